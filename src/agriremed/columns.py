@@ -1,0 +1,481 @@
+"""The column registry: one place that says what every column means.
+
+Every column that agriremed reads or writes is declared here once, with its unit,
+its English and Chinese labels, a description, its data type and its valid range.
+Validation (:mod:`agriremed.validate`), docstrings, widget labels, axis titles and
+the column glossary in the report are all generated from this registry, so a unit
+or a label is never written twice.
+
+Column names carry their unit as a suffix (``cd_mg_kg``, ``biomass_t_dm_ha_yr``).
+Concentrations in soil are on a dry-mass basis; concentrations in crops carry an
+explicit basis in their name (``_dw`` dry weight, ``_fw`` fresh weight as marketed).
+
+Examples
+--------
+>>> from agriremed.columns import COLUMNS, label
+>>> COLUMNS["cd_mg_kg"].unit
+'mg/kg'
+>>> label("cd_mg_kg")
+'Cd, total in soil [mg kg⁻¹]'
+>>> label("ph", lang="zh")
+'土壤pH（水浸提） [–]'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable
+
+__all__ = [
+    "METALS",
+    "METAL_NAMES",
+    "LAND_USES",
+    "Column",
+    "COLUMNS",
+    "INPUT_COLUMNS",
+    "label",
+    "unit_display",
+    "metal_column",
+    "register",
+]
+
+#: Metals (and the metalloid As) handled by the planner, in the order of GB 15618-2018.
+METALS: tuple[str, ...] = ("cd", "hg", "as", "pb", "cr", "cu", "ni", "zn")
+
+#: Element names (EN, 中文) for each metal code.
+METAL_NAMES: dict[str, tuple[str, str]] = {
+    "cd": ("Cd", "镉"),
+    "hg": ("Hg", "汞"),
+    "as": ("As", "砷"),
+    "pb": ("Pb", "铅"),
+    "cr": ("Cr", "铬"),
+    "cu": ("Cu", "铜"),
+    "ni": ("Ni", "镍"),
+    "zn": ("Zn", "锌"),
+}
+
+#: Land-use classes of the input contract.
+LAND_USES: tuple[str, ...] = ("paddy", "upland", "orchard", "vegetable", "marginal")
+
+#: Extractions for which per-metal columns exist (``cd_cacl2_mg_kg`` etc.).
+EXTRACTIONS: dict[str, tuple[str, str, str]] = {
+    "cacl2": ("0.01 M CaCl₂-extractable", "CaCl₂提取态", "0.01 M CaCl2-extractable"),
+    "hno3": ("0.43 M HNO₃-extractable", "HNO₃提取态", "0.43 M HNO3-extractable (reactive)"),
+    "dtpa": ("DTPA-extractable", "DTPA提取态", "DTPA-extractable"),
+}
+
+_UNIT_DISPLAY = {
+    "": "–",
+    "1": "–",
+    "mg/kg": "mg kg⁻¹",
+    "g/cm3": "g cm⁻³",
+    "m": "m",
+    "ha": "ha",
+    "%": "%",
+    "degree": "°",
+    "mm/yr": "mm yr⁻¹",
+    "degC": "°C",
+    "t/ha": "t ha⁻¹",
+    "kg/ha": "kg ha⁻¹",
+    "g/ha": "g ha⁻¹",
+    "g/ha/yr": "g ha⁻¹ yr⁻¹",
+    "t/ha/yr": "t ha⁻¹ yr⁻¹",
+    "yr": "yr",
+    "GJ/ha/yr": "GJ ha⁻¹ yr⁻¹",
+    "MWh/ha/yr": "MWh ha⁻¹ yr⁻¹",
+    "t CO2e/ha/yr": "t CO₂e ha⁻¹ yr⁻¹",
+    "t CO2e/ha": "t CO₂e ha⁻¹",
+    "t CO2e": "t CO₂e",
+    "CNY/ha": "CNY ha⁻¹",
+    "CNY/ha/yr": "CNY ha⁻¹ yr⁻¹",
+    "CNY": "CNY",
+    "CNY/g": "CNY g⁻¹",
+    "cmol/kg": "cmol(+) kg⁻¹",
+    "g/kg": "g kg⁻¹",
+}
+
+
+def unit_display(unit: str) -> str:
+    """Return the display form of a registry unit string (``mg/kg`` → ``mg kg⁻¹``).
+
+    Parameters
+    ----------
+    unit : str
+        Unit as stored in the registry (pint-compatible spelling).
+
+    Returns
+    -------
+    str
+        The unit with unicode exponents, or the input unchanged if it has no
+        special display form.
+    """
+    return _UNIT_DISPLAY.get(unit, unit)
+
+
+@dataclass(frozen=True)
+class Column:
+    """Metadata of one column.
+
+    Attributes
+    ----------
+    name : str
+        Column name; ends with the unit suffix where the column has a unit.
+    unit : str
+        Unit (pint spelling), ``""`` for text and dimensionless values.
+    label_en, label_zh : str
+        Short human labels without unit (the unit is appended by :func:`label`).
+    description : str
+        One sentence saying what the value is and on which basis.
+    dtype : {"float", "int", "str", "category", "bool"}
+        Data type after validation.
+    valid : tuple of (float or None, float or None)
+        Hard range; values outside it are rejected by validation.
+    valid_open : tuple of (bool, bool)
+        Whether the lower / upper bound is exclusive.
+    typical : tuple of (float or None, float or None) or None
+        Plausible range; values outside it produce a warning, not a rejection.
+    categories : tuple of str or None
+        Allowed values of a category column.
+    role : {"input", "output"}
+        Whether users supply the column or agriremed computes it.
+    required : {"required", "recommended", "optional"}
+        For inputs: required columns must exist and be filled in every row;
+        recommended columns produce a warning when absent or blank.
+    """
+
+    name: str
+    unit: str
+    label_en: str
+    label_zh: str
+    description: str
+    dtype: str = "float"
+    valid: tuple[float | None, float | None] = (None, None)
+    valid_open: tuple[bool, bool] = (False, False)
+    typical: tuple[float | None, float | None] | None = None
+    categories: tuple[str, ...] | None = None
+    role: str = "output"
+    required: str = "optional"
+    group: str = "plot"
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def label(self, lang: str = "en", with_unit: bool = True) -> str:
+        """Label for widgets and axis titles, e.g. ``'Soil pH [–]'``."""
+        text = self.label_zh if lang == "zh" else self.label_en
+        if with_unit and self.dtype in ("float", "int"):
+            return f"{text} [{unit_display(self.unit)}]"
+        return text
+
+    def expected(self) -> str:
+        """Plain-English statement of the valid range, used in validation messages."""
+        if self.categories:
+            return "one of " + ", ".join(self.categories)
+        lo, hi = self.valid
+        lo_open, hi_open = self.valid_open
+        unit = f" {unit_display(self.unit)}" if self.unit not in ("", "1") else ""
+        parts = []
+        if lo is not None and not (isinstance(lo, float) and math.isinf(lo)):
+            parts.append(("> " if lo_open else "≥ ") + _fmt(lo))
+        if hi is not None and not (isinstance(hi, float) and math.isinf(hi)):
+            parts.append(("< " if hi_open else "≤ ") + _fmt(hi))
+        if self.dtype in ("float", "int"):
+            what = "a number" + (" " + " and ".join(parts) if parts else "")
+            return what + unit
+        return "text"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+COLUMNS: dict[str, Column] = {}
+
+
+def register(col: Column) -> Column:
+    """Add a column to the registry (raises if the name is already taken differently)."""
+    old = COLUMNS.get(col.name)
+    if old is not None and old != col:
+        raise ValueError(f"column {col.name!r} is already registered with other metadata")
+    COLUMNS[col.name] = col
+    return col
+
+
+def metal_column(metal: str, extraction: str | None = None) -> str:
+    """Name of the soil column for ``metal`` (``'cd'`` → ``'cd_mg_kg'``).
+
+    Parameters
+    ----------
+    metal : str
+        Metal code, one of :data:`METALS`.
+    extraction : str, optional
+        ``None`` for total content, or one of ``'cacl2'``, ``'hno3'``, ``'dtpa'``.
+    """
+    if extraction is None:
+        return f"{metal}_mg_kg"
+    return f"{metal}_{extraction}_mg_kg"
+
+
+def label(name: str, lang: str = "en", with_unit: bool = True) -> str:
+    """Label of a registered column, with its unit in brackets.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    lang : {"en", "zh"}
+        Language of the label.
+    with_unit : bool
+        Append ``[unit]``.
+
+    Returns
+    -------
+    str
+        The label; unregistered names are returned unchanged.
+    """
+    col = COLUMNS.get(name)
+    return col.label(lang, with_unit) if col else name
+
+
+def _inp(name, unit, en, zh, desc, **kw) -> Column:
+    kw.setdefault("role", "input")
+    return register(Column(name, unit, en, zh, desc, **kw))
+
+
+def _out(name, unit, en, zh, desc, **kw) -> Column:
+    kw.setdefault("role", "output")
+    return register(Column(name, unit, en, zh, desc, **kw))
+
+
+# --------------------------------------------------------------------------- inputs
+_inp("plot_id", "", "Plot ID", "地块编号", "Unique identifier of the plot.", dtype="str",
+     required="required")
+_inp("land_use", "", "Land use", "土地利用类型",
+     "Land use of the plot; decides which GB 15618 row applies (paddy, upland, orchard, "
+     "vegetable, marginal).", dtype="category", categories=LAND_USES, required="required")
+_inp("ph", "1", "Soil pH (water)", "土壤pH（水浸提）",
+     "Soil pH measured in water (1:2.5), as GB 15618-2018 uses.", valid=(2.0, 11.0),
+     typical=(3.5, 9.5), required="required")
+_inp("som_pct", "%", "Soil organic matter", "土壤有机质",
+     "Soil organic matter content by mass.",
+     valid=(0.0, 100.0), typical=(0.2, 20.0), required="recommended")
+_inp("clay_pct", "%", "Clay content", "黏粒含量", "Clay (< 2 µm) content by mass.",
+     valid=(0.0, 100.0), typical=(1.0, 80.0), required="recommended")
+_inp("cec_cmol_kg", "cmol/kg", "Cation exchange capacity", "阳离子交换量",
+     "Cation exchange capacity of the soil.", valid=(0.0, 200.0), valid_open=(True, False),
+     typical=(1.0, 60.0))
+_inp("bulk_density_g_cm3", "g/cm3", "Bulk density", "土壤容重",
+     "Dry bulk density of the treated (plough) layer.", valid=(0.1, 2.65), typical=(0.8, 1.8),
+     required="recommended")
+_inp("depth_m", "m", "Treated layer depth", "耕层/处理层厚度",
+     "Depth of the treated or plough layer whose metal stock is to be remediated.",
+     valid=(0.0, 2.0), valid_open=(True, False), typical=(0.1, 0.5), required="recommended")
+_inp("area_ha", "ha", "Area", "面积", "Plot area.", valid=(0.0, 1.0e6), valid_open=(True, False),
+     typical=(0.001, 1000.0), required="required")
+_inp("crop", "", "Current crop", "当前作物",
+     "Crop currently grown (a crop code from the crop table, e.g. rice, wheat, maize, "
+     "pak_choi, apple, none).", dtype="str", required="required")
+_inp("ph_kcl", "1", "Soil pH (1 M KCl)", "土壤pH（KCl浸提）",
+     "Soil pH in 1 M KCl (1:2.5); when absent it is estimated from pH in water for functions that "
+     "need it.", valid=(2.0, 11.0), typical=(3.0, 9.0))
+_inp("climate_zone", "", "IPCC climate zone", "IPCC气候区",
+     "IPCC default climate zone; when absent it is derived from mean temperature and rainfall.",
+     dtype="category", categories=("warm_temperate_moist", "warm_temperate_dry", "cool_temperate_moist",
+                                   "cool_temperate_dry", "tropical_moist", "tropical_wet", "tropical_dry",
+                                   "tropical_montane"))
+_inp("ipcc_soil_class", "", "IPCC soil class", "IPCC土壤类别",
+     "IPCC mineral soil class for reference SOC stocks; when absent it is guessed from pH, "
+     "temperature and clay.", dtype="category",
+     categories=("high_activity_clay", "low_activity_clay", "sandy", "wetland", "volcanic"))
+_inp("lat", "degree", "Latitude", "纬度", "Latitude (WGS84).", valid=(-90.0, 90.0))
+_inp("lon", "degree", "Longitude", "经度", "Longitude (WGS84).", valid=(-180.0, 180.0))
+_inp("region", "", "Region", "地区", "Free-text region (province / county / village).",
+     dtype="str")
+_inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual precipitation.",
+     valid=(0.0, 15000.0), typical=(50.0, 4000.0))
+_inp("mean_temp_c", "degC", "Mean annual temperature", "年均气温", "Mean annual air temperature.",
+     valid=(-40.0, 40.0), typical=(-10.0, 30.0))
+
+#: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
+#: a unit error (e.g. µg/kg entered as mg/kg), not a soil.
+_MAX_TOTAL_MG_KG = 1.0e5
+#: Unusually high totals that deserve a "check the unit" warning [mg/kg]. These are
+#: validation heuristics, not regulatory values.
+_PLAUSIBLE_MAX = {"cd": 100.0, "hg": 100.0, "as": 5000.0, "pb": 20000.0, "cr": 10000.0,
+                  "cu": 10000.0, "ni": 5000.0, "zn": 50000.0}
+
+for _m in METALS:
+    _sym, _zh = METAL_NAMES[_m]
+    _inp(metal_column(_m), "mg/kg", f"{_sym}, total in soil", f"土壤总{_zh}",
+         f"Total {_sym} in soil (dry mass), as GB 15618-2018 screens it. Blank = not measured.",
+         valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False), typical=(None, _PLAUSIBLE_MAX[_m]),
+         group="metal", extra={"metal": _m})
+    for _ex, (_en, _exzh, _desc) in EXTRACTIONS.items():
+        _inp(metal_column(_m, _ex), "mg/kg", f"{_sym}, {_en}", f"土壤{_exzh}{_zh}",
+             f"{_sym} in a {_desc} soil extract (dry mass).",
+             valid=(0.0, _MAX_TOTAL_MG_KG), typical=(None, _PLAUSIBLE_MAX[_m]),
+             group="metal", extra={"metal": _m, "extraction": _ex})
+
+#: Names of all input columns, in registry order.
+INPUT_COLUMNS: tuple[str, ...] = tuple(n for n, c in COLUMNS.items() if c.role == "input")
+
+# ----------------------------------------------------------------------- bookkeeping
+_out("input_row", "", "Input row", "输入行号",
+     "1-based row number of the plot in the input table (header excluded).", dtype="int")
+_out("metal", "", "Metal", "重金属", "Metal code (cd, hg, as, pb, cr, cu, ni, zn).", dtype="str")
+_out("note", "", "Note", "说明", "Explanation attached to a result.", dtype="str")
+
+# ---------------------------------------------------------------------- soil stage
+_out("conc_mg_kg", "mg/kg", "Soil concentration", "土壤含量",
+     "Total concentration of the metal in soil (dry mass).")
+_out("screening_mg_kg", "mg/kg", "Risk screening value", "风险筛选值",
+     "GB 15618-2018 risk screening value for the plot's pH and land use.")
+_out("intervention_mg_kg", "mg/kg", "Risk intervention value", "风险管制值",
+     "GB 15618-2018 risk intervention value for the plot's pH (blank where the standard "
+     "sets none).")
+_out("exceedance_ratio", "1", "Exceedance ratio", "超标倍数",
+     "Soil concentration divided by the screening value (> 1 exceeds).")
+_out("soil_class", "", "Soil class", "土壤类别",
+     "GB 15618 management class: priority_protection (≤ screening), safe_utilisation "
+     "(between screening and intervention), strict_control (> intervention).", dtype="category",
+     categories=("priority_protection", "safe_utilisation", "strict_control"))
+_out("controlling_metal", "", "Controlling metal", "主控重金属",
+     "Metal with the highest exceedance ratio in the plot.", dtype="str")
+_out("max_exceedance_ratio", "1", "Highest exceedance ratio", "最大超标倍数",
+     "Largest exceedance ratio among the measured metals.")
+_out("metals_exceeding", "", "Metals above screening value", "超筛选值重金属",
+     "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
+_out("soil_stock_kg_ha", "kg/ha", "Soil metal stock", "土壤重金属储量",
+     "Mass of the metal in the treated layer per hectare.")
+
+# -------------------------------------------------------------------- uptake stage
+_out("crop_dw_p50_mg_kg", "mg/kg", "Crop concentration (median, DW)", "作物含量中位数（干重）",
+     "Predicted metal in the edible part, median, dry weight.")
+_out("crop_dw_p05_mg_kg", "mg/kg", "Crop concentration (P5, DW)", "作物含量P5（干重）",
+     "5th percentile of the predicted edible-part concentration, dry weight.")
+_out("crop_dw_p95_mg_kg", "mg/kg", "Crop concentration (P95, DW)", "作物含量P95（干重）",
+     "95th percentile of the predicted edible-part concentration, dry weight.")
+_out("crop_fw_p50_mg_kg", "mg/kg", "Crop concentration (median, as sold)",
+     "作物含量中位数（鲜重/商品）",
+     "Predicted metal in the edible part on the basis the food limit uses (fresh / as sold).")
+_out("food_limit_mg_kg", "mg/kg", "Food limit", "食品限量",
+     "Maximum level in the chosen food standard, on its own (as-sold) basis.")
+_out("p_exceed_limit", "1", "Probability above food limit", "超食品限量概率",
+     "Probability that the crop exceeds the food limit, from the prediction interval.")
+_out("function_id", "", "Transfer function", "转移函数",
+     "Identifier of the soil→crop transfer function used.", dtype="str")
+_out("extrapolated", "", "Outside validity range", "超出适用范围",
+     "True when an input lies outside the range the transfer function was fitted on.",
+     dtype="bool")
+
+# ------------------------------------------------------------------- options stage
+_out("option_id", "", "Option", "方案", "Identifier of the remediation option.", dtype="str")
+_out("option_name", "", "Option name", "方案名称", "Name of the remediation option.", dtype="str")
+_out("food_crop", "", "Food crop grown", "种植的食用作物",
+     "Food crop grown under the option ('none' when the option grows no food).", dtype="str")
+_out("option_kind", "", "Option type", "方案类型",
+     "baseline, phytoextraction, phytomanagement, immobilisation, safe_crop or land_use_change.",
+     dtype="str")
+_out("applicable", "", "Applicable", "适用", "Whether the option can be used on the plot.",
+     dtype="bool")
+_out("reason", "", "Reason", "原因", "Why the option is or is not applicable.", dtype="str")
+_out("target_metals", "", "Target metals", "目标重金属",
+     "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
+_out("untreated_metals", "", "Metals not treated", "未处理重金属",
+     "Metals above the screening value that the option does not treat.", dtype="str")
+
+# ------------------------------------------------------------------ duration stage
+_out("target_mg_kg", "mg/kg", "Target concentration", "目标浓度",
+     "Soil concentration the clean-up aims for (default: GB 15618 screening value).")
+_out("removal_g_ha_yr", "g/ha/yr", "Metal removal in harvest", "收获移除量",
+     "Metal exported in harvested biomass in the first year.")
+_out("years_to_target", "yr", "Years to target", "达标年限",
+     "Years of cropping until the soil reaches the target (deterministic, typical parameters; "
+     "0 = already below target, inf = never).")
+_out("years_p10", "yr", "Years to target (P10)", "达标年限P10",
+     "10th percentile of years to target over the Monte Carlo draws.")
+_out("years_p50", "yr", "Years to target (P50)", "达标年限P50",
+     "Median years to target over the Monte Carlo draws.")
+_out("years_p90", "yr", "Years to target (P90)", "达标年限P90",
+     "90th percentile of years to target over the Monte Carlo draws.")
+_out("p_target_10yr", "1", "Probability of target within 10 years", "10年内达标概率",
+     "Fraction of Monte Carlo draws that reach the target within 10 years.")
+_out("p_target_20yr", "1", "Probability of target within 20 years", "20年内达标概率",
+     "Fraction of Monte Carlo draws that reach the target within 20 years.")
+_out("current_crop_compliance_prob", "1", "Probability the current crop meets the food limit",
+     "当前作物达标概率",
+     "Probability that the plot's current crop meets every food limit of the chosen standard.")
+_out("crop_compliance_prob", "1", "Probability the crop meets the food limit",
+     "作物达标概率",
+     "Probability that the crop grown under the option meets the food limit in a season.")
+
+# ------------------------------------------------------------ biomass/energy stage
+_out("biomass_t_dm_ha_yr", "t/ha/yr", "Harvested biomass", "收获生物量",
+     "Harvested dry matter per hectare and year (annualised).")
+_out("energy_pathway", "", "Energy pathway", "能源转化途径",
+     "How the biomass is used: chp, pyrolysis, digestion, ethanol, none.", dtype="str")
+_out("useful_energy_gj_ha_yr", "GJ/ha/yr", "Useful energy", "有效能量",
+     "Useful heat plus electricity delivered per hectare and year.")
+_out("electricity_mwh_ha_yr", "MWh/ha/yr", "Electricity", "发电量",
+     "Electricity delivered per hectare and year.")
+_out("biochar_t_ha_yr", "t/ha/yr", "Biochar produced", "生物炭产量",
+     "Biochar (dry) produced per hectare and year from the harvested biomass.")
+_out("residue_disposal", "", "Residue disposal", "残余物处置",
+     "Where the metal-bearing residue goes (land_application_ok, test_before_use, "
+     "hazardous_waste, none).", dtype="str")
+
+# ------------------------------------------------------------------- carbon stage
+_out("term", "", "Ledger term", "核算项", "Carbon ledger term.", dtype="str")
+_out("co2e_t_ha_yr", "t CO2e/ha/yr", "CO₂e per year", "年CO₂当量",
+     "Ledger term in tonnes CO2-equivalent per hectare and year; positive = removal or "
+     "avoided emission, negative = emission.")
+_out("net_co2e_t_ha_yr", "t CO2e/ha/yr", "Net CO₂e per year", "年净CO₂当量",
+     "Net carbon benefit per hectare and year (removals + avoided − emissions).")
+_out("net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "Net CO₂e relative to doing nothing",
+     "相对不治理的年净CO₂当量",
+     "Net carbon benefit per hectare and year minus that of the do-nothing baseline.")
+_out("net_co2e_t_ha", "t CO2e/ha", "Net CO₂e over horizon", "期内净CO₂当量",
+     "Net carbon benefit per hectare over the scenario horizon.")
+_out("net_co2e_t", "t CO2e", "Net CO₂e over horizon, whole plot", "地块期内净CO₂当量",
+     "Net carbon benefit of the whole plot over the scenario horizon.")
+_out("source", "", "Source", "来源", "Reference key of the value's source.", dtype="str")
+
+# ---------------------------------------------------------------- economics stage
+_out("cost_cny_ha", "CNY/ha", "Cost (discounted)", "成本（折现）",
+     "Present value of all costs per hectare over the horizon.")
+_out("revenue_cny_ha", "CNY/ha", "Revenue (discounted)", "收入（折现）",
+     "Present value of all revenues per hectare over the horizon, carbon credits included.")
+_out("carbon_revenue_cny_ha", "CNY/ha", "Carbon revenue (discounted)", "碳收益（折现）",
+     "Present value of carbon-credit revenue per hectare at the scenario carbon price.")
+_out("npv_cny_ha", "CNY/ha", "Net present value", "净现值", "NPV per hectare over the horizon.")
+_out("npv_vs_baseline_cny_ha", "CNY/ha", "NPV relative to doing nothing", "相对不治理的净现值",
+     "NPV of the option minus the NPV of the do-nothing baseline, per hectare.")
+_out("npv_cny", "CNY", "Net present value, whole plot", "地块净现值",
+     "NPV of the whole plot over the horizon.")
+_out("payback_yr", "yr", "Payback year", "回收期",
+     "First year in which cumulative discounted cash flow relative to doing nothing turns "
+     "positive (inf = never within the horizon).")
+_out("cost_per_g_removed_cny_g", "CNY/g", "Cost per gram removed", "每克去除成本",
+     "Discounted cost divided by the metal removed over the horizon.")
+
+# ------------------------------------------------------------------ ranking stage
+_out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")
+_out("rank", "", "Rank", "排名", "Rank of the option within the plot (1 = best).", dtype="int")
+_out("recommended", "", "Recommended", "推荐", "True for the recommended option of the plot.",
+     dtype="bool")
+_out("recommended_option", "", "Recommended option", "推荐方案",
+     "Option recommended for the plot.", dtype="str")
+_out("recommended_name", "", "Recommended option (name)", "推荐方案名称",
+     "Name of the option recommended for the plot.", dtype="str")
+_out("recommendation", "", "Recommendation", "推荐说明",
+     "One-sentence explanation of the recommendation.", dtype="str")
+
+
+def input_columns(group: str | None = None) -> list[Column]:
+    """Registered input columns, optionally restricted to one ``group``."""
+    return [c for c in COLUMNS.values() if c.role == "input" and (group is None or c.group == group)]
+
+
+def present_metals(columns: Iterable[str]) -> list[str]:
+    """Metals whose total column is among ``columns``, in :data:`METALS` order."""
+    cols = set(columns)
+    return [m for m in METALS if metal_column(m) in cols]

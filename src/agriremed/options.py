@@ -1,0 +1,186 @@
+"""Remediation options and their applicability rules.
+
+The option library is ``options.csv`` (one row per option, with its rules) and
+``option_parameters.csv`` (one row per parameter range, with sources). For every
+plot, :func:`evaluate_options` builds one row per option and decides whether the
+option applies. Rules are checked in a fixed, readable order and the first failing
+rule gives the reason; an applicable option states what it treats. An excluded
+option always carries its reason.
+
+Rules, in order:
+
+1. land use is among the option's ``land_uses``;
+2. the plot's GB 15618 class is among the option's ``soil_classes`` (food crops are
+   not grown on strict-control land; priority-protection land needs no clean-up);
+3. a remediation option treats at least one metal above its screening value (a
+   protective option may instead answer a metal predicted to make the crop fail the
+   food limit);
+4. soil pH is within the option's ``ph_min``–``ph_max``;
+5. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
+   flooding can mobilise As);
+6. an option that protects the current crop needs a current food crop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .tables import Tables, load_tables
+
+__all__ = ["evaluate_options", "option_parameter", "options_table"]
+
+_CLASS_TEXT = {
+    "priority_protection": "priority protection (all metals at or below screening values)",
+    "safe_utilisation": "safe utilisation",
+    "strict_control": "strict control (a metal above its intervention value)",
+}
+
+
+def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
+    """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
+    tables = tables or load_tables()
+    opts = tables.options
+    if only is not None:
+        keep = set(only) | {"do_nothing"}
+        unknown = set(only) - set(opts["option_id"])
+        if unknown:
+            raise KeyError(f"unknown option id(s): {', '.join(sorted(unknown))}; known: "
+                           + ", ".join(opts["option_id"]))
+        opts = opts.loc[opts["option_id"].isin(keep)]
+    return opts.reset_index(drop=True)
+
+
+def option_parameter(tables: Tables, option_id: str, parameter: str, metal: str = "",
+                     which: str = "typical") -> float:
+    """One value of an option parameter (``NaN`` when the option does not have it)."""
+    p = tables.option_parameters
+    rows = p.loc[(p["option_id"] == option_id) & (p["parameter"] == parameter)
+                 & (p["metal"].fillna("") == (metal or ""))]
+    return float(rows[which].iloc[0]) if len(rows) else float("nan")
+
+
+def _split(cell) -> list[str]:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return []
+    return [x for x in str(cell).split("|") if x]
+
+
+def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
+    """Metals whose predicted crop compliance is below the food-safety green threshold."""
+    if crop_risk is None or crop_risk.empty:
+        return [set() for _ in plot_ids]
+    green = float(tables.traffic_lights.set_index("criterion").loc["food_safety", "green_at_least"])
+    risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < green]
+    by_plot = risky.groupby("plot_id")["metal"].agg(set)
+    return [by_plot.get(p, set()) for p in plot_ids]
+
+
+def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
+                     only=None, crop_risk: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Build the plot × option table with applicability and reasons.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (``plot_id``, ``land_use``, ``ph`` [–], ``crop``).
+    plot_soil : pandas.DataFrame
+        Output of :func:`agriremed.soil.plot_classes` for the same plots.
+    tables : Tables, optional
+        Literature tables.
+    only : iterable of str, optional
+        Restrict to these option ids.
+    crop_risk : pandas.DataFrame, optional
+        Output of :func:`agriremed.uptake.food_safety` for the current crops. Protective
+        options (amendments, safe crops) also apply where a metal they treat is predicted
+        in the crop with a compliance probability below the food-safety green threshold
+        of ``traffic_lights.csv``, even on soil below the screening value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × option: ``plot_id``, ``option_id``, ``option_kind``,
+        ``applicable`` (bool), ``reason`` (text), ``target_metals`` (treated metals
+        above screening, ``'+'``-joined) and ``untreated_metals`` (metals above
+        screening the option does not treat).
+    """
+    tables = tables or load_tables()
+    opts = options_table(tables, only)
+    soil = plot_soil.set_index("plot_id").reindex(plots["plot_id"].to_numpy(object))
+    n = len(plots)
+    lu = plots["land_use"].to_numpy(object)
+    ph = plots["ph"].to_numpy(float)
+    crop = plots["crop"].to_numpy(object)
+    food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
+    has_food = np.isin(crop, list(food_crops))
+    cls = soil["soil_class"].fillna("").to_numpy(object)
+    exceeding = soil["metals_exceeding"].fillna("").to_numpy(object)
+    exceed_sets = [set(e.split("+")) - {""} for e in exceeding]
+    risk_sets = _crop_risk_sets(plots["plot_id"].to_numpy(object), crop_risk, tables)
+
+    parts = []
+    for o in opts.itertuples(index=False):
+        treats = set(_split(o.treats))
+        reason = np.full(n, "", dtype=object)
+        todo = np.ones(n, bool)
+
+        def fail(mask, text):
+            nonlocal todo
+            m = todo & np.asarray(mask, bool)
+            reason[m] = text if isinstance(text, str) else np.asarray(text, dtype=object)[m]
+            todo &= ~m
+
+        uses = _split(o.land_uses)
+        if uses != ["*"]:
+            fail(~np.isin(lu, uses), np.array([f"not used on {u} land" for u in lu], dtype=object))
+        classes = _split(o.soil_classes)
+        if classes != ["*"]:
+            bad = ~np.isin(cls, classes)
+            strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
+            fail(strict_food, "GB 15618 strict-control land: edible crops are not to be grown")
+            fail(bad & (cls == "priority_protection"),
+                 "soil is at or below all screening values: no remediation needed")
+            fail(bad, np.array([f"not suited to {_CLASS_TEXT.get(c, c)} land" for c in cls], dtype=object))
+        target = [sorted(treats & e) for e in exceed_sets]
+        if o.kind in ("immobilisation", "safe_crop"):
+            # protective options also answer a predicted crop problem on soil below screening
+            target = [sorted(set(t) | (treats & r)) for t, r in zip(target, risk_sets)]
+            fail(np.array([not t for t in target]),
+                 f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value "
+                 f"and the crop is predicted to meet the food limit")
+        elif o.kind not in ("baseline", "land_use_change"):
+            fail(np.array([not t for t in target]),
+                 f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value")
+        if not np.isnan(o.ph_min):
+            fail(ph < o.ph_min, f"soil pH below {o.ph_min:g}")
+        if not np.isnan(o.ph_max):
+            fail(ph > o.ph_max, np.array([f"soil pH {p:.1f} is above {o.ph_max:g}: the option works on "
+                                          f"more acid soils" for p in ph], dtype=object))
+        blockers = set(_split(o.blocked_by))
+        if blockers:
+            hit = np.array([bool(blockers & e) for e in exceed_sets])
+            fail(hit, f"{'+'.join(sorted(blockers))} exceeds its screening value and this option can "
+                      f"raise its mobility or crop uptake ({o.blocked_source})")
+        if o.food_crop == "current":
+            fail(~has_food & (o.kind != "baseline"), "no food crop on the plot to protect")
+        applicable = todo.copy()
+        untreated = ["+".join(sorted(e - treats)) for e in exceed_sets]
+        ok_text = np.array([
+            (f"treats {'+'.join(t)}" if t else ("reference case" if o.kind == "baseline"
+                                               else "keeps the land out of food production"))
+            + (f"; does not treat {u}" if u and o.kind not in ("baseline", "land_use_change") else "")
+            for t, u in zip(target, untreated)], dtype=object)
+        reason[applicable] = ok_text[applicable]
+        parts.append(pd.DataFrame({
+            "plot_id": plots["plot_id"].to_numpy(object),
+            "option_id": o.option_id,
+            "option_kind": o.kind,
+            "applicable": applicable,
+            "reason": reason,
+            "target_metals": np.array(["+".join(t) for t in target], dtype=object),
+            "untreated_metals": np.array(untreated, dtype=object),
+        }))
+    out = pd.concat(parts, ignore_index=True)
+    # plot-major order: all options of plot 1, then plot 2 ...
+    order = np.argsort(np.tile(np.arange(n), len(opts)), kind="stable")
+    return out.iloc[order].reset_index(drop=True)

@@ -1,0 +1,383 @@
+"""The plan: every stage composed for a table of plots.
+
+:func:`plan` is the single composition used by the CLI, the notebooks and the
+dashboards, so every number is computed in one place::
+
+    plots ──validate──▶ soil ─▶ uptake ─▶ options ─▶ duration ─▶ biomass ─▶ energy
+          ─▶ carbon ─▶ economics ─▶ ranking ─▶ Plan (tables + summary + report)
+
+The :class:`Plan` holds one tidy DataFrame per stage, the merged plot × option
+``table`` (``plan.csv``) and the per-plot ``summary`` (``summary.csv``), the rejected
+rows and all validation problems, the scenario and the agriremed version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import __version__
+from . import biomass as biomass_mod
+from . import carbon as carbon_mod
+from . import duration as duration_mod
+from . import economics as economics_mod
+from . import energy as energy_mod
+from . import options as options_mod
+from . import ranking as ranking_mod
+from . import soil as soil_mod
+from . import uptake as uptake_mod
+from .io import write_csv
+from .scenario import Scenario, ScenarioError
+from .tables import Tables, load_tables
+from .validate import Validation, validate_plots
+
+__all__ = ["Plan", "plan", "apply_overrides", "STAGES"]
+
+STAGES = ("validate", "soil", "uptake", "options", "duration", "biomass", "energy", "carbon",
+          "economics", "ranking")
+
+#: Columns of plan.csv in order (plot × option).
+PLAN_COLUMNS = [
+    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "rank",
+    "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
+    "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
+    "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "biomass_t_dm_ha_yr",
+    "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
+    "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
+    "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
+    "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
+    "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
+]
+
+SUMMARY_COLUMNS = [
+    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "soil_class",
+    "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "current_crop_compliance_prob",
+    "recommended_option", "recommended_name", "score", "years_p50", "p_target_20yr",
+    "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
+]
+
+
+def apply_overrides(tables: Tables, overrides: dict) -> Tables:
+    """Apply scenario overrides to the literature tables.
+
+    Parameters
+    ----------
+    tables : Tables
+        Base tables.
+    overrides : dict
+        Keys ``"<option_id>.<parameter>[.<metal>]"``, ``"<price item>.<crop>"`` or
+        ``"factor.<name>"``; values a number (used as low, typical and high) or a
+        mapping with ``low``/``typical``/``high``.
+
+    Returns
+    -------
+    Tables
+        New tables with the overridden rows; the source of an overridden row becomes
+        ``agriremed_assumption`` with a note naming the override.
+    """
+    if not overrides:
+        return tables
+    op = tables.option_parameters.copy()
+    pr = tables.prices.copy()
+    fa = tables.factors.copy()
+
+    def vals(v):
+        if isinstance(v, dict):
+            return float(v.get("low", v["typical"])), float(v["typical"]), float(v.get("high", v["typical"]))
+        return float(v), float(v), float(v)
+
+    for key, v in overrides.items():
+        parts = key.split(".")
+        lo, ty, hi = vals(v)
+        if parts[0] == "factor" and len(parts) == 2:
+            m = fa["factor"] == parts[1]
+            frame = fa
+        elif parts[0] in set(op["option_id"]) and len(parts) in (2, 3):
+            metal = parts[2] if len(parts) == 3 else ""
+            m = (op["option_id"] == parts[0]) & (op["parameter"] == parts[1]) & (op["metal"].fillna("") == metal)
+            frame = op
+        elif parts[0] in set(pr["item"]) and len(parts) in (1, 2):
+            crop = parts[1] if len(parts) == 2 else ""
+            m = (pr["item"] == parts[0]) & (pr["crop"].fillna("") == crop)
+            frame = pr
+        else:
+            raise ScenarioError(f"override {key!r} does not name an option parameter, price or factor")
+        if not m.any():
+            raise ScenarioError(f"override {key!r} matches no table row")
+        frame.loc[m, ["low", "typical", "high"]] = [lo, ty, hi]
+        frame.loc[m, "source"] = "agriremed_assumption"
+        frame.loc[m, "note"] = f"scenario override {key}"
+    return tables.replace(option_parameters=op, prices=pr, factors=fa)
+
+
+@dataclasses.dataclass
+class Plan:
+    """Result of :func:`plan`: one tidy table per stage plus the merged outputs.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per plot × option (``plan.csv``).
+    summary : pandas.DataFrame
+        One row per valid plot with the recommendation (``summary.csv``).
+    plots, rejected, problems : pandas.DataFrame
+        Valid plots, rejected input rows with reasons, and all validation problems.
+    soil, soil_plot, uptake, options, duration, duration_by_metal, compliance,
+    biomass, energy, carbon_ledger, carbon, economics, ranking : pandas.DataFrame
+        Stage outputs.
+    scenario : Scenario
+        The scenario used (seed included).
+    version : str
+        agriremed version.
+    """
+
+    table: pd.DataFrame
+    summary: pd.DataFrame
+    plots: pd.DataFrame
+    rejected: pd.DataFrame
+    problems: pd.DataFrame
+    soil: pd.DataFrame
+    soil_plot: pd.DataFrame
+    uptake: pd.DataFrame
+    options: pd.DataFrame
+    duration: pd.DataFrame
+    duration_by_metal: pd.DataFrame
+    compliance: pd.DataFrame
+    biomass: pd.DataFrame
+    energy: pd.DataFrame
+    carbon_ledger: pd.DataFrame
+    carbon: pd.DataFrame
+    economics: pd.DataFrame
+    ranking: pd.DataFrame
+    scenario: Scenario
+    n_input: int
+    tables: Tables = dataclasses.field(repr=False)
+    version: str = __version__
+    notes: list = dataclasses.field(default_factory=list)
+
+    def provenance(self) -> list[str]:
+        """Lines recorded at the top of every output file."""
+        return [
+            f"agriremed {self.version}",
+            f"scenario {self.scenario.to_json()}",
+            f"plots: {self.n_input} rows read, {len(self.plots)} planned, {len(self.rejected)} rejected; "
+            f"input digest {self.input_digest()}",
+        ]
+
+    def input_digest(self) -> str:
+        """SHA-256 (first 16 hex digits) of the validated plot table."""
+        h = pd.util.hash_pandas_object(self.plots.astype(str), index=False).to_numpy()
+        return hashlib.sha256(h.tobytes()).hexdigest()[:16]
+
+    def write(self, out_dir: str | Path, report: bool = True) -> dict[str, Path]:
+        """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables and report.html.
+
+        Parameters
+        ----------
+        out_dir : str or Path
+            Output folder (created if needed).
+        report : bool
+            Also write the self-contained HTML report.
+
+        Returns
+        -------
+        dict
+            Output name → path written.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        head = self.provenance()
+        paths = {
+            "plan": write_csv(self.table, out / "plan.csv", head),
+            "summary": write_csv(self.summary, out / "summary.csv", head),
+            "rejected": write_csv(self.rejected, out / "rejected.csv", head),
+            "problems": write_csv(self.problems, out / "problems.csv", head),
+            "soil_screening": write_csv(self.soil, out / "soil_screening.csv", head),
+            "crop_uptake": write_csv(self.uptake, out / "crop_uptake.csv", head),
+            "carbon_ledger": write_csv(self.carbon_ledger, out / "carbon_ledger.csv", head),
+        }
+        paths["scenario"] = self.scenario.save(out / "scenario.json")
+        if report:
+            from .report import write_report
+
+            paths["report"] = write_report(self, out / "report.html")
+        return paths
+
+
+def _progress(total, enabled):
+    return tqdm(total=total, desc="agriremed plan", unit="stage",
+                disable=(not enabled) if enabled is not None else None, leave=False)
+
+
+def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
+         tables: Tables | None = None, progress: bool | None = None) -> Plan:
+    """Plan remediation for a table of plots.
+
+    Parameters
+    ----------
+    plots : str, Path, pandas.DataFrame or Validation
+        Plot table (file or DataFrame following the input contract) or the result of
+        :func:`agriremed.validate.validate_plots`.
+    scenario : Scenario, optional
+        User assumptions; default :class:`Scenario()`.
+    seed : int, optional
+        Monte Carlo seed, overriding ``scenario.seed``.
+    tables : Tables, optional
+        Literature tables (default: the packaged ones).
+    progress : bool, optional
+        Show a progress bar (default: only on an interactive terminal or notebook).
+
+    Returns
+    -------
+    Plan
+        All stage tables, the plan and summary tables, and the rejected rows.
+
+    Examples
+    --------
+    >>> import agriremed
+    >>> p = agriremed.plan("data/samples/plots.csv", seed=1)      # doctest: +SKIP
+    >>> p.summary[["plot_id", "recommended_option"]]                # doctest: +SKIP
+    """
+    scenario = scenario or Scenario()
+    if seed is not None:
+        scenario = scenario.replace(seed=int(seed))
+    tables = apply_overrides(tables or load_tables(), scenario.overrides)
+    H = scenario.horizon_yr
+    bar = _progress(len(STAGES), progress)
+
+    v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
+    P = v.plots
+    bar.update()
+    screened = soil_mod.screen(P, tables, scenario.threshold_set)
+    soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
+    bar.update()
+    pred = uptake_mod.predict_crop_concentration(P, tables=tables)
+    checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
+    bar.update()
+    opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked)
+    bar.update()
+    preds = {"current": pred}
+    lib = tables.options.set_index("option_id")
+    for fc in set(lib.loc[opts["option_id"].unique(), "food_crop"]) - {"current", "none"}:
+        preds[fc] = uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
+    n_draws, seed_ = scenario.mc_draws, scenario.seed
+    compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
+                                                      n_draws, seed_)
+    by_metal, dur = duration_mod.estimate_duration(opts, P, screened, tables, n_draws, seed_, H)
+    bar.update()
+    bio = biomass_mod.harvested_biomass(opts, by_metal, tables)
+    bar.update()
+    en = energy_mod.energy_outputs(opts, bio, tables)
+    bar.update()
+    stops = opts["option_kind"].eq("phytoextraction").to_numpy()
+    yrs = dur.set_index(["plot_id", "option_id"])["years_to_target"].reindex(
+        pd.MultiIndex.from_frame(opts[["plot_id", "option_id"]])).to_numpy(float)
+    years_under = np.where(stops, np.ceil(yrs), np.inf)
+    ledger, ctot = carbon_mod.carbon_ledger(opts, P, bio, en, tables, H, years_under_option=years_under)
+    bar.update()
+    eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
+                                           scenario.discount_rate, scenario.carbon_price_cny_t,
+                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction)
+    bar.update()
+
+    key = ["plot_id", "option_id"]
+    table = (opts.merge(dur, on=key, how="left").merge(compliance, on=key, how="left")
+             .merge(bio, on=key, how="left").merge(en, on=key, how="left")
+             .merge(ctot, on=key, how="left").merge(eco, on=key, how="left"))
+    table = table.merge(soil_plot[["plot_id", "soil_class", "metals_exceeding"]], on="plot_id", how="left")
+    table["option_name"] = table["option_id"].map(lib["name_en"])
+    par = tables.option_parameters
+    bval = par.loc[par["parameter"] == "biomass_value_cny_t"].set_index("option_id")["typical"]
+    table["biomass_value_positive"] = (table["option_id"].map(bval).fillna(0).to_numpy(float) > 0) & \
+        (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
+    rank = ranking_mod.rank_options(table, scenario.normalised_weights(), tables)
+    table = table.merge(rank, on=key, how="left")
+    bar.update()
+    bar.close()
+
+    summary = _summary(P, soil_plot, checked, table, scenario)
+    plan_table = table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]]
+    return Plan(table=plan_table, summary=summary, plots=P, rejected=v.rejected, problems=v.problems,
+                soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
+                duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
+                carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
+                n_input=v.n_input, tables=tables, notes=list(v.notes))
+
+
+def _fmt_money(x: float) -> str:
+    return "n/a" if np.isnan(x) else f"{x:+,.0f} CNY/ha"
+
+
+def _pct(p: float) -> str:
+    """Probability as text that never rounds a risk away (0.996 → '> 99 %')."""
+    if p > 0.99:
+        return "> 99 %"
+    if p < 0.01:
+        return "< 1 %"
+    return f"{100 * p:.0f} %"
+
+
+def _cleanup_text(row) -> str:
+    metals = row.target_metals.replace("+", "/").title() if row.target_metals else "metal"
+    y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
+    if np.isinf(y) or y > 200:
+        return f"{metals} would take more than 200 yr to reach the screening value"
+    rng = ""
+    if not np.isnan(row.years_p10) and np.isfinite(row.years_p90):
+        rng = f" (P10–P90 {row.years_p10:.0f}–{row.years_p90:.0f})"
+    return f"brings {metals} to the screening value in about {y:.0f} yr{rng}"
+
+
+def _sentence(row, std: str, H: int) -> str:
+    """One-sentence recommendation built from the chosen option's numbers."""
+    name = row.option_name
+    npv = _fmt_money(row.npv_vs_baseline_cny_ha) + f" vs doing nothing over {H} yr"
+    co2 = "" if np.isnan(row.net_co2e_vs_baseline_t_ha_yr) else \
+        f", {row.net_co2e_vs_baseline_t_ha_yr:+.1f} t CO2e/ha/yr"
+    untreated = f"; does not treat {row.untreated_metals.replace('+', '/').title()}" \
+        if row.untreated_metals else ""
+    if row.option_kind == "baseline":
+        p = row.crop_compliance_prob
+        safe = "" if np.isnan(p) else f" ({_pct(p)} chance the crop meets {std})"
+        if row.soil_class == "priority_protection":
+            return f"{name}: soil is at or below every GB 15618 screening value{safe}."
+        return f"{name}: no other option scores higher{safe}; metals stay in the soil."
+    if row.option_kind == "phytoextraction":
+        return f"{name}: {_cleanup_text(row)}; {npv}{co2}{untreated}."
+    if row.option_kind == "phytomanagement":
+        energy = "" if np.isnan(row.useful_energy_gj_ha_yr) else \
+            f", {row.useful_energy_gj_ha_yr:.0f} GJ/ha/yr useful energy"
+        return (f"{name}: non-food crop of {row.biomass_t_dm_ha_yr:.1f} t DM/ha/yr{energy} that holds the "
+                f"soil in place; {_cleanup_text(row)}; {npv}{co2}{untreated}.")
+    if row.option_kind in ("immobilisation", "safe_crop"):
+        p = row.crop_compliance_prob
+        safe = "crop safety not predicted" if np.isnan(p) else f"crop meets {std} with {_pct(p)} probability"
+        return f"{name}: {safe}; {npv}{co2}; metals stay in the soil{untreated}."
+    return f"{name}: no food crop, so no dietary exposure; {npv}{co2}; metals stay in the soil."
+
+
+def _summary(P, soil_plot, checked, table, scenario) -> pd.DataFrame:
+    best = table.loc[table["recommended"]].set_index("plot_id")
+    base_comp = table.loc[table["option_id"] == "do_nothing"].set_index("plot_id")["crop_compliance_prob"]
+    s = P[["plot_id", "input_row"]].copy()
+    for c in ("region", "land_use", "crop", "area_ha"):
+        s[c] = P[c] if c in P else None
+    sp = soil_plot.set_index("plot_id")
+    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding"):
+        s[c] = s["plot_id"].map(sp[c])
+    s["current_crop_compliance_prob"] = s["plot_id"].map(base_comp)
+    b = best.reindex(s["plot_id"])
+    s["recommended_option"] = b["option_id"].to_numpy(object)
+    s["recommended_name"] = b["option_name"].to_numpy(object)
+    for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
+              "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
+        s[c] = b[c].to_numpy(float)
+    std = scenario.food_standard
+    s["recommendation"] = [(_sentence(r, std, scenario.horizon_yr) if isinstance(r.option_id, str) else
+                            "no applicable option") for r in b.reset_index().itertuples(index=False)]
+    return s[SUMMARY_COLUMNS]

@@ -1,0 +1,148 @@
+"""Self-contained offline HTML report of a plan.
+
+The report embeds plotly.js once (no CDN, no network), the summary with one
+recommendation sentence per plot, figures, the rejected rows with reasons, every
+assumption the plan used, the scenario, the column glossary and the sources.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import plotly.io as pio
+
+from . import columns as C
+from . import viz
+from .tables import split_keys
+
+__all__ = ["write_report", "report_html"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans SC',sans-serif;margin:2em auto;
+max-width:1200px;color:#222;line-height:1.45;padding:0 1em}
+h1{margin-bottom:0}h2{border-bottom:2px solid #2c7bb6;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f0f4f8}.muted{color:#666;font-size:.9em}
+.kpi{display:inline-block;margin:.3em 1.5em .3em 0}.kpi b{font-size:1.4em;display:block}
+.green{background:#d9f2d9}.amber{background:#fff2cc}.red{background:#f8d7da}
+code{background:#f4f4f4;padding:0 .2em}
+"""
+
+
+def _table(df: pd.DataFrame, max_rows: int = 500) -> str:
+    if df.empty:
+        return "<p class='muted'>none</p>"
+    shown = df.head(max_rows)
+    out = shown.to_html(index=False, escape=True, na_rep="", float_format=lambda x: f"{x:,.4g}",
+                        border=0)
+    if len(df) > max_rows:
+        out += f"<p class='muted'>{len(df) - max_rows} more rows in the CSV files.</p>"
+    return out
+
+
+def _used_sources(plan) -> set[str]:
+    keys = set()
+    t = plan.tables
+    for name, df in t.items():
+        if name == "sources":
+            continue
+        for col in [c for c in df.columns if c == "source" or c.endswith("_source")]:
+            for cell in df[col]:
+                keys.update(split_keys(cell))
+    return keys
+
+
+def _assumptions(plan) -> pd.DataFrame:
+    t = plan.tables
+    rows = []
+    for name in ("option_parameters", "prices", "factors", "crops", "traffic_lights"):
+        df = t.__getattribute__(name)
+        src_cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
+        mask = pd.Series(False, index=df.index)
+        for c in src_cols:
+            mask |= df[c].fillna("").str.contains("agriremed_assumption")
+        sub = df.loc[mask]
+        for r in sub.to_dict("records"):
+            what = ".".join(str(r.get(k)) for k in ("option_id", "parameter", "item", "crop", "factor",
+                                                     "criterion") if r.get(k) not in (None, "", float("nan"))
+                            and str(r.get(k)) != "nan")
+            value = r.get("typical", r.get("yield_t_ha", r.get("green_at_least", "")))
+            rows.append({"table": name, "entry": what, "value": value,
+                         "range": f"{r.get('low', '')} – {r.get('high', '')}" if "low" in r else "",
+                         "note": r.get("note", "")})
+    return pd.DataFrame(rows)
+
+
+def report_html(plan, title: str = "agriremed plan") -> str:
+    """Build the report as one HTML string (plotly.js inlined once)."""
+    s = plan.summary
+    figs = [viz.recommendation_overview(s)]
+    if len(plan.soil):
+        figs.insert(0, viz.exceedance_heatmap(plan.soil))
+    figs += [viz.duration_ranges(plan.table), viz.npv_vs_carbon(plan.table)]
+    fig_html = []
+    for i, f in enumerate(figs):
+        fig_html.append(pio.to_html(f, include_plotlyjs=(i == 0), full_html=False,
+                                    config={"displaylogo": False}))
+    area = s.groupby("soil_class")["area_ha"].sum()
+    kpis = [("plots planned", len(plan.plots)), ("rows rejected", len(plan.rejected)),
+            ("area planned [ha]", f"{s['area_ha'].sum():,.1f}")]
+    kpis += [(f"{k.replace('_', ' ')} [ha]", f"{v:,.1f}") for k, v in area.items()]
+    net = s["net_co2e_t"].sum()
+    kpis.append(("net CO₂e of recommended options over horizon [t]", f"{net:,.0f}"))
+    show = s[["plot_id", "region", "land_use", "crop", "soil_class", "metals_exceeding",
+              "recommended_name", "recommendation"]]
+    sources = plan.tables.sources
+    used = _used_sources(plan)
+    src = sources.loc[sources["key"].isin(used), ["key", "citation", "doi_or_url", "status"]]
+    gloss = pd.DataFrame([{"column": c.name, "unit": C.unit_display(c.unit) if c.dtype in ("float", "int") else "",
+                           "description": c.description}
+                          for c in C.COLUMNS.values() if c.name in plan.table.columns or c.name in s.columns])
+    ledger = plan.carbon_ledger.merge(plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]],
+                                      on=["plot_id", "option_id"])
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='muted'>agriremed {html.escape(plan.version)} · scenario “{html.escape(plan.scenario.name)}” · "
+        f"seed {plan.scenario.seed} · {plan.scenario.mc_draws} Monte Carlo draws · horizon "
+        f"{plan.scenario.horizon_yr} yr · food standard {html.escape(plan.scenario.food_standard)} · "
+        f"input digest {plan.input_digest()}</p>",
+        "<div>" + "".join(f"<span class='kpi'><b>{html.escape(str(v))}</b>{html.escape(k)}</span>"
+                          for k, v in kpis) + "</div>",
+        "<h2>Recommendations</h2>", _table(show),
+        "<h2>Figures</h2>", *fig_html,
+        "<h2>All options (plot × option)</h2>",
+        _table(plan.table[["plot_id", "option_name", "applicable", "reason", "rank", "score", "years_p50",
+                           "crop_compliance_prob", "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr",
+                           "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon",
+                           "light_economics"]]),
+        "<h2>Carbon ledger of the recommended options</h2>",
+        "<p class='muted'>t CO₂e ha⁻¹ yr⁻¹ averaged over the horizon; positive = removal or avoided "
+        "emission, negative = emission.</p>",
+        _table(ledger),
+        "<h2>Rejected rows</h2>",
+        "<p class='muted'>Rows with errors are not planned; every reason is listed. "
+        "Warnings (kept rows) are in problems.csv.</p>",
+        _table(plan.rejected),
+        "<h2>Assumptions used</h2>",
+        "<p class='muted'>Values marked as agriremed assumptions are placeholders, not literature values: "
+        "replace them with local figures through a scenario override or your own tables.</p>",
+        _table(_assumptions(plan)),
+        "<h2>Scenario</h2>", f"<pre>{html.escape(plan.scenario.to_json())}</pre>",
+        "<h2>Columns</h2>", _table(gloss),
+        "<h2>Sources</h2>", _table(src),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(plan, path: str | Path) -> Path:
+    """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(report_html(plan), encoding="utf-8")
+    return p

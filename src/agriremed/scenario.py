@@ -1,0 +1,183 @@
+"""Scenario: every user-set assumption of a plan in one small, saveable object.
+
+A :class:`Scenario` holds the choices that are not properties of a plot: the
+horizon, discount rate, carbon price, food standard, clean-up target, criteria
+weights, Monte Carlo settings and any override of a table value. It saves to and
+loads from JSON or YAML, and every output of a plan records it, so a result can
+always be reproduced.
+
+Examples
+--------
+>>> from agriremed import Scenario
+>>> s = Scenario(horizon_yr=15, carbon_price_cny_t=100)
+>>> Scenario.from_dict(s.to_dict()) == s
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
+
+#: Default criteria weights (SuRF-UK groups: environmental, social, economic).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "food_safety": 0.30,   # social: crop meets the food limit
+    "livelihood": 0.15,    # social: land keeps producing saleable food or biomass
+    "clean_up": 0.20,      # environmental: share of the excess metal removed in the horizon
+    "carbon": 0.10,        # environmental: net CO2e relative to doing nothing
+    "economics": 0.25,     # economic: NPV relative to doing nothing
+}
+
+FOOD_STANDARDS = ("GB2762", "EU2023_915", "CODEX")
+TARGETS = ("screening",)
+
+
+class ScenarioError(ValueError):
+    """A scenario value is invalid (message names the field and what was expected)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """User-set assumptions of a plan.
+
+    Parameters
+    ----------
+    name : str
+        Label shown in reports.
+    seed : int
+        Seed of the Monte Carlo random generator; the same seed gives identical
+        numbers on every run.
+    mc_draws : int
+        Monte Carlo draws per parameter (0 = deterministic only).
+    horizon_yr : int
+        Planning horizon for economics and carbon [yr].
+    discount_rate : float
+        Real discount rate for NPV [1/yr].
+    carbon_price_cny_t : float
+        Price received per tonne of CO2e credited [CNY t⁻¹].
+    noncompliant_price_fraction : float
+        Share of the normal price paid for a food crop that fails the food limit [–]
+        (0 = it cannot be sold as food; an assumption to set locally).
+    food_standard : {"GB2762", "EU2023_915", "CODEX"}
+        Food-limit set used to judge crop compliance.
+    threshold_set : str
+        Soil threshold set (``set_id`` in ``soil_thresholds.csv``).
+    target : {"screening"}
+        Clean-up target: the screening value for the plot's pH and land use.
+    weights : dict
+        Criteria weights for the ranking (normalised to sum to 1).
+    options : tuple of str, optional
+        Restrict the plan to these option ids (``do_nothing`` is always included).
+    overrides : dict
+        Replacement values for table entries, keyed ``"<option_id>.<parameter>[.<metal>]"``
+        (option parameters), ``"<item>.<crop>"`` (prices) or ``"factor.<name>"``.
+    """
+
+    name: str = "default"
+    seed: int = 20261123
+    mc_draws: int = 500
+    horizon_yr: int = 20
+    discount_rate: float = 0.06
+    carbon_price_cny_t: float = 80.0
+    noncompliant_price_fraction: float = 0.0
+    food_standard: str = "GB2762"
+    threshold_set: str = "gb15618_2018"
+    target: str = "screening"
+    weights: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    options: tuple | None = None
+    overrides: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        _check(self)
+
+    # -- serialisation ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (JSON/YAML-friendly)."""
+        d = dataclasses.asdict(self)
+        d["options"] = list(self.options) if self.options is not None else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Scenario":
+        """Build a scenario from a dict; unknown keys are an error."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - names)
+        if unknown:
+            raise ScenarioError(f"unknown scenario field(s): {', '.join(unknown)}; "
+                                f"expected some of {', '.join(sorted(names))}")
+        d = dict(d)
+        if d.get("options") is not None:
+            d["options"] = tuple(d["options"])
+        return cls(**d)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the scenario as JSON (``.json``) or YAML (``.yml``/``.yaml``)."""
+        p = Path(path)
+        if p.suffix.lower() in (".yml", ".yaml"):
+            import yaml
+
+            p.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True),
+                         encoding="utf-8")
+        else:
+            p.write_text(self.to_json(), encoding="utf-8")
+        return p
+
+    def to_json(self) -> str:
+        """Canonical JSON text (sorted keys), used in output provenance."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Scenario":
+        """Read a scenario saved by :meth:`save` (JSON or YAML)."""
+        p = Path(path)
+        text = p.read_text(encoding="utf-8")
+        if p.suffix.lower() in (".yml", ".yaml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ScenarioError(f"{p.name} does not hold a scenario mapping")
+        return cls.from_dict(data)
+
+    def replace(self, **changes) -> "Scenario":
+        """Copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def normalised_weights(self) -> dict[str, float]:
+        """Weights scaled to sum to 1 (criteria missing from ``weights`` get 0)."""
+        w = {k: float(self.weights.get(k, 0.0)) for k in DEFAULT_WEIGHTS}
+        total = sum(w.values())
+        return {k: v / total for k, v in w.items()}
+
+
+def _check(s: Scenario) -> None:
+    def bad(field, value, expected):
+        raise ScenarioError(f"scenario field {field} = {value!r} is invalid; expected {expected}")
+
+    if not isinstance(s.seed, int) or s.seed < 0:
+        bad("seed", s.seed, "a non-negative integer")
+    if not isinstance(s.mc_draws, int) or not 0 <= s.mc_draws <= 1_000_000:
+        bad("mc_draws", s.mc_draws, "an integer from 0 to 1 000 000")
+    if not isinstance(s.horizon_yr, int) or not 1 <= s.horizon_yr <= 100:
+        bad("horizon_yr", s.horizon_yr, "an integer number of years from 1 to 100")
+    if not -0.05 <= float(s.discount_rate) <= 0.5:
+        bad("discount_rate", s.discount_rate, "a rate between −0.05 and 0.5 (e.g. 0.06)")
+    if not 0.0 <= float(s.noncompliant_price_fraction) <= 1.0:
+        bad("noncompliant_price_fraction", s.noncompliant_price_fraction, "a fraction from 0 to 1")
+    if float(s.carbon_price_cny_t) < 0:
+        bad("carbon_price_cny_t", s.carbon_price_cny_t, "a price ≥ 0")
+    if s.food_standard not in FOOD_STANDARDS:
+        bad("food_standard", s.food_standard, "one of " + ", ".join(FOOD_STANDARDS))
+    if s.target not in TARGETS:
+        bad("target", s.target, "one of " + ", ".join(TARGETS))
+    unknown = set(s.weights) - set(DEFAULT_WEIGHTS)
+    if unknown:
+        bad("weights", sorted(unknown), "criteria among " + ", ".join(DEFAULT_WEIGHTS))
+    if any(float(v) < 0 for v in s.weights.values()) or sum(float(v) for v in s.weights.values()) <= 0:
+        bad("weights", s.weights, "non-negative weights with a positive sum")

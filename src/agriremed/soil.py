@@ -1,0 +1,224 @@
+"""Soil screening against GB 15618-2018 (or any threshold set given as a table).
+
+GB 15618-2018 sets, for agricultural land, a *risk screening value* per metal that
+depends on soil pH (four bands: pH ≤ 5.5, 5.5 < pH ≤ 6.5, 6.5 < pH ≤ 7.5, pH > 7.5)
+and land use (paddy versus other land for Cd, Hg, As, Pb and Cr; orchard versus other
+land for Cu; one row for Ni and Zn), and a *risk intervention value* for Cd, Hg, As,
+Pb and Cr. A plot × metal is classed
+
+* ``priority_protection`` (优先保护类) when C ≤ screening value,
+* ``safe_utilisation`` (安全利用类) when screening < C ≤ intervention value (or above
+  the screening value for a metal without intervention value),
+* ``strict_control`` (严格管控类) when C > intervention value,
+
+and a plot takes the worst class of its measured metals.
+
+References
+----------
+.. [1] MEE & SAMR (2018) GB 15618-2018 Soil environmental quality — Risk control
+   standard for soil contamination of agricultural land, Tables 1 and 3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import columns as C
+from .tables import Tables, load_tables
+
+__all__ = [
+    "CLASSES",
+    "threshold_values",
+    "screen",
+    "plot_classes",
+    "soil_mass_t_ha",
+    "metal_stock_kg_ha",
+]
+
+#: Soil classes from best to worst.
+CLASSES = ("priority_protection", "safe_utilisation", "strict_control")
+_CLASS_RANK = {c: i for i, c in enumerate(CLASSES)}
+
+
+def soil_mass_t_ha(depth_m, bulk_density_g_cm3):
+    """Dry soil mass of the treated layer per hectare.
+
+    Parameters
+    ----------
+    depth_m : array_like
+        Depth of the layer [m].
+    bulk_density_g_cm3 : array_like
+        Dry bulk density [g cm⁻³] (= t m⁻³).
+
+    Returns
+    -------
+    numpy.ndarray
+        Soil mass [t ha⁻¹] = depth × bulk density × 10 000 m² ha⁻¹.
+
+    Examples
+    --------
+    >>> float(soil_mass_t_ha(0.25, 1.5))
+    3750.0
+    """
+    return np.asarray(depth_m, float) * np.asarray(bulk_density_g_cm3, float) * 1.0e4
+
+
+def metal_stock_kg_ha(conc_mg_kg, depth_m, bulk_density_g_cm3):
+    """Mass of a metal in the treated layer per hectare.
+
+    Parameters
+    ----------
+    conc_mg_kg : array_like
+        Total concentration in soil [mg kg⁻¹].
+    depth_m : array_like
+        Layer depth [m].
+    bulk_density_g_cm3 : array_like
+        Dry bulk density [g cm⁻³].
+
+    Returns
+    -------
+    numpy.ndarray
+        Metal stock [kg ha⁻¹] = C × soil mass × 10⁻³.
+
+    Examples
+    --------
+    >>> float(metal_stock_kg_ha(3.0, 0.25, 1.5))   # SUMATECS example: 11.25 kg Cd/ha
+    11.25
+    """
+    return np.asarray(conc_mg_kg, float) * soil_mass_t_ha(depth_m, bulk_density_g_cm3) * 1.0e-3
+
+
+def threshold_values(ph, land_use, metal: str, kind: str = "screening",
+                     tables: Tables | None = None, set_id: str = "gb15618_2018") -> np.ndarray:
+    """Threshold value for each plot from a threshold table.
+
+    Parameters
+    ----------
+    ph : array_like
+        Soil pH (water) [–].
+    land_use : array_like of str
+        Land use of each plot (``paddy``, ``upland``, ``orchard``, ``vegetable``,
+        ``marginal``).
+    metal : str
+        Metal code.
+    kind : {"screening", "intervention"}
+        Which value.
+    tables : Tables, optional
+        Literature tables (default: packaged).
+    set_id : str
+        Threshold set in ``soil_thresholds.csv``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Threshold [mg kg⁻¹]; ``NaN`` where the set has no value (e.g. no intervention
+        value for Cu) or pH is missing. A band includes its upper edge and excludes its
+        lower edge (``ph_above < pH ≤ ph_up_to``), as GB 15618 states.
+    """
+    tables = tables or load_tables()
+    t = tables.soil_thresholds
+    rows = t.loc[(t["set_id"] == set_id) & (t["kind"] == kind) & (t["metal"] == metal)]
+    ph = np.asarray(ph, float)
+    lu = np.asarray(land_use, dtype=object)
+    out = np.full(ph.shape, np.nan)
+    for r in rows.itertuples(index=False):
+        uses = str(r.land_uses).split("|")
+        lu_ok = np.ones(ph.shape, bool) if uses == ["*"] else np.isin(lu, uses)
+        mask = lu_ok & (ph > r.ph_above) & (ph <= r.ph_up_to)
+        out[mask] = r.value_mg_kg
+    return out
+
+
+def screen(plots: pd.DataFrame, tables: Tables | None = None,
+           set_id: str = "gb15618_2018") -> pd.DataFrame:
+    """Classify every measured plot × metal.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots with ``plot_id``, ``ph`` [–], ``land_use`` and metal columns
+        ``<metal>_mg_kg`` [mg kg⁻¹]; optional ``depth_m`` [m] and
+        ``bulk_density_g_cm3`` [g cm⁻³] for the metal stock.
+    tables : Tables, optional
+        Literature tables.
+    set_id : str
+        Threshold set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × measured metal with ``plot_id``, ``metal``,
+        ``conc_mg_kg``, ``screening_mg_kg``, ``intervention_mg_kg``,
+        ``exceedance_ratio`` [–], ``soil_class`` and ``soil_stock_kg_ha`` [kg ha⁻¹].
+        Metals not measured (blank) have no row: not measured is not zero.
+    """
+    tables = tables or load_tables()
+    parts = []
+    for m in C.present_metals(plots.columns):
+        conc = plots[C.metal_column(m)].to_numpy(float)
+        keep = ~np.isnan(conc)
+        if not keep.any():
+            continue
+        sub = plots.loc[keep]
+        c = conc[keep]
+        scr = threshold_values(sub["ph"], sub["land_use"], m, "screening", tables, set_id)
+        itv = threshold_values(sub["ph"], sub["land_use"], m, "intervention", tables, set_id)
+        cls = np.where(c <= scr, 0, np.where(np.isnan(itv) | (c <= itv), 1, 2))
+        cls = np.where(np.isnan(scr), -1, cls)
+        depth = sub["depth_m"].to_numpy(float) if "depth_m" in sub else np.full(len(sub), np.nan)
+        bd = (sub["bulk_density_g_cm3"].to_numpy(float) if "bulk_density_g_cm3" in sub
+              else np.full(len(sub), np.nan))
+        parts.append(pd.DataFrame({
+            "plot_id": sub["plot_id"].to_numpy(object),
+            "metal": m,
+            "conc_mg_kg": c,
+            "screening_mg_kg": scr,
+            "intervention_mg_kg": itv,
+            "exceedance_ratio": c / scr,
+            "soil_class": np.array([None, *CLASSES], dtype=object)[cls + 1],
+            "soil_stock_kg_ha": metal_stock_kg_ha(c, depth, bd),
+        }))
+    if not parts:
+        return pd.DataFrame(columns=["plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
+                                     "intervention_mg_kg", "exceedance_ratio", "soil_class",
+                                     "soil_stock_kg_ha"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
+    """Overall class of each plot from its per-metal classes.
+
+    Parameters
+    ----------
+    screened : pandas.DataFrame
+        Output of :func:`screen`.
+    plot_ids : array_like, optional
+        Plots to report (in this order); default: plots present in ``screened``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot: ``plot_id``, ``soil_class`` (worst metal),
+        ``controlling_metal`` (highest exceedance ratio), ``max_exceedance_ratio``
+        and ``metals_exceeding`` (metals above screening, ``'+'``-joined, ``''`` if none).
+    """
+    s = screened.dropna(subset=["soil_class"])
+    rank = s["soil_class"].map(_CLASS_RANK).to_numpy()
+    df = pd.DataFrame({"plot_id": s["plot_id"].to_numpy(object), "rank": rank,
+                       "ratio": s["exceedance_ratio"].to_numpy(float),
+                       "metal": s["metal"].to_numpy(object)})
+    idx_max = df.groupby("plot_id", sort=False)["ratio"].idxmax()
+    worst = df.groupby("plot_id", sort=False)["rank"].max()
+    exceed = df.loc[df["ratio"] > 1].groupby("plot_id", sort=False)["metal"].agg("+".join)
+    out = pd.DataFrame({
+        "plot_id": worst.index.to_numpy(object),
+        "soil_class": np.array(CLASSES, dtype=object)[worst.to_numpy()],
+        "controlling_metal": df.loc[idx_max.reindex(worst.index).to_numpy(), "metal"].to_numpy(object),
+        "max_exceedance_ratio": df.loc[idx_max.reindex(worst.index).to_numpy(), "ratio"].to_numpy(float),
+    })
+    out["metals_exceeding"] = out["plot_id"].map(exceed).astype(object).fillna("")
+    if plot_ids is not None:
+        out = out.set_index("plot_id").reindex(pd.Index(list(plot_ids), name="plot_id")).reset_index()
+        out["metals_exceeding"] = out["metals_exceeding"].astype(object).fillna("")
+    return out

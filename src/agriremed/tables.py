@@ -1,0 +1,202 @@
+"""The literature tables that parameterise every model stage.
+
+Every coefficient, limit, yield, factor and price that agriremed uses lives in a CSV
+table in ``agriremed/data``, one row per value or function, with a ``source`` column
+holding one or more keys (separated by ``;``) of ``sources.csv``. Nothing from the
+literature is written into the model code.
+
+Users adapt the planner by editing copies of these tables (another jurisdiction's
+threshold set, local prices, a fitted transfer function) and passing them in::
+
+    from agriremed.tables import load_tables
+    t = load_tables()
+    t2 = t.replace(prices=my_prices)          # or load_tables("my_tables/")
+    agriremed.plan(plots, tables=t2)
+
+Ranges are three columns ``low``, ``typical``, ``high``: the deterministic run uses
+``typical``; the Monte Carlo run samples a triangular distribution over the range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys"]
+
+#: Table name → file name inside the data directory.
+TABLE_FILES: dict[str, str] = {
+    "sources": "sources.csv",
+    "soil_thresholds": "soil_thresholds.csv",
+    "food_limits": "food_limits.csv",
+    "crops": "crops.csv",
+    "transfer_functions": "transfer_functions.csv",
+    "options": "options.csv",
+    "option_parameters": "option_parameters.csv",
+    "biochar_carbon": "biochar_carbon.csv",
+    "biochar_permanence": "biochar_permanence.csv",
+    "soc_factors": "soc_factors.csv",
+    "soc_reference": "soc_reference.csv",
+    "factors": "factors.csv",
+    "prices": "prices.csv",
+    "traffic_lights": "traffic_lights.csv",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Tables:
+    """All literature tables, as DataFrames (treat them as read-only).
+
+    Use :meth:`replace` to swap in edited tables; the stage functions take a
+    ``Tables`` argument, so a plan can run on user tables without touching the
+    package data.
+    """
+
+    sources: pd.DataFrame
+    soil_thresholds: pd.DataFrame
+    food_limits: pd.DataFrame
+    crops: pd.DataFrame
+    transfer_functions: pd.DataFrame
+    options: pd.DataFrame
+    option_parameters: pd.DataFrame
+    biochar_carbon: pd.DataFrame
+    biochar_permanence: pd.DataFrame
+    soc_factors: pd.DataFrame
+    soc_reference: pd.DataFrame
+    factors: pd.DataFrame
+    prices: pd.DataFrame
+    traffic_lights: pd.DataFrame
+
+    def replace(self, **tables: pd.DataFrame) -> "Tables":
+        """Return a copy with some tables replaced."""
+        return dataclasses.replace(self, **tables)
+
+    def items(self):
+        """(name, DataFrame) pairs of all tables."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+    # -- small lookups used by several stages ---------------------------------------
+    def factor(self, name: str, which: str = "typical") -> float:
+        """Value of a scalar factor from ``factors.csv`` (``which`` = low/typical/high)."""
+        row = self.factors.loc[self.factors["factor"] == name]
+        if row.empty:
+            raise KeyError(f"factor {name!r} is not in factors.csv")
+        return float(row[which].iloc[0])
+
+    def crop_price_table(self, item: str, which: str = "typical") -> pd.Series:
+        """Per-crop series of a price-table item (e.g. ``crop_price_cny_t``)."""
+        rows = self.prices.loc[self.prices["item"] == item]
+        return pd.Series(rows[which].to_numpy(float), index=rows["crop"].to_numpy(), name=item)
+
+    def price(self, item: str, which: str = "typical") -> float:
+        """Scalar price item (rows without a crop)."""
+        rows = self.prices.loc[(self.prices["item"] == item)]
+        if rows.empty:
+            raise KeyError(f"price item {item!r} is not in prices.csv")
+        return float(rows[which].iloc[0])
+
+
+def _read(path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for col in df.columns:
+        if col in _NUMERIC_COLUMNS:
+            df[col] = pd.to_numeric(df[col].replace("", np.nan), errors="raise")
+    return df
+
+
+_NUMERIC_COLUMNS = {
+    "ph_above", "ph_up_to", "value_mg_kg", "limit_mg_kg", "moisture_low", "moisture_typical",
+    "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
+    "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
+    "socref_t_c_ha", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _load_dir(directory: str | None) -> Tables:
+    frames = {}
+    for name, fname in TABLE_FILES.items():
+        if directory is None:
+            path = resources.files("agriremed.data").joinpath(fname)
+            with resources.as_file(path) as p:
+                frames[name] = _read(p)
+        else:
+            p = Path(directory) / fname
+            if not p.exists():  # fall back to the packaged table
+                return _merge_with_default(directory)
+            frames[name] = _read(p)
+    for name in ("transfer_functions",):
+        frames[name]["usable"] = frames[name]["usable"].str.lower().eq("true")
+    frames["crops"]["food"] = frames["crops"]["food"].str.lower().eq("true")
+    return Tables(**frames)
+
+
+def _merge_with_default(directory: str) -> Tables:
+    base = _load_dir(None)
+    repl = {}
+    for name, fname in TABLE_FILES.items():
+        p = Path(directory) / fname
+        if p.exists():
+            repl[name] = _read(p)
+    return base.replace(**repl)
+
+
+def load_tables(directory: str | Path | None = None) -> Tables:
+    """Load the literature tables.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A folder holding user versions of some or all table files (same file names
+        and columns as the packaged ones). Tables not found there come from the
+        package.
+
+    Returns
+    -------
+    Tables
+        The tables; cached, so repeated calls are cheap. Do not modify them in place:
+        use :meth:`Tables.replace`.
+    """
+    return _load_dir(None if directory is None else str(directory))
+
+
+def split_keys(cell: str) -> list[str]:
+    """Split a ``source`` cell (``'a;b'``) into its keys."""
+    return [k.strip() for k in str(cell).split(";") if k.strip()]
+
+
+def source_problems(tables: Tables) -> list[str]:
+    """List rows whose sources are missing or cite a key absent from ``sources.csv``.
+
+    Every table must have a ``source`` column (or, like the crop table, ``*_source``
+    columns for each sourced value). A ``source`` cell must not be empty; every key
+    in any source cell must exist in ``sources.csv``.
+
+    Returns
+    -------
+    list of str
+        One message per problem (empty when every row is sourced).
+    """
+    known = set(tables.sources["key"])
+    problems = []
+    for name, df in tables.items():
+        if name == "sources":
+            continue
+        cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
+        if not cols:
+            problems.append(f"{name}: table has no source column")
+            continue
+        for col in cols:
+            for i, cell in enumerate(df[col].tolist()):
+                keys = split_keys(cell)
+                if col == "source" and not keys:
+                    problems.append(f"{name} row {i + 1}: no source")
+                for k in keys:
+                    if k not in known:
+                        problems.append(f"{name} row {i + 1}: unknown source key {k!r} in {col}")
+    return problems

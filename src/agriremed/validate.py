@@ -1,0 +1,428 @@
+"""Validation of plot tables against the column registry.
+
+:func:`validate_plots` turns whatever the user supplied (a file path or a DataFrame,
+cells as text or numbers) into
+
+* ``plots`` — the valid rows with canonical column names and types, ready for the
+  model stages (extra, unknown columns are kept and passed through);
+* ``rejected`` — the invalid rows exactly as given, with every reason;
+* ``problems`` — one row per problem: input row, plot id, column, value, severity,
+  what is wrong and what was expected.
+
+Errors reject a row; warnings keep it. Nothing is silently dropped, clipped or
+converted: every conversion (a unit in a header, a land-use spelling) is reported
+as a warning. Every check is vectorised over rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import columns as C
+from .io import NA_STRINGS, read_table
+from .tables import Tables, load_tables
+
+__all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
+
+PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected"]
+
+#: Spellings accepted for each land-use class (compared case-insensitively).
+LAND_USE_ALIASES: dict[str, str] = {
+    "paddy": "paddy", "paddy field": "paddy", "rice paddy": "paddy", "paddy_field": "paddy",
+    "水田": "paddy", "稻田": "paddy",
+    "upland": "upland", "dryland": "upland", "dry land": "upland", "upland field": "upland",
+    "旱地": "upland", "旱田": "upland",
+    "orchard": "orchard", "果园": "orchard", "园地": "orchard",
+    "vegetable": "vegetable", "vegetables": "vegetable", "vegetable field": "vegetable",
+    "菜地": "vegetable", "蔬菜地": "vegetable",
+    "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
+    "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
+}
+
+_HEADER_ALIASES = {
+    "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
+    "地块编号": "plot_id", "编号": "plot_id",
+    "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use",
+    "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph",
+    "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
+    "clay": "clay_pct", "黏粒": "clay_pct",
+    "cec": "cec_cmol_kg",
+    "bd": "bulk_density_g_cm3", "bulk_density": "bulk_density_g_cm3", "容重": "bulk_density_g_cm3",
+    "depth": "depth_m", "plough_depth_m": "depth_m",
+    "area": "area_ha", "面积": "area_ha",
+    "作物": "crop", "current_crop": "crop",
+    "latitude": "lat", "longitude": "lon", "纬度": "lat", "经度": "lon",
+    "地区": "region",
+}
+
+_METAL_UNIT_RE = re.compile(
+    r"^(?P<metal>cd|hg|as|pb|cr|cu|ni|zn)(?:_(?P<ex>cacl2|hno3|dtpa))?"
+    r"(?:_?\(?(?P<unit>mg_kg|mg/kg|ppm|ug_kg|ug/kg|µg_kg|µg/kg|μg_kg|μg/kg|g_kg|g/kg|ppb)\)?)?$"
+)
+_UNIT_FACTOR = {None: 1.0, "mg_kg": 1.0, "mg/kg": 1.0, "ppm": 1.0, "ug_kg": 1e-3, "ug/kg": 1e-3,
+                "µg_kg": 1e-3, "µg/kg": 1e-3, "μg_kg": 1e-3, "μg/kg": 1e-3, "ppb": 1e-3,
+                "g_kg": 1e3, "g/kg": 1e3}
+
+
+def normalise_header(name: str) -> tuple[str, float, str | None]:
+    """Map a user column header to a canonical column name.
+
+    Parameters
+    ----------
+    name : str
+        Header as found in the file (``'Cd (mg/kg)'``, ``'pH'``, ``'cd_ug_kg'``).
+
+    Returns
+    -------
+    canonical : str
+        Canonical name when recognised, otherwise the cleaned header.
+    factor : float
+        Multiplier that converts the column's values to the canonical unit
+        (1 unless the header states another unit, e.g. 0.001 for µg/kg).
+    note : str or None
+        Description of the mapping when it was not an exact match.
+    """
+    raw = str(name)
+    s = raw.replace("\ufeff", "").strip().strip('"').strip().lower()
+    s = re.sub(r"[\s\-.]+", "_", s)
+    s = re.sub(r"_+", "_", s).strip("_")
+    if s in C.COLUMNS and C.COLUMNS[s].role == "input":
+        return s, 1.0, None if s == raw else f"header {raw!r} read as {s}"
+    if s in _HEADER_ALIASES:
+        canon = _HEADER_ALIASES[s]
+        return canon, 1.0, f"header {raw!r} read as {canon}"
+    m = _METAL_UNIT_RE.match(s.replace("(", "_(").replace("__", "_"))
+    if m is None:
+        m = _METAL_UNIT_RE.match(s)
+    if m:
+        canon = C.metal_column(m["metal"], m["ex"])
+        unit = m["unit"]
+        factor = _UNIT_FACTOR[unit]
+        if unit is None:
+            return canon, 1.0, f"header {raw!r} has no unit: read as {canon} (mg/kg assumed)"
+        if factor == 1.0:
+            return canon, 1.0, f"header {raw!r} read as {canon}"
+        return canon, factor, (f"header {raw!r} states {unit.replace('_', '/')}: values converted "
+                               f"to mg/kg (× {factor:g}) as {canon}")
+    return s, 1.0, None
+
+
+@dataclass
+class Validation:
+    """Result of :func:`validate_plots`.
+
+    Attributes
+    ----------
+    plots : pandas.DataFrame
+        Valid rows, canonical names and dtypes, plus ``input_row``.
+    rejected : pandas.DataFrame
+        Rows with at least one error, as given, plus ``input_row`` and ``reasons``.
+    problems : pandas.DataFrame
+        All problems (columns ``input_row, plot_id, column, value, severity, problem,
+        expected``); ``input_row`` is blank for file-level problems.
+    n_input : int
+        Number of data rows read.
+    notes : list of str
+        How the input was read (encoding, header mapping).
+    """
+
+    plots: pd.DataFrame
+    rejected: pd.DataFrame
+    problems: pd.DataFrame
+    n_input: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Problems of severity ``error``."""
+        return self.problems.loc[self.problems["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """Problems of severity ``warning``."""
+        return self.problems.loc[self.problems["severity"] == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return self.errors.empty
+
+    def summary(self) -> str:
+        """One-line summary: rows read, valid, rejected, errors, warnings."""
+        return (f"{self.n_input} rows read: {len(self.plots)} valid, {len(self.rejected)} rejected; "
+                f"{len(self.errors)} errors, {len(self.warnings)} warnings")
+
+    def messages(self) -> list[str]:
+        """Every problem as one readable sentence."""
+        out = []
+        for r in self.problems.itertuples(index=False):
+            where = "file" if pd.isna(r.input_row) else f"row {int(r.input_row)}"
+            if isinstance(r.plot_id, str) and r.plot_id:
+                where += f" (plot {r.plot_id})"
+            col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
+            val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
+            exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
+            out.append(f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}")
+        return out
+
+
+class _Collector:
+    def __init__(self, n: int, plot_ids: np.ndarray):
+        self.parts: list[pd.DataFrame] = []
+        self.n = n
+        self.plot_ids = plot_ids
+        self.error_rows = np.zeros(n, dtype=bool)
+
+    def add(self, mask, column, values, severity, problem, expected=""):
+        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if idx.size == 0:
+            return
+        vals = np.asarray(values, dtype=object)[idx] if values is not None else np.full(idx.size, "")
+        probs = problem if isinstance(problem, str) else np.asarray(problem, dtype=object)[idx]
+        self.parts.append(pd.DataFrame({
+            "input_row": idx + 1, "plot_id": self.plot_ids[idx], "column": column,
+            "value": vals, "severity": severity, "problem": probs, "expected": expected,
+        }))
+        if severity == "error":
+            self.error_rows[idx] = True
+
+    def add_file(self, column, severity, problem, expected=""):
+        self.parts.append(pd.DataFrame({
+            "input_row": [pd.NA], "plot_id": [""], "column": [column], "value": [""],
+            "severity": [severity], "problem": [problem], "expected": [expected]}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+        df = pd.concat(self.parts, ignore_index=True)
+        df["input_row"] = df["input_row"].astype("Int64")
+        return df.sort_values(["input_row", "column"], na_position="first", kind="stable",
+                              ignore_index=True)
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Cell values as stripped text ('' for missing)."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        out = s.map(lambda v: "" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v))
+        return out.astype(object)
+    return s.astype(object).where(s.notna(), "").map(lambda v: str(v).strip())
+
+
+def validate_plots(data, tables: Tables | None = None) -> Validation:
+    """Validate a plot table.
+
+    Parameters
+    ----------
+    data : str, Path or pandas.DataFrame
+        A file (CSV, Excel, Parquet) or a table with one row per plot.
+    tables : Tables, optional
+        Literature tables (for the crop list); defaults to the packaged tables.
+
+    Returns
+    -------
+    Validation
+        Valid plots, rejected rows and the list of problems.
+
+    Notes
+    -----
+    Checks, in order: the file has rows; headers map to registered columns (units
+    stated in metal headers are converted and reported); required columns exist;
+    duplicate columns; each cell of a numeric column is a number within the
+    registry's valid range (errors) and typical range (warnings); required cells are
+    filled; land use and crop are known (spelling variants are mapped and reported);
+    plot ids are unique; each plot has at least one measured metal.
+    """
+    tables = tables or load_tables()
+    notes: list[str] = []
+    if isinstance(data, (str, Path)):
+        raw, notes = read_table(data)
+    else:
+        raw = pd.DataFrame(data).copy()
+        raw.columns = [str(c) for c in raw.columns]
+    raw = raw.drop(columns=[c for c in raw.columns if c == "input_row"]).reset_index(drop=True)
+    n = len(raw)
+
+    # ---- headers --------------------------------------------------------------
+    mapping: dict[str, str] = {}
+    factors: dict[str, float] = {}
+    header_notes: list[tuple[str, str, str]] = []
+    for col in raw.columns:
+        canon, factor, note = normalise_header(col)
+        mapping[col] = canon
+        factors[canon] = factor
+        if note and canon != col:
+            header_notes.append((canon, col, note))
+    canon_cols = list(mapping.values())
+    dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
+
+    plot_id_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
+    plot_ids = (_as_text(raw[plot_id_col]).to_numpy(object) if plot_id_col is not None
+                else np.full(n, "", dtype=object))
+    col = _Collector(n, plot_ids)
+
+    for canon, orig, note in header_notes:
+        sev = "warning"
+        col.add_file(canon, sev, note)
+    for d in dups:
+        origs = [k for k, v in mapping.items() if v == d]
+        col.add_file(d, "error", f"several columns map to {d}: {', '.join(map(repr, origs))}",
+                     "each column once")
+    if n == 0:
+        col.add_file("", "error", "the table has a header but no data rows", "at least one plot")
+    required = [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "required"]
+    missing_required = [r for r in required if r not in canon_cols]
+    for r in missing_required:
+        col.add_file(r, "error", f"required column {r} is missing",
+                     f"a column named {r} ({C.COLUMNS[r].description})")
+    metals_present = C.present_metals(canon_cols)
+    if not metals_present:
+        col.add_file("", "error", "no metal column found",
+                     "at least one of " + ", ".join(C.metal_column(m) for m in C.METALS))
+    for r in [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "recommended"]:
+        if r not in canon_cols:
+            col.add_file(r, "warning", f"recommended column {r} is missing: stages that need it "
+                         "give blank results", C.COLUMNS[r].description)
+    unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1]
+    for u in unknown:
+        col.add_file(u, "warning", "column not used by agriremed: kept and passed through", "")
+
+    if missing_required or dups or n == 0:
+        col.error_rows[:] = True
+
+    # ---- cells ------------------------------------------------------------------
+    out = pd.DataFrame(index=raw.index)
+    for orig, canon in mapping.items():
+        if canon in dups:
+            continue
+        spec = C.COLUMNS.get(canon)
+        text = _as_text(raw[orig])
+        if canon == "crop":  # 'none' is a crop code here, not a missing value
+            blank = text.eq("").to_numpy()
+        else:
+            blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        if spec is None or spec.role != "input":
+            out[canon] = raw[orig]
+            continue
+        if spec.dtype in ("float", "int"):
+            num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+            bad_text = ~blank & np.isnan(num)
+            decimal_comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
+            col.add(decimal_comma, canon, text, "error",
+                    "decimal comma: write the number with a point (e.g. 5.6)", spec.expected())
+            col.add(bad_text & ~decimal_comma, canon, text, "error", "not a number",
+                    spec.expected())
+            num = num * factors.get(canon, 1.0)
+            lo, hi = spec.valid
+            lo_open, hi_open = spec.valid_open
+            ok = ~np.isnan(num)
+            below = ok & (num <= lo if lo_open else num < lo) if lo is not None else np.zeros(n, bool)
+            above = ok & (num >= hi if hi_open else num > hi) if hi is not None else np.zeros(n, bool)
+            msg_below = ("must be positive" if lo == 0 and lo_open else "below the valid range")
+            if C.COLUMNS[canon].group == "metal" and lo == 0:
+                msg_below = ("zero or negative concentration: enter the measured value, or the "
+                             "detection limit, or leave blank if not measured") if lo_open else \
+                            "negative concentration"
+            col.add(below, canon, text, "error", msg_below, spec.expected())
+            col.add(above, canon, text, "error",
+                    "above the valid range (check the unit)" if spec.group == "metal"
+                    else "above the valid range", spec.expected())
+            if spec.typical is not None:
+                tlo, thi = spec.typical
+                soft = ok & ~below & ~above & (
+                    ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
+                col.add(soft, canon, text, "warning",
+                        "unusual value: kept, please check it (and its unit)",
+                        f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''}"
+                        f" {C.unit_display(spec.unit)}")
+            if spec.required == "required":
+                col.add(blank, canon, text, "error", "required value is blank", spec.expected())
+            elif spec.required == "recommended":
+                col.add(blank, canon, text, "warning",
+                        "blank: stages that need this value give blank results for this plot",
+                        spec.expected())
+            num[bad_text | below | above] = np.nan
+            out[canon] = num
+        elif canon == "land_use":
+            low = text.str.lower().str.strip()
+            mapped = low.map(LAND_USE_ALIASES)
+            unknown_lu = ~blank & mapped.isna().to_numpy()
+            col.add(unknown_lu, canon, text, "error", "unknown land use", spec.expected())
+            respelled = ~blank & ~unknown_lu & (mapped.to_numpy(object) != text.to_numpy(object))
+            col.add(respelled, canon, text, "warning",
+                    np.array([f"read as {v}" for v in mapped.fillna("").to_numpy(object)], dtype=object),
+                    spec.expected())
+            col.add(blank, canon, text, "error", "required value is blank", spec.expected())
+            out[canon] = mapped.to_numpy(object)
+        elif canon == "crop":
+            crops = tables.crops
+            lookup = {c.lower(): c for c in crops["crop"]}
+            for c, aliases in zip(crops["crop"], crops["aliases"]):
+                for a in str(aliases).split("|"):
+                    if a.strip():
+                        lookup[a.strip().lower()] = c
+            low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
+            mapped = low.map(lookup)
+            unknown_crop = ~blank & mapped.isna().to_numpy()
+            col.add(unknown_crop, canon, text, "error", "unknown crop",
+                    "one of " + ", ".join(crops["crop"]) + " (or a listed alias)")
+            respelled = ~blank & ~unknown_crop & (mapped.to_numpy(object) != text.to_numpy(object))
+            col.add(respelled, canon, text, "warning",
+                    np.array([f"read as {v}" for v in mapped.fillna("").to_numpy(object)], dtype=object), "")
+            col.add(blank, canon, text, "error", "required value is blank",
+                    "a crop code; use 'none' for land without a crop")
+            out[canon] = mapped.to_numpy(object)
+        elif spec.dtype == "category":
+            low = text.str.lower().str.strip()
+            bad = ~blank & ~low.isin(spec.categories).to_numpy()
+            col.add(bad, canon, text, "error", "unknown value", spec.expected())
+            out[canon] = low.where(~pd.Series(blank, index=low.index), None).to_numpy(object)
+        else:  # text columns
+            if spec.required == "required":
+                col.add(blank, canon, text, "error", "required value is blank", "a non-empty text")
+            out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
+
+    # ---- row-level checks ---------------------------------------------------------
+    if "plot_id" in out.columns and "plot_id" not in dups:
+        pid = pd.Series(out["plot_id"], dtype=object)
+        dup = pid.notna().to_numpy() & pid.duplicated(keep=False).to_numpy()
+        if dup.any():
+            first_rows = pid[dup].groupby(pid[dup]).transform(
+                lambda g: ", ".join(str(i + 1) for i in g.index)).reindex(pid.index).to_numpy(object)
+            col.add(dup, "plot_id", pid.to_numpy(object), "error",
+                    np.array([f"duplicate plot id (rows {r})" if isinstance(r, str) else ""
+                              for r in first_rows], dtype=object), "a unique id per plot")
+    if metals_present:
+        have = np.zeros(n, dtype=bool)
+        for m in metals_present:
+            if C.metal_column(m) in out.columns:
+                have |= ~np.isnan(out[C.metal_column(m)].to_numpy(float))
+        col.add(~have & ~col.error_rows, "", None, "error",
+                "no metal concentration measured in this row", "at least one total concentration")
+
+    problems = col.frame()
+    err = col.error_rows
+    out.insert(0, "input_row", np.arange(1, n + 1))
+    plots = out.loc[~err].reset_index(drop=True)
+    for c in plots.columns:
+        spec = C.COLUMNS.get(c)
+        if spec is not None and spec.dtype in ("category", "str") and c in plots:
+            plots[c] = plots[c].astype(object)
+    rejected = raw.loc[err].copy()
+    rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
+    if len(rejected):
+        errs = problems.loc[problems["severity"] == "error"].dropna(subset=["input_row"])
+        reasons = errs.assign(msg=errs["column"].fillna("").map(lambda c: f"{c}: " if c else "")
+                              + errs["problem"]).groupby("input_row")["msg"].agg("; ".join)
+        file_errs = problems.loc[(problems["severity"] == "error") & problems["input_row"].isna(), "problem"]
+        file_reason = "; ".join(file_errs)
+        rejected["reasons"] = [reasons.get(r, file_reason) or file_reason
+                               for r in rejected["input_row"]]
+    else:
+        rejected["reasons"] = pd.Series(dtype=object)
+    return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
+                      n_input=n, notes=notes)

@@ -1,0 +1,78 @@
+"""The composed plan: structure, registry coverage, reproducibility, rejected rows kept."""
+
+import numpy as np
+import pandas as pd
+
+import agriremed
+from agriremed import columns as C
+from agriremed.plan import PLAN_COLUMNS, SUMMARY_COLUMNS
+
+
+def test_plan_structure(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=100))
+    assert list(p.summary.columns) == SUMMARY_COLUMNS
+    assert p.table.columns[:len(PLAN_COLUMNS)].tolist() == PLAN_COLUMNS
+    assert len(p.summary) == 16 and p.summary["plot_id"].is_unique
+    assert len(p.table) == 16 * len(p.tables.options)
+    # exactly one recommended, applicable option per plot, with a sentence
+    rec = p.table.loc[p.table["recommended"]]
+    assert rec["plot_id"].is_unique and len(rec) == 16 and rec["applicable"].all()
+    assert p.summary["recommendation"].str.len().gt(20).all()
+    # excluded options always explain themselves
+    assert p.table.loc[~p.table["applicable"], "reason"].str.len().gt(10).all()
+
+
+def test_every_output_column_is_registered(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    names = set(p.table.columns) | set(p.summary.columns)
+    unregistered = {n for n in names if n not in C.COLUMNS and not n.startswith(("light_", "crit_"))}
+    assert unregistered == set()
+
+
+def test_same_seed_gives_byte_identical_plan_csv(tmp_path, sample_plots_path):
+    s = agriremed.Scenario(mc_draws=200, seed=11)
+    agriremed.plan(sample_plots_path, s).write(tmp_path / "a", report=False)
+    agriremed.plan(sample_plots_path, s).write(tmp_path / "b", report=False)
+    assert (tmp_path / "a" / "plan.csv").read_bytes() == (tmp_path / "b" / "plan.csv").read_bytes()
+    agriremed.plan(sample_plots_path, s.replace(seed=12)).write(tmp_path / "c", report=False)
+    assert (tmp_path / "a" / "plan.csv").read_bytes() != (tmp_path / "c" / "plan.csv").read_bytes()
+
+
+def test_outputs_record_version_scenario_and_seed(tmp_path, sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, seed=5))
+    p.write(tmp_path, report=False)
+    head = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()[:3]
+    assert head[0] == f"# agriremed {agriremed.__version__}"
+    assert '"seed": 5' in head[1]
+    assert agriremed.Scenario.load(tmp_path / "scenario.json") == p.scenario
+
+
+def test_planned_plus_rejected_equals_input_rows(plots_factory):
+    df = plots_factory(5, ph=[5.0, 15.0, 6.0, 7.0, -1.0])
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    assert len(p.plots) + len(p.rejected) == 5
+    assert p.rejected["input_row"].tolist() == [2, 5]
+
+
+def test_plan_on_plot_order_does_not_change_results(sample_plots_path):
+    v = agriremed.validate_plots(sample_plots_path).plots
+    s = agriremed.Scenario(mc_draws=100)
+    a = agriremed.plan(v, s).table.set_index(["plot_id", "option_id"]).sort_index()
+    b = agriremed.plan(v.iloc[::-1].reset_index(drop=True), s).table.set_index(
+        ["plot_id", "option_id"]).sort_index()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_clean_plot_keeps_its_crop(plots_factory):
+    p = agriremed.plan(plots_factory(1, land_use="upland", crop="wheat", ph=8.1, cd_mg_kg=0.2, region=""),
+                       agriremed.Scenario(mc_draws=0))
+    s = p.summary.iloc[0]
+    assert s["soil_class"] == "priority_protection" and s["recommended_option"] == "do_nothing"
+    assert "screening value" in s["recommendation"]
+
+
+def test_strict_control_plot_gets_no_food_crop(plots_factory):
+    p = agriremed.plan(plots_factory(1, ph=5.0, cd_mg_kg=3.0), agriremed.Scenario(mc_draws=0))
+    rec = p.table.loc[p.table["recommended"]].iloc[0]
+    assert rec["food_crop"] == "none"
+    assert np.isfinite(rec["score"])

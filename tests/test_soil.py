@@ -1,0 +1,113 @@
+"""GB 15618-2018 screening: every pH band edge, classes, soil mass and metal stock."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agriremed import soil
+from agriremed.columns import LAND_USES
+
+# (metal, kind, land use, pH, expected value) written out from GB 15618-2018 Tables 1 and 3
+EXPLICIT = [
+    ("cd", "screening", "paddy", 5.5, 0.3), ("cd", "screening", "paddy", 5.51, 0.4),
+    ("cd", "screening", "paddy", 6.5, 0.4), ("cd", "screening", "paddy", 6.51, 0.6),
+    ("cd", "screening", "paddy", 7.5, 0.6), ("cd", "screening", "paddy", 7.51, 0.8),
+    ("cd", "screening", "upland", 7.5, 0.3), ("cd", "screening", "upland", 7.51, 0.6),
+    ("cd", "screening", "vegetable", 4.0, 0.3), ("cd", "screening", "orchard", 8.5, 0.6),
+    ("hg", "screening", "paddy", 7.51, 1.0), ("hg", "screening", "marginal", 6.0, 1.8),
+    ("as", "screening", "paddy", 6.5, 30), ("as", "screening", "paddy", 6.51, 25),
+    ("as", "screening", "upland", 7.51, 25), ("pb", "screening", "paddy", 5.51, 100),
+    ("pb", "screening", "upland", 7.51, 170), ("cr", "screening", "paddy", 7.51, 350),
+    ("cr", "screening", "orchard", 5.0, 150), ("cu", "screening", "orchard", 6.5, 150),
+    ("cu", "screening", "orchard", 6.51, 200), ("cu", "screening", "paddy", 6.51, 100),
+    ("cu", "screening", "vegetable", 5.0, 50), ("ni", "screening", "vegetable", 7.51, 190),
+    ("ni", "screening", "paddy", 5.5, 60), ("zn", "screening", "upland", 6.51, 250),
+    ("cd", "intervention", "paddy", 5.5, 1.5), ("cd", "intervention", "upland", 5.51, 2.0),
+    ("cd", "intervention", "orchard", 7.51, 4.0), ("hg", "intervention", "paddy", 6.51, 4.0),
+    ("as", "intervention", "paddy", 5.5, 200), ("as", "intervention", "paddy", 5.51, 150),
+    ("as", "intervention", "upland", 7.51, 100), ("pb", "intervention", "vegetable", 7.5, 700),
+    ("cr", "intervention", "marginal", 6.0, 850),
+]
+
+
+@pytest.mark.parametrize("metal,kind,use,ph,expected", EXPLICIT)
+def test_explicit_threshold_values(tables, metal, kind, use, ph, expected):
+    got = soil.threshold_values([ph], [use], metal, kind, tables)[0]
+    assert got == pytest.approx(expected)
+
+
+def _edge_cases(tables):
+    t = tables.soil_thresholds
+    cases = []
+    for r in t.itertuples(index=False):
+        uses = LAND_USES if r.land_uses == "*" else r.land_uses.split("|")
+        for use in uses:
+            if np.isfinite(r.ph_up_to):
+                cases.append((r.metal, r.kind, use, r.ph_up_to, r.value_mg_kg))      # edge belongs here
+            if np.isfinite(r.ph_above):
+                cases.append((r.metal, r.kind, use, r.ph_above + 1e-9, r.value_mg_kg))  # just above lower edge
+    return cases
+
+
+def test_every_band_edge_of_every_row(tables):
+    cases = _edge_cases(tables)
+    assert len(cases) > 200
+    metal, kind, use, ph, expected = map(np.array, zip(*cases))
+    for m in np.unique(metal):
+        for k in np.unique(kind):
+            sel = (metal == m) & (kind == k)
+            if sel.any():
+                got = soil.threshold_values(ph[sel].astype(float), use[sel], m, k, tables)
+                np.testing.assert_allclose(got, expected[sel].astype(float))
+
+
+def test_no_intervention_value_for_cu_ni_zn(tables):
+    for m in ("cu", "ni", "zn"):
+        assert np.isnan(soil.threshold_values([6.0], ["paddy"], m, "intervention", tables)[0])
+
+
+def test_classes_at_and_around_the_values(tables, plots_factory):
+    # paddy, pH 6.0: Cd screening 0.4, intervention 2.0
+    p = plots_factory(5, ph=6.0, cd_mg_kg=[0.4, 0.40001, 2.0, 2.00001, 0.1])
+    s = soil.screen(p, tables)
+    assert s["soil_class"].tolist() == ["priority_protection", "safe_utilisation", "safe_utilisation",
+                                        "strict_control", "priority_protection"]
+    np.testing.assert_allclose(s["exceedance_ratio"], [1.0, 1.000025, 5.0, 5.000025, 0.25])
+
+
+def test_metal_without_intervention_value_is_at_most_safe_utilisation(tables, plots_factory):
+    p = plots_factory(1, land_use="orchard", crop="apple", ph=6.0, cd_mg_kg=0.1, cu_mg_kg=5000.0)
+    cls = soil.plot_classes(soil.screen(p, tables))
+    assert cls.loc[0, "soil_class"] == "safe_utilisation"
+    assert cls.loc[0, "controlling_metal"] == "cu"
+    assert cls.loc[0, "max_exceedance_ratio"] == pytest.approx(5000 / 150)
+
+
+def test_not_measured_is_not_zero(tables, plots_factory):
+    p = plots_factory(2, cd_mg_kg=[0.2, np.nan], pb_mg_kg=[np.nan, 500.0])
+    s = soil.screen(p, tables)
+    assert set(zip(s["plot_id"], s["metal"])) == {("P1", "cd"), ("P2", "pb")}
+    cls = soil.plot_classes(s, ["P1", "P2"])
+    assert cls["soil_class"].tolist() == ["priority_protection", "strict_control"]
+    assert cls["metals_exceeding"].tolist() == ["", "pb"]
+
+
+def test_worst_metal_decides_and_exceeding_list(tables, plots_factory):
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.5, pb_mg_kg=500.0, zn_mg_kg=100.0)
+    cls = soil.plot_classes(soil.screen(p, tables))
+    assert cls.loc[0, "soil_class"] == "strict_control"        # Pb 500 > 400
+    assert cls.loc[0, "metals_exceeding"] == "cd+pb"
+    assert cls.loc[0, "controlling_metal"] == "pb"              # 500/80 = 6.25 > 0.5/0.3
+
+
+def test_soil_mass_and_stock_hand_computed():
+    assert soil.soil_mass_t_ha(0.2, 1.3) == pytest.approx(2600.0)
+    # 0.86 mg/kg × 0.2 m × 1.12 t/m3 × 10 000 m2/ha = 1.9264 kg/ha
+    assert soil.metal_stock_kg_ha(0.86, 0.2, 1.12) == pytest.approx(1.9264)
+    assert soil.metal_stock_kg_ha(3.0, 0.25, 1.5) == pytest.approx(11.25)
+
+
+def test_screen_reports_stock(tables, plots_factory):
+    s = soil.screen(plots_factory(1, cd_mg_kg=1.0, depth_m=0.2, bulk_density_g_cm3=1.2), tables)
+    assert s.loc[0, "soil_stock_kg_ha"] == pytest.approx(2.4)
+    assert isinstance(s, pd.DataFrame)

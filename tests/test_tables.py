@@ -1,0 +1,60 @@
+"""Every literature value carries a source; ranges are ordered; tables parse."""
+
+import numpy as np
+import pandas as pd
+
+from agriremed.tables import source_problems
+
+
+def test_every_row_of_every_table_has_a_known_source(tables):
+    assert source_problems(tables) == []
+
+
+def test_the_source_check_can_fail(tables):
+    bad = tables.factors.copy()
+    bad.loc[0, "source"] = ""
+    bad.loc[1, "source"] = "no_such_key"
+    problems = source_problems(tables.replace(factors=bad))
+    assert any("row 1: no source" in p for p in problems)
+    assert any("unknown source key 'no_such_key'" in p for p in problems)
+
+
+def test_ranges_are_ordered(tables):
+    for name in ("option_parameters", "factors", "prices"):
+        df = tables.__getattribute__(name)
+        ok = df[["low", "typical", "high"]].dropna()
+        assert (ok["low"] <= ok["typical"]).all() and (ok["typical"] <= ok["high"]).all(), name
+
+
+def test_every_option_parameter_names_a_known_option(tables):
+    assert set(tables.option_parameters["option_id"]) <= set(tables.options["option_id"])
+
+
+def test_log_triangular_ranges_are_positive(tables):
+    p = tables.option_parameters
+    lt = p.loc[p["distribution"] == "log_triangular"]
+    assert len(lt) and (lt["low"] > 0).all()
+
+
+def test_threshold_bands_tile_the_ph_axis(tables):
+    t = tables.soil_thresholds
+    for (kind, metal, uses), g in t.groupby(["kind", "metal", "land_uses"]):
+        g = g.sort_values("ph_above")
+        assert g["ph_above"].iloc[0] == -np.inf and g["ph_up_to"].iloc[-1] == np.inf
+        assert (g["ph_up_to"].to_numpy()[:-1] == g["ph_above"].to_numpy()[1:]).all()
+
+
+def test_land_uses_of_screening_rows_cover_every_land_use_once(tables):
+    t = tables.soil_thresholds
+    scr = t.loc[t["kind"] == "screening"]
+    for metal, g in scr.groupby("metal"):
+        uses = []
+        for cell in g.drop_duplicates("land_uses")["land_uses"]:
+            uses += ["paddy", "upland", "orchard", "vegetable", "marginal"] if cell == "*" else cell.split("|")
+        assert sorted(uses) == sorted(["paddy", "upland", "orchard", "vegetable", "marginal"]), metal
+
+
+def test_crop_moisture_is_a_fraction(tables):
+    m = tables.crops[["moisture_low", "moisture_typical", "moisture_high"]].dropna()
+    assert ((m > 0) & (m < 1)).all().all()
+    assert isinstance(tables.crops, pd.DataFrame)

@@ -1,0 +1,143 @@
+"""Transfer functions (one hand-computed point each), selection rules, DW/FW and food limits."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agriremed import uptake
+
+
+def _fn(tables, fid):
+    row = tables.transfer_functions.set_index("function_id").loc[fid].copy()
+    row["function_id"] = fid
+    return row
+
+
+def soil_table(**cols):
+    return pd.DataFrame({k: [v] for k, v in cols.items()})
+
+
+# hand computations (log10):
+#   UK wheat: 0.282 + 0.44·log10(1.0) − 0.1834·6.0 = −0.8184  → 0.15191
+#   Jiangsu rice: −0.369 − 0.068·6.5 + 0.153·log10(0.5) = −0.85706 → 0.13898
+#   Jiangsu wheat: 0.624 − 0.164·7.0 + 0.421·log10(2.0) = −0.39727 → 0.40062
+HAND = [
+    ("mcgrath2002_wheat_cd", dict(cd_mg_kg=1.0, ph=6.0), 10 ** -0.8184),
+    ("jiangsu2007_rice_cd", dict(cd_mg_kg=0.5, ph=6.5), 10 ** (-0.369 - 0.442 + 0.153 * math.log10(0.5))),
+    ("jiangsu2007_wheat_cd", dict(cd_mg_kg=2.0, ph=7.0), 10 ** (0.624 - 1.148 + 0.421 * math.log10(2.0))),
+    ("li2017_rice_cd_cacl2", dict(cd_cacl2_mg_kg=0.1, zn_cacl2_mg_kg=0.2, ph=6.0), 0.167 + 0.2547 - 0.1064),
+    ("chen2021_rice_cd_bcf", dict(cd_mg_kg=0.5, ph=6.0), 0.4575),
+    ("chen2021_wheat_cd_bcf", dict(cd_mg_kg=0.5, ph=6.0), 0.0775),
+    ("chen2021_maize_cd_bcf", dict(cd_mg_kg=0.5, ph=6.0), 0.0565),
+    # Dutch lettuce at pH-water 6.0 (pH-KCl 4.9367), SOM 3 %, clay 20 %, Cd 0.5
+    ("devries2007_lettuce_cd", dict(cd_mg_kg=0.5, ph=6.0, som_pct=3.0, clay_pct=20.0),
+     10 ** (2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))),
+    ("devries2007_wheat_cd", dict(cd_mg_kg=1.0, ph=6.0, som_pct=2.0, clay_pct=25.0),
+     10 ** (0.22 - 0.12 * 4.936703 - 0.33 * math.log10(2) - 0.04 * math.log10(25))),
+    ("devries2007_maize_cd", dict(cd_mg_kg=1.0, ph=6.0, clay_pct=25.0),
+     10 ** (0.90 - 0.21 * 4.936703 - 0.32 * math.log10(25))),
+    ("devries2007_grass_cd", dict(cd_mg_kg=2.0, ph=6.0), 10 ** (1.45 - 0.38 * 4.936703 + 1.22 * math.log10(2))),
+    ("devries2007_sugarbeet_cd", dict(cd_mg_kg=1.0, ph=6.0, clay_pct=25.0),
+     10 ** (1.33 - 0.22 * 4.936703 - 0.13 * math.log10(25))),
+]
+
+
+@pytest.mark.parametrize("fid,inputs,expected", HAND, ids=[h[0] for h in HAND])
+def test_transfer_function_hand_computed(tables, fid, inputs, expected):
+    got = uptake.evaluate_function(_fn(tables, fid), soil_table(**inputs))[0]
+    assert got == pytest.approx(expected, rel=1e-4)
+
+
+def test_every_usable_function_is_covered_by_a_hand_computed_case(tables):
+    usable = set(tables.transfer_functions.loc[tables.transfer_functions["usable"], "function_id"])
+    assert usable <= {h[0] for h in HAND}
+
+
+def test_ph_kcl_conversion_kabala2016():
+    # pH(H2O 1:5) = 0.14 + 0.99·6.0 = 6.08 = −1.95 + 11.58·log10(pH_KCl) → pH_KCl = 10^(8.03/11.58)
+    assert uptake.ph_kcl_from_ph_water(6.0) == pytest.approx(10 ** (8.03 / 11.58))
+    assert uptake.ph_kcl_from_ph_water(5.0) < uptake.ph_kcl_from_ph_water(7.0)
+
+
+def test_missing_input_gives_nan_not_a_guess(tables):
+    fn = _fn(tables, "devries2007_lettuce_cd")
+    assert np.isnan(uptake.evaluate_function(fn, soil_table(cd_mg_kg=0.5, ph=6.0, som_pct=np.nan,
+                                                             clay_pct=20.0))[0])
+
+
+def test_selection_prefers_province_then_priority(tables, plots_factory):
+    p = plots_factory(3, region=["Jiangsu/Wuxi", "Hunan/Zhuzhou", "Jiangsu/Suzhou"], ph=6.8,
+                      cd_mg_kg=0.38, cd_cacl2_mg_kg=[np.nan, np.nan, 0.05], zn_cacl2_mg_kg=[np.nan, np.nan, 0.1])
+    pred = uptake.predict_crop_concentration(p, tables=tables)
+    assert pred["function_id"].tolist() == ["jiangsu2007_rice_cd", "chen2021_rice_cd_bcf",
+                                            "li2017_rice_cd_cacl2"]
+
+
+def test_falls_back_when_a_linear_function_goes_negative(tables, plots_factory):
+    # li2017 with high CaCl2-Zn predicts 0.167 + 2.547·0.05 − 0.532·2 < 0 → next function
+    p = plots_factory(1, region="Jiangsu", cd_cacl2_mg_kg=0.05, zn_cacl2_mg_kg=2.0)
+    pred = uptake.predict_crop_concentration(p, tables=tables)
+    assert pred.loc[0, "function_id"] == "jiangsu2007_rice_cd"
+
+
+def test_dw_fw_conversion_and_interval(tables, plots_factory):
+    p = plots_factory(1, land_use="vegetable", crop="pak_choi", ph=6.0, som_pct=3.0, clay_pct=20.0,
+                      cd_mg_kg=0.5, region="")
+    r = uptake.predict_crop_concentration(p, tables=tables).iloc[0]
+    assert r["function_id"] == "devries2007_lettuce_cd" and r["plant_basis"] == "dw"
+    assert r["crop_fw_p50_mg_kg"] == pytest.approx(r["crop_dw_p50_mg_kg"] * (1 - 0.953))
+    f = 10 ** (1.6448536 * 0.30)
+    assert r["crop_dw_p95_mg_kg"] == pytest.approx(r["crop_dw_p50_mg_kg"] * f, rel=1e-6)
+    assert r["crop_fw_p05_mg_kg"] == pytest.approx(r["crop_fw_p50_mg_kg"] / f, rel=1e-6)
+
+
+def test_unknown_basis_is_compared_as_sold(tables, plots_factory):
+    r = uptake.predict_crop_concentration(plots_factory(1, region=""), tables=tables).iloc[0]
+    assert r["plant_basis"] == "unknown"
+    assert r["crop_fw_p50_mg_kg"] == pytest.approx(0.8 * 0.915)
+    assert r["crop_dw_p50_mg_kg"] == pytest.approx(0.8 * 0.915 / (1 - 0.14))
+
+
+def test_probability_of_exceeding_the_limit(tables, plots_factory):
+    # choose soil Cd so that the BCF prediction equals the GB 2762 rice limit (0.2): p = 0.5
+    p = plots_factory(2, region="", cd_mg_kg=[0.2 / 0.915, 0.2 / 0.915 / 10 ** (1.6448536 * 0.3)])
+    chk = uptake.food_safety(uptake.predict_crop_concentration(p, tables=tables), "GB2762", tables)
+    np.testing.assert_allclose(chk["p_exceed_limit"], [0.5, 0.05], atol=1e-6)
+    assert (chk["food_limit_mg_kg"] == 0.2).all()
+
+
+def test_limits_differ_by_standard(tables, plots_factory):
+    pred = uptake.predict_crop_concentration(plots_factory(1, region=""), tables=tables)
+    lims = {s: uptake.food_safety(pred, s, tables)["food_limit_mg_kg"].iloc[0]
+            for s in ("GB2762", "EU2023_915", "CODEX")}
+    assert lims == {"GB2762": 0.2, "EU2023_915": 0.15, "CODEX": 0.4}
+
+
+def test_reduction_lowers_exceedance(tables, plots_factory):
+    pred = uptake.predict_crop_concentration(plots_factory(1, region=""), tables=tables)
+    a = uptake.food_safety(pred, "GB2762", tables)["p_exceed_limit"].iloc[0]
+    b = uptake.food_safety(pred, "GB2762", tables, reduction=0.5)["p_exceed_limit"].iloc[0]
+    assert b < a
+
+
+def test_extrapolation_flag(tables, plots_factory):
+    # BCF rice was derived on soils with 0.15–2.66 mg/kg Cd
+    p = plots_factory(3, region="", cd_mg_kg=[0.1, 1.0, 5.0])
+    flags = uptake.predict_crop_concentration(p, tables=tables)["extrapolated"].tolist()
+    assert flags == [True, False, True]
+    p2 = plots_factory(1, region="Jiangsu")
+    assert pd.isna(uptake.predict_crop_concentration(p2, tables=tables)["extrapolated"].iloc[0])
+
+
+def test_crop_compliance_is_product_over_metals():
+    chk = pd.DataFrame({"plot_id": ["A", "A", "B"], "p_exceed_limit": [0.1, 0.5, np.nan]})
+    np.testing.assert_allclose(uptake.crop_compliance(chk, ["A", "B"]), [0.45, np.nan])
+
+
+def test_terms_parser():
+    assert uptake.parse_terms("const:0.2|log10(soil):0.44|ph:-0.1") == [
+        ("const", "const", 0.2), ("soil", "log10", 0.44), ("ph", "lin", -0.1)]
+    with pytest.raises(ValueError):
+        uptake.parse_terms("exp(soil):1")
