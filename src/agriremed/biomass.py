@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .options import align_rows, parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["harvested_biomass"]
@@ -44,12 +45,9 @@ def harvested_biomass(option_rows: pd.DataFrame, by_metal: pd.DataFrame,
         ``biomass_cd_mg_kg`` [mg kg⁻¹] (Cd in the harvest, NaN where not modelled).
     """
     tables = tables or load_tables()
-    p = tables.option_parameters
-    yld = p.loc[(p["parameter"] == "biomass_t_dm_ha_yr")].set_index("option_id")["typical"]
     out = option_rows[["plot_id", "option_id"]].copy()
-    b = out["option_id"].map(yld).to_numpy(float)
+    b = parameter_for_rows(tables, out["option_id"], "biomass_t_dm_ha_yr")
     out["biomass_t_dm_ha_yr"] = np.where(option_rows["applicable"].to_numpy(bool), b, np.nan)
-    cd = by_metal.loc[by_metal["metal"] == "cd"].set_index(["plot_id", "option_id"])["shoot_mg_kg"]
-    key = pd.MultiIndex.from_frame(out[["plot_id", "option_id"]])
-    out["biomass_cd_mg_kg"] = cd.reindex(key).to_numpy(float) if len(cd) else np.nan
+    cd = by_metal.loc[by_metal["metal"] == "cd", ["plot_id", "option_id", "shoot_mg_kg"]]
+    out["biomass_cd_mg_kg"] = align_rows(cd, out)["shoot_mg_kg"].to_numpy(float)
     return out

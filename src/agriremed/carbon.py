@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .options import parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = [
@@ -300,12 +301,9 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     tables = tables or load_tables()
     H = float(horizon_yr)
     opts = tables.options.set_index("option_id")
-    par = tables.option_parameters.copy()
-    par["metal"] = par["metal"].fillna("")
 
-    def opt_param(name, which="typical"):
-        s = par.loc[(par["parameter"] == name) & (par["metal"] == "")].set_index("option_id")[which]
-        return option_rows["option_id"].map(s).to_numpy(float)
+    def opt_param(name):
+        return parameter_for_rows(tables, option_rows["option_id"], name)
 
     rows = option_rows
     n = len(rows)

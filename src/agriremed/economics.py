@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .options import align_rows, parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "evaluate_economics"]
@@ -122,20 +123,16 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     H = int(horizon_yr)
     years = np.arange(1, H + 1)
     opts = tables.options.set_index("option_id")
-    par = tables.option_parameters.copy()
-    par["metal"] = par["metal"].fillna("")
     oid = option_rows["option_id"]
 
     def p(name):
-        s = par.loc[(par["parameter"] == name) & (par["metal"] == "")].set_index("option_id")["typical"]
-        return np.nan_to_num(oid.map(s).to_numpy(float))
+        return np.nan_to_num(parameter_for_rows(tables, oid, name))
 
     n = len(option_rows)
     pl = plots.set_index("plot_id").reindex(option_rows["plot_id"].to_numpy(object))
     active = option_rows["applicable"].to_numpy(bool) | (option_rows["option_kind"] == "baseline").to_numpy()
     kind = oid.map(opts["kind"]).to_numpy(object)
-    comp = compliance.set_index(["plot_id", "option_id"]).reindex(
-        pd.MultiIndex.from_frame(option_rows[["plot_id", "option_id"]]))
+    comp = align_rows(compliance, option_rows)
     food_crop = comp["food_crop"].to_numpy(object)
     p_comply = np.nan_to_num(comp["crop_compliance_prob"].to_numpy(float), nan=1.0)
     crops = tables.crops.set_index("crop")
@@ -154,8 +151,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     grows_food = food_crop != "none"
 
     # removal options: option economics until the target, then the current crop
-    dur = duration.set_index(["plot_id", "option_id"]).reindex(
-        pd.MultiIndex.from_frame(option_rows[["plot_id", "option_id"]]))
+    dur = align_rows(duration, option_rows)
     t_target = dur["years_to_target"].to_numpy(float)
     stops = (kind == "phytoextraction") & np.isfinite(t_target)
     during = ~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(t_target, nan=np.inf))[:, None])
@@ -165,7 +161,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     annual_cost = p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
     estab = p("establishment_cost_cny_ha")
     # amendments: applications at years 1, 1+d, 1+2d …
-    eff = oid.map(par.loc[par["parameter"] == "effect_duration_yr"].set_index("option_id")["typical"]).to_numpy(float)
+    eff = parameter_for_rows(tables, oid, "effect_duration_yr")
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
     rate = p("rate_t_ha")
@@ -186,8 +182,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     after = stops[:, None] & ~during
     rev += np.where(after, rev_after[:, None], 0.0)
     cost += np.where(after, cost_after[:, None], 0.0)
-    ct = carbon_totals.set_index(["plot_id", "option_id"]).reindex(
-        pd.MultiIndex.from_frame(option_rows[["plot_id", "option_id"]]))
+    ct = align_rows(carbon_totals, option_rows)
     gain = np.nan_to_num(ct["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float))
     carbon_rev = np.maximum(gain, 0.0) * float(carbon_price_cny_t)
     rev_total = rev + carbon_rev[:, None]

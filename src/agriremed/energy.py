@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .options import parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["char_yield", "energy_outputs", "TEMPERATURE_C"]
@@ -86,13 +87,11 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame,
     """
     tables = tables or load_tables()
     opts = tables.options.set_index("option_id")
-    p = tables.option_parameters
-    lhv = p.loc[p["parameter"] == "lhv_gj_t"].set_index("option_id")["typical"]
     out = biomass[["plot_id", "option_id"]].copy()
     path = out["option_id"].map(opts["energy_pathway"]).fillna("none").to_numpy(object)
     kind = out["option_id"].map(opts["kind"]).to_numpy(object)
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
-    L = out["option_id"].map(lhv).to_numpy(float)
+    L = parameter_for_rows(tables, out["option_id"], "lhv_gj_t")
     eta_el = tables.factor("chp_electric_efficiency")
     eta_tot = tables.factor("chp_total_efficiency")
     chp = path == "chp"

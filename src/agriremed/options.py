@@ -28,7 +28,7 @@ import pandas as pd
 
 from .tables import Tables, load_tables
 
-__all__ = ["evaluate_options", "option_parameter", "options_table"]
+__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "align_rows", "options_table"]
 
 _CLASS_TEXT = {
     "priority_protection": "priority protection (all metals at or below screening values)",
@@ -54,10 +54,41 @@ def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
 def option_parameter(tables: Tables, option_id: str, parameter: str, metal: str = "",
                      which: str = "typical") -> float:
     """One value of an option parameter (``NaN`` when the option does not have it)."""
+    return float(parameter_for_rows(tables, [option_id], parameter, metal, which)[0])
+
+
+def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = "",
+                       which: str = "typical") -> np.ndarray:
+    """One option parameter for every row of a plot × option table.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    option_ids : array_like of str
+        Option of each row.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    metal : str
+        Metal of a per-metal parameter (``''`` for plot-level parameters).
+    which : {"low", "typical", "high"}
+        Which end of the range.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value per row [the parameter's unit]; NaN where the option has no such parameter.
+    """
     p = tables.option_parameters
-    rows = p.loc[(p["option_id"] == option_id) & (p["parameter"] == parameter)
-                 & (p["metal"].fillna("") == (metal or ""))]
-    return float(rows[which].iloc[0]) if len(rows) else float("nan")
+    rows = p.loc[(p["parameter"] == parameter) & (p["metal"].fillna("") == (metal or ""))]
+    return pd.Series(np.asarray(option_ids, dtype=object)).map(
+        rows.set_index("option_id")[which]).to_numpy(float)
+
+
+def align_rows(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` re-ordered to the (plot_id, option_id) rows of ``rows`` (missing → NaN)."""
+    key = pd.MultiIndex.from_frame(rows[["plot_id", "option_id"]])
+    return frame.set_index(["plot_id", "option_id"]).reindex(key)
 
 
 def _split(cell) -> list[str]:

@@ -275,8 +275,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     en = energy_mod.energy_outputs(opts, bio, tables)
     bar.update()
     stops = opts["option_kind"].eq("phytoextraction").to_numpy()
-    yrs = dur.set_index(["plot_id", "option_id"])["years_to_target"].reindex(
-        pd.MultiIndex.from_frame(opts[["plot_id", "option_id"]])).to_numpy(float)
+    yrs = options_mod.align_rows(dur, opts)["years_to_target"].to_numpy(float)
     years_under = np.where(stops, np.ceil(yrs), np.inf)
     ledger, ctot = carbon_mod.carbon_ledger(opts, P, bio, en, tables, H, years_under_option=years_under)
     bar.update()
@@ -291,9 +290,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
              .merge(ctot, on=key, how="left").merge(eco, on=key, how="left"))
     table = table.merge(soil_plot[["plot_id", "soil_class", "metals_exceeding"]], on="plot_id", how="left")
     table["option_name"] = table["option_id"].map(lib["name_en"])
-    par = tables.option_parameters
-    bval = par.loc[par["parameter"] == "biomass_value_cny_t"].set_index("option_id")["typical"]
-    table["biomass_value_positive"] = (table["option_id"].map(bval).fillna(0).to_numpy(float) > 0) & \
+    bval = options_mod.parameter_for_rows(tables, table["option_id"], "biomass_value_cny_t")
+    table["biomass_value_positive"] = (np.nan_to_num(bval) > 0) & \
         (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
     rank = ranking_mod.rank_options(table, scenario.normalised_weights(), tables)
     table = table.merge(rank, on=key, how="left")
