@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agriremed import duration, options, soil, uptake
+from agriremed import biomass, duration, options, soil, uptake
 
 SUMATECS = pd.read_csv(Path(__file__).parent / "validation" / "sumatecs_cleanup.csv")
 
@@ -73,10 +73,15 @@ def _setup(tables, plots):
     return s, options.evaluate_options(plots, cls, tables, crop_risk=risk)
 
 
+def _duration(tables, plots, s, rows, n_draws=0, seed=0):
+    bio, draws = biomass.harvested_biomass(rows, tables, n_draws, seed)
+    return duration.estimate_duration(rows, plots, s, bio, tables, n_draws, seed, biomass_draws=draws)
+
+
 def test_estimate_duration_sedum_hand_computed(tables, plots_factory):
     p = plots_factory(1, ph=5.0, cd_mg_kg=0.9, depth_m=0.2, bulk_density_g_cm3=1.2)
     s, rows = _setup(tables, p)
-    by_metal, overall = duration.estimate_duration(rows, p, s, tables, n_draws=0)
+    by_metal, overall = _duration(tables, p, s, rows)
     r = by_metal.set_index("option_id").loc["sedum_plumbizincicola"]
     f = 3.26 * 102 / 2400.0
     assert r["fraction_per_yr"] == pytest.approx(f)
@@ -91,9 +96,9 @@ def test_estimate_duration_sedum_hand_computed(tables, plots_factory):
 def test_monte_carlo_same_seed_same_numbers_other_seed_other_draws(tables, plots_factory):
     p = plots_factory(2, ph=5.0, cd_mg_kg=[0.9, 1.4])
     s, rows = _setup(tables, p)
-    a = duration.estimate_duration(rows, p, s, tables, n_draws=300, seed=7)[1]
-    b = duration.estimate_duration(rows, p, s, tables, n_draws=300, seed=7)[1]
-    c = duration.estimate_duration(rows, p, s, tables, n_draws=300, seed=8)[1]
+    a = _duration(tables, p, s, rows, 300, 7)[1]
+    b = _duration(tables, p, s, rows, 300, 7)[1]
+    c = _duration(tables, p, s, rows, 300, 8)[1]
     pd.testing.assert_frame_equal(a, b)
     sel = a["option_id"] == "sedum_plumbizincicola"
     assert not np.allclose(a.loc[sel, "years_p50"], c.loc[sel, "years_p50"])
@@ -105,10 +110,10 @@ def test_monte_carlo_same_seed_same_numbers_other_seed_other_draws(tables, plots
 def test_draws_do_not_depend_on_which_plots_are_planned(tables, plots_factory):
     p = plots_factory(3, ph=5.0, cd_mg_kg=[0.9, 1.4, 0.6])
     s, rows = _setup(tables, p)
-    full = duration.estimate_duration(rows, p, s, tables, n_draws=200, seed=3)[1]
+    full = _duration(tables, p, s, rows, 200, 3)[1]
     one = p.iloc[[1]].reset_index(drop=True)
     s1, rows1 = _setup(tables, one)
-    part = duration.estimate_duration(rows1, one, s1, tables, n_draws=200, seed=3)[1]
+    part = _duration(tables, one, s1, rows1, 200, 3)[1]
     a = full.loc[full["plot_id"] == "P2"].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, part.reset_index(drop=True))
 

@@ -188,8 +188,9 @@ def _param_matrix(tables: Tables, option_ids, parameter, metals, n_draws, seed):
 
 
 def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
-                      tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
-                      horizon_yr: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      biomass: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
+                      horizon_yr: int = 20, biomass_draws: np.ndarray | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Years to target for every applicable removal option, per metal and overall.
 
     Parameters
@@ -201,6 +202,9 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     screened : pandas.DataFrame
         Output of :func:`agriremed.soil.screen` (``conc_mg_kg`` and the target
         ``screening_mg_kg`` per plot × metal).
+    biomass : pandas.DataFrame
+        Output of :func:`agriremed.biomass.harvested_biomass` (``biomass_t_dm_ha_yr``
+        per plot × option) [t ha⁻¹ yr⁻¹].
     tables : Tables, optional
         Literature tables.
     n_draws : int
@@ -209,6 +213,9 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         Seed of the draws.
     horizon_yr : int
         Planning horizon for the mass removed [yr].
+    biomass_draws : numpy.ndarray, optional
+        Biomass draws row-aligned with ``option_rows`` (from
+        :func:`agriremed.biomass.harvested_biomass`), needed when ``n_draws > 0``.
 
     Returns
     -------
@@ -245,7 +252,17 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     def params(name, by_metal):
         return _param_matrix(tables, oid, name, metal if by_metal else none, n_draws, seed)
 
-    Y, Yd = params("biomass_t_dm_ha_yr", False)
+    row_pos = pd.Series(np.arange(len(option_rows)),
+                        index=pd.MultiIndex.from_frame(option_rows[["plot_id", "option_id"]]))
+    lpos = row_pos.reindex(pd.MultiIndex.from_arrays([long["plot_id"].to_numpy(object), oid])).to_numpy(int)
+    bio = biomass.set_index(["plot_id", "option_id"])["biomass_t_dm_ha_yr"].reindex(
+        row_pos.index).to_numpy(float)
+    Y = bio[lpos]
+    Yd = None
+    if n_draws:
+        if biomass_draws is None:
+            raise ValueError("biomass_draws are needed when n_draws > 0")
+        Yd = biomass_draws[lpos]
     bcf, bcfd = params("bcf", True)
     cs, csd = params("shoot_conc_mg_kg", True)
     fr, frd = params("removal_frac_per_yr", True)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .options import parameter_for_rows
+from .options import align_rows, parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["char_yield", "energy_outputs", "TEMPERATURE_C"]
@@ -65,7 +65,7 @@ def char_yield(temperature_c, tables: Tables | None = None):
     return y300 + (y700 - y300) * (t - 300.0) / 400.0
 
 
-def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame,
+def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.DataFrame,
                    tables: Tables | None = None) -> pd.DataFrame:
     """Energy, electricity, biochar and residue disposal per plot × option.
 
@@ -74,14 +74,17 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame,
     option_rows : pandas.DataFrame
         Output of :func:`agriremed.options.evaluate_options`.
     biomass : pandas.DataFrame
-        Output of :func:`agriremed.biomass.harvested_biomass`.
+        First output of :func:`agriremed.biomass.harvested_biomass`.
+    by_metal : pandas.DataFrame
+        Per-metal duration table (``shoot_mg_kg``: metal in the harvest) [mg kg⁻¹].
     tables : Tables, optional
         Literature tables.
 
     Returns
     -------
     pandas.DataFrame
-        ``plot_id``, ``option_id``, ``energy_pathway``, ``useful_energy_gj_ha_yr``
+        ``plot_id``, ``option_id``, ``energy_pathway``, ``biomass_cd_mg_kg`` (Cd in the
+        harvest) [mg kg⁻¹], ``useful_energy_gj_ha_yr``
         [GJ ha⁻¹ yr⁻¹], ``electricity_mwh_ha_yr`` [MWh ha⁻¹ yr⁻¹],
         ``biochar_t_ha_yr`` [t ha⁻¹ yr⁻¹] and ``residue_disposal``.
     """
@@ -103,7 +106,9 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame,
     out["electricity_mwh_ha_yr"] = np.where(chp, B * L * eta_el / 3.6, np.where(has_b, 0.0, np.nan))
     out["biochar_t_ha_yr"] = np.where(pyro, B * char_yield(np.where(pyro, temp, 500.0), tables),
                                       np.where(has_b, 0.0, np.nan))
-    hyper = biomass["biomass_cd_mg_kg"].to_numpy(float) >= tables.factor("hyperaccumulator_cd_mg_kg")
+    cd = by_metal.loc[by_metal["metal"] == "cd", ["plot_id", "option_id", "shoot_mg_kg"]]
+    out["biomass_cd_mg_kg"] = align_rows(cd, out)["shoot_mg_kg"].to_numpy(float)
+    hyper = out["biomass_cd_mg_kg"].to_numpy(float) >= tables.factor("hyperaccumulator_cd_mg_kg")
     applicable = option_rows["applicable"].to_numpy(bool)
     disposal = np.where(kind == "phytoextraction", "hazardous_waste",
                         np.where(hyper, "hazardous_waste",

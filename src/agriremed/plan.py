@@ -3,8 +3,10 @@
 :func:`plan` is the single composition used by the CLI, the notebooks and the
 dashboards, so every number is computed in one place::
 
-    plots ──validate──▶ soil ─▶ uptake ─▶ options ─▶ duration ─▶ biomass ─▶ energy
+    plots ──validate──▶ soil ─▶ uptake ─▶ options ─▶ biomass ─▶ duration ─▶ energy
           ─▶ carbon ─▶ economics ─▶ ranking ─▶ Plan (tables + summary + report)
+
+Biomass runs before duration because clean-up speed depends on the harvested yield.
 
 The :class:`Plan` holds one tidy DataFrame per stage, the merged plot × option
 ``table`` (``plan.csv``) and the per-plot ``summary`` (``summary.csv``), the rejected
@@ -38,7 +40,7 @@ from .validate import Validation, validate_plots
 
 __all__ = ["Plan", "plan", "apply_overrides", "STAGES"]
 
-STAGES = ("validate", "soil", "uptake", "options", "duration", "biomass", "energy", "carbon",
+STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
 
 #: Columns of plan.csv in order (plot × option).
@@ -266,13 +268,14 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     for fc in set(lib.loc[opts["option_id"].unique(), "food_crop"]) - {"current", "none"}:
         preds[fc] = uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
     n_draws, seed_ = scenario.mc_draws, scenario.seed
+    bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_)
+    bar.update()
     compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
                                                       n_draws, seed_)
-    by_metal, dur = duration_mod.estimate_duration(opts, P, screened, tables, n_draws, seed_, H)
+    by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
+                                                   biomass_draws=bio_draws)
     bar.update()
-    bio = biomass_mod.harvested_biomass(opts, by_metal, tables)
-    bar.update()
-    en = energy_mod.energy_outputs(opts, bio, tables)
+    en = energy_mod.energy_outputs(opts, bio, by_metal, tables)
     bar.update()
     stops = opts["option_kind"].eq("phytoextraction").to_numpy()
     yrs = options_mod.align_rows(dur, opts)["years_to_target"].to_numpy(float)

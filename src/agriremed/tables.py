@@ -38,6 +38,7 @@ TABLE_FILES: dict[str, str] = {
     "transfer_functions": "transfer_functions.csv",
     "options": "options.csv",
     "option_parameters": "option_parameters.csv",
+    "biomass_yields": "biomass_yields.csv",
     "biochar_carbon": "biochar_carbon.csv",
     "biochar_permanence": "biochar_permanence.csv",
     "soc_factors": "soc_factors.csv",
@@ -64,6 +65,7 @@ class Tables:
     transfer_functions: pd.DataFrame
     options: pd.DataFrame
     option_parameters: pd.DataFrame
+    biomass_yields: pd.DataFrame
     biochar_carbon: pd.DataFrame
     biochar_permanence: pd.DataFrame
     soc_factors: pd.DataFrame
@@ -113,7 +115,7 @@ _NUMERIC_COLUMNS = {
     "ph_above", "ph_up_to", "value_mg_kg", "limit_mg_kg", "moisture_low", "moisture_typical",
     "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
     "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
-    "socref_t_c_ha", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
+    "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
 }
 
 
