@@ -24,7 +24,8 @@ def test_the_four_problems_are_all_named():
     assert v.rejected["input_row"].tolist() == [1, 2, 3, 4]
     assert len(v.plots) + len(v.rejected) == v.n_input == 6
     msgs = "\n".join(v.messages())
-    assert "row 2 (plot A-02), column ph: value '15'" in msgs
+    assert "row 2 (line 3, plot A-02), column ph: value '15'" in msgs
+    assert v.rejected["line"].tolist() == [2, 3, 4, 5]
 
 
 def test_valid_sample_has_no_problem(sample_plots_path):

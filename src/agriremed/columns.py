@@ -321,6 +321,8 @@ INPUT_COLUMNS: tuple[str, ...] = tuple(n for n, c in COLUMNS.items() if c.role =
 # ----------------------------------------------------------------------- bookkeeping
 _out("input_row", "", "Input row", "输入行号",
      "1-based row number of the plot in the input table (header excluded).", dtype="int")
+_out("line", "", "File line", "文件行号",
+     "Line of the input file (spreadsheet row) holding the plot, header lines included.", dtype="int")
 _out("metal", "", "Metal", "重金属", "Metal code (cd, hg, as, pb, cr, cu, ni, zn).", dtype="str")
 _out("note", "", "Note", "说明", "Explanation attached to a result.", dtype="str")
 

@@ -306,7 +306,10 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     if len(by_metal):
         g = by_metal.groupby(["plot_id", "option_id"], sort=False)
         agg = g.agg(years_to_target=("years_to_target", "max"))
-        slowest = by_metal.loc[g["years_to_target"].idxmax().to_numpy()]
+        # slowest metal; a metal without a duration (no soil mass) is never the slowest
+        rank_years = by_metal["years_to_target"].fillna(-1.0)
+        slowest = by_metal.loc[rank_years.groupby([by_metal["plot_id"], by_metal["option_id"]],
+                                                  sort=False).idxmax().to_numpy()]
         agg["target_mg_kg"] = slowest.set_index(["plot_id", "option_id"])["target_mg_kg"]
         agg["removal_g_ha_yr"] = slowest.set_index(["plot_id", "option_id"])["removal_g_ha_yr"]
         agg["removed_g_ha"] = slowest.set_index(["plot_id", "option_id"])["removed_g_ha"]

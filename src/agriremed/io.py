@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv"]
@@ -37,13 +38,24 @@ def read_table(path: str | Path, sheet: str | int | None = 0) -> tuple[pd.DataFr
     -------
     table : pandas.DataFrame
         One row per data row; all cells are strings (blank cells are ``''``).
+        ``table.attrs`` records ``header_line`` (1-based line or spreadsheet row of
+        the header, ``None`` for Parquet), ``lines`` (the file line of every data row),
+        ``separator`` and ``decimal_comma`` (True for semicolon-separated text, where a
+        comma is the decimal mark).
     notes : list of str
-        Remarks about how the file was read (e.g. the text encoding detected).
+        Remarks about how the file was read (text encoding, header row found below a
+        title row, separator).
 
     Raises
     ------
     InputFileError
         If the file does not exist, is empty, or is not a readable table.
+
+    Notes
+    -----
+    The header is the row, among the first ten, in which the most cells name known
+    columns; title rows above it (e.g. merged group headings in Excel) are skipped and
+    reported.
     """
     p = Path(path)
     if not p.exists():
@@ -54,25 +66,71 @@ def read_table(path: str | Path, sheet: str | int | None = 0) -> tuple[pd.DataFr
     notes: list[str] = []
     if p.stat().st_size == 0:
         raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+    sep = None
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False)
+            grid = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False, header=None)
+            grid = grid.fillna("").astype(str)
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(p)
             df = df.astype(object).where(df.notna(), "").astype(str)
+            df.columns = [str(c) for c in df.columns]
+            df.attrs.update(header_line=None, separator=None, decimal_comma=False)
+            return df, notes
         else:
-            df, enc = _read_csv_text(p)
+            grid, enc, sep = _read_csv_grid(p)
             if enc != "utf-8":
                 notes.append(f"{p.name} was read with the {enc} text encoding")
+            if sep != ",":
+                notes.append(f"{p.name} is separated by {_SEP_NAMES[sep]}")
     except InputFileError:
         raise
     except Exception as exc:  # any parser error is an input problem, not a crash
         raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
-    df.columns = [str(c) for c in df.columns]
-    return df.fillna(""), notes
+    if grid.empty:
+        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+    h = _header_row(grid)
+    if h > 0:
+        notes.append(f"{p.name}: header found on line {h + 1}; {h} title line(s) above it were skipped")
+    header = [str(c).strip() for c in grid.iloc[h].tolist()]
+    header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
+    df = grid.iloc[h + 1:].reset_index(drop=True)
+    df.columns = header
+    empty_cols = [c for c in df.columns if c.startswith("unnamed_") and not df[c].str.strip().any()]
+    df = df.drop(columns=empty_cols)
+    if len(df):
+        filled = df.apply(lambda col: col.astype(str).str.strip().ne("")).any(axis=1).to_numpy()
+        if not filled.all():
+            lines = [str(h + 2 + i) for i in np.flatnonzero(~filled)]
+            notes.append(f"{p.name}: {len(lines)} empty line(s) ignored (line "
+                         f"{', '.join(lines[:10])}{' …' if len(lines) > 10 else ''})")
+        df = df.loc[filled].reset_index(drop=True)
+        data_lines = (h + 2 + np.flatnonzero(filled)).tolist()
+    else:
+        data_lines = []
+    df.attrs.update(header_line=h + 1, separator=sep, decimal_comma=sep == ";", lines=data_lines)
+    return df, notes
 
 
-def _read_csv_text(p: Path) -> tuple[pd.DataFrame, str]:
+_SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _header_row(grid: pd.DataFrame) -> int:
+    """Index of the header row: the one of the first ten naming the most known columns."""
+    from .names import is_known_header
+
+    best, best_score = 0, 0
+    for i in range(min(10, len(grid))):
+        score = sum(is_known_header(c) for c in grid.iloc[i].tolist() if str(c).strip())
+        if score > best_score:
+            best, best_score = i, score
+    return best if best_score >= 2 else 0
+
+
+def _read_csv_grid(p: Path) -> tuple[pd.DataFrame, str, str]:
+    import csv
+    import io
+
     raw = p.read_bytes()
     for enc, codec in (("utf-8", "utf-8-sig"), ("GB18030", "gb18030")):
         try:
@@ -81,20 +139,25 @@ def _read_csv_text(p: Path) -> tuple[pd.DataFrame, str]:
             continue
         if not text.strip():
             raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
-        import io
-
         sep = _sniff_separator(text)
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep,
-                         skipinitialspace=True)
-        return df, enc
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        width = max((len(r) for r in rows), default=0)
+        grid = pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in rows], dtype=object)
+        return grid, enc, sep
     raise InputFileError(f"{p.name} is neither UTF-8 nor GBK/GB18030 text")
 
 
 def _sniff_separator(text: str) -> str:
-    header = text.splitlines()[0]
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
+    """Semicolon or tab when most of the first lines use it, else comma.
+
+    A semicolon wins over commas because semicolon-separated files (European
+    spreadsheets) use the comma as decimal mark.
+    """
+    lines = [line for line in text.splitlines()[:10] if line.strip()]
+    for sep in (";", "\t"):
+        if sum(line.count(sep) > 0 for line in lines) > len(lines) / 2:
+            return sep
+    return ","
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, header_lines: list[str] | None = None) -> Path:

@@ -253,7 +253,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     bar = _progress(len(STAGES), progress)
 
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
-    P = v.plots
+    P = _with_all_input_columns(v.plots)
     bar.update()
     screened = soil_mod.screen(P, tables, scenario.threshold_set)
     soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
@@ -303,11 +303,28 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
 
     summary = _summary(P, soil_plot, checked, table, scenario)
     plan_table = table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]]
-    return Plan(table=plan_table, summary=summary, plots=P, rejected=v.rejected, problems=v.problems,
+    return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
                 soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
                 n_input=v.n_input, tables=tables, notes=list(v.notes))
+
+
+def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
+    """Valid plots with every registered numeric and text input column present.
+
+    A column absent from the user's table is *not measured*: it becomes blank (NaN or
+    None), so every stage can rely on the column and gives blank results where it needs
+    the value. Validation has already warned about absent recommended columns.
+    """
+    from . import columns as C
+
+    out = plots.copy()
+    for name, spec in C.COLUMNS.items():
+        if spec.role != "input" or name in out.columns:
+            continue
+        out[name] = np.nan if spec.dtype in ("float", "int") else pd.Series([None] * len(out), dtype=object)
+    return out
 
 
 def _fmt_money(x: float) -> str:

@@ -25,92 +25,12 @@ import pandas as pd
 
 from . import columns as C
 from .io import NA_STRINGS, read_table
+from .names import LAND_USE_ALIASES, normalise_header
 from .tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
 
 PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected"]
-
-#: Spellings accepted for each land-use class (compared case-insensitively).
-LAND_USE_ALIASES: dict[str, str] = {
-    "paddy": "paddy", "paddy field": "paddy", "rice paddy": "paddy", "paddy_field": "paddy",
-    "水田": "paddy", "稻田": "paddy",
-    "upland": "upland", "dryland": "upland", "dry land": "upland", "upland field": "upland",
-    "旱地": "upland", "旱田": "upland",
-    "orchard": "orchard", "果园": "orchard", "园地": "orchard",
-    "vegetable": "vegetable", "vegetables": "vegetable", "vegetable field": "vegetable",
-    "菜地": "vegetable", "蔬菜地": "vegetable",
-    "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
-    "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
-}
-
-_HEADER_ALIASES = {
-    "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
-    "地块编号": "plot_id", "编号": "plot_id",
-    "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use",
-    "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph",
-    "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
-    "clay": "clay_pct", "黏粒": "clay_pct",
-    "cec": "cec_cmol_kg",
-    "bd": "bulk_density_g_cm3", "bulk_density": "bulk_density_g_cm3", "容重": "bulk_density_g_cm3",
-    "depth": "depth_m", "plough_depth_m": "depth_m",
-    "area": "area_ha", "面积": "area_ha",
-    "作物": "crop", "current_crop": "crop",
-    "latitude": "lat", "longitude": "lon", "纬度": "lat", "经度": "lon",
-    "地区": "region",
-}
-
-_METAL_UNIT_RE = re.compile(
-    r"^(?P<metal>cd|hg|as|pb|cr|cu|ni|zn)(?:_(?P<ex>cacl2|hno3|dtpa))?"
-    r"(?:_?\(?(?P<unit>mg_kg|mg/kg|ppm|ug_kg|ug/kg|µg_kg|µg/kg|μg_kg|μg/kg|g_kg|g/kg|ppb)\)?)?$"
-)
-_UNIT_FACTOR = {None: 1.0, "mg_kg": 1.0, "mg/kg": 1.0, "ppm": 1.0, "ug_kg": 1e-3, "ug/kg": 1e-3,
-                "µg_kg": 1e-3, "µg/kg": 1e-3, "μg_kg": 1e-3, "μg/kg": 1e-3, "ppb": 1e-3,
-                "g_kg": 1e3, "g/kg": 1e3}
-
-
-def normalise_header(name: str) -> tuple[str, float, str | None]:
-    """Map a user column header to a canonical column name.
-
-    Parameters
-    ----------
-    name : str
-        Header as found in the file (``'Cd (mg/kg)'``, ``'pH'``, ``'cd_ug_kg'``).
-
-    Returns
-    -------
-    canonical : str
-        Canonical name when recognised, otherwise the cleaned header.
-    factor : float
-        Multiplier that converts the column's values to the canonical unit
-        (1 unless the header states another unit, e.g. 0.001 for µg/kg).
-    note : str or None
-        Description of the mapping when it was not an exact match.
-    """
-    raw = str(name)
-    s = raw.replace("\ufeff", "").strip().strip('"').strip().lower()
-    s = re.sub(r"[\s\-.]+", "_", s)
-    s = re.sub(r"_+", "_", s).strip("_")
-    if s in C.COLUMNS and C.COLUMNS[s].role == "input":
-        return s, 1.0, None if s == raw else f"header {raw!r} read as {s}"
-    if s in _HEADER_ALIASES:
-        canon = _HEADER_ALIASES[s]
-        return canon, 1.0, f"header {raw!r} read as {canon}"
-    m = _METAL_UNIT_RE.match(s.replace("(", "_(").replace("__", "_"))
-    if m is None:
-        m = _METAL_UNIT_RE.match(s)
-    if m:
-        canon = C.metal_column(m["metal"], m["ex"])
-        unit = m["unit"]
-        factor = _UNIT_FACTOR[unit]
-        if unit is None:
-            return canon, 1.0, f"header {raw!r} has no unit: read as {canon} (mg/kg assumed)"
-        if factor == 1.0:
-            return canon, 1.0, f"header {raw!r} read as {canon}"
-        return canon, factor, (f"header {raw!r} states {unit.replace('_', '/')}: values converted "
-                               f"to mg/kg (× {factor:g}) as {canon}")
-    return s, 1.0, None
-
 
 @dataclass
 class Validation:
@@ -123,8 +43,9 @@ class Validation:
     rejected : pandas.DataFrame
         Rows with at least one error, as given, plus ``input_row`` and ``reasons``.
     problems : pandas.DataFrame
-        All problems (columns ``input_row, plot_id, column, value, severity, problem,
-        expected``); ``input_row`` is blank for file-level problems.
+        All problems (columns ``input_row``, ``line`` (file line or spreadsheet row, when
+        read from a file), ``plot_id, column, value, severity, problem, expected``);
+        ``input_row`` is blank for file-level problems.
     n_input : int
         Number of data rows read.
     notes : list of str
@@ -160,10 +81,16 @@ class Validation:
     def messages(self) -> list[str]:
         """Every problem as one readable sentence."""
         out = []
+        has_line = "line" in self.problems.columns
         for r in self.problems.itertuples(index=False):
             where = "file" if pd.isna(r.input_row) else f"row {int(r.input_row)}"
+            extra = []
+            if has_line and not pd.isna(r.line):
+                extra.append(f"line {int(r.line)}")
             if isinstance(r.plot_id, str) and r.plot_id:
-                where += f" (plot {r.plot_id})"
+                extra.append(f"plot {r.plot_id}")
+            if extra:
+                where += f" ({', '.join(extra)})"
             col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
             val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
             exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
@@ -244,7 +171,10 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
     else:
         raw = pd.DataFrame(data).copy()
         raw.columns = [str(c) for c in raw.columns]
+    attrs = dict(raw.attrs)
+    header_line = attrs.get("header_line")
     raw = raw.drop(columns=[c for c in raw.columns if c == "input_row"]).reset_index(drop=True)
+    raw.attrs = attrs
     n = len(raw)
 
     # ---- headers --------------------------------------------------------------
@@ -291,10 +221,12 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
     for u in unknown:
         col.add_file(u, "warning", "column not used by agriremed: kept and passed through", "")
 
-    if missing_required or dups or n == 0:
+    if missing_required or dups or n == 0 or not metals_present:
         col.error_rows[:] = True
 
     # ---- cells ------------------------------------------------------------------
+    comma_decimals = bool(raw.attrs.get("decimal_comma", False))
+    comma_used: set[str] = set()
     out = pd.DataFrame(index=raw.index)
     for orig, canon in mapping.items():
         if canon in dups:
@@ -309,12 +241,25 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
             out[canon] = raw[orig]
             continue
         if spec.dtype in ("float", "int"):
+            comma = text.str.fullmatch(r"[-+]?\d*,\d+").to_numpy() & ~blank
+            if comma_decimals and comma.any():
+                text = text.where(~comma, text.str.replace(",", ".", regex=False))
+                comma_used.add(canon)
             num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
             bad_text = ~blank & np.isnan(num)
-            decimal_comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
-            col.add(decimal_comma, canon, text, "error",
-                    "decimal comma: write the number with a point (e.g. 5.6)", spec.expected())
-            col.add(bad_text & ~decimal_comma, canon, text, "error", "not a number",
+            # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
+            # the plot is still planned; soil and metal values are errors
+            sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
+            tail = "" if sev == "error" else " (value ignored)"
+            decimal_comma = bad_text & comma
+            below_dl = bad_text & text.str.match(r"^\s*<").to_numpy()
+            col.add(decimal_comma, canon, text, sev,
+                    "decimal comma in a comma-separated file: write the number with a point (e.g. 5.6) "
+                    "or save the file with semicolons" + tail, spec.expected())
+            col.add(below_dl, canon, text, sev,
+                    "below the detection limit: enter the limit value, or leave blank if not measured"
+                    + tail, spec.expected())
+            col.add(bad_text & ~decimal_comma & ~below_dl, canon, text, sev, "not a number" + tail,
                     spec.expected())
             num = num * factors.get(canon, 1.0)
             lo, hi = spec.valid
@@ -327,10 +272,10 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
                 msg_below = ("zero or negative concentration: enter the measured value, or the "
                              "detection limit, or leave blank if not measured") if lo_open else \
                             "negative concentration"
-            col.add(below, canon, text, "error", msg_below, spec.expected())
-            col.add(above, canon, text, "error",
-                    "above the valid range (check the unit)" if spec.group == "metal"
-                    else "above the valid range", spec.expected())
+            col.add(below, canon, text, sev, msg_below + tail, spec.expected())
+            col.add(above, canon, text, sev,
+                    ("above the valid range (check the unit)" if spec.group == "metal"
+                     else "above the valid range") + tail, spec.expected())
             if spec.typical is not None:
                 tlo, thi = spec.typical
                 soft = ok & ~below & ~above & (
@@ -379,12 +324,16 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
         elif spec.dtype == "category":
             low = text.str.lower().str.strip()
             bad = ~blank & ~low.isin(spec.categories).to_numpy()
-            col.add(bad, canon, text, "error", "unknown value", spec.expected())
-            out[canon] = low.where(~pd.Series(blank, index=low.index), None).to_numpy(object)
+            col.add(bad, canon, text, "warning", "unknown value (value ignored)", spec.expected())
+            out[canon] = low.where(~pd.Series(blank | bad, index=low.index), None).to_numpy(object)
         else:  # text columns
             if spec.required == "required":
                 col.add(blank, canon, text, "error", "required value is blank", "a non-empty text")
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
+
+    if comma_used:
+        col.add_file(", ".join(sorted(comma_used)), "warning",
+                     "semicolon-separated file: decimal commas read as decimal points")
 
     # ---- row-level checks ---------------------------------------------------------
     if "plot_id" in out.columns and "plot_id" not in dups:
@@ -401,12 +350,20 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
         for m in metals_present:
             if C.metal_column(m) in out.columns:
                 have |= ~np.isnan(out[C.metal_column(m)].to_numpy(float))
-        col.add(~have & ~col.error_rows, "", None, "error",
+        col.add(~have & ~col.error_rows, ", ".join(C.metal_column(m) for m in metals_present), None, "error",
                 "no metal concentration measured in this row", "at least one total concentration")
 
     problems = col.frame()
+    lines = attrs.get("lines")
+    if header_line is not None:
+        line_of = (np.asarray(lines, int) if lines is not None and len(lines) == n
+                   else np.arange(1, n + 1) + int(header_line))
+        problems.insert(1, "line", pd.array([line_of[int(r) - 1] if not pd.isna(r) else pd.NA
+                                             for r in problems["input_row"]], dtype="Int64"))
     err = col.error_rows
     out.insert(0, "input_row", np.arange(1, n + 1))
+    if header_line is not None:
+        out.insert(1, "line", line_of)
     plots = out.loc[~err].reset_index(drop=True)
     for c in plots.columns:
         spec = C.COLUMNS.get(c)
@@ -414,6 +371,8 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
             plots[c] = plots[c].astype(object)
     rejected = raw.loc[err].copy()
     rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
+    if header_line is not None:
+        rejected.insert(1, "line", line_of[rejected["input_row"].to_numpy(int) - 1])
     if len(rejected):
         errs = problems.loc[problems["severity"] == "error"].dropna(subset=["input_row"])
         reasons = errs.assign(msg=errs["column"].fillna("").map(lambda c: f"{c}: " if c else "")

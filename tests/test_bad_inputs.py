@@ -1,0 +1,101 @@
+"""The bad-input catalogue (tests/bad_inputs/catalogue.yaml): every broken table gets the
+expected message naming row and column; valid rows are still planned; rejected rows are
+listed with reasons; planned + rejected = input rows; plan outputs carry the same messages."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import agriremed
+from agriremed.cli import main
+from agriremed.io import InputFileError
+
+HERE = Path(__file__).parent / "bad_inputs"
+CATALOGUE = yaml.safe_load((HERE / "catalogue.yaml").read_text(encoding="utf-8"))
+CASES = CATALOGUE["cases"]
+DEFAULTS = CATALOGUE["defaults"]
+
+
+def write_case(case: dict, folder: Path) -> Path:
+    kind = case.get("kind", "text")
+    if kind == "empty":
+        p = folder / f"{case['id']}.csv"
+        p.write_bytes(b"")
+        return p
+    if kind == "xlsx_merged_header":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["地块信息 plot", None, None, "土壤 soil", None, "重金属 metals"])
+        ws.merge_cells("A1:C1")
+        ws.merge_cells("D1:E1")
+        ws.append(["plot_id", "land_use", "crop", "ph", "area_ha", "cd_mg_kg"])
+        ws.append(["X-1", "水田", "rice", 5.2, 0.5, 0.8])
+        ws.append(["X-2", "paddy", "rice", 5.9, 0.4, 0.3])
+        p = folder / f"{case['id']}.xlsx"
+        wb.save(p)
+        return p
+    text = case["text"].replace("{H}", DEFAULTS["header"])
+    for k, v in DEFAULTS["rows"].items():
+        text = text.replace("{" + k + "}", v)
+    p = folder / f"{case['id']}.csv"
+    p.write_bytes(text.encode(case.get("encoding", "utf-8")))
+    return p
+
+
+def _matches(problems: pd.DataFrame, row, column, severity, piece) -> bool:
+    rows = problems["input_row"].isna() if row is None else problems["input_row"].eq(row).fillna(False)
+    sel = problems.loc[rows & problems["column"].eq(column) & problems["severity"].eq(severity)]
+    return sel["problem"].str.contains(piece, regex=False).any()
+
+
+def test_catalogue_has_at_least_40_cases():
+    assert len(CASES) >= 40
+    assert len({c["id"] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(case, tmp_path, capsys):
+    path = write_case(case, tmp_path)
+    if "error" in case:   # the file cannot be read as a table at all
+        with pytest.raises(InputFileError, match=case["error"]):
+            agriremed.validate_plots(path)
+        assert main(["plan", str(path), "--out", str(tmp_path / "out"), "--draws", "0"]) == 2
+        assert case["error"] in capsys.readouterr().err
+        return
+    v = agriremed.validate_plots(path)
+    for row, column, severity, piece in case.get("problems", []):
+        assert _matches(v.problems, row, column, severity, piece), (row, column, severity, piece, v.messages())
+    expected_rejected = case.get("rejected", [])
+    assert v.rejected["input_row"].tolist() == expected_rejected, v.messages()
+    assert len(v.plots) == case["planned"]
+    assert len(v.plots) + len(v.rejected) == v.n_input
+    # every row-level error names its row and its column
+    row_errors = v.errors.dropna(subset=["input_row"])
+    assert row_errors["column"].str.len().gt(0).all()
+    if len(v.rejected):
+        assert v.rejected["reasons"].str.len().gt(0).all()
+    # no problem beyond the expected ones at error level
+    if not case.get("problems"):
+        assert v.errors.empty, v.messages()
+    for col, values in case.get("values", {}).items():
+        assert v.plots[col].tolist() == pytest.approx(values) if isinstance(values[0], float) \
+            else v.plots[col].tolist() == values
+    for piece in case.get("notes", []):
+        assert any(piece in n for n in v.notes), v.notes
+    if "lines" in case:
+        assert v.plots["line"].tolist() == case["lines"]
+    # the plan carries the same rows and messages
+    p = agriremed.plan(path, agriremed.Scenario(mc_draws=0))
+    assert len(p.plots) + len(p.rejected) == p.n_input == v.n_input
+    assert p.rejected["input_row"].tolist() == expected_rejected
+    pd.testing.assert_frame_equal(p.problems, v.problems)
+    assert len(p.summary) == case["planned"]
+    # and the command line never shows a traceback
+    code = main(["plan", str(path), "--out", str(tmp_path / "out"), "--draws", "0", "--no-report"])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    assert code == (0 if case["planned"] else 1)
