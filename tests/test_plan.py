@@ -45,6 +45,12 @@ def test_outputs_record_version_scenario_and_seed(tmp_path, sample_plots_path):
     assert head[0] == f"# agriremed {agriremed.__version__}"
     assert '"seed": 5' in head[1]
     assert agriremed.Scenario.load(tmp_path / "scenario.json") == p.scenario
+    import json
+
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert run["agriremed_version"] == agriremed.__version__ and run["seed"] == 5
+    assert run["plots_planned"] == 16 and run["rows_rejected"] == 0
+    assert agriremed.Scenario.from_dict(run["scenario"]) == p.scenario
 
 
 def test_planned_plus_rejected_equals_input_rows(plots_factory):

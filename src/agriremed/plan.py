@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -177,7 +178,11 @@ class Plan:
         return hashlib.sha256(h.tobytes()).hexdigest()[:16]
 
     def write(self, out_dir: str | Path, report: bool = True) -> dict[str, Path]:
-        """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables and report.html.
+        """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables, report.html and run.json.
+
+        Every CSV starts with ``#`` lines recording the agriremed version, the scenario
+        (seed included) and the input digest; ``scenario.json`` reloads with
+        :meth:`Scenario.load`; ``run.json`` records the same provenance and the counts.
 
         Parameters
         ----------
@@ -208,6 +213,13 @@ class Plan:
             from .report import write_report
 
             paths["report"] = write_report(self, out / "report.html")
+        run = {"agriremed_version": self.version, "seed": self.scenario.seed,
+               "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
+               "rows_read": self.n_input, "plots_planned": len(self.plots), "rows_rejected": len(self.rejected),
+               "files": sorted(p.name for p in paths.values())}
+        paths["run"] = out / "run.json"
+        paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                                encoding="utf-8")
         return paths
 
 
