@@ -290,6 +290,8 @@ _inp("lat", "degree", "Latitude", "纬度", "Latitude (WGS84).", valid=(-90.0, 9
 _inp("lon", "degree", "Longitude", "经度", "Longitude (WGS84).", valid=(-180.0, 180.0))
 _inp("region", "", "Region", "地区", "Free-text region (province / county / village).",
      dtype="str")
+_inp("village", "", "Village", "村", "Village or other local grouping used in portfolio summaries.",
+     dtype="str")
 _inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual precipitation.",
      valid=(0.0, 15000.0), typical=(50.0, 4000.0))
 _inp("mean_temp_c", "degC", "Mean annual temperature", "年均气温", "Mean annual air temperature.",
