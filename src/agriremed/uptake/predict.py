@@ -40,11 +40,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from . import columns as C
-from .tables import Tables, load_tables
+from .. import columns as C
+from ..tables import Tables, load_tables
 
 __all__ = [
     "ph_kcl_from_ph_water",
+    "ph_water_from_ph_kcl",
     "parse_terms",
     "parse_ranges",
     "evaluate_function",
@@ -82,6 +83,33 @@ def ph_kcl_from_ph_water(ph_water):
     """
     ph15 = 0.14 + 0.99 * np.asarray(ph_water, float)
     return 10.0 ** ((ph15 + 1.95) / 11.58)
+
+
+def ph_water_from_ph_kcl(ph_kcl):
+    """pH in water (1:2.5) from pH in 1 M KCl (1:2.5): the inverse of :func:`ph_kcl_from_ph_water`.
+
+    Parameters
+    ----------
+    ph_kcl : array_like
+        Soil pH in KCl, 1:2.5 [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        pH in water, 1:2.5 [–] = ((−1.95 + 11.58·log10(pH_KCl)) − 0.14) / 0.99.
+
+    References
+    ----------
+    .. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
+       doi:10.15244/pjoes/61549.
+
+    Examples
+    --------
+    >>> round(float(ph_water_from_ph_kcl(ph_kcl_from_ph_water(6.0))), 10)
+    6.0
+    """
+    ph15 = -1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float))
+    return (ph15 - 0.14) / 0.99
 
 
 _TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
@@ -157,20 +185,31 @@ def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
         Predicted concentration [mg kg⁻¹, in the function's plant basis]; ``NaN``
         where an input is missing or a logged input is not positive.
     """
-    v = _variables(plots, fn.metal, fn.soil_measure)
-    acc = np.zeros(len(plots))
+    return _response(fn, _predictor(fn, _variables(plots, fn.metal, fn.soil_measure), len(plots)))
+
+
+def _predictor(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:
+    """Σ coef·term over the function's terms (log10 scale for ``loglinear``), skipping ``skip``."""
+    acc = np.zeros(n)
     for var, transform, coef in parse_terms(fn.terms):
         if transform == "const":
             acc = acc + coef
             continue
+        if var in skip:
+            continue
         x = v.get(var)
         if x is None:
-            return np.full(len(plots), np.nan)
+            return np.full(n, np.nan)
         if transform == "log10":
             with np.errstate(divide="ignore", invalid="ignore"):
                 x = np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
         acc = acc + coef * x
-    return 10.0 ** acc if fn.form == "loglinear" else acc
+    return acc
+
+
+def _response(fn, predictor: np.ndarray) -> np.ndarray:
+    """Crop concentration from the predictor (back-transformed for ``loglinear``)."""
+    return 10.0 ** predictor if fn.form == "loglinear" else predictor
 
 
 def _outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
@@ -199,6 +238,24 @@ def _in_provinces(region: np.ndarray, provinces) -> np.ndarray:
 def _moisture(crops, tables: Tables) -> np.ndarray:
     m = tables.crops.set_index("crop")["moisture_typical"]
     return pd.Series(crops, dtype=object).map(m).to_numpy(float)
+
+
+def _as_sold_factor(basis, moisture) -> np.ndarray:
+    """Multiplier from a prediction's plant basis to the as-sold basis of food limits [–].
+
+    ``dw`` → 1 − moisture; ``fw`` and ``unknown`` → 1 (unknown is compared as is).
+    """
+    return np.where(np.asarray(basis, dtype=object) == "dw", 1.0 - np.asarray(moisture, float), 1.0)
+
+
+def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
+    lim = tables.food_limits.loc[tables.food_limits["standard"] == standard]
+    group = pd.Series(crops, dtype=object).map(tables.crops.set_index("crop")["crop_group"])
+    key = pd.MultiIndex.from_arrays([group.to_numpy(object), np.asarray(metals, dtype=object)])
+    lim_idx = lim.set_index(["crop_group", "metal"])
+    return (lim_idx["limit_mg_kg"].reindex(key).to_numpy(float),
+            lim_idx["species"].reindex(key).to_numpy(object))
 
 
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
@@ -272,7 +329,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         p50 = pred[have]
         is_dw = basis == "dw"
         is_fw = basis == "fw"
-        fw50 = np.where(is_dw, p50 * (1 - moist), p50)
+        fw50 = p50 * _as_sold_factor(basis, moist)
         dw50 = np.where(is_dw, p50, p50 / (1 - moist))
         f = 10.0 ** (_Z95 * se)
         outside = np.full(have.sum(), np.nan)
@@ -330,12 +387,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     """
     tables = tables or load_tables()
     out = predictions.copy()
-    lim = tables.food_limits.loc[tables.food_limits["standard"] == standard]
-    group = out["crop"].map(tables.crops.set_index("crop")["crop_group"])
-    key = pd.MultiIndex.from_arrays([group, out["metal"]])
-    lim_idx = lim.set_index(["crop_group", "metal"])
-    out["food_limit_mg_kg"] = lim_idx["limit_mg_kg"].reindex(key).to_numpy(float)
-    out["limit_species"] = lim_idx["species"].reindex(key).to_numpy(object)
+    out["food_limit_mg_kg"], out["limit_species"] = _food_limits(out["crop"], out["metal"], standard, tables)
     fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)
     if reduction is not None:
         fw50 = fw50 * (1.0 - np.asarray(reduction, float))
