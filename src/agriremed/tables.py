@@ -105,7 +105,7 @@ class Tables:
 
 
 def _read(path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for col in df.columns:
         if col in _NUMERIC_COLUMNS:
             df[col] = pd.to_numeric(df[col].replace("", np.nan), errors="raise")

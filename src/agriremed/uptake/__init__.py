@@ -25,6 +25,8 @@ from .predict import (  # noqa: F401
     ph_water_from_ph_kcl,
     predict_crop_concentration,
 )
+from .fit import DEFAULT_TERMS, FitError, TransferFit, fit_transfer_function  # noqa: F401
+from .pairs import PairsValidation, validate_pairs  # noqa: F401
 from .thresholds import (  # noqa: F401
     critical_median,
     safe_ph,
@@ -49,4 +51,10 @@ __all__ = [
     "safe_ph",
     "safe_thresholds",
     "safe_soil_curve",
+    "fit_transfer_function",
+    "TransferFit",
+    "FitError",
+    "DEFAULT_TERMS",
+    "validate_pairs",
+    "PairsValidation",
 ]
