@@ -347,6 +347,8 @@ _out("metals_exceeding", "", "Metals above screening value", "超筛选值重金
      "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
 _out("soil_stock_kg_ha", "kg/ha", "Soil metal stock", "土壤重金属储量",
      "Mass of the metal in the treated layer per hectare.")
+_out("threshold_set", "", "Threshold set", "土壤标准值集",
+     "set_id of the soil threshold set used (gb15618_2018 unless a user set is chosen).", dtype="str")
 
 # -------------------------------------------------------------------- uptake stage
 _out("crop_dw_p50_mg_kg", "mg/kg", "Crop concentration (median, DW)", "作物含量中位数（干重）",
