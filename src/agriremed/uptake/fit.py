@@ -468,6 +468,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     from statsmodels.stats.stattools import jarque_bera
 
     tables = tables or load_tables()
+    if metal not in C.METALS:
+        raise FitError(f"metal {metal!r} not known; expected one of {', '.join(C.METALS)}")
     if method not in METHODS:
         raise FitError(f"method {method!r} not known; expected one of {', '.join(METHODS)}")
     if plant_basis not in ("dw", "fw", "unknown"):

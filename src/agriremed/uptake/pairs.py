@@ -213,8 +213,12 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         text = _as_text(raw[report])
         if derived:
             spec = C.COLUMNS["oc_g_kg"]
-        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
-        num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
+        if pd.api.types.is_numeric_dtype(raw[report]) and not pd.api.types.is_bool_dtype(raw[report]):
+            num = raw[report].to_numpy(float, copy=True)  # numbers stay numbers (no rounding via text)
+            blank = np.isnan(num)
+        else:
+            blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+            num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
         bad_text = ~blank & np.isnan(num)
         comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
         expected = spec.expected() if spec is not None else "a number"
