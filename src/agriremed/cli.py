@@ -117,8 +117,8 @@ def _tables(args):
     return load_tables(args.tables) if getattr(args, "tables", None) else load_tables()
 
 
-def _cmd_screen(args) -> int:
-    from . import soil
+def _valid_plots(args):
+    """Tables and validated plots; ``None`` (after printing why) when no plot is valid."""
     from .validate import validate_plots
 
     tables = _tables(args)
@@ -126,7 +126,17 @@ def _cmd_screen(args) -> int:
     if len(v.plots) == 0:
         print(v.summary())
         _print_problems(v.messages())
+        return None
+    return tables, v
+
+
+def _cmd_screen(args) -> int:
+    from . import soil
+
+    valid = _valid_plots(args)
+    if valid is None:
         return 1
+    tables, v = valid
     screened = soil.screen(v.plots, tables, set_id=args.set)
     classes = soil.plot_classes(screened, v.plots["plot_id"])
     print(_screen_text(screened, classes, args.set, tables))
@@ -239,14 +249,11 @@ def _cmd_fit_uptake(args) -> int:
 
 def _cmd_safe_soil(args) -> int:
     from .uptake import safe_thresholds
-    from .validate import validate_plots
 
-    tables = _tables(args)
-    v = validate_plots(args.plots, tables)
-    if len(v.plots) == 0:
-        print(v.summary())
-        _print_problems(v.messages())
+    valid = _valid_plots(args)
+    if valid is None:
         return 1
+    tables, v = valid
     t = safe_thresholds(v.plots, crop=args.crop, standard=args.standard, prob=args.prob, tables=tables)
     show = pd.DataFrame({
         "plot": t["plot_id"], "crop": t["crop"], "metal": t["metal"], "function": t["function_id"],

@@ -15,46 +15,12 @@ The stage is split in three modules, all re-exported here:
   row that :func:`agriremed.plan` uses like a published one.
 """
 
-from .predict import (  # noqa: F401
-    crop_compliance,
-    evaluate_function,
-    food_safety,
-    parse_ranges,
-    parse_terms,
-    ph_kcl_from_ph_water,
-    ph_water_from_ph_kcl,
-    predict_crop_concentration,
-)
+from . import predict as _predict
+from . import thresholds as _thresholds
 from .fit import DEFAULT_TERMS, FitError, TransferFit, fit_transfer_function  # noqa: F401
 from .pairs import PairsValidation, validate_pairs  # noqa: F401
-from .thresholds import (  # noqa: F401
-    critical_median,
-    safe_ph,
-    safe_soil_concentration,
-    safe_soil_curve,
-    safe_thresholds,
-    solve_for_input,
-)
+from .predict import *  # noqa: F401,F403
+from .thresholds import *  # noqa: F401,F403
 
-__all__ = [
-    "ph_kcl_from_ph_water",
-    "ph_water_from_ph_kcl",
-    "parse_terms",
-    "parse_ranges",
-    "evaluate_function",
-    "predict_crop_concentration",
-    "food_safety",
-    "crop_compliance",
-    "critical_median",
-    "solve_for_input",
-    "safe_soil_concentration",
-    "safe_ph",
-    "safe_thresholds",
-    "safe_soil_curve",
-    "fit_transfer_function",
-    "TransferFit",
-    "FitError",
-    "DEFAULT_TERMS",
-    "validate_pairs",
-    "PairsValidation",
-]
+__all__ = [*_predict.__all__, *_thresholds.__all__, "fit_transfer_function", "TransferFit", "FitError",
+           "DEFAULT_TERMS", "validate_pairs", "PairsValidation"]

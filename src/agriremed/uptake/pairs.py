@@ -83,8 +83,8 @@ def som_from_oc(oc_g_kg, factor: float) -> np.ndarray:
 
     Examples
     --------
-    >>> float(som_from_oc(10.0, 1.724))
-    1.724
+    >>> round(float(som_from_oc(12.0, 1.724)), 4)     # 12 g/kg OC × 1.724 / 10
+    2.0688
     """
     return np.asarray(oc_g_kg, float) * float(factor) / 10.0
 
@@ -138,13 +138,8 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         ``rejected`` rows with reasons, ``problems`` and ``notes``.
     """
     tables = tables or load_tables()
-    notes: list[str] = []
-    if isinstance(data, (str, Path)):
-        raw, notes = read_table(data)
-    else:
-        raw = pd.DataFrame(data).copy()
-        raw.columns = [str(c) for c in raw.columns]
-    raw = raw.reset_index(drop=True)
+    raw, notes = read_table(data) if isinstance(data, (str, Path)) else (pd.DataFrame(data).copy(), [])
+    raw = raw.set_axis([str(c) for c in raw.columns], axis=1).reset_index(drop=True)
     mapping, header_notes = {}, []
     for col in raw.columns:
         canon, note = _canonical(col, metal)

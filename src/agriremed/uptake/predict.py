@@ -86,30 +86,28 @@ def ph_kcl_from_ph_water(ph_water):
 
 
 def ph_water_from_ph_kcl(ph_kcl):
-    """pH in water (1:2.5) from pH in 1 M KCl (1:2.5): the inverse of :func:`ph_kcl_from_ph_water`.
+    """pH in water (1:2.5) from pH in 1 M KCl (1:2.5), inverting :func:`ph_kcl_from_ph_water`.
+
+    Used to express a pH-KCl solution of a transfer function (e.g. a safe pH) as the
+    pH in water that GB 15618 and the plot table use.
 
     Parameters
     ----------
     ph_kcl : array_like
-        Soil pH in KCl, 1:2.5 [–].
+        Soil pH in KCl [–].
 
     Returns
     -------
     numpy.ndarray
-        pH in water, 1:2.5 [–] = ((−1.95 + 11.58·log10(pH_KCl)) − 0.14) / 0.99.
-
-    References
-    ----------
-    .. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
-       doi:10.15244/pjoes/61549.
+        pH in water [–] = (−1.95 + 11.58·log10(pH_KCl) − 0.14) / 0.99 (Kabała et al. 2016,
+        as in :func:`ph_kcl_from_ph_water`).
 
     Examples
     --------
     >>> round(float(ph_water_from_ph_kcl(ph_kcl_from_ph_water(6.0))), 10)
     6.0
     """
-    ph15 = -1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float))
-    return (ph15 - 0.14) / 0.99
+    return (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
 
 
 _TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
