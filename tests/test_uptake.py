@@ -141,3 +141,23 @@ def test_terms_parser():
         ("const", "const", 0.2), ("soil", "log10", 0.44), ("ph", "lin", -0.1)]
     with pytest.raises(ValueError):
         uptake.parse_terms("exp(soil):1")
+
+
+def test_function_coverage_shows_the_gaps(tables):
+    cov = uptake.function_coverage(tables, metals=["cd", "pb"]).set_index(["crop", "metal"])
+    assert cov.loc[("rice", "cd"), "functions"].split("|") == ["li2017_rice_cd_cacl2", "chen2021_rice_cd_bcf",
+                                                               "jiangsu2007_rice_cd"]
+    assert cov.loc[("pak_choi", "cd"), "functions"] == "devries2007_lettuce_cd"
+    # Pb in rice has a GB 2762 limit but no published function in the library
+    assert cov.loc[("rice", "pb"), "functions"] == "" and cov.loc[("rice", "pb"), "standards"] == "GB2762"
+    assert cov.loc[("potato", "cd"), "functions"] == "" and "GB2762" in cov.loc[("potato", "cd"), "standards"]
+    assert "none" not in cov.index.get_level_values("crop")
+
+
+def test_as_sold_conversion_of_a_dry_weight_prediction():
+    from agriremed.uptake.predict import _as_sold_factor
+
+    # 1.0 mg/kg DW lettuce at 95.0 % moisture is 0.05 mg/kg as sold; grain at 14 % is 0.86
+    np.testing.assert_allclose(_as_sold_factor(["dw", "dw", "fw", "unknown"], [0.95, 0.14, 0.95, 0.14]),
+                               [0.05, 0.86, 1.0, 1.0])
+    assert uptake.ph_water_from_ph_kcl(uptake.ph_kcl_from_ph_water(7.3)) == pytest.approx(7.3)

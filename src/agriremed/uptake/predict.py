@@ -52,6 +52,7 @@ __all__ = [
     "predict_crop_concentration",
     "food_safety",
     "crop_compliance",
+    "function_coverage",
 ]
 
 _Z95 = float(ndtri(0.95))  # 1.645
@@ -420,3 +421,42 @@ def crop_compliance(checked: pd.DataFrame, plot_ids) -> np.ndarray:
     logp = np.log(np.clip(1.0 - c["p_exceed_limit"].to_numpy(float), 1e-300, 1.0))
     s = pd.Series(logp).groupby(c["plot_id"].to_numpy(object)).sum()
     return np.exp(pd.Series(s).reindex(list(plot_ids)).to_numpy(float))
+
+
+def function_coverage(tables: Tables | None = None, metals=None) -> pd.DataFrame:
+    """Which food crop × metal pairs have a usable transfer function, and which have food limits.
+
+    Makes the gaps of the library visible: a crop and metal with a food limit but no
+    function gets no prediction (and no food-safety check) in a plan.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables (a user folder adds its functions).
+    metals : list of str, optional
+        Metals to list; default: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per food crop × metal: ``crop``, ``metal``, ``functions`` (usable
+        function ids in priority order, ``'|'``-joined, ``''`` if none) and
+        ``standards`` (standards with a limit for the crop's group, ``'+'``-joined).
+
+    Examples
+    --------
+    >>> cov = function_coverage(metals=["cd"]).set_index("crop")
+    >>> cov.loc["wheat", "functions"].split("|")[0], cov.loc["potato", "functions"]
+    ('chen2021_wheat_cd_bcf', '')
+    """
+    tables = tables or load_tables()
+    crops = tables.crops.loc[tables.crops["food"], ["crop", "crop_group"]]
+    metals = list(metals or C.METALS)
+    grid = crops.merge(pd.DataFrame({"metal": metals}), how="cross")
+    tf = tables.transfer_functions.loc[tables.transfer_functions["usable"]].sort_values("priority", kind="stable")
+    fns = tf.assign(crop=tf["applies_to"].str.split("|")).explode("crop")
+    fns = fns.groupby(["crop", "metal"], sort=False)["function_id"].agg("|".join).rename("functions")
+    lim = tables.food_limits.groupby(["crop_group", "metal"], sort=False)["standard"].agg("+".join).rename("standards")
+    out = grid.merge(fns, left_on=["crop", "metal"], right_index=True, how="left")
+    out = out.merge(lim, left_on=["crop_group", "metal"], right_index=True, how="left")
+    return out[["crop", "metal", "functions", "standards"]].fillna("").reset_index(drop=True)
