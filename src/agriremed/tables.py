@@ -186,7 +186,7 @@ def _merge_user_table(name: str, base: pd.DataFrame, user: pd.DataFrame, path: P
     replaced = pd.MultiIndex.from_frame(base[key].astype(str)).isin(
         pd.MultiIndex.from_frame(user[key].astype(str)))
     out = pd.concat([base.loc[~replaced], user], ignore_index=True)
-    text = [c for c in out.columns if c not in _NUMERIC_COLUMNS and out[c].dtype == object]
+    text = [c for c in out.columns if c not in _NUMERIC_COLUMNS and not pd.api.types.is_bool_dtype(out[c])]
     out[text] = out[text].fillna("")
     return out
 
