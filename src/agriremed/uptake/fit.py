@@ -58,7 +58,7 @@ from .. import columns as C
 from ..io import read_table, write_csv
 from ..tables import TABLE_FILES, Tables, load_tables
 from .pairs import PairsValidation, _canonical, plant_column, soil_column, validate_pairs
-from .predict import _TERM_RE
+from .predict import _TERM_RE, _transform, _variables
 
 __all__ = ["FitError", "TransferFit", "fit_transfer_function", "DEFAULT_TERMS", "design_matrix"]
 
@@ -112,22 +112,13 @@ def design_matrix(frame: pd.DataFrame, terms, metal: str, soil_measure: str = "t
         ``const`` and one column per term (log10 taken where the term says so; NaN
         for a missing or non-positive logged value).
     """
-    cols = {"const": np.ones(len(frame))}
     pair_soil = soil_column(metal, soil_measure)
     plot_soil = C.metal_column(metal, None if soil_measure == "total" else soil_measure)
+    plotlike = frame.rename(columns={pair_soil: plot_soil}) if pair_soil != plot_soil else frame
+    v = _variables(plotlike, metal, soil_measure)
+    cols = {"const": np.ones(len(frame))}
     for name, var, transform in _parse_term_names(terms):
-        src = (pair_soil if pair_soil in frame.columns else plot_soil) if var == "soil" else var
-        if src not in frame.columns and var == "ph_kcl" and "ph" in frame.columns:
-            from .predict import ph_kcl_from_ph_water
-            x = ph_kcl_from_ph_water(frame["ph"].to_numpy(float))
-        elif src not in frame.columns:
-            x = np.full(len(frame), np.nan)
-        else:
-            x = frame[src].to_numpy(float)
-        if transform == "log10":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                x = np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
-        cols[name] = x
+        cols[name] = _transform(v[var], transform)
     return pd.DataFrame(cols, index=frame.index)
 
 
@@ -427,7 +418,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         Basis of the plant concentrations; ``unknown`` is compared with as-sold food
         limits as is (conservative).
     function_id : str, optional
-        Identifier; default ``user_<crop>_<metal>_<data name>``.
+        Identifier; default ``user_<crop>_<metal>_<file name>`` (``user_<crop>_<metal>``
+        for a DataFrame).
     source_name : str, optional
         Name of the data in the source row; default the file name.
     priority : int
@@ -458,10 +450,19 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
 
     Examples
     --------
-    >>> from agriremed.uptake.fit import fit_transfer_function
-    >>> f = fit_transfer_function("data/samples/soil_crop_pairs.csv", crop="rice",
-    ...                           terms=["log10(soil)", "ph"])       # doctest: +SKIP
-    >>> f.coefficients[["model_term", "coef", "coef_ci_low", "coef_ci_high"]]   # doctest: +SKIP
+    Pairs simulated from log10 C = 0.6 + 0.4·log10 S − 0.15·pH with 0.1 log10 noise:
+
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> soil, ph = 10 ** rng.uniform(-1, 0.5, 60), rng.uniform(5, 8, 60)
+    >>> plant = 10 ** (0.6 + 0.4 * np.log10(soil) - 0.15 * ph + rng.normal(0, 0.1, 60))
+    >>> f = fit_transfer_function(pd.DataFrame({"soil_cd_mg_kg": soil, "plant_cd_mg_kg": plant, "ph": ph}),
+    ...                           crop="wheat")
+    >>> f.terms, f.function_row().loc[0, "function_id"]
+    (('log10(soil)', 'ph'), 'user_wheat_cd')
+    >>> c = f.coefficients.set_index("model_term")
+    >>> bool(c.loc["ph", "coef_ci_low"] < -0.15 < c.loc["ph", "coef_ci_high"])
+    True
     """
     import statsmodels.api as sm
     from statsmodels.stats.diagnostic import het_breuschpagan
@@ -477,8 +478,9 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     if soil_measure not in ("total", *C.EXTRACTIONS):
         raise FitError(f"soil_measure {soil_measure!r} not known; expected total, " + ", ".join(C.EXTRACTIONS))
     read_notes: list[str] = []
+    stem = ""
     if isinstance(pairs, (str, Path)):
-        source_name = source_name or Path(pairs).name
+        source_name, stem = source_name or Path(pairs).name, Path(pairs).stem
         pairs, read_notes = read_table(pairs)
     source_name = source_name or "user data (DataFrame)"
     if terms is None:
@@ -573,7 +575,7 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         col = soil_column(metal, soil_measure) if var == "soil" else ("ph" if var == "ph_kcl" else var)
         x = P[col].to_numpy(float)
         ranges["ph" if var == "ph_kcl" else var] = (float(np.nanmin(x)), float(np.nanmax(x)))
-    fid = function_id or f"user_{_slug(crop)}_{metal}_{_slug(Path(str(source_name)).stem)}"
+    fid = function_id or "_".join(["user", _slug(crop), metal] + ([_slug(stem)] if stem else []))
     return TransferFit(
         function_id=fid, crop=crop, metal=metal, soil_measure=soil_measure, plant_basis=plant_basis, method=method,
         terms=terms, coefficients=coefficients, diagnostics=diagnostics, cv=cv, cv_predictions=cv_pred, stats=stat,

@@ -199,11 +199,16 @@ def _predictor(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset
         x = v.get(var)
         if x is None:
             return np.full(n, np.nan)
-        if transform == "log10":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                x = np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
-        acc = acc + coef * x
+        acc = acc + coef * _transform(x, transform)
     return acc
+
+
+def _transform(x: np.ndarray, transform: str) -> np.ndarray:
+    """A term's value: ``x`` itself, or log10 x (NaN where x ≤ 0)."""
+    if transform != "log10":
+        return x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
 
 
 def _response(fn, predictor: np.ndarray) -> np.ndarray:
