@@ -5,8 +5,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agriremed import uptake
+from agriremed.tables import load_tables
 from agriremed.uptake import thresholds as T
 
 Z95 = 1.6448536269514722  # Φ⁻¹(0.95)
@@ -153,3 +156,17 @@ def test_safe_soil_curve_rises_with_ph(tables):
     assert (c["food_limit_mg_kg"] == 0.1).all() and (c["crop"] == "wheat").all()
     with pytest.raises(KeyError):
         uptake.safe_soil_curve("no_such_function", [6.0], tables=tables)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ph=st.floats(4.0, 8.5), som=st.floats(0.5, 10.0), clay=st.floats(2.0, 60.0),
+       prob=st.floats(0.5, 0.99), fid=st.sampled_from(["mcgrath2002_wheat_cd", "jiangsu2007_wheat_cd",
+                                                        "devries2007_wheat_cd", "chen2021_wheat_cd_bcf"]))
+def test_threshold_property_forward_prediction_and_monotony(ph, som, clay, prob, fid):
+    fn = _fn(load_tables(), fid)
+    plots = frame(ph=ph, som_pct=som, clay_pct=clay)
+    s = T.safe_soil_concentration(fn, plots, 0.1, 0.14, prob)[0]
+    target = T.critical_median(0.1, fn.plant_basis, 0.14, fn.se_log10, prob)
+    assert uptake.evaluate_function(fn, plots.assign(cd_mg_kg=s))[0] == pytest.approx(target, rel=1e-9)
+    # asking for more certainty never raises the threshold
+    assert T.safe_soil_concentration(fn, plots, 0.1, 0.14, min(prob + 0.005, 0.995))[0] <= s
