@@ -221,3 +221,13 @@ def test_pairs_validation_names_row_column_and_expectation():
 def test_unknown_crop_in_pairs_is_reported():
     v = validate_pairs(PAIRS, "cd", "potato")
     assert not v.ok and "no row for crop 'potato'" in v.messages()[0] and "rice, wheat" in v.messages()[0]
+
+
+def test_microgram_headers_are_converted_and_reported():
+    d = simulate(n=40)
+    ug = d.assign(plant_cd_ug_kg=d["plant_cd_mg_kg"] * 1000).drop(columns="plant_cd_mg_kg")
+    a = fit_transfer_function(d, crop="rice", terms=TERMS)
+    b = fit_transfer_function(ug, crop="rice", terms=TERMS)
+    np.testing.assert_allclose(b.coefficients["coef"], a.coefficients["coef"], rtol=1e-9)
+    assert any("states µg/kg: values converted to mg/kg (× 0.001) as plant_cd_mg_kg" in m
+               for m in b.validation.messages())

@@ -89,7 +89,11 @@ def som_from_oc(oc_g_kg, factor: float) -> np.ndarray:
     return np.asarray(oc_g_kg, float) * float(factor) / 10.0
 
 
+_UG_KG = re.compile(r"^(?P<side>soil|plant)_(?P<metal>[a-z]{2})_(?:ug|µg|μg)_kg$")
+
+
 def _canonical(name: str, metal: str) -> tuple[str, str | None]:
+    """Canonical column name of a pairs header and a note when it was not an exact match."""
     s = str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
     s = re.sub(r"[\s\-.]+", "_", s)
     s = re.sub(r"_+", "_", s).strip("_")
@@ -100,6 +104,10 @@ def _canonical(name: str, metal: str) -> tuple[str, str | None]:
                "id": "pair_id", "sample_id": "pair_id"}
     for ex in C.EXTRACTIONS:
         aliases[f"soil_{metal}_{ex}_mg_kg"] = C.metal_column(metal, ex)
+    m = _UG_KG.match(s)
+    if m:
+        canon = f"{m['side']}_{m['metal']}_mg_kg"
+        return canon, f"header {name!r} states µg/kg: values converted to mg/kg (× 0.001) as {canon}"
     if s in aliases:
         canon = aliases[s]
         note = None if canon.endswith("_mg_kg") and s.endswith("_mg_kg") else \
@@ -140,10 +148,11 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     tables = tables or load_tables()
     raw, notes = read_table(data) if isinstance(data, (str, Path)) else (pd.DataFrame(data).copy(), [])
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1).reset_index(drop=True)
-    mapping, header_notes = {}, []
+    mapping, header_notes, factor_of = {}, [], {}
     for col in raw.columns:
         canon, note = _canonical(col, metal)
         mapping[col] = canon
+        factor_of[canon] = 1e-3 if note and "µg/kg" in note else 1.0
         if note:
             header_notes.append((canon, note))
     raw = raw.rename(columns=mapping)
@@ -215,6 +224,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
             blank = text.str.lower().isin(NA_STRINGS).to_numpy()
             num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
         bad_text = ~blank & np.isnan(num)
+        num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
         comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
         expected = spec.expected() if spec is not None else "a number"
         col.add(use & comma, report, text, "error", "decimal comma: write the number with a point (e.g. 0.25)",
