@@ -148,3 +148,5 @@ def test_safe_soil_command(tmp_path, sample_plots_path, capsys):
     # rice BCF 0.915, GB 2762 0.2 mg/kg, se 0.30: 0.2 × 10^(−1.64485 × 0.3) / 0.915
     assert t.loc["HN-ZZ-01", "safe_soil_mg_kg"] == pytest.approx(0.0701702, rel=1e-5)
     assert main(["safe-soil", str(sample_plots_path), "--standard", "CODEX", "--prob", "0.9"]) == 0
+    assert main(["safe-soil", str(sample_plots_path), "--prob", "1.5"]) == 2
+    assert "expected a probability" in capsys.readouterr().err

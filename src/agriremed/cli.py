@@ -250,6 +250,9 @@ def _cmd_fit_uptake(args) -> int:
 def _cmd_safe_soil(args) -> int:
     from .uptake import safe_thresholds
 
+    if not 0.5 <= args.prob < 1.0:
+        print(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)", file=sys.stderr)
+        return 2
     valid = _valid_plots(args)
     if valid is None:
         return 1

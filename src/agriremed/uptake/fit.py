@@ -569,7 +569,7 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     else:
         cv = pd.DataFrame(columns=["model", "rmse_log10", "rmse_log10_sd", "r2_cv", "n_folds"])
         cv_pred = pd.DataFrame(columns=["input_row", "model", "fold", "log10_plant_obs", "log10_plant_pred"])
-        notes.append("cross-validation skipped: fewer than 2 pairs")
+        notes.append("cross-validation skipped: it needs at least 2 folds (and 2 pairs)")
     ranges = {}
     for _, var, _ in parsed:
         col = soil_column(metal, soil_measure) if var == "soil" else ("ph" if var == "ph_kcl" else var)
