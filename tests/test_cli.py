@@ -136,7 +136,8 @@ def test_fit_uptake_bad_files_are_messages_not_tracebacks(tmp_path, capsys):
     assert "required column plant_cd_mg_kg is missing" in err and "Traceback" not in err
     assert main(["fit-uptake", str(tmp_path / "missing.csv"), "--crop", "rice", "--out", str(tmp_path)]) == 2
     assert "file not found" in capsys.readouterr().err
-    assert main(["fit-uptake", str(PAIRS), "--crop", "rice", "--out", str(tmp_path), "--terms", "exp(soil)"]) == 1
+    assert main(["fit-uptake", str(PAIRS), "--crop", "rice", "--out", str(tmp_path),
+                 "--terms", "exp(soil)"]) == 1
     assert "not understood" in capsys.readouterr().err
 
 

@@ -177,8 +177,8 @@ def test_unknown_set_and_broken_user_table_are_clear_errors(tmp_path, tables, pl
     with pytest.raises(soil.ThresholdSetError, match="'uk_2009' is not in soil_thresholds.csv; available: "
                                                      "gb15618_2018"):
         soil.screen(plots_factory(1), tables, set_id="uk_2009")
-    (tmp_path / "soil_thresholds.csv").write_text("set_id,kind,metal,value_mg_kg,source\nx,screening,cd,1,s\n",
-                                                  encoding="utf-8")
+    (tmp_path / "soil_thresholds.csv").write_text(
+        "set_id,kind,metal,value_mg_kg,source\nx,screening,cd,1,s\n", encoding="utf-8")
     with pytest.raises(TableError, match="column\\(s\\) land_uses, ph_above, ph_up_to missing"):
         load_tables(tmp_path)
     with pytest.raises(TableError, match="table folder not found"):
@@ -188,8 +188,8 @@ def test_unknown_set_and_broken_user_table_are_clear_errors(tmp_path, tables, pl
 def test_user_rows_with_the_packaged_set_id_replace_that_set(tmp_path, plots_factory):
     from agriremed.tables import load_tables
 
-    (tmp_path / "soil_thresholds.csv").write_text(DEMO_SET.replace("demo_set", "gb15618_2018")
-                                                  .replace("demo_source", "mee2018_gb15618"), encoding="utf-8")
+    gb_only = DEMO_SET.replace("demo_set", "gb15618_2018").replace("demo_source", "mee2018_gb15618")
+    (tmp_path / "soil_thresholds.csv").write_text(gb_only, encoding="utf-8")
     t = load_tables(tmp_path)
     assert len(t.soil_thresholds) == 3
     assert soil.threshold_values([5.0], ["paddy"], "cd", tables=t)[0] == 1.0

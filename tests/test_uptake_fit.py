@@ -75,7 +75,8 @@ def test_robust_fit_resists_gross_errors():
 
 def test_sample_pairs_recover_the_generating_functions():
     # data/samples/soil_crop_pairs.csv was simulated from jiangsu2007_rice_cd / _wheat_cd + N(0, 0.25)
-    for crop, true in (("rice", np.array([-0.369, 0.153, -0.068])), ("wheat", np.array([0.624, 0.421, -0.164]))):
+    generating = {"rice": [-0.369, 0.153, -0.068], "wheat": [0.624, 0.421, -0.164]}
+    for crop, true in ((c, np.array(v)) for c, v in generating.items()):
         f = fit_transfer_function(PAIRS, crop=crop, terms=["log10(soil)", "ph"])
         c = f.coefficients
         assert ((c["coef_ci_low"] <= true) & (true <= c["coef_ci_high"])).all(), crop
@@ -142,7 +143,8 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
 
 def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory):
     paths = sim_fit.write(tmp_path)
-    for name in ("transfer_functions", "sources", "coefficients", "diagnostics", "cross_validation", "summary"):
+    for name in ("transfer_functions", "sources", "coefficients", "diagnostics", "cross_validation",
+                 "summary"):
         assert paths[name].exists()
     wheat = fit_transfer_function(PAIRS, crop="wheat", terms=["log10(soil)", "ph"], plant_basis="dw")
     wheat.write(tmp_path)  # a second fit in the same folder keeps the first
@@ -210,7 +212,8 @@ def test_pairs_validation_names_row_column_and_expectation():
     assert len(v.pairs) == 116 and v.rejected["input_row"].tolist() == [3, 4, 5, 6]
     assert msgs[0].startswith("ERROR row 3 (pair R003), column soil_cd_mg_kg: value '0,5' — decimal comma")
     assert "row 4 (pair R004), column plant_cd_mg_kg: value '0' — zero or negative" in msgs[1]
-    assert "column ph: value '15' — above the valid range" in msgs[2] and "expected a number ≥ 2 and ≤ 11" in msgs[2]
+    assert "column ph: value '15' — above the valid range" in msgs[2]
+    assert "expected a number ≥ 2 and ≤ 11" in msgs[2]
     assert "column som_pct — blank: the model uses this column" in msgs[3]
     assert "120 row(s) of other crops set aside (fitting rice)" in v.notes
     # the fit leaves the bad rows out and says so

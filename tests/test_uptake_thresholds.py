@@ -55,7 +55,8 @@ def test_linear_bcf_safe_soil_rice(tables):
 
 
 def test_linear_with_other_terms_cacl2_rice(tables):
-    # C = 0.167 + 2.547·CaCl2-Cd − 0.532·CaCl2-Zn; Zn 0.5: S* = (0.0642057 − 0.167 + 0.266) / 2.547 = 0.0640776
+    # C = 0.167 + 2.547·CaCl2-Cd − 0.532·CaCl2-Zn; Zn 0.5:
+    # S* = (0.0642057 − 0.167 + 0.266) / 2.547 = 0.0640776
     fn = _fn(tables, "li2017_rice_cd_cacl2")
     got = T.safe_soil_concentration(fn, frame(ph=6.0, zn_cacl2_mg_kg=[0.5, 0.0]), 0.2, 0.14)
     assert got[0] == pytest.approx(0.0640776, rel=1e-5)
@@ -85,7 +86,8 @@ def test_safe_ph_through_ph_kcl_is_converted_to_ph_water(tables):
     fn = _fn(tables, "devries2007_lettuce_cd")
     plots = frame(cd_mg_kg=0.5, som_pct=3.0, clay_pct=20.0)
     ph = T.safe_ph(fn, plots, 0.2, 0.953)[0]
-    # closed form in pH-KCl: (2.55 − 0.39 log 3 − 0.19 log 20 + 0.85 log 0.5 − log M*) / 0.33, then Kabała inverse
+    # closed form in pH-KCl: (2.55 − 0.39 log 3 − 0.19 log 20 + 0.85 log 0.5 − log M*) / 0.33,
+    # then the inverse of Kabała et al. (2016)
     m_star = math.log10(0.2 / (1 - 0.953) * 10 ** (-Z95 * 0.30))
     ph_kcl = (2.55 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5) - m_star) / 0.33
     expected = ((-1.95 + 11.58 * math.log10(ph_kcl)) - 0.14) / 0.99
@@ -135,7 +137,8 @@ def test_safe_thresholds_table(tables, plots_factory):
     p = plots_factory(3, region=["", "Jiangsu", ""], crop=["rice", "rice", "pak_choi"],
                       land_use=["paddy", "paddy", "vegetable"], ph=6.0, cd_mg_kg=[0.3, 0.3, 0.5])
     t = uptake.safe_thresholds(p, tables=tables)
-    assert t["function_id"].tolist() == ["chen2021_rice_cd_bcf", "jiangsu2007_rice_cd", "devries2007_lettuce_cd"]
+    assert t["function_id"].tolist() == ["chen2021_rice_cd_bcf", "jiangsu2007_rice_cd",
+                                         "devries2007_lettuce_cd"]
     assert t["safe_soil_mg_kg"].iloc[0] == pytest.approx(0.0701702, rel=1e-5)
     assert t["soil_input_mg_kg"].tolist() == [0.3, 0.3, 0.5]
     assert (t["safe_prob"] == 0.95).all() and (t["soil_measure"] == "total").all()

@@ -42,8 +42,10 @@ def test_safe_threshold_curve_with_screening_steps(tables):
     ph = np.linspace(5, 8, 7)
     curves = pd.concat([uptake.safe_soil_curve(f, ph, crop="wheat", tables=tables)
                         for f in ("jiangsu2007_wheat_cd", "mcgrath2002_wheat_cd")])
-    gb = pd.DataFrame({"ph": ph, "screening_mg_kg": soil.threshold_values(ph, ["upland"] * 7, "cd", tables=tables)})
+    scr = soil.threshold_values(ph, ["upland"] * 7, "cd", tables=tables)
+    gb = pd.DataFrame({"ph": ph, "screening_mg_kg": scr})
     fig = viz.safe_threshold_curve(curves, gb)
-    assert [t.name for t in fig.data] == ["jiangsu2007_wheat_cd", "mcgrath2002_wheat_cd", "GB 15618 screening value"]
+    assert [t.name for t in fig.data] == ["jiangsu2007_wheat_cd", "mcgrath2002_wheat_cd",
+                                          "GB 15618 screening value"]
     assert fig.layout.yaxis.type == "log" and fig.data[2].line.shape == "hv"
     assert fig.layout.yaxis.title.text == "Safe soil threshold [mg kg⁻¹]"

@@ -57,15 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
     fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
                                   "optional som_pct (or oc_g_kg), clay_pct, cec_cmol_kg, crop")
-    fu.add_argument("--crop", required=True, help="crop the function is for (rows of other crops are set aside)")
+    fu.add_argument("--crop", required=True,
+                    help="crop the function is for (rows of other crops are set aside)")
     fu.add_argument("--metal", default="cd", help="metal code (default cd)")
-    fu.add_argument("--out", required=True, help="folder for the function (transfer_functions.csv, sources.csv) "
-                                                 "and its reports; use it with plan --tables")
+    fu.add_argument("--out", required=True,
+                    help="folder for the function (transfer_functions.csv, sources.csv) and its reports; "
+                         "use it with plan --tables")
     fu.add_argument("--terms", help="comma-separated terms, e.g. 'log10(soil),ph,log10(som_pct)' "
                                     "(default: log10(soil), ph, and log10 SOM and clay when present)")
-    fu.add_argument("--method", choices=["ols", "huber"], default="ols", help="OLS or Huber robust regression")
+    fu.add_argument("--method", choices=["ols", "huber"], default="ols",
+                    help="OLS or Huber robust regression")
     fu.add_argument("--basis", choices=["dw", "fw", "unknown"], default="unknown",
-                    help="basis of the plant concentrations (default unknown: compared with as-sold limits as is)")
+                    help="basis of the plant concentrations (default unknown: compared with as-sold "
+                         "limits as is)")
     fu.add_argument("--soil-measure", choices=["total", "cacl2", "hno3", "dtpa"], default="total",
                     help="soil extraction of the soil metal (default total)")
     fu.add_argument("--function-id", help="identifier of the fitted function")
@@ -76,8 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
     ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     ss.add_argument("--out", help="folder for safe_soil.csv")
-    ss.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], default="GB2762", help="food standard")
-    ss.add_argument("--prob", type=float, default=0.95, help="probability of meeting the limit (default 0.95)")
+    ss.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], default="GB2762",
+                    help="food standard")
+    ss.add_argument("--prob", type=float, default=0.95,
+                    help="probability of meeting the limit (default 0.95)")
     ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
     ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
 
@@ -158,7 +164,7 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
 
     ratios = exceedance_table(screened, classes["plot_id"])
     strict = screened.loc[screened["soil_class"] == "strict_control"]
-    strict_cells = set(zip(strict["plot_id"], strict["metal"]))
+    strict_cells = set(zip(strict["plot_id"], strict["metal"], strict=True))
     show = pd.DataFrame({
         "plot": classes["plot_id"].to_numpy(object),
         "class 类别": [("-" if not isinstance(c, str) else f"{CLASS_NAMES[c][0]} {CLASS_NAMES[c][1]}")
@@ -169,13 +175,13 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
     for m in ratios.columns:
         show[C.METAL_NAMES[m][0]] = [
             "" if pd.isna(r) else f"{r:.2f}" + ("*" if (pid, m) in strict_cells else "")
-            for pid, r in zip(ratios.index, ratios[m].to_numpy(float))]
+            for pid, r in zip(ratios.index, ratios[m].to_numpy(float), strict=True)]
     src = tables.soil_thresholds.loc[tables.soil_thresholds["set_id"] == set_id, "source"].iloc[0]
     head = (f"Soil screening against threshold set {set_id} (source {src}).\n"
             "Ratio = soil concentration / screening value (> 1 exceeds); "
             "* = above the intervention value (strict control). 比值 = 含量/筛选值。\n")
     counts = classes["soil_class"].value_counts()
-    tail = "\n" + ", ".join(f"{counts.get(c, 0)} {CLASS_NAMES[c][0]} ({CLASS_NAMES[c][1]})" for c in CLASS_NAMES)
+    tail = "\n" + ", ".join(f"{counts.get(c, 0)} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items())
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):
         return head + show.to_string(index=False) + tail
@@ -231,9 +237,9 @@ def _cmd_fit_uptake(args) -> int:
     terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
     try:
         fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
-                                    method=args.method, soil_measure=args.soil_measure, plant_basis=args.basis,
-                                    function_id=args.function_id, provinces=args.provinces, cv_folds=args.folds,
-                                    seed=args.seed)
+                                    method=args.method, soil_measure=args.soil_measure,
+                                    plant_basis=args.basis, function_id=args.function_id,
+                                    provinces=args.provinces, cv_folds=args.folds, seed=args.seed)
     except FitError as exc:  # the table was read but cannot be fitted: an input error
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -241,7 +247,7 @@ def _cmd_fit_uptake(args) -> int:
     if len(fit.validation.problems):
         print("problems in the pairs table (rows with an error were left out of the fit):")
         _print_problems(fit.validation.messages())
-    for name, path in fit.write(args.out).items():
+    for path in fit.write(args.out).values():
         print(f"wrote {path}")
     print(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
     return 0
@@ -251,7 +257,8 @@ def _cmd_safe_soil(args) -> int:
     from .uptake import safe_thresholds
 
     if not 0.5 <= args.prob < 1.0:
-        print(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)", file=sys.stderr)
+        print(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
+              file=sys.stderr)
         return 2
     valid = _valid_plots(args)
     if valid is None:

@@ -400,8 +400,8 @@ for _m in METALS:
     _sym, _zh = METAL_NAMES[_m]
     register(Column(f"soil_{_m}_mg_kg", "mg/kg", f"{_sym}, total in soil (pair)", f"配对样土壤总{_zh}",
                     f"Total {_sym} in the soil sample paired with a plant sample (dry mass).",
-                    valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False), typical=(None, _PLAUSIBLE_MAX[_m]),
-                    role="pairs", group="metal", extra={"metal": _m}))
+                    valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False),
+                    typical=(None, _PLAUSIBLE_MAX[_m]), role="pairs", group="metal", extra={"metal": _m}))
     register(Column(f"plant_{_m}_mg_kg", "mg/kg", f"{_sym} in plant (pair)", f"配对样作物{_zh}",
                     f"{_sym} in the edible part of the plant sample, on the basis stated when fitting "
                     "(dry weight, fresh weight or unknown).",
@@ -428,7 +428,8 @@ _out("log10_plant_fit", "1", "Fitted plant metal (log10)", "拟合作物含量�
      "log10 of the fitted median plant concentration [log10 mg kg⁻¹].")
 _out("log10_plant_pred", "1", "Predicted plant metal (log10, out of fold)", "交叉验证预测（log10）",
      "Out-of-fold prediction of log10 plant concentration in k-fold cross-validation [log10 mg kg⁻¹].")
-_out("residual_log10", "1", "Residual (log10)", "残差（log10）", "Observed minus fitted log10 plant concentration.")
+_out("residual_log10", "1", "Residual (log10)", "残差（log10）",
+     "Observed minus fitted log10 plant concentration.")
 _out("studentized_residual", "1", "Studentised residual", "学生化残差",
      "Externally studentised residual of the OLS fit.")
 _out("leverage", "1", "Leverage", "杠杆值", "Diagonal of the hat matrix of the OLS fit.")
@@ -443,7 +444,8 @@ _out("plant_pi_low_mg_kg", "mg/kg", "Prediction interval, lower", "预测区间�
      "Lower bound of the 95 % prediction interval of a new plant sample.")
 _out("plant_pi_high_mg_kg", "mg/kg", "Prediction interval, upper", "预测区间上限",
      "Upper bound of the 95 % prediction interval of a new plant sample.")
-_out("model", "", "Model", "模型", "Model compared in cross-validation (loglog, bcf, gbm, mean).", dtype="str")
+_out("model", "", "Model", "模型", "Model compared in cross-validation (loglog, bcf, gbm, mean).",
+     dtype="str")
 _out("fold", "", "Fold", "折", "Cross-validation fold of the pair.", dtype="int")
 _out("rmse_log10", "1", "RMSE (log10)", "均方根误差（log10）",
      "Root-mean-square error of out-of-fold log10 predictions (mean over folds).")

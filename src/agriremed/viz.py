@@ -225,10 +225,10 @@ def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
     lo, hi = float(d[["log10_plant_obs", "log10_plant_fit"]].min().min()), \
         float(d[["log10_plant_obs", "log10_plant_fit"]].max().max())
     order = np.argsort(d["log10_plant_fit"].to_numpy())
-    fig.add_scatter(x=d["log10_plant_fit"].to_numpy()[order], y=np.log10(d["plant_pi_high_mg_kg"]).to_numpy()[order],
-                    mode="lines", line=dict(color="#aaaaaa", dash="dot"), name="95 % PI", row=1, col=1)
-    fig.add_scatter(x=d["log10_plant_fit"].to_numpy()[order], y=np.log10(d["plant_pi_low_mg_kg"]).to_numpy()[order],
-                    mode="lines", line=dict(color="#aaaaaa", dash="dot"), showlegend=False, row=1, col=1)
+    x_fit = d["log10_plant_fit"].to_numpy()[order]
+    for bound, show in (("plant_pi_high_mg_kg", True), ("plant_pi_low_mg_kg", False)):
+        fig.add_scatter(x=x_fit, y=np.log10(d[bound].to_numpy()[order]), mode="lines", name="95 % PI",
+                        line=dict(color="#aaaaaa", dash="dot"), showlegend=show, row=1, col=1)
     fig.add_scatter(x=d["log10_plant_fit"], y=d["log10_plant_obs"], mode="markers", text=text,
                     marker=dict(color=colour, size=6), name="pairs", hovertemplate=hover, row=1, col=1)
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="black"), name="1:1", row=1, col=1)
@@ -239,8 +239,8 @@ def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
     q = stats.norm.ppf((np.arange(1, len(r) + 1) - 0.5) / len(r))
     fig.add_scatter(x=q, y=r, mode="markers", marker=dict(size=5, color="#1f77b4"), showlegend=False,
                     hovertemplate="%{x:.2f}, %{y:.2f}<extra></extra>", row=2, col=1)
-    fig.add_scatter(x=[q[0], q[-1]], y=[q[0], q[-1]], mode="lines", line=dict(color="black"), showlegend=False,
-                    row=2, col=1)
+    fig.add_scatter(x=[q[0], q[-1]], y=[q[0], q[-1]], mode="lines", line=dict(color="black"),
+                    showlegend=False, row=2, col=1)
     fig.add_bar(x=d["input_row"], y=d["cooks_distance"], marker_color=colour, showlegend=False, text=text,
                 hovertemplate="pair %{text}: %{y:.3f}<extra></extra>", row=2, col=2)
     fig.add_hline(y=fit.stats["cooks_threshold"], line_dash="dash", line_color="#d62728", row=2, col=2)
@@ -254,8 +254,11 @@ def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
     fig.update_xaxes(title=C.label("input_row", lang, with_unit=False), row=2, col=2)
     fig.update_yaxes(title=C.label("cooks_distance", lang, with_unit=False), row=2, col=2)
     s = fit.stats
-    title = (f"{fit.function_id}: R² = {s['r2']:.2f}, residual SE = {s['se_log10']:.3f} log10, n = {s['n']}"
-             if not zh else f"{fit.function_id}：R² = {s['r2']:.2f}，残差标准误 = {s['se_log10']:.3f}，n = {s['n']}")
+    if zh:
+        title = f"{fit.function_id}：R² = {s['r2']:.2f}，残差标准误 = {s['se_log10']:.3f}，n = {s['n']}"
+    else:
+        title = (f"{fit.function_id}: R² = {s['r2']:.2f}, residual SE = {s['se_log10']:.3f} log10, "
+                 f"n = {s['n']}")
     return _layout(fig, title, height=720)
 
 
@@ -322,5 +325,6 @@ def safe_threshold_curve(curves: pd.DataFrame, screening: pd.DataFrame | None = 
                         name="GB 15618 screening value" if lang == "en" else "GB 15618 筛选值")
     fig.update_xaxes(title=C.label("ph", lang))
     fig.update_yaxes(title=C.label("safe_soil_mg_kg", lang), type="log")
-    title = "Soil metal at which the crop meets its food limit" if lang == "en" else "作物达到食品限量时的土壤含量"
+    title = ("Soil metal at which the crop meets its food limit" if lang == "en"
+             else "作物达到食品限量时的土壤含量")
     return _layout(fig, title)

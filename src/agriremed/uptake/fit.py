@@ -74,7 +74,8 @@ class FitError(ValueError):
 def _parse_term_names(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
     """``(name, variable, transform)`` for each term (no ``const``: it is always fitted)."""
     out = []
-    allowed = {"soil", "ph_kcl"} | {n for n, c in C.COLUMNS.items() if c.role == "input" and c.dtype == "float"}
+    allowed = {"soil", "ph_kcl"} | {n for n, c in C.COLUMNS.items()
+                                     if c.role == "input" and c.dtype == "float"}
     for t in terms:
         name = str(t).strip().replace(" ", "")
         m = _TERM_RE.match(name)
@@ -193,7 +194,8 @@ class TransferFit:
     # -- the function as table rows ---------------------------------------------------
     def terms_cell(self) -> str:
         """The ``terms`` cell of the fitted function (6 significant digits)."""
-        return "|".join(f"{t}:{c:.6g}" for t, c in zip(self.coefficients["model_term"], self.coefficients["coef"]))
+        c = self.coefficients
+        return "|".join(f"{t}:{v:.6g}" for t, v in zip(c["model_term"], c["coef"], strict=True))
 
     def function_row(self) -> pd.DataFrame:
         """The fitted function as a one-row ``transfer_functions.csv`` table."""
@@ -206,8 +208,9 @@ class TransferFit:
             "priority": self.priority, "usable": True, "valid_ranges": ranges, "n": s["n"],
             "r2": round(s["r2"], 4), "se_log10": round(s["se_log10"], 4), "se_source": self.source_key,
             "region": self.region, "provinces": self.provinces, "source": self.source_key,
-            "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; n = {s['n']}, "
-                     f"R² = {s['r2']:.3f}; coefficient 95 % CIs in {self.function_id}_coefficients.csv"),
+            "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
+                     f"n = {s['n']}, R² = {s['r2']:.3f}; coefficient 95 % CIs in "
+                     f"{self.function_id}_coefficients.csv"),
         }])
 
     def source_row(self) -> pd.DataFrame:
@@ -215,10 +218,11 @@ class TransferFit:
         s = self.stats
         return pd.DataFrame([{
             "key": self.source_key,
-            "citation": (f"User-fitted transfer function {self.function_id}: {self.method.upper()} of log10 plant "
-                         f"{C.METAL_NAMES[self.metal][0]} ({self.crop}, {self.plant_basis}) on "
-                         f"{', '.join(self.terms)}, fitted with agriremed {__version__} to {self.source_name} "
-                         f"({s['n']} pairs; R² = {s['r2']:.3f}; residual SE = {s['se_log10']:.3f} log10)."),
+            "citation": (f"User-fitted transfer function {self.function_id}: {self.method.upper()} of "
+                         f"log10 plant {C.METAL_NAMES[self.metal][0]} ({self.crop}, {self.plant_basis}) "
+                         f"on {', '.join(self.terms)}, fitted with agriremed {__version__} to "
+                         f"{self.source_name} ({s['n']} pairs; R² = {s['r2']:.3f}; residual SE = "
+                         f"{s['se_log10']:.3f} log10)."),
             "year": str(datetime.date.today().year), "doi_or_url": self.source_name,
             "status": "fitted to user data; not peer reviewed",
         }])
@@ -233,7 +237,8 @@ class TransferFit:
         """
         base = base or load_tables()
         tf = base.transfer_functions
-        tf = pd.concat([tf.loc[tf["function_id"] != self.function_id], self.function_row()], ignore_index=True)
+        tf = pd.concat([tf.loc[tf["function_id"] != self.function_id], self.function_row()],
+                       ignore_index=True)
         src = base.sources
         src = pd.concat([src.loc[src["key"] != self.source_key], self.source_row()], ignore_index=True)
         return base.replace(transfer_functions=tf, sources=src)
@@ -267,15 +272,16 @@ class TransferFit:
         s = self.stats
         lines = [f"Transfer function {self.function_id}: log10 plant {C.METAL_NAMES[self.metal][0]} "
                  f"[mg/kg, {self.plant_basis}] of {self.crop}, {self.method.upper()} fit",
-                 f"data: {self.source_name}; {self.validation.summary()}", *[f"note: {n}" for n in self.notes], "",
+                 f"data: {self.source_name}; {self.validation.summary()}",
+                 *[f"note: {n}" for n in self.notes], "",
                  "coefficients (95 % CI):"]
         for r in self.coefficients.itertuples(index=False):
             lines.append(f"  {r.model_term:<18} {r.coef:>9.4f}  [{r.coef_ci_low:.4f}, {r.coef_ci_high:.4f}]  "
                          f"SE {r.coef_se:.4f}  p = {r.coef_p_value:.3g}")
         lines += ["", f"n = {s['n']}, R² = {s['r2']:.3f} (adjusted {s['r2_adj']:.3f}), residual SE = "
                       f"{s['se_log10']:.3f} log10 units",
-                  f"residuals: Shapiro–Wilk p = {s['shapiro_p']:.3g}, Jarque–Bera p = {s['jarque_bera_p']:.3g}, "
-                  f"Breusch–Pagan p = {s['breusch_pagan_p']:.3g}",
+                  f"residuals: Shapiro–Wilk p = {s['shapiro_p']:.3g}, "
+                  f"Jarque–Bera p = {s['jarque_bera_p']:.3g}, Breusch–Pagan p = {s['breusch_pagan_p']:.3g}",
                   f"influential pairs (Cook's D > {s['cooks_threshold']:.3g}): {s['n_influential']}",
                   f"BCF of the pairs: geometric mean {s['bcf_geometric_mean']:.3g}, arithmetic mean "
                   f"{s['bcf_arithmetic_mean']:.3g}", "",
@@ -306,7 +312,8 @@ class TransferFit:
         for table, row, key in (("transfer_functions", self.function_row(), "function_id"),
                                 ("sources", self.source_row(), "key")):
             p = out / TABLE_FILES[table]
-            old = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig") if p.exists() else None
+            old = (pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+                   if p.exists() else None)
             rows = row.astype(str) if old is None else pd.concat(
                 [old.loc[old[key] != row[key].iloc[0]], row.astype(str)], ignore_index=True)
             rows.to_csv(p, index=False, lineterminator="\n", encoding="utf-8")
@@ -383,9 +390,11 @@ def _cross_validate(D: np.ndarray, G: np.ndarray, log_soil: np.ndarray, y: np.nd
             m = clone(est).fit(X[train], y[train])
             oof[test] = m.predict(X[test])
             rmse.append(float(np.sqrt(np.mean((oof[test] - y[test]) ** 2))))
-        rows.append({"model": name, "rmse_log10": float(np.mean(rmse)), "rmse_log10_sd": float(np.std(rmse, ddof=1)),
+        rows.append({"model": name, "rmse_log10": float(np.mean(rmse)),
+                     "rmse_log10_sd": float(np.std(rmse, ddof=1)),
                      "r2_cv": 1.0 - float(np.sum((oof - y) ** 2)) / sst, "n_folds": folds})
-        preds.append(pd.DataFrame({"model": name, "fold": fold_of, "log10_plant_obs": y, "log10_plant_pred": oof}))
+        preds.append(pd.DataFrame({"model": name, "fold": fold_of, "log10_plant_obs": y,
+                                   "log10_plant_pred": oof}))
     return pd.DataFrame(rows), preds
 
 
@@ -476,7 +485,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     if plant_basis not in ("dw", "fw", "unknown"):
         raise FitError(f"plant_basis {plant_basis!r} not known; expected dw, fw or unknown")
     if soil_measure not in ("total", *C.EXTRACTIONS):
-        raise FitError(f"soil_measure {soil_measure!r} not known; expected total, " + ", ".join(C.EXTRACTIONS))
+        raise FitError(f"soil_measure {soil_measure!r} not known; expected total, "
+                       + ", ".join(C.EXTRACTIONS))
     read_notes: list[str] = []
     stem = ""
     if isinstance(pairs, (str, Path)):
@@ -527,7 +537,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         weights = np.asarray(res.weights, float)
     ci = np.asarray(res.conf_int(0.05), float)
     coefficients = pd.DataFrame({
-        "model_term": list(D.columns), "coef": np.asarray(res.params, float), "coef_se": np.asarray(res.bse, float),
+        "model_term": list(D.columns), "coef": np.asarray(res.params, float),
+        "coef_se": np.asarray(res.bse, float),
         "coef_ci_low": ci[:, 0], "coef_ci_high": ci[:, 1], "coef_p_value": np.asarray(res.pvalues, float)})
     fitted = np.asarray(res.fittedvalues, float)
     resid = y - fitted
@@ -555,7 +566,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         "jarque_bera_p": float(jarque_bera(resid)[1]),
         "breusch_pagan_p": float(het_breuschpagan(resid, Xn)[1]),
         "n_influential": int((cooks > cut).sum()), "cooks_threshold": cut,
-        "bcf_geometric_mean": float(10 ** np.mean(np.log10(ratio))), "bcf_arithmetic_mean": float(np.mean(ratio)),
+        "bcf_geometric_mean": float(10 ** np.mean(np.log10(ratio))),
+        "bcf_arithmetic_mean": float(np.mean(ratio)),
     }
     if method == "huber":
         notes.append("R² of the robust fit is 1 − SSR/SST of its unweighted residuals; se_log10 is the "
@@ -565,7 +577,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         G = np.column_stack([log_soil] + [P[c].to_numpy(float) for c in needed if c in P.columns])
         cv, preds = _cross_validate(Xn, G, log_soil, y, method, folds, seed)
         cv_pred = pd.concat([p_.assign(input_row=P["input_row"].to_numpy(int)) for p_ in preds],
-                            ignore_index=True)[["input_row", "model", "fold", "log10_plant_obs", "log10_plant_pred"]]
+                            ignore_index=True)
+        cv_pred = cv_pred[["input_row", "model", "fold", "log10_plant_obs", "log10_plant_pred"]]
     else:
         cv = pd.DataFrame(columns=["model", "rmse_log10", "rmse_log10_sd", "r2_cv", "n_folds"])
         cv_pred = pd.DataFrame(columns=["input_row", "model", "fold", "log10_plant_obs", "log10_plant_pred"])
@@ -577,7 +590,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         ranges["ph" if var == "ph_kcl" else var] = (float(np.nanmin(x)), float(np.nanmax(x)))
     fid = function_id or "_".join(["user", _slug(crop), metal] + ([_slug(stem)] if stem else []))
     return TransferFit(
-        function_id=fid, crop=crop, metal=metal, soil_measure=soil_measure, plant_basis=plant_basis, method=method,
-        terms=terms, coefficients=coefficients, diagnostics=diagnostics, cv=cv, cv_predictions=cv_pred, stats=stat,
-        valid_ranges=ranges, validation=v, source_key=f"data_{fid}", source_name=str(source_name), notes=notes,
+        function_id=fid, crop=crop, metal=metal, soil_measure=soil_measure, plant_basis=plant_basis,
+        method=method, terms=terms, coefficients=coefficients, diagnostics=diagnostics, cv=cv,
+        cv_predictions=cv_pred, stats=stat, valid_ranges=ranges, validation=v, source_key=f"data_{fid}",
+        source_name=str(source_name), notes=notes,
         priority=priority, provinces=provinces, region=region, result=res)

@@ -171,7 +171,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     use = np.ones(n, bool)
     if crop is not None and "crop" in raw.columns and not dups:
         lookup = {c.lower(): c for c in tables.crops["crop"]}
-        for c, aliases in zip(tables.crops["crop"], tables.crops["aliases"]):
+        for c, aliases in zip(tables.crops["crop"], tables.crops["aliases"], strict=True):
             for a in str(aliases).split("|"):
                 if a.strip():
                     lookup[a.strip().lower()] = c
@@ -227,22 +227,23 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
         comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
         expected = spec.expected() if spec is not None else "a number"
-        col.add(use & comma, report, text, "error", "decimal comma: write the number with a point (e.g. 0.25)",
-                expected)
+        col.add(use & comma, report, text, "error",
+                "decimal comma: write the number with a point (e.g. 0.25)", expected)
         col.add(use & bad_text & ~comma, report, text, "error", "not a number", expected)
         col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)
         ok = ~np.isnan(num)
         if name in logged:
             col.add(use & ok & (num <= 0), name, text, "error",
-                    "zero or negative: the model takes log10; enter the detection limit or leave out the pair",
-                    expected)
+                    "zero or negative: the model takes log10; enter the detection limit or leave out "
+                    "the pair", expected)
             bad = ok & (num <= 0)
         else:
             bad = np.zeros(n, bool)
         if spec is not None and spec.dtype == "float":
             lo, hi = spec.valid
             lo_open, hi_open = spec.valid_open
-            below = ok & ~bad & ((num <= lo) if lo_open else (num < lo)) if lo is not None else np.zeros(n, bool)
+            below = (ok & ~bad & ((num <= lo) if lo_open else (num < lo)) if lo is not None
+                     else np.zeros(n, bool))
             above = ok & ((num >= hi) if hi_open else (num > hi)) if hi is not None else np.zeros(n, bool)
             col.add(use & below, report, text, "error", "below the valid range", expected)
             col.add(use & above, report, text, "error", "above the valid range (check the unit)", expected)
@@ -251,7 +252,8 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
                 tlo, thi = spec.typical
                 soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
                                     ((num > thi) if thi is not None else False))
-                col.add(use & soft, report, text, "warning", "unusual value: kept, please check it (and its unit)",
+                col.add(use & soft, report, text, "warning",
+                        "unusual value: kept, please check it (and its unit)",
                         f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''} "
                         f"{C.unit_display(spec.unit)}")
         num[bad | bad_text] = np.nan
@@ -273,4 +275,5 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     file_reason = "; ".join(errs.loc[errs["input_row"].isna(), "problem"])
     rejected["reasons"] = [by_row.get(r, file_reason) or file_reason for r in rejected["input_row"]]
     return PairsValidation(plots=pairs, rejected=rejected.reset_index(drop=True), problems=problems,
-                           n_input=n, notes=notes + [f"{int(good.sum())} valid pair(s) of {int(use.sum())} used"])
+                           n_input=n,
+                           notes=notes + [f"{int(good.sum())} valid pair(s) of {int(use.sum())} used"])

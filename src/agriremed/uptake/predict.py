@@ -458,10 +458,12 @@ def function_coverage(tables: Tables | None = None, metals=None) -> pd.DataFrame
     crops = tables.crops.loc[tables.crops["food"], ["crop", "crop_group"]]
     metals = list(metals or C.METALS)
     grid = crops.merge(pd.DataFrame({"metal": metals}), how="cross")
-    tf = tables.transfer_functions.loc[tables.transfer_functions["usable"]].sort_values("priority", kind="stable")
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
     fns = tf.assign(crop=tf["applies_to"].str.split("|")).explode("crop")
     fns = fns.groupby(["crop", "metal"], sort=False)["function_id"].agg("|".join).rename("functions")
-    lim = tables.food_limits.groupby(["crop_group", "metal"], sort=False)["standard"].agg("+".join).rename("standards")
+    lim = tables.food_limits.groupby(["crop_group", "metal"], sort=False)["standard"]
+    lim = lim.agg("+".join).rename("standards")
     out = grid.merge(fns, left_on=["crop", "metal"], right_index=True, how="left")
     out = out.merge(lim, left_on=["crop_group", "metal"], right_index=True, how="left")
     return out[["crop", "metal", "functions", "standards"]].fillna("").reset_index(drop=True)
