@@ -111,3 +111,94 @@ def test_screen_reports_stock(tables, plots_factory):
     s = soil.screen(plots_factory(1, cd_mg_kg=1.0, depth_m=0.2, bulk_density_g_cm3=1.2), tables)
     assert s.loc[0, "soil_stock_kg_ha"] == pytest.approx(2.4)
     assert isinstance(s, pd.DataFrame)
+
+
+# ---- another jurisdiction's threshold set, added without code ------------------------------
+DEMO_SET = """set_id,kind,metal,land_uses,ph_above,ph_up_to,value_mg_kg,source
+demo_set,screening,cd,*,-inf,6.0,1.0,demo_source
+demo_set,screening,cd,*,6.0,inf,2.0,demo_source
+demo_set,intervention,cd,*,-inf,inf,5.0,demo_source
+"""
+DEMO_SOURCE = """key,citation,year,doi_or_url,status
+demo_source,"A made-up threshold set used to test user sets.",2026,none,test data
+"""
+
+
+@pytest.fixture
+def user_folder(tmp_path):
+    (tmp_path / "soil_thresholds.csv").write_text(DEMO_SET, encoding="utf-8")
+    (tmp_path / "sources.csv").write_text(DEMO_SOURCE, encoding="utf-8")
+    return tmp_path
+
+
+def test_user_folder_adds_a_threshold_set(user_folder, tables):
+    from agriremed.tables import load_tables, source_problems
+
+    t = load_tables(user_folder)
+    assert soil.threshold_sets(t)["set_id"].tolist() == ["gb15618_2018", "demo_set"]
+    gb = t.soil_thresholds.loc[t.soil_thresholds["set_id"] == "gb15618_2018"]
+    pd.testing.assert_frame_equal(gb.reset_index(drop=True), tables.soil_thresholds)
+    assert source_problems(t) == []   # the user's source row is added to the packaged sources
+    # band edges of the user set: pH 6.0 belongs to the lower band
+    np.testing.assert_allclose(soil.threshold_values([6.0, 6.0 + 1e-9], ["paddy", "upland"], "cd",
+                                                     tables=t, set_id="demo_set"), [1.0, 2.0])
+
+
+def test_screening_with_a_user_set(user_folder, plots_factory):
+    from agriremed.tables import load_tables
+
+    t = load_tables(user_folder)
+    p = plots_factory(3, ph=[5.0, 6.5, 5.0], cd_mg_kg=[1.5, 1.5, 6.0], pb_mg_kg=50.0)
+    s = soil.screen(p, t, set_id="demo_set")
+    cd = s.loc[s["metal"] == "cd"]
+    np.testing.assert_allclose(cd["exceedance_ratio"], [1.5, 0.75, 6.0])
+    assert cd["soil_class"].tolist() == ["safe_utilisation", "priority_protection", "strict_control"]
+    assert (s["threshold_set"] == "demo_set").all()
+    pb = s.loc[s["metal"] == "pb"]
+    assert pb["soil_class"].isna().all() and pb["screening_mg_kg"].isna().all()  # the set has no Pb value
+    assert soil.plot_classes(s)["soil_class"].tolist() == ["safe_utilisation", "priority_protection",
+                                                           "strict_control"]
+
+
+def test_scenario_threshold_set_reaches_the_plan(user_folder, plots_factory):
+    import agriremed
+    from agriremed.tables import load_tables
+
+    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.5, 1.5])
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0, threshold_set="demo_set"),
+                          tables=load_tables(user_folder))
+    assert (plan.soil["threshold_set"] == "demo_set").all()
+    assert plan.soil_plot["soil_class"].tolist() == ["priority_protection", "safe_utilisation"]
+
+
+def test_unknown_set_and_broken_user_table_are_clear_errors(tmp_path, tables, plots_factory):
+    from agriremed.tables import TableError, load_tables
+
+    with pytest.raises(soil.ThresholdSetError, match="'uk_2009' is not in soil_thresholds.csv; available: "
+                                                     "gb15618_2018"):
+        soil.screen(plots_factory(1), tables, set_id="uk_2009")
+    (tmp_path / "soil_thresholds.csv").write_text(
+        "set_id,kind,metal,value_mg_kg,source\nx,screening,cd,1,s\n", encoding="utf-8")
+    with pytest.raises(TableError, match="column\\(s\\) land_uses, ph_above, ph_up_to missing"):
+        load_tables(tmp_path)
+    with pytest.raises(TableError, match="table folder not found"):
+        load_tables(tmp_path / "nope")
+
+
+def test_user_rows_with_the_packaged_set_id_replace_that_set(tmp_path, plots_factory):
+    from agriremed.tables import load_tables
+
+    gb_only = DEMO_SET.replace("demo_set", "gb15618_2018").replace("demo_source", "mee2018_gb15618")
+    (tmp_path / "soil_thresholds.csv").write_text(gb_only, encoding="utf-8")
+    t = load_tables(tmp_path)
+    assert len(t.soil_thresholds) == 3
+    assert soil.threshold_values([5.0], ["paddy"], "cd", tables=t)[0] == 1.0
+
+
+def test_class_names_and_exceedance_table(tables, plots_factory):
+    assert soil.CLASS_NAMES["safe_utilisation"] == ("safe utilisation", "安全利用类")
+    s = soil.screen(plots_factory(2, ph=5.0, cd_mg_kg=[0.6, np.nan], pb_mg_kg=[np.nan, 160.0]), tables)
+    wide = soil.exceedance_table(s, ["P2", "P1"])
+    assert list(wide.columns) == ["cd", "pb"] and list(wide.index) == ["P2", "P1"]
+    assert wide.loc["P1", "cd"] == pytest.approx(2.0) and wide.loc["P2", "pb"] == pytest.approx(2.0)
+    assert np.isnan(wide.loc["P2", "cd"])

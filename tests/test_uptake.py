@@ -141,3 +141,40 @@ def test_terms_parser():
         ("const", "const", 0.2), ("soil", "log10", 0.44), ("ph", "lin", -0.1)]
     with pytest.raises(ValueError):
         uptake.parse_terms("exp(soil):1")
+
+
+def test_function_coverage_shows_the_gaps(tables):
+    cov = uptake.function_coverage(tables, metals=["cd", "pb"]).set_index(["crop", "metal"])
+    assert cov.loc[("rice", "cd"), "functions"].split("|") == ["li2017_rice_cd_cacl2", "chen2021_rice_cd_bcf",
+                                                               "jiangsu2007_rice_cd"]
+    assert cov.loc[("pak_choi", "cd"), "functions"] == "devries2007_lettuce_cd"
+    # Pb in rice has a GB 2762 limit but no published function in the library
+    assert cov.loc[("rice", "pb"), "functions"] == "" and cov.loc[("rice", "pb"), "standards"] == "GB2762"
+    assert cov.loc[("potato", "cd"), "functions"] == "" and "GB2762" in cov.loc[("potato", "cd"), "standards"]
+    assert "none" not in cov.index.get_level_values("crop")
+
+
+def test_as_sold_conversion_of_a_dry_weight_prediction():
+    from agriremed.uptake.predict import _as_sold_factor
+
+    # 1.0 mg/kg DW lettuce at 95.0 % moisture is 0.05 mg/kg as sold; grain at 14 % is 0.86
+    np.testing.assert_allclose(_as_sold_factor(["dw", "dw", "fw", "unknown"], [0.95, 0.14, 0.95, 0.14]),
+                               [0.05, 0.86, 1.0, 1.0])
+    assert uptake.ph_water_from_ph_kcl(uptake.ph_kcl_from_ph_water(7.3)) == pytest.approx(7.3)
+
+
+def test_user_function_with_only_the_required_columns(tmp_path, plots_factory):
+    from agriremed.tables import load_tables, source_problems
+
+    (tmp_path / "transfer_functions.csv").write_text(
+        "function_id,applies_to,metal,form,soil_measure,terms,plant_basis,priority,usable,se_log10,source\n"
+        "my_rice,rice,cd,loglinear,total,const:-1|log10(soil):0.5,fw,0,true,0.2,mee2018_gb15618\n",
+        encoding="utf-8-sig")  # saved by Excel with a byte-order mark
+    t = load_tables(tmp_path)
+    assert source_problems(t) == []
+    row = t.transfer_functions.set_index("function_id").loc["my_rice"]
+    assert row["provinces"] == "" and row["valid_ranges"] == "" and bool(row["usable"])
+    r = uptake.predict_crop_concentration(plots_factory(1, cd_mg_kg=4.0), tables=t).iloc[0]
+    # 10^(−1 + 0.5·log10 4) = 0.2, fresh weight as sold; validity range not given → NA
+    assert r["function_id"] == "my_rice" and r["crop_fw_p50_mg_kg"] == pytest.approx(0.2)
+    assert pd.isna(r["extrapolated"])

@@ -92,9 +92,9 @@ def test_missing_required_column_rejects_every_row(plots_factory):
 
 
 def test_unknown_columns_are_kept(plots_factory):
-    v = validate_plots(plots_factory(1, village="Zhubu"))
-    assert "village" in v.plots.columns and v.plots.loc[0, "village"] == "Zhubu"
-    assert v.warnings["column"].tolist() == ["village"]
+    v = validate_plots(plots_factory(1, farmer="Li Wei"))
+    assert "farmer" in v.plots.columns and v.plots.loc[0, "farmer"] == "Li Wei"
+    assert v.warnings["column"].tolist() == ["farmer"]
 
 
 def test_header_units_and_aliases():

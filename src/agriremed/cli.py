@@ -1,4 +1,4 @@
-"""Command-line interface: ``agriremed plan | screen | validate``.
+"""Command-line interface: ``agriremed plan | screen | validate | fit-uptake | safe-soil``.
 
 Exit codes: 0 success; 1 the input has errors (``validate``) or no plot could be
 planned (``plan``); 2 the file or scenario could not be read. Bad input never
@@ -17,6 +17,9 @@ import pandas as pd
 from . import __version__
 from .io import InputFileError, write_csv
 from .scenario import Scenario, ScenarioError
+from .soil import ThresholdSetError
+from .tables import TableError
+from .uptake.fit import FitError
 
 __all__ = ["main", "build_parser"]
 
@@ -41,11 +44,48 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
     pl.add_argument("--no-report", action="store_true", help="skip report.html")
     pl.add_argument("--quiet", action="store_true", help="print only the output paths")
+    pl.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake, or another "
+                                     "threshold set) added to the packaged ones")
+    pl.add_argument("--set", dest="threshold_set", help="soil threshold set id (overrides the scenario)")
 
     sc = sub.add_parser("screen", help="classify plots against GB 15618-2018")
     sc.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     sc.add_argument("--out", help="folder for soil_screening.csv and soil_classes.csv")
     sc.add_argument("--set", default="gb15618_2018", help="threshold set id")
+    sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
+
+    fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
+    fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
+                                  "optional som_pct (or oc_g_kg), clay_pct, cec_cmol_kg, crop")
+    fu.add_argument("--crop", required=True,
+                    help="crop the function is for (rows of other crops are set aside)")
+    fu.add_argument("--metal", default="cd", help="metal code (default cd)")
+    fu.add_argument("--out", required=True,
+                    help="folder for the function (transfer_functions.csv, sources.csv) and its reports; "
+                         "use it with plan --tables")
+    fu.add_argument("--terms", help="comma-separated terms, e.g. 'log10(soil),ph,log10(som_pct)' "
+                                    "(default: log10(soil), ph, and log10 SOM and clay when present)")
+    fu.add_argument("--method", choices=["ols", "huber"], default="ols",
+                    help="OLS or Huber robust regression")
+    fu.add_argument("--basis", choices=["dw", "fw", "unknown"], default="unknown",
+                    help="basis of the plant concentrations (default unknown: compared with as-sold "
+                         "limits as is)")
+    fu.add_argument("--soil-measure", choices=["total", "cacl2", "hno3", "dtpa"], default="total",
+                    help="soil extraction of the soil metal (default total)")
+    fu.add_argument("--function-id", help="identifier of the fitted function")
+    fu.add_argument("--provinces", default="", help="'|'-separated provinces the data come from")
+    fu.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    fu.add_argument("--seed", type=int, default=20261123, help="seed of the folds and gradient boosting")
+
+    ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
+    ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    ss.add_argument("--out", help="folder for safe_soil.csv")
+    ss.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], default="GB2762",
+                    help="food standard")
+    ss.add_argument("--prob", type=float, default=0.95,
+                    help="probability of meeting the limit (default 0.95)")
+    ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
+    ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
 
     va = sub.add_parser("validate", help="list every problem in a plot table")
     va.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -77,20 +117,35 @@ def _cmd_validate(args) -> int:
     return 1 if (args.strict and len(v.warnings)) else 0
 
 
-def _cmd_screen(args) -> int:
-    from . import soil
+def _tables(args):
+    from .tables import load_tables
+
+    return load_tables(args.tables) if getattr(args, "tables", None) else load_tables()
+
+
+def _valid_plots(args):
+    """Tables and validated plots; ``None`` (after printing why) when no plot is valid."""
     from .validate import validate_plots
 
-    v = validate_plots(args.plots)
+    tables = _tables(args)
+    v = validate_plots(args.plots, tables)
     if len(v.plots) == 0:
         print(v.summary())
         _print_problems(v.messages())
+        return None
+    return tables, v
+
+
+def _cmd_screen(args) -> int:
+    from . import soil
+
+    valid = _valid_plots(args)
+    if valid is None:
         return 1
-    screened = soil.screen(v.plots, set_id=args.set)
+    tables, v = valid
+    screened = soil.screen(v.plots, tables, set_id=args.set)
     classes = soil.plot_classes(screened, v.plots["plot_id"])
-    show = classes.assign(max_exceedance_ratio=classes["max_exceedance_ratio"].round(2))
-    with pd.option_context("display.width", 120, "display.max_rows", 60):
-        print(show.to_string(index=False))
+    print(_screen_text(screened, classes, args.set, tables))
     if len(v.rejected):
         print(f"\n{len(v.rejected)} row(s) rejected:")
         _print_problems(v.messages())
@@ -102,15 +157,46 @@ def _cmd_screen(args) -> int:
     return 0
 
 
+def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tables) -> str:
+    """Plot classes (EN/中文) and per-metal exceedance ratios as a printable table."""
+    from . import columns as C
+    from .soil import CLASS_NAMES, exceedance_table
+
+    ratios = exceedance_table(screened, classes["plot_id"])
+    strict = screened.loc[screened["soil_class"] == "strict_control"]
+    strict_cells = set(zip(strict["plot_id"], strict["metal"], strict=True))
+    show = pd.DataFrame({
+        "plot": classes["plot_id"].to_numpy(object),
+        "class 类别": [("-" if not isinstance(c, str) else f"{CLASS_NAMES[c][0]} {CLASS_NAMES[c][1]}")
+                     for c in classes["soil_class"]],
+        "controlling": classes["controlling_metal"].map(lambda m: C.METAL_NAMES[m][0] if isinstance(m, str)
+                                                        else "-").to_numpy(object),
+    })
+    for m in ratios.columns:
+        show[C.METAL_NAMES[m][0]] = [
+            "" if pd.isna(r) else f"{r:.2f}" + ("*" if (pid, m) in strict_cells else "")
+            for pid, r in zip(ratios.index, ratios[m].to_numpy(float), strict=True)]
+    src = tables.soil_thresholds.loc[tables.soil_thresholds["set_id"] == set_id, "source"].iloc[0]
+    head = (f"Soil screening against threshold set {set_id} (source {src}).\n"
+            "Ratio = soil concentration / screening value (> 1 exceeds); "
+            "* = above the intervention value (strict control). 比值 = 含量/筛选值。\n")
+    counts = classes["soil_class"].value_counts()
+    tail = "\n" + ", ".join(f"{counts.get(c, 0)} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items())
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):
+        return head + show.to_string(index=False) + tail
+
+
 def _cmd_plan(args) -> int:
     from .plan import plan
 
     scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
     changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
-                                 "food_standard": args.standard}.items() if v is not None}
+                                 "food_standard": args.standard, "threshold_set": args.threshold_set}.items()
+               if v is not None}
     if changes:
         scenario = scenario.replace(**changes)
-    p = plan(args.plots, scenario, progress=None if not args.quiet else False)
+    p = plan(args.plots, scenario, tables=_tables(args), progress=None if not args.quiet else False)
     if len(p.plots) == 0:
         print(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
         _print_problems(_messages(p.problems))
@@ -145,6 +231,59 @@ def _cmd_plan(args) -> int:
     return 0
 
 
+def _cmd_fit_uptake(args) -> int:
+    from .uptake.fit import fit_transfer_function
+
+    terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
+    try:
+        fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
+                                    method=args.method, soil_measure=args.soil_measure,
+                                    plant_basis=args.basis, function_id=args.function_id,
+                                    provinces=args.provinces, cv_folds=args.folds, seed=args.seed)
+    except FitError as exc:  # the table was read but cannot be fitted: an input error
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(fit.summary())
+    if len(fit.validation.problems):
+        print("problems in the pairs table (rows with an error were left out of the fit):")
+        _print_problems(fit.validation.messages())
+    for path in fit.write(args.out).values():
+        print(f"wrote {path}")
+    print(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
+    return 0
+
+
+def _cmd_safe_soil(args) -> int:
+    from .uptake import safe_thresholds
+
+    if not 0.5 <= args.prob < 1.0:
+        print(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
+              file=sys.stderr)
+        return 2
+    valid = _valid_plots(args)
+    if valid is None:
+        return 1
+    tables, v = valid
+    t = safe_thresholds(v.plots, crop=args.crop, standard=args.standard, prob=args.prob, tables=tables)
+    show = pd.DataFrame({
+        "plot": t["plot_id"], "crop": t["crop"], "metal": t["metal"], "function": t["function_id"],
+        "limit [mg/kg]": t["food_limit_mg_kg"].map(lambda x: f"{x:g}"),
+        "soil now": t["soil_input_mg_kg"].map(lambda x: f"{x:.3g}"),
+        "safe soil": t["safe_soil_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "extract": t["soil_measure"],
+        "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
+        "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
+    })
+    print(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
+          f"probability {args.prob:g} (safe pH: pH at which it does for the plot's soil; "
+          "the crop complies at that pH or above).")
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
+        print(show.to_string(index=False))
+    if args.out:
+        print(f"wrote {write_csv(t, Path(args.out) / 'safe_soil.csv')}")
+    return 0
+
+
 def _messages(problems: pd.DataFrame) -> list[str]:
     from .validate import Validation
 
@@ -160,7 +299,11 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_validate(args)
         if args.command == "screen":
             return _cmd_screen(args)
+        if args.command == "fit-uptake":
+            return _cmd_fit_uptake(args)
+        if args.command == "safe-soil":
+            return _cmd_safe_soil(args)
         return _cmd_plan(args)
-    except (InputFileError, ScenarioError, FileNotFoundError) as exc:
+    except (InputFileError, ScenarioError, FileNotFoundError, TableError, ThresholdSetError, FitError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -137,8 +137,9 @@ class Column:
         Plausible range; values outside it produce a warning, not a rejection.
     categories : tuple of str or None
         Allowed values of a category column.
-    role : {"input", "output"}
-        Whether users supply the column or agriremed computes it.
+    role : {"input", "output", "pairs"}
+        Whether users supply the column in a plot table, agriremed computes it, or it
+        belongs to a paired soil–plant table for fitting transfer functions.
     required : {"required", "recommended", "optional"}
         For inputs: required columns must exist and be filled in every row;
         recommended columns produce a warning when absent or blank.
@@ -350,6 +351,8 @@ _out("metals_exceeding", "", "Metals above screening value", "超筛选值重金
      "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
 _out("soil_stock_kg_ha", "kg/ha", "Soil metal stock", "土壤重金属储量",
      "Mass of the metal in the treated layer per hectare.")
+_out("threshold_set", "", "Threshold set", "土壤标准值集",
+     "set_id of the soil threshold set used (gb15618_2018 unless a user set is chosen).", dtype="str")
 
 # -------------------------------------------------------------------- uptake stage
 _out("crop_dw_p50_mg_kg", "mg/kg", "Crop concentration (median, DW)", "作物含量中位数（干重）",
@@ -370,6 +373,90 @@ _out("function_id", "", "Transfer function", "转移函数",
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
      "True when an input lies outside the range the transfer function was fitted on.",
      dtype="bool")
+_out("crop_fw_p05_mg_kg", "mg/kg", "Crop concentration (P5, as sold)", "作物含量P5（鲜重/商品）",
+     "5th percentile of the predicted edible-part concentration on the as-sold basis.")
+_out("crop_fw_p95_mg_kg", "mg/kg", "Crop concentration (P95, as sold)", "作物含量P95（鲜重/商品）",
+     "95th percentile of the predicted edible-part concentration on the as-sold basis.")
+_out("plant_basis", "", "Plant basis of the function", "植物含量基准",
+     "Basis of the transfer function's output: dw (dry weight), fw (fresh weight) or unknown "
+     "(compared with the as-sold limit as is).", dtype="category", categories=("dw", "fw", "unknown"))
+_out("se_log10", "1", "Residual SE (log10)", "残差标准误（log10）",
+     "Residual standard deviation of log10 crop concentration around the function's prediction.")
+_out("limit_species", "", "Limit species", "限量形态",
+     "Chemical species the food limit applies to (total, inorganic).", dtype="str")
+_out("soil_measure", "", "Soil extraction of the function", "函数所用土壤提取方法",
+     "Soil metal the transfer function expects: total, cacl2 (0.01 M CaCl2) or hno3 (0.43 M HNO3).",
+     dtype="category", categories=("total", "cacl2", "hno3", "dtpa"))
+_out("safe_prob", "1", "Probability of meeting the limit", "达标概率要求",
+     "Probability with which the crop meets the food limit at the safe threshold (0.95 = 95 % "
+     "prediction bound).")
+_out("soil_input_mg_kg", "mg/kg", "Soil metal used by the function", "函数输入土壤含量",
+     "The plot's soil metal in the extract the transfer function expects (total or extractable).")
+_out("safe_soil_mg_kg", "mg/kg", "Safe soil threshold", "安全土壤阈值",
+     "Soil metal (in the function's extract) at or below which the crop meets the food limit with the "
+     "stated probability, for the plot's pH and other soil properties.")
+_out("safe_ph", "1", "Safe soil pH", "安全pH阈值",
+     "Soil pH (water) at which the crop meets the food limit with the stated probability for the plot's "
+     "soil metal; with a negative pH coefficient the crop complies at this pH or above.")
+
+# -------------------------------------------- paired soil–plant data (fit-uptake)
+for _m in METALS:
+    _sym, _zh = METAL_NAMES[_m]
+    register(Column(f"soil_{_m}_mg_kg", "mg/kg", f"{_sym}, total in soil (pair)", f"配对样土壤总{_zh}",
+                    f"Total {_sym} in the soil sample paired with a plant sample (dry mass).",
+                    valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False),
+                    typical=(None, _PLAUSIBLE_MAX[_m]), role="pairs", group="metal", extra={"metal": _m}))
+    register(Column(f"plant_{_m}_mg_kg", "mg/kg", f"{_sym} in plant (pair)", f"配对样作物{_zh}",
+                    f"{_sym} in the edible part of the plant sample, on the basis stated when fitting "
+                    "(dry weight, fresh weight or unknown).",
+                    valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False), role="pairs", group="metal",
+                    extra={"metal": _m}))
+register(Column("oc_g_kg", "g/kg", "Soil organic carbon", "土壤有机碳",
+                "Soil organic carbon; converted to som_pct = oc_g_kg × SOM/OC factor / 10 when som_pct is "
+                "absent (factor som_per_oc in factors.csv).", valid=(0.0, 600.0), typical=(1.0, 120.0),
+                role="pairs"))
+register(Column("pair_id", "", "Pair ID", "样点编号", "Identifier of a paired soil–plant sample.",
+                dtype="str", role="pairs"))
+
+# ------------------------------------------------------- fitted transfer functions
+_out("model_term", "", "Model term", "模型项",
+     "Term of a fitted transfer function (const, a variable or log10(variable)).", dtype="str")
+_out("coef", "1", "Coefficient", "系数", "Estimated coefficient of the term (log10 plant per unit of term).")
+_out("coef_se", "1", "Standard error", "标准误", "Standard error of the coefficient.")
+_out("coef_ci_low", "1", "95 % CI, lower", "95%置信区间下限", "Lower bound of the coefficient's 95 % CI.")
+_out("coef_ci_high", "1", "95 % CI, upper", "95%置信区间上限", "Upper bound of the coefficient's 95 % CI.")
+_out("coef_p_value", "1", "p-value", "p值", "Two-sided p-value of the coefficient (H0: coefficient = 0).")
+_out("log10_plant_obs", "1", "Observed plant metal (log10)", "实测作物含量（log10）",
+     "log10 of the observed plant concentration [log10 mg kg⁻¹].")
+_out("log10_plant_fit", "1", "Fitted plant metal (log10)", "拟合作物含量（log10）",
+     "log10 of the fitted median plant concentration [log10 mg kg⁻¹].")
+_out("log10_plant_pred", "1", "Predicted plant metal (log10, out of fold)", "交叉验证预测（log10）",
+     "Out-of-fold prediction of log10 plant concentration in k-fold cross-validation [log10 mg kg⁻¹].")
+_out("residual_log10", "1", "Residual (log10)", "残差（log10）",
+     "Observed minus fitted log10 plant concentration.")
+_out("studentized_residual", "1", "Studentised residual", "学生化残差",
+     "Externally studentised residual of the OLS fit.")
+_out("leverage", "1", "Leverage", "杠杆值", "Diagonal of the hat matrix of the OLS fit.")
+_out("cooks_distance", "1", "Cook's distance", "库克距离", "Cook's distance of the pair in the OLS fit.")
+_out("influential", "", "Influential pair", "强影响点",
+     "True when Cook's distance exceeds the threshold (default 4/n).", dtype="bool")
+_out("robust_weight", "1", "Robust weight", "稳健权重",
+     "Weight of the pair in the Huber robust fit (1 = full weight; NaN for OLS).")
+_out("plant_fit_mg_kg", "mg/kg", "Fitted plant metal (median)", "拟合作物含量（中位数）",
+     "Fitted median plant concentration, on the basis of the plant data.")
+_out("plant_pi_low_mg_kg", "mg/kg", "Prediction interval, lower", "预测区间下限",
+     "Lower bound of the 95 % prediction interval of a new plant sample.")
+_out("plant_pi_high_mg_kg", "mg/kg", "Prediction interval, upper", "预测区间上限",
+     "Upper bound of the 95 % prediction interval of a new plant sample.")
+_out("model", "", "Model", "模型", "Model compared in cross-validation (loglog, bcf, gbm, mean).",
+     dtype="str")
+_out("fold", "", "Fold", "折", "Cross-validation fold of the pair.", dtype="int")
+_out("rmse_log10", "1", "RMSE (log10)", "均方根误差（log10）",
+     "Root-mean-square error of out-of-fold log10 predictions (mean over folds).")
+_out("rmse_log10_sd", "1", "RMSE SD across folds", "RMSE折间标准差",
+     "Standard deviation of the per-fold RMSE.")
+_out("r2_cv", "1", "Cross-validated R²", "交叉验证R²",
+     "1 − SSE/SST of the pooled out-of-fold log10 predictions.")
 
 # ------------------------------------------------------------------- options stage
 _out("option_id", "", "Option", "方案", "Identifier of the remediation option.", dtype="str")

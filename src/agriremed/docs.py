@@ -43,6 +43,14 @@ def columns_markdown() -> str:
             continue
         unit = C.unit_display(c.unit) if c.dtype in ("float", "int") else ""
         lines.append(f"| `{c.name}` | {unit} | {c.required} | {_range(c)} | {c.description} | {c.label_zh} |")
+    lines += ["", "## Paired soil–plant data (`agriremed fit-uptake`)", "",
+              "Besides these, a pairs table uses `ph`, `som_pct`, `clay_pct`, `cec_cmol_kg`, extractable "
+              "fractions and `crop` as defined above.", "",
+              "| column | unit | valid range | description | 中文 |", "|---|---|---|---|---|"]
+    for c in C.COLUMNS.values():
+        if c.role == "pairs":
+            unit = C.unit_display(c.unit) if c.dtype in ("float", "int") else ""
+            lines.append(f"| `{c.name}` | {unit} | {_range(c)} | {c.description} | {c.label_zh} |")
     lines += ["", "## Output columns", "", "| column | unit | description | 中文 |", "|---|---|---|---|"]
     for c in C.COLUMNS.values():
         if c.role == "output":

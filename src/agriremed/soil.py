@@ -13,6 +13,12 @@ Pb and Cr. A plot × metal is classed
 
 and a plot takes the worst class of its measured metals.
 
+Threshold sets are rows of ``soil_thresholds.csv`` keyed by ``set_id``; another
+jurisdiction's set is added without code by putting its rows (and its sources) in a user
+table folder: ``load_tables("my_tables/")`` adds them to the packaged GB 15618 set, and
+``screen(plots, tables, set_id=...)``, ``Scenario(threshold_set=...)`` or
+``agriremed screen --tables my_tables/ --set ...`` use them.
+
 References
 ----------
 .. [1] MEE & SAMR (2018) GB 15618-2018 Soil environmental quality — Risk control
@@ -29,9 +35,13 @@ from .tables import Tables, load_tables
 
 __all__ = [
     "CLASSES",
+    "CLASS_NAMES",
+    "ThresholdSetError",
+    "threshold_sets",
     "threshold_values",
     "screen",
     "plot_classes",
+    "exceedance_table",
     "soil_mass_t_ha",
     "metal_stock_kg_ha",
 ]
@@ -39,6 +49,52 @@ __all__ = [
 #: Soil classes from best to worst.
 CLASSES = ("priority_protection", "safe_utilisation", "strict_control")
 _CLASS_RANK = {c: i for i, c in enumerate(CLASSES)}
+
+#: English and Chinese names of the classes, as GB 15618-2018 practice names them.
+CLASS_NAMES: dict[str, tuple[str, str]] = {
+    "priority_protection": ("priority protection", "优先保护类"),
+    "safe_utilisation": ("safe utilisation", "安全利用类"),
+    "strict_control": ("strict control", "严格管控类"),
+}
+
+
+class ThresholdSetError(ValueError):
+    """The requested threshold set is not in the threshold table (message lists the sets)."""
+
+
+def threshold_sets(tables: Tables | None = None) -> pd.DataFrame:
+    """The threshold sets available in the tables.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables (default: packaged; a user folder adds its sets).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``set_id``: ``metals`` ('+'-joined), ``kinds`` (screening /
+        intervention) and ``source`` (keys of ``sources.csv``).
+
+    Examples
+    --------
+    >>> threshold_sets().loc[0, ["set_id", "metals"]].tolist()
+    ['gb15618_2018', 'cd+hg+as+pb+cr+cu+ni+zn']
+    """
+    t = (tables or load_tables()).soil_thresholds
+    g = t.groupby("set_id", sort=False)
+    return pd.DataFrame({
+        "set_id": list(g.groups),
+        "metals": g["metal"].agg(lambda m: "+".join(pd.unique(m))).to_numpy(object),
+        "kinds": g["kind"].agg(lambda m: "+".join(pd.unique(m))).to_numpy(object),
+        "source": g["source"].agg(lambda m: ";".join(pd.unique(m))).to_numpy(object),
+    })
+
+
+def _check_set(t: pd.DataFrame, set_id: str) -> None:
+    if not (t["set_id"] == set_id).any():
+        raise ThresholdSetError(f"threshold set {set_id!r} is not in soil_thresholds.csv; available: "
+                                + ", ".join(pd.unique(t["set_id"])) + " (add a set with a user table folder)")
 
 
 def soil_mass_t_ha(depth_m, bulk_density_g_cm3):
@@ -118,6 +174,7 @@ def threshold_values(ph, land_use, metal: str, kind: str = "screening",
     """
     tables = tables or load_tables()
     t = tables.soil_thresholds
+    _check_set(t, set_id)
     rows = t.loc[(t["set_id"] == set_id) & (t["kind"] == kind) & (t["metal"] == metal)]
     ph = np.asarray(ph, float)
     lu = np.asarray(land_use, dtype=object)
@@ -150,10 +207,17 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
     pandas.DataFrame
         One row per plot × measured metal with ``plot_id``, ``metal``,
         ``conc_mg_kg``, ``screening_mg_kg``, ``intervention_mg_kg``,
-        ``exceedance_ratio`` [–], ``soil_class`` and ``soil_stock_kg_ha`` [kg ha⁻¹].
-        Metals not measured (blank) have no row: not measured is not zero.
+        ``exceedance_ratio`` [–], ``soil_class``, ``soil_stock_kg_ha`` [kg ha⁻¹] and
+        ``threshold_set``. Metals not measured (blank) have no row: not measured is not
+        zero; a metal the set has no value for has a blank class.
+
+    Raises
+    ------
+    ThresholdSetError
+        If ``set_id`` is not in the threshold table.
     """
     tables = tables or load_tables()
+    _check_set(tables.soil_thresholds, set_id)
     parts = []
     for m in C.present_metals(plots.columns):
         conc = plots[C.metal_column(m)].to_numpy(float)
@@ -178,11 +242,12 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
             "exceedance_ratio": c / scr,
             "soil_class": np.array([None, *CLASSES], dtype=object)[cls + 1],
             "soil_stock_kg_ha": metal_stock_kg_ha(c, depth, bd),
+            "threshold_set": set_id,
         }))
     if not parts:
         return pd.DataFrame(columns=["plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
                                      "intervention_mg_kg", "exceedance_ratio", "soil_class",
-                                     "soil_stock_kg_ha"])
+                                     "soil_stock_kg_ha", "threshold_set"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -222,3 +287,35 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
         out = out.set_index("plot_id").reindex(pd.Index(list(plot_ids), name="plot_id")).reset_index()
         out["metals_exceeding"] = out["metals_exceeding"].astype(object).fillna("")
     return out
+
+
+def exceedance_table(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
+    """Exceedance ratios as a plot × metal table.
+
+    Parameters
+    ----------
+    screened : pandas.DataFrame
+        Output of :func:`screen`.
+    plot_ids : array_like, optional
+        Row order; default: plots in ``screened``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``plot_id``; one column per screened metal (GB 15618 order) holding
+        C / screening value [–] (blank = not measured or no value in the set).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"plot_id": ["A", "A", "B"], "metal": ["pb", "cd", "cd"],
+    ...                   "exceedance_ratio": [0.5, 2.0, 0.8]})
+    >>> exceedance_table(s).to_dict("index")
+    {'A': {'cd': 2.0, 'pb': 0.5}, 'B': {'cd': 0.8, 'pb': nan}}
+    """
+    wide = screened.pivot_table(index="plot_id", columns="metal", values="exceedance_ratio",
+                                sort=False, dropna=False)
+    wide = wide[[m for m in C.METALS if m in wide.columns]]
+    wide.columns.name = None
+    if plot_ids is not None:
+        wide = wide.reindex(pd.Index(list(plot_ids), name="plot_id"))
+    return wide

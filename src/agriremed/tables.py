@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys"]
+__all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys", "MERGE_KEYS",
+           "TableError"]
 
 #: Table name → file name inside the data directory.
 TABLE_FILES: dict[str, str] = {
@@ -104,7 +105,7 @@ class Tables:
 
 
 def _read(path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for col in df.columns:
         if col in _NUMERIC_COLUMNS:
             df[col] = pd.to_numeric(df[col].replace("", np.nan), errors="raise")
@@ -119,33 +120,75 @@ _NUMERIC_COLUMNS = {
 }
 
 
-@functools.lru_cache(maxsize=8)
-def _load_dir(directory: str | None) -> Tables:
-    frames = {}
-    for name, fname in TABLE_FILES.items():
-        if directory is None:
-            path = resources.files("agriremed.data").joinpath(fname)
-            with resources.as_file(path) as p:
-                frames[name] = _read(p)
-        else:
-            p = Path(directory) / fname
-            if not p.exists():  # fall back to the packaged table
-                return _merge_with_default(directory)
-            frames[name] = _read(p)
-    for name in ("transfer_functions",):
-        frames[name]["usable"] = frames[name]["usable"].str.lower().eq("true")
-    frames["crops"]["food"] = frames["crops"]["food"].str.lower().eq("true")
+#: Tables that a user folder *adds to* rather than replaces, with the columns that identify
+#: a user row. User rows replace the packaged rows with the same key (for threshold sets the
+#: whole set: a set is defined by the user's rows alone); every other packaged row is kept.
+MERGE_KEYS: dict[str, tuple[str, ...]] = {
+    "sources": ("key",),
+    "soil_thresholds": ("set_id",),
+    "food_limits": ("standard", "crop_group", "metal"),
+    "crops": ("crop",),
+    "transfer_functions": ("function_id",),
+}
+
+#: Columns a user table may leave out (filled with blanks); every other column of the
+#: packaged table must be present.
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({
+    "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
+    "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
+})
+
+
+class TableError(ValueError):
+    """A user table cannot be used (message names the file and what is missing)."""
+
+
+def _finish(frames: dict[str, pd.DataFrame]) -> Tables:
+    tf = frames["transfer_functions"]
+    if tf["usable"].dtype != bool:
+        frames["transfer_functions"] = tf.assign(usable=tf["usable"].astype(str).str.lower().eq("true"))
+    crops = frames["crops"]
+    if crops["food"].dtype != bool:
+        frames["crops"] = crops.assign(food=crops["food"].astype(str).str.lower().eq("true"))
     return Tables(**frames)
 
 
-def _merge_with_default(directory: str) -> Tables:
-    base = _load_dir(None)
-    repl = {}
+@functools.lru_cache(maxsize=8)
+def _load_dir(directory: str | None, _stamp: tuple = ()) -> Tables:
+    frames = {}
     for name, fname in TABLE_FILES.items():
-        p = Path(directory) / fname
-        if p.exists():
-            repl[name] = _read(p)
-    return base.replace(**repl)
+        path = resources.files("agriremed.data").joinpath(fname)
+        with resources.as_file(path) as p:
+            frames[name] = _read(p)
+    if directory is not None:
+        for name, fname in TABLE_FILES.items():
+            p = Path(directory) / fname
+            if p.exists():
+                frames[name] = _merge_user_table(name, frames[name], _read_user(p), p)
+    return _finish(frames)
+
+
+def _read_user(p: Path) -> pd.DataFrame:
+    try:
+        return _read(p)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise TableError(f"{p}: cannot be read as a table ({exc})") from exc
+
+
+def _merge_user_table(name: str, base: pd.DataFrame, user: pd.DataFrame, path: Path) -> pd.DataFrame:
+    missing = [c for c in base.columns if c not in user.columns and c not in OPTIONAL_COLUMNS]
+    if missing:
+        raise TableError(f"{path}: column(s) {', '.join(missing)} missing; expected the columns of the "
+                         f"packaged {TABLE_FILES[name]} ({', '.join(base.columns)})")
+    key = list(MERGE_KEYS.get(name, ()))
+    if not key:
+        return user
+    replaced = pd.MultiIndex.from_frame(base[key].astype(str)).isin(
+        pd.MultiIndex.from_frame(user[key].astype(str)))
+    out = pd.concat([base.loc[~replaced], user], ignore_index=True)
+    text = [c for c in out.columns if c not in _NUMERIC_COLUMNS and not pd.api.types.is_bool_dtype(out[c])]
+    out[text] = out[text].fillna("")
+    return out
 
 
 def load_tables(directory: str | Path | None = None) -> Tables:
@@ -156,15 +199,31 @@ def load_tables(directory: str | Path | None = None) -> Tables:
     directory : str or Path, optional
         A folder holding user versions of some or all table files (same file names
         and columns as the packaged ones). Tables not found there come from the
-        package.
+        package. For ``sources``, ``soil_thresholds``, ``food_limits``, ``crops`` and
+        ``transfer_functions`` the user rows are *added* to the packaged ones and
+        replace packaged rows with the same key (:data:`MERGE_KEYS`): a user
+        ``soil_thresholds.csv`` holding only a new ``set_id`` adds that set, a user
+        ``transfer_functions.csv`` adds its functions. Other tables are replaced.
 
     Returns
     -------
     Tables
-        The tables; cached, so repeated calls are cheap. Do not modify them in place:
-        use :meth:`Tables.replace`.
+        The tables; cached (until a file in ``directory`` changes), so repeated calls
+        are cheap. Do not modify them in place: use :meth:`Tables.replace`.
+
+    Raises
+    ------
+    TableError
+        If a user table cannot be read or lacks a column of the packaged table.
     """
-    return _load_dir(None if directory is None else str(directory))
+    if directory is None:
+        return _load_dir(None)
+    d = Path(directory)
+    if not d.is_dir():
+        raise TableError(f"table folder not found: {d}")
+    stamp = tuple((f, (d / f).stat().st_mtime_ns, (d / f).stat().st_size)
+                  for f in TABLE_FILES.values() if (d / f).exists())
+    return _load_dir(str(d), stamp)
 
 
 def split_keys(cell: str) -> list[str]:

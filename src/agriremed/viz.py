@@ -21,6 +21,9 @@ __all__ = [
     "npv_vs_carbon",
     "option_scores",
     "OPTION_COLOURS",
+    "fit_diagnostics",
+    "predicted_vs_observed",
+    "safe_threshold_curve",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -183,3 +186,145 @@ def option_scores(table: pd.DataFrame, plot_id: str, lang: str = "en") -> go.Fig
                      ticktext=["0", "0.25", "0.5", "0.75", "1", "F", "L", "U", "C", "E"])
     title = f"Option scores for plot {plot_id}" if lang == "en" else f"地块 {plot_id} 方案得分"
     return _layout(fig, title, height=max(300, 60 * len(t) + 120))
+
+
+# ------------------------------------------------------------ soil → crop transfer functions
+_MODEL_COLOURS = {"loglog": "#1f77b4", "bcf": "#ff7f0e", "gbm": "#2ca02c", "mean": "#7f7f7f"}
+
+
+def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
+    """Four diagnostic panels of a fitted transfer function.
+
+    Observed against fitted log10 plant metal (with the 1:1 line and 95 % prediction
+    intervals), residuals against fitted values, a normal Q–Q plot of the studentised
+    residuals, and Cook's distance of every pair with its threshold.
+
+    Parameters
+    ----------
+    fit : agriremed.uptake.TransferFit
+        Result of :func:`agriremed.uptake.fit_transfer_function`.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    from plotly.subplots import make_subplots
+    from scipy import stats
+
+    d = fit.diagnostics
+    zh = lang == "zh"
+    titles = (["观测值与拟合值", "残差与拟合值", "正态Q–Q图", "库克距离"] if zh else
+              ["Observed vs fitted", "Residuals vs fitted", "Normal Q–Q", "Cook's distance"])
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.12, vertical_spacing=0.16)
+    flag = d["influential"].to_numpy(bool)
+    colour = np.where(flag, "#d62728", "#1f77b4")
+    hover = "pair %{text}<br>%{x:.3f}, %{y:.3f}<extra></extra>"
+    text = d["pair_id"].where(d["pair_id"].astype(str) != "", d["input_row"].astype(str)).astype(str)
+    lo, hi = float(d[["log10_plant_obs", "log10_plant_fit"]].min().min()), \
+        float(d[["log10_plant_obs", "log10_plant_fit"]].max().max())
+    order = np.argsort(d["log10_plant_fit"].to_numpy())
+    x_fit = d["log10_plant_fit"].to_numpy()[order]
+    for bound, show in (("plant_pi_high_mg_kg", True), ("plant_pi_low_mg_kg", False)):
+        fig.add_scatter(x=x_fit, y=np.log10(d[bound].to_numpy()[order]), mode="lines", name="95 % PI",
+                        line=dict(color="#aaaaaa", dash="dot"), showlegend=show, row=1, col=1)
+    fig.add_scatter(x=d["log10_plant_fit"], y=d["log10_plant_obs"], mode="markers", text=text,
+                    marker=dict(color=colour, size=6), name="pairs", hovertemplate=hover, row=1, col=1)
+    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="black"), name="1:1", row=1, col=1)
+    fig.add_scatter(x=d["log10_plant_fit"], y=d["residual_log10"], mode="markers", text=text,
+                    marker=dict(color=colour, size=6), showlegend=False, hovertemplate=hover, row=1, col=2)
+    fig.add_hline(y=0, line_dash="dot", line_color="grey", row=1, col=2)
+    r = np.sort(d["studentized_residual"].to_numpy(float))
+    q = stats.norm.ppf((np.arange(1, len(r) + 1) - 0.5) / len(r))
+    fig.add_scatter(x=q, y=r, mode="markers", marker=dict(size=5, color="#1f77b4"), showlegend=False,
+                    hovertemplate="%{x:.2f}, %{y:.2f}<extra></extra>", row=2, col=1)
+    fig.add_scatter(x=[q[0], q[-1]], y=[q[0], q[-1]], mode="lines", line=dict(color="black"),
+                    showlegend=False, row=2, col=1)
+    fig.add_bar(x=d["input_row"], y=d["cooks_distance"], marker_color=colour, showlegend=False, text=text,
+                hovertemplate="pair %{text}: %{y:.3f}<extra></extra>", row=2, col=2)
+    fig.add_hline(y=fit.stats["cooks_threshold"], line_dash="dash", line_color="#d62728", row=2, col=2)
+    log_label = "log10 作物含量" if zh else "log10 plant"
+    fig.update_xaxes(title=f"{log_label} ({'拟合' if zh else 'fitted'})", row=1, col=1)
+    fig.update_yaxes(title=f"{log_label} ({'观测' if zh else 'observed'})", row=1, col=1)
+    fig.update_xaxes(title=f"{log_label} ({'拟合' if zh else 'fitted'})", row=1, col=2)
+    fig.update_yaxes(title=C.label("residual_log10", lang, with_unit=False), row=1, col=2)
+    fig.update_xaxes(title="normal quantile" if not zh else "正态分位数", row=2, col=1)
+    fig.update_yaxes(title=C.label("studentized_residual", lang, with_unit=False), row=2, col=1)
+    fig.update_xaxes(title=C.label("input_row", lang, with_unit=False), row=2, col=2)
+    fig.update_yaxes(title=C.label("cooks_distance", lang, with_unit=False), row=2, col=2)
+    s = fit.stats
+    if zh:
+        title = f"{fit.function_id}：R² = {s['r2']:.2f}，残差标准误 = {s['se_log10']:.3f}，n = {s['n']}"
+    else:
+        title = (f"{fit.function_id}: R² = {s['r2']:.2f}, residual SE = {s['se_log10']:.3f} log10, "
+                 f"n = {s['n']}")
+    return _layout(fig, title, height=720)
+
+
+def predicted_vs_observed(cv_predictions: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Out-of-fold predictions against observations, one colour per model.
+
+    Parameters
+    ----------
+    cv_predictions : pandas.DataFrame
+        ``TransferFit.cv_predictions`` (``model``, ``log10_plant_obs``,
+        ``log10_plant_pred``).
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Scatter on log10 axes with the 1:1 line; the legend gives each model's RMSE.
+    """
+    fig = go.Figure()
+    p = cv_predictions
+    for model, g in p.groupby("model", sort=False):
+        rmse = float(np.sqrt(np.mean((g["log10_plant_pred"] - g["log10_plant_obs"]) ** 2)))
+        fig.add_scatter(x=g["log10_plant_obs"], y=g["log10_plant_pred"], mode="markers",
+                        name=f"{model} (RMSE {rmse:.3f})", marker=dict(size=6, opacity=0.7,
+                                                                       color=_MODEL_COLOURS.get(model)))
+    lo = float(min(p["log10_plant_obs"].min(), p["log10_plant_pred"].min()))
+    hi = float(max(p["log10_plant_obs"].max(), p["log10_plant_pred"].max()))
+    fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="black"), name="1:1")
+    fig.update_xaxes(title=C.label("log10_plant_obs", lang, with_unit=False))
+    fig.update_yaxes(title=C.label("log10_plant_pred", lang, with_unit=False), scaleanchor="x")
+    title = ("Cross-validated predictions against observations (log10 mg/kg)" if lang == "en"
+             else "交叉验证预测值与实测值（log10 mg/kg）")
+    return _layout(fig, title, height=520)
+
+
+def safe_threshold_curve(curves: pd.DataFrame, screening: pd.DataFrame | None = None,
+                         lang: str = "en") -> go.Figure:
+    """Safe soil threshold against soil pH for one or more transfer functions.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Rows of :func:`agriremed.uptake.safe_soil_curve` (``function_id``, ``ph``,
+        ``safe_soil_mg_kg``), possibly for several functions.
+    screening : pandas.DataFrame, optional
+        ``ph`` and ``screening_mg_kg`` of a soil threshold set, drawn as a step line
+        for comparison (e.g. GB 15618 paddy Cd).
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Log-scale soil concentration against pH.
+    """
+    fig = go.Figure()
+    for fid, g in curves.groupby("function_id", sort=False):
+        fig.add_scatter(x=g["ph"], y=g["safe_soil_mg_kg"], mode="lines", name=str(fid),
+                        hovertemplate="pH %{x:.2f}: %{y:.3g} mg/kg<extra>%{fullData.name}</extra>")
+    if screening is not None:
+        fig.add_scatter(x=screening["ph"], y=screening["screening_mg_kg"], mode="lines", line_shape="hv",
+                        line=dict(color="black", dash="dash"),
+                        name="GB 15618 screening value" if lang == "en" else "GB 15618 筛选值")
+    fig.update_xaxes(title=C.label("ph", lang))
+    fig.update_yaxes(title=C.label("safe_soil_mg_kg", lang), type="log")
+    title = ("Soil metal at which the crop meets its food limit" if lang == "en"
+             else "作物达到食品限量时的土壤含量")
+    return _layout(fig, title)

@@ -40,17 +40,19 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from . import columns as C
-from .tables import Tables, load_tables
+from .. import columns as C
+from ..tables import Tables, load_tables
 
 __all__ = [
     "ph_kcl_from_ph_water",
+    "ph_water_from_ph_kcl",
     "parse_terms",
     "parse_ranges",
     "evaluate_function",
     "predict_crop_concentration",
     "food_safety",
     "crop_compliance",
+    "function_coverage",
 ]
 
 _Z95 = float(ndtri(0.95))  # 1.645
@@ -82,6 +84,31 @@ def ph_kcl_from_ph_water(ph_water):
     """
     ph15 = 0.14 + 0.99 * np.asarray(ph_water, float)
     return 10.0 ** ((ph15 + 1.95) / 11.58)
+
+
+def ph_water_from_ph_kcl(ph_kcl):
+    """pH in water (1:2.5) from pH in 1 M KCl (1:2.5), inverting :func:`ph_kcl_from_ph_water`.
+
+    Used to express a pH-KCl solution of a transfer function (e.g. a safe pH) as the
+    pH in water that GB 15618 and the plot table use.
+
+    Parameters
+    ----------
+    ph_kcl : array_like
+        Soil pH in KCl [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        pH in water [–] = (−1.95 + 11.58·log10(pH_KCl) − 0.14) / 0.99 (Kabała et al. 2016,
+        as in :func:`ph_kcl_from_ph_water`).
+
+    Examples
+    --------
+    >>> round(float(ph_water_from_ph_kcl(ph_kcl_from_ph_water(6.0))), 10)
+    6.0
+    """
+    return (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
 
 
 _TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
@@ -157,20 +184,36 @@ def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
         Predicted concentration [mg kg⁻¹, in the function's plant basis]; ``NaN``
         where an input is missing or a logged input is not positive.
     """
-    v = _variables(plots, fn.metal, fn.soil_measure)
-    acc = np.zeros(len(plots))
+    return _response(fn, _predictor(fn, _variables(plots, fn.metal, fn.soil_measure), len(plots)))
+
+
+def _predictor(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:
+    """Σ coef·term over the function's terms (log10 scale for ``loglinear``), skipping ``skip``."""
+    acc = np.zeros(n)
     for var, transform, coef in parse_terms(fn.terms):
         if transform == "const":
             acc = acc + coef
             continue
+        if var in skip:
+            continue
         x = v.get(var)
         if x is None:
-            return np.full(len(plots), np.nan)
-        if transform == "log10":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                x = np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
-        acc = acc + coef * x
-    return 10.0 ** acc if fn.form == "loglinear" else acc
+            return np.full(n, np.nan)
+        acc = acc + coef * _transform(x, transform)
+    return acc
+
+
+def _transform(x: np.ndarray, transform: str) -> np.ndarray:
+    """A term's value: ``x`` itself, or log10 x (NaN where x ≤ 0)."""
+    if transform != "log10":
+        return x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
+
+
+def _response(fn, predictor: np.ndarray) -> np.ndarray:
+    """Crop concentration from the predictor (back-transformed for ``loglinear``)."""
+    return 10.0 ** predictor if fn.form == "loglinear" else predictor
 
 
 def _outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
@@ -199,6 +242,24 @@ def _in_provinces(region: np.ndarray, provinces) -> np.ndarray:
 def _moisture(crops, tables: Tables) -> np.ndarray:
     m = tables.crops.set_index("crop")["moisture_typical"]
     return pd.Series(crops, dtype=object).map(m).to_numpy(float)
+
+
+def _as_sold_factor(basis, moisture) -> np.ndarray:
+    """Multiplier from a prediction's plant basis to the as-sold basis of food limits [–].
+
+    ``dw`` → 1 − moisture; ``fw`` and ``unknown`` → 1 (unknown is compared as is).
+    """
+    return np.where(np.asarray(basis, dtype=object) == "dw", 1.0 - np.asarray(moisture, float), 1.0)
+
+
+def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
+    lim = tables.food_limits.loc[tables.food_limits["standard"] == standard]
+    group = pd.Series(crops, dtype=object).map(tables.crops.set_index("crop")["crop_group"])
+    key = pd.MultiIndex.from_arrays([group.to_numpy(object), np.asarray(metals, dtype=object)])
+    lim_idx = lim.set_index(["crop_group", "metal"])
+    return (lim_idx["limit_mg_kg"].reindex(key).to_numpy(float),
+            lim_idx["species"].reindex(key).to_numpy(object))
 
 
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
@@ -272,7 +333,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         p50 = pred[have]
         is_dw = basis == "dw"
         is_fw = basis == "fw"
-        fw50 = np.where(is_dw, p50 * (1 - moist), p50)
+        fw50 = p50 * _as_sold_factor(basis, moist)
         dw50 = np.where(is_dw, p50, p50 / (1 - moist))
         f = 10.0 ** (_Z95 * se)
         outside = np.full(have.sum(), np.nan)
@@ -330,12 +391,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     """
     tables = tables or load_tables()
     out = predictions.copy()
-    lim = tables.food_limits.loc[tables.food_limits["standard"] == standard]
-    group = out["crop"].map(tables.crops.set_index("crop")["crop_group"])
-    key = pd.MultiIndex.from_arrays([group, out["metal"]])
-    lim_idx = lim.set_index(["crop_group", "metal"])
-    out["food_limit_mg_kg"] = lim_idx["limit_mg_kg"].reindex(key).to_numpy(float)
-    out["limit_species"] = lim_idx["species"].reindex(key).to_numpy(object)
+    out["food_limit_mg_kg"], out["limit_species"] = _food_limits(out["crop"], out["metal"], standard, tables)
     fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)
     if reduction is not None:
         fw50 = fw50 * (1.0 - np.asarray(reduction, float))
@@ -370,3 +426,44 @@ def crop_compliance(checked: pd.DataFrame, plot_ids) -> np.ndarray:
     logp = np.log(np.clip(1.0 - c["p_exceed_limit"].to_numpy(float), 1e-300, 1.0))
     s = pd.Series(logp).groupby(c["plot_id"].to_numpy(object)).sum()
     return np.exp(pd.Series(s).reindex(list(plot_ids)).to_numpy(float))
+
+
+def function_coverage(tables: Tables | None = None, metals=None) -> pd.DataFrame:
+    """Which food crop × metal pairs have a usable transfer function, and which have food limits.
+
+    Makes the gaps of the library visible: a crop and metal with a food limit but no
+    function gets no prediction (and no food-safety check) in a plan.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables (a user folder adds its functions).
+    metals : list of str, optional
+        Metals to list; default: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per food crop × metal: ``crop``, ``metal``, ``functions`` (usable
+        function ids in priority order, ``'|'``-joined, ``''`` if none) and
+        ``standards`` (standards with a limit for the crop's group, ``'+'``-joined).
+
+    Examples
+    --------
+    >>> cov = function_coverage(metals=["cd"]).set_index("crop")
+    >>> cov.loc["wheat", "functions"].split("|")[0], cov.loc["potato", "functions"]
+    ('chen2021_wheat_cd_bcf', '')
+    """
+    tables = tables or load_tables()
+    crops = tables.crops.loc[tables.crops["food"], ["crop", "crop_group"]]
+    metals = list(metals or C.METALS)
+    grid = crops.merge(pd.DataFrame({"metal": metals}), how="cross")
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
+    fns = tf.assign(crop=tf["applies_to"].str.split("|")).explode("crop")
+    fns = fns.groupby(["crop", "metal"], sort=False)["function_id"].agg("|".join).rename("functions")
+    lim = tables.food_limits.groupby(["crop_group", "metal"], sort=False)["standard"]
+    lim = lim.agg("+".join).rename("standards")
+    out = grid.merge(fns, left_on=["crop", "metal"], right_index=True, how="left")
+    out = out.merge(lim, left_on=["crop_group", "metal"], right_index=True, how="left")
+    return out[["crop", "metal", "functions", "standards"]].fillna("").reset_index(drop=True)

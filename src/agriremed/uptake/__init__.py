@@ -1,0 +1,26 @@
+"""Soil → crop uptake: the transfer-function library, food-limit checks, safe soil
+thresholds and fitting transfer functions to paired soil–plant data.
+
+The stage is split in three modules, all re-exported here:
+
+* :mod:`agriremed.uptake.predict` — evaluate published (or user) transfer functions,
+  choose one per plot × crop × metal by a readable rule, give the median and the 5–95 %
+  interval on the dry-weight and as-sold basis, and the probability of exceeding a food
+  limit;
+* :mod:`agriremed.uptake.thresholds` — the inverse: the soil concentration (or pH) at
+  which a crop meets its food limit with a chosen probability ("safe soil threshold");
+* :mod:`agriremed.uptake.fit` — fit a log–log transfer function to paired soil–plant data
+  (statsmodels OLS or robust Huber regression, diagnostics, cross-validated comparison
+  with a BCF and a gradient-boosting model) and save it as a ``transfer_functions.csv``
+  row that :func:`agriremed.plan` uses like a published one.
+"""
+
+from . import predict as _predict
+from . import thresholds as _thresholds
+from .fit import DEFAULT_TERMS, FitError, TransferFit, fit_transfer_function  # noqa: F401
+from .pairs import PairsValidation, validate_pairs  # noqa: F401
+from .predict import *  # noqa: F401,F403
+from .thresholds import *  # noqa: F401,F403
+
+__all__ = [*_predict.__all__, *_thresholds.__all__, "fit_transfer_function", "TransferFit", "FitError",
+           "DEFAULT_TERMS", "validate_pairs", "PairsValidation"]

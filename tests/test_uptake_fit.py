@@ -1,0 +1,236 @@
+"""Fitting transfer functions: recovery of known coefficients, diagnostics, cross-validation,
+saving and using a fitted function, validation of pairs tables."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import uptake
+from agriremed.tables import load_tables, source_problems
+from agriremed.uptake.fit import FitError, fit_transfer_function
+from agriremed.uptake.pairs import som_from_oc, validate_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = ROOT / "data" / "samples" / "soil_crop_pairs.csv"
+TRUE = {"const": 0.5, "log10(soil)": 0.6, "ph": -0.15, "log10(som_pct)": -0.3}
+TERMS = ["log10(soil)", "ph", "log10(som_pct)"]
+
+
+def simulate(n=400, seed=8, noise=0.2, outliers=0.0):
+    """Pairs from log10 C_plant = 0.5 + 0.6·log10 S − 0.15·pH − 0.3·log10 SOM + N(0, noise)."""
+    rng = np.random.default_rng(seed)
+    soil = np.exp(rng.normal(np.log(0.5), 0.8, n))
+    ph = rng.uniform(4.5, 8.0, n)
+    som = rng.uniform(1.0, 5.0, n)
+    lp = (TRUE["const"] + TRUE["log10(soil)"] * np.log10(soil) + TRUE["ph"] * ph
+          + TRUE["log10(som_pct)"] * np.log10(som) + rng.normal(0.0, noise, n))
+    lp[: int(outliers * n)] += 1.0  # gross errors in the first rows
+    return pd.DataFrame({"pair_id": [f"S{i:03d}" for i in range(n)], "soil_cd_mg_kg": soil,
+                         "plant_cd_mg_kg": 10 ** lp, "ph": ph, "som_pct": som})
+
+
+@pytest.fixture(scope="module")
+def sim_fit():
+    return fit_transfer_function(simulate(), crop="rice", terms=TERMS)
+
+
+def test_recovers_known_coefficients_within_their_95_ci(sim_fit):
+    c = sim_fit.coefficients.set_index("model_term")
+    assert list(c.index) == ["const", *TERMS]
+    for term, true in TRUE.items():
+        assert c.loc[term, "coef_ci_low"] <= true <= c.loc[term, "coef_ci_high"], term
+    # the intervals are informative: a wrong coefficient lies outside them
+    assert c.loc["log10(soil)", "coef_ci_high"] < TRUE["log10(soil)"] + 0.1
+    assert c.loc["ph", "coef_ci_low"] > TRUE["ph"] - 0.05 and c.loc["ph", "coef_ci_high"] < 0
+    # residual SE estimates the simulated noise (0.2 log10 units)
+    assert sim_fit.stats["se_log10"] == pytest.approx(0.2, rel=0.1)
+    assert sim_fit.stats["n"] == 400 and sim_fit.stats["n_params"] == 4
+
+
+def test_ci_is_the_t_interval_of_ols(sim_fit):
+    c = sim_fit.coefficients
+    from scipy import stats
+
+    t = stats.t.ppf(0.975, 400 - 4)
+    np.testing.assert_allclose(c["coef_ci_high"] - c["coef"], t * c["coef_se"], rtol=1e-10)
+
+
+def test_robust_fit_resists_gross_errors():
+    d = simulate()
+    d.loc[:19, "plant_cd_mg_kg"] *= 1000.0  # 5 % of the plant values entered in µg/kg
+    ols = fit_transfer_function(d, crop="rice", terms=TERMS)
+    hub = fit_transfer_function(d, crop="rice", terms=TERMS, method="huber")
+    oc, hc = (f.coefficients.set_index("model_term") for f in (ols, hub))
+    inside = lambda c: [c.loc[t, "coef_ci_low"] <= v <= c.loc[t, "coef_ci_high"] for t, v in TRUE.items()]
+    assert not all(inside(oc))       # OLS is pulled away from the truth by the unit errors
+    assert all(inside(hc))           # Huber's intervals hold every true coefficient
+    assert ols.stats["se_log10"] > 0.6 and hub.stats["se_log10"] == pytest.approx(0.2, rel=0.15)
+    w = hub.diagnostics["robust_weight"].to_numpy()
+    assert w[:20].max() < 0.3 and w[20:].mean() > 0.9
+    assert ols.diagnostics["influential"].iloc[:20].sum() >= 15
+
+
+def test_sample_pairs_recover_the_generating_functions():
+    # data/samples/soil_crop_pairs.csv was simulated from jiangsu2007_rice_cd / _wheat_cd + N(0, 0.25)
+    generating = {"rice": [-0.369, 0.153, -0.068], "wheat": [0.624, 0.421, -0.164]}
+    for crop, true in ((c, np.array(v)) for c, v in generating.items()):
+        f = fit_transfer_function(PAIRS, crop=crop, terms=["log10(soil)", "ph"])
+        c = f.coefficients
+        assert ((c["coef_ci_low"] <= true) & (true <= c["coef_ci_high"])).all(), crop
+        assert f.stats["n"] == 120
+
+
+def test_prediction_interval_covers_about_95_percent(sim_fit):
+    d = sim_fit.diagnostics
+    obs = 10 ** d["log10_plant_obs"]
+    inside = ((obs >= d["plant_pi_low_mg_kg"]) & (obs <= d["plant_pi_high_mg_kg"])).mean()
+    assert 0.92 <= inside <= 0.98
+    assert (d["plant_pi_low_mg_kg"] < d["plant_fit_mg_kg"]).all()
+    np.testing.assert_allclose(np.log10(d["plant_fit_mg_kg"]), d["log10_plant_fit"], rtol=1e-12)
+
+
+def test_cooks_distance_flags_an_influential_pair():
+    d = simulate(n=100, seed=3)
+    d.loc[0, ["soil_cd_mg_kg", "plant_cd_mg_kg"]] = [50.0, 0.01]  # far out in soil, far below the line
+    f = fit_transfer_function(d, crop="rice", terms=TERMS)
+    diag = f.diagnostics
+    assert diag["cooks_distance"].idxmax() == 0
+    assert bool(diag.loc[0, "influential"]) and diag.loc[0, "leverage"] == diag["leverage"].max()
+    assert f.stats["cooks_threshold"] == pytest.approx(4 / 100)
+    assert f.stats["n_influential"] == int(diag["influential"].sum())
+
+
+def test_cross_validation_is_seeded_and_ranks_models(sim_fit):
+    cv = sim_fit.cv.set_index("model")
+    assert list(cv.index) == ["loglog", "bcf", "gbm", "mean"]
+    assert cv.loc["loglog", "rmse_log10"] == pytest.approx(0.2, rel=0.15)
+    assert cv.loc["loglog", "rmse_log10"] < cv.loc["bcf", "rmse_log10"] < cv.loc["mean", "rmse_log10"]
+    assert cv.loc["loglog", "r2_cv"] > 0.5 and abs(cv.loc["mean", "r2_cv"]) < 0.05
+    again = fit_transfer_function(simulate(), crop="rice", terms=TERMS)
+    pd.testing.assert_frame_equal(again.cv, sim_fit.cv)
+    other = fit_transfer_function(simulate(), crop="rice", terms=TERMS, seed=1)
+    assert not np.allclose(other.cv["rmse_log10"], sim_fit.cv["rmse_log10"])
+    p = sim_fit.cv_predictions
+    assert len(p) == 4 * 400 and set(p["fold"]) == set(range(5))
+
+
+def test_bcf_statistics_hand_computed():
+    d = pd.DataFrame({"soil_cd_mg_kg": [1.0, 2.0, 4.0, 1.0, 2.0, 4.0, 0.5, 8.0],
+                      "plant_cd_mg_kg": [0.1, 0.4, 0.4, 0.4, 0.1, 1.6, 0.05, 0.8],
+                      "ph": [5.0, 6.0, 7.0, 5.5, 6.5, 7.5, 6.0, 6.2]})
+    f = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"], cv_folds=2)
+    ratios = np.array([0.1, 0.2, 0.1, 0.4, 0.05, 0.4, 0.1, 0.1])
+    assert f.stats["bcf_arithmetic_mean"] == pytest.approx(ratios.mean())
+    assert f.stats["bcf_geometric_mean"] == pytest.approx(np.exp(np.log(ratios).mean()))
+
+
+def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
+    row = sim_fit.function_row().iloc[0]
+    assert row["form"] == "loglinear" and row["usable"] and row["priority"] == 0
+    assert row["terms"].startswith("const:") and "|log10(soil):" in row["terms"]
+    assert row["n"] == 400 and row["se_log10"] == pytest.approx(sim_fit.stats["se_log10"], abs=1e-4)
+    ranges = uptake.parse_ranges(row["valid_ranges"])
+    assert set(ranges) == {"soil", "ph", "som_pct"} and ranges["ph"][0] >= 4.5
+    p = plots_factory(3, region="", ph=[5.0, 6.5, 8.5], cd_mg_kg=[0.3, 1.0, 2.0], som_pct=2.0)
+    pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
+    assert (pred["function_id"] == sim_fit.function_id).all()
+    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"], sim_fit.predict(p)["plant_fit_mg_kg"], rtol=1e-5)
+    assert pred["extrapolated"].tolist() == [False, False, True]  # pH 8.5 is beyond the data
+
+
+def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory):
+    paths = sim_fit.write(tmp_path)
+    for name in ("transfer_functions", "sources", "coefficients", "diagnostics", "cross_validation",
+                 "summary"):
+        assert paths[name].exists()
+    wheat = fit_transfer_function(PAIRS, crop="wheat", terms=["log10(soil)", "ph"], plant_basis="dw")
+    wheat.write(tmp_path)  # a second fit in the same folder keeps the first
+    t = load_tables(tmp_path)
+    ids = set(t.transfer_functions["function_id"])
+    assert {sim_fit.function_id, wheat.function_id, "mcgrath2002_wheat_cd"} <= ids
+    assert source_problems(t) == []
+    assert t.transfer_functions["usable"].dtype == bool
+    p = plots_factory(2, region="", crop=["rice", "wheat"], land_use=["paddy", "upland"])
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=t)
+    assert plan.uptake["function_id"].tolist() == [sim_fit.function_id, wheat.function_id]
+    assert plan.uptake["plant_basis"].tolist() == ["unknown", "dw"]
+
+
+def test_oc_is_converted_to_som_with_the_sourced_factor(tables):
+    d = simulate(n=60)
+    with_oc = d.assign(oc_g_kg=d["som_pct"] * 10 / 1.724).drop(columns="som_pct")
+    a = fit_transfer_function(d, crop="rice", terms=TERMS)
+    b = fit_transfer_function(with_oc, crop="rice", terms=TERMS)
+    np.testing.assert_allclose(b.coefficients["coef"], a.coefficients["coef"], rtol=1e-9)
+    assert any("1.724" in n and "pribyl2010_som" in n for n in b.notes)
+    assert tables.factor("som_per_oc") == 1.724
+    assert float(som_from_oc(20.0, 1.724)) == pytest.approx(3.448)
+
+
+def test_default_terms_follow_the_columns_present():
+    f = fit_transfer_function(PAIRS, crop="rice")
+    assert f.terms == ("log10(soil)", "ph", "log10(som_pct)", "log10(clay_pct)")
+    g = fit_transfer_function(simulate(n=50).drop(columns="som_pct"), crop="rice")
+    assert g.terms == ("log10(soil)", "ph")
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(terms=["exp(soil)"]), "not understood"),
+    (dict(terms=["log10(foo)", "log10(soil)"]), "unknown variable 'foo'"),
+    (dict(terms=["ph"]), "must include the soil metal"),
+    (dict(method="lasso"), "method 'lasso'"),
+    (dict(plant_basis="wet"), "plant_basis 'wet'"),
+    (dict(metal="xx"), "metal 'xx'"),
+])
+def test_bad_arguments_are_fit_errors(kwargs, message):
+    with pytest.raises(FitError, match=message):
+        fit_transfer_function(simulate(n=30), **{"crop": "rice", **kwargs})
+
+
+def test_data_that_cannot_be_fitted_are_fit_errors():
+    with pytest.raises(FitError, match="too few valid pairs: 5 for 4 coefficients"):
+        fit_transfer_function(simulate(n=5), crop="rice", terms=TERMS)
+    with pytest.raises(FitError, match="constant"):
+        fit_transfer_function(simulate(n=30).assign(ph=6.0), crop="rice", terms=TERMS)
+    with pytest.raises(FitError, match="required column plant_cd_mg_kg is missing"):
+        fit_transfer_function(simulate(n=30).drop(columns="plant_cd_mg_kg"), crop="rice")
+    with pytest.raises(FitError, match="name the crop"):
+        fit_transfer_function(pd.read_csv(PAIRS))
+
+
+def test_pairs_validation_names_row_column_and_expectation():
+    d = pd.read_csv(PAIRS).astype({"soil_cd_mg_kg": object})
+    d.loc[2, "soil_cd_mg_kg"] = "0,5"
+    d.loc[3, "plant_cd_mg_kg"] = 0.0
+    d.loc[4, "ph"] = 15.0
+    d.loc[5, "som_pct"] = np.nan
+    v = validate_pairs(d, "cd", "rice", needed=("ph", "som_pct"))
+    msgs = v.messages()
+    assert len(v.pairs) == 116 and v.rejected["input_row"].tolist() == [3, 4, 5, 6]
+    assert msgs[0].startswith("ERROR row 3 (pair R003), column soil_cd_mg_kg: value '0,5' — decimal comma")
+    assert "row 4 (pair R004), column plant_cd_mg_kg: value '0' — zero or negative" in msgs[1]
+    assert "column ph: value '15' — above the valid range" in msgs[2]
+    assert "expected a number ≥ 2 and ≤ 11" in msgs[2]
+    assert "column som_pct — blank: the model uses this column" in msgs[3]
+    assert "120 row(s) of other crops set aside (fitting rice)" in v.notes
+    # the fit leaves the bad rows out and says so
+    f = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph", "log10(som_pct)"])
+    assert f.stats["n"] == 116 and len(f.validation.rejected) == 4
+
+
+def test_unknown_crop_in_pairs_is_reported():
+    v = validate_pairs(PAIRS, "cd", "potato")
+    assert not v.ok and "no row for crop 'potato'" in v.messages()[0] and "rice, wheat" in v.messages()[0]
+
+
+def test_microgram_headers_are_converted_and_reported():
+    d = simulate(n=40)
+    ug = d.assign(plant_cd_ug_kg=d["plant_cd_mg_kg"] * 1000).drop(columns="plant_cd_mg_kg")
+    a = fit_transfer_function(d, crop="rice", terms=TERMS)
+    b = fit_transfer_function(ug, crop="rice", terms=TERMS)
+    np.testing.assert_allclose(b.coefficients["coef"], a.coefficients["coef"], rtol=1e-9)
+    assert any("states µg/kg: values converted to mg/kg (× 0.001) as plant_cd_mg_kg" in m
+               for m in b.validation.messages())
