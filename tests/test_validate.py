@@ -143,3 +143,9 @@ def test_empty_and_header_only_files(tmp_path):
     assert v.n_input == 0 and not v.ok
     assert "no data rows" in v.errors["problem"].iloc[0]
     assert isinstance(v.plots, pd.DataFrame)
+
+
+def test_numbers_given_in_a_dataframe_keep_full_precision(plots_factory):
+    v = validate_plots(plots_factory(1, area_ha=1234567.891 / 10, cd_mg_kg=0.123456789))
+    assert v.plots.loc[0, "area_ha"] == 123456.7891
+    assert v.plots.loc[0, "cd_mg_kg"] == 0.123456789

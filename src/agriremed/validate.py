@@ -135,7 +135,8 @@ class _Collector:
 def _as_text(s: pd.Series) -> pd.Series:
     """Cell values as stripped text ('' for missing)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        out = s.map(lambda v: "" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v))
+        # shortest text that reads back to the same float (repr), never a rounded one
+        out = s.map(lambda v: "" if pd.isna(v) else repr(float(v)) if isinstance(v, float) else str(v))
         return out.astype(object)
     return s.astype(object).where(s.notna(), "").map(lambda v: str(v).strip())
 
