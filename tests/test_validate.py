@@ -146,6 +146,6 @@ def test_empty_and_header_only_files(tmp_path):
 
 
 def test_numbers_given_in_a_dataframe_keep_full_precision(plots_factory):
-    v = validate_plots(plots_factory(1, area_ha=1234567.891 / 10, cd_mg_kg=0.123456789))
+    v = validate_plots(plots_factory(1, area_ha=123456.7891, cd_mg_kg=0.123456789))
     assert v.plots.loc[0, "area_ha"] == 123456.7891
     assert v.plots.loc[0, "cd_mg_kg"] == 0.123456789
