@@ -519,6 +519,17 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set):
                    + top["land_limit_mg_kg"].map("{:g}".format) + " mg/kg (" + limit_set + ")")
             worst = pd.Series(txt.to_numpy(object), index=pd.MultiIndex.from_frame(top[["plot_id", "option_id"]])
                               ).reindex(key).fillna("").to_numpy(object)
+        u = land.loc[land["land_status"].eq("unknown") & land["land_limit_mg_kg"].notna()
+                     & np.isfinite(land["product_conc_high_mg_kg"])]
+        if len(u):
+            u = u.assign(ratio=u["product_conc_high_mg_kg"] / u["land_limit_mg_kg"])
+            top = u.loc[u.groupby([u["plot_id"], u["option_id"]])["ratio"].idxmax()]
+            txt = ("; " + top["metal"].str.title() + " in " + top["product"].astype(str) + " could reach "
+                   + top["product_conc_high_mg_kg"].map("{:.3g}".format) + " mg/kg (limit "
+                   + top["land_limit_mg_kg"].map("{:g}".format) + " mg/kg, " + limit_set + ")")
+            bound = pd.Series(txt.to_numpy(object), index=pd.MultiIndex.from_frame(top[["plot_id", "option_id"]])
+                              ).reindex(key).fillna("").to_numpy(object)
+            worst = np.where(worst == "", bound, worst)
     ok = (n_below >= len(limited)) & (len(limited) > 0)
     hyper = group == "hyperaccumulator"
     disposal = np.select([~produces, hyper, exceeds, ok],
