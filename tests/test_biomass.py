@@ -1,4 +1,4 @@
-"""Yields by land quality with fallbacks, explicit adjustments, draws, harvest cycles, metal in the harvest."""
+"""Yields by land quality with fallbacks, explicit adjustments, draws, harvest cycles, metal in harvest."""
 
 import numpy as np
 import pandas as pd
@@ -57,8 +57,8 @@ def test_explicit_land_argument_keeps_the_old_behaviour(tables):
 def test_most_specific_adjustment_wins_and_multiplies(tables):
     adj = pd.concat([tables.yield_adjustments, pd.DataFrame([
         {"species": "willow", "driver": "soil_ph", "category": "*", "ph_above": -np.inf, "ph_up_to": 5.5,
-         "low": 0.7, "typical": 0.8, "high": 0.9, "distribution": "triangular", "source": "agriremed_assumption",
-         "note": "test"},
+         "low": 0.7, "typical": 0.8, "high": 0.9, "distribution": "triangular",
+         "source": "agriremed_assumption", "note": "test"},
         {"species": "*", "driver": "climate_zone", "category": "tropical_moist", "ph_above": -np.inf,
          "ph_up_to": np.inf, "low": 0.5, "typical": 0.5, "high": 0.5, "distribution": "triangular",
          "source": "agriremed_assumption", "note": "test"}])], ignore_index=True)
@@ -91,7 +91,7 @@ def test_harvest_series_of_a_coppice_and_of_an_annual_crop():
                       "biomass_t_dm_ha_yr": [8.6, 3.26, np.nan], "harvest_cycle_yr": [4, 1, 1]})
     s = biomass.harvest_series(b, 20)
     assert s[0].nonzero()[0].tolist() == [3, 7, 11, 15, 19]                 # years 4, 8, 12, 16, 20
-    assert s[0].sum() == pytest.approx(8.6 * 20)                            # whole cycles: annualised yield × H
+    assert s[0].sum() == pytest.approx(8.6 * 20)          # whole cycles: annualised yield × H
     assert s[1].sum() == pytest.approx(3.26 * 20)
     assert np.isnan(s[2]).all()
     stop = biomass.harvest_series(b, 20, years_under_option=[9, 2.3, 1])
@@ -110,11 +110,13 @@ def test_harvest_series_never_harvests_more_than_grows(y, cycle, horizon):
 
 
 def test_metal_in_biomass_joins_shoot_concentration(tables):
-    b = pd.DataFrame({"plot_id": ["a", "a", "b"], "option_id": ["x", "y", "x"], "biomass_t_dm_ha_yr": [2.0, np.nan, 4.0]})
+    b = pd.DataFrame({"plot_id": ["a", "a", "b"], "option_id": ["x", "y", "x"],
+                      "biomass_t_dm_ha_yr": [2.0, np.nan, 4.0]})
     m = pd.DataFrame({"plot_id": ["a", "a", "b"], "option_id": ["x", "y", "x"], "metal": ["cd", "cd", "zn"],
                       "shoot_mg_kg": [100.0, 5.0, 50.0]})
     out = biomass.metal_in_biomass(b, m)
-    assert out[["plot_id", "metal", "metal_g_ha_yr"]].values.tolist() == [["a", "cd", 200.0], ["b", "zn", 200.0]]
+    assert out[["plot_id", "metal", "metal_g_ha_yr"]].values.tolist() == [["a", "cd", 200.0],
+                                                                          ["b", "zn", 200.0]]
 
 
 def test_species_property_falls_back_to_the_default_row(tables):

@@ -11,9 +11,9 @@ from agriremed import energy
 
 
 def _params(tables, **kw):
-    p = dict(lhv=17.0, eta_el=tables.factor("chp_electric_efficiency"), eta_tot=tables.factor("chp_total_efficiency"),
-             y300=0.40, y700=0.28, y_oil=0.30, ash=0.027, ch4_vs=252.0, etoh=297.0, ch4_lhv=35.8, etoh_lhv=21.1,
-             c_frac=0.47, f_c=0.65)
+    p = dict(lhv=17.0, eta_el=tables.factor("chp_electric_efficiency"),
+             eta_tot=tables.factor("chp_total_efficiency"), y300=0.40, y700=0.28, y_oil=0.30, ash=0.027,
+             ch4_vs=252.0, etoh=297.0, ch4_lhv=35.8, etoh_lhv=21.1, c_frac=0.47, f_c=0.65)
     p.update(kw)
     return p
 
@@ -39,7 +39,8 @@ def test_digestion_and_ethanol_by_hand(tables):
 
 
 def test_heating_values_follow_from_the_enthalpies_of_combustion(tables):
-    # LHV = HHV − n·ΔvapH(H2O); CH4: 890.6 − 2 × 44.0 kJ/mol over 22.414 L/mol; EtOH: per 46.07 g × 0.789 kg/L
+    # LHV = HHV − n·ΔvapH(H2O); CH4: 890.6 − 2 × 44.0 kJ/mol over 22.414 L/mol;
+    # ethanol: 1366.8 − 3 × 44.0 kJ/mol per 46.07 g × 0.789 kg/L
     assert tables.factor("methane_lhv_mj_m3") == pytest.approx((890.6 - 2 * 44.0) / 22.414, abs=0.05)
     assert tables.factor("ethanol_lhv_mj_l") == pytest.approx((1366.8 - 3 * 44.0) / 46.07 * 0.789, abs=0.05)
 
@@ -65,7 +66,8 @@ def test_carbon_balance_of_pyrolysis_closes(b, t, feedstock):
 
 def test_carbon_efficiency_of_herbaceous_char_is_within_the_published_range():
     # Schmidt et al. 2019: 30–50 % of the feedstock C stays in slow-pyrolysis char
-    out = energy.conversion(1.0, "pyrolysis", 525.0, dict(y300=0.40, y700=0.28, y_oil=0.30, c_frac=0.47, f_c=0.65))
+    p = dict(y300=0.40, y700=0.28, y_oil=0.30, c_frac=0.47, f_c=0.65)
+    out = energy.conversion(1.0, "pyrolysis", 525.0, p)
     assert 0.30 <= float(out["char_c_t"]) / float(out["biomass_c_t"]) <= 0.50
 
 
@@ -100,8 +102,8 @@ def test_gap_bounds_the_concentration(tables):
        st.sampled_from(["hyperaccumulator", "other"]), st.floats(300, 800), st.floats(0.1, 30))
 def test_metal_in_equals_metal_out(m, metal, path, group, t, b):
     r = energy.partition_metal([m], [path], [group], [metal], [t],
-                               {"char": np.array([0.3 * b]), "oil": np.array([0.3 * b]), "gas": np.array([0.4 * b]),
-                                "ash": np.array([0.02 * b])}, [b])
+                               {k: np.array([f * b]) for k, f in
+                                (("char", 0.3), ("oil", 0.3), ("gas", 0.4), ("ash", 0.02))}, [b])
     shares = r["metal_share"].to_numpy(float)
     if np.isnan(shares).any():          # a gap: nothing is claimed beyond the metal that came in
         assert np.nansum(r["metal_out_g"]) <= m * (1 + 1e-12)
@@ -151,7 +153,8 @@ def test_hyperaccumulator_biomass_never_becomes_a_soil_amendment(sample_plan):
 def test_hyperaccumulator_rule_holds_even_for_clean_looking_biomass(tables):
     rows = pd.DataFrame({"plot_id": ["P"], "option_id": ["sedum_plumbizincicola"], "applicable": [True],
                          "option_kind": ["phytoextraction"]})
-    bio = pd.DataFrame({"plot_id": ["P"], "option_id": ["sedum_plumbizincicola"], "biomass_t_dm_ha_yr": [3.0]})
+    bio = pd.DataFrame({"plot_id": ["P"], "option_id": ["sedum_plumbizincicola"],
+                        "biomass_t_dm_ha_yr": [3.0]})
     by_metal = pd.DataFrame({"plot_id": ["P"], "option_id": ["sedum_plumbizincicola"], "metal": ["cd"],
                              "shoot_mg_kg": [0.01]})
     out = energy.energy_outputs(rows, bio, by_metal, tables)

@@ -252,7 +252,8 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
     n = len(np.asarray(species, dtype=object))
     cats = {"soil_ph": np.full(n, "*", dtype=object), "contamination": np.asarray(soil_class, dtype=object),
             "climate_zone": np.asarray(climate_zone, dtype=object)}
-    d_all = parameter_draws(a, n_draws, seed, id_columns=("species", "driver", "category")) if n_draws else None
+    d_all = (parameter_draws(a, n_draws, seed, id_columns=("species", "driver", "category"))
+             if n_draws else None)
     out = pd.DataFrame(index=range(n))
     total = np.ones(n)
     total_d = np.ones((n, n_draws)) if n_draws else None
@@ -322,15 +323,19 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     pos = pd.Series(np.arange(len(y)), index=pd.MultiIndex.from_frame(y[["species", "land"]].astype(object)))
     has_value = y["typical"].notna().to_numpy()
     ix = np.full(n, -1)
+
+    def row_of(lq):
+        return pos.reindex(pd.MultiIndex.from_arrays([species, np.full(n, lq, dtype=object)])).to_numpy(float)
+
     for q, chain in LAND_FALLBACK.items():  # a few land-quality rules
         sel = quality == q
         for lq in chain:
-            cand = pos.reindex(pd.MultiIndex.from_arrays([species, np.full(n, lq, dtype=object)])).to_numpy(float)
+            cand = row_of(lq)
             ok = sel & (ix < 0) & ~np.isnan(cand)
             ok[ok] = has_value[cand[ok].astype(int)]
             ix[ok] = cand[ok].astype(int)
         # keep a blank row of the plot's own quality so its note can be read
-        cand = pos.reindex(pd.MultiIndex.from_arrays([species, np.full(n, chain[0], dtype=object)])).to_numpy(float)
+        cand = row_of(chain[0])
         blank = sel & (ix < 0) & ~np.isnan(cand)
         ix[blank] = cand[blank].astype(int)
     have = (ix >= 0) & applicable

@@ -650,7 +650,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     new_cat = np.where(new_use == "current", old_cat, new_use)
     tillage = _column(pl, "tillage", "full_till")
     c_input = _column(pl, "carbon_input", "medium")
-    f_old = soc_factor(tables, "FLU", old_cat, zone) * _management_factor(tables, old_cat, zone, tillage, c_input)
+    f_old = soc_factor(tables, "FLU", old_cat, zone) * _management_factor(tables, old_cat, zone, tillage,
+                                                                         c_input)
     new_till = np.where(new_use == "current", tillage, "full_till")
     new_input = np.where(new_use == "current", c_input, np.where(harvests, "low", "medium"))
     f_new = soc_factor(tables, "FLU", new_cat, zone) * _management_factor(tables, new_cat, zone, new_till,
@@ -666,7 +667,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     fs = oid.map(opts["biochar_feedstock"]).astype(object).to_numpy(object)
     tc = oid.map(opts["biochar_temperature"]).astype(object).to_numpy(object)
     soil_t = pl["mean_temp_c"].to_numpy(float) if "mean_temp_c" in pl else np.full(n, np.nan)
-    keep = biochar_fc(fs, "pyrolysis", tables) * biochar_persistence(tc, biochar_method, tables, h_corg, soil_t)
+    keep = biochar_fc(fs, "pyrolysis", tables) * biochar_persistence(tc, biochar_method, tables, h_corg,
+                                                                      soil_t)
     is_amend = (oid.map(opts["kind"]) == "immobilisation").to_numpy() & ~np.isnan(rate)
     char_ok = energy["residue_disposal"].astype(object).eq("land_application_ok").to_numpy()
     crop_diesel = tables.crop_price_table("diesel_l_ha_yr")
@@ -680,7 +682,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     lime_t = np.nan_to_num(opt_param("lime_t_ha")) * n_app / H
     flooded_opt = (food_crop == "rice") & paddy
     flooded_cur = (crop == "rice") & paddy
-    factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj", "gasoline_ef_t_co2_gj",
+    factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
+                    "gasoline_ef_t_co2_gj",
                     "diesel_kg_co2_l", "n_fert_t_co2e_t_n", "n_fert_production_t_co2e_t_n",
                     "n2o_ef1_kg_n2on_kg_n", "n2o_ef1_flooded_rice_kg_n2on_kg_n", "gwp_n2o", "lime_t_co2_t",
                     "transport_km", "freight_kg_co2_tkm", "processing_kwh_t")
@@ -706,8 +709,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                            np.where(col(path) == "ethanol", f["gasoline_ef_t_co2_gj"], 0.0))
         converted = col(harvests & (path != "none"))
         with np.errstate(invalid="ignore"):
-            processing = np.where(converted, -fr * Bz * f["processing_kwh_t"] / 1000.0 * f["grid_ef_t_co2_mwh"],
-                                  0.0)
+            processing = np.where(converted,
+                                  -fr * Bz * f["processing_kwh_t"] / 1000.0 * f["grid_ef_t_co2_mwh"], 0.0)
         return {
             "soc_change": col(soc),
             "biochar_sink": np.nan_to_num(sink),
@@ -730,8 +733,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                           else pd.Series(0.0, index=energy.index)).to_numpy(float),
               "fuel_gj": (energy["fuel_gj_ha_yr"] if "fuel_gj_ha_yr" in energy
                           else pd.Series(0.0, index=energy.index)).to_numpy(float)}
-    terms = compute(f_typ, B, np.nan_to_num(opt_param("diesel_l_ha_yr")), np.nan_to_num(opt_param("n_fert_kg_ha_yr")),
-                    en_typ, ident)
+    terms = compute(f_typ, B, np.nan_to_num(opt_param("diesel_l_ha_yr")),
+                    np.nan_to_num(opt_param("n_fert_kg_ha_yr")), en_typ, ident)
     pct = {}
     net_d = None
     if n_draws:
@@ -753,8 +756,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             return out
 
         ed = energy_draws(rows, biomass, biomass_draws, tables, n_draws, seed)
-        en_d = {"biochar_t": ed["biochar_t"], "electricity_mwh": ed["electricity_mwh"], "heat_gj": ed["heat_gj"],
-                "fuel_gj": ed["fuel_gj"]}
+        en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj")}
         t_d = compute(fd, biomass_draws, opt_draws("diesel_l_ha_yr"), opt_draws("n_fert_kg_ha_yr"), en_d,
                       lambda a: np.asarray(a)[:, None])
         t_d = {k: np.broadcast_to(v, (n, n_draws)) for k, v in t_d.items()}
@@ -783,7 +785,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     sources = {
         "soc_change": "ipcc2019_soc", "biochar_sink": persistence_src, "avoided_electricity": "mee2024_grid",
         "avoided_heat": "samr2025_gbt32150", "avoided_fuel": "ipcc2006_fuel_ef;nist_webbook",
-        "field_diesel": "ipcc2006_diesel", "n_fertiliser": "zhang2013_nfert" if full_chain else "cbm2019_nrates",
+        "field_diesel": "ipcc2006_diesel",
+        "n_fertiliser": "zhang2013_nfert" if full_chain else "cbm2019_nrates",
         "n2o_fertiliser_direct": "zhang2013_nfert" if full_chain else "ipcc2019_n2o;ipcc2021_ar6_gwp",
         "lime": "stoichiometry", "biomass_transport": "uk2020_freight;agriremed_assumption",
         "processing": "agriremed_assumption",
@@ -793,7 +796,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "biochar_sink": "biochar applied to the plot; char of metal-rich biomass is not credited",
         "avoided_electricity": "", "avoided_heat": "heat from biomass CHP replacing supplied heat",
         "avoided_fuel": "", "field_diesel": "", "n_fertiliser": "",
-        "n2o_fertiliser_direct": "", "lime": "CaCO3 applied", "biomass_transport": "one-way haul of harvested biomass",
+        "n2o_fertiliser_direct": "", "lime": "CaCO3 applied",
+        "biomass_transport": "one-way haul of harvested biomass",
         "processing": "not quantified until factor.processing_kwh_t is set",
     }
     parts = []
@@ -802,9 +806,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         p = pct.get(term, np.full((3, n), np.nan))
         parts.append(pd.DataFrame({
             "plot_id": rows["plot_id"].to_numpy(object), "option_id": oid.to_numpy(object), "term": term,
-            "term_category": LEDGER_TERMS[term], "co2e_t_ha_yr": v, "co2e_t_ha": v * H, "co2e_t_ha_yr_p10": p[0],
-            "co2e_t_ha_yr_p50": p[1], "co2e_t_ha_yr_p90": p[2], "term_unit": "t CO2e/ha/yr",
-            "term_method": method_text[term], "source": sources[term], "note": notes[term]}))
+            "term_category": LEDGER_TERMS[term], "co2e_t_ha_yr": v, "co2e_t_ha": v * H,
+            "co2e_t_ha_yr_p10": p[0], "co2e_t_ha_yr_p50": p[1], "co2e_t_ha_yr_p90": p[2],
+            "term_unit": "t CO2e/ha/yr", "term_method": method_text[term], "source": sources[term],
+            "note": notes[term]}))
     ledger = pd.concat(parts, ignore_index=True)
     order = np.argsort(np.tile(np.arange(n), len(terms)), kind="stable")
     ledger = ledger.iloc[order].reset_index(drop=True)

@@ -101,8 +101,9 @@ _DEFAULT_PRODUCT = {"chp": "ash", "pyrolysis": "char", "digestion": "digestate",
 DEFAULT_LIMIT_SET = "ny525_2012"
 
 #: Scalar factors of ``factors.csv`` used by the conversions.
-_FACTORS = ("chp_electric_efficiency", "chp_total_efficiency", "chp_heat_used_frac", "pyrolysis_char_yield_300c",
-            "pyrolysis_char_yield_700c", "pyrolysis_oil_yield", "methane_lhv_mj_m3", "ethanol_lhv_mj_l")
+_FACTORS = ("chp_electric_efficiency", "chp_total_efficiency", "chp_heat_used_frac",
+            "pyrolysis_char_yield_300c", "pyrolysis_char_yield_700c", "pyrolysis_oil_yield",
+            "methane_lhv_mj_m3", "ethanol_lhv_mj_l")
 
 
 def char_yield(temperature_c, tables: Tables | None = None, y300=None, y700=None):
@@ -242,8 +243,8 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     zero = np.zeros(np.broadcast(B, path).shape)
     energy_in = B * g("lhv")
     el_gj = np.where(chp, energy_in * g("eta_el"), zero)
-    heat = np.where(chp, energy_in * (g("eta_tot") - g("eta_el")) * np.asarray(p.get("heat_used", 1.0), float),
-                    zero)
+    heat_used = np.asarray(p.get("heat_used", 1.0), float)
+    heat = np.where(chp, energy_in * (g("eta_tot") - g("eta_el")) * heat_used, zero)
     ch4 = np.where(ad, B * (1.0 - g("ash")) * g("ch4_vs"), zero)
     etoh = np.where(eth, B * g("etoh"), zero)
     fuel = ch4 * g("ch4_lhv") / 1000.0 + etoh * g("etoh_lhv") / 1000.0
@@ -256,7 +257,8 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     bc = B * g("c_frac")
     char_c = char * np.where(pyro, g("f_c"), 0.0)
     return {
-        "electricity_mwh": el_gj / 3.6, "heat_gj": heat, "fuel_gj": fuel, "useful_energy_gj": el_gj + heat + fuel,
+        "electricity_mwh": el_gj / 3.6, "heat_gj": heat, "fuel_gj": fuel,
+        "useful_energy_gj": el_gj + heat + fuel,
         "methane_m3": ch4, "ethanol_l": etoh, "biochar_t": char, "bio_oil_t": oil, "gas_t": gas, "ash_t": ash,
         "biomass_c_t": bc, "char_c_t": np.where(pyro, char_c, zero),
         "volatiles_c_t": np.where(pyro, bc - char_c, zero),
@@ -298,6 +300,22 @@ def _products(option_rows, biomass, tables):
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
     out = conversion(B, path, temp, _params(biomass["option_id"], species, feed, tables))
     return out, path, temp, species, kind
+
+
+def _shoot_cd(by_metal: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Cd in the harvest of each plot × option row [mg kg⁻¹] (NaN where not predicted)."""
+    cols = ["plot_id", "option_id", "shoot_mg_kg"]
+    cd = by_metal.loc[by_metal["metal"] == "cd", cols] if len(by_metal) else pd.DataFrame(columns=cols)
+    return align_rows(cd, rows)["shoot_mg_kg"].to_numpy(float)
+
+
+def _top_text(frame: pd.DataFrame, ratio, text, key: pd.MultiIndex) -> np.ndarray:
+    """Per plot × option, ``text(frame)`` of the row with the largest ``ratio(frame)`` ('' where none)."""
+    if not len(frame):
+        return np.full(len(key), "", dtype=object)
+    top = ratio(frame).groupby([frame["plot_id"], frame["option_id"]]).idxmax()
+    picked = pd.Series(text(frame).loc[top.to_numpy()].to_numpy(object), index=top.index)
+    return picked.reindex(key).fillna("").to_numpy(object)
 
 
 def _feedstock_group(kind, shoot_cd, tables: Tables) -> np.ndarray:
@@ -388,7 +406,8 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     missing = np.flatnonzero(set_of_row < 0)
     if len(missing):
         parts.append(pd.DataFrame({
-            "row": missing, "fraction": pd.Series(path[missing]).map(_DEFAULT_PRODUCT).fillna("biomass").to_numpy(),
+            "row": missing,
+            "fraction": pd.Series(path[missing]).map(_DEFAULT_PRODUCT).fillna("biomass").to_numpy(),
             "share": np.where(path[missing] == "none", 1.0, np.nan),
             "source": np.where(path[missing] == "none", "mass_conservation", "reference_gap"),
             "note": np.where(path[missing] == "none", "biomass not converted: all metal stays in it",
@@ -413,8 +432,8 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
         hi = np.where(np.isnan(share), Mi / mass, conc)             # gap: at most all the metal
         hi = np.where(np.isnan(mass), np.inf, hi)
         lighter = np.isin(frac, ["digestate", "stillage", "residue", "liquor"])
-        lo = np.where(np.isnan(share), 0.0, np.where(np.isnan(mass), np.where(lighter, share * Mi / B[i], 0.0),
-                                                      conc))
+        lo_unknown_mass = np.where(lighter, share * Mi / B[i], 0.0)
+        lo = np.where(np.isnan(share), 0.0, np.where(np.isnan(mass), lo_unknown_mass, conc))
     land = np.isin(frac, LAND_PRODUCTS)
     lim = tables.land_application_limits
     lim = lim.loc[lim["limit_set"] == limit_set].set_index("metal")["limit_mg_kg"]
@@ -470,9 +489,7 @@ def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.Da
     pos = pd.Series(np.arange(len(biomass)), index=key)
     r = pos.reindex(pd.MultiIndex.from_frame(mib[["plot_id", "option_id"]])).to_numpy(int) if len(mib) else \
         np.zeros(0, int)
-    cd = by_metal.loc[by_metal["metal"] == "cd", ["plot_id", "option_id", "shoot_mg_kg"]] if len(by_metal) else \
-        pd.DataFrame(columns=["plot_id", "option_id", "shoot_mg_kg"])
-    shoot_cd = align_rows(cd, biomass)["shoot_mg_kg"].to_numpy(float)
+    shoot_cd = _shoot_cd(by_metal, biomass)
     group = _feedstock_group(kind, shoot_cd, tables)
     product_t = {"char": prods["biochar_t"][r], "oil": prods["bio_oil_t"][r], "gas": prods["gas_t"][r],
                  "ash": np.where(path[r] == "chp", prods["ash_t"][r], np.nan)}
@@ -487,9 +504,9 @@ def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.Da
         "biomass_metal_mg_kg": mib["shoot_mg_kg"].to_numpy(float)[j],
         "metal_in_g_ha_yr": mib["metal_g_ha_yr"].to_numpy(float)[j],
     })
-    for c in ("product", "metal_share", "metal_out_g", "product_t", "product_conc_mg_kg", "product_conc_low_mg_kg",
-              "product_conc_high_mg_kg", "land_limit_mg_kg", "land_product", "land_status", "source", "note"):
-        out[{"metal_out_g": "metal_out_g_ha_yr", "product_t": "product_t_ha_yr"}.get(c, c)] = parts[c].to_numpy()
+    rename = {"metal_out_g": "metal_out_g_ha_yr", "product_t": "product_t_ha_yr"}
+    for c in parts.columns.drop("row"):
+        out[rename.get(c, c)] = parts[c].to_numpy()
     return out
 
 
@@ -510,26 +527,19 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set):
         exceeds = ex.groupby(by).any().reindex(key, fill_value=False).to_numpy(bool)
         below = land["land_status"].eq("below") & land["metal"].isin(limited)
         n_below = land["metal"].where(below).groupby(by).nunique().reindex(key, fill_value=0).to_numpy(int)
-        e = land.loc[ex]
-        if len(e):
-            e = e.assign(ratio=e["product_conc_low_mg_kg"] / e["land_limit_mg_kg"])
-            top = e.loc[e.groupby([e["plot_id"], e["option_id"]])["ratio"].idxmax()]
-            txt = ("; " + top["metal"].str.title() + " in " + top["product"].astype(str) + " ≥ "
-                   + top["product_conc_low_mg_kg"].map("{:.3g}".format) + " mg/kg, above the limit of "
-                   + top["land_limit_mg_kg"].map("{:g}".format) + " mg/kg (" + limit_set + ")")
-            worst = pd.Series(txt.to_numpy(object), index=pd.MultiIndex.from_frame(top[["plot_id", "option_id"]])
-                              ).reindex(key).fillna("").to_numpy(object)
-        u = land.loc[land["land_status"].eq("unknown") & land["land_limit_mg_kg"].notna()
-                     & np.isfinite(land["product_conc_high_mg_kg"])]
-        if len(u):
-            u = u.assign(ratio=u["product_conc_high_mg_kg"] / u["land_limit_mg_kg"])
-            top = u.loc[u.groupby([u["plot_id"], u["option_id"]])["ratio"].idxmax()]
-            txt = ("; " + top["metal"].str.title() + " in " + top["product"].astype(str) + " could reach "
-                   + top["product_conc_high_mg_kg"].map("{:.3g}".format) + " mg/kg (limit "
-                   + top["land_limit_mg_kg"].map("{:g}".format) + " mg/kg, " + limit_set + ")")
-            bound = pd.Series(txt.to_numpy(object), index=pd.MultiIndex.from_frame(top[["plot_id", "option_id"]])
-                              ).reindex(key).fillna("").to_numpy(object)
-            worst = np.where(worst == "", bound, worst)
+        lim_txt = " mg/kg, " + limit_set + ")"
+        worst = _top_text(land.loc[ex], lambda d: d["product_conc_low_mg_kg"] / d["land_limit_mg_kg"],
+                          lambda d: ("; " + d["metal"].str.title() + " in " + d["product"].astype(str) + " ≥ "
+                                     + d["product_conc_low_mg_kg"].map("{:.3g}".format) + " mg/kg (limit "
+                                     + d["land_limit_mg_kg"].map("{:g}".format) + lim_txt), key)
+        unknown = land["land_status"].eq("unknown") & land["land_limit_mg_kg"].notna() \
+            & np.isfinite(land["product_conc_high_mg_kg"])
+        bound = _top_text(land.loc[unknown], lambda d: d["product_conc_high_mg_kg"] / d["land_limit_mg_kg"],
+                          lambda d: ("; " + d["metal"].str.title() + " in " + d["product"].astype(str)
+                                     + " could reach " + d["product_conc_high_mg_kg"].map("{:.3g}".format)
+                                     + " mg/kg (limit " + d["land_limit_mg_kg"].map("{:g}".format)
+                                     + lim_txt), key)
+        worst = np.where(worst == "", bound, worst)
     ok = (n_below >= len(limited)) & (len(limited) > 0)
     hyper = group == "hyperaccumulator"
     disposal = np.select([~produces, hyper, exceeds, ok],
@@ -584,9 +594,7 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
     has_b = ~np.isnan(B)
     out["energy_pathway"] = np.where(has_b | (path == "none"), path, "none")
-    cd = by_metal.loc[by_metal["metal"] == "cd", ["plot_id", "option_id", "shoot_mg_kg"]] if len(by_metal) else \
-        pd.DataFrame(columns=["plot_id", "option_id", "shoot_mg_kg"])
-    out["biomass_cd_mg_kg"] = align_rows(cd, out)["shoot_mg_kg"].to_numpy(float)
+    out["biomass_cd_mg_kg"] = _shoot_cd(by_metal, out)
 
     def col(name):
         return np.where(has_b, prods[name], np.nan)

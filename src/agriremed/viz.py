@@ -209,7 +209,7 @@ def biomass_energy_by_option(table: pd.DataFrame, lang: str = "en") -> go.Figure
     g = t.groupby("option_id", sort=False).agg(
         name=("option_name", "first"), biomass=("biomass_t_dm_ha_yr", "median"),
         energy=("useful_energy_gj_ha_yr", "median"), pathway=("energy_pathway", "first"))
-    x = [f"{n} ({p})" for n, p in zip(g["name"], g["pathway"])]
+    x = [f"{n} ({p})" for n, p in zip(g["name"], g["pathway"], strict=True)]
     fig = go.Figure()
     fig.add_bar(x=x, y=g["biomass"], name=C.label("biomass_t_dm_ha_yr", lang), offsetgroup=0,
                 marker_color=[OPTION_COLOURS.get(o) for o in g.index])
@@ -255,7 +255,7 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
         totals=dict(marker_color="#1f77b4")))
     fig.update_yaxes(title=C.label("co2e_t_ha_yr", lang))
     missing = ", ".join(led.loc[led["co2e_t_ha_yr"].isna(), "term"])
-    title = (f"Carbon ledger, {plot_id} · {option_id}" if lang == "en" else f"碳核算，{plot_id} · {option_id}")
+    title = f"Carbon ledger, {plot_id} · {option_id}" if lang == "en" else f"碳核算，{plot_id} · {option_id}"
     if missing:
         title += f" (not quantified: {missing})" if lang == "en" else f"（未量化：{missing}）"
     return _layout(fig, title)
@@ -283,19 +283,24 @@ def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: st
     metals = list(dict.fromkeys(f["metal"]))
     products = list(dict.fromkeys(f["product"]))
     unknown = "unknown split" if lang == "en" else "分配未知"
-    labels = [f"{C.METAL_NAMES.get(m, (m,))[0]} in biomass" if lang == "en" else f"生物质中{C.METAL_NAMES.get(m, ('', m))[1]}"
-              for m in metals] + products + [unknown]
+    sym = {m: C.METAL_NAMES.get(m, (m, m)) for m in metals}
+    labels = [f"{sym[m][0]} in biomass" if lang == "en" else f"生物质中{sym[m][1]}" for m in metals]
+    labels += products + [unknown]
     src, dst, val, txt = [], [], [], []
     for m_i, m in enumerate(metals):
         fm = f.loc[f["metal"] == m]
         known = fm.loc[fm["metal_share"].notna()]
         for r in known.itertuples(index=False):
-            src.append(m_i), dst.append(len(metals) + products.index(r.product)), val.append(r.metal_out_g_ha_yr)
+            src.append(m_i)
+            dst.append(len(metals) + products.index(r.product))
+            val.append(r.metal_out_g_ha_yr)
             conc = "" if np.isnan(r.product_conc_mg_kg) else f", {r.product_conc_mg_kg:.3g} mg/kg"
             txt.append(f"{r.metal_share:.1%}{conc} ({r.source})")
         rest = float(fm["metal_in_g_ha_yr"].iloc[0]) - float(np.nansum(known["metal_out_g_ha_yr"]))
         if rest > 1e-9 * max(1.0, float(fm["metal_in_g_ha_yr"].iloc[0])):
-            src.append(m_i), dst.append(len(labels) - 1), val.append(rest)
+            src.append(m_i)
+            dst.append(len(labels) - 1)
+            val.append(rest)
             txt.append("no sourced partition: " + "; ".join(fm.loc[fm["metal_share"].isna(), "product"]))
     fig = go.Figure(go.Sankey(
         node=dict(label=labels, pad=18, thickness=16),
@@ -332,15 +337,16 @@ def carbon_vs_duration(table: pd.DataFrame, lang: str = "en", cap_yr: float = 20
         x10 = np.minimum(g["years_p10"].fillna(g["years_to_target"]).to_numpy(float), cap_yr)
         x90 = np.minimum(g["years_p90"].fillna(g["years_to_target"]).to_numpy(float), cap_yr)
         y = g["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float)
-        y10 = g["net_co2e_vs_baseline_t_ha_yr_p10"].to_numpy(float) if "net_co2e_vs_baseline_t_ha_yr_p10" in g \
-            else y
-        y90 = g["net_co2e_vs_baseline_t_ha_yr_p90"].to_numpy(float) if "net_co2e_vs_baseline_t_ha_yr_p90" in g \
-            else y
+        band = [g[c].fillna(g["net_co2e_vs_baseline_t_ha_yr"]).to_numpy(float) if c in g else y
+                for c in ("net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90")]
+        y10, y90 = band
         fig.add_scatter(
             x=x, y=y, mode="markers", name=str(g["option_name"].iloc[0]), text=g["plot_id"],
             marker=dict(size=10, color=OPTION_COLOURS.get(opt)),
-            error_x=dict(type="data", symmetric=False, array=np.nan_to_num(x90 - x), arrayminus=np.nan_to_num(x - x10)),
-            error_y=dict(type="data", symmetric=False, array=np.nan_to_num(y90 - y), arrayminus=np.nan_to_num(y - y10)),
+            error_x=dict(type="data", symmetric=False, array=np.nan_to_num(x90 - x),
+                         arrayminus=np.nan_to_num(x - x10)),
+            error_y=dict(type="data", symmetric=False, array=np.nan_to_num(y90 - y),
+                         arrayminus=np.nan_to_num(y - y10)),
             hovertemplate="%{text}<br>%{x:.1f} yr · %{y:+.2f} t CO2e/ha/yr<extra>%{fullData.name}</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
     fig.update_xaxes(title=C.label("years_p50", lang), type="log")
