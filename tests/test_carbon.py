@@ -249,3 +249,26 @@ def test_stopping_phytoextraction_hands_the_field_back_to_the_current_crop(sampl
     exp = f * 0.100 * 0.010 + (1 - f) * 0.180 * 0.004
     assert led.loc["n2o_fertiliser_direct", "co2e_t_ha_yr"] == pytest.approx(-exp * 44 / 28 * 273)
     assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-f * 3.26 * 50 * 0.11 / 1000)
+
+
+def test_year_by_year_ledger_sums_to_the_horizon_totals(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, horizon_yr=22))
+    y = p.carbon_by_year
+    cols = [f"{t}_co2e_t_ha" for t in carbon.LEDGER_TERMS]
+    s = y.groupby(["plot_id", "option_id"], sort=False)[cols].sum(min_count=1)
+    w = p.carbon_ledger.pivot_table(index=["plot_id", "option_id"], columns="term", values="co2e_t_ha",
+                                    sort=False, dropna=False).reindex(s.index)
+    for t in carbon.LEDGER_TERMS:
+        np.testing.assert_allclose(s[f"{t}_co2e_t_ha"], w[t], rtol=1e-9, atol=1e-9)
+    last = y.groupby(["plot_id", "option_id"], sort=False)["cumulative_net_co2e_t_ha"].last()
+    tot = p.carbon.set_index(["plot_id", "option_id"])["net_co2e_t_ha"].reindex(last.index)
+    np.testing.assert_allclose(last, tot, rtol=1e-9, atol=1e-9)
+    # willow cut every 4 years: avoided electricity only in years 4, 8, …, 20 (22-yr horizon: 5 cuts)
+    wil = y.query("plot_id == 'HN-ZZ-01' and option_id == 'willow_src'")
+    assert wil.loc[wil["avoided_electricity_co2e_t_ha"] > 0, "ledger_year"].tolist() == [4, 8, 12, 16, 20]
+    assert wil["avoided_electricity_co2e_t_ha"].max() == pytest.approx(4 * 8.6 * 15 * 0.32 / 3.6 * 0.5366)
+    # lime every second year; the paddy SOC loss of Sedum's years is regained afterwards
+    lime = y.query("plot_id == 'HN-ZZ-01' and option_id == 'lime_low_cd_rice'")
+    assert lime.loc[lime["lime_co2e_t_ha"] < 0, "ledger_year"].tolist() == list(range(1, 23, 2))
+    sed = y.query("plot_id == 'HN-ZZ-01' and option_id == 'sedum_plumbizincicola'")["soc_change_co2e_t_ha"]
+    assert sed.iloc[0] < 0 and sed.iloc[-1] == 0 and sed.sum() == pytest.approx(0.0, abs=1e-9)

@@ -549,8 +549,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                   energy: pd.DataFrame, tables: Tables | None = None, horizon_yr: int = 20,
                   biochar_rate_t_ha: float | None = None, years_under_option=None, *, n_draws: int = 0,
                   seed: int = 0, biomass_draws: np.ndarray | None = None, biochar_method: str = "ipcc2019",
-                  h_corg: float | None = None, n_fertiliser_method: str = "ipcc_split"
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  h_corg: float | None = None, n_fertiliser_method: str = "ipcc_split", by_year: bool = False
+                  ) -> tuple[pd.DataFrame, ...]:
     """Carbon ledger of every applicable plot × option (and the do-nothing baseline).
 
     Parameters
@@ -587,6 +587,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         Molar H/Corg of the biochar [–] (required by ``puro2025``).
     n_fertiliser_method : {"ipcc_split", "full_chain"}
         Nitrogen accounting: manufacture + IPCC direct N2O, or the full-chain factor.
+    by_year : bool
+        Also return the year-by-year ledger (third output).
 
     Returns
     -------
@@ -602,6 +604,12 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ``net_co2e_vs_baseline_t_ha``, ``net_co2e_t_ha_yr_p10/p50/p90``,
         ``net_co2e_vs_baseline_t_ha_yr_p10/p90``, ``biochar_method`` and one
         ``<term>_co2e_t_ha_yr`` column per term.
+    by_year : pandas.DataFrame
+        Only with ``by_year=True``: one row per plot × option × year (``ledger_year``)
+        with each term in that year, ``<term>_co2e_t_ha`` [t CO2e ha⁻¹], their sum
+        ``year_net_co2e_t_ha`` and ``cumulative_net_co2e_t_ha`` [t CO2e ha⁻¹]: the SOC
+        transition year by year, biomass terms in harvest years (coppice cut every few
+        years), amendments in application years. The years sum to the horizon totals.
 
     Examples
     --------
@@ -657,6 +665,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     f_new = soc_factor(tables, "FLU", new_cat, zone) * _management_factor(tables, new_cat, zone, new_till,
                                                                          new_input)
     soc = soc_change_with_return(socref, f_old, f_new, years_new, H) * C_TO_CO2 / H
+    soc_rate = socref * (f_new - f_old) / 20.0 * C_TO_CO2  # t CO2 ha⁻¹ yr⁻¹ while the stock moves
 
     # --- fixed activity data ---------------------------------------------------------
     eff = opt_param("effect_duration_yr")
@@ -678,8 +687,14 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     food_diesel = np.nan_to_num(pd.Series(food_crop, dtype=object).map(crop_diesel).to_numpy(float))
     food_n = np.nan_to_num(pd.Series(food_crop, dtype=object).map(crop_n).to_numpy(float))
     grows_food = food != "none"
-    app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app")) * n_app / H
-    lime_t = np.nan_to_num(opt_param("lime_t_ha")) * n_app / H
+    app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app"))   # per application
+    lime_t = np.nan_to_num(opt_param("lime_t_ha"))               # per application
+    from .biomass import harvest_series  # harvest years of coppice and of crops that stop
+
+    cuts = harvest_series(biomass, int(H), years_new)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bio_share = np.where(harvests, np.nansum(cuts, axis=1) / (H * B), 0.0)  # harvests ÷ (H · B)
+    average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc}
     flooded_opt = (food_crop == "rice") & paddy
     flooded_cur = (crop == "rice") & paddy
     factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
@@ -689,39 +704,44 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                     "transport_km", "freight_kg_co2_tkm", "processing_kwh_t")
     full_chain = n_fertiliser_method == "full_chain"
 
-    def compute(f, B, opt_diesel, opt_n, en, col):
-        """Every term for activity data ``B``, ``en`` and factors ``f`` (arrays broadcast)."""
-        fr = col(frac)
+    def compute(f, B, opt_diesel, opt_n, en, col, period):
+        """Every term for activity data ``B``, ``en`` and factors ``f`` over a period (arrays broadcast).
+
+        ``period`` gives, per row, the share of the period under the option's operations
+        (``ops``), the harvested biomass as a multiple of the annualised yield (``bio``), the
+        applications per year (``app``) and the SOC change [t CO2 ha⁻¹ yr⁻¹] (``soc``): the
+        horizon average, or one year.
+        """
+        fr, bio, app = col(period["ops"]), col(period["bio"]), col(period["app"])
         diesel = fr * np.where(col(grows_food), col(food_diesel), opt_diesel) + (1 - fr) * col(cur_diesel) \
-            + col(app_diesel)
+            + app * col(app_diesel)
         nfert = np.where(col(grows_food), col(food_n), opt_n)
         n_total = fr * nfert + (1 - fr) * col(cur_n)
-        n2o = fr * n2o_direct_t_co2e(nfert, col(flooded_opt), tables, f["n2o_ef1_kg_n2on_kg_n"],
-                                     f["n2o_ef1_flooded_rice_kg_n2on_kg_n"], f["gwp_n2o"]) \
-            + (1 - fr) * n2o_direct_t_co2e(col(cur_n), col(flooded_cur), tables, f["n2o_ef1_kg_n2on_kg_n"],
-                                           f["n2o_ef1_flooded_rice_kg_n2on_kg_n"], f["gwp_n2o"])
+        ef = (f["n2o_ef1_kg_n2on_kg_n"], f["n2o_ef1_flooded_rice_kg_n2on_kg_n"], f["gwp_n2o"])
+        n2o = fr * n2o_direct_t_co2e(nfert, col(flooded_opt), tables, *ef) \
+            + (1 - fr) * n2o_direct_t_co2e(col(cur_n), col(flooded_cur), tables, *ef)
         n_ef = f["n_fert_t_co2e_t_n"] if full_chain else f["n_fert_production_t_co2e_t_n"]
         Bz = np.nan_to_num(B)
         char = np.nan_to_num(en["biochar_t"])
-        sink = np.where(col(is_amend), col(np.nan_to_num(rate) * n_app / H), 0.0) * col(keep) * C_TO_CO2 \
-            + np.where(col(char_ok), fr * char * col(keep) * C_TO_CO2, 0.0)
+        sink = np.where(col(is_amend), app * col(np.nan_to_num(rate)), 0.0) * col(keep) * C_TO_CO2 \
+            + np.where(col(char_ok), bio * char * col(keep) * C_TO_CO2, 0.0)
         fuel_ef = np.where(col(path) == "digestion", f["natural_gas_ef_t_co2_gj"],
                            np.where(col(path) == "ethanol", f["gasoline_ef_t_co2_gj"], 0.0))
         converted = col(harvests & (path != "none"))
         with np.errstate(invalid="ignore"):
             processing = np.where(converted,
-                                  -fr * Bz * f["processing_kwh_t"] / 1000.0 * f["grid_ef_t_co2_mwh"], 0.0)
+                                  -bio * Bz * f["processing_kwh_t"] / 1000.0 * f["grid_ef_t_co2_mwh"], 0.0)
         return {
-            "soc_change": col(soc),
+            "soc_change": col(period["soc"]),
             "biochar_sink": np.nan_to_num(sink),
-            "avoided_electricity": fr * np.nan_to_num(en["electricity_mwh"]) * f["grid_ef_t_co2_mwh"],
-            "avoided_heat": fr * np.nan_to_num(en["heat_gj"]) * f["heat_ef_t_co2_gj"],
-            "avoided_fuel": fr * np.nan_to_num(en["fuel_gj"]) * fuel_ef,
+            "avoided_electricity": bio * np.nan_to_num(en["electricity_mwh"]) * f["grid_ef_t_co2_mwh"],
+            "avoided_heat": bio * np.nan_to_num(en["heat_gj"]) * f["heat_ef_t_co2_gj"],
+            "avoided_fuel": bio * np.nan_to_num(en["fuel_gj"]) * fuel_ef,
             "field_diesel": -diesel * f["diesel_kg_co2_l"] / 1000.0,
             "n_fertiliser": -n_total * n_ef / 1000.0,
             "n2o_fertiliser_direct": np.zeros_like(n2o) if full_chain else -n2o,
-            "lime": -col(lime_t) * f["lime_t_co2_t"],
-            "biomass_transport": -fr * Bz * f["transport_km"] * f["freight_kg_co2_tkm"] / 1000.0,
+            "lime": -app * col(lime_t) * f["lime_t_co2_t"],
+            "biomass_transport": -bio * Bz * f["transport_km"] * f["freight_kg_co2_tkm"] / 1000.0,
             "processing": processing,
         }
 
@@ -733,8 +753,9 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                           else pd.Series(0.0, index=energy.index)).to_numpy(float),
               "fuel_gj": (energy["fuel_gj_ha_yr"] if "fuel_gj_ha_yr" in energy
                           else pd.Series(0.0, index=energy.index)).to_numpy(float)}
-    terms = compute(f_typ, B, np.nan_to_num(opt_param("diesel_l_ha_yr")),
-                    np.nan_to_num(opt_param("n_fert_kg_ha_yr")), en_typ, ident)
+    opt_diesel_typ = np.nan_to_num(opt_param("diesel_l_ha_yr"))
+    opt_n_typ = np.nan_to_num(opt_param("n_fert_kg_ha_yr"))
+    terms = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, average)
     pct = {}
     net_d = None
     if n_draws:
@@ -758,7 +779,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ed = energy_draws(rows, biomass, biomass_draws, tables, n_draws, seed)
         en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj")}
         t_d = compute(fd, biomass_draws, opt_draws("diesel_l_ha_yr"), opt_draws("n_fert_kg_ha_yr"), en_d,
-                      lambda a: np.asarray(a)[:, None])
+                      lambda a: np.asarray(a)[:, None], average)
         t_d = {k: np.broadcast_to(v, (n, n_draws)) for k, v in t_d.items()}
         t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
                                      t_d["processing"])
@@ -839,7 +860,34 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     totals["biochar_method"] = np.where(active, biochar_method, None)
     wide = ledger_wide(ledger)
     totals = totals.merge(wide, on=["plot_id", "option_id"], how="left")
-    return ledger, totals
+    if not by_year:
+        return ledger, totals
+    eff_d = np.where(np.isnan(eff), np.inf, eff)
+    a = np.minimum(years_new, 20.0)
+    back = np.minimum(np.maximum(H - years_new, 0.0), a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_cut = np.where(harvests[:, None], cuts / B[:, None], 0.0)
+    years = []
+    for y in range(1, int(H) + 1):  # a loop over the years of the horizon, vectorised over rows
+        loss = np.clip(np.minimum(y, years_new + back) - np.maximum(y - 1, years_new), 0.0, 1.0)
+        period = {"ops": np.clip(years_new - (y - 1), 0.0, 1.0), "bio": np.nan_to_num(per_cut[:, y - 1]),
+                  "app": np.where(np.isfinite(eff_d), ((y - 1) % eff_d) < 1, False).astype(float),
+                  "soc": soc_rate * (np.clip(a - (y - 1), 0.0, 1.0) - loss)}
+        t_y = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, period)
+        frame = rows[["plot_id", "option_id"]].copy()
+        frame["ledger_year"] = y
+        for term, val in t_y.items():
+            frame[f"{term}_co2e_t_ha"] = np.ravel(val)
+        years.append(frame.loc[active])
+    yearly = pd.concat(years, ignore_index=True)
+    term_cols = [f"{t}_co2e_t_ha" for t in LEDGER_TERMS]
+    yearly["year_net_co2e_t_ha"] = np.nan_to_num(yearly[term_cols].to_numpy(float)).sum(axis=1)
+    yearly["cumulative_net_co2e_t_ha"] = yearly.groupby(["plot_id", "option_id"], sort=False)[
+        "year_net_co2e_t_ha"].cumsum()
+    order = pd.Series(np.arange(n), index=pd.MultiIndex.from_frame(rows[["plot_id", "option_id"]]))
+    pos = order.reindex(pd.MultiIndex.from_frame(yearly[["plot_id", "option_id"]])).to_numpy()
+    yearly = yearly.iloc[np.lexsort((yearly["ledger_year"].to_numpy(), pos))].reset_index(drop=True)
+    return ledger, totals, yearly
 
 
 def ledger_wide(ledger: pd.DataFrame) -> pd.DataFrame:

@@ -534,6 +534,34 @@ _out("net_co2e_vs_baseline_t_ha", "t CO2e/ha", "Net CO₂e over horizon relative
      "相对不治理的期内净CO₂当量", "Net carbon benefit over the horizon minus that of doing nothing.")
 _out("biochar_method", "", "Biochar persistence method", "生物炭碳汇方法",
      "Method of the biochar sink: ipcc2019, puro2025 or ebc2020.", dtype="str")
+_out("ledger_year", "", "Year", "年份", "Year of the horizon of a year-by-year ledger row (1 = first year).",
+     dtype="int")
+_out("year_net_co2e_t_ha", "t CO2e/ha", "Net CO₂e in the year", "当年净CO₂当量",
+     "Sum of the ledger terms in one year of the horizon.")
+_out("cumulative_net_co2e_t_ha", "t CO2e/ha", "Cumulative net CO₂e", "累计净CO₂当量",
+     "Net CO2e from year 1 to this year.")
+_out("soc_change_co2e_t_ha", "t CO2e/ha", "SOC change in the year", "当年土壤有机碳变化",
+     "Ledger term soc_change in one year of the horizon (positive = removal or avoided emission).")
+_out("biochar_sink_co2e_t_ha", "t CO2e/ha", "Biochar carbon sink in the year", "当年生物炭碳汇",
+     "Ledger term biochar_sink in one year of the horizon (positive = removal or avoided emission).")
+_out("avoided_electricity_co2e_t_ha", "t CO2e/ha", "Avoided grid electricity in the year", "当年替代电网电力减排",
+     "Ledger term avoided_electricity in one year of the horizon (positive = removal or avoided emission).")
+_out("avoided_heat_co2e_t_ha", "t CO2e/ha", "Avoided heat in the year", "当年替代供热减排",
+     "Ledger term avoided_heat in one year of the horizon (positive = removal or avoided emission).")
+_out("avoided_fuel_co2e_t_ha", "t CO2e/ha", "Avoided fossil fuel in the year", "当年替代化石燃料减排",
+     "Ledger term avoided_fuel in one year of the horizon (positive = removal or avoided emission).")
+_out("field_diesel_co2e_t_ha", "t CO2e/ha", "Field diesel in the year", "当年田间柴油排放",
+     "Ledger term field_diesel in one year of the horizon (positive = removal or avoided emission).")
+_out("n_fertiliser_co2e_t_ha", "t CO2e/ha", "N fertiliser in the year", "当年氮肥排放",
+     "Ledger term n_fertiliser in one year of the horizon (positive = removal or avoided emission).")
+_out("n2o_fertiliser_direct_co2e_t_ha", "t CO2e/ha", "Direct N₂O in the year", "当年直接N₂O排放",
+     "Ledger term n2o_fertiliser_direct in one year of the horizon (positive = removal or avoided emission).")
+_out("lime_co2e_t_ha", "t CO2e/ha", "Lime in the year", "当年石灰排放",
+     "Ledger term lime in one year of the horizon (positive = removal or avoided emission).")
+_out("biomass_transport_co2e_t_ha", "t CO2e/ha", "Biomass transport in the year", "当年生物质运输排放",
+     "Ledger term biomass_transport in one year of the horizon (positive = removal or avoided emission).")
+_out("processing_co2e_t_ha", "t CO2e/ha", "Processing in the year", "当年加工排放",
+     "Ledger term processing in one year of the horizon (positive = removal or avoided emission).")
 _out("soc_change_co2e_t_ha_yr", "t CO2e/ha/yr", "SOC change", "土壤有机碳变化",
      "Ledger term soc_change: IPCC Tier 1 soil organic carbon change (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("biochar_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar carbon sink", "生物炭碳汇",

@@ -145,6 +145,9 @@ class Plan:
     metal_fate : pandas.DataFrame
         Metal in each harvest split into the products of its energy pathway, with
         concentrations and land-application status (:func:`agriremed.energy.metal_fate`).
+    carbon_by_year : pandas.DataFrame
+        The carbon ledger year by year (SOC transition, harvest years, applications),
+        with the cumulative net CO2e.
     scenario : Scenario
         The scenario used (seed included).
     version : str
@@ -175,6 +178,7 @@ class Plan:
     version: str = __version__
     notes: list = dataclasses.field(default_factory=list)
     metal_fate: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    carbon_by_year: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def provenance(self) -> list[str]:
         """Lines recorded at the top of every output file."""
@@ -217,6 +221,7 @@ class Plan:
             "crop_uptake": write_csv(self.uptake, out / "crop_uptake.csv", head),
             "carbon_ledger": write_csv(self.carbon_ledger, out / "carbon_ledger.csv", head),
             "metal_fate": write_csv(self.metal_fate, out / "metal_fate.csv", head),
+            "carbon_by_year": write_csv(self.carbon_by_year, out / "carbon_by_year.csv", head),
         }
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report:
@@ -296,10 +301,10 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     stops = opts["option_kind"].eq("phytoextraction").to_numpy()
     yrs = options_mod.align_rows(dur, opts)["years_to_target"].to_numpy(float)
     years_under = np.where(stops, np.ceil(yrs), np.inf)
-    ledger, ctot = carbon_mod.carbon_ledger(opts, P, bio, en, tables, H, years_under_option=years_under,
-                                            n_draws=n_draws, seed=seed_, biomass_draws=bio_draws,
-                                            biochar_method=scenario.biochar_method, h_corg=scenario.biochar_h_corg,
-                                            n_fertiliser_method=scenario.n_fertiliser_method)
+    ledger, ctot, by_year = carbon_mod.carbon_ledger(
+        opts, P, bio, en, tables, H, years_under_option=years_under, n_draws=n_draws, seed=seed_,
+        biomass_draws=bio_draws, biochar_method=scenario.biochar_method, h_corg=scenario.biochar_h_corg,
+        n_fertiliser_method=scenario.n_fertiliser_method, by_year=True)
     bar.update()
     eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
                                            scenario.discount_rate, scenario.carbon_price_cny_t,
@@ -326,7 +331,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                 soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
-                n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate)
+                n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate,
+                carbon_by_year=by_year)
 
 
 def _fmt_money(x: float) -> str:

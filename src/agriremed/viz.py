@@ -25,6 +25,7 @@ __all__ = [
     "carbon_waterfall",
     "metal_fate_sankey",
     "carbon_vs_duration",
+    "cumulative_carbon",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -352,4 +353,37 @@ def carbon_vs_duration(table: pd.DataFrame, lang: str = "en", cap_yr: float = 20
     fig.update_xaxes(title=C.label("years_p50", lang), type="log")
     fig.update_yaxes(title=C.label("net_co2e_vs_baseline_t_ha_yr", lang))
     title = "Net carbon against clean-up time (P10–P90)" if lang == "en" else "净碳收益与修复年限（P10–P90）"
+    return _layout(fig, title)
+
+
+def cumulative_carbon(by_year: pd.DataFrame, plot_id: str, lang: str = "en") -> go.Figure:
+    """Cumulative net CO₂e of every option of one plot, year by year.
+
+    Parameters
+    ----------
+    by_year : pandas.DataFrame
+        ``Plan.carbon_by_year``.
+    plot_id : str
+        Plot to draw.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per option of ``cumulative_net_co2e_t_ha`` against ``ledger_year``: the
+        Tier 1 SOC transition, coppice harvest years and amendment years show as kinks
+        and steps.
+    """
+    d = by_year.loc[by_year["plot_id"] == plot_id]
+    fig = go.Figure()
+    for opt, g in d.groupby("option_id", sort=False):
+        fig.add_scatter(x=g["ledger_year"], y=g["cumulative_net_co2e_t_ha"], mode="lines+markers",
+                        name=str(opt),
+                        line=dict(color=OPTION_COLOURS.get(opt)),
+                        hovertemplate="year %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_xaxes(title=C.label("ledger_year", lang, with_unit=False))
+    fig.update_yaxes(title=C.label("cumulative_net_co2e_t_ha", lang))
+    title = f"Cumulative net CO₂e, {plot_id}" if lang == "en" else f"累计净CO₂当量，{plot_id}"
     return _layout(fig, title)
