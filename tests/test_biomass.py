@@ -49,9 +49,11 @@ def test_unconfirmed_yield_stays_blank(tables):
     assert np.isnan(b["biomass_t_dm_ha_yr"].iloc[0]) and np.isnan(d[0]).all()
 
 
-def test_explicit_land_argument_keeps_the_old_behaviour(tables):
-    b, _ = biomass.harvested_biomass(_rows(["willow_src"], exceeds=False), tables, land="contaminated")
-    assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(8.6)
+def test_explicit_land_argument_and_the_call_without_plots_keep_the_old_behaviour(tables):
+    b, _ = biomass.harvested_biomass(_rows(["willow_src"], exceeds=False), tables, land="marginal")
+    assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(5.42)
+    rows = pd.DataFrame({"plot_id": ["P"], "option_id": ["willow_src"], "applicable": [True]})
+    assert biomass.harvested_biomass(rows, tables)[0]["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(8.6)
 
 
 def test_most_specific_adjustment_wins_and_multiplies(tables):

@@ -272,3 +272,14 @@ def test_year_by_year_ledger_sums_to_the_horizon_totals(sample_plots_path):
     assert lime.loc[lime["lime_co2e_t_ha"] < 0, "ledger_year"].tolist() == list(range(1, 23, 2))
     sed = y.query("plot_id == 'HN-ZZ-01' and option_id == 'sedum_plumbizincicola'")["soc_change_co2e_t_ha"]
     assert sed.iloc[0] < 0 and sed.iloc[-1] == 0 and sed.sum() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_monte_carlo_ledger_does_not_depend_on_chunking_or_other_plots(sample_plots_path, monkeypatch):
+    v = agriremed.validate_plots(sample_plots_path).plots
+    s = agriremed.Scenario(mc_draws=64, seed=3)
+    whole = agriremed.plan(v, s).carbon.set_index(["plot_id", "option_id"])
+    monkeypatch.setattr(carbon, "_MC_CHUNK", 200)       # many small chunks
+    few = agriremed.plan(v.iloc[[4, 0, 11]].reset_index(drop=True), s).carbon
+    few = few.set_index(["plot_id", "option_id"])
+    cols = ["net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha_yr_p10"]
+    pd.testing.assert_frame_equal(few[cols].sort_index(), whole.loc[few.index, cols].sort_index())

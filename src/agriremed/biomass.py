@@ -287,7 +287,8 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
         Scenario seed.
     land : str, optional
         Use this land-quality row for every plot (``contaminated``, ``marginal`` or
-        ``cropland``); default: each row's own land quality (:func:`land_quality`).
+        ``cropland``); default: each row's own land quality (:func:`land_quality`) when
+        ``plots`` are given, else ``contaminated``.
     plots : pandas.DataFrame, optional
         Validated plots (``land_use``, ``ph``, ``mean_temp_c``, ``annual_rain_mm``,
         optional ``climate_zone``) for the land quality and the yield adjustments.
@@ -319,6 +320,8 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     species = option_rows["option_id"].map(tables.options.set_index("option_id")["species"]).fillna("")
     species = species.astype(object).to_numpy(object)
     applicable = option_rows["applicable"].to_numpy(bool)
+    if land is None and plots is None:
+        land = LAND_QUALITY  # without plots, every row is treated as contaminated land (as before)
     quality = np.full(n, land, dtype=object) if land else land_quality(option_rows, plots)
     pos = pd.Series(np.arange(len(y)), index=pd.MultiIndex.from_frame(y[["species", "land"]].astype(object)))
     has_value = y["typical"].notna().to_numpy()

@@ -114,6 +114,9 @@ N_METHODS = ("ipcc_split", "full_chain")
 #: Land-use categories whose stock changes with tillage and carbon input.
 _MANAGED = ("annual_crop", "paddy")
 
+#: Rows × draws computed at once in the Monte Carlo ledger (bounds memory on large portfolios).
+_MC_CHUNK = 500_000
+
 
 def ipcc_climate_zone(mean_temp_c, annual_rain_mm):
     """IPCC default climate zone from mean annual temperature and rainfall.
@@ -539,9 +542,13 @@ def _column(pl: pd.DataFrame, name: str, default: str) -> np.ndarray:
 def _percentiles(draws: np.ndarray) -> np.ndarray:
     """P10, P50, P90 along the draws axis; NaN rows stay NaN."""
     out = np.full((3, draws.shape[0]), np.nan)
-    ok = ~np.isnan(draws).all(axis=1)
-    if ok.any():
-        out[:, ok] = np.nanpercentile(draws[ok], [10, 50, 90], axis=1)
+    nan = np.isnan(draws)
+    full = ~nan.any(axis=1)
+    if full.any():
+        out[:, full] = np.percentile(draws[full], [10, 50, 90], axis=1)
+    part = nan.any(axis=1) & ~nan.all(axis=1)
+    if part.any():  # rare: a few draws undefined
+        out[:, part] = np.nanpercentile(draws[part], [10, 50, 90], axis=1)
     return out
 
 
@@ -756,10 +763,16 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     opt_diesel_typ = np.nan_to_num(opt_param("diesel_l_ha_yr"))
     opt_n_typ = np.nan_to_num(opt_param("n_fert_kg_ha_yr"))
     terms = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, average)
-    pct = {}
-    net_d = None
+    is_base = (oid == "do_nothing").to_numpy()
+    base_pos = pd.Series(np.flatnonzero(is_base), index=rows.loc[is_base, "plot_id"].to_numpy(object))
+    bi = rows["plot_id"].map(base_pos).to_numpy(float)
+    has_base = ~np.isnan(bi)
+    bix = np.where(has_base, bi, 0).astype(int)
+    pct = {t: np.full((3, n), np.nan) for t in terms}
+    q = qv = np.full((3, n), np.nan)
     if n_draws:
-        from .energy import energy_draws, factor_draws  # energy formulas, drawn
+        q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
+        from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
 
         fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
         op = tables.option_parameters
@@ -767,24 +780,41 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                     & op["metal"].fillna("").eq("")].reset_index(drop=True)
         od = parameter_draws(op, n_draws, seed)
 
-        def opt_draws(name):
+        def opt_draws(name, sel):
             sub = op.loc[op["parameter"] == name]
             pos = pd.Series(sub.index.to_numpy(), index=sub["option_id"].to_numpy(object))
-            ix = oid.map(pos).to_numpy(float)
-            out = np.zeros((n, n_draws))
+            ix = oid.iloc[sel].map(pos).to_numpy(float)
+            out = np.zeros((len(sel), n_draws))
             ok = ~np.isnan(ix)
             out[ok] = od[ix[ok].astype(int)]
             return out
 
-        ed = energy_draws(rows, biomass, biomass_draws, tables, n_draws, seed)
-        en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj")}
-        t_d = compute(fd, biomass_draws, opt_draws("diesel_l_ha_yr"), opt_draws("n_fert_kg_ha_yr"), en_d,
-                      lambda a: np.asarray(a)[:, None], average)
-        t_d = {k: np.broadcast_to(v, (n, n_draws)) for k, v in t_d.items()}
-        t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
-                                     t_d["processing"])
-        pct = {k: _percentiles(np.where(active[:, None], v, np.nan)) for k, v in t_d.items()}
-        net_d = np.where(active[:, None], sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
+        sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed)
+
+        def net_draws(sel):
+            """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
+            ed = sample_energy(sel, biomass_draws[sel])
+            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj")}
+            t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
+                          opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
+                          average)
+            t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
+            t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
+                                         t_d["processing"])
+            live = active[sel][:, None]
+            return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
+
+        base_rows = np.flatnonzero(is_base)
+        base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
+        where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
+        for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
+            t_d, net_c = net_draws(sel)
+            for k, v in t_d.items():
+                pct[k][:, sel] = _percentiles(np.where(active[sel][:, None], v, np.nan))
+            q[:, sel] = _percentiles(net_c)
+            hb = has_base[sel]
+            ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
+            qv[:, sel] = _percentiles(np.where(hb[:, None], net_c - ref, np.nan))
 
     method_text = {
         "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",
@@ -821,20 +851,19 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "biomass_transport": "one-way haul of harvested biomass",
         "processing": "not quantified until factor.processing_kwh_t is set",
     }
-    parts = []
-    for term, val in terms.items():
-        v = np.where(active, np.ravel(val), np.nan)
-        p = pct.get(term, np.full((3, n), np.nan))
-        parts.append(pd.DataFrame({
-            "plot_id": rows["plot_id"].to_numpy(object), "option_id": oid.to_numpy(object), "term": term,
-            "term_category": LEDGER_TERMS[term], "co2e_t_ha_yr": v, "co2e_t_ha": v * H,
-            "co2e_t_ha_yr_p10": p[0], "co2e_t_ha_yr_p50": p[1], "co2e_t_ha_yr_p90": p[2],
-            "term_unit": "t CO2e/ha/yr", "term_method": method_text[term], "source": sources[term],
-            "note": notes[term]}))
-    ledger = pd.concat(parts, ignore_index=True)
-    order = np.argsort(np.tile(np.arange(n), len(terms)), kind="stable")
-    ledger = ledger.iloc[order].reset_index(drop=True)
-    ledger = ledger.loc[np.repeat(active, len(terms))].reset_index(drop=True)
+    names = list(terms)
+    K = len(names)
+    idx = np.flatnonzero(active)
+    vals = np.stack([np.ravel(terms[t]) for t in names], axis=1)[idx].ravel()  # plot-major, then term
+    pcts = np.stack([pct[t] for t in names], axis=2)[:, idx].reshape(3, -1)
+    tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
+    ledger = pd.DataFrame({
+        "plot_id": np.repeat(rows["plot_id"].to_numpy(object)[idx], K),
+        "option_id": np.repeat(oid.to_numpy(object)[idx], K), "term": tile({t: t for t in names}),
+        "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
+        "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
+        "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
+        "note": tile(notes)})
 
     net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
     net = np.where(active, net, np.nan)
@@ -842,24 +871,14 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     totals["net_co2e_t_ha_yr"] = net
     totals["net_co2e_t_ha"] = net * H
     totals["net_co2e_t"] = net * H * pl["area_ha"].to_numpy(float)
-    is_base = (oid == "do_nothing").to_numpy()
-    base_pos = pd.Series(np.flatnonzero(is_base), index=rows.loc[is_base, "plot_id"].to_numpy(object))
-    bi = rows["plot_id"].map(base_pos).to_numpy(float)
-    has_base = ~np.isnan(bi)
-    bix = np.where(has_base, bi, 0).astype(int)
     totals["net_co2e_vs_baseline_t_ha_yr"] = np.where(has_base, net - net[bix], np.nan)
     totals["net_co2e_vs_baseline_t_ha"] = totals["net_co2e_vs_baseline_t_ha_yr"] * H
-    if net_d is not None:
-        q = _percentiles(net_d)
-        qv = _percentiles(np.where(has_base[:, None], net_d - net_d[bix], np.nan))
-    else:
-        q = qv = np.full((3, n), np.nan)
     totals["net_co2e_t_ha_yr_p10"], totals["net_co2e_t_ha_yr_p50"], totals["net_co2e_t_ha_yr_p90"] = q
     totals["net_co2e_vs_baseline_t_ha_yr_p10"] = qv[0]
     totals["net_co2e_vs_baseline_t_ha_yr_p90"] = qv[2]
     totals["biochar_method"] = np.where(active, biochar_method, None)
-    wide = ledger_wide(ledger)
-    totals = totals.merge(wide, on=["plot_id", "option_id"], how="left")
+    for t in names:
+        totals[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
     if not by_year:
         return ledger, totals
     eff_d = np.where(np.isnan(eff), np.inf, eff)
@@ -867,26 +886,24 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     back = np.minimum(np.maximum(H - years_new, 0.0), a)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_cut = np.where(harvests[:, None], cuts / B[:, None], 0.0)
-    years = []
-    for y in range(1, int(H) + 1):  # a loop over the years of the horizon, vectorised over rows
+    Hn = int(H)
+    per_year = {t: np.empty((n, Hn)) for t in names}
+    for y in range(1, Hn + 1):  # a loop over the years of the horizon, vectorised over rows
         loss = np.clip(np.minimum(y, years_new + back) - np.maximum(y - 1, years_new), 0.0, 1.0)
         period = {"ops": np.clip(years_new - (y - 1), 0.0, 1.0), "bio": np.nan_to_num(per_cut[:, y - 1]),
                   "app": np.where(np.isfinite(eff_d), ((y - 1) % eff_d) < 1, False).astype(float),
                   "soc": soc_rate * (np.clip(a - (y - 1), 0.0, 1.0) - loss)}
-        t_y = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, period)
-        frame = rows[["plot_id", "option_id"]].copy()
-        frame["ledger_year"] = y
-        for term, val in t_y.items():
-            frame[f"{term}_co2e_t_ha"] = np.ravel(val)
-        years.append(frame.loc[active])
-    yearly = pd.concat(years, ignore_index=True)
-    term_cols = [f"{t}_co2e_t_ha" for t in LEDGER_TERMS]
-    yearly["year_net_co2e_t_ha"] = np.nan_to_num(yearly[term_cols].to_numpy(float)).sum(axis=1)
-    yearly["cumulative_net_co2e_t_ha"] = yearly.groupby(["plot_id", "option_id"], sort=False)[
-        "year_net_co2e_t_ha"].cumsum()
-    order = pd.Series(np.arange(n), index=pd.MultiIndex.from_frame(rows[["plot_id", "option_id"]]))
-    pos = order.reindex(pd.MultiIndex.from_frame(yearly[["plot_id", "option_id"]])).to_numpy()
-    yearly = yearly.iloc[np.lexsort((yearly["ledger_year"].to_numpy(), pos))].reset_index(drop=True)
+        for term, val in compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, period).items():
+            per_year[term][:, y - 1] = np.ravel(val)
+    yearly = pd.DataFrame({"plot_id": np.repeat(rows["plot_id"].to_numpy(object)[idx], Hn),
+                           "option_id": np.repeat(oid.to_numpy(object)[idx], Hn),
+                           "ledger_year": np.tile(np.arange(1, Hn + 1), len(idx))})
+    net_y = np.zeros((len(idx), Hn))
+    for t in names:
+        yearly[f"{t}_co2e_t_ha"] = per_year[t][idx].ravel()
+        net_y += np.nan_to_num(per_year[t][idx])
+    yearly["year_net_co2e_t_ha"] = net_y.ravel()
+    yearly["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
     return ledger, totals, yearly
 
 

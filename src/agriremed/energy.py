@@ -74,6 +74,7 @@ __all__ = [
     "conversion",
     "energy_outputs",
     "energy_draws",
+    "energy_draw_sampler",
     "metal_fate",
     "partition_metal",
     "factor_draws",
@@ -624,6 +625,70 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
     return out
 
 
+def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables | None = None,
+                        n_draws: int = 0, seed: int = 0):
+    """A function that draws the energy outputs of any subset of rows (for chunked Monte Carlo).
+
+    The parameter draws (efficiencies, yields, heating values, species properties) are
+    made once, per parameter identity (common random numbers); the returned function
+    only gathers them for the rows asked for, so chunks of a large portfolio give the
+    same numbers as one pass.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    biomass : pandas.DataFrame
+        First output of :func:`agriremed.biomass.harvested_biomass`.
+    tables : Tables, optional
+        Literature tables.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    callable
+        ``sample(rows, biomass_draws)`` with ``rows`` an integer index into the row
+        tables and ``biomass_draws`` of shape ``(len(rows), n_draws)`` [t ha⁻¹ yr⁻¹];
+        returns the dict of :func:`conversion`, each ``(len(rows), n_draws)``.
+    """
+    tables = tables or load_tables()
+    path, temp, species, feed, kind = _row_context(option_rows, biomass, tables)
+    typ = _params(biomass["option_id"], species, feed, tables)
+    fd = factor_draws(tables, _FACTORS, n_draws, seed)
+    scal = dict(eta_el=fd["chp_electric_efficiency"], eta_tot=fd["chp_total_efficiency"],
+                heat_used=fd["chp_heat_used_frac"], y300=fd["pyrolysis_char_yield_300c"],
+                y700=fd["pyrolysis_char_yield_700c"], y_oil=fd["pyrolysis_oil_yield"],
+                ch4_lhv=fd["methane_lhv_mj_m3"], etoh_lhv=fd["ethanol_lhv_mj_l"])
+    scal = {k: v[None, :] for k, v in scal.items()}
+    u_species, inv = np.unique(pd.Series(species, dtype=object).fillna("").to_numpy(str), return_inverse=True)
+    props = {k: species_property_draws(tables, u_species, prop, n_draws, seed)
+             for k, prop in (("lhv", "lhv_gj_t"), ("ash", "ash_frac"), ("ch4_vs", "methane_m3_t_vs"),
+                             ("etoh", "ethanol_l_t"), ("c_frac", "carbon_frac"))}
+    op = tables.option_parameters
+    opt_lhv = op.loc[(op["parameter"] == "lhv_gj_t") & op["metal"].fillna("").eq("")].reset_index(drop=True)
+    ol = parameter_draws(opt_lhv, n_draws, seed)
+    pos = pd.Series(np.arange(len(opt_lhv)), index=opt_lhv["option_id"].to_numpy(object))
+    ix = biomass["option_id"].map(pos).to_numpy(float)
+    f_c = np.asarray(typ["f_c"], float)
+
+    def sample(rows, biomass_draws):
+        rows = np.asarray(rows, int)
+        p = dict(scal)
+        for k, arr in props.items():
+            p[k] = arr[inv[rows]]
+        oix = ix[rows]
+        ok = ~np.isnan(oix)
+        p["lhv"] = p["lhv"].copy()
+        p["lhv"][ok] = ol[oix[ok].astype(int)]
+        p["f_c"] = f_c[rows][:, None]
+        return conversion(biomass_draws, path[rows], temp[rows], p)
+
+    return sample
+
+
 def energy_draws(option_rows: pd.DataFrame, biomass: pd.DataFrame, biomass_draws: np.ndarray,
                  tables: Tables | None = None, n_draws: int = 0, seed: int = 0) -> dict:
     """Monte Carlo draws of the energy outputs (same formulas as :func:`energy_outputs`).
@@ -648,26 +713,5 @@ def energy_draws(option_rows: pd.DataFrame, biomass: pd.DataFrame, biomass_draws
     dict of numpy.ndarray
         The keys of :func:`conversion`, each shape ``(n, n_draws)``.
     """
-    tables = tables or load_tables()
-    path, temp, species, feed, kind = _row_context(option_rows, biomass, tables)
-    p = _params(biomass["option_id"], species, feed, tables)
-    fd = factor_draws(tables, _FACTORS, n_draws, seed)
-    p.update(eta_el=fd["chp_electric_efficiency"][None, :], eta_tot=fd["chp_total_efficiency"][None, :],
-             heat_used=fd["chp_heat_used_frac"][None, :],
-             y300=fd["pyrolysis_char_yield_300c"][None, :], y700=fd["pyrolysis_char_yield_700c"][None, :],
-             y_oil=fd["pyrolysis_oil_yield"][None, :])
-    opt_lhv = tables.option_parameters.loc[(tables.option_parameters["parameter"] == "lhv_gj_t")
-                                           & tables.option_parameters["metal"].fillna("").eq("")]
-    ol = parameter_draws(opt_lhv.reset_index(drop=True), n_draws, seed)
-    pos = pd.Series(np.arange(len(opt_lhv)), index=opt_lhv["option_id"].to_numpy(object))
-    ix = biomass["option_id"].map(pos).to_numpy(float)
-    sp_lhv = species_property_draws(tables, species, "lhv_gj_t", n_draws, seed)
-    lhv = sp_lhv.copy()
-    ok = ~np.isnan(ix)
-    lhv[ok] = ol[ix[ok].astype(int)]
-    p["lhv"] = lhv
-    for k, prop in (("ash", "ash_frac"), ("ch4_vs", "methane_m3_t_vs"), ("etoh", "ethanol_l_t"),
-                    ("c_frac", "carbon_frac")):
-        p[k] = species_property_draws(tables, species, prop, n_draws, seed)
-    p["f_c"] = np.asarray(p["f_c"], float)[:, None]
-    return conversion(biomass_draws, path, temp, p)
+    sample = energy_draw_sampler(option_rows, biomass, tables, n_draws, seed)
+    return sample(np.arange(len(biomass)), biomass_draws)
