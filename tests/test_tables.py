@@ -66,7 +66,8 @@ def test_source_check_covers_the_biomass_energy_and_carbon_tables(tables):
                  "land_application_limits", "puro_persistence", "soc_factors", "factors"):
         bad = getattr(tables, name).copy()
         bad.loc[bad.index[0], "source"] = ""
-        assert any(p.startswith(f"{name} row 1: no source") for p in source_problems(tables.replace(**{name: bad})))
+        problems = source_problems(tables.replace(**{name: bad}))
+        assert any(p.startswith(f"{name} row 1: no source") for p in problems), name
 
 
 def test_blank_literature_values_say_why(tables):
