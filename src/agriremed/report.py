@@ -58,7 +58,7 @@ def _used_sources(plan) -> set[str]:
 def _assumptions(plan) -> pd.DataFrame:
     t = plan.tables
     rows = []
-    for name in ("option_parameters", "prices", "factors", "crops", "traffic_lights"):
+    for name in ("option_parameters", "prices", "factors", "crops", "traffic_lights", "yield_adjustments"):
         df = t.__getattribute__(name)
         src_cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
         mask = pd.Series(False, index=df.index)
@@ -67,7 +67,8 @@ def _assumptions(plan) -> pd.DataFrame:
         sub = df.loc[mask]
         for r in sub.to_dict("records"):
             what = ".".join(str(r.get(k)) for k in ("option_id", "parameter", "item", "crop", "factor",
-                                                     "criterion") if r.get(k) not in (None, "", float("nan"))
+                                                     "criterion", "species", "driver", "category")
+                            if r.get(k) not in (None, "", float("nan"))
                             and str(r.get(k)) != "nan")
             value = r.get("typical", r.get("yield_t_ha", r.get("green_at_least", "")))
             rows.append({"table": name, "entry": what, "value": value,
