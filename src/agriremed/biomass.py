@@ -307,6 +307,11 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
         Shape ``(len(option_rows), n_draws)`` [t ha⁻¹ yr⁻¹], row-aligned with
         ``option_rows``; ``None`` when ``n_draws`` is 0.
 
+    References
+    ----------
+    .. [1] Yields and their sources: ``biomass_yields.csv`` (e.g. French et al. 2006;
+       Prouzová et al. 2024; Zgorelec et al. 2020; Tang et al. 2018; SUMATECS 2008).
+
     Examples
     --------
     >>> rows = pd.DataFrame({"plot_id": ["a"], "option_id": ["miscanthus"], "applicable": [True],

@@ -396,6 +396,11 @@ def soc_factor(tables: Tables, factor: str, category, zone) -> np.ndarray:
     numpy.ndarray
         Factor [–]; NaN where neither a zone row nor a ``*`` row exists.
 
+    References
+    ----------
+    .. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 5, Tables 5.5 (F_LU, F_MG, F_I), as coded
+       in the HESTIA engine.
+
     Examples
     --------
     >>> t = load_tables()
@@ -617,6 +622,18 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ``year_net_co2e_t_ha`` and ``cumulative_net_co2e_t_ha`` [t CO2e ha⁻¹]: the SOC
         transition year by year, biomass terms in harvest years (coppice cut every few
         years), amendments in application years. The years sum to the horizon totals.
+
+    References
+    ----------
+    .. [1] IPCC (2019) 2019 Refinement, Vol. 4: Ch. 2 App. 4 (biochar), Ch. 5 (Tier 1 SOC
+       factors), Ch. 11 Table 11.1 (EF1, EF1FR); IPCC (2021) AR6 WG I (GWP of N2O).
+    .. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1; EBC (2020) C-sink v1.0.
+    .. [3] MEE (2024) national grid factor 2022; SAMR (2025) GB/T 32150—2025 (heat
+       0.11 t CO2 GJ⁻¹); IPCC (2006) Vol. 2 Table 1.4 (natural gas, gasoline) and Ch. 3
+       (diesel).
+    .. [4] Zhang W. et al. (2013) PNAS (13.5 t CO2e t⁻¹ N, full chain); Carbon Balance
+       Manag. 14:20 (2019) (N manufacture in China, 8.01 t CO2e t⁻¹ N computed).
+    .. [5] UK Government (2020) GHG conversion factors (freight).
 
     Examples
     --------
