@@ -1,10 +1,12 @@
 """IPCC biochar sink and Tier 1 SOC worked cases; ledger totals equal the sum of terms."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import agriremed
 from agriremed import carbon
+from agriremed.scenario import ScenarioError
 
 
 @pytest.mark.parametrize("feedstock,temp,expected", [
@@ -71,3 +73,213 @@ def test_user_climate_zone_wins_row_by_row(plots_factory):
     # paddy → set-aside, low-activity clay: tropical moist 38·(0.82−1.35) vs warm temperate moist 55·(0.82−1.35)
     assert led.loc["P1", "co2e_t_ha_yr"] == pytest.approx(38 * (0.82 - 1.35) * 44 / 12 / 20)
     assert led.loc["P2", "co2e_t_ha_yr"] == pytest.approx(55 * (0.82 - 1.35) * 44 / 12 / 20)
+
+
+# --- biochar persistence methods -------------------------------------------------------
+@pytest.mark.parametrize("t_soil,h,expected", [
+    (20, 0.4, 86.19 - 40.53 * 0.4),     # 70.0 % (south-China paddy)
+    (10, 0.2, 94.49 - 18.28 * 0.2),     # 90.8 %
+    (25, 0.7, 86.19 - 44.71 * 0.7),     # 54.9 %
+    (3, 0.4, 96.59 - 11.28 * 0.4),      # below the table: the 7 °C row (conservative)
+    (20.4, 0.4, 86.19 - 40.53 * 0.4),   # integer °C
+])
+def test_puro_persistence_factor(tables, t_soil, h, expected):
+    pf = carbon.biochar_persistence("medium", "puro2025", tables, h_corg=h, soil_temp_c=t_soil)
+    assert float(pf[0]) == pytest.approx(expected / 100)
+
+
+def test_puro_needs_an_eligible_measured_h_corg(tables):
+    ineligible = carbon.biochar_persistence("medium", "puro2025", tables, h_corg=0.8, soil_temp_c=20)
+    assert float(ineligible[0]) == 0.0
+    assert np.isnan(carbon.biochar_persistence("medium", "puro2025", tables)[0])
+    sink = carbon.biochar_carbon_sink(1.0, "herbaceous", "medium", tables=tables, method="puro2025",
+                                      h_corg=0.4, soil_temp_c=20)
+    assert float(sink) == pytest.approx(0.65 * (86.19 - 40.53 * 0.4) / 100 * 44 / 12)
+
+
+def test_ebc_legacy_decay(tables):
+    assert float(carbon.biochar_carbon_sink(1.0, "wood", "high", tables=tables, method="ebc2020")) == \
+        pytest.approx(0.77 * 0.997 ** 100 * 44 / 12)
+    with pytest.raises(ValueError, match="unknown"):
+        carbon.biochar_persistence("medium", "verra")
+
+
+# --- Tier 1 SOC with management and input factors -------------------------------------
+def test_tier1_soc_with_tillage_and_input(tables):
+    z = ["warm_temperate_moist"]
+    def f(lu, till, inp):
+        return (carbon.soc_factor(tables, "FLU", [lu], z) * carbon.soc_factor(tables, "FMG", [till], z)
+                * carbon.soc_factor(tables, "FI", [inp], z))
+
+    f_old, f_new = f("annual_crop", "full_till", "medium"), f("annual_crop", "no_till", "high")
+    assert float(f_new[0]) == pytest.approx(0.69 * 1.10 * 1.11)
+    # high-activity clay 64 t C/ha: 44.16 → 53.92 t C/ha, +9.76 t C over 20 years
+    gain = carbon.soc_stock_change(64, f_old, f_new, 20)[0]
+    assert float(gain) == pytest.approx(64 * 0.69 * (1.10 * 1.11 - 1))
+    assert carbon.soc_factor(tables, "FI", ["low"], ["tropical_dry"])[0] == 0.95
+    assert carbon.soc_factor(tables, "FMG", ["reduced_till"], ["cool_temperate_dry"])[0] == 0.98
+
+
+def test_plot_management_enters_the_soc_term(plots_factory):
+    df = plots_factory(2, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=0.4, tillage=["no_till", None],
+                       carbon_input=["high", None])
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    led = p.carbon_ledger.query("option_id == 'fallow' and term == 'soc_change'").set_index("plot_id")
+    # warm temperate moist, low-activity clay 55: annual crop (with its management) → set-aside 0.82
+    assert led.loc["P1", "co2e_t_ha_yr"] == pytest.approx(55 * (0.82 - 0.69 * 1.10 * 1.11) * 44 / 12 / 20)
+    assert led.loc["P2", "co2e_t_ha_yr"] == pytest.approx(55 * (0.82 - 0.69) * 44 / 12 / 20)
+
+
+def test_harvested_annual_remediation_crop_counts_as_low_input(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, horizon_yr=20))
+    led = p.carbon_ledger.query("plot_id == 'HE-JY-11' and option_id == 'sedum_plumbizincicola' "
+                                "and term == 'soc_change'")
+    yrs = float(np.ceil(p.table.set_index(["plot_id", "option_id"]).loc[("HE-JY-11", "sedum_plumbizincicola"),
+                                                                         "years_to_target"]))
+    # upland wheat, Henan (warm temperate dry, high-activity clay 24): FI low 0.95 for the Sedum years,
+    # then back to medium input
+    rate = 24 * 0.76 * (0.95 - 1.0) / 20
+    expected = rate * (min(yrs, 20) - min(max(20 - yrs, 0), min(yrs, 20)))
+    assert float(led["co2e_t_ha_yr"].iloc[0]) == pytest.approx(expected * 44 / 12 / 20)
+
+
+# --- nitrogen: explicit split, no double counting --------------------------------------
+def test_nitrogen_split_and_full_chain_by_hand(sample_plots_path):
+    s = agriremed.Scenario(mc_draws=0)
+    split = agriremed.plan(sample_plots_path, s).carbon_ledger
+    full = agriremed.plan(sample_plots_path, s.replace(n_fertiliser_method="full_chain")).carbon_ledger
+    def value(led, plot, term):
+        q = led.loc[(led["plot_id"] == plot) & (led["option_id"] == "do_nothing") & (led["term"] == term)]
+        return float(q["co2e_t_ha_yr"].iloc[0])
+
+    assert value(split, "HN-ZZ-01", "n_fertiliser") == pytest.approx(-180 * 8.01 / 1000)
+    assert value(full, "HN-ZZ-01", "n_fertiliser") == pytest.approx(-180 * 13.5 / 1000)
+    # paddy rice: EF1FR 0.004 kg N2O-N/kg N × 44/28 × GWP 273
+    assert value(split, "HN-ZZ-01", "n2o_fertiliser_direct") == pytest.approx(-0.180 * 0.004 * 44 / 28 * 273)
+    assert value(full, "HN-ZZ-01", "n2o_fertiliser_direct") == 0.0
+    assert full.loc[full["term"] == "n2o_fertiliser_direct", "term_method"].str.contains(
+        "included in n_fertiliser").all()
+    # upland wheat: EF1 0.010
+    assert value(split, "HB-SJZ-09", "n2o_fertiliser_direct") == pytest.approx(-0.222 * 0.010 * 44 / 28 * 273)
+
+
+def test_direct_n2o_example():
+    # 200 kg N/ha: 3.14 kg N2O, 858 kg CO2e (reference worked example)
+    assert float(carbon.n2o_direct_t_co2e(200, False)) == pytest.approx(0.2 * 0.01 * 44 / 28 * 273)
+    assert float(carbon.n2o_direct_t_co2e(200, True)) == pytest.approx(0.2 * 0.004 * 44 / 28 * 273)
+
+
+# --- avoided emissions and the ledger's shape ------------------------------------------
+def test_avoided_electricity_and_heat_by_hand(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    led = p.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    assert led.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.5366)
+    assert led.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * (0.875 - 0.32) * 0.11)
+    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * 50 * 0.11 / 1000)
+    assert np.isnan(led.loc["processing", "co2e_t_ha_yr"])         # no sourced factor: not quantified
+    assert set(led["term_category"]) == {"removal", "avoided_emission", "emission"}
+    assert (led["term_unit"] == "t CO2e/ha/yr").all() and led["source"].str.len().gt(3).all()
+    # a scenario can change the factors: a power-only plant in Yunnan's grid
+    s = agriremed.Scenario(mc_draws=0, overrides={"factor.chp_heat_used_frac": 0,
+                                                  "factor.grid_ef_t_co2_mwh": 0.1073})
+    led2 = agriremed.plan(sample_plots_path, s).carbon_ledger.query(
+        "plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    assert led2.loc["avoided_heat", "co2e_t_ha_yr"] == 0.0
+    assert led2.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.1073)
+
+
+def test_biochar_method_is_shown_and_changes_the_sink(sample_plots_path):
+    base = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    puro = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, biochar_method="puro2025",
+                                                                biochar_h_corg=0.4))
+    q = "plot_id == 'HN-ZZ-01' and option_id == 'biochar_amendment' and term == 'biochar_sink'"
+    b, pu = base.carbon_ledger.query(q).iloc[0], puro.carbon_ledger.query(q).iloc[0]
+    n_app = np.ceil(20 / 3)
+    assert b["co2e_t_ha_yr"] == pytest.approx(20 * n_app / 20 * 0.49 * 0.80 * 44 / 12)
+    # 17.6 °C → the 18 °C row of Puro Table 6.1
+    assert pu["co2e_t_ha_yr"] == pytest.approx(20 * n_app / 20 * 0.49 * (86.19 - 38.86 * 0.4) / 100 * 44 / 12)
+    assert "Puro" in pu["term_method"] and "puro2025_biochar" in pu["source"]
+    assert set(puro.table.loc[puro.table["applicable"], "biochar_method"]) == {"puro2025"}
+    with pytest.raises(ScenarioError):
+        agriremed.Scenario(biochar_method="nonsense")
+
+
+def test_monte_carlo_percentiles_are_ordered_and_reproducible(sample_plots_path):
+    s = agriremed.Scenario(mc_draws=200, seed=5)
+    a = agriremed.plan(sample_plots_path, s)
+    b = agriremed.plan(sample_plots_path, s)
+    c = agriremed.plan(sample_plots_path, s.replace(seed=6))
+    pd.testing.assert_frame_equal(a.carbon_ledger, b.carbon_ledger)
+    t = a.carbon.dropna(subset=["net_co2e_t_ha_yr"])
+    assert (t["net_co2e_t_ha_yr_p10"] <= t["net_co2e_t_ha_yr_p50"] + 1e-12).all()
+    assert (t["net_co2e_t_ha_yr_p50"] <= t["net_co2e_t_ha_yr_p90"] + 1e-12).all()
+    w = t.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "willow_src")]
+    assert w["net_co2e_t_ha_yr_p10"] < w["net_co2e_t_ha_yr"] < w["net_co2e_t_ha_yr_p90"]  # biomass range
+    base = t.loc[t["option_id"] == "do_nothing"]
+    assert np.allclose(base[["net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90"]], 0)
+    col = "net_co2e_t_ha_yr_p50"
+    assert not np.allclose(a.carbon[col].fillna(0), c.carbon[col].fillna(0))
+    d = agriremed.plan(sample_plots_path, s.replace(mc_draws=0))
+    assert d.carbon["net_co2e_t_ha_yr_p50"].isna().all()
+
+
+def test_ledger_is_in_plan_csv_and_report(tmp_path, sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=50))
+    paths = p.write(tmp_path)
+    csv = pd.read_csv(paths["plan"], comment="#")
+    for term in carbon.LEDGER_TERMS:
+        assert f"{term}_co2e_t_ha_yr" in csv.columns
+    row = csv.loc[(csv["plot_id"] == "HN-ZZ-01") & (csv["option_id"] == "miscanthus")].iloc[0]
+    terms = p.carbon_ledger.query("plot_id == 'HN-ZZ-01' and option_id == 'miscanthus'").set_index("term")
+    assert row["avoided_heat_co2e_t_ha_yr"] == pytest.approx(terms.loc["avoided_heat", "co2e_t_ha_yr"])
+    assert row["net_co2e_t_ha_yr"] == pytest.approx(terms["co2e_t_ha_yr"].sum())
+    html = paths["report"].read_text(encoding="utf-8")
+    assert "Carbon ledger of the recommended options" in html and "n2o_fertiliser_direct" in html
+    assert "Biomass, energy and metal fate" in html
+
+
+def test_stopping_phytoextraction_hands_the_field_back_to_the_current_crop(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    yrs = np.ceil(p.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "sedum_plumbizincicola"),
+                                                                   "years_to_target"])
+    led = p.carbon_ledger.query("plot_id == 'HN-ZZ-01' and option_id == 'sedum_plumbizincicola'")
+    led = led.set_index("term")
+    f = yrs / 20
+    # Sedum 100 kg N/ha (upland EF1) during its years, rice 180 kg N/ha (flooded, EF1FR) afterwards
+    exp = f * 0.100 * 0.010 + (1 - f) * 0.180 * 0.004
+    assert led.loc["n2o_fertiliser_direct", "co2e_t_ha_yr"] == pytest.approx(-exp * 44 / 28 * 273)
+    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-f * 3.26 * 50 * 0.11 / 1000)
+
+
+def test_year_by_year_ledger_sums_to_the_horizon_totals(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, horizon_yr=22))
+    y = p.carbon_by_year
+    cols = [f"{t}_co2e_t_ha" for t in carbon.LEDGER_TERMS]
+    s = y.groupby(["plot_id", "option_id"], sort=False)[cols].sum(min_count=1)
+    w = p.carbon_ledger.pivot_table(index=["plot_id", "option_id"], columns="term", values="co2e_t_ha",
+                                    sort=False, dropna=False).reindex(s.index)
+    for t in carbon.LEDGER_TERMS:
+        np.testing.assert_allclose(s[f"{t}_co2e_t_ha"], w[t], rtol=1e-9, atol=1e-9)
+    last = y.groupby(["plot_id", "option_id"], sort=False)["cumulative_net_co2e_t_ha"].last()
+    tot = p.carbon.set_index(["plot_id", "option_id"])["net_co2e_t_ha"].reindex(last.index)
+    np.testing.assert_allclose(last, tot, rtol=1e-9, atol=1e-9)
+    # willow cut every 4 years: avoided electricity only in years 4, 8, …, 20 (22-yr horizon: 5 cuts)
+    wil = y.query("plot_id == 'HN-ZZ-01' and option_id == 'willow_src'")
+    assert wil.loc[wil["avoided_electricity_co2e_t_ha"] > 0, "ledger_year"].tolist() == [4, 8, 12, 16, 20]
+    assert wil["avoided_electricity_co2e_t_ha"].max() == pytest.approx(4 * 8.6 * 15 * 0.32 / 3.6 * 0.5366)
+    # lime every second year; the paddy SOC loss of Sedum's years is regained afterwards
+    lime = y.query("plot_id == 'HN-ZZ-01' and option_id == 'lime_low_cd_rice'")
+    assert lime.loc[lime["lime_co2e_t_ha"] < 0, "ledger_year"].tolist() == list(range(1, 23, 2))
+    sed = y.query("plot_id == 'HN-ZZ-01' and option_id == 'sedum_plumbizincicola'")["soc_change_co2e_t_ha"]
+    assert sed.iloc[0] < 0 and sed.iloc[-1] == 0 and sed.sum() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_monte_carlo_ledger_does_not_depend_on_chunking_or_other_plots(sample_plots_path, monkeypatch):
+    v = agriremed.validate_plots(sample_plots_path).plots
+    s = agriremed.Scenario(mc_draws=64, seed=3)
+    whole = agriremed.plan(v, s).carbon.set_index(["plot_id", "option_id"])
+    monkeypatch.setattr(carbon, "_MC_CHUNK", 200)       # many small chunks
+    few = agriremed.plan(v.iloc[[4, 0, 11]].reset_index(drop=True), s).carbon
+    few = few.set_index(["plot_id", "option_id"])
+    cols = ["net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha_yr_p10"]
+    pd.testing.assert_frame_equal(few[cols].sort_index(), whole.loc[few.index, cols].sort_index())

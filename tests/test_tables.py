@@ -20,7 +20,8 @@ def test_the_source_check_can_fail(tables):
 
 
 def test_ranges_are_ordered(tables):
-    for name in ("option_parameters", "factors", "prices"):
+    for name in ("option_parameters", "factors", "prices", "biomass_yields", "biomass_properties",
+                 "yield_adjustments", "metal_partitioning"):
         df = tables.__getattribute__(name)
         ok = df[["low", "typical", "high"]].dropna()
         assert (ok["low"] <= ok["typical"]).all() and (ok["typical"] <= ok["high"]).all(), name
@@ -58,3 +59,27 @@ def test_crop_moisture_is_a_fraction(tables):
     m = tables.crops[["moisture_low", "moisture_typical", "moisture_high"]].dropna()
     assert ((m > 0) & (m < 1)).all().all()
     assert isinstance(tables.crops, pd.DataFrame)
+
+
+def test_source_check_covers_the_biomass_energy_and_carbon_tables(tables):
+    for name in ("biomass_yields", "biomass_properties", "yield_adjustments", "metal_partitioning",
+                 "land_application_limits", "puro_persistence", "soc_factors", "factors"):
+        bad = getattr(tables, name).copy()
+        bad.loc[bad.index[0], "source"] = ""
+        problems = source_problems(tables.replace(**{name: bad}))
+        assert any(p.startswith(f"{name} row 1: no source") for p in problems), name
+
+
+def test_blank_literature_values_say_why(tables):
+    for name, col in (("biomass_yields", "typical"), ("biomass_properties", "typical"),
+                      ("land_application_limits", "limit_mg_kg"), ("factors", "typical")):
+        df = getattr(tables, name)
+        assert df.loc[df[col].isna(), "note"].str.len().gt(20).all(), name
+    gaps = tables.metal_partitioning.loc[tables.metal_partitioning["share_rule"] == "gap"]
+    assert gaps[["low", "typical", "high"]].isna().all().all() and gaps["note"].str.len().gt(20).all()
+
+
+def test_puro_table_covers_every_integer_soil_temperature(tables):
+    p = tables.puro_persistence
+    assert p["soil_temp_c"].tolist() == list(range(7, 41))
+    assert (p["m_pct"].diff().dropna() <= 0).all() and (p["a_pct"].diff().dropna() >= 0).all()

@@ -1,33 +1,55 @@
 """Carbon ledger: removals, avoided emissions and emissions of every option.
 
-Each plot × option gets one ledger row per term, in t CO2e ha⁻¹ yr⁻¹ averaged over
-the scenario horizon H (positive = removal or avoided emission, negative = emission),
-with the source of its factor:
+Each plot × option gets one ledger row per term (:data:`LEDGER_TERMS`), in t CO2e
+ha⁻¹ yr⁻¹ averaged over the scenario horizon H (positive = removal or avoided emission,
+negative = emission), with its category, method, unit and source (``term_category``, ``term_method``,
+``term_unit``, ``source``), the total over the
+horizon and, with Monte Carlo draws, its P10/P50/P90:
 
 ``soc_change``
-    IPCC 2019 Tier 1: SOC = SOC_ref · F_LU · F_MG · F_I; the stock moves from the
-    current to the new land-use factor linearly over 20 years, so within H years
-    ΔSOC = SOC_ref · (F_LU,new − F_LU,old) · min(H, 20)/20 [t C ha⁻¹]; F_MG = F_I = 1
-    (full tillage, medium input) in this version. Taking paddy out of rice (F_LU 1.35)
-    shows a Tier 1 loss.
+    IPCC 2019 Tier 1: SOC = SOC_ref · F_LU · F_MG · F_I (0–30 cm); the stock moves
+    linearly over 20 years from the current to the new equilibrium, and back when a
+    phytoextraction crop stops (:func:`soc_change_with_return`). F_MG (tillage) and F_I
+    (carbon input) apply to cultivated cropland (annual crops and paddy): the plot's
+    ``tillage`` and ``carbon_input`` for its current use; full tillage and *low* input
+    for an annual remediation crop whose whole shoot is harvested; 1 for perennial crops
+    and set-aside. Taking paddy out of rice (F_LU 1.35) shows a Tier 1 loss.
 ``biochar_sink``
-    IPCC 2019 Appendix 4: ΔC = M · F_C · F_perm (100-year permanence), for biochar
-    applied to the plot; char from metal-rich biomass is not land-applied and earns no
-    credit.
-``avoided_electricity``
-    Electricity exported × grid emission factor.
-``field_diesel``, ``n_fertiliser``, ``lime``, ``biomass_transport``
-    Diesel × 2.676 kg CO2 L⁻¹; N × 13.5 t CO2e t⁻¹ N (manufacture + field N2O, China);
-    CaCO3 × 0.44 t CO2 t⁻¹; t·km × freight factor.
+    Biochar applied to the plot (amendments, and char of harvested biomass only when its
+    residue is ``land_application_ok``). Methods (:data:`BIOCHAR_METHODS`): ``ipcc2019``
+    (default, M · F_C · F_perm, 100 years), ``puro2025`` (M · F_C · PF, PF = M − a ·
+    H/Corg at the soil temperature, 200 years; needs a measured H/Corg ≤ 0.7) and
+    ``ebc2020`` (M · F_C · 0.997¹⁰⁰). The ledger's ``method`` column says which.
+``avoided_electricity``, ``avoided_heat``, ``avoided_fuel``
+    Electricity × grid factor (China 2022), CHP heat × heat factor (China default for
+    supplied heat, mainly coal), biomethane × natural-gas factor, ethanol × gasoline
+    factor; every factor is a ``factors.csv`` row a scenario can override
+    (``factor.grid_ef_t_co2_mwh`` …).
+``field_diesel``, ``n_fertiliser``, ``n2o_fertiliser_direct``, ``lime``, ``biomass_transport``, ``processing``
+    Diesel × 2.676 kg CO2 L⁻¹. Nitrogen by one of two explicit methods
+    (:data:`N_METHODS`): ``ipcc_split`` (default) — manufacture 8.01 t CO2e t⁻¹ N
+    (China) in ``n_fertiliser`` plus direct field N2O = N · EF1 · 44/28 · GWP in
+    ``n2o_fertiliser_direct`` (EF1 0.010; 0.004 for flooded rice); ``full_chain`` —
+    13.5 t CO2e t⁻¹ N (manufacture and use, China) in ``n_fertiliser`` and 0 in the N2O
+    row, so field N2O is never counted twice. CaCO3 × 0.44 t CO2 t⁻¹; biomass × haul
+    distance × freight factor; biomass × processing electricity × grid factor (not
+    quantified until a processing factor is set).
 
-All C → CO2 conversions use 44/12.
+A phytoextraction crop that stops at its target is followed by the current crop: its
+operation terms count for its years only, the current crop's field operations for the
+rest of the horizon. All C → CO2 conversions use 44/12, N2O-N → N2O 44/28.
 
 References
 ----------
-.. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 2 App. 4 and Ch. 5 (Tier 1 factors).
-.. [2] MEE (2024) 2022 national grid emission factor 0.5366 kg CO2 kWh⁻¹.
-.. [3] Zhang W. et al. (2013) PNAS (N fertiliser 13.5 t CO2e t⁻¹ N, China).
-.. [4] IPCC (2006) Vol. 2 Ch. 3 (diesel 74 100 kg CO2 TJ⁻¹).
+.. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 2 App. 4 (biochar), Ch. 5 (Tier 1 SOC
+   factors) and Ch. 11 (EF1, EF1FR).
+.. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1, Eq. 6.4 and Table 6.1;
+   EBC (2020) C-sink certification v1.0.
+.. [3] MEE (2024) 2022 national grid emission factor 0.5366 kg CO2 kWh⁻¹; GB/T 32150—2025
+   (heat 0.11 t CO2 GJ⁻¹); IPCC (2006) Vol. 2 Table 1.4 (fuel factors).
+.. [4] Zhang W. et al. (2013) PNAS (N fertiliser 13.5 t CO2e t⁻¹ N, China); Carbon
+   Balance Manag. 14:20 (2019) (N manufacture, China).
+.. [5] IPCC (2006) Vol. 2 Ch. 3 (diesel 74 100 kg CO2 TJ⁻¹); IPCC AR6 WG I (GWP of N2O).
 """
 
 from __future__ import annotations
@@ -37,24 +59,63 @@ import pandas as pd
 
 from .options import parameter_for_rows
 from .tables import Tables, load_tables
+from .uncertainty import parameter_draws
 
 __all__ = [
     "C_TO_CO2",
+    "N2O_N_TO_N2O",
     "LAND_USE_TO_IPCC",
+    "LEDGER_TERMS",
+    "BIOCHAR_METHODS",
+    "N_METHODS",
     "ipcc_climate_zone",
     "ipcc_soil_class",
+    "plot_climate_zone",
+    "plot_soil_class",
+    "biochar_fc",
+    "biochar_persistence",
     "biochar_carbon_sink",
+    "soc_factor",
     "soc_stock_change",
     "soc_change_with_return",
+    "n2o_direct_t_co2e",
     "carbon_ledger",
+    "ledger_wide",
 ]
 
 #: Mass ratio CO2 / C (44.01 / 12.011).
 C_TO_CO2 = 44.0 / 12.0
 
+#: Mass ratio N2O / N2O-N (44.013 / 28.013).
+N2O_N_TO_N2O = 44.0 / 28.0
+
 #: IPCC land-use category of each input land use.
 LAND_USE_TO_IPCC = {"paddy": "paddy", "upland": "annual_crop", "vegetable": "annual_crop",
                     "orchard": "perennial", "marginal": "set_aside"}
+
+#: Ledger terms, in order, with their category.
+LEDGER_TERMS: dict[str, str] = {
+    "soc_change": "removal", "biochar_sink": "removal", "avoided_electricity": "avoided_emission",
+    "avoided_heat": "avoided_emission", "avoided_fuel": "avoided_emission", "field_diesel": "emission",
+    "n_fertiliser": "emission", "n2o_fertiliser_direct": "emission", "lime": "emission",
+    "biomass_transport": "emission", "processing": "emission",
+}
+
+#: Biochar persistence methods: name → (horizon in years, description).
+BIOCHAR_METHODS: dict[str, tuple[int, str]] = {
+    "ipcc2019": (100, "IPCC 2019 App. 4: M·F_C·F_perm"),
+    "puro2025": (200, "Puro 2025: M·F_C·(M − a·H/Corg) at the soil temperature"),
+    "ebc2020": (100, "EBC 2020: M·F_C·(1 − 0.003)^100"),
+}
+
+#: Nitrogen-fertiliser accounting methods.
+N_METHODS = ("ipcc_split", "full_chain")
+
+#: Land-use categories whose stock changes with tillage and carbon input.
+_MANAGED = ("annual_crop", "paddy")
+
+#: Rows × draws computed at once in the Monte Carlo ledger (bounds memory on large portfolios).
+_MC_CHUNK = 500_000
 
 
 def ipcc_climate_zone(mean_temp_c, annual_rain_mm):
@@ -131,19 +192,58 @@ def ipcc_soil_class(ph, mean_temp_c, clay_pct):
     return out
 
 
-def biochar_carbon_sink(mass_t, feedstock, temperature_class, process="pyrolysis",
-                        tables: Tables | None = None):
-    """CO2 removal of biochar applied to mineral soil (IPCC 2019 Tier 1).
+def plot_climate_zone(plots: pd.DataFrame) -> np.ndarray:
+    """IPCC climate zone of each plot: the user's ``climate_zone`` where given, else derived.
 
     Parameters
     ----------
-    mass_t : array_like
-        Dry biochar applied [t] (or t ha⁻¹).
+    plots : pandas.DataFrame
+        Plots with optional ``climate_zone``, ``mean_temp_c`` [°C] and ``annual_rain_mm``
+        [mm yr⁻¹].
+
+    Returns
+    -------
+    numpy.ndarray of str
+        Zone per row (``None`` where it cannot be derived).
+    """
+    get = lambda c: plots[c].to_numpy(float) if c in plots else np.full(len(plots), np.nan)  # noqa: E731
+    zone = ipcc_climate_zone(get("mean_temp_c"), get("annual_rain_mm"))
+    if "climate_zone" in plots:  # user values win, row by row
+        user = plots["climate_zone"].astype(object)
+        zone = user.where(user.notna(), pd.Series(zone, index=plots.index, dtype=object)).to_numpy(object)
+    return zone
+
+
+def plot_soil_class(plots: pd.DataFrame) -> np.ndarray:
+    """IPCC mineral-soil class of each plot: the user's ``ipcc_soil_class`` where given.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Plots with ``ph`` [–], ``mean_temp_c`` [°C], ``clay_pct`` [%] and optional
+        ``ipcc_soil_class``.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        Soil class per row.
+    """
+    get = lambda c: plots[c].to_numpy(float) if c in plots else np.full(len(plots), np.nan)  # noqa: E731
+    sclass = ipcc_soil_class(get("ph"), get("mean_temp_c"), get("clay_pct"))
+    if "ipcc_soil_class" in plots:
+        user = plots["ipcc_soil_class"].astype(object)
+        sclass = user.where(user.notna(), pd.Series(sclass, index=plots.index, dtype=object)).to_numpy(object)
+    return sclass
+
+
+def biochar_fc(feedstock, process="pyrolysis", tables: Tables | None = None) -> np.ndarray:
+    """Organic carbon fraction F_C of biochar by feedstock and process (IPCC Table 4A.1).
+
+    Parameters
+    ----------
     feedstock : str or array_like of str
-        Feedstock class of Table 4A.1 (``wood``, ``herbaceous``, ``rice_straw``,
-        ``manure``, ``nut_shells``, ``biosolids``).
-    temperature_class : str or array_like of str
-        ``low`` (350–450 °C), ``medium`` (450–600 °C) or ``high`` (> 600 °C).
+        ``wood``, ``herbaceous``, ``rice_straw``, ``manure``, ``nut_shells`` or
+        ``biosolids``.
     process : {"pyrolysis", "gasification"}
         Production process.
     tables : Tables, optional
@@ -152,12 +252,116 @@ def biochar_carbon_sink(mass_t, feedstock, temperature_class, process="pyrolysis
     Returns
     -------
     numpy.ndarray
-        CO2 removed [t CO2] = M · F_C · F_perm · 44/12.
+        F_C [t C t⁻¹ biochar]; NaN for an unknown feedstock.
+
+    Examples
+    --------
+    >>> biochar_fc(["wood", "herbaceous"]).tolist()
+    [0.77, 0.65]
+    """
+    tables = tables or load_tables()
+    fc = tables.biochar_carbon.set_index(["feedstock", "process"])["fc_t_c_per_t"]
+    fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
+    key = pd.MultiIndex.from_arrays([fs.ravel(), np.full(fs.size, process, dtype=object)])
+    return fc.reindex(key).to_numpy(float).reshape(fs.shape)
+
+
+def biochar_persistence(temperature_class, method: str = "ipcc2019", tables: Tables | None = None,
+                        h_corg=None, soil_temp_c=None) -> np.ndarray:
+    """Fraction of biochar organic carbon credited as persistent.
+
+    Parameters
+    ----------
+    temperature_class : str or array_like of str
+        ``low`` (350–450 °C), ``medium`` (450–600 °C) or ``high`` (> 600 °C) (IPCC).
+    method : {"ipcc2019", "puro2025", "ebc2020"}
+        ``ipcc2019``: F_perm of Table 4A.2 (100 years). ``puro2025``: PF = (M − a·H/Corg)/100
+        with M, a of Table 6.1 at the integer soil temperature clipped to 7–40 °C
+        (200 years); 0 when H/Corg > 0.7 (not eligible); NaN without H/Corg.
+        ``ebc2020``: (1 − d)^100 with d = 0.3 % yr⁻¹ (100 years).
+    tables : Tables, optional
+        Literature tables.
+    h_corg : array_like, optional
+        Molar H/Corg of the biochar [–] (``puro2025``).
+    soil_temp_c : array_like, optional
+        Mean annual soil temperature [°C] (``puro2025``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Persistent fraction [–].
+
+    References
+    ----------
+    .. [1] IPCC (2019) Vol. 4 Ch. 2 Appendix 4, Table 4A.2.
+    .. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1, Eq. 6.4, Table 6.1.
+    .. [3] EBC (2020) Certification of the carbon sink potential of biochar v1.0.
+
+    Examples
+    --------
+    >>> biochar_persistence("medium").tolist()
+    [0.8]
+    >>> round(float(biochar_persistence("medium", "puro2025", h_corg=0.4, soil_temp_c=20)[0]), 4)
+    0.6998
+    >>> round(float(biochar_persistence("medium", "ebc2020")[0]), 3)
+    0.74
+    """
+    tables = tables or load_tables()
+    tc = np.atleast_1d(np.asarray(temperature_class, dtype=object))
+    if method == "ipcc2019":
+        fp = tables.biochar_permanence.set_index("temperature_class")["fperm"]
+        return pd.Series(tc.ravel()).map(fp).to_numpy(float).reshape(tc.shape)
+    if method == "ebc2020":
+        return np.full(tc.shape, (1.0 - tables.factor("ebc_decay_per_yr")) ** 100)
+    if method == "puro2025":
+        if h_corg is None or soil_temp_c is None:
+            return np.full(tc.shape, np.nan)
+        p = tables.puro_persistence.set_index("soil_temp_c")
+        t = np.clip(np.round(np.asarray(soil_temp_c, float)), p.index.min(), p.index.max())
+        t = np.broadcast_to(t, tc.shape)
+        ok = ~np.isnan(t)
+        m = np.full(tc.shape, np.nan)
+        a = np.full(tc.shape, np.nan)
+        m[ok] = p["m_pct"].reindex(t[ok].astype(int)).to_numpy(float)
+        a[ok] = p["a_pct"].reindex(t[ok].astype(int)).to_numpy(float)
+        h = np.broadcast_to(np.asarray(h_corg, float), tc.shape)
+        return np.where(h > 0.7, 0.0, (m - a * h) / 100.0)
+    raise ValueError(f"biochar method {method!r} is unknown; expected one of {', '.join(BIOCHAR_METHODS)}")
+
+
+def biochar_carbon_sink(mass_t, feedstock, temperature_class, process="pyrolysis",
+                        tables: Tables | None = None, method: str = "ipcc2019", h_corg=None,
+                        soil_temp_c=None):
+    """CO2 removal of biochar applied to mineral soil.
+
+    Parameters
+    ----------
+    mass_t : array_like
+        Dry biochar applied [t] (or t ha⁻¹).
+    feedstock : str or array_like of str
+        Feedstock class of IPCC Table 4A.1 (``wood``, ``herbaceous``, ``rice_straw``,
+        ``manure``, ``nut_shells``, ``biosolids``).
+    temperature_class : str or array_like of str
+        ``low`` (350–450 °C), ``medium`` (450–600 °C) or ``high`` (> 600 °C).
+    process : {"pyrolysis", "gasification"}
+        Production process.
+    tables : Tables, optional
+        Literature tables.
+    method : {"ipcc2019", "puro2025", "ebc2020"}
+        Persistence method (:func:`biochar_persistence`).
+    h_corg, soil_temp_c : array_like, optional
+        Molar H/Corg [–] and mean annual soil temperature [°C] (``puro2025``).
+
+    Returns
+    -------
+    numpy.ndarray
+        CO2 removed [t CO2] = M · F_C · F_persistent · 44/12.
 
     References
     ----------
     .. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 2 Appendix 4, Eq. 2A.1,
        Tables 4A.1 and 4A.2.
+    .. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1.
 
     Examples
     --------
@@ -165,15 +369,90 @@ def biochar_carbon_sink(mass_t, feedstock, temperature_class, process="pyrolysis
     1.437
     """
     tables = tables or load_tables()
-    fc = tables.biochar_carbon.set_index(["feedstock", "process"])["fc_t_c_per_t"]
-    fp = tables.biochar_permanence.set_index("temperature_class")["fperm"]
     m = np.asarray(mass_t, float)
     fs = np.broadcast_to(np.asarray(feedstock, dtype=object), m.shape)
     tc = np.broadcast_to(np.asarray(temperature_class, dtype=object), m.shape)
-    key = pd.MultiIndex.from_arrays([fs.ravel(), np.full(fs.size, process, dtype=object)])
-    f_c = fc.reindex(key).to_numpy(float).reshape(m.shape)
-    f_p = pd.Series(tc.ravel()).map(fp).to_numpy(float).reshape(m.shape)
+    f_c = biochar_fc(fs, process, tables).reshape(m.shape)
+    f_p = biochar_persistence(tc, method, tables, h_corg, soil_temp_c).reshape(m.shape)
     return m * f_c * f_p * C_TO_CO2
+
+
+def soc_factor(tables: Tables, factor: str, category, zone) -> np.ndarray:
+    """IPCC Tier 1 stock-change factor per row (zone-specific row, else the ``*`` row).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    factor : {"FLU", "FMG", "FI"}
+        Land use, management (tillage) or carbon input.
+    category : array_like of str
+        Category (e.g. ``paddy``, ``no_till``, ``high``).
+    zone : array_like of str
+        IPCC climate zone.
+
+    Returns
+    -------
+    numpy.ndarray
+        Factor [–]; NaN where neither a zone row nor a ``*`` row exists.
+
+    References
+    ----------
+    .. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 5, Tables 5.5 (F_LU, F_MG, F_I), as coded
+       in the HESTIA engine.
+
+    Examples
+    --------
+    >>> t = load_tables()
+    >>> soc_factor(t, "FMG", ["no_till", "full_till"], ["warm_temperate_moist"] * 2).tolist()
+    [1.1, 1.0]
+    """
+    f = tables.soc_factors.loc[tables.soc_factors["factor"] == factor]
+    by_zone = f.set_index(["category", "climate_zone"])["value"]
+    any_zone = f.loc[f["climate_zone"] == "*"].set_index("category")["value"]
+    cat = pd.Series(np.asarray(category, dtype=object))
+    z = pd.Series(np.asarray(zone, dtype=object))
+    v = by_zone.reindex(pd.MultiIndex.from_arrays([cat, z])).to_numpy(float)
+    return np.where(np.isnan(v), cat.map(any_zone).to_numpy(float), v)
+
+
+def n2o_direct_t_co2e(n_kg_ha, flooded_rice, tables: Tables | None = None, ef1=None, ef1_fr=None, gwp=None):
+    """Direct N2O from nitrogen applied to soil, in CO2e (IPCC Tier 1).
+
+    Parameters
+    ----------
+    n_kg_ha : array_like
+        Nitrogen applied [kg N ha⁻¹ yr⁻¹].
+    flooded_rice : array_like of bool
+        Whether the N goes to flooded rice (EF1FR) or any other crop (EF1).
+    tables : Tables, optional
+        Literature tables.
+    ef1, ef1_fr, gwp : array_like, optional
+        Override the factors [kg N2O-N kg⁻¹ N], [kg N2O-N kg⁻¹ N], [t CO2e t⁻¹ N2O].
+
+    Returns
+    -------
+    numpy.ndarray
+        Emission [t CO2e ha⁻¹ yr⁻¹] = N/1000 · EF · 44/28 · GWP (positive number).
+
+    References
+    ----------
+    .. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 11, Table 11.1.
+    .. [2] IPCC (2021) AR6 WG I, Table 7.15 (GWP100 of N2O 273).
+
+    Examples
+    --------
+    200 kg N/ha on wheat: 3.14 kg N2O → 0.858 t CO2e/ha.
+
+    >>> round(float(n2o_direct_t_co2e(200, False)), 3)
+    0.858
+    """
+    tables = tables or load_tables()
+    ef1 = tables.factor("n2o_ef1_kg_n2on_kg_n") if ef1 is None else ef1
+    ef1_fr = tables.factor("n2o_ef1_flooded_rice_kg_n2on_kg_n") if ef1_fr is None else ef1_fr
+    gwp = tables.factor("gwp_n2o") if gwp is None else gwp
+    ef = np.where(np.asarray(flooded_rice, bool), ef1_fr, ef1)
+    return np.asarray(n_kg_ha, float) / 1000.0 * ef * N2O_N_TO_N2O * gwp
 
 
 def soc_stock_change(socref_t_c_ha, flu_old, flu_new, years, transition_yr: int = 20):
@@ -251,20 +530,39 @@ def soc_change_with_return(socref_t_c_ha, flu_old, flu_new, years_new, horizon_y
     return rate * (a - back)
 
 
-def _flu(tables: Tables, category, zone) -> np.ndarray:
-    f = tables.soc_factors.loc[tables.soc_factors["factor"] == "FLU"]
-    by_zone = f.set_index(["category", "climate_zone"])["value"]
-    any_zone = f.loc[f["climate_zone"] == "*"].set_index("category")["value"]
-    cat = pd.Series(np.asarray(category, dtype=object))
-    z = pd.Series(np.asarray(zone, dtype=object))
-    v = by_zone.reindex(pd.MultiIndex.from_arrays([cat, z])).to_numpy(float)
-    return np.where(np.isnan(v), cat.map(any_zone).to_numpy(float), v)
+def _management_factor(tables: Tables, category, zone, tillage, carbon_input) -> np.ndarray:
+    """F_MG · F_I where the land-use category is cultivated cropland, else 1."""
+    managed = np.isin(np.asarray(category, dtype=object), _MANAGED)
+    f = soc_factor(tables, "FMG", tillage, zone) * soc_factor(tables, "FI", carbon_input, zone)
+    return np.where(managed, f, 1.0)
+
+
+def _column(pl: pd.DataFrame, name: str, default: str) -> np.ndarray:
+    if name not in pl:
+        return np.full(len(pl), default, dtype=object)
+    v = pl[name].astype(object)
+    return v.where(v.notna(), default).to_numpy(object)
+
+
+def _percentiles(draws: np.ndarray) -> np.ndarray:
+    """P10, P50, P90 along the draws axis; NaN rows stay NaN."""
+    out = np.full((3, draws.shape[0]), np.nan)
+    nan = np.isnan(draws)
+    full = ~nan.any(axis=1)
+    if full.any():
+        out[:, full] = np.percentile(draws[full], [10, 50, 90], axis=1)
+    part = nan.any(axis=1) & ~nan.all(axis=1)
+    if part.any():  # rare: a few draws undefined
+        out[:, part] = np.nanpercentile(draws[part], [10, 50, 90], axis=1)
+    return out
 
 
 def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.DataFrame,
                   energy: pd.DataFrame, tables: Tables | None = None, horizon_yr: int = 20,
-                  biochar_rate_t_ha: float | None = None, years_under_option=None
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  biochar_rate_t_ha: float | None = None, years_under_option=None, *, n_draws: int = 0,
+                  seed: int = 0, biomass_draws: np.ndarray | None = None, biochar_method: str = "ipcc2019",
+                  h_corg: float | None = None, n_fertiliser_method: str = "ipcc_split", by_year: bool = False
+                  ) -> tuple[pd.DataFrame, ...]:
     """Carbon ledger of every applicable plot × option (and the do-nothing baseline).
 
     Parameters
@@ -273,8 +571,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         Output of :func:`agriremed.options.evaluate_options`.
     plots : pandas.DataFrame
         Validated plots (``land_use``, ``ph``, ``clay_pct``, ``mean_temp_c``,
-        ``annual_rain_mm``, ``crop``, ``area_ha``; optional ``climate_zone`` and
-        ``ipcc_soil_class``).
+        ``annual_rain_mm``, ``crop``, ``area_ha``; optional ``climate_zone``,
+        ``ipcc_soil_class``, ``tillage`` and ``carbon_input``).
     biomass : pandas.DataFrame
         Output of :func:`agriremed.biomass.harvested_biomass`.
     energy : pandas.DataFrame
@@ -288,16 +586,69 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     years_under_option : array_like, optional
         Years each row keeps its new land use before the current use returns (e.g. a
         phytoextraction crop that stops at its target) [yr]; default: the whole horizon.
+    n_draws : int
+        Monte Carlo draws for the P10/P50/P90 columns (0: none).
+    seed : int
+        Scenario seed (common random numbers shared with the other stages).
+    biomass_draws : numpy.ndarray, optional
+        Biomass draws row-aligned with ``option_rows`` [t ha⁻¹ yr⁻¹] (needed when
+        ``n_draws > 0``).
+    biochar_method : {"ipcc2019", "puro2025", "ebc2020"}
+        Biochar persistence method.
+    h_corg : float, optional
+        Molar H/Corg of the biochar [–] (required by ``puro2025``).
+    n_fertiliser_method : {"ipcc_split", "full_chain"}
+        Nitrogen accounting: manufacture + IPCC direct N2O, or the full-chain factor.
+    by_year : bool
+        Also return the year-by-year ledger (third output).
 
     Returns
     -------
     ledger : pandas.DataFrame
         One row per plot × option × term: ``plot_id``, ``option_id``, ``term``,
-        ``co2e_t_ha_yr`` [t CO2e ha⁻¹ yr⁻¹], ``source``, ``note``.
+        ``term_category`` (removal, avoided_emission, emission), ``co2e_t_ha_yr``
+        [t CO2e ha⁻¹ yr⁻¹], ``co2e_t_ha`` [t CO2e ha⁻¹, over H], ``co2e_t_ha_yr_p10``,
+        ``co2e_t_ha_yr_p50``, ``co2e_t_ha_yr_p90`` [t CO2e ha⁻¹ yr⁻¹], ``term_unit``,
+        ``term_method``, ``source``, ``note``. NaN value = not quantified.
     totals : pandas.DataFrame
         One row per plot × option: ``net_co2e_t_ha_yr``, ``net_co2e_t_ha`` (× H),
-        ``net_co2e_t`` (× area) and ``net_co2e_vs_baseline_t_ha_yr``.
+        ``net_co2e_t`` (× area), ``net_co2e_vs_baseline_t_ha_yr``,
+        ``net_co2e_vs_baseline_t_ha``, ``net_co2e_t_ha_yr_p10/p50/p90``,
+        ``net_co2e_vs_baseline_t_ha_yr_p10/p90``, ``biochar_method`` and one
+        ``<term>_co2e_t_ha_yr`` column per term.
+    by_year : pandas.DataFrame
+        Only with ``by_year=True``: one row per plot × option × year (``ledger_year``)
+        with each term in that year, ``<term>_co2e_t_ha`` [t CO2e ha⁻¹], their sum
+        ``year_net_co2e_t_ha`` and ``cumulative_net_co2e_t_ha`` [t CO2e ha⁻¹]: the SOC
+        transition year by year, biomass terms in harvest years (coppice cut every few
+        years), amendments in application years. The years sum to the horizon totals.
+
+    References
+    ----------
+    .. [1] IPCC (2019) 2019 Refinement, Vol. 4: Ch. 2 App. 4 (biochar), Ch. 5 (Tier 1 SOC
+       factors), Ch. 11 Table 11.1 (EF1, EF1FR); IPCC (2021) AR6 WG I (GWP of N2O).
+    .. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1; EBC (2020) C-sink v1.0.
+    .. [3] MEE (2024) national grid factor 2022; SAMR (2025) GB/T 32150—2025 (heat
+       0.11 t CO2 GJ⁻¹); IPCC (2006) Vol. 2 Table 1.4 (natural gas, gasoline) and Ch. 3
+       (diesel).
+    .. [4] Zhang W. et al. (2013) PNAS (13.5 t CO2e t⁻¹ N, full chain); Carbon Balance
+       Manag. 14:20 (2019) (N manufacture in China, 8.01 t CO2e t⁻¹ N computed).
+    .. [5] UK Government (2020) GHG conversion factors (freight).
+
+    Examples
+    --------
+    >>> import agriremed
+    >>> p = agriremed.plan("data/samples/plots.csv", seed=1)   # doctest: +SKIP
+    >>> p.carbon_ledger.query("plot_id == 'HN-ZZ-01'")          # doctest: +SKIP
     """
+    if biochar_method not in BIOCHAR_METHODS:
+        raise ValueError(f"biochar_method {biochar_method!r} is unknown; expected one of "
+                         + ", ".join(BIOCHAR_METHODS))
+    if n_fertiliser_method not in N_METHODS:
+        raise ValueError(f"n_fertiliser_method {n_fertiliser_method!r} is unknown; expected one of "
+                         + ", ".join(N_METHODS))
+    if n_draws and biomass_draws is None:
+        raise ValueError("biomass_draws are needed when n_draws > 0")
     tables = tables or load_tables()
     H = float(horizon_yr)
     opts = tables.options.set_index("option_id")
@@ -310,87 +661,285 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     pl = plots.set_index("plot_id").reindex(rows["plot_id"].to_numpy(object))
     active = rows["applicable"].to_numpy(bool) | (rows["option_kind"] == "baseline").to_numpy()
     oid = rows["option_id"]
-    food = oid.map(opts["food_crop"]).to_numpy(object)
-    crop = pl["crop"].to_numpy(object)
+    food = oid.map(opts["food_crop"]).astype(object).to_numpy(object)
+    crop = pl["crop"].astype(object).to_numpy(object)
     food_crop = np.where(food == "current", crop, np.where(food == "none", "none", food))
+    paddy = pl["land_use"].astype(object).eq("paddy").to_numpy()
+    years_new = np.full(n, H) if years_under_option is None else np.minimum(
+        np.nan_to_num(np.asarray(years_under_option, float), nan=H, posinf=H), H)
+    frac = years_new / H  # share of the horizon under the option's own operations
+    B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
+    harvests = np.nan_to_num(B) > 0
+    path = energy["energy_pathway"].astype(object).fillna("none").to_numpy(object)
 
-    # --- SOC ----------------------------------------------------------------------
-    get = lambda c: pl[c].to_numpy(float) if c in pl else np.full(len(pl), np.nan)  # noqa: E731
-    zone = ipcc_climate_zone(get("mean_temp_c"), get("annual_rain_mm"))
-    sclass = ipcc_soil_class(get("ph"), get("mean_temp_c"), get("clay_pct"))
-    if "climate_zone" in pl:  # user values win, row by row
-        zone = pl["climate_zone"].astype(object).where(pl["climate_zone"].notna(), zone).to_numpy(object)
-    if "ipcc_soil_class" in pl:
-        sclass = pl["ipcc_soil_class"].astype(object).where(pl["ipcc_soil_class"].notna(), sclass).to_numpy(object)
+    # --- SOC (IPCC Tier 1, typical factors) -----------------------------------------
+    zone, sclass = plot_climate_zone(pl), plot_soil_class(pl)
     socref = tables.soc_reference.set_index(["soil_class", "climate_zone"])["socref_t_c_ha"].reindex(
         pd.MultiIndex.from_arrays([pd.Series(sclass, dtype=object), pd.Series(zone, dtype=object)])
     ).to_numpy(float)
-    old_cat = pl["land_use"].map(LAND_USE_TO_IPCC).to_numpy(object)
-    new_cat = oid.map(opts["new_land_use"]).to_numpy(object)
-    new_cat = np.where(new_cat == "current", old_cat, new_cat)
-    flu_old, flu_new = _flu(tables, old_cat, zone), _flu(tables, new_cat, zone)
-    years_new = np.full(n, H) if years_under_option is None else np.minimum(
-        np.nan_to_num(np.asarray(years_under_option, float), nan=H, posinf=H), H)
-    dsoc = soc_change_with_return(socref, flu_old, flu_new, years_new, H)
-    soc = dsoc * C_TO_CO2 / H
+    old_cat = pl["land_use"].map(LAND_USE_TO_IPCC).astype(object).to_numpy(object)
+    new_use = oid.map(opts["new_land_use"]).astype(object).to_numpy(object)
+    new_cat = np.where(new_use == "current", old_cat, new_use)
+    tillage = _column(pl, "tillage", "full_till")
+    c_input = _column(pl, "carbon_input", "medium")
+    f_old = soc_factor(tables, "FLU", old_cat, zone) * _management_factor(tables, old_cat, zone, tillage,
+                                                                         c_input)
+    new_till = np.where(new_use == "current", tillage, "full_till")
+    new_input = np.where(new_use == "current", c_input, np.where(harvests, "low", "medium"))
+    f_new = soc_factor(tables, "FLU", new_cat, zone) * _management_factor(tables, new_cat, zone, new_till,
+                                                                         new_input)
+    soc = soc_change_with_return(socref, f_old, f_new, years_new, H) * C_TO_CO2 / H
+    soc_rate = socref * (f_new - f_old) / 20.0 * C_TO_CO2  # t CO2 ha⁻¹ yr⁻¹ while the stock moves
 
-    # --- biochar applied as amendment ---------------------------------------------
+    # --- fixed activity data ---------------------------------------------------------
     eff = opt_param("effect_duration_yr")
     n_app = np.where(np.isnan(eff), 0.0, np.ceil(H / np.where(np.isnan(eff), 1.0, eff)))
     rate = opt_param("rate_t_ha")
     if biochar_rate_t_ha is not None:
         rate = np.where(np.isnan(rate), np.nan, biochar_rate_t_ha)
-    fs = oid.map(opts["biochar_feedstock"]).to_numpy(object)
-    tc = oid.map(opts["biochar_temperature"]).to_numpy(object)
+    fs = oid.map(opts["biochar_feedstock"]).astype(object).to_numpy(object)
+    tc = oid.map(opts["biochar_temperature"]).astype(object).to_numpy(object)
+    soil_t = pl["mean_temp_c"].to_numpy(float) if "mean_temp_c" in pl else np.full(n, np.nan)
+    keep = biochar_fc(fs, "pyrolysis", tables) * biochar_persistence(tc, biochar_method, tables, h_corg,
+                                                                      soil_t)
     is_amend = (oid.map(opts["kind"]) == "immobilisation").to_numpy() & ~np.isnan(rate)
-    sink_amend = np.where(is_amend, biochar_carbon_sink(np.nan_to_num(rate) * n_app, fs, tc,
-                                                        tables=tables) / H, 0.0)
-    # --- biochar from pyrolysis of harvested biomass (only if land-applicable) ------
-    char = energy["biochar_t_ha_yr"].to_numpy(float)
-    land_ok = energy["residue_disposal"].fillna("none").eq("none").to_numpy()
-    sink_pyro = np.where(land_ok & (char > 0),
-                         biochar_carbon_sink(np.nan_to_num(char), fs, tc, tables=tables), 0.0)
-    sink = np.nan_to_num(sink_amend) + np.nan_to_num(sink_pyro)
+    char_ok = energy["residue_disposal"].astype(object).eq("land_application_ok").to_numpy()
+    crop_diesel = tables.crop_price_table("diesel_l_ha_yr")
+    crop_n = tables.crop_price_table("n_fert_kg_ha_yr")
+    cur_diesel = np.nan_to_num(pd.Series(crop, dtype=object).map(crop_diesel).to_numpy(float))
+    cur_n = np.nan_to_num(pd.Series(crop, dtype=object).map(crop_n).to_numpy(float))
+    food_diesel = np.nan_to_num(pd.Series(food_crop, dtype=object).map(crop_diesel).to_numpy(float))
+    food_n = np.nan_to_num(pd.Series(food_crop, dtype=object).map(crop_n).to_numpy(float))
+    grows_food = food != "none"
+    app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app"))   # per application
+    lime_t = np.nan_to_num(opt_param("lime_t_ha"))               # per application
+    from .biomass import harvest_series  # harvest years of coppice and of crops that stop
 
-    # --- energy, operations ---------------------------------------------------------
-    elec = np.nan_to_num(energy["electricity_mwh_ha_yr"].to_numpy(float))
-    avoided = elec * tables.factor("grid_ef_t_co2_mwh")
-    crop_diesel = pd.Series(food_crop).map(tables.crop_price_table("diesel_l_ha_yr")).to_numpy(float)
-    crop_n = pd.Series(food_crop).map(tables.crop_price_table("n_fert_kg_ha_yr")).to_numpy(float)
-    diesel = np.where(food != "none", np.nan_to_num(crop_diesel), np.nan_to_num(opt_param("diesel_l_ha_yr")))
-    diesel = diesel + np.nan_to_num(opt_param("diesel_l_ha_app")) * n_app / H
-    nfert = np.where(food != "none", np.nan_to_num(crop_n), np.nan_to_num(opt_param("n_fert_kg_ha_yr")))
-    lime_t = np.nan_to_num(opt_param("lime_t_ha")) * n_app / H
-    B = np.nan_to_num(biomass["biomass_t_dm_ha_yr"].to_numpy(float))
-    terms = {
-        "soc_change": (soc, "ipcc2019_soc", "IPCC Tier 1 land-use factor change over 20 years"),
-        "biochar_sink": (sink, "ipcc2019_biochar", "biochar applied to the plot; 100-year permanence"),
-        "avoided_electricity": (avoided, "mee2024_grid", "exported electricity × grid factor"),
-        "field_diesel": (-diesel * tables.factor("diesel_kg_co2_l") / 1000.0, "ipcc2006_diesel", ""),
-        "n_fertiliser": (-nfert * tables.factor("n_fert_t_co2e_t_n") / 1000.0, "zhang2013_nfert",
-                         "manufacture and field N2O"),
-        "lime": (-lime_t * tables.factor("lime_t_co2_t"), "stoichiometry", "CaCO3 applied"),
-        "biomass_transport": (-B * tables.factor("transport_km") * tables.factor("freight_kg_co2_tkm") / 1000.0,
-                              "uk2020_freight;agriremed_assumption", "one-way haul of harvested biomass"),
+    cuts = harvest_series(biomass, int(H), years_new)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bio_share = np.where(harvests, np.nansum(cuts, axis=1) / (H * B), 0.0)  # harvests ÷ (H · B)
+    average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc}
+    flooded_opt = (food_crop == "rice") & paddy
+    flooded_cur = (crop == "rice") & paddy
+    factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
+                    "gasoline_ef_t_co2_gj",
+                    "diesel_kg_co2_l", "n_fert_t_co2e_t_n", "n_fert_production_t_co2e_t_n",
+                    "n2o_ef1_kg_n2on_kg_n", "n2o_ef1_flooded_rice_kg_n2on_kg_n", "gwp_n2o", "lime_t_co2_t",
+                    "transport_km", "freight_kg_co2_tkm", "processing_kwh_t")
+    full_chain = n_fertiliser_method == "full_chain"
+
+    def compute(f, B, opt_diesel, opt_n, en, col, period):
+        """Every term for activity data ``B``, ``en`` and factors ``f`` over a period (arrays broadcast).
+
+        ``period`` gives, per row, the share of the period under the option's operations
+        (``ops``), the harvested biomass as a multiple of the annualised yield (``bio``), the
+        applications per year (``app``) and the SOC change [t CO2 ha⁻¹ yr⁻¹] (``soc``): the
+        horizon average, or one year.
+        """
+        fr, bio, app = col(period["ops"]), col(period["bio"]), col(period["app"])
+        diesel = fr * np.where(col(grows_food), col(food_diesel), opt_diesel) + (1 - fr) * col(cur_diesel) \
+            + app * col(app_diesel)
+        nfert = np.where(col(grows_food), col(food_n), opt_n)
+        n_total = fr * nfert + (1 - fr) * col(cur_n)
+        ef = (f["n2o_ef1_kg_n2on_kg_n"], f["n2o_ef1_flooded_rice_kg_n2on_kg_n"], f["gwp_n2o"])
+        n2o = fr * n2o_direct_t_co2e(nfert, col(flooded_opt), tables, *ef) \
+            + (1 - fr) * n2o_direct_t_co2e(col(cur_n), col(flooded_cur), tables, *ef)
+        n_ef = f["n_fert_t_co2e_t_n"] if full_chain else f["n_fert_production_t_co2e_t_n"]
+        Bz = np.nan_to_num(B)
+        char = np.nan_to_num(en["biochar_t"])
+        sink = np.where(col(is_amend), app * col(np.nan_to_num(rate)), 0.0) * col(keep) * C_TO_CO2 \
+            + np.where(col(char_ok), bio * char * col(keep) * C_TO_CO2, 0.0)
+        fuel_ef = np.where(col(path) == "digestion", f["natural_gas_ef_t_co2_gj"],
+                           np.where(col(path) == "ethanol", f["gasoline_ef_t_co2_gj"], 0.0))
+        converted = col(harvests & (path != "none"))
+        with np.errstate(invalid="ignore"):
+            processing = np.where(converted,
+                                  -bio * Bz * f["processing_kwh_t"] / 1000.0 * f["grid_ef_t_co2_mwh"], 0.0)
+        return {
+            "soc_change": col(period["soc"]),
+            "biochar_sink": np.nan_to_num(sink),
+            "avoided_electricity": bio * np.nan_to_num(en["electricity_mwh"]) * f["grid_ef_t_co2_mwh"],
+            "avoided_heat": bio * np.nan_to_num(en["heat_gj"]) * f["heat_ef_t_co2_gj"],
+            "avoided_fuel": bio * np.nan_to_num(en["fuel_gj"]) * fuel_ef,
+            "field_diesel": -diesel * f["diesel_kg_co2_l"] / 1000.0,
+            "n_fertiliser": -n_total * n_ef / 1000.0,
+            "n2o_fertiliser_direct": np.zeros_like(n2o) if full_chain else -n2o,
+            "lime": -app * col(lime_t) * f["lime_t_co2_t"],
+            "biomass_transport": -bio * Bz * f["transport_km"] * f["freight_kg_co2_tkm"] / 1000.0,
+            "processing": processing,
+        }
+
+    ident = lambda a: a  # noqa: E731
+    f_typ = {k: tables.factor(k) for k in factor_names}
+    en_typ = {"biochar_t": energy["biochar_t_ha_yr"].to_numpy(float),
+              "electricity_mwh": energy["electricity_mwh_ha_yr"].to_numpy(float),
+              "heat_gj": (energy["heat_gj_ha_yr"] if "heat_gj_ha_yr" in energy
+                          else pd.Series(0.0, index=energy.index)).to_numpy(float),
+              "fuel_gj": (energy["fuel_gj_ha_yr"] if "fuel_gj_ha_yr" in energy
+                          else pd.Series(0.0, index=energy.index)).to_numpy(float)}
+    opt_diesel_typ = np.nan_to_num(opt_param("diesel_l_ha_yr"))
+    opt_n_typ = np.nan_to_num(opt_param("n_fert_kg_ha_yr"))
+    terms = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, average)
+    is_base = (oid == "do_nothing").to_numpy()
+    base_pos = pd.Series(np.flatnonzero(is_base), index=rows.loc[is_base, "plot_id"].to_numpy(object))
+    bi = rows["plot_id"].map(base_pos).to_numpy(float)
+    has_base = ~np.isnan(bi)
+    bix = np.where(has_base, bi, 0).astype(int)
+    pct = {t: np.full((3, n), np.nan) for t in terms}
+    q = qv = np.full((3, n), np.nan)
+    if n_draws:
+        q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
+        from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
+
+        fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
+        op = tables.option_parameters
+        op = op.loc[op["parameter"].isin(["diesel_l_ha_yr", "n_fert_kg_ha_yr"])
+                    & op["metal"].fillna("").eq("")].reset_index(drop=True)
+        od = parameter_draws(op, n_draws, seed)
+
+        def opt_draws(name, sel):
+            sub = op.loc[op["parameter"] == name]
+            pos = pd.Series(sub.index.to_numpy(), index=sub["option_id"].to_numpy(object))
+            ix = oid.iloc[sel].map(pos).to_numpy(float)
+            out = np.zeros((len(sel), n_draws))
+            ok = ~np.isnan(ix)
+            out[ok] = od[ix[ok].astype(int)]
+            return out
+
+        sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed)
+
+        def net_draws(sel):
+            """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
+            ed = sample_energy(sel, biomass_draws[sel])
+            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj")}
+            t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
+                          opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
+                          average)
+            t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
+            t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
+                                         t_d["processing"])
+            live = active[sel][:, None]
+            return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
+
+        base_rows = np.flatnonzero(is_base)
+        base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
+        where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
+        for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
+            t_d, net_c = net_draws(sel)
+            for k, v in t_d.items():
+                pct[k][:, sel] = _percentiles(np.where(active[sel][:, None], v, np.nan))
+            q[:, sel] = _percentiles(net_c)
+            hb = has_base[sel]
+            ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
+            qv[:, sel] = _percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+
+    method_text = {
+        "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",
+        "biochar_sink": BIOCHAR_METHODS[biochar_method][1],
+        "avoided_electricity": "electricity exported × grid emission factor",
+        "avoided_heat": "useful heat × emission factor of supplied heat",
+        "avoided_fuel": "biomethane × natural-gas factor; ethanol × gasoline factor",
+        "field_diesel": "diesel × CO2 per litre",
+        "n_fertiliser": ("full chain: N × 13.5 t CO2e/t N (manufacture and field N2O)" if full_chain
+                         else "manufacture: N × t CO2e/t N"),
+        "n2o_fertiliser_direct": ("included in n_fertiliser (full chain)" if full_chain
+                                  else "IPCC Tier 1: N × EF1 (EF1FR for flooded rice) × 44/28 × GWP"),
+        "lime": "CaCO3 × 44/100 (all carbonate C released)",
+        "biomass_transport": "biomass × haul distance × freight factor",
+        "processing": "biomass × processing electricity × grid factor",
     }
-    parts = []
-    for term, (val, src, note) in terms.items():
-        v = np.where(active, val, np.nan)
-        parts.append(pd.DataFrame({"plot_id": rows["plot_id"].to_numpy(object),
-                                   "option_id": oid.to_numpy(object), "term": term,
-                                   "co2e_t_ha_yr": v, "source": src, "note": note}))
-    ledger = pd.concat(parts, ignore_index=True)
-    order = np.argsort(np.tile(np.arange(n), len(terms)), kind="stable")
-    ledger = ledger.iloc[order].reset_index(drop=True)
-    ledger = ledger.loc[np.repeat(active, len(terms))].reset_index(drop=True)
+    persistence_src = {"ipcc2019": "ipcc2019_biochar", "puro2025": "ipcc2019_biochar;puro2025_biochar",
+                       "ebc2020": "ipcc2019_biochar;ebc2020_csink"}[biochar_method]
+    sources = {
+        "soc_change": "ipcc2019_soc", "biochar_sink": persistence_src, "avoided_electricity": "mee2024_grid",
+        "avoided_heat": "samr2025_gbt32150", "avoided_fuel": "ipcc2006_fuel_ef;nist_webbook",
+        "field_diesel": "ipcc2006_diesel",
+        "n_fertiliser": "zhang2013_nfert" if full_chain else "cbm2019_nrates",
+        "n2o_fertiliser_direct": "zhang2013_nfert" if full_chain else "ipcc2019_n2o;ipcc2021_ar6_gwp",
+        "lime": "stoichiometry", "biomass_transport": "uk2020_freight;agriremed_assumption",
+        "processing": "agriremed_assumption",
+    }
+    notes = {
+        "soc_change": "tillage and carbon input apply to annual cropland and paddy",
+        "biochar_sink": "biochar applied to the plot; char of metal-rich biomass is not credited",
+        "avoided_electricity": "", "avoided_heat": "heat from biomass CHP replacing supplied heat",
+        "avoided_fuel": "", "field_diesel": "", "n_fertiliser": "",
+        "n2o_fertiliser_direct": "", "lime": "CaCO3 applied",
+        "biomass_transport": "one-way haul of harvested biomass",
+        "processing": "not quantified until factor.processing_kwh_t is set",
+    }
+    names = list(terms)
+    K = len(names)
+    idx = np.flatnonzero(active)
+    vals = np.stack([np.ravel(terms[t]) for t in names], axis=1)[idx].ravel()  # plot-major, then term
+    pcts = np.stack([pct[t] for t in names], axis=2)[:, idx].reshape(3, -1)
+    tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
+    ledger = pd.DataFrame({
+        "plot_id": np.repeat(rows["plot_id"].to_numpy(object)[idx], K),
+        "option_id": np.repeat(oid.to_numpy(object)[idx], K), "term": tile({t: t for t in names}),
+        "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
+        "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
+        "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
+        "note": tile(notes)})
 
-    net = sum(np.nan_to_num(v) for v, _, _ in terms.values())
+    net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
     net = np.where(active, net, np.nan)
     totals = rows[["plot_id", "option_id"]].copy()
     totals["net_co2e_t_ha_yr"] = net
     totals["net_co2e_t_ha"] = net * H
     totals["net_co2e_t"] = net * H * pl["area_ha"].to_numpy(float)
-    base = pd.Series(net[(oid == "do_nothing").to_numpy()],
-                     index=rows.loc[oid == "do_nothing", "plot_id"].to_numpy(object))
-    totals["net_co2e_vs_baseline_t_ha_yr"] = net - rows["plot_id"].map(base).to_numpy(float)
-    return ledger, totals
+    totals["net_co2e_vs_baseline_t_ha_yr"] = np.where(has_base, net - net[bix], np.nan)
+    totals["net_co2e_vs_baseline_t_ha"] = totals["net_co2e_vs_baseline_t_ha_yr"] * H
+    totals["net_co2e_t_ha_yr_p10"], totals["net_co2e_t_ha_yr_p50"], totals["net_co2e_t_ha_yr_p90"] = q
+    totals["net_co2e_vs_baseline_t_ha_yr_p10"] = qv[0]
+    totals["net_co2e_vs_baseline_t_ha_yr_p90"] = qv[2]
+    totals["biochar_method"] = np.where(active, biochar_method, None)
+    for t in names:
+        totals[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
+    if not by_year:
+        return ledger, totals
+    eff_d = np.where(np.isnan(eff), np.inf, eff)
+    a = np.minimum(years_new, 20.0)
+    back = np.minimum(np.maximum(H - years_new, 0.0), a)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_cut = np.where(harvests[:, None], cuts / B[:, None], 0.0)
+    Hn = int(H)
+    per_year = {t: np.empty((n, Hn)) for t in names}
+    for y in range(1, Hn + 1):  # a loop over the years of the horizon, vectorised over rows
+        loss = np.clip(np.minimum(y, years_new + back) - np.maximum(y - 1, years_new), 0.0, 1.0)
+        period = {"ops": np.clip(years_new - (y - 1), 0.0, 1.0), "bio": np.nan_to_num(per_cut[:, y - 1]),
+                  "app": np.where(np.isfinite(eff_d), ((y - 1) % eff_d) < 1, False).astype(float),
+                  "soc": soc_rate * (np.clip(a - (y - 1), 0.0, 1.0) - loss)}
+        for term, val in compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, period).items():
+            per_year[term][:, y - 1] = np.ravel(val)
+    yearly = pd.DataFrame({"plot_id": np.repeat(rows["plot_id"].to_numpy(object)[idx], Hn),
+                           "option_id": np.repeat(oid.to_numpy(object)[idx], Hn),
+                           "ledger_year": np.tile(np.arange(1, Hn + 1), len(idx))})
+    net_y = np.zeros((len(idx), Hn))
+    for t in names:
+        yearly[f"{t}_co2e_t_ha"] = per_year[t][idx].ravel()
+        net_y += np.nan_to_num(per_year[t][idx])
+    yearly["year_net_co2e_t_ha"] = net_y.ravel()
+    yearly["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
+    return ledger, totals, yearly
+
+
+def ledger_wide(ledger: pd.DataFrame) -> pd.DataFrame:
+    """One column per ledger term, ``<term>_co2e_t_ha_yr``, per plot × option.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        First output of :func:`carbon_ledger`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id`` and a column per term of :data:`LEDGER_TERMS`
+        [t CO2e ha⁻¹ yr⁻¹].
+    """
+    w = ledger.pivot_table(index=["plot_id", "option_id"], columns="term", values="co2e_t_ha_yr",
+                           aggfunc="first", dropna=False, sort=False)
+    w = w.reindex(columns=list(LEDGER_TERMS))
+    w.columns = [f"{t}_co2e_t_ha_yr" for t in w.columns]
+    return w.reset_index()

@@ -93,6 +93,9 @@ _UNIT_DISPLAY = {
     "CNY/g": "CNY g⁻¹",
     "cmol/kg": "cmol(+) kg⁻¹",
     "g/kg": "g kg⁻¹",
+    "m3/ha/yr": "m³ ha⁻¹ yr⁻¹",
+    "L/ha/yr": "L ha⁻¹ yr⁻¹",
+    "t/ha": "t ha⁻¹",
 }
 
 
@@ -297,6 +300,13 @@ _inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual 
      valid=(0.0, 15000.0), typical=(50.0, 4000.0))
 _inp("mean_temp_c", "degC", "Mean annual temperature", "年均气温", "Mean annual air temperature.",
      valid=(-40.0, 40.0), typical=(-10.0, 30.0))
+_inp("tillage", "", "Tillage", "耕作方式",
+     "Current tillage of cropland for the IPCC Tier 1 management factor (default full_till).",
+     dtype="category", categories=("full_till", "reduced_till", "no_till"))
+_inp("carbon_input", "", "Carbon input", "碳投入水平",
+     "Current carbon input to cropland for the IPCC Tier 1 input factor: low (residues removed), "
+     "medium (default), high (e.g. residues returned plus cover crops), high_manure.",
+     dtype="category", categories=("low", "medium", "high", "high_manure"))
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.
@@ -512,7 +522,66 @@ _out("biochar_t_ha_yr", "t/ha/yr", "Biochar produced", "生物炭产量",
      "Biochar (dry) produced per hectare and year from the harvested biomass.")
 _out("residue_disposal", "", "Residue disposal", "残余物处置",
      "Where the metal-bearing residue goes (land_application_ok, test_before_use, "
-     "hazardous_waste, none).", dtype="str")
+     "exceeds_land_limit, hazardous_waste, none).", dtype="str")
+_out("biomass_species", "", "Biomass species", "生物质物种",
+     "Species (key of biomass_yields.csv) whose yield is used.", dtype="str")
+_out("yield_land", "", "Yield basis (land)", "产量依据（土地类型）",
+     "Row of biomass_yields.csv used: contaminated, marginal or cropland (a fallback is reported as used).",
+     dtype="str")
+_out("harvest_cycle_yr", "yr", "Harvest cycle", "收获周期",
+     "Years between harvests (short-rotation coppice is cut every few years; the yield is annualised).")
+_out("yield_factor", "1", "Yield adjustment factor", "产量调整系数",
+     "Product of the soil pH, contamination and climate yield factors applied to the tabulated yield.")
+_out("harvest_year", "", "Harvest year", "收获年份", "Year of the horizon (1 = first year).", dtype="int")
+_out("harvest_t_dm_ha", "t/ha", "Harvest", "收获量", "Dry matter cut in a given year.")
+_out("heat_gj_ha_yr", "GJ/ha/yr", "Useful heat", "有效热量",
+     "Useful heat delivered per hectare and year (CHP).")
+_out("fuel_gj_ha_yr", "GJ/ha/yr", "Fuel energy", "燃料能量",
+     "Energy (lower heating value) of the biomethane or ethanol made per hectare and year.")
+_out("fossil_energy_displaced_gj_ha_yr", "GJ/ha/yr", "Fossil energy displaced", "替代化石能源",
+     "Grid electricity, supplied heat and fossil fuel displaced per hectare and year (final energy).")
+_out("methane_m3_ha_yr", "m3/ha/yr", "Methane", "甲烷产量",
+     "Methane from anaerobic digestion per hectare and year (0 °C, 101.325 kPa).")
+_out("ethanol_l_ha_yr", "L/ha/yr", "Ethanol", "乙醇产量", "Ethanol made per hectare and year.")
+_out("bio_oil_t_ha_yr", "t/ha/yr", "Bio-oil", "生物油", "Pyrolysis bio-oil per hectare and year.")
+_out("pyrolysis_gas_t_ha_yr", "t/ha/yr", "Pyrolysis gas", "热解气", "Pyrolysis gas per hectare and year.")
+_out("ash_t_ha_yr", "t/ha/yr", "Ash", "灰分", "Ash from combustion per hectare and year.")
+_out("biomass_c_t_ha_yr", "t/ha/yr", "Carbon in biomass", "生物质碳", "Carbon (t C) in the harvested biomass per hectare and year.")
+_out("char_c_t_ha_yr", "t/ha/yr", "Carbon in biochar", "生物炭碳", "Organic carbon (t C) in the pyrolysis char per hectare and year.")
+_out("volatiles_c_t_ha_yr", "t/ha/yr", "Carbon in oil and gas", "油气中碳",
+     "Carbon (t C) leaving pyrolysis with the bio-oil and gas (biomass carbon minus char carbon).")
+_out("pyrolysis_temp_c", "degC", "Pyrolysis temperature", "热解温度",
+     "Representative temperature of the option's biochar temperature class.")
+_out("feedstock_group", "", "Feedstock group", "原料类别",
+     "hyperaccumulator (phytoextraction crop or shoot Cd ≥ 100 mg/kg) or other; selects the metal "
+     "partition.", dtype="str")
+_out("residue_note", "", "Residue note", "残余物说明",
+     "Why the residue has its disposal class (the limiting metal, product and limit).", dtype="str")
+_out("biomass_metal_mg_kg", "mg/kg", "Metal in harvested biomass", "收获生物质中重金属",
+     "Metal concentration in the harvested biomass (dry mass), first year.")
+_out("metal_in_g_ha_yr", "g/ha/yr", "Metal into conversion", "进入转化的重金属",
+     "Metal in the harvested biomass entering the conversion pathway.")
+_out("product", "", "Product", "产物",
+     "Product of the conversion pathway (char, oil, gas, oil_gas, ash, digestate, liquor, residue, "
+     "stillage, biomass).", dtype="str")
+_out("metal_share", "1", "Metal share", "重金属分配比例",
+     "Share of the metal going to the product (blank = not reported in the literature: a gap).")
+_out("metal_out_g_ha_yr", "g/ha/yr", "Metal in product", "产物中重金属量", "Metal going to the product.")
+_out("product_t_ha_yr", "t/ha/yr", "Product mass", "产物质量", "Dry mass of the product (blank = unknown).")
+_out("product_conc_mg_kg", "mg/kg", "Metal in product", "产物重金属含量",
+     "Metal concentration in the product (blank where the share or the mass is unknown).")
+_out("product_conc_low_mg_kg", "mg/kg", "Metal in product (lower bound)", "产物重金属含量下限",
+     "Lowest possible concentration given what is known.")
+_out("product_conc_high_mg_kg", "mg/kg", "Metal in product (upper bound)", "产物重金属含量上限",
+     "Highest possible concentration given what is known (inf = unbounded).")
+_out("land_product", "", "Spread on land if used", "可还田产物",
+     "True for products that would be spread on farmland (char, ash, digestate, stillage, residue).",
+     dtype="bool")
+_out("land_limit_mg_kg", "mg/kg", "Land-application limit", "还田限量",
+     "Metal limit of the land-application limit set (default NY 525-2012; blank = no limit).")
+_out("land_status", "", "Land-application status", "还田判定",
+     "exceeds (even the lower bound is above the limit), below (the upper bound is at or below it), "
+     "unknown, or not_applied.", dtype="str")
 
 # ------------------------------------------------------------------- carbon stage
 _out("term", "", "Ledger term", "核算项", "Carbon ledger term.", dtype="str")
@@ -529,6 +598,83 @@ _out("net_co2e_t_ha", "t CO2e/ha", "Net CO₂e over horizon", "期内净CO₂当
 _out("net_co2e_t", "t CO2e", "Net CO₂e over horizon, whole plot", "地块期内净CO₂当量",
      "Net carbon benefit of the whole plot over the scenario horizon.")
 _out("source", "", "Source", "来源", "Reference key of the value's source.", dtype="str")
+_out("term_category", "", "Term category", "核算项类别",
+     "removal, avoided_emission or emission.", dtype="str")
+_out("term_unit", "", "Term unit", "核算项单位", "Unit of the ledger value.", dtype="str")
+_out("term_method", "", "Method", "方法", "How the ledger term is computed.", dtype="str")
+_out("co2e_t_ha", "t CO2e/ha", "CO₂e over horizon", "期内CO₂当量", "Ledger term summed over the horizon.")
+_out("co2e_t_ha_yr_p10", "t CO2e/ha/yr", "CO₂e per year (P10)", "年CO₂当量P10",
+     "10th percentile of the ledger term over the Monte Carlo draws.")
+_out("net_co2e_t_ha_yr_p10", "t CO2e/ha/yr", "Net CO₂e per year (P10)", "年净CO₂当量P10",
+     "10th percentile of the net carbon benefit over the Monte Carlo draws.")
+_out("co2e_t_ha_yr_p50", "t CO2e/ha/yr", "CO₂e per year (P50)", "年CO₂当量P50",
+     "50th percentile of the ledger term over the Monte Carlo draws.")
+_out("net_co2e_t_ha_yr_p50", "t CO2e/ha/yr", "Net CO₂e per year (P50)", "年净CO₂当量P50",
+     "50th percentile of the net carbon benefit over the Monte Carlo draws.")
+_out("co2e_t_ha_yr_p90", "t CO2e/ha/yr", "CO₂e per year (P90)", "年CO₂当量P90",
+     "90th percentile of the ledger term over the Monte Carlo draws.")
+_out("net_co2e_t_ha_yr_p90", "t CO2e/ha/yr", "Net CO₂e per year (P90)", "年净CO₂当量P90",
+     "90th percentile of the net carbon benefit over the Monte Carlo draws.")
+_out("net_co2e_vs_baseline_t_ha_yr_p10", "t CO2e/ha/yr", "Net CO₂e relative to doing nothing (P10)",
+     "相对不治理的年净CO₂当量P10",
+     "10th percentile over the draws of the net benefit minus that of doing nothing (same draws).")
+_out("net_co2e_vs_baseline_t_ha_yr_p90", "t CO2e/ha/yr", "Net CO₂e relative to doing nothing (P90)",
+     "相对不治理的年净CO₂当量P90",
+     "90th percentile over the draws of the net benefit minus that of doing nothing (same draws).")
+_out("net_co2e_vs_baseline_t_ha", "t CO2e/ha", "Net CO₂e over horizon relative to doing nothing",
+     "相对不治理的期内净CO₂当量", "Net carbon benefit over the horizon minus that of doing nothing.")
+_out("biochar_method", "", "Biochar persistence method", "生物炭碳汇方法",
+     "Method of the biochar sink: ipcc2019, puro2025 or ebc2020.", dtype="str")
+_out("ledger_year", "", "Year", "年份", "Year of the horizon of a year-by-year ledger row (1 = first year).",
+     dtype="int")
+_out("year_net_co2e_t_ha", "t CO2e/ha", "Net CO₂e in the year", "当年净CO₂当量",
+     "Sum of the ledger terms in one year of the horizon.")
+_out("cumulative_net_co2e_t_ha", "t CO2e/ha", "Cumulative net CO₂e", "累计净CO₂当量",
+     "Net CO2e from year 1 to this year.")
+_out("soc_change_co2e_t_ha", "t CO2e/ha", "SOC change in the year", "当年土壤有机碳变化",
+     "Ledger term soc_change in one year of the horizon (positive = removal or avoided emission).")
+_out("biochar_sink_co2e_t_ha", "t CO2e/ha", "Biochar carbon sink in the year", "当年生物炭碳汇",
+     "Ledger term biochar_sink in one year of the horizon (positive = removal or avoided emission).")
+_out("avoided_electricity_co2e_t_ha", "t CO2e/ha", "Avoided grid electricity in the year", "当年替代电网电力减排",
+     "Ledger term avoided_electricity in one year of the horizon (positive = removal or avoided emission).")
+_out("avoided_heat_co2e_t_ha", "t CO2e/ha", "Avoided heat in the year", "当年替代供热减排",
+     "Ledger term avoided_heat in one year of the horizon (positive = removal or avoided emission).")
+_out("avoided_fuel_co2e_t_ha", "t CO2e/ha", "Avoided fossil fuel in the year", "当年替代化石燃料减排",
+     "Ledger term avoided_fuel in one year of the horizon (positive = removal or avoided emission).")
+_out("field_diesel_co2e_t_ha", "t CO2e/ha", "Field diesel in the year", "当年田间柴油排放",
+     "Ledger term field_diesel in one year of the horizon (positive = removal or avoided emission).")
+_out("n_fertiliser_co2e_t_ha", "t CO2e/ha", "N fertiliser in the year", "当年氮肥排放",
+     "Ledger term n_fertiliser in one year of the horizon (positive = removal or avoided emission).")
+_out("n2o_fertiliser_direct_co2e_t_ha", "t CO2e/ha", "Direct N₂O in the year", "当年直接N₂O排放",
+     "Ledger term n2o_fertiliser_direct in one year of the horizon (positive = removal or avoided emission).")
+_out("lime_co2e_t_ha", "t CO2e/ha", "Lime in the year", "当年石灰排放",
+     "Ledger term lime in one year of the horizon (positive = removal or avoided emission).")
+_out("biomass_transport_co2e_t_ha", "t CO2e/ha", "Biomass transport in the year", "当年生物质运输排放",
+     "Ledger term biomass_transport in one year of the horizon (positive = removal or avoided emission).")
+_out("processing_co2e_t_ha", "t CO2e/ha", "Processing in the year", "当年加工排放",
+     "Ledger term processing in one year of the horizon (positive = removal or avoided emission).")
+_out("soc_change_co2e_t_ha_yr", "t CO2e/ha/yr", "SOC change", "土壤有机碳变化",
+     "Ledger term soc_change: IPCC Tier 1 soil organic carbon change (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("biochar_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar carbon sink", "生物炭碳汇",
+     "Ledger term biochar_sink: Persistent carbon of biochar applied to the plot (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("avoided_electricity_co2e_t_ha_yr", "t CO2e/ha/yr", "Avoided grid electricity", "替代电网电力减排",
+     "Ledger term avoided_electricity: Grid electricity displaced by biomass power (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("avoided_heat_co2e_t_ha_yr", "t CO2e/ha/yr", "Avoided heat", "替代供热减排",
+     "Ledger term avoided_heat: Supplied (coal-fired) heat displaced by CHP heat (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("avoided_fuel_co2e_t_ha_yr", "t CO2e/ha/yr", "Avoided fossil fuel", "替代化石燃料减排",
+     "Ledger term avoided_fuel: Natural gas or gasoline displaced by biomethane or ethanol (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("field_diesel_co2e_t_ha_yr", "t CO2e/ha/yr", "Field diesel", "田间柴油排放",
+     "Ledger term field_diesel: Diesel burnt in field operations (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("n_fertiliser_co2e_t_ha_yr", "t CO2e/ha/yr", "N fertiliser", "氮肥排放",
+     "Ledger term n_fertiliser: Nitrogen fertiliser manufacture (or full chain) (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("n2o_fertiliser_direct_co2e_t_ha_yr", "t CO2e/ha/yr", "Direct N₂O", "直接N₂O排放",
+     "Ledger term n2o_fertiliser_direct: Direct N2O from nitrogen applied to the soil (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("lime_co2e_t_ha_yr", "t CO2e/ha/yr", "Lime", "石灰排放",
+     "Ledger term lime: CO2 from applied lime (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("biomass_transport_co2e_t_ha_yr", "t CO2e/ha/yr", "Biomass transport", "生物质运输排放",
+     "Ledger term biomass_transport: Hauling the harvested biomass (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("processing_co2e_t_ha_yr", "t CO2e/ha/yr", "Processing", "加工排放",
+     "Ledger term processing: Electricity for biomass processing before conversion (t CO2e per hectare and year; positive = removal or avoided emission).")
 
 # ---------------------------------------------------------------- economics stage
 _out("cost_cny_ha", "CNY/ha", "Cost (discounted)", "成本（折现）",

@@ -1,27 +1,61 @@
 """Bioenergy from harvested biomass, and where its metals end up.
 
-Pathways (``energy_pathway`` in ``options.csv``):
+Pathways (``energy_pathway`` in ``options.csv``), for B t DM ha⁻¹ yr⁻¹ of biomass:
 
-``chp`` — combustion in a biomass CHP plant: electricity = B · LHV · η_el,
-    useful energy (heat + power) = B · LHV · η_total.
-``pyrolysis`` — slow pyrolysis: biochar = B · y(T), with the char yield y falling
-    linearly from 0.40 at 300 °C to 0.28 at 700 °C (herbaceous feedstock). Energy in
-    the pyrolysis gas and oil is not credited in this version.
+``chp`` — combustion in a biomass CHP plant: electricity = B · LHV · η_el, useful
+    heat = B · LHV · (η_total − η_el) · u, where u is the share of the heat that finds a
+    user (1 by default; 0 for a power-only plant); ash = B · ash fraction.
+``pyrolysis`` — slow pyrolysis at temperature T: char = B · y_char(T), with y_char
+    falling linearly from 0.40 at 300 °C to 0.28 at 700 °C; bio-oil = B · y_oil
+    (0.29–0.31); gas = the remainder. The energy of oil and gas runs the process and is
+    not credited (their heating values are not sourced).
+``digestion`` — anaerobic digestion: CH₄ = B · (1 − ash) · Y_CH₄ (m³ per t volatile
+    solids); fuel energy = CH₄ · 35.8 MJ m⁻³, displacing natural gas.
+``ethanol`` — lignocellulosic or sugar ethanol: ethanol = B · Y_EtOH (L t⁻¹ DM); fuel
+    energy = ethanol · 21.1 MJ L⁻¹, displacing gasoline.
 ``none`` — no energy use.
 
-Residue disposal: biomass of a phytoextraction option (metal deliberately enriched,
-e.g. Cd ≥ 100 mg kg⁻¹ in Sedum shoots) is ``hazardous_waste``; its char must not be
-spread on land without testing (in pyrolysis of Sedum > 87.6 % of Cd goes to the
-bio-oil and > 66 % of Zn stays in the char). Ash of other metal-bearing biomass is
-``test_before_use``.
+Useful energy is electricity + heat + fuel [GJ]; *fossil energy displaced* is the same
+sum on a final-energy basis (grid electricity, coal-fired heat, natural gas or gasoline).
+
+**Carbon in pyrolysis.** Biomass C = B · C_frac (0.47); char C = char · F_C (IPCC organic
+C fraction of the char); the volatiles (oil + gas) carry the rest, so the carbon balance
+closes by construction and a char that would hold more C than its feedstock is flagged
+by a negative volatile C.
+
+**Metal fate.** :func:`metal_fate` splits the metal in the harvest (shoot concentration
+× biomass) into the products of each pathway with the shares of
+``metal_partitioning.csv`` (by pathway, feedstock group — ``hyperaccumulator`` for
+phytoextraction crops or shoot Cd ≥ 100 mg kg⁻¹ — metal and temperature). Within a
+sourced set the shares sum to 1 (one share is the remainder), so metal in = metal out.
+Where the literature gives no split the share is left blank (a *gap*) and the
+concentration in the product is **bounded**: between 0 (or the biomass concentration
+for a product lighter than the biomass) and "all the metal in this product". A product
+spread on land (char, ash, digestate, stillage, residue) is compared with the metal
+limits of ``land_application_limits.csv`` (default NY 525-2012): *exceeds* when even the
+lower bound is above the limit, *below* when the upper bound is at or below it,
+*unknown* otherwise.
+
+**Residue disposal** per plot × option: ``hazardous_waste`` for hyperaccumulator
+biomass and everything made from it (it is never a soil amendment, whatever its
+predicted concentrations); ``exceeds_land_limit`` when a land product exceeds a limit;
+``land_application_ok`` when every metal with a limit is shown to be below it;
+``test_before_use`` otherwise; ``none`` when the option produces no residue.
 
 References
 ----------
 .. [1] IEA ETSAP (2007) ETE03 Biomass for power generation and CHP (η_el 30–34 %,
    CHP total 85–90 %).
-.. [2] Yue Y. et al. (2018) BioResources 13(4):7455 (char yield 40 → 28 %, 300 → 700 °C).
-.. [3] Pyrolysis of Sedum plumbizincicola at 450–750 °C (metal partitioning).
-.. [4] SUMATECS (2008): hyperaccumulator shoot Cd > 100 mg kg⁻¹.
+.. [2] Yue Y. et al. (2018) BioResources 13(4):7455 (char 40 → 28 %, oil 29–31 %,
+   300 → 700 °C).
+.. [3] Pyrolysis of Sedum plumbizincicola at 450–750 °C (> 87.6 % of Cd to bio-oil,
+   > 66.3 % of Zn in char); Han Z. et al. (2018) BioResources 13(2):2932 (Broussonetia:
+   63.2–68.2 % of Cd in the solid).
+.. [4] GTZ biogas yields; Nizami A.-S. et al. (2009) Environ. Sci. Technol. 43:8496;
+   Humbird D. et al. (2011) NREL/TP-5100-47764; Tang C. et al. (2018) Front. Plant Sci.
+   9:440.
+.. [5] Ministry of Agriculture (2012) NY 525-2012 Organic fertiliser (metal limits).
+.. [6] SUMATECS (2008): hyperaccumulator shoot Cd > 100 mg kg⁻¹.
 """
 
 from __future__ import annotations
@@ -29,29 +63,71 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .biomass import metal_in_biomass, species_property, species_property_draws
 from .options import align_rows, parameter_for_rows
 from .tables import Tables, load_tables
+from .uncertainty import parameter_draws
 
-__all__ = ["char_yield", "energy_outputs", "TEMPERATURE_C"]
+__all__ = [
+    "char_yield",
+    "pyrolysis_yields",
+    "conversion",
+    "energy_outputs",
+    "energy_draws",
+    "energy_draw_sampler",
+    "metal_fate",
+    "partition_metal",
+    "factor_draws",
+    "TEMPERATURE_C",
+    "PATHWAYS",
+    "LAND_PRODUCTS",
+    "DEFAULT_LIMIT_SET",
+]
 
 #: Representative production temperature of each IPCC biochar temperature class [°C]
 #: (mid-points of the class ranges; the high class uses 650 °C).
 TEMPERATURE_C = {"low": 400.0, "medium": 525.0, "high": 650.0}
 
+#: Conversion pathways.
+PATHWAYS = ("chp", "pyrolysis", "digestion", "ethanol", "none")
 
-def char_yield(temperature_c, tables: Tables | None = None):
+#: Products that are spread on land when they are used (checked against metal limits).
+LAND_PRODUCTS = ("char", "ash", "digestate", "stillage", "residue")
+
+#: Land product of each pathway when the partition table names none.
+_DEFAULT_PRODUCT = {"chp": "ash", "pyrolysis": "char", "digestion": "digestate", "ethanol": "stillage",
+                    "none": "biomass"}
+
+#: Limit set used for land application unless another is asked for.
+DEFAULT_LIMIT_SET = "ny525_2012"
+
+#: Scalar factors of ``factors.csv`` used by the conversions.
+_FACTORS = ("chp_electric_efficiency", "chp_total_efficiency", "chp_heat_used_frac",
+            "pyrolysis_char_yield_300c", "pyrolysis_char_yield_700c", "pyrolysis_oil_yield",
+            "methane_lhv_mj_m3", "ethanol_lhv_mj_l")
+
+
+def char_yield(temperature_c, tables: Tables | None = None, y300=None, y700=None):
     """Slow-pyrolysis char yield of herbaceous biomass.
 
     Parameters
     ----------
     temperature_c : array_like
         Highest treatment temperature [°C], 300–700.
+    tables : Tables, optional
+        Literature tables.
+    y300, y700 : array_like, optional
+        Char yields at 300 and 700 °C [–] (default: ``factors.csv``).
 
     Returns
     -------
     numpy.ndarray
         Char mass per dry feedstock mass [–], linear between the 300 °C and 700 °C
-        yields of ``factors.csv``.
+        yields.
+
+    References
+    ----------
+    .. [1] Yue Y. et al. (2018) BioResources 13(4):7455.
 
     Examples
     --------
@@ -59,15 +135,451 @@ def char_yield(temperature_c, tables: Tables | None = None):
     0.34
     """
     tables = tables or load_tables()
-    y300 = tables.factor("pyrolysis_char_yield_300c")
-    y700 = tables.factor("pyrolysis_char_yield_700c")
+    y300 = tables.factor("pyrolysis_char_yield_300c") if y300 is None else y300
+    y700 = tables.factor("pyrolysis_char_yield_700c") if y700 is None else y700
     t = np.asarray(temperature_c, float)
-    return y300 + (y700 - y300) * (t - 300.0) / 400.0
+    return y300 + (np.asarray(y700) - np.asarray(y300)) * (t - 300.0) / 400.0
+
+
+def pyrolysis_yields(temperature_c, tables: Tables | None = None) -> pd.DataFrame:
+    """Char, bio-oil and gas yields of slow pyrolysis as a function of temperature.
+
+    Parameters
+    ----------
+    temperature_c : array_like
+        Highest treatment temperature [°C], 300–700.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``temperature_c`` [°C], ``char``, ``oil``, ``gas`` [t t⁻¹ dry feedstock]; the
+        three sum to 1 (gas is the remainder).
+
+    References
+    ----------
+    .. [1] Yue Y. et al. (2018) BioResources 13(4):7455 (sunflower straw: char 40 → 28 %,
+       bio-oil 29–31 %, syngas 29–44 % from 300 to 700 °C).
+
+    Examples
+    --------
+    >>> pyrolysis_yields([300, 700]).round(2)[["char", "oil", "gas"]].values.tolist()
+    [[0.4, 0.3, 0.3], [0.28, 0.3, 0.42]]
+    """
+    tables = tables or load_tables()
+    t = np.atleast_1d(np.asarray(temperature_c, float))
+    ch = char_yield(t, tables)
+    oil = np.full(t.shape, tables.factor("pyrolysis_oil_yield"))
+    return pd.DataFrame({"temperature_c": t, "char": ch, "oil": oil, "gas": 1.0 - ch - oil})
+
+
+def factor_draws(tables: Tables, names, n_draws: int, seed: int) -> dict[str, np.ndarray]:
+    """Monte Carlo draws of scalar factors of ``factors.csv`` (common random numbers).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    names : iterable of str
+        Factor names.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    dict
+        Name → draws, shape ``(n_draws,)`` [unit of the factor]; blank factors give NaN.
+    """
+    f = tables.factors.loc[tables.factors["factor"].isin(list(names))].reset_index(drop=True)
+    d = parameter_draws(f, n_draws, seed, id_columns=("factor",))
+    return {name: d[i] for i, name in enumerate(f["factor"])}
+
+
+def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
+    """Products of each pathway for given biomass and parameters (arrays broadcast).
+
+    Parameters
+    ----------
+    biomass_t : array_like
+        Dry biomass [t] (or t ha⁻¹ yr⁻¹).
+    pathway : array_like of str
+        One of :data:`PATHWAYS` per row.
+    temperature_c : array_like
+        Pyrolysis temperature [°C] (ignored by the other pathways).
+    p : dict
+        Parameters: ``lhv`` [GJ t⁻¹], ``eta_el``, ``eta_tot``, ``heat_used`` [–] (default 1),
+        ``y300``, ``y700``,
+        ``y_oil`` [–], ``ash`` [t t⁻¹], ``ch4_vs`` [m³ t⁻¹ VS], ``etoh`` [L t⁻¹],
+        ``ch4_lhv`` [MJ m⁻³], ``etoh_lhv`` [MJ L⁻¹], ``c_frac`` [t C t⁻¹], ``f_c``
+        [t C t⁻¹ char]; each a scalar or an array broadcasting against ``biomass_t``.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``electricity_mwh``, ``heat_gj``, ``fuel_gj``, ``useful_energy_gj``,
+        ``methane_m3``, ``ethanol_l``, ``biochar_t``, ``bio_oil_t``, ``gas_t``, ``ash_t``,
+        ``biomass_c_t``, ``char_c_t``, ``volatiles_c_t``; zero for pathways that do not
+        make the product, NaN where a needed parameter is unknown.
+
+    References
+    ----------
+    .. [1] IEA ETSAP (2007) ETE03 Biomass for power generation and CHP (η_el, η_total).
+    .. [2] Yue Y. et al. (2018) BioResources 13(4):7455 (pyrolysis char and oil yields).
+    .. [3] GTZ biogas yields; Nizami A.-S. et al. (2009) Environ. Sci. Technol. 43:8496
+       (CH₄ per t VS); Humbird D. et al. (2011) NREL/TP-5100-47764 and Tang C. et al. (2018)
+       Front. Plant Sci. 9:440 (ethanol per t DM).
+    .. [4] NIST Chemistry WebBook (enthalpies of combustion → LHV of CH₄ and ethanol);
+       IPCC (2006) Vol. 4 Ch. 4 (carbon fraction 0.47); IPCC (2019) App. 4 Table 4A.1 (F_C).
+
+    Examples
+    --------
+    1 t of Miscanthus in CHP (LHV 17 GJ/t, η_el 0.32, η_total 0.875):
+
+    >>> out = conversion(1.0, "chp", 0.0, dict(lhv=17.0, eta_el=0.32, eta_tot=0.875, ash=0.027))
+    >>> round(float(out["electricity_mwh"]), 3), round(float(out["heat_gj"]), 3)
+    (1.511, 9.435)
+    """
+    B = np.asarray(biomass_t, float)
+    path = np.asarray(pathway, dtype=object)
+    if B.ndim == 2 and path.ndim == 1:
+        path = path[:, None]
+    T = np.asarray(temperature_c, float)
+    if B.ndim == 2 and T.ndim == 1:
+        T = T[:, None]
+    g = lambda k: np.asarray(p.get(k, np.nan), float)  # noqa: E731
+    chp, pyro, ad, eth = path == "chp", path == "pyrolysis", path == "digestion", path == "ethanol"
+    zero = np.zeros(np.broadcast(B, path).shape)
+    energy_in = B * g("lhv")
+    el_gj = np.where(chp, energy_in * g("eta_el"), zero)
+    heat_used = np.asarray(p.get("heat_used", 1.0), float)
+    heat = np.where(chp, energy_in * (g("eta_tot") - g("eta_el")) * heat_used, zero)
+    ch4 = np.where(ad, B * (1.0 - g("ash")) * g("ch4_vs"), zero)
+    etoh = np.where(eth, B * g("etoh"), zero)
+    fuel = ch4 * g("ch4_lhv") / 1000.0 + etoh * g("etoh_lhv") / 1000.0
+    y_char = np.where(pyro, char_yield(np.where(pyro, T, 500.0), None, g("y300"), g("y700")), 0.0)
+    y_oil = np.where(pyro, g("y_oil"), 0.0)
+    char = B * y_char
+    oil = B * y_oil
+    gas = np.where(pyro, B * (1.0 - y_char - y_oil), zero)
+    ash = np.where(chp, B * g("ash"), zero)
+    bc = B * g("c_frac")
+    char_c = char * np.where(pyro, g("f_c"), 0.0)
+    return {
+        "electricity_mwh": el_gj / 3.6, "heat_gj": heat, "fuel_gj": fuel,
+        "useful_energy_gj": el_gj + heat + fuel,
+        "methane_m3": ch4, "ethanol_l": etoh, "biochar_t": char, "bio_oil_t": oil, "gas_t": gas, "ash_t": ash,
+        "biomass_c_t": bc, "char_c_t": np.where(pyro, char_c, zero),
+        "volatiles_c_t": np.where(pyro, bc - char_c, zero),
+    }
+
+
+def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables):
+    """Pathway, temperature, species and feedstock class of every plot × option row."""
+    opts = tables.options.set_index("option_id")
+    oid = biomass["option_id"]
+    path = oid.map(opts["energy_pathway"]).astype(object).fillna("none").to_numpy(object)
+    temp = oid.map(opts["biochar_temperature"]).map(TEMPERATURE_C).to_numpy(float)
+    species = (biomass["biomass_species"].astype(object).to_numpy(object) if "biomass_species" in biomass else
+               oid.map(opts["species"]).astype(object).to_numpy(object))
+    feed = oid.map(opts["biochar_feedstock"]).astype(object).to_numpy(object)
+    kind = oid.map(opts["kind"]).astype(object).to_numpy(object)
+    return path, temp, species, feed, kind
+
+
+def _params(option_ids, species, feed, tables: Tables) -> dict:
+    """Typical conversion parameters per row."""
+    from .carbon import biochar_fc  # the IPCC F_C table belongs to the carbon accounting
+
+    lhv_opt = parameter_for_rows(tables, option_ids, "lhv_gj_t")
+    lhv = np.where(np.isnan(lhv_opt), species_property(tables, species, "lhv_gj_t"), lhv_opt)
+    f = {k: tables.factor(k) for k in _FACTORS}
+    return dict(lhv=lhv, eta_el=f["chp_electric_efficiency"], eta_tot=f["chp_total_efficiency"],
+                heat_used=f["chp_heat_used_frac"],
+                y300=f["pyrolysis_char_yield_300c"], y700=f["pyrolysis_char_yield_700c"],
+                y_oil=f["pyrolysis_oil_yield"], ash=species_property(tables, species, "ash_frac"),
+                ch4_vs=species_property(tables, species, "methane_m3_t_vs"),
+                etoh=species_property(tables, species, "ethanol_l_t"), ch4_lhv=f["methane_lhv_mj_m3"],
+                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=species_property(tables, species, "carbon_frac"),
+                f_c=biochar_fc(feed, "pyrolysis", tables))
+
+
+def _products(option_rows, biomass, tables):
+    path, temp, species, feed, kind = _row_context(option_rows, biomass, tables)
+    B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
+    out = conversion(B, path, temp, _params(biomass["option_id"], species, feed, tables))
+    return out, path, temp, species, kind
+
+
+def _shoot_cd(by_metal: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Cd in the harvest of each plot × option row [mg kg⁻¹] (NaN where not predicted)."""
+    cols = ["plot_id", "option_id", "shoot_mg_kg"]
+    cd = by_metal.loc[by_metal["metal"] == "cd", cols] if len(by_metal) else pd.DataFrame(columns=cols)
+    return align_rows(cd, rows)["shoot_mg_kg"].to_numpy(float)
+
+
+def _top_text(frame: pd.DataFrame, ratio, text, key: pd.MultiIndex) -> np.ndarray:
+    """Per plot × option, ``text(frame)`` of the row with the largest ``ratio(frame)`` ('' where none)."""
+    if not len(frame):
+        return np.full(len(key), "", dtype=object)
+    top = ratio(frame).groupby([frame["plot_id"], frame["option_id"]]).idxmax()
+    picked = pd.Series(text(frame).loc[top.to_numpy()].to_numpy(object), index=top.index)
+    return picked.reindex(key).fillna("").to_numpy(object)
+
+
+def _feedstock_group(kind, shoot_cd, tables: Tables) -> np.ndarray:
+    hyper = (np.asarray(kind, dtype=object) == "phytoextraction") | \
+        (np.nan_to_num(np.asarray(shoot_cd, float)) >= tables.factor("hyperaccumulator_cd_mg_kg"))
+    return np.where(hyper, "hyperaccumulator", "other").astype(object)
+
+
+def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, product_t, biomass_t,
+                    tables: Tables | None = None, limit_set: str = DEFAULT_LIMIT_SET) -> pd.DataFrame:
+    """Split metal in harvested biomass into the products of its conversion pathway.
+
+    Parameters
+    ----------
+    metal_g : array_like
+        Metal in the biomass [g] (or g ha⁻¹ yr⁻¹).
+    pathway, feedstock_group, metal : array_like of str
+        Pathway (:data:`PATHWAYS`), ``hyperaccumulator`` or ``other``, metal code.
+    temperature_c : array_like
+        Process temperature [°C] (pyrolysis).
+    product_t : dict
+        Product name (``char``, ``oil``, ``gas``, ``oil_gas``, ``ash``, ``biomass``) →
+        array of product masses [t] row-aligned with ``metal_g``; products not given
+        have unknown mass (bounded by ``biomass_t``).
+    biomass_t : array_like
+        Dry biomass [t].
+    tables : Tables, optional
+        Literature tables.
+    limit_set : str
+        ``limit_set`` of ``land_application_limits.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row × product: ``row`` (input position), ``product``,
+        ``metal_share`` [–] (NaN for a gap), ``metal_out_g`` [g], ``product_t`` [t],
+        ``product_conc_mg_kg``, ``product_conc_low_mg_kg``, ``product_conc_high_mg_kg``
+        [mg kg⁻¹], ``land_product`` (bool), ``land_limit_mg_kg`` [mg kg⁻¹],
+        ``land_status`` (``exceeds``, ``below``, ``unknown`` or ``not_applied``),
+        ``source``, ``note``.
+
+    References
+    ----------
+    .. [1] Pyrolysis of Sedum plumbizincicola at 450–750 °C (> 87.6 % of Cd to the bio-oil,
+       > 66.3 % of Zn in the char).
+    .. [2] Han Z. et al. (2018) BioResources 13(2):2932 (Broussonetia: 63.2–68.2 % of Cd and
+       69.0–77.9 % of Cu in the solid).
+    .. [3] Sedum alfredii acid–alkali pretreatment (J. Hazard. Mater. 2021): 99.22 % of Cd in
+       the pretreatment liquor.
+    .. [4] Ministry of Agriculture (2012) NY 525-2012 Organic fertiliser (metal limits).
+
+    Examples
+    --------
+    Sedum shoots with 100 mg Cd/kg, 3 t, pyrolysed at 525 °C (char 1.02 t):
+
+    >>> r = partition_metal([300.0], ["pyrolysis"], ["hyperaccumulator"], ["cd"], [525.0],
+    ...                     {"char": np.array([1.02]), "oil": np.array([0.9])}, [3.0])
+    >>> r[["product", "metal_share", "metal_out_g"]].round(3).values.tolist()
+    [['oil', 0.876, 262.8], ['char', 0.124, 37.2]]
+    >>> round(float(r["product_conc_mg_kg"].iloc[1]), 1), r["land_status"].iloc[1]
+    (36.5, 'exceeds')
+    """
+    tables = tables or load_tables()
+    M = np.asarray(metal_g, float)
+    n = len(M)
+    path = np.asarray(pathway, dtype=object)
+    grp = np.asarray(feedstock_group, dtype=object)
+    met = np.asarray(metal, dtype=object)
+    T = np.asarray(temperature_c, float)
+    B = np.asarray(biomass_t, float)
+    pt = tables.metal_partitioning.reset_index(drop=True)
+    keys = pt[["pathway", "feedstock_group", "metal", "t_above_c", "t_up_to_c"]].drop_duplicates()
+    set_of_row = np.full(n, -1)
+    best = np.full(n, -1)
+    sets = []
+    temp_ok_any = path != "pyrolysis"  # only pyrolysis shares depend on temperature
+    for k in keys.itertuples(index=False):  # a few literature sets
+        m = (path == k.pathway) & (met == k.metal) & ((grp == k.feedstock_group) | (k.feedstock_group == "*"))
+        with np.errstate(invalid="ignore"):
+            m &= temp_ok_any | ((T > k.t_above_c) & (T <= k.t_up_to_c))
+        spec = int(k.feedstock_group != "*")
+        take = m & (spec > best)
+        sets.append(pt.loc[(pt["pathway"] == k.pathway) & (pt["feedstock_group"] == k.feedstock_group)
+                           & (pt["metal"] == k.metal) & (pt["t_above_c"] == k.t_above_c)
+                           & (pt["t_up_to_c"] == k.t_up_to_c)])
+        set_of_row[take], best[take] = len(sets) - 1, spec
+    parts = []
+    for s_id, rows in enumerate(sets):
+        sel = np.flatnonzero(set_of_row == s_id)
+        if not len(sel):
+            continue
+        vals = rows.loc[rows["share_rule"] == "value", "typical"].to_numpy(float)
+        for r in rows.itertuples(index=False):
+            share = r.typical if r.share_rule == "value" else (1.0 - vals.sum() if r.share_rule == "remainder"
+                                                               else np.nan)
+            parts.append(pd.DataFrame({"row": sel, "fraction": r.fraction, "share": share,
+                                       "source": r.source, "note": r.note}))
+    missing = np.flatnonzero(set_of_row < 0)
+    if len(missing):
+        parts.append(pd.DataFrame({
+            "row": missing,
+            "fraction": pd.Series(path[missing]).map(_DEFAULT_PRODUCT).fillna("biomass").to_numpy(),
+            "share": np.where(path[missing] == "none", 1.0, np.nan),
+            "source": np.where(path[missing] == "none", "mass_conservation", "reference_gap"),
+            "note": np.where(path[missing] == "none", "biomass not converted: all metal stays in it",
+                             "no partition for this pathway, feedstock, metal and temperature")}))
+    cols = ["row", "fraction", "share", "source", "note"]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    out = out.sort_values(["row"], kind="stable").reset_index(drop=True)
+    i = out["row"].to_numpy(int)
+    frac = out["fraction"].astype(object).to_numpy(object)
+    share = out["share"].to_numpy(float)
+    mass = np.full(len(out), np.nan)
+    prod = dict(product_t)
+    prod.setdefault("biomass", B)
+    if "oil" in prod and "gas" in prod:
+        prod.setdefault("oil_gas", np.asarray(prod["oil"], float) + np.asarray(prod["gas"], float))
+    for name, arr in prod.items():
+        sel = frac == name
+        mass[sel] = np.asarray(arr, float)[i[sel]]
+    Mi = M[i]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conc = share * Mi / mass
+        hi = np.where(np.isnan(share), Mi / mass, conc)             # gap: at most all the metal
+        hi = np.where(np.isnan(mass), np.inf, hi)
+        lighter = np.isin(frac, ["digestate", "stillage", "residue", "liquor"])
+        lo_unknown_mass = np.where(lighter, share * Mi / B[i], 0.0)
+        lo = np.where(np.isnan(share), 0.0, np.where(np.isnan(mass), lo_unknown_mass, conc))
+    land = np.isin(frac, LAND_PRODUCTS)
+    lim = tables.land_application_limits
+    lim = lim.loc[lim["limit_set"] == limit_set].set_index("metal")["limit_mg_kg"]
+    limit = pd.Series(met[i]).map(lim).to_numpy(float)
+    status = np.where(~land, "not_applied", np.where(np.isnan(limit), "unknown",
+                      np.where(lo > limit, "exceeds", np.where(hi <= limit, "below", "unknown"))))
+    out = out.rename(columns={"fraction": "product", "share": "metal_share"})
+    out["metal_out_g"] = share * Mi
+    out["product_t"] = mass
+    out["product_conc_mg_kg"] = conc
+    out["product_conc_low_mg_kg"] = lo
+    out["product_conc_high_mg_kg"] = hi
+    out["land_product"] = land
+    out["land_limit_mg_kg"] = np.where(land, limit, np.nan)
+    out["land_status"] = status
+    return out[["row", "product", "metal_share", "metal_out_g", "product_t", "product_conc_mg_kg",
+                "product_conc_low_mg_kg", "product_conc_high_mg_kg", "land_product", "land_limit_mg_kg",
+                "land_status", "source", "note"]]
+
+
+def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.DataFrame,
+               tables: Tables | None = None, limit_set: str = DEFAULT_LIMIT_SET) -> pd.DataFrame:
+    """Where the metal in each harvest goes, and how concentrated it is in each product.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    biomass : pandas.DataFrame
+        First output of :func:`agriremed.biomass.harvested_biomass`.
+    by_metal : pandas.DataFrame
+        Per-metal duration table (``shoot_mg_kg`` [mg kg⁻¹]).
+    tables : Tables, optional
+        Literature tables.
+    limit_set : str
+        Land-application limit set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × option × metal × product: ``plot_id``, ``option_id``,
+        ``energy_pathway``, ``feedstock_group``, ``metal``, ``biomass_metal_mg_kg``,
+        ``metal_in_g_ha_yr`` [g ha⁻¹ yr⁻¹], ``product``, ``metal_share`` [–],
+        ``metal_out_g_ha_yr`` [g ha⁻¹ yr⁻¹], ``product_t_ha_yr`` [t ha⁻¹ yr⁻¹],
+        ``product_conc_mg_kg``, ``product_conc_low_mg_kg``, ``product_conc_high_mg_kg``,
+        ``land_limit_mg_kg`` [mg kg⁻¹], ``land_product``, ``land_status``, ``source``,
+        ``note``.
+    """
+    tables = tables or load_tables()
+    prods, path, temp, species, kind = _products(option_rows, biomass, tables)
+    mib = metal_in_biomass(biomass, by_metal)
+    key = pd.MultiIndex.from_frame(biomass[["plot_id", "option_id"]])
+    pos = pd.Series(np.arange(len(biomass)), index=key)
+    r = pos.reindex(pd.MultiIndex.from_frame(mib[["plot_id", "option_id"]])).to_numpy(int) if len(mib) else \
+        np.zeros(0, int)
+    shoot_cd = _shoot_cd(by_metal, biomass)
+    group = _feedstock_group(kind, shoot_cd, tables)
+    product_t = {"char": prods["biochar_t"][r], "oil": prods["bio_oil_t"][r], "gas": prods["gas_t"][r],
+                 "ash": np.where(path[r] == "chp", prods["ash_t"][r], np.nan)}
+    parts = partition_metal(mib["metal_g_ha_yr"].to_numpy(float), path[r], group[r],
+                            mib["metal"].astype(object).to_numpy(object), temp[r], product_t,
+                            mib["biomass_t_dm_ha_yr"].to_numpy(float), tables, limit_set)
+    j = parts["row"].to_numpy(int)
+    out = pd.DataFrame({
+        "plot_id": mib["plot_id"].to_numpy(object)[j], "option_id": mib["option_id"].to_numpy(object)[j],
+        "energy_pathway": path[r][j], "feedstock_group": group[r][j],
+        "metal": mib["metal"].astype(object).to_numpy(object)[j],
+        "biomass_metal_mg_kg": mib["shoot_mg_kg"].to_numpy(float)[j],
+        "metal_in_g_ha_yr": mib["metal_g_ha_yr"].to_numpy(float)[j],
+    })
+    rename = {"metal_out_g": "metal_out_g_ha_yr", "product_t": "product_t_ha_yr"}
+    for c in parts.columns.drop("row"):
+        out[rename.get(c, c)] = parts[c].to_numpy()
+    return out
+
+
+def _disposal(option_rows, biomass, group, fate, tables, limit_set):
+    """Residue class and an explanation per plot × option."""
+    B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
+    produces = ~np.isnan(B) & (B > 0)
+    key = pd.MultiIndex.from_frame(biomass[["plot_id", "option_id"]])
+    lim = tables.land_application_limits
+    limited = set(lim.loc[(lim["limit_set"] == limit_set) & lim["limit_mg_kg"].notna(), "metal"])
+    land = fate.loc[fate["land_product"].astype(bool)] if len(fate) else fate
+    exceeds = np.zeros(len(B), bool)
+    n_below = np.zeros(len(B), int)
+    worst = np.full(len(B), "", dtype=object)
+    if len(land):
+        by = [land["plot_id"], land["option_id"]]
+        ex = land["land_status"].eq("exceeds")
+        exceeds = ex.groupby(by).any().reindex(key, fill_value=False).to_numpy(bool)
+        below = land["land_status"].eq("below") & land["metal"].isin(limited)
+        n_below = land["metal"].where(below).groupby(by).nunique().reindex(key, fill_value=0).to_numpy(int)
+        lim_txt = " mg/kg, " + limit_set + ")"
+        worst = _top_text(land.loc[ex], lambda d: d["product_conc_low_mg_kg"] / d["land_limit_mg_kg"],
+                          lambda d: ("; " + d["metal"].str.title() + " in " + d["product"].astype(str) + " ≥ "
+                                     + d["product_conc_low_mg_kg"].map("{:.3g}".format) + " mg/kg (limit "
+                                     + d["land_limit_mg_kg"].map("{:g}".format) + lim_txt), key)
+        unknown = land["land_status"].eq("unknown") & land["land_limit_mg_kg"].notna() \
+            & np.isfinite(land["product_conc_high_mg_kg"])
+        bound = _top_text(land.loc[unknown], lambda d: d["product_conc_high_mg_kg"] / d["land_limit_mg_kg"],
+                          lambda d: ("; " + d["metal"].str.title() + " in " + d["product"].astype(str)
+                                     + " could reach " + d["product_conc_high_mg_kg"].map("{:.3g}".format)
+                                     + " mg/kg (limit " + d["land_limit_mg_kg"].map("{:g}".format)
+                                     + lim_txt), key)
+        worst = np.where(worst == "", bound, worst)
+    ok = (n_below >= len(limited)) & (len(limited) > 0)
+    hyper = group == "hyperaccumulator"
+    disposal = np.select([~produces, hyper, exceeds, ok],
+                         ["none", "hazardous_waste", "exceeds_land_limit", "land_application_ok"],
+                         "test_before_use").astype(object)
+    applicable = option_rows["applicable"].to_numpy(bool)
+    text = pd.Series(np.select(
+        [~produces, hyper, exceeds, ok],
+        ["", "hyperaccumulator biomass: its residues are hazardous waste, never a soil amendment",
+         "not for land application", "every metal with a limit is below it"],
+        "metal partition or limits incomplete: test the residue before any use"), dtype=object)
+    note = (text + pd.Series(worst, dtype=object)).str.lstrip("; ").to_numpy(object)
+    return np.where(applicable, disposal, None), np.where(applicable & produces, note, None)
 
 
 def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.DataFrame,
-                   tables: Tables | None = None) -> pd.DataFrame:
-    """Energy, electricity, biochar and residue disposal per plot × option.
+                   tables: Tables | None = None, fate: pd.DataFrame | None = None,
+                   limit_set: str = DEFAULT_LIMIT_SET) -> pd.DataFrame:
+    """Energy, products, carbon split and residue disposal per plot × option.
 
     Parameters
     ----------
@@ -79,39 +591,147 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
         Per-metal duration table (``shoot_mg_kg``: metal in the harvest) [mg kg⁻¹].
     tables : Tables, optional
         Literature tables.
+    fate : pandas.DataFrame, optional
+        Output of :func:`metal_fate` (computed here when not given).
+    limit_set : str
+        Land-application limit set.
 
     Returns
     -------
     pandas.DataFrame
         ``plot_id``, ``option_id``, ``energy_pathway``, ``biomass_cd_mg_kg`` (Cd in the
-        harvest) [mg kg⁻¹], ``useful_energy_gj_ha_yr``
-        [GJ ha⁻¹ yr⁻¹], ``electricity_mwh_ha_yr`` [MWh ha⁻¹ yr⁻¹],
-        ``biochar_t_ha_yr`` [t ha⁻¹ yr⁻¹] and ``residue_disposal``.
+        harvest) [mg kg⁻¹], ``useful_energy_gj_ha_yr`` [GJ ha⁻¹ yr⁻¹],
+        ``electricity_mwh_ha_yr`` [MWh ha⁻¹ yr⁻¹], ``heat_gj_ha_yr``, ``fuel_gj_ha_yr``,
+        ``fossil_energy_displaced_gj_ha_yr`` [GJ ha⁻¹ yr⁻¹], ``methane_m3_ha_yr``
+        [m³ ha⁻¹ yr⁻¹], ``ethanol_l_ha_yr`` [L ha⁻¹ yr⁻¹], ``biochar_t_ha_yr``,
+        ``bio_oil_t_ha_yr``, ``pyrolysis_gas_t_ha_yr``, ``ash_t_ha_yr`` [t ha⁻¹ yr⁻¹],
+        ``biomass_c_t_ha_yr``, ``char_c_t_ha_yr``, ``volatiles_c_t_ha_yr``
+        [t C ha⁻¹ yr⁻¹], ``pyrolysis_temp_c`` [°C], ``feedstock_group``,
+        ``residue_disposal`` and ``residue_note``.
     """
     tables = tables or load_tables()
-    opts = tables.options.set_index("option_id")
+    prods, path, temp, species, kind = _products(option_rows, biomass, tables)
     out = biomass[["plot_id", "option_id"]].copy()
-    path = out["option_id"].map(opts["energy_pathway"]).fillna("none").to_numpy(object)
-    kind = out["option_id"].map(opts["kind"]).to_numpy(object)
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
-    L = parameter_for_rows(tables, out["option_id"], "lhv_gj_t")
-    eta_el = tables.factor("chp_electric_efficiency")
-    eta_tot = tables.factor("chp_total_efficiency")
-    chp = path == "chp"
-    pyro = path == "pyrolysis"
-    temp = out["option_id"].map(opts["biochar_temperature"]).map(TEMPERATURE_C).to_numpy(float)
     has_b = ~np.isnan(B)
-    out["energy_pathway"] = np.where(has_b | ~np.isin(path, ["chp", "pyrolysis"]), path, "none")
-    out["useful_energy_gj_ha_yr"] = np.where(chp, B * L * eta_tot, np.where(has_b, 0.0, np.nan))
-    out["electricity_mwh_ha_yr"] = np.where(chp, B * L * eta_el / 3.6, np.where(has_b, 0.0, np.nan))
-    out["biochar_t_ha_yr"] = np.where(pyro, B * char_yield(np.where(pyro, temp, 500.0), tables),
-                                      np.where(has_b, 0.0, np.nan))
-    cd = by_metal.loc[by_metal["metal"] == "cd", ["plot_id", "option_id", "shoot_mg_kg"]]
-    out["biomass_cd_mg_kg"] = align_rows(cd, out)["shoot_mg_kg"].to_numpy(float)
-    hyper = out["biomass_cd_mg_kg"].to_numpy(float) >= tables.factor("hyperaccumulator_cd_mg_kg")
-    applicable = option_rows["applicable"].to_numpy(bool)
-    disposal = np.where(kind == "phytoextraction", "hazardous_waste",
-                        np.where(hyper, "hazardous_waste",
-                                 np.where(has_b & (kind == "phytomanagement"), "test_before_use", "none")))
-    out["residue_disposal"] = np.where(applicable, disposal, None)
+    out["energy_pathway"] = np.where(has_b | (path == "none"), path, "none")
+    out["biomass_cd_mg_kg"] = _shoot_cd(by_metal, out)
+
+    def col(name):
+        return np.where(has_b, prods[name], np.nan)
+
+    out["useful_energy_gj_ha_yr"] = col("useful_energy_gj")
+    out["electricity_mwh_ha_yr"] = col("electricity_mwh")
+    out["heat_gj_ha_yr"] = col("heat_gj")
+    out["fuel_gj_ha_yr"] = col("fuel_gj")
+    out["fossil_energy_displaced_gj_ha_yr"] = out["useful_energy_gj_ha_yr"]
+    out["methane_m3_ha_yr"] = col("methane_m3")
+    out["ethanol_l_ha_yr"] = col("ethanol_l")
+    out["biochar_t_ha_yr"] = col("biochar_t")
+    out["bio_oil_t_ha_yr"] = col("bio_oil_t")
+    out["pyrolysis_gas_t_ha_yr"] = col("gas_t")
+    out["ash_t_ha_yr"] = col("ash_t")
+    out["biomass_c_t_ha_yr"] = np.where(has_b, prods["biomass_c_t"], np.nan)
+    out["char_c_t_ha_yr"] = col("char_c_t")
+    out["volatiles_c_t_ha_yr"] = col("volatiles_c_t")
+    out["pyrolysis_temp_c"] = np.where(path == "pyrolysis", temp, np.nan)
+    group = _feedstock_group(kind, out["biomass_cd_mg_kg"].to_numpy(float), tables)
+    out["feedstock_group"] = np.where(has_b, group, None)
+    if fate is None:
+        fate = metal_fate(option_rows, biomass, by_metal, tables, limit_set)
+    disp, note = _disposal(option_rows, biomass, group, fate, tables, limit_set)
+    out["residue_disposal"] = disp
+    out["residue_note"] = note
     return out
+
+
+def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables | None = None,
+                        n_draws: int = 0, seed: int = 0):
+    """A function that draws the energy outputs of any subset of rows (for chunked Monte Carlo).
+
+    The parameter draws (efficiencies, yields, heating values, species properties) are
+    made once, per parameter identity (common random numbers); the returned function
+    only gathers them for the rows asked for, so chunks of a large portfolio give the
+    same numbers as one pass.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    biomass : pandas.DataFrame
+        First output of :func:`agriremed.biomass.harvested_biomass`.
+    tables : Tables, optional
+        Literature tables.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    callable
+        ``sample(rows, biomass_draws)`` with ``rows`` an integer index into the row
+        tables and ``biomass_draws`` of shape ``(len(rows), n_draws)`` [t ha⁻¹ yr⁻¹];
+        returns the dict of :func:`conversion`, each ``(len(rows), n_draws)``.
+    """
+    tables = tables or load_tables()
+    path, temp, species, feed, kind = _row_context(option_rows, biomass, tables)
+    typ = _params(biomass["option_id"], species, feed, tables)
+    fd = factor_draws(tables, _FACTORS, n_draws, seed)
+    scal = dict(eta_el=fd["chp_electric_efficiency"], eta_tot=fd["chp_total_efficiency"],
+                heat_used=fd["chp_heat_used_frac"], y300=fd["pyrolysis_char_yield_300c"],
+                y700=fd["pyrolysis_char_yield_700c"], y_oil=fd["pyrolysis_oil_yield"],
+                ch4_lhv=fd["methane_lhv_mj_m3"], etoh_lhv=fd["ethanol_lhv_mj_l"])
+    scal = {k: v[None, :] for k, v in scal.items()}
+    u_species, inv = np.unique(pd.Series(species, dtype=object).fillna("").to_numpy(str), return_inverse=True)
+    props = {k: species_property_draws(tables, u_species, prop, n_draws, seed)
+             for k, prop in (("lhv", "lhv_gj_t"), ("ash", "ash_frac"), ("ch4_vs", "methane_m3_t_vs"),
+                             ("etoh", "ethanol_l_t"), ("c_frac", "carbon_frac"))}
+    op = tables.option_parameters
+    opt_lhv = op.loc[(op["parameter"] == "lhv_gj_t") & op["metal"].fillna("").eq("")].reset_index(drop=True)
+    ol = parameter_draws(opt_lhv, n_draws, seed)
+    pos = pd.Series(np.arange(len(opt_lhv)), index=opt_lhv["option_id"].to_numpy(object))
+    ix = biomass["option_id"].map(pos).to_numpy(float)
+    f_c = np.asarray(typ["f_c"], float)
+
+    def sample(rows, biomass_draws):
+        rows = np.asarray(rows, int)
+        p = dict(scal)
+        for k, arr in props.items():
+            p[k] = arr[inv[rows]]
+        oix = ix[rows]
+        ok = ~np.isnan(oix)
+        p["lhv"] = p["lhv"].copy()
+        p["lhv"][ok] = ol[oix[ok].astype(int)]
+        p["f_c"] = f_c[rows][:, None]
+        return conversion(biomass_draws, path[rows], temp[rows], p)
+
+    return sample
+
+
+def energy_draws(option_rows: pd.DataFrame, biomass: pd.DataFrame, biomass_draws: np.ndarray,
+                 tables: Tables | None = None, n_draws: int = 0, seed: int = 0) -> dict:
+    """Monte Carlo draws of the energy outputs (same formulas as :func:`energy_outputs`).
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    biomass : pandas.DataFrame
+        First output of :func:`agriremed.biomass.harvested_biomass`.
+    biomass_draws : numpy.ndarray
+        Biomass draws, shape ``(n, n_draws)`` [t ha⁻¹ yr⁻¹].
+    tables : Tables, optional
+        Literature tables.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        The keys of :func:`conversion`, each shape ``(n, n_draws)``.
+    """
+    sample = energy_draw_sampler(option_rows, biomass, tables, n_draws, seed)
+    return sample(np.arange(len(biomass)), biomass_draws)

@@ -56,6 +56,16 @@ PLAN_COLUMNS = [
     "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
     "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
 ]
+#: Biomass, bioenergy, metal-fate and carbon-ledger columns of plan.csv (appended).
+PLAN_COLUMNS += [
+    "biomass_species", "yield_land", "harvest_cycle_yr", "yield_factor", "heat_gj_ha_yr", "fuel_gj_ha_yr",
+    "fossil_energy_displaced_gj_ha_yr", "methane_m3_ha_yr", "ethanol_l_ha_yr", "bio_oil_t_ha_yr",
+    "pyrolysis_gas_t_ha_yr", "ash_t_ha_yr", "biomass_c_t_ha_yr", "char_c_t_ha_yr", "volatiles_c_t_ha_yr",
+    "feedstock_group", "residue_note", "biochar_method",
+    *[f"{t}_co2e_t_ha_yr" for t in carbon_mod.LEDGER_TERMS],
+    "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
+    "net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90",
+]
 
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "soil_class",
@@ -133,6 +143,12 @@ class Plan:
     soil, soil_plot, uptake, options, duration, duration_by_metal, compliance,
     biomass, energy, carbon_ledger, carbon, economics, ranking : pandas.DataFrame
         Stage outputs.
+    metal_fate : pandas.DataFrame
+        Metal in each harvest split into the products of its energy pathway, with
+        concentrations and land-application status (:func:`agriremed.energy.metal_fate`).
+    carbon_by_year : pandas.DataFrame
+        The carbon ledger year by year (SOC transition, harvest years, applications),
+        with the cumulative net CO2e.
     scenario : Scenario
         The scenario used (seed included).
     version : str
@@ -162,6 +178,8 @@ class Plan:
     tables: Tables = dataclasses.field(repr=False)
     version: str = __version__
     notes: list = dataclasses.field(default_factory=list)
+    metal_fate: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    carbon_by_year: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def provenance(self) -> list[str]:
         """Lines recorded at the top of every output file."""
@@ -207,6 +225,8 @@ class Plan:
             "soil_screening": write_csv(self.soil, out / "soil_screening.csv", head),
             "crop_uptake": write_csv(self.uptake, out / "crop_uptake.csv", head),
             "carbon_ledger": write_csv(self.carbon_ledger, out / "carbon_ledger.csv", head),
+            "metal_fate": write_csv(self.metal_fate, out / "metal_fate.csv", head),
+            "carbon_by_year": write_csv(self.carbon_by_year, out / "carbon_by_year.csv", head),
         }
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report:
@@ -280,19 +300,23 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     for fc in set(lib.loc[opts["option_id"].unique(), "food_crop"]) - {"current", "none"}:
         preds[fc] = uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
     n_draws, seed_ = scenario.mc_draws, scenario.seed
-    bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_)
+    bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot)
     bar.update()
     compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
                                                       n_draws, seed_)
     by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
                                                    biomass_draws=bio_draws)
     bar.update()
-    en = energy_mod.energy_outputs(opts, bio, by_metal, tables)
+    fate = energy_mod.metal_fate(opts, bio, by_metal, tables)
+    en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate)
     bar.update()
     stops = opts["option_kind"].eq("phytoextraction").to_numpy()
     yrs = options_mod.align_rows(dur, opts)["years_to_target"].to_numpy(float)
     years_under = np.where(stops, np.ceil(yrs), np.inf)
-    ledger, ctot = carbon_mod.carbon_ledger(opts, P, bio, en, tables, H, years_under_option=years_under)
+    ledger, ctot, by_year = carbon_mod.carbon_ledger(
+        opts, P, bio, en, tables, H, years_under_option=years_under, n_draws=n_draws, seed=seed_,
+        biomass_draws=bio_draws, biochar_method=scenario.biochar_method, h_corg=scenario.biochar_h_corg,
+        n_fertiliser_method=scenario.n_fertiliser_method, by_year=True)
     bar.update()
     eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
                                            scenario.discount_rate, scenario.carbon_price_cny_t,
@@ -313,13 +337,25 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     bar.update()
     bar.close()
 
-    summary = _summary(P, soil_plot, checked, table, scenario)
-    plan_table = table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]]
+    summary = _text_as_object(_summary(P, soil_plot, checked, table, scenario))
+    plan_table = _text_as_object(table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]])
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
                 soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
-                n_input=v.n_input, tables=tables, notes=list(v.notes))
+                n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate,
+                carbon_by_year=by_year)
+
+
+def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as ``object`` dtype with ``None`` for missing, so that a column's dtype
+    and missing marker never depend on whether the plots in this run (or chunk) gave it a value."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_string_dtype(out[c]) or pd.api.types.is_object_dtype(out[c]):
+            s = out[c].astype(object)
+            out[c] = s.where(s.notna(), None)
+    return out
 
 
 def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:

@@ -58,7 +58,7 @@ def _used_sources(plan) -> set[str]:
 def _assumptions(plan) -> pd.DataFrame:
     t = plan.tables
     rows = []
-    for name in ("option_parameters", "prices", "factors", "crops", "traffic_lights"):
+    for name in ("option_parameters", "prices", "factors", "crops", "traffic_lights", "yield_adjustments"):
         df = t.__getattribute__(name)
         src_cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
         mask = pd.Series(False, index=df.index)
@@ -67,7 +67,8 @@ def _assumptions(plan) -> pd.DataFrame:
         sub = df.loc[mask]
         for r in sub.to_dict("records"):
             what = ".".join(str(r.get(k)) for k in ("option_id", "parameter", "item", "crop", "factor",
-                                                     "criterion") if r.get(k) not in (None, "", float("nan"))
+                                                     "criterion", "species", "driver", "category")
+                            if r.get(k) not in (None, "", float("nan"))
                             and str(r.get(k)) != "nan")
             value = r.get("typical", r.get("yield_t_ha", r.get("green_at_least", "")))
             rows.append({"table": name, "entry": what, "value": value,
@@ -83,6 +84,10 @@ def report_html(plan, title: str = "agriremed plan") -> str:
     if len(plan.soil):
         figs.insert(0, viz.exceedance_heatmap(plan.soil))
     figs += [viz.duration_ranges(plan.table), viz.npv_vs_carbon(plan.table)]
+    figs += [viz.carbon_vs_duration(plan.table)]
+    rec = plan.table.loc[plan.table["recommended"]]
+    if len(rec):
+        figs.append(viz.carbon_waterfall(plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0]))
     fig_html = []
     for i, f in enumerate(figs):
         fig_html.append(pio.to_html(f, include_plotlyjs=(i == 0), full_html=False,
@@ -124,6 +129,13 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         "<p class='muted'>t CO₂e ha⁻¹ yr⁻¹ averaged over the horizon; positive = removal or avoided "
         "emission, negative = emission.</p>",
         _table(ledger),
+        "<h2>Biomass, energy and metal fate</h2>",
+        "<p class='muted'>Applicable options with harvested biomass; residue disposal says whether the char, "
+        "ash or digestate may go on land (limits: NY 525-2012). Per-metal flows are in metal_fate.csv.</p>",
+        _table(plan.table.loc[plan.table["applicable"] & plan.table["biomass_t_dm_ha_yr"].notna(),
+                              ["plot_id", "option_name", "biomass_t_dm_ha_yr", "yield_land", "energy_pathway",
+                               "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "heat_gj_ha_yr",
+                               "biochar_t_ha_yr", "residue_disposal", "residue_note"]]),
         "<h2>Rejected rows</h2>",
         "<p class='muted'>Rows with errors are not planned; every reason is listed. "
         "Warnings (kept rows) are in problems.csv.</p>",

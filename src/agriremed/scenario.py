@@ -75,6 +75,12 @@ class Scenario:
     overrides : dict
         Replacement values for table entries, keyed ``"<option_id>.<parameter>[.<metal>]"``
         (option parameters), ``"<item>.<crop>"`` (prices) or ``"factor.<name>"``.
+    biochar_method : {"ipcc2019", "puro2025", "ebc2020"}
+        Biochar carbon-persistence method of the carbon ledger.
+    biochar_h_corg : float, optional
+        Measured molar H/Corg of the biochar [–] (needed by ``puro2025``).
+    n_fertiliser_method : {"ipcc_split", "full_chain"}
+        Nitrogen accounting: manufacture plus IPCC direct N2O, or the full-chain factor.
     """
 
     name: str = "default"
@@ -90,6 +96,9 @@ class Scenario:
     weights: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     options: tuple | None = None
     overrides: dict = dataclasses.field(default_factory=dict)
+    biochar_method: str = "ipcc2019"
+    biochar_h_corg: float | None = None
+    n_fertiliser_method: str = "ipcc_split"
 
     def __post_init__(self):
         _check(self)
@@ -176,6 +185,14 @@ def _check(s: Scenario) -> None:
         bad("food_standard", s.food_standard, "one of " + ", ".join(FOOD_STANDARDS))
     if s.target not in TARGETS:
         bad("target", s.target, "one of " + ", ".join(TARGETS))
+    from .carbon import BIOCHAR_METHODS, N_METHODS  # the accounting methods live with the ledger
+
+    if s.biochar_method not in BIOCHAR_METHODS:
+        bad("biochar_method", s.biochar_method, "one of " + ", ".join(BIOCHAR_METHODS))
+    if s.biochar_h_corg is not None and not 0.0 < float(s.biochar_h_corg) <= 2.0:
+        bad("biochar_h_corg", s.biochar_h_corg, "a molar H/Corg ratio between 0 and 2 (e.g. 0.4)")
+    if s.n_fertiliser_method not in N_METHODS:
+        bad("n_fertiliser_method", s.n_fertiliser_method, "one of " + ", ".join(N_METHODS))
     unknown = set(s.weights) - set(DEFAULT_WEIGHTS)
     if unknown:
         bad("weights", sorted(unknown), "criteria among " + ", ".join(DEFAULT_WEIGHTS))

@@ -47,6 +47,11 @@ TABLE_FILES: dict[str, str] = {
     "factors": "factors.csv",
     "prices": "prices.csv",
     "traffic_lights": "traffic_lights.csv",
+    "biomass_properties": "biomass_properties.csv",
+    "yield_adjustments": "yield_adjustments.csv",
+    "metal_partitioning": "metal_partitioning.csv",
+    "land_application_limits": "land_application_limits.csv",
+    "puro_persistence": "puro_persistence.csv",
 }
 
 
@@ -74,6 +79,11 @@ class Tables:
     factors: pd.DataFrame
     prices: pd.DataFrame
     traffic_lights: pd.DataFrame
+    biomass_properties: pd.DataFrame
+    yield_adjustments: pd.DataFrame
+    metal_partitioning: pd.DataFrame
+    land_application_limits: pd.DataFrame
+    puro_persistence: pd.DataFrame
 
     def replace(self, **tables: pd.DataFrame) -> "Tables":
         """Return a copy with some tables replaced."""
@@ -117,6 +127,7 @@ _NUMERIC_COLUMNS = {
     "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
     "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
+    "soil_temp_c", "m_pct", "a_pct",
 }
 
 

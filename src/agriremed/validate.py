@@ -132,11 +132,20 @@ class _Collector:
                               ignore_index=True)
 
 
+def _number_text(v) -> str:
+    """A number as the user would write it: '15' for 15.0, full precision otherwise."""
+    if pd.isna(v):
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    return str(v)
+
+
 def _as_text(s: pd.Series) -> pd.Series:
     """Cell values as stripped text ('' for missing)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         # shortest text that reads back to the same float (repr), never a rounded one
-        out = s.map(lambda v: "" if pd.isna(v) else repr(float(v)) if isinstance(v, float) else str(v))
+        out = s.map(_number_text)
         return out.astype(object)
     return s.astype(object).where(s.notna(), "").map(lambda v: str(v).strip())
 

@@ -24,6 +24,11 @@ __all__ = [
     "fit_diagnostics",
     "predicted_vs_observed",
     "safe_threshold_curve",
+    "biomass_energy_by_option",
+    "carbon_waterfall",
+    "metal_fate_sankey",
+    "carbon_vs_duration",
+    "cumulative_carbon",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -327,4 +332,203 @@ def safe_threshold_curve(curves: pd.DataFrame, screening: pd.DataFrame | None = 
     fig.update_yaxes(title=C.label("safe_soil_mg_kg", lang), type="log")
     title = ("Soil metal at which the crop meets its food limit" if lang == "en"
              else "作物达到食品限量时的土壤含量")
+    return _layout(fig, title)
+
+
+def biomass_energy_by_option(table: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Harvested biomass and useful energy of each option (median over the plots where it applies).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``Plan.table``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Bars of ``biomass_t_dm_ha_yr`` (left axis) and ``useful_energy_gj_ha_yr`` and
+        ``fossil_energy_displaced_gj_ha_yr`` (right axis), one group per option.
+    """
+    t = table.loc[table["applicable"] & table["biomass_t_dm_ha_yr"].notna()]
+    g = t.groupby("option_id", sort=False).agg(
+        name=("option_name", "first"), biomass=("biomass_t_dm_ha_yr", "median"),
+        energy=("useful_energy_gj_ha_yr", "median"), pathway=("energy_pathway", "first"))
+    x = [f"{n} ({p})" for n, p in zip(g["name"], g["pathway"], strict=True)]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=g["biomass"], name=C.label("biomass_t_dm_ha_yr", lang), offsetgroup=0,
+                marker_color=[OPTION_COLOURS.get(o) for o in g.index])
+    fig.add_bar(x=x, y=g["energy"], name=C.label("useful_energy_gj_ha_yr", lang), offsetgroup=1, yaxis="y2",
+                marker_color="#9ecae1")
+    fig.update_layout(barmode="group", yaxis2=dict(overlaying="y", side="right",
+                                                   title=C.label("useful_energy_gj_ha_yr", lang)))
+    fig.update_yaxes(title=C.label("biomass_t_dm_ha_yr", lang), selector=dict(anchor="x"))
+    title = "Biomass and useful energy by option (median over plots)" if lang == "en" else \
+        "各方案生物量与有效能量（地块中位数）"
+    return _layout(fig, title)
+
+
+def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: str = "en") -> go.Figure:
+    """Waterfall of the carbon-ledger terms of one plot × option, ending at the net value.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        ``Plan.carbon_ledger``.
+    plot_id, option_id : str
+        The row to draw.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar per quantified term [t CO₂e ha⁻¹ yr⁻¹] (positive = removal or avoided
+        emission) and a total bar; terms not quantified are listed in the hover text.
+    """
+    led = ledger.loc[(ledger["plot_id"] == plot_id) & (ledger["option_id"] == option_id)]
+    q = led.loc[led["co2e_t_ha_yr"].notna()]
+    names = [C.label(f"{t}_co2e_t_ha_yr", lang, with_unit=False) for t in q["term"]]
+    net = float(q["co2e_t_ha_yr"].sum())
+    fig = go.Figure(go.Waterfall(
+        x=names + [C.label("net_co2e_t_ha_yr", lang, with_unit=False)],
+        y=list(q["co2e_t_ha_yr"]) + [net], measure=["relative"] * len(q) + ["total"],
+        text=[f"{v:+.2f}" for v in q["co2e_t_ha_yr"]] + [f"{net:+.2f}"], textposition="outside",
+        customdata=list(q["term_method"] + " · " + q["source"]) + [""],
+        hovertemplate="%{x}: %{y:.3f} t CO2e/ha/yr<br>%{customdata}<extra></extra>",
+        increasing=dict(marker_color="#2ca02c"), decreasing=dict(marker_color="#d62728"),
+        totals=dict(marker_color="#1f77b4")))
+    fig.update_yaxes(title=C.label("co2e_t_ha_yr", lang))
+    missing = ", ".join(led.loc[led["co2e_t_ha_yr"].isna(), "term"])
+    title = f"Carbon ledger, {plot_id} · {option_id}" if lang == "en" else f"碳核算，{plot_id} · {option_id}"
+    if missing:
+        title += f" (not quantified: {missing})" if lang == "en" else f"（未量化：{missing}）"
+    return _layout(fig, title)
+
+
+def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: str = "en") -> go.Figure:
+    """Sankey diagram of the metal in one harvest flowing into the products of its pathway.
+
+    Parameters
+    ----------
+    fate : pandas.DataFrame
+        ``Plan.metal_fate`` (or :func:`agriremed.energy.metal_fate`).
+    plot_id, option_id : str
+        The row to draw.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Flows in g ha⁻¹ yr⁻¹ from each metal in the biomass to each product; metal
+        whose split is not reported flows to an *unknown split* node.
+    """
+    f = fate.loc[(fate["plot_id"] == plot_id) & (fate["option_id"] == option_id)]
+    metals = list(dict.fromkeys(f["metal"]))
+    products = list(dict.fromkeys(f["product"]))
+    unknown = "unknown split" if lang == "en" else "分配未知"
+    sym = {m: C.METAL_NAMES.get(m, (m, m)) for m in metals}
+    labels = [f"{sym[m][0]} in biomass" if lang == "en" else f"生物质中{sym[m][1]}" for m in metals]
+    labels += products + [unknown]
+    src, dst, val, txt = [], [], [], []
+    for m_i, m in enumerate(metals):
+        fm = f.loc[f["metal"] == m]
+        known = fm.loc[fm["metal_share"].notna()]
+        for r in known.itertuples(index=False):
+            src.append(m_i)
+            dst.append(len(metals) + products.index(r.product))
+            val.append(r.metal_out_g_ha_yr)
+            conc = "" if np.isnan(r.product_conc_mg_kg) else f", {r.product_conc_mg_kg:.3g} mg/kg"
+            txt.append(f"{r.metal_share:.1%}{conc} ({r.source})")
+        rest = float(fm["metal_in_g_ha_yr"].iloc[0]) - float(np.nansum(known["metal_out_g_ha_yr"]))
+        if rest > 1e-9 * max(1.0, float(fm["metal_in_g_ha_yr"].iloc[0])):
+            src.append(m_i)
+            dst.append(len(labels) - 1)
+            val.append(rest)
+            txt.append("no sourced partition: " + "; ".join(fm.loc[fm["metal_share"].isna(), "product"]))
+    fig = go.Figure(go.Sankey(
+        node=dict(label=labels, pad=18, thickness=16),
+        link=dict(source=src, target=dst, value=val, customdata=txt,
+                  hovertemplate="%{value:.3g} g/ha/yr · %{customdata}<extra></extra>")))
+    path = f["energy_pathway"].iloc[0] if len(f) else ""
+    title = (f"Metal fate, {plot_id} · {option_id} ({path}) [g ha⁻¹ yr⁻¹]" if lang == "en" else
+             f"重金属去向，{plot_id} · {option_id}（{path}）[g ha⁻¹ yr⁻¹]")
+    return _layout(fig, title)
+
+
+def carbon_vs_duration(table: pd.DataFrame, lang: str = "en", cap_yr: float = 200.0) -> go.Figure:
+    """Net carbon against clean-up time for every applicable removal option of every plot.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``Plan.table``.
+    lang : {"en", "zh"}
+        Label language.
+    cap_yr : float
+        Durations beyond this are drawn at the cap [yr].
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        x: ``years_p50`` (P10–P90 bars, log axis), y: ``net_co2e_vs_baseline_t_ha_yr``
+        (P10–P90 bars where Monte Carlo draws exist), one colour per option.
+    """
+    t = table.loc[table["applicable"] & table["option_kind"].isin(["phytoextraction", "phytomanagement"])]
+    fig = go.Figure()
+    for opt, g in t.groupby("option_id", sort=False):
+        x = np.minimum(g["years_p50"].fillna(g["years_to_target"]).to_numpy(float), cap_yr)
+        x10 = np.minimum(g["years_p10"].fillna(g["years_to_target"]).to_numpy(float), cap_yr)
+        x90 = np.minimum(g["years_p90"].fillna(g["years_to_target"]).to_numpy(float), cap_yr)
+        y = g["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float)
+        band = [g[c].fillna(g["net_co2e_vs_baseline_t_ha_yr"]).to_numpy(float) if c in g else y
+                for c in ("net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90")]
+        y10, y90 = band
+        fig.add_scatter(
+            x=x, y=y, mode="markers", name=str(g["option_name"].iloc[0]), text=g["plot_id"],
+            marker=dict(size=10, color=OPTION_COLOURS.get(opt)),
+            error_x=dict(type="data", symmetric=False, array=np.nan_to_num(x90 - x),
+                         arrayminus=np.nan_to_num(x - x10)),
+            error_y=dict(type="data", symmetric=False, array=np.nan_to_num(y90 - y),
+                         arrayminus=np.nan_to_num(y - y10)),
+            hovertemplate="%{text}<br>%{x:.1f} yr · %{y:+.2f} t CO2e/ha/yr<extra>%{fullData.name}</extra>")
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_xaxes(title=C.label("years_p50", lang), type="log")
+    fig.update_yaxes(title=C.label("net_co2e_vs_baseline_t_ha_yr", lang))
+    title = "Net carbon against clean-up time (P10–P90)" if lang == "en" else "净碳收益与修复年限（P10–P90）"
+    return _layout(fig, title)
+
+
+def cumulative_carbon(by_year: pd.DataFrame, plot_id: str, lang: str = "en") -> go.Figure:
+    """Cumulative net CO₂e of every option of one plot, year by year.
+
+    Parameters
+    ----------
+    by_year : pandas.DataFrame
+        ``Plan.carbon_by_year``.
+    plot_id : str
+        Plot to draw.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per option of ``cumulative_net_co2e_t_ha`` against ``ledger_year``: the
+        Tier 1 SOC transition, coppice harvest years and amendment years show as kinks
+        and steps.
+    """
+    d = by_year.loc[by_year["plot_id"] == plot_id]
+    fig = go.Figure()
+    for opt, g in d.groupby("option_id", sort=False):
+        fig.add_scatter(x=g["ledger_year"], y=g["cumulative_net_co2e_t_ha"], mode="lines+markers",
+                        name=str(opt),
+                        line=dict(color=OPTION_COLOURS.get(opt)),
+                        hovertemplate="year %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_xaxes(title=C.label("ledger_year", lang, with_unit=False))
+    fig.update_yaxes(title=C.label("cumulative_net_co2e_t_ha", lang))
+    title = f"Cumulative net CO₂e, {plot_id}" if lang == "en" else f"累计净CO₂当量，{plot_id}"
     return _layout(fig, title)

@@ -1,0 +1,137 @@
+"""Yields by land quality with fallbacks, explicit adjustments, draws, harvest cycles, metal in harvest."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agriremed import biomass
+
+
+def _rows(option_ids, exceeds=True, plot_ids=None):
+    n = len(option_ids)
+    return pd.DataFrame({
+        "plot_id": plot_ids or [f"P{i}" for i in range(n)], "option_id": option_ids, "applicable": True,
+        "option_kind": "phytomanagement", "target_metals": "cd" if exceeds else "", "untreated_metals": ""})
+
+
+def _with_option(tables, option_id, species, pathway="chp"):
+    o = tables.options
+    row = o.loc[o["option_id"] == "miscanthus"].copy()
+    row["option_id"], row["species"], row["energy_pathway"] = option_id, species, pathway
+    return tables.replace(options=pd.concat([o, row], ignore_index=True))
+
+
+def test_yield_of_the_plots_land_quality(tables):
+    plots = pd.DataFrame({"plot_id": ["c", "m", "g"], "land_use": ["paddy", "marginal", "upland"]})
+    rows = pd.DataFrame({"plot_id": ["c", "m", "g"], "option_id": "willow_src", "applicable": True,
+                         "target_metals": ["cd", "", ""], "untreated_metals": ""})
+    b, _ = biomass.harvested_biomass(rows, tables, plots=plots)
+    assert b["yield_land"].tolist() == ["contaminated", "marginal", "cropland"]
+    assert b["biomass_t_dm_ha_yr"].tolist() == pytest.approx([8.6, 5.42, 8.15])
+    assert b["harvest_cycle_yr"].tolist() == [4, 4, 4]
+
+
+def test_contaminated_land_falls_back_to_marginal_never_to_cropland(tables):
+    t = _with_option(tables, "sorghum_energy", "sorghum", "ethanol")
+    b, _ = biomass.harvested_biomass(_rows(["sorghum_energy"]), t)
+    assert b["yield_land"].iloc[0] == "marginal"
+    assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(10.24)       # not the 32.6 t/ha of cropland
+    t2 = _with_option(tables, "maize_energy", "maize")
+    b2, _ = biomass.harvested_biomass(_rows(["maize_energy"], exceeds=False), t2,
+                                      plots=pd.DataFrame({"plot_id": ["P0"], "land_use": ["upland"]}))
+    assert np.isnan(b2["biomass_t_dm_ha_yr"].iloc[0])                    # no cropland row: blank, not guessed
+
+
+def test_unconfirmed_yield_stays_blank(tables):
+    b, d = biomass.harvested_biomass(_rows(["pteris_vittata"]), tables, n_draws=20, seed=1)
+    assert np.isnan(b["biomass_t_dm_ha_yr"].iloc[0]) and np.isnan(d[0]).all()
+
+
+def test_explicit_land_argument_and_the_call_without_plots_keep_the_old_behaviour(tables):
+    b, _ = biomass.harvested_biomass(_rows(["willow_src"], exceeds=False), tables, land="marginal")
+    assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(5.42)
+    rows = pd.DataFrame({"plot_id": ["P"], "option_id": ["willow_src"], "applicable": [True]})
+    assert biomass.harvested_biomass(rows, tables)[0]["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(8.6)
+
+
+def test_most_specific_adjustment_wins_and_multiplies(tables):
+    adj = pd.concat([tables.yield_adjustments, pd.DataFrame([
+        {"species": "willow", "driver": "soil_ph", "category": "*", "ph_above": -np.inf, "ph_up_to": 5.5,
+         "low": 0.7, "typical": 0.8, "high": 0.9, "distribution": "triangular",
+         "source": "agriremed_assumption", "note": "test"},
+        {"species": "*", "driver": "climate_zone", "category": "tropical_moist", "ph_above": -np.inf,
+         "ph_up_to": np.inf, "low": 0.5, "typical": 0.5, "high": 0.5, "distribution": "triangular",
+         "source": "agriremed_assumption", "note": "test"}])], ignore_index=True)
+    t = tables.replace(yield_adjustments=adj)
+    f, d = biomass.yield_adjustments(["willow", "willow", "miscanthus"], [5.0, 6.0, 5.0],
+                                     ["strict_control"] * 3, ["tropical_moist", "cool_temperate_dry",
+                                                              "warm_temperate_moist"], t, n_draws=50, seed=3)
+    assert f["yield_factor_ph"].tolist() == [0.8, 1.0, 1.0]
+    assert f["yield_factor"].tolist() == pytest.approx([0.4, 1.0, 1.0])
+    assert (d[0] >= 0.35 - 1e-12).all() and (d[0] <= 0.45 + 1e-12).all()
+    plots = pd.DataFrame({"plot_id": ["P0"], "land_use": ["paddy"], "ph": [5.0], "mean_temp_c": [21.0],
+                          "annual_rain_mm": [1500.0]})
+    b, _ = biomass.harvested_biomass(_rows(["willow_src"]), t, plots=plots)
+    assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(8.6 * 0.8 * 0.5)
+
+
+def test_draws_are_reproducible_within_range_and_independent_of_row_order(tables):
+    rows = _rows(["willow_src", "miscanthus", "sedum_plumbizincicola"])
+    _, d1 = biomass.harvested_biomass(rows, tables, n_draws=300, seed=7)
+    _, d2 = biomass.harvested_biomass(rows.iloc[::-1].reset_index(drop=True), tables, n_draws=300, seed=7)
+    _, d3 = biomass.harvested_biomass(rows, tables, n_draws=300, seed=8)
+    np.testing.assert_array_equal(d1, d2[::-1])
+    assert not np.array_equal(d1, d3)
+    assert d1[0].min() >= 4.2 and d1[0].max() <= 17.8
+    assert d1[2].min() >= 1.8 and d1[2].max() <= 5.9
+
+
+def test_harvest_series_of_a_coppice_and_of_an_annual_crop():
+    b = pd.DataFrame({"plot_id": ["a", "b", "c"], "option_id": ["w", "s", "x"],
+                      "biomass_t_dm_ha_yr": [8.6, 3.26, np.nan], "harvest_cycle_yr": [4, 1, 1]})
+    s = biomass.harvest_series(b, 20)
+    assert s[0].nonzero()[0].tolist() == [3, 7, 11, 15, 19]                 # years 4, 8, 12, 16, 20
+    assert s[0].sum() == pytest.approx(8.6 * 20)          # whole cycles: annualised yield × H
+    assert s[1].sum() == pytest.approx(3.26 * 20)
+    assert np.isnan(s[2]).all()
+    stop = biomass.harvest_series(b, 20, years_under_option=[9, 2.3, 1])
+    assert stop[0].sum() == pytest.approx(8.6 * 8) and stop[1].sum() == pytest.approx(3.26 * 3)
+    long = biomass.harvest_table(b, 20)
+    assert len(long) == 40 and long.groupby("option_id")["harvest_t_dm_ha"].sum()["w"] == pytest.approx(172.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.1, 40.0), st.integers(1, 6), st.integers(1, 60))
+def test_harvest_series_never_harvests_more_than_grows(y, cycle, horizon):
+    b = pd.DataFrame({"biomass_t_dm_ha_yr": [y], "harvest_cycle_yr": [cycle]})
+    s = biomass.harvest_series(b, horizon)[0]
+    assert s.sum() <= y * horizon + 1e-9
+    assert s.sum() == pytest.approx(y * cycle * (horizon // cycle))
+
+
+def test_metal_in_biomass_joins_shoot_concentration(tables):
+    b = pd.DataFrame({"plot_id": ["a", "a", "b"], "option_id": ["x", "y", "x"],
+                      "biomass_t_dm_ha_yr": [2.0, np.nan, 4.0]})
+    m = pd.DataFrame({"plot_id": ["a", "a", "b"], "option_id": ["x", "y", "x"], "metal": ["cd", "cd", "zn"],
+                      "shoot_mg_kg": [100.0, 5.0, 50.0]})
+    out = biomass.metal_in_biomass(b, m)
+    assert out[["plot_id", "metal", "metal_g_ha_yr"]].values.tolist() == [["a", "cd", 200.0],
+                                                                          ["b", "zn", 200.0]]
+
+
+def test_species_property_falls_back_to_the_default_row(tables):
+    assert biomass.species_property(tables, ["willow", "kenaf"], "carbon_frac").tolist() == [0.47, 0.47]
+    assert np.isnan(biomass.species_property(tables, ["kenaf"], "lhv_gj_t")[0])
+    d = biomass.species_property_draws(tables, ["willow", "maize"], "ash_frac", 200, 1)
+    assert d[0].min() >= 0.0132 and d[0].max() <= 0.0272 and d[1].max() <= 0.117
+
+
+def test_every_yield_row_is_a_range_with_a_note_when_blank(tables):
+    y = tables.biomass_yields
+    ok = y.dropna(subset=["typical"])
+    assert ((ok["low"] <= ok["typical"]) & (ok["typical"] <= ok["high"])).all()
+    assert set(y["land"]) <= {"contaminated", "marginal", "cropland"}
+    assert y.loc[y["typical"].isna(), "note"].str.len().gt(20).all()
+    assert not y.duplicated(["species", "land"]).any()
