@@ -21,6 +21,7 @@ SUFFIX_UNITS = {
     "_cny_ha": "CNY/ha", "_cny_g": "CNY/g", "_co2e_t_ha_yr": "t CO2e/ha/yr", "_co2e_t_ha": "t CO2e/ha",
     "_co2e_t": "t CO2e", "_cny": "CNY", "_mm": "mm/yr", "_c": "degC", "_m": "m", "_ha": "ha",
     "_cmol_kg": "cmol/kg", "_yr": "yr", "_co2e_vs_baseline_t_ha_yr": "t CO2e/ha/yr",
+    "_g_ha": "g/ha", "_cny_ha_yr": "CNY/ha/yr",
 }
 
 

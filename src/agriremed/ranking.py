@@ -5,8 +5,10 @@ Five criteria in the three SuRF-UK groups:
 ================  =============  ==============================================
 criterion         group          raw value
 ================  =============  ==============================================
-food_safety       social         probability the crop meets the food limit in a
-                                 season; 1 when no food crop is grown
+food_safety       social         share of the food seasons in the horizon in
+                                 which the crop meets the food limit (else the
+                                 probability in a season); 1 when no food crop
+                                 is grown
 livelihood        social         1 saleable food crop, 0.5 saleable biomass or
                                  energy, 0 no saleable product
 clean_up          environmental  share of the excess soil metal removed within
@@ -21,9 +23,13 @@ between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
 options are on the list. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
 assessed (a criterion without a value — e.g. no food limit for the crop — is left
 out and reported as not assessed, never counted as 0). Each criterion also gets a
-REJUVENATE-style traffic light (green / amber / red) from the same table. The
-recommended option is the applicable option with the highest score; ties go to the
-option listed first in the library.
+REJUVENATE-style traffic light (green / amber / red) from the same table, with the
+reason for its colour: the number behind it and the threshold it passed or missed
+(``why_<criterion>``). The recommended option is the applicable option with the
+highest score; ties go to the option listed first in the library.
+:func:`score_table` gives the full score table (criterion values, utilities, weights,
+contributions, lights and reasons) and :func:`runner_up_clause` the part of the
+one-sentence recommendation that says what the choice beat and why.
 
 References
 ----------
@@ -38,11 +44,14 @@ import pandas as pd
 
 from .tables import Tables, load_tables
 
-__all__ = ["CRITERIA", "GROUPS", "criteria_values", "utilities", "traffic_lights", "rank_options"]
+__all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
+           "rank_options", "score_table", "runner_up_clause"]
 
 CRITERIA = ("food_safety", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "livelihood": "social", "clean_up": "environmental",
           "carbon": "environmental", "economics": "economic"}
+#: Unit of each raw criterion value.
+UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO2e/ha/yr", "economics": "CNY/ha"}
 
 
 def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
@@ -51,7 +60,8 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table : pandas.DataFrame
-        Plan table with ``food_crop``, ``crop_compliance_prob``, ``biomass_value_positive``,
+        Plan table with ``food_crop``, ``crop_compliance_prob`` (and, when present,
+        ``compliant_season_fraction`` and ``food_seasons``), ``biomass_value_positive``,
         ``removed_g_ha``, ``needed_g_ha``, ``target_metals``, ``untreated_metals``,
         ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
         ``npv_vs_baseline_cny_ha``.
@@ -62,8 +72,13 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         Columns ``food_safety`` [–], ``livelihood`` [–], ``clean_up`` [–], ``carbon``
         [t CO2e ha⁻¹ yr⁻¹] and ``economics`` [CNY ha⁻¹] (unscaled).
     """
-    food = table["food_crop"].fillna("none").ne("none").to_numpy()
     p = table["crop_compliance_prob"].to_numpy(float)
+    food = table["food_crop"].fillna("none").ne("none").to_numpy()
+    if "compliant_season_fraction" in table:
+        seasons = table["compliant_season_fraction"].to_numpy(float)
+        grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
+        p = np.where(np.isnan(seasons), p, seasons)
+        food = food | grows
     food_safety = np.where(food, p, 1.0)
     livelihood = np.where(food, 1.0, np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0))
     exceeding = table["metals_exceeding"].fillna("").to_numpy(object)
@@ -144,8 +159,105 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     return out
 
 
-def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
-                 ) -> pd.DataFrame:
+def _pct(v: float) -> str:
+    return f"{100 * v:.0f} %"
+
+
+def _threshold_text(light, c, tl, fmt) -> str:
+    g, a = float(tl.loc[c, "green_at_least"]), float(tl.loc[c, "amber_at_least"])
+    if light == "green":
+        return f"green at ≥ {fmt(g)}"
+    if light == "amber":
+        return f"amber at ≥ {fmt(a)}, green at ≥ {fmt(g)}"
+    return f"red below {fmt(a)}"
+
+
+def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
+                  tables: Tables | None = None, food_standard: str = "GB2762", horizon_yr: int = 20) -> pd.DataFrame:
+    """The reason for every traffic light: the number behind it and the threshold.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Plan table (``food_crop``, ``target_metals``, ``metals_exceeding``; optional
+        ``food_seasons``).
+    values : pandas.DataFrame
+        Output of :func:`criteria_values`.
+    lights : pandas.DataFrame
+        Output of :func:`traffic_lights`.
+    tables : Tables, optional
+        Literature tables (thresholds in ``traffic_lights.csv``).
+    food_standard : str
+        Food standard named in the text.
+    horizon_yr : int
+        Horizon named in the text [yr].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``why_<criterion>`` with text such as
+        ``"red: crop meets GB2762 in 41 % of seasons (red below 50 %)"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"food_crop": ["rice"], "target_metals": ["cd"], "metals_exceeding": ["cd"]})
+    >>> v = pd.DataFrame({"food_safety": [0.41], "livelihood": [1.0], "clean_up": [0.0],
+    ...                   "carbon": [0.0], "economics": [-2000.0]})
+    >>> light_reasons(t, v, traffic_lights(v))["why_food_safety"].iloc[0]
+    'red: crop meets GB2762 in 41 % of food seasons (red below 50 %)'
+    """
+    tables = tables or load_tables()
+    tl = tables.traffic_lights.set_index("criterion")
+    n = len(values)
+    food = table["food_crop"].fillna("none").ne("none").to_numpy()
+    if "food_seasons" in table:
+        food = food | (table["food_seasons"].fillna(0).to_numpy(float) > 0)
+    exceeding = table["metals_exceeding"].fillna("").to_numpy(object)
+    targets = table["target_metals"].fillna("").to_numpy(object)
+    H = int(horizon_yr)
+    money = lambda x: f"{x:+,.0f} CNY/ha"  # noqa: E731
+    co2 = lambda x: f"{x:+.1f} t CO2e/ha/yr"  # noqa: E731
+    out = pd.DataFrame(index=values.index)
+    texts = {c: [] for c in CRITERIA}
+    for i in range(n):
+        light = {c: lights[f"light_{c}"].iloc[i] for c in CRITERIA}
+        v = {c: float(values[c].iloc[i]) for c in CRITERIA}
+
+        def say(c, statement, fmt):
+            if light[c] is None or np.isnan(v[c]):
+                return f"not assessed: {statement}"
+            return f"{light[c]}: {statement} ({_threshold_text(light[c], c, tl, fmt)})"
+
+        if not food[i]:
+            texts["food_safety"].append(say("food_safety", "no food crop, so no dietary exposure", _pct))
+        elif np.isnan(v["food_safety"]):
+            texts["food_safety"].append("not assessed: no uptake function or food limit for the crop")
+        else:
+            texts["food_safety"].append(say("food_safety", f"crop meets {food_standard} in "
+                                                           f"{_pct(v['food_safety'])} of food seasons", _pct))
+        lv = v["livelihood"]
+        texts["livelihood"].append(say("livelihood", "saleable food crop" if lv >= 1 else (
+            "saleable biomass or product, no food" if lv >= 0.5 else "no saleable product"), lambda x: f"{x:g}"))
+        exc = exceeding[i].replace("+", "/").title()
+        if not exc:
+            texts["clean_up"].append(say("clean_up", "no metal exceeds its screening value", _pct))
+        else:
+            treated = targets[i].replace("+", "/").title()
+            what = (f"removes {_pct(v['clean_up'])} of the excess {exc} within {H} yr"
+                    + (f" (treats {treated})" if treated and treated != exc else "")) if treated \
+                else f"removes none of the excess {exc}"
+            texts["clean_up"].append(say("clean_up", what, _pct))
+        texts["carbon"].append(say("carbon", f"{co2(v['carbon'])} against doing nothing", lambda x: f"{x:+g}"))
+        texts["economics"].append(say("economics", f"NPV {money(v['economics'])} against doing nothing "
+                                                   f"over {H} yr", lambda x: f"{x:+,.0f}"))
+    for c in CRITERIA:
+        out[f"why_{c}"] = np.array(texts[c], dtype=object)
+    return out
+
+
+def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+                 food_standard: str = "GB2762", horizon_yr: int = 20) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -157,13 +269,18 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Criterion → weight (normalised here to sum to 1).
     tables : Tables, optional
         Literature tables.
+    food_standard : str
+        Food standard named in the reasons.
+    horizon_yr : int
+        Horizon named in the reasons [yr].
 
     Returns
     -------
     pandas.DataFrame
         ``plot_id``, ``option_id``, the five raw criterion values as ``crit_<criterion>``,
-        ``light_<criterion>``, ``score`` [0–1], ``rank`` (1 = best, applicable options
-        only) and ``recommended`` (bool).
+        ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
+        ``score`` [0–1], ``rank`` (1 = best, applicable options only) and
+        ``recommended`` (bool).
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
@@ -182,6 +299,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     lights = traffic_lights(vals, tables)
     for c in lights.columns:
         out[c] = np.where(ok, lights[c].to_numpy(object), None)
+    why = light_reasons(table, vals, lights, tables, food_standard, horizon_yr)
+    for c in why.columns:
+        out[c] = np.where(ok, why[c].to_numpy(object), None)
     out["score"] = score
     # rank by score (ties: library order), applicable options only
     key = pd.DataFrame({"pid": pid, "neg": -np.nan_to_num(score, nan=-np.inf),
@@ -191,4 +311,87 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     rank.loc[key.index] = key.groupby("pid", sort=False).cumcount().to_numpy() + 1
     out["rank"] = rank.astype("Int64")
     out["recommended"] = (out["rank"] == 1).fillna(False).to_numpy(bool)
+    return out
+
+
+def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
+    """The full score table: one row per plot × applicable option × criterion.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    weights : dict
+        Criterion → weight (as passed to :func:`rank_options`).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id``, ``criterion``, ``group`` (SuRF-UK), ``value``
+        (raw, in ``unit``), ``unit``, ``utility`` [0–1], ``weight`` (normalised over the
+        criteria assessed for the row) [–], ``contribution`` (weight × utility; the
+        contributions of a row sum to its ``score``) [–], ``light`` and ``reason``.
+    """
+    tables = tables or load_tables()
+    r = ranked.loc[ranked["rank"].notna()]
+    vals = pd.DataFrame({c: r[f"crit_{c}"].to_numpy(float) for c in CRITERIA}, index=r.index)
+    u = utilities(vals, tables)
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    have = ~np.isnan(u.to_numpy(float))
+    wsum = (have * w).sum(axis=1)
+    parts = []
+    for j, c in enumerate(CRITERIA):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wn = np.where(have[:, j] & (wsum > 0), w[j] / wsum, np.nan)
+        parts.append(pd.DataFrame({
+            "plot_id": r["plot_id"].to_numpy(object), "option_id": r["option_id"].to_numpy(object),
+            "criterion": c, "group": GROUPS[c], "value": vals[c].to_numpy(float), "unit": UNITS[c],
+            "utility": u[c].to_numpy(float), "weight": wn, "contribution": wn * u[c].to_numpy(float),
+            "light": r[f"light_{c}"].to_numpy(object), "reason": r[f"why_{c}"].to_numpy(object),
+            "_o": np.arange(len(r))}))
+    out = pd.concat(parts, ignore_index=True)
+    out["_c"] = out["criterion"].map({c: i for i, c in enumerate(CRITERIA)})
+    return out.sort_values(["_o", "_c"], kind="stable").drop(columns=["_o", "_c"]).reset_index(drop=True)
+
+
+def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
+                     tables: Tables | None = None) -> pd.Series:
+    """Why the recommended option beat the next one, as a clause for the recommendation.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    names : pandas.Series
+        Option id → display name.
+    weights : dict
+        Criterion weights.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.Series
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
+        naming the criterion with the largest weighted utility gain; ``""`` for plots
+        with a single applicable option.
+    """
+    tables = tables or load_tables()
+    st = score_table(ranked, weights, tables)
+    first = ranked.loc[ranked["rank"] == 1].set_index("plot_id")
+    second = ranked.loc[ranked["rank"] == 2].set_index("plot_id")
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    out = pd.Series("", index=first.index, dtype=object)
+    if second.empty:
+        return out
+    u = st.pivot_table(index=["plot_id", "option_id"], columns="criterion", values="utility",
+                       aggfunc="first").reindex(columns=list(CRITERIA))
+    for pid in second.index.intersection(first.index):
+        a, b = first.loc[pid, "option_id"], second.loc[pid, "option_id"]
+        gain = (np.nan_to_num(u.loc[(pid, a)].to_numpy(float)) - np.nan_to_num(u.loc[(pid, b)].to_numpy(float))) * w
+        why = CRITERIA[int(np.argmax(gain))].replace("_", "-") if np.nanmax(gain) > 0 else "the overall score"
+        out[pid] = (f"ahead of {names.get(b, b)} (score {first.loc[pid, 'score']:.2f} vs "
+                    f"{second.loc[pid, 'score']:.2f}), mostly on {why}")
     return out
