@@ -100,10 +100,32 @@ def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = 
     numpy.ndarray
         Value per row [the parameter's unit]; NaN where the option has no such parameter.
     """
-    p = tables.option_parameters
-    rows = p.loc[(p["parameter"] == parameter) & (p["metal"].fillna("") == (metal or ""))]
-    return pd.Series(np.asarray(option_ids, dtype=object)).map(
-        rows.set_index("option_id")[which]).to_numpy(float)
+    index, values = _parameter_index(tables.option_parameters)
+    codes, uniq = pd.factorize(pd.Series(np.asarray(option_ids, dtype=object)), use_na_sentinel=False)
+    col = values[which]
+    found = np.array([col[index[k]] if (k := (o, parameter, metal or "")) in index else np.nan
+                      for o in uniq], dtype=float)
+    return found[codes] if len(uniq) else np.full(len(codes), np.nan)
+
+
+_PARAM_INDEX: dict[int, tuple] = {}
+
+
+def _parameter_index(p: pd.DataFrame):
+    """(option, parameter, metal) → row position, and the low/typical/high arrays (cached per table)."""
+    hit = _PARAM_INDEX.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    keys = zip(p["option_id"].to_numpy(object), p["parameter"].to_numpy(object),
+               p["metal"].fillna("").to_numpy(object))
+    index = {}
+    for i, k in enumerate(keys):
+        index.setdefault(k, i)
+    values = {w: p[w].to_numpy(float) for w in ("low", "typical", "high")}
+    if len(_PARAM_INDEX) > 32:
+        _PARAM_INDEX.clear()
+    _PARAM_INDEX[id(p)] = (p, (index, values))
+    return index, values
 
 
 def align_rows(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +165,7 @@ def biochar_reduction(rate_t_ha, rmax, k_per_t_ha, response_factor=1.0, cap: flo
     Examples
     --------
     >>> [round(float(biochar_reduction(d, 0.564, 0.066)), 3) for d in (10, 20, 40)]
-    [0.271, 0.414, 0.525]
+    [0.272, 0.413, 0.524]
     """
     d = np.maximum(np.asarray(rate_t_ha, float), 0.0)
     r = np.asarray(response_factor, float) * np.asarray(rmax, float) * (1.0 - np.exp(-np.asarray(k_per_t_ha, float) * d))
