@@ -578,6 +578,7 @@ def _removal_state(p, c0, mass, model):
             [model == "bcf", model == "shoot_conc", model == "declining_bcf", model == "removal_rate",
              model == "fraction"],
             [f_bcf * c0 * mass, Y * p["cs"], Y * shoot_dec, p["rr"], f_fr * c0 * mass], np.nan)  # g/ha, year 1
+        removal = np.minimum(removal, c0 * mass)        # never more than the soil holds
         shoot = np.select([model == "bcf", model == "shoot_conc", model == "declining_bcf"],
                           [p["bcf"] * c0, p["cs"], shoot_dec], removal / Y)
         frac = removal / (c0 * mass)
