@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agriremed import biomass, duration, options, soil, uptake
-from conftest import make_plots
 
 SUMATECS = pd.read_csv(Path(__file__).parent / "validation" / "sumatecs_cleanup.csv")
 
@@ -94,7 +94,7 @@ def test_estimate_duration_sedum_hand_computed(tables, plots_factory):
     o = overall.set_index("option_id")
     assert np.isinf(o.loc["biochar_amendment", "years_to_target"])    # amendments remove nothing
     assert o.loc["do_nothing", "years_to_target"] == np.inf
-    assert np.isinf(o.loc["poplar_src", "years_to_target"])           # uptake not confirmed: no removal credited
+    assert np.isinf(o.loc["poplar_src", "years_to_target"])           # uptake not confirmed: no removal
 
 
 def test_estimate_duration_first_order_and_removal_rate_hand_computed(tables, plots_factory):
@@ -231,8 +231,8 @@ def test_stage_more_biomass_or_uptake_never_lengthens_clean_up(tables, c0, ph, d
     bio, draws = biomass.harvested_biomass(rows, tables, 30, 1)
     args = dict(n_draws=30, seed=1, other_loss_frac_per_yr=loss)
     base = duration.estimate_duration(rows, p, s, bio, tables, biomass_draws=draws, **args)[0]
-    more_bio = duration.estimate_duration(rows, p, s, bio.assign(biomass_t_dm_ha_yr=bio["biomass_t_dm_ha_yr"] * k),
-                                          tables, biomass_draws=draws * k, **args)[0]
+    bio_k = bio.assign(biomass_t_dm_ha_yr=bio["biomass_t_dm_ha_yr"] * k)
+    more_bio = duration.estimate_duration(rows, p, s, bio_k, tables, biomass_draws=draws * k, **args)[0]
     t2 = _scale_uptake(tables, k)
     more_bcf = duration.estimate_duration(rows, p, s, bio, t2, biomass_draws=draws, **args)[0]
     for other in (more_bio, more_bcf):
@@ -339,7 +339,8 @@ def test_food_limit_target_changes_the_clean_up_time(tables, plots_factory):
     b = duration.estimate_duration(rows, p, s, bio, tables, targets=tg)[1].set_index("option_id")
     assert b.loc["sedum_plumbizincicola", "target_mg_kg"] == pytest.approx(0.2 / 0.915, rel=1e-6)
     assert b.loc["sedum_plumbizincicola", "target_basis"] == "food_limit"
-    assert b.loc["sedum_plumbizincicola", "years_to_target"] > a.loc["sedum_plumbizincicola", "years_to_target"]
+    sedum = "sedum_plumbizincicola"
+    assert b.loc[sedum, "years_to_target"] > a.loc[sedum, "years_to_target"]
 
 
 def test_compliance_by_year_schedule(tables, plots_factory):

@@ -71,11 +71,11 @@ def test_willow_cash_flow_hand_computed(plots_factory):
 def test_cost_groups_and_cash_flows_add_up(sample_plots_path):
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     t = p.table.loc[p.table["npv_cny_ha"].notna()].set_index(["plot_id", "option_id"])
-    groups = ["cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha", "cost_harvest_cny_ha",
-              "cost_amendment_cny_ha", "cost_disposal_cny_ha"]
+    groups = ["cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
+              "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha"]
     np.testing.assert_allclose(t[groups].sum(axis=1), t["cost_cny_ha"], rtol=1e-9, atol=1e-6)
-    np.testing.assert_allclose(t["revenue_crop_cny_ha"] + t["revenue_biomass_cny_ha"] + t["carbon_revenue_cny_ha"],
-                               t["revenue_cny_ha"], rtol=1e-9, atol=1e-6)
+    revenue = t["revenue_crop_cny_ha"] + t["revenue_biomass_cny_ha"] + t["carbon_revenue_cny_ha"]
+    np.testing.assert_allclose(revenue, t["revenue_cny_ha"], rtol=1e-9, atol=1e-6)
     cf = p.cash_flows.assign(pv=lambda d: d["cash_flow_cny_ha_yr"] * 1.06 ** -d["year"])
     pv = cf.groupby(["plot_id", "option_id"])["pv"].sum()
     np.testing.assert_allclose(pv.reindex(t.index), t["npv_cny_ha"], rtol=1e-9, atol=1e-6)
@@ -94,7 +94,7 @@ def test_phytoextraction_stops_and_the_crop_returns(plots_factory):
 
 def test_amendment_is_reapplied_when_its_effect_ends(plots_factory):
     pl = _plan(plots_factory)
-    cf = pl.cash_flows.loc[(pl.cash_flows["option_id"] == "lime_low_cd_rice") & (pl.cash_flows["item"] == "amendment")]
+    cf = pl.cash_flows.query("option_id == 'lime_low_cd_rice' and item == 'amendment'")
     paid = cf.set_index("year")["cash_flow_cny_ha_yr"]
     assert (paid.loc[[1, 3, 5, 19]] == -(7.5 * 300 + 800)).all()
     assert (paid.loc[[2, 4, 20]] == 0).all()
@@ -110,7 +110,7 @@ def test_unknown_yield_of_a_saleable_crop_is_not_assessed(plots_factory):
 
 def test_comparison_with_the_best_alternative(sample_plots_path):
     t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table
-    for pid, g in t.loc[t["npv_cny_ha"].notna()].groupby("plot_id"):
+    for _, g in t.loc[t["npv_cny_ha"].notna()].groupby("plot_id"):
         g = g.sort_values("npv_cny_ha", ascending=False)
         best, second = g.iloc[0], g.iloc[1]
         assert best["npv_vs_best_cny_ha"] == pytest.approx(best["npv_cny_ha"] - second["npv_cny_ha"])

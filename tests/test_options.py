@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agriremed import options, soil, uptake
-from conftest import make_plots
 
 
 def _rows(tables, plots):
@@ -103,7 +103,8 @@ def test_climate_rule_excludes_subtropical_species_with_a_reason(tables, plots_f
     assert _row(rows, "P2", "sedum_plumbizincicola")["applicable"]
     assert _row(rows, "P1", "willow_src")["applicable"]                 # no climate limit
     # without a temperature the option is kept and the reason says the climate was not checked
-    no_t = plots_factory(1, land_use="marginal", crop="none", ph=6.0, cd_mg_kg=2.0).drop(columns="mean_temp_c")
+    no_t = plots_factory(1, land_use="marginal", crop="none", ph=6.0, cd_mg_kg=2.0)
+    no_t = no_t.drop(columns="mean_temp_c")
     r = _row(_rows(tables, no_t), "P1", "sedum_plumbizincicola")
     assert r["applicable"] and "climate not checked" in r["reason"]
 
@@ -133,7 +134,8 @@ def test_crop_substitution_needs_another_crop_and_flooding_is_blocked_by_arsenic
     assert _row(rows, "P2", "maize_grain")["applicable"]
     rows = _rows(tables, plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=60.0))
     r = _row(rows, "P1", "flooded_rice")
-    assert not r["applicable"] and r["reason"].startswith("as exceeds") and "kawasaki2012_flooding" in r["reason"]
+    assert not r["applicable"] and r["reason"].startswith("as exceeds")
+    assert "kawasaki2012_flooding" in r["reason"]
     assert _row(rows, "P1", "low_cd_rice")["applicable"]                # a variety does not mobilise As
 
 

@@ -30,7 +30,8 @@ def test_npv_over_time_ends_at_the_npv(plan):
     f = viz.npv_over_time(plan.cash_flows, "HN-ZZ-01", plan.scenario.discount_rate)
     t = plan.table.set_index(["plot_id", "option_id"])
     for tr in f.data:
-        assert tr.y[-1] == pytest.approx(t.loc[("HN-ZZ-01", tr.name), "npv_vs_baseline_cny_ha"], rel=1e-9, abs=1e-6)
+        npv = t.loc[("HN-ZZ-01", tr.name), "npv_vs_baseline_cny_ha"]
+        assert tr.y[-1] == pytest.approx(npv, rel=1e-9, abs=1e-6)
 
 
 def test_score_table_and_tornado_figures(plan):

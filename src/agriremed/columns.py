@@ -534,8 +534,10 @@ for _c, (_en, _zh) in {"food_safety": ("food safety", "食品安全"), "liveliho
          f"The number behind the {_en} traffic light and the threshold it passed or missed.", dtype="str")
 _out("criterion", "", "Criterion", "评价指标",
      "Ranking criterion (food_safety, livelihood, clean_up, carbon, economics).", dtype="str")
-_out("utility", "1", "Utility", "效用值", "Criterion value scaled to 0–1 between the anchors of traffic_lights.csv.")
-_out("weight", "1", "Weight", "权重", "Normalised criterion weight over the criteria assessed for the option.")
+_out("utility", "1", "Utility", "效用值",
+     "Criterion value scaled to 0–1 between the anchors of traffic_lights.csv.")
+_out("weight", "1", "Weight", "权重",
+     "Normalised criterion weight over the criteria assessed for the option.")
 _out("contribution", "1", "Contribution to the score", "得分贡献", "Weight × utility; sums to the score.")
 
 

@@ -223,7 +223,8 @@ def years_first_order(c0, ct, fraction_per_yr, loss_frac_per_yr=0.0):
 def _declining_rate(biomass_t_ha_yr, shoot_ref_mg_kg, soil_ref_mg_kg, b, soil_mass_t_ha):
     """a = Y · C_ref,s · C_ref⁻ᵇ / M of dC/dt = −a Cᵇ [mg¹⁻ᵇ kg⁻⁽¹⁻ᵇ⁾ yr⁻¹]."""
     return (np.asarray(biomass_t_ha_yr, float) * np.asarray(shoot_ref_mg_kg, float)
-            * np.asarray(soil_ref_mg_kg, float) ** (-np.asarray(b, float)) / np.asarray(soil_mass_t_ha, float))
+            * np.asarray(soil_ref_mg_kg, float) ** (-np.asarray(b, float))
+            / np.asarray(soil_mass_t_ha, float))
 
 
 def years_declining_bcf(c0, ct, soil_mass_t_ha, biomass_t_ha_yr, shoot_ref_mg_kg, soil_ref_mg_kg,
@@ -556,7 +557,8 @@ def _removal_inputs(option_rows, plots, screened, biomass, tables, n_draws, seed
     row_pos = pd.Series(np.arange(len(option_rows)),
                         index=pd.MultiIndex.from_frame(option_rows[["plot_id", "option_id"]]))
     lpos = row_pos.reindex(pd.MultiIndex.from_arrays([long["plot_id"].to_numpy(object), oid])).to_numpy(int)
-    bio = biomass.set_index(["plot_id", "option_id"])["biomass_t_dm_ha_yr"].reindex(row_pos.index).to_numpy(float)
+    bio = biomass.set_index(["plot_id", "option_id"])["biomass_t_dm_ha_yr"].reindex(row_pos.index)
+    bio = bio.to_numpy(float)
     typ["Y"] = bio[lpos]
     if n_draws:
         if biomass_draws is None:
@@ -577,7 +579,8 @@ def _removal_state(p, c0, mass, model):
         removal = np.select(
             [model == "bcf", model == "shoot_conc", model == "declining_bcf", model == "removal_rate",
              model == "fraction"],
-            [f_bcf * c0 * mass, Y * p["cs"], Y * shoot_dec, p["rr"], f_fr * c0 * mass], np.nan)  # g/ha, year 1
+            [f_bcf * c0 * mass, Y * p["cs"], Y * shoot_dec, p["rr"], f_fr * c0 * mass],
+            np.nan)                                     # g/ha in year 1
         removal = np.minimum(removal, c0 * mass)        # never more than the soil holds
         shoot = np.select([model == "bcf", model == "shoot_conc", model == "declining_bcf"],
                           [p["bcf"] * c0, p["cs"], shoot_dec], removal / Y)
@@ -695,7 +698,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         q = np.where(q >= _BIG, np.inf, q)
         by_metal["years_p10"], by_metal["years_p50"], by_metal["years_p90"] = q
         for h in HORIZONS:
-            by_metal[f"p_target_{h}yr"] = np.where(np.isnan(draws_years), np.nan, draws_years <= h).mean(axis=1)
+            reached = np.where(np.isnan(draws_years), np.nan, draws_years <= h)
+            by_metal[f"p_target_{h}yr"] = reached.mean(axis=1)
 
     # ---- overall per plot × option: slowest metal, draw by draw --------------------
     overall = option_rows[["plot_id", "option_id"]].copy()
@@ -746,7 +750,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
 def _slowest_index(by_metal: pd.DataFrame) -> np.ndarray:
     """Index of the slowest metal of each plot × option (NaN years sort last)."""
     y = by_metal["years_to_target"].to_numpy(float)
-    key = pd.DataFrame({"p": by_metal["plot_id"].to_numpy(object), "o": by_metal["option_id"].to_numpy(object),
+    key = pd.DataFrame({"p": by_metal["plot_id"].to_numpy(object),
+                        "o": by_metal["option_id"].to_numpy(object),
                         "y": np.where(np.isnan(y), -np.inf, y)}, index=by_metal.index)
     return key.sort_values("y", ascending=False, kind="stable").groupby(["p", "o"], sort=False).head(1).index
 
@@ -754,7 +759,8 @@ def _slowest_index(by_metal: pd.DataFrame) -> np.ndarray:
 def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
                       biomass: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
                       years: int = 20, biomass_draws: np.ndarray | None = None,
-                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0) -> pd.DataFrame:
+                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0
+                      ) -> pd.DataFrame:
     """Soil concentration year by year under every applicable removal option.
 
     Uses the same models, parameters and Monte Carlo draws as :func:`estimate_duration`.
@@ -1035,7 +1041,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     def virtual(idx, yr, scales):
         """Plots of rows ``idx`` (one per entry) with target metals scaled; unique ids."""
         vp = pl.reindex(rows["plot_id"].to_numpy(object)[idx]).reset_index()
-        vp["plot_id"] = [f"{i}|{y}" for i, y in zip(idx, yr)]
+        vp["plot_id"] = [f"{i}|{y}" for i, y in zip(idx, yr, strict=True)]
         for m, sc in scales.items():
             vp = _scaled(vp, m, sc)
         return vp
@@ -1070,7 +1076,8 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                     scales[m] = np.where(np.isnan(c_t) | (c_0 <= 0), 1.0, c_t / c_0)
 
             def red_of(o, sub):
-                return _option_reductions(tables, o, _treats(opts.loc[o]), sub["metal"].unique(), n_draws, seed)
+                return _option_reductions(tables, o, _treats(opts.loc[o]), sub["metal"].unique(), n_draws,
+                                          seed)
 
             P[ii, jj] = evaluate(ii, years[jj], scales, food_opt[ii], red_of)
 

@@ -113,7 +113,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
            biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years, and the rows not assessed."""
     if biomass_valuation not in BIOMASS_VALUATIONS:
-        raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of {', '.join(BIOMASS_VALUATIONS)}")
+        raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of "
+                         f"{', '.join(BIOMASS_VALUATIONS)}")
     oid = option_rows["option_id"]
     years = np.arange(1, H + 1)
 
@@ -139,7 +140,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     est = np.zeros((len(option_rows), H))
     est[:, 0] = p("establishment_cost_cny_ha")
     items["establishment"] = -np.where(active, est, 0.0)
-    items["management"] = -np.where(active, (p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr"))[:, None], 0.0)
+    yearly = p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
+    items["management"] = -np.where(active, yearly[:, None], 0.0)
     items["harvest"] = -np.where(active, (np.nan_to_num(B) * p("harvest_cost_cny_t"))[:, None], 0.0)
     eff = parameter_for_rows(tables, oid, "effect_duration_yr")
     app_year = np.where(np.isnan(eff)[:, None], False,
@@ -147,7 +149,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     rate = p("rate_t_ha")
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
-    app_cost = rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t") + p("application_cost_cny_ha")
+    app_cost = (rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
+                + p("application_cost_cny_ha"))
     items["amendment"] = -np.where(active & app_year, app_cost[:, None], 0.0)
     bio = np.where(active, (np.nan_to_num(B) * bval)[:, None], 0.0)
     sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
@@ -163,7 +166,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     items["product_sale"] = np.where(active, (p("product_t_ha_yr") * p("product_price_cny_t"))[:, None], 0.0)
     ct = align_rows(carbon_totals, option_rows)
     gain = np.nan_to_num(ct["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float))
-    items["carbon_credit"] = np.repeat((np.maximum(gain, 0.0) * float(carbon_price_cny_t))[:, None], H, axis=1)
+    credit = np.maximum(gain, 0.0) * float(carbon_price_cny_t)
+    items["carbon_credit"] = np.repeat(credit[:, None], H, axis=1)
     unassessed = (bval_raw > 0) & np.isnan(B) & option_rows["applicable"].to_numpy(bool)
     return items, unassessed
 
@@ -234,7 +238,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
                        noncompliant_price_fraction: float = 0.0, schedule: pd.DataFrame | None = None,
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
-    """Discounted costs, revenues and NPV of every plot × option, against doing nothing and the best alternative.
+    """Discounted costs, revenues and NPV of every plot × option, against doing nothing and the best other.
 
     Parameters
     ----------
@@ -297,15 +301,16 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     tables = tables or load_tables()
     H = int(horizon_yr)
     if schedule is None:
-        schedule, _ = compliance_by_year(option_rows, plots, compliance, duration, tables=tables, horizon_yr=H)
+        schedule, _ = compliance_by_year(option_rows, plots, compliance, duration, tables=tables,
+                                         horizon_yr=H)
     items, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
                                biomass_valuation)
     n = len(option_rows)
     oid = option_rows["option_id"]
     pl = plots.set_index("plot_id").reindex(option_rows["plot_id"].to_numpy(object))
-    active = (option_rows["applicable"].to_numpy(bool) | (option_rows["option_kind"] == "baseline").to_numpy()) \
-        & ~unassessed
+    baseline = (option_rows["option_kind"] == "baseline").to_numpy()
+    active = (option_rows["applicable"].to_numpy(bool) | baseline) & ~unassessed
     df = discount_factors(discount_rate, H)
     cf = sum(items.values())
     pv = {k: (v * df).sum(axis=1) for k, v in items.items()}

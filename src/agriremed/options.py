@@ -117,7 +117,7 @@ def _parameter_index(p: pd.DataFrame):
     if hit is not None and hit[0] is p:
         return hit[1]
     keys = zip(p["option_id"].to_numpy(object), p["parameter"].to_numpy(object),
-               p["metal"].fillna("").to_numpy(object))
+               p["metal"].fillna("").to_numpy(object), strict=True)
     index = {}
     for i, k in enumerate(keys):
         index.setdefault(k, i)
@@ -168,7 +168,8 @@ def biochar_reduction(rate_t_ha, rmax, k_per_t_ha, response_factor=1.0, cap: flo
     [0.272, 0.413, 0.524]
     """
     d = np.maximum(np.asarray(rate_t_ha, float), 0.0)
-    r = np.asarray(response_factor, float) * np.asarray(rmax, float) * (1.0 - np.exp(-np.asarray(k_per_t_ha, float) * d))
+    k = np.asarray(k_per_t_ha, float)
+    r = np.asarray(response_factor, float) * np.asarray(rmax, float) * (1.0 - np.exp(-k * d))
     return np.minimum(r, cap)
 
 
@@ -356,7 +357,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if not np.isnan(lime_t[i]) and not np.isnan(lime_s[i]):
             after = ph + lime_ph_change(lime_t[i], lime_s[i], ph)
             ok_text = ok_text + np.array([f"; {lime_t[i]:g} t/ha CaCO3 raises pH {a:.1f} → {b:.1f}"
-                                          for a, b in zip(ph, after)], dtype=object)
+                                          for a, b in zip(ph, after, strict=True)], dtype=object)
         ok_text = np.where(unchecked, ok_text + "; climate not checked (no mean_temp_c)", ok_text)
         reason[applicable] = ok_text[applicable]
         parts.append(pd.DataFrame({

@@ -302,8 +302,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
                                                    biomass_draws=bio_draws, targets=targets,
                                                    other_loss_frac_per_yr=loss)
-    traj = duration_mod.soil_trajectories(opts, P, screened, bio, tables, n_draws, seed_, H, bio_draws, targets,
-                                          loss)
+    traj = duration_mod.soil_trajectories(opts, P, screened, bio, tables, n_draws, seed_, H, bio_draws,
+                                          targets, loss)
     schedule, seasons = duration_mod.compliance_by_year(opts, P, compliance, dur, by_metal, traj,
                                                         scenario.food_standard, tables, H, n_draws, seed_)
     bar.update()
@@ -317,8 +317,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     eco_args = dict(tables=tables, horizon_yr=H, carbon_price_cny_t=scenario.carbon_price_cny_t,
                     noncompliant_price_fraction=scenario.noncompliant_price_fraction, energy=en,
                     biomass_valuation=scenario.biomass_valuation)
-    eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, discount_rate=scenario.discount_rate,
-                                           schedule=schedule, **eco_args)
+    eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, schedule=schedule,
+                                           discount_rate=scenario.discount_rate, **eco_args)
     flows = economics_mod.yearly_cash_flows(opts, P, schedule, bio, ctot, **eco_args)
     bar.update()
 
@@ -365,7 +365,8 @@ def _pct(p: float) -> str:
 
 def _cleanup_text(row) -> str:
     metals = row.target_metals.replace("+", "/").title() if row.target_metals else "metal"
-    goal = "the food-limit target" if getattr(row, "target_basis", "") == "food_limit" else "the screening value"
+    food_target = getattr(row, "target_basis", "") == "food_limit"
+    goal = "the food-limit target" if food_target else "the screening value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
     if np.isnan(y):
         return f"time for {metals} to reach {goal} not known"
@@ -395,7 +396,8 @@ def _sentence(row, std: str, H: int) -> str:
         return f"{name}: no other option scores higher{safe}; metals stay in the soil."
     if row.option_kind == "phytoextraction":
         food = ""
-        if row.food_crop not in ("none", None) and not np.isnan(getattr(row, "compliant_season_fraction", np.nan)):
+        seasons = getattr(row, "compliant_season_fraction", np.nan)
+        if row.food_crop not in ("none", None) and not np.isnan(seasons):
             food = f", {row.food_crop} meets {std} in {_pct(row.compliant_season_fraction)} of seasons"
         return f"{name}: {_cleanup_text(row)}{food}; {npv}{co2}{untreated}."
     if row.option_kind == "phytomanagement":
@@ -432,5 +434,5 @@ def _summary(P, soil_plot, checked, table, scenario, ahead=None) -> pd.DataFrame
     if ahead is not None:  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = s["plot_id"].map(ahead).fillna("").to_numpy(object)
         s["recommendation"] = [f"{t[:-1]}; {c}." if c and t.endswith(".") else t
-                               for t, c in zip(s["recommendation"], clause)]
+                               for t, c in zip(s["recommendation"], clause, strict=True)]
     return s[SUMMARY_COLUMNS]

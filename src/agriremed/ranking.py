@@ -51,7 +51,8 @@ CRITERIA = ("food_safety", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "livelihood": "social", "clean_up": "environmental",
           "carbon": "environmental", "economics": "economic"}
 #: Unit of each raw criterion value.
-UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO2e/ha/yr", "economics": "CNY/ha"}
+UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO2e/ha/yr",
+         "economics": "CNY/ha"}
 
 
 def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
@@ -173,7 +174,8 @@ def _threshold_text(light, c, tl, fmt) -> str:
 
 
 def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
-                  tables: Tables | None = None, food_standard: str = "GB2762", horizon_yr: int = 20) -> pd.DataFrame:
+                  tables: Tables | None = None, food_standard: str = "GB2762",
+                  horizon_yr: int = 20) -> pd.DataFrame:
     """The reason for every traffic light: the number behind it and the threshold.
 
     Parameters
@@ -224,7 +226,7 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
         light = {c: lights[f"light_{c}"].iloc[i] for c in CRITERIA}
         v = {c: float(values[c].iloc[i]) for c in CRITERIA}
 
-        def say(c, statement, fmt):
+        def say(c, statement, fmt, light=light, v=v):
             if light[c] is None or np.isnan(v[c]):
                 return f"not assessed: {statement}"
             return f"{light[c]}: {statement} ({_threshold_text(light[c], c, tl, fmt)})"
@@ -237,8 +239,9 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
             texts["food_safety"].append(say("food_safety", f"crop meets {food_standard} in "
                                                            f"{_pct(v['food_safety'])} of food seasons", _pct))
         lv = v["livelihood"]
-        texts["livelihood"].append(say("livelihood", "saleable food crop" if lv >= 1 else (
-            "saleable biomass or product, no food" if lv >= 0.5 else "no saleable product"), lambda x: f"{x:g}"))
+        what = "saleable food crop" if lv >= 1 else (
+            "saleable biomass or product, no food" if lv >= 0.5 else "no saleable product")
+        texts["livelihood"].append(say("livelihood", what, lambda x: f"{x:g}"))
         exc = exceeding[i].replace("+", "/").title()
         if not exc:
             texts["clean_up"].append(say("clean_up", "no metal exceeds its screening value", _pct))
@@ -248,7 +251,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
                     + (f" (treats {treated})" if treated and treated != exc else "")) if treated \
                 else f"removes none of the excess {exc}"
             texts["clean_up"].append(say("clean_up", what, _pct))
-        texts["carbon"].append(say("carbon", f"{co2(v['carbon'])} against doing nothing", lambda x: f"{x:+g}"))
+        texts["carbon"].append(say("carbon", f"{co2(v['carbon'])} against doing nothing",
+                                   lambda x: f"{x:+g}"))
         texts["economics"].append(say("economics", f"NPV {money(v['economics'])} against doing nothing "
                                                    f"over {H} yr", lambda x: f"{x:+,.0f}"))
     for c in CRITERIA:
@@ -314,7 +318,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     return out
 
 
-def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
+def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
+                ) -> pd.DataFrame:
     """The full score table: one row per plot × applicable option × criterion.
 
     Parameters
@@ -390,7 +395,8 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
                        aggfunc="first").reindex(columns=list(CRITERIA))
     for pid in second.index.intersection(first.index):
         a, b = first.loc[pid, "option_id"], second.loc[pid, "option_id"]
-        gain = (np.nan_to_num(u.loc[(pid, a)].to_numpy(float)) - np.nan_to_num(u.loc[(pid, b)].to_numpy(float))) * w
+        ua, ub = (np.nan_to_num(u.loc[(pid, o)].to_numpy(float)) for o in (a, b))
+        gain = (ua - ub) * w
         why = CRITERIA[int(np.argmax(gain))].replace("_", "-") if np.nanmax(gain) > 0 else "the overall score"
         out[pid] = (f"ahead of {names.get(b, b)} (score {first.loc[pid, 'score']:.2f} vs "
                     f"{second.loc[pid, 'score']:.2f}), mostly on {why}")

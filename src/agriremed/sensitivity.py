@@ -2,7 +2,8 @@
 
 :func:`tornado` re-plans one plot with each uncertain table value set to the low and
 then to the high end of its range (everything else typical, no Monte Carlo, only the option and the do-nothing
-baseline planned) and reports how far an output moves: the data behind a tornado plot. The values varied are the rows
+baseline planned) and reports how far an output moves: the data behind a tornado plot.
+The values varied are the rows
 that parameterise the chosen option (``option_parameters.csv``), its biomass yield
 (``biomass_yields.csv``) and the price and production cost of the crop the option grows
 or the plot's current crop (``prices.csv``). The plan itself is computed by

@@ -247,8 +247,9 @@ def duration_fan(trajectories: pd.DataFrame, plot_id: str, metal: str | None = N
     fig.update_xaxes(title=C.label("year", lang))
     sym = C.METAL_NAMES.get(metal, (metal, metal))[0]
     fig.update_yaxes(title=f"{sym} " + C.label("conc_p50_mg_kg", lang))
+    zh = C.METAL_NAMES.get(metal, (metal, metal))[1]
     title = (f"Soil {sym} under each removal option, plot {plot_id} (median, P10–P90)" if lang == "en"
-             else f"地块 {plot_id} 各修复方案下土壤{C.METAL_NAMES.get(metal, (metal, metal))[1]}（中位数，P10–P90）")
+             else f"地块 {plot_id} 各修复方案下土壤{zh}（中位数，P10–P90）")
     return _layout(fig, title, height=460)
 
 
