@@ -76,7 +76,7 @@ def test_cost_groups_and_cash_flows_add_up(sample_plots_path):
     np.testing.assert_allclose(t[groups].sum(axis=1), t["cost_cny_ha"], rtol=1e-9, atol=1e-6)
     revenue = t["revenue_crop_cny_ha"] + t["revenue_biomass_cny_ha"] + t["carbon_revenue_cny_ha"]
     np.testing.assert_allclose(revenue, t["revenue_cny_ha"], rtol=1e-9, atol=1e-6)
-    cf = p.cash_flows.assign(pv=lambda d: d["cash_flow_cny_ha_yr"] * 1.06 ** -d["year"])
+    cf = p.yearly_cash_flows().assign(pv=lambda d: d["cash_flow_cny_ha_yr"] * 1.06 ** -d["year"])
     pv = cf.groupby(["plot_id", "option_id"])["pv"].sum()
     np.testing.assert_allclose(pv.reindex(t.index), t["npv_cny_ha"], rtol=1e-9, atol=1e-6)
 
@@ -84,7 +84,8 @@ def test_cost_groups_and_cash_flows_add_up(sample_plots_path):
 def test_phytoextraction_stops_and_the_crop_returns(plots_factory):
     pl = _plan(plots_factory)
     T = pl.table.set_index("option_id").loc["sedum_plumbizincicola", "years_to_target"]
-    cf = pl.cash_flows.loc[pl.cash_flows["option_id"] == "sedum_plumbizincicola"].pivot(
+    flows = pl.yearly_cash_flows()
+    cf = flows.loc[flows["option_id"] == "sedum_plumbizincicola"].pivot(
         index="year", columns="item", values="cash_flow_cny_ha_yr")
     during, after = cf.index <= np.ceil(T), cf.index > np.ceil(T)
     assert (cf.loc[during, "crop_cost"] == 0).all() and (cf.loc[during, "management"] < 0).all()
@@ -94,7 +95,7 @@ def test_phytoextraction_stops_and_the_crop_returns(plots_factory):
 
 def test_amendment_is_reapplied_when_its_effect_ends(plots_factory):
     pl = _plan(plots_factory)
-    cf = pl.cash_flows.query("option_id == 'lime_low_cd_rice' and item == 'amendment'")
+    cf = pl.yearly_cash_flows().query("option_id == 'lime_low_cd_rice' and item == 'amendment'")
     paid = cf.set_index("year")["cash_flow_cny_ha_yr"]
     assert (paid.loc[[1, 3, 5, 19]] == -(7.5 * 300 + 800)).all()
     assert (paid.loc[[2, 4, 20]] == 0).all()

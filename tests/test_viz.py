@@ -27,7 +27,7 @@ def test_duration_fan_has_a_band_and_a_median_per_option(plan):
 
 
 def test_npv_over_time_ends_at_the_npv(plan):
-    f = viz.npv_over_time(plan.cash_flows, "HN-ZZ-01", plan.scenario.discount_rate)
+    f = viz.npv_over_time(plan.yearly_cash_flows(["HN-ZZ-01"]), "HN-ZZ-01", plan.scenario.discount_rate)
     t = plan.table.set_index(["plot_id", "option_id"])
     for tr in f.data:
         npv = t.loc[("HN-ZZ-01", tr.name), "npv_vs_baseline_cny_ha"]

@@ -143,10 +143,9 @@ class Plan:
         Soil concentration per plot × removal option × metal × year, with Monte Carlo
         bands (:func:`agriremed.duration.soil_trajectories`).
     schedule : pandas.DataFrame
-        Crop grown, option running and P(crop meets the limit) per plot × option × year
-        (:func:`agriremed.duration.compliance_by_year`).
-    cash_flows : pandas.DataFrame
-        Itemised yearly cash flows (:func:`agriremed.economics.yearly_cash_flows`).
+        Crop grown, option running and P(crop meets the limit) per plot × applicable
+        option × year (:func:`agriremed.duration.compliance_by_year`); the itemised yearly
+        cash flows are computed from it on demand by :meth:`yearly_cash_flows`.
     scores : pandas.DataFrame
         The full score table (:func:`agriremed.ranking.score_table`).
     scenario : Scenario
@@ -181,8 +180,29 @@ class Plan:
     targets: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     trajectories: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     schedule: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
-    cash_flows: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     scores: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+
+    def yearly_cash_flows(self, plot_ids=None) -> pd.DataFrame:
+        """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
+
+        Parameters
+        ----------
+        plot_ids : iterable of str, optional
+            Plots to include.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Output of :func:`agriremed.economics.yearly_cash_flows` [CNY ha⁻¹ yr⁻¹].
+        """
+        rows = self.options
+        if plot_ids is not None:
+            rows = rows.loc[rows["plot_id"].isin(list(plot_ids))]
+        s = self.scenario
+        return economics_mod.yearly_cash_flows(
+            rows.reset_index(drop=True), self.plots, self.schedule, self.biomass, self.carbon, self.tables,
+            s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
+            energy=self.energy, biomass_valuation=s.biomass_valuation)
 
     def provenance(self) -> list[str]:
         """Lines recorded at the top of every output file."""
@@ -314,12 +334,11 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     years_under = np.where(stops, np.ceil(yrs), np.inf)
     ledger, ctot = carbon_mod.carbon_ledger(opts, P, bio, en, tables, H, years_under_option=years_under)
     bar.update()
-    eco_args = dict(tables=tables, horizon_yr=H, carbon_price_cny_t=scenario.carbon_price_cny_t,
-                    noncompliant_price_fraction=scenario.noncompliant_price_fraction, energy=en,
-                    biomass_valuation=scenario.biomass_valuation)
-    eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, schedule=schedule,
-                                           discount_rate=scenario.discount_rate, **eco_args)
-    flows = economics_mod.yearly_cash_flows(opts, P, schedule, bio, ctot, **eco_args)
+    eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
+                                           scenario.discount_rate, scenario.carbon_price_cny_t,
+                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction,
+                                           schedule=schedule, energy=en,
+                                           biomass_valuation=scenario.biomass_valuation)
     bar.update()
 
     key = ["plot_id", "option_id"]
@@ -347,7 +366,15 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
                 n_input=v.n_input, tables=tables, notes=list(v.notes), targets=targets, trajectories=traj,
-                schedule=schedule, cash_flows=flows, scores=scores)
+                schedule=_applicable_years(schedule, opts), scores=scores)
+
+
+def _applicable_years(schedule: pd.DataFrame, opts: pd.DataFrame) -> pd.DataFrame:
+    """The yearly schedule of the applicable options (and the baseline) only."""
+    keep = opts.loc[opts["applicable"] | opts["option_kind"].eq("baseline"), ["plot_id", "option_id"]]
+    out = schedule.merge(keep, on=["plot_id", "option_id"], how="inner")
+    out["food_crop"] = out["food_crop"].astype("category")
+    return out
 
 
 def _fmt_money(x: float) -> str:

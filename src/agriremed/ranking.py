@@ -211,50 +211,37 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     """
     tables = tables or load_tables()
     tl = tables.traffic_lights.set_index("criterion")
-    n = len(values)
     food = table["food_crop"].fillna("none").ne("none").to_numpy()
     if "food_seasons" in table:
         food = food | (table["food_seasons"].fillna(0).to_numpy(float) > 0)
-    exceeding = table["metals_exceeding"].fillna("").to_numpy(object)
-    targets = table["target_metals"].fillna("").to_numpy(object)
+    exceeding = [e.replace("+", "/").title() for e in table["metals_exceeding"].fillna("").to_numpy(object)]
+    treated = [t.replace("+", "/").title() for t in table["target_metals"].fillna("").to_numpy(object)]
     H = int(horizon_yr)
-    money = lambda x: f"{x:+,.0f} CNY/ha"  # noqa: E731
-    co2 = lambda x: f"{x:+.1f} t CO2e/ha/yr"  # noqa: E731
+    fmt = {"food_safety": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
+           "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
+    V = {c: values[c].to_numpy(float) for c in CRITERIA}
+    statements = {
+        "food_safety": ["no food crop, so no dietary exposure" if not f else
+                        f"crop meets {food_standard} in {_pct(v)} of food seasons" if not np.isnan(v) else
+                        "no uptake function or food limit for the crop"
+                        for f, v in zip(food, V["food_safety"], strict=True)],
+        "livelihood": ["saleable food crop" if v >= 1 else "saleable biomass or product, no food" if v >= 0.5
+                       else "no saleable product" for v in V["livelihood"]],
+        "clean_up": ["no metal exceeds its screening value" if not e else
+                     f"removes none of the excess {e}" if not t else
+                     f"removes {_pct(v)} of the excess {e} within {H} yr"
+                     + (f" (treats {t})" if t != e else "")
+                     for e, t, v in zip(exceeding, treated, V["clean_up"], strict=True)],
+        "carbon": [f"{v:+.1f} t CO2e/ha/yr against doing nothing" for v in V["carbon"]],
+        "economics": [f"NPV {v:+,.0f} CNY/ha against doing nothing over {H} yr" for v in V["economics"]],
+    }
     out = pd.DataFrame(index=values.index)
-    texts = {c: [] for c in CRITERIA}
-    for i in range(n):
-        light = {c: lights[f"light_{c}"].iloc[i] for c in CRITERIA}
-        v = {c: float(values[c].iloc[i]) for c in CRITERIA}
-
-        def say(c, statement, fmt, light=light, v=v):
-            if light[c] is None or np.isnan(v[c]):
-                return f"not assessed: {statement}"
-            return f"{light[c]}: {statement} ({_threshold_text(light[c], c, tl, fmt)})"
-
-        if not food[i]:
-            texts["food_safety"].append(say("food_safety", "no food crop, so no dietary exposure", _pct))
-        elif np.isnan(v["food_safety"]):
-            texts["food_safety"].append("not assessed: no uptake function or food limit for the crop")
-        else:
-            texts["food_safety"].append(say("food_safety", f"crop meets {food_standard} in "
-                                                           f"{_pct(v['food_safety'])} of food seasons", _pct))
-        lv = v["livelihood"]
-        what = "saleable food crop" if lv >= 1 else (
-            "saleable biomass or product, no food" if lv >= 0.5 else "no saleable product")
-        texts["livelihood"].append(say("livelihood", what, lambda x: f"{x:g}"))
-        exc = exceeding[i].replace("+", "/").title()
-        if not exc:
-            texts["clean_up"].append(say("clean_up", "no metal exceeds its screening value", _pct))
-        else:
-            treated = targets[i].replace("+", "/").title()
-            what = (f"removes {_pct(v['clean_up'])} of the excess {exc} within {H} yr"
-                    + (f" (treats {treated})" if treated and treated != exc else "")) if treated \
-                else f"removes none of the excess {exc}"
-            texts["clean_up"].append(say("clean_up", what, _pct))
-        texts["carbon"].append(say("carbon", f"{co2(v['carbon'])} against doing nothing",
-                                   lambda x: f"{x:+g}"))
-        texts["economics"].append(say("economics", f"NPV {money(v['economics'])} against doing nothing "
-                                                   f"over {H} yr", lambda x: f"{x:+,.0f}"))
+    texts = {}
+    for c in CRITERIA:
+        rule = {lt: _threshold_text(lt, c, tl, fmt[c]) for lt in ("green", "amber", "red")}
+        texts[c] = [f"not assessed: {st}" if (lt is None or np.isnan(v)) else f"{lt}: {st} ({rule[lt]})"
+                    for st, lt, v in zip(statements[c], lights[f"light_{c}"].to_numpy(object), V[c],
+                                         strict=True)]
     for c in CRITERIA:
         out[f"why_{c}"] = np.array(texts[c], dtype=object)
     return out
@@ -384,20 +371,24 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
         with a single applicable option.
     """
     tables = tables or load_tables()
-    st = score_table(ranked, weights, tables)
     first = ranked.loc[ranked["rank"] == 1].set_index("plot_id")
-    second = ranked.loc[ranked["rank"] == 2].set_index("plot_id")
-    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    second = ranked.loc[ranked["rank"] == 2].set_index("plot_id").reindex(first.index)
     out = pd.Series("", index=first.index, dtype=object)
-    if second.empty:
+    has = second["option_id"].notna().to_numpy()
+    if not has.any():
         return out
-    u = st.pivot_table(index=["plot_id", "option_id"], columns="criterion", values="utility",
-                       aggfunc="first").reindex(columns=list(CRITERIA))
-    for pid in second.index.intersection(first.index):
-        a, b = first.loc[pid, "option_id"], second.loc[pid, "option_id"]
-        ua, ub = (np.nan_to_num(u.loc[(pid, o)].to_numpy(float)) for o in (a, b))
-        gain = (ua - ub) * w
-        why = CRITERIA[int(np.argmax(gain))].replace("_", "-") if np.nanmax(gain) > 0 else "the overall score"
-        out[pid] = (f"ahead of {names.get(b, b)} (score {first.loc[pid, 'score']:.2f} vs "
-                    f"{second.loc[pid, 'score']:.2f}), mostly on {why}")
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+
+    def util(frame):
+        vals = pd.DataFrame({c: frame[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
+        return np.nan_to_num(utilities(vals, tables).to_numpy(float))
+
+    gain = (util(first) - util(second)) * w
+    why = np.where(gain.max(axis=1) > 0,
+                   np.array([c.replace("_", "-") for c in CRITERIA], dtype=object)[gain.argmax(axis=1)],
+                   "the overall score")
+    text = [f"ahead of {names.get(b, b)} (score {sa:.2f} vs {sb:.2f}), mostly on {y}" if h else ""
+            for b, sa, sb, y, h in zip(second["option_id"], first["score"], second["score"], why, has,
+                                       strict=True)]
+    out[:] = text
     return out
