@@ -238,7 +238,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
                        noncompliant_price_fraction: float = 0.0, schedule: pd.DataFrame | None = None,
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
-    """Discounted costs, revenues and NPV of every plot × option, against doing nothing and the best other.
+    """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
     ----------
