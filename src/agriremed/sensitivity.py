@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from .scenario import Scenario
 from .tables import Tables, load_tables
@@ -66,7 +67,8 @@ def _with_value(tables: Tables, name: str, pos: int, which: str) -> Tables:
 
 
 def tornado(plots, plot_id: str, option_id: str | None = None, output: str = "npv_vs_baseline_cny_ha",
-            scenario: Scenario | None = None, tables: Tables | None = None) -> pd.DataFrame:
+            scenario: Scenario | None = None, tables: Tables | None = None,
+            progress: bool | None = None) -> pd.DataFrame:
     """Swing of one output of one plot × option when each table value goes to its low and high end.
 
     Parameters
@@ -84,6 +86,8 @@ def tornado(plots, plot_id: str, option_id: str | None = None, output: str = "np
         Scenario (its Monte Carlo draws are switched off here).
     tables : Tables, optional
         Literature tables.
+    progress : bool, optional
+        Show a progress bar (default: only on an interactive terminal or notebook).
 
     Returns
     -------
@@ -125,7 +129,10 @@ def tornado(plots, plot_id: str, option_id: str | None = None, output: str = "np
     base = float(base_table.loc[option_id, output])
     crops = {str(base_table.loc[option_id, "food_crop"]), str(one["crop"].iloc[0])} - {"none", "nan"}
     rows = []
-    for label, name, pos, unit in sensitivity_rows(tables, option_id, crops):
+    todo = sensitivity_rows(tables, option_id, crops)
+    bar = tqdm(todo, desc="tornado", unit="value", leave=False,
+               disable=(not progress) if progress is not None else None)
+    for label, name, pos, unit in bar:
         src = getattr(tables, name).reset_index(drop=True)
         lo, hi = float(src.loc[pos, "low"]), float(src.loc[pos, "high"])
         at = {w: float(run(_with_value(tables, name, pos, w), scenario).loc[option_id, output])
