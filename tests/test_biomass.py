@@ -20,7 +20,7 @@ def _with_option(tables, option_id, species, pathway="chp"):
     o = tables.options
     row = o.loc[o["option_id"] == "miscanthus"].copy()
     row["option_id"], row["species"], row["energy_pathway"] = option_id, species, pathway
-    return tables.replace(options=pd.concat([o, row], ignore_index=True))
+    return tables.replace(options=pd.concat([o.loc[o["option_id"] != option_id], row], ignore_index=True))
 
 
 def test_yield_of_the_plots_land_quality(tables):

@@ -130,14 +130,17 @@ def test_plot_management_enters_the_soc_term(plots_factory):
     assert led.loc["P2", "co2e_t_ha_yr"] == pytest.approx(55 * (0.82 - 0.69) * 44 / 12 / 20)
 
 
-def test_harvested_annual_remediation_crop_counts_as_low_input(sample_plots_path):
-    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, horizon_yr=20))
-    led = p.carbon_ledger.query("plot_id == 'HE-JY-11' and option_id == 'sedum_plumbizincicola' "
-                                "and term == 'soc_change'")
-    yrs = float(np.ceil(p.table.set_index(["plot_id", "option_id"]).loc[("HE-JY-11", "sedum_plumbizincicola"),
-                                                                         "years_to_target"]))
-    # upland wheat, Henan (warm temperate dry, high-activity clay 24): FI low 0.95 for the Sedum years,
-    # then back to medium input
+def test_harvested_annual_remediation_crop_counts_as_low_input(plots_factory):
+    # an upland wheat plot in a Henan-like climate (warm temperate dry, high-activity clay: 24 t C/ha),
+    # acid enough for Sedum to apply
+    df = plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=0.8, clay_pct=22.0,
+                       mean_temp_c=14.4, annual_rain_mm=600.0, region="Henan")
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0, horizon_yr=20))
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert t.loc[("P1", "sedum_plumbizincicola"), "applicable"]
+    led = p.carbon_ledger.query("option_id == 'sedum_plumbizincicola' and term == 'soc_change'")
+    yrs = float(np.ceil(t.loc[("P1", "sedum_plumbizincicola"), "years_to_target"]))
+    # FI low 0.95 during the Sedum years, then back to medium input
     rate = 24 * 0.76 * (0.95 - 1.0) / 20
     expected = rate * (min(yrs, 20) - min(max(20 - yrs, 0), min(yrs, 20)))
     assert float(led["co2e_t_ha_yr"].iloc[0]) == pytest.approx(expected * 44 / 12 / 20)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from agriremed.cli import main
+from agriremed.tables import load_tables
 
 BAD = Path(__file__).parent / "bad_inputs"
 
@@ -35,7 +36,7 @@ def test_plan_writes_outputs(tmp_path, sample_plots_path, capsys):
         assert (tmp_path / f).exists()
         assert f"wrote {tmp_path / f}" in out
     plan = pd.read_csv(tmp_path / "plan.csv", comment=None, skiprows=3, encoding="utf-8-sig")
-    assert len(plan) == 16 * 8
+    assert len(plan) == 16 * len(load_tables().options)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Plotly" in html and "HN-ZZ-01" in html
     # works offline: nothing is loaded from the network (plotly.js is inlined)

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,18 +80,79 @@ def _duration(tables, plots, s, rows, n_draws=0, seed=0):
 
 
 def test_estimate_duration_sedum_hand_computed(tables, plots_factory):
+    # declining-BCF model: dC/dt = −a C^b, a = Y · C_ref,s · C_ref^−b / M
     p = plots_factory(1, ph=5.0, cd_mg_kg=0.9, depth_m=0.2, bulk_density_g_cm3=1.2)
     s, rows = _setup(tables, p)
     by_metal, overall = _duration(tables, p, s, rows)
     r = by_metal.set_index("option_id").loc["sedum_plumbizincicola"]
-    f = 3.26 * 102 / 2400.0
-    assert r["fraction_per_yr"] == pytest.approx(f)
-    assert r["years_to_target"] == pytest.approx(np.log(0.3 / 0.9) / np.log(1 - f))
-    assert r["removal_g_ha_yr"] == pytest.approx(3.26 * 102 * 0.9)
+    a = 3.26 * 109.3 * 1.244 ** -0.614 / 2400.0
+    assert r["years_to_target"] == pytest.approx((0.9 ** 0.386 - 0.3 ** 0.386) / (0.386 * a))
+    shoot = 109.3 * (0.9 / 1.244) ** 0.614
+    assert r["shoot_mg_kg"] == pytest.approx(shoot)
+    assert r["removal_g_ha_yr"] == pytest.approx(3.26 * shoot)
     assert r["removed_g_ha"] == pytest.approx((0.9 - 0.3) * 2400)      # target reached within 20 yr
     o = overall.set_index("option_id")
     assert np.isinf(o.loc["biochar_amendment", "years_to_target"])    # amendments remove nothing
     assert o.loc["do_nothing", "years_to_target"] == np.inf
+    assert np.isinf(o.loc["poplar_src", "years_to_target"])           # uptake not confirmed: no removal
+
+
+def test_estimate_duration_first_order_and_removal_rate_hand_computed(tables, plots_factory):
+    p = plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=0.9, depth_m=0.2,
+                      bulk_density_g_cm3=1.2, region="")
+    s, rows = _setup(tables, p)                                        # upland pH 6: screening 0.3
+    by_metal = _duration(tables, p, s, rows)[0].set_index(["option_id", "metal"])
+    f = 1.62 * 27.3 / 2400.0                                           # Noccaea: Y × BCF / M
+    assert by_metal.loc[("noccaea_caerulescens", "cd"), "years_to_target"] == pytest.approx(
+        np.log(0.3 / 0.9) / np.log(1 - f))
+    assert by_metal.loc[("sedum_alfredii", "cd"), "years_to_target"] == pytest.approx(0.6 * 2400 / 148)
+    assert by_metal.loc[("tobacco", "cd"), "years_to_target"] == pytest.approx(
+        np.log(0.3 / 0.9) / np.log(1 - 0.0767))
+    assert by_metal.loc[("miscanthus", "cd"), "years_to_target"] == pytest.approx(0.6 * 2400 / (9.9 * 0.55))
+
+
+def test_zero_order_with_other_losses_hand_computed():
+    d, q = 2.1 * 257 / 3750, 0.95                      # yearly drop by harvest; 5 % lost otherwise
+    star = -d * q / (1 - q)
+    n = np.log((2 - star) / (5 - star)) / np.log(q)
+    assert duration.years_zero_order(5, 2, 3750, 2.1, 257, loss_frac_per_yr=0.05) == pytest.approx(n)
+    c = 5.0
+    for _ in range(int(n)):                           # year by year: C → (C − Δ)(1 − L)
+        c = (c - d) * q
+    assert c > 2 > (c - d) * q
+    assert duration.concentration_after(5, n, "zero_order", removal_mg_kg_yr=d, loss_frac_per_yr=0.05) == \
+        pytest.approx(2.0)
+
+
+def test_first_order_with_seasons_harvest_loss_and_other_losses_hand_computed():
+    f_season = 3 * 0.9 * 100 / (2 * 2600)             # 10 % of the shoot left in the field, 2 harvests
+    f = duration.bcf_fraction(3, 100, 2600, harvest_loss_frac=0.1, seasons_per_yr=2)
+    assert f == pytest.approx(1 - (1 - f_season) ** 2)
+    n = duration.years_first_order(1.0, 0.5, f, loss_frac_per_yr=0.02)
+    assert n == pytest.approx(np.log(0.5) / np.log((1 - f) * 0.98))
+    assert duration.concentration_after(1.0, n, "first_order", fraction=f, loss_frac_per_yr=0.02) == \
+        pytest.approx(0.5)
+
+
+def test_declining_bcf_closed_form_matches_numerical_integration():
+    from scipy.integrate import solve_ivp
+
+    c0, ct, M, Y, sref, cref, b, L = 2.5, 0.4, 3000.0, 4.0, 120.0, 1.2, 0.6, 0.03
+    a = Y * sref * cref ** -b / M
+    lam = -np.log(1 - L)
+    t = float(duration.years_declining_bcf(c0, ct, M, Y, sref, cref, b, loss_frac_per_yr=L))
+    sol = solve_ivp(lambda _, c: -a * np.maximum(c, 0) ** b - lam * c, (0, t), [c0], rtol=1e-10, atol=1e-12)
+    assert sol.y[0, -1] == pytest.approx(ct, rel=1e-6)
+    assert duration.concentration_after(c0, t, "declining", rate=a, exponent=b, loss_frac_per_yr=L) == \
+        pytest.approx(ct)
+    # without other losses: t = (C0^(1−b) − Ct^(1−b)) / ((1 − b) a)
+    assert duration.years_declining_bcf(c0, ct, M, Y, sref, cref, b) == pytest.approx(
+        (c0 ** (1 - b) - ct ** (1 - b)) / ((1 - b) * a))
+    # between the zero-order (b = 0) and first-order (b = 1) limits
+    t0 = duration.years_declining_bcf(c0, ct, M, Y, sref, cref, 0.0)
+    t1 = duration.years_declining_bcf(c0, ct, M, Y, sref, cref, 1.0)
+    assert t0 == pytest.approx((c0 - ct) * M / (Y * sref))
+    assert t1 == pytest.approx(np.log(c0 / ct) / (Y * sref / cref / M))
 
 
 def test_monte_carlo_same_seed_same_numbers_other_seed_other_draws(tables, plots_factory):
@@ -128,3 +190,186 @@ def test_compliance_outcome_more_biochar_never_raises_uptake(tables, plots_facto
         probs.append(out.set_index("option_id").loc["biochar_amendment", "crop_compliance_prob"])
     assert all(b >= a - 1e-12 for a, b in zip(probs, probs[1:]))
     assert probs[-1] > probs[0]
+
+
+# ------------------------------------------------------------- stage-level properties
+_SCALED = ("bcf", "shoot_conc_mg_kg", "shoot_ref_mg_kg", "removal_g_ha_yr", "removal_frac_per_yr")
+
+
+def _scale_uptake(tables, k):
+    """Tables with every uptake parameter × k (fractions capped at 1)."""
+    op = tables.option_parameters.copy()
+    m = op["parameter"].isin(_SCALED)
+    op.loc[m, ["low", "typical", "high"]] = op.loc[m, ["low", "typical", "high"]] * k
+    frac = op["parameter"] == "removal_frac_per_yr"
+    op.loc[frac, ["low", "typical", "high"]] = op.loc[frac, ["low", "typical", "high"]].clip(upper=1.0)
+    return tables.replace(option_parameters=op)
+
+
+_plot_strategy = dict(c0=st.floats(0.35, 12), ph=st.floats(4.5, 7.4), depth=st.floats(0.1, 0.4),
+                      bd=st.floats(1.0, 1.6), land=st.sampled_from(["paddy", "upland", "marginal"]),
+                      k=st.floats(1.0, 5.0), loss=st.sampled_from([0.0, 0.02]))
+
+
+def _random_plot(c0, ph, depth, bd, land):
+    crop = {"paddy": "rice", "upland": "wheat", "marginal": "none"}[land]
+    return make_plots(1, land_use=land, crop=crop, ph=ph, cd_mg_kg=c0, depth_m=depth,
+                         bulk_density_g_cm3=bd, region="")
+
+
+def _le(a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    ok = ~np.isnan(a) & ~np.isnan(b)
+    return np.all((a[ok] <= b[ok] * (1 + 1e-9) + 1e-9) | np.isinf(b[ok]))
+
+
+@settings(max_examples=15, deadline=None)
+@given(**_plot_strategy)
+def test_stage_more_biomass_or_uptake_never_lengthens_clean_up(tables, c0, ph, depth, bd, land, k, loss):
+    p = _random_plot(c0, ph, depth, bd, land)
+    s, rows = _setup(tables, p)
+    bio, draws = biomass.harvested_biomass(rows, tables, 30, 1)
+    args = dict(n_draws=30, seed=1, other_loss_frac_per_yr=loss)
+    base = duration.estimate_duration(rows, p, s, bio, tables, biomass_draws=draws, **args)[0]
+    bio_k = bio.assign(biomass_t_dm_ha_yr=bio["biomass_t_dm_ha_yr"] * k)
+    more_bio = duration.estimate_duration(rows, p, s, bio_k, tables, biomass_draws=draws * k, **args)[0]
+    t2 = _scale_uptake(tables, k)
+    more_bcf = duration.estimate_duration(rows, p, s, bio, t2, biomass_draws=draws, **args)[0]
+    for other in (more_bio, more_bcf):
+        for c in ("years_to_target", "years_p10", "years_p50", "years_p90"):
+            assert _le(other[c], base[c]), c
+        assert (other["p_target_20yr"] >= base["p_target_20yr"] - 1e-12).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(**_plot_strategy)
+def test_stage_removal_never_exceeds_the_soil(tables, c0, ph, depth, bd, land, k, loss):
+    p = _random_plot(c0, ph, depth, bd, land)
+    s, rows = _setup(tables, p)
+    t2 = _scale_uptake(tables, k * 50)                 # absurdly strong uptake
+    bio, draws = biomass.harvested_biomass(rows, t2, 30, 2)
+    by_metal = duration.estimate_duration(rows, p, s, bio, t2, 30, 2, biomass_draws=draws,
+                                          other_loss_frac_per_yr=loss)[0]
+    mass = soil.soil_mass_t_ha(depth, bd)
+    assert (by_metal["removed_g_ha"] <= by_metal["needed_g_ha"] + 1e-6).all()
+    assert (by_metal["needed_g_ha"] <= c0 * mass + 1e-6).all()
+    assert (by_metal["fraction_per_yr"].dropna() <= 1.0 + 1e-12).all()
+    tr = duration.soil_trajectories(rows, p, s, bio, t2, 30, 2, 30, draws, other_loss_frac_per_yr=loss)
+    for c in ("conc_mg_kg", "conc_p10_mg_kg", "conc_p50_mg_kg", "conc_p90_mg_kg"):
+        assert ((tr[c] >= 0) & (tr[c] <= c0 + 1e-12)).all()
+        assert (tr.groupby(["option_id", "metal"])[c].diff().dropna() <= 1e-12).all()   # never rises
+
+
+@settings(max_examples=30, deadline=None)
+@given(ph=st.floats(4.5, 8.0), c0=st.floats(0.1, 3.0), crop=st.sampled_from(["rice", "wheat"]),
+       r1=st.floats(0, 60), dr=st.floats(0, 60), draws=st.sampled_from([0, 40]))
+def test_stage_more_biochar_never_raises_predicted_uptake(tables, ph, c0, crop, r1, dr, draws):
+    land = "paddy" if crop == "rice" else "upland"
+    p = make_plots(1, land_use=land, crop=crop, ph=ph, cd_mg_kg=c0, region="")
+    s, rows = _setup(tables, p)
+    preds = {"current": uptake.predict_crop_concentration(p, tables=tables)}
+
+    def prob(rate):
+        out = duration.crop_compliance_outcome(rows, preds, p, "GB2762", tables, draws, 3, rate_t_ha=rate)
+        return out.set_index("option_id").loc["biochar_amendment", "crop_compliance_prob"]
+
+    assert np.isnan(prob(r1)) or prob(r1 + dr) >= prob(r1) - 1e-12
+    assert options.biochar_reduction(r1 + dr, 0.564, 0.066) >= options.biochar_reduction(r1, 0.564, 0.066)
+
+
+def test_trajectories_same_seed_same_numbers_other_seed_other_draws(tables, plots_factory):
+    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.9, 1.4])
+    s, rows = _setup(tables, p)
+
+    def run(seed):
+        bio, draws = biomass.harvested_biomass(rows, tables, 200, seed)
+        return duration.soil_trajectories(rows, p, s, bio, tables, 200, seed, 20, draws)
+
+    a, b, c = run(7), run(7), run(8)
+    pd.testing.assert_frame_equal(a, b)
+    sel = (a["option_id"] == "sedum_plumbizincicola") & (a["year"] == 5)
+    assert not np.allclose(a.loc[sel, "conc_p50_mg_kg"], c.loc[sel, "conc_p50_mg_kg"])
+    assert (a["conc_p10_mg_kg"] <= a["conc_p50_mg_kg"] + 1e-12).all()
+    assert (a["conc_p50_mg_kg"] <= a["conc_p90_mg_kg"] + 1e-12).all()
+    # year 0 is the measured soil; the typical path reaches the target in years_to_target
+    y0 = a.loc[a["year"] == 0].set_index(["plot_id", "option_id"])["conc_mg_kg"]
+    assert np.allclose(y0.xs("sedum_plumbizincicola", level=1).to_numpy(), [0.9, 1.4])
+
+
+def test_typical_trajectory_meets_the_target_at_years_to_target(tables, plots_factory):
+    p = plots_factory(1, ph=5.0, cd_mg_kg=1.4)
+    s, rows = _setup(tables, p)
+    bio, _ = biomass.harvested_biomass(rows, tables)
+    by_metal = duration.estimate_duration(rows, p, s, bio, tables)[0].set_index("option_id")
+    tr = duration.soil_trajectories(rows, p, s, bio, tables, years=200)
+    for oid in ("sedum_plumbizincicola", "tobacco", "sorghum"):
+        t = by_metal.loc[oid, "years_to_target"]
+        g = tr.loc[tr["option_id"] == oid].set_index("year")["conc_mg_kg"]
+        assert g.loc[int(np.floor(t))] >= 0.3 - 1e-9 and g.loc[int(np.ceil(t))] <= 0.3 + 1e-9
+
+
+def test_food_limit_target_inverts_the_uptake_function(tables, plots_factory):
+    p = plots_factory(2, land_use=["paddy", "upland"], crop=["rice", "wheat"], ph=[6.0, 7.0],
+                      cd_mg_kg=[0.5, 0.4], region="")
+    s = soil.screen(p, tables)
+    safe = duration.safe_soil_concentration(p, "cd", tables=tables)
+    assert safe[0] == pytest.approx(0.2 / 0.915, rel=1e-6)            # national rice grain BCF, limit 0.2
+    assert safe[1] == pytest.approx(0.1 / 0.155, rel=1e-6)            # wheat BCF 0.155, limit 0.1
+    # at the safe concentration the median prediction sits on the limit
+    scaled = p.assign(cd_mg_kg=safe)
+    chk = uptake.food_safety(uptake.predict_crop_concentration(scaled, tables=tables), "GB2762", tables)
+    assert np.allclose(chk["p_exceed_limit"], 0.5, atol=1e-6)
+    # asking for 95 % compliance gives a lower (stricter) soil concentration
+    assert (duration.safe_soil_concentration(p, "cd", tables=tables, compliance_prob=0.95) < safe).all()
+    t_food = duration.target_concentrations(p, s, tables, "food_limit").set_index(["plot_id", "metal"])
+    t_strict = duration.target_concentrations(p, s, tables, "strictest").set_index(["plot_id", "metal"])
+    scr = s.set_index(["plot_id", "metal"])["screening_mg_kg"]
+    assert t_food.loc[("P1", "cd"), "target_mg_kg"] == pytest.approx(safe[0])
+    assert t_food.loc[("P1", "cd"), "target_basis"] == "food_limit"
+    assert (t_strict["target_mg_kg"] <= scr.reindex(t_strict.index) + 1e-12).all()
+    assert t_strict.loc[("P2", "cd"), "target_basis"] == "screening"  # 0.645 > screening 0.3
+
+
+def test_food_limit_target_changes_the_clean_up_time(tables, plots_factory):
+    p = plots_factory(1, ph=6.0, cd_mg_kg=0.9, region="")            # paddy pH 6: screening 0.4
+    s, rows = _setup(tables, p)
+    bio, _ = biomass.harvested_biomass(rows, tables)
+    tg = duration.target_concentrations(p, s, tables, "food_limit")
+    a = duration.estimate_duration(rows, p, s, bio, tables)[1].set_index("option_id")
+    b = duration.estimate_duration(rows, p, s, bio, tables, targets=tg)[1].set_index("option_id")
+    assert b.loc["sedum_plumbizincicola", "target_mg_kg"] == pytest.approx(0.2 / 0.915, rel=1e-6)
+    assert b.loc["sedum_plumbizincicola", "target_basis"] == "food_limit"
+    sedum = "sedum_plumbizincicola"
+    assert b.loc[sedum, "years_to_target"] > a.loc[sedum, "years_to_target"]
+
+
+def test_compliance_by_year_schedule(tables, plots_factory):
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.9)
+    s, rows = _setup(tables, p)
+    bio, _ = biomass.harvested_biomass(rows, tables)
+    by_metal, overall = duration.estimate_duration(rows, p, s, bio, tables)
+    tr = duration.soil_trajectories(rows, p, s, bio, tables, years=20)
+    preds = {"current": uptake.predict_crop_concentration(p, tables=tables)}
+    comp = duration.crop_compliance_outcome(rows, preds, p, "GB2762", tables)
+    sched, per = duration.compliance_by_year(rows, p, comp, overall, by_metal, tr, "GB2762", tables, 20)
+    sched = sched.set_index(["option_id", "year"])
+    T = overall.set_index("option_id").loc["sedum_plumbizincicola", "years_to_target"]
+    sedum = sched.loc["sedum_plumbizincicola"]
+    assert (sedum.loc[sedum.index <= np.ceil(T), "food_crop"] == "none").all()
+    assert sedum.loc[sedum.index <= np.ceil(T), "option_active"].all()
+    back = sedum.loc[sedum.index > np.ceil(T)]
+    assert len(back) and (back["food_crop"] == "rice").all() and not back["option_active"].any()
+    # the returning rice grows on soil at the target: it is safer than on today's soil
+    base = sched.loc["do_nothing", "crop_compliance_prob"]
+    assert (back["crop_compliance_prob"] > base.iloc[0]).all()
+    assert np.allclose(base, comp.set_index("option_id").loc["do_nothing", "crop_compliance_prob"])
+    # a rotation grows rice every year on a falling soil: compliance never falls
+    rot = sched.loc["sedum_rice_rotation"]
+    assert (rot["food_crop"] == "rice").all()
+    assert (np.diff(rot["crop_compliance_prob"].to_numpy()) >= -1e-12).all()
+    assert rot["crop_compliance_prob"].iloc[-1] > rot["crop_compliance_prob"].iloc[0]
+    per = per.set_index("option_id")
+    assert per.loc["do_nothing", "compliant_season_fraction"] == pytest.approx(base.mean())
+    assert np.isnan(per.loc["fallow", "compliant_season_fraction"]) and per.loc["fallow", "food_seasons"] == 0
+    # amendments report how long one application works
+    assert comp.set_index("option_id").loc["lime_low_cd_rice", "effect_duration_yr"] == 2.0

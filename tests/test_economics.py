@@ -1,6 +1,7 @@
 """Discounting, NPV, payback and cost per gram: hand-computed."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import agriremed
@@ -48,3 +49,91 @@ def test_noncompliant_price_fraction_raises_baseline_value(sample_plots_path):
     ka = a.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "do_nothing"), "npv_cny_ha"]
     kb = b.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "do_nothing"), "npv_cny_ha"]
     assert kb > ka
+
+
+def _plan(plots_factory, **scenario):
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)            # paddy, safe utilisation (0.3 < 0.8 < 1.5)
+    s = agriremed.Scenario(**{"mc_draws": 0, "carbon_price_cny_t": 0.0, **scenario})
+    return agriremed.plan(p, s)
+
+
+def test_willow_cash_flow_hand_computed(plots_factory):
+    pl = _plan(plots_factory)
+    r = pl.table.set_index("option_id").loc["willow_src"]
+    yearly = -1500 - 8.6 * 150 + 8.6 * 300                # management, harvest per t, fuel sale per t
+    annuity = (1 - 1.06 ** -20) / 0.06
+    assert r["npv_cny_ha"] == pytest.approx(-15000 / 1.06 + yearly * annuity)
+    assert r["cost_establishment_cny_ha"] == pytest.approx(15000 / 1.06)
+    assert r["cost_harvest_cny_ha"] == pytest.approx(8.6 * 150 * annuity)
+    assert r["revenue_biomass_cny_ha"] == pytest.approx(8.6 * 300 * annuity)
+
+
+def test_cost_groups_and_cash_flows_add_up(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    t = p.table.loc[p.table["npv_cny_ha"].notna()].set_index(["plot_id", "option_id"])
+    groups = ["cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
+              "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha"]
+    np.testing.assert_allclose(t[groups].sum(axis=1), t["cost_cny_ha"], rtol=1e-9, atol=1e-6)
+    revenue = t["revenue_crop_cny_ha"] + t["revenue_biomass_cny_ha"] + t["carbon_revenue_cny_ha"]
+    np.testing.assert_allclose(revenue, t["revenue_cny_ha"], rtol=1e-9, atol=1e-6)
+    cf = p.yearly_cash_flows().assign(pv=lambda d: d["cash_flow_cny_ha_yr"] * 1.06 ** -d["year"])
+    pv = cf.groupby(["plot_id", "option_id"])["pv"].sum()
+    np.testing.assert_allclose(pv.reindex(t.index), t["npv_cny_ha"], rtol=1e-9, atol=1e-6)
+
+
+def test_phytoextraction_stops_and_the_crop_returns(plots_factory):
+    pl = _plan(plots_factory)
+    T = pl.table.set_index("option_id").loc["sedum_plumbizincicola", "years_to_target"]
+    flows = pl.yearly_cash_flows()
+    cf = flows.loc[flows["option_id"] == "sedum_plumbizincicola"].pivot(
+        index="year", columns="item", values="cash_flow_cny_ha_yr")
+    during, after = cf.index <= np.ceil(T), cf.index > np.ceil(T)
+    assert (cf.loc[during, "crop_cost"] == 0).all() and (cf.loc[during, "management"] < 0).all()
+    assert (cf.loc[after, "crop_cost"] == -15000).all() and (cf.loc[after, "management"] == 0).all()
+    assert (cf.loc[after, "crop_revenue"] > 0).all()
+
+
+def test_amendment_is_reapplied_when_its_effect_ends(plots_factory):
+    pl = _plan(plots_factory)
+    cf = pl.yearly_cash_flows().query("option_id == 'lime_low_cd_rice' and item == 'amendment'")
+    paid = cf.set_index("year")["cash_flow_cny_ha_yr"]
+    assert (paid.loc[[1, 3, 5, 19]] == -(7.5 * 300 + 800)).all()
+    assert (paid.loc[[2, 4, 20]] == 0).all()
+
+
+def test_unknown_yield_of_a_saleable_crop_is_not_assessed(plots_factory):
+    p = plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=1.0)
+    t = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).table.set_index("option_id")
+    assert t.loc["hemp", "applicable"] and np.isnan(t.loc["hemp", "npv_cny_ha"])
+    assert "economics not assessed" in t.loc["hemp", "data_gaps"]
+    assert t.loc["hemp", "light_economics"] is None or pd.isna(t.loc["hemp", "light_economics"])
+
+
+def test_comparison_with_the_best_alternative(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table
+    for _, g in t.loc[t["npv_cny_ha"].notna()].groupby("plot_id"):
+        g = g.sort_values("npv_cny_ha", ascending=False)
+        best, second = g.iloc[0], g.iloc[1]
+        assert best["npv_vs_best_cny_ha"] == pytest.approx(best["npv_cny_ha"] - second["npv_cny_ha"])
+        assert best["best_alternative"] == second["option_id"] and best["npv_vs_best_cny_ha"] >= 0
+        rest = g.iloc[1:]
+        np.testing.assert_allclose(rest["npv_vs_best_cny_ha"], rest["npv_cny_ha"] - best["npv_cny_ha"])
+        assert (rest["best_alternative"] == best["option_id"]).all()
+
+
+def test_biomass_valued_as_electricity(plots_factory):
+    pl = _plan(plots_factory, biomass_valuation="electricity")
+    r = pl.table.set_index("option_id").loc["willow_src"]
+    annuity = (1 - 1.06 ** -20) / 0.06
+    assert r["revenue_biomass_cny_ha"] == pytest.approx(r["electricity_mwh_ha_yr"] * 750 * annuity)
+    assert r["electricity_mwh_ha_yr"] == pytest.approx(8.6 * 15 * 0.32 / 3.6)
+
+
+def test_carbon_price_raises_revenue_of_carbon_gains(plots_factory):
+    a = _plan(plots_factory).table.set_index("option_id")
+    b = _plan(plots_factory, carbon_price_cny_t=100.0).table.set_index("option_id")
+    gain = b.loc["willow_src", "net_co2e_vs_baseline_t_ha_yr"]
+    assert gain > 0
+    annuity = (1 - 1.06 ** -20) / 0.06
+    assert b.loc["willow_src", "npv_cny_ha"] - a.loc["willow_src", "npv_cny_ha"] == pytest.approx(
+        gain * 100 * annuity)

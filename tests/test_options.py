@@ -1,6 +1,10 @@
 """Applicability rules: every excluded option carries its reason."""
 
 import numpy as np
+import pytest
+from conftest import make_plots
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agriremed import options, soil, uptake
 
@@ -89,3 +93,93 @@ def test_restricting_options_keeps_the_baseline(tables, plots_factory):
     rows = options.evaluate_options(p, cls, tables, only=["fallow"])
     assert sorted(rows["option_id"]) == ["do_nothing", "fallow"]
     assert np.isfinite(options.option_parameter(tables, "sedum_plumbizincicola", "bcf", "cd"))
+
+
+def test_climate_rule_excludes_subtropical_species_with_a_reason(tables, plots_factory):
+    rows = _rows(tables, plots_factory(2, land_use="marginal", crop="none", ph=6.0, cd_mg_kg=2.0,
+                                       mean_temp_c=[6.9, 17.0]))
+    r = _row(rows, "P1", "sedum_plumbizincicola")
+    assert not r["applicable"] and r["reason"].startswith("mean annual temperature 6.9 °C is below 10 °C")
+    assert _row(rows, "P2", "sedum_plumbizincicola")["applicable"]
+    assert _row(rows, "P1", "willow_src")["applicable"]                 # no climate limit
+    # without a temperature the option is kept and the reason says the climate was not checked
+    no_t = plots_factory(1, land_use="marginal", crop="none", ph=6.0, cd_mg_kg=2.0)
+    no_t = no_t.drop(columns="mean_temp_c")
+    r = _row(_rows(tables, no_t), "P1", "sedum_plumbizincicola")
+    assert r["applicable"] and "climate not checked" in r["reason"]
+
+
+def test_options_with_a_data_gap_are_excluded_with_the_gap_named(tables, plots_factory):
+    rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=1.0))
+    for oid in ("kenaf", "brassica_juncea"):
+        r = _row(rows, "P1", oid)
+        assert not r["applicable"] and r["reason"].startswith("cannot be assessed:")
+        assert "not confirmed" in r["reason"]
+    # applicable options with partial evidence list their gaps
+    r = _row(rows, "P1", "hemp")
+    assert r["applicable"] and "not confirmed" in r["data_gaps"]
+    assert _row(rows, "P1", "willow_src")["data_gaps"] == ""
+
+
+def test_calcareous_soil_excludes_sedum_with_the_evidence(tables, plots_factory):
+    rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=8.0, cd_mg_kg=2.4))
+    r = _row(rows, "P1", "sedum_plumbizincicola")
+    assert not r["applicable"] and "above 7.5" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
+
+
+def test_crop_substitution_needs_another_crop_and_flooding_is_blocked_by_arsenic(tables, plots_factory):
+    rows = _rows(tables, plots_factory(2, land_use="upland", crop=["maize", "wheat"], ph=6.0, cd_mg_kg=0.8))
+    r = _row(rows, "P1", "maize_grain")
+    assert not r["applicable"] and r["reason"] == "the plot already grows maize: nothing to switch"
+    assert _row(rows, "P2", "maize_grain")["applicable"]
+    rows = _rows(tables, plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=60.0))
+    r = _row(rows, "P1", "flooded_rice")
+    assert not r["applicable"] and r["reason"].startswith("as exceeds")
+    assert "kawasaki2012_flooding" in r["reason"]
+    assert _row(rows, "P1", "low_cd_rice")["applicable"]                # a variety does not mobilise As
+
+
+def test_lime_dose_response_in_the_reason(tables, plots_factory):
+    rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8))
+    r = _row(rows, "P1", "lime_rice")
+    assert r["applicable"] and r["reason"].endswith("7.5 t/ha CaCO3 raises pH 5.1 → 6.1")
+    assert options.lime_ph_change(7.5, 0.133) == pytest.approx(0.9975)
+    assert options.lime_ph_change(15, 0.133, ph=7.0) == pytest.approx(0.5)      # capped at pH 7.5
+    assert options.lime_ph_change(0, 0.133) == 0.0
+
+
+def test_biochar_dose_response_hand_computed():
+    assert options.biochar_reduction(20, 0.564, 0.066) == pytest.approx(0.564 * (1 - np.exp(-1.32)))
+    assert options.biochar_reduction(0, 0.564, 0.066) == 0.0
+    assert options.biochar_reduction(1e4, 0.9, 1.0, response_factor=2.0) == 0.95    # capped
+
+
+def test_every_option_has_the_parameters_its_model_needs(tables):
+    from agriremed.duration import REMOVAL_MODELS
+
+    p = tables.option_parameters
+    for o in tables.options.itertuples(index=False):
+        if o.removal_model == "none" or o.status == "data_gap":
+            continue
+        for metal in str(o.treats).split("|"):
+            for name in REMOVAL_MODELS[o.removal_model]:
+                assert ((p["option_id"] == o.option_id) & (p["parameter"] == name)
+                        & (p["metal"].fillna("") == metal)).any(), (o.option_id, name, metal)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ph=st.floats(3.5, 9.5), cd=st.floats(0.05, 20), pb=st.floats(10, 2000), as_=st.floats(1, 200),
+       land=st.sampled_from(["paddy", "upland", "orchard", "vegetable", "marginal"]),
+       crop=st.sampled_from(["rice", "wheat", "maize", "pak_choi", "apple", "none"]),
+       temp=st.one_of(st.none(), st.floats(-5, 28)))
+def test_random_plots_every_option_row_has_a_reason(tables, ph, cd, pb, as_, land, crop, temp):
+    kw = dict(land_use=land, crop=crop, ph=ph, cd_mg_kg=cd, pb_mg_kg=pb, as_mg_kg=as_)
+    p = make_plots(1, **kw)
+    if temp is None:
+        p = p.drop(columns="mean_temp_c")
+    else:
+        p["mean_temp_c"] = temp
+    rows = _rows(tables, p)
+    assert len(rows) == len(tables.options)
+    assert rows["reason"].str.len().gt(5).all()
+    assert rows.loc[~rows["applicable"], "reason"].str.len().gt(10).all()

@@ -80,6 +80,7 @@ _UNIT_DISPLAY = {
     "kg/ha": "kg ha⁻¹",
     "g/ha": "g ha⁻¹",
     "g/ha/yr": "g ha⁻¹ yr⁻¹",
+    "1/yr": "yr⁻¹",
     "t/ha/yr": "t ha⁻¹ yr⁻¹",
     "yr": "yr",
     "GJ/ha/yr": "GJ ha⁻¹ yr⁻¹",
@@ -483,6 +484,9 @@ _out("target_metals", "", "Target metals", "目标重金属",
      "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
 _out("untreated_metals", "", "Metals not treated", "未处理重金属",
      "Metals above the screening value that the option does not treat.", dtype="str")
+_out("data_gaps", "", "Evidence gaps", "证据缺口",
+     "What the literature does not confirm for an applicable option (e.g. its yield), and what is "
+     "therefore not computed.", dtype="str")
 
 # ------------------------------------------------------------------ duration stage
 _out("target_mg_kg", "mg/kg", "Target concentration", "目标浓度",
@@ -508,6 +512,33 @@ _out("current_crop_compliance_prob", "1", "Probability the current crop meets th
 _out("crop_compliance_prob", "1", "Probability the crop meets the food limit",
      "作物达标概率",
      "Probability that the crop grown under the option meets the food limit in a season.")
+_out("target_basis", "", "Target basis", "目标依据",
+     "What the clean-up target is: the GB 15618 screening value (screening) or the soil concentration "
+     "at which the current crop meets the food limit (food_limit).", dtype="category",
+     categories=("screening", "food_limit"))
+_out("shoot_mg_kg", "mg/kg", "Metal in harvested biomass", "收获物重金属含量",
+     "Metal concentration in the harvested biomass in the first year (dry matter).")
+_out("removed_g_ha", "g/ha", "Metal removed within the horizon", "期内去除量",
+     "Metal removed from the treated layer within the horizon, never beyond the target.")
+_out("needed_g_ha", "g/ha", "Metal to remove", "需去除量",
+     "Metal that has to leave the treated layer to reach the target.")
+_out("year", "yr", "Year", "年份", "Year since the start of the option (0 = now).", dtype="int")
+_out("conc_p10_mg_kg", "mg/kg", "Soil concentration (P10)", "土壤含量P10",
+     "10th percentile of the soil concentration in that year over the Monte Carlo draws.")
+_out("conc_p50_mg_kg", "mg/kg", "Soil concentration (P50)", "土壤含量P50",
+     "Median soil concentration in that year over the Monte Carlo draws.")
+_out("conc_p90_mg_kg", "mg/kg", "Soil concentration (P90)", "土壤含量P90",
+     "90th percentile of the soil concentration in that year over the Monte Carlo draws.")
+_out("effect_duration_yr", "yr", "Duration of the amendment effect", "钝化效果持续时间",
+     "How long one application of an amendment keeps working; it is re-applied after this interval.")
+_out("compliant_season_fraction", "1", "Share of seasons the crop meets the food limit",
+     "作物达标季节比例",
+     "Expected share of the food seasons within the horizon in which the crop meets every food limit "
+     "(the crop, the soil and the option's effect year by year).")
+_out("food_seasons", "", "Food seasons", "食用作物季数",
+     "Number of years within the horizon in which a food crop is grown.", dtype="int")
+_out("option_active", "", "Option running", "方案实施中",
+     "Whether the option's own operations run in that year.", dtype="bool")
 
 # ------------------------------------------------------------ biomass/energy stage
 _out("biomass_t_dm_ha_yr", "t/ha/yr", "Harvested biomass", "收获生物量",
@@ -692,7 +723,33 @@ _out("payback_yr", "yr", "Payback year", "回收期",
      "First year in which cumulative discounted cash flow relative to doing nothing turns "
      "positive (inf = never within the horizon).")
 _out("cost_per_g_removed_cny_g", "CNY/g", "Cost per gram removed", "每克去除成本",
-     "Discounted cost divided by the metal removed over the horizon.")
+     "Discounted remediation cost (establishment, management, harvest, amendment, biomass disposal) "
+     "divided by the metal removed over the horizon.")
+_out("npv_vs_best_cny_ha", "CNY/ha", "NPV relative to the best alternative", "相对最佳备选方案的净现值",
+     "NPV of the option minus the NPV of the best other option for the plot (positive for the "
+     "most profitable option: its margin over the runner-up).")
+_out("best_alternative", "", "Best alternative", "最佳备选方案",
+     "The other option with the highest NPV for the plot.", dtype="str")
+_out("cost_crop_cny_ha", "CNY/ha", "Food-crop production cost (discounted)", "作物生产成本（折现）",
+     "Present value of the production costs of food crops grown under the option.")
+_out("cost_establishment_cny_ha", "CNY/ha", "Establishment cost (discounted)", "建植成本（折现）",
+     "Present value of the establishment costs (planting material, planting).")
+_out("cost_management_cny_ha", "CNY/ha", "Management cost (discounted)", "管理成本（折现）",
+     "Present value of yearly management and extra costs of the option while it runs.")
+_out("cost_harvest_cny_ha", "CNY/ha", "Harvest cost (discounted)", "收获成本（折现）",
+     "Present value of the harvest costs of the biomass (per tonne).")
+_out("cost_amendment_cny_ha", "CNY/ha", "Amendment cost (discounted)", "改良剂成本（折现）",
+     "Present value of amendment material and spreading at every application.")
+_out("cost_disposal_cny_ha", "CNY/ha", "Biomass disposal cost (discounted)", "生物质处置成本（折现）",
+     "Present value of the treatment cost of metal-rich biomass.")
+_out("revenue_crop_cny_ha", "CNY/ha", "Food-crop revenue (discounted)", "作物收入（折现）",
+     "Present value of food-crop sales (only crops that meet the food limit are sold as food).")
+_out("revenue_biomass_cny_ha", "CNY/ha", "Biomass, product and energy revenue (discounted)",
+     "生物质/产品/能源收入（折现）",
+     "Present value of biomass sales, other products and (if chosen) exported electricity.")
+_out("item", "", "Cash-flow item", "现金流项目", "Cost or revenue item of a yearly cash flow.", dtype="str")
+_out("cash_flow_cny_ha_yr", "CNY/ha/yr", "Cash flow", "现金流",
+     "Undiscounted cash flow of one item in one year per hectare (revenue positive, cost negative).")
 
 # ------------------------------------------------------------------ ranking stage
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")
@@ -705,6 +762,20 @@ _out("recommended_name", "", "Recommended option (name)", "推荐方案名称",
      "Name of the option recommended for the plot.", dtype="str")
 _out("recommendation", "", "Recommendation", "推荐说明",
      "One-sentence explanation of the recommendation.", dtype="str")
+for _c, (_en, _zh) in {"food_safety": ("food safety", "食品安全"), "livelihood": ("livelihood", "生计"),
+                       "clean_up": ("clean-up", "土壤修复"), "carbon": ("carbon", "碳"),
+                       "economics": ("economics", "经济")}.items():
+    _out(f"light_{_c}", "", f"Traffic light: {_en}", f"红绿灯：{_zh}",
+         f"Green, amber or red for the {_en} criterion (thresholds in traffic_lights.csv).", dtype="str")
+    _out(f"why_{_c}", "", f"Why this colour: {_en}", f"颜色原因：{_zh}",
+         f"The number behind the {_en} traffic light and the threshold it passed or missed.", dtype="str")
+_out("criterion", "", "Criterion", "评价指标",
+     "Ranking criterion (food_safety, livelihood, clean_up, carbon, economics).", dtype="str")
+_out("utility", "1", "Utility", "效用值",
+     "Criterion value scaled to 0–1 between the anchors of traffic_lights.csv.")
+_out("weight", "1", "Weight", "权重",
+     "Normalised criterion weight over the criteria assessed for the option.")
+_out("contribution", "1", "Contribution to the score", "得分贡献", "Weight × utility; sums to the score.")
 
 
 def input_columns(group: str | None = None) -> list[Column]:

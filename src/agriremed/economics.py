@@ -1,24 +1,31 @@
-"""Cash flows, NPV, payback and cost per gram of metal removed.
+"""Cash flows, NPV, payback, cost per gram of metal removed, and comparisons.
 
 Every applicable plot × option gets a yearly cash flow over the horizon (years
-1…H, discounted at the scenario rate, end-of-year convention):
+1…H, discounted at the scenario rate, end-of-year convention), itemised:
 
-* food crop grown (baseline, amendments, safe crops): yield × price × [P(crop meets
-  the food limit) + (1 − P) × f] − production cost, where f is the scenario's
+* ``crop_revenue`` / ``crop_cost`` — in every year the schedule grows a food crop
+  (:func:`agriremed.duration.compliance_by_year`): yield × price × [P(crop meets the
+  food limit) + (1 − P) × f] and the production cost, where f is the scenario's
   ``noncompliant_price_fraction`` (default 0: a crop that fails the limit is not sold
   as food);
-* removal options: establishment cost in year 1, annual cost, biomass value × yield
-  (negative value = treatment cost of metal-rich biomass); a *phytoextraction*
-  option stops when its target is reached and the current crop returns, assumed to
-  meet the food limit from then on; *phytomanagement* crops continue all horizon;
-* amendments: material and spreading costs at every (re-)application;
-* carbon credits: scenario carbon price × net CO2e gain over doing nothing, when
+* ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
+  crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
+  spreading at every (re-)application) — while the option runs; a phytoextraction
+  option stops at its target and the current crop returns;
+* ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
+  value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
+  "electricity"`` the biomass of a CHP option is valued as exported electricity at the
+  feed-in tariff instead (``energy_sale``, gross: conversion costs are not deducted);
+  ``product_sale`` — a product other than the biomass (e.g. sunflower seed);
+* ``carbon_credit`` — scenario carbon price × net CO2e gain over doing nothing, when
   positive.
 
-Comparisons follow Phyto-DSS: each option against doing nothing
-(``npv_vs_baseline_cny_ha``) and against the best alternative (the ranking).
-Prices and costs are table values; those marked ``agriremed_assumption`` are
-placeholders to be replaced with local figures (the report lists them).
+Options whose saleable biomass has no confirmed yield are not assessed (NaN): their
+main revenue is unknown. Comparisons follow Phyto-DSS: each option against doing
+nothing (``npv_vs_baseline_cny_ha``) and against the best alternative for the same
+plot (``npv_vs_best_cny_ha``, ``best_alternative``). Prices and costs are table values
+(CNY); those marked ``agriremed_assumption`` are placeholders to be replaced with local
+figures through scenario overrides (the report lists them).
 
 References
 ----------
@@ -35,7 +42,19 @@ import pandas as pd
 from .options import align_rows, parameter_for_rows
 from .tables import Tables, load_tables
 
-__all__ = ["discount_factors", "npv", "payback_year", "evaluate_economics"]
+__all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
+           "CASH_FLOW_ITEMS", "BIOMASS_VALUATIONS"]
+
+#: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
+CASH_FLOW_ITEMS = {
+    "crop_revenue": "revenue_crop", "crop_cost": "cost_crop", "establishment": "cost_establishment",
+    "management": "cost_management", "harvest": "cost_harvest", "amendment": "cost_amendment",
+    "biomass_disposal": "cost_disposal", "biomass_sale": "revenue_biomass", "product_sale": "revenue_biomass",
+    "energy_sale": "revenue_biomass", "carbon_credit": "revenue_carbon",
+}
+
+#: How harvested biomass is valued: sold per tonne, or as exported electricity.
+BIOMASS_VALUATIONS = ("sale", "electricity")
 
 
 def discount_factors(rate: float, horizon_yr: int) -> np.ndarray:
@@ -76,19 +95,157 @@ def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
     return np.where(ok.any(axis=-1), first, np.inf)
 
 
-def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration: pd.DataFrame,
-                       compliance: pd.DataFrame, biomass: pd.DataFrame, carbon_totals: pd.DataFrame,
-                       tables: Tables | None = None, horizon_yr: int = 20, discount_rate: float = 0.06,
-                       carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
-                       noncompliant_price_fraction: float = 0.0) -> pd.DataFrame:
-    """Discounted costs, revenues and NPV of every plot × option.
+def _schedule_matrices(option_rows, schedule, H):
+    """(food crop, option active, P(comply)) as rows × years arrays."""
+    s = schedule.set_index(["plot_id", "option_id", "year"])
+    key = pd.MultiIndex.from_arrays([np.repeat(option_rows["plot_id"].to_numpy(object), H),
+                                     np.repeat(option_rows["option_id"].to_numpy(object), H),
+                                     np.tile(np.arange(1, H + 1), len(option_rows))])
+    s = s.reindex(key)
+    shape = (len(option_rows), H)
+    crop = s["food_crop"].fillna("none").to_numpy(object).reshape(shape)
+    active = s["option_active"].fillna(False).to_numpy(bool).reshape(shape)
+    p = s["crop_compliance_prob"].to_numpy(float).reshape(shape)
+    return crop, active, p
+
+
+def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
+           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation):
+    """Yearly cash-flow items [CNY ha⁻¹], each rows × years, and the rows not assessed."""
+    if biomass_valuation not in BIOMASS_VALUATIONS:
+        raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of "
+                         f"{', '.join(BIOMASS_VALUATIONS)}")
+    oid = option_rows["option_id"]
+    years = np.arange(1, H + 1)
+
+    def p(name):
+        return np.nan_to_num(parameter_for_rows(tables, oid, name))
+
+    crop, active, p_comply = _schedule_matrices(option_rows, schedule, H)
+    crops = tables.crops.set_index("crop")
+    flat = pd.Series(crop.ravel(), dtype=object)
+    y = flat.map(crops["yield_t_ha"]).to_numpy(float).reshape(crop.shape)
+    price = flat.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float).reshape(crop.shape)
+    pcost = flat.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float).reshape(crop.shape)
+    comply = np.nan_to_num(p_comply, nan=1.0)
+    sold = comply + (1.0 - comply) * float(noncompliant_price_fraction)
+    grows = crop != "none"
+    items = {
+        "crop_revenue": np.where(grows, np.nan_to_num(y * price) * sold, 0.0),
+        "crop_cost": -np.where(grows, np.nan_to_num(pcost), 0.0),
+    }
+    B = align_rows(biomass, option_rows)["biomass_t_dm_ha_yr"].to_numpy(float)
+    bval_raw = parameter_for_rows(tables, oid, "biomass_value_cny_t")
+    bval = np.nan_to_num(bval_raw)
+    est = np.zeros((len(option_rows), H))
+    est[:, 0] = p("establishment_cost_cny_ha")
+    items["establishment"] = -np.where(active, est, 0.0)
+    yearly = p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
+    items["management"] = -np.where(active, yearly[:, None], 0.0)
+    items["harvest"] = -np.where(active, (np.nan_to_num(B) * p("harvest_cost_cny_t"))[:, None], 0.0)
+    eff = parameter_for_rows(tables, oid, "effect_duration_yr")
+    app_year = np.where(np.isnan(eff)[:, None], False,
+                        ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
+    rate = p("rate_t_ha")
+    if biochar_rate_t_ha is not None:
+        rate = np.where(rate > 0, biochar_rate_t_ha, rate)
+    app_cost = (rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
+                + p("application_cost_cny_ha"))
+    items["amendment"] = -np.where(active & app_year, app_cost[:, None], 0.0)
+    bio = np.where(active, (np.nan_to_num(B) * bval)[:, None], 0.0)
+    sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
+    items["energy_sale"] = np.zeros_like(bio)
+    if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
+        mwh = np.nan_to_num(align_rows(energy, option_rows)["electricity_mwh_ha_yr"].to_numpy(float))
+        elec = np.where(active, (mwh * tables.price("electricity_price_cny_mwh"))[:, None], 0.0)
+        use = (mwh > 0)[:, None]
+        items["energy_sale"] = np.where(use, elec, 0.0)
+        sale = np.where(use, 0.0, sale)
+    items["biomass_sale"] = sale
+    items["biomass_disposal"] = disposal
+    items["product_sale"] = np.where(active, (p("product_t_ha_yr") * p("product_price_cny_t"))[:, None], 0.0)
+    ct = align_rows(carbon_totals, option_rows)
+    gain = np.nan_to_num(ct["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float))
+    credit = np.maximum(gain, 0.0) * float(carbon_price_cny_t)
+    items["carbon_credit"] = np.repeat(credit[:, None], H, axis=1)
+    unassessed = (bval_raw > 0) & np.isnan(B) & option_rows["applicable"].to_numpy(bool)
+    return items, unassessed
+
+
+def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: pd.DataFrame,
+                      biomass: pd.DataFrame, carbon_totals: pd.DataFrame, tables: Tables | None = None,
+                      horizon_yr: int = 20, carbon_price_cny_t: float = 0.0,
+                      biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float = 0.0,
+                      energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
+    """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
     ----------
     option_rows : pandas.DataFrame
         Output of :func:`agriremed.options.evaluate_options`.
     plots : pandas.DataFrame
-        Validated plots (``crop``).
+        Validated plots.
+    schedule : pandas.DataFrame
+        First output of :func:`agriremed.duration.compliance_by_year` (crop grown,
+        option running and P(crop meets the limit) per year).
+    biomass : pandas.DataFrame
+        Output of :func:`agriremed.biomass.harvested_biomass` [t ha⁻¹ yr⁻¹].
+    carbon_totals : pandas.DataFrame
+        Totals of :func:`agriremed.carbon.carbon_ledger`
+        (``net_co2e_vs_baseline_t_ha_yr`` [t CO2e ha⁻¹ yr⁻¹]).
+    tables : Tables, optional
+        Literature tables.
+    horizon_yr : int
+        Horizon H [yr].
+    carbon_price_cny_t : float
+        Carbon price [CNY t⁻¹ CO2e].
+    biochar_rate_t_ha : float, optional
+        Biochar rate overriding the table's typical value [t ha⁻¹].
+    noncompliant_price_fraction : float
+        Share of the normal price paid for a crop that fails the food limit [–].
+    energy : pandas.DataFrame, optional
+        Output of :func:`agriremed.energy.energy_outputs` (``electricity_mwh_ha_yr``
+        [MWh ha⁻¹ yr⁻¹]), used when ``biomass_valuation = "electricity"``.
+    biomass_valuation : {"sale", "electricity"}
+        Value harvested biomass at its price per tonne, or as exported electricity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``plot_id``, ``option_id``, ``year`` (1…H), ``item`` (one of
+        :data:`CASH_FLOW_ITEMS`) and ``cash_flow_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹, revenue
+        positive]; only applicable options (and the baseline) that could be assessed.
+    """
+    tables = tables or load_tables()
+    H = int(horizon_yr)
+    items, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                               carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
+                               biomass_valuation)
+    keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
+        & ~unassessed
+    idx = np.flatnonzero(keep)
+    parts = [pd.DataFrame({
+        "plot_id": np.repeat(option_rows["plot_id"].to_numpy(object)[idx], H),
+        "option_id": np.repeat(option_rows["option_id"].to_numpy(object)[idx], H),
+        "year": np.tile(np.arange(1, H + 1), len(idx)), "item": name,
+        "cash_flow_cny_ha_yr": v[idx].ravel()}) for name, v in items.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration: pd.DataFrame,
+                       compliance: pd.DataFrame, biomass: pd.DataFrame, carbon_totals: pd.DataFrame,
+                       tables: Tables | None = None, horizon_yr: int = 20, discount_rate: float = 0.06,
+                       carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
+                       noncompliant_price_fraction: float = 0.0, schedule: pd.DataFrame | None = None,
+                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
+    """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots (``crop``, ``area_ha`` [ha]).
     duration : pandas.DataFrame
         Overall duration table (``years_to_target`` [yr], ``removed_g_ha`` [g ha⁻¹]).
     compliance : pandas.DataFrame
@@ -110,89 +267,59 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     noncompliant_price_fraction : float
         Share of the normal price paid for a crop that fails the food limit [–]
         (0 = it cannot be sold as food).
+    schedule : pandas.DataFrame, optional
+        First output of :func:`agriremed.duration.compliance_by_year`; default: built
+        from ``compliance`` and ``duration`` (the crop that returns after a target is
+        then taken to meet the limit).
+    energy : pandas.DataFrame, optional
+        Output of :func:`agriremed.energy.energy_outputs`, for
+        ``biomass_valuation = "electricity"``.
+    biomass_valuation : {"sale", "electricity"}
+        See :func:`yearly_cash_flows`.
 
     Returns
     -------
     pandas.DataFrame
         ``plot_id``, ``option_id``, ``cost_cny_ha``, ``revenue_cny_ha``,
-        ``carbon_revenue_cny_ha``, ``npv_cny_ha``, ``npv_vs_baseline_cny_ha``,
-        ``npv_cny`` [CNY, whole plot], ``payback_yr`` [yr] and
-        ``cost_per_g_removed_cny_g`` [CNY g⁻¹]; NaN for options that do not apply.
+        ``carbon_revenue_cny_ha``, the present value of each cost and revenue group
+        (``cost_crop_cny_ha``, ``cost_establishment_cny_ha``, ``cost_management_cny_ha``,
+        ``cost_harvest_cny_ha``, ``cost_amendment_cny_ha``, ``cost_disposal_cny_ha``,
+        ``revenue_crop_cny_ha``, ``revenue_biomass_cny_ha``), ``npv_cny_ha``,
+        ``npv_vs_baseline_cny_ha``, ``npv_vs_best_cny_ha`` (NPV minus that of the best
+        other option of the plot), ``best_alternative``, ``npv_cny`` [CNY, whole plot],
+        ``payback_yr`` [yr] and ``cost_per_g_removed_cny_g`` (remediation costs only)
+        [CNY g⁻¹]; NaN for options that do not apply or cannot be assessed.
+
+    Examples
+    --------
+    >>> import agriremed
+    >>> p = agriremed.plan("data/samples/plots.csv", agriremed.Scenario(mc_draws=0))  # doctest: +SKIP
+    >>> p.economics[["plot_id", "option_id", "npv_vs_baseline_cny_ha"]].head()       # doctest: +SKIP
     """
+    from .duration import compliance_by_year
+
     tables = tables or load_tables()
     H = int(horizon_yr)
-    years = np.arange(1, H + 1)
-    opts = tables.options.set_index("option_id")
-    oid = option_rows["option_id"]
-
-    def p(name):
-        return np.nan_to_num(parameter_for_rows(tables, oid, name))
-
+    if schedule is None:
+        schedule, _ = compliance_by_year(option_rows, plots, compliance, duration, tables=tables,
+                                         horizon_yr=H)
+    items, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                               carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
+                               biomass_valuation)
     n = len(option_rows)
+    oid = option_rows["option_id"]
     pl = plots.set_index("plot_id").reindex(option_rows["plot_id"].to_numpy(object))
-    active = option_rows["applicable"].to_numpy(bool) | (option_rows["option_kind"] == "baseline").to_numpy()
-    kind = oid.map(opts["kind"]).to_numpy(object)
-    comp = align_rows(compliance, option_rows)
-    food_crop = comp["food_crop"].to_numpy(object)
-    p_comply = np.nan_to_num(comp["crop_compliance_prob"].to_numpy(float), nan=1.0)
-    crops = tables.crops.set_index("crop")
-    current = pl["crop"].to_numpy(object)
-
-    def crop_margin(crop_arr, comply):
-        y = pd.Series(crop_arr, dtype=object).map(crops["yield_t_ha"]).to_numpy(float)
-        price = pd.Series(crop_arr, dtype=object).map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
-        cost = pd.Series(crop_arr, dtype=object).map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
-        sold = comply + (1.0 - comply) * float(noncompliant_price_fraction)
-        rev = np.nan_to_num(y * price) * sold
-        return rev, np.nan_to_num(cost)
-
-    rev_food, cost_food = crop_margin(food_crop, p_comply)
-    rev_after, cost_after = crop_margin(current, np.ones(n))
-    grows_food = food_crop != "none"
-
-    # removal options: option economics until the target, then the current crop
-    dur = align_rows(duration, option_rows)
-    t_target = dur["years_to_target"].to_numpy(float)
-    stops = (kind == "phytoextraction") & np.isfinite(t_target)
-    during = ~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(t_target, nan=np.inf))[:, None])
-
-    B = np.nan_to_num(biomass["biomass_t_dm_ha_yr"].to_numpy(float))
-    bval = p("biomass_value_cny_t")
-    annual_cost = p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
-    estab = p("establishment_cost_cny_ha")
-    # amendments: applications at years 1, 1+d, 1+2d …
-    eff = parameter_for_rows(tables, oid, "effect_duration_yr")
-    app_year = np.where(np.isnan(eff)[:, None], False,
-                        ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
-    rate = p("rate_t_ha")
-    if biochar_rate_t_ha is not None:
-        rate = np.where(rate > 0, biochar_rate_t_ha, rate)
-    app_cost = rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t") + p("application_cost_cny_ha")
-
-    cost = np.zeros((n, H))
-    rev = np.zeros((n, H))
-    cost += np.where(grows_food, cost_food, 0.0)[:, None]
-    rev += np.where(grows_food, rev_food, 0.0)[:, None]
-    cost += np.where(during, annual_cost[:, None], 0.0)
-    cost[:, 0] += estab
-    cost += np.where(app_year, app_cost[:, None], 0.0)
-    bio_cf = np.where(during, (B * bval)[:, None], 0.0)
-    rev += np.where(bio_cf > 0, bio_cf, 0.0)
-    cost += np.where(bio_cf < 0, -bio_cf, 0.0)
-    after = stops[:, None] & ~during
-    rev += np.where(after, rev_after[:, None], 0.0)
-    cost += np.where(after, cost_after[:, None], 0.0)
-    ct = align_rows(carbon_totals, option_rows)
-    gain = np.nan_to_num(ct["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float))
-    carbon_rev = np.maximum(gain, 0.0) * float(carbon_price_cny_t)
-    rev_total = rev + carbon_rev[:, None]
-
+    baseline = (option_rows["option_kind"] == "baseline").to_numpy()
+    active = (option_rows["applicable"].to_numpy(bool) | baseline) & ~unassessed
     df = discount_factors(discount_rate, H)
-    pv_cost = (cost * df).sum(axis=1)
-    pv_rev = (rev_total * df).sum(axis=1)
-    pv_carbon = carbon_rev * df.sum()
-    cf = rev_total - cost
+    cf = sum(items.values())
+    pv = {k: (v * df).sum(axis=1) for k, v in items.items()}
+    pv_cost = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
+    pv_rev = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
     value = (cf * df).sum(axis=1)
+    groups = {}
+    for item, group in CASH_FLOW_ITEMS.items():
+        groups[group] = groups.get(group, 0.0) + pv[item]
     is_base = (oid == "do_nothing").to_numpy()
     base_idx = pd.Series(np.arange(n)[is_base], index=option_rows.loc[is_base, "plot_id"].to_numpy(object))
     bi = option_rows["plot_id"].map(base_idx).to_numpy(float)
@@ -201,17 +328,43 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     incr = cf - cf[bi_int]
     npv_vs = np.where(has_base, value - value[bi_int], np.nan)
     payback = np.where(has_base & ~is_base, payback_year(incr, discount_rate), np.nan)
-    removed = dur["removed_g_ha"].to_numpy(float)
+    removed = align_rows(duration, option_rows)["removed_g_ha"].to_numpy(float)
+    remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
+                    + pv["biomass_disposal"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_g = np.where(removed > 0, pv_cost / removed, np.nan)
-
+        per_g = np.where(removed > 0, remediation / removed, np.nan)
+    vs_best, best_alt = _versus_best(option_rows["plot_id"].to_numpy(object), oid.to_numpy(object),
+                                     np.where(active, value, np.nan))
     out = option_rows[["plot_id", "option_id"]].copy()
     area = pl["area_ha"].to_numpy(float)
     cols = {
-        "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv_carbon,
-        "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_cny": value * area,
-        "payback_yr": payback, "cost_per_g_removed_cny_g": per_g,
+        "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],
+        "cost_crop_cny_ha": -groups["cost_crop"], "cost_establishment_cny_ha": -groups["cost_establishment"],
+        "cost_management_cny_ha": -groups["cost_management"], "cost_harvest_cny_ha": -groups["cost_harvest"],
+        "cost_amendment_cny_ha": -groups["cost_amendment"], "cost_disposal_cny_ha": -groups["cost_disposal"],
+        "revenue_crop_cny_ha": groups["revenue_crop"], "revenue_biomass_cny_ha": groups["revenue_biomass"],
+        "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best,
+        "npv_cny": value * area, "payback_yr": payback, "cost_per_g_removed_cny_g": per_g,
     }
     for k, v in cols.items():
         out[k] = np.where(active, v, np.nan)
+    out["best_alternative"] = np.where(active, best_alt, None)
     return out
+
+
+def _versus_best(plot_ids, option_ids, value):
+    """NPV minus the best other option of the same plot, and that option's id."""
+    df = pd.DataFrame({"p": plot_ids, "o": option_ids, "v": value, "i": np.arange(len(value))})
+    ok = df.dropna(subset=["v"]).sort_values(["p", "v"], ascending=[True, False], kind="stable")
+    first = ok.groupby("p").nth(0).set_index("p")
+    second = ok.groupby("p").nth(1).set_index("p")
+    f_v = df["p"].map(first["v"]).to_numpy(float)
+    f_o = df["p"].map(first["o"]).to_numpy(object)
+    f_i = df["p"].map(first["i"]).to_numpy(float)
+    s_v = df["p"].map(second["v"]).to_numpy(float)
+    s_o = df["p"].map(second["o"]).to_numpy(object)
+    top = f_i == df["i"].to_numpy(float)
+    other_v = np.where(top, s_v, f_v)
+    other_o = np.where(top, s_o, f_o)
+    vs = np.where(np.isnan(value), np.nan, value - other_v)
+    return vs, np.where(pd.isna(other_o), None, other_o)

@@ -9,6 +9,7 @@ option always carries its reason.
 
 Rules, in order:
 
+0. the option has the data it needs (``status`` is not ``data_gap``; the gap is named);
 1. land use is among the option's ``land_uses``;
 2. the plot's GB 15618 class is among the option's ``soil_classes`` (food crops are
    not grown on strict-control land; priority-protection land needs no clean-up);
@@ -18,7 +19,26 @@ Rules, in order:
 4. soil pH is within the option's ``ph_min``–``ph_max``;
 5. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As);
-6. an option that protects the current crop needs a current food crop.
+6. an option that protects the current crop needs a current food crop; a crop
+   substitution needs a current crop other than the one it switches to;
+7. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
+   (species whose field evidence comes only from warm-temperate and subtropical
+   China); plots without ``mean_temp_c`` are not excluded, and the reason says the
+   climate was not checked.
+
+An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists them in
+``data_gaps``.
+
+The module also holds the dose–responses of the amendments in the library:
+:func:`biochar_reduction` (grain-Cd reduction against biochar rate) and
+:func:`lime_ph_change` (pH rise against lime rate).
+
+References
+----------
+.. [1] MEE & SAMR (2018) GB 15618-2018 (soil classes, pH bands).
+.. [2] Cui L. et al. (2011) BioResources 6(3):2605–2618 (biochar dose–response).
+.. [3] Chen H. et al. (2018) Chemosphere 207:699–707 (7.5 t/ha CaCO3: pH 5.5 → 6.5).
+.. [4] IPCC (2006) Vol. 4 Ch. 3 Annex 3A.5 (warm-temperate zone: MAT > 10 °C).
 """
 
 from __future__ import annotations
@@ -28,7 +48,8 @@ import pandas as pd
 
 from .tables import Tables, load_tables
 
-__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "align_rows", "options_table"]
+__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "align_rows", "options_table",
+           "biochar_reduction", "lime_ph_change"]
 
 _CLASS_TEXT = {
     "priority_protection": "priority protection (all metals at or below screening values)",
@@ -79,16 +100,127 @@ def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = 
     numpy.ndarray
         Value per row [the parameter's unit]; NaN where the option has no such parameter.
     """
-    p = tables.option_parameters
-    rows = p.loc[(p["parameter"] == parameter) & (p["metal"].fillna("") == (metal or ""))]
-    return pd.Series(np.asarray(option_ids, dtype=object)).map(
-        rows.set_index("option_id")[which]).to_numpy(float)
+    index, values = _parameter_index(tables.option_parameters)
+    codes, uniq = pd.factorize(pd.Series(np.asarray(option_ids, dtype=object)), use_na_sentinel=False)
+    col = values[which]
+    found = np.array([col[index[k]] if (k := (o, parameter, metal or "")) in index else np.nan
+                      for o in uniq], dtype=float)
+    return found[codes] if len(uniq) else np.full(len(codes), np.nan)
+
+
+_PARAM_INDEX: dict[int, tuple] = {}
+
+
+def _parameter_index(p: pd.DataFrame):
+    """(option, parameter, metal) → row position, and the low/typical/high arrays (cached per table)."""
+    hit = _PARAM_INDEX.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    keys = zip(p["option_id"].to_numpy(object), p["parameter"].to_numpy(object),
+               p["metal"].fillna("").to_numpy(object), strict=True)
+    index = {}
+    for i, k in enumerate(keys):
+        index.setdefault(k, i)
+    values = {w: p[w].to_numpy(float) for w in ("low", "typical", "high")}
+    if len(_PARAM_INDEX) > 32:
+        _PARAM_INDEX.clear()
+    _PARAM_INDEX[id(p)] = (p, (index, values))
+    return index, values
 
 
 def align_rows(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """``frame`` re-ordered to the (plot_id, option_id) rows of ``rows`` (missing → NaN)."""
     key = pd.MultiIndex.from_frame(rows[["plot_id", "option_id"]])
     return frame.set_index(["plot_id", "option_id"]).reindex(key)
+
+
+def biochar_reduction(rate_t_ha, rmax, k_per_t_ha, response_factor=1.0, cap: float = 0.95):
+    """Fractional reduction of grain Cd by biochar at a given rate.
+
+    R(D) = min(cap, F · rmax · (1 − exp(−k·D))), a saturating dose–response.
+
+    Parameters
+    ----------
+    rate_t_ha : array_like
+        Biochar rate D [t ha⁻¹], ≥ 0.
+    rmax : array_like
+        Reduction approached at high rates [–].
+    k_per_t_ha : array_like
+        Rate constant k [ha t⁻¹].
+    response_factor : array_like
+        Multiplier F for site-to-site variation around the fitted curve [–].
+    cap : float
+        Largest reduction allowed [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        Reduction R [–], never decreasing with the rate.
+
+    References
+    ----------
+    .. [1] Cui L. et al. (2011) BioResources 6(3):2605–2618; curve fitted by agriremed to
+       the six grain-Cd reductions (rmax 0.564, k 0.066 ha t⁻¹).
+
+    Examples
+    --------
+    >>> [round(float(biochar_reduction(d, 0.564, 0.066)), 3) for d in (10, 20, 40)]
+    [0.272, 0.413, 0.524]
+    """
+    d = np.maximum(np.asarray(rate_t_ha, float), 0.0)
+    k = np.asarray(k_per_t_ha, float)
+    r = np.asarray(response_factor, float) * np.asarray(rmax, float) * (1.0 - np.exp(-k * d))
+    return np.minimum(r, cap)
+
+
+def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
+    """pH rise of a soil limed with CaCO3.
+
+    Linear in the rate through zero, ΔpH = s · L, and never above ``ph_cap`` when the
+    starting pH is given.
+
+    Parameters
+    ----------
+    lime_t_ha : array_like
+        CaCO3 applied L [t ha⁻¹].
+    ph_rise_per_t_ha : array_like
+        Slope s [pH units per t ha⁻¹].
+    ph : array_like, optional
+        Soil pH before liming [–].
+    ph_cap : float
+        Highest pH the liming aims for [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        ΔpH [–], ≥ 0.
+
+    References
+    ----------
+    .. [1] Chen H. et al. (2018) Chemosphere 207:699–707: 7.5 t ha⁻¹ CaCO3 raised pH
+       from 5.5 to 6.5 (s = 0.133 per t ha⁻¹, computed; one soil).
+
+    Examples
+    --------
+    >>> round(float(lime_ph_change(7.5, 0.133)), 2)
+    1.0
+    >>> round(float(lime_ph_change(7.5, 0.133, ph=7.0)), 2)
+    0.5
+    """
+    rise = np.maximum(np.asarray(lime_t_ha, float) * np.asarray(ph_rise_per_t_ha, float), 0.0)
+    if ph is not None:
+        rise = np.minimum(rise, np.maximum(ph_cap - np.asarray(ph, float), 0.0))
+    return rise
+
+
+def _numeric(opts: pd.DataFrame, col: str) -> pd.Series:
+    if col not in opts:
+        return pd.Series(np.nan, index=opts.index)
+    return pd.to_numeric(opts[col].replace("", np.nan), errors="coerce")
+
+
+def _text(cell) -> str:
+    return "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell)
 
 
 def _split(cell) -> list[str]:
@@ -133,7 +265,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         One row per plot × option: ``plot_id``, ``option_id``, ``option_kind``,
         ``applicable`` (bool), ``reason`` (text), ``target_metals`` (treated metals
         above screening, ``'+'``-joined) and ``untreated_metals`` (metals above
-        screening the option does not treat).
+        screening the option does not treat) and ``data_gaps`` (evidence gaps of an
+        applicable option, e.g. an unconfirmed yield; ``''`` when none).
     """
     tables = tables or load_tables()
     opts = options_table(tables, only)
@@ -148,12 +281,20 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     exceeding = soil["metals_exceeding"].fillna("").to_numpy(object)
     exceed_sets = [set(e.split("+")) - {""} for e in exceeding]
     risk_sets = _crop_risk_sets(plots["plot_id"].to_numpy(object), crop_risk, tables)
+    mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
+    opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
+    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
+        if col not in opts:
+            opts[col] = ""
+    lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
+    lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
 
     parts = []
-    for o in opts.itertuples(index=False):
+    for i, o in enumerate(opts.itertuples(index=False)):
         treats = set(_split(o.treats))
         reason = np.full(n, "", dtype=object)
         todo = np.ones(n, bool)
+        gap = _text(o.gap_note)
 
         def fail(mask, text):
             nonlocal todo
@@ -161,6 +302,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             reason[m] = text if isinstance(text, str) else np.asarray(text, dtype=object)[m]
             todo &= ~m
 
+        if _text(o.status) == "data_gap":
+            fail(np.ones(n, bool), f"cannot be assessed: {gap or 'the data it needs are not confirmed'}")
         uses = _split(o.land_uses)
         if uses != ["*"]:
             fail(~np.isin(lu, uses), np.array([f"not used on {u} land" for u in lu], dtype=object))
@@ -185,8 +328,9 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if not np.isnan(o.ph_min):
             fail(ph < o.ph_min, f"soil pH below {o.ph_min:g}")
         if not np.isnan(o.ph_max):
+            why = f" ({_text(o.ph_note)})" if _text(o.ph_note) else ""
             fail(ph > o.ph_max, np.array([f"soil pH {p:.1f} is above {o.ph_max:g}: the option works on "
-                                          f"more acid soils" for p in ph], dtype=object))
+                                          f"more acid soils{why}" for p in ph], dtype=object))
         blockers = set(_split(o.blocked_by))
         if blockers:
             hit = np.array([bool(blockers & e) for e in exceed_sets])
@@ -194,6 +338,15 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
                       f"raise its mobility or crop uptake ({o.blocked_source})")
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), "no food crop on the plot to protect")
+        if _text(o.switches_crop).lower() == "true":
+            fail(crop == o.food_crop, f"the plot already grows {o.food_crop}: nothing to switch")
+        unchecked = np.zeros(n, bool)
+        if not np.isnan(o.min_mean_temp_c):
+            why = _text(o.climate_note) or "outside the climate of the field evidence"
+            fail(mean_t < o.min_mean_temp_c,
+                 np.array([f"mean annual temperature {t:.1f} °C is below {o.min_mean_temp_c:g} °C: {why}"
+                           for t in mean_t], dtype=object))
+            unchecked = np.isnan(mean_t)
         applicable = todo.copy()
         untreated = ["+".join(sorted(e - treats)) for e in exceed_sets]
         ok_text = np.array([
@@ -201,6 +354,11 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
                                                else "keeps the land out of food production"))
             + (f"; does not treat {u}" if u and o.kind not in ("baseline", "land_use_change") else "")
             for t, u in zip(target, untreated)], dtype=object)
+        if not np.isnan(lime_t[i]) and not np.isnan(lime_s[i]):
+            after = ph + lime_ph_change(lime_t[i], lime_s[i], ph)
+            ok_text = ok_text + np.array([f"; {lime_t[i]:g} t/ha CaCO3 raises pH {a:.1f} → {b:.1f}"
+                                          for a, b in zip(ph, after, strict=True)], dtype=object)
+        ok_text = np.where(unchecked, ok_text + "; climate not checked (no mean_temp_c)", ok_text)
         reason[applicable] = ok_text[applicable]
         parts.append(pd.DataFrame({
             "plot_id": plots["plot_id"].to_numpy(object),
@@ -210,6 +368,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             "reason": reason,
             "target_metals": np.array(["+".join(t) for t in target], dtype=object),
             "untreated_metals": np.array(untreated, dtype=object),
+            "data_gaps": np.where(applicable, gap, ""),
         }))
     out = pd.concat(parts, ignore_index=True)
     # plot-major order: all options of plot 1, then plot 2 ...

@@ -55,6 +55,11 @@ PLAN_COLUMNS = [
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
     "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
     "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
+    "data_gaps", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
+    "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
+    "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
+    "revenue_biomass_cny_ha", "why_food_safety", "why_livelihood", "why_clean_up", "why_carbon",
+    "why_economics",
 ]
 #: Biomass, bioenergy, metal-fate and carbon-ledger columns of plan.csv (appended).
 PLAN_COLUMNS += [
@@ -149,6 +154,17 @@ class Plan:
     carbon_by_year : pandas.DataFrame
         The carbon ledger year by year (SOC transition, harvest years, applications),
         with the cumulative net CO2e.
+    targets : pandas.DataFrame
+        Clean-up target per plot × metal (:func:`agriremed.duration.target_concentrations`).
+    trajectories : pandas.DataFrame
+        Soil concentration per plot × removal option × metal × year, with Monte Carlo
+        bands (:func:`agriremed.duration.soil_trajectories`).
+    schedule : pandas.DataFrame
+        Crop grown, option running and P(crop meets the limit) per plot × applicable
+        option × year (:func:`agriremed.duration.compliance_by_year`); the itemised yearly
+        cash flows are computed from it on demand by :meth:`yearly_cash_flows`.
+    scores : pandas.DataFrame
+        The full score table (:func:`agriremed.ranking.score_table`).
     scenario : Scenario
         The scenario used (seed included).
     version : str
@@ -180,6 +196,32 @@ class Plan:
     notes: list = dataclasses.field(default_factory=list)
     metal_fate: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     carbon_by_year: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    targets: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+    trajectories: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+    schedule: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+    scores: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+
+    def yearly_cash_flows(self, plot_ids=None) -> pd.DataFrame:
+        """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
+
+        Parameters
+        ----------
+        plot_ids : iterable of str, optional
+            Plots to include.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Output of :func:`agriremed.economics.yearly_cash_flows` [CNY ha⁻¹ yr⁻¹].
+        """
+        rows = self.options
+        if plot_ids is not None:
+            rows = rows.loc[rows["plot_id"].isin(list(plot_ids))]
+        s = self.scenario
+        return economics_mod.yearly_cash_flows(
+            rows.reset_index(drop=True), _with_all_input_columns(self.plots), self.schedule, self.biomass, self.carbon, self.tables,
+            s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
+            energy=self.energy, biomass_valuation=s.biomass_valuation)
 
     def provenance(self) -> list[str]:
         """Lines recorded at the top of every output file."""
@@ -227,6 +269,8 @@ class Plan:
             "carbon_ledger": write_csv(self.carbon_ledger, out / "carbon_ledger.csv", head),
             "metal_fate": write_csv(self.metal_fate, out / "metal_fate.csv", head),
             "carbon_by_year": write_csv(self.carbon_by_year, out / "carbon_by_year.csv", head),
+            "scores": write_csv(self.scores, out / "scores.csv", head),
+            "soil_trajectories": write_csv(self.trajectories, out / "soil_trajectories.csv", head),
         }
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report:
@@ -304,8 +348,16 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     bar.update()
     compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
                                                       n_draws, seed_)
+    targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, scenario.food_standard,
+                                                 scenario.target_compliance_prob)
+    loss = scenario.other_loss_frac_per_yr
     by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
-                                                   biomass_draws=bio_draws)
+                                                   biomass_draws=bio_draws, targets=targets,
+                                                   other_loss_frac_per_yr=loss)
+    traj = duration_mod.soil_trajectories(opts, P, screened, bio, tables, n_draws, seed_, H, bio_draws,
+                                          targets, loss)
+    schedule, seasons = duration_mod.compliance_by_year(opts, P, compliance, dur, by_metal, traj,
+                                                        scenario.food_standard, tables, H, n_draws, seed_)
     bar.update()
     fate = energy_mod.metal_fate(opts, bio, by_metal, tables)
     en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate)
@@ -320,39 +372,51 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     bar.update()
     eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
                                            scenario.discount_rate, scenario.carbon_price_cny_t,
-                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction)
+                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction,
+                                           schedule=schedule, energy=en,
+                                           biomass_valuation=scenario.biomass_valuation)
     bar.update()
 
     key = ["plot_id", "option_id"]
     table = (opts.merge(dur, on=key, how="left").merge(compliance, on=key, how="left")
              .merge(bio, on=key, how="left").merge(en, on=key, how="left")
-             .merge(ctot, on=key, how="left").merge(eco, on=key, how="left"))
+             .merge(ctot, on=key, how="left").merge(eco, on=key, how="left")
+             .merge(seasons, on=key, how="left"))
     table = table.merge(soil_plot[["plot_id", "soil_class", "metals_exceeding"]], on="plot_id", how="left")
     table["option_name"] = table["option_id"].map(lib["name_en"])
     bval = options_mod.parameter_for_rows(tables, table["option_id"], "biomass_value_cny_t")
     table["biomass_value_positive"] = (np.nan_to_num(bval) > 0) & \
         (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
-    rank = ranking_mod.rank_options(table, scenario.normalised_weights(), tables)
-    table = table.merge(rank, on=key, how="left")
+    weights = scenario.normalised_weights()
+    rank = ranking_mod.rank_options(table, weights, tables, scenario.food_standard, H)
+    table = table.merge(rank, on=key, how="left").copy()  # one consolidated block per dtype
+    scores = ranking_mod.score_table(rank, weights, tables)
+    ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
     bar.update()
     bar.close()
 
-    summary = _text_as_object(_summary(P, soil_plot, checked, table, scenario))
+    summary = _text_as_object(_summary(P, soil_plot, checked, table, scenario, ahead))
     plan_table = _text_as_object(table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]])
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
                 soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
                 n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate,
-                carbon_by_year=by_year)
+                carbon_by_year=by_year, targets=targets, trajectories=traj,
+                schedule=_applicable_years(schedule, opts), scores=scores)
 
 
 def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as ``object`` dtype with ``None`` for missing, so that a column's dtype
-    and missing marker never depend on whether the plots in this run (or chunk) gave it a value."""
+    """Text columns (inferred, or registered as text) as ``object`` dtype with ``None`` for
+    missing, so that a column's dtype and missing marker never depend on whether the plots in
+    this run (or chunk) gave it a value."""
+    from . import columns as C
+
     out = df.copy()
     for c in out.columns:
-        if pd.api.types.is_string_dtype(out[c]) or pd.api.types.is_object_dtype(out[c]):
+        spec = C.COLUMNS.get(c)
+        registered_text = spec is not None and spec.dtype in ("str", "category")
+        if registered_text or pd.api.types.is_string_dtype(out[c]) or pd.api.types.is_object_dtype(out[c]):
             s = out[c].astype(object)
             out[c] = s.where(s.notna(), None)
     return out
@@ -367,11 +431,19 @@ def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
     """
     from . import columns as C
 
-    out = plots.copy()
-    for name, spec in C.COLUMNS.items():
-        if spec.role != "input" or name in out.columns:
-            continue
-        out[name] = np.nan if spec.dtype in ("float", "int") else pd.Series([None] * len(out), dtype=object)
+    n = len(plots)
+    missing = {name: (np.full(n, np.nan) if spec.dtype in ("float", "int") else np.full(n, None, dtype=object))
+               for name, spec in C.COLUMNS.items() if spec.role == "input" and name not in plots.columns}
+    if not missing:
+        return plots.copy()
+    return pd.concat([plots.reset_index(drop=True), pd.DataFrame(missing)], axis=1)
+
+
+def _applicable_years(schedule: pd.DataFrame, opts: pd.DataFrame) -> pd.DataFrame:
+    """The yearly schedule of the applicable options (and the baseline) only."""
+    keep = opts.loc[opts["applicable"] | opts["option_kind"].eq("baseline"), ["plot_id", "option_id"]]
+    out = schedule.merge(keep, on=["plot_id", "option_id"], how="inner")
+    out["food_crop"] = out["food_crop"].astype("category")
     return out
 
 
@@ -390,13 +462,19 @@ def _pct(p: float) -> str:
 
 def _cleanup_text(row) -> str:
     metals = row.target_metals.replace("+", "/").title() if row.target_metals else "metal"
+    food_target = getattr(row, "target_basis", "") == "food_limit"
+    goal = "the food-limit target" if food_target else "the screening value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
+    if np.isnan(y):
+        return f"time for {metals} to reach {goal} not known"
+    if y == 0:
+        return f"{metals} is already at or below {goal}"
     if np.isinf(y) or y > 200:
-        return f"{metals} would take more than 200 yr to reach the screening value"
+        return f"{metals} would take more than 200 yr to reach {goal}"
     rng = ""
     if not np.isnan(row.years_p10) and np.isfinite(row.years_p90):
         rng = f" (P10–P90 {row.years_p10:.0f}–{row.years_p90:.0f})"
-    return f"brings {metals} to the screening value in about {y:.0f} yr{rng}"
+    return f"brings {metals} to {goal} in about {y:.0f} yr{rng}"
 
 
 def _sentence(row, std: str, H: int) -> str:
@@ -414,7 +492,11 @@ def _sentence(row, std: str, H: int) -> str:
             return f"{name}: soil is at or below every GB 15618 screening value{safe}."
         return f"{name}: no other option scores higher{safe}; metals stay in the soil."
     if row.option_kind == "phytoextraction":
-        return f"{name}: {_cleanup_text(row)}; {npv}{co2}{untreated}."
+        food = ""
+        seasons = getattr(row, "compliant_season_fraction", np.nan)
+        if row.food_crop not in ("none", None) and not np.isnan(seasons):
+            food = f", {row.food_crop} meets {std} in {_pct(row.compliant_season_fraction)} of seasons"
+        return f"{name}: {_cleanup_text(row)}{food}; {npv}{co2}{untreated}."
     if row.option_kind == "phytomanagement":
         energy = "" if np.isnan(row.useful_energy_gj_ha_yr) else \
             f", {row.useful_energy_gj_ha_yr:.0f} GJ/ha/yr useful energy"
@@ -427,7 +509,7 @@ def _sentence(row, std: str, H: int) -> str:
     return f"{name}: no food crop, so no dietary exposure; {npv}{co2}; metals stay in the soil."
 
 
-def _summary(P, soil_plot, checked, table, scenario) -> pd.DataFrame:
+def _summary(P, soil_plot, checked, table, scenario, ahead=None) -> pd.DataFrame:
     best = table.loc[table["recommended"]].set_index("plot_id")
     base_comp = table.loc[table["option_id"] == "do_nothing"].set_index("plot_id")["crop_compliance_prob"]
     s = P[["plot_id", "input_row"]].copy()
@@ -446,4 +528,8 @@ def _summary(P, soil_plot, checked, table, scenario) -> pd.DataFrame:
     std = scenario.food_standard
     s["recommendation"] = [(_sentence(r, std, scenario.horizon_yr) if isinstance(r.option_id, str) else
                             "no applicable option") for r in b.reset_index().itertuples(index=False)]
+    if ahead is not None:  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
+        clause = s["plot_id"].map(ahead).fillna("").to_numpy(object)
+        s["recommendation"] = [f"{t[:-1]}; {c}." if c and t.endswith(".") else t
+                               for t, c in zip(s["recommendation"], clause, strict=True)]
     return s[SUMMARY_COLUMNS]

@@ -5,8 +5,10 @@ Five criteria in the three SuRF-UK groups:
 ================  =============  ==============================================
 criterion         group          raw value
 ================  =============  ==============================================
-food_safety       social         probability the crop meets the food limit in a
-                                 season; 1 when no food crop is grown
+food_safety       social         share of the food seasons in the horizon in
+                                 which the crop meets the food limit (else the
+                                 probability in a season); 1 when no food crop
+                                 is grown
 livelihood        social         1 saleable food crop, 0.5 saleable biomass or
                                  energy, 0 no saleable product
 clean_up          environmental  share of the excess soil metal removed within
@@ -21,9 +23,13 @@ between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
 options are on the list. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
 assessed (a criterion without a value — e.g. no food limit for the crop — is left
 out and reported as not assessed, never counted as 0). Each criterion also gets a
-REJUVENATE-style traffic light (green / amber / red) from the same table. The
-recommended option is the applicable option with the highest score; ties go to the
-option listed first in the library.
+REJUVENATE-style traffic light (green / amber / red) from the same table, with the
+reason for its colour: the number behind it and the threshold it passed or missed
+(``why_<criterion>``). The recommended option is the applicable option with the
+highest score; ties go to the option listed first in the library.
+:func:`score_table` gives the full score table (criterion values, utilities, weights,
+contributions, lights and reasons) and :func:`runner_up_clause` the part of the
+one-sentence recommendation that says what the choice beat and why.
 
 References
 ----------
@@ -38,11 +44,15 @@ import pandas as pd
 
 from .tables import Tables, load_tables
 
-__all__ = ["CRITERIA", "GROUPS", "criteria_values", "utilities", "traffic_lights", "rank_options"]
+__all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
+           "rank_options", "score_table", "runner_up_clause"]
 
 CRITERIA = ("food_safety", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "livelihood": "social", "clean_up": "environmental",
           "carbon": "environmental", "economics": "economic"}
+#: Unit of each raw criterion value.
+UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO2e/ha/yr",
+         "economics": "CNY/ha"}
 
 
 def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
@@ -51,7 +61,8 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table : pandas.DataFrame
-        Plan table with ``food_crop``, ``crop_compliance_prob``, ``biomass_value_positive``,
+        Plan table with ``food_crop``, ``crop_compliance_prob`` (and, when present,
+        ``compliant_season_fraction`` and ``food_seasons``), ``biomass_value_positive``,
         ``removed_g_ha``, ``needed_g_ha``, ``target_metals``, ``untreated_metals``,
         ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
         ``npv_vs_baseline_cny_ha``.
@@ -62,8 +73,13 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         Columns ``food_safety`` [–], ``livelihood`` [–], ``clean_up`` [–], ``carbon``
         [t CO2e ha⁻¹ yr⁻¹] and ``economics`` [CNY ha⁻¹] (unscaled).
     """
-    food = table["food_crop"].fillna("none").ne("none").to_numpy()
     p = table["crop_compliance_prob"].to_numpy(float)
+    food = table["food_crop"].fillna("none").ne("none").to_numpy()
+    if "compliant_season_fraction" in table:
+        seasons = table["compliant_season_fraction"].to_numpy(float)
+        grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
+        p = np.where(np.isnan(seasons), p, seasons)
+        food = food | grows
     food_safety = np.where(food, p, 1.0)
     livelihood = np.where(food, 1.0, np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0))
     exceeding = table["metals_exceeding"].fillna("").to_numpy(object)
@@ -144,8 +160,95 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     return out
 
 
-def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
-                 ) -> pd.DataFrame:
+def _pct(v: float) -> str:
+    return f"{100 * v:.0f} %"
+
+
+def _threshold_text(light, c, tl, fmt) -> str:
+    g, a = float(tl.loc[c, "green_at_least"]), float(tl.loc[c, "amber_at_least"])
+    if light == "green":
+        return f"green at ≥ {fmt(g)}"
+    if light == "amber":
+        return f"amber at ≥ {fmt(a)}, green at ≥ {fmt(g)}"
+    return f"red below {fmt(a)}"
+
+
+def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
+                  tables: Tables | None = None, food_standard: str = "GB2762",
+                  horizon_yr: int = 20) -> pd.DataFrame:
+    """The reason for every traffic light: the number behind it and the threshold.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Plan table (``food_crop``, ``target_metals``, ``metals_exceeding``; optional
+        ``food_seasons``).
+    values : pandas.DataFrame
+        Output of :func:`criteria_values`.
+    lights : pandas.DataFrame
+        Output of :func:`traffic_lights`.
+    tables : Tables, optional
+        Literature tables (thresholds in ``traffic_lights.csv``).
+    food_standard : str
+        Food standard named in the text.
+    horizon_yr : int
+        Horizon named in the text [yr].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``why_<criterion>`` with text such as
+        ``"red: crop meets GB2762 in 41 % of seasons (red below 50 %)"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"food_crop": ["rice"], "target_metals": ["cd"], "metals_exceeding": ["cd"]})
+    >>> v = pd.DataFrame({"food_safety": [0.41], "livelihood": [1.0], "clean_up": [0.0],
+    ...                   "carbon": [0.0], "economics": [-2000.0]})
+    >>> light_reasons(t, v, traffic_lights(v))["why_food_safety"].iloc[0]
+    'red: crop meets GB2762 in 41 % of food seasons (red below 50 %)'
+    """
+    tables = tables or load_tables()
+    tl = tables.traffic_lights.set_index("criterion")
+    food = table["food_crop"].fillna("none").ne("none").to_numpy()
+    if "food_seasons" in table:
+        food = food | (table["food_seasons"].fillna(0).to_numpy(float) > 0)
+    exceeding = [e.replace("+", "/").title() for e in table["metals_exceeding"].fillna("").to_numpy(object)]
+    treated = [t.replace("+", "/").title() for t in table["target_metals"].fillna("").to_numpy(object)]
+    H = int(horizon_yr)
+    fmt = {"food_safety": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
+           "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
+    V = {c: values[c].to_numpy(float) for c in CRITERIA}
+    statements = {
+        "food_safety": ["no food crop, so no dietary exposure" if not f else
+                        f"crop meets {food_standard} in {_pct(v)} of food seasons" if not np.isnan(v) else
+                        "no uptake function or food limit for the crop"
+                        for f, v in zip(food, V["food_safety"], strict=True)],
+        "livelihood": ["saleable food crop" if v >= 1 else "saleable biomass or product, no food" if v >= 0.5
+                       else "no saleable product" for v in V["livelihood"]],
+        "clean_up": ["no metal exceeds its screening value" if not e else
+                     f"removes none of the excess {e}" if not t else
+                     f"removes {_pct(v)} of the excess {e} within {H} yr"
+                     + (f" (treats {t})" if t != e else "")
+                     for e, t, v in zip(exceeding, treated, V["clean_up"], strict=True)],
+        "carbon": [f"{v:+.1f} t CO2e/ha/yr against doing nothing" for v in V["carbon"]],
+        "economics": [f"NPV {v:+,.0f} CNY/ha against doing nothing over {H} yr" for v in V["economics"]],
+    }
+    out = pd.DataFrame(index=values.index)
+    texts = {}
+    for c in CRITERIA:
+        rule = {lt: _threshold_text(lt, c, tl, fmt[c]) for lt in ("green", "amber", "red")}
+        texts[c] = [f"not assessed: {st}" if (lt is None or np.isnan(v)) else f"{lt}: {st} ({rule[lt]})"
+                    for st, lt, v in zip(statements[c], lights[f"light_{c}"].to_numpy(object), V[c],
+                                         strict=True)]
+    for c in CRITERIA:
+        out[f"why_{c}"] = np.array(texts[c], dtype=object)
+    return out
+
+
+def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+                 food_standard: str = "GB2762", horizon_yr: int = 20) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -157,13 +260,18 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Criterion → weight (normalised here to sum to 1).
     tables : Tables, optional
         Literature tables.
+    food_standard : str
+        Food standard named in the reasons.
+    horizon_yr : int
+        Horizon named in the reasons [yr].
 
     Returns
     -------
     pandas.DataFrame
         ``plot_id``, ``option_id``, the five raw criterion values as ``crit_<criterion>``,
-        ``light_<criterion>``, ``score`` [0–1], ``rank`` (1 = best, applicable options
-        only) and ``recommended`` (bool).
+        ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
+        ``score`` [0–1], ``rank`` (1 = best, applicable options only) and
+        ``recommended`` (bool).
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
@@ -182,6 +290,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     lights = traffic_lights(vals, tables)
     for c in lights.columns:
         out[c] = np.where(ok, lights[c].to_numpy(object), None)
+    why = light_reasons(table, vals, lights, tables, food_standard, horizon_yr)
+    for c in why.columns:
+        out[c] = np.where(ok, why[c].to_numpy(object), None)
     out["score"] = score
     # rank by score (ties: library order), applicable options only
     key = pd.DataFrame({"pid": pid, "neg": -np.nan_to_num(score, nan=-np.inf),
@@ -191,4 +302,93 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     rank.loc[key.index] = key.groupby("pid", sort=False).cumcount().to_numpy() + 1
     out["rank"] = rank.astype("Int64")
     out["recommended"] = (out["rank"] == 1).fillna(False).to_numpy(bool)
+    return out
+
+
+def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
+                ) -> pd.DataFrame:
+    """The full score table: one row per plot × applicable option × criterion.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    weights : dict
+        Criterion → weight (as passed to :func:`rank_options`).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id``, ``criterion``, ``group`` (SuRF-UK), ``value``
+        (raw, in ``unit``), ``unit``, ``utility`` [0–1], ``weight`` (normalised over the
+        criteria assessed for the row) [–], ``contribution`` (weight × utility; the
+        contributions of a row sum to its ``score``) [–], ``light`` and ``reason``.
+    """
+    tables = tables or load_tables()
+    r = ranked.loc[ranked["rank"].notna()]
+    vals = pd.DataFrame({c: r[f"crit_{c}"].to_numpy(float) for c in CRITERIA}, index=r.index)
+    u = utilities(vals, tables)
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    have = ~np.isnan(u.to_numpy(float))
+    wsum = (have * w).sum(axis=1)
+    parts = []
+    for j, c in enumerate(CRITERIA):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wn = np.where(have[:, j] & (wsum > 0), w[j] / wsum, np.nan)
+        parts.append(pd.DataFrame({
+            "plot_id": r["plot_id"].to_numpy(object), "option_id": r["option_id"].to_numpy(object),
+            "criterion": c, "group": GROUPS[c], "value": vals[c].to_numpy(float), "unit": UNITS[c],
+            "utility": u[c].to_numpy(float), "weight": wn, "contribution": wn * u[c].to_numpy(float),
+            "light": r[f"light_{c}"].to_numpy(object), "reason": r[f"why_{c}"].to_numpy(object),
+            "_o": np.arange(len(r))}))
+    out = pd.concat(parts, ignore_index=True)
+    out["_c"] = out["criterion"].map({c: i for i, c in enumerate(CRITERIA)})
+    return out.sort_values(["_o", "_c"], kind="stable").drop(columns=["_o", "_c"]).reset_index(drop=True)
+
+
+def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
+                     tables: Tables | None = None) -> pd.Series:
+    """Why the recommended option beat the next one, as a clause for the recommendation.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    names : pandas.Series
+        Option id → display name.
+    weights : dict
+        Criterion weights.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.Series
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
+        naming the criterion with the largest weighted utility gain; ``""`` for plots
+        with a single applicable option.
+    """
+    tables = tables or load_tables()
+    first = ranked.loc[ranked["rank"] == 1].set_index("plot_id")
+    second = ranked.loc[ranked["rank"] == 2].set_index("plot_id").reindex(first.index)
+    out = pd.Series("", index=first.index, dtype=object)
+    has = second["option_id"].notna().to_numpy()
+    if not has.any():
+        return out
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+
+    def util(frame):
+        vals = pd.DataFrame({c: frame[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
+        return np.nan_to_num(utilities(vals, tables).to_numpy(float))
+
+    gain = (util(first) - util(second)) * w
+    why = np.where(gain.max(axis=1) > 0,
+                   np.array([c.replace("_", "-") for c in CRITERIA], dtype=object)[gain.argmax(axis=1)],
+                   "the overall score")
+    text = [f"ahead of {names.get(b, b)} (score {sa:.2f} vs {sb:.2f}), mostly on {y}" if h else ""
+            for b, sa, sb, y, h in zip(second["option_id"], first["score"], second["score"], why, has,
+                                       strict=True)]
+    out[:] = text
     return out

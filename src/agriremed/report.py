@@ -77,6 +77,14 @@ def _assumptions(plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _recommended_scores(plan) -> pd.DataFrame:
+    if plan.scores is None or plan.scores.empty:
+        return pd.DataFrame()
+    rec = plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]]
+    cols = ["plot_id", "option_id", "criterion", "value", "utility", "weight", "light", "reason"]
+    return plan.scores.merge(rec, on=["plot_id", "option_id"])[cols]
+
+
 def report_html(plan, title: str = "agriremed plan") -> str:
     """Build the report as one HTML string (plotly.js inlined once)."""
     s = plan.summary
@@ -119,6 +127,10 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         "<div>" + "".join(f"<span class='kpi'><b>{html.escape(str(v))}</b>{html.escape(k)}</span>"
                           for k, v in kpis) + "</div>",
         "<h2>Recommendations</h2>", _table(show),
+        "<h2>Why: score table of the recommended options</h2>",
+        "<p class='muted'>Every criterion with its value, utility, weight, traffic light and the reason for "
+        "its colour; the score table of all options is in scores.csv.</p>",
+        _table(_recommended_scores(plan)),
         "<h2>Figures</h2>", *fig_html,
         "<h2>All options (plot × option)</h2>",
         _table(plan.table[["plot_id", "option_name", "applicable", "reason", "rank", "score", "years_p50",

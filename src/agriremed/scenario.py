@@ -33,7 +33,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 FOOD_STANDARDS = ("GB2762", "EU2023_915", "CODEX")
-TARGETS = ("screening",)
+TARGETS = ("screening", "food_limit", "strictest")
+BIOMASS_VALUATIONS = ("sale", "electricity")
 
 
 class ScenarioError(ValueError):
@@ -66,8 +67,20 @@ class Scenario:
         Food-limit set used to judge crop compliance.
     threshold_set : str
         Soil threshold set (``set_id`` in ``soil_thresholds.csv``).
-    target : {"screening"}
-        Clean-up target: the screening value for the plot's pH and land use.
+    target : {"screening", "food_limit", "strictest"}
+        Clean-up target: the GB 15618 screening value for the plot's pH and land use,
+        the soil concentration at which the current crop meets the food limit
+        (inverted from the uptake functions), or the lower of the two.
+    target_compliance_prob : float
+        For the food-limit target: probability that the crop meets the limit at the
+        target soil concentration [–] (0.5: the median prediction equals the limit).
+    other_loss_frac_per_yr : float
+        Yearly loss of soil metal other than by harvest (leaching, run-off) as a share
+        of the soil metal [–]; default 0 (none credited). Credited to removal options
+        only: the baseline, amendments and safe crops are judged on the current soil.
+    biomass_valuation : {"sale", "electricity"}
+        Value harvested biomass at its price per tonne, or (CHP options) as exported
+        electricity at the feed-in tariff.
     weights : dict
         Criteria weights for the ranking (normalised to sum to 1).
     options : tuple of str, optional
@@ -93,6 +106,9 @@ class Scenario:
     food_standard: str = "GB2762"
     threshold_set: str = "gb15618_2018"
     target: str = "screening"
+    target_compliance_prob: float = 0.5
+    other_loss_frac_per_yr: float = 0.0
+    biomass_valuation: str = "sale"
     weights: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     options: tuple | None = None
     overrides: dict = dataclasses.field(default_factory=dict)
@@ -193,6 +209,12 @@ def _check(s: Scenario) -> None:
         bad("biochar_h_corg", s.biochar_h_corg, "a molar H/Corg ratio between 0 and 2 (e.g. 0.4)")
     if s.n_fertiliser_method not in N_METHODS:
         bad("n_fertiliser_method", s.n_fertiliser_method, "one of " + ", ".join(N_METHODS))
+    if not 0.0 < float(s.target_compliance_prob) < 1.0:
+        bad("target_compliance_prob", s.target_compliance_prob, "a probability between 0 and 1 (e.g. 0.5)")
+    if not 0.0 <= float(s.other_loss_frac_per_yr) < 1.0:
+        bad("other_loss_frac_per_yr", s.other_loss_frac_per_yr, "a yearly fraction from 0 to below 1")
+    if s.biomass_valuation not in BIOMASS_VALUATIONS:
+        bad("biomass_valuation", s.biomass_valuation, "one of " + ", ".join(BIOMASS_VALUATIONS))
     unknown = set(s.weights) - set(DEFAULT_WEIGHTS)
     if unknown:
         bad("weights", sorted(unknown), "criteria among " + ", ".join(DEFAULT_WEIGHTS))

@@ -29,6 +29,10 @@ __all__ = [
     "metal_fate_sankey",
     "carbon_vs_duration",
     "cumulative_carbon",
+    "duration_fan",
+    "npv_over_time",
+    "score_table_figure",
+    "tornado_plot",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -36,6 +40,11 @@ OPTION_COLOURS = {
     "do_nothing": "#7f7f7f", "sedum_plumbizincicola": "#2ca02c", "pteris_vittata": "#17becf",
     "willow_src": "#8c564b", "miscanthus": "#bcbd22", "biochar_amendment": "#1f1f1f",
     "lime_low_cd_rice": "#1f77b4", "fallow": "#ff7f0e",
+    "sedum_alfredii": "#98df8a", "noccaea_caerulescens": "#c5b0d5", "sedum_rice_rotation": "#006d2c",
+    "sedum_wheat_intercrop": "#74c476", "tobacco": "#9467bd", "poplar_src": "#c49c94", "sorghum": "#e377c2",
+    "maize_energy": "#dbdb8d", "sunflower": "#ffd92f", "ramie": "#8dd3c7", "hemp": "#b3de69",
+    "kenaf": "#bebada", "brassica_juncea": "#fb8072", "lime_rice": "#6baed6", "low_cd_rice": "#08519c",
+    "flooded_rice": "#9ecae1", "maize_grain": "#fdae6b", "foliar_inhibitor": "#c7e9c0",
 }
 _LIGHT = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728", None: "#cccccc"}
 
@@ -532,3 +541,168 @@ def cumulative_carbon(by_year: pd.DataFrame, plot_id: str, lang: str = "en") -> 
     fig.update_yaxes(title=C.label("cumulative_net_co2e_t_ha", lang))
     title = f"Cumulative net CO₂e, {plot_id}" if lang == "en" else f"累计净CO₂当量，{plot_id}"
     return _layout(fig, title)
+
+
+def _rgba(hex_colour: str | None, alpha: float) -> str:
+    h = (hex_colour or "#888888").lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def duration_fan(trajectories: pd.DataFrame, plot_id: str, metal: str | None = None, names=None,
+                 lang: str = "en") -> go.Figure:
+    """Soil concentration over the years under each removal option of one plot (fan chart).
+
+    Parameters
+    ----------
+    trajectories : pandas.DataFrame
+        ``Plan.trajectories`` (:func:`agriremed.duration.soil_trajectories`).
+    plot_id : str
+        Plot to show.
+    metal : str, optional
+        Metal to show (default: the first one in the table for the plot).
+    names : mapping, optional
+        Option id → display name.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Median line and P10–P90 band per option (typical line when there are no
+        draws) and the target as a dashed line.
+    """
+    t = trajectories.loc[trajectories["plot_id"] == plot_id]
+    metal = metal or (t["metal"].iloc[0] if len(t) else "cd")
+    t = t.loc[t["metal"] == metal]
+    names = {} if names is None else dict(names)
+    fig = go.Figure()
+    has_band = "conc_p50_mg_kg" in t
+    for opt, g in t.groupby("option_id", sort=False):
+        colour = OPTION_COLOURS.get(opt)
+        name = str(names.get(opt, opt))
+        if has_band:
+            fig.add_scatter(x=np.r_[g["year"], g["year"][::-1]],
+                            y=np.r_[g["conc_p90_mg_kg"], g["conc_p10_mg_kg"][::-1]], fill="toself",
+                            fillcolor=_rgba(colour, 0.18), line=dict(width=0), hoverinfo="skip",
+                            showlegend=False, legendgroup=opt)
+        y = g["conc_p50_mg_kg"] if has_band else g["conc_mg_kg"]
+        fig.add_scatter(x=g["year"], y=y, mode="lines", name=name, legendgroup=opt,
+                        line=dict(color=colour, width=2),
+                        hovertemplate="year %{x}: %{y:.3f} mg/kg<extra>" + name + "</extra>")
+    if len(t):
+        fig.add_hline(y=float(t["target_mg_kg"].iloc[0]), line_dash="dash", line_color="black",
+                      annotation_text="target" if lang == "en" else "目标", annotation_position="top right")
+    fig.update_xaxes(title=C.label("year", lang))
+    sym = C.METAL_NAMES.get(metal, (metal, metal))[0]
+    fig.update_yaxes(title=f"{sym} " + C.label("conc_p50_mg_kg", lang))
+    zh = C.METAL_NAMES.get(metal, (metal, metal))[1]
+    title = (f"Soil {sym} under each removal option, plot {plot_id} (median, P10–P90)" if lang == "en"
+             else f"地块 {plot_id} 各修复方案下土壤{zh}（中位数，P10–P90）")
+    return _layout(fig, title, height=460)
+
+
+def npv_over_time(cash_flows: pd.DataFrame, plot_id: str, discount_rate: float, names=None,
+                  relative_to_baseline: bool = True, lang: str = "en") -> go.Figure:
+    """Cumulative discounted cash flow of every option of one plot, year by year.
+
+    Parameters
+    ----------
+    cash_flows : pandas.DataFrame
+        ``Plan.cash_flows`` (:func:`agriremed.economics.yearly_cash_flows`).
+    plot_id : str
+        Plot to show.
+    discount_rate : float
+        Real discount rate [yr⁻¹] (the scenario's).
+    names : mapping, optional
+        Option id → display name.
+    relative_to_baseline : bool
+        Subtract the do-nothing cash flow (the line crosses 0 in the payback year).
+    lang : {"en", "zh"}
+        Label language.
+    """
+    cf = cash_flows.loc[cash_flows["plot_id"] == plot_id]
+    net = cf.groupby(["option_id", "year"], sort=False)["cash_flow_cny_ha_yr"].sum().unstack("year")
+    years = net.columns.to_numpy(int)
+    disc = (net * (1.0 + float(discount_rate)) ** -years).cumsum(axis=1)
+    if relative_to_baseline and "do_nothing" in disc.index:
+        disc = disc - disc.loc["do_nothing"]
+    names = {} if names is None else dict(names)
+    fig = go.Figure()
+    for opt, row in disc.iterrows():
+        name = str(names.get(opt, opt))
+        fig.add_scatter(x=years, y=row.to_numpy(float), mode="lines", name=name,
+                        line=dict(color=OPTION_COLOURS.get(opt), width=3 if opt == "do_nothing" else 2),
+                        hovertemplate="year %{x}: %{y:,.0f} CNY/ha<extra>" + name + "</extra>")
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_xaxes(title=C.label("year", lang))
+    what = "npv_vs_baseline_cny_ha" if relative_to_baseline else "npv_cny_ha"
+    fig.update_yaxes(title=C.label(what, lang))
+    title = (f"Cumulative discounted cash flow, plot {plot_id}" if lang == "en"
+             else f"地块 {plot_id} 累计折现现金流")
+    return _layout(fig, title, height=460)
+
+
+def score_table_figure(scores: pd.DataFrame, plot_id: str, names=None, lang: str = "en") -> go.Figure:
+    """The score table of one plot: criterion values coloured by their traffic light.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        ``Plan.scores`` (:func:`agriremed.ranking.score_table`).
+    plot_id : str
+        Plot to show.
+    names : mapping, optional
+        Option id → display name.
+    lang : {"en", "zh"}
+        Label language.
+    """
+    s = scores.loc[scores["plot_id"] == plot_id]
+    total = s.groupby("option_id", sort=False)["contribution"].sum().sort_values(ascending=False)
+    crits = list(dict.fromkeys(s["criterion"]))
+    names = {} if names is None else dict(names)
+    fmt = {"food_safety": "{:.0%}", "livelihood": "{:.1f}", "clean_up": "{:.0%}", "carbon": "{:+.1f}",
+           "economics": "{:+,.0f}"}
+    cells, colours = [[str(names.get(o, o)) for o in total.index]], [["white"] * len(total)]
+    for c in crits:
+        sub = s.loc[s["criterion"] == c].set_index("option_id").reindex(total.index)
+        cells.append([("n/a" if np.isnan(v) else fmt.get(c, "{:.2f}").format(v)) for v in sub["value"]])
+        colours.append([{"green": "#d9f2d9", "amber": "#fff2cc", "red": "#f8d7da"}.get(x, "#eeeeee")
+                        for x in sub["light"]])
+    cells.append([f"{v:.2f}" for v in total.to_numpy(float)])
+    colours.append(["white"] * len(total))
+    header = ["option"] + [c.replace("_", " ") for c in crits] + ["score"]
+    fig = go.Figure(go.Table(header=dict(values=header, fill_color="#f0f4f8", align="left"),
+                             cells=dict(values=cells, fill_color=colours, align="left")))
+    title = f"Score table, plot {plot_id}" if lang == "en" else f"地块 {plot_id} 评分表"
+    return _layout(fig, title, height=max(300, 32 * len(total) + 140))
+
+
+def tornado_plot(sensitivity: pd.DataFrame, top: int = 10, lang: str = "en") -> go.Figure:
+    """Tornado plot of :func:`agriremed.sensitivity.tornado`.
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        Output of :func:`agriremed.sensitivity.tornado`.
+    top : int
+        Number of values shown (largest swing first).
+    lang : {"en", "zh"}
+        Label language.
+    """
+    t = sensitivity.head(top).iloc[::-1]
+    base = float(t["base"].iloc[0]) if len(t) else 0.0
+    fig = go.Figure()
+    for col, name, colour in (("output_at_low", "low end of range", "#2c7bb6"),
+                              ("output_at_high", "high end of range", "#d7191c")):
+        fig.add_bar(y=t["parameter"], x=t[col] - base, base=base, orientation="h", name=name,
+                    marker_color=colour, customdata=np.stack([t["low"], t["high"]], axis=1),
+                    hovertemplate="%{y}: %{x:,.3g}<br>range %{customdata[0]:g} – %{customdata[1]:g}"
+                                  "<extra>" + name + "</extra>")
+    fig.update_layout(barmode="overlay")
+    fig.add_vline(x=base, line_color="black")
+    out = sensitivity.attrs.get("output", "")
+    fig.update_xaxes(title=C.label(out, lang) if out else "")
+    title = (f"Sensitivity of {out} for {sensitivity.attrs.get('option_id', '')}, plot "
+             f"{sensitivity.attrs.get('plot_id', '')}" if lang == "en" else "敏感性分析")
+    return _layout(fig, title, height=max(320, 34 * len(t) + 160))
