@@ -181,16 +181,22 @@ class FigureSlot:
         self.box.add_class(f"ar-fig-{name}")
         self.width = width
         self.figure: go.FigureWidget | None = None
+        self._retired: go.FigureWidget | None = None
 
     def show(self, fig: go.Figure) -> go.FigureWidget:
-        """Show ``fig``; returns the new ``FigureWidget``."""
-        old = self.figure
+        """Show ``fig``; returns the new ``FigureWidget``.
+
+        The widget replaced now is closed at the next call, not at once: the page may
+        still be setting it up when it is replaced, and closing it then makes the page
+        log "Comm not found".
+        """
+        if self._retired is not None:
+            self._retired.close()
+        self._retired = self.figure
         if self.width:
             fig.update_layout(width=self.width, autosize=False)
         self.figure = go.FigureWidget(fig)
         self.box.children = (self.figure,)
-        if old is not None:
-            old.close()
         return self.figure
 
 
@@ -244,8 +250,9 @@ class BackgroundJob:
         def report(i, n):
             loop.call_soon_threadsafe(lambda: gen == self.generation and progress(i, n))
 
+        self.running = True
+
         async def run():
-            self.running = True
             try:
                 result = await loop.run_in_executor(None, work, report)
             except Exception as exc:

@@ -219,8 +219,13 @@ class PlotAssessment(Dashboard):
 
     # ---------------------------------------------------------------- compute
     def plot_frame(self) -> pd.DataFrame:
-        """The form as a one-row plot table of texts (what a user would type in a CSV)."""
-        return pd.DataFrame({n: [v] for n, v in self.form_values().items()})
+        """The form as a one-row plot table of texts (what a user would type in a CSV).
+
+        Required and recommended columns are always present (so a blank one is reported);
+        optional columns only when filled in, as in a table without them.
+        """
+        keep = {c.name for c in C.input_columns() if c.required in ("required", "recommended")}
+        return pd.DataFrame({n: [v] for n, v in self.form_values().items() if n in keep or v.strip()})
 
     @guarded
     def update(self) -> None:

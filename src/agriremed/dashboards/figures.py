@@ -26,14 +26,25 @@ LIGHT_COLOURS = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728"}
 #: Durations longer than this are drawn at the cap [yr].
 DURATION_CAP_YR = 500.0
 
+_COLOURWAY = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 _FONT = "system-ui, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Zen Hei', " \
         "'Microsoft YaHei', sans-serif"
 
 
+_AXIS = dict(gridcolor="#e3e8ee", zerolinecolor="#c5ccd6", linecolor="#c5ccd6", showline=True, ticks="")
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380, **kw) -> go.Figure:
+    # A plain layout instead of a named template: wrapping a figure that carries the
+    # plotly_white template in a FigureWidget costs ~30× more (the template is validated
+    # and copied on every update), which would dominate a dashboard callback.
     kw.setdefault("margin", dict(l=70, r=20, t=60, b=60))
-    fig.update_layout(title=dict(text=title, x=0.01), height=height, template="plotly_white",
-                      font=dict(family=_FONT, size=13), legend=dict(orientation="h", y=-0.22), **kw)
+    fig.update_layout(title=dict(text=title, x=0.01), height=height, template="none",
+                      paper_bgcolor="white", plot_bgcolor="white", colorway=_COLOURWAY,
+                      font=dict(family=_FONT, size=13, color="#2a3f5f"), legend=dict(orientation="h", y=-0.22),
+                      hoverlabel=dict(font_family=_FONT), **kw)
+    fig.update_xaxes(**_AXIS)
+    fig.update_yaxes(**_AXIS)
     return fig
 
 

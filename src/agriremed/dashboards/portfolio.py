@@ -55,7 +55,8 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
     Returns
     -------
     Plan
-        The same tables as one call of :func:`agriremed.plan` on all plots.
+        The same tables, in the same row order, as one call of :func:`agriremed.plan`
+        on all plots (checked in ``tests/test_dashboards.py``).
     """
     P = v.plots
     n = len(P)
@@ -72,11 +73,32 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
     if len(parts) == 1:
         joined = parts[0]
     else:
-        frames = {f.name: pd.concat([getattr(p, f.name) for p in parts], ignore_index=True)
+        frames = {f.name: _join([getattr(p, f.name) for p in parts])
                   for f in dataclasses.fields(Plan) if isinstance(getattr(parts[0], f.name), pd.DataFrame)}
         joined = dataclasses.replace(parts[0], **frames)
     return dataclasses.replace(joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input,
                                notes=list(v.notes))
+
+
+def _metal_major(frame: pd.DataFrame) -> bool:
+    """Whether a stage table lists all plots for one metal, then all plots for the next."""
+    if not {"metal", "plot_id"} <= set(frame.columns) or frame["plot_id"].nunique() < 2:
+        return False
+
+    def runs(s):
+        return int((s != s.shift()).sum())
+
+    return runs(frame["metal"]) == frame["metal"].nunique() and runs(frame["plot_id"]) > frame["plot_id"].nunique()
+
+
+def _join(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate one stage table of several chunks in the row order of a single plan."""
+    filled = [f for f in frames if len(f)] or frames[:1]
+    out = pd.concat(filled, ignore_index=True)
+    if any(_metal_major(f) for f in filled):
+        rank = {m: i for i, m in enumerate(pd.unique(out["metal"]))}
+        out = out.iloc[np.argsort(out["metal"].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
+    return out
 
 
 def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
@@ -227,12 +249,13 @@ class Portfolio(Dashboard):
         self.kpis.value = self.errors_html.value = ""
         for b in self.downloads.values():
             b.disabled = True
-        self._render_results()
+        self.results.layout.display = "none"
         v = plots if isinstance(plots, Validation) else validate_plots(
             Path(plots) if isinstance(plots, str) else plots, self.tables)
         self.source_name = name or (Path(plots).name if isinstance(plots, (str, Path)) else "")
         self.validation = v
         self.results.layout.display = None
+        self._render_results()
         self._render_errors()
         self._render_kpis()
         self.downloads["rejected"].disabled = v.rejected.empty
@@ -329,8 +352,8 @@ class Portfolio(Dashboard):
 
     def _render_map(self) -> None:
         lang = self.lang
+        self.map_fig.box.layout.display = "none" if self.result is None else None
         if self.result is None:
-            self.map_fig.show(F.empty_figure(i18n.t("ui.fig.no_data", lang), i18n.t("ui.fig.map.title", lang)))
             return
         self.map_fig.show(F.plot_map(self.result.summary, self.result.plots, self.colour_by.value, lang))
 
