@@ -46,46 +46,81 @@ def row(name: str, ms: list[float], target: float | None = TARGET_MS) -> None:
 
 
 def main(repeat: int = 15) -> None:
-    print(f"agriremed {agriremed.__version__}: dashboard callback latency [ms], {repeat} repeats "
-          f"(target p90 ≤ {TARGET_MS:.0f} ms for one-plot interactions)")
+    print(
+        f"agriremed {agriremed.__version__}: dashboard callback latency [ms], {repeat} repeats "
+        f"(target p90 ≤ {TARGET_MS:.0f} ms for one-plot interactions)"
+    )
     print(f"{'interaction':<58s} {'median':>8s} {'p90':>8s} {'max':>8s}")
 
     a = PlotAssessment(SAMPLE, plot_id="HN-XT-02")
     ph = ["6.8", "5.4"]
-    row("assessment: pH typed → classes, tables, 2 figures", timed(
-        lambda i: setattr(a.fields["ph"], "value", ph[i % 2]),
-        lambda i: a.soil_fig.figure.data[0].y[0] == (3.2 if i % 2 == 0 else 6.4) or _fail("soil figure"), repeat))
+    row(
+        "assessment: pH typed → classes, tables, 2 figures",
+        timed(
+            lambda i: setattr(a.fields["ph"], "value", ph[i % 2]),
+            lambda i: a.soil_fig.figure.data[0].y[0] == (3.2 if i % 2 == 0 else 6.4) or _fail("soil figure"),
+            repeat,
+        ),
+    )
     cd = ["2.5", "1.92"]
-    row("assessment: Cd typed → classes, tables, 2 figures", timed(
-        lambda i: setattr(a.fields["cd_mg_kg"], "value", cd[i % 2]), lambda i: None, repeat))
+    row(
+        "assessment: Cd typed → classes, tables, 2 figures",
+        timed(lambda i: setattr(a.fields["cd_mg_kg"], "value", cd[i % 2]), lambda i: None, repeat),
+    )
     pids = ["HN-ZZ-01", "GX-HC-05"]
-    row("assessment: other plot picked → form filled, recomputed", timed(
-        lambda i: setattr(a.picker, "value", pids[i % 2]),
-        lambda i: a.fields["plot_id"].value == pids[i % 2] or _fail("picker"), repeat))
+    row(
+        "assessment: other plot picked → form filled, recomputed",
+        timed(
+            lambda i: setattr(a.picker, "value", pids[i % 2]),
+            lambda i: a.fields["plot_id"].value == pids[i % 2] or _fail("picker"),
+            repeat,
+        ),
+    )
     langs = ["zh", "en"]
-    row("assessment: language switched → every text and figure", timed(
-        lambda i: a.set_lang(langs[i % 2]), lambda i: None, repeat))
+    row(
+        "assessment: language switched → every text and figure",
+        timed(lambda i: a.set_lang(langs[i % 2]), lambda i: None, repeat),
+    )
 
     c = OptionComparison(SAMPLE, plot_id="HN-ZZ-01", background=False)
     econ = [0.0, 0.25]
-    row("comparison: weight slider → plan (500 draws), table, 2 figures", timed(
-        lambda i: setattr(c.weights["economics"], "value", econ[i % 2]),
-        lambda i: c.result.scenario.weights["economics"] == econ[i % 2] or _fail("weights"), repeat))
+    row(
+        "comparison: weight slider → plan (500 draws), table, 2 figures",
+        timed(
+            lambda i: setattr(c.weights["economics"], "value", econ[i % 2]),
+            lambda i: c.result.scenario.weights["economics"] == econ[i % 2] or _fail("weights"),
+            repeat,
+        ),
+    )
     c.draws.value = 0
-    row("comparison: weight slider → plan (0 draws), table, 2 figures", timed(
-        lambda i: setattr(c.weights["economics"], "value", econ[i % 2]), lambda i: None, repeat))
+    row(
+        "comparison: weight slider → plan (0 draws), table, 2 figures",
+        timed(lambda i: setattr(c.weights["economics"], "value", econ[i % 2]), lambda i: None, repeat),
+    )
     c.draws.value = 500
-    row("comparison: language switched (no new plan)", timed(
-        lambda i: c.set_lang(langs[i % 2]), lambda i: None, repeat))
+    row(
+        "comparison: language switched (no new plan)",
+        timed(lambda i: c.set_lang(langs[i % 2]), lambda i: None, repeat),
+    )
 
     print("\nfor context: the planner alone, same work")
     v1 = agriremed.validate_plots(SAMPLE)
     tb = agriremed.load_tables()
     one = agriremed.dashboards.comparison.one_plot(v1, "HN-ZZ-01")
-    row("validate + soil.screen + uptake (one plot)", timed(
-        lambda i: _soil_uptake(a.plot_frame(), tb), lambda i: None, repeat), None)
-    row("agriremed.plan, one plot, 500 draws", timed(
-        lambda i: agriremed.plan(one, agriremed.Scenario(), tables=tb, progress=False), lambda i: None, repeat), None)
+    row(
+        "validate + soil.screen + uptake (one plot)",
+        timed(lambda i: _soil_uptake(a.plot_frame(), tb), lambda i: None, repeat),
+        None,
+    )
+    row(
+        "agriremed.plan, one plot, 500 draws",
+        timed(
+            lambda i: agriremed.plan(one, agriremed.Scenario(), tables=tb, progress=False),
+            lambda i: None,
+            repeat,
+        ),
+        None,
+    )
 
     print("\nportfolio (long computation: runs in the background in a kernel, progress bar per chunk)")
     for n in (16, 1000):
@@ -95,8 +130,10 @@ def main(repeat: int = 15) -> None:
         p.load(df)
         dt = time.perf_counter() - t0
         assert len(p.result.plots) == n
-        print(f"{'portfolio: ' + str(n) + ' plots validated, planned, drawn':<58s} {1e3 * dt:8.0f} ms "
-              f"({n / dt:,.0f} plots/s, {max(1, -(-n // 200))} progress steps)")
+        print(
+            f"{'portfolio: ' + str(n) + ' plots validated, planned, drawn':<58s} {1e3 * dt:8.0f} ms "
+            f"({n / dt:,.0f} plots/s, {max(1, -(-n // 200))} progress steps)"
+        )
 
 
 def _soil_uptake(frame, tables):

@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,15 @@ import pytest
 import agriremed
 from agriremed import columns as C
 from agriremed import i18n
-from agriremed.dashboards import App, DownloadButton, OptionComparison, PlotAssessment, Portfolio
-from agriremed.dashboards import plan_in_chunks, region_summary
+from agriremed.dashboards import (
+    App,
+    DownloadButton,
+    OptionComparison,
+    PlotAssessment,
+    Portfolio,
+    plan_in_chunks,
+    region_summary,
+)
 from agriremed.dashboards._base import BackgroundJob, fmt_number
 from agriremed.dashboards.serve import find_notebooks, voila_command
 
@@ -87,10 +95,14 @@ def test_crop_prediction_is_the_planners(sample_plan):
     expected = sample_plan.uptake.query("plot_id == 'HN-ZZ-01' and metal == 'cd'").iloc[0]
     pts = a.crop_fig.figure.data[0]
     assert pts.y[0] == pytest.approx(expected["crop_fw_p50_mg_kg"])
-    assert pts.error_y.array[0] == pytest.approx(expected["crop_fw_p95_mg_kg"] - expected["crop_fw_p50_mg_kg"])
+    assert pts.error_y.array[0] == pytest.approx(
+        expected["crop_fw_p95_mg_kg"] - expected["crop_fw_p50_mg_kg"]
+    )
     assert a.crop_fig.figure.data[1].y[0] == pytest.approx(0.2)  # GB 2762 rice Cd limit
     assert cell(a.crop_html.value, "crop-table", "food_limit_mg_kg") == "0.2"
-    assert cell(a.crop_html.value, "crop-table", "p_exceed_limit") == fmt_number(expected["p_exceed_limit"], pct=True)
+    assert cell(a.crop_html.value, "crop-table", "p_exceed_limit") == fmt_number(
+        expected["p_exceed_limit"], pct=True
+    )
 
 
 def test_food_standard_changes_the_limit():
@@ -128,7 +140,10 @@ def test_language_switch_relabels_everything(assess):
     assess.set_lang("zh")
     assert assess.fields["ph"].description == "土壤pH（水浸提） [–]"
     assert assess.fields["area_ha"].description == "面积 [公顷]"
-    assert assess.fields["land_use"].options[0] == ("水田", "paddy") and assess.fields["land_use"].value == "paddy"
+    assert (
+        assess.fields["land_use"].options[0] == ("水田", "paddy")
+        and assess.fields["land_use"].value == "paddy"
+    )
     assert "严格管控类" in assess.banner.value and "主控重金属镉" in assess.banner.value
     assert assess.soil_fig.figure.layout.title.text == "土壤含量 / GB 15618筛选值"
     assert assess.soil_fig.figure.data[0].x[0] == "镉"
@@ -150,8 +165,10 @@ def test_comparison_shows_the_planners_recommendation(compare, sample_plan):
     assert f"data-option='{s['recommended_option']}'" in compare.recommendation.value
     t = sample_plan.table.query("plot_id == 'HN-ZZ-01'")
     assert n_rows(compare.table_html.value, "options-table") == len(t) == 8
-    assert cell(compare.table_html.value, "options-table", "option_name") == \
-        "Miscanthus energy crop (phytostabilisation)"
+    assert (
+        cell(compare.table_html.value, "options-table", "option_name")
+        == "Miscanthus energy crop (phytostabilisation)"
+    )
     assert cell(compare.table_html.value, "options-table", "rank") == "1"
 
 
@@ -210,7 +227,10 @@ def test_zero_weights_are_refused_with_a_message(compare):
 def test_comparison_in_chinese(compare):
     compare.set_lang("zh")
     assert compare.weights["food_safety"].description == "食品安全"
-    assert "推荐方案：" in compare.recommendation.value and "芒草能源作物（植物稳定）" in compare.recommendation.value
+    assert (
+        "推荐方案：" in compare.recommendation.value
+        and "芒草能源作物（植物稳定）" in compare.recommendation.value
+    )
     zh = compare.recommendation_text()
     assert zh.startswith("芒草能源作物（植物稳定）：种植非食用作物") and i18n.untranslated(zh) == []
     assert cell(compare.table_html.value, "options-table", "light_food_safety") == "绿"
@@ -287,7 +307,9 @@ def test_region_summary_adds_up(portfolio):
     assert r.loc["Hunan", "recommended"] == {"miscanthus": 3, "sedum_plumbizincicola": 1, "fallow": 1}
     assert len(region_summary(portfolio.result.summary, 3)) == 16
     portfolio.level.value = 2
-    assert n_rows(portfolio.region_html.value, "region-table") == len(region_summary(portfolio.result.summary, 2))
+    assert n_rows(portfolio.region_html.value, "region-table") == len(
+        region_summary(portfolio.result.summary, 2)
+    )
     portfolio.level.value = 1
 
 
@@ -296,7 +318,9 @@ def test_downloads_hold_the_plan_and_the_report(portfolio):
     assert plan_csv.startswith("# agriremed ")
     table = pd.read_csv(io.StringIO(plan_csv), comment="#")
     assert len(table) == 16 * 8 and table["plot_id"].nunique() == 16
-    rejected = pd.read_csv(io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")), comment="#")
+    rejected = pd.read_csv(
+        io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")), comment="#"
+    )
     assert rejected["plot_id"].tolist() == ["HN-ZZ-17", "HN-ZZ-18"]
     report = portfolio.downloads["report"].payload().decode("utf-8")
     assert report.startswith("<!DOCTYPE html>") and "HN-ZZ-17" in report and "decimal comma" in report
@@ -307,7 +331,10 @@ def test_downloads_hold_the_plan_and_the_report(portfolio):
 def test_portfolio_in_chinese(portfolio):
     portfolio.set_lang("zh")
     try:
-        assert cell(portfolio.errors_html.value, "errors-table", "problem", 0) == "使用了小数逗号：请用小数点书写（如5.6）"
+        assert (
+            cell(portfolio.errors_html.value, "errors-table", "problem", 0)
+            == "使用了小数逗号：请用小数点书写（如5.6）"
+        )
         assert cell(portfolio.errors_html.value, "errors-table", "column", 1) == "土壤总镉"
         assert cell(portfolio.summary_html.value, "summary-table", "soil_class", 0) == "安全利用类"
         assert portfolio.downloads["report"].description == "report.html（离线报告）"
@@ -317,8 +344,15 @@ def test_portfolio_in_chinese(portfolio):
 
 
 def _upload(dash, name, content):
-    dash.upload.value = ({"name": name, "type": "", "size": len(content), "content": memoryview(content),
-                          "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    dash.upload.value = (
+        {
+            "name": name,
+            "type": "",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.UTC),
+        },
+    )
 
 
 def test_upload_of_an_excel_file_is_planned(tmp_path):
@@ -333,11 +367,14 @@ def test_upload_of_an_excel_file_is_planned(tmp_path):
     assert "plots.xlsx" in p.kpis.value
 
 
-@pytest.mark.parametrize("name,content,expected", [
-    ("empty.csv", b"", "is empty"),
-    ("plots.xlsx", b"this is not a spreadsheet", "could not be read as a table"),
-    ("plots.csv", "plot_id,ph\nA,5\n".encode(), "No row can be planned"),
-])
+@pytest.mark.parametrize(
+    "name,content,expected",
+    [
+        ("empty.csv", b"", "is empty"),
+        ("plots.xlsx", b"this is not a spreadsheet", "could not be read as a table"),
+        ("plots.csv", b"plot_id,ph\nA,5\n", "No row can be planned"),
+    ],
+)
 def test_unreadable_uploads_give_a_sentence_not_a_traceback(name, content, expected):
     p = Portfolio(background=False)
     _upload(p, name, content)
@@ -373,6 +410,25 @@ def test_app_upload_feeds_the_plot_picker():
 
 
 # ----------------------------------------------------------------------------- machinery
+def run_in_fresh_loop(make_coro):
+    """Run a coroutine in a new event loop on its own thread (the browser tests' Playwright keeps a
+    loop running on the main thread)."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(make_coro())
+        except BaseException as exc:  # re-raised in the test's thread
+            out["error"] = exc
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join(300)
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
 def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
     async def scenario():
         c = OptionComparison(SAMPLE, plot_id="HN-ZZ-01")  # a loop is running: work goes to a thread
@@ -386,7 +442,7 @@ def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
         assert c.progress.layout.visibility == "hidden"
         return c
 
-    c = asyncio.run(scenario())
+    c = run_in_fresh_loop(scenario)
     assert c.result.summary["recommended_option"].iloc[0] == "sedum_plumbizincicola"
 
 
@@ -398,7 +454,7 @@ def test_background_job_reports_failures():
         job.submit(lambda report: 1 / 0, seen.append, seen.append)
         await job.future
 
-    asyncio.run(run())
+    run_in_fresh_loop(run)
     assert isinstance(seen[0], ZeroDivisionError)
 
 
@@ -430,7 +486,9 @@ def test_dashboard_notebooks_only_construct_and_show():
         first = "".join(cells[0]["source"])
         assert "from agriremed.dashboards import" in first and first.rstrip().endswith("dash"), nb.name
         assert len(cells) <= 2
-        assert all(line.startswith(("#", "assert")) for c in cells[1:] for line in "".join(c["source"]).splitlines())
+        assert all(
+            line.startswith(("#", "assert")) for c in cells[1:] for line in "".join(c["source"]).splitlines()
+        )
 
 
 def test_numbers_are_formatted_without_rounding_risks_away():

@@ -43,12 +43,16 @@ def test_every_interface_key_used_in_the_code_exists():
         literal |= set(re.findall(r"[\"'](ui\.[a-z0-9_.]*[a-z0-9])[\"']", path.read_text(encoding="utf-8")))
     # keys built from a prefix and a known suffix
     built = {f"ui.section.{s}" for s in ("plot", "soil", "metals", "climate", "extractable", "other")}
-    built |= {f"ui.problems.{c}" for c in ("input_row", "plot_id", "severity", "column", "value", "problem",
-                                           "expected")}
+    built |= {
+        f"ui.problems.{c}"
+        for c in ("input_row", "plot_id", "severity", "column", "value", "problem", "expected")
+    }
     built |= {f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "duration", "money")}
     built |= {f"ui.portfolio.head_{k}" for k in ("errors", "map", "regions", "plots", "downloads")}
     built |= {f"ui.portfolio.download_{k}" for k in ("plan", "summary", "rejected", "report")}
-    built |= {f"ui.portfolio.level{k}" for k in (1, 2, 3)} | {f"ui.tab.{k}" for k in ("assess", "compare", "portfolio")}
+    built |= {f"ui.portfolio.level{k}" for k in (1, 2, 3)} | {
+        f"ui.tab.{k}" for k in ("assess", "compare", "portfolio")
+    }
     built |= {f"ui.assess.placeholder_{r}" for r in ("required", "recommended", "optional")}
     missing = sorted(k for k in literal | built if k not in i18n.translations().index)
     assert missing == []
@@ -108,18 +112,27 @@ def _validation_texts(v):
 
 
 def test_every_validation_message_is_translated(tables):
-    many_problems = pd.DataFrame({
-        "Plot": ["A", "A", "C", "D", "E", "F"], "land_use": ["paddy", "rice field", "水田", "", "upland", "orchard"],
-        "crop": ["rice", "rice", "stone", "rice", "", "apple"], "area_ha": ["1", "0", "1", "-2", "1", "1"],
-        "ph": ["5,6", "abc", "15", "1", "5", "6"], "som_pct": ["", "2", "2", "2", "200", "2"],
-        "Cd (ug/kg)": ["300", "-1", "0", "", "", "1e9"], "pb": ["10", "", "", "", "", ""],
-        "depth_m": ["0.2", "0.2", "3", "0.2", "0.2", "0.2"], "climate_zone": ["", "arctic", "", "", "", ""],
-        "farmer": ["x"] * 6,
-    })
+    many_problems = pd.DataFrame(
+        {
+            "Plot": ["A", "A", "C", "D", "E", "F"],
+            "land_use": ["paddy", "rice field", "水田", "", "upland", "orchard"],
+            "crop": ["rice", "rice", "stone", "rice", "", "apple"],
+            "area_ha": ["1", "0", "1", "-2", "1", "1"],
+            "ph": ["5,6", "abc", "15", "1", "5", "6"],
+            "som_pct": ["", "2", "2", "2", "200", "2"],
+            "Cd (ug/kg)": ["300", "-1", "0", "", "", "1e9"],
+            "pb": ["10", "", "", "", "", ""],
+            "depth_m": ["0.2", "0.2", "3", "0.2", "0.2", "0.2"],
+            "climate_zone": ["", "arctic", "", "", "", ""],
+            "farmer": ["x"] * 6,
+        }
+    )
     v = agriremed.validate_plots(many_problems, tables)
     texts = _validation_texts(v)
-    for path in (ROOT / "tests" / "bad_inputs" / "four_problems.csv",
-                 ROOT / "data" / "samples" / "plots_two_broken_rows.csv"):
+    for path in (
+        ROOT / "tests" / "bad_inputs" / "four_problems.csv",
+        ROOT / "data" / "samples" / "plots_two_broken_rows.csv",
+    ):
         texts |= _validation_texts(agriremed.validate_plots(path, tables))
     no_rows = agriremed.validate_plots(pd.DataFrame({"plot_id": [], "ph": []}), tables)
     texts |= _validation_texts(no_rows)
@@ -141,11 +154,15 @@ def test_file_reading_messages_are_translated(tmp_path):
 
 
 def test_message_examples():
-    assert i18n.message("soil is at or below all screening values: no remediation needed", "zh") == \
-        "土壤含量均不超过筛选值：无需修复"
+    assert (
+        i18n.message("soil is at or below all screening values: no remediation needed", "zh")
+        == "土壤含量均不超过筛选值：无需修复"
+    )
     assert i18n.message("treats cd; does not treat as+pb", "zh") == "处理镉；不处理砷、铅"
-    assert i18n.message("decimal comma: write the number with a point (e.g. 5.6)", "zh") == \
-        "使用了小数逗号：请用小数点书写（如5.6）"
+    assert (
+        i18n.message("decimal comma: write the number with a point (e.g. 5.6)", "zh")
+        == "使用了小数逗号：请用小数点书写（如5.6）"
+    )
     assert i18n.message("a number ≥ 2 and ≤ 11", "zh") == "数值≥ 2且≤ 11"
 
 

@@ -44,8 +44,22 @@ import pandas as pd
 
 from . import columns as C
 
-__all__ = ["LANGS", "translations", "t", "colon", "unit", "label", "value", "option_name", "crop_name",
-           "metal_name", "metals", "message", "untranslated", "keys"]
+__all__ = [
+    "LANGS",
+    "translations",
+    "t",
+    "colon",
+    "unit",
+    "label",
+    "value",
+    "option_name",
+    "crop_name",
+    "metal_name",
+    "metals",
+    "message",
+    "untranslated",
+    "keys",
+]
 
 #: Supported interface languages (code, name shown on the toggle).
 LANGS: tuple[tuple[str, str], ...] = (("en", "English"), ("zh", "中文"))
@@ -115,7 +129,7 @@ def colon(lang: str = "en") -> str:
 
 
 def unit(unit_: str, lang: str = "en") -> str:
-    """Display form of a registry unit (``'t CO2e/ha/yr'`` → ``'t CO₂e ha⁻¹ yr⁻¹'`` or ``'吨CO₂当量/公顷/年'``).
+    """Display form of a registry unit (``'CNY/ha'`` → ``'CNY ha⁻¹'`` or ``'元/公顷'``).
 
     Parameters
     ----------
@@ -169,7 +183,7 @@ def _default_tables():
 def _name_map(table: str, code_col: str, lang: str, tables=None) -> dict[str, str]:
     df = getattr(tables or _default_tables(), table)
     col = "name_zh" if lang == "zh" else "name_en"
-    return dict(zip(df[code_col], df[col]))
+    return dict(zip(df[code_col], df[col], strict=True))
 
 
 def option_name(option_id: str, lang: str = "en", tables=None) -> str:
@@ -191,7 +205,7 @@ def metal_name(metal: str, lang: str = "en") -> str:
 
 
 def metals(codes: str, lang: str = "en") -> str:
-    """A ``'+'``/``','``/``'/'``-separated list of metal codes in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'`` / ``'镉、铅'``)."""
+    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``)."""
     parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
     sep = "、" if _check_lang(lang) == "zh" else "/"
     return sep.join(metal_name(p, lang) for p in parts)
@@ -251,7 +265,7 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
 
 def _option_names_longest_first(tables=None) -> list[tuple[str, str]]:
     df = (tables or _default_tables()).options
-    pairs = list(zip(df["name_en"], df["name_zh"]))
+    pairs = list(zip(df["name_en"], df["name_zh"], strict=True))
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
@@ -320,12 +334,81 @@ def message(text, lang: str = "en", tables=None) -> str:
 
 #: Latin tokens allowed in a Chinese text: codes, symbols, standards and units.
 _ALLOWED = {
-    "GB", "GB2762", "CO₂", "EU2023_915", "CODEX", "Codex", "EU", "IPCC", "VIP", "DM", "CO2e", "CO₂e", "P5", "P10",
-    "P50", "P90", "P95", "pH", "KCl", "CaCl₂", "CaCl2", "HNO₃", "HNO3", "DTPA", "DW", "FW", "NPV", "CSV",
-    "Excel", "HTML", "Parquet", "UTF", "GBK", "GB18030", "WGS84", "M", "mg", "kg", "g", "t", "ha", "cm",
-    "m", "mm", "yr", "GJ", "MWh", "CNY", "cmol", "hm", "e", "µm", "ppm", "ppb", "ug", "µg", "μg", "x",
-    "xlsx", "xls", "csv", "parquet", "pq", "txt", "xlsm", "nan", "n", "a", "na", "nd", "none", "null",
-    "agriremed", "UTF", "DOI", "URL",
+    "GB",
+    "GB2762",
+    "CO₂",
+    "EU2023_915",
+    "CODEX",
+    "Codex",
+    "EU",
+    "IPCC",
+    "VIP",
+    "DM",
+    "CO2e",
+    "CO₂e",
+    "P5",
+    "P10",
+    "P50",
+    "P90",
+    "P95",
+    "pH",
+    "KCl",
+    "CaCl₂",
+    "CaCl2",
+    "HNO₃",
+    "HNO3",
+    "DTPA",
+    "DW",
+    "FW",
+    "NPV",
+    "CSV",
+    "Excel",
+    "HTML",
+    "Parquet",
+    "UTF",
+    "GBK",
+    "GB18030",
+    "WGS84",
+    "M",
+    "mg",
+    "kg",
+    "g",
+    "t",
+    "ha",
+    "cm",
+    "m",
+    "mm",
+    "yr",
+    "GJ",
+    "MWh",
+    "CNY",
+    "cmol",
+    "hm",
+    "e",
+    "µm",
+    "ppm",
+    "ppb",
+    "ug",
+    "µg",
+    "μg",
+    "x",
+    "xlsx",
+    "xls",
+    "csv",
+    "parquet",
+    "pq",
+    "txt",
+    "xlsm",
+    "nan",
+    "n",
+    "a",
+    "na",
+    "nd",
+    "none",
+    "null",
+    "agriremed",
+    "DOI",
+    "URL",
 }
 
 
@@ -368,6 +451,10 @@ def untranslated(text: str) -> list[str]:
     """
     allowed = _allowed_tokens()
     # what the user typed (quoted), file names and paths are shown as they are
-    text = re.sub(r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq)(?![A-Za-z0-9])|\S*/\S*", " ", str(text))
+    text = re.sub(
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq)(?![A-Za-z0-9])|\S*/\S*",
+        " ",
+        str(text),
+    )
     words = re.findall(r"[A-Za-z][A-Za-z0-9_₂₃]*", text)
     return [w for w in words if len(w) > 1 and w not in allowed and not re.search(r"[_\d]", w)]

@@ -27,23 +27,36 @@ from agriremed.dashboards.serve import voila_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "blob:", "data:", "about:")
 
 
 def pytest_collection_modifyitems(items):
+    """Mark the browser tests and run them last (the quick tests report first)."""
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.timeout(600))
+    browser = [i for i in items if here in Path(i.fspath).parents]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.timeout(600))
+    items[:] = [i for i in items if i not in browser] + browser
 
 
 def chromium_path() -> str | None:
     """Path of the system Chromium, or None."""
-    for cand in (os.environ.get("AGRIREMED_CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                 "/usr/bin/chromium"):
+    for cand in (
+        os.environ.get("AGRIREMED_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ):
         if cand and Path(cand).exists():
             return cand
     return None
@@ -53,8 +66,11 @@ def chromium_path() -> str | None:
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
-        msg = ("Chromium not found: the browser tests need Debian's chromium package "
-               "(apt-get install chromium, done by 'bash run.sh test' as root) or AGRIREMED_CHROMIUM=/path/to/chromium")
+        msg = (
+            "Chromium not found: the browser tests need Debian's chromium package "
+            "(apt-get install chromium, done by 'bash run.sh test' as root) "
+            "or AGRIREMED_CHROMIUM=/path/to/chromium"
+        )
         if os.environ.get("AGRIREMED_REQUIRE_BROWSER") == "1":
             pytest.fail(msg)
         pytest.skip(msg)
@@ -63,8 +79,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 2200}, "accept_downloads": True,
-            "locale": "en-GB"}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1400, "height": 2200},
+        "accept_downloads": True,
+        "locale": "en-GB",
+    }
 
 
 def _free_port() -> int:

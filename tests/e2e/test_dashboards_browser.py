@@ -61,8 +61,14 @@ def test_list_of_dashboards_is_offline(watched, voila_url, shoot):
     links = watched.locator("#dashboard-list a")
     expect(links).to_have_count(4)
     assert [links.nth(i).get_attribute("href") for i in range(4)] == [
-        f"/voila/render/{n}" for n in ("00_agriremed.ipynb", "01_plot_assessment.ipynb", "02_option_comparison.ipynb",
-                                       "03_portfolio.ipynb")]
+        f"/voila/render/{n}"
+        for n in (
+            "00_agriremed.ipynb",
+            "01_plot_assessment.ipynb",
+            "02_option_comparison.ipynb",
+            "03_portfolio.ipynb",
+        )
+    ]
     shoot(watched, "00_dashboard_list")
 
 
@@ -84,7 +90,8 @@ def test_plot_assessment(watched, voila_url, shoot):
     # a typing error is listed with what was expected, never a traceback
     set_text(page, "cd_mg_kg", "0,86")
     expect(page.locator("#form-problems td[data-col='problem']")).to_have_text(
-        "decimal comma: write the number with a point (e.g. 5.6)")
+        "decimal comma: write the number with a point (e.g. 5.6)"
+    )
     expect(banner).to_have_attribute("data-class", "")
     set_text(page, "cd_mg_kg", "2.5")  # paddy, 6.5 < pH ≤ 7.5: screening 0.6, intervention 3.0 mg/kg
     expect(banner).to_have_attribute("data-class", "safe_utilisation")
@@ -109,7 +116,9 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot):
     expect(page.locator("#options-table tbody tr")).to_have_count(8)
     expect(page.locator(".ar-fig-duration .js-plotly-plot")).to_have_count(1)
     expect(page.locator(".ar-fig-money .js-plotly-plot")).to_have_count(1)
-    expect(page.locator(".ar-fig-duration .gtitle")).to_have_text("Years to reach the screening value (P10–P50–P90)")
+    expect(page.locator(".ar-fig-duration .gtitle")).to_have_text(
+        "Years to reach the screening value (P10–P50–P90)"
+    )
     shoot(page, "02_comparison_en")
 
     # weight on economics to 0: the planner then recommends another option
@@ -125,7 +134,9 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot):
 
     switch_language(page, "zh")
     expect(name).to_have_text(i18n.option_name(expected["recommended_option"], "zh"))
-    expect(page.locator("#recommendation-sentence")).to_have_text(i18n.message(expected["recommendation"], "zh"))
+    expect(page.locator("#recommendation-sentence")).to_have_text(
+        i18n.message(expected["recommendation"], "zh")
+    )
     expect(page.locator(".ar-fig-duration .gtitle")).to_have_text("降至筛选值所需年限（P10–P50–P90）")
     expect(page.locator(".ar-fig-money .gtitle")).to_have_text("相对不治理（黑框为推荐方案）")
     shoot(page, "02_comparison_zh")
@@ -147,7 +158,8 @@ def test_portfolio_upload_errors_and_downloads(watched, voila_url, tmp_path, sho
     expect(rows).to_have_count(2, timeout=LOAD)
     expect(rows.nth(0).locator("td[data-col='input_row']")).to_have_text("17")
     expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(
-        "decimal comma: write the number with a point (e.g. 5.6)")
+        "decimal comma: write the number with a point (e.g. 5.6)"
+    )
     expect(rows.nth(1).locator("td[data-col='input_row']")).to_have_text("18")
     expect(rows.nth(1).locator("td[data-col='column']")).to_have_text("Cd, total in soil")
     expect(page.locator("#kpi-valid b")).to_have_text("16", timeout=LOAD)
@@ -162,7 +174,9 @@ def test_portfolio_upload_errors_and_downloads(watched, voila_url, tmp_path, sho
     assert len(table) == 16 * 8 and "HN-ZZ-17" not in set(table["plot_id"])
 
     switch_language(page, "zh")
-    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text("使用了小数逗号：请用小数点书写（如5.6）")
+    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(
+        "使用了小数逗号：请用小数点书写（如5.6）"
+    )
     expect(rows.nth(1).locator("td[data-col='column']")).to_have_text("土壤总镉")
     expect(page.locator(".ar-fig-map .gtitle")).to_have_text("地块位置")
     shoot(page, "03_portfolio_zh")
@@ -178,7 +192,9 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
     # 1. assess a sample plot picked from the table
     page.locator(".ar-picker select").first.select_option(label="HN-XT-02 — Hunan/Xiangtan/Zhubu")
     expect(page.locator("#plot-class")).to_have_attribute("data-class", "strict_control")
-    expect(page.locator("#soil-table tbody tr").first.locator("td[data-col='exceedance_ratio']")).to_have_text("6.4")
+    expect(
+        page.locator("#soil-table tbody tr").first.locator("td[data-col='exceedance_ratio']")
+    ).to_have_text("6.4")
     shoot(page, "04_walkthrough_1_assess")
 
     # 2. compare its options
@@ -202,7 +218,9 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
     rows = page.locator("#errors-table tbody tr")
     expect(rows).to_have_count(2, timeout=LOAD)
     expect(rows.nth(0).locator("td[data-col='plot_id']")).to_have_text("HN-ZZ-17")
-    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text("使用了小数逗号：请用小数点书写（如5.6）")
+    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(
+        "使用了小数逗号：请用小数点书写（如5.6）"
+    )
     expect(rows.nth(1).locator("td[data-col='plot_id']")).to_have_text("HN-ZZ-18")
     expect(rows.nth(1).locator("td[data-col='problem']")).to_contain_text("浓度为零或负值")
     expect(page.locator("#kpi-valid b")).to_have_text("16", timeout=LOAD)
@@ -213,3 +231,27 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
     report = _download(page, "report.html", tmp_path).read_text(encoding="utf-8")
     assert "HN-ZZ-18" in report and re.search(r"<h2>Rejected rows</h2>", report)
     (artifacts / "walkthrough_report.html").write_text(report, encoding="utf-8")
+
+
+def test_portfolio_progress_bar_and_page_stay_live_while_planning(watched, voila_url, tmp_path, shoot):
+    """A long portfolio runs in the background: the progress bar moves and the page still answers."""
+    page = watched
+    base = pd.read_csv(SAMPLE)
+    n = 4000
+    big = base.sample(n, replace=True, random_state=1).reset_index(drop=True)
+    big["plot_id"] = [f"B{i:05d}" for i in range(n)]
+    path = tmp_path / "many_plots.csv"
+    big.to_csv(path, index=False)
+
+    open_dashboard(page, voila_url, "03_portfolio.ipynb")
+    upload(page, path)
+    bar = page.locator(".ar-progress")
+    expect(bar).to_be_visible(timeout=LOAD)
+    # while planning runs, the kernel still answers: the language switch comes back at once
+    switch_language(page, "zh")
+    expect(page.locator("#status")).to_contain_text(f"正在规划{n}个地块", timeout=20_000)
+    assert bar.is_visible(), "planning finished before the page was checked; make the table larger"
+    shoot(page, "05_portfolio_planning")
+    expect(bar).to_be_hidden(timeout=LOAD)
+    expect(page.locator("#status")).to_contain_text(f"已规划{n}个地块")
+    expect(page.locator("#summary-table tbody tr")).to_have_count(n)

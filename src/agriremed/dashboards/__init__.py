@@ -23,5 +23,12 @@ from .comparison import OptionComparison
 from .download import DownloadButton
 from .portfolio import Portfolio, plan_in_chunks, region_summary
 
-__all__ = ["App", "PlotAssessment", "OptionComparison", "Portfolio", "DownloadButton", "plan_in_chunks",
-           "region_summary"]
+__all__ = [
+    "App",
+    "PlotAssessment",
+    "OptionComparison",
+    "Portfolio",
+    "DownloadButton",
+    "plan_in_chunks",
+    "region_summary",
+]

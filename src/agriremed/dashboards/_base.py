@@ -13,7 +13,7 @@ import contextlib
 import functools
 import html
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as w
 import numpy as np
@@ -25,7 +25,16 @@ from ..io import InputFileError
 from ..scenario import Scenario, ScenarioError
 from ..tables import Tables, load_tables
 
-__all__ = ["Dashboard", "BackgroundJob", "FigureSlot", "html_table", "fmt_number", "fmt_years", "guarded", "light_of_compliance"]
+__all__ = [
+    "Dashboard",
+    "BackgroundJob",
+    "FigureSlot",
+    "html_table",
+    "fmt_number",
+    "fmt_years",
+    "guarded",
+    "light_of_compliance",
+]
 
 log = logging.getLogger("agriremed.dashboards")
 
@@ -111,8 +120,13 @@ def fmt_years(x) -> str:
     return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
 
 
-def html_table(df: pd.DataFrame, table_id: str, headers: dict[str, str] | None = None,
-               classes: pd.DataFrame | None = None, numeric: set | None = None) -> str:
+def html_table(
+    df: pd.DataFrame,
+    table_id: str,
+    headers: dict[str, str] | None = None,
+    classes: pd.DataFrame | None = None,
+    numeric: set | None = None,
+) -> str:
     """A DataFrame of display texts as an HTML table with a stable id (for tests and styling).
 
     Parameters
@@ -130,31 +144,42 @@ def html_table(df: pd.DataFrame, table_id: str, headers: dict[str, str] | None =
 
     Examples
     --------
-    >>> html_table(pd.DataFrame({"a": ["1"]}), "t", {"a": "A"})
-    "<table class='ar-table' id='t'><thead><tr><th data-col='a'>A</th></tr></thead><tbody><tr><td data-col='a' class=''>1</td></tr></tbody></table>"
+    >>> t = html_table(pd.DataFrame({"a": ["1"]}), "t", {"a": "A"})
+    >>> t.split("<tbody>")[1]
+    "<tr><td data-col='a' class=''>1</td></tr></tbody></table>"
     """
     headers = headers or {}
     numeric = numeric or set()
-    head = "".join(f"<th data-col='{html.escape(c)}'>{html.escape(headers.get(c, c))}</th>" for c in df.columns)
-    css = {c: (classes[c].tolist() if classes is not None and c in classes else [""] * len(df)) for c in df.columns}
+    head = "".join(
+        f"<th data-col='{html.escape(c)}'>{html.escape(headers.get(c, c))}</th>" for c in df.columns
+    )
+    css = {
+        c: (classes[c].tolist() if classes is not None and c in classes else [""] * len(df))
+        for c in df.columns
+    }
     rows = []
     for i, rec in enumerate(df.itertuples(index=False)):
         cells = []
-        for c, v in zip(df.columns, rec):
+        for c, v in zip(df.columns, rec, strict=True):
             cls = f"{css[c][i] or ''}{' num' if c in numeric else ''}".strip()
             text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
             cells.append(f"<td data-col='{html.escape(c)}' class='{cls}'>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table class='ar-table' id='{html.escape(table_id)}'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<table class='ar-table' id='{html.escape(table_id)}'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def light_of_compliance(p_compliant, tables) -> np.ndarray:
-    """Traffic light of crop-compliance probabilities, from the food-safety thresholds of ``traffic_lights.csv``."""
+    """Traffic light of crop-compliance probabilities (food-safety thresholds of ``traffic_lights.csv``)."""
     tl = tables.traffic_lights.set_index("criterion").loc["food_safety"]
     p = np.asarray(p_compliant, float)
-    out = np.where(p >= float(tl["green_at_least"]) - 1e-12, "green",
-                   np.where(p >= float(tl["amber_at_least"]), "amber", "red")).astype(object)
+    out = np.where(
+        p >= float(tl["green_at_least"]) - 1e-12,
+        "green",
+        np.where(p >= float(tl["amber_at_least"]), "amber", "red"),
+    ).astype(object)
     out[np.isnan(p)] = None
     return out
 
@@ -222,8 +247,13 @@ class BackgroundJob:
         self.future: asyncio.Future | None = None
         self.running = False
 
-    def submit(self, work: Callable, done: Callable, failed: Callable,
-               progress: Callable[[int, int], None] | None = None) -> None:
+    def submit(
+        self,
+        work: Callable,
+        done: Callable,
+        failed: Callable,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         """Run ``work(report)``; then ``done(result)`` or ``failed(exception)``.
 
         ``work`` may call ``report(i, n)`` to report that ``i`` of ``n`` steps are done.
@@ -301,26 +331,41 @@ class Dashboard:
     #: Key of the dashboard's title in the translation table.
     title_key = "ui.app.title"
 
-    def __init__(self, lang: str = "en", scenario: Scenario | None = None, tables: Tables | None = None,
-                 background: bool | None = None):
+    def __init__(
+        self,
+        lang: str = "en",
+        scenario: Scenario | None = None,
+        tables: Tables | None = None,
+        background: bool | None = None,
+    ):
         self.tables = tables if tables is not None else _packaged_tables()
         self.scenario = scenario or Scenario()
         self._texts: list[tuple[object, str, Callable[[str], object]]] = []
         self._quiet = 0
         self.job = BackgroundJob(background)
-        self.lang_toggle = w.ToggleButtons(options=[(name, code) for code, name in i18n.LANGS], value=lang,
-                                           style={"button_width": "80px"})
+        self.lang_toggle = w.ToggleButtons(
+            options=[(name, code) for code, name in i18n.LANGS], value=lang, style={"button_width": "80px"}
+        )
         self.lang_toggle.add_class("ar-lang")
         self.lang_caption = w.HTML()
         self.text(self.lang_caption, "value", lambda lang: f"<b>{i18n.t('ui.lang.label', lang)}</b>")
         self.title = w.HTML()
         self.text(self.title, "value", lambda lang: f"<h2>{html.escape(i18n.t(self.title_key, lang))}</h2>")
-        self.header = w.HBox([self.title, w.HBox([self.lang_caption, self.lang_toggle],
-                                                 layout=w.Layout(align_items="center", margin="0 0 0 auto"))],
-                             layout=w.Layout(align_items="center", width="100%"))
+        self.header = w.HBox(
+            [
+                self.title,
+                w.HBox(
+                    [self.lang_caption, self.lang_toggle],
+                    layout=w.Layout(align_items="center", margin="0 0 0 auto"),
+                ),
+            ],
+            layout=w.Layout(align_items="center", width="100%"),
+        )
         self.status = w.HTML()
         self._status = None
-        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="320px", visibility="hidden"))
+        self.progress = w.IntProgress(
+            value=0, min=0, max=1, layout=w.Layout(width="320px", visibility="hidden")
+        )
         self.progress.add_class("ar-progress")
         self.lang_toggle.observe(self._on_lang, names="value")
 
@@ -398,7 +443,9 @@ class Dashboard:
             self.status.value = ""
             return
         self._status = (key, fields)
-        self.status.value = f"<div class='ar-muted' id='status'>{html.escape(i18n.t(key, self.lang, **fields))}</div>"
+        self.status.value = (
+            f"<div class='ar-muted' id='status'>{html.escape(i18n.t(key, self.lang, **fields))}</div>"
+        )
 
     def start_progress(self, total: int) -> None:
         """Show the progress bar at 0 of ``total`` steps."""

@@ -41,8 +41,16 @@ class App(Dashboard):
 
     title_key = "ui.app.title"
 
-    def __init__(self, plots=None, plot_id: str | None = None, sample=None, lang: str = "en", scenario=None,
-                 tables=None, background=None):
+    def __init__(
+        self,
+        plots=None,
+        plot_id: str | None = None,
+        sample=None,
+        lang: str = "en",
+        scenario=None,
+        tables=None,
+        background=None,
+    ):
         super().__init__(lang, scenario, tables, background)
         table = load_plots(plots, self.tables)
         kw = dict(lang=lang, scenario=self.scenario, tables=self.tables, background=background)

@@ -30,13 +30,30 @@ __all__ = ["PlotAssessment", "NEW_PLOT", "load_plots", "plot_text"]
 
 #: Form values of a new plot: a typical acid paddy of south China with one Cd value.
 NEW_PLOT: dict[str, str] = {
-    "plot_id": "NEW-01", "land_use": "paddy", "crop": "rice", "area_ha": "1", "ph": "5.5",
-    "som_pct": "2.5", "clay_pct": "25", "bulk_density_g_cm3": "1.2", "depth_m": "0.2", "cd_mg_kg": "0.5",
+    "plot_id": "NEW-01",
+    "land_use": "paddy",
+    "crop": "rice",
+    "area_ha": "1",
+    "ph": "5.5",
+    "som_pct": "2.5",
+    "clay_pct": "25",
+    "bulk_density_g_cm3": "1.2",
+    "depth_m": "0.2",
+    "cd_mg_kg": "0.5",
 }
 NEW = "__new__"
 
 _PLOT = ("plot_id", "region", "land_use", "crop", "area_ha", "lat", "lon")
-_SOIL = ("ph", "som_pct", "clay_pct", "bulk_density_g_cm3", "depth_m", "cec_cmol_kg", "ph_kcl", "ipcc_soil_class")
+_SOIL = (
+    "ph",
+    "som_pct",
+    "clay_pct",
+    "bulk_density_g_cm3",
+    "depth_m",
+    "cec_cmol_kg",
+    "ph_kcl",
+    "ipcc_soil_class",
+)
 _CLIMATE = ("annual_rain_mm", "mean_temp_c", "climate_zone")
 
 
@@ -48,8 +65,11 @@ def _sections() -> dict[str, list[str]]:
     known = set(_PLOT) | set(_SOIL) | set(_CLIMATE) | set(total) | set(extract)
     names = {c.name for c in inputs}
     return {
-        "plot": [n for n in _PLOT if n in names], "soil": [n for n in _SOIL if n in names],
-        "metals": total, "climate": [n for n in _CLIMATE if n in names], "extractable": extract,
+        "plot": [n for n in _PLOT if n in names],
+        "soil": [n for n in _SOIL if n in names],
+        "metals": total,
+        "climate": [n for n in _CLIMATE if n in names],
+        "extractable": extract,
         "other": [c.name for c in inputs if c.name not in known],
     }
 
@@ -95,8 +115,15 @@ class PlotAssessment(Dashboard):
 
     title_key = "ui.assess.title"
 
-    def __init__(self, plots=None, plot_id: str | None = None, lang: str = "en", scenario=None, tables=None,
-                 background=None):
+    def __init__(
+        self,
+        plots=None,
+        plot_id: str | None = None,
+        lang: str = "en",
+        scenario=None,
+        tables=None,
+        background=None,
+    ):
         super().__init__(lang, scenario, tables, background)
         self.table = pd.DataFrame()
         self.validation: Validation | None = None
@@ -109,8 +136,11 @@ class PlotAssessment(Dashboard):
         self.picker.add_class("ar-picker")
         self.text(self.picker, "description", "ui.assess.pick")
         self.standard = w.Dropdown(layout=w.Layout(width="380px"), style={"description_width": "120px"})
-        self.text(self.standard, "options", lambda lang: [(i18n.value("standard", s, lang), s)
-                                                          for s in FOOD_STANDARDS])
+        self.text(
+            self.standard,
+            "options",
+            lambda lang: [(i18n.value("standard", s, lang), s) for s in FOOD_STANDARDS],
+        )
         self.standard.value = self.scenario.food_standard
         self.text(self.standard, "description", "ui.assess.standard")
 
@@ -119,9 +149,12 @@ class PlotAssessment(Dashboard):
         boxes = {}
         for sec, names in sections.items():
             head = w.HTML()
-            self.text(head, "value", lambda lang, s=sec: f"<h3>{html.escape(i18n.t('ui.section.' + s, lang))}</h3>")
-            boxes[sec] = w.VBox([head] + [self._field(n) for n in names],
-                                layout=w.Layout(width="33%", padding="0 8px 0 0"))
+            self.text(
+                head, "value", lambda lang, s=sec: f"<h3>{html.escape(i18n.t('ui.section.' + s, lang))}</h3>"
+            )
+            boxes[sec] = w.VBox(
+                [head] + [self._field(n) for n in names], layout=w.Layout(width="33%", padding="0 8px 0 0")
+            )
         self.form = w.HBox([boxes["plot"], boxes["soil"], boxes["metals"]], layout=w.Layout(width="100%"))
         more = [boxes[s] for s in ("climate", "extractable", "other") if sections[s]]
         self.more = w.Accordion(children=[w.HBox(more, layout=w.Layout(width="100%"))], selected_index=None)
@@ -138,12 +171,26 @@ class PlotAssessment(Dashboard):
         self.text(self.crop_head, "value", lambda lang: f"<h3>{i18n.t('ui.assess.crop_head', lang)}</h3>")
 
         self.widget = self._root(
-            w.HBox([self.picker, self.standard]), self.form, self.more, self.status, self.problems_html,
+            w.HBox([self.picker, self.standard]),
+            self.form,
+            self.more,
+            self.status,
+            self.problems_html,
             self.banner,
-            self.soil_head, w.HBox([w.Box([self.soil_html], layout=w.Layout(width="45%")),
-                                    w.Box([self.soil_fig.box], layout=w.Layout(width="55%"))]),
-            self.crop_head, w.HBox([w.Box([self.crop_html], layout=w.Layout(width="45%")),
-                                    w.Box([self.crop_fig.box], layout=w.Layout(width="55%"))]),
+            self.soil_head,
+            w.HBox(
+                [
+                    w.Box([self.soil_html], layout=w.Layout(width="45%")),
+                    w.Box([self.soil_fig.box], layout=w.Layout(width="55%")),
+                ]
+            ),
+            self.crop_head,
+            w.HBox(
+                [
+                    w.Box([self.crop_html], layout=w.Layout(width="45%")),
+                    w.Box([self.crop_fig.box], layout=w.Layout(width="55%")),
+                ]
+            ),
         )
         self.picker.observe(self._on_pick, names="value")
         self.standard.observe(lambda ch: self.update(), names="value")
@@ -156,19 +203,34 @@ class PlotAssessment(Dashboard):
         lay = w.Layout(width="98%")
         if name == "crop":
             wid = w.Dropdown(style=style, layout=lay)
-            self.text(wid, "options", lambda lang: [(f"{i18n.crop_name(c, lang)} ({c})", c)
-                                                    for c in self.tables.crops["crop"]])
+            self.text(
+                wid,
+                "options",
+                lambda lang: [(f"{i18n.crop_name(c, lang)} ({c})", c) for c in self.tables.crops["crop"]],
+            )
         elif col.dtype == "category":
             blank = [] if col.required == "required" else [("—", "")]
             wid = w.Dropdown(style=style, layout=lay)
-            self.text(wid, "options", lambda lang, col=col, blank=blank: blank + [
-                (i18n.value(col.name, v, lang), v) for v in col.categories])
+            self.text(
+                wid,
+                "options",
+                lambda lang, col=col, blank=blank: (
+                    blank + [(i18n.value(col.name, v, lang), v) for v in col.categories]
+                ),
+            )
         else:
             wid = w.Text(style=style, layout=lay, continuous_update=False)
             if col.dtype in ("float", "int"):
-                self.text(wid, "placeholder", lambda lang, col=col: i18n.t(
-                    "ui.assess.placeholder_metal" if col.group == "metal" else
-                    "ui.assess.placeholder_" + col.required, lang))
+                self.text(
+                    wid,
+                    "placeholder",
+                    lambda lang, col=col: i18n.t(
+                        "ui.assess.placeholder_metal"
+                        if col.group == "metal"
+                        else "ui.assess.placeholder_" + col.required,
+                        lang,
+                    ),
+                )
         wid.add_class(f"ar-field-{name}")
         self.text(wid, "description", lambda lang, n=name: i18n.label(n, lang))
         self.text(wid, "tooltip", lambda lang, col=col: col.description if lang == "en" else col.label_zh)
@@ -179,14 +241,22 @@ class PlotAssessment(Dashboard):
     def set_table(self, plots: Validation | None, plot_id: str | None = None) -> None:
         """Offer the valid plots of a table in the picker and show ``plot_id`` (or the first)."""
         self.table = plots.plots if plots is not None else pd.DataFrame()
-        self._picker_options = lambda lang: [
-            (f"{pid} — {reg}" if isinstance(reg, str) and reg else pid, pid)
-            for pid, reg in zip(self.table.get("plot_id", []),
-                                self.table.get("region", pd.Series([""] * len(self.table))))
-        ] + [(i18n.t("ui.assess.new_plot", lang), NEW)]
+        self._picker_options = lambda lang: (
+            [
+                (f"{pid} — {reg}" if isinstance(reg, str) and reg else pid, pid)
+                for pid, reg in zip(
+                    self.table.get("plot_id", []),
+                    self.table.get("region", pd.Series([""] * len(self.table))),
+                    strict=True,
+                )
+            ]
+            + [(i18n.t("ui.assess.new_plot", lang), NEW)]
+        )
         self._texts = [x for x in self._texts if x[0] is not self.picker or x[1] != "options"]
         self.text(self.picker, "options", self._picker_options)
-        first = plot_id if plot_id is not None else (self.table["plot_id"].iloc[0] if len(self.table) else NEW)
+        first = (
+            plot_id if plot_id is not None else (self.table["plot_id"].iloc[0] if len(self.table) else NEW)
+        )
         if self.picker.value == first:
             self._on_pick(None)
         else:
@@ -256,8 +326,10 @@ class PlotAssessment(Dashboard):
         lang = self.lang
         self._render_problems(lang)
         if self.soil_plot.empty:
-            self.banner.value = (f"<div class='ar-error' id='plot-class' data-class=''>"
-                                 f"{html.escape(i18n.t('ui.assess.fix_errors', lang))}</div>")
+            self.banner.value = (
+                f"<div class='ar-error' id='plot-class' data-class=''>"
+                f"{html.escape(i18n.t('ui.assess.fix_errors', lang))}</div>"
+            )
             self.soil_html.value = self.crop_html.value = ""
             self.soil_fig.show(F.empty_figure(i18n.t("ui.fig.no_data", lang)))
             self.crop_fig.show(F.empty_figure(i18n.t("ui.fig.no_data", lang)))
@@ -266,12 +338,18 @@ class PlotAssessment(Dashboard):
         cls = sp["soil_class"]
         detail = ""
         if isinstance(sp["controlling_metal"], str) and sp["controlling_metal"]:
-            detail = i18n.t("ui.assess.controlling", lang, metal=i18n.metal_name(sp["controlling_metal"], lang),
-                            ratio=fmt_number(sp["max_exceedance_ratio"], 2))
+            detail = i18n.t(
+                "ui.assess.controlling",
+                lang,
+                metal=i18n.metal_name(sp["controlling_metal"], lang),
+                ratio=fmt_number(sp["max_exceedance_ratio"], 2),
+            )
         self.banner.value = (
             f"<div class='ar-banner class-{cls}' id='plot-class' data-class='{cls}'>"
-            f"{html.escape(i18n.label('soil_class', lang) + i18n.colon(lang))}<b>{html.escape(i18n.value('soil_class', cls, lang))}"
-            f"</b> <span class='ar-muted'>{html.escape(detail)}</span></div>")
+            f"{html.escape(i18n.label('soil_class', lang) + i18n.colon(lang))}"
+            f"<b>{html.escape(i18n.value('soil_class', cls, lang))}"
+            f"</b> <span class='ar-muted'>{html.escape(detail)}</span></div>"
+        )
         self.soil_html.value = self._soil_table(lang)
         self.crop_html.value = self._crop_table(lang)
         self.soil_fig.show(F.soil_exceedance(self.soil, lang))
@@ -283,50 +361,73 @@ class PlotAssessment(Dashboard):
             self.problems_html.value = ""
             return
         p = v.problems
-        show = pd.DataFrame({
-            "severity": [i18n.value("severity", s, lang) for s in p["severity"]],
-            "column": [i18n.label(c, lang, with_unit=False) if isinstance(c, str) and c else "" for c in p["column"]],
-            "value": p["value"].map(plot_text),
-            "problem": [i18n.message(m, lang, self.tables) for m in p["problem"]],
-            "expected": [i18n.message(m, lang, self.tables) for m in p["expected"]],
-        })
+        show = pd.DataFrame(
+            {
+                "severity": [i18n.value("severity", s, lang) for s in p["severity"]],
+                "column": [
+                    i18n.label(c, lang, with_unit=False) if isinstance(c, str) and c else ""
+                    for c in p["column"]
+                ],
+                "value": p["value"].map(plot_text),
+                "problem": [i18n.message(m, lang, self.tables) for m in p["problem"]],
+                "expected": [i18n.message(m, lang, self.tables) for m in p["expected"]],
+            }
+        )
         heads = {c: i18n.t(f"ui.problems.{c}", lang) for c in show.columns}
         css = pd.DataFrame({"severity": np.where(p["severity"] == "error", "light-red", "light-amber")})
         self.problems_html.value = html_table(show, "form-problems", heads, classes=css)
 
     def _soil_table(self, lang: str) -> str:
         s = self.soil
-        df = pd.DataFrame({
-            "metal": [i18n.metal_name(m, lang) for m in s["metal"]],
-            "conc_mg_kg": s["conc_mg_kg"].map(fmt_number),
-            "screening_mg_kg": s["screening_mg_kg"].map(fmt_number),
-            "intervention_mg_kg": s["intervention_mg_kg"].map(fmt_number),
-            "exceedance_ratio": s["exceedance_ratio"].map(lambda x: fmt_number(x, 3)),
-            "soil_class": [i18n.value("soil_class", c, lang) if isinstance(c, str) else "" for c in s["soil_class"]],
-        })
+        df = pd.DataFrame(
+            {
+                "metal": [i18n.metal_name(m, lang) for m in s["metal"]],
+                "conc_mg_kg": s["conc_mg_kg"].map(fmt_number),
+                "screening_mg_kg": s["screening_mg_kg"].map(fmt_number),
+                "intervention_mg_kg": s["intervention_mg_kg"].map(fmt_number),
+                "exceedance_ratio": s["exceedance_ratio"].map(lambda x: fmt_number(x, 3)),
+                "soil_class": [
+                    i18n.value("soil_class", c, lang) if isinstance(c, str) else "" for c in s["soil_class"]
+                ],
+            }
+        )
         measured = s["conc_mg_kg"].notna().to_numpy()
         css = pd.DataFrame({"soil_class": ["class-" + str(c) for c in s["soil_class"]]})
         heads = {c: i18n.label(c, lang) for c in df.columns}
-        return html_table(df.loc[measured], "soil-table", heads, classes=css.loc[measured].reset_index(drop=True),
-                          numeric=set(df.columns[1:5]))
+        return html_table(
+            df.loc[measured],
+            "soil-table",
+            heads,
+            classes=css.loc[measured].reset_index(drop=True),
+            numeric=set(df.columns[1:5]),
+        )
 
     def _crop_table(self, lang: str) -> str:
         u = self.uptake
         if u.empty:
             return f"<p class='ar-muted'>{html.escape(i18n.t('ui.fig.crop.none', lang))}</p>"
-        df = pd.DataFrame({
-            "metal": [i18n.metal_name(m, lang) for m in u["metal"]],
-            "crop_fw_p50_mg_kg": u["crop_fw_p50_mg_kg"].map(fmt_number),
-            "interval": [f"{fmt_number(a)}–{fmt_number(b)}" if not np.isnan(a) else ""
-                         for a, b in zip(u["crop_fw_p05_mg_kg"], u["crop_fw_p95_mg_kg"])],
-            "food_limit_mg_kg": u["food_limit_mg_kg"].map(fmt_number),
-            "p_exceed_limit": u["p_exceed_limit"].map(lambda x: fmt_number(x, pct=True)),
-            "function_id": u["function_id"].fillna(""),
-        })
+        df = pd.DataFrame(
+            {
+                "metal": [i18n.metal_name(m, lang) for m in u["metal"]],
+                "crop_fw_p50_mg_kg": u["crop_fw_p50_mg_kg"].map(fmt_number),
+                "interval": [
+                    f"{fmt_number(a)}–{fmt_number(b)}" if not np.isnan(a) else ""
+                    for a, b in zip(u["crop_fw_p05_mg_kg"], u["crop_fw_p95_mg_kg"], strict=True)
+                ],
+                "food_limit_mg_kg": u["food_limit_mg_kg"].map(fmt_number),
+                "p_exceed_limit": u["p_exceed_limit"].map(lambda x: fmt_number(x, pct=True)),
+                "function_id": u["function_id"].fillna(""),
+            }
+        )
         heads = {c: i18n.label(c, lang) for c in df.columns}
         heads["interval"] = i18n.t("ui.assess.interval", lang, unit=i18n.unit("mg/kg", lang))
         heads["p_exceed_limit"] = i18n.label("p_exceed_limit", lang, with_unit=False)
         lights = light_of_compliance(1.0 - u["p_exceed_limit"].to_numpy(float), self.tables)
         css = pd.DataFrame({"p_exceed_limit": [f"light-{x}" if x else "" for x in lights]})
-        return html_table(df, "crop-table", heads, classes=css,
-                          numeric={"crop_fw_p50_mg_kg", "interval", "food_limit_mg_kg", "p_exceed_limit"})
+        return html_table(
+            df,
+            "crop-table",
+            heads,
+            classes=css,
+            numeric={"crop_fw_p50_mg_kg", "interval", "food_limit_mg_kg", "p_exceed_limit"},
+        )

@@ -32,8 +32,9 @@ def one_plot(v: Validation, plot_id: str) -> Validation:
     """The validation result restricted to one valid plot (input row kept)."""
     rows = v.plots.loc[v.plots["plot_id"] == plot_id].reset_index(drop=True)
     empty = v.problems.iloc[0:0]
-    return Validation(plots=rows, rejected=v.rejected.iloc[0:0], problems=empty, n_input=len(rows),
-                      notes=list(v.notes))
+    return Validation(
+        plots=rows, rejected=v.rejected.iloc[0:0], problems=empty, n_input=len(rows), notes=list(v.notes)
+    )
 
 
 class OptionComparison(Dashboard):
@@ -60,42 +61,84 @@ class OptionComparison(Dashboard):
 
     title_key = "ui.compare.title"
 
-    def __init__(self, plots=None, plot_id: str | None = None, show_picker: bool = True, lang: str = "en",
-                 scenario=None, tables=None, background=None):
+    def __init__(
+        self,
+        plots=None,
+        plot_id: str | None = None,
+        show_picker: bool = True,
+        lang: str = "en",
+        scenario=None,
+        tables=None,
+        background=None,
+    ):
         super().__init__(lang, scenario, tables, background)
         self.result: Plan | None = None
         self.source: Validation | None = None
         self.table = None
 
-        self.picker = w.Dropdown(layout=w.Layout(width="420px", display=None if show_picker else "none"),
-                                 style={"description_width": "150px"})
+        self.picker = w.Dropdown(
+            layout=w.Layout(width="420px", display=None if show_picker else "none"),
+            style={"description_width": "150px"},
+        )
         self.picker.add_class("ar-picker")
         self.text(self.picker, "description", "ui.compare.pick")
         self.plot_note = w.HTML()
 
         self.weights: dict[str, w.FloatSlider] = {}
         for c in CRITERIA:
-            s = w.FloatSlider(value=float(self.scenario.weights.get(c, 0.0)), min=0.0, max=1.0, step=0.05,
-                              continuous_update=False, readout_format=".2f", style={"description_width": "150px"},
-                              layout=w.Layout(width="420px"))
+            s = w.FloatSlider(
+                value=float(self.scenario.weights.get(c, 0.0)),
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                continuous_update=False,
+                readout_format=".2f",
+                style={"description_width": "150px"},
+                layout=w.Layout(width="420px"),
+            )
             s.add_class(f"ar-weight-{c}")
             self.text(s, "description", lambda lang, c=c: i18n.value("criterion", c, lang))
             self.weights[c] = s
         self.reset = w.Button(icon="undo")
         self.text(self.reset, "description", "ui.compare.reset")
-        self.horizon = w.IntSlider(value=self.scenario.horizon_yr, min=5, max=50, step=1, continuous_update=False,
-                                   style={"description_width": "170px"}, layout=w.Layout(width="440px"))
-        self.text(self.horizon, "description", lambda lang: i18n.t("ui.compare.horizon", lang,
-                                                                    unit=i18n.unit("yr", lang)))
-        self.carbon_price = w.FloatSlider(value=self.scenario.carbon_price_cny_t, min=0, max=300, step=10,
-                                          continuous_update=False, readout_format=".0f",
-                                          style={"description_width": "170px"}, layout=w.Layout(width="440px"))
-        self.text(self.carbon_price, "description", lambda lang: i18n.t("ui.compare.carbon_price", lang,
-                                                                         unit=i18n.unit("CNY/t", lang)))
+        self.horizon = w.IntSlider(
+            value=self.scenario.horizon_yr,
+            min=5,
+            max=50,
+            step=1,
+            continuous_update=False,
+            style={"description_width": "170px"},
+            layout=w.Layout(width="440px"),
+        )
+        self.text(
+            self.horizon,
+            "description",
+            lambda lang: i18n.t("ui.compare.horizon", lang, unit=i18n.unit("yr", lang)),
+        )
+        self.carbon_price = w.FloatSlider(
+            value=self.scenario.carbon_price_cny_t,
+            min=0,
+            max=300,
+            step=10,
+            continuous_update=False,
+            readout_format=".0f",
+            style={"description_width": "170px"},
+            layout=w.Layout(width="440px"),
+        )
+        self.text(
+            self.carbon_price,
+            "description",
+            lambda lang: i18n.t("ui.compare.carbon_price", lang, unit=i18n.unit("CNY/t", lang)),
+        )
         draws = self.scenario.mc_draws if self.scenario.mc_draws in DRAW_CHOICES else 500
         self.draws = w.Dropdown(style={"description_width": "170px"}, layout=w.Layout(width="440px"))
-        self.text(self.draws, "options", lambda lang: [(i18n.t("ui.compare.draws_none", lang) if d == 0 else str(d), d)
-                                                       for d in DRAW_CHOICES])
+        self.text(
+            self.draws,
+            "options",
+            lambda lang: [
+                (i18n.t("ui.compare.draws_none", lang) if d == 0 else str(d), d) for d in DRAW_CHOICES
+            ],
+        )
         self.draws.value = draws
         self.text(self.draws, "description", "ui.compare.draws")
 
@@ -105,16 +148,28 @@ class OptionComparison(Dashboard):
         self.money_fig = FigureSlot("money", width=1100)
         heads = {k: w.HTML() for k in ("weights", "scenario", "table", "duration", "money")}
         for k, h in heads.items():
-            self.text(h, "value", lambda lang, k=k: f"<h3>{html.escape(i18n.t('ui.compare.head_' + k, lang))}</h3>")
+            self.text(
+                h, "value", lambda lang, k=k: f"<h3>{html.escape(i18n.t('ui.compare.head_' + k, lang))}</h3>"
+            )
 
-        controls = w.HBox([
-            w.VBox([heads["weights"], *self.weights.values(), self.reset]),
-            w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws]),
-        ])
+        controls = w.HBox(
+            [
+                w.VBox([heads["weights"], *self.weights.values(), self.reset]),
+                w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws]),
+            ]
+        )
         self.widget = self._root(
-            w.HBox([self.picker, self.plot_note]), controls, w.HBox([self.progress, self.status]),
-            self.recommendation, heads["table"], self.table_html,
-            heads["duration"], self.duration_fig.box, heads["money"], self.money_fig.box)
+            w.HBox([self.picker, self.plot_note]),
+            controls,
+            w.HBox([self.progress, self.status]),
+            self.recommendation,
+            heads["table"],
+            self.table_html,
+            heads["duration"],
+            self.duration_fig.box,
+            heads["money"],
+            self.money_fig.box,
+        )
 
         for s in self.weights.values():
             s.observe(lambda ch: self.update(), names="value")
@@ -154,13 +209,18 @@ class OptionComparison(Dashboard):
             return
         pid = self.source.plots["plot_id"].iloc[0]
         key = getattr(self, "_note", None) or "ui.compare.plot_note"
-        self.plot_note.value = f"<span id='compare-plot'>{html.escape(i18n.t(key, self.lang, plot=pid))}</span>"
+        self.plot_note.value = (
+            f"<span id='compare-plot'>{html.escape(i18n.t(key, self.lang, plot=pid))}</span>"
+        )
 
     def current_scenario(self):
         """The scenario with the weights, horizon, carbon price and draws set on the page."""
         return self.scenario.replace(
-            weights={c: float(s.value) for c, s in self.weights.items()}, horizon_yr=int(self.horizon.value),
-            carbon_price_cny_t=float(self.carbon_price.value), mc_draws=int(self.draws.value))
+            weights={c: float(s.value) for c, s in self.weights.items()},
+            horizon_yr=int(self.horizon.value),
+            carbon_price_cny_t=float(self.carbon_price.value),
+            mc_draws=int(self.draws.value),
+        )
 
     @guarded
     def _on_reset(self, _button) -> None:
@@ -182,8 +242,9 @@ class OptionComparison(Dashboard):
         source, tables = self.source, self.tables
         self.show_status("ui.compare.computing", draws=scenario.mc_draws)
         self.start_progress(1)
-        self.job.submit(lambda report: plan(source, scenario, tables=tables, progress=False),
-                        self._done, self.show_error)
+        self.job.submit(
+            lambda report: plan(source, scenario, tables=tables, progress=False), self._done, self.show_error
+        )
 
     def _done(self, result: Plan) -> None:
         self.result = result
@@ -213,13 +274,18 @@ class OptionComparison(Dashboard):
             return
         lang = self.lang
         s = self.result.summary.iloc[0]
-        name = i18n.option_name(s["recommended_option"], lang, self.tables) if isinstance(
-            s["recommended_option"], str) else ""
+        name = (
+            i18n.option_name(s["recommended_option"], lang, self.tables)
+            if isinstance(s["recommended_option"], str)
+            else ""
+        )
         self.recommendation.value = (
-            f"<div class='ar-recommendation' id='recommendation' data-option='{html.escape(str(s['recommended_option']))}'>"
+            f"<div class='ar-recommendation' id='recommendation' "
+            f"data-option='{html.escape(str(s['recommended_option']))}'>"
             f"<b>{html.escape(i18n.label('recommended_option', lang) + i18n.colon(lang))}"
             f"<span id='recommended-name'>{html.escape(name)}</span></b><br>"
-            f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>")
+            f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
+        )
         t = self.options_table
         self.table_html.value = self._table(t, lang)
         self.duration_fig.show(F.duration_fan(t, lang))
@@ -228,21 +294,28 @@ class OptionComparison(Dashboard):
     def _table(self, t: pd.DataFrame, lang: str) -> str:
         yes, no = i18n.t("ui.yes", lang), i18n.t("ui.no", lang)
         years = []
-        for p10, p50, p90, det in zip(t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"]):
+        for p10, p50, p90, det in zip(
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], strict=True
+        ):
             mid = p50 if not np.isnan(p50) else det
             rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if not np.isnan(p10) and np.isfinite(mid) else ""
             years.append(f"{fmt_years(mid)}{rng}")
-        df = pd.DataFrame({
-            "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
-            "applicable": [yes if a else no for a in t["applicable"]],
-            "rank": [fmt_number(r) if r is not pd.NA else "" for r in t["rank"]],
-            "score": t["score"].map(lambda x: fmt_number(x, 2)),
-            "years_p50": years,
-            "crop_compliance_prob": t["crop_compliance_prob"].map(lambda x: fmt_number(x, pct=True)),
-            "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(lambda x: fmt_number(x, signed=True)),
-            "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
-                lambda x: fmt_number(x, 2, signed=True)),
-        })
+        df = pd.DataFrame(
+            {
+                "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
+                "applicable": [yes if a else no for a in t["applicable"]],
+                "rank": [fmt_number(r) if r is not pd.NA else "" for r in t["rank"]],
+                "score": t["score"].map(lambda x: fmt_number(x, 2)),
+                "years_p50": years,
+                "crop_compliance_prob": t["crop_compliance_prob"].map(lambda x: fmt_number(x, pct=True)),
+                "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(
+                    lambda x: fmt_number(x, signed=True)
+                ),
+                "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
+                    lambda x: fmt_number(x, 2, signed=True)
+                ),
+            }
+        )
         lights = [c for c in t.columns if c.startswith("light_")]
         for c in lights:
             df[c] = [i18n.value("light", v, lang) if isinstance(v, str) else "" for v in t[c]]
@@ -252,9 +325,20 @@ class OptionComparison(Dashboard):
         heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
         heads["score"] = i18n.label("score", lang, with_unit=False)
         for c in lights:
-            heads[c] = i18n.value("criterion", c[len("light_"):], lang)
+            heads[c] = i18n.value("criterion", c[len("light_") :], lang)
         css = pd.DataFrame({c: [f"light-{v}" if isinstance(v, str) else "" for v in t[c]] for c in lights})
         css["option_name"] = ["" if r else "ar-muted" for r in t["applicable"]]
-        return html_table(df, "options-table", heads, classes=css,
-                          numeric={"rank", "score", "years_p50", "crop_compliance_prob", "npv_vs_baseline_cny_ha",
-                                   "net_co2e_vs_baseline_t_ha_yr"})
+        return html_table(
+            df,
+            "options-table",
+            heads,
+            classes=css,
+            numeric={
+                "rank",
+                "score",
+                "years_p50",
+                "crop_compliance_prob",
+                "npv_vs_baseline_cny_ha",
+                "net_co2e_vs_baseline_t_ha_yr",
+            },
+        )

@@ -10,7 +10,7 @@ report with plotly.js embedded is larger).
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import anywidget
 import traitlets
@@ -83,8 +83,13 @@ class DownloadButton(anywidget.AnyWidget):
     disabled = traitlets.Bool(False).tag(sync=True)
     mime = traitlets.Unicode("application/octet-stream")
 
-    def __init__(self, filename: str, mime: str = "application/octet-stream",
-                 content: Callable[[], bytes] | None = None, **kwargs):
+    def __init__(
+        self,
+        filename: str,
+        mime: str = "application/octet-stream",
+        content: Callable[[], bytes] | None = None,
+        **kwargs,
+    ):
         super().__init__(filename=filename, mime=mime, **kwargs)
         self.content = content
         self.sent = 0

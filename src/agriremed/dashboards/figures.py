@@ -16,8 +16,17 @@ import plotly.graph_objects as go
 from .. import i18n
 from ..viz import OPTION_COLOURS
 
-__all__ = ["CLASS_COLOURS", "LIGHT_COLOURS", "soil_exceedance", "crop_vs_limits", "duration_fan",
-           "money_and_carbon", "plot_map", "empty_figure", "DURATION_CAP_YR"]
+__all__ = [
+    "CLASS_COLOURS",
+    "LIGHT_COLOURS",
+    "soil_exceedance",
+    "crop_vs_limits",
+    "duration_fan",
+    "money_and_carbon",
+    "plot_map",
+    "empty_figure",
+    "DURATION_CAP_YR",
+]
 
 #: Colours of the GB 15618 classes (green, amber, red), as in the traffic lights.
 CLASS_COLOURS = {"priority_protection": "#2ca02c", "safe_utilisation": "#e6a700", "strict_control": "#d62728"}
@@ -27,11 +36,20 @@ LIGHT_COLOURS = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728"}
 DURATION_CAP_YR = 500.0
 
 _COLOURWAY = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
-_FONT = "system-ui, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Zen Hei', " \
-        "'Microsoft YaHei', sans-serif"
+_FONT = (
+    "system-ui, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Zen Hei', "
+    "'Microsoft YaHei', sans-serif"
+)
 
 
-_AXIS = dict(gridcolor="#e3e8ee", zerolinecolor="#c5ccd6", linecolor="#c5ccd6", showline=True, ticks="")
+_AXIS = dict(
+    gridcolor="#e3e8ee",
+    zerolinecolor="#c5ccd6",
+    linecolor="#c5ccd6",
+    showline=True,
+    ticks="",
+    automargin=True,
+)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **kw) -> go.Figure:
@@ -39,10 +57,18 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **kw) -> go.Figure:
     # plotly_white template in a FigureWidget costs ~30× more (the template is validated
     # and copied on every update), which would dominate a dashboard callback.
     kw.setdefault("margin", dict(l=70, r=20, t=60, b=60))
-    fig.update_layout(title=dict(text=title, x=0.01), height=height, template="none",
-                      paper_bgcolor="white", plot_bgcolor="white", colorway=_COLOURWAY,
-                      font=dict(family=_FONT, size=13, color="#2a3f5f"), legend=dict(orientation="h", y=-0.22),
-                      hoverlabel=dict(font_family=_FONT), **kw)
+    fig.update_layout(
+        title=dict(text=title, x=0.01),
+        height=height,
+        template="none",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=_COLOURWAY,
+        font=dict(family=_FONT, size=13, color="#2a3f5f"),
+        legend=dict(orientation="h", y=-0.22),
+        hoverlabel=dict(font_family=_FONT),
+        **kw,
+    )
     fig.update_xaxes(**_AXIS)
     fig.update_yaxes(**_AXIS)
     return fig
@@ -51,8 +77,15 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **kw) -> go.Figure:
 def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
     """A blank figure with a centred message (no valid plot, nothing applicable)."""
     fig = go.Figure()
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=14, color="#666"))
+    fig.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font=dict(size=14, color="#666"),
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title, height)
@@ -84,21 +117,45 @@ def soil_exceedance(screened: pd.DataFrame, lang: str = "en") -> go.Figure:
     iv = (s["intervention_mg_kg"] / s["screening_mg_kg"]).to_numpy(float)
     classes = [i18n.value("soil_class", c, lang) for c in s["soil_class"]]
     unit = i18n.unit("mg/kg", lang)
-    fig = go.Figure(go.Bar(
-        x=names, y=ratio, marker_color=[CLASS_COLOURS.get(c, "#999") for c in s["soil_class"]],
-        text=[f"{r:.2f}" for r in ratio], textposition="outside", name=i18n.label("exceedance_ratio", lang),
-        customdata=np.stack([s["conc_mg_kg"].to_numpy(float), s["screening_mg_kg"].to_numpy(float),
-                             classes], axis=1),
-        hovertemplate="%{x}: %{customdata[0]:.3g} " + unit + " / %{customdata[1]:.3g} " + unit
-                      + " = %{y:.2f}<br>%{customdata[2]}<extra></extra>"))
-    fig.add_scatter(x=names, y=iv, mode="markers", name=i18n.t("ui.fig.soil.intervention", lang),
-                    marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color="#d62728")),
-                    hovertemplate="%{x}: %{y:.2f}<extra>" + i18n.t("ui.fig.soil.intervention", lang) + "</extra>")
-    fig.add_hline(y=1, line_dash="dash", line_color="#444",
-                  annotation_text=i18n.t("ui.fig.soil.screening", lang), annotation_position="top left")
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=ratio,
+            marker_color=[CLASS_COLOURS.get(c, "#999") for c in s["soil_class"]],
+            text=[f"{r:.2f}" for r in ratio],
+            textposition="outside",
+            name=i18n.label("exceedance_ratio", lang),
+            customdata=np.stack(
+                [s["conc_mg_kg"].to_numpy(float), s["screening_mg_kg"].to_numpy(float), classes], axis=1
+            ),
+            hovertemplate="%{x}: %{customdata[0]:.3g} "
+            + unit
+            + " / %{customdata[1]:.3g} "
+            + unit
+            + " = %{y:.2f}<br>%{customdata[2]}<extra></extra>",
+        )
+    )
+    fig.add_scatter(
+        x=names,
+        y=iv,
+        mode="markers",
+        name=i18n.t("ui.fig.soil.intervention", lang),
+        marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color="#d62728")),
+        hovertemplate="%{x}: %{y:.2f}<extra>" + i18n.t("ui.fig.soil.intervention", lang) + "</extra>",
+    )
+    fig.add_hline(
+        y=1,
+        line_dash="dash",
+        line_color="#444",
+        annotation_text=i18n.t("ui.fig.soil.screening", lang),
+        annotation_position="top left",
+    )
     top = np.nanmax(np.concatenate([ratio, iv, [1.0]]))
-    fig.update_yaxes(title=i18n.label("exceedance_ratio", lang), type="log",
-                     range=[np.log10(max(min(np.nanmin(ratio), 1.0) / 2, 1e-3)), np.log10(top * 2)])
+    fig.update_yaxes(
+        title=i18n.label("exceedance_ratio", lang),
+        type="log",
+        range=[np.log10(max(min(np.nanmin(ratio), 1.0) / 2, 1e-3)), np.log10(top * 2)],
+    )
     fig.update_xaxes(title=i18n.label("metal", lang))
     return _layout(fig, title)
 
@@ -130,17 +187,31 @@ def crop_vs_limits(checked: pd.DataFrame, lang: str = "en", standard: str = "GB2
     lim = c["food_limit_mg_kg"].to_numpy(float)
     pex = c["p_exceed_limit"].to_numpy(float)
     unit = i18n.unit("mg/kg", lang)
-    fig = go.Figure(go.Scatter(
-        x=names, y=p50, mode="markers", name=i18n.t("ui.fig.crop.predicted", lang),
-        marker=dict(size=12, color="#1f77b4"),
-        error_y=dict(type="data", symmetric=False, array=p95 - p50, arrayminus=p50 - p05, width=8),
-        customdata=np.stack([p05, p95, pex], axis=1),
-        hovertemplate="%{x}: P50 %{y:.3g} " + unit + "<br>P5–P95 %{customdata[0]:.3g}–%{customdata[1]:.3g}"
-                      "<br>" + i18n.label("p_exceed_limit", lang, with_unit=False)
-                      + " %{customdata[2]:.0%}<extra></extra>"))
-    fig.add_scatter(x=names, y=lim, mode="markers", name=i18n.label("food_limit_mg_kg", lang, with_unit=False),
-                    marker=dict(symbol="line-ew-open", size=34, line=dict(width=3, color="#d62728")),
-                    hovertemplate="%{x}: %{y:.3g} " + unit + "<extra></extra>")
+    fig = go.Figure(
+        go.Scatter(
+            x=names,
+            y=p50,
+            mode="markers",
+            name=i18n.t("ui.fig.crop.predicted", lang),
+            marker=dict(size=12, color="#1f77b4"),
+            error_y=dict(type="data", symmetric=False, array=p95 - p50, arrayminus=p50 - p05, width=8),
+            customdata=np.stack([p05, p95, pex], axis=1),
+            hovertemplate="%{x}: P50 %{y:.3g} "
+            + unit
+            + "<br>P5–P95 %{customdata[0]:.3g}–%{customdata[1]:.3g}"
+            "<br>"
+            + i18n.label("p_exceed_limit", lang, with_unit=False)
+            + " %{customdata[2]:.0%}<extra></extra>",
+        )
+    )
+    fig.add_scatter(
+        x=names,
+        y=lim,
+        mode="markers",
+        name=i18n.label("food_limit_mg_kg", lang, with_unit=False),
+        marker=dict(symbol="line-ew-open", size=34, line=dict(width=3, color="#d62728")),
+        hovertemplate="%{x}: %{y:.3g} " + unit + "<extra></extra>",
+    )
     fig.update_yaxes(title=i18n.t("ui.fig.crop.yaxis", lang, unit=unit), type="log")
     fig.update_xaxes(title=i18n.label("metal", lang))
     return _layout(fig, title)
@@ -180,23 +251,48 @@ def duration_fan(table: pd.DataFrame, lang: str = "en", cap_yr: float = DURATION
     hi = np.minimum(p90, cap_yr)
     yr = i18n.unit("yr", lang)
     colours = [OPTION_COLOURS.get(o, "#888") for o in t["option_id"]]
-    fig = go.Figure(go.Bar(
-        y=names, x=np.maximum(hi - lo, 0.05), base=lo, orientation="h", name="P10–P90",
-        marker=dict(color=colours, opacity=0.35), customdata=np.stack([p10, p50, p90], axis=1),
-        hovertemplate="%{y}<br>P10 %{customdata[0]:.0f} · P50 %{customdata[1]:.0f} · "
-                      "P90 %{customdata[2]:.0f} " + yr + "<extra></extra>"))
-    fig.add_scatter(y=names, x=np.clip(p50, 0.5, cap_yr), mode="markers", name="P50",
-                    marker=dict(symbol="diamond", size=13, color=colours, line=dict(width=1, color="black")),
-                    hovertemplate="%{y}: P50 %{x:.0f} " + yr + "<extra></extra>")
-    fig.add_scatter(y=names, x=np.clip(det, 0.5, cap_yr), mode="markers",
-                    name=i18n.t("ui.fig.duration.deterministic", lang),
-                    marker=dict(symbol="circle-open", size=11, color="black"),
-                    hovertemplate="%{y}: %{x:.0f} " + yr + "<extra></extra>")
+    fig = go.Figure(
+        go.Bar(
+            y=names,
+            x=np.maximum(hi - lo, 0.05),
+            base=lo,
+            orientation="h",
+            name="P10–P90",
+            marker=dict(color=colours, opacity=0.35),
+            customdata=np.stack([p10, p50, p90], axis=1),
+            hovertemplate="%{y}<br>P10 %{customdata[0]:.0f} · P50 %{customdata[1]:.0f} · "
+            "P90 %{customdata[2]:.0f} " + yr + "<extra></extra>",
+        )
+    )
+    fig.add_scatter(
+        y=names,
+        x=np.clip(p50, 0.5, cap_yr),
+        mode="markers",
+        name="P50",
+        marker=dict(symbol="diamond", size=13, color=colours, line=dict(width=1, color="black")),
+        hovertemplate="%{y}: P50 %{x:.0f} " + yr + "<extra></extra>",
+    )
+    fig.add_scatter(
+        y=names,
+        x=np.clip(det, 0.5, cap_yr),
+        mode="markers",
+        name=i18n.t("ui.fig.duration.deterministic", lang),
+        marker=dict(symbol="circle-open", size=11, color="black"),
+        hovertemplate="%{y}: %{x:.0f} " + yr + "<extra></extra>",
+    )
     if (p90 > cap_yr).any():
-        fig.add_vline(x=cap_yr, line_dash="dot", line_color="#999",
-                      annotation_text=f"≥ {cap_yr:.0f} {yr}", annotation_position="top")
-    fig.update_xaxes(title=i18n.t("ui.fig.duration.xaxis", lang, unit=yr), type="log",
-                     range=[np.log10(0.5), np.log10(cap_yr * 1.3)])
+        fig.add_vline(
+            x=cap_yr,
+            line_dash="dot",
+            line_color="#999",
+            annotation_text=f"≥ {cap_yr:.0f} {yr}",
+            annotation_position="top",
+        )
+    fig.update_xaxes(
+        title=i18n.t("ui.fig.duration.xaxis", lang, unit=yr),
+        type="log",
+        range=[np.log10(0.5), np.log10(cap_yr * 1.3)],
+    )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=max(240, 60 * len(t) + 140), barmode="overlay")
 
@@ -221,27 +317,54 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     colours = [OPTION_COLOURS.get(o, "#888") for o in t["option_id"]]
     outline = np.where(t["recommended"].astype(bool), 3, 0)
     fig = go.Figure()
-    panels = (("x", "y", "npv_vs_baseline_cny_ha", "CNY/ha", "{:,.0f}"),
-              ("x2", "y2", "net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "{:+.2f}"))
+    panels = (
+        ("x", "y", "npv_vs_baseline_cny_ha", "CNY/ha", "{:,.0f}"),
+        ("x2", "y2", "net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "{:+.2f}"),
+    )
     for xa, ya, name, unit, fmt in panels:
         v = t[name].to_numpy(float)
-        fig.add_bar(y=names, x=v, orientation="h", xaxis=xa, yaxis=ya, showlegend=False,
-                    marker=dict(color=colours, line=dict(width=outline, color="black")),
-                    text=["" if np.isnan(x) else fmt.format(x) for x in v], textposition="auto",
-                    hovertemplate="%{y}: %{x:,.2f} " + i18n.unit(unit, lang) + "<extra></extra>")
+        fig.add_bar(
+            y=names,
+            x=v,
+            orientation="h",
+            xaxis=xa,
+            yaxis=ya,
+            showlegend=False,
+            marker=dict(color=colours, line=dict(width=outline, color="black")),
+            text=["" if np.isnan(x) else fmt.format(x) for x in v],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:,.2f} " + i18n.unit(unit, lang) + "<extra></extra>",
+        )
         fig.add_shape(type="line", xref=xa, yref="paper", x0=0, x1=0, y0=0, y1=1, line=dict(color="#444"))
     for x0, name in ((0.0, "npv_vs_baseline_cny_ha"), (0.56, "net_co2e_vs_baseline_t_ha_yr")):
-        fig.add_annotation(text=f"<b>{i18n.label(name, lang)}</b>", x=x0, xref="paper", xanchor="left", y=1.0,
-                           yref="paper", yanchor="bottom", showarrow=False, font=dict(size=12))
+        fig.add_annotation(
+            text=f"<b>{i18n.label(name, lang)}</b>",
+            x=x0,
+            xref="paper",
+            xanchor="left",
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=12),
+        )
     fig.update_layout(
-        xaxis=dict(domain=[0.0, 0.44], zeroline=False), xaxis2=dict(domain=[0.56, 1.0], zeroline=False),
-        yaxis=dict(autorange="reversed"), yaxis2=dict(anchor="x2", matches="y", showticklabels=False))
-    return _layout(fig, i18n.t("ui.fig.money.title", lang), height=max(260, 46 * len(t) + 150),
-                   margin=dict(l=260, r=20, t=90, b=40))
+        xaxis=dict(domain=[0.0, 0.44], zeroline=False),
+        xaxis2=dict(domain=[0.56, 1.0], zeroline=False),
+        yaxis=dict(autorange="reversed"),
+        yaxis2=dict(anchor="x2", matches="y", showticklabels=False),
+    )
+    return _layout(
+        fig,
+        i18n.t("ui.fig.money.title", lang),
+        height=max(260, 46 * len(t) + 150),
+        margin=dict(l=260, r=20, t=90, b=40),
+    )
 
 
-def plot_map(summary: pd.DataFrame, plots: pd.DataFrame, colour_by: str = "soil_class",
-             lang: str = "en") -> go.Figure:
+def plot_map(
+    summary: pd.DataFrame, plots: pd.DataFrame, colour_by: str = "soil_class", lang: str = "en"
+) -> go.Figure:
     """Plots at their latitude and longitude, coloured by soil class or recommended option.
 
     Drawn on plain axes (no map tiles, so it works offline); marker area follows plot area.
@@ -260,23 +383,37 @@ def plot_map(summary: pd.DataFrame, plots: pd.DataFrame, colour_by: str = "soil_
     title = i18n.t("ui.fig.map.title", lang)
     if not {"lat", "lon"} <= set(plots.columns):
         return empty_figure(i18n.t("ui.fig.map.no_coordinates", lang), title)
-    d = summary.merge(plots[["plot_id", "lat", "lon"]], on="plot_id", how="left").dropna(subset=["lat", "lon"])
+    d = summary.merge(plots[["plot_id", "lat", "lon"]], on="plot_id", how="left").dropna(
+        subset=["lat", "lon"]
+    )
     if d.empty:
         return empty_figure(i18n.t("ui.fig.map.no_coordinates", lang), title)
     fig = go.Figure()
-    domain, colours = (("soil_class", CLASS_COLOURS) if colour_by == "soil_class"
-                       else ("option", OPTION_COLOURS))
-    size = 9 + 6 * np.sqrt(d["area_ha"].astype(float).clip(lower=0) / max(d["area_ha"].astype(float).max(), 1e-9))
+    domain, colours = (
+        ("soil_class", CLASS_COLOURS) if colour_by == "soil_class" else ("option", OPTION_COLOURS)
+    )
+    size = 9 + 6 * np.sqrt(
+        d["area_ha"].astype(float).clip(lower=0) / max(d["area_ha"].astype(float).max(), 1e-9)
+    )
     d = d.assign(_size=size)
     for code, g in d.groupby(colour_by, sort=True, dropna=False):
         name = i18n.value(domain, code, lang) if isinstance(code, str) else i18n.t("ui.none", lang)
         fig.add_scatter(
-            x=g["lon"], y=g["lat"], mode="markers", name=name,
+            x=g["lon"],
+            y=g["lat"],
+            mode="markers",
+            name=name,
             marker=dict(size=g["_size"], color=colours.get(code, "#888"), line=dict(width=1, color="white")),
             text=g["plot_id"],
-            customdata=np.stack([[i18n.value("soil_class", c, lang) for c in g["soil_class"]],
-                                 [i18n.option_name(o, lang) for o in g["recommended_option"]]], axis=1),
-            hovertemplate="%{text}<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>")
+            customdata=np.stack(
+                [
+                    [i18n.value("soil_class", c, lang) for c in g["soil_class"]],
+                    [i18n.option_name(o, lang) for o in g["recommended_option"]],
+                ],
+                axis=1,
+            ),
+            hovertemplate="%{text}<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        )
     fig.update_xaxes(title=i18n.label("lon", lang))
     fig.update_yaxes(title=i18n.label("lat", lang), scaleanchor="x", scaleratio=1.0)
     return _layout(fig, title, height=480)

@@ -64,20 +64,25 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
         raise ValueError("no valid plot to plan")
     parts = []
     for start in range(0, n, chunk_size):
-        rows = P.iloc[start:start + chunk_size].reset_index(drop=True)
-        sub = Validation(plots=rows, rejected=v.rejected.iloc[0:0], problems=v.problems.iloc[0:0],
-                         n_input=len(rows))
+        rows = P.iloc[start : start + chunk_size].reset_index(drop=True)
+        sub = Validation(
+            plots=rows, rejected=v.rejected.iloc[0:0], problems=v.problems.iloc[0:0], n_input=len(rows)
+        )
         parts.append(plan(sub, scenario, tables=tables, progress=False))
         if report is not None:
             report(min(start + chunk_size, n), n)
     if len(parts) == 1:
         joined = parts[0]
     else:
-        frames = {f.name: _join([getattr(p, f.name) for p in parts])
-                  for f in dataclasses.fields(Plan) if isinstance(getattr(parts[0], f.name), pd.DataFrame)}
+        frames = {
+            f.name: _join([getattr(p, f.name) for p in parts])
+            for f in dataclasses.fields(Plan)
+            if isinstance(getattr(parts[0], f.name), pd.DataFrame)
+        }
         joined = dataclasses.replace(parts[0], **frames)
-    return dataclasses.replace(joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input,
-                               notes=list(v.notes))
+    return dataclasses.replace(
+        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input, notes=list(v.notes)
+    )
 
 
 def _metal_major(frame: pd.DataFrame) -> bool:
@@ -88,7 +93,10 @@ def _metal_major(frame: pd.DataFrame) -> bool:
     def runs(s):
         return int((s != s.shift()).sum())
 
-    return runs(frame["metal"]) == frame["metal"].nunique() and runs(frame["plot_id"]) > frame["plot_id"].nunique()
+    return (
+        runs(frame["metal"]) == frame["metal"].nunique()
+        and runs(frame["plot_id"]) > frame["plot_id"].nunique()
+    )
 
 
 def _join(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -123,12 +131,18 @@ def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
     --------
     >>> s = pd.DataFrame({"region": ["A/x", "A/y", "B/z"], "area_ha": [1.0, 2.0, 4.0],
     ...                   "soil_class": ["strict_control", "safe_utilisation", "strict_control"],
-    ...                   "recommended_option": ["fallow", "fallow", "miscanthus"], "net_co2e_t": [1.0, 2.0, 3.0]})
+    ...                   "recommended_option": ["fallow", "fallow", "miscanthus"],
+    ...                   "net_co2e_t": [1.0, 2.0, 3.0]})
     >>> region_summary(s)[["region", "plots", "area_ha", "area_strict_control_ha"]].values.tolist()
     [['A', 2, 3.0, 1.0], ['B', 1, 4.0, 4.0]]
     """
-    reg = summary["region"].fillna("").astype(str).str.split("/").map(
-        lambda parts: "/".join(p.strip() for p in parts[:level]) or "—")
+    reg = (
+        summary["region"]
+        .fillna("")
+        .astype(str)
+        .str.split("/")
+        .map(lambda parts: "/".join(p.strip() for p in parts[:level]) or "—")
+    )
     d = summary.assign(_region=reg.to_numpy(object))
     g = d.groupby("_region", sort=True)
     out = pd.DataFrame({"plots": g.size(), "area_ha": g["area_ha"].sum()})
@@ -166,8 +180,16 @@ class Portfolio(Dashboard):
 
     title_key = "ui.portfolio.title"
 
-    def __init__(self, plots=None, sample=None, chunk_size: int = 200, lang: str = "en", scenario=None,
-                 tables=None, background=None):
+    def __init__(
+        self,
+        plots=None,
+        sample=None,
+        chunk_size: int = 200,
+        lang: str = "en",
+        scenario=None,
+        tables=None,
+        background=None,
+    ):
         super().__init__(lang, scenario, tables, background)
         self.validation: Validation | None = None
         self.result: Plan | None = None
@@ -179,20 +201,33 @@ class Portfolio(Dashboard):
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, layout=w.Layout(width="auto"))
         self.upload.add_class("ar-upload")
         self.text(self.upload, "description", "ui.portfolio.upload")
-        self.sample_button = w.Button(icon="table", layout=w.Layout(
-            width="auto", display=None if self.sample is not None else "none"))
+        self.sample_button = w.Button(
+            icon="table", layout=w.Layout(width="auto", display=None if self.sample is not None else "none")
+        )
         self.text(self.sample_button, "description", "ui.portfolio.sample")
         self.help = w.HTML()
-        self.text(self.help, "value", lambda lang: f"<span class='ar-muted'>{html.escape(i18n.t('ui.portfolio.help', lang))}</span>")
+        self.text(
+            self.help,
+            "value",
+            lambda lang: f"<span class='ar-muted'>{html.escape(i18n.t('ui.portfolio.help', lang))}</span>",
+        )
         self.kpis = w.HTML()
         self.errors_html = w.HTML()
         self.colour_by = w.ToggleButtons(style={"button_width": "auto"})
-        self.text(self.colour_by, "options", lambda lang: [(i18n.t("ui.portfolio.by_class", lang), "soil_class"),
-                                                           (i18n.t("ui.portfolio.by_option", lang), "recommended_option")])
+        self.text(
+            self.colour_by,
+            "options",
+            lambda lang: [
+                (i18n.t("ui.portfolio.by_class", lang), "soil_class"),
+                (i18n.t("ui.portfolio.by_option", lang), "recommended_option"),
+            ],
+        )
         self.colour_by.value = "soil_class"
         self.map_fig = FigureSlot("map", width=1000)
         self.level = w.Dropdown(style={"description_width": "120px"})
-        self.text(self.level, "options", lambda lang: [(i18n.t(f"ui.portfolio.level{k}", lang), k) for k in LEVELS])
+        self.text(
+            self.level, "options", lambda lang: [(i18n.t(f"ui.portfolio.level{k}", lang), k) for k in LEVELS]
+        )
         self.text(self.level, "description", "ui.portfolio.level")
         self.level.value = 1
         self.region_html = w.HTML()
@@ -208,17 +243,41 @@ class Portfolio(Dashboard):
             b.disabled = True
         heads = {k: w.HTML() for k in ("errors", "map", "regions", "plots", "downloads")}
         for k, h in heads.items():
-            self.text(h, "value", lambda lang, k=k: f"<h3>{html.escape(i18n.t('ui.portfolio.head_' + k, lang))}</h3>")
-        self.results = w.VBox([
-            heads["errors"], self.errors_html,
-            heads["downloads"], w.HBox(list(self.downloads.values())),
-            heads["map"], self.colour_by, self.map_fig.box,
-            heads["regions"], self.level, self.region_html,
-            heads["plots"], self.summary_html], layout=w.Layout(display="none", width="100%"))
+            self.text(
+                h,
+                "value",
+                lambda lang, k=k: f"<h3>{html.escape(i18n.t('ui.portfolio.head_' + k, lang))}</h3>",
+            )
+        self.planned = w.VBox(
+            [
+                heads["map"],
+                self.colour_by,
+                self.map_fig.box,
+                heads["regions"],
+                self.level,
+                self.region_html,
+                heads["plots"],
+                self.summary_html,
+            ],
+            layout=w.Layout(display="none", width="100%"),
+        )
+        self.results = w.VBox(
+            [
+                heads["errors"],
+                self.errors_html,
+                heads["downloads"],
+                w.HBox(list(self.downloads.values())),
+                self.planned,
+            ],
+            layout=w.Layout(display="none", width="100%"),
+        )
         self.widget = self._root(
-            w.HBox([self.upload, self.sample_button], layout=w.Layout(align_items="center")), self.help,
-            w.HBox([self.progress, self.status], layout=w.Layout(align_items="center")), self.kpis,
-            self.results)
+            w.HBox([self.upload, self.sample_button], layout=w.Layout(align_items="center")),
+            self.help,
+            w.HBox([self.progress, self.status], layout=w.Layout(align_items="center")),
+            self.kpis,
+            self.results,
+        )
 
         self.upload.observe(self._on_upload, names="value")
         self.sample_button.on_click(lambda _b: self.load(self.sample))
@@ -250,8 +309,11 @@ class Portfolio(Dashboard):
         for b in self.downloads.values():
             b.disabled = True
         self.results.layout.display = "none"
-        v = plots if isinstance(plots, Validation) else validate_plots(
-            Path(plots) if isinstance(plots, str) else plots, self.tables)
+        v = (
+            plots
+            if isinstance(plots, Validation)
+            else validate_plots(Path(plots) if isinstance(plots, str) else plots, self.tables)
+        )
         self.source_name = name or (Path(plots).name if isinstance(plots, (str, Path)) else "")
         self.validation = v
         self.results.layout.display = None
@@ -267,8 +329,12 @@ class Portfolio(Dashboard):
         scenario, tables, chunk = self.scenario, self.tables, self.chunk_size
         self.show_status("ui.portfolio.planning", n=n)
         self.start_progress(n)
-        self.job.submit(lambda report: plan_in_chunks(v, scenario, tables, chunk, report),
-                        self._planned, self.show_error, progress=self.step_progress)
+        self.job.submit(
+            lambda report: plan_in_chunks(v, scenario, tables, chunk, report),
+            self._planned,
+            self.show_error,
+            progress=self.step_progress,
+        )
 
     def _planned(self, result: Plan) -> None:
         self.result = result
@@ -316,16 +382,23 @@ class Portfolio(Dashboard):
         if v is None:
             self.kpis.value = ""
             return
-        items = [("ui.portfolio.kpi_read", v.n_input, "kpi-read"), ("ui.portfolio.kpi_valid", len(v.plots), "kpi-valid"),
-                 ("ui.portfolio.kpi_rejected", len(v.rejected), "kpi-rejected")]
+        items = [
+            ("ui.portfolio.kpi_read", v.n_input, "kpi-read"),
+            ("ui.portfolio.kpi_valid", len(v.plots), "kpi-valid"),
+            ("ui.portfolio.kpi_rejected", len(v.rejected), "kpi-rejected"),
+        ]
         if self.result is not None:
             s = self.result.summary
-            items += [("ui.portfolio.kpi_area", fmt_number(s["area_ha"].sum(), 4), "kpi-area"),
-                      ("ui.portfolio.kpi_co2", fmt_number(s["net_co2e_t"].sum(), 4, signed=True), "kpi-co2")]
+            items += [
+                ("ui.portfolio.kpi_area", fmt_number(s["area_ha"].sum(), 4), "kpi-area"),
+                ("ui.portfolio.kpi_co2", fmt_number(s["net_co2e_t"].sum(), 4, signed=True), "kpi-co2"),
+            ]
         name = f"<div class='ar-muted'>{html.escape(self.source_name)}</div>" if self.source_name else ""
         self.kpis.value = name + "".join(
-            f"<span class='ar-kpi' id='{kid}'><b>{html.escape(str(val))}</b>{html.escape(i18n.t(key, lang))}</span>"
-            for key, val, kid in items)
+            f"<span class='ar-kpi' id='{kid}'><b>{html.escape(str(val))}</b>"
+            f"{html.escape(i18n.t(key, lang))}</span>"
+            for key, val, kid in items
+        )
 
     def _render_errors(self) -> None:
         v, lang = self.validation, self.lang
@@ -334,25 +407,34 @@ class Portfolio(Dashboard):
             return
         e = v.errors
         if e.empty:
-            self.errors_html.value = (f"<p class='ar-ok' id='errors-none'>"
-                                      f"{html.escape(i18n.t('ui.portfolio.no_errors', lang))}</p>")
+            self.errors_html.value = (
+                f"<p class='ar-ok' id='errors-none'>{html.escape(i18n.t('ui.portfolio.no_errors', lang))}</p>"
+            )
             return
-        show = pd.DataFrame({
-            "input_row": [("" if pd.isna(r) else str(int(r))) for r in e["input_row"]],
-            "plot_id": e["plot_id"].fillna("").astype(str),
-            "column": [i18n.label(c, lang, with_unit=False) if isinstance(c, str) and c else "" for c in e["column"]],
-            "value": e["value"].map(lambda x: "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)),
-            "problem": [i18n.message(m, lang, self.tables) for m in e["problem"]],
-            "expected": [i18n.message(m, lang, self.tables) for m in e["expected"]],
-        })
+        show = pd.DataFrame(
+            {
+                "input_row": [("" if pd.isna(r) else str(int(r))) for r in e["input_row"]],
+                "plot_id": e["plot_id"].fillna("").astype(str),
+                "column": [
+                    i18n.label(c, lang, with_unit=False) if isinstance(c, str) and c else ""
+                    for c in e["column"]
+                ],
+                "value": e["value"].map(
+                    lambda x: "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)
+                ),
+                "problem": [i18n.message(m, lang, self.tables) for m in e["problem"]],
+                "expected": [i18n.message(m, lang, self.tables) for m in e["expected"]],
+            }
+        )
         heads = {c: i18n.t(f"ui.problems.{c}", lang) for c in show.columns}
         note = i18n.t("ui.portfolio.errors_note", lang, rows=len(v.rejected), warnings=len(v.warnings))
-        self.errors_html.value = (f"<p class='ar-muted'>{html.escape(note)}</p>"
-                                  + html_table(show, "errors-table", heads))
+        self.errors_html.value = f"<p class='ar-muted'>{html.escape(note)}</p>" + html_table(
+            show, "errors-table", heads
+        )
 
     def _render_map(self) -> None:
         lang = self.lang
-        self.map_fig.box.layout.display = "none" if self.result is None else None
+        self.planned.layout.display = "none" if self.result is None else None
         if self.result is None:
             return
         self.map_fig.show(F.plot_map(self.result.summary, self.result.plots, self.colour_by.value, lang))
@@ -363,21 +445,38 @@ class Portfolio(Dashboard):
             self.region_html.value = ""
             return
         r = region_summary(self.result.summary, int(self.level.value))
-        show = pd.DataFrame({
-            "region": r["region"], "plots": r["plots"].astype(str),
-            "area_ha": r["area_ha"].map(lambda x: fmt_number(x, 4)),
-            **{c: r[c].map(lambda x: fmt_number(x, 4)) for c in r.columns if c.startswith("area_") and c != "area_ha"},
-            "net_co2e_t": r["net_co2e_t"].map(lambda x: fmt_number(x, 4, signed=True)),
-            "recommended": [", ".join(f"{i18n.option_name(o, lang, self.tables)} ({k})" for o, k in d.items())
-                            for d in r["recommended"]],
-        })
-        heads = {"region": i18n.label("region", lang), "plots": i18n.t("ui.portfolio.plots", lang),
-                 "area_ha": i18n.label("area_ha", lang), "net_co2e_t": i18n.label("net_co2e_t", lang),
-                 "recommended": i18n.label("recommended_option", lang)}
+        show = pd.DataFrame(
+            {
+                "region": r["region"],
+                "plots": r["plots"].astype(str),
+                "area_ha": r["area_ha"].map(lambda x: fmt_number(x, 4)),
+                **{
+                    c: r[c].map(lambda x: fmt_number(x, 4))
+                    for c in r.columns
+                    if c.startswith("area_") and c != "area_ha"
+                },
+                "net_co2e_t": r["net_co2e_t"].map(lambda x: fmt_number(x, 4, signed=True)),
+                "recommended": [
+                    ", ".join(f"{i18n.option_name(o, lang, self.tables)} ({k})" for o, k in d.items())
+                    for d in r["recommended"]
+                ],
+            }
+        )
+        heads = {
+            "region": i18n.label("region", lang),
+            "plots": i18n.t("ui.portfolio.plots", lang),
+            "area_ha": i18n.label("area_ha", lang),
+            "net_co2e_t": i18n.label("net_co2e_t", lang),
+            "recommended": i18n.label("recommended_option", lang),
+        }
         for cls in ("priority_protection", "safe_utilisation", "strict_control"):
-            heads[f"area_{cls}_ha"] = (f"{i18n.value('soil_class', cls, lang)} [{i18n.unit('ha', lang)}]")
-        self.region_html.value = html_table(show, "region-table", heads,
-                                            numeric={c for c in show.columns if c not in ("region", "recommended")})
+            heads[f"area_{cls}_ha"] = f"{i18n.value('soil_class', cls, lang)} [{i18n.unit('ha', lang)}]"
+        self.region_html.value = html_table(
+            show,
+            "region-table",
+            heads,
+            numeric={c for c in show.columns if c not in ("region", "recommended")},
+        )
 
     def _render_summary(self) -> None:
         lang = self.lang
@@ -385,13 +484,18 @@ class Portfolio(Dashboard):
             self.summary_html.value = ""
             return
         s = self.result.summary
-        show = pd.DataFrame({
-            "plot_id": s["plot_id"], "region": s["region"].fillna(""),
-            "soil_class": [i18n.value("soil_class", c, lang) for c in s["soil_class"]],
-            "recommended_option": [i18n.option_name(o, lang, self.tables) if isinstance(o, str) else ""
-                                   for o in s["recommended_option"]],
-            "recommendation": [i18n.message(x, lang, self.tables) for x in s["recommendation"]],
-        })
+        show = pd.DataFrame(
+            {
+                "plot_id": s["plot_id"],
+                "region": s["region"].fillna(""),
+                "soil_class": [i18n.value("soil_class", c, lang) for c in s["soil_class"]],
+                "recommended_option": [
+                    i18n.option_name(o, lang, self.tables) if isinstance(o, str) else ""
+                    for o in s["recommended_option"]
+                ],
+                "recommendation": [i18n.message(x, lang, self.tables) for x in s["recommendation"]],
+            }
+        )
         css = pd.DataFrame({"soil_class": [f"class-{c}" for c in s["soil_class"]]})
         heads = {c: i18n.label(c, lang) for c in show.columns}
         self.summary_html.value = html_table(show, "summary-table", heads, classes=css)

@@ -59,8 +59,18 @@ def voila_command(folder: Path, port: int = 8866, open_browser: bool = True) -> 
     """
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")) if p)
-    cmd = [sys.executable, "-m", "voila", f"--port={int(port)}", "--Voila.ip=127.0.0.1", "--template=agriremed",
-           "--theme=light", "--show_tracebacks=False", "--VoilaConfiguration.classic_tree=True", str(folder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        f"--port={int(port)}",
+        "--Voila.ip=127.0.0.1",
+        "--template=agriremed",
+        "--theme=light",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.classic_tree=True",
+        str(folder),
+    ]
     if not open_browser:
         cmd.insert(-1, "--no-browser")
     return cmd, env
@@ -68,20 +78,28 @@ def voila_command(folder: Path, port: int = 8866, open_browser: bool = True) -> 
 
 def main(argv: list[str] | None = None) -> int:
     """Start Voila (blocks until it is stopped with Ctrl+C)."""
-    ap = argparse.ArgumentParser(prog="python -m agriremed.dashboards",
-                                 description="Serve the agriremed dashboards offline on localhost with Voila.")
+    ap = argparse.ArgumentParser(
+        prog="python -m agriremed.dashboards",
+        description="Serve the agriremed dashboards offline on localhost with Voila.",
+    )
     ap.add_argument("folder", nargs="?", help="folder of dashboard notebooks (default: notebooks/dashboards)")
     ap.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     ap.add_argument("--no-browser", action="store_true", help="do not open a browser")
     args = ap.parse_args(argv)
     folder = Path(args.folder) if args.folder else find_notebooks()
     if folder is None or not folder.exists():
-        print("error: no dashboard notebooks found; run from the agriremed repository or pass the folder "
-              "notebooks/dashboards", file=sys.stderr)
+        print(
+            "error: no dashboard notebooks found; run from the agriremed repository or pass the folder "
+            "notebooks/dashboards",
+            file=sys.stderr,
+        )
         return 2
     cmd, env = voila_command(folder, args.port, not args.no_browser)
-    print(f"[agriremed] dashboards at http://127.0.0.1:{args.port}/voila/render/{START} "
-          f"(all dashboards: http://127.0.0.1:{args.port}/) — stop with Ctrl+C", flush=True)
+    print(
+        f"[agriremed] dashboards at http://127.0.0.1:{args.port}/voila/render/{START} "
+        f"(all dashboards: http://127.0.0.1:{args.port}/) — stop with Ctrl+C",
+        flush=True,
+    )
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
