@@ -28,6 +28,20 @@ __all__ = ["OptionComparison", "DRAW_CHOICES"]
 DRAW_CHOICES = (0, 200, 500, 2000)
 
 
+def _slider(kind, value, lo, hi, step, fmt: str, label_px: int):
+    """A slider that reports only when released (one plan per move, not one per pixel)."""
+    return kind(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        continuous_update=False,
+        readout_format=fmt,
+        style={"description_width": f"{label_px}px"},
+        layout=w.Layout(width=f"{label_px + 270}px"),
+    )
+
+
 def one_plot(v: Validation, plot_id: str) -> Validation:
     """The validation result restricted to one valid plot (input row kept)."""
     rows = v.plots.loc[v.plots["plot_id"] == plot_id].reset_index(drop=True)
@@ -86,45 +100,19 @@ class OptionComparison(Dashboard):
 
         self.weights: dict[str, w.FloatSlider] = {}
         for c in CRITERIA:
-            s = w.FloatSlider(
-                value=float(self.scenario.weights.get(c, 0.0)),
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                continuous_update=False,
-                readout_format=".2f",
-                style={"description_width": "150px"},
-                layout=w.Layout(width="420px"),
-            )
+            s = _slider(w.FloatSlider, self.scenario.weights.get(c, 0.0), 0.0, 1.0, 0.05, ".2f", 150)
             s.add_class(f"ar-weight-{c}")
             self.text(s, "description", lambda lang, c=c: i18n.value("criterion", c, lang))
             self.weights[c] = s
         self.reset = w.Button(icon="undo")
         self.text(self.reset, "description", "ui.compare.reset")
-        self.horizon = w.IntSlider(
-            value=self.scenario.horizon_yr,
-            min=5,
-            max=50,
-            step=1,
-            continuous_update=False,
-            style={"description_width": "170px"},
-            layout=w.Layout(width="440px"),
-        )
+        self.horizon = _slider(w.IntSlider, self.scenario.horizon_yr, 5, 50, 1, "d", 170)
         self.text(
             self.horizon,
             "description",
             lambda lang: i18n.t("ui.compare.horizon", lang, unit=i18n.unit("yr", lang)),
         )
-        self.carbon_price = w.FloatSlider(
-            value=self.scenario.carbon_price_cny_t,
-            min=0,
-            max=300,
-            step=10,
-            continuous_update=False,
-            readout_format=".0f",
-            style={"description_width": "170px"},
-            layout=w.Layout(width="440px"),
-        )
+        self.carbon_price = _slider(w.FloatSlider, self.scenario.carbon_price_cny_t, 0, 300, 10, ".0f", 170)
         self.text(
             self.carbon_price,
             "description",
