@@ -209,6 +209,9 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
     best = sample_plan.summary.set_index("plot_id").loc["HN-XT-02"]
     expect(page.locator("#recommended-name")).to_have_text(best["recommended_name"], timeout=LOAD)
     expect(page.locator("#recommendation-sentence")).to_have_text(best["recommendation"])
+    expect(page.locator(".ar-fig-money .gtitle")).to_have_text(
+        "Relative to doing nothing (recommended option outlined)"
+    )
     shoot(page, "04_walkthrough_2_compare")
 
     # 3. switch to Chinese

@@ -48,7 +48,7 @@ _CSS = """
 .agriremed .ar-table th, .agriremed .ar-table td {border: 1px solid #cfd8dc; padding: 0.2em 0.5em;
   text-align: left; vertical-align: top; line-height: 1.35;}
 .agriremed .widget-html-content {line-height: 1.35;}
-.agriremed .ar-tabs .lm-TabBar-tab {flex: 0 0 auto; min-width: 220px;}
+.agriremed .ar-tabs > .lm-TabBar .lm-TabBar-tab {flex: 0 0 auto !important; min-width: 230px;}
 .agriremed .agriremed-download, .agriremed .ar-auto {width: auto; min-width: 148px;}
 .agriremed .ar-auto .widget-toggle-button {width: auto; padding: 0 1em;}
 .agriremed .ar-table th {background: #eef3f7;}

@@ -312,6 +312,7 @@ class OptionComparison(Dashboard):
         heads["years_p50"] = i18n.t("ui.compare.years", lang, unit=i18n.unit("yr", lang))
         heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
         heads["score"] = i18n.label("score", lang, with_unit=False)
+        heads["rank"] = i18n.label("rank", lang, with_unit=False)
         for c in lights:
             heads[c] = i18n.value("criterion", c[len("light_") :], lang)
         css = pd.DataFrame({c: [f"light-{v}" if isinstance(v, str) else "" for v in t[c]] for c in lights})
