@@ -487,7 +487,9 @@ def test_dashboard_notebooks_only_construct_and_show():
         assert "from agriremed.dashboards import" in first and first.rstrip().endswith("dash"), nb.name
         assert len(cells) <= 2
         assert all(
-            line.startswith(("#", "assert")) for c in cells[1:] for line in "".join(c["source"]).splitlines()
+            line.startswith(("#", "assert", "await dash."))
+            for c in cells[1:]
+            for line in "".join(c["source"]).splitlines()
         )
 
 

@@ -406,7 +406,10 @@ class Dashboard:
             self._apply_text(widget, attr, fn)
         if self._status is not None:
             kind, payload = self._status
-            self.show_error(payload) if kind == "error" else self.show_status(kind, **payload)
+            if kind == "error":
+                self.show_error(payload, log_it=False)
+            else:
+                self.show_status(kind, **payload)
         try:
             self.render()
         except Exception as exc:
@@ -425,12 +428,13 @@ class Dashboard:
             self._quiet -= 1
 
     # ---------------------------------------------------------------- messages
-    def show_error(self, exc: Exception) -> None:
+    def show_error(self, exc: Exception, log_it: bool = True) -> None:
         """Show an error as one sentence (logged with its traceback on the server only)."""
         if isinstance(exc, (InputFileError, ScenarioError, FileNotFoundError)):
             text = i18n.message(str(exc), self.lang)
         else:
-            log.exception("dashboard callback failed", exc_info=exc)
+            if log_it:
+                log.exception("dashboard callback failed", exc_info=exc)
             text = i18n.t("ui.error.unexpected", self.lang, error=type(exc).__name__)
         self._status = ("error", exc)
         self.status.value = f"<div class='ar-error' id='status-error'>{html.escape(text)}</div>"
