@@ -3,6 +3,7 @@
 #
 #   bash run.sh plan [agriremed plan arguments]   set up, then plan the bundled sample plots
 #   bash run.sh test [pytest arguments]           set up, then run the whole test suite
+#   bash run.sh dash [--port N] [--no-browser]    set up, then serve the dashboards offline on localhost
 #   bash run.sh env                               only set up the environment
 #
 # Set-up creates a virtual environment in .venv (Python >= 3.11, pip, venv) if it is
@@ -35,6 +36,31 @@ setup() {
   export PATH="$PWD/$VENV/bin:$PATH"
 }
 
+browser() {
+  # The browser tests (tests/e2e) drive Debian's Chromium through Playwright (Playwright cannot
+  # download its own browser here). Install it, with fonts for Chinese screenshots, when it is
+  # missing and we may (root + apt-get); otherwise those tests are skipped with a message.
+  local pkgs=()
+  if [ -z "${AGRIREMED_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    pkgs+=(chromium fonts-liberation)
+  fi
+  if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+    pkgs+=(fonts-wqy-zenhei)
+  elif ! command -v fc-list >/dev/null 2>&1 && [ ${#pkgs[@]} -gt 0 ]; then
+    pkgs+=(fonts-wqy-zenhei)
+  fi
+  [ ${#pkgs[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[agriremed] installing ${pkgs[*]} for the browser tests (apt-get)"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"; } >/dev/null; then
+      echo "[agriremed] apt-get could not install ${pkgs[*]}: browser tests may be skipped" >&2
+    fi
+  else
+    echo "[agriremed] ${pkgs[*]} missing and not root: browser tests may be skipped (apt-get install ${pkgs[*]})" >&2
+  fi
+}
+
 cmd=${1:-plan}
 shift || true
 case "$cmd" in
@@ -45,15 +71,20 @@ case "$cmd" in
     ;;
   test)
     setup
+    browser
     export TQDM_DISABLE=1 MPLBACKEND=Agg
     exec python -m pytest "$@"
+    ;;
+  dash)
+    setup
+    exec python -m agriremed.dashboards "$@"
     ;;
   env)
     setup
     echo "[agriremed] environment ready: $VENV"
     ;;
   *)
-    echo "usage: bash run.sh {plan|test|env} [arguments]" >&2
+    echo "usage: bash run.sh {plan|test|dash|env} [arguments]" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,483 @@
+"""Machinery shared by the dashboards: language switching, background jobs, HTML tables.
+
+A dashboard is a plain object that builds ipywidgets in ``__init__``, exposes them as
+``.widget`` and keeps its last results as DataFrame attributes. Callbacks call planner
+functions and write to widget traits only, so tests can drive a dashboard without a
+kernel or a browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import html
+import logging
+from collections.abc import Callable
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import i18n
+from ..io import InputFileError
+from ..scenario import Scenario, ScenarioError
+from ..tables import Tables, load_tables
+
+__all__ = [
+    "Dashboard",
+    "BackgroundJob",
+    "FigureSlot",
+    "html_table",
+    "fmt_number",
+    "fmt_years",
+    "guarded",
+    "light_of_compliance",
+]
+
+log = logging.getLogger("agriremed.dashboards")
+
+_CSS = """
+<style>
+.agriremed {font-family: system-ui, 'Segoe UI', 'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Zen Hei',
+  'Microsoft YaHei', sans-serif;}
+.agriremed h2 {margin: 0.2em 0; font-size: 1.5em; color: #1b4f72;}
+.agriremed h3 {margin: 0.6em 0 0.2em 0; font-size: 1.1em; color: #1b4f72; border-bottom: 1px solid #cfd8dc;}
+.agriremed .ar-table {border-collapse: collapse; font-size: 0.9em; margin: 0.3em 0;}
+.agriremed .ar-table th, .agriremed .ar-table td {border: 1px solid #cfd8dc; padding: 0.2em 0.5em;
+  text-align: left; vertical-align: top; line-height: 1.35;}
+.agriremed .widget-html-content {line-height: 1.35;}
+.agriremed .ar-tabs > .lm-TabBar .lm-TabBar-tab {flex: 0 0 auto !important; min-width: 230px;}
+.agriremed .agriremed-download, .agriremed .ar-auto {width: auto; min-width: 148px;}
+.agriremed .ar-auto .widget-toggle-button {width: auto; padding: 0 1em;}
+.agriremed .ar-table th {background: #eef3f7;}
+.agriremed .ar-table td.num {text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;}
+.agriremed .light-green, .agriremed .class-priority_protection {background: #d9f2d9;}
+.agriremed .light-amber, .agriremed .class-safe_utilisation {background: #fff2cc;}
+.agriremed .light-red, .agriremed .class-strict_control {background: #f8d7da;}
+.agriremed .ar-banner {padding: 0.5em 0.8em; border-radius: 4px; font-size: 1.1em; margin: 0.3em 0;}
+.agriremed .ar-muted {color: #666; font-size: 0.9em;}
+.agriremed .ar-error {color: #a94442; background: #f8d7da; padding: 0.4em 0.7em; border-radius: 4px;}
+.agriremed .ar-ok {color: #2e6b30;}
+.agriremed .ar-kpi {display: inline-block; margin: 0.2em 1.4em 0.2em 0;}
+.agriremed .ar-kpi b {display: block; font-size: 1.4em;}
+.agriremed .ar-recommendation {font-size: 1.05em; padding: 0.5em 0.8em; background: #eef6ee;
+  border-left: 4px solid #2ca02c;}
+</style>
+"""
+
+
+def fmt_number(x, digits: int = 3, signed: bool = False, pct: bool = False) -> str:
+    """Number as short display text ('' for missing, '∞' for infinite).
+
+    Parameters
+    ----------
+    x : float
+        Value.
+    digits : int
+        Significant digits.
+    signed : bool
+        Always show the sign.
+    pct : bool
+        Show a probability as a percentage without rounding a risk away (``'> 99 %'``).
+
+    Examples
+    --------
+    >>> fmt_number(163651.2), fmt_number(0.0236, pct=True), fmt_number(float("inf"))
+    ('163,651', '2 %', '∞')
+    """
+    if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+        return ""
+    x = float(x)
+    if np.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if pct:
+        if x > 0.99:
+            return "> 99 %"
+        if 0 < x < 0.01:
+            return "< 1 %"
+        return f"{100 * x:.0f} %"
+    sign = "+" if signed else ""
+    if abs(x) >= 1000:
+        return f"{x:{sign},.0f}"
+    return f"{x:{sign}.{digits}g}"
+
+
+def fmt_years(x) -> str:
+    """Years as display text: whole years from 10 up, one decimal below ('∞' = never).
+
+    Examples
+    --------
+    >>> fmt_years(210.45), fmt_years(6.12), fmt_years(float("inf"))
+    ('210', '6.1', '∞')
+    """
+    if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    x = float(x)
+    if np.isinf(x):
+        return "∞"
+    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+
+def html_table(
+    df: pd.DataFrame,
+    table_id: str,
+    headers: dict[str, str] | None = None,
+    classes: pd.DataFrame | None = None,
+    numeric: set | None = None,
+) -> str:
+    """A DataFrame of display texts as an HTML table with a stable id (for tests and styling).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Cells already formatted as text.
+    table_id : str
+        ``id`` of the ``<table>``; every cell carries ``data-col`` with its column name.
+    headers : dict, optional
+        Column name → header text.
+    classes : pandas.DataFrame, optional
+        CSS class per cell for some columns (same row order as ``df``).
+    numeric : set, optional
+        Columns aligned right.
+
+    Examples
+    --------
+    >>> t = html_table(pd.DataFrame({"a": ["1"]}), "t", {"a": "A"})
+    >>> t.split("<tbody>")[1]
+    "<tr><td data-col='a' class=''>1</td></tr></tbody></table>"
+    """
+    headers = headers or {}
+    numeric = numeric or set()
+    head = "".join(
+        f"<th data-col='{html.escape(c)}'>{html.escape(headers.get(c, c))}</th>" for c in df.columns
+    )
+    css = {
+        c: (classes[c].tolist() if classes is not None and c in classes else [""] * len(df))
+        for c in df.columns
+    }
+    rows = []
+    for i, rec in enumerate(df.itertuples(index=False)):
+        cells = []
+        for c, v in zip(df.columns, rec, strict=True):
+            cls = f"{css[c][i] or ''}{' num' if c in numeric else ''}".strip()
+            text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+            cells.append(f"<td data-col='{html.escape(c)}' class='{cls}'>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table class='ar-table' id='{html.escape(table_id)}'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def light_of_compliance(p_compliant, tables) -> np.ndarray:
+    """Traffic light of crop-compliance probabilities (food-safety thresholds of ``traffic_lights.csv``)."""
+    tl = tables.traffic_lights.set_index("criterion").loc["food_safety"]
+    p = np.asarray(p_compliant, float)
+    out = np.where(
+        p >= float(tl["green_at_least"]) - 1e-12,
+        "green",
+        np.where(p >= float(tl["amber_at_least"]), "amber", "red"),
+    ).astype(object)
+    out[np.isnan(p)] = None
+    return out
+
+
+class FigureSlot:
+    """A place on the page that shows one plotly ``FigureWidget``.
+
+    :meth:`show` wraps a complete new figure in a new ``FigureWidget`` and swaps it in.
+    Building the whole figure first and wrapping it (instead of editing a widget's
+    layout before the page has drawn it) is what renders reliably in Voila; the old
+    widget is closed.
+
+    Parameters
+    ----------
+    name : str
+        CSS class of the slot (``ar-fig-<name>``), for tests and styling.
+    width : int, optional
+        Figure width [px]. A figure drawn while its tab is hidden cannot measure its
+        container, so slots on tabs get a fixed width.
+    """
+
+    def __init__(self, name: str, width: int | None = None):
+        self.box = w.Box(layout=w.Layout(width="100%"))
+        self.box.add_class(f"ar-fig-{name}")
+        self.width = width
+        self.figure: go.FigureWidget | None = None
+        self._retired: go.FigureWidget | None = None
+
+    def show(self, fig: go.Figure) -> go.FigureWidget:
+        """Show ``fig``; returns the new ``FigureWidget``.
+
+        The widget replaced now is closed at the next call, not at once: the page may
+        still be setting it up when it is replaced, and closing it then makes the page
+        log "Comm not found".
+        """
+        if self._retired is not None:
+            self._retired.close()
+        self._retired = self.figure
+        if self.width:
+            fig.update_layout(width=self.width, autosize=False)
+        self.figure = go.FigureWidget(fig)
+        self.box.children = (self.figure,)
+        return self.figure
+
+
+class BackgroundJob:
+    """Runs planner work without blocking the page.
+
+    In a kernel (Voila, JupyterLab) an asyncio loop is running: the work runs in the
+    loop's thread pool while the kernel keeps answering the page, and ``done`` /
+    ``progress`` run back on the kernel's main thread, where widgets are changed.
+    Without a running loop (plain Python, tests) or with ``background=False`` the work
+    runs at once. Only the newest submission reports: a result that arrives after a
+    newer submission is dropped.
+
+    Parameters
+    ----------
+    background : bool, optional
+        ``False`` always runs at once; ``None``/``True`` use the loop when there is one.
+    """
+
+    def __init__(self, background: bool | None = None):
+        self.background = background
+        self.generation = 0
+        self.future: asyncio.Future | None = None
+        self.running = False
+
+    def submit(
+        self,
+        work: Callable,
+        done: Callable,
+        failed: Callable,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Run ``work(report)``; then ``done(result)`` or ``failed(exception)``.
+
+        ``work`` may call ``report(i, n)`` to report that ``i`` of ``n`` steps are done.
+        """
+        self.generation += 1
+        gen = self.generation
+        progress = progress or (lambda i, n: None)
+        loop = None
+        if self.background is not False:
+            with contextlib.suppress(RuntimeError):
+                loop = asyncio.get_running_loop()
+        if loop is None:
+            self.running = True
+            try:
+                result = work(progress)
+            except Exception as exc:  # shown to the user by ``failed``
+                self.running = False
+                failed(exc)
+                return
+            self.running = False
+            done(result)
+            return
+
+        def report(i, n):
+            loop.call_soon_threadsafe(lambda: gen == self.generation and progress(i, n))
+
+        self.running = True
+
+        async def run():
+            try:
+                result = await loop.run_in_executor(None, work, report)
+            except Exception as exc:
+                if gen == self.generation:
+                    self.running = False
+                    failed(exc)
+                return
+            if gen == self.generation:
+                self.running = False
+                done(result)
+
+        self.future = asyncio.ensure_future(run())
+
+
+def guarded(method):
+    """Run a dashboard callback so that any error becomes a message on the page, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if self._quiet:
+            return None
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            self.show_error(exc)
+            return None
+
+    return wrapper
+
+
+class Dashboard:
+    """Base of the dashboards: language toggle, status line, progress bar, job runner.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+        Initial language.
+    scenario : Scenario, optional
+        Planner assumptions (default :class:`agriremed.Scenario()`).
+    tables : Tables, optional
+        Literature tables (default: the packaged ones).
+    background : bool, optional
+        Run long computations off the kernel's main thread (default: when in a kernel).
+    """
+
+    #: Key of the dashboard's title in the translation table.
+    title_key = "ui.app.title"
+
+    def __init__(
+        self,
+        lang: str = "en",
+        scenario: Scenario | None = None,
+        tables: Tables | None = None,
+        background: bool | None = None,
+    ):
+        self.tables = tables if tables is not None else _packaged_tables()
+        self.scenario = scenario or Scenario()
+        self._texts: list[tuple[object, str, Callable[[str], object]]] = []
+        self._quiet = 0
+        self.job = BackgroundJob(background)
+        self.lang_toggle = w.ToggleButtons(
+            options=[(name, code) for code, name in i18n.LANGS], value=lang, style={"button_width": "80px"}
+        )
+        self.lang_toggle.add_class("ar-lang")
+        self.lang_caption = w.HTML()
+        self.text(self.lang_caption, "value", lambda lang: f"<b>{i18n.t('ui.lang.label', lang)}</b>")
+        self.title = w.HTML()
+        self.text(self.title, "value", lambda lang: f"<h2>{html.escape(i18n.t(self.title_key, lang))}</h2>")
+        self.header = w.HBox(
+            [
+                self.title,
+                w.HBox(
+                    [self.lang_caption, self.lang_toggle],
+                    layout=w.Layout(align_items="center", margin="0 0 0 auto"),
+                ),
+            ],
+            layout=w.Layout(align_items="center", width="100%"),
+        )
+        self.status = w.HTML()
+        self._status = None
+        self.progress = w.IntProgress(
+            value=0, min=0, max=1, layout=w.Layout(width="320px", visibility="hidden")
+        )
+        self.progress.add_class("ar-progress")
+        self.lang_toggle.observe(self._on_lang, names="value")
+
+    # ---------------------------------------------------------------- language
+    @property
+    def lang(self) -> str:
+        """Current language code."""
+        return self.lang_toggle.value
+
+    def text(self, widget, attr: str, source) -> None:
+        """Keep ``widget.attr`` in the current language.
+
+        ``source`` is a translation key or a callable ``lang → value``.
+        """
+        fn = (lambda lang, key=source: i18n.t(key, lang)) if isinstance(source, str) else source
+        self._texts.append((widget, attr, fn))
+        self._apply_text(widget, attr, fn)
+
+    def _apply_text(self, widget, attr, fn) -> None:
+        new = fn(self.lang)
+        if attr == "options":
+            with self.quiet():
+                keep = widget.value
+                widget.options = new
+                if keep in [v for _, v in new]:
+                    widget.value = keep
+        elif attr == "titles":
+            widget.titles = tuple(new)
+        else:
+            setattr(widget, attr, new)
+
+    def set_lang(self, lang: str) -> None:
+        """Switch every text of the dashboard to ``lang`` (``'en'`` or ``'zh'``)."""
+        self.lang_toggle.value = lang  # the observer does the work
+
+    def _on_lang(self, change) -> None:
+        for widget, attr, fn in self._texts:
+            self._apply_text(widget, attr, fn)
+        if self._status is not None:
+            kind, payload = self._status
+            if kind == "error":
+                self.show_error(payload, log_it=False)
+            else:
+                self.show_status(kind, **payload)
+        try:
+            self.render()
+        except Exception as exc:
+            self.show_error(exc)
+
+    def render(self) -> None:
+        """Redraw results in the current language (subclasses)."""
+
+    @contextlib.contextmanager
+    def quiet(self):
+        """Suspend the dashboard's callbacks while several widgets are changed together."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    # ---------------------------------------------------------------- messages
+    def show_error(self, exc: Exception, log_it: bool = True) -> None:
+        """Show an error as one sentence (logged with its traceback on the server only)."""
+        if isinstance(exc, (InputFileError, ScenarioError, FileNotFoundError)):
+            text = i18n.message(str(exc), self.lang)
+        else:
+            if log_it:
+                log.exception("dashboard callback failed", exc_info=exc)
+            text = i18n.t("ui.error.unexpected", self.lang, error=type(exc).__name__)
+        self._status = ("error", exc)
+        self.status.value = f"<div class='ar-error' id='status-error'>{html.escape(text)}</div>"
+        self.progress.layout.visibility = "hidden"
+
+    def show_status(self, key: str | None, **fields) -> None:
+        """Show a status line from the translation table (``None`` clears it)."""
+        if key is None:
+            self._status = None
+            self.status.value = ""
+            return
+        self._status = (key, fields)
+        self.status.value = (
+            f"<div class='ar-muted' id='status'>{html.escape(i18n.t(key, self.lang, **fields))}</div>"
+        )
+
+    def start_progress(self, total: int) -> None:
+        """Show the progress bar at 0 of ``total`` steps."""
+        self.progress.max = max(int(total), 1)
+        self.progress.value = 0
+        self.progress.bar_style = "info"
+        self.progress.layout.visibility = "visible"
+
+    def step_progress(self, done: int, total: int) -> None:
+        """Move the progress bar to ``done`` of ``total``."""
+        self.progress.max = max(int(total), 1)
+        self.progress.value = min(int(done), self.progress.max)
+
+    def end_progress(self) -> None:
+        """Hide the progress bar."""
+        self.progress.value = self.progress.max
+        self.progress.layout.visibility = "hidden"
+
+    # ---------------------------------------------------------------- display
+    def _root(self, *children) -> w.VBox:
+        box = w.VBox([w.HTML(_CSS), self.header, *children], layout=w.Layout(width="100%"))
+        box.add_class("agriremed")
+        return box
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_tables() -> Tables:
+    return load_tables()

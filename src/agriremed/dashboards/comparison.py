@@ -1,0 +1,333 @@
+"""Option comparison: the remediation options of one plot, ranked with adjustable weights.
+
+Every change (plot, weights, horizon, carbon price, Monte Carlo draws) runs
+:func:`agriremed.plan` for the one plot with the changed :class:`~agriremed.Scenario`,
+so the table, the charts and the recommendation sentence are the planner's own.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from .. import i18n
+from ..plan import Plan, plan
+from ..ranking import CRITERIA
+from ..scenario import DEFAULT_WEIGHTS
+from ..validate import Validation
+from . import figures as F
+from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
+from .assessment import load_plots
+
+__all__ = ["OptionComparison", "DRAW_CHOICES"]
+
+#: Monte Carlo draws offered (0 = deterministic only).
+DRAW_CHOICES = (0, 200, 500, 2000)
+
+
+def _slider(kind, value, lo, hi, step, fmt: str, label_px: int):
+    """A slider that reports only when released (one plan per move, not one per pixel)."""
+    return kind(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        continuous_update=False,
+        readout_format=fmt,
+        style={"description_width": f"{label_px}px"},
+        layout=w.Layout(width=f"{label_px + 270}px"),
+    )
+
+
+def one_plot(v: Validation, plot_id: str) -> Validation:
+    """The validation result restricted to one valid plot (input row kept)."""
+    rows = v.plots.loc[v.plots["plot_id"] == plot_id].reset_index(drop=True)
+    empty = v.problems.iloc[0:0]
+    return Validation(
+        plots=rows, rejected=v.rejected.iloc[0:0], problems=empty, n_input=len(rows), notes=list(v.notes)
+    )
+
+
+class OptionComparison(Dashboard):
+    """Options of one plot: duration ranges, NPV and carbon, traffic-light scores, recommendation.
+
+    Parameters
+    ----------
+    plots : str, Path, pandas.DataFrame or Validation, optional
+        Table of plots to pick from.
+    plot_id : str, optional
+        Plot shown first (default: the first valid plot).
+    show_picker : bool
+        Show the plot picker (the combined app feeds the plot from the assessment form).
+    lang, scenario, tables, background
+        See :class:`~agriremed.dashboards._base.Dashboard`.
+
+    Attributes
+    ----------
+    result : Plan or None
+        Plan of the shown plot with the current weights.
+    weights : dict
+        Criterion → weight slider.
+    """
+
+    title_key = "ui.compare.title"
+
+    def __init__(
+        self,
+        plots=None,
+        plot_id: str | None = None,
+        show_picker: bool = True,
+        lang: str = "en",
+        scenario=None,
+        tables=None,
+        background=None,
+    ):
+        super().__init__(lang, scenario, tables, background)
+        self.result: Plan | None = None
+        self.source: Validation | None = None
+        self.table = None
+
+        self.picker = w.Dropdown(
+            layout=w.Layout(width="420px", display=None if show_picker else "none"),
+            style={"description_width": "150px"},
+        )
+        self.picker.add_class("ar-picker")
+        self.text(self.picker, "description", "ui.compare.pick")
+        self.plot_note = w.HTML()
+
+        self.weights: dict[str, w.FloatSlider] = {}
+        for c in CRITERIA:
+            s = _slider(w.FloatSlider, self.scenario.weights.get(c, 0.0), 0.0, 1.0, 0.05, ".2f", 150)
+            s.add_class(f"ar-weight-{c}")
+            self.text(s, "description", lambda lang, c=c: i18n.value("criterion", c, lang))
+            self.weights[c] = s
+        self.reset = w.Button(icon="undo")
+        self.text(self.reset, "description", "ui.compare.reset")
+        self.horizon = _slider(w.IntSlider, self.scenario.horizon_yr, 5, 50, 1, "d", 170)
+        self.text(
+            self.horizon,
+            "description",
+            lambda lang: i18n.t("ui.compare.horizon", lang, unit=i18n.unit("yr", lang)),
+        )
+        self.carbon_price = _slider(w.FloatSlider, self.scenario.carbon_price_cny_t, 0, 300, 10, ".0f", 170)
+        self.text(
+            self.carbon_price,
+            "description",
+            lambda lang: i18n.t("ui.compare.carbon_price", lang, unit=i18n.unit("CNY/t", lang)),
+        )
+        draws = self.scenario.mc_draws if self.scenario.mc_draws in DRAW_CHOICES else 500
+        self.draws = w.Dropdown(style={"description_width": "170px"}, layout=w.Layout(width="440px"))
+        self.text(
+            self.draws,
+            "options",
+            lambda lang: [
+                (i18n.t("ui.compare.draws_none", lang) if d == 0 else str(d), d) for d in DRAW_CHOICES
+            ],
+        )
+        self.draws.value = draws
+        self.text(self.draws, "description", "ui.compare.draws")
+
+        self.recommendation = w.HTML()
+        self.table_html = w.HTML()
+        self.duration_fig = FigureSlot("duration", width=1100)
+        self.money_fig = FigureSlot("money", width=1100)
+        heads = {k: w.HTML() for k in ("weights", "scenario", "table", "duration", "money")}
+        for k, h in heads.items():
+            self.text(
+                h, "value", lambda lang, k=k: f"<h3>{html.escape(i18n.t('ui.compare.head_' + k, lang))}</h3>"
+            )
+
+        controls = w.HBox(
+            [
+                w.VBox([heads["weights"], *self.weights.values(), self.reset]),
+                w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws]),
+            ]
+        )
+        self.widget = self._root(
+            w.HBox([self.picker, self.plot_note]),
+            controls,
+            w.HBox([self.progress, self.status]),
+            self.recommendation,
+            heads["table"],
+            self.table_html,
+            heads["duration"],
+            self.duration_fig.box,
+            heads["money"],
+            self.money_fig.box,
+        )
+
+        for s in self.weights.values():
+            s.observe(lambda ch: self.update(), names="value")
+        for ctl in (self.horizon, self.carbon_price, self.draws):
+            ctl.observe(lambda ch: self.update(), names="value")
+        self.reset.on_click(self._on_reset)
+        self.picker.observe(self._on_pick, names="value")
+        self.set_table(load_plots(plots, self.tables), plot_id)
+
+    # ---------------------------------------------------------------- inputs
+    def set_table(self, plots: Validation | None, plot_id: str | None = None) -> None:
+        """Offer the valid plots of a table in the picker and show ``plot_id`` (or the first)."""
+        self.table = plots
+        ids = [] if plots is None else list(plots.plots["plot_id"])
+        with self.quiet():
+            self.picker.options = ids
+        if ids:
+            self.picker.value = None
+            self.picker.value = plot_id if plot_id in ids else ids[0]
+
+    @guarded
+    def _on_pick(self, change) -> None:
+        if self.picker.value is None or self.table is None:
+            return
+        self.use_plot(one_plot(self.table, self.picker.value))
+
+    def use_plot(self, plot: Validation, note_key: str | None = None) -> None:
+        """Compare the options of the single valid plot in ``plot`` (a validation result)."""
+        self.source = plot
+        self._note = note_key
+        self._render_note()
+        self.update()
+
+    def _render_note(self) -> None:
+        if self.source is None or self.source.plots.empty:
+            self.plot_note.value = ""
+            return
+        pid = self.source.plots["plot_id"].iloc[0]
+        key = getattr(self, "_note", None) or "ui.compare.plot_note"
+        self.plot_note.value = (
+            f"<span id='compare-plot'>{html.escape(i18n.t(key, self.lang, plot=pid))}</span>"
+        )
+
+    def current_scenario(self):
+        """The scenario with the weights, horizon, carbon price and draws set on the page."""
+        return self.scenario.replace(
+            weights={c: float(s.value) for c, s in self.weights.items()},
+            horizon_yr=int(self.horizon.value),
+            carbon_price_cny_t=float(self.carbon_price.value),
+            mc_draws=int(self.draws.value),
+        )
+
+    @guarded
+    def _on_reset(self, _button) -> None:
+        with self.quiet():
+            for c, s in self.weights.items():
+                s.value = DEFAULT_WEIGHTS.get(c, 0.0)
+        self.update()
+
+    # ---------------------------------------------------------------- compute
+    @guarded
+    def update(self) -> None:
+        """Plan the plot with the current scenario (in the background inside a kernel)."""
+        if self.source is None or self.source.plots.empty:
+            return
+        if sum(s.value for s in self.weights.values()) <= 0:
+            self.show_status("ui.compare.zero_weights")
+            return
+        scenario = self.current_scenario()
+        source, tables = self.source, self.tables
+        self.show_status("ui.compare.computing", draws=scenario.mc_draws)
+        self.start_progress(1)
+        self.job.submit(
+            lambda report: plan(source, scenario, tables=tables, progress=False), self._done, self.show_error
+        )
+
+    def _done(self, result: Plan) -> None:
+        self.result = result
+        self.end_progress()
+        self.show_status(None)
+        self.render()
+
+    # ---------------------------------------------------------------- render
+    @property
+    def options_table(self) -> pd.DataFrame:
+        """Plan table of the shown plot, applicable options first in rank order."""
+        if self.result is None:
+            return pd.DataFrame()
+        t = self.result.table.assign(_na=lambda d: ~d["applicable"].astype(bool))
+        return t.sort_values(["_na", "rank"], kind="stable").drop(columns="_na").reset_index(drop=True)
+
+    def recommendation_text(self, lang: str | None = None) -> str:
+        """The planner's recommendation sentence for the plot in ``lang``."""
+        if self.result is None or self.result.summary.empty:
+            return ""
+        return i18n.message(self.result.summary["recommendation"].iloc[0], lang or self.lang, self.tables)
+
+    def render(self) -> None:
+        """Draw the recommendation, the option table and both charts in the current language."""
+        self._render_note()
+        if self.result is None:
+            return
+        lang = self.lang
+        s = self.result.summary.iloc[0]
+        name = (
+            i18n.option_name(s["recommended_option"], lang, self.tables)
+            if isinstance(s["recommended_option"], str)
+            else ""
+        )
+        self.recommendation.value = (
+            f"<div class='ar-recommendation' id='recommendation' "
+            f"data-option='{html.escape(str(s['recommended_option']))}'>"
+            f"<b>{html.escape(i18n.label('recommended_option', lang) + i18n.colon(lang))}"
+            f"<span id='recommended-name'>{html.escape(name)}</span></b><br>"
+            f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
+        )
+        t = self.options_table
+        self.table_html.value = self._table(t, lang)
+        self.duration_fig.show(F.duration_fan(t, lang))
+        self.money_fig.show(F.money_and_carbon(t, lang))
+
+    def _table(self, t: pd.DataFrame, lang: str) -> str:
+        yes, no = i18n.t("ui.yes", lang), i18n.t("ui.no", lang)
+        years = []
+        for p10, p50, p90, det in zip(
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], strict=True
+        ):
+            mid = p50 if not np.isnan(p50) else det
+            rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if not np.isnan(p10) and np.isfinite(mid) else ""
+            years.append(f"{fmt_years(mid)}{rng}")
+        df = pd.DataFrame(
+            {
+                "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
+                "applicable": [yes if a else no for a in t["applicable"]],
+                "rank": [fmt_number(r) if r is not pd.NA else "" for r in t["rank"]],
+                "score": t["score"].map(lambda x: fmt_number(x, 2)),
+                "years_p50": years,
+                "crop_compliance_prob": t["crop_compliance_prob"].map(lambda x: fmt_number(x, pct=True)),
+                "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(
+                    lambda x: fmt_number(x, signed=True)
+                ),
+                "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
+                    lambda x: fmt_number(x, 2, signed=True)
+                ),
+            }
+        )
+        lights = [c for c in t.columns if c.startswith("light_")]
+        for c in lights:
+            df[c] = [i18n.value("light", v, lang) if isinstance(v, str) else "" for v in t[c]]
+        df["reason"] = [i18n.message(r, lang, self.tables) for r in t["reason"]]
+        heads = {c: i18n.label(c, lang) for c in df.columns}
+        heads["years_p50"] = i18n.t("ui.compare.years", lang, unit=i18n.unit("yr", lang))
+        heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
+        heads["score"] = i18n.label("score", lang, with_unit=False)
+        heads["rank"] = i18n.label("rank", lang, with_unit=False)
+        for c in lights:
+            heads[c] = i18n.value("criterion", c[len("light_") :], lang)
+        css = pd.DataFrame({c: [f"light-{v}" if isinstance(v, str) else "" for v in t[c]] for c in lights})
+        css["option_name"] = ["" if r else "ar-muted" for r in t["applicable"]]
+        return html_table(
+            df,
+            "options-table",
+            heads,
+            classes=css,
+            numeric={
+                "rank",
+                "score",
+                "years_p50",
+                "crop_compliance_prob",
+                "npv_vs_baseline_cny_ha",
+                "net_co2e_vs_baseline_t_ha_yr",
+            },
+        )

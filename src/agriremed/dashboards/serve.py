@@ -1,0 +1,106 @@
+"""Serve the dashboard notebooks with Voila on localhost, offline.
+
+``python -m agriremed.dashboards [FOLDER] [--port N] [--no-browser]`` starts Voila on
+``127.0.0.1`` with agriremed's Voila template (Voila's lab template without its links
+to a CDN), so the page requests nothing outside the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["TEMPLATE_ROOT", "find_notebooks", "voila_command", "main"]
+
+#: Folder that holds ``voila/templates/agriremed`` (added to ``JUPYTER_PATH``).
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
+
+#: Notebook opened first.
+START = "00_agriremed.ipynb"
+
+
+def find_notebooks(start: Path | None = None) -> Path | None:
+    """``notebooks/dashboards`` of the repository containing ``start`` (default: the working directory)."""
+    start = (start or Path.cwd()).resolve()
+    for p in [start, *start.parents]:
+        cand = p / "notebooks" / "dashboards"
+        if (cand / START).exists():
+            return cand
+    return None
+
+
+def voila_command(folder: Path, port: int = 8866, open_browser: bool = True) -> tuple[list[str], dict]:
+    """The Voila command line and environment that serve ``folder`` on 127.0.0.1:``port``.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder of dashboard notebooks.
+    port : int
+        TCP port.
+    open_browser : bool
+        Open the default browser at the list of dashboards.
+
+    Returns
+    -------
+    cmd : list of str
+        Command to run.
+    env : dict
+        Environment with agriremed's template folder first on ``JUPYTER_PATH``.
+
+    Examples
+    --------
+    >>> cmd, env = voila_command(Path("notebooks/dashboards"), port=9000, open_browser=False)
+    >>> cmd[3:6]
+    ['--port=9000', '--Voila.ip=127.0.0.1', '--template=agriremed']
+    """
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        f"--port={int(port)}",
+        "--Voila.ip=127.0.0.1",
+        "--template=agriremed",
+        "--theme=light",
+        "--show_tracebacks=False",
+        "--VoilaConfiguration.classic_tree=True",
+        str(folder),
+    ]
+    if not open_browser:
+        cmd.insert(-1, "--no-browser")
+    return cmd, env
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start Voila (blocks until it is stopped with Ctrl+C)."""
+    ap = argparse.ArgumentParser(
+        prog="python -m agriremed.dashboards",
+        description="Serve the agriremed dashboards offline on localhost with Voila.",
+    )
+    ap.add_argument("folder", nargs="?", help="folder of dashboard notebooks (default: notebooks/dashboards)")
+    ap.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    ap.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    args = ap.parse_args(argv)
+    folder = Path(args.folder) if args.folder else find_notebooks()
+    if folder is None or not folder.exists():
+        print(
+            "error: no dashboard notebooks found; run from the agriremed repository or pass the folder "
+            "notebooks/dashboards",
+            file=sys.stderr,
+        )
+        return 2
+    cmd, env = voila_command(folder, args.port, not args.no_browser)
+    print(
+        f"[agriremed] dashboards at http://127.0.0.1:{args.port}/voila/render/{START} "
+        f"(all dashboards: http://127.0.0.1:{args.port}/) — stop with Ctrl+C",
+        flush=True,
+    )
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0

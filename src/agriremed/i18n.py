@@ -1,0 +1,460 @@
+"""English / 中文 text for the dashboards: labels, units, values and messages.
+
+Every text the dashboards show comes from one translation table,
+``agriremed/data/i18n.csv`` (columns ``key``, ``en``, ``zh``), or from the column
+registry and literature tables that already carry both languages (column labels,
+crop and option names). Keys are grouped by their first dotted part:
+
+* ``ui.*`` — fixed interface texts (titles, button captions, headings); ``{name}``
+  placeholders are filled with :meth:`str.format`;
+* ``unit.<unit>`` — display form of a registry unit (``unit.CNY/ha`` → ``元/公顷``);
+* ``value.<domain>.<code>`` — display form of a category code (soil classes, land
+  uses, traffic lights, criteria, severities …);
+* ``msg.*`` — translations of messages produced by the planner (validation
+  problems, option reasons, recommendation sentences). The ``en`` cell is a regular
+  expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
+  text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
+  ``{m:metals}``). Patterns are applied in table order, each to every match.
+
+:func:`message` returns the English text unchanged for ``lang="en"`` and, for
+``"zh"``, the translation — or the English original when some words have no
+pattern, so a reader never sees a half-translated sentence. :func:`untranslated`
+lists those words; the tests run it over every message the sample data produce.
+
+Examples
+--------
+>>> from agriremed import i18n
+>>> i18n.label("npv_vs_baseline_cny_ha", "zh")
+'相对不治理的净现值 [元/公顷]'
+>>> i18n.value("soil_class", "strict_control", "zh")
+'严格管控类'
+>>> i18n.message("not used on orchard land", "zh")
+'不适用于果园'
+>>> i18n.t("ui.lang.label", "zh")
+'语言'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import pandas as pd
+
+from . import columns as C
+
+__all__ = [
+    "LANGS",
+    "translations",
+    "t",
+    "colon",
+    "unit",
+    "label",
+    "value",
+    "option_name",
+    "crop_name",
+    "metal_name",
+    "metals",
+    "message",
+    "untranslated",
+    "keys",
+]
+
+#: Supported interface languages (code, name shown on the toggle).
+LANGS: tuple[tuple[str, str], ...] = (("en", "English"), ("zh", "中文"))
+
+_FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+@functools.lru_cache(maxsize=1)
+def translations() -> pd.DataFrame:
+    """The translation table (``key``, ``en``, ``zh``), indexed by ``key``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key; cells are text (``''`` when empty).
+    """
+    path = resources.files("agriremed.data").joinpath("i18n.csv")
+    with resources.as_file(path) as p:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, comment=None)
+    if df["key"].duplicated().any():
+        dup = sorted(df.loc[df["key"].duplicated(), "key"])
+        raise ValueError(f"i18n.csv: duplicate keys {dup}")
+    return df.set_index("key")
+
+
+def keys(prefix: str = "") -> list[str]:
+    """Keys of the translation table that start with ``prefix``."""
+    idx = translations().index
+    return [k for k in idx if k.startswith(prefix)]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("en", "zh"):
+        raise ValueError(f"language {lang!r} is not supported; expected 'en' or 'zh'")
+    return lang
+
+
+def t(key: str, lang: str = "en", **fields) -> str:
+    """Interface text for ``key`` in ``lang``, with ``{placeholders}`` filled.
+
+    Parameters
+    ----------
+    key : str
+        Key of the translation table (``'ui.assess.title'``).
+    lang : {"en", "zh"}
+        Language.
+    **fields
+        Values for the text's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    KeyError
+        If the key is not in the table (a missing text is a defect, not a fallback).
+    """
+    text = translations().loc[key, _check_lang(lang)]
+    return text.format(**fields) if fields else text
+
+
+def colon(lang: str = "en") -> str:
+    """The colon that ends a caption: ``': '`` in English, ``'：'`` in Chinese."""
+    return "：" if _check_lang(lang) == "zh" else ": "
+
+
+def unit(unit_: str, lang: str = "en") -> str:
+    """Display form of a registry unit (``'CNY/ha'`` → ``'CNY ha⁻¹'`` or ``'元/公顷'``).
+
+    Parameters
+    ----------
+    unit_ : str
+        Unit as spelled in the column registry.
+    lang : {"en", "zh"}
+        Language.
+    """
+    tr = translations()
+    key = f"unit.{unit_}"
+    if key in tr.index and tr.loc[key, _check_lang(lang)]:
+        return tr.loc[key, lang]
+    return C.unit_display(unit_)
+
+
+def label(name: str, lang: str = "en", with_unit: bool = True) -> str:
+    """Label of a registered column in ``lang`` with its unit in brackets.
+
+    Parameters
+    ----------
+    name : str
+        Column name in :data:`agriremed.columns.COLUMNS` (or a ``ui.`` key).
+    lang : {"en", "zh"}
+        Language.
+    with_unit : bool
+        Append ``[unit]`` for numeric columns.
+
+    Returns
+    -------
+    str
+        The label; an unregistered name is returned unchanged.
+    """
+    if name.startswith("ui."):
+        return t(name, lang)
+    col = C.COLUMNS.get(name)
+    if col is None:
+        return name
+    text = col.label_zh if _check_lang(lang) == "zh" else col.label_en
+    if with_unit and col.dtype in ("float", "int"):
+        return f"{text} [{unit(col.unit, lang)}]"
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _default_tables():
+    from .tables import load_tables
+
+    return load_tables()
+
+
+def _name_map(table: str, code_col: str, lang: str, tables=None) -> dict[str, str]:
+    df = getattr(tables or _default_tables(), table)
+    col = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(df[code_col], df[col], strict=True))
+
+
+def option_name(option_id: str, lang: str = "en", tables=None) -> str:
+    """Name of a remediation option in ``lang`` (from ``options.csv``)."""
+    return _name_map("options", "option_id", _check_lang(lang), tables).get(option_id, str(option_id))
+
+
+def crop_name(crop: str, lang: str = "en", tables=None) -> str:
+    """Name of a crop code in ``lang`` (from ``crops.csv``)."""
+    return _name_map("crops", "crop", _check_lang(lang), tables).get(crop, str(crop))
+
+
+def metal_name(metal: str, lang: str = "en") -> str:
+    """Element symbol (en) or Chinese name (zh) of a metal code (``'cd'`` → ``'Cd'`` / ``'镉'``)."""
+    names = C.METAL_NAMES.get(str(metal).lower())
+    if names is None:
+        return str(metal)
+    return names[1] if _check_lang(lang) == "zh" else names[0]
+
+
+def metals(codes: str, lang: str = "en") -> str:
+    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``)."""
+    parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
+    sep = "、" if _check_lang(lang) == "zh" else "/"
+    return sep.join(metal_name(p, lang) for p in parts)
+
+
+def value(domain: str, code, lang: str = "en", tables=None) -> str:
+    """Display form of a category code.
+
+    Parameters
+    ----------
+    domain : str
+        ``'crop'``, ``'option'``, ``'metal'``, ``'metals'``, ``'unit'``, ``'column'``
+        or a ``value.<domain>`` group of the table (``'soil_class'``, ``'land_use'``,
+        ``'light'``, ``'criterion'``, ``'severity'`` …).
+    code : str
+        The code (``'strict_control'``).
+    lang : {"en", "zh"}
+        Language.
+    tables : Tables, optional
+        Literature tables for crop and option names.
+
+    Returns
+    -------
+    str
+        The display text; for an unknown code the code itself with ``_`` shown as a
+        space (so new codes added to the tables still show, in English).
+    """
+    _check_lang(lang)
+    if code is None or (isinstance(code, float) and code != code):
+        return ""
+    code = str(code)
+    if domain == "crop":
+        return crop_name(code, lang, tables)
+    if domain == "option":
+        return option_name(code, lang, tables)
+    if domain == "metal":
+        return metal_name(code, lang)
+    if domain == "metals":
+        return metals(code, lang)
+    if domain == "unit":
+        return unit(code, lang)
+    if domain == "column":
+        return label(code, lang, with_unit=False)
+    tr = translations()
+    key = f"value.{domain}.{code}"
+    if key in tr.index:
+        return tr.loc[key, lang]
+    return code.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- messages
+@functools.lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    tr = translations()
+    return [(re.compile(tr.loc[k, "en"]), tr.loc[k, "zh"]) for k in tr.index if k.startswith("msg.")]
+
+
+def _option_names_longest_first(tables=None) -> list[tuple[str, str]]:
+    df = (tables or _default_tables()).options
+    pairs = list(zip(df["name_en"], df["name_zh"], strict=True))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _fill(template: str, m: re.Match, tables=None) -> str:
+    def one(f: re.Match) -> str:
+        text = m.group(f.group(1)) or ""
+        dom = f.group(2)
+        if not dom:
+            return text
+        if dom == "list":  # comma-separated codes of any kind (e.g. land uses)
+            return "、".join(value("land_use", x.strip(), "zh", tables) for x in text.split(","))
+        return value(dom, text, "zh", tables)
+
+    return _FIELD.sub(one, template)
+
+
+def _translate_zh(text: str, tables=None) -> str:
+    described = {c.description: c for c in C.COLUMNS.values()}
+    if text in described:  # a column description stands in for "what was expected"
+        col = described[text]
+        return f"{col.label_zh}（{col.name}）"
+    out = text
+    for en, zh in _option_names_longest_first(tables):
+        out = out.replace(en, zh)
+    for pat, template in _patterns():
+        out = pat.sub(lambda m, tpl=template: _fill(tpl, m, tables), out)
+    # sentence punctuation
+    out = re.sub(r";\s*", "；", out)
+    out = re.sub(r"(?<=[^\d\s]):\s+", "：", out)
+    out = re.sub(r"(?<=\D),\s+(?=\D)", "，", out)
+    out = re.sub(r"\.$", "。", out)
+    return out
+
+
+def message(text, lang: str = "en", tables=None) -> str:
+    """Translate a message produced by the planner (validation problem, reason, recommendation).
+
+    Parameters
+    ----------
+    text : str
+        English message as the planner wrote it.
+    lang : {"en", "zh"}
+        Target language.
+    tables : Tables, optional
+        Literature tables (option names).
+
+    Returns
+    -------
+    str
+        The message in ``lang``; for ``"zh"``, the English original when a part of it
+        has no translation pattern yet (see :func:`untranslated`).
+
+    Examples
+    --------
+    >>> message("soil pH 6.8 is above 6.5: the option works on more acid soils", "zh")
+    '土壤pH 6.8高于6.5：该方案适用于酸性更强的土壤'
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if _check_lang(lang) == "en" or not text:
+        return text
+    zh = _translate_zh(text, tables)
+    return text if untranslated(zh) else zh
+
+
+#: Latin tokens allowed in a Chinese text: codes, symbols, standards and units.
+_ALLOWED = {
+    "GB",
+    "GB2762",
+    "CO₂",
+    "EU2023_915",
+    "CODEX",
+    "Codex",
+    "EU",
+    "IPCC",
+    "VIP",
+    "DM",
+    "CO2e",
+    "CO₂e",
+    "P5",
+    "P10",
+    "P50",
+    "P90",
+    "P95",
+    "pH",
+    "KCl",
+    "CaCl₂",
+    "CaCl2",
+    "HNO₃",
+    "HNO3",
+    "DTPA",
+    "DW",
+    "FW",
+    "NPV",
+    "CSV",
+    "Excel",
+    "HTML",
+    "Parquet",
+    "UTF",
+    "GBK",
+    "GB18030",
+    "WGS84",
+    "M",
+    "mg",
+    "kg",
+    "g",
+    "t",
+    "ha",
+    "cm",
+    "m",
+    "mm",
+    "yr",
+    "GJ",
+    "MWh",
+    "CNY",
+    "cmol",
+    "hm",
+    "e",
+    "µm",
+    "ppm",
+    "ppb",
+    "ug",
+    "µg",
+    "μg",
+    "x",
+    "xlsx",
+    "xls",
+    "csv",
+    "parquet",
+    "pq",
+    "txt",
+    "xlsm",
+    "nan",
+    "n",
+    "a",
+    "na",
+    "nd",
+    "none",
+    "null",
+    "agriremed",
+    "DOI",
+    "URL",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _allowed_tokens() -> frozenset:
+    tokens = set(_ALLOWED)
+    tokens |= set(C.COLUMNS)
+    for col in C.COLUMNS.values():
+        tokens |= set(col.categories or ())
+    for sym, _ in C.METAL_NAMES.values():
+        tokens.add(sym)
+    tokens |= set(C.METALS)
+    tb = _default_tables()
+    tokens |= set(tb.crops["crop"]) | set(tb.options["option_id"])
+    for aliases in tb.crops["aliases"]:
+        tokens |= {a.strip() for a in str(aliases).split("|") if a.strip()}
+    return frozenset(tokens)
+
+
+def untranslated(text: str) -> list[str]:
+    """English words left in a Chinese text (codes, symbols and units are allowed).
+
+    Parameters
+    ----------
+    text : str
+        Translated text.
+
+    Returns
+    -------
+    list of str
+        Words of two or more Latin letters that are neither a registered column,
+        a code, a metal symbol nor a unit; empty when the text is fully translated.
+
+    Examples
+    --------
+    >>> untranslated("土壤pH 6.8高于6.5")
+    []
+    >>> untranslated("土壤 is acid")
+    ['is', 'acid']
+    """
+    allowed = _allowed_tokens()
+    # what the user typed (quoted), file names and paths are shown as they are
+    text = re.sub(
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq)(?![A-Za-z0-9])|\S*/\S*",
+        " ",
+        str(text),
+    )
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_₂₃]*", text)
+    return [w for w in words if len(w) > 1 and w not in allowed and not re.search(r"[_\d]", w)]

@@ -1,0 +1,498 @@
+"""The dashboards driven from Python: set values, click, and check figures, HTML and tables.
+
+No kernel and no browser: callbacks run at once (there is no running event loop), so
+every assertion sees the result of the change just made. Expected numbers come from the
+GB 15618-2018 tables (hand-checked) or from an independent call of :func:`agriremed.plan`.
+"""
+
+import asyncio
+import dataclasses
+import datetime
+import io
+import json
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import columns as C
+from agriremed import i18n
+from agriremed.dashboards import (
+    App,
+    DownloadButton,
+    OptionComparison,
+    PlotAssessment,
+    Portfolio,
+    plan_in_chunks,
+    region_summary,
+)
+from agriremed.dashboards._base import BackgroundJob, fmt_number
+from agriremed.dashboards.serve import find_notebooks, voila_command
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "samples" / "plots.csv"
+BROKEN = ROOT / "data" / "samples" / "plots_two_broken_rows.csv"
+
+
+@pytest.fixture(scope="module")
+def sample_plan():
+    return agriremed.plan(SAMPLE, progress=False)
+
+
+def cell(html_text, table_id, col, row=0):
+    """Text of column ``col`` in row ``row`` of the HTML table ``table_id``."""
+    table = re.search(rf"<table[^>]*id='{table_id}'.*?</table>", html_text, re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    return re.search(rf"<td data-col='{col}'[^>]*>(.*?)</td>", rows[row], re.S).group(1)
+
+
+def n_rows(html_text, table_id):
+    table = re.search(rf"<table[^>]*id='{table_id}'.*?</table>", html_text, re.S).group(0)
+    return len(re.findall(r"<tr>", table.split("<tbody>")[1]))
+
+
+# ----------------------------------------------------------------------------- assessment
+@pytest.fixture
+def assess():
+    return PlotAssessment(SAMPLE, plot_id="HN-XT-02")
+
+
+def test_form_has_a_field_for_every_input_column_with_its_unit(assess):
+    inputs = [c.name for c in C.input_columns()]
+    assert sorted(assess.fields) == sorted(inputs)
+    assert assess.fields["cd_mg_kg"].description == "Cd, total in soil [mg kg⁻¹]"
+    assert assess.fields["area_ha"].description == "Area [ha]"
+
+
+def test_picked_plot_fills_the_form_and_is_classed(assess):
+    assert assess.fields["ph"].value == "5.4" and assess.fields["cd_mg_kg"].value == "1.92"
+    # GB 15618-2018, paddy, pH 5.5 band: Cd screening 0.3, intervention 1.5 mg/kg; 1.92 > 1.5
+    assert assess.plot_class == "strict_control"
+    assert "data-class='strict_control'" in assess.banner.value
+    assert cell(assess.soil_html.value, "soil-table", "screening_mg_kg") == "0.3"
+    assert cell(assess.soil_html.value, "soil-table", "intervention_mg_kg") == "1.5"
+    assert cell(assess.soil_html.value, "soil-table", "exceedance_ratio") == "6.4"  # 1.92 / 0.3
+
+
+def test_changing_ph_reclassifies_live(assess):
+    fig_before = assess.soil_fig.figure
+    assess.fields["ph"].value = "6.8"
+    # paddy, 6.5 < pH ≤ 7.5: Cd screening 0.6, intervention 3.0 → 1.92 / 0.6 = 3.2, safe utilisation
+    assert assess.plot_class == "safe_utilisation"
+    bars = assess.soil_fig.figure.data[0]
+    assert assess.soil_fig.figure is not fig_before
+    assert list(bars.x)[0] == "Cd" and bars.y[0] == pytest.approx(3.2)
+    assert cell(assess.soil_html.value, "soil-table", "screening_mg_kg") == "0.6"
+    assert cell(assess.soil_html.value, "soil-table", "soil_class") == "safe utilisation"
+
+
+def test_crop_prediction_is_the_planners(sample_plan):
+    a = PlotAssessment(SAMPLE, plot_id="HN-ZZ-01")
+    expected = sample_plan.uptake.query("plot_id == 'HN-ZZ-01' and metal == 'cd'").iloc[0]
+    pts = a.crop_fig.figure.data[0]
+    assert pts.y[0] == pytest.approx(expected["crop_fw_p50_mg_kg"])
+    assert pts.error_y.array[0] == pytest.approx(
+        expected["crop_fw_p95_mg_kg"] - expected["crop_fw_p50_mg_kg"]
+    )
+    assert a.crop_fig.figure.data[1].y[0] == pytest.approx(0.2)  # GB 2762 rice Cd limit
+    assert cell(a.crop_html.value, "crop-table", "food_limit_mg_kg") == "0.2"
+    assert cell(a.crop_html.value, "crop-table", "p_exceed_limit") == fmt_number(
+        expected["p_exceed_limit"], pct=True
+    )
+
+
+def test_food_standard_changes_the_limit():
+    a = PlotAssessment(SAMPLE, plot_id="HN-ZZ-01")
+    a.standard.value = "EU2023_915"
+    assert a.uptake["food_limit_mg_kg"].iloc[0] == pytest.approx(0.15)  # EU 2023/915 rice Cd
+    assert a.crop_fig.figure.data[1].y[0] == pytest.approx(0.15)
+    assert "EU2023_915" in a.crop_fig.figure.layout.title.text
+
+
+def test_bad_value_is_listed_not_raised(assess):
+    assess.fields["ph"].value = "abc"
+    assert assess.plot_class is None
+    assert cell(assess.problems_html.value, "form-problems", "problem") == "not a number"
+    assert cell(assess.problems_html.value, "form-problems", "expected") == "a number ≥ 2 and ≤ 11"
+    assert "data-class=''" in assess.banner.value
+    assert assess.status.value == ""  # no error, a listed problem
+    assess.set_lang("zh")
+    assert cell(assess.problems_html.value, "form-problems", "problem") == "不是数字"
+    assess.fields["ph"].value = "5.4"
+    assert assess.plot_class == "strict_control" and assess.problems_html.value == ""
+
+
+def test_new_plot_starts_from_defaults():
+    a = PlotAssessment(SAMPLE)
+    a.picker.value = "__new__"
+    assert a.fields["plot_id"].value == "NEW-01" and a.fields["hg_mg_kg"].value == ""
+    # Cd 0.5 mg/kg on paddy at pH 5.5: screening 0.3, so 1.67 × and safe utilisation
+    assert a.plot_class == "safe_utilisation"
+    assert a.soil.set_index("metal").loc["cd", "exceedance_ratio"] == pytest.approx(0.5 / 0.3)
+    assert a.soil["metal"].tolist() == ["cd"]  # blank metals are not measured, not zero
+
+
+def test_language_switch_relabels_everything(assess):
+    assess.set_lang("zh")
+    assert assess.fields["ph"].description == "土壤pH（水浸提） [–]"
+    assert assess.fields["area_ha"].description == "面积 [公顷]"
+    assert (
+        assess.fields["land_use"].options[0] == ("水田", "paddy")
+        and assess.fields["land_use"].value == "paddy"
+    )
+    assert "严格管控类" in assess.banner.value and "主控重金属镉" in assess.banner.value
+    assert assess.soil_fig.figure.layout.title.text == "土壤含量 / GB 15618筛选值"
+    assert assess.soil_fig.figure.data[0].x[0] == "镉"
+    assert "<h2>地块评估</h2>" in assess.title.value
+    assess.set_lang("en")
+    assert assess.fields["ph"].description == "Soil pH (water) [–]" and assess.plot_class == "strict_control"
+
+
+# ----------------------------------------------------------------------------- comparison
+@pytest.fixture
+def compare():
+    return OptionComparison(SAMPLE, plot_id="HN-ZZ-01", background=False)
+
+
+def test_comparison_shows_the_planners_recommendation(compare, sample_plan):
+    s = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    assert compare.result.summary["recommended_option"].iloc[0] == s["recommended_option"] == "miscanthus"
+    assert compare.recommendation_text() == s["recommendation"]
+    assert f"data-option='{s['recommended_option']}'" in compare.recommendation.value
+    t = sample_plan.table.query("plot_id == 'HN-ZZ-01'")
+    assert n_rows(compare.table_html.value, "options-table") == len(t) == 8
+    assert (
+        cell(compare.table_html.value, "options-table", "option_name")
+        == "Miscanthus energy crop (phytostabilisation)"
+    )
+    assert cell(compare.table_html.value, "options-table", "rank") == "1"
+
+
+def test_weights_change_the_ranking(compare):
+    compare.weights["economics"].value = 0.0
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
+    independent = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
+    best = independent.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    assert best["recommended_option"] == "sedum_plumbizincicola"
+    assert compare.result.summary["recommended_option"].iloc[0] == best["recommended_option"]
+    assert compare.recommendation_text() == best["recommendation"]
+    mine = compare.options_table.set_index("option_id")["score"]
+    theirs = independent.table.query("plot_id == 'HN-ZZ-01'").set_index("option_id")["score"]
+    pd.testing.assert_series_equal(mine.sort_index(), theirs.sort_index(), check_names=False)
+    compare.reset.click()
+    assert compare.result.summary["recommended_option"].iloc[0] == "miscanthus"
+    assert compare.weights["economics"].value == pytest.approx(0.25)
+
+
+def test_duration_and_money_charts_hold_the_plan_numbers(compare):
+    t = compare.options_table.set_index("option_id")
+    dur = compare.duration_fig.figure.data
+    names = list(dur[0].y)
+    i = names.index("Sedum plumbizincicola phytoextraction")
+    assert dur[0].base[i] == pytest.approx(t.loc["sedum_plumbizincicola", "years_p10"])
+    assert dur[0].base[i] + dur[0].x[i] == pytest.approx(t.loc["sedum_plumbizincicola", "years_p90"])
+    assert dur[1].x[i] == pytest.approx(t.loc["sedum_plumbizincicola", "years_p50"])
+    assert "Continue current practice" not in names  # no clean-up: no duration bar
+    npv = compare.money_fig.figure.data[0]
+    app = t.loc[t["applicable"]]
+    assert list(npv.x) == pytest.approx(app["npv_vs_baseline_cny_ha"].tolist())
+    co2 = compare.money_fig.figure.data[1]
+    assert list(co2.x) == pytest.approx(app["net_co2e_vs_baseline_t_ha_yr"].tolist())
+    assert list(npv.marker.line.width) == [3 if r else 0 for r in app["recommended"]]
+
+
+def test_horizon_and_carbon_price_replan(compare):
+    assert (compare.result.table["carbon_revenue_cny_ha"].fillna(0) != 0).any()
+    npv20 = compare.options_table.set_index("option_id").loc["willow_src", "npv_vs_baseline_cny_ha"]
+    compare.horizon.value = 10
+    assert compare.result.scenario.horizon_yr == 10
+    npv10 = compare.options_table.set_index("option_id").loc["willow_src", "npv_vs_baseline_cny_ha"]
+    assert npv10 != pytest.approx(npv20)
+    compare.carbon_price.value = 0
+    assert compare.result.scenario.carbon_price_cny_t == 0
+    assert (compare.result.table["carbon_revenue_cny_ha"].fillna(0) == 0).all()
+
+
+def test_zero_weights_are_refused_with_a_message(compare):
+    for s in compare.weights.values():
+        s.value = 0.0
+    assert "at least one criterion" in compare.status.value
+    assert compare.result is not None  # the last valid plan stays on the page
+
+
+def test_comparison_in_chinese(compare):
+    compare.set_lang("zh")
+    assert compare.weights["food_safety"].description == "食品安全"
+    assert (
+        "推荐方案：" in compare.recommendation.value
+        and "芒草能源作物（植物稳定）" in compare.recommendation.value
+    )
+    zh = compare.recommendation_text()
+    assert zh.startswith("芒草能源作物（植物稳定）：种植非食用作物") and i18n.untranslated(zh) == []
+    assert cell(compare.table_html.value, "options-table", "light_food_safety") == "绿"
+    assert compare.duration_fig.figure.layout.title.text == "降至筛选值所需年限（P10–P50–P90）"
+    assert "伴矿景天植物提取" in list(compare.duration_fig.figure.data[0].y)
+
+
+def test_errors_in_a_callback_become_a_message(compare, monkeypatch):
+    import agriremed.dashboards.comparison as mod
+
+    def broken(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(mod, "plan", broken)
+    compare.weights["carbon"].value = 0.5
+    assert "id='status-error'" in compare.status.value and "RuntimeError" in compare.status.value
+    assert "Traceback" not in compare.status.value
+
+
+# ----------------------------------------------------------------------------- portfolio
+@pytest.fixture(scope="module")
+def portfolio():
+    return Portfolio(BROKEN, chunk_size=5, background=False)
+
+
+def test_broken_rows_are_listed_and_the_rest_planned(portfolio, sample_plan):
+    v = portfolio.validation
+    assert v.n_input == 18 and len(v.plots) == 16
+    html_ = portfolio.errors_html.value
+    assert n_rows(html_, "errors-table") == 2
+    assert [cell(html_, "errors-table", "input_row", i) for i in (0, 1)] == ["17", "18"]
+    assert [cell(html_, "errors-table", "plot_id", i) for i in (0, 1)] == ["HN-ZZ-17", "HN-ZZ-18"]
+    assert cell(html_, "errors-table", "value", 0) == "5,4"
+    assert cell(html_, "errors-table", "problem", 0).startswith("decimal comma")
+    assert cell(html_, "errors-table", "column", 1) == "Cd, total in soil"
+    s = portfolio.result.summary.drop(columns="input_row")
+    pd.testing.assert_frame_equal(s, sample_plan.summary.drop(columns="input_row"))
+    assert "id='kpi-rejected'><b>2</b>" in portfolio.kpis.value
+    assert "id='kpi-valid'><b>16</b>" in portfolio.kpis.value
+
+
+def test_chunked_plan_equals_one_plan(sample_plan):
+    v = agriremed.validate_plots(SAMPLE)
+    steps = []
+    chunked = plan_in_chunks(v, agriremed.Scenario(), chunk_size=5, report=lambda i, n: steps.append((i, n)))
+    assert steps == [(5, 16), (10, 16), (15, 16), (16, 16)]
+    for f in dataclasses.fields(agriremed.Plan):
+        whole = getattr(sample_plan, f.name)
+        if isinstance(whole, pd.DataFrame):
+            pd.testing.assert_frame_equal(getattr(chunked, f.name), whole, obj=f.name)
+
+
+def test_map_shows_every_planned_plot(portfolio):
+    fig = portfolio.map_fig.figure
+    assert sum(len(tr.x) for tr in fig.data) == 16
+    assert sorted(tr.name for tr in fig.data) == ["priority protection", "safe utilisation", "strict control"]
+    lon = {x for tr in fig.data for x in tr.x}
+    assert 99.42 in lon and 120.83 in lon
+    portfolio.colour_by.value = "recommended_option"
+    names = {tr.name for tr in portfolio.map_fig.figure.data}
+    assert "Willow short-rotation coppice" in names
+    portfolio.colour_by.value = "soil_class"
+
+
+def test_region_summary_adds_up(portfolio):
+    r = region_summary(portfolio.result.summary, 1).set_index("region")
+    plots = pd.read_csv(SAMPLE)
+    hunan = plots.loc[plots["region"].str.startswith("Hunan/")]
+    assert r.loc["Hunan", "plots"] == len(hunan) == 5
+    assert r.loc["Hunan", "area_ha"] == pytest.approx(hunan["area_ha"].sum())
+    assert r["area_ha"].sum() == pytest.approx(plots["area_ha"].sum())
+    cls = r[["area_priority_protection_ha", "area_safe_utilisation_ha", "area_strict_control_ha"]].sum(axis=1)
+    assert cls.to_numpy() == pytest.approx(r["area_ha"].to_numpy())
+    assert r.loc["Hunan", "recommended"] == {"miscanthus": 3, "sedum_plumbizincicola": 1, "fallow": 1}
+    assert len(region_summary(portfolio.result.summary, 3)) == 16
+    portfolio.level.value = 2
+    assert n_rows(portfolio.region_html.value, "region-table") == len(
+        region_summary(portfolio.result.summary, 2)
+    )
+    portfolio.level.value = 1
+
+
+def test_downloads_hold_the_plan_and_the_report(portfolio):
+    plan_csv = portfolio.downloads["plan"].payload().decode("utf-8-sig")
+    assert plan_csv.startswith("# agriremed ")
+    table = pd.read_csv(io.StringIO(plan_csv), comment="#")
+    assert len(table) == 16 * 8 and table["plot_id"].nunique() == 16
+    rejected = pd.read_csv(
+        io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")), comment="#"
+    )
+    assert rejected["plot_id"].tolist() == ["HN-ZZ-17", "HN-ZZ-18"]
+    report = portfolio.downloads["report"].payload().decode("utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "HN-ZZ-17" in report and "decimal comma" in report
+    assert "cdn." not in report.split("<script")[0]
+    assert not any(b.disabled for k, b in portfolio.downloads.items())
+
+
+def test_portfolio_in_chinese(portfolio):
+    portfolio.set_lang("zh")
+    try:
+        assert (
+            cell(portfolio.errors_html.value, "errors-table", "problem", 0)
+            == "使用了小数逗号：请用小数点书写（如5.6）"
+        )
+        assert cell(portfolio.errors_html.value, "errors-table", "column", 1) == "土壤总镉"
+        assert cell(portfolio.summary_html.value, "summary-table", "soil_class", 0) == "安全利用类"
+        assert portfolio.downloads["report"].description == "report.html（离线报告）"
+        assert portfolio.map_fig.figure.layout.title.text == "地块位置"
+    finally:
+        portfolio.set_lang("en")
+
+
+def _upload(dash, name, content):
+    dash.upload.value = (
+        {
+            "name": name,
+            "type": "",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.UTC),
+        },
+    )
+
+
+def test_upload_of_an_excel_file_is_planned(tmp_path):
+    p = Portfolio(background=False)
+    df = pd.read_csv(BROKEN, dtype=str, keep_default_na=False)
+    xlsx = tmp_path / "plots.xlsx"
+    df.to_excel(xlsx, index=False)
+    _upload(p, "plots.xlsx", xlsx.read_bytes())
+    assert p.upload.value == ()  # ready for the next file
+    assert p.validation.n_input == 18 and len(p.result.plots) == 16
+    assert p.validation.rejected["input_row"].tolist() == [17, 18]
+    assert "plots.xlsx" in p.kpis.value
+
+
+@pytest.mark.parametrize(
+    "name,content,expected",
+    [
+        ("empty.csv", b"", "is empty"),
+        ("plots.xlsx", b"this is not a spreadsheet", "could not be read as a table"),
+        ("plots.csv", b"plot_id,ph\nA,5\n", "No row can be planned"),
+    ],
+)
+def test_unreadable_uploads_give_a_sentence_not_a_traceback(name, content, expected):
+    p = Portfolio(background=False)
+    _upload(p, name, content)
+    assert expected in p.status.value
+    assert "Traceback" not in p.status.value and p.result is None
+    assert all(b.disabled for b in p.downloads.values()) or name == "plots.csv"
+
+
+# ----------------------------------------------------------------------------- app
+def test_app_links_the_tabs_and_the_language():
+    app = App(SAMPLE, background=False)
+    assert app.assessment.plot_class == "safe_utilisation" and app.comparison.result is None
+    app.assessment.fields["cd_mg_kg"].value = "0.25"  # below the 0.3 screening value
+    assert app.assessment.plot_class == "priority_protection"
+    app.tabs.selected_index = 1
+    res = app.comparison.result
+    assert res.plots["cd_mg_kg"].iloc[0] == pytest.approx(0.25)
+    assert res.summary["soil_class"].iloc[0] == "priority_protection"
+    assert "as entered on the plot assessment tab" in app.comparison.plot_note.value
+    app.set_lang("zh")
+    assert app.tabs.titles == ("1 · 地块评估", "2 · 方案比较", "3 · 批量地块")
+    assert app.assessment.lang == app.comparison.lang == app.portfolio.lang == "zh"
+    assert "按“地块评估”页输入的地块HN-ZZ-01" in app.comparison.plot_note.value
+
+
+def test_app_upload_feeds_the_plot_picker():
+    app = App(SAMPLE, background=False)
+    df = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(3)
+    df["plot_id"] = ["U1", "U2", "U3"]
+    _upload(app.portfolio, "three.csv", df.to_csv(index=False).encode())
+    assert [v for _, v in app.assessment.picker.options][:3] == ["U1", "U2", "U3"]
+    assert app.assessment.fields["plot_id"].value == "U1"
+
+
+# ----------------------------------------------------------------------------- machinery
+def run_in_fresh_loop(make_coro):
+    """Run a coroutine in a new event loop on its own thread (the browser tests' Playwright keeps a
+    loop running on the main thread)."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(make_coro())
+        except BaseException as exc:  # re-raised in the test's thread
+            out["error"] = exc
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join(300)
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
+    async def scenario():
+        c = OptionComparison(SAMPLE, plot_id="HN-ZZ-01")  # a loop is running: work goes to a thread
+        assert c.job.running and c.result is None
+        assert c.progress.layout.visibility == "visible"
+        c.weights["economics"].value = 0.0  # a newer request while the first runs
+        first = c.job.future
+        await first
+        assert c.result is not None and not c.job.running
+        assert c.result.scenario.weights["economics"] == 0.0
+        assert c.progress.layout.visibility == "hidden"
+        return c
+
+    c = run_in_fresh_loop(scenario)
+    assert c.result.summary["recommended_option"].iloc[0] == "sedum_plumbizincicola"
+
+
+def test_background_job_reports_failures():
+    seen = []
+
+    async def run():
+        job = BackgroundJob()
+        job.submit(lambda report: 1 / 0, seen.append, seen.append)
+        await job.future
+
+    run_in_fresh_loop(run)
+    assert isinstance(seen[0], ZeroDivisionError)
+
+
+def test_download_button_sends_the_bytes_on_request():
+    b = DownloadButton("x.csv", "text/csv", lambda: "a,b\n")
+    sent = []
+    b.send = lambda content, buffers=None: sent.append((content, buffers))
+    b._on_request(b, {"event": "request"}, [])
+    b._on_request(b, {"event": "other"}, [])
+    assert sent == [({"event": "file", "filename": "x.csv", "mime": "text/csv"}, [b"a,b\n"])]
+    b.content = lambda: 1 / 0
+    b._on_request(b, {"event": "request"}, [])
+    assert sent[-1] == ({"event": "failed"}, None)
+
+
+def test_voila_is_started_on_localhost_with_the_offline_template(tmp_path):
+    cmd, env = voila_command(tmp_path, port=9000, open_browser=False)
+    assert "--Voila.ip=127.0.0.1" in cmd and "--template=agriremed" in cmd and "--no-browser" in cmd
+    tpl = Path(env["JUPYTER_PATH"].split(":")[0]) / "voila" / "templates" / "agriremed"
+    assert (tpl / "index.html.j2").exists() and (tpl / "page.html").exists()
+    for f in ("page.html", "tree.html"):
+        assert "://" not in (tpl / f).read_text(encoding="utf-8").replace("http-equiv", "")
+    assert find_notebooks(ROOT / "src") == ROOT / "notebooks" / "dashboards"
+
+
+def test_dashboard_notebooks_only_construct_and_show():
+    for nb in sorted((ROOT / "notebooks" / "dashboards").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        first = "".join(cells[0]["source"])
+        assert "from agriremed.dashboards import" in first and first.rstrip().endswith("dash"), nb.name
+        assert len(cells) <= 2
+        assert all(
+            line.startswith(("#", "assert", "await dash."))
+            for c in cells[1:]
+            for line in "".join(c["source"]).splitlines()
+        )
+
+
+def test_numbers_are_formatted_without_rounding_risks_away():
+    assert fmt_number(0.996, pct=True) == "> 99 %" and fmt_number(0.004, pct=True) == "< 1 %"
+    assert fmt_number(np.nan) == "" and fmt_number(-1509.2, signed=True) == "-1,509"
