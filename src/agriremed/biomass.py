@@ -45,6 +45,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _frames
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
@@ -74,7 +75,8 @@ LAND_FALLBACK: dict[str, tuple[str, ...]] = {
 _DRIVERS = ("soil_ph", "contamination", "climate_zone")
 
 
-def land_quality(option_rows: pd.DataFrame, plots: pd.DataFrame | None = None) -> np.ndarray:
+def land_quality(option_rows: pd.DataFrame, plots: pd.DataFrame | None = None,
+                 grid: _frames.Grid | None = None) -> np.ndarray:
     """Land quality of every plot × option row.
 
     Parameters
@@ -84,6 +86,8 @@ def land_quality(option_rows: pd.DataFrame, plots: pd.DataFrame | None = None) -
         ``untreated_metals`` together list the metals above the screening value).
     plots : pandas.DataFrame, optional
         Validated plots (``land_use``).
+    grid : agriremed._frames.Grid, optional
+        Plot position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -101,11 +105,13 @@ def land_quality(option_rows: pd.DataFrame, plots: pd.DataFrame | None = None) -
     exceeds = np.zeros(len(option_rows), bool)
     for col in ("target_metals", "untreated_metals"):
         if col in option_rows:
-            exceeds |= option_rows[col].fillna("").astype(str).ne("").to_numpy()
+            v = _frames.obj(option_rows[col])
+            exceeds |= ~pd.isna(v) & (v != "")
     marginal = np.zeros(len(option_rows), bool)
     if plots is not None and "land_use" in plots:
-        lu = plots.set_index("plot_id")["land_use"].reindex(option_rows["plot_id"].to_numpy(object))
-        marginal = lu.eq("marginal").to_numpy()
+        if grid is None or grid.n_rows != len(option_rows):
+            grid = _frames.Grid(_frames.plot_index(plots, option_rows), np.zeros(len(option_rows), np.intp))
+        marginal = grid.per_plot(_frames.obj(plots["land_use"]), None) == "marginal"
     return np.where(exceeds, "contaminated", np.where(marginal, "marginal", "cropland")).astype(object)
 
 
@@ -272,7 +278,8 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
 
 def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0,
                       seed: int = 0, land: str | None = None, plots: pd.DataFrame | None = None,
-                      soil_plot: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
+                      soil_plot: pd.DataFrame | None = None, *, grid: _frames.Grid | None = None
+                      ) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Harvested dry matter of every applicable plot × option.
 
     Parameters
@@ -295,6 +302,8 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     soil_plot : pandas.DataFrame, optional
         Output of :func:`agriremed.soil.plot_classes` (``soil_class``) for the
         contamination adjustment.
+    grid : agriremed._frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -322,59 +331,77 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     tables = tables or load_tables()
     y = tables.biomass_yields.reset_index(drop=True)
     n = len(option_rows)
-    species = option_rows["option_id"].map(tables.options.set_index("option_id")["species"]).fillna("")
-    species = species.astype(object).to_numpy(object)
+    g = _frames.grid(option_rows, plots, tables, grid)
+    lib_species = tables.options["species"].astype(object)
+    species = g.per_option(lib_species.where(lib_species.notna(), "").to_numpy(object), "")
     applicable = option_rows["applicable"].to_numpy(bool)
     if land is None and plots is None:
         land = LAND_QUALITY  # without plots, every row is treated as contaminated land (as before)
-    quality = np.full(n, land, dtype=object) if land else land_quality(option_rows, plots)
+    quality = np.full(n, land, dtype=object) if land else land_quality(option_rows, plots, g)
     pos = pd.Series(np.arange(len(y)), index=pd.MultiIndex.from_frame(y[["species", "land"]].astype(object)))
     has_value = y["typical"].notna().to_numpy()
-    ix = np.full(n, -1)
+    # the yield row depends on the species and the land quality only: decide it once per pair
+    first, inv = _frames.distinct(species, quality)
+    sp_u, q_u = species[first], quality[first]
+    m = len(first)
+    ix_u = np.full(m, -1)
 
     def row_of(lq):
-        return pos.reindex(pd.MultiIndex.from_arrays([species, np.full(n, lq, dtype=object)])).to_numpy(float)
+        return pos.reindex(pd.MultiIndex.from_arrays([sp_u, np.full(m, lq, dtype=object)])).to_numpy(float)
 
     for q, chain in LAND_FALLBACK.items():  # a few land-quality rules
-        sel = quality == q
+        sel = q_u == q
         for lq in chain:
             cand = row_of(lq)
-            ok = sel & (ix < 0) & ~np.isnan(cand)
+            ok = sel & (ix_u < 0) & ~np.isnan(cand)
             ok[ok] = has_value[cand[ok].astype(int)]
-            ix[ok] = cand[ok].astype(int)
+            ix_u[ok] = cand[ok].astype(int)
         # keep a blank row of the plot's own quality so its note can be read
         cand = row_of(chain[0])
-        blank = sel & (ix < 0) & ~np.isnan(cand)
-        ix[blank] = cand[blank].astype(int)
+        blank = sel & (ix_u < 0) & ~np.isnan(cand)
+        ix_u[blank] = cand[blank].astype(int)
+    ix = ix_u[inv] if m else np.zeros(0, int)
     have = (ix >= 0) & applicable
     safe = np.maximum(ix, 0)
     typical = np.where(have, y["typical"].to_numpy(float)[safe], np.nan)
 
-    pl = (plots.set_index("plot_id").reindex(option_rows["plot_id"].to_numpy(object))
-          if plots is not None else pd.DataFrame(index=option_rows["plot_id"].to_numpy(object)))
-    ph = pl["ph"].to_numpy(float) if "ph" in pl else np.full(n, np.nan)
-    from .carbon import plot_climate_zone  # the climate-zone rule lives with the IPCC factors
+    # yield adjustments, for the rows that have a yield (the others stay blank whatever the factor)
+    hv = np.flatnonzero(have)
+    if plots is not None:
+        ph = _frames.plot_column(plots, "ph", g)[hv]
+        from .carbon import plot_climate_zone  # the climate-zone rule lives with the IPCC factors
 
-    zone = plot_climate_zone(pl)
-    if soil_plot is not None:
-        sclass = soil_plot.set_index("plot_id")["soil_class"].reindex(
-            option_rows["plot_id"].to_numpy(object)).astype(object).to_numpy(object)
+        zone = g.per_plot(plot_climate_zone(plots), None)[hv]
     else:
-        sclass = np.where(quality == "contaminated", "safe_utilisation", "priority_protection").astype(object)
-    adj, adj_d = yield_adjustments(species, ph, sclass, zone, tables, n_draws, seed)
+        ph = np.full(len(hv), np.nan)
+        zone = np.full(len(hv), None, dtype=object)
+    if soil_plot is not None:
+        cls = _frames.obj(soil_plot["soil_class"])
+        if plots is not None and (g.plot >= 0).all():
+            sclass = g.per_plot(_frames.take(cls, _frames.positions(soil_plot["plot_id"], plots["plot_id"]),
+                                             np.nan), np.nan)[hv]
+        else:
+            sclass = _frames.take(cls, _frames.positions(soil_plot["plot_id"], option_rows["plot_id"]), np.nan)[hv]
+    else:
+        sclass = np.where(quality[hv] == "contaminated", "safe_utilisation", "priority_protection").astype(object)
+    adj, adj_d = yield_adjustments(species[hv], ph, sclass, zone, tables, n_draws, seed)
+    factor = np.full(n, np.nan)
+    factor[hv] = adj["yield_factor"].to_numpy(float)
 
-    out = option_rows[["plot_id", "option_id"]].copy()
-    out["biomass_t_dm_ha_yr"] = typical * adj["yield_factor"].to_numpy(float)
-    out["biomass_species"] = np.where(species == "", None, species)
-    out["yield_land"] = np.where(ix >= 0, y["land"].to_numpy(object)[safe], None)
-    out["harvest_cycle_yr"] = np.where(ix >= 0, y["harvest_cycle_yr"].to_numpy(float)[safe], np.nan)
-    out["yield_factor"] = np.where(have, adj["yield_factor"].to_numpy(float), np.nan)
+    out = _frames.frame({
+        "plot_id": _frames.obj(option_rows["plot_id"]), "option_id": _frames.obj(option_rows["option_id"]),
+        "biomass_t_dm_ha_yr": typical * factor,
+        "biomass_species": np.where(species == "", None, species),
+        "yield_land": np.where(ix >= 0, _frames.obj(y["land"])[safe], None),
+        "harvest_cycle_yr": np.where(ix >= 0, y["harvest_cycle_yr"].to_numpy(float)[safe], np.nan),
+        "yield_factor": factor,
+    }, n)
     if not n_draws:
         return out, None
     ids = y.assign(parameter="biomass_t_dm_ha_yr")
     d_all = parameter_draws(ids, n_draws, seed, id_columns=("species", "parameter", "land"))
     draws = np.full((n, n_draws), np.nan)
-    draws[have] = d_all[ix[have]] * adj_d[have]
+    draws[hv] = d_all[ix[hv]] * adj_d
     return out, draws
 
 

@@ -57,6 +57,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _frames
 from .options import parameter_for_rows
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
@@ -107,6 +108,11 @@ BIOCHAR_METHODS: dict[str, tuple[int, str]] = {
     "puro2025": (200, "Puro 2025: M·F_C·(M − a·H/Corg) at the soil temperature"),
     "ebc2020": (100, "EBC 2020: M·F_C·(1 − 0.003)^100"),
 }
+
+#: Columns of the long carbon ledger.
+LEDGER_COLUMNS = ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr", "co2e_t_ha",
+                  "co2e_t_ha_yr_p10", "co2e_t_ha_yr_p50", "co2e_t_ha_yr_p90", "term_unit", "term_method",
+                  "source", "note")
 
 #: Nitrogen-fertiliser accounting methods.
 N_METHODS = ("ipcc_split", "full_chain")
@@ -561,8 +567,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                   energy: pd.DataFrame, tables: Tables | None = None, horizon_yr: int = 20,
                   biochar_rate_t_ha: float | None = None, years_under_option=None, *, n_draws: int = 0,
                   seed: int = 0, biomass_draws: np.ndarray | None = None, biochar_method: str = "ipcc2019",
-                  h_corg: float | None = None, n_fertiliser_method: str = "ipcc_split", by_year: bool = False
-                  ) -> tuple[pd.DataFrame, ...]:
+                  h_corg: float | None = None, n_fertiliser_method: str = "ipcc_split", by_year: bool = False,
+                  ledger: bool = True, grid: _frames.Grid | None = None) -> tuple[pd.DataFrame, ...]:
     """Carbon ledger of every applicable plot × option (and the do-nothing baseline).
 
     Parameters
@@ -651,20 +657,23 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         raise ValueError("biomass_draws are needed when n_draws > 0")
     tables = tables or load_tables()
     H = float(horizon_yr)
-    opts = tables.options.set_index("option_id")
-
-    def opt_param(name):
-        return parameter_for_rows(tables, option_rows["option_id"], name)
-
+    lib = tables.options
     rows = option_rows
     n = len(rows)
-    pl = plots.set_index("plot_id").reindex(rows["plot_id"].to_numpy(object))
-    active = rows["applicable"].to_numpy(bool) | (rows["option_kind"] == "baseline").to_numpy()
-    oid = rows["option_id"]
-    food = oid.map(opts["food_crop"]).astype(object).to_numpy(object)
-    crop = pl["crop"].astype(object).to_numpy(object)
-    food_crop = np.where(food == "current", crop, np.where(food == "none", "none", food))
-    paddy = pl["land_use"].astype(object).eq("paddy").to_numpy()
+    g = _frames.grid(rows, plots, tables, grid)
+
+    def per_opt(col):  # an options.csv column for every row (NaN for an unknown option)
+        return g.per_option(_frames.obj(lib[col]), np.nan)
+
+    def opt_param(name):
+        return g.per_option(parameter_for_rows(tables, lib["option_id"], name))
+
+    active = rows["applicable"].to_numpy(bool) | (_frames.obj(rows["option_kind"]) == "baseline")
+    food = per_opt("food_crop")
+    crop = _frames.plot_column(plots, "crop", g, "text")
+    current = food == "current"
+    food_crop = np.where(current, crop, np.where(food == "none", "none", food))
+    paddy = _frames.plot_column(plots, "land_use", g, "text") == "paddy"
     years_new = np.full(n, H) if years_under_option is None else np.minimum(
         np.nan_to_num(np.asarray(years_under_option, float), nan=H, posinf=H), H)
     frac = years_new / H  # share of the horizon under the option's own operations
@@ -672,22 +681,30 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     harvests = np.nan_to_num(B) > 0
     path = energy["energy_pathway"].astype(object).fillna("none").to_numpy(object)
 
-    # --- SOC (IPCC Tier 1, typical factors) -----------------------------------------
-    zone, sclass = plot_climate_zone(pl), plot_soil_class(pl)
-    socref = tables.soc_reference.set_index(["soil_class", "climate_zone"])["socref_t_c_ha"].reindex(
-        pd.MultiIndex.from_arrays([pd.Series(sclass, dtype=object), pd.Series(zone, dtype=object)])
+    # --- SOC (IPCC Tier 1, typical factors): plot-level values, then per distinct combination
+    zone_p, sclass_p = plot_climate_zone(plots), plot_soil_class(plots)
+    socref_p = tables.soc_reference.set_index(["soil_class", "climate_zone"])["socref_t_c_ha"].reindex(
+        pd.MultiIndex.from_arrays([pd.Series(sclass_p, dtype=object), pd.Series(zone_p, dtype=object)])
     ).to_numpy(float)
-    old_cat = pl["land_use"].map(LAND_USE_TO_IPCC).astype(object).to_numpy(object)
-    new_use = oid.map(opts["new_land_use"]).astype(object).to_numpy(object)
-    new_cat = np.where(new_use == "current", old_cat, new_use)
-    tillage = _column(pl, "tillage", "full_till")
-    c_input = _column(pl, "carbon_input", "medium")
-    f_old = soc_factor(tables, "FLU", old_cat, zone) * _management_factor(tables, old_cat, zone, tillage,
-                                                                         c_input)
-    new_till = np.where(new_use == "current", tillage, "full_till")
-    new_input = np.where(new_use == "current", c_input, np.where(harvests, "low", "medium"))
-    f_new = soc_factor(tables, "FLU", new_cat, zone) * _management_factor(tables, new_cat, zone, new_till,
-                                                                         new_input)
+    old_cat_p = plots["land_use"].map(LAND_USE_TO_IPCC).astype(object).to_numpy(object)
+    tillage_p = _column(plots, "tillage", "full_till")
+    c_input_p = _column(plots, "carbon_input", "medium")
+    f_old_p = soc_factor(tables, "FLU", old_cat_p, zone_p) * _management_factor(tables, old_cat_p, zone_p,
+                                                                                tillage_p, c_input_p)
+    socref = g.per_plot(socref_p)
+    f_old = g.per_plot(f_old_p)
+    new_use_o = _frames.obj(lib["new_land_use"])
+    first, inv = _frames.distinct(g.plot, g.option, harvests)  # f_new depends on these only
+    fp, fo = g.plot[first], g.option[first]
+    zone_r = _frames.take(zone_p, fp, None)
+    old_r = _frames.take(old_cat_p, fp, np.nan)
+    new_use = _frames.take(new_use_o, fo, np.nan)
+    new_cat = np.where(new_use == "current", old_r, new_use)
+    new_till = np.where(new_use == "current", _frames.take(tillage_p, fp, "full_till"), "full_till")
+    new_input = np.where(new_use == "current", _frames.take(c_input_p, fp, "medium"),
+                         np.where(harvests[first], "low", "medium"))
+    f_new = (soc_factor(tables, "FLU", new_cat, zone_r)
+             * _management_factor(tables, new_cat, zone_r, new_till, new_input))[inv]
     soc = soc_change_with_return(socref, f_old, f_new, years_new, H) * C_TO_CO2 / H
     soc_rate = socref * (f_new - f_old) / 20.0 * C_TO_CO2  # t CO2 ha⁻¹ yr⁻¹ while the stock moves
 
@@ -697,19 +714,27 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     rate = opt_param("rate_t_ha")
     if biochar_rate_t_ha is not None:
         rate = np.where(np.isnan(rate), np.nan, biochar_rate_t_ha)
-    fs = oid.map(opts["biochar_feedstock"]).astype(object).to_numpy(object)
-    tc = oid.map(opts["biochar_temperature"]).astype(object).to_numpy(object)
-    soil_t = pl["mean_temp_c"].to_numpy(float) if "mean_temp_c" in pl else np.full(n, np.nan)
-    keep = biochar_fc(fs, "pyrolysis", tables) * biochar_persistence(tc, biochar_method, tables, h_corg,
-                                                                      soil_t)
-    is_amend = (oid.map(opts["kind"]) == "immobilisation").to_numpy() & ~np.isnan(rate)
+    fc = g.per_option(biochar_fc(_frames.obj(lib["biochar_feedstock"]), "pyrolysis", tables))
+    if biochar_method == "puro2025":
+        soil_t = _frames.plot_column(plots, "mean_temp_c", g)
+        persist = biochar_persistence(per_opt("biochar_temperature"), biochar_method, tables, h_corg, soil_t)
+    else:
+        persist = g.per_option(biochar_persistence(_frames.obj(lib["biochar_temperature"]), biochar_method,
+                                                   tables, h_corg, None))
+    keep = fc * persist
+    is_amend = (per_opt("kind") == "immobilisation") & ~np.isnan(rate)
     char_ok = energy["residue_disposal"].astype(object).eq("land_application_ok").to_numpy()
     crop_diesel = tables.crop_price_table("diesel_l_ha_yr")
     crop_n = tables.crop_price_table("n_fert_kg_ha_yr")
-    cur_diesel = np.nan_to_num(pd.Series(crop, dtype=object).map(crop_diesel).to_numpy(float))
-    cur_n = np.nan_to_num(pd.Series(crop, dtype=object).map(crop_n).to_numpy(float))
-    food_diesel = np.nan_to_num(pd.Series(food_crop, dtype=object).map(crop_diesel).to_numpy(float))
-    food_n = np.nan_to_num(pd.Series(food_crop, dtype=object).map(crop_n).to_numpy(float))
+
+    def by_crop(table):
+        """Crop-table value of the plots' crops and of the option's crop, per row (NaN → 0)."""
+        cur = g.per_plot(pd.Series(_frames.obj(plots["crop"]), dtype=object).map(table).to_numpy(float))
+        fixed = g.per_option(pd.Series(_frames.obj(lib["food_crop"]), dtype=object).map(table).to_numpy(float))
+        return np.nan_to_num(cur), np.nan_to_num(np.where(current, cur, fixed))
+
+    cur_diesel, food_diesel = by_crop(crop_diesel)
+    cur_n, food_n = by_crop(crop_n)
     grows_food = food != "none"
     app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app"))   # per application
     lime_t = np.nan_to_num(opt_param("lime_t_ha"))               # per application
@@ -780,11 +805,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     opt_diesel_typ = np.nan_to_num(opt_param("diesel_l_ha_yr"))
     opt_n_typ = np.nan_to_num(opt_param("n_fert_kg_ha_yr"))
     terms = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, average)
-    is_base = (oid == "do_nothing").to_numpy()
-    base_pos = pd.Series(np.flatnonzero(is_base), index=rows.loc[is_base, "plot_id"].to_numpy(object))
-    bi = rows["plot_id"].map(base_pos).to_numpy(float)
-    has_base = ~np.isnan(bi)
-    bix = np.where(has_base, bi, 0).astype(int)
+    oid = _frames.obj(rows["option_id"])
+    is_base = oid == "do_nothing"
+    bi = _frames.member_row(_frames.plot_codes(rows, g), is_base)
+    has_base = bi >= 0
+    bix = np.where(has_base, bi, 0)
     pct = {t: np.full((3, n), np.nan) for t in terms}
     q = qv = np.full((3, n), np.nan)
     if n_draws:
@@ -798,15 +823,15 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         od = parameter_draws(op, n_draws, seed)
 
         def opt_draws(name, sel):
-            sub = op.loc[op["parameter"] == name]
-            pos = pd.Series(sub.index.to_numpy(), index=sub["option_id"].to_numpy(object))
-            ix = oid.iloc[sel].map(pos).to_numpy(float)
+            rows_of = op.loc[op["parameter"] == name]
+            pos = pd.Series(rows_of.index.to_numpy(), index=rows_of["option_id"].to_numpy(object))
+            ix = g.per_option(pd.Series(_frames.obj(lib["option_id"]), dtype=object).map(pos).to_numpy(float))[sel]
             out = np.zeros((len(sel), n_draws))
             ok = ~np.isnan(ix)
             out[ok] = od[ix[ok].astype(int)]
             return out
 
-        sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed)
+        sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
 
         def net_draws(sel):
             """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
@@ -871,57 +896,71 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     names = list(terms)
     K = len(names)
     idx = np.flatnonzero(active)
-    vals = np.stack([np.ravel(terms[t]) for t in names], axis=1)[idx].ravel()  # plot-major, then term
-    pcts = np.stack([pct[t] for t in names], axis=2)[:, idx].reshape(3, -1)
-    tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
-    ledger = pd.DataFrame({
-        "plot_id": np.repeat(rows["plot_id"].to_numpy(object)[idx], K),
-        "option_id": np.repeat(oid.to_numpy(object)[idx], K), "term": tile({t: t for t in names}),
-        "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
-        "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
-        "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
-        "note": tile(notes)})
+    pid = _frames.obj(rows["plot_id"])
+    if ledger:
+        vals = np.stack([np.ravel(terms[t]) for t in names], axis=1)[idx].ravel()  # plot-major, then term
+        pcts = np.stack([pct[t] for t in names], axis=2)[:, idx].reshape(3, -1)
+        tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
+        long = _frames.frame({
+            "plot_id": np.repeat(pid[idx], K),
+            "option_id": np.repeat(oid[idx], K), "term": tile({t: t for t in names}),
+            "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
+            "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
+            "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
+            "note": tile(notes)}, len(idx) * K)
+    else:
+        long = _frames.frame({c: np.zeros(0, object) for c in LEDGER_COLUMNS}, 0)
 
     net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
     net = np.where(active, net, np.nan)
-    totals = rows[["plot_id", "option_id"]].copy()
-    totals["net_co2e_t_ha_yr"] = net
-    totals["net_co2e_t_ha"] = net * H
-    totals["net_co2e_t"] = net * H * pl["area_ha"].to_numpy(float)
-    totals["net_co2e_vs_baseline_t_ha_yr"] = np.where(has_base, net - net[bix], np.nan)
-    totals["net_co2e_vs_baseline_t_ha"] = totals["net_co2e_vs_baseline_t_ha_yr"] * H
-    totals["net_co2e_t_ha_yr_p10"], totals["net_co2e_t_ha_yr_p50"], totals["net_co2e_t_ha_yr_p90"] = q
-    totals["net_co2e_vs_baseline_t_ha_yr_p10"] = qv[0]
-    totals["net_co2e_vs_baseline_t_ha_yr_p90"] = qv[2]
-    totals["biochar_method"] = np.where(active, biochar_method, None)
+    vs = np.where(has_base, net - net[bix], np.nan)
+    cols = {
+        "plot_id": pid, "option_id": oid,
+        "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,
+        "net_co2e_t": net * H * _frames.plot_column(plots, "area_ha", g),
+        "net_co2e_vs_baseline_t_ha_yr": vs, "net_co2e_vs_baseline_t_ha": vs * H,
+        "net_co2e_t_ha_yr_p10": q[0], "net_co2e_t_ha_yr_p50": q[1], "net_co2e_t_ha_yr_p90": q[2],
+        "net_co2e_vs_baseline_t_ha_yr_p10": qv[0], "net_co2e_vs_baseline_t_ha_yr_p90": qv[2],
+        "biochar_method": np.where(active, biochar_method, None),
+    }
     for t in names:
-        totals[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
+        cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
+    totals = _frames.frame(cols, n)
     if not by_year:
-        return ledger, totals
-    eff_d = np.where(np.isnan(eff), np.inf, eff)
-    a = np.minimum(years_new, 20.0)
-    back = np.minimum(np.maximum(H - years_new, 0.0), a)
+        return long, totals
+    m = len(idx)
+
+    def sub(x):  # only the rows in the ledger (period arrays already are)
+        x = np.asarray(x)
+        return x if len(x) == m else x[idx]
+
+    eff_d = np.where(np.isnan(eff[idx]), np.inf, eff[idx])
+    yn = years_new[idx]
+    a = np.minimum(yn, 20.0)
+    back = np.minimum(np.maximum(H - yn, 0.0), a)
     with np.errstate(invalid="ignore", divide="ignore"):
-        per_cut = np.where(harvests[:, None], cuts / B[:, None], 0.0)
+        per_cut = np.where(harvests[idx, None], cuts[idx] / B[idx, None], 0.0)
     Hn = int(H)
-    per_year = {t: np.empty((n, Hn)) for t in names}
+    per_year = {t: np.empty((m, Hn)) for t in names}
+    en_sub = {k: v[idx] for k, v in en_typ.items()}
+    rate_sub = soc_rate[idx]
     for y in range(1, Hn + 1):  # a loop over the years of the horizon, vectorised over rows
-        loss = np.clip(np.minimum(y, years_new + back) - np.maximum(y - 1, years_new), 0.0, 1.0)
-        period = {"ops": np.clip(years_new - (y - 1), 0.0, 1.0), "bio": np.nan_to_num(per_cut[:, y - 1]),
+        loss = np.clip(np.minimum(y, yn + back) - np.maximum(y - 1, yn), 0.0, 1.0)
+        period = {"ops": np.clip(yn - (y - 1), 0.0, 1.0), "bio": np.nan_to_num(per_cut[:, y - 1]),
                   "app": np.where(np.isfinite(eff_d), ((y - 1) % eff_d) < 1, False).astype(float),
-                  "soc": soc_rate * (np.clip(a - (y - 1), 0.0, 1.0) - loss)}
-        for term, val in compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, period).items():
+                  "soc": rate_sub * (np.clip(a - (y - 1), 0.0, 1.0) - loss)}
+        for term, val in compute(f_typ, B[idx], opt_diesel_typ[idx], opt_n_typ[idx], en_sub, sub,
+                                 period).items():
             per_year[term][:, y - 1] = np.ravel(val)
-    yearly = pd.DataFrame({"plot_id": np.repeat(rows["plot_id"].to_numpy(object)[idx], Hn),
-                           "option_id": np.repeat(oid.to_numpy(object)[idx], Hn),
-                           "ledger_year": np.tile(np.arange(1, Hn + 1), len(idx))})
-    net_y = np.zeros((len(idx), Hn))
+    ycols = {"plot_id": np.repeat(pid[idx], Hn), "option_id": np.repeat(oid[idx], Hn),
+             "ledger_year": np.tile(np.arange(1, Hn + 1), m)}
+    net_y = np.zeros((m, Hn))
     for t in names:
-        yearly[f"{t}_co2e_t_ha"] = per_year[t][idx].ravel()
-        net_y += np.nan_to_num(per_year[t][idx])
-    yearly["year_net_co2e_t_ha"] = net_y.ravel()
-    yearly["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
-    return ledger, totals, yearly
+        ycols[f"{t}_co2e_t_ha"] = per_year[t].ravel()
+        net_y += np.nan_to_num(per_year[t])
+    ycols["year_net_co2e_t_ha"] = net_y.ravel()
+    ycols["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
+    return long, totals, _frames.frame(ycols, m * Hn)
 
 
 def ledger_wide(ledger: pd.DataFrame) -> pd.DataFrame:

@@ -53,6 +53,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from . import columns as C
+from . import _frames
 from . import soil as soil_mod
 from .options import align_rows, biochar_reduction
 from .tables import Tables, load_tables
@@ -70,6 +71,10 @@ __all__ = [
     "soil_trajectories",
     "crop_compliance_outcome",
     "compliance_by_year",
+    "removal_inputs",
+    "typical_trajectories",
+    "Trajectories",
+    "YearlySchedule",
     "HORIZONS",
     "REMOVAL_MODELS",
     "TARGETS",
@@ -496,22 +501,29 @@ def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: T
 
 
 # -------------------------------------------------------------------- removal engine
-def _param_matrix(tables: Tables, option_ids, parameter, metals, n_draws, seed):
-    """Typical values and draws of one parameter for each (option, metal) row."""
+def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_names, n_draws, seed):
+    """Typical values and draws of one parameter for each (option, metal) row.
+
+    ``option_pos`` indexes ``tables.options``; ``metal_codes`` index ``metal_names``
+    ('' for a parameter that is not per metal).
+    """
     p = tables.option_parameters
-    p = p.loc[p["parameter"] == parameter].copy()
-    p["metal"] = p["metal"].fillna("")
-    keys = pd.MultiIndex.from_arrays([np.asarray(option_ids, object), np.asarray(metals, object)])
-    uniq = p.set_index(["option_id", "metal"])
-    typical = uniq["typical"].reindex(keys).to_numpy(float)
+    p = p.loc[p["parameter"] == parameter].reset_index(drop=True)
+    pm = p["metal"].fillna("").to_numpy(object)
+    lib = _frames.obj(tables.options["option_id"])
+    where = {(o, m): i for i, (o, m) in enumerate(zip(_frames.obj(p["option_id"]), pm, strict=True))}
+    first, inv = _frames.distinct(option_pos, metal_codes)
+    ix_u = np.array([where.get((lib[o] if o >= 0 else None, metal_names[mc]), -1)
+                     for o, mc in zip(np.asarray(option_pos)[first], np.asarray(metal_codes)[first], strict=True)],
+                    dtype=np.intp)
+    ix = ix_u[inv] if len(ix_u) else np.zeros(0, np.intp)
+    typical = _frames.take(p["typical"].to_numpy(float), ix)
     if n_draws == 0:
         return typical, None
-    draws_all = parameter_draws(p.reset_index(drop=True), n_draws, seed)
-    pos = pd.Series(np.arange(len(p)), index=pd.MultiIndex.from_frame(p[["option_id", "metal"]]))
-    ix = pos.reindex(keys).to_numpy(float)
-    draws = np.full((len(keys), n_draws), np.nan)
-    ok = ~np.isnan(ix)
-    draws[ok] = draws_all[ix[ok].astype(int)]
+    draws_all = parameter_draws(p, n_draws, seed)
+    draws = np.full((len(ix), n_draws), np.nan)
+    ok = ix >= 0
+    draws[ok] = draws_all[ix[ok]]
     return typical, draws
 
 
@@ -524,49 +536,113 @@ _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
 }
 
 
-def _removal_inputs(option_rows, plots, screened, biomass, tables, n_draws, seed, biomass_draws, targets):
-    """Long table (plot × removal option × target metal) with soil, target and model parameters."""
-    opts = tables.options.set_index("option_id")
-    rows = option_rows.loc[option_rows["applicable"]]
-    rows = rows.loc[rows["option_id"].map(opts["removal_model"]).fillna("none").ne("none")]
-    long = rows.assign(metal=rows["target_metals"].str.split("+")).explode("metal")
-    long = long.loc[long["metal"].fillna("") != ""]
-    key = pd.MultiIndex.from_arrays([long["plot_id"].to_numpy(object), long["metal"].to_numpy(object)])
-    scr = screened.set_index(["plot_id", "metal"])
-    c0 = scr["conc_mg_kg"].reindex(key).to_numpy(float)
+def _explode_metals(sel: np.ndarray, texts: np.ndarray):
+    """Rows ``sel`` repeated once per metal of their '+'-joined metal list (empty lists drop the row).
+
+    Returns the row of each output row, its metal code and the metal names.
+    """
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    lists = [[m for m in u.split("+") if m] if isinstance(u, str) else [] for u in np.asarray(uniq).tolist()]
+    names = sorted({m for lst in lists for m in lst})
+    code_of = {m: i for i, m in enumerate(names)}
+    counts_u = np.array([len(lst) for lst in lists], dtype=np.intp)
+    if not len(sel) or not counts_u.size or counts_u.max() == 0:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), names
+    width = int(counts_u.max())
+    table = np.full((len(lists), width), -1, dtype=np.intp)
+    for i, lst in enumerate(lists):
+        table[i, :len(lst)] = [code_of[m] for m in lst]
+    counts = counts_u[codes]
+    mat = table[codes]
+    return np.repeat(sel, counts), mat[np.arange(width)[None, :] < counts[:, None]], names
+
+
+def _plot_metal_values(frame: pd.DataFrame, plot_ids, cols, plot_pos, metal_codes, metal_names, row_plot_ids):
+    """Columns of a plot × metal table (``soil.screen`` or targets) for (plot, metal) pairs."""
+    out = {}
+    if (np.asarray(plot_pos) >= 0).all():
+        pos = _frames.positions(plot_ids, frame["plot_id"]) if len(frame) else np.zeros(0, np.intp)
+        fm = _frames.obj(frame["metal"])
+        col_of = {m: i for i, m in enumerate(metal_names)}
+        mcol = np.array([col_of.get(m, -1) for m in fm], dtype=np.intp) if len(fm) else np.zeros(0, np.intp)
+        grid = np.full((len(plot_ids), max(len(metal_names), 1)), -1, dtype=np.intp)
+        ok = (pos >= 0) & (mcol >= 0)
+        grid[pos[ok], mcol[ok]] = np.flatnonzero(ok)
+        ix = grid[plot_pos, metal_codes] if len(plot_pos) else np.zeros(0, np.intp)
+    else:  # rows of plots that are not in the plot table: look the pairs up by id
+        key = pd.MultiIndex.from_arrays([_frames.obj(row_plot_ids),
+                                         np.asarray(metal_names, dtype=object)[metal_codes]])
+        ix = pd.MultiIndex.from_arrays([_frames.obj(frame["plot_id"]), _frames.obj(frame["metal"])]) \
+            .get_indexer(key) if len(frame) else np.full(len(key), -1)
+    for c, kind in cols.items():
+        v = frame[c].to_numpy(float) if kind == "float" else _frames.obj(frame[c])
+        out[c] = _frames.take(v, ix, np.nan)
+    return out
+
+
+def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0, seed=0, biomass_draws=None,
+                   targets=None, grid: _frames.Grid | None = None) -> dict:
+    """Soil, target and model parameters of every plot × removal option × target metal.
+
+    The arguments are those of :func:`estimate_duration`; the result can be passed to
+    :func:`estimate_duration`, :func:`soil_trajectories` and :func:`compliance_by_year`
+    (``removal=``) so that the three share one preparation.
+
+    Returns
+    -------
+    dict
+        ``row`` (position of each row in ``option_rows``), ``plot_id``, ``oid``, ``metal``,
+        ``c0``, ``ct`` [mg kg⁻¹], ``basis``, ``mass`` [t ha⁻¹], ``model``, ``kind`` and the
+        typical (``typ``) and drawn (``drw``) model parameters.
+    """
+    tables = tables or load_tables()
+    g = _frames.grid(option_rows, plots, tables, grid)
+    lib = tables.options
+    model_o = lib["removal_model"].astype(object).where(lib["removal_model"].notna(), "none").to_numpy(object)
+    model_r = g.per_option(model_o, "none")
+    sel = np.flatnonzero(option_rows["applicable"].to_numpy(bool) & (model_r != "none"))
+    lrow, mcode, names = _explode_metals(sel, _frames.obj(option_rows["target_metals"])[sel])
+    pidx = g.plot[lrow]
+    row_pid = _frames.obj(option_rows["plot_id"])[lrow]
+    plot_ids = _frames.obj(plots["plot_id"])
+    scr = _plot_metal_values(screened, plot_ids, {"conc_mg_kg": "float", "screening_mg_kg": "float"},
+                             pidx, mcode, names, row_pid)
+    c0 = scr["conc_mg_kg"]
     if targets is None:
-        ct = scr["screening_mg_kg"].reindex(key).to_numpy(float)
-        basis = np.full(len(long), "screening", dtype=object)
+        ct = scr["screening_mg_kg"]
+        basis = np.full(len(lrow), "screening", dtype=object)
     else:
-        tg = targets.set_index(["plot_id", "metal"])
-        ct = tg["target_mg_kg"].reindex(key).to_numpy(float)
-        basis = tg["target_basis"].reindex(key).to_numpy(object)
-    pl = plots.set_index("plot_id").reindex(long["plot_id"].to_numpy(object))
-    mass = soil_mod.soil_mass_t_ha(pl["depth_m"] if "depth_m" in pl else np.nan,
-                                   pl["bulk_density_g_cm3"] if "bulk_density_g_cm3" in pl else np.nan)
-    mass = np.broadcast_to(np.asarray(mass, float), c0.shape).copy()
-    oid = long["option_id"].to_numpy(object)
-    metal = long["metal"].to_numpy(object)
-    none = np.full(len(long), "", dtype=object)
+        tg = _plot_metal_values(targets, plot_ids, {"target_mg_kg": "float", "target_basis": "text"},
+                                pidx, mcode, names, row_pid)
+        ct, basis = tg["target_mg_kg"], tg["target_basis"]
+    get = lambda c: plots[c].to_numpy(float) if c in plots else np.nan  # noqa: E731
+    mass_p = np.broadcast_to(np.asarray(soil_mod.soil_mass_t_ha(get("depth_m"), get("bulk_density_g_cm3")),
+                                        float), (len(plots),))
+    mass = _frames.take(mass_p, pidx)
+    opos = g.option[lrow]
+    metal = np.asarray(names, dtype=object)[mcode] if len(mcode) else np.zeros(0, object)
+    none_names = [""]
     typ, drw = {}, {}
     for k, (name, by_metal, default) in _MODEL_PARAMS.items():
-        t, d = _param_matrix(tables, oid, name, metal if by_metal else none, n_draws, seed)
+        if by_metal:
+            t, d = _param_matrix(tables, opos, name, mcode, names, n_draws, seed)
+        else:
+            t, d = _param_matrix(tables, opos, name, np.zeros(len(lrow), np.intp), none_names, n_draws, seed)
         typ[k] = np.where(np.isnan(t), default, t)
         if d is not None:
             drw[k] = np.where(np.isnan(d), default, d)
-    row_pos = pd.Series(np.arange(len(option_rows)),
-                        index=pd.MultiIndex.from_frame(option_rows[["plot_id", "option_id"]]))
-    lpos = row_pos.reindex(pd.MultiIndex.from_arrays([long["plot_id"].to_numpy(object), oid])).to_numpy(int)
-    bio = biomass.set_index(["plot_id", "option_id"])["biomass_t_dm_ha_yr"].reindex(row_pos.index)
-    bio = bio.to_numpy(float)
-    typ["Y"] = bio[lpos]
+    bpos = _frames.row_index(biomass, option_rows)
+    typ["Y"] = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), bpos)[lrow]
     if n_draws:
         if biomass_draws is None:
             raise ValueError("biomass_draws are needed when n_draws > 0")
-        drw["Y"] = biomass_draws[lpos]
-    return dict(long=long, c0=c0, ct=ct, basis=basis, mass=mass, oid=oid, metal=metal,
-                model=long["option_id"].map(opts["removal_model"]).to_numpy(object),
-                kind=long["option_id"].map(opts["kind"]).to_numpy(object), typ=typ, drw=drw)
+        drw["Y"] = np.asarray(biomass_draws)[lrow]
+    return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
+                oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
+                model=model_r[lrow], kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw)
+
+
+_removal_inputs = removal_inputs
 
 
 def _removal_state(p, c0, mass, model):
@@ -616,7 +692,8 @@ def _col(a):
 def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
                       biomass: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
                       horizon_yr: int = 20, biomass_draws: np.ndarray | None = None,
-                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0
+                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0, *,
+                      removal: dict | None = None, grid: _frames.Grid | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Years to target for every applicable removal option, per metal and overall.
 
@@ -647,6 +724,10 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         Output of :func:`target_concentrations`; default: the screening values.
     other_loss_frac_per_yr : float
         Yearly loss of soil metal other than harvest (leaching, run-off) [–]; default 0.
+    removal : dict, optional
+        Output of :func:`removal_inputs` for the same arguments (prepared here when not given).
+    grid : agriremed._frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -679,91 +760,94 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     6.6
     """
     tables = tables or load_tables()
-    r = _removal_inputs(option_rows, plots, screened, biomass, tables, n_draws, seed, biomass_draws, targets)
-    long, c0, ct, mass, model = r["long"], r["c0"], r["ct"], r["mass"], r["model"]
+    r = removal if removal is not None else removal_inputs(option_rows, plots, screened, biomass, tables, n_draws,
+                                                            seed, biomass_draws, targets)
+    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
     loss = float(other_loss_frac_per_yr)
     years, st = _years(r["typ"], c0, ct, mass, model, loss)
     c_h = _conc(st, c0, model, horizon_yr, loss, r["typ"])
     removed = (c0 - np.maximum(ct, c_h)) * mass  # g/ha over the horizon (stops at the target)
-    by_metal = pd.DataFrame({
-        "plot_id": long["plot_id"].to_numpy(object), "option_id": r["oid"], "metal": r["metal"],
+    L = len(c0)
+    bm = {
+        "plot_id": r["plot_id"], "option_id": r["oid"], "metal": r["metal"],
         "conc_mg_kg": c0, "target_mg_kg": ct, "target_basis": r["basis"], "shoot_mg_kg": st["shoot"],
         "removal_g_ha_yr": st["removal"], "fraction_per_yr": st["frac"], "years_to_target": years,
         "removed_g_ha": np.maximum(removed, 0.0), "needed_g_ha": np.maximum(c0 - ct, 0.0) * mass,
-    })
+    }
     draws_years = None
     if n_draws:  # the columns exist even when no plot has a removal option
         for c in ("years_p10", "years_p50", "years_p90", *(f"p_target_{h}yr" for h in HORIZONS)):
-            by_metal[c] = np.nan
-    if n_draws and len(long):
+            bm[c] = np.full(L, np.nan)
+    if n_draws and L:
         draws_years, _ = _years(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
         q = np.nanpercentile(np.where(np.isinf(draws_years), _BIG, draws_years), [10, 50, 90], axis=1)
         q = np.where(q >= _BIG, np.inf, q)
-        by_metal["years_p10"], by_metal["years_p50"], by_metal["years_p90"] = q
+        bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
         for h in HORIZONS:
             reached = np.where(np.isnan(draws_years), np.nan, draws_years <= h)
-            by_metal[f"p_target_{h}yr"] = reached.mean(axis=1)
+            bm[f"p_target_{h}yr"] = reached.mean(axis=1)
+    by_metal = _frames.frame(bm, L)
 
     # ---- overall per plot × option: slowest metal, draw by draw --------------------
-    overall = option_rows[["plot_id", "option_id"]].copy()
-    if len(by_metal):
-        g = by_metal.groupby(["plot_id", "option_id"], sort=False)
-        agg = g.agg(years_to_target=("years_to_target", "max"))
-        slowest = by_metal.loc[_slowest_index(by_metal)]
-        sl = slowest.set_index(["plot_id", "option_id"])
+    n = len(option_rows)
+    out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": _frames.obj(option_rows["option_id"])}
+    if L:
+        lrow = r["row"]
+        starts = np.flatnonzero(np.r_[True, lrow[1:] != lrow[:-1]])  # rows of one plot × option are adjacent
+        at = lrow[starts]
+        seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, L]))
+
+        def spread(v, fill=np.nan):
+            o = np.full(n, fill, dtype=object if fill is None else float)
+            o[at] = v
+            return o
+
+        out["years_to_target"] = spread(np.fmax.reduceat(years, starts))
+        y = np.where(np.isnan(years), -np.inf, years)  # the slowest metal decides; NaN sorts last
+        ymax = np.maximum.reduceat(y, starts)
+        slowest = np.minimum.reduceat(np.where(y == ymax[seg], np.arange(L), L), starts)
         for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
-            agg[c] = sl[c]
+            v = np.asarray(bm[c])[slowest]
+            out[c] = spread(v, None if c == "target_basis" else np.nan)
         if draws_years is not None:
-            grp = pd.DataFrame(np.where(np.isinf(draws_years), _BIG, draws_years))
-            grp.index = pd.MultiIndex.from_arrays([by_metal["plot_id"], by_metal["option_id"]])
-            mx = grp.groupby(level=[0, 1], sort=False).max().to_numpy()
+            mx = np.fmax.reduceat(np.where(np.isinf(draws_years), _BIG, draws_years), starts, axis=0)
             q = np.percentile(mx, [10, 50, 90], axis=1)
             q = np.where(q >= _BIG, np.inf, q)
-            agg["years_p10"], agg["years_p50"], agg["years_p90"] = q
+            out["years_p10"], out["years_p50"], out["years_p90"] = (spread(v) for v in q)
             for h in HORIZONS:
-                agg[f"p_target_{h}yr"] = np.where(np.isnan(mx), np.nan, mx <= h).mean(axis=1)
-        overall = overall.merge(agg.reset_index(), on=["plot_id", "option_id"], how="left")
+                out[f"p_target_{h}yr"] = spread(np.where(np.isnan(mx), np.nan, mx <= h).mean(axis=1))
     # options that treat exceeding metals without (confirmed) removal never reach the target
-    kinds = option_rows["option_kind"].to_numpy(object)
+    g = _frames.grid(option_rows, plots, tables, grid)
+    kinds = _frames.obj(option_rows["option_kind"])
     applicable = option_rows["applicable"].to_numpy(bool)
     exceeds = option_rows["target_metals"].fillna("").ne("").to_numpy() | \
         option_rows["untreated_metals"].fillna("").ne("").to_numpy()
-    model_none = option_rows["option_id"].map(tables.options.set_index("option_id")["removal_model"]) \
-        .fillna("none").eq("none").to_numpy()
+    model_o = tables.options["removal_model"].astype(object)
+    model_none = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none") == "none"
     for c in ("years_to_target", "years_p10", "years_p50", "years_p90"):
-        if c not in overall:
-            overall[c] = np.nan
-        v = overall[c].to_numpy(float)
+        v = out[c] if c in out else np.full(n, np.nan)
         nonremoval = applicable & np.isnan(v) & (np.isin(kinds, ["baseline", "immobilisation", "safe_crop",
                                                                 "land_use_change"]) | model_none)
-        overall[c] = np.where(nonremoval, np.where(exceeds, np.inf, 0.0), v)
+        out[c] = np.where(nonremoval, np.where(exceeds, np.inf, 0.0), v)
     for h in HORIZONS:
         c = f"p_target_{h}yr"
-        if c not in overall:
-            overall[c] = np.nan
-        v = overall[c].to_numpy(float)
-        yrs = overall["years_to_target"].to_numpy(float)
-        overall[c] = np.where(np.isnan(v) & applicable & ~np.isnan(yrs), (yrs <= h).astype(float), v)
+        v = out[c] if c in out else np.full(n, np.nan)
+        yrs = out["years_to_target"]
+        out[c] = np.where(np.isnan(v) & applicable & ~np.isnan(yrs), (yrs <= h).astype(float), v)
     for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
-        if c not in overall:
-            overall[c] = np.nan
+        if c not in out:
+            out[c] = np.full(n, np.nan)
+    overall = _frames.frame(out, n)
+    if L and "target_basis" in overall:
+        overall["target_basis"] = pd.Series(out["target_basis"], dtype=object)
     return by_metal, overall
-
-
-def _slowest_index(by_metal: pd.DataFrame) -> np.ndarray:
-    """Index of the slowest metal of each plot × option (NaN years sort last)."""
-    y = by_metal["years_to_target"].to_numpy(float)
-    key = pd.DataFrame({"p": by_metal["plot_id"].to_numpy(object),
-                        "o": by_metal["option_id"].to_numpy(object),
-                        "y": np.where(np.isnan(y), -np.inf, y)}, index=by_metal.index)
-    return key.sort_values("y", ascending=False, kind="stable").groupby(["p", "o"], sort=False).head(1).index
 
 
 def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
                       biomass: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
                       years: int = 20, biomass_draws: np.ndarray | None = None,
-                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0
-                      ) -> pd.DataFrame:
+                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0, *,
+                      removal: dict | None = None) -> pd.DataFrame:
     """Soil concentration year by year under every applicable removal option.
 
     Uses the same models, parameters and Monte Carlo draws as :func:`estimate_duration`.
@@ -777,6 +861,8 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         As in :func:`estimate_duration`.
     years : int
         Last year of the trajectory [yr].
+    removal : dict, optional
+        Output of :func:`removal_inputs` for the same arguments.
 
     Returns
     -------
@@ -786,24 +872,22 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         ``conc_p10_mg_kg``, ``conc_p50_mg_kg``, ``conc_p90_mg_kg`` [mg kg⁻¹].
     """
     tables = tables or load_tables()
-    r = _removal_inputs(option_rows, plots, screened, biomass, tables, n_draws, seed, biomass_draws, targets)
-    long, c0, ct, mass, model = r["long"], r["c0"], r["ct"], r["mass"], r["model"]
+    r = removal if removal is not None else removal_inputs(option_rows, plots, screened, biomass, tables, n_draws,
+                                                            seed, biomass_draws, targets)
+    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
     loss = float(other_loss_frac_per_yr)
     t = np.arange(int(years) + 1, dtype=float)
     stops = r["kind"] == "phytoextraction"
-    st = _removal_state(r["typ"], c0, mass, model)
-    conc = _conc({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :], loss,
-                 {k: _col(v) for k, v in r["typ"].items()})
-    conc = np.where(_col(stops), np.maximum(conc, np.minimum(_col(ct), _col(c0))), conc)
-    n, ny = len(long), len(t)
-    out = pd.DataFrame({
-        "plot_id": np.repeat(long["plot_id"].to_numpy(object), ny),
+    conc = typical_trajectories(r, years, loss).conc
+    n, ny = len(c0), len(t)
+    cols = {
+        "plot_id": np.repeat(r["plot_id"], ny),
         "option_id": np.repeat(r["oid"], ny), "metal": np.repeat(r["metal"], ny),
         "year": np.tile(t.astype(int), n), "conc_mg_kg": conc.ravel(),
         "target_mg_kg": np.repeat(ct, ny),
-    })
+    }
     if n_draws:  # the columns exist even when no plot has a removal option
-        out["conc_p10_mg_kg"] = out["conc_p50_mg_kg"] = out["conc_p90_mg_kg"] = np.nan
+        cols["conc_p10_mg_kg"] = cols["conc_p50_mg_kg"] = cols["conc_p90_mg_kg"] = np.full(n * ny, np.nan)
     if n_draws and n:
         pdraw = r["drw"]
         std = _removal_state(pdraw, _col(c0), _col(mass), _col(model))
@@ -812,8 +896,71 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
             cd = _conc(std, _col(c0), _col(model), yr, loss, pdraw)
             cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
             q[:, :, j] = np.nanpercentile(cd, [10, 50, 90], axis=1)
-        out["conc_p10_mg_kg"], out["conc_p50_mg_kg"], out["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
-    return out
+        cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
+    return _frames.frame(cols, n * ny)
+
+
+class Trajectories:
+    """Typical soil concentration of every plot × removal option × target metal, year by year.
+
+    Attributes
+    ----------
+    row : numpy.ndarray of int
+        Row of the plot × option table.
+    metal : numpy.ndarray of str
+        Metal.
+    conc : numpy.ndarray
+        Shape ``(len(row), years + 1)``: concentration in years 0…``years`` [mg kg⁻¹].
+    """
+
+    def __init__(self, row, metal, conc):
+        self.row = np.asarray(row, np.intp)
+        self.metal = _frames.obj(metal)
+        self.conc = np.asarray(conc, float)
+
+    @classmethod
+    def from_frame(cls, trajectories: pd.DataFrame, option_rows: pd.DataFrame) -> Trajectories:
+        """From the table of :func:`soil_trajectories` (rows not in ``option_rows`` are left out)."""
+        tr = trajectories
+        if not len(tr):
+            return cls(np.zeros(0, np.intp), np.zeros(0, object), np.zeros((0, 1)))
+        rp = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])]) \
+            .get_indexer(pd.MultiIndex.from_arrays([_frames.obj(tr["plot_id"]), _frames.obj(tr["option_id"])]))
+        metal = _frames.obj(tr["metal"])
+        yr = tr["year"].to_numpy(int)
+        keep = (rp >= 0) & (yr >= 0)
+        first, inv = _frames.distinct(rp[keep], metal[keep])
+        conc = np.full((len(first), int(yr.max()) + 1), np.nan)
+        conc[inv, yr[keep]] = tr["conc_mg_kg"].to_numpy(float)[keep]
+        return cls(rp[keep][first], metal[keep][first], conc)
+
+
+def typical_trajectories(removal: dict, years: int, other_loss_frac_per_yr: float = 0.0) -> Trajectories:
+    """Soil concentration in years 0…``years`` with typical parameters (see :func:`soil_trajectories`).
+
+    Parameters
+    ----------
+    removal : dict
+        Output of :func:`removal_inputs`.
+    years : int
+        Last year [yr].
+    other_loss_frac_per_yr : float
+        Yearly other loss [–].
+
+    Returns
+    -------
+    Trajectories
+        One row per row of ``removal``.
+    """
+    r = removal
+    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
+    t = np.arange(int(years) + 1, dtype=float)
+    stops = r["kind"] == "phytoextraction"
+    st = _removal_state(r["typ"], c0, mass, model)
+    conc = _conc({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :], float(other_loss_frac_per_yr),
+                 {k: _col(v) for k, v in r["typ"].items()})
+    conc = np.where(_col(stops), np.maximum(conc, np.minimum(_col(ct), _col(c0))), conc)
+    return Trajectories(r["row"], r["metal"], np.broadcast_to(conc, (len(c0), len(t))))
 
 
 # ----------------------------------------------------------------- crop compliance
@@ -893,7 +1040,7 @@ def _treats(o) -> set:
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
                             plots: pd.DataFrame, food_standard: str = "GB2762",
                             tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
-                            rate_t_ha: float | None = None) -> pd.DataFrame:
+                            rate_t_ha: float | None = None, *, grid: _frames.Grid | None = None) -> pd.DataFrame:
     """Probability that the crop grown under each option meets every food limit in a season.
 
     Parameters
@@ -914,6 +1061,8 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         Monte Carlo settings (the probability is averaged over reduction draws).
     rate_t_ha : float, optional
         Biochar rate overriding the table's typical rate [t ha⁻¹].
+    grid : agriremed._frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -934,16 +1083,22 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
 
     tables = tables or load_tables()
     predictions_by_crop = dict(predictions_by_crop or {})
-    opts = tables.options.set_index("option_id")
-    res = option_rows[["plot_id", "option_id"]].copy()
-    food_crop = res["option_id"].map(opts["food_crop"]).to_numpy(object)
-    current = plots.set_index("plot_id")["crop"].reindex(res["plot_id"]).to_numpy(object)
-    res["food_crop"] = np.where(food_crop == "current", current, np.where(food_crop == "none", "none",
-                                                                          food_crop))
-    prob = np.full(len(res), np.nan)
-    for oid in res["option_id"].unique():
+    lib = tables.options
+    opts = lib.set_index("option_id")
+    g = _frames.grid(option_rows, plots, tables, grid)
+    n = len(option_rows)
+    food_crop = g.per_option(_frames.obj(lib["food_crop"]), np.nan)
+    current = _frames.plot_column(plots, "crop", g, "text")
+    food = np.where(food_crop == "current", current, np.where(food_crop == "none", "none", food_crop))
+    prob = np.full(n, np.nan)
+    known = (g.plot >= 0).all()
+    plot_ids = _frames.obj(plots["plot_id"])
+    for code in pd.unique(g.option):
+        if code < 0:
+            continue
+        oid = lib["option_id"].iloc[code]
         o = opts.loc[oid]
-        sel = (res["option_id"] == oid).to_numpy()
+        sel = g.option == code
         if o.food_crop == "none":
             continue
         key = "current" if o.food_crop == "current" else o.food_crop
@@ -955,17 +1110,25 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
             continue
         red = _option_reductions(tables, oid, _treats(o), pred["metal"].unique(), n_draws, seed, rate_t_ha)
         p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws)
-        prob[sel] = p_plot.reindex(res.loc[sel, "plot_id"]).to_numpy(float)
-    res["crop_compliance_prob"] = prob
-    res["effect_duration_yr"] = parameter_for_rows(tables, res["option_id"], "effect_duration_yr")
-    return res
+        if known:
+            per_plot = np.full(len(plot_ids), np.nan)
+            at = _frames.positions(plot_ids, p_plot.index.to_numpy(object))
+            per_plot[at[at >= 0]] = p_plot.to_numpy(float)[at >= 0]
+            prob[sel] = per_plot[g.plot[sel]]
+        else:
+            prob[sel] = p_plot.reindex(_frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
+    eff = g.per_option(parameter_for_rows(tables, lib["option_id"], "effect_duration_yr"))
+    return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
+                          "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
+                          "crop_compliance_prob": prob, "effect_duration_yr": eff}, n)
 
 
 def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, compliance: pd.DataFrame,
                        duration: pd.DataFrame, duration_by_metal: pd.DataFrame | None = None,
                        trajectories: pd.DataFrame | None = None, food_standard: str = "GB2762",
                        tables: Tables | None = None, horizon_yr: int = 20, n_draws: int = 0,
-                       seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       seed: int = 0, *, removal: dict | None = None, grid: _frames.Grid | None = None,
+                       matrices: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Which crop is grown each year, whether the option is running, and P(crop is safe).
 
     The single place that decides the yearly schedule of every plot × option:
@@ -993,8 +1156,8 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     duration_by_metal : pandas.DataFrame, optional
         Per-metal output of :func:`estimate_duration` (soil and target per metal), needed
         for the crop that returns after the target.
-    trajectories : pandas.DataFrame, optional
-        Output of :func:`soil_trajectories` covering at least ``horizon_yr − 1`` years;
+    trajectories : pandas.DataFrame or Trajectories, optional
+        Output of :func:`soil_trajectories` (or :func:`typical_trajectories`) covering at least ``horizon_yr − 1`` years;
         without it a rotation's crop is judged on the current soil every year.
     food_standard : str
         Food-limit set.
@@ -1004,6 +1167,14 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
         Horizon H [yr].
     n_draws, seed : int
         Monte Carlo settings for the crop reductions.
+    removal : dict, optional
+        Output of :func:`removal_inputs` (soil and target per metal; replaces
+        ``duration_by_metal``).
+    grid : agriremed._frames.Grid, optional
+        Plot and option position of every row.
+    matrices : bool
+        Return the schedule as a :class:`YearlySchedule` (rows × years arrays) instead of
+        the tidy table.
 
     Returns
     -------
@@ -1024,59 +1195,86 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     opts = tables.options.set_index("option_id")
     rows = option_rows
     n = len(rows)
-    oid = rows["option_id"].to_numpy(object)
-    kind = rows["option_kind"].to_numpy(object)
+    g = _frames.grid(rows, plots, tables, grid)
+    oid = _frames.obj(rows["option_id"])
+    kind = _frames.obj(rows["option_kind"])
     active_row = rows["applicable"].to_numpy(bool) | (kind == "baseline")
-    comp = align_rows(compliance, rows)
-    food_opt = comp["food_crop"].fillna("none").to_numpy(object)
-    p_const = comp["crop_compliance_prob"].to_numpy(float)
-    pl = plots.set_index("plot_id")
-    current = pl["crop"].reindex(rows["plot_id"].to_numpy(object)).to_numpy(object)
+    cpos = _frames.row_index(compliance, rows)
+    food_opt = _frames.take(_frames.obj(compliance["food_crop"]), cpos, None)
+    food_opt = np.where(pd.isna(food_opt), "none", food_opt).astype(object)
+    p_const = _frames.take(compliance["crop_compliance_prob"].to_numpy(float), cpos)
+    current = _frames.plot_column(plots, "crop", g, "text")
     food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
     current_food = np.isin(current, list(food_crops))
-    T = align_rows(duration, rows)["years_to_target"].to_numpy(float)
+    T = _frames.take(duration["years_to_target"].to_numpy(float), _frames.row_index(duration, rows))
     stops = (kind == "phytoextraction") & np.isfinite(T)
     active = (~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(T, nan=np.inf))[:, None])) \
         & active_row[:, None]
     after = active_row[:, None] & ~active & current_food[:, None]
-    crop = np.where(active, food_opt[:, None], np.where(after, current[:, None], "none")).astype(object)
+    # the crop grown: the option's crop, the plot's own crop after a target, or none (as codes)
+    f_code, f_uniq = pd.factorize(food_opt, use_na_sentinel=False)
+    c_code, c_uniq = pd.factorize(current, use_na_sentinel=False)
+    vocab = pd.unique(np.array(["none", *list(f_uniq), *list(c_uniq)], dtype=object))
+    at = {v: i for i, v in enumerate(vocab)}
+    f_code = np.array([at[v] for v in f_uniq], dtype=np.intp)[f_code] if n else np.zeros(0, np.intp)
+    c_code = np.array([at[v] for v in c_uniq], dtype=np.intp)[c_code] if n else np.zeros(0, np.intp)
+    crop_code = np.where(active, f_code[:, None], np.where(after, c_code[:, None], 0))
     P = np.where(active & (food_opt != "none")[:, None], p_const[:, None], np.nan)
-    model = pd.Series(oid).map(opts["removal_model"]).fillna("none").to_numpy(object)
+    model_o = tables.options["removal_model"].astype(object)
+    model = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none")
+    rows_plot = g.plot
+    known = (rows_plot >= 0).all()
+    pl = plots.reset_index(drop=True) if known else plots.set_index("plot_id")
+    plot_ids = _frames.obj(rows["plot_id"])
 
-    def virtual(idx, yr, scales):
-        """Plots of rows ``idx`` (one per entry) with target metals scaled; unique ids."""
-        vp = pl.reindex(rows["plot_id"].to_numpy(object)[idx]).reset_index()
-        vp["plot_id"] = [f"{i}|{y}" for i, y in zip(idx, yr, strict=True)]
+    def virtual(idx, scales):
+        """Plots of rows ``idx`` (one per entry) with target metals scaled; ids 0, 1, 2 …"""
+        if known:
+            vp = pl.iloc[rows_plot[idx]].reset_index(drop=True)
+        else:
+            vp = pl.reindex(plot_ids[idx]).reset_index()
+        vp["plot_id"] = np.arange(len(idx))
         for m, sc in scales.items():
             vp = _scaled(vp, m, sc)
         return vp
 
-    def evaluate(idx, yr, scales, crops, reductions_of):
+    def evaluate(idx, scales, crops, reductions_of):
         """P(comply) for virtual plots, grouped by option (reductions differ by option)."""
-        vp = virtual(idx, yr, scales)
+        vp = virtual(idx, scales)
         pred = predict_crop_concentration(vp, crop=crops, tables=tables)
         out = np.full(len(idx), np.nan)
-        for o in np.unique(oid[idx]):
-            sel = oid[idx] == o
-            sub = pred.loc[pred["plot_id"].isin(set(vp.loc[sel, "plot_id"]))]
+        if pred.empty:
+            return out
+        which = pred["plot_id"].to_numpy(np.intp)
+        opt_of = oid[idx]
+        for o in pd.unique(opt_of):
+            sel = opt_of == o
+            sub = pred.loc[sel[which]]
             p = _plot_compliance(sub, reductions_of(o, sub), food_standard, tables, n_draws)
-            out[sel] = p.reindex(vp.loc[sel, "plot_id"]).to_numpy(float)
+            got = np.full(len(idx), np.nan)
+            got[p.index.to_numpy(np.intp)] = p.to_numpy(float)
+            out[sel] = got[sel]
         return out
 
     # rotation / intercrop: food grown on a falling soil
     changing = active_row & (model != "none") & (food_opt != "none")
-    if trajectories is not None and changing.any() and len(trajectories):
-        tr = trajectories.set_index(["plot_id", "option_id", "metal", "year"])["conc_mg_kg"]
+    if trajectories is not None and changing.any():
+        tr = trajectories if isinstance(trajectories, Trajectories) else Trajectories.from_frame(trajectories, rows)
         ii, jj = np.nonzero(active & changing[:, None])
-        if len(ii):
+        if len(ii) and len(tr.row):
             scales = {}
-            for m in trajectories["metal"].unique():
-                key = pd.MultiIndex.from_arrays([rows["plot_id"].to_numpy(object)[ii], oid[ii],
-                                                 np.full(len(ii), m, dtype=object), years[jj] - 1])
-                c_t = tr.reindex(key).to_numpy(float)
-                c_0 = tr.reindex(pd.MultiIndex.from_arrays([key.get_level_values(0), key.get_level_values(1),
-                                                            key.get_level_values(2),
-                                                            np.zeros(len(ii), int)])).to_numpy(float)
+            ny = tr.conc.shape[1]
+            for m in pd.unique(tr.metal):
+                pos = np.full(n, -1, dtype=np.intp)
+                sel = np.flatnonzero(tr.metal == m)
+                pos[tr.row[sel]] = sel
+                li = pos[ii]
+                y_ix = years[jj] - 1
+                ok = (li >= 0) & (y_ix < ny)
+                c_t = np.full(len(ii), np.nan)
+                c_0 = np.full(len(ii), np.nan)
+                c_t[ok] = tr.conc[li[ok], y_ix[ok]]
+                c_0[li >= 0] = tr.conc[li[li >= 0], 0]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     scales[m] = np.where(np.isnan(c_t) | (c_0 <= 0), 1.0, c_t / c_0)
 
@@ -1084,36 +1282,82 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                 return _option_reductions(tables, o, _treats(opts.loc[o]), sub["metal"].unique(), n_draws,
                                           seed)
 
-            P[ii, jj] = evaluate(ii, years[jj], scales, food_opt[ii], red_of)
+            P[ii, jj] = evaluate(ii, scales, food_opt[ii], red_of)
 
     # the current crop returns after a phytoextraction target, on soil at the target
     back = np.flatnonzero(after.any(axis=1))
-    if len(back) and duration_by_metal is not None and len(duration_by_metal):
-        bm = duration_by_metal.set_index(["plot_id", "option_id", "metal"])
-        scales = {}
-        for m in duration_by_metal["metal"].unique():
-            key = pd.MultiIndex.from_arrays([rows["plot_id"].to_numpy(object)[back], oid[back],
-                                             np.full(len(back), m, dtype=object)])
-            c0 = bm["conc_mg_kg"].reindex(key).to_numpy(float)
-            ct = bm["target_mg_kg"].reindex(key).to_numpy(float)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scales[m] = np.where(np.isnan(ct) | (c0 <= 0), 1.0, np.minimum(ct, c0) / c0)
-        p_back = evaluate(back, np.zeros(len(back), int), scales, current[back], lambda o, sub: {})
-        P[back] = np.where(after[back], p_back[:, None], P[back])
+    if len(back):
+        if removal is not None:
+            b_row, b_metal, b_c0, b_ct = removal["row"], removal["metal"], removal["c0"], removal["ct"]
+        elif duration_by_metal is not None and len(duration_by_metal):
+            bm = duration_by_metal
+            b_row = pd.MultiIndex.from_arrays([plot_ids, oid]).get_indexer(
+                pd.MultiIndex.from_arrays([_frames.obj(bm["plot_id"]), _frames.obj(bm["option_id"])]))
+            b_metal = _frames.obj(bm["metal"])
+            b_c0, b_ct = bm["conc_mg_kg"].to_numpy(float), bm["target_mg_kg"].to_numpy(float)
+        else:
+            b_row = None
+        if b_row is not None and len(b_row):
+            scales = {}
+            for m in pd.unique(b_metal):
+                pos = np.full(n, -1, dtype=np.intp)
+                sel = np.flatnonzero((b_metal == m) & (b_row >= 0))
+                pos[b_row[sel]] = sel
+                li = pos[back]
+                c0 = _frames.take(b_c0, li)
+                ct = _frames.take(b_ct, li)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    scales[m] = np.where(np.isnan(ct) | (c0 <= 0), 1.0, np.minimum(ct, c0) / c0)
+            p_back = evaluate(back, scales, current[back], lambda o, sub: {})
+            P[back] = np.where(after[back], p_back[:, None], P[back])
 
-    by_year = pd.DataFrame({
-        "plot_id": np.repeat(rows["plot_id"].to_numpy(object), H), "option_id": np.repeat(oid, H),
-        "year": np.tile(years, n), "food_crop": crop.ravel(), "option_active": active.ravel(),
-        "crop_compliance_prob": P.ravel(),
-    })
-    grows = crop != "none"
+    schedule = YearlySchedule(crop_code, vocab, active, P)
+    grows = crop_code != 0
     with np.errstate(invalid="ignore"):
         frac = np.where(grows.any(axis=1),
                         np.nansum(np.where(grows, np.nan_to_num(P, nan=1.0), 0.0), axis=1)
                         / np.maximum(grows.sum(axis=1), 1), np.nan)
     # seasons whose crop has no prediction or no limit count as compliant (nothing to fail)
     all_unknown = np.all(np.isnan(P) | ~grows, axis=1) & grows.any(axis=1)
-    per_option = rows[["plot_id", "option_id"]].copy()
-    per_option["compliant_season_fraction"] = np.where(all_unknown, np.nan, frac)
-    per_option["food_seasons"] = grows.sum(axis=1)
-    return by_year, per_option
+    per_option = _frames.frame({"plot_id": plot_ids, "option_id": oid,
+                                "compliant_season_fraction": np.where(all_unknown, np.nan, frac),
+                                "food_seasons": grows.sum(axis=1)}, n)
+    return (schedule if matrices else schedule.frame(rows)), per_option
+
+
+class YearlySchedule:
+    """The yearly schedule of a plot × option table as rows × years arrays.
+
+    Attributes
+    ----------
+    crop_code : numpy.ndarray of int
+        Shape ``(rows, H)``: index into ``crops`` of the crop grown (0 = ``'none'``).
+    crops : numpy.ndarray of str
+        Crop names, ``'none'`` first.
+    active : numpy.ndarray of bool
+        Shape ``(rows, H)``: the option's own operations run that year.
+    p : numpy.ndarray
+        Shape ``(rows, H)``: P(crop meets every food limit) [–].
+    """
+
+    def __init__(self, crop_code, crops, active, p):
+        self.crop_code = np.asarray(crop_code, np.intp)
+        self.crops = _frames.obj(crops)
+        self.active = np.asarray(active, bool)
+        self.p = np.asarray(p, float)
+
+    @property
+    def crop(self) -> np.ndarray:
+        """Crop grown, rows × years (``'none'`` when no food is grown)."""
+        return self.crops[self.crop_code]
+
+    def frame(self, rows: pd.DataFrame, keep=None) -> pd.DataFrame:
+        """The tidy table (one row per plot × option × year), for all rows or the rows ``keep``."""
+        idx = np.arange(len(rows)) if keep is None else np.flatnonzero(keep)
+        H = self.active.shape[1] if self.active.ndim == 2 else 0
+        return _frames.frame({
+            "plot_id": np.repeat(_frames.obj(rows["plot_id"])[idx], H),
+            "option_id": np.repeat(_frames.obj(rows["option_id"])[idx], H),
+            "year": np.tile(np.arange(1, H + 1), len(idx)), "food_crop": self.crops[self.crop_code[idx]].ravel(),
+            "option_active": self.active[idx].ravel(), "crop_compliance_prob": self.p[idx].ravel(),
+        }, len(idx) * H)

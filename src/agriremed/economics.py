@@ -39,7 +39,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .options import align_rows, parameter_for_rows
+from . import _frames
+from .options import parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
@@ -95,55 +96,78 @@ def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
     return np.where(ok.any(axis=-1), first, np.inf)
 
 
-def _schedule_matrices(option_rows, schedule, H):
-    """(food crop, option active, P(comply)) as rows × years arrays."""
-    s = schedule.set_index(["plot_id", "option_id", "year"])
-    key = pd.MultiIndex.from_arrays([np.repeat(option_rows["plot_id"].to_numpy(object), H),
-                                     np.repeat(option_rows["option_id"].to_numpy(object), H),
-                                     np.tile(np.arange(1, H + 1), len(option_rows))])
-    s = s.reindex(key)
-    shape = (len(option_rows), H)
-    crop = s["food_crop"].fillna("none").to_numpy(object).reshape(shape)
-    active = s["option_active"].fillna(False).to_numpy(bool).reshape(shape)
-    p = s["crop_compliance_prob"].to_numpy(float).reshape(shape)
-    return crop, active, p
+def _schedule_matrices(option_rows, schedule, H, rows):
+    """(crop code, crop names, option active, P(comply)) of the rows ``rows``, each rows × years."""
+    from .duration import YearlySchedule
+
+    if isinstance(schedule, YearlySchedule) and schedule.active.shape[0] == len(option_rows):
+        return schedule.crop_code[rows], schedule.crops, schedule.active[rows], schedule.p[rows]
+    s = schedule
+    key = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])])
+    r = key.get_indexer(pd.MultiIndex.from_arrays([_frames.obj(s["plot_id"]), _frames.obj(s["option_id"])])) \
+        if len(s) else np.zeros(0, np.intp)
+    yr = s["year"].to_numpy(int) - 1 if len(s) else np.zeros(0, int)
+    ok = (r >= 0) & (yr >= 0) & (yr < H)
+    n = len(option_rows)
+    crop = np.full((n, H), "none", dtype=object)
+    active = np.zeros((n, H), bool)
+    p = np.full((n, H), np.nan)
+    fc = _frames.obj(s["food_crop"])[ok] if len(s) else np.zeros(0, object)
+    crop[r[ok], yr[ok]] = np.where(pd.isna(fc), "none", fc)
+    act = s["option_active"].astype(object).to_numpy(object)[ok] if len(s) else np.zeros(0, object)
+    active[r[ok], yr[ok]] = np.where(pd.isna(act), False, act).astype(bool)
+    p[r[ok], yr[ok]] = s["crop_compliance_prob"].to_numpy(float)[ok] if len(s) else 0.0
+    code, vocab = pd.factorize(crop[rows].ravel(), use_na_sentinel=False)
+    return code.reshape(len(rows), H), _frames.obj(vocab), active[rows], p[rows]
 
 
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
-           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation):
-    """Yearly cash-flow items [CNY ha⁻¹], each rows × years, and the rows not assessed."""
+           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+    """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
+
+    Returns the items, the rows they are for (applicable options and the baseline that
+    can be assessed, plus every baseline row), and the rows not assessed.
+    """
     if biomass_valuation not in BIOMASS_VALUATIONS:
         raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of "
                          f"{', '.join(BIOMASS_VALUATIONS)}")
-    oid = option_rows["option_id"]
+    g = _frames.grid(option_rows, plots, tables, grid)
+    lib_ids = tables.options["option_id"]
     years = np.arange(1, H + 1)
+    B_all = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), _frames.row_index(biomass, option_rows))
+    bval_all = g.per_option(parameter_for_rows(tables, lib_ids, "biomass_value_cny_t"))
+    applicable = option_rows["applicable"].to_numpy(bool)
+    unassessed = (bval_all > 0) & np.isnan(B_all) & applicable
+    baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
+    is_base = _frames.obj(option_rows["option_id"]) == "do_nothing"
+    rows = np.flatnonzero(((applicable | baseline) & ~unassessed) | is_base)
+    opt = g.option[rows]
 
     def p(name):
-        return np.nan_to_num(parameter_for_rows(tables, oid, name))
+        return np.nan_to_num(_frames.take(parameter_for_rows(tables, lib_ids, name), opt))
 
-    crop, active, p_comply = _schedule_matrices(option_rows, schedule, H)
+    code, vocab, active, p_comply = _schedule_matrices(option_rows, schedule, H, rows)
     crops = tables.crops.set_index("crop")
-    flat = pd.Series(crop.ravel(), dtype=object)
-    y = flat.map(crops["yield_t_ha"]).to_numpy(float).reshape(crop.shape)
-    price = flat.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float).reshape(crop.shape)
-    pcost = flat.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float).reshape(crop.shape)
+    v = pd.Series(vocab, dtype=object)
+    y = v.map(crops["yield_t_ha"]).to_numpy(float)
+    price = v.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
+    pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     comply = np.nan_to_num(p_comply, nan=1.0)
     sold = comply + (1.0 - comply) * float(noncompliant_price_fraction)
-    grows = crop != "none"
+    grows = (vocab != "none")[code]
     items = {
-        "crop_revenue": np.where(grows, np.nan_to_num(y * price) * sold, 0.0),
-        "crop_cost": -np.where(grows, np.nan_to_num(pcost), 0.0),
+        "crop_revenue": np.where(grows, np.nan_to_num(y * price)[code] * sold, 0.0),
+        "crop_cost": -np.where(grows, np.nan_to_num(pcost)[code], 0.0),
     }
-    B = align_rows(biomass, option_rows)["biomass_t_dm_ha_yr"].to_numpy(float)
-    bval_raw = parameter_for_rows(tables, oid, "biomass_value_cny_t")
-    bval = np.nan_to_num(bval_raw)
-    est = np.zeros((len(option_rows), H))
+    B = B_all[rows]
+    bval = np.nan_to_num(bval_all[rows])
+    est = np.zeros((len(rows), H))
     est[:, 0] = p("establishment_cost_cny_ha")
     items["establishment"] = -np.where(active, est, 0.0)
     yearly = p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
     items["management"] = -np.where(active, yearly[:, None], 0.0)
     items["harvest"] = -np.where(active, (np.nan_to_num(B) * p("harvest_cost_cny_t"))[:, None], 0.0)
-    eff = parameter_for_rows(tables, oid, "effect_duration_yr")
+    eff = _frames.take(parameter_for_rows(tables, lib_ids, "effect_duration_yr"), opt)
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
     rate = p("rate_t_ha")
@@ -156,7 +180,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
     items["energy_sale"] = np.zeros_like(bio)
     if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
-        mwh = np.nan_to_num(align_rows(energy, option_rows)["electricity_mwh_ha_yr"].to_numpy(float))
+        mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
+        mwh = np.nan_to_num(mwh[rows])
         elec = np.where(active, (mwh * tables.price("electricity_price_cny_mwh"))[:, None], 0.0)
         use = (mwh > 0)[:, None]
         items["energy_sale"] = np.where(use, elec, 0.0)
@@ -164,12 +189,11 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     items["biomass_sale"] = sale
     items["biomass_disposal"] = disposal
     items["product_sale"] = np.where(active, (p("product_t_ha_yr") * p("product_price_cny_t"))[:, None], 0.0)
-    ct = align_rows(carbon_totals, option_rows)
-    gain = np.nan_to_num(ct["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float))
-    credit = np.maximum(gain, 0.0) * float(carbon_price_cny_t)
+    gain = _frames.take(carbon_totals["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
+                        _frames.row_index(carbon_totals, option_rows))
+    credit = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
     items["carbon_credit"] = np.repeat(credit[:, None], H, axis=1)
-    unassessed = (bval_raw > 0) & np.isnan(B) & option_rows["applicable"].to_numpy(bool)
-    return items, unassessed
+    return items, rows, unassessed
 
 
 def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: pd.DataFrame,
@@ -218,17 +242,18 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     """
     tables = tables or load_tables()
     H = int(horizon_yr)
-    items, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
-                               carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
-                               biomass_valuation)
+    items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                     carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
+                                     biomass_valuation)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
-    idx = np.flatnonzero(keep)
-    parts = [pd.DataFrame({
-        "plot_id": np.repeat(option_rows["plot_id"].to_numpy(object)[idx], H),
-        "option_id": np.repeat(option_rows["option_id"].to_numpy(object)[idx], H),
+    sub = np.flatnonzero(keep[rows])
+    idx = rows[sub]
+    parts = [_frames.frame({
+        "plot_id": np.repeat(_frames.obj(option_rows["plot_id"])[idx], H),
+        "option_id": np.repeat(_frames.obj(option_rows["option_id"])[idx], H),
         "year": np.tile(np.arange(1, H + 1), len(idx)), "item": name,
-        "cash_flow_cny_ha_yr": v[idx].ravel()}) for name, v in items.items()]
+        "cash_flow_cny_ha_yr": v[sub].ravel()}, len(idx) * H) for name, v in items.items()]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -237,7 +262,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        tables: Tables | None = None, horizon_yr: int = 20, discount_rate: float = 0.06,
                        carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
                        noncompliant_price_fraction: float = 0.0, schedule: pd.DataFrame | None = None,
-                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
+                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
+                       grid=None) -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -276,6 +302,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         ``biomass_valuation = "electricity"``.
     biomass_valuation : {"sale", "electricity"}
         See :func:`yearly_cash_flows`.
+    grid : agriremed._frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -302,14 +330,14 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     H = int(horizon_yr)
     if schedule is None:
         schedule, _ = compliance_by_year(option_rows, plots, compliance, duration, tables=tables,
-                                         horizon_yr=H)
-    items, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
-                               carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
-                               biomass_valuation)
+                                         horizon_yr=H, grid=grid, matrices=True)
+    items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                     carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
+                                     biomass_valuation, grid)
     n = len(option_rows)
-    oid = option_rows["option_id"]
-    pl = plots.set_index("plot_id").reindex(option_rows["plot_id"].to_numpy(object))
-    baseline = (option_rows["option_kind"] == "baseline").to_numpy()
+    g = _frames.grid(option_rows, plots, tables, grid)
+    oid = _frames.obj(option_rows["option_id"])
+    baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
     active = (option_rows["applicable"].to_numpy(bool) | baseline) & ~unassessed
     df = discount_factors(discount_rate, H)
     cf = sum(items.values())
@@ -320,51 +348,64 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     groups = {}
     for item, group in CASH_FLOW_ITEMS.items():
         groups[group] = groups.get(group, 0.0) + pv[item]
-    is_base = (oid == "do_nothing").to_numpy()
-    base_idx = pd.Series(np.arange(n)[is_base], index=option_rows.loc[is_base, "plot_id"].to_numpy(object))
-    bi = option_rows["plot_id"].map(base_idx).to_numpy(float)
-    has_base = ~np.isnan(bi)
-    bi_int = np.where(has_base, bi, 0).astype(int)
-    incr = cf - cf[bi_int]
-    npv_vs = np.where(has_base, value - value[bi_int], np.nan)
-    payback = np.where(has_base & ~is_base, payback_year(incr, discount_rate), np.nan)
-    removed = align_rows(duration, option_rows)["removed_g_ha"].to_numpy(float)
+    is_base = oid == "do_nothing"
+    at = np.full(n, -1, dtype=np.intp)     # row → position among the computed rows
+    at[rows] = np.arange(len(rows))
+    bi = _frames.member_row(_frames.plot_codes(option_rows, g), is_base)
+    has_base = (bi >= 0)[rows]
+    bi_r = np.where(has_base, at[np.maximum(bi, 0)][rows], 0)
+    incr = cf - cf[bi_r]
+    npv_vs = np.where(has_base, value - value[bi_r], np.nan)
+    payback = np.where(has_base & ~is_base[rows], payback_year(incr, discount_rate), np.nan)
+    removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
     remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
                     + pv["biomass_disposal"])
     with np.errstate(divide="ignore", invalid="ignore"):
         per_g = np.where(removed > 0, remediation / removed, np.nan)
-    vs_best, best_alt = _versus_best(option_rows["plot_id"].to_numpy(object), oid.to_numpy(object),
-                                     np.where(active, value, np.nan))
-    out = option_rows[["plot_id", "option_id"]].copy()
-    area = pl["area_ha"].to_numpy(float)
+    value_all = np.full(n, np.nan)
+    value_all[rows] = value
+    vs_best, best_alt = _versus_best(_frames.plot_codes(option_rows, g), oid, np.where(active, value_all, np.nan))
+    area = _frames.plot_column(plots, "area_ha", g)[rows]
     cols = {
         "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],
         "cost_crop_cny_ha": -groups["cost_crop"], "cost_establishment_cny_ha": -groups["cost_establishment"],
         "cost_management_cny_ha": -groups["cost_management"], "cost_harvest_cny_ha": -groups["cost_harvest"],
         "cost_amendment_cny_ha": -groups["cost_amendment"], "cost_disposal_cny_ha": -groups["cost_disposal"],
         "revenue_crop_cny_ha": groups["revenue_crop"], "revenue_biomass_cny_ha": groups["revenue_biomass"],
-        "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best,
+        "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best[rows],
         "npv_cny": value * area, "payback_yr": payback, "cost_per_g_removed_cny_g": per_g,
     }
+    out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
+    act = active[rows]
     for k, v in cols.items():
-        out[k] = np.where(active, v, np.nan)
+        o = np.full(n, np.nan)
+        o[rows] = np.where(act, v, np.nan)
+        out[k] = o
     out["best_alternative"] = np.where(active, best_alt, None)
-    return out
+    return _frames.frame(out, n)
 
 
-def _versus_best(plot_ids, option_ids, value):
-    """NPV minus the best other option of the same plot, and that option's id."""
-    df = pd.DataFrame({"p": plot_ids, "o": option_ids, "v": value, "i": np.arange(len(value))})
-    ok = df.dropna(subset=["v"]).sort_values(["p", "v"], ascending=[True, False], kind="stable")
-    first = ok.groupby("p").nth(0).set_index("p")
-    second = ok.groupby("p").nth(1).set_index("p")
-    f_v = df["p"].map(first["v"]).to_numpy(float)
-    f_o = df["p"].map(first["o"]).to_numpy(object)
-    f_i = df["p"].map(first["i"]).to_numpy(float)
-    s_v = df["p"].map(second["v"]).to_numpy(float)
-    s_o = df["p"].map(second["o"]).to_numpy(object)
-    top = f_i == df["i"].to_numpy(float)
-    other_v = np.where(top, s_v, f_v)
-    other_o = np.where(top, s_o, f_o)
+def _versus_best(plot_codes, option_ids, value):
+    """NPV minus the best other option of the same plot, and that option's id.
+
+    Within a plot the options are ordered by NPV (highest first; ties in row order).
+    """
+    n = len(value)
+    ok = np.flatnonzero(~np.isnan(value))
+    order = ok[np.lexsort((ok, -value[ok], np.asarray(plot_codes)[ok]))]
+    grp = np.asarray(plot_codes)[order]
+    start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
+    second = np.r_[False, start[:-1] & ~start[1:]] if len(order) else np.zeros(0, bool)
+    m = int(np.max(plot_codes)) + 1 if n else 0
+    f_i = np.full(m, -1, dtype=np.intp)
+    s_i = np.full(m, -1, dtype=np.intp)
+    f_i[grp[start]] = order[start]
+    s_i[grp[second]] = order[second]
+    pc = np.asarray(plot_codes)
+    first_row, second_row = f_i[pc], s_i[pc]
+    top = first_row == np.arange(n)
+    other = np.where(top, second_row, first_row)
+    other_v = _frames.take(value, other)
+    other_o = _frames.take(_frames.obj(option_ids), other, None)
     vs = np.where(np.isnan(value), np.nan, value - other_v)
     return vs, np.where(pd.isna(other_o), None, other_o)

@@ -64,7 +64,8 @@ import numpy as np
 import pandas as pd
 
 from .biomass import metal_in_biomass, species_property, species_property_draws
-from .options import align_rows, parameter_for_rows
+from . import _frames
+from .options import parameter_for_rows
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
@@ -276,57 +277,82 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     }
 
 
-def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables):
+def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables, grid=None):
     """Pathway, temperature, species and feedstock class of every plot × option row."""
-    opts = tables.options.set_index("option_id")
-    oid = biomass["option_id"]
-    path = oid.map(opts["energy_pathway"]).astype(object).fillna("none").to_numpy(object)
-    temp = oid.map(opts["biochar_temperature"]).map(TEMPERATURE_C).to_numpy(float)
-    species = (biomass["biomass_species"].astype(object).to_numpy(object) if "biomass_species" in biomass else
-               oid.map(opts["species"]).astype(object).to_numpy(object))
-    feed = oid.map(opts["biochar_feedstock"]).astype(object).to_numpy(object)
-    kind = oid.map(opts["kind"]).astype(object).to_numpy(object)
-    return path, temp, species, feed, kind
+    lib = tables.options
+    g = _frames.grid(biomass, None, tables, grid)
+
+    def per_opt(col, fill=np.nan):
+        return g.per_option(_frames.obj(lib[col]), fill)
+
+    path = per_opt("energy_pathway")
+    path = np.where(pd.isna(path), "none", path).astype(object)
+    temp = g.per_option(lib["biochar_temperature"].map(TEMPERATURE_C).to_numpy(float))
+    species = (_frames.obj(biomass["biomass_species"]) if "biomass_species" in biomass else per_opt("species"))
+    feed = per_opt("biochar_feedstock")
+    kind = per_opt("kind")
+    return path, temp, species, feed, kind, g
 
 
-def _params(option_ids, species, feed, tables: Tables) -> dict:
+def _by_value(func, values):
+    """``func(values)`` evaluated once per distinct value."""
+    first, inv = _frames.distinct(values)
+    return np.asarray(func(np.asarray(values, dtype=object)[first]))[inv] if len(first) else \
+        np.asarray(func(np.asarray(values, dtype=object)))
+
+
+def _params(g, species, feed, tables: Tables) -> dict:
     """Typical conversion parameters per row."""
     from .carbon import biochar_fc  # the IPCC F_C table belongs to the carbon accounting
 
-    lhv_opt = parameter_for_rows(tables, option_ids, "lhv_gj_t")
-    lhv = np.where(np.isnan(lhv_opt), species_property(tables, species, "lhv_gj_t"), lhv_opt)
+    lhv_opt = g.per_option(parameter_for_rows(tables, tables.options["option_id"], "lhv_gj_t"))
+    prop = lambda name: _by_value(lambda sp: species_property(tables, sp, name), species)  # noqa: E731
+    lhv = np.where(np.isnan(lhv_opt), prop("lhv_gj_t"), lhv_opt)
     f = {k: tables.factor(k) for k in _FACTORS}
     return dict(lhv=lhv, eta_el=f["chp_electric_efficiency"], eta_tot=f["chp_total_efficiency"],
                 heat_used=f["chp_heat_used_frac"],
                 y300=f["pyrolysis_char_yield_300c"], y700=f["pyrolysis_char_yield_700c"],
-                y_oil=f["pyrolysis_oil_yield"], ash=species_property(tables, species, "ash_frac"),
-                ch4_vs=species_property(tables, species, "methane_m3_t_vs"),
-                etoh=species_property(tables, species, "ethanol_l_t"), ch4_lhv=f["methane_lhv_mj_m3"],
-                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=species_property(tables, species, "carbon_frac"),
-                f_c=biochar_fc(feed, "pyrolysis", tables))
+                y_oil=f["pyrolysis_oil_yield"], ash=prop("ash_frac"),
+                ch4_vs=prop("methane_m3_t_vs"),
+                etoh=prop("ethanol_l_t"), ch4_lhv=f["methane_lhv_mj_m3"],
+                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=prop("carbon_frac"),
+                f_c=_by_value(lambda fs: biochar_fc(fs, "pyrolysis", tables), feed))
 
 
-def _products(option_rows, biomass, tables):
-    path, temp, species, feed, kind = _row_context(option_rows, biomass, tables)
+def _products(option_rows, biomass, tables, grid=None):
+    path, temp, species, feed, kind, g = _row_context(option_rows, biomass, tables, grid)
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
-    out = conversion(B, path, temp, _params(biomass["option_id"], species, feed, tables))
-    return out, path, temp, species, kind
+    out = conversion(B, path, temp, _params(g, species, feed, tables))
+    return out, path, temp, species, kind, g
 
 
-def _shoot_cd(by_metal: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+def _metal_in_rows(biomass, by_metal, g):
+    """:func:`agriremed.biomass.metal_in_biomass` as arrays, with the biomass row of each entry."""
+    pos = g.rows_of(by_metal) if len(by_metal) else np.zeros(0, np.intp)
+    if pos is None:
+        mib = metal_in_biomass(biomass, by_metal)
+        key = pd.MultiIndex.from_frame(biomass[["plot_id", "option_id"]])
+        r = pd.Series(np.arange(len(biomass)), index=key).reindex(
+            pd.MultiIndex.from_frame(mib[["plot_id", "option_id"]])).to_numpy(int) if len(mib) else np.zeros(0, int)
+        return {c: (_frames.obj(mib[c]) if c in ("plot_id", "option_id", "metal") else mib[c].to_numpy(float))
+                for c in mib.columns}, r
+    B = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), pos)
+    shoot = by_metal["shoot_mg_kg"].to_numpy(float) if len(by_metal) else np.zeros(0)
+    keep = (pos >= 0) & ~np.isnan(shoot) & ~np.isnan(B)
+    mib = {"plot_id": _frames.obj(by_metal["plot_id"])[keep] if len(by_metal) else np.zeros(0, object),
+           "option_id": _frames.obj(by_metal["option_id"])[keep] if len(by_metal) else np.zeros(0, object),
+           "metal": _frames.obj(by_metal["metal"])[keep] if len(by_metal) else np.zeros(0, object),
+           "shoot_mg_kg": shoot[keep], "biomass_t_dm_ha_yr": B[keep]}
+    mib["metal_g_ha_yr"] = mib["shoot_mg_kg"] * mib["biomass_t_dm_ha_yr"]
+    return mib, pos[keep]
+
+
+def _shoot_cd(by_metal: pd.DataFrame, rows: pd.DataFrame, g) -> np.ndarray:
     """Cd in the harvest of each plot × option row [mg kg⁻¹] (NaN where not predicted)."""
     cols = ["plot_id", "option_id", "shoot_mg_kg"]
-    cd = by_metal.loc[by_metal["metal"] == "cd", cols] if len(by_metal) else pd.DataFrame(columns=cols)
-    return align_rows(cd, rows)["shoot_mg_kg"].to_numpy(float)
-
-
-def _top_text(frame: pd.DataFrame, ratio, text, key: pd.MultiIndex) -> np.ndarray:
-    """Per plot × option, ``text(frame)`` of the row with the largest ``ratio(frame)`` ('' where none)."""
-    if not len(frame):
-        return np.full(len(key), "", dtype=object)
-    top = ratio(frame).groupby([frame["plot_id"], frame["option_id"]]).idxmax()
-    picked = pd.Series(text(frame).loc[top.to_numpy()].to_numpy(object), index=top.index)
-    return picked.reindex(key).fillna("").to_numpy(object)
+    cd = by_metal.loc[_frames.obj(by_metal["metal"]) == "cd", cols] if len(by_metal) else \
+        pd.DataFrame(columns=cols)
+    return _frames.take(cd["shoot_mg_kg"].to_numpy(float), g.locate(cd, rows))
 
 
 def _feedstock_group(kind, shoot_cd, tables: Tables) -> np.ndarray:
@@ -476,7 +502,8 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
 
 
 def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.DataFrame,
-               tables: Tables | None = None, limit_set: str = DEFAULT_LIMIT_SET) -> pd.DataFrame:
+               tables: Tables | None = None, limit_set: str = DEFAULT_LIMIT_SET, *,
+               grid: _frames.Grid | None = None) -> pd.DataFrame:
     """Where the metal in each harvest goes, and how concentrated it is in each product.
 
     Parameters
@@ -491,6 +518,8 @@ def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.Da
         Literature tables.
     limit_set : str
         Land-application limit set.
+    grid : agriremed._frames.Grid, optional
+        Option position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -504,62 +533,67 @@ def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.Da
         ``note``.
     """
     tables = tables or load_tables()
-    prods, path, temp, species, kind = _products(option_rows, biomass, tables)
-    mib = metal_in_biomass(biomass, by_metal)
-    key = pd.MultiIndex.from_frame(biomass[["plot_id", "option_id"]])
-    pos = pd.Series(np.arange(len(biomass)), index=key)
-    r = pos.reindex(pd.MultiIndex.from_frame(mib[["plot_id", "option_id"]])).to_numpy(int) if len(mib) else \
-        np.zeros(0, int)
-    shoot_cd = _shoot_cd(by_metal, biomass)
+    prods, path, temp, species, kind, g = _products(option_rows, biomass, tables, grid)
+    mib, r = _metal_in_rows(biomass, by_metal, g)
+    shoot_cd = _shoot_cd(by_metal, biomass, g)
     group = _feedstock_group(kind, shoot_cd, tables)
     product_t = {"char": prods["biochar_t"][r], "oil": prods["bio_oil_t"][r], "gas": prods["gas_t"][r],
                  "ash": np.where(path[r] == "chp", prods["ash_t"][r], np.nan)}
-    parts = partition_metal(mib["metal_g_ha_yr"].to_numpy(float), path[r], group[r],
-                            mib["metal"].astype(object).to_numpy(object), temp[r], product_t,
-                            mib["biomass_t_dm_ha_yr"].to_numpy(float), tables, limit_set)
+    parts = partition_metal(mib["metal_g_ha_yr"], path[r], group[r], mib["metal"], temp[r], product_t,
+                            mib["biomass_t_dm_ha_yr"], tables, limit_set)
     j = parts["row"].to_numpy(int)
-    out = pd.DataFrame({
-        "plot_id": mib["plot_id"].to_numpy(object)[j], "option_id": mib["option_id"].to_numpy(object)[j],
+    cols = {
+        "plot_id": mib["plot_id"][j], "option_id": mib["option_id"][j],
         "energy_pathway": path[r][j], "feedstock_group": group[r][j],
-        "metal": mib["metal"].astype(object).to_numpy(object)[j],
-        "biomass_metal_mg_kg": mib["shoot_mg_kg"].to_numpy(float)[j],
-        "metal_in_g_ha_yr": mib["metal_g_ha_yr"].to_numpy(float)[j],
-    })
+        "metal": mib["metal"][j],
+        "biomass_metal_mg_kg": mib["shoot_mg_kg"][j],
+        "metal_in_g_ha_yr": mib["metal_g_ha_yr"][j],
+    }
     rename = {"metal_out_g": "metal_out_g_ha_yr", "product_t": "product_t_ha_yr"}
     for c in parts.columns.drop("row"):
-        out[rename.get(c, c)] = parts[c].to_numpy()
-    return out
+        v = parts[c].to_numpy()
+        cols[rename.get(c, c)] = _frames.obj(parts[c]) if v.dtype == object or \
+            pd.api.types.is_string_dtype(parts[c]) else v
+    return _frames.frame(cols, len(j))
 
 
-def _disposal(option_rows, biomass, group, fate, tables, limit_set):
+def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
     """Residue class and an explanation per plot × option."""
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
+    n = len(B)
     produces = ~np.isnan(B) & (B > 0)
-    key = pd.MultiIndex.from_frame(biomass[["plot_id", "option_id"]])
     lim = tables.land_application_limits
     limited = set(lim.loc[(lim["limit_set"] == limit_set) & lim["limit_mg_kg"].notna(), "metal"])
-    land = fate.loc[fate["land_product"].astype(bool)] if len(fate) else fate
-    exceeds = np.zeros(len(B), bool)
-    n_below = np.zeros(len(B), int)
-    worst = np.full(len(B), "", dtype=object)
+    land = fate.loc[fate["land_product"].astype(bool).to_numpy()] if len(fate) else fate
+    exceeds = np.zeros(n, bool)
+    n_below = np.zeros(n, int)
+    worst = np.full(n, "", dtype=object)
     if len(land):
-        by = [land["plot_id"], land["option_id"]]
-        ex = land["land_status"].eq("exceeds")
-        exceeds = ex.groupby(by).any().reindex(key, fill_value=False).to_numpy(bool)
-        below = land["land_status"].eq("below") & land["metal"].isin(limited)
-        n_below = land["metal"].where(below).groupby(by).nunique().reindex(key, fill_value=0).to_numpy(int)
+        row = g.rows_of(land)
+        if row is None:
+            row = pd.MultiIndex.from_frame(biomass[["plot_id", "option_id"]].astype(object)).get_indexer(
+                pd.MultiIndex.from_arrays([_frames.obj(land["plot_id"]), _frames.obj(land["option_id"])]))
+        status = _frames.obj(land["land_status"])
+        metal = _frames.obj(land["metal"])
+        ok = row >= 0
+        ex = (status == "exceeds") & ok
+        exceeds[row[ex]] = True
+        below = (status == "below") & np.isin(metal, list(limited)) & ok
+        if below.any():
+            first, _ = _frames.distinct(row[below], metal[below])  # metals, counted once per row
+            n_below = np.bincount(row[below][first], minlength=n)
         lim_txt = " mg/kg, " + limit_set + ")"
-        worst = _top_text(land.loc[ex], lambda d: d["product_conc_low_mg_kg"] / d["land_limit_mg_kg"],
-                          lambda d: ("; " + d["metal"].str.title() + " in " + d["product"].astype(str) + " ≥ "
-                                     + d["product_conc_low_mg_kg"].map("{:.3g}".format) + " mg/kg (limit "
-                                     + d["land_limit_mg_kg"].map("{:g}".format) + lim_txt), key)
-        unknown = land["land_status"].eq("unknown") & land["land_limit_mg_kg"].notna() \
-            & np.isfinite(land["product_conc_high_mg_kg"])
-        bound = _top_text(land.loc[unknown], lambda d: d["product_conc_high_mg_kg"] / d["land_limit_mg_kg"],
-                          lambda d: ("; " + d["metal"].str.title() + " in " + d["product"].astype(str)
-                                     + " could reach " + d["product_conc_high_mg_kg"].map("{:.3g}".format)
-                                     + " mg/kg (limit " + d["land_limit_mg_kg"].map("{:g}".format)
-                                     + lim_txt), key)
+        low = land["product_conc_low_mg_kg"].to_numpy(float)
+        high = land["product_conc_high_mg_kg"].to_numpy(float)
+        limit = land["land_limit_mg_kg"].to_numpy(float)
+        product = land["product"].astype(str).to_numpy(object)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            worst = _top_text(row, ex, low / limit, lambda i: (
+                f"; {metal[i].title()} in {product[i]} ≥ {low[i]:.3g} mg/kg (limit {limit[i]:g}{lim_txt}"), n)
+            unknown = (status == "unknown") & ~np.isnan(limit) & np.isfinite(high) & ok
+            bound = _top_text(row, unknown, high / limit, lambda i: (
+                f"; {metal[i].title()} in {product[i]} could reach {high[i]:.3g} mg/kg (limit {limit[i]:g}"
+                f"{lim_txt}"), n)
         worst = np.where(worst == "", bound, worst)
     ok = (n_below >= len(limited)) & (len(limited) > 0)
     hyper = group == "hyperaccumulator"
@@ -567,18 +601,33 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set):
                          ["none", "hazardous_waste", "exceeds_land_limit", "land_application_ok"],
                          "test_before_use").astype(object)
     applicable = option_rows["applicable"].to_numpy(bool)
-    text = pd.Series(np.select(
-        [~produces, hyper, exceeds, ok],
-        ["", "hyperaccumulator biomass: its residues are hazardous waste, never a soil amendment",
-         "not for land application", "every metal with a limit is below it"],
-        "metal partition or limits incomplete: test the residue before any use"), dtype=object)
-    note = (text + pd.Series(worst, dtype=object)).str.lstrip("; ").to_numpy(object)
+    code = np.select([~produces, hyper, exceeds, ok], [0, 1, 2, 3], 4)
+    fixed = np.array(["", "hyperaccumulator biomass: its residues are hazardous waste, never a soil amendment",
+                      "not for land application", "every metal with a limit is below it",
+                      "metal partition or limits incomplete: test the residue before any use"], dtype=object)
+    note = fixed[code]
+    has = np.flatnonzero(worst != "")
+    note[has] = [(t + w).lstrip("; ") for t, w in zip(note[has], worst[has], strict=True)]
     return np.where(applicable, disposal, None), np.where(applicable & produces, note, None)
+
+
+def _top_text(row, sel, ratio, text, n) -> np.ndarray:
+    """Per row of the plot × option table, ``text(i)`` of the entry ``i`` (among ``sel``) with the
+    largest ``ratio`` (the first such entry on ties; ``''`` where there is none)."""
+    out = np.full(n, "", dtype=object)
+    idx = np.flatnonzero(sel)
+    if not len(idx):
+        return out
+    order = idx[np.lexsort((idx, -ratio[idx], row[idx]))]
+    r = row[order]
+    top = order[np.r_[True, r[1:] != r[:-1]]]
+    out[row[top]] = [text(i) for i in top]
+    return out
 
 
 def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.DataFrame,
                    tables: Tables | None = None, fate: pd.DataFrame | None = None,
-                   limit_set: str = DEFAULT_LIMIT_SET) -> pd.DataFrame:
+                   limit_set: str = DEFAULT_LIMIT_SET, *, grid: _frames.Grid | None = None) -> pd.DataFrame:
     """Energy, products, carbon split and residue disposal per plot × option.
 
     Parameters
@@ -595,6 +644,8 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
         Output of :func:`metal_fate` (computed here when not given).
     limit_set : str
         Land-application limit set.
+    grid : agriremed._frames.Grid, optional
+        Option position of every row (computed from the ids when not given).
 
     Returns
     -------
@@ -610,12 +661,12 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
         ``residue_disposal`` and ``residue_note``.
     """
     tables = tables or load_tables()
-    prods, path, temp, species, kind = _products(option_rows, biomass, tables)
-    out = biomass[["plot_id", "option_id"]].copy()
+    prods, path, temp, species, kind, g = _products(option_rows, biomass, tables, grid)
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
     has_b = ~np.isnan(B)
-    out["energy_pathway"] = np.where(has_b | (path == "none"), path, "none")
-    out["biomass_cd_mg_kg"] = _shoot_cd(by_metal, out)
+    out = {"plot_id": _frames.obj(biomass["plot_id"]), "option_id": _frames.obj(biomass["option_id"]),
+           "energy_pathway": np.where(has_b | (path == "none"), path, "none"),
+           "biomass_cd_mg_kg": _shoot_cd(by_metal, biomass, g)}
 
     def col(name):
         return np.where(has_b, prods[name], np.nan)
@@ -635,18 +686,16 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
     out["char_c_t_ha_yr"] = col("char_c_t")
     out["volatiles_c_t_ha_yr"] = col("volatiles_c_t")
     out["pyrolysis_temp_c"] = np.where(path == "pyrolysis", temp, np.nan)
-    group = _feedstock_group(kind, out["biomass_cd_mg_kg"].to_numpy(float), tables)
+    group = _feedstock_group(kind, out["biomass_cd_mg_kg"], tables)
     out["feedstock_group"] = np.where(has_b, group, None)
     if fate is None:
-        fate = metal_fate(option_rows, biomass, by_metal, tables, limit_set)
-    disp, note = _disposal(option_rows, biomass, group, fate, tables, limit_set)
-    out["residue_disposal"] = disp
-    out["residue_note"] = note
-    return out
+        fate = metal_fate(option_rows, biomass, by_metal, tables, limit_set, grid=g)
+    out["residue_disposal"], out["residue_note"] = _disposal(option_rows, biomass, group, fate, tables, limit_set, g)
+    return _frames.frame(out, len(B))
 
 
 def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables | None = None,
-                        n_draws: int = 0, seed: int = 0):
+                        n_draws: int = 0, seed: int = 0, grid: _frames.Grid | None = None):
     """A function that draws the energy outputs of any subset of rows (for chunked Monte Carlo).
 
     The parameter draws (efficiencies, yields, heating values, species properties) are
@@ -675,15 +724,17 @@ def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables
         returns the dict of :func:`conversion`, each ``(len(rows), n_draws)``.
     """
     tables = tables or load_tables()
-    path, temp, species, feed, kind = _row_context(option_rows, biomass, tables)
-    typ = _params(biomass["option_id"], species, feed, tables)
+    path, temp, species, feed, kind, g = _row_context(option_rows, biomass, tables, grid)
+    typ = _params(g, species, feed, tables)
     fd = factor_draws(tables, _FACTORS, n_draws, seed)
     scal = dict(eta_el=fd["chp_electric_efficiency"], eta_tot=fd["chp_total_efficiency"],
                 heat_used=fd["chp_heat_used_frac"], y300=fd["pyrolysis_char_yield_300c"],
                 y700=fd["pyrolysis_char_yield_700c"], y_oil=fd["pyrolysis_oil_yield"],
                 ch4_lhv=fd["methane_lhv_mj_m3"], etoh_lhv=fd["ethanol_lhv_mj_l"])
     scal = {k: v[None, :] for k, v in scal.items()}
-    u_species, inv = np.unique(pd.Series(species, dtype=object).fillna("").to_numpy(str), return_inverse=True)
+    sp = _frames.obj(species)
+    inv, u_species = pd.factorize(np.where(pd.isna(sp), "", sp).astype(object), use_na_sentinel=False)
+    u_species = np.asarray(u_species, dtype=str)
     props = {k: species_property_draws(tables, u_species, prop, n_draws, seed)
              for k, prop in (("lhv", "lhv_gj_t"), ("ash", "ash_frac"), ("ch4_vs", "methane_m3_t_vs"),
                              ("etoh", "ethanol_l_t"), ("c_frac", "carbon_frac"))}
@@ -691,7 +742,7 @@ def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables
     opt_lhv = op.loc[(op["parameter"] == "lhv_gj_t") & op["metal"].fillna("").eq("")].reset_index(drop=True)
     ol = parameter_draws(opt_lhv, n_draws, seed)
     pos = pd.Series(np.arange(len(opt_lhv)), index=opt_lhv["option_id"].to_numpy(object))
-    ix = biomass["option_id"].map(pos).to_numpy(float)
+    ix = g.per_option(pd.Series(_frames.obj(tables.options["option_id"]), dtype=object).map(pos).to_numpy(float))
     f_c = np.asarray(typ["f_c"], float)
 
     def sample(rows, biomass_draws):

@@ -46,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _frames
 from .tables import Tables, load_tables
 
 __all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "align_rows", "options_table",
@@ -229,14 +230,54 @@ def _split(cell) -> list[str]:
     return [x for x in str(cell).split("|") if x]
 
 
-def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
-    """Metals whose predicted crop compliance is below the food-safety green threshold."""
+# Sets of metals are bit masks over the metal codes (C.METALS order); texts list them sorted.
+def _metal_bits():
+    from .columns import METALS
+
+    return {m: 1 << i for i, m in enumerate(METALS)}
+
+
+def _mask_of(metals, bits) -> int:
+    return sum(bits[m] for m in set(metals) if m in bits)
+
+
+def _mask_texts(bits) -> np.ndarray:
+    """'+'-joined, sorted metal codes of every mask value."""
+    names = sorted(bits)
+    out = np.empty(1 << len(bits), dtype=object)
+    for mask in range(len(out)):
+        out[mask] = "+".join(m for m in names if mask & bits[m])
+    return out
+
+
+def _masks_of_texts(texts, bits) -> np.ndarray:
+    """Bit mask of every '+'-joined metal list (computed once per distinct text)."""
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    vals = np.array([_mask_of(str(u).split("+"), bits) if isinstance(u, str) else 0 for u in uniq], dtype=np.int64)
+    return vals[codes] if len(vals) else np.zeros(len(codes), np.int64)
+
+
+def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits) -> np.ndarray:
+    """Metals whose predicted crop compliance is below the food-safety green threshold (bit mask per plot)."""
+    out = np.zeros(len(plot_ids), np.int64)
     if crop_risk is None or crop_risk.empty:
-        return [set() for _ in plot_ids]
+        return out
     green = float(tables.traffic_lights.set_index("criterion").loc["food_safety", "green_at_least"])
     risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < green]
-    by_plot = risky.groupby("plot_id")["metal"].agg(set)
-    return [by_plot.get(p, set()) for p in plot_ids]
+    if risky.empty:
+        return out
+    pos = _frames.positions(plot_ids, risky["plot_id"]) if len(risky) else np.zeros(0, int)
+    mbit = np.array([bits.get(m, 0) for m in _frames.obj(risky["metal"])], dtype=np.int64)
+    ok = pos >= 0
+    np.bitwise_or.at(out, pos[ok], mbit[ok])
+    return out
+
+
+def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
+    """Metals whose predicted crop compliance is below the food-safety green threshold."""
+    bits = _metal_bits()
+    masks = _crop_risk_masks(_frames.obj(plot_ids), crop_risk, tables, bits)
+    return [{m for m, b in bits.items() if mask & b} for mask in masks]
 
 
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
@@ -262,7 +303,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     Returns
     -------
     pandas.DataFrame
-        One row per plot × option: ``plot_id``, ``option_id``, ``option_kind``,
+        One row per plot × option, plot-major (all options of the first plot, then
+        the second …): ``plot_id``, ``option_id``, ``option_kind``,
         ``applicable`` (bool), ``reason`` (text), ``target_metals`` (treated metals
         above screening, ``'+'``-joined) and ``untreated_metals`` (metals above
         screening the option does not treat) and ``data_gaps`` (evidence gaps of an
@@ -270,17 +312,20 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     """
     tables = tables or load_tables()
     opts = options_table(tables, only)
-    soil = plot_soil.set_index("plot_id").reindex(plots["plot_id"].to_numpy(object))
+    pid = _frames.obj(plots["plot_id"])
+    pos = _frames.positions(plot_soil["plot_id"], pid)
     n = len(plots)
-    lu = plots["land_use"].to_numpy(object)
+    lu = _frames.obj(plots["land_use"])
     ph = plots["ph"].to_numpy(float)
-    crop = plots["crop"].to_numpy(object)
+    crop = _frames.obj(plots["crop"])
     food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
     has_food = np.isin(crop, list(food_crops))
-    cls = soil["soil_class"].fillna("").to_numpy(object)
-    exceeding = soil["metals_exceeding"].fillna("").to_numpy(object)
-    exceed_sets = [set(e.split("+")) - {""} for e in exceeding]
-    risk_sets = _crop_risk_sets(plots["plot_id"].to_numpy(object), crop_risk, tables)
+    cls = _frames.take(_frames.obj(plot_soil["soil_class"]), pos, None)
+    cls = np.where(pd.isna(cls), "", cls).astype(object)
+    bits = _metal_bits()
+    mask_text = _mask_texts(bits)
+    exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
+    risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
@@ -288,25 +333,42 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             opts[col] = ""
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
+    # distinct values of the plot columns that appear in texts (formatted once per option)
+    lu_codes, lu_uniq = pd.factorize(lu, use_na_sentinel=False)
+    cls_codes, cls_uniq = pd.factorize(cls, use_na_sentinel=False)
+    ph_codes, ph_uniq = pd.factorize(np.ascontiguousarray(ph).view(np.int64), use_na_sentinel=False)
+    ph_uniq = np.asarray(ph_uniq).view(np.float64).tolist()
+    t_codes, t_uniq = pd.factorize(np.ascontiguousarray(mean_t).view(np.int64), use_na_sentinel=False)
+    t_uniq = np.asarray(t_uniq).view(np.float64).tolist()
+    lu_uniq, cls_uniq = list(lu_uniq), list(cls_uniq)
+    unmeasured_t = np.isnan(mean_t)
 
-    parts = []
+    k = len(opts)
+    reasons = np.empty((k, n), dtype=object)
+    applicable_all = np.zeros((k, n), bool)
+    target_all = np.zeros((k, n), np.int64)
+    untreated_all = np.zeros((k, n), np.int64)
     for i, o in enumerate(opts.itertuples(index=False)):
         treats = set(_split(o.treats))
-        reason = np.full(n, "", dtype=object)
+        tmask = _mask_of(treats, bits)
+        reason = reasons[i]
         todo = np.ones(n, bool)
         gap = _text(o.gap_note)
 
-        def fail(mask, text):
+        def fail(mask, text, codes=None):
             nonlocal todo
             m = todo & np.asarray(mask, bool)
-            reason[m] = text if isinstance(text, str) else np.asarray(text, dtype=object)[m]
+            if isinstance(text, str):
+                reason[m] = text
+            else:  # one text per distinct value, indexed by ``codes``
+                reason[m] = _frames.texts_by_code(codes[m], text)
             todo &= ~m
 
         if _text(o.status) == "data_gap":
             fail(np.ones(n, bool), f"cannot be assessed: {gap or 'the data it needs are not confirmed'}")
         uses = _split(o.land_uses)
         if uses != ["*"]:
-            fail(~np.isin(lu, uses), np.array([f"not used on {u} land" for u in lu], dtype=object))
+            fail(~np.isin(lu, uses), [f"not used on {u} land" for u in lu_uniq], lu_codes)
         classes = _split(o.soil_classes)
         if classes != ["*"]:
             bad = ~np.isin(cls, classes)
@@ -314,28 +376,28 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             fail(strict_food, "GB 15618 strict-control land: edible crops are not to be grown")
             fail(bad & (cls == "priority_protection"),
                  "soil is at or below all screening values: no remediation needed")
-            fail(bad, np.array([f"not suited to {_CLASS_TEXT.get(c, c)} land" for c in cls], dtype=object))
-        target = [sorted(treats & e) for e in exceed_sets]
+            fail(bad, [f"not suited to {_CLASS_TEXT.get(c, c)} land" for c in cls_uniq], cls_codes)
+        target = exceed & tmask
         if o.kind in ("immobilisation", "safe_crop"):
             # protective options also answer a predicted crop problem on soil below screening
-            target = [sorted(set(t) | (treats & r)) for t, r in zip(target, risk_sets)]
-            fail(np.array([not t for t in target]),
+            target = target | (risk & tmask)
+            fail(target == 0,
                  f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value "
                  f"and the crop is predicted to meet the food limit")
         elif o.kind not in ("baseline", "land_use_change"):
-            fail(np.array([not t for t in target]),
+            fail(target == 0,
                  f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value")
         if not np.isnan(o.ph_min):
             fail(ph < o.ph_min, f"soil pH below {o.ph_min:g}")
         if not np.isnan(o.ph_max):
             why = f" ({_text(o.ph_note)})" if _text(o.ph_note) else ""
-            fail(ph > o.ph_max, np.array([f"soil pH {p:.1f} is above {o.ph_max:g}: the option works on "
-                                          f"more acid soils{why}" for p in ph], dtype=object))
+            fail(ph > o.ph_max, [f"soil pH {p:.1f} is above {o.ph_max:g}: the option works on "
+                                 f"more acid soils{why}" for p in ph_uniq], ph_codes)
         blockers = set(_split(o.blocked_by))
         if blockers:
-            hit = np.array([bool(blockers & e) for e in exceed_sets])
-            fail(hit, f"{'+'.join(sorted(blockers))} exceeds its screening value and this option can "
-                      f"raise its mobility or crop uptake ({o.blocked_source})")
+            fail((exceed & _mask_of(blockers, bits)) != 0,
+                 f"{'+'.join(sorted(blockers))} exceeds its screening value and this option can "
+                 f"raise its mobility or crop uptake ({o.blocked_source})")
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), "no food crop on the plot to protect")
         if _text(o.switches_crop).lower() == "true":
@@ -344,33 +406,54 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if not np.isnan(o.min_mean_temp_c):
             why = _text(o.climate_note) or "outside the climate of the field evidence"
             fail(mean_t < o.min_mean_temp_c,
-                 np.array([f"mean annual temperature {t:.1f} °C is below {o.min_mean_temp_c:g} °C: {why}"
-                           for t in mean_t], dtype=object))
-            unchecked = np.isnan(mean_t)
-        applicable = todo.copy()
-        untreated = ["+".join(sorted(e - treats)) for e in exceed_sets]
-        ok_text = np.array([
-            (f"treats {'+'.join(t)}" if t else ("reference case" if o.kind == "baseline"
-                                               else "keeps the land out of food production"))
-            + (f"; does not treat {u}" if u and o.kind not in ("baseline", "land_use_change") else "")
-            for t, u in zip(target, untreated)], dtype=object)
-        if not np.isnan(lime_t[i]) and not np.isnan(lime_s[i]):
-            after = ph + lime_ph_change(lime_t[i], lime_s[i], ph)
-            ok_text = ok_text + np.array([f"; {lime_t[i]:g} t/ha CaCO3 raises pH {a:.1f} → {b:.1f}"
-                                          for a, b in zip(ph, after, strict=True)], dtype=object)
-        ok_text = np.where(unchecked, ok_text + "; climate not checked (no mean_temp_c)", ok_text)
-        reason[applicable] = ok_text[applicable]
-        parts.append(pd.DataFrame({
-            "plot_id": plots["plot_id"].to_numpy(object),
-            "option_id": o.option_id,
-            "option_kind": o.kind,
-            "applicable": applicable,
-            "reason": reason,
-            "target_metals": np.array(["+".join(t) for t in target], dtype=object),
-            "untreated_metals": np.array(untreated, dtype=object),
-            "data_gaps": np.where(applicable, gap, ""),
-        }))
-    out = pd.concat(parts, ignore_index=True)
+                 [f"mean annual temperature {t:.1f} °C is below {o.min_mean_temp_c:g} °C: {why}"
+                  for t in t_uniq], t_codes)
+            unchecked = unmeasured_t
+        applicable = todo
+        untreated = exceed & ~tmask
+        if applicable.any():
+            reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
+                                           ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
+                                           unchecked[applicable], mask_text)
+        applicable_all[i] = applicable
+        target_all[i] = target
+        untreated_all[i] = untreated
+
     # plot-major order: all options of plot 1, then plot 2 ...
-    order = np.argsort(np.tile(np.arange(n), len(opts)), kind="stable")
-    return out.iloc[order].reset_index(drop=True)
+    app = applicable_all.T.ravel()
+    gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
+    return _frames.frame({
+        "plot_id": np.repeat(pid, k),
+        "option_id": np.tile(_frames.obj(opts["option_id"]), n),
+        "option_kind": np.tile(_frames.obj(opts["kind"]), n),
+        "applicable": app,
+        "reason": reasons.T.ravel(),
+        "target_metals": mask_text[target_all.T.ravel()],
+        "untreated_metals": mask_text[untreated_all.T.ravel()],
+        "data_gaps": np.where(app, np.tile(gaps, n), ""),
+    }, n * k)
+
+
+def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text):
+    """What an applicable option does, per row, built once per distinct combination."""
+    lime = not np.isnan(lime_t) and not np.isnan(lime_s)
+    n_ph = len(ph_uniq) + 1
+    key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 2 + unchecked
+    codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
+    texts = []
+    for kv in np.asarray(uniq).tolist():
+        unc, kv = kv % 2, kv // 2
+        phc, kv = kv % n_ph, kv // n_ph
+        t, u = kv // len(mask_text), kv % len(mask_text)
+        tt, ut = mask_text[t], mask_text[u]
+        text = ((f"treats {tt}" if tt else ("reference case" if o.kind == "baseline"
+                                             else "keeps the land out of food production"))
+                + (f"; does not treat {ut}" if ut and o.kind not in ("baseline", "land_use_change") else ""))
+        if lime:
+            a = ph_uniq[phc]
+            b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
+            text += f"; {lime_t:g} t/ha CaCO3 raises pH {a:.1f} → {b:.1f}"
+        if unc:
+            text += "; climate not checked (no mean_temp_c)"
+        texts.append(text)
+    return _frames.texts_by_code(codes, texts)

@@ -33,6 +33,7 @@ from . import energy as energy_mod
 from . import options as options_mod
 from . import ranking as ranking_mod
 from . import soil as soil_mod
+from . import _frames
 from . import uptake as uptake_mod
 from .io import write_csv
 from .scenario import Scenario, ScenarioError
@@ -293,7 +294,7 @@ def _progress(total, enabled):
 
 
 def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
-         tables: Tables | None = None, progress: bool | None = None) -> Plan:
+         tables: Tables | None = None, progress: bool | None = None, detail: bool = True) -> Plan:
     """Plan remediation for a table of plots.
 
     Parameters
@@ -309,6 +310,11 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         Literature tables (default: the packaged ones).
     progress : bool, optional
         Show a progress bar (default: only on an interactive terminal or notebook).
+    detail : bool
+        Also build the long stage tables (``carbon_ledger`` by term, ``carbon_by_year``,
+        ``trajectories``, ``schedule``, ``scores``, ``metal_fate``). Portfolio runs
+        (:func:`plan_chunks`) may leave them out: ``table`` and ``summary`` are the same
+        either way, and the skipped tables are empty.
 
     Returns
     -------
@@ -341,56 +347,65 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     bar.update()
     preds = {"current": pred}
     lib = tables.options.set_index("option_id")
-    for fc in set(lib.loc[opts["option_id"].unique(), "food_crop"]) - {"current", "none"}:
+    for fc in sorted(set(lib.loc[pd.unique(_frames.obj(opts["option_id"])), "food_crop"]) - {"current", "none"}):
         preds[fc] = uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
+    grid = _frames.Grid.of(opts, P, tables.options["option_id"])
     n_draws, seed_ = scenario.mc_draws, scenario.seed
-    bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot)
+    bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
+                                                   grid=grid)
     bar.update()
     compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
-                                                      n_draws, seed_)
+                                                      n_draws, seed_, grid=grid)
     targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, scenario.food_standard,
                                                  scenario.target_compliance_prob)
     loss = scenario.other_loss_frac_per_yr
+    removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
+                                          grid=grid)
     by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
                                                    biomass_draws=bio_draws, targets=targets,
-                                                   other_loss_frac_per_yr=loss)
-    traj = duration_mod.soil_trajectories(opts, P, screened, bio, tables, n_draws, seed_, H, bio_draws,
-                                          targets, loss)
-    schedule, seasons = duration_mod.compliance_by_year(opts, P, compliance, dur, by_metal, traj,
-                                                        scenario.food_standard, tables, H, n_draws, seed_)
+                                                   other_loss_frac_per_yr=loss, removal=removal, grid=grid)
+    if detail:
+        traj = duration_mod.soil_trajectories(opts, P, screened, bio, tables, n_draws, seed_, H, bio_draws,
+                                              targets, loss, removal=removal)
+    else:
+        traj = pd.DataFrame()
+    schedule, seasons = duration_mod.compliance_by_year(
+        opts, P, compliance, dur, by_metal, duration_mod.typical_trajectories(removal, H, loss),
+        scenario.food_standard, tables, H, n_draws, seed_, removal=removal, grid=grid, matrices=True)
     bar.update()
-    fate = energy_mod.metal_fate(opts, bio, by_metal, tables)
-    en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate)
+    fate = energy_mod.metal_fate(opts, bio, by_metal, tables, grid=grid)
+    en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate, grid=grid)
     bar.update()
-    stops = opts["option_kind"].eq("phytoextraction").to_numpy()
-    yrs = options_mod.align_rows(dur, opts)["years_to_target"].to_numpy(float)
+    stops = _frames.obj(opts["option_kind"]) == "phytoextraction"
+    yrs = dur["years_to_target"].to_numpy(float)  # dur is row-aligned with opts
     years_under = np.where(stops, np.ceil(yrs), np.inf)
-    ledger, ctot, by_year = carbon_mod.carbon_ledger(
+    ledger, ctot, *by_year = carbon_mod.carbon_ledger(
         opts, P, bio, en, tables, H, years_under_option=years_under, n_draws=n_draws, seed=seed_,
         biomass_draws=bio_draws, biochar_method=scenario.biochar_method, h_corg=scenario.biochar_h_corg,
-        n_fertiliser_method=scenario.n_fertiliser_method, by_year=True)
+        n_fertiliser_method=scenario.n_fertiliser_method, by_year=detail, ledger=detail, grid=grid)
+    by_year = by_year[0] if by_year else pd.DataFrame()
     bar.update()
     eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
                                            scenario.discount_rate, scenario.carbon_price_cny_t,
                                            noncompliant_price_fraction=scenario.noncompliant_price_fraction,
                                            schedule=schedule, energy=en,
-                                           biomass_valuation=scenario.biomass_valuation)
+                                           biomass_valuation=scenario.biomass_valuation, grid=grid)
     bar.update()
 
-    key = ["plot_id", "option_id"]
-    table = (opts.merge(dur, on=key, how="left").merge(compliance, on=key, how="left")
-             .merge(bio, on=key, how="left").merge(en, on=key, how="left")
-             .merge(ctot, on=key, how="left").merge(eco, on=key, how="left")
-             .merge(seasons, on=key, how="left"))
-    table = table.merge(soil_plot[["plot_id", "soil_class", "metals_exceeding"]], on="plot_id", how="left")
-    table["option_name"] = table["option_id"].map(lib["name_en"])
+    # every stage table is row-aligned with ``opts`` (plot-major): join by position
+    table = _side_by_side(opts, [dur, compliance, bio, en, ctot, eco, seasons])
+    ppos = _frames.plot_index(soil_plot, opts)
+    for c in ("soil_class", "metals_exceeding"):
+        _frames.set_text(table, c, _frames.take(_frames.obj(soil_plot[c]), ppos, None))
+    opos = pd.Index(lib.index).get_indexer(_frames.obj(opts["option_id"]))
+    _frames.set_text(table, "option_name", _frames.take(_frames.obj(lib["name_en"]), opos, None))
     bval = options_mod.parameter_for_rows(tables, table["option_id"], "biomass_value_cny_t")
     table["biomass_value_positive"] = (np.nan_to_num(bval) > 0) & \
         (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(table, weights, tables, scenario.food_standard, H)
-    table = table.merge(rank, on=key, how="left").copy()  # one consolidated block per dtype
-    scores = ranking_mod.score_table(rank, weights, tables)
+    table = _side_by_side(table, [rank]).copy()  # one consolidated block per dtype
+    scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
     bar.update()
     bar.close()
@@ -403,7 +418,35 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
                 n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate,
                 carbon_by_year=by_year, targets=targets, trajectories=traj,
-                schedule=_applicable_years(schedule, opts), scores=scores)
+                schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores)
+
+
+def _side_by_side(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``rows`` with the columns of ``frames`` (each row-aligned with ``rows``) beside it.
+
+    A frame in another row order (or with missing rows) is aligned on
+    ``(plot_id, option_id)``, as a left join would.
+    """
+    key = ["plot_id", "option_id"]
+    parts = [rows.reset_index(drop=True)]
+    seen = set(rows.columns)
+    for f in frames:
+        extra = [c for c in f.columns if c not in key]
+        clash = seen.intersection(extra)
+        if clash:
+            raise ValueError(f"stage tables share columns {sorted(clash)}")
+        seen.update(extra)
+        pos = _frames.row_index(f, rows)
+        if (pos == np.arange(len(rows))).all():
+            parts.append(f[extra].reset_index(drop=True))
+        else:
+            sub = f[extra].iloc[np.maximum(pos, 0)].reset_index(drop=True)
+            miss = pos < 0
+            if miss.any():
+                sub = sub.astype({c: object for c in sub.columns if sub[c].dtype == bool})
+                sub.loc[miss] = np.nan
+            parts.append(sub)
+    return pd.concat(parts, axis=1)
 
 
 def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
@@ -439,10 +482,11 @@ def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([plots.reset_index(drop=True), pd.DataFrame(missing)], axis=1)
 
 
-def _applicable_years(schedule: pd.DataFrame, opts: pd.DataFrame) -> pd.DataFrame:
-    """The yearly schedule of the applicable options (and the baseline) only."""
-    keep = opts.loc[opts["applicable"] | opts["option_kind"].eq("baseline"), ["plot_id", "option_id"]]
-    out = schedule.merge(keep, on=["plot_id", "option_id"], how="inner")
+def _applicable_years(schedule, opts: pd.DataFrame) -> pd.DataFrame:
+    """The yearly schedule (:class:`agriremed.duration.YearlySchedule`) of the applicable options
+    (and the baseline) only, as a tidy table."""
+    keep = opts["applicable"].to_numpy(bool) | (_frames.obj(opts["option_kind"]) == "baseline")
+    out = schedule.frame(opts, keep)
     out["food_crop"] = out["food_crop"].astype("category")
     return out
 

@@ -1,0 +1,285 @@
+"""Small array helpers shared by the stages (no model logic, no literature values).
+
+The stages work on a plot × option table whose rows are in a fixed plot-major order
+(all options of plot 1, then plot 2 …) and whose stage outputs keep that order. These
+helpers let them align by position instead of joining on text ids, keep text columns
+as plain ``object`` arrays (no conversion to and from Arrow strings) and build per-row
+texts from the few distinct values that occur.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["obj", "frame", "set_text", "same_ids", "positions", "take", "plot_index", "row_index", "Grid", "grid",
+           "plot_column", "codes", "distinct",
+           "format_unique", "texts_by_code"]
+
+
+def obj(values) -> np.ndarray:
+    """``values`` as a 1-D ``object`` array (text columns stay Python strings / None)."""
+    if isinstance(values, pd.Series | pd.Index):
+        return values.to_numpy(object)
+    a = np.asarray(values)
+    return a if a.dtype == object else a.astype(object)
+
+
+def _col(v, n, index):
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        return pd.Series(v, dtype=object, index=index, copy=False)
+    if isinstance(v, np.ndarray) and v.dtype.kind in "US":
+        return pd.Series(v.astype(object), dtype=object, index=index, copy=False)
+    if isinstance(v, str) or v is None:
+        return pd.Series(np.full(n, v, dtype=object), dtype=object, index=index, copy=False)
+    return v
+
+
+def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
+    """A DataFrame whose text columns are ``object`` dtype (never inferred as Arrow strings).
+
+    Parameters
+    ----------
+    columns : dict
+        Column name → array (``object`` or unicode arrays and scalar strings become
+        ``object`` columns) or scalar.
+    n : int, optional
+        Number of rows (needed only when every value is a scalar).
+    """
+    if n is None:
+        n = next((len(v) for v in columns.values() if hasattr(v, "__len__") and not isinstance(v, str)), 0)
+    index = pd.RangeIndex(n)
+    return pd.DataFrame({k: _col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+def set_text(df: pd.DataFrame, name: str, values) -> None:
+    """Set column ``name`` of ``df`` to ``values`` as an ``object`` column."""
+    df[name] = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, str)
+                         else np.full(len(df), values, dtype=object), dtype=object, index=df.index, copy=False)
+
+
+def same_ids(a, b) -> bool:
+    """True when two id arrays hold the same values in the same order."""
+    a, b = obj(a), obj(b)
+    if a is b:
+        return True
+    if len(a) != len(b):
+        return False
+    try:
+        return bool(np.all(a == b))
+    except (TypeError, ValueError):
+        return False
+
+
+def positions(keys, wanted) -> np.ndarray:
+    """Position of each ``wanted`` id among ``keys`` (−1 where absent); ``keys`` must be unique."""
+    keys, wanted = obj(keys), obj(wanted)
+    if same_ids(keys, wanted):
+        return np.arange(len(keys))
+    return pd.Index(keys).get_indexer(wanted)
+
+
+def take(values, pos, fill=np.nan) -> np.ndarray:
+    """``values[pos]`` with ``fill`` where ``pos`` is −1."""
+    v = np.asarray(values)
+    pos = np.asarray(pos)
+    if len(v) == 0:
+        return np.full(len(pos), fill, dtype=object if v.dtype == object or fill is None else float)
+    out = v[np.maximum(pos, 0)]
+    miss = pos < 0
+    if miss.any():
+        if out.dtype.kind in "biu" and fill is not None and isinstance(fill, float):
+            out = out.astype(float)
+        elif out.dtype.kind not in "fc" and out.dtype != object:
+            out = out.astype(object)
+        out[miss] = fill
+    return out
+
+
+def plot_index(plots: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Position in ``plots`` of the plot of every row of a plot × option table (−1: unknown plot).
+
+    Fast when ``rows`` is the plot-major table built for exactly these plots.
+    """
+    pid = obj(plots["plot_id"])
+    rid = obj(rows["plot_id"])
+    n, m = len(pid), len(rid)
+    if n and m % n == 0:
+        k = m // n
+        if same_ids(rid[::k], pid) and same_ids(rid, np.repeat(pid, k)):
+            return np.repeat(np.arange(n), k)
+    return pd.Index(pid).get_indexer(rid) if n else np.full(m, -1)
+
+
+def row_index(frame_: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Position in ``frame_`` of every (plot_id, option_id) row of ``rows`` (−1: absent)."""
+    if len(frame_) == len(rows) and same_ids(frame_["option_id"], rows["option_id"]) \
+            and same_ids(frame_["plot_id"], rows["plot_id"]):
+        return np.arange(len(rows))
+    if not len(frame_):
+        return np.full(len(rows), -1)
+    key = pd.MultiIndex.from_arrays([obj(frame_["plot_id"]), obj(frame_["option_id"])])
+    return key.get_indexer(pd.MultiIndex.from_arrays([obj(rows["plot_id"]), obj(rows["option_id"])]))
+
+
+def format_unique(values, fmt) -> np.ndarray:
+    """``[fmt(v) for v in values]`` computed once per distinct value (``object`` array)."""
+    v = np.asarray(values)
+    if v.dtype == np.float64:  # by bit pattern: -0.0 and 0.0 print differently
+        codes, uniq = pd.factorize(np.ascontiguousarray(v).view(np.int64), use_na_sentinel=False)
+        uniq = uniq.view(np.float64)
+    else:
+        codes, uniq = pd.factorize(v, use_na_sentinel=False)
+    return texts_by_code(codes, [fmt(u) for u in np.asarray(uniq).tolist()])
+
+
+def texts_by_code(codes, texts) -> np.ndarray:
+    """``texts[codes]`` as an ``object`` array."""
+    t = np.empty(len(texts), dtype=object)
+    t[:] = list(texts)
+    return t[np.asarray(codes, dtype=np.intp)] if len(t) else np.full(len(codes), None, dtype=object)
+
+
+class Grid:
+    """Where each row of a plot × option table points: its plot and its option.
+
+    Attributes
+    ----------
+    plot : numpy.ndarray of int
+        Position of each row's plot in the plot table (−1: not there).
+    option : numpy.ndarray of int
+        Position of each row's option in ``tables.options`` (−1: unknown option).
+    n_rows : int
+        Number of rows.
+    """
+
+    __slots__ = ("plot", "option", "n_rows", "plot_ids", "head")
+
+    def __init__(self, plot, option, plot_ids=None, head=None):
+        self.plot = np.asarray(plot, dtype=np.intp)
+        self.option = np.asarray(option, dtype=np.intp)
+        self.n_rows = len(self.option)
+        self.plot_ids = plot_ids  # ids of the plot table (when known)
+        self.head = head          # option ids of one plot, when the rows are a full plot-major grid
+
+    def rows_of(self, frame: pd.DataFrame) -> np.ndarray:
+        """Row of every (plot_id, option_id) of ``frame`` in the grid's table (−1: absent)."""
+        if self.head is not None and self.plot_ids is not None:
+            k = len(self.head)
+            pp = pd.Index(self.plot_ids).get_indexer(obj(frame["plot_id"]))
+            op = pd.Index(self.head).get_indexer(obj(frame["option_id"]))
+            return np.where((pp >= 0) & (op >= 0), pp * k + op, -1)
+        return None
+
+    def locate(self, frame: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+        """Row of ``frame`` for every row of the grid's table ``rows`` (−1: absent)."""
+        pos = self.rows_of(frame) if len(frame) else np.zeros(0, np.intp)
+        if pos is None:
+            if not len(frame):
+                return np.full(len(rows), -1)
+            return pd.MultiIndex.from_arrays([obj(frame["plot_id"]), obj(frame["option_id"])]).get_indexer(
+                pd.MultiIndex.from_arrays([obj(rows["plot_id"]), obj(rows["option_id"])]))
+        out = np.full(self.n_rows, -1, dtype=np.intp)
+        ok = pos >= 0
+        out[pos[ok]] = np.flatnonzero(ok)
+        return out
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame, plots: pd.DataFrame | None, option_ids) -> Grid:
+        """The grid of ``rows`` (``plot_id``, ``option_id``) against ``plots`` and the option library ids."""
+        lib = obj(option_ids)
+        oid = obj(rows["option_id"])
+        m = len(oid)
+        if plots is not None and len(plots):
+            pid = obj(plots["plot_id"])
+            n = len(pid)
+            pix = None
+            if m and m % n == 0:
+                k = m // n
+                rid = obj(rows["plot_id"])
+                if same_ids(rid[::k], pid) and same_ids(rid, np.repeat(pid, k)):
+                    pix = np.repeat(np.arange(n), k)
+                    head = oid[:k]
+                    if same_ids(oid, np.tile(head, n)) and pd.Index(head).is_unique:
+                        return cls(pix, np.tile(pd.Index(lib).get_indexer(head), n), pid, head)
+            if pix is None:
+                pix = pd.Index(pid).get_indexer(obj(rows["plot_id"]))
+        else:
+            pix = np.full(m, -1)
+        return cls(pix, pd.Index(lib).get_indexer(oid) if m else np.zeros(0, np.intp))
+
+    def per_option(self, values, fill=np.nan) -> np.ndarray:
+        """Row values of an option-level array (one value per library option)."""
+        return take(np.asarray(values), self.option, fill)
+
+    def per_plot(self, values, fill=np.nan) -> np.ndarray:
+        """Row values of a plot-level array (one value per plot)."""
+        return take(np.asarray(values), self.plot, fill)
+
+
+def grid(rows: pd.DataFrame, plots: pd.DataFrame | None, tables, given: Grid | None = None) -> Grid:
+    """``given`` when it matches ``rows``, else the grid computed from the ids."""
+    if given is not None and given.n_rows == len(rows):
+        return given
+    return Grid.of(rows, plots, tables.options["option_id"])
+
+
+def plot_column(plots: pd.DataFrame, name: str, g: Grid, kind: str = "float"):
+    """Column ``name`` of ``plots`` for every row of the grid (NaN / None where absent)."""
+    if name not in plots:
+        return np.full(g.n_rows, np.nan) if kind == "float" else np.full(g.n_rows, None, dtype=object)
+    if kind == "float":
+        return g.per_plot(plots[name].to_numpy(float))
+    return g.per_plot(obj(plots[name]), None)
+
+
+def codes(values) -> tuple[np.ndarray, int]:
+    """Integer codes of the distinct values of a 1-D array (NaN/None are a value too) and their count."""
+    v = np.asarray(values)
+    if v.dtype.kind in "biu":
+        c, u = pd.factorize(v.astype(np.int64), use_na_sentinel=False)
+    elif v.dtype == np.float64:
+        c, u = pd.factorize(np.ascontiguousarray(v).view(np.int64), use_na_sentinel=False)
+    else:
+        c, u = pd.factorize(v, use_na_sentinel=False)
+    return c.astype(np.int64), len(u)
+
+
+def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct combinations of several 1-D columns.
+
+    Returns
+    -------
+    first : numpy.ndarray of int
+        Position of the first row of each distinct combination.
+    inverse : numpy.ndarray of int
+        Combination of every row (``first[inverse]`` is a row with the same values).
+    """
+    key = np.zeros(len(columns[0]) if columns else 0, np.int64)
+    for c in columns:
+        cc, m = codes(c)
+        key = key * max(m, 1) + cc
+        if len(key) and m > 1:
+            key, _ = codes(key)  # keep the key small
+    inv, u = pd.factorize(key, use_na_sentinel=False)
+    first = np.full(len(u), -1, dtype=np.intp)
+    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+    return first, inv.astype(np.intp)
+
+
+def plot_codes(rows: pd.DataFrame, g: Grid | None = None) -> np.ndarray:
+    """One integer per distinct ``plot_id`` of ``rows`` (the grid's plot positions when all are known)."""
+    if g is not None and g.n_rows == len(rows) and (g.plot >= 0).all():
+        return g.plot
+    return codes(obj(rows["plot_id"]))[0]
+
+
+def member_row(group: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """For every row, the row of its group where ``flag`` is set (−1 when none)."""
+    group = np.asarray(group, np.intp)
+    if not len(group):
+        return np.zeros(0, np.intp)
+    pos = np.full(int(group.max()) + 1, -1, dtype=np.intp)
+    idx = np.flatnonzero(flag)
+    pos[group[idx]] = idx
+    return pos[group]
