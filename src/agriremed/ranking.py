@@ -42,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _frames
 from .tables import Tables, load_tables
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
@@ -74,7 +75,7 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         [t CO2e ha⁻¹ yr⁻¹] and ``economics`` [CNY ha⁻¹] (unscaled).
     """
     p = table["crop_compliance_prob"].to_numpy(float)
-    food = table["food_crop"].fillna("none").ne("none").to_numpy()
+    food = _grows_food(table["food_crop"])
     if "compliant_season_fraction" in table:
         seasons = table["compliant_season_fraction"].to_numpy(float)
         grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
@@ -82,9 +83,8 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         food = food | grows
     food_safety = np.where(food, p, 1.0)
     livelihood = np.where(food, 1.0, np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0))
-    exceeding = table["metals_exceeding"].fillna("").to_numpy(object)
-    n_exc = np.array([len([m for m in e.split("+") if m]) for e in exceeding])
-    n_tr = np.array([len([m for m in str(t).split("+") if m]) for t in table["target_metals"].fillna("")])
+    n_exc = _count_metals(table["metals_exceeding"])
+    n_tr = _count_metals(table["target_metals"])
     removed = table["removed_g_ha"].to_numpy(float)
     needed = table["needed_g_ha"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -98,6 +98,26 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
         "economics": table["npv_vs_baseline_cny_ha"].to_numpy(float),
     }, index=table.index)
+
+
+def _grows_food(food_crop) -> np.ndarray:
+    """True where a food crop is named (not blank, not ``'none'``)."""
+    f = _frames.obj(food_crop)
+    return ~pd.isna(f) & (f != "none")
+
+
+def _count_metals(texts) -> np.ndarray:
+    """Number of metals in each '+'-joined list (blank: 0), counted once per distinct text."""
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    counts = np.array([len([m for m in str(t).split("+") if m]) if isinstance(t, str) else 0
+                       for t in np.asarray(uniq).tolist()], dtype=int)
+    return counts[codes] if len(counts) else np.zeros(len(codes), int)
+
+
+def _titles(texts):
+    """'cd+pb' → 'Cd/Pb' for each text (codes into the distinct titles)."""
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    return codes, [(t if isinstance(t, str) else "").replace("+", "/").title() for t in np.asarray(uniq).tolist()]
 
 
 def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
@@ -210,40 +230,79 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     'red: crop meets GB2762 in 41 % of food seasons (red below 50 %)'
     """
     tables = tables or load_tables()
+    V = {c: values[c].to_numpy(float) for c in CRITERIA}
+    L = {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}
+    texts = _reasons(table, V, L, np.arange(len(table)), tables, food_standard, horizon_yr)
+    out = pd.DataFrame(index=values.index)
+    for c in CRITERIA:
+        out[f"why_{c}"] = pd.Series(texts[c], dtype=object, index=values.index)
+    return out
+
+
+def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
+    """The ``why_<criterion>`` texts of the rows ``rows`` of ``table``.
+
+    Texts are built once per distinct (statement, light): numbers enter the texts only
+    through their printed form, so rows that print alike share a text.
+    """
     tl = tables.traffic_lights.set_index("criterion")
-    food = table["food_crop"].fillna("none").ne("none").to_numpy()
+    food = _grows_food(table["food_crop"])[rows]
     if "food_seasons" in table:
-        food = food | (table["food_seasons"].fillna(0).to_numpy(float) > 0)
-    exceeding = [e.replace("+", "/").title() for e in table["metals_exceeding"].fillna("").to_numpy(object)]
-    treated = [t.replace("+", "/").title() for t in table["target_metals"].fillna("").to_numpy(object)]
+        food = food | (table["food_seasons"].fillna(0).to_numpy(float)[rows] > 0)
+    e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
+    t_code, t_names = _titles(table["target_metals"].fillna(""))
+    e_code, t_code = e_code[rows], t_code[rows]
     H = int(horizon_yr)
     fmt = {"food_safety": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
            "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
-    V = {c: values[c].to_numpy(float) for c in CRITERIA}
-    statements = {
-        "food_safety": ["no food crop, so no dietary exposure" if not f else
-                        f"crop meets {food_standard} in {_pct(v)} of food seasons" if not np.isnan(v) else
-                        "no uptake function or food limit for the crop"
-                        for f, v in zip(food, V["food_safety"], strict=True)],
-        "livelihood": ["saleable food crop" if v >= 1 else "saleable biomass or product, no food" if v >= 0.5
-                       else "no saleable product" for v in V["livelihood"]],
-        "clean_up": ["no metal exceeds its screening value" if not e else
-                     f"removes none of the excess {e}" if not t else
-                     f"removes {_pct(v)} of the excess {e} within {H} yr"
-                     + (f" (treats {t})" if t != e else "")
-                     for e, t, v in zip(exceeding, treated, V["clean_up"], strict=True)],
-        "carbon": [f"{v:+.1f} t CO2e/ha/yr against doing nothing" for v in V["carbon"]],
-        "economics": [f"NPV {v:+,.0f} CNY/ha against doing nothing over {H} yr" for v in V["economics"]],
-    }
-    out = pd.DataFrame(index=values.index)
-    texts = {}
+    V = {c: np.asarray(V[c], float)[rows] for c in CRITERIA}
+    L = {c: _frames.obj(L[c])[rows] for c in CRITERIA}
+
+    def printed(x, scale=1.0):  # the integer a ".0f" format prints, with its sign (same text ⇔ same key)
+        y = x * scale if scale != 1.0 else x
+        return np.rint(y), np.signbit(y)
+
+    v = V["food_safety"]
+    keys = {"food_safety": (food, np.isnan(v), *printed(v, 100)),
+            "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5),
+            "clean_up": (e_code, t_code, *printed(V["clean_up"], 100)),
+            "carbon": (V["carbon"],),
+            "economics": printed(V["economics"])}
+
+    def statement(c, i):
+        x = V[c][i]
+        if c == "food_safety":
+            f = food[i]
+            return ("no food crop, so no dietary exposure" if not f else
+                    f"crop meets {food_standard} in {_pct(x)} of food seasons" if not np.isnan(x) else
+                    "no uptake function or food limit for the crop")
+        if c == "livelihood":
+            return ("saleable food crop" if x >= 1 else "saleable biomass or product, no food" if x >= 0.5
+                    else "no saleable product")
+        if c == "clean_up":
+            e, t = e_names[e_code[i]], t_names[t_code[i]]
+            return ("no metal exceeds its screening value" if not e else
+                    f"removes none of the excess {e}" if not t else
+                    f"removes {_pct(x)} of the excess {e} within {H} yr" + (f" (treats {t})" if t != e else ""))
+        if c == "carbon":
+            return f"{x:+.1f} t CO2e/ha/yr against doing nothing"
+        return f"NPV {x:+,.0f} CNY/ha against doing nothing over {H} yr"
+
+    light_code = {"green": 0, "amber": 1, "red": 2}
+    out = {}
     for c in CRITERIA:
         rule = {lt: _threshold_text(lt, c, tl, fmt[c]) for lt in ("green", "amber", "red")}
-        texts[c] = [f"not assessed: {st}" if (lt is None or np.isnan(v)) else f"{lt}: {st} ({rule[lt]})"
-                    for st, lt, v in zip(statements[c], lights[f"light_{c}"].to_numpy(object), V[c],
-                                         strict=True)]
-    for c in CRITERIA:
-        out[f"why_{c}"] = np.array(texts[c], dtype=object)
+        lt = L[c]
+        lc = np.array([light_code.get(x, 3) if isinstance(x, str) else 3 for x in pd.unique(lt)], dtype=int)
+        lcode = lc[pd.factorize(lt, use_na_sentinel=False)[0]] if len(lt) else np.zeros(0, int)
+        assessed = (lcode < 3) & ~np.isnan(V[c])
+        first, inv = _frames.distinct(*keys[c], lcode, assessed) if len(rows) else (np.zeros(0, int),
+                                                                                    np.zeros(0, int))
+        texts = []
+        for i in first:
+            st = statement(c, i)
+            texts.append(f"{lt[i]}: {st} ({rule[lt[i]]})" if assessed[i] else f"not assessed: {st}")
+        out[c] = _frames.texts_by_code(inv, texts)
     return out
 
 
@@ -278,31 +337,41 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     vals = criteria_values(table)
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
-    pid = table["plot_id"].to_numpy(object)
+    n = len(table)
     have = ~np.isnan(u)
     wsum = (have * w).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(wsum > 0, (np.nan_to_num(u) * w).sum(axis=1) / wsum, np.nan)
     score = np.where(ok, score, np.nan)
-    out = table[["plot_id", "option_id"]].copy()
+    out = {"plot_id": _frames.obj(table["plot_id"]), "option_id": _frames.obj(table["option_id"])}
     for c in CRITERIA:
         out[f"crit_{c}"] = vals[c].to_numpy(float)
     lights = traffic_lights(vals, tables)
     for c in lights.columns:
-        out[c] = np.where(ok, lights[c].to_numpy(object), None)
-    why = light_reasons(table, vals, lights, tables, food_standard, horizon_yr)
-    for c in why.columns:
-        out[c] = np.where(ok, why[c].to_numpy(object), None)
+        out[c] = np.where(ok, _frames.obj(lights[c]), None)
+    rows = np.flatnonzero(ok)
+    why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
+                   {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr)
+    for c in CRITERIA:
+        col = np.full(n, None, dtype=object)
+        col[rows] = why[c]
+        out[f"why_{c}"] = col
     out["score"] = score
     # rank by score (ties: library order), applicable options only
-    key = pd.DataFrame({"pid": pid, "neg": -np.nan_to_num(score, nan=-np.inf),
-                        "ord": np.arange(len(out))})
-    key = key.loc[ok].sort_values(["pid", "neg", "ord"], kind="stable")
-    rank = pd.Series(np.nan, index=out.index)
-    rank.loc[key.index] = key.groupby("pid", sort=False).cumcount().to_numpy() + 1
-    out["rank"] = rank.astype("Int64")
-    out["recommended"] = (out["rank"] == 1).fillna(False).to_numpy(bool)
-    return out
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    neg = -np.nan_to_num(score, nan=-np.inf)
+    order = rows[np.lexsort((rows, neg[rows], pc[rows]))]
+    grp = pc[order]
+    start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
+    first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \
+        np.zeros(0, int)
+    rank = np.zeros(n, dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first_of_group + 1
+    frame = _frames.frame(out, n)
+    frame.index = table.index
+    frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
+    frame["recommended"] = ok & (rank == 1)
+    return frame
 
 
 def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
@@ -327,25 +396,27 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
         contributions of a row sum to its ``score``) [–], ``light`` and ``reason``.
     """
     tables = tables or load_tables()
-    r = ranked.loc[ranked["rank"].notna()]
-    vals = pd.DataFrame({c: r[f"crit_{c}"].to_numpy(float) for c in CRITERIA}, index=r.index)
-    u = utilities(vals, tables)
+    keep = ranked["rank"].notna().to_numpy()
+    vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[keep] for c in CRITERIA})
+    u = utilities(vals, tables).to_numpy(float)
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
-    have = ~np.isnan(u.to_numpy(float))
+    have = ~np.isnan(u)
     wsum = (have * w).sum(axis=1)
-    parts = []
-    for j, c in enumerate(CRITERIA):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            wn = np.where(have[:, j] & (wsum > 0), w[j] / wsum, np.nan)
-        parts.append(pd.DataFrame({
-            "plot_id": r["plot_id"].to_numpy(object), "option_id": r["option_id"].to_numpy(object),
-            "criterion": c, "group": GROUPS[c], "value": vals[c].to_numpy(float), "unit": UNITS[c],
-            "utility": u[c].to_numpy(float), "weight": wn, "contribution": wn * u[c].to_numpy(float),
-            "light": r[f"light_{c}"].to_numpy(object), "reason": r[f"why_{c}"].to_numpy(object),
-            "_o": np.arange(len(r))}))
-    out = pd.concat(parts, ignore_index=True)
-    out["_c"] = out["criterion"].map({c: i for i, c in enumerate(CRITERIA)})
-    return out.sort_values(["_o", "_c"], kind="stable").drop(columns=["_o", "_c"]).reset_index(drop=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wn = np.where(have & (wsum[:, None] > 0), w[None, :] / wsum[:, None], np.nan)
+    m, k = len(vals), len(CRITERIA)
+    per_row = lambda a: np.repeat(_frames.obj(a)[keep], k)  # noqa: E731
+    per_crit = lambda d: np.tile(np.array([d[c] for c in CRITERIA], dtype=object), m)  # noqa: E731
+    return _frames.frame({
+        "plot_id": per_row(ranked["plot_id"]), "option_id": per_row(ranked["option_id"]),
+        "criterion": per_crit({c: c for c in CRITERIA}), "group": per_crit(GROUPS),
+        "value": vals.to_numpy(float).ravel(), "unit": per_crit(UNITS), "utility": u.ravel(),
+        "weight": wn.ravel(), "contribution": (wn * u).ravel(),
+        "light": np.stack([_frames.obj(ranked[f"light_{c}"])[keep] for c in CRITERIA], axis=1).ravel()
+        if m else np.zeros(0, object),
+        "reason": np.stack([_frames.obj(ranked[f"why_{c}"])[keep] for c in CRITERIA], axis=1).ravel()
+        if m else np.zeros(0, object),
+    }, m * k)
 
 
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
@@ -371,24 +442,30 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
         with a single applicable option.
     """
     tables = tables or load_tables()
-    first = ranked.loc[ranked["rank"] == 1].set_index("plot_id")
-    second = ranked.loc[ranked["rank"] == 2].set_index("plot_id").reindex(first.index)
-    out = pd.Series("", index=first.index, dtype=object)
-    has = second["option_id"].notna().to_numpy()
+    rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
+    pid = _frames.obj(ranked["plot_id"])
+    f_rows = np.flatnonzero(rank == 1)
+    s_rows = np.flatnonzero(rank == 2)
+    out = pd.Series("", index=pd.Index(pid[f_rows], name="plot_id"), dtype=object)
+    at = _frames.positions(pid[s_rows], pid[f_rows]) if len(s_rows) else np.full(len(f_rows), -1)
+    has = at >= 0
     if not has.any():
         return out
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
 
-    def util(frame):
-        vals = pd.DataFrame({c: frame[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
+    def util(idx):
+        vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[idx] for c in CRITERIA})
         return np.nan_to_num(utilities(vals, tables).to_numpy(float))
 
-    gain = (util(first) - util(second)) * w
+    fr, sr = f_rows[has], s_rows[at[has]]
+    gain = (util(fr) - util(sr)) * w
     why = np.where(gain.max(axis=1) > 0,
                    np.array([c.replace("_", "-") for c in CRITERIA], dtype=object)[gain.argmax(axis=1)],
                    "the overall score")
-    text = [f"ahead of {names.get(b, b)} (score {sa:.2f} vs {sb:.2f}), mostly on {y}" if h else ""
-            for b, sa, sb, y, h in zip(second["option_id"], first["score"], second["score"], why, has,
-                                       strict=True)]
+    score = ranked["score"].to_numpy(float)
+    oid = _frames.obj(ranked["option_id"])
+    text = np.full(len(f_rows), "", dtype=object)
+    text[has] = [f"ahead of {names.get(b, b)} (score {sa:.2f} vs {sb:.2f}), mostly on {y}"
+                 for b, sa, sb, y in zip(oid[sr], score[fr], score[sr], why, strict=True)]
     out[:] = text
     return out
