@@ -404,13 +404,13 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(table, weights, tables, scenario.food_standard, H)
-    table = _side_by_side(table, [rank]).copy()  # one consolidated block per dtype
+    table = _side_by_side(table, [rank])
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
     bar.update()
     bar.close()
 
-    summary = _text_as_object(_summary(P, soil_plot, checked, table, scenario, ahead))
+    summary = _text_as_object(_summary(P, soil_plot, table, scenario, ahead, grid))
     plan_table = _text_as_object(table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]])
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
                 soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
@@ -455,14 +455,21 @@ def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
     this run (or chunk) gave it a value."""
     from . import columns as C
 
-    out = df.copy()
-    for c in out.columns:
+    cols = {}
+    for c in df.columns:
         spec = C.COLUMNS.get(c)
+        s = df[c]
         registered_text = spec is not None and spec.dtype in ("str", "category")
-        if registered_text or pd.api.types.is_string_dtype(out[c]) or pd.api.types.is_object_dtype(out[c]):
-            s = out[c].astype(object)
-            out[c] = s.where(s.notna(), None)
-    return out
+        if registered_text or pd.api.types.is_string_dtype(s) or pd.api.types.is_object_dtype(s):
+            v = s.to_numpy(object)
+            miss = pd.isna(v)
+            if miss.any():
+                v = v.copy()
+                v[miss] = None
+            cols[c] = pd.Series(v, dtype=object, index=df.index, copy=False)
+        else:
+            cols[c] = s
+    return pd.DataFrame(cols, index=df.index, copy=False)
 
 
 def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
@@ -502,6 +509,21 @@ def _pct(p: float) -> str:
     if p < 0.01:
         return "< 1 %"
     return f"{100 * p:.0f} %"
+
+
+class _Row:
+    """Attribute access to row ``i`` of a dict of column arrays (for the sentence builders)."""
+
+    __slots__ = ("_cols", "_i")
+
+    def __init__(self, cols: dict, i: int):
+        self._cols, self._i = cols, i
+
+    def __getattr__(self, name):
+        try:
+            return self._cols[name][self._i]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _cleanup_text(row) -> str:
@@ -553,27 +575,48 @@ def _sentence(row, std: str, H: int) -> str:
     return f"{name}: no food crop, so no dietary exposure; {npv}{co2}; metals stay in the soil."
 
 
-def _summary(P, soil_plot, checked, table, scenario, ahead=None) -> pd.DataFrame:
-    best = table.loc[table["recommended"]].set_index("plot_id")
-    base_comp = table.loc[table["option_id"] == "do_nothing"].set_index("plot_id")["crop_compliance_prob"]
-    s = P[["plot_id", "input_row"]].copy()
+_SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
+                     "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "soil_class",
+                     "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
+                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr")
+
+
+def _summary(P, soil_plot, table, scenario, ahead=None, grid=None) -> pd.DataFrame:
+    n = len(P)
+    pid = _frames.obj(P["plot_id"])
+    g = grid if grid is not None and grid.n_rows == len(table) else \
+        _frames.Grid(_frames.plot_index(P, table), np.zeros(len(table), np.intp))
+    s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
     for c in ("region", "land_use", "crop", "area_ha"):
-        s[c] = P[c] if c in P else None
-    sp = soil_plot.set_index("plot_id")
+        s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
+    sp = _frames.positions(soil_plot["plot_id"], pid)
     for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding"):
-        s[c] = s["plot_id"].map(sp[c])
-    s["current_crop_compliance_prob"] = s["plot_id"].map(base_comp)
-    b = best.reindex(s["plot_id"])
-    s["recommended_option"] = b["option_id"].to_numpy(object)
-    s["recommended_name"] = b["option_name"].to_numpy(object)
+        v = soil_plot[c].to_numpy(float) if c == "max_exceedance_ratio" else _frames.obj(soil_plot[c])
+        s[c] = _frames.take(v, sp, np.nan if c == "max_exceedance_ratio" else None)
+
+    def per_plot(mask):  # the row of each plot where ``mask`` holds (−1: none)
+        at = np.full(n, -1, dtype=np.intp)
+        rows = np.flatnonzero(mask & (g.plot >= 0))
+        at[g.plot[rows]] = rows
+        return at
+
+    base = per_plot(_frames.obj(table["option_id"]) == "do_nothing")
+    s["current_crop_compliance_prob"] = _frames.take(table["crop_compliance_prob"].to_numpy(float), base)
+    best = per_plot(table["recommended"].to_numpy(bool))
+    b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
+                         else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
+         for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t") if c in table}
+    s["recommended_option"] = b["option_id"]
+    s["recommended_name"] = b["option_name"]
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
-        s[c] = b[c].to_numpy(float)
-    std = scenario.food_standard
-    s["recommendation"] = [(_sentence(r, std, scenario.horizon_yr) if isinstance(r.option_id, str) else
-                            "no applicable option") for r in b.reset_index().itertuples(index=False)]
-    if ahead is not None:  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
-        clause = s["plot_id"].map(ahead).fillna("").to_numpy(object)
-        s["recommendation"] = [f"{t[:-1]}; {c}." if c and t.endswith(".") else t
-                               for t, c in zip(s["recommendation"], clause, strict=True)]
-    return s[SUMMARY_COLUMNS]
+        s[c] = b[c]
+    std, H = scenario.food_standard, scenario.horizon_yr
+    rec = np.array([_sentence(_Row(b, i), std, H) if isinstance(b["option_id"][i], str) else "no applicable option"
+                    for i in range(n)], dtype=object)
+    if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
+        clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)
+        has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
+        rec[has] = [f"{t[:-1]}; {c}." if t.endswith(".") else t for t, c in zip(rec[has], clause[has], strict=True)]
+    s["recommendation"] = rec
+    return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)

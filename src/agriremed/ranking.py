@@ -138,13 +138,15 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
     """
     tables = tables or load_tables()
     tl = tables.traffic_lights.set_index("criterion")
-    out = pd.DataFrame(index=values.index)
+    cols = {}
     for c in CRITERIA:
         v = values[c].to_numpy(float)
         g, a = float(tl.loc[c, "green_at_least"]), float(tl.loc[c, "amber_at_least"])
         light = np.where(v >= g - 1e-12, "green", np.where(v >= a, "amber", "red")).astype(object)
         light[np.isnan(v)] = None
-        out[f"light_{c}"] = light
+        cols[f"light_{c}"] = light
+    out = _frames.frame(cols, len(values))
+    out.index = values.index
     return out
 
 
