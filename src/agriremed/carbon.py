@@ -416,10 +416,13 @@ def soc_factor(tables: Tables, factor: str, category, zone) -> np.ndarray:
     f = tables.soc_factors.loc[tables.soc_factors["factor"] == factor]
     by_zone = f.set_index(["category", "climate_zone"])["value"]
     any_zone = f.loc[f["climate_zone"] == "*"].set_index("category")["value"]
-    cat = pd.Series(np.asarray(category, dtype=object))
-    z = pd.Series(np.asarray(zone, dtype=object))
+    cat_all = np.asarray(category, dtype=object)
+    z_all = np.asarray(zone, dtype=object)
+    first, inv = _frames.distinct(cat_all, z_all)  # a few categories × zones
+    cat = pd.Series(cat_all[first])
+    z = pd.Series(z_all[first])
     v = by_zone.reindex(pd.MultiIndex.from_arrays([cat, z])).to_numpy(float)
-    return np.where(np.isnan(v), cat.map(any_zone).to_numpy(float), v)
+    return np.where(np.isnan(v), cat.map(any_zone).to_numpy(float), v)[inv]
 
 
 def n2o_direct_t_co2e(n_kg_ha, flooded_rice, tables: Tables | None = None, ef1=None, ef1_fr=None, gwp=None):
@@ -740,9 +743,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     lime_t = np.nan_to_num(opt_param("lime_t_ha"))               # per application
     from .biomass import harvest_series  # harvest years of coppice and of crops that stop
 
-    cuts = harvest_series(biomass, int(H), years_new)
+    hv = np.flatnonzero(harvests)  # only rows with a harvest have harvest years
+    cuts_hv = harvest_series(biomass.iloc[hv], int(H), years_new[hv])
+    bio_share = np.zeros(n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        bio_share = np.where(harvests, np.nansum(cuts, axis=1) / (H * B), 0.0)  # harvests ÷ (H · B)
+        bio_share[hv] = np.nansum(cuts_hv, axis=1) / (H * B[hv])  # harvests ÷ (H · B)
     average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc}
     flooded_opt = (food_crop == "rice") & paddy
     flooded_cur = (crop == "rice") & paddy
@@ -938,8 +943,12 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     yn = years_new[idx]
     a = np.minimum(yn, 20.0)
     back = np.minimum(np.maximum(H - yn, 0.0), a)
+    per_cut = np.zeros((m, int(H)))
+    at = np.full(n, -1, dtype=np.intp)
+    at[hv] = np.arange(len(hv))
+    sel = at[idx] >= 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        per_cut = np.where(harvests[idx, None], cuts[idx] / B[idx, None], 0.0)
+        per_cut[sel] = cuts_hv[at[idx][sel]] / B[idx][sel, None]
     Hn = int(H)
     per_year = {t: np.empty((m, Hn)) for t in names}
     en_sub = {k: v[idx] for k, v in en_typ.items()}

@@ -1224,7 +1224,10 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     model = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none")
     rows_plot = g.plot
     known = (rows_plot >= 0).all()
-    pl = plots.reset_index(drop=True) if known else plots.set_index("plot_id")
+    from .uptake.predict import function_inputs
+
+    used = [c for c in function_inputs(tables) if c in plots.columns]  # what the uptake functions read
+    pl = plots[used].reset_index(drop=True) if known else plots[used].set_index("plot_id")
     plot_ids = _frames.obj(rows["plot_id"])
 
     def virtual(idx, scales):
@@ -1235,7 +1238,8 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             vp = pl.reindex(plot_ids[idx]).reset_index()
         vp["plot_id"] = np.arange(len(idx))
         for m, sc in scales.items():
-            vp = _scaled(vp, m, sc)
+            for c in _metal_columns(vp, m):
+                vp[c] = vp[c].to_numpy(float) * np.asarray(sc, float)
         return vp
 
     def evaluate(idx, scales, crops, reductions_of):

@@ -109,8 +109,16 @@ class _Collector:
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
         if idx.size == 0:
             return
-        vals = np.asarray(values, dtype=object)[idx] if values is not None else np.full(idx.size, "")
-        probs = problem if isinstance(problem, str) else np.asarray(problem, dtype=object)[idx]
+        if callable(values):  # texts computed for the flagged rows only
+            vals = np.asarray(values(idx), dtype=object)
+        else:
+            vals = np.asarray(values, dtype=object)[idx] if values is not None else np.full(idx.size, "")
+        if isinstance(problem, str):
+            probs = problem
+        elif callable(problem):
+            probs = np.asarray(problem(idx), dtype=object)
+        else:
+            probs = np.asarray(problem, dtype=object)[idx]
         self.parts.append(pd.DataFrame({
             "input_row": idx + 1, "plot_id": self.plot_ids[idx], "column": column,
             "value": vals, "severity": severity, "problem": probs, "expected": expected,
@@ -147,7 +155,20 @@ def _as_text(s: pd.Series) -> pd.Series:
         # shortest text that reads back to the same float (repr), never a rounded one
         out = s.map(_number_text)
         return out.astype(object)
+    if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
+        return pd.Series(s.fillna("").str.strip().to_numpy(object), index=s.index, dtype=object)
     return s.astype(object).where(s.notna(), "").map(lambda v: str(v).strip())
+
+
+def _plain_numbers(s: pd.Series) -> bool:
+    """True for a column of plain numpy floats or integers (no text to check)."""
+    return s.dtype.kind in "fiu" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype)
+
+
+def _lazy_text(s: pd.Series):
+    """The texts of :func:`_as_text` for some rows only (problem values of a numeric column)."""
+    values = s.to_numpy()
+    return lambda idx: np.array([_number_text(v) for v in values[idx].tolist()], dtype=object)
 
 
 def validate_plots(data, tables: Tables | None = None) -> Validation:
@@ -242,27 +263,46 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
         if canon in dups:
             continue
         spec = C.COLUMNS.get(canon)
-        text = _as_text(raw[orig])
-        if canon == "crop":  # 'none' is a crop code here, not a missing value
-            blank = text.eq("").to_numpy()
-        else:
-            blank = text.str.lower().isin(NA_STRINGS).to_numpy()
         if spec is None or spec.role != "input":
             out[canon] = raw[orig]
             continue
-        if spec.dtype in ("float", "int"):
-            comma = text.str.fullmatch(r"[-+]?\d*,\d+").to_numpy() & ~blank
-            if comma_decimals and comma.any():
-                text = text.where(~comma, text.str.replace(",", ".", regex=False))
-                comma_used.add(canon)
+        if spec.dtype in ("float", "int") and _plain_numbers(raw[orig]):
+            # numbers given as numbers: nothing to parse; texts only for the rows reported
+            values = raw[orig].to_numpy(float)
+            text = _lazy_text(raw[orig])
+            blank = np.isnan(values)
+            bad_text = np.zeros(n, bool)
+            comma = decimal_comma = below_dl = bad_text
+            num = values.copy()
+        else:
+            text = _as_text(raw[orig])
+            if canon == "crop":  # 'none' is a crop code here, not a missing value
+                blank = text.eq("").to_numpy()
+            else:
+                blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        if spec.dtype in ("float", "int") and not callable(text):
             num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+            maybe_comma = ~blank & np.isnan(num)
+            if comma_decimals:
+                comma = text.str.fullmatch(r"[-+]?\d*,\d+").to_numpy() & ~blank
+                if comma.any():
+                    text = text.where(~comma, text.str.replace(",", ".", regex=False))
+                    comma_used.add(canon)
+                    num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+            else:  # only texts that are not numbers can hold a decimal comma
+                comma = np.zeros(n, bool)
+                if maybe_comma.any():
+                    comma[maybe_comma] = text[maybe_comma].str.fullmatch(r"[-+]?\d*,\d+").to_numpy(bool)
             bad_text = ~blank & np.isnan(num)
+            decimal_comma = bad_text & comma
+            below_dl = np.zeros(n, bool)
+            if bad_text.any():
+                below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
+        if spec.dtype in ("float", "int"):
             # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
             # the plot is still planned; soil and metal values are errors
             sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
             tail = "" if sev == "error" else " (value ignored)"
-            decimal_comma = bad_text & comma
-            below_dl = bad_text & text.str.match(r"^\s*<").to_numpy()
             col.add(decimal_comma, canon, text, sev,
                     "decimal comma in a comma-separated file: write the number with a point (e.g. 5.6) "
                     "or save the file with semicolons" + tail, spec.expected())
@@ -308,8 +348,8 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
             unknown_lu = ~blank & mapped.isna().to_numpy()
             col.add(unknown_lu, canon, text, "error", "unknown land use", spec.expected())
             respelled = ~blank & ~unknown_lu & (mapped.to_numpy(object) != text.to_numpy(object))
-            col.add(respelled, canon, text, "warning",
-                    np.array([f"read as {v}" for v in mapped.fillna("").to_numpy(object)], dtype=object),
+            read_as = mapped.fillna("").to_numpy(object)
+            col.add(respelled, canon, text, "warning", lambda idx, r=read_as: [f"read as {v}" for v in r[idx]],
                     spec.expected())
             col.add(blank, canon, text, "error", "required value is blank", spec.expected())
             out[canon] = mapped.to_numpy(object)
@@ -326,8 +366,8 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
             col.add(unknown_crop, canon, text, "error", "unknown crop",
                     "one of " + ", ".join(crops["crop"]) + " (or a listed alias)")
             respelled = ~blank & ~unknown_crop & (mapped.to_numpy(object) != text.to_numpy(object))
-            col.add(respelled, canon, text, "warning",
-                    np.array([f"read as {v}" for v in mapped.fillna("").to_numpy(object)], dtype=object), "")
+            read_as = mapped.fillna("").to_numpy(object)
+            col.add(respelled, canon, text, "warning", lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], "")
             col.add(blank, canon, text, "error", "required value is blank",
                     "a crop code; use 'none' for land without a crop")
             out[canon] = mapped.to_numpy(object)

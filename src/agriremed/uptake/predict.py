@@ -35,12 +35,14 @@ References
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from .. import columns as C
+from .. import _frames
 from ..tables import Tables, load_tables
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "food_safety",
     "crop_compliance",
     "function_coverage",
+    "function_inputs",
 ]
 
 _Z95 = float(ndtri(0.95))  # 1.645
@@ -156,15 +159,60 @@ def parse_ranges(cell) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> dict[str, np.ndarray]:
-    n = len(plots)
-    nan = np.full(n, np.nan)
-    get = lambda c: plots[c].to_numpy(float) if c in plots.columns else nan  # noqa: E731
-    v = {name: get(name) for name in C.COLUMNS if C.COLUMNS[name].role == "input"
-         and C.COLUMNS[name].dtype == "float"}
-    v["ph_kcl"] = get("ph_kcl") if "ph_kcl" in plots.columns else ph_kcl_from_ph_water(get("ph"))
-    v["soil"] = get(C.metal_column(metal, None if soil_measure == "total" else soil_measure))
-    return v
+class _Variables(Mapping):
+    """The variables a transfer function can use, for every plot, read from ``plots`` on demand.
+
+    ``soil`` is the metal in the soil extract the function expects; ``ph_kcl`` is the plot's
+    value or, without one, derived from pH in water. ``subset(idx)`` gives the same
+    variables for some plots only (sharing what has been read).
+    """
+
+    def __init__(self, plots: pd.DataFrame, metal: str, soil_measure: str, idx=None, cache=None):
+        self._plots, self._metal, self._measure = plots, metal, soil_measure
+        self._idx = idx
+        self._cache = {} if cache is None else cache
+        self._n = len(plots) if idx is None else len(idx)
+
+    def _full(self, name):
+        hit = self._cache.get(name)
+        if hit is not None:
+            return hit
+        plots, n = self._plots, len(self._plots)
+        get = lambda c: plots[c].to_numpy(float) if c in plots.columns else np.full(n, np.nan)  # noqa: E731
+        if name == "ph_kcl":
+            v = get("ph_kcl") if "ph_kcl" in plots.columns else ph_kcl_from_ph_water(get("ph"))
+        elif name == "soil":
+            v = get(C.metal_column(self._metal, None if self._measure == "total" else self._measure))
+        else:
+            v = get(name)
+        self._cache[name] = v
+        return v
+
+    def __getitem__(self, name):
+        if name not in _VARIABLE_NAMES:
+            raise KeyError(name)
+        v = self._full(name)
+        return v if self._idx is None else v[self._idx]
+
+    def __iter__(self):
+        return iter(_VARIABLE_NAMES)
+
+    def __len__(self):
+        return len(_VARIABLE_NAMES)
+
+    def subset(self, idx) -> _Variables:
+        idx = np.asarray(idx)
+        if self._idx is not None:
+            idx = self._idx[idx]
+        return _Variables(self._plots, self._metal, self._measure, idx, self._cache)
+
+
+_VARIABLE_NAMES = tuple(dict.fromkeys([*(name for name in C.COLUMNS if C.COLUMNS[name].role == "input"
+                                         and C.COLUMNS[name].dtype == "float"), "ph_kcl", "soil"]))
+
+
+def _variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> _Variables:
+    return _Variables(plots, metal, soil_measure)
 
 
 def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
@@ -218,15 +266,45 @@ def _response(fn, predictor: np.ndarray) -> np.ndarray:
 
 def _outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
     """True/False where the validity range is known, NaN where it is not published."""
+    return _outside_range_vars(fn, _variables(plots, fn.metal, fn.soil_measure), len(plots))
+
+
+def _outside_range_vars(fn, v, n: int) -> np.ndarray:
     ranges = parse_ranges(fn.valid_ranges)
     if not ranges:
-        return np.full(len(plots), np.nan)
-    v = _variables(plots, fn.metal, fn.soil_measure)
-    out = np.zeros(len(plots), bool)
+        return np.full(n, np.nan)
+    out = np.zeros(n, bool)
     for var, (lo, hi) in ranges.items():
-        x = v.get(var, np.full(len(plots), np.nan))
+        x = v.get(var, np.full(n, np.nan))
         out |= (x < lo) | (x > hi)
     return out.astype(float)
+
+
+def function_inputs(tables: Tables | None = None) -> list[str]:
+    """Plot columns read by the usable transfer functions (variables, validity ranges, ``region``, ``crop``).
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    list of str
+        Column names of the plot table (every measure of a metal that has a function).
+    """
+    tables = tables or load_tables()
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]]
+    cols = {"plot_id", "crop", "region", "ph", "ph_kcl"}
+    for fn in tf.itertuples(index=False):
+        names = [v for v, t, _ in parse_terms(fn.terms) if t != "const"] + list(parse_ranges(fn.valid_ranges))
+        for v in names:
+            cols.add(v if v != "soil" else C.metal_column(fn.metal, None if fn.soil_measure == "total"
+                                                          else fn.soil_measure))
+        cols.add(C.metal_column(fn.metal))
+        cols.update(C.metal_column(fn.metal, ex) for ex in C.EXTRACTIONS)
+    return sorted(cols)
 
 
 def _in_provinces(region: np.ndarray, provinces) -> np.ndarray:
@@ -255,11 +333,14 @@ def _as_sold_factor(basis, moisture) -> np.ndarray:
 def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
     lim = tables.food_limits.loc[tables.food_limits["standard"] == standard]
-    group = pd.Series(crops, dtype=object).map(tables.crops.set_index("crop")["crop_group"])
-    key = pd.MultiIndex.from_arrays([group.to_numpy(object), np.asarray(metals, dtype=object)])
+    crops_a = _frames.obj(np.asarray(crops, dtype=object))
+    metals_a = _frames.obj(np.asarray(metals, dtype=object))
+    first, inv = _frames.distinct(crops_a, metals_a)  # a few crops × metals
+    group = pd.Series(crops_a[first], dtype=object).map(tables.crops.set_index("crop")["crop_group"])
+    key = pd.MultiIndex.from_arrays([group.to_numpy(object), metals_a[first]])
     lim_idx = lim.set_index(["crop_group", "metal"])
-    return (lim_idx["limit_mg_kg"].reindex(key).to_numpy(float),
-            lim_idx["species"].reindex(key).to_numpy(object))
+    return (lim_idx["limit_mg_kg"].reindex(key).to_numpy(float)[inv],
+            lim_idx["species"].reindex(key).to_numpy(object)[inv])
 
 
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
@@ -295,8 +376,15 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     metals = metals or C.present_metals(plots.columns)
     region = (plots["region"].fillna("").astype(str).str.lower().to_numpy(object) if "region" in plots
               else np.full(n, "", dtype=object))
+    # crops and regions take few values: rules are decided once per value
+    crop_codes, crop_uniq = pd.factorize(crops, use_na_sentinel=False)
+    crop_uniq = np.asarray(crop_uniq, dtype=object)
+    reg_codes, reg_uniq = pd.factorize(region, use_na_sentinel=False)
+    reg_uniq = np.asarray(reg_uniq, dtype=object)
     tf = tables.transfer_functions
     tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
+    pid = plots["plot_id"].to_numpy(object)
+    variables = {}
     parts = []
     for metal in metals:
         col = C.metal_column(metal)
@@ -311,22 +399,24 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         # pass 1: functions fitted in the plot's province; pass 2: all, by priority
         for local_pass in (True, False):
             for j, fn in enumerate(cands.itertuples(index=False)):
-                applies = np.isin(crops, str(fn.applies_to).split("|")) & measured & (chosen < 0)
+                applies = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured & (chosen < 0)
                 if local_pass:
-                    applies &= _in_provinces(region, fn.provinces)
+                    applies &= _in_provinces(reg_uniq, fn.provinces)[reg_codes]
                 if not applies.any():
                     continue
-                sub = plots.loc[applies]
-                p = evaluate_function(fn, sub)
+                idx = np.flatnonzero(applies)
+                key = (fn.metal, fn.soil_measure)
+                if key not in variables:
+                    variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
+                p = _response(fn, _predictor(fn, variables[key].subset(idx), len(idx)))
                 ok = np.isfinite(p) & (p > 0)
-                idx = np.flatnonzero(applies)[ok]
-                chosen[idx] = j
-                pred[idx] = p[ok]
+                chosen[idx[ok]] = j
+                pred[idx[ok]] = p[ok]
         have = chosen >= 0
         if not have.any():
             continue
+        hidx = np.flatnonzero(have)
         fns = cands.iloc[chosen[have]]
-        sub = plots.loc[have]
         basis = fns["plant_basis"].to_numpy(object)
         se = fns["se_log10"].to_numpy(float)
         moist = _moisture(crops[have], tables)
@@ -336,14 +426,18 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         fw50 = p50 * _as_sold_factor(basis, moist)
         dw50 = np.where(is_dw, p50, p50 / (1 - moist))
         f = 10.0 ** (_Z95 * se)
-        outside = np.full(have.sum(), np.nan)
+        outside = np.full(len(hidx), np.nan)
         for j in np.unique(chosen[have]):
             sel = chosen[have] == j
-            outside[sel] = _outside_range(cands.iloc[j], sub.loc[sel])
+            fn = cands.iloc[j]
+            key = (fn.metal, fn.soil_measure)
+            if key not in variables:
+                variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
+            outside[sel] = _outside_range_vars(fn, variables[key].subset(hidx[sel]), int(sel.sum()))
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
-        parts.append(pd.DataFrame({
-            "plot_id": sub["plot_id"].to_numpy(object),
+        parts.append(_frames.frame({
+            "plot_id": pid[have],
             "crop": crops[have],
             "metal": metal,
             "function_id": fns["function_id"].to_numpy(object),
@@ -357,7 +451,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
             "crop_fw_p95_mg_kg": fw50 * f,
             "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
             "note": notes.astype(object),
-        }))
+        }, len(hidx)))
     if not parts:
         return pd.DataFrame(columns=["plot_id", "crop", "metal", "function_id", "plant_basis",
                                      "se_log10", "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg",
@@ -391,7 +485,9 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     """
     tables = tables or load_tables()
     out = predictions.copy()
-    out["food_limit_mg_kg"], out["limit_species"] = _food_limits(out["crop"], out["metal"], standard, tables)
+    limit, species = _food_limits(out["crop"], out["metal"], standard, tables)
+    out["food_limit_mg_kg"] = limit
+    _frames.set_text(out, "limit_species", species)
     fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)
     if reduction is not None:
         fw50 = fw50 * (1.0 - np.asarray(reduction, float))
@@ -399,7 +495,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (np.log10(out["food_limit_mg_kg"].to_numpy(float)) - np.log10(fw50)) / se
     out["p_exceed_limit"] = 1.0 - ndtr(z)
-    inorganic = (out["metal"] == "as") & (out["limit_species"] == "inorganic")
+    inorganic = (_frames.obj(out["metal"]) == "as") & (species == "inorganic")
     if inorganic.any():
         out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
                                       " total As compared with an inorganic-As limit (conservative)")
