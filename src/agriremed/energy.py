@@ -294,29 +294,26 @@ def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Table
     return path, temp, species, feed, kind, g
 
 
-def _by_value(func, values):
-    """``func(values)`` evaluated once per distinct value."""
-    first, inv = _frames.distinct(values)
-    return np.asarray(func(np.asarray(values, dtype=object)[first]))[inv] if len(first) else \
-        np.asarray(func(np.asarray(values, dtype=object)))
-
-
 def _params(g, species, feed, tables: Tables) -> dict:
-    """Typical conversion parameters per row."""
+    """Typical conversion parameters per row (species properties looked up once per species)."""
     from .carbon import biochar_fc  # the IPCC F_C table belongs to the carbon accounting
 
-    lhv_opt = g.per_option(parameter_for_rows(tables, tables.options["option_id"], "lhv_gj_t"))
-    prop = lambda name: _by_value(lambda sp: species_property(tables, sp, name), species)  # noqa: E731
+    lib = tables.options
+    lhv_opt = g.per_option(parameter_for_rows(tables, lib["option_id"], "lhv_gj_t"))
+    first, inv = _frames.distinct(species)
+    sp = np.asarray(species, dtype=object)[first]
+    prop = lambda name: np.asarray(species_property(tables, sp, name), float)[inv]  # noqa: E731
     lhv = np.where(np.isnan(lhv_opt), prop("lhv_gj_t"), lhv_opt)
     f = {k: tables.factor(k) for k in _FACTORS}
+    ffirst, finv = _frames.distinct(feed)
+    f_c = np.asarray(biochar_fc(np.asarray(feed, dtype=object)[ffirst], "pyrolysis", tables), float)[finv]
     return dict(lhv=lhv, eta_el=f["chp_electric_efficiency"], eta_tot=f["chp_total_efficiency"],
                 heat_used=f["chp_heat_used_frac"],
                 y300=f["pyrolysis_char_yield_300c"], y700=f["pyrolysis_char_yield_700c"],
                 y_oil=f["pyrolysis_oil_yield"], ash=prop("ash_frac"),
                 ch4_vs=prop("methane_m3_t_vs"),
                 etoh=prop("ethanol_l_t"), ch4_lhv=f["methane_lhv_mj_m3"],
-                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=prop("carbon_frac"),
-                f_c=_by_value(lambda fs: biochar_fc(fs, "pyrolysis", tables), feed))
+                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=prop("carbon_frac"), f_c=f_c)
 
 
 def _products(option_rows, biomass, tables, grid=None):
