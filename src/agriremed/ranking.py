@@ -55,7 +55,7 @@ UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO
          "economics": "CNY/ha"}
 
 
-def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
+def criteria_values(table: pd.DataFrame, horizon_yr: int = 20) -> pd.DataFrame:
     """Raw criterion values of every plot × option row of a plan table.
 
     Parameters
@@ -66,6 +66,10 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         ``removed_g_ha``, ``needed_g_ha``, ``target_metals``, ``untreated_metals``,
         ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
         ``npv_vs_baseline_cny_ha``.
+    horizon_yr : int
+        Horizon [yr]; livelihood is the share of its years with a saleable food crop
+        (``food_seasons`` / horizon), the other years counting 0.5 when biomass or energy
+        is sold.
 
     Returns
     -------
@@ -81,7 +85,14 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         p = np.where(np.isnan(seasons), p, seasons)
         food = food | grows
     food_safety = np.where(food, p, 1.0)
-    livelihood = np.where(food, 1.0, np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0))
+    # share of the horizon's years with a saleable food crop; the other years count 0.5 when the
+    # option sells biomass or energy, else 0
+    share = np.where(food, 1.0, 0.0)
+    if "food_seasons" in table:
+        fs = table["food_seasons"].to_numpy(float)
+        share = np.where(np.isnan(fs), share, np.clip(fs / float(horizon_yr), 0.0, 1.0))
+    other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
+    livelihood = share + (1.0 - share) * other
     exceeding = table["metals_exceeding"].fillna("").to_numpy(object)
     n_exc = np.array([len([m for m in e.split("+") if m]) for e in exceeding])
     n_tr = np.array([len([m for m in str(t).split("+") if m]) for t in table["target_metals"].fillna("")])
@@ -217,6 +228,9 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     exceeding = [e.replace("+", "/").title() for e in table["metals_exceeding"].fillna("").to_numpy(object)]
     treated = [t.replace("+", "/").title() for t in table["target_metals"].fillna("").to_numpy(object)]
     H = int(horizon_yr)
+    food_share = (np.clip(table["food_seasons"].to_numpy(float) / H, 0.0, 1.0) if "food_seasons" in table
+                  else food.astype(float))
+    food_share = np.where(np.isnan(food_share), food.astype(float), food_share)
     fmt = {"food_safety": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
            "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
     V = {c: values[c].to_numpy(float) for c in CRITERIA}
@@ -225,8 +239,10 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
                         f"crop meets {food_standard} in {_pct(v)} of food seasons" if not np.isnan(v) else
                         "no uptake function or food limit for the crop"
                         for f, v in zip(food, V["food_safety"], strict=True)],
-        "livelihood": ["saleable food crop" if v >= 1 else "saleable biomass or product, no food" if v >= 0.5
-                       else "no saleable product" for v in V["livelihood"]],
+        "livelihood": ["saleable food crop" if v >= 1 else
+                       f"saleable food crop in {_pct(s)} of years" if s > 0 else
+                       "saleable biomass or product, no food" if v >= 0.5
+                       else "no saleable product" for v, s in zip(V["livelihood"], food_share, strict=True)],
         "clean_up": ["no metal exceeds its screening value" if not e else
                      f"removes none of the excess {e}" if not t else
                      f"removes {_pct(v)} of the excess {e} within {H} yr"
@@ -270,12 +286,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     pandas.DataFrame
         ``plot_id``, ``option_id``, the five raw criterion values as ``crit_<criterion>``,
         ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
-        ``score`` [0–1], ``rank`` (1 = best, applicable options only) and
+        ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``rank`` (1 = best,
+        applicable options only; fully assessed options rank before partial ones) and
         ``recommended`` (bool).
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
-    vals = criteria_values(table)
+    vals = criteria_values(table, horizon_yr)
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     pid = table["plot_id"].to_numpy(object)
@@ -294,10 +311,15 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     for c in why.columns:
         out[c] = np.where(ok, why[c].to_numpy(object), None)
     out["score"] = score
-    # rank by score (ties: library order), applicable options only
-    key = pd.DataFrame({"pid": pid, "neg": -np.nan_to_num(score, nan=-np.inf),
+    # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
+    # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
+    # never win; among equals: score, then library order
+    status = table["option_id"].map(tables.options.set_index("option_id")["status"]).fillna("ready")
+    partial = status.eq("partial").to_numpy()
+    out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
+    key = pd.DataFrame({"pid": pid, "partial": partial, "neg": -np.nan_to_num(score, nan=-np.inf),
                         "ord": np.arange(len(out))})
-    key = key.loc[ok].sort_values(["pid", "neg", "ord"], kind="stable")
+    key = key.loc[ok].sort_values(["pid", "partial", "neg", "ord"], kind="stable")
     rank = pd.Series(np.nan, index=out.index)
     rank.loc[key.index] = key.groupby("pid", sort=False).cumcount().to_numpy() + 1
     out["rank"] = rank.astype("Int64")

@@ -162,7 +162,8 @@ def _variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> dict[str, 
     get = lambda c: plots[c].to_numpy(float) if c in plots.columns else nan  # noqa: E731
     v = {name: get(name) for name in C.COLUMNS if C.COLUMNS[name].role == "input"
          and C.COLUMNS[name].dtype == "float"}
-    v["ph_kcl"] = get("ph_kcl") if "ph_kcl" in plots.columns else ph_kcl_from_ph_water(get("ph"))
+    # a measured pH-KCl wins row by row; where it is blank it is estimated from pH in water
+    v["ph_kcl"] = np.where(np.isnan(get("ph_kcl")), ph_kcl_from_ph_water(get("ph")), get("ph_kcl"))
     v["soil"] = get(C.metal_column(metal, None if soil_measure == "total" else soil_measure))
     return v
 
