@@ -14,7 +14,11 @@ crop and option names). Keys are grouped by their first dotted part:
   problems, option reasons, recommendation sentences). The ``en`` cell is a regular
   expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
   text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
-  ``{m:metals}``). Patterns are applied in table order, each to every match.
+  ``{m:metals}``; words matched in a sentence are looked up as a code with spaces and
+  hyphens read as ``_``, so ``clean-up`` finds ``value.lead.clean_up``). Patterns are
+  applied in table order, each to every match: a pattern for a whole data sentence (the
+  evidence notes of ``options.csv``, ``msg.note_*``) comes before the patterns for its
+  parts, and a clause inside brackets before the pattern for its words.
 
 :func:`message` returns the English text unchanged for ``lang="en"`` and, for
 ``"zh"``, the translation — or the English original when some words have no
@@ -205,9 +209,14 @@ def metal_name(metal: str, lang: str = "en") -> str:
 
 
 def metals(codes: str, lang: str = "en") -> str:
-    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``)."""
+    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``).
+
+    The planner's placeholder ``'metal'`` (clean-up of an unnamed metal) becomes ``'重金属'``.
+    """
+    if _check_lang(lang) == "zh" and str(codes).strip().lower() in ("metal", "metals"):
+        return "重金属"
     parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
-    sep = "、" if _check_lang(lang) == "zh" else "/"
+    sep = "、" if lang == "zh" else "/"
     return sep.join(metal_name(p, lang) for p in parts)
 
 
@@ -277,7 +286,10 @@ def _fill(template: str, m: re.Match, tables=None) -> str:
             return text
         if dom == "list":  # comma-separated codes of any kind (e.g. land uses)
             return "、".join(value("land_use", x.strip(), "zh", tables) for x in text.split(","))
-        return value(dom, text, "zh", tables)
+        if dom in ("crop", "option", "metal", "metals", "unit", "column"):
+            return value(dom, text, "zh", tables)
+        # words of a sentence as a code of the table: 'clean-up' → clean_up, 'the overall score' → the_overall_score
+        return value(dom, re.sub(r"[\s-]+", "_", text.strip()), "zh", tables)
 
     return _FIELD.sub(one, template)
 
