@@ -47,7 +47,7 @@ def test_every_interface_key_used_in_the_code_exists():
         f"ui.problems.{c}"
         for c in ("input_row", "line", "plot_id", "severity", "column", "value", "problem", "expected")
     }
-    built |= {f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "duration", "money")}
+    built |= {f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "excluded", "duration", "money")}
     built |= {f"ui.portfolio.head_{k}" for k in ("errors", "map", "regions", "plots", "downloads")}
     built |= {f"ui.portfolio.download_{k}" for k in ("plan", "summary", "rejected", "report")}
     built |= {f"ui.portfolio.level{k}" for k in (1, 2, 3)} | {
