@@ -326,7 +326,13 @@ class OptionComparison(Dashboard):
         ]
         df["reason"] = self._msg(t["reason"], lang)
         df["data_gaps"] = self._msg(t.get("data_gaps", pd.Series([None] * len(t))), lang)
-        tips["option_name"] = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
+        kinds = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
+        if "evidence" in t:  # partial evidence ranks after complete evidence: say so where it applies
+            kinds = [
+                k + ("；" if lang == "zh" else "; ") + i18n.value("evidence", e, lang) if e == "partial" else k
+                for k, e in zip(kinds, t["evidence"], strict=True)
+            ]
+        tips["option_name"] = kinds
         heads = {c: i18n.label(c, lang) for c in df.columns}
         heads["years_p50"] = i18n.t("ui.compare.years", lang, unit=i18n.unit("yr", lang))
         heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
