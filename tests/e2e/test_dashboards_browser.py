@@ -110,7 +110,7 @@ def test_plot_assessment(watched, voila_url, shoot):
     shoot(page, "01_assessment_zh")
 
 
-def test_option_comparison(watched, voila_url, sample_plan, shoot):
+def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     page = watched
     open_dashboard(page, voila_url, "02_option_comparison.ipynb")
     name = page.locator("#recommended-name")
@@ -129,6 +129,9 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot):
         "Years to reach the screening value (P10–P50–P90)"
     )
     shoot(page, "02_comparison_en")
+    # the lower part of the page, below the first screen
+    page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_en.png"))
+    page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_en.png"))
 
     # weight on clean-up to 0: the planner then recommends another option
     w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
@@ -153,6 +156,8 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot):
     assert zh != top["why_clean_up"] and i18n.untranslated(zh) == []
     expect(first_light).to_have_attribute("title", zh)
     shoot(page, "02_comparison_zh")
+    page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_zh.png"))
+    page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_zh.png"))
 
 
 def expect_broken_rows_listed(page, lang):

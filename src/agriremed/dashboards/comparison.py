@@ -296,7 +296,8 @@ class OptionComparison(Dashboard):
             t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], strict=True
         ):
             mid = p50 if not np.isnan(p50) else det
-            rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if not np.isnan(p10) and np.isfinite(mid) else ""
+            spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
+            rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if spread else ""  # no range: one estimate
             years.append(f"{fmt_years(mid)}{rng}")
         df = pd.DataFrame(
             {

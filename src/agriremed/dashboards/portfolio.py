@@ -538,6 +538,9 @@ class Portfolio(Dashboard):
                 "recommendation": [i18n.message(x, lang, self.tables) for x in s["recommendation"]],
             }
         )
-        css = pd.DataFrame({"soil_class": [f"class-{c}" for c in s["soil_class"]]})
+        css = pd.DataFrame(
+            {"soil_class": [f"class-{c} ar-nowrap" for c in s["soil_class"]], "plot_id": "ar-nowrap"},
+            index=range(len(s)),
+        )
         heads = {c: i18n.label(c, lang) for c in show.columns}
         self.summary_html.value = html_table(show, "summary-table", heads, classes=css)
