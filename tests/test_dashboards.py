@@ -204,16 +204,22 @@ def test_traffic_lights_carry_their_reason(compare, sample_plan):
             assert cell(html_, "options-table", f"light_{c}", i) == getattr(row, f"light_{c}")
             assert title(html_, "options-table", f"light_{c}", i) == getattr(row, f"why_{c}")
     gaps = t["data_gaps"].fillna("")
-    assert [html.unescape(cell(html_, "options-table", "data_gaps", i)) for i in range(len(t))] == gaps.tolist()
+    assert [
+        html.unescape(cell(html_, "options-table", "data_gaps", i)) for i in range(len(t))
+    ] == gaps.tolist()
     compare.set_lang("zh")
     html_ = compare.table_html.value
     top = t.iloc[0]
-    assert cell(html_, "options-table", "light_food_safety") == i18n.value("light", top["light_food_safety"], "zh")
+    assert cell(html_, "options-table", "light_food_safety") == i18n.value(
+        "light", top["light_food_safety"], "zh"
+    )
     zh = title(html_, "options-table", "light_clean_up")
     assert zh == i18n.message(top["why_clean_up"], "zh") != top["why_clean_up"]
     assert i18n.untranslated(zh) == []
     ex = compare.excluded_html.value
-    reasons = [html.unescape(cell(ex, "excluded-table", "reason", i)) for i in range(n_rows(ex, "excluded-table"))]
+    reasons = [
+        html.unescape(cell(ex, "excluded-table", "reason", i)) for i in range(n_rows(ex, "excluded-table"))
+    ]
     assert all(i18n.untranslated(r) == [] and r for r in reasons)
 
 
@@ -282,7 +288,9 @@ def test_comparison_in_chinese(compare, sample_plan):
     assert zh.startswith(name + "：") and "；优于" in zh and i18n.untranslated(zh) == []
     assert compare.duration_fig.figure.layout.title.text == "降至筛选值所需年限（P10–P50–P90）"
     assert list(compare.duration_fig.figure.data[0].y) == [
-        i18n.option_name(o, "zh") for o in compare.options_table["option_id"] if i18n.option_name(o) in en_names
+        i18n.option_name(o, "zh")
+        for o in compare.options_table["option_id"]
+        if i18n.option_name(o) in en_names
     ]
     assert "伴矿景天植物提取" in list(compare.duration_fig.figure.data[0].y)
     assert "<th data-col='reason'>不适用原因</th>" in compare.excluded_html.value
@@ -335,7 +343,15 @@ def test_chunked_plan_equals_one_plan(sample_plan):
             frames.add(f.name)
         elif f.name != "tables":
             assert getattr(chunked, f.name) == whole, f.name
-    assert {"table", "metal_fate", "carbon_by_year", "targets", "trajectories", "schedule", "scores"} <= frames
+    assert {
+        "table",
+        "metal_fate",
+        "carbon_by_year",
+        "targets",
+        "trajectories",
+        "schedule",
+        "scores",
+    } <= frames
     pd.testing.assert_frame_equal(chunked.yearly_cash_flows(), sample_plan.yearly_cash_flows())
 
 
@@ -362,7 +378,9 @@ def test_region_summary_adds_up(portfolio, sample_plan):
     assert cls.to_numpy() == pytest.approx(r["area_ha"].to_numpy())
     planned = sample_plan.summary
     in_hunan = planned["region"].str.startswith("Hunan/")
-    assert r.loc["Hunan", "recommended"] == planned.loc[in_hunan, "recommended_option"].value_counts().to_dict()
+    assert (
+        r.loc["Hunan", "recommended"] == planned.loc[in_hunan, "recommended_option"].value_counts().to_dict()
+    )
     assert all(sum(d.values()) == n for d, n in zip(r["recommended"], r["plots"], strict=True))
     assert r["net_co2e_t"].sum() == pytest.approx(planned["net_co2e_t"].sum())
     assert len(region_summary(portfolio.result.summary, 3)) == 16
@@ -377,7 +395,9 @@ def test_downloads_hold_the_plan_and_the_report(portfolio, sample_plan, tables):
     plan_csv = portfolio.downloads["plan"].payload().decode("utf-8-sig")
     assert plan_csv.startswith("# agriremed ")
     table = pd.read_csv(io.StringIO(plan_csv), comment="#")
-    assert len(table) == len(sample_plan.table) == 16 * len(tables.options) and table["plot_id"].nunique() == 16
+    assert (
+        len(table) == len(sample_plan.table) == 16 * len(tables.options) and table["plot_id"].nunique() == 16
+    )
     assert table["option_id"].tolist() == sample_plan.table["option_id"].tolist()
     rejected = pd.read_csv(
         io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")), comment="#"
@@ -510,7 +530,9 @@ def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
     first = agriremed.plan(SAMPLE, agriremed.Scenario(), progress=False)
     best = newest.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
     assert best != first.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
-    assert c.result.summary["recommended_option"].iloc[0] == best  # the newest request's result, not the first
+    assert (
+        c.result.summary["recommended_option"].iloc[0] == best
+    )  # the newest request's result, not the first
 
 
 def test_background_job_reports_failures():

@@ -47,7 +47,9 @@ def test_every_interface_key_used_in_the_code_exists():
         f"ui.problems.{c}"
         for c in ("input_row", "line", "plot_id", "severity", "column", "value", "problem", "expected")
     }
-    built |= {f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "excluded", "duration", "money")}
+    built |= {
+        f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "excluded", "duration", "money")
+    }
     built |= {f"ui.portfolio.head_{k}" for k in ("errors", "map", "regions", "plots", "downloads")}
     built |= {f"ui.portfolio.download_{k}" for k in ("plan", "summary", "rejected", "report")}
     built |= {f"ui.portfolio.level{k}" for k in (1, 2, 3)} | {
@@ -111,14 +113,30 @@ def varied_plan():
     without a temperature, As and Cu above their screening values or not."""
     from conftest import make_plots
 
-    crops = {"paddy": "rice", "upland": "maize", "marginal": "none", "vegetable": "pak_choi", "orchard": "apple"}
+    crops = {
+        "paddy": "rice",
+        "upland": "maize",
+        "marginal": "none",
+        "vegetable": "pak_choi",
+        "orchard": "apple",
+    }
     rows = []
     for lu, crop in crops.items():
         for ph, temp in ((5.0, 5.0), (8.2, 17.0), (5.0, None)):
-            rows.append(dict(land_use=lu, crop=crop, ph=ph, mean_temp_c=temp, cd_mg_kg=1.0, as_mg_kg=50.0,
-                             cu_mg_kg=300.0))
-        rows.append(dict(land_use=lu, crop=crop, ph=5.5, mean_temp_c=17.0, cd_mg_kg=0.5, as_mg_kg=10.0,
-                         cu_mg_kg=20.0))
+            rows.append(
+                dict(
+                    land_use=lu,
+                    crop=crop,
+                    ph=ph,
+                    mean_temp_c=temp,
+                    cd_mg_kg=1.0,
+                    as_mg_kg=50.0,
+                    cu_mg_kg=300.0,
+                )
+            )
+        rows.append(
+            dict(land_use=lu, crop=crop, ph=5.5, mean_temp_c=17.0, cd_mg_kg=0.5, as_mg_kg=10.0, cu_mg_kg=20.0)
+        )
     plots = make_plots(len(rows), **{k: [r[k] for r in rows] for k in rows[0]})
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0), progress=False)
 
@@ -166,16 +184,24 @@ def test_recommendation_clauses():
         "年净碳效益-3.4吨CO₂当量/公顷（相对不治理）；重金属仍留在土壤中；"
         "优于甜高粱/能源高粱（得分0.55对0.54），主要优势在于食品安全。"
     )
-    assert i18n.message("ahead of Biochar amendment (score 0.5 vs 0.4), mostly on the overall score", "zh") == (
-        "优于生物炭钝化（得分0.5对0.4），主要优势在于综合得分"
-    )
+    assert i18n.message(
+        "ahead of Biochar amendment (score 0.5 vs 0.4), mostly on the overall score", "zh"
+    ) == ("优于生物炭钝化（得分0.5对0.4），主要优势在于综合得分")
     assert i18n.message("brings Cd/Zn to the food-limit target in about 12 yr", "zh") == (
         "约12年可使镉、锌降至食品限量对应的目标值"
     )
-    assert i18n.message("time for metal to reach the screening value not known", "zh") == "重金属降至筛选值所需时间未知"
-    assert i18n.message(
-        "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) (amber at ≥ 25 %, green at ≥ 100 %)", "zh"
-    ) == "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）"
+    assert (
+        i18n.message("time for metal to reach the screening value not known", "zh")
+        == "重金属降至筛选值所需时间未知"
+    )
+    assert (
+        i18n.message(
+            "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) "
+            "(amber at ≥ 25 %, green at ≥ 100 %)",
+            "zh",
+        )
+        == "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）"
+    )
 
 
 def _validation_texts(v):
@@ -219,7 +245,7 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
     comma.write_text(
         "Survey of Lukou township,,,,,,,,\n"
         "plot_id,land_use,crop,area_ha,ph,cd_mg_kg,lat,lon,mean_temp_c\n"
-        "A,paddy,rice,1,5.2,<0.05,\"27,7\",abc,17\n"
+        'A,paddy,rice,1,5.2,<0.05,"27,7",abc,17\n'
         ",,,,,,,,\n"
         "B,paddy,rice,1,5.2,0.5,<1,113,99\n",
         encoding="utf-8",
@@ -243,7 +269,10 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
     assert [p for p in expected_parts if not any(p in t for t in texts)] == []
     bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
     assert bad == {}
-    assert i18n.message("comma.csv: 1 empty line(s) ignored (line 4)", "zh") == "comma.csv：已忽略1个空行（第4行）"
+    assert (
+        i18n.message("comma.csv: 1 empty line(s) ignored (line 4)", "zh")
+        == "comma.csv：已忽略1个空行（第4行）"
+    )
     assert i18n.message("not a number (value ignored)", "zh") == "不是数字（该值不予采用）"
 
 

@@ -305,7 +305,8 @@ def _fill(template: str, m: re.Match, tables=None) -> str:
             return "、".join(value("land_use", x.strip(), "zh", tables) for x in text.split(","))
         if dom in ("crop", "option", "metal", "metals", "unit", "column"):
             return value(dom, text, "zh", tables)
-        # words of a sentence as a code of the table: 'clean-up' → clean_up, 'the overall score' → the_overall_score
+        # words of a sentence as a code of the table:
+        # 'clean-up' → clean_up, 'the overall score' → the_overall_score
         return value(dom, re.sub(r"[\s-]+", "_", text.strip()), "zh", tables)
 
     return _FIELD.sub(one, template)

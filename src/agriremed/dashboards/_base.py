@@ -162,9 +162,7 @@ def html_table(
     """
     headers = headers or {}
     numeric = numeric or set()
-    tips = {
-        c: titles[c].tolist() for c in (titles.columns if titles is not None else ()) if c in df.columns
-    }
+    tips = {c: titles[c].tolist() for c in (titles.columns if titles is not None else ()) if c in df.columns}
     head = "".join(
         f"<th data-col='{html.escape(c)}'>{html.escape(headers.get(c, c))}</th>" for c in df.columns
     )

@@ -318,7 +318,7 @@ class OptionComparison(Dashboard):
         tips = pd.DataFrame(index=df.index)
         for c in lights:
             df[c] = [i18n.value("light", v, lang) if isinstance(v, str) else "" for v in t[c]]
-            why = f"why_{c[len('light_'):]}"
+            why = f"why_{c[len('light_') :]}"
             if why in t:
                 tips[c] = self._msg(t[why], lang)
         df["residue_disposal"] = [
@@ -330,7 +330,9 @@ class OptionComparison(Dashboard):
         kinds = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
         if "evidence" in t:  # partial evidence ranks after complete evidence: say so where it applies
             kinds = [
-                k + ("；" if lang == "zh" else "; ") + i18n.value("evidence", e, lang) if e == "partial" else k
+                k + ("；" if lang == "zh" else "; ") + i18n.value("evidence", e, lang)
+                if e == "partial"
+                else k
                 for k, e in zip(kinds, t["evidence"], strict=True)
             ]
         tips["option_name"] = kinds
