@@ -248,7 +248,7 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
 
     # 5. download the report
     report = _download(page, "report.html", tmp_path).read_text(encoding="utf-8")
-    assert "HN-ZZ-18" in report and re.search(r"<h2>Rejected rows</h2>", report)
+    assert "HN-ZZ-18" in report and re.search(r"<h2>Rejected rows \(\d+\)</h2>", report)
     (artifacts / "walkthrough_report.html").write_text(report, encoding="utf-8")
 
 
