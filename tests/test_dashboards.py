@@ -8,6 +8,7 @@ GB 15618-2018 tables (hand-checked) or from an independent call of :func:`agrire
 import asyncio
 import dataclasses
 import datetime
+import html
 import io
 import json
 import re
@@ -48,6 +49,14 @@ def cell(html_text, table_id, col, row=0):
     table = re.search(rf"<table[^>]*id='{table_id}'.*?</table>", html_text, re.S).group(0)
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
     return re.search(rf"<td data-col='{col}'[^>]*>(.*?)</td>", rows[row], re.S).group(1)
+
+
+def title(html_text, table_id, col, row=0):
+    """Tooltip (``title``) of column ``col`` in row ``row`` of the HTML table ``table_id``, unescaped."""
+    table = re.search(rf"<table[^>]*id='{table_id}'.*?</table>", html_text, re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    found = re.search(rf"<td data-col='{col}'[^>]*?title='([^']*)'", rows[row], re.S)
+    return html.unescape(found.group(1)) if found else None
 
 
 def n_rows(html_text, table_id):
@@ -158,34 +167,77 @@ def compare():
     return OptionComparison(SAMPLE, plot_id="HN-ZZ-01", background=False)
 
 
-def test_comparison_shows_the_planners_recommendation(compare, sample_plan):
+def test_comparison_shows_the_planners_recommendation(compare, sample_plan, tables):
     s = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01"]
-    assert compare.result.summary["recommended_option"].iloc[0] == s["recommended_option"] == "miscanthus"
+    assert compare.result.summary["recommended_option"].iloc[0] == s["recommended_option"]
     assert compare.recommendation_text() == s["recommendation"]
     assert f"data-option='{s['recommended_option']}'" in compare.recommendation.value
     t = sample_plan.table.query("plot_id == 'HN-ZZ-01'")
-    assert n_rows(compare.table_html.value, "options-table") == len(t) == 8
-    assert (
-        cell(compare.table_html.value, "options-table", "option_name")
-        == "Miscanthus energy crop (phytostabilisation)"
+    assert len(t) == len(tables.options) == 26  # every option of the library, in one table or the other
+    ok, out = t.loc[t["applicable"]].sort_values("rank"), t.loc[~t["applicable"]]
+    assert len(ok) > 8 and len(out) > 0  # the sample plot has many options and some that do not apply
+    html_ = compare.table_html.value
+    assert n_rows(html_, "options-table") == len(ok)
+    assert [html.unescape(cell(html_, "options-table", "option_name", i)) for i in range(len(ok))] == ok[
+        "option_name"
+    ].tolist()
+    assert [cell(html_, "options-table", "rank", i) for i in range(len(ok))] == [
+        str(i + 1) for i in range(len(ok))
+    ]
+    assert html.unescape(cell(html_, "options-table", "option_name")) == s["recommended_name"]
+    # the options that do not apply are listed with the planner's reason
+    ex = compare.excluded_html.value
+    assert n_rows(ex, "excluded-table") == len(out)
+    assert [html.unescape(cell(ex, "excluded-table", "option_name", i)) for i in range(len(out))] == out[
+        "option_name"
+    ].tolist()
+    assert [html.unescape(cell(ex, "excluded-table", "reason", i)) for i in range(len(out))] == out[
+        "reason"
+    ].tolist()
+
+
+def test_traffic_lights_carry_their_reason(compare, sample_plan):
+    t = sample_plan.table.query("plot_id == 'HN-ZZ-01' and applicable").sort_values("rank")
+    html_ = compare.table_html.value
+    for i, row in enumerate(t.itertuples()):
+        for c in agriremed.ranking.CRITERIA:
+            assert cell(html_, "options-table", f"light_{c}", i) == getattr(row, f"light_{c}")
+            assert title(html_, "options-table", f"light_{c}", i) == getattr(row, f"why_{c}")
+    gaps = t["data_gaps"].fillna("")
+    assert [
+        html.unescape(cell(html_, "options-table", "data_gaps", i)) for i in range(len(t))
+    ] == gaps.tolist()
+    compare.set_lang("zh")
+    html_ = compare.table_html.value
+    top = t.iloc[0]
+    assert cell(html_, "options-table", "light_food_safety") == i18n.value(
+        "light", top["light_food_safety"], "zh"
     )
-    assert cell(compare.table_html.value, "options-table", "rank") == "1"
+    zh = title(html_, "options-table", "light_clean_up")
+    assert zh == i18n.message(top["why_clean_up"], "zh") != top["why_clean_up"]
+    assert i18n.untranslated(zh) == []
+    ex = compare.excluded_html.value
+    reasons = [
+        html.unescape(cell(ex, "excluded-table", "reason", i)) for i in range(n_rows(ex, "excluded-table"))
+    ]
+    assert all(i18n.untranslated(r) == [] and r for r in reasons)
 
 
-def test_weights_change_the_ranking(compare):
-    compare.weights["economics"].value = 0.0
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
+def test_weights_change_the_ranking(compare, sample_plan):
+    default = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
+    compare.weights["clean_up"].value = 0.0
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
     independent = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     best = independent.summary.set_index("plot_id").loc["HN-ZZ-01"]
-    assert best["recommended_option"] == "sedum_plumbizincicola"
+    assert best["recommended_option"] != default  # the weight decides between the two for this plot
     assert compare.result.summary["recommended_option"].iloc[0] == best["recommended_option"]
     assert compare.recommendation_text() == best["recommendation"]
     mine = compare.options_table.set_index("option_id")["score"]
     theirs = independent.table.query("plot_id == 'HN-ZZ-01'").set_index("option_id")["score"]
     pd.testing.assert_series_equal(mine.sort_index(), theirs.sort_index(), check_names=False)
     compare.reset.click()
-    assert compare.result.summary["recommended_option"].iloc[0] == "miscanthus"
-    assert compare.weights["economics"].value == pytest.approx(0.25)
+    assert compare.result.summary["recommended_option"].iloc[0] == default
+    assert compare.weights["clean_up"].value == pytest.approx(agriremed.scenario.DEFAULT_WEIGHTS["clean_up"])
 
 
 def test_duration_and_money_charts_hold_the_plan_numbers(compare):
@@ -224,18 +276,24 @@ def test_zero_weights_are_refused_with_a_message(compare):
     assert compare.result is not None  # the last valid plan stays on the page
 
 
-def test_comparison_in_chinese(compare):
+def test_comparison_in_chinese(compare, sample_plan):
+    s = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    en_names = list(compare.duration_fig.figure.data[0].y)
     compare.set_lang("zh")
     assert compare.weights["food_safety"].description == "食品安全"
-    assert (
-        "推荐方案：" in compare.recommendation.value
-        and "芒草能源作物（植物稳定）" in compare.recommendation.value
-    )
+    name = i18n.option_name(s["recommended_option"], "zh")
+    assert "推荐方案：" in compare.recommendation.value and name in compare.recommendation.value
     zh = compare.recommendation_text()
-    assert zh.startswith("芒草能源作物（植物稳定）：种植非食用作物") and i18n.untranslated(zh) == []
-    assert cell(compare.table_html.value, "options-table", "light_food_safety") == "绿"
+    assert zh == i18n.message(s["recommendation"], "zh") != s["recommendation"]
+    assert zh.startswith(name + "：") and "；优于" in zh and i18n.untranslated(zh) == []
     assert compare.duration_fig.figure.layout.title.text == "降至筛选值所需年限（P10–P50–P90）"
+    assert list(compare.duration_fig.figure.data[0].y) == [
+        i18n.option_name(o, "zh")
+        for o in compare.options_table["option_id"]
+        if i18n.option_name(o) in en_names
+    ]
     assert "伴矿景天植物提取" in list(compare.duration_fig.figure.data[0].y)
+    assert "<th data-col='reason'>不适用原因</th>" in compare.excluded_html.value
 
 
 def test_errors_in_a_callback_become_a_message(compare, monkeypatch):
@@ -277,10 +335,24 @@ def test_chunked_plan_equals_one_plan(sample_plan):
     steps = []
     chunked = plan_in_chunks(v, agriremed.Scenario(), chunk_size=5, report=lambda i, n: steps.append((i, n)))
     assert steps == [(5, 16), (10, 16), (15, 16), (16, 16)]
+    frames = set()
     for f in dataclasses.fields(agriremed.Plan):
         whole = getattr(sample_plan, f.name)
         if isinstance(whole, pd.DataFrame):
             pd.testing.assert_frame_equal(getattr(chunked, f.name), whole, obj=f.name)
+            frames.add(f.name)
+        elif f.name != "tables":
+            assert getattr(chunked, f.name) == whole, f.name
+    assert {
+        "table",
+        "metal_fate",
+        "carbon_by_year",
+        "targets",
+        "trajectories",
+        "schedule",
+        "scores",
+    } <= frames
+    pd.testing.assert_frame_equal(chunked.yearly_cash_flows(), sample_plan.yearly_cash_flows())
 
 
 def test_map_shows_every_planned_plot(portfolio):
@@ -295,7 +367,7 @@ def test_map_shows_every_planned_plot(portfolio):
     portfolio.colour_by.value = "soil_class"
 
 
-def test_region_summary_adds_up(portfolio):
+def test_region_summary_adds_up(portfolio, sample_plan):
     r = region_summary(portfolio.result.summary, 1).set_index("region")
     plots = pd.read_csv(SAMPLE)
     hunan = plots.loc[plots["region"].str.startswith("Hunan/")]
@@ -304,7 +376,13 @@ def test_region_summary_adds_up(portfolio):
     assert r["area_ha"].sum() == pytest.approx(plots["area_ha"].sum())
     cls = r[["area_priority_protection_ha", "area_safe_utilisation_ha", "area_strict_control_ha"]].sum(axis=1)
     assert cls.to_numpy() == pytest.approx(r["area_ha"].to_numpy())
-    assert r.loc["Hunan", "recommended"] == {"miscanthus": 3, "sedum_plumbizincicola": 1, "fallow": 1}
+    planned = sample_plan.summary
+    in_hunan = planned["region"].str.startswith("Hunan/")
+    assert (
+        r.loc["Hunan", "recommended"] == planned.loc[in_hunan, "recommended_option"].value_counts().to_dict()
+    )
+    assert all(sum(d.values()) == n for d, n in zip(r["recommended"], r["plots"], strict=True))
+    assert r["net_co2e_t"].sum() == pytest.approx(planned["net_co2e_t"].sum())
     assert len(region_summary(portfolio.result.summary, 3)) == 16
     portfolio.level.value = 2
     assert n_rows(portfolio.region_html.value, "region-table") == len(
@@ -313,11 +391,14 @@ def test_region_summary_adds_up(portfolio):
     portfolio.level.value = 1
 
 
-def test_downloads_hold_the_plan_and_the_report(portfolio):
+def test_downloads_hold_the_plan_and_the_report(portfolio, sample_plan, tables):
     plan_csv = portfolio.downloads["plan"].payload().decode("utf-8-sig")
     assert plan_csv.startswith("# agriremed ")
     table = pd.read_csv(io.StringIO(plan_csv), comment="#")
-    assert len(table) == 16 * 8 and table["plot_id"].nunique() == 16
+    assert (
+        len(table) == len(sample_plan.table) == 16 * len(tables.options) and table["plot_id"].nunique() == 16
+    )
+    assert table["option_id"].tolist() == sample_plan.table["option_id"].tolist()
     rejected = pd.read_csv(
         io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")), comment="#"
     )
@@ -333,8 +414,9 @@ def test_portfolio_in_chinese(portfolio):
     try:
         assert (
             cell(portfolio.errors_html.value, "errors-table", "problem", 0)
-            == "使用了小数逗号：请用小数点书写（如5.6）"
+            == "逗号分隔文件中使用了小数逗号：请用小数点书写（如5.6），或将文件另存为分号分隔格式"
         )
+        assert cell(portfolio.errors_html.value, "errors-table", "line", 0) == "18"  # below the header line
         assert cell(portfolio.errors_html.value, "errors-table", "column", 1) == "土壤总镉"
         assert cell(portfolio.summary_html.value, "summary-table", "soil_class", 0) == "安全利用类"
         assert portfolio.downloads["report"].description == "report.html（离线报告）"
@@ -434,16 +516,23 @@ def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
         c = OptionComparison(SAMPLE, plot_id="HN-ZZ-01")  # a loop is running: work goes to a thread
         assert c.job.running and c.result is None
         assert c.progress.layout.visibility == "visible"
-        c.weights["economics"].value = 0.0  # a newer request while the first runs
+        c.weights["clean_up"].value = 0.0  # a newer request while the first runs
         first = c.job.future
         await first
         assert c.result is not None and not c.job.running
-        assert c.result.scenario.weights["economics"] == 0.0
+        assert c.result.scenario.weights["clean_up"] == 0.0
         assert c.progress.layout.visibility == "hidden"
         return c
 
     c = run_in_fresh_loop(scenario)
-    assert c.result.summary["recommended_option"].iloc[0] == "sedum_plumbizincicola"
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
+    newest = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
+    first = agriremed.plan(SAMPLE, agriremed.Scenario(), progress=False)
+    best = newest.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
+    assert best != first.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
+    assert (
+        c.result.summary["recommended_option"].iloc[0] == best
+    )  # the newest request's result, not the first
 
 
 def test_background_job_reports_failures():

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_plots
+from plotdata import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

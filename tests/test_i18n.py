@@ -14,7 +14,7 @@ from agriremed.io import InputFileError, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "agriremed"
-NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
+NUMBER = re.compile(r"[+-]?\d(?:[\d,]*\d)?(?:\.\d+)?")  # a trailing comma is punctuation
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +45,11 @@ def test_every_interface_key_used_in_the_code_exists():
     built = {f"ui.section.{s}" for s in ("plot", "soil", "metals", "climate", "extractable", "other")}
     built |= {
         f"ui.problems.{c}"
-        for c in ("input_row", "plot_id", "severity", "column", "value", "problem", "expected")
+        for c in ("input_row", "line", "plot_id", "severity", "column", "value", "problem", "expected")
     }
-    built |= {f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "duration", "money")}
+    built |= {
+        f"ui.compare.head_{k}" for k in ("weights", "scenario", "table", "excluded", "duration", "money")
+    }
     built |= {f"ui.portfolio.head_{k}" for k in ("errors", "map", "regions", "plots", "downloads")}
     built |= {f"ui.portfolio.download_{k}" for k in ("plan", "summary", "rejected", "report")}
     built |= {f"ui.portfolio.level{k}" for k in (1, 2, 3)} | {
@@ -93,9 +95,65 @@ def test_labels_carry_translated_units():
     assert i18n.metals("cd+pb", "zh") == "镉、铅" and i18n.metals("Cd/Zn", "en") == "Cd/Zn"
 
 
+WHY = ["why_food_safety", "why_livelihood", "why_clean_up", "why_carbon", "why_economics"]
+
+
+def _planner_texts(p):
+    """Every message of a plan the dashboards show: recommendations, option reasons (applicable or
+    excluded), evidence gaps and the reason of every traffic light."""
+    texts = set(p.summary["recommendation"]) | set(p.table["reason"]) | set(p.table["data_gaps"].fillna(""))
+    for c in WHY:
+        texts |= set(p.table[c].dropna())
+    return texts - {""}
+
+
+@pytest.fixture(scope="module")
+def varied_plan():
+    """Plots that meet every exclusion rule of the option library: each land use, cold, alkaline,
+    without a temperature, As and Cu above their screening values or not."""
+    from conftest import make_plots
+
+    crops = {
+        "paddy": "rice",
+        "upland": "maize",
+        "marginal": "none",
+        "vegetable": "pak_choi",
+        "orchard": "apple",
+    }
+    rows = []
+    for lu, crop in crops.items():
+        for ph, temp in ((5.0, 5.0), (8.2, 17.0), (5.0, None)):
+            rows.append(
+                dict(
+                    land_use=lu,
+                    crop=crop,
+                    ph=ph,
+                    mean_temp_c=temp,
+                    cd_mg_kg=1.0,
+                    as_mg_kg=50.0,
+                    cu_mg_kg=300.0,
+                )
+            )
+        rows.append(
+            dict(land_use=lu, crop=crop, ph=5.5, mean_temp_c=17.0, cd_mg_kg=0.5, as_mg_kg=10.0, cu_mg_kg=20.0)
+        )
+    plots = make_plots(len(rows), **{k: [r[k] for r in rows] for k in rows[0]})
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0), progress=False)
+
+
 def test_every_planner_message_of_the_sample_is_translated(sample_plan):
-    texts = set(sample_plan.summary["recommendation"]) | set(sample_plan.table["reason"])
-    assert len(texts) > 30
+    texts = _planner_texts(sample_plan)
+    assert len(texts) > 300
+    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
+    assert bad == {}
+
+
+def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, tables):
+    texts = _planner_texts(varied_plan)
+    notes = [n for c in ("gap_note", "ph_note", "climate_note") for n in tables.options[c].fillna("") if n]
+    assert len(notes) > 20
+    # the plots meet every note of every option (a note no plot meets would go unchecked)
+    assert [n for n in notes if not any(n in t for t in texts)] == []
     bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
     assert bad == {}
 
@@ -105,6 +163,45 @@ def test_translation_keeps_every_number_of_a_recommendation(sample_plan):
         zh = i18n.message(en, "zh")
         assert zh != en
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)
+
+
+def test_translation_keeps_every_number_of_a_reason(sample_plan, varied_plan):
+    texts = _planner_texts(sample_plan) | _planner_texts(varied_plan)
+    for en in texts:
+        zh = i18n.message(en, "zh")
+        assert zh != en
+        assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)
+
+
+def test_recommendation_clauses():
+    assert i18n.message(
+        "Fallow / set-aside with cover: no food crop, so no dietary exposure; +1,200 CNY/ha vs doing nothing "
+        "over 20 yr, -3.4 t CO2e/ha/yr; metals stay in the soil; ahead of Sweet/biomass sorghum energy crop "
+        "(score 0.55 vs 0.54), mostly on food-safety.",
+        "zh",
+    ) == (
+        "休耕（覆盖作物）：不种植食用作物，无膳食暴露；20年净现值相对不治理+1,200元/公顷，"
+        "年净碳效益-3.4吨CO₂当量/公顷（相对不治理）；重金属仍留在土壤中；"
+        "优于甜高粱/能源高粱（得分0.55对0.54），主要优势在于食品安全。"
+    )
+    assert i18n.message(
+        "ahead of Biochar amendment (score 0.5 vs 0.4), mostly on the overall score", "zh"
+    ) == ("优于生物炭钝化（得分0.5对0.4），主要优势在于综合得分")
+    assert i18n.message("brings Cd/Zn to the food-limit target in about 12 yr", "zh") == (
+        "约12年可使镉、锌降至食品限量对应的目标值"
+    )
+    assert (
+        i18n.message("time for metal to reach the screening value not known", "zh")
+        == "重金属降至筛选值所需时间未知"
+    )
+    assert (
+        i18n.message(
+            "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) "
+            "(amber at ≥ 25 %, green at ≥ 100 %)",
+            "zh",
+        )
+        == "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）"
+    )
 
 
 def _validation_texts(v):
@@ -141,6 +238,44 @@ def test_every_validation_message_is_translated(tables):
     assert bad == {}
 
 
+def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables):
+    """Messages of reading a file (title rows, empty lines, separators) and of optional columns,
+    whose bad values are reported and ignored."""
+    comma = tmp_path / "comma.csv"
+    comma.write_text(
+        "Survey of Lukou township,,,,,,,,\n"
+        "plot_id,land_use,crop,area_ha,ph,cd_mg_kg,lat,lon,mean_temp_c\n"
+        'A,paddy,rice,1,5.2,<0.05,"27,7",abc,17\n'
+        ",,,,,,,,\n"
+        "B,paddy,rice,1,5.2,0.5,<1,113,99\n",
+        encoding="utf-8",
+    )
+    semicolon = tmp_path / "semicolon.csv"
+    semicolon.write_text("plot_id;land_use;crop;area_ha;ph;cd_mg_kg;tillage\nA;paddy;rice;1;5,2;0,5;deep\n")
+    texts = set()
+    for path in (comma, semicolon):
+        v = agriremed.validate_plots(path, tables)
+        texts |= _validation_texts(v) | set(v.notes)
+    expected_parts = (
+        "header found on line 2",
+        "empty line(s) ignored",
+        "below the detection limit",
+        "(value ignored)",
+        "decimal comma in a comma-separated file",
+        "is separated by semicolons",
+        "decimal commas read as decimal points",
+        "unknown value",
+    )
+    assert [p for p in expected_parts if not any(p in t for t in texts)] == []
+    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
+    assert bad == {}
+    assert (
+        i18n.message("comma.csv: 1 empty line(s) ignored (line 4)", "zh")
+        == "comma.csv：已忽略1个空行（第4行）"
+    )
+    assert i18n.message("not a number (value ignored)", "zh") == "不是数字（该值不予采用）"
+
+
 def test_file_reading_messages_are_translated(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
@@ -148,6 +283,11 @@ def test_file_reading_messages_are_translated(tmp_path):
     with pytest.raises(InputFileError) as e:
         read_table(empty)
     texts.append(str(e.value))
+    broken = tmp_path / "plots.xlsx"
+    broken.write_bytes(b"this is not a spreadsheet")
+    with pytest.raises(InputFileError) as e:
+        read_table(broken)
+    texts.append(str(e.value))  # the reader's own words are shown in quotes
     for t in texts:
         zh = i18n.message(t, "zh")
         assert zh != t and i18n.untranslated(zh) == [], (t, zh)

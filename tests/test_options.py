@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import make_plots
+from plotdata import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

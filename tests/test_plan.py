@@ -82,3 +82,14 @@ def test_strict_control_plot_gets_no_food_crop(plots_factory):
     rec = p.table.loc[p.table["recommended"]].iloc[0]
     assert rec["food_crop"] == "none"
     assert np.isfinite(rec["score"])
+
+
+def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
+    # plan() fills absent input columns with blanks; no stage may read a blank as a value
+    from agriremed import uptake
+
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    direct = uptake.predict_crop_concentration(agriremed.validate_plots(sample_plots_path).plots)
+    assert len(direct) == 13                       # every food plot with a usable function
+    cols = ["plot_id", "metal", "function_id", "crop_fw_p50_mg_kg"]
+    pd.testing.assert_frame_equal(p.uptake[cols].reset_index(drop=True), direct[cols].reset_index(drop=True))

@@ -178,3 +178,13 @@ def test_user_function_with_only_the_required_columns(tmp_path, plots_factory):
     # 10^(−1 + 0.5·log10 4) = 0.2, fresh weight as sold; validity range not given → NA
     assert r["function_id"] == "my_rice" and r["crop_fw_p50_mg_kg"] == pytest.approx(0.2)
     assert pd.isna(r["extrapolated"])
+
+
+def test_blank_ph_kcl_falls_back_to_the_estimate_row_by_row(tables, plots_factory):
+    p = plots_factory(2, land_use="vegetable", crop="pak_choi", ph=6.0, som_pct=3.0, clay_pct=20.0,
+                      cd_mg_kg=0.5, region="", ph_kcl=[np.nan, 5.5])
+    r = uptake.predict_crop_concentration(p, tables=tables)
+    assert len(r) == 2
+    est = 10 ** (2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))
+    meas = 10 ** (2.55 - 0.33 * 5.5 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))
+    np.testing.assert_allclose(r["crop_dw_p50_mg_kg"], [est, meas], rtol=1e-5)

@@ -12,13 +12,6 @@ def plan(sample_plots_path):
     return agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=50, seed=3))
 
 
-@pytest.fixture(scope="module")
-def sample_plots_path():
-    from conftest import SAMPLES
-
-    return SAMPLES / "plots.csv"
-
-
 def test_duration_fan_has_a_band_and_a_median_per_option(plan):
     f = viz.duration_fan(plan.trajectories, "HN-ZZ-01")
     n_opt = plan.trajectories.query("plot_id == 'HN-ZZ-01'")["option_id"].nunique()

@@ -752,6 +752,9 @@ _out("cash_flow_cny_ha_yr", "CNY/ha/yr", "Cash flow", "现金流",
      "Undiscounted cash flow of one item in one year per hectare (revenue positive, cost negative).")
 
 # ------------------------------------------------------------------ ranking stage
+_out("evidence", "", "Evidence", "证据完整性",
+     "complete, or partial when the evidence leaves out part of the outcome or the costs (see data_gaps); "
+     "partial options rank after complete ones.", dtype="category", categories=("complete", "partial"))
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")
 _out("rank", "", "Rank", "排名", "Rank of the option within the plot (1 = best).", dtype="int")
 _out("recommended", "", "Recommended", "推荐", "True for the recommended option of the plot.",

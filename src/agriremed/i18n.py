@@ -14,7 +14,11 @@ crop and option names). Keys are grouped by their first dotted part:
   problems, option reasons, recommendation sentences). The ``en`` cell is a regular
   expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
   text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
-  ``{m:metals}``). Patterns are applied in table order, each to every match.
+  ``{m:metals}``; words matched in a sentence are looked up as a code with spaces and
+  hyphens read as ``_``, so ``clean-up`` finds ``value.lead.clean_up``). Patterns are
+  applied in table order, each to every match: a pattern for a whole data sentence (the
+  evidence notes of ``options.csv``, ``msg.note_*``) comes before the patterns for its
+  parts, and a clause inside brackets before the pattern for its words.
 
 :func:`message` returns the English text unchanged for ``lang="en"`` and, for
 ``"zh"``, the translation — or the English original when some words have no
@@ -85,6 +89,13 @@ def translations() -> pd.DataFrame:
     return df.set_index("key")
 
 
+@functools.lru_cache(maxsize=1)
+def _texts() -> dict[str, dict[str, str]]:
+    """The table as ``{lang: {key: text}}`` (dict look-ups: a table of options shows hundreds)."""
+    tr = translations()
+    return {lang: dict(zip(tr.index, tr[lang], strict=True)) for lang in ("en", "zh")}
+
+
 def keys(prefix: str = "") -> list[str]:
     """Keys of the translation table that start with ``prefix``."""
     idx = translations().index
@@ -119,7 +130,7 @@ def t(key: str, lang: str = "en", **fields) -> str:
     KeyError
         If the key is not in the table (a missing text is a defect, not a fallback).
     """
-    text = translations().loc[key, _check_lang(lang)]
+    text = _texts()[_check_lang(lang)][key]
     return text.format(**fields) if fields else text
 
 
@@ -138,11 +149,8 @@ def unit(unit_: str, lang: str = "en") -> str:
     lang : {"en", "zh"}
         Language.
     """
-    tr = translations()
-    key = f"unit.{unit_}"
-    if key in tr.index and tr.loc[key, _check_lang(lang)]:
-        return tr.loc[key, lang]
-    return C.unit_display(unit_)
+    text = _texts()[_check_lang(lang)].get(f"unit.{unit_}")
+    return text if text else C.unit_display(unit_)
 
 
 def label(name: str, lang: str = "en", with_unit: bool = True) -> str:
@@ -205,9 +213,14 @@ def metal_name(metal: str, lang: str = "en") -> str:
 
 
 def metals(codes: str, lang: str = "en") -> str:
-    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``)."""
+    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``).
+
+    The planner's placeholder ``'metal'`` (clean-up of an unnamed metal) becomes ``'重金属'``.
+    """
+    if _check_lang(lang) == "zh" and str(codes).strip().lower() in ("metal", "metals"):
+        return "重金属"
     parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
-    sep = "、" if _check_lang(lang) == "zh" else "/"
+    sep = "、" if lang == "zh" else "/"
     return sep.join(metal_name(p, lang) for p in parts)
 
 
@@ -249,11 +262,8 @@ def value(domain: str, code, lang: str = "en", tables=None) -> str:
         return unit(code, lang)
     if domain == "column":
         return label(code, lang, with_unit=False)
-    tr = translations()
-    key = f"value.{domain}.{code}"
-    if key in tr.index:
-        return tr.loc[key, lang]
-    return code.replace("_", " ")
+    text = _texts()[lang].get(f"value.{domain}.{code}")
+    return text if text is not None else code.replace("_", " ")
 
 
 # --------------------------------------------------------------------------- messages
@@ -263,10 +273,26 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     return [(re.compile(tr.loc[k, "en"]), tr.loc[k, "zh"]) for k in tr.index if k.startswith("msg.")]
 
 
-def _option_names_longest_first(tables=None) -> list[tuple[str, str]]:
-    df = (tables or _default_tables()).options
-    pairs = list(zip(df["name_en"], df["name_zh"], strict=True))
-    return sorted(pairs, key=lambda p: -len(p[0]))
+_TABLES: dict[int, tuple[object, tuple[tuple[str, str], ...]]] = {}
+
+
+def _tables_token(tables=None) -> int:
+    """A hashable stand-in for a tables object (its id, kept valid by holding the object)."""
+    tables = tables or _default_tables()
+    hit = _TABLES.get(id(tables))
+    if hit is None or hit[0] is not tables:
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+            _translate_zh_cached.cache_clear()
+        df = tables.options
+        names = tuple(sorted(zip(df["name_en"], df["name_zh"], strict=True), key=lambda p: -len(p[0])))
+        _TABLES[id(tables)] = (tables, names)
+    return id(tables)
+
+
+def _option_names_longest_first(tables=None) -> tuple[tuple[str, str], ...]:
+    """(English, Chinese) option names, longest English name first."""
+    return _TABLES[_tables_token(tables)][1]
 
 
 def _fill(template: str, m: re.Match, tables=None) -> str:
@@ -277,18 +303,29 @@ def _fill(template: str, m: re.Match, tables=None) -> str:
             return text
         if dom == "list":  # comma-separated codes of any kind (e.g. land uses)
             return "、".join(value("land_use", x.strip(), "zh", tables) for x in text.split(","))
-        return value(dom, text, "zh", tables)
+        if dom in ("crop", "option", "metal", "metals", "unit", "column"):
+            return value(dom, text, "zh", tables)
+        # words of a sentence as a code of the table:
+        # 'clean-up' → clean_up, 'the overall score' → the_overall_score
+        return value(dom, re.sub(r"[\s-]+", "_", text.strip()), "zh", tables)
 
     return _FIELD.sub(one, template)
 
 
 def _translate_zh(text: str, tables=None) -> str:
+    return _translate_zh_cached(text, _tables_token(tables))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _translate_zh_cached(text: str, token: int) -> str:
+    # cached: a table of options repeats its reasons on every redraw and language switch
+    tables, names = _TABLES[token]
     described = {c.description: c for c in C.COLUMNS.values()}
     if text in described:  # a column description stands in for "what was expected"
         col = described[text]
         return f"{col.label_zh}（{col.name}）"
     out = text
-    for en, zh in _option_names_longest_first(tables):
+    for en, zh in names:
         out = out.replace(en, zh)
     for pat, template in _patterns():
         out = pat.sub(lambda m, tpl=template: _fill(tpl, m, tables), out)
@@ -449,6 +486,11 @@ def untranslated(text: str) -> list[str]:
     >>> untranslated("土壤 is acid")
     ['is', 'acid']
     """
+    return list(_untranslated(str(text)))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _untranslated(text: str) -> tuple[str, ...]:
     allowed = _allowed_tokens()
     # what the user typed (quoted), file names and paths are shown as they are
     text = re.sub(
@@ -457,4 +499,4 @@ def untranslated(text: str) -> list[str]:
         str(text),
     )
     words = re.findall(r"[A-Za-z][A-Za-z0-9_₂₃]*", text)
-    return [w for w in words if len(w) > 1 and w not in allowed and not re.search(r"[_\d]", w)]
+    return tuple(w for w in words if len(w) > 1 and w not in allowed and not re.search(r"[_\d]", w))

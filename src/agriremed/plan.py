@@ -56,7 +56,7 @@ PLAN_COLUMNS = [
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
     "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
     "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
-    "data_gaps", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
+    "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
     "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
     "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
     "revenue_biomass_cny_ha", "why_food_safety", "why_livelihood", "why_clean_up", "why_carbon",

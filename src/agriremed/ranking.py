@@ -56,7 +56,7 @@ UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO
          "economics": "CNY/ha"}
 
 
-def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
+def criteria_values(table: pd.DataFrame, horizon_yr: int = 20) -> pd.DataFrame:
     """Raw criterion values of every plot × option row of a plan table.
 
     Parameters
@@ -67,6 +67,10 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         ``removed_g_ha``, ``needed_g_ha``, ``target_metals``, ``untreated_metals``,
         ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
         ``npv_vs_baseline_cny_ha``.
+    horizon_yr : int
+        Horizon [yr]; livelihood is the share of its years with a saleable food crop
+        (``food_seasons`` / horizon), the other years counting 0.5 when biomass or energy
+        is sold.
 
     Returns
     -------
@@ -82,7 +86,14 @@ def criteria_values(table: pd.DataFrame) -> pd.DataFrame:
         p = np.where(np.isnan(seasons), p, seasons)
         food = food | grows
     food_safety = np.where(food, p, 1.0)
-    livelihood = np.where(food, 1.0, np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0))
+    # share of the horizon's years with a saleable food crop; the other years count 0.5 when the
+    # option sells biomass or energy, else 0
+    share = np.where(food, 1.0, 0.0)
+    if "food_seasons" in table:
+        fs = table["food_seasons"].to_numpy(float)
+        share = np.where(np.isnan(fs), share, np.clip(fs / float(horizon_yr), 0.0, 1.0))
+    other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
+    livelihood = share + (1.0 - share) * other
     n_exc = _count_metals(table["metals_exceeding"])
     n_tr = _count_metals(table["target_metals"])
     removed = table["removed_g_ha"].to_numpy(float)
@@ -255,6 +266,9 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
     t_code, t_names = _titles(table["target_metals"].fillna(""))
     e_code, t_code = e_code[rows], t_code[rows]
     H = int(horizon_yr)
+    food_share = (np.clip(table["food_seasons"].to_numpy(float)[rows] / H, 0.0, 1.0) if "food_seasons" in table
+                  else food.astype(float))
+    food_share = np.where(np.isnan(food_share), food.astype(float), food_share)
     fmt = {"food_safety": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
            "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
     V = {c: np.asarray(V[c], float)[rows] for c in CRITERIA}
@@ -266,7 +280,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
 
     v = V["food_safety"]
     keys = {"food_safety": (food, np.isnan(v), *printed(v, 100)),
-            "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5),
+            "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
+                           *printed(food_share, 100)),
             "clean_up": (e_code, t_code, *printed(V["clean_up"], 100)),
             "carbon": (V["carbon"],),
             "economics": printed(V["economics"])}
@@ -279,8 +294,9 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
                     f"crop meets {food_standard} in {_pct(x)} of food seasons" if not np.isnan(x) else
                     "no uptake function or food limit for the crop")
         if c == "livelihood":
-            return ("saleable food crop" if x >= 1 else "saleable biomass or product, no food" if x >= 0.5
-                    else "no saleable product")
+            s = food_share[i]
+            return ("saleable food crop" if x >= 1 else f"saleable food crop in {_pct(s)} of years" if s > 0
+                    else "saleable biomass or product, no food" if x >= 0.5 else "no saleable product")
         if c == "clean_up":
             e, t = e_names[e_code[i]], t_names[t_code[i]]
             return ("no metal exceeds its screening value" if not e else
@@ -331,12 +347,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     pandas.DataFrame
         ``plot_id``, ``option_id``, the five raw criterion values as ``crit_<criterion>``,
         ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
-        ``score`` [0–1], ``rank`` (1 = best, applicable options only) and
+        ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``rank`` (1 = best,
+        applicable options only; fully assessed options rank before partial ones) and
         ``recommended`` (bool).
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
-    vals = criteria_values(table)
+    vals = criteria_values(table, horizon_yr)
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
@@ -359,10 +376,15 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         col[rows] = why[c]
         out[f"why_{c}"] = col
     out["score"] = score
-    # rank by score (ties: library order), applicable options only
+    # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
+    # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
+    # never win; among equals: score, then library order
+    status = table["option_id"].map(tables.options.set_index("option_id")["status"]).fillna("ready")
+    partial = status.eq("partial").to_numpy(bool)
+    out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
     pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
     neg = -np.nan_to_num(score, nan=-np.inf)
-    order = rows[np.lexsort((rows, neg[rows], pc[rows]))]
+    order = rows[np.lexsort((rows, neg[rows], partial[rows], pc[rows]))]
     grp = pc[order]
     start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
     first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \

@@ -29,6 +29,10 @@ th{background:#f0f4f8}.muted{color:#666;font-size:.9em}
 .kpi{display:inline-block;margin:.3em 1.5em .3em 0}.kpi b{font-size:1.4em;display:block}
 .green{background:#d9f2d9}.amber{background:#fff2cc}.red{background:#f8d7da}
 code{background:#f4f4f4;padding:0 .2em}
+td:last-child{min-width:28em}
+details>summary{cursor:pointer;list-style:none}details>summary h2{display:inline-block}
+details>summary::before{content:"▸ ";color:#2c7bb6;font-size:1.4em}
+details[open]>summary::before{content:"▾ "}
 """
 
 
@@ -85,29 +89,63 @@ def _recommended_scores(plan) -> pd.DataFrame:
     return plan.scores.merge(rec, on=["plot_id", "option_id"])[cols]
 
 
+#: Above this many plots the report shows portfolio summaries instead of per-plot figures.
+PER_PLOT_FIGURE_LIMIT = 200
+
+
+def _section(title: str, body: str, intro: str = "", folded: bool = False) -> str:
+    """A report section; ``folded`` sections are collapsed (<details>) until clicked."""
+    head = f"<p class='muted'>{intro}</p>" if intro else ""
+    if not folded:
+        return f"<h2>{html.escape(title)}</h2>{head}{body}"
+    return f"<details><summary><h2>{html.escape(title)}</h2></summary>{head}{body}</details>"
+
+
+def _recommendation_table(s: pd.DataFrame) -> pd.DataFrame:
+    from .soil import CLASS_NAMES
+
+    cls = s["soil_class"].map(lambda c: " · ".join(CLASS_NAMES[c]) if c in CLASS_NAMES else "")
+    crop = s["land_use"].astype(str) + " / " + s["crop"].astype(str)
+    return pd.DataFrame({
+        "plot": s["plot_id"], "region": s["region"], "land use / crop": crop, "soil class": cls,
+        "above screening": s["metals_exceeding"].str.replace("+", ", ", regex=False).str.title(),
+        "recommendation": s["recommendation"],
+    })
+
+
 def report_html(plan, title: str = "agriremed plan") -> str:
-    """Build the report as one HTML string (plotly.js inlined once)."""
+    """Build the report as one HTML string (plotly.js inlined once).
+
+    Order: key numbers, rejected rows (when any), the recommendation per plot, figures,
+    then folded reference sections (why: score table; all options; carbon ledger; biomass,
+    energy and metal fate; assumptions; scenario; columns; sources). Above
+    :data:`PER_PLOT_FIGURE_LIMIT` plots, per-plot figures give way to portfolio summaries.
+    """
     s = plan.summary
+    per_plot = len(plan.plots) <= PER_PLOT_FIGURE_LIMIT
     figs = [viz.recommendation_overview(s)]
-    if len(plan.soil):
-        figs.insert(0, viz.exceedance_heatmap(plan.soil))
-    figs += [viz.duration_ranges(plan.table), viz.npv_vs_carbon(plan.table)]
-    figs += [viz.carbon_vs_duration(plan.table)]
-    rec = plan.table.loc[plan.table["recommended"]]
-    if len(rec):
-        figs.append(viz.carbon_waterfall(plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0]))
+    if per_plot:
+        if len(plan.soil):
+            figs.insert(0, viz.exceedance_heatmap(plan.soil))
+        figs += [viz.duration_ranges(plan.table), viz.npv_vs_carbon(plan.table)]
+        figs += [viz.carbon_vs_duration(plan.table)]
+        rec = plan.table.loc[plan.table["recommended"]]
+        if len(rec):
+            figs.append(viz.carbon_waterfall(plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0]))
     fig_html = []
     for i, f in enumerate(figs):
         fig_html.append(pio.to_html(f, include_plotlyjs=(i == 0), full_html=False,
                                     config={"displaylogo": False}))
     area = s.groupby("soil_class")["area_ha"].sum()
-    kpis = [("plots planned", len(plan.plots)), ("rows rejected", len(plan.rejected)),
+    kpis = [("plots planned", f"{len(plan.plots):,}"), ("rows rejected", f"{len(plan.rejected):,}"),
             ("area planned [ha]", f"{s['area_ha'].sum():,.1f}")]
     kpis += [(f"{k.replace('_', ' ')} [ha]", f"{v:,.1f}") for k, v in area.items()]
     net = s["net_co2e_t"].sum()
     kpis.append(("net CO₂e of recommended options over horizon [t]", f"{net:,.0f}"))
-    show = s[["plot_id", "region", "land_use", "crop", "soil_class", "metals_exceeding",
-              "recommended_name", "recommendation"]]
+    by_option = (s.groupby("recommended_name", dropna=False)
+                 .agg(plots=("plot_id", "size"), area_ha=("area_ha", "sum"), net_co2e_t=("net_co2e_t", "sum"))
+                 .reset_index().rename(columns={"recommended_name": "recommended option"})
+                 .sort_values("area_ha", ascending=False))
     sources = plan.tables.sources
     used = _used_sources(plan)
     src = sources.loc[sources["key"].isin(used), ["key", "citation", "doi_or_url", "status"]]
@@ -116,6 +154,11 @@ def report_html(plan, title: str = "agriremed plan") -> str:
                           for c in C.COLUMNS.values() if c.name in plan.table.columns or c.name in s.columns])
     ledger = plan.carbon_ledger.merge(plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]],
                                       on=["plot_id", "option_id"])
+    rejected = ""
+    if len(plan.rejected):
+        rejected = _section(f"Rejected rows ({len(plan.rejected)})", _table(plan.rejected),
+                            "These rows have errors and were not planned; every reason is listed. Fix them "
+                            "and run again. Warnings on kept rows are in problems.csv.")
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
         f"<style>{_CSS}</style></head><body>",
@@ -126,39 +169,41 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         f"input digest {plan.input_digest()}</p>",
         "<div>" + "".join(f"<span class='kpi'><b>{html.escape(str(v))}</b>{html.escape(k)}</span>"
                           for k, v in kpis) + "</div>",
-        "<h2>Recommendations</h2>", _table(show),
-        "<h2>Why: score table of the recommended options</h2>",
-        "<p class='muted'>Every criterion with its value, utility, weight, traffic light and the reason for "
-        "its colour; the score table of all options is in scores.csv.</p>",
-        _table(_recommended_scores(plan)),
-        "<h2>Figures</h2>", *fig_html,
-        "<h2>All options (plot × option)</h2>",
-        _table(plan.table[["plot_id", "option_name", "applicable", "reason", "rank", "score", "years_p50",
-                           "crop_compliance_prob", "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr",
-                           "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon",
-                           "light_economics"]]),
-        "<h2>Carbon ledger of the recommended options</h2>",
-        "<p class='muted'>t CO₂e ha⁻¹ yr⁻¹ averaged over the horizon; positive = removal or avoided "
-        "emission, negative = emission.</p>",
-        _table(ledger),
-        "<h2>Biomass, energy and metal fate</h2>",
-        "<p class='muted'>Applicable options with harvested biomass; residue disposal says whether the char, "
-        "ash or digestate may go on land (limits: NY 525-2012). Per-metal flows are in metal_fate.csv.</p>",
-        _table(plan.table.loc[plan.table["applicable"] & plan.table["biomass_t_dm_ha_yr"].notna(),
-                              ["plot_id", "option_name", "biomass_t_dm_ha_yr", "yield_land", "energy_pathway",
-                               "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "heat_gj_ha_yr",
-                               "biochar_t_ha_yr", "residue_disposal", "residue_note"]]),
-        "<h2>Rejected rows</h2>",
-        "<p class='muted'>Rows with errors are not planned; every reason is listed. "
-        "Warnings (kept rows) are in problems.csv.</p>",
-        _table(plan.rejected),
-        "<h2>Assumptions used</h2>",
-        "<p class='muted'>Values marked as agriremed assumptions are placeholders, not literature values: "
-        "replace them with local figures through a scenario override or your own tables.</p>",
-        _table(_assumptions(plan)),
-        "<h2>Scenario</h2>", f"<pre>{html.escape(plan.scenario.to_json())}</pre>",
-        "<h2>Columns</h2>", _table(gloss),
-        "<h2>Sources</h2>", _table(src),
+        rejected,
+        _section("Recommendations", _table(_recommendation_table(s)),
+                 "One sentence per plot: the recommended option, what it achieves and costs against doing "
+                 "nothing, and the runner-up. Fully assessed options rank before options with evidence gaps."),
+        _section("Recommended options in the portfolio", _table(by_option)),
+        _section("Figures", "".join(fig_html),
+                 "" if per_plot else f"More than {PER_PLOT_FIGURE_LIMIT} plots: per-plot figures are left "
+                 "out; see the CSV files or the dashboards."),
+        _section("Why: score table of the recommended options", _table(_recommended_scores(plan)),
+                 "Every criterion with its value, utility, weight, traffic light and the reason for its colour; "
+                 "the score table of all options is in scores.csv.", folded=True),
+        _section("All options (plot × option)",
+                 _table(plan.table[["plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score",
+                                    "years_p50", "crop_compliance_prob", "npv_vs_baseline_cny_ha",
+                                    "net_co2e_vs_baseline_t_ha_yr", "light_food_safety", "light_livelihood",
+                                    "light_clean_up", "light_carbon", "light_economics"]]),
+                 "Every option of every plot, with the reason it does or does not apply.", folded=True),
+        _section("Carbon ledger of the recommended options", _table(ledger),
+                 "t CO₂e ha⁻¹ yr⁻¹ averaged over the horizon; positive = removal or avoided emission, "
+                 "negative = emission.", folded=True),
+        _section("Biomass, energy and metal fate",
+                 _table(plan.table.loc[plan.table["applicable"] & plan.table["biomass_t_dm_ha_yr"].notna(),
+                                       ["plot_id", "option_name", "biomass_t_dm_ha_yr", "yield_land",
+                                        "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr",
+                                        "heat_gj_ha_yr", "biochar_t_ha_yr", "residue_disposal",
+                                        "residue_note"]]),
+                 "Applicable options with harvested biomass; residue disposal says whether the char, ash or "
+                 "digestate may go on land (limits: NY 525-2012). Per-metal flows are in metal_fate.csv.",
+                 folded=True),
+        _section("Assumptions used", _table(_assumptions(plan)),
+                 "Values marked as agriremed assumptions are placeholders, not literature values: replace them "
+                 "with local figures through a scenario override or your own tables.", folded=True),
+        _section("Scenario", f"<pre>{html.escape(plan.scenario.to_json())}</pre>", folded=True),
+        _section("Columns", _table(gloss), folded=True),
+        _section("Sources", _table(src), folded=True),
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
 BROKEN = ROOT / "data" / "samples" / "plots_two_broken_rows.csv"
 LOAD = 180_000  # a page: Voila starts a kernel and runs the notebook, then widgets render [ms]
+#: The decimal comma of the broken sample row in Chinese (checked as text: a missing translation
+#: would leave the English sentence, which the planner-derived expectations cannot tell apart).
+DECIMAL_COMMA_ZH = "逗号分隔文件中使用了小数逗号：请用小数点书写（如5.6），或将文件另存为分号分隔格式"
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +90,12 @@ def test_plot_assessment(watched, voila_url, shoot):
     set_text(page, "ph", "7.0")
     expect(cd.locator("td[data-col='screening_mg_kg']")).to_have_text("0.6")
     expect(cd.locator("td[data-col='exceedance_ratio']")).to_have_text("1.43")
-    # a typing error is listed with what was expected, never a traceback
+    # a typing error is listed with the validator's words, never a traceback
+    row = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(1).assign(ph="7.0", cd_mg_kg="0,86")
+    problem = agriremed.validate_plots(row).errors.set_index("column").loc["cd_mg_kg", "problem"]
+    assert problem.startswith("decimal comma")
     set_text(page, "cd_mg_kg", "0,86")
-    expect(page.locator("#form-problems td[data-col='problem']")).to_have_text(
-        "decimal comma: write the number with a point (e.g. 5.6)"
-    )
+    expect(page.locator("#form-problems td[data-col='problem']")).to_have_text(problem)
     expect(banner).to_have_attribute("data-class", "")
     set_text(page, "cd_mg_kg", "2.5")  # paddy, 6.5 < pH ≤ 7.5: screening 0.6, intervention 3.0 mg/kg
     expect(banner).to_have_attribute("data-class", "safe_utilisation")
@@ -106,27 +110,35 @@ def test_plot_assessment(watched, voila_url, shoot):
     shoot(page, "01_assessment_zh")
 
 
-def test_option_comparison(watched, voila_url, sample_plan, shoot):
+def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     page = watched
     open_dashboard(page, voila_url, "02_option_comparison.ipynb")
     name = page.locator("#recommended-name")
     best = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    options = sample_plan.table.query("plot_id == 'HN-ZZ-01'")
+    ranked = options.loc[options["applicable"]].sort_values("rank")
     expect(name).to_have_text(best["recommended_name"], timeout=LOAD)
     expect(page.locator("#recommendation-sentence")).to_have_text(best["recommendation"])
-    expect(page.locator("#options-table tbody tr")).to_have_count(8)
+    expect(page.locator("#options-table tbody tr")).to_have_count(len(ranked))
+    expect(page.locator("#excluded-table tbody tr")).to_have_count(len(options) - len(ranked))
+    first_light = page.locator("#options-table tbody tr").first.locator("td[data-col='light_clean_up']")
+    expect(first_light).to_have_attribute("title", ranked["why_clean_up"].iloc[0])
     expect(page.locator(".ar-fig-duration .js-plotly-plot")).to_have_count(1)
     expect(page.locator(".ar-fig-money .js-plotly-plot")).to_have_count(1)
     expect(page.locator(".ar-fig-duration .gtitle")).to_have_text(
         "Years to reach the screening value (P10–P50–P90)"
     )
     shoot(page, "02_comparison_en")
+    # the lower part of the page, below the first screen
+    page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_en.png"))
+    page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_en.png"))
 
-    # weight on economics to 0: the planner then recommends another option
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
+    # weight on clean-up to 0: the planner then recommends another option
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
     other = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     expected = other.summary.set_index("plot_id").loc["HN-ZZ-01"]
     assert expected["recommended_option"] != best["recommended_option"]
-    handle = page.locator(".ar-weight-economics .noUi-handle")
+    handle = page.locator(".ar-weight-clean_up .noUi-handle")
     handle.focus()
     handle.press("Home")
     expect(name).to_have_text(expected["recommended_name"])
@@ -139,7 +151,13 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot):
     )
     expect(page.locator(".ar-fig-duration .gtitle")).to_have_text("降至筛选值所需年限（P10–P50–P90）")
     expect(page.locator(".ar-fig-money .gtitle")).to_have_text("相对不治理（黑框为推荐方案）")
+    top = other.table.query("plot_id == 'HN-ZZ-01' and applicable").sort_values("rank").iloc[0]
+    zh = i18n.message(top["why_clean_up"], "zh")
+    assert zh != top["why_clean_up"] and i18n.untranslated(zh) == []
+    expect(first_light).to_have_attribute("title", zh)
     shoot(page, "02_comparison_zh")
+    page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_zh.png"))
+    page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_zh.png"))
 
 
 def expect_broken_rows_listed(page, lang):
@@ -178,12 +196,10 @@ def test_portfolio_upload_errors_and_downloads(watched, voila_url, tmp_path, sho
     assert report.startswith("<!DOCTYPE html>") and "HN-ZZ-17" in report and "GS-BY-16" in report
     plan_csv = _download(page, "plan.csv", tmp_path).read_text(encoding="utf-8-sig")
     table = pd.read_csv(io.StringIO(plan_csv), comment="#")
-    assert len(table) == 16 * 8 and "HN-ZZ-17" not in set(table["plot_id"])
+    assert len(table) == 16 * len(agriremed.load_tables().options) and "HN-ZZ-17" not in set(table["plot_id"])
 
     switch_language(page, "zh")
-    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(
-        "使用了小数逗号：请用小数点书写（如5.6）"
-    )
+    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(DECIMAL_COMMA_ZH)
     expect(rows.nth(1).locator("td[data-col='column']")).to_have_text("土壤总镉")
     expect(page.locator(".ar-fig-map .gtitle")).to_have_text("地块位置")
     shoot(page, "03_portfolio_zh")
@@ -226,15 +242,13 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
     page.get_by_role("tab", name="3 · 批量地块").click()
     upload(page, BROKEN)
     rows = expect_broken_rows_listed(page, "zh")
-    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(
-        "使用了小数逗号：请用小数点书写（如5.6）"
-    )
+    expect(rows.nth(0).locator("td[data-col='problem']")).to_have_text(DECIMAL_COMMA_ZH)
     expect(page.locator(".ar-fig-map .gtitle")).to_have_text("地块位置")
     shoot(page, "04_walkthrough_4_portfolio")
 
     # 5. download the report
     report = _download(page, "report.html", tmp_path).read_text(encoding="utf-8")
-    assert "HN-ZZ-18" in report and re.search(r"<h2>Rejected rows</h2>", report)
+    assert "HN-ZZ-18" in report and re.search(r"<h2>Rejected rows \(\d+\)</h2>", report)
     (artifacts / "walkthrough_report.html").write_text(report, encoding="utf-8")
 
 

@@ -56,6 +56,12 @@ _CSS = """
 .agriremed .light-green, .agriremed .class-priority_protection {background: #d9f2d9;}
 .agriremed .light-amber, .agriremed .class-safe_utilisation {background: #fff2cc;}
 .agriremed .light-red, .agriremed .class-strict_control {background: #f8d7da;}
+.agriremed .ar-table td[title] {cursor: help;}
+.agriremed .ar-table td.ar-light {text-align: center; white-space: nowrap;}
+.agriremed .ar-table td.ar-light[title]::after {content: " ⓘ"; color: #7a8793; font-size: 0.8em;}
+.agriremed .ar-table td.ar-note {font-size: 0.9em; color: #555; max-width: 24em;}
+.agriremed .ar-table td.ar-recommended {font-weight: bold;}
+.agriremed .ar-table td.ar-nowrap {white-space: nowrap;}
 .agriremed .ar-banner {padding: 0.5em 0.8em; border-radius: 4px; font-size: 1.1em; margin: 0.3em 0;}
 .agriremed .ar-muted {color: #666; font-size: 0.9em;}
 .agriremed .ar-error {color: #a94442; background: #f8d7da; padding: 0.4em 0.7em; border-radius: 4px;}
@@ -126,6 +132,7 @@ def html_table(
     headers: dict[str, str] | None = None,
     classes: pd.DataFrame | None = None,
     numeric: set | None = None,
+    titles: pd.DataFrame | None = None,
 ) -> str:
     """A DataFrame of display texts as an HTML table with a stable id (for tests and styling).
 
@@ -141,15 +148,21 @@ def html_table(
         CSS class per cell for some columns (same row order as ``df``).
     numeric : set, optional
         Columns aligned right.
+    titles : pandas.DataFrame, optional
+        Tooltip text per cell for some columns (same row order as ``df``), shown when the
+        pointer rests on the cell (e.g. the reason for a traffic light).
 
     Examples
     --------
     >>> t = html_table(pd.DataFrame({"a": ["1"]}), "t", {"a": "A"})
     >>> t.split("<tbody>")[1]
     "<tr><td data-col='a' class=''>1</td></tr></tbody></table>"
+    >>> html_table(pd.DataFrame({"a": ["1"]}), "t", titles=pd.DataFrame({"a": ["x > 0"]})).split("<tbody>")[1]
+    "<tr><td data-col='a' class='' title='x &gt; 0'>1</td></tr></tbody></table>"
     """
     headers = headers or {}
     numeric = numeric or set()
+    tips = {c: titles[c].tolist() for c in (titles.columns if titles is not None else ()) if c in df.columns}
     head = "".join(
         f"<th data-col='{html.escape(c)}'>{html.escape(headers.get(c, c))}</th>" for c in df.columns
     )
@@ -163,7 +176,9 @@ def html_table(
         for c, v in zip(df.columns, rec, strict=True):
             cls = f"{css[c][i] or ''}{' num' if c in numeric else ''}".strip()
             text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-            cells.append(f"<td data-col='{html.escape(c)}' class='{cls}'>{html.escape(text)}</td>")
+            tip = tips[c][i] if c in tips else None
+            tip = f" title='{html.escape(tip)}'" if isinstance(tip, str) and tip else ""
+            cells.append(f"<td data-col='{html.escape(c)}' class='{cls}'{tip}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f"<table class='ar-table' id='{html.escape(table_id)}'><thead><tr>{head}</tr></thead>"

@@ -132,9 +132,10 @@ class OptionComparison(Dashboard):
 
         self.recommendation = w.HTML()
         self.table_html = w.HTML()
+        self.excluded_html = w.HTML()
         self.duration_fig = FigureSlot("duration", width=1100)
         self.money_fig = FigureSlot("money", width=1100)
-        heads = {k: w.HTML() for k in ("weights", "scenario", "table", "duration", "money")}
+        heads = {k: w.HTML() for k in ("weights", "scenario", "table", "excluded", "duration", "money")}
         for k, h in heads.items():
             self.text(
                 h, "value", lambda lang, k=k: f"<h3>{html.escape(i18n.t('ui.compare.head_' + k, lang))}</h3>"
@@ -157,6 +158,8 @@ class OptionComparison(Dashboard):
             self.duration_fig.box,
             heads["money"],
             self.money_fig.box,
+            heads["excluded"],
+            self.excluded_html,
         )
 
         for s in self.weights.values():
@@ -243,7 +246,8 @@ class OptionComparison(Dashboard):
     # ---------------------------------------------------------------- render
     @property
     def options_table(self) -> pd.DataFrame:
-        """Plan table of the shown plot, applicable options first in rank order."""
+        """Plan table of the shown plot, applicable options first in rank order, then the
+        options that do not apply in the order of the option library."""
         if self.result is None:
             return pd.DataFrame()
         t = self.result.table.assign(_na=lambda d: ~d["applicable"].astype(bool))
@@ -275,24 +279,30 @@ class OptionComparison(Dashboard):
             f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
         )
         t = self.options_table
-        self.table_html.value = self._table(t, lang)
+        ok = t["applicable"].astype(bool).to_numpy()
+        self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
+        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
         self.duration_fig.show(F.duration_fan(t, lang))
         self.money_fig.show(F.money_and_carbon(t, lang))
 
+    def _msg(self, texts, lang: str) -> list[str]:
+        return [i18n.message(x, lang, self.tables) if isinstance(x, str) else "" for x in texts]
+
     def _table(self, t: pd.DataFrame, lang: str) -> str:
-        yes, no = i18n.t("ui.yes", lang), i18n.t("ui.no", lang)
+        """The applicable options in rank order: numbers, one traffic light per criterion (its
+        reason as the cell's tooltip), residue disposal, the option's reason and evidence gaps."""
         years = []
         for p10, p50, p90, det in zip(
             t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], strict=True
         ):
             mid = p50 if not np.isnan(p50) else det
-            rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if not np.isnan(p10) and np.isfinite(mid) else ""
+            spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
+            rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if spread else ""  # no range: one estimate
             years.append(f"{fmt_years(mid)}{rng}")
         df = pd.DataFrame(
             {
-                "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
-                "applicable": [yes if a else no for a in t["applicable"]],
                 "rank": [fmt_number(r) if r is not pd.NA else "" for r in t["rank"]],
+                "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
                 "score": t["score"].map(lambda x: fmt_number(x, 2)),
                 "years_p50": years,
                 "crop_compliance_prob": t["crop_compliance_prob"].map(lambda x: fmt_number(x, pct=True)),
@@ -304,10 +314,28 @@ class OptionComparison(Dashboard):
                 ),
             }
         )
-        lights = [c for c in t.columns if c.startswith("light_")]
+        lights = [f"light_{c}" for c in CRITERIA if f"light_{c}" in t]
+        tips = pd.DataFrame(index=df.index)
         for c in lights:
             df[c] = [i18n.value("light", v, lang) if isinstance(v, str) else "" for v in t[c]]
-        df["reason"] = [i18n.message(r, lang, self.tables) for r in t["reason"]]
+            why = f"why_{c[len('light_') :]}"
+            if why in t:
+                tips[c] = self._msg(t[why], lang)
+        df["residue_disposal"] = [
+            "" if not isinstance(v, str) or v == "none" else i18n.value("residue_disposal", v, lang)
+            for v in t.get("residue_disposal", pd.Series([None] * len(t)))
+        ]
+        df["reason"] = self._msg(t["reason"], lang)
+        df["data_gaps"] = self._msg(t.get("data_gaps", pd.Series([None] * len(t))), lang)
+        kinds = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
+        if "evidence" in t:  # partial evidence ranks after complete evidence: say so where it applies
+            kinds = [
+                k + ("；" if lang == "zh" else "; ") + i18n.value("evidence", e, lang)
+                if e == "partial"
+                else k
+                for k, e in zip(kinds, t["evidence"], strict=True)
+            ]
+        tips["option_name"] = kinds
         heads = {c: i18n.label(c, lang) for c in df.columns}
         heads["years_p50"] = i18n.t("ui.compare.years", lang, unit=i18n.unit("yr", lang))
         heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
@@ -315,8 +343,11 @@ class OptionComparison(Dashboard):
         heads["rank"] = i18n.label("rank", lang, with_unit=False)
         for c in lights:
             heads[c] = i18n.value("criterion", c[len("light_") :], lang)
-        css = pd.DataFrame({c: [f"light-{v}" if isinstance(v, str) else "" for v in t[c]] for c in lights})
-        css["option_name"] = ["" if r else "ar-muted" for r in t["applicable"]]
+        css = pd.DataFrame(
+            {c: [f"light-{v} ar-light" if isinstance(v, str) else "ar-light" for v in t[c]] for c in lights}
+        )
+        css["option_name"] = ["ar-recommended" if r else "" for r in t["recommended"].astype(bool)]
+        css["reason"] = css["data_gaps"] = "ar-note"
         return html_table(
             df,
             "options-table",
@@ -330,4 +361,21 @@ class OptionComparison(Dashboard):
                 "npv_vs_baseline_cny_ha",
                 "net_co2e_vs_baseline_t_ha_yr",
             },
+            titles=tips,
         )
+
+    def _excluded(self, t: pd.DataFrame, lang: str) -> str:
+        """The options that do not apply to the plot, each with the planner's reason."""
+        if t.empty:
+            text = html.escape(i18n.t("ui.compare.none_excluded", lang))
+            return f"<p class='ar-muted' id='excluded-none'>{text}</p>"
+        df = pd.DataFrame(
+            {
+                "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
+                "option_kind": [i18n.value("option_kind", k, lang) for k in t["option_kind"]],
+                "reason": self._msg(t["reason"], lang),
+            }
+        )
+        heads = {c: i18n.label(c, lang) for c in df.columns}
+        heads["reason"] = i18n.t("ui.compare.why_excluded", lang)
+        return html_table(df, "excluded-table", heads)

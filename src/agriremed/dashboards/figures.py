@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import columns as C
 from .. import i18n
 from ..viz import OPTION_COLOURS
 
@@ -337,8 +338,10 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
         )
         fig.add_shape(type="line", xref=xa, yref="paper", x0=0, x1=0, y0=0, y1=1, line=dict(color="#444"))
     for x0, name in ((0.0, "npv_vs_baseline_cny_ha"), (0.56, "net_co2e_vs_baseline_t_ha_yr")):
+        # the unit on a line of its own: a panel is too narrow for label and unit in English
+        unit = i18n.unit(C.COLUMNS[name].unit, lang)
         fig.add_annotation(
-            text=f"<b>{i18n.label(name, lang)}</b>",
+            text=f"<b>{i18n.label(name, lang, with_unit=False)}</b><br>[{unit}]",
             x=x0,
             xref="paper",
             xanchor="left",
@@ -358,7 +361,7 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
         fig,
         i18n.t("ui.fig.money.title", lang),
         height=max(260, 46 * len(t) + 150),
-        margin=dict(l=260, r=20, t=90, b=40),
+        margin=dict(l=260, r=20, t=105, b=40),
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import ipywidgets as w
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .. import i18n
 from ..io import write_csv
@@ -55,8 +56,13 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
     Returns
     -------
     Plan
-        The same tables, in the same row order, as one call of :func:`agriremed.plan`
-        on all plots (checked in ``tests/test_dashboards.py``).
+        The same tables, in the same row order and with the same dtypes, as one call of
+        :func:`agriremed.plan` on all plots (checked in ``tests/test_dashboards.py``): every
+        DataFrame attribute of :class:`~agriremed.Plan` (stage tables, ``metal_fate``,
+        ``carbon_by_year``, ``targets``, ``trajectories``, ``schedule``, ``scores`` …) is
+        joined; ``rejected``, ``problems``, ``n_input`` and ``notes`` are those of ``v``;
+        ``scenario``, ``tables`` and ``version`` are the same for every chunk.
+        :meth:`~agriremed.Plan.yearly_cash_flows` works on the joined tables.
     """
     P = v.plots
     n = len(P)
@@ -100,9 +106,18 @@ def _metal_major(frame: pd.DataFrame) -> bool:
 
 
 def _join(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate one stage table of several chunks in the row order of a single plan."""
+    """Concatenate one stage table of several chunks in the row order of a single plan.
+
+    A categorical column (e.g. ``schedule.food_crop``) has the categories its chunk
+    holds; the joined column has the union, sorted, as one plan of all plots has.
+    """
     filled = [f for f in frames if len(f)] or frames[:1]
     out = pd.concat(filled, ignore_index=True)
+    for c in filled[0].columns:
+        if all(isinstance(f[c].dtype, pd.CategoricalDtype) for f in filled) and not isinstance(
+            out[c].dtype, pd.CategoricalDtype
+        ):
+            out[c] = union_categoricals([f[c] for f in filled], sort_categories=True)
     if any(_metal_major(f) for f in filled):
         rank = {m: i for i, m in enumerate(pd.unique(out["metal"]))}
         out = out.iloc[np.argsort(out["metal"].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
@@ -125,7 +140,8 @@ def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
     pandas.DataFrame
         One row per region: ``region``, ``plots``, ``area_ha`` [ha], area per soil class
         [ha] (``area_<class>_ha``), ``net_co2e_t`` [t CO₂e] of the recommended options over
-        the horizon, and ``recommended`` (option id → number of plots).
+        the horizon, and ``recommended`` (option id → number of plots; ``""`` counts the
+        plots for which no option applies, so the numbers add up to ``plots``).
 
     Examples
     --------
@@ -150,7 +166,12 @@ def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
         out[f"area_{cls}_ha"] = d.loc[d["soil_class"] == cls].groupby("_region")["area_ha"].sum()
     out[[c for c in out.columns if c.startswith("area_")]] = out.filter(like="area_").fillna(0.0)
     out["net_co2e_t"] = g["net_co2e_t"].sum(min_count=1)
-    out["recommended"] = g["recommended_option"].agg(lambda s: s.value_counts().to_dict())
+    # a plot without an applicable option counts under "" (so the counts add up to the plots)
+    out["recommended"] = (
+        d.assign(_opt=d["recommended_option"].astype(object).where(d["recommended_option"].notna(), ""))
+        .groupby("_region", sort=True)["_opt"]
+        .agg(lambda s: s.value_counts(sort=True).to_dict())
+    )
     return out.rename_axis("region").reset_index()
 
 
@@ -409,11 +430,14 @@ class Portfolio(Dashboard):
         if e.empty:
             self.errors_html.value = (
                 f"<p class='ar-ok' id='errors-none'>{html.escape(i18n.t('ui.portfolio.no_errors', lang))}</p>"
+                + self._read_notes(lang)
             )
             return
+        lines = e["line"] if "line" in e else pd.Series(pd.NA, index=e.index)
         show = pd.DataFrame(
             {
                 "input_row": [("" if pd.isna(r) else str(int(r))) for r in e["input_row"]],
+                "line": [("" if pd.isna(r) else str(int(r))) for r in lines],
                 "plot_id": e["plot_id"].fillna("").astype(str),
                 "column": [
                     i18n.label(c, lang, with_unit=False) if isinstance(c, str) and c else ""
@@ -426,11 +450,24 @@ class Portfolio(Dashboard):
                 "expected": [i18n.message(m, lang, self.tables) for m in e["expected"]],
             }
         )
+        if not show["line"].ne("").any():  # a DataFrame or Parquet file has no lines
+            show = show.drop(columns="line")
         heads = {c: i18n.t(f"ui.problems.{c}", lang) for c in show.columns}
         note = i18n.t("ui.portfolio.errors_note", lang, rows=len(v.rejected), warnings=len(v.warnings))
-        self.errors_html.value = f"<p class='ar-muted'>{html.escape(note)}</p>" + html_table(
-            show, "errors-table", heads
+        self.errors_html.value = (
+            f"<p class='ar-muted'>{html.escape(note)}</p>"
+            + html_table(show, "errors-table", heads, numeric={"input_row", "line"})
+            + self._read_notes(lang)
         )
+
+    def _read_notes(self, lang: str) -> str:
+        """How the file was read (encoding, separator, title and empty lines skipped), as a list."""
+        notes = list(self.validation.notes) if self.validation is not None else []
+        if not notes:
+            return ""
+        items = "".join(f"<li>{html.escape(i18n.message(n, lang, self.tables))}</li>" for n in notes)
+        head = html.escape(i18n.t("ui.portfolio.read_notes", lang))
+        return f"<div class='ar-muted' id='read-notes'>{head}<ul>{items}</ul></div>"
 
     def _render_map(self) -> None:
         lang = self.lang
@@ -457,7 +494,9 @@ class Portfolio(Dashboard):
                 },
                 "net_co2e_t": r["net_co2e_t"].map(lambda x: fmt_number(x, 4, signed=True)),
                 "recommended": [
-                    ", ".join(f"{i18n.option_name(o, lang, self.tables)} ({k})" for o, k in d.items())
+                    "、".join(f"{self._option(o, lang)}（{k}）" for o, k in d.items())
+                    if lang == "zh"
+                    else ", ".join(f"{self._option(o, lang)} ({k})" for o, k in d.items())
                     for d in r["recommended"]
                 ],
             }
@@ -478,6 +517,12 @@ class Portfolio(Dashboard):
             numeric={c for c in show.columns if c not in ("region", "recommended")},
         )
 
+    def _option(self, option_id, lang: str) -> str:
+        """Name of an option, or the text for 'no applicable option'."""
+        if isinstance(option_id, str) and option_id:
+            return i18n.option_name(option_id, lang, self.tables)
+        return i18n.t("ui.portfolio.no_option", lang)
+
     def _render_summary(self) -> None:
         lang = self.lang
         if self.result is None:
@@ -489,13 +534,13 @@ class Portfolio(Dashboard):
                 "plot_id": s["plot_id"],
                 "region": s["region"].fillna(""),
                 "soil_class": [i18n.value("soil_class", c, lang) for c in s["soil_class"]],
-                "recommended_option": [
-                    i18n.option_name(o, lang, self.tables) if isinstance(o, str) else ""
-                    for o in s["recommended_option"]
-                ],
+                "recommended_option": [self._option(o, lang) for o in s["recommended_option"]],
                 "recommendation": [i18n.message(x, lang, self.tables) for x in s["recommendation"]],
             }
         )
-        css = pd.DataFrame({"soil_class": [f"class-{c}" for c in s["soil_class"]]})
+        css = pd.DataFrame(
+            {"soil_class": [f"class-{c} ar-nowrap" for c in s["soil_class"]], "plot_id": "ar-nowrap"},
+            index=range(len(s)),
+        )
         heads = {c: i18n.label(c, lang) for c in show.columns}
         self.summary_html.value = html_table(show, "summary-table", heads, classes=css)

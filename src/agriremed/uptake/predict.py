@@ -163,7 +163,7 @@ class _Variables(Mapping):
     """The variables a transfer function can use, for every plot, read from ``plots`` on demand.
 
     ``soil`` is the metal in the soil extract the function expects; ``ph_kcl`` is the plot's
-    value or, without one, derived from pH in water. ``subset(idx)`` gives the same
+    value or, where it is blank, derived from pH in water. ``subset(idx)`` gives the same
     variables for some plots only (sharing what has been read).
     """
 
@@ -180,7 +180,9 @@ class _Variables(Mapping):
         plots, n = self._plots, len(self._plots)
         get = lambda c: plots[c].to_numpy(float) if c in plots.columns else np.full(n, np.nan)  # noqa: E731
         if name == "ph_kcl":
-            v = get("ph_kcl") if "ph_kcl" in plots.columns else ph_kcl_from_ph_water(get("ph"))
+            # a measured pH-KCl wins row by row; where it is blank it is estimated from pH in water
+            measured = get("ph_kcl")
+            v = np.where(np.isnan(measured), ph_kcl_from_ph_water(get("ph")), measured)
         elif name == "soil":
             v = get(C.metal_column(self._metal, None if self._measure == "total" else self._measure))
         else:
