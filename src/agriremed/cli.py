@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .io import InputFileError, write_csv
+from .stream import DEFAULT_CHUNK_SIZE as STREAM_CHUNK
 from .scenario import Scenario, ScenarioError
 from .soil import ThresholdSetError
 from .tables import TableError
@@ -25,8 +26,6 @@ __all__ = ["main", "build_parser"]
 
 #: Inputs larger than this are planned in chunks by ``agriremed plan`` [MB].
 STREAM_ABOVE_MB = 50
-#: Plots per chunk when chunking is automatic.
-STREAM_CHUNK = 20_000
 
 
 def build_parser() -> argparse.ArgumentParser:

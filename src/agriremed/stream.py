@@ -48,8 +48,9 @@ from .validate import Validation, _as_text, validate_plots
 
 __all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE"]
 
-#: Plots per chunk: about 1.5 GB peak for the full plot × option table of 26 options.
-DEFAULT_CHUNK_SIZE = 20_000
+#: Plots per chunk: about 1.1 GB of working memory for the 26-option library (measured
+#: with ``bench/``); larger chunks are not faster.
+DEFAULT_CHUNK_SIZE = 5_000
 
 #: Bytes read from the top of a CSV file to find its encoding, separator and header row.
 _HEAD_BYTES = 1 << 20
@@ -63,6 +64,9 @@ class StreamResult:
     ----------
     summary : pandas.DataFrame or None
         One row per planned plot (as ``summary.csv``), unless ``keep_summary=False``.
+    recommended : pandas.DataFrame or None
+        The plan rows (columns of ``plan.csv``) of each plot's recommended option, with
+        ``keep_recommended=True``.
     rejected, problems : pandas.DataFrame
         Rejected input rows with reasons, and every validation problem (rows numbered
         across the whole input).
@@ -81,6 +85,7 @@ class StreamResult:
     """
 
     summary: pd.DataFrame | None
+    recommended: pd.DataFrame | None
     rejected: pd.DataFrame
     problems: pd.DataFrame
     n_input: int
@@ -344,7 +349,8 @@ class _Sink:
 
 def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | None = None,
                 chunk_size: int = DEFAULT_CHUNK_SIZE, fmt: str = "parquet", tables: Tables | None = None,
-                progress: bool | None = None, keep_summary: bool = True, seed: int | None = None) -> StreamResult:
+                progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
+                seed: int | None = None) -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -357,7 +363,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     out : str or Path, optional
         Output folder; without it nothing is written and only the summary is kept.
     chunk_size : int
-        Plots per chunk; memory grows with it (about 60 kB per plot for 26 options).
+        Plots per chunk; working memory grows with it (about 0.2 MB per plot of the chunk
+        for the 26-option library).
     fmt : {'parquet', 'csv'}
         Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
     tables : Tables, optional
@@ -366,6 +373,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         Show a progress bar over the input rows (default: on an interactive terminal or notebook).
     keep_summary : bool
         Keep the summary of every plot in memory (about 1 kB per plot).
+    keep_recommended : bool
+        Keep the plan row of each plot's recommended option in memory (about 2 kB per plot).
     seed : int, optional
         Monte Carlo seed, overriding ``scenario.seed``.
 
@@ -406,7 +415,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         out.mkdir(parents=True, exist_ok=True)
         sinks = {name: _Sink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
 
-    summaries, rejected, problems, blank_lines = [], [], [], []
+    summaries, recommended, rejected, problems, blank_lines = [], [], [], [], []
     digest = hashlib.sha256()
     n_input = n_planned = n_chunks = 0
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
@@ -430,6 +439,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                     sink.write(p.table if name == "plan" else p.summary)
                 if keep_summary:
                     summaries.append(p.summary)
+                if keep_recommended:
+                    recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
             first_plan = first_plan or p
             n_input += p.n_input
             n_planned += len(p.plots)
@@ -471,7 +482,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                 encoding="utf-8")
-    return StreamResult(summary=summary, rejected=rejected_df, problems=problems_df, n_input=n_input,
+    rec = pd.concat(recommended, ignore_index=True) if recommended else None
+    if rec is None and keep_recommended and first_plan is not None:
+        rec = first_plan.table.iloc[:0]
+    return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df, n_input=n_input,
                         n_planned=n_planned, n_chunks=n_chunks, seconds=time.perf_counter() - t0, paths=paths,
                         scenario=scenario, notes=notes, input_digest=input_digest)
 
