@@ -273,4 +273,4 @@ def test_portfolio_progress_bar_and_page_stay_live_while_planning(watched, voila
     shoot(page, "05_portfolio_planning")
     expect(bar).to_be_hidden(timeout=LOAD)
     expect(page.locator("#status")).to_contain_text(f"已规划{n}个地块")
-    expect(page.locator("#summary-table tbody tr")).to_have_count(n)
+    expect(page.locator("#summary-table tbody tr")).to_have_count(n, timeout=LOAD)
