@@ -8,7 +8,8 @@ import pytest
 import agriremed
 from agriremed.synthetic import synthetic_plots
 
-dd = pytest.importorskip("dask.dataframe", reason="the dask backend is optional: pip install 'agriremed[dask]'")
+dd = pytest.importorskip("dask.dataframe",
+                         reason="the dask backend is optional: pip install 'agriremed[dask]'")
 
 from agriremed.dask_backend import plan_dask  # noqa: E402
 

@@ -11,11 +11,11 @@ transparent ranking, reported as tables and an offline HTML report.
 
 __version__ = "0.1.0"
 
+from .plan import Plan, plan  # noqa: E402
 from .scenario import Scenario  # noqa: E402
+from .stream import StreamResult, plan_stream  # noqa: E402
 from .tables import Tables, load_tables  # noqa: E402
 from .validate import Validation, validate_plots  # noqa: E402
-from .plan import Plan, plan  # noqa: E402
-from .stream import StreamResult, plan_stream  # noqa: E402
 
-__all__ = ["__version__", "plan", "Plan", "plan_stream", "StreamResult", "Scenario", "Tables", "load_tables", "validate_plots",
-           "Validation"]
+__all__ = ["__version__", "plan", "Plan", "plan_stream", "StreamResult", "Scenario", "Tables", "load_tables",
+           "validate_plots", "Validation"]

@@ -16,9 +16,9 @@ import pandas as pd
 
 from . import __version__
 from .io import InputFileError, write_csv
-from .stream import DEFAULT_CHUNK_SIZE as STREAM_CHUNK
 from .scenario import Scenario, ScenarioError
 from .soil import ThresholdSetError
+from .stream import DEFAULT_CHUNK_SIZE as STREAM_CHUNK
 from .tables import TableError
 from .uptake.fit import FitError
 

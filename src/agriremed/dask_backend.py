@@ -30,7 +30,7 @@ import pandas as pd
 
 from .names import normalise_header
 from .scenario import Scenario
-from .stream import plan_chunk
+from .stream import plan_chunk, repeated_ids
 from .tables import Tables, load_tables
 from .validate import _as_text
 
@@ -130,9 +130,7 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     if id_col is not None:
         ids = _as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
         rows = np.flatnonzero(ids != "") + 1
-        s = pd.Series(rows, index=ids[rows - 1])
-        dup = s[s.index.duplicated(keep=False)]
-        duplicates = {k: ", ".join(map(str, g)) for k, g in dup.groupby(level=0, sort=False)}
+        duplicates = repeated_ids(ids[rows - 1], rows)
     sample = plots.get_partition(0).head(min(50, int(lengths[0])) if len(lengths) else 0, compute=True)
     with dask.config.set(scheduler="sync"):
         example = plan_chunk(sample.reset_index(drop=True), scenario, tables, 0, duplicates)

@@ -40,7 +40,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__
-from .io import InputFileError, _header_row, _SEP_NAMES, _sniff_separator, parquet_as_text, read_table
+from .io import _SEP_NAMES, InputFileError, _header_row, _sniff_separator, parquet_as_text, read_table
 from .names import normalise_header
 from .scenario import Scenario
 from .tables import Tables, load_tables
@@ -252,7 +252,15 @@ def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict[str, str
         start += len(chunk)
     if not ids:
         return {}
-    s = pd.Series(np.concatenate(rows), index=np.concatenate(ids))
+    return repeated_ids(np.concatenate(ids), np.concatenate(rows))
+
+
+def repeated_ids(ids: np.ndarray, rows: np.ndarray) -> dict[str, str]:
+    """Ids that occur more than once → their rows (``"3, 17"``).
+
+    ``rows`` are the 1-based input rows of ``ids``.
+    """
+    s = pd.Series(rows, index=ids)
     dup = s[s.index.duplicated(keep=False)]
     return {k: ", ".join(map(str, g)) for k, g in dup.groupby(level=0, sort=False)}
 
@@ -318,7 +326,8 @@ class _Sink:
             self.columns = list(df.columns)
         df = df[self.columns]
         if self.fmt == "csv":
-            body = df.to_csv(index=False, header=self._writer is None, float_format="%.10g", lineterminator="\n")
+            body = df.to_csv(index=False, header=self._writer is None, float_format="%.10g",
+                             lineterminator="\n")
             if self._writer is None:
                 self._writer = open(self.path, "w", encoding="utf-8-sig", newline="")
                 self._writer.write("".join(f"# {line}\n" for line in self.head))
@@ -485,7 +494,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     rec = pd.concat(recommended, ignore_index=True) if recommended else None
     if rec is None and keep_recommended and first_plan is not None:
         rec = first_plan.table.iloc[:0]
-    return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df, n_input=n_input,
+    return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df,
+                        n_input=n_input,
                         n_planned=n_planned, n_chunks=n_chunks, seconds=time.perf_counter() - t0, paths=paths,
                         scenario=scenario, notes=notes, input_digest=input_digest)
 
