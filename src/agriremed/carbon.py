@@ -555,19 +555,6 @@ def _column(pl: pd.DataFrame, name: str, default: str) -> np.ndarray:
     return v.where(v.notna(), default).to_numpy(object)
 
 
-def _percentiles(draws: np.ndarray) -> np.ndarray:
-    """P10, P50, P90 along the draws axis; NaN rows stay NaN."""
-    out = np.full((3, draws.shape[0]), np.nan)
-    nan = np.isnan(draws)
-    full = ~nan.any(axis=1)
-    if full.any():
-        out[:, full] = np.percentile(draws[full], [10, 50, 90], axis=1)
-    part = nan.any(axis=1) & ~nan.all(axis=1)
-    if part.any():  # rare: a few draws undefined
-        out[:, part] = np.nanpercentile(draws[part], [10, 50, 90], axis=1)
-    return out
-
-
 def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.DataFrame,
                   energy: pd.DataFrame, tables: Tables | None = None, horizon_yr: int = 20,
                   biochar_rate_t_ha: float | None = None, years_under_option=None, *, n_draws: int = 0,
@@ -860,11 +847,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
             t_d, net_c = net_draws(sel)
             for k, v in t_d.items():
-                pct[k][:, sel] = _percentiles(np.where(active[sel][:, None], v, np.nan))
-            q[:, sel] = _percentiles(net_c)
+                pct[k][:, sel] = _frames.row_percentiles(np.where(active[sel][:, None], v, np.nan))
+            q[:, sel] = _frames.row_percentiles(net_c)
             hb = has_base[sel]
             ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
-            qv[:, sel] = _percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+            qv[:, sel] = _frames.row_percentiles(np.where(hb[:, None], net_c - ref, np.nan))
 
     method_text = {
         "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",

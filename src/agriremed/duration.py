@@ -780,7 +780,7 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
             bm[c] = np.full(L, np.nan)
     if n_draws and L:
         draws_years, _ = _years(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
-        q = np.nanpercentile(np.where(np.isinf(draws_years), _BIG, draws_years), [10, 50, 90], axis=1)
+        q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
         q = np.where(q >= _BIG, np.inf, q)
         bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
         for h in HORIZONS:
@@ -895,7 +895,7 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for j, yr in enumerate(t):
             cd = _conc(std, _col(c0), _col(model), yr, loss, pdraw)
             cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
-            q[:, :, j] = np.nanpercentile(cd, [10, 50, 90], axis=1)
+            q[:, :, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
     return _frames.frame(cols, n * ny)
 
