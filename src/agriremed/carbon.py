@@ -753,7 +753,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ``period`` gives, per row, the share of the period under the option's operations
         (``ops``), the harvested biomass as a multiple of the annualised yield (``bio``), the
         applications per year (``app``) and the SOC change [t CO2 ha⁻¹ yr⁻¹] (``soc``): the
-        horizon average, or one year.
+        horizon average, or every year of the horizon (rows × years arrays).
         """
         fr, bio, app = col(period["ops"]), col(period["bio"]), col(period["app"])
         diesel = fr * np.where(col(grows_food), col(food_diesel), opt_diesel) + (1 - fr) * col(cur_diesel) \
@@ -953,9 +953,9 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                   "app": np.where(np.isfinite(eb), (y0 % eb) < 1, False).astype(float),
                   "soc": rate_sub[blk, None] * (np.clip(a[blk, None] - y0, 0.0, 1.0) - loss)}
 
-        def col(x, blk=blk, rows_blk=idx[blk]):  # a row array of this block's ledger rows, as a column
+        def col(x, rows_blk=idx[blk]):  # a per-row array at this block's ledger rows, as a column
             x = np.asarray(x)
-            return x if x.ndim == 2 else (x[rows_blk] if len(x) == n else x[blk])[:, None]
+            return x if x.ndim == 2 else x[rows_blk][:, None]
 
         acc = np.zeros((len(cr), Hn))
         for term, val in compute(f_typ, B_sub[blk, None], diesel_sub[blk, None], n_sub[blk, None],
