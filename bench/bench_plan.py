@@ -2,8 +2,8 @@
 
 Plots come from :func:`agriremed.synthetic.synthetic_plots` (resampled, jittered sample
 plots), so the workload has the same mix of classes and options. Prints plots per second for each size,
-measured in this run on this machine. Scale targets and ratios against per-row and
-bare-numpy baselines belong to the portfolio benchmark.
+measured in this run on this machine. Scale targets, peak memory and ratios against per-row and
+bare-numpy baselines are in the portfolio benchmark, ``bench/bench_portfolio.py``.
 """
 
 from __future__ import annotations

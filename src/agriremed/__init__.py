@@ -15,6 +15,7 @@ from .scenario import Scenario  # noqa: E402
 from .tables import Tables, load_tables  # noqa: E402
 from .validate import Validation, validate_plots  # noqa: E402
 from .plan import Plan, plan  # noqa: E402
+from .stream import StreamResult, plan_stream  # noqa: E402
 
-__all__ = ["__version__", "plan", "Plan", "Scenario", "Tables", "load_tables", "validate_plots",
+__all__ = ["__version__", "plan", "Plan", "plan_stream", "StreamResult", "Scenario", "Tables", "load_tables", "validate_plots",
            "Validation"]

@@ -16,12 +16,16 @@ import pandas as pd
 
 from . import __version__
 from .io import InputFileError, write_csv
+from .stream import DEFAULT_CHUNK_SIZE as STREAM_CHUNK
 from .scenario import Scenario, ScenarioError
 from .soil import ThresholdSetError
 from .tables import TableError
 from .uptake.fit import FitError
 
 __all__ = ["main", "build_parser"]
+
+#: Inputs larger than this are planned in chunks by ``agriremed plan`` [MB].
+STREAM_ABOVE_MB = 50
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake, or another "
                                      "threshold set) added to the packaged ones")
     pl.add_argument("--set", dest="threshold_set", help="soil threshold set id (overrides the scenario)")
+    pl.add_argument("--chunk-size", type=int,
+                    help="plan in chunks of this many plots, writing plan and summary as they come "
+                         f"(automatic, {STREAM_CHUNK:,} plots, for inputs over {STREAM_ABOVE_MB} MB); "
+                         "no report.html or per-year tables")
+    pl.add_argument("--format", choices=["csv", "parquet"], default=None,
+                    help="format of plan and summary (default csv; parquet when planning in chunks)")
 
     sc = sub.add_parser("screen", help="classify plots against GB 15618-2018")
     sc.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -196,6 +206,12 @@ def _cmd_plan(args) -> int:
                if v is not None}
     if changes:
         scenario = scenario.replace(**changes)
+    size_mb = Path(args.plots).stat().st_size / 1e6 if Path(args.plots).is_file() else 0.0
+    if args.chunk_size is not None or size_mb > STREAM_ABOVE_MB:
+        return _plan_in_chunks(args, scenario, size_mb)
+    if args.format == "parquet":
+        print("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
+        return 2
     p = plan(args.plots, scenario, tables=_tables(args), progress=None if not args.quiet else False)
     if len(p.plots) == 0:
         print(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
@@ -229,6 +245,36 @@ def _cmd_plan(args) -> int:
     for name, path in paths.items():
         print(f"wrote {path}")
     return 0
+
+
+def _plan_in_chunks(args, scenario, size_mb: float) -> int:
+    from .stream import plan_stream
+
+    chunk = args.chunk_size or STREAM_CHUNK
+    if chunk < 1:
+        print(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
+        return 2
+    fmt = args.format or "parquet"
+    if not args.quiet:
+        why = "" if args.chunk_size else f" (input is {size_mb:,.0f} MB)"
+        print(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come")
+    r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
+                    progress=None if not args.quiet else False, keep_summary=not args.quiet)
+    if not args.quiet:
+        print(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
+              f"{r.seconds:,.1f} s ({r.plots_per_second:,.0f} plots/s; seed {r.scenario.seed}, "
+              f"{r.scenario.mc_draws} Monte Carlo draws).")
+        if r.summary is not None and len(r.summary):
+            s = r.summary
+            top = (s.groupby(s["recommended_option"].fillna("none applicable"))["area_ha"]
+                   .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
+            top.columns = ["plots", "area [ha]"]
+            print(top.to_string(float_format=lambda x: f"{x:,.1f}"))
+        if len(r.rejected):
+            print(f"{len(r.rejected):,} rejected row(s) and reasons are in rejected.csv")
+    for path in r.paths.values():
+        print(f"wrote {path}")
+    return 0 if r.n_planned else 1
 
 
 def _cmd_fit_uptake(args) -> int:

@@ -779,6 +779,15 @@ _out("utility", "1", "Utility", "效用值",
 _out("weight", "1", "Weight", "权重",
      "Normalised criterion weight over the criteria assessed for the option.")
 _out("contribution", "1", "Contribution to the score", "得分贡献", "Weight × utility; sums to the score.")
+_out("programme_cost_cny_ha", "CNY/ha", "Programme cost per hectare", "每公顷项目补贴",
+     "Present value over the horizon that a programme pays so that the farmer is no worse off than "
+     "doing nothing: the recommended option's NPV shortfall against the baseline, zero when it earns "
+     "more.")
+_out("programme_cost_cny", "CNY", "Programme cost, whole plot", "地块项目补贴", "Programme cost per hectare × area.")
+_out("cumulative_area_ha", "ha", "Area treated", "累计治理面积",
+     "Contaminated area treated when plots are funded cheapest hectare first.")
+_out("cumulative_budget_cny", "CNY", "Budget", "累计预算",
+     "Programme budget needed to treat the cumulative area, cheapest hectare first.")
 
 
 def input_columns(group: str | None = None) -> list[Column]:

@@ -44,7 +44,7 @@ from .options import parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
-           "CASH_FLOW_ITEMS", "BIOMASS_VALUATIONS"]
+           "CASH_FLOW_ITEMS", "BIOMASS_VALUATIONS", "budget_curve"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -474,3 +474,53 @@ def _versus_best(plot_codes, option_ids, value):
     other_o = _frames.take(_frames.obj(option_ids), other, None)
     vs = np.where(np.isnan(value), np.nan, value - other_v)
     return vs, np.where(pd.isna(other_o), None, other_o)
+
+
+def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:
+    """Contaminated area treated as a function of programme budget (a cost curve).
+
+    Plots whose soil exceeds a screening value (class ``safe_utilisation`` or
+    ``strict_control``) and whose recommended option is not "do nothing" are funded in
+    order of their programme cost per hectare, cheapest first: the present value the
+    programme pays so that the farmer is no worse off than doing nothing,
+    ``max(0, −npv_vs_baseline_cny_ha)``. Options that earn more than doing nothing cost
+    the programme nothing and come first.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per plot: ``plot_id``, ``soil_class``, ``recommended_option``, ``area_ha`` [ha],
+        ``npv_vs_baseline_cny_ha`` [CNY ha⁻¹] (``Plan.summary`` or a streamed summary).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The funded plots in order with ``programme_cost_cny_ha`` [CNY ha⁻¹],
+        ``programme_cost_cny`` [CNY], ``cumulative_area_ha`` [ha] and
+        ``cumulative_budget_cny`` [CNY].
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"plot_id": ["a", "b", "c"], "soil_class": ["strict_control", "safe_utilisation",
+    ...                   "priority_protection"], "recommended_option": ["fallow", "willow_src", "do_nothing"],
+    ...                   "area_ha": [2.0, 1.0, 5.0], "npv_vs_baseline_cny_ha": [-3000.0, 500.0, 0.0]})
+    >>> budget_curve(s)[["plot_id", "cumulative_area_ha", "cumulative_budget_cny"]].to_numpy().tolist()
+    [['b', 1.0, 0.0], ['a', 3.0, 6000.0]]
+    """
+    cls = summary["soil_class"].to_numpy(object)
+    opt = summary["recommended_option"].to_numpy(object)
+    treat = np.isin(cls, ["safe_utilisation", "strict_control"]) & pd.notna(opt) & (opt != "do_nothing")
+    npv = summary["npv_vs_baseline_cny_ha"].to_numpy(float)[treat]
+    area = summary["area_ha"].to_numpy(float)[treat]
+    per_ha = np.maximum(0.0, -np.nan_to_num(npv, nan=0.0))
+    order = np.argsort(per_ha, kind="stable")
+    cost = (per_ha * area)[order]
+    return pd.DataFrame({
+        "plot_id": summary["plot_id"].to_numpy(object)[treat][order],
+        "recommended_option": opt[treat][order],
+        "area_ha": area[order],
+        "programme_cost_cny_ha": per_ha[order],
+        "programme_cost_cny": cost,
+        "cumulative_area_ha": np.cumsum(area[order]),
+        "cumulative_budget_cny": np.cumsum(cost),
+    })

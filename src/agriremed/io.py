@@ -72,11 +72,7 @@ def read_table(path: str | Path, sheet: str | int | None = 0) -> tuple[pd.DataFr
             grid = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False, header=None)
             grid = grid.fillna("").astype(str)
         elif suffix in (".parquet", ".pq"):
-            df = pd.read_parquet(p)
-            df = df.astype(object).where(df.notna(), "").astype(str)
-            df.columns = [str(c) for c in df.columns]
-            df.attrs.update(header_line=None, separator=None, decimal_comma=False)
-            return df, notes
+            return parquet_as_text(pd.read_parquet(p)), notes
         else:
             grid, enc, sep = _read_csv_grid(p)
             if enc != "utf-8":
@@ -113,6 +109,14 @@ def read_table(path: str | Path, sheet: str | int | None = 0) -> tuple[pd.DataFr
 
 
 _SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows read from Parquet as :func:`read_table` gives them: every cell as text, blanks as ''."""
+    df = df.astype(object).where(df.notna(), "").astype(str)
+    df.columns = [str(c) for c in df.columns]
+    df.attrs.update(header_line=None, separator=None, decimal_comma=False)
+    return df
 
 
 def _header_row(grid: pd.DataFrame) -> int:

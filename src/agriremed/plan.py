@@ -470,7 +470,8 @@ def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
             cols[c] = pd.Series(v, dtype=object, index=df.index, copy=False)
         else:
             cols[c] = s
-    return pd.DataFrame(cols, index=df.index, copy=False)
+    # one copy consolidates the columns into a block per dtype, so that users can add columns
+    return pd.DataFrame(cols, index=df.index, copy=True)
 
 
 def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:

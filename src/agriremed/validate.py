@@ -171,7 +171,7 @@ def _lazy_text(s: pd.Series):
     return lambda idx: np.array([_number_text(v) for v in values[idx].tolist()], dtype=object)
 
 
-def validate_plots(data, tables: Tables | None = None) -> Validation:
+def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str] | None = None) -> Validation:
     """Validate a plot table.
 
     Parameters
@@ -180,6 +180,10 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
         A file (CSV, Excel, Parquet) or a table with one row per plot.
     tables : Tables, optional
         Literature tables (for the crop list); defaults to the packaged tables.
+    duplicates : dict, optional
+        For a chunk of a larger input (:func:`agriremed.stream.plan_stream`): the plot ids
+        that occur more than once in the whole input → the input rows holding them (e.g.
+        ``"12, 90817"``). Replaces the duplicate check within ``data``.
 
     Returns
     -------
@@ -202,6 +206,7 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
     else:
         raw = pd.DataFrame(data).copy()
         raw.columns = [str(c) for c in raw.columns]
+        raw.attrs = dict(getattr(data, "attrs", {}))  # how a file was read (header line, file lines)
     attrs = dict(raw.attrs)
     header_line = attrs.get("header_line")
     raw = raw.drop(columns=[c for c in raw.columns if c == "input_row"]).reset_index(drop=True)
@@ -388,13 +393,18 @@ def validate_plots(data, tables: Tables | None = None) -> Validation:
     # ---- row-level checks ---------------------------------------------------------
     if "plot_id" in out.columns and "plot_id" not in dups:
         pid = pd.Series(out["plot_id"], dtype=object)
-        dup = pid.notna().to_numpy() & pid.duplicated(keep=False).to_numpy()
-        if dup.any():
-            first_rows = pid[dup].groupby(pid[dup]).transform(
+        if duplicates is None:
+            dup = pid.notna().to_numpy() & pid.duplicated(keep=False).to_numpy()
+            first_rows = (pid[dup].groupby(pid[dup]).transform(
                 lambda g: ", ".join(str(i + 1) for i in g.index)).reindex(pid.index).to_numpy(object)
+                if dup.any() else None)
+        else:  # ids repeated anywhere in the whole input, with its rows
+            mapped = pid.map(duplicates) if len(duplicates) else pd.Series(None, index=pid.index, dtype=object)
+            dup = mapped.notna().to_numpy()
+            first_rows = mapped.to_numpy(object)
+        if dup.any():
             col.add(dup, "plot_id", pid.to_numpy(object), "error",
-                    np.array([f"duplicate plot id (rows {r})" if isinstance(r, str) else ""
-                              for r in first_rows], dtype=object), "a unique id per plot")
+                    lambda idx: [f"duplicate plot id (rows {r})" for r in first_rows[idx]], "a unique id per plot")
     if metals_present:
         have = np.zeros(n, dtype=bool)
         for m in metals_present:

@@ -33,6 +33,7 @@ __all__ = [
     "npv_over_time",
     "score_table_figure",
     "tornado_plot",
+    "budget_curve",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -706,3 +707,33 @@ def tornado_plot(sensitivity: pd.DataFrame, top: int = 10, lang: str = "en") -> 
     title = (f"Sensitivity of {out} for {sensitivity.attrs.get('option_id', '')}, plot "
              f"{sensitivity.attrs.get('plot_id', '')}" if lang == "en" else "敏感性分析")
     return _layout(fig, title, height=max(320, 34 * len(t) + 160))
+
+
+def budget_curve(curve: pd.DataFrame, lang: str = "en", marks=(1e6, 1e7, 1e8)) -> go.Figure:
+    """Contaminated area treated against programme budget (step curve, cheapest hectares first).
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`agriremed.economics.budget_curve`.
+    lang : {"en", "zh"}
+        Label language.
+    marks : sequence of float
+        Budgets [CNY] marked with the area they treat.
+    """
+    x = np.r_[0.0, curve["cumulative_budget_cny"].to_numpy(float)]
+    y = np.r_[0.0, curve["cumulative_area_ha"].to_numpy(float)]
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=y, mode="lines", line_shape="hv", name=C.label("cumulative_area_ha", lang),
+                    hovertemplate="%{x:,.0f} CNY → %{y:,.1f} ha<extra></extra>")
+    for m in marks:
+        if len(x) and m <= x[-1]:
+            a = y[np.searchsorted(x, m, side="right") - 1]
+            fig.add_scatter(x=[m], y=[a], mode="markers+text", text=[f"{a:,.0f} ha"], textposition="top left",
+                            marker=dict(size=8, color="#d62728"), showlegend=False,
+                            hovertemplate=f"{m:,.0f} CNY → {a:,.1f} ha<extra></extra>")
+    fig.update_xaxes(title=C.label("cumulative_budget_cny", lang), tickformat=",.0f")
+    fig.update_yaxes(title=C.label("cumulative_area_ha", lang), rangemode="tozero")
+    title = ("Contaminated area treated vs programme budget (cheapest hectares first)" if lang == "en"
+             else "治理面积与项目预算（先治理成本最低的地块）")
+    return _layout(fig, title)

@@ -1,0 +1,527 @@
+"""Portfolio runs: plan a plot table of any size in chunks, writing the outputs as they come.
+
+:func:`plan_stream` reads a CSV or Parquet file (or a DataFrame) ``chunk_size`` rows at a
+time, validates and plans each chunk with :func:`agriremed.plan` (``detail=False``: the
+plan and summary tables, not the long per-year tables), and appends the plan and summary
+rows to ``plan.parquet`` / ``summary.parquet`` (or ``.csv``) before reading the next chunk.
+Peak memory is set by the chunk size, not by the number of plots.
+
+The streamed result equals the in-memory one: input rows are numbered across the whole
+file, plot ids repeated anywhere in the file are rejected as duplicates (a first pass
+reads the id column), and every plot's numbers are those :func:`agriremed.plan` gives,
+because no stage looks across plots. The dask backend (:mod:`agriremed.dask`) runs the
+same chunk function on the partitions of a dask DataFrame.
+
+Outputs in ``out``:
+
+* ``plan.parquet`` (or ``plan.csv``) — one row per plot × option, columns as ``plan.csv``;
+* ``summary.parquet`` (or ``summary.csv``) — one row per planned plot;
+* ``rejected.csv``, ``problems.csv`` — every rejected row with its reasons, all problems;
+* ``scenario.json`` and ``run.json`` — scenario, seed, version, row counts, input digest.
+
+CSV outputs start with ``#`` provenance lines (version, scenario); Parquet files carry the
+same lines in their schema metadata (key ``agriremed``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import hashlib
+import io as _io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import __version__
+from .io import InputFileError, _header_row, _SEP_NAMES, _sniff_separator, parquet_as_text, read_table
+from .names import normalise_header
+from .scenario import Scenario
+from .tables import Tables, load_tables
+from .validate import Validation, _as_text, validate_plots
+
+__all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE"]
+
+#: Plots per chunk: about 1.1 GB of working memory for the 26-option library (measured
+#: with ``bench/``); larger chunks are not faster.
+DEFAULT_CHUNK_SIZE = 5_000
+
+#: Bytes read from the top of a CSV file to find its encoding, separator and header row.
+_HEAD_BYTES = 1 << 20
+
+
+@dataclasses.dataclass
+class StreamResult:
+    """Result of :func:`plan_stream`.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame or None
+        One row per planned plot (as ``summary.csv``), unless ``keep_summary=False``.
+    recommended : pandas.DataFrame or None
+        The plan rows (columns of ``plan.csv``) of each plot's recommended option, with
+        ``keep_recommended=True``.
+    rejected, problems : pandas.DataFrame
+        Rejected input rows with reasons, and every validation problem (rows numbered
+        across the whole input).
+    n_input, n_planned : int
+        Data rows read and plots planned; ``n_planned + len(rejected) == n_input``.
+    n_chunks : int
+        Chunks planned.
+    seconds : float
+        Wall time of the run [s].
+    paths : dict
+        Output name → path written (empty without ``out``).
+    scenario : Scenario
+        The scenario used.
+    notes : list of str
+        How the input was read.
+    """
+
+    summary: pd.DataFrame | None
+    recommended: pd.DataFrame | None
+    rejected: pd.DataFrame
+    problems: pd.DataFrame
+    n_input: int
+    n_planned: int
+    n_chunks: int
+    seconds: float
+    paths: dict
+    scenario: Scenario
+    notes: list = dataclasses.field(default_factory=list)
+    input_digest: str = ""
+    version: str = __version__
+
+    @property
+    def plots_per_second(self) -> float:
+        """Planned plots per second of wall time [plots s⁻¹]."""
+        return self.n_planned / self.seconds if self.seconds > 0 else float("nan")
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def _csv_layout(p: Path) -> dict:
+    """Encoding, separator and header row of a CSV file, read from its first megabyte."""
+    with open(p, "rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    if not head.strip():
+        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+    text = None
+    for enc, codec in (("utf-8", "utf-8-sig"), ("GB18030", "gb18030")):
+        try:  # an incremental decoder accepts a character cut at the end of the sample
+            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        break
+    if text is None:
+        raise InputFileError(f"{p.name} is neither UTF-8 nor GBK/GB18030 text")
+    sep = _sniff_separator(text)
+    first = text.splitlines()[:10]
+    rows = list(csv.reader(_io.StringIO("\n".join(first)), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in rows], dtype=object)
+    h = _header_row(grid) if len(grid) else 0
+    header = [str(c).strip() for c in grid.iloc[h].tolist()] if len(grid) else []
+    header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
+    notes = []
+    if enc != "utf-8":
+        notes.append(f"{p.name} was read with the {enc} text encoding")
+    if sep != ",":
+        notes.append(f"{p.name} is separated by {_SEP_NAMES[sep]}")
+    if h > 0:
+        notes.append(f"{p.name}: header found on line {h + 1}; {h} title line(s) above it were skipped")
+    return dict(codec=codec, sep=sep, header_row=h, header=header, notes=notes)
+
+
+def _csv_chunks(p: Path, chunk_size: int, layout: dict) -> Iterator[pd.DataFrame]:
+    header, h = layout["header"], layout["header_row"]
+    try:
+        reader = pd.read_csv(p, sep=layout["sep"], encoding=layout["codec"], header=None, names=header,
+                             skiprows=h + 1, dtype=str, keep_default_na=False, na_filter=False,
+                             skip_blank_lines=False, chunksize=chunk_size, index_col=False)
+        line = h + 2  # file line of the first data row
+        for chunk in reader:
+            chunk = chunk.fillna("")
+            for c in chunk.columns:
+                chunk[c] = chunk[c].str.strip()
+            filled = chunk.ne("").any(axis=1).to_numpy()
+            lines = line + np.arange(len(chunk))
+            line += len(chunk)
+            chunk = chunk.loc[filled].reset_index(drop=True)
+            chunk = chunk.drop(columns=[c for c in chunk.columns if c.startswith("unnamed_")
+                                        and not chunk[c].ne("").any()])
+            chunk.attrs.update(header_line=h + 1, separator=layout["sep"], decimal_comma=layout["sep"] == ";",
+                               lines=lines[filled].tolist(), blank_lines=lines[~filled].tolist())
+            yield chunk
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputFileError(f"{p.name} could not be read in chunks: {exc}. Plan it without chunks to see "
+                             "every row's problem") from exc
+
+
+def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    try:
+        f = pq.ParquetFile(p)
+    except Exception as exc:  # not a parquet file: an input problem
+        raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
+    for batch in f.iter_batches(batch_size=chunk_size):
+        yield parquet_as_text(batch.to_pandas())
+
+
+def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> tuple[Iterator[pd.DataFrame], list[str]]:
+    """Chunks of a plot table, each as :func:`agriremed.io.read_table` would give its rows.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        CSV (any encoding, separator and title rows :func:`~agriremed.io.read_table`
+        accepts), Parquet, Excel (read whole, then cut) or a DataFrame.
+    chunk_size : int
+        Rows per chunk.
+
+    Returns
+    -------
+    chunks : iterator of pandas.DataFrame
+        Data rows; ``attrs`` carries ``header_line`` and the file ``lines`` of the rows.
+    notes : list of str
+        How the file is read (encoding, separator, header line).
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size {chunk_size}: expected a positive number of rows")
+    if isinstance(source, pd.DataFrame):
+        return _frame_chunks(source, chunk_size), []
+    p = Path(source)
+    if not p.exists():
+        raise InputFileError(f"file not found: {p}")
+    if p.is_dir():
+        raise InputFileError(f"{p} is a folder, not a table file")
+    if p.stat().st_size == 0:
+        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+    suffix = p.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return _parquet_chunks(p, chunk_size), []
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        df, notes = read_table(p)
+        return _frame_chunks(df, chunk_size), notes
+    layout = _csv_layout(p)
+    return _csv_chunks(p, chunk_size, layout), layout["notes"]
+
+
+def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
+    lines = df.attrs.get("lines")
+    for start in range(0, max(len(df), 1), chunk_size):
+        chunk = df.iloc[start:start + chunk_size].reset_index(drop=True)
+        chunk.attrs = {k: v for k, v in df.attrs.items() if k != "lines"}
+        if lines is not None:
+            chunk.attrs["lines"] = list(lines[start:start + chunk_size])
+        yield chunk
+
+
+def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict[str, str]:
+    """Plot ids that occur more than once in the whole input, with their input rows.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        As :func:`iter_chunks`.
+    chunk_size : int
+        Rows per chunk of the pass over the file.
+
+    Returns
+    -------
+    dict
+        Plot id → its input rows (1-based data rows, e.g. ``"3, 17"``), for repeated ids.
+    """
+    chunks, _ = iter_chunks(source, chunk_size)
+    ids, rows, start = [], [], 0
+    for chunk in chunks:
+        col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
+        if col is not None:
+            text = _as_text(chunk[col]).to_numpy(object)
+            keep = text != ""
+            ids.append(text[keep])
+            rows.append(start + 1 + np.flatnonzero(keep))
+        start += len(chunk)
+    if not ids:
+        return {}
+    s = pd.Series(np.concatenate(rows), index=np.concatenate(ids))
+    dup = s[s.index.duplicated(keep=False)]
+    return {k: ", ".join(map(str, g)) for k, g in dup.groupby(level=0, sort=False)}
+
+
+# ---- planning one chunk -----------------------------------------------------------------
+
+
+def _offset(v: Validation, rows_before: int) -> Validation:
+    """``v`` with input rows numbered after ``rows_before`` rows of earlier chunks."""
+    if rows_before == 0:
+        return v
+    plots = v.plots.copy()
+    plots["input_row"] = plots["input_row"] + rows_before
+    rejected = v.rejected.copy()
+    rejected["input_row"] = rejected["input_row"] + rows_before
+    problems = v.problems.copy()
+    problems["input_row"] = problems["input_row"] + rows_before
+    return dataclasses.replace(v, plots=plots, rejected=rejected, problems=problems)
+
+
+def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_before: int = 0,
+               duplicates: dict[str, str] | None = None):
+    """Validate and plan one chunk of a larger input.
+
+    Parameters
+    ----------
+    chunk : pandas.DataFrame
+        Rows of the plot table (as :func:`iter_chunks` gives them).
+    scenario : Scenario
+        User assumptions.
+    tables : Tables
+        Literature tables (with the scenario's overrides not yet applied).
+    rows_before : int
+        Data rows in earlier chunks (input rows are numbered across the whole input).
+    duplicates : dict, optional
+        Plot ids repeated anywhere in the input (:func:`duplicate_ids`).
+
+    Returns
+    -------
+    agriremed.plan.Plan
+        The chunk's plan, without the long per-year tables (``detail=False``).
+    """
+    from .plan import plan
+
+    v = _offset(validate_plots(chunk, tables, duplicates=duplicates), rows_before)
+    return plan(v, scenario, tables=tables, progress=False, detail=False)
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+
+class _Sink:
+    """One output table written chunk by chunk (CSV rows appended, or Parquet row groups)."""
+
+    def __init__(self, path: Path, fmt: str, head: list[str]):
+        self.path, self.fmt, self.head = path, fmt, head
+        self.columns = None
+        self._writer = None
+        self._schema = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        if self.columns is None:
+            self.columns = list(df.columns)
+        df = df[self.columns]
+        if self.fmt == "csv":
+            body = df.to_csv(index=False, header=self._writer is None, float_format="%.10g", lineterminator="\n")
+            if self._writer is None:
+                self._writer = open(self.path, "w", encoding="utf-8-sig", newline="")
+                self._writer.write("".join(f"# {line}\n" for line in self.head))
+            self._writer.write(body)
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._schema is None:
+            schema = pa.Schema.from_pandas(df, preserve_index=False)
+            # a text column that is blank in the first chunk is still text
+            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in schema]
+            meta = {b"agriremed": "\n".join(self.head).encode("utf-8")}
+            self._schema = pa.schema(fields, metadata=meta)
+            self._writer = pq.ParquetWriter(self.path, self._schema)
+        self._writer.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
+
+    def close(self, empty: pd.DataFrame | None = None) -> Path:
+        if self._writer is None and empty is not None:
+            self.write(empty)
+        if self._writer is not None:
+            self._writer.close()
+        return self.path
+
+
+# ---- the run ----------------------------------------------------------------------------
+
+
+def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | None = None,
+                chunk_size: int = DEFAULT_CHUNK_SIZE, fmt: str = "parquet", tables: Tables | None = None,
+                progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
+                seed: int | None = None) -> StreamResult:
+    """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        Plot table: CSV, Parquet, Excel file or DataFrame (input contract of :func:`agriremed.plan`).
+    scenario : Scenario, optional
+        User assumptions (default :class:`Scenario()`); ``mc_draws=0`` plans deterministically,
+        the fastest setting for portfolios.
+    out : str or Path, optional
+        Output folder; without it nothing is written and only the summary is kept.
+    chunk_size : int
+        Plots per chunk; working memory grows with it (about 0.2 MB per plot of the chunk
+        for the 26-option library).
+    fmt : {'parquet', 'csv'}
+        Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
+    tables : Tables, optional
+        Literature tables (default: the packaged ones).
+    progress : bool, optional
+        Show a progress bar over the input rows (default: on an interactive terminal or notebook).
+    keep_summary : bool
+        Keep the summary of every plot in memory (about 1 kB per plot).
+    keep_recommended : bool
+        Keep the plan row of each plot's recommended option in memory (about 2 kB per plot).
+    seed : int, optional
+        Monte Carlo seed, overriding ``scenario.seed``.
+
+    Returns
+    -------
+    StreamResult
+        Summary, rejected rows, problems, counts and paths.
+
+    Raises
+    ------
+    agriremed.io.InputFileError
+        If the file cannot be read.
+
+    Examples
+    --------
+    >>> import agriremed
+    >>> from agriremed.synthetic import synthetic_plots
+    >>> r = plan_stream(synthetic_plots(60, seed=1), agriremed.Scenario(mc_draws=0), chunk_size=25,
+    ...                 progress=False)
+    >>> r.n_chunks, r.n_planned + len(r.rejected) == r.n_input
+    (3, True)
+    """
+    t0 = time.perf_counter()
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"fmt {fmt!r}: expected 'parquet' or 'csv'")
+    scenario = scenario or Scenario()
+    if seed is not None:
+        scenario = scenario.replace(seed=int(seed))
+    tables = tables or load_tables()
+    duplicates = duplicate_ids(source, chunk_size)
+    chunks, notes = iter_chunks(source, chunk_size)
+    total = _row_estimate(source)
+
+    head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
+    sinks = {}
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        sinks = {name: _Sink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
+
+    summaries, recommended, rejected, problems, blank_lines = [], [], [], [], []
+    digest = hashlib.sha256()
+    n_input = n_planned = n_chunks = 0
+    bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
+               else None)
+    first_plan = None
+    try:
+        for chunk in _with_one_chunk(chunks, source):
+            blank_lines += chunk.attrs.get("blank_lines", [])
+            if len(chunk) == 0 and (n_chunks > 0 or not chunk.attrs.get("last", False)):
+                bar.update(len(chunk.attrs.get("blank_lines", [])))
+                continue  # only blank lines; a file without any data row is reported once at the end
+            p = plan_chunk(chunk, scenario, tables, n_input, duplicates)
+            probs = p.problems
+            if n_chunks > 0:  # file-level problems (headers, missing columns) once
+                probs = probs.loc[probs["input_row"].notna()]
+            problems.append(probs)
+            rejected.append(p.rejected)
+            digest.update(p.input_digest().encode())
+            if len(p.plots):
+                for name, sink in sinks.items():
+                    sink.write(p.table if name == "plan" else p.summary)
+                if keep_summary:
+                    summaries.append(p.summary)
+                if keep_recommended:
+                    recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
+            first_plan = first_plan or p
+            n_input += p.n_input
+            n_planned += len(p.plots)
+            n_chunks += 1
+            bar.update(len(chunk) + len(chunk.attrs.get("blank_lines", [])))
+    finally:
+        bar.close()
+        for sink in sinks.values():
+            if sink._writer is not None:
+                sink.close()
+    if blank_lines:
+        lines = [str(x) for x in blank_lines]
+        notes.append(f"{Path(source).name}: {len(lines)} empty line(s) ignored (line "
+                     f"{', '.join(lines[:10])}{' …' if len(lines) > 10 else ''})")
+    problems_df = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
+    rejected_df = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
+    summary = pd.concat(summaries, ignore_index=True) if summaries else None
+    if summary is None and keep_summary and first_plan is not None:
+        summary = first_plan.summary.iloc[:0]
+    input_digest = digest.hexdigest()[:16]
+
+    paths = {}
+    if out is not None:
+        from .io import write_csv
+
+        for name, sink in sinks.items():
+            empty = (first_plan.table if name == "plan" else first_plan.summary).iloc[:0] \
+                if first_plan is not None else pd.DataFrame()
+            paths[name] = sink.close(empty) if sink._writer is None else sink.path
+        counts = (f"plots: {n_input} rows read, {n_planned} planned, {len(rejected_df)} rejected; "
+                  f"input digest {input_digest}")
+        paths["rejected"] = write_csv(rejected_df, out / "rejected.csv", [*head, counts])
+        paths["problems"] = write_csv(problems_df, out / "problems.csv", [*head, counts])
+        paths["scenario"] = scenario.save(out / "scenario.json")
+        run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),
+               "input_digest": input_digest, "rows_read": n_input, "plots_planned": n_planned,
+               "rows_rejected": len(rejected_df), "chunks": n_chunks, "chunk_size": chunk_size,
+               "notes": notes, "files": sorted(p.name for p in paths.values()) + ["run.json"]}
+        paths["run"] = out / "run.json"
+        paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                                encoding="utf-8")
+    rec = pd.concat(recommended, ignore_index=True) if recommended else None
+    if rec is None and keep_recommended and first_plan is not None:
+        rec = first_plan.table.iloc[:0]
+    return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df, n_input=n_input,
+                        n_planned=n_planned, n_chunks=n_chunks, seconds=time.perf_counter() - t0, paths=paths,
+                        scenario=scenario, notes=notes, input_digest=input_digest)
+
+
+def _with_one_chunk(chunks: Iterator[pd.DataFrame], source) -> Iterator[pd.DataFrame]:
+    """The chunks, the last one marked (``attrs['last']``); a header-only file gives one empty chunk."""
+    prev = None
+    for chunk in chunks:
+        if prev is not None:
+            yield prev
+        prev = chunk
+    if prev is None:  # no data rows at all: an empty table with the file's header
+        layout = _csv_layout(Path(source)) if not isinstance(source, pd.DataFrame) and \
+            Path(source).suffix.lower() not in (".parquet", ".pq", ".xlsx", ".xlsm", ".xls") else None
+        prev = pd.DataFrame(columns=layout["header"] if layout else
+                            (list(source.columns) if isinstance(source, pd.DataFrame) else []))
+        if layout:
+            prev.attrs.update(header_line=layout["header_row"] + 1, lines=[])
+    prev.attrs["last"] = True
+    yield prev
+
+
+def _row_estimate(source) -> int | None:
+    """Data rows for the progress bar: exact for DataFrames and Parquet, from the file size for CSV."""
+    if isinstance(source, pd.DataFrame):
+        return len(source)
+    p = Path(source)
+    if p.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(p).metadata.num_rows
+    if p.suffix.lower() in (".csv", ".txt"):
+        with open(p, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+        lines = head.count(b"\n")
+        if not lines:
+            return None
+        return int(round(p.stat().st_size / (len(head) / lines))) - 1
+    return None

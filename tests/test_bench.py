@@ -1,0 +1,128 @@
+"""The benchmark scripts in bench/ run at tiny sizes and compute what they claim to time."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.synthetic import synthetic_plots
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(BENCH))
+    try:
+        yield importlib.import_module("bench_portfolio"), importlib.import_module("duration_kernel")
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+@pytest.fixture(scope="module")
+def small_plan():
+    return agriremed.plan(synthetic_plots(120, seed=3), agriremed.Scenario(mc_draws=0), progress=False,
+                          detail=False)
+
+
+def test_kernels_agree_with_the_duration_stage(bench, small_plan):
+    _, K = bench
+    x, removal = K.duration_inputs(small_plan)
+    assert len(x) > 0 and x.n_plots == 120
+    assert set(np.unique(x.model[x.model_code >= 0])) == set(K.MODEL_CODES)  # every model is exercised
+    diffs = K.check_agreement(x, removal, small_plan, rtol=1e-9)
+    assert set(diffs) == {"agriremed_years", "per_plot_loop", "bare_kernel"}
+    assert max(diffs.values()) <= 1e-9
+    ref, _ = K.duration.estimate_duration(small_plan.options, small_plan.plots, small_plan.soil,
+                                          small_plan.biomass, small_plan.tables, targets=small_plan.targets,
+                                          removal=removal)
+    years = ref["years_to_target"].to_numpy(float)
+    np.testing.assert_allclose(K.bare_kernel(x), years, rtol=1e-9, atol=0.0, equal_nan=True)
+    np.testing.assert_array_equal(K.per_plot_loop(x), K.agriremed_years(x))  # same calls, row by row
+    assert np.isfinite(years).any() and (years > 0).any()
+
+
+def test_bare_kernel_edge_cases(bench):
+    _, K = bench
+    n = 6
+    x = K.DurationInputs(
+        depth_m=np.full(n, 0.25), bulk_density_g_cm3=np.full(n, 1.5),
+        c0=np.array([5.0, 5.0, 1.0, 0.86, 0.86, 2.0]), ct=np.array([2.0, 2.0, 2.0, 0.3, 0.3, 1.0]),
+        model=np.array(["shoot_conc", "removal_rate", "bcf", "declining_bcf", "fraction", "none"],
+                       dtype=object),
+        model_code=np.array([2, 3, 0, 4, 1, K.NO_MODEL], dtype=np.int8),
+        params={"Y": np.array([2.1, 1.0, 3.0, 3.26, 1.0, 1.0]), "h": np.zeros(n), "s": np.ones(n),
+                "bcf": np.full(n, 100.0), "fr": np.array([np.nan, np.nan, np.nan, np.nan, 0.0, np.nan]),
+                "cs": np.full(n, 257.0), "rr": np.array([np.nan, 0.0, np.nan, np.nan, np.nan, np.nan]),
+                "sref": np.full(n, 109.3), "cref": np.full(n, 1.244), "b": np.full(n, 0.614)},
+        plot_start=np.array([0, n]), n_plots=1)
+    got = K.bare_kernel(x)
+    np.testing.assert_allclose(got, K.agriremed_years(x), rtol=1e-12, equal_nan=True)
+    assert round(got[0], 1) == 20.8                    # SUMATECS, as agriremed.duration's doctest
+    assert got[1] == np.inf and got[2] == 0.0 and got[4] == np.inf and np.isnan(got[5])
+
+
+def test_chunked_plan_equals_one_plan(bench):
+    bp, _ = bench
+    plots = synthetic_plots(70, seed=5)
+    sc = agriremed.Scenario(mc_draws=0)
+    whole = agriremed.plan(plots, sc, progress=False, detail=False).summary
+    chunked, n = bp.plan_in_chunks(plots, sc, chunk_size=30)
+    assert n == 70
+    pd.testing.assert_frame_equal(chunked, whole)
+
+
+def test_per_row_loop_gives_the_vectorised_result(bench):
+    bp, _ = bench
+    row, p = bp.per_row_comparison(synthetic_plots(12, seed=2), n_loop=4)
+    assert row["summaries_identical"] is True
+    assert row["loop_plots"] == 4 and row["subset_plots"] == 12
+    assert row["ratio"] > 1.0 and row["loop_s_extrapolated"] == pytest.approx(row["loop_s_per_plot"] * 12)
+    assert len(p.summary) == 12
+
+
+def test_run_size_counts_plots_and_memory(bench):
+    bp, _ = bench
+    r = bp.run_size(40, chunk_size=15, engine="chunks")
+    assert r["n_planned"] == 40 and r["plots"] == 40
+    assert r["plots_per_s"] == pytest.approx(40 / r["plan_s"])
+    assert r["peak_rss_mb"] >= r["rss_before_plan_mb"] > 0
+
+
+def test_main_writes_results(bench, tmp_path):
+    bp, _ = bench
+    res = bp.main(["--sizes", "30", "60", "--chunk-size", "25", "--engine", "chunks", "--out", str(tmp_path),
+                   "--ratio-plots", "20", "--per-row-plots", "2", "--mc-draws", "50", "--repeat", "1"])
+    assert [r["plots"] for r in res["scaling"]] == [30, 60]
+    assert all(r["n_planned"] == r["plots"] for r in res["scaling"])
+    assert res["per_row"]["summaries_identical"] is True
+    assert max(res["stage"]["max_rel_diff"].values()) <= 1e-9
+    stage = res["stage"]
+    assert stage["kernel_ratio"] == pytest.approx(stage["agriremed_s"] / stage["bare_numpy_s"])
+    assert res["monte_carlo"]["draws"] == 50 and res["monte_carlo"]["monte_carlo_s"] > 0
+    with open(tmp_path / "scaling.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["plots"]) for r in rows] == [30, 60] and all(float(r["peak_rss_mb"]) > 0 for r in rows)
+    metrics = {r["metric"] for r in csv.DictReader(open(tmp_path / "comparisons.csv", encoding="utf-8"))}
+    assert {"plan_loop_ratio", "stage_kernel_ratio", "stage_loop_ratio", "mc_monte_carlo_s"} <= metrics
+    html = (tmp_path / "scaling.html").read_text(encoding="utf-8")
+    assert "plotly" in html and '"type":"log"' in html.replace(" ", "")
+    assert json.loads((tmp_path / "results.json").read_text())["machine"]["nproc"] >= 1
+
+
+def test_bench_plan_still_runs(capsys):
+    sys.path.insert(0, str(BENCH))
+    try:
+        mod = importlib.import_module("bench_plan")
+    finally:
+        sys.path.remove(str(BENCH))
+    mod.main(sizes=(5,))
+    assert "plots/s" in capsys.readouterr().out

@@ -1,0 +1,52 @@
+"""The dask backend gives the pandas path's results, also on a dask.distributed cluster."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.synthetic import synthetic_plots
+
+dd = pytest.importorskip("dask.dataframe", reason="the dask backend is optional: pip install 'agriremed[dask]'")
+
+from agriremed.dask_backend import plan_dask  # noqa: E402
+
+SC = agriremed.Scenario(mc_draws=20, seed=5)
+
+
+def _norm(df: pd.DataFrame) -> pd.DataFrame:
+    """dask returns text in its string dtype: compare values, with None for missing."""
+    df = df.reset_index(drop=True)
+    return df.astype(object).where(df.notna(), None)
+
+
+@pytest.fixture(scope="module")
+def plots():
+    df = synthetic_plots(90, seed=6)
+    df.loc[5, "som_pct"] = 150.0          # invalid: rejected
+    df.loc[70, "plot_id"] = df.loc[12, "plot_id"]  # duplicate across partitions
+    return df
+
+
+@pytest.fixture(scope="module")
+def pandas_plan(plots):
+    return agriremed.plan(plots, SC, progress=False)
+
+
+@pytest.mark.parametrize("npartitions", [1, 4])
+def test_dask_outputs_equal_the_pandas_plan(plots, pandas_plan, npartitions):
+    out = plan_dask(dd.from_pandas(plots, npartitions=npartitions), SC)
+    assert out.n_input == 90
+    for name in ("table", "summary", "rejected", "problems"):
+        pd.testing.assert_frame_equal(_norm(getattr(out, name).compute()), _norm(getattr(pandas_plan, name)),
+                                      obj=name)
+    assert sorted(out.rejected.compute()["input_row"]) == [6, 13, 71]
+
+
+def test_dask_distributed_cluster_gives_the_same_summary(plots, pandas_plan):
+    distributed = pytest.importorskip("distributed")
+    out = plan_dask(dd.from_pandas(plots, npartitions=3), SC)
+    with distributed.Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None):
+        got = out.summary.compute()
+    pd.testing.assert_frame_equal(_norm(got), _norm(pandas_plan.summary))

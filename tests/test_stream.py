@@ -1,0 +1,138 @@
+"""Chunked portfolio runs give the in-memory plan's numbers, rows and messages."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.cli import main
+from agriremed.io import InputFileError
+from agriremed.stream import duplicate_ids, iter_chunks, plan_stream
+from agriremed.synthetic import synthetic_plots
+
+SC = agriremed.Scenario(mc_draws=20, seed=11)
+
+
+def _body(path):
+    """A CSV output without its provenance lines."""
+    return [line for line in path.read_text(encoding="utf-8-sig").splitlines() if not line.startswith("#")]
+
+
+def _norm(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.reset_index(drop=True)
+    return df.astype(object).where(df.notna(), None)
+
+
+@pytest.fixture(scope="module")
+def messy_csv(tmp_path_factory):
+    """130 plots with a title line, blank lines, a bad pH and a plot id repeated across chunks."""
+    df = synthetic_plots(130, seed=4)
+    df.loc[7, "ph"] = 15.0
+    df.loc[100, "plot_id"] = df.loc[3, "plot_id"]
+    path = tmp_path_factory.mktemp("stream") / "county.csv"
+    lines = df.to_csv(index=False, lineterminator="\n").splitlines()
+    lines = ["Survey of 2025,,,", *lines[:40], "", *lines[40:90], ",,,", *lines[90:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def whole(messy_csv, tmp_path_factory):
+    p = agriremed.plan(messy_csv, SC, progress=False)
+    out = tmp_path_factory.mktemp("whole")
+    p.write(out, report=False)
+    return p, out
+
+
+@pytest.mark.parametrize("chunk_size", [9, 1000])
+def test_streamed_csv_outputs_equal_the_in_memory_files(messy_csv, whole, tmp_path, chunk_size):
+    p, out = whole
+    r = plan_stream(messy_csv, SC, out=tmp_path, chunk_size=chunk_size, fmt="csv", progress=False)
+    for name in ("plan", "summary", "rejected", "problems"):
+        assert _body(tmp_path / f"{name}.csv") == _body(out / f"{name}.csv"), name
+    assert r.n_input == 130 and r.n_planned == 127 and len(r.rejected) == 3
+    assert r.n_planned + len(r.rejected) == r.n_input
+    assert r.n_chunks == -(-130 // chunk_size)
+    assert sorted(r.rejected["input_row"]) == [4, 8, 101]
+
+
+def test_streamed_file_lines_and_notes_match_the_reader(messy_csv, whole, tmp_path):
+    p, _ = whole
+    r = plan_stream(messy_csv, SC, chunk_size=30, progress=False)
+    assert r.rejected["line"].tolist() == p.rejected["line"].tolist() == [6, 10, 105]
+    assert r.notes == p.notes
+    assert any("header found on line 2" in n for n in r.notes)
+    assert any("2 empty line(s) ignored (line 42, 93)" in n for n in r.notes)
+    pd.testing.assert_frame_equal(_norm(r.summary), _norm(p.summary))
+
+
+def test_parquet_outputs_hold_the_plan_with_provenance(messy_csv, whole, tmp_path):
+    import pyarrow.parquet as pq
+
+    p, _ = whole
+    r = plan_stream(messy_csv, SC, out=tmp_path, chunk_size=40, fmt="parquet", progress=False)
+    pd.testing.assert_frame_equal(_norm(pd.read_parquet(r.paths["plan"])), _norm(p.table))
+    pd.testing.assert_frame_equal(_norm(pd.read_parquet(r.paths["summary"])), _norm(p.summary))
+    meta = pq.read_schema(r.paths["plan"]).metadata[b"agriremed"].decode()
+    assert f"agriremed {agriremed.__version__}" in meta and '"seed": 11' in meta
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert (run["rows_read"], run["plots_planned"], run["rows_rejected"], run["chunks"]) == (130, 127, 3, 4)
+
+
+def test_parquet_and_dataframe_sources_give_the_same_summary(tmp_path):
+    df = synthetic_plots(60, seed=8)
+    df.to_parquet(tmp_path / "p.parquet")
+    ref = agriremed.plan(df, SC, progress=False).summary
+    for src in (tmp_path / "p.parquet", df):
+        r = plan_stream(src, SC, chunk_size=16, progress=False)
+        pd.testing.assert_frame_equal(_norm(r.summary), _norm(ref))
+
+
+def test_duplicate_ids_are_found_across_chunks():
+    df = synthetic_plots(50, seed=1)
+    df.loc[[2, 30, 49], "plot_id"] = "X"
+    assert duplicate_ids(df, chunk_size=7) == {"X": "3, 31, 50"}
+    r = plan_stream(df, SC, chunk_size=7, progress=False)
+    assert r.rejected["input_row"].tolist() == [3, 31, 50]
+    assert set(r.rejected["reasons"]) == {"plot_id: duplicate plot id (rows 3, 31, 50)"}
+
+
+def test_header_only_file_is_one_file_level_error(tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_text("plot_id,land_use,ph,cd_mg_kg\n", encoding="utf-8")
+    r = plan_stream(f, SC, chunk_size=10, progress=False)
+    assert (r.n_input, r.n_planned) == (0, 0)
+    assert r.problems["problem"].tolist().count("the table has a header but no data rows") == 1
+
+
+def test_missing_file_and_bad_chunk_size_are_clear(tmp_path):
+    with pytest.raises(InputFileError, match="file not found"):
+        plan_stream(tmp_path / "nope.csv", SC, progress=False)
+    with pytest.raises(ValueError, match="positive number of rows"):
+        iter_chunks(synthetic_plots(3), 0)
+
+
+def test_memory_stays_with_the_chunk_not_the_portfolio():
+    """The summary is the only per-plot output kept; without it nothing grows with the input."""
+    r = plan_stream(synthetic_plots(40, seed=2), agriremed.Scenario(mc_draws=0), chunk_size=10,
+                    progress=False, keep_summary=False)
+    assert r.summary is None and r.n_planned == 40 and r.n_chunks == 4
+    assert np.isfinite(r.plots_per_second)
+
+
+def test_cli_plans_in_chunks_and_writes_parquet(messy_csv, tmp_path, capsys):
+    code = main(["plan", str(messy_csv), "--out", str(tmp_path), "--chunk-size", "50", "--draws", "0"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "planning in chunks of 50 plots" in out and "127 plot(s) planned, 3 rejected, 3 chunk(s)" in out
+    assert (tmp_path / "plan.parquet").exists() and (tmp_path / "rejected.csv").exists()
+    assert len(pd.read_parquet(tmp_path / "summary.parquet")) == 127
+
+
+def test_cli_refuses_parquet_without_chunks(messy_csv, tmp_path, capsys):
+    assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--format", "parquet"]) == 2
+    assert "--format parquet needs --chunk-size" in capsys.readouterr().err
