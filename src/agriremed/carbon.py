@@ -122,6 +122,8 @@ _MANAGED = ("annual_crop", "paddy")
 
 #: Rows × draws computed at once in the Monte Carlo ledger (bounds memory on large portfolios).
 _MC_CHUNK = 500_000
+#: Ledger rows computed together for the year-by-year ledger (rows × years arrays that stay in cache).
+_YEAR_BLOCK = 16384
 
 
 def ipcc_climate_zone(mean_temp_c, annual_rain_mm):
@@ -553,19 +555,6 @@ def _column(pl: pd.DataFrame, name: str, default: str) -> np.ndarray:
     return v.where(v.notna(), default).to_numpy(object)
 
 
-def _percentiles(draws: np.ndarray) -> np.ndarray:
-    """P10, P50, P90 along the draws axis; NaN rows stay NaN."""
-    out = np.full((3, draws.shape[0]), np.nan)
-    nan = np.isnan(draws)
-    full = ~nan.any(axis=1)
-    if full.any():
-        out[:, full] = np.percentile(draws[full], [10, 50, 90], axis=1)
-    part = nan.any(axis=1) & ~nan.all(axis=1)
-    if part.any():  # rare: a few draws undefined
-        out[:, part] = np.nanpercentile(draws[part], [10, 50, 90], axis=1)
-    return out
-
-
 def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.DataFrame,
                   energy: pd.DataFrame, tables: Tables | None = None, horizon_yr: int = 20,
                   biochar_rate_t_ha: float | None = None, years_under_option=None, *, n_draws: int = 0,
@@ -764,7 +753,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ``period`` gives, per row, the share of the period under the option's operations
         (``ops``), the harvested biomass as a multiple of the annualised yield (``bio``), the
         applications per year (``app``) and the SOC change [t CO2 ha⁻¹ yr⁻¹] (``soc``): the
-        horizon average, or one year.
+        horizon average, or every year of the horizon (rows × years arrays).
         """
         fr, bio, app = col(period["ops"]), col(period["bio"]), col(period["app"])
         diesel = fr * np.where(col(grows_food), col(food_diesel), opt_diesel) + (1 - fr) * col(cur_diesel) \
@@ -815,9 +804,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     bi = _frames.member_row(_frames.plot_codes(rows, g), is_base)
     has_base = bi >= 0
     bix = np.where(has_base, bi, 0)
-    pct = {t: np.full((3, n), np.nan) for t in terms}
+    pct = {}  # P10/P50/P90 of every term (Monte Carlo only)
     q = qv = np.full((3, n), np.nan)
     if n_draws:
+        pct = {t: np.full((3, n), np.nan) for t in terms}
         q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
         from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
 
@@ -857,11 +847,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
             t_d, net_c = net_draws(sel)
             for k, v in t_d.items():
-                pct[k][:, sel] = _percentiles(np.where(active[sel][:, None], v, np.nan))
-            q[:, sel] = _percentiles(net_c)
+                pct[k][:, sel] = _frames.row_percentiles(np.where(active[sel][:, None], v, np.nan))
+            q[:, sel] = _frames.row_percentiles(net_c)
             hb = has_base[sel]
             ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
-            qv[:, sel] = _percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+            qv[:, sel] = _frames.row_percentiles(np.where(hb[:, None], net_c - ref, np.nan))
 
     method_text = {
         "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",
@@ -903,8 +893,9 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     idx = np.flatnonzero(active)
     pid = _frames.obj(rows["plot_id"])
     if ledger:
-        vals = np.stack([np.ravel(terms[t]) for t in names], axis=1)[idx].ravel()  # plot-major, then term
-        pcts = np.stack([pct[t] for t in names], axis=2)[:, idx].reshape(3, -1)
+        vals = np.stack([np.ravel(terms[t])[idx] for t in names], axis=1).ravel()  # plot-major, then term
+        pcts = np.stack([pct[t][:, idx] for t in names], axis=2).reshape(3, -1) if pct \
+            else np.full((3, len(idx) * K), np.nan)
         tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
         long = _frames.frame({
             "plot_id": np.repeat(pid[idx], K),
@@ -934,39 +925,48 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     if not by_year:
         return long, totals
     m = len(idx)
-
-    def sub(x):  # only the rows in the ledger (period arrays already are)
-        x = np.asarray(x)
-        return x if len(x) == m else x[idx]
-
     eff_d = np.where(np.isnan(eff[idx]), np.inf, eff[idx])
     yn = years_new[idx]
     a = np.minimum(yn, 20.0)
     back = np.minimum(np.maximum(H - yn, 0.0), a)
-    per_cut = np.zeros((m, int(H)))
     at = np.full(n, -1, dtype=np.intp)
     at[hv] = np.arange(len(hv))
-    sel = at[idx] >= 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_cut[sel] = cuts_hv[at[idx][sel]] / B[idx][sel, None]
+    cut_row = at[idx]
     Hn = int(H)
     per_year = {t: np.empty((m, Hn)) for t in names}
+    net_y = np.empty((m, Hn))
     en_sub = {k: v[idx] for k, v in en_typ.items()}
     rate_sub = soc_rate[idx]
-    for y in range(1, Hn + 1):  # a loop over the years of the horizon, vectorised over rows
-        loss = np.clip(np.minimum(y, yn + back) - np.maximum(y - 1, yn), 0.0, 1.0)
-        period = {"ops": np.clip(yn - (y - 1), 0.0, 1.0), "bio": np.nan_to_num(per_cut[:, y - 1]),
-                  "app": np.where(np.isfinite(eff_d), ((y - 1) % eff_d) < 1, False).astype(float),
-                  "soc": rate_sub * (np.clip(a - (y - 1), 0.0, 1.0) - loss)}
-        for term, val in compute(f_typ, B[idx], opt_diesel_typ[idx], opt_n_typ[idx], en_sub, sub,
-                                 period).items():
-            per_year[term][:, y - 1] = np.ravel(val)
+    B_sub, diesel_sub, n_sub = B[idx], opt_diesel_typ[idx], opt_n_typ[idx]
+    y0 = np.arange(Hn)[None, :]  # year − 1 of every column
+    # every year at once (rows × years), in blocks of rows that stay in cache
+    for lo in range(0, m, _YEAR_BLOCK):
+        blk = slice(lo, min(lo + _YEAR_BLOCK, m))
+        yb, eb = yn[blk, None], eff_d[blk, None]
+        loss = np.clip(np.minimum(y0 + 1, yb + back[blk, None]) - np.maximum(y0, yb), 0.0, 1.0)
+        cr = cut_row[blk]
+        per_cut = np.zeros((len(cr), Hn))
+        has = cr >= 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_cut[has] = cuts_hv[cr[has]] / B_sub[blk][has, None]
+        period = {"ops": np.clip(yb - y0, 0.0, 1.0), "bio": np.nan_to_num(per_cut),
+                  "app": np.where(np.isfinite(eb), (y0 % eb) < 1, False).astype(float),
+                  "soc": rate_sub[blk, None] * (np.clip(a[blk, None] - y0, 0.0, 1.0) - loss)}
+
+        def col(x, rows_blk=idx[blk]):  # a per-row array at this block's ledger rows, as a column
+            x = np.asarray(x)
+            return x if x.ndim == 2 else x[rows_blk][:, None]
+
+        acc = np.zeros((len(cr), Hn))
+        for term, val in compute(f_typ, B_sub[blk, None], diesel_sub[blk, None], n_sub[blk, None],
+                                 {k: v[blk, None] for k, v in en_sub.items()}, col, period).items():
+            per_year[term][blk] = val
+            acc += np.nan_to_num(per_year[term][blk])
+        net_y[blk] = acc
     ycols = {"plot_id": np.repeat(pid[idx], Hn), "option_id": np.repeat(oid[idx], Hn),
              "ledger_year": np.tile(np.arange(1, Hn + 1), m)}
-    net_y = np.zeros((m, Hn))
     for t in names:
         ycols[f"{t}_co2e_t_ha"] = per_year[t].ravel()
-        net_y += np.nan_to_num(per_year[t])
     ycols["year_net_co2e_t_ha"] = net_y.ravel()
     ycols["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
     return long, totals, _frames.frame(ycols, m * Hn)

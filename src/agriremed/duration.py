@@ -780,7 +780,7 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
             bm[c] = np.full(L, np.nan)
     if n_draws and L:
         draws_years, _ = _years(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
-        q = np.nanpercentile(np.where(np.isinf(draws_years), _BIG, draws_years), [10, 50, 90], axis=1)
+        q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
         q = np.where(q >= _BIG, np.inf, q)
         bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
         for h in HORIZONS:
@@ -895,7 +895,7 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for j, yr in enumerate(t):
             cd = _conc(std, _col(c0), _col(model), yr, loss, pdraw)
             cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
-            q[:, :, j] = np.nanpercentile(cd, [10, 50, 90], axis=1)
+            q[:, :, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
     return _frames.frame(cols, n * ny)
 
@@ -1216,9 +1216,10 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     c_code, c_uniq = pd.factorize(current, use_na_sentinel=False)
     vocab = pd.unique(np.array(["none", *list(f_uniq), *list(c_uniq)], dtype=object))
     at = {v: i for i, v in enumerate(vocab)}
-    f_code = np.array([at[v] for v in f_uniq], dtype=np.intp)[f_code] if n else np.zeros(0, np.intp)
-    c_code = np.array([at[v] for v in c_uniq], dtype=np.intp)[c_code] if n else np.zeros(0, np.intp)
-    crop_code = np.where(active, f_code[:, None], np.where(after, c_code[:, None], 0))
+    small = np.min_scalar_type(len(vocab))  # a few crops: the rows × years codes take one byte each
+    f_code = np.array([at[v] for v in f_uniq], dtype=small)[f_code] if n else np.zeros(0, small)
+    c_code = np.array([at[v] for v in c_uniq], dtype=small)[c_code] if n else np.zeros(0, small)
+    crop_code = np.where(active, f_code[:, None], np.where(after, c_code[:, None], small.type(0)))
     P = np.where(active & (food_opt != "none")[:, None], p_const[:, None], np.nan)
     model_o = tables.options["removal_model"].astype(object)
     model = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none")
@@ -1319,7 +1320,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     grows = crop_code != 0
     with np.errstate(invalid="ignore"):
         frac = np.where(grows.any(axis=1),
-                        np.nansum(np.where(grows, np.nan_to_num(P, nan=1.0), 0.0), axis=1)
+                        np.where(grows, np.nan_to_num(P, nan=1.0), 0.0).sum(axis=1)  # no NaN left to skip
                         / np.maximum(grows.sum(axis=1), 1), np.nan)
     # seasons whose crop has no prediction or no limit count as compliant (nothing to fail)
     all_unknown = np.all(np.isnan(P) | ~grows, axis=1) & grows.any(axis=1)
@@ -1335,7 +1336,8 @@ class YearlySchedule:
     Attributes
     ----------
     crop_code : numpy.ndarray of int
-        Shape ``(rows, H)``: index into ``crops`` of the crop grown (0 = ``'none'``).
+        Shape ``(rows, H)``: index into ``crops`` of the crop grown (0 = ``'none'``);
+        :func:`compliance_by_year` stores it in the smallest integer type that holds every index.
     crops : numpy.ndarray of str
         Crop names, ``'none'`` first.
     active : numpy.ndarray of bool
@@ -1345,7 +1347,8 @@ class YearlySchedule:
     """
 
     def __init__(self, crop_code, crops, active, p):
-        self.crop_code = np.asarray(crop_code, np.intp)
+        code = np.asarray(crop_code)
+        self.crop_code = code if code.dtype.kind in "ui" else code.astype(np.intp)
         self.crops = _frames.obj(crops)
         self.active = np.asarray(active, bool)
         self.p = np.asarray(p, float)

@@ -97,11 +97,17 @@ def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
 
 
 def _schedule_matrices(option_rows, schedule, H, rows):
-    """(crop code, crop names, option active, P(comply)) of the rows ``rows``, each rows × years."""
+    """The schedule of the rows ``rows`` as (crop code, crop names, option active, P(comply), row of each).
+
+    The first, third and fourth outputs are rows × years arrays (of more rows than
+    ``rows`` when the schedule is a :class:`agriremed.duration.YearlySchedule` aligned
+    with ``option_rows``); the last gives the row of these arrays of every entry of
+    ``rows``, so that blocks of rows can be taken without copying the whole schedule.
+    """
     from .duration import YearlySchedule
 
     if isinstance(schedule, YearlySchedule) and schedule.active.shape[0] == len(option_rows):
-        return schedule.crop_code[rows], schedule.crops, schedule.active[rows], schedule.p[rows]
+        return schedule.crop_code, schedule.crops, schedule.active, schedule.p, rows
     s = schedule
     key = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])])
     r = key.get_indexer(pd.MultiIndex.from_arrays([_frames.obj(s["plot_id"]), _frames.obj(s["option_id"])])) \
@@ -118,14 +124,18 @@ def _schedule_matrices(option_rows, schedule, H, rows):
     active[r[ok], yr[ok]] = np.where(pd.isna(act), False, act).astype(bool)
     p[r[ok], yr[ok]] = s["crop_compliance_prob"].to_numpy(float)[ok] if len(s) else 0.0
     code, vocab = pd.factorize(crop[rows].ravel(), use_na_sentinel=False)
-    return code.reshape(len(rows), H), _frames.obj(vocab), active[rows], p[rows]
+    return code.reshape(len(rows), H), _frames.obj(vocab), active[rows], p[rows], np.arange(len(rows))
 
 
-def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
-           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
-    """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
+#: Rows whose yearly cash flows are built at once (rows × years arrays that stay in cache).
+_BLOCK_ROWS = 8192
 
-    Returns the items, the rows they are for (applicable options and the baseline that
+
+def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
+                 biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+    """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
+
+    Returns the inputs, the rows they are for (applicable options and the baseline that
     can be assessed, plus every baseline row), and the rows not assessed.
     """
     if biomass_valuation not in BIOMASS_VALUATIONS:
@@ -133,7 +143,6 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
                          f"{', '.join(BIOMASS_VALUATIONS)}")
     g = _frames.grid(option_rows, plots, tables, grid)
     lib_ids = tables.options["option_id"]
-    years = np.arange(1, H + 1)
     B_all = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), _frames.row_index(biomass, option_rows))
     bval_all = g.per_option(parameter_for_rows(tables, lib_ids, "biomass_value_cny_t"))
     applicable = option_rows["applicable"].to_numpy(bool)
@@ -146,54 +155,98 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     def p(name):
         return np.nan_to_num(_frames.take(parameter_for_rows(tables, lib_ids, name), opt))
 
-    code, vocab, active, p_comply = _schedule_matrices(option_rows, schedule, H, rows)
+    code, vocab, active, p_comply, srow = _schedule_matrices(option_rows, schedule, H, rows)
     crops = tables.crops.set_index("crop")
     v = pd.Series(vocab, dtype=object)
     y = v.map(crops["yield_t_ha"]).to_numpy(float)
     price = v.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
-    comply = np.nan_to_num(p_comply, nan=1.0)
-    sold = comply + (1.0 - comply) * float(noncompliant_price_fraction)
-    grows = (vocab != "none")[code]
-    items = {
-        "crop_revenue": np.where(grows, np.nan_to_num(y * price)[code] * sold, 0.0),
-        "crop_cost": -np.where(grows, np.nan_to_num(pcost)[code], 0.0),
-    }
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
-    est = np.zeros((len(rows), H))
-    est[:, 0] = p("establishment_cost_cny_ha")
-    items["establishment"] = -np.where(active, est, 0.0)
-    yearly = p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
-    items["management"] = -np.where(active, yearly[:, None], 0.0)
-    items["harvest"] = -np.where(active, (np.nan_to_num(B) * p("harvest_cost_cny_t"))[:, None], 0.0)
     eff = _frames.take(parameter_for_rows(tables, lib_ids, "effect_duration_yr"), opt)
-    app_year = np.where(np.isnan(eff)[:, None], False,
-                        ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
     rate = p("rate_t_ha")
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
-    app_cost = (rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
-                + p("application_cost_cny_ha"))
-    items["amendment"] = -np.where(active & app_year, app_cost[:, None], 0.0)
-    bio = np.where(active, (np.nan_to_num(B) * bval)[:, None], 0.0)
-    sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
-    items["energy_sale"] = np.zeros_like(bio)
+    inp = {
+        "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
+        "grows_vocab": vocab != "none", "crop_value": np.nan_to_num(y * price), "crop_cost": np.nan_to_num(pcost),
+        "sold_fraction": float(noncompliant_price_fraction),
+        "establishment": p("establishment_cost_cny_ha"),
+        "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr"),
+        "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
+        "eff": eff,
+        "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
+        + p("application_cost_cny_ha"),
+        "bio": np.nan_to_num(B) * bval,
+        "mwh": None,
+        "product": p("product_t_ha_yr") * p("product_price_cny_t"),
+    }
     if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
-        mwh = np.nan_to_num(mwh[rows])
-        elec = np.where(active, (mwh * tables.price("electricity_price_cny_mwh"))[:, None], 0.0)
-        use = (mwh > 0)[:, None]
+        inp["mwh"] = np.nan_to_num(mwh[rows])
+        inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
+    gain = _frames.take(carbon_totals["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
+                        _frames.row_index(carbon_totals, option_rows))
+    inp["credit"] = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
+    return inp, rows, unassessed
+
+
+def _block_items(inp: dict, sel) -> dict:
+    """Yearly cash-flow items [CNY ha⁻¹] of the entries ``sel`` of the assessed rows, each rows × years.
+
+    Parameters
+    ----------
+    inp : dict
+        First output of :func:`_item_inputs`.
+    sel : slice or numpy.ndarray of int
+        Positions among the assessed rows.
+    """
+    H = inp["H"]
+    years = np.arange(1, H + 1)
+    srow = inp["srow"][sel]
+    code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
+    comply = np.nan_to_num(p_comply, nan=1.0)
+    sold = comply + (1.0 - comply) * inp["sold_fraction"]
+    grows = inp["grows_vocab"][code]
+    items = {
+        "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
+        "crop_cost": -np.where(grows, inp["crop_cost"][code], 0.0),
+    }
+    est = np.zeros((len(srow), H))
+    est[:, 0] = inp["establishment"][sel]
+    items["establishment"] = -np.where(active, est, 0.0)
+    items["management"] = -np.where(active, inp["management"][sel][:, None], 0.0)
+    items["harvest"] = -np.where(active, inp["harvest"][sel][:, None], 0.0)
+    eff = inp["eff"][sel]
+    app_year = np.where(np.isnan(eff)[:, None], False,
+                        ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
+    items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
+    bio = np.where(active, inp["bio"][sel][:, None], 0.0)
+    sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
+    items["energy_sale"] = np.zeros_like(bio)
+    if inp["mwh"] is not None:
+        elec = np.where(active, inp["elec"][sel][:, None], 0.0)
+        use = (inp["mwh"][sel] > 0)[:, None]
         items["energy_sale"] = np.where(use, elec, 0.0)
         sale = np.where(use, 0.0, sale)
     items["biomass_sale"] = sale
     items["biomass_disposal"] = disposal
-    items["product_sale"] = np.where(active, (p("product_t_ha_yr") * p("product_price_cny_t"))[:, None], 0.0)
-    gain = _frames.take(carbon_totals["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
-                        _frames.row_index(carbon_totals, option_rows))
-    credit = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
-    items["carbon_credit"] = np.repeat(credit[:, None], H, axis=1)
-    return items, rows, unassessed
+    items["product_sale"] = np.where(active, inp["product"][sel][:, None], 0.0)
+    items["carbon_credit"] = np.repeat(inp["credit"][sel][:, None], H, axis=1)
+    return items
+
+
+def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
+           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+    """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
+
+    Returns the items, the rows they are for (applicable options and the baseline that
+    can be assessed, plus every baseline row), and the rows not assessed.
+    """
+    inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                         carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
+                                         energy, biomass_valuation, grid)
+    return _block_items(inp, slice(None)), rows, unassessed
 
 
 def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: pd.DataFrame,
@@ -331,32 +384,44 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     if schedule is None:
         schedule, _ = compliance_by_year(option_rows, plots, compliance, duration, tables=tables,
                                          horizon_yr=H, grid=grid, matrices=True)
-    items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
-                                     carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
-                                     biomass_valuation, grid)
-    n = len(option_rows)
+    inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                         carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
+                                         energy, biomass_valuation, grid)
+    n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])
     baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
     active = (option_rows["applicable"].to_numpy(bool) | baseline) & ~unassessed
     df = discount_factors(discount_rate, H)
-    cf = sum(items.values())
-    pv = {k: (v * df).sum(axis=1) for k, v in items.items()}
-    pv_cost = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
-    pv_rev = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
-    value = (cf * df).sum(axis=1)
-    groups = {}
-    for item, group in CASH_FLOW_ITEMS.items():
-        groups[group] = groups.get(group, 0.0) + pv[item]
     is_base = oid == "do_nothing"
     at = np.full(n, -1, dtype=np.intp)     # row → position among the computed rows
-    at[rows] = np.arange(len(rows))
+    at[rows] = np.arange(k)
     bi = _frames.member_row(_frames.plot_codes(option_rows, g), is_base)
     has_base = (bi >= 0)[rows]
     bi_r = np.where(has_base, at[np.maximum(bi, 0)][rows], 0)
-    incr = cf - cf[bi_r]
+    # cash flows of the baseline rows first: every row's incremental flow needs its plot's
+    base = np.unique(bi_r) if k else np.zeros(0, np.intp)
+    cf_base = sum(_block_items(inp, base).values()) if len(base) else np.zeros((0, H))
+    base_at = np.zeros(k, dtype=np.intp)
+    base_at[base] = np.arange(len(base))
+    pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
+    pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
+    # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
+    for lo in range(0, k, _BLOCK_ROWS):
+        blk = slice(lo, min(lo + _BLOCK_ROWS, k))
+        items = _block_items(inp, blk)
+        cf = sum(items.values())
+        for key, v in items.items():
+            pv[key][blk] = (v * df).sum(axis=1)
+        pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
+        pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
+        value[blk] = (cf * df).sum(axis=1)
+        payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
+    groups = {}
+    for item, group in CASH_FLOW_ITEMS.items():
+        groups[group] = groups.get(group, 0.0) + pv[item]
     npv_vs = np.where(has_base, value - value[bi_r], np.nan)
-    payback = np.where(has_base & ~is_base[rows], payback_year(incr, discount_rate), np.nan)
+    payback = np.where(has_base & ~is_base[rows], payback, np.nan)
     removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
     remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
                     + pv["biomass_disposal"])

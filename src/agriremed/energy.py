@@ -355,7 +355,7 @@ def _shoot_cd(by_metal: pd.DataFrame, rows: pd.DataFrame, g) -> np.ndarray:
 def _feedstock_group(kind, shoot_cd, tables: Tables) -> np.ndarray:
     hyper = (np.asarray(kind, dtype=object) == "phytoextraction") | \
         (np.nan_to_num(np.asarray(shoot_cd, float)) >= tables.factor("hyperaccumulator_cd_mg_kg"))
-    return np.where(hyper, "hyperaccumulator", "other").astype(object)
+    return _frames.texts_by_code(hyper, ("other", "hyperaccumulator"))
 
 
 def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, product_t, biomass_t,
@@ -594,17 +594,20 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
         worst = np.where(worst == "", bound, worst)
     ok = (n_below >= len(limited)) & (len(limited) > 0)
     hyper = group == "hyperaccumulator"
-    disposal = np.select([~produces, hyper, exceeds, ok],
-                         ["none", "hazardous_waste", "exceeds_land_limit", "land_application_ok"],
-                         "test_before_use").astype(object)
     applicable = option_rows["applicable"].to_numpy(bool)
     code = np.select([~produces, hyper, exceeds, ok], [0, 1, 2, 3], 4)
+    disposal = _frames.texts_by_code(code, ("none", "hazardous_waste", "exceeds_land_limit", "land_application_ok",
+                                            "test_before_use"))
     fixed = np.array(["", "hyperaccumulator biomass: its residues are hazardous waste, never a soil amendment",
                       "not for land application", "every metal with a limit is below it",
                       "metal partition or limits incomplete: test the residue before any use"], dtype=object)
     note = fixed[code]
     has = np.flatnonzero(worst != "")
-    note[has] = [(t + w).lstrip("; ") for t, w in zip(note[has], worst[has], strict=True)]
+    joined = note[has] + worst[has]
+    # "(t + w).lstrip('; ')": only a note that is empty (or starts with "; ") loses characters
+    bare = np.array([t == "" or t[0] in "; " for t in fixed])[code[has]]
+    joined[bare] = _frames.format_unique(joined[bare], lambda t: t.lstrip("; "))
+    note[has] = joined
     return np.where(applicable, disposal, None), np.where(applicable & produces, note, None)
 
 

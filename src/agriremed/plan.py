@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import types
 from pathlib import Path
 
 import numpy as np
@@ -512,21 +513,6 @@ def _pct(p: float) -> str:
     return f"{100 * p:.0f} %"
 
 
-class _Row:
-    """Attribute access to row ``i`` of a dict of column arrays (for the sentence builders)."""
-
-    __slots__ = ("_cols", "_i")
-
-    def __init__(self, cols: dict, i: int):
-        self._cols, self._i = cols, i
-
-    def __getattr__(self, name):
-        try:
-            return self._cols[name][self._i]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
 def _cleanup_text(row) -> str:
     metals = row.target_metals.replace("+", "/").title() if row.target_metals else "metal"
     food_target = getattr(row, "target_basis", "") == "food_limit"
@@ -544,36 +530,82 @@ def _cleanup_text(row) -> str:
     return f"brings {metals} to {goal} in about {y:.0f} yr{rng}"
 
 
-def _sentence(row, std: str, H: int) -> str:
-    """One-sentence recommendation built from the chosen option's numbers."""
-    name = row.option_name
-    npv = _fmt_money(row.npv_vs_baseline_cny_ha) + f" vs doing nothing over {H} yr"
-    co2 = "" if np.isnan(row.net_co2e_vs_baseline_t_ha_yr) else \
-        f", {row.net_co2e_vs_baseline_t_ha_yr:+.1f} t CO2e/ha/yr"
-    untreated = f"; does not treat {row.untreated_metals.replace('+', '/').title()}" \
-        if row.untreated_metals else ""
-    if row.option_kind == "baseline":
-        p = row.crop_compliance_prob
-        safe = "" if np.isnan(p) else f" ({_pct(p)} chance the crop meets {std})"
-        if row.soil_class == "priority_protection":
-            return f"{name}: soil is at or below every GB 15618 screening value{safe}."
-        return f"{name}: no other option scores higher{safe}; metals stay in the soil."
-    if row.option_kind == "phytoextraction":
-        food = ""
-        seasons = getattr(row, "compliant_season_fraction", np.nan)
-        if row.food_crop not in ("none", None) and not np.isnan(seasons):
-            food = f", {row.food_crop} meets {std} in {_pct(row.compliant_season_fraction)} of seasons"
-        return f"{name}: {_cleanup_text(row)}{food}; {npv}{co2}{untreated}."
-    if row.option_kind == "phytomanagement":
-        energy = "" if np.isnan(row.useful_energy_gj_ha_yr) else \
-            f", {row.useful_energy_gj_ha_yr:.0f} GJ/ha/yr useful energy"
-        return (f"{name}: non-food crop of {row.biomass_t_dm_ha_yr:.1f} t DM/ha/yr{energy} that holds the "
-                f"soil in place; {_cleanup_text(row)}; {npv}{co2}{untreated}.")
-    if row.option_kind in ("immobilisation", "safe_crop"):
-        p = row.crop_compliance_prob
-        safe = "crop safety not predicted" if np.isnan(p) else f"crop meets {std} with {_pct(p)} probability"
-        return f"{name}: {safe}; {npv}{co2}; metals stay in the soil{untreated}."
-    return f"{name}: no food crop, so no dietary exposure; {npv}{co2}; metals stay in the soil."
+def _per_distinct(fn, *columns) -> np.ndarray:
+    """``fn(*values)`` of every row, called once per distinct combination of the columns' values.
+
+    ``None`` and NaN count as different values (they print differently).
+    """
+    keys = []
+    for c in columns:
+        keys.append(c)
+        if c.dtype == object:
+            keys.append(c == None)  # noqa: E711 (elementwise)
+    if not len(columns[0]):
+        return np.zeros(0, dtype=object)
+    first, inv = _frames.distinct(*keys)
+    return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
+
+
+def _sentence_bodies(b: dict, std: str, H: int) -> np.ndarray:
+    """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
+    numbers), without its final full stop.
+
+    Each part of a sentence is built once per distinct value of the columns it reads,
+    then the parts are joined row by row.
+    """
+    n = len(b["option_id"])
+    kind = b["option_kind"]
+    body = np.full(n, "", dtype=object)
+    if not n:
+        return body
+    name = _per_distinct(lambda x: f"{x}", b["option_name"])
+    npv = _per_distinct(lambda x: _fmt_money(x) + f" vs doing nothing over {H} yr", b["npv_vs_baseline_cny_ha"])
+    co2 = _per_distinct(lambda x: "" if np.isnan(x) else f", {x:+.1f} t CO2e/ha/yr",
+                        b["net_co2e_vs_baseline_t_ha_yr"])
+    untreated = _per_distinct(lambda u: f"; does not treat {u.replace('+', '/').title()}" if u else "",
+                              b["untreated_metals"])
+    p = b["crop_compliance_prob"]
+    cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
+                                "years_p90") if c in b]
+
+    def cleanup(sel):
+        return _per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
+                             *(b[c][sel] for c in cleanup_cols))
+
+    rest = np.ones(n, bool)
+    sel = kind == "baseline"
+    if sel.any():
+        safe = _per_distinct(lambda x: "" if np.isnan(x) else f" ({_pct(x)} chance the crop meets {std})", p[sel])
+        body[sel] = np.where(b["soil_class"][sel] == "priority_protection",
+                             name[sel] + ": soil is at or below every GB 15618 screening value" + safe,
+                             name[sel] + ": no other option scores higher" + safe + "; metals stay in the soil")
+        rest &= ~sel
+    sel = kind == "phytoextraction"
+    if sel.any():
+        seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
+            else np.full(int(sel.sum()), np.nan)
+        food = _per_distinct(lambda fc, x: f", {fc} meets {std} in {_pct(x)} of seasons"
+                             if fc not in ("none", None) and not np.isnan(x) else "", b["food_crop"][sel], seasons)
+        body[sel] = name[sel] + ": " + cleanup(sel) + food + "; " + npv[sel] + co2[sel] + untreated[sel]
+        rest &= ~sel
+    sel = kind == "phytomanagement"
+    if sel.any():
+        energy = _per_distinct(lambda x: "" if np.isnan(x) else f", {x:.0f} GJ/ha/yr useful energy",
+                               b["useful_energy_gj_ha_yr"][sel])
+        biomass = _per_distinct(lambda x: f"{x:.1f}", b["biomass_t_dm_ha_yr"][sel])
+        body[sel] = (name[sel] + ": non-food crop of " + biomass + " t DM/ha/yr" + energy
+                     + " that holds the soil in place; " + cleanup(sel) + "; " + npv[sel] + co2[sel] + untreated[sel])
+        rest &= ~sel
+    sel = (kind == "immobilisation") | (kind == "safe_crop")
+    if sel.any():
+        safe = _per_distinct(lambda x: "crop safety not predicted" if np.isnan(x)
+                             else f"crop meets {std} with {_pct(x)} probability", p[sel])
+        body[sel] = name[sel] + ": " + safe + "; " + npv[sel] + co2[sel] + "; metals stay in the soil" + untreated[sel]
+        rest &= ~sel
+    if rest.any():
+        body[rest] = name[rest] + ": no food crop, so no dietary exposure; " + npv[rest] + co2[rest] \
+            + "; metals stay in the soil"
+    return body
 
 
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
@@ -613,11 +645,14 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None) -> pd.DataFra
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
         s[c] = b[c]
     std, H = scenario.food_standard, scenario.horizon_yr
-    rec = np.array([_sentence(_Row(b, i), std, H) if isinstance(b["option_id"][i], str) else "no applicable option"
-                    for i in range(n)], dtype=object)
+    ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    rec = np.full(n, "no applicable option", dtype=object)
+    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H)
+    end = np.full(len(body), ".", dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
-        clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)
+        clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
-        rec[has] = [f"{t[:-1]}; {c}." if t.endswith(".") else t for t, c in zip(rec[has], clause[has], strict=True)]
+        end[has] = "; " + _per_distinct(lambda c: f"{c}", clause[has]) + "."
+    rec[ok] = body + end
     s["recommendation"] = rec
     return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)

@@ -153,9 +153,8 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
     for c in CRITERIA:
         v = values[c].to_numpy(float)
         g, a = float(tl.loc[c, "green_at_least"]), float(tl.loc[c, "amber_at_least"])
-        light = np.where(v >= g - 1e-12, "green", np.where(v >= a, "amber", "red")).astype(object)
-        light[np.isnan(v)] = None
-        cols[f"light_{c}"] = light
+        code = np.where(np.isnan(v), 3, np.where(v >= g - 1e-12, 0, np.where(v >= a, 1, 2)))
+        cols[f"light_{c}"] = _frames.texts_by_code(code, ("green", "amber", "red", None))
     out = _frames.frame(cols, len(values))
     out.index = values.index
     return out
@@ -489,7 +488,10 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     score = ranked["score"].to_numpy(float)
     oid = _frames.obj(ranked["option_id"])
     text = np.full(len(f_rows), "", dtype=object)
-    text[has] = [f"ahead of {names.get(b, b)} (score {sa:.2f} vs {sb:.2f}), mostly on {y}"
-                 for b, sa, sb, y in zip(oid[sr], score[fr], score[sr], why, strict=True)]
+    # each part printed once per distinct value, then joined row by row
+    runner = _frames.format_unique(oid[sr], lambda b: f"{names.get(b, b)}")
+    two = lambda x: f"{x:.2f}"  # noqa: E731
+    text[has] = ("ahead of " + runner + " (score " + _frames.format_unique(score[fr], two) + " vs "
+                 + _frames.format_unique(score[sr], two) + "), mostly on " + why)
     out[:] = text
     return out
