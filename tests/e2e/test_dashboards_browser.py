@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
 BROKEN = ROOT / "data" / "samples" / "plots_two_broken_rows.csv"
 LOAD = 180_000  # a page: Voila starts a kernel and runs the notebook, then widgets render [ms]
+#: Any other expectation: a kernel callback (planning a few plots) and the widget update, with
+#: room for a busy 2-core machine [ms].
+expect.set_options(timeout=30_000)
 #: The decimal comma of the broken sample row in Chinese (checked as text: a missing translation
 #: would leave the English sentence, which the planner-derived expectations cannot tell apart).
 DECIMAL_COMMA_ZH = "逗号分隔文件中使用了小数逗号：请用小数点书写（如5.6），或将文件另存为分号分隔格式"
