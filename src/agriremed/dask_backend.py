@@ -37,14 +37,6 @@ from .validate import _as_text
 __all__ = ["DaskPlan", "plan_dask"]
 
 
-def _dask():
-    try:
-        import dask.dataframe as dd
-    except ImportError as exc:  # optional extra
-        raise ImportError("the dask backend needs dask: pip install 'agriremed[dask]'") from exc
-    return dd
-
-
 @dataclasses.dataclass
 class DaskPlan:
     """Lazy outputs of :func:`plan_dask` (dask DataFrames, one partition per input partition).
@@ -118,9 +110,11 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     ...                 Scenario(mc_draws=0))                        # doctest: +SKIP
     >>> out.summary.compute()["recommended_option"].value_counts()   # doctest: +SKIP
     """
-    import dask
-
-    _dask()
+    try:
+        import dask
+        import dask.dataframe  # noqa: F401  (the optional extra)
+    except ImportError as exc:
+        raise ImportError("the dask backend needs dask: pip install 'agriremed[dask]'") from exc
     scenario = scenario or Scenario()
     tables = tables or load_tables()
     lengths = np.asarray(plots.map_partitions(len).compute(), dtype=np.int64)

@@ -97,9 +97,7 @@ def read_table(path: str | Path, sheet: str | int | None = 0) -> tuple[pd.DataFr
     if len(df):
         filled = df.apply(lambda col: col.astype(str).str.strip().ne("")).any(axis=1).to_numpy()
         if not filled.all():
-            lines = [str(h + 2 + i) for i in np.flatnonzero(~filled)]
-            notes.append(f"{p.name}: {len(lines)} empty line(s) ignored (line "
-                         f"{', '.join(lines[:10])}{' …' if len(lines) > 10 else ''})")
+            notes.append(empty_lines_note(p.name, (h + 2 + np.flatnonzero(~filled)).tolist()))
         df = df.loc[filled].reset_index(drop=True)
         data_lines = (h + 2 + np.flatnonzero(filled)).tolist()
     else:
@@ -109,6 +107,12 @@ def read_table(path: str | Path, sheet: str | int | None = 0) -> tuple[pd.DataFr
 
 
 _SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def empty_lines_note(file_name: str, lines: list[int]) -> str:
+    """The note that empty lines of a file were skipped (the first ten line numbers)."""
+    shown = ", ".join(str(x) for x in lines[:10])
+    return f"{file_name}: {len(lines)} empty line(s) ignored (line {shown}{' …' if len(lines) > 10 else ''})"
 
 
 def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,9 @@ Peak memory is set by the chunk size, not by the number of plots.
 
 The streamed result equals the in-memory one: input rows are numbered across the whole
 file, plot ids repeated anywhere in the file are rejected as duplicates (a first pass
-reads the id column), and every plot's numbers are those :func:`agriremed.plan` gives,
-because no stage looks across plots. The dask backend (:mod:`agriremed.dask`) runs the
+over the file collects the plot ids of every row), and every plot's numbers are those
+:func:`agriremed.plan` gives, because no stage looks across plots. The dask backend
+(:mod:`agriremed.dask_backend`) runs the
 same chunk function on the partitions of a dask DataFrame.
 
 Outputs in ``out``:
@@ -40,7 +41,15 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__
-from .io import _SEP_NAMES, InputFileError, _header_row, _sniff_separator, parquet_as_text, read_table
+from .io import (
+    _SEP_NAMES,
+    InputFileError,
+    _header_row,
+    _sniff_separator,
+    empty_lines_note,
+    parquet_as_text,
+    read_table,
+)
 from .names import normalise_header
 from .scenario import Scenario
 from .tables import Tables, load_tables
@@ -320,6 +329,7 @@ class _Sink:
         self.columns = None
         self._writer = None
         self._schema = None
+        self._closed = False
 
     def write(self, df: pd.DataFrame) -> None:
         if self.columns is None:
@@ -346,10 +356,12 @@ class _Sink:
         self._writer.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
 
     def close(self, empty: pd.DataFrame | None = None) -> Path:
+        """Finish the file (once); a table that received no rows is written as ``empty``."""
         if self._writer is None and empty is not None:
             self.write(empty)
-        if self._writer is not None:
+        if self._writer is not None and not self._closed:
             self._writer.close()
+            self._closed = True
         return self.path
 
 
@@ -458,12 +470,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     finally:
         bar.close()
         for sink in sinks.values():
-            if sink._writer is not None:
-                sink.close()
+            sink.close()
     if blank_lines:
-        lines = [str(x) for x in blank_lines]
-        notes.append(f"{Path(source).name}: {len(lines)} empty line(s) ignored (line "
-                     f"{', '.join(lines[:10])}{' …' if len(lines) > 10 else ''})")
+        notes.append(empty_lines_note(Path(source).name, blank_lines))
     problems_df = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
     rejected_df = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
     summary = pd.concat(summaries, ignore_index=True) if summaries else None
@@ -478,7 +487,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         for name, sink in sinks.items():
             empty = (first_plan.table if name == "plan" else first_plan.summary).iloc[:0] \
                 if first_plan is not None else pd.DataFrame()
-            paths[name] = sink.close(empty) if sink._writer is None else sink.path
+            paths[name] = sink.close(empty)
         counts = (f"plots: {n_input} rows read, {n_planned} planned, {len(rejected_df)} rejected; "
                   f"input digest {input_digest}")
         paths["rejected"] = write_csv(rejected_df, out / "rejected.csv", [*head, counts])
