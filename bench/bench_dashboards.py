@@ -85,7 +85,7 @@ def main(repeat: int = 15) -> None:
     c = OptionComparison(SAMPLE, plot_id="HN-ZZ-01", background=False)
     econ = [0.0, 0.25]
     row(
-        "comparison: weight slider → plan (500 draws), table, 2 figures",
+        "comparison: weight slider → re-rank (500 draws), table, 2 figures",
         timed(
             lambda i: setattr(c.weights["economics"], "value", econ[i % 2]),
             lambda i: c.result.scenario.weights["economics"] == econ[i % 2] or _fail("weights"),
@@ -94,10 +94,24 @@ def main(repeat: int = 15) -> None:
     )
     c.draws.value = 0
     row(
-        "comparison: weight slider → plan (0 draws), table, 2 figures",
+        "comparison: weight slider → re-rank (0 draws), table, 2 figures",
         timed(lambda i: setattr(c.weights["economics"], "value", econ[i % 2]), lambda i: None, repeat),
     )
     c.draws.value = 500
+    hz = [25, 20]
+    row(
+        "comparison: horizon slider → plan (500 draws), table, 2 figures",
+        timed(
+            lambda i: setattr(c.horizon, "value", hz[i % 2]),
+            lambda i: c.result.scenario.horizon_yr == hz[i % 2] or _fail("horizon"),
+            repeat,
+        ),
+    )
+    price = [150.0, 50.0]
+    row(
+        "comparison: carbon price slider → plan (500 draws), ...",
+        timed(lambda i: setattr(c.carbon_price, "value", price[i % 2]), lambda i: None, repeat),
+    )
     row(
         "comparison: language switched (no new plan)",
         timed(lambda i: c.set_lang(langs[i % 2]), lambda i: None, repeat),

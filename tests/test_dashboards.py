@@ -240,6 +240,20 @@ def test_weights_change_the_ranking(compare, sample_plan):
     assert compare.weights["clean_up"].value == pytest.approx(agriremed.scenario.DEFAULT_WEIGHTS["clean_up"])
 
 
+def test_weight_change_reranks_without_replanning(compare, monkeypatch):
+    from agriremed.dashboards import comparison
+
+    planned = compare.result
+    calls = []
+    monkeypatch.setattr(comparison, "plan", lambda *a, **k: calls.append(1) or planned)
+    compare.weights["carbon"].value = 0.9
+    assert calls == []  # a weight move re-ranks the shown plan
+    assert compare.result.scenario.weights["carbon"] == pytest.approx(0.9)
+    assert compare.result.table["years_p50"].equals(planned.table["years_p50"])
+    compare.horizon.value = compare.horizon.value + 1
+    assert calls == [1]  # anything else plans the plot again
+
+
 def test_duration_and_money_charts_hold_the_plan_numbers(compare):
     t = compare.options_table.set_index("option_id")
     dur = compare.duration_fig.figure.data
@@ -303,7 +317,7 @@ def test_errors_in_a_callback_become_a_message(compare, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(mod, "plan", broken)
-    compare.weights["carbon"].value = 0.5
+    compare.horizon.value = compare.horizon.value + 2
     assert "id='status-error'" in compare.status.value and "RuntimeError" in compare.status.value
     assert "Traceback" not in compare.status.value
 

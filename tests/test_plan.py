@@ -93,3 +93,20 @@ def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
     assert len(direct) == 13                       # every food plot with a usable function
     cols = ["plot_id", "metal", "function_id", "crop_fw_p50_mg_kg"]
     pd.testing.assert_frame_equal(p.uptake[cols].reset_index(drop=True), direct[cols].reset_index(drop=True))
+
+
+def test_rerank_equals_a_new_plan_with_the_weights(sample_plots_path):
+    from agriremed.plan import rerank
+
+    scenario = agriremed.Scenario(mc_draws=50)
+    first = agriremed.plan(sample_plots_path, scenario, progress=False)
+    w = {"food_safety": 0.1, "livelihood": 0.5, "clean_up": 0.05, "carbon": 0.3, "economics": 0.9}
+    again = rerank(first, w)
+    fresh = agriremed.plan(sample_plots_path, scenario.replace(weights=w), progress=False)
+    changed = (first.summary["recommended_option"] != fresh.summary["recommended_option"]).sum()
+    assert changed > 0  # the weights decide some plots
+    pd.testing.assert_frame_equal(again.table, fresh.table)
+    pd.testing.assert_frame_equal(again.summary, fresh.summary)
+    pd.testing.assert_frame_equal(again.scores, fresh.scores)
+    assert again.scenario == fresh.scenario
+    assert first.scenario.weights != w  # the original plan is left as it was

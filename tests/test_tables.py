@@ -83,3 +83,17 @@ def test_puro_table_covers_every_integer_soil_temperature(tables):
     p = tables.puro_persistence
     assert p["soil_temp_c"].tolist() == list(range(7, 41))
     assert (p["m_pct"].diff().dropna() <= 0).all() and (p["a_pct"].diff().dropna() >= 0).all()
+
+
+def test_lookups_follow_replaced_tables():
+    from agriremed.tables import load_tables
+
+    t = load_tables()
+    name = t.factors["factor"].iloc[0]
+    before = t.factor(name)  # builds the lookup on t
+    f = t.factors.copy()
+    f.loc[f["factor"] == name, "typical"] = before * 2 + 1
+    changed = t.replace(factors=f)
+    assert changed.factor(name) == before * 2 + 1  # the copy does not reuse t's lookups
+    assert t.factor(name) == before
+    assert t.memo("k", lambda: 1) == 1 and t.memo("k", lambda: 2) == 1

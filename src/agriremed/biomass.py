@@ -116,9 +116,11 @@ def land_quality(option_rows: pd.DataFrame, plots: pd.DataFrame | None = None,
 
 
 def _lookup_species(tables: Tables, species, prop: str, which: str = "typical") -> np.ndarray:
-    p = tables.biomass_properties
-    rows = p.loc[p["property"] == prop]
-    by_species = rows.set_index("species")[which]
+    def build():
+        p = tables.biomass_properties
+        return p.loc[p["property"] == prop].set_index("species")[which]
+
+    by_species = tables.memo(("species_property", prop, which), build)
     default = float(by_species.get("*", np.nan))
     s = pd.Series(np.asarray(species, dtype=object))
     have = s.isin(by_species.index).to_numpy()

@@ -415,16 +415,18 @@ def soc_factor(tables: Tables, factor: str, category, zone) -> np.ndarray:
     >>> soc_factor(t, "FMG", ["no_till", "full_till"], ["warm_temperate_moist"] * 2).tolist()
     [1.1, 1.0]
     """
-    f = tables.soc_factors.loc[tables.soc_factors["factor"] == factor]
-    by_zone = f.set_index(["category", "climate_zone"])["value"]
-    any_zone = f.loc[f["climate_zone"] == "*"].set_index("category")["value"]
+    def build():  # (category, zone) → value; a zone row wins over the category's '*' row
+        f = tables.soc_factors.loc[tables.soc_factors["factor"] == factor]
+        rows = list(zip(f["category"], f["climate_zone"], f["value"].astype(float), strict=True))
+        return ({(c, z): v for c, z, v in rows if not np.isnan(v)}, {c: v for c, z, v in rows if z == "*"})
+
+    by_zone, any_zone = tables.memo(("soc_factor", factor), build)
     cat_all = np.asarray(category, dtype=object)
     z_all = np.asarray(zone, dtype=object)
     first, inv = _frames.distinct(cat_all, z_all)  # a few categories × zones
-    cat = pd.Series(cat_all[first])
-    z = pd.Series(z_all[first])
-    v = by_zone.reindex(pd.MultiIndex.from_arrays([cat, z])).to_numpy(float)
-    return np.where(np.isnan(v), cat.map(any_zone).to_numpy(float), v)[inv]
+    pairs = zip(cat_all[first], z_all[first], strict=True)
+    v = np.array([by_zone.get((c, z), any_zone.get(c, np.nan)) for c, z in pairs], dtype=float)
+    return v[inv]
 
 
 def n2o_direct_t_co2e(n_kg_ha, flooded_rice, tables: Tables | None = None, ef1=None, ef1_fr=None, gwp=None):

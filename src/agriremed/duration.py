@@ -520,7 +520,8 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
     typical = _frames.take(p["typical"].to_numpy(float), ix)
     if n_draws == 0:
         return typical, None
-    draws_all = parameter_draws(p, n_draws, seed)
+    draws_all = tables.memo(("parameter_draws", parameter, n_draws, seed),
+                            lambda: parameter_draws(p, n_draws, seed))
     draws = np.full((len(ix), n_draws), np.nan)
     ok = ix >= 0
     draws[ok] = draws_all[ix[ok]]
@@ -997,9 +998,22 @@ def _reduction_typical_and_draws(tables: Tables, option_id: str, metal: str, n_d
 
 
 def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_ha=None):
-    """{metal: (typical, draws)} of an option's crop reduction for the metals it treats."""
-    return {m: _reduction_typical_and_draws(tables, option_id, m, n_draws, seed, rate_t_ha)
-            for m in metals if m in treats}
+    """{metal: (typical, draws)} of an option's crop reduction for the metals it treats.
+
+    Each (option, metal, draws, seed, rate) is computed once per :class:`Tables` object; the
+    draws are returned as read-only arrays.
+    """
+    def one(m):
+        def build():
+            typ, d = _reduction_typical_and_draws(tables, option_id, m, n_draws, seed, rate_t_ha)
+            if d is not None:
+                d = np.asarray(d, float)
+                d.flags.writeable = False
+            return typ, d
+
+        return tables.memo(("crop_reduction", option_id, m, n_draws, seed, rate_t_ha), build)
+
+    return {m: one(m) for m in metals if m in treats}
 
 
 def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, tables: Tables,

@@ -41,7 +41,7 @@ from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
-__all__ = ["Plan", "plan", "apply_overrides", "STAGES"]
+__all__ = ["Plan", "plan", "rerank", "apply_overrides", "STAGES"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -420,6 +420,43 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                 n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate,
                 carbon_by_year=by_year, targets=targets, trajectories=traj,
                 schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores)
+
+
+def rerank(result: Plan, weights: dict[str, float]) -> Plan:
+    """The plan ``result`` ranked with other criterion weights.
+
+    Only the score, the rank, the recommendation (and its sentence) and the score table
+    depend on the weights; everything else is reused. The result equals
+    ``plan(plots, scenario.replace(weights=weights))`` on the same plots, at a fraction of
+    the cost (the option comparison calls this when a weight slider moves).
+
+    Parameters
+    ----------
+    result : Plan
+        A plan from :func:`plan`.
+    weights : dict
+        Criterion → weight [–] (normalised to sum to 1; see
+        :meth:`agriremed.Scenario.normalised_weights`).
+
+    Returns
+    -------
+    Plan
+        A new plan with ``scenario.weights = weights``.
+    """
+    scenario = result.scenario.replace(weights=dict(weights))
+    w = scenario.normalised_weights()
+    tables = result.tables
+    rank = ranking_mod.reweight(result.ranking, w, tables)
+    table = result.table.copy()
+    for c in ("score", "rank", "recommended"):
+        table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
+    lib = tables.options.set_index("option_id")
+    ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
+    summary = _text_as_object(_summary(_with_all_input_columns(result.plots), result.soil_plot, table,
+                                       scenario, ahead))
+    scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
+    return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
+                               scores=scores)
 
 
 def _side_by_side(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -46,7 +46,7 @@ from . import _frames
 from .tables import Tables, load_tables
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
-           "rank_options", "score_table", "runner_up_clause"]
+           "rank_options", "reweight", "score_table", "runner_up_clause"]
 
 CRITERIA = ("food_safety", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "livelihood": "social", "clean_up": "environmental",
@@ -356,11 +356,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
-    have = ~np.isnan(u)
-    wsum = (have * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(wsum > 0, (np.nan_to_num(u) * w).sum(axis=1) / wsum, np.nan)
-    score = np.where(ok, score, np.nan)
+    score = _scores(u, w, ok)
     out = {"plot_id": _frames.obj(table["plot_id"]), "option_id": _frames.obj(table["option_id"])}
     for c in CRITERIA:
         out[f"crit_{c}"] = vals[c].to_numpy(float)
@@ -381,7 +377,32 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     status = table["option_id"].map(tables.options.set_index("option_id")["status"]).fillna("ready")
     partial = status.eq("partial").to_numpy(bool)
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
-    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    frame = _frames.frame(out, n)
+    frame.index = table.index
+    rank = _rank(score, ok, partial, table["plot_id"])
+    frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
+    frame["recommended"] = ok & (rank == 1)
+    return frame
+
+
+def _scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Weighted mean utility over the criteria assessed for each row (NaN where not applicable)."""
+    have = ~np.isnan(u)
+    wsum = (have * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(wsum > 0, (np.nan_to_num(u) * w).sum(axis=1) / wsum, np.nan)
+    return np.where(ok, score, np.nan)
+
+
+def _rank(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id) -> np.ndarray:
+    """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
+
+    Fully assessed options rank before partial ones; among equals the higher score, then
+    the row order (library order) wins.
+    """
+    n = len(score)
+    rows = np.flatnonzero(ok)
+    pc = _frames.codes(_frames.obj(plot_id))[0]
     neg = -np.nan_to_num(score, nan=-np.inf)
     order = rows[np.lexsort((rows, neg[rows], partial[rows], pc[rows]))]
     grp = pc[order]
@@ -390,11 +411,43 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         np.zeros(0, int)
     rank = np.zeros(n, dtype=np.int64)
     rank[order] = np.arange(len(order)) - first_of_group + 1
-    frame = _frames.frame(out, n)
-    frame.index = table.index
-    frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
-    frame["recommended"] = ok & (rank == 1)
-    return frame
+    return rank
+
+
+def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
+    """The output of :func:`rank_options` with other weights: new ``score``, ``rank`` and
+    ``recommended``; criterion values, traffic lights and their reasons are kept.
+
+    Criterion values, lights and reasons do not depend on the weights, so this gives the
+    same frame as :func:`rank_options` with ``weights`` on the same plan table, without
+    recomputing them (the option comparison re-ranks this way when only a weight moves).
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    weights : dict
+        Criterion → weight (normalised here to sum to 1).
+    tables : Tables, optional
+        Literature tables (utility bounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``ranked`` with ``score`` [0–1], ``rank`` and ``recommended`` recomputed.
+    """
+    tables = tables or load_tables()
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
+    ok = ranked["rank"].notna().to_numpy(bool)
+    partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
+    score = _scores(utilities(vals, tables).to_numpy(float), w, ok)
+    out = ranked.copy()
+    out["score"] = score
+    rank = _rank(score, ok, partial, ranked["plot_id"])
+    out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
+    out["recommended"] = ok & (rank == 1)
+    return out
 
 
 def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None

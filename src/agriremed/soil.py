@@ -173,18 +173,27 @@ def threshold_values(ph, land_use, metal: str, kind: str = "screening",
         lower edge (``ph_above < pH ≤ ph_up_to``), as GB 15618 states.
     """
     tables = tables or load_tables()
-    t = tables.soil_thresholds
-    _check_set(t, set_id)
-    rows = t.loc[(t["set_id"] == set_id) & (t["kind"] == kind) & (t["metal"] == metal)]
     ph = np.asarray(ph, float)
     lu = np.asarray(land_use, dtype=object)
     out = np.full(ph.shape, np.nan)
-    for r in rows.itertuples(index=False):
-        uses = str(r.land_uses).split("|")
+    for uses, above, up_to, value in _bands(tables, set_id, kind, metal):
         lu_ok = np.ones(ph.shape, bool) if uses == ["*"] else np.isin(lu, uses)
-        mask = lu_ok & (ph > r.ph_above) & (ph <= r.ph_up_to)
-        out[mask] = r.value_mg_kg
+        mask = lu_ok & (ph > above) & (ph <= up_to)
+        out[mask] = value
     return out
+
+
+def _bands(tables: Tables, set_id: str, kind: str, metal: str) -> list[tuple]:
+    """(land uses, pH above, pH up to, value) of each row of a threshold set for one metal."""
+
+    def build():
+        t = tables.soil_thresholds
+        _check_set(t, set_id)
+        rows = t.loc[(t["set_id"] == set_id) & (t["kind"] == kind) & (t["metal"] == metal)]
+        return [(str(u).split("|"), float(a), float(b), float(v)) for u, a, b, v in
+                zip(rows["land_uses"], rows["ph_above"], rows["ph_up_to"], rows["value_mg_kg"], strict=True)]
+
+    return tables.memo(("soil_bands", set_id, kind, metal), build)
 
 
 def screen(plots: pd.DataFrame, tables: Tables | None = None,

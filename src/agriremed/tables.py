@@ -84,22 +84,36 @@ class Tables:
     metal_partitioning: pd.DataFrame
     land_application_limits: pd.DataFrame
     puro_persistence: pd.DataFrame
+    #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
+    _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
     def replace(self, **tables: pd.DataFrame) -> "Tables":
         """Return a copy with some tables replaced."""
         return dataclasses.replace(self, **tables)
 
+    def memo(self, key, build):
+        """The lookup ``key`` derived from these tables: ``build()`` on first use, then kept.
+
+        The tables are read-only, so a lookup (an indexed table, a dict) built from them
+        stays valid for the life of this object; :meth:`replace` gives a copy with none.
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
+
     def items(self):
         """(name, DataFrame) pairs of all tables."""
-        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.init]
 
     # -- small lookups used by several stages ---------------------------------------
     def factor(self, name: str, which: str = "typical") -> float:
         """Value of a scalar factor from ``factors.csv`` (``which`` = low/typical/high)."""
-        row = self.factors.loc[self.factors["factor"] == name]
-        if row.empty:
+        first = self.memo("factors", lambda: self.factors.drop_duplicates("factor").set_index("factor"))
+        if name not in first.index:
             raise KeyError(f"factor {name!r} is not in factors.csv")
-        return float(row[which].iloc[0])
+        return float(first.at[name, which])
 
     def crop_price_table(self, item: str, which: str = "typical") -> pd.Series:
         """Per-crop series of a price-table item (e.g. ``crop_price_cny_t``)."""

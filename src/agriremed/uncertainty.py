@@ -87,10 +87,12 @@ def parameter_draws(params: pd.DataFrame, n_draws: int, seed: int,
         Shape ``(len(params), n_draws)``; row ``i`` holds the draws of ``params.iloc[i]``.
     """
     out = np.empty((len(params), n_draws))
-    ids = params[list(id_columns)].astype(object).where(params[list(id_columns)].notna(), "")
-    dist = (params["distribution"].fillna("triangular").to_numpy(object) if "distribution" in params
-            else np.full(len(params), "triangular", dtype=object))
-    for i, (row, ident) in enumerate(zip(params.itertuples(index=False), ids.itertuples(index=False))):
+    cols = [params[c].to_numpy(object) for c in id_columns]
+    ids = [np.where(pd.isna(c), "", c) for c in cols]
+    log = (params["distribution"].to_numpy(object) == "log_triangular" if "distribution" in params
+           else np.zeros(len(params), bool))
+    low, mode, high = (params[c].to_numpy(float) for c in ("low", "typical", "high"))
+    for i, ident in enumerate(zip(*ids, strict=True)):
         rng = generator(seed, *ident)
-        out[i] = triangular(row.low, row.typical, row.high, n_draws, rng, log=dist[i] == "log_triangular")
+        out[i] = triangular(low[i], mode[i], high[i], n_draws, rng, log=bool(log[i]))
     return out

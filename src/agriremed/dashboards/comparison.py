@@ -1,8 +1,9 @@
 """Option comparison: the remediation options of one plot, ranked with adjustable weights.
 
-Every change (plot, weights, horizon, carbon price, Monte Carlo draws) runs
-:func:`agriremed.plan` for the one plot with the changed :class:`~agriremed.Scenario`,
-so the table, the charts and the recommendation sentence are the planner's own.
+Every change of plot, horizon, carbon price or Monte Carlo draws runs :func:`agriremed.plan`
+for the one plot with the changed :class:`~agriremed.Scenario`; a change of weights only
+re-ranks that plan (:func:`agriremed.plan.rerank`, the same numbers as a new plan). So the
+table, the charts and the recommendation sentence are the planner's own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..plan import Plan, plan
+from ..plan import Plan, plan, rerank
 from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
@@ -88,6 +89,7 @@ class OptionComparison(Dashboard):
         super().__init__(lang, scenario, tables, background)
         self.result: Plan | None = None
         self.source: Validation | None = None
+        self._planned: Validation | None = None  # the plot ``result`` was planned for
         self.table = None
 
         self.picker = w.Dropdown(
@@ -231,14 +233,30 @@ class OptionComparison(Dashboard):
             return
         scenario = self.current_scenario()
         source, tables = self.source, self.tables
+        if self._only_weights_changed(scenario):
+            # criterion values, lights and reasons do not depend on the weights: re-rank the plan
+            self._done(rerank(self.result, scenario.weights), source)
+            return
         self.show_status("ui.compare.computing", draws=scenario.mc_draws)
         self.start_progress(1)
         self.job.submit(
-            lambda report: plan(source, scenario, tables=tables, progress=False), self._done, self.show_error
+            lambda report: plan(source, scenario, tables=tables, progress=False),
+            lambda result: self._done(result, source),
+            self.show_error,
         )
 
-    def _done(self, result: Plan) -> None:
+    def _only_weights_changed(self, scenario) -> bool:
+        """Whether the shown plan is of the same plot and scenario up to the weights."""
+        r = self.result
+        return (
+            r is not None
+            and self._planned is self.source
+            and r.scenario == scenario.replace(weights=dict(r.scenario.weights))
+        )
+
+    def _done(self, result: Plan, source: Validation | None = None) -> None:
         self.result = result
+        self._planned = source
         self.end_progress()
         self.show_status(None)
         self.render()

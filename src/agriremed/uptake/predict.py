@@ -334,15 +334,21 @@ def _as_sold_factor(basis, moisture) -> np.ndarray:
 
 def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
-    lim = tables.food_limits.loc[tables.food_limits["standard"] == standard]
+    fl = tables.food_limits
+    at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
+    keys = zip(fl["crop_group"].to_numpy(object)[at], fl["metal"].to_numpy(object)[at], strict=True)
+    values = zip(fl["limit_mg_kg"].to_numpy(float)[at], fl["species"].to_numpy(object)[at], strict=True)
+    lookup = dict(zip(keys, values, strict=True))
+    groups = dict(zip(tables.crops["crop"].to_numpy(object), tables.crops["crop_group"].to_numpy(object),
+                      strict=True))
     crops_a = _frames.obj(np.asarray(crops, dtype=object))
     metals_a = _frames.obj(np.asarray(metals, dtype=object))
     first, inv = _frames.distinct(crops_a, metals_a)  # a few crops × metals
-    group = pd.Series(crops_a[first], dtype=object).map(tables.crops.set_index("crop")["crop_group"])
-    key = pd.MultiIndex.from_arrays([group.to_numpy(object), metals_a[first]])
-    lim_idx = lim.set_index(["crop_group", "metal"])
-    return (lim_idx["limit_mg_kg"].reindex(key).to_numpy(float)[inv],
-            lim_idx["species"].reindex(key).to_numpy(object)[inv])
+    found = [lookup.get((groups.get(c), m), (np.nan, np.nan))
+             for c, m in zip(crops_a[first], metals_a[first], strict=True)]
+    limit = np.array([f[0] for f in found], dtype=float)
+    species = np.array([f[1] for f in found], dtype=object)
+    return limit[inv], species[inv]
 
 
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
