@@ -85,12 +85,20 @@ def test_sedum_cadmium_goes_mostly_to_the_oil(tables):
 
 
 def test_gap_bounds_the_concentration(tables):
-    # combustion ash, Cd split not sourced: between 0 and all the Cd in the ash
-    r = energy.partition_metal([10.0, 0.01, 10.0], ["chp"] * 3, ["other"] * 3, ["cd"] * 3, [np.nan] * 3,
-                               {"ash": np.array([0.2, 0.2, 0.2])}, [10.0] * 3, tables)
+    # combustion bottom ash, Pb split not sourced: between 0 and all the Pb in the bottom ash
+    ash = {"bottom_ash": np.full(3, 0.2), "fly_ash": np.full(3, 0.02)}
+    r = energy.partition_metal([20.0, 0.01, 10.0], ["chp"] * 3, ["other"] * 3, ["pb"] * 3, [np.nan] * 3,
+                               ash, [10.0] * 3, tables)
+    assert r["product"].tolist() == ["bottom_ash"] * 3 and r["metal_share"].isna().all()
     assert r["product_conc_low_mg_kg"].tolist() == [0.0, 0.0, 0.0]
-    assert r["product_conc_high_mg_kg"].tolist() == pytest.approx([50.0, 0.05, 50.0])
-    assert r["land_status"].tolist() == ["unknown", "below", "unknown"]
+    assert r["product_conc_high_mg_kg"].tolist() == pytest.approx([100.0, 0.05, 50.0])
+    assert r["land_status"].tolist() == ["unknown", "below", "below"]    # NY 525 Pb 50 mg/kg
+    # hyperaccumulator biomass: the published Cd split is for ordinary fuels, so it stays bounded
+    ash = {"bottom_ash": np.array([0.2]), "fly_ash": np.array([0.02])}
+    h = energy.partition_metal([10.0], ["chp"], ["hyperaccumulator"], ["cd"], [np.nan], ash, [10.0], tables)
+    assert h["product"].tolist() == ["bottom_ash"] and np.isnan(h["metal_share"].iloc[0])
+    assert h["product_conc_high_mg_kg"].iloc[0] == pytest.approx(50.0)
+    assert h["land_status"].iloc[0] == "unknown"
     # digestate keeps all Cd and is lighter than the biomass: at least the biomass concentration
     d = energy.partition_metal([40.0], ["digestion"], ["other"], ["cd"], [np.nan], {}, [10.0], tables)
     assert d["product_conc_low_mg_kg"].iloc[0] == pytest.approx(4.0) and d["land_status"].iloc[0] == "exceeds"
@@ -131,6 +139,94 @@ def test_every_sourced_partition_set_sums_to_one(tables):
         assert {"cd", "pb", "zn", "as"} <= set(pt.loc[pt["pathway"] == path, "metal"])
 
 
+def test_combustion_ash_split_by_hand(tables):
+    # 10 t Miscanthus (ash 2.7 %): 92.5 % of the ash is bottom + coarse fly ash, 7.5 % fine fly ash
+    out = energy.conversion(10.0, "chp", np.nan, _params(tables, bottom_ash_frac=0.925))
+    assert float(out["bottom_ash_t"]) == pytest.approx(0.24975)
+    assert float(out["fly_ash_t"]) == pytest.approx(0.02025)
+    assert tables.factor("chp_bottom_ash_frac") == pytest.approx(0.925)   # BIOS: fine fly ash 5–10 %
+    ash = {"bottom_ash": np.full(2, 0.24975), "fly_ash": np.full(2, 0.02025)}
+    # 0.5 mg Cd/kg and 30 mg Zn/kg in the harvest: 5 g Cd and 300 g Zn
+    r = energy.partition_metal([5.0, 300.0], ["chp"] * 2, ["other"] * 2, ["cd", "zn"], [np.nan] * 2,
+                               ash, [10.0] * 2, tables).set_index(["row", "product"])
+    # Cd: 50 % (35–65 %) of the ash Cd in the fine fly ash
+    assert r.loc[(0, "fly_ash"), "metal_out_g"] == pytest.approx(2.5)
+    assert r.loc[(0, "fly_ash"), "product_conc_mg_kg"] == pytest.approx(2.5 / 0.02025)       # 123.5 mg/kg
+    assert r.loc[(0, "bottom_ash"), "product_conc_mg_kg"] == pytest.approx(2.5 / 0.24975)    # 10.0 mg/kg
+    # Zn: 45 % (35–55 %) in the fine fly ash
+    assert r.loc[(1, "fly_ash"), "product_conc_mg_kg"] == pytest.approx(135.0 / 0.02025)     # 6667 mg/kg
+    assert r.loc[(1, "bottom_ash"), "product_conc_mg_kg"] == pytest.approx(165.0 / 0.24975)  # 661 mg/kg
+    # bottom ash against NY 525 (Cd 3 mg/kg; no Zn limit); fly ash never on land
+    assert r.loc[(0, "bottom_ash"), "land_status"] == "exceeds"
+    assert r.loc[(1, "bottom_ash"), "land_status"] == "unknown"
+    assert (r.xs("fly_ash", level="product")["land_status"] == "hazardous_unless_tested").all()
+    assert r.xs("bottom_ash", level="product")["land_product"].all()
+    assert not r.xs("fly_ash", level="product")["land_product"].any()
+    # a total ash mass is split with the tabulated factor
+    t = energy.partition_metal([5.0], ["chp"], ["other"], ["cd"], [np.nan], {"ash": np.array([0.27])}, [10.0],
+                               tables)
+    assert t["product_conc_mg_kg"].tolist() == pytest.approx([2.5 / (0.27 * 0.075), 2.5 / (0.27 * 0.925)])
+
+
+def test_clean_bottom_ash_passes_but_fly_ash_stays_hazardous(tables):
+    ash = {"bottom_ash": np.array([0.24975]), "fly_ash": np.array([0.02025])}
+    r = energy.partition_metal([0.5], ["chp"], ["other"], ["cd"], [np.nan], ash, [10.0], tables)
+    st = dict(zip(r["product"], r["land_status"], strict=True))
+    assert st == {"bottom_ash": "below", "fly_ash": "hazardous_unless_tested"}   # 1.0 mg/kg ≤ 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(1e-6, 1e6), st.sampled_from(["cd", "zn"]), st.floats(0.001, 5.0), st.floats(0.5, 0.99))
+def test_combustion_metal_balance_closes(m, metal, ash_t, f_b):
+    ash = {"bottom_ash": np.array([ash_t * f_b]), "fly_ash": np.array([ash_t * (1 - f_b)])}
+    r = energy.partition_metal([m], ["chp"], ["other"], [metal], [np.nan], ash, [10.0])
+    assert sorted(r["product"]) == ["bottom_ash", "fly_ash"]
+    assert r["metal_out_g"].sum() == pytest.approx(m, rel=1e-9)
+    # mass × concentration gives the metal back in each ash [g = t × mg/kg]
+    assert (r["product_t"] * r["product_conc_mg_kg"]).sum() == pytest.approx(m, rel=1e-9)
+    assert r["metal_share"].between(0, 1).all()
+
+
+def test_new_combustion_rows_cite_sources_that_exist(tables):
+    known = set(tables.sources["key"])
+    pt = tables.metal_partitioning
+    chp = pt.loc[pt["pathway"] == "chp"]
+    keys = {k for cell in chp["source"] for k in cell.split(";")}
+    f = tables.factors.set_index("factor").loc["chp_bottom_ash_frac"]
+    keys |= set(f["source"].split(";"))
+    assert keys <= known
+    sourced = chp.loc[chp["share_rule"] != "gap"]
+    assert set(sourced["fraction"]) == {"bottom_ash", "fly_ash"} and set(sourced["metal"]) == {"cd", "zn"}
+    assert not sourced["source"].str.contains("reference_gap").any()
+    assert sourced.loc[sourced["fraction"] == "fly_ash", ["low", "typical", "high"]].values.tolist() == [
+        [0.35, 0.50, 0.65], [0.35, 0.45, 0.55]]   # BIOS: Cd 35–65 %, Zn 35–55 % of the ash metal
+    assert [f["low"], f["typical"], f["high"]] == [0.90, 0.925, 0.95]
+
+
+def test_combustion_outputs_report_both_ashes(tables):
+    rows = pd.DataFrame({"plot_id": ["P", "Q"], "option_id": ["miscanthus"] * 2, "applicable": [True] * 2,
+                         "option_kind": ["phytomanagement"] * 2})
+    bio = pd.DataFrame({"plot_id": ["P", "Q"], "option_id": ["miscanthus"] * 2,
+                        "biomass_t_dm_ha_yr": [10.0] * 2})
+    by_metal = pd.DataFrame({"plot_id": ["P", "Q"], "option_id": ["miscanthus"] * 2, "metal": ["cd"] * 2,
+                             "shoot_mg_kg": [0.5, 0.05]})
+    out = energy.energy_outputs(rows, bio, by_metal, tables).set_index("plot_id")
+    assert out["bottom_ash_t_ha_yr"].tolist() == pytest.approx([0.24975] * 2)
+    assert out["fly_ash_t_ha_yr"].tolist() == pytest.approx([0.02025] * 2)
+    total = out["bottom_ash_t_ha_yr"] + out["fly_ash_t_ha_yr"]
+    assert total.tolist() == pytest.approx(out["ash_t_ha_yr"].tolist())
+    assert out.loc["P", "bottom_ash_cd_mg_kg"] == pytest.approx(2.5 / 0.24975)
+    assert out.loc["P", "fly_ash_cd_mg_kg"] == pytest.approx(2.5 / 0.02025)
+    assert out.loc["Q", "bottom_ash_cd_mg_kg"] == pytest.approx(0.25 / 0.24975)
+    assert out.loc["P", "residue_disposal"] == "exceeds_land_limit"
+    assert "Cd in bottom ash ≥ 10 mg/kg (limit 3 mg/kg" in out.loc["P", "residue_note"]
+    # Q: the bottom ash passes for Cd (1.0 mg/kg), but Pb, As, Hg and Cr are not shown below their limits
+    assert out.loc["Q", "residue_disposal"] == "test_before_use"
+    assert out["residue_note"].str.contains(energy.FLY_ASH_NOTE, regex=False).all()
+    for c in ("bottom_ash_t_ha_yr", "fly_ash_t_ha_yr", "bottom_ash_cd_mg_kg", "fly_ash_cd_mg_kg"):
+        assert c in agriremed.columns.COLUMNS and agriremed.columns.COLUMNS[c].unit in ("t/ha/yr", "mg/kg")
+
+
 def test_land_application_limits_are_the_confirmed_ny525_values(tables):
     lim = tables.land_application_limits.set_index("metal")["limit_mg_kg"]
     assert lim[["cd", "pb", "as", "hg", "cr"]].tolist() == [3, 50, 15, 2, 150]
@@ -168,7 +264,12 @@ def test_energy_outputs_of_the_samples(sample_plan, tables):
     m = e.loc[("HN-ZZ-01", "miscanthus")]
     assert m["electricity_mwh_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6)
     assert m["fossil_energy_displaced_gj_ha_yr"] == pytest.approx(m["useful_energy_gj_ha_yr"])
-    assert m["residue_disposal"] == "test_before_use" and "could reach" in m["residue_note"]
+    # 0.55 mg Cd/kg × 9.9 t = 5.445 g Cd; half of it in 9.9 × 0.027 × 0.925 t of bottom ash: 11.0 mg/kg > 3
+    assert m["bottom_ash_cd_mg_kg"] == pytest.approx(0.5 * 0.55 * 9.9 / (9.9 * 0.027 * 0.925))
+    assert m["fly_ash_cd_mg_kg"] == pytest.approx(0.5 * 0.55 * 9.9 / (9.9 * 0.027 * 0.075))
+    assert m["residue_disposal"] == "exceeds_land_limit"
+    assert "Cd in bottom ash ≥ 11 mg/kg" in m["residue_note"]
+    assert "fly ash (fine filter ash): hazardous waste unless tested" in m["residue_note"]
     s = e.loc[("HN-ZZ-01", "sedum_plumbizincicola")]
     assert s["biochar_t_ha_yr"] == pytest.approx(3.26 * energy.char_yield(525.0, tables))
     assert s["char_c_t_ha_yr"] + s["volatiles_c_t_ha_yr"] == pytest.approx(s["biomass_c_t_ha_yr"])
@@ -188,3 +289,8 @@ def test_energy_draws_match_the_typical_formula(tables, sample_plots_path):
     assert np.isfinite(d["electricity_mwh"][chp]).all()
     lo = bio["biomass_t_dm_ha_yr"].to_numpy(float)[chp] * 14 * 0.30 / 3.6
     assert (d["electricity_mwh"][chp] >= lo[:, None] - 1e-9).all()
+    # the bottom/fly ash split is drawn from its 0.90–0.95 range and keeps the ash mass
+    ash = d["ash_t"][chp]
+    assert np.allclose(d["bottom_ash_t"][chp] + d["fly_ash_t"][chp], ash)
+    frac = d["bottom_ash_t"][chp][ash > 0] / ash[ash > 0]
+    assert len(frac) and (frac >= 0.90 - 1e-12).all() and (frac <= 0.95 + 1e-12).all()

@@ -577,6 +577,17 @@ _out("ethanol_l_ha_yr", "L/ha/yr", "Ethanol", "乙醇产量", "Ethanol made per 
 _out("bio_oil_t_ha_yr", "t/ha/yr", "Bio-oil", "生物油", "Pyrolysis bio-oil per hectare and year.")
 _out("pyrolysis_gas_t_ha_yr", "t/ha/yr", "Pyrolysis gas", "热解气", "Pyrolysis gas per hectare and year.")
 _out("ash_t_ha_yr", "t/ha/yr", "Ash", "灰分", "Ash from combustion per hectare and year.")
+_out("bottom_ash_t_ha_yr", "t/ha/yr", "Bottom ash", "底灰",
+     "Bottom ash with the coarse (cyclone) fly ash from combustion per hectare and year: the ash that may "
+     "go on land if it passes the limits (factor chp_bottom_ash_frac).")
+_out("fly_ash_t_ha_yr", "t/ha/yr", "Fly ash", "飞灰",
+     "Fine fly ash collected in the flue-gas filter per hectare and year; hazardous waste unless tested.")
+_out("bottom_ash_cd_mg_kg", "mg/kg", "Cd in bottom ash", "底灰镉含量",
+     "Typical Cd concentration in the combustion bottom ash (with coarse fly ash), dry mass; blank where "
+     "the Cd split between the ashes is not sourced (hyperaccumulator biomass): see metal_fate.")
+_out("fly_ash_cd_mg_kg", "mg/kg", "Cd in fly ash", "飞灰镉含量",
+     "Typical Cd concentration in the fine fly ash of combustion, dry mass; blank where the split is "
+     "not sourced.")
 _out("biomass_c_t_ha_yr", "t/ha/yr", "Carbon in biomass", "生物质碳", "Carbon (t C) in the harvested biomass per hectare and year.")
 _out("char_c_t_ha_yr", "t/ha/yr", "Carbon in biochar", "生物炭碳", "Organic carbon (t C) in the pyrolysis char per hectare and year.")
 _out("volatiles_c_t_ha_yr", "t/ha/yr", "Carbon in oil and gas", "油气中碳",
@@ -593,8 +604,8 @@ _out("biomass_metal_mg_kg", "mg/kg", "Metal in harvested biomass", "收获生物
 _out("metal_in_g_ha_yr", "g/ha/yr", "Metal into conversion", "进入转化的重金属",
      "Metal in the harvested biomass entering the conversion pathway.")
 _out("product", "", "Product", "产物",
-     "Product of the conversion pathway (char, oil, gas, oil_gas, ash, digestate, liquor, residue, "
-     "stillage, biomass).", dtype="str")
+     "Product of the conversion pathway (char, oil, gas, oil_gas, bottom_ash, fly_ash, digestate, liquor, "
+     "residue, stillage, biomass).", dtype="str")
 _out("metal_share", "1", "Metal share", "重金属分配比例",
      "Share of the metal going to the product (blank = not reported in the literature: a gap).")
 _out("metal_out_g_ha_yr", "g/ha/yr", "Metal in product", "产物中重金属量", "Metal going to the product.")
@@ -606,13 +617,15 @@ _out("product_conc_low_mg_kg", "mg/kg", "Metal in product (lower bound)", "产�
 _out("product_conc_high_mg_kg", "mg/kg", "Metal in product (upper bound)", "产物重金属含量上限",
      "Highest possible concentration given what is known (inf = unbounded).")
 _out("land_product", "", "Spread on land if used", "可还田产物",
-     "True for products that would be spread on farmland (char, ash, digestate, stillage, residue).",
+     "True for products that would be spread on farmland (char, bottom ash, digestate, stillage, "
+     "residue).",
      dtype="bool")
 _out("land_limit_mg_kg", "mg/kg", "Land-application limit", "还田限量",
      "Metal limit of the land-application limit set (default NY 525-2012; blank = no limit).")
 _out("land_status", "", "Land-application status", "还田判定",
      "exceeds (even the lower bound is above the limit), below (the upper bound is at or below it), "
-     "unknown, or not_applied.", dtype="str")
+     "unknown, not_applied, or hazardous_unless_tested (combustion fly ash: never on land, hazardous "
+     "waste unless a test shows otherwise).", dtype="str")
 
 # ------------------------------------------------------------------- carbon stage
 _out("term", "", "Ledger term", "核算项", "Carbon ledger term.", dtype="str")

@@ -4,7 +4,9 @@ Pathways (``energy_pathway`` in ``options.csv``), for B t DM ha⁻¹ yr⁻¹ of 
 
 ``chp`` — combustion in a biomass CHP plant: electricity = B · LHV · η_el, useful
     heat = B · LHV · (η_total − η_el) · u, where u is the share of the heat that finds a
-    user (1 by default; 0 for a power-only plant); ash = B · ash fraction.
+    user (1 by default; 0 for a power-only plant); ash = B · ash fraction, of which a
+    share f_b (0.90–0.95) leaves as bottom ash with the coarse (cyclone) fly ash and the
+    rest as fine fly ash collected in the flue-gas filter.
 ``pyrolysis`` — slow pyrolysis at temperature T: char = B · y_char(T), with y_char
     falling linearly from 0.40 at 300 °C to 0.28 at 700 °C; bio-oil = B · y_oil
     (0.29–0.31); gas = the remainder. The energy of oil and gas runs the process and is
@@ -31,16 +33,27 @@ sourced set the shares sum to 1 (one share is the remainder), so metal in = meta
 Where the literature gives no split the share is left blank (a *gap*) and the
 concentration in the product is **bounded**: between 0 (or the biomass concentration
 for a product lighter than the biomass) and "all the metal in this product". A product
-spread on land (char, ash, digestate, stillage, residue) is compared with the metal
-limits of ``land_application_limits.csv`` (default NY 525-2012): *exceeds* when even the
-lower bound is above the limit, *below* when the upper bound is at or below it,
+spread on land (char, bottom ash, digestate, stillage, residue) is compared with the
+metal limits of ``land_application_limits.csv`` (default NY 525-2012): *exceeds* when
+even the lower bound is above the limit, *below* when the upper bound is at or below it,
 *unknown* otherwise.
+
+**Combustion ash.** Cd and Zn of ordinary biomass split between the fine fly ash (35–65 %
+of the Cd, 35–55 % of the Zn in the ash) and the bottom ash with the coarse fly ash (the
+rest); the stack emission behind the filter is not quantified and taken as 0, so both
+ashes carry all the metal (conservative for their concentrations). Concentration in
+each ash = metal share × metal / (ash mass × its mass share). Pb, As and Cu, and every
+metal of hyperaccumulator biomass, have no sourced split: their bottom-ash concentration
+is bounded. The bottom ash is checked against the land-application limits; the fine fly
+ash is never spread on land: its status is ``hazardous_unless_tested``.
 
 **Residue disposal** per plot × option: ``hazardous_waste`` for hyperaccumulator
 biomass and everything made from it (it is never a soil amendment, whatever its
 predicted concentrations); ``exceeds_land_limit`` when a land product exceeds a limit;
 ``land_application_ok`` when every metal with a limit is shown to be below it;
-``test_before_use`` otherwise; ``none`` when the option produces no residue.
+``test_before_use`` otherwise; ``none`` when the option produces no residue. For
+combustion the class is that of the bottom ash; the note adds that the fly ash is
+hazardous waste unless a test shows otherwise.
 
 References
 ----------
@@ -56,6 +69,11 @@ References
    9:440.
 .. [5] Ministry of Agriculture (2012) NY 525-2012 Organic fertiliser (metal limits).
 .. [6] SUMATECS (2008): hyperaccumulator shoot Cd > 100 mg kg⁻¹.
+.. [7] BIOS Bioenergiesysteme, General information concerning ash utilisation (fine fly ash
+   5–10 % of the ash with 35–65 % of its Cd and 35–55 % of its Zn); Bayerisches LfU (2009)
+   Holzasche-Merkblatt (grate ash 60–90 % of the ash); Chalot M. et al. (2012) Environ.
+   Sci. Technol. 46:13361 (Cd, Pb, Zn in the filter ash or the stack); Combustion of Salix
+   used for phytoextraction, Biomass Bioenergy (2013) (Cd, Zn highest in fly ash).
 """
 
 from __future__ import annotations
@@ -93,17 +111,29 @@ TEMPERATURE_C = {"low": 400.0, "medium": 525.0, "high": 650.0}
 PATHWAYS = ("chp", "pyrolysis", "digestion", "ethanol", "none")
 
 #: Products that are spread on land when they are used (checked against metal limits).
-LAND_PRODUCTS = ("char", "ash", "digestate", "stillage", "residue")
+LAND_PRODUCTS = ("char", "ash", "bottom_ash", "digestate", "stillage", "residue")
+
+#: Products that never go on land and are hazardous waste unless a test shows otherwise.
+HAZARDOUS_PRODUCTS = ("fly_ash",)
+
+#: ``land_status`` of a product in :data:`HAZARDOUS_PRODUCTS`.
+HAZARDOUS_STATUS = "hazardous_unless_tested"
+
+#: Why the fine fly ash of combustion is hazardous waste unless tested (sources: BIOS ash
+#: utilisation; cd_combustion2020; Chalot et al. 2012; see ``sources.csv``).
+FLY_ASH_NOTE = ("fly ash (fine filter ash): hazardous waste unless tested — volatile Cd, Pb and Zn "
+                "condense on it, straw fly-ash Cd is about half water-leachable, and it must be "
+                "industrially used or disposed of, never spread on land")
 
 #: Land product of each pathway when the partition table names none.
-_DEFAULT_PRODUCT = {"chp": "ash", "pyrolysis": "char", "digestion": "digestate", "ethanol": "stillage",
+_DEFAULT_PRODUCT = {"chp": "bottom_ash", "pyrolysis": "char", "digestion": "digestate", "ethanol": "stillage",
                     "none": "biomass"}
 
 #: Limit set used for land application unless another is asked for.
 DEFAULT_LIMIT_SET = "ny525_2012"
 
 #: Scalar factors of ``factors.csv`` used by the conversions.
-_FACTORS = ("chp_electric_efficiency", "chp_total_efficiency", "chp_heat_used_frac",
+_FACTORS = ("chp_electric_efficiency", "chp_total_efficiency", "chp_heat_used_frac", "chp_bottom_ash_frac",
             "pyrolysis_char_yield_300c", "pyrolysis_char_yield_700c", "pyrolysis_oil_yield",
             "methane_lhv_mj_m3", "ethanol_lhv_mj_l")
 
@@ -213,7 +243,8 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     p : dict
         Parameters: ``lhv`` [GJ t⁻¹], ``eta_el``, ``eta_tot``, ``heat_used`` [–] (default 1),
         ``y300``, ``y700``,
-        ``y_oil`` [–], ``ash`` [t t⁻¹], ``ch4_vs`` [m³ t⁻¹ VS], ``etoh`` [L t⁻¹],
+        ``y_oil`` [–], ``ash`` [t t⁻¹], ``bottom_ash_frac`` [–] (bottom plus coarse fly
+        ash share of the ash mass), ``ch4_vs`` [m³ t⁻¹ VS], ``etoh`` [L t⁻¹],
         ``ch4_lhv`` [MJ m⁻³], ``etoh_lhv`` [MJ L⁻¹], ``c_frac`` [t C t⁻¹], ``f_c``
         [t C t⁻¹ char]; each a scalar or an array broadcasting against ``biomass_t``.
 
@@ -222,6 +253,7 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     dict of numpy.ndarray
         ``electricity_mwh``, ``heat_gj``, ``fuel_gj``, ``useful_energy_gj``,
         ``methane_m3``, ``ethanol_l``, ``biochar_t``, ``bio_oil_t``, ``gas_t``, ``ash_t``,
+        ``bottom_ash_t``, ``fly_ash_t`` (``ash_t`` split by ``bottom_ash_frac``),
         ``biomass_c_t``, ``char_c_t``, ``volatiles_c_t``; zero for pathways that do not
         make the product, NaN where a needed parameter is unknown.
 
@@ -234,6 +266,7 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
        Front. Plant Sci. 9:440 (ethanol per t DM).
     .. [4] NIST Chemistry WebBook (enthalpies of combustion → LHV of CH₄ and ethanol);
        IPCC (2006) Vol. 4 Ch. 4 (carbon fraction 0.47); IPCC (2019) App. 4 Table 4A.1 (F_C).
+    .. [5] BIOS Bioenergiesysteme, ash utilisation (fine fly ash 5–10 % of the ash).
 
     Examples
     --------
@@ -266,12 +299,14 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     oil = B * y_oil
     gas = np.where(pyro, B * (1.0 - y_char - y_oil), zero)
     ash = np.where(chp, B * g("ash"), zero)
+    bottom_ash = np.where(chp, ash * g("bottom_ash_frac"), zero)
     bc = B * g("c_frac")
     char_c = char * np.where(pyro, g("f_c"), 0.0)
     return {
         "electricity_mwh": el_gj / 3.6, "heat_gj": heat, "fuel_gj": fuel,
         "useful_energy_gj": el_gj + heat + fuel,
         "methane_m3": ch4, "ethanol_l": etoh, "biochar_t": char, "bio_oil_t": oil, "gas_t": gas, "ash_t": ash,
+        "bottom_ash_t": bottom_ash, "fly_ash_t": np.where(chp, ash - bottom_ash, zero),
         "biomass_c_t": bc, "char_c_t": np.where(pyro, char_c, zero),
         "volatiles_c_t": np.where(pyro, bc - char_c, zero),
     }
@@ -308,7 +343,7 @@ def _params(g, species, feed, tables: Tables) -> dict:
     ffirst, finv = _frames.distinct(feed)
     f_c = np.asarray(biochar_fc(np.asarray(feed, dtype=object)[ffirst], "pyrolysis", tables), float)[finv]
     return dict(lhv=lhv, eta_el=f["chp_electric_efficiency"], eta_tot=f["chp_total_efficiency"],
-                heat_used=f["chp_heat_used_frac"],
+                heat_used=f["chp_heat_used_frac"], bottom_ash_frac=f["chp_bottom_ash_frac"],
                 y300=f["pyrolysis_char_yield_300c"], y700=f["pyrolysis_char_yield_700c"],
                 y_oil=f["pyrolysis_oil_yield"], ash=prop("ash_frac"),
                 ch4_vs=prop("methane_m3_t_vs"),
@@ -352,6 +387,15 @@ def _shoot_cd(by_metal: pd.DataFrame, rows: pd.DataFrame, g) -> np.ndarray:
     return _frames.take(cd["shoot_mg_kg"].to_numpy(float), g.locate(cd, rows))
 
 
+def _ash_cd(fate: pd.DataFrame, rows: pd.DataFrame, product: str, g) -> np.ndarray:
+    """Typical Cd concentration in one combustion ash product per plot × option row [mg kg⁻¹]."""
+    cols = ["plot_id", "option_id", "product_conc_mg_kg"]
+    if not len(fate):
+        return np.full(len(rows), np.nan)
+    f = fate.loc[(_frames.obj(fate["metal"]) == "cd") & (_frames.obj(fate["product"]) == product), cols]
+    return _frames.take(f["product_conc_mg_kg"].to_numpy(float), g.locate(f, rows))
+
+
 def _feedstock_group(kind, shoot_cd, tables: Tables) -> np.ndarray:
     hyper = (np.asarray(kind, dtype=object) == "phytoextraction") | \
         (np.nan_to_num(np.asarray(shoot_cd, float)) >= tables.factor("hyperaccumulator_cd_mg_kg"))
@@ -371,9 +415,11 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     temperature_c : array_like
         Process temperature [°C] (pyrolysis).
     product_t : dict
-        Product name (``char``, ``oil``, ``gas``, ``oil_gas``, ``ash``, ``biomass``) →
-        array of product masses [t] row-aligned with ``metal_g``; products not given
-        have unknown mass (bounded by ``biomass_t``).
+        Product name (``char``, ``oil``, ``gas``, ``oil_gas``, ``ash``, ``bottom_ash``,
+        ``fly_ash``, ``biomass``) → array of product masses [t] row-aligned with
+        ``metal_g``; products not given have unknown mass (bounded by ``biomass_t``). A
+        total ``ash`` given without ``bottom_ash`` and ``fly_ash`` is split by the
+        ``chp_bottom_ash_frac`` factor (typical).
     biomass_t : array_like
         Dry biomass [t].
     tables : Tables, optional
@@ -388,8 +434,8 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
         ``metal_share`` [–] (NaN for a gap), ``metal_out_g`` [g], ``product_t`` [t],
         ``product_conc_mg_kg``, ``product_conc_low_mg_kg``, ``product_conc_high_mg_kg``
         [mg kg⁻¹], ``land_product`` (bool), ``land_limit_mg_kg`` [mg kg⁻¹],
-        ``land_status`` (``exceeds``, ``below``, ``unknown`` or ``not_applied``),
-        ``source``, ``note``.
+        ``land_status`` (``exceeds``, ``below``, ``unknown``, ``not_applied``, or
+        ``hazardous_unless_tested`` for combustion fly ash), ``source``, ``note``.
 
     References
     ----------
@@ -400,6 +446,8 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     .. [3] Sedum alfredii acid–alkali pretreatment (J. Hazard. Mater. 2021): 99.22 % of Cd in
        the pretreatment liquor.
     .. [4] Ministry of Agriculture (2012) NY 525-2012 Organic fertiliser (metal limits).
+    .. [5] BIOS Bioenergiesysteme, ash utilisation: 35–65 % of the Cd and 35–55 % of the Zn
+       in the ash are in the fine fly ash (5–10 % of the ash mass).
 
     Examples
     --------
@@ -411,6 +459,16 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     [['oil', 0.876, 262.8], ['char', 0.124, 37.2]]
     >>> round(float(r["product_conc_mg_kg"].iloc[1]), 1), r["land_status"].iloc[1]
     (36.5, 'exceeds')
+
+    Miscanthus shoots with 0.5 mg Cd/kg, 10 t burnt (ash 0.27 t, 92.5 % of it bottom ash):
+    half the Cd goes to the fine fly ash.
+
+    >>> r = partition_metal([5.0], ["chp"], ["other"], ["cd"], [np.nan], {"ash": np.array([0.27])},
+    ...                     [10.0])
+    >>> r[["product", "metal_out_g", "land_status"]].round(2).values.tolist()
+    [['fly_ash', 2.5, 'hazardous_unless_tested'], ['bottom_ash', 2.5, 'exceeds']]
+    >>> r["product_conc_mg_kg"].round(1).tolist()
+    [123.5, 10.0]
     """
     tables = tables or load_tables()
     M = np.asarray(metal_g, float)
@@ -465,6 +523,10 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     mass = np.full(len(out), np.nan)
     prod = dict(product_t)
     prod.setdefault("biomass", B)
+    if "ash" in prod and not ("bottom_ash" in prod or "fly_ash" in prod):
+        ash = np.asarray(prod["ash"], float)
+        f_b = tables.factor("chp_bottom_ash_frac")
+        prod["bottom_ash"], prod["fly_ash"] = ash * f_b, ash * (1.0 - f_b)
     if "oil" in prod and "gas" in prod:
         prod.setdefault("oil_gas", np.asarray(prod["oil"], float) + np.asarray(prod["gas"], float))
     for name, arr in prod.items():
@@ -484,6 +546,7 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     limit = pd.Series(met[i]).map(lim).to_numpy(float)
     status = np.where(~land, "not_applied", np.where(np.isnan(limit), "unknown",
                       np.where(lo > limit, "exceeds", np.where(hi <= limit, "below", "unknown"))))
+    status = np.where(np.isin(frac, HAZARDOUS_PRODUCTS), HAZARDOUS_STATUS, status)
     out = out.rename(columns={"fraction": "product", "share": "metal_share"})
     out["metal_out_g"] = share * Mi
     out["product_t"] = mass
@@ -534,8 +597,11 @@ def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.Da
     mib, r = _metal_in_rows(biomass, by_metal, g)
     shoot_cd = _shoot_cd(by_metal, biomass, g)
     group = _feedstock_group(kind, shoot_cd, tables)
+    chp = path[r] == "chp"
     product_t = {"char": prods["biochar_t"][r], "oil": prods["bio_oil_t"][r], "gas": prods["gas_t"][r],
-                 "ash": np.where(path[r] == "chp", prods["ash_t"][r], np.nan)}
+                 "ash": np.where(chp, prods["ash_t"][r], np.nan),
+                 "bottom_ash": np.where(chp, prods["bottom_ash_t"][r], np.nan),
+                 "fly_ash": np.where(chp, prods["fly_ash_t"][r], np.nan)}
     parts = partition_metal(mib["metal_g_ha_yr"], path[r], group[r], mib["metal"], temp[r], product_t,
                             mib["biomass_t_dm_ha_yr"], tables, limit_set)
     j = parts["row"].to_numpy(int)
@@ -583,7 +649,7 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
         low = land["product_conc_low_mg_kg"].to_numpy(float)
         high = land["product_conc_high_mg_kg"].to_numpy(float)
         limit = land["land_limit_mg_kg"].to_numpy(float)
-        product = land["product"].astype(str).to_numpy(object)
+        product = land["product"].astype(str).str.replace("_", " ").to_numpy(object)
         with np.errstate(divide="ignore", invalid="ignore"):
             worst = _top_text(row, ex, low / limit, lambda i: (
                 f"; {metal[i].title()} in {product[i]} ≥ {low[i]:.3g} mg/kg (limit {limit[i]:g}{lim_txt}"), n)
@@ -655,8 +721,10 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
         ``electricity_mwh_ha_yr`` [MWh ha⁻¹ yr⁻¹], ``heat_gj_ha_yr``, ``fuel_gj_ha_yr``,
         ``fossil_energy_displaced_gj_ha_yr`` [GJ ha⁻¹ yr⁻¹], ``methane_m3_ha_yr``
         [m³ ha⁻¹ yr⁻¹], ``ethanol_l_ha_yr`` [L ha⁻¹ yr⁻¹], ``biochar_t_ha_yr``,
-        ``bio_oil_t_ha_yr``, ``pyrolysis_gas_t_ha_yr``, ``ash_t_ha_yr`` [t ha⁻¹ yr⁻¹],
-        ``biomass_c_t_ha_yr``, ``char_c_t_ha_yr``, ``volatiles_c_t_ha_yr``
+        ``bio_oil_t_ha_yr``, ``pyrolysis_gas_t_ha_yr``, ``ash_t_ha_yr``,
+        ``bottom_ash_t_ha_yr``, ``fly_ash_t_ha_yr`` [t ha⁻¹ yr⁻¹], ``bottom_ash_cd_mg_kg``,
+        ``fly_ash_cd_mg_kg`` (typical Cd in each combustion ash; blank where the split is
+        not sourced) [mg kg⁻¹], ``biomass_c_t_ha_yr``, ``char_c_t_ha_yr``, ``volatiles_c_t_ha_yr``
         [t C ha⁻¹ yr⁻¹], ``pyrolysis_temp_c`` [°C], ``feedstock_group``,
         ``residue_disposal`` and ``residue_note``.
     """
@@ -682,6 +750,8 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
     out["bio_oil_t_ha_yr"] = col("bio_oil_t")
     out["pyrolysis_gas_t_ha_yr"] = col("gas_t")
     out["ash_t_ha_yr"] = col("ash_t")
+    out["bottom_ash_t_ha_yr"] = col("bottom_ash_t")
+    out["fly_ash_t_ha_yr"] = col("fly_ash_t")
     out["biomass_c_t_ha_yr"] = np.where(has_b, prods["biomass_c_t"], np.nan)
     out["char_c_t_ha_yr"] = col("char_c_t")
     out["volatiles_c_t_ha_yr"] = col("volatiles_c_t")
@@ -690,7 +760,14 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
     out["feedstock_group"] = np.where(has_b, group, None)
     if fate is None:
         fate = metal_fate(option_rows, biomass, by_metal, tables, limit_set, grid=g)
-    out["residue_disposal"], out["residue_note"] = _disposal(option_rows, biomass, group, fate, tables, limit_set, g)
+    chp = (path == "chp") & has_b
+    out["bottom_ash_cd_mg_kg"] = np.where(chp, _ash_cd(fate, biomass, "bottom_ash", g), np.nan)
+    out["fly_ash_cd_mg_kg"] = np.where(chp, _ash_cd(fate, biomass, "fly_ash", g), np.nan)
+    disposal, note = _disposal(option_rows, biomass, group, fate, tables, limit_set, g)
+    fly = chp & (prods["fly_ash_t"] > 0) & pd.notna(note)
+    note = note.astype(object)
+    note[fly] = _frames.format_unique(note[fly], lambda t: f"{t}; {FLY_ASH_NOTE}")
+    out["residue_disposal"], out["residue_note"] = disposal, note
     return _frames.frame(out, len(B))
 
 
@@ -728,7 +805,8 @@ def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables
     typ = _params(g, species, feed, tables)
     fd = factor_draws(tables, _FACTORS, n_draws, seed)
     scal = dict(eta_el=fd["chp_electric_efficiency"], eta_tot=fd["chp_total_efficiency"],
-                heat_used=fd["chp_heat_used_frac"], y300=fd["pyrolysis_char_yield_300c"],
+                heat_used=fd["chp_heat_used_frac"], bottom_ash_frac=fd["chp_bottom_ash_frac"],
+                y300=fd["pyrolysis_char_yield_300c"],
                 y700=fd["pyrolysis_char_yield_700c"], y_oil=fd["pyrolysis_oil_yield"],
                 ch4_lhv=fd["methane_lhv_mj_m3"], etoh_lhv=fd["ethanol_lhv_mj_l"])
     scal = {k: v[None, :] for k, v in scal.items()}

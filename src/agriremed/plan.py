@@ -67,7 +67,8 @@ PLAN_COLUMNS = [
 PLAN_COLUMNS += [
     "biomass_species", "yield_land", "harvest_cycle_yr", "yield_factor", "heat_gj_ha_yr", "fuel_gj_ha_yr",
     "fossil_energy_displaced_gj_ha_yr", "methane_m3_ha_yr", "ethanol_l_ha_yr", "bio_oil_t_ha_yr",
-    "pyrolysis_gas_t_ha_yr", "ash_t_ha_yr", "biomass_c_t_ha_yr", "char_c_t_ha_yr", "volatiles_c_t_ha_yr",
+    "pyrolysis_gas_t_ha_yr", "ash_t_ha_yr", "bottom_ash_t_ha_yr", "fly_ash_t_ha_yr", "bottom_ash_cd_mg_kg",
+    "fly_ash_cd_mg_kg", "biomass_c_t_ha_yr", "char_c_t_ha_yr", "volatiles_c_t_ha_yr",
     "feedstock_group", "residue_note", "biochar_method",
     *[f"{t}_co2e_t_ha_yr" for t in carbon_mod.LEDGER_TERMS],
     "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
