@@ -1,11 +1,24 @@
 """Golden cases from the literature (tests/validation/*.csv) agree within tolerance,
-every case can fail, and docs/validation.md shows the current agreement."""
+every case can fail, the coverage table lists every usable transfer function and economic
+benchmark, and docs/validation.md shows the current agreement."""
 
+import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from agriremed.validation import CASE_FILES, run_cases, validation_markdown
+from agriremed.tables import load_tables, split_keys
+from agriremed.validation import (
+    CASE_FILES,
+    COVERAGE_FILE,
+    COVERAGE_STATUS,
+    coverage,
+    coverage_problems,
+    run_cases,
+    validation_markdown,
+)
 
 HERE = Path(__file__).parent / "validation"
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,11 +40,110 @@ def test_every_case_fails_when_its_published_value_is_wrong(perturb):
 
 
 def test_every_case_file_is_used_and_sourced():
-    assert sorted(p.name for p in HERE.glob("*.csv")) == sorted(CASE_FILES)
+    assert sorted(p.name for p in HERE.glob("*.csv")) == sorted([*CASE_FILES, COVERAGE_FILE])
     assert RESULTS["source"].str.len().gt(0).all()
+    known = set(load_tables().sources["key"])
+    assert {k for cell in RESULTS["source"] for k in split_keys(cell)} <= known
     assert len(RESULTS) >= 60
+
+
+def test_coverage_lists_every_usable_function_and_is_consistent_with_the_cases():
+    assert coverage_problems(HERE) == []
+    cov = coverage(HERE, RESULTS)
+    tf = load_tables().transfer_functions
+    listed = set(cov.loc[cov["kind"] == "transfer_function", "item"])
+    assert listed == set(tf.loc[tf["usable"], "function_id"])
+    assert (cov["kind"] == "economic_benchmark").sum() >= 2
+
+
+def _copy_cases(tmp_path):
+    folder = tmp_path / "validation"
+    shutil.copytree(HERE, folder)
+    return folder
+
+
+def test_coverage_check_finds_a_missing_function_and_a_wrong_status(tmp_path):
+    folder = _copy_cases(tmp_path)
+    cov = pd.read_csv(folder / COVERAGE_FILE, dtype=str)
+    cov = cov[cov["item"] != "mcgrath2002_wheat_cd"]
+    cov.loc[cov["item"] == "chen2021_rice_cd_bcf", "status"] = "cases"
+    cov.loc[cov["item"] == "jiangsu2007_rice_cd", "searched"] = ""
+    cov.to_csv(folder / COVERAGE_FILE, index=False)
+    problems = coverage_problems(folder)
+    assert "usable transfer function 'mcgrath2002_wheat_cd' is not in coverage.csv" in problems
+    assert "chen2021_rice_cd_bcf: status 'cases' but no case in the case files" in problems
+    assert "jiangsu2007_rice_cd: status 'no_published_prediction' must say what was searched" in problems
+
+
+# hand-computed rows (not published values) that exercise the transfer-function runner:
+# McGrath 2002 at soil Cd 1 mg/kg, pH 6: 10^(0.282 − 0.1834·6) = 10^(−0.8184); the inverse at
+# that grain value gives back 1 mg/kg; Chen 2021 rice BCF 0.915 at soil Cd 0.5 mg/kg: 0.4575.
+_MCGRATH = 10 ** (0.282 - 0.1834 * 6)
+_HAND_ROWS = pd.DataFrame({
+    "case": ["uk_ph6", "uk_ph6_inverse", "rice_bcf"],
+    "function_id": ["mcgrath2002_wheat_cd", "mcgrath2002_wheat_cd", "chen2021_rice_cd_bcf"],
+    "kind": ["crop", "soil_at_target", "crop"],
+    "ph": [6.0, 6.0, np.nan], "cd_mg_kg": [1.0, np.nan, 0.5],
+    "target_mg_kg": [np.nan, _MCGRATH, np.nan],
+    "published_mg_kg": [_MCGRATH, 1.0, 0.4575], "tolerance_rel": [0.01, 0.01, 0.01],
+    "source": ["mcgrath2002_wheat", "mcgrath2002_wheat", "chen2021_bcf"], "note": ["", "", ""],
+})
+
+
+def _with_hand_rows(tmp_path):
+    folder = _copy_cases(tmp_path)
+    _HAND_ROWS.to_csv(folder / "transfer_functions.csv", index=False)
+    cov = pd.read_csv(folder / COVERAGE_FILE, dtype=str)
+    cov.loc[cov["item"].isin(_HAND_ROWS["function_id"]), "status"] = "cases"
+    cov.to_csv(folder / COVERAGE_FILE, index=False)
+    return folder
+
+
+def test_transfer_function_runner_reproduces_hand_computed_values(tmp_path):
+    folder = _with_hand_rows(tmp_path)
+    r = run_cases(folder).query("file == 'transfer_functions.csv'").set_index("case")
+    assert r.loc["uk_ph6", "model"] == pytest.approx(0.15192, abs=1e-5)
+    assert r.loc["uk_ph6_inverse", "model"] == pytest.approx(1.0, rel=1e-9)
+    assert r.loc["rice_bcf", "model"] == pytest.approx(0.4575, rel=1e-12)
+    assert r["ok"].all()
+    assert list(r["quantity"]) == ["crop metal", "soil metal at the stated crop value", "crop metal"]
+    assert not run_cases(folder, perturb=0.4).query("file == 'transfer_functions.csv'")["ok"].any()
+    assert not run_cases(folder, perturb=-0.4).query("file == 'transfer_functions.csv'")["ok"].any()
+    assert coverage_problems(folder) == []
+    cov = coverage(folder).set_index("item")
+    assert cov.loc["mcgrath2002_wheat_cd", ["n_cases", "n_ok"]].tolist() == [2, 2]
+    page = validation_markdown(folder)
+    assert "| `mcgrath2002_wheat_cd` | transfer function | validated by the cases below | 2 of 2 |" in page
+
+
+def test_transfer_function_runner_rejects_unknown_functions_and_columns(tmp_path):
+    folder = _with_hand_rows(tmp_path)
+    bad = _HAND_ROWS.assign(function_id=["no_such_fn", "mcgrath2002_wheat_cd", "chen2021_rice_cd_bcf"])
+    bad.to_csv(folder / "transfer_functions.csv", index=False)
+    with pytest.raises(ValueError, match="unknown function_id"):
+        run_cases(folder)
+    _HAND_ROWS.assign(soil_cd=1.0).to_csv(folder / "transfer_functions.csv", index=False)
+    with pytest.raises(ValueError, match="not input columns"):
+        run_cases(folder)
+
+
+def test_page_states_every_item_without_a_case():
+    page = validation_markdown(HERE)
+    cov = coverage(HERE, RESULTS)
+    for r in cov.itertuples(index=False):
+        line = next(x for x in page.splitlines() if x.startswith(f"| `{r.item}` |"))
+        assert COVERAGE_STATUS[r.status] in line
+        if r.status != "cases":
+            assert f"searched: {r.searched}" in line
 
 
 def test_validation_page_is_current():
     assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == validation_markdown(HERE), \
         "run: python -m agriremed.validation"
+
+
+def test_readme_states_the_coverage():
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    n_with_cases = int((coverage(HERE, RESULTS)["n_cases"] > 0).sum())
+    assert ("at present none has a published prediction" in readme) == (n_with_cases == 0), \
+        "update the validation bullet of README.md"

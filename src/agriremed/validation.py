@@ -19,7 +19,16 @@ Case files (one evaluator each):
 ``soc_change.csv``
     IPCC 2019 Tier 1 SOC change worked cases;
 ``field_removal.csv``
-    Sedum plumbizincicola field Cd export = biomass × shoot concentration.
+    Sedum plumbizincicola field Cd export = biomass × shoot concentration;
+``transfer_functions.csv``
+    crop metal predicted by a library transfer function (or the soil metal at which it
+    reaches a stated crop value) against the number its source publishes.
+
+``coverage.csv`` is not a case file: it lists every usable transfer function and every
+economic benchmark with its status — validated by cases, no published prediction found
+(with what was searched), or inputs not published — so the page states what is *not*
+validated as well as what is. :func:`coverage_problems` checks that it is complete and
+consistent with the case files.
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["run_cases", "validation_markdown", "CASE_FILES"]
+__all__ = ["run_cases", "validation_markdown", "CASE_FILES", "COVERAGE_FILE", "COVERAGE_STATUS",
+           "coverage", "coverage_problems"]
 
 
 def _zero_order(df: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +105,57 @@ def _removal(df: pd.DataFrame) -> pd.DataFrame:
                   "published export vs biomass × shoot Cd")
 
 
+#: Columns of ``transfer_functions.csv`` that are not inputs of the transfer function.
+_TF_META = ("case", "function_id", "kind", "target_mg_kg", "published_mg_kg", "tolerance_rel", "source",
+            "note")
+#: Case kinds of ``transfer_functions.csv``: what the published number is.
+_TF_KINDS = {"crop": "crop metal", "soil_at_target": "soil metal at the stated crop value"}
+
+
+def _transfer(df: pd.DataFrame) -> pd.DataFrame:
+    """Crop metal predicted by a library transfer function against the value its source publishes.
+
+    `kind = crop`: the crop concentration the source reports for the stated soil inputs
+    (`agriremed.uptake.evaluate_function`); `kind = soil_at_target`: the soil concentration at
+    which the source says the function reaches `target_mg_kg`, e.g. a derived critical soil
+    value (`agriremed.uptake.solve_for_input`). Inputs are columns named as in the column
+    registry (`ph`, `som_pct`, `clay_pct`, `cd_mg_kg`, `cd_cacl2_mg_kg` …); tolerance =
+    `tolerance_rel` × published value.
+    """
+    from . import columns as C
+    from .tables import load_tables
+    from .uptake import evaluate_function, solve_for_input
+
+    fns = load_tables().transfer_functions.set_index("function_id")
+    unknown = sorted(set(df["function_id"]) - set(fns.index))
+    if unknown:
+        raise ValueError(f"transfer_functions.csv: unknown function_id {unknown}")
+    bad_kind = sorted(set(df["kind"]) - set(_TF_KINDS))
+    if bad_kind:
+        raise ValueError(f"transfer_functions.csv: unknown kind {bad_kind}; "
+                         f"expected one of {sorted(_TF_KINDS)}")
+    inputs = [c for c in df.columns if c not in _TF_META]
+    not_inputs = [c for c in inputs if c not in C.COLUMNS or C.COLUMNS[c].role != "input"]
+    if not_inputs:
+        raise ValueError(f"transfer_functions.csv: {not_inputs} are not input columns of the registry")
+    plots = df[inputs].astype(float).reset_index(drop=True)
+    kind = df["kind"].to_numpy(object)
+    target = df["target_mg_kg"].to_numpy(float) if "target_mg_kg" in df else np.full(len(df), np.nan)
+    model = np.full(len(df), np.nan)
+    for fid, idx in df.groupby("function_id", sort=False).indices.items():
+        fn = fns.loc[fid]
+        crop = idx[kind[idx] == "crop"]
+        soil = idx[kind[idx] == "soil_at_target"]
+        if len(crop):
+            model[crop] = evaluate_function(fn, plots.iloc[crop].reset_index(drop=True))
+        if len(soil):
+            model[soil] = solve_for_input(fn, plots.iloc[soil].reset_index(drop=True), target[soil], "soil")
+    pub = df["published_mg_kg"].to_numpy(float)
+    quantity = np.array([_TF_KINDS[k] for k in kind], dtype=object)
+    return _frame(df, quantity, model, pub, df["tolerance_rel"].to_numpy(float) * np.abs(pub), "mg/kg",
+                  "relative tolerance × published value")
+
+
 def _frame(df, quantity, model, published, tol, unit, tol_text) -> pd.DataFrame:
     model = np.asarray(model, float)
     pub = np.asarray(published, float)
@@ -106,7 +167,7 @@ def _frame(df, quantity, model, published, tol, unit, tol_text) -> pd.DataFrame:
         "published": pub, "model": model, "difference": model - pub, "relative_difference": rel,
         "tolerance": tol, "tolerance_rule": tol_text, "ok": np.abs(model - pub) <= tol + 1e-12,
         "source": df["source"].to_numpy(object),
-        "note": df["note"].fillna("").to_numpy(object) if "note" in df else "",
+        "note": df["note"].astype(object).fillna("").to_numpy(object) if "note" in df else "",
     })
 
 
@@ -118,7 +179,21 @@ CASE_FILES = {
     "biochar_sink.csv": _biochar,
     "soc_change.csv": _soc,
     "field_removal.csv": _removal,
+    "transfer_functions.csv": _transfer,
 }
+
+#: The coverage table: what is validated, and what is not and why.
+COVERAGE_FILE = "coverage.csv"
+
+#: Coverage statuses and how the validation page states them.
+COVERAGE_STATUS = {
+    "cases": "validated by the cases below",
+    "no_published_prediction": "no published prediction found",
+    "inputs_not_published": "inputs not published",
+}
+
+#: Coverage kind → the case file whose ``function_id`` (transfer functions) holds its cases.
+_COVERAGE_CASE_FILE = {"transfer_function": "transfer_functions.csv"}
 
 
 def run_cases(folder: str | Path, perturb: float = 0.0) -> pd.DataFrame:
@@ -154,8 +229,102 @@ def run_cases(folder: str | Path, perturb: float = 0.0) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def coverage(folder: str | Path, results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coverage table with the number of cases of each item and how many agree.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Folder with the case files and ``coverage.csv``.
+    results : pandas.DataFrame, optional
+        Output of :func:`run_cases` (computed when omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``coverage.csv`` (``kind``, ``item``, ``status``, ``searched``, ``source``,
+        ``note``) with ``n_cases`` and ``n_ok``.
+    """
+    folder = Path(folder)
+    cov = pd.read_csv(folder / COVERAGE_FILE, dtype=str).fillna("")
+    results = run_cases(folder) if results is None else results
+    n_cases = np.zeros(len(cov), int)
+    n_ok = np.zeros(len(cov), int)
+    for kind, fname in _COVERAGE_CASE_FILE.items():
+        cases = pd.read_csv(folder / fname, dtype={"case": str, "function_id": str})
+        res = results[results["file"] == fname].set_index("case")["ok"]
+        ok = cases["case"].map(res).eq(True)
+        total = cases.groupby("function_id").size()
+        agree = ok.groupby(cases["function_id"]).sum()
+        rows = cov["kind"].eq(kind).to_numpy()
+        n_cases[rows] = cov.loc[rows, "item"].map(total).fillna(0).astype(int)
+        n_ok[rows] = cov.loc[rows, "item"].map(agree).fillna(0).astype(int)
+    return cov.assign(n_cases=n_cases, n_ok=n_ok)
+
+
+def coverage_problems(folder: str | Path, tables=None) -> list[str]:
+    """Check that ``coverage.csv`` is complete and agrees with the case files.
+
+    Every usable transfer function must be listed; a listed function must exist; an item
+    with status ``cases`` must have cases and an item with another status must have none;
+    a status other than ``cases`` must say what was searched (``searched``); every source
+    key must exist in ``sources.csv``.
+
+    Returns
+    -------
+    list of str
+        One message per problem (empty when the table is consistent).
+    """
+    from .tables import load_tables, split_keys
+
+    t = load_tables() if tables is None else tables
+    cov = coverage(folder)
+    problems = []
+    bad_status = sorted(set(cov["status"]) - set(COVERAGE_STATUS))
+    if bad_status:
+        problems.append(f"unknown status {bad_status}; expected one of {sorted(COVERAGE_STATUS)}")
+    tf = t.transfer_functions
+    usable = set(tf.loc[tf["usable"], "function_id"])
+    listed = set(cov.loc[cov["kind"] == "transfer_function", "item"])
+    problems += [f"usable transfer function {f!r} is not in {COVERAGE_FILE}" for f in sorted(usable - listed)]
+    problems += [f"{COVERAGE_FILE} lists {f!r}, which is not a usable transfer function"
+                 for f in sorted(listed - usable)]
+    known = set(t.sources["key"])
+    for r in cov.itertuples(index=False):
+        if r.status == "cases" and r.n_cases == 0:
+            problems.append(f"{r.item}: status 'cases' but no case in the case files")
+        if r.status != "cases" and r.n_cases > 0:
+            problems.append(f"{r.item}: has {r.n_cases} case(s) but status {r.status!r}")
+        if r.status != "cases" and not r.searched.strip():
+            problems.append(f"{r.item}: status {r.status!r} must say what was searched")
+        keys = split_keys(r.source)
+        if not keys:
+            problems.append(f"{r.item}: no source")
+        problems += [f"{r.item}: unknown source key {k!r}" for k in keys if k not in known]
+    return problems
+
+
+def _coverage_markdown(cov: pd.DataFrame) -> list[str]:
+    lines = ["## What is and is not validated", "",
+             f"Generated from `tests/validation/{COVERAGE_FILE}`: every usable transfer function of the "
+             "library and every economic benchmark of the reference notes, with its status. An item "
+             "without a published prediction (a number the source itself reports for stated inputs) or "
+             "without published inputs has no case: nothing is made up to fill the table.", "",
+             "| item | kind | status | cases agreeing | source | searched / note |",
+             "|---|---|---|---|---|---|"]
+    for r in cov.itertuples(index=False):
+        status = COVERAGE_STATUS.get(r.status, r.status)
+        if r.status != "cases":
+            status = f"**{status}**"
+        cases = f"{r.n_ok} of {r.n_cases}" if r.n_cases else "–"
+        text = " — ".join(x for x in (f"searched: {r.searched}" if r.searched else "", r.note) if x)
+        kind = r.kind.replace("_", " ")
+        lines.append(f"| `{r.item}` | {kind} | {status} | {cases} | `{r.source}` | {text} |")
+    return lines + [""]
+
+
 def validation_markdown(folder: str | Path) -> str:
-    """The validation page: every case, its source and the current agreement."""
+    """The validation page: every case, its source and the current agreement, then the coverage table."""
     r = run_cases(folder)
     lines = ["# Validation against published results", "",
              "Generated by `python -m agriremed.validation` from the case files in `tests/validation/`; "
@@ -163,9 +332,19 @@ def validation_markdown(folder: str | Path) -> str:
              "suite fails when a case is outside its tolerance, and checks that every case would fail if "
              "its published value were wrong.", "",
              f"**{int(r['ok'].sum())} of {len(r)} cases agree within their tolerance.**", ""]
-    for name, g in r.groupby("file", sort=False):
+    cov = coverage(folder, r)
+    counts = [f"{int((g['n_cases'] > 0).sum())} of {len(g)} {kind.replace('_', ' ')}s"
+              for kind, g in cov.groupby("kind", sort=False)]
+    lines += [f"**Items with a published case: {', '.join(counts)}** (the table below says why the others "
+              "have none).", ""]
+    lines += _coverage_markdown(cov)
+    for name in CASE_FILES:
+        g = r[r["file"] == name]
         doc = (CASE_FILES[name].__doc__ or "").strip()
         lines += [f"## `{name}`", ""] + ([doc, ""] if doc else [])
+        if g.empty:
+            lines += ["No case yet: see the coverage table above for what was searched.", ""]
+            continue
         lines += ["| case | quantity | published | model | difference | tolerance | ok | source | note |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for x in g.itertuples(index=False):
