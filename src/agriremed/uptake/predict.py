@@ -351,6 +351,13 @@ def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarr
     return limit[inv], species[inv]
 
 
+def _usable_functions(tables: Tables) -> dict:
+    """Metal → (usable functions in priority order, their rows as named tuples)."""
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
+    return {m: (g, tuple(g.itertuples(index=False))) for m, g in tf.groupby("metal", sort=False)}
+
+
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
                                tables: Tables | None = None) -> pd.DataFrame:
     """Predict metal in the edible part of a crop on every plot.
@@ -389,8 +396,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     crop_uniq = np.asarray(crop_uniq, dtype=object)
     reg_codes, reg_uniq = pd.factorize(region, use_na_sentinel=False)
     reg_uniq = np.asarray(reg_uniq, dtype=object)
-    tf = tables.transfer_functions
-    tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
+    by_metal = tables.memo("usable_functions_by_metal", lambda: _usable_functions(tables))
     pid = plots["plot_id"].to_numpy(object)
     variables = {}
     parts = []
@@ -399,14 +405,14 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         if col not in plots.columns:
             continue
         measured = ~np.isnan(plots[col].to_numpy(float))
-        cands = tf.loc[tf["metal"] == metal]
-        if cands.empty:
+        if metal not in by_metal:
             continue
+        cands, rows = by_metal[metal]
         chosen = np.full(n, -1)
         pred = np.full(n, np.nan)
         # pass 1: functions fitted in the plot's province; pass 2: all, by priority
         for local_pass in (True, False):
-            for j, fn in enumerate(cands.itertuples(index=False)):
+            for j, fn in enumerate(rows):
                 applies = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured & (chosen < 0)
                 if local_pass:
                     applies &= _in_provinces(reg_uniq, fn.provinces)[reg_codes]
@@ -437,7 +443,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         outside = np.full(len(hidx), np.nan)
         for j in np.unique(chosen[have]):
             sel = chosen[have] == j
-            fn = cands.iloc[j]
+            fn = rows[j]
             key = (fn.metal, fn.soil_measure)
             if key not in variables:
                 variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
