@@ -5,8 +5,8 @@ The workload is the core arithmetic of the duration engine
 portfolio, with the scenario's default of no other soil losses:
 
 * soil mass of the treated layer M = depth × bulk density × 10 000 m² ha⁻¹;
-* removal models ``bcf`` and ``fraction`` (first order): a fraction f of the soil metal
-  leaves each year, n = ln(Ct/C0) / ln(1 − f);
+* removal models ``bcf``, ``fraction`` and ``removal_rate_soil`` (first order): a fraction f
+  of the soil metal leaves each year, n = ln(Ct/C0) / ln(1 − f);
 * ``shoot_conc`` and ``removal_rate`` (zero order): a removal R [g ha⁻¹ yr⁻¹] each year,
   t = (C0 − Ct) · M / R;
 * ``declining_bcf``: dC/dt = −a Cᵇ, t = (C0¹⁻ᵇ − Ct¹⁻ᵇ) / ((1 − b) a);
@@ -49,11 +49,12 @@ ONE_MINUS_B_EXPONENTIAL = 1e-9
 MIN_YEARS = 1.0
 
 #: Integer code of each removal model in :func:`bare_kernel` (anything else: no model).
-MODEL_CODES = {"bcf": 0, "fraction": 1, "shoot_conc": 2, "removal_rate": 3, "declining_bcf": 4}
+MODEL_CODES = {"bcf": 0, "fraction": 1, "shoot_conc": 2, "removal_rate": 3, "declining_bcf": 4,
+               "removal_rate_soil": 5}
 NO_MODEL = -1
 
 #: Parameter arrays of a row (names of :func:`agriremed.duration.removal_inputs` ``typ``).
-PARAMETERS = ("Y", "h", "s", "bcf", "fr", "cs", "rr", "sref", "cref", "b")
+PARAMETERS = ("Y", "h", "s", "bcf", "fr", "cs", "rr", "sref", "cref", "b", "rcref")
 
 
 @dataclasses.dataclass
@@ -74,7 +75,8 @@ class DurationInputs:
         ``Y`` harvested dry matter [t ha⁻¹ yr⁻¹], ``h`` harvest loss [–], ``s`` seasons a
         year, ``bcf`` [–], ``fr`` fraction removed per season [–], ``cs`` shoot
         concentration [mg kg⁻¹], ``rr`` removal [g ha⁻¹ yr⁻¹], ``sref``/``cref``/``b``
-        of the declining-BCF model.
+        of the declining-BCF model, ``rcref`` soil concentration at which ``rr`` applies
+        (``removal_rate_soil``) [mg kg⁻¹].
     plot_start : numpy.ndarray
         First row of each plot (rows of one plot are adjacent), plus the row count at the end.
     n_plots : int
@@ -156,10 +158,13 @@ def agriremed_years(x: DurationInputs) -> np.ndarray:
         f_bcf = duration.bcf_fraction(p["Y"], p["bcf"], mass, p["h"], p["s"])
         f_fr = 1.0 - (1.0 - np.clip(p["fr"], 0.0, 1.0)) ** np.maximum(p["s"], 1.0)
         removal = np.where(model == "shoot_conc", y_net * p["cs"], p["rr"])
-        first = duration.years_first_order(x.c0, x.ct, np.where(model == "bcf", f_bcf, f_fr))
+        f_rs = np.clip(p["rr"] / (p["rcref"] * mass), 0.0, 1.0)
+        f = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
+        first = duration.years_first_order(x.c0, x.ct, f)
         zero = duration.years_zero_order(x.c0, x.ct, mass, 1.0, removal)
         dec = duration.years_declining_bcf(x.c0, x.ct, mass, y_net, p["sref"], p["cref"], p["b"])
-    return np.select([np.isin(model, ["bcf", "fraction"]), np.isin(model, ["shoot_conc", "removal_rate"]),
+    return np.select([np.isin(model, duration.FIRST_ORDER_MODELS),
+                      np.isin(model, ["shoot_conc", "removal_rate"]),
                       model == "declining_bcf"], [first, zero, dec], np.nan)
 
 
@@ -201,12 +206,15 @@ def bare_kernel(x: DurationInputs) -> np.ndarray:
     out = np.full(len(code), np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # first order: fraction f removed per year from the yearly yield split over s seasons
-        i = np.flatnonzero((code == MODEL_CODES["bcf"]) | (code == MODEL_CODES["fraction"]))
-        s = np.maximum(p["s"][i], 1.0)
+        i = np.flatnonzero((code == MODEL_CODES["bcf"]) | (code == MODEL_CODES["fraction"])
+                           | (code == MODEL_CODES["removal_rate_soil"]))
         is_bcf = code[i] == MODEL_CODES["bcf"]
+        is_soil = code[i] == MODEL_CODES["removal_rate_soil"]   # a yearly fraction: one 'season'
+        s = np.where(is_soil, 1.0, np.maximum(p["s"][i], 1.0))
         f_season = np.where(is_bcf,
                             np.minimum(p["Y"][i] * (1.0 - p["h"][i]) * p["bcf"][i] / (s * mass[i]), 1.0),
-                            np.clip(p["fr"][i], 0.0, 1.0))
+                            np.where(is_soil, np.clip(p["rr"][i] / (p["rcref"][i] * mass[i]), 0.0, 1.0),
+                                     np.clip(p["fr"][i], 0.0, 1.0)))
         keep = 1.0 - np.clip(1.0 - (1.0 - f_season) ** s, 0.0, 1.0)     # share kept each year
         n = np.log(ct[i] / c0[i]) / np.log(keep)
         n[keep <= 0.0] = 1.0

@@ -62,7 +62,8 @@ def test_bare_kernel_edge_cases(bench):
         params={"Y": np.array([2.1, 1.0, 3.0, 3.26, 1.0, 1.0]), "h": np.zeros(n), "s": np.ones(n),
                 "bcf": np.full(n, 100.0), "fr": np.array([np.nan, np.nan, np.nan, np.nan, 0.0, np.nan]),
                 "cs": np.full(n, 257.0), "rr": np.array([np.nan, 0.0, np.nan, np.nan, np.nan, np.nan]),
-                "sref": np.full(n, 109.3), "cref": np.full(n, 1.244), "b": np.full(n, 0.614)},
+                "sref": np.full(n, 109.3), "cref": np.full(n, 1.244), "b": np.full(n, 0.614),
+                "rcref": np.full(n, np.nan)},
         plot_start=np.array([0, n]), n_plots=1)
     got = K.bare_kernel(x)
     np.testing.assert_allclose(got, K.agriremed_years(x), rtol=1e-12, equal_nan=True)

@@ -24,6 +24,10 @@ SUFFIX_UNITS = {
     "_co2e_vs_baseline_t_ha": "t CO2e/ha", "_t_dm_ha": "t/ha", "_m3_ha_yr": "m3/ha/yr", "_l_ha_yr": "L/ha/yr",
     "_g_ha": "g/ha", "_cny_ha_yr": "CNY/ha/yr",
 }
+# the same money columns in the other reporting currencies
+for _cur in C.CURRENCIES[1:]:
+    SUFFIX_UNITS.update({f"_{_cur.lower()}{s[4:]}": u.replace("CNY", _cur)
+                         for s, u in list(SUFFIX_UNITS.items()) if s.startswith("_cny")})
 
 
 @pytest.mark.parametrize("col", [c for c in C.COLUMNS.values() if c.dtype in ("float", "int")],
@@ -57,3 +61,13 @@ def test_register_refuses_a_conflicting_definition():
     with pytest.raises(ValueError):
         C.register(C.Column("ph", "1", "x", "x", "conflicting"))
     assert not math.isnan(C.COLUMNS["ph"].valid[0])
+
+
+def test_every_cny_money_column_has_a_sibling_in_each_reporting_currency():
+    cny = [c for c in C.COLUMNS.values() if c.unit.split("/")[0] == "CNY"]
+    assert len(cny) >= 20
+    for col in cny:
+        for cur in C.CURRENCIES[1:]:
+            sib = C.COLUMNS[C.money_column(col.name, cur)]
+            assert sib.unit == col.unit.replace("CNY", cur) and sib.label_en == col.label_en
+    assert C.money_column("cost_per_g_removed_cny_g", "USD") == "cost_per_g_removed_usd_g"

@@ -373,3 +373,88 @@ def test_compliance_by_year_schedule(tables, plots_factory):
     assert np.isnan(per.loc["fallow", "compliant_season_fraction"]) and per.loc["fallow", "food_seasons"] == 0
     # amendments report how long one application works
     assert comp.set_index("option_id").loc["lime_low_cd_rice", "effect_duration_yr"] == 2.0
+
+
+# ------------------------------------------ biochar feedstock, sorghum, seasons, losses
+def _biochar_tables(tables, feedstock):
+    """Tables whose biochar option uses ``feedstock`` (unknown names fall back to the pooled default)."""
+    lib = tables.options.copy()
+    lib.loc[lib["option_id"] == "biochar_amendment", "biochar_feedstock"] = feedstock
+    return tables.replace(options=lib)
+
+
+@pytest.mark.parametrize("feedstock,efficacy", [("wood", 0.655), ("rice_straw", 0.341), ("herbaceous", 1.0),
+                                                ("kitchen_waste", 1.0)])
+def test_feedstock_scales_the_cd_dose_response_hand_computed(tables, feedstock, efficacy):
+    t = _biochar_tables(tables, feedstock)
+    typ, _ = duration._reduction_typical_and_draws(t, "biochar_amendment", "cd", 0, 0)
+    assert typ == pytest.approx(efficacy * 0.564 * (1 - np.exp(-0.066 * 20)), rel=1e-12)
+    typ40, _ = duration._reduction_typical_and_draws(t, "biochar_amendment", "cd", 0, 0, rate_t_ha=40)
+    assert typ40 == pytest.approx(efficacy * 0.564 * (1 - np.exp(-0.066 * 40)), rel=1e-12)
+    _, draws = duration._reduction_typical_and_draws(t, "biochar_amendment", "cd", 200, 5)
+    lo = 0.62 * 0.564 * (1 - np.exp(-1.32)) * (0.298 if feedstock != "wood" else 0.573)
+    assert draws.min() >= lo - 1e-12 and draws.max() <= 0.95
+    # no As reduction is ever credited
+    assert duration._reduction_typical_and_draws(t, "biochar_amendment", "as", 0, 0)[0] == 0.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(ph=st.floats(4.5, 8.0), c0=st.floats(0.1, 3.0), r1=st.floats(0, 60), dr=st.floats(0, 60),
+       feedstock=st.sampled_from(["wood", "rice_straw", "manure", "biosolids", "kitchen_waste"]),
+       draws=st.sampled_from([0, 40]))
+def test_more_biochar_never_raises_predicted_uptake_for_any_feedstock(tables, ph, c0, r1, dr, feedstock,
+                                                                      draws):
+    t = _biochar_tables(tables, feedstock)
+    p = make_plots(1, land_use="paddy", crop="rice", ph=ph, cd_mg_kg=c0, region="")
+    s, rows = _setup(t, p)
+    preds = {"current": uptake.predict_crop_concentration(p, tables=t)}
+
+    def prob(rate):
+        out = duration.crop_compliance_outcome(rows, preds, p, "GB2762", t, draws, 3, rate_t_ha=rate)
+        return out.set_index("option_id").loc["biochar_amendment", "crop_compliance_prob"]
+
+    assert np.isnan(prob(r1)) or prob(r1 + dr) >= prob(r1) - 1e-12
+
+
+def test_sorghum_removal_scales_with_soil_cd_hand_computed(tables, plots_factory):
+    # removal R · C/C_ref with R = 53.9 g/ha/yr at C_ref = 0.49 mg/kg: first order, f = R / (C_ref · M)
+    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.49, 0.98], depth_m=0.2, bulk_density_g_cm3=1.2)
+    s, rows = _setup(tables, p)
+    by_metal, _ = _duration(tables, p, s, rows)
+    r = by_metal.loc[by_metal["option_id"] == "sorghum"].set_index("plot_id")
+    f = 53.9 / (0.49 * 2400.0)
+    assert r.loc["P1", "removal_g_ha_yr"] == pytest.approx(53.9)
+    assert r.loc["P2", "removal_g_ha_yr"] == pytest.approx(2 * 53.9)
+    assert r.loc["P2", "fraction_per_yr"] == pytest.approx(f)
+    assert r.loc["P2", "years_to_target"] == pytest.approx(np.log(0.3 / 0.98) / np.log(1 - f))
+
+
+def test_seasons_and_harvest_losses_are_explicit_rows(tables):
+    p = tables.option_parameters
+    lib = tables.options.set_index("option_id")
+    uses_seasons = lib.index[lib["removal_model"].isin(["bcf", "fraction"]) & (lib["status"] != "data_gap")]
+    uses_loss = lib.index[lib["removal_model"].isin(["bcf", "shoot_conc", "declining_bcf"])
+                          & (lib["status"] != "data_gap")]
+    for name, opts in (("seasons_per_yr", uses_seasons), ("harvest_loss_frac", uses_loss)):
+        rows = p.loc[p["parameter"] == name].set_index("option_id")
+        assert set(opts) <= set(rows.index), (name, set(opts) - set(rows.index))
+        for oid, r in rows.iterrows():   # an assumption says so in its note
+            if r["source"].startswith("agriremed_assumption"):
+                assert "assumed" in r["note"] or "not from a source" in r["note"], (name, oid)
+    sedum = p.loc[(p["option_id"] == "sedum_plumbizincicola") & (p["parameter"] == "seasons_per_yr")].iloc[0]
+    assert sedum["source"].startswith("sedum_paddy2018") and sedum["typical"] == 1
+
+
+def test_harvest_loss_override_lowers_the_bcf_removal_hand_computed(tables, plots_factory):
+    from agriremed.plan import apply_overrides
+
+    t = apply_overrides(tables, {"noccaea_caerulescens.harvest_loss_frac": 0.2,
+                                 "noccaea_caerulescens.seasons_per_yr": 2})
+    p = plots_factory(1, land_use="upland", crop="maize", ph=6.0, cd_mg_kg=0.9, depth_m=0.2,
+                      bulk_density_g_cm3=1.2)
+    s, rows = _setup(t, p)
+    by_metal, _ = _duration(t, p, s, rows)
+    r = by_metal.loc[(by_metal["option_id"] == "noccaea_caerulescens") & (by_metal["metal"] == "cd")].iloc[0]
+    y = 1.62 * (1 - 0.2)
+    f_season = y * 27.3 / (2 * 2400.0)
+    assert r["fraction_per_yr"] == pytest.approx(1 - (1 - f_season) ** 2)

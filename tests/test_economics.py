@@ -137,3 +137,54 @@ def test_carbon_price_raises_revenue_of_carbon_gains(plots_factory):
     annuity = (1 - 1.06 ** -20) / 0.06
     assert b.loc["willow_src", "npv_cny_ha"] - a.loc["willow_src", "npv_cny_ha"] == pytest.approx(
         gain * 100 * annuity)
+
+
+# ------------------------------------------------------------------------ currency
+def test_default_exchange_rates_are_ecb_cross_rates(tables):
+    # ECB reference rates of 28 June 2024: EUR 1 = 7.7748 CNY = 1.0705 USD = 0.84638 GBP = 7.4575 DKK
+    for cur, per_eur in (("EUR", 1.0), ("USD", 1.0705), ("GBP", 0.84638), ("DKK", 7.4575)):
+        rate, basis = economics.exchange_rate(cur, tables)
+        assert rate == pytest.approx(7.7748 / per_eur, abs=5e-5) and basis == "2024-06-28 ecb2024_fxref"
+    assert economics.exchange_rate("CNY", tables) == (1.0, "CNY")
+    assert economics.exchange_rate("USD", tables, 7.0) == (7.0, "scenario")
+    with pytest.raises(ValueError, match="exchange_rate_cny"):
+        economics.exchange_rate("USD", tables.replace(exchange_rates=tables.exchange_rates.iloc[:1]))
+
+
+def test_currency_columns_and_texts():
+    f = pd.DataFrame({"plot_id": ["P1"], "npv_cny_ha": [-9185.9], "cost_per_g_removed_cny_g": [91.859],
+                      "years_p50": [3.0]})
+    out = economics.add_currency_columns(f, "GBP", 9.1859)
+    assert list(out.columns) == ["plot_id", "npv_cny_ha", "npv_gbp_ha", "cost_per_g_removed_cny_g",
+                                 "cost_per_g_removed_gbp_g", "years_p50"]
+    assert out["npv_gbp_ha"].iloc[0] == pytest.approx(-1000.0)
+    assert out["cost_per_g_removed_gbp_g"].iloc[0] == pytest.approx(10.0)
+    assert economics.add_currency_columns(f, "CNY", 1.0) is f
+    assert economics.money_text(-9185.9, "GBP", 9.1859) == "-1,000 GBP/ha (-9,186 CNY/ha)"
+    assert economics.money_text(12345.6) == "+12,346 CNY/ha"
+
+
+def test_plan_reports_money_in_the_scenario_currency(tmp_path, sample_plots_path):
+    import json
+
+    base = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False, detail=False)
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, currency="EUR"), progress=False,
+                       detail=False)
+    t = p.table
+    assert "npv_eur_ha" in t and "npv_gbp_ha" not in t and "npv_eur_ha" not in base.table
+    np.testing.assert_allclose(t["npv_eur_ha"], t["npv_cny_ha"] / 7.7748, equal_nan=True)
+    np.testing.assert_allclose(t["npv_cny_ha"], base.table["npv_cny_ha"], equal_nan=True)   # CNY unchanged
+    s = p.summary
+    np.testing.assert_allclose(s["npv_vs_baseline_eur_ha"], s["npv_vs_baseline_cny_ha"] / 7.7748,
+                               equal_nan=True)
+    rec = p.summary["recommendation"].dropna()
+    assert rec.str.contains(r"EUR/ha \([+-][\d,]+ CNY/ha\) vs doing nothing").any()
+    why = t["why_economics"].dropna()
+    assert why.str.contains("EUR/ha").sum() > 100
+    assert why[~why.str.contains("EUR/ha")].str.contains("nan CNY/ha").all()   # not assessed: no amount
+    p.write(tmp_path, report=True)
+    assert "money in EUR at 7.7748 CNY per EUR" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["currency"] == {"code": "EUR", "cny_per_unit": 7.7748, "basis": "2024-06-28 ecb2024_fxref"}
+    head = (tmp_path / "plan.csv").read_text(encoding="utf-8").splitlines()[:6]
+    assert any("7.7748 CNY per EUR" in h for h in head)

@@ -316,3 +316,21 @@ def test_a_message_without_pattern_stays_english_whole():
 def test_quoted_input_and_file_names_are_not_counted_as_untranslated():
     assert i18n.untranslated("表头'Soil Type'识别为ph") == []
     assert i18n.untranslated("my_plots.csv按GB18030编码读取") == []
+
+
+def test_currency_and_biochar_messages_are_translated(tables, plots_factory):
+    """Plans in another currency with several biochars: every message translates and keeps its numbers."""
+    p = plots_factory(3, ph=[5.0, 5.0, 5.0], cd_mg_kg=[0.8, 0.8, 0.8], as_mg_kg=[10.0, 60.0, 10.0],
+                      land_use="paddy", crop="rice")
+    texts = set()
+    for fs, tc in (("wood", "high"), ("manure", "low"), ("rice_straw", "medium")):
+        plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0, currency="GBP", biochar_feedstock=fs,
+                                                    biochar_temperature=tc), progress=False, detail=False)
+        texts |= _planner_texts(plan)
+    assert any("GBP/ha" in t for t in texts) and any("caution: chars made above" in t for t in texts)
+    assert any("pooled paddy dose–response is used" in t for t in texts)
+    assert any("largest above 450 °C" in t for t in texts)
+    for en in texts:
+        zh, bad = _fully_translated(en)
+        assert bad == [], (en, zh)
+        assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)

@@ -183,3 +183,62 @@ def test_random_plots_every_option_row_has_a_reason(tables, ph, cd, pb, as_, lan
     assert len(rows) == len(tables.options)
     assert rows["reason"].str.len().gt(5).all()
     assert rows.loc[~rows["applicable"], "reason"].str.len().gt(10).all()
+
+
+# ------------------------------------------------ biochar feedstock and temperature
+def test_biochar_feedstock_efficacy_hand_computed(tables):
+    # grain-Cd reduction of the feedstock over the pooled paddy means −43.6 % (biochar) and −33.4 % (all)
+    lo, _ = options.biochar_efficacy(["wood", "rice_straw"], tables, which="low")
+    hi, _ = options.biochar_efficacy(["wood", "rice_straw"], tables, which="high")
+    typ, pooled = options.biochar_efficacy(["wood", "rice_straw", "herbaceous", "kitchen_waste"], tables)
+    assert lo == pytest.approx([25 / 43.6, 13 / 43.6], abs=5e-4)
+    assert hi == pytest.approx([25 / 33.4, 13 / 33.4], abs=5e-4)
+    geo = [np.sqrt(25 / 43.6 * 25 / 33.4), np.sqrt(13 / 43.6 * 13 / 33.4)]   # geometric means
+    assert typ[:2] == pytest.approx(geo, abs=5e-4)
+    assert typ[2:].tolist() == [1.0, 1.0] and pooled.tolist() == [False, False, True, True]
+
+
+def _with_biochar(tables, feedstock=None, temperature=None):
+    from agriremed.plan import apply_biochar_choice
+
+    return apply_biochar_choice(tables, feedstock, temperature)[0]
+
+
+def test_biochar_reason_names_feedstock_and_as_caution_by_temperature(tables, plots_factory):
+    # As measured below its screening value (paddy pH 5: 30 mg/kg): caution only for a char made above 450 °C
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=10.0)
+    hot = _row(_rows(_with_biochar(tables, "wood", "high"), p), "P1", "biochar_amendment")
+    assert hot["applicable"]
+    assert "wood biochar: Cd effect × 0.66 of the pooled paddy dose–response" in hot["reason"]
+    assert "caution: chars made above 450 °C, as this one (> 600 °C)" in hot["reason"]
+    assert "no As reduction is credited" in hot["reason"]
+    cool = _row(_rows(_with_biochar(tables, "manure", "low"), p), "P1", "biochar_amendment")
+    assert cool["applicable"] and "caution" not in cool["reason"]
+    assert "manure biochar: no grain-Cd figure for this feedstock" in cool["reason"]
+    # no As measurement: nothing to caution about
+    q = plots_factory(1, ph=5.0, cd_mg_kg=0.8)
+    r = _row(_rows(_with_biochar(tables, "wood", "high"), q), "P1", "biochar_amendment")
+    assert "caution" not in r["reason"]
+
+
+def test_arsenic_above_screening_excludes_biochar_with_the_temperature_named(tables, plots_factory):
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=60.0)
+    r = _row(_rows(_with_biochar(tables, temperature="medium"), p), "P1", "biochar_amendment")
+    assert not r["applicable"]
+    assert r["reason"] == ("as exceeds its screening value and biochar can raise As mobility, most for chars "
+                           "made above 450 °C as this one (450–600 °C) (arabi2021_as)")
+    r = _row(_rows(_with_biochar(tables, temperature="low"), p), "P1", "biochar_amendment")
+    assert not r["applicable"] and "largest above 450 °C, this char 350–450 °C" in r["reason"]
+
+
+def test_biochar_choice_rejects_unknown_classes(tables):
+    from agriremed.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="biochar_feedstock"):
+        _with_biochar(tables, "kitchen_waste")
+    with pytest.raises(ScenarioError, match="biochar_temperature"):
+        _with_biochar(tables, temperature="very_hot")
+    t = _with_biochar(tables, "wood", "high")
+    o = t.options.set_index("option_id")
+    assert o.loc["biochar_amendment", "biochar_feedstock"] == "wood"
+    assert o.loc["sedum_plumbizincicola", "biochar_feedstock"] == "herbaceous"   # energy crops keep theirs

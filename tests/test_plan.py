@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import agriremed
 from agriremed import columns as C
@@ -95,10 +96,11 @@ def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
     pd.testing.assert_frame_equal(p.uptake[cols].reset_index(drop=True), direct[cols].reset_index(drop=True))
 
 
-def test_rerank_equals_a_new_plan_with_the_weights(sample_plots_path):
+@pytest.mark.parametrize("currency", ["CNY", "GBP"])
+def test_rerank_equals_a_new_plan_with_the_weights(sample_plots_path, currency):
     from agriremed.plan import rerank
 
-    scenario = agriremed.Scenario(mc_draws=50)
+    scenario = agriremed.Scenario(mc_draws=50, currency=currency)
     first = agriremed.plan(sample_plots_path, scenario, progress=False)
     w = {"food_safety": 0.1, "livelihood": 0.5, "clean_up": 0.05, "carbon": 0.3, "economics": 0.9}
     again = rerank(first, w)

@@ -45,3 +45,21 @@ def test_overrides_change_tables(tables):
 def test_weights_are_normalised():
     w = Scenario(weights={"food_safety": 2, "economics": 2}).normalised_weights()
     assert w["food_safety"] == 0.5 and w["carbon"] == 0.0
+
+
+def test_currency_and_biochar_fields_round_trip(tmp_path):
+    s = Scenario(currency="GBP", exchange_rate_cny=9.0, biochar_feedstock="wood", biochar_temperature="high")
+    for name in ("s.json", "s.yaml"):
+        s.save(tmp_path / name)
+        assert Scenario.load(tmp_path / name) == s
+    d = Scenario().to_dict()
+    assert d["currency"] == "CNY" and d["exchange_rate_cny"] is None and d["biochar_feedstock"] is None
+
+
+@pytest.mark.parametrize("changes,field", [({"currency": "JPY"}, "currency"),
+                                           ({"currency": "EUR", "exchange_rate_cny": 0}, "exchange_rate_cny"),
+                                           ({"exchange_rate_cny": 7.8}, "exchange_rate_cny"),
+                                           ({"biochar_feedstock": ""}, "biochar_feedstock")])
+def test_invalid_currency_and_biochar_fields(changes, field):
+    with pytest.raises(ScenarioError, match=field):
+        Scenario(**changes)

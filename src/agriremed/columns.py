@@ -100,6 +100,31 @@ _UNIT_DISPLAY = {
 }
 
 
+#: Currencies a plan can report money in (every computation is in CNY; see
+#: :class:`agriremed.Scenario` ``currency`` and :func:`agriremed.economics.add_currency_columns`).
+CURRENCIES = ("CNY", "EUR", "GBP", "USD", "DKK")
+
+for _cur in CURRENCIES[1:]:
+    for _u in ("CNY/ha", "CNY/ha/yr", "CNY", "CNY/g"):
+        _UNIT_DISPLAY[_u.replace("CNY", _cur)] = _UNIT_DISPLAY[_u].replace("CNY", _cur)
+
+
+def money_column(name: str, currency: str) -> str:
+    """Name of a CNY money column in another currency (``npv_cny_ha``, ``GBP`` → ``npv_gbp_ha``).
+
+    Examples
+    --------
+    >>> money_column("npv_vs_baseline_cny_ha", "EUR"), money_column("npv_cny", "CNY")
+    ('npv_vs_baseline_eur_ha', 'npv_cny')
+    """
+    if currency == "CNY":
+        return name
+    parts = name.split("_")
+    i = len(parts) - 1 - parts[::-1].index("cny")
+    parts[i] = currency.lower()
+    return "_".join(parts)
+
+
 def unit_display(unit: str) -> str:
     """Return the display form of a registry unit string (``mg/kg`` → ``mg kg⁻¹``).
 
@@ -801,6 +826,14 @@ _out("cumulative_area_ha", "ha", "Area treated", "累计治理面积",
      "Contaminated area treated when plots are funded cheapest hectare first.")
 _out("cumulative_budget_cny", "CNY", "Budget", "累计预算",
      "Programme budget needed to treat the cumulative area, cheapest hectare first.")
+
+
+# money columns in the other reporting currencies (same amount ÷ CNY per unit of the currency)
+for _col in [c for c in COLUMNS.values() if c.unit.split("/")[0] == "CNY" and c.role == "output"]:
+    for _cur in CURRENCIES[1:]:
+        _out(money_column(_col.name, _cur), _col.unit.replace("CNY", _cur, 1), _col.label_en, _col.label_zh,
+             f"{_col.description} In {_cur}: the CNY amount divided by the scenario's exchange rate "
+             f"(CNY per {_cur}).", dtype=_col.dtype, group=_col.group)
 
 
 def input_columns(group: str | None = None) -> list[Column]:

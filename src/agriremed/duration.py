@@ -11,6 +11,9 @@ model of each option is ``removal_model`` in ``options.csv``:
 ``bcf`` — first order (constant bioconcentration factor, C_s = BCF · C):
     f = Y · BCF / M per season,  C_n = C0 (1 − f)ⁿ,  n = ln(Ct/C0) / ln(1 − f)
 ``fraction`` — first order with a measured fractional removal f per season.
+``removal_rate_soil`` — a published removal R [g ha⁻¹ yr⁻¹] measured at soil
+    concentration C_ref, taken as proportional to the soil concentration (removal
+    R · C / C_ref, i.e. a constant BCF): first order with f = R / (C_ref · M) a year.
 ``declining_bcf`` — shoot concentration log-linear in soil concentration with slope
     b < 1 (log C_s = log C_ref,s + b · log(C/C_ref)), so the BCF falls as the soil gets
     richer (Zhao, Lombi & McGrath 2003). With a = Y · C_ref,s · C_ref⁻ᵇ / M,
@@ -90,11 +93,15 @@ REMOVAL_MODELS = {
     "bcf": ("bcf",),
     "fraction": ("removal_frac_per_yr",),
     "declining_bcf": ("shoot_ref_mg_kg", "soil_ref_mg_kg", "shoot_exponent_b"),
+    "removal_rate_soil": ("removal_g_ha_yr", "removal_soil_ref_mg_kg"),
 }
 
 #: Clean-up targets: the GB 15618 screening value, the soil concentration at which the
 #: crop meets the food limit, or the lower of the two.
 TARGETS = ("screening", "food_limit", "strictest")
+
+#: Removal models that remove a constant fraction of the soil metal each year.
+FIRST_ORDER_MODELS = ("bcf", "fraction", "removal_rate_soil")
 
 _BIG = 1e9  # stands in for "never" inside percentile arithmetic
 
@@ -533,7 +540,7 @@ _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
     "fr": ("removal_frac_per_yr", True, np.nan), "rr": ("removal_g_ha_yr", True, np.nan),
     "sref": ("shoot_ref_mg_kg", True, np.nan), "cref": ("soil_ref_mg_kg", True, np.nan),
     "b": ("shoot_exponent_b", True, np.nan), "h": ("harvest_loss_frac", False, 0.0),
-    "s": ("seasons_per_yr", False, 1.0),
+    "s": ("seasons_per_yr", False, 1.0), "rcref": ("removal_soil_ref_mg_kg", True, np.nan),
 }
 
 
@@ -652,18 +659,20 @@ def _removal_state(p, c0, mass, model):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f_bcf = bcf_fraction(p["Y"], p["bcf"], mass, p["h"], p["s"])
         f_fr = 1.0 - (1.0 - np.clip(p["fr"], 0.0, 1.0)) ** np.maximum(p["s"], 1.0)
+        f_rs = np.clip(p["rr"] / (p["rcref"] * mass), 0.0, 1.0)  # removal ∝ soil concentration
         shoot_dec = p["sref"] * (c0 / p["cref"]) ** p["b"]
         removal = np.select(
             [model == "bcf", model == "shoot_conc", model == "declining_bcf", model == "removal_rate",
-             model == "fraction"],
-            [f_bcf * c0 * mass, Y * p["cs"], Y * shoot_dec, p["rr"], f_fr * c0 * mass],
+             model == "fraction", model == "removal_rate_soil"],
+            [f_bcf * c0 * mass, Y * p["cs"], Y * shoot_dec, p["rr"], f_fr * c0 * mass, f_rs * c0 * mass],
             np.nan)                                     # g/ha in year 1
         removal = np.minimum(removal, c0 * mass)        # never more than the soil holds
         shoot = np.select([model == "bcf", model == "shoot_conc", model == "declining_bcf"],
                           [p["bcf"] * c0, p["cs"], shoot_dec], removal / Y)
         frac = removal / (c0 * mass)
         rate = _declining_rate(Y, p["sref"], p["cref"], p["b"], mass)
-    return dict(removal=removal, shoot=shoot, frac=frac, f_first=np.where(model == "bcf", f_bcf, f_fr),
+    f_first = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
+    return dict(removal=removal, shoot=shoot, frac=frac, f_first=f_first,
                 rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
 
 
@@ -672,7 +681,7 @@ def _years(p, c0, ct, mass, model, loss):
     first = years_first_order(c0, ct, st["f_first"], loss)
     zero = years_zero_order(c0, ct, mass, 1.0, st["zero_d"] * mass, loss)
     dec = years_declining_bcf(c0, ct, mass, p["Y"] * (1.0 - p["h"]), p["sref"], p["cref"], p["b"], loss)
-    years = np.select([np.isin(model, ["bcf", "fraction"]), np.isin(model, ["shoot_conc", "removal_rate"]),
+    years = np.select([np.isin(model, FIRST_ORDER_MODELS), np.isin(model, ["shoot_conc", "removal_rate"]),
                        model == "declining_bcf"], [first, zero, dec], np.nan)
     return years, st
 
@@ -682,7 +691,7 @@ def _conc(st, c0, model, t, loss, p):
     first = concentration_after(c0, t, "first_order", fraction=st["f_first"], loss_frac_per_yr=loss)
     zero = concentration_after(c0, t, "zero_order", removal_mg_kg_yr=st["zero_d"], loss_frac_per_yr=loss)
     dec = concentration_after(c0, t, "declining", rate=st["rate"], exponent=p["b"], loss_frac_per_yr=loss)
-    return np.select([np.isin(model, ["bcf", "fraction"]), np.isin(model, ["shoot_conc", "removal_rate"]),
+    return np.select([np.isin(model, FIRST_ORDER_MODELS), np.isin(model, ["shoot_conc", "removal_rate"]),
                       model == "declining_bcf"], [first, zero, dec], np.nan)
 
 
@@ -990,11 +999,31 @@ def _reduction_typical_and_draws(tables: Tables, option_id: str, metal: str, n_d
     rate, _ = get("rate_t_ha")
     if rate_t_ha is not None:
         rate = rate_t_ha
-    typ = float(biochar_reduction(rate, rmax, k, fac if fac is not None else 1.0))
+    eff, effd = _feedstock_efficacy(tables, option_id, metal, n_draws, seed)
+    typ = float(biochar_reduction(rate, rmax, k, (fac if fac is not None else 1.0) * eff))
     d = None
     if n_draws:  # the rate is a decision, not an uncertainty
-        d = biochar_reduction(rate, rmaxd, kd, facd if facd is not None else 1.0)
+        d = biochar_reduction(rate, rmaxd, kd, (facd if facd is not None else 1.0) * effd)
     return typ, d
+
+
+def _feedstock_efficacy(tables: Tables, option_id: str, metal: str, n_draws: int, seed: int):
+    """Relative efficacy E of the option's biochar feedstock (typical, draws); 1 without a feedstock."""
+    from .options import biochar_efficacy
+
+    lib = tables.options.set_index("option_id")
+    fs = lib["biochar_feedstock"].get(option_id, "") if "biochar_feedstock" in lib else ""
+    fs = fs if isinstance(fs, str) else ""
+    t = tables.biochar_feedstock_effects
+    rows = t.loc[(t["metal"] == metal) & (t["effect"] == "relative_efficacy")]
+    if not fs or rows.empty:
+        return 1.0, (np.ones(n_draws) if n_draws else None)
+    e, pooled = biochar_efficacy([fs], tables, metal)
+    if not n_draws:
+        return float(e[0]), None
+    key = "*" if pooled[0] else fs
+    row = rows.loc[rows["feedstock"] == key].reset_index(drop=True)
+    return float(e[0]), parameter_draws(row, n_draws, seed, id_columns=("feedstock", "metal", "effect"))[0]
 
 
 def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_ha=None):

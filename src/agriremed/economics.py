@@ -27,11 +27,22 @@ plot (``npv_vs_best_cny_ha``, ``best_alternative``). Prices and costs are table 
 (CNY); those marked ``agriremed_assumption`` are placeholders to be replaced with local
 figures through scenario overrides (the report lists them).
 
+Currency: every computation is in CNY, the currency of the price tables, and the
+``*_cny*`` columns always hold CNY. A plan whose scenario chooses another currency also
+reports each money column in that currency (:func:`add_currency_columns`: the CNY amount
+divided by the rate in CNY per unit, :func:`exchange_rate`), under the same name with
+the currency code in place of ``cny``. Converting at the output, instead of renaming
+the money columns to a generic unit, keeps every existing column, threshold
+(``traffic_lights.csv``) and price override meaning exactly what it meant, and the
+currency and rate used are recorded in ``run.json``.
+
 References
 ----------
 .. [1] Robinson B. et al. (2003) Plant and Soil 249:117–125 (Phyto-DSS economics
    versus inaction and the best alternative).
 .. [2] NDRC (2024) minimum grain purchase prices; NDRC (2010) biomass power tariff.
+.. [3] European Central Bank euro foreign exchange reference rates of 28 June 2024
+   (default exchange rates; cross rates computed through the euro).
 """
 
 from __future__ import annotations
@@ -44,7 +55,8 @@ from .options import parameter_for_rows
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
-           "CASH_FLOW_ITEMS", "BIOMASS_VALUATIONS", "budget_curve"]
+           "CASH_FLOW_ITEMS", "BIOMASS_VALUATIONS", "budget_curve", "exchange_rate", "add_currency_columns",
+           "money_text"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -56,6 +68,112 @@ CASH_FLOW_ITEMS = {
 
 #: How harvested biomass is valued: sold per tonne, or as exported electricity.
 BIOMASS_VALUATIONS = ("sale", "electricity")
+
+
+def exchange_rate(currency: str = "CNY", tables: Tables | None = None, rate_cny: float | None = None
+                  ) -> tuple[float, str]:
+    """CNY per one unit of ``currency``, and where the rate comes from.
+
+    Parameters
+    ----------
+    currency : str
+        ISO code of the reporting currency.
+    tables : Tables, optional
+        Literature tables (``exchange_rates.csv``).
+    rate_cny : float, optional
+        A rate set by the user [CNY unit⁻¹]; replaces the table's rate.
+
+    Returns
+    -------
+    rate : float
+        CNY per unit of ``currency`` [CNY unit⁻¹] (1 for CNY).
+    basis : str
+        ``"scenario"`` for a user rate, else the table's date and source key.
+
+    Raises
+    ------
+    ValueError
+        If the currency has no rate in the table and none is given.
+
+    References
+    ----------
+    .. [1] ECB euro foreign exchange reference rates of 28 June 2024.
+
+    Examples
+    --------
+    >>> exchange_rate("GBP")
+    (9.1859, '2024-06-28 ecb2024_fxref')
+    >>> exchange_rate("GBP", rate_cny=9.0)
+    (9.0, 'scenario')
+    """
+    if currency == "CNY":
+        return 1.0, "CNY"
+    if rate_cny is not None:
+        return float(rate_cny), "scenario"
+    t = (tables or load_tables()).exchange_rates
+    row = t.loc[t["currency"] == currency]
+    if row.empty or np.isnan(float(row["cny_per_unit"].iloc[0])):
+        raise ValueError(f"no exchange rate for {currency} in exchange_rates.csv: set the scenario's "
+                         f"exchange_rate_cny (CNY per {currency})")
+    return float(row["cny_per_unit"].iloc[0]), f"{row['rate_date'].iloc[0]} {row['source'].iloc[0]}".strip()
+
+
+def add_currency_columns(frame: pd.DataFrame, currency: str, rate_cny: float) -> pd.DataFrame:
+    """``frame`` with every CNY money column also given in ``currency``.
+
+    Each registered column whose unit is in CNY (``npv_cny_ha`` [CNY ha⁻¹]) gets a
+    sibling in the other currency (``npv_gbp_ha`` [GBP ha⁻¹]) holding the CNY amount ÷
+    ``rate_cny``, placed right after it. CNY (or a frame without money columns) is
+    returned unchanged.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Table with CNY money columns.
+    currency : str
+        Reporting currency, one of :data:`agriremed.columns.CURRENCIES`.
+    rate_cny : float
+        CNY per unit of ``currency`` [CNY unit⁻¹].
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (the input is not modified).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"npv_cny_ha": [9185.9]})
+    >>> add_currency_columns(f, "GBP", 9.1859)["npv_gbp_ha"].round(2).tolist()
+    [1000.0]
+    """
+    from . import columns as C
+
+    if currency == "CNY":
+        return frame
+    money = [c for c in frame.columns if c in C.COLUMNS and C.COLUMNS[c].unit.split("/")[0] == "CNY"]
+    if not money:
+        return frame
+    cols = {}
+    for c in frame.columns:
+        cols[c] = frame[c]
+        if c in money:
+            cols[C.money_column(c, currency)] = frame[c].astype(float) / float(rate_cny)
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def money_text(x_cny: float, currency: str = "CNY", rate_cny: float = 1.0, per: str = "/ha") -> str:
+    """A CNY amount written in the reporting currency, with the CNY amount beside it.
+
+    Examples
+    --------
+    >>> money_text(-9185.9)
+    '-9,186 CNY/ha'
+    >>> money_text(-9185.9, "GBP", 9.1859)
+    '-1,000 GBP/ha (-9,186 CNY/ha)'
+    """
+    if np.isnan(x_cny) or currency == "CNY":
+        return f"{x_cny:+,.0f} CNY{per}"
+    return f"{x_cny / rate_cny:+,.0f} {currency}{per} ({x_cny:+,.0f} CNY{per})"
 
 
 def discount_factors(rate: float, horizon_yr: int) -> np.ndarray:

@@ -30,8 +30,21 @@ An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists t
 ``data_gaps``.
 
 The module also holds the dose–responses of the amendments in the library:
-:func:`biochar_reduction` (grain-Cd reduction against biochar rate) and
-:func:`lime_ph_change` (pH rise against lime rate).
+:func:`biochar_reduction` (grain-Cd reduction against biochar rate, scaled by the
+feedstock's relative efficacy of :func:`biochar_efficacy`) and :func:`lime_ph_change`
+(pH rise against lime rate).
+
+Biochar feedstock and pyrolysis temperature (``biochar_feedstock`` and
+``biochar_temperature`` of ``options.csv``, or the scenario's choice) act as follows:
+
+* feedstock scales the Cd dose–response by its relative efficacy E
+  (``biochar_feedstock_effects.csv``: the feedstock's pooled grain-Cd reduction over the
+  pooled paddy mean; a feedstock without its own row takes the pooled default E = 1);
+* temperature sets the carbon sink (:mod:`agriremed.carbon`) but not the Cd effect (no
+  sourced magnitude); it sets the As text: where As exceeds its screening value the
+  option is excluded (rule 5), and where As is measured but below it, a char made above
+  the temperature at which As mobilisation rose most carries a caution in its reason.
+  No As reduction is ever credited to biochar.
 
 References
 ----------
@@ -39,6 +52,11 @@ References
 .. [2] Cui L. et al. (2011) BioResources 6(3):2605–2618 (biochar dose–response).
 .. [3] Chen H. et al. (2018) Chemosphere 207:699–707 (7.5 t/ha CaCO3: pH 5.5 → 6.5).
 .. [4] IPCC (2006) Vol. 4 Ch. 3 Annex 3A.5 (warm-temperate zone: MAT > 10 °C).
+.. [5] Paddy biochar meta-analysis by feedstock (data 2000–2023): grain Cd −25 % with
+   sawdust char, −13 % with rice-husk char; pooled paddy means −43.6 % (biochar, 2018)
+   and −33.4 % (all amendments, Ge et al. 2023).
+.. [6] Arabi Z. et al. (2021) Environ. Pollut. 286:117199 (As mobilisation by biochar,
+   largest for chars made above 450 °C).
 """
 
 from __future__ import annotations
@@ -50,7 +68,7 @@ from . import _frames
 from .tables import Tables, load_tables
 
 __all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "align_rows", "options_table",
-           "biochar_reduction", "lime_ph_change"]
+           "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
 
 _CLASS_TEXT = {
     "priority_protection": "priority protection (all metals at or below screening values)",
@@ -172,6 +190,83 @@ def biochar_reduction(rate_t_ha, rmax, k_per_t_ha, response_factor=1.0, cap: flo
     k = np.asarray(k_per_t_ha, float)
     r = np.asarray(response_factor, float) * np.asarray(rmax, float) * (1.0 - np.exp(-k * d))
     return np.minimum(r, cap)
+
+
+def biochar_efficacy(feedstock, tables: Tables | None = None, metal: str = "cd",
+                     which: str = "typical") -> tuple[np.ndarray, np.ndarray]:
+    """Relative efficacy E of a biochar feedstock for the grain-metal dose–response.
+
+    E multiplies the fitted reduction: R(D) = min(cap, E · F · rmax · (1 − exp(−k·D))).
+    E = feedstock's pooled grain-Cd reduction / pooled paddy mean (computed by agriremed in
+    ``biochar_feedstock_effects.csv``). A feedstock without its own row takes the pooled
+    default (the row with feedstock ``*``: the fitted curve as it stands).
+
+    Parameters
+    ----------
+    feedstock : str or array_like of str
+        Biochar feedstock class (as in ``biochar_carbon.csv``: ``wood``, ``rice_straw`` …).
+    tables : Tables, optional
+        Literature tables.
+    metal : str
+        Metal of the dose–response.
+    which : {"low", "typical", "high"}
+        Which end of the range.
+
+    Returns
+    -------
+    efficacy : numpy.ndarray
+        E [–] per feedstock (NaN when the table has no row for the metal at all).
+    pooled : numpy.ndarray of bool
+        True where the pooled default was used (no feedstock-specific figure).
+
+    References
+    ----------
+    .. [1] Paddy biochar meta-analysis by feedstock: grain Cd −25 % (sawdust char), −13 %
+       (rice-husk char); pooled means −43.6 % (2018 paddy biochar meta-analysis) and
+       −33.4 % (Ge et al. 2023, all amendments).
+
+    Examples
+    --------
+    >>> e, pooled = biochar_efficacy(["wood", "rice_straw", "manure"])
+    >>> [round(float(x), 3) for x in e], pooled.tolist()
+    ([0.655, 0.341, 1.0], [False, False, True])
+    """
+    tables = tables or load_tables()
+    t = tables.biochar_feedstock_effects
+    t = t.loc[(t["metal"] == metal) & (t["effect"] == "relative_efficacy")]
+    by = dict(zip(t["feedstock"], t[which].to_numpy(float), strict=True))
+    fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
+    own = np.array([isinstance(f, str) and f in by and f != "*" for f in fs], dtype=bool)
+    default = by.get("*", np.nan)
+    e = np.array([by[f] if o else default for f, o in zip(fs, own, strict=True)], dtype=float)
+    return e, ~own
+
+
+def _biochar_as_texts(o, tables: Tables) -> tuple[str, str]:
+    """Exclusion text (As above screening) and caution text (As measured below it) of a biochar option."""
+    t = tables.biochar_feedstock_effects
+    row = t.loc[(t["metal"] == "as") & (t["effect"] == "raises_mobility_above_c")]
+    if row.empty:
+        return "", ""
+    above = float(row["typical"].iloc[0])
+    src = "; ".join(str(row["source"].iloc[0]).split(";"))
+    tc = _text(getattr(o, "biochar_temperature", ""))
+    perm = tables.biochar_permanence.set_index("temperature_class")
+    if tc not in perm.index:
+        return (f"as exceeds its screening value and biochar can raise As mobility ({src}); the char's "
+                f"pyrolysis temperature is not known"), ""
+    lo, hi = float(perm.loc[tc, "t_above_c"]), float(perm.loc[tc, "t_up_to_c"])
+    span = f"{lo:g}–{hi:g} °C" if np.isfinite(hi) else f"> {lo:g} °C"
+    if lo >= above:
+        block = (f"as exceeds its screening value and biochar can raise As mobility, most for chars made "
+                 f"above {above:g} °C as this one ({span}) ({src})")
+        warn = (f"caution: chars made above {above:g} °C, as this one ({span}), often raised As mobility "
+                f"({src}); As is below its screening value here and no As reduction is credited: "
+                f"monitor grain As")
+        return block, warn
+    block = (f"as exceeds its screening value and biochar can raise As mobility ({src}; largest above "
+             f"{above:g} °C, this char {span})")
+    return block, ""
 
 
 def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
@@ -327,6 +422,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
+    as_col = _metal_column("as")
+    as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
         if col not in opts:
@@ -394,10 +491,13 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             fail(ph > o.ph_max, [f"soil pH {p:.1f} is above {o.ph_max:g}: the option works on "
                                  f"more acid soils{why}" for p in ph_uniq], ph_codes)
         blockers = set(_split(o.blocked_by))
+        biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
+        as_block, as_warn = _biochar_as_texts(o, tables) if biochar else ("", "")
         if blockers:
-            fail((exceed & _mask_of(blockers, bits)) != 0,
-                 f"{'+'.join(sorted(blockers))} exceeds its screening value and this option can "
-                 f"raise its mobility or crop uptake ({o.blocked_source})")
+            text = (as_block if as_block and blockers == {"as"} else
+                    f"{'+'.join(sorted(blockers))} exceeds its screening value and this option can "
+                    f"raise its mobility or crop uptake ({o.blocked_source})")
+            fail((exceed & _mask_of(blockers, bits)) != 0, text)
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), "no food crop on the plot to protect")
         if _text(o.switches_crop).lower() == "true":
@@ -412,9 +512,11 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         applicable = todo
         untreated = exceed & ~tmask
         if applicable.any():
+            extra = _biochar_text(o, tables) if biochar else ""
+            warn = (as_measured & bool(as_warn))[applicable]
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
-                                           unchecked[applicable], mask_text)
+                                           unchecked[applicable], mask_text, extra, warn, as_warn)
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -434,14 +536,36 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     }, n * k)
 
 
-def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text):
+def _metal_column(metal: str) -> str:
+    from .columns import metal_column
+
+    return metal_column(metal)
+
+
+def _biochar_text(o, tables: Tables) -> str:
+    """Feedstock clause of a biochar option's reason (its Cd efficacy against the pooled mean)."""
+    fs = _text(o.biochar_feedstock)
+    e, pooled = biochar_efficacy([fs], tables)
+    if np.isnan(e[0]):
+        return ""
+    if pooled[0]:
+        return (f"; {fs} biochar: no grain-Cd figure for this feedstock, so the pooled paddy "
+                f"dose–response is used (× {e[0]:.2f})")
+    return f"; {fs} biochar: Cd effect × {e[0]:.2f} of the pooled paddy dose–response"
+
+
+def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
+              extra: str = "", warn=None, warn_text: str = ""):
     """What an applicable option does, per row, built once per distinct combination."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
+    warn = np.zeros(len(target), bool) if warn is None else np.asarray(warn, bool)
     key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 2 + unchecked
+    key = key * 2 + warn
     codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
     texts = []
     for kv in np.asarray(uniq).tolist():
+        wrn, kv = kv % 2, kv // 2
         unc, kv = kv % 2, kv // 2
         phc, kv = kv % n_ph, kv // n_ph
         t, u = kv // len(mask_text), kv % len(mask_text)
@@ -453,7 +577,10 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
             a = ph_uniq[phc]
             b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
             text += f"; {lime_t:g} t/ha CaCO3 raises pH {a:.1f} → {b:.1f}"
+        text += extra
         if unc:
             text += "; climate not checked (no mean_temp_c)"
+        if wrn:
+            text += "; " + warn_text
         texts.append(text)
     return _frames.texts_by_code(codes, texts)

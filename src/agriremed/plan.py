@@ -41,7 +41,7 @@ from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
-__all__ = ["Plan", "plan", "rerank", "apply_overrides", "STAGES"]
+__all__ = ["Plan", "plan", "rerank", "apply_overrides", "apply_biochar_choice", "STAGES"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -136,6 +136,67 @@ def apply_overrides(tables: Tables, overrides: dict) -> Tables:
     return tables.replace(option_parameters=op, prices=pr, factors=fa)
 
 
+def apply_biochar_choice(tables: Tables, feedstock: str | None = None, temperature: str | None = None
+                         ) -> tuple[Tables, list[str]]:
+    """Set the feedstock and pyrolysis temperature of the biochar applied by the biochar options.
+
+    The biochar options are the immobilisation options of ``options.csv`` with a
+    ``biochar_feedstock``; their feedstock sets the carbon content (IPCC Table 4A.1) and
+    scales the Cd dose–response (:func:`agriremed.options.biochar_efficacy`), their
+    temperature class the persistence and the As caution. Energy crops that are pyrolysed
+    keep their own feedstock.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    feedstock : str, optional
+        Feedstock class of ``biochar_carbon.csv`` (pyrolysis rows); None keeps the library's.
+    temperature : str, optional
+        Temperature class of ``biochar_permanence.csv``; None keeps the library's.
+
+    Returns
+    -------
+    tables : Tables
+        Tables with the chosen biochar.
+    notes : list of str
+        A note when the feedstock has no grain-Cd figure of its own (pooled default used).
+
+    Raises
+    ------
+    ScenarioError
+        If the feedstock or temperature class is not in the tables.
+    """
+    lib = tables.options
+    is_char = (lib["kind"] == "immobilisation") & (lib["biochar_feedstock"].fillna("") != "")
+    if feedstock is not None:
+        bc = tables.biochar_carbon
+        known = sorted(set(bc.loc[bc["process"] == "pyrolysis", "feedstock"]))
+        if feedstock not in known:
+            raise ScenarioError(f"scenario field biochar_feedstock = {feedstock!r} is invalid; "
+                                "expected one of " + ", ".join(known))
+    if temperature is not None:
+        known = list(tables.biochar_permanence["temperature_class"])
+        if temperature not in known:
+            raise ScenarioError(f"scenario field biochar_temperature = {temperature!r} is invalid; "
+                                "expected one of " + ", ".join(known))
+    if (feedstock is not None or temperature is not None) and is_char.any():
+        lib = lib.copy()
+        if feedstock is not None:
+            lib.loc[is_char, "biochar_feedstock"] = feedstock
+        if temperature is not None:
+            lib.loc[is_char, "biochar_temperature"] = temperature
+        tables = tables.replace(options=lib)
+    notes = []
+    for fs in sorted(set(lib.loc[is_char, "biochar_feedstock"])):
+        e, pooled = options_mod.biochar_efficacy([fs], tables)
+        if pooled[0]:
+            notes.append(f"biochar feedstock {fs!r} has no grain-Cd figure of its own in "
+                         f"biochar_feedstock_effects.csv: the pooled paddy dose–response "
+                         f"(× {e[0]:g}) is used")
+    return tables, notes
+
+
 @dataclasses.dataclass
 class Plan:
     """Result of :func:`plan`: one tidy table per stage plus the merged outputs.
@@ -226,14 +287,26 @@ class Plan:
             s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
             energy=self.energy, biomass_valuation=s.biomass_valuation)
 
+    def money(self) -> dict:
+        """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""
+        s = self.scenario
+        rate, basis = economics_mod.exchange_rate(s.currency, self.tables, s.exchange_rate_cny)
+        return {"code": self.scenario.currency, "cny_per_unit": rate, "basis": basis}
+
     def provenance(self) -> list[str]:
         """Lines recorded at the top of every output file."""
-        return [
+        lines = [
             f"agriremed {self.version}",
             f"scenario {self.scenario.to_json()}",
             f"plots: {self.n_input} rows read, {len(self.plots)} planned, {len(self.rejected)} rejected; "
             f"input digest {self.input_digest()}",
         ]
+        m = self.money()
+        if m["code"] != "CNY":
+            lines.append(f"money: computed in CNY; *_{m['code'].lower()}* columns = CNY ÷ "
+                         f"{m['cny_per_unit']:g} "
+                         f"CNY per {m['code']} ({m['basis']})")
+        return lines
 
     def input_digest(self) -> str:
         """SHA-256 (first 16 hex digits) of the validated plot table."""
@@ -283,6 +356,7 @@ class Plan:
         run = {"agriremed_version": self.version, "seed": self.scenario.seed,
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
                "rows_read": self.n_input, "plots_planned": len(self.plots), "rows_rejected": len(self.rejected),
+               "currency": self.money(),
                "files": sorted(p.name for p in paths.values())}
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
@@ -333,6 +407,13 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
     tables = apply_overrides(tables or load_tables(), scenario.overrides)
+    tables, biochar_notes = apply_biochar_choice(tables, scenario.biochar_feedstock,
+                                                 scenario.biochar_temperature)
+    try:
+        rate, money_basis = economics_mod.exchange_rate(scenario.currency, tables, scenario.exchange_rate_cny)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from exc
+    money = (scenario.currency, rate)
     H = scenario.horizon_yr
     bar = _progress(len(STAGES), progress)
 
@@ -405,20 +486,25 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     table["biomass_value_positive"] = (np.nan_to_num(bval) > 0) & \
         (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
     weights = scenario.normalised_weights()
-    rank = ranking_mod.rank_options(table, weights, tables, scenario.food_standard, H)
+    rank = ranking_mod.rank_options(table, weights, tables, scenario.food_standard, H, money=money)
     table = _side_by_side(table, [rank])
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
     bar.update()
     bar.close()
 
-    summary = _text_as_object(_summary(P, soil_plot, table, scenario, ahead, grid))
+    summary = _text_as_object(_summary(P, soil_plot, table, scenario, ahead, grid, money))
     plan_table = _text_as_object(table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]])
+    summary = economics_mod.add_currency_columns(summary, *money)
+    plan_table = economics_mod.add_currency_columns(plan_table, *money)
+    notes = list(v.notes) + biochar_notes + ([] if money[0] == "CNY" else [
+        f"money is also reported in {money[0]} at {money[1]:g} CNY per {money[0]} ({money_basis}); "
+        f"computation, thresholds and *_cny* columns stay in CNY"])
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
                 soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
-                n_input=v.n_input, tables=tables, notes=list(v.notes), metal_fate=fate,
+                n_input=v.n_input, tables=tables, notes=notes, metal_fate=fate,
                 carbon_by_year=by_year, targets=targets, trajectories=traj,
                 schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores)
 
@@ -453,8 +539,10 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
         table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
     lib = tables.options.set_index("option_id")
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
+    money = (scenario.currency, result.money()["cny_per_unit"])
     summary = _text_as_object(_summary(_with_all_input_columns(result.plots), result.soil_plot, table,
-                                       scenario, ahead))
+                                       scenario, ahead, money=money))
+    summary = economics_mod.add_currency_columns(summary, *money)
     scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
                                scores=scores)
@@ -538,8 +626,8 @@ def _applicable_years(schedule, opts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _fmt_money(x: float) -> str:
-    return "n/a" if np.isnan(x) else f"{x:+,.0f} CNY/ha"
+def _fmt_money(x: float, money=("CNY", 1.0)) -> str:
+    return "n/a" if np.isnan(x) else economics_mod.money_text(x, *money)
 
 
 def _pct(p: float) -> str:
@@ -584,7 +672,7 @@ def _per_distinct(fn, *columns) -> np.ndarray:
     return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
 
 
-def _sentence_bodies(b: dict, std: str, H: int) -> np.ndarray:
+def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), without its final full stop.
 
@@ -597,7 +685,8 @@ def _sentence_bodies(b: dict, std: str, H: int) -> np.ndarray:
     if not n:
         return body
     name = _per_distinct(lambda x: f"{x}", b["option_name"])
-    npv = _per_distinct(lambda x: _fmt_money(x) + f" vs doing nothing over {H} yr", b["npv_vs_baseline_cny_ha"])
+    npv = _per_distinct(lambda x: _fmt_money(x, money) + f" vs doing nothing over {H} yr",
+                        b["npv_vs_baseline_cny_ha"])
     co2 = _per_distinct(lambda x: "" if np.isnan(x) else f", {x:+.1f} t CO2e/ha/yr",
                         b["net_co2e_vs_baseline_t_ha_yr"])
     untreated = _per_distinct(lambda u: f"; does not treat {u.replace('+', '/').title()}" if u else "",
@@ -652,7 +741,7 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
                      "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr")
 
 
-def _summary(P, soil_plot, table, scenario, ahead=None, grid=None) -> pd.DataFrame:
+def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0)) -> pd.DataFrame:
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -685,7 +774,7 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None) -> pd.DataFra
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     rec = np.full(n, "no applicable option", dtype=object)
-    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H)
+    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
     end = np.full(len(body), ".", dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .economics import money_text
 from .tables import Tables, load_tables
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
@@ -251,7 +252,7 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     return out
 
 
-def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
+def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0)) -> dict:
     """The ``why_<criterion>`` texts of the rows ``rows`` of ``table``.
 
     Texts are built once per distinct (statement, light): numbers enter the texts only
@@ -303,7 +304,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
                     f"removes {_pct(x)} of the excess {e} within {H} yr" + (f" (treats {t})" if t != e else ""))
         if c == "carbon":
             return f"{x:+.1f} t CO2e/ha/yr against doing nothing"
-        return f"NPV {x:+,.0f} CNY/ha against doing nothing over {H} yr"
+        return f"NPV {money_text(x, *money)} against doing nothing over {H} yr"
 
     light_code = {"green": 0, "amber": 1, "red": 2}
     out = {}
@@ -324,7 +325,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr) -> dict:
 
 
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
-                 food_standard: str = "GB2762", horizon_yr: int = 20) -> pd.DataFrame:
+                 food_standard: str = "GB2762", horizon_yr: int = 20,
+                 money: tuple[str, float] = ("CNY", 1.0)) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -340,6 +342,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Food standard named in the reasons.
     horizon_yr : int
         Horizon named in the reasons [yr].
+    money : (str, float)
+        Reporting currency and CNY per unit of it: the economics reason states the NPV in
+        that currency beside CNY (the traffic-light thresholds stay in CNY).
 
     Returns
     -------
@@ -365,7 +370,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         out[c] = np.where(ok, _frames.obj(lights[c]), None)
     rows = np.flatnonzero(ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
-                   {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr)
+                   {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
+                   money)
     for c in CRITERIA:
         col = np.full(n, None, dtype=object)
         col[rows] = why[c]

@@ -154,6 +154,13 @@ def report_html(plan, title: str = "agriremed plan") -> str:
                           for c in C.COLUMNS.values() if c.name in plan.table.columns or c.name in s.columns])
     ledger = plan.carbon_ledger.merge(plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]],
                                       on=["plot_id", "option_id"])
+    m = plan.money()
+    # money in the scenario currency first, then in CNY (the currency of the tables and thresholds)
+    money_cols = [c for c in (C.money_column("npv_vs_baseline_cny_ha", m["code"]), "npv_vs_baseline_cny_ha")
+                  if c in plan.table.columns]
+    money_cols = list(dict.fromkeys(money_cols))
+    money_line = ("" if m["code"] == "CNY" else
+                  f"money in {m['code']} at {m['cny_per_unit']:g} CNY per {m['code']} ({m['basis']}) · ")
     rejected = ""
     if len(plan.rejected):
         rejected = _section(f"Rejected rows ({len(plan.rejected)})", _table(plan.rejected),
@@ -166,7 +173,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         f"<p class='muted'>agriremed {html.escape(plan.version)} · scenario “{html.escape(plan.scenario.name)}” · "
         f"seed {plan.scenario.seed} · {plan.scenario.mc_draws} Monte Carlo draws · horizon "
         f"{plan.scenario.horizon_yr} yr · food standard {html.escape(plan.scenario.food_standard)} · "
-        f"input digest {plan.input_digest()}</p>",
+        f"{html.escape(money_line)}input digest {plan.input_digest()}</p>",
         "<div>" + "".join(f"<span class='kpi'><b>{html.escape(str(v))}</b>{html.escape(k)}</span>"
                           for k, v in kpis) + "</div>",
         rejected,
@@ -182,7 +189,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
                  "the score table of all options is in scores.csv.", folded=True),
         _section("All options (plot × option)",
                  _table(plan.table[["plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score",
-                                    "years_p50", "crop_compliance_prob", "npv_vs_baseline_cny_ha",
+                                    "years_p50", "crop_compliance_prob", *money_cols,
                                     "net_co2e_vs_baseline_t_ha_yr", "light_food_safety", "light_livelihood",
                                     "light_clean_up", "light_carbon", "light_economics"]]),
                  "Every option of every plot, with the reason it does or does not apply.", folded=True),

@@ -2,9 +2,18 @@
 
 A :class:`Scenario` holds the choices that are not properties of a plot: the
 horizon, discount rate, carbon price, food standard, clean-up target, criteria
-weights, Monte Carlo settings and any override of a table value. It saves to and
-loads from JSON or YAML, and every output of a plan records it, so a result can
-always be reproduced.
+weights, Monte Carlo settings, the biochar used by the biochar option, the output
+currency and any override of a table value. It saves to and loads from JSON or YAML,
+and every output of a plan records it, so a result can always be reproduced.
+
+Money: the price and cost tables are in CNY and every model computes in CNY (columns
+``*_cny*``). ``currency`` chooses the currency in which a plan also reports money:
+for a currency other than CNY, the plan and summary tables get, next to each CNY
+column, the same amount in that currency (``npv_cny_ha`` → ``npv_gbp_ha``), converted
+at ``exchange_rate_cny`` (CNY per unit of the currency; default: the dated ECB
+reference rate of ``exchange_rates.csv``); sentences and the report show that
+currency. Scenario inputs named ``*_cny*`` (``carbon_price_cny_t``, price overrides)
+stay in CNY.
 
 Examples
 --------
@@ -94,6 +103,18 @@ class Scenario:
         Measured molar H/Corg of the biochar [–] (needed by ``puro2025``).
     n_fertiliser_method : {"ipcc_split", "full_chain"}
         Nitrogen accounting: manufacture plus IPCC direct N2O, or the full-chain factor.
+    biochar_feedstock : str, optional
+        Feedstock class of the biochar applied by the biochar option (``wood``,
+        ``rice_straw``, ``herbaceous``, ``manure``, ``nut_shells``, ``biosolids``); sets its
+        carbon content and scales its Cd dose–response. Default: ``options.csv``.
+    biochar_temperature : {"low", "medium", "high"}, optional
+        Pyrolysis temperature class of that biochar (350–450, 450–600, > 600 °C); sets
+        its persistence and the As caution. Default: ``options.csv``.
+    currency : {"CNY", "EUR", "GBP", "USD", "DKK"}
+        Currency in which the plan reports money (computation stays in CNY).
+    exchange_rate_cny : float, optional
+        CNY per one unit of ``currency`` [CNY unit⁻¹]; default: the rate of
+        ``exchange_rates.csv`` (ECB reference rates of 28 June 2024).
     """
 
     name: str = "default"
@@ -115,6 +136,10 @@ class Scenario:
     biochar_method: str = "ipcc2019"
     biochar_h_corg: float | None = None
     n_fertiliser_method: str = "ipcc_split"
+    biochar_feedstock: str | None = None
+    biochar_temperature: str | None = None
+    currency: str = "CNY"
+    exchange_rate_cny: float | None = None
 
     def __post_init__(self):
         _check(self)
@@ -207,6 +232,19 @@ def _check(s: Scenario) -> None:
         bad("biochar_method", s.biochar_method, "one of " + ", ".join(BIOCHAR_METHODS))
     if s.biochar_h_corg is not None and not 0.0 < float(s.biochar_h_corg) <= 2.0:
         bad("biochar_h_corg", s.biochar_h_corg, "a molar H/Corg ratio between 0 and 2 (e.g. 0.4)")
+    from .columns import CURRENCIES
+
+    if s.currency not in CURRENCIES:
+        bad("currency", s.currency, "one of " + ", ".join(CURRENCIES))
+    if s.exchange_rate_cny is not None:
+        if isinstance(s.exchange_rate_cny, bool) or not float(s.exchange_rate_cny) > 0:
+            bad("exchange_rate_cny", s.exchange_rate_cny, "a positive number of CNY per unit of the currency")
+        if s.currency == "CNY" and float(s.exchange_rate_cny) != 1.0:
+            bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
+    for field in ("biochar_feedstock", "biochar_temperature"):
+        v = getattr(s, field)
+        if v is not None and (not isinstance(v, str) or not v):
+            bad(field, v, "a feedstock or temperature class name, or none for the option library's choice")
     if s.n_fertiliser_method not in N_METHODS:
         bad("n_fertiliser_method", s.n_fertiliser_method, "one of " + ", ".join(N_METHODS))
     if not 0.0 < float(s.target_compliance_prob) < 1.0:

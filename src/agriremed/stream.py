@@ -497,6 +497,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                "input_digest": input_digest, "rows_read": n_input, "plots_planned": n_planned,
                "rows_rejected": len(rejected_df), "chunks": n_chunks, "chunk_size": chunk_size,
                "notes": notes, "files": sorted(p.name for p in paths.values()) + ["run.json"]}
+        if first_plan is not None:
+            run["currency"] = first_plan.money()
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                 encoding="utf-8")

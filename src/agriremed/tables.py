@@ -52,6 +52,8 @@ TABLE_FILES: dict[str, str] = {
     "metal_partitioning": "metal_partitioning.csv",
     "land_application_limits": "land_application_limits.csv",
     "puro_persistence": "puro_persistence.csv",
+    "biochar_feedstock_effects": "biochar_feedstock_effects.csv",
+    "exchange_rates": "exchange_rates.csv",
 }
 
 
@@ -84,6 +86,8 @@ class Tables:
     metal_partitioning: pd.DataFrame
     land_application_limits: pd.DataFrame
     puro_persistence: pd.DataFrame
+    biochar_feedstock_effects: pd.DataFrame
+    exchange_rates: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -141,7 +145,7 @@ _NUMERIC_COLUMNS = {
     "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
     "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
-    "soil_temp_c", "m_pct", "a_pct",
+    "soil_temp_c", "m_pct", "a_pct", "cny_per_unit",
 }
 
 
