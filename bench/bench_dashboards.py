@@ -109,7 +109,7 @@ def main(repeat: int = 15) -> None:
     )
     price = [150.0, 50.0]
     row(
-        "comparison: carbon price slider → plan (500 draws), ...",
+        "comparison: carbon price slider → economics + ranking, ...",
         timed(lambda i: setattr(c.carbon_price, "value", price[i % 2]), lambda i: None, repeat),
     )
     row(

@@ -240,7 +240,7 @@ def test_weights_change_the_ranking(compare, sample_plan):
     assert compare.weights["clean_up"].value == pytest.approx(agriremed.scenario.DEFAULT_WEIGHTS["clean_up"])
 
 
-def test_weight_change_reranks_without_replanning(compare, monkeypatch):
+def test_weight_and_price_changes_do_not_replan(compare, monkeypatch):
     from agriremed.dashboards import comparison
 
     planned = compare.result
@@ -250,6 +250,10 @@ def test_weight_change_reranks_without_replanning(compare, monkeypatch):
     assert calls == []  # a weight move re-ranks the shown plan
     assert compare.result.scenario.weights["carbon"] == pytest.approx(0.9)
     assert compare.result.table["years_p50"].equals(planned.table["years_p50"])
+    compare.carbon_price.value = compare.carbon_price.value + 50
+    assert calls == []  # the carbon price recomputes the economics of the shown plan
+    independent = agriremed.plan(compare.source, compare.current_scenario(), progress=False)
+    pd.testing.assert_frame_equal(compare.result.table, independent.table)
     compare.horizon.value = compare.horizon.value + 1
     assert calls == [1]  # anything else plans the plot again
 
@@ -355,7 +359,7 @@ def test_chunked_plan_equals_one_plan(sample_plan):
         if isinstance(whole, pd.DataFrame):
             pd.testing.assert_frame_equal(getattr(chunked, f.name), whole, obj=f.name)
             frames.add(f.name)
-        elif f.name != "tables":
+        elif f.name not in ("tables", "reuse"):  # reuse: stage inputs of one run
             assert getattr(chunked, f.name) == whole, f.name
     assert {
         "table",

@@ -112,3 +112,31 @@ def test_rerank_equals_a_new_plan_with_the_weights(sample_plots_path, currency):
     pd.testing.assert_frame_equal(again.scores, fresh.scores)
     assert again.scenario == fresh.scenario
     assert first.scenario.weights != w  # the original plan is left as it was
+
+
+@pytest.mark.parametrize("currency", ["CNY", "EUR"])
+def test_reprice_equals_a_new_plan_with_the_carbon_price(sample_plots_path, currency):
+    from agriremed.plan import reprice
+
+    scenario = agriremed.Scenario(mc_draws=50, currency=currency, carbon_price_cny_t=0.0)
+    first = agriremed.plan(sample_plots_path, scenario, progress=False)
+    other = scenario.replace(carbon_price_cny_t=400.0, weights={**scenario.weights, "economics": 0.9})
+    again = reprice(first, other)
+    fresh = agriremed.plan(sample_plots_path, other, progress=False)
+    assert (again.table["carbon_revenue_cny_ha"] != first.table["carbon_revenue_cny_ha"]).any()
+    pd.testing.assert_frame_equal(again.table, fresh.table)
+    pd.testing.assert_frame_equal(again.summary, fresh.summary)
+    pd.testing.assert_frame_equal(again.scores, fresh.scores)
+    pd.testing.assert_frame_equal(again.economics, fresh.economics)
+    assert again.scenario == fresh.scenario
+
+
+def test_reprice_refuses_other_changes(sample_plots_path):
+    from agriremed.plan import reprice
+
+    first = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False)
+    with pytest.raises(ValueError, match="only the carbon price"):
+        reprice(first, first.scenario.replace(horizon_yr=30))
+    lean = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False, detail=False)
+    with pytest.raises(ValueError, match="detail=True"):
+        reprice(lean, lean.scenario.replace(carbon_price_cny_t=10.0))

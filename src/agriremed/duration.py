@@ -1046,16 +1046,17 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
 
 
 def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, tables: Tables,
-                     n_draws: int) -> pd.Series:
+                     n_draws: int, checked: pd.DataFrame | None = None) -> pd.Series:
     """P(crop meets every food limit) per plot, averaged over reduction draws.
 
     Metals are independent; within a draw the probability is the product over metals.
+    ``checked`` is ``food_safety(pred, food_standard, tables)`` when the caller has it.
     """
     from .uptake import food_safety
 
     if pred.empty:
         return pd.Series(dtype=float)
-    chk = food_safety(pred, food_standard, tables)
+    chk = food_safety(pred, food_standard, tables) if checked is None else checked
     lim = chk["food_limit_mg_kg"].to_numpy(float)
     fw50 = chk["crop_fw_p50_mg_kg"].to_numpy(float)
     se = chk["se_log10"].to_numpy(float)
@@ -1122,7 +1123,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     .. [2] Chen H. et al. (2018) Chemosphere 207:699–707 (lime + low-Cd rice, 2-yr effect).
     """
     from .options import parameter_for_rows
-    from .uptake import predict_crop_concentration
+    from .uptake import food_safety, predict_crop_concentration
 
     tables = tables or load_tables()
     predictions_by_crop = dict(predictions_by_crop or {})
@@ -1136,6 +1137,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     prob = np.full(n, np.nan)
     known = (g.plot >= 0).all()
     plot_ids = _frames.obj(plots["plot_id"])
+    checked = {}  # crop → food-limit check of its prediction (shared by the options growing it)
     for code in pd.unique(g.option):
         if code < 0:
             continue
@@ -1152,7 +1154,9 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if pred.empty:
             continue
         red = _option_reductions(tables, oid, _treats(o), pred["metal"].unique(), n_draws, seed, rate_t_ha)
-        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws)
+        if key not in checked:
+            checked[key] = food_safety(pred, food_standard, tables)
+        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[key])
         if known:
             per_plot = np.full(len(plot_ids), np.nan)
             at = _frames.positions(plot_ids, p_plot.index.to_numpy(object))
@@ -1230,7 +1234,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
         food seasons within the horizon in which the crop meets every food limit [–];
         NaN when no food is grown) and ``food_seasons`` (number of years with a food crop).
     """
-    from .uptake import predict_crop_concentration
+    from .uptake import food_safety, predict_crop_concentration
 
     tables = tables or load_tables()
     H = int(horizon_yr)
@@ -1295,10 +1299,13 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             return out
         which = pred["plot_id"].to_numpy(np.intp)
         opt_of = oid[idx]
+        checked = food_safety(pred, food_standard, tables)  # row-aligned with pred
         for o in pd.unique(opt_of):
             sel = opt_of == o
-            sub = pred.loc[sel[which]]
-            p = _plot_compliance(sub, reductions_of(o, sub), food_standard, tables, n_draws)
+            keep = sel[which]
+            sub = pred.loc[keep]
+            p = _plot_compliance(sub, reductions_of(o, sub), food_standard, tables, n_draws,
+                                 checked.loc[keep])
             got = np.full(len(idx), np.nan)
             got[p.index.to_numpy(np.intp)] = p.to_numpy(float)
             out[sel] = got[sel]

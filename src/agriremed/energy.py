@@ -402,6 +402,22 @@ def _feedstock_group(kind, shoot_cd, tables: Tables) -> np.ndarray:
     return _frames.texts_by_code(hyper, ("other", "hyperaccumulator"))
 
 
+def _partition_sets(tables: Tables) -> list[tuple]:
+    """The literature sets of ``metal_partitioning.csv`` in table order: (pathway, feedstock
+    group, metal, above °C, up to °C, [(fraction, share, source, note), …]); a ``remainder``
+    share is 1 − the set's ``value`` shares, a ``gap`` share NaN."""
+    pt = tables.metal_partitioning.reset_index(drop=True)
+    key = ["pathway", "feedstock_group", "metal", "t_above_c", "t_up_to_c"]
+    out = []
+    for k, rows in pt.groupby(key, sort=False):
+        vals = rows.loc[rows["share_rule"] == "value", "typical"].to_numpy(float)
+        entries = [(r.fraction, r.typical if r.share_rule == "value" else
+                    (1.0 - vals.sum() if r.share_rule == "remainder" else np.nan), r.source, r.note)
+                   for r in rows.itertuples(index=False)]
+        out.append((*k, entries))
+    return out
+
+
 def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, product_t, biomass_t,
                     tables: Tables | None = None, limit_set: str = DEFAULT_LIMIT_SET) -> pd.DataFrame:
     """Split metal in harvested biomass into the products of its conversion pathway.
@@ -478,33 +494,27 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     met = np.asarray(metal, dtype=object)
     T = np.asarray(temperature_c, float)
     B = np.asarray(biomass_t, float)
-    pt = tables.metal_partitioning.reset_index(drop=True)
-    keys = pt[["pathway", "feedstock_group", "metal", "t_above_c", "t_up_to_c"]].drop_duplicates()
     set_of_row = np.full(n, -1)
     best = np.full(n, -1)
-    sets = []
+    sets = tables.memo("partition_sets", lambda: _partition_sets(tables))
     temp_ok_any = path != "pyrolysis"  # only pyrolysis shares depend on temperature
-    for k in keys.itertuples(index=False):  # a few literature sets
-        m = (path == k.pathway) & (met == k.metal) & ((grp == k.feedstock_group) | (k.feedstock_group == "*"))
+    for s_id, (pw, fg, mt, t_above, t_up_to, _) in enumerate(sets):  # a few literature sets
+        m = (path == pw) & (met == mt) & ((grp == fg) | (fg == "*"))
         with np.errstate(invalid="ignore"):
-            m &= temp_ok_any | ((T > k.t_above_c) & (T <= k.t_up_to_c))
-        spec = int(k.feedstock_group != "*")
+            m &= temp_ok_any | ((T > t_above) & (T <= t_up_to))
+        spec = int(fg != "*")
         take = m & (spec > best)
-        sets.append(pt.loc[(pt["pathway"] == k.pathway) & (pt["feedstock_group"] == k.feedstock_group)
-                           & (pt["metal"] == k.metal) & (pt["t_above_c"] == k.t_above_c)
-                           & (pt["t_up_to_c"] == k.t_up_to_c)])
-        set_of_row[take], best[take] = len(sets) - 1, spec
-    parts = []
-    for s_id, rows in enumerate(sets):
+        set_of_row[take], best[take] = s_id, spec
+    acc = {"row": [], "fraction": [], "share": [], "source": [], "note": []}
+    for s_id, (*_, entries) in enumerate(sets):
         sel = np.flatnonzero(set_of_row == s_id)
         if not len(sel):
             continue
-        vals = rows.loc[rows["share_rule"] == "value", "typical"].to_numpy(float)
-        for r in rows.itertuples(index=False):
-            share = r.typical if r.share_rule == "value" else (1.0 - vals.sum() if r.share_rule == "remainder"
-                                                               else np.nan)
-            parts.append(pd.DataFrame({"row": sel, "fraction": r.fraction, "share": share,
-                                       "source": r.source, "note": r.note}))
+        for fraction, share, source, note in entries:
+            acc["row"].append(sel)
+            for c, v in (("fraction", fraction), ("share", share), ("source", source), ("note", note)):
+                acc[c].append(np.full(len(sel), v, dtype=float if c == "share" else object))
+    parts = [pd.DataFrame({c: np.concatenate(v) for c, v in acc.items()})] if acc["row"] else []
     missing = np.flatnonzero(set_of_row < 0)
     if len(missing):
         parts.append(pd.DataFrame({

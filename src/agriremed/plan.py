@@ -41,7 +41,7 @@ from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
-__all__ = ["Plan", "plan", "rerank", "apply_overrides", "apply_biochar_choice", "STAGES"]
+__all__ = ["Plan", "plan", "rerank", "reprice", "apply_overrides", "apply_biochar_choice", "STAGES"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -229,6 +229,9 @@ class Plan:
         cash flows are computed from it on demand by :meth:`yearly_cash_flows`.
     scores : pandas.DataFrame
         The full score table (:func:`agriremed.ranking.score_table`).
+    reuse : dict
+        Stage inputs (plots, yearly schedule, grid, currency) that :func:`reprice` reuses;
+        empty for plans made without detail or joined from chunks.
     scenario : Scenario
         The scenario used (seed included).
     version : str
@@ -264,6 +267,8 @@ class Plan:
     trajectories: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     schedule: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     scores: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+    #: Stage inputs kept for :func:`reprice` (empty when planned without detail).
+    reuse: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def yearly_cash_flows(self, plot_ids=None) -> pd.DataFrame:
         """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
@@ -475,8 +480,30 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                                            biomass_valuation=scenario.biomass_valuation, grid=grid)
     bar.update()
 
+    plan_table, summary, rank, scores = _rank_and_summarise(
+        opts, [dur, compliance, bio, en, ctot, eco, seasons], P, soil_plot, tables, scenario, money, grid, detail)
+    bar.update()
+    bar.close()
+    notes = list(v.notes) + biochar_notes + ([] if money[0] == "CNY" else [
+        f"money is also reported in {money[0]} at {money[1]:g} CNY per {money[0]} ({money_basis}); "
+        f"computation, thresholds and *_cny* columns stay in CNY"])
+    return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
+                soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
+                duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
+                carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
+                n_input=v.n_input, tables=tables, notes=notes, metal_fate=fate,
+                carbon_by_year=by_year, targets=targets, trajectories=traj,
+                schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores,
+                reuse={"P": P, "schedule": schedule, "seasons": seasons, "grid": grid, "money": money}
+                if detail else {})
+
+
+def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail):
+    """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``)."""
+    lib = tables.options.set_index("option_id")
+    H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position
-    table = _side_by_side(opts, [dur, compliance, bio, en, ctot, eco, seasons])
+    table = _side_by_side(opts, stage_frames)
     ppos = _frames.plot_index(soil_plot, opts)
     for c in ("soil_class", "metals_exceeding"):
         _frames.set_text(table, c, _frames.take(_frames.obj(soil_plot[c]), ppos, None))
@@ -490,23 +517,60 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     table = _side_by_side(table, [rank])
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
-    bar.update()
-    bar.close()
-
     summary = _text_as_object(_summary(P, soil_plot, table, scenario, ahead, grid, money))
     plan_table = _text_as_object(table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]])
     summary = economics_mod.add_currency_columns(summary, *money)
     plan_table = economics_mod.add_currency_columns(plan_table, *money)
-    notes = list(v.notes) + biochar_notes + ([] if money[0] == "CNY" else [
-        f"money is also reported in {money[0]} at {money[1]:g} CNY per {money[0]} ({money_basis}); "
-        f"computation, thresholds and *_cny* columns stay in CNY"])
-    return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
-                soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
-                duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
-                carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
-                n_input=v.n_input, tables=tables, notes=notes, metal_fate=fate,
-                carbon_by_year=by_year, targets=targets, trajectories=traj,
-                schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores)
+    return plan_table, summary, rank, scores
+
+
+def reprice(result: Plan, scenario: Scenario) -> Plan:
+    """The plan ``result`` with another carbon price (and weights) from ``scenario``.
+
+    The carbon price enters only the economics; the stages before it are reused, and the
+    economics, ranking, recommendation and score table are computed again. The result
+    equals ``plan(plots, scenario)`` on the same plots (the option comparison calls this
+    when the carbon-price slider moves).
+
+    Parameters
+    ----------
+    result : Plan
+        A plan from :func:`plan` with ``detail=True``.
+    scenario : Scenario
+        ``result.scenario`` with another ``carbon_price_cny_t`` [CNY t⁻¹ CO2e] and/or
+        ``weights``; any other change is refused.
+
+    Returns
+    -------
+    Plan
+        A new plan for ``scenario``.
+
+    Raises
+    ------
+    ValueError
+        If ``result`` was planned without detail or ``scenario`` changes anything else.
+    """
+    r = result.reuse
+    if not r:
+        raise ValueError("reprice needs a plan made with detail=True")
+    same = result.scenario.replace(carbon_price_cny_t=scenario.carbon_price_cny_t,
+                                   weights=dict(scenario.weights))
+    if same != scenario:
+        raise ValueError("reprice changes only the carbon price and the weights; "
+                         "plan again for other changes")
+    tables, H, opts = result.tables, scenario.horizon_yr, result.options
+    eco = economics_mod.evaluate_economics(opts, r["P"], result.duration, result.compliance, result.biomass,
+                                           result.carbon, tables, H, scenario.discount_rate,
+                                           scenario.carbon_price_cny_t,
+                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction,
+                                           schedule=r["schedule"], energy=result.energy,
+                                           biomass_valuation=scenario.biomass_valuation, grid=r["grid"])
+    frames = [result.duration, result.compliance, result.biomass, result.energy, result.carbon, eco,
+              r["seasons"]]
+    plan_table, summary, rank, scores = _rank_and_summarise(opts, frames, r["P"], result.soil_plot, tables,
+                                                            scenario, r["money"], r["grid"], True)
+    return dataclasses.replace(result, table=plan_table, summary=summary, ranking=rank, scores=scores,
+                               economics=eco, scenario=scenario)
 
 
 def rerank(result: Plan, weights: dict[str, float]) -> Plan:

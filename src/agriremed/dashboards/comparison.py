@@ -1,9 +1,10 @@
 """Option comparison: the remediation options of one plot, ranked with adjustable weights.
 
-Every change of plot, horizon, carbon price or Monte Carlo draws runs :func:`agriremed.plan`
-for the one plot with the changed :class:`~agriremed.Scenario`; a change of weights only
-re-ranks that plan (:func:`agriremed.plan.rerank`, the same numbers as a new plan). So the
-table, the charts and the recommendation sentence are the planner's own.
+Every change of plot, horizon or Monte Carlo draws runs :func:`agriremed.plan` for the one
+plot with the changed :class:`~agriremed.Scenario`; a change of weights only re-ranks that
+plan (:func:`agriremed.plan.rerank`) and a change of carbon price recomputes its economics
+and ranking (:func:`agriremed.plan.reprice`), both giving the same numbers as a new plan.
+So the table, the charts and the recommendation sentence are the planner's own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..plan import Plan, plan, rerank
+from ..plan import Plan, plan, reprice, rerank
 from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
@@ -233,9 +234,13 @@ class OptionComparison(Dashboard):
             return
         scenario = self.current_scenario()
         source, tables = self.source, self.tables
-        if self._only_weights_changed(scenario):
+        if self._same_plan_but(scenario, "weights"):
             # criterion values, lights and reasons do not depend on the weights: re-rank the plan
             self._done(rerank(self.result, scenario.weights), source)
+            return
+        if self._same_plan_but(scenario, "weights", "carbon_price_cny_t") and self.result.reuse:
+            # the carbon price enters the economics only: the earlier stages are reused
+            self._done(reprice(self.result, scenario), source)
             return
         self.show_status("ui.compare.computing", draws=scenario.mc_draws)
         self.start_progress(1)
@@ -245,14 +250,12 @@ class OptionComparison(Dashboard):
             self.show_error,
         )
 
-    def _only_weights_changed(self, scenario) -> bool:
-        """Whether the shown plan is of the same plot and scenario up to the weights."""
+    def _same_plan_but(self, scenario, *fields: str) -> bool:
+        """Whether the shown plan is of the same plot and scenario up to ``fields``."""
         r = self.result
-        return (
-            r is not None
-            and self._planned is self.source
-            and r.scenario == scenario.replace(weights=dict(r.scenario.weights))
-        )
+        if r is None or self._planned is not self.source:
+            return False
+        return r.scenario == scenario.replace(**{f: getattr(r.scenario, f) for f in fields})
 
     def _done(self, result: Plan, source: Validation | None = None) -> None:
         self.result = result

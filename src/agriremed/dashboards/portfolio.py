@@ -85,7 +85,7 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
             for f in dataclasses.fields(Plan)
             if isinstance(getattr(parts[0], f.name), pd.DataFrame)
         }
-        joined = dataclasses.replace(parts[0], **frames)
+        joined = dataclasses.replace(parts[0], **frames, reuse={})  # stage inputs of one chunk only
     return dataclasses.replace(
         joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input, notes=list(v.notes)
     )
