@@ -240,7 +240,7 @@ def test_weights_change_the_ranking(compare, sample_plan):
     assert compare.weights["clean_up"].value == pytest.approx(agriremed.scenario.DEFAULT_WEIGHTS["clean_up"])
 
 
-def test_weight_and_price_changes_do_not_replan(compare, monkeypatch):
+def test_weight_price_and_horizon_changes_reuse_the_shown_plan(compare, monkeypatch):
     from agriremed.dashboards import comparison
 
     planned = compare.result
@@ -255,7 +255,12 @@ def test_weight_and_price_changes_do_not_replan(compare, monkeypatch):
     independent = agriremed.plan(compare.source, compare.current_scenario(), progress=False)
     pd.testing.assert_frame_equal(compare.result.table, independent.table)
     compare.horizon.value = compare.horizon.value + 1
-    assert calls == [1]  # anything else plans the plot again
+    assert calls == []  # the horizon recomputes years to target onwards
+    independent = agriremed.plan(compare.source, compare.current_scenario(), progress=False)
+    for name in ("table", "summary", "duration", "carbon", "economics", "scores", "trajectories"):
+        pd.testing.assert_frame_equal(getattr(compare.result, name), getattr(independent, name), obj=name)
+    compare.draws.value = 200 if compare.draws.value != 200 else 500
+    assert calls == [1]  # other draws (like another plot) plan the plot again
 
 
 def test_duration_and_money_charts_hold_the_plan_numbers(compare):
@@ -321,7 +326,7 @@ def test_errors_in_a_callback_become_a_message(compare, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(mod, "plan", broken)
-    compare.horizon.value = compare.horizon.value + 2
+    compare.draws.value = 200 if compare.draws.value != 200 else 500
     assert "id='status-error'" in compare.status.value and "RuntimeError" in compare.status.value
     assert "Traceback" not in compare.status.value
 

@@ -1,5 +1,6 @@
 """The composed plan: structure, registry coverage, reproducibility, rejected rows kept."""
 
+import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,6 +130,51 @@ def test_reprice_equals_a_new_plan_with_the_carbon_price(sample_plots_path, curr
     pd.testing.assert_frame_equal(again.scores, fresh.scores)
     pd.testing.assert_frame_equal(again.economics, fresh.economics)
     assert again.scenario == fresh.scenario
+
+
+@pytest.mark.parametrize("change", [
+    {"horizon_yr": 35},
+    {"horizon_yr": 8, "carbon_price_cny_t": 300.0},
+    {"discount_rate": 0.03, "other_loss_frac_per_yr": 0.01, "currency": "GBP"},
+    {"biochar_method": "ebc2020", "biochar_h_corg": 0.3, "biomass_valuation": "electricity"},
+])
+def test_replan_equals_a_new_plan(sample_plots_path, change):
+    from agriremed.plan import LATE_FIELDS, replan
+
+    scenario = agriremed.Scenario(mc_draws=60)
+    first = agriremed.plan(sample_plots_path, scenario, progress=False)
+    other = scenario.replace(**change)
+    again = replan(first, other)
+    fresh = agriremed.plan(sample_plots_path, other, progress=False)
+    assert set(change) <= set(LATE_FIELDS)
+    compared = 0
+    for f in dataclasses.fields(agriremed.Plan):
+        mine, theirs = getattr(again, f.name), getattr(fresh, f.name)
+        if isinstance(theirs, pd.DataFrame):
+            pd.testing.assert_frame_equal(mine, theirs, obj=f.name)
+            compared += 1
+        elif f.name not in ("tables", "reuse"):
+            assert mine == theirs, f.name
+    assert compared == 24
+    # the change reaches the outputs, and the first plan is left as it was
+    assert not first.table["npv_cny_ha"].equals(fresh.table["npv_cny_ha"])
+    pd.testing.assert_frame_equal(first.table, agriremed.plan(sample_plots_path, scenario, progress=False).table)
+    assert again.yearly_cash_flows().equals(fresh.yearly_cash_flows())
+
+
+def test_replan_refuses_changes_before_years_to_target(sample_plots_path):
+    from agriremed.plan import replan
+
+    first = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False)
+    with pytest.raises(ValueError, match="mc_draws, seed"):
+        replan(first, first.scenario.replace(mc_draws=10, seed=3))
+    with pytest.raises(ValueError, match="food_standard"):
+        replan(first, first.scenario.replace(food_standard="EU2023_915", horizon_yr=30))
+    lean = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False, detail=False)
+    with pytest.raises(ValueError, match="detail=True"):
+        replan(lean, lean.scenario.replace(horizon_yr=30))
+    # weights alone re-rank, which needs no stage outputs
+    assert replan(lean, lean.scenario.replace(weights={"economics": 1.0})).scenario.weights == {"economics": 1.0}
 
 
 def test_reprice_refuses_other_changes(sample_plots_path):

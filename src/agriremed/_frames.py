@@ -79,6 +79,12 @@ def positions(keys, wanted) -> np.ndarray:
     return pd.Index(keys).get_indexer(wanted)
 
 
+def lookup(table: pd.Series, keys, fill=np.nan) -> np.ndarray:
+    """Values of ``table`` (a Series with unique index) at each of ``keys``; ``fill`` where absent."""
+    k = np.asarray(keys, dtype=object)
+    return take(table.to_numpy(), table.index.get_indexer(k.ravel()), fill).reshape(k.shape)
+
+
 def take(values, pos, fill=np.nan) -> np.ndarray:
     """``values[pos]`` with ``fill`` where ``pos`` is −1."""
     v = np.asarray(values)

@@ -115,6 +115,9 @@ def land_quality(option_rows: pd.DataFrame, plots: pd.DataFrame | None = None,
     return np.where(exceeds, "contaminated", np.where(marginal, "marginal", "cropland")).astype(object)
 
 
+_KEY_SEP = "\x1f"  # joins species and land quality into one lookup key
+
+
 def _lookup_species(tables: Tables, species, prop: str, which: str = "typical") -> np.ndarray:
     def build():
         p = tables.biomass_properties
@@ -122,10 +125,7 @@ def _lookup_species(tables: Tables, species, prop: str, which: str = "typical") 
 
     by_species = tables.memo(("species_property", prop, which), build)
     default = float(by_species.get("*", np.nan))
-    s = pd.Series(np.asarray(species, dtype=object))
-    have = s.isin(by_species.index).to_numpy()
-    v = s.map(by_species).to_numpy(float)
-    return np.where(have, v, default)
+    return _frames.lookup(by_species, species, default).astype(float)
 
 
 def species_property(tables: Tables, species, prop: str, which: str = "typical") -> np.ndarray:
@@ -181,18 +181,20 @@ def species_property_draws(tables: Tables, species, prop: str, n_draws: int, see
     numpy.ndarray
         Shape ``(len(species), n_draws)`` [unit of the property]; NaN where unknown.
     """
-    p = tables.biomass_properties
-    rows = p.loc[p["property"] == prop].reset_index(drop=True)
-    d_all = parameter_draws(rows, n_draws, seed, id_columns=("species", "property"))
-    pos = pd.Series(np.arange(len(rows)), index=rows["species"].to_numpy(object))
-    s = pd.Series(np.asarray(species, dtype=object))
-    ix = s.map(pos)
-    if "*" in pos.index:
-        ix = ix.fillna(pos["*"])
-    ix = ix.to_numpy(float)
-    out = np.full((len(s), n_draws), np.nan)
-    ok = ~np.isnan(ix)
-    out[ok] = d_all[ix[ok].astype(int)]
+    def build():
+        p = tables.biomass_properties
+        rows = p.loc[p["property"] == prop].reset_index(drop=True)
+        return parameter_draws(rows, n_draws, seed, id_columns=("species", "property")), \
+            pd.Index(rows["species"].to_numpy(object))
+
+    d_all, index = tables.memo_draws(("species_property_draws", prop, n_draws, seed), build)
+    ix = index.get_indexer(np.asarray(species, dtype=object).ravel())
+    star = index.get_indexer(["*"])[0]
+    if star >= 0:
+        ix = np.where(ix < 0, star, ix)
+    out = np.full((len(ix), n_draws), np.nan)
+    ok = ix >= 0
+    out[ok] = d_all[ix[ok]]
     return out
 
 
@@ -340,7 +342,9 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     if land is None and plots is None:
         land = LAND_QUALITY  # without plots, every row is treated as contaminated land (as before)
     quality = np.full(n, land, dtype=object) if land else land_quality(option_rows, plots, g)
-    pos = pd.Series(np.arange(len(y)), index=pd.MultiIndex.from_frame(y[["species", "land"]].astype(object)))
+    # row of each species × land-quality pair, as one text key per row
+    keys = tables.memo("yield_row_keys", lambda: pd.Index(
+        (y["species"].astype(str) + _KEY_SEP + y["land"].astype(str)).to_numpy(object)))
     has_value = y["typical"].notna().to_numpy()
     # the yield row depends on the species and the land quality only: decide it once per pair
     first, inv = _frames.distinct(species, quality)
@@ -349,7 +353,8 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     ix_u = np.full(m, -1)
 
     def row_of(lq):
-        return pos.reindex(pd.MultiIndex.from_arrays([sp_u, np.full(m, lq, dtype=object)])).to_numpy(float)
+        ix = keys.get_indexer(sp_u.astype(str).astype(object) + (_KEY_SEP + lq))
+        return np.where(ix < 0, np.nan, ix)
 
     for q, chain in LAND_FALLBACK.items():  # a few land-quality rules
         sel = q_u == q

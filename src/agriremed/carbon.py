@@ -268,10 +268,13 @@ def biochar_fc(feedstock, process="pyrolysis", tables: Tables | None = None) -> 
     [0.77, 0.65]
     """
     tables = tables or load_tables()
-    fc = tables.biochar_carbon.set_index(["feedstock", "process"])["fc_t_c_per_t"]
-    fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
-    key = pd.MultiIndex.from_arrays([fs.ravel(), np.full(fs.size, process, dtype=object)])
-    return fc.reindex(key).to_numpy(float).reshape(fs.shape)
+
+    def build():
+        bc = tables.biochar_carbon
+        return bc.loc[bc["process"] == process].set_index("feedstock")["fc_t_c_per_t"]
+
+    fc = tables.memo(("biochar_fc", process), build)
+    return _frames.lookup(fc, np.atleast_1d(np.asarray(feedstock, dtype=object))).astype(float)
 
 
 def biochar_persistence(temperature_class, method: str = "ipcc2019", tables: Tables | None = None,

@@ -527,8 +527,8 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
     typical = _frames.take(p["typical"].to_numpy(float), ix)
     if n_draws == 0:
         return typical, None
-    draws_all = tables.memo(("parameter_draws", parameter, n_draws, seed),
-                            lambda: parameter_draws(p, n_draws, seed))
+    draws_all = tables.memo_draws(("parameter_draws", parameter, n_draws, seed),
+                                  lambda: parameter_draws(p, n_draws, seed))
     draws = np.full((len(ix), n_draws), np.nan)
     ok = ix >= 0
     draws[ok] = draws_all[ix[ok]]
@@ -1035,12 +1035,9 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
     def one(m):
         def build():
             typ, d = _reduction_typical_and_draws(tables, option_id, m, n_draws, seed, rate_t_ha)
-            if d is not None:
-                d = np.asarray(d, float)
-                d.flags.writeable = False
-            return typ, d
+            return typ, (None if d is None else np.asarray(d, float))
 
-        return tables.memo(("crop_reduction", option_id, m, n_draws, seed, rate_t_ha), build)
+        return tables.memo_draws(("crop_reduction", option_id, m, n_draws, seed, rate_t_ha), build)
 
     return {m: one(m) for m in metals if m in treats}
 
@@ -1071,10 +1068,12 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
         with np.errstate(divide="ignore", invalid="ignore"):
             pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
         logp[sel] = np.where(np.isnan(pe), 0.0, np.log(np.clip(1.0 - pe, 1e-300, 1.0)))
-    pids = chk["plot_id"].to_numpy(object)
-    p = np.exp(pd.DataFrame(logp).groupby(pids, sort=False).sum()).mean(axis=1)
-    any_lim = pd.Series(~np.isnan(lim)).groupby(pids, sort=False).any()
-    return p.where(any_lim.reindex(p.index).fillna(False).astype(bool))
+    codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(pids)))
+    p = np.exp(np.add.reduceat(logp[order], starts, axis=0)).mean(axis=1)
+    any_lim = np.logical_or.reduceat(~np.isnan(lim)[order], starts)
+    return pd.Series(np.where(any_lim, p, np.nan), index=pd.Index(pids, dtype=object))
 
 
 def _treats(o) -> set:

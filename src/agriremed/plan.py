@@ -41,7 +41,7 @@ from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
-__all__ = ["Plan", "plan", "rerank", "reprice", "apply_overrides", "apply_biochar_choice", "STAGES"]
+__all__ = ["Plan", "plan", "replan", "rerank", "reprice", "LATE_FIELDS", "apply_overrides", "apply_biochar_choice", "STAGES"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -414,17 +414,45 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     tables = apply_overrides(tables or load_tables(), scenario.overrides)
     tables, biochar_notes = apply_biochar_choice(tables, scenario.biochar_feedstock,
                                                  scenario.biochar_temperature)
-    try:
-        rate, money_basis = economics_mod.exchange_rate(scenario.currency, tables, scenario.exchange_rate_cny)
-    except ValueError as exc:
-        raise ScenarioError(str(exc)) from exc
-    money = (scenario.currency, rate)
-    H = scenario.horizon_yr
+    money, money_note = _money(scenario, tables)
     bar = _progress(len(STAGES), progress)
 
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
-    P = _with_all_input_columns(v.plots)
     bar.update()
+    early = {**_early_stages(v, scenario, tables, bar), "notes": list(v.notes) + biochar_notes}
+    result = _late_stages(early, scenario, tables, money, early["notes"] + money_note, detail, bar)
+    bar.close()
+    return result
+
+
+#: Scenario fields read only by the stages from years-to-target on (duration, carbon,
+#: economics, ranking) and by the reporting currency: a change of these alone reuses the
+#: soil, uptake, option, biomass, crop-compliance, removal and energy stages (:func:`replan`).
+LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", "carbon_price_cny_t",
+               "noncompliant_price_fraction", "biomass_valuation", "biochar_method", "biochar_h_corg",
+               "n_fertiliser_method", "weights", "currency", "exchange_rate_cny")
+
+#: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
+#: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs.
+REPLAN_MAX_ROWS = 2_000
+
+
+def _money(scenario: Scenario, tables: Tables) -> tuple[tuple[str, float], list[str]]:
+    """Reporting currency ``(code, CNY per unit)`` of ``scenario`` and the note the plan records about it."""
+    try:
+        rate, basis = economics_mod.exchange_rate(scenario.currency, tables, scenario.exchange_rate_cny)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from exc
+    code = scenario.currency
+    note = [] if code == "CNY" else [
+        f"money is also reported in {code} at {rate:g} CNY per {code} ({basis}); "
+        f"computation, thresholds and *_cny* columns stay in CNY"]
+    return (code, rate), note
+
+
+def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dict:
+    """Stages whose outputs do not depend on :data:`LATE_FIELDS`, as a dict of their tables."""
+    P = _with_all_input_columns(v.plots)
     screened = soil_mod.screen(P, tables, scenario.threshold_set)
     soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
     bar.update()
@@ -446,9 +474,25 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                                                       n_draws, seed_, grid=grid)
     targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, scenario.food_standard,
                                                  scenario.target_compliance_prob)
-    loss = scenario.other_loss_frac_per_yr
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
                                           grid=grid)
+    return {"v": v, "P": P, "screened": screened, "soil_plot": soil_plot, "uptake": checked, "opts": opts,
+            "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
+            "removal": removal}
+
+
+def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, detail: bool, bar) -> Plan:
+    """Duration, energy, carbon, economics and ranking from the early stage outputs ``e``.
+
+    The energy stages read only the harvest's metal concentration of the years-to-target
+    table, which does not depend on :data:`LATE_FIELDS`: when ``e`` already holds them
+    (a :func:`replan`) they are reused.
+    """
+    v, P, screened, opts, grid = e["v"], e["P"], e["screened"], e["opts"], e["grid"]
+    bio, bio_draws, compliance, targets, removal = e["bio"], e["bio_draws"], e["compliance"], e["targets"], \
+        e["removal"]
+    H, n_draws, seed_ = scenario.horizon_yr, scenario.mc_draws, scenario.seed
+    loss = scenario.other_loss_frac_per_yr
     by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
                                                    biomass_draws=bio_draws, targets=targets,
                                                    other_loss_frac_per_yr=loss, removal=removal, grid=grid)
@@ -461,8 +505,12 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         opts, P, compliance, dur, by_metal, duration_mod.typical_trajectories(removal, H, loss),
         scenario.food_standard, tables, H, n_draws, seed_, removal=removal, grid=grid, matrices=True)
     bar.update()
-    fate = energy_mod.metal_fate(opts, bio, by_metal, tables, grid=grid)
-    en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate, grid=grid)
+    if "energy" in e:
+        fate, en = e["metal_fate"], e["energy"]
+    else:
+        fate = energy_mod.metal_fate(opts, bio, by_metal, tables, grid=grid)
+        en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate, grid=grid)
+        e = {**e, "metal_fate": fate, "energy": en}
     bar.update()
     stops = _frames.obj(opts["option_kind"]) == "phytoextraction"
     yrs = dur["years_to_target"].to_numpy(float)  # dur is row-aligned with opts
@@ -479,23 +527,23 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
                                            schedule=schedule, energy=en,
                                            biomass_valuation=scenario.biomass_valuation, grid=grid)
     bar.update()
-
+    soil_plot = e["soil_plot"]
     plan_table, summary, rank, scores = _rank_and_summarise(
         opts, [dur, compliance, bio, en, ctot, eco, seasons], P, soil_plot, tables, scenario, money, grid, detail)
     bar.update()
-    bar.close()
-    notes = list(v.notes) + biochar_notes + ([] if money[0] == "CNY" else [
-        f"money is also reported in {money[0]} at {money[1]:g} CNY per {money[0]} ({money_basis}); "
-        f"computation, thresholds and *_cny* columns stay in CNY"])
+    reuse = {}
+    if detail:
+        reuse = {"P": P, "schedule": schedule, "seasons": seasons, "grid": grid, "money": money}
+        if len(opts) <= REPLAN_MAX_ROWS:
+            reuse["early"] = e
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
-                soil=screened, soil_plot=soil_plot, uptake=checked, options=opts, duration=dur,
+                soil=screened, soil_plot=soil_plot, uptake=e["uptake"], options=opts, duration=dur,
                 duration_by_metal=by_metal, compliance=compliance, biomass=bio, energy=en,
                 carbon_ledger=ledger, carbon=ctot, economics=eco, ranking=rank, scenario=scenario,
                 n_input=v.n_input, tables=tables, notes=notes, metal_fate=fate,
                 carbon_by_year=by_year, targets=targets, trajectories=traj,
                 schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores,
-                reuse={"P": P, "schedule": schedule, "seasons": seasons, "grid": grid, "money": money}
-                if detail else {})
+                reuse=reuse)
 
 
 def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail):
@@ -571,6 +619,61 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
                                                             scenario, r["money"], r["grid"], True)
     return dataclasses.replace(result, table=plan_table, summary=summary, ranking=rank, scores=scores,
                                economics=eco, scenario=scenario)
+
+
+def replan(result: Plan, scenario: Scenario, *, progress: bool | None = False) -> Plan:
+    """The plan ``result`` for a scenario that differs only in :data:`LATE_FIELDS`.
+
+    The soil, uptake, option, biomass, crop-compliance, clean-up removal and energy stages
+    do not read these fields, so their outputs (Monte Carlo draws included) are reused and
+    only the years to target, trajectories, carbon, economics and ranking are computed
+    again; a change of the weights alone re-ranks (:func:`rerank`) and of the carbon price
+    and weights alone re-prices (:func:`reprice`). The result equals
+    ``plan(plots, scenario)`` on the same plots (the option comparison calls this when
+    the horizon slider moves).
+
+    Parameters
+    ----------
+    result : Plan
+        A plan from :func:`plan` with ``detail=True`` of at most :data:`REPLAN_MAX_ROWS`
+        plot × option rows.
+    scenario : Scenario
+        ``result.scenario`` with other values of :data:`LATE_FIELDS`, e.g. ``horizon_yr``
+        [yr] or ``discount_rate`` [yr⁻¹].
+    progress : bool, optional
+        Show a progress bar.
+
+    Returns
+    -------
+    Plan
+        A new plan for ``scenario``.
+
+    Raises
+    ------
+    ValueError
+        If ``result`` kept no stage outputs or ``scenario`` changes a field outside
+        :data:`LATE_FIELDS`.
+    """
+    old = result.scenario
+    changed = [f.name for f in dataclasses.fields(Scenario) if getattr(old, f.name) != getattr(scenario, f.name)]
+    early_change = sorted(set(changed) - set(LATE_FIELDS))
+    if early_change:
+        raise ValueError(f"replan reuses the stages before years-to-target, which read {', '.join(early_change)}: "
+                         "plan again for this change")
+    if set(changed) <= {"weights"}:
+        return rerank(result, scenario.weights)
+    if set(changed) <= {"weights", "carbon_price_cny_t"} and result.reuse:
+        return reprice(result, scenario)
+    early = result.reuse.get("early")
+    if early is None:
+        raise ValueError("replan needs a plan made with detail=True of at most "
+                         f"{REPLAN_MAX_ROWS} plot × option rows")
+    tables = result.tables
+    money, money_note = _money(scenario, tables)
+    bar = _progress(len(STAGES) - 5, progress)
+    out = _late_stages(early, scenario, tables, money, early["notes"] + money_note, True, bar)
+    bar.close()
+    return out
 
 
 def rerank(result: Plan, weights: dict[str, float]) -> Plan:

@@ -19,6 +19,7 @@ Ranges are three columns ``low``, ``typical``, ``high``: the deterministic run u
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 from importlib import resources
@@ -57,6 +58,10 @@ TABLE_FILES: dict[str, str] = {
 }
 
 
+#: Entries of Monte Carlo draws kept per :class:`Tables` object (:meth:`Tables.memo_draws`).
+DRAW_MEMO_SIZE = 256
+
+
 @dataclasses.dataclass(frozen=True)
 class Tables:
     """All literature tables, as DataFrames (treat them as read-only).
@@ -90,6 +95,10 @@ class Tables:
     exchange_rates: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
+    #: used are dropped beyond :data:`DRAW_MEMO_SIZE` entries, so sweeps over seeds stay bounded.
+    _draw_memo: collections.OrderedDict = dataclasses.field(default_factory=collections.OrderedDict, init=False,
+                                                            repr=False, compare=False)
 
     def replace(self, **tables: pd.DataFrame) -> "Tables":
         """Return a copy with some tables replaced."""
@@ -105,6 +114,26 @@ class Tables:
             return self._memo[key]
         except KeyError:
             value = self._memo[key] = build()
+            return value
+
+    def memo_draws(self, key, build):
+        """Like :meth:`memo` for Monte Carlo draws (``key`` includes the draws and the seed).
+
+        The result is made read-only; at most :data:`DRAW_MEMO_SIZE` entries are kept,
+        the least recently used dropped first.
+        """
+        cache = self._draw_memo
+        try:
+            cache.move_to_end(key)
+            return cache[key]
+        except KeyError:
+            value = build()
+            for a in value if isinstance(value, tuple) else (value,):
+                if isinstance(a, np.ndarray):
+                    a.flags.writeable = False
+            cache[key] = value
+            while len(cache) > DRAW_MEMO_SIZE:
+                cache.popitem(last=False)
             return value
 
     def items(self):

@@ -16,6 +16,7 @@ on which plots are in the table, their order or how the table is chunked. Hence
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
@@ -92,7 +93,24 @@ def parameter_draws(params: pd.DataFrame, n_draws: int, seed: int,
     log = (params["distribution"].to_numpy(object) == "log_triangular" if "distribution" in params
            else np.zeros(len(params), bool))
     low, mode, high = (params[c].to_numpy(float) for c in ("low", "typical", "high"))
+    blank = np.isnan(low) | np.isnan(mode) | np.isnan(high)  # NaN draws (see triangular)
     for i, ident in enumerate(zip(*ids, strict=True)):
-        rng = generator(seed, *ident)
-        out[i] = triangular(low[i], mode[i], high[i], n_draws, rng, log=bool(log[i]))
+        if blank[i]:
+            out[i] = np.nan
+            continue
+        out[i] = _row_draws(int(seed), ident, float(low[i]), float(mode[i]), float(high[i]), bool(log[i]),
+                            int(n_draws))
     return out
+
+
+#: Draw vectors kept by :func:`_row_draws` (a few thousand parameters of a few kB each).
+ROW_DRAWS_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=ROW_DRAWS_CACHE_SIZE)
+def _row_draws(seed: int, ident: tuple, low: float, mode: float, high: float, log: bool, n: int) -> np.ndarray:
+    """The draws of one parameter: a pure function of its seed, identity, range and ``n``
+    (kept, read-only, so the dashboards' repeated one-plot plans do not draw again)."""
+    d = triangular(low, mode, high, n, generator(seed, *ident), log=log)
+    d.flags.writeable = False
+    return d

@@ -1,9 +1,10 @@
 """Option comparison: the remediation options of one plot, ranked with adjustable weights.
 
-Every change of plot, horizon or Monte Carlo draws runs :func:`agriremed.plan` for the one
-plot with the changed :class:`~agriremed.Scenario`; a change of weights only re-ranks that
-plan (:func:`agriremed.plan.rerank`) and a change of carbon price recomputes its economics
-and ranking (:func:`agriremed.plan.reprice`), both giving the same numbers as a new plan.
+Every change of plot or Monte Carlo draws runs :func:`agriremed.plan` for the one plot with
+the changed :class:`~agriremed.Scenario`; a change of weights, carbon price or horizon goes
+through :func:`agriremed.plan.replan`, which reuses the stages the change does not reach
+(a weight change only re-ranks, a carbon price recomputes economics and ranking, a horizon
+recomputes years to target onwards) and gives the same numbers as a new plan.
 So the table, the charts and the recommendation sentence are the planner's own.
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..plan import Plan, plan, reprice, rerank
+from ..plan import LATE_FIELDS, Plan, plan, replan
 from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
@@ -234,13 +235,10 @@ class OptionComparison(Dashboard):
             return
         scenario = self.current_scenario()
         source, tables = self.source, self.tables
-        if self._same_plan_but(scenario, "weights"):
-            # criterion values, lights and reasons do not depend on the weights: re-rank the plan
-            self._done(rerank(self.result, scenario.weights), source)
-            return
-        if self._same_plan_but(scenario, "weights", "carbon_price_cny_t") and self.result.reuse:
-            # the carbon price enters the economics only: the earlier stages are reused
-            self._done(reprice(self.result, scenario), source)
+        if self._same_plan_but(scenario, *LATE_FIELDS) and self.result.reuse.get("early") is not None:
+            # weights, carbon price and horizon enter the stages from years-to-target on:
+            # the earlier stages (and their Monte Carlo draws) are reused
+            self._done(replan(self.result, scenario), source)
             return
         self.show_status("ui.compare.computing", draws=scenario.mc_draws)
         self.start_progress(1)

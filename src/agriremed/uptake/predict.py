@@ -320,8 +320,8 @@ def _in_provinces(region: np.ndarray, provinces) -> np.ndarray:
 
 
 def _moisture(crops, tables: Tables) -> np.ndarray:
-    m = tables.crops.set_index("crop")["moisture_typical"]
-    return pd.Series(crops, dtype=object).map(m).to_numpy(float)
+    m = tables.memo("crop_moisture", lambda: tables.crops.set_index("crop")["moisture_typical"])
+    return _frames.lookup(m, crops).astype(float)
 
 
 def _as_sold_factor(basis, moisture) -> np.ndarray:
