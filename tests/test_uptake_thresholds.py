@@ -65,15 +65,16 @@ def test_linear_with_other_terms_cacl2_rice(tables):
 
 
 def test_dry_weight_function_uses_moisture(tables):
-    # Dutch lettuce relation on pak choi (DW, moisture 0.953), pH 6 (pH-KCl 4.936703), SOM 3 %, clay 20 %:
-    # log S* = (log10(4.255319 × 10^−0.493456) − 2.55 + 0.33·4.936703 + 0.39·log 3 + 0.19·log 20) / 0.85
+    # Dutch lettuce relation on pak choi (DW, moisture 0.953), pH 6 (pH-KCl 4.936703), SOM 3 %, clay 20 %,
+    # se(Y) 0.16 (Römkens et al. 2007 Table B1.1):
+    # log S* = (log10(4.255319 × 10^−0.263177) − 2.55 + 0.33·4.936703 + 0.39·log 3 + 0.19·log 20) / 0.85
     fn = _fn(tables, "devries2007_lettuce_cd")
-    m_star = math.log10(0.2 / (1 - 0.953) * 10 ** (-Z95 * 0.30))
+    m_star = math.log10(0.2 / (1 - 0.953) * 10 ** (-Z95 * 0.16))
     rest = 2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20)
     expected = 10 ** ((m_star - rest) / 0.85)
     got = T.safe_soil_concentration(fn, frame(ph=6.0, som_pct=3.0, clay_pct=20.0), 0.2, 0.953)[0]
     assert got == pytest.approx(expected, rel=1e-5)
-    assert got == pytest.approx(0.38523, rel=1e-4)
+    assert got == pytest.approx(0.71885, rel=1e-4)
 
 
 def test_safe_ph_hand_computed_uk_wheat(tables):
@@ -87,8 +88,8 @@ def test_safe_ph_through_ph_kcl_is_converted_to_ph_water(tables):
     plots = frame(cd_mg_kg=0.5, som_pct=3.0, clay_pct=20.0)
     ph = T.safe_ph(fn, plots, 0.2, 0.953)[0]
     # closed form in pH-KCl: (2.55 − 0.39 log 3 − 0.19 log 20 + 0.85 log 0.5 − log M*) / 0.33,
-    # then the inverse of Kabała et al. (2016)
-    m_star = math.log10(0.2 / (1 - 0.953) * 10 ** (-Z95 * 0.30))
+    # then the inverse of Kabała et al. (2016); se(Y) 0.16
+    m_star = math.log10(0.2 / (1 - 0.953) * 10 ** (-Z95 * 0.16))
     ph_kcl = (2.55 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5) - m_star) / 0.33
     expected = ((-1.95 + 11.58 * math.log10(ph_kcl)) - 0.14) / 0.99
     assert ph == pytest.approx(expected, rel=1e-6)
