@@ -100,7 +100,7 @@ def main(repeat: int = 15) -> None:
     c.draws.value = 500
     hz = [25, 20]
     row(
-        "comparison: horizon slider → plan (500 draws), table, 2 figures",
+        "comparison: horizon slider → years to target onwards, ...",
         timed(
             lambda i: setattr(c.horizon, "value", hz[i % 2]),
             lambda i: c.result.scenario.horizon_yr == hz[i % 2] or _fail("horizon"),
@@ -111,6 +111,24 @@ def main(repeat: int = 15) -> None:
     row(
         "comparison: carbon price slider → economics + ranking, ...",
         timed(lambda i: setattr(c.carbon_price, "value", price[i % 2]), lambda i: None, repeat),
+    )
+    cp = ["HN-XT-02", "HN-ZZ-01"]
+    row(
+        "comparison: other plot picked → plan (500 draws), ...",
+        timed(
+            lambda i: setattr(c.picker, "value", cp[i % 2]),
+            lambda i: c.result.plots["plot_id"].iloc[0] == cp[i % 2] or _fail("plot"),
+            repeat,
+        ),
+    )
+    nd = [200, 500]
+    row(
+        "comparison: Monte Carlo draws chosen → plan, ...",
+        timed(
+            lambda i: setattr(c.draws, "value", nd[i % 2]),
+            lambda i: c.result.scenario.mc_draws == nd[i % 2] or _fail("draws"),
+            repeat,
+        ),
     )
     row(
         "comparison: language switched (no new plan)",

@@ -608,3 +608,30 @@ def test_dashboard_notebooks_only_construct_and_show():
 def test_numbers_are_formatted_without_rounding_risks_away():
     assert fmt_number(0.996, pct=True) == "> 99 %" and fmt_number(0.004, pct=True) == "< 1 %"
     assert fmt_number(np.nan) == "" and fmt_number(-1509.2, signed=True) == "-1,509"
+
+
+def test_one_plot_callbacks_hold_back_the_garbage_collector(compare, monkeypatch):
+    import gc
+
+    from agriremed.dashboards import comparison
+
+    seen = []
+    real = comparison.plan
+
+    def spy(*a, **k):
+        seen.append(gc.isenabled())
+        return real(*a, **k)
+
+    def broken(*a, **k):
+        seen.append(gc.isenabled())
+        raise RuntimeError("boom")
+
+    assert gc.isenabled()
+    monkeypatch.setattr(comparison, "plan", spy)
+    compare.draws.value = 200 if compare.draws.value != 200 else 500
+    assert seen == [False] and gc.isenabled()  # deferred during the callback, back on after it
+    monkeypatch.setattr(comparison, "plan", broken)
+    compare.draws.value = 200 if compare.draws.value != 200 else 500
+    assert seen == [False, False] and gc.isenabled()  # also after an error
+    assert "id='status-error'" in compare.status.value
+    assert Portfolio.defer_gc is False  # long portfolio runs collect as usual

@@ -750,11 +750,10 @@ def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
     from . import columns as C
 
     cols = {}
-    for c in df.columns:
+    for c, s in df.items():
         spec = C.COLUMNS.get(c)
-        s = df[c]
         registered_text = spec is not None and spec.dtype in ("str", "category")
-        if registered_text or pd.api.types.is_string_dtype(s) or pd.api.types.is_object_dtype(s):
+        if registered_text or s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             v = s.to_numpy(object)
             miss = pd.isna(v)
             if miss.any():

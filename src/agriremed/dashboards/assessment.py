@@ -113,6 +113,8 @@ class PlotAssessment(Dashboard):
         (empty while the plot has errors).
     """
 
+    defer_gc = True
+
     title_key = "ui.assess.title"
 
     def __init__(

@@ -76,6 +76,8 @@ class OptionComparison(Dashboard):
         Criterion → weight slider.
     """
 
+    defer_gc = True
+
     title_key = "ui.compare.title"
 
     def __init__(

@@ -310,13 +310,16 @@ def function_inputs(tables: Tables | None = None) -> list[str]:
 
 
 def _in_provinces(region: np.ndarray, provinces) -> np.ndarray:
-    """True where the plot's region text names one of the function's provinces."""
+    """True where the (lower-case) region text names one of the function's provinces.
+
+    ``region`` holds the distinct region texts of the plots (the caller maps them back).
+    """
     names = [p.strip().lower() for p in str(provinces if isinstance(provinces, str) else "").split("|")
              if p.strip()]
     if not names:
         return np.zeros(len(region), bool)
-    pattern = "|".join(re.escape(nm) for nm in names)
-    return pd.Series(region, dtype=object).str.contains(pattern, regex=True).to_numpy(bool)
+    rx = re.compile("|".join(re.escape(nm) for nm in names))
+    return np.fromiter((rx.search(r) is not None for r in region), bool, len(region))
 
 
 def _moisture(crops, tables: Tables) -> np.ndarray:
