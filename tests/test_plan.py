@@ -1,6 +1,7 @@
 """The composed plan: structure, registry coverage, reproducibility, rejected rows kept."""
 
 import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -158,23 +159,48 @@ def test_replan_equals_a_new_plan(sample_plots_path, change):
     assert compared == 24
     # the change reaches the outputs, and the first plan is left as it was
     assert not first.table["npv_cny_ha"].equals(fresh.table["npv_cny_ha"])
-    pd.testing.assert_frame_equal(first.table, agriremed.plan(sample_plots_path, scenario, progress=False).table)
+    pd.testing.assert_frame_equal(first.table,
+                                  agriremed.plan(sample_plots_path, scenario, progress=False).table)
     assert again.yearly_cash_flows().equals(fresh.yearly_cash_flows())
 
 
-def test_replan_refuses_changes_before_years_to_target(sample_plots_path):
+def test_replan_keeps_a_plan_without_detail_lean(sample_plots_path):
     from agriremed.plan import replan
+
+    scenario = agriremed.Scenario(mc_draws=40)
+    lean = agriremed.plan(sample_plots_path, scenario, progress=False, detail=False)
+    other = scenario.replace(horizon_yr=12, discount_rate=0.1)
+    again = replan(lean, other)
+    fresh = agriremed.plan(sample_plots_path, other, progress=False, detail=False)
+    pd.testing.assert_frame_equal(again.table, fresh.table)
+    pd.testing.assert_frame_equal(again.summary, fresh.summary)
+    assert again.trajectories.empty and again.carbon_by_year.empty and again.scores.empty
+    detailed = agriremed.plan(sample_plots_path, other, progress=False)
+    pd.testing.assert_frame_equal(again.table, detailed.table)  # detail never changes the plan table
+
+
+def test_replan_refuses_changes_before_years_to_target(sample_plots_path, monkeypatch):
+    import sys
+
+    from agriremed.plan import replan
+
+    plan_mod = sys.modules["agriremed.plan"]
 
     first = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False)
     with pytest.raises(ValueError, match="mc_draws, seed"):
         replan(first, first.scenario.replace(mc_draws=10, seed=3))
     with pytest.raises(ValueError, match="food_standard"):
         replan(first, first.scenario.replace(food_standard="EU2023_915", horizon_yr=30))
+    monkeypatch.setattr(plan_mod, "REPLAN_MAX_ROWS", 10)  # larger plans keep no early stages
     lean = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False, detail=False)
-    with pytest.raises(ValueError, match="detail=True"):
+    assert lean.reuse == {}
+    with pytest.raises(ValueError, match="at most 10 plot × option rows"):
         replan(lean, lean.scenario.replace(horizon_yr=30))
+    with pytest.raises(ValueError, match="detail=True or of at most 10"):
+        plan_mod.reprice(lean, lean.scenario.replace(carbon_price_cny_t=10.0))
     # weights alone re-rank, which needs no stage outputs
-    assert replan(lean, lean.scenario.replace(weights={"economics": 1.0})).scenario.weights == {"economics": 1.0}
+    reranked = replan(lean, lean.scenario.replace(weights={"economics": 1.0}))
+    assert reranked.scenario.weights == {"economics": 1.0}
 
 
 def test_reprice_refuses_other_changes(sample_plots_path):
@@ -184,5 +210,8 @@ def test_reprice_refuses_other_changes(sample_plots_path):
     with pytest.raises(ValueError, match="only the carbon price"):
         reprice(first, first.scenario.replace(horizon_yr=30))
     lean = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False, detail=False)
-    with pytest.raises(ValueError, match="detail=True"):
-        reprice(lean, lean.scenario.replace(carbon_price_cny_t=10.0))
+    other = lean.scenario.replace(carbon_price_cny_t=10.0)
+    again = reprice(lean, other)  # a small plan keeps its stage inputs even without detail
+    fresh = agriremed.plan(sample_plots_path, other, progress=False, detail=False)
+    pd.testing.assert_frame_equal(again.table, fresh.table)
+    assert again.scores.empty and again.trajectories.empty  # and stays without detail

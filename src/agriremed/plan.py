@@ -230,8 +230,10 @@ class Plan:
     scores : pandas.DataFrame
         The full score table (:func:`agriremed.ranking.score_table`).
     reuse : dict
-        Stage inputs (plots, yearly schedule, grid, currency) that :func:`reprice` reuses;
-        empty for plans made without detail or joined from chunks.
+        Stage inputs (plots, yearly schedule, grid, currency, and for plans of at most
+        :data:`REPLAN_MAX_ROWS` rows the earlier stage outputs) that :func:`reprice` and
+        :func:`replan` reuse; empty for large plans made without detail and for plans
+        joined from chunks.
     scenario : Scenario
         The scenario used (seed included).
     version : str
@@ -433,7 +435,8 @@ LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", 
                "n_fertiliser_method", "weights", "currency", "exchange_rate_cny")
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
-#: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs.
+#: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs,
+#: and only when planned with detail.
 REPLAN_MAX_ROWS = 2_000
 
 
@@ -463,7 +466,8 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     bar.update()
     preds = {"current": pred}
     lib = tables.options.set_index("option_id")
-    for fc in sorted(set(lib.loc[pd.unique(_frames.obj(opts["option_id"])), "food_crop"]) - {"current", "none"}):
+    grown = set(lib.loc[pd.unique(_frames.obj(opts["option_id"])), "food_crop"]) - {"current", "none"}
+    for fc in sorted(grown):
         preds[fc] = uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
     grid = _frames.Grid.of(opts, P, tables.options["option_id"])
     n_draws, seed_ = scenario.mc_draws, scenario.seed
@@ -529,12 +533,15 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
     bar.update()
     soil_plot = e["soil_plot"]
     plan_table, summary, rank, scores = _rank_and_summarise(
-        opts, [dur, compliance, bio, en, ctot, eco, seasons], P, soil_plot, tables, scenario, money, grid, detail)
+        opts, [dur, compliance, bio, en, ctot, eco, seasons], P, soil_plot, tables, scenario, money, grid,
+        detail)
     bar.update()
     reuse = {}
-    if detail:
-        reuse = {"P": P, "schedule": schedule, "seasons": seasons, "grid": grid, "money": money}
-        if len(opts) <= REPLAN_MAX_ROWS:
+    small = len(opts) <= REPLAN_MAX_ROWS
+    if detail or small:
+        reuse = {"P": P, "schedule": schedule, "seasons": seasons, "grid": grid, "money": money,
+                 "detail": detail}
+        if small:
             reuse["early"] = e
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
                 soil=screened, soil_plot=soil_plot, uptake=e["uptake"], options=opts, duration=dur,
@@ -583,7 +590,8 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
     Parameters
     ----------
     result : Plan
-        A plan from :func:`plan` with ``detail=True``.
+        A plan from :func:`plan` with ``detail=True`` or of at most :data:`REPLAN_MAX_ROWS`
+        plot × option rows (the same detail is kept).
     scenario : Scenario
         ``result.scenario`` with another ``carbon_price_cny_t`` [CNY t⁻¹ CO2e] and/or
         ``weights``; any other change is refused.
@@ -596,11 +604,13 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
     Raises
     ------
     ValueError
-        If ``result`` was planned without detail or ``scenario`` changes anything else.
+        If ``result`` kept no stage inputs (a large plan without detail) or ``scenario``
+        changes anything else.
     """
     r = result.reuse
     if not r:
-        raise ValueError("reprice needs a plan made with detail=True")
+        raise ValueError(f"reprice needs a plan made with detail=True or of at most {REPLAN_MAX_ROWS} "
+                         "plot × option rows")
     same = result.scenario.replace(carbon_price_cny_t=scenario.carbon_price_cny_t,
                                    weights=dict(scenario.weights))
     if same != scenario:
@@ -616,7 +626,7 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
     frames = [result.duration, result.compliance, result.biomass, result.energy, result.carbon, eco,
               r["seasons"]]
     plan_table, summary, rank, scores = _rank_and_summarise(opts, frames, r["P"], result.soil_plot, tables,
-                                                            scenario, r["money"], r["grid"], True)
+                                                            scenario, r["money"], r["grid"], r["detail"])
     return dataclasses.replace(result, table=plan_table, summary=summary, ranking=rank, scores=scores,
                                economics=eco, scenario=scenario)
 
@@ -635,8 +645,8 @@ def replan(result: Plan, scenario: Scenario, *, progress: bool | None = False) -
     Parameters
     ----------
     result : Plan
-        A plan from :func:`plan` with ``detail=True`` of at most :data:`REPLAN_MAX_ROWS`
-        plot × option rows.
+        A plan from :func:`plan` of at most :data:`REPLAN_MAX_ROWS` plot × option rows
+        (the same detail is kept).
     scenario : Scenario
         ``result.scenario`` with other values of :data:`LATE_FIELDS`, e.g. ``horizon_yr``
         [yr] or ``discount_rate`` [yr⁻¹].
@@ -655,23 +665,24 @@ def replan(result: Plan, scenario: Scenario, *, progress: bool | None = False) -
         :data:`LATE_FIELDS`.
     """
     old = result.scenario
-    changed = [f.name for f in dataclasses.fields(Scenario) if getattr(old, f.name) != getattr(scenario, f.name)]
+    changed = [f.name for f in dataclasses.fields(Scenario)
+               if getattr(old, f.name) != getattr(scenario, f.name)]
     early_change = sorted(set(changed) - set(LATE_FIELDS))
     if early_change:
-        raise ValueError(f"replan reuses the stages before years-to-target, which read {', '.join(early_change)}: "
-                         "plan again for this change")
+        raise ValueError("replan reuses the stages before years-to-target, which read "
+                         f"{', '.join(early_change)}: plan again for this change")
     if set(changed) <= {"weights"}:
         return rerank(result, scenario.weights)
     if set(changed) <= {"weights", "carbon_price_cny_t"} and result.reuse:
         return reprice(result, scenario)
     early = result.reuse.get("early")
     if early is None:
-        raise ValueError("replan needs a plan made with detail=True of at most "
-                         f"{REPLAN_MAX_ROWS} plot × option rows")
+        raise ValueError(f"replan needs a plan of at most {REPLAN_MAX_ROWS} plot × option rows")
     tables = result.tables
     money, money_note = _money(scenario, tables)
     bar = _progress(len(STAGES) - 5, progress)
-    out = _late_stages(early, scenario, tables, money, early["notes"] + money_note, True, bar)
+    out = _late_stages(early, scenario, tables, money, early["notes"] + money_note, result.reuse["detail"],
+                       bar)
     bar.close()
     return out
 

@@ -97,8 +97,8 @@ class Tables:
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
     #: used are dropped beyond :data:`DRAW_MEMO_SIZE` entries, so sweeps over seeds stay bounded.
-    _draw_memo: collections.OrderedDict = dataclasses.field(default_factory=collections.OrderedDict, init=False,
-                                                            repr=False, compare=False)
+    _draw_memo: collections.OrderedDict = dataclasses.field(
+        default_factory=collections.OrderedDict, init=False, repr=False, compare=False)
 
     def replace(self, **tables: pd.DataFrame) -> "Tables":
         """Return a copy with some tables replaced."""

@@ -108,7 +108,8 @@ ROW_DRAWS_CACHE_SIZE = 4096
 
 
 @functools.lru_cache(maxsize=ROW_DRAWS_CACHE_SIZE)
-def _row_draws(seed: int, ident: tuple, low: float, mode: float, high: float, log: bool, n: int) -> np.ndarray:
+def _row_draws(seed: int, ident: tuple, low: float, mode: float, high: float, log: bool,
+               n: int) -> np.ndarray:
     """The draws of one parameter: a pure function of its seed, identity, range and ``n``
     (kept, read-only, so the dashboards' repeated one-plot plans do not draw again)."""
     d = triangular(low, mode, high, n, generator(seed, *ident), log=log)

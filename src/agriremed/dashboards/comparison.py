@@ -245,7 +245,8 @@ class OptionComparison(Dashboard):
         self.show_status("ui.compare.computing", draws=scenario.mc_draws)
         self.start_progress(1)
         self.job.submit(
-            lambda report: plan(source, scenario, tables=tables, progress=False),
+            # the page shows the plan and summary tables only: the long detail tables are left out
+            lambda report: plan(source, scenario, tables=tables, progress=False, detail=False),
             lambda result: self._done(result, source),
             self.show_error,
         )

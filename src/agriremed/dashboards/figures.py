@@ -366,7 +366,8 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
             textposition="auto",
             hovertemplate="%{y}: %{x:,.2f} " + i18n.unit(unit, lang) + "<extra></extra>",
         ))
-        shapes.append(dict(type="line", xref=xa, yref="paper", x0=0, x1=0, y0=0, y1=1, line=dict(color="#444")))
+        shapes.append(dict(type="line", xref=xa, yref="paper", x0=0, x1=0, y0=0, y1=1,
+                           line=dict(color="#444")))
     for x0, name in ((0.0, "npv_vs_baseline_cny_ha"), (0.56, "net_co2e_vs_baseline_t_ha_yr")):
         # the unit on a line of its own: a panel is too narrow for label and unit in English
         unit = i18n.unit(C.COLUMNS[name].unit, lang)
