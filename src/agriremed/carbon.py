@@ -822,10 +822,15 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                     & op["metal"].fillna("").eq("")].reset_index(drop=True)
         od = parameter_draws(op, n_draws, seed)
 
-        def opt_draws(name, sel):
+        def opt_rows(name):  # row of ``od`` of every plot × option row (NaN: the option has none)
             rows_of = op.loc[op["parameter"] == name]
             pos = pd.Series(rows_of.index.to_numpy(), index=rows_of["option_id"].to_numpy(object))
-            ix = g.per_option(pd.Series(_frames.obj(lib["option_id"]), dtype=object).map(pos).to_numpy(float))[sel]
+            return g.per_option(pd.Series(_frames.obj(lib["option_id"]), dtype=object).map(pos).to_numpy(float))
+
+        od_rows = {name: opt_rows(name) for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
+
+        def opt_draws(name, sel):
+            ix = od_rows[name][sel]
             out = np.zeros((len(sel), n_draws))
             ok = ~np.isnan(ix)
             out[ok] = od[ix[ok].astype(int)]
