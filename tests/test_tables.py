@@ -97,3 +97,25 @@ def test_lookups_follow_replaced_tables():
     assert changed.factor(name) == before * 2 + 1  # the copy does not reuse t's lookups
     assert t.factor(name) == before
     assert t.memo("k", lambda: 1) == 1 and t.memo("k", lambda: 2) == 1
+
+
+def test_memo_draws_keeps_the_newest_entries_read_only(monkeypatch):
+    import numpy as np
+
+    from agriremed import tables as T
+
+    t = T.load_tables().replace()
+    monkeypatch.setattr(T, "DRAW_MEMO_SIZE", 3)
+    built = []
+
+    def build(k):
+        built.append(k)
+        return np.arange(3.0) + k
+
+    for k in (1, 2, 3, 1, 4):  # 1 is used again before 4 arrives, so 2 is dropped
+        t.memo_draws(("d", k), lambda k=k: build(k))
+    assert built == [1, 2, 3, 4]
+    assert list(t._draw_memo) == [("d", 3), ("d", 1), ("d", 4)]
+    a = t.memo_draws(("d", 4), lambda: build(99))
+    assert built == [1, 2, 3, 4] and a.tolist() == [4.0, 5.0, 6.0]
+    assert not a.flags.writeable  # shared between plans: never edited in place

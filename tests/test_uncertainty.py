@@ -34,3 +34,16 @@ def test_draws_depend_on_identity_not_on_row_order():
     d2 = parameter_draws(p.iloc[::-1].reset_index(drop=True), 50, seed=9)
     np.testing.assert_array_equal(d1, d2[::-1])
     assert not np.array_equal(d1, parameter_draws(p, 50, seed=10))
+
+
+def test_kept_draws_equal_fresh_draws_and_are_never_shared():
+    p = pd.DataFrame({"option_id": ["a", "b", "c"], "parameter": ["x", "y", "z"], "metal": ["", "cd", ""],
+                      "low": [1, 10, np.nan], "typical": [2, 20, 1], "high": [3, 30, 2],
+                      "distribution": ["triangular", "log_triangular", "triangular"]})
+    first = parameter_draws(p, 40, seed=5)
+    expected = [triangular(1, 2, 3, 40, generator(5, "a", "x", "")),
+                triangular(10, 20, 30, 40, generator(5, "b", "y", "cd"), log=True)]
+    np.testing.assert_array_equal(first[:2], expected)  # the kept vectors are the generator's own
+    assert np.isnan(first[2]).all()                      # a blank end gives NaN draws
+    first[0] = -1.0                                      # the caller's copy is its own
+    np.testing.assert_array_equal(parameter_draws(p, 40, seed=5)[0], expected[0])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -60,6 +61,7 @@ TABLE_FILES: dict[str, str] = {
 
 #: Entries of Monte Carlo draws kept per :class:`Tables` object (:meth:`Tables.memo_draws`).
 DRAW_MEMO_SIZE = 256
+_DRAW_MEMO_LOCK = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,18 +125,19 @@ class Tables:
         the least recently used dropped first.
         """
         cache = self._draw_memo
-        try:
-            cache.move_to_end(key)
-            return cache[key]
-        except KeyError:
-            value = build()
-            for a in value if isinstance(value, tuple) else (value,):
-                if isinstance(a, np.ndarray):
-                    a.flags.writeable = False
+        with _DRAW_MEMO_LOCK:  # dashboards may plan in several threads at once
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        value = build()
+        for a in value if isinstance(value, tuple) else (value,):
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        with _DRAW_MEMO_LOCK:
             cache[key] = value
             while len(cache) > DRAW_MEMO_SIZE:
                 cache.popitem(last=False)
-            return value
+        return value
 
     def items(self):
         """(name, DataFrame) pairs of all tables."""
