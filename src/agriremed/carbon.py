@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .options import parameter_for_rows
+from .options import library_parameter
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
@@ -663,7 +663,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         return g.per_option(_frames.obj(lib[col]), np.nan)
 
     def opt_param(name):
-        return g.per_option(parameter_for_rows(tables, lib["option_id"], name))
+        return g.per_option(library_parameter(tables, name))
 
     active = rows["applicable"].to_numpy(bool) | (_frames.obj(rows["option_kind"]) == "baseline")
     food = per_opt("food_crop")

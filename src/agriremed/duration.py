@@ -1121,7 +1121,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     .. [1] Cui L. et al. (2011) BioResources 6(3):2605–2618 (biochar dose–response).
     .. [2] Chen H. et al. (2018) Chemosphere 207:699–707 (lime + low-Cd rice, 2-yr effect).
     """
-    from .options import parameter_for_rows
+    from .options import library_parameter
     from .uptake import food_safety, predict_crop_concentration
 
     tables = tables or load_tables()
@@ -1163,7 +1163,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
             prob[sel] = per_plot[g.plot[sel]]
         else:
             prob[sel] = p_plot.reindex(_frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
-    eff = g.per_option(parameter_for_rows(tables, lib["option_id"], "effect_duration_yr"))
+    eff = g.per_option(library_parameter(tables, "effect_duration_yr"))
     return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
                           "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
                           "crop_compliance_prob": prob, "effect_duration_yr": eff}, n)

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .options import parameter_for_rows
+from .options import library_parameter
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
@@ -260,9 +260,8 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of "
                          f"{', '.join(BIOMASS_VALUATIONS)}")
     g = _frames.grid(option_rows, plots, tables, grid)
-    lib_ids = tables.options["option_id"]
     B_all = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), _frames.row_index(biomass, option_rows))
-    bval_all = g.per_option(parameter_for_rows(tables, lib_ids, "biomass_value_cny_t"))
+    bval_all = g.per_option(library_parameter(tables, "biomass_value_cny_t"))
     applicable = option_rows["applicable"].to_numpy(bool)
     unassessed = (bval_all > 0) & np.isnan(B_all) & applicable
     baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
@@ -271,7 +270,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     opt = g.option[rows]
 
     def p(name):
-        return np.nan_to_num(_frames.take(parameter_for_rows(tables, lib_ids, name), opt))
+        return np.nan_to_num(_frames.take(library_parameter(tables, name), opt))
 
     code, vocab, active, p_comply, srow = _schedule_matrices(option_rows, schedule, H, rows)
     crops = tables.crops.set_index("crop")
@@ -281,7 +280,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
-    eff = _frames.take(parameter_for_rows(tables, lib_ids, "effect_duration_yr"), opt)
+    eff = _frames.take(library_parameter(tables, "effect_duration_yr"), opt)
     rate = p("rate_t_ha")
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)

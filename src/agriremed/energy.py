@@ -83,7 +83,7 @@ import pandas as pd
 
 from .biomass import metal_in_biomass, species_property, species_property_draws
 from . import _frames
-from .options import parameter_for_rows
+from .options import library_parameter
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
@@ -333,8 +333,7 @@ def _params(g, species, feed, tables: Tables) -> dict:
     """Typical conversion parameters per row (species properties looked up once per species)."""
     from .carbon import biochar_fc  # the IPCC F_C table belongs to the carbon accounting
 
-    lib = tables.options
-    lhv_opt = g.per_option(parameter_for_rows(tables, lib["option_id"], "lhv_gj_t"))
+    lhv_opt = g.per_option(library_parameter(tables, "lhv_gj_t"))
     first, inv = _frames.distinct(species)
     sp = np.asarray(species, dtype=object)[first]
     prop = lambda name: np.asarray(species_property(tables, sp, name), float)[inv]  # noqa: E731

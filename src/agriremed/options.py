@@ -67,7 +67,8 @@ import pandas as pd
 from . import _frames
 from .tables import Tables, load_tables
 
-__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "align_rows", "options_table",
+__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "library_parameter", "align_rows",
+           "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
 
 _CLASS_TEXT = {
@@ -125,6 +126,20 @@ def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = 
     found = np.array([col[index[k]] if (k := (o, parameter, metal or "")) in index else np.nan
                       for o in uniq], dtype=float)
     return found[codes] if len(uniq) else np.full(len(codes), np.nan)
+
+
+def library_parameter(tables: Tables, parameter: str, metal: str = "", which: str = "typical") -> np.ndarray:
+    """:func:`parameter_for_rows` for the options of the library, in the order of ``options.csv``.
+
+    Computed once per :class:`~agriremed.tables.Tables` object (read-only array); a stage
+    maps it onto its plot × option rows with ``Grid.per_option``.
+    """
+    def build():
+        v = parameter_for_rows(tables, tables.options["option_id"], parameter, metal, which)
+        v.flags.writeable = False
+        return v
+
+    return tables.memo(("library_parameter", parameter, metal or "", which), build)
 
 
 _PARAM_INDEX: dict[int, tuple] = {}
