@@ -41,7 +41,8 @@ from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
-__all__ = ["Plan", "plan", "replan", "rerank", "reprice", "LATE_FIELDS", "apply_overrides", "apply_biochar_choice", "STAGES"]
+__all__ = ["Plan", "plan", "replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS", "apply_overrides",
+           "apply_biochar_choice", "STAGES"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
