@@ -1136,7 +1136,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     prob = np.full(n, np.nan)
     known = (g.plot >= 0).all()
     plot_ids = _frames.obj(plots["plot_id"])
-    checked = {}  # crop → food-limit check of its prediction (shared by the options growing it)
+    checked = {}  # food-limit check of each prediction table (shared by the options growing the crop)
     for code in pd.unique(g.option):
         if code < 0:
             continue
@@ -1153,9 +1153,9 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if pred.empty:
             continue
         red = _option_reductions(tables, oid, _treats(o), pred["metal"].unique(), n_draws, seed, rate_t_ha)
-        if key not in checked:
-            checked[key] = food_safety(pred, food_standard, tables)
-        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[key])
+        if id(pred) not in checked:
+            checked[id(pred)] = food_safety(pred, food_standard, tables)
+        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[id(pred)])
         if known:
             per_plot = np.full(len(plot_ids), np.nan)
             at = _frames.positions(plot_ids, p_plot.index.to_numpy(object))

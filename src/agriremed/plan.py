@@ -468,8 +468,10 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     preds = {"current": pred}
     lib = tables.options.set_index("option_id")
     grown = set(lib.loc[pd.unique(_frames.obj(opts["option_id"])), "food_crop"]) - {"current", "none"}
-    for fc in sorted(grown):
-        preds[fc] = uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
+    crops = _frames.obj(P["crop"])
+    for fc in sorted(grown):  # a crop every plot already grows has the current prediction
+        preds[fc] = pred if len(crops) and (crops == fc).all() else \
+            uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
     grid = _frames.Grid.of(opts, P, tables.options["option_id"])
     n_draws, seed_ = scenario.mc_draws, scenario.seed
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
