@@ -635,3 +635,26 @@ def test_one_plot_callbacks_hold_back_the_garbage_collector(compare, monkeypatch
     assert seen == [False, False] and gc.isenabled()  # also after an error
     assert "id='status-error'" in compare.status.value
     assert Portfolio.defer_gc is False  # long portfolio runs collect as usual
+
+
+def test_in_a_kernel_the_deferred_collection_runs_once_when_idle(monkeypatch):
+    import asyncio
+    import gc
+
+    from agriremed.dashboards import _base
+
+    runs = []
+    monkeypatch.setattr(_base.gc, "collect", lambda *a: runs.append(a) or 0)
+    assert _base.collect_when_idle() is False  # no event loop: nothing scheduled
+
+    async def two_callbacks():
+        with _base.gc_deferred():
+            assert not gc.isenabled()
+        with _base.gc_deferred():
+            pass
+        assert runs == []  # not inside the callbacks
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+
+    asyncio.run(two_callbacks())
+    assert runs == [()] and gc.isenabled()  # one collection after both, and collection is back on

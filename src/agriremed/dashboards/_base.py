@@ -320,7 +320,9 @@ def gc_deferred():
     A one-plot callback allocates many short-lived objects; a full collection of the
     kernel's heap that happens to fall inside it can double its time. Deferred, the
     collection runs after the callback, when the new figures and tables have been sent
-    to the page. Objects without reference cycles are freed at once either way.
+    to the page: in a kernel it is scheduled on the event loop
+    (:func:`collect_when_idle`), so it does not land at the start of the next interaction
+    either. Objects without reference cycles are freed at once either way.
     """
     was = gc.isenabled()
     gc.disable()
@@ -329,6 +331,34 @@ def gc_deferred():
     finally:
         if was:
             gc.enable()
+            collect_when_idle()
+
+
+_COLLECT_PENDING = False
+
+
+def collect_when_idle() -> bool:
+    """Schedule one full garbage collection for when the kernel has handled the current message.
+
+    Returns whether one was scheduled: only with a running event loop (inside a kernel),
+    and only one at a time. Without a loop, collections happen as usual.
+    """
+    global _COLLECT_PENDING
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    if _COLLECT_PENDING:
+        return False
+
+    def collect():
+        global _COLLECT_PENDING
+        _COLLECT_PENDING = False
+        gc.collect()
+
+    _COLLECT_PENDING = True
+    loop.call_soon(collect)
+    return True
 
 
 def guarded(method):
