@@ -215,3 +215,19 @@ def test_reprice_refuses_other_changes(sample_plots_path):
     fresh = agriremed.plan(sample_plots_path, other, progress=False, detail=False)
     pd.testing.assert_frame_equal(again.table, fresh.table)
     assert again.scores.empty and again.trajectories.empty  # and stays without detail
+
+
+def test_can_replan_says_what_replan_accepts(sample_plots_path, monkeypatch):
+    import sys
+
+    from agriremed.plan import can_replan
+
+    plan_mod = sys.modules["agriremed.plan"]
+    s = agriremed.Scenario(mc_draws=0)
+    p = agriremed.plan(sample_plots_path, s, progress=False)
+    assert can_replan(p, s.replace(horizon_yr=30, discount_rate=0.1))
+    assert not can_replan(p, s.replace(mc_draws=10))
+    monkeypatch.setattr(plan_mod, "REPLAN_MAX_ROWS", 10)
+    lean = agriremed.plan(sample_plots_path, s, progress=False, detail=False)
+    assert can_replan(lean, s.replace(weights={"economics": 1.0}))  # re-ranking needs no stage outputs
+    assert not can_replan(lean, s.replace(horizon_yr=30))

@@ -41,8 +41,8 @@ from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
-__all__ = ["Plan", "plan", "replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS", "apply_overrides",
-           "apply_biochar_choice", "STAGES"]
+__all__ = ["Plan", "plan", "replan", "can_replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS",
+           "apply_overrides", "apply_biochar_choice", "STAGES"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -270,7 +270,7 @@ class Plan:
     trajectories: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     schedule: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     scores: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
-    #: Stage inputs kept for :func:`reprice` (empty when planned without detail).
+    #: Stage inputs kept for :func:`reprice` and :func:`replan` (see ``reuse`` above).
     reuse: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def yearly_cash_flows(self, plot_ids=None) -> pd.DataFrame:
@@ -528,11 +528,7 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         n_fertiliser_method=scenario.n_fertiliser_method, by_year=detail, ledger=detail, grid=grid)
     by_year = by_year[0] if by_year else pd.DataFrame()
     bar.update()
-    eco = economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, H,
-                                           scenario.discount_rate, scenario.carbon_price_cny_t,
-                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction,
-                                           schedule=schedule, energy=en,
-                                           biomass_valuation=scenario.biomass_valuation, grid=grid)
+    eco = _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario)
     bar.update()
     soil_plot = e["soil_plot"]
     plan_table, summary, rank, scores = _rank_and_summarise(
@@ -554,6 +550,15 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
                 carbon_by_year=by_year, targets=targets, trajectories=traj,
                 schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores,
                 reuse=reuse)
+
+
+def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario) -> pd.DataFrame:
+    """The economics stage with the scenario's money settings (shared by :func:`plan` and :func:`reprice`)."""
+    return economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, scenario.horizon_yr,
+                                            scenario.discount_rate, scenario.carbon_price_cny_t,
+                                            noncompliant_price_fraction=scenario.noncompliant_price_fraction,
+                                            schedule=schedule, energy=en,
+                                            biomass_valuation=scenario.biomass_valuation, grid=grid)
 
 
 def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail):
@@ -619,13 +624,9 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
     if same != scenario:
         raise ValueError("reprice changes only the carbon price and the weights; "
                          "plan again for other changes")
-    tables, H, opts = result.tables, scenario.horizon_yr, result.options
-    eco = economics_mod.evaluate_economics(opts, r["P"], result.duration, result.compliance, result.biomass,
-                                           result.carbon, tables, H, scenario.discount_rate,
-                                           scenario.carbon_price_cny_t,
-                                           noncompliant_price_fraction=scenario.noncompliant_price_fraction,
-                                           schedule=r["schedule"], energy=result.energy,
-                                           biomass_valuation=scenario.biomass_valuation, grid=r["grid"])
+    tables, opts = result.tables, result.options
+    eco = _economics(opts, r["P"], result.duration, result.compliance, result.biomass, result.carbon,
+                     result.energy, r["schedule"], r["grid"], tables, scenario)
     frames = [result.duration, result.compliance, result.biomass, result.energy, result.carbon, eco,
               r["seasons"]]
     plan_table, summary, rank, scores = _rank_and_summarise(opts, frames, r["P"], result.soil_plot, tables,
@@ -667,20 +668,14 @@ def replan(result: Plan, scenario: Scenario, *, progress: bool | None = False) -
         If ``result`` kept no stage outputs or ``scenario`` changes a field outside
         :data:`LATE_FIELDS`.
     """
-    old = result.scenario
-    changed = [f.name for f in dataclasses.fields(Scenario)
-               if getattr(old, f.name) != getattr(scenario, f.name)]
-    early_change = sorted(set(changed) - set(LATE_FIELDS))
-    if early_change:
-        raise ValueError("replan reuses the stages before years-to-target, which read "
-                         f"{', '.join(early_change)}: plan again for this change")
-    if set(changed) <= {"weights"}:
+    route, why = _replan_route(result, scenario)
+    if route is None:
+        raise ValueError(why)
+    if route == "rerank":
         return rerank(result, scenario.weights)
-    if set(changed) <= {"weights", "carbon_price_cny_t"} and result.reuse:
+    if route == "reprice":
         return reprice(result, scenario)
-    early = result.reuse.get("early")
-    if early is None:
-        raise ValueError(f"replan needs a plan of at most {REPLAN_MAX_ROWS} plot × option rows")
+    early = result.reuse["early"]
     tables = result.tables
     money, money_note = _money(scenario, tables)
     bar = _progress(len(STAGES) - 5, progress)
@@ -688,6 +683,30 @@ def replan(result: Plan, scenario: Scenario, *, progress: bool | None = False) -
                        bar)
     bar.close()
     return out
+
+
+def can_replan(result: Plan, scenario: Scenario) -> bool:
+    """Whether :func:`replan` can give the plan for ``scenario`` from ``result``."""
+    return _replan_route(result, scenario)[0] is not None
+
+
+def _replan_route(result: Plan, scenario: Scenario) -> tuple[str | None, str]:
+    """How :func:`replan` reaches ``scenario``: ``"rerank"``, ``"reprice"`` or ``"late"``
+    (years to target onwards), or ``None`` with the reason it cannot."""
+    old = result.scenario
+    changed = {f.name for f in dataclasses.fields(Scenario)
+               if getattr(old, f.name) != getattr(scenario, f.name)}
+    early_change = sorted(changed - set(LATE_FIELDS))
+    if early_change:
+        return None, ("replan reuses the stages before years-to-target, which read "
+                      f"{', '.join(early_change)}: plan again for this change")
+    if changed <= {"weights"}:
+        return "rerank", ""
+    if changed <= {"weights", "carbon_price_cny_t"} and result.reuse:
+        return "reprice", ""
+    if result.reuse.get("early") is None:
+        return None, f"replan needs a plan of at most {REPLAN_MAX_ROWS} plot × option rows"
+    return "late", ""
 
 
 def rerank(result: Plan, weights: dict[str, float]) -> Plan:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..plan import LATE_FIELDS, Plan, plan, replan
+from ..plan import Plan, can_replan, plan, replan
 from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
@@ -237,7 +237,7 @@ class OptionComparison(Dashboard):
             return
         scenario = self.current_scenario()
         source, tables = self.source, self.tables
-        if self._same_plan_but(scenario, *LATE_FIELDS) and self.result.reuse.get("early") is not None:
+        if self.result is not None and self._planned is self.source and can_replan(self.result, scenario):
             # weights, carbon price and horizon enter the stages from years-to-target on:
             # the earlier stages (and their Monte Carlo draws) are reused
             self._done(replan(self.result, scenario), source)
@@ -250,13 +250,6 @@ class OptionComparison(Dashboard):
             lambda result: self._done(result, source),
             self.show_error,
         )
-
-    def _same_plan_but(self, scenario, *fields: str) -> bool:
-        """Whether the shown plan is of the same plot and scenario up to ``fields``."""
-        r = self.result
-        if r is None or self._planned is not self.source:
-            return False
-        return r.scenario == scenario.replace(**{f: getattr(r.scenario, f) for f in fields})
 
     def _done(self, result: Plan, source: Validation | None = None) -> None:
         self.result = result
