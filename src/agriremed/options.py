@@ -133,6 +133,23 @@ def library_parameter(tables: Tables, parameter: str, metal: str = "", which: st
 
     Computed once per :class:`~agriremed.tables.Tables` object (read-only array); a stage
     maps it onto its plot × option rows with ``Grid.per_option``.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    metal : str
+        Metal of a per-metal parameter (``''`` for plot-level parameters).
+    which : {"low", "typical", "high"}
+        Which end of the range.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value per library option [the parameter's unit]; NaN where the option has no such
+        parameter. Sources: the ``source`` column of ``option_parameters.csv``.
     """
     def build():
         v = parameter_for_rows(tables, tables.options["option_id"], parameter, metal, which)

@@ -686,7 +686,21 @@ def replan(result: Plan, scenario: Scenario, *, progress: bool | None = False) -
 
 
 def can_replan(result: Plan, scenario: Scenario) -> bool:
-    """Whether :func:`replan` can give the plan for ``scenario`` from ``result``."""
+    """Whether :func:`replan` can give the plan for ``scenario`` from ``result``.
+
+    Parameters
+    ----------
+    result : Plan
+        A plan from :func:`plan`.
+    scenario : Scenario
+        The scenario wanted.
+
+    Returns
+    -------
+    bool
+        True when ``scenario`` differs from ``result.scenario`` only in :data:`LATE_FIELDS`
+        and ``result`` kept the stage outputs that change needs.
+    """
     return _replan_route(result, scenario)[0] is not None
 
 
