@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["obj", "frame", "set_text", "same_ids", "positions", "take", "plot_index", "row_index", "Grid", "grid",
-           "plot_column", "codes", "distinct",
+__all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
+           "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
            "format_unique", "texts_by_code", "row_percentiles"]
 
 
@@ -52,10 +52,15 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
     return pd.DataFrame({k: _col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
 
 
+def text_series(values, index: pd.Index) -> pd.Series:
+    """``values`` (an array, or one string for every row) as an ``object`` Series on ``index``."""
+    return pd.Series(np.asarray(values, dtype=object) if not isinstance(values, str)
+                      else np.full(len(index), values, dtype=object), dtype=object, index=index, copy=False)
+
+
 def set_text(df: pd.DataFrame, name: str, values) -> None:
     """Set column ``name`` of ``df`` to ``values`` as an ``object`` column."""
-    df[name] = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, str)
-                         else np.full(len(df), values, dtype=object), dtype=object, index=df.index, copy=False)
+    df[name] = text_series(values, df.index)
 
 
 def same_ids(a, b) -> bool:
@@ -71,18 +76,40 @@ def same_ids(a, b) -> bool:
         return False
 
 
+#: Above this many keys, :func:`index_of` uses a pandas hash index instead of a dict.
+_DICT_KEYS_MAX = 20_000
+
+
+def index_of(keys, wanted) -> np.ndarray:
+    """Position of each ``wanted`` value among ``keys`` (first occurrence; −1 where absent).
+
+    Equivalent to ``pd.Index(keys).get_indexer(wanted)`` for unique keys, without building
+    an index (or inferring a string dtype) for every lookup: the few keys of a literature
+    table go into a dict and each distinct ``wanted`` value is looked up once.
+    """
+    keys, wanted = obj(keys), obj(wanted)
+    if len(keys) > _DICT_KEYS_MAX:
+        return pd.Index(keys, dtype=object).get_indexer(pd.Index(wanted, dtype=object))
+    at = dict(zip(keys[::-1].tolist(), range(len(keys) - 1, -1, -1), strict=True))
+    if len(wanted) <= 256:
+        return np.fromiter((at.get(x, -1) for x in wanted.tolist()), np.intp, len(wanted))
+    codes, uniq = pd.factorize(wanted, use_na_sentinel=False)
+    pos_u = np.fromiter((at.get(x, -1) for x in np.asarray(uniq, dtype=object).tolist()), np.intp, len(uniq))
+    return pos_u[codes] if len(pos_u) else np.full(len(wanted), -1, np.intp)
+
+
 def positions(keys, wanted) -> np.ndarray:
     """Position of each ``wanted`` id among ``keys`` (−1 where absent); ``keys`` must be unique."""
     keys, wanted = obj(keys), obj(wanted)
     if same_ids(keys, wanted):
         return np.arange(len(keys))
-    return pd.Index(keys).get_indexer(wanted)
+    return index_of(keys, wanted)
 
 
 def lookup(table: pd.Series, keys, fill=np.nan) -> np.ndarray:
     """Values of ``table`` (a Series with unique index) at each of ``keys``; ``fill`` where absent."""
     k = np.asarray(keys, dtype=object)
-    return take(table.to_numpy(), table.index.get_indexer(k.ravel()), fill).reshape(k.shape)
+    return take(table.to_numpy(), index_of(table.index, k.ravel()), fill).reshape(k.shape)
 
 
 def take(values, pos, fill=np.nan) -> np.ndarray:
@@ -114,7 +141,7 @@ def plot_index(plots: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
         k = m // n
         if same_ids(rid[::k], pid) and same_ids(rid, np.repeat(pid, k)):
             return np.repeat(np.arange(n), k)
-    return pd.Index(pid).get_indexer(rid) if n else np.full(m, -1)
+    return index_of(pid, rid) if n else np.full(m, -1)
 
 
 def row_index(frame_: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
@@ -172,8 +199,8 @@ class Grid:
         """Row of every (plot_id, option_id) of ``frame`` in the grid's table (−1: absent)."""
         if self.head is not None and self.plot_ids is not None:
             k = len(self.head)
-            pp = pd.Index(self.plot_ids).get_indexer(obj(frame["plot_id"]))
-            op = pd.Index(self.head).get_indexer(obj(frame["option_id"]))
+            pp = index_of(self.plot_ids, frame["plot_id"])
+            op = index_of(self.head, frame["option_id"])
             return np.where((pp >= 0) & (op >= 0), pp * k + op, -1)
         return None
 
@@ -206,13 +233,13 @@ class Grid:
                 if same_ids(rid[::k], pid) and same_ids(rid, np.repeat(pid, k)):
                     pix = np.repeat(np.arange(n), k)
                     head = oid[:k]
-                    if same_ids(oid, np.tile(head, n)) and pd.Index(head).is_unique:
-                        return cls(pix, np.tile(pd.Index(lib).get_indexer(head), n), pid, head)
+                    if same_ids(oid, np.tile(head, n)) and len(set(head.tolist())) == len(head):
+                        return cls(pix, np.tile(index_of(lib, head), n), pid, head)
             if pix is None:
-                pix = pd.Index(pid).get_indexer(obj(rows["plot_id"]))
+                pix = index_of(pid, rows["plot_id"])
         else:
             pix = np.full(m, -1)
-        return cls(pix, pd.Index(lib).get_indexer(oid) if m else np.zeros(0, np.intp))
+        return cls(pix, index_of(lib, oid) if m else np.zeros(0, np.intp))
 
     def per_option(self, values, fill=np.nan) -> np.ndarray:
         """Row values of an option-level array (one value per library option)."""

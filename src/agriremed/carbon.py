@@ -60,7 +60,6 @@ import pandas as pd
 from . import _frames
 from .options import library_parameter
 from .tables import Tables, load_tables
-from .uncertainty import parameter_draws
 
 __all__ = [
     "C_TO_CO2",
@@ -683,7 +682,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     socref_p = tables.soc_reference.set_index(["soil_class", "climate_zone"])["socref_t_c_ha"].reindex(
         pd.MultiIndex.from_arrays([pd.Series(sclass_p, dtype=object), pd.Series(zone_p, dtype=object)])
     ).to_numpy(float)
-    old_cat_p = plots["land_use"].map(LAND_USE_TO_IPCC).astype(object).to_numpy(object)
+    old_cat_p = _frames.format_unique(_frames.obj(plots["land_use"]),
+                                      lambda u: LAND_USE_TO_IPCC.get(u, np.nan))
     tillage_p = _column(plots, "tillage", "full_till")
     c_input_p = _column(plots, "carbon_input", "medium")
     f_old_p = soc_factor(tables, "FLU", old_cat_p, zone_p) * _management_factor(tables, old_cat_p, zone_p,
@@ -726,8 +726,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
 
     def by_crop(table):
         """Crop-table value of the plots' crops and of the option's crop, per row (NaN → 0)."""
-        cur = g.per_plot(pd.Series(_frames.obj(plots["crop"]), dtype=object).map(table).to_numpy(float))
-        fixed = g.per_option(pd.Series(_frames.obj(lib["food_crop"]), dtype=object).map(table).to_numpy(float))
+        cur = g.per_plot(_frames.lookup(table, _frames.obj(plots["crop"])).astype(float))
+        fixed = g.per_option(_frames.lookup(table, _frames.obj(lib["food_crop"])).astype(float))
         return np.nan_to_num(cur), np.nan_to_num(np.where(current, cur, fixed))
 
     cur_diesel, food_diesel = by_crop(crop_diesel)
@@ -814,26 +814,19 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     if n_draws:
         pct = {t: np.full((3, n), np.nan) for t in terms}
         q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
-        from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
+        from .energy import energy_draw_sampler, factor_draws, option_parameter_draws  # energy formulas
 
         fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
-        op = tables.option_parameters
-        op = op.loc[op["parameter"].isin(["diesel_l_ha_yr", "n_fert_kg_ha_yr"])
-                    & op["metal"].fillna("").eq("")].reset_index(drop=True)
-        od = parameter_draws(op, n_draws, seed)
-
-        def opt_rows(name):  # row of ``od`` of every plot × option row (NaN: the option has none)
-            rows_of = op.loc[op["parameter"] == name]
-            pos = pd.Series(rows_of.index.to_numpy(), index=rows_of["option_id"].to_numpy(object))
-            return g.per_option(pd.Series(_frames.obj(lib["option_id"]), dtype=object).map(pos).to_numpy(float))
-
-        od_rows = {name: opt_rows(name) for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
+        # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
+        od = {name: option_parameter_draws(tables, name, n_draws, seed)
+              for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
+        od_rows = {name: g.per_option(row) for name, (_, row) in od.items()}
 
         def opt_draws(name, sel):
             ix = od_rows[name][sel]
             out = np.zeros((len(sel), n_draws))
             ok = ~np.isnan(ix)
-            out[ok] = od[ix[ok].astype(int)]
+            out[ok] = od[name][0][ix[ok].astype(int)]
             return out
 
         sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)

@@ -224,9 +224,45 @@ def factor_draws(tables: Tables, names, n_draws: int, seed: int) -> dict[str, np
     dict
         Name → draws, shape ``(n_draws,)`` [unit of the factor]; blank factors give NaN.
     """
-    f = tables.factors.loc[tables.factors["factor"].isin(list(names))].reset_index(drop=True)
-    d = parameter_draws(f, n_draws, seed, id_columns=("factor",))
-    return {name: d[i] for i, name in enumerate(f["factor"])}
+    names = tuple(names)
+
+    def build():
+        f = tables.factors.loc[tables.factors["factor"].isin(list(names))].reset_index(drop=True)
+        return tuple(f["factor"]), parameter_draws(f, n_draws, seed, id_columns=("factor",))
+
+    drawn, d = tables.memo_draws(("factor_draws", names, n_draws, seed), build)
+    return {name: d[i] for i, name in enumerate(drawn)}
+
+
+def option_parameter_draws(tables: Tables, parameter: str, n_draws: int, seed: int):
+    """Monte Carlo draws of a library-wide option parameter (one without a metal).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    draws : numpy.ndarray
+        Shape ``(options with the parameter, n_draws)`` [unit of the parameter].
+    row : numpy.ndarray
+        For each option of ``tables.options``: its row of ``draws`` (NaN: the option has none).
+    """
+
+    def build():
+        op = tables.option_parameters
+        rows = op.loc[(op["parameter"] == parameter) & op["metal"].fillna("").eq("")].reset_index(drop=True)
+        pos = _frames.index_of(rows["option_id"], tables.options["option_id"]).astype(float)
+        return parameter_draws(rows, n_draws, seed), np.where(pos >= 0, pos, np.nan)
+
+    return tables.memo_draws(("option_parameter_draws", parameter, n_draws, seed), build)
 
 
 def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
@@ -322,7 +358,8 @@ def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Table
 
     path = per_opt("energy_pathway")
     path = np.where(pd.isna(path), "none", path).astype(object)
-    temp = g.per_option(lib["biochar_temperature"].map(TEMPERATURE_C).to_numpy(float))
+    temp = g.per_option(np.array([TEMPERATURE_C.get(t, np.nan)
+                                  for t in _frames.obj(lib["biochar_temperature"]).tolist()], dtype=float))
     species = (_frames.obj(biomass["biomass_species"]) if "biomass_species" in biomass else per_opt("species"))
     feed = per_opt("biochar_feedstock")
     kind = per_opt("kind")
@@ -552,7 +589,7 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
     land = np.isin(frac, LAND_PRODUCTS)
     lim = tables.land_application_limits
     lim = lim.loc[lim["limit_set"] == limit_set].set_index("metal")["limit_mg_kg"]
-    limit = pd.Series(met[i]).map(lim).to_numpy(float)
+    limit = _frames.lookup(lim, met[i]).astype(float)
     status = np.where(~land, "not_applied", np.where(np.isnan(limit), "unknown",
                       np.where(lo > limit, "exceeds", np.where(hi <= limit, "below", "unknown"))))
     status = np.where(np.isin(frac, HAZARDOUS_PRODUCTS), HAZARDOUS_STATUS, status)
@@ -658,7 +695,7 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
         low = land["product_conc_low_mg_kg"].to_numpy(float)
         high = land["product_conc_high_mg_kg"].to_numpy(float)
         limit = land["land_limit_mg_kg"].to_numpy(float)
-        product = land["product"].astype(str).str.replace("_", " ").to_numpy(object)
+        product = _frames.format_unique(_frames.obj(land["product"]), lambda p: str(p).replace("_", " "))
         with np.errstate(divide="ignore", invalid="ignore"):
             worst = _top_text(row, ex, low / limit, lambda i: (
                 f"; {metal[i].title()} in {product[i]} ≥ {low[i]:.3g} mg/kg (limit {limit[i]:g}{lim_txt}"), n)
@@ -825,11 +862,8 @@ def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables
     props = {k: species_property_draws(tables, u_species, prop, n_draws, seed)
              for k, prop in (("lhv", "lhv_gj_t"), ("ash", "ash_frac"), ("ch4_vs", "methane_m3_t_vs"),
                              ("etoh", "ethanol_l_t"), ("c_frac", "carbon_frac"))}
-    op = tables.option_parameters
-    opt_lhv = op.loc[(op["parameter"] == "lhv_gj_t") & op["metal"].fillna("").eq("")].reset_index(drop=True)
-    ol = parameter_draws(opt_lhv, n_draws, seed)
-    pos = pd.Series(np.arange(len(opt_lhv)), index=opt_lhv["option_id"].to_numpy(object))
-    ix = g.per_option(pd.Series(_frames.obj(tables.options["option_id"]), dtype=object).map(pos).to_numpy(float))
+    ol, ix_lib = option_parameter_draws(tables, "lhv_gj_t", n_draws, seed)
+    ix = g.per_option(ix_lib)
     f_c = np.asarray(typ["f_c"], float)
 
     def sample(rows, biomass_draws):

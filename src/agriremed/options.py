@@ -389,7 +389,7 @@ def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits) -> np.ndarray:
     out = np.zeros(len(plot_ids), np.int64)
     if crop_risk is None or crop_risk.empty:
         return out
-    green = float(tables.traffic_lights.set_index("criterion").loc["food_safety", "green_at_least"])
+    green = tables.light_thresholds()["food_safety"]["green_at_least"]
     risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < green]
     if risky.empty:
         return out

@@ -565,23 +565,27 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``)."""
     lib = tables.options.set_index("option_id")
     H = scenario.horizon_yr
-    # every stage table is row-aligned with ``opts`` (plot-major): join by position
-    table = _side_by_side(opts, stage_frames)
+    # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
+    # gathered by name and the plan table is built once from them
+    cols = _side_by_side_columns(opts, stage_frames)
+    index = pd.RangeIndex(len(opts))
     ppos = _frames.plot_index(soil_plot, opts)
     for c in ("soil_class", "metals_exceeding"):
-        _frames.set_text(table, c, _frames.take(_frames.obj(soil_plot[c]), ppos, None))
+        cols[c] = _frames.text_series(_frames.take(_frames.obj(soil_plot[c]), ppos, None), index)
     opos = pd.Index(lib.index).get_indexer(_frames.obj(opts["option_id"]))
-    _frames.set_text(table, "option_name", _frames.take(_frames.obj(lib["name_en"]), opos, None))
-    bval = options_mod.parameter_for_rows(tables, table["option_id"], "biomass_value_cny_t")
-    table["biomass_value_positive"] = (np.nan_to_num(bval) > 0) & \
-        (table["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)
+    cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
+    bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
+    cols["biomass_value_positive"] = pd.Series(
+        (np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0), index=index)
     weights = scenario.normalised_weights()
-    rank = ranking_mod.rank_options(table, weights, tables, scenario.food_standard, H, money=money)
-    table = _side_by_side(table, [rank])
+    rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
+                                    H, money=money)
+    _add_columns(cols, rank, index)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
-    summary = _text_as_object(_summary(P, soil_plot, table, scenario, ahead, grid, money))
-    plan_table = _text_as_object(table[PLAN_COLUMNS + [c for c in table.columns if c.startswith("crit_")]])
+    plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
+    plan_table = _text_as_object({c: cols[c] for c in plan_cols})
+    summary = _text_as_object(_summary(P, soil_plot, plan_table, scenario, ahead, grid, money))
     summary = economics_mod.add_currency_columns(summary, *money)
     plan_table = economics_mod.add_currency_columns(plan_table, *money)
     return plan_table, summary, rank, scores
@@ -768,49 +772,81 @@ def _side_by_side(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFram
     A frame in another row order (or with missing rows) is aligned on
     ``(plot_id, option_id)``, as a left join would.
     """
-    key = ["plot_id", "option_id"]
-    parts = [rows.reset_index(drop=True)]
-    seen = set(rows.columns)
+    return pd.DataFrame(_side_by_side_columns(rows, frames), copy=False)
+
+
+def _side_by_side_columns(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> dict[str, pd.Series]:
+    """The columns of :func:`_side_by_side` by name (each on a 0…n−1 index)."""
+    index = pd.RangeIndex(len(rows))
+    cols: dict[str, pd.Series] = {}
+    _add_columns(cols, rows, index, check=False)
     for f in frames:
-        extra = [c for c in f.columns if c not in key]
-        clash = seen.intersection(extra)
-        if clash:
-            raise ValueError(f"stage tables share columns {sorted(clash)}")
-        seen.update(extra)
-        pos = _frames.row_index(f, rows)
-        if (pos == np.arange(len(rows))).all():
-            parts.append(f[extra].reset_index(drop=True))
-        else:
-            sub = f[extra].iloc[np.maximum(pos, 0)].reset_index(drop=True)
-            miss = pos < 0
-            if miss.any():
-                sub = sub.astype({c: object for c in sub.columns if sub[c].dtype == bool})
-                sub.loc[miss] = np.nan
-            parts.append(sub)
-    return pd.concat(parts, axis=1)
+        _add_columns(cols, f, index, rows=rows)
+    return cols
 
 
-def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
+def _add_columns(cols: dict, f: pd.DataFrame, index: pd.RangeIndex, rows: pd.DataFrame | None = None,
+                 check: bool = True) -> None:
+    """Add the columns of ``f`` other than the row keys to ``cols`` (in place).
+
+    ``f`` is row-aligned with ``rows`` (default: with the columns already in ``cols``) or
+    aligned on ``(plot_id, option_id)`` as a left join; a column already present is an error.
+    """
+    key = ("plot_id", "option_id")
+    extra = [c for c in f.columns if c not in key] if check else list(f.columns)
+    clash = cols.keys() & set(extra)
+    if clash:
+        raise ValueError(f"stage tables share columns {sorted(clash)}")
+    if rows is None and check:
+        rows = pd.DataFrame({c: cols[c] for c in key}, copy=False)
+    pos = _frames.row_index(f, rows) if check else np.arange(len(f))
+    if (pos == np.arange(len(index))).all():
+        same_index = f.index.equals(index)
+        for c in extra:
+            s = f[c]
+            cols[c] = s if same_index else s.set_axis(index)
+        return
+    sub = f[extra].iloc[np.maximum(pos, 0)].set_axis(index)
+    miss = pos < 0
+    if miss.any():
+        sub = sub.astype({c: object for c in sub.columns if sub[c].dtype == bool})
+        sub.loc[miss] = np.nan
+    for c in extra:
+        cols[c] = sub[c]
+
+
+def _text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
     """Text columns (inferred, or registered as text) as ``object`` dtype with ``None`` for
     missing, so that a column's dtype and missing marker never depend on whether the plots in
-    this run (or chunk) gave it a value."""
+    this run (or chunk) gave it a value.
+
+    ``df`` may also be a dict of equally indexed Series (column name → Series).
+    """
     from . import columns as C
 
+    items = df.items()
+    index = df.index if isinstance(df, pd.DataFrame) else next(iter(df.values())).index
     cols = {}
-    for c, s in df.items():
+    for c, s in items:
         spec = C.COLUMNS.get(c)
-        registered_text = spec is not None and spec.dtype in ("str", "category")
-        if registered_text or s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        dt = s.dtype
+        if spec is not None and spec.dtype in ("str", "category"):
+            text = True
+        elif isinstance(dt, np.dtype):
+            text = dt.kind in "OSU"
+        else:
+            text = pd.api.types.is_string_dtype(dt)
+        if text:
             v = s.to_numpy(object)
             miss = pd.isna(v)
             if miss.any():
                 v = v.copy()
                 v[miss] = None
-            cols[c] = pd.Series(v, dtype=object, index=df.index, copy=False)
+            cols[c] = pd.Series(v, dtype=object, index=index, copy=False)
         else:
             cols[c] = s
     # one copy consolidates the columns into a block per dtype, so that users can add columns
-    return pd.DataFrame(cols, index=df.index, copy=True)
+    return pd.DataFrame(cols, index=index, copy=True)
 
 
 def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:

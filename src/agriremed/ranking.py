@@ -149,11 +149,11 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
         where the value is missing).
     """
     tables = tables or load_tables()
-    tl = tables.traffic_lights.set_index("criterion")
+    tl = tables.light_thresholds()
     cols = {}
     for c in CRITERIA:
         v = values[c].to_numpy(float)
-        g, a = float(tl.loc[c, "green_at_least"]), float(tl.loc[c, "amber_at_least"])
+        g, a = tl[c]["green_at_least"], tl[c]["amber_at_least"]
         code = np.where(np.isnan(v), 3, np.where(v >= g - 1e-12, 0, np.where(v >= a, 1, 2)))
         cols[f"light_{c}"] = _frames.texts_by_code(code, ("green", "amber", "red", None))
     out = _frames.frame(cols, len(values))
@@ -185,12 +185,12 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     [0.9, 1.0, 0.5, 0.5, 0.5]
     """
     tables = tables or load_tables()
-    tl = tables.traffic_lights.set_index("criterion")
-    out = pd.DataFrame(index=values.index)
+    tl = tables.light_thresholds()
+    out = {}
     for c in CRITERIA:
-        lo, hi = float(tl.loc[c, "utility_zero_at"]), float(tl.loc[c, "utility_one_at"])
+        lo, hi = tl[c]["utility_zero_at"], tl[c]["utility_one_at"]
         out[c] = np.clip((values[c].to_numpy(float) - lo) / (hi - lo), 0.0, 1.0)
-    return out
+    return pd.DataFrame(out, index=values.index)
 
 
 def _pct(v: float) -> str:
@@ -198,7 +198,7 @@ def _pct(v: float) -> str:
 
 
 def _threshold_text(light, c, tl, fmt) -> str:
-    g, a = float(tl.loc[c, "green_at_least"]), float(tl.loc[c, "amber_at_least"])
+    g, a = tl[c]["green_at_least"], tl[c]["amber_at_least"]
     if light == "green":
         return f"green at ≥ {fmt(g)}"
     if light == "amber":
@@ -258,7 +258,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     Texts are built once per distinct (statement, light): numbers enter the texts only
     through their printed form, so rows that print alike share a text.
     """
-    tl = tables.traffic_lights.set_index("criterion")
+    tl = tables.light_thresholds()
     food = _grows_food(table["food_crop"])[rows]
     if "food_seasons" in table:
         food = food | (table["food_seasons"].fillna(0).to_numpy(float)[rows] > 0)
@@ -380,8 +380,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
     # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
     # never win; among equals: score, then library order
-    status = table["option_id"].map(tables.options.set_index("option_id")["status"]).fillna("ready")
-    partial = status.eq("partial").to_numpy(bool)
+    lib = tables.options
+    status = _frames.take(_frames.obj(lib["status"]), _frames.index_of(lib["option_id"], table["option_id"]),
+                          None)
+    partial = status == "partial"
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
     frame = _frames.frame(out, n)
     frame.index = table.index

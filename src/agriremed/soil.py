@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _frames
 from . import columns as C
 from .tables import Tables, load_tables
 
@@ -227,37 +228,42 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
     """
     tables = tables or load_tables()
     _check_set(tables.soil_thresholds, set_id)
-    parts = []
+    cols: dict[str, list] = {k: [] for k in ("plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
+                                               "intervention_mg_kg", "cls", "depth", "bd")}
+    ids = _frames.obj(plots["plot_id"])
+    ph, land_use = plots["ph"].to_numpy(float), _frames.obj(plots["land_use"])
+    depth = plots["depth_m"].to_numpy(float) if "depth_m" in plots else np.full(len(plots), np.nan)
+    bd = (plots["bulk_density_g_cm3"].to_numpy(float) if "bulk_density_g_cm3" in plots
+          else np.full(len(plots), np.nan))
     for m in C.present_metals(plots.columns):
         conc = plots[C.metal_column(m)].to_numpy(float)
-        keep = ~np.isnan(conc)
-        if not keep.any():
+        keep = np.flatnonzero(~np.isnan(conc))
+        if not len(keep):
             continue
-        sub = plots.loc[keep]
         c = conc[keep]
-        scr = threshold_values(sub["ph"], sub["land_use"], m, "screening", tables, set_id)
-        itv = threshold_values(sub["ph"], sub["land_use"], m, "intervention", tables, set_id)
+        scr = threshold_values(ph[keep], land_use[keep], m, "screening", tables, set_id)
+        itv = threshold_values(ph[keep], land_use[keep], m, "intervention", tables, set_id)
         cls = np.where(c <= scr, 0, np.where(np.isnan(itv) | (c <= itv), 1, 2))
-        cls = np.where(np.isnan(scr), -1, cls)
-        depth = sub["depth_m"].to_numpy(float) if "depth_m" in sub else np.full(len(sub), np.nan)
-        bd = (sub["bulk_density_g_cm3"].to_numpy(float) if "bulk_density_g_cm3" in sub
-              else np.full(len(sub), np.nan))
-        parts.append(pd.DataFrame({
-            "plot_id": sub["plot_id"].to_numpy(object),
-            "metal": m,
-            "conc_mg_kg": c,
-            "screening_mg_kg": scr,
-            "intervention_mg_kg": itv,
-            "exceedance_ratio": c / scr,
-            "soil_class": np.array([None, *CLASSES], dtype=object)[cls + 1],
-            "soil_stock_kg_ha": metal_stock_kg_ha(c, depth, bd),
-            "threshold_set": set_id,
-        }))
-    if not parts:
+        for k, v in (("plot_id", ids[keep]), ("metal", np.full(len(keep), m, dtype=object)),
+                     ("conc_mg_kg", c), ("screening_mg_kg", scr), ("intervention_mg_kg", itv),
+                     ("cls", np.where(np.isnan(scr), -1, cls)), ("depth", depth[keep]), ("bd", bd[keep])):
+            cols[k].append(v)
+    if not cols["plot_id"]:
         return pd.DataFrame(columns=["plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
                                      "intervention_mg_kg", "exceedance_ratio", "soil_class",
                                      "soil_stock_kg_ha", "threshold_set"])
-    return pd.concat(parts, ignore_index=True)
+    a = {k: np.concatenate(v) for k, v in cols.items()}
+    return _frames.frame({
+        "plot_id": a["plot_id"],
+        "metal": a["metal"],
+        "conc_mg_kg": a["conc_mg_kg"],
+        "screening_mg_kg": a["screening_mg_kg"],
+        "intervention_mg_kg": a["intervention_mg_kg"],
+        "exceedance_ratio": a["conc_mg_kg"] / a["screening_mg_kg"],
+        "soil_class": np.array([None, *CLASSES], dtype=object)[a["cls"] + 1],
+        "soil_stock_kg_ha": metal_stock_kg_ha(a["conc_mg_kg"], a["depth"], a["bd"]),
+        "threshold_set": set_id,
+    })
 
 
 def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
@@ -278,23 +284,60 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
         and ``metals_exceeding`` (metals above screening, ``'+'``-joined, ``''`` if none).
     """
     s = screened.dropna(subset=["soil_class"])
-    rank = s["soil_class"].map(_CLASS_RANK).to_numpy()
-    df = pd.DataFrame({"plot_id": s["plot_id"].to_numpy(object), "rank": rank,
-                       "ratio": s["exceedance_ratio"].to_numpy(float),
-                       "metal": s["metal"].to_numpy(object)})
-    idx_max = df.groupby("plot_id", sort=False)["ratio"].idxmax()
-    worst = df.groupby("plot_id", sort=False)["rank"].max()
-    exceed = df.loc[df["ratio"] > 1].groupby("plot_id", sort=False)["metal"].agg("+".join)
-    out = pd.DataFrame({
-        "plot_id": worst.index.to_numpy(object),
-        "soil_class": np.array(CLASSES, dtype=object)[worst.to_numpy()],
-        "controlling_metal": df.loc[idx_max.reindex(worst.index).to_numpy(), "metal"].to_numpy(object),
-        "max_exceedance_ratio": df.loc[idx_max.reindex(worst.index).to_numpy(), "ratio"].to_numpy(float),
-    })
-    out["metals_exceeding"] = out["plot_id"].map(exceed).astype(object).fillna("")
+    pid = _frames.obj(s["plot_id"])
+    rank = np.array([_CLASS_RANK[c] for c in _frames.obj(s["soil_class"]).tolist()], dtype=np.intp)
+    ratio = s["exceedance_ratio"].to_numpy(float)
+    metal = _frames.obj(s["metal"])
+    code, uniq = pd.factorize(pid)  # plots in order of first appearance; a blank id has no plot
+    have = code >= 0
+    code, rank, ratio, metal = code[have], rank[have], ratio[have], metal[have]
+    k = len(uniq)
+    worst = np.full(k, -1, dtype=np.intp)
+    np.maximum.at(worst, code, rank)
+    # the first row with the highest ratio of each plot (NaN ratios last)
+    order = np.lexsort((np.arange(len(code)), -np.nan_to_num(ratio, nan=-np.inf), code))
+    first = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
+    ids = np.asarray(uniq, dtype=object)
+    out = _frames.frame({
+        "plot_id": ids,
+        "soil_class": np.array(CLASSES, dtype=object)[worst],
+        "controlling_metal": metal[first],
+        "max_exceedance_ratio": ratio[first],
+        "metals_exceeding": _joined_per_plot(code[ratio > 1], metal[ratio > 1], k),
+    }, k)
     if plot_ids is not None:
-        out = out.set_index("plot_id").reindex(pd.Index(list(plot_ids), name="plot_id")).reset_index()
-        out["metals_exceeding"] = out["metals_exceeding"].astype(object).fillna("")
+        pos = _frames.index_of(ids, np.asarray(list(plot_ids), dtype=object))
+        out = _frames.frame({
+            "plot_id": np.asarray(list(plot_ids), dtype=object),
+            "soil_class": _frames.take(out["soil_class"].to_numpy(object), pos, np.nan),
+            "controlling_metal": _frames.take(out["controlling_metal"].to_numpy(object), pos, np.nan),
+            "max_exceedance_ratio": _frames.take(out["max_exceedance_ratio"].to_numpy(float), pos, np.nan),
+            "metals_exceeding": _frames.take(out["metals_exceeding"].to_numpy(object), pos, ""),
+        }, len(pos))
+    return out
+
+
+def _joined_per_plot(code: np.ndarray, metal: np.ndarray, k: int) -> np.ndarray:
+    """``'+'``-joined metals of each of ``k`` plots (rows in table order; ``''`` if none)."""
+    out = np.full(k, "", dtype=object)
+    if not len(code):
+        return out
+    m_code, m_uniq = pd.factorize(metal, use_na_sentinel=False)
+    order = np.argsort(code, kind="stable")
+    c_o, m_o = code[order], m_code[order]
+    same = c_o[1:] == c_o[:-1]
+    if len(m_uniq) <= 62 and np.all(m_o[1:][same] > m_o[:-1][same]):
+        # every plot lists its metals in one common order: one text per distinct set of metals
+        mask = np.zeros(k, dtype=np.int64)
+        np.bitwise_or.at(mask, code, np.left_shift(1, m_code.astype(np.int64)))
+        names = [str(m) for m in np.asarray(m_uniq, dtype=object).tolist()]
+        hit = np.flatnonzero(mask)
+        out[hit] = _frames.format_unique(mask[hit], lambda b: "+".join(
+            n for i, n in enumerate(names) if b >> i & 1))
+        return out
+    starts = np.flatnonzero(np.r_[True, ~same])
+    for a, b in zip(starts, np.r_[starts[1:], len(order)], strict=True):
+        out[c_o[a]] = "+".join(str(m) for m in metal[order[a:b]].tolist())
     return out
 
 

@@ -151,10 +151,26 @@ class Tables:
             raise KeyError(f"factor {name!r} is not in factors.csv")
         return float(first.at[name, which])
 
+    def light_thresholds(self) -> dict[str, dict[str, float]]:
+        """Criterion → ``{green_at_least, amber_at_least, utility_zero_at, utility_one_at}``
+        from ``traffic_lights.csv`` (in the criterion's unit)."""
+
+        def build():
+            tl = self.traffic_lights.drop_duplicates("criterion").set_index("criterion")
+            cols = ("green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at")
+            return {c: {k: float(tl.at[c, k]) for k in cols} for c in tl.index}
+
+        return self.memo("light_thresholds", build)
+
     def crop_price_table(self, item: str, which: str = "typical") -> pd.Series:
-        """Per-crop series of a price-table item (e.g. ``crop_price_cny_t``)."""
-        rows = self.prices.loc[self.prices["item"] == item]
-        return pd.Series(rows[which].to_numpy(float), index=rows["crop"].to_numpy(), name=item)
+        """Per-crop series of a price-table item (e.g. ``crop_price_cny_t``); built once per
+        item and shared, so callers must not modify it."""
+
+        def build():
+            rows = self.prices.loc[self.prices["item"] == item]
+            return pd.Series(rows[which].to_numpy(float), index=rows["crop"].to_numpy(), name=item)
+
+        return self.memo(("crop_price_table", item, which), build)
 
     def price(self, item: str, which: str = "typical") -> float:
         """Scalar price item (rows without a crop)."""
@@ -204,7 +220,18 @@ class TableError(ValueError):
     """A user table cannot be used (message names the file and what is missing)."""
 
 
+def _object_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its text columns as ``object`` arrays of Python strings.
+
+    The tables are small and are filtered and looked up many times per plan; comparisons
+    and takes on ``object`` arrays cost a fraction of those on Arrow-backed strings.
+    """
+    text = [c for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)]
+    return df.astype(dict.fromkeys(text, object)) if text else df
+
+
 def _finish(frames: dict[str, pd.DataFrame]) -> Tables:
+    frames = {name: _object_text(df) for name, df in frames.items()}
     tf = frames["transfer_functions"]
     if tf["usable"].dtype != bool:
         frames["transfer_functions"] = tf.assign(usable=tf["usable"].astype(str).str.lower().eq("true"))
