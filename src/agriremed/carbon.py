@@ -319,14 +319,14 @@ def biochar_persistence(temperature_class, method: str = "ipcc2019", tables: Tab
     tables = tables or load_tables()
     tc = np.atleast_1d(np.asarray(temperature_class, dtype=object))
     if method == "ipcc2019":
-        fp = tables.biochar_permanence.set_index("temperature_class")["fperm"]
+        fp = tables.indexed("biochar_permanence", "temperature_class")["fperm"]
         return pd.Series(tc.ravel()).map(fp).to_numpy(float).reshape(tc.shape)
     if method == "ebc2020":
         return np.full(tc.shape, (1.0 - tables.factor("ebc_decay_per_yr")) ** 100)
     if method == "puro2025":
         if h_corg is None or soil_temp_c is None:
             return np.full(tc.shape, np.nan)
-        p = tables.puro_persistence.set_index("soil_temp_c")
+        p = tables.indexed("puro_persistence", "soil_temp_c")
         t = np.clip(np.round(np.asarray(soil_temp_c, float)), p.index.min(), p.index.max())
         t = np.broadcast_to(t, tc.shape)
         ok = ~np.isnan(t)
@@ -679,7 +679,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
 
     # --- SOC (IPCC Tier 1, typical factors): plot-level values, then per distinct combination
     zone_p, sclass_p = plot_climate_zone(plots), plot_soil_class(plots)
-    socref_p = tables.soc_reference.set_index(["soil_class", "climate_zone"])["socref_t_c_ha"].reindex(
+    socref_p = tables.indexed("soc_reference", ["soil_class", "climate_zone"])["socref_t_c_ha"].reindex(
         pd.MultiIndex.from_arrays([pd.Series(sclass_p, dtype=object), pd.Series(zone_p, dtype=object)])
     ).to_numpy(float)
     old_cat_p = _frames.format_unique(_frames.obj(plots["land_use"]),

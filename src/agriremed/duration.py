@@ -1011,7 +1011,7 @@ def _feedstock_efficacy(tables: Tables, option_id: str, metal: str, n_draws: int
     """Relative efficacy E of the option's biochar feedstock (typical, draws); 1 without a feedstock."""
     from .options import biochar_efficacy
 
-    lib = tables.options.set_index("option_id")
+    lib = tables.indexed("options", "option_id")
     fs = lib["biochar_feedstock"].get(option_id, "") if "biochar_feedstock" in lib else ""
     fs = fs if isinstance(fs, str) else ""
     t = tables.biochar_feedstock_effects
@@ -1238,7 +1238,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     tables = tables or load_tables()
     H = int(horizon_yr)
     years = np.arange(1, H + 1)
-    opts = tables.options.set_index("option_id")
+    opts = tables.indexed("options", "option_id")
     rows = option_rows
     n = len(rows)
     g = _frames.grid(rows, plots, tables, grid)

@@ -273,7 +273,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         return np.nan_to_num(_frames.take(library_parameter(tables, name), opt))
 
     code, vocab, active, p_comply, srow = _schedule_matrices(option_rows, schedule, H, rows)
-    crops = tables.crops.set_index("crop")
+    crops = tables.indexed("crops", "crop")
     v = pd.Series(vocab, dtype=object)
     y = v.map(crops["yield_t_ha"]).to_numpy(float)
     price = v.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)

@@ -121,7 +121,7 @@ def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = 
         Value per row [the parameter's unit]; NaN where the option has no such parameter.
     """
     index, values = _parameter_index(tables.option_parameters)
-    codes, uniq = pd.factorize(pd.Series(np.asarray(option_ids, dtype=object)), use_na_sentinel=False)
+    codes, uniq = pd.factorize(_frames.obj(option_ids), use_na_sentinel=False)
     col = values[which]
     found = np.array([col[index[k]] if (k := (o, parameter, metal or "")) in index else np.nan
                       for o in uniq], dtype=float)
@@ -283,7 +283,7 @@ def _biochar_as_texts(o, tables: Tables) -> tuple[str, str]:
     above = float(row["typical"].iloc[0])
     src = "; ".join(str(row["source"].iloc[0]).split(";"))
     tc = _text(getattr(o, "biochar_temperature", ""))
-    perm = tables.biochar_permanence.set_index("temperature_class")
+    perm = tables.indexed("biochar_permanence", "temperature_class")
     if tc not in perm.index:
         return (f"as exceeds its screening value and biochar can raise As mobility ({src}); the char's "
                 f"pyrolysis temperature is not known"), ""

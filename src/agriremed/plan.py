@@ -466,7 +466,7 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked)
     bar.update()
     preds = {"current": pred}
-    lib = tables.options.set_index("option_id")
+    lib = tables.indexed("options", "option_id")
     grown = set(lib.loc[pd.unique(_frames.obj(opts["option_id"])), "food_crop"]) - {"current", "none"}
     crops = _frames.obj(P["crop"])
     for fc in sorted(grown):  # a crop every plot already grows has the current prediction
@@ -563,7 +563,7 @@ def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, 
 
 def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail):
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``)."""
-    lib = tables.options.set_index("option_id")
+    lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
     # gathered by name and the plan table is built once from them
@@ -572,7 +572,7 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     ppos = _frames.plot_index(soil_plot, opts)
     for c in ("soil_class", "metals_exceeding"):
         cols[c] = _frames.text_series(_frames.take(_frames.obj(soil_plot[c]), ppos, None), index)
-    opos = pd.Index(lib.index).get_indexer(_frames.obj(opts["option_id"]))
+    opos = _frames.index_of(lib.index, opts["option_id"])
     cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
     bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
     cols["biomass_value_positive"] = pd.Series(
@@ -755,7 +755,7 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     table = result.table.copy()
     for c in ("score", "rank", "recommended"):
         table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
-    lib = tables.options.set_index("option_id")
+    lib = tables.indexed("options", "option_id")
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
     money = (scenario.currency, result.money()["cny_per_unit"])
     summary = _text_as_object(_summary(_with_all_input_columns(result.plots), result.soil_plot, table,

@@ -151,6 +151,13 @@ class Tables:
             raise KeyError(f"factor {name!r} is not in factors.csv")
         return float(first.at[name, which])
 
+    def indexed(self, name: str, key) -> pd.DataFrame:
+        """Table ``name`` indexed by column(s) ``key`` (``set_index``), built once and shared:
+        callers must not modify it."""
+        k = tuple(key) if isinstance(key, list | tuple) else key
+        return self.memo(("indexed", name, k), lambda: getattr(self, name).set_index(
+            list(k) if isinstance(k, tuple) else k))
+
     def light_thresholds(self) -> dict[str, dict[str, float]]:
         """Criterion → ``{green_at_least, amber_at_least, utility_zero_at, utility_one_at}``
         from ``traffic_lights.csv`` (in the criterion's unit)."""

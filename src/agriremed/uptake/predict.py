@@ -392,8 +392,8 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     crops = (plots["crop"].to_numpy(object) if crop is None
              else np.asarray([crop] * n if isinstance(crop, str) else crop, dtype=object))
     metals = metals or C.present_metals(plots.columns)
-    region = (plots["region"].fillna("").astype(str).str.lower().to_numpy(object) if "region" in plots
-              else np.full(n, "", dtype=object))
+    region = (_frames.format_unique(_frames.obj(plots["region"]), lambda r: "" if pd.isna(r) else str(r).lower())
+              if "region" in plots else np.full(n, "", dtype=object))
     # crops and regions take few values: rules are decided once per value
     crop_codes, crop_uniq = pd.factorize(crops, use_na_sentinel=False)
     crop_uniq = np.asarray(crop_uniq, dtype=object)
