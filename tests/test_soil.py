@@ -202,3 +202,30 @@ def test_class_names_and_exceedance_table(tables, plots_factory):
     assert list(wide.columns) == ["cd", "pb"] and list(wide.index) == ["P2", "P1"]
     assert wide.loc["P1", "cd"] == pytest.approx(2.0) and wide.loc["P2", "pb"] == pytest.approx(2.0)
     assert np.isnan(wide.loc["P2", "cd"])
+
+
+def test_plot_classes_of_a_table_in_any_row_order():
+    # rows not metal-major, and the two plots list their metals in different orders: the
+    # exceeding metals keep each plot's own order
+    s = pd.DataFrame({
+        "plot_id": ["B", "A", "A", "B", "A", "B"],
+        "metal": ["pb", "cd", "pb", "cd", "zn", "zn"],
+        "exceedance_ratio": [2.0, 3.0, 1.5, 0.5, 4.0, 1.2],
+        "soil_class": ["safe_utilisation", "strict_control", "safe_utilisation", "priority_protection",
+                       "safe_utilisation", "safe_utilisation"],
+    })
+    cls = soil.plot_classes(s)
+    assert cls["plot_id"].tolist() == ["B", "A"]                     # order of first appearance
+    assert cls["soil_class"].tolist() == ["safe_utilisation", "strict_control"]
+    assert cls["controlling_metal"].tolist() == ["pb", "zn"]
+    assert cls["max_exceedance_ratio"].tolist() == [2.0, 4.0]
+    assert cls["metals_exceeding"].tolist() == ["pb+zn", "cd+pb+zn"]
+    # one common order: one text per distinct set of metals
+    s2 = s.iloc[[1, 2, 4, 0, 5]].assign(plot_id=["A", "A", "A", "B", "B"])
+    assert soil.plot_classes(s2)["metals_exceeding"].tolist() == ["cd+pb+zn", "pb+zn"]
+    # plots asked for but not screened: blank class, no exceeding metals
+    out = soil.plot_classes(s, ["A", "Z", "B"])
+    assert out["plot_id"].tolist() == ["A", "Z", "B"]
+    assert out["soil_class"].iloc[0] == "strict_control" and pd.isna(out["soil_class"].iloc[1])
+    assert np.isnan(out["max_exceedance_ratio"].iloc[1])
+    assert out["metals_exceeding"].tolist() == ["cd+pb+zn", "", "pb+zn"]

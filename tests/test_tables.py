@@ -119,3 +119,34 @@ def test_memo_draws_keeps_the_newest_entries_read_only(monkeypatch):
     a = t.memo_draws(("d", 4), lambda: build(99))
     assert built == [1, 2, 3, 4] and a.tolist() == [4.0, 5.0, 6.0]
     assert not a.flags.writeable  # shared between plans: never edited in place
+
+
+def test_text_columns_are_object_and_indexed_tables_follow_replacements(tables):
+    import pandas as pd
+
+    from agriremed.tables import load_tables
+
+    t = load_tables()
+    for name, df in t.items():
+        assert not any(isinstance(dt, pd.StringDtype) for dt in df.dtypes), name
+    lib = t.indexed("options", "option_id")
+    assert lib is t.indexed("options", "option_id")               # built once
+    assert lib.index.tolist() == t.options["option_id"].tolist()
+    soc = t.indexed("soc_reference", ["soil_class", "climate_zone"])
+    assert soc.index.names == ["soil_class", "climate_zone"]
+    opts = t.options.copy()
+    opts.loc[0, "name_en"] = "renamed"
+    changed = t.replace(options=opts)
+    assert changed.indexed("options", "option_id")["name_en"].iloc[0] == "renamed"
+    assert lib["name_en"].iloc[0] != "renamed"
+
+
+def test_light_thresholds_and_crop_price_tables_read_the_tables(tables):
+    tl = tables.light_thresholds()
+    row = tables.traffic_lights.set_index("criterion").loc["economics"]
+    assert tl["economics"] == {k: float(row[k]) for k in ("green_at_least", "amber_at_least",
+                                                          "utility_zero_at", "utility_one_at")}
+    prices = tables.crop_price_table("crop_price_cny_t")
+    rows = tables.prices.loc[tables.prices["item"] == "crop_price_cny_t"]
+    assert prices.to_dict() == dict(zip(rows["crop"], rows["typical"].astype(float), strict=True))
+    assert prices is tables.crop_price_table("crop_price_cny_t")

@@ -1,0 +1,41 @@
+"""Array helpers shared by the stages (agriremed._frames)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agriremed import _frames
+
+
+@pytest.mark.parametrize("n_wanted", [5, 300, 5000])
+def test_index_of_matches_pandas_get_indexer(n_wanted):
+    rng = np.random.default_rng(1)
+    keys = np.array([f"k{i}" for i in range(40)], dtype=object)
+    pool = np.array([*keys.tolist(), "absent", None, np.nan], dtype=object)
+    wanted = pool[rng.integers(0, len(pool), n_wanted)]
+    got = _frames.index_of(keys, wanted)
+    expected = pd.Index(keys, dtype=object).get_indexer(pd.Index(wanted, dtype=object))
+    np.testing.assert_array_equal(got, expected)
+    assert got.dtype == np.intp
+    assert (got[wanted == "absent"] == -1).all()
+
+
+def test_index_of_large_key_set_and_first_occurrence(monkeypatch):
+    keys = np.array(["a", "b", "a", "c"], dtype=object)
+    np.testing.assert_array_equal(_frames.index_of(keys, ["a", "c", "z"]), [0, 3, -1])  # first "a"
+    monkeypatch.setattr(_frames, "_DICT_KEYS_MAX", 2)  # the pandas path for many keys
+    np.testing.assert_array_equal(_frames.index_of(["x", "y", "z"], ["z", "q", "x"]), [2, -1, 0])
+
+
+def test_lookup_fills_absent_keys_and_keeps_shape():
+    table = pd.Series([1.5, 2.5], index=["rice", "wheat"])
+    out = _frames.lookup(table, np.array([["wheat", "maize"], ["rice", "wheat"]], dtype=object))
+    np.testing.assert_array_equal(out, [[2.5, np.nan], [1.5, 2.5]])
+    assert out.shape == (2, 2)
+
+
+def test_text_series_is_object_with_one_value_for_a_scalar():
+    idx = pd.RangeIndex(3)
+    s = _frames.text_series("paddy", idx)
+    assert s.dtype == object and s.tolist() == ["paddy"] * 3
+    assert _frames.text_series(np.array(["a", None, "c"], dtype=object), idx).tolist() == ["a", None, "c"]
