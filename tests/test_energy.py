@@ -294,23 +294,3 @@ def test_energy_draws_match_the_typical_formula(tables, sample_plots_path):
     assert np.allclose(d["bottom_ash_t"][chp] + d["fly_ash_t"][chp], ash)
     frac = d["bottom_ash_t"][chp][ash > 0] / ash[ash > 0]
     assert len(frac) and (frac >= 0.90 - 1e-12).all() and (frac <= 0.95 + 1e-12).all()
-
-
-def test_option_parameter_draws_are_the_rows_draws_in_library_order(tables):
-    from agriremed.energy import option_parameter_draws
-    from agriremed.uncertainty import parameter_draws
-
-    draws, row = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 7)
-    op = tables.option_parameters
-    rows = op.loc[(op["parameter"] == "diesel_l_ha_yr") & op["metal"].fillna("").eq("")].reset_index(drop=True)
-    assert len(rows) >= 2 and draws.shape == (len(rows), 50)
-    np.testing.assert_array_equal(draws, parameter_draws(rows, 50, 7))
-    lib = tables.options["option_id"].tolist()
-    for i, oid in enumerate(rows["option_id"]):
-        assert row[lib.index(oid)] == i
-    without = [o for o in lib if o not in set(rows["option_id"])]
-    assert without and np.isnan(row[[lib.index(o) for o in without]]).all()
-    again, _ = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 7)
-    assert again is draws and not draws.flags.writeable
-    other, _ = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 8)
-    assert not np.array_equal(other, draws)

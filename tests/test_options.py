@@ -242,3 +242,24 @@ def test_biochar_choice_rejects_unknown_classes(tables):
     o = t.options.set_index("option_id")
     assert o.loc["biochar_amendment", "biochar_feedstock"] == "wood"
     assert o.loc["sedum_plumbizincicola", "biochar_feedstock"] == "herbaceous"   # energy crops keep theirs
+
+
+def test_option_parameter_draws_are_the_rows_draws_in_library_order(tables):
+    from agriremed.options import option_parameter_draws
+    from agriremed.uncertainty import parameter_draws
+
+    draws, row = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 7)
+    op = tables.option_parameters
+    rows = op.loc[(op["parameter"] == "diesel_l_ha_yr") & op["metal"].fillna("").eq("")]
+    rows = rows.reset_index(drop=True)
+    assert len(rows) >= 2 and draws.shape == (len(rows), 50)
+    np.testing.assert_array_equal(draws, parameter_draws(rows, 50, 7))
+    lib = tables.options["option_id"].tolist()
+    for i, oid in enumerate(rows["option_id"]):
+        assert row[lib.index(oid)] == i
+    without = [o for o in lib if o not in set(rows["option_id"])]
+    assert without and np.isnan(row[[lib.index(o) for o in without]]).all()
+    again, _ = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 7)
+    assert again is draws and not draws.flags.writeable
+    other, _ = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 8)
+    assert not np.array_equal(other, draws)

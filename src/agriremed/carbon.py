@@ -814,7 +814,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     if n_draws:
         pct = {t: np.full((3, n), np.nan) for t in terms}
         q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
-        from .energy import energy_draw_sampler, factor_draws, option_parameter_draws  # energy formulas
+        from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
+        from .options import option_parameter_draws
 
         fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
         # draws of each option parameter, and the row of them of every plot × option row (NaN: none)

@@ -83,7 +83,7 @@ import pandas as pd
 
 from .biomass import metal_in_biomass, species_property, species_property_draws
 from . import _frames
-from .options import library_parameter
+from .options import library_parameter, option_parameter_draws
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
@@ -232,37 +232,6 @@ def factor_draws(tables: Tables, names, n_draws: int, seed: int) -> dict[str, np
 
     drawn, d = tables.memo_draws(("factor_draws", names, n_draws, seed), build)
     return {name: d[i] for i, name in enumerate(drawn)}
-
-
-def option_parameter_draws(tables: Tables, parameter: str, n_draws: int, seed: int):
-    """Monte Carlo draws of a library-wide option parameter (one without a metal).
-
-    Parameters
-    ----------
-    tables : Tables
-        Literature tables.
-    parameter : str
-        Parameter name in ``option_parameters.csv``.
-    n_draws : int
-        Draws.
-    seed : int
-        Scenario seed.
-
-    Returns
-    -------
-    draws : numpy.ndarray
-        Shape ``(options with the parameter, n_draws)`` [unit of the parameter].
-    row : numpy.ndarray
-        For each option of ``tables.options``: its row of ``draws`` (NaN: the option has none).
-    """
-
-    def build():
-        op = tables.option_parameters
-        rows = op.loc[(op["parameter"] == parameter) & op["metal"].fillna("").eq("")].reset_index(drop=True)
-        pos = _frames.index_of(rows["option_id"], tables.options["option_id"]).astype(float)
-        return parameter_draws(rows, n_draws, seed), np.where(pos >= 0, pos, np.nan)
-
-    return tables.memo_draws(("option_parameter_draws", parameter, n_draws, seed), build)
 
 
 def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:

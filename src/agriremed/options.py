@@ -66,9 +66,10 @@ import pandas as pd
 
 from . import _frames
 from .tables import Tables, load_tables
+from .uncertainty import parameter_draws
 
-__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "library_parameter", "align_rows",
-           "options_table",
+__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "library_parameter",
+           "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
 
 _CLASS_TEXT = {
@@ -160,6 +161,37 @@ def library_parameter(tables: Tables, parameter: str, metal: str = "", which: st
 
 
 _PARAM_INDEX: dict[int, tuple] = {}
+
+
+def option_parameter_draws(tables: Tables, parameter: str, n_draws: int, seed: int):
+    """Monte Carlo draws of a library-wide option parameter (one without a metal).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    draws : numpy.ndarray
+        Shape ``(options with the parameter, n_draws)`` [unit of the parameter].
+    row : numpy.ndarray
+        For each option of ``tables.options``: its row of ``draws`` (NaN: the option has none).
+    """
+
+    def build():
+        op = tables.option_parameters
+        rows = op.loc[(op["parameter"] == parameter) & op["metal"].fillna("").eq("")].reset_index(drop=True)
+        pos = _frames.index_of(rows["option_id"], tables.options["option_id"]).astype(float)
+        return parameter_draws(rows, n_draws, seed), np.where(pos >= 0, pos, np.nan)
+
+    return tables.memo_draws(("option_parameter_draws", parameter, n_draws, seed), build)
 
 
 def _parameter_index(p: pd.DataFrame):
