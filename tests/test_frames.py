@@ -39,3 +39,18 @@ def test_text_series_is_object_with_one_value_for_a_scalar():
     s = _frames.text_series("paddy", idx)
     assert s.dtype == object and s.tolist() == ["paddy"] * 3
     assert _frames.text_series(np.array(["a", None, "c"], dtype=object), idx).tolist() == ["a", None, "c"]
+
+
+@pytest.mark.parametrize("n_draws", [1, 2, 100, 500, 501])
+def test_row_percentiles_of_repeated_values_equal_numpy(n_draws):
+    v = np.array([1.5, -0.0, 0.0, np.inf, -np.inf, np.nan, -2e-300, 7.0])
+    view = np.broadcast_to(v[:, None], (len(v), n_draws))   # one value per row, no copy
+    assert view.strides[1] == 0
+    got = _frames.row_percentiles(view)
+    with np.errstate(invalid="ignore"):
+        expected = _frames.row_percentiles(np.ascontiguousarray(view))   # the sorting path
+        direct = np.percentile(np.ascontiguousarray(view[[0, 1, 2, 3, 4, 6, 7]]), (10, 50, 90), axis=1)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))    # same sign of zero
+    np.testing.assert_array_equal(got[:, [0, 1, 2, 3, 4, 6, 7]], direct)
+    assert np.isnan(got[:, 5]).all()

@@ -318,6 +318,25 @@ def member_row(group: np.ndarray, flag: np.ndarray) -> np.ndarray:
     return pos[group]
 
 
+def _constant_row_percentiles(v: np.ndarray, n: int, q) -> np.ndarray:
+    """:func:`row_percentiles` of rows that repeat one value ``v`` ``n`` times.
+
+    Interpolating between two equal finite, non-zero values gives the value itself; for
+    ±0 and ±inf the result of ``np.percentile`` (its sign of zero, NaN for inf) is taken
+    from one row of each such value, so the numbers are the same as sorting every row.
+    """
+    out = np.repeat(v[None, :], len(q), axis=0)
+    special = (v == 0) | np.isinf(v)
+    if special.any():
+        for s in (0.0, -0.0, np.inf, -np.inf):
+            rows = special & (v == s) & (np.signbit(v) == np.signbit(s))
+            if rows.any():
+                with np.errstate(invalid="ignore"):
+                    ref = np.percentile(np.full((1, n), s), q, axis=1)[:, 0]
+                out[:, rows] = ref[:, None]
+    return out
+
+
 def row_percentiles(draws: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
     """Percentiles ``q`` of every row of ``draws`` (rows × draws), ignoring NaN draws.
 
@@ -326,12 +345,17 @@ def row_percentiles(draws: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
     vectorised ``np.percentile``: only rows with some undefined draws take the slow
     row-by-row path.
 
+    A row that is one value repeated (a view made by ``np.broadcast_to``) gives that value
+    without sorting.
+
     Returns
     -------
     numpy.ndarray
         Shape ``(len(q), rows)``.
     """
     draws = np.asarray(draws, float)
+    if draws.ndim == 2 and draws.shape[1] and draws.strides[1] == 0:
+        return _constant_row_percentiles(draws[:, 0], draws.shape[1], q)
     out = np.full((len(q), draws.shape[0]), np.nan)
     nan = np.isnan(draws)
     some = nan.any(axis=1)

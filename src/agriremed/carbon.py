@@ -850,8 +850,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
         for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
             t_d, net_c = net_draws(sel)
+            off = sel[~active[sel]]
             for k, v in t_d.items():
-                pct[k][:, sel] = _frames.row_percentiles(np.where(active[sel][:, None], v, np.nan))
+                pct[k][:, sel] = _frames.row_percentiles(v)
+                pct[k][:, off] = np.nan
             q[:, sel] = _frames.row_percentiles(net_c)
             hb = has_base[sel]
             ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c

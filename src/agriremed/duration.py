@@ -677,22 +677,59 @@ def _removal_state(p, c0, mass, model):
 
 
 def _years(p, c0, ct, mass, model, loss):
+    """Years to target of every row with its removal model's formula (evaluated only on the
+    rows that use it; NaN for rows of no model) and the removal state."""
     st = _removal_state(p, c0, mass, model)
-    first = years_first_order(c0, ct, st["f_first"], loss)
-    zero = years_zero_order(c0, ct, mass, 1.0, st["zero_d"] * mass, loss)
-    dec = years_declining_bcf(c0, ct, mass, p["Y"] * (1.0 - p["h"]), p["sref"], p["cref"], p["b"], loss)
-    years = np.select([np.isin(model, FIRST_ORDER_MODELS), np.isin(model, ["shoot_conc", "removal_rate"]),
-                       model == "declining_bcf"], [first, zero, dec], np.nan)
+    m = np.asarray(model)
+    args = (c0, ct, mass, loss, st["f_first"], st["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
+    shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
+    years = np.full(shape, np.nan)
+    rows_of = m.reshape(m.shape[0], -1)[:, 0]
+    for sel, kind in ((np.isin(rows_of, FIRST_ORDER_MODELS), "first"),
+                      (np.isin(rows_of, ["shoot_conc", "removal_rate"]), "zero"),
+                      (rows_of == "declining_bcf", "declining")):
+        rows = np.flatnonzero(sel)
+        if not len(rows):
+            continue
+        c, t, ms, q, f_first, zero_d, Y, h, sref, cref, b = (_rows(a, rows, shape) for a in args)
+        if kind == "first":
+            years[rows] = years_first_order(c, t, f_first, q)
+        elif kind == "zero":
+            years[rows] = years_zero_order(c, t, ms, 1.0, zero_d * ms, q)
+        else:
+            years[rows] = years_declining_bcf(c, t, ms, Y * (1.0 - h), sref, cref, b, q)
     return years, st
 
 
 def _conc(st, c0, model, t, loss, p):
-    """Soil concentration after t years of cropping [mg kg⁻¹]."""
-    first = concentration_after(c0, t, "first_order", fraction=st["f_first"], loss_frac_per_yr=loss)
-    zero = concentration_after(c0, t, "zero_order", removal_mg_kg_yr=st["zero_d"], loss_frac_per_yr=loss)
-    dec = concentration_after(c0, t, "declining", rate=st["rate"], exponent=p["b"], loss_frac_per_yr=loss)
-    return np.select([np.isin(model, FIRST_ORDER_MODELS), np.isin(model, ["shoot_conc", "removal_rate"]),
-                      model == "declining_bcf"], [first, zero, dec], np.nan)
+    """Soil concentration after t years of cropping [mg kg⁻¹].
+
+    Each removal model's formula is evaluated only on the rows that use it (rows of
+    another model, or of none, are NaN).
+    """
+    m = np.asarray(model)
+    args = (st["f_first"], st["zero_d"], st["rate"], p["b"], c0, t, loss)
+    shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
+    out = np.full(shape, np.nan)
+    rows_of = m.reshape(m.shape[0], -1)[:, 0] if m.ndim else np.full(shape[0] if shape else 1, m)
+    for sel, kind in ((np.isin(rows_of, FIRST_ORDER_MODELS), "first_order"),
+                      (np.isin(rows_of, ["shoot_conc", "removal_rate"]), "zero_order"),
+                      (rows_of == "declining_bcf", "declining")):
+        rows = np.flatnonzero(sel)
+        if not len(rows):
+            continue
+        f_first, zero_d, rate, b, c, y, q = (_rows(a, rows, shape) for a in args)
+        out[rows] = concentration_after(c, y, kind, fraction=f_first, removal_mg_kg_yr=zero_d,
+                                        loss_frac_per_yr=q, rate=rate, exponent=b)
+    return out
+
+
+def _rows(a, rows, shape):
+    """Rows ``rows`` of an array broadcast against ``shape`` (arrays without the row axis as they are)."""
+    a = np.asarray(a)
+    if a.ndim == len(shape) and a.ndim and a.shape[0] == shape[0] and shape[0] > 1:
+        return a[rows]
+    return a
 
 
 def _col(a):
