@@ -684,7 +684,7 @@ def _years(p, c0, ct, mass, model, loss):
     args = (c0, ct, mass, loss, st["f_first"], st["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
     shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
     years = np.full(shape, np.nan)
-    rows_of = m.reshape(m.shape[0], -1)[:, 0]
+    rows_of = _model_of_rows(m)
     for sel, kind in ((np.isin(rows_of, FIRST_ORDER_MODELS), "first"),
                       (np.isin(rows_of, ["shoot_conc", "removal_rate"]), "zero"),
                       (rows_of == "declining_bcf", "declining")):
@@ -711,7 +711,7 @@ def _conc(st, c0, model, t, loss, p):
     args = (st["f_first"], st["zero_d"], st["rate"], p["b"], c0, t, loss)
     shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
     out = np.full(shape, np.nan)
-    rows_of = m.reshape(m.shape[0], -1)[:, 0] if m.ndim else np.full(shape[0] if shape else 1, m)
+    rows_of = _model_of_rows(m)
     for sel, kind in ((np.isin(rows_of, FIRST_ORDER_MODELS), "first_order"),
                       (np.isin(rows_of, ["shoot_conc", "removal_rate"]), "zero_order"),
                       (rows_of == "declining_bcf", "declining")):
@@ -722,6 +722,11 @@ def _conc(st, c0, model, t, loss, p):
         out[rows] = concentration_after(c, y, kind, fraction=f_first, removal_mg_kg_yr=zero_d,
                                         loss_frac_per_yr=q, rate=rate, exponent=b)
     return out
+
+
+def _model_of_rows(model: np.ndarray) -> np.ndarray:
+    """The removal model of each row of a rows (× 1) array."""
+    return model[(slice(None),) + (0,) * (model.ndim - 1)] if model.ndim > 1 else model
 
 
 def _rows(a, rows, shape):
