@@ -680,21 +680,13 @@ def _years(p, c0, ct, mass, model, loss):
     """Years to target of every row with its removal model's formula (evaluated only on the
     rows that use it; NaN for rows of no model) and the removal state."""
     st = _removal_state(p, c0, mass, model)
-    m = np.asarray(model)
     args = (c0, ct, mass, loss, st["f_first"], st["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
-    shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
+    shape, groups = _model_groups(model, args)
     years = np.full(shape, np.nan)
-    rows_of = _model_of_rows(m)
-    for sel, kind in ((np.isin(rows_of, FIRST_ORDER_MODELS), "first"),
-                      (np.isin(rows_of, ["shoot_conc", "removal_rate"]), "zero"),
-                      (rows_of == "declining_bcf", "declining")):
-        rows = np.flatnonzero(sel)
-        if not len(rows):
-            continue
-        c, t, ms, q, f_first, zero_d, Y, h, sref, cref, b = (_rows(a, rows, shape) for a in args)
-        if kind == "first":
+    for family, rows, (c, t, ms, q, f_first, zero_d, Y, h, sref, cref, b) in groups:
+        if family == "first_order":
             years[rows] = years_first_order(c, t, f_first, q)
-        elif kind == "zero":
+        elif family == "zero_order":
             years[rows] = years_zero_order(c, t, ms, 1.0, zero_d * ms, q)
         else:
             years[rows] = years_declining_bcf(c, t, ms, Y * (1.0 - h), sref, cref, b, q)
@@ -707,21 +699,33 @@ def _conc(st, c0, model, t, loss, p):
     Each removal model's formula is evaluated only on the rows that use it (rows of
     another model, or of none, are NaN).
     """
-    m = np.asarray(model)
     args = (st["f_first"], st["zero_d"], st["rate"], p["b"], c0, t, loss)
-    shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
+    shape, groups = _model_groups(model, args)
     out = np.full(shape, np.nan)
-    rows_of = _model_of_rows(m)
-    for sel, kind in ((np.isin(rows_of, FIRST_ORDER_MODELS), "first_order"),
-                      (np.isin(rows_of, ["shoot_conc", "removal_rate"]), "zero_order"),
-                      (rows_of == "declining_bcf", "declining")):
-        rows = np.flatnonzero(sel)
-        if not len(rows):
-            continue
-        f_first, zero_d, rate, b, c, y, q = (_rows(a, rows, shape) for a in args)
-        out[rows] = concentration_after(c, y, kind, fraction=f_first, removal_mg_kg_yr=zero_d,
+    for family, rows, (f_first, zero_d, rate, b, c, y, q) in groups:
+        out[rows] = concentration_after(c, y, family, fraction=f_first, removal_mg_kg_yr=zero_d,
                                         loss_frac_per_yr=q, rate=rate, exponent=b)
     return out
+
+
+def _model_groups(model, args):
+    """Rows of each removal-model family and ``args`` on those rows.
+
+    Returns the broadcast shape of ``model`` and ``args`` and, for each family that occurs
+    (``first_order``, ``zero_order``, ``declining`` as in :func:`concentration_after`),
+    ``(family, rows, args on rows)``; arrays without the row axis are passed as they are.
+    """
+    m = np.asarray(model)
+    shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
+    rows_of = _model_of_rows(m)
+    groups = []
+    for family, sel in (("first_order", np.isin(rows_of, FIRST_ORDER_MODELS)),
+                        ("zero_order", np.isin(rows_of, ["shoot_conc", "removal_rate"])),
+                        ("declining", rows_of == "declining_bcf")):
+        rows = np.flatnonzero(sel)
+        if len(rows):
+            groups.append((family, rows, tuple(_rows(a, rows, shape) for a in args)))
+    return shape, groups
 
 
 def _model_of_rows(model: np.ndarray) -> np.ndarray:
