@@ -778,28 +778,28 @@ def _side_by_side(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFram
 def _side_by_side_columns(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> dict[str, pd.Series]:
     """The columns of :func:`_side_by_side` by name (each on a 0…n−1 index)."""
     index = pd.RangeIndex(len(rows))
-    cols: dict[str, pd.Series] = {}
-    _add_columns(cols, rows, index, check=False)
+    same = rows.index.equals(index)
+    cols = {c: (s if same else s.set_axis(index)) for c, s in rows.items()}
     for f in frames:
         _add_columns(cols, f, index, rows=rows)
     return cols
 
 
-def _add_columns(cols: dict, f: pd.DataFrame, index: pd.RangeIndex, rows: pd.DataFrame | None = None,
-                 check: bool = True) -> None:
+def _add_columns(cols: dict, f: pd.DataFrame, index: pd.RangeIndex,
+                 rows: pd.DataFrame | None = None) -> None:
     """Add the columns of ``f`` other than the row keys to ``cols`` (in place).
 
     ``f`` is row-aligned with ``rows`` (default: with the columns already in ``cols``) or
     aligned on ``(plot_id, option_id)`` as a left join; a column already present is an error.
     """
     key = ("plot_id", "option_id")
-    extra = [c for c in f.columns if c not in key] if check else list(f.columns)
+    extra = [c for c in f.columns if c not in key]
     clash = cols.keys() & set(extra)
     if clash:
         raise ValueError(f"stage tables share columns {sorted(clash)}")
-    if rows is None and check:
+    if rows is None:
         rows = pd.DataFrame({c: cols[c] for c in key}, copy=False)
-    pos = _frames.row_index(f, rows) if check else np.arange(len(f))
+    pos = _frames.row_index(f, rows)
     if (pos == np.arange(len(index))).all():
         same_index = f.index.equals(index)
         for c in extra:
@@ -824,10 +824,9 @@ def _text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
     """
     from . import columns as C
 
-    items = df.items()
     index = df.index if isinstance(df, pd.DataFrame) else next(iter(df.values())).index
     cols = {}
-    for c, s in items:
+    for c, s in df.items():
         spec = C.COLUMNS.get(c)
         dt = s.dtype
         if spec is not None and spec.dtype in ("str", "category"):

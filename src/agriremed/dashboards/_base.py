@@ -189,12 +189,12 @@ def html_table(
 
 def light_of_compliance(p_compliant, tables) -> np.ndarray:
     """Traffic light of crop-compliance probabilities (food-safety thresholds of ``traffic_lights.csv``)."""
-    tl = tables.traffic_lights.set_index("criterion").loc["food_safety"]
+    tl = tables.light_thresholds()["food_safety"]
     p = np.asarray(p_compliant, float)
     out = np.where(
-        p >= float(tl["green_at_least"]) - 1e-12,
+        p >= tl["green_at_least"] - 1e-12,
         "green",
-        np.where(p >= float(tl["amber_at_least"]), "amber", "red"),
+        np.where(p >= tl["amber_at_least"], "amber", "red"),
     ).astype(object)
     out[np.isnan(p)] = None
     return out
