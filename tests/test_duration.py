@@ -418,15 +418,46 @@ def test_more_biochar_never_raises_predicted_uptake_for_any_feedstock(tables, ph
 
 def test_sorghum_removal_scales_with_soil_cd_hand_computed(tables, plots_factory):
     # removal R · C/C_ref with R = 53.9 g/ha/yr at C_ref = 0.49 mg/kg: first order, f = R / (C_ref · M)
-    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.49, 0.98], depth_m=0.2, bulk_density_g_cm3=1.2)
+    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.49, 0.8], depth_m=0.2, bulk_density_g_cm3=1.2)
     s, rows = _setup(tables, p)
     by_metal, _ = _duration(tables, p, s, rows)
     r = by_metal.loc[by_metal["option_id"] == "sorghum"].set_index("plot_id")
     f = 53.9 / (0.49 * 2400.0)
     assert r.loc["P1", "removal_g_ha_yr"] == pytest.approx(53.9)
-    assert r.loc["P2", "removal_g_ha_yr"] == pytest.approx(2 * 53.9)
+    assert r.loc["P2", "removal_g_ha_yr"] == pytest.approx(53.9 * 0.8 / 0.49)
     assert r.loc["P2", "fraction_per_yr"] == pytest.approx(f)
-    assert r.loc["P2", "years_to_target"] == pytest.approx(np.log(0.3 / 0.98) / np.log(1 - f))
+    assert r.loc["P2", "years_to_target"] == pytest.approx(np.log(0.3 / 0.8) / np.log(1 - f))
+
+
+def _sorghum_row(tables, plots_factory, ph, cd, **kw):
+    p = plots_factory(1, ph=ph, cd_mg_kg=cd, depth_m=0.2, bulk_density_g_cm3=1.2, **kw)
+    s, rows = _setup(tables, p)
+    by_metal, _ = _duration(tables, p, s, rows)
+    return by_metal.loc[by_metal["option_id"] == "sorghum"].iloc[0]
+
+
+def test_sorghum_shoot_cd_is_capped_at_its_source_maximum(tables, plots_factory):
+    # at 2 mg/kg the soil-proportional removal (220 g/ha) would mean a stalk Cd above the
+    # 9.16 mg/kg measured at most in the field trial: removal = yield × 9.16
+    r = _sorghum_row(tables, plots_factory, 5.0, 2.0)
+    assert r["shoot_mg_kg"] == pytest.approx(9.16)
+    y = r["removal_g_ha_yr"] / 9.16
+    assert 53.9 * 2.0 / 0.49 > y * 9.16
+    assert r["removal_g_ha_yr"] == pytest.approx(y * 9.16)
+
+
+def test_removal_crops_take_up_less_on_calcareous_soil(tables, plots_factory):
+    # above pH 6 shoot Cd (and the cap) fall by 10^(−0.21 · (pH − 6)): × 0.380 at pH 8
+    up = {"land_use": "upland", "crop": "wheat"}  # upland screening value 0.6 mg/kg above pH 7.5
+    acid = _sorghum_row(tables, plots_factory, 6.0, 0.7, **up)
+    calc = _sorghum_row(tables, plots_factory, 8.0, 0.7, **up)
+    assert acid["removal_g_ha_yr"] == pytest.approx(53.9 * 0.7 / 0.49)
+    assert calc["removal_g_ha_yr"] == pytest.approx(53.9 * 0.7 / 0.49 * 10 ** (-0.42))
+    hot = _sorghum_row(tables, plots_factory, 8.0, 5.0, **up)
+    assert hot["shoot_mg_kg"] == pytest.approx(9.16 * 10 ** (-0.42))
+    # never more removal than on the acid soil of the trials
+    more_acid = _sorghum_row(tables, plots_factory, 4.5, 0.7, **up)
+    assert more_acid["removal_g_ha_yr"] == pytest.approx(acid["removal_g_ha_yr"])
 
 
 def test_seasons_and_harvest_losses_are_explicit_rows(tables):
