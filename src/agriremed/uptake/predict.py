@@ -726,7 +726,7 @@ def function_coverage(tables: Tables | None = None, metals=None) -> pd.DataFrame
     --------
     >>> cov = function_coverage(metals=["cd"]).set_index("crop")
     >>> cov.loc["wheat", "functions"].split("|")[0], cov.loc["potato", "functions"]
-    ('chen2021_wheat_cd_bcf', '')
+    ('mcgrath2002_wheat_cd', '')
     """
     tables = tables or load_tables()
     crops = tables.crops.loc[tables.crops["food"], ["crop", "crop_group"]]
