@@ -73,7 +73,7 @@ def lognormal_from_mean_sd(mean, sd):
     --------
     >>> m, s = lognormal_from_mean_sd(0.09, 0.10)
     >>> round(float(m), 4), round(float(s), 4)
-    (0.0604, 0.3878)
+    (0.0602, 0.3894)
     """
     mean = np.asarray(mean, float)
     cv2 = (np.asarray(sd, float) / mean) ** 2
