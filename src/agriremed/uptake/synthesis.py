@@ -47,7 +47,7 @@ from scipy.special import ndtri
 from ..tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
-           "calibrate_intercept", "rice_cd_synthesis"]
+           "calibrate_intercept", "rice_cd_synthesis", "survey_skill"]
 
 _LN10 = np.log(10.0)
 
@@ -225,3 +225,57 @@ def rice_cd_synthesis(tables: Tables | None = None) -> dict:
                                                    & (tables.uptake_surveys["metal"] == "cd")])
     cal = calibrate_intercept(mom, sl["soil"], sl["ph"])
     return {**sl, **cal, "moments": mom}
+
+
+def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = "cd",
+                 limit_mg_kg: float = 0.2) -> pd.DataFrame:
+    """Out-of-sample check of the synthesis on every survey: leave one out, predict it.
+
+    For each calibration survey the intercept and between-site spread are recomputed
+    from the *other* calibration surveys (the slopes do not use the surveys); surveys
+    of role ``check`` are predicted from all calibration surveys. The prediction is the
+    median crop concentration at the survey's median soil metal and mean pH; its share
+    above ``limit_mg_kg`` assumes log10 C ~ Normal(prediction, √(se² + b²σ²_soil + c²σ²_pH)),
+    i.e. the function's spread plus the spread of the survey's own soils.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+    crop, metal : str
+        Surveys of ``uptake_surveys.csv`` to check.
+    limit_mg_kg : float
+        Food limit for the exceedance share [mg kg⁻¹].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per survey: ``survey_id``, ``role``, ``n``, ``observed_median_mg_kg``,
+        ``predicted_median_mg_kg``, ``bias_log10`` (predicted − observed), ``se_log10``
+        (of the left-one-out function), ``observed_share_above`` (published, or implied by
+        the published mean and SD), ``predicted_share_above`` and ``share_published``.
+    """
+    from scipy.special import ndtr
+
+    tables = tables or load_tables()
+    sv = tables.uptake_surveys
+    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal)].reset_index(drop=True)
+    sl = synthesis_slopes(tables.uptake_slopes, crop, metal)
+    b, c = sl["soil"], sl["ph"]
+    mom = survey_moments(sv)
+    rows = []
+    for i, r in mom.iterrows():
+        others = mom.drop(index=i)
+        cal = calibrate_intercept(others, b, c)
+        pred = cal["intercept"] + b * r["log10_soil_median"] + c * r["ph_mean"]
+        spread = np.sqrt(cal["se_log10"] ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * r["ph_sd"]) ** 2)
+        published = not pd.isna(r["frac_above"]) and r["frac_limit_mg_kg"] == limit_mg_kg
+        obs_share = r["frac_above"] if published else \
+            1.0 - ndtr((np.log10(limit_mg_kg) - r["log10_crop_median"]) / r["crop_sigma_log10"])
+        rows.append({"survey_id": r["survey_id"], "role": r["role"], "n": int(r["n"]),
+                     "observed_median_mg_kg": 10 ** r["log10_crop_median"],
+                     "predicted_median_mg_kg": 10 ** pred, "bias_log10": pred - r["log10_crop_median"],
+                     "se_log10": cal["se_log10"], "observed_share_above": float(obs_share),
+                     "predicted_share_above": float(1.0 - ndtr((np.log10(limit_mg_kg) - pred) / spread)),
+                     "share_published": bool(published)})
+    return pd.DataFrame(rows)
