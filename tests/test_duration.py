@@ -313,8 +313,12 @@ def test_food_limit_target_inverts_the_uptake_function(tables, plots_factory):
                       cd_mg_kg=[0.5, 0.4], region="")
     s = soil.screen(p, tables)
     safe = duration.safe_soil_concentration(p, "cd", tables=tables)
-    assert safe[0] == pytest.approx(0.2 / 0.915, rel=1e-6)            # national rice grain BCF, limit 0.2
-    assert safe[1] == pytest.approx(0.1 / 0.155, rel=1e-6)            # wheat BCF 0.155, limit 0.1
+    # rice synthesis at pH 6, limit 0.2: 10^((log 0.2 − 0.4519 + 0.22975·6)/0.4305)
+    rice50 = 10 ** ((np.log10(0.2) - 0.4519 + 0.22975 * 6.0) / 0.4305)
+    # UK wheat at pH 7, limit 0.1: 10^((log 0.1 − 0.282 + 0.1834·7)/0.44)
+    wheat50 = 10 ** ((np.log10(0.1) - 0.282 + 0.1834 * 7.0) / 0.44)
+    assert safe[0] == pytest.approx(rice50, rel=1e-6)
+    assert safe[1] == pytest.approx(wheat50, rel=1e-6)
     # at the safe concentration the median prediction sits on the limit
     scaled = p.assign(cd_mg_kg=safe)
     chk = uptake.food_safety(uptake.predict_crop_concentration(scaled, tables=tables), "GB2762", tables)
@@ -327,17 +331,20 @@ def test_food_limit_target_inverts_the_uptake_function(tables, plots_factory):
     assert t_food.loc[("P1", "cd"), "target_mg_kg"] == pytest.approx(safe[0])
     assert t_food.loc[("P1", "cd"), "target_basis"] == "food_limit"
     assert (t_strict["target_mg_kg"] <= scr.reindex(t_strict.index) + 1e-12).all()
-    assert t_strict.loc[("P2", "cd"), "target_basis"] == "screening"  # 0.645 > screening 0.3
+    assert t_strict.loc[("P2", "cd"), "target_basis"] == "screening"  # 1.01 > screening 0.3
 
 
 def test_food_limit_target_changes_the_clean_up_time(tables, plots_factory):
-    p = plots_factory(1, ph=6.0, cd_mg_kg=0.9, region="")            # paddy pH 6: screening 0.4
+    p = plots_factory(1, ph=4.8, cd_mg_kg=0.9, region="Hunan")       # paddy pH 4.8: screening 0.3
     s, rows = _setup(tables, p)
     bio, _ = biomass.harvested_biomass(rows, tables)
     tg = duration.target_concentrations(p, s, tables, "food_limit")
     a = duration.estimate_duration(rows, p, s, bio, tables)[1].set_index("option_id")
     b = duration.estimate_duration(rows, p, s, bio, tables, targets=tg)[1].set_index("option_id")
-    assert b.loc["sedum_plumbizincicola", "target_mg_kg"] == pytest.approx(0.2 / 0.915, rel=1e-6)
+    # the Hunan rice synthesis at pH 4.8 reaches the 0.2 limit at 10^((log 0.2 − 0.6753 + 0.22975·4.8)/0.4305)
+    food = 10 ** ((np.log10(0.2) - 0.6753 + 0.22975 * 4.8) / 0.4305)
+    assert food < 0.3
+    assert b.loc["sedum_plumbizincicola", "target_mg_kg"] == pytest.approx(food, rel=1e-6)
     assert b.loc["sedum_plumbizincicola", "target_basis"] == "food_limit"
     sedum = "sedum_plumbizincicola"
     assert b.loc[sedum, "years_to_target"] > a.loc[sedum, "years_to_target"]

@@ -415,17 +415,17 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     -------
     numpy.ndarray
         Total soil concentration [mg kg⁻¹]; ``inf`` where the crop complies even at the
-        top of the range; 0 where it fails even at the bottom (lowering the soil alone
-        cannot make it safe); NaN where the metal is not measured, the crop has no
-        uptake function or no limit applies.
+        top of the range (or of the function's validity range); 0 where it fails even at
+        the bottom (lowering the soil alone cannot make it safe); NaN where the metal is
+        not measured, the crop has no usable uptake function or no limit applies.
 
     Examples
     --------
     >>> import pandas as pd
     >>> p = pd.DataFrame({"plot_id": ["a"], "land_use": ["paddy"], "crop": ["rice"], "ph": [6.0],
     ...                   "cd_mg_kg": [0.5], "region": [""]})
-    >>> round(float(safe_soil_concentration(p, "cd")[0]), 3)    # 0.2 / 0.915 (national rice BCF)
-    0.219
+    >>> round(float(safe_soil_concentration(p, "cd")[0]), 3)    # 10^((log 0.2 − 0.4519 + 0.22975·6)/0.4305)
+    3.379
     """
     tables = tables or load_tables()
     col = C.metal_column(metal)
@@ -438,9 +438,16 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     def p_at(log_s):
         return _p_comply_one_metal(_scaled(plots, metal, 10.0 ** log_s), crops, metal, food_standard, tables)
 
-    lo = np.full(n, float(log10_range[0]))
-    hi = np.full(n, float(log10_range[1]))
+    # the functions are not evaluated outside their validity range: bracket the search by the
+    # scale factors at which a prediction exists (a coarse grid first, then bisection inside it)
+    grid = np.linspace(float(log10_range[0]), float(log10_range[1]), 29)
+    valid = np.array([~np.isnan(p_at(np.full(n, g))) for g in grid])          # grid × plots
+    have = valid.any(axis=0)
+    first = np.where(have, valid.argmax(axis=0), 0)
+    last = np.where(have, len(grid) - 1 - valid[::-1].argmax(axis=0), 0)
+    lo, hi = _valid_edge(p_at, grid, first, -1), _valid_edge(p_at, grid, last, +1)
     p_lo, p_hi = p_at(lo), p_at(hi)
+    p_lo = np.where(have, p_lo, np.nan)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
         ok = p_at(mid) >= compliance_prob
@@ -450,6 +457,24 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     out = np.where(p_hi >= compliance_prob, np.inf, out)
     out = np.where(p_lo < compliance_prob, 0.0, out)
     return np.where(np.isnan(p_lo) | np.isnan(c0) | (c0 <= 0), np.nan, out)
+
+
+def _valid_edge(p_at, grid, index, direction, iterations: int = 30) -> np.ndarray:
+    """log10 scale factor at the edge of the valid region next to grid point ``index`` (per plot).
+
+    Between the last valid grid point and its invalid neighbour in ``direction``, bisect for
+    the outermost scale at which ``p_at`` is still a number.
+    """
+    inside = grid[index]
+    nb = np.clip(index + direction, 0, len(grid) - 1)
+    outside = grid[nb]
+    at_end = nb == index
+    for _ in range(iterations):
+        mid = 0.5 * (inside + outside)
+        ok = ~np.isnan(p_at(mid))
+        inside = np.where(ok, mid, inside)
+        outside = np.where(ok, outside, mid)
+    return np.where(at_end, grid[index], inside)
 
 
 def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: Tables | None = None,

@@ -489,6 +489,9 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     if len(unassessed):
         uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason"})
                                   .assign(assessed=False)], ignore_index=True)
+    # plot by plot (input order), so that a plan in chunks gives the same table
+    order = np.argsort(_frames.positions(P["plot_id"], uptake_table["plot_id"]), kind="stable")
+    uptake_table = uptake_table.iloc[order].reset_index(drop=True)
     return {"v": v, "P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
             "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
             "removal": removal}
@@ -1057,9 +1060,10 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     rec[ok] = body + end
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
-    if has_na.any():  # "As, Pb in the crop not assessed (no transfer function): measure them in the harvest."
+    if has_na.any():  # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
         rec[has_na] = rec[has_na] + _per_distinct(
-            lambda m: " " + ", ".join(x.capitalize() for x in m.split("+"))
-            + " in the crop not assessed (no usable transfer function): measure them in the harvest.", na[has_na])
+            lambda m: " " + "/".join(x.capitalize() for x in m.split("+"))
+            + " in the crop not assessed (no usable transfer function): measure "
+            + ("it" if "+" not in m else "them") + " in the harvest.", na[has_na])
     s["recommendation"] = rec
     return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)

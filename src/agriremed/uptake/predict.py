@@ -8,11 +8,14 @@ the metal in the soil extract the function expects), the plant *basis* of its ou
 ``se_log10`` of log10 predictions.
 
 Selection rule (readable, data-driven): for a plot × crop × metal, take the usable
-functions whose ``applies_to`` lists the crop. First try those fitted in the plot's
-province (``provinces`` named in the plot's ``region`` text), then all of them, each
-time in ascending ``priority``; use the first one whose inputs are all available for
-the plot and whose prediction is positive. The chosen ``function_id`` is reported with
-every prediction.
+functions whose ``applies_to`` lists the crop. First try the user's own functions
+(``priority`` ≤ 0, as written by ``fit-uptake``; only in their ``provinces`` if they name
+any), then those fitted in the plot's province (``provinces`` named in the plot's
+``region`` text, in English or Chinese), then all of them, each time in ascending
+``priority``; use the first one whose inputs are all available for the plot, inside its
+published validity range, and whose prediction is positive. The chosen ``function_id``
+is reported with every prediction, and the functions skipped before it, with the reason,
+in ``selection``.
 
 Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
 exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10).
@@ -556,13 +559,17 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         pred = np.full(n, np.nan)
         skipped = np.full(n, "", dtype=object)
         has_fn = np.zeros(n, bool)
-        # pass 1: functions fitted in the plot's province; pass 2: all, by priority
-        for local_pass in (True, False):
+        # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
+        # if they name any; pass 1: functions fitted in the plot's province; pass 2: all, by priority
+        for pass_ in ("user", "local", "all"):
+            local_pass = pass_ != "all"
             for j, fn in enumerate(rows):
+                if pass_ == "user" and not fn.priority <= 0:
+                    continue
                 for_crop = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured
                 has_fn |= for_crop
                 applies = for_crop & ph_ok & (chosen < 0)
-                if local_pass:
+                if pass_ == "local" or (pass_ == "user" and str(fn.provinces or "").strip()):
                     applies &= _in_provinces(reg_uniq, fn.provinces, pnames)[reg_codes]
                 if not applies.any():
                     continue
