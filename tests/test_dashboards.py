@@ -658,3 +658,23 @@ def test_in_a_kernel_the_deferred_collection_runs_once_when_idle(monkeypatch):
 
     asyncio.run(two_callbacks())
     assert runs == [()] and gc.isenabled()  # one collection after both, and collection is back on
+
+
+def test_dashboards_plan_with_a_users_fitted_function(tmp_path, monkeypatch):
+    # run.sh dash --tables DIR: the kernels get AGRIREMED_TABLES and add the folder's tables
+    from agriremed.dashboards import _base
+    from agriremed.dashboards.serve import main, voila_command
+    from agriremed.uptake import fit_transfer_function
+
+    fit = fit_transfer_function(ROOT / "data" / "samples" / "soil_crop_pairs.csv", crop="rice",
+                                terms=["log10(soil)", "ph"], provinces="Jiangsu")
+    fit.write(tmp_path)
+    _, env = voila_command(Path("notebooks/dashboards"), open_browser=False, tables=tmp_path)
+    assert env["AGRIREMED_TABLES"] == str(tmp_path.resolve())
+    monkeypatch.setenv("AGRIREMED_TABLES", str(tmp_path))
+    assert fit.function_id in set(_base._packaged_tables().transfer_functions["function_id"])
+    from agriremed.dashboards import PlotAssessment
+
+    d = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="JS-WX-08")
+    assert set(d.uptake["function_id"]) == {fit.function_id}
+    assert main(["--tables", str(tmp_path / "missing"), "--no-browser"]) == 2

@@ -102,7 +102,8 @@ def test_skipped_functions_are_reported_with_their_reason(tables):
     tf = tables.transfer_functions
     li = tf["function_id"] == "li2017_rice_cd_cacl2"
     t = tables.replace(transfer_functions=tf.assign(priority=np.where(li, 0, tf["priority"]),
-                                                    usable=tf["usable"] | li))
+                                                    usable=tf["usable"] | li,
+                                                    provinces=np.where(li, "", tf["provinces"])))
     p = pd.DataFrame({"plot_id": ["A", "B", "C"], "crop": "rice", "region": "", "ph": 6.0,
                       "cd_mg_kg": [0.5, 0.5, 12.0], "cd_cacl2_mg_kg": [np.nan, 0.05, 0.05],
                       "zn_cacl2_mg_kg": [np.nan, 2.0, 0.1]})

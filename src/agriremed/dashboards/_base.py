@@ -14,6 +14,7 @@ import functools
 import gc
 import html
 import logging
+import os
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -549,6 +550,16 @@ class Dashboard:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-@functools.lru_cache(maxsize=1)
+#: Environment variable naming a folder of user tables (e.g. a function from ``agriremed fit-uptake``)
+#: that the dashboards add to the packaged tables (``run.sh dash --tables DIR``).
+TABLES_ENV = "AGRIREMED_TABLES"
+
+
 def _packaged_tables() -> Tables:
-    return load_tables()
+    """The packaged tables, with the user folder of :data:`TABLES_ENV` added when it is set."""
+    return _tables_in(os.environ.get(TABLES_ENV, "").strip())
+
+
+@functools.lru_cache(maxsize=4)
+def _tables_in(folder: str) -> Tables:
+    return load_tables(folder) if folder else load_tables()

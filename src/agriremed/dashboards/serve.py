@@ -32,7 +32,8 @@ def find_notebooks(start: Path | None = None) -> Path | None:
     return None
 
 
-def voila_command(folder: Path, port: int = 8866, open_browser: bool = True) -> tuple[list[str], dict]:
+def voila_command(folder: Path, port: int = 8866, open_browser: bool = True,
+                  tables: str | Path | None = None) -> tuple[list[str], dict]:
     """The Voila command line and environment that serve ``folder`` on 127.0.0.1:``port``.
 
     Parameters
@@ -43,6 +44,9 @@ def voila_command(folder: Path, port: int = 8866, open_browser: bool = True) -> 
         TCP port.
     open_browser : bool
         Open the default browser at the list of dashboards.
+    tables : str or Path, optional
+        Folder of user tables (e.g. written by ``agriremed fit-uptake``) the dashboards add to
+        the packaged ones; passed to the kernels as ``AGRIREMED_TABLES``.
 
     Returns
     -------
@@ -59,6 +63,8 @@ def voila_command(folder: Path, port: int = 8866, open_browser: bool = True) -> 
     """
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATE_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    if tables is not None:
+        env["AGRIREMED_TABLES"] = str(Path(tables).resolve())
     cmd = [
         sys.executable,
         "-m",
@@ -85,7 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", nargs="?", help="folder of dashboard notebooks (default: notebooks/dashboards)")
     ap.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     ap.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    ap.add_argument("--tables", help="folder of your own tables (e.g. from agriremed fit-uptake) to plan with")
     args = ap.parse_args(argv)
+    if args.tables is not None:
+        from ..tables import TableError, load_tables
+
+        try:
+            load_tables(args.tables)
+        except (TableError, OSError, ValueError) as exc:
+            print(f"error: --tables {args.tables}: {exc}", file=sys.stderr)
+            return 2
     folder = Path(args.folder) if args.folder else find_notebooks()
     if folder is None or not folder.exists():
         print(
@@ -94,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    cmd, env = voila_command(folder, args.port, not args.no_browser)
+    cmd, env = voila_command(folder, args.port, not args.no_browser, args.tables)
     print(
         f"[agriremed] dashboards at http://127.0.0.1:{args.port}/voila/render/{START} "
         f"(all dashboards: http://127.0.0.1:{args.port}/) — stop with Ctrl+C",

@@ -9,10 +9,10 @@ the metal in the soil extract the function expects), the plant *basis* of its ou
 
 Selection rule (readable, data-driven): for a plot × crop × metal, take the usable
 functions whose ``applies_to`` lists the crop. First try the user's own functions
-(``priority`` ≤ 0, as written by ``fit-uptake``; only in their ``provinces`` if they name
-any), then those fitted in the plot's province (``provinces`` named in the plot's
-``region`` text, in English or Chinese), then all of them, each time in ascending
-``priority``; use the first one whose inputs are all available for the plot, inside its
+(``priority`` ≤ 0, as written by ``fit-uptake``), then those fitted in the plot's
+province (``provinces`` named in the plot's ``region`` text, in English or Chinese), then
+those that name no province, each time in ascending ``priority`` (a function that names
+its provinces is used only there); use the first one whose inputs are all available for the plot, inside its
 published validity range, and whose prediction is positive. The chosen ``function_id``
 is reported with every prediction, and the functions skipped before it, with the reason,
 in ``selection``.
@@ -560,12 +560,14 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         skipped = np.full(n, "", dtype=object)
         has_fn = np.zeros(n, bool)
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
-        # if they name any; pass 1: functions fitted in the plot's province; pass 2: all, by priority
+        # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
+        # name no province, by priority
         for pass_ in ("user", "local", "all"):
-            local_pass = pass_ != "all"
             for j, fn in enumerate(rows):
                 if pass_ == "user" and not fn.priority <= 0:
                     continue
+                if pass_ == "all" and (str(fn.provinces or "").strip() or fn.priority <= 0):
+                    continue  # used only in its provinces; the user's functions were tried first
                 for_crop = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured
                 has_fn |= for_crop
                 applies = for_crop & ph_ok & (chosen < 0)
@@ -583,7 +585,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 ok = np.isfinite(p) & (p > 0) & (outside == "")
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
-                if local_pass or ok.all():
+                if ok.all():
                     continue
                 why = np.where(outside != "", outside, "")
                 need = _missing_inputs(fn, v, len(idx))
