@@ -599,7 +599,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                    "no transfer function for " + crops + " and " + metal.capitalize())
         unassessed(measured & has_fn & ~ph_ok, metal,
                    f"soil pH outside {PH_DOMAIN[0]:g}–{PH_DOMAIN[1]:g}, the domain of the transfer functions")
-        unassessed(measured & has_fn & ph_ok & ~have, metal, "no function could be used: " + skipped)
+        unassessed(measured & has_fn & ph_ok & ~have, metal,
+                   np.where(skipped == "", "its transfer functions apply only in other provinces",
+                            "no function could be used: " + skipped))
         if not have.any():
             continue
         hidx = np.flatnonzero(have)
