@@ -448,7 +448,9 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
     unit, ex, problem = _unit_part(parts, canon)
     if unit_only:  # the header is the unit itself (亩, 公顷)
         unit = _clean(raw)
-    if ex is not None and spec.group == "metal":
+    if ex is not None and spec.group != "metal":
+        problem = f"the header names the extraction {ex}, but {canon} is not measured in that extract"
+    elif ex is not None:
         metal = spec.extra["metal"]
         if spec.extra.get("extraction") not in (None, ex) and not available:
             problem = f"two extractions in one header ({spec.extra['extraction']} and {ex})"
