@@ -167,3 +167,23 @@ def test_case(case, tmp_path, capsys):
     # validate exits 1 when any row or the file has an error
     assert main(["validate", str(path), *sheet_args]) == (1 if len(v.errors) else 0)
     capsys.readouterr()
+
+
+def test_every_catalogue_message_is_translated(tmp_path):
+    """Problems, expectations, notes and file errors of every case have a Chinese text."""
+    from agriremed import i18n
+
+    texts = set()
+    for case in CASES:
+        path = write_case(case, tmp_path)
+        try:
+            v = agriremed.validate_plots(path, sheet=case.get("sheet"))
+        except InputFileError as exc:
+            texts.add(str(exc))
+            continue
+        texts |= set(v.problems["problem"]) | set(v.problems["expected"].fillna("")) | set(v.notes)
+    texts.discard("")
+    assert len(texts) > 60
+    bad = {t: i18n.message(t, "zh") for t in texts
+           if i18n.message(t, "zh") == t or i18n.untranslated(i18n.message(t, "zh"))}
+    assert bad == {}
