@@ -119,7 +119,8 @@ def test_case(case, tmp_path, capsys):
     # planned + rejected = the data rows physically in the file
     assert len(v.plots) + len(v.rejected) == v.n_input == rows_in_file(case, path), v.messages()
     for row, column, severity, piece in case.get("problems", []):
-        assert _matches(v.problems, row, column, severity, piece), (row, column, severity, piece, v.messages())
+        assert _matches(v.problems, row, column, severity, piece), \
+            (row, column, severity, piece, v.messages())
     expected_rejected = case.get("rejected", [])
     assert v.rejected["input_row"].tolist() == expected_rejected, v.messages()
     assert len(v.plots) == case["planned"]
@@ -160,7 +161,8 @@ def test_case(case, tmp_path, capsys):
         pc = agriremed.plan(clean, agriremed.Scenario(mc_draws=0))
         for col in ("soil_class", "controlling_metal", "recommended_option"):
             assert p.summary[col].tolist() == pc.summary[col].tolist(), col
-    code = main(["plan", str(path), "--out", str(tmp_path / "out"), "--draws", "0", "--no-report", *sheet_args])
+    code = main(["plan", str(path), "--out", str(tmp_path / "out"), "--draws", "0", "--no-report",
+                 *sheet_args])
     out = capsys.readouterr()
     assert "Traceback" not in out.out + out.err
     assert code == (0 if case["planned"] else 1)

@@ -162,7 +162,8 @@ def test_numbers_given_in_a_dataframe_keep_full_precision(plots_factory):
     ("Zn (ppb)", "zn_mg_kg", 0.001), ("Pb（g/kg）", "pb_mg_kg", 1000.0), ("As(ppm)", "as_mg_kg", 1.0),
     ("面积（亩）", "area_ha", 1 / 15), ("亩", "area_ha", 1 / 15), ("公顷", "area_ha", 1.0),
     ("面积(m²)", "area_ha", 1e-4), ("平方米", "area_ha", 1e-4), ("有机质（g/kg）", "som_pct", 0.1),
-    ("有机质(%)", "som_pct", 1.0), ("耕层厚度（cm）", "depth_m", 0.01), ("CEC (meq/100g)", "cec_cmol_kg", 1.0),
+    ("有机质(%)", "som_pct", 1.0), ("耕层厚度（cm）", "depth_m", 0.01),
+    ("CEC (meq/100g)", "cec_cmol_kg", 1.0),
     ("pH (KCl)", "ph_kcl", 1.0), ("pH(H2O)", "ph", 1.0), ("地块编号", "plot_id", 1.0),
 ])
 def test_header_spellings_and_units(header, canonical, factor):
@@ -178,7 +179,8 @@ def test_header_spellings_and_units(header, canonical, factor):
 
 @pytest.mark.parametrize("header, piece", [
     ("Cd (mg/L)", "is not a unit of"), ("Cr(VI)", "is not a unit agriremed knows"),
-    ("镉（鲜重）", "fresh-weight"), ("稻米镉", "looks like a metal column"), ("Pb_risk", "is not a unit agriremed knows"),
+    ("镉（鲜重）", "fresh-weight"), ("稻米镉", "looks like a metal column"),
+    ("Pb_risk", "is not a unit agriremed knows"),
     ("pH (CaCl2)", "extraction cacl2"), ("面积（斤）", "not a unit"),
 ])
 def test_unreadable_metal_or_unit_headers_are_errors(header, piece):
@@ -202,7 +204,8 @@ def test_mu_is_exactly_one_fifteenth_of_a_hectare(tmp_path):
                     "C,paddy,rice,7.5,5.4,0.8\n", encoding="utf-8")
     v = validate_plots(path)
     assert v.plots["area_ha"].tolist() == pytest.approx([1 / 15, 1.0, 0.5], rel=1e-15)
-    assert "values converted to ha (× 0.0666667)" in v.warnings.loc[v.warnings["column"] == "area_ha", "problem"].iloc[0]
+    note = v.warnings.loc[v.warnings["column"] == "area_ha", "problem"].iloc[0]
+    assert "values converted to ha (× 0.0666667)" in note
 
 
 @pytest.mark.parametrize("text, encoding, expected", [
@@ -296,3 +299,20 @@ def test_excel_formula_cells_and_sheet_choice(tmp_path):
     assert main(["validate", str(path), "--sheet", "0"]) == 1
     assert main(["plan", str(path), "--sheet", "plots", "--out", str(tmp_path / "out"), "--draws", "0",
                  "--no-report", "--quiet"]) == 0
+
+
+def test_unit_spellings_cite_known_sources(tables):
+    import csv
+    from importlib import resources
+
+    rows = list(csv.DictReader(resources.files("agriremed.data").joinpath("units.csv")
+                               .read_text(encoding="utf-8").splitlines()))
+    assert rows and all(r["source"] in set(tables.sources["key"]) for r in rows)
+    assert any(r["spelling"] == "亩" and r["definition"] == "10000 / 15 * meter ** 2" for r in rows)
+
+
+@pytest.mark.parametrize("crop, code", [("早稻", "rice"), ("稻谷", "rice"), ("冬小麦", "wheat"), ("夏玉米", "maize"),
+                                        ("青菜", "pak_choi"), ("生菜", "lettuce"), ("无", "none")])
+def test_chinese_crop_names(plots_factory, crop, code):
+    v = validate_plots(plots_factory(1, crop=crop))
+    assert v.ok and v.plots["crop"].tolist() == [code]

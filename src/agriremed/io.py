@@ -29,7 +29,6 @@ import math
 from datetime import date, datetime, time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv", "decode_text", "excel_sheets"]
@@ -184,7 +183,7 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
                     problem="formula without a saved value: the file was not recalculated and saved by a "
                             "spreadsheet program, so the cell has no value to read",
                     expected="open the file in Excel or WPS and save it (or paste the values)"))
-    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    df = pd.DataFrame(rows or None, columns=header, dtype=object)
     bad_rows = {p["row"] for p in problems}
     keep_cols = [c for j, c in enumerate(header) if not (c.startswith("unnamed_") and j >= named - 1 and
                  not any(r[j] for k, r in enumerate(rows) if k not in bad_rows))]
@@ -468,7 +467,8 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str]]:
 
         wb = load_workbook(p, read_only=True, data_only=False)
         try:
-            cells = [[(c.value, getattr(c, "data_type", None)) for c in row] for row in wb[chosen].iter_rows()]
+            cells = [[(c.value, getattr(c, "data_type", None)) for c in row]
+                     for row in wb[chosen].iter_rows()]
         finally:
             wb.close()
         has_formula = any(t == "f" for row in cells for _, t in row)

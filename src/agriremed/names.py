@@ -70,7 +70,7 @@ _HEADER_ALIASES = {
     "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use", "用地类型": "land_use",
     "地类": "land_use", "土地类型": "land_use", "利用类型": "land_use",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
-    "酸碱度": "ph", "ph_kcl": "ph_kcl",
+    "酸碱度": "ph",
     "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
     "om": "som_pct", "organic_matter": "som_pct", "soil_organic_matter": "som_pct",
     "土壤有机质": "som_pct", "有机质含量": "som_pct",
@@ -103,20 +103,22 @@ _AMBIGUOUS_BARE = {"area_ha": "ha assumed; write the unit in the header, e.g. �
 
 _METAL_ZH = {zh: m for m, (_sym, zh) in C.METAL_NAMES.items()}
 _EXTRACTION_WORDS = {"cacl2": "cacl2", "dtpa": "dtpa", "hno3": "hno3"}
-_AVAILABLE_WORDS = ("有效态", "有效", "可提取态", "可提取", "available", "avail", "extractable", "bioavailable")
+_AVAILABLE_WORDS = ("有效态", "有效", "可提取态", "可提取", "available", "avail", "extractable",
+                    "bioavailable")
 #: Extraction taken for a header that says 有效态 (available) without naming the method: the
 #: national method standards for soil available metals (HJ 804-2016, GB/T 23739-2009) use DTPA.
 _AVAILABLE_DEFAULT = "dtpa"
 _TOTAL_WORDS = ("总", "全", "total", "tot", "总量", "全量")
 _FILLER_WORDS = ("土壤", "soil", "含量", "浓度", "content", "conc", "concentration", "元素", "值")
 
-_DRY_BASIS = re.compile(r"(?i)(?<![a-z])(dw|d\.w\.|dry\s*weight|dry\s*mass|dry\s*matter|dry|dm)(?![a-z])|干重|干基|烘干")
+_DRY_BASIS = re.compile(r"(?i)(?<![a-z])(dw|d\.w\.|dry\s*weight|dry\s*mass|dry\s*matter|dry|dm)(?![a-z])"
+                        r"|干重|干基|烘干")
 _FRESH_BASIS = re.compile(r"(?i)(?<![a-z])(fw|f\.w\.|fresh\s*weight|fresh)(?![a-z])|鲜重|鲜基")
 
 _OPEN, _CLOSE = "([{【〔<《〈「", ")]}】〕>》〉」"
 _BRACKET_GROUP = re.compile(r"[\(\[\{【〔<《〈「]([^\)\]\}】〕>》〉」]*)[\)\]\}】〕>》〉」]")
-_METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Cd|Hg|As|Pb|Cr|Cu|Ni|Zn|CD|HG|AS|PB|CR|CU|NI|ZN|cd|hg|pb|cr|cu|ni|zn)"
-                           r"(?![A-Za-z])")
+_METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Cd|Hg|As|Pb|Cr|Cu|Ni|Zn|CD|HG|AS|PB|CR|CU|NI|ZN"
+                           r"|cd|hg|pb|cr|cu|ni|zn)(?![A-Za-z])")
 _METAL_ZH_ANY = re.compile("[" + "".join(_METAL_ZH) + "]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -412,6 +414,8 @@ def read_header(name: str) -> HeaderRead:
     if k in C.COLUMNS and C.COLUMNS[k].role == "input":
         return HeaderRead(raw, k, note=None if k == raw else f"header {raw!r} read as {k}")
     bracket_key = _key(re.sub(r"[" + re.escape(_OPEN + _CLOSE) + "]", " ", s))
+    if bracket_key in C.COLUMNS and C.COLUMNS[bracket_key].role == "input":  # pH (KCl)
+        return HeaderRead(raw, bracket_key, note=f"header {raw!r} read as {bracket_key}")
     for kk in (k, bracket_key):
         if kk in _HEADER_ALIASES or kk in _UNIT_ONLY_HEADERS:
             return _with_unit(raw, kk, _HEADER_ALIASES.get(kk) or _UNIT_ONLY_HEADERS[kk], [],

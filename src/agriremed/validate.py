@@ -16,7 +16,6 @@ as a warning. Every check is vectorised over rows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,7 +193,8 @@ def _decimal_marks(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[bool, bo
             continue
         t = _as_text(raw[orig])
         comma = comma or bool(t.str.fullmatch(r"[-+]?\d*,\d+").any())
-        point = point or bool((t.str.fullmatch(r"[-+]?\d*\.\d+") & ~t.str.fullmatch(r"[-+]?\d{1,3}\.\d{3}")).any())
+        point = point or bool((t.str.fullmatch(r"[-+]?\d*\.\d+")
+                               & ~t.str.fullmatch(r"[-+]?\d{1,3}\.\d{3}")).any())
     return comma, point
 
 
