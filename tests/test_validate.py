@@ -149,3 +149,170 @@ def test_numbers_given_in_a_dataframe_keep_full_precision(plots_factory):
     v = validate_plots(plots_factory(1, area_ha=123456.7891, cd_mg_kg=0.123456789))
     assert v.plots.loc[0, "area_ha"] == 123456.7891
     assert v.plots.loc[0, "cd_mg_kg"] == 0.123456789
+
+
+# ---- headers with units, encodings, ragged rows, spreadsheets ------------------------------
+
+@pytest.mark.parametrize("header, canonical, factor", [
+    ("镉（mg/kg）", "cd_mg_kg", 1.0), ("铅(mg/kg)", "pb_mg_kg", 1.0), ("Cd [mg/kg]", "cd_mg_kg", 1.0),
+    ("Pb (mg kg-1)", "pb_mg_kg", 1.0), ("Pb (mg·kg⁻¹)", "pb_mg_kg", 1.0), ("Cr（mg/kg）", "cr_mg_kg", 1.0),
+    ("Zn, mg/kg", "zn_mg_kg", 1.0), ("Ni (µg/g)", "ni_mg_kg", 1.0), ("Cd mg/kg DW", "cd_mg_kg", 1.0),
+    ("总镉", "cd_mg_kg", 1.0), ("有效态镉", "cd_dtpa_mg_kg", 1.0), ("CaCl2-Cd", "cd_cacl2_mg_kg", 1.0),
+    ("有效态镉(CaCl2)(mg/kg)", "cd_cacl2_mg_kg", 1.0), ("汞（μg/kg）", "hg_mg_kg", 0.001),
+    ("Zn (ppb)", "zn_mg_kg", 0.001), ("Pb（g/kg）", "pb_mg_kg", 1000.0), ("As(ppm)", "as_mg_kg", 1.0),
+    ("面积（亩）", "area_ha", 1 / 15), ("亩", "area_ha", 1 / 15), ("公顷", "area_ha", 1.0),
+    ("面积(m²)", "area_ha", 1e-4), ("平方米", "area_ha", 1e-4), ("有机质（g/kg）", "som_pct", 0.1),
+    ("有机质(%)", "som_pct", 1.0), ("耕层厚度（cm）", "depth_m", 0.01),
+    ("CEC (meq/100g)", "cec_cmol_kg", 1.0),
+    ("pH (KCl)", "ph_kcl", 1.0), ("pH(H2O)", "ph", 1.0), ("地块编号", "plot_id", 1.0),
+])
+def test_header_spellings_and_units(header, canonical, factor):
+    from agriremed.names import read_header
+
+    h = read_header(header)
+    assert h.error is None, h.error
+    assert h.canonical == canonical
+    assert h.factor == pytest.approx(factor, rel=1e-12)
+    if factor != 1.0:  # every conversion names the unit read and the factor
+        assert f"× {factor:.6g}" in h.note and h.unit in h.note
+
+
+@pytest.mark.parametrize("header, piece", [
+    ("Cd (mg/L)", "is not a unit of"), ("Cr(VI)", "is not a unit agriremed knows"),
+    ("镉（鲜重）", "fresh-weight"), ("稻米镉", "looks like a metal column"),
+    ("Pb_risk", "is not a unit agriremed knows"),
+    ("pH (CaCl2)", "extraction cacl2"), ("面积（斤）", "not a unit"),
+])
+def test_unreadable_metal_or_unit_headers_are_errors(header, piece):
+    from agriremed.names import read_header
+
+    h = read_header(header)
+    assert h.error is not None and piece in h.error and header in h.error and h.expected
+
+
+def test_headers_without_metal_pass_through():
+    from agriremed.names import read_header
+
+    for header in ("farmer", "tl_mg_kg", "remark", "备注"):
+        h = read_header(header)
+        assert h.error is None and h.canonical not in ("cd_mg_kg", "area_ha")
+
+
+def test_mu_is_exactly_one_fifteenth_of_a_hectare(tmp_path):
+    path = tmp_path / "mu.csv"
+    path.write_text("plot_id,land_use,crop,面积（亩）,ph,cd_mg_kg\nA,paddy,rice,1,5.4,0.8\nB,paddy,rice,15,5.4,0.8\n"
+                    "C,paddy,rice,7.5,5.4,0.8\n", encoding="utf-8")
+    v = validate_plots(path)
+    assert v.plots["area_ha"].tolist() == pytest.approx([1 / 15, 1.0, 0.5], rel=1e-15)
+    note = v.warnings.loc[v.warnings["column"] == "area_ha", "problem"].iloc[0]
+    assert "values converted to ha (× 0.0666667)" in note
+
+
+@pytest.mark.parametrize("text, encoding, expected", [
+    ("plot_id,Cd (µg/kg),farmer\nA,800,Müller\n", "cp1252", "cp1252"),
+    ("plot_id,remark\nA,café crème à Orléans\n", "cp1252", "cp1252"),
+    ("地块编号,镉（mg/kg）,地区\nA,0.8,湖南省株洲市\n", "gbk", "GB18030"),
+    ("地块编号,镉（mg/kg）\nA,0.8\n", "utf-16", "UTF-16"),
+    ("地块编号,镉（mg/kg）\nA,0.8\n", "utf-8", "utf-8"),
+    ("地块编号,镉（mg/kg）\nA,0.8\n", "utf-8-sig", "utf-8"),
+])
+def test_text_encodings_are_detected(text, encoding, expected):
+    from agriremed.io import decode_text
+
+    decoded, enc = decode_text(text.encode(encoding))
+    assert (decoded, enc) == (text, expected)
+
+
+def test_single_byte_text_never_becomes_chinese():
+    from agriremed.io import decode_text
+
+    # every cp1252 letter with a diacritic, each before an ASCII letter and before another one
+    letters = "".join(chr(c) for c in range(0xC0, 0x100) if chr(c).isalpha())
+    text = "name\n" + " ".join(f"{a}x{a}{b}" for a, b in zip(letters, letters[1:], strict=False)) + "\n"
+    decoded, enc = decode_text(text.encode("cp1252"))
+    assert enc == "cp1252" and decoded == text
+
+
+def test_ragged_rows_are_rejected_with_their_line_and_the_rest_planned(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("plot_id,land_use,crop,area_ha,ph,cd_mg_kg,pb_mg_kg\n"
+                    "A,paddy,rice,0.5,5.4,0.8,55\n"
+                    "B,paddy,rice,0.5,5.4,0.8\n"          # one short: Pb would be padded, Cd kept
+                    "C,paddy,rice,0.5,5.4,0.8,55,77\n"    # one long
+                    "D,paddy,rice,0.5,5.4,0.3,40\n", encoding="utf-8")
+    v = validate_plots(path)
+    assert v.plots["plot_id"].tolist() == ["A", "D"]
+    assert v.rejected["input_row"].tolist() == [2, 3] and v.rejected["line"].tolist() == [3, 4]
+    e = v.errors.set_index("input_row")
+    assert e.loc[2, "problem"].startswith("line has 6 cells but the header has 7 columns")
+    assert e.loc[2, "column"] == "pb_mg_kg" and e.loc[3, "column"] == "pb_mg_kg"
+    assert e.loc[3, "problem"].startswith("line has 8 cells but the header has 7 columns")
+    assert len(v.errors) == 2  # nothing else is said about the unreadable rows
+    assert "row 2 (line 3, plot B), column pb_mg_kg" in "\n".join(v.messages())
+
+
+def test_unbalanced_quote_stops_the_file_naming_the_line(tmp_path):
+    from agriremed.io import InputFileError
+
+    path = tmp_path / "quote.csv"
+    path.write_text('plot_id,land_use,crop,area_ha,ph,cd_mg_kg\nA,paddy,rice,0.5,5.4,0.8\n'
+                    'B,paddy,"rice,0.5,5.4,0.8\nC,paddy,rice,0.5,5.4,0.8\nD,paddy,rice,0.5,5.4,0.8\n',
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match="line 3: a quoted field starts on this line"):
+        validate_plots(path)
+
+
+def test_a_quoted_cell_with_a_line_break_is_one_row(tmp_path):
+    path = tmp_path / "multiline.csv"
+    path.write_text('plot_id,land_use,crop,area_ha,ph,cd_mg_kg,remark\nA,paddy,rice,0.5,5.4,0.8,"two\nlines"\n'
+                    'B,paddy,rice,0.5,5.4,0.6,ok\n', encoding="utf-8")
+    v = validate_plots(path)
+    assert v.plots["remark"].tolist() == ["two\nlines", "ok"] and v.plots["line"].tolist() == [2, 4]
+    assert any("lines 2–3 hold one row" in n for n in v.notes)
+
+
+def test_excel_formula_cells_and_sheet_choice(tmp_path):
+    from openpyxl import Workbook
+
+    from agriremed.cli import main
+    from agriremed.io import InputFileError
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "plots"
+    ws.append(["plot_id", "land_use", "crop", "area_ha", "ph", "cd_mg_kg", "pb_mg_kg"])
+    ws.append(["A", "paddy", "rice", 0.5, 5.4, 0.8, "=10*5"])
+    ws.append(["B", "paddy", "rice", 0.5, 5.4, 0.6, 40])
+    notes = wb.create_sheet("说明")
+    notes.append(["采样于2024年"])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    with pytest.raises(InputFileError, match=r"has 2 sheets with data \('plots', '说明'\)"):
+        validate_plots(path)
+    assert main(["validate", str(path)]) == 2
+    v = validate_plots(path, sheet="plots")
+    e = v.errors.iloc[0]
+    assert (e["input_row"], e["line"], e["column"], e["value"]) == (1, 2, "pb_mg_kg", "=10*5")
+    assert "formula without a saved value" in e["problem"]
+    assert v.plots["plot_id"].tolist() == ["B"]
+    assert main(["validate", str(path), "--sheet", "plots"]) == 1
+    assert main(["validate", str(path), "--sheet", "0"]) == 1
+    assert main(["plan", str(path), "--sheet", "plots", "--out", str(tmp_path / "out"), "--draws", "0",
+                 "--no-report", "--quiet"]) == 0
+
+
+def test_unit_spellings_cite_known_sources(tables):
+    import csv
+    from importlib import resources
+
+    rows = list(csv.DictReader(resources.files("agriremed.data").joinpath("units.csv")
+                               .read_text(encoding="utf-8").splitlines()))
+    assert rows and all(r["source"] in set(tables.sources["key"]) for r in rows)
+    assert any(r["spelling"] == "亩" and r["definition"] == "10000 / 15 * meter ** 2" for r in rows)
+
+
+@pytest.mark.parametrize("crop, code", [("早稻", "rice"), ("稻谷", "rice"), ("冬小麦", "wheat"), ("夏玉米", "maize"),
+                                        ("青菜", "pak_choi"), ("生菜", "lettuce"), ("无", "none")])
+def test_chinese_crop_names(plots_factory, crop, code):
+    v = validate_plots(plots_factory(1, crop=crop))
+    assert v.ok and v.plots["crop"].tolist() == [code]

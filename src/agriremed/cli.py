@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="plan in chunks of this many plots, writing plan and summary as they come "
                          f"(automatic, {STREAM_CHUNK:,} plots, for inputs over {STREAM_ABOVE_MB} MB); "
                          "no report.html or per-year tables")
+    pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
     pl.add_argument("--format", choices=["csv", "parquet"], default=None,
                     help="format of plan and summary (default csv; parquet when planning in chunks)")
 
@@ -101,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     va.add_argument("--out", help="write problems.csv to this folder")
     va.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
     return p
 
 
@@ -114,7 +118,7 @@ def _print_problems(msgs: list[str], limit: int = 200) -> None:
 def _cmd_validate(args) -> int:
     from .validate import validate_plots
 
-    v = validate_plots(args.plots)
+    v = validate_plots(args.plots, sheet=args.sheet)
     print(v.summary())
     for note in v.notes:
         print("note: " + note)
@@ -212,7 +216,13 @@ def _cmd_plan(args) -> int:
     if args.format == "parquet":
         print("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
         return 2
-    p = plan(args.plots, scenario, tables=_tables(args), progress=None if not args.quiet else False)
+    tables = _tables(args)
+    plots = args.plots
+    if args.sheet is not None:
+        from .validate import validate_plots
+
+        plots = validate_plots(args.plots, tables, sheet=args.sheet)
+    p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
     if len(p.plots) == 0:
         print(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
         _print_problems(_messages(p.problems))

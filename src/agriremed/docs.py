@@ -43,6 +43,7 @@ def columns_markdown() -> str:
             continue
         unit = C.unit_display(c.unit) if c.dtype in ("float", "int") else ""
         lines.append(f"| `{c.name}` | {unit} | {c.required} | {_range(c)} | {c.description} | {c.label_zh} |")
+    lines += _spellings_markdown()
     lines += ["", "## Paired soil–plant data (`agriremed fit-uptake`)", "",
               "Besides these, a pairs table uses `ph`, `som_pct`, `clay_pct`, `cec_cmol_kg`, extractable "
               "fractions and `crop` as defined above.", "",
@@ -57,6 +58,38 @@ def columns_markdown() -> str:
             unit = C.unit_display(c.unit) if c.dtype in ("float", "int") else ""
             lines.append(f"| `{c.name}` | {unit} | {c.description} | {c.label_zh} |")
     return "\n".join(lines) + "\n"
+
+
+def _spellings_markdown() -> list[str]:
+    """Header spellings and units that validation accepts (from :mod:`agriremed.names`)."""
+    from . import names
+
+    lines = ["", "### Accepted header spellings and units", "",
+             "Headers are matched case-insensitively; a unit may follow the name in any bracket style "
+             "(`镉（mg/kg）`, `Cd [mg/kg]`, `Pb (mg kg-1)`, `Pb (mg·kg⁻¹)`), after a comma (`Zn, mg/kg`) or "
+             "a space (`Cd mg/kg DW`), or as a suffix (`cd_ug_kg`). A stated unit is converted to the "
+             "column's unit and reported with its factor (`面积（亩）` × 1/15 → ha, `有机质（g/kg）` × 0.1 → %, "
+             "`µg/kg` × 0.001 → mg/kg). Metals: the symbol (`Cd`, `Pb` …) or the Chinese name (镉 铅 砷 汞 铬 "
+             "铜 镍 锌), optionally with 总/全/土壤/含量 (total); `CaCl2-Cd`, `Cd_DTPA`, `有效态镉(CaCl2)` for "
+             "extracts (`有效态镉` without a method is read as DTPA-extractable, the method of HJ 804-2016). "
+             "A header that looks like a metal but cannot be read, or whose unit does not fit, stops the "
+             "file.", "", "| column | other spellings |", "|---|---|"]
+    by_col: dict[str, list[str]] = {}
+    for alias, col in {**names._HEADER_ALIASES, **names._UNIT_ONLY_HEADERS}.items():
+        by_col.setdefault(col, []).append(alias)
+    for col, aliases in by_col.items():
+        lines.append(f"| `{col}` | {', '.join(f'`{a}`' for a in aliases)} |")
+    spell, defs = names._unit_table()
+    lines += ["", "Unit spellings besides the SI symbols (`data/units.csv`, each with its source): "
+              + ", ".join(f"`{k}` = {v}" for k, v in spell.items())
+              + ". Defined: " + ", ".join(f"{k} = {v}" for k, v in defs.items()) + "."]
+    lu: dict[str, list[str]] = {}
+    for alias, use in names.LAND_USE_ALIASES.items():
+        lu.setdefault(use, []).append(alias)
+    lines += ["", "Land-use values: " + "; ".join(f"`{u}`: {', '.join(a)}" for u, a in lu.items())
+              + ". Crop values: the codes and aliases of `data/crops.csv` (水稻/稻谷 → rice, 小白菜/青菜 → "
+              "pak_choi …); a crop group (" + ", ".join(names.CROP_GROUP_WORDS) + ") is refused: name the crop."]
+    return lines
 
 
 def sources_markdown() -> str:

@@ -46,6 +46,7 @@ from .io import (
     InputFileError,
     _header_row,
     _sniff_separator,
+    decode_text,
     empty_lines_note,
     parquet_as_text,
     read_table,
@@ -116,21 +117,23 @@ class StreamResult:
 # ---- reading ------------------------------------------------------------------------------
 
 
+#: Python codec of each encoding :func:`agriremed.io.decode_text` reports.
+_CODECS = {"utf-8": "utf-8-sig", "GB18030": "gb18030", "cp1252": "cp1252", "latin-1": "latin-1",
+           "UTF-16": "utf-16", "UTF-32": "utf-32"}
+
+
 def _csv_layout(p: Path) -> dict:
     """Encoding, separator and header row of a CSV file, read from its first megabyte."""
     with open(p, "rb") as fh:
         head = fh.read(_HEAD_BYTES)
     if not head.strip():
         raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
-    text = None
-    for enc, codec in (("utf-8", "utf-8-sig"), ("GB18030", "gb18030")):
-        try:  # an incremental decoder accepts a character cut at the end of the sample
-            text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        break
-    if text is None:
-        raise InputFileError(f"{p.name} is neither UTF-8 nor GBK/GB18030 text")
+    if len(head) == _HEAD_BYTES and b"\n" in head:  # whole lines only: no character cut at the end
+        head = head[:head.rfind(b"\n") + 1]
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and len(head) % 2:
+        head = head[:-1]
+    text, enc = decode_text(head, p.name)  # the same detection as read_table
+    codec = _CODECS[enc]
     sep = _sniff_separator(text)
     first = text.splitlines()[:10]
     rows = list(csv.reader(_io.StringIO("\n".join(first)), delimiter=sep))

@@ -16,7 +16,6 @@ as a warning. Every check is vectorised over rows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pandas as pd
 
 from . import columns as C
 from .io import NA_STRINGS, read_table
-from .names import LAND_USE_ALIASES, normalise_header
+from .names import CROP_GROUP_WORDS, LAND_USE_ALIASES, normalise_header, read_header, required_hint
 from .tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -104,9 +103,14 @@ class _Collector:
         self.n = n
         self.plot_ids = plot_ids
         self.error_rows = np.zeros(n, dtype=bool)
+        #: rows the reader could not read as they stand: only the reader's problems are reported
+        self.unreadable = np.zeros(n, dtype=bool)
 
-    def add(self, mask, column, values, severity, problem, expected=""):
-        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+    def add(self, mask, column, values, severity, problem, expected="", force=False):
+        mask = np.asarray(mask, dtype=bool)
+        if not force and self.unreadable.any():
+            mask = mask & ~self.unreadable
+        idx = np.flatnonzero(mask)
         if idx.size == 0:
             return
         if callable(values):  # texts computed for the flagged rows only
@@ -171,7 +175,61 @@ def _lazy_text(s: pd.Series):
     return lambda idx: np.array([_number_text(v) for v in values[idx].tolist()], dtype=object)
 
 
-def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str] | None = None) -> Validation:
+_TH_POINT = r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+_TH_COMMA = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+
+
+def _decimal_marks(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[bool, bool]:
+    """(decimal commas used, decimal points used) in the numeric input cells of a semicolon file.
+
+    A point followed by exactly three digits (``1.480``) is left out of the points: it may
+    be a thousands separator.
+    """
+    comma = point = False
+    for orig, canon in mapping.items():
+        spec = C.COLUMNS.get(canon)
+        if spec is None or spec.role != "input" or spec.dtype not in ("float", "int") \
+                or _plain_numbers(raw[orig]) or isinstance(raw[orig], pd.DataFrame):
+            continue
+        t = _as_text(raw[orig])
+        comma = comma or bool(t.str.fullmatch(r"[-+]?\d*,\d+").any())
+        point = point or bool((t.str.fullmatch(r"[-+]?\d*\.\d+")
+                               & ~t.str.fullmatch(r"[-+]?\d{1,3}\.\d{3}")).any())
+    return comma, point
+
+
+def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: tuple[bool, bool]):
+    """Cells read with thousands separators removed, and cells whose separator is ambiguous.
+
+    Comma-separated text (and spreadsheets): ``1,480.5`` and ``1,234,567`` hold thousands
+    separators; ``1,480`` is ambiguous (1480 or a decimal comma, 1.48). Semicolon-separated
+    text: ``1.480,5`` and ``1.234.567`` hold thousands separators; ``1.480`` is one too when
+    the file writes its decimals with commas only, a decimal point when it writes them with
+    points only, and ambiguous otherwise.
+    """
+    n = len(text)
+    th = np.zeros(n, bool)
+    cand = ~blank & text.str.contains("." if comma_decimals else ",", regex=False).to_numpy(bool)
+    if not cand.any():
+        return th, th
+    th[cand] = text[cand].str.fullmatch(_TH_POINT if comma_decimals else _TH_COMMA).to_numpy(bool)
+    other = "," if comma_decimals else "."
+    sure = th & (text.str.contains(other, regex=False) | text.str.count(r"[.,]").gt(1)).to_numpy(bool)
+    single = th & ~sure
+    if not comma_decimals:
+        return sure, single
+    uses_comma, uses_point = marks
+    if uses_point and not uses_comma:
+        return np.zeros(n, bool), sure
+    if uses_comma and not uses_point:
+        return th, np.zeros(n, bool)
+    if uses_comma and uses_point:
+        return np.zeros(n, bool), th
+    return sure, single
+
+
+def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str] | None = None,
+                   sheet: str | int | None = None) -> Validation:
     """Validate a plot table.
 
     Parameters
@@ -184,6 +242,9 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         For a chunk of a larger input (:func:`agriremed.stream.plan_stream`): the plot ids
         that occur more than once in the whole input → the input rows holding them (e.g.
         ``"12, 90817"``). Replaces the duplicate check within ``data``.
+    sheet : str or int, optional
+        Excel sheet to read (name or 0-based index); needed when a workbook holds data
+        on several sheets.
 
     Returns
     -------
@@ -192,8 +253,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
 
     Notes
     -----
-    Checks, in order: the file has rows; headers map to registered columns (units
-    stated in metal headers are converted and reported); required columns exist;
+    Checks, in order: the file has rows; rows the reader could not read as they
+    stand (another number of cells than the header, a formula without a saved value)
+    are rejected with their line; headers map to registered columns (a unit stated in
+    a header is converted to the registry unit and reported; a header that looks like
+    a metal but cannot be read, or whose unit does not fit, stops the file); required
+    columns exist;
     duplicate columns; each cell of a numeric column is a number within the
     registry's valid range (errors) and typical range (warnings); required cells are
     filled; land use and crop are known (spelling variants are mapped and reported);
@@ -202,7 +267,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     tables = tables or load_tables()
     notes: list[str] = []
     if isinstance(data, (str, Path)):
-        raw, notes = read_table(data)
+        raw, notes = read_table(data, sheet=sheet)
     else:
         raw = pd.DataFrame(data).copy()
         raw.columns = [str(c) for c in raw.columns]
@@ -217,8 +282,13 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     mapping: dict[str, str] = {}
     factors: dict[str, float] = {}
     header_notes: list[tuple[str, str, str]] = []
+    header_errors = []
     for col in raw.columns:
-        canon, factor, note = normalise_header(col)
+        h = read_header(col)
+        if h.error is not None:
+            header_errors.append(h)
+            continue
+        canon, factor, note = h.canonical, h.factor, h.note
         mapping[col] = canon
         factors[canon] = factor
         if note and canon != col:
@@ -230,6 +300,16 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     plot_ids = (_as_text(raw[plot_id_col]).to_numpy(object) if plot_id_col is not None
                 else np.full(n, "", dtype=object))
     col = _Collector(n, plot_ids)
+    row_problems = attrs.get("row_problems") or []
+    for rp in row_problems:
+        col.unreadable[rp["row"]] = True
+    for rp in row_problems:
+        one = np.zeros(n, bool)
+        one[rp["row"]] = True
+        col.add(one, mapping.get(rp["column"], rp["column"]), np.full(n, rp["value"], dtype=object), "error",
+                rp["problem"], rp["expected"], force=True)
+    for h in header_errors:
+        col.add_file(h.header, "error", h.error, h.expected)
 
     for canon, orig, note in header_notes:
         sev = "warning"
@@ -242,8 +322,11 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         col.add_file("", "error", "the table has a header but no data rows", "at least one plot")
     required = [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "required"]
     missing_required = [r for r in required if r not in canon_cols]
+    unread = [c for c, v in mapping.items() if v not in C.COLUMNS]
     for r in missing_required:
-        col.add_file(r, "error", f"required column {r} is missing",
+        near = [c for c in unread if required_hint(c, r)]
+        col.add_file(r, "error", f"required column {r} is missing"
+                     + (f" (header {near[0]!r} was not recognised as {r})" if near else ""),
                      f"a column named {r} ({C.COLUMNS[r].description})")
     metals_present = C.present_metals(canon_cols)
     if not metals_present:
@@ -257,12 +340,13 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     for u in unknown:
         col.add_file(u, "warning", "column not used by agriremed: kept and passed through", "")
 
-    if missing_required or dups or n == 0 or not metals_present:
+    if missing_required or dups or n == 0 or not metals_present or header_errors:
         col.error_rows[:] = True
 
     # ---- cells ------------------------------------------------------------------
     comma_decimals = bool(raw.attrs.get("decimal_comma", False))
     comma_used: set[str] = set()
+    marks = _decimal_marks(raw, mapping) if comma_decimals else (False, False)
     out = pd.DataFrame(index=raw.index)
     for orig, canon in mapping.items():
         if canon in dups:
@@ -277,7 +361,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
             text = _lazy_text(raw[orig])
             blank = np.isnan(values)
             bad_text = np.zeros(n, bool)
-            comma = decimal_comma = below_dl = bad_text
+            comma = decimal_comma = below_dl = th_amb = th_read = bad_text
             num = values.copy()
         else:
             text = _as_text(raw[orig])
@@ -288,6 +372,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         if spec.dtype in ("float", "int") and not callable(text):
             num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
             maybe_comma = ~blank & np.isnan(num)
+            th_read, th_amb = _thousands(text, blank, comma_decimals, marks)
             if comma_decimals:
                 comma = text.str.fullmatch(r"[-+]?\d*,\d+").to_numpy() & ~blank
                 if comma.any():
@@ -298,8 +383,17 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 comma = np.zeros(n, bool)
                 if maybe_comma.any():
                     comma[maybe_comma] = text[maybe_comma].str.fullmatch(r"[-+]?\d*,\d+").to_numpy(bool)
+            if th_read.any():
+                plain = text[th_read].str.replace("." if comma_decimals else ",", "", regex=False)
+                if comma_decimals:
+                    plain = plain.str.replace(",", ".", regex=False)
+                num = num.copy()
+                num[th_read] = pd.to_numeric(plain, errors="coerce").to_numpy(float)
+            if th_amb.any():
+                num = num.copy()
+                num[th_amb] = np.nan
             bad_text = ~blank & np.isnan(num)
-            decimal_comma = bad_text & comma
+            decimal_comma = bad_text & comma & ~th_amb
             below_dl = np.zeros(n, bool)
             if bad_text.any():
                 below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
@@ -314,7 +408,14 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
             col.add(below_dl, canon, text, sev,
                     "below the detection limit: enter the limit value, or leave blank if not measured"
                     + tail, spec.expected())
-            col.add(bad_text & ~decimal_comma & ~below_dl, canon, text, sev, "not a number" + tail,
+            col.add(th_amb, canon, text, sev,
+                    "a number with one separator before three digits (1,480 or 1.480) is ambiguous: a "
+                    "thousands separator or a decimal mark" + tail,
+                    "the number without thousands separators (e.g. 1480 or 1.48, with the decimal mark of "
+                    "the file: a point in comma-separated text, a comma in semicolon-separated text)")
+            col.add(th_read & ~th_amb, canon, text, "warning",
+                    "thousands separators in a number: read without them (check the value)", spec.expected())
+            col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev, "not a number" + tail,
                     spec.expected())
             num = num * factors.get(canon, 1.0)
             lo, hi = spec.valid
@@ -368,7 +469,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
             low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
             mapped = low.map(lookup)
             unknown_crop = ~blank & mapped.isna().to_numpy()
-            col.add(unknown_crop, canon, text, "error", "unknown crop",
+            group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
+            col.add(group, canon, text, "error",
+                    "a group of crops, not one crop: food limits and uptake differ within the group",
+                    "the crop grown, e.g. 小白菜 (pak_choi), 生菜 (lettuce), 甘蓝 (cabbage), 水稻 (rice), "
+                    "小麦 (wheat), 玉米 (maize)")
+            col.add(unknown_crop & ~group, canon, text, "error", "unknown crop",
                     "one of " + ", ".join(crops["crop"]) + " (or a listed alias)")
             respelled = ~blank & ~unknown_crop & (mapped.to_numpy(object) != text.to_numpy(object))
             read_as = mapped.fillna("").to_numpy(object)
