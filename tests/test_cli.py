@@ -35,7 +35,7 @@ def test_plan_writes_outputs(tmp_path, sample_plots_path, capsys):
     for f in ("plan.csv", "summary.csv", "report.html", "rejected.csv", "scenario.json"):
         assert (tmp_path / f).exists()
         assert f"wrote {tmp_path / f}" in out
-    plan = pd.read_csv(tmp_path / "plan.csv", comment=None, skiprows=3, encoding="utf-8-sig")
+    plan = pd.read_csv(tmp_path / "plan.csv")
     assert len(plan) == 16 * len(load_tables().options)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Plotly" in html and "HN-ZZ-01" in html
@@ -49,7 +49,7 @@ def test_plan_with_bad_rows_plans_the_rest(tmp_path, capsys):
     assert main(["plan", str(BAD / "four_problems.csv"), "--out", str(tmp_path), "--draws", "0"]) == 0
     out = capsys.readouterr().out
     assert "2 plot(s) planned, 4 rejected" in out
-    rej = pd.read_csv(tmp_path / "rejected.csv", skiprows=3, encoding="utf-8-sig")
+    rej = pd.read_csv(tmp_path / "rejected.csv")
     assert rej["input_row"].tolist() == [1, 2, 3, 4]
     assert "Traceback" not in out
 
@@ -110,7 +110,7 @@ def test_fit_uptake_writes_a_function_that_plan_uses(tmp_path, sample_plots_path
     assert coefs["model_term"].tolist() == ["const", "log10(soil)", "ph"]
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "plan"), "--tables", str(out_dir),
                  "--draws", "0", "--no-report", "--quiet"]) == 0
-    up = pd.read_csv(tmp_path / "plan" / "crop_uptake.csv", skiprows=3, encoding="utf-8-sig")
+    up = pd.read_csv(tmp_path / "plan" / "crop_uptake.csv")
     rice = up.loc[up["crop"] == "rice"].set_index("plot_id")["function_id"]
     # the province rule comes first: the Jiangsu paddy keeps the function fitted in Jiangsu
     assert rice.pop("JS-WX-08") == "jiangsu2007_rice_cd"
