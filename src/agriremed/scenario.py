@@ -294,7 +294,7 @@ def _check_weights(c: "_Checker", weights) -> None:
         c.bad("weights", sorted(map(str, unknown)), "criteria among " + ", ".join(DEFAULT_WEIGHTS))
     for k, v in weights.items():
         c.number(f"weights.{k}", v, 0.0, None, "a weight ≥ 0")
-    total = math.fsum(float(v) for v in weights.values())
+    total = sum(float(v) for v in weights.values())  # inf when finite weights overflow
     if not 0 < total < math.inf:
         c.bad("weights", weights, "non-negative weights with a positive, finite sum")
 
@@ -350,7 +350,7 @@ MAX_SEED = 2**63 - 1
 def _kind(v) -> str:
     """What ``v`` is, in words (for messages)."""
     if v is None:
-        return "nothing (null)"
+        return "null (no value)"
     if isinstance(v, bool):
         return "true/false"
     if isinstance(v, str):
