@@ -349,7 +349,8 @@ def test_rerun_with_every_row_rejected_leaves_no_output_of_the_first_run(tmp_pat
     assert sorted(p.name for p in out.iterdir()) == sorted(run["files"] + ["my_notes.txt"])
     # a streamed rerun writes Parquet: the CSV plan and summary of the earlier run go too
     assert main(["plan", str(sample_plots_path), "--out", str(out), "--draws", "0"]) == 0
-    assert main(["plan", str(tmp_path / "bad.csv"), "--out", str(out), "--draws", "0", "--chunk-size", "4"]) == 1
+    assert main(["plan", str(tmp_path / "bad.csv"), "--out", str(out), "--draws", "0",
+                 "--chunk-size", "4"]) == 1
     names = {p.name for p in out.iterdir()}
     assert not names & {"plan.csv", "summary.csv", "report.html", "scores.csv", "carbon_ledger.csv"}
     assert {"plan.parquet", "summary.parquet", "rejected.csv", "run.json", "datapackage.json"} <= names
