@@ -97,6 +97,8 @@ def test_numbers_given_as_text_null_list_or_bool_are_refused(field, value, kind)
     ({"overrides": {"fallow.annual_cost_cny_ha": {"typical": float("inf")}}},
      "overrides.fallow.annual_cost_cny_ha.typical"),
     ({"biochar_h_corg": float("nan")}, "biochar_h_corg"),
+    ({"discount_rate": 10**400}, "discount_rate"),                         # beyond the float range
+    ({"weights": {"carbon": 10**400}}, "weights.carbon"),
 ])
 def test_nan_and_infinity_are_refused(d, field):
     with pytest.raises(ScenarioError, match=rf"scenario field {re.escape(field)} = "):
@@ -123,6 +125,8 @@ def test_nan_and_infinity_are_refused(d, field):
     ({"horizon_yr": 20.0}, "horizon_yr"),                               # an integer, not converted
     ({"target_compliance_prob": 1.0}, "target_compliance_prob"),
     ({"threshold_set": ""}, "threshold_set"),
+    ({"carbon_price_cny_t": 1e9}, "carbon_price_cny_t"),                  # a typing error, not a price
+    ({"currency": "EUR", "exchange_rate_cny": 1e-300}, "exchange_rate_cny"),
 ])
 def test_wrong_types_and_ranges_name_the_field(d, field):
     with pytest.raises(ScenarioError, match=rf"scenario field {re.escape(field)} = "):
@@ -262,6 +266,7 @@ BAD_SCENARIOS = {
     "alias.yaml": "a: &x 1\nname: *x\n",
     "unknown.json": '{"horizon": 20}',
     "list.yaml": "- 1\n- 2\n",
+    "option.json": '{"options": ["fallow", "no_such_option"]}',
 }
 
 
@@ -275,5 +280,9 @@ def test_cli_scenario_errors_are_one_line_and_exit_2(tmp_path, sample_plots_path
     cap = capsys.readouterr()
     assert code == 2
     lines = cap.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {name}") and "Traceback" not in cap.err
+    assert len(lines) == 1 and "Traceback" not in cap.err
+    if name == "option.json":   # checked against the option library when the plan starts
+        assert lines[0].startswith("error: scenario field options names unknown option id(s): no_such_option")
+        return
+    assert lines[0].startswith(f"error: {name}")
     assert not (tmp_path / "out").exists()          # refused before anything was planned or written

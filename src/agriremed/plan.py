@@ -423,6 +423,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
     tables = apply_overrides(tables or load_tables(), scenario.overrides)
+    _check_option_ids(scenario, tables)
     tables, biochar_notes = apply_biochar_choice(tables, scenario.biochar_feedstock,
                                                  scenario.biochar_temperature)
     money, money_note = _money(scenario, tables)
@@ -434,6 +435,17 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     result = _late_stages(early, scenario, tables, money, early["notes"] + money_note, detail, bar)
     bar.close()
     return result
+
+
+def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
+    """Refuse a scenario ``options`` list naming an option the library does not have."""
+    if scenario.options is None:
+        return
+    known = tables.options["option_id"].tolist()
+    unknown = sorted(set(scenario.options) - set(known))
+    if unknown:
+        raise ScenarioError(f"scenario field options names unknown option id(s): {', '.join(unknown)}; "
+                            f"expected some of {', '.join(known)}")
 
 
 #: Scenario fields read only by the stages from years-to-target on (duration, carbon,

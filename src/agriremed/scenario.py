@@ -250,7 +250,8 @@ def _check(s: Scenario) -> None:
     text.integer("mc_draws", s.mc_draws, 0, 1_000_000, "an integer from 0 to 1 000 000")
     text.integer("horizon_yr", s.horizon_yr, 1, 100, "an integer number of years from 1 to 100")
     text.number("discount_rate", s.discount_rate, -0.05, 0.5, "a rate between −0.05 and 0.5 (e.g. 0.06)")
-    text.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, None, "a price ≥ 0 [CNY per t CO2e]")
+    text.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, MAX_CARBON_PRICE_CNY_T,
+                f"a price from 0 to {MAX_CARBON_PRICE_CNY_T:,} CNY per t CO2e")
     text.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
                 "a fraction from 0 to 1")
     text.choice("food_standard", s.food_standard, FOOD_STANDARDS)
@@ -280,8 +281,9 @@ def _check(s: Scenario) -> None:
 
     text.choice("currency", s.currency, CURRENCIES)
     if s.exchange_rate_cny is not None:
-        text.number("exchange_rate_cny", s.exchange_rate_cny, 0.0, None,
-                    "a positive number of CNY per unit of the currency", open_=(True, False))
+        lo, hi = EXCHANGE_RATE_RANGE
+        text.number("exchange_rate_cny", s.exchange_rate_cny, lo, hi,
+                    f"CNY per unit of the currency, from {lo:g} to {hi:g} (e.g. 7.8 for EUR)")
         if s.currency == "CNY" and s.exchange_rate_cny != 1.0:
             text.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
 
@@ -345,6 +347,12 @@ MAX_NODES = 100_000
 MAX_NAME_CHARS = 200
 #: Largest seed (the seed is kept in 64-bit integers elsewhere).
 MAX_SEED = 2**63 - 1
+#: Highest carbon price accepted [CNY t⁻¹ CO2e]: a bound against typing errors, about a hundred
+#: times the highest prices traded (a larger value makes carbon the only criterion that counts).
+MAX_CARBON_PRICE_CNY_T = 100_000
+#: Accepted exchange rates [CNY per unit]: a bound against typing errors (the currencies offered
+#: trade between 1 and 10 CNY).
+EXCHANGE_RATE_RANGE = (1e-3, 1e3)
 
 
 def _kind(v) -> str:
@@ -386,7 +394,10 @@ class _Checker:
     def number(self, field, v, lo, hi, expected, open_=(False, False)):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
             self.bad(field, v, expected)
-        f = float(v)
+        try:
+            f = float(v)
+        except OverflowError:  # an integer beyond the float range
+            f = math.inf
         if not math.isfinite(f):
             self.bad(field, v, expected)
         if lo is not None and (f < lo or (open_[0] and f == lo)):
