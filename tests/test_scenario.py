@@ -99,6 +99,7 @@ def test_numbers_given_as_text_null_list_or_bool_are_refused(field, value, kind)
     ({"biochar_h_corg": float("nan")}, "biochar_h_corg"),
     ({"discount_rate": 10**400}, "discount_rate"),                         # beyond the float range
     ({"weights": {"carbon": 10**400}}, "weights.carbon"),
+    ({"carbon_price_cny_t": 10**5000}, "carbon_price_cny_t"),               # too long to print
 ])
 def test_nan_and_infinity_are_refused(d, field):
     with pytest.raises(ScenarioError, match=rf"scenario field {re.escape(field)} = "):

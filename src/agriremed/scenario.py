@@ -367,6 +367,8 @@ def _kind(v) -> str:
         return "a mapping"
     if isinstance(v, (list, tuple)):
         return "a list"
+    if isinstance(v, numbers.Integral):
+        return "an integer"
     if isinstance(v, numbers.Real):
         f = float(v)
         if math.isnan(f):
@@ -379,7 +381,10 @@ def _kind(v) -> str:
 
 def _show(v, limit: int = 60) -> str:
     """``repr(v)`` on one line, cut to ``limit`` characters."""
-    r = repr(v)
+    try:
+        r = repr(v)
+    except ValueError:  # an integer of more digits than Python converts to text
+        return f"an integer of {v.bit_length()} bits"
     return r if len(r) <= limit else r[:limit - 1] + "…"
 
 
