@@ -78,7 +78,8 @@ def test_table_schema_types_units_and_labels():
     f = {x["name"]: x for x in table_schema(df, passed_through=["farmer"])["fields"]}
     assert [f[k]["type"] for k in ("plot_id", "area_ha", "input_row", "applicable")] == \
         ["string", "number", "integer", "boolean"]
-    assert (f["area_ha"]["unit"], f["area_ha"]["unit_display"], f["area_ha"]["title_zh"]) == ("ha", "ha", "面积")
+    area = f["area_ha"]
+    assert (area["unit"], area["unit_display"], area["title_zh"]) == ("ha", "ha", "面积")
     assert f["npv_gbp_ha"]["unit"] == "GBP/ha" and f["npv_gbp_ha"]["unit_display"] == "GBP ha⁻¹"
     assert f["farmer"]["description"] == "input column passed through unchanged"
     assert "'=f" in f and f["'=f"]["unit"] == ""

@@ -250,6 +250,8 @@ def table_schema(df: pd.DataFrame, passed_through=(), csv: bool = True) -> dict:
         The table.
     passed_through : iterable of str
         Columns copied unchanged from the input (described as such).
+    csv : bool
+        Names as written to CSV (formula-looking headers quoted) rather than to Parquet.
 
     Returns
     -------

@@ -372,7 +372,8 @@ class Plan:
         run = {"agriremed_version": self.version, "seed": self.scenario.seed,
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
                "rows_read": self.n_input, "plots_planned": len(self.plots),
-               "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(), "passed_through": passed,
+               "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
+               "passed_through": passed,
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",

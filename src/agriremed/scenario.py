@@ -244,51 +244,51 @@ class Scenario:
 
 def _check(s: Scenario) -> None:
     """Type- and range-check every field of ``s`` (raises :class:`ScenarioError`)."""
-    text = _Checker()
-    text.text("name", s.name, max_len=MAX_NAME_CHARS, one_line=True)
-    text.integer("seed", s.seed, 0, MAX_SEED, "a non-negative integer below 2⁶³")
-    text.integer("mc_draws", s.mc_draws, 0, 1_000_000, "an integer from 0 to 1 000 000")
-    text.integer("horizon_yr", s.horizon_yr, 1, 100, "an integer number of years from 1 to 100")
-    text.number("discount_rate", s.discount_rate, -0.05, 0.5, "a rate between −0.05 and 0.5 (e.g. 0.06)")
-    text.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, MAX_CARBON_PRICE_CNY_T,
-                f"a price from 0 to {MAX_CARBON_PRICE_CNY_T:,} CNY per t CO2e")
-    text.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
-                "a fraction from 0 to 1")
-    text.choice("food_standard", s.food_standard, FOOD_STANDARDS)
-    text.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)
-    text.choice("target", s.target, TARGETS)
-    text.number("target_compliance_prob", s.target_compliance_prob, 0.0, 1.0,
-                "a probability between 0 and 1 (e.g. 0.5)", open_=(True, True))
-    text.number("other_loss_frac_per_yr", s.other_loss_frac_per_yr, 0.0, 1.0,
-                "a yearly fraction from 0 to below 1", open_=(False, True))
-    text.choice("biomass_valuation", s.biomass_valuation, BIOMASS_VALUATIONS)
-    _check_weights(text, s.weights)
-    _check_options(text, s.options)
-    _check_overrides(text, s.overrides)
+    c = _Checker()
+    c.text("name", s.name, max_len=MAX_NAME_CHARS, one_line=True)
+    c.integer("seed", s.seed, 0, MAX_SEED, "a non-negative integer below 2⁶³")
+    c.integer("mc_draws", s.mc_draws, 0, 1_000_000, "an integer from 0 to 1 000 000")
+    c.integer("horizon_yr", s.horizon_yr, 1, 100, "an integer number of years from 1 to 100")
+    c.number("discount_rate", s.discount_rate, -0.05, 0.5, "a rate between −0.05 and 0.5 (e.g. 0.06)")
+    c.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, MAX_CARBON_PRICE_CNY_T,
+             f"a price from 0 to {MAX_CARBON_PRICE_CNY_T:,} CNY per t CO2e")
+    c.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
+             "a fraction from 0 to 1")
+    c.choice("food_standard", s.food_standard, FOOD_STANDARDS)
+    c.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)
+    c.choice("target", s.target, TARGETS)
+    c.number("target_compliance_prob", s.target_compliance_prob, 0.0, 1.0,
+             "a probability between 0 and 1 (e.g. 0.5)", open_=(True, True))
+    c.number("other_loss_frac_per_yr", s.other_loss_frac_per_yr, 0.0, 1.0,
+             "a yearly fraction from 0 to below 1", open_=(False, True))
+    c.choice("biomass_valuation", s.biomass_valuation, BIOMASS_VALUATIONS)
+    _check_weights(c, s.weights)
+    _check_options(c, s.options)
+    _check_overrides(c, s.overrides)
     from .carbon import BIOCHAR_METHODS, N_METHODS  # the accounting methods live with the ledger
 
-    text.choice("biochar_method", s.biochar_method, BIOCHAR_METHODS)
+    c.choice("biochar_method", s.biochar_method, BIOCHAR_METHODS)
     if s.biochar_h_corg is not None:
-        text.number("biochar_h_corg", s.biochar_h_corg, 0.0, 2.0,
-                    "a molar H/Corg ratio between 0 and 2 (e.g. 0.4), or none", open_=(True, False))
-    text.choice("n_fertiliser_method", s.n_fertiliser_method, N_METHODS)
+        c.number("biochar_h_corg", s.biochar_h_corg, 0.0, 2.0,
+                 "a molar H/Corg ratio between 0 and 2 (e.g. 0.4), or none", open_=(True, False))
+    c.choice("n_fertiliser_method", s.n_fertiliser_method, N_METHODS)
     for field in ("biochar_feedstock", "biochar_temperature"):
         v = getattr(s, field)
         if v is not None and (not isinstance(v, str) or not v.strip() or len(v) > MAX_NAME_CHARS):
-            text.bad(field, v,
-                     "a feedstock or temperature class name, or none for the option library's choice")
+            c.bad(field, v,
+                  "a feedstock or temperature class name, or none for the option library's choice")
     from .columns import CURRENCIES
 
-    text.choice("currency", s.currency, CURRENCIES)
+    c.choice("currency", s.currency, CURRENCIES)
     if s.exchange_rate_cny is not None:
         lo, hi = EXCHANGE_RATE_RANGE
-        text.number("exchange_rate_cny", s.exchange_rate_cny, lo, hi,
-                    f"CNY per unit of the currency, from {lo:g} to {hi:g} (e.g. 7.8 for EUR)")
+        c.number("exchange_rate_cny", s.exchange_rate_cny, lo, hi,
+                 f"CNY per unit of the currency, from {lo:g} to {hi:g} (e.g. 7.8 for EUR)")
         if s.currency == "CNY" and s.exchange_rate_cny != 1.0:
-            text.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
+            c.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
 
 
-def _check_weights(c: "_Checker", weights) -> None:
+def _check_weights(c: _Checker, weights) -> None:
     if not isinstance(weights, dict):
         c.bad("weights", weights, "a mapping of criteria (" + ", ".join(DEFAULT_WEIGHTS) + ") to weights")
     unknown = [k for k in weights if k not in DEFAULT_WEIGHTS]
@@ -301,7 +301,7 @@ def _check_weights(c: "_Checker", weights) -> None:
         c.bad("weights", weights, "non-negative weights with a positive, finite sum")
 
 
-def _check_options(c: "_Checker", options) -> None:
+def _check_options(c: _Checker, options) -> None:
     if options is None:
         return
     if not isinstance(options, tuple) or not options:
@@ -312,7 +312,7 @@ def _check_options(c: "_Checker", options) -> None:
             c.bad("options", v, "a list of option ids, each a name")
 
 
-def _check_overrides(c: "_Checker", overrides) -> None:
+def _check_overrides(c: _Checker, overrides) -> None:
     if not isinstance(overrides, dict):
         c.bad("overrides", overrides, "a mapping of table entries ('<option_id>.<parameter>', "
                                       "'<price item>.<crop>', 'factor.<name>') to values")
