@@ -229,7 +229,7 @@ def test_monte_carlo_percentiles_are_ordered_and_reproducible(sample_plots_path)
 def test_ledger_is_in_plan_csv_and_report(tmp_path, sample_plots_path):
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=50))
     paths = p.write(tmp_path)
-    csv = pd.read_csv(paths["plan"], comment="#")
+    csv = pd.read_csv(paths["plan"])
     for term in carbon.LEDGER_TERMS:
         assert f"{term}_co2e_t_ha_yr" in csv.columns
     row = csv.loc[(csv["plot_id"] == "HN-ZZ-01") & (csv["option_id"] == "miscanthus")].iloc[0]

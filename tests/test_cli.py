@@ -1,5 +1,6 @@
 """The command line: plan, screen, validate; exit codes; offline report."""
 
+import json
 import re
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def test_plan_writes_outputs(tmp_path, sample_plots_path, capsys):
     for f in ("plan.csv", "summary.csv", "report.html", "rejected.csv", "scenario.json"):
         assert (tmp_path / f).exists()
         assert f"wrote {tmp_path / f}" in out
-    plan = pd.read_csv(tmp_path / "plan.csv", comment=None, skiprows=3, encoding="utf-8-sig")
+    plan = pd.read_csv(tmp_path / "plan.csv")
     assert len(plan) == 16 * len(load_tables().options)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Plotly" in html and "HN-ZZ-01" in html
@@ -50,7 +51,7 @@ def test_plan_with_bad_rows_plans_the_rest(tmp_path, capsys):
     assert main(["plan", str(BAD / "four_problems.csv"), "--out", str(tmp_path), "--draws", "0"]) == 0
     out = capsys.readouterr().out
     assert "2 plot(s) planned, 4 rejected" in out
-    rej = pd.read_csv(tmp_path / "rejected.csv", skiprows=3, encoding="utf-8-sig")
+    rej = pd.read_csv(tmp_path / "rejected.csv")
     assert rej["input_row"].tolist() == [1, 2, 3, 4]
     assert "Traceback" not in out
 
@@ -111,7 +112,7 @@ def test_fit_uptake_writes_a_function_that_plan_uses(tmp_path, sample_plots_path
     assert coefs["model_term"].tolist() == ["const", "log10(soil)", "ph"]
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "plan"), "--tables", str(out_dir),
                  "--draws", "0", "--no-report", "--quiet"]) == 0
-    up = pd.read_csv(tmp_path / "plan" / "crop_uptake.csv", skiprows=3, encoding="utf-8-sig")
+    up = pd.read_csv(tmp_path / "plan" / "crop_uptake.csv")
     rice = up.loc[(up["crop"] == "rice") & up["assessed"]].set_index("plot_id")["function_id"]
     # the user's own function (priority 0) comes before the packaged provincial ones
     assert (rice == fid).all() and len(rice) == 9
@@ -154,3 +155,205 @@ def test_safe_soil_command(tmp_path, sample_plots_path, capsys):
     assert main(["safe-soil", str(sample_plots_path), "--standard", "CODEX", "--prob", "0.9"]) == 0
     assert main(["safe-soil", str(sample_plots_path), "--prob", "1.5"]) == 2
     assert "expected a probability" in capsys.readouterr().err
+
+
+# ---- outputs people can open -----------------------------------------------------------------
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _hostile_plots(sample_plots_path, folder: Path) -> Path:
+    """The 16 sample plots with formula-looking and escape-laden text and two unused columns;
+    row 5 has a formula where pH should be (rejected)."""
+    df = pd.read_csv(sample_plots_path, dtype=str, keep_default_na=False)
+    df.loc[1, "plot_id"] = "=1+2"
+    df.loc[2, "plot_id"] = "\x1b[31mRED\x1b]0;owned\x07-3\x1b[0m"
+    df.loc[3, "plot_id"] = "@SUM(A1)"
+    df.loc[6, "plot_id"] = "\u202eevil"
+    df.loc[3, "region"] = "+cmd|' /C calc'!A0"
+    df.loc[4, "ph"] = "=HYPERLINK(\"http://x\",\"ph\")"
+    df.insert(2, "Farmer phone", ["+86 138 0000 0000", "-1.5", "-2+3", "@home", "-"] + ["Wang"] * 11)
+    df["备注"] = ["=cmd", "正常"] + [""] * 14
+    p = folder / "hostile.csv"
+    df.to_csv(p, index=False, encoding="utf-8")
+    return p
+
+
+def _csv_outputs(folder: Path) -> list[Path]:
+    files = sorted(folder.glob("*.csv"))
+    assert files
+    return files
+
+
+def _assert_no_formula_cells(path: Path) -> None:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.reader(fh):
+            for cell in row:
+                assert not cell.startswith(FORMULA_START) or PLAIN_NUMBER.fullmatch(cell), (path.name, cell)
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory, sample_plots_path):
+    folder = tmp_path_factory.mktemp("hostile")
+    src = _hostile_plots(sample_plots_path, folder)
+    out = folder / "out"
+    import contextlib
+    import io
+
+    buf, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
+        code = main(["plan", str(src), "--out", str(out), "--draws", "0"])
+    return code, buf.getvalue() + err.getvalue(), out
+
+
+def test_every_csv_output_reads_with_plain_read_csv(hostile_run):
+    code, _, out = hostile_run
+    assert code == 0
+    for f in _csv_outputs(out):
+        head = f.read_bytes()[:3]
+        assert head == b"\xef\xbb\xbf"                    # UTF-8 with BOM: Excel shows Chinese text
+        assert not f.read_text(encoding="utf-8-sig").startswith("#")
+        df = pd.read_csv(f)                                 # no arguments
+        assert df.columns[0] in ("plot_id", "input_row"), f.name
+    s = pd.read_csv(out / "summary.csv")
+    assert len(s) == 15 and s["area_ha"].dtype == float
+    assert len(pd.read_csv(out / "plan.csv")) == 15 * len(load_tables().options)
+    assert len(pd.read_csv(out / "rejected.csv")) == 1
+
+
+def test_formula_looking_cells_are_neutralised_everywhere(hostile_run):
+    _, _, out = hostile_run
+    for f in _csv_outputs(out):
+        _assert_no_formula_cells(f)
+    s = pd.read_csv(out / "summary.csv", dtype=str, keep_default_na=False).set_index("input_row")
+    assert s.loc["2", "plot_id"] == "'=1+2"
+    assert s.loc["4", "plot_id"] == "'@SUM(A1)" and s.loc["4", "region"] == "'+cmd|' /C calc'!A0"
+    phone = s["farmer_phone"]
+    assert phone["1"] == "'+86 138 0000 0000" and phone["2"] == "-1.5"      # a plain number stays
+    assert phone["3"] == "'-2+3" and phone["4"] == "'@home"
+    assert s.loc["1", "备注"] == "'=cmd" and s.loc["2", "备注"] == "正常"
+    rej = pd.read_csv(out / "rejected.csv", dtype=str, keep_default_na=False)
+    assert rej.loc[0, "ph"] == "'=HYPERLINK(\"http://x\",\"ph\")" and rej.loc[0, "Farmer phone"] == "'-"
+    probs = pd.read_csv(out / "problems.csv", dtype=str, keep_default_na=False)
+    assert "'=HYPERLINK(\"http://x\",\"ph\")" in probs["value"].tolist()
+    plan = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
+    assert (plan.loc[plan["plot_id"] == "'=1+2", "option_id"].size == len(load_tables().options))
+
+
+def test_control_characters_are_stripped_from_cli_output(hostile_run, tmp_path, capsys):
+    _, text, out = hostile_run
+    assert "RED" in text and "=1+2" in text and "evil" in text
+    for bad in ("\x1b", "\x07", "\u202e", "\r"):
+        assert bad not in text
+    assert main(["validate", str(out.parent / "hostile.csv")]) == 1
+    cap = capsys.readouterr()
+    assert "HYPERLINK" in cap.out and not any(c in cap.out + cap.err for c in ("\x1b", "\x07", "\u202e"))
+    assert main(["screen", str(out.parent / "hostile.csv")]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+
+
+def test_passed_through_columns_are_in_summary_and_plan(hostile_run):
+    _, _, out = hostile_run
+    probs = pd.read_csv(out / "problems.csv", dtype=str, keep_default_na=False)
+    announced = probs.loc[probs["problem"].str.contains("passed through"), "column"].tolist()
+    assert sorted(announced) == sorted(["farmer_phone", "备注"])
+    s = pd.read_csv(out / "summary.csv", dtype=str, keep_default_na=False)
+    plan = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
+    for col in announced:
+        assert col in s.columns and col in plan.columns
+    # each plot's value on each of its option rows
+    per_plot = plan.groupby("plot_id")["farmer_phone"].agg(lambda v: set(v))
+    assert all(len(v) == 1 for v in per_plot)
+    assert per_plot["HN-ZZ-01"] == {"'+86 138 0000 0000"}
+    assert s.set_index("plot_id").loc["'=1+2", "备注"] == "正常"
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert sorted(run["passed_through"]) == sorted(announced)
+
+
+def _check_datapackage(out: Path) -> dict:
+    """Every CSV and Parquet output described, field names = header, types hold, units given."""
+    from agriremed import columns as C
+
+    pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert pkg["profile"] == "tabular-data-package" and re.fullmatch(r"[a-z0-9._-]+", pkg["name"])
+    described = {r["path"]: r for r in pkg["resources"]}
+    tables = sorted(p.name for p in out.iterdir() if p.suffix in (".csv", ".parquet"))
+    assert sorted(described) == tables
+    for path, r in described.items():
+        assert re.fullmatch(r"[a-z0-9._-]+", r["name"]) and r["profile"] == "tabular-data-resource"
+        df = pd.read_csv(out / path) if path.endswith(".csv") else pd.read_parquet(out / path)
+        fields = r["schema"]["fields"]
+        assert [f["name"] for f in fields] == list(df.columns), path
+        for f in fields:
+            assert f["type"] in ("string", "number", "integer", "boolean"), (path, f)
+            assert "unit" in f and "title" in f and "title_zh" in f and "description" in f, (path, f)
+            v = df[f["name"]].dropna()
+            if f["type"] == "number":
+                assert pd.api.types.is_numeric_dtype(v) or v.empty, (path, f["name"])
+            elif f["type"] == "integer":
+                assert (v.astype(float) % 1 == 0).all(), (path, f["name"])
+            elif f["type"] == "boolean":
+                assert set(v.astype(str)) <= {"True", "False"}, (path, f["name"])
+            spec = C.COLUMNS.get(f["name"])
+            if spec is not None:
+                assert f["unit"] == (spec.unit if spec.unit != "1" else "") and f["title_zh"] == spec.label_zh
+    return described
+
+
+def test_datapackage_describes_every_column_with_unit_and_chinese_label(hostile_run):
+    _, _, out = hostile_run
+    d = _check_datapackage(out)
+    summary = {f["name"]: f for f in d["summary.csv"]["schema"]["fields"]}
+    assert summary["area_ha"]["unit"] == "ha" and summary["area_ha"]["title_zh"] == "面积"
+    assert summary["area_ha"]["type"] == "number"
+    assert summary["npv_vs_baseline_cny_ha"]["unit"] == "CNY/ha"
+    assert summary["plot_id"] == {"name": "plot_id", "type": "string", "unit": "", "unit_display": "",
+                                  "title": "Plot ID", "title_zh": "地块编号",
+                                  "description": "Unique identifier of the plot."}
+    assert summary["farmer_phone"]["description"] == "input column passed through unchanged"
+    plan = {f["name"]: f for f in d["plan.csv"]["schema"]["fields"]}
+    assert plan["applicable"]["type"] == "boolean" and plan["years_p50"]["unit"] == "yr"
+    assert d["plan.csv"]["encoding"] == "utf-8" and d["plan.csv"]["dialect"]["header"] is True
+
+
+def test_out_naming_a_file_is_one_line_and_exit_2(tmp_path, sample_plots_path, capsys):
+    f = tmp_path / "results.txt"
+    f.write_text("keep me", encoding="utf-8")
+    for argv in (["plan", str(sample_plots_path), "--out", str(f)],
+                 ["plan", str(sample_plots_path), "--out", str(f), "--chunk-size", "5"],
+                 ["plan", str(sample_plots_path), "--out", str(f / "sub")],
+                 ["screen", str(sample_plots_path), "--out", str(f)],
+                 ["validate", str(sample_plots_path), "--out", str(f)],
+                 ["safe-soil", str(sample_plots_path), "--out", str(f)]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"error: output folder {f}") and "is a file" in err
+    assert f.read_text(encoding="utf-8") == "keep me"
+
+
+def test_rerun_with_every_row_rejected_leaves_no_output_of_the_first_run(tmp_path, sample_plots_path, capsys):
+    out = tmp_path / "out"
+    assert main(["plan", str(sample_plots_path), "--out", str(out), "--draws", "0"]) == 0
+    assert (out / "report.html").exists() and len(pd.read_csv(out / "summary.csv")) == 16
+    (out / "my_notes.txt").write_text("mine", encoding="utf-8")
+    bad = pd.read_csv(sample_plots_path, dtype=str, keep_default_na=False)
+    bad["ph"] = "15"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    assert main(["plan", str(tmp_path / "bad.csv"), "--out", str(out), "--draws", "0"]) == 1
+    capsys.readouterr()
+    assert not (out / "report.html").exists()
+    assert len(pd.read_csv(out / "rejected.csv")) == 16 and len(pd.read_csv(out / "summary.csv")) == 0
+    assert (out / "my_notes.txt").read_text(encoding="utf-8") == "mine"    # not ours: kept
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["plots_planned"] == 0 and "report.html" not in run["files"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(run["files"] + ["my_notes.txt"])
+    # a streamed rerun writes Parquet: the CSV plan and summary of the earlier run go too
+    assert main(["plan", str(sample_plots_path), "--out", str(out), "--draws", "0"]) == 0
+    assert main(["plan", str(tmp_path / "bad.csv"), "--out", str(out), "--draws", "0",
+                 "--chunk-size", "4"]) == 1
+    names = {p.name for p in out.iterdir()}
+    assert not names & {"plan.csv", "summary.csv", "report.html", "scores.csv", "carbon_ledger.csv"}
+    assert {"plan.parquet", "summary.parquet", "rejected.csv", "run.json", "datapackage.json"} <= names
+    _check_datapackage(out)

@@ -416,14 +416,14 @@ def test_region_summary_adds_up(portfolio, sample_plan):
 
 def test_downloads_hold_the_plan_and_the_report(portfolio, sample_plan, tables):
     plan_csv = portfolio.downloads["plan"].payload().decode("utf-8-sig")
-    assert plan_csv.startswith("# agriremed ")
-    table = pd.read_csv(io.StringIO(plan_csv), comment="#")
+    assert plan_csv.startswith("plot_id,option_id,")
+    table = pd.read_csv(io.StringIO(plan_csv))
     assert (
         len(table) == len(sample_plan.table) == 16 * len(tables.options) and table["plot_id"].nunique() == 16
     )
     assert table["option_id"].tolist() == sample_plan.table["option_id"].tolist()
     rejected = pd.read_csv(
-        io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")), comment="#"
+        io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig"))
     )
     assert rejected["plot_id"].tolist() == ["HN-ZZ-17", "HN-ZZ-18"]
     report = portfolio.downloads["report"].payload().decode("utf-8")

@@ -44,9 +44,8 @@ def test_same_seed_gives_byte_identical_plan_csv(tmp_path, sample_plots_path):
 def test_outputs_record_version_scenario_and_seed(tmp_path, sample_plots_path):
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, seed=5))
     p.write(tmp_path, report=False)
-    head = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()[:3]
-    assert head[0] == f"# agriremed {agriremed.__version__}"
-    assert '"seed": 5' in head[1]
+    head = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert head.startswith("plot_id,input_row,")  # a plain table: no comment lines
     assert agriremed.Scenario.load(tmp_path / "scenario.json") == p.scenario
     import json
 
@@ -54,6 +53,7 @@ def test_outputs_record_version_scenario_and_seed(tmp_path, sample_plots_path):
     assert run["agriremed_version"] == agriremed.__version__ and run["seed"] == 5
     assert run["plots_planned"] == 16 and run["rows_rejected"] == 0
     assert agriremed.Scenario.from_dict(run["scenario"]) == p.scenario
+    assert run["provenance"][0] == f"agriremed {agriremed.__version__}" and '"seed": 5' in run["provenance"][1]
 
 
 def test_planned_plus_rejected_equals_input_rows(plots_factory):

@@ -18,8 +18,8 @@ SC = agriremed.Scenario(mc_draws=20, seed=11)
 
 
 def _body(path):
-    """A CSV output without its provenance lines."""
-    return [line for line in path.read_text(encoding="utf-8-sig").splitlines() if not line.startswith("#")]
+    """The lines of a CSV output (header first; the provenance is in run.json)."""
+    return path.read_text(encoding="utf-8-sig").splitlines()
 
 
 def _norm(df: pd.DataFrame) -> pd.DataFrame:
@@ -136,3 +136,80 @@ def test_cli_plans_in_chunks_and_writes_parquet(messy_csv, tmp_path, capsys):
 def test_cli_refuses_parquet_without_chunks(messy_csv, tmp_path, capsys):
     assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--format", "parquet"]) == 2
     assert "--format parquet needs --chunk-size" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def hostile_csv(tmp_path_factory):
+    """40 plots: formula-looking plot ids and region, an escape sequence, an unused column."""
+    df = synthetic_plots(40, seed=6).astype(str)
+    df.loc[0, "plot_id"] = "=1+2"
+    df.loc[17, "plot_id"] = "\x1b[2J@wipe"
+    df.loc[25, "region"] = "-cmd"
+    df.loc[30, "ph"] = "+SUM(1)"
+    df["Owner note"] = ["=HYPERLINK(1)", "-1.5"] + ["ok"] * 38
+    path = tmp_path_factory.mktemp("hostile_stream") / "county.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("chunk_size", [7, 100])
+def test_streamed_csv_outputs_are_plain_safe_and_equal_the_in_memory_files(hostile_csv, tmp_path,
+                                                                          chunk_size):
+    whole = tmp_path / "whole"
+    agriremed.plan(hostile_csv, SC, progress=False).write(whole, report=False)
+    out = tmp_path / "streamed"
+    r = plan_stream(hostile_csv, SC, out=out, chunk_size=chunk_size, fmt="csv", progress=False)
+    assert (r.n_planned, len(r.rejected)) == (39, 1)
+    for name in ("plan", "summary", "rejected", "problems"):
+        assert _body(out / f"{name}.csv") == _body(whole / f"{name}.csv"), name
+        df = pd.read_csv(out / f"{name}.csv")                 # no arguments
+        assert df.columns[0] in ("plot_id", "input_row")
+    s = pd.read_csv(out / "summary.csv", dtype=str, keep_default_na=False).set_index("input_row")
+    assert s.loc["1", "plot_id"] == "'=1+2" and s.loc["18", "plot_id"] == "\x1b[2J@wipe"
+    assert s.loc["26", "region"] == "'-cmd"
+    assert s.loc["1", "owner_note"] == "'=HYPERLINK(1)" and s.loc["2", "owner_note"] == "-1.5"
+    plan = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
+    assert set(plan.loc[plan["plot_id"] == "'=1+2", "owner_note"]) == {"'=HYPERLINK(1)"}
+    assert pd.read_csv(out / "rejected.csv", dtype=str).loc[0, "ph"] == "'+SUM(1)"
+    pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert pkg["profile"] == "tabular-data-package"
+    assert "plots: 40 rows read, 39 planned" in pkg["description"]
+    res = {x["path"]: x for x in pkg["resources"]}
+    assert sorted(res) == ["plan.csv", "problems.csv", "rejected.csv", "summary.csv"]
+    ref = json.loads((whole / "datapackage.json").read_text(encoding="utf-8"))
+    ref = {x["path"]: x for x in ref["resources"]}
+    for name in res:
+        assert res[name]["schema"] == ref[name]["schema"], name
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["passed_through"] == ["data_origin", "owner_note"]      # synthetic plots carry data_origin
+    assert run["provenance"][0] == f"agriremed {agriremed.__version__}"
+
+
+def test_streamed_parquet_keeps_text_as_given_and_is_described(hostile_csv, tmp_path):
+    r = plan_stream(hostile_csv, SC, out=tmp_path, chunk_size=16, fmt="parquet", progress=False)
+    s = pd.read_parquet(r.paths["summary"])
+    assert "=1+2" in s["plot_id"].tolist() and "owner_note" in s.columns   # Parquet is not a spreadsheet
+    pkg = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    res = {x["path"]: x for x in pkg["resources"]}
+    assert res["summary.parquet"]["format"] == "parquet"
+    fields = res["plan.parquet"]["schema"]["fields"]
+    assert [f["name"] for f in fields] == list(pd.read_parquet(r.paths["plan"]).columns)
+    area = next(f for f in res["summary.parquet"]["schema"]["fields"] if f["name"] == "area_ha")
+    assert (area["type"], area["unit"], area["title_zh"]) == ("number", "ha", "面积")
+
+
+def test_cli_in_chunks_strips_control_characters_and_removes_old_outputs(hostile_csv, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["plan", str(hostile_csv), "--out", str(out), "--draws", "0"]) == 0
+    assert (out / "report.html").exists() and (out / "plan.csv").exists()
+    capsys.readouterr()
+    assert main(["plan", str(hostile_csv), "--out", str(out), "--draws", "0", "--chunk-size", "9",
+                 "--format", "csv"]) == 0
+    cap = capsys.readouterr()
+    assert "\x1b" not in cap.out + cap.err
+    names = {p.name for p in out.iterdir()}
+    assert "report.html" not in names and "scores.csv" not in names and "soil_screening.csv" not in names
+    assert {"plan.csv", "summary.csv", "rejected.csv", "problems.csv", "datapackage.json",
+            "run.json"} <= names
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert sorted(run["files"]) == sorted(names)

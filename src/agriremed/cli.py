@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .io import InputFileError, write_csv
+from .outputs import OutputError, check_out_dir, terminal_text
 from .scenario import Scenario, ScenarioError
 from .soil import ThresholdSetError
 from .stream import DEFAULT_CHUNK_SIZE as STREAM_CHUNK
@@ -108,24 +109,41 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _say(*parts, file=None) -> None:
+    """:func:`print` with escape sequences and control characters removed from the text
+    (plot ids, file names and cell values come from the user's files)."""
+    print(*(terminal_text(p) for p in parts), file=file)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line."""
+    return " ".join(terminal_text(str(exc)).split()) or type(exc).__name__
+
+
+def _shown(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its text cells cleaned for the terminal (before columns are aligned)."""
+    return df.apply(lambda s: s.map(lambda x: terminal_text(x) if isinstance(x, str) else x)
+                    if s.dtype == object else s)
+
+
 def _print_problems(msgs: list[str], limit: int = 200) -> None:
     for m in msgs[:limit]:
-        print("  " + m)
+        _say("  " + m)
     if len(msgs) > limit:
-        print(f"  … and {len(msgs) - limit} more (see problems.csv)")
+        _say(f"  … and {len(msgs) - limit} more (see problems.csv)")
 
 
 def _cmd_validate(args) -> int:
     from .validate import validate_plots
 
     v = validate_plots(args.plots, sheet=args.sheet)
-    print(v.summary())
+    _say(v.summary())
     for note in v.notes:
-        print("note: " + note)
+        _say("note: " + note)
     _print_problems(v.messages())
     if args.out:
         path = write_csv(v.problems, Path(args.out) / "problems.csv")
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     if not v.ok:
         return 1
     return 1 if (args.strict and len(v.warnings)) else 0
@@ -144,7 +162,7 @@ def _valid_plots(args):
     tables = _tables(args)
     v = validate_plots(args.plots, tables)
     if len(v.plots) == 0:
-        print(v.summary())
+        _say(v.summary())
         _print_problems(v.messages())
         return None
     return tables, v
@@ -159,15 +177,15 @@ def _cmd_screen(args) -> int:
     tables, v = valid
     screened = soil.screen(v.plots, tables, set_id=args.set)
     classes = soil.plot_classes(screened, v.plots["plot_id"])
-    print(_screen_text(screened, classes, args.set, tables))
+    _say(_screen_text(screened, classes, args.set, tables))
     if len(v.rejected):
-        print(f"\n{len(v.rejected)} row(s) rejected:")
+        _say(f"\n{len(v.rejected)} row(s) rejected:")
         _print_problems(v.messages())
     if args.out:
         out = Path(args.out)
-        print(f"wrote {write_csv(screened, out / 'soil_screening.csv')}")
-        print(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
-        print(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+        _say(f"wrote {write_csv(screened, out / 'soil_screening.csv')}")
+        _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
+        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
     return 0
 
 
@@ -198,7 +216,7 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
     tail = "\n" + ", ".join(f"{counts.get(c, 0)} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items())
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):
-        return head + show.to_string(index=False) + tail
+        return head + _shown(show).to_string(index=False) + tail
 
 
 def _cmd_plan(args) -> int:
@@ -214,7 +232,7 @@ def _cmd_plan(args) -> int:
     if args.chunk_size is not None or size_mb > STREAM_ABOVE_MB:
         return _plan_in_chunks(args, scenario, size_mb)
     if args.format == "parquet":
-        print("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
+        _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
         return 2
     tables = _tables(args)
     plots = args.plots
@@ -224,10 +242,10 @@ def _cmd_plan(args) -> int:
         plots = validate_plots(args.plots, tables, sheet=args.sheet)
     p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
     if len(p.plots) == 0:
-        print(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
+        _say(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
         _print_problems(_messages(p.problems))
         paths = p.write(args.out, report=False)
-        print(f"wrote {paths['rejected']}")
+        _say(f"wrote {paths['rejected']}")
         return 1
     paths = p.write(args.out, report=not args.no_report)
     if not args.quiet:
@@ -243,17 +261,17 @@ def _cmd_plan(args) -> int:
                 lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
         })
         with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30):
-            print(show.head(40).to_string(index=False))
+            _say(_shown(show.head(40)).to_string(index=False))
         if len(s) > 40:
-            print(f"… {len(s) - 40} more plots in summary.csv")
-        print(f"\n{len(p.plots)} plot(s) planned, {len(p.rejected)} rejected "
+            _say(f"… {len(s) - 40} more plots in summary.csv")
+        _say(f"\n{len(p.plots)} plot(s) planned, {len(p.rejected)} rejected "
               f"(seed {p.scenario.seed}, {p.scenario.mc_draws} Monte Carlo draws).")
         if len(p.rejected):
-            print("Rejected rows and reasons are in rejected.csv:")
+            _say("Rejected rows and reasons are in rejected.csv:")
             for r in p.rejected.itertuples(index=False):
-                print(f"  row {r.input_row}: {r.reasons}")
+                _say(f"  row {r.input_row}: {r.reasons}")
     for name, path in paths.items():
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     return 0
 
 
@@ -262,16 +280,16 @@ def _plan_in_chunks(args, scenario, size_mb: float) -> int:
 
     chunk = args.chunk_size or STREAM_CHUNK
     if chunk < 1:
-        print(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
+        _say(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
         return 2
     fmt = args.format or "parquet"
     if not args.quiet:
         why = "" if args.chunk_size else f" (input is {size_mb:,.0f} MB)"
-        print(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come")
+        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come")
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=not args.quiet)
     if not args.quiet:
-        print(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
+        _say(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
               f"{r.seconds:,.1f} s ({r.plots_per_second:,.0f} plots/s; seed {r.scenario.seed}, "
               f"{r.scenario.mc_draws} Monte Carlo draws).")
         if r.summary is not None and len(r.summary):
@@ -279,11 +297,11 @@ def _plan_in_chunks(args, scenario, size_mb: float) -> int:
             top = (s.groupby(s["recommended_option"].fillna("none applicable"))["area_ha"]
                    .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
             top.columns = ["plots", "area [ha]"]
-            print(top.to_string(float_format=lambda x: f"{x:,.1f}"))
+            _say(top.to_string(float_format=lambda x: f"{x:,.1f}"))
         if len(r.rejected):
-            print(f"{len(r.rejected):,} rejected row(s) and reasons are in rejected.csv")
+            _say(f"{len(r.rejected):,} rejected row(s) and reasons are in rejected.csv")
     for path in r.paths.values():
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     return 0 if r.n_planned else 1
 
 
@@ -297,15 +315,15 @@ def _cmd_fit_uptake(args) -> int:
                                     plant_basis=args.basis, function_id=args.function_id,
                                     provinces=args.provinces, cv_folds=args.folds, seed=args.seed)
     except FitError as exc:  # the table was read but cannot be fitted: an input error
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
-    print(fit.summary())
+    _say(fit.summary())
     if len(fit.validation.problems):
-        print("problems in the pairs table (rows with an error were left out of the fit):")
+        _say("problems in the pairs table (rows with an error were left out of the fit):")
         _print_problems(fit.validation.messages())
     for path in fit.write(args.out).values():
-        print(f"wrote {path}")
-    print(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
+        _say(f"wrote {path}")
+    _say(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
     return 0
 
 
@@ -313,7 +331,7 @@ def _cmd_safe_soil(args) -> int:
     from .uptake import safe_thresholds
 
     if not 0.5 <= args.prob < 1.0:
-        print(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
+        _say(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
               file=sys.stderr)
         return 2
     valid = _valid_plots(args)
@@ -330,13 +348,13 @@ def _cmd_safe_soil(args) -> int:
         "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
         "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
     })
-    print(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
+    _say(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
           f"probability {args.prob:g} (safe pH: pH at which it does for the plot's soil; "
           "the crop complies at that pH or above).")
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
-        print(show.to_string(index=False))
+        _say(_shown(show).to_string(index=False))
     if args.out:
-        print(f"wrote {write_csv(t, Path(args.out) / 'safe_soil.csv')}")
+        _say(f"wrote {write_csv(t, Path(args.out) / 'safe_soil.csv')}")
     return 0
 
 
@@ -351,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "out", None):
+            check_out_dir(args.out)  # before any work: --out naming a file is refused at once
         if args.command == "validate":
             return _cmd_validate(args)
         if args.command == "screen":
@@ -360,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "safe-soil":
             return _cmd_safe_soil(args)
         return _cmd_plan(args)
-    except (InputFileError, ScenarioError, FileNotFoundError, TableError, ThresholdSetError, FitError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError,
+            OSError) as exc:  # OSError: a file or folder that cannot be read or written
+        _say(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2

@@ -500,8 +500,12 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str]]:
     return records, formulas, chosen, notes
 
 
-def write_csv(df: pd.DataFrame, path: str | Path, header_lines: list[str] | None = None) -> Path:
-    """Write a DataFrame as UTF-8 CSV (with BOM so that Excel shows Chinese text).
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a DataFrame as a plain CSV file that Excel, pandas and R open without options.
+
+    UTF-8 with a byte-order mark (so that Excel shows Chinese text), the header row first,
+    no comment lines (provenance is recorded in ``run.json``); text that a spreadsheet would
+    run as a formula gets a leading single quote (:func:`agriremed.outputs.csv_text`).
 
     Parameters
     ----------
@@ -510,17 +514,15 @@ def write_csv(df: pd.DataFrame, path: str | Path, header_lines: list[str] | None
         identical inputs give byte-identical files.
     path : str or Path
         Output file.
-    header_lines : list of str, optional
-        Lines written before the table, each prefixed with ``#`` (provenance).
 
     Returns
     -------
     Path
         The path written.
     """
+    from .outputs import csv_text
+
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    body = df.to_csv(index=False, float_format="%.10g", lineterminator="\n")
-    head = "".join(f"# {line}\n" for line in (header_lines or []))
-    p.write_text(head + body, encoding="utf-8-sig")
+    p.write_text(csv_text(df), encoding="utf-8-sig", newline="")
     return p

@@ -37,12 +37,13 @@ from . import soil as soil_mod
 from . import _frames
 from . import uptake as uptake_mod
 from .io import write_csv
+from .outputs import prepare_out_dir, write_datapackage
 from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
 __all__ = ["Plan", "plan", "replan", "can_replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS",
-           "apply_overrides", "apply_biochar_choice", "STAGES"]
+           "apply_overrides", "apply_biochar_choice", "STAGES", "pass_through_columns"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -303,7 +304,8 @@ class Plan:
         return {"code": self.scenario.currency, "cny_per_unit": rate, "basis": basis}
 
     def provenance(self) -> list[str]:
-        """Lines recorded at the top of every output file."""
+        """Provenance lines (version, scenario, counts and input digest, currency) recorded in
+        ``run.json`` and ``datapackage.json``."""
         lines = [
             f"agriremed {self.version}",
             f"scenario {self.scenario.to_json()}",
@@ -323,11 +325,17 @@ class Plan:
         return hashlib.sha256(h.tobytes()).hexdigest()[:16]
 
     def write(self, out_dir: str | Path, report: bool = True) -> dict[str, Path]:
-        """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables, report.html and run.json.
+        """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables, report.html,
+        scenario.json, datapackage.json and run.json.
 
-        Every CSV starts with ``#`` lines recording the agriremed version, the scenario
-        (seed included) and the input digest; ``scenario.json`` reloads with
-        :meth:`Scenario.load`; ``run.json`` records the same provenance and the counts.
+        The CSV files are plain tables (header row first, UTF-8 with a byte-order mark, no
+        comment lines; text a spreadsheet would run as a formula starts with a single quote,
+        see :mod:`agriremed.outputs`). ``run.json`` records the provenance (agriremed
+        version, scenario with seed, input digest, counts, currency) and the files written;
+        ``scenario.json`` reloads with :meth:`Scenario.load`; ``datapackage.json`` describes
+        every column of every CSV (type, unit, English and Chinese label). Output files of an
+        earlier run in the folder (:data:`agriremed.outputs.PLAN_OUTPUT_FILES`) are removed
+        first, so the folder holds this run's outputs only.
 
         Parameters
         ----------
@@ -340,33 +348,34 @@ class Plan:
         -------
         dict
             Output name → path written.
+
+        Raises
+        ------
+        agriremed.outputs.OutputError
+            If ``out_dir`` is a file or cannot be created.
         """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        head = self.provenance()
-        paths = {
-            "plan": write_csv(self.table, out / "plan.csv", head),
-            "summary": write_csv(self.summary, out / "summary.csv", head),
-            "rejected": write_csv(self.rejected, out / "rejected.csv", head),
-            "problems": write_csv(self.problems, out / "problems.csv", head),
-            "soil_screening": write_csv(self.soil, out / "soil_screening.csv", head),
-            "crop_uptake": write_csv(self.uptake, out / "crop_uptake.csv", head),
-            "carbon_ledger": write_csv(self.carbon_ledger, out / "carbon_ledger.csv", head),
-            "metal_fate": write_csv(self.metal_fate, out / "metal_fate.csv", head),
-            "carbon_by_year": write_csv(self.carbon_by_year, out / "carbon_by_year.csv", head),
-            "scores": write_csv(self.scores, out / "scores.csv", head),
-            "soil_trajectories": write_csv(self.trajectories, out / "soil_trajectories.csv", head),
-        }
+        out = prepare_out_dir(out_dir)
+        tables = {"plan": self.table, "summary": self.summary, "rejected": self.rejected,
+                  "problems": self.problems, "soil_screening": self.soil, "crop_uptake": self.uptake,
+                  "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
+                  "carbon_by_year": self.carbon_by_year, "scores": self.scores,
+                  "soil_trajectories": self.trajectories}
+        paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report:
             from .report import write_report
 
             paths["report"] = write_report(self, out / "report.html")
+        passed = pass_through_columns(self.plots)
+        paths["datapackage"] = write_datapackage(out, {f"{name}.csv": df for name, df in tables.items()},
+                                                 passed_through=passed,
+                                                 description="; ".join(self.provenance()))
         run = {"agriremed_version": self.version, "seed": self.scenario.seed,
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
-               "rows_read": self.n_input, "plots_planned": len(self.plots), "rows_rejected": len(self.rejected),
-               "currency": self.money(),
-               "files": sorted(p.name for p in paths.values())}
+               "rows_read": self.n_input, "plots_planned": len(self.plots),
+               "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
+               "passed_through": passed,
+               "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                 encoding="utf-8")
@@ -416,6 +425,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
     tables = apply_overrides(tables or load_tables(), scenario.overrides)
+    _check_option_ids(scenario, tables)
     tables, biochar_notes = apply_biochar_choice(tables, scenario.biochar_feedstock,
                                                  scenario.biochar_temperature)
     money, money_note = _money(scenario, tables)
@@ -427,6 +437,17 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     result = _late_stages(early, scenario, tables, money, early["notes"] + money_note, detail, bar)
     bar.close()
     return result
+
+
+def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
+    """Refuse a scenario ``options`` list naming an option the library does not have."""
+    if scenario.options is None:
+        return
+    known = tables.options["option_id"].tolist()
+    unknown = sorted(set(scenario.options) - set(known))
+    if unknown:
+        raise ScenarioError(f"scenario field options names unknown option id(s): {', '.join(unknown)}; "
+                            f"expected some of {', '.join(known)}")
 
 
 #: Scenario fields read only by the stages from years-to-target on (duration, carbon,
@@ -611,8 +632,8 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = _text_as_object({c: cols[c] for c in plan_cols})
     summary = _text_as_object(_summary(P, soil_plot, plan_table, scenario, ahead, grid, money))
-    summary = economics_mod.add_currency_columns(summary, *money)
-    plan_table = economics_mod.add_currency_columns(plan_table, *money)
+    summary = _with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
+    plan_table = _with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
 
 
@@ -783,9 +804,9 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     lib = tables.indexed("options", "option_id")
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
     money = (scenario.currency, result.money()["cny_per_unit"])
-    summary = _text_as_object(_summary(_with_all_input_columns(result.plots), result.soil_plot, table,
-                                       scenario, ahead, money=money))
-    summary = economics_mod.add_currency_columns(summary, *money)
+    P = _with_all_input_columns(result.plots)
+    summary = _text_as_object(_summary(P, result.soil_plot, table, scenario, ahead, money=money))
+    summary = _with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
                                scores=scores)
@@ -871,6 +892,34 @@ def _text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
             cols[c] = s
     # one copy consolidates the columns into a block per dtype, so that users can add columns
     return pd.DataFrame(cols, index=index, copy=True)
+
+
+def pass_through_columns(plots: pd.DataFrame) -> list[str]:
+    """Input columns that validation kept without any stage using them ("passed through").
+
+    They are the columns of the valid plots that the column registry does not know; the
+    plan and summary tables carry them unchanged, after the computed columns.
+    """
+    from . import columns as C
+
+    return [str(c) for c in plots.columns if c not in C.COLUMNS]
+
+
+def _with_pass_through(table: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (plot or plot × option rows) with the passed-through input columns of ``P``
+    appended, each plot's value on each of its rows. A name the table already uses gets
+    the prefix ``input_``."""
+    extra = pass_through_columns(P)
+    if not extra:
+        return table
+    pos = _frames.plot_index(P, table)
+    cols = {}
+    for c in extra:
+        name = c
+        while name in table.columns or name in cols:
+            name = "input_" + name
+        cols[name] = _frames.take(_frames.obj(P[c]), pos, None)
+    return pd.concat([table, _frames.frame(cols, len(table)).set_axis(table.index)], axis=1)
 
 
 def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:

@@ -27,8 +27,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import numbers
+import re
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 __all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
 
@@ -142,7 +147,13 @@ class Scenario:
     exchange_rate_cny: float | None = None
 
     def __post_init__(self):
+        if isinstance(self.options, list):
+            object.__setattr__(self, "options", tuple(self.options))
         _check(self)
+        for f in dataclasses.fields(self):  # numpy scalars (e.g. from widgets) as plain numbers
+            v = getattr(self, f.name)
+            if isinstance(v, np.generic):
+                object.__setattr__(self, f.name, v.item())
 
     # -- serialisation ------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -153,14 +164,21 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Scenario":
-        """Build a scenario from a dict; unknown keys are an error."""
+        """Build a scenario from a dict; unknown keys are an error.
+
+        Every value is type- and range-checked (:class:`ScenarioError` names the field,
+        the value and what was expected); nothing is converted except a list of option
+        ids to a tuple.
+        """
+        if not isinstance(d, dict):
+            raise ScenarioError(f"a scenario is a mapping of field names to values, not {_kind(d)}")
         names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - names)
+        unknown = sorted(str(k) for k in d if k not in names)
         if unknown:
-            raise ScenarioError(f"unknown scenario field(s): {', '.join(unknown)}; "
+            raise ScenarioError(f"unknown scenario field(s): {', '.join(_show(k, 40) for k in unknown)}; "
                                 f"expected some of {', '.join(sorted(names))}")
         d = dict(d)
-        if d.get("options") is not None:
+        if isinstance(d.get("options"), list):
             d["options"] = tuple(d["options"])
         return cls(**d)
 
@@ -182,18 +200,36 @@ class Scenario:
 
     @classmethod
     def load(cls, path: str | Path) -> "Scenario":
-        """Read a scenario saved by :meth:`save` (JSON or YAML)."""
-        p = Path(path)
-        text = p.read_text(encoding="utf-8")
-        if p.suffix.lower() in (".yml", ".yaml"):
-            import yaml
+        """Read a scenario saved by :meth:`save` (JSON or YAML; UTF-8, UTF-16 or GBK/GB18030).
 
-            data = yaml.safe_load(text) or {}
+        The file is checked before it is parsed: at most :data:`MAX_FILE_BYTES` bytes,
+        nesting at most :data:`MAX_DEPTH` levels deep, no YAML anchors, aliases or
+        explicit tags (a small file with aliases can expand to gigabytes), at most
+        :data:`MAX_NODES` YAML nodes, no key given twice. JSON ``NaN`` and ``Infinity``
+        are read and then refused by the field checks.
+
+        Raises
+        ------
+        ScenarioError
+            With a one-line message naming the file and, for a syntax error, the line
+            and column.
+        """
+        p = Path(path)
+        text = _read_text(p)
+        if p.suffix.lower() in (".yml", ".yaml"):
+            data = _parse_yaml(text, p.name)
         else:
-            data = json.loads(text)
+            data = _parse_json(text, p.name)
+        if data is None:
+            raise ScenarioError(f"{p.name} holds no scenario fields (leave out the scenario file to use "
+                                "the defaults)")
         if not isinstance(data, dict):
-            raise ScenarioError(f"{p.name} does not hold a scenario mapping")
-        return cls.from_dict(data)
+            raise ScenarioError(f"{p.name} does not hold a scenario mapping (field: value lines), "
+                                f"it holds {_kind(data)}")
+        try:
+            return cls.from_dict(data)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{p.name}: {exc}") from None
 
     def replace(self, **changes) -> "Scenario":
         """Copy with some fields changed."""
@@ -207,54 +243,325 @@ class Scenario:
 
 
 def _check(s: Scenario) -> None:
-    def bad(field, value, expected):
-        raise ScenarioError(f"scenario field {field} = {value!r} is invalid; expected {expected}")
-
-    if not isinstance(s.seed, int) or s.seed < 0:
-        bad("seed", s.seed, "a non-negative integer")
-    if not isinstance(s.mc_draws, int) or not 0 <= s.mc_draws <= 1_000_000:
-        bad("mc_draws", s.mc_draws, "an integer from 0 to 1 000 000")
-    if not isinstance(s.horizon_yr, int) or not 1 <= s.horizon_yr <= 100:
-        bad("horizon_yr", s.horizon_yr, "an integer number of years from 1 to 100")
-    if not -0.05 <= float(s.discount_rate) <= 0.5:
-        bad("discount_rate", s.discount_rate, "a rate between −0.05 and 0.5 (e.g. 0.06)")
-    if not 0.0 <= float(s.noncompliant_price_fraction) <= 1.0:
-        bad("noncompliant_price_fraction", s.noncompliant_price_fraction, "a fraction from 0 to 1")
-    if float(s.carbon_price_cny_t) < 0:
-        bad("carbon_price_cny_t", s.carbon_price_cny_t, "a price ≥ 0")
-    if s.food_standard not in FOOD_STANDARDS:
-        bad("food_standard", s.food_standard, "one of " + ", ".join(FOOD_STANDARDS))
-    if s.target not in TARGETS:
-        bad("target", s.target, "one of " + ", ".join(TARGETS))
+    """Type- and range-check every field of ``s`` (raises :class:`ScenarioError`)."""
+    c = _Checker()
+    c.text("name", s.name, max_len=MAX_NAME_CHARS, one_line=True)
+    c.integer("seed", s.seed, 0, MAX_SEED, "a non-negative integer below 2⁶³")
+    c.integer("mc_draws", s.mc_draws, 0, 1_000_000, "an integer from 0 to 1 000 000")
+    c.integer("horizon_yr", s.horizon_yr, 1, 100, "an integer number of years from 1 to 100")
+    c.number("discount_rate", s.discount_rate, -0.05, 0.5, "a rate between −0.05 and 0.5 (e.g. 0.06)")
+    c.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, MAX_CARBON_PRICE_CNY_T,
+             f"a price from 0 to {MAX_CARBON_PRICE_CNY_T:,} CNY per t CO2e")
+    c.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
+             "a fraction from 0 to 1")
+    c.choice("food_standard", s.food_standard, FOOD_STANDARDS)
+    c.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)
+    c.choice("target", s.target, TARGETS)
+    c.number("target_compliance_prob", s.target_compliance_prob, 0.0, 1.0,
+             "a probability between 0 and 1 (e.g. 0.5)", open_=(True, True))
+    c.number("other_loss_frac_per_yr", s.other_loss_frac_per_yr, 0.0, 1.0,
+             "a yearly fraction from 0 to below 1", open_=(False, True))
+    c.choice("biomass_valuation", s.biomass_valuation, BIOMASS_VALUATIONS)
+    _check_weights(c, s.weights)
+    _check_options(c, s.options)
+    _check_overrides(c, s.overrides)
     from .carbon import BIOCHAR_METHODS, N_METHODS  # the accounting methods live with the ledger
 
-    if s.biochar_method not in BIOCHAR_METHODS:
-        bad("biochar_method", s.biochar_method, "one of " + ", ".join(BIOCHAR_METHODS))
-    if s.biochar_h_corg is not None and not 0.0 < float(s.biochar_h_corg) <= 2.0:
-        bad("biochar_h_corg", s.biochar_h_corg, "a molar H/Corg ratio between 0 and 2 (e.g. 0.4)")
-    from .columns import CURRENCIES
-
-    if s.currency not in CURRENCIES:
-        bad("currency", s.currency, "one of " + ", ".join(CURRENCIES))
-    if s.exchange_rate_cny is not None:
-        if isinstance(s.exchange_rate_cny, bool) or not float(s.exchange_rate_cny) > 0:
-            bad("exchange_rate_cny", s.exchange_rate_cny, "a positive number of CNY per unit of the currency")
-        if s.currency == "CNY" and float(s.exchange_rate_cny) != 1.0:
-            bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
+    c.choice("biochar_method", s.biochar_method, BIOCHAR_METHODS)
+    if s.biochar_h_corg is not None:
+        c.number("biochar_h_corg", s.biochar_h_corg, 0.0, 2.0,
+                 "a molar H/Corg ratio between 0 and 2 (e.g. 0.4), or none", open_=(True, False))
+    c.choice("n_fertiliser_method", s.n_fertiliser_method, N_METHODS)
     for field in ("biochar_feedstock", "biochar_temperature"):
         v = getattr(s, field)
-        if v is not None and (not isinstance(v, str) or not v):
-            bad(field, v, "a feedstock or temperature class name, or none for the option library's choice")
-    if s.n_fertiliser_method not in N_METHODS:
-        bad("n_fertiliser_method", s.n_fertiliser_method, "one of " + ", ".join(N_METHODS))
-    if not 0.0 < float(s.target_compliance_prob) < 1.0:
-        bad("target_compliance_prob", s.target_compliance_prob, "a probability between 0 and 1 (e.g. 0.5)")
-    if not 0.0 <= float(s.other_loss_frac_per_yr) < 1.0:
-        bad("other_loss_frac_per_yr", s.other_loss_frac_per_yr, "a yearly fraction from 0 to below 1")
-    if s.biomass_valuation not in BIOMASS_VALUATIONS:
-        bad("biomass_valuation", s.biomass_valuation, "one of " + ", ".join(BIOMASS_VALUATIONS))
-    unknown = set(s.weights) - set(DEFAULT_WEIGHTS)
+        if v is not None and (not isinstance(v, str) or not v.strip() or len(v) > MAX_NAME_CHARS):
+            c.bad(field, v,
+                  "a feedstock or temperature class name, or none for the option library's choice")
+    from .columns import CURRENCIES
+
+    c.choice("currency", s.currency, CURRENCIES)
+    if s.exchange_rate_cny is not None:
+        lo, hi = EXCHANGE_RATE_RANGE
+        c.number("exchange_rate_cny", s.exchange_rate_cny, lo, hi,
+                 f"CNY per unit of the currency, from {lo:g} to {hi:g} (e.g. 7.8 for EUR)")
+        if s.currency == "CNY" and s.exchange_rate_cny != 1.0:
+            c.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
+
+
+def _check_weights(c: _Checker, weights) -> None:
+    if not isinstance(weights, dict):
+        c.bad("weights", weights, "a mapping of criteria (" + ", ".join(DEFAULT_WEIGHTS) + ") to weights")
+    unknown = [k for k in weights if k not in DEFAULT_WEIGHTS]
     if unknown:
-        bad("weights", sorted(unknown), "criteria among " + ", ".join(DEFAULT_WEIGHTS))
-    if any(float(v) < 0 for v in s.weights.values()) or sum(float(v) for v in s.weights.values()) <= 0:
-        bad("weights", s.weights, "non-negative weights with a positive sum")
+        c.bad("weights", sorted(map(str, unknown)), "criteria among " + ", ".join(DEFAULT_WEIGHTS))
+    for k, v in weights.items():
+        c.number(f"weights.{k}", v, 0.0, None, "a weight ≥ 0")
+    total = sum(float(v) for v in weights.values())  # inf when finite weights overflow
+    if not 0 < total < math.inf:
+        c.bad("weights", weights, "non-negative weights with a positive, finite sum")
+
+
+def _check_options(c: _Checker, options) -> None:
+    if options is None:
+        return
+    if not isinstance(options, tuple) or not options:
+        c.bad("options", options,
+              "a list of option ids (e.g. [fallow, sedum_plumbizincicola]), or none for all")
+    for v in options:
+        if not isinstance(v, str) or not v.strip() or len(v) > MAX_NAME_CHARS:
+            c.bad("options", v, "a list of option ids, each a name")
+
+
+def _check_overrides(c: _Checker, overrides) -> None:
+    if not isinstance(overrides, dict):
+        c.bad("overrides", overrides, "a mapping of table entries ('<option_id>.<parameter>', "
+                                      "'<price item>.<crop>', 'factor.<name>') to values")
+    for key, v in overrides.items():
+        if not isinstance(key, str) or not key.strip() or len(key) > MAX_NAME_CHARS:
+            c.bad("overrides", key, "table entries named '<option_id>.<parameter>[.<metal>]', "
+                                    "'<price item>.<crop>' or 'factor.<name>'")
+        field = f"overrides.{key}"
+        if isinstance(v, dict):
+            extra = sorted(str(k) for k in v if k not in ("low", "typical", "high"))
+            if extra or "typical" not in v:
+                c.bad(field, v, "a number, or a mapping with typical (and optional low, high)")
+            for k in ("low", "typical", "high"):
+                if k in v:
+                    c.number(f"{field}.{k}", v[k], None, None, "a finite number")
+            lo, ty, hi = (float(v.get(k, v["typical"])) for k in ("low", "typical", "high"))
+            if not lo <= ty <= hi:
+                c.bad(field, v, "low ≤ typical ≤ high")
+        else:
+            c.number(field, v, None, None,
+                     "a finite number, or a mapping with typical (and optional low, high)")
+
+
+#: Largest scenario file read [bytes] (a full scenario with every override is a few kB).
+MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of mappings and lists in a scenario file (the file's own mapping is level 1;
+#: an override given as ``{low, typical, high}`` is level 3).
+MAX_DEPTH = 8
+#: Most YAML nodes (mappings, lists and values) in a scenario file.
+MAX_NODES = 100_000
+#: Longest name, option id or override key [characters].
+MAX_NAME_CHARS = 200
+#: Largest seed (the seed is kept in 64-bit integers elsewhere).
+MAX_SEED = 2**63 - 1
+#: Highest carbon price accepted [CNY t⁻¹ CO2e]: a bound against typing errors, about a hundred
+#: times the highest prices traded (a larger value makes carbon the only criterion that counts).
+MAX_CARBON_PRICE_CNY_T = 100_000
+#: Accepted exchange rates [CNY per unit]: a bound against typing errors (the currencies offered
+#: trade between 1 and 10 CNY).
+EXCHANGE_RATE_RANGE = (1e-3, 1e3)
+
+
+def _kind(v) -> str:
+    """What ``v`` is, in words (for messages)."""
+    if v is None:
+        return "null (no value)"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, (list, tuple)):
+        return "a list"
+    if isinstance(v, numbers.Integral):
+        return "an integer"
+    if isinstance(v, numbers.Real):
+        f = float(v)
+        if math.isnan(f):
+            return "NaN (not a number)"
+        if math.isinf(f):
+            return "infinity"
+        return "a number"
+    return type(v).__name__
+
+
+def _show(v, limit: int = 60) -> str:
+    """``repr(v)`` on one line, cut to ``limit`` characters."""
+    try:
+        r = repr(v)
+    except ValueError:  # an integer of more digits than Python converts to text
+        return f"an integer of {v.bit_length()} bits"
+    return r if len(r) <= limit else r[:limit - 1] + "…"
+
+
+class _Checker:
+    """Field checks that raise :class:`ScenarioError` with a one-line message."""
+
+    @staticmethod
+    def bad(field, value, expected):
+        raise ScenarioError(f"scenario field {field} = {_show(value)} is invalid; expected {expected} "
+                            f"(got {_kind(value)})")
+
+    def number(self, field, v, lo, hi, expected, open_=(False, False)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+            self.bad(field, v, expected)
+        try:
+            f = float(v)
+        except OverflowError:  # an integer beyond the float range
+            f = math.inf
+        if not math.isfinite(f):
+            self.bad(field, v, expected)
+        if lo is not None and (f < lo or (open_[0] and f == lo)):
+            self.bad(field, v, expected)
+        if hi is not None and (f > hi or (open_[1] and f == hi)):
+            self.bad(field, v, expected)
+
+    def integer(self, field, v, lo, hi, expected):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not lo <= int(v) <= hi:
+            self.bad(field, v, expected)
+
+    def choice(self, field, v, allowed):
+        if not isinstance(v, str) or v not in allowed:
+            self.bad(field, v, "one of " + ", ".join(allowed))
+
+    def text(self, field, v, max_len, one_line=False):
+        if not isinstance(v, str) or not v.strip() or len(v) > max_len or (
+                one_line and any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in v)):
+            self.bad(field, v, f"one line of text of 1 to {max_len} characters")
+
+
+# ---- reading scenario files ------------------------------------------------------------------
+
+
+def _read_text(p: Path) -> str:
+    """The text of a scenario file, size-checked before it is read and decoded."""
+    if not p.exists():
+        raise ScenarioError(f"scenario file not found: {p}")
+    if p.is_dir():
+        raise ScenarioError(f"scenario {p} is a folder, not a JSON or YAML file")
+    try:
+        with open(p, "rb") as fh:  # never more than the limit, whatever stat says (pipes, devices)
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"scenario file {p.name} could not be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"scenario file {p.name} is larger than {MAX_FILE_BYTES // 1000:,} kB; "
+                            "a scenario is a short JSON or YAML file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for enc in encodings:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise ScenarioError(f"scenario file {p.name} is not text in UTF-8, UTF-16 or GBK/GB18030")
+
+
+def _parse_json(text: str, name: str):
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        t = m.group()
+        if t in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = _position(text, m.start())
+                raise ScenarioError(f"{name}: nesting deeper than {MAX_DEPTH} levels at line {line}, "
+                                    f"column {col}; a scenario nests at most mappings of mappings")
+        elif t in "]}":
+            depth -= 1
+    try:
+        return json.loads(text, object_pairs_hook=_json_object)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") \
+            from None
+    except ScenarioError as exc:
+        raise ScenarioError(f"{name}: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits
+        raise ScenarioError(f"{name}: invalid JSON: {_one_line(exc)}") from None
+
+
+#: Strings (skipped) and brackets of JSON text.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_object(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise ScenarioError(f"key {k!r} is given twice in one mapping")
+        d[k] = v
+    return d
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _parse_yaml(text: str, name: str):
+    import yaml
+
+    def where(mark):
+        return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "?"
+
+    try:
+        _scan_yaml_events(yaml.parse(text, Loader=yaml.SafeLoader), name, where)
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        what = exc.problem or exc.context or "not YAML"
+        mark = exc.problem_mark or exc.context_mark
+        raise ScenarioError(f"{name}: invalid YAML at {where(mark)}: {_one_line(what)}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{name}: invalid YAML: {_one_line(exc)}") from None
+
+
+def _scan_yaml_events(events, name: str, where) -> None:
+    """Refuse aliases, anchors, tags, deep nesting, too many nodes and repeated keys, event by
+    event (before any object is built, so memory stays bounded)."""
+    import yaml
+
+    stack: list[list] = []  # per open collection: [is_mapping, keys seen, next scalar is a key]
+    nodes = 0
+    for ev in events:
+        if isinstance(ev, yaml.AliasEvent):
+            raise ScenarioError(f"{name}: YAML alias *{ev.anchor} at {where(ev.start_mark)}: aliases and "
+                                "anchors are not accepted in a scenario file; write each value out")
+        if not isinstance(ev, yaml.NodeEvent):
+            if isinstance(ev, yaml.CollectionEndEvent):
+                stack.pop()
+                _value_done(stack)
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise ScenarioError(f"{name}: more than {MAX_NODES:,} values; a scenario is a short file")
+        if ev.anchor is not None:
+            raise ScenarioError(f"{name}: YAML anchor &{ev.anchor} at {where(ev.start_mark)}: anchors and "
+                                "aliases are not accepted in a scenario file; write each value out")
+        if getattr(ev, "tag", None) is not None and not (isinstance(ev, yaml.ScalarEvent) and ev.tag == "!"):
+            raise ScenarioError(f"{name}: YAML tag {ev.tag} at {where(ev.start_mark)} is not accepted in a "
+                                "scenario file")
+        if isinstance(ev, yaml.ScalarEvent):
+            if stack and stack[-1][0] and stack[-1][2]:
+                if ev.value in stack[-1][1]:
+                    raise ScenarioError(f"{name}: key {_show(ev.value, 40)} at {where(ev.start_mark)} is "
+                                        "given twice in one mapping")
+                stack[-1][1].add(ev.value)
+                stack[-1][2] = False
+            else:
+                _value_done(stack)
+            continue
+        if stack and stack[-1][0] and stack[-1][2]:
+            raise ScenarioError(f"{name}: a mapping or list used as a key at {where(ev.start_mark)}")
+        stack.append([isinstance(ev, yaml.MappingStartEvent), set(), True])
+        if len(stack) > MAX_DEPTH:
+            raise ScenarioError(f"{name}: nesting deeper than {MAX_DEPTH} levels at {where(ev.start_mark)}; "
+                                "a scenario nests at most mappings of mappings")
+
+
+def _value_done(stack: list[list]) -> None:
+    """A value ended: the next scalar of the enclosing mapping is a key again."""
+    if stack and stack[-1][0]:
+        stack[-1][2] = True

@@ -18,10 +18,13 @@ Outputs in ``out``:
 * ``plan.parquet`` (or ``plan.csv``) — one row per plot × option, columns as ``plan.csv``;
 * ``summary.parquet`` (or ``summary.csv``) — one row per planned plot;
 * ``rejected.csv``, ``problems.csv`` — every rejected row with its reasons, all problems;
-* ``scenario.json`` and ``run.json`` — scenario, seed, version, row counts, input digest.
+* ``scenario.json`` and ``run.json`` — scenario, seed, version, row counts, input digest;
+* ``datapackage.json`` — every column of every table (type, unit, English and Chinese label).
 
-CSV outputs start with ``#`` provenance lines (version, scenario); Parquet files carry the
-same lines in their schema metadata (key ``agriremed``).
+CSV outputs are plain tables as :func:`agriremed.io.write_csv` writes them (header row
+first, no comment lines, formula-looking text quoted); the provenance is in ``run.json``,
+and Parquet files also carry it in their schema metadata (key ``agriremed``). Output files
+of an earlier run in ``out`` are removed first (:func:`agriremed.outputs.prepare_out_dir`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from .io import (
     read_table,
 )
 from .names import normalise_header
+from .outputs import csv_text, prepare_out_dir, write_datapackage
 from .scenario import Scenario
 from .tables import Tables, load_tables
 from .validate import Validation, _as_text, validate_plots
@@ -339,11 +343,9 @@ class _Sink:
             self.columns = list(df.columns)
         df = df[self.columns]
         if self.fmt == "csv":
-            body = df.to_csv(index=False, header=self._writer is None, float_format="%.10g",
-                             lineterminator="\n")
+            body = csv_text(df, header=self._writer is None)
             if self._writer is None:
                 self._writer = open(self.path, "w", encoding="utf-8-sig", newline="")
-                self._writer.write("".join(f"# {line}\n" for line in self.head))
             self._writer.write(body)
             return
         import pyarrow as pa
@@ -435,8 +437,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
     sinks = {}
     if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
+        out = prepare_out_dir(out)
         sinks = {name: _Sink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
 
     summaries, recommended, rejected, problems, blank_lines = [], [], [], [], []
@@ -493,13 +494,25 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
             paths[name] = sink.close(empty)
         counts = (f"plots: {n_input} rows read, {n_planned} planned, {len(rejected_df)} rejected; "
                   f"input digest {input_digest}")
-        paths["rejected"] = write_csv(rejected_df, out / "rejected.csv", [*head, counts])
-        paths["problems"] = write_csv(problems_df, out / "problems.csv", [*head, counts])
+        paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
+        paths["problems"] = write_csv(problems_df, out / "problems.csv")
         paths["scenario"] = scenario.save(out / "scenario.json")
+        provenance = [*head, counts]
+        if first_plan is not None and first_plan.money()["code"] != "CNY":
+            provenance.append(first_plan.provenance()[-1])  # the money line
+        from .plan import pass_through_columns
+
+        passed = pass_through_columns(first_plan.plots) if first_plan is not None else []
+        described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
+                     for name, sink in sinks.items()}
+        described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
+        paths["datapackage"] = write_datapackage(out, described, passed_through=passed,
+                                                 description="; ".join(provenance))
         run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),
                "input_digest": input_digest, "rows_read": n_input, "plots_planned": n_planned,
                "rows_rejected": len(rejected_df), "chunks": n_chunks, "chunk_size": chunk_size,
-               "notes": notes, "files": sorted(p.name for p in paths.values()) + ["run.json"]}
+               "notes": notes, "provenance": provenance, "passed_through": passed,
+               "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         if first_plan is not None:
             run["currency"] = first_plan.money()
         paths["run"] = out / "run.json"
@@ -512,6 +525,15 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                         n_input=n_input,
                         n_planned=n_planned, n_chunks=n_chunks, seconds=time.perf_counter() - t0, paths=paths,
                         scenario=scenario, notes=notes, input_digest=input_digest)
+
+
+def _written_columns(sink: _Sink, first_plan, name: str) -> pd.DataFrame:
+    """An empty frame with the columns and dtypes of the table ``sink`` wrote (for datapackage.json)."""
+    if first_plan is None:
+        return pd.DataFrame()
+    df = first_plan.table if name == "plan" else first_plan.summary
+    cols = sink.columns if sink.columns is not None else list(df.columns)
+    return df[cols].iloc[:0]
 
 
 def _with_one_chunk(chunks: Iterator[pd.DataFrame], source) -> Iterator[pd.DataFrame]:

@@ -198,7 +198,7 @@ def test_portfolio_upload_errors_and_downloads(watched, voila_url, tmp_path, sho
     report = _download(page, "report.html", tmp_path).read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>") and "HN-ZZ-17" in report and "GS-BY-16" in report
     plan_csv = _download(page, "plan.csv", tmp_path).read_text(encoding="utf-8-sig")
-    table = pd.read_csv(io.StringIO(plan_csv), comment="#")
+    table = pd.read_csv(io.StringIO(plan_csv))
     assert len(table) == 16 * len(agriremed.load_tables().options) and "HN-ZZ-17" not in set(table["plot_id"])
 
     switch_language(page, "zh")

@@ -371,8 +371,7 @@ class Portfolio(Dashboard):
     # ---------------------------------------------------------------- downloads
     def _csv(self, df: pd.DataFrame) -> bytes:
         with tempfile.TemporaryDirectory(prefix="agriremed-") as d:
-            head = self.result.provenance() if self.result is not None else None
-            return write_csv(df, Path(d) / "x.csv", head).read_bytes()
+            return write_csv(df, Path(d) / "x.csv").read_bytes()
 
     def _plan_csv(self) -> bytes:
         return self._csv(self.result.table)

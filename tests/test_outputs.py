@@ -1,0 +1,85 @@
+"""Output helpers: formula-looking cells, terminal text, output folders, table schemas."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agriremed.outputs import (
+    PLAN_OUTPUT_FILES,
+    OutputError,
+    check_out_dir,
+    csv_text,
+    neutralise_text,
+    prepare_out_dir,
+    table_schema,
+    terminal_text,
+)
+
+
+@pytest.mark.parametrize("cell,written", [
+    ("=1+2", "'=1+2"), ("+86 138", "'+86 138"), ("-cmd", "'-cmd"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("-", "'-"), ("+", "'+"), ("=", "'="),
+    ("-1.5", "-1.5"), ("+3", "+3"), ("-2e-3", "-2e-3"), ("-.5", "-.5"), ("-1.5e", "'-1.5e"),
+    ("-inf", "'-inf"), ("HN-01", "HN-01"), ("a=b", "a=b"), (" =x", " =x"), ("镉", "镉"), ("", ""),
+])
+def test_neutralise_text(cell, written):
+    assert neutralise_text([cell]).tolist() == [written]
+
+
+def test_non_text_cells_and_numbers_are_written_unchanged():
+    df = pd.DataFrame({"x": [-1.5, np.nan, 2.0], "flag": [True, False, True],
+                       "mixed": [None, True, "=a"], "=h": ["-", "ok", "-3"]})
+    text = csv_text(df)
+    assert text.splitlines() == ["x,flag,mixed,'=h", "-1.5,True,,'-", ",False,True,ok", "2,True,'=a,-3"]
+    back = pd.read_csv(io.StringIO(text))
+    assert back["x"].tolist()[0] == -1.5 and back["flag"].tolist() == [True, False, True]
+
+
+def test_unchanged_frames_are_not_copied():
+    from agriremed.outputs import neutralise_frame
+
+    df = pd.DataFrame({"a": ["x", "y"] * 3, "b": [1, 2] * 3})
+    assert neutralise_frame(df) is df
+
+
+def test_terminal_text_strips_escape_sequences_and_controls():
+    s = "a\x1b[31mb\x1b[0m\x1b]8;;http://x\x1b\\c\x1b]0;title\x07d\x07e\bf\rg\x00h\x9bi\u202ej\u2066k\n\tl"
+    assert terminal_text(s) == "abcdefghijk\n\tl"
+    assert terminal_text("镉 mg/kg — 地块") == "镉 mg/kg — 地块"
+
+
+def test_prepare_out_dir_removes_only_listed_files(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    for name in ("report.html", "plan.csv", "summary.parquet", "run.json"):
+        (out / name).write_text("old", encoding="utf-8")
+    (out / "mine.csv").write_text("keep", encoding="utf-8")
+    (out / "sub").mkdir()
+    assert prepare_out_dir(out) == out
+    assert sorted(p.name for p in out.iterdir()) == ["mine.csv", "sub"]
+    assert {"report.html", "plan.csv", "summary.parquet", "datapackage.json"} <= set(PLAN_OUTPUT_FILES)
+
+
+def test_out_dir_that_is_a_file_is_refused(tmp_path):
+    f = tmp_path / "f.txt"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file"):
+        check_out_dir(f)
+    with pytest.raises(OutputError, match="which is a file"):
+        prepare_out_dir(f / "sub")
+    assert check_out_dir(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+
+
+def test_table_schema_types_units_and_labels():
+    df = pd.DataFrame({"plot_id": ["a"], "area_ha": [1.0], "input_row": [1], "applicable": [True],
+                       "npv_gbp_ha": [3.0], "farmer": ["x"], "=f": ["y"]})
+    f = {x["name"]: x for x in table_schema(df, passed_through=["farmer"])["fields"]}
+    assert [f[k]["type"] for k in ("plot_id", "area_ha", "input_row", "applicable")] == \
+        ["string", "number", "integer", "boolean"]
+    area = f["area_ha"]
+    assert (area["unit"], area["unit_display"], area["title_zh"]) == ("ha", "ha", "面积")
+    assert f["npv_gbp_ha"]["unit"] == "GBP/ha" and f["npv_gbp_ha"]["unit_display"] == "GBP ha⁻¹"
+    assert f["farmer"]["description"] == "input column passed through unchanged"
+    assert "'=f" in f and f["'=f"]["unit"] == ""
