@@ -132,6 +132,7 @@ class PlotAssessment(Dashboard):
         self.soil = pd.DataFrame()
         self.soil_plot = pd.DataFrame()
         self.uptake = pd.DataFrame()
+        self.unassessed = pd.DataFrame()
         self.on_plot_change: list = []  # callbacks(self) after each successful update
 
         self.picker = w.Dropdown(layout=w.Layout(width="420px"), style={"description_width": "150px"})
@@ -306,12 +307,15 @@ class PlotAssessment(Dashboard):
         self.validation = v
         if v.plots.empty:
             self.soil, self.soil_plot, self.uptake = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+            self.unassessed = pd.DataFrame()
         else:
             screened = soil_mod.screen(v.plots, self.tables, self.scenario.threshold_set)
             self.soil = screened
             self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object))
-            pred = uptake_mod.predict_crop_concentration(v.plots, tables=self.tables)
+            pred, miss = uptake_mod.predict_and_unassessed(v.plots, tables=self.tables)
             self.uptake = uptake_mod.food_safety(pred, self.standard.value, self.tables)
+            above = set(screened.loc[screened["exceedance_ratio"].to_numpy(float) > 1, "metal"])
+            self.unassessed = miss.loc[miss["metal"].isin(above)].reset_index(drop=True)
         self.render()
         if not v.plots.empty:
             for cb in self.on_plot_change:
@@ -404,10 +408,23 @@ class PlotAssessment(Dashboard):
             numeric=set(df.columns[1:5]),
         )
 
+    def _not_assessed_note(self, lang: str) -> str:
+        """The metals above screening whose concentration in the crop cannot be predicted ('' if none)."""
+        m = self.unassessed
+        if m is None or m.empty:
+            return ""
+        sep, sep2 = ("、", "；") if lang == "zh" else (", ", "; ")
+        names = sep.join(i18n.metal_name(x, lang) for x in dict.fromkeys(m["metal"]))
+        why = sep2.join(dict.fromkeys(i18n.message(r, lang, self.tables) for r in m["reason"]))
+        text = i18n.t("ui.assess.not_assessed", lang, metals=names)
+        return (f"<p class='ar-not-assessed'><b>{html.escape(text)}</b> "
+                f"<span class='ar-muted'>{html.escape(why)}</span></p>")
+
     def _crop_table(self, lang: str) -> str:
         u = self.uptake
+        note = self._not_assessed_note(lang)
         if u.empty:
-            return f"<p class='ar-muted'>{html.escape(i18n.t('ui.fig.crop.none', lang))}</p>"
+            return f"<p class='ar-muted'>{html.escape(i18n.t('ui.fig.crop.none', lang))}</p>" + note
         df = pd.DataFrame(
             {
                 "metal": [i18n.metal_name(m, lang) for m in u["metal"]],
@@ -432,4 +449,4 @@ class PlotAssessment(Dashboard):
             heads,
             classes=css,
             numeric={"crop_fw_p50_mg_kg", "interval", "food_limit_mg_kg", "p_exceed_limit"},
-        )
+        ) + note
