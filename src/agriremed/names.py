@@ -12,7 +12,7 @@ import re
 
 from . import columns as C
 
-__all__ = ["LAND_USE_ALIASES", "normalise_header", "is_known_header"]
+__all__ = ["LAND_USE_ALIASES", "BASIC_FARMLAND_ALIASES", "normalise_header", "is_known_header"]
 
 #: Spellings accepted for each land-use class (compared case-insensitively).
 LAND_USE_ALIASES: dict[str, str] = {
@@ -25,6 +25,14 @@ LAND_USE_ALIASES: dict[str, str] = {
     "菜地": "vegetable", "蔬菜地": "vegetable",
     "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
     "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
+}
+
+#: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
+BASIC_FARMLAND_ALIASES: dict[str, str] = {
+    "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "永久基本农田": "yes",
+    "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "非永久基本农田": "no",
+    "unknown": "unknown", "not known": "unknown", "?": "unknown", "未知": "unknown", "不详": "unknown",
+    "不清楚": "unknown",
 }
 
 _HEADER_ALIASES = {
@@ -41,6 +49,7 @@ _HEADER_ALIASES = {
     "作物": "crop", "current_crop": "crop",
     "latitude": "lat", "longitude": "lon", "纬度": "lat", "经度": "lon",
     "地区": "region",
+    "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
 }
 
 _METAL_UNIT_RE = re.compile(

@@ -49,7 +49,8 @@ STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energ
 
 #: Columns of plan.csv in order (plot × option).
 PLAN_COLUMNS = [
-    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "rank",
+    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status", "policy_rule",
+    "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
     "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
     "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "biomass_t_dm_ha_yr",
@@ -57,12 +58,13 @@ PLAN_COLUMNS = [
     "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
     "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
-    "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
+    "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
+    "light_economics",
     "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
     "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
     "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
-    "revenue_biomass_cny_ha", "why_food_safety", "why_livelihood", "why_clean_up", "why_carbon",
-    "why_economics",
+    "revenue_biomass_cny_ha", "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up",
+    "why_carbon", "why_economics",
 ]
 #: Biomass, bioenergy, metal-fate and carbon-ledger columns of plan.csv (appended).
 PLAN_COLUMNS += [
@@ -77,9 +79,9 @@ PLAN_COLUMNS += [
 ]
 
 SUMMARY_COLUMNS = [
-    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "soil_class",
+    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "current_crop_compliance_prob",
-    "recommended_option", "recommended_name", "score", "years_p50", "p_target_20yr",
+    "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50", "p_target_20yr",
     "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
 
@@ -463,7 +465,13 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     pred = uptake_mod.predict_crop_concentration(P, tables=tables)
     checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
     bar.update()
-    opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked)
+    try:
+        opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
+                                            rule_set=scenario.rule_set)
+    except ValueError as exc:
+        if "rule set" not in str(exc):
+            raise
+        raise ScenarioError(f"scenario field rule_set = {scenario.rule_set!r} is invalid: {exc}") from exc
     bar.update()
     preds = {"current": pred}
     lib = tables.indexed("options", "option_id")
@@ -986,7 +994,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
                      "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "soil_class",
                      "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
-                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr")
+                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
+                     "policy_rule")
 
 
 def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0)) -> pd.DataFrame:
@@ -995,7 +1004,7 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     g = grid if grid is not None and grid.n_rows == len(table) else \
         _frames.Grid(_frames.plot_index(P, table), np.zeros(len(table), np.intp))
     s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
-    for c in ("region", "land_use", "crop", "area_ha"):
+    for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
     sp = _frames.positions(soil_plot["plot_id"], pid)
     for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding"):
@@ -1016,6 +1025,8 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
+    s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)
+    s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
         s[c] = b[c]

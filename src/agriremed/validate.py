@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import columns as C
 from .io import NA_STRINGS, read_table
-from .names import LAND_USE_ALIASES, normalise_header
+from .names import BASIC_FARMLAND_ALIASES, LAND_USE_ALIASES, normalise_header
 from .tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -358,6 +358,16 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                     spec.expected())
             col.add(blank, canon, text, "error", "required value is blank", spec.expected())
             out[canon] = mapped.to_numpy(object)
+        elif canon == "basic_farmland":
+            low = text.str.lower().str.strip()
+            mapped = low.map(BASIC_FARMLAND_ALIASES)
+            unknown_bf = ~blank & mapped.isna().to_numpy()
+            col.add(unknown_bf, canon, text, "warning", "unknown value: treated as unknown", spec.expected())
+            respelled = ~blank & ~unknown_bf & (mapped.to_numpy(object) != text.to_numpy(object))
+            read_as = mapped.fillna("").to_numpy(object)
+            col.add(respelled, canon, text, "warning", lambda idx, r=read_as: [f"read as {v}" for v in r[idx]],
+                    spec.expected())
+            out[canon] = mapped.where(~pd.Series(blank | unknown_bf, index=mapped.index), "unknown").to_numpy(object)
         elif canon == "crop":
             crops = tables.crops
             lookup = {c.lower(): c for c in crops["crop"]}
