@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from agriremed import options, soil, uptake
 
 
-def _rows(tables, plots):
+def _rows(tables, plots, rule_set="china"):
     s = soil.screen(plots, tables)
     cls = soil.plot_classes(s, plots["plot_id"])
     risk = uptake.food_safety(uptake.predict_crop_concentration(plots, tables=tables), "GB2762", tables)
-    return options.evaluate_options(plots, cls, tables, crop_risk=risk)
+    return options.evaluate_options(plots, cls, tables, crop_risk=risk, rule_set=rule_set)
 
 
 def _row(rows, plot, option):
@@ -81,7 +81,7 @@ def test_predicted_crop_risk_triggers_protective_options_on_clean_soil(tables, p
 
 def test_untreated_metals_are_reported(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=8.0, cd_mg_kg=2.0,
-                                       pb_mg_kg=300.0))
+                                       pb_mg_kg=300.0), rule_set="none")  # trees: the library's own rules
     r = _row(rows, "P1", "willow_src")
     assert r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "pb"
     assert "does not treat pb" in r["reason"]
@@ -142,7 +142,8 @@ def test_crop_substitution_needs_another_crop_and_flooding_is_blocked_by_arsenic
 def test_lime_dose_response_in_the_reason(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8))
     r = _row(rows, "P1", "lime_rice")
-    assert r["applicable"] and r["reason"].endswith("7.5 t/ha CaCO3 raises pH 5.1 → 6.1")
+    assert r["applicable"] and r["reason"].endswith(
+        "7.5 t/ha CaCO3 raises pH 5.1 → 6.1; policy china, rule cn_safe_keep_food: expected")
     assert options.lime_ph_change(7.5, 0.133) == pytest.approx(0.9975)
     assert options.lime_ph_change(15, 0.133, ph=7.0) == pytest.approx(0.5)      # capped at pH 7.5
     assert options.lime_ph_change(0, 0.133) == 0.0
