@@ -880,10 +880,13 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         option_rows["untreated_metals"].fillna("").ne("").to_numpy()
     model_o = tables.options["removal_model"].astype(object)
     model_none = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none") == "none"
+    # an option that treats none of the exceeding metals (a non-food use kept as risk control on
+    # strict-control land) lowers none of them either, whatever its removal model
+    treats_none = option_rows["target_metals"].fillna("").eq("").to_numpy()
     for c in ("years_to_target", "years_p10", "years_p50", "years_p90"):
         v = out[c] if c in out else np.full(n, np.nan)
         nonremoval = applicable & np.isnan(v) & (np.isin(kinds, ["baseline", "immobilisation", "safe_crop",
-                                                                "land_use_change"]) | model_none)
+                                                                "land_use_change"]) | model_none | treats_none)
         out[c] = np.where(nonremoval, np.where(exceeds, np.inf, 0.0), v)
     for h in HORIZONS:
         c = f"p_target_{h}yr"
