@@ -149,3 +149,15 @@ def test_numbers_given_in_a_dataframe_keep_full_precision(plots_factory):
     v = validate_plots(plots_factory(1, area_ha=123456.7891, cd_mg_kg=0.123456789))
     assert v.plots.loc[0, "area_ha"] == 123456.7891
     assert v.plots.loc[0, "cd_mg_kg"] == 0.123456789
+
+
+def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
+    df = plots_factory(6, basic_farmland=["是", "否", "未知", "", "Yes", "maybe"])
+    v = validate_plots(df)
+    assert len(v.plots) == 6 and v.rejected.empty                  # an optional column never rejects
+    assert v.plots["basic_farmland"].tolist() == ["yes", "no", "unknown", "unknown", "yes", "unknown"]
+    pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
+    assert set(pb["severity"]) == {"warning"}
+    assert "unknown value: treated as unknown" in pb["problem"].tolist()
+    assert pb["problem"].str.startswith("read as").sum() == 4       # 是, 否, 未知, Yes
+    assert normalise_header("永久基本农田")[0] == "basic_farmland"
