@@ -22,7 +22,7 @@ livelihood        social         1 saleable food crop, 0.5 saleable biomass or
 clean_up          environmental  share of the excess soil metal removed within
                                  the horizon; assessed only where the soil needs
                                  lowering: a metal exceeds its screening value
-                                 (or the target) and either the land is
+                                 and the target, and either the land is
                                  strict-control, the plot grows no food crop, or
                                  the current crop fails the food limit (its
                                  baseline food-safety light is not green)
@@ -214,14 +214,23 @@ def _lookup(d: dict, keys) -> np.ndarray:
 
 
 def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
-    """Rows whose plot needs its soil lowered: a metal exceeds its screening value (or the
-    target: some removal row still needs metal removed), and the land is strict-control, or
+    """Rows whose plot needs its soil lowered: a metal exceeds its screening value and the
+    scenario's target is not met (some removal row of the plot still needs metal removed, or
+    no row says), and the land is strict-control, or
     the plot grows no food crop now, or its current crop fails the food limit (the baseline's
     food-safety value below the green threshold of ``traffic_lights.csv``)."""
     n = len(table)
     if not n:
         return np.zeros(0, bool)
     exceeds = _count_metals(table["metals_exceeding"]) > 0
+    # the scenario's target: where every removal row of a plot needs nothing removed (the soil is
+    # already at or below the target, e.g. a food-limit target above the soil), nothing needs lowering
+    needed = table["needed_g_ha"].to_numpy(float)
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    k = int(pc.max()) + 1
+    known = np.bincount(pc, weights=~np.isnan(needed), minlength=k) > 0
+    positive = np.bincount(pc, weights=np.nan_to_num(needed) > 0, minlength=k) > 0
+    exceeds &= (~known | positive)[pc]
     strict = (_frames.obj(table["soil_class"]) == "strict_control") if "soil_class" in table else np.zeros(n, bool)
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
     p_base = np.where(base >= 0, _frames.take(p, np.maximum(base, 0)), np.nan)
@@ -296,10 +305,10 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     Examples
     --------
     >>> import pandas as pd
-    >>> v = pd.DataFrame({"food_safety": [0.9], "livelihood": [1.0], "clean_up": [0.5],
-    ...                   "carbon": [1.5], "economics": [-50000.0]})
+    >>> v = pd.DataFrame({"food_safety": [0.9], "food_production": [0.8], "livelihood": [1.0],
+    ...                   "clean_up": [0.5], "carbon": [1.5], "economics": [-50000.0]})
     >>> utilities(v).round(3).iloc[0].tolist()
-    [0.9, 1.0, 0.5, 0.5, 0.5]
+    [0.9, 0.8, 1.0, 0.5, 0.5, 0.5]
     """
     tables = tables or load_tables()
     tl = tables.light_thresholds()
@@ -331,8 +340,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     Parameters
     ----------
     table : pandas.DataFrame
-        Plan table (``food_crop``, ``target_metals``, ``metals_exceeding``; optional
-        ``food_seasons``).
+        Plan table (``plot_id``, ``option_id``, ``food_crop``, ``crop_compliance_prob``,
+        ``target_metals``, ``metals_exceeding``; optional ``food_seasons``).
     values : pandas.DataFrame
         Output of :func:`criteria_values`.
     lights : pandas.DataFrame
@@ -353,9 +362,10 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"food_crop": ["rice"], "target_metals": ["cd"], "metals_exceeding": ["cd"]})
-    >>> v = pd.DataFrame({"food_safety": [0.41], "livelihood": [1.0], "clean_up": [0.0],
-    ...                   "carbon": [0.0], "economics": [-2000.0]})
+    >>> t = pd.DataFrame({"plot_id": ["P"], "option_id": ["do_nothing"], "food_crop": ["rice"],
+    ...                   "crop_compliance_prob": [0.41], "target_metals": ["cd"], "metals_exceeding": ["cd"]})
+    >>> v = pd.DataFrame({"food_safety": [0.41], "food_production": [1.0], "livelihood": [1.0],
+    ...                   "clean_up": [0.0], "carbon": [0.0], "economics": [-2000.0]})
     >>> light_reasons(t, v, traffic_lights(v))["why_food_safety"].iloc[0]
     'red: crop meets GB2762 in 41 % of food seasons (red below 50 %)'
     """
