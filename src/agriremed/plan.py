@@ -902,6 +902,9 @@ def _cleanup_text(row) -> str:
     food_target = getattr(row, "target_basis", "") == "food_limit"
     goal = "the food-limit target" if food_target else "the screening value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
+    text = duration_mod.cleanup_years_text([y], [getattr(row, "option_kind", "")], [row.target_metals or ""])[0]
+    if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
+        return text
     if np.isnan(y):
         return f"time for {metals} to reach {goal} not known"
     if y == 0:
@@ -951,7 +954,7 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
-                                "years_p90") if c in b]
+                                "years_p90", "option_kind") if c in b]
 
     def cleanup(sel):
         return _per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
