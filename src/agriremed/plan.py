@@ -424,12 +424,17 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
 
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
     bar.update()
-    rules_note = [f"jurisdiction rule set: {scenario.rule_set} (land_rules.csv); options it forbids are "
-                  f"excluded with the rule and its sources, options it expects rank first"]
-    early = {**_early_stages(v, scenario, tables, bar), "notes": list(v.notes) + biochar_notes + rules_note}
+    early = {**_early_stages(v, scenario, tables, bar),
+             "notes": list(v.notes) + biochar_notes + rules_note(scenario)}
     result = _late_stages(early, scenario, tables, money, early["notes"] + money_note, detail, bar)
     bar.close()
     return result
+
+
+def rules_note(scenario: Scenario) -> list[str]:
+    """The note every plan records about its jurisdiction rule set (``land_rules.csv``)."""
+    return [f"jurisdiction rule set: {scenario.rule_set} (land_rules.csv); options it forbids are "
+            f"excluded with the rule and its sources, options it expects rank first"]
 
 
 #: Scenario fields read only by the stages from years-to-target on (duration, carbon,
