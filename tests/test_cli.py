@@ -152,3 +152,16 @@ def test_safe_soil_command(tmp_path, sample_plots_path, capsys):
     assert main(["safe-soil", str(sample_plots_path), "--standard", "CODEX", "--prob", "0.9"]) == 0
     assert main(["safe-soil", str(sample_plots_path), "--prob", "1.5"]) == 2
     assert "expected a probability" in capsys.readouterr().err
+
+
+def test_plan_rule_set_switch_is_recorded_and_an_unknown_set_refused(tmp_path, sample_plots_path, capsys):
+    import pandas as pd
+
+    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path), "--draws", "0", "--rules", "none",
+                 "--no-report"]) == 0
+    s = pd.read_csv(tmp_path / "summary.csv", comment="#")
+    assert set(s["rule_set"]) == {"none"} and set(s["policy_rule"]) == {"none_no_rules"}
+    assert "policy rule" in capsys.readouterr().out
+    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "x"), "--draws", "0",
+                 "--rules", "uk"]) == 2
+    assert "unknown rule set 'uk'" in capsys.readouterr().err
