@@ -92,7 +92,8 @@ def _plots(draw, n=12):
     rows = []
     for i in range(n):
         lu = draw(st.sampled_from(["paddy", "upland"]))
-        rows.append({**DEFAULTS, "plot_id": f"G{i}", "land_use": lu, "crop": draw(st.sampled_from(_GRAIN[lu])),
+        crop = draw(st.sampled_from(_GRAIN[lu]))
+        rows.append({**DEFAULTS, "plot_id": f"G{i}", "land_use": lu, "crop": crop,
                      "ph": draw(st.floats(4.5, 8.5)), "cd_mg_kg": draw(st.floats(0.1, 6.0)),
                      "pb_mg_kg": draw(st.floats(20.0, 800.0)), "as_mg_kg": draw(st.floats(5.0, 80.0)),
                      "hg_mg_kg": draw(st.floats(0.05, 5.0)),

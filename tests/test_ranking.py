@@ -103,7 +103,8 @@ def _two_plots(**cols):
             "biomass_value_positive": [False, True, False] * 2, "removed_g_ha": [0.0, 300.0, 0.0] * 2,
             "needed_g_ha": [np.nan, 600.0, np.nan] * 2, "target_metals": ["", "cd", ""] * 2,
             "metals_exceeding": ["cd"] * 6, "soil_class": ["safe_utilisation"] * 6,
-            "net_co2e_vs_baseline_t_ha_yr": [0.0, 1.0, 0.0] * 2, "npv_vs_baseline_cny_ha": [0.0, 0.0, 0.0] * 2}
+            "net_co2e_vs_baseline_t_ha_yr": [0.0, 1.0, 0.0] * 2,
+            "npv_vs_baseline_cny_ha": [0.0, 0.0, 0.0] * 2}
     base.update(cols)
     return pd.DataFrame(base)
 
@@ -166,7 +167,8 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
     t2 = t.assign(policy_status=["expected", "allowed", "allowed"] * 2)
     r2 = ranking.rank_options(t2, w)
     clause2 = ranking.runner_up_clause(r2, pd.Series({"sorghum": "Sorghum"}), w)
-    assert clause2["A"] == "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
+    assert clause2["A"] == \
+        "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
 
 
 def test_default_weights_include_food_production_and_sum_to_one():

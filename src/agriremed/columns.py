@@ -807,7 +807,8 @@ _out("policy_rule", "", "Policy rule", "政策规则",
 _out("policy_tier", "", "Policy tier", "政策排序层级",
      "0 when the rule set expects the option on this land, 1 when it only allows it; tier 0 ranks first.",
      dtype="int")
-_out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).", dtype="str")
+_out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
+     dtype="str")
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")
 _out("rank", "", "Rank", "排名", "Rank of the option within the plot (1 = best).", dtype="int")
 _out("recommended", "", "Recommended", "推荐", "True for the recommended option of the plot.",
@@ -827,7 +828,8 @@ for _c, (_en, _zh) in {"food_safety": ("food safety", "食品安全"), "food_pro
     _out(f"why_{_c}", "", f"Why this colour: {_en}", f"颜色原因：{_zh}",
          f"The number behind the {_en} traffic light and the threshold it passed or missed.", dtype="str")
 _out("criterion", "", "Criterion", "评价指标",
-     "Ranking criterion (food_safety, food_production, livelihood, clean_up, carbon, economics).", dtype="str")
+     "Ranking criterion (food_safety, food_production, livelihood, clean_up, carbon, economics).",
+     dtype="str")
 _out("utility", "1", "Utility", "效用值",
      "Criterion value scaled to 0–1 between the anchors of traffic_lights.csv.")
 _out("weight", "1", "Weight", "权重",

@@ -120,9 +120,10 @@ def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
 
     Examples
     --------
-    >>> cleanup_years_text([5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan")],
-    ...                    ["phytomanagement", "phytoextraction", "phytoextraction", "phytoextraction",
-    ...                     "immobilisation", "phytoextraction"], ["cd", "cd", "cd", "cd", "cd", "cd"]).tolist()
+    >>> kinds = ["phytomanagement", "phytoextraction", "phytoextraction", "phytoextraction",
+    ...          "immobilisation", "phytoextraction"]
+    >>> y = [5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan")]
+    >>> cleanup_years_text(y, kinds, ["cd"] * 6).tolist()
     ['stabilises, does not clean up', '> 200', '12', '0', 'stabilises, does not clean up', '']
     """
     y = np.atleast_1d(np.asarray(years, float))
@@ -940,8 +941,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     treats_none = option_rows["target_metals"].fillna("").eq("").to_numpy()
     for c in ("years_to_target", "years_p10", "years_p50", "years_p90"):
         v = out[c] if c in out else np.full(n, np.nan)
-        nonremoval = applicable & np.isnan(v) & (np.isin(kinds, ["baseline", "immobilisation", "safe_crop",
-                                                                "land_use_change"]) | model_none | treats_none)
+        no_model = np.isin(kinds, ["baseline", "immobilisation", "safe_crop", "land_use_change"]) | model_none
+        nonremoval = applicable & np.isnan(v) & (no_model | treats_none)
         out[c] = np.where(nonremoval, np.where(exceeds, np.inf, 0.0), v)
     for h in HORIZONS:
         c = f"p_target_{h}yr"

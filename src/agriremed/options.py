@@ -99,7 +99,8 @@ from . import _frames
 from .tables import Tables, load_tables, split_keys
 from .uncertainty import parameter_draws
 
-__all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "POLICY_STATUSES", "option_parameter", "parameter_for_rows", "library_parameter",
+__all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "POLICY_STATUSES",
+           "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
 
@@ -563,7 +564,8 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     tables = tables or load_tables()
     rules = _rules_of(tables, rule_set)
     n = len(soil_class)
-    key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use), _frames.obj(basic_farmland)])
+    key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
+                                     _frames.obj(basic_farmland)])
     codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
     fam = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
     oid = _frames.obj(opts["option_id"])
@@ -630,7 +632,8 @@ def treated_metals(kind: str, exceed, crop_risk, treats_mask):
 
 
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
-                     only=None, crop_risk: pd.DataFrame | None = None, rule_set: str = "china") -> pd.DataFrame:
+                     only=None, crop_risk: pd.DataFrame | None = None,
+                     rule_set: str = "china") -> pd.DataFrame:
     """Build the plot × option table with applicability and reasons.
 
     Parameters
@@ -687,11 +690,12 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
         if col not in opts:
             opts[col] = ""
-    land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables, rule_set)
+    land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
+                                                          rule_set)
     # an applicable option's reason ends with its rule: in full where the rule only allows it
     # (it ranks after the expected options), by name where the rule expects it
-    pol_suffix = [[("" if not r else f"; policy {rule_set}, rule {r}: expected" if st == "expected" else f"; {t}")
-                   for st, r, t in zip(srow, rrow, trow, strict=True)]
+    pol_suffix = [[("" if not r else f"; policy {rule_set}, rule {r}: expected" if st == "expected"
+                    else f"; {t}") for st, r, t in zip(srow, rrow, trow, strict=True)]
                   for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")

@@ -49,8 +49,8 @@ STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energ
 
 #: Columns of plan.csv in order (plot × option).
 PLAN_COLUMNS = [
-    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status", "policy_rule",
-    "rank",
+    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
+    "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
     "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
     "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "biomass_t_dm_ha_yr",
@@ -81,7 +81,8 @@ PLAN_COLUMNS += [
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "current_crop_compliance_prob",
-    "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50", "p_target_20yr",
+    "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
+    "p_target_20yr",
     "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
 
@@ -907,7 +908,8 @@ def _cleanup_text(row) -> str:
     food_target = getattr(row, "target_basis", "") == "food_limit"
     goal = "the food-limit target" if food_target else "the screening value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
-    text = duration_mod.cleanup_years_text([y], [getattr(row, "option_kind", "")], [row.target_metals or ""])[0]
+    kind = getattr(row, "option_kind", "")
+    text = duration_mod.cleanup_years_text([y], [kind], [row.target_metals or ""])[0]
     if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
         return text
     if np.isnan(y):

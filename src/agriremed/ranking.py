@@ -202,7 +202,8 @@ def _crop_yields(tables: Tables) -> dict:
     """Crop → yield [t ha⁻¹ yr⁻¹] of ``crops.csv`` (food crops with a yield)."""
     def build():
         c = tables.crops
-        return dict(zip(c["crop"], pd.to_numeric(c["yield_t_ha"], errors="coerce").to_numpy(float), strict=True))
+        y = pd.to_numeric(c["yield_t_ha"], errors="coerce").to_numpy(float)
+        return dict(zip(c["crop"], y, strict=True))
 
     return tables.memo("ranking_crop_yields", build)
 
@@ -231,7 +232,8 @@ def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
     known = np.bincount(pc, weights=~np.isnan(needed), minlength=k) > 0
     positive = np.bincount(pc, weights=np.nan_to_num(needed) > 0, minlength=k) > 0
     exceeds &= (~known | positive)[pc]
-    strict = (_frames.obj(table["soil_class"]) == "strict_control") if "soil_class" in table else np.zeros(n, bool)
+    strict = (_frames.obj(table["soil_class"]) == "strict_control") if "soil_class" in table else \
+        np.zeros(n, bool)
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
     p_base = np.where(base >= 0, _frames.take(p, np.maximum(base, 0)), np.nan)
     complies = base_food & (p_base >= green - 1e-12)
@@ -363,7 +365,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     --------
     >>> import pandas as pd
     >>> t = pd.DataFrame({"plot_id": ["P"], "option_id": ["do_nothing"], "food_crop": ["rice"],
-    ...                   "crop_compliance_prob": [0.41], "target_metals": ["cd"], "metals_exceeding": ["cd"]})
+    ...                   "crop_compliance_prob": [0.41], "target_metals": ["cd"],
+    ...                   "metals_exceeding": ["cd"]})
     >>> v = pd.DataFrame({"food_safety": [0.41], "food_production": [1.0], "livelihood": [1.0],
     ...                   "clean_up": [0.0], "carbon": [0.0], "economics": [-2000.0]})
     >>> light_reasons(t, v, traffic_lights(v))["why_food_safety"].iloc[0]
@@ -387,7 +390,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     """
     tl = tables.light_thresholds()
     f = _food_parts(table, horizon_yr, tables)
-    food, food_share, p_food, base_food, y_now = (f[k][rows] for k in ("food", "share", "p", "base_food", "y_now"))
+    food, food_share, p_food, base_food, y_now = (f[k][rows]
+                                                  for k in ("food", "share", "p", "base_food", "y_now"))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
     e_code, t_code = e_code[rows], t_code[rows]
@@ -706,7 +710,8 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     # each part printed once per distinct value, then joined row by row
     runner = _frames.format_unique(oid[sr], lambda b: f"{names.get(b, b)}")
     two = lambda x: f"{x:.2f}"  # noqa: E731
-    tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else np.zeros(len(ranked), np.int64)
+    tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
+        np.zeros(len(ranked), np.int64)
     by_policy = tier[fr] < tier[sr]  # the runner-up is only allowed where the winner is expected
     tail = np.where(by_policy, "), which the rule set only allows on this land", "), mostly on " + why)
     text[has] = ("ahead of " + runner + " (score " + _frames.format_unique(score[fr], two) + " vs "

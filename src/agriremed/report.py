@@ -181,8 +181,8 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         rejected,
         _section("Recommendations", _table(_recommendation_table(s)),
                  "One sentence per plot: the recommended option, what it achieves and costs against doing "
-                 "nothing, and the runner-up. Options the jurisdiction rule set expects on the land rank before "
-                 "those it only allows; fully assessed options rank before options with evidence gaps."),
+                 "nothing, and the runner-up. Options the jurisdiction rule set expects on the land rank "
+                 "before those it only allows; fully assessed options rank before options with evidence gaps."),
         _section("Recommended options in the portfolio", _table(by_option)),
         _section("Figures", "".join(fig_html),
                  "" if per_plot else f"More than {PER_PLOT_FIGURE_LIMIT} plots: per-plot figures are left "

@@ -365,9 +365,10 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
             col.add(unknown_bf, canon, text, "warning", "unknown value: treated as unknown", spec.expected())
             respelled = ~blank & ~unknown_bf & (mapped.to_numpy(object) != text.to_numpy(object))
             read_as = mapped.fillna("").to_numpy(object)
-            col.add(respelled, canon, text, "warning", lambda idx, r=read_as: [f"read as {v}" for v in r[idx]],
-                    spec.expected())
-            out[canon] = mapped.where(~pd.Series(blank | unknown_bf, index=mapped.index), "unknown").to_numpy(object)
+            col.add(respelled, canon, text, "warning",
+                    lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], spec.expected())
+            keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
+            out[canon] = mapped.where(keep, "unknown").to_numpy(object)
         elif canon == "crop":
             crops = tables.crops
             lookup = {c.lower(): c for c in crops["crop"]}

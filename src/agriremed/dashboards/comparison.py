@@ -309,9 +309,9 @@ class OptionComparison(Dashboard):
         reason as the cell's tooltip), residue disposal, the option's reason and evidence gaps."""
         years = []
         mids = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
-        kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else np.full(len(t), "", object)
-        targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else \
-            np.full(len(t), "", object)
+        blank = np.full(len(t), "", object)
+        kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
+        targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
         stabilises = cleanup_years_text(mids, kinds, targets) == STABILISES_TEXT
         for p10, p50, p90, det, stab in zip(
             t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, strict=True

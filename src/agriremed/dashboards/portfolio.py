@@ -89,7 +89,8 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
         joined = dataclasses.replace(parts[0], **frames, reuse={})  # stage inputs of one chunk only
     # the reader's notes, then the plan-level notes every chunk shares (rule set, biochar, currency)
     return dataclasses.replace(
-        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input, notes=list(v.notes) + list(parts[0].notes)
+        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input,
+        notes=list(v.notes) + list(parts[0].notes),
     )
 
 
