@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -111,10 +112,9 @@ def test_fit_uptake_writes_a_function_that_plan_uses(tmp_path, sample_plots_path
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "plan"), "--tables", str(out_dir),
                  "--draws", "0", "--no-report", "--quiet"]) == 0
     up = pd.read_csv(tmp_path / "plan" / "crop_uptake.csv", skiprows=3, encoding="utf-8-sig")
-    rice = up.loc[up["crop"] == "rice"].set_index("plot_id")["function_id"]
-    # the province rule comes first: the Jiangsu paddy keeps the function fitted in Jiangsu
-    assert rice.pop("JS-WX-08") == "jiangsu2007_rice_cd"
-    assert (rice == fid).all() and len(rice) == 8
+    rice = up.loc[(up["crop"] == "rice") & up["assessed"]].set_index("plot_id")["function_id"]
+    # the user's own function (priority 0) comes before the packaged provincial ones
+    assert (rice == fid).all() and len(rice) == 9
 
 
 def test_fit_uptake_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
@@ -145,10 +145,12 @@ def test_fit_uptake_bad_files_are_messages_not_tracebacks(tmp_path, capsys):
 def test_safe_soil_command(tmp_path, sample_plots_path, capsys):
     assert main(["safe-soil", str(sample_plots_path), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "probability 0.95" in out and "chen2021_rice_cd_bcf" in out
+    assert "probability 0.95" in out and "synth_rice_cd_ph_hunan" in out
     t = pd.read_csv(tmp_path / "safe_soil.csv", encoding="utf-8-sig").set_index("plot_id")
-    # rice BCF 0.915, GB 2762 0.2 mg/kg, se 0.30: 0.2 × 10^(−1.64485 × 0.3) / 0.915
-    assert t.loc["HN-ZZ-01", "safe_soil_mg_kg"] == pytest.approx(0.0701702, rel=1e-5)
+    # Hunan rice synthesis at pH 5.1, GB 2762 0.2 mg/kg, se 0.468:
+    # 10^((log10(0.2) − 1.64485·0.468 − 0.6753 + 0.22975·5.1) / 0.4305)
+    expected = 10 ** ((np.log10(0.2) - 1.6448536 * 0.468 - 0.6753 + 0.22975 * 5.1) / 0.4305)
+    assert t.loc["HN-ZZ-01", "safe_soil_mg_kg"] == pytest.approx(expected, rel=1e-5)
     assert main(["safe-soil", str(sample_plots_path), "--standard", "CODEX", "--prob", "0.9"]) == 0
     assert main(["safe-soil", str(sample_plots_path), "--prob", "1.5"]) == 2
     assert "expected a probability" in capsys.readouterr().err

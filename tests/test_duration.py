@@ -314,8 +314,12 @@ def test_food_limit_target_inverts_the_uptake_function(tables, plots_factory):
                       cd_mg_kg=[0.5, 0.4], region="")
     s = soil.screen(p, tables)
     safe = duration.safe_soil_concentration(p, "cd", tables=tables)
-    assert safe[0] == pytest.approx(0.2 / 0.915, rel=1e-6)            # national rice grain BCF, limit 0.2
-    assert safe[1] == pytest.approx(0.1 / 0.155, rel=1e-6)            # wheat BCF 0.155, limit 0.1
+    # rice synthesis at pH 6, limit 0.2: 10^((log 0.2 − 0.4519 + 0.22975·6)/0.4305)
+    rice50 = 10 ** ((np.log10(0.2) - 0.4519 + 0.22975 * 6.0) / 0.4305)
+    # UK wheat at pH 7, limit 0.1: 10^((log 0.1 − 0.282 + 0.1834·7)/0.44)
+    wheat50 = 10 ** ((np.log10(0.1) - 0.282 + 0.1834 * 7.0) / 0.44)
+    assert safe[0] == pytest.approx(rice50, rel=1e-6)
+    assert safe[1] == pytest.approx(wheat50, rel=1e-6)
     # at the safe concentration the median prediction sits on the limit
     scaled = p.assign(cd_mg_kg=safe)
     chk = uptake.food_safety(uptake.predict_crop_concentration(scaled, tables=tables), "GB2762", tables)
@@ -328,17 +332,20 @@ def test_food_limit_target_inverts_the_uptake_function(tables, plots_factory):
     assert t_food.loc[("P1", "cd"), "target_mg_kg"] == pytest.approx(safe[0])
     assert t_food.loc[("P1", "cd"), "target_basis"] == "food_limit"
     assert (t_strict["target_mg_kg"] <= scr.reindex(t_strict.index) + 1e-12).all()
-    assert t_strict.loc[("P2", "cd"), "target_basis"] == "screening"  # 0.645 > screening 0.3
+    assert t_strict.loc[("P2", "cd"), "target_basis"] == "screening"  # 1.01 > screening 0.3
 
 
 def test_food_limit_target_changes_the_clean_up_time(tables, plots_factory):
-    p = plots_factory(1, ph=6.0, cd_mg_kg=0.9, region="")            # paddy pH 6: screening 0.4
+    p = plots_factory(1, ph=4.8, cd_mg_kg=0.9, region="Hunan")       # paddy pH 4.8: screening 0.3
     s, rows = _setup(tables, p)
     bio, _ = biomass.harvested_biomass(rows, tables)
     tg = duration.target_concentrations(p, s, tables, "food_limit")
     a = duration.estimate_duration(rows, p, s, bio, tables)[1].set_index("option_id")
     b = duration.estimate_duration(rows, p, s, bio, tables, targets=tg)[1].set_index("option_id")
-    assert b.loc["sedum_plumbizincicola", "target_mg_kg"] == pytest.approx(0.2 / 0.915, rel=1e-6)
+    # the Hunan rice synthesis at pH 4.8 reaches the 0.2 limit at 10^((log 0.2 − 0.6753 + 0.22975·4.8)/0.4305)
+    food = 10 ** ((np.log10(0.2) - 0.6753 + 0.22975 * 4.8) / 0.4305)
+    assert food < 0.3
+    assert b.loc["sedum_plumbizincicola", "target_mg_kg"] == pytest.approx(food, rel=1e-6)
     assert b.loc["sedum_plumbizincicola", "target_basis"] == "food_limit"
     sedum = "sedum_plumbizincicola"
     assert b.loc[sedum, "years_to_target"] > a.loc[sedum, "years_to_target"]
@@ -419,15 +426,46 @@ def test_more_biochar_never_raises_predicted_uptake_for_any_feedstock(tables, ph
 
 def test_sorghum_removal_scales_with_soil_cd_hand_computed(tables, plots_factory):
     # removal R · C/C_ref with R = 53.9 g/ha/yr at C_ref = 0.49 mg/kg: first order, f = R / (C_ref · M)
-    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.49, 0.98], depth_m=0.2, bulk_density_g_cm3=1.2)
+    p = plots_factory(2, ph=5.0, cd_mg_kg=[0.49, 0.8], depth_m=0.2, bulk_density_g_cm3=1.2)
     s, rows = _setup(tables, p)
     by_metal, _ = _duration(tables, p, s, rows)
     r = by_metal.loc[by_metal["option_id"] == "sorghum"].set_index("plot_id")
     f = 53.9 / (0.49 * 2400.0)
     assert r.loc["P1", "removal_g_ha_yr"] == pytest.approx(53.9)
-    assert r.loc["P2", "removal_g_ha_yr"] == pytest.approx(2 * 53.9)
+    assert r.loc["P2", "removal_g_ha_yr"] == pytest.approx(53.9 * 0.8 / 0.49)
     assert r.loc["P2", "fraction_per_yr"] == pytest.approx(f)
-    assert r.loc["P2", "years_to_target"] == pytest.approx(np.log(0.3 / 0.98) / np.log(1 - f))
+    assert r.loc["P2", "years_to_target"] == pytest.approx(np.log(0.3 / 0.8) / np.log(1 - f))
+
+
+def _sorghum_row(tables, plots_factory, ph, cd, **kw):
+    p = plots_factory(1, ph=ph, cd_mg_kg=cd, depth_m=0.2, bulk_density_g_cm3=1.2, **kw)
+    s, rows = _setup(tables, p)
+    by_metal, _ = _duration(tables, p, s, rows)
+    return by_metal.loc[by_metal["option_id"] == "sorghum"].iloc[0]
+
+
+def test_sorghum_shoot_cd_is_capped_at_its_source_maximum(tables, plots_factory):
+    # at 2 mg/kg the soil-proportional removal (220 g/ha) would mean a stalk Cd above the
+    # 9.16 mg/kg measured at most in the field trial: removal = yield × 9.16
+    r = _sorghum_row(tables, plots_factory, 5.0, 2.0)
+    assert r["shoot_mg_kg"] == pytest.approx(9.16)
+    y = r["removal_g_ha_yr"] / 9.16
+    assert 53.9 * 2.0 / 0.49 > y * 9.16
+    assert r["removal_g_ha_yr"] == pytest.approx(y * 9.16)
+
+
+def test_removal_crops_take_up_less_on_calcareous_soil(tables, plots_factory):
+    # above pH 6 shoot Cd (and the cap) fall by 10^(−0.21 · (pH − 6)): × 0.380 at pH 8
+    up = {"land_use": "upland", "crop": "wheat"}  # upland screening value 0.6 mg/kg above pH 7.5
+    acid = _sorghum_row(tables, plots_factory, 6.0, 0.7, **up)
+    calc = _sorghum_row(tables, plots_factory, 8.0, 0.7, **up)
+    assert acid["removal_g_ha_yr"] == pytest.approx(53.9 * 0.7 / 0.49)
+    assert calc["removal_g_ha_yr"] == pytest.approx(53.9 * 0.7 / 0.49 * 10 ** (-0.42))
+    hot = _sorghum_row(tables, plots_factory, 8.0, 5.0, **up)
+    assert hot["shoot_mg_kg"] == pytest.approx(9.16 * 10 ** (-0.42))
+    # never more removal than on the acid soil of the trials
+    more_acid = _sorghum_row(tables, plots_factory, 4.5, 0.7, **up)
+    assert more_acid["removal_g_ha_yr"] == pytest.approx(acid["removal_g_ha_yr"])
 
 
 def test_seasons_and_harvest_losses_are_explicit_rows(tables):

@@ -95,7 +95,19 @@ def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
     direct = uptake.predict_crop_concentration(agriremed.validate_plots(sample_plots_path).plots)
     assert len(direct) == 13                       # every food plot with a usable function
     cols = ["plot_id", "metal", "function_id", "crop_fw_p50_mg_kg"]
-    pd.testing.assert_frame_equal(p.uptake[cols].reset_index(drop=True), direct[cols].reset_index(drop=True))
+    assessed = p.uptake.loc[p.uptake["assessed"]]
+    pd.testing.assert_frame_equal(assessed[cols].reset_index(drop=True), direct[cols].reset_index(drop=True))
+    # the other rows: every metal above its screening value that could not be assessed, with the reason
+    rest = p.uptake.loc[~p.uptake["assessed"]]
+    assert set(zip(rest["plot_id"], rest["metal"])) == {
+        ("GX-HC-05", "as"), ("HN-SM-13", "as"), ("GD-SG-15", "as"), ("HN-CS-04", "pb"), ("GX-HC-05", "pb"),
+        ("HE-JY-11", "pb"), ("GD-SG-15", "pb"), ("SD-YT-14", "cu"), ("GD-SG-15", "cu"), ("HN-CS-04", "zn"),
+        ("GX-HC-05", "zn"), ("GD-SG-15", "zn")}
+    assert (rest["not_assessed_reason"].str.startswith("no transfer function for")).all()
+    s = p.summary.set_index("plot_id")
+    assert s.loc["GD-SG-15", "metals_not_assessed"] == "as+pb+cu+zn" and s.loc["HN-ZZ-01", "metals_not_assessed"] == ""
+    assert s.loc["HN-SM-13", "recommendation"].endswith(
+        " As in the crop not assessed (no usable transfer function): measure it in the harvest.")
 
 
 @pytest.mark.parametrize("currency", ["CNY", "GBP"])

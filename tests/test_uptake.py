@@ -24,6 +24,9 @@ def soil_table(**cols):
 #   Jiangsu rice: −0.369 − 0.068·6.5 + 0.153·log10(0.5) = −0.85706 → 0.13898
 #   Jiangsu wheat: 0.624 − 0.164·7.0 + 0.421·log10(2.0) = −0.39727 → 0.40062
 HAND = [
+    # synthesis: 0.4519 + 0.4305·log10(0.4) − 0.22975·5.5 = −0.98316 → 0.10395; Hunan intercept 0.6753
+    ("synth_rice_cd_ph", dict(cd_mg_kg=0.4, ph=5.5), 10 ** (0.4519 + 0.4305 * math.log10(0.4) - 0.22975 * 5.5)),
+    ("synth_rice_cd_ph_hunan", dict(cd_mg_kg=1.0, ph=7.0), 10 ** (0.6753 - 0.22975 * 7.0)),
     ("mcgrath2002_wheat_cd", dict(cd_mg_kg=1.0, ph=6.0), 10 ** -0.8184),
     ("jiangsu2007_rice_cd", dict(cd_mg_kg=0.5, ph=6.5), 10 ** (-0.369 - 0.442 + 0.153 * math.log10(0.5))),
     ("jiangsu2007_wheat_cd", dict(cd_mg_kg=2.0, ph=7.0), 10 ** (0.624 - 1.148 + 0.421 * math.log10(2.0))),
@@ -68,18 +71,88 @@ def test_missing_input_gives_nan_not_a_guess(tables):
 
 
 def test_selection_prefers_province_then_priority(tables, plots_factory):
-    p = plots_factory(3, region=["Jiangsu/Wuxi", "Hunan/Zhuzhou", "Jiangsu/Suzhou"], ph=6.8,
-                      cd_mg_kg=0.38, cd_cacl2_mg_kg=[np.nan, np.nan, 0.05], zn_cacl2_mg_kg=[np.nan, np.nan, 0.1])
+    p = plots_factory(3, region=["Jiangsu/Wuxi", "Hunan/Zhuzhou", "湖南省株洲市"], ph=6.8,
+                      cd_mg_kg=0.38, cd_cacl2_mg_kg=[0.05, np.nan, np.nan], zn_cacl2_mg_kg=[0.1, np.nan, np.nan])
     pred = uptake.predict_crop_concentration(p, tables=tables)
-    assert pred["function_id"].tolist() == ["jiangsu2007_rice_cd", "chen2021_rice_cd_bcf",
-                                            "li2017_rice_cd_cacl2"]
+    # the CaCl2 model (priority 6) is never chosen over the soil-chemistry default
+    assert pred["function_id"].tolist() == ["synth_rice_cd_ph", "synth_rice_cd_ph_hunan",
+                                            "synth_rice_cd_ph_hunan"]
 
 
-def test_falls_back_when_a_linear_function_goes_negative(tables, plots_factory):
-    # li2017 with high CaCl2-Zn predicts 0.167 + 2.547·0.05 − 0.532·2 < 0 → next function
-    p = plots_factory(1, region="Jiangsu", cd_cacl2_mg_kg=0.05, zn_cacl2_mg_kg=2.0)
-    pred = uptake.predict_crop_concentration(p, tables=tables)
-    assert pred.loc[0, "function_id"] == "jiangsu2007_rice_cd"
+@pytest.mark.parametrize("en,zh", [("Jiangsu/Suzhou/Xiangcheng", "江苏/苏州/相城"), ("Hunan/Zhuzhou", "湖南省株洲市"),
+                                   ("Guangxi/Hechi", "广西壮族自治区河池市")])
+def test_chinese_region_names_select_the_same_functions(tables, plots_factory, en, zh):
+    for crop, land_use in (("rice", "paddy"), ("wheat", "upland")):
+        p = plots_factory(2, region=[en, zh], crop=crop, land_use=land_use, ph=6.0, cd_mg_kg=0.5)
+        pred = uptake.food_safety(uptake.predict_crop_concentration(p, tables=tables), "GB2762", tables)
+        assert pred["function_id"].iloc[0] == pred["function_id"].iloc[1]
+        assert pred["p_exceed_limit"].iloc[0] == pred["p_exceed_limit"].iloc[1]
+
+
+def test_province_names_cover_english_chinese_and_aliases(tables):
+    names = uptake.province_names(tables)
+    assert set(names["jiangsu"]) >= {"jiangsu", "江苏", "江苏省"}
+    assert names["广西壮族自治区"] == names["guangxi"]
+    # Shanxi and Shaanxi stay apart
+    assert "陕西" not in names["shanxi"] and "山西" not in names["shaanxi"]
+
+
+def test_skipped_functions_are_reported_with_their_reason(tables):
+    # the CaCl2 model is not used by default; a user table makes it usable and puts it first
+    tf = tables.transfer_functions
+    li = tf["function_id"] == "li2017_rice_cd_cacl2"
+    t = tables.replace(transfer_functions=tf.assign(priority=np.where(li, 0, tf["priority"]),
+                                                    usable=tf["usable"] | li))
+    p = pd.DataFrame({"plot_id": ["A", "B", "C"], "crop": "rice", "region": "", "ph": 6.0,
+                      "cd_mg_kg": [0.5, 0.5, 12.0], "cd_cacl2_mg_kg": [np.nan, 0.05, 0.05],
+                      "zn_cacl2_mg_kg": [np.nan, 2.0, 0.1]})
+    pred, miss = uptake.predict_and_unassessed(p, tables=t)
+    sel = pred.set_index("plot_id")["selection"]
+    assert sel["A"] == "skipped li2017_rice_cd_cacl2 (needs cd_cacl2_mg_kg, zn_cacl2_mg_kg)"
+    # 0.167 + 2.547·0.05 − 0.532·2 < 0: not used, never a jump to a clipped value
+    assert sel["B"] == "skipped li2017_rice_cd_cacl2 (prediction not positive)"
+    # soil Cd 12 is outside both the CaCl2 model's (0.17–10.5) and the default's (0.05–10) range
+    assert "C" not in sel.index
+    reason = miss.set_index(["plot_id", "metal"]).loc[("C", "cd"), "reason"]
+    assert "li2017_rice_cd_cacl2 (cd_mg_kg outside 0.17–10.5)" in reason
+    assert "synth_rice_cd_ph (cd_mg_kg outside 0.05–10)" in reason
+
+
+def test_unassessed_metals_name_the_reason(tables):
+    p = pd.DataFrame({"plot_id": ["A", "B", "C"], "crop": ["rice", "rice", "none"], "region": "",
+                      "ph": [6.0, 10.5, 6.0], "cd_mg_kg": 0.5, "pb_mg_kg": 80.0, "as_mg_kg": [np.nan, 20.0, 20.0]})
+    pred, miss = uptake.predict_and_unassessed(p, tables=tables)
+    assert pred["plot_id"].tolist() == ["A"]
+    m = miss.set_index(["plot_id", "metal"])["reason"]
+    assert m[("A", "pb")] == "no transfer function for Pb in any crop"
+    assert ("A", "as") not in m.index          # not measured: nothing to assess
+    assert m[("B", "cd")] == "soil pH outside 3–10, the domain of the transfer functions"
+    assert not (miss["plot_id"] == "C").any()  # no food crop
+    assert uptake.unassessed_metals(p, tables=tables).equals(miss)
+
+
+def test_negative_soil_metal_is_refused_with_a_message(tables):
+    p = pd.DataFrame({"plot_id": ["A", "B"], "crop": "rice", "region": "", "ph": 6.0, "cd_mg_kg": [0.5, -0.2]})
+    with pytest.raises(ValueError, match=r"cd_mg_kg: negative soil concentration for plot\(s\) B"):
+        uptake.predict_crop_concentration(p, tables=tables)
+
+
+@pytest.mark.parametrize("variable,grid", [("ph", np.linspace(3.5, 9.0, 1101)), ("cd_mg_kg", np.geomspace(0.02, 20, 1101)),
+                                           ("cd_cacl2_mg_kg", np.linspace(0.0, 0.5, 1101)),
+                                           ("zn_cacl2_mg_kg", np.linspace(0.0, 3.0, 1101))])
+def test_default_predictions_are_continuous_in_every_input(tables, variable, grid):
+    # along any input the prediction changes smoothly or stops (not assessed); it never jumps
+    base = {"plot_id": [f"P{i}" for i in range(len(grid))], "crop": "rice", "region": "", "ph": 6.0,
+            "cd_mg_kg": 0.5, "cd_cacl2_mg_kg": 0.05, "zn_cacl2_mg_kg": 0.5, "som_pct": 3.0, "clay_pct": 25.0}
+    base[variable] = grid
+    pred = uptake.predict_crop_concentration(pd.DataFrame(base), tables=tables)
+    ids = pred["plot_id"].str[1:].astype(int).to_numpy()
+    y = np.log10(pred["crop_fw_p50_mg_kg"].to_numpy())
+    runs = np.split(np.arange(len(ids)), np.flatnonzero(np.diff(ids) != 1) + 1)
+    assert len(runs) == 1  # one interval of inputs with a prediction
+    step = np.abs(np.diff(y))
+    assert step.max() < 0.01, (variable, step.max())
+    assert pred["function_id"].nunique() == 1
 
 
 def test_dw_fw_conversion_and_interval(tables, plots_factory):
@@ -88,21 +161,30 @@ def test_dw_fw_conversion_and_interval(tables, plots_factory):
     r = uptake.predict_crop_concentration(p, tables=tables).iloc[0]
     assert r["function_id"] == "devries2007_lettuce_cd" and r["plant_basis"] == "dw"
     assert r["crop_fw_p50_mg_kg"] == pytest.approx(r["crop_dw_p50_mg_kg"] * (1 - 0.953))
-    f = 10 ** (1.6448536 * 0.16)  # se(Y) of the lettuce relation, Römkens et al. 2007 Table B1.1
+    # se(Y) 0.16 of the lettuce relation (Römkens et al. 2007 Table B1.1) with the between-survey SD 0.237
+    assert r["se_log10"] == pytest.approx(0.286)
+    f = 10 ** (1.6448536 * 0.286)
     assert r["crop_dw_p95_mg_kg"] == pytest.approx(r["crop_dw_p50_mg_kg"] * f, rel=1e-6)
     assert r["crop_fw_p05_mg_kg"] == pytest.approx(r["crop_fw_p50_mg_kg"] / f, rel=1e-6)
 
 
-def test_unknown_basis_is_compared_as_sold(tables, plots_factory):
-    r = uptake.predict_crop_concentration(plots_factory(1, region=""), tables=tables).iloc[0]
-    assert r["plant_basis"] == "unknown"
+def test_unknown_basis_is_compared_as_sold(tables):
+    # a function of unknown plant basis (the rice BCF) is compared with the limit as is
+    fn = _fn(tables, "chen2021_rice_cd_bcf")
+    assert fn["plant_basis"] == "unknown"
+    t = tables.replace(transfer_functions=tables.transfer_functions.loc[
+        tables.transfer_functions["function_id"] == "chen2021_rice_cd_bcf"].assign(usable=True))
+    p = pd.DataFrame({"plot_id": ["A"], "crop": "rice", "region": "", "ph": 6.0, "cd_mg_kg": 0.8})
+    r = uptake.predict_crop_concentration(p, tables=t).iloc[0]
     assert r["crop_fw_p50_mg_kg"] == pytest.approx(0.8 * 0.915)
     assert r["crop_dw_p50_mg_kg"] == pytest.approx(0.8 * 0.915 / (1 - 0.14))
 
 
 def test_probability_of_exceeding_the_limit(tables, plots_factory):
-    # choose soil Cd so that the BCF prediction equals the GB 2762 rice limit (0.2): p = 0.5
-    p = plots_factory(2, region="", cd_mg_kg=[0.2 / 0.915, 0.2 / 0.915 / 10 ** (1.6448536 * 0.3)])
+    # soil Cd at which the synthesis median equals the GB 2762 rice limit (0.2): p = 0.5; a soil
+    # 10^(1.645·0.454/0.4305) times lower gives p = 0.05
+    s50 = 10 ** ((math.log10(0.2) - 0.4519 + 0.22975 * 6.5) / 0.4305)
+    p = plots_factory(2, region="", ph=6.5, cd_mg_kg=[s50, s50 / 10 ** (1.6448536 * 0.454 / 0.4305)])
     chk = uptake.food_safety(uptake.predict_crop_concentration(p, tables=tables), "GB2762", tables)
     np.testing.assert_allclose(chk["p_exceed_limit"], [0.5, 0.05], atol=1e-6)
     assert (chk["food_limit_mg_kg"] == 0.2).all()
@@ -123,12 +205,13 @@ def test_reduction_lowers_exceedance(tables, plots_factory):
 
 
 def test_extrapolation_flag(tables, plots_factory):
-    # BCF rice was derived on soils with 0.15–2.66 mg/kg Cd
+    # functions are not used outside their validity range, so the flag is False where a range is
+    # published and NA where it is not (UK wheat)
     p = plots_factory(3, region="", cd_mg_kg=[0.1, 1.0, 5.0])
-    flags = uptake.predict_crop_concentration(p, tables=tables)["extrapolated"].tolist()
-    assert flags == [True, False, True]
-    p2 = plots_factory(1, region="Jiangsu")
-    assert pd.isna(uptake.predict_crop_concentration(p2, tables=tables)["extrapolated"].iloc[0])
+    assert uptake.predict_crop_concentration(p, tables=tables)["extrapolated"].tolist() == [False] * 3
+    p2 = plots_factory(1, region="", land_use="upland", crop="wheat", ph=7.0)
+    r = uptake.predict_crop_concentration(p2, tables=tables).iloc[0]
+    assert r["function_id"] == "mcgrath2002_wheat_cd" and pd.isna(r["extrapolated"])
 
 
 def test_crop_compliance_is_product_over_metals():
@@ -145,8 +228,9 @@ def test_terms_parser():
 
 def test_function_coverage_shows_the_gaps(tables):
     cov = uptake.function_coverage(tables, metals=["cd", "pb"]).set_index(["crop", "metal"])
-    assert cov.loc[("rice", "cd"), "functions"].split("|") == ["li2017_rice_cd_cacl2", "chen2021_rice_cd_bcf",
-                                                               "jiangsu2007_rice_cd"]
+    # rice: only the soil-chemistry synthesis (the BCF, CaCl2 and Jiangsu functions are not defaults)
+    assert cov.loc[("rice", "cd"), "functions"].split("|") == ["synth_rice_cd_ph", "synth_rice_cd_ph_hunan"]
+    assert cov.loc[("wheat", "cd"), "functions"].split("|")[0] == "mcgrath2002_wheat_cd"
     assert cov.loc[("pak_choi", "cd"), "functions"] == "devries2007_lettuce_cd"
     # Pb in rice has a GB 2762 limit but no published function in the library
     assert cov.loc[("rice", "pb"), "functions"] == "" and cov.loc[("rice", "pb"), "standards"] == "GB2762"
@@ -174,7 +258,7 @@ def test_user_function_with_only_the_required_columns(tmp_path, plots_factory):
     assert source_problems(t) == []
     row = t.transfer_functions.set_index("function_id").loc["my_rice"]
     assert row["provinces"] == "" and row["valid_ranges"] == "" and bool(row["usable"])
-    r = uptake.predict_crop_concentration(plots_factory(1, cd_mg_kg=4.0), tables=t).iloc[0]
+    r = uptake.predict_crop_concentration(plots_factory(1, cd_mg_kg=4.0, region=""), tables=t).iloc[0]
     # 10^(−1 + 0.5·log10 4) = 0.2, fresh weight as sold; validity range not given → NA
     assert r["function_id"] == "my_rice" and r["crop_fw_p50_mg_kg"] == pytest.approx(0.2)
     assert pd.isna(r["extrapolated"])

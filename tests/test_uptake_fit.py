@@ -136,9 +136,12 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
     assert set(ranges) == {"soil", "ph", "som_pct"} and ranges["ph"][0] >= 4.5
     p = plots_factory(3, region="", ph=[5.0, 6.5, 8.5], cd_mg_kg=[0.3, 1.0, 2.0], som_pct=2.0)
     pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
-    assert (pred["function_id"] == sim_fit.function_id).all()
-    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"], sim_fit.predict(p)["plant_fit_mg_kg"], rtol=1e-5)
-    assert pred["extrapolated"].tolist() == [False, False, True]  # pH 8.5 is beyond the data
+    # pH 8.5 is beyond the data: the fitted function is not used there, the packaged default is
+    assert pred["function_id"].tolist() == [sim_fit.function_id] * 2 + ["synth_rice_cd_ph"]
+    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"][:2], sim_fit.predict(p)["plant_fit_mg_kg"][:2], rtol=1e-5)
+    assert pred["extrapolated"].tolist() == [False, False, False]
+    assert pred["selection"].iloc[2] == f"skipped {sim_fit.function_id} (ph outside {ranges['ph'][0]:.4g}–" \
+                                        f"{ranges['ph'][1]:.4g})"
 
 
 def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory):
@@ -153,7 +156,7 @@ def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory)
     assert {sim_fit.function_id, wheat.function_id, "mcgrath2002_wheat_cd"} <= ids
     assert source_problems(t) == []
     assert t.transfer_functions["usable"].dtype == bool
-    p = plots_factory(2, region="", crop=["rice", "wheat"], land_use=["paddy", "upland"])
+    p = plots_factory(2, region="", crop=["rice", "wheat"], land_use=["paddy", "upland"], ph=6.5)
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=t)
     assert plan.uptake["function_id"].tolist() == [sim_fit.function_id, wheat.function_id]
     assert plan.uptake["plant_basis"].tolist() == ["unknown", "dw"]

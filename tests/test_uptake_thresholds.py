@@ -15,9 +15,12 @@ from agriremed.uptake import thresholds as T
 Z95 = 1.6448536269514722  # Φ⁻¹(0.95)
 
 
-def _fn(tables, fid):
+def _fn(tables, fid, se=None):
+    """A library function; ``se`` replaces its residual spread (the solver tests fix it by hand)."""
     row = tables.transfer_functions.set_index("function_id").loc[fid].copy()
     row["function_id"] = fid
+    if se is not None:
+        row["se_log10"] = se
     return row
 
 
@@ -42,7 +45,7 @@ def test_critical_median_hand_computed():
 def test_loglinear_safe_soil_uk_wheat(tables):
     # log C = 0.282 + 0.44·log S − 0.1834·pH, GB 2762 wheat 0.1, unknown basis, se 0.30, pH 6:
     # log S* = (log10 0.0321029 − 0.282 + 1.1004) / 0.44 = (−1.493456 + 0.8184) / 0.44 = −1.534218
-    fn = _fn(tables, "mcgrath2002_wheat_cd")
+    fn = _fn(tables, "mcgrath2002_wheat_cd", se=0.30)
     got = T.safe_soil_concentration(fn, frame(ph=[6.0, 7.0]), 0.1, 0.14)
     np.testing.assert_allclose(got, [10 ** -1.534218, 10 ** (-1.534218 + 0.1834 / 0.44)], rtol=1e-5)
     assert got[0] == pytest.approx(0.0292268, rel=1e-5)
@@ -50,14 +53,14 @@ def test_loglinear_safe_soil_uk_wheat(tables):
 
 def test_linear_bcf_safe_soil_rice(tables):
     # C = 0.915·S: S* = 0.2 × 10^(−0.493456) / 0.915 = 0.0642057 / 0.915 = 0.0701702
-    fn = _fn(tables, "chen2021_rice_cd_bcf")
+    fn = _fn(tables, "chen2021_rice_cd_bcf", se=0.30)
     assert T.safe_soil_concentration(fn, frame(ph=5.0), 0.2, 0.14)[0] == pytest.approx(0.0701702, rel=1e-5)
 
 
 def test_linear_with_other_terms_cacl2_rice(tables):
     # C = 0.167 + 2.547·CaCl2-Cd − 0.532·CaCl2-Zn; Zn 0.5:
     # S* = (0.0642057 − 0.167 + 0.266) / 2.547 = 0.0640776
-    fn = _fn(tables, "li2017_rice_cd_cacl2")
+    fn = _fn(tables, "li2017_rice_cd_cacl2", se=0.30)
     got = T.safe_soil_concentration(fn, frame(ph=6.0, zn_cacl2_mg_kg=[0.5, 0.0]), 0.2, 0.14)
     assert got[0] == pytest.approx(0.0640776, rel=1e-5)
     # without Zn the intercept alone (0.167) exceeds 0.0642: no CaCl2-Cd is safe → 0
@@ -68,7 +71,7 @@ def test_dry_weight_function_uses_moisture(tables):
     # Dutch lettuce relation on pak choi (DW, moisture 0.953), pH 6 (pH-KCl 4.936703), SOM 3 %, clay 20 %,
     # se(Y) 0.16 (Römkens et al. 2007 Table B1.1):
     # log S* = (log10(4.255319 × 10^−0.263177) − 2.55 + 0.33·4.936703 + 0.39·log 3 + 0.19·log 20) / 0.85
-    fn = _fn(tables, "devries2007_lettuce_cd")
+    fn = _fn(tables, "devries2007_lettuce_cd", se=0.16)
     m_star = math.log10(0.2 / (1 - 0.953) * 10 ** (-Z95 * 0.16))
     rest = 2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20)
     expected = 10 ** ((m_star - rest) / 0.85)
@@ -79,12 +82,12 @@ def test_dry_weight_function_uses_moisture(tables):
 
 def test_safe_ph_hand_computed_uk_wheat(tables):
     # at soil Cd 0.5: pH* = (0.282 + 0.44·log 0.5 − log10 0.0321029) / 0.1834 = 8.958576
-    fn = _fn(tables, "mcgrath2002_wheat_cd")
+    fn = _fn(tables, "mcgrath2002_wheat_cd", se=0.30)
     assert T.safe_ph(fn, frame(cd_mg_kg=0.5), 0.1, 0.14)[0] == pytest.approx(8.958576, rel=1e-6)
 
 
 def test_safe_ph_through_ph_kcl_is_converted_to_ph_water(tables):
-    fn = _fn(tables, "devries2007_lettuce_cd")
+    fn = _fn(tables, "devries2007_lettuce_cd", se=0.16)
     plots = frame(cd_mg_kg=0.5, som_pct=3.0, clay_pct=20.0)
     ph = T.safe_ph(fn, plots, 0.2, 0.953)[0]
     # closed form in pH-KCl: (2.55 − 0.39 log 3 − 0.19 log 20 + 0.85 log 0.5 − log M*) / 0.33,
@@ -135,21 +138,49 @@ def test_probability_of_exceeding_at_the_threshold_is_five_percent(tables, plots
 
 
 def test_safe_thresholds_table(tables, plots_factory):
-    p = plots_factory(3, region=["", "Jiangsu", ""], crop=["rice", "rice", "pak_choi"],
+    p = plots_factory(3, region=["", "Hunan", ""], crop=["rice", "rice", "pak_choi"],
                       land_use=["paddy", "paddy", "vegetable"], ph=6.0, cd_mg_kg=[0.3, 0.3, 0.5])
     t = uptake.safe_thresholds(p, tables=tables)
-    assert t["function_id"].tolist() == ["chen2021_rice_cd_bcf", "jiangsu2007_rice_cd",
-                                         "devries2007_lettuce_cd"]
-    assert t["safe_soil_mg_kg"].iloc[0] == pytest.approx(0.0701702, rel=1e-5)
+    assert t["function_id"].tolist() == ["synth_rice_cd_ph", "synth_rice_cd_ph_hunan", "devries2007_lettuce_cd"]
+    # log S* = (log10(0.2 · 10^(−1.64485·0.454)) − 0.4519 + 0.22975·6) / 0.4305
+    s_star = 10 ** ((math.log10(0.2) - Z95 * 0.454 - 0.4519 + 0.22975 * 6.0) / 0.4305)
+    assert t["safe_soil_mg_kg"].iloc[0] == pytest.approx(s_star, rel=1e-9)
     assert t["soil_input_mg_kg"].tolist() == [0.3, 0.3, 0.5]
     assert (t["safe_prob"] == 0.95).all() and (t["soil_measure"] == "total").all()
-    # BCF validity 0.15–2.66: a threshold of 0.07 lies outside → flagged; unpublished ranges → NA
-    assert t["extrapolated"].iloc[0] == True  # noqa: E712
-    assert pd.isna(t["extrapolated"].iloc[1])
-    assert np.isnan(t["safe_ph"].iloc[0]) and t["safe_ph"].iloc[1] > 7
+    # the synthesis's validity range (soil 0.05–10) holds at the threshold; unpublished ranges → NA
+    assert t["extrapolated"].iloc[0] == False  # noqa: E712
+    assert pd.isna(t["extrapolated"].iloc[2])
+    # pH* = (0.4519 + 0.4305·log10 0.3 − log10 M*) / 0.22975, inside 4–8.5
+    ph_star = (0.4519 + 0.4305 * math.log10(0.3) - (math.log10(0.2) - Z95 * 0.454)) / 0.22975
+    assert t["safe_ph"].iloc[0] == pytest.approx(ph_star, rel=1e-9) and 4 < ph_star < 8.5
+    # the Hunan intercept is higher: more liming needed
+    assert t["safe_ph"].iloc[1] > t["safe_ph"].iloc[0]
     # a stricter standard gives a lower threshold (EU rice 0.15 < GB 0.2)
     eu = uptake.safe_thresholds(p, standard="EU2023_915", tables=tables)
-    assert eu["safe_soil_mg_kg"].iloc[0] == pytest.approx(0.0701702 * 0.15 / 0.2, rel=1e-5)
+    assert eu["safe_soil_mg_kg"].iloc[0] == pytest.approx(s_star * (0.15 / 0.2) ** (1 / 0.4305), rel=1e-9)
+
+
+def test_safe_ph_outside_the_sensible_range_is_explained_not_reported(tables, plots_factory):
+    # rice on 3 mg/kg Cd would need pH (0.4519 + 0.4305·log 3 − log M*)/0.22975 > 8.5; wheat on
+    # 0.0005 mg/kg (UK function, no published range) complies at pH (0.282 + 0.44·log S − log M*)/0.1834 < 4
+    p = plots_factory(2, region="", ph=6.0, cd_mg_kg=[3.0, 0.0005], crop=["rice", "wheat"],
+                      land_use=["paddy", "upland"])
+    t = uptake.safe_thresholds(p, tables=tables)
+    assert np.isnan(t["safe_ph"]).all()
+    assert "no pH up to 8.5 makes the crop meet the limit with probability 0.95" in t["note"].iloc[0]
+    assert "at any pH from 4" in t["note"].iloc[1]
+
+
+@pytest.mark.parametrize("crop,land_use,fid", [("rice", "paddy", "synth_rice_cd_ph"),
+                                               ("wheat", "upland", "mcgrath2002_wheat_cd")])
+def test_safe_soil_rises_with_ph_and_safe_ph_is_sensible(tables, plots_factory, crop, land_use, fid):
+    ph = np.arange(4.5, 8.51, 0.5)
+    p = plots_factory(len(ph), region="", crop=crop, land_use=land_use, ph=list(ph), cd_mg_kg=0.4)
+    t = uptake.safe_thresholds(p, tables=tables)
+    assert (t["function_id"] == fid).all()
+    assert (np.diff(t["safe_soil_mg_kg"]) > 0).all()
+    ok = t["safe_ph"].dropna()
+    assert ((ok >= 4.0) & (ok <= 8.5)).all()
 
 
 def test_safe_soil_curve_rises_with_ph(tables):

@@ -66,26 +66,26 @@ def test_coverage_check_finds_a_missing_function_and_a_wrong_status(tmp_path):
     folder = _copy_cases(tmp_path)
     cov = pd.read_csv(folder / COVERAGE_FILE, dtype=str)
     cov = cov[cov["item"] != "mcgrath2002_wheat_cd"]
-    cov.loc[cov["item"] == "chen2021_rice_cd_bcf", "status"] = "cases"
-    cov.loc[cov["item"] == "jiangsu2007_rice_cd", "searched"] = ""
+    cov.loc[cov["item"] == "chen2021_wheat_cd_bcf", "status"] = "cases"
+    cov.loc[cov["item"] == "jiangsu2007_wheat_cd", "searched"] = ""
     cov.to_csv(folder / COVERAGE_FILE, index=False)
     problems = coverage_problems(folder)
     assert "usable transfer function 'mcgrath2002_wheat_cd' is not in coverage.csv" in problems
-    assert "chen2021_rice_cd_bcf: status 'cases' but no case in the case files" in problems
-    assert "jiangsu2007_rice_cd: status 'no_published_prediction' must say what was searched" in problems
+    assert "chen2021_wheat_cd_bcf: status 'cases' but no case in the case files" in problems
+    assert "jiangsu2007_wheat_cd: status 'no_published_prediction' must say what was searched" in problems
 
 
 # hand-computed rows (not published values) that exercise the transfer-function runner:
 # McGrath 2002 at soil Cd 1 mg/kg, pH 6: 10^(0.282 − 0.1834·6) = 10^(−0.8184); the inverse at
-# that grain value gives back 1 mg/kg; Chen 2021 rice BCF 0.915 at soil Cd 0.5 mg/kg: 0.4575.
+# that grain value gives back 1 mg/kg; Chen 2021 wheat BCF 0.155 at soil Cd 0.5 mg/kg: 0.0775.
 _MCGRATH = 10 ** (0.282 - 0.1834 * 6)
 _HAND_ROWS = pd.DataFrame({
-    "case": ["uk_ph6", "uk_ph6_inverse", "rice_bcf"],
-    "function_id": ["mcgrath2002_wheat_cd", "mcgrath2002_wheat_cd", "chen2021_rice_cd_bcf"],
+    "case": ["uk_ph6", "uk_ph6_inverse", "wheat_bcf"],
+    "function_id": ["mcgrath2002_wheat_cd", "mcgrath2002_wheat_cd", "chen2021_wheat_cd_bcf"],
     "kind": ["crop", "soil_at_target", "crop"],
     "ph": [6.0, 6.0, np.nan], "cd_mg_kg": [1.0, np.nan, 0.5],
     "target_mg_kg": [np.nan, _MCGRATH, np.nan],
-    "published_mg_kg": [_MCGRATH, 1.0, 0.4575], "tolerance_rel": [0.01, 0.01, 0.01],
+    "published_mg_kg": [_MCGRATH, 1.0, 0.0775], "tolerance_rel": [0.01, 0.01, 0.01],
     "source": ["mcgrath2002_wheat", "mcgrath2002_wheat", "chen2021_bcf"], "note": ["", "", ""],
 })
 
@@ -104,7 +104,7 @@ def test_transfer_function_runner_reproduces_hand_computed_values(tmp_path):
     r = run_cases(folder).query("file == 'transfer_functions.csv'").set_index("case")
     assert r.loc["uk_ph6", "model"] == pytest.approx(0.15192, abs=1e-5)
     assert r.loc["uk_ph6_inverse", "model"] == pytest.approx(1.0, rel=1e-9)
-    assert r.loc["rice_bcf", "model"] == pytest.approx(0.4575, rel=1e-12)
+    assert r.loc["wheat_bcf", "model"] == pytest.approx(0.0775, rel=1e-12)
     assert r["ok"].all()
     assert list(r["quantity"]) == ["crop metal", "soil metal at the stated crop value", "crop metal"]
     assert not run_cases(folder, perturb=0.4).query("file == 'transfer_functions.csv'")["ok"].any()

@@ -412,8 +412,21 @@ _out("p_exceed_limit", "1", "Probability above food limit", "超食品限量概�
 _out("function_id", "", "Transfer function", "转移函数",
      "Identifier of the soil→crop transfer function used.", dtype="str")
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
-     "True when an input lies outside the range the transfer function was fitted on.",
+     "True when an input lies outside the range the transfer function was fitted on (functions are "
+     "not used there, so False where a range is published; empty where none is).",
      dtype="bool")
+_out("selection", "", "Function selection", "函数选择说明",
+     "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
+     "outside its validity range, prediction not positive).", dtype="str")
+_out("assessed", "", "Crop metal assessed", "作物含量已评估",
+     "True when the metal in the crop was predicted; False when no transfer function could be used "
+     "(the reason is in not_assessed_reason).", dtype="bool")
+_out("not_assessed_reason", "", "Why not assessed", "未评估原因",
+     "Why the metal in the crop could not be predicted (no transfer function for the crop and metal, "
+     "pH outside the functions' domain, or each function's reason for being skipped).", dtype="str")
+_out("metals_not_assessed", "", "Metals above screening not assessed in the crop", "超筛选值但未评估作物含量的重金属",
+     "Metals above their screening value whose concentration in the crop cannot be predicted, "
+     "separated by '+': measure them in the harvested crop.", dtype="str")
 _out("crop_fw_p05_mg_kg", "mg/kg", "Crop concentration (P5, as sold)", "作物含量P5（鲜重/商品）",
      "5th percentile of the predicted edible-part concentration on the as-sold basis.")
 _out("crop_fw_p95_mg_kg", "mg/kg", "Crop concentration (P95, as sold)", "作物含量P95（鲜重/商品）",

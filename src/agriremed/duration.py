@@ -471,17 +471,17 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     -------
     numpy.ndarray
         Total soil concentration [mg kg⁻¹]; ``inf`` where the crop complies even at the
-        top of the range; 0 where it fails even at the bottom (lowering the soil alone
-        cannot make it safe); NaN where the metal is not measured, the crop has no
-        uptake function or no limit applies.
+        top of the range (or of the function's validity range); 0 where it fails even at
+        the bottom (lowering the soil alone cannot make it safe); NaN where the metal is
+        not measured, the crop has no usable uptake function or no limit applies.
 
     Examples
     --------
     >>> import pandas as pd
     >>> p = pd.DataFrame({"plot_id": ["a"], "land_use": ["paddy"], "crop": ["rice"], "ph": [6.0],
     ...                   "cd_mg_kg": [0.5], "region": [""]})
-    >>> round(float(safe_soil_concentration(p, "cd")[0]), 3)    # 0.2 / 0.915 (national rice BCF)
-    0.219
+    >>> round(float(safe_soil_concentration(p, "cd")[0]), 3)    # 10^((log 0.2 − 0.4519 + 0.22975·6)/0.4305)
+    3.379
     """
     tables = tables or load_tables()
     col = C.metal_column(metal)
@@ -494,9 +494,16 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     def p_at(log_s):
         return _p_comply_one_metal(_scaled(plots, metal, 10.0 ** log_s), crops, metal, food_standard, tables)
 
-    lo = np.full(n, float(log10_range[0]))
-    hi = np.full(n, float(log10_range[1]))
+    # the functions are not evaluated outside their validity range: bracket the search by the
+    # scale factors at which a prediction exists (a coarse grid first, then bisection inside it)
+    grid = np.linspace(float(log10_range[0]), float(log10_range[1]), 29)
+    valid = np.array([~np.isnan(p_at(np.full(n, g))) for g in grid])          # grid × plots
+    have = valid.any(axis=0)
+    first = np.where(have, valid.argmax(axis=0), 0)
+    last = np.where(have, len(grid) - 1 - valid[::-1].argmax(axis=0), 0)
+    lo, hi = _valid_edge(p_at, grid, first, -1), _valid_edge(p_at, grid, last, +1)
     p_lo, p_hi = p_at(lo), p_at(hi)
+    p_lo = np.where(have, p_lo, np.nan)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
         ok = p_at(mid) >= compliance_prob
@@ -506,6 +513,24 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     out = np.where(p_hi >= compliance_prob, np.inf, out)
     out = np.where(p_lo < compliance_prob, 0.0, out)
     return np.where(np.isnan(p_lo) | np.isnan(c0) | (c0 <= 0), np.nan, out)
+
+
+def _valid_edge(p_at, grid, index, direction, iterations: int = 30) -> np.ndarray:
+    """log10 scale factor at the edge of the valid region next to grid point ``index`` (per plot).
+
+    Between the last valid grid point and its invalid neighbour in ``direction``, bisect for
+    the outermost scale at which ``p_at`` is still a number.
+    """
+    inside = grid[index]
+    nb = np.clip(index + direction, 0, len(grid) - 1)
+    outside = grid[nb]
+    at_end = nb == index
+    for _ in range(iterations):
+        mid = 0.5 * (inside + outside)
+        ok = ~np.isnan(p_at(mid))
+        inside = np.where(ok, mid, inside)
+        outside = np.where(ok, outside, mid)
+    return np.where(at_end, grid[index], inside)
 
 
 def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: Tables | None = None,
@@ -597,7 +622,48 @@ _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
     "sref": ("shoot_ref_mg_kg", True, np.nan), "cref": ("soil_ref_mg_kg", True, np.nan),
     "b": ("shoot_exponent_b", True, np.nan), "h": ("harvest_loss_frac", False, 0.0),
     "s": ("seasons_per_yr", False, 1.0), "rcref": ("removal_soil_ref_mg_kg", True, np.nan),
+    "phs": ("removal_ph_slope", True, 0.0), "phr": ("removal_ph_ref", False, np.nan),
+    "smax": ("shoot_max_mg_kg", True, np.inf),
 }
+
+
+def removal_ph_factor(ph, slope, ph_ref):
+    """Multiplier of a crop's shoot metal (and removal) for soil pH above the pH of its source trials [–].
+
+    Shoot Cd of crops that are not hyperaccumulators falls with soil pH (the metal's
+    availability falls); a removal figure measured on acid soils therefore overstates
+    removal on neutral and calcareous soils. The factor is 10^(slope · max(pH − pH_ref, 0)):
+    1 at or below the reference pH (no gain is credited on more acid soils) and falling above it.
+
+    Parameters
+    ----------
+    ph : array_like
+        Soil pH in water [–].
+    slope : array_like
+        d log10(shoot concentration) / d pH [log10 units per pH unit], ≤ 0.
+    ph_ref : array_like
+        Soil pH of the trials behind the removal parameter [–]; NaN: no adjustment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Factor in (0, 1] [–].
+
+    References
+    ----------
+    .. [1] Römkens P.F.A.M. et al. (2007) Alterra-rapport 1442, Table B1.1 (whole-plant
+       fodder maize and grass Cd: −0.21 and −0.38 log10 per pH-KCl unit).
+
+    Examples
+    --------
+    >>> removal_ph_factor([5.5, 6.0, 8.0], -0.21, 6.0).round(4).tolist()
+    [1.0, 1.0, 0.3802]
+    """
+    ph = np.asarray(ph, float)
+    ref = np.asarray(ph_ref, float)
+    with np.errstate(invalid="ignore"):
+        f = 10.0 ** (np.asarray(slope, float) * np.maximum(ph - ref, 0.0))
+    return np.where(np.isfinite(f), f, 1.0)
 
 
 def _explode_metals(sel: np.ndarray, texts: np.ndarray):
@@ -701,12 +767,42 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
         if biomass_draws is None:
             raise ValueError("biomass_draws are needed when n_draws > 0")
         drw["Y"] = np.asarray(biomass_draws)[lrow]
+    ph_row = _frames.take(np.broadcast_to(np.asarray(get("ph"), float), (len(plots),)), pidx)
+    _soil_chemistry(typ, ph_row, c0)
+    if drw:
+        _soil_chemistry(drw, ph_row[:, None], c0[:, None], typ)
     return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
                 oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
                 model=model_r[lrow], kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw)
 
 
 _removal_inputs = removal_inputs
+
+
+def _soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
+    """Scale the removal parameters of ``p`` in place for soil pH and cap them at the highest shoot
+    concentration of their source.
+
+    The pH factor (:func:`removal_ph_factor`) multiplies the BCF, the constant shoot
+    concentration and the removal rates; the cap ``smax`` [mg kg⁻¹ DM] limits the shoot
+    concentration each model implies (BCF·C₀, C_s, removal / yield); the cap falls with pH
+    by the same factor, as it was observed at the pH of its source. ``typ`` gives the
+    typical values of parameters that have no draws.
+    """
+    get = lambda k: p[k] if k in p else typ[k]  # noqa: E731
+    f = removal_ph_factor(ph, get("phs"), get("phr"))
+    smax, Y = get("smax") * f, get("Y")  # the source's highest shoot concentration, at its pH
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if "bcf" in p:
+            p["bcf"] = np.minimum(p["bcf"] * f, smax / c0)
+        if "cs" in p:
+            p["cs"] = np.minimum(p["cs"] * f, smax)
+        if "rr" in p:
+            rr = p["rr"] * f
+            # removal_rate: R ≤ Y·smax; removal_rate_soil: R·C₀/C_ref ≤ Y·smax
+            cref = get("rcref")
+            cap = np.where(np.isfinite(cref), Y * smax * cref / c0, Y * smax)
+            p["rr"] = np.where(np.isnan(cap), rr, np.minimum(rr, cap))
 
 
 def _removal_state(p, c0, mass, model):

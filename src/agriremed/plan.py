@@ -80,7 +80,8 @@ PLAN_COLUMNS += [
 
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
-    "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "current_crop_compliance_prob",
+    "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
+    "current_crop_compliance_prob",
     "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
@@ -470,8 +471,9 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     screened = soil_mod.screen(P, tables, scenario.threshold_set)
     soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
     bar.update()
-    pred = uptake_mod.predict_crop_concentration(P, tables=tables)
+    pred, unassessed = uptake_mod.predict_and_unassessed(P, tables=tables)
     checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
+    unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot)
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
@@ -499,9 +501,32 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
                                                  scenario.target_compliance_prob)
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
                                           grid=grid)
-    return {"v": v, "P": P, "screened": screened, "soil_plot": soil_plot, "uptake": checked, "opts": opts,
+    uptake_table = checked.assign(assessed=True, not_assessed_reason="")
+    if len(unassessed):
+        uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason"})
+                                  .assign(assessed=False)], ignore_index=True)
+    # plot by plot (input order), so that a plan in chunks gives the same table
+    order = np.argsort(_frames.positions(P["plot_id"], uptake_table["plot_id"]), kind="stable")
+    uptake_table = uptake_table.iloc[order].reset_index(drop=True)
+    return {"v": v, "P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
             "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
             "removal": removal}
+
+
+def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame):
+    """The unassessed plot × metal pairs whose soil metal is above its screening value, and
+    ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none)."""
+    above = screened.loc[screened["exceedance_ratio"].to_numpy(float) > 1, ["plot_id", "metal"]]
+    keys = set(zip(_frames.obj(above["plot_id"]), _frames.obj(above["metal"]), strict=True))
+    keep = np.fromiter(((p, m) in keys for p, m in zip(_frames.obj(unassessed["plot_id"]),
+                                                       _frames.obj(unassessed["metal"]), strict=True)),
+                       bool, len(unassessed))
+    u = unassessed.loc[keep].reset_index(drop=True)
+    joined = u.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(u) else pd.Series(dtype=object)
+    pid = _frames.obj(soil_plot["plot_id"])
+    text = _frames.take(_frames.obj(joined), _frames.positions(joined.index.to_numpy(object), pid), "") \
+        if len(joined) else np.full(len(pid), "", dtype=object)
+    return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object))
 
 
 def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, detail: bool, bar) -> Plan:
@@ -1019,7 +1044,11 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
     sp = _frames.positions(soil_plot["plot_id"], pid)
-    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding"):
+    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
+              "metals_not_assessed"):
+        if c not in soil_plot:
+            s[c] = np.full(n, "", dtype=object)
+            continue
         v = soil_plot[c].to_numpy(float) if c == "max_exceedance_ratio" else _frames.obj(soil_plot[c])
         s[c] = _frames.take(v, sp, np.nan if c == "max_exceedance_ratio" else None)
 
@@ -1052,5 +1081,12 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         end[has] = "; " + _per_distinct(lambda c: f"{c}", clause[has]) + "."
     rec[ok] = body + end
+    na = _frames.obj(s["metals_not_assessed"])
+    has_na = ~pd.isna(na) & (na != "")
+    if has_na.any():  # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
+        rec[has_na] = rec[has_na] + _per_distinct(
+            lambda m: " " + "/".join(x.capitalize() for x in m.split("+"))
+            + " in the crop not assessed (no usable transfer function): measure "
+            + ("it" if "+" not in m else "them") + " in the harvest.", na[has_na])
     s["recommendation"] = rec
     return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)

@@ -56,6 +56,9 @@ TABLE_FILES: dict[str, str] = {
     "puro_persistence": "puro_persistence.csv",
     "biochar_feedstock_effects": "biochar_feedstock_effects.csv",
     "exchange_rates": "exchange_rates.csv",
+    "provinces": "provinces.csv",
+    "uptake_slopes": "uptake_slopes.csv",
+    "uptake_surveys": "uptake_surveys.csv",
     "land_rules": "land_rules.csv",
 }
 
@@ -96,6 +99,9 @@ class Tables:
     puro_persistence: pd.DataFrame
     biochar_feedstock_effects: pd.DataFrame
     exchange_rates: pd.DataFrame
+    provinces: pd.DataFrame
+    uptake_slopes: pd.DataFrame
+    uptake_surveys: pd.DataFrame
     land_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
@@ -202,7 +208,8 @@ _NUMERIC_COLUMNS = {
     "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
     "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
-    "soil_temp_c", "m_pct", "a_pct", "cny_per_unit",
+    "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
+    "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg",
 }
 
 

@@ -12,10 +12,14 @@ The stage is split in three modules, all re-exported here:
 * :mod:`agriremed.uptake.fit` — fit a log–log transfer function to paired soil–plant data
   (statsmodels OLS or robust Huber regression, diagnostics, cross-validated comparison
   with a BCF and a gradient-boosting model) and save it as a ``transfer_functions.csv``
-  row that :func:`agriremed.plan` uses like a published one.
+  row that :func:`agriremed.plan` uses like a published one;
+* :mod:`agriremed.uptake.skill` — out-of-sample skill of a function on paired data it was
+  not fitted on (bias, RMSE, rank correlation, interval coverage, Brier score, AUC,
+  reliability).
 """
 
 from . import predict as _predict
+from . import skill  # noqa: F401
 from . import thresholds as _thresholds
 from .fit import DEFAULT_TERMS, FitError, TransferFit, fit_transfer_function  # noqa: F401
 from .pairs import PairsValidation, validate_pairs  # noqa: F401

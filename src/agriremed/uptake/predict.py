@@ -8,11 +8,14 @@ the metal in the soil extract the function expects), the plant *basis* of its ou
 ``se_log10`` of log10 predictions.
 
 Selection rule (readable, data-driven): for a plot × crop × metal, take the usable
-functions whose ``applies_to`` lists the crop. First try those fitted in the plot's
-province (``provinces`` named in the plot's ``region`` text), then all of them, each
-time in ascending ``priority``; use the first one whose inputs are all available for
-the plot and whose prediction is positive. The chosen ``function_id`` is reported with
-every prediction.
+functions whose ``applies_to`` lists the crop. First try the user's own functions
+(``priority`` ≤ 0, as written by ``fit-uptake``; only in their ``provinces`` if they name
+any), then those fitted in the plot's province (``provinces`` named in the plot's
+``region`` text, in English or Chinese), then all of them, each time in ascending
+``priority``; use the first one whose inputs are all available for the plot, inside its
+published validity range, and whose prediction is positive. The chosen ``function_id``
+is reported with every prediction, and the functions skipped before it, with the reason,
+in ``selection``.
 
 Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
 exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10).
@@ -56,6 +59,10 @@ __all__ = [
     "crop_compliance",
     "function_coverage",
     "function_inputs",
+    "province_names",
+    "unassessed_metals",
+    "predict_and_unassessed",
+    "PH_DOMAIN",
 ]
 
 _Z95 = float(ndtri(0.95))  # 1.645
@@ -309,16 +316,45 @@ def function_inputs(tables: Tables | None = None) -> list[str]:
     return sorted(cols)
 
 
-def _in_provinces(region: np.ndarray, provinces) -> np.ndarray:
+def province_names(tables: Tables) -> dict[str, tuple[str, ...]]:
+    """Lower-case spellings of every province (English, Chinese, aliases), keyed by each spelling.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    dict
+        Any spelling of a province (``'jiangsu'``, ``'江苏'``, ``'江苏省'``) → all its spellings,
+        so that a function fitted in "Jiangsu" applies to a plot in "江苏/苏州".
+    """
+    def build():
+        out = {}
+        pv = tables.provinces
+        for en, zh, al in zip(pv["province"], pv["name_zh"], pv["aliases"].fillna(""), strict=True):
+            names = tuple(dict.fromkeys(n.strip().lower() for n in [en, zh, *str(al).split("|")] if n.strip()))
+            for nm in names:
+                out[nm] = names
+        return out
+    return tables.memo("province_names", build)
+
+
+def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None) -> np.ndarray:
     """True where the (lower-case) region text names one of the function's provinces.
 
-    ``region`` holds the distinct region texts of the plots (the caller maps them back).
+    ``region`` holds the distinct region texts of the plots (the caller maps them back);
+    ``names`` maps a province spelling to all its spellings (:func:`province_names`), so
+    English and Chinese names select the same functions.
     """
-    names = [p.strip().lower() for p in str(provinces if isinstance(provinces, str) else "").split("|")
-             if p.strip()]
-    if not names:
+    listed = [p.strip().lower() for p in str(provinces if isinstance(provinces, str) else "").split("|")
+              if p.strip()]
+    if not listed:
         return np.zeros(len(region), bool)
-    rx = re.compile("|".join(re.escape(nm) for nm in names))
+    names = names or {}
+    spellings = sorted({s for p in listed for s in names.get(p, (p,))}, key=len, reverse=True)
+    rx = re.compile("|".join(re.escape(nm) for nm in spellings))
     return np.fromiter((rx.search(r) is not None for r in region), bool, len(region))
 
 
@@ -361,6 +397,20 @@ def _usable_functions(tables: Tables) -> dict:
     return {m: (g, tuple(g.itertuples(index=False))) for m, g in tf.groupby("metal", sort=False)}
 
 
+#: Columns of :func:`predict_crop_concentration`.
+PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "plant_basis", "se_log10",
+                      "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
+                      "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note"]
+
+#: Columns of :func:`unassessed_metals`.
+UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason"]
+
+#: Soil pH (in water) outside which no transfer function is evaluated [–]: the packaged
+#: functions were fitted on soils within it, and a value outside it is more likely a typing or
+#: unit error than a soil.
+PH_DOMAIN = (3.0, 10.0)
+
+
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
                                tables: Tables | None = None) -> pd.DataFrame:
     """Predict metal in the edible part of a crop on every plot.
@@ -379,14 +429,89 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     Returns
     -------
     pandas.DataFrame
-        One row per plot × metal for which a usable function exists, with
+        One row per plot × metal for which a usable function could be used, with
         ``plot_id``, ``crop``, ``metal``, ``function_id``, ``plant_basis``,
         ``se_log10`` [log10 units], ``crop_dw_p05_mg_kg``, ``crop_dw_p50_mg_kg``,
         ``crop_dw_p95_mg_kg``, ``crop_fw_p05_mg_kg``, ``crop_fw_p50_mg_kg``,
         ``crop_fw_p95_mg_kg`` [mg kg⁻¹; ``fw`` = as-sold basis], ``extrapolated``
-        (True/False, NA when the function's validity range is not published) and
-        ``note``.
+        (always False: a function is not used outside its published validity range;
+        NA when the range is not published), ``selection`` (why this function: the
+        functions of higher priority that were skipped for the plot, and why) and
+        ``note``. Plot × metal pairs without a prediction are listed, with the reason,
+        by :func:`unassessed_metals`.
+
+    Raises
+    ------
+    ValueError
+        If a soil metal concentration is negative (the message names the plots and the column).
+
+    Notes
+    -----
+    Functions are tried in order (province first, then by ``priority``); a function is
+    skipped for a plot when one of its inputs is missing, when an input is outside its
+    published validity range, or when its prediction is not positive. Plots with a pH
+    outside :data:`PH_DOMAIN` get no prediction.
     """
+    return _predict(plots, crop, metals, tables)[0]
+
+
+def unassessed_metals(plots: pd.DataFrame, crop=None, metals=None, tables: Tables | None = None) -> pd.DataFrame:
+    """The measured metals of every plot whose concentration in the crop cannot be predicted, and why.
+
+    Parameters
+    ----------
+    plots, crop, metals, tables
+        As for :func:`predict_crop_concentration`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × measured metal without a prediction: ``plot_id``, ``crop``,
+        ``metal`` and ``reason`` (no transfer function for the crop and metal; pH outside
+        the domain of the functions; or each function's reason for being skipped).
+        Only food crops (``food`` in ``crops.csv``) are listed; metals without a food
+        limit for the crop are included, and the caller decides which matter (e.g. those
+        above their screening value).
+    """
+    return _predict(plots, crop, metals, tables)[1]
+
+
+def predict_and_unassessed(plots: pd.DataFrame, crop=None, metals=None,
+                           tables: Tables | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`predict_crop_concentration` and :func:`unassessed_metals` in one pass."""
+    return _predict(plots, crop, metals, tables)
+
+
+def _missing_inputs(fn, v, n: int) -> np.ndarray:
+    """Text naming the inputs of ``fn`` that are missing (or not positive where logged), '' where none."""
+    out = np.full(n, "", dtype=object)
+    for var, transform, _ in parse_terms(fn.terms):
+        if transform == "const":
+            continue
+        x = v.get(var)
+        bad = np.ones(n, bool) if x is None else (np.isnan(x) | ((x <= 0) if transform == "log10" else False))
+        if bad.any():
+            name = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure) \
+                if var == "soil" else var
+            out = np.where(bad, np.where(out == "", name, out + ", " + name), out)
+    return out
+
+
+def _range_text(fn, v, n: int) -> np.ndarray:
+    """Text naming the inputs of ``fn`` outside its published validity range, '' where none."""
+    out = np.full(n, "", dtype=object)
+    for var, (lo, hi) in parse_ranges(fn.valid_ranges).items():
+        x = v.get(var, np.full(n, np.nan))
+        bad = (x < lo) | (x > hi)
+        if bad.any():
+            name = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure) \
+                if var == "soil" else var
+            txt = f"{name} outside {lo:g}–{hi:g}"
+            out = np.where(bad, np.where(out == "", txt, out + ", " + txt), out)
+    return out
+
+
+def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     tables = tables or load_tables()
     n = len(plots)
     crops = (plots["crop"].to_numpy(object) if crop is None
@@ -400,36 +525,79 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     reg_codes, reg_uniq = pd.factorize(region, use_na_sentinel=False)
     reg_uniq = np.asarray(reg_uniq, dtype=object)
     by_metal = tables.memo("usable_functions_by_metal", lambda: _usable_functions(tables))
+    pnames = province_names(tables)
     pid = plots["plot_id"].to_numpy(object)
+    ph = plots["ph"].to_numpy(float) if "ph" in plots.columns else np.full(n, np.nan)
+    ph_ok = (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
     variables = {}
-    parts = []
+    parts, missing_parts = [], []
+
+    food = set(tables.crops.loc[tables.crops["food"], "crop"])
+    is_food = np.isin(crop_uniq, list(food))[crop_codes]
+
+    def unassessed(mask, metal, reason):
+        mask = mask & is_food
+        if mask.any():
+            missing_parts.append(pd.DataFrame({"plot_id": pid[mask], "crop": crops[mask], "metal": metal,
+                                               "reason": reason if np.ndim(reason) == 0 else reason[mask]}))
+
     for metal in metals:
         col = C.metal_column(metal)
         if col not in plots.columns:
             continue
-        measured = ~np.isnan(plots[col].to_numpy(float))
+        soil = plots[col].to_numpy(float)
+        if (soil < 0).any():
+            bad = pid[soil < 0]
+            raise ValueError(f"{col}: negative soil concentration for plot(s) {', '.join(map(str, bad[:5]))}"
+                             f"{' …' if len(bad) > 5 else ''}; expected ≥ 0 mg/kg (blank = not measured)")
+        measured = ~np.isnan(soil)
         if metal not in by_metal:
+            unassessed(measured, metal, f"no transfer function for {metal.capitalize()} in any crop")
             continue
         cands, rows = by_metal[metal]
         chosen = np.full(n, -1)
         pred = np.full(n, np.nan)
-        # pass 1: functions fitted in the plot's province; pass 2: all, by priority
-        for local_pass in (True, False):
+        skipped = np.full(n, "", dtype=object)
+        has_fn = np.zeros(n, bool)
+        # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
+        # if they name any; pass 1: functions fitted in the plot's province; pass 2: all, by priority
+        for pass_ in ("user", "local", "all"):
+            local_pass = pass_ != "all"
             for j, fn in enumerate(rows):
-                applies = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured & (chosen < 0)
-                if local_pass:
-                    applies &= _in_provinces(reg_uniq, fn.provinces)[reg_codes]
+                if pass_ == "user" and not fn.priority <= 0:
+                    continue
+                for_crop = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured
+                has_fn |= for_crop
+                applies = for_crop & ph_ok & (chosen < 0)
+                if pass_ == "local" or (pass_ == "user" and str(fn.provinces or "").strip()):
+                    applies &= _in_provinces(reg_uniq, fn.provinces, pnames)[reg_codes]
                 if not applies.any():
                     continue
                 idx = np.flatnonzero(applies)
                 key = (fn.metal, fn.soil_measure)
                 if key not in variables:
                     variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
-                p = _response(fn, _predictor(fn, variables[key].subset(idx), len(idx)))
-                ok = np.isfinite(p) & (p > 0)
+                v = variables[key].subset(idx)
+                p = _response(fn, _predictor(fn, v, len(idx)))
+                outside = _range_text(fn, v, len(idx))
+                ok = np.isfinite(p) & (p > 0) & (outside == "")
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
+                if local_pass or ok.all():
+                    continue
+                why = np.where(outside != "", outside, "")
+                need = _missing_inputs(fn, v, len(idx))
+                why = np.where(need != "", "needs " + need, why)
+                why = np.where((why == "") & ~ok, "prediction not positive", why)
+                bad = idx[~ok]
+                txt = fn.function_id + " (" + why[~ok] + ")"
+                skipped[bad] = np.where(skipped[bad] == "", txt, skipped[bad] + "; " + txt)
         have = chosen >= 0
+        unassessed(measured & ~has_fn, metal,
+                   "no transfer function for " + crops + " and " + metal.capitalize())
+        unassessed(measured & has_fn & ~ph_ok, metal,
+                   f"soil pH outside {PH_DOMAIN[0]:g}–{PH_DOMAIN[1]:g}, the domain of the transfer functions")
+        unassessed(measured & has_fn & ph_ok & ~have, metal, "no function could be used: " + skipped)
         if not have.any():
             continue
         hidx = np.flatnonzero(have)
@@ -453,6 +621,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
             outside[sel] = _outside_range_vars(fn, variables[key].subset(hidx[sel]), int(sel.sum()))
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
+        sk = skipped[have]
         parts.append(_frames.frame({
             "plot_id": pid[have],
             "crop": crops[have],
@@ -467,14 +636,13 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
             "crop_fw_p50_mg_kg": fw50,
             "crop_fw_p95_mg_kg": fw50 * f,
             "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
+            "selection": np.where(sk == "", "", "skipped " + sk).astype(object),
             "note": notes.astype(object),
         }, len(hidx)))
-    if not parts:
-        return pd.DataFrame(columns=["plot_id", "crop", "metal", "function_id", "plant_basis",
-                                     "se_log10", "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg",
-                                     "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg", "crop_fw_p50_mg_kg",
-                                     "crop_fw_p95_mg_kg", "extrapolated", "note"])
-    return pd.concat(parts, ignore_index=True)
+    pred_df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PREDICTION_COLUMNS)
+    miss_df = (pd.concat(missing_parts, ignore_index=True) if missing_parts
+               else pd.DataFrame(columns=UNASSESSED_COLUMNS))
+    return pred_df, miss_df
 
 
 def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
@@ -565,7 +733,7 @@ def function_coverage(tables: Tables | None = None, metals=None) -> pd.DataFrame
     --------
     >>> cov = function_coverage(metals=["cd"]).set_index("crop")
     >>> cov.loc["wheat", "functions"].split("|")[0], cov.loc["potato", "functions"]
-    ('chen2021_wheat_cd_bcf', '')
+    ('mcgrath2002_wheat_cd', '')
     """
     tables = tables or load_tables()
     crops = tables.crops.loc[tables.crops["food"], ["crop", "crop_group"]]

@@ -59,6 +59,7 @@ from .predict import (
     _outside_range,
     _predictor,
     _variables,
+    parse_ranges,
     parse_terms,
     ph_kcl_from_ph_water,
     ph_water_from_ph_kcl,
@@ -73,6 +74,10 @@ __all__ = [
     "safe_thresholds",
     "safe_soil_curve",
 ]
+
+#: pH (in water) within which a safe pH is reported for functions that publish no pH range [–]:
+#: soils are limed up to about 8.5 at most, and few farmed soils are below 4.
+SAFE_PH_RANGE = (4.0, 8.5)
 
 #: Bisection brackets: log10 soil [log10 mg kg⁻¹] and pH in water [–].
 _BRACKET = {"soil": (-6.0, 6.0), "ph": (2.0, 11.0)}
@@ -304,7 +309,8 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         ``se_log10`` [log10], ``food_limit_mg_kg`` [mg kg⁻¹ as sold],
         ``safe_prob`` [–], ``soil_input_mg_kg`` (the plot's soil metal in the
         function's extract) [mg kg⁻¹], ``safe_soil_mg_kg`` [mg kg⁻¹, same extract],
-        ``safe_ph`` [–, in water, at the plot's soil metal], ``extrapolated``
+        ``safe_ph`` [–, in water, at the plot's soil metal; NaN when it would lie outside
+        the function's pH range, or :data:`SAFE_PH_RANGE`, with the reason in ``note``], ``extrapolated``
         (threshold outside the function's validity range; NA when unpublished) and
         ``note``.
 
@@ -343,6 +349,16 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
         outside[sel] = _outside_range(fn, at_threshold)
         notes[sel] = f"safe_ph: {_ph_direction(fn)}"
+        lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
+        ph_sel = s_ph[sel]
+        high, low = ph_sel > hi, ph_sel < lo
+        if high.any() or low.any():
+            nt = notes[sel]
+            nt[high] = (f"safe_ph: no pH up to {hi:g} makes the crop meet the limit with probability "
+                        f"{prob:g} at this soil concentration (liming alone cannot)")
+            nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}"
+            notes[sel] = nt
+            s_ph[sel] = np.where(high | low, np.nan, ph_sel)
     return pd.DataFrame({
         "plot_id": pred["plot_id"].to_numpy(object),
         "crop": pred["crop"].to_numpy(object),
@@ -393,7 +409,7 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     --------
     >>> c = safe_soil_curve("mcgrath2002_wheat_cd", [6.0, 7.0])
     >>> c["safe_soil_mg_kg"].round(4).tolist()   # × 10^(0.1834/0.44) ≈ 2.61 per pH unit
-    [0.0292, 0.0763]
+    [0.0123, 0.032]
     """
     tables = tables or load_tables()
     tf = tables.transfer_functions.set_index("function_id", drop=False)

@@ -1,0 +1,281 @@
+"""A documented synthesis of a soil-chemistry transfer function from published slopes and surveys.
+
+Where no published function with pH can be read in full, the default function
+
+    log10 C_crop = a + b·log10 C_soil + c·pH
+
+is put together in three steps, each from published numbers (``uptake_slopes.csv`` and
+``uptake_surveys.csv``, every row with its source):
+
+1. **Slopes.** The pH slope c is the mean of two medians: that of the within-site
+   (liming meta-analysis) estimates for the crop, which include the calcium effect of lime
+   and so bound the pH effect from above, and that of the pH terms of cereal field
+   functions, which are cross-sectional. The soil exponent b is the median of the soil
+   exponents of cereal field functions (no meta-analysis gives one).
+2. **Survey moments.** Each independent survey gives area means (and SDs, or the share
+   of crops above a limit) of soil metal, pH and crop metal. Assuming log-normal metal
+   concentrations, the median and the log10 spread are
+
+   * from a mean m and SD s: σ² = ln(1 + s²/m²) (natural log), median = m / √(1 + s²/m²);
+   * from a mean m and the share q above a limit L: solve
+     log10 m = log10 M + (ln 10 / 2)·σ₁₀² and log10 L = log10 M + z₁₋q·σ₁₀ for the median M
+     and the log10 spread σ₁₀.
+
+3. **Intercept and spread.** Each calibration survey gives its own intercept
+   aₖ = log10 M_crop,k − b·log10 M_soil,k − c·pH̄ₖ; the default is their n-weighted mean.
+   The within-site residual spread of survey k is √(σ²_crop,k − b²σ²_soil,k − c²σ²_pH,k)
+   (the part of the crop's spread not explained by the spread of soil metal and pH), pooled
+   as an n-weighted root mean square; the between-site spread τ is the SD of the aₖ. The
+   residual spread of a prediction for a new field is √(σ²_within + τ²) — the site
+   effect of a field the function has not seen is part of its error.
+
+References
+----------
+.. [1] Aitchison J. & Brown J.A.C. (1957) The Lognormal Distribution, Cambridge UP
+   (moments of the log-normal distribution).
+.. [2] Liao P. et al. (2021) Plant Soil, doi:10.1007/s11104-021-05004-w (liming
+   meta-analysis, rice).
+.. [3] Zhao K.L. et al. (2016) Chin. J. Eco-Agric. 24(2):226–234 (Zhejiang surveys).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from ..tables import Tables, load_tables
+
+__all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
+           "calibrate_intercept", "rice_cd_synthesis", "survey_skill"]
+
+_LN10 = np.log(10.0)
+
+
+def lognormal_from_mean_sd(mean, sd):
+    """Median and log10 spread of a log-normal variable from its arithmetic mean and SD.
+
+    Parameters
+    ----------
+    mean : array_like
+        Arithmetic mean [any unit].
+    sd : array_like
+        Arithmetic standard deviation [same unit].
+
+    Returns
+    -------
+    median : numpy.ndarray
+        Median [same unit] = mean / √(1 + CV²).
+    sigma_log10 : numpy.ndarray
+        SD of log10 values [log10 units] = √ln(1 + CV²) / ln 10.
+
+    Examples
+    --------
+    >>> m, s = lognormal_from_mean_sd(0.09, 0.10)
+    >>> round(float(m), 4), round(float(s), 4)
+    (0.0602, 0.3894)
+    """
+    mean = np.asarray(mean, float)
+    cv2 = (np.asarray(sd, float) / mean) ** 2
+    return mean / np.sqrt(1.0 + cv2), np.sqrt(np.log1p(cv2)) / _LN10
+
+
+def lognormal_from_mean_share(mean, share_above, limit):
+    """Median and log10 spread of a log-normal variable from its mean and the share above a limit.
+
+    Parameters
+    ----------
+    mean : array_like
+        Arithmetic mean [any unit].
+    share_above : array_like
+        Share of values above ``limit`` [–], in (0, 1).
+    limit : array_like
+        The limit [same unit].
+
+    Returns
+    -------
+    median : numpy.ndarray
+        Median [same unit].
+    sigma_log10 : numpy.ndarray
+        SD of log10 values [log10 units]: the positive root of
+        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share).
+
+    Examples
+    --------
+    >>> m, s = lognormal_from_mean_share(0.28, 0.444, 0.2)
+    >>> round(float(m), 4), round(float(s), 4)
+    (0.1744, 0.4226)
+    """
+    mean = np.asarray(mean, float)
+    z = ndtri(1.0 - np.asarray(share_above, float))
+    k = _LN10 / 2.0
+    d = np.log10(mean) - np.log10(np.asarray(limit, float))
+    sigma = (z + np.sqrt(z * z + 4.0 * k * d)) / (2.0 * k)
+    return 10.0 ** (np.log10(limit) - z * sigma), sigma
+
+
+def survey_moments(surveys: pd.DataFrame, soil_cv_default: float | None = None) -> pd.DataFrame:
+    """Log10 medians and spreads of crop and soil metal of each survey row.
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        Rows of ``uptake_surveys.csv``.
+    soil_cv_default : float, optional
+        Coefficient of variation of soil metal for surveys that publish no SD [–];
+        default: the median CV of the surveys that do.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``surveys`` with ``log10_crop_median``, ``crop_sigma_log10``, ``log10_soil_median``,
+        ``soil_sigma_log10`` [log10 units] and ``soil_cv_assumed`` (True where the soil SD
+        was not published).
+    """
+    s = surveys.copy()
+    cm, cs = lognormal_from_mean_sd(s["crop_mean_mg_kg"], s["crop_sd_mg_kg"])
+    qm, qs = lognormal_from_mean_share(s["crop_mean_mg_kg"], s["frac_above"], s["frac_limit_mg_kg"])
+    by_sd = s["crop_sd_mg_kg"].notna().to_numpy()
+    s["log10_crop_median"] = np.log10(np.where(by_sd, cm, qm))
+    s["crop_sigma_log10"] = np.where(by_sd, cs, qs)
+    cv = s["soil_sd_mg_kg"] / s["soil_mean_mg_kg"]
+    if soil_cv_default is None:
+        soil_cv_default = float(np.nanmedian(cv)) if cv.notna().any() else 0.5
+    s["soil_cv_assumed"] = cv.isna()
+    sm, ss = lognormal_from_mean_sd(s["soil_mean_mg_kg"], s["soil_mean_mg_kg"] * cv.fillna(soil_cv_default))
+    s["log10_soil_median"] = np.log10(sm)
+    s["soil_sigma_log10"] = ss
+    return s
+
+
+def synthesis_slopes(slopes: pd.DataFrame, crop: str, metal: str = "cd") -> dict:
+    """pH slope c and soil exponent b of the synthesis (step 1 of the module text).
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        Rows of ``uptake_slopes.csv``.
+    crop : str
+        Crop whose meta-analysis estimates bound the pH slope.
+    metal : str
+        Metal.
+
+    Returns
+    -------
+    dict
+        ``ph`` (c) [log10 per pH unit], ``soil`` (b) [–], and the values behind them
+        (``ph_meta``, ``ph_field``: the two medians).
+
+    Examples
+    --------
+    >>> t = load_tables()
+    >>> s = synthesis_slopes(t.uptake_slopes, "rice")
+    >>> round(s["ph"], 4), round(s["soil"], 4)
+    (-0.2298, 0.4305)
+    """
+    d = slopes.loc[slopes["metal"] == metal]
+    ph = d.loc[d["term"] == "ph"]
+    meta = ph.loc[(ph["kind"] == "meta_analysis") & (ph["crop"] == crop), "value"].astype(float)
+    field = ph.loc[ph["kind"] == "field_function", "value"].astype(float)
+    soil = d.loc[(d["term"] == "log10(soil)") & (d["kind"] == "field_function"), "value"].astype(float)
+    ph_meta, ph_field = float(np.median(meta)), float(np.median(field))
+    return {"ph": (ph_meta + ph_field) / 2.0, "soil": float(np.median(soil)), "ph_meta": ph_meta,
+            "ph_field": ph_field}
+
+
+def calibrate_intercept(surveys: pd.DataFrame, soil_exponent: float, ph_slope: float,
+                        role: str = "calibration") -> dict:
+    """Intercept, within-site and between-site spread from survey moments (step 3 of the module text).
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        Output of :func:`survey_moments`.
+    soil_exponent : float
+        b [–].
+    ph_slope : float
+        c [log10 units per pH unit].
+    role : str
+        Survey rows used (``role`` column).
+
+    Returns
+    -------
+    dict
+        ``intercept`` (n-weighted mean aₖ), ``per_survey`` (aₖ by ``survey_id``),
+        ``within`` [log10], ``between`` (τ) [log10], ``se_log10`` = √(within² + τ²),
+        ``n`` (pairs) and ``surveys`` (ids used).
+    """
+    s = surveys.loc[surveys["role"] == role]
+    n = s["n"].to_numpy(float)
+    a = (s["log10_crop_median"] - soil_exponent * s["log10_soil_median"] - ph_slope * s["ph_mean"]).to_numpy(float)
+    explained = (soil_exponent * s["soil_sigma_log10"]) ** 2 + (ph_slope * s["ph_sd"]) ** 2
+    resid2 = np.clip(s["crop_sigma_log10"].to_numpy(float) ** 2 - explained.to_numpy(float), 0.0, None)
+    within = float(np.sqrt(np.sum(n * resid2) / n.sum()))
+    between = float(np.std(a, ddof=1)) if len(a) > 1 else float("nan")
+    return {"intercept": float(np.sum(n * a) / n.sum()), "per_survey": dict(zip(s["survey_id"], a, strict=True)),
+            "within": within, "between": between, "se_log10": float(np.hypot(within, between)),
+            "n": int(n.sum()), "surveys": list(s["survey_id"])}
+
+
+def rice_cd_synthesis(tables: Tables | None = None) -> dict:
+    """The packaged rice Cd synthesis, recomputed from its tables (slopes, intercept, spread)."""
+    tables = tables or load_tables()
+    sl = synthesis_slopes(tables.uptake_slopes, "rice", "cd")
+    mom = survey_moments(tables.uptake_surveys.loc[(tables.uptake_surveys["crop"] == "rice")
+                                                   & (tables.uptake_surveys["metal"] == "cd")])
+    cal = calibrate_intercept(mom, sl["soil"], sl["ph"])
+    return {**sl, **cal, "moments": mom}
+
+
+def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = "cd",
+                 limit_mg_kg: float = 0.2) -> pd.DataFrame:
+    """Out-of-sample check of the synthesis on every survey: leave one out, predict it.
+
+    For each calibration survey the intercept and between-site spread are recomputed
+    from the *other* calibration surveys (the slopes do not use the surveys); surveys
+    of role ``check`` are predicted from all calibration surveys. The prediction is the
+    median crop concentration at the survey's median soil metal and mean pH; its share
+    above ``limit_mg_kg`` assumes log10 C ~ Normal(prediction, √(se² + b²σ²_soil + c²σ²_pH)),
+    i.e. the function's spread plus the spread of the survey's own soils.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+    crop, metal : str
+        Surveys of ``uptake_surveys.csv`` to check.
+    limit_mg_kg : float
+        Food limit for the exceedance share [mg kg⁻¹].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per survey: ``survey_id``, ``role``, ``n``, ``observed_median_mg_kg``,
+        ``predicted_median_mg_kg``, ``bias_log10`` (predicted − observed), ``se_log10``
+        (of the left-one-out function), ``observed_share_above`` (published, or implied by
+        the published mean and SD), ``predicted_share_above`` and ``share_published``.
+    """
+    from scipy.special import ndtr
+
+    tables = tables or load_tables()
+    sv = tables.uptake_surveys
+    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal)].reset_index(drop=True)
+    sl = synthesis_slopes(tables.uptake_slopes, crop, metal)
+    b, c = sl["soil"], sl["ph"]
+    mom = survey_moments(sv)
+    rows = []
+    for i, r in mom.iterrows():
+        others = mom.drop(index=i)
+        cal = calibrate_intercept(others, b, c)
+        pred = cal["intercept"] + b * r["log10_soil_median"] + c * r["ph_mean"]
+        spread = np.sqrt(cal["se_log10"] ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * r["ph_sd"]) ** 2)
+        published = not pd.isna(r["frac_above"]) and r["frac_limit_mg_kg"] == limit_mg_kg
+        obs_share = r["frac_above"] if published else \
+            1.0 - ndtr((np.log10(limit_mg_kg) - r["log10_crop_median"]) / r["crop_sigma_log10"])
+        rows.append({"survey_id": r["survey_id"], "role": r["role"], "n": int(r["n"]),
+                     "observed_median_mg_kg": 10 ** r["log10_crop_median"],
+                     "predicted_median_mg_kg": 10 ** pred, "bias_log10": pred - r["log10_crop_median"],
+                     "se_log10": cal["se_log10"], "observed_share_above": float(obs_share),
+                     "predicted_share_above": float(1.0 - ndtr((np.log10(limit_mg_kg) - pred) / spread)),
+                     "share_published": bool(published)})
+    return pd.DataFrame(rows)
