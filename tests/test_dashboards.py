@@ -387,7 +387,8 @@ def test_map_shows_every_planned_plot(portfolio):
     assert 99.42 in lon and 120.83 in lon
     portfolio.colour_by.value = "recommended_option"
     names = {tr.name for tr in portfolio.map_fig.figure.data}
-    assert "Lime + low-Cd rice + flooding (VIP)" in names
+    assert names == set(portfolio.result.summary["recommended_name"])  # one trace per recommended option
+    assert "Continue current practice" in names
     portfolio.colour_by.value = "soil_class"
 
 
