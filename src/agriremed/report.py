@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 
@@ -99,6 +100,17 @@ def _section(title: str, body: str, intro: str = "", folded: bool = False) -> st
     if not folded:
         return f"<h2>{html.escape(title)}</h2>{head}{body}"
     return f"<details><summary><h2>{html.escape(title)}</h2></summary>{head}{body}</details>"
+
+
+def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
+    """The plan table with ``years to target`` as text: "stabilises, does not clean up" for an
+    option that is not a clean-up method, "> 200" beyond 200 years (never "5 991")."""
+    from .duration import cleanup_years_text
+
+    y = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
+    text = cleanup_years_text(y, t["option_kind"].fillna("").to_numpy(object),
+                              t["target_metals"].fillna("").to_numpy(object))
+    return t.assign(**{"years to target": np.where(t["applicable"].to_numpy(bool), text, "")})
 
 
 def _recommendation_table(s: pd.DataFrame) -> pd.DataFrame:
@@ -191,8 +203,9 @@ def report_html(plan, title: str = "agriremed plan") -> str:
                  "Every criterion with its value, utility, weight, traffic light and the reason for its colour; "
                  "the score table of all options is in scores.csv.", folded=True),
         _section("All options (plot × option)",
-                 _table(plan.table[["plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score",
-                                    "years_p50", "crop_compliance_prob", *money_cols,
+                 _table(_with_years_text(plan.table)[[
+                     "plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score",
+                     "years to target", "crop_compliance_prob", *money_cols,
                                     "net_co2e_vs_baseline_t_ha_yr", "policy_status", "policy_rule",
                                     "light_food_safety", "light_food_production", "light_livelihood",
                                     "light_clean_up", "light_carbon", "light_economics"]]),
