@@ -121,3 +121,19 @@ def test_china_rules_keep_food_on_safe_land_none_on_strict_land_and_no_trees_on_
     assert not (t["applicable"].to_numpy(bool) & trees & on_basic).any()
     # every plot gets a recommendation (fallow or the baseline is always open)
     assert set(rec.index) == set(cls.index)
+
+
+def test_no_sentence_prints_centuries_and_stabilising_options_say_so(panel_results):
+    import re
+
+    from agriremed.duration import cleanup_years_text
+
+    p, _ = panel_results["hg_strict_paddy_outside_basic_farmland"]
+    rec = p.summary.set_index("plot_id").loc["hg_strict_paddy_outside_basic_farmland", "recommendation"]
+    assert "stabilises, does not clean up" in rec          # nothing it grows takes up Hg
+    for plan_, _ in panel_results.values():
+        for text in plan_.summary["recommendation"]:
+            years = [int(y) for y in re.findall(r"in about (\d+) yr", text)]
+            assert all(y <= 200 for y in years), text
+    assert cleanup_years_text([5991.0, 350.0], ["phytomanagement", "phytoextraction"], ["cd", "cd"]).tolist() \
+        == ["stabilises, does not clean up", "> 200"]
