@@ -357,3 +357,14 @@ def test_rerun_with_every_row_rejected_leaves_no_output_of_the_first_run(tmp_pat
     assert not names & {"plan.csv", "summary.csv", "report.html", "scores.csv", "carbon_ledger.csv"}
     assert {"plan.parquet", "summary.parquet", "rejected.csv", "run.json", "datapackage.json"} <= names
     _check_datapackage(out)
+def test_plan_rule_set_switch_is_recorded_and_an_unknown_set_refused(tmp_path, sample_plots_path, capsys):
+    import pandas as pd
+
+    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path), "--draws", "0", "--rules", "none",
+                 "--no-report"]) == 0
+    s = pd.read_csv(tmp_path / "summary.csv", comment="#")
+    assert set(s["rule_set"]) == {"none"} and set(s["policy_rule"]) == {"none_no_rules"}
+    assert "policy rule" in capsys.readouterr().out
+    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "x"), "--draws", "0",
+                 "--rules", "uk"]) == 2
+    assert "unknown rule set 'uk'" in capsys.readouterr().err

@@ -225,8 +225,8 @@ def test_traffic_lights_carry_their_reason(compare, sample_plan):
 
 def test_weights_change_the_ranking(compare, sample_plan):
     default = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
-    compare.weights["clean_up"].value = 0.0
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
+    compare.weights["economics"].value = 0.0
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     independent = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     best = independent.summary.set_index("plot_id").loc["HN-ZZ-01"]
     assert best["recommended_option"] != default  # the weight decides between the two for this plot
@@ -237,7 +237,8 @@ def test_weights_change_the_ranking(compare, sample_plan):
     pd.testing.assert_series_equal(mine.sort_index(), theirs.sort_index(), check_names=False)
     compare.reset.click()
     assert compare.result.summary["recommended_option"].iloc[0] == default
-    assert compare.weights["clean_up"].value == pytest.approx(agriremed.scenario.DEFAULT_WEIGHTS["clean_up"])
+    default_w = agriremed.scenario.DEFAULT_WEIGHTS["economics"]
+    assert compare.weights["economics"].value == pytest.approx(default_w)
 
 
 def test_weight_price_and_horizon_changes_reuse_the_shown_plan(compare, monkeypatch):
@@ -386,7 +387,8 @@ def test_map_shows_every_planned_plot(portfolio):
     assert 99.42 in lon and 120.83 in lon
     portfolio.colour_by.value = "recommended_option"
     names = {tr.name for tr in portfolio.map_fig.figure.data}
-    assert "Willow short-rotation coppice" in names
+    assert names == set(portfolio.result.summary["recommended_name"])  # one trace per recommended option
+    assert "Continue current practice" in names
     portfolio.colour_by.value = "soil_class"
 
 
@@ -539,16 +541,16 @@ def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
         c = OptionComparison(SAMPLE, plot_id="HN-ZZ-01")  # a loop is running: work goes to a thread
         assert c.job.running and c.result is None
         assert c.progress.layout.visibility == "visible"
-        c.weights["clean_up"].value = 0.0  # a newer request while the first runs
+        c.weights["economics"].value = 0.0  # a newer request while the first runs
         first = c.job.future
         await first
         assert c.result is not None and not c.job.running
-        assert c.result.scenario.weights["clean_up"] == 0.0
+        assert c.result.scenario.weights["economics"] == 0.0
         assert c.progress.layout.visibility == "hidden"
         return c
 
     c = run_in_fresh_loop(scenario)
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     newest = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     first = agriremed.plan(SAMPLE, agriremed.Scenario(), progress=False)
     best = newest.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]

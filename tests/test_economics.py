@@ -53,7 +53,8 @@ def test_noncompliant_price_fraction_raises_baseline_value(sample_plots_path):
 
 def _plan(plots_factory, **scenario):
     p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)            # paddy, safe utilisation (0.3 < 0.8 < 1.5)
-    s = agriremed.Scenario(**{"mc_draws": 0, "carbon_price_cny_t": 0.0, **scenario})
+    # rule set none: the cash flows of every option (willow included) are checked on this paddy
+    s = agriremed.Scenario(**{"mc_draws": 0, "carbon_price_cny_t": 0.0, "rule_set": "none", **scenario})
     return agriremed.plan(p, s)
 
 

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from agriremed import options, soil, uptake
 
 
-def _rows(tables, plots):
+def _rows(tables, plots, rule_set="china"):
     s = soil.screen(plots, tables)
     cls = soil.plot_classes(s, plots["plot_id"])
     risk = uptake.food_safety(uptake.predict_crop_concentration(plots, tables=tables), "GB2762", tables)
-    return options.evaluate_options(plots, cls, tables, crop_risk=risk)
+    return options.evaluate_options(plots, cls, tables, crop_risk=risk, rule_set=rule_set)
 
 
 def _row(rows, plot, option):
@@ -81,7 +81,7 @@ def test_predicted_crop_risk_triggers_protective_options_on_clean_soil(tables, p
 
 def test_untreated_metals_are_reported(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=8.0, cd_mg_kg=2.0,
-                                       pb_mg_kg=300.0))
+                                       pb_mg_kg=300.0), rule_set="none")  # trees: the library's own rules
     r = _row(rows, "P1", "willow_src")
     assert r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "pb"
     assert "does not treat pb" in r["reason"]
@@ -142,7 +142,8 @@ def test_crop_substitution_needs_another_crop_and_flooding_is_blocked_by_arsenic
 def test_lime_dose_response_in_the_reason(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8))
     r = _row(rows, "P1", "lime_rice")
-    assert r["applicable"] and r["reason"].endswith("7.5 t/ha CaCO3 raises pH 5.1 → 6.1")
+    assert r["applicable"] and r["reason"].endswith(
+        "7.5 t/ha CaCO3 raises pH 5.1 → 6.1; policy china, rule cn_safe_keep_food: expected")
     assert options.lime_ph_change(7.5, 0.133) == pytest.approx(0.9975)
     assert options.lime_ph_change(15, 0.133, ph=7.0) == pytest.approx(0.5)      # capped at pH 7.5
     assert options.lime_ph_change(0, 0.133) == 0.0
@@ -263,3 +264,84 @@ def test_option_parameter_draws_are_the_rows_draws_in_library_order(tables):
     assert again is draws and not draws.flags.writeable
     other, _ = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 8)
     assert not np.array_equal(other, draws)
+
+
+# ---- jurisdiction rules (land_rules.csv) ------------------------------------------------
+
+
+def test_basic_farmland_never_gets_trees_and_the_reason_names_rule_and_sources(tables, plots_factory):
+    # strict-control paddy (Cd 2.0 > intervention 1.5 at pH 5.0) inside, outside and of unknown status
+    rows = _rows(tables, plots_factory(3, ph=5.0, cd_mg_kg=2.0, basic_farmland=["yes", "no", "unknown"]))
+    inside, outside, unknown = (_row(rows, f"P{i}", "willow_src") for i in (1, 2, 3))
+    assert not inside["applicable"] and inside["policy_status"] == "forbidden"
+    assert inside["policy_rule"] == "cn_bf_no_trees"
+    assert inside["reason"].startswith("policy china, rule cn_bf_no_trees: permanent basic farmland")
+    assert inside["reason"].endswith("(cn_nonfarm2020; mnr2021_166; cn_land_law; mara2019_safe_use)")
+    assert not _row(rows, "P1", "miscanthus")["applicable"]              # no grassland either
+    assert outside["applicable"] and outside["policy_status"] == "expected"    # 退耕还林 outside
+    assert unknown["applicable"] and unknown["policy_status"] == "allowed"
+    assert unknown["policy_rule"] == "cn_strict_retire_check" and "check whether" in unknown["reason"]
+
+
+def test_safe_utilisation_grain_land_keeps_food_expected_and_non_food_allowed(tables, plots_factory):
+    rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8, basic_farmland="no"))
+    for oid in ("do_nothing", "lime_rice", "low_cd_rice", "maize_grain", "sedum_rice_rotation"):
+        r = _row(rows, "P1", oid)
+        assert r["policy_status"] == "expected" and r["policy_rule"] == "cn_safe_keep_food", oid
+    for oid in ("sorghum", "sedum_plumbizincicola", "fallow"):
+        r = _row(rows, "P1", oid)
+        assert r["applicable"] and r["policy_status"] == "allowed", oid
+        assert "cn_safe_nonfood_restrained" in r["reason"] and "cn_nongrain2020" in r["reason"]
+    w = _row(rows, "P1", "willow_src")                # no forest on safe-utilisation farmland
+    assert not w["applicable"] and w["policy_rule"] == "cn_safe_no_trees"
+
+
+def test_rule_set_none_forbids_and_expects_nothing(tables, plots_factory):
+    rows = _rows(tables, plots_factory(2, ph=5.0, cd_mg_kg=[0.8, 2.0], basic_farmland="yes"), rule_set="none")
+    assert set(rows["policy_status"]) == {"allowed"} and set(rows["policy_rule"]) == {"none_no_rules"}
+    assert _row(rows, "P1", "willow_src")["applicable"] and _row(rows, "P2", "willow_src")["applicable"]
+    # the option library's own rule stays: no food crop on strict-control land
+    assert not _row(rows, "P2", "lime_rice")["applicable"]
+
+
+def test_unknown_rule_set_is_refused_with_the_known_ones(tables, plots_factory):
+    with pytest.raises(ValueError, match="unknown rule set 'uk'.*china, none"):
+        _rows(tables, plots_factory(1), rule_set="uk")
+    import agriremed
+    from agriremed.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="rule_set"):
+        agriremed.plan(plots_factory(1), agriremed.Scenario(mc_draws=0, rule_set="uk"))
+
+
+def test_a_user_rule_set_is_added_to_the_packaged_ones(tmp_path, plots_factory):
+    from agriremed.tables import load_tables
+
+    user = load_tables().land_rules.iloc[:1].assign(
+        rule_id="x_no_fallow", rule_set="partner", soil_class="*", land_use="*", basic_farmland="any",
+        applies_to="fallow", status="forbidden", reason_en="fallow is not paid here", reason_zh="此处休耕无补贴",
+        note="")
+    user.to_csv(tmp_path / "land_rules.csv", index=False)
+    t = load_tables(tmp_path)
+    assert {"china", "none", "partner"} <= set(options.rule_sets(t))
+    rows = _rows(t, plots_factory(1, ph=5.0, cd_mg_kg=0.8), rule_set="partner")
+    r = _row(rows, "P1", "fallow")
+    assert not r["applicable"]
+    assert r["reason"] == ("policy partner, rule x_no_fallow: fallow is not paid here "
+                           "(cn_soil_law2018; cn_action_plan2016; mee2018_gb15618_qa)")
+
+
+def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treating(tables, plots_factory):
+    # Hg 5 mg/kg on a paddy at pH 6.0: above the intervention value; no Cd problem
+    rows = _rows(tables, plots_factory(1, ph=6.0, cd_mg_kg=0.2, hg_mg_kg=5.0, basic_farmland="no"))
+    for oid in ("sedum_plumbizincicola", "willow_src", "miscanthus", "sorghum", "maize_energy", "ramie",
+                "fallow"):
+        r = _row(rows, "P1", oid)
+        assert r["applicable"], (oid, r["reason"])
+        assert r["target_metals"] == "" and r["untreated_metals"] == "hg"
+        assert r["reason"].startswith("keeps the land out of food production")
+    # food options stay excluded; removal on safe-utilisation land still needs a treated metal
+    assert not _row(rows, "P1", "low_cd_rice")["applicable"]
+    safe = _rows(tables, plots_factory(1, ph=6.0, cd_mg_kg=0.2, hg_mg_kg=1.0))   # Hg between 0.6 and 2.5
+    r = _row(safe, "P1", "sedum_plumbizincicola")
+    assert not r["applicable"] and r["reason"].startswith("no metal it treats (cd)")

@@ -23,7 +23,13 @@ def test_lights_carry_the_number_and_the_threshold():
     x = r.set_index("option_id")
     assert x.loc["do_nothing", "why_food_safety"] == \
         "red: crop meets GB2762 in 40 % of food seasons (red below 50 %)"
-    assert x.loc["x", "why_food_safety"].startswith("green: no food crop, so no dietary exposure")
+    # no food is not safe food: an option that ends food production scores 0 where food is grown now
+    assert x.loc["x", "why_food_safety"] == \
+        "red: grows no food where the plot now grows food: no safe food (red below 50 %)"
+    assert x.loc["x", "crit_food_safety"] == 0.0
+    assert x.loc["do_nothing", "why_food_production"] == \
+        "green: keeps 7.1 of 7.1 t/ha/yr of food (100 %) (green at ≥ 90 %)"
+    assert x.loc["x", "why_food_production"] == "red: keeps 0.0 of 7.1 t/ha/yr of food (0 %) (red below 50 %)"
     assert x.loc["x", "why_clean_up"] == \
         "amber: removes 50 % of the excess Cd within 20 yr (amber at ≥ 25 %, green at ≥ 100 %)"
     assert x.loc["do_nothing", "why_clean_up"].startswith("red: removes none of the excess Cd")
@@ -57,12 +63,15 @@ def test_unassessed_criterion_is_left_out_and_said_so():
 
 
 def test_weights_decide_and_the_sentence_explains(sample_plots_path):
-    money = agriremed.Scenario(mc_draws=0, weights={"economics": 1.0, "food_safety": 0.0, "livelihood": 0.0,
-                                                    "clean_up": 0.0, "carbon": 0.0})
+    # no jurisdiction rules: the weights alone decide
+    money = agriremed.Scenario(mc_draws=0, rule_set="none",
+                               weights={"economics": 1.0, "food_safety": 0.0, "livelihood": 0.0,
+                                        "clean_up": 0.0, "carbon": 0.0})
     p = agriremed.plan(sample_plots_path, money)
     t = p.table.loc[p.table["applicable"]].copy()
     t["u"] = np.clip((t["npv_vs_baseline_cny_ha"] + 150000) / 200000, 0, 1)   # anchors of traffic_lights.csv
-    best_u = t.groupby("plot_id")["u"].max()
+    # partial evidence ranks after complete evidence
+    best_u = t.loc[t["evidence"] == "complete"].groupby("plot_id")["u"].max()
     rec = t.loc[t["recommended"]].set_index("plot_id")
     np.testing.assert_allclose(rec["u"], best_u.reindex(rec.index))
     np.testing.assert_allclose(rec["score"], rec["u"])
@@ -81,3 +90,90 @@ def test_full_score_table_is_in_the_plan(tmp_path, sample_plots_path):
     applicable = p.table.loc[p.table["applicable"]]
     for c in ranking.CRITERIA:
         assert applicable[f"why_{c}"].str.len().gt(10).all()
+
+
+def _two_plots(**cols):
+    """Rice kept (do_nothing), sorghum instead, maize grain instead, on plot A (rice fails the
+    limit) and plot B (rice complies)."""
+    base = {"plot_id": ["A"] * 3 + ["B"] * 3, "option_id": ["do_nothing", "sorghum", "maize_grain"] * 2,
+            "applicable": [True] * 6, "food_crop": ["rice", "none", "maize"] * 2,
+            "crop_compliance_prob": [0.3, np.nan, 0.9, 0.99, np.nan, 1.0],
+            "compliant_season_fraction": [0.3, np.nan, 0.9, 0.99, np.nan, 1.0],
+            "food_seasons": [20, 0, 20, 20, 0, 10],
+            "biomass_value_positive": [False, True, False] * 2, "removed_g_ha": [0.0, 300.0, 0.0] * 2,
+            "needed_g_ha": [np.nan, 600.0, np.nan] * 2, "target_metals": ["", "cd", ""] * 2,
+            "metals_exceeding": ["cd"] * 6, "soil_class": ["safe_utilisation"] * 6,
+            "net_co2e_vs_baseline_t_ha_yr": [0.0, 1.0, 0.0] * 2,
+            "npv_vs_baseline_cny_ha": [0.0, 0.0, 0.0] * 2}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_food_safety_scores_the_food_produced_and_food_production_the_food_kept():
+    v = ranking.criteria_values(_two_plots(), 20)
+    # safe food = years with food × share of those seasons that comply
+    assert v["food_safety"].tolist()[:3] == pytest.approx([0.3, 0.0, 0.9])
+    assert v["food_safety"].iloc[5] == pytest.approx(0.5 * 1.0)         # maize in 10 of 20 years
+    # food kept relative to rice (crops.csv: rice 7.14, maize 6.53 t/ha/yr)
+    assert v["food_production"].tolist()[:3] == pytest.approx([1.0, 0.0, 6.53 / 7.14])
+    assert v["food_production"].iloc[5] == pytest.approx(0.5 * 6.53 / 7.14)
+    # a plot that grows no food now: neither criterion is assessed for a non-food option
+    idle = _two_plots(food_crop=["none", "none", "maize"] * 2, food_seasons=[0, 0, 20] * 2,
+                      crop_compliance_prob=[np.nan, np.nan, 0.9] * 2, compliant_season_fraction=[np.nan] * 6)
+    w = ranking.criteria_values(idle, 20)
+    assert np.isnan(w["food_safety"].iloc[1]) and np.isnan(w["food_production"]).all()
+
+
+def test_clean_up_counts_only_where_the_soil_needs_lowering():
+    v = ranking.criteria_values(_two_plots(), 20)
+    # plot A: rice fails the limit → clean-up assessed (sorghum removes 300 of 600 g/ha)
+    assert v["clean_up"].tolist()[:3] == pytest.approx([0.0, 0.5, 0.0])
+    # plot B: rice already complies (0.99 ≥ green 0.95) → not assessed, so no push to removal
+    assert v["clean_up"].iloc[3:].isna().all()
+    # strict-control land needs lowering whatever the crop does
+    strict = ranking.criteria_values(_two_plots(soil_class=["strict_control"] * 6), 20)
+    assert strict["clean_up"].iloc[4] == pytest.approx(0.5)
+    r = ranking.rank_options(_two_plots(), agriremed.Scenario().normalised_weights()).set_index(
+        ["plot_id", "option_id"])
+    assert r.loc[("B", "sorghum"), "why_clean_up"] == \
+        "not assessed: not needed: the current crop meets the food limit without treatment"
+
+
+def test_compliant_crop_is_not_pushed_into_removal_even_without_rules():
+    # with every weight on food-neutral criteria except clean-up, plot B still keeps rice:
+    # clean-up is not assessed there, and sorghum has no food
+    w = agriremed.Scenario().normalised_weights()
+    r = ranking.rank_options(_two_plots(), w)
+    rec = r.loc[r["recommended"]].set_index("plot_id")["option_id"]
+    assert rec["B"] != "sorghum"
+
+
+def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
+    t = _two_plots(policy_status=["expected", "allowed", "expected"] * 2,
+                   npv_vs_baseline_cny_ha=[0.0, 50000.0, 0.0] * 2)
+    w = {"economics": 1.0}
+    r = ranking.rank_options(t, w)
+    x = r.set_index(["plot_id", "option_id"])
+    assert x.loc[("A", "sorghum"), "score"] > x.loc[("A", "do_nothing"), "score"]
+    assert x.loc[("A", "sorghum"), "rank"] == 3 and x.loc[("A", "do_nothing"), "rank"] == 1
+    clause = ranking.runner_up_clause(r, pd.Series({"maize_grain": "Maize"}), w)
+    assert clause["A"] == "ahead of Maize (score 0.75 vs 0.75), mostly on the overall score"
+    # without policy status (rule set none) the weights alone decide
+    r0 = ranking.rank_options(t.drop(columns="policy_status"), w).set_index(["plot_id", "option_id"])
+    assert r0.loc[("A", "sorghum"), "rank"] == 1
+    # reweight keeps the tiers
+    again = ranking.reweight(r, w).set_index(["plot_id", "option_id"])
+    assert again.loc[("A", "do_nothing"), "rank"] == 1
+    t2 = t.assign(policy_status=["expected", "allowed", "allowed"] * 2)
+    r2 = ranking.rank_options(t2, w)
+    clause2 = ranking.runner_up_clause(r2, pd.Series({"sorghum": "Sorghum"}), w)
+    assert clause2["A"] == \
+        "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
+
+
+def test_default_weights_include_food_production_and_sum_to_one():
+    from agriremed.scenario import DEFAULT_WEIGHTS
+
+    assert set(DEFAULT_WEIGHTS) == set(ranking.CRITERIA)
+    assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
+    assert DEFAULT_WEIGHTS["food_production"] == pytest.approx(0.15)

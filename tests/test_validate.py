@@ -316,3 +316,13 @@ def test_unit_spellings_cite_known_sources(tables):
 def test_chinese_crop_names(plots_factory, crop, code):
     v = validate_plots(plots_factory(1, crop=crop))
     assert v.ok and v.plots["crop"].tolist() == [code]
+def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
+    df = plots_factory(6, basic_farmland=["是", "否", "未知", "", "Yes", "maybe"])
+    v = validate_plots(df)
+    assert len(v.plots) == 6 and v.rejected.empty                  # an optional column never rejects
+    assert v.plots["basic_farmland"].tolist() == ["yes", "no", "unknown", "unknown", "yes", "unknown"]
+    pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
+    assert set(pb["severity"]) == {"warning"}
+    assert "unknown value: treated as unknown" in pb["problem"].tolist()
+    assert pb["problem"].str.startswith("read as").sum() == 4       # 是, 否, 未知, Yes
+    assert normalise_header("永久基本农田")[0] == "basic_farmland"

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake, or another "
                                      "threshold set) added to the packaged ones")
     pl.add_argument("--set", dest="threshold_set", help="soil threshold set id (overrides the scenario)")
+    pl.add_argument("--rules", dest="rule_set",
+                    help="jurisdiction rule set of land_rules.csv: china (default), none (research runs) "
+                         "or a set added with --tables (overrides the scenario)")
     pl.add_argument("--chunk-size", type=int,
                     help="plan in chunks of this many plots, writing plan and summary as they come "
                          f"(automatic, {STREAM_CHUNK:,} plots, for inputs over {STREAM_ABOVE_MB} MB); "
@@ -219,12 +222,25 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
         return head + _shown(show).to_string(index=False) + tail
 
 
+def _years_column(p) -> list[str]:
+    """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
+    "> 200", a whole number, or "-")."""
+    from .duration import cleanup_years_text
+
+    rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
+    y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
+    text = cleanup_years_text(y, rec["option_kind"].fillna("").to_numpy(object),
+                              rec["target_metals"].fillna("").to_numpy(object))
+    return [t or "-" for t in text]
+
+
 def _cmd_plan(args) -> int:
     from .plan import plan
 
     scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
     changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
-                                 "food_standard": args.standard, "threshold_set": args.threshold_set}.items()
+                                 "food_standard": args.standard, "threshold_set": args.threshold_set,
+                                 "rule_set": getattr(args, "rule_set", None)}.items()
                if v is not None}
     if changes:
         scenario = scenario.replace(**changes)
@@ -254,8 +270,8 @@ def _cmd_plan(args) -> int:
             "plot": s["plot_id"], "class": s["soil_class"].str.replace("_", " "),
             "metals>screen": s["metals_exceeding"].replace("", "-"),
             "recommended": s["recommended_option"],
-            "yrs P50": s["years_p50"].map(lambda x: "-" if pd.isna(x) else "never" if x == float("inf")
-                                          else f"{x:.0f}"),
+            "policy rule": s["policy_rule"].fillna("").replace("", "-"),
+            "yrs P50": _years_column(p),
             "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
             "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
                 lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),

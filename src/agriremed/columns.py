@@ -326,6 +326,11 @@ _inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual 
      valid=(0.0, 15000.0), typical=(50.0, 4000.0))
 _inp("mean_temp_c", "degC", "Mean annual temperature", "年均气温", "Mean annual air temperature.",
      valid=(-40.0, 40.0), typical=(-10.0, 30.0))
+_inp("basic_farmland", "", "Permanent basic farmland", "永久基本农田",
+     "Whether the plot is permanent basic farmland (永久基本农田): yes, no or unknown (是/否/未知 "
+     "accepted); blank = unknown. The jurisdiction rule set decides which options it forbids there "
+     "(trees, nursery stock and turf under the china rules).",
+     dtype="category", categories=("yes", "no", "unknown"))
 _inp("tillage", "", "Tillage", "耕作方式",
      "Current tillage of cropland for the IPCC Tier 1 management factor (default full_till).",
      dtype="category", categories=("full_till", "reduced_till", "no_till"))
@@ -806,6 +811,17 @@ _out("cash_flow_cny_ha_yr", "CNY/ha/yr", "Cash flow", "现金流",
 _out("evidence", "", "Evidence", "证据完整性",
      "complete, or partial when the evidence leaves out part of the outcome or the costs (see data_gaps); "
      "partial options rank after complete ones.", dtype="category", categories=("complete", "partial"))
+_out("policy_status", "", "Policy status", "政策属性",
+     "What the scenario's jurisdiction rule set (land_rules.csv) says of the option on this land: expected "
+     "(ranked first), allowed, or forbidden (excluded, the reason names the rule and its sources).",
+     dtype="category", categories=("expected", "allowed", "forbidden"))
+_out("policy_rule", "", "Policy rule", "政策规则",
+     "Rule of land_rules.csv that decided the option's policy status (blank: no rule names it).", dtype="str")
+_out("policy_tier", "", "Policy tier", "政策排序层级",
+     "0 when the rule set expects the option on this land, 1 when it only allows it; tier 0 ranks first.",
+     dtype="int")
+_out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
+     dtype="str")
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")
 _out("rank", "", "Rank", "排名", "Rank of the option within the plot (1 = best).", dtype="int")
 _out("recommended", "", "Recommended", "推荐", "True for the recommended option of the plot.",
@@ -816,7 +832,8 @@ _out("recommended_name", "", "Recommended option (name)", "推荐方案名称",
      "Name of the option recommended for the plot.", dtype="str")
 _out("recommendation", "", "Recommendation", "推荐说明",
      "One-sentence explanation of the recommendation.", dtype="str")
-for _c, (_en, _zh) in {"food_safety": ("food safety", "食品安全"), "livelihood": ("livelihood", "生计"),
+for _c, (_en, _zh) in {"food_safety": ("food safety", "食品安全"), "food_production": ("food production", "粮食生产"),
+                       "livelihood": ("livelihood", "生计"),
                        "clean_up": ("clean-up", "土壤修复"), "carbon": ("carbon", "碳"),
                        "economics": ("economics", "经济")}.items():
     _out(f"light_{_c}", "", f"Traffic light: {_en}", f"红绿灯：{_zh}",
@@ -824,7 +841,8 @@ for _c, (_en, _zh) in {"food_safety": ("food safety", "食品安全"), "liveliho
     _out(f"why_{_c}", "", f"Why this colour: {_en}", f"颜色原因：{_zh}",
          f"The number behind the {_en} traffic light and the threshold it passed or missed.", dtype="str")
 _out("criterion", "", "Criterion", "评价指标",
-     "Ranking criterion (food_safety, livelihood, clean_up, carbon, economics).", dtype="str")
+     "Ranking criterion (food_safety, food_production, livelihood, clean_up, carbon, economics).",
+     dtype="str")
 _out("utility", "1", "Utility", "效用值",
      "Criterion value scaled to 0–1 between the anchors of traffic_lights.csv.")
 _out("weight", "1", "Weight", "权重",

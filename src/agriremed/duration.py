@@ -63,6 +63,10 @@ from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
 __all__ = [
+    "cleanup_years_text",
+    "YEARS_SHOWN_UP_TO",
+    "STABILISES_TEXT",
+    "NOT_CLEAN_UP_KINDS",
     "years_zero_order",
     "years_first_order",
     "years_declining_bcf",
@@ -82,6 +86,58 @@ __all__ = [
     "REMOVAL_MODELS",
     "TARGETS",
 ]
+
+
+#: Years to target above this are printed as "> 200" (a remediation horizon no plan reaches).
+YEARS_SHOWN_UP_TO = 200.0
+#: Option kinds that hold metals in place or avoid exposure rather than remove them.
+NOT_CLEAN_UP_KINDS = ("baseline", "immobilisation", "safe_crop", "land_use_change")
+#: Text for an option that is not a clean-up method.
+STABILISES_TEXT = "stabilises, does not clean up"
+
+
+def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
+    """Years to target as text that never prints a meaningless number.
+
+    An option that is not a clean-up method (a kind of :data:`NOT_CLEAN_UP_KINDS`, an option
+    that treats none of the exceeding metals, or a phytomanagement crop whose removal would
+    take more than :data:`YEARS_SHOWN_UP_TO` years, i.e. it mainly holds the soil in place)
+    reads ``"stabilises, does not clean up"``; other years above the bound read ``"> 200"``.
+
+    Parameters
+    ----------
+    years : array_like
+        Years to target [yr] (NaN: not known; inf: never).
+    kind : array_like of str
+        Option kind per row.
+    target_metals : array_like of str
+        Treated metals above screening per row (``''``: none).
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Text per row (``''`` where the years are not known and the option is a clean-up method).
+
+    Examples
+    --------
+    >>> kinds = ["phytomanagement", "phytoextraction", "phytoextraction", "phytoextraction",
+    ...          "immobilisation", "phytoextraction"]
+    >>> y = [5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan")]
+    >>> cleanup_years_text(y, kinds, ["cd"] * 6).tolist()
+    ['stabilises, does not clean up', '> 200', '12', '0', 'stabilises, does not clean up', '']
+    """
+    y = np.atleast_1d(np.asarray(years, float))
+    k = np.atleast_1d(np.asarray(kind, dtype=object))
+    t = np.atleast_1d(np.asarray(target_metals, dtype=object))
+    treats = np.array([isinstance(x, str) and x != "" for x in t], dtype=bool)
+    slow = ~(y <= YEARS_SHOWN_UP_TO)  # NaN-safe: NaN is not slow
+    slow &= ~np.isnan(y)
+    stabilises = np.isin(k, NOT_CLEAN_UP_KINDS) | ~treats | ((k == "phytomanagement") & slow)
+    out = np.empty(len(y), dtype=object)
+    for i in range(len(y)):
+        out[i] = (STABILISES_TEXT if stabilises[i] else "" if np.isnan(y[i])
+                  else f"> {YEARS_SHOWN_UP_TO:.0f}" if slow[i] else f"{y[i]:.0f}")
+    return out
 
 #: Horizons [yr] for which the probability of reaching the target is reported.
 HORIZONS = (10, 20)
@@ -976,10 +1032,13 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         option_rows["untreated_metals"].fillna("").ne("").to_numpy()
     model_o = tables.options["removal_model"].astype(object)
     model_none = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none") == "none"
+    # an option that treats none of the exceeding metals (a non-food use kept as risk control on
+    # strict-control land) lowers none of them either, whatever its removal model
+    treats_none = option_rows["target_metals"].fillna("").eq("").to_numpy()
     for c in ("years_to_target", "years_p10", "years_p50", "years_p90"):
         v = out[c] if c in out else np.full(n, np.nan)
-        nonremoval = applicable & np.isnan(v) & (np.isin(kinds, ["baseline", "immobilisation", "safe_crop",
-                                                                "land_use_change"]) | model_none)
+        no_model = np.isin(kinds, ["baseline", "immobilisation", "safe_crop", "land_use_change"]) | model_none
+        nonremoval = applicable & np.isnan(v) & (no_model | treats_none)
         out[c] = np.where(nonremoval, np.where(exceeds, np.inf, 0.0), v)
     for h in HORIZONS:
         c = f"p_target_{h}yr"

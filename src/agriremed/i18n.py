@@ -286,7 +286,12 @@ def _tables_token(tables=None) -> int:
             _translate_zh_cached.cache_clear()
         df = tables.options
         names = tuple(sorted(zip(df["name_en"], df["name_zh"], strict=True), key=lambda p: -len(p[0])))
-        _TABLES[id(tables)] = (tables, names)
+        lr = getattr(tables, "land_rules", None)
+        # the jurisdiction rules carry their own Chinese text (land_rules.csv reason_zh)
+        rules = () if lr is None else tuple(sorted(
+            ((e, z) for e, z in zip(lr["reason_en"], lr["reason_zh"], strict=True) if e and z),
+            key=lambda p: -len(p[0])))
+        _TABLES[id(tables)] = (tables, names, rules)
     return id(tables)
 
 
@@ -319,12 +324,14 @@ def _translate_zh(text: str, tables=None) -> str:
 @functools.lru_cache(maxsize=20_000)
 def _translate_zh_cached(text: str, token: int) -> str:
     # cached: a table of options repeats its reasons on every redraw and language switch
-    tables, names = _TABLES[token]
+    tables, names, rules = _TABLES[token]
     described = {c.description: c for c in C.COLUMNS.values()}
     if text in described:  # a column description stands in for "what was expected"
         col = described[text]
         return f"{col.label_zh}（{col.name}）"
     out = text
+    for en, zh in rules:
+        out = out.replace(en, zh)
     for en, zh in names:
         out = out.replace(en, zh)
     for pat, template in _patterns():

@@ -30,6 +30,7 @@ from . import columns as C
 
 __all__ = [
     "LAND_USE_ALIASES",
+    "BASIC_FARMLAND_ALIASES",
     "CROP_GROUP_WORDS",
     "HeaderRead",
     "read_header",
@@ -63,6 +64,14 @@ CROP_GROUP_WORDS: dict[str, str] = {
     "水果": "fruit", "fruit": "fruit",
 }
 
+#: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
+BASIC_FARMLAND_ALIASES: dict[str, str] = {
+    "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "永久基本农田": "yes",
+    "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "非永久基本农田": "no",
+    "unknown": "unknown", "not known": "unknown", "?": "unknown", "未知": "unknown", "不详": "unknown",
+    "不清楚": "unknown",
+}
+
 _HEADER_ALIASES = {
     "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
     "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
@@ -89,6 +98,7 @@ _HEADER_ALIASES = {
     "县区": "region", "乡镇": "region",
     "村": "village", "村庄": "village", "行政村": "village",
     "年降水量": "annual_rain_mm", "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c",
+    "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
 }
 
 #: Headers that are themselves a unit: the column is the area in that unit.

@@ -11,23 +11,51 @@ Rules, in order:
 
 0. the option has the data it needs (``status`` is not ``data_gap``; the gap is named);
 1. land use is among the option's ``land_uses``;
-2. the plot's GB 15618 class is among the option's ``soil_classes`` (food crops are
+2. the jurisdiction rule set (``land_rules.csv``, scenario ``rule_set``; default
+   ``china``) does not forbid the option's policy family on land of this soil class,
+   land use and permanent-basic-farmland status (the reason names the rule and its
+   sources); see :func:`policy_status`;
+3. the plot's GB 15618 class is among the option's ``soil_classes`` (food crops are
    not grown on strict-control land; priority-protection land needs no clean-up);
-3. a remediation option treats at least one metal above its screening value (a
-   protective option may instead answer a metal predicted to make the crop fail the
-   food limit);
-4. soil pH is within the option's ``ph_min``–``ph_max``;
-5. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
+4. the option treats a metal that needs treating (:func:`treated_metals`, one gate for
+   every stage): a remediation option treats at least one metal above its screening
+   value; a protective option (amendment, safe crop) may instead answer a metal
+   predicted to make the crop fail the food limit; on strict-control land every
+   non-food use is applicable as risk control even if it treats none of the metals
+   (its reason says which metals it does not treat, and it is credited no clean-up);
+5. soil pH is within the option's ``ph_min``–``ph_max``;
+6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As);
-6. an option that protects the current crop needs a current food crop; a crop
+7. an option that protects the current crop needs a current food crop; a crop
    substitution needs a current crop other than the one it switches to;
-7. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
+8. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
    (species whose field evidence comes only from warm-temperate and subtropical
    China); plots without ``mean_temp_c`` are not excluded, and the reason says the
    climate was not checked.
 
 An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists them in
-``data_gaps``.
+``data_gaps``. Every row also carries its policy status (``expected``, ``allowed`` or
+``forbidden``) and the deciding rule (``policy_rule``); the ranking puts the options the
+rule set expects before those it merely allows.
+
+Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`` and
+``source``):
+
+* ``china`` (default), from the Soil Pollution Prevention and Control Law (2018), the
+  Soil Pollution Action Plan (2016), GB 15618-2018 and the land-use notices of
+  2020–2021: safe-utilisation cultivated land stays in food production with agronomic
+  control and substitute planting (expected; non-food uses allowed but ranked after
+  them); strict-control land grows no edible crops (forbidden) and leaves food
+  production by structure adjustment, fallow or, outside permanent basic farmland,
+  returning farmland to forest or grass (expected); trees, nursery stock and turf
+  are forbidden on permanent basic farmland, and on safe-utilisation and
+  priority-protection cultivated land;
+* ``none``: research runs, nothing forbidden or expected by policy (the option
+  library's own rules still apply).
+
+A user folder adds rule sets (another jurisdiction) through its own ``land_rules.csv``.
+The packaged tables hold no UK or Danish set: no rule for those jurisdictions has been
+read in a source yet.
 
 The module also holds the dose–responses of the amendments in the library:
 :func:`biochar_reduction` (grain-Cd reduction against biochar rate, scaled by the
@@ -57,6 +85,9 @@ References
    and −33.4 % (all amendments, Ge et al. 2023).
 .. [6] Arabi Z. et al. (2021) Environ. Pollut. 286:117199 (As mobilisation by biochar,
    largest for chars made above 450 °C).
+.. [7] 土壤污染防治法 (2018) Arts. 49–57; 土壤污染防治行动计划 (国发〔2016〕31号);
+   国办发〔2020〕44号; 国办发明电〔2020〕24号; 自然资发〔2021〕166号 (keys of
+   ``sources.csv`` in the ``source`` column of ``land_rules.csv``).
 """
 
 from __future__ import annotations
@@ -65,10 +96,11 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .tables import Tables, load_tables
+from .tables import Tables, load_tables, split_keys
 from .uncertainty import parameter_draws
 
-__all__ = ["evaluate_options", "option_parameter", "parameter_for_rows", "library_parameter",
+__all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "POLICY_STATUSES",
+           "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
 
@@ -439,8 +471,169 @@ def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
     return [{m for m, b in bits.items() if mask & b} for mask in masks]
 
 
+#: Policy statuses of ``land_rules.csv``, strongest first: when several rules match an
+#: option on a plot, ``forbidden`` beats ``expected`` beats ``allowed`` (ties: the first
+#: row of the table).
+POLICY_STATUSES = ("forbidden", "expected", "allowed")
+#: Ranking tier of each status (the ranking puts expected options before allowed ones).
+POLICY_TIER = {"expected": 0, "allowed": 1, "forbidden": 2}
+#: Values of the plot input ``basic_farmland``; blank or missing reads as ``unknown``.
+BASIC_FARMLAND = ("yes", "no", "unknown")
+
+
+def rule_sets(tables: Tables | None = None) -> list[str]:
+    """Names of the rule sets of ``land_rules.csv`` (``china``, ``none`` and any user set)."""
+    tables = tables or load_tables()
+    return list(pd.unique(tables.land_rules["rule_set"]))
+
+
+def _rules_of(tables: Tables, rule_set: str) -> pd.DataFrame:
+    known = rule_sets(tables)
+    if rule_set not in known:
+        raise ValueError(f"unknown rule set {rule_set!r}; land_rules.csv has: {', '.join(known)}")
+    r = tables.land_rules
+    return r.loc[r["rule_set"] == rule_set].reset_index(drop=True)
+
+
+def _matches(cell, value) -> bool:
+    items = _split(cell)
+    return items == ["*"] or items == ["any"] or value in items
+
+
+def _basic_farmland(plots: pd.DataFrame) -> np.ndarray:
+    """The plots' ``basic_farmland`` flag; blank or missing → ``unknown``."""
+    if "basic_farmland" not in plots:
+        return np.full(len(plots), "unknown", dtype=object)
+    v = _frames.obj(plots["basic_farmland"])
+    ok = np.isin(v, list(BASIC_FARMLAND))
+    return np.where(ok, v, "unknown").astype(object)
+
+
+def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tables: Tables | None = None,
+                  rule_set: str = "china"):
+    """Policy status of every option on every kind of land, from the rule set's rules.
+
+    A rule of ``land_rules.csv`` applies to an option when its ``applies_to`` names the
+    option's ``policy_family`` (``options.csv``) or its ``option_id`` (or is ``*``) and its
+    ``soil_class``, ``land_use`` and ``basic_farmland`` cells match the plot (``*`` /
+    ``any`` match everything; ``|`` separates several values). Of the matching rules the
+    strongest status wins (``forbidden`` > ``expected`` > ``allowed``), then the first
+    row. An option no rule names is ``allowed`` with no rule.
+
+    Parameters
+    ----------
+    opts : pandas.DataFrame
+        Option library rows (``option_id``, ``policy_family``).
+    soil_class, land_use, basic_farmland : array_like of str
+        Per plot: GB 15618 class, land use and permanent-basic-farmland flag
+        (``yes``/``no``/``unknown``).
+    tables : Tables, optional
+        Literature tables (``land_rules``).
+    rule_set : str
+        Rule set (``china``, ``none`` or a user set).
+
+    Returns
+    -------
+    status, rule_id, text : numpy.ndarray of object, shape (options, plots)
+        Status, deciding rule (``''`` when none) and the rule's text
+        ``"policy <set>, rule <id>: <reason_en> (<sources>)"`` (``''`` when none).
+
+    Raises
+    ------
+    ValueError
+        If the rule set is not in the table.
+
+    Examples
+    --------
+    >>> t = load_tables()
+    >>> o = t.options.loc[t.options["option_id"].isin(["willow_src", "lime_rice"])]
+    >>> st, rid, _ = policy_status(o, ["strict_control", "safe_utilisation"], ["paddy", "paddy"],
+    ...                            ["yes", "no"], t)
+    >>> st.tolist()
+    [['forbidden', 'forbidden'], ['forbidden', 'expected']]
+    >>> rid[0].tolist()
+    ['cn_bf_no_trees', 'cn_safe_no_trees']
+    """
+    codes, st, rid, txt = _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set)
+    return st[:, codes], rid[:, codes], txt[:, codes]
+
+
+def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set):
+    """:func:`policy_status` per distinct kind of land: ``codes`` (plot → kind) and
+    (options × kinds) arrays of status, rule id and text."""
+    tables = tables or load_tables()
+    rules = _rules_of(tables, rule_set)
+    n = len(soil_class)
+    key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
+                                     _frames.obj(basic_farmland)])
+    codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
+    fam = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
+    oid = _frames.obj(opts["option_id"])
+    rank = {s: i for i, s in enumerate(POLICY_STATUSES)}
+    R = list(rules.itertuples(index=False))
+    k, m = len(opts), len(combos)
+    st = np.full((k, m), "allowed", dtype=object)
+    rid = np.full((k, m), "", dtype=object)
+    txt = np.full((k, m), "", dtype=object)
+    for j, (cls, lu, bf) in enumerate(combos):
+        live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
+                and _matches(r.basic_farmland, bf)]
+        for i in range(k):
+            best = None
+            for r in live:
+                targets = _split(r.applies_to)
+                if targets == ["*"] or fam[i] in targets or oid[i] in targets:
+                    if best is None or rank[r.status] < rank[best.status]:
+                        best = r
+            if best is not None:
+                st[i, j], rid[i, j] = best.status, best.rule_id
+                src = "; ".join(split_keys(best.source))
+                txt[i, j] = f"policy {rule_set}, rule {best.rule_id}: {best.reason_en} ({src})"
+    return np.asarray(codes, np.intp), st, rid, txt
+
+
+def treated_metals(kind: str, exceed, crop_risk, treats_mask):
+    """Metals an option answers on each plot (bit masks): the one "treats" gate.
+
+    Every option answers the metals it treats (``treats`` of ``options.csv``) that exceed
+    their screening value; a protective option (``immobilisation``, ``safe_crop``) also
+    answers a metal it treats that is predicted to make the current crop fail the food
+    limit on soil below the screening value. Applicability (rule 4), years to target,
+    the clean-up criterion and the recommendation texts all read this set
+    (``target_metals``), so no stage credits an option with a metal this gate refuses.
+
+    Parameters
+    ----------
+    kind : str
+        Option kind.
+    exceed, crop_risk : numpy.ndarray of int
+        Bit masks per plot: metals above screening; metals with a predicted crop problem.
+    treats_mask : int
+        Bit mask of the metals the option treats.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Bit mask per plot.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> treated_metals("phytoextraction", np.array([0b011, 0]), np.array([0, 0b001]), 0b001).tolist()
+    [1, 0]
+    >>> treated_metals("safe_crop", np.array([0b011, 0]), np.array([0, 0b001]), 0b001).tolist()
+    [1, 1]
+    """
+    target = np.asarray(exceed) & treats_mask
+    if kind in ("immobilisation", "safe_crop"):
+        target = target | (np.asarray(crop_risk) & treats_mask)
+    return target
+
+
+
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
-                     only=None, crop_risk: pd.DataFrame | None = None) -> pd.DataFrame:
+                     only=None, crop_risk: pd.DataFrame | None = None,
+                     rule_set: str = "china") -> pd.DataFrame:
     """Build the plot × option table with applicability and reasons.
 
     Parameters
@@ -458,6 +651,9 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         options (amendments, safe crops) also apply where a metal they treat is predicted
         in the crop with a compliance probability below the food-safety green threshold
         of ``traffic_lights.csv``, even on soil below the screening value.
+    rule_set : str
+        Jurisdiction rule set of ``land_rules.csv`` (``china``, ``none`` or a user set);
+        reads the optional plot column ``basic_farmland`` (blank or missing: unknown).
 
     Returns
     -------
@@ -467,7 +663,9 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         ``applicable`` (bool), ``reason`` (text), ``target_metals`` (treated metals
         above screening, ``'+'``-joined) and ``untreated_metals`` (metals above
         screening the option does not treat) and ``data_gaps`` (evidence gaps of an
-        applicable option, e.g. an unconfirmed yield; ``''`` when none).
+        applicable option, e.g. an unconfirmed yield; ``''`` when none), ``policy_status``
+        (``expected``, ``allowed`` or ``forbidden``) and ``policy_rule`` (the deciding rule
+        of ``land_rules.csv``; ``''`` when no rule names the option).
     """
     tables = tables or load_tables()
     opts = options_table(tables, only)
@@ -492,6 +690,13 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
         if col not in opts:
             opts[col] = ""
+    land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
+                                                          rule_set)
+    # an applicable option's reason ends with its rule: in full where the rule only allows it
+    # (it ranks after the expected options), by name where the rule expects it
+    pol_suffix = [[("" if not r else f"; policy {rule_set}, rule {r}: expected" if st == "expected"
+                    else f"; {t}") for st, r, t in zip(srow, rrow, trow, strict=True)]
+                  for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
     # distinct values of the plot columns that appear in texts (formatted once per option)
@@ -530,6 +735,9 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         uses = _split(o.land_uses)
         if uses != ["*"]:
             fail(~np.isin(lu, uses), [f"not used on {u} land" for u in lu_uniq], lu_codes)
+        forbidden = pol_st[i] == "forbidden"
+        if forbidden.any():
+            fail(forbidden[land_code], list(pol_txt[i]), land_code)
         classes = _split(o.soil_classes)
         if classes != ["*"]:
             bad = ~np.isin(cls, classes)
@@ -538,15 +746,15 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             fail(bad & (cls == "priority_protection"),
                  "soil is at or below all screening values: no remediation needed")
             fail(bad, [f"not suited to {_CLASS_TEXT.get(c, c)} land" for c in cls_uniq], cls_codes)
-        target = exceed & tmask
+        target = treated_metals(o.kind, exceed, risk, tmask)
         if o.kind in ("immobilisation", "safe_crop"):
-            # protective options also answer a predicted crop problem on soil below screening
-            target = target | (risk & tmask)
             fail(target == 0,
                  f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value "
                  f"and the crop is predicted to meet the food limit")
         elif o.kind not in ("baseline", "land_use_change"):
-            fail(target == 0,
+            # on strict-control land a non-food use is risk control whatever it treats
+            risk_control = (cls == "strict_control") & (o.food_crop == "none")
+            fail((target == 0) & ~risk_control,
                  f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value")
         if not np.isnan(o.ph_min):
             fail(ph < o.ph_min, f"soil pH below {o.ph_min:g}")
@@ -580,7 +788,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             warn = (as_measured & bool(as_warn))[applicable]
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
-                                           unchecked[applicable], mask_text, extra, warn, as_warn)
+                                           unchecked[applicable], mask_text, extra, warn, as_warn,
+                                           land_code[applicable], pol_suffix[i])
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -597,6 +806,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "target_metals": mask_text[target_all.T.ravel()],
         "untreated_metals": mask_text[untreated_all.T.ravel()],
         "data_gaps": np.where(app, np.tile(gaps, n), ""),
+        "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
+        "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
     }, n * k)
 
 
@@ -619,16 +830,20 @@ def _biochar_text(o, tables: Tables) -> str:
 
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
-              extra: str = "", warn=None, warn_text: str = ""):
-    """What an applicable option does, per row, built once per distinct combination."""
+              extra: str = "", warn=None, warn_text: str = "", suffix_codes=None, suffixes=("",)):
+    """What an applicable option does, per row, built once per distinct combination
+    (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
     warn = np.zeros(len(target), bool) if warn is None else np.asarray(warn, bool)
+    sfx = np.zeros(len(target), np.int64) if suffix_codes is None else np.asarray(suffix_codes, np.int64)
+    n_sfx = max(len(suffixes), 1)
     key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 2 + unchecked
-    key = key * 2 + warn
+    key = (key * 2 + warn) * n_sfx + sfx
     codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
     texts = []
     for kv in np.asarray(uniq).tolist():
+        sc, kv = kv % n_sfx, kv // n_sfx
         wrn, kv = kv % 2, kv // 2
         unc, kv = kv % 2, kv // 2
         phc, kv = kv % n_ph, kv // n_ph
@@ -646,5 +861,6 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
             text += "; climate not checked (no mean_temp_c)"
         if wrn:
             text += "; " + warn_text
+        text += suffixes[sc] if len(suffixes) else ""
         texts.append(text)
     return _frames.texts_by_code(codes, texts)

@@ -50,7 +50,8 @@ STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energ
 
 #: Columns of plan.csv in order (plot × option).
 PLAN_COLUMNS = [
-    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "rank",
+    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
+    "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
     "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
     "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "biomass_t_dm_ha_yr",
@@ -58,12 +59,13 @@ PLAN_COLUMNS = [
     "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
     "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
-    "light_food_safety", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
+    "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
+    "light_economics",
     "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
     "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
     "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
-    "revenue_biomass_cny_ha", "why_food_safety", "why_livelihood", "why_clean_up", "why_carbon",
-    "why_economics",
+    "revenue_biomass_cny_ha", "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up",
+    "why_carbon", "why_economics",
 ]
 #: Biomass, bioenergy, metal-fate and carbon-ledger columns of plan.csv (appended).
 PLAN_COLUMNS += [
@@ -78,10 +80,11 @@ PLAN_COLUMNS += [
 ]
 
 SUMMARY_COLUMNS = [
-    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "soil_class",
+    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
     "current_crop_compliance_prob",
-    "recommended_option", "recommended_name", "score", "years_p50", "p_target_20yr",
+    "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
+    "p_target_20yr",
     "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
 
@@ -433,7 +436,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
 
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
     bar.update()
-    early = {**_early_stages(v, scenario, tables, bar), "notes": list(v.notes) + biochar_notes}
+    early = {**_early_stages(v, scenario, tables, bar),
+             "notes": list(v.notes) + biochar_notes + rules_note(scenario)}
     result = _late_stages(early, scenario, tables, money, early["notes"] + money_note, detail, bar)
     bar.close()
     return result
@@ -448,6 +452,12 @@ def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
     if unknown:
         raise ScenarioError(f"scenario field options names unknown option id(s): {', '.join(unknown)}; "
                             f"expected some of {', '.join(known)}")
+
+
+def rules_note(scenario: Scenario) -> list[str]:
+    """The note every plan records about its jurisdiction rule set (``land_rules.csv``)."""
+    return [f"jurisdiction rule set: {scenario.rule_set} (land_rules.csv); options it forbids are "
+            f"excluded with the rule and its sources, options it expects rank first"]
 
 
 #: Scenario fields read only by the stages from years-to-target on (duration, carbon,
@@ -486,7 +496,13 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
     unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot)
     bar.update()
-    opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked)
+    try:
+        opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
+                                            rule_set=scenario.rule_set)
+    except ValueError as exc:
+        if "rule set" not in str(exc):
+            raise
+        raise ScenarioError(f"scenario field rule_set = {scenario.rule_set!r} is invalid: {exc}") from exc
     bar.update()
     preds = {"current": pred}
     lib = tables.indexed("options", "option_id")
@@ -966,6 +982,10 @@ def _cleanup_text(row) -> str:
     food_target = getattr(row, "target_basis", "") == "food_limit"
     goal = "the food-limit target" if food_target else "the screening value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
+    kind = getattr(row, "option_kind", "")
+    text = duration_mod.cleanup_years_text([y], [kind], [row.target_metals or ""])[0]
+    if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
+        return text
     if np.isnan(y):
         return f"time for {metals} to reach {goal} not known"
     if y == 0:
@@ -1015,7 +1035,7 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
-                                "years_p90") if c in b]
+                                "years_p90", "option_kind") if c in b]
 
     def cleanup(sel):
         return _per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
@@ -1060,7 +1080,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
                      "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "soil_class",
                      "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
-                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr")
+                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
+                     "policy_rule")
 
 
 def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0)) -> pd.DataFrame:
@@ -1069,7 +1090,7 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     g = grid if grid is not None and grid.n_rows == len(table) else \
         _frames.Grid(_frames.plot_index(P, table), np.zeros(len(table), np.intp))
     s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
-    for c in ("region", "land_use", "crop", "area_ha"):
+    for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
     sp = _frames.positions(soil_plot["plot_id"], pid)
     for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
@@ -1094,6 +1115,8 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
+    s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)
+    s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
         s[c] = b[c]

@@ -1,21 +1,52 @@
 """Transparent multi-criteria ranking of the options of each plot.
 
-Five criteria in the three SuRF-UK groups:
+Six criteria in the three SuRF-UK groups:
 
 ================  =============  ==============================================
 criterion         group          raw value
 ================  =============  ==============================================
-food_safety       social         share of the food seasons in the horizon in
-                                 which the crop meets the food limit (else the
-                                 probability in a season); 1 when no food crop
-                                 is grown
+food_safety       social         share of the horizon's years that give safe
+                                 food: years with a food crop × share of those
+                                 seasons in which it meets the food limit (else
+                                 the probability in a season); 0 for an option
+                                 that grows no food where the plot grows food
+                                 now (no food is not safe food); not assessed
+                                 where the plot grows no food now and the option
+                                 grows none
+food_production   social         food kept: the option's food output averaged
+                                 over the horizon [t ha⁻¹ yr⁻¹, crop table
+                                 yields] over the current crop's; not assessed
+                                 where the plot grows no food now
 livelihood        social         1 saleable food crop, 0.5 saleable biomass or
                                  energy, 0 no saleable product
 clean_up          environmental  share of the excess soil metal removed within
-                                 the horizon (1 when nothing exceeds)
+                                 the horizon; assessed only where the soil needs
+                                 lowering: a metal exceeds its screening value
+                                 and the target, and either the land is
+                                 strict-control, the plot grows no food crop, or
+                                 the current crop fails the food limit (its
+                                 baseline food-safety light is not green)
 carbon            environmental  net CO2e gain over doing nothing [t ha⁻¹ yr⁻¹]
 economics         economic       NPV over doing nothing [CNY ha⁻¹]
 ================  =============  ==============================================
+
+Default weights (:data:`agriremed.scenario.DEFAULT_WEIGHTS`, editable in the
+scenario) and why:
+
+================  ======  =======================================================
+criterion         weight  reasoning
+================  ======  =======================================================
+food_safety       0.25    the legal test of safe utilisation is food produced to
+                          standard (GB 2762); the largest social weight
+food_production   0.15    grain land is kept for grain (国办发〔2020〕44号); an
+                          option that ends food production loses this share
+livelihood        0.10    saleable product for the farmer; partly overlaps
+                          economics, hence lower
+clean_up          0.15    lowering the soil matters where it is needed, and only
+                          there (see above)
+carbon            0.10    co-benefit, not the purpose of the plan
+economics         0.25    cost to the farmer and the programme
+================  ======  =======================================================
 
 Each raw value is turned into a utility u ∈ [0, 1] by a linear value function
 between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
@@ -26,15 +57,20 @@ out and reported as not assessed, never counted as 0). Each criterion also gets 
 REJUVENATE-style traffic light (green / amber / red) from the same table, with the
 reason for its colour: the number behind it and the threshold it passed or missed
 (``why_<criterion>``). The recommended option is the applicable option with the
-highest score; ties go to the option listed first in the library.
-:func:`score_table` gives the full score table (criterion values, utilities, weights,
-contributions, lights and reasons) and :func:`runner_up_clause` the part of the
-one-sentence recommendation that says what the choice beat and why.
+highest score among the options the jurisdiction rule set expects on the land
+(``policy_status`` of :func:`agriremed.options.evaluate_options`; options it merely
+allows rank after them), fully assessed options before partial ones; ties go to the
+option listed first in the library. :func:`score_table` gives the full score table
+(criterion values, utilities, weights, contributions, lights and reasons) and
+:func:`runner_up_clause` the part of the one-sentence recommendation that says what
+the choice beat and why.
 
 References
 ----------
 .. [1] Bardos R.P. et al. (2018) Sustainability 10(6):1781 (SuRF-UK criteria groups).
 .. [2] REJUVENATE final report (SNOWMAN), traffic-light staged appraisal.
+.. [3] 土壤污染防治法 (2018) Art. 53; 受污染耕地安全利用率核算方法（试行） (safe use
+   counted only with compliant crop production); 国办发〔2020〕44号 (grain land for grain).
 """
 
 from __future__ import annotations
@@ -49,50 +85,63 @@ from .tables import Tables, load_tables
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause"]
 
-CRITERIA = ("food_safety", "livelihood", "clean_up", "carbon", "economics")
-GROUPS = {"food_safety": "social", "livelihood": "social", "clean_up": "environmental",
-          "carbon": "environmental", "economics": "economic"}
+CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
+GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
+          "clean_up": "environmental", "carbon": "environmental", "economics": "economic"}
 #: Unit of each raw criterion value.
-UNITS = {"food_safety": "1", "livelihood": "1", "clean_up": "1", "carbon": "t CO2e/ha/yr",
-         "economics": "CNY/ha"}
+UNITS = {"food_safety": "1", "food_production": "1", "livelihood": "1", "clean_up": "1",
+         "carbon": "t CO2e/ha/yr", "economics": "CNY/ha"}
 
 
-def criteria_values(table: pd.DataFrame, horizon_yr: int = 20) -> pd.DataFrame:
+def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | None = None) -> pd.DataFrame:
     """Raw criterion values of every plot × option row of a plan table.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Plan table with ``food_crop``, ``crop_compliance_prob`` (and, when present,
-        ``compliant_season_fraction`` and ``food_seasons``), ``biomass_value_positive``,
-        ``removed_g_ha``, ``needed_g_ha``, ``target_metals``, ``untreated_metals``,
-        ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
-        ``npv_vs_baseline_cny_ha``.
+        Plan table with ``plot_id``, ``option_id``, ``food_crop``, ``crop_compliance_prob``
+        (and, when present, ``compliant_season_fraction``, ``food_seasons`` and
+        ``soil_class``), ``biomass_value_positive``, ``removed_g_ha``, ``needed_g_ha``,
+        ``target_metals``, ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
+        ``npv_vs_baseline_cny_ha``. The ``do_nothing`` row of a plot stands for its
+        current crop (food or not, yield, compliance).
     horizon_yr : int
-        Horizon [yr]; livelihood is the share of its years with a saleable food crop
-        (``food_seasons`` / horizon), the other years counting 0.5 when biomass or energy
-        is sold.
+        Horizon [yr]; food shares are ``food_seasons`` / horizon, the other years counting
+        0.5 for livelihood when biomass or energy is sold.
+    tables : Tables, optional
+        Literature tables (crop yields ``yield_t_ha`` of ``crops.csv``; the food-safety
+        green threshold of ``traffic_lights.csv`` that says a current crop complies).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``food_safety`` [–], ``livelihood`` [–], ``clean_up`` [–], ``carbon``
-        [t CO2e ha⁻¹ yr⁻¹] and ``economics`` [CNY ha⁻¹] (unscaled).
+        Columns ``food_safety`` [–], ``food_production`` [–], ``livelihood`` [–],
+        ``clean_up`` [–], ``carbon`` [t CO2e ha⁻¹ yr⁻¹] and ``economics`` [CNY ha⁻¹]
+        (unscaled; NaN = not assessed).
+
+    Examples
+    --------
+    Rice kept on a plot (safe in 90 % of seasons), sorghum instead of it, on soil whose
+    rice fails the limit; then the same two on a plot whose rice complies:
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"plot_id": ["a", "a", "b", "b"],
+    ...     "option_id": ["do_nothing", "sorghum"] * 2, "food_crop": ["rice", "none"] * 2,
+    ...     "crop_compliance_prob": [0.9, float("nan"), 0.99, float("nan")],
+    ...     "biomass_value_positive": [False, True] * 2, "removed_g_ha": [0.0, 300.0] * 2,
+    ...     "needed_g_ha": [float("nan"), 600.0] * 2, "target_metals": ["", "cd"] * 2,
+    ...     "metals_exceeding": ["cd"] * 4, "soil_class": ["safe_utilisation"] * 4,
+    ...     "net_co2e_vs_baseline_t_ha_yr": [0.0, 1.0] * 2, "npv_vs_baseline_cny_ha": [0.0, -1e4] * 2})
+    >>> v = criteria_values(t)
+    >>> v[["food_safety", "food_production", "livelihood", "clean_up"]].round(2).values.tolist()
+    [[0.9, 1.0, 1.0, 0.0], [0.0, 0.0, 0.5, 0.5], [0.99, 1.0, 1.0, nan], [0.0, 0.0, 0.5, nan]]
     """
-    p = table["crop_compliance_prob"].to_numpy(float)
-    food = _grows_food(table["food_crop"])
-    if "compliant_season_fraction" in table:
-        seasons = table["compliant_season_fraction"].to_numpy(float)
-        grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
-        p = np.where(np.isnan(seasons), p, seasons)
-        food = food | grows
-    food_safety = np.where(food, p, 1.0)
-    # share of the horizon's years with a saleable food crop; the other years count 0.5 when the
-    # option sells biomass or energy, else 0
-    share = np.where(food, 1.0, 0.0)
-    if "food_seasons" in table:
-        fs = table["food_seasons"].to_numpy(float)
-        share = np.where(np.isnan(fs), share, np.clip(fs / float(horizon_yr), 0.0, 1.0))
+    tables = tables or load_tables()
+    f = _food_parts(table, horizon_yr, tables)
+    food, share, p, base, base_food = f["food"], f["share"], f["p"], f["base"], f["base_food"]
+    food_safety = np.where(food, p * share, np.where(base_food, 0.0, np.nan))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        food_production = np.where(base_food & (f["y_now"] > 0), share * f["y_opt"] / f["y_now"], np.nan)
     other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
     livelihood = share + (1.0 - share) * other
     n_exc = _count_metals(table["metals_exceeding"])
@@ -100,16 +149,95 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20) -> pd.DataFrame:
     removed = table["removed_g_ha"].to_numpy(float)
     needed = table["needed_g_ha"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(needed > 0, np.minimum(removed / needed, 1.0), np.nan)
-    share = np.where(np.isnan(share), 0.0, share) * np.where(n_exc > 0, n_tr / np.maximum(n_exc, 1), 1.0)
-    clean_up = np.where(n_exc == 0, 1.0, share)
+        part = np.where(needed > 0, np.minimum(removed / needed, 1.0), np.nan)
+    part = np.where(np.isnan(part), 0.0, part) * np.where(n_exc > 0, n_tr / np.maximum(n_exc, 1), 1.0)
+    clean_up = np.where(_soil_needs_lowering(table, base, base_food, p, tables), part, np.nan)
     return pd.DataFrame({
         "food_safety": food_safety,
+        "food_production": food_production,
         "livelihood": livelihood,
         "clean_up": clean_up,
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
         "economics": table["npv_vs_baseline_cny_ha"].to_numpy(float),
     }, index=table.index)
+
+
+def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
+    """Per row: grows food, share of the horizon's years with food, compliance of the food
+    (share of food seasons, else the probability in a season), the plot's baseline row,
+    whether the plot grows food now, and the current and the option's crop yields [t ha⁻¹ yr⁻¹]."""
+    n = len(table)
+    p = table["crop_compliance_prob"].to_numpy(float)
+    food = _grows_food(table["food_crop"])
+    if "compliant_season_fraction" in table:
+        seasons = table["compliant_season_fraction"].to_numpy(float)
+        grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
+        p = np.where(np.isnan(seasons), p, seasons)
+        food = food | grows
+    share = np.where(food, 1.0, 0.0)
+    if "food_seasons" in table:
+        fs = table["food_seasons"].to_numpy(float)
+        share = np.where(np.isnan(fs), share, np.clip(fs / float(horizon_yr), 0.0, 1.0))
+    base = _baseline_rows(table)
+    at = np.maximum(base, 0)
+    base_food = (base >= 0) & food[at] if n else np.zeros(0, bool)
+    y = _crop_yields(tables)
+    crops = _frames.obj(table["food_crop"])
+    y_now = np.where(base_food, _lookup(y, crops[at]) if n else np.zeros(0), np.nan)
+    y_opt = np.where(food, _lookup(y, crops), 0.0)
+    return {"food": food, "share": share, "p": p, "base": base, "base_food": base_food, "y_now": y_now,
+            "y_opt": y_opt}
+
+
+def _baseline_rows(table: pd.DataFrame) -> np.ndarray:
+    """Position of the ``do_nothing`` row of each row's plot (−1 where the plot has none)."""
+    pid = _frames.obj(table["plot_id"])
+    is_base = _frames.obj(table["option_id"]) == "do_nothing"
+    rows = np.flatnonzero(is_base)
+    at = _frames.positions(pid[rows], pid) if len(rows) else np.full(len(pid), -1)
+    return np.where(at >= 0, rows[np.maximum(at, 0)] if len(rows) else -1, -1).astype(np.intp)
+
+
+def _crop_yields(tables: Tables) -> dict:
+    """Crop → yield [t ha⁻¹ yr⁻¹] of ``crops.csv`` (food crops with a yield)."""
+    def build():
+        c = tables.crops
+        y = pd.to_numeric(c["yield_t_ha"], errors="coerce").to_numpy(float)
+        return dict(zip(c["crop"], y, strict=True))
+
+    return tables.memo("ranking_crop_yields", build)
+
+
+def _lookup(d: dict, keys) -> np.ndarray:
+    codes, uniq = pd.factorize(_frames.obj(keys), use_na_sentinel=False)
+    vals = np.array([d.get(k, np.nan) for k in np.asarray(uniq).tolist()], dtype=float)
+    return vals[codes] if len(vals) else np.full(len(codes), np.nan)
+
+
+def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
+    """Rows whose plot needs its soil lowered: a metal exceeds its screening value and the
+    scenario's target is not met (some removal row of the plot still needs metal removed, or
+    no row says), and the land is strict-control, or
+    the plot grows no food crop now, or its current crop fails the food limit (the baseline's
+    food-safety value below the green threshold of ``traffic_lights.csv``)."""
+    n = len(table)
+    if not n:
+        return np.zeros(0, bool)
+    exceeds = _count_metals(table["metals_exceeding"]) > 0
+    # the scenario's target: where every removal row of a plot needs nothing removed (the soil is
+    # already at or below the target, e.g. a food-limit target above the soil), nothing needs lowering
+    needed = table["needed_g_ha"].to_numpy(float)
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    k = int(pc.max()) + 1
+    known = np.bincount(pc, weights=~np.isnan(needed), minlength=k) > 0
+    positive = np.bincount(pc, weights=np.nan_to_num(needed) > 0, minlength=k) > 0
+    exceeds &= (~known | positive)[pc]
+    strict = (_frames.obj(table["soil_class"]) == "strict_control") if "soil_class" in table else \
+        np.zeros(n, bool)
+    green = tables.light_thresholds()["food_safety"]["green_at_least"]
+    p_base = np.where(base >= 0, _frames.take(p, np.maximum(base, 0)), np.nan)
+    complies = base_food & (p_base >= green - 1e-12)
+    return exceeds & (strict | ~complies)
 
 
 def _grows_food(food_crop) -> np.ndarray:
@@ -179,10 +307,10 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     Examples
     --------
     >>> import pandas as pd
-    >>> v = pd.DataFrame({"food_safety": [0.9], "livelihood": [1.0], "clean_up": [0.5],
-    ...                   "carbon": [1.5], "economics": [-50000.0]})
+    >>> v = pd.DataFrame({"food_safety": [0.9], "food_production": [0.8], "livelihood": [1.0],
+    ...                   "clean_up": [0.5], "carbon": [1.5], "economics": [-50000.0]})
     >>> utilities(v).round(3).iloc[0].tolist()
-    [0.9, 1.0, 0.5, 0.5, 0.5]
+    [0.9, 0.8, 1.0, 0.5, 0.5, 0.5]
     """
     tables = tables or load_tables()
     tl = tables.light_thresholds()
@@ -214,8 +342,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     Parameters
     ----------
     table : pandas.DataFrame
-        Plan table (``food_crop``, ``target_metals``, ``metals_exceeding``; optional
-        ``food_seasons``).
+        Plan table (``plot_id``, ``option_id``, ``food_crop``, ``crop_compliance_prob``,
+        ``target_metals``, ``metals_exceeding``; optional ``food_seasons``).
     values : pandas.DataFrame
         Output of :func:`criteria_values`.
     lights : pandas.DataFrame
@@ -236,9 +364,11 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"food_crop": ["rice"], "target_metals": ["cd"], "metals_exceeding": ["cd"]})
-    >>> v = pd.DataFrame({"food_safety": [0.41], "livelihood": [1.0], "clean_up": [0.0],
-    ...                   "carbon": [0.0], "economics": [-2000.0]})
+    >>> t = pd.DataFrame({"plot_id": ["P"], "option_id": ["do_nothing"], "food_crop": ["rice"],
+    ...                   "crop_compliance_prob": [0.41], "target_metals": ["cd"],
+    ...                   "metals_exceeding": ["cd"]})
+    >>> v = pd.DataFrame({"food_safety": [0.41], "food_production": [1.0], "livelihood": [1.0],
+    ...                   "clean_up": [0.0], "carbon": [0.0], "economics": [-2000.0]})
     >>> light_reasons(t, v, traffic_lights(v))["why_food_safety"].iloc[0]
     'red: crop meets GB2762 in 41 % of food seasons (red below 50 %)'
     """
@@ -259,17 +389,14 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     through their printed form, so rows that print alike share a text.
     """
     tl = tables.light_thresholds()
-    food = _grows_food(table["food_crop"])[rows]
-    if "food_seasons" in table:
-        food = food | (table["food_seasons"].fillna(0).to_numpy(float)[rows] > 0)
+    f = _food_parts(table, horizon_yr, tables)
+    food, food_share, p_food, base_food, y_now = (f[k][rows]
+                                                  for k in ("food", "share", "p", "base_food", "y_now"))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
     e_code, t_code = e_code[rows], t_code[rows]
     H = int(horizon_yr)
-    food_share = (np.clip(table["food_seasons"].to_numpy(float)[rows] / H, 0.0, 1.0) if "food_seasons" in table
-                  else food.astype(float))
-    food_share = np.where(np.isnan(food_share), food.astype(float), food_share)
-    fmt = {"food_safety": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
+    fmt = {"food_safety": _pct, "food_production": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
            "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
     V = {c: np.asarray(V[c], float)[rows] for c in CRITERIA}
     L = {c: _frames.obj(L[c])[rows] for c in CRITERIA}
@@ -279,28 +406,44 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         return np.rint(y), np.signbit(y)
 
     v = V["food_safety"]
-    keys = {"food_safety": (food, np.isnan(v), *printed(v, 100)),
+    fp = V["food_production"]
+    keys = {"food_safety": (food, base_food, np.isnan(v), *printed(v, 100), *printed(p_food, 100),
+                            *printed(food_share, 100)),
+            "food_production": (np.isnan(fp), np.isnan(y_now), *printed(fp, 100), *printed(fp * y_now, 10),
+                                *printed(y_now, 10)),
             "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
                            *printed(food_share, 100)),
-            "clean_up": (e_code, t_code, *printed(V["clean_up"], 100)),
+            "clean_up": (e_code, t_code, np.isnan(V["clean_up"]), *printed(V["clean_up"], 100)),
             "carbon": (V["carbon"],),
             "economics": printed(V["economics"])}
 
     def statement(c, i):
         x = V[c][i]
         if c == "food_safety":
-            f = food[i]
-            return ("no food crop, so no dietary exposure" if not f else
-                    f"crop meets {food_standard} in {_pct(x)} of food seasons" if not np.isnan(x) else
-                    "no uptake function or food limit for the crop")
+            if not food[i]:
+                return ("grows no food where the plot now grows food: no safe food" if base_food[i]
+                        else "no food crop, so no dietary exposure")
+            if np.isnan(x):
+                return "no uptake function or food limit for the crop"
+            meets = f"crop meets {food_standard} in {_pct(p_food[i])} of food seasons"
+            return meets if food_share[i] >= 1 else (f"safe food in {_pct(x)} of years ({meets}, food in "
+                                                     f"{_pct(food_share[i])} of years)")
+        if c == "food_production":
+            if np.isnan(x):
+                return ("the plot grows no food crop now" if not base_food[i]
+                        else "no yield for the current crop in the crop table")
+            return f"keeps {x * y_now[i]:.1f} of {y_now[i]:.1f} t/ha/yr of food ({_pct(x)})"
         if c == "livelihood":
             s = food_share[i]
             return ("saleable food crop" if x >= 1 else f"saleable food crop in {_pct(s)} of years" if s > 0
                     else "saleable biomass or product, no food" if x >= 0.5 else "no saleable product")
         if c == "clean_up":
             e, t = e_names[e_code[i]], t_names[t_code[i]]
-            return ("no metal exceeds its screening value" if not e else
-                    f"removes none of the excess {e}" if not t else
+            if not e:
+                return "no metal exceeds its screening value"
+            if np.isnan(x):
+                return "not needed: the current crop meets the food limit without treatment"
+            return (f"removes none of the excess {e}" if not t else
                     f"removes {_pct(x)} of the excess {e} within {H} yr" + (f" (treats {t})" if t != e else ""))
         if c == "carbon":
             return f"{x:+.1f} t CO2e/ha/yr against doing nothing"
@@ -349,15 +492,16 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     Returns
     -------
     pandas.DataFrame
-        ``plot_id``, ``option_id``, the five raw criterion values as ``crit_<criterion>``,
+        ``plot_id``, ``option_id``, the six raw criterion values as ``crit_<criterion>``,
         ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
-        ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``rank`` (1 = best,
-        applicable options only; fully assessed options rank before partial ones) and
-        ``recommended`` (bool).
+        ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``policy_tier`` (0: the
+        rule set expects the option; 1: it allows it), ``rank`` (1 = best, applicable options
+        only; expected options rank before allowed ones, then fully assessed before partial
+        ones) and ``recommended`` (bool).
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
-    vals = criteria_values(table, horizon_yr)
+    vals = criteria_values(table, horizon_yr, tables)
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
@@ -385,9 +529,12 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                           None)
     partial = status == "partial"
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
+    # options the jurisdiction rule set expects on the land rank before those it merely allows
+    tier = _policy_tier(table)
+    out["policy_tier"] = tier
     frame = _frames.frame(out, n)
     frame.index = table.index
-    rank = _rank(score, ok, partial, table["plot_id"])
+    rank = _rank(score, ok, partial, table["plot_id"], tier)
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     frame["recommended"] = ok & (rank == 1)
     return frame
@@ -402,17 +549,26 @@ def _scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.where(ok, score, np.nan)
 
 
-def _rank(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id) -> np.ndarray:
+def _policy_tier(table: pd.DataFrame) -> np.ndarray:
+    """Ranking tier of each row from its ``policy_status`` (0 expected, 1 allowed or no status)."""
+    if "policy_status" not in table:
+        return np.ones(len(table), np.int64)
+    return np.where(_frames.obj(table["policy_status"]) == "expected", 0, 1).astype(np.int64)
+
+
+def _rank(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None) -> np.ndarray:
     """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
 
-    Fully assessed options rank before partial ones; among equals the higher score, then
-    the row order (library order) wins.
+    Options the rule set expects rank before those it merely allows (``tier``); then fully
+    assessed options before partial ones; among equals the higher score, then the row order
+    (library order) wins.
     """
     n = len(score)
     rows = np.flatnonzero(ok)
+    tier = np.zeros(n, np.int64) if tier is None else np.asarray(tier, np.int64)
     pc = _frames.codes(_frames.obj(plot_id))[0]
     neg = -np.nan_to_num(score, nan=-np.inf)
-    order = rows[np.lexsort((rows, neg[rows], partial[rows], pc[rows]))]
+    order = rows[np.lexsort((rows, neg[rows], partial[rows], tier[rows], pc[rows]))]
     grp = pc[order]
     start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
     first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \
@@ -452,7 +608,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     score = _scores(utilities(vals, tables).to_numpy(float), w, ok)
     out = ranked.copy()
     out["score"] = score
-    rank = _rank(score, ok, partial, ranked["plot_id"])
+    tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
+    rank = _rank(score, ok, partial, ranked["plot_id"], tier)
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     out["recommended"] = ok & (rank == 1)
     return out
@@ -522,8 +679,9 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     -------
     pandas.Series
         Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
-        naming the criterion with the largest weighted utility gain; ``""`` for plots
-        with a single applicable option.
+        naming the criterion with the largest weighted utility gain, or ``"…, which the
+        rule set only allows on this land"`` when the policy tier decided; ``""`` for
+        plots with a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -552,7 +710,11 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     # each part printed once per distinct value, then joined row by row
     runner = _frames.format_unique(oid[sr], lambda b: f"{names.get(b, b)}")
     two = lambda x: f"{x:.2f}"  # noqa: E731
+    tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
+        np.zeros(len(ranked), np.int64)
+    by_policy = tier[fr] < tier[sr]  # the runner-up is only allowed where the winner is expected
+    tail = np.where(by_policy, "), which the rule set only allows on this land", "), mostly on " + why)
     text[has] = ("ahead of " + runner + " (score " + _frames.format_unique(score[fr], two) + " vs "
-                 + _frames.format_unique(score[sr], two) + "), mostly on " + why)
+                 + _frames.format_unique(score[sr], two) + tail)
     out[:] = text
     return out

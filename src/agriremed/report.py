@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 
@@ -101,6 +102,17 @@ def _section(title: str, body: str, intro: str = "", folded: bool = False) -> st
     return f"<details><summary><h2>{html.escape(title)}</h2></summary>{head}{body}</details>"
 
 
+def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
+    """The plan table with ``years to target`` as text: "stabilises, does not clean up" for an
+    option that is not a clean-up method, "> 200" beyond 200 years (never "5 991")."""
+    from .duration import cleanup_years_text
+
+    y = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
+    text = cleanup_years_text(y, t["option_kind"].fillna("").to_numpy(object),
+                              t["target_metals"].fillna("").to_numpy(object))
+    return t.assign(**{"years to target": np.where(t["applicable"].to_numpy(bool), text, "")})
+
+
 def _recommendation_table(s: pd.DataFrame) -> pd.DataFrame:
     from .soil import CLASS_NAMES
 
@@ -110,6 +122,8 @@ def _recommendation_table(s: pd.DataFrame) -> pd.DataFrame:
         "plot": s["plot_id"], "region": s["region"], "land use / crop": crop, "soil class": cls,
         "above screening": s["metals_exceeding"].str.replace("+", ", ", regex=False).str.title(),
         "recommendation": s["recommendation"],
+        "policy rule": (s["rule_set"].astype(str) + ": " + s["policy_rule"].fillna("").replace("", "no rule"))
+        if "policy_rule" in s else "",
     })
 
 
@@ -179,7 +193,8 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         rejected,
         _section("Recommendations", _table(_recommendation_table(s)),
                  "One sentence per plot: the recommended option, what it achieves and costs against doing "
-                 "nothing, and the runner-up. Fully assessed options rank before options with evidence gaps."),
+                 "nothing, and the runner-up. Options the jurisdiction rule set expects on the land rank "
+                 "before those it only allows; fully assessed options rank before options with evidence gaps."),
         _section("Recommended options in the portfolio", _table(by_option)),
         _section("Figures", "".join(fig_html),
                  "" if per_plot else f"More than {PER_PLOT_FIGURE_LIMIT} plots: per-plot figures are left "
@@ -188,9 +203,11 @@ def report_html(plan, title: str = "agriremed plan") -> str:
                  "Every criterion with its value, utility, weight, traffic light and the reason for its colour; "
                  "the score table of all options is in scores.csv.", folded=True),
         _section("All options (plot × option)",
-                 _table(plan.table[["plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score",
-                                    "years_p50", "crop_compliance_prob", *money_cols,
-                                    "net_co2e_vs_baseline_t_ha_yr", "light_food_safety", "light_livelihood",
+                 _table(_with_years_text(plan.table)[[
+                     "plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score",
+                     "years to target", "crop_compliance_prob", *money_cols,
+                                    "net_co2e_vs_baseline_t_ha_yr", "policy_status", "policy_rule",
+                                    "light_food_safety", "light_food_production", "light_livelihood",
                                     "light_clean_up", "light_carbon", "light_economics"]]),
                  "Every option of every plot, with the reason it does or does not apply.", folded=True),
         _section("Carbon ledger of the recommended options", _table(ledger),

@@ -37,13 +37,15 @@ import numpy as np
 
 __all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
 
-#: Default criteria weights (SuRF-UK groups: environmental, social, economic).
+#: Default criteria weights (SuRF-UK groups: environmental, social, economic); the
+#: reasoning is in :mod:`agriremed.ranking` and the README.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "food_safety": 0.30,   # social: crop meets the food limit
-    "livelihood": 0.15,    # social: land keeps producing saleable food or biomass
-    "clean_up": 0.20,      # environmental: share of the excess metal removed in the horizon
-    "carbon": 0.10,        # environmental: net CO2e relative to doing nothing
-    "economics": 0.25,     # economic: NPV relative to doing nothing
+    "food_safety": 0.25,      # social: safe food produced (GB 2762 compliance of the food grown)
+    "food_production": 0.15,  # social: food output kept, relative to the current crop
+    "livelihood": 0.10,       # social: land keeps producing saleable food or biomass
+    "clean_up": 0.15,         # environmental: excess metal removed, where the soil needs lowering
+    "carbon": 0.10,           # environmental: net CO2e relative to doing nothing
+    "economics": 0.25,        # economic: NPV relative to doing nothing
 }
 
 FOOD_STANDARDS = ("GB2762", "EU2023_915", "CODEX")
@@ -120,6 +122,11 @@ class Scenario:
     exchange_rate_cny : float, optional
         CNY per one unit of ``currency`` [CNY unit⁻¹]; default: the rate of
         ``exchange_rates.csv`` (ECB reference rates of 28 June 2024).
+    rule_set : str
+        Jurisdiction rule set of ``land_rules.csv`` that forbids, expects or allows each
+        option family by soil class, land use and permanent-basic-farmland status:
+        ``china`` (default), ``none`` (research runs: nothing forbidden or expected by
+        policy) or a set added by a user table folder. Recorded in every output.
     """
 
     name: str = "default"
@@ -145,6 +152,7 @@ class Scenario:
     biochar_temperature: str | None = None
     currency: str = "CNY"
     exchange_rate_cny: float | None = None
+    rule_set: str = "china"
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -277,6 +285,8 @@ def _check(s: Scenario) -> None:
         if v is not None and (not isinstance(v, str) or not v.strip() or len(v) > MAX_NAME_CHARS):
             c.bad(field, v,
                   "a feedstock or temperature class name, or none for the option library's choice")
+    if not isinstance(s.rule_set, str) or not s.rule_set.strip() or len(s.rule_set) > MAX_NAME_CHARS:
+        c.bad("rule_set", s.rule_set, "the name of a rule set of land_rules.csv (china, none or a user set)")
     from .columns import CURRENCIES
 
     c.choice("currency", s.currency, CURRENCIES)

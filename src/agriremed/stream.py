@@ -477,6 +477,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
             sink.close()
     if blank_lines:
         notes.append(empty_lines_note(Path(source).name, blank_lines))
+    from .plan import rules_note
+
+    notes += rules_note(scenario)
     problems_df = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
     rejected_df = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
     summary = pd.concat(summaries, ignore_index=True) if summaries else None

@@ -59,6 +59,7 @@ TABLE_FILES: dict[str, str] = {
     "provinces": "provinces.csv",
     "uptake_slopes": "uptake_slopes.csv",
     "uptake_surveys": "uptake_surveys.csv",
+    "land_rules": "land_rules.csv",
 }
 
 
@@ -101,6 +102,7 @@ class Tables:
     provinces: pd.DataFrame
     uptake_slopes: pd.DataFrame
     uptake_surveys: pd.DataFrame
+    land_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
@@ -220,6 +222,7 @@ MERGE_KEYS: dict[str, tuple[str, ...]] = {
     "food_limits": ("standard", "crop_group", "metal"),
     "crops": ("crop",),
     "transfer_functions": ("function_id",),
+    "land_rules": ("rule_id",),
 }
 
 #: Columns a user table may leave out (filled with blanks); every other column of the
@@ -227,6 +230,7 @@ MERGE_KEYS: dict[str, tuple[str, ...]] = {
 OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
+    "policy_family",
 })
 
 
@@ -301,11 +305,12 @@ def load_tables(directory: str | Path | None = None) -> Tables:
     directory : str or Path, optional
         A folder holding user versions of some or all table files (same file names
         and columns as the packaged ones). Tables not found there come from the
-        package. For ``sources``, ``soil_thresholds``, ``food_limits``, ``crops`` and
-        ``transfer_functions`` the user rows are *added* to the packaged ones and
+        package. For ``sources``, ``soil_thresholds``, ``food_limits``, ``crops``,
+        ``transfer_functions`` and ``land_rules`` the user rows are *added* to the packaged ones and
         replace packaged rows with the same key (:data:`MERGE_KEYS`): a user
         ``soil_thresholds.csv`` holding only a new ``set_id`` adds that set, a user
-        ``transfer_functions.csv`` adds its functions. Other tables are replaced.
+        ``transfer_functions.csv`` adds its functions, a user ``land_rules.csv`` adds its
+        rules (a new ``rule_set`` for another jurisdiction). Other tables are replaced.
 
     Returns
     -------

@@ -24,7 +24,8 @@ import pandas as pd
 
 from . import columns as C
 from .io import NA_STRINGS, read_table
-from .names import CROP_GROUP_WORDS, LAND_USE_ALIASES, normalise_header, read_header, required_hint
+from .names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, normalise_header, read_header,
+                    required_hint)
 from .tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -459,6 +460,17 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                     spec.expected())
             col.add(blank, canon, text, "error", "required value is blank", spec.expected())
             out[canon] = mapped.to_numpy(object)
+        elif canon == "basic_farmland":
+            low = text.str.lower().str.strip()
+            mapped = low.map(BASIC_FARMLAND_ALIASES)
+            unknown_bf = ~blank & mapped.isna().to_numpy()
+            col.add(unknown_bf, canon, text, "warning", "unknown value: treated as unknown", spec.expected())
+            respelled = ~blank & ~unknown_bf & (mapped.to_numpy(object) != text.to_numpy(object))
+            read_as = mapped.fillna("").to_numpy(object)
+            col.add(respelled, canon, text, "warning",
+                    lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], spec.expected())
+            keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
+            out[canon] = mapped.where(keep, "unknown").to_numpy(object)
         elif canon == "crop":
             crops = tables.crops
             lookup = {c.lower(): c for c in crops["crop"]}

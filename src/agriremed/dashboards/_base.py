@@ -113,18 +113,23 @@ def fmt_number(x, digits: int = 3, signed: bool = False, pct: bool = False) -> s
 
 
 def fmt_years(x) -> str:
-    """Years as display text: whole years from 10 up, one decimal below ('∞' = never).
+    """Years as display text: whole years from 10 up, one decimal below, '> 200' above the
+    shown bound ('∞' = never).
 
     Examples
     --------
-    >>> fmt_years(210.45), fmt_years(6.12), fmt_years(float("inf"))
-    ('210', '6.1', '∞')
+    >>> fmt_years(150.45), fmt_years(6.12), fmt_years(5991.0), fmt_years(float("inf"))
+    ('150', '6.1', '> 200', '∞')
     """
+    from ..duration import YEARS_SHOWN_UP_TO
+
     if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
         return ""
     x = float(x)
     if np.isinf(x):
         return "∞"
+    if x > YEARS_SHOWN_UP_TO:
+        return f"> {YEARS_SHOWN_UP_TO:.0f}"
     return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
 
 

@@ -22,6 +22,7 @@ from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
+from ..duration import STABILISES_TEXT, cleanup_years_text
 from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
 from .assessment import load_plots
 
@@ -307,9 +308,17 @@ class OptionComparison(Dashboard):
         """The applicable options in rank order: numbers, one traffic light per criterion (its
         reason as the cell's tooltip), residue disposal, the option's reason and evidence gaps."""
         years = []
-        for p10, p50, p90, det in zip(
-            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], strict=True
+        mids = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
+        blank = np.full(len(t), "", object)
+        kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
+        targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
+        stabilises = cleanup_years_text(mids, kinds, targets) == STABILISES_TEXT
+        for p10, p50, p90, det, stab in zip(
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, strict=True
         ):
+            if stab:  # not a clean-up method: no years
+                years.append(i18n.message(STABILISES_TEXT, lang, self.tables))
+                continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
             rng = f" ({fmt_years(p10)}–{fmt_years(p90)})" if spread else ""  # no range: one estimate

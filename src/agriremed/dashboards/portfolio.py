@@ -60,7 +60,8 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
         :func:`agriremed.plan` on all plots (checked in ``tests/test_dashboards.py``): every
         DataFrame attribute of :class:`~agriremed.Plan` (stage tables, ``metal_fate``,
         ``carbon_by_year``, ``targets``, ``trajectories``, ``schedule``, ``scores`` …) is
-        joined; ``rejected``, ``problems``, ``n_input`` and ``notes`` are those of ``v``;
+        joined; ``rejected``, ``problems`` and ``n_input`` are those of ``v``, ``notes`` those of
+        ``v`` followed by the plan-level notes (rule set, biochar, currency);
         ``scenario``, ``tables`` and ``version`` are the same for every chunk.
         :meth:`~agriremed.Plan.yearly_cash_flows` works on the joined tables.
     """
@@ -86,8 +87,10 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
             if isinstance(getattr(parts[0], f.name), pd.DataFrame)
         }
         joined = dataclasses.replace(parts[0], **frames, reuse={})  # stage inputs of one chunk only
+    # the reader's notes, then the plan-level notes every chunk shares (rule set, biochar, currency)
     return dataclasses.replace(
-        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input, notes=list(v.notes)
+        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input,
+        notes=list(v.notes) + list(parts[0].notes),
     )
 
 
