@@ -46,6 +46,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 FOOD_STANDARDS = ("GB2762", "EU2023_915", "CODEX")
 TARGETS = ("screening", "food_limit", "strictest")
 BIOMASS_VALUATIONS = ("sale", "electricity")
+#: Whose money the ranking's economics criterion counts (see ``economics.VIEW_COLUMNS``).
+ECONOMICS_VIEWS = ("combined", "farmer", "programme")
 
 
 class ScenarioError(ValueError):
@@ -71,9 +73,20 @@ class Scenario:
         Real discount rate for NPV [1/yr].
     carbon_price_cny_t : float
         Price received per tonne of CO2e credited [CNY t⁻¹].
-    noncompliant_price_fraction : float
-        Share of the normal price paid for a food crop that fails the food limit [–]
-        (0 = it cannot be sold as food; an assumption to set locally).
+    noncompliant_grain : str
+        What happens to a food crop that fails the food limit (row of
+        ``noncompliant_grain.csv``): ``discount_sale`` (default: sold for feed or industry
+        at a discount; the farmer gets what it is worth), ``state_purchase`` (收储: the
+        farmer is paid the normal price, the programme bears the loss) or ``destroyed``
+        (worth nothing).
+    noncompliant_price_fraction : float, optional
+        Share of the normal price paid for a food crop that fails the food limit [–];
+        when set it replaces the ``noncompliant_grain`` rule (farmer paid = value).
+    economics_view : {"combined", "farmer", "programme"}
+        Whose money the ranking's economics criterion counts, against doing nothing:
+        farmer and programme together (default; transfers between them cancel), the
+        farmer (incl. subsidies and price support received) or the programme (what it
+        pays, ≤ 0). All three NPVs are reported whatever the choice.
     food_standard : {"GB2762", "EU2023_915", "CODEX"}
         Food-limit set used to judge crop compliance.
     threshold_set : str
@@ -130,7 +143,9 @@ class Scenario:
     horizon_yr: int = 20
     discount_rate: float = 0.06
     carbon_price_cny_t: float = 80.0
-    noncompliant_price_fraction: float = 0.0
+    noncompliant_grain: str = "discount_sale"
+    noncompliant_price_fraction: float | None = None
+    economics_view: str = "combined"
     food_standard: str = "GB2762"
     threshold_set: str = "gb15618_2018"
     target: str = "screening"
@@ -226,8 +241,15 @@ def _check(s: Scenario) -> None:
         bad("horizon_yr", s.horizon_yr, "an integer number of years from 1 to 100")
     if not -0.05 <= float(s.discount_rate) <= 0.5:
         bad("discount_rate", s.discount_rate, "a rate between −0.05 and 0.5 (e.g. 0.06)")
-    if not 0.0 <= float(s.noncompliant_price_fraction) <= 1.0:
-        bad("noncompliant_price_fraction", s.noncompliant_price_fraction, "a fraction from 0 to 1")
+    if s.noncompliant_price_fraction is not None and (isinstance(s.noncompliant_price_fraction, bool)
+                                                      or not 0.0 <= float(s.noncompliant_price_fraction) <= 1.0):
+        bad("noncompliant_price_fraction", s.noncompliant_price_fraction,
+            "a fraction from 0 to 1, or none to use the noncompliant_grain rule")
+    if not isinstance(s.noncompliant_grain, str) or not s.noncompliant_grain.strip():
+        bad("noncompliant_grain", s.noncompliant_grain,
+            "a rule of noncompliant_grain.csv (discount_sale, state_purchase or destroyed)")
+    if s.economics_view not in ECONOMICS_VIEWS:
+        bad("economics_view", s.economics_view, "one of " + ", ".join(ECONOMICS_VIEWS))
     if float(s.carbon_price_cny_t) < 0:
         bad("carbon_price_cny_t", s.carbon_price_cny_t, "a price ≥ 0")
     if s.food_standard not in FOOD_STANDARDS:
