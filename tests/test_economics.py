@@ -7,6 +7,11 @@ import pytest
 import agriremed
 from agriremed import economics
 
+from agriremed.plan import replan
+from agriremed.scenario import ScenarioError
+
+from plotdata import make_plots
+
 
 def test_discount_factors_and_npv():
     np.testing.assert_allclose(economics.discount_factors(0.1, 3), [1 / 1.1, 1 / 1.21, 1 / 1.331])
@@ -33,22 +38,124 @@ def test_plan_economics_consistency(sample_plots_path):
     assert len(rem) and (rem["cost_per_g_removed_cny_g"] > 0).all()
 
 
+ANNUITY = (1 - 1.06 ** -20) / 0.06    # 20 yr at 6 %: 11.4699
+
+
 def test_baseline_npv_hand_computed(sample_plots_path):
-    # GX-NN-06: rice 7.14 t/ha × 2580 CNY/t × P(comply) − 15 000 CNY/ha, 20 yr at 6 %
+    # GX-NN-06: rice 7.14 t/ha × 2580 CNY/t × [P(comply) + (1 − P) × 0.6] − 15 000 CNY/ha, 20 yr at 6 %;
+    # the default rule sells grain over the limit for feed or industry at 60 % of the price
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0))
     t = p.table.set_index(["plot_id", "option_id"])
     r = t.loc[("GX-NN-06", "do_nothing")]
-    annual = 7.14 * 2580 * r["crop_compliance_prob"] - 15000
-    annuity = (1 - 1.06 ** -20) / 0.06
-    assert r["npv_cny_ha"] == pytest.approx(annual * annuity, rel=1e-9)
+    P = r["crop_compliance_prob"]
+    annual = 7.14 * 2580 * (P + (1 - P) * 0.6) - 15000
+    assert r["npv_cny_ha"] == pytest.approx(annual * ANNUITY, rel=1e-9)
 
 
-def test_noncompliant_price_fraction_raises_baseline_value(sample_plots_path):
+def test_noncompliant_price_fraction_replaces_the_rule(sample_plots_path):
     a = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     b = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, noncompliant_price_fraction=0.5))
-    ka = a.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "do_nothing"), "npv_cny_ha"]
+    ta = a.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "do_nothing")]
     kb = b.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "do_nothing"), "npv_cny_ha"]
-    assert kb > ka
+    # 0.5 instead of the default 0.6 of the price for the grain that fails the limit
+    lost = 0.1 * 7.14 * 2580 * (1 - ta["crop_compliance_prob"]) * ANNUITY
+    assert ta["npv_cny_ha"] - kb == pytest.approx(lost, rel=1e-6)
+
+
+def test_default_does_not_value_noncompliant_grain_at_zero(tables):
+    s = agriremed.Scenario()
+    assert s.noncompliant_grain == "discount_sale" and s.noncompliant_price_fraction is None
+    assert economics.noncompliant_fractions(s.noncompliant_grain, tables) == (0.6, 0.6)
+    assert economics.noncompliant_fractions("state_purchase", tables) == (1.0, 0.6)
+    assert economics.noncompliant_fractions("destroyed", tables) == (0.0, 0.0)
+    t = tables.noncompliant_grain
+    assert set(t["rule"]) == {"discount_sale", "state_purchase", "destroyed"}
+    assert t["source"].str.len().gt(0).all()
+    with pytest.raises(ValueError, match="noncompliant_grain.csv"):
+        economics.noncompliant_fractions("sold_abroad", tables)
+    with pytest.raises(ScenarioError, match="noncompliant_grain"):
+        agriremed.plan(make_plots(1), agriremed.Scenario(mc_draws=0, noncompliant_grain="sold_abroad"))
+    with pytest.raises(ScenarioError, match="economics_view"):
+        agriremed.Scenario(economics_view="society")
+
+
+def test_baseline_npv_changes_as_documented_with_the_noncompliant_grain_rule(sample_plots_path):
+    """The NPV of doing nothing, and every option's NPV against it, follow the rule of
+    ``noncompliant_grain.csv``: grain failing the limit is worth v × price (combined
+    account) and paid f × price to the farmer; the programme pays (f − v) × price."""
+    plans = {rule: agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, noncompliant_grain=rule))
+             for rule in ("destroyed", "discount_sale", "state_purchase")}
+    t = {k: p.table.set_index(["plot_id", "option_id"]) for k, p in plans.items()}
+    base = {k: v.loc[("HN-ZZ-01", "do_nothing")] for k, v in t.items()}
+    P = base["destroyed"]["crop_compliance_prob"]                    # 0.35: rice fails in 65 % of seasons
+    failing = 7.14 * 2580 * (1 - P) * ANNUITY                         # PV of the failing grain at full price
+    assert base["discount_sale"]["npv_cny_ha"] - base["destroyed"]["npv_cny_ha"] == pytest.approx(0.6 * failing)
+    # 收储: the farmer is paid the full price, the grain is still worth 0.6 of it
+    assert base["state_purchase"]["npv_cny_ha"] == pytest.approx(base["discount_sale"]["npv_cny_ha"])
+    assert base["state_purchase"]["npv_farmer_cny_ha"] - base["destroyed"]["npv_cny_ha"] == pytest.approx(failing)
+    assert base["state_purchase"]["npv_programme_cny_ha"] == pytest.approx(-0.4 * failing)
+    assert base["state_purchase"]["grain_support_cny_ha"] == pytest.approx(0.4 * failing)
+    # so an option's advantage over doing nothing shrinks by what the baseline gained, less its own gain
+    for oid in ("flooded_rice", "fallow"):
+        r = {k: v.loc[("HN-ZZ-01", oid)] for k, v in t.items()}
+        gain_opt = r["discount_sale"]["npv_cny_ha"] - r["destroyed"]["npv_cny_ha"]
+        drop = r["destroyed"]["npv_vs_baseline_cny_ha"] - r["discount_sale"]["npv_vs_baseline_cny_ha"]
+        assert drop == pytest.approx(0.6 * failing - gain_opt)
+    assert t["discount_sale"].loc[("HN-ZZ-01", "fallow"), "npv_vs_baseline_cny_ha"] \
+        < t["destroyed"].loc[("HN-ZZ-01", "fallow"), "npv_vs_baseline_cny_ha"] - 50000
+    for p in plans.values():                                          # the rule never changes the food safety
+        np.testing.assert_allclose(p.table["crop_compliance_prob"],
+                                   plans["destroyed"].table["crop_compliance_prob"])
+
+
+def test_farmer_and_programme_add_up_to_the_combined_npv(sample_plots_path):
+    for rule in ("discount_sale", "state_purchase"):
+        t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, noncompliant_grain=rule)).table
+        a = t.loc[t["npv_cny_ha"].notna()]
+        np.testing.assert_allclose(a["npv_farmer_cny_ha"] + a["npv_programme_cny_ha"], a["npv_cny_ha"], atol=1e-6)
+        np.testing.assert_allclose(a["npv_programme_cny_ha"], -(a["grain_support_cny_ha"] + a["subsidy_cny_ha"]),
+                                   atol=1e-6)
+        assert (a["npv_programme_cny_ha"] <= 1e-9).all()
+        cost = -a["npv_programme_vs_baseline_cny_ha"] + np.maximum(0.0, -a["npv_farmer_vs_baseline_cny_ha"])
+        np.testing.assert_allclose(a["programme_cost_cny_ha"], cost, atol=1e-6)
+        assert (a.loc[a["option_id"] == "do_nothing", "programme_cost_cny_ha"] == 0).all()
+
+
+def test_subsidies_paid_in_changsha_zhuzhou_xiangtan_only(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    # 长株潭 fallow compensation: 1300 CNY/mu/yr × 15 mu/ha, every year of 20 at 6 %
+    assert t.loc[("HN-ZZ-01", "fallow"), "subsidy_cny_ha"] == pytest.approx(1300 * 15 * ANNUITY)
+    assert t.loc[("HN-ZZ-01", "fallow"), "npv_programme_cny_ha"] == pytest.approx(-1300 * 15 * ANNUITY)
+    # VIP+n materials (assumed fully paid): 2000 CNY/ha/yr of seed, water and sprays, and lime
+    # 7.5 t × 300 CNY/t + 800 CNY/ha spreading in years 1, 3, …, 19
+    lime = sum(3050 / 1.06 ** y for y in range(1, 20, 2))
+    assert t.loc[("HN-ZZ-01", "lime_low_cd_rice"), "subsidy_cny_ha"] == pytest.approx(2000 * ANNUITY + lime)
+    assert t.loc[("HN-ZZ-01", "do_nothing"), "subsidy_cny_ha"] == 0
+    # Changde (Hunan, outside 长株潭), Guangxi: none
+    for plot in ("HN-SM-13", "GX-HC-05"):
+        assert t.loc[plot, "subsidy_cny_ha"].fillna(0).eq(0).all()
+    # strict-control land in Xiangtan: fallow compensated, no VIP subsidy (no food crops there)
+    assert t.loc[("HN-XT-02", "fallow"), "subsidy_cny_ha"] == pytest.approx(1300 * 15 * ANNUITY)
+
+
+def test_economics_view_chooses_what_the_ranking_counts(sample_plots_path):
+    base = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    for view in ("combined", "farmer", "programme"):
+        p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, economics_view=view))
+        t = p.table
+        want = {"combined": t["npv_vs_baseline_cny_ha"], "farmer": t["npv_farmer_vs_baseline_cny_ha"],
+                "programme": -t["programme_cost_cny_ha"]}[view]
+        np.testing.assert_allclose(t["crit_economics"], want)
+        assert (p.summary["economics_view"] == view).all()
+        # the NPVs themselves do not depend on the view
+        np.testing.assert_allclose(t["npv_cny_ha"], base.table["npv_cny_ha"])
+    far = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, economics_view="farmer"))
+    why = far.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "fallow"), "why_economics"]
+    assert "farmer's NPV" in why
+    # replan switches the view without planning again
+    r = replan(base, base.scenario.replace(economics_view="farmer"))
+    np.testing.assert_allclose(r.table["crit_economics"], far.table["crit_economics"])
+    assert r.summary["recommended_option"].tolist() == far.summary["recommended_option"].tolist()
 
 
 def _plan(plots_factory, **scenario):

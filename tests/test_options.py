@@ -58,6 +58,39 @@ def test_arsenic_blocks_biochar_and_flooding(tables, plots_factory):
     assert _row(rows, "P1", "pteris_vittata")["applicable"]
 
 
+def test_vip_package_without_flooding_is_offered_where_arsenic_is_high(tables, plots_factory):
+    # As 60 mg/kg on an acid paddy exceeds its screening value (30): flooding mobilises As
+    rows = _rows(tables, plots_factory(2, ph=5.0, cd_mg_kg=0.8, as_mg_kg=[60.0, 10.0]))
+    for oid in ("lime_low_cd_rice", "flooded_rice"):
+        r = _row(rows, "P1", oid)
+        assert not r["applicable"] and r["reason"].startswith("as exceeds")
+    dry = _row(rows, "P1", "vip_n_no_flood")
+    assert dry["applicable"] and dry["target_metals"] == "cd" and dry["policy_status"] == "expected"
+    # with As below its screening value both packages are offered
+    assert _row(rows, "P2", "lime_low_cd_rice")["applicable"] and _row(rows, "P2", "vip_n_no_flood")["applicable"]
+
+
+def test_vip_package_effect_is_the_package_records_not_the_liming_effect(tables):
+    p = tables.option_parameters.set_index(["option_id", "parameter"])
+    vip = p.loc[("lime_low_cd_rice", "crop_reduction_frac")]
+    lime = p.loc[("lime_rice", "crop_reduction_frac")]
+    foliar = p.loc[("foliar_inhibitor", "crop_reduction_frac")]
+    # package-level VIP records: 8 values from the 38 Hunan demonstration sites and 70–80 % (Chen 2018)
+    records = np.array([42.4, 23.6, 46.8, 27.4, 45.0, 32.6, 24.2, 22.4, 70.0, 80.0]) / 100
+    for col, r_vip in (("low", records.min()), ("typical", np.median(records)), ("high", records.max())):
+        combined = 1 - (1 - r_vip) * (1 - foliar[col])
+        assert vip[col] == pytest.approx(combined, abs=0.001), col
+    assert vip["typical"] != lime["typical"] and "hunan_vip2018" in vip["source"]
+    # the components multiplied together would exceed every package record
+    comps = [p.loc[(o, "crop_reduction_frac"), "typical"]
+             for o in ("lime_rice", "low_cd_rice", "flooded_rice", "foliar_inhibitor")]
+    assert 1 - np.prod([1 - c for c in comps]) > 0.95 > records.max() + 0.1
+    # without flooding the package keeps less than with it
+    dry = p.loc[("vip_n_no_flood", "crop_reduction_frac")]
+    assert dry["typical"] < vip["typical"] and dry["typical"] == pytest.approx(np.median([0.4018, 0.591, 0.80]),
+                                                                               abs=0.001)
+
+
 def test_lime_option_needs_acid_soil(tables, plots_factory):
     rows = _rows(tables, plots_factory(2, ph=[6.0, 7.0], cd_mg_kg=[0.8, 1.0]))
     assert _row(rows, "P1", "lime_low_cd_rice")["applicable"]

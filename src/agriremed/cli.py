@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--rules", dest="rule_set",
                     help="jurisdiction rule set of land_rules.csv: china (default), none (research runs) "
                          "or a set added with --tables (overrides the scenario)")
+    pl.add_argument("--economics-view", dest="economics_view", choices=["combined", "farmer", "programme"],
+                    help="whose money the ranking's economics criterion counts (default combined)")
+    pl.add_argument("--noncompliant-grain", dest="noncompliant_grain",
+                    help="what happens to grain over the food limit (noncompliant_grain.csv): discount_sale "
+                         "(default), state_purchase or destroyed")
     pl.add_argument("--chunk-size", type=int,
                     help="plan in chunks of this many plots, writing plan and summary as they come "
                          f"(automatic, {STREAM_CHUNK:,} plots, for inputs over {STREAM_ABOVE_MB} MB); "
@@ -240,7 +245,9 @@ def _cmd_plan(args) -> int:
     scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
     changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
                                  "food_standard": args.standard, "threshold_set": args.threshold_set,
-                                 "rule_set": getattr(args, "rule_set", None)}.items()
+                                 "rule_set": getattr(args, "rule_set", None),
+                                 "economics_view": getattr(args, "economics_view", None),
+                                 "noncompliant_grain": getattr(args, "noncompliant_grain", None)}.items()
                if v is not None}
     if changes:
         scenario = scenario.replace(**changes)

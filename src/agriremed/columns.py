@@ -773,6 +773,25 @@ _out("carbon_revenue_cny_ha", "CNY/ha", "Carbon revenue (discounted)", "碳收�
 _out("npv_cny_ha", "CNY/ha", "Net present value", "净现值", "NPV per hectare over the horizon.")
 _out("npv_vs_baseline_cny_ha", "CNY/ha", "NPV relative to doing nothing", "相对不治理的净现值",
      "NPV of the option minus the NPV of the do-nothing baseline, per hectare.")
+_out("npv_farmer_cny_ha", "CNY/ha", "Farmer's NPV", "农户净现值",
+     "NPV per hectare of what the farmer gets: the combined NPV plus the subsidies and the price "
+     "support of non-compliant grain paid by the programme.")
+_out("npv_farmer_vs_baseline_cny_ha", "CNY/ha", "Farmer's NPV relative to doing nothing", "相对不治理的农户净现值",
+     "Farmer's NPV of the option minus that of doing nothing, per hectare.")
+_out("npv_programme_cny_ha", "CNY/ha", "Programme's NPV", "项目（政府）净现值",
+     "NPV per hectare of the programme's payments (subsidies, compensation, price support of "
+     "non-compliant grain; zero or negative). Farmer's NPV + programme's NPV = combined NPV.")
+_out("npv_programme_vs_baseline_cny_ha", "CNY/ha", "Programme's NPV relative to doing nothing",
+     "相对不治理的项目净现值",
+     "Programme's NPV of the option minus that of doing nothing, per hectare (positive: the option "
+     "costs the programme less than doing nothing).")
+_out("grain_support_cny_ha", "CNY/ha", "Price support of non-compliant grain (discounted)", "超标粮价格补贴（折现）",
+     "Present value of what the programme pays the farmer for grain over the food limit beyond its "
+     "value (e.g. 收储 at the normal price; noncompliant_grain.csv).")
+_out("subsidy_cny_ha", "CNY/ha", "Subsidies and compensation (discounted)", "补贴与补偿（折现）",
+     "Present value of the subsidies and compensation of subsidies.csv paid to the farmer.")
+_out("economics_view", "", "Economics view", "经济核算口径",
+     "Whose NPV the ranking's economics criterion counts: combined, farmer or programme.", dtype="str")
 _out("npv_cny", "CNY", "Net present value, whole plot", "地块净现值",
      "NPV of the whole plot over the horizon.")
 _out("payback_yr", "yr", "Payback year", "回收期",
@@ -849,9 +868,10 @@ _out("weight", "1", "Weight", "权重",
      "Normalised criterion weight over the criteria assessed for the option.")
 _out("contribution", "1", "Contribution to the score", "得分贡献", "Weight × utility; sums to the score.")
 _out("programme_cost_cny_ha", "CNY/ha", "Programme cost per hectare", "每公顷项目补贴",
-     "Present value over the horizon that a programme pays so that the farmer is no worse off than "
-     "doing nothing: the recommended option's NPV shortfall against the baseline, zero when it earns "
-     "more.")
+     "Present value over the horizon that a programme pays for the option beyond what it pays under "
+     "doing nothing (subsidies, compensation, price support of non-compliant grain) plus what keeps the "
+     "farmer no worse off than doing nothing (the farmer's NPV shortfall against the baseline); negative "
+     "when the option saves the programme money. The ranking's programme view counts minus this.")
 _out("programme_cost_cny", "CNY", "Programme cost, whole plot", "地块项目补贴", "Programme cost per hectare × area.")
 _out("cumulative_area_ha", "ha", "Area treated", "累计治理面积",
      "Contaminated area treated when plots are funded cheapest hectare first.")

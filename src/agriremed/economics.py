@@ -5,9 +5,10 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
 
 * ``crop_revenue`` / ``crop_cost`` — in every year the schedule grows a food crop
   (:func:`agriremed.duration.compliance_by_year`): yield × price × [P(crop meets the
-  food limit) + (1 − P) × f] and the production cost, where f is the scenario's
-  ``noncompliant_price_fraction`` (default 0: a crop that fails the limit is not sold
-  as food);
+  food limit) + (1 − P) × v] and the production cost, where v is what grain over the
+  food limit is worth under the scenario's ``noncompliant_grain`` rule
+  (``noncompliant_grain.csv``: ``discount_sale`` — sold for feed or industry at a
+  discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
   crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
   spreading at every (re-)application) — while the option runs; a phytoextraction
@@ -19,6 +20,21 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   ``product_sale`` — a product other than the biomass (e.g. sunflower seed);
 * ``carbon_credit`` — scenario carbon price × net CO2e gain over doing nothing, when
   positive.
+
+Who pays: the items above are the *combined* account (farmer and programme together;
+``npv_cny_ha``). Two transfers move money between them and cancel in the combined
+account: the price support of non-compliant grain (farmer price − value, e.g. 收储 at the
+normal price of grain worth v) and the subsidies and compensation of ``subsidies.csv``
+(per-area payments such as the 长株潭 fallow compensation, or a share of an option's
+material and operation costs). ``npv_farmer_cny_ha`` = combined + transfers and
+``npv_programme_cny_ha`` = − transfers, so the two always add up to the combined NPV;
+each is also given against doing nothing. ``programme_cost_cny_ha`` is what the
+programme pays for an option beyond what it pays under doing nothing when it also keeps
+the farmer no worse off than doing nothing (− programme NPV against doing nothing +
+max(0, − farmer's NPV against doing nothing); the programme cost of :func:`budget_curve`).
+The ranking reads one of three views (scenario ``economics_view``): ``combined`` (NPV
+against doing nothing), ``farmer`` (farmer's NPV against doing nothing) or ``programme``
+(minus ``programme_cost_cny_ha``).
 
 Options whose saleable biomass has no confirmed yield are not assessed (NaN): their
 main revenue is unknown. Comparisons follow Phyto-DSS: each option against doing
@@ -55,8 +71,9 @@ from .options import library_parameter
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
-           "CASH_FLOW_ITEMS", "BIOMASS_VALUATIONS", "budget_curve", "exchange_rate", "add_currency_columns",
-           "money_text"]
+           "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
+           "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
+           "subsidy_inputs"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -66,8 +83,133 @@ CASH_FLOW_ITEMS = {
     "energy_sale": "revenue_biomass", "carbon_credit": "revenue_carbon",
 }
 
+#: Transfers from the programme to the farmer (positive for the farmer); they cancel in the
+#: combined account: price support of non-compliant grain, and subsidies/compensation.
+TRANSFER_ITEMS = ("grain_support", "subsidy")
+
 #: How harvested biomass is valued: sold per tonne, or as exported electricity.
 BIOMASS_VALUATIONS = ("sale", "electricity")
+
+#: Whose money the ranking's economics criterion counts: the column it reads and its sign
+#: (the criterion is "higher is better"; the programme view counts minus its cost).
+VIEW_COLUMNS = {"combined": ("npv_vs_baseline_cny_ha", 1.0), "farmer": ("npv_farmer_vs_baseline_cny_ha", 1.0),
+                "programme": ("programme_cost_cny_ha", -1.0)}
+ECONOMICS_VIEWS = tuple(VIEW_COLUMNS)
+
+
+def noncompliant_fractions(rule: str = "discount_sale", tables: Tables | None = None,
+                           price_fraction: float | None = None) -> tuple[float, float]:
+    """Share of the normal price the farmer is paid for grain over the food limit, and what it is worth.
+
+    Parameters
+    ----------
+    rule : str
+        Row of ``noncompliant_grain.csv``: ``discount_sale`` (default: sold for feed or
+        industry at a discount), ``state_purchase`` (收储: the farmer is paid the normal
+        price, the reserve sells the grain at the discount value) or ``destroyed``.
+    tables : Tables, optional
+        Literature tables.
+    price_fraction : float, optional
+        A share set by the user [–]; replaces both (farmer paid = value = this share).
+
+    Returns
+    -------
+    farmer_frac : float
+        Price paid to the farmer as a share of the normal price [–].
+    value_frac : float
+        Value of the grain as a share of the normal price [–] (typical value of the table).
+
+    Raises
+    ------
+    ValueError
+        If ``rule`` is not a row of the table.
+
+    Examples
+    --------
+    >>> noncompliant_fractions("discount_sale")
+    (0.6, 0.6)
+    >>> noncompliant_fractions("state_purchase")
+    (1.0, 0.6)
+    >>> noncompliant_fractions("destroyed")
+    (0.0, 0.0)
+    >>> noncompliant_fractions("state_purchase", price_fraction=0.25)
+    (0.25, 0.25)
+    """
+    if price_fraction is not None:
+        return float(price_fraction), float(price_fraction)
+    t = (tables or load_tables()).noncompliant_grain
+    row = t.loc[t["rule"] == rule]
+    if row.empty:
+        raise ValueError(f"non-compliant grain rule {rule!r} is not in noncompliant_grain.csv; expected one of "
+                         + ", ".join(t["rule"].astype(str)))
+    value = float(row["value_typical"].iloc[0])
+    farmer = float(row["farmer_price_frac"].iloc[0])
+    return (value if np.isnan(farmer) else farmer), value
+
+
+def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd.DataFrame | None = None,
+                   tables: Tables | None = None, grid=None) -> tuple[np.ndarray, np.ndarray]:
+    """Subsidies of ``subsidies.csv`` that reach each plot × option row.
+
+    A row of the table applies to a plot × option when the option is one of its
+    ``option_ids``, the plot's soil class is one of its ``soil_classes`` (needs
+    ``soil_plot``) and the plot's ``region`` starts with one of its ``regions``
+    (``Hunan/Zhuzhou`` covers ``Hunan/Zhuzhou/Lukou``). Payments per mu are converted
+    with the ``mu_per_ha`` factor. Several rows add up (a cost share is capped at 1).
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots (``region``).
+    soil_plot : pandas.DataFrame, optional
+        Plot classes (``plot_id``, ``soil_class``) of :func:`agriremed.soil.plot_classes`;
+        without it no subsidy applies.
+    tables : Tables, optional
+        Literature tables.
+    grid : agriremed._frames.Grid, optional
+        Plot and option position of every row.
+
+    Returns
+    -------
+    cost_share : numpy.ndarray
+        Share of the option's establishment, management and amendment costs paid by the
+        programme [–], per row.
+    per_area : numpy.ndarray
+        Payment per hectare in every year the option runs [CNY ha⁻¹ yr⁻¹], per row.
+
+    References
+    ----------
+    .. [1] 三湘都市报 (2016-11-22): 长株潭 heavy-metal zone fallow paid 1300 元/亩/yr.
+    """
+    tables = tables or load_tables()
+    n = len(option_rows)
+    share, per_area = np.zeros(n), np.zeros(n)
+    sub = tables.subsidies
+    if soil_plot is None or sub.empty or not n:
+        return share, per_area
+    g = _frames.grid(option_rows, plots, tables, grid)
+    region = _frames.plot_column(plots, "region", g, "text")
+    region = np.where(pd.isna(region), "", region).astype(str)
+    cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
+    oid = _frames.obj(option_rows["option_id"])
+    mu = tables.factor("mu_per_ha")
+    for r in sub.itertuples(index=False):
+        on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
+        places = [p for p in str(r.regions).split("|") if p]
+        if places:
+            inside = {x: any(x == p or x.startswith(p + "/") for p in places) for x in set(region)}
+            on &= np.array([inside[x] for x in region], bool)
+        amount = float(r.typical)
+        if r.item == "cost_share":
+            share = np.where(on, np.minimum(share + amount, 1.0), share)
+        elif r.item == "per_area":
+            per_area = np.where(on, per_area + amount * (mu if str(r.unit).startswith("CNY/mu") else 1.0),
+                                per_area)
+        else:
+            raise ValueError(f"subsidies.csv row {r.subsidy_id}: item {r.item!r} is not cost_share or per_area")
+    return share, per_area
 
 
 def exchange_rate(currency: str = "CNY", tables: Tables | None = None, rate_cny: float | None = None
@@ -250,7 +392,8 @@ _BLOCK_ROWS = 8192
 
 
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
-                 biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+                 biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
+                 noncompliant_grain="discount_sale", soil_plot=None):
     """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
@@ -273,6 +416,8 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         return np.nan_to_num(_frames.take(library_parameter(tables, name), opt))
 
     code, vocab, active, p_comply, srow = _schedule_matrices(option_rows, schedule, H, rows)
+    farmer_frac, value_frac = noncompliant_fractions(noncompliant_grain, tables, noncompliant_price_fraction)
+    share, per_area = subsidy_inputs(option_rows, plots, soil_plot, tables, g)
     crops = tables.indexed("crops", "crop")
     v = pd.Series(vocab, dtype=object)
     y = v.map(crops["yield_t_ha"]).to_numpy(float)
@@ -287,7 +432,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     inp = {
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
         "grows_vocab": vocab != "none", "crop_value": np.nan_to_num(y * price), "crop_cost": np.nan_to_num(pcost),
-        "sold_fraction": float(noncompliant_price_fraction),
+        "farmer_frac": farmer_frac, "value_frac": value_frac,
         "establishment": p("establishment_cost_cny_ha"),
         "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr"),
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
@@ -305,6 +450,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     gain = _frames.take(carbon_totals["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
                         _frames.row_index(carbon_totals, option_rows))
     inp["credit"] = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
+    inp["cost_share"], inp["per_area"] = share[rows], per_area[rows]
     return inp, rows, unassessed
 
 
@@ -323,7 +469,7 @@ def _block_items(inp: dict, sel) -> dict:
     srow = inp["srow"][sel]
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
     comply = np.nan_to_num(p_comply, nan=1.0)
-    sold = comply + (1.0 - comply) * inp["sold_fraction"]
+    sold = comply + (1.0 - comply) * inp["value_frac"]
     grows = inp["grows_vocab"][code]
     items = {
         "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
@@ -353,8 +499,28 @@ def _block_items(inp: dict, sel) -> dict:
     return items
 
 
+def _block_transfers(inp: dict, sel, items: dict) -> dict:
+    """Yearly transfers from the programme to the farmer [CNY ha⁻¹], rows × years (see :data:`TRANSFER_ITEMS`).
+
+    ``grain_support``: the crop that fails the food limit, paid to the farmer at
+    ``farmer_frac`` of the price while it is worth ``value_frac``; ``subsidy``: the
+    programme's share of the option's establishment, management and amendment costs
+    (``items``, the output of :func:`_block_items` for the same rows) plus the per-area
+    payment in every year the option runs.
+    """
+    srow = inp["srow"][sel]
+    code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
+    fails = 1.0 - np.nan_to_num(p_comply, nan=1.0)
+    grows = inp["grows_vocab"][code]
+    support = np.where(grows, inp["crop_value"][code] * fails * (inp["farmer_frac"] - inp["value_frac"]), 0.0)
+    costs = -(items["establishment"] + items["management"] + items["amendment"])
+    subsidy = inp["cost_share"][sel][:, None] * costs + np.where(active, inp["per_area"][sel][:, None], 0.0)
+    return {"grain_support": support, "subsidy": subsidy}
+
+
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
-           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
+           noncompliant_grain="discount_sale", soil_plot=None, transfers=False):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -362,15 +528,20 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     """
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
-                                         energy, biomass_valuation, grid)
-    return _block_items(inp, slice(None)), rows, unassessed
+                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot)
+    items = _block_items(inp, slice(None))
+    if transfers:
+        items = {**items, **_block_transfers(inp, slice(None), items)}
+    return items, rows, unassessed
 
 
 def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: pd.DataFrame,
                       biomass: pd.DataFrame, carbon_totals: pd.DataFrame, tables: Tables | None = None,
                       horizon_yr: int = 20, carbon_price_cny_t: float = 0.0,
-                      biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float = 0.0,
-                      energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
+                      biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float | None = None,
+                      energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
+                      noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
+                      transfers: bool = False) -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -395,13 +566,21 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
         Carbon price [CNY t⁻¹ CO2e].
     biochar_rate_t_ha : float, optional
         Biochar rate overriding the table's typical value [t ha⁻¹].
-    noncompliant_price_fraction : float
-        Share of the normal price paid for a crop that fails the food limit [–].
+    noncompliant_price_fraction : float, optional
+        Share of the normal price paid for a crop that fails the food limit [–]; replaces
+        the ``noncompliant_grain`` rule (farmer paid = value = this share).
     energy : pandas.DataFrame, optional
         Output of :func:`agriremed.energy.energy_outputs` (``electricity_mwh_ha_yr``
         [MWh ha⁻¹ yr⁻¹]), used when ``biomass_valuation = "electricity"``.
     biomass_valuation : {"sale", "electricity"}
         Value harvested biomass at its price per tonne, or as exported electricity.
+    noncompliant_grain : str
+        What happens to grain over the food limit (:func:`noncompliant_fractions`).
+    soil_plot : pandas.DataFrame, optional
+        Plot classes, for the subsidies of :func:`subsidy_inputs`.
+    transfers : bool
+        Also list the transfers from the programme to the farmer (items
+        :data:`TRANSFER_ITEMS`; they are not part of the combined account).
 
     Returns
     -------
@@ -414,7 +593,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     H = int(horizon_yr)
     items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
-                                     biomass_valuation)
+                                     biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
+                                     transfers=transfers)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -431,9 +611,10 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        compliance: pd.DataFrame, biomass: pd.DataFrame, carbon_totals: pd.DataFrame,
                        tables: Tables | None = None, horizon_yr: int = 20, discount_rate: float = 0.06,
                        carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
-                       noncompliant_price_fraction: float = 0.0, schedule: pd.DataFrame | None = None,
+                       noncompliant_price_fraction: float | None = None, schedule: pd.DataFrame | None = None,
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
-                       grid=None) -> pd.DataFrame:
+                       grid=None, noncompliant_grain: str = "discount_sale",
+                       soil_plot: pd.DataFrame | None = None) -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -460,9 +641,9 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         Carbon price [CNY t⁻¹ CO2e].
     biochar_rate_t_ha : float, optional
         Biochar rate overriding the table's typical value [t ha⁻¹].
-    noncompliant_price_fraction : float
+    noncompliant_price_fraction : float, optional
         Share of the normal price paid for a crop that fails the food limit [–]
-        (0 = it cannot be sold as food).
+        (0 = it cannot be sold at all); replaces the ``noncompliant_grain`` rule.
     schedule : pandas.DataFrame, optional
         First output of :func:`agriremed.duration.compliance_by_year`; default: built
         from ``compliance`` and ``duration`` (the crop that returns after a target is
@@ -474,6 +655,12 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         See :func:`yearly_cash_flows`.
     grid : agriremed._frames.Grid, optional
         Plot and option position of every row (computed from the ids when not given).
+    noncompliant_grain : str
+        What happens to grain over the food limit (row of ``noncompliant_grain.csv``,
+        :func:`noncompliant_fractions`); default ``discount_sale``.
+    soil_plot : pandas.DataFrame, optional
+        Plot classes (``plot_id``, ``soil_class``), for the subsidies of
+        :func:`subsidy_inputs` (none without it).
 
     Returns
     -------
@@ -486,7 +673,14 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         ``npv_vs_baseline_cny_ha``, ``npv_vs_best_cny_ha`` (NPV minus that of the best
         other option of the plot), ``best_alternative``, ``npv_cny`` [CNY, whole plot],
         ``payback_yr`` [yr] and ``cost_per_g_removed_cny_g`` (remediation costs only)
-        [CNY g⁻¹]; NaN for options that do not apply or cannot be assessed.
+        [CNY g⁻¹], the present value of the transfers to the farmer
+        (``grain_support_cny_ha``: price support of non-compliant grain;
+        ``subsidy_cny_ha``: subsidies and compensation), ``npv_farmer_cny_ha`` (combined
+        NPV + transfers), ``npv_programme_cny_ha`` (− transfers) and both against doing
+        nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
+        and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
+        farmer kept whole) [CNY ha⁻¹]; NaN for options that do not apply or cannot be
+        assessed.
 
     Examples
     --------
@@ -503,7 +697,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                                          horizon_yr=H, grid=grid, matrices=True)
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
-                                         energy, biomass_valuation, grid)
+                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])
@@ -523,6 +717,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     base_at[base] = np.arange(len(base))
     pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
     pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
+    pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
         blk = slice(lo, min(lo + _BLOCK_ROWS, k))
@@ -530,6 +725,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         cf = sum(items.values())
         for key, v in items.items():
             pv[key][blk] = (v * df).sum(axis=1)
+        for key, v in _block_transfers(inp, blk, items).items():
+            pv_t[key][blk] = (v * df).sum(axis=1)
         pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
         value[blk] = (cf * df).sum(axis=1)
@@ -538,6 +735,12 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     for item, group in CASH_FLOW_ITEMS.items():
         groups[group] = groups.get(group, 0.0) + pv[item]
     npv_vs = np.where(has_base, value - value[bi_r], np.nan)
+    transfer = pv_t["grain_support"] + pv_t["subsidy"]
+    farmer, programme = value + transfer, -transfer
+    farmer_vs = np.where(has_base, farmer - farmer[bi_r], np.nan)
+    programme_vs = np.where(has_base, programme - programme[bi_r], np.nan)
+    # what the programme pays for the option beyond doing nothing, with the farmer kept whole
+    programme_cost = -programme_vs + np.maximum(0.0, -farmer_vs) + 0.0  # + 0.0: no -0.0 on the baseline
     payback = np.where(has_base & ~is_base[rows], payback, np.nan)
     removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
     remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
@@ -556,6 +759,10 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "revenue_crop_cny_ha": groups["revenue_crop"], "revenue_biomass_cny_ha": groups["revenue_biomass"],
         "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best[rows],
         "npv_cny": value * area, "payback_yr": payback, "cost_per_g_removed_cny_g": per_g,
+        "grain_support_cny_ha": pv_t["grain_support"], "subsidy_cny_ha": pv_t["subsidy"],
+        "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
+        "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
+        "programme_cost_cny_ha": programme_cost,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]
@@ -600,8 +807,9 @@ def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:
     ``strict_control``) and whose recommended option is not "do nothing" are funded in
     order of their programme cost per hectare, cheapest first: the present value the
     programme pays so that the farmer is no worse off than doing nothing,
-    ``max(0, −npv_vs_baseline_cny_ha)``. Options that earn more than doing nothing cost
-    the programme nothing and come first.
+    ``max(0, programme_cost_cny_ha)`` (subsidies and grain price support included), or
+    ``max(0, −npv_vs_baseline_cny_ha)`` for a summary without that column. Options that
+    earn more than doing nothing cost the programme nothing and come first.
 
     Parameters
     ----------
@@ -627,9 +835,12 @@ def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:
     cls = summary["soil_class"].to_numpy(object)
     opt = summary["recommended_option"].to_numpy(object)
     treat = np.isin(cls, ["safe_utilisation", "strict_control"]) & pd.notna(opt) & (opt != "do_nothing")
-    npv = summary["npv_vs_baseline_cny_ha"].to_numpy(float)[treat]
     area = summary["area_ha"].to_numpy(float)[treat]
-    per_ha = np.maximum(0.0, -np.nan_to_num(npv, nan=0.0))
+    if "programme_cost_cny_ha" in summary:  # plans that count subsidies and grain price support
+        per_ha = np.maximum(0.0, np.nan_to_num(summary["programme_cost_cny_ha"].to_numpy(float)[treat], nan=0.0))
+    else:
+        npv = summary["npv_vs_baseline_cny_ha"].to_numpy(float)[treat]
+        per_ha = np.maximum(0.0, -np.nan_to_num(npv, nan=0.0))
     order = np.argsort(per_ha, kind="stable")
     cost = (per_ha * area)[order]
     return pd.DataFrame({

@@ -58,7 +58,10 @@ PLAN_COLUMNS = [
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
     "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
-    "npv_vs_baseline_cny_ha", "npv_cny", "payback_yr", "cost_per_g_removed_cny_g",
+    "npv_vs_baseline_cny_ha", "npv_farmer_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_programme_cny_ha",
+    "npv_programme_vs_baseline_cny_ha", "programme_cost_cny_ha", "grain_support_cny_ha", "subsidy_cny_ha",
+    "npv_cny", "payback_yr",
+    "cost_per_g_removed_cny_g",
     "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
     "light_economics",
     "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
@@ -85,7 +88,7 @@ SUMMARY_COLUMNS = [
     "current_crop_compliance_prob",
     "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
     "p_target_20yr",
-    "npv_vs_baseline_cny_ha", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
+    "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
 
 
@@ -278,13 +281,16 @@ class Plan:
     #: Stage inputs kept for :func:`reprice` and :func:`replan` (see ``reuse`` above).
     reuse: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
-    def yearly_cash_flows(self, plot_ids=None) -> pd.DataFrame:
+    def yearly_cash_flows(self, plot_ids=None, transfers: bool = False) -> pd.DataFrame:
         """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
 
         Parameters
         ----------
         plot_ids : iterable of str, optional
             Plots to include.
+        transfers : bool
+            Also list the transfers from the programme to the farmer (price support of
+            non-compliant grain, subsidies); they are not part of the combined account.
 
         Returns
         -------
@@ -298,7 +304,8 @@ class Plan:
         return economics_mod.yearly_cash_flows(
             rows.reset_index(drop=True), _with_all_input_columns(self.plots), self.schedule, self.biomass, self.carbon, self.tables,
             s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
-            energy=self.energy, biomass_valuation=s.biomass_valuation)
+            energy=self.energy, biomass_valuation=s.biomass_valuation, noncompliant_grain=s.noncompliant_grain,
+            soil_plot=self.soil_plot, transfers=transfers)
 
     def money(self) -> dict:
         """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""
@@ -464,7 +471,7 @@ def rules_note(scenario: Scenario) -> list[str]:
 #: economics, ranking) and by the reporting currency: a change of these alone reuses the
 #: soil, uptake, option, biomass, crop-compliance, removal and energy stages (:func:`replan`).
 LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", "carbon_price_cny_t",
-               "noncompliant_price_fraction", "biomass_valuation", "biochar_method", "biochar_h_corg",
+               "noncompliant_price_fraction", "noncompliant_grain", "economics_view", "biomass_valuation", "biochar_method", "biochar_h_corg",
                "n_fertiliser_method", "weights", "currency", "exchange_rate_cny")
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
@@ -590,7 +597,7 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         n_fertiliser_method=scenario.n_fertiliser_method, by_year=detail, ledger=detail, grid=grid)
     by_year = by_year[0] if by_year else pd.DataFrame()
     bar.update()
-    eco = _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario)
+    eco = _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario, e["soil_plot"])
     bar.update()
     soil_plot = e["soil_plot"]
     plan_table, summary, rank, scores = _rank_and_summarise(
@@ -614,13 +621,20 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
                 reuse=reuse)
 
 
-def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario) -> pd.DataFrame:
+def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario,
+               soil_plot=None) -> pd.DataFrame:
     """The economics stage with the scenario's money settings (shared by :func:`plan` and :func:`reprice`)."""
-    return economics_mod.evaluate_economics(opts, P, dur, compliance, bio, ctot, tables, scenario.horizon_yr,
-                                            scenario.discount_rate, scenario.carbon_price_cny_t,
-                                            noncompliant_price_fraction=scenario.noncompliant_price_fraction,
-                                            schedule=schedule, energy=en,
-                                            biomass_valuation=scenario.biomass_valuation, grid=grid)
+    try:
+        return economics_mod.evaluate_economics(
+            opts, P, dur, compliance, bio, ctot, tables, scenario.horizon_yr, scenario.discount_rate,
+            scenario.carbon_price_cny_t, noncompliant_price_fraction=scenario.noncompliant_price_fraction,
+            schedule=schedule, energy=en, biomass_valuation=scenario.biomass_valuation, grid=grid,
+            noncompliant_grain=scenario.noncompliant_grain, soil_plot=soil_plot)
+    except ValueError as exc:
+        if "noncompliant_grain.csv" in str(exc):
+            raise ScenarioError(f"scenario field noncompliant_grain = {scenario.noncompliant_grain!r} is invalid: "
+                                f"{exc}") from exc
+        raise
 
 
 def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail):
@@ -641,7 +655,7 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
         (np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0), index=index)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
-                                    H, money=money)
+                                    H, money=money, economics_view=scenario.economics_view)
     _add_columns(cols, rank, index)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
@@ -692,7 +706,7 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
                          "plan again for other changes")
     tables, opts = result.tables, result.options
     eco = _economics(opts, r["P"], result.duration, result.compliance, result.biomass, result.carbon,
-                     result.energy, r["schedule"], r["grid"], tables, scenario)
+                     result.energy, r["schedule"], r["grid"], tables, scenario, result.soil_plot)
     frames = [result.duration, result.compliance, result.biomass, result.energy, result.carbon, eco,
               r["seasons"]]
     plan_table, summary, rank, scores = _rank_and_summarise(opts, frames, r["P"], result.soil_plot, tables,
@@ -1112,7 +1126,8 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     best = per_plot(table["recommended"].to_numpy(bool))
     b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
                          else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
-         for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t") if c in table}
+         for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
+                                       "programme_cost_cny_ha") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)
@@ -1120,6 +1135,9 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
         s[c] = b[c]
+    for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
+        s[c] = b[c] if c in b else np.full(n, np.nan)
+    s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     rec = np.full(n, "no applicable option", dtype=object)

@@ -27,7 +27,14 @@ clean_up          environmental  share of the excess soil metal removed within
                                  the current crop fails the food limit (its
                                  baseline food-safety light is not green)
 carbon            environmental  net CO2e gain over doing nothing [t ha⁻¹ yr⁻¹]
-economics         economic       NPV over doing nothing [CNY ha⁻¹]
+economics         economic       NPV over doing nothing [CNY ha⁻¹], in the
+                                 scenario's ``economics_view``: ``combined``
+                                 (default: farmer and programme together;
+                                 subsidies and grain price support cancel),
+                                 ``farmer`` (what the farmer gets, subsidies
+                                 included) or ``programme`` (minus what the
+                                 programme pays beyond doing nothing, keeping
+                                 the farmer no worse off)
 ================  =============  ==============================================
 
 Default weights (:data:`agriremed.scenario.DEFAULT_WEIGHTS`, editable in the
@@ -45,7 +52,8 @@ livelihood        0.10    saleable product for the farmer; partly overlaps
 clean_up          0.15    lowering the soil matters where it is needed, and only
                           there (see above)
 carbon            0.10    co-benefit, not the purpose of the plan
-economics         0.25    cost to the farmer and the programme
+economics         0.25    cost to the farmer and the programme (one view at a
+                          time, ``economics_view``; default both together)
 ================  ======  =======================================================
 
 Each raw value is turned into a utility u ∈ [0, 1] by a linear value function
@@ -93,7 +101,8 @@ UNITS = {"food_safety": "1", "food_production": "1", "livelihood": "1", "clean_u
          "carbon": "t CO2e/ha/yr", "economics": "CNY/ha"}
 
 
-def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | None = None) -> pd.DataFrame:
+def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | None = None,
+                    economics_view: str = "combined") -> pd.DataFrame:
     """Raw criterion values of every plot × option row of a plan table.
 
     Parameters
@@ -111,6 +120,11 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     tables : Tables, optional
         Literature tables (crop yields ``yield_t_ha`` of ``crops.csv``; the food-safety
         green threshold of ``traffic_lights.csv`` that says a current crop complies).
+    economics_view : {"combined", "farmer", "programme"}
+        What the economics criterion reads (:data:`agriremed.economics.VIEW_COLUMNS`):
+        ``npv_vs_baseline_cny_ha``, ``npv_farmer_vs_baseline_cny_ha`` or minus
+        ``programme_cost_cny_ha`` (the programme's cost beyond doing nothing with the
+        farmer kept no worse off).
 
     Returns
     -------
@@ -158,8 +172,18 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         "livelihood": livelihood,
         "clean_up": clean_up,
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
-        "economics": table["npv_vs_baseline_cny_ha"].to_numpy(float),
+        "economics": _economics_value(table, economics_view),
     }, index=table.index)
+
+
+def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
+    """The economics criterion [CNY ha⁻¹] of an economics view (higher is better)."""
+    from .economics import VIEW_COLUMNS
+
+    if economics_view not in VIEW_COLUMNS:
+        raise ValueError(f"economics_view {economics_view!r} is not one of {', '.join(VIEW_COLUMNS)}")
+    column, sign = VIEW_COLUMNS[economics_view]
+    return sign * table[column].to_numpy(float)
 
 
 def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
@@ -382,7 +406,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     return out
 
 
-def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0)) -> dict:
+def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
+             economics_view="combined") -> dict:
     """The ``why_<criterion>`` texts of the rows ``rows`` of ``table``.
 
     Texts are built once per distinct (statement, light): numbers enter the texts only
@@ -447,7 +472,11 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                     f"removes {_pct(x)} of the excess {e} within {H} yr" + (f" (treats {t})" if t != e else ""))
         if c == "carbon":
             return f"{x:+.1f} t CO2e/ha/yr against doing nothing"
-        return f"NPV {money_text(x, *money)} against doing nothing over {H} yr"
+        if economics_view == "programme":
+            return (f"programme pays {money_text(-x, *money)} beyond doing nothing over {H} yr "
+                    "(farmer kept no worse off)")
+        whose = "farmer's NPV" if economics_view == "farmer" else "NPV"
+        return f"{whose} {money_text(x, *money)} against doing nothing over {H} yr"
 
     light_code = {"green": 0, "amber": 1, "red": 2}
     out = {}
@@ -469,7 +498,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
                  food_standard: str = "GB2762", horizon_yr: int = 20,
-                 money: tuple[str, float] = ("CNY", 1.0)) -> pd.DataFrame:
+                 money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined") -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -488,6 +517,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     money : (str, float)
         Reporting currency and CNY per unit of it: the economics reason states the NPV in
         that currency beside CNY (the traffic-light thresholds stay in CNY).
+    economics_view : {"combined", "farmer", "programme"}
+        Whose NPV the economics criterion counts (see :func:`criteria_values`).
 
     Returns
     -------
@@ -501,7 +532,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
-    vals = criteria_values(table, horizon_yr, tables)
+    vals = criteria_values(table, horizon_yr, tables, economics_view)
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
@@ -515,7 +546,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     rows = np.flatnonzero(ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
-                   money)
+                   money, economics_view)
     for c in CRITERIA:
         col = np.full(n, None, dtype=object)
         col[rows] = why[c]

@@ -51,6 +51,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 FOOD_STANDARDS = ("GB2762", "EU2023_915", "CODEX")
 TARGETS = ("screening", "food_limit", "strictest")
 BIOMASS_VALUATIONS = ("sale", "electricity")
+#: Whose money the ranking's economics criterion counts (see ``economics.VIEW_COLUMNS``).
+ECONOMICS_VIEWS = ("combined", "farmer", "programme")
 
 
 class ScenarioError(ValueError):
@@ -76,9 +78,20 @@ class Scenario:
         Real discount rate for NPV [1/yr].
     carbon_price_cny_t : float
         Price received per tonne of CO2e credited [CNY t⁻¹].
-    noncompliant_price_fraction : float
-        Share of the normal price paid for a food crop that fails the food limit [–]
-        (0 = it cannot be sold as food; an assumption to set locally).
+    noncompliant_grain : str
+        What happens to a food crop that fails the food limit (row of
+        ``noncompliant_grain.csv``): ``discount_sale`` (default: sold for feed or industry
+        at a discount; the farmer gets what it is worth), ``state_purchase`` (收储: the
+        farmer is paid the normal price, the programme bears the loss) or ``destroyed``
+        (worth nothing).
+    noncompliant_price_fraction : float, optional
+        Share of the normal price paid for a food crop that fails the food limit [–];
+        when set it replaces the ``noncompliant_grain`` rule (farmer paid = value).
+    economics_view : {"combined", "farmer", "programme"}
+        Whose money the ranking's economics criterion counts, against doing nothing:
+        farmer and programme together (default; transfers between them cancel), the
+        farmer (incl. subsidies and price support received) or the programme (what it
+        pays, ≤ 0). All three NPVs are reported whatever the choice.
     food_standard : {"GB2762", "EU2023_915", "CODEX"}
         Food-limit set used to judge crop compliance.
     threshold_set : str
@@ -135,7 +148,9 @@ class Scenario:
     horizon_yr: int = 20
     discount_rate: float = 0.06
     carbon_price_cny_t: float = 80.0
-    noncompliant_price_fraction: float = 0.0
+    noncompliant_grain: str = "discount_sale"
+    noncompliant_price_fraction: float | None = None
+    economics_view: str = "combined"
     food_standard: str = "GB2762"
     threshold_set: str = "gb15618_2018"
     target: str = "screening"
@@ -260,8 +275,11 @@ def _check(s: Scenario) -> None:
     c.number("discount_rate", s.discount_rate, -0.05, 0.5, "a rate between −0.05 and 0.5 (e.g. 0.06)")
     c.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, MAX_CARBON_PRICE_CNY_T,
              f"a price from 0 to {MAX_CARBON_PRICE_CNY_T:,} CNY per t CO2e")
-    c.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
-             "a fraction from 0 to 1")
+    if s.noncompliant_price_fraction is not None:
+        c.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
+                 "a fraction from 0 to 1, or none to use the noncompliant_grain rule")
+    c.text("noncompliant_grain", s.noncompliant_grain, max_len=MAX_NAME_CHARS, one_line=True)
+    c.choice("economics_view", s.economics_view, ECONOMICS_VIEWS)
     c.choice("food_standard", s.food_standard, FOOD_STANDARDS)
     c.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)
     c.choice("target", s.target, TARGETS)

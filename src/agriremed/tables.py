@@ -60,6 +60,8 @@ TABLE_FILES: dict[str, str] = {
     "uptake_slopes": "uptake_slopes.csv",
     "uptake_surveys": "uptake_surveys.csv",
     "land_rules": "land_rules.csv",
+    "noncompliant_grain": "noncompliant_grain.csv",
+    "subsidies": "subsidies.csv",
 }
 
 
@@ -103,6 +105,8 @@ class Tables:
     uptake_slopes: pd.DataFrame
     uptake_surveys: pd.DataFrame
     land_rules: pd.DataFrame
+    noncompliant_grain: pd.DataFrame
+    subsidies: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
@@ -210,6 +214,7 @@ _NUMERIC_COLUMNS = {
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
     "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
     "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg",
+    "farmer_price_frac", "value_low", "value_typical", "value_high",
 }
 
 

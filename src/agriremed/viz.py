@@ -46,6 +46,7 @@ OPTION_COLOURS = {
     "maize_energy": "#dbdb8d", "sunflower": "#ffd92f", "ramie": "#8dd3c7", "hemp": "#b3de69",
     "kenaf": "#bebada", "brassica_juncea": "#fb8072", "lime_rice": "#6baed6", "low_cd_rice": "#08519c",
     "flooded_rice": "#9ecae1", "maize_grain": "#fdae6b", "foliar_inhibitor": "#c7e9c0",
+    "vip_n_no_flood": "#3182bd",
 }
 _LIGHT = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728", None: "#cccccc"}
 
