@@ -10,15 +10,18 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   as food);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
   crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
-  spreading at every (re-)application) — while the option runs; a phytoextraction
+  spreading at every application: year 1, then lime at its ``reapply_interval_yr``
+  and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option runs; a phytoextraction
   option stops at its target and the current crop returns;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
   value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
   "electricity"`` the biomass of a CHP option is valued as exported electricity at the
   feed-in tariff instead (``energy_sale``, gross: conversion costs are not deducted);
   ``product_sale`` — a product other than the biomass (e.g. sunflower seed);
-* ``carbon_credit`` — scenario carbon price × net CO2e gain over doing nothing, when
-  positive.
+* ``carbon_credit`` — scenario carbon price × the *credited* CO2e gain over doing
+  nothing (``credited_co2e_vs_baseline_t_ha_yr`` of the carbon ledger: the terms its
+  credit method may sell — by default not the avoided emissions of electricity, heat
+  or fuel that are sold, so they are never paid twice), when positive.
 
 Options whose saleable biomass has no confirmed yield are not assessed (NaN): their
 main revenue is unknown. Comparisons follow Phyto-DSS: each option against doing
@@ -51,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .carbon import application_interval
 from .options import library_parameter
 from .tables import Tables, load_tables
 
@@ -250,7 +254,8 @@ _BLOCK_ROWS = 8192
 
 
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
-                 biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+                 biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
+                 biochar_reapply_interval_yr=None):
     """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
@@ -280,8 +285,10 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
-    eff = _frames.take(library_parameter(tables, "effect_duration_yr"), opt)
     rate = p("rate_t_ha")
+    eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
+                               _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
+                               biochar_reapply_interval_yr)
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
     inp = {
@@ -302,8 +309,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
         inp["mwh"] = np.nan_to_num(mwh[rows])
         inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
-    gain = _frames.take(carbon_totals["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
-                        _frames.row_index(carbon_totals, option_rows))
+    credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
+        else "net_co2e_vs_baseline_t_ha_yr"
+    gain = _frames.take(carbon_totals[credited].to_numpy(float), _frames.row_index(carbon_totals, option_rows))
     inp["credit"] = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
     return inp, rows, unassessed
 
@@ -354,7 +362,8 @@ def _block_items(inp: dict, sel) -> dict:
 
 
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
-           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None):
+           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
+           biochar_reapply_interval_yr=None):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -362,7 +371,7 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     """
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
-                                         energy, biomass_valuation, grid)
+                                         energy, biomass_valuation, grid, biochar_reapply_interval_yr)
     return _block_items(inp, slice(None)), rows, unassessed
 
 
@@ -370,7 +379,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                       biomass: pd.DataFrame, carbon_totals: pd.DataFrame, tables: Tables | None = None,
                       horizon_yr: int = 20, carbon_price_cny_t: float = 0.0,
                       biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float = 0.0,
-                      energy: pd.DataFrame | None = None, biomass_valuation: str = "sale") -> pd.DataFrame:
+                      energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
+                      biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -402,6 +412,9 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
         [MWh ha⁻¹ yr⁻¹]), used when ``biomass_valuation = "electricity"``.
     biomass_valuation : {"sale", "electricity"}
         Value harvested biomass at its price per tonne, or as exported electricity.
+    biochar_reapply_interval_yr : float, optional
+        Re-apply (and pay for) the biochar every so many years [yr]; default: once, in
+        year 1 (lime follows its ``reapply_interval_yr``).
 
     Returns
     -------
@@ -414,7 +427,7 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     H = int(horizon_yr)
     items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
-                                     biomass_valuation)
+                                     biomass_valuation, None, biochar_reapply_interval_yr)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -433,7 +446,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
                        noncompliant_price_fraction: float = 0.0, schedule: pd.DataFrame | None = None,
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
-                       grid=None) -> pd.DataFrame:
+                       grid=None, biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -474,6 +487,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         See :func:`yearly_cash_flows`.
     grid : agriremed._frames.Grid, optional
         Plot and option position of every row (computed from the ids when not given).
+    biochar_reapply_interval_yr : float, optional
+        See :func:`yearly_cash_flows`.
 
     Returns
     -------
@@ -503,7 +518,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                                          horizon_yr=H, grid=grid, matrices=True)
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
-                                         energy, biomass_valuation, grid)
+                                         energy, biomass_valuation, grid, biochar_reapply_interval_yr)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])

@@ -59,6 +59,10 @@ TABLE_FILES: dict[str, str] = {
     "provinces": "provinces.csv",
     "uptake_slopes": "uptake_slopes.csv",
     "uptake_surveys": "uptake_surveys.csv",
+    "paddy_ch4": "paddy_ch4.csv",
+    "paddy_water_regime": "paddy_water_regime.csv",
+    "gwp": "gwp.csv",
+    "carbon_credit_terms": "carbon_credit_terms.csv",
 }
 
 
@@ -101,6 +105,10 @@ class Tables:
     provinces: pd.DataFrame
     uptake_slopes: pd.DataFrame
     uptake_surveys: pd.DataFrame
+    paddy_ch4: pd.DataFrame
+    paddy_water_regime: pd.DataFrame
+    gwp: pd.DataFrame
+    carbon_credit_terms: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
