@@ -421,3 +421,19 @@ def test_carbon_revenue_never_sells_avoided_emissions_of_sold_energy(sample_plot
     assert ta["credited_co2e_vs_baseline_t_ha_yr"] == pytest.approx(ta["net_co2e_vs_baseline_t_ha_yr"])
     with pytest.raises(ScenarioError):
         agriremed.Scenario(carbon_credit_method="everything")
+
+
+def test_biochar_registry_rules(tables):
+    s, r = carbon.biochar_credit_eligibility(["rice_straw", "wood"], "verra_vm0044", h_corg=0.4, tables=tables)
+    assert s.tolist() == ["eligible", "unconfirmed"] and "waste biomass" in r[1]   # VM0044: waste feedstock only
+    s, r = carbon.biochar_credit_eligibility("rice_straw", "verra_vm0044", h_corg=0.75, tables=tables)
+    assert s.tolist() == ["not_eligible"] and "0.7" in r[0]
+    s, _ = carbon.biochar_credit_eligibility("wood", "puro2025", tables=tables)
+    assert s.tolist() == ["unconfirmed"]                                              # Puro needs a measured H/Corg
+    s, r = carbon.biochar_credit_eligibility("wood", "global_biochar_csink", h_corg=0.3, tables=tables)
+    assert s.tolist() == ["unconfirmed"] and "EBC or WBC" in r[0]
+    names = tables.biochar_credit_rules.query("rule == 'method_name'").set_index("registry")["rule_value"]
+    assert "Global Biochar C-Sink" in names["global_biochar_csink"] and "VM0044" in names["verra_vm0044"]
+    assert "superseded" in carbon.BIOCHAR_METHODS["ebc2020"][1]
+    with pytest.raises(ValueError):
+        carbon.biochar_credit_eligibility("wood", "nonsense", tables=tables)

@@ -109,6 +109,8 @@ __all__ = [
     "paddy_ch4_t_co2e",
     "application_interval",
     "credit_terms",
+    "biochar_credit_eligibility",
+    "BIOCHAR_REGISTRIES",
     "RICE_WATER_REGIMES",
     "RICE_PRESEASON",
     "RICE_AMENDMENTS",
@@ -140,7 +142,7 @@ LEDGER_TERMS: dict[str, str] = {
 BIOCHAR_METHODS: dict[str, tuple[int, str]] = {
     "ipcc2019": (100, "IPCC 2019 App. 4: M·F_C·F_perm"),
     "puro2025": (200, "Puro 2025: M·F_C·(M − a·H/Corg) at the soil temperature"),
-    "ebc2020": (100, "EBC 2020: M·F_C·(1 − 0.003)^100"),
+    "ebc2020": (100, "EBC 2020 (legacy, superseded by the Global Biochar C-Sink standard): M·F_C·(1 − 0.003)^100"),
 }
 
 #: Columns of the long carbon ledger.
@@ -736,6 +738,71 @@ def application_interval(effect_duration_yr, reapply_interval_yr, is_biochar, bi
     if biochar_interval_yr is not None:
         iv = np.where(np.asarray(is_biochar, bool), float(biochar_interval_yr), iv)
     return np.where(np.isnan(eff), np.nan, iv)
+
+
+#: Credit standards of ``biochar_credit_rules.csv`` checked by :func:`biochar_credit_eligibility`.
+BIOCHAR_REGISTRIES = ("verra_vm0044", "puro2025", "global_biochar_csink")
+
+
+def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = None,
+                               tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a biochar could earn credits under a registry's rules (``biochar_credit_rules.csv``).
+
+    Parameters
+    ----------
+    feedstock : str or array_like of str
+        IPCC feedstock class of the biochar (``rice_straw``, ``wood``, …).
+    registry : {"verra_vm0044", "puro2025", "global_biochar_csink"}
+        Credit standard.
+    h_corg : float, optional
+        Measured molar H/Corg of the biochar [–].
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    status : numpy.ndarray of str
+        ``eligible``, ``not_eligible`` or ``unconfirmed`` per feedstock.
+    reason : numpy.ndarray of str
+        The rule that decided, in words.
+
+    References
+    ----------
+    .. [1] Verra (2025) VM0044 v1.2 (waste biomass only; H/C ≤ 0.70).
+    .. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1 (H/Corg ≤ 0.7).
+    .. [3] Carbon Standards International (2026) Global Biochar C-Sink standard v4.0.
+
+    Examples
+    --------
+    >>> s, r = biochar_credit_eligibility(["rice_straw", "herbaceous"], "verra_vm0044", h_corg=0.4)
+    >>> s.tolist()
+    ['eligible', 'unconfirmed']
+    """
+    tables = tables or load_tables()
+    rules = tables.biochar_credit_rules
+    if registry not in BIOCHAR_REGISTRIES:
+        raise ValueError(f"registry {registry!r} is unknown; expected one of " + ", ".join(BIOCHAR_REGISTRIES))
+    r = rules.loc[rules["registry"] == registry].set_index("rule")["rule_value"]
+    fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
+    status = np.full(fs.shape, "eligible", dtype=object)
+    reason = np.full(fs.shape, f"meets the {registry} rules checked", dtype=object)
+    if "requires" in r:
+        status[:] = "unconfirmed"
+        reason[:] = f"{registry} requires {r['requires']}"
+    if "h_corg_max" in r:
+        cap = float(r["h_corg_max"])
+        if h_corg is None:
+            status[status == "eligible"] = "unconfirmed"
+            reason[status == "unconfirmed"] = f"H/Corg not measured ({registry} requires ≤ {cap:g})"
+        elif h_corg > cap:
+            status[:] = "not_eligible"
+            reason[:] = f"H/Corg {h_corg:g} above the {registry} cap {cap:g}"
+    if "eligible_feedstock" in r:
+        ok = set(str(r["eligible_feedstock"]).split("|"))
+        other = ~np.isin(fs, list(ok)) & (status != "not_eligible")
+        status[other] = "unconfirmed"
+        reason[other] = f"{registry} takes waste biomass only: this feedstock qualifies only as a documented residue"
+    return status, reason
 
 
 def credit_terms(tables: Tables, method: str) -> set[str]:

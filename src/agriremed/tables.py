@@ -63,6 +63,7 @@ TABLE_FILES: dict[str, str] = {
     "paddy_water_regime": "paddy_water_regime.csv",
     "gwp": "gwp.csv",
     "carbon_credit_terms": "carbon_credit_terms.csv",
+    "biochar_credit_rules": "biochar_credit_rules.csv",
 }
 
 
@@ -109,6 +110,7 @@ class Tables:
     paddy_water_regime: pd.DataFrame
     gwp: pd.DataFrame
     carbon_credit_terms: pd.DataFrame
+    biochar_credit_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
