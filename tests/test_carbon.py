@@ -437,3 +437,21 @@ def test_biochar_registry_rules(tables):
     assert "superseded" in carbon.BIOCHAR_METHODS["ebc2020"][1]
     with pytest.raises(ValueError):
         carbon.biochar_credit_eligibility("wood", "nonsense", tables=tables)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("gwp_set", "ar4"), ("rice_water_regime", "flooded"), ("rice_preseason", "winter"),
+    ("rice_amendment", "sawdust"), ("rice_amendment_t_ha", 5.0), ("rice_season_days", 400),
+    ("rice_season_days", float("nan")), ("heat_user", ""), ("heat_user_frac", 0.0), ("heat_user_frac", 1.5),
+    ("biochar_reapply_interval_yr", -3), ("carbon_credit_method", None),
+])
+def test_carbon_scenario_fields_are_checked(field, value):
+    with pytest.raises(ScenarioError, match=field):
+        agriremed.Scenario(**{field: value})
+
+
+def test_carbon_scenario_fields_round_trip():
+    s = agriremed.Scenario(gwp_set="ar5", rice_water_regime="multiple_drainage", rice_amendment="straw_short",
+                           rice_amendment_t_ha=4.5, rice_season_days=230, heat_user="greenhouse",
+                           heat_user_frac=0.4, biochar_reapply_interval_yr=5, carbon_credit_method="all_terms")
+    assert agriremed.Scenario.from_dict(s.to_dict()) == s
