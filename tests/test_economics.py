@@ -133,7 +133,8 @@ def test_carbon_price_raises_revenue_of_carbon_gains(plots_factory):
     annuity = (1 - 1.06 ** -20) / 0.06
     # inventory view (every term sold): the gain includes the avoided grid electricity
     a = _plan(plots_factory, carbon_credit_method="all_terms").table.set_index("option_id")
-    b = _plan(plots_factory, carbon_price_cny_t=100.0, carbon_credit_method="all_terms").table.set_index("option_id")
+    b = _plan(plots_factory, carbon_price_cny_t=100.0,
+              carbon_credit_method="all_terms").table.set_index("option_id")
     gain = b.loc["willow_src", "net_co2e_vs_baseline_t_ha_yr"]
     assert gain > 0
     assert b.loc["willow_src", "npv_cny_ha"] - a.loc["willow_src", "npv_cny_ha"] == pytest.approx(

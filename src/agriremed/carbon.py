@@ -134,7 +134,8 @@ LAND_USE_TO_IPCC = {"paddy": "paddy", "upland": "annual_crop", "vegetable": "ann
 LEDGER_TERMS: dict[str, str] = {
     "soc_change": "removal", "biochar_sink": "removal", "avoided_electricity": "avoided_emission",
     "avoided_heat": "avoided_emission", "avoided_fuel": "avoided_emission", "field_diesel": "emission",
-    "n_fertiliser": "emission", "n2o_fertiliser_direct": "emission", "paddy_ch4": "emission", "lime": "emission",
+    "n_fertiliser": "emission", "n2o_fertiliser_direct": "emission", "paddy_ch4": "emission",
+    "lime": "emission",
     "biomass_transport": "emission", "processing": "emission",
 }
 
@@ -142,7 +143,8 @@ LEDGER_TERMS: dict[str, str] = {
 BIOCHAR_METHODS: dict[str, tuple[int, str]] = {
     "ipcc2019": (100, "IPCC 2019 App. 4: M·F_C·F_perm"),
     "puro2025": (200, "Puro 2025: M·F_C·(M − a·H/Corg) at the soil temperature"),
-    "ebc2020": (100, "EBC 2020 (legacy, superseded by the Global Biochar C-Sink standard): M·F_C·(1 − 0.003)^100"),
+    "ebc2020": (100, "EBC 2020 (legacy, superseded by the Global Biochar C-Sink standard): "
+                     "M·F_C·(1 − 0.003)^100"),
 }
 
 #: Columns of the long carbon ledger.
@@ -154,7 +156,8 @@ LEDGER_COLUMNS = ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr
 N_METHODS = ("ipcc_split", "full_chain")
 
 #: Water regimes of rice during the season (IPCC 2019 Table 5.12; ``sfw`` rows of ``paddy_ch4.csv``).
-RICE_WATER_REGIMES = ("continuous_flooding", "single_drainage", "multiple_drainage", "regular_rainfed", "upland")
+RICE_WATER_REGIMES = ("continuous_flooding", "single_drainage", "multiple_drainage", "regular_rainfed",
+                      "upland")
 #: Pre-season water regimes (Table 5.13; ``sfp`` rows).
 RICE_PRESEASON = ("non_flooded_lt180", "non_flooded_gt180", "flooded_gt30", "non_flooded_gt365")
 #: Organic amendments of rice (Table 5.14; ``cfoa`` rows): straw in t DM ha⁻¹, the others fresh weight.
@@ -781,7 +784,8 @@ def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = 
     tables = tables or load_tables()
     rules = tables.biochar_credit_rules
     if registry not in BIOCHAR_REGISTRIES:
-        raise ValueError(f"registry {registry!r} is unknown; expected one of " + ", ".join(BIOCHAR_REGISTRIES))
+        raise ValueError(f"registry {registry!r} is unknown; expected one of "
+                         + ", ".join(BIOCHAR_REGISTRIES))
     r = rules.loc[rules["registry"] == registry].set_index("rule")["rule_value"]
     fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
     status = np.full(fs.shape, "eligible", dtype=object)
@@ -801,7 +805,8 @@ def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = 
         ok = set(str(r["eligible_feedstock"]).split("|"))
         other = ~np.isin(fs, list(ok)) & (status != "not_eligible")
         status[other] = "unconfirmed"
-        reason[other] = f"{registry} takes waste biomass only: this feedstock qualifies only as a documented residue"
+        reason[other] = (f"{registry} takes waste biomass only: this feedstock qualifies only as a "
+                         "documented residue")
     return status, reason
 
 
@@ -1247,7 +1252,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                          + "; char of metal-rich biomass is not credited"),
         "avoided_electricity": "",
         "avoided_heat": (f"heat from biomass CHP taken by {heat_user}, replacing supplied heat" if heat_user
-                         else "no heat user named: the plant sells power only and its heat displaces nothing"),
+                         else "no heat user named: the plant sells power only and its heat displaces "
+                              "nothing"),
         "paddy_ch4": (f"rice seasons only; current practice {base_regime.replace('_', ' ')}, "
                       f"{_PRESEASON_TEXT[rice_preseason]}, "
                       + (f"{rice_amendment.replace('_', ' ')} {rice_amendment_t_ha:g} t/ha"

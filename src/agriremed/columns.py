@@ -712,7 +712,8 @@ _out("credited_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "Credited CO₂e relat
      "Net CO2e of the ledger terms the carbon-credit method may sell, relative to doing nothing: "
      "by default without the avoided emissions of electricity, heat or fuel that are sold.")
 _out("carbon_credit_method", "", "Carbon-credit method", "碳信用计入方法",
-     "Which ledger terms earn carbon revenue: land_based or all_terms (carbon_credit_terms.csv).", dtype="str")
+     "Which ledger terms earn carbon revenue: land_based or all_terms (carbon_credit_terms.csv).",
+     dtype="str")
 _out("gwp_set", "", "GWP set", "全球增温潜势版本",
      "IPCC assessment report whose GWP100 of CH4 and N2O the ledger uses: ar6 or ar5.", dtype="str")
 _out("rice_water_regime", "", "Rice water regime", "水稻水分管理",
@@ -765,7 +766,8 @@ _out("n_fertiliser_co2e_t_ha_yr", "t CO2e/ha/yr", "N fertiliser", "氮肥排放"
 _out("n2o_fertiliser_direct_co2e_t_ha_yr", "t CO2e/ha/yr", "Direct N₂O", "直接N₂O排放",
      "Ledger term n2o_fertiliser_direct: Direct N2O from nitrogen applied to the soil (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("paddy_ch4_co2e_t_ha_yr", "t CO2e/ha/yr", "Paddy CH₄", "稻田甲烷排放",
-     "Ledger term paddy_ch4: methane of the rice seasons on paddy, IPCC 2019 Tier 1 (t CO2e per hectare and year; positive = removal or avoided emission).")
+     "Ledger term paddy_ch4: methane of the rice seasons on paddy, IPCC 2019 Tier 1 "
+     "(t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("lime_co2e_t_ha_yr", "t CO2e/ha/yr", "Lime", "石灰排放",
      "Ledger term lime: CO2 from applied lime (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("biomass_transport_co2e_t_ha_yr", "t CO2e/ha/yr", "Biomass transport", "生物质运输排放",

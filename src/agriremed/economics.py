@@ -11,8 +11,8 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
   crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
   spreading at every application: year 1, then lime at its ``reapply_interval_yr``
-  and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option runs; a phytoextraction
-  option stops at its target and the current crop returns;
+  and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
+  runs; a phytoextraction option stops at its target and the current crop returns;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
   value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
   "electricity"`` the biomass of a CHP option is valued as exported electricity at the
@@ -311,7 +311,8 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
     credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
         else "net_co2e_vs_baseline_t_ha_yr"
-    gain = _frames.take(carbon_totals[credited].to_numpy(float), _frames.row_index(carbon_totals, option_rows))
+    gain = _frames.take(carbon_totals[credited].to_numpy(float),
+                        _frames.row_index(carbon_totals, option_rows))
     inp["credit"] = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
     return inp, rows, unassessed
 

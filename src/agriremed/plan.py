@@ -487,9 +487,9 @@ def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
 #: soil, uptake, option, biomass, crop-compliance, removal and energy stages (:func:`replan`).
 LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", "carbon_price_cny_t",
                "noncompliant_price_fraction", "biomass_valuation", "biochar_method", "biochar_h_corg",
-               "n_fertiliser_method", "weights", "currency", "exchange_rate_cny", "gwp_set", "rice_water_regime",
-               "rice_preseason", "rice_amendment", "rice_amendment_t_ha", "rice_season_days",
-               "biochar_reapply_interval_yr", "carbon_credit_method")
+               "n_fertiliser_method", "weights", "currency", "exchange_rate_cny", "gwp_set",
+               "rice_water_regime", "rice_preseason", "rice_amendment", "rice_amendment_t_ha",
+               "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method")
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
 #: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs,

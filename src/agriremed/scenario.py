@@ -333,7 +333,8 @@ def _check(s: Scenario) -> None:
     _check_carbon(c, s, GWP_SETS, RICE_WATER_REGIMES, RICE_PRESEASON, RICE_AMENDMENTS, CREDIT_METHODS)
 
 
-def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments, credit_methods) -> None:
+def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments,
+                  credit_methods) -> None:
     """Check the paddy CH4, heat user, biochar regime and carbon-credit fields."""
     c.choice("gwp_set", s.gwp_set, gwp_sets)
     if s.rice_water_regime is not None:
