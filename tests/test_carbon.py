@@ -174,10 +174,24 @@ def test_direct_n2o_example():
 
 # --- avoided emissions and the ledger's shape ------------------------------------------
 def test_avoided_electricity_and_heat_by_hand(sample_plots_path):
-    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    # default: no heat user named, so a power-only plant: the CHP heat displaces nothing
+    p0 = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    led0 = p0.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    assert led0.loc["avoided_heat", "co2e_t_ha_yr"] == 0.0
+    assert "no heat user" in led0.loc["avoided_heat", "note"]
+    assert p0.energy.loc[p0.energy["option_id"] == "miscanthus", "heat_gj_ha_yr"].fillna(0).eq(0).all()
+    # a named heat user taking all the heat: 9.9 t × 17 GJ/t × (0.875 − 0.32) × 0.11 t CO2/GJ
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, heat_user="Nandan smelter"))
     led = p.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
     assert led.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.5366)
     assert led.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * (0.875 - 0.32) * 0.11)
+    assert "Nandan smelter" in led.loc["avoided_heat", "note"]
+    half = agriremed.plan(sample_plots_path,
+                          agriremed.Scenario(mc_draws=0, heat_user="a dryer", heat_user_frac=0.5))
+    led_h = half.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    assert led_h.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(0.5 * 9.9 * 17 * (0.875 - 0.32) * 0.11)
+    with pytest.raises(ScenarioError, match="heat_user"):
+        agriremed.Scenario(overrides={"factor.chp_heat_used_frac": 1})
     assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * 50 * 0.11 / 1000)
     assert np.isnan(led.loc["processing", "co2e_t_ha_yr"])         # no sourced factor: not quantified
     assert set(led["term_category"]) == {"removal", "avoided_emission", "emission"}
@@ -197,7 +211,7 @@ def test_biochar_method_is_shown_and_changes_the_sink(sample_plots_path):
                                                                 biochar_h_corg=0.4))
     q = "plot_id == 'HN-ZZ-01' and option_id == 'biochar_amendment' and term == 'biochar_sink'"
     b, pu = base.carbon_ledger.query(q).iloc[0], puro.carbon_ledger.query(q).iloc[0]
-    n_app = np.ceil(20 / 3)
+    n_app = 1  # one application by default
     assert b["co2e_t_ha_yr"] == pytest.approx(20 * n_app / 20 * 0.49 * 0.80 * 44 / 12)
     # 17.6 °C → the 18 °C row of Puro Table 6.1
     assert pu["co2e_t_ha_yr"] == pytest.approx(20 * n_app / 20 * 0.49 * (86.19 - 38.86 * 0.4) / 100 * 44 / 12)
@@ -287,3 +301,182 @@ def test_monte_carlo_ledger_does_not_depend_on_chunking_or_other_plots(sample_pl
     few = few.set_index(["plot_id", "option_id"])
     cols = ["net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha_yr_p10"]
     pd.testing.assert_frame_equal(few[cols].sort_index(), whole.loc[few.index, cols].sort_index())
+
+
+# --- paddy CH4 (IPCC 2019 Tier 1) -------------------------------------------------------
+def test_paddy_ch4_tier1_hand_computed(tables):
+    # one hectare, continuously flooded for 120 days, not flooded < 180 d before, no amendment:
+    # EF_c (East Asia, Table 5.11) 1.32 kg CH4/ha/d × SF_w 1.00 × SF_p 1.00 × SF_o 1 × 120 d
+    # = 158.4 kg CH4
+    # × GWP 27.0 (AR6, non-fossil) = 4.2768 t CO2e; × 28 (AR5) = 4.4352 t CO2e
+    assert carbon.paddy_ch4_t_co2e("continuous_flooding", 120, tables=tables)[0] == pytest.approx(4.2768)
+    assert carbon.paddy_ch4_t_co2e("continuous_flooding", 120, gwp_ch4=carbon.gwp_value(tables, "ar5", "ch4"),
+                                   tables=tables)[0] == pytest.approx(4.4352)
+    # single drainage 0.71, multiple drainage 0.55 (Table 5.12); upland 0
+    v = carbon.paddy_ch4_t_co2e(["single_drainage", "multiple_drainage", "upland"], 120, tables=tables)
+    np.testing.assert_allclose(v, [158.4 * 0.71 * 27 / 1000, 158.4 * 0.55 * 27 / 1000, 0.0])
+    # 5 t/ha straw incorporated shortly before: SF_o = (1 + 5 × 1.00)^0.59 = 2.8788;
+    # long before: (1 + 5 × 0.19)^0.59
+    short = carbon.paddy_ch4_t_co2e("continuous_flooding", 120, amendment="straw_short", amendment_t_ha=5,
+                                    tables=tables)[0]
+    long_ = carbon.paddy_ch4_t_co2e("continuous_flooding", 120, amendment="straw_long", amendment_t_ha=5,
+                                    tables=tables)[0]
+    assert short == pytest.approx(4.2768 * 6 ** 0.59)
+    assert long_ == pytest.approx(4.2768 * 1.95 ** 0.59)
+    # pre-season flooded > 30 d: SF_p 2.41 (Table 5.13)
+    assert carbon.paddy_ch4_t_co2e("continuous_flooding", 120, "flooded_gt30", tables=tables)[0] == \
+        pytest.approx(4.2768 * 2.41)
+
+
+def test_paddy_factor_table_matches_the_choices(tables):
+    t = tables.paddy_ch4
+    assert set(t.loc[t["parameter"] == "sfw", "category"]) == set(carbon.RICE_WATER_REGIMES)
+    assert set(t.loc[t["parameter"] == "sfp", "category"]) == set(carbon.RICE_PRESEASON)
+    assert set(t.loc[t["parameter"] == "cfoa", "category"]) == set(carbon.RICE_AMENDMENTS)
+    assert set(tables.gwp["gwp_set"]) == set(carbon.GWP_SETS)
+    assert set(tables.carbon_credit_terms["method"]) == set(carbon.CREDIT_METHODS)
+    for m in carbon.CREDIT_METHODS:  # every method decides every term
+        assert set(tables.carbon_credit_terms.query("method == @m")["term"]) == set(carbon.LEDGER_TERMS)
+
+
+def test_paddy_ch4_in_the_ledger_by_option(sample_plots_path):
+    # season length 120 d: baseline practice in China is single drainage (Yan et al. 2003)
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, rice_season_days=120))
+    c = p.carbon.set_index(["plot_id", "option_id"]).loc["HN-YX-03"]
+    single, flooded = -158.4 * 0.71 * 27 / 1000, -158.4 * 27 / 1000
+    assert c.loc["do_nothing", "paddy_ch4_co2e_t_ha_yr"] == pytest.approx(single)
+    assert c.loc["low_cd_rice", "paddy_ch4_co2e_t_ha_yr"] == pytest.approx(single)
+    # continuous flooding is charged more than the baseline:
+    # 158.4 × (1 − 0.71) × 27 / 1000 = 1.240 t CO2e/ha/yr
+    assert c.loc["flooded_rice", "paddy_ch4_co2e_t_ha_yr"] == pytest.approx(flooded)
+    assert c.loc["flooded_rice", "net_co2e_vs_baseline_t_ha_yr"] < 0
+    assert c.loc["flooded_rice", "rice_water_regime"] == "continuous_flooding"
+    # leaving paddy for a non-rice use emits no CH4: the methane avoided shows against the baseline
+    assert c.loc["maize_grain", "paddy_ch4_co2e_t_ha_yr"] == 0.0
+    assert c.loc["fallow", "paddy_ch4_co2e_t_ha_yr"] == 0.0
+    # upland and vegetable plots grow no paddy rice
+    up = p.carbon.query("plot_id in ['HB-SJZ-09', 'JS-SZ-07']")["paddy_ch4_co2e_t_ha_yr"].dropna()
+    assert len(up) and (up == 0).all()
+    led = p.carbon_ledger.query("plot_id == 'HN-YX-03' and option_id == 'do_nothing' and term == 'paddy_ch4'")
+    assert "ipcc2019_rice_ch4" in led["source"].iloc[0] and "120 d" in led["term_method"].iloc[0]
+    # AR5 GWPs: CH4 28 and N2O 265
+    p5 = agriremed.plan(sample_plots_path,
+                        agriremed.Scenario(mc_draws=0, rice_season_days=120, gwp_set="ar5"))
+    c5 = p5.carbon.set_index(["plot_id", "option_id"]).loc["HN-YX-03"]
+    assert c5.loc["do_nothing", "paddy_ch4_co2e_t_ha_yr"] == pytest.approx(single * 28 / 27)
+    assert c5.loc["do_nothing", "n2o_fertiliser_direct_co2e_t_ha_yr"] == pytest.approx(
+        c.loc["do_nothing", "n2o_fertiliser_direct_co2e_t_ha_yr"] * 265 / 273)
+    # a scenario baseline of continuous flooding and straw: flooded_rice then equals the baseline
+    ps = agriremed.plan(sample_plots_path, agriremed.Scenario(
+        mc_draws=0, rice_season_days=120, rice_water_regime="continuous_flooding",
+        rice_amendment="straw_long", rice_amendment_t_ha=5))
+    cs = ps.carbon.set_index(["plot_id", "option_id"]).loc["HN-YX-03"]
+    assert cs.loc["do_nothing", "paddy_ch4_co2e_t_ha_yr"] == pytest.approx(flooded * 1.95 ** 0.59)
+    assert cs.loc["flooded_rice", "net_co2e_vs_baseline_t_ha_yr"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_paddy_ch4_when_phytoextraction_hands_back_to_rice(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, rice_season_days=120, horizon_yr=20))
+    yrs = np.ceil(p.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "sedum_plumbizincicola"),
+                                                                   "years_to_target"])
+    c = p.carbon.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "sedum_plumbizincicola")]
+    assert 0 < yrs < 20
+    assert c["paddy_ch4_co2e_t_ha_yr"] == pytest.approx(-(1 - yrs / 20) * 158.4 * 0.71 * 27 / 1000)
+    y = p.carbon_by_year.query("plot_id == 'HN-ZZ-01' and option_id == 'sedum_plumbizincicola'")
+    ch4 = y["paddy_ch4_co2e_t_ha"].to_numpy()
+    assert (ch4[:int(yrs)] == 0).all() and np.allclose(ch4[int(yrs):], -158.4 * 0.71 * 27 / 1000)
+
+
+def test_biochar_applied_once_unless_the_scenario_repeats_it(sample_plots_path):
+    q = "plot_id == 'HN-ZZ-01' and option_id == 'biochar_amendment'"
+    once = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    rep = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, biochar_reapply_interval_yr=3))
+    def sink(p):
+        return p.carbon_ledger.query(q + " and term == 'biochar_sink'")["co2e_t_ha_yr"].iloc[0]
+
+    one = 20 * 0.49 * 0.80 * 44 / 12  # 20 t/ha rice-straw char, medium temperature: 28.75 t CO2/ha
+    assert sink(once) == pytest.approx(one / 20)
+    assert sink(rep) == pytest.approx(7 * one / 20)  # years 1, 4, …, 19
+    y = once.carbon_by_year.query(q)["biochar_sink_co2e_t_ha"].to_numpy()
+    assert y[0] == pytest.approx(one) and (y[1:] == 0).all()
+    assert "once" in once.carbon_ledger.query(q + " and term == 'biochar_sink'")["note"].iloc[0]
+    # the amendment cost follows: one application against seven
+    key = (("HN-ZZ-01", "biochar_amendment"), "cost_amendment_cny_ha")
+    c1 = once.table.set_index(["plot_id", "option_id"]).loc[key]
+    c7 = rep.table.set_index(["plot_id", "option_id"]).loc[key]
+    df = 1.06 ** -np.arange(1, 21)
+    assert c7 / c1 == pytest.approx(df[::3].sum() / df[0])
+    # lime keeps its two-year re-application: 7.5 t CaCO3 × 0.44 every 2 years
+    lime = once.carbon_ledger.query("option_id == 'lime_low_cd_rice' and term == 'lime'")["co2e_t_ha_yr"]
+    assert np.allclose(lime, -1.65)
+    with pytest.raises(ScenarioError):
+        agriremed.Scenario(biochar_reapply_interval_yr=0)
+
+
+def test_carbon_revenue_never_sells_avoided_emissions_of_sold_energy(sample_plots_path):
+    s = agriremed.Scenario(mc_draws=0, heat_user="a greenhouse", carbon_price_cny_t=100)
+    p = agriremed.plan(sample_plots_path, s)
+    t = p.table.set_index(["plot_id", "option_id"]).loc[("GX-HC-05", "miscanthus")]
+    b = p.table.set_index(["plot_id", "option_id"]).loc[("GX-HC-05", "do_nothing")]
+    avoided = sum(t[f"{k}_co2e_t_ha_yr"] - b[f"{k}_co2e_t_ha_yr"]
+                  for k in ("avoided_electricity", "avoided_heat", "avoided_fuel"))
+    assert avoided > 1
+    credited = t["credited_co2e_vs_baseline_t_ha_yr"]
+    assert credited == pytest.approx(t["net_co2e_vs_baseline_t_ha_yr"] - avoided)
+    assert t["carbon_credit_method"] == "land_based"
+    df = 1.06 ** -np.arange(1, 21)
+    assert t["carbon_revenue_cny_ha"] == pytest.approx(max(credited, 0) * 100 * df.sum())
+    allt = agriremed.plan(sample_plots_path, s.replace(carbon_credit_method="all_terms"))
+    ta = allt.table.set_index(["plot_id", "option_id"]).loc[("GX-HC-05", "miscanthus")]
+    assert ta["credited_co2e_vs_baseline_t_ha_yr"] == pytest.approx(ta["net_co2e_vs_baseline_t_ha_yr"])
+    with pytest.raises(ScenarioError):
+        agriremed.Scenario(carbon_credit_method="everything")
+
+
+def test_biochar_registry_rules(tables):
+    # VM0044: waste feedstock only
+    s, r = carbon.biochar_credit_eligibility(["rice_straw", "wood"], "verra_vm0044", h_corg=0.4,
+                                             tables=tables)
+    assert s.tolist() == ["eligible", "unconfirmed"] and "waste biomass" in r[1]
+    s, r = carbon.biochar_credit_eligibility("rice_straw", "verra_vm0044", h_corg=0.75, tables=tables)
+    assert s.tolist() == ["not_eligible"] and "0.7" in r[0]
+    s, _ = carbon.biochar_credit_eligibility("wood", "puro2025", tables=tables)
+    assert s.tolist() == ["unconfirmed"]  # Puro needs a measured H/Corg
+    s, r = carbon.biochar_credit_eligibility("wood", "global_biochar_csink", h_corg=0.3, tables=tables)
+    assert s.tolist() == ["unconfirmed"] and "EBC or WBC" in r[0]
+    names = tables.biochar_credit_rules.query("rule == 'method_name'").set_index("registry")["rule_value"]
+    assert "Global Biochar C-Sink" in names["global_biochar_csink"] and "VM0044" in names["verra_vm0044"]
+    assert "superseded" in carbon.BIOCHAR_METHODS["ebc2020"][1]
+    with pytest.raises(ValueError):
+        carbon.biochar_credit_eligibility("wood", "nonsense", tables=tables)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("gwp_set", "ar4"), ("rice_water_regime", "flooded"), ("rice_preseason", "winter"),
+    ("rice_amendment", "sawdust"), ("rice_amendment_t_ha", 5.0), ("rice_season_days", 400),
+    ("rice_season_days", float("nan")), ("heat_user", ""), ("heat_user_frac", 0.0), ("heat_user_frac", 1.5),
+    ("biochar_reapply_interval_yr", -3), ("carbon_credit_method", None),
+])
+def test_carbon_scenario_fields_are_checked(field, value):
+    with pytest.raises(ScenarioError, match=field):
+        agriremed.Scenario(**{field: value})
+
+
+def test_carbon_scenario_fields_round_trip():
+    s = agriremed.Scenario(gwp_set="ar5", rice_water_regime="multiple_drainage", rice_amendment="straw_short",
+                           rice_amendment_t_ha=4.5, rice_season_days=230, heat_user="greenhouse",
+                           heat_user_frac=0.4, biochar_reapply_interval_yr=5,
+                           carbon_credit_method="all_terms")
+    assert agriremed.Scenario.from_dict(s.to_dict()) == s
+
+
+def test_replan_with_new_carbon_fields_equals_a_new_plan(sample_plots_path):
+    from agriremed.plan import replan
+
+    s = agriremed.Scenario(mc_draws=0)
+    p = agriremed.plan(sample_plots_path, s)
+    s2 = s.replace(rice_season_days=130, gwp_set="ar5", biochar_reapply_interval_yr=4,
+                   carbon_credit_method="all_terms")
+    a, b = replan(p, s2), agriremed.plan(sample_plots_path, s2)
+    pd.testing.assert_frame_equal(a.carbon, b.carbon)
+    pd.testing.assert_frame_equal(a.table, b.table)

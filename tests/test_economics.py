@@ -238,13 +238,22 @@ def test_biomass_valued_as_electricity(plots_factory):
 
 
 def test_carbon_price_raises_revenue_of_carbon_gains(plots_factory):
-    a = _plan(plots_factory).table.set_index("option_id")
-    b = _plan(plots_factory, carbon_price_cny_t=100.0).table.set_index("option_id")
+    annuity = (1 - 1.06 ** -20) / 0.06
+    # inventory view (every term sold): the gain includes the avoided grid electricity
+    a = _plan(plots_factory, carbon_credit_method="all_terms").table.set_index("option_id")
+    b = _plan(plots_factory, carbon_price_cny_t=100.0,
+              carbon_credit_method="all_terms").table.set_index("option_id")
     gain = b.loc["willow_src", "net_co2e_vs_baseline_t_ha_yr"]
     assert gain > 0
-    annuity = (1 - 1.06 ** -20) / 0.06
     assert b.loc["willow_src", "npv_cny_ha"] - a.loc["willow_src", "npv_cny_ha"] == pytest.approx(
         gain * 100 * annuity)
+    # default (land_based): the electricity is sold, so its avoided emission earns no carbon revenue
+    c = _plan(plots_factory, carbon_price_cny_t=100.0).table.set_index("option_id")
+    w = c.loc["willow_src"]
+    credited = w["net_co2e_vs_baseline_t_ha_yr"] - w["avoided_electricity_co2e_t_ha_yr"] \
+        + c.loc["do_nothing", "avoided_electricity_co2e_t_ha_yr"]
+    assert w["credited_co2e_vs_baseline_t_ha_yr"] == pytest.approx(credited)
+    assert w["carbon_revenue_cny_ha"] == pytest.approx(max(credited, 0.0) * 100 * annuity)
 
 
 # ------------------------------------------------------------------------ currency

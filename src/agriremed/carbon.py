@@ -25,6 +25,16 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
     supplied heat, mainly coal), biomethane × natural-gas factor, ethanol × gasoline
     factor; every factor is a ``factors.csv`` row a scenario can override
     (``factor.grid_ef_t_co2_mwh`` …).
+``paddy_ch4``
+    IPCC 2019 Tier 1 CH4 of every rice season on paddy (:func:`paddy_ch4_t_co2e`):
+    EF_c (East Asia) · SF_w · SF_p · SF_o × days × GWP(CH4). The baseline practice
+    and the options that keep it use the regional default water regime
+    (``paddy_water_regime.csv``: mid-season drainage in China); continuous flooding
+    (``flooded_rice``, the VIP package with flooding) is charged more than the
+    baseline, and leaving paddy for a non-rice use emits none (the methane avoided
+    shows against the baseline). Pre-season water regime, straw or manure and season
+    length are scenario choices; the GWP set (AR6 or AR5) is named in the scenario and
+    also sets the GWP of N2O.
 ``field_diesel``, ``n_fertiliser``, ``n2o_fertiliser_direct``, ``lime``, ``biomass_transport``, ``processing``
     Diesel × 2.676 kg CO2 L⁻¹. Nitrogen by one of two explicit methods
     (:data:`N_METHODS`): ``ipcc_split`` (default) — manufacture 8.01 t CO2e t⁻¹ N
@@ -34,6 +44,19 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
     row, so field N2O is never counted twice. CaCO3 × 0.44 t CO2 t⁻¹; biomass × haul
     distance × freight factor; biomass × processing electricity × grid factor (not
     quantified until a processing factor is set).
+
+Amendments are applied in year 1; lime is re-applied when its effect ends
+(``reapply_interval_yr``), biochar only when the scenario sets
+``biochar_reapply_interval_yr`` (one application by default: field trials saw one
+application work for the 2–3 years they ran). CHP heat counts only with a named heat
+user (scenario ``heat_user``; the default plant sells power only).
+
+What may be sold as a carbon credit is a method of ``carbon_credit_terms.csv``
+(:data:`CREDIT_METHODS`): ``land_based`` (default) credits the removals and emissions
+of the land and its supply chain but not the avoided emissions of electricity, heat
+or fuel that are sold (their buyer owns that attribute), so carbon revenue never
+counts them twice; ``all_terms`` is the inventory view. The totals carry
+``credited_co2e_vs_baseline_t_ha_yr``, which the economics prices.
 
 A phytoextraction crop that stops at its target is followed by the current crop: its
 operation terms count for its years only, the current crop's field operations for the
@@ -50,6 +73,9 @@ References
 .. [4] Zhang W. et al. (2013) PNAS (N fertiliser 13.5 t CO2e t⁻¹ N, China); Carbon
    Balance Manag. 14:20 (2019) (N manufacture, China).
 .. [5] IPCC (2006) Vol. 2 Ch. 3 (diesel 74 100 kg CO2 TJ⁻¹); IPCC AR6 WG I (GWP of N2O).
+.. [6] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 5.5, Eq. 5.1–5.3, Tables 5.11–5.14 (rice CH4);
+   Yan X. et al. (2003) J. Geophys. Res. 108(D16):4505 (water management of China's rice).
+.. [7] WRI & WBCSD (2015) GHG Protocol Scope 2 Guidance (unique claims).
 """
 
 from __future__ import annotations
@@ -79,6 +105,17 @@ __all__ = [
     "soc_stock_change",
     "soc_change_with_return",
     "n2o_direct_t_co2e",
+    "gwp_value",
+    "paddy_ch4_t_co2e",
+    "application_interval",
+    "credit_terms",
+    "biochar_credit_eligibility",
+    "BIOCHAR_REGISTRIES",
+    "RICE_WATER_REGIMES",
+    "RICE_PRESEASON",
+    "RICE_AMENDMENTS",
+    "GWP_SETS",
+    "CREDIT_METHODS",
     "carbon_ledger",
     "ledger_wide",
 ]
@@ -97,7 +134,8 @@ LAND_USE_TO_IPCC = {"paddy": "paddy", "upland": "annual_crop", "vegetable": "ann
 LEDGER_TERMS: dict[str, str] = {
     "soc_change": "removal", "biochar_sink": "removal", "avoided_electricity": "avoided_emission",
     "avoided_heat": "avoided_emission", "avoided_fuel": "avoided_emission", "field_diesel": "emission",
-    "n_fertiliser": "emission", "n2o_fertiliser_direct": "emission", "lime": "emission",
+    "n_fertiliser": "emission", "n2o_fertiliser_direct": "emission", "paddy_ch4": "emission",
+    "lime": "emission",
     "biomass_transport": "emission", "processing": "emission",
 }
 
@@ -105,7 +143,8 @@ LEDGER_TERMS: dict[str, str] = {
 BIOCHAR_METHODS: dict[str, tuple[int, str]] = {
     "ipcc2019": (100, "IPCC 2019 App. 4: M·F_C·F_perm"),
     "puro2025": (200, "Puro 2025: M·F_C·(M − a·H/Corg) at the soil temperature"),
-    "ebc2020": (100, "EBC 2020: M·F_C·(1 − 0.003)^100"),
+    "ebc2020": (100, "EBC 2020 (legacy, superseded by the Global Biochar C-Sink standard): "
+                     "M·F_C·(1 − 0.003)^100"),
 }
 
 #: Columns of the long carbon ledger.
@@ -115,6 +154,26 @@ LEDGER_COLUMNS = ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr
 
 #: Nitrogen-fertiliser accounting methods.
 N_METHODS = ("ipcc_split", "full_chain")
+
+#: Water regimes of rice during the season (IPCC 2019 Table 5.12; ``sfw`` rows of ``paddy_ch4.csv``).
+RICE_WATER_REGIMES = ("continuous_flooding", "single_drainage", "multiple_drainage", "regular_rainfed",
+                      "upland")
+#: Pre-season water regimes (Table 5.13; ``sfp`` rows).
+RICE_PRESEASON = ("non_flooded_lt180", "non_flooded_gt180", "flooded_gt30", "non_flooded_gt365")
+#: Organic amendments of rice (Table 5.14; ``cfoa`` rows): straw in t DM ha⁻¹, the others fresh weight.
+RICE_AMENDMENTS = ("straw_short", "straw_long", "compost", "farmyard_manure", "green_manure")
+#: GWP100 sets of ``gwp.csv``.
+GWP_SETS = ("ar6", "ar5")
+#: Carbon-credit methods of ``carbon_credit_terms.csv`` (which ledger terms may be sold).
+CREDIT_METHODS = ("land_based", "all_terms")
+#: IPCC region of the plots (all Chinese) for the rice baseline emission factor, and the
+#: region row of ``paddy_water_regime.csv`` giving the baseline practice.
+RICE_EF_REGION = "east_asia"
+_PRESEASON_TEXT = {"non_flooded_lt180": "not flooded for < 180 d before the season",
+                   "non_flooded_gt180": "not flooded for > 180 d before the season",
+                   "flooded_gt30": "flooded for > 30 d before the season",
+                   "non_flooded_gt365": "not flooded for > 365 d before the season"}
+RICE_PRACTICE_REGION = "china"
 
 #: Land-use categories whose stock changes with tillage and carbon input.
 _MANAGED = ("annual_crop", "paddy")
@@ -443,7 +502,8 @@ def n2o_direct_t_co2e(n_kg_ha, flooded_rice, tables: Tables | None = None, ef1=N
     tables : Tables, optional
         Literature tables.
     ef1, ef1_fr, gwp : array_like, optional
-        Override the factors [kg N2O-N kg⁻¹ N], [kg N2O-N kg⁻¹ N], [t CO2e t⁻¹ N2O].
+        Override the factors [kg N2O-N kg⁻¹ N], [kg N2O-N kg⁻¹ N], [t CO2e t⁻¹ N2O]
+        (default GWP: AR6 of ``gwp.csv``).
 
     Returns
     -------
@@ -465,9 +525,113 @@ def n2o_direct_t_co2e(n_kg_ha, flooded_rice, tables: Tables | None = None, ef1=N
     tables = tables or load_tables()
     ef1 = tables.factor("n2o_ef1_kg_n2on_kg_n") if ef1 is None else ef1
     ef1_fr = tables.factor("n2o_ef1_flooded_rice_kg_n2on_kg_n") if ef1_fr is None else ef1_fr
-    gwp = tables.factor("gwp_n2o") if gwp is None else gwp
+    gwp = gwp_value(tables, "ar6", "n2o") if gwp is None else gwp
     ef = np.where(np.asarray(flooded_rice, bool), ef1_fr, ef1)
     return np.asarray(n_kg_ha, float) / 1000.0 * ef * N2O_N_TO_N2O * gwp
+
+
+def gwp_value(tables: Tables, gwp_set: str, gas: str) -> float:
+    """GWP100 of a gas in a named IPCC set (``gwp.csv``).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    gwp_set : {"ar6", "ar5"}
+        IPCC assessment report.
+    gas : {"ch4", "n2o"}
+        Gas (CH4: non-fossil).
+
+    Returns
+    -------
+    float
+        GWP100 [t CO2e t⁻¹].
+
+    References
+    ----------
+    .. [1] IPCC (2021) AR6 WG I Table 7.15; IPCC (2013) AR5 WG I (as used by Puro.earth and VM0044).
+
+    Examples
+    --------
+    >>> t = load_tables()
+    >>> gwp_value(t, "ar6", "ch4"), gwp_value(t, "ar5", "n2o")
+    (27.0, 265.0)
+    """
+    g = tables.gwp
+    row = g.loc[(g["gwp_set"] == gwp_set) & (g["gas"] == gas), "value"]
+    if row.empty:
+        raise ValueError(f"GWP of {gas!r} in set {gwp_set!r} is not in gwp.csv; expected sets "
+                         + ", ".join(sorted(set(g["gwp_set"]))))
+    return float(row.iloc[0])
+
+
+def _rice_factor(tables: Tables, parameter: str, category, which: str = "typical") -> np.ndarray:
+    """Values of ``paddy_ch4.csv`` rows ``parameter`` for each category (NaN when unknown)."""
+    def build():
+        t = tables.paddy_ch4
+        return t.loc[t["parameter"] == parameter].set_index("category")[which].astype(float)
+
+    f = tables.memo(("paddy_ch4", parameter, which), build)
+    return _frames.lookup(f, np.atleast_1d(np.asarray(category, dtype=object))).astype(float)
+
+
+def paddy_ch4_t_co2e(water_regime, days, preseason="non_flooded_lt180", amendment=None, amendment_t_ha=0.0,
+                     region: str = RICE_EF_REGION, gwp_ch4: float | None = None,
+                     tables: Tables | None = None) -> np.ndarray:
+    """CH4 of one rice season on one hectare, in CO2e (IPCC 2019 Tier 1).
+
+    Parameters
+    ----------
+    water_regime : str or array_like of str
+        Water regime during the season (:data:`RICE_WATER_REGIMES`).
+    days : array_like
+        Cultivation period t [d].
+    preseason : str or array_like of str
+        Pre-season water regime (:data:`RICE_PRESEASON`).
+    amendment : str, optional
+        Organic amendment (:data:`RICE_AMENDMENTS`); None: none.
+    amendment_t_ha : array_like
+        Its rate ROA [t ha⁻¹]: straw dry matter, other amendments fresh weight.
+    region : str
+        Region of the baseline emission factor EF_c (``east_asia``, ``world``).
+    gwp_ch4 : float, optional
+        GWP100 of CH4 [t CO2e t⁻¹] (default: AR6 non-fossil, 27.0).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray
+        Emission [t CO2e ha⁻¹ season⁻¹] (positive) =
+        EF_c · SF_w · SF_p · (1 + ROA · CFOA)^0.59 · t / 1000 · GWP.
+
+    References
+    ----------
+    .. [1] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 5.5, Eq. 5.1–5.3, Tables 5.11
+       (EF_c East Asia 1.32 kg CH4 ha⁻¹ d⁻¹), 5.12 (SF_w 1.00 / 0.71 / 0.55), 5.13
+       (SF_p 1.00 / 0.89 / 2.41 / 0.59) and 5.14 (CFOA straw 1.00 / 0.19).
+
+    Examples
+    --------
+    One hectare continuously flooded for 120 days, no amendment, not flooded before the
+    season: 1.32 × 120 = 158.4 kg CH4 = 4.277 t CO2e (AR6).
+
+    >>> round(float(paddy_ch4_t_co2e("continuous_flooding", 120)[0]), 3)
+    4.277
+    """
+    tables = tables or load_tables()
+    wr = np.atleast_1d(np.asarray(water_regime, dtype=object))
+    efc = float(_rice_factor(tables, "efc", region)[0])
+    sfw = _rice_factor(tables, "sfw", wr)
+    sfp = _rice_factor(tables, "sfp", np.broadcast_to(np.asarray(preseason, dtype=object), wr.shape))
+    if amendment is None:
+        sfo = np.ones(wr.shape)
+    else:
+        cfoa = float(_rice_factor(tables, "cfoa", amendment)[0])
+        expo = float(_rice_factor(tables, "sfo_exponent", "*")[0])
+        sfo = (1.0 + np.asarray(amendment_t_ha, float) * cfoa) ** expo
+    g = gwp_value(tables, "ar6", "ch4") if gwp_ch4 is None else float(gwp_ch4)
+    return efc * sfw * sfp * sfo * np.asarray(days, float) / 1000.0 * g
 
 
 def soc_stock_change(socref_t_c_ha, flu_old, flu_new, years, transition_yr: int = 20):
@@ -545,6 +709,134 @@ def soc_change_with_return(socref_t_c_ha, flu_old, flu_new, years_new, horizon_y
     return rate * (a - back)
 
 
+def application_interval(effect_duration_yr, reapply_interval_yr, is_biochar, biochar_interval_yr=None):
+    """Years between applications of an amendment (inf: applied once, in year 1).
+
+    Parameters
+    ----------
+    effect_duration_yr : array_like
+        Effect duration of one application [yr]; NaN: the option applies nothing.
+    reapply_interval_yr : array_like
+        Re-application interval of the option table [yr]; NaN: applied once.
+    is_biochar : array_like of bool
+        Rows of biochar options.
+    biochar_interval_yr : float, optional
+        Scenario interval for biochar [yr]; None: once.
+
+    Returns
+    -------
+    numpy.ndarray
+        Interval [yr]: NaN (no application), a number of years, or inf (once).
+
+    Examples
+    --------
+    >>> application_interval([3.0, 2.0, np.nan], [np.nan, 2.0, np.nan], [True, False, False]).tolist()
+    [inf, 2.0, nan]
+    >>> application_interval([3.0], [np.nan], [True], 5).tolist()
+    [5.0]
+    """
+    eff = np.asarray(effect_duration_yr, float)
+    re = np.broadcast_to(np.asarray(reapply_interval_yr, float), eff.shape)
+    iv = np.where(np.isnan(re), np.inf, re)
+    if biochar_interval_yr is not None:
+        iv = np.where(np.asarray(is_biochar, bool), float(biochar_interval_yr), iv)
+    return np.where(np.isnan(eff), np.nan, iv)
+
+
+#: Credit standards of ``biochar_credit_rules.csv`` checked by :func:`biochar_credit_eligibility`.
+BIOCHAR_REGISTRIES = ("verra_vm0044", "puro2025", "global_biochar_csink")
+
+
+def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = None,
+                               tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a biochar could earn credits under a registry's rules (``biochar_credit_rules.csv``).
+
+    Parameters
+    ----------
+    feedstock : str or array_like of str
+        IPCC feedstock class of the biochar (``rice_straw``, ``wood``, …).
+    registry : {"verra_vm0044", "puro2025", "global_biochar_csink"}
+        Credit standard.
+    h_corg : float, optional
+        Measured molar H/Corg of the biochar [–].
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    status : numpy.ndarray of str
+        ``eligible``, ``not_eligible`` or ``unconfirmed`` per feedstock.
+    reason : numpy.ndarray of str
+        The rule that decided, in words.
+
+    References
+    ----------
+    .. [1] Verra (2025) VM0044 v1.2 (waste biomass only; H/C ≤ 0.70).
+    .. [2] Puro.earth (2025) Biochar Methodology Edition 2025 V1 (H/Corg ≤ 0.7).
+    .. [3] Carbon Standards International (2026) Global Biochar C-Sink standard v4.0.
+
+    Examples
+    --------
+    >>> s, r = biochar_credit_eligibility(["rice_straw", "herbaceous"], "verra_vm0044", h_corg=0.4)
+    >>> s.tolist()
+    ['eligible', 'unconfirmed']
+    """
+    tables = tables or load_tables()
+    rules = tables.biochar_credit_rules
+    if registry not in BIOCHAR_REGISTRIES:
+        raise ValueError(f"registry {registry!r} is unknown; expected one of "
+                         + ", ".join(BIOCHAR_REGISTRIES))
+    r = rules.loc[rules["registry"] == registry].set_index("rule")["rule_value"]
+    fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
+    status = np.full(fs.shape, "eligible", dtype=object)
+    reason = np.full(fs.shape, f"meets the {registry} rules checked", dtype=object)
+    if "requires" in r:
+        status[:] = "unconfirmed"
+        reason[:] = f"{registry} requires {r['requires']}"
+    if "h_corg_max" in r:
+        cap = float(r["h_corg_max"])
+        if h_corg is None:
+            status[status == "eligible"] = "unconfirmed"
+            reason[status == "unconfirmed"] = f"H/Corg not measured ({registry} requires ≤ {cap:g})"
+        elif h_corg > cap:
+            status[:] = "not_eligible"
+            reason[:] = f"H/Corg {h_corg:g} above the {registry} cap {cap:g}"
+    if "eligible_feedstock" in r:
+        ok = set(str(r["eligible_feedstock"]).split("|"))
+        other = ~np.isin(fs, list(ok)) & (status != "not_eligible")
+        status[other] = "unconfirmed"
+        reason[other] = (f"{registry} takes waste biomass only: this feedstock qualifies only as a "
+                         "documented residue")
+    return status, reason
+
+
+def credit_terms(tables: Tables, method: str) -> set[str]:
+    """Ledger terms a carbon-credit method credits (``carbon_credit_terms.csv``).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    method : {"land_based", "all_terms"}
+        Credit method.
+
+    Returns
+    -------
+    set of str
+        Terms marked ``yes``.
+
+    Examples
+    --------
+    >>> sorted(set(LEDGER_TERMS) - credit_terms(load_tables(), "land_based"))
+    ['avoided_electricity', 'avoided_fuel', 'avoided_heat']
+    """
+    c = tables.carbon_credit_terms
+    rows = c.loc[c["method"] == method]
+    if rows.empty:
+        raise ValueError(f"credit method {method!r} is not in carbon_credit_terms.csv")
+    return set(rows.loc[rows["credited"].astype(str).str.lower() == "yes", "term"])
+
+
 def _management_factor(tables: Tables, category, zone, tillage, carbon_input) -> np.ndarray:
     """F_MG · F_I where the land-use category is cultivated cropland, else 1."""
     managed = np.isin(np.asarray(category, dtype=object), _MANAGED)
@@ -564,7 +856,12 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                   biochar_rate_t_ha: float | None = None, years_under_option=None, *, n_draws: int = 0,
                   seed: int = 0, biomass_draws: np.ndarray | None = None, biochar_method: str = "ipcc2019",
                   h_corg: float | None = None, n_fertiliser_method: str = "ipcc_split", by_year: bool = False,
-                  ledger: bool = True, grid: _frames.Grid | None = None) -> tuple[pd.DataFrame, ...]:
+                  ledger: bool = True, grid: _frames.Grid | None = None, gwp_set: str = "ar6",
+                  rice_water_regime: str | None = None, rice_preseason: str = "non_flooded_lt180",
+                  rice_amendment: str | None = None, rice_amendment_t_ha: float = 0.0,
+                  rice_season_days: float | None = None, biochar_reapply_interval_yr: float | None = None,
+                  credit_method: str = "land_based", heat_user: str | None = None
+                  ) -> tuple[pd.DataFrame, ...]:
     """Carbon ledger of every applicable plot × option (and the do-nothing baseline).
 
     Parameters
@@ -603,6 +900,29 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         Nitrogen accounting: manufacture + IPCC direct N2O, or the full-chain factor.
     by_year : bool
         Also return the year-by-year ledger (third output).
+    gwp_set : {"ar6", "ar5"}
+        GWP100 set of CH4 and N2O (``gwp.csv``).
+    rice_water_regime : str, optional
+        Water regime of the current rice practice (:data:`RICE_WATER_REGIMES`); default:
+        the regional row of ``paddy_water_regime.csv`` (China: single drainage). Options
+        with their own regime (continuous flooding) keep it.
+    rice_preseason : str
+        Pre-season water regime of the rice seasons (:data:`RICE_PRESEASON`).
+    rice_amendment : str, optional
+        Organic amendment of every rice season (:data:`RICE_AMENDMENTS`); None: none.
+    rice_amendment_t_ha : float
+        Its rate [t ha⁻¹ season⁻¹] (straw dry matter; others fresh weight).
+    rice_season_days : float, optional
+        Rice cultivation period [d season⁻¹]; default: the IPCC world default of
+        ``paddy_ch4.csv``.
+    biochar_reapply_interval_yr : float, optional
+        Re-apply the biochar of the biochar options every so many years [yr]; default:
+        one application in year 1.
+    credit_method : {"land_based", "all_terms"}
+        Which terms may be sold as carbon credits (``carbon_credit_terms.csv``).
+    heat_user : str, optional
+        Named user of the CHP heat (only for the ledger's note; the heat itself comes
+        from ``energy``).
 
     Returns
     -------
@@ -616,8 +936,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         One row per plot × option: ``net_co2e_t_ha_yr``, ``net_co2e_t_ha`` (× H),
         ``net_co2e_t`` (× area), ``net_co2e_vs_baseline_t_ha_yr``,
         ``net_co2e_vs_baseline_t_ha``, ``net_co2e_t_ha_yr_p10/p50/p90``,
-        ``net_co2e_vs_baseline_t_ha_yr_p10/p90``, ``biochar_method`` and one
-        ``<term>_co2e_t_ha_yr`` column per term.
+        ``net_co2e_vs_baseline_t_ha_yr_p10/p90``, ``biochar_method``,
+        ``credited_co2e_vs_baseline_t_ha_yr`` (the terms ``credit_method`` credits,
+        relative to doing nothing), ``carbon_credit_method``, ``gwp_set``,
+        ``rice_water_regime`` (regime of the option's rice seasons; None without rice)
+        and one ``<term>_co2e_t_ha_yr`` column per term.
     by_year : pandas.DataFrame
         Only with ``by_year=True``: one row per plot × option × year (``ledger_year``)
         with each term in that year, ``<term>_co2e_t_ha`` [t CO2e ha⁻¹], their sum
@@ -651,6 +974,16 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                          + ", ".join(N_METHODS))
     if n_draws and biomass_draws is None:
         raise ValueError("biomass_draws are needed when n_draws > 0")
+    for name, v, allowed in (("gwp_set", gwp_set, GWP_SETS), ("credit_method", credit_method, CREDIT_METHODS),
+                             ("rice_preseason", rice_preseason, RICE_PRESEASON)):
+        if v not in allowed:
+            raise ValueError(f"{name} {v!r} is unknown; expected one of " + ", ".join(allowed))
+    if rice_water_regime is not None and rice_water_regime not in RICE_WATER_REGIMES:
+        raise ValueError(f"rice_water_regime {rice_water_regime!r} is unknown; expected one of "
+                         + ", ".join(RICE_WATER_REGIMES))
+    if rice_amendment is not None and rice_amendment not in RICE_AMENDMENTS:
+        raise ValueError(f"rice_amendment {rice_amendment!r} is unknown; expected one of "
+                         + ", ".join(RICE_AMENDMENTS))
     tables = tables or load_tables()
     H = float(horizon_yr)
     lib = tables.options
@@ -706,9 +1039,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     soc_rate = socref * (f_new - f_old) / 20.0 * C_TO_CO2  # t CO2 ha⁻¹ yr⁻¹ while the stock moves
 
     # --- fixed activity data ---------------------------------------------------------
-    eff = opt_param("effect_duration_yr")
-    n_app = np.where(np.isnan(eff), 0.0, np.ceil(H / np.where(np.isnan(eff), 1.0, eff)))
     rate = opt_param("rate_t_ha")
+    is_char_opt = (per_opt("kind") == "immobilisation") & ~np.isnan(rate)
+    eff = application_interval(opt_param("effect_duration_yr"), opt_param("reapply_interval_yr"), is_char_opt,
+                               biochar_reapply_interval_yr)
+    n_app = np.where(np.isnan(eff), 0.0, np.maximum(1.0, np.ceil(H / np.where(np.isnan(eff), 1.0, eff))))
     if biochar_rate_t_ha is not None:
         rate = np.where(np.isnan(rate), np.nan, biochar_rate_t_ha)
     fc = g.per_option(biochar_fc(_frames.obj(lib["biochar_feedstock"]), "pyrolysis", tables))
@@ -745,12 +1080,29 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc}
     flooded_opt = (food_crop == "rice") & paddy
     flooded_cur = (crop == "rice") & paddy
+    # --- paddy CH4 of one rice season [t CO2e ha⁻¹], of the option's practice and of the current one
+    regimes = tables.paddy_water_regime
+    base_regime = rice_water_regime or regimes.loc[(regimes["scope"] == "region")
+                                                   & (regimes["key"] == RICE_PRACTICE_REGION),
+                                                   "water_regime"].iloc[0]
+    own = regimes.loc[regimes["scope"] == "option"].set_index("key")["water_regime"]
+    opt_regime_o = _frames.lookup(own, _frames.obj(lib["option_id"])).astype(object)
+    opt_regime_o = np.where(pd.isna(opt_regime_o), base_regime, opt_regime_o)
+    opt_regime = g.per_option(opt_regime_o, base_regime)
+    days = float(rice_season_days) if rice_season_days is not None else float(
+        _rice_factor(tables, "cultivation_days", "world")[0])
+    gwp_ch4 = gwp_value(tables, gwp_set, "ch4")
+    season = {r: float(paddy_ch4_t_co2e(r, days, rice_preseason, rice_amendment, rice_amendment_t_ha,
+                                        RICE_EF_REGION, gwp_ch4, tables)[0]) for r in RICE_WATER_REGIMES}
+    ch4_opt = np.where(flooded_opt, _frames.format_unique(opt_regime, season.get).astype(float), 0.0)
+    ch4_cur = np.where(flooded_cur, season[base_regime], 0.0)
     factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
                     "gasoline_ef_t_co2_gj",
                     "diesel_kg_co2_l", "n_fert_t_co2e_t_n", "n_fert_production_t_co2e_t_n",
-                    "n2o_ef1_kg_n2on_kg_n", "n2o_ef1_flooded_rice_kg_n2on_kg_n", "gwp_n2o", "lime_t_co2_t",
+                    "n2o_ef1_kg_n2on_kg_n", "n2o_ef1_flooded_rice_kg_n2on_kg_n", "lime_t_co2_t",
                     "transport_km", "freight_kg_co2_tkm", "processing_kwh_t")
     full_chain = n_fertiliser_method == "full_chain"
+    gwp_n2o = gwp_value(tables, gwp_set, "n2o")
 
     def compute(f, B, opt_diesel, opt_n, en, col, period):
         """Every term for activity data ``B``, ``en`` and factors ``f`` over a period (arrays broadcast).
@@ -765,7 +1117,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             + app * col(app_diesel)
         nfert = np.where(col(grows_food), col(food_n), opt_n)
         n_total = fr * nfert + (1 - fr) * col(cur_n)
-        ef = (f["n2o_ef1_kg_n2on_kg_n"], f["n2o_ef1_flooded_rice_kg_n2on_kg_n"], f["gwp_n2o"])
+        ef = (f["n2o_ef1_kg_n2on_kg_n"], f["n2o_ef1_flooded_rice_kg_n2on_kg_n"], gwp_n2o)
         n2o = fr * n2o_direct_t_co2e(nfert, col(flooded_opt), tables, *ef) \
             + (1 - fr) * n2o_direct_t_co2e(col(cur_n), col(flooded_cur), tables, *ef)
         n_ef = f["n_fert_t_co2e_t_n"] if full_chain else f["n_fert_production_t_co2e_t_n"]
@@ -788,6 +1140,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             "field_diesel": -diesel * f["diesel_kg_co2_l"] / 1000.0,
             "n_fertiliser": -n_total * n_ef / 1000.0,
             "n2o_fertiliser_direct": np.zeros_like(n2o) if full_chain else -n2o,
+            "paddy_ch4": 0.0 - (fr * col(ch4_opt) + (1 - fr) * col(ch4_cur)),
             "lime": -app * col(lime_t) * f["lime_t_co2_t"],
             "biomass_transport": -bio * Bz * f["transport_km"] * f["freight_kg_co2_tkm"] / 1000.0,
             "processing": processing,
@@ -870,6 +1223,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                          else "manufacture: N × t CO2e/t N"),
         "n2o_fertiliser_direct": ("included in n_fertiliser (full chain)" if full_chain
                                   else "IPCC Tier 1: N × EF1 (EF1FR for flooded rice) × 44/28 × GWP"),
+        "paddy_ch4": (f"IPCC 2019 Tier 1: EF_c·SF_w·SF_p·SF_o × {days:g} d × GWP {gwp_ch4:g} "
+                      f"({gwp_set.upper()}) per rice season"),
         "lime": "CaCO3 × 44/100 (all carbonate C released)",
         "biomass_transport": "biomass × haul distance × freight factor",
         "processing": "biomass × processing electricity × grid factor",
@@ -881,14 +1236,29 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "avoided_heat": "samr2025_gbt32150", "avoided_fuel": "ipcc2006_fuel_ef;nist_webbook",
         "field_diesel": "ipcc2006_diesel",
         "n_fertiliser": "zhang2013_nfert" if full_chain else "cbm2019_nrates",
-        "n2o_fertiliser_direct": "zhang2013_nfert" if full_chain else "ipcc2019_n2o;ipcc2021_ar6_gwp",
+        "n2o_fertiliser_direct": "zhang2013_nfert" if full_chain else (
+            "ipcc2019_n2o;ipcc2021_ar6_gwp" if gwp_set == "ar6" else "ipcc2019_n2o;puro2025_biochar"),
+        "paddy_ch4": "ipcc2019_rice_ch4;yan2003_china_ch4;" + ("ipcc2021_ar6_gwp" if gwp_set == "ar6"
+                                                               else "puro2025_biochar")
+        + ("" if rice_season_days is not None else ";climateview_rice_ch4"),
         "lime": "stoichiometry", "biomass_transport": "uk2020_freight;agriremed_assumption",
         "processing": "agriremed_assumption",
     }
     notes = {
         "soc_change": "tillage and carbon input apply to annual cropland and paddy",
-        "biochar_sink": "biochar applied to the plot; char of metal-rich biomass is not credited",
-        "avoided_electricity": "", "avoided_heat": "heat from biomass CHP replacing supplied heat",
+        "biochar_sink": ("biochar applied to the plot "
+                         + (f"every {biochar_reapply_interval_yr:g} years" if biochar_reapply_interval_yr
+                            else "once (year 1)")
+                         + "; char of metal-rich biomass is not credited"),
+        "avoided_electricity": "",
+        "avoided_heat": (f"heat from biomass CHP taken by {heat_user}, replacing supplied heat" if heat_user
+                         else "no heat user named: the plant sells power only and its heat displaces "
+                              "nothing"),
+        "paddy_ch4": (f"rice seasons only; current practice {base_regime.replace('_', ' ')}, "
+                      f"{_PRESEASON_TEXT[rice_preseason]}, "
+                      + (f"{rice_amendment.replace('_', ' ')} {rice_amendment_t_ha:g} t/ha"
+                         if rice_amendment else "no organic amendment")
+                      + ("" if rice_season_days is not None else "; season length: IPCC world default")),
         "avoided_fuel": "", "field_diesel": "", "n_fertiliser": "",
         "n2o_fertiliser_direct": "", "lime": "CaCO3 applied",
         "biomass_transport": "one-way haul of harvested biomass",
@@ -916,6 +1286,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
     net = np.where(active, net, np.nan)
     vs = np.where(has_base, net - net[bix], np.nan)
+    credited_terms = credit_terms(tables, credit_method)
+    cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
+    cred = np.where(active, cred, np.nan)
+    cred_vs = np.where(has_base, cred - cred[bix], np.nan)
     cols = {
         "plot_id": pid, "option_id": oid,
         "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,
@@ -924,6 +1298,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "net_co2e_t_ha_yr_p10": q[0], "net_co2e_t_ha_yr_p50": q[1], "net_co2e_t_ha_yr_p90": q[2],
         "net_co2e_vs_baseline_t_ha_yr_p10": qv[0], "net_co2e_vs_baseline_t_ha_yr_p90": qv[2],
         "biochar_method": np.where(active, biochar_method, None),
+        "credited_co2e_vs_baseline_t_ha_yr": cred_vs,
+        "carbon_credit_method": np.where(active, credit_method, None),
+        "gwp_set": np.where(active, gwp_set, None),
+        "rice_water_regime": np.where(active & (flooded_opt | (flooded_cur & (frac < 1))),
+                                      np.where(flooded_opt, opt_regime, base_regime), None),
     }
     for t in names:
         cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
@@ -931,7 +1310,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     if not by_year:
         return long, totals
     m = len(idx)
-    eff_d = np.where(np.isnan(eff[idx]), np.inf, eff[idx])
+    eff_d = eff[idx]  # NaN: nothing applied; inf: applied in year 1 only
     yn = years_new[idx]
     a = np.minimum(yn, 20.0)
     back = np.minimum(np.maximum(H - yn, 0.0), a)
@@ -956,7 +1335,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         with np.errstate(invalid="ignore", divide="ignore"):
             per_cut[has] = cuts_hv[cr[has]] / B_sub[blk][has, None]
         period = {"ops": np.clip(yb - y0, 0.0, 1.0), "bio": np.nan_to_num(per_cut),
-                  "app": np.where(np.isfinite(eb), (y0 % eb) < 1, False).astype(float),
+                  "app": np.where(np.isnan(eb), False, (y0 % np.nan_to_num(eb, nan=1.0)) < 1).astype(float),
                   "soc": rate_sub[blk, None] * (np.clip(a[blk, None] - y0, 0.0, 1.0) - loss)}
 
         def col(x, rows_blk=idx[blk]):  # a per-row array at this block's ledger rows, as a column

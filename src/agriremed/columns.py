@@ -712,6 +712,18 @@ _out("net_co2e_vs_baseline_t_ha", "t CO2e/ha", "Net CO₂e over horizon relative
      "相对不治理的期内净CO₂当量", "Net carbon benefit over the horizon minus that of doing nothing.")
 _out("biochar_method", "", "Biochar persistence method", "生物炭碳汇方法",
      "Method of the biochar sink: ipcc2019, puro2025 or ebc2020.", dtype="str")
+_out("credited_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "Credited CO₂e relative to doing nothing",
+     "可计入碳信用的CO₂当量（相对维持现状）",
+     "Net CO2e of the ledger terms the carbon-credit method may sell, relative to doing nothing: "
+     "by default without the avoided emissions of electricity, heat or fuel that are sold.")
+_out("carbon_credit_method", "", "Carbon-credit method", "碳信用计入方法",
+     "Which ledger terms earn carbon revenue: land_based or all_terms (carbon_credit_terms.csv).",
+     dtype="str")
+_out("gwp_set", "", "GWP set", "全球增温潜势版本",
+     "IPCC assessment report whose GWP100 of CH4 and N2O the ledger uses: ar6 or ar5.", dtype="str")
+_out("rice_water_regime", "", "Rice water regime", "水稻水分管理",
+     "IPCC water regime of the rice seasons of the option (continuous_flooding, single_drainage, …); "
+     "empty where no rice is grown.", dtype="str")
 _out("ledger_year", "", "Year", "年份", "Year of the horizon of a year-by-year ledger row (1 = first year).",
      dtype="int")
 _out("year_net_co2e_t_ha", "t CO2e/ha", "Net CO₂e in the year", "当年净CO₂当量",
@@ -734,6 +746,8 @@ _out("n_fertiliser_co2e_t_ha", "t CO2e/ha", "N fertiliser in the year", "当年�
      "Ledger term n_fertiliser in one year of the horizon (positive = removal or avoided emission).")
 _out("n2o_fertiliser_direct_co2e_t_ha", "t CO2e/ha", "Direct N₂O in the year", "当年直接N₂O排放",
      "Ledger term n2o_fertiliser_direct in one year of the horizon (positive = removal or avoided emission).")
+_out("paddy_ch4_co2e_t_ha", "t CO2e/ha", "Paddy CH₄ in the year", "当年稻田甲烷排放",
+     "Ledger term paddy_ch4 in one year of the horizon (positive = removal or avoided emission).")
 _out("lime_co2e_t_ha", "t CO2e/ha", "Lime in the year", "当年石灰排放",
      "Ledger term lime in one year of the horizon (positive = removal or avoided emission).")
 _out("biomass_transport_co2e_t_ha", "t CO2e/ha", "Biomass transport in the year", "当年生物质运输排放",
@@ -756,6 +770,9 @@ _out("n_fertiliser_co2e_t_ha_yr", "t CO2e/ha/yr", "N fertiliser", "氮肥排放"
      "Ledger term n_fertiliser: Nitrogen fertiliser manufacture (or full chain) (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("n2o_fertiliser_direct_co2e_t_ha_yr", "t CO2e/ha/yr", "Direct N₂O", "直接N₂O排放",
      "Ledger term n2o_fertiliser_direct: Direct N2O from nitrogen applied to the soil (t CO2e per hectare and year; positive = removal or avoided emission).")
+_out("paddy_ch4_co2e_t_ha_yr", "t CO2e/ha/yr", "Paddy CH₄", "稻田甲烷排放",
+     "Ledger term paddy_ch4: methane of the rice seasons on paddy, IPCC 2019 Tier 1 "
+     "(t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("lime_co2e_t_ha_yr", "t CO2e/ha/yr", "Lime", "石灰排放",
      "Ledger term lime: CO2 from applied lime (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("biomass_transport_co2e_t_ha_yr", "t CO2e/ha/yr", "Biomass transport", "生物质运输排放",

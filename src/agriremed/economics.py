@@ -11,15 +11,18 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
   crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
-  spreading at every (re-)application) — while the option runs; a phytoextraction
-  option stops at its target and the current crop returns;
+  spreading at every application: year 1, then lime at its ``reapply_interval_yr``
+  and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
+  runs; a phytoextraction option stops at its target and the current crop returns;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
   value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
   "electricity"`` the biomass of a CHP option is valued as exported electricity at the
   feed-in tariff instead (``energy_sale``, gross: conversion costs are not deducted);
   ``product_sale`` — a product other than the biomass (e.g. sunflower seed);
-* ``carbon_credit`` — scenario carbon price × net CO2e gain over doing nothing, when
-  positive.
+* ``carbon_credit`` — scenario carbon price × the *credited* CO2e gain over doing
+  nothing (``credited_co2e_vs_baseline_t_ha_yr`` of the carbon ledger: the terms its
+  credit method may sell — by default not the avoided emissions of electricity, heat
+  or fuel that are sold, so they are never paid twice), when positive.
 
 Who pays: the items above are the *combined* account (farmer and programme together;
 ``npv_cny_ha``). Two transfers move money between them and cancel in the combined
@@ -67,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .carbon import application_interval
 from .options import library_parameter
 from .tables import Tables, load_tables
 
@@ -393,7 +397,7 @@ _BLOCK_ROWS = 8192
 
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
-                 noncompliant_grain="discount_sale", soil_plot=None):
+                 noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None):
     """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
@@ -425,8 +429,10 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
-    eff = _frames.take(library_parameter(tables, "effect_duration_yr"), opt)
     rate = p("rate_t_ha")
+    eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
+                               _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
+                               biochar_reapply_interval_yr)
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
     inp = {
@@ -447,7 +453,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
         inp["mwh"] = np.nan_to_num(mwh[rows])
         inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
-    gain = _frames.take(carbon_totals["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
+    credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
+        else "net_co2e_vs_baseline_t_ha_yr"
+    gain = _frames.take(carbon_totals[credited].to_numpy(float),
                         _frames.row_index(carbon_totals, option_rows))
     inp["credit"] = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
     inp["cost_share"], inp["per_area"] = share[rows], per_area[rows]
@@ -520,7 +528,7 @@ def _block_transfers(inp: dict, sel, items: dict) -> dict:
 
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
            biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
-           noncompliant_grain="discount_sale", soil_plot=None, transfers=False):
+           noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -528,7 +536,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     """
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
-                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot)
+                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
+                                         biochar_reapply_interval_yr)
     items = _block_items(inp, slice(None))
     if transfers:
         items = {**items, **_block_transfers(inp, slice(None), items)}
@@ -541,7 +550,7 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                       biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float | None = None,
                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
                       noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
-                      transfers: bool = False) -> pd.DataFrame:
+                      transfers: bool = False, biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -581,6 +590,9 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     transfers : bool
         Also list the transfers from the programme to the farmer (items
         :data:`TRANSFER_ITEMS`; they are not part of the combined account).
+    biochar_reapply_interval_yr : float, optional
+        Re-apply (and pay for) the biochar every so many years [yr]; default: once, in
+        year 1 (lime follows its ``reapply_interval_yr``).
 
     Returns
     -------
@@ -594,7 +606,7 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
                                      biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
-                                     transfers=transfers)
+                                     transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -614,7 +626,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        noncompliant_price_fraction: float | None = None, schedule: pd.DataFrame | None = None,
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
                        grid=None, noncompliant_grain: str = "discount_sale",
-                       soil_plot: pd.DataFrame | None = None) -> pd.DataFrame:
+                       soil_plot: pd.DataFrame | None = None,
+                       biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -661,6 +674,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     soil_plot : pandas.DataFrame, optional
         Plot classes (``plot_id``, ``soil_class``), for the subsidies of
         :func:`subsidy_inputs` (none without it).
+    biochar_reapply_interval_yr : float, optional
+        See :func:`yearly_cash_flows`.
 
     Returns
     -------
@@ -697,7 +712,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                                          horizon_yr=H, grid=grid, matrices=True)
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
-                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot)
+                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
+                                         biochar_reapply_interval_yr)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])

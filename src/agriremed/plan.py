@@ -43,7 +43,7 @@ from .tables import Tables, load_tables
 from .validate import Validation, validate_plots
 
 __all__ = ["Plan", "plan", "replan", "can_replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS",
-           "apply_overrides", "apply_biochar_choice", "STAGES", "pass_through_columns"]
+           "apply_overrides", "apply_heat_user", "apply_biochar_choice", "STAGES", "pass_through_columns"]
 
 STAGES = ("validate", "soil", "uptake", "options", "biomass", "duration", "energy", "carbon",
           "economics", "ranking")
@@ -80,6 +80,7 @@ PLAN_COLUMNS += [
     *[f"{t}_co2e_t_ha_yr" for t in carbon_mod.LEDGER_TERMS],
     "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
     "net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90",
+    "credited_co2e_vs_baseline_t_ha_yr", "carbon_credit_method", "gwp_set", "rice_water_regime",
 ]
 
 SUMMARY_COLUMNS = [
@@ -143,6 +144,35 @@ def apply_overrides(tables: Tables, overrides: dict) -> Tables:
         frame.loc[m, "source"] = "agriremed_assumption"
         frame.loc[m, "note"] = f"scenario override {key}"
     return tables.replace(option_parameters=op, prices=pr, factors=fa)
+
+
+def apply_heat_user(tables: Tables, heat_user: str | None, heat_user_frac: float = 1.0) -> Tables:
+    """Credit CHP heat only when a heat user is named.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables (``factors.csv`` row ``chp_heat_used_frac``: 0 by default, a
+        plant without a heat customer).
+    heat_user : str, optional
+        Who takes the heat; None leaves the table as it is.
+    heat_user_frac : float
+        Share of the CHP heat the user takes [–].
+
+    Returns
+    -------
+    Tables
+        Tables whose ``chp_heat_used_frac`` is ``heat_user_frac`` (source
+        ``agriremed_assumption``, the note naming the user) when a user is named.
+    """
+    if heat_user is None:
+        return tables
+    fa = tables.factors.copy()
+    m = fa["factor"] == "chp_heat_used_frac"
+    fa.loc[m, ["low", "typical", "high"]] = [float(heat_user_frac)] * 3
+    fa.loc[m, "source"] = "agriremed_assumption"
+    fa.loc[m, "note"] = f"scenario heat_user {heat_user} takes this share of the CHP heat"
+    return tables.replace(factors=fa)
 
 
 def apply_biochar_choice(tables: Tables, feedstock: str | None = None, temperature: str | None = None
@@ -305,7 +335,8 @@ class Plan:
             rows.reset_index(drop=True), _with_all_input_columns(self.plots), self.schedule, self.biomass, self.carbon, self.tables,
             s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
             energy=self.energy, biomass_valuation=s.biomass_valuation, noncompliant_grain=s.noncompliant_grain,
-            soil_plot=self.soil_plot, transfers=transfers)
+            soil_plot=self.soil_plot, transfers=transfers,
+            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr)
 
     def money(self) -> dict:
         """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""
@@ -434,7 +465,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     scenario = scenario or Scenario()
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
-    tables = apply_overrides(tables or load_tables(), scenario.overrides)
+    tables = apply_heat_user(apply_overrides(tables or load_tables(), scenario.overrides), scenario.heat_user,
+                             scenario.heat_user_frac)
     _check_option_ids(scenario, tables)
     tables, biochar_notes = apply_biochar_choice(tables, scenario.biochar_feedstock,
                                                  scenario.biochar_temperature)
@@ -471,8 +503,10 @@ def rules_note(scenario: Scenario) -> list[str]:
 #: economics, ranking) and by the reporting currency: a change of these alone reuses the
 #: soil, uptake, option, biomass, crop-compliance, removal and energy stages (:func:`replan`).
 LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", "carbon_price_cny_t",
-               "noncompliant_price_fraction", "noncompliant_grain", "economics_view", "biomass_valuation", "biochar_method", "biochar_h_corg",
-               "n_fertiliser_method", "weights", "currency", "exchange_rate_cny")
+               "noncompliant_price_fraction", "noncompliant_grain", "economics_view", "biomass_valuation",
+               "biochar_method", "biochar_h_corg", "n_fertiliser_method", "weights", "currency", "exchange_rate_cny",
+               "gwp_set", "rice_water_regime", "rice_preseason", "rice_amendment", "rice_amendment_t_ha",
+               "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method")
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
 #: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs,
@@ -594,7 +628,12 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
     ledger, ctot, *by_year = carbon_mod.carbon_ledger(
         opts, P, bio, en, tables, H, years_under_option=years_under, n_draws=n_draws, seed=seed_,
         biomass_draws=bio_draws, biochar_method=scenario.biochar_method, h_corg=scenario.biochar_h_corg,
-        n_fertiliser_method=scenario.n_fertiliser_method, by_year=detail, ledger=detail, grid=grid)
+        n_fertiliser_method=scenario.n_fertiliser_method, by_year=detail, ledger=detail, grid=grid,
+        gwp_set=scenario.gwp_set, rice_water_regime=scenario.rice_water_regime,
+        rice_preseason=scenario.rice_preseason, rice_amendment=scenario.rice_amendment,
+        rice_amendment_t_ha=scenario.rice_amendment_t_ha, rice_season_days=scenario.rice_season_days,
+        biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr,
+        credit_method=scenario.carbon_credit_method, heat_user=scenario.heat_user)
     by_year = by_year[0] if by_year else pd.DataFrame()
     bar.update()
     eco = _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario, e["soil_plot"])
@@ -629,7 +668,8 @@ def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, 
             opts, P, dur, compliance, bio, ctot, tables, scenario.horizon_yr, scenario.discount_rate,
             scenario.carbon_price_cny_t, noncompliant_price_fraction=scenario.noncompliant_price_fraction,
             schedule=schedule, energy=en, biomass_valuation=scenario.biomass_valuation, grid=grid,
-            noncompliant_grain=scenario.noncompliant_grain, soil_plot=soil_plot)
+            noncompliant_grain=scenario.noncompliant_grain, soil_plot=soil_plot,
+            biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr)
     except ValueError as exc:
         if "noncompliant_grain.csv" in str(exc):
             raise ScenarioError(f"scenario field noncompliant_grain = {scenario.noncompliant_grain!r} is invalid: "

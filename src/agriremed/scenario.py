@@ -140,6 +140,39 @@ class Scenario:
         option family by soil class, land use and permanent-basic-farmland status:
         ``china`` (default), ``none`` (research runs: nothing forbidden or expected by
         policy) or a set added by a user table folder. Recorded in every output.
+    gwp_set : {"ar6", "ar5"}
+        GWP100 set of CH4 and N2O in the carbon ledger (``gwp.csv``; AR5 is the set of
+        Puro.earth and VM0044).
+    rice_water_regime : str, optional
+        Water regime of the current rice practice (``continuous_flooding``,
+        ``single_drainage``, ``multiple_drainage``, ``regular_rainfed``, ``upland``);
+        default: the regional practice of ``paddy_water_regime.csv`` (China: single
+        drainage). Options that flood keep continuous flooding.
+    rice_preseason : str
+        Pre-season water regime of the rice seasons (``non_flooded_lt180``,
+        ``non_flooded_gt180``, ``flooded_gt30``, ``non_flooded_gt365``; IPCC Table 5.13).
+    rice_amendment : str, optional
+        Organic amendment of every rice season (``straw_short``, ``straw_long``,
+        ``compost``, ``farmyard_manure``, ``green_manure``); default none.
+    rice_amendment_t_ha : float
+        Its rate [t ha⁻¹ per season]: straw dry matter, the others fresh weight.
+    rice_season_days : float, optional
+        Rice cultivation period [d yr⁻¹] (both seasons of double rice); default: the
+        IPCC world default of ``paddy_ch4.csv``.
+    heat_user : str, optional
+        Name of the user who takes the heat of the CHP options (a factory, a district
+        heating network). Default none: the plant sells power only and its heat earns and
+        displaces nothing.
+    heat_user_frac : float
+        Share of the CHP heat that named user takes [–].
+    biochar_reapply_interval_yr : float, optional
+        Re-apply the biochar of the biochar option every so many years [yr]; default
+        none: one application in year 1 (cost and carbon sink counted once).
+    carbon_credit_method : {"land_based", "all_terms"}
+        Which ledger terms earn carbon revenue (``carbon_credit_terms.csv``):
+        ``land_based`` leaves out the avoided emissions of electricity, heat or fuel that
+        are sold (their buyer owns them); ``all_terms`` sells every term (inventory view,
+        counts sold energy twice).
     """
 
     name: str = "default"
@@ -168,6 +201,16 @@ class Scenario:
     currency: str = "CNY"
     exchange_rate_cny: float | None = None
     rule_set: str = "china"
+    gwp_set: str = "ar6"
+    rice_water_regime: str | None = None
+    rice_preseason: str = "non_flooded_lt180"
+    rice_amendment: str | None = None
+    rice_amendment_t_ha: float = 0.0
+    rice_season_days: float | None = None
+    heat_user: str | None = None
+    heat_user_frac: float = 1.0
+    biochar_reapply_interval_yr: float | None = None
+    carbon_credit_method: str = "land_based"
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -291,7 +334,8 @@ def _check(s: Scenario) -> None:
     _check_weights(c, s.weights)
     _check_options(c, s.options)
     _check_overrides(c, s.overrides)
-    from .carbon import BIOCHAR_METHODS, N_METHODS  # the accounting methods live with the ledger
+    from .carbon import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS,  # the accounting methods live
+                         RICE_AMENDMENTS, RICE_PRESEASON, RICE_WATER_REGIMES)  # with the ledger
 
     c.choice("biochar_method", s.biochar_method, BIOCHAR_METHODS)
     if s.biochar_h_corg is not None:
@@ -314,6 +358,39 @@ def _check(s: Scenario) -> None:
                  f"CNY per unit of the currency, from {lo:g} to {hi:g} (e.g. 7.8 for EUR)")
         if s.currency == "CNY" and s.exchange_rate_cny != 1.0:
             c.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
+    _check_carbon(c, s, GWP_SETS, RICE_WATER_REGIMES, RICE_PRESEASON, RICE_AMENDMENTS, CREDIT_METHODS)
+
+
+def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments,
+                  credit_methods) -> None:
+    """Check the paddy CH4, heat user, biochar regime and carbon-credit fields."""
+    c.choice("gwp_set", s.gwp_set, gwp_sets)
+    if s.rice_water_regime is not None:
+        c.choice("rice_water_regime", s.rice_water_regime, regimes)
+    c.choice("rice_preseason", s.rice_preseason, preseasons)
+    if s.rice_amendment is not None:
+        c.choice("rice_amendment", s.rice_amendment, amendments)
+    c.number("rice_amendment_t_ha", s.rice_amendment_t_ha, 0.0, 100.0,
+             "a rate from 0 to 100 t per ha and season (e.g. 5 for the straw of one rice crop)")
+    if s.rice_amendment is None and s.rice_amendment_t_ha != 0:
+        c.bad("rice_amendment_t_ha", s.rice_amendment_t_ha, "0 when no rice_amendment is named")
+    if s.rice_season_days is not None:
+        c.number("rice_season_days", s.rice_season_days, 1.0, 365.0,
+                 "days of rice cultivation in a year, from 1 to 365 (e.g. 120), or none")
+    if s.heat_user is not None:
+        c.text("heat_user", s.heat_user, max_len=MAX_NAME_CHARS, one_line=True)
+    c.number("heat_user_frac", s.heat_user_frac, 0.0, 1.0,
+             "the share of the CHP heat the heat user takes, above 0 and at most 1", open_=(True, False))
+    if s.heat_user is None and "factor.chp_heat_used_frac" in s.overrides:
+        v = s.overrides["factor.chp_heat_used_frac"]
+        typ = v.get("typical") if isinstance(v, dict) else v
+        if isinstance(typ, numbers.Real) and float(typ) > 0:
+            c.bad("overrides.factor.chp_heat_used_frac", v,
+                  "0 unless heat_user names who takes the heat (then set heat_user_frac)")
+    if s.biochar_reapply_interval_yr is not None:
+        c.number("biochar_reapply_interval_yr", s.biochar_reapply_interval_yr, 1.0, 100.0,
+                 "years between biochar applications, from 1 to 100, or none for one application")
+    c.choice("carbon_credit_method", s.carbon_credit_method, credit_methods)
 
 
 def _check_weights(c: _Checker, weights) -> None:

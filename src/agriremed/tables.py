@@ -62,6 +62,11 @@ TABLE_FILES: dict[str, str] = {
     "land_rules": "land_rules.csv",
     "noncompliant_grain": "noncompliant_grain.csv",
     "subsidies": "subsidies.csv",
+    "paddy_ch4": "paddy_ch4.csv",
+    "paddy_water_regime": "paddy_water_regime.csv",
+    "gwp": "gwp.csv",
+    "carbon_credit_terms": "carbon_credit_terms.csv",
+    "biochar_credit_rules": "biochar_credit_rules.csv",
 }
 
 
@@ -107,6 +112,11 @@ class Tables:
     land_rules: pd.DataFrame
     noncompliant_grain: pd.DataFrame
     subsidies: pd.DataFrame
+    paddy_ch4: pd.DataFrame
+    paddy_water_regime: pd.DataFrame
+    gwp: pd.DataFrame
+    carbon_credit_terms: pd.DataFrame
+    biochar_credit_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
