@@ -136,12 +136,12 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_en.png"))
     page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_en.png"))
 
-    # weight on clean-up to 0: the planner then recommends another option
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "clean_up": 0.0}
+    # weight on economics to 0: the planner then recommends another option
+    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     other = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     expected = other.summary.set_index("plot_id").loc["HN-ZZ-01"]
     assert expected["recommended_option"] != best["recommended_option"]
-    handle = page.locator(".ar-weight-clean_up .noUi-handle")
+    handle = page.locator(".ar-weight-economics .noUi-handle")
     handle.focus()
     handle.press("Home")
     expect(name).to_have_text(expected["recommended_name"])
