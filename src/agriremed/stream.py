@@ -56,15 +56,143 @@ from .io import (
 )
 from .names import normalise_header
 from .outputs import csv_text, prepare_out_dir, write_datapackage
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, _as_text, validate_plots
 
-__all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE"]
+__all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
+           "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
+           "data_rows_at_most"]
 
-#: Plots per chunk: about 1.1 GB of working memory for the 26-option library (measured
-#: with ``bench/``); larger chunks are not faster.
+#: Plots per chunk of a deterministic run (``mc_draws=0``): about 1 GB of resident memory
+#: for the 26-option library (see :data:`MEMORY_PER_PLOT_MB`); larger chunks are not faster.
+#: With Monte Carlo draws the chunk size comes from :func:`chunk_size_for`.
 DEFAULT_CHUNK_SIZE = 5_000
+
+# ---- memory model ---------------------------------------------------------------------------
+# Peak resident memory of planning n plots with D Monte Carlo draws in one call of
+# agriremed.plan, measured with ``python bench/bench_memory.py --model`` (one fresh process per
+# point, ru_maxrss; 2 CPUs, Python 3.11, numpy 2.4, pandas 3.1, the packaged 26-option
+# library): base + D × per_draw + n × (per_plot + D × per_plot_draw). The per-plot-draw term
+# is the heaviest of the 16 sample plots (3.2 kB per plot and draw, plot 12 of
+# data/samples/plots.csv repeated 1 000 times; the synthetic portfolio mix needs 1.7 kB) plus
+# 10 %, so the estimate is an upper bound for realistic plot tables.
+
+#: Resident memory of the ``agriremed plan`` process with agriremed, its tables, the reader
+#: and writers loaded [MB] (measured 300 for a 3-plot plan).
+MEMORY_BASE_MB = 350.0
+#: Memory per plot of a chunk without Monte Carlo draws [MB] (measured 0.10–0.15).
+MEMORY_PER_PLOT_MB = 0.15
+#: Memory per plot and Monte Carlo draw [MB] (measured 1.7–3.2 kB).
+MEMORY_PER_PLOT_DRAW_MB = 3.5e-3
+#: Memory per Monte Carlo draw whatever the number of plots (parameter draw tables) [MB]
+#: (measured 2–5 kB).
+MEMORY_PER_DRAW_MB = 5e-3
+#: Estimated peak memory a plan may reach by default [MB]; the measured peak stays below
+#: 3 GB (README, "Memory").
+MEMORY_BUDGET_MB = 2_500.0
+
+
+
+def memory_estimate_mb(n_plots: int, n_draws: int) -> float:
+    """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
+
+    Parameters
+    ----------
+    n_plots : int
+        Plots planned in one call of :func:`agriremed.plan` (one chunk).
+    n_draws : int
+        Monte Carlo draws.
+
+    Returns
+    -------
+    float
+        ``MEMORY_BASE_MB + n_draws × MEMORY_PER_DRAW_MB
+        + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB].
+
+    Examples
+    --------
+    >>> round(memory_estimate_mb(1_000, 500))
+    2252
+    """
+    n, d = max(int(n_plots), 0), max(int(n_draws), 0)
+    return MEMORY_BASE_MB + d * MEMORY_PER_DRAW_MB + n * (MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB)
+
+
+def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB) -> int:
+    """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws.
+    budget_mb : float
+        Memory budget [MB].
+
+    Returns
+    -------
+    int
+        Plots per chunk (:func:`memory_estimate_mb` ≤ ``budget_mb``); 0 when not even one
+        plot fits (too many draws, see :func:`max_draws`).
+
+    Examples
+    --------
+    >>> chunk_size_for(500), chunk_size_for(0)
+    (1130, 14333)
+    """
+    d = max(int(n_draws), 0)
+    free = budget_mb - MEMORY_BASE_MB - d * MEMORY_PER_DRAW_MB
+    return max(int(free // (MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB)), 0)
+
+
+def max_draws(budget_mb: float = MEMORY_BUDGET_MB) -> int:
+    """The most Monte Carlo draws with which one plot at a time fits in ``budget_mb`` [–].
+
+    Examples
+    --------
+    >>> max_draws()
+    252923
+    """
+    free = budget_mb - MEMORY_BASE_MB - MEMORY_PER_PLOT_MB
+    return max(int(free // (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB)), 0)
+
+
+def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "mc_draws") -> int:
+    """Plots per chunk for ``n_draws`` draws, or an error naming the largest number that fits.
+
+    Monte Carlo percentiles need every draw of a row at once, so draws cannot be split
+    into blocks without changing the numbers; a number of draws whose arrays do not fit
+    in memory even for one plot is refused.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws asked for.
+    budget_mb : float
+        Memory budget [MB].
+    what : str
+        How the draws were given (``--draws`` or ``mc_draws``), for the message.
+
+    Returns
+    -------
+    int
+        :func:`chunk_size_for` ``(n_draws, budget_mb)`` (at least 1).
+
+    Raises
+    ------
+    agriremed.scenario.ScenarioError
+        When not even one plot fits, naming the estimate and :func:`max_draws`.
+    """
+    size = chunk_size_for(n_draws, budget_mb)
+    if size >= 1:
+        return size
+    need = memory_estimate_mb(1, n_draws)
+    raise ScenarioError(
+        f"{what} {int(n_draws):,}: one plot with this many Monte Carlo draws needs about {need:,.0f} MB of "
+        f"memory, more than the {budget_mb:,.0f} MB allowed; the largest number of draws that fits is "
+        f"{max_draws(budget_mb):,} (or give more memory with --memory MB) "
+        f"（蒙特卡罗抽样次数过多，内存不足：最多 {max_draws(budget_mb):,} 次）")
+
 
 #: Bytes read from the top of a CSV file to find its encoding, separator and header row.
 _HEAD_BYTES = 1 << 20
@@ -119,6 +247,54 @@ class StreamResult:
 
 
 # ---- reading ------------------------------------------------------------------------------
+
+_EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
+_PARQUET = (".parquet", ".pq")
+
+
+def data_rows_at_most(source, sheet: str | int | None = None) -> int:
+    """An upper bound of the data rows of a plot table, found without reading it into memory.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        Plot table.
+    sheet : str or int, optional
+        Excel sheet (as :func:`agriremed.io.read_table`).
+
+    Returns
+    -------
+    int
+        Text files: the number of line breaks (every data row takes at least one line, and
+        the header one more; line ends LF, CRLF or CR); Parquet: the rows in its metadata; Excel (small by nature):
+        the data rows read; a DataFrame: its rows; 0 for a path that is not a file (the
+        reader then says why).
+
+    Raises
+    ------
+    agriremed.io.InputFileError
+        If an Excel file cannot be read (the message :func:`~agriremed.io.read_table` gives).
+    """
+    if isinstance(source, pd.DataFrame):
+        return len(source)
+    p = Path(source)
+    if not p.is_file():
+        return 0
+    suffix = p.suffix.lower()
+    if suffix in _PARQUET:
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        except Exception:  # not Parquet: the reader reports it
+            return 0
+    if suffix in _EXCEL:
+        return len(read_table(p, sheet=sheet)[0])
+    lf = cr = 0
+    with open(p, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            lf, cr = lf + block.count(b"\n"), cr + block.count(b"\r")
+    return max(lf, cr)  # LF, CRLF or CR-only line ends
 
 
 #: Python codec of each encoding :func:`agriremed.io.decode_text` reports.
@@ -192,7 +368,8 @@ def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         yield parquet_as_text(batch.to_pandas())
 
 
-def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> tuple[Iterator[pd.DataFrame], list[str]]:
+def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                sheet: str | int | None = None) -> tuple[Iterator[pd.DataFrame], list[str]]:
     """Chunks of a plot table, each as :func:`agriremed.io.read_table` would give its rows.
 
     Parameters
@@ -225,7 +402,7 @@ def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> tuple[Iterator[
     if suffix in (".parquet", ".pq"):
         return _parquet_chunks(p, chunk_size), []
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        df, notes = read_table(p)
+        df, notes = read_table(p, sheet=sheet)
         return _frame_chunks(df, chunk_size), notes
     layout = _csv_layout(p)
     return _csv_chunks(p, chunk_size, layout), layout["notes"]
@@ -241,7 +418,7 @@ def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
         yield chunk
 
 
-def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict[str, str]:
+def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE, sheet: str | int | None = None) -> dict[str, str]:
     """Plot ids that occur more than once in the whole input, with their input rows.
 
     Parameters
@@ -256,7 +433,7 @@ def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict[str, str
     dict
         Plot id → its input rows (1-based data rows, e.g. ``"3, 17"``), for repeated ids.
     """
-    chunks, _ = iter_chunks(source, chunk_size)
+    chunks, _ = iter_chunks(source, chunk_size, sheet)
     ids, rows, start = [], [], 0
     for chunk in chunks:
         col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
@@ -374,9 +551,10 @@ class _Sink:
 
 
 def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | None = None,
-                chunk_size: int = DEFAULT_CHUNK_SIZE, fmt: str = "parquet", tables: Tables | None = None,
+                chunk_size: int | None = None, fmt: str = "parquet", tables: Tables | None = None,
                 progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
-                seed: int | None = None) -> StreamResult:
+                seed: int | None = None, sheet: str | int | None = None,
+                memory_mb: float = MEMORY_BUDGET_MB) -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -388,9 +566,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         the fastest setting for portfolios.
     out : str or Path, optional
         Output folder; without it nothing is written and only the summary is kept.
-    chunk_size : int
-        Plots per chunk; working memory grows with it (about 0.2 MB per plot of the chunk
-        for the 26-option library).
+    chunk_size : int, optional
+        Plots per chunk; memory grows with it (:func:`memory_estimate_mb`). Default: the
+        most plots whose estimated peak memory with the scenario's Monte Carlo draws stays
+        within ``memory_mb`` (:func:`chunk_size_for`).
     fmt : {'parquet', 'csv'}
         Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
     tables : Tables, optional
@@ -403,6 +582,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         Keep the plan row of each plot's recommended option in memory (about 2 kB per plot).
     seed : int, optional
         Monte Carlo seed, overriding ``scenario.seed``.
+    sheet : str or int, optional
+        Excel sheet of plots (as :func:`agriremed.io.read_table`).
+    memory_mb : float
+        Memory budget of the default chunk size [MB].
 
     Returns
     -------
@@ -413,6 +596,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     ------
     agriremed.io.InputFileError
         If the file cannot be read.
+    agriremed.scenario.ScenarioError
+        If the scenario's Monte Carlo draws do not fit in ``memory_mb`` even one plot at a
+        time (:func:`check_draws`).
 
     Examples
     --------
@@ -429,9 +615,11 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     scenario = scenario or Scenario()
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
+    fitting = check_draws(scenario.mc_draws, memory_mb)
+    chunk_size = fitting if chunk_size is None else chunk_size
     tables = tables or load_tables()
-    duplicates = duplicate_ids(source, chunk_size)
-    chunks, notes = iter_chunks(source, chunk_size)
+    duplicates = duplicate_ids(source, chunk_size, sheet)
+    chunks, notes = iter_chunks(source, chunk_size, sheet)
     total = _row_estimate(source)
 
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
