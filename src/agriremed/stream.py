@@ -35,6 +35,7 @@ import dataclasses
 import hashlib
 import io as _io
 import json
+import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,7 +144,7 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB) -> int:
     """
     d = max(int(n_draws), 0)
     free = budget_mb - MEMORY_BASE_MB - d * MEMORY_PER_DRAW_MB
-    return max(int(free // (MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB)), 0)
+    return max(math.floor(free / (MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)  # no float dust
 
 
 def max_draws(budget_mb: float = MEMORY_BUDGET_MB) -> int:
@@ -155,7 +156,7 @@ def max_draws(budget_mb: float = MEMORY_BUDGET_MB) -> int:
     252923
     """
     free = budget_mb - MEMORY_BASE_MB - MEMORY_PER_PLOT_MB
-    return max(int(free // (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB)), 0)
+    return max(math.floor(free / (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)
 
 
 def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "mc_draws") -> int:
