@@ -64,8 +64,10 @@ def run_default_command(plots: Path, out: Path, extra: list[str] | None = None) 
         ``command`` and the last lines of its output.
     """
     if children_peak_mb() > 0:
-        raise RuntimeError("a child process already ran: its peak would mask the plan's (use a fresh process)")
-    cmd = [sys.executable, "-m", "agriremed", "plan", str(plots), "--out", str(out), "--quiet", *(extra or [])]
+        raise RuntimeError("a child process already ran: its peak would mask the plan's "
+                           "(use a fresh process)")
+    cmd = [sys.executable, "-m", "agriremed", "plan", str(plots), "--out", str(out), "--quiet",
+           *(extra or [])]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy(), check=False)
     seconds = time.perf_counter() - t0
@@ -114,8 +116,10 @@ def machine() -> dict:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--plots", type=int, default=200_000, help="plots in the generated table (default 200 000)")
-    ap.add_argument("--draws", type=int, help="--draws passed to agriremed plan (default: the scenario's, 500)")
+    ap.add_argument("--plots", type=int, default=200_000,
+                    help="plots in the generated table (default 200 000)")
+    ap.add_argument("--draws", type=int,
+                    help="--draws passed to agriremed plan (default: the scenario's, 500)")
     ap.add_argument("--memory", type=float, help="--memory passed to agriremed plan [MB]")
     ap.add_argument("--out", default=None, help="folder for the table, the plan outputs and memory.json")
     ap.add_argument("--model", action="store_true", help="measure the memory model instead")
@@ -135,8 +139,8 @@ def main(argv=None) -> dict:
         for n, d in pts:
             r = model_point(n, d)
             rows.append(r)
-            print(f"{n:>8,d} {d:>8,d} {r['peak_rss_mb']:>9,.0f} {r['estimate_mb']:>12,.0f} {r['seconds']:>7.1f}",
-                  flush=True)
+            print(f"{n:>8,d} {d:>8,d} {r['peak_rss_mb']:>9,.0f} {r['estimate_mb']:>12,.0f} "
+                  f"{r['seconds']:>7.1f}", flush=True)
         res["model"] = rows
     else:
         t0 = time.perf_counter()
@@ -149,7 +153,8 @@ def main(argv=None) -> dict:
         run = run_default_command(plots, out / "plan", extra)
         res.update(run)
         print(f"{a.plots:,} plots ({res['file_mb']:,.0f} MB CSV): {run['command']}\n"
-              f"exit {run['exit_code']}, {run['seconds']:,.0f} s, peak resident memory {run['peak_rss_mb']:,.0f} MB",
+              f"exit {run['exit_code']}, {run['seconds']:,.0f} s, "
+              f"peak resident memory {run['peak_rss_mb']:,.0f} MB",
               flush=True)
         for line in run["stderr_tail"]:
             print("  " + line)

@@ -136,8 +136,8 @@ def test_default_plan_command_memory_is_set_by_the_budget_not_the_input(tmp_path
     from agriremed.stream import chunk_size_for, memory_estimate_mb
 
     assert chunk_size_for(50, 700) == 1076 and round(memory_estimate_mb(5_000, 50)) == 1975
-    cmd = [sys.executable, str(BENCH / "bench_memory.py"), "--plots", "5000", "--draws", "50", "--memory", "700",
-           "--out", str(tmp_path)]
+    cmd = [sys.executable, str(BENCH / "bench_memory.py"), "--plots", "5000", "--draws", "50",
+           "--memory", "700", "--out", str(tmp_path)]
     import subprocess
 
     subprocess.run(cmd, check=True, capture_output=True, text=True)

@@ -362,7 +362,8 @@ def test_rerun_with_every_row_rejected_leaves_no_output_of_the_first_run(tmp_pat
 # ---- bounded memory -------------------------------------------------------------------------
 
 
-def test_too_many_draws_are_refused_in_one_line_with_the_largest_that_fits(tmp_path, sample_plots_path, capsys):
+def test_too_many_draws_are_refused_in_one_line_with_the_largest_that_fits(tmp_path, sample_plots_path,
+                                                                            capsys):
     from agriremed.stream import max_draws, memory_estimate_mb
 
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "1000000"]) == 2

@@ -597,7 +597,8 @@ def test_voila_is_started_on_localhost_with_the_offline_template(tmp_path):
     assert "--Voila.ip=127.0.0.1" in cmd and "--template=agriremed" in cmd and "--no-browser" in cmd
     # kernels of closed tabs (no connection, idle 180 s) are shut down; open tabs and running plans are not
     assert {"--MappingKernelManager.cull_idle_timeout=180", "--MappingKernelManager.cull_interval=60",
-            "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False"} <= set(cmd)
+            "--MappingKernelManager.cull_connected=False",
+            "--MappingKernelManager.cull_busy=False"} <= set(cmd)
     assert cmd[-1] == str(tmp_path) and cmd[-2] == "--no-browser"
     tpl = Path(env["JUPYTER_PATH"].split(":")[0]) / "voila" / "templates" / "agriremed"
     assert (tpl / "index.html.j2").exists() and (tpl / "page.html").exists()

@@ -326,14 +326,14 @@ def test_gbk_text_after_the_first_megabyte_decides_the_encoding_as_in_memory(tmp
 
 
 @pytest.mark.parametrize("raw", [
-    "plot_id,cd_mg_kg\nA,1\n".encode("utf-8"),
+    b"plot_id,cd_mg_kg\nA,1\n",
     "\ufeffplot_id,镉\nA,1\n".encode("utf-8"),
     "plot_id,镉\nA,1\n".encode("utf-16"),
     "plot_id,镉\nA,1\n".encode("utf-16-le"),
     "plot_id,Cd (µg/kg)\nA,1\n".encode("cp1252"),
     "plot_id,镉,铅\n甲,1,2\n".encode("gbk"),
     b"plot_id,cd\nA,\x81\n",
-    "plot_id,镉,铅,砷\nA,镉,铅\n".encode("utf-8") + b"B,\xff\xfe,1\n",
+    "plot_id,镉,铅,砷\nA,镉,铅\n".encode() + b"B,\xff\xfe,1\n",
     b"\xef\xbb\xbfplot_id\n\xff\n",
     b"PK\x03\x04\x00\x00binary",
 ])
@@ -345,7 +345,7 @@ def test_encoding_decision_equals_decode_text(tmp_path, raw):
     except InputFileError as exc:
         with pytest.raises(InputFileError) as got:
             _file_encoding(path)
-        if raw.startswith(b"\xef\xbb\xbf"):  # the bad byte is on line 2 (decode_text counts from the BOM's end)
+        if raw.startswith(b"\xef\xbb\xbf"):  # the bad byte is on line 2 (decode_text counts after the BOM)
             assert str(got.value) == str(exc).replace("(line 1)", "(line 2)")
         else:
             assert str(got.value) == str(exc)

@@ -298,15 +298,16 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         return 2
     draws = scenario.mc_draws
     if chunk > fitting:
-        _say(f"error: --chunk-size {chunk:,}: with {draws:,} Monte Carlo draws a chunk of {chunk:,} plots needs "
-             f"about {memory_estimate_mb(chunk, draws):,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
+        need = memory_estimate_mb(chunk, draws)
+        _say(f"error: --chunk-size {chunk:,}: with {draws:,} Monte Carlo draws a chunk of {chunk:,} plots "
+             f"needs about {need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
              f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
         return 2
     fmt = args.format or ("parquet" if rows is None else "csv")
     if not args.quiet:
         why = "" if rows is None else (
-            f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots at a time "
-            f"keep the memory under about {args.memory:,.0f} MB)")
+            f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
+            f"at a time keep the memory under about {args.memory:,.0f} MB)")
         _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
              f"(no report.html or per-year tables: those need the whole input in one plan of at most "
              f"{fitting:,} plots)")

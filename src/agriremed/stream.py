@@ -144,7 +144,8 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB) -> int:
     """
     d = max(int(n_draws), 0)
     free = budget_mb - MEMORY_BASE_MB - d * MEMORY_PER_DRAW_MB
-    return max(math.floor(free / (MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)  # no float dust
+    per_plot = MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB
+    return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
 
 
 def max_draws(budget_mb: float = MEMORY_BUDGET_MB) -> int:
@@ -268,8 +269,8 @@ def data_rows_at_most(source, sheet: str | int | None = None) -> int:
     -------
     int
         Text files: the number of line breaks (every data row takes at least one line, and
-        the header one more; line ends LF, CRLF or CR); Parquet: the rows in its metadata; Excel (small by nature):
-        the data rows read; a DataFrame: its rows; 0 for a path that is not a file (the
+        the header one more; line ends LF, CRLF or CR); Parquet: the rows in its metadata;
+        Excel (small by nature): the data rows read; a DataFrame: its rows; 0 for a path that is not a file (the
         reader then says why).
 
     Raises
@@ -401,8 +402,9 @@ def _file_encoding(p: Path) -> tuple[str, str, int]:
         return "utf-8", "utf-8", 0
     multibyte, replaced = _decodes(p, "utf-8", count=True)
     if multibyte >= 3 and multibyte >= 3 * replaced:
-        raise InputFileError(f"{name} is UTF-8 text except at line {_bad_byte_line(p, bad[0])}, whose bytes are "
-                             "not UTF-8 (a file pieced together from two encodings): fix that line or save the "
+        line = _bad_byte_line(p, bad[0])
+        raise InputFileError(f"{name} is UTF-8 text except at line {line}, whose bytes are not UTF-8 (a "
+                             "file pieced together from two encodings): fix that line or save the "
                              "whole file again as UTF-8")
     if _decodes(p, "gb18030") is None and _mostly_common_chinese(_text_start(p, "gb18030", 0, 200_000)):
         return "gb18030", "GB18030", 0
@@ -491,19 +493,21 @@ class _DelimitedFile:
             raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
         recs = [r[0] for r in first[:10]]
         width0 = max((len(r) for r in recs), default=0)
-        grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in recs], dtype=object)
+        grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in recs],
+                            dtype=object)
         h = _header_row(grid)
         while h < len(first) - 1 and not any(str(c).strip() for c in first[h][0]):
             h += 1  # blank lines above a header that names no known column
         self.h = h
         self.header_line = first[h][1]
         if h > 0:
-            self.notes.append(f"{self.name}: header found on line {self.header_line}; {h} title line(s) above "
-                              "it were skipped")
+            self.notes.append(f"{self.name}: header found on line {self.header_line}; {h} title line(s) "
+                              "above it were skipped")
         header = [str(c).strip() for c in first[h][0]]
         self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
         self.header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
-        self.trailing = [j for j, c in enumerate(self.header) if c.startswith("unnamed_") and j >= self.named - 1]
+        self.trailing = [j for j, c in enumerate(self.header)
+                         if c.startswith("unnamed_") and j >= self.named - 1]
 
     def rows(self) -> Iterator[tuple]:
         """(index, cells, first line, last line, is last) of every record below the header; the
@@ -523,8 +527,8 @@ class _DelimitedFile:
     def _multi(self, i, rec, s, e, last, width) -> None:
         if len(rec) != width:
             raise InputFileError(
-                f"{self.name}: line {s}: a quoted field starts on this line and is not closed on it (the quote "
-                f"runs to {'the end of the file' if last else f'line {e}'}, taking in "
+                f"{self.name}: line {s}: a quoted field starts on this line and is not closed on it "
+                f"(the quote runs to {'the end of the file' if last else f'line {e}'}, taking in "
                 f"{e - s} more line(s)): an unbalanced quote. Close the quote on line {s} or remove it")
         self.multi_notes.append(f"{self.name}: lines {s}–{e} hold one row (a quoted cell with line breaks)")
 
@@ -722,7 +726,8 @@ def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
     return inp.chunks(), notes
 
 
-def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE, sheet: str | int | None = None) -> dict[str, str]:
+def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                  sheet: str | int | None = None) -> dict[str, str]:
     """Plot ids that occur more than once in the whole input, with their input rows.
 
     Parameters
@@ -946,7 +951,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                     summaries.append(p.summary)
                 if keep_recommended:
                     recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
-            first_plan = first_plan or p
+            if first_plan is None:
+                first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
             n_input += p.n_input
             n_planned += len(p.plots)
             n_chunks += 1
@@ -1012,6 +1018,14 @@ def _written_columns(sink: _Sink, first_plan, name: str) -> pd.DataFrame:
     df = first_plan.table if name == "plan" else first_plan.summary
     cols = sink.columns if sink.columns is not None else list(df.columns)
     return df[cols].iloc[:0]
+
+
+def _skeleton(p):
+    """The plan ``p`` with every table emptied (columns and dtypes kept) and nothing kept for
+    replanning: what a streamed run reads from its first chunk at the end."""
+    empty = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+             if isinstance(getattr(p, f.name), pd.DataFrame)}
+    return dataclasses.replace(p, **empty, reuse={})
 
 
 def _with_last(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
