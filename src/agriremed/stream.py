@@ -270,8 +270,8 @@ def data_rows_at_most(source, sheet: str | int | None = None) -> int:
     int
         Text files: the number of line breaks (every data row takes at least one line, and
         the header one more; line ends LF, CRLF or CR); Parquet: the rows in its metadata;
-        Excel (small by nature): the data rows read; a DataFrame: its rows; 0 for a path that is not a file (the
-        reader then says why).
+        Excel (small by nature): the data rows read; a DataFrame: its rows; 0 for a path that
+        is not a file (the reader then says why).
 
     Raises
     ------
@@ -898,6 +898,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     agriremed.scenario.ScenarioError
         If the scenario's Monte Carlo draws do not fit in ``memory_mb`` even one plot at a
         time (:func:`check_draws`).
+    ValueError
+        If ``chunk_size`` plots with these draws do not fit in ``memory_mb``.
 
     Examples
     --------
@@ -916,6 +918,11 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         scenario = scenario.replace(seed=int(seed))
     fitting = check_draws(scenario.mc_draws, memory_mb)
     chunk_size = fitting if chunk_size is None else chunk_size
+    if chunk_size > fitting:
+        need = memory_estimate_mb(chunk_size, scenario.mc_draws)
+        raise ValueError(f"chunk_size {chunk_size:,}: with {scenario.mc_draws:,} Monte Carlo draws a chunk "
+                         f"needs about {need:,.0f} MB, more than memory_mb {memory_mb:,.0f}: use chunk_size "
+                         f"{fitting:,} or less, or a larger memory_mb")
     tables = tables or load_tables()
     inp = _Input(source, chunk_size, sheet)
     scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
