@@ -386,3 +386,16 @@ def test_plan_stream_chunk_size_comes_from_the_memory_budget():
         plan_stream(df, agriremed.Scenario(), chunk_size=5_000, progress=False)
     with pytest.raises(ScenarioError, match="the largest number of draws that fits is 252,923"):
         plan_stream(df, agriremed.Scenario(mc_draws=300_000), progress=False)
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-16", "\r\n"), ("gb18030", "\r")])
+def test_utf16_crlf_and_gbk_cr_files_stream_as_in_memory(tmp_path, encoding, newline):
+    df = synthetic_plots(15, seed=7)
+    df.loc[3, "region"] = "湖南省/株洲市/攸县"
+    lines = ["县级调查 2025", "", *_lines(df)]        # a title line and a blank line above the header
+    path = tmp_path / "t.csv"
+    path.write_bytes(newline.join(lines).encode(encoding) + newline.encode(encoding))
+    r, p = _same_as_in_memory(path, tmp_path, 4)
+    assert r.n_planned == 15 and r.summary is not None
+    assert any("header found on line 3" in n for n in r.notes)
+    assert p.plots["line"].tolist()[:2] == [4, 5]
