@@ -5,10 +5,12 @@ Run: ``python bench/bench_memory.py [--plots 200000] [--draws N] [--memory MB] [
 
 1. **The default command** — writes a synthetic plot table
    (:func:`agriremed.synthetic.synthetic_plots`, the sample plots resampled and jittered)
-   as CSV, then runs ``python -m agriremed plan FILE --out DIR --quiet`` in a child process,
-   exactly as ``bash run.sh plan FILE`` does, and reports its wall time and peak resident
-   memory (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``: the child is the only process
-   this script waits for, so the figure is the planning process's own).
+   as CSV, then runs ``agriremed plan FILE --out DIR --quiet`` (``agriremed.cli.main``, as
+   ``bash run.sh plan FILE`` does) in a child process and reports its wall time and peak
+   resident memory: ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the child is the only
+   process this script waits for; on Linux the figure is at least this script's own memory
+   when the child was started, inherited through fork and exec) and the child's own
+   ``VmHWM``.
 2. **The memory model** (``--model``) — plans ``n`` plots with ``D`` Monte Carlo draws in one
    call of :func:`agriremed.stream.plan_chunk`, one fresh process per point, and prints the
    measured peak next to :func:`agriremed.stream.memory_estimate_mb`, the estimate the CLI
@@ -40,6 +42,34 @@ MB = 1e6
 MODEL_POINTS = ((500, 0), (2_000, 0), (500, 500), (1_000, 500), (1, 100_000))
 
 
+#: Runs ``agriremed plan …`` as ``python -m agriremed`` does, then writes the process's own
+#: high-water mark of resident memory (``VmHWM`` of /proc/self/status, Linux) to the file
+#: named by AGRIREMED_HWM_FILE.
+LAUNCHER = """
+import atexit, os, sys
+def _hwm():
+    try:
+        kb = next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM:'))
+    except (OSError, StopIteration):
+        return
+    open(os.environ['AGRIREMED_HWM_FILE'], 'w').write(str(kb * 1024))
+atexit.register(_hwm)
+from agriremed.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def own_peak_mb() -> float:
+    """Peak resident memory of this process since it started [MB]: ``VmHWM`` (Linux), which
+    unlike ``ru_maxrss`` does not include the memory of the parent the process was forked from;
+    ``ru_maxrss`` elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(x.split()[1]) for x in f if x.startswith("VmHWM:")) * 1024 / MB
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * RSS_UNIT_BYTES / MB
+
+
 def children_peak_mb() -> float:
     """Largest peak resident memory of the child processes waited for so far [MB]."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * RSS_UNIT_BYTES / MB
@@ -60,19 +90,25 @@ def run_default_command(plots: Path, out: Path, extra: list[str] | None = None) 
     Returns
     -------
     dict
-        ``exit_code``, ``seconds`` (wall time), ``peak_rss_mb`` (the child's ``ru_maxrss``),
-        ``command`` and the last lines of its output.
+        ``exit_code``, ``seconds`` (wall time), ``peak_rss_mb`` (the child's ``ru_maxrss``:
+        on Linux at least this script's own resident memory when it started the child, which
+        is far below the plan's), ``hwm_mb`` (the child's own ``VmHWM``, Linux), ``command``
+        and the last lines of its output.
     """
     if children_peak_mb() > 0:
         raise RuntimeError("a child process already ran: its peak would mask the plan's "
                            "(use a fresh process)")
-    cmd = [sys.executable, "-m", "agriremed", "plan", str(plots), "--out", str(out), "--quiet",
-           *(extra or [])]
+    args = ["plan", str(plots), "--out", str(out), "--quiet", *(extra or [])]
+    hwm = Path(tempfile.mkdtemp(prefix="agriremed-hwm-")) / "hwm"
+    env = {**os.environ, "AGRIREMED_HWM_FILE": str(hwm)}
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy(), check=False)
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, env=env,
+                          check=False)
     seconds = time.perf_counter() - t0
-    return dict(command=" ".join(["agriremed", *cmd[3:]]), exit_code=done.returncode, seconds=seconds,
-                peak_rss_mb=children_peak_mb(), stdout_tail=done.stdout.splitlines()[-3:],
+    return dict(command=" ".join(["agriremed", *args]), exit_code=done.returncode, seconds=seconds,
+                peak_rss_mb=children_peak_mb(),
+                hwm_mb=int(hwm.read_text()) / MB if hwm.exists() else None,
+                bench_process_peak_mb=own_peak_mb(), stdout_tail=done.stdout.splitlines()[-3:],
                 stderr_tail=done.stderr.splitlines()[-3:])
 
 
@@ -87,7 +123,7 @@ def _model_child(n: int, draws: int) -> None:
     tables = load_tables()
     t0 = time.perf_counter()
     plan_chunk(plots, agriremed.Scenario(mc_draws=draws), tables)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * RSS_UNIT_BYTES / MB
+    peak = own_peak_mb()
     print(json.dumps({"plots": n, "draws": draws, "peak_rss_mb": peak, "seconds": time.perf_counter() - t0}))
 
 
@@ -152,9 +188,10 @@ def main(argv=None) -> dict:
                  *(["--memory", str(a.memory)] if a.memory is not None else [])]
         run = run_default_command(plots, out / "plan", extra)
         res.update(run)
+        hwm = "" if run["hwm_mb"] is None else f" (its own VmHWM {run['hwm_mb']:,.0f} MB)"
         print(f"{a.plots:,} plots ({res['file_mb']:,.0f} MB CSV): {run['command']}\n"
               f"exit {run['exit_code']}, {run['seconds']:,.0f} s, "
-              f"peak resident memory {run['peak_rss_mb']:,.0f} MB",
+              f"peak resident memory (ru_maxrss of the child) {run['peak_rss_mb']:,.0f} MB{hwm}",
               flush=True)
         for line in run["stderr_tail"]:
             print("  " + line)

@@ -52,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--chunk-size", type=int,
                     help="plan in chunks of this many plots, writing plan and summary as they come; no "
                          "report.html or per-year tables (automatic when the input has more plots than "
-                         "fit in --memory at once: about 1 100 plots with 500 Monte Carlo draws, "
-                         "14 000 without draws)")
+                         "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
+                         "8 600 without draws)")
     pl.add_argument("--memory", type=float, default=MEMORY_BUDGET_MB, metavar="MB",
                     help=f"estimated peak memory the plan may use (default {MEMORY_BUDGET_MB:,.0f} MB); sets "
                          "the automatic chunk size and the most Monte Carlo draws")
@@ -222,7 +222,7 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
 
 def _cmd_plan(args) -> int:
     from .plan import plan
-    from .stream import check_draws, data_rows_at_most
+    from .stream import check_draws, chunk_size_for, data_rows_at_most
 
     scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
     changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
@@ -238,8 +238,9 @@ def _cmd_plan(args) -> int:
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
-    if rows > fitting:
-        return _plan_in_chunks(args, scenario, fitting, fitting, rows)
+    whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True)  # one plan with report
+    if rows > whole:
+        return _plan_in_chunks(args, scenario, fitting, fitting, rows, whole)
     if args.format == "parquet":
         _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
         return 2
@@ -288,9 +289,11 @@ def _cmd_plan(args) -> int:
 MEMORY_BASE_MB_FLOOR = 350.0
 
 
-def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None = None) -> int:
+def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None = None,
+                    whole: int | None = None) -> int:
     """Plan in chunks of ``chunk`` plots (``fitting``: the most that fit in ``--memory``;
-    ``rows``: the input's data rows at most, when the chunking is automatic)."""
+    ``rows``: the input's data rows at most, when the chunking is automatic; ``whole``: the
+    most plots planned in one plan with report and per-year tables)."""
     from .stream import memory_estimate_mb, plan_stream
 
     if chunk < 1:
@@ -310,7 +313,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
             f"at a time keep the memory under about {args.memory:,.0f} MB)")
         _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
              f"(no report.html or per-year tables: those need the whole input in one plan of at most "
-             f"{fitting:,} plots)")
+             f"{whole or fitting:,} plots)")
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
                     memory_mb=args.memory)

@@ -85,6 +85,9 @@ DEFAULT_CHUNK_SIZE = 5_000
 MEMORY_BASE_MB = 350.0
 #: Memory per plot of a chunk without Monte Carlo draws [MB] (measured 0.10–0.15).
 MEMORY_PER_PLOT_MB = 0.15
+#: The same for a whole plan with its per-year tables, written with report.html [MB]
+#: (measured 0.22: 14 000 synthetic plots without draws peaked at 3 360 MB).
+MEMORY_PER_PLOT_DETAIL_MB = 0.25
 #: Memory per plot and Monte Carlo draw [MB] (measured 1.7–3.2 kB).
 MEMORY_PER_PLOT_DRAW_MB = 3.5e-3
 #: Memory per Monte Carlo draw whatever the number of plots (parameter draw tables) [MB]
@@ -96,7 +99,7 @@ MEMORY_BUDGET_MB = 2_500.0
 
 
 
-def memory_estimate_mb(n_plots: int, n_draws: int) -> float:
+def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False) -> float:
     """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
 
     Parameters
@@ -105,12 +108,16 @@ def memory_estimate_mb(n_plots: int, n_draws: int) -> float:
         Plots planned in one call of :func:`agriremed.plan` (one chunk).
     n_draws : int
         Monte Carlo draws.
+    detail : bool
+        A whole plan with its per-year tables and report written (the in-memory
+        ``agriremed plan``) rather than a chunk.
 
     Returns
     -------
     float
         ``MEMORY_BASE_MB + n_draws × MEMORY_PER_DRAW_MB
-        + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB].
+        + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB]
+        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``).
 
     Examples
     --------
@@ -118,10 +125,11 @@ def memory_estimate_mb(n_plots: int, n_draws: int) -> float:
     2252
     """
     n, d = max(int(n_plots), 0), max(int(n_draws), 0)
-    return MEMORY_BASE_MB + d * MEMORY_PER_DRAW_MB + n * (MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB)
+    a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB
+    return MEMORY_BASE_MB + d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)
 
 
-def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB) -> int:
+def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False) -> int:
     """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
 
     Parameters
@@ -130,6 +138,9 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB) -> int:
         Monte Carlo draws.
     budget_mb : float
         Memory budget [MB].
+    detail : bool
+        Plots of a whole plan with its per-year tables and report (see
+        :func:`memory_estimate_mb`) rather than of a chunk.
 
     Returns
     -------
@@ -139,12 +150,12 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB) -> int:
 
     Examples
     --------
-    >>> chunk_size_for(500), chunk_size_for(0)
-    (1130, 14333)
+    >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
+    (1130, 14333, 8600)
     """
     d = max(int(n_draws), 0)
     free = budget_mb - MEMORY_BASE_MB - d * MEMORY_PER_DRAW_MB
-    per_plot = MEMORY_PER_PLOT_MB + d * MEMORY_PER_PLOT_DRAW_MB
+    per_plot = (MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB
     return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
 
 
