@@ -2,6 +2,7 @@
 # agriremed: one-command set-up and run.
 #
 #   bash run.sh plan [agriremed plan arguments]   set up, then plan the bundled sample plots
+#                                                 (or FILE; outputs in out/ unless --out is given)
 #   bash run.sh test [pytest arguments]           set up, then run the whole test suite
 #   bash run.sh dash [--port N] [--no-browser]    set up, then serve the dashboards offline on localhost
 #   bash run.sh env                               only set up the environment
@@ -67,6 +68,10 @@ case "$cmd" in
   plan)
     setup
     if [ $# -eq 0 ]; then set -- data/samples/plots.csv --out out/; fi
+    case " $* " in
+      *" --out "*|*" --out="*|*" -h "*|*" --help "*) ;;
+      *) set -- "$@" --out out/ ;;  # bash run.sh plan FILE writes to out/
+    esac
     exec agriremed plan "$@"
     ;;
   test)

@@ -462,12 +462,20 @@ def _upload(dash, name, content):
     )
 
 
+def _upload_dirs() -> set:
+    import tempfile
+
+    return set(Path(tempfile.gettempdir()).glob("agriremed-upload-*"))
+
+
 def test_upload_of_an_excel_file_is_planned(tmp_path):
     p = Portfolio(background=False)
     df = pd.read_csv(BROKEN, dtype=str, keep_default_na=False)
     xlsx = tmp_path / "plots.xlsx"
     df.to_excel(xlsx, index=False)
+    before = _upload_dirs()
     _upload(p, "plots.xlsx", xlsx.read_bytes())
+    assert _upload_dirs() == before  # the uploaded file is removed once read
     assert p.upload.value == ()  # ready for the next file
     assert p.validation.n_input == 18 and len(p.result.plots) == 16
     assert p.validation.rejected["input_row"].tolist() == [17, 18]
@@ -484,7 +492,9 @@ def test_upload_of_an_excel_file_is_planned(tmp_path):
 )
 def test_unreadable_uploads_give_a_sentence_not_a_traceback(name, content, expected):
     p = Portfolio(background=False)
+    before = _upload_dirs()
     _upload(p, name, content)
+    assert _upload_dirs() == before  # removed also when it cannot be read
     assert expected in p.status.value
     assert "Traceback" not in p.status.value and p.result is None
     assert all(b.disabled for b in p.downloads.values()) or name == "plots.csv"
@@ -587,6 +597,11 @@ def test_download_button_sends_the_bytes_on_request():
 def test_voila_is_started_on_localhost_with_the_offline_template(tmp_path):
     cmd, env = voila_command(tmp_path, port=9000, open_browser=False)
     assert "--Voila.ip=127.0.0.1" in cmd and "--template=agriremed" in cmd and "--no-browser" in cmd
+    # kernels of closed tabs (no connection, idle 180 s) are shut down; open tabs and running plans are not
+    assert {"--MappingKernelManager.cull_idle_timeout=180", "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_connected=False",
+            "--MappingKernelManager.cull_busy=False"} <= set(cmd)
+    assert cmd[-1] == str(tmp_path) and cmd[-2] == "--no-browser"
     tpl = Path(env["JUPYTER_PATH"].split(":")[0]) / "voila" / "templates" / "agriremed"
     assert (tpl / "index.html.j2").exists() and (tpl / "page.html").exists()
     for f in ("page.html", "tree.html"):

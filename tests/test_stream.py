@@ -213,3 +213,189 @@ def test_cli_in_chunks_strips_control_characters_and_removes_old_outputs(hostile
             "run.json"} <= names
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert sorted(run["files"]) == sorted(names)
+
+
+# ---- the streamed reader reads files exactly as read_table ----------------------------------
+
+import csv  # noqa: E402
+
+from agriremed.io import decode_text, read_table  # noqa: E402
+from agriremed.stream import _file_encoding  # noqa: E402
+
+
+def _lines(df: pd.DataFrame, sep: str = ",") -> list[str]:
+    return df.to_csv(index=False, sep=sep, lineterminator="\n").splitlines()
+
+
+def _same_as_in_memory(path, tmp_path, chunk_size, **kw):
+    """Streamed CSV outputs equal the in-memory plan's files; returns (streamed result, plan)."""
+    whole = tmp_path / f"whole{chunk_size}"
+    p = agriremed.plan(path, SC, progress=False)
+    p.write(whole, report=False)
+    out = tmp_path / f"streamed{chunk_size}"
+    r = plan_stream(path, SC, out=out, chunk_size=chunk_size, fmt="csv", progress=False, **kw)
+    for name in ("plan", "summary", "rejected", "problems"):
+        assert _body(out / f"{name}.csv") == _body(whole / f"{name}.csv"), name
+    assert r.notes == p.notes
+    return r, p
+
+
+@pytest.mark.parametrize("chunk_size", [4, 7, 100])
+def test_short_and_long_rows_are_rejected_with_their_file_line_never_padded(tmp_path, chunk_size):
+    df = synthetic_plots(24, seed=12).astype(str)
+    rows = [list(df.columns), *df.to_numpy().tolist()]
+    rows[6] = rows[6][:-2]                           # two cells short: file line 7, input row 6
+    rows[15] = rows[15] + ["9", "9"]                 # two cells too many: line 16, row 15
+    path = tmp_path / "ragged.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    r, p = _same_as_in_memory(path, tmp_path, chunk_size)
+    assert (r.n_input, r.n_planned, len(r.rejected)) == (24, 22, 2)
+    assert r.rejected["line"].tolist() == [7, 16] and r.rejected["input_row"].tolist() == [6, 15]
+    msgs = r.problems.loc[r.problems["input_row"].notna(), "problem"].tolist()
+    width = len(df.columns)
+    assert f"line has {width - 2} cells but the header has {width} columns: cells are missing, so the " \
+           "values cannot be matched to their columns (the row is not read)" in msgs
+    assert any(m.startswith(f"line has {width + 2} cells") and "beyond the last column" in m for m in msgs)
+
+
+def test_an_unbalanced_quote_stops_the_streamed_file_with_the_in_memory_message(tmp_path):
+    lines = _lines(synthetic_plots(30, seed=3).drop(columns="data_origin"))  # no other quote in the file
+    lines[20] = lines[20].replace(",", ',"', 1)      # a quote opened on line 21 and never closed
+    path = tmp_path / "quote.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as whole:
+        read_table(path)
+    assert "line 21: a quoted field starts on this line" in str(whole.value)
+    for size in (5, 1000):
+        with pytest.raises(InputFileError) as streamed:
+            plan_stream(path, SC, chunk_size=size, progress=False)
+        assert str(streamed.value) == str(whole.value)
+    code = main(["plan", str(path), "--out", str(tmp_path / "o"), "--chunk-size", "5"])
+    assert code == 2
+
+
+def test_a_quoted_cell_over_two_lines_is_one_row_in_both_readers(tmp_path):
+    df = synthetic_plots(12, seed=5)
+    df["note"] = ""
+    df.loc[4, "note"] = "first line\nsecond line"
+    path = tmp_path / "multi.csv"
+    df.to_csv(path, index=False, lineterminator="\n")
+    r, p = _same_as_in_memory(path, tmp_path, 3)
+    assert any("lines 6–7 hold one row" in n for n in r.notes)
+    assert r.n_planned == 12 and p.plots["line"].tolist()[5] == 8   # the row after it starts on line 8
+
+
+def test_semicolon_file_decimal_marks_are_decided_on_the_whole_file(tmp_path):
+    """1.480 in a semicolon file: a thousands separator when the file writes decimals with commas
+    only; a chunk without any decimal comma must not decide otherwise."""
+    df = synthetic_plots(12, seed=9).drop(columns="data_origin")
+    num = [c for c in df.columns if df[c].dtype.kind == "f"]
+    df.loc[8:, num] = np.ceil(df.loc[8:, num])       # the last chunk (rows 9–12): whole numbers only
+    text = df.astype(str).apply(lambda s: s.str.replace(".", ",", regex=False))
+    text.loc[8:, num] = df.loc[8:, num].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    text.loc[10, "pb_mg_kg"] = "1.480"               # Pb 1480 mg/kg, in the last chunk
+    path = tmp_path / "semi.csv"
+    text.to_csv(path, index=False, sep=";")
+    r, p = _same_as_in_memory(path, tmp_path, 4)
+    assert p.plots.loc[p.plots["input_row"] == 11, "pb_mg_kg"].item() == 1480.0
+    assert r.n_planned == len(p.plots) == 12
+
+
+def test_a_trailing_unnamed_column_filled_only_in_a_late_chunk_is_kept_in_every_chunk(tmp_path):
+    lines = _lines(synthetic_plots(10, seed=2))
+    lines = [lines[0] + ","] + [x + ("," if i != 8 else ",extra") for i, x in enumerate(lines[1:], 1)]
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r, p = _same_as_in_memory(path, tmp_path, 3)
+    assert "unnamed_" + str(len(lines[0].split(","))) in p.summary.columns
+
+
+def test_gbk_text_after_the_first_megabyte_decides_the_encoding_as_in_memory(tmp_path):
+    df = synthetic_plots(9000, seed=1)             # about 2 MB of ASCII before the Chinese village
+    df.loc[8990, "region"] = "湖南省/株洲市/攸县"
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(df.to_csv(index=False).encode("gb18030"))
+    assert path.stat().st_size > (1 << 20)
+    enc = _file_encoding(path)
+    assert enc[1] == decode_text(path.read_bytes())[1] == "GB18030"
+    chunks, notes = iter_chunks(path, 5000)
+    last = list(chunks)[-1]
+    assert last["region"].tolist()[8990 - 5000] == "湖南省/株洲市/攸县"
+    assert notes[0] == "gbk.csv was read with the GB18030 text encoding"
+
+
+@pytest.mark.parametrize("raw", [
+    b"plot_id,cd_mg_kg\nA,1\n",
+    "\ufeffplot_id,镉\nA,1\n".encode("utf-8"),
+    "plot_id,镉\nA,1\n".encode("utf-16"),
+    "plot_id,镉\nA,1\n".encode("utf-16-le"),
+    "plot_id,Cd (µg/kg)\nA,1\n".encode("cp1252"),
+    "plot_id,镉,铅\n甲,1,2\n".encode("gbk"),
+    b"plot_id,cd\nA,\x81\n",
+    "plot_id,镉,铅,砷\nA,镉,铅\n".encode() + b"B,\xff\xfe,1\n",
+    b"\xef\xbb\xbfplot_id\n\xff\n",
+    b"PK\x03\x04\x00\x00binary",
+])
+def test_encoding_decision_equals_decode_text(tmp_path, raw):
+    path = tmp_path / "t.csv"
+    path.write_bytes(raw)
+    try:
+        want = decode_text(raw, "t.csv")[1]
+    except InputFileError as exc:
+        with pytest.raises(InputFileError) as got:
+            _file_encoding(path)
+        if raw.startswith(b"\xef\xbb\xbf"):  # the bad byte is on line 2 (decode_text counts after the BOM)
+            assert str(got.value) == str(exc).replace("(line 1)", "(line 2)")
+        else:
+            assert str(got.value) == str(exc)
+    else:
+        assert _file_encoding(path)[1] == want
+
+
+def test_excel_sheet_is_passed_through_and_several_sheets_are_refused(tmp_path):
+    df = synthetic_plots(20, seed=4)
+    path = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        df.head(3).to_excel(xw, sheet_name="notes", index=False)
+        df.to_excel(xw, sheet_name="plots", index=False)
+    with pytest.raises(InputFileError, match="choose the sheet of plots with --sheet"):
+        plan_stream(path, SC, chunk_size=6, progress=False)
+    r = plan_stream(path, SC, chunk_size=6, progress=False, sheet="plots")
+    p = agriremed.plan(agriremed.validate_plots(path, sheet="plots"), SC, progress=False)
+    pd.testing.assert_frame_equal(_norm(r.summary), _norm(p.summary))
+    assert r.n_planned == 20 and r.n_chunks == 4
+    out = tmp_path / "o"
+    assert main(["plan", str(path), "--out", str(out), "--chunk-size", "6", "--sheet", "plots", "--quiet",
+                 "--format", "csv"]) == 0
+    assert len(pd.read_csv(out / "summary.csv")) == 20
+
+
+def test_plan_stream_chunk_size_comes_from_the_memory_budget():
+    from agriremed.scenario import ScenarioError
+    from agriremed.stream import chunk_size_for
+
+    df = synthetic_plots(30, seed=1)
+    # --memory 400 MB, 20 draws: (400 − 350 − 0.1) // (0.15 + 20 × 0.0035) = 226 plots; 30 fit in one chunk
+    r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=400)
+    assert r.n_chunks == 1 and chunk_size_for(20, 400) == 226
+    # 355 MB: (355 − 350 − 0.1) // 0.22 = 22 plots a chunk → 2 chunks
+    r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=355)
+    assert r.n_chunks == 2
+    with pytest.raises(ValueError, match="chunk_size 5,000: with 500 Monte Carlo draws"):
+        plan_stream(df, agriremed.Scenario(), chunk_size=5_000, progress=False)
+    with pytest.raises(ScenarioError, match="the largest number of draws that fits is 252,923"):
+        plan_stream(df, agriremed.Scenario(mc_draws=300_000), progress=False)
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-16", "\r\n"), ("gb18030", "\r")])
+def test_utf16_crlf_and_gbk_cr_files_stream_as_in_memory(tmp_path, encoding, newline):
+    df = synthetic_plots(15, seed=7)
+    df.loc[3, "region"] = "湖南省/株洲市/攸县"
+    lines = ["县级调查 2025", "", *_lines(df)]        # a title line and a blank line above the header
+    path = tmp_path / "t.csv"
+    path.write_bytes(newline.join(lines).encode(encoding) + newline.encode(encoding))
+    r, p = _same_as_in_memory(path, tmp_path, 4)
+    assert r.n_planned == 15 and r.summary is not None
+    assert any("header found on line 3" in n for n in r.notes)
+    assert p.plots["line"].tolist()[:2] == [4, 5]

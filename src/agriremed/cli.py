@@ -19,14 +19,11 @@ from .io import InputFileError, write_csv
 from .outputs import OutputError, check_out_dir, terminal_text
 from .scenario import Scenario, ScenarioError
 from .soil import ThresholdSetError
-from .stream import DEFAULT_CHUNK_SIZE as STREAM_CHUNK
+from .stream import MEMORY_BUDGET_MB
 from .tables import TableError
 from .uptake.fit import FitError
 
 __all__ = ["main", "build_parser"]
-
-#: Inputs larger than this are planned in chunks by ``agriremed plan`` [MB].
-STREAM_ABOVE_MB = 50
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,13 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
                     help="what happens to grain over the food limit (noncompliant_grain.csv): discount_sale "
                          "(default), state_purchase or destroyed")
     pl.add_argument("--chunk-size", type=int,
-                    help="plan in chunks of this many plots, writing plan and summary as they come "
-                         f"(automatic, {STREAM_CHUNK:,} plots, for inputs over {STREAM_ABOVE_MB} MB); "
-                         "no report.html or per-year tables")
+                    help="plan in chunks of this many plots, writing plan and summary as they come; no "
+                         "report.html or per-year tables (automatic when the input has more plots than "
+                         "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
+                         "8 600 without draws)")
+    pl.add_argument("--memory", type=float, default=MEMORY_BUDGET_MB, metavar="MB",
+                    help=f"estimated peak memory the plan may use (default {MEMORY_BUDGET_MB:,.0f} MB); sets "
+                         "the automatic chunk size and the most Monte Carlo draws")
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
     pl.add_argument("--format", choices=["csv", "parquet"], default=None,
-                    help="format of plan and summary (default csv; parquet when planning in chunks)")
+                    help="format of plan and summary (default csv; parquet with --chunk-size)")
 
     sc = sub.add_parser("screen", help="classify plots against GB 15618-2018")
     sc.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -241,6 +242,7 @@ def _years_column(p) -> list[str]:
 
 def _cmd_plan(args) -> int:
     from .plan import plan
+    from .stream import check_draws, chunk_size_for, data_rows_at_most
 
     scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
     changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
@@ -251,9 +253,17 @@ def _cmd_plan(args) -> int:
                if v is not None}
     if changes:
         scenario = scenario.replace(**changes)
-    size_mb = Path(args.plots).stat().st_size / 1e6 if Path(args.plots).is_file() else 0.0
-    if args.chunk_size is not None or size_mb > STREAM_ABOVE_MB:
-        return _plan_in_chunks(args, scenario, size_mb)
+    if not args.memory > MEMORY_BASE_MB_FLOOR:
+        _say(f"error: --memory {args.memory:g}: expected more than {MEMORY_BASE_MB_FLOOR:,.0f} MB (the "
+             "interpreter and the tables alone take about that)", file=sys.stderr)
+        return 2
+    fitting = check_draws(scenario.mc_draws, args.memory, "--draws" if args.draws is not None else "mc_draws")
+    if args.chunk_size is not None:
+        return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
+    rows = data_rows_at_most(args.plots, args.sheet)
+    whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True)  # one plan with report
+    if rows > whole:
+        return _plan_in_chunks(args, scenario, fitting, fitting, rows, whole)
     if args.format == "parquet":
         _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
         return 2
@@ -298,34 +308,68 @@ def _cmd_plan(args) -> int:
     return 0
 
 
-def _plan_in_chunks(args, scenario, size_mb: float) -> int:
-    from .stream import plan_stream
+#: Smallest ``--memory`` accepted [MB]: the interpreter with agriremed and its tables.
+MEMORY_BASE_MB_FLOOR = 350.0
 
-    chunk = args.chunk_size or STREAM_CHUNK
+
+def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None = None,
+                    whole: int | None = None) -> int:
+    """Plan in chunks of ``chunk`` plots (``fitting``: the most that fit in ``--memory``;
+    ``rows``: the input's data rows at most, when the chunking is automatic; ``whole``: the
+    most plots planned in one plan with report and per-year tables)."""
+    from .stream import memory_estimate_mb, plan_stream
+
     if chunk < 1:
         _say(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
         return 2
-    fmt = args.format or "parquet"
+    draws = scenario.mc_draws
+    if chunk > fitting:
+        need = memory_estimate_mb(chunk, draws)
+        _say(f"error: --chunk-size {chunk:,}: with {draws:,} Monte Carlo draws a chunk of {chunk:,} plots "
+             f"needs about {need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
+             f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
+        return 2
+    fmt = args.format or ("parquet" if rows is None else "csv")
     if not args.quiet:
-        why = "" if args.chunk_size else f" (input is {size_mb:,.0f} MB)"
-        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come")
+        why = "" if rows is None else (
+            f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
+            f"at a time keep the memory under about {args.memory:,.0f} MB)")
+        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
+             f"(no report.html or per-year tables: those need the whole input in one plan of at most "
+             f"{whole or fitting:,} plots)")
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
-                    progress=None if not args.quiet else False, keep_summary=not args.quiet)
+                    progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
+                    memory_mb=args.memory)
     if not args.quiet:
         _say(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
               f"{r.seconds:,.1f} s ({r.plots_per_second:,.0f} plots/s; seed {r.scenario.seed}, "
               f"{r.scenario.mc_draws} Monte Carlo draws).")
-        if r.summary is not None and len(r.summary):
-            s = r.summary
-            top = (s.groupby(s["recommended_option"].fillna("none applicable"))["area_ha"]
-                   .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
-            top.columns = ["plots", "area [ha]"]
+        top = _recommended_area(r.paths.get("summary"), fmt)
+        if top is not None:
             _say(top.to_string(float_format=lambda x: f"{x:,.1f}"))
         if len(r.rejected):
             _say(f"{len(r.rejected):,} rejected row(s) and reasons are in rejected.csv")
     for path in r.paths.values():
         _say(f"wrote {path}")
     return 0 if r.n_planned else 1
+
+
+def _recommended_area(path, fmt: str) -> pd.DataFrame | None:
+    """Plots and area by recommended option (ten largest), read back from the summary written
+    (two columns, so the summary of every plot is never held in memory)."""
+    if path is None:
+        return None
+    cols = ["recommended_option", "area_ha"]
+    if fmt == "parquet":
+        s = pd.read_parquet(path, columns=cols)
+    else:
+        s = pd.read_csv(path, usecols=cols, encoding="utf-8-sig", dtype={"recommended_option": str})
+    if not len(s):
+        return None
+    top = (s.groupby(s["recommended_option"].fillna("none applicable"))["area_ha"]
+           .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
+    top.columns = ["plots", "area [ha]"]
+    return top
 
 
 def _cmd_fit_uptake(args) -> int:

@@ -35,6 +35,7 @@ import dataclasses
 import hashlib
 import io as _io
 import json
+import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,28 +46,169 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .io import (
+    _SEP_JOIN,
     _SEP_NAMES,
     InputFileError,
     _header_row,
+    _mostly_common_chinese,
     _sniff_separator,
-    decode_text,
     empty_lines_note,
     parquet_as_text,
     read_table,
 )
 from .names import normalise_header
 from .outputs import csv_text, prepare_out_dir, write_datapackage
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
 from .validate import Validation, _as_text, validate_plots
 
-__all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE"]
+__all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
+           "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
+           "data_rows_at_most"]
 
-#: Plots per chunk: about 1.1 GB of working memory for the 26-option library (measured
-#: with ``bench/``); larger chunks are not faster.
+#: Plots per chunk of a deterministic run (``mc_draws=0``): about 1 GB of resident memory
+#: for the 26-option library (see :data:`MEMORY_PER_PLOT_MB`); larger chunks are not faster.
+#: With Monte Carlo draws the chunk size comes from :func:`chunk_size_for`.
 DEFAULT_CHUNK_SIZE = 5_000
 
-#: Bytes read from the top of a CSV file to find its encoding, separator and header row.
+# ---- memory model ---------------------------------------------------------------------------
+# Peak resident memory of planning n plots with D Monte Carlo draws in one call of
+# agriremed.plan, measured with ``python bench/bench_memory.py --model`` (one fresh process per
+# point, ru_maxrss; 2 CPUs, Python 3.11, numpy 2.4, pandas 3.1, the packaged 26-option
+# library): base + D × per_draw + n × (per_plot + D × per_plot_draw). The per-plot-draw term
+# is the heaviest of the 16 sample plots (3.2 kB per plot and draw, plot 12 of
+# data/samples/plots.csv repeated 1 000 times; the synthetic portfolio mix needs 1.7 kB) plus
+# 10 %, so the estimate is an upper bound for realistic plot tables.
+
+#: Resident memory of the ``agriremed plan`` process with agriremed, its tables, the reader
+#: and writers loaded [MB] (measured 300 for a 3-plot plan).
+MEMORY_BASE_MB = 350.0
+#: Memory per plot of a chunk without Monte Carlo draws [MB] (measured 0.10–0.15).
+MEMORY_PER_PLOT_MB = 0.15
+#: The same for a whole plan with its per-year tables, written with report.html [MB]
+#: (measured 0.22: 14 000 synthetic plots without draws peaked at 3 360 MB).
+MEMORY_PER_PLOT_DETAIL_MB = 0.25
+#: Memory per plot and Monte Carlo draw [MB] (measured 1.7–3.2 kB).
+MEMORY_PER_PLOT_DRAW_MB = 3.5e-3
+#: Memory per Monte Carlo draw whatever the number of plots (parameter draw tables) [MB]
+#: (measured 2–5 kB).
+MEMORY_PER_DRAW_MB = 5e-3
+#: Estimated peak memory a plan may reach by default [MB]; the measured peak stays below
+#: 3 GB (README, "Memory").
+MEMORY_BUDGET_MB = 2_500.0
+
+
+
+def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False) -> float:
+    """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
+
+    Parameters
+    ----------
+    n_plots : int
+        Plots planned in one call of :func:`agriremed.plan` (one chunk).
+    n_draws : int
+        Monte Carlo draws.
+    detail : bool
+        A whole plan with its per-year tables and report written (the in-memory
+        ``agriremed plan``) rather than a chunk.
+
+    Returns
+    -------
+    float
+        ``MEMORY_BASE_MB + n_draws × MEMORY_PER_DRAW_MB
+        + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB]
+        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``).
+
+    Examples
+    --------
+    >>> round(memory_estimate_mb(1_000, 500))
+    2252
+    """
+    n, d = max(int(n_plots), 0), max(int(n_draws), 0)
+    a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB
+    return MEMORY_BASE_MB + d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)
+
+
+def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False) -> int:
+    """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws.
+    budget_mb : float
+        Memory budget [MB].
+    detail : bool
+        Plots of a whole plan with its per-year tables and report (see
+        :func:`memory_estimate_mb`) rather than of a chunk.
+
+    Returns
+    -------
+    int
+        Plots per chunk (:func:`memory_estimate_mb` ≤ ``budget_mb``); 0 when not even one
+        plot fits (too many draws, see :func:`max_draws`).
+
+    Examples
+    --------
+    >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
+    (1130, 14333, 8600)
+    """
+    d = max(int(n_draws), 0)
+    free = budget_mb - MEMORY_BASE_MB - d * MEMORY_PER_DRAW_MB
+    per_plot = (MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB
+    return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
+
+
+def max_draws(budget_mb: float = MEMORY_BUDGET_MB) -> int:
+    """The most Monte Carlo draws with which one plot at a time fits in ``budget_mb`` [–].
+
+    Examples
+    --------
+    >>> max_draws()
+    252923
+    """
+    free = budget_mb - MEMORY_BASE_MB - MEMORY_PER_PLOT_MB
+    return max(math.floor(free / (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)
+
+
+def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "mc_draws") -> int:
+    """Plots per chunk for ``n_draws`` draws, or an error naming the largest number that fits.
+
+    Monte Carlo percentiles need every draw of a row at once, so draws cannot be split
+    into blocks without changing the numbers; a number of draws whose arrays do not fit
+    in memory even for one plot is refused.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws asked for.
+    budget_mb : float
+        Memory budget [MB].
+    what : str
+        How the draws were given (``--draws`` or ``mc_draws``), for the message.
+
+    Returns
+    -------
+    int
+        :func:`chunk_size_for` ``(n_draws, budget_mb)`` (at least 1).
+
+    Raises
+    ------
+    agriremed.scenario.ScenarioError
+        When not even one plot fits, naming the estimate and :func:`max_draws`.
+    """
+    size = chunk_size_for(n_draws, budget_mb)
+    if size >= 1:
+        return size
+    need = memory_estimate_mb(1, n_draws)
+    raise ScenarioError(
+        f"{what} {int(n_draws):,}: one plot with this many Monte Carlo draws needs about {need:,.0f} MB of "
+        f"memory, more than the {budget_mb:,.0f} MB allowed; the largest number of draws that fits is "
+        f"{max_draws(budget_mb):,} (or give more memory with --memory MB) "
+        f"（蒙特卡罗抽样次数过多，内存不足：最多 {max_draws(budget_mb):,} 次）")
+
+
+#: Characters decoded from the top of a text file to find its separator.
 _HEAD_BYTES = 1 << 20
 
 
@@ -120,65 +262,345 @@ class StreamResult:
 
 # ---- reading ------------------------------------------------------------------------------
 
-
-#: Python codec of each encoding :func:`agriremed.io.decode_text` reports.
-_CODECS = {"utf-8": "utf-8-sig", "GB18030": "gb18030", "cp1252": "cp1252", "latin-1": "latin-1",
-           "UTF-16": "utf-16", "UTF-32": "utf-32"}
+_EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
+_PARQUET = (".parquet", ".pq")
 
 
-def _csv_layout(p: Path) -> dict:
-    """Encoding, separator and header row of a CSV file, read from its first megabyte."""
+def data_rows_at_most(source, sheet: str | int | None = None) -> int:
+    """An upper bound of the data rows of a plot table, found without reading it into memory.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        Plot table.
+    sheet : str or int, optional
+        Excel sheet (as :func:`agriremed.io.read_table`).
+
+    Returns
+    -------
+    int
+        Text files: the number of line breaks (every data row takes at least one line, and
+        the header one more; line ends LF, CRLF or CR); Parquet: the rows in its metadata;
+        Excel (small by nature): the data rows read; a DataFrame: its rows; 0 for a path that
+        is not a file (the reader then says why).
+
+    Raises
+    ------
+    agriremed.io.InputFileError
+        If an Excel file cannot be read (the message :func:`~agriremed.io.read_table` gives).
+    """
+    if isinstance(source, pd.DataFrame):
+        return len(source)
+    p = Path(source)
+    if not p.is_file():
+        return 0
+    suffix = p.suffix.lower()
+    if suffix in _PARQUET:
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        except Exception:  # not Parquet: the reader reports it
+            return 0
+    if suffix in _EXCEL:
+        return len(read_table(p, sheet=sheet)[0])
+    lf = cr = 0
     with open(p, "rb") as fh:
-        head = fh.read(_HEAD_BYTES)
-    if not head.strip():
-        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
-    if len(head) == _HEAD_BYTES and b"\n" in head:  # whole lines only: no character cut at the end
-        head = head[:head.rfind(b"\n") + 1]
-    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and len(head) % 2:
-        head = head[:-1]
-    text, enc = decode_text(head, p.name)  # the same detection as read_table
-    codec = _CODECS[enc]
-    sep = _sniff_separator(text)
-    first = text.splitlines()[:10]
-    rows = list(csv.reader(_io.StringIO("\n".join(first)), delimiter=sep))
-    width = max((len(r) for r in rows), default=0)
-    grid = pd.DataFrame([[c.strip() for c in r] + [""] * (width - len(r)) for r in rows], dtype=object)
-    h = _header_row(grid) if len(grid) else 0
-    header = [str(c).strip() for c in grid.iloc[h].tolist()] if len(grid) else []
-    header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
-    notes = []
-    if enc != "utf-8":
-        notes.append(f"{p.name} was read with the {enc} text encoding")
-    if sep != ",":
-        notes.append(f"{p.name} is separated by {_SEP_NAMES[sep]}")
-    if h > 0:
-        notes.append(f"{p.name}: header found on line {h + 1}; {h} title line(s) above it were skipped")
-    return dict(codec=codec, sep=sep, header_row=h, header=header, notes=notes)
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            lf, cr = lf + block.count(b"\n"), cr + block.count(b"\r")
+    return max(lf, cr)  # LF, CRLF or CR-only line ends
 
 
-def _csv_chunks(p: Path, chunk_size: int, layout: dict) -> Iterator[pd.DataFrame]:
-    header, h = layout["header"], layout["header_row"]
+#: Bytes decoded at a time when a text file is streamed.
+_BLOCK = 1 << 22
+
+
+def _bad_byte_line(p: Path, pos: int) -> int:
+    """1-based line of byte ``pos`` of file ``p`` (as :func:`agriremed.io.decode_text` counts it)."""
+    n, done = 0, 0
+    with open(p, "rb") as fh:
+        while done < pos:
+            block = fh.read(min(_BLOCK, pos - done))
+            if not block:
+                break
+            n += block.count(b"\n")
+            done += len(block)
+    return n + 1
+
+
+def _decodes(p: Path, codec: str, skip: int = 0, count: bool = False):
+    """Decode the whole file ``p`` with ``codec`` block by block.
+
+    Returns ``None`` when it decodes, else (absolute position of the first bad byte, reason);
+    with ``count=True`` (decoding with replacement characters) the pair (characters above
+    ASCII that are not U+FFFD, U+FFFD characters) instead.
+    """
+    dec = codecs.getincrementaldecoder(codec)("replace" if count else "strict")
+    fed = skip
+    multibyte = replaced = 0
+    with open(p, "rb") as fh:
+        fh.seek(skip)
+        while True:
+            block = fh.read(_BLOCK)
+            final = not block
+            pending = len(dec.getstate()[0])
+            try:
+                text = dec.decode(block, final=final)
+            except UnicodeDecodeError as exc:
+                return fed - pending + exc.start, exc.reason
+            if count:
+                replaced += text.count("\ufffd")
+                multibyte += sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd") \
+                    if not text.isascii() else 0
+            fed += len(block)
+            if final:
+                return (multibyte, replaced) if count else None
+
+
+def _text_start(p: Path, codec: str, skip: int, n_chars: int) -> str:
+    """The first ``n_chars`` characters of ``p`` decoded with ``codec`` from byte ``skip``."""
+    dec = codecs.getincrementaldecoder(codec)("strict")
+    parts, have = [], 0
+    with open(p, "rb") as fh:
+        fh.seek(skip)
+        while have < n_chars:
+            block = fh.read(_BLOCK)
+            t = dec.decode(block, final=not block)
+            parts.append(t)
+            have += len(t)
+            if not block:
+                break
+    return "".join(parts)[:n_chars]
+
+
+def _file_encoding(p: Path) -> tuple[str, str, int]:
+    """(Python codec, encoding label, bytes to skip) of a text file, decided on the whole file.
+
+    The same decision as :func:`agriremed.io.decode_text` on the file's bytes (byte-order
+    mark; UTF-16 without one; strict UTF-8; GB18030 when its non-ASCII characters are
+    common Chinese ones; Windows-1252; Latin-1), with the same errors, without holding the
+    file in memory.
+    """
+    name = p.name
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(codecs.BOM_UTF8):
+        bad = _decodes(p, "utf-8", skip=3)
+        if bad is not None:
+            raise InputFileError(f"{name} starts with a UTF-8 byte-order mark but is not UTF-8 text "
+                                 f"(line {_bad_byte_line(p, bad[0])})")
+        return "utf-8", "utf-8", 3
+    for boms, label in ((((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")), "UTF-32"),
+                        (((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")), "UTF-16")):
+        for bom, codec in boms:
+            if head.startswith(bom):
+                bad = _decodes(p, codec)
+                if bad is None:
+                    return codec, label, 0
+                if label == "UTF-32":
+                    break
+                raise InputFileError(f"{name} starts with a {label} byte-order mark but is not "
+                                     f"{label} text: {bad[1]}")
+    if b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        if max(even, odd) > len(head) // 4 and _decodes(p, codec) is None:
+            return codec, "UTF-16", 0
+        raise InputFileError(f"{name} is not a text table (it holds binary data): save it as CSV "
+                             "(UTF-8) or as an Excel workbook")
+    bad = _decodes(p, "utf-8")
+    if bad is None:
+        return "utf-8", "utf-8", 0
+    multibyte, replaced = _decodes(p, "utf-8", count=True)
+    if multibyte >= 3 and multibyte >= 3 * replaced:
+        line = _bad_byte_line(p, bad[0])
+        raise InputFileError(f"{name} is UTF-8 text except at line {line}, whose bytes are not UTF-8 (a "
+                             "file pieced together from two encodings): fix that line or save the "
+                             "whole file again as UTF-8")
+    if _decodes(p, "gb18030") is None and _mostly_common_chinese(_text_start(p, "gb18030", 0, 200_000)):
+        return "gb18030", "GB18030", 0
+    if _decodes(p, "cp1252") is None:
+        return "cp1252", "cp1252", 0
+    return "latin-1", "latin-1", 0
+
+
+def _text_lines(p: Path, codec: str, label: str, skip: int) -> Iterator[str]:
+    """The decoded text of ``p`` (universal newlines) as lines, streamed."""
+    with open(p, "rb") as raw:
+        raw.seek(skip)
+        fh = _io.TextIOWrapper(raw, encoding=codec, newline=None)
+        first = True
+        for line in fh:
+            if first and label in ("UTF-16", "UTF-32"):
+                line = line.lstrip("\ufeff")  # as decode_text
+            first = False
+            yield line
+
+
+def _records(p: Path, enc: tuple[str, str, int], sep: str) -> Iterator[tuple[list[str], int, int, bool]]:
+    """(cells, first line, last line, is the last record) of every record of a delimited text file."""
+    reader = csv.reader(_text_lines(p, *enc), delimiter=sep)
+    prev = 0
+    held = None
     try:
-        reader = pd.read_csv(p, sep=layout["sep"], encoding=layout["codec"], header=None, names=header,
-                             skiprows=h + 1, dtype=str, keep_default_na=False, na_filter=False,
-                             skip_blank_lines=False, chunksize=chunk_size, index_col=False)
-        line = h + 2  # file line of the first data row
-        for chunk in reader:
-            chunk = chunk.fillna("")
-            for c in chunk.columns:
-                chunk[c] = chunk[c].str.strip()
-            filled = chunk.ne("").any(axis=1).to_numpy()
-            lines = line + np.arange(len(chunk))
-            line += len(chunk)
-            chunk = chunk.loc[filled].reset_index(drop=True)
-            chunk = chunk.drop(columns=[c for c in chunk.columns if c.startswith("unnamed_")
-                                        and not chunk[c].ne("").any()])
-            chunk.attrs.update(header_line=h + 1, separator=layout["sep"], decimal_comma=layout["sep"] == ";",
-                               lines=lines[filled].tolist(), blank_lines=lines[~filled].tolist())
-            yield chunk
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputFileError(f"{p.name} could not be read in chunks: {exc}. Plan it without chunks to see "
-                             "every row's problem") from exc
+        for rec in reader:
+            start, end = prev + 1, reader.line_num
+            prev = end
+            if held is not None:
+                yield (*held, False)
+            held = (rec, start, end)
+    except csv.Error as exc:
+        raise InputFileError(f"{p.name}: line {reader.line_num}: {exc}") from exc
+    if held is not None:
+        yield (*held, True)
+
+
+@dataclasses.dataclass
+class _Scan:
+    """File-level facts of an input, found in a first pass: they decide how every chunk is read."""
+
+    duplicates: dict
+    n_rows: int
+    notes: list
+    keep: list | None = None          # header names kept (trailing unnamed columns with a value somewhere)
+    decimal_marks: tuple | None = None  # (decimal commas used, decimal points used), semicolon files
+
+
+class _DelimitedFile:
+    """A CSV/text plot table read record by record exactly as :func:`agriremed.io.read_table` reads it.
+
+    Header row among the first ten records (title rows above it skipped), a record with
+    another number of cells than the header reported as a row problem with its line (never
+    padded and planned), an unbalanced quote stopping the file with its line, blank lines
+    reported, trailing unnamed columns dropped when they hold no value in the whole file.
+    """
+
+    def __init__(self, p: Path):
+        self.p, self.name = p, p.name
+        self.enc = _file_encoding(p)
+        codec, label, skip = self.enc
+        head = _text_start(p, codec, skip, _HEAD_BYTES)
+        if label in ("UTF-16", "UTF-32"):
+            head = head.lstrip("\ufeff")
+        if len(head) < _HEAD_BYTES and not head.strip():
+            raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
+        self.sep = _sniff_separator(head)
+        self.notes = []
+        if label != "utf-8":
+            self.notes.append(f"{self.name} was read with the {label} text encoding")
+        if self.sep != ",":
+            self.notes.append(f"{self.name} is separated by {_SEP_NAMES[self.sep]}")
+        self._find_header()
+
+    def _find_header(self) -> None:
+        first: list = []
+        records = _records(self.p, self.enc, self.sep)
+        for rec in records:  # the first ten records, and on to a filled one (blank lines above a header)
+            first.append(rec)
+            if len(first) >= 10 and any(any(str(c).strip() for c in r[0]) for r in first[9:]):
+                break
+        records.close()
+        if not any(any(str(c).strip() for c in r[0]) for r in first):
+            raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
+        recs = [r[0] for r in first[:10]]
+        width0 = max((len(r) for r in recs), default=0)
+        grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in recs],
+                            dtype=object)
+        h = _header_row(grid)
+        while h < len(first) - 1 and not any(str(c).strip() for c in first[h][0]):
+            h += 1  # blank lines above a header that names no known column
+        self.h = h
+        self.header_line = first[h][1]
+        if h > 0:
+            self.notes.append(f"{self.name}: header found on line {self.header_line}; {h} title line(s) "
+                              "above it were skipped")
+        header = [str(c).strip() for c in first[h][0]]
+        self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
+        self.header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
+        self.trailing = [j for j, c in enumerate(self.header)
+                         if c.startswith("unnamed_") and j >= self.named - 1]
+
+    def rows(self) -> Iterator[tuple]:
+        """(index, cells, first line, last line, is last) of every record below the header; the
+        file-level check of quoted cells over several lines runs as they come."""
+        width = len(self.header)
+        for i, (rec, s, e, last) in enumerate(_records(self.p, self.enc, self.sep)):
+            if i <= self.h:
+                if i < self.h:
+                    continue
+                if e > s:
+                    self._multi(i, rec, s, e, last, width)
+                continue
+            if e > s:
+                self._multi(i, rec, s, e, last, width)
+            yield i, rec, s
+
+    def _multi(self, i, rec, s, e, last, width) -> None:
+        if len(rec) != width:
+            raise InputFileError(
+                f"{self.name}: line {s}: a quoted field starts on this line and is not closed on it "
+                f"(the quote runs to {'the end of the file' if last else f'line {e}'}, taking in "
+                f"{e - s} more line(s)): an unbalanced quote. Close the quote on line {s} or remove it")
+        self.multi_notes.append(f"{self.name}: lines {s}–{e} hold one row (a quoted cell with line breaks)")
+
+    def chunks(self, chunk_size: int, keep: list | None = None, marks=None) -> Iterator[pd.DataFrame]:
+        """Chunks of ``chunk_size`` data rows, each as :func:`~agriremed.io.read_table` gives its rows.
+
+        ``keep``: header names to keep (the file-level choice of :meth:`scan`; ``None`` keeps
+        every column); ``marks``: the file's decimal marks. The attrs of each chunk hold
+        ``lines``, ``row_problems`` (rows of the chunk) and ``blank_lines`` (the empty lines
+        since the previous chunk).
+        """
+        self.multi_notes = []
+        width, named, header = len(self.header), self.named, self.header
+        rows, lines, problems, blank = [], [], [], []
+        for _, raw, s in self.rows():
+            rec = [str(c).strip() for c in raw]
+            if not any(rec):
+                blank.append(s)
+                continue
+            n = len(rec)
+            if not (named <= n <= width):
+                short = n < width
+                problems.append(dict(
+                    row=len(rows), column=header[n] if short else header[-1],
+                    value=_SEP_JOIN.join(rec)[:120],
+                    problem=(f"line has {n} cells but the header has {width} columns: "
+                             f"{'cells are missing' if short else 'there are cells beyond the last column'}, "
+                             "so the values cannot be matched to their columns (the row is not read)"),
+                    expected=(f"{width} cells, one per column" if short else
+                              f"{width} cells, one per column; a number written with a comma (1,480 or 5,4) "
+                              "splits a cell: write it without the comma, or put it in quotes")))
+            rows.append((rec + [""] * width)[:width])
+            lines.append(s)
+            if len(rows) == chunk_size:
+                yield self._frame(rows, lines, problems, blank, keep, marks)
+                rows, lines, problems, blank = [], [], [], []
+        yield self._frame(rows, lines, problems, blank, keep, marks)
+
+    def _frame(self, rows, lines, problems, blank, keep, marks) -> pd.DataFrame:
+        df = pd.DataFrame(rows or None, columns=self.header, dtype=object)
+        if keep is not None and len(keep) < len(self.header):
+            df = df.loc[:, [c in keep for c in df.columns]]
+        df.attrs.update(header_line=self.header_line, lines=lines, row_problems=problems, blank_lines=blank,
+                        separator=self.sep, decimal_comma=self.sep == ";", encoding=self.enc[1], sheet=None)
+        if marks is not None:
+            df.attrs["decimal_marks"] = marks
+        return df
+
+
+def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
+    """Chunks of a table already in memory; row problems go with their chunk (renumbered)."""
+    lines = df.attrs.get("lines")
+    problems = df.attrs.get("row_problems") or []
+    for start in range(0, max(len(df), 1), chunk_size):
+        chunk = df.iloc[start:start + chunk_size].reset_index(drop=True)
+        chunk.attrs = {k: v for k, v in df.attrs.items() if k not in ("lines", "row_problems")}
+        if lines is not None:
+            chunk.attrs["lines"] = list(lines[start:start + chunk_size])
+        chunk.attrs["row_problems"] = [dict(rp, row=rp["row"] - start) for rp in problems
+                                       if start <= rp["row"] < start + chunk_size]
+        yield chunk
 
 
 def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
@@ -188,11 +610,99 @@ def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         f = pq.ParquetFile(p)
     except Exception as exc:  # not a parquet file: an input problem
         raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
+    if f.metadata.num_rows == 0:
+        yield parquet_as_text(f.schema_arrow.empty_table().to_pandas())
+        return
     for batch in f.iter_batches(batch_size=chunk_size):
         yield parquet_as_text(batch.to_pandas())
 
 
-def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> tuple[Iterator[pd.DataFrame], list[str]]:
+class _Input:
+    """A plot table read in two passes: :meth:`scan` (file-level facts), then :meth:`chunks`."""
+
+    def __init__(self, source, chunk_size: int, sheet: str | int | None = None):
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size {chunk_size}: expected a positive number of rows")
+        self.chunk_size = chunk_size
+        self.frame, self.text, self.parquet, self.notes = None, None, None, []
+        self.name = "the table"
+        if isinstance(source, pd.DataFrame):
+            self.frame = source
+            return
+        p = Path(source)
+        if not p.exists():
+            raise InputFileError(f"file not found: {p}")
+        if p.is_dir():
+            raise InputFileError(f"{p} is a folder, not a table file")
+        if p.stat().st_size == 0:
+            raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+        self.name = p.name
+        suffix = p.suffix.lower()
+        if suffix in _PARQUET:
+            self.parquet = p
+        elif suffix in _EXCEL:  # workbooks are small: read once, whole, as read_table does
+            self.frame, self.notes = read_table(p, sheet=sheet)
+        else:
+            self.text = _DelimitedFile(p)
+            self.notes = list(self.text.notes)
+        self._scan = None
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The data rows in chunks (after :meth:`scan` for text files, whose column choice and
+        decimal marks are file-level)."""
+        if self.frame is not None:
+            return _frame_chunks(self.frame, self.chunk_size)
+        if self.parquet is not None:
+            return _parquet_chunks(self.parquet, self.chunk_size)
+        sc = self.scan()
+        return self.text.chunks(self.chunk_size, sc.keep, sc.decimal_marks)
+
+    def scan(self) -> _Scan:
+        """One pass over the input: repeated plot ids, data rows, notes, and for text files the
+        columns kept and the decimal marks (file-level, as the in-memory reader decides them)."""
+        if getattr(self, "_scan", None) is not None:
+            return self._scan
+        from .validate import decimal_marks
+
+        text = self.text
+        chunks = text.chunks(self.chunk_size) if text is not None else self.chunks()
+        ids, rows, start, blank = [], [], 0, []
+        has_value = set()
+        comma = point = False
+        for chunk in chunks:
+            blank += chunk.attrs.get("blank_lines", [])
+            col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
+            if col is not None:
+                t = _as_text(chunk[col]).to_numpy(object)
+                keep = t != ""
+                ids.append(t[keep])
+                rows.append(start + 1 + np.flatnonzero(keep))
+            if text is not None:
+                bad = {rp["row"] for rp in chunk.attrs["row_problems"]}
+                good = np.ones(len(chunk), bool)
+                good[list(bad)] = False
+                for j in text.trailing:
+                    if j not in has_value and chunk.iloc[good, j].ne("").any():
+                        has_value.add(j)
+                if text.sep == ";":
+                    c, pt = decimal_marks(chunk)
+                    comma, point = comma or c, point or pt
+            start += len(chunk)
+        dups = repeated_ids(np.concatenate(ids), np.concatenate(rows)) if ids else {}
+        notes = list(self.notes)
+        keep = marks = None
+        if text is not None:
+            notes += text.multi_notes
+            if blank:
+                notes.append(empty_lines_note(self.name, blank))
+            keep = [c for j, c in enumerate(text.header) if j not in text.trailing or j in has_value]
+            marks = (comma, point) if text.sep == ";" else None
+        self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks)
+        return self._scan
+
+
+def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                sheet: str | int | None = None) -> tuple[Iterator[pd.DataFrame], list[str]]:
     """Chunks of a plot table, each as :func:`agriremed.io.read_table` would give its rows.
 
     Parameters
@@ -202,46 +712,33 @@ def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> tuple[Iterator[
         accepts), Parquet, Excel (read whole, then cut) or a DataFrame.
     chunk_size : int
         Rows per chunk.
+    sheet : str or int, optional
+        Excel sheet (as :func:`~agriremed.io.read_table`).
 
     Returns
     -------
     chunks : iterator of pandas.DataFrame
-        Data rows; ``attrs`` carries ``header_line`` and the file ``lines`` of the rows.
+        Data rows; ``attrs`` carries ``header_line``, the file ``lines`` of the rows,
+        ``row_problems`` (rows of the chunk that cannot be read: another number of cells
+        than the header) and, for text files, ``blank_lines`` and ``decimal_marks``.
     notes : list of str
-        How the file is read (encoding, separator, header line).
+        How the file is read (encoding, separator, header line, rows over several lines,
+        empty lines), as :func:`~agriremed.io.read_table` words them.
+
+    Raises
+    ------
+    agriremed.io.InputFileError
+        Whatever :func:`~agriremed.io.read_table` refuses (missing or empty file, binary
+        data, a damaged encoding, an unbalanced quote with its line, several Excel sheets
+        with data and no ``sheet``).
     """
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size {chunk_size}: expected a positive number of rows")
-    if isinstance(source, pd.DataFrame):
-        return _frame_chunks(source, chunk_size), []
-    p = Path(source)
-    if not p.exists():
-        raise InputFileError(f"file not found: {p}")
-    if p.is_dir():
-        raise InputFileError(f"{p} is a folder, not a table file")
-    if p.stat().st_size == 0:
-        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
-    suffix = p.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return _parquet_chunks(p, chunk_size), []
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        df, notes = read_table(p)
-        return _frame_chunks(df, chunk_size), notes
-    layout = _csv_layout(p)
-    return _csv_chunks(p, chunk_size, layout), layout["notes"]
+    inp = _Input(source, chunk_size, sheet)
+    notes = inp.scan().notes
+    return inp.chunks(), notes
 
 
-def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
-    lines = df.attrs.get("lines")
-    for start in range(0, max(len(df), 1), chunk_size):
-        chunk = df.iloc[start:start + chunk_size].reset_index(drop=True)
-        chunk.attrs = {k: v for k, v in df.attrs.items() if k != "lines"}
-        if lines is not None:
-            chunk.attrs["lines"] = list(lines[start:start + chunk_size])
-        yield chunk
-
-
-def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict[str, str]:
+def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                  sheet: str | int | None = None) -> dict[str, str]:
     """Plot ids that occur more than once in the whole input, with their input rows.
 
     Parameters
@@ -250,25 +747,15 @@ def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict[str, str
         As :func:`iter_chunks`.
     chunk_size : int
         Rows per chunk of the pass over the file.
+    sheet : str or int, optional
+        Excel sheet.
 
     Returns
     -------
     dict
         Plot id → its input rows (1-based data rows, e.g. ``"3, 17"``), for repeated ids.
     """
-    chunks, _ = iter_chunks(source, chunk_size)
-    ids, rows, start = [], [], 0
-    for chunk in chunks:
-        col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
-        if col is not None:
-            text = _as_text(chunk[col]).to_numpy(object)
-            keep = text != ""
-            ids.append(text[keep])
-            rows.append(start + 1 + np.flatnonzero(keep))
-        start += len(chunk)
-    if not ids:
-        return {}
-    return repeated_ids(np.concatenate(ids), np.concatenate(rows))
+    return _Input(source, chunk_size, sheet).scan().duplicates
 
 
 def repeated_ids(ids: np.ndarray, rows: np.ndarray) -> dict[str, str]:
@@ -374,9 +861,10 @@ class _Sink:
 
 
 def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | None = None,
-                chunk_size: int = DEFAULT_CHUNK_SIZE, fmt: str = "parquet", tables: Tables | None = None,
+                chunk_size: int | None = None, fmt: str = "parquet", tables: Tables | None = None,
                 progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
-                seed: int | None = None) -> StreamResult:
+                seed: int | None = None, sheet: str | int | None = None,
+                memory_mb: float = MEMORY_BUDGET_MB) -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -388,9 +876,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         the fastest setting for portfolios.
     out : str or Path, optional
         Output folder; without it nothing is written and only the summary is kept.
-    chunk_size : int
-        Plots per chunk; working memory grows with it (about 0.2 MB per plot of the chunk
-        for the 26-option library).
+    chunk_size : int, optional
+        Plots per chunk; memory grows with it (:func:`memory_estimate_mb`). Default: the
+        most plots whose estimated peak memory with the scenario's Monte Carlo draws stays
+        within ``memory_mb`` (:func:`chunk_size_for`).
     fmt : {'parquet', 'csv'}
         Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
     tables : Tables, optional
@@ -403,6 +892,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         Keep the plan row of each plot's recommended option in memory (about 2 kB per plot).
     seed : int, optional
         Monte Carlo seed, overriding ``scenario.seed``.
+    sheet : str or int, optional
+        Excel sheet of plots (as :func:`agriremed.io.read_table`).
+    memory_mb : float
+        Memory budget of the default chunk size [MB].
 
     Returns
     -------
@@ -413,6 +906,11 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     ------
     agriremed.io.InputFileError
         If the file cannot be read.
+    agriremed.scenario.ScenarioError
+        If the scenario's Monte Carlo draws do not fit in ``memory_mb`` even one plot at a
+        time (:func:`check_draws`).
+    ValueError
+        If ``chunk_size`` plots with these draws do not fit in ``memory_mb``.
 
     Examples
     --------
@@ -429,10 +927,17 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     scenario = scenario or Scenario()
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
+    fitting = check_draws(scenario.mc_draws, memory_mb)
+    chunk_size = fitting if chunk_size is None else chunk_size
+    if chunk_size > fitting:
+        need = memory_estimate_mb(chunk_size, scenario.mc_draws)
+        raise ValueError(f"chunk_size {chunk_size:,}: with {scenario.mc_draws:,} Monte Carlo draws a chunk "
+                         f"needs about {need:,.0f} MB, more than memory_mb {memory_mb:,.0f}: use chunk_size "
+                         f"{fitting:,} or less, or a larger memory_mb")
     tables = tables or load_tables()
-    duplicates = duplicate_ids(source, chunk_size)
-    chunks, notes = iter_chunks(source, chunk_size)
-    total = _row_estimate(source)
+    inp = _Input(source, chunk_size, sheet)
+    scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
+    duplicates, notes, total = scan.duplicates, list(scan.notes), scan.n_rows
 
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
     sinks = {}
@@ -440,17 +945,15 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         out = prepare_out_dir(out)
         sinks = {name: _Sink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
 
-    summaries, recommended, rejected, problems, blank_lines = [], [], [], [], []
+    summaries, recommended, rejected, problems = [], [], [], []
     digest = hashlib.sha256()
     n_input = n_planned = n_chunks = 0
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
                else None)
     first_plan = None
     try:
-        for chunk in _with_one_chunk(chunks, source):
-            blank_lines += chunk.attrs.get("blank_lines", [])
+        for chunk in _with_last(inp.chunks()):
             if len(chunk) == 0 and (n_chunks > 0 or not chunk.attrs.get("last", False)):
-                bar.update(len(chunk.attrs.get("blank_lines", [])))
                 continue  # only blank lines; a file without any data row is reported once at the end
             p = plan_chunk(chunk, scenario, tables, n_input, duplicates)
             probs = p.problems
@@ -466,17 +969,16 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                     summaries.append(p.summary)
                 if keep_recommended:
                     recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
-            first_plan = first_plan or p
+            if first_plan is None:
+                first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
             n_input += p.n_input
             n_planned += len(p.plots)
             n_chunks += 1
-            bar.update(len(chunk) + len(chunk.attrs.get("blank_lines", [])))
+            bar.update(len(chunk))
     finally:
         bar.close()
         for sink in sinks.values():
             sink.close()
-    if blank_lines:
-        notes.append(empty_lines_note(Path(source).name, blank_lines))
     from .plan import rules_note
 
     notes += rules_note(scenario)
@@ -539,38 +1041,22 @@ def _written_columns(sink: _Sink, first_plan, name: str) -> pd.DataFrame:
     return df[cols].iloc[:0]
 
 
-def _with_one_chunk(chunks: Iterator[pd.DataFrame], source) -> Iterator[pd.DataFrame]:
-    """The chunks, the last one marked (``attrs['last']``); a header-only file gives one empty chunk."""
+def _skeleton(p):
+    """The plan ``p`` with every table emptied (columns and dtypes kept) and nothing kept for
+    replanning: what a streamed run reads from its first chunk at the end."""
+    empty = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+             if isinstance(getattr(p, f.name), pd.DataFrame)}
+    return dataclasses.replace(p, **empty, reuse={})
+
+
+def _with_last(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The chunks, the last one marked (``attrs['last']``); every input gives at least one chunk
+    (a header-only file an empty one with the file's header)."""
     prev = None
     for chunk in chunks:
         if prev is not None:
             yield prev
         prev = chunk
-    if prev is None:  # no data rows at all: an empty table with the file's header
-        layout = _csv_layout(Path(source)) if not isinstance(source, pd.DataFrame) and \
-            Path(source).suffix.lower() not in (".parquet", ".pq", ".xlsx", ".xlsm", ".xls") else None
-        prev = pd.DataFrame(columns=layout["header"] if layout else
-                            (list(source.columns) if isinstance(source, pd.DataFrame) else []))
-        if layout:
-            prev.attrs.update(header_line=layout["header_row"] + 1, lines=[])
-    prev.attrs["last"] = True
-    yield prev
-
-
-def _row_estimate(source) -> int | None:
-    """Data rows for the progress bar: exact for DataFrames and Parquet, from the file size for CSV."""
-    if isinstance(source, pd.DataFrame):
-        return len(source)
-    p = Path(source)
-    if p.suffix.lower() in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(p).metadata.num_rows
-    if p.suffix.lower() in (".csv", ".txt"):
-        with open(p, "rb") as fh:
-            head = fh.read(_HEAD_BYTES)
-        lines = head.count(b"\n")
-        if not lines:
-            return None
-        return int(round(p.stat().st_size / (len(head) / lines))) - 1
-    return None
+    if prev is not None:
+        prev.attrs["last"] = True
+        yield prev

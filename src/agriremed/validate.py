@@ -199,6 +199,18 @@ def _decimal_marks(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[bool, bo
     return comma, point
 
 
+def decimal_marks(raw: pd.DataFrame) -> tuple[bool, bool]:
+    """(decimal commas used, decimal points used) in the numeric input cells of a table of text
+    cells (as read from a semicolon-separated file); the file's marks are those of its chunks
+    combined with ``or`` (:mod:`agriremed.stream`), passed back as ``attrs['decimal_marks']``."""
+    mapping = {}
+    for col in raw.columns:
+        h = read_header(col)
+        if h.error is None:
+            mapping[col] = h.canonical
+    return _decimal_marks(raw, mapping)
+
+
 def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: tuple[bool, bool]):
     """Cells read with thousands separators removed, and cells whose separator is ambiguous.
 
@@ -347,7 +359,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     # ---- cells ------------------------------------------------------------------
     comma_decimals = bool(raw.attrs.get("decimal_comma", False))
     comma_used: set[str] = set()
-    marks = _decimal_marks(raw, mapping) if comma_decimals else (False, False)
+    marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
+              else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
     out = pd.DataFrame(index=raw.index)
     for orig, canon in mapping.items():
         if canon in dups:

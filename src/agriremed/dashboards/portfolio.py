@@ -318,11 +318,15 @@ class Portfolio(Dashboard):
             return
         f = files[0]
         suffix = Path(f["name"]).suffix.lower() or ".csv"
-        tmp = Path(tempfile.mkdtemp(prefix="agriremed-upload-")) / f"upload{suffix}"
-        tmp.write_bytes(bytes(f["content"]))
+        content = bytes(f["content"])
         with self.quiet():
-            self.upload.value = ()  # the same file can be uploaded again
-        self.load(tmp, name=f["name"])
+            self.upload.value = ()  # the same file can be uploaded again (and the widget lets go of it)
+        # the file exists only while it is read: validation reads it whole, planning uses the rows read
+        with tempfile.TemporaryDirectory(prefix="agriremed-upload-") as d:
+            tmp = Path(d) / f"upload{suffix}"
+            tmp.write_bytes(content)
+            del content
+            self.load(tmp, name=f["name"])
 
     @guarded
     def load(self, plots, name: str | None = None) -> None:

@@ -13,13 +13,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["TEMPLATE_ROOT", "find_notebooks", "voila_command", "main"]
+__all__ = ["TEMPLATE_ROOT", "find_notebooks", "voila_command", "main", "KERNEL_CULL_IDLE_S",
+           "KERNEL_CULL_INTERVAL_S"]
 
 #: Folder that holds ``voila/templates/agriremed`` (added to ``JUPYTER_PATH``).
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "jupyter"
 
 #: Notebook opened first.
 START = "00_agriremed.ipynb"
+
+#: A dashboard kernel with no browser tab connected and idle this long is shut down [s]
+#: (each kernel holds 260–360 MB; a tab left open is never culled, nor a kernel still planning).
+KERNEL_CULL_IDLE_S = 180
+#: How often kernels are checked for culling [s].
+KERNEL_CULL_INTERVAL_S = 60
 
 
 def find_notebooks(start: Path | None = None) -> Path | None:
@@ -35,6 +42,10 @@ def find_notebooks(start: Path | None = None) -> Path | None:
 def voila_command(folder: Path, port: int = 8866, open_browser: bool = True,
                   tables: str | Path | None = None) -> tuple[list[str], dict]:
     """The Voila command line and environment that serve ``folder`` on 127.0.0.1:``port``.
+
+    Kernels of closed tabs are culled: a kernel with no connection that has been idle for
+    :data:`KERNEL_CULL_IDLE_S` seconds is shut down (checked every
+    :data:`KERNEL_CULL_INTERVAL_S` seconds); a connected or busy kernel never is.
 
     Parameters
     ----------
@@ -75,6 +86,11 @@ def voila_command(folder: Path, port: int = 8866, open_browser: bool = True,
         "--theme=light",
         "--show_tracebacks=False",
         "--VoilaConfiguration.classic_tree=True",
+        # a closed tab leaves its kernel without connections: shut it down once idle
+        f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_S}",
+        f"--MappingKernelManager.cull_interval={KERNEL_CULL_INTERVAL_S}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
         str(folder),
     ]
     if not open_browser:
