@@ -164,16 +164,7 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
         k = len(rows)
         n = len(rec)
         if check_width and not (named <= n <= width):
-            short = n < width
-            problems.append(dict(
-                row=k, column=header[n] if short else header[-1],
-                value=_SEP_JOIN.join(rec)[:120],
-                problem=(f"line has {n} cells but the header has {width} columns: "
-                         f"{'cells are missing' if short else 'there are cells beyond the last column'}, "
-                         "so the values cannot be matched to their columns (the row is not read)"),
-                expected=(f"{width} cells, one per column" if short else
-                          f"{width} cells, one per column; a number written with a comma (1,480 or 5,4) "
-                          "splits a cell: write it without the comma, or put it in quotes")))
+            problems.append(row_width_problem(k, rec, header))
         rows.append((rec + [""] * width)[:width])
         lines.append(starts[i])
         for (r, c), formula in formulas.items():
@@ -196,6 +187,37 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
 
 
 _SEP_JOIN = " | "
+
+
+def row_width_problem(row: int, cells: list[str], header: list[str]) -> dict:
+    """The problem of a data row with fewer or more cells than the header (the row is not read).
+
+    Parameters
+    ----------
+    row : int
+        Data row (0-based) the problem belongs to.
+    cells : list of str
+        The row's cells as read.
+    header : list of str
+        The header's column names.
+
+    Returns
+    -------
+    dict
+        ``row``, ``column`` (the first missing column, or the last one), ``value`` (the cells,
+        joined), ``problem`` and ``expected``.
+    """
+    n, width = len(cells), len(header)
+    short = n < width
+    return dict(
+        row=row, column=header[n] if short else header[-1],
+        value=_SEP_JOIN.join(cells)[:120],
+        problem=(f"line has {n} cells but the header has {width} columns: "
+                 f"{'cells are missing' if short else 'there are cells beyond the last column'}, "
+                 "so the values cannot be matched to their columns (the row is not read)"),
+        expected=(f"{width} cells, one per column" if short else
+                  f"{width} cells, one per column; a number written with a comma (1,480 or 5,4) "
+                  "splits a cell: write it without the comma, or put it in quotes"))
 
 
 def empty_lines_note(file_name: str, lines: list[int]) -> str:

@@ -46,7 +46,6 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .io import (
-    _SEP_JOIN,
     _SEP_NAMES,
     InputFileError,
     _header_row,
@@ -55,6 +54,7 @@ from .io import (
     empty_lines_note,
     parquet_as_text,
     read_table,
+    row_width_problem,
 )
 from .names import normalise_header
 from .outputs import csv_text, prepare_out_dir, write_datapackage
@@ -561,16 +561,7 @@ class _DelimitedFile:
                 continue
             n = len(rec)
             if not (named <= n <= width):
-                short = n < width
-                problems.append(dict(
-                    row=len(rows), column=header[n] if short else header[-1],
-                    value=_SEP_JOIN.join(rec)[:120],
-                    problem=(f"line has {n} cells but the header has {width} columns: "
-                             f"{'cells are missing' if short else 'there are cells beyond the last column'}, "
-                             "so the values cannot be matched to their columns (the row is not read)"),
-                    expected=(f"{width} cells, one per column" if short else
-                              f"{width} cells, one per column; a number written with a comma (1,480 or 5,4) "
-                              "splits a cell: write it without the comma, or put it in quotes")))
+                problems.append(row_width_problem(len(rows), rec, header))
             rows.append((rec + [""] * width)[:width])
             lines.append(s)
             if len(rows) == chunk_size:
