@@ -578,12 +578,7 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame):
     """The unassessed plot × metal pairs whose soil metal is above its screening value, and
     ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none)."""
-    above = screened.loc[screened["exceedance_ratio"].to_numpy(float) > 1, ["plot_id", "metal"]]
-    keys = set(zip(_frames.obj(above["plot_id"]), _frames.obj(above["metal"]), strict=True))
-    keep = np.fromiter(((p, m) in keys for p, m in zip(_frames.obj(unassessed["plot_id"]),
-                                                       _frames.obj(unassessed["metal"]), strict=True)),
-                       bool, len(unassessed))
-    u = unassessed.loc[keep].reset_index(drop=True)
+    u = uptake_mod.above_screening(unassessed, screened)
     joined = u.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(u) else pd.Series(dtype=object)
     pid = _frames.obj(soil_plot["plot_id"])
     text = _frames.take(_frames.obj(joined), _frames.positions(joined.index.to_numpy(object), pid), "") \

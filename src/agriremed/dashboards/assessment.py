@@ -314,8 +314,7 @@ class PlotAssessment(Dashboard):
             self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object))
             pred, miss = uptake_mod.predict_and_unassessed(v.plots, tables=self.tables)
             self.uptake = uptake_mod.food_safety(pred, self.standard.value, self.tables)
-            above = set(screened.loc[screened["exceedance_ratio"].to_numpy(float) > 1, "metal"])
-            self.unassessed = miss.loc[miss["metal"].isin(above)].reset_index(drop=True)
+            self.unassessed = uptake_mod.above_screening(miss, screened)
         self.render()
         if not v.plots.empty:
             for cb in self.on_plot_change:

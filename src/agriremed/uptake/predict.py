@@ -62,6 +62,7 @@ __all__ = [
     "province_names",
     "unassessed_metals",
     "predict_and_unassessed",
+    "above_screening",
     "PH_DOMAIN",
 ]
 
@@ -476,10 +477,45 @@ def unassessed_metals(plots: pd.DataFrame, crop=None, metals=None, tables: Table
     return _predict(plots, crop, metals, tables)[1]
 
 
+def above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`unassessed_metals` whose soil metal exceeds its screening value.
+
+    Parameters
+    ----------
+    unassessed : pandas.DataFrame
+        Output of :func:`unassessed_metals` (``plot_id``, ``metal`` …).
+    screened : pandas.DataFrame
+        Output of :func:`agriremed.soil.screen` (``plot_id``, ``metal``, ``exceedance_ratio`` [–]).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those rows of ``unassessed`` (in their order), index reset.
+    """
+    above = screened.loc[screened["exceedance_ratio"].to_numpy(float) > 1, ["plot_id", "metal"]]
+    keys = set(zip(_frames.obj(above["plot_id"]), _frames.obj(above["metal"]), strict=True))
+    keep = np.fromiter(((p, m) in keys for p, m in zip(_frames.obj(unassessed["plot_id"]),
+                                                       _frames.obj(unassessed["metal"]), strict=True)),
+                       bool, len(unassessed))
+    return unassessed.loc[keep].reset_index(drop=True)
+
+
 def predict_and_unassessed(plots: pd.DataFrame, crop=None, metals=None,
                            tables: Tables | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`predict_crop_concentration` and :func:`unassessed_metals` in one pass."""
     return _predict(plots, crop, metals, tables)
+
+
+def _input_name(fn, var: str) -> str:
+    """The plot column behind a function's variable (``soil`` → the metal in the function's extract)."""
+    if var != "soil":
+        return var
+    return C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
+
+
+def _listed(out: np.ndarray, bad: np.ndarray, text: str) -> np.ndarray:
+    """``out`` with ``text`` appended (', '-separated) where ``bad``."""
+    return np.where(bad, np.where(out == "", text, out + ", " + text), out)
 
 
 def _missing_inputs(fn, v, n: int) -> np.ndarray:
@@ -491,9 +527,7 @@ def _missing_inputs(fn, v, n: int) -> np.ndarray:
         x = v.get(var)
         bad = np.ones(n, bool) if x is None else (np.isnan(x) | ((x <= 0) if transform == "log10" else False))
         if bad.any():
-            name = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure) \
-                if var == "soil" else var
-            out = np.where(bad, np.where(out == "", name, out + ", " + name), out)
+            out = _listed(out, bad, _input_name(fn, var))
     return out
 
 
@@ -504,10 +538,7 @@ def _range_text(fn, v, n: int) -> np.ndarray:
         x = v.get(var, np.full(n, np.nan))
         bad = (x < lo) | (x > hi)
         if bad.any():
-            name = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure) \
-                if var == "soil" else var
-            txt = f"{name} outside {lo:g}–{hi:g}"
-            out = np.where(bad, np.where(out == "", txt, out + ", " + txt), out)
+            out = _listed(out, bad, f"{_input_name(fn, var)} outside {lo:g}–{hi:g}")
     return out
 
 
@@ -615,14 +646,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         fw50 = p50 * _as_sold_factor(basis, moist)
         dw50 = np.where(is_dw, p50, p50 / (1 - moist))
         f = 10.0 ** (_Z95 * se)
-        outside = np.full(len(hidx), np.nan)
-        for j in np.unique(chosen[have]):
-            sel = chosen[have] == j
-            fn = rows[j]
-            key = (fn.metal, fn.soil_measure)
-            if key not in variables:
-                variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
-            outside[sel] = _outside_range_vars(fn, variables[key].subset(hidx[sel]), int(sel.sum()))
+        # a function is used only inside its validity range: False where it publishes one, NA where not
+        ranged = np.array([bool(parse_ranges(fn.valid_ranges)) for fn in rows])[chosen[have]]
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
         sk = skipped[have]
@@ -639,7 +664,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "crop_fw_p05_mg_kg": fw50 / f,
             "crop_fw_p50_mg_kg": fw50,
             "crop_fw_p95_mg_kg": fw50 * f,
-            "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
+            "extrapolated": pd.array(np.where(ranged, False, None), dtype="boolean"),
             "selection": np.where(sk == "", "", "skipped " + sk).astype(object),
             "note": notes.astype(object),
         }, len(hidx)))
