@@ -50,6 +50,9 @@ class Validation:
         Number of data rows read.
     notes : list of str
         How the input was read (encoding, header mapping).
+    n_valid : int, optional
+        Number of valid rows when ``plots`` holds only some of them (a validation streamed
+        in chunks, :func:`agriremed.stream.validate_stream`); else ``len(plots)``.
     """
 
     plots: pd.DataFrame
@@ -57,6 +60,11 @@ class Validation:
     problems: pd.DataFrame
     n_input: int
     notes: list[str] = field(default_factory=list)
+    n_valid: int | None = None
+
+    def __post_init__(self):
+        if self.n_valid is None:
+            self.n_valid = len(self.plots)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -75,7 +83,7 @@ class Validation:
 
     def summary(self) -> str:
         """One-line summary: rows read, valid, rejected, errors, warnings."""
-        return (f"{self.n_input} rows read: {len(self.plots)} valid, {len(self.rejected)} rejected; "
+        return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings")
 
     def messages(self) -> list[str]:
