@@ -81,7 +81,7 @@ def test_spellings_headers_and_unknown_values(plots_factory):
     pb = v.problems.loc[v.problems["column"] == "rice_type"]
     assert set(pb["severity"]) == {"warning"}
     assert pb["problem"].str.startswith("read as").sum() == 4
-    assert pb["problem"].str.startswith("unknown rice type").sum() == 1
+    assert (pb["problem"] == "unknown value (value ignored)").sum() == 1
     for h in ("水稻类型", "稻型", "rice_type", "Rice type"):
         assert normalise_header(h)[0] == "rice_type"
 
@@ -93,3 +93,11 @@ def test_survey_check_reports_the_japonica_bias_with_the_factor(tables):
     assert nx["bias_rice_type_log10"] == pytest.approx(nx["bias_log10"] + math.log10(_JAPONICA), abs=1e-4)
     assert (sk.drop(index="nanxun_zhejiang")["rice_type_factor"] == 1.0).all()   # mixed or indica surveys
     assert np.isfinite(sk["bias_rice_type_log10"]).all()
+
+
+def test_note_and_values_are_translated():
+    from agriremed import i18n
+
+    note = "× 0.609 for japonica rice (rice_type; the function was calibrated on indica rice)"
+    assert i18n.message(note, "zh") == "粳稻系数 × 0.609（rice_type；该函数按籼稻标定）"
+    assert [i18n.value("rice_type", v, "zh") for v in ("indica", "japonica")] == ["籼稻", "粳稻"]

@@ -488,7 +488,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
             low = text.str.lower().str.strip()
             mapped = low.map(RICE_TYPE_ALIASES)
             unknown_rt = ~blank & mapped.isna().to_numpy()
-            col.add(unknown_rt, canon, text, "warning", "unknown rice type (value ignored: no rice-type factor)",
+            col.add(unknown_rt, canon, text, "warning", "unknown value (value ignored)",
                     spec.expected())
             respelled = ~blank & ~unknown_rt & (mapped.to_numpy(object) != text.to_numpy(object))
             read_as = mapped.fillna("").to_numpy(object)
