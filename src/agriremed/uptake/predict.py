@@ -562,7 +562,8 @@ def rice_type_factors(tables: Tables | None = None) -> dict:
     >>> round(rice_type_factors()["japonica"], 3)
     0.609
     """
-    from .synthesis import rice_type_factors as _factors, synthesis_slopes
+    from .synthesis import rice_type_factors as _factors
+    from .synthesis import synthesis_slopes
 
     tables = tables or load_tables()
 
