@@ -338,6 +338,11 @@ _inp("carbon_input", "", "Carbon input", "碳投入水平",
      "Current carbon input to cropland for the IPCC Tier 1 input factor: low (residues removed), "
      "medium (default), high (e.g. residues returned plus cover crops), high_manure.",
      dtype="category", categories=("low", "medium", "high", "high_manure"))
+_inp("rice_type", "", "Rice type", "水稻类型",
+     "Rice type grown (indica, japonica or hybrid; 籼稻/粳稻/杂交稻 accepted). Optional: when given, the "
+     "grain Cd of the packaged rice functions (calibrated on indica and hybrid indica rice) is multiplied "
+     "by a sourced factor for the type (japonica ≈ 0.61, uptake_slopes.csv); blank = no change.",
+     dtype="category", categories=("indica", "japonica", "hybrid"))
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.

@@ -24,8 +24,8 @@ import pandas as pd
 
 from . import columns as C
 from .io import NA_STRINGS, read_table
-from .names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, normalise_header, read_header,
-                    required_hint)
+from .names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, RICE_TYPE_ALIASES, normalise_header,
+                    read_header, required_hint)
 from .tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -492,6 +492,17 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                     lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], spec.expected())
             keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
             out[canon] = mapped.where(keep, "unknown").to_numpy(object)
+        elif canon == "rice_type":
+            low = text.str.lower().str.strip()
+            mapped = low.map(RICE_TYPE_ALIASES)
+            unknown_rt = ~blank & mapped.isna().to_numpy()
+            col.add(unknown_rt, canon, text, "warning", "unknown value (value ignored)",
+                    spec.expected())
+            respelled = ~blank & ~unknown_rt & (mapped.to_numpy(object) != text.to_numpy(object))
+            read_as = mapped.fillna("").to_numpy(object)
+            col.add(respelled, canon, text, "warning",
+                    lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], spec.expected())
+            out[canon] = mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
         elif canon == "crop":
             crops = tables.crops
             lookup = {c.lower(): c for c in crops["crop"]}
