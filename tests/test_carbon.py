@@ -569,16 +569,16 @@ def test_plan_shows_inventory_sink_and_credits_separately(sample_plots_path):
     t = p.table.set_index(["plot_id", "option_id"])
     row = t.loc[("HN-ZZ-01", "biochar_amendment")]
     # 20 t/ha rice-straw biochar applied once over 20 years: 1 t/ha/yr × 0.49 × 0.80 × 44/12
-    assert row["biochar_inventory_sink_t_co2e_ha_yr"] == pytest.approx(20 / 20 * 0.49 * 0.80 * 44 / 12)
-    assert row["biochar_credit_vm0044_t_co2e_ha_yr"] == pytest.approx(row["biochar_inventory_sink_t_co2e_ha_yr"])
-    assert row["biochar_credit_csink_t_co2e_ha_yr"] == pytest.approx(1 * 0.49 * 0.997 ** 100 * 44 / 12)
-    assert np.isnan(row["biochar_credit_puro_t_co2e_ha_yr"])        # H/Corg not measured
+    assert row["biochar_inventory_sink_co2e_t_ha_yr"] == pytest.approx(20 / 20 * 0.49 * 0.80 * 44 / 12)
+    assert row["biochar_credit_vm0044_co2e_t_ha_yr"] == pytest.approx(row["biochar_inventory_sink_co2e_t_ha_yr"])
+    assert row["biochar_credit_csink_co2e_t_ha_yr"] == pytest.approx(1 * 0.49 * 0.997 ** 100 * 44 / 12)
+    assert np.isnan(row["biochar_credit_puro_co2e_t_ha_yr"])        # H/Corg not measured
     assert row["biochar_status_puro"] == "unconfirmed" and "H/Corg not measured" in row["biochar_credit_note"]
     assert pd.isna(t.loc[("HN-ZZ-01", "do_nothing"), "biochar_status_vm0044"])
     measured = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, biochar_h_corg=0.4))
     r2 = measured.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "biochar_amendment")]
     # soil 17.6 °C rounds to 18 °C: PF = (86.19 − 38.86 × 0.4) / 100
-    assert r2["biochar_credit_puro_t_co2e_ha_yr"] == pytest.approx(1 * 0.49 * (86.19 - 38.86 * 0.4) / 100 * 44 / 12)
+    assert r2["biochar_credit_puro_co2e_t_ha_yr"] == pytest.approx(1 * 0.49 * (86.19 - 38.86 * 0.4) / 100 * 44 / 12)
 
 
 def test_haul_distance_from_plot_region_or_scenario(sample_plots_path, tables):

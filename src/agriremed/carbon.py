@@ -816,7 +816,7 @@ def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = 
 
 #: Biochar credit methods shown side by side: the inventory sink, then each registry.
 CREDIT_REGISTRIES = ("ipcc2019", "global_biochar_csink", "puro2025", "verra_vm0044")
-#: Short names of the registries in plan columns (``biochar_credit_<short>_t_co2e_ha_yr``).
+#: Short names of the registries in plan columns (``biochar_credit_<short>_co2e_t_ha_yr``).
 REGISTRY_SHORT = {"global_biochar_csink": "csink", "puro2025": "puro", "verra_vm0044": "vm0044"}
 
 
@@ -1578,9 +1578,9 @@ def _credit_columns(mass, feedstock, temperature_class, active, tables, h_corg, 
     [t CO2e ha⁻¹ yr⁻¹], each registry's eligibility status and the reasons (blank without biochar)."""
     n = len(mass)
     sel = np.flatnonzero(active & (mass > 0) & ~pd.isna(feedstock))
-    out = {"biochar_inventory_sink_t_co2e_ha_yr": np.full(n, np.nan)}
+    out = {"biochar_inventory_sink_co2e_t_ha_yr": np.full(n, np.nan)}
     for short in REGISTRY_SHORT.values():
-        out[f"biochar_credit_{short}_t_co2e_ha_yr"] = np.full(n, np.nan)
+        out[f"biochar_credit_{short}_co2e_t_ha_yr"] = np.full(n, np.nan)
         out[f"biochar_status_{short}"] = np.full(n, None, dtype=object)
     out["biochar_credit_note"] = np.full(n, None, dtype=object)
     if not len(sel):
@@ -1592,10 +1592,10 @@ def _credit_columns(mass, feedstock, temperature_class, active, tables, h_corg, 
     for reg, part in c.groupby("registry", sort=False):
         rows = sel[part["row"].to_numpy(int)]
         if reg == "ipcc2019":
-            out["biochar_inventory_sink_t_co2e_ha_yr"][rows] = part["gross_t_co2e"].to_numpy(float)
+            out["biochar_inventory_sink_co2e_t_ha_yr"][rows] = part["gross_t_co2e"].to_numpy(float)
             continue
         short = REGISTRY_SHORT[reg]
-        out[f"biochar_credit_{short}_t_co2e_ha_yr"][rows] = part["credit_t_co2e"].to_numpy(float)
+        out[f"biochar_credit_{short}_co2e_t_ha_yr"][rows] = part["credit_t_co2e"].to_numpy(float)
         out[f"biochar_status_{short}"][rows] = _frames.obj(part["status"])
         for r, st, why in zip(rows, part["status"], part["reason"], strict=True):
             notes.setdefault(r, []).append(f"{reg}: {st} ({why})")
