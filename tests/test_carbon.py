@@ -603,3 +603,14 @@ def test_haul_distance_from_plot_region_or_scenario(sample_plots_path, tables):
     led = own.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
     assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 5 * 0.11 / 1000)
     assert dataclasses.replace(agriremed.Scenario(), transport_km=None).transport_km is None
+
+
+def test_report_shows_inventory_sink_and_credits(sample_plots_path):
+    from agriremed import report
+
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    h = report.report_html(p)
+    i = h.find("Biochar: inventory sink and credits")
+    assert i > 0 and "biochar_credit_vm0044_co2e_t_ha_yr" in h[i:]
+    no_char = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, options=["do_nothing", "miscanthus"]))
+    assert "Biochar: inventory sink and credits" not in report.report_html(no_char)
