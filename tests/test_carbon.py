@@ -457,7 +457,8 @@ def test_biochar_registry_rules(tables):
     ("gwp_set", "ar4"), ("rice_water_regime", "flooded"), ("rice_preseason", "winter"),
     ("rice_amendment", "sawdust"), ("rice_amendment_t_ha", 5.0), ("rice_season_days", 400),
     ("rice_season_days", float("nan")), ("heat_user", ""), ("heat_user_frac", 0.0), ("heat_user_frac", 1.5),
-    ("biochar_reapply_interval_yr", -3), ("carbon_credit_method", None),
+    ("biochar_reapply_interval_yr", -3), ("carbon_credit_method", None), ("transport_km", -1.0),
+    ("transport_km", "far"),
 ])
 def test_carbon_scenario_fields_are_checked(field, value):
     with pytest.raises(ScenarioError, match=field):
@@ -468,7 +469,7 @@ def test_carbon_scenario_fields_round_trip():
     s = agriremed.Scenario(gwp_set="ar5", rice_water_regime="multiple_drainage", rice_amendment="straw_short",
                            rice_amendment_t_ha=4.5, rice_season_days=230, heat_user="greenhouse",
                            heat_user_frac=0.4, biochar_reapply_interval_yr=5,
-                           carbon_credit_method="all_terms")
+                           carbon_credit_method="all_terms", transport_km=120)
     assert agriremed.Scenario.from_dict(s.to_dict()) == s
 
 
@@ -478,7 +479,7 @@ def test_replan_with_new_carbon_fields_equals_a_new_plan(sample_plots_path):
     s = agriremed.Scenario(mc_draws=0)
     p = agriremed.plan(sample_plots_path, s)
     s2 = s.replace(rice_season_days=130, gwp_set="ar5", biochar_reapply_interval_yr=4,
-                   carbon_credit_method="all_terms")
+                   carbon_credit_method="all_terms", transport_km=150, biochar_h_corg=0.3)
     a, b = replan(p, s2), agriremed.plan(sample_plots_path, s2)
     pd.testing.assert_frame_equal(a.carbon, b.carbon)
     pd.testing.assert_frame_equal(a.table, b.table)
