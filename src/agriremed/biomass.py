@@ -265,8 +265,9 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
 
     References
     ----------
-    .. [1] Liu W. et al. (2012) GCB Bioenergy 4:..., Yield potential of Miscanthus energy
-       crops in the Loess Plateau of China (yield with annual precipitation).
+    .. [1] Liu W. et al. (2012) Yield potential of Miscanthus energy crops in the Loess
+       Plateau of China. GCB Bioenergy 4, doi:10.1111/j.1757-1707.2011.01157.x (yield with
+       annual precipitation).
     .. [2] Zub H.W. & Brancourt-Hulmel M. (2010) Agron. Sustain. Dev. 30:201–214 (up to 84 %
        less dry matter without water).
     draws : numpy.ndarray or None
