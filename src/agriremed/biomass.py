@@ -15,9 +15,16 @@ row used is reported in ``yield_land``.
 
 **Adjustments.** The tabulated yield is multiplied by explicit factors for soil pH,
 contamination class and climate zone from ``yield_adjustments.csv`` (the most specific
-row wins: species over ``*``, category over ``*``). The packaged factors are neutral
-(1.0) and marked as assumptions, because no sourced yield response was found; users
-put their own trial data there.
+row wins: species over ``*``, category over ``*``). The pH, contamination and zone rows
+are neutral (1.0) assumptions, because no sourced response was found; users put their own
+trial data there. Ramp rows scale a species by the plot's annual rain and mean
+temperature (Miscanthus: rain / 800 mm and (T − 6 °C) / 4 °C, the smaller of the two), so
+Miscanthus in dry, cool Baiyin (190 mm, 6.9 °C) yields 0.225 of what it yields in Hunan.
+
+**Establishment.** Perennials grow a share of their mature yield in their first years
+(``yield_establishment.csv``: Miscanthus 0, 0.5, then 1; willow and poplar cut back in
+year 1); :func:`harvest_series` (with ``tables``) and the economics follow it, while
+``biomass_t_dm_ha_yr`` stays the mature, annualised yield.
 
 **Harvest cycles.** Short-rotation coppice is cut every ``harvest_cycle_yr`` years;
 :func:`harvest_series` turns the annualised yield into the year-by-year harvests.

@@ -45,6 +45,14 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
     distance × freight factor; biomass × processing electricity × grid factor (not
     quantified until a processing factor is set).
 
+``conversion_process``
+    Emissions of the conversion plant (:func:`conversion_process_t_co2e`): CH4 leaked from
+    digesters (5 %, 2.8–10 %), pyrolysis process CH4 (0 for a plant that burns its gases)
+    and plant electricity, ethanol plant chemicals (the last two not quantified until a
+    factor is set). The haul distance of ``biomass_transport`` is the plot's
+    ``transport_km``, a region row of ``transport_distances.csv`` or the scenario value
+    (:func:`row_transport_km`).
+
 Amendments are applied in year 1; lime is re-applied when its effect ends
 (``reapply_interval_yr``), biochar only when the scenario sets
 ``biochar_reapply_interval_yr`` (one application by default: field trials saw one
@@ -57,6 +65,11 @@ of the land and its supply chain but not the avoided emissions of electricity, h
 or fuel that are sold (their buyer owns that attribute), so carbon revenue never
 counts them twice; ``all_terms`` is the inventory view. The totals carry
 ``credited_co2e_vs_baseline_t_ha_yr``, which the economics prices.
+
+Beside it, the biochar applied is shown as the IPCC 2019 inventory sink and as the credit
+each registry would issue (:func:`biochar_credits`: Global Biochar C-Sink, Puro.earth 2025,
+VM0044 — persistence, production emissions and buffer of ``biochar_credit_rules.csv``,
+eligibility of :func:`biochar_credit_eligibility`); these are reported, not priced.
 
 A phytoextraction crop that stops at its target is followed by the current crop: its
 operation terms count for its years only, the current crop's field operations for the
