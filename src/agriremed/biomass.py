@@ -582,7 +582,8 @@ def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=No
     nan = np.where(np.isnan(B), np.nan, 1.0)[:, None]
     if tables is None or "biomass_species" not in biomass or not len(B):
         return np.where(cut, (B * c)[:, None], 0.0) * nan
-    grow = establishment_fractions(tables, _frames.obj(biomass["biomass_species"]), H) * np.nan_to_num(B)[:, None]
+    frac = establishment_fractions(tables, _frames.obj(biomass["biomass_species"]), H)
+    grow = frac * np.nan_to_num(B)[:, None]
     cum = np.concatenate([np.zeros((len(B), 1)), np.cumsum(grow, axis=1)], axis=1)
     prev = np.maximum(years[None, :] - c[:, None], 0).astype(int)
     since = cum[:, 1:] - np.take_along_axis(cum, prev, axis=1)  # growth since the previous cut

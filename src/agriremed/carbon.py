@@ -1354,8 +1354,9 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             "processing": processing,
             "conversion_process": -bio * conversion_process_t_co2e(
                 np.nan_to_num(en["methane_leak_m3"]), char, np.where(col(path) == "pyrolysis", Bz, 0.0),
-                np.nan_to_num(en["ethanol_l"]), gwp_ch4, f["methane_density_kg_m3"], f["pyrolysis_ch4_t_t_char"],
-                f["pyrolysis_electricity_kwh_t"], f["grid_ef_t_co2_mwh"], f["ethanol_plant_kg_co2e_l"]),
+                np.nan_to_num(en["ethanol_l"]), gwp_ch4, f["methane_density_kg_m3"],
+                f["pyrolysis_ch4_t_t_char"], f["pyrolysis_electricity_kwh_t"], f["grid_ef_t_co2_mwh"],
+                f["ethanol_plant_kg_co2e_l"]),
         }
 
     ident = lambda a: a  # noqa: E731
@@ -1404,8 +1405,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         def net_draws(sel):
             """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
             ed = sample_energy(sel, biomass_draws[sel])
-            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj", "methane_leak_m3",
-                                       "ethanol_l")}
+            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
+                                       "methane_leak_m3", "ethanol_l")}
             t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
                           opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
                           average)
@@ -1483,9 +1484,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "n2o_fertiliser_direct": "", "lime": "CaCO3 applied",
         "biomass_transport": "one-way haul of harvested biomass",
         "processing": "not quantified until factor.processing_kwh_t is set",
-        "conversion_process": ("CH4 leaked from digesters; pyrolysis CH4 0 for a plant that burns its gases; "
-                               "pyrolysis plant electricity and ethanol plant chemicals not quantified until "
-                               "factor.pyrolysis_electricity_kwh_t and factor.ethanol_plant_kg_co2e_l are set"),
+        "conversion_process": ("CH4 leaked from digesters; pyrolysis CH4 0 for a plant that burns its "
+                               "gases; pyrolysis plant electricity and ethanol plant chemicals not "
+                               "quantified until factor.pyrolysis_electricity_kwh_t and "
+                               "factor.ethanol_plant_kg_co2e_l are set"),
     }
     names = list(terms)
     K = len(names)

@@ -767,11 +767,14 @@ _out("conversion_process_co2e_t_ha_yr", "t CO2e/ha/yr", "Conversion plant", "转
 _out("biochar_inventory_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar sink (inventory)", "生物炭碳汇（清单）",
      "IPCC 2019 inventory sink of the biochar applied (M·F_C·F_perm·44/12 per hectare and year); "
      "not a credit: no deduction, nothing issued.")
-for _short, _name, _zh in (("csink", "Global Biochar C-Sink", "全球生物炭碳汇标准"), ("puro", "Puro.earth 2025", "Puro.earth 2025"),
+for _short, _name, _zh in (("csink", "Global Biochar C-Sink", "全球生物炭碳汇标准"),
+                           ("puro", "Puro.earth 2025", "Puro.earth 2025"),
                            ("vm0044", "Verra VM0044", "Verra VM0044")):
-    _out(f"biochar_credit_{_short}_co2e_t_ha_yr", "t CO2e/ha/yr", f"Biochar credit ({_name})", f"生物炭碳信用（{_zh}）",
+    _out(f"biochar_credit_{_short}_co2e_t_ha_yr", "t CO2e/ha/yr", f"Biochar credit ({_name})",
+         f"生物炭碳信用（{_zh}）",
          f"Credit {_name} would issue for the biochar applied: persistent C × 44/12 minus the production "
-         "emissions and buffer the registry deducts; 0 when the biochar is not eligible (per hectare and year).")
+         "emissions and buffer the registry deducts; 0 when the biochar is not eligible (per hectare "
+         "and year).")
     _out(f"biochar_status_{_short}", "", f"Biochar eligibility ({_name})", f"生物炭资格（{_zh}）",
          f"Whether the biochar meets the {_name} rules checked: eligible, unconfirmed (a rule needs data or "
          "a certificate) or not_eligible.", dtype="category",

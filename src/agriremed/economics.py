@@ -431,8 +431,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
     # perennials grow a share of their mature yield in their establishment years (yield_establishment.csv)
-    species = _frames.take(_frames.obj(biomass["biomass_species"]), _frames.row_index(biomass, option_rows), None) \
-        if "biomass_species" in biomass else np.full(len(option_rows), None, dtype=object)
+    at = _frames.row_index(biomass, option_rows)
+    species = (_frames.take(_frames.obj(biomass["biomass_species"]), at, None) if "biomass_species" in biomass
+               else np.full(len(option_rows), None, dtype=object))
     ramp = establishment_fractions(tables, species[rows], H)
     rate = p("rate_t_ha")
     eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),

@@ -267,7 +267,8 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     -------
     dict of numpy.ndarray
         ``electricity_mwh``, ``heat_gj``, ``fuel_gj``, ``useful_energy_gj``,
-        ``methane_m3`` (produced), ``methane_leak_m3`` (leaked), ``ethanol_l``, ``biochar_t``, ``bio_oil_t``, ``gas_t``, ``ash_t``,
+        ``methane_m3`` (produced), ``methane_leak_m3`` (leaked),
+        ``ethanol_l``, ``biochar_t``, ``bio_oil_t``, ``gas_t``, ``ash_t``,
         ``bottom_ash_t``, ``fly_ash_t`` (``ash_t`` split by ``bottom_ash_frac``),
         ``biomass_c_t``, ``char_c_t``, ``volatiles_c_t``; zero for pathways that do not
         make the product, NaN where a needed parameter is unknown.

@@ -81,9 +81,9 @@ PLAN_COLUMNS += [
     "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
     "net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90",
     "credited_co2e_vs_baseline_t_ha_yr", "carbon_credit_method", "gwp_set", "rice_water_regime",
-    "biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr", "biochar_credit_puro_co2e_t_ha_yr",
-    "biochar_credit_vm0044_co2e_t_ha_yr", "biochar_status_csink", "biochar_status_puro", "biochar_status_vm0044",
-    "biochar_credit_note",
+    "biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr",
+    "biochar_credit_puro_co2e_t_ha_yr", "biochar_credit_vm0044_co2e_t_ha_yr", "biochar_status_csink",
+    "biochar_status_puro", "biochar_status_vm0044", "biochar_credit_note",
 ]
 
 SUMMARY_COLUMNS = [

@@ -57,15 +57,17 @@ CREDIT_COLUMNS = ("biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_c
 def _credits_section(plan) -> str:
     """Biochar: the inventory sink against the credit each registry would issue ('' without biochar)."""
     t = plan.table
-    if "biochar_inventory_sink_co2e_t_ha_yr" not in t or not t["biochar_inventory_sink_co2e_t_ha_yr"].notna().any():
+    sink = "biochar_inventory_sink_co2e_t_ha_yr"
+    if sink not in t or not t[sink].notna().any():
         return ""
     rows = t.loc[t["biochar_inventory_sink_co2e_t_ha_yr"].notna() & t["applicable"].astype(bool),
                  ["plot_id", "option_id", *[c for c in CREDIT_COLUMNS if c in t]]]
     return _section("Biochar: inventory sink and credits", _table(rows.round(3)),
-                    "The IPCC 2019 inventory sink of the biochar applied next to what the Global Biochar C-Sink, "
-                    "Puro.earth 2025 and VM0044 would issue (their persistence, minus the production emissions and "
-                    "buffer they deduct; 0 when not eligible; blank where a rule needs data such as a measured "
-                    "H/Corg). Reported only: carbon revenue prices the scenario's credit method.", folded=True)
+                    "The IPCC 2019 inventory sink of the biochar applied next to what the Global Biochar "
+                    "C-Sink, Puro.earth 2025 and VM0044 would issue (their persistence, minus the production "
+                    "emissions and buffer they deduct; 0 when not eligible; blank where a rule needs data "
+                    "such as a measured H/Corg). Reported only: carbon revenue prices the scenario's "
+                    "credit method.", folded=True)
 
 
 def _used_sources(plan) -> set[str]:
