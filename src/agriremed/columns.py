@@ -326,6 +326,10 @@ _inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual 
      valid=(0.0, 15000.0), typical=(50.0, 4000.0))
 _inp("mean_temp_c", "degC", "Mean annual temperature", "年均气温", "Mean annual air temperature.",
      valid=(-40.0, 40.0), typical=(-10.0, 30.0))
+_inp("transport_km", "km", "Haul distance", "运输距离",
+     "One-way distance from the plot to the conversion plant; blank = the region row of "
+     "transport_distances.csv, then the scenario transport_km, then the default factor.",
+     valid=(0.0, 5000.0), typical=(0.0, 500.0))
 _inp("basic_farmland", "", "Permanent basic farmland", "永久基本农田",
      "Whether the plot is permanent basic farmland (永久基本农田): yes, no or unknown (是/否/未知 "
      "accepted); blank = unknown. The jurisdiction rule set decides which options it forbids there "
@@ -759,6 +763,29 @@ _out("biomass_transport_co2e_t_ha", "t CO2e/ha", "Biomass transport in the year"
      "Ledger term biomass_transport in one year of the horizon (positive = removal or avoided emission).")
 _out("processing_co2e_t_ha", "t CO2e/ha", "Processing in the year", "当年加工排放",
      "Ledger term processing in one year of the horizon (positive = removal or avoided emission).")
+_out("conversion_process_co2e_t_ha", "t CO2e/ha", "Conversion plant in the year", "当年转化工厂排放",
+     "Ledger term conversion_process in one year of the horizon (positive = removal or avoided emission).")
+_out("conversion_process_co2e_t_ha_yr", "t CO2e/ha/yr", "Conversion plant", "转化工厂排放",
+     "Ledger term conversion_process: CH4 leaked from digesters, pyrolysis process CH4 and plant "
+     "electricity, ethanol plant emissions (t CO2e per hectare and year; positive = removal or "
+     "avoided emission).")
+_out("biochar_inventory_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar sink (inventory)", "生物炭碳汇（清单）",
+     "IPCC 2019 inventory sink of the biochar applied (M·F_C·F_perm·44/12 per hectare and year); "
+     "not a credit: no deduction, nothing issued.")
+for _short, _name, _zh in (("csink", "Global Biochar C-Sink", "全球生物炭碳汇标准"),
+                           ("puro", "Puro.earth 2025", "Puro.earth 2025"),
+                           ("vm0044", "Verra VM0044", "Verra VM0044")):
+    _out(f"biochar_credit_{_short}_co2e_t_ha_yr", "t CO2e/ha/yr", f"Biochar credit ({_name})",
+         f"生物炭碳信用（{_zh}）",
+         f"Credit {_name} would issue for the biochar applied: persistent C × 44/12 minus the production "
+         "emissions and buffer the registry deducts; 0 when the biochar is not eligible (per hectare "
+         "and year).")
+    _out(f"biochar_status_{_short}", "", f"Biochar eligibility ({_name})", f"生物炭资格（{_zh}）",
+         f"Whether the biochar meets the {_name} rules checked: eligible, unconfirmed (a rule needs data or "
+         "a certificate) or not_eligible.", dtype="category",
+         categories=("eligible", "unconfirmed", "not_eligible"))
+_out("biochar_credit_note", "", "Biochar credit rules", "生物炭碳信用规则",
+     "Each registry's eligibility status of the biochar and the rule that decided it.", dtype="str")
 _out("soc_change_co2e_t_ha_yr", "t CO2e/ha/yr", "SOC change", "土壤有机碳变化",
      "Ledger term soc_change: IPCC Tier 1 soil organic carbon change (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("biochar_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar carbon sink", "生物炭碳汇",

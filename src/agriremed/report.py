@@ -48,6 +48,28 @@ def _table(df: pd.DataFrame, max_rows: int = 500) -> str:
     return out
 
 
+#: Biochar credit columns of the report's credits section (inventory sink first).
+CREDIT_COLUMNS = ("biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr",
+                  "biochar_credit_puro_co2e_t_ha_yr", "biochar_credit_vm0044_co2e_t_ha_yr",
+                  "biochar_status_csink", "biochar_status_puro", "biochar_status_vm0044")
+
+
+def _credits_section(plan) -> str:
+    """Biochar: the inventory sink against the credit each registry would issue ('' without biochar)."""
+    t = plan.table
+    sink = "biochar_inventory_sink_co2e_t_ha_yr"
+    if sink not in t or not t[sink].notna().any():
+        return ""
+    rows = t.loc[t["biochar_inventory_sink_co2e_t_ha_yr"].notna() & t["applicable"].astype(bool),
+                 ["plot_id", "option_id", *[c for c in CREDIT_COLUMNS if c in t]]]
+    return _section("Biochar: inventory sink and credits", _table(rows.round(3)),
+                    "The IPCC 2019 inventory sink of the biochar applied next to what the Global Biochar "
+                    "C-Sink, Puro.earth 2025 and VM0044 would issue (their persistence, minus the production "
+                    "emissions and buffer they deduct; 0 when not eligible; blank where a rule needs data "
+                    "such as a measured H/Corg). Reported only: carbon revenue prices the scenario's "
+                    "credit method.", folded=True)
+
+
 def _used_sources(plan) -> set[str]:
     keys = set()
     t = plan.tables
@@ -213,6 +235,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         _section("Carbon ledger of the recommended options", _table(ledger),
                  "t CO₂e ha⁻¹ yr⁻¹ averaged over the horizon; positive = removal or avoided emission, "
                  "negative = emission.", folded=True),
+        _credits_section(plan),
         _section("Biomass, energy and metal fate",
                  _table(plan.table.loc[plan.table["applicable"] & plan.table["biomass_t_dm_ha_yr"].notna(),
                                        ["plot_id", "option_name", "biomass_t_dm_ha_yr", "yield_land",

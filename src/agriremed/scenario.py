@@ -173,6 +173,10 @@ class Scenario:
         ``land_based`` leaves out the avoided emissions of electricity, heat or fuel that
         are sold (their buyer owns them); ``all_terms`` sells every term (inventory view,
         counts sold energy twice).
+    transport_km : float, optional
+        One-way haul distance from field to conversion plant [km] for plots without their
+        own ``transport_km`` column value or a row of ``transport_distances.csv``; default:
+        the ``transport_km`` factor (50 km).
     """
 
     name: str = "default"
@@ -211,6 +215,7 @@ class Scenario:
     heat_user_frac: float = 1.0
     biochar_reapply_interval_yr: float | None = None
     carbon_credit_method: str = "land_based"
+    transport_km: float | None = None
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -391,6 +396,9 @@ def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amend
         c.number("biochar_reapply_interval_yr", s.biochar_reapply_interval_yr, 1.0, 100.0,
                  "years between biochar applications, from 1 to 100, or none for one application")
     c.choice("carbon_credit_method", s.carbon_credit_method, credit_methods)
+    if s.transport_km is not None:
+        c.number("transport_km", s.transport_km, 0.0, 5000.0,
+                 "a one-way haul distance from 0 to 5000 km, or none for the default")
 
 
 def _check_weights(c: _Checker, weights) -> None:
