@@ -474,3 +474,27 @@ def reuse_for_plan(result, weather_file=None, tariff_cny_kwh: float | None = Non
 
 def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for the docs
     return sorted({k for c in tables.reuse_options["source"] for k in split_keys(c)})
+
+
+#: Plans with more plots than this get no soft re-use tables from :func:`for_plan` (the
+#: per-row evaluation and one clear-sky year per distinct PV site are not vectorised).
+REUSE_MAX_PLOTS = 2000
+
+
+def for_plan(result) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """:func:`reuse_for_plan` computed once per plan (kept on the plan object).
+
+    Returns None when pvlib is not installed or the plan has more than
+    :data:`REUSE_MAX_PLOTS` plots.
+    """
+    got = getattr(result, "_soft_reuse", None)
+    if got is not None:
+        return got
+    if len(result.plots) > REUSE_MAX_PLOTS:
+        return None
+    try:
+        got = reuse_for_plan(result)
+    except ImportError:
+        return None
+    object.__setattr__(result, "_soft_reuse", got)
+    return got
