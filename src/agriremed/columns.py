@@ -926,7 +926,7 @@ _out("specific_yield_kwh_kwp_yr", "kWh/kWp/yr", "PV specific yield", "光伏等�
 _out("pv_mwp_ha", "MWp/ha", "PV capacity per hectare", "每公顷光伏装机", "Installed PV capacity per hectare of plot.")
 _out("avoided_co2_t_ha_yr", "t/ha/yr", "Avoided grid CO2", "替代电网CO2减排",
      "Grid CO2 avoided by the electricity produced (China national grid average factor).")
-_out("soc_co2e_t_ha_yr", "t/ha/yr", "Soil carbon of the cover", "覆盖植被土壤碳",
+_out("soc_co2e_t_ha_yr", "t CO2e/ha/yr", "Soil carbon of the cover", "覆盖植被土壤碳",
      "IPCC Tier 1 SOC change of the permanent cover, averaged over the horizon, as CO2.")
 _out("pv_capex_cny_ha", "CNY/ha", "PV capital cost", "光伏投资", "Installed cost of the PV plant per hectare of plot.")
 _out("exposure_class", "", "GB 36600 land class", "GB 36600用地类别",

@@ -111,8 +111,9 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> solar_resource(["Gansu/Baiyin/Dongdagou"])[["province", "solar_zone", "ghi_kwh_m2_yr"]].iloc[0].tolist()
-    ['Gansu', 'II', 1741.0]
+    >>> r = solar_resource(["Gansu/Baiyin/Dongdagou"]).iloc[0]
+    >>> r["province"], r["solar_zone"], float(r["ghi_kwh_m2_yr"]), r["resource_status"]
+    ('Gansu', 'II', 1741.0, 'confirmed')
     """
     tables = tables or load_tables()
     from .uptake.predict import province_names
