@@ -199,3 +199,38 @@ def test_combined_uses_add_up_without_double_counting(sample_reuse, tables):
         0.9 * r.loc["miscanthus", "npv_vs_baseline_cny_ha"] - 0.1 * 1500.0 * economics.discount_factors(0.06, 20).sum())
     shares = r[["pv_area_share", "biomass_area_share"]].sum(axis=1)
     assert (shares <= 1.0).all()
+
+
+def test_a_tmy_file_replaces_the_clear_sky_year(tmp_path, tables):
+    from pathlib import Path
+
+    tmy = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"  # Greensboro, NC, shipped with pvlib
+    w, site = solar.read_weather_file(tmy)
+    assert len(w) == 8760 and site["latitude"] == pytest.approx(36.1, abs=0.1)
+    y = solar.specific_yield_for_plots(pd.DataFrame({"plot_id": ["A"], "region": ["Gansu"], "lat": [36.5],
+                                                     "lon": [104.2], "mean_temp_c": [7.0]}), tables, tmy)
+    assert y["pv_weather"][0] == "weather file 723170TYA.CSV"
+    assert y["ghi_kwh_m2_yr"][0] == pytest.approx(w["ghi"].sum() / 1000)
+    assert 1100 < y["specific_yield_kwh_kwp_yr"][0] < 1700
+    bad = tmp_path / "weather.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(solar.PVWeatherError, match="weather.csv"):
+        solar.read_weather_file(bad)
+    with pytest.raises(solar.PVWeatherError, match="no such weather file"):
+        solar.read_weather_file(tmp_path / "none.epw")
+
+
+def test_scenario_fields_reach_the_pv_numbers(sample_plan):
+    low = softreuse.reuse_for_plan(sample_plan, tariff_cny_kwh=0.25)[0]
+    high = softreuse.reuse_for_plan(sample_plan, tariff_cny_kwh=0.45)[0]
+    pick = (low["plot_id"] == "GS-BY-16") & (low["reuse_id"] == "pv")
+    e = low.loc[pick, "electricity_mwh_ha_yr"].iloc[0]
+    diff = high.loc[pick, "npv_vs_baseline_cny_ha"].iloc[0] - low.loc[pick, "npv_vs_baseline_cny_ha"].iloc[0]
+    # 0.20 CNY/kWh more on every MWh of every year, discounted; energy as in pv_energy_by_year
+    yearly = solar.pv_energy_by_year([low.loc[pick, "specific_yield_kwh_kwp_yr"].iloc[0]], [1 / 1.5], 20)[0]
+    assert diff == pytest.approx(200.0 * (yearly * economics.discount_factors(0.06, 20)).sum(), rel=1e-9)
+    assert yearly.mean() == pytest.approx(e)
+    from agriremed.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="pv_weather_file"):
+        agriremed.Scenario(pv_weather_file="weather.txt")
