@@ -97,6 +97,9 @@ _UNIT_DISPLAY = {
     "m3/ha/yr": "m³ ha⁻¹ yr⁻¹",
     "L/ha/yr": "L ha⁻¹ yr⁻¹",
     "t/ha": "t ha⁻¹",
+    "kWh/m2/yr": "kWh m⁻² yr⁻¹",
+    "kWh/kWp/yr": "kWh kWp⁻¹ yr⁻¹",
+    "MWp/ha": "MWp ha⁻¹",
 }
 
 
