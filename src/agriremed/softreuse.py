@@ -122,17 +122,18 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
     n = len(plots)
     cls = np.broadcast_to(np.asarray(land_class, dtype=object), (n,))
     v = tables.gb36600_values
+    by_class = {c: list(g.itertuples(index=False)) for c, g in v.groupby("land_class", sort=False)}
+    metal = {m: (pd.to_numeric(plots[f"{m}_mg_kg"], errors="coerce").to_numpy(float) if f"{m}_mg_kg" in plots
+                 else np.full(n, np.nan)) for m in v["metal"].unique()}
     verdict, scr, itv, why = [], [], [], []
     for i in range(n):
         c = cls[i] or ""
         if c == "":
             verdict.append("not_applicable"), scr.append(""), itv.append(""), why.append("")
             continue
-        rows = v.loc[v["land_class"] == c]
         over_s, over_i, checked, skipped = [], [], [], []
-        for r in rows.itertuples(index=False):
-            col = f"{r.metal}_mg_kg"
-            x = pd.to_numeric(plots[col].iloc[i], errors="coerce") if col in plots else np.nan
+        for r in by_class.get(c, []):
+            x = metal[r.metal][i]
             if not np.isfinite(r.screening_mg_kg):
                 if np.isfinite(x):
                     skipped.append(f"{r.metal.capitalize()} ({r.note})")
@@ -183,20 +184,6 @@ def _cover_soc_rate(plots: pd.DataFrame, horizon_yr: int, tables: Tables) -> np.
     f_new = carbon_mod.soc_factor(tables, "FLU", np.full(len(plots), "set_aside", object), zone)
     d = carbon_mod.soc_stock_change(socref, f_old, f_new, horizon_yr)
     return np.nan_to_num(d * carbon_mod.C_TO_CO2 / horizon_yr, nan=0.0)
-
-
-def _plan_value(plan_table: pd.DataFrame | None, plot_id: str, option_id: str, col: str) -> float:
-    if plan_table is None or col not in plan_table:
-        return np.nan
-    m = (plan_table["plot_id"] == plot_id) & (plan_table["option_id"] == option_id)
-    return float(pd.to_numeric(plan_table.loc[m, col], errors="coerce").iloc[0]) if m.any() else np.nan
-
-
-def _plan_row(plan_table, plot_id, option_id):
-    if plan_table is None:
-        return None
-    m = (plan_table["plot_id"] == plot_id) & (plan_table["option_id"] == option_id)
-    return plan_table.loc[m].iloc[0] if m.any() else None
 
 
 def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | None = None, *,
@@ -254,17 +241,28 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
             for c in ("solar_zone", "ghi_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "pv_note"):
                 yields.loc[need_pv, c] = y[c].to_numpy()
     soc_rate = _cover_soc_rate(P, horizon_yr, tables)
-    base_npv = np.array([np.nan_to_num(_plan_value(plan_table, p, "do_nothing", "npv_cny_ha")) for p in P["plot_id"]])
+    if plan_table is not None and "npv_cny_ha" in plan_table:
+        dn = plan_table.loc[plan_table["option_id"] == "do_nothing"].set_index("plot_id")["npv_cny_ha"]
+        base_npv = np.nan_to_num(pd.to_numeric(dn.reindex(P["plot_id"]), errors="coerce").to_numpy(float))
+    else:
+        base_npv = np.zeros(n)
     cost_opt = ro["cost_option"].fillna("").astype(str).to_numpy()
     est = np.nan_to_num(parameter_for_rows(tables, cost_opt, "establishment_cost_cny_ha"))
     ann = np.nan_to_num(parameter_for_rows(tables, cost_opt, "annual_cost_cny_ha"))
-    t = np.arange(1, horizon_yr + 1)
+    reuse_rows = list(ro.itertuples(index=False))
+    plan_rows = {}
+    if plan_table is not None:
+        wanted = set(ro["biomass_option"].fillna("").astype(str)) - {""}
+        sub = plan_table.loc[plan_table["option_id"].isin(wanted)]
+        plan_rows = {(p, o): row for (p, o), row in zip(zip(sub["plot_id"], sub["option_id"]),
+                                                         (sub.iloc[j] for j in range(len(sub))))}
+    exposure = {c: gb36600_screening(P, c, tables) for c in ("first", "second", "")}
 
     rows = []
     for i in range(n):
         pid = P["plot_id"].iat[i]
         yld = float(yields["specific_yield_kwh_kwp_yr"].iat[i])
-        for k, r in enumerate(ro.itertuples(index=False)):
+        for k, r in enumerate(reuse_rows):
             out = {"plot_id": pid, "land_use": lu[i], "soil_class": cls[i], "reuse_id": r.option_id,
                    "reuse_name": r.name_en, "reuse_name_zh": r.name_zh, "policy_family": r.policy_family,
                    "policy_status": st[k, i], "policy_rule": rid[k, i], "pv_area_share": r.pv_area_share,
@@ -281,7 +279,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
             elif r.grazing == "yes" and cls[i] == "strict_control":
                 allowed, reason = False, ("grazing strict-control land moves soil metal into forage and "
                                           "livestock, which are not assessed: not planned")
-            plan_row = _plan_row(plan_table, pid, r.biomass_option) if r.biomass_option else None
+            plan_row = plan_rows.get((pid, r.biomass_option)) if r.biomass_option else None
             if allowed and r.biomass_option:
                 if plan_row is None:
                     allowed, reason = False, f"the plan's option {r.biomass_option} is not available"
@@ -329,7 +327,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
             out["allowed"] = allowed
             out["reason"] = reason
             if allowed:
-                ex = gb36600_screening(P.iloc[[i]], [r.exposure_class or ""], tables).iloc[0]
+                ex = exposure[r.exposure_class or ""].iloc[i]
                 out.update(exposure_class=ex["exposure_class"], exposure_verdict=ex["exposure_verdict"],
                            exposure_reason=ex["exposure_reason"])
             else:
@@ -379,9 +377,12 @@ def score_service(row, service: str, tables: Tables | None = None, lang: str = "
     (0, 'economics not assessed')
     """
     tables = tables or load_tables()
-    rules = tables.opportunity_rules
-    rules = rules.loc[rules["service"] == service].sort_values("order")
-    for r in rules.itertuples(index=False):
+
+    def build():
+        r = tables.opportunity_rules.sort_values(["service", "order"], kind="stable")
+        return {sv: list(g.itertuples(index=False)) for sv, g in r.groupby("service", sort=False)}
+
+    for r in tables.memo("opportunity_rules_by_service", build).get(service, []):
         var = r.variable
         if var == "*":
             value = None

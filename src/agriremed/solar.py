@@ -46,6 +46,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -170,13 +171,21 @@ def clear_sky_weather(lat: float, lon: float, ghi_annual_kwh_m2: float, temp_air
         Hourly ``ghi``, ``dni``, ``dhi`` [W m⁻²], ``temp_air`` [°C], ``wind_speed``
         [m s⁻¹], ``solar_zenith``, ``solar_azimuth`` [°]; the annual sum of ``ghi`` is
         ``ghi_annual_kwh_m2`` × 1000 [Wh m⁻²]. ``attrs['clear_sky_factor']`` holds the
-        scale factor (annual target ÷ clear-sky sum) [–].
+        scale factor (annual target ÷ clear-sky sum) [–]. The frame is shared between calls
+        with the same arguments (cached): treat it as read-only.
 
     References
     ----------
     .. [1] Ineichen P., Perez R. (2002) Solar Energy 73:151–157 (clear sky).
     .. [2] Erbs D.G., Klein S.A., Duffie J.A. (1982) Solar Energy 28:293–302 (decomposition).
     """
+    return _clear_sky_cached(float(lat), float(lon), float(ghi_annual_kwh_m2), float(temp_air_c),
+                             float(wind_speed_m_s), None if altitude_m is None else float(altitude_m))
+
+
+@functools.lru_cache(maxsize=256)
+def _clear_sky_cached(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, altitude_m):
+    """:func:`clear_sky_weather`, computed once per distinct argument set (read-only result)."""
     pvlib = _pvlib()
     times = _hours()
     loc = pvlib.location.Location(lat, lon, tz=CHINA_TZ, altitude=altitude_m if altitude_m is not None else 0.0)
