@@ -85,11 +85,15 @@ def pv_parameter(tables: Tables, name: str, which: str = "typical") -> float:
     >>> pv_parameter(load_tables(), "inverter_efficiency")
     0.96
     """
-    t = tables.pv_parameters
-    row = t.loc[t["parameter"] == name]
-    if row.empty:
+    def build():
+        t = tables.pv_parameters
+        return {(p, w): float(v) for w in ("low", "typical", "high")
+                for p, v in zip(t["parameter"], t[w], strict=True)}
+
+    values = tables.memo("pv_parameters", build)
+    if (name, which) not in values:
         raise KeyError(f"parameter {name!r} is not in pv_parameters.csv")
-    return float(row[which].iloc[0])
+    return values[(name, which)]
 
 
 def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
