@@ -47,6 +47,7 @@ References
 from __future__ import annotations
 
 import functools
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,17 @@ def _pvlib():
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ImportError("solar PV needs pvlib: pip install 'agriremed[pv]'") from exc
     return pvlib
+
+
+def _quiet(fn):
+    """Run a pvlib step without pandas' deprecation notice of ``DatetimeIndex.dayofyear`` (used
+    inside pvlib; the numbers are unaffected)."""
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"DatetimeIndex\.dayofyear is deprecated")
+            return fn(*args, **kwargs)
+    return wrapped
 
 
 def pv_parameter(tables: Tables, name: str, which: str = "typical") -> float:
@@ -188,6 +200,7 @@ def clear_sky_weather(lat: float, lon: float, ghi_annual_kwh_m2: float, temp_air
 
 
 @functools.lru_cache(maxsize=256)
+@_quiet
 def _clear_sky_cached(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, altitude_m):
     """:func:`clear_sky_weather`, computed once per distinct argument set (read-only result)."""
     pvlib = _pvlib()
@@ -205,6 +218,7 @@ def _clear_sky_cached(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, a
     return out
 
 
+@_quiet
 def read_weather_file(path: str | Path) -> tuple[pd.DataFrame, dict]:
     """Hourly weather and site of a typical-meteorological-year file (EPW, or TMY3 CSV).
 
