@@ -234,3 +234,20 @@ def test_scenario_fields_reach_the_pv_numbers(sample_plan):
 
     with pytest.raises(ScenarioError, match="pv_weather_file"):
         agriremed.Scenario(pv_weather_file="weather.txt")
+
+
+def test_plan_writes_the_reuse_files_report_section_and_dashboard_table(sample_plan, tmp_path):
+    from agriremed.dashboards.comparison import soft_reuse_html
+
+    paths = sample_plan.write(tmp_path / "out")
+    matrix = pd.read_csv(paths["opportunity_matrix"])
+    reuse = pd.read_csv(paths["reuse_options"])
+    assert set(matrix["plot_id"]) == {"YN-LP-12", "GS-BY-16"} and len(reuse) == 16 * 9
+    html = paths["report"].read_text(encoding="utf-8")
+    assert "Soft re-use of marginal land: opportunity matrix" in html
+    dp = (tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8")
+    assert "opportunity_matrix.csv" in dp and "光伏等效利用小时" in dp
+    zh = soft_reuse_html(sample_plan, "zh")
+    assert "id='opportunity-matrix'" in zh and "光伏+板下种草" in zh and "得分：能源" in zh
+    farm = agriremed.plan(pd.read_csv("data/samples/plots.csv").head(3), agriremed.Scenario(mc_draws=0))
+    assert soft_reuse_html(farm, "en") == ""  # no marginal plot: no matrix
