@@ -37,6 +37,10 @@ def test_hand_computed_pv_case(tables):
     assert hand == pytest.approx(1486.2, abs=0.1)
     ours = solar.dc_ac_power(np.full(1800, 1000.0), np.full(1800, 25.0), tables).sum() / 1000.0
     assert ours == pytest.approx(hand, rel=0.02)
+    # pvlib's own PVWatts functions on the same system
+    dc = pvlib.pvsystem.pvwatts_dc(1000.0, 25.0, 1000.0, -0.0035) * 0.86
+    theirs = 1800 * float(pvlib.inverter.pvwatts(dc, 1000.0 / 1.2 / 0.96, eta_inv_nom=0.96)) / 1000.0
+    assert ours == pytest.approx(theirs, rel=0.02)
     # a hot cell (45 °C, −0.35 %/°C): 7 % less DC
     assert solar.dc_ac_power([1000.0], [45.0], tables)[0] == pytest.approx(_hand_ac(1000.0, 45.0), rel=1e-6)
 
