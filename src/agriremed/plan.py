@@ -404,6 +404,11 @@ class Plan:
                   "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
                   "carbon_by_year": self.carbon_by_year, "scores": self.scores,
                   "soil_trajectories": self.trajectories}
+        from .softreuse import for_plan as _soft_reuse
+
+        soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
+        if soft is not None:
+            tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
         paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report:

@@ -221,6 +221,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         _section("Figures", "".join(fig_html),
                  "" if per_plot else f"More than {PER_PLOT_FIGURE_LIMIT} plots: per-plot figures are left "
                  "out; see the CSV files or the dashboards."),
+        _soft_reuse_section(plan),
         _section("Why: score table of the recommended options", _table(_recommended_scores(plan)),
                  "Every criterion with its value, utility, weight, traffic light and the reason for its colour; "
                  "the score table of all options is in scores.csv.", folded=True),
@@ -254,6 +255,27 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _soft_reuse_section(plan) -> str:
+    """Opportunity matrix of the marginal plots (soft re-uses × services), folded; '' when none."""
+    from .softreuse import SERVICES, for_plan
+
+    soft = for_plan(plan)
+    if soft is None or soft[1].empty:
+        return ""
+    reuse, matrix = soft
+    nums = reuse[["plot_id", "reuse_id", "electricity_mwh_ha_yr", "net_co2e_t_ha_yr", "npv_vs_baseline_cny_ha",
+                  "exposure_verdict"]]
+    shown = matrix[["plot_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total"]].join(
+        matrix[["plot_id", "reuse_id"]].merge(nums, on=["plot_id", "reuse_id"], how="left").drop(
+            columns=["plot_id", "reuse_id"]))
+    return _section("Soft re-use of marginal land: opportunity matrix", _table(shown),
+                    "Solar PV, permanent cover, green space and biomass on marginal, mine and brownfield plots, "
+                    "scored 0–3 per service by the rules of opportunity_rules.csv (reasons in "
+                    "opportunity_matrix.csv); PV is never planned on cultivated land or permanent basic "
+                    "farmland (自然资办发〔2023〕12号: see reuse_options.csv for every plot). Exposure: GB 36600 "
+                    "for the intended use.", folded=True)
 
 
 def write_report(plan, path: str | Path) -> Path:
