@@ -67,6 +67,7 @@ TABLE_FILES: dict[str, str] = {
     "gwp": "gwp.csv",
     "carbon_credit_terms": "carbon_credit_terms.csv",
     "biochar_credit_rules": "biochar_credit_rules.csv",
+    "option_packages": "option_packages.csv",
 }
 
 
@@ -117,6 +118,7 @@ class Tables:
     gwp: pd.DataFrame
     carbon_credit_terms: pd.DataFrame
     biochar_credit_rules: pd.DataFrame
+    option_packages: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
