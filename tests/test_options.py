@@ -408,3 +408,16 @@ def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treatin
     safe = _rows(tables, plots_factory(1, ph=6.0, cd_mg_kg=0.2, hg_mg_kg=1.0))   # Hg between 0.6 and 2.5
     r = _row(safe, "P1", "sedum_plumbizincicola")
     assert not r["applicable"] and r["reason"].startswith("no metal it treats (cd)")
+
+
+def test_hn_zz_01_a_vip_n_package_ranks_first_and_keeps_more_grain_compliant_than_any_single(sample_plots_path):
+    import agriremed
+
+    # sample plot HN-ZZ-01: acid (pH 5.1) safe-utilisation Hunan paddy, Cd 0.86 mg/kg, As 16.2
+    # (below its screening value, so both packages are offered); default weights
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario())
+    t = p.table.loc[p.table["plot_id"] == "HN-ZZ-01"].set_index("option_id")
+    assert t["rank"].idxmin() in {"lime_low_cd_rice", "vip_n_no_flood"}
+    c = t["crop_compliance_prob"]
+    singles = c[["lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"]]
+    assert c["lime_low_cd_rice"] > singles.max() and c["vip_n_no_flood"] > singles.drop("flooded_rice").max()
