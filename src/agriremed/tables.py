@@ -74,6 +74,7 @@ TABLE_FILES: dict[str, str] = {
     "gb36600_values": "gb36600_values.csv",
     "reuse_options": "reuse_options.csv",
     "opportunity_rules": "opportunity_rules.csv",
+    "option_packages": "option_packages.csv",
 }
 
 
@@ -131,6 +132,7 @@ class Tables:
     gb36600_values: pd.DataFrame
     reuse_options: pd.DataFrame
     opportunity_rules: pd.DataFrame
+    option_packages: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
