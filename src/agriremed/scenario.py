@@ -173,6 +173,9 @@ class Scenario:
         ``land_based`` leaves out the avoided emissions of electricity, heat or fuel that
         are sold (their buyer owns them); ``all_terms`` sells every term (inventory view,
         counts sold energy twice).
+    organisation : dict, optional
+        Who the farmer contacts, printed on the plot sheets: ``{"name": ..., "phone": ...}``
+        (``name`` required; ``phone``, ``address``, ``email`` optional one-line texts).
     """
 
     name: str = "default"
@@ -211,6 +214,7 @@ class Scenario:
     heat_user_frac: float = 1.0
     biochar_reapply_interval_yr: float | None = None
     carbon_credit_method: str = "land_based"
+    organisation: dict | None = None
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -359,6 +363,29 @@ def _check(s: Scenario) -> None:
         if s.currency == "CNY" and s.exchange_rate_cny != 1.0:
             c.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
     _check_carbon(c, s, GWP_SETS, RICE_WATER_REGIMES, RICE_PRESEASON, RICE_AMENDMENTS, CREDIT_METHODS)
+    if s.organisation is not None:
+        _check_organisation(c, s.organisation)
+
+
+#: Fields of the scenario's ``organisation`` (the contact printed on the plot sheets).
+ORGANISATION_FIELDS = ("name", "phone", "address", "email")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,30}$")
+
+
+def _check_organisation(c: _Checker, org) -> None:
+    """``organisation``: a mapping with a ``name`` and optional ``phone``, ``address``, ``email``."""
+    expected = "a mapping with a name and optionally phone, address, email, e.g. {name: 县农业农村局, phone: 0731-1234567}"
+    if not isinstance(org, dict):
+        c.bad("organisation", org, expected)
+    unknown = [k for k in org if k not in ORGANISATION_FIELDS]
+    if unknown:
+        c.bad(f"organisation.{unknown[0]}", org[unknown[0]], "one of the fields " + ", ".join(ORGANISATION_FIELDS))
+    if "name" not in org:
+        c.bad("organisation", org, expected)
+    for k, v in org.items():
+        c.text(f"organisation.{k}", v, max_len=MAX_NAME_CHARS, one_line=True)
+    if "phone" in org and not _PHONE.match(org["phone"].strip()):
+        c.bad("organisation.phone", org["phone"], "a phone number of digits, spaces, '-', '(' ')' and a leading '+'")
 
 
 def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments,

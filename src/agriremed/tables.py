@@ -67,6 +67,8 @@ TABLE_FILES: dict[str, str] = {
     "gwp": "gwp.csv",
     "carbon_credit_terms": "carbon_credit_terms.csv",
     "biochar_credit_rules": "biochar_credit_rules.csv",
+    "option_steps": "option_steps.csv",
+    "monitoring_rules": "monitoring_rules.csv",
 }
 
 
@@ -117,6 +119,8 @@ class Tables:
     gwp: pd.DataFrame
     carbon_credit_terms: pd.DataFrame
     biochar_credit_rules: pd.DataFrame
+    option_steps: pd.DataFrame
+    monitoring_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
