@@ -100,6 +100,16 @@ def _parameter(tables, option_id: str, name: str) -> float:
     return float(row["typical"].iloc[0]) if len(row) else math.nan
 
 
+def _number(v, what: str) -> float:
+    """A table cell as a number (blank → NaN); anything else is an error naming the cell."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()):
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} is {v!r}; expected a number or blank") from None
+
+
 def option_steps(option_id: str, tables) -> pd.DataFrame:
     """Ordered steps of one option with their amount per hectare resolved.
 
@@ -131,20 +141,20 @@ def option_steps(option_id: str, tables) -> pd.DataFrame:
         food = lib.at[option_id, "food_crop"] if option_id in lib.index else "none"
         if food != "none":
             rows = rows.loc[rows["measure"] != "stop_food_if_none"]
-    rows = rows.sort_values("step", kind="stable")
+    rows = rows.assign(step=rows["step"].astype(int)).sort_values("step", kind="stable")
     amount, repeat = [], []
     for r in rows.itertuples(index=False):
         a = r.amount_per_ha
-        if isinstance(r.amount_parameter, str) and r.amount_parameter:
+        if isinstance(r.amount_parameter, str) and r.amount_parameter.strip():
             a = _parameter(tables, option_id, r.amount_parameter)
             if math.isnan(a):
                 raise ValueError(f"option_steps.csv: option {option_id} step {r.step} reads amount parameter "
                                  f"{r.amount_parameter!r}, which option_parameters.csv does not give for it")
-        amount.append(float(a) if pd.notna(a) else math.nan)
+        amount.append(_number(a, f"option_steps.csv: option {option_id} step {r.step}: amount_per_ha"))
         rp = r.repeat_parameter
-        repeat.append(_parameter(tables, option_id, rp) if isinstance(rp, str) and rp else math.nan)
+        repeat.append(_parameter(tables, option_id, rp) if isinstance(rp, str) and rp.strip() else math.nan)
     measure = rows["measure"].replace("stop_food_if_none", "stop_food").to_numpy(object)
-    return pd.DataFrame({"option_id": option_id, "step": rows["step"].to_numpy(int),
+    return pd.DataFrame({"option_id": option_id, "step": rows["step"].astype(int).to_numpy(),
                          "timing": rows["timing"].to_numpy(object), "measure": measure,
                          "amount_per_ha": np.asarray(amount, float), "unit": rows["unit"].to_numpy(object),
                          "repeat_yr": np.asarray(repeat, float), "source": rows["source"].to_numpy(object)})
@@ -419,14 +429,16 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     r = s.iloc[0]
     tables = result.tables
     fields = {"plot_id": plot_id}
-    for c in ("region", "crop", "land_use"):
-        v = r.get(c)
-        if isinstance(v, str) and v:
-            fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else (
-                i18n.value("land_use", v, lang) if c == "land_use" else v)
     area = float(r["area_ha"])
     mu = area / ha_per_mu()
-    fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh" else f"{mu:,.1f} mu ({area:,.2f} ha)")
+    for c in ("region", "area", "crop", "land_use"):
+        v = r.get(c)
+        if c == "area":
+            fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh"
+                              else f"{mu:,.1f} mu ({area:,.2f} ha)")
+        elif isinstance(v, str) and v:
+            fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else (
+                i18n.value("land_use", v, lang) if c == "land_use" else v)
     for c in ("farmer", "owner", "farmer_name", "household", "contact"):
         v = r.get(c)
         if isinstance(v, str) and v.strip():
