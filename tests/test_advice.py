@@ -241,3 +241,19 @@ def test_cli_sheets(tmp_path):
     pdfs = sorted(p.name for p in (out / "sheets").glob("*.pdf"))
     assert len(pdfs) == 17 and "HN-ZZ-01.pdf" in pdfs and "all_plots.pdf" in pdfs
     assert main(["plan", SAMPLES, "--out", str(out), "--sheets", "--chunk-size", "5", "--quiet"]) == 2
+
+
+def test_comparison_dashboard_sheet_button():
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("ipywidgets")
+    from agriremed.dashboards import OptionComparison
+
+    c = OptionComparison(SAMPLES, plot_id="HN-ZZ-01", background=False, scenario=Scenario(mc_draws=0))
+    assert c.sheet_button.filename == "HN-ZZ-01.pdf" and not c.sheet_button.disabled
+    assert c.sheet_button.description == "Print / save sheet"
+    r = pypdf.PdfReader(io.BytesIO(c.sheet_button.payload()))
+    assert len(r.pages) == 1 and "Advice for plot HN-ZZ-01" in r.pages[0].extract_text()
+    c.set_lang("zh")
+    assert c.sheet_button.description == "打印/保存建议单"
+    text = pypdf.PdfReader(io.BytesIO(c.sheet_button.payload())).pages[0].extract_text()
+    assert "地块HN-ZZ-01治理建议" in text.replace("\n", "")
