@@ -92,12 +92,12 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
     rec = _row(result, "HN-ZZ-01", s["recommended_option"])
     assert s["area_mu"] == pytest.approx(6.3)
     assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.42)
-    assert s["yearly_income_plot_cny"] == pytest.approx(rec["revenue_mean_cny_ha_yr"] * 0.42)
+    assert s["yearly_income_plot_cny_yr"] == pytest.approx(rec["revenue_mean_cny_ha_yr"] * 0.42)
     # 6.3 mu ≤ 10 mu per composite sample: one sample a season, Cd only
     assert s["grain_samples_per_season"] == 1
     assert s["monitoring"] == "grain sampling every season: 1 composite sample for the plot, tested for Cd, for 20 yr"
     assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, income "
-            f"{s['yearly_income_plot_cny']:,.0f} CNY/yr; grain sampling every season") in s["recommendation"]
+            f"{s['yearly_income_plot_cny_yr']:,.0f} CNY/yr; grain sampling every season") in s["recommendation"]
     zh = i18n.message(s["recommendation"], "zh")
     assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
     assert "每季籽粒采样：本地块1个混合样，检测镉，共20年" in zh
@@ -257,3 +257,14 @@ def test_comparison_dashboard_sheet_button():
     assert c.sheet_button.description == "打印/保存建议单"
     text = pypdf.PdfReader(io.BytesIO(c.sheet_button.payload())).pages[0].extract_text()
     assert "地块HN-ZZ-01治理建议" in text.replace("\n", "")
+
+
+def test_sheet_prints_the_farmer_column():
+    pypdf = pytest.importorskip("pypdf")
+    from agriremed.sheets import sheet_pdf
+
+    df = pd.read_csv(SAMPLES).iloc[[0]].copy()
+    df["farmer"] = "张三"
+    p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
+    text = pypdf.PdfReader(io.BytesIO(sheet_pdf(p, "HN-ZZ-01", "en"))).pages[0].extract_text()
+    assert "Farmer" in text and "张三" in text

@@ -17,7 +17,7 @@ option tables, money from the economics stage, years from the duration stage.
 * **Money** for the plot: ``first_year_cost_plot_cny`` = ``cost_year1_cny_ha`` (the
   undiscounted year-1 cost items of :func:`agriremed.economics.evaluate_economics`:
   crop production, establishment, management, harvest, amendment, disposal) × area;
-  ``yearly_income_plot_cny`` = ``revenue_mean_cny_ha_yr`` (undiscounted revenue items
+  ``yearly_income_plot_cny_yr`` = ``revenue_mean_cny_ha_yr`` (undiscounted revenue items
   averaged over the horizon; subsidies not included) × area.
 * **Monitoring** (``monitoring_rules.csv``, placeholder rule marked
   ``agriremed_assumption``): composite grain samples a season = max(minimum,
@@ -59,7 +59,7 @@ TIMINGS = ("this_season", "next_season", "every_season")
 #: How long, for doing nothing (the metals are neither removed nor held).
 BASELINE_TEXT = "metals stay in the soil"
 #: Summary columns of :func:`summary_columns`.
-SUMMARY_ADDED = ("area_mu", "first_year_cost_plot_cny", "yearly_income_plot_cny", "grain_samples_per_season",
+SUMMARY_ADDED = ("area_mu", "first_year_cost_plot_cny", "yearly_income_plot_cny_yr", "grain_samples_per_season",
                  "monitoring", "duration_text")
 
 
@@ -304,7 +304,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     -------
     dict
         Column → values: ``area_mu`` [mu], ``first_year_cost_plot_cny`` [CNY],
-        ``yearly_income_plot_cny`` [CNY yr⁻¹], ``grain_samples_per_season`` [–],
+        ``yearly_income_plot_cny_yr`` [CNY yr⁻¹], ``grain_samples_per_season`` [–],
         ``monitoring``, ``duration_text``.
     """
     n = len(summary)
@@ -357,7 +357,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         samples[i] = max(at_least, math.ceil(mu[i] / per_sample - 1e-9)) if food else 0
         texts[i] = _monitoring(int(samples[i]), metals, horizon_yr, food, lang)
     return {"area_mu": mu, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
-            "yearly_income_plot_cny": col("revenue_mean_cny_ha_yr") * area,
+            "yearly_income_plot_cny_yr": col("revenue_mean_cny_ha_yr") * area,
             "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur}
 
 
@@ -376,7 +376,7 @@ def plot_clause(cols: dict, rows=None) -> np.ndarray:
         if np.asarray(rows).dtype == bool else np.asarray(rows)
     return np.array([f" First year on the plot ({cols['area_mu'][i]:,.1f} mu): cost "
                      f"{_money(cols['first_year_cost_plot_cny'][i])} CNY, income "
-                     f"{_money(cols['yearly_income_plot_cny'][i])} CNY/yr; {cols['monitoring'][i]}."
+                     f"{_money(cols['yearly_income_plot_cny_yr'][i])} CNY/yr; {cols['monitoring'][i]}."
                      for i in idx], dtype=object)
 
 
@@ -478,7 +478,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),
         first_year_cost=f"{_money(float(r['first_year_cost_plot_cny']))} {money_cur}",
-        yearly_income=f"{_money(float(r['yearly_income_plot_cny']))} {money_cur}"
+        yearly_income=f"{_money(float(r['yearly_income_plot_cny_yr']))} {money_cur}"
         + ("/年" if lang == "zh" else "/yr"),
         money_note=i18n.t("ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),

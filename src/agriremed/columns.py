@@ -909,7 +909,7 @@ _out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "
      "credit; no subsidies or price support) averaged over the horizon.")
 _out("first_year_cost_plot_cny", "CNY", "First-year cost of the plot", "地块首年成本",
      "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha).")
-_out("yearly_income_plot_cny", "CNY/yr", "Yearly income of the plot", "地块年收入",
+_out("yearly_income_plot_cny_yr", "CNY/yr", "Yearly income of the plot", "地块年收入",
      "Mean yearly revenue per hectare of the recommended option × plot area "
      "(revenue_mean_cny_ha_yr × area_ha); subsidies are not included.")
 _out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
