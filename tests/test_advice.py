@@ -268,3 +268,17 @@ def test_sheet_prints_the_farmer_column():
     p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
     text = pypdf.PdfReader(io.BytesIO(sheet_pdf(p, "HN-ZZ-01", "en"))).pages[0].extract_text()
     assert "Farmer" in text and "张三" in text
+
+
+def test_measures_column_per_mu(result, tables):
+    s = result.summary.set_index("plot_id")
+    for pid in ("HN-ZZ-01", "HN-CS-04"):
+        assert s.loc[pid, "measures"] == advice.measures_text(s.loc[pid, "recommended_option"], tables)
+    t = advice.measures_text("vip_n_no_flood", tables)
+    this, nxt = t.split(" | ")
+    # vip_n_no_flood has no reapply_interval_yr in option_parameters.csv: the economics apply lime once
+    assert this.startswith("This season: Spread ground limestone") and ": 500 kg per mu;" in this
+    assert "repeat" not in this
+    assert "limestone" not in nxt and "Do not flood continuously" in nxt
+    zh = advice.measures_text("vip_n_no_flood", tables, "zh")
+    assert "每亩500 公斤" in zh and i18n.untranslated(zh) == []

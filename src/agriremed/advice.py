@@ -51,7 +51,7 @@ from . import _frames, i18n
 from .duration import STABILISES_TEXT, cleanup_years_text
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
-           "plot_steps", "food_limit_metals", "summary_columns", "plot_clause", "plot_advice",
+           "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause", "plot_advice",
            "PlotAdvice", "years_text"]
 
 #: Timings of a step: done this season, from the next season on, or every season.
@@ -59,7 +59,7 @@ TIMINGS = ("this_season", "next_season", "every_season")
 #: How long, for doing nothing (the metals are neither removed nor held).
 BASELINE_TEXT = "metals stay in the soil"
 #: Summary columns of :func:`summary_columns`.
-SUMMARY_ADDED = ("area_mu", "first_year_cost_plot_cny", "yearly_income_plot_cny_yr", "grain_samples_per_season",
+SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "yearly_income_plot_cny_yr", "grain_samples_per_season",
                  "monitoring", "duration_text")
 
 
@@ -225,6 +225,46 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.D
     return out
 
 
+def measures_text(option_id: str, tables, lang: str = "en") -> str:
+    """The steps of an option this season and next as one text, with amounts per mu.
+
+    Parameters
+    ----------
+    option_id : str
+        Option.
+    tables : Tables
+        Literature tables.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        "This season: …; … | Next season: …" (the plot's own amounts are on its sheet and
+        in :func:`plot_steps`).
+
+    Examples
+    --------
+    >>> from agriremed.tables import load_tables
+    >>> measures_text("lime_rice", load_tables()).split(" | ")[0]
+    'This season: Spread ground limestone (CaCO₃) and plough it in before transplanting: 500 kg per mu (repeat every 2 years); Grow the current crop as usual'
+    """
+    s = plot_steps(option_id, 1.0, tables, lang)
+    sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
+    parts = []
+    for season in ("this", "next"):
+        texts = []
+        for r in s.loc[s["season"] == season].itertuples(index=False):
+            t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables))
+            if not math.isnan(r.amount_per_ha):
+                t += i18n.t("ui.step.amount_mu", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang))
+            if not math.isnan(r.repeat_yr) and r.repeat_yr > 1:
+                t += i18n.t("ui.step.repeat", lang, n=f"{r.repeat_yr:.0f}")
+            texts.append(t)
+        parts.append(i18n.t(f"ui.sheet.{season}_season", lang) + c + (sep.join(texts) if texts else "—"))
+    return " | ".join(parts)
+
+
 def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
     """Whether the food standard sets a limit for each crop × metal pair.
 
@@ -303,7 +343,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     Returns
     -------
     dict
-        Column → values: ``area_mu`` [mu], ``first_year_cost_plot_cny`` [CNY],
+        Column → values: ``area_mu`` [mu], ``measures`` (:func:`measures_text`),
+        ``first_year_cost_plot_cny`` [CNY],
         ``yearly_income_plot_cny_yr`` [CNY yr⁻¹], ``grain_samples_per_season`` [–],
         ``monitoring``, ``duration_text``.
     """
@@ -356,7 +397,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         food, metals = memo[key]
         samples[i] = max(at_least, math.ceil(mu[i] / per_sample - 1e-9)) if food else 0
         texts[i] = _monitoring(int(samples[i]), metals, horizon_yr, food, lang)
-    return {"area_mu": mu, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
+    opts = col("option_id", None)
+    by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
+    measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
+    return {"area_mu": mu, "measures": measures, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
             "yearly_income_plot_cny_yr": col("revenue_mean_cny_ha_yr") * area,
             "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur}
 

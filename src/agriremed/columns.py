@@ -913,6 +913,9 @@ _out("yearly_income_plot_cny_yr", "CNY/yr", "Yearly income of the plot", "地块
      "Mean yearly revenue per hectare of the recommended option × plot area "
      "(revenue_mean_cny_ha_yr × area_ha); subsidies are not included.")
 _out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
+_out("measures", "", "Measures this season and next", "本季和下一季措施",
+     "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "
+     "amounts from option_parameters.csv); the plot's own amounts are on its sheet.", dtype="str")
 _out("monitoring", "", "Monitoring", "监测",
      "Grain sampling of the recommended option: composite samples a season for the plot, the metals "
      "to test and for how long (rule of monitoring_rules.csv).", dtype="str")

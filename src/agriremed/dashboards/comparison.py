@@ -22,7 +22,8 @@ from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
-from ..duration import STABILISES_TEXT, cleanup_years_text
+from ..advice import BASELINE_TEXT, years_text
+from ..duration import STABILISES_TEXT
 from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
 from .assessment import load_plots
 from .download import DownloadButton
@@ -328,12 +329,13 @@ class OptionComparison(Dashboard):
         blank = np.full(len(t), "", object)
         kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
         targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
-        stabilises = cleanup_years_text(mids, kinds, targets) == STABILISES_TEXT
-        for p10, p50, p90, det, stab in zip(
-            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, strict=True
+        texts = years_text(mids, kinds, targets)  # doing nothing: "metals stay in the soil"
+        stabilises = np.isin(texts, (STABILISES_TEXT, BASELINE_TEXT))
+        for p10, p50, p90, det, stab, text in zip(
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts, strict=True
         ):
             if stab:  # not a clean-up method: no years
-                years.append(i18n.message(STABILISES_TEXT, lang, self.tables))
+                years.append(i18n.message(text, lang, self.tables))
                 continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
