@@ -282,3 +282,14 @@ def test_measures_column_per_mu(result, tables):
     assert "limestone" not in nxt and "Do not flood continuously" in nxt
     zh = advice.measures_text("vip_n_no_flood", tables, "zh")
     assert "每亩500 公斤" in zh and i18n.untranslated(zh) == []
+
+
+def test_plot_clause_in_another_currency():
+    df = pd.read_csv(SAMPLES).iloc[[0]].copy()
+    p = agriremed.plan(df, Scenario(mc_draws=0, currency="EUR"), progress=False)
+    s = p.summary.iloc[0]
+    c, i = s["first_year_cost_plot_cny"], s["yearly_income_plot_cny_yr"]
+    assert s["first_year_cost_plot_eur"] == pytest.approx(c / 7.7748)
+    assert (f"cost {c / 7.7748:,.0f} EUR ({c:,.0f} CNY), income {i / 7.7748:,.0f} EUR/yr ({i:,.0f} CNY/yr)"
+            in s["recommendation"])
+    assert f"首年成本{c / 7.7748:,.0f} 欧元（{c:,.0f}元）" in i18n.message(s["recommendation"], "zh")

@@ -409,18 +409,26 @@ def _money(x: float) -> str:
     return "n/a" if np.isnan(x) else f"{x:,.0f}"
 
 
-def plot_clause(cols: dict, rows=None) -> np.ndarray:
+def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
     """The sentence that ends a recommendation with the plot's money and monitoring (English).
 
     "First year on the plot (6.3 mu): cost 12,345 CNY, income 23,456 CNY/yr; grain sampling
     every season: …." — one per row of ``cols`` (output of :func:`summary_columns`), or of
-    the rows ``rows``.
+    the rows ``rows``. In another reporting currency ``money`` = (code, CNY per unit) the
+    amounts are given in it with the CNY amount in brackets.
     """
     idx = np.arange(len(cols["area_mu"])) if rows is None else np.flatnonzero(rows) \
         if np.asarray(rows).dtype == bool else np.asarray(rows)
+    code, rate = money
+
+    def amount(x, per=""):
+        if code == "CNY" or np.isnan(x):
+            return f"{_money(x)} CNY{per}"
+        return f"{_money(x / rate)} {code}{per} ({_money(x)} CNY{per})"
+
     return np.array([f" First year on the plot ({cols['area_mu'][i]:,.1f} mu): cost "
-                     f"{_money(cols['first_year_cost_plot_cny'][i])} CNY, income "
-                     f"{_money(cols['yearly_income_plot_cny_yr'][i])} CNY/yr; {cols['monitoring'][i]}."
+                     f"{amount(cols['first_year_cost_plot_cny'][i])}, income "
+                     f"{amount(cols['yearly_income_plot_cny_yr'][i], '/yr')}; {cols['monitoring'][i]}."
                      for i in idx], dtype=object)
 
 

@@ -1208,7 +1208,7 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                       for c in keys}), table, tables or load_tables(), std, H)
     s.update(adv)
-    rec[ok] = rec[ok] + advice_mod.plot_clause(adv, ok)
+    rec[ok] = rec[ok] + advice_mod.plot_clause(adv, ok, money)
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
     if has_na.any():  # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
