@@ -80,7 +80,8 @@ def test_generic_steps_of_a_non_food_option(tables):
 
 
 def test_first_year_cost_and_income_hn_zz_01(result, tables):
-    # VIP+n on HN-ZZ-01: rice production 15 000 + extra 2 000 + lime 7.5 t × 300 + spreading 800 = 20 050 CNY/ha
+    # VIP+n on HN-ZZ-01: rice production 15 000 + extra 2 000 + lime 7.5 t × 300 + spreading 800
+    # = 20 050 CNY/ha
     r = _row(result, "HN-ZZ-01", "lime_low_cd_rice")
     assert r["cost_year1_cny_ha"] == pytest.approx(15000 + 2000 + 7.5 * 300 + 800)
     # doing nothing: yield 7.14 t × 2 580 CNY/t × (P + (1 − P) × 0.6), P = P(meets the limit)
@@ -95,16 +96,19 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
     assert s["yearly_income_plot_cny_yr"] == pytest.approx(rec["revenue_mean_cny_ha_yr"] * 0.42)
     # 6.3 mu ≤ 10 mu per composite sample: one sample a season, Cd only
     assert s["grain_samples_per_season"] == 1
-    assert s["monitoring"] == "grain sampling every season: 1 composite sample for the plot, tested for Cd, for 20 yr"
+    assert s["monitoring"] == ("grain sampling every season: 1 composite sample for the plot, tested for Cd, "
+                               "for 20 yr")
     assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, income "
-            f"{s['yearly_income_plot_cny_yr']:,.0f} CNY/yr; grain sampling every season") in s["recommendation"]
+            f"{s['yearly_income_plot_cny_yr']:,.0f} CNY/yr; grain sampling every season") \
+        in s["recommendation"]
     zh = i18n.message(s["recommendation"], "zh")
     assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
     assert "每季籽粒采样：本地块1个混合样，检测镉，共20年" in zh
 
 
 def test_strict_control_plot_money_and_no_grain_sampling(result):
-    # HN-CS-04 (strict control, 0.28 ha = 4.2 mu): fallow costs 1 500 CNY/ha a year (cover crop) and earns nothing
+    # HN-CS-04 (strict control, 0.28 ha = 4.2 mu): fallow costs 1 500 CNY/ha a year (cover crop) and
+    # earns nothing
     f = _row(result, "HN-CS-04", "fallow")
     assert f["cost_year1_cny_ha"] == pytest.approx(1500)
     assert f["revenue_mean_cny_ha_yr"] == pytest.approx(0)
@@ -157,8 +161,8 @@ def test_cli_table_do_nothing_text(result):
 
 
 def test_metals_without_food_limit_are_not_not_assessed(result, tables):
-    assert advice.food_limit_metals(["rice"] * 3, ["cd", "cu", "zn"], "GB2762", tables).tolist() == [True, False,
-                                                                                                    False]
+    has = advice.food_limit_metals(["rice"] * 3, ["cd", "cu", "zn"], "GB2762", tables)
+    assert has.tolist() == [True, False, False]
     s = result.summary.set_index("plot_id")
     # HN-CS-04 exceeds for Cd, Pb and Zn: Pb has a limit but no transfer function, Zn has no limit in GB 2762
     assert "zn" in s.loc["HN-CS-04", "metals_exceeding"].split("+")
@@ -198,12 +202,17 @@ def test_organisation_is_checked():
     assert Scenario.from_dict(s.to_dict()) == s
 
 
-@pytest.mark.parametrize("lang,cls", [("en", {"strict_control": "strict control",
-                                             "safe_utilisation": "safe utilisation",
-                                             "priority_protection": "priority protection"}),
-                                      ("zh", {"strict_control": "严格管控类", "safe_utilisation": "安全利用类",
-                                              "priority_protection": "优先保护类"})])
-def test_sheets_one_page_per_plot(result, tmp_path, lang, cls):
+CLASS_TEXT = {
+    "en": {"strict_control": "strict control", "safe_utilisation": "safe utilisation",
+           "priority_protection": "priority protection"},
+    "zh": {"strict_control": "严格管控类", "safe_utilisation": "安全利用类",
+           "priority_protection": "优先保护类"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sheets_one_page_per_plot(result, tmp_path, lang):
+    cls = CLASS_TEXT[lang]
     pypdf = pytest.importorskip("pypdf")
     pytest.importorskip("reportlab")
     from agriremed.sheets import write_sheets

@@ -51,7 +51,8 @@ from . import _frames, i18n
 from .duration import STABILISES_TEXT, cleanup_years_text
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
-           "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause", "plot_advice",
+           "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
+           "plot_advice",
            "PlotAdvice", "years_text"]
 
 #: Timings of a step: done this season, from the next season on, or every season.
@@ -59,7 +60,8 @@ TIMINGS = ("this_season", "next_season", "every_season")
 #: How long, for doing nothing (the metals are neither removed nor held).
 BASELINE_TEXT = "metals stay in the soil"
 #: Summary columns of :func:`summary_columns`.
-SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "yearly_income_plot_cny_yr", "grain_samples_per_season",
+SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "yearly_income_plot_cny_yr",
+                 "grain_samples_per_season",
                  "monitoring", "duration_text")
 
 
@@ -201,9 +203,10 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.D
     """
     st = option_steps(option_id, tables)
     parts = []
-    for season, timings in (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season"))):
+    seasons = (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season")))
+    for season, timings in seasons:
         s = st.loc[st["timing"].isin(timings)].copy()
-        if season == "next":  # a measure applied this season and repeated every n > 1 years is not due next season
+        if season == "next":  # applied this season and repeated every n > 1 years: not due next season
             s = s.loc[~((s["timing"] == "this_season") & (s["repeat_yr"] > 1))]
         s.insert(1, "season", season)
         parts.append(s)
@@ -246,8 +249,9 @@ def measures_text(option_id: str, tables, lang: str = "en") -> str:
     Examples
     --------
     >>> from agriremed.tables import load_tables
-    >>> measures_text("lime_rice", load_tables()).split(" | ")[0]
-    'This season: Spread ground limestone (CaCO₃) and plough it in before transplanting: 500 kg per mu (repeat every 2 years); Grow the current crop as usual'
+    >>> this = measures_text("lime_rice", load_tables()).split(" | ")[0]
+    >>> this.split("; ")[0].endswith("before transplanting: 500 kg per mu (repeat every 2 years)")
+    True
     """
     s = plot_steps(option_id, 1.0, tables, lang)
     sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
@@ -373,7 +377,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     food_opt = col("food_crop", None)
     crops = _frames.obj(summary["crop"]) if "crop" in summary else np.full(n, None, dtype=object)
     exceeding = _frames.obj(summary["metals_exceeding"]) if "metals_exceeding" in summary else np.full(n, "")
-    control = _frames.obj(summary["controlling_metal"]) if "controlling_metal" in summary else np.full(n, None)
+    control = _frames.obj(summary["controlling_metal"]) if "controlling_metal" in summary \
+        else np.full(n, None)
     food_crops = set(tables.crops.loc[tables.crops["food"].astype(bool), "crop"])
     samples = np.zeros(n)
     texts = np.full(n, "", dtype=object)
@@ -391,8 +396,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             if not metals and isinstance(control[i], str) and control[i]:
                 metals = [control[i]]
             if food and metals:
-                metals = [m for m, ok in zip(metals, food_limit_metals([grown] * len(metals), metals,
-                                                                      food_standard, tables), strict=True) if ok]
+                limited = food_limit_metals([grown] * len(metals), metals, food_standard, tables)
+                metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
             memo[key] = (food, metals)
         food, metals = memo[key]
         samples[i] = max(at_least, math.ceil(mu[i] / per_sample - 1e-9)) if food else 0
@@ -515,7 +520,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                                      median=f"{med:.3g}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else _pct(float(pex))))
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
+    steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
+        else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     sc = result.scenario
     cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang)

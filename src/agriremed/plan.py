@@ -592,8 +592,8 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     u = uptake_mod.above_screening(unassessed, screened)
     listed = u
     if food_standard is not None and len(u):
-        has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]), food_standard,
-                                                 tables or load_tables())
+        has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
+                                                 food_standard, tables or load_tables())
         reason = [f"{food_standard} sets no food limit for {m.capitalize()} in this crop"
                   for m in _frames.obj(u["metal"])]
         u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)))
@@ -890,7 +890,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
     money = (scenario.currency, result.money()["cny_per_unit"])
     P = _with_all_input_columns(result.plots)
-    summary = _text_as_object(_summary(P, result.soil_plot, table, scenario, ahead, money=money, tables=tables))
+    summary = _text_as_object(_summary(P, result.soil_plot, table, scenario, ahead, money=money,
+                                       tables=tables))
     summary = _with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
@@ -1153,7 +1154,8 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
                      "policy_rule")
 
 
-def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0), tables=None) -> pd.DataFrame:
+def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
+             tables=None) -> pd.DataFrame:
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \

@@ -374,18 +374,21 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,30}$")
 
 def _check_organisation(c: _Checker, org) -> None:
     """``organisation``: a mapping with a ``name`` and optional ``phone``, ``address``, ``email``."""
-    expected = "a mapping with a name and optionally phone, address, email, e.g. {name: 县农业农村局, phone: 0731-1234567}"
+    expected = ("a mapping with a name and optionally phone, address, email, "
+                "e.g. {name: 县农业农村局, phone: 0731-1234567}")
     if not isinstance(org, dict):
         c.bad("organisation", org, expected)
     unknown = [k for k in org if k not in ORGANISATION_FIELDS]
     if unknown:
-        c.bad(f"organisation.{unknown[0]}", org[unknown[0]], "one of the fields " + ", ".join(ORGANISATION_FIELDS))
+        c.bad(f"organisation.{unknown[0]}", org[unknown[0]],
+              "one of the fields " + ", ".join(ORGANISATION_FIELDS))
     if "name" not in org:
         c.bad("organisation", org, expected)
     for k, v in org.items():
         c.text(f"organisation.{k}", v, max_len=MAX_NAME_CHARS, one_line=True)
     if "phone" in org and not _PHONE.match(org["phone"].strip()):
-        c.bad("organisation.phone", org["phone"], "a phone number of digits, spaces, '-', '(' ')' and a leading '+'")
+        c.bad("organisation.phone", org["phone"],
+              "a phone number of digits, spaces, '-', '(' ')' and a leading '+'")
 
 
 def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments,

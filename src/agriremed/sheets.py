@@ -224,7 +224,8 @@ def write_sheets(result, out_dir: str | Path, lang: str = "en", combined: bool =
     for pid in ids:
         n = _safe_name(pid)
         if n in names or n == "all_plots":
-            raise SheetError(f"plot ids {names.get(n, n)!r} and {pid!r} give the same sheet file name {n}.pdf")
+            raise SheetError(f"plot ids {names.get(n, n)!r} and {pid!r} give the same sheet file name "
+                             f"{n}.pdf")
         names[n] = pid
     advices = []
     from tqdm.auto import tqdm

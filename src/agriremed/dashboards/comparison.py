@@ -332,7 +332,8 @@ class OptionComparison(Dashboard):
         texts = years_text(mids, kinds, targets)  # doing nothing: "metals stay in the soil"
         stabilises = np.isin(texts, (STABILISES_TEXT, BASELINE_TEXT))
         for p10, p50, p90, det, stab, text in zip(
-            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts, strict=True
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts,
+            strict=True,
         ):
             if stab:  # not a clean-up method: no years
                 years.append(i18n.message(text, lang, self.tables))
