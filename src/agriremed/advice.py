@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames, i18n
-from .duration import STABILISES_TEXT, cleanup_years_text
+from .duration import cleanup_years_text
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
            "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
