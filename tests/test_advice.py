@@ -34,7 +34,10 @@ def _row(result, plot, option):
 
 
 def test_mu_from_the_unit_registry():
+    from agriremed.names import unit_factor
+
     assert advice.ha_per_mu() == pytest.approx(1 / 15, rel=1e-12)
+    assert advice.ha_per_mu() == pytest.approx(unit_factor("亩", "ha"), rel=1e-12)  # the same as through pint
 
 
 def test_vip_n_steps_amounts_per_mu_and_plot(tables):

@@ -42,6 +42,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from importlib import resources
 
 import numpy as np
@@ -67,13 +68,21 @@ SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "yearly_inco
 
 @functools.lru_cache(maxsize=1)
 def ha_per_mu() -> float:
-    """Hectares in one mu [ha mu⁻¹], from the unit registry (1/15).
+    """Hectares in one mu [ha mu⁻¹] (1/15), from the unit registry (``units.csv``).
+
+    The registry's definition of the mu (``10000 / 15 * meter ** 2``) is read directly; any
+    other form of it goes through pint (:func:`agriremed.names.unit_factor`), which takes a
+    few seconds to start.
 
     >>> round(ha_per_mu() * 15, 12)
     1.0
     """
-    from .names import unit_factor
+    from .names import _unit_table, unit_factor
 
+    d = _unit_table()[1].get("chinese_mu", "")
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*/\s*(\d+(?:\.\d*)?)\s*\*\s*meter\s*\*\*\s*2\s*", d)
+    if m:
+        return float(m[1]) / float(m[2]) / 10000.0
     return unit_factor("亩", "ha")
 
 
@@ -309,8 +318,10 @@ def years_text(years, kind, target_metals) -> np.ndarray:
     return np.where(k == "baseline", BASELINE_TEXT, out).astype(object)
 
 
-def _grown_crop(option_food, current):
-    return current if option_food in ("current", None) or pd.isna(option_food) else option_food
+def _per_distinct(fn, *columns) -> np.ndarray:
+    """``fn(*values)`` of every row, called once per distinct combination of the columns' values."""
+    first, inv = _frames.distinct(*columns)
+    return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
 
 
 def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en") -> str:
@@ -380,28 +391,33 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     control = _frames.obj(summary["controlling_metal"]) if "controlling_metal" in summary \
         else np.full(n, None)
     food_crops = set(tables.crops.loc[tables.crops["food"].astype(bool), "crop"])
-    samples = np.zeros(n)
-    texts = np.full(n, "", dtype=object)
     mu = area / ha_per_mu()
-    memo = {}
-    for i in range(n):
-        if pd.isna(kind[i]):
-            samples[i] = np.nan
-            continue
-        grown = _grown_crop(food_opt[i], crops[i])
-        key = (grown, exceeding[i], control[i])
-        if key not in memo:
-            food = isinstance(grown, str) and grown in food_crops
-            metals = [m for m in str(exceeding[i] or "").split("+") if m]
-            if not metals and isinstance(control[i], str) and control[i]:
-                metals = [control[i]]
-            if food and metals:
-                limited = food_limit_metals([grown] * len(metals), metals, food_standard, tables)
-                metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
-            memo[key] = (food, metals)
-        food, metals = memo[key]
-        samples[i] = max(at_least, math.ceil(mu[i] / per_sample - 1e-9)) if food else 0
-        texts[i] = _monitoring(int(samples[i]), metals, horizon_yr, food, lang)
+    planned = ~pd.isna(kind)
+    grown = np.where(pd.isna(food_opt) | (food_opt == "current"), crops, food_opt)
+    # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal)
+    first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control))
+    food_k = np.zeros(len(first), bool)
+    metals_k = []
+    for k, r in enumerate(first):
+        g, ex, ctl = grown[r], exceeding[r], control[r]
+        food_k[k] = isinstance(g, str) and g in food_crops
+        metals = [m for m in (ex if isinstance(ex, str) else "").split("+") if m]
+        if not metals and isinstance(ctl, str) and ctl:
+            metals = [ctl]
+        if food_k[k] and metals:
+            limited = food_limit_metals([g] * len(metals), metals, food_standard, tables)
+            metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
+        metals_k.append("+".join(metals))
+    food = food_k[inv]
+    need = np.maximum(at_least, np.ceil(mu / per_sample - 1e-9))
+    samples = np.where(planned, np.where(food, need, 0.0), np.nan)
+    texts = np.full(n, "", dtype=object)
+    if planned.any():
+        metals = np.asarray(metals_k, dtype=object)[inv]
+        at = np.flatnonzero(planned)
+        texts[at] = _per_distinct(lambda k, m, f: _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr,
+                                                              bool(f), lang),
+                                  samples[at], metals[at], food[at])
     opts = col("option_id", None)
     by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
     measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
@@ -411,7 +427,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
 
 
 def _money(x: float) -> str:
-    return "n/a" if np.isnan(x) else f"{x:,.0f}"
+    return "n/a" if math.isnan(x) else f"{x:,.0f}"
 
 
 def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
@@ -427,14 +443,16 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
     code, rate = money
 
     def amount(x, per=""):
-        if code == "CNY" or np.isnan(x):
+        if code == "CNY" or math.isnan(x):
             return f"{_money(x)} CNY{per}"
         return f"{_money(x / rate)} {code}{per} ({_money(x)} CNY{per})"
 
-    return np.array([f" First year on the plot ({cols['area_mu'][i]:,.1f} mu): cost "
-                     f"{amount(cols['first_year_cost_plot_cny'][i])}, income "
-                     f"{amount(cols['yearly_income_plot_cny_yr'][i], '/yr')}; {cols['monitoring'][i]}."
-                     for i in idx], dtype=object)
+    mu = [f"{x:,.1f}" for x in np.asarray(cols["area_mu"], float)[idx].tolist()]
+    cost = [amount(x) for x in np.asarray(cols["first_year_cost_plot_cny"], float)[idx].tolist()]
+    income = [amount(x, "/yr") for x in np.asarray(cols["yearly_income_plot_cny_yr"], float)[idx].tolist()]
+    mon = np.asarray(cols["monitoring"], dtype=object)[idx]
+    return np.array([f" First year on the plot ({a} mu): cost {b}, income {c}; {d}."
+                     for a, b, c, d in zip(mu, cost, income, mon, strict=True)], dtype=object)
 
 
 @dataclasses.dataclass
