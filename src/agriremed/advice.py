@@ -415,9 +415,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     if planned.any():
         metals = np.asarray(metals_k, dtype=object)[inv]
         at = np.flatnonzero(planned)
-        texts[at] = _per_distinct(lambda k, m, f: _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr,
-                                                              bool(f), lang),
-                                  samples[at], metals[at], food[at])
+        def text(k, m, f):
+            return _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f), lang)
+
+        texts[at] = _per_distinct(text, samples[at], metals[at], food[at])
     opts = col("option_id", None)
     by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
     measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
