@@ -305,3 +305,11 @@ def test_plot_clause_in_another_currency():
     assert (f"cost {c / 7.7748:,.0f} EUR ({c:,.0f} CNY), income {i / 7.7748:,.0f} EUR/yr ({i:,.0f} CNY/yr)"
             in s["recommendation"])
     assert f"首年成本{c / 7.7748:,.0f} 欧元（{c:,.0f}元）" in i18n.message(s["recommendation"], "zh")
+
+
+def test_cli_years_column_in_chinese(result):
+    from agriremed.cli import _years_column
+
+    zh = dict(zip(result.summary["plot_id"], _years_column(result, "zh"), strict=True))
+    assert zh["JS-SZ-07"] == "重金属仍留在土壤中"  # doing nothing
+    assert zh["HN-ZZ-01"] == "固定土壤中的重金属，不能去除（非修复方法）"

@@ -234,16 +234,17 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
         return head + _shown(show).to_string(index=False) + tail
 
 
-def _years_column(p) -> list[str]:
+def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
-    "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-")."""
+    "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
+    from . import i18n
     from .advice import years_text
 
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
     text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
                       rec["target_metals"].fillna("").to_numpy(object))
-    return [t or "-" for t in text]
+    return [i18n.message(t, lang) if t else "-" for t in text]
 
 
 def _cmd_plan(args) -> int:
@@ -311,7 +312,7 @@ def _cmd_plan(args) -> int:
             "metals>screen": s["metals_exceeding"].replace("", "-"),
             "recommended": s["recommended_option"],
             "policy rule": s["policy_rule"].fillna("").replace("", "-"),
-            "yrs P50": _years_column(p),
+            "yrs P50": _years_column(p, lang),
             "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
             "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
                 lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
