@@ -9,6 +9,7 @@ expected.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                          "the automatic chunk size and the most Monte Carlo draws")
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
+    pl.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of the report and the plot sheets: en (default) or zh (中文)")
+    pl.add_argument("--sheets", action="store_true",
+                    help="also write one A4 PDF advice sheet per plot to <out>/sheets/<plot_id>.pdf "
+                         "(and all of them in sheets/all_plots.pdf); needs the pdf extra")
     pl.add_argument("--format", choices=["csv", "parquet"], default=None,
                     help="format of plan and summary (default csv; parquet with --chunk-size)")
 
@@ -300,16 +306,17 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
         return head + _shown(show).to_string(index=False) + tail
 
 
-def _years_column(p) -> list[str]:
+def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
-    "> 200", a whole number, or "-")."""
-    from .duration import cleanup_years_text
+    "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
+    from . import i18n
+    from .advice import years_text
 
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
-    text = cleanup_years_text(y, rec["option_kind"].fillna("").to_numpy(object),
-                              rec["target_metals"].fillna("").to_numpy(object))
-    return [t or "-" for t in text]
+    text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
+                      rec["target_metals"].fillna("").to_numpy(object))
+    return [i18n.message(t, lang) if t else "-" for t in text]
 
 
 def _cmd_plan(args) -> int:
@@ -330,11 +337,18 @@ def _cmd_plan(args) -> int:
              "interpreter and the tables alone take about that)", file=sys.stderr)
         return 2
     fitting = check_draws(scenario.mc_draws, args.memory, "--draws" if args.draws is not None else "mc_draws")
+    if getattr(args, "sheets", False) and args.chunk_size is not None:
+        _say("error: --sheets needs the in-memory plan: leave out --chunk-size", file=sys.stderr)
+        return 2
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
     whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True)  # one plan with report
     if rows > whole:
+        if getattr(args, "sheets", False):
+            _say(f"error: --sheets needs the in-memory plan, which holds at most {whole:,} plots within "
+                 "--memory; plan fewer plots or raise --memory", file=sys.stderr)
+            return 2
         return _plan_in_chunks(args, scenario, fitting, fitting, rows, whole)
     if args.format == "parquet":
         _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
@@ -352,7 +366,17 @@ def _cmd_plan(args) -> int:
         paths = p.write(args.out, report=False)
         _say(f"wrote {paths['rejected']}")
         return 1
-    paths = p.write(args.out, report=not args.no_report)
+    lang = getattr(args, "lang", "en") or "en"
+    write_kw = {"lang": lang} if "lang" in inspect.signature(p.write).parameters else {}
+    paths = p.write(args.out, report=not args.no_report, **write_kw)
+    if getattr(args, "sheets", False):
+        from .sheets import SheetError, write_sheets
+
+        try:
+            paths.update(write_sheets(p, Path(args.out) / "sheets", lang=lang))
+        except SheetError as exc:
+            _say(f"error: {exc}", file=sys.stderr)
+            return 2
     if not args.quiet:
         s = p.summary
         show = pd.DataFrame({
@@ -360,7 +384,7 @@ def _cmd_plan(args) -> int:
             "metals>screen": s["metals_exceeding"].replace("", "-"),
             "recommended": s["recommended_option"],
             "policy rule": s["policy_rule"].fillna("").replace("", "-"),
-            "yrs P50": _years_column(p),
+            "yrs P50": _years_column(p, lang),
             "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
             "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
                 lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),

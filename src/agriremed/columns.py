@@ -111,6 +111,11 @@ for _cur in CURRENCIES[1:]:
     for _u in ("CNY/ha", "CNY/ha/yr", "CNY", "CNY/g"):
         _UNIT_DISPLAY[_u.replace("CNY", _cur)] = _UNIT_DISPLAY[_u].replace("CNY", _cur)
 
+# money per plot and year (the advice of :mod:`agriremed.advice`)
+_UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
+for _cur in CURRENCIES[1:]:
+    _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
+
 
 def money_column(name: str, currency: str) -> str:
     """Name of a CNY money column in another currency (``npv_cny_ha``, ``GBP`` → ``npv_gbp_ha``).
@@ -982,6 +987,29 @@ for _svc, _en, _zh in [("energy", "energy", "能源"), ("carbon", "carbon", "碳
         _out(f"why_{_svc}", "", f"Why: {_en}", f"理由：{_zh}", f"Rule and numbers behind the {_en} score.", dtype="str")
 _out("score_total", "1", "Opportunity score", "机会总分", "Sum of the eight service scores (0–24).", dtype="int",
      valid=(0, 24))
+_out("cost_year1_cny_ha", "CNY/ha", "First-year cost per hectare", "首年每公顷成本",
+     "Undiscounted cost items of year 1 of the yearly cash flows (crop production, establishment, "
+     "management, harvest, amendment, biomass disposal), combined account (no subsidies).")
+_out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "年均每公顷收入",
+     "Undiscounted revenue items of the yearly cash flows (crop, biomass, product, energy, carbon "
+     "credit; no subsidies or price support) averaged over the horizon.")
+_out("first_year_cost_plot_cny", "CNY", "First-year cost of the plot", "地块首年成本",
+     "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha).")
+_out("yearly_income_plot_cny_yr", "CNY/yr", "Yearly income of the plot", "地块年收入",
+     "Mean yearly revenue per hectare of the recommended option × plot area "
+     "(revenue_mean_cny_ha_yr × area_ha); subsidies are not included.")
+_out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
+_out("measures", "", "Measures this season and next", "本季和下一季措施",
+     "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "
+     "amounts from option_parameters.csv); the plot's own amounts are on its sheet.", dtype="str")
+_out("monitoring", "", "Monitoring", "监测",
+     "Grain sampling of the recommended option: composite samples a season for the plot, the metals "
+     "to test and for how long (rule of monitoring_rules.csv).", dtype="str")
+_out("grain_samples_per_season", "1", "Composite grain samples a season", "每季混合籽粒样品数",
+     "Composite grain samples a season for the plot (0: no food crop grown).", valid=(0, None))
+_out("duration_text", "", "How long", "所需时间",
+     "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
+     "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")
 
 # money columns in the other reporting currencies (same amount ÷ CNY per unit of the currency)
 for _col in [c for c in COLUMNS.values() if c.unit.split("/")[0] == "CNY" and c.role == "output"]:

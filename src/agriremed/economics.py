@@ -702,8 +702,11 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         NPV + transfers), ``npv_programme_cny_ha`` (− transfers) and both against doing
         nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
-        farmer kept whole) [CNY ha⁻¹]; NaN for options that do not apply or cannot be
-        assessed.
+        farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
+        items of year 1 (crop production, establishment, management, harvest, amendment,
+        disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
+        (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
+        H years [CNY ha⁻¹ yr⁻¹]; NaN for options that do not apply or cannot be assessed.
 
     Examples
     --------
@@ -741,6 +744,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     base_at[base] = np.arange(len(base))
     pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
     pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
+    cost_y1, rev_mean = np.empty(k), np.empty(k)
     pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
@@ -753,6 +757,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
             pv_t[key][blk] = (v * df).sum(axis=1)
         pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
+        cost_y1[blk] = -sum(np.minimum(v[:, 0], 0.0) for v in items.values()) + 0.0
+        rev_mean[blk] = sum(np.maximum(v, 0.0) for v in items.values()).mean(axis=1) if H else 0.0
         value[blk] = (cf * df).sum(axis=1)
         payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
     groups = {}
@@ -787,6 +793,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
         "programme_cost_cny_ha": programme_cost,
+        "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]

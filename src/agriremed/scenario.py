@@ -184,6 +184,9 @@ class Scenario:
     pv_tariff_cny_kwh : float, optional
         Price of the PV electricity [CNY kWh⁻¹]; None takes ``tariff_cny_kwh`` of
         ``pv_parameters.csv``.
+    organisation : dict, optional
+        Who the farmer contacts, printed on the plot sheets: ``{"name": ..., "phone": ...}``
+        (``name`` required; ``phone``, ``address``, ``email`` optional one-line texts).
     """
 
     name: str = "default"
@@ -225,6 +228,7 @@ class Scenario:
     transport_km: float | None = None
     pv_weather_file: str | None = None
     pv_tariff_cny_kwh: float | None = None
+    organisation: dict | None = None
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -380,6 +384,32 @@ def _check(s: Scenario) -> None:
     if s.pv_tariff_cny_kwh is not None:
         c.number("pv_tariff_cny_kwh", s.pv_tariff_cny_kwh, 0.0, 10.0,
                  "a price from 0 to 10 CNY per kWh (e.g. 0.35), or none for the table value")
+    if s.organisation is not None:
+        _check_organisation(c, s.organisation)
+
+
+#: Fields of the scenario's ``organisation`` (the contact printed on the plot sheets).
+ORGANISATION_FIELDS = ("name", "phone", "address", "email")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,30}$")
+
+
+def _check_organisation(c: _Checker, org) -> None:
+    """``organisation``: a mapping with a ``name`` and optional ``phone``, ``address``, ``email``."""
+    expected = ("a mapping with a name and optionally phone, address, email, "
+                "e.g. {name: 县农业农村局, phone: 0731-1234567}")
+    if not isinstance(org, dict):
+        c.bad("organisation", org, expected)
+    unknown = [k for k in org if k not in ORGANISATION_FIELDS]
+    if unknown:
+        c.bad(f"organisation.{unknown[0]}", org[unknown[0]],
+              "one of the fields " + ", ".join(ORGANISATION_FIELDS))
+    if "name" not in org:
+        c.bad("organisation", org, expected)
+    for k, v in org.items():
+        c.text(f"organisation.{k}", v, max_len=MAX_NAME_CHARS, one_line=True)
+    if "phone" in org and not _PHONE.match(org["phone"].strip()):
+        c.bad("organisation.phone", org["phone"],
+              "a phone number of digits, spaces, '-', '(' ')' and a leading '+'")
 
 
 def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments,

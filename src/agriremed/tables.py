@@ -75,6 +75,8 @@ TABLE_FILES: dict[str, str] = {
     "reuse_options": "reuse_options.csv",
     "opportunity_rules": "opportunity_rules.csv",
     "option_packages": "option_packages.csv",
+    "option_steps": "option_steps.csv",
+    "monitoring_rules": "monitoring_rules.csv",
 }
 
 
@@ -133,6 +135,8 @@ class Tables:
     reuse_options: pd.DataFrame
     opportunity_rules: pd.DataFrame
     option_packages: pd.DataFrame
+    option_steps: pd.DataFrame
+    monitoring_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently

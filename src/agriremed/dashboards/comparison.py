@@ -22,9 +22,11 @@ from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
-from ..duration import STABILISES_TEXT, cleanup_years_text
+from ..advice import BASELINE_TEXT, years_text
+from ..duration import STABILISES_TEXT
 from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
 from .assessment import load_plots
+from .download import DownloadButton
 
 __all__ = ["OptionComparison", "DRAW_CHOICES"]
 
@@ -138,6 +140,10 @@ class OptionComparison(Dashboard):
         self.text(self.draws, "description", "ui.compare.draws")
 
         self.recommendation = w.HTML()
+        # the one-page A4 advice sheet of the shown plot (agriremed.sheets), in the page's language
+        self.sheet_button = DownloadButton("sheet.pdf", "application/pdf", self.sheet_pdf, disabled=True)
+        self.sheet_button.add_class("ar-sheet")
+        self.text(self.sheet_button, "description", "ui.compare.sheet")
         self.table_html = w.HTML()
         self.excluded_html = w.HTML()
         self.duration_fig = FigureSlot("duration", width=1100)
@@ -159,6 +165,7 @@ class OptionComparison(Dashboard):
             controls,
             w.HBox([self.progress, self.status]),
             self.recommendation,
+            self.sheet_button,
             heads["table"],
             self.table_html,
             heads["duration"],
@@ -275,6 +282,14 @@ class OptionComparison(Dashboard):
             return ""
         return i18n.message(self.result.summary["recommendation"].iloc[0], lang or self.lang, self.tables)
 
+    def sheet_pdf(self) -> bytes:
+        """The one-page A4 advice sheet of the shown plot (PDF) in the current language."""
+        from ..sheets import sheet_pdf
+
+        if self.result is None or self.result.summary.empty:
+            return b""
+        return sheet_pdf(self.result, str(self.result.summary["plot_id"].iloc[0]), self.lang)
+
     def render(self) -> None:
         """Draw the recommendation, the option table and both charts in the current language."""
         self._render_note()
@@ -294,6 +309,8 @@ class OptionComparison(Dashboard):
             f"<span id='recommended-name'>{html.escape(name)}</span></b><br>"
             f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
         )
+        self.sheet_button.filename = f"{s['plot_id']}.pdf"
+        self.sheet_button.disabled = False
         t = self.options_table
         ok = t["applicable"].astype(bool).to_numpy()
         self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
@@ -313,12 +330,14 @@ class OptionComparison(Dashboard):
         blank = np.full(len(t), "", object)
         kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
         targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
-        stabilises = cleanup_years_text(mids, kinds, targets) == STABILISES_TEXT
-        for p10, p50, p90, det, stab in zip(
-            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, strict=True
+        texts = years_text(mids, kinds, targets)  # doing nothing: "metals stay in the soil"
+        stabilises = np.isin(texts, (STABILISES_TEXT, BASELINE_TEXT))
+        for p10, p50, p90, det, stab, text in zip(
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts,
+            strict=True,
         ):
             if stab:  # not a clean-up method: no years
-                years.append(i18n.message(STABILISES_TEXT, lang, self.tables))
+                years.append(i18n.message(text, lang, self.tables))
                 continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
