@@ -288,9 +288,9 @@ def test_measures_column_per_mu(result, tables):
         assert s.loc[pid, "measures"] == advice.measures_text(s.loc[pid, "recommended_option"], tables)
     t = advice.measures_text("vip_n_no_flood", tables)
     this, nxt = t.split(" | ")
-    # vip_n_no_flood has no reapply_interval_yr in option_parameters.csv: the economics apply lime once
-    assert this.startswith("This season: Spread ground limestone") and ": 500 kg per mu;" in this
-    assert "repeat" not in this
+    # lime is re-applied when its two-year effect ends (reapply_interval_yr of option_parameters.csv)
+    assert this.startswith("This season: Spread ground limestone")
+    assert ": 500 kg per mu (repeat every 2 years)" in this
     assert "limestone" not in nxt and "Do not flood continuously" in nxt
     zh = advice.measures_text("vip_n_no_flood", tables, "zh")
     assert "每亩500 公斤" in zh and i18n.untranslated(zh) == []
