@@ -16,6 +16,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from .. import columns as C
 from .. import i18n
 from ..plan import Plan, can_replan, plan, replan
 from ..ranking import CRITERIA
@@ -23,7 +24,7 @@ from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
 from ..duration import STABILISES_TEXT, cleanup_years_text
-from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
+from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table, light_legend
 from .assessment import load_plots
 
 __all__ = ["OptionComparison", "DRAW_CHOICES"]
@@ -140,6 +141,7 @@ class OptionComparison(Dashboard):
         self.recommendation = w.HTML()
         self.table_html = w.HTML()
         self.excluded_html = w.HTML()
+        self.legend_html = w.HTML()  # the traffic lights explained, on screen and on paper
         self.duration_fig = FigureSlot("duration", width=1100)
         self.money_fig = FigureSlot("money", width=1100)
         heads = {k: w.HTML() for k in ("weights", "scenario", "table", "excluded", "duration", "money")}
@@ -154,13 +156,18 @@ class OptionComparison(Dashboard):
                 w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws]),
             ]
         )
+        controls.add_class("ar-row")
+        controls.add_class("ar-noprint")
+        picker_row = w.HBox([self.picker, self.plot_note])
+        picker_row.add_class("ar-row")
         self.widget = self._root(
-            w.HBox([self.picker, self.plot_note]),
+            picker_row,
             controls,
             w.HBox([self.progress, self.status]),
             self.recommendation,
             heads["table"],
             self.table_html,
+            self.legend_html,
             heads["duration"],
             self.duration_fig.box,
             heads["money"],
@@ -298,6 +305,7 @@ class OptionComparison(Dashboard):
         ok = t["applicable"].astype(bool).to_numpy()
         self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
         self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
+        self.legend_html.value = light_legend(self.tables, lang, CRITERIA)
         self.duration_fig.show(F.duration_fan(t, lang))
         self.money_fig.show(F.money_and_carbon(t, lang))
 
@@ -333,6 +341,7 @@ class OptionComparison(Dashboard):
                 "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(
                     lambda x: fmt_number(x, signed=True)
                 ),
+                **self._plot_money(t),
                 "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
                     lambda x: fmt_number(x, 2, signed=True)
                 ),
@@ -365,6 +374,14 @@ class OptionComparison(Dashboard):
         heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
         heads["score"] = i18n.label("score", lang, with_unit=False)
         heads["rank"] = i18n.label("rank", lang, with_unit=False)
+        cny = i18n.unit("CNY", lang)
+        heads["npv_plot_cny"] = i18n.t("ui.compare.npv_plot", lang, unit=cny)
+        heads["npv_plot_per_yr_cny"] = i18n.t(
+            "ui.compare.npv_plot_per_yr", lang, unit=i18n.unit("CNY/yr", lang), horizon=self._horizon()
+        )
+        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny"):
+            if c in df:
+                heads[c] = i18n.label(c, lang) if c in C.COLUMNS else c
         for c in lights:
             heads[c] = i18n.value("criterion", c[len("light_") :], lang)
         css = pd.DataFrame(
@@ -383,10 +400,34 @@ class OptionComparison(Dashboard):
                 "years_p50",
                 "crop_compliance_prob",
                 "npv_vs_baseline_cny_ha",
+                "npv_plot_cny",
+                "npv_plot_per_yr_cny",
+                "first_year_cost_plot_cny",
+                "yearly_income_plot_cny",
                 "net_co2e_vs_baseline_t_ha_yr",
             },
             titles=tips,
         )
+
+    def _horizon(self) -> int:
+        return int(self.result.scenario.horizon_yr) if self.result is not None else int(self.horizon.value)
+
+    def _plot_money(self, t: pd.DataFrame) -> dict[str, list[str]]:
+        """Money of the whole plot beside the NPV per hectare: the NPV relative to doing nothing
+        × plot area [CNY] and that NPV spread over the horizon's years [CNY/yr]; plus the
+        first-year cost and yearly income of the plot when the plan provides them."""
+        area = np.nan
+        if self.result is not None and "area_ha" in self.result.summary:
+            area = float(self.result.summary["area_ha"].iloc[0])
+        npv = t["npv_vs_baseline_cny_ha"].to_numpy(float) * area
+        out = {
+            "npv_plot_cny": [fmt_number(x, signed=True) for x in npv],
+            "npv_plot_per_yr_cny": [fmt_number(x / self._horizon(), signed=True) for x in npv],
+        }
+        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny"):
+            if c in t:
+                out[c] = [fmt_number(x) for x in t[c].to_numpy(float)]
+        return out
 
     def _excluded(self, t: pd.DataFrame, lang: str) -> str:
         """The options that do not apply to the plot, each with the planner's reason."""
