@@ -279,9 +279,10 @@ def figure_widget_class() -> type:
     per page. Elsewhere (JupyterLab, tests) the plain class is used.
     """
     path = os.environ.get(PLOTLY_ESM_ENV, "").strip()
-    if not path or not os.environ.get("VOILA_BASE_URL"):
+    base = os.environ.get("VOILA_BASE_URL")  # set by Voila in its kernels
+    if not path or base is None:
         return go.FigureWidget
-    return _shared_module_widget(path)
+    return _shared_module_widget(base.rstrip("/") + "/" + path)
 
 
 @functools.lru_cache(maxsize=2)
