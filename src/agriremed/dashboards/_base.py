@@ -622,13 +622,36 @@ class Dashboard:
         else:
             setattr(widget, attr, new)
 
-    def set_lang(self, lang: str) -> None:
-        """Switch every text of the dashboard to ``lang`` (``'en'`` or ``'zh'``)."""
-        self.lang_toggle.value = lang  # the observer does the work
+    def set_lang(self, lang: str, render: bool = True) -> None:
+        """Switch every text of the dashboard to ``lang`` (``'en'`` or ``'zh'``).
+
+        With ``render=False`` (a dashboard on a tab that is not shown) the results are
+        redrawn in the new language only by the next :meth:`refresh`.
+        """
+        self._render_on_lang = render
+        try:
+            self.lang_toggle.value = lang  # the observer does the work
+        finally:
+            self._render_on_lang = True
+
+    def refresh(self) -> None:
+        """Redraw the results if a language switch left them in the previous language."""
+        if getattr(self, "_render_pending", False):
+            self._render_pending = False
+            try:
+                self.render()
+            except Exception as exc:
+                self.show_error(exc)
 
     def _on_lang(self, change) -> None:
         for widget, attr, fn in self._texts:
             self._apply_text(widget, attr, fn)
+        if not getattr(self, "_render_on_lang", True):
+            self._render_pending = True
+            if self._status is not None:
+                kind, payload = self._status
+                self.show_error(payload, log_it=False) if kind == "error" else self.show_status(kind, **payload)
+            return
         if self._status is not None:
             kind, payload = self._status
             if kind == "error":
