@@ -375,6 +375,8 @@ class FigureSlot:
         self.box.add_class(f"ar-fig-{name}")
         self.box.add_class("ar-fig")
         self.width = width
+        #: Update the shown chart in place when the new figure has the same structure.
+        self.in_place = True
         self.figure: go.FigureWidget | None = None
         self._retired: go.FigureWidget | None = None
 
@@ -385,14 +387,38 @@ class FigureSlot:
         still be setting it up when it is replaced, and closing it then makes the page
         log "Comm not found".
         """
+        if self.width:
+            fig.update_layout(width=self.width, autosize=False)
+        if self._same_skeleton(fig):
+            # the same traces and layout parts with other values (a language switch, new weights):
+            # the chart on the page is updated in place, one message and one redraw
+            self._update_in_place(fig)
+            return self.figure
         if self._retired is not None:
             self._retired.close()
         self._retired = self.figure
-        if self.width:
-            fig.update_layout(width=self.width, autosize=False)
         self.figure = figure_widget_class()(fig)
         self.box.children = (self.figure,)
         return self.figure
+
+    @staticmethod
+    def _skeleton(fig) -> tuple:
+        """Trace types and the layout's keys (with the number of shapes and annotations)."""
+        lay = fig._layout
+        keys = tuple(sorted((k, len(v) if isinstance(v, (list, tuple)) else -1) for k, v in lay.items()))
+        traces = tuple((t.get("type"), tuple(sorted(set(t) - {"uid"}))) for t in fig._data)
+        return traces, keys
+
+    def _same_skeleton(self, fig) -> bool:
+        return self.figure is not None and self.in_place and self._skeleton(self.figure) == self._skeleton(fig)
+
+    def _update_in_place(self, fig) -> None:
+        fw = self.figure
+        # the validated property dicts (to_plotly_json would encode the arrays as base64 text)
+        with fw.batch_update():
+            for old, data in zip(fw.data, fig._data, strict=True):
+                old.update({k: v for k, v in data.items() if k != "uid"}, overwrite=True)
+            fw.layout.update(fig._layout, overwrite=True)
 
 
 class BackgroundJob:
@@ -635,23 +661,19 @@ class Dashboard:
             self._render_on_lang = True
 
     def refresh(self) -> None:
-        """Redraw the results if a language switch left them in the previous language."""
+        """Bring texts and results into the current language if a language switch left them behind."""
         if getattr(self, "_render_pending", False):
             self._render_pending = False
-            try:
-                self.render()
-            except Exception as exc:
-                self.show_error(exc)
+            self._on_lang({"new": self.lang})
 
     def _on_lang(self, change) -> None:
+        if not getattr(self, "_render_on_lang", True):
+            # not on screen: every text and result is redrawn by the next refresh() (each changed
+            # text is a message to the page, and a hidden form has hundreds)
+            self._render_pending = True
+            return
         for widget, attr, fn in self._texts:
             self._apply_text(widget, attr, fn)
-        if not getattr(self, "_render_on_lang", True):
-            self._render_pending = True
-            if self._status is not None:
-                kind, payload = self._status
-                self.show_error(payload, log_it=False) if kind == "error" else self.show_status(kind, **payload)
-            return
         if self._status is not None:
             kind, payload = self._status
             if kind == "error":

@@ -357,10 +357,14 @@ class PlotAssessment(Dashboard):
             f"<b>{html.escape(i18n.value('soil_class', cls, lang))}"
             f"</b> <span class='ar-muted'>{html.escape(detail)}</span></div>"
         )
-        self.soil_html.value = self._soil_table(lang)
-        self.crop_html.value = self._crop_table(lang)
-        self.soil_fig.show(F.soil_exceedance(self.soil, lang))
-        self.crop_fig.show(F.crop_vs_limits(self.uptake, lang, self.standard.value))
+        # built first, then put on the page together: the charts arrive with the tables
+        soil_fig = F.soil_exceedance(self.soil, lang)
+        crop_fig = F.crop_vs_limits(self.uptake, lang, self.standard.value)
+        soil, crop = self._soil_table(lang), self._crop_table(lang)
+        self.soil_html.value = soil
+        self.soil_fig.show(soil_fig)
+        self.crop_html.value = crop
+        self.crop_fig.show(crop_fig)
 
     def _render_problems(self, lang: str) -> None:
         v = self.validation

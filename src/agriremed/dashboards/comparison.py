@@ -294,6 +294,13 @@ class OptionComparison(Dashboard):
             if isinstance(s["recommended_option"], str)
             else ""
         )
+        # everything is built first and then put on the page at once: the charts arrive with the tables
+        t = self.options_table
+        ok = t["applicable"].astype(bool).to_numpy()
+        figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang))
+        table = self._table(t.loc[ok].reset_index(drop=True), lang)
+        excluded = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
+        legend = light_legend(self.tables, lang, CRITERIA)
         self.recommendation.value = (
             f"<div class='ar-recommendation' id='recommendation' "
             f"data-option='{html.escape(str(s['recommended_option']))}'>"
@@ -301,13 +308,11 @@ class OptionComparison(Dashboard):
             f"<span id='recommended-name'>{html.escape(name)}</span></b><br>"
             f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
         )
-        t = self.options_table
-        ok = t["applicable"].astype(bool).to_numpy()
-        self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
-        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
-        self.legend_html.value = light_legend(self.tables, lang, CRITERIA)
-        self.duration_fig.show(F.duration_fan(t, lang))
-        self.money_fig.show(F.money_and_carbon(t, lang))
+        self.table_html.value = table
+        self.duration_fig.show(figs[0])
+        self.money_fig.show(figs[1])
+        self.excluded_html.value = excluded
+        self.legend_html.value = legend
 
     def _msg(self, texts, lang: str) -> list[str]:
         return [i18n.message(x, lang, self.tables) if isinstance(x, str) else "" for x in texts]

@@ -347,7 +347,10 @@ class Portfolio(Dashboard):
         with tempfile.TemporaryDirectory(prefix="agriremed-upload-") as d:
             tmp = Path(d) / f"upload{suffix}"
             tmp.write_bytes(content)
-            return [name for name, has in excel_sheets(tmp) if has]
+            try:
+                return [name for name, has in excel_sheets(tmp) if has]
+            except Exception:  # not a readable workbook: reading it says why, in a sentence
+                return []
 
     @guarded
     def _on_sheet(self, change) -> None:
