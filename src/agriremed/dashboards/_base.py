@@ -90,6 +90,11 @@ _CSS = """
   vertical-align: -0.1em; margin-right: 0.3em; border: 1px solid #888;}
 .agriremed .ar-swatch.light-green {background: #2ca02c;} .agriremed .ar-swatch.light-amber {background: #ffbf00;}
 .agriremed .ar-swatch.light-red {background: #d62728;}
+/* the language switch keeps its two buttons side by side; the header wraps instead */
+.agriremed .ar-lang, .agriremed .ar-lang .widget-toggle-button {flex-shrink: 0;}
+.agriremed .ar-lang .btn-group {flex-wrap: nowrap !important; display: flex;}
+.agriremed .widget-hbox.ar-header {flex-wrap: wrap;}
+.agriremed .ar-header > .widget-hbox {flex-shrink: 0;}
 @media (max-width: 900px) {
   .agriremed .ar-col {width: 100% !important; padding: 0 !important;}
   .agriremed .widget-hbox.ar-cols {flex-wrap: wrap;}
@@ -102,7 +107,11 @@ _CSS = """
   .agriremed .ar-tabs > .lm-TabBar {min-height: 0 !important; max-height: none !important;}
   .agriremed .ar-tabs > .lm-TabBar .lm-TabBar-tab {flex: 1 1 100% !important; max-width: none !important;}
   /* the label above its input, both the width of the screen */
-  .agriremed .widget-inline-hbox {flex-wrap: wrap; width: 100% !important;}
+  .agriremed .widget-inline-hbox {flex-wrap: wrap; width: 100% !important; height: auto !important;
+    min-height: var(--jp-widgets-inline-height);}
+  .agriremed .widget-inline-hbox > select {height: var(--jp-widgets-inline-height);}
+  .agriremed .widget-hslider > .slider-container {height: var(--jp-widgets-inline-height);}
+  .agriremed .ar-row > .widget-vbox {width: 100% !important;}
   .agriremed .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100% !important;
     text-align: left !important; white-space: normal;}
   .agriremed .widget-inline-hbox > input, .agriremed .widget-inline-hbox > select,
@@ -612,6 +621,7 @@ class Dashboard:
             ],
             layout=w.Layout(align_items="center", width="100%"),
         )
+        self.header.add_class("ar-header")
         self.status = w.HTML()
         self._status = None
         self.progress = w.IntProgress(
