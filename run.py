@@ -44,7 +44,8 @@ def run(cmd, **kw) -> int:
 def setup() -> Path:
     """Create .venv and install agriremed[all] with the pinned versions when needed; return its python."""
     if sys.version_info < (3, 11):
-        sys.exit(f"agriremed needs Python >= 3.11 (this is {sys.version.split()[0]}); run it with py -3.11 run.py")
+        sys.exit(f"agriremed needs Python >= 3.11 (this is {sys.version.split()[0]}); "
+                 "run it with py -3.11 run.py")
     py = venv_python()
     if not py.exists():
         print(f"[agriremed] creating virtual environment in {VENV.name}", flush=True)

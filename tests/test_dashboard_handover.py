@@ -53,7 +53,8 @@ def test_log_axis_range_is_padded_in_log_units():
 def test_crop_figure_labels_each_food_limit():
     checked = pd.DataFrame({
         "crop": ["rice", "rice"], "metal": ["cd", "pb"],
-        "crop_fw_p05_mg_kg": [0.05, 0.01], "crop_fw_p50_mg_kg": [0.12, 0.03], "crop_fw_p95_mg_kg": [0.4, 0.09],
+        "crop_fw_p05_mg_kg": [0.05, 0.01], "crop_fw_p50_mg_kg": [0.12, 0.03],
+        "crop_fw_p95_mg_kg": [0.4, 0.09],
         "food_limit_mg_kg": [0.2, 0.35], "p_exceed_limit": [0.2, 0.0],
     })
     y = F.crop_vs_limits(checked).layout.yaxis
@@ -98,7 +99,8 @@ def test_comparison_shows_legend_and_money_of_the_whole_plot():
     cell = re.search(r"data-col='npv_plot_cny'[^>]*>([^<]*)<", first).group(1)
     per_yr = re.search(r"data-col='npv_plot_per_yr_cny'[^>]*>([^<]*)<", first).group(1)
     assert float(cell.replace(",", "")) == pytest.approx(npv, abs=0.6)
-    assert float(per_yr.replace(",", "")) == pytest.approx(npv / d.result.scenario.horizon_yr, rel=1e-3, abs=0.6)
+    horizon = d.result.scenario.horizon_yr
+    assert float(per_yr.replace(",", "")) == pytest.approx(npv / horizon, rel=1e-3, abs=0.6)
 
 
 def test_language_switch_redraws_only_the_tab_on_screen():
@@ -130,8 +132,8 @@ def test_portfolio_offers_the_sheets_of_a_workbook(tmp_path):
 # ---------------------------------------------------------------- packaging
 @pytest.mark.slow
 def test_wheel_carries_notebooks_templates_and_samples(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
-                   check=True, cwd=tmp_path)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path),
+                    str(ROOT)], check=True, cwd=tmp_path)
     (whl,) = tmp_path.glob("agriremed-*.whl")
     names = set(zipfile.ZipFile(whl).namelist())
     for nb in (ROOT / "notebooks" / "dashboards").glob("*.ipynb"):

@@ -88,7 +88,8 @@ _CSS = """
 .agriremed .ar-legend .ar-table td, .agriremed .ar-legend .ar-table th {padding: 0.15em 0.5em;}
 .agriremed .ar-legend .ar-swatch {display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%;
   vertical-align: -0.1em; margin-right: 0.3em; border: 1px solid #888;}
-.agriremed .ar-swatch.light-green {background: #2ca02c;} .agriremed .ar-swatch.light-amber {background: #ffbf00;}
+.agriremed .ar-swatch.light-green {background: #2ca02c;}
+.agriremed .ar-swatch.light-amber {background: #ffbf00;}
 .agriremed .ar-swatch.light-red {background: #d62728;}
 /* the language switch keeps its two buttons side by side; the header wraps instead */
 .agriremed .ar-lang, .agriremed .ar-lang .widget-toggle-button {flex-shrink: 0;}
@@ -253,7 +254,8 @@ def html_table(
             cells.append(f"<td data-col='{html.escape(c)}' class='{cls}'{tip}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f"<div class='ar-scroll'><table class='ar-table' id='{html.escape(table_id)}'><thead><tr>{head}</tr></thead>"
+        f"<div class='ar-scroll'><table class='ar-table' id='{html.escape(table_id)}'>"
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -337,7 +339,8 @@ def light_legend(tables, lang: str, criteria=None) -> str:
     for c in criteria if criteria is not None else tl.index:
         if c not in tl.index:
             continue
-        g, a, unit = float(tl.at[c, "green_at_least"]), float(tl.at[c, "amber_at_least"]), str(tl.at[c, "unit"])
+        g, a = float(tl.at[c, "green_at_least"]), float(tl.at[c, "amber_at_least"])
+        unit = str(tl.at[c, "unit"])
         signed = unit.startswith("t CO2e")
         gt, at = _threshold_text(g, unit, lang, signed), _threshold_text(a, unit, lang, signed)
         rows.append({
@@ -358,7 +361,8 @@ def light_legend(tables, lang: str, criteria=None) -> str:
     )
     return (
         f"<div class='ar-legend' id='light-legend'><b>{html.escape(i18n.t('ui.legend.head', lang))}</b> "
-        f"{swatches}<br><span class='ar-muted'>{html.escape(i18n.t('ui.legend.note', lang))}</span>{table}</div>"
+        f"{swatches}<br><span class='ar-muted'>{html.escape(i18n.t('ui.legend.note', lang))}</span>"
+        f"{table}</div>"
     )
 
 
@@ -419,7 +423,9 @@ class FigureSlot:
         return traces, keys
 
     def _same_skeleton(self, fig) -> bool:
-        return self.figure is not None and self.in_place and self._skeleton(self.figure) == self._skeleton(fig)
+        if self.figure is None or not self.in_place:
+            return False
+        return self._skeleton(self.figure) == self._skeleton(fig)
 
     def _update_in_place(self, fig) -> None:
         fw = self.figure

@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", nargs="?", help="folder of dashboard notebooks (default: notebooks/dashboards)")
     ap.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     ap.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    ap.add_argument("--tables", help="folder of your own tables (e.g. from agriremed fit-uptake) to plan with")
+    ap.add_argument("--tables",
+                    help="folder of your own tables (e.g. from agriremed fit-uptake) to plan with")
     ap.add_argument("--cull-idle", type=float, default=KERNEL_CULL_IDLE_S, metavar="SECONDS",
                     help="shut down the kernel of a closed tab after this idle time "
                          f"(default {KERNEL_CULL_IDLE_S} s)")
