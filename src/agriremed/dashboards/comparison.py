@@ -299,7 +299,7 @@ class OptionComparison(Dashboard):
         ok = t["applicable"].astype(bool).to_numpy()
         figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang))
         table = self._table(t.loc[ok].reset_index(drop=True), lang)
-        excluded = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
+        excluded = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(self.result, lang)
         legend = light_legend(self.tables, lang, CRITERIA)
         self.recommendation.value = (
             f"<div class='ar-recommendation' id='recommendation' "
@@ -449,3 +449,20 @@ class OptionComparison(Dashboard):
         heads = {c: i18n.label(c, lang) for c in df.columns}
         heads["reason"] = i18n.t("ui.compare.why_excluded", lang)
         return html_table(df, "excluded-table", heads)
+
+
+def soft_reuse_html(result: Plan, lang: str) -> str:
+    """Opportunity matrix of a marginal plot (soft re-uses × service scores), or '' for other land."""
+    from ..softreuse import SERVICES, for_plan
+
+    soft = for_plan(result)
+    if soft is None or soft[1].empty:
+        return ""
+    reuse, m = soft
+    names = reuse.set_index(["plot_id", "reuse_id"])["reuse_name_zh" if lang == "zh" else "reuse_name"]
+    cols = [f"score_{x}" for x in SERVICES] + ["score_total"]
+    df = m[cols].copy()
+    df.insert(0, "reuse_name", [names.get((p, r), r) for p, r in zip(m["plot_id"], m["reuse_id"], strict=True)])
+    heads = {c: i18n.label(c, lang, with_unit=False) for c in df.columns}
+    return f"<h4>{html.escape(i18n.label('score_total', lang, with_unit=False))}</h4>" + html_table(
+        df, "opportunity-matrix", heads)
