@@ -6,6 +6,10 @@
 #   bash run.sh test [pytest arguments]           set up, then run the whole test suite
 #   bash run.sh dash [--port N] [--no-browser]    set up, then serve the dashboards offline on localhost
 #   bash run.sh env                               only set up the environment
+#   bash run.sh bundle                            build dist/agriremed-offline-<version>.zip: wheels of
+#                                                 agriremed and its pinned dependencies, install steps
+#
+# Without bash (Windows): python run.py ... or run.ps1 ... take the same commands.
 #
 # Set-up creates a virtual environment in .venv (Python >= 3.11, pip, venv) if it is
 # absent and installs agriremed with all extras at the tested versions pinned in
@@ -88,8 +92,12 @@ case "$cmd" in
     setup
     echo "[agriremed] environment ready: $VENV"
     ;;
+  bundle)
+    setup
+    exec python run.py bundle
+    ;;
   *)
-    echo "usage: bash run.sh {plan|test|dash|env} [arguments]" >&2
+    echo "usage: bash run.sh {plan|test|dash|env|bundle} [arguments]" >&2
     exit 2
     ;;
 esac

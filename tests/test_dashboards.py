@@ -88,12 +88,12 @@ def test_picked_plot_fills_the_form_and_is_classed(assess):
 
 
 def test_changing_ph_reclassifies_live(assess):
-    fig_before = assess.soil_fig.figure
+    ratio_before = assess.soil_fig.figure.data[0].y[0]
     assess.fields["ph"].value = "6.8"
     # paddy, 6.5 < pH ≤ 7.5: Cd screening 0.6, intervention 3.0 → 1.92 / 0.6 = 3.2, safe utilisation
     assert assess.plot_class == "safe_utilisation"
     bars = assess.soil_fig.figure.data[0]
-    assert assess.soil_fig.figure is not fig_before
+    assert ratio_before == pytest.approx(6.4)  # the chart on the page now shows the new ratio
     assert list(bars.x)[0] == "Cd" and bars.y[0] == pytest.approx(3.2)
     assert cell(assess.soil_html.value, "soil-table", "screening_mg_kg") == "0.6"
     assert cell(assess.soil_html.value, "soil-table", "soil_class") == "safe utilisation"
@@ -135,10 +135,14 @@ def test_bad_value_is_listed_not_raised(assess):
     assert assess.plot_class == "strict_control" and assess.problems_html.value == ""
 
 
-def test_new_plot_starts_from_defaults():
+def test_new_plot_starts_blank_and_is_classed_once_measured():
     a = PlotAssessment(SAMPLE)
     a.picker.value = "__new__"
     assert a.fields["plot_id"].value == "NEW-01" and a.fields["hg_mg_kg"].value == ""
+    assert a.fields["ph"].value == "" and a.fields["cd_mg_kg"].value == ""  # placeholders, no made-up values
+    assert a.plot_class is None
+    for name, value in (("area_ha", "1"), ("ph", "5.5"), ("cd_mg_kg", "0.5")):
+        a.fields[name].value = value
     # Cd 0.5 mg/kg on paddy at pH 5.5: screening 0.3, so 1.67 × and safe utilisation
     assert a.plot_class == "safe_utilisation"
     assert a.soil.set_index("metal").loc["cd", "exceedance_ratio"] == pytest.approx(0.5 / 0.3)
@@ -615,8 +619,10 @@ def test_dashboard_notebooks_only_construct_and_show():
         first = "".join(cells[0]["source"])
         assert "from agriremed.dashboards import" in first and first.rstrip().endswith("dash"), nb.name
         assert len(cells) <= 2
+        # checks only, skipped when served (the page then opens without waiting for them)
         assert all(
-            line.startswith(("#", "assert", "await dash."))
+            line.strip().startswith(("#", "assert", "await dash.", "import os",
+                                     'if "VOILA_BASE_URL" not in os.environ:')) or not line.strip()
             for c in cells[1:]
             for line in "".join(c["source"]).splitlines()
         )

@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
     ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
 
+    da = sub.add_parser("dash", add_help=False,
+                        help="serve the dashboards offline on localhost (agriremed dash --help for options)")
+    da.add_argument("dash_args", nargs=argparse.REMAINDER)
     va = sub.add_parser("validate", help="list every problem in a plot table")
     va.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     va.add_argument("--out", help="write problems.csv to this folder")
@@ -530,6 +533,11 @@ def _messages(problems: pd.DataFrame) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["dash"]:  # its options are those of the dashboard server
+        from .dashboards.serve import main as serve
+
+        return serve(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if getattr(args, "out", None):

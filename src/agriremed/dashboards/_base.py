@@ -13,6 +13,7 @@ import contextlib
 import functools
 import gc
 import html
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -36,6 +37,8 @@ __all__ = [
     "fmt_years",
     "guarded",
     "light_of_compliance",
+    "light_legend",
+    "figure_widget_class",
 ]
 
 log = logging.getLogger("agriremed.dashboards")
@@ -72,6 +75,63 @@ _CSS = """
 .agriremed .ar-kpi b {display: block; font-size: 1.4em;}
 .agriremed .ar-recommendation {font-size: 1.05em; padding: 0.5em 0.8em; background: #eef6ee;
   border-left: 4px solid #2ca02c;}
+/* tables and charts wider than the screen scroll sideways inside their box, the page does not */
+.agriremed .ar-scroll, .agriremed .ar-fig {max-width: calc(100vw - 24px); overflow-x: auto;
+  -webkit-overflow-scrolling: touch;}
+.agriremed .widget-html, .agriremed .widget-html-content {max-width: 100%; min-width: 0;}
+.agriremed .widget-hbox.ar-row {flex-wrap: wrap;}
+/* a tapped (focused) traffic light shows its reason under the colour: touch screens have no pointer */
+.agriremed .ar-table td.ar-light[title]:focus {outline: 2px solid #1b4f72;}
+.agriremed .ar-table td.ar-light[title]:focus::after {content: " " attr(title); display: block;
+  white-space: normal; min-width: 12em; font-size: 0.85em; color: #2a3f5f; text-align: left;}
+.agriremed .ar-legend {margin: 0.4em 0; font-size: 0.9em;}
+.agriremed .ar-legend .ar-table td, .agriremed .ar-legend .ar-table th {padding: 0.15em 0.5em;}
+.agriremed .ar-legend .ar-swatch {display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%;
+  vertical-align: -0.1em; margin-right: 0.3em; border: 1px solid #888;}
+.agriremed .ar-swatch.light-green {background: #2ca02c;}
+.agriremed .ar-swatch.light-amber {background: #ffbf00;}
+.agriremed .ar-swatch.light-red {background: #d62728;}
+/* the language switch keeps its two buttons side by side; the header wraps instead */
+.agriremed .ar-lang, .agriremed .ar-lang .widget-toggle-button {flex-shrink: 0;}
+.agriremed .ar-lang .btn-group {flex-wrap: nowrap !important; display: flex;}
+.agriremed .widget-hbox.ar-header {flex-wrap: wrap;}
+.agriremed .ar-header > .widget-hbox {flex-shrink: 0;}
+@media (max-width: 900px) {
+  .agriremed .ar-col {width: 100% !important; padding: 0 !important;}
+  .agriremed .widget-hbox.ar-cols {flex-wrap: wrap;}
+  .agriremed .ar-tabs > .lm-TabBar .lm-TabBar-tab {min-width: 0 !important; flex: 1 1 auto !important;}
+  .agriremed .ar-tabs > .lm-TabBar .lm-TabBar-content {flex-wrap: wrap;}
+}
+@media (max-width: 600px) {
+  .agriremed h2 {font-size: 1.2em;}
+  .agriremed .widget-hbox {flex-wrap: wrap;}
+  .agriremed .ar-tabs > .lm-TabBar {min-height: 0 !important; max-height: none !important;}
+  .agriremed .ar-tabs > .lm-TabBar .lm-TabBar-tab {flex: 1 1 100% !important; max-width: none !important;}
+  /* the label above its input, both the width of the screen */
+  .agriremed .widget-inline-hbox {flex-wrap: wrap; width: 100% !important; height: auto !important;
+    min-height: var(--jp-widgets-inline-height);}
+  .agriremed .widget-inline-hbox > select {height: var(--jp-widgets-inline-height);}
+  .agriremed .widget-hslider > .slider-container {height: var(--jp-widgets-inline-height);}
+  .agriremed .ar-row > .widget-vbox {width: 100% !important;}
+  .agriremed .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100% !important;
+    text-align: left !important; white-space: normal;}
+  .agriremed .widget-inline-hbox > input, .agriremed .widget-inline-hbox > select,
+  .agriremed .widget-inline-hbox > .slider-container {flex: 1 1 auto; min-width: 0; width: auto;}
+  .agriremed .widget-toggle-buttons {width: auto !important;}
+}
+@media print {
+  @page {size: A4; margin: 8mm;}
+  body, .jp-Notebook, .jp-Cell {background: white !important; padding: 0 !important; margin: 0 !important;}
+  .agriremed {zoom: 0.56;}
+  .agriremed .ar-noprint, .agriremed .ar-lang, .agriremed .ar-tabs > .lm-TabBar,
+  .agriremed .widget-slider, .agriremed .ar-progress, .agriremed .widget-button,
+  .agriremed .agriremed-download {display: none !important;}
+  .agriremed .ar-scroll, .agriremed .ar-fig {max-width: none; overflow: visible;}
+  .agriremed .ar-table {font-size: 0.85em;}
+  .agriremed .ar-table tr, .agriremed .ar-fig, .agriremed .ar-legend {break-inside: avoid;}
+  .agriremed .light-green, .agriremed .light-amber, .agriremed .light-red, .agriremed .ar-swatch,
+  .agriremed [class*='class-'] {-webkit-print-color-adjust: exact; print-color-adjust: exact;}
+}
 </style>
 """
 
@@ -157,15 +217,21 @@ def html_table(
         Columns aligned right.
     titles : pandas.DataFrame, optional
         Tooltip text per cell for some columns (same row order as ``df``), shown when the
-        pointer rests on the cell (e.g. the reason for a traffic light).
+        pointer rests on the cell (e.g. the reason for a traffic light); such a cell can also
+        be focused (tapped), which shows the text under the cell.
+
+    Returns
+    -------
+    str
+        The table inside a ``div.ar-scroll``, which scrolls sideways on a narrow screen.
 
     Examples
     --------
     >>> t = html_table(pd.DataFrame({"a": ["1"]}), "t", {"a": "A"})
     >>> t.split("<tbody>")[1]
-    "<tr><td data-col='a' class=''>1</td></tr></tbody></table>"
+    "<tr><td data-col='a' class=''>1</td></tr></tbody></table></div>"
     >>> html_table(pd.DataFrame({"a": ["1"]}), "t", titles=pd.DataFrame({"a": ["x > 0"]})).split("<tbody>")[1]
-    "<tr><td data-col='a' class='' title='x &gt; 0'>1</td></tr></tbody></table>"
+    "<tr><td data-col='a' class='' title='x &gt; 0' tabindex='0'>1</td></tr></tbody></table></div>"
     """
     headers = headers or {}
     numeric = numeric or set()
@@ -184,12 +250,13 @@ def html_table(
             cls = f"{css[c][i] or ''}{' num' if c in numeric else ''}".strip()
             text = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
             tip = tips[c][i] if c in tips else None
-            tip = f" title='{html.escape(tip)}'" if isinstance(tip, str) and tip else ""
+            tip = f" title='{html.escape(tip)}' tabindex='0'" if isinstance(tip, str) and tip else ""
             cells.append(f"<td data-col='{html.escape(c)}' class='{cls}'{tip}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f"<table class='ar-table' id='{html.escape(table_id)}'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<div class='ar-scroll'><table class='ar-table' id='{html.escape(table_id)}'>"
+        f"<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -204,6 +271,99 @@ def light_of_compliance(p_compliant, tables) -> np.ndarray:
     ).astype(object)
     out[np.isnan(p)] = None
     return out
+
+
+#: Environment variable set by the dashboard server (:mod:`agriremed.dashboards.serve`): the URL
+#: path under which the server offers plotly's widget module (``/voila/templates/…/plotly-widget-*.js``).
+PLOTLY_ESM_ENV = "AGRIREMED_PLOTLY_ESM"
+
+
+def figure_widget_class() -> type:
+    """The ``FigureWidget`` class the dashboards use.
+
+    A plain ``plotly.graph_objects.FigureWidget`` carries plotly's whole widget module
+    (about 5 MB of JavaScript) in its state: every new chart sends it to the page again and
+    the page evaluates it again, which took 2–3 s per chart and made a language switch (which
+    redraws every chart) take several seconds. Under the dashboard server (which sets
+    :data:`PLOTLY_ESM_ENV`, inside a Voila kernel) the widget's module is instead a three-line
+    loader that imports the file from the server: the browser fetches and evaluates it once
+    per page. Elsewhere (JupyterLab, tests) the plain class is used.
+    """
+    path = os.environ.get(PLOTLY_ESM_ENV, "").strip()
+    base = os.environ.get("VOILA_BASE_URL")  # set by Voila in its kernels
+    if not path or base is None:
+        return go.FigureWidget
+    return _shared_module_widget(base.rstrip("/") + "/" + path)
+
+
+@functools.lru_cache(maxsize=2)
+def _shared_module_widget(path: str) -> type:
+    loader = (
+        "// plotly's widget module, loaded once per page from the dashboard server\n"
+        f"const mod = await import(new URL({json.dumps(path)}, window.location.href).href);\n"
+        "export default mod.default;\n"
+    )
+    return type("FigureWidget", (go.FigureWidget,), {"_esm": loader, "__module__": __name__})
+
+
+def _threshold_text(value: float, unit: str, lang: str, signed: bool = False) -> str:
+    """A traffic-light threshold in the criterion's unit ('95 %', '+0.5 t CO₂e/ha/yr', '−30,000 CNY/ha')."""
+    if unit in ("probability", "fraction"):
+        return f"{100 * value:.0f} %"
+    text = fmt_number(value, 3, signed=signed and value != 0).replace("-", "−")
+    return text if unit == "score" else f"{text} {i18n.unit(unit, lang)}"
+
+
+def light_legend(tables, lang: str, criteria=None) -> str:
+    """What the traffic lights mean: the green, amber and red range of every criterion.
+
+    The same thresholds the planner uses (``traffic_lights.csv``), shown as a table so the
+    colours are explained on a touch screen and on paper, where a tooltip cannot be read.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    lang : {"en", "zh"}
+        Language.
+    criteria : iterable of str, optional
+        Criteria shown (default: every criterion of the table).
+
+    Returns
+    -------
+    str
+        ``div#light-legend`` with a heading and one row per criterion.
+    """
+    tl = tables.traffic_lights.drop_duplicates("criterion").set_index("criterion")
+    rows = []
+    for c in criteria if criteria is not None else tl.index:
+        if c not in tl.index:
+            continue
+        g, a = float(tl.at[c, "green_at_least"]), float(tl.at[c, "amber_at_least"])
+        unit = str(tl.at[c, "unit"])
+        signed = unit.startswith("t CO2e")
+        gt, at = _threshold_text(g, unit, lang, signed), _threshold_text(a, unit, lang, signed)
+        rows.append({
+            "criterion": i18n.value("criterion", c, lang),
+            "green": i18n.t("ui.legend.at_least", lang, value=gt),
+            "amber": i18n.t("ui.legend.between", lang, low=at, high=gt),
+            "red": i18n.t("ui.legend.below", lang, value=at),
+        })
+    df = pd.DataFrame(rows, columns=["criterion", "green", "amber", "red"])
+    heads = {"criterion": i18n.t("ui.legend.criterion", lang)}
+    for k in ("green", "amber", "red"):
+        heads[k] = i18n.value("light", k, lang)
+    table = html_table(df, "light-legend-table", heads,
+                       classes=pd.DataFrame({k: [f"light-{k}"] * len(df) for k in ("green", "amber", "red")}))
+    swatches = " ".join(
+        f"<span class='ar-swatch light-{k}'></span>{html.escape(i18n.value('light', k, lang))}"
+        for k in ("green", "amber", "red")
+    )
+    return (
+        f"<div class='ar-legend' id='light-legend'><b>{html.escape(i18n.t('ui.legend.head', lang))}</b> "
+        f"{swatches}<br><span class='ar-muted'>{html.escape(i18n.t('ui.legend.note', lang))}</span>"
+        f"{table}</div>"
+    )
 
 
 class FigureSlot:
@@ -226,7 +386,10 @@ class FigureSlot:
     def __init__(self, name: str, width: int | None = None):
         self.box = w.Box(layout=w.Layout(width="100%"))
         self.box.add_class(f"ar-fig-{name}")
+        self.box.add_class("ar-fig")
         self.width = width
+        #: Update the shown chart in place when the new figure has the same structure.
+        self.in_place = True
         self.figure: go.FigureWidget | None = None
         self._retired: go.FigureWidget | None = None
 
@@ -237,14 +400,40 @@ class FigureSlot:
         still be setting it up when it is replaced, and closing it then makes the page
         log "Comm not found".
         """
+        if self.width:
+            fig.update_layout(width=self.width, autosize=False)
+        if self._same_skeleton(fig):
+            # the same traces and layout parts with other values (a language switch, new weights):
+            # the chart on the page is updated in place, one message and one redraw
+            self._update_in_place(fig)
+            return self.figure
         if self._retired is not None:
             self._retired.close()
         self._retired = self.figure
-        if self.width:
-            fig.update_layout(width=self.width, autosize=False)
-        self.figure = go.FigureWidget(fig)
+        self.figure = figure_widget_class()(fig)
         self.box.children = (self.figure,)
         return self.figure
+
+    @staticmethod
+    def _skeleton(fig) -> tuple:
+        """Trace types and the layout's keys (with the number of shapes and annotations)."""
+        lay = fig._layout
+        keys = tuple(sorted((k, len(v) if isinstance(v, (list, tuple)) else -1) for k, v in lay.items()))
+        traces = tuple((t.get("type"), tuple(sorted(set(t) - {"uid"}))) for t in fig._data)
+        return traces, keys
+
+    def _same_skeleton(self, fig) -> bool:
+        if self.figure is None or not self.in_place:
+            return False
+        return self._skeleton(self.figure) == self._skeleton(fig)
+
+    def _update_in_place(self, fig) -> None:
+        fw = self.figure
+        # the validated property dicts (to_plotly_json would encode the arrays as base64 text)
+        with fw.batch_update():
+            for old, data in zip(fw.data, fig._data, strict=True):
+                old.update({k: v for k, v in data.items() if k != "uid"}, overwrite=True)
+            fw.layout.update(fig._layout, overwrite=True)
 
 
 class BackgroundJob:
@@ -438,6 +627,7 @@ class Dashboard:
             ],
             layout=w.Layout(align_items="center", width="100%"),
         )
+        self.header.add_class("ar-header")
         self.status = w.HTML()
         self._status = None
         self.progress = w.IntProgress(
@@ -474,11 +664,30 @@ class Dashboard:
         else:
             setattr(widget, attr, new)
 
-    def set_lang(self, lang: str) -> None:
-        """Switch every text of the dashboard to ``lang`` (``'en'`` or ``'zh'``)."""
-        self.lang_toggle.value = lang  # the observer does the work
+    def set_lang(self, lang: str, render: bool = True) -> None:
+        """Switch every text of the dashboard to ``lang`` (``'en'`` or ``'zh'``).
+
+        With ``render=False`` (a dashboard on a tab that is not shown) the results are
+        redrawn in the new language only by the next :meth:`refresh`.
+        """
+        self._render_on_lang = render
+        try:
+            self.lang_toggle.value = lang  # the observer does the work
+        finally:
+            self._render_on_lang = True
+
+    def refresh(self) -> None:
+        """Bring texts and results into the current language if a language switch left them behind."""
+        if getattr(self, "_render_pending", False):
+            self._render_pending = False
+            self._on_lang({"new": self.lang})
 
     def _on_lang(self, change) -> None:
+        if not getattr(self, "_render_on_lang", True):
+            # not on screen: every text and result is redrawn by the next refresh() (each changed
+            # text is a message to the page, and a hidden form has hundreds)
+            self._render_pending = True
+            return
         for widget, attr, fn in self._texts:
             self._apply_text(widget, attr, fn)
         if self._status is not None:

@@ -74,10 +74,18 @@ class App(Dashboard):
         if table is not None:
             self.portfolio.load(table, name=Path(plots).name if from_file else None)
 
+    @property
+    def dashboards(self) -> tuple:
+        """The three dashboards in tab order."""
+        return (self.assessment, self.comparison, self.portfolio)
+
     def _on_lang(self, change) -> None:
         super()._on_lang(change)
-        for d in (self.assessment, self.comparison, self.portfolio):
-            d.set_lang(change["new"])
+        # the tab on screen is redrawn at once; the others when they are opened (a switch
+        # redraws one tab's tables and charts, not all three)
+        shown = self.tabs.selected_index
+        for i, d in enumerate(self.dashboards):
+            d.set_lang(change["new"], render=i == shown)
 
     def _on_assessed(self, _assessment) -> None:
         self._compare_stale = True
@@ -85,6 +93,8 @@ class App(Dashboard):
             self._sync_comparison()
 
     def _on_tab(self, change) -> None:
+        if change["new"] is not None:
+            self.dashboards[change["new"]].refresh()
         if change["new"] == 1 and self._compare_stale:
             self._sync_comparison()
 

@@ -29,18 +29,13 @@ from ._base import Dashboard, FigureSlot, fmt_number, guarded, html_table, light
 
 __all__ = ["PlotAssessment", "NEW_PLOT", "load_plots", "plot_text"]
 
-#: Form values of a new plot: a typical acid paddy of south China with one Cd value.
+#: Form values of a new plot: an identifier and the most common land use and crop. Every
+#: measured quantity (area, pH, soil properties, metals) starts blank with a placeholder
+#: saying whether it is required: a prefilled value would look like measured data.
 NEW_PLOT: dict[str, str] = {
     "plot_id": "NEW-01",
     "land_use": "paddy",
     "crop": "rice",
-    "area_ha": "1",
-    "ph": "5.5",
-    "som_pct": "2.5",
-    "clay_pct": "25",
-    "bulk_density_g_cm3": "1.2",
-    "depth_m": "0.2",
-    "cd_mg_kg": "0.5",
 }
 NEW = "__new__"
 
@@ -89,6 +84,17 @@ def plot_text(value) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.10g}"
     return str(value)
+
+
+def _columns(table: w.Widget, figure: w.Widget) -> w.HBox:
+    """A table beside its figure (45 % / 55 %), the figure under the table on a narrow screen."""
+    left = w.Box([table], layout=w.Layout(width="45%"))
+    right = w.Box([figure], layout=w.Layout(width="55%"))
+    left.add_class("ar-col")
+    right.add_class("ar-col")
+    row = w.HBox([left, right])
+    row.add_class("ar-cols")
+    return row
 
 
 class PlotAssessment(Dashboard):
@@ -159,9 +165,13 @@ class PlotAssessment(Dashboard):
             boxes[sec] = w.VBox(
                 [head] + [self._field(n) for n in names], layout=w.Layout(width="33%", padding="0 8px 0 0")
             )
+            boxes[sec].add_class("ar-col")  # columns side by side; stacked on a narrow screen
         self.form = w.HBox([boxes["plot"], boxes["soil"], boxes["metals"]], layout=w.Layout(width="100%"))
+        self.form.add_class("ar-cols")
         more = [boxes[s] for s in ("climate", "extractable", "other") if sections[s]]
-        self.more = w.Accordion(children=[w.HBox(more, layout=w.Layout(width="100%"))], selected_index=None)
+        more_box = w.HBox(more, layout=w.Layout(width="100%"))
+        more_box.add_class("ar-cols")
+        self.more = w.Accordion(children=[more_box], selected_index=None)
         self.text(self.more, "titles", lambda lang: [i18n.t("ui.assess.more", lang)])
 
         self.problems_html = w.HTML()
@@ -174,27 +184,19 @@ class PlotAssessment(Dashboard):
         self.text(self.soil_head, "value", lambda lang: f"<h3>{i18n.t('ui.assess.soil_head', lang)}</h3>")
         self.text(self.crop_head, "value", lambda lang: f"<h3>{i18n.t('ui.assess.crop_head', lang)}</h3>")
 
+        top = w.HBox([self.picker, self.standard])
+        top.add_class("ar-row")
         self.widget = self._root(
-            w.HBox([self.picker, self.standard]),
+            top,
             self.form,
             self.more,
             self.status,
             self.problems_html,
             self.banner,
             self.soil_head,
-            w.HBox(
-                [
-                    w.Box([self.soil_html], layout=w.Layout(width="45%")),
-                    w.Box([self.soil_fig.box], layout=w.Layout(width="55%")),
-                ]
-            ),
+            _columns(self.soil_html, self.soil_fig.box),
             self.crop_head,
-            w.HBox(
-                [
-                    w.Box([self.crop_html], layout=w.Layout(width="45%")),
-                    w.Box([self.crop_fig.box], layout=w.Layout(width="55%")),
-                ]
-            ),
+            _columns(self.crop_html, self.crop_fig.box),
         )
         self.picker.observe(self._on_pick, names="value")
         self.standard.observe(lambda ch: self.update(), names="value")
@@ -359,10 +361,14 @@ class PlotAssessment(Dashboard):
             f"<b>{html.escape(i18n.value('soil_class', cls, lang))}"
             f"</b> <span class='ar-muted'>{html.escape(detail)}</span></div>"
         )
-        self.soil_html.value = self._soil_table(lang)
-        self.crop_html.value = self._crop_table(lang)
-        self.soil_fig.show(F.soil_exceedance(self.soil, lang))
-        self.crop_fig.show(F.crop_vs_limits(self.uptake, lang, self.standard.value))
+        # built first, then put on the page together: the charts arrive with the tables
+        soil_fig = F.soil_exceedance(self.soil, lang)
+        crop_fig = F.crop_vs_limits(self.uptake, lang, self.standard.value)
+        soil, crop = self._soil_table(lang), self._crop_table(lang)
+        self.soil_html.value = soil
+        self.soil_fig.show(soil_fig)
+        self.crop_html.value = crop
+        self.crop_fig.show(crop_fig)
 
     def _render_problems(self, lang: str) -> None:
         v = self.validation

@@ -16,6 +16,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from .. import columns as C
 from .. import i18n
 from ..plan import Plan, can_replan, plan, replan
 from ..ranking import CRITERIA
@@ -23,8 +24,8 @@ from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
 from ..advice import BASELINE_TEXT, years_text
-from ..duration import STABILISES_TEXT
-from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
+from ..duration import STABILISES_TEXT, cleanup_years_text
+from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table, light_legend
 from .assessment import load_plots
 from .download import DownloadButton
 
@@ -146,6 +147,7 @@ class OptionComparison(Dashboard):
         self.text(self.sheet_button, "description", "ui.compare.sheet")
         self.table_html = w.HTML()
         self.excluded_html = w.HTML()
+        self.legend_html = w.HTML()  # the traffic lights explained, on screen and on paper
         self.duration_fig = FigureSlot("duration", width=1100)
         self.money_fig = FigureSlot("money", width=1100)
         heads = {k: w.HTML() for k in ("weights", "scenario", "table", "excluded", "duration", "money")}
@@ -160,14 +162,19 @@ class OptionComparison(Dashboard):
                 w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws]),
             ]
         )
+        controls.add_class("ar-row")
+        controls.add_class("ar-noprint")
+        picker_row = w.HBox([self.picker, self.plot_note])
+        picker_row.add_class("ar-row")
         self.widget = self._root(
-            w.HBox([self.picker, self.plot_note]),
+            picker_row,
             controls,
             w.HBox([self.progress, self.status]),
             self.recommendation,
             self.sheet_button,
             heads["table"],
             self.table_html,
+            self.legend_html,
             heads["duration"],
             self.duration_fig.box,
             heads["money"],
@@ -302,6 +309,13 @@ class OptionComparison(Dashboard):
             if isinstance(s["recommended_option"], str)
             else ""
         )
+        # everything is built first and then put on the page at once: the charts arrive with the tables
+        t = self.options_table
+        ok = t["applicable"].astype(bool).to_numpy()
+        figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang))
+        table = self._table(t.loc[ok].reset_index(drop=True), lang)
+        excluded = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(self.result, lang)
+        legend = light_legend(self.tables, lang, CRITERIA)
         self.recommendation.value = (
             f"<div class='ar-recommendation' id='recommendation' "
             f"data-option='{html.escape(str(s['recommended_option']))}'>"
@@ -311,13 +325,11 @@ class OptionComparison(Dashboard):
         )
         self.sheet_button.filename = f"{s['plot_id']}.pdf"
         self.sheet_button.disabled = False
-        t = self.options_table
-        ok = t["applicable"].astype(bool).to_numpy()
-        self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
-        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(
-            self.result, lang)
-        self.duration_fig.show(F.duration_fan(t, lang))
-        self.money_fig.show(F.money_and_carbon(t, lang))
+        self.table_html.value = table
+        self.duration_fig.show(figs[0])
+        self.money_fig.show(figs[1])
+        self.excluded_html.value = excluded
+        self.legend_html.value = legend
 
     def _msg(self, texts, lang: str) -> list[str]:
         return [i18n.message(x, lang, self.tables) if isinstance(x, str) else "" for x in texts]
@@ -353,6 +365,7 @@ class OptionComparison(Dashboard):
                 "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(
                     lambda x: fmt_number(x, signed=True)
                 ),
+                **self._plot_money(t),
                 "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
                     lambda x: fmt_number(x, 2, signed=True)
                 ),
@@ -385,6 +398,14 @@ class OptionComparison(Dashboard):
         heads["crop_compliance_prob"] = i18n.label("crop_compliance_prob", lang, with_unit=False)
         heads["score"] = i18n.label("score", lang, with_unit=False)
         heads["rank"] = i18n.label("rank", lang, with_unit=False)
+        cny = i18n.unit("CNY", lang)
+        heads["npv_plot_cny"] = i18n.t("ui.compare.npv_plot", lang, unit=cny)
+        heads["npv_plot_per_yr_cny"] = i18n.t(
+            "ui.compare.npv_plot_per_yr", lang, unit=i18n.unit("CNY/yr", lang), horizon=self._horizon()
+        )
+        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny"):
+            if c in df:
+                heads[c] = i18n.label(c, lang) if c in C.COLUMNS else c
         for c in lights:
             heads[c] = i18n.value("criterion", c[len("light_") :], lang)
         css = pd.DataFrame(
@@ -403,10 +424,34 @@ class OptionComparison(Dashboard):
                 "years_p50",
                 "crop_compliance_prob",
                 "npv_vs_baseline_cny_ha",
+                "npv_plot_cny",
+                "npv_plot_per_yr_cny",
+                "first_year_cost_plot_cny",
+                "yearly_income_plot_cny",
                 "net_co2e_vs_baseline_t_ha_yr",
             },
             titles=tips,
         )
+
+    def _horizon(self) -> int:
+        return int(self.result.scenario.horizon_yr) if self.result is not None else int(self.horizon.value)
+
+    def _plot_money(self, t: pd.DataFrame) -> dict[str, list[str]]:
+        """Money of the whole plot beside the NPV per hectare: the NPV relative to doing nothing
+        × plot area [CNY] and that NPV spread over the horizon's years [CNY/yr]; plus the
+        first-year cost and yearly income of the plot when the plan provides them."""
+        area = np.nan
+        if self.result is not None and "area_ha" in self.result.summary:
+            area = float(self.result.summary["area_ha"].iloc[0])
+        npv = t["npv_vs_baseline_cny_ha"].to_numpy(float) * area
+        out = {
+            "npv_plot_cny": [fmt_number(x, signed=True) for x in npv],
+            "npv_plot_per_yr_cny": [fmt_number(x / self._horizon(), signed=True) for x in npv],
+        }
+        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny"):
+            if c in t:
+                out[c] = [fmt_number(x) for x in t[c].to_numpy(float)]
+        return out
 
     def _excluded(self, t: pd.DataFrame, lang: str) -> str:
         """The options that do not apply to the plot, each with the planner's reason."""

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from .. import columns as C
 from .. import i18n
 from ..viz import OPTION_COLOURS
+from ._axes import log_axis
 
 __all__ = [
     "CLASS_COLOURS",
@@ -171,8 +172,9 @@ def soil_exceedance(screened: pd.DataFrame, lang: str = "en") -> go.Figure:
                           y=1, yref="y", yanchor="bottom", showarrow=False)],
         yaxis=dict(
             title=dict(text=i18n.label("exceedance_ratio", lang)),
-            type="log",
-            range=[np.log10(max(min(np.nanmin(ratio), 1.0) / 2, 1e-3)), np.log10(top * 2)],
+            # decades and the screening (1) and intervention ratios labelled in full
+            **log_axis(max(min(np.nanmin(ratio), 1.0) / 2, 1e-3), top * 2, marks=[1.0, *iv[np.isfinite(iv)]],
+                       pad=1.0),
         ),
         xaxis=dict(title=dict(text=i18n.label("metal", lang))),
     )
@@ -233,8 +235,12 @@ def crop_vs_limits(checked: pd.DataFrame, lang: str = "en", standard: str = "GB2
             hovertemplate="%{x}: %{y:.3g} " + unit + "<extra></extra>",
         ),
     ]
+    shown = np.concatenate([p05, p50, p95, lim])
+    shown = shown[np.isfinite(shown) & (shown > 0)]
     layout = dict(
-        yaxis=dict(title=dict(text=i18n.t("ui.fig.crop.yaxis", lang, unit=unit)), type="log"),
+        # decades and each food limit labelled in full (a limit of 0.2 reads "0.2", not "2")
+        yaxis=dict(title=dict(text=i18n.t("ui.fig.crop.yaxis", lang, unit=unit)),
+                   **log_axis(shown.min(), shown.max(), marks=lim, pad=1.6)),
         xaxis=dict(title=dict(text=i18n.label("metal", lang))),
     )
     return _figure(data, layout, title)
@@ -309,8 +315,7 @@ def duration_fan(table: pd.DataFrame, lang: str = "en", cap_yr: float = DURATION
     layout = dict(
         xaxis=dict(
             title=dict(text=i18n.t("ui.fig.duration.xaxis", lang, unit=yr)),
-            type="log",
-            range=[np.log10(0.5), np.log10(cap_yr * 1.3)],
+            **log_axis(0.5, cap_yr * 1.3, marks=[cap_yr] if (p90 > cap_yr).any() else [], pad=1.0),
         ),
         yaxis=dict(autorange="reversed"),
     )

@@ -21,7 +21,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from .. import i18n
-from ..io import write_csv
+from ..io import excel_sheets, write_csv
 from ..plan import Plan, plan
 from ..report import report_html
 from ..validate import Validation, validate_plots
@@ -229,6 +229,12 @@ class Portfolio(Dashboard):
             icon="table", layout=w.Layout(width="auto", display=None if self.sample is not None else "none")
         )
         self.text(self.sample_button, "description", "ui.portfolio.sample")
+        # a workbook with data on several sheets: the officer picks the sheet of plots
+        self.sheet = w.Dropdown(options=[], value=None, style={"description_width": "auto"},
+                                layout=w.Layout(width="auto", display="none"))
+        self.sheet.add_class("ar-sheet")
+        self.text(self.sheet, "description", "ui.portfolio.sheet")
+        self._workbook: tuple[str, str, bytes] | None = None  # name, suffix, content of that workbook
         self.help = w.HTML()
         self.text(
             self.help,
@@ -296,7 +302,7 @@ class Portfolio(Dashboard):
             layout=w.Layout(display="none", width="100%"),
         )
         self.widget = self._root(
-            w.HBox([self.upload, self.sample_button], layout=w.Layout(align_items="center")),
+            w.HBox([self.upload, self.sample_button, self.sheet], layout=w.Layout(align_items="center")),
             self.help,
             w.HBox([self.progress, self.status], layout=w.Layout(align_items="center")),
             self.kpis,
@@ -304,6 +310,7 @@ class Portfolio(Dashboard):
         )
 
         self.upload.observe(self._on_upload, names="value")
+        self.sheet.observe(self._on_sheet, names="value")
         self.sample_button.on_click(lambda _b: self.load(self.sample))
         self.colour_by.observe(lambda ch: self._render_map(), names="value")
         self.level.observe(lambda ch: self._render_regions(), names="value")
@@ -321,16 +328,51 @@ class Portfolio(Dashboard):
         content = bytes(f["content"])
         with self.quiet():
             self.upload.value = ()  # the same file can be uploaded again (and the widget lets go of it)
+            self.sheet.options, self.sheet.layout.display = [], "none"
+        self._workbook = None
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            full = self._sheets_with_data(suffix, content)
+            if len(full) > 1:  # ask which sheet holds the plots (the reader would refuse to guess)
+                self._workbook = (f["name"], suffix, content)
+                with self.quiet():
+                    self.sheet.options = full
+                    self.sheet.value = None
+                self.sheet.layout.display = None
+                self.show_status("ui.portfolio.choose_sheet", file=f["name"], n=len(full))
+                return
+        self._load_bytes(f["name"], suffix, content)
+
+    @staticmethod
+    def _sheets_with_data(suffix: str, content: bytes) -> list[str]:
+        with tempfile.TemporaryDirectory(prefix="agriremed-upload-") as d:
+            tmp = Path(d) / f"upload{suffix}"
+            tmp.write_bytes(content)
+            try:
+                return [name for name, has in excel_sheets(tmp) if has]
+            except Exception:  # not a readable workbook: reading it says why, in a sentence
+                return []
+
+    @guarded
+    def _on_sheet(self, change) -> None:
+        if self._workbook is None or change["new"] is None:
+            return
+        name, suffix, content = self._workbook
+        self._load_bytes(name, suffix, content, sheet=change["new"])
+
+    def _load_bytes(self, name: str, suffix: str, content: bytes, sheet: str | None = None) -> None:
         # the file exists only while it is read: validation reads it whole, planning uses the rows read
         with tempfile.TemporaryDirectory(prefix="agriremed-upload-") as d:
             tmp = Path(d) / f"upload{suffix}"
             tmp.write_bytes(content)
             del content
-            self.load(tmp, name=f["name"])
+            self.load(tmp, name=name if sheet is None else f"{name} — {sheet}", sheet=sheet)
 
     @guarded
-    def load(self, plots, name: str | None = None) -> None:
-        """Validate a table (path, DataFrame or Validation), list its errors and plan its valid rows."""
+    def load(self, plots, name: str | None = None, sheet: str | int | None = None) -> None:
+        """Validate a table (path, DataFrame or Validation), list its errors and plan its valid rows.
+
+        ``sheet`` names the Excel sheet of plots (needed when a workbook holds data on several).
+        """
         self.result = None
         self.validation = None
         self.kpis.value = self.errors_html.value = ""
@@ -340,7 +382,8 @@ class Portfolio(Dashboard):
         v = (
             plots
             if isinstance(plots, Validation)
-            else validate_plots(Path(plots) if isinstance(plots, str) else plots, self.tables)
+            else validate_plots(Path(plots) if isinstance(plots, str) else plots, self.tables,
+                                **({"sheet": sheet} if sheet is not None else {}))
         )
         self.source_name = name or (Path(plots).name if isinstance(plots, (str, Path)) else "")
         self.validation = v
