@@ -403,7 +403,7 @@ class OptionComparison(Dashboard):
         heads["npv_plot_per_yr_cny"] = i18n.t(
             "ui.compare.npv_plot_per_yr", lang, unit=i18n.unit("CNY/yr", lang), horizon=self._horizon()
         )
-        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny"):
+        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny_yr"):
             if c in df:
                 heads[c] = i18n.label(c, lang) if c in C.COLUMNS else c
         for c in lights:
@@ -448,7 +448,7 @@ class OptionComparison(Dashboard):
             "npv_plot_cny": [fmt_number(x, signed=True) for x in npv],
             "npv_plot_per_yr_cny": [fmt_number(x / self._horizon(), signed=True) for x in npv],
         }
-        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny"):
+        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny_yr"):
             if c in t:
                 out[c] = [fmt_number(x) for x in t[c].to_numpy(float)]
         return out
