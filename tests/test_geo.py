@@ -283,3 +283,20 @@ def test_missing_extra_is_a_clear_message(monkeypatch, tmp_path):
     monkeypatch.setattr(builtins, "__import__", no_pyogrio)
     with pytest.raises(geo.GeoExtraMissing, match=r"agriremed\[geo\]"):
         geo.read_layer(tmp_path / "x.gpkg")
+
+
+def test_portfolio_dashboard_maps_an_uploaded_geopackage():
+    from agriremed.dashboards import Portfolio
+    from agriremed.dashboards.portfolio import ACCEPT
+
+    assert ".gpkg" in ACCEPT.split(",")
+    p = Portfolio(background=False)
+    p.load(SAMPLES / "parcels.gpkg")
+    assert len(p.result.plots) == 16 and len(p.geometry) == 16
+    fig = p.map_fig.figure
+    classes = set(p.result.summary["soil_class"])
+    assert len([t for t in fig.data if t.fill == "toself"]) == len(classes)
+    assert {t.line.color for t in fig.data if t.fill == "toself"} == {viz.SOIL_CLASS_COLOURS[c] for c in classes}
+    p.colour_by.value = "recommended_option"
+    opts = set(p.result.summary["recommended_option"].dropna())
+    assert len([t for t in p.map_fig.figure.data if t.fill == "toself"]) == len(opts)

@@ -726,7 +726,8 @@ def _write_layer(path: Path, df: pd.DataFrame, geometry, layer: str, append: boo
 
     g = geometry.reindex(df["plot_id"].astype(str).to_numpy(object))
     out = gpd.GeoDataFrame(_plain(df), geometry=g.to_numpy(), crs=geometry.crs)
-    pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG", append=append, promote_to_multi=True)
+    pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG", append=append, promote_to_multi=True,
+                            use_arrow=True)
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -734,8 +735,11 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     out = df.reset_index(drop=True).copy()
     for c in out.columns:
         s = out[c]
-        if isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[c] = s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v))
+        if isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object:
+            na = s.isna().to_numpy()
+            text = s.astype(str).to_numpy(object)
+            text[na] = None
+            out[c] = text
         elif pd.api.types.is_bool_dtype(s) and s.isna().any():
             out[c] = s.astype(object)
     return out
