@@ -56,16 +56,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--keep", help="folder to keep the layer and outputs in")
+    ap.add_argument("--memory", type=float, help="--memory of the plan [MB] (default: agriremed's)")
+    ap.add_argument("--layer", help="plan this existing grid layer (and its regions.gpkg beside it)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         base = Path(args.keep) if args.keep else Path(d)
         base.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        layer = grid_layer(args.n, base / "grid.gpkg")
-        regions = regions_layer(base / "regions.gpkg", args.n)
-        print(f"wrote {args.n:,} parcels in {time.perf_counter() - t:.1f} s ({layer.stat().st_size / 1e6:.1f} MB)")
-        cmd = [sys.executable, "-m", "agriremed", "plan", str(layer), "--out", str(base / "out"), "--draws", "0",
-               "--format", "gpkg", "--regions", str(regions), "--quiet"]
+        if args.layer:
+            layer, regions = Path(args.layer), Path(args.layer).with_name("regions.gpkg")
+        else:
+            layer = grid_layer(args.n, base / "grid.gpkg")
+            regions = regions_layer(base / "regions.gpkg", args.n)
+            print(f"wrote {args.n:,} parcels in {time.perf_counter() - t:.1f} s "
+                  f"({layer.stat().st_size / 1e6:.1f} MB)")
+        cmd = [sys.executable, "-m", "agriremed", "plan", str(layer), "--out", str(base / "out"),
+               "--draws", "0", "--format", "gpkg", "--regions", str(regions), "--quiet"]
+        if args.memory:
+            cmd += ["--memory", str(args.memory)]
         t = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env={"TQDM_DISABLE": "1",
                                                                         "PATH": "/usr/bin:/bin"})

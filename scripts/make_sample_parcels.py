@@ -45,7 +45,9 @@ def main() -> None:
                         lat=plots["lat"].astype(float), lon=plots["lon"].astype(float))
     centres = prov.groupby("province", sort=True)[["lon", "lat"]].mean()
     pts = shapely.multipoints(np.c_[centres["lon"], centres["lat"]])
-    box = shapely.box(prov["lon"].min() - 2, prov["lat"].min() - 2, prov["lon"].max() + 2, prov["lat"].max() + 2)
+    margin = 2.0  # degrees around the plots
+    box = shapely.box(prov["lon"].min() - margin, prov["lat"].min() - margin, prov["lon"].max() + margin,
+                      prov["lat"].max() + margin)
     cells = shapely.get_parts(shapely.voronoi_polygons(pts, extend_to=box))
     names = []
     for c in cells:
@@ -54,7 +56,8 @@ def main() -> None:
     reg = gpd.GeoDataFrame({"name": names}, geometry=[shapely.intersection(c, box) for c in cells],
                            crs="EPSG:4490").sort_values("name").reset_index(drop=True)
     reg.to_file(SAMPLES / "regions.gpkg", layer="provinces", driver="GPKG")
-    print(f"wrote {SAMPLES / 'parcels.gpkg'} ({len(squares)} parcels), {SAMPLES / 'regions.gpkg'} ({len(reg)} regions)")
+    print(f"wrote {SAMPLES / 'parcels.gpkg'} ({len(squares)} parcels), "
+          f"{SAMPLES / 'regions.gpkg'} ({len(reg)} regions)")
 
 
 if __name__ == "__main__":

@@ -67,7 +67,8 @@ def test_area_of_a_degree_square_in_cgcs2000_matches_the_ellipsoid(tmp_path):
     w = 1 - E2 * np.sin(phi) ** 2
     m, nn = A * (1 - E2) / w ** 1.5, A / np.sqrt(w)
     hand_ha = m * np.radians(d) * nn * np.cos(phi) * np.radians(d) / 1e4   # ≈ 108.3 ha
-    p = _write(tmp_path / "deg.geojson", _attrs(1), [shapely.box(113.0, lat, 113.0 + d, lat + d)], "EPSG:4490")
+    p = _write(tmp_path / "deg.geojson", _attrs(1), [shapely.box(113.0, lat, 113.0 + d, lat + d)],
+               "EPSG:4490")
     got = float(geo.read_layer(p).table["area_ha"].iloc[0])
     assert got == pytest.approx(hand_ha, rel=1e-3)
     assert 100 < got < 115
@@ -224,7 +225,8 @@ def test_sample_parcels_plan_with_regions_and_map(tmp_path):
 def test_region_join_rule_on_shared_boundaries():
     # two regions sharing the edge x = 10; region "B" comes first in the layer
     regions = gpd.GeoDataFrame({"region": ["B", "A"], "region_order": [0, 1]},
-                               geometry=[shapely.box(10, 0, 20, 10), shapely.box(0, 0, 10, 10)], crs="EPSG:4547")
+                               geometry=[shapely.box(10, 0, 20, 10), shapely.box(0, 0, 10, 10)],
+                               crs="EPSG:4547")
     plots = gpd.GeoSeries([
         shapely.Point(10, 5),              # on the shared edge: the first region (B)
         shapely.box(1, 1, 3, 3),           # inside A
@@ -249,8 +251,8 @@ def test_parcel_map_traces_and_colours():
                       "soil_class": ["strict_control", "safe_utilisation", "strict_control"],
                       "recommended_option": ["fallow", "lime_rice", None]})
     g = gpd.GeoSeries(_squares_gk(3), index=["a", "b", "c"], crs="EPSG:4547")
-    regions = gpd.GeoDataFrame({"region": ["R"]}, geometry=[shapely.box(499_000, 3_099_000, 501_000, 3_102_000)],
-                               crs="EPSG:4547")
+    regions = gpd.GeoDataFrame({"region": ["R"]}, crs="EPSG:4547",
+                               geometry=[shapely.box(499_000, 3_099_000, 501_000, 3_102_000)])
     fig = viz.parcel_map(s, g, "soil_class", regions)
     # 2 classes x (polygons + markers) + region outline + region labels; plain x/y traces (no
     # geo or map subplot, so no tiles and no network)
@@ -264,8 +266,9 @@ def test_parcel_map_traces_and_colours():
     fig2 = viz.parcel_map(s, g, "recommended_option")
     names = [t.name for t in fig2.data if t.showlegend is not False]
     assert len(fig2.data) == 6 and len(names) == 3
-    assert {t.line.color for t in fig2.data if t.fill == "toself"} == {viz.OPTION_COLOURS["fallow"],
-                                                                      viz.OPTION_COLOURS["lime_rice"], "#888888"}
+    # "#888888": no option applies
+    want = {viz.OPTION_COLOURS["fallow"], viz.OPTION_COLOURS["lime_rice"], "#888888"}
+    assert {t.line.color for t in fig2.data if t.fill == "toself"} == want
     # above the polygon limit: points only, one trace per class
     assert len(viz.parcel_map(s, g, "soil_class", polygon_limit=2).data) == 2
 
@@ -296,7 +299,8 @@ def test_portfolio_dashboard_maps_an_uploaded_geopackage():
     fig = p.map_fig.figure
     classes = set(p.result.summary["soil_class"])
     assert len([t for t in fig.data if t.fill == "toself"]) == len(classes)
-    assert {t.line.color for t in fig.data if t.fill == "toself"} == {viz.SOIL_CLASS_COLOURS[c] for c in classes}
+    want = {viz.SOIL_CLASS_COLOURS[c] for c in classes}
+    assert {t.line.color for t in fig.data if t.fill == "toself"} == want
     p.colour_by.value = "recommended_option"
     opts = set(p.result.summary["recommended_option"].dropna())
     assert len([t for t in p.map_fig.figure.data if t.fill == "toself"]) == len(opts)

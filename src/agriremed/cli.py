@@ -70,11 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--format", choices=["csv", "parquet", "gpkg"], default=None,
                     help="format of plan and summary (default csv; parquet with --chunk-size); gpkg (GIS "
                          "input only) also writes plan.gpkg in chunked runs")
-    pl.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with several layers")
+    pl.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
+                                    "several layers")
     pl.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
-                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger CM 114E)")
-    pl.add_argument("--regions", help="GIS file of region polygons (counties, townships …): plots are joined to "
-                                      "them and regions.csv sums area, money and carbon per region")
+                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+                                  "CM 114E)")
+    pl.add_argument("--regions", help="GIS file of region polygons (counties, townships …): plots are "
+                                      "joined to them and regions.csv sums area, money and carbon per region")
     pl.add_argument("--region-field", help="attribute of --regions holding the region name (default: the "
                                            "first of name, region, 名称, county, 县 …)")
     pl.add_argument("--region-layer", help="layer of --regions when the file holds several")
@@ -124,9 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
-    va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with several layers")
+    va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
+                                    "several layers")
     va.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
-                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger CM 114E)")
+                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+                                  "CM 114E)")
     return p
 
 
@@ -178,7 +182,8 @@ def _geo_table(args):
 
     if not is_geo_path(args.plots):
         return args.plots, []
-    layer = read_layer(args.plots, layer=getattr(args, "layer", None) or args.sheet, crs=getattr(args, "crs", None))
+    layer = read_layer(args.plots, layer=getattr(args, "layer", None) or args.sheet,
+                       crs=getattr(args, "crs", None))
     args._geo_layer = layer
     return layer.table, list(layer.notes)
 
@@ -289,8 +294,8 @@ def _cmd_plan(args) -> int:
              "geometry", file=sys.stderr)
         return 2
     if args.regions and not geo_input:
-        _say("error: --regions needs a GIS input (GeoPackage, Shapefile, GeoJSON) whose plots can be placed in "
-             "the regions", file=sys.stderr)
+        _say("error: --regions needs a GIS input (GeoPackage, Shapefile, GeoJSON) whose plots can be placed "
+             "in the regions", file=sys.stderr)
         return 2
     if geo_input:
         args.plots, args.geo_notes = _geo_table(args)
@@ -454,7 +459,8 @@ def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
     s = (pd.read_parquet(summary_path, columns=cols) if fmt == "parquet" else
          pd.read_csv(summary_path, usecols=cols, encoding="utf-8-sig", dtype={"plot_id": str}))
     g = geometry_by_id(args._geo_layer).reindex(s["plot_id"].astype(str).to_numpy(object))
-    return write_csv(region_totals(s, assign_regions(g, args.region_polygons)), Path(args.out) / "regions.csv")
+    totals = region_totals(s, assign_regions(g, args.region_polygons))
+    return write_csv(totals, Path(args.out) / "regions.csv")
 
 
 def _recommended_area(path, fmt: str) -> pd.DataFrame | None:

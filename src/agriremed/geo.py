@@ -243,7 +243,8 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
                        for c in df.columns]
         for c, new in zip(df.columns, out.columns, strict=True):
             if c in blobs:
-                out[new] = blobs[c].map(lambda b: b.decode(codec) if isinstance(b, bytes) else b).astype(object)
+                out[new] = blobs[c].map(lambda b, k=codec: b.decode(k) if isinstance(b, bytes) else b
+                                        ).astype(object)
         out = out.set_geometry("geometry") if "geometry" in out.columns else out
         return out, (f"{name} has no .cpg file naming its text encoding: its attributes were read as "
                      f"{label}, the encoding they decode in")
@@ -389,7 +390,8 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
             raise InputFileError(f"--crs {crs}: not a coordinate reference system ({exc})") from exc
         if not given.equals(gdf.crs, ignore_axis_order=True):
             raise InputFileError(f"{p.name} declares its CRS as {gdf.crs.name}; --crs {crs} ({given.name}) "
-                                 "differs: --crs is only for layers without a CRS (drop it, or fix the layer)")
+                                 "differs: --crs is only for layers without a CRS (drop it, or fix the "
+                                 "layer)")
     else:
         epsg = gdf.crs.to_epsg()
         notes.append(f"{p.name}: coordinates in {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
@@ -584,8 +586,10 @@ def region_totals(summary: pd.DataFrame, region: np.ndarray) -> pd.DataFrame:
     --------
     >>> s = pd.DataFrame({"area_ha": [1.0, 2.0, 4.0], "recommended_option": ["a", None, "a"],
     ...                   "soil_class": ["strict_control", "safe_utilisation", "strict_control"],
-    ...                   "npv_vs_baseline_cny_ha": [10.0, 20.0, float("nan")], "net_co2e_t": [1.0, 2.0, 3.0]})
-    >>> region_totals(s, ["X", "X", "Y"])[["region", "area_ha", "area_rec_a_ha", "npv_vs_baseline_cny"]].values.tolist()
+    ...                   "npv_vs_baseline_cny_ha": [10.0, 20.0, float("nan")],
+    ...                   "net_co2e_t": [1.0, 2.0, 3.0]})
+    >>> r = region_totals(s, ["X", "X", "Y"])
+    >>> r[["region", "area_ha", "area_rec_a_ha", "npv_vs_baseline_cny"]].values.tolist()
     [['X', 3.0, 1.0, 50.0], ['Y', 4.0, 4.0, 0.0]]
     """
     d = pd.DataFrame({"region": np.asarray(region, object), "area_ha": summary["area_ha"].to_numpy(float),
@@ -688,7 +692,8 @@ def geometry_by_id(layer: Layer):
         return gpd.GeoSeries([], crs=layer.crs)
     ids = layer.table[col].astype(str).str.strip().to_numpy(object)
     keep = layer.usable & (ids != "")
-    g = gpd.GeoSeries(layer.geometry.to_numpy()[keep], index=pd.Index(ids[keep], name="plot_id"), crs=layer.crs)
+    g = gpd.GeoSeries(layer.geometry.to_numpy()[keep], index=pd.Index(ids[keep], name="plot_id"),
+                      crs=layer.crs)
     return g[~g.index.duplicated(keep=False)]
 
 

@@ -244,7 +244,8 @@ def _map_section(plan) -> str:
     figs = [viz.parcel_map(plan.summary, geometry, c, regions) for c in ("soil_class", "recommended_option")]
     body = "".join(pio.to_html(f, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
                    for f in figs)
-    return _section("Map", body, "Plots as drawn in the input layer (coordinates in degrees, no background map).")
+    return _section("Map", body,
+                    "Plots as drawn in the input layer (coordinates in degrees, no background map).")
 
 
 def write_report(plan, path: str | Path) -> Path:

@@ -834,10 +834,11 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
             show = True
         idx = np.flatnonzero(m)
         fig.add_scatter(x=x[idx], y=y[idx], mode="markers", name=name, legendgroup=code or "none",
-                        showlegend=show, marker=dict(color=colour, size=7, line=dict(width=0.5, color="white")),
+                        showlegend=show,
+                        marker=dict(color=colour, size=7, line=dict(width=0.5, color="white")),
                         text=s.index.to_numpy(object)[idx],
-                        customdata=np.stack([np.asarray(cls_text, object)[idx], np.asarray(rec_text, object)[idx],
-                                             area[idx]], axis=1),
+                        customdata=np.stack([np.asarray(cls_text, object)[idx],
+                                             np.asarray(rec_text, object)[idx], area[idx]], axis=1),
                         hovertemplate="%{text}<br>%{customdata[0]}<br>%{customdata[1]}<br>"
                                       "%{customdata[2]:.3g} ha<extra></extra>")
     if regions is not None and len(regions):
@@ -850,8 +851,9 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
                         textfont=dict(color="#555555", size=11), hoverinfo="skip")
     lat0 = float(np.nanmean(y)) if len(y) else 0.0
     fig.update_xaxes(title=C.label("lon", lang), showgrid=False)
-    fig.update_yaxes(title=C.label("lat", lang), scaleanchor="x", scaleratio=1.0 / max(np.cos(np.radians(lat0)),
-                                                                                         0.1), showgrid=False)
+    # one degree of longitude is cos(latitude) of a degree of latitude on the ground
+    stretch = 1.0 / max(np.cos(np.radians(lat0)), 0.1)
+    fig.update_yaxes(title=C.label("lat", lang), scaleanchor="x", scaleratio=stretch, showgrid=False)
     what = ("soil class" if colour_by == "soil_class" else "recommended option") if lang == "en" else (
         "土壤类别" if colour_by == "soil_class" else "推荐方案")
     title = f"Plots by {what}" if lang == "en" else f"地块分布（按{what}）"
