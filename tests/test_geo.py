@@ -304,3 +304,50 @@ def test_portfolio_dashboard_maps_an_uploaded_geopackage():
     p.colour_by.value = "recommended_option"
     opts = set(p.result.summary["recommended_option"].dropna())
     assert len([t for t in p.map_fig.figure.data if t.fill == "toself"]) == len(opts)
+
+
+def test_chunked_plan_writes_plan_gpkg_and_regions_by_plot_id(tmp_path, capsys):
+    geoms = _squares_gk(5)
+    geoms[3] = shapely.Polygon()  # empty: rejected, the others keep their own geometry
+    src = _write(tmp_path / "p.gpkg", _attrs(5), geoms, "EPSG:4547")
+    # two regions split at y = 3 100 450: rows 0-1 south, rows 2-4 north
+    reg = _write(tmp_path / "r.gpkg", pd.DataFrame({"名称": ["北", "南"]}),
+                 [shapely.box(499_000, 3_100_450, 501_000, 3_200_000),
+                  shapely.box(499_000, 3_000_000, 501_000, 3_100_450)], "EPSG:4547")
+    out = tmp_path / "out"
+    assert main(["plan", str(src), "--out", str(out), "--draws", "0", "--chunk-size", "2", "--format", "gpkg",
+                 "--regions", str(reg), "--quiet"]) == 0
+    plots = gpd.read_file(out / "plan.gpkg", layer="plots").set_index("plot_id").sort_index()
+    assert list(plots.index) == ["P000", "P001", "P002", "P004"]
+    assert plots.crs.to_epsg() == 4547
+    # each plot keeps its own square: centroid northing 3 100 050 + 300 i
+    ys = plots.geometry.centroid.y.to_numpy()
+    assert ys == pytest.approx([3_100_050, 3_100_350, 3_100_650, 3_101_250])
+    rec = gpd.read_file(out / "plan.gpkg", layer="recommended")
+    assert sorted(rec["plot_id"]) == list(plots.index)
+    r = pd.read_csv(out / "regions.csv", encoding="utf-8-sig").set_index("region")
+    assert r.loc["南", "plots"] == 2 and r.loc["北", "plots"] == 2
+    assert r["area_ha"].to_numpy() == pytest.approx([2.0, 2.0], rel=1e-3)
+    rejected = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig")
+    assert list(rejected["input_row"]) == [4] and "empty geometry" in rejected["reasons"].iloc[0]
+
+
+def test_gpkg_format_and_regions_need_a_gis_input(capsys, tmp_path):
+    assert main(["plan", str(PLOTS), "--out", str(tmp_path), "--format", "gpkg"]) == 2
+    assert main(["plan", str(PLOTS), "--out", str(tmp_path), "--regions", str(SAMPLES / "regions.gpkg")]) == 2
+    err = capsys.readouterr().err
+    assert "--format gpkg needs a GIS input" in err and "--regions needs a GIS input" in err
+
+
+def test_zipped_shapefile_is_read_as_its_layer(tmp_path):
+    import zipfile
+
+    shp = _write(tmp_path / "parcels.shp", _attrs(2), _squares_gk(2), "EPSG:4547")
+    z = tmp_path / "upload.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        for part in tmp_path.glob("parcels.*"):
+            f.write(part, part.name)
+    table, notes = read_table(z)
+    assert list(table["plot_id"]) == ["P000", "P001"]
+    assert table["area_ha"].astype(float).to_numpy() == pytest.approx([1.0, 1.0], rel=1e-3)
+    assert shp.exists()
