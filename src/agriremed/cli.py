@@ -307,6 +307,13 @@ def _cmd_plan(args) -> int:
         if not args.quiet:
             for note in args.geo_notes:
                 _say("note: " + note)
+        from .geo import held_mb
+
+        held = held_mb(args._geo_layer)  # the layer stays in memory beside the chunks being planned
+        if args.memory - held > MEMORY_BASE_MB_FLOOR:
+            args.memory -= held
+            fitting = check_draws(scenario.mc_draws, args.memory,
+                                  "--draws" if args.draws is not None else "mc_draws")
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)

@@ -679,6 +679,24 @@ def write_plan_layers(path: str | Path, summary: pd.DataFrame, geometry, table: 
     return path
 
 
+def held_mb(layer: Layer) -> float:
+    """Memory the layer holds while its plots are planned [MB]: the attribute table (deep) plus
+    the geometry (coordinates, 16 bytes each, and about 200 bytes per geometry object), times
+    :data:`HELD_FACTOR`. The CLI takes it off ``--memory`` before it sizes the chunks."""
+    import shapely
+
+    table = float(layer.table.memory_usage(deep=True).sum())
+    geoms = layer.geometry.to_numpy()
+    geometry = 16.0 * float(shapely.get_num_coordinates(geoms).sum()) + 200.0 * len(geoms)
+    return HELD_FACTOR * (table + geometry) / 1.0e6
+
+
+#: Resident memory of a layer read by :func:`read_layer` over its estimate from the table and the
+#: coordinates (measured on 100 000 square parcels with 29 attributes: estimate 70 MB, resident
+#: memory up by 223 MB once the layer was read, the GIS libraries included).
+HELD_FACTOR = 3.2
+
+
 def geometry_by_id(layer: Layer):
     """Geometry of the layer's usable features indexed by their plot id text (stripped), for
     joining outputs that carry ``plot_id`` only (chunked plans); features without a usable
