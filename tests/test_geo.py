@@ -16,6 +16,10 @@ from agriremed.cli import main  # noqa: E402
 from agriremed.io import InputFileError, read_table  # noqa: E402
 from agriremed.validate import validate_plots  # noqa: E402
 
+# writing test shapefiles: GDAL cuts long field names and warns about a layer written without CRS
+pytestmark = pytest.mark.filterwarnings("ignore:Normalized/laundered field name",
+                                        "ignore:'crs' was not provided")
+
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 PLOTS = SAMPLES / "plots.csv"
 
@@ -351,3 +355,11 @@ def test_zipped_shapefile_is_read_as_its_layer(tmp_path):
     assert list(table["plot_id"]) == ["P000", "P001"]
     assert table["area_ha"].astype(float).to_numpy() == pytest.approx([1.0, 1.0], rel=1e-3)
     assert shp.exists()
+
+
+def test_shapefile_field_names_cut_to_ten_characters_are_named(tmp_path):
+    a = _attrs(1)
+    a["bulk_density_g_cm3"] = ["1.2"]
+    p = _write(tmp_path / "cut.shp", a, _squares_gk(1), "EPSG:4547")
+    notes = [n for n in geo.read_layer(p).notes if "cut to the 10 characters" in n]
+    assert len(notes) == 1 and "'bulk_densi'" in notes[0] and "bulk_density_g_cm3" in notes[0]

@@ -424,6 +424,8 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
                                           "shapely make_valid) and read the layer again"))
     usable = ~missing & known & valid
     attrs = pd.DataFrame(gdf.drop(columns="geometry"))
+    if p.suffix.lower() in (".shp", ".zip"):
+        notes += _truncated_fields(list(attrs.columns), p.name)
     table = parquet_as_text(attrs)
     _add_geometry_columns(table, geom, usable, fid, notes, p.name)
     table.attrs.update(row_problems=sorted(problems, key=lambda r: r["row"]), encoding=None,
@@ -432,6 +434,24 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
         notes.append(f"{p.name}: {len(problems)} feature(s) with an empty, invalid or unsupported "
                      "geometry are rejected (see the rejected rows)")
     return Layer(table=table, notes=notes, geometry=geom, fid=fid, name=name, crs=gdf.crs, usable=usable)
+
+
+def _truncated_fields(fields: list[str], name: str) -> list[str]:
+    """Notes on shapefile field names cut to 10 characters that begin a registered column name."""
+    from . import columns as C
+    from .names import read_header
+
+    out = []
+    for f in fields:
+        h = read_header(f)
+        if len(f) != 10 or (h.error is None and h.canonical in C.COLUMNS):
+            continue
+        full = [c for c in C.COLUMNS if c.startswith(f.lower()) and c != f.lower()]
+        if full:
+            out.append(f"{name}: field {f!r} looks like {full[0]} cut to the 10 characters a shapefile field "
+                       "name may have: rename it (a Chinese header such as 容重 also works) or use a "
+                       "GeoPackage (字段名被截断)")
+    return out
 
 
 def _canonical_columns(table: pd.DataFrame) -> dict[str, str]:
