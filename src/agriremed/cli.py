@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", help="folder for soil_screening.csv and soil_classes.csv")
     sc.add_argument("--set", default="gb15618_2018", help="threshold set id")
     sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
+    sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
 
     fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
     fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
@@ -158,12 +160,29 @@ def _print_problems(msgs: list[str], limit: int = 200) -> None:
         _say(f"  … and {len(msgs) - limit} more (see problems.csv)")
 
 
-def _cmd_validate(args) -> int:
+#: Inputs with more data rows than this are validated and screened chunk by chunk.
+STREAM_ROWS = 100_000
+
+
+def _validation(args, tables=None, on_valid=None):
+    """Validation of the input: whole when it is small, else streamed in chunks (bounded
+    memory; ``on_valid`` receives the valid rows of each chunk)."""
+    from .stream import data_rows_at_most, validate_stream
     from .validate import validate_plots
 
-    plots, geo_notes = _geo_table(args)
-    v = validate_plots(plots, sheet=args.sheet)
+    sheet = getattr(args, "sheet", None)
+    plots, geo_notes = _geo_table(args)  # a GIS layer: its attribute table, read whole
+    if on_valid is None and data_rows_at_most(plots, sheet) <= STREAM_ROWS:
+        v = validate_plots(plots, tables, sheet=sheet)
+    else:
+        v = validate_stream(plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet, on_valid=on_valid,
+                            keep_plots=0)
     v.notes[:0] = geo_notes
+    return v
+
+
+def _cmd_validate(args) -> int:
+    v = _validation(args)
     _say(v.summary())
     for note in v.notes:
         _say("note: " + note)
@@ -199,7 +218,7 @@ def _valid_plots(args):
     from .validate import validate_plots
 
     tables = _tables(args)
-    v = validate_plots(args.plots, tables)
+    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None))
     if len(v.plots) == 0:
         _say(v.summary())
         _print_problems(v.messages())
@@ -209,7 +228,10 @@ def _valid_plots(args):
 
 def _cmd_screen(args) -> int:
     from . import soil
+    from .stream import data_rows_at_most
 
+    if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
+        return _screen_in_chunks(args)
     valid = _valid_plots(args)
     if valid is None:
         return 1
@@ -224,6 +246,58 @@ def _cmd_screen(args) -> int:
         out = Path(args.out)
         _say(f"wrote {write_csv(screened, out / 'soil_screening.csv')}")
         _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
+        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+    return 0
+
+
+def _screen_in_chunks(args) -> int:
+    """``screen`` of a large input: validated, screened and written chunk by chunk; the
+    printed table shows the first plots and the class counts of all."""
+    from . import soil
+    from .soil import CLASS_NAMES
+    from .stream import _Sink
+
+    tables = _tables(args)
+    out = Path(args.out) if args.out else None
+    sinks = {}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        sinks = {n: _Sink(out / f"{n}.csv", "csv", []) for n in ("soil_screening", "soil_classes")}
+    counts = pd.Series(0, index=list(CLASS_NAMES), dtype=int)
+    first = []
+
+    def on_valid(plots):
+        screened = soil.screen(plots, tables, set_id=args.set)
+        classes = soil.plot_classes(screened, plots["plot_id"])
+        counts.loc[:] += classes["soil_class"].value_counts().reindex(counts.index, fill_value=0).to_numpy()
+        if sum(len(c) for _, c in first) < 40:  # the plots printed
+            first.append((screened, classes))
+        for name, df in (("soil_screening", screened), ("soil_classes", classes)):
+            if name in sinks:
+                sinks[name].write(df)
+
+    try:
+        v = _validation(args, tables, on_valid=on_valid)
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    if not first:
+        _say(v.summary())
+        _print_problems(v.messages())
+        return 1
+    screened = pd.concat([f[0] for f in first], ignore_index=True)
+    classes = pd.concat([f[1] for f in first], ignore_index=True)
+    ids = classes["plot_id"].head(40)
+    text = _screen_text(screened.loc[screened["plot_id"].isin(ids)], classes.head(40), args.set, tables)
+    _say(text.rsplit("\n", 1)[0])
+    _say(f"… {v.n_valid - len(ids):,} more plots in soil_classes.csv" if v.n_valid > len(ids) else "")
+    _say(", ".join(f"{counts[c]:,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()))
+    if len(v.rejected):
+        _say(f"\n{len(v.rejected)} row(s) rejected:")
+        _print_problems(v.messages())
+    if out is not None:
+        for sink in sinks.values():
+            _say(f"wrote {sink.path}")
         _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
     return 0
 

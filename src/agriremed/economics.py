@@ -70,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .biomass import establishment_fractions
 from .carbon import application_interval
 from .options import library_parameter
 from .tables import Tables, load_tables
@@ -429,6 +430,11 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
+    # perennials grow a share of their mature yield in their establishment years (yield_establishment.csv)
+    at = _frames.row_index(biomass, option_rows)
+    species = (_frames.take(_frames.obj(biomass["biomass_species"]), at, None) if "biomass_species" in biomass
+               else np.full(len(option_rows), None, dtype=object))
+    ramp = establishment_fractions(tables, species[rows], H)
     rate = p("rate_t_ha")
     eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
                                _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
@@ -448,6 +454,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),
+        "ramp": ramp,
     }
     if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
@@ -487,16 +494,17 @@ def _block_items(inp: dict, sel) -> dict:
     est[:, 0] = inp["establishment"][sel]
     items["establishment"] = -np.where(active, est, 0.0)
     items["management"] = -np.where(active, inp["management"][sel][:, None], 0.0)
-    items["harvest"] = -np.where(active, inp["harvest"][sel][:, None], 0.0)
+    ramp = inp["ramp"][sel]
+    items["harvest"] = -np.where(active, inp["harvest"][sel][:, None] * ramp, 0.0)
     eff = inp["eff"][sel]
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
     items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
-    bio = np.where(active, inp["bio"][sel][:, None], 0.0)
+    bio = np.where(active, inp["bio"][sel][:, None] * ramp, 0.0)
     sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
     items["energy_sale"] = np.zeros_like(bio)
     if inp["mwh"] is not None:
-        elec = np.where(active, inp["elec"][sel][:, None], 0.0)
+        elec = np.where(active, inp["elec"][sel][:, None] * ramp, 0.0)
         use = (inp["mwh"][sel] > 0)[:, None]
         items["energy_sale"] = np.where(use, elec, 0.0)
         sale = np.where(use, 0.0, sale)

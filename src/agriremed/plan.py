@@ -81,6 +81,9 @@ PLAN_COLUMNS += [
     "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
     "net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90",
     "credited_co2e_vs_baseline_t_ha_yr", "carbon_credit_method", "gwp_set", "rice_water_regime",
+    "biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr",
+    "biochar_credit_puro_co2e_t_ha_yr", "biochar_credit_vm0044_co2e_t_ha_yr", "biochar_status_csink",
+    "biochar_status_puro", "biochar_status_vm0044", "biochar_credit_note",
 ]
 
 SUMMARY_COLUMNS = [
@@ -401,6 +404,11 @@ class Plan:
                   "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
                   "carbon_by_year": self.carbon_by_year, "scores": self.scores,
                   "soil_trajectories": self.trajectories}
+        from .softreuse import for_plan as _soft_reuse
+
+        soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
+        if soft is not None:
+            tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
         paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report:
@@ -506,7 +514,7 @@ LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", 
                "noncompliant_price_fraction", "noncompliant_grain", "economics_view", "biomass_valuation",
                "biochar_method", "biochar_h_corg", "n_fertiliser_method", "weights", "currency", "exchange_rate_cny",
                "gwp_set", "rice_water_regime", "rice_preseason", "rice_amendment", "rice_amendment_t_ha",
-               "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method")
+               "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method", "transport_km")
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
 #: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs,
@@ -628,7 +636,8 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         rice_preseason=scenario.rice_preseason, rice_amendment=scenario.rice_amendment,
         rice_amendment_t_ha=scenario.rice_amendment_t_ha, rice_season_days=scenario.rice_season_days,
         biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr,
-        credit_method=scenario.carbon_credit_method, heat_user=scenario.heat_user)
+        credit_method=scenario.carbon_credit_method, heat_user=scenario.heat_user,
+        transport_km=scenario.transport_km)
     by_year = by_year[0] if by_year else pd.DataFrame()
     bar.update()
     eco = _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario, e["soil_plot"])

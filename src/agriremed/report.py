@@ -48,6 +48,28 @@ def _table(df: pd.DataFrame, max_rows: int = 500) -> str:
     return out
 
 
+#: Biochar credit columns of the report's credits section (inventory sink first).
+CREDIT_COLUMNS = ("biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr",
+                  "biochar_credit_puro_co2e_t_ha_yr", "biochar_credit_vm0044_co2e_t_ha_yr",
+                  "biochar_status_csink", "biochar_status_puro", "biochar_status_vm0044")
+
+
+def _credits_section(plan) -> str:
+    """Biochar: the inventory sink against the credit each registry would issue ('' without biochar)."""
+    t = plan.table
+    sink = "biochar_inventory_sink_co2e_t_ha_yr"
+    if sink not in t or not t[sink].notna().any():
+        return ""
+    rows = t.loc[t["biochar_inventory_sink_co2e_t_ha_yr"].notna() & t["applicable"].astype(bool),
+                 ["plot_id", "option_id", *[c for c in CREDIT_COLUMNS if c in t]]]
+    return _section("Biochar: inventory sink and credits", _table(rows.round(3)),
+                    "The IPCC 2019 inventory sink of the biochar applied next to what the Global Biochar "
+                    "C-Sink, Puro.earth 2025 and VM0044 would issue (their persistence, minus the production "
+                    "emissions and buffer they deduct; 0 when not eligible; blank where a rule needs data "
+                    "such as a measured H/Corg). Reported only: carbon revenue prices the scenario's "
+                    "credit method.", folded=True)
+
+
 def _used_sources(plan) -> set[str]:
     keys = set()
     t = plan.tables
@@ -199,6 +221,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         _section("Figures", "".join(fig_html),
                  "" if per_plot else f"More than {PER_PLOT_FIGURE_LIMIT} plots: per-plot figures are left "
                  "out; see the CSV files or the dashboards."),
+        _soft_reuse_section(plan),
         _map_section(plan),
         _section("Why: score table of the recommended options", _table(_recommended_scores(plan)),
                  "Every criterion with its value, utility, weight, traffic light and the reason for its colour; "
@@ -214,6 +237,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         _section("Carbon ledger of the recommended options", _table(ledger),
                  "t CO₂e ha⁻¹ yr⁻¹ averaged over the horizon; positive = removal or avoided emission, "
                  "negative = emission.", folded=True),
+        _credits_section(plan),
         _section("Biomass, energy and metal fate",
                  _table(plan.table.loc[plan.table["applicable"] & plan.table["biomass_t_dm_ha_yr"].notna(),
                                        ["plot_id", "option_name", "biomass_t_dm_ha_yr", "yield_land",
@@ -232,6 +256,27 @@ def report_html(plan, title: str = "agriremed plan") -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _soft_reuse_section(plan) -> str:
+    """Opportunity matrix of the marginal plots (soft re-uses × services), folded; '' when none."""
+    from .softreuse import SERVICES, for_plan
+
+    soft = for_plan(plan)
+    if soft is None or soft[1].empty:
+        return ""
+    reuse, matrix = soft
+    nums = reuse[["plot_id", "reuse_id", "electricity_mwh_ha_yr", "net_co2e_t_ha_yr", "npv_vs_baseline_cny_ha",
+                  "exposure_verdict"]]
+    shown = matrix[["plot_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total"]].join(
+        matrix[["plot_id", "reuse_id"]].merge(nums, on=["plot_id", "reuse_id"], how="left").drop(
+            columns=["plot_id", "reuse_id"]))
+    return _section("Soft re-use of marginal land: opportunity matrix", _table(shown),
+                    "Solar PV, permanent cover, green space and biomass on marginal, mine and brownfield plots, "
+                    "scored 0–3 per service by the rules of opportunity_rules.csv (reasons in "
+                    "opportunity_matrix.csv); PV is never planned on cultivated land or permanent basic "
+                    "farmland (自然资办发〔2023〕12号: see reuse_options.csv for every plot). Exposure: GB 36600 "
+                    "for the intended use.", folded=True)
 
 
 def _map_section(plan) -> str:

@@ -297,7 +297,8 @@ class OptionComparison(Dashboard):
         t = self.options_table
         ok = t["applicable"].astype(bool).to_numpy()
         self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
-        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
+        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(
+            self.result, lang)
         self.duration_fig.show(F.duration_fan(t, lang))
         self.money_fig.show(F.money_and_carbon(t, lang))
 
@@ -403,3 +404,20 @@ class OptionComparison(Dashboard):
         heads = {c: i18n.label(c, lang) for c in df.columns}
         heads["reason"] = i18n.t("ui.compare.why_excluded", lang)
         return html_table(df, "excluded-table", heads)
+
+
+def soft_reuse_html(result: Plan, lang: str) -> str:
+    """Opportunity matrix of a marginal plot (soft re-uses × service scores), or '' for other land."""
+    from ..softreuse import SERVICES, for_plan
+
+    soft = for_plan(result)
+    if soft is None or soft[1].empty:
+        return ""
+    reuse, m = soft
+    names = reuse.set_index(["plot_id", "reuse_id"])["reuse_name_zh" if lang == "zh" else "reuse_name"]
+    cols = [f"score_{x}" for x in SERVICES] + ["score_total"]
+    df = m[cols].copy()
+    df.insert(0, "reuse_name", [names.get((p, r), r) for p, r in zip(m["plot_id"], m["reuse_id"], strict=True)])
+    heads = {c: i18n.label(c, lang, with_unit=False) for c in df.columns}
+    return f"<h4>{html.escape(i18n.label('score_total', lang, with_unit=False))}</h4>" + html_table(
+        df, "opportunity-matrix", heads)
