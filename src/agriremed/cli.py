@@ -73,8 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--sheets", action="store_true",
                     help="also write one A4 PDF advice sheet per plot to <out>/sheets/<plot_id>.pdf "
                          "(and all of them in sheets/all_plots.pdf); needs the pdf extra")
-    pl.add_argument("--format", choices=["csv", "parquet"], default=None,
-                    help="format of plan and summary (default csv; parquet with --chunk-size)")
+    pl.add_argument("--format", choices=["csv", "parquet", "gpkg"], default=None,
+                    help="format of plan and summary (default csv; parquet with --chunk-size); gpkg (GIS "
+                         "input only) also writes plan.gpkg in chunked runs")
+    pl.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
+                                    "several layers")
+    pl.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
+                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+                                  "CM 114E)")
+    pl.add_argument("--regions", help="GIS file of region polygons (counties, townships …): plots are "
+                                      "joined to them and regions.csv sums area, money and carbon per region")
+    pl.add_argument("--region-field", help="attribute of --regions holding the region name (default: the "
+                                           "first of name, region, 名称, county, 县 …)")
+    pl.add_argument("--region-layer", help="layer of --regions when the file holds several")
 
     sc = sub.add_parser("screen", help="classify plots against GB 15618-2018")
     sc.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -126,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
+    va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
+                                    "several layers")
+    va.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
+                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+                                  "CM 114E)")
     return p
 
 
@@ -164,10 +180,14 @@ def _validation(args, tables=None, on_valid=None):
     from .validate import validate_plots
 
     sheet = getattr(args, "sheet", None)
-    if on_valid is None and data_rows_at_most(args.plots, sheet) <= STREAM_ROWS:
-        return validate_plots(args.plots, tables, sheet=sheet)
-    return validate_stream(args.plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet,
-                           on_valid=on_valid, keep_plots=0)
+    plots, geo_notes = _geo_table(args)  # a GIS layer: its attribute table, read whole
+    if on_valid is None and data_rows_at_most(plots, sheet) <= STREAM_ROWS:
+        v = validate_plots(plots, tables, sheet=sheet)
+    else:
+        v = validate_stream(plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet, on_valid=on_valid,
+                            keep_plots=0)
+    v.notes[:0] = geo_notes
+    return v
 
 
 def _cmd_validate(args) -> int:
@@ -182,6 +202,18 @@ def _cmd_validate(args) -> int:
     if not v.ok:
         return 1
     return 1 if (args.strict and len(v.warnings)) else 0
+
+
+def _geo_table(args):
+    """The input as validate_plots takes it: a GIS layer read as a table (and its notes), or the path."""
+    from .geo import is_geo_path, read_layer
+
+    if not is_geo_path(args.plots):
+        return args.plots, []
+    layer = read_layer(args.plots, layer=getattr(args, "layer", None) or args.sheet,
+                       crs=getattr(args, "crs", None))
+    args._geo_layer = layer
+    return layer.table, list(layer.notes)
 
 
 def _tables(args):
@@ -343,6 +375,32 @@ def _cmd_plan(args) -> int:
     if getattr(args, "sheets", False) and args.chunk_size is not None:
         _say("error: --sheets needs the in-memory plan: leave out --chunk-size", file=sys.stderr)
         return 2
+    geo_input = _is_geo(args.plots)
+    if args.format == "gpkg" and not geo_input:
+        _say("error: --format gpkg needs a GIS input (GeoPackage, Shapefile, GeoJSON): the plots carry no "
+             "geometry", file=sys.stderr)
+        return 2
+    if args.regions and not geo_input:
+        _say("error: --regions needs a GIS input (GeoPackage, Shapefile, GeoJSON) whose plots can be placed "
+             "in the regions", file=sys.stderr)
+        return 2
+    if geo_input:
+        args.plots, args.geo_notes = _geo_table(args)
+        args.sheet = None
+        if args.regions:
+            from .geo import read_regions
+
+            args.region_polygons = read_regions(args.regions, args.region_field, args.region_layer)
+        if not args.quiet:
+            for note in args.geo_notes:
+                _say("note: " + note)
+        from .geo import held_mb
+
+        held = held_mb(args._geo_layer)  # the layer stays in memory beside the chunks being planned
+        if args.memory - held > MEMORY_BASE_MB_FLOOR:
+            args.memory -= held
+            fitting = check_draws(scenario.mc_draws, args.memory,
+                                  "--draws" if args.draws is not None else "mc_draws")
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
@@ -358,11 +416,14 @@ def _cmd_plan(args) -> int:
         return 2
     tables = _tables(args)
     plots = args.plots
-    if args.sheet is not None:
+    if args.sheet is not None or geo_input:
         from .validate import validate_plots
 
         plots = validate_plots(args.plots, tables, sheet=args.sheet)
+        plots.notes[:0] = getattr(args, "geo_notes", [])
     p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
+    if geo_input and len(p.plots):
+        _attach_geometry(args, p)
     if len(p.plots) == 0:
         _say(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
         _print_problems(_messages(p.problems))
@@ -380,6 +441,8 @@ def _cmd_plan(args) -> int:
         except SheetError as exc:
             _say(f"error: {exc}", file=sys.stderr)
             return 2
+    if geo_input:
+        paths.update(_write_geo(args, p))
     if not args.quiet:
         s = p.summary
         show = pd.DataFrame({
@@ -407,6 +470,39 @@ def _cmd_plan(args) -> int:
     return 0
 
 
+def _is_geo(path) -> bool:
+    from .geo import is_geo_path
+
+    return is_geo_path(path)
+
+
+def _attach_geometry(args, p) -> None:
+    """Geometry (and regions) of the planned plots on the plan, for report.html and plan.gpkg."""
+    from .geo import assign_regions, plot_geometry
+
+    p.geometry = plot_geometry(args._geo_layer, p.plots)
+    p.region_polygons = getattr(args, "region_polygons", None)
+    if p.region_polygons is not None:
+        p.plot_regions = assign_regions(p.geometry.reindex(p.summary["plot_id"].to_numpy(object)),
+                                        p.region_polygons)
+
+
+def _write_geo(args, p) -> dict:
+    """plan.gpkg (plots and plot × option rows with geometry) and regions.csv."""
+    from .geo import region_totals, write_plan_layers
+
+    if not len(p.plots):
+        return {}
+    out = Path(args.out)
+    summary = p.summary
+    paths = {}
+    if getattr(p, "plot_regions", None) is not None:
+        summary = summary.assign(gis_region=p.plot_regions)
+        paths["regions"] = write_csv(region_totals(p.summary, p.plot_regions), out / "regions.csv")
+    paths["plan_gpkg"] = write_plan_layers(out / "plan.gpkg", summary, p.geometry, p.table)
+    return paths
+
+
 #: Smallest ``--memory`` accepted [MB]: the interpreter with agriremed and its tables.
 MEMORY_BASE_MB_FLOOR = 350.0
 
@@ -429,6 +525,8 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
              f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
         return 2
     fmt = args.format or ("parquet" if rows is None else "csv")
+    gpkg = fmt == "gpkg"
+    fmt = "parquet" if gpkg else fmt
     if not args.quiet:
         why = "" if rows is None else (
             f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
@@ -439,6 +537,14 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
                     memory_mb=args.memory)
+    if gpkg and r.n_planned:
+        from .geo import geometry_by_id, write_plan_layers_chunked
+
+        r.paths["plan_gpkg"] = write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
+                                                         geometry_by_id(args._geo_layer), r.paths["summary"],
+                                                         r.paths.get("plan"))
+    if getattr(args, "region_polygons", None) is not None and r.n_planned:
+        r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:
         _say(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
               f"{r.seconds:,.1f} s ({r.plots_per_second:,.0f} plots/s; seed {r.scenario.seed}, "
@@ -451,6 +557,18 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     for path in r.paths.values():
         _say(f"wrote {path}")
     return 0 if r.n_planned else 1
+
+
+def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
+    """regions.csv of a chunked run: the summary columns it needs read back, plots joined by id."""
+    from .geo import assign_regions, geometry_by_id, region_totals
+
+    cols = ["plot_id", "area_ha", "soil_class", "recommended_option", "npv_vs_baseline_cny_ha", "net_co2e_t"]
+    s = (pd.read_parquet(summary_path, columns=cols) if fmt == "parquet" else
+         pd.read_csv(summary_path, usecols=cols, encoding="utf-8-sig", dtype={"plot_id": str}))
+    g = geometry_by_id(args._geo_layer).reindex(s["plot_id"].astype(str).to_numpy(object))
+    totals = region_totals(s, assign_regions(g, args.region_polygons))
+    return write_csv(totals, Path(args.out) / "regions.csv")
 
 
 def _recommended_area(path, fmt: str) -> pd.DataFrame | None:

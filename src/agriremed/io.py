@@ -53,7 +53,8 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
         ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``, ``.parquet``, ``.pq``).
     sheet : str or int, optional
         Excel sheet name (or 0-based index). Without it, a workbook must hold data on
-        one sheet only.
+        one sheet only. For a GIS file (``.gpkg``, ``.shp``, ``.geojson``, ``.zip``;
+        read by :func:`agriremed.geo.read_layer`) the layer.
 
     Returns
     -------
@@ -96,6 +97,11 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     sep = None
     enc = None
     formulas: dict = {}
+    if suffix in (".gpkg", ".shp", ".geojson", ".zip"):  # GIS layers: agriremed.geo (extra 'geo')
+        from .geo import read_layer
+
+        layer = read_layer(p, layer=sheet)
+        return layer.table, layer.notes
     try:
         if suffix in _EXCEL:
             records, formulas, chosen, sheet_notes = _read_excel(p, sheet)

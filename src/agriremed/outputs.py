@@ -72,6 +72,7 @@ PLAN_OUTPUT_FILES = (
     "soil_screening.csv", "crop_uptake.csv", "carbon_ledger.csv", "metal_fate.csv", "carbon_by_year.csv",
     "scores.csv", "soil_trajectories.csv", "scenario.json", "report.html", "run.json", "datapackage.json",
     "reuse_options.csv", "opportunity_matrix.csv",
+    "plan.gpkg", "regions.csv",  # GIS input (agriremed.geo)
 )
 
 #: Escape sequences (CSI, OSC, two-character ESC codes), C0/C1 control characters other than

@@ -222,6 +222,7 @@ def report_html(plan, title: str = "agriremed plan") -> str:
                  "" if per_plot else f"More than {PER_PLOT_FIGURE_LIMIT} plots: per-plot figures are left "
                  "out; see the CSV files or the dashboards."),
         _soft_reuse_section(plan),
+        _map_section(plan),
         _section("Why: score table of the recommended options", _table(_recommended_scores(plan)),
                  "Every criterion with its value, utility, weight, traffic light and the reason for its colour; "
                  "the score table of all options is in scores.csv.", folded=True),
@@ -276,6 +277,20 @@ def _soft_reuse_section(plan) -> str:
                     "opportunity_matrix.csv); PV is never planned on cultivated land or permanent basic "
                     "farmland (自然资办发〔2023〕12号: see reuse_options.csv for every plot). Exposure: GB 36600 "
                     "for the intended use.", folded=True)
+
+
+def _map_section(plan) -> str:
+    """Map of the plots (GIS input only: ``plan.geometry``, set by the CLI), by soil class and by
+    recommended option, with region outlines when ``plan.region_polygons`` is set; offline."""
+    geometry = getattr(plan, "geometry", None)
+    if geometry is None or not len(plan.summary):
+        return ""
+    regions = getattr(plan, "region_polygons", None)
+    figs = [viz.parcel_map(plan.summary, geometry, c, regions) for c in ("soil_class", "recommended_option")]
+    body = "".join(pio.to_html(f, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
+                   for f in figs)
+    return _section("Map", body,
+                    "Plots as drawn in the input layer (coordinates in degrees, no background map).")
 
 
 def write_report(plan, path: str | Path) -> Path:

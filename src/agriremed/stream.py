@@ -266,6 +266,11 @@ _EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
 _PARQUET = (".parquet", ".pq")
 
 
+#: Suffixes of GIS layers (:mod:`agriremed.geo`); their attribute table is read whole, the
+#: geometry is not kept.
+_GEO = (".gpkg", ".shp", ".geojson", ".zip")
+
+
 def data_rows_at_most(source, sheet: str | int | None = None) -> int:
     """An upper bound of the data rows of a plot table, found without reading it into memory.
 
@@ -304,6 +309,10 @@ def data_rows_at_most(source, sheet: str | int | None = None) -> int:
             return 0
     if suffix in _EXCEL:
         return len(read_table(p, sheet=sheet)[0])
+    if suffix in _GEO:
+        from .geo import feature_count
+
+        return feature_count(p, sheet)
     lf = cr = 0
     with open(p, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 24), b""):
@@ -631,7 +640,7 @@ class _Input:
         suffix = p.suffix.lower()
         if suffix in _PARQUET:
             self.parquet = p
-        elif suffix in _EXCEL:  # workbooks are small: read once, whole, as read_table does
+        elif suffix in _EXCEL or suffix in _GEO:  # workbooks and GIS attributes: read once, whole
             self.frame, self.notes = read_table(p, sheet=sheet)
         else:
             self.text = _DelimitedFile(p)

@@ -34,6 +34,8 @@ __all__ = [
     "score_table_figure",
     "tornado_plot",
     "budget_curve",
+    "parcel_map",
+    "SOIL_CLASS_COLOURS",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -738,3 +740,123 @@ def budget_curve(curve: pd.DataFrame, lang: str = "en", marks=(1e6, 1e7, 1e8)) -
     title = ("Contaminated area treated vs programme budget (cheapest hectares first)" if lang == "en"
              else "治理面积与项目预算（先治理成本最低的地块）")
     return _layout(fig, title)
+
+
+#: Colours of the GB 15618 soil classes on maps (as the traffic lights: green, amber, red).
+SOIL_CLASS_COLOURS = {"priority_protection": "#2ca02c", "safe_utilisation": "#e6a700",
+                      "strict_control": "#d62728"}
+#: Most polygons a map draws as outlines; above it plots are drawn as points at their
+#: representative points (a page with more outlines becomes slow in a browser).
+MAP_POLYGON_LIMIT = 20_000
+
+
+def _ring_xy(geoms) -> tuple[np.ndarray, np.ndarray]:
+    """Exterior rings of polygons as x, y arrays with NaN between rings (holes are not drawn)."""
+    import shapely
+
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    parts = parts[shapely.get_type_id(parts) == 3]  # polygons
+    if not len(parts):
+        return np.array([]), np.array([])
+    xy, idx = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)
+    breaks = np.flatnonzero(np.diff(idx)) + 1
+    xy = np.insert(xy, breaks, np.nan, axis=0)
+    return np.append(xy[:, 0], np.nan), np.append(xy[:, 1], np.nan)
+
+
+def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", regions=None,
+               lang: str = "en", polygon_limit: int = MAP_POLYGON_LIMIT) -> go.Figure:
+    """Map of plots as polygons (or points) coloured by soil class or recommended option.
+
+    Offline: drawn on plain longitude/latitude axes (scaled by the cosine of the mean
+    latitude so that shapes are not stretched), no map tiles, no network.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        ``Plan.summary`` (``plot_id``, ``soil_class``, ``recommended_option``, ``area_ha``).
+    geometry : geopandas.GeoSeries
+        Plot geometry indexed by ``plot_id`` (any CRS; drawn in EPSG:4326 degrees).
+    colour_by : {"soil_class", "recommended_option"}
+        What the colour shows.
+    regions : geopandas.GeoDataFrame, optional
+        Region polygons (``region``, ``geometry``), drawn as grey outlines.
+    lang : {"en", "zh"}
+        Language.
+    polygon_limit : int
+        Above this many plots, points at the plots' representative points replace the outlines.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per colour class one filled-outline trace (``fill='toself'``; omitted for points and
+        above ``polygon_limit``) and one marker trace at the representative points carrying
+        the hover text (same legend group); then one outline trace of the regions when given.
+    """
+    from . import i18n
+    from .soil import CLASS_NAMES
+
+    g = geometry.to_crs("EPSG:4326")
+    s = summary.drop_duplicates("plot_id").set_index("plot_id")
+    s = s.loc[s.index.isin(g.index)]
+    g = g.reindex(s.index)
+    rep = g.representative_point()
+    x, y = rep.x.to_numpy(float), rep.y.to_numpy(float)
+    polygons = g.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    outlines = len(g) <= polygon_limit
+    fig = go.Figure()
+    if colour_by == "soil_class":
+        key = s["soil_class"].astype(object)
+        colours, order = SOIL_CLASS_COLOURS, list(SOIL_CLASS_COLOURS)
+        name_of = lambda c: CLASS_NAMES[c][0 if lang == "en" else 1] if c in CLASS_NAMES else str(c)
+    else:
+        key = s["recommended_option"].astype(object)
+        colours, order = OPTION_COLOURS, sorted(OPTION_COLOURS)
+        name_of = lambda c: i18n.option_name(c, lang)
+    key = key.where(key.notna(), "").to_numpy(object)
+    codes = [c for c in order if c in set(key)] + sorted({c for c in key if c not in order})
+    none_name = "none applicable" if lang == "en" else "无适用方案"
+    cls_text = [CLASS_NAMES[c][0 if lang == "en" else 1] if c in CLASS_NAMES else "" for c in s["soil_class"]]
+    rec_text = [i18n.option_name(o, lang) if isinstance(o, str) and o else none_name
+                for o in s["recommended_option"].astype(object).where(s["recommended_option"].notna(), "")]
+    area = s["area_ha"].to_numpy(float)
+    for code in codes:
+        m = key == code
+        name = name_of(code) if code else none_name
+        colour = colours.get(code, "#888888")
+        if outlines and (m & polygons).any():
+            rx, ry = _ring_xy(g.to_numpy()[m & polygons])
+            fig.add_scatter(x=rx, y=ry, mode="lines", fill="toself", fillcolor=_rgba(colour, 0.55),
+                            line=dict(color=colour, width=1), name=name, legendgroup=code or "none",
+                            hoverinfo="skip", showlegend=True)
+            show = False
+        else:
+            show = True
+        idx = np.flatnonzero(m)
+        fig.add_scatter(x=x[idx], y=y[idx], mode="markers", name=name, legendgroup=code or "none",
+                        showlegend=show,
+                        marker=dict(color=colour, size=7, line=dict(width=0.5, color="white")),
+                        text=s.index.to_numpy(object)[idx],
+                        customdata=np.stack([np.asarray(cls_text, object)[idx],
+                                             np.asarray(rec_text, object)[idx], area[idx]], axis=1),
+                        hovertemplate="%{text}<br>%{customdata[0]}<br>%{customdata[1]}<br>"
+                                      "%{customdata[2]:.3g} ha<extra></extra>")
+    if regions is not None and len(regions):
+        r = regions.to_crs("EPSG:4326")
+        rx, ry = _ring_xy(r.geometry.to_numpy())
+        fig.add_scatter(x=rx, y=ry, mode="lines", line=dict(color="#555555", width=1.2),
+                        name="regions" if lang == "en" else "区域", hoverinfo="skip")
+        lab = r.geometry.representative_point()
+        fig.add_scatter(x=lab.x, y=lab.y, mode="text", text=r["region"].astype(str), showlegend=False,
+                        textfont=dict(color="#555555", size=11), hoverinfo="skip")
+    lat0 = float(np.nanmean(y)) if len(y) else 0.0
+    fig.update_xaxes(title=C.label("lon", lang), showgrid=False)
+    # one degree of longitude is cos(latitude) of a degree of latitude on the ground
+    stretch = 1.0 / max(np.cos(np.radians(lat0)), 0.1)
+    fig.update_yaxes(title=C.label("lat", lang), scaleanchor="x", scaleratio=stretch, showgrid=False)
+    what = ("soil class" if colour_by == "soil_class" else "recommended option") if lang == "en" else (
+        "土壤类别" if colour_by == "soil_class" else "推荐方案")
+    title = f"Plots by {what}" if lang == "en" else f"地块分布（按{what}）"
+    fig = _layout(fig, title, height=560)
+    fig.update_layout(legend=dict(orientation="v", y=1, x=1.02))
+    return fig

@@ -32,9 +32,22 @@ from .download import DownloadButton
 __all__ = ["Portfolio", "plan_in_chunks", "region_summary", "ACCEPT"]
 
 #: File types the upload accepts.
-ACCEPT = ".csv,.txt,.xlsx,.xls,.xlsm,.parquet"
+ACCEPT = ".csv,.txt,.xlsx,.xls,.xlsm,.parquet,.gpkg,.geojson,.zip"
 #: Region levels of ``Province/City/Village`` region texts.
 LEVELS = (1, 2, 3)
+
+
+def _geo_plots(plots, tables=None):
+    """A GIS file (:mod:`agriremed.geo`) as a validated table with its read notes, and the geometry
+    by plot id; anything else unchanged, with no geometry."""
+    from ..geo import geometry_by_id, is_geo_path, read_layer
+
+    if not is_geo_path(plots):
+        return plots, None
+    layer = read_layer(plots)
+    v = validate_plots(layer.table, tables)
+    v.notes[:0] = layer.notes
+    return v, geometry_by_id(layer)
 
 
 def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, report=None) -> Plan:
@@ -379,6 +392,7 @@ class Portfolio(Dashboard):
         for b in self.downloads.values():
             b.disabled = True
         self.results.layout.display = "none"
+        plots, self.geometry = _geo_plots(plots, self.tables)  # a GIS layer: attributes + geometry by plot id
         v = (
             plots
             if isinstance(plots, Validation)
@@ -522,6 +536,11 @@ class Portfolio(Dashboard):
         lang = self.lang
         self.planned.layout.display = "none" if self.result is None else None
         if self.result is None:
+            return
+        if getattr(self, "geometry", None) is not None and len(self.geometry):
+            from ..viz import parcel_map
+
+            self.map_fig.show(parcel_map(self.result.summary, self.geometry, self.colour_by.value, lang=lang))
             return
         self.map_fig.show(F.plot_map(self.result.summary, self.result.plots, self.colour_by.value, lang))
 

@@ -1,0 +1,88 @@
+"""Plan a GIS layer of many parcels: time and peak memory (run: python bench/bench_geo.py [--n 100000]).
+
+Writes a synthetic grid of square parcels (50 m x 50 m = 0.25 ha, 10 m apart) in CGCS2000 /
+3-degree Gauss-Kruger CM 114E (EPSG:4547) with the attributes of
+:func:`agriremed.synthetic.synthetic_plots` (without area, lat and lon: they come from the
+geometry), then runs ``agriremed plan LAYER --out OUT --draws 0 --format gpkg --regions R`` in a
+child process and reports its wall time and peak resident memory (``ru_maxrss`` of the
+child). The plan is made in chunks (the attribute table is planned chunk by chunk; the
+geometry is kept aside and joined back by plot id when plan.gpkg is written, one batch of
+rows at a time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from agriremed.synthetic import synthetic_plots
+
+
+def grid_layer(n: int, path: Path, side: float = 50.0, gap: float = 10.0) -> Path:
+    """n squares in rows of 300 north of (500 000 m, 3 100 000 m) in EPSG:4547."""
+    cols = 300
+    i = np.arange(n)
+    x0 = 500_000.0 + (i % cols) * (side + gap) - cols * (side + gap) / 2
+    y0 = 3_100_000.0 + (i // cols) * (side + gap)
+    geoms = shapely.box(x0, y0, x0 + side, y0 + side)
+    attrs = synthetic_plots(n, seed=1).drop(columns=["lat", "lon", "area_ha"], errors="ignore")
+    gpd.GeoDataFrame(attrs, geometry=geoms, crs="EPSG:4547").to_file(path, layer="parcels", driver="GPKG")
+    return path
+
+
+def regions_layer(path: Path, n_plots: int, side: float = 50.0, gap: float = 10.0) -> Path:
+    """Four quadrant regions covering the grid."""
+    rows = int(np.ceil(n_plots / 300))
+    xmin, xmax = 500_000.0 - 150 * (side + gap), 500_000.0 + 150 * (side + gap)
+    ymin, ymax = 3_100_000.0, 3_100_000.0 + rows * (side + gap)
+    xm, ym = (xmin + xmax) / 2, (ymin + ymax) / 2
+    boxes = [shapely.box(xmin, ym, xm, ymax), shapely.box(xm, ym, xmax, ymax),
+             shapely.box(xmin, ymin, xm, ym), shapely.box(xm, ymin, xmax, ym)]
+    gpd.GeoDataFrame({"name": ["NW", "NE", "SW", "SE"]}, geometry=boxes, crs="EPSG:4547").to_file(
+        path, layer="regions", driver="GPKG")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--keep", help="folder to keep the layer and outputs in")
+    ap.add_argument("--memory", type=float, help="--memory of the plan [MB] (default: agriremed's)")
+    ap.add_argument("--layer", help="plan this existing grid layer (and its regions.gpkg beside it)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        base = Path(args.keep) if args.keep else Path(d)
+        base.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        if args.layer:
+            layer, regions = Path(args.layer), Path(args.layer).with_name("regions.gpkg")
+        else:
+            layer = grid_layer(args.n, base / "grid.gpkg")
+            regions = regions_layer(base / "regions.gpkg", args.n)
+            print(f"wrote {args.n:,} parcels in {time.perf_counter() - t:.1f} s "
+                  f"({layer.stat().st_size / 1e6:.1f} MB)")
+        cmd = [sys.executable, "-m", "agriremed", "plan", str(layer), "--out", str(base / "out"),
+               "--draws", "0", "--format", "gpkg", "--regions", str(regions), "--quiet"]
+        if args.memory:
+            cmd += ["--memory", str(args.memory)]
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env={"TQDM_DISABLE": "1",
+                                                                        "PATH": "/usr/bin:/bin"})
+        wall = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        out = gpd.read_file(base / "out" / "plan.gpkg", layer="plots", columns=["plot_id"])
+        print(f"planned {len(out):,} parcels: {wall:.0f} s wall, peak RSS {peak_mb:,.0f} MB "
+              f"({len(out) / wall:,.0f} plots/s)")
+
+
+if __name__ == "__main__":
+    main()
