@@ -155,9 +155,9 @@ def test_water_and_temperature_factors_by_hand(tables):
                                      [None] * 5, tables, n_draws=20, seed=1,
                                      annual_rain_mm=[400, 1000, 1000, np.nan, 100],
                                      mean_temp_c=[15, 8, 5, np.nan, 2])
-    assert f["yield_factor_water"].tolist() == pytest.approx([0.5, 1.0, 1.0, 1.0, 1.0])
+    assert f["yield_factor_water"].tolist() == pytest.approx([0.5, 1.0, 1.0, 1.0, 0.125])  # willow: 100/800
     assert f["yield_factor_temperature"].tolist() == pytest.approx([1.0, 0.5, 0.0, 1.0, 1.0])
-    assert f["yield_factor"].tolist() == pytest.approx([0.5, 0.5, 0.0, 1.0, 1.0])  # no climate rows for willow
+    assert f["yield_factor"].tolist() == pytest.approx([0.5, 0.5, 0.0, 1.0, 0.125])  # no temperature row for willow
     np.testing.assert_allclose(d, np.repeat(f["yield_factor"].to_numpy()[:, None], 20, axis=1))
 
 
