@@ -56,7 +56,7 @@ __all__ = [
 
 #: Sections of the full report, in order; ``extra_sections`` go after ``figures``.
 SECTION_ORDER = ("summary", "key_numbers", "rejected", "skipped", "recommendations", "by_option", "figures",
-                 "why", "options", "ledger", "biomass", "assumptions", "scenario", "glossary", "sources")
+                 "why", "options", "ledger", "biomass", "not_printed", "assumptions", "scenario", "glossary", "sources")
 
 #: Above this many plots the report shows portfolio summaries instead of per-plot figures.
 PER_PLOT_FIGURE_LIMIT = 200
@@ -80,6 +80,7 @@ th{background:#f0f4f8}.muted{color:#666;font-size:.9em}
 .green{background:#d9f2d9}.amber{background:#fff2cc}.red{background:#f8d7da}
 code{background:#f4f4f4;padding:0 .2em}
 td.long{min-width:24em}
+.printonly{display:none}
 details>summary{cursor:pointer;list-style:none}details>summary h2{display:inline-block}
 details>summary::before{content:"▸ ";color:#2c7bb6;font-size:1.4em}
 details[open]>summary::before{content:"▾ "}
@@ -87,15 +88,16 @@ details[open]>summary::before{content:"▾ "}
  body{max-width:none;margin:0;padding:0;font-size:10pt}
  h2{break-after:avoid;margin-top:1.2em}
  table{width:100%;font-size:7.5pt;table-layout:auto}
- th,td{overflow-wrap:anywhere;word-break:break-word;white-space:normal;padding:.15em .3em}
- td.num{white-space:nowrap}
- td.long{min-width:0}
+ th,td{overflow-wrap:anywhere;white-space:normal;padding:.15em .3em;min-width:5em}
+ td.num{white-space:nowrap;min-width:0}
+ td.long{min-width:16em}
  thead{display:table-header-group}
  tr{break-inside:avoid}
  .js-plotly-plot,.plotly-graph-div{break-inside:avoid}
  details>summary::before{content:none}
  details::details-content{content-visibility:visible;display:contents}
  .noprint{display:none}
+ .printonly{display:block}
 }
 """
 
@@ -121,6 +123,8 @@ class Section:
         One or two sentences under the heading (plain text).
     folded : bool
         Collapsed until clicked (opened when printed).
+    printed : bool
+        Printed (a long reference table that is in the workbook is not).
     """
 
     key: str
@@ -128,13 +132,16 @@ class Section:
     body: str
     intro: str = ""
     folded: bool = False
+    printed: bool = True
 
     def html(self) -> str:
         head = f"<p class='muted'>{html.escape(self.intro)}</p>" if self.intro else ""
         anchor = html.escape(self.key, quote=True)
+        cls = "" if self.printed else " class='noprint'"
         if not self.folded:
-            return f"<section id='{anchor}'><h2>{html.escape(self.title)}</h2>{head}{self.body}</section>"
-        return (f"<section id='{anchor}'><details><summary><h2>{html.escape(self.title)}</h2></summary>"
+            h2 = f"<h2>{html.escape(self.title)}</h2>" if self.title else ""
+            return f"<section id='{anchor}'{cls}>{h2}{head}{self.body}</section>"
+        return (f"<section id='{anchor}'{cls}><details><summary><h2>{html.escape(self.title)}</h2></summary>"
                 f"{head}{self.body}</details></section>")
 
 
@@ -624,7 +631,7 @@ def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
                 folded=True),
         Section("sources", i18n.t("ui.report.head_sources", lang),
                 _table(src, lang, _plain_headers(lang, "key", "citation", "link", "status"), max_rows=len(src) + 1,
-                       long_cols=("citation",)), folded=True),
+                       long_cols=("citation", "link")), folded=True),
     ]
 
 
@@ -711,7 +718,7 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         body += (f"<p class='muted'>"
                  f"{html.escape(i18n.t('ui.report.more_rows', lang, n=f'{len(t) - MAX_TABLE_ROWS:,}'))}</p>")
     out.append(Section("options", i18n.t("ui.report.head_options", lang), body,
-                       i18n.t("ui.report.intro_options", lang), folded=True))
+                       i18n.t("ui.report.intro_options", lang), folded=True, printed=False))
     ledger = plan.carbon_ledger.merge(t.loc[t["recommended"], ["plot_id", "option_id"]], on=["plot_id", "option_id"])
     lcols = [c for c in ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr", "co2e_t_ha_yr_p10",
                          "co2e_t_ha_yr_p90", "term_method", "source") if c in ledger.columns]
@@ -724,7 +731,8 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     bio = t.loc[t["applicable"] & t["biomass_t_dm_ha_yr"].notna(), [*bcols, "option_id"]]
     bio = translate_frame(bio, lang, tables).drop(columns="option_id")
     out.append(Section("biomass", i18n.t("ui.report.head_biomass", lang), _table(bio, lang, long_cols=("residue_note",)),
-                       i18n.t("ui.report.intro_biomass", lang), folded=True))
+                       i18n.t("ui.report.intro_biomass", lang), folded=True, printed=False))
+    out.append(Section("not_printed", "", f"<p class='printonly muted'>{html.escape(i18n.t('ui.report.print_skipped', lang))}</p>"))
     return out
 
 

@@ -38,6 +38,7 @@ how many rows are only in the CSV or Parquet files.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +104,15 @@ def _label(name: str, lang: str, money_code: str = "CNY") -> str:
     return f"{text} [{i18n.unit(unit, lang)}]"
 
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _legal(text: str) -> str:
+    """``text`` with the control characters a workbook cannot hold shown as their symbols
+    (ESC → ␛, U+241B), so nothing is dropped silently."""
+    return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
+
+
 def _cells(df: pd.DataFrame) -> list[list]:
     """Rows of ``df`` as Python values for openpyxl: text neutralised, NaN → empty, ±inf → ∞."""
     cols = []
@@ -130,7 +140,9 @@ def _cells(df: pd.DataFrame) -> list[list]:
                 elif isinstance(x, (np.floating,)):
                     v[i] = None if math.isnan(x) else float(x)
                 elif not isinstance(x, (str, bool, int, float)):
-                    v[i] = str(x)
+                    v[i] = _legal(str(x))
+                elif isinstance(x, str) and _ILLEGAL.search(x):
+                    v[i] = _legal(x)
             v = neutralise_text(v)
         cols.append(v)
     if not cols:
@@ -154,12 +166,12 @@ class _Sheet:
         heads = []
         for c in self.columns:
             text = (labels or {}).get(c) or _label(c, lang, money_code)
-            cell = WriteOnlyCell(self.ws, value=str(neutralise_text([text])[0]))
+            cell = WriteOnlyCell(self.ws, value=_legal(str(neutralise_text([text])[0])))
             cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
             heads.append(cell)
         names = []
         for c in self.columns:
-            cell = WriteOnlyCell(self.ws, value=str(neutralise_text([str(c)])[0]))
+            cell = WriteOnlyCell(self.ws, value=_legal(str(neutralise_text([str(c)])[0])))
             cell.font = _NAME_FONT
             names.append(cell)
         self.ws.append(heads)
@@ -236,7 +248,7 @@ class _Book:
         a.font = b.font = _HEAD_FONT
         self.readme.append([a, b])
         for k, v in provenance:
-            cell = WriteOnlyCell(self.readme, value=neutralise_text([v])[0] if isinstance(v, str) else v)
+            cell = WriteOnlyCell(self.readme, value=_legal(neutralise_text([v])[0]) if isinstance(v, str) else v)
             cell.alignment = _WRAP
             self.readme.append([k, cell])
         self.path.parent.mkdir(parents=True, exist_ok=True)
