@@ -19,7 +19,9 @@ SAMPLES = ROOT / "data" / "samples"
 
 @pytest.fixture(scope="module")
 def plan():
-    return agriremed.plan(SAMPLES / "plots_two_broken_rows.csv", agriremed.Scenario(mc_draws=20), progress=False)
+    return agriremed.plan(
+        SAMPLES / "plots_two_broken_rows.csv", agriremed.Scenario(mc_draws=20), progress=False
+    )
 
 
 def _text(doc: str) -> str:
@@ -28,18 +30,21 @@ def _text(doc: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", doc))
 
 
-@pytest.mark.parametrize("regions,lang,title", [
-    (["Hunan/Zhuzhou/Lukou", "Hunan/Zhuzhou/Youxian", "Hunan/Zhuzhou/Lukou"], "en", "Hunan/Zhuzhou"),
-    (["湖南省株洲市渌口区A村", "湖南省株洲市渌口区B村"], "zh", "湖南省株洲市渌口区"),
-    (["湖南省株洲市渌口区", "湖南省湘潭市湘潭县"], "zh", "湖南省"),
-    # parts, not letters: Zhuzhou and Zhangjiajie share "Zh" but no part
-    (["Hunan Zhuzhou", "Hunan Zhangjiajie"], "en", "Hunan"),
-    (["Hunan/Zhuzhou", "Guangxi/Hechi"], "en", "Guangxi/Hechi, Hunan/Zhuzhou"),
-    (["A/x", "B/x", "C/x", "D/x", "E/x"], "en", "A/x, B/x, C/x and 2 more"),
-    (["A/x", "B/x", "C/x", "D/x", "E/x"], "zh", "A/x、B/x、C/x等5个地区"),
-    ([None, "", float("nan")], "en", "region not given"),
-    ([], "zh", "未填写地区"),
-])
+@pytest.mark.parametrize(
+    "regions,lang,title",
+    [
+        (["Hunan/Zhuzhou/Lukou", "Hunan/Zhuzhou/Youxian", "Hunan/Zhuzhou/Lukou"], "en", "Hunan/Zhuzhou"),
+        (["湖南省株洲市渌口区A村", "湖南省株洲市渌口区B村"], "zh", "湖南省株洲市渌口区"),
+        (["湖南省株洲市渌口区", "湖南省湘潭市湘潭县"], "zh", "湖南省"),
+        # parts, not letters: Zhuzhou and Zhangjiajie share "Zh" but no part
+        (["Hunan Zhuzhou", "Hunan Zhangjiajie"], "en", "Hunan"),
+        (["Hunan/Zhuzhou", "Guangxi/Hechi"], "en", "Guangxi/Hechi, Hunan/Zhuzhou"),
+        (["A/x", "B/x", "C/x", "D/x", "E/x"], "en", "A/x, B/x, C/x and 2 more"),
+        (["A/x", "B/x", "C/x", "D/x", "E/x"], "zh", "A/x、B/x、C/x等5个地区"),
+        ([None, "", float("nan")], "en", "region not given"),
+        ([], "zh", "未填写地区"),
+    ],
+)
 def test_region_title(regions, lang, title):
     assert region_title(regions, lang) == title
 
@@ -52,10 +57,14 @@ def test_plain_summary_counts_areas_and_money_by_hand(plan):
     assert d.npv_cny() == pytest.approx(npv)
     en = plain_summary(d, "en", n_rejected=2, horizon_yr=20)
     strict = s.loc[s["soil_class"] == "strict_control"]
-    assert en[0] == f"16 plots covering {agriremed.outputs.format_number(s['area_ha'].sum())} ha were planned."
+    assert (
+        en[0] == f"16 plots covering {agriremed.outputs.format_number(s['area_ha'].sum())} ha were planned."
+    )
     assert en[1].startswith("2 rows of the input could not be planned")
-    assert f"strict control {len(strict)} plots ({agriremed.outputs.format_number(strict['area_ha'].sum())} ha)" \
+    assert (
+        f"strict control {len(strict)} plots ({agriremed.outputs.format_number(strict['area_ha'].sum())} ha)"
         in en[2]
+    )
     money = f"worth {agriremed.outputs.format_number(npv)} CNY in total over 20 years"
     assert any(money in x for x in en)
     zh = plain_summary(d, "zh", n_rejected=2, horizon_yr=20)
@@ -69,7 +78,9 @@ def test_the_digest_ledger_equals_the_ledger_of_the_recommended_options(plan):
     long ledger's rows."""
     d = PlanDigest.from_plan(plan)
     rec = plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]]
-    lg = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"]).merge(plan.summary[["plot_id", "area_ha"]])
+    lg = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"]).merge(
+        plan.summary[["plot_id", "area_ha"]]
+    )
     by_term = (lg["co2e_t_ha_yr"] * lg["area_ha"]).groupby(lg["term"]).sum()
     got = {t: v for (t, _), v in d.ledger_t_yr.items()}
     assert set(got) == set(by_term.index)
@@ -83,11 +94,19 @@ def test_chinese_report_has_chinese_title_labels_and_no_exponents(plan):
     assert "<html lang='zh-CN'>" in doc
     assert "<title>受污染耕地修复治理方案 — " in doc
     assert "编制日期：2026年12月4日 · agriremed " in text and f"随机种子 {plan.scenario.seed}" in text
-    for head in ("概要", "无法规划的行（2）", "推荐方案", "图表", "全部方案（地块×方案）", "术语表", "数据来源"):
+    for head in (
+        "概要",
+        "无法规划的行（2）",
+        "推荐方案",
+        "图表",
+        "全部方案（地块×方案）",
+        "术语表",
+        "数据来源",
+    ):
         assert head in text, head
     assert "安全利用类" in text and "水田 / 水稻" in text and "相对不治理的净现值 [元/公顷]" in text
-    assert "低镉水稻品种（VIP：V）" in text                         # option names from options.csv
-    assert "逗号分隔文件中使用了小数逗号" in text                     # rejected-row reason translated
+    assert "低镉水稻品种（VIP：V）" in text  # option names from options.csv
+    assert "逗号分隔文件中使用了小数逗号" in text  # rejected-row reason translated
     assert not re.search(r"\de[+-]\d", text), re.findall(r".{20}\de[+-]\d.{10}", text)
     # the plain-language summary comes before the first table
     assert text.index("共规划16个地块") < text.index("地块编号")
@@ -125,11 +144,29 @@ def test_extra_sections_go_after_the_figures(plan):
 def test_chunked_cli_writes_a_report_from_totals(tmp_path, capsys):
     f = tmp_path / "p.csv"
     df = synthetic_plots(120, seed=8)
-    df.loc[3, "ph"] = 15          # one rejected row
+    df.loc[3, "ph"] = 15  # one rejected row
     df.to_csv(f, index=False)
     out = tmp_path / "o"
-    assert main(["plan", str(f), "--out", str(out), "--draws", "0", "--chunk-size", "50", "--format", "csv",
-                 "--lang", "zh", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                str(f),
+                "--out",
+                str(out),
+                "--draws",
+                "0",
+                "--chunk-size",
+                "50",
+                "--format",
+                "csv",
+                "--lang",
+                "zh",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     doc = (out / "report.html").read_text(encoding="utf-8")
     text = _text(doc)

@@ -24,8 +24,8 @@ def hostile(tmp_path_factory):
     df = pd.read_csv(SAMPLES / "plots_two_broken_rows.csv", dtype=str, keep_default_na=False)
     df.loc[0, "plot_id"] = "=1+2"
     df.loc[1, "region"] = "@SUM(A1)"
-    df.loc[2, "plot_id"] = "\x1b[2J@wipe"          # a control character a workbook cannot hold
-    df["owner_note"] = ["=HYPERLINK(\"x\")"] + ["ok"] * (len(df) - 1)
+    df.loc[2, "plot_id"] = "\x1b[2J@wipe"  # a control character a workbook cannot hold
+    df["owner_note"] = ['=HYPERLINK("x")'] + ["ok"] * (len(df) - 1)
     df.loc[len(df) - 1, "crop"] = "=cmd|' /C calc'!A0"
     p = tmp_path_factory.mktemp("wb") / "plots.csv"
     df.to_csv(p, index=False)
@@ -47,8 +47,14 @@ def test_sheets_and_their_names_in_both_languages(written):
     for lang, path in paths.items():
         wb = openpyxl.load_workbook(path)
         assert wb.sheetnames == [i18n.t(f"ui.workbook.sheet.{k}", lang) for k in W.SHEETS]
-    assert openpyxl.load_workbook(paths["zh"]).sheetnames == ["说明", "地块汇总", "方案", "碳账", "无法规划的行",
-                                                             "术语表"]
+    assert openpyxl.load_workbook(paths["zh"]).sheetnames == [
+        "说明",
+        "地块汇总",
+        "方案",
+        "碳账",
+        "无法规划的行",
+        "术语表",
+    ]
 
 
 def test_two_header_rows_read_back_with_pandas(written):
@@ -58,8 +64,9 @@ def test_two_header_rows_read_back_with_pandas(written):
     assert list(s.columns) == list(plan.summary.columns)
     assert len(s) == len(plan.summary) == 16
     assert s["area_ha"].tolist() == pytest.approx(plan.summary["area_ha"].tolist())
-    assert s["npv_vs_baseline_cny_ha"].tolist() == pytest.approx(plan.summary["npv_vs_baseline_cny_ha"].tolist(),
-                                                                 nan_ok=True)
+    assert s["npv_vs_baseline_cny_ha"].tolist() == pytest.approx(
+        plan.summary["npv_vs_baseline_cny_ha"].tolist(), nan_ok=True
+    )
     both = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=[0, 1], engine="openpyxl")
     heads = dict((b, a) for a, b in both.columns)
     assert heads["area_ha"] == "面积 [公顷]"
@@ -82,7 +89,7 @@ def test_chinese_values_translated(written):
         assert s.loc[row, "soil_class"] == i18n.value("soil_class", codes.loc[row, "soil_class"], "zh")
         assert s.loc[row, "recommended_name"] == i18n.option_name(codes.loc[row, "recommended_option"], "zh")
         assert s.loc[row, "recommendation"] == i18n.message(codes.loc[row, "recommendation"], "zh")
-        assert s.loc[row, "recommended_option"] == codes.loc[row, "recommended_option"]   # ids stay ids
+        assert s.loc[row, "recommended_option"] == codes.loc[row, "recommended_option"]  # ids stay ids
     assert s.loc[1, "land_use"] == "水田" and s.loc[1, "crop"] == "水稻"
     opts = pd.read_excel(paths["zh"], sheet_name="方案", header=1, engine="openpyxl")
     assert set(opts["light_economics"].dropna()) <= {"绿", "黄", "红"}
@@ -107,21 +114,36 @@ def test_formula_looking_text_is_neutralised(written):
                     assert c.data_type != "f", (ws.title, c.coordinate, c.value)
     s = pd.read_excel(paths["en"], sheet_name="summary", header=1, dtype=str, engine="openpyxl")
     assert "'=1+2" in s["plot_id"].tolist() and "'@SUM(A1)" in s["region"].tolist()
-    assert "'=HYPERLINK(\"x\")" in s["owner_note"].tolist()
-    assert "\u241b[2J@wipe" in s["plot_id"].tolist()          # ESC shown as ␛, not dropped
+    assert '\'=HYPERLINK("x")' in s["owner_note"].tolist()
+    assert "\u241b[2J@wipe" in s["plot_id"].tolist()  # ESC shown as ␛, not dropped
     rej = pd.read_excel(paths["en"], sheet_name="rejected rows", header=1, dtype=str, engine="openpyxl")
     assert rej.loc[1, "crop"] == "'=cmd|' /C calc'!A0"
 
 
 def test_cli_writes_the_workbook_by_default_and_skips_it_on_request(tmp_path, sample_plots_path, capsys):
-    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "a"), "--draws", "0", "--lang",
-                 "zh"]) == 0
+    assert (
+        main(["plan", str(sample_plots_path), "--out", str(tmp_path / "a"), "--draws", "0", "--lang", "zh"])
+        == 0
+    )
     assert f"wrote {tmp_path / 'a' / 'plan.xlsx'}" in capsys.readouterr().out
     assert openpyxl.load_workbook(tmp_path / "a" / "plan.xlsx").sheetnames[0] == "说明"
     assert "元/公顷" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
-    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "a"), "--draws", "0", "--no-xlsx",
-                 "--quiet"]) == 0
-    assert not (tmp_path / "a" / "plan.xlsx").exists()      # the earlier run's workbook is removed too
+    assert (
+        main(
+            [
+                "plan",
+                str(sample_plots_path),
+                "--out",
+                str(tmp_path / "a"),
+                "--draws",
+                "0",
+                "--no-xlsx",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert not (tmp_path / "a" / "plan.xlsx").exists()  # the earlier run's workbook is removed too
     with pytest.raises(SystemExit) as exc:
         main(["plan", str(sample_plots_path), "--out", str(tmp_path / "b"), "--lang", "fr"])
     assert exc.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
@@ -141,7 +163,9 @@ def test_streamed_workbook_has_each_plot_once_with_its_recommended_option(tmp_pa
     assert o["option_id"].tolist() == ref["recommended_option"].tolist()
     led = pd.read_excel(out / "plan.xlsx", sheet_name="carbon ledger", header=1, engine="openpyxl")
     plan = pd.read_parquet(out / "plan.parquet")
-    rec = plan.loc[plan["recommended"], ["plot_id", "soc_change_co2e_t_ha_yr"]].merge(ref[["plot_id", "area_ha"]])
+    rec = plan.loc[plan["recommended"], ["plot_id", "soc_change_co2e_t_ha_yr"]].merge(
+        ref[["plot_id", "area_ha"]]
+    )
     soc = (rec["soc_change_co2e_t_ha_yr"] * rec["area_ha"]).sum()
     assert len(rec) == 90 and abs(soc) > 1
     assert led.set_index("term").loc["soil organic carbon change", "co2e_t_yr"] == pytest.approx(soc)
@@ -155,4 +179,7 @@ def test_a_sheet_stops_at_the_row_limit_and_says_so(tmp_path, monkeypatch):
     p = W.write_workbook(plan, tmp_path / "plan.xlsx")
     assert len(pd.read_excel(p, sheet_name="summary", header=1, engine="openpyxl")) == 10
     readme = [r[1] for r in openpyxl.load_workbook(p)["README"].iter_rows(values_only=True) if len(r) > 1]
-    assert "The summary sheet stops at Excel's limit of 1,048,576 rows: 6 rows are only in summary.csv." in readme
+    assert (
+        "The summary sheet stops at Excel's limit of 1,048,576 rows: 6 rows are only in summary.csv."
+        in readme
+    )

@@ -249,7 +249,8 @@ VALUE_COLUMNS = {
     "option_kind": "option_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
     "target_basis": "target_basis", "term": "term", "term_category": "term_category", "light": "light",
     "criterion": "criterion", "severity": "severity", "crop": "crop", "controlling_metal": "metal",
-    "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals", "target_metals": "metals",
+    "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
+    "target_metals": "metals",
     "untreated_metals": "metals", "best_alternative": "option",
 }
 

@@ -36,8 +36,7 @@ import pandas as pd
 import plotly.io as pio
 
 from . import columns as C
-from . import i18n
-from . import viz
+from . import i18n, viz
 from .outputs import format_number, translate_frame
 from .tables import split_keys
 
@@ -55,8 +54,24 @@ __all__ = [
 ]
 
 #: Sections of the full report, in order; ``extra_sections`` go after ``figures``.
-SECTION_ORDER = ("summary", "key_numbers", "rejected", "skipped", "recommendations", "by_option", "figures",
-                 "why", "options", "ledger", "biomass", "not_printed", "assumptions", "scenario", "glossary", "sources")
+SECTION_ORDER = (
+    "summary",
+    "key_numbers",
+    "rejected",
+    "skipped",
+    "recommendations",
+    "by_option",
+    "figures",
+    "why",
+    "options",
+    "ledger",
+    "biomass",
+    "not_printed",
+    "assumptions",
+    "scenario",
+    "glossary",
+    "sources",
+)
 
 #: Above this many plots the report shows portfolio summaries instead of per-plot figures.
 PER_PLOT_FIGURE_LIMIT = 200
@@ -102,8 +117,10 @@ details[open]>summary::before{content:"▾ "}
 """
 
 # print: open every folded section (older browsers without ::details-content)
-_PRINT_SCRIPT = ("<script>window.addEventListener('beforeprint',function(){"
-                 "document.querySelectorAll('details').forEach(function(d){d.open=true;});});</script>")
+_PRINT_SCRIPT = (
+    "<script>window.addEventListener('beforeprint',function(){"
+    "document.querySelectorAll('details').forEach(function(d){d.open=true;});});</script>"
+)
 
 
 # --------------------------------------------------------------------------- sections
@@ -141,8 +158,10 @@ class Section:
         if not self.folded:
             h2 = f"<h2>{html.escape(self.title)}</h2>" if self.title else ""
             return f"<section id='{anchor}'{cls}>{h2}{head}{self.body}</section>"
-        return (f"<section id='{anchor}'{cls}><details><summary><h2>{html.escape(self.title)}</h2></summary>"
-                f"{head}{self.body}</details></section>")
+        return (
+            f"<section id='{anchor}'{cls}><details><summary><h2>{html.escape(self.title)}</h2></summary>"
+            f"{head}{self.body}</details></section>"
+        )
 
 
 def _ordered(sections: list[Section], extra=()) -> list[Section]:
@@ -173,7 +192,9 @@ def _date_text(d: _dt.date, lang: str) -> str:
 
 
 #: Separators between the parts of a region (province / county / village …).
-_REGION_SPLIT = re.compile(r"[^/,;|，；、·\s\-]+?(?:省|自治区|市|州|盟|县|区|旗|镇|乡|街道|村|(?=[/,;|，；、·\s\-]|$))")
+_REGION_SPLIT = re.compile(
+    r"[^/,;|，；、·\s\-]+?(?:省|自治区|市|州|盟|县|区|旗|镇|乡|街道|村|(?=[/,;|，；、·\s\-]|$))"
+)
 
 
 def _region_parts(region: str) -> list[tuple[str, int]]:
@@ -186,7 +207,7 @@ class _Regions:
 
     def __init__(self):
         self.first: str | None = None
-        self.common = 0          # leading parts shared by every region seen
+        self.common = 0  # leading parts shared by every region seen
         self.distinct: dict[str, None] = {}
         self.n_distinct_over = False
 
@@ -219,8 +240,13 @@ class _Regions:
         if len(names) <= 3 and not self.n_distinct_over:
             return sep.join(names)
         total = f"{len(names):,}" + ("+" if self.n_distinct_over else "")
-        return i18n.t("ui.report.region_more", lang, first=sep.join(names[:3]), n=f"{len(names) - 3:,}"
-                      + ("+" if self.n_distinct_over else ""), total=total)
+        return i18n.t(
+            "ui.report.region_more",
+            lang,
+            first=sep.join(names[:3]),
+            n=f"{len(names) - 3:,}" + ("+" if self.n_distinct_over else ""),
+            total=total,
+        )
 
 
 def region_title(regions, lang: str = "en") -> str:
@@ -269,8 +295,13 @@ def _header(col: str, lang: str, headers: dict | None) -> str:
     return i18n.label(col, lang, with_unit=spec.unit not in ("", "1") or col == "ph")
 
 
-def _table(df: pd.DataFrame, lang: str = "en", headers: dict | None = None, max_rows: int = MAX_TABLE_ROWS,
-           long_cols=()) -> str:
+def _table(
+    df: pd.DataFrame,
+    lang: str = "en",
+    headers: dict | None = None,
+    max_rows: int = MAX_TABLE_ROWS,
+    long_cols=(),
+) -> str:
     """An HTML table: headers from the column registry in ``lang`` (or ``headers``), numbers by
     :func:`format_number`, booleans as yes/no, text escaped; at most ``max_rows`` rows."""
     if df is None or df.empty:
@@ -284,7 +315,10 @@ def _table(df: pd.DataFrame, lang: str = "en", headers: dict | None = None, max_
         if num:
             text = [format_number(v) for v in s.to_numpy()]
         else:
-            text = ["" if v is None or (isinstance(v, float) and v != v) else str(yn(v)) for v in s.to_numpy(object)]
+            text = [
+                "" if v is None or (isinstance(v, float) and v != v) else str(yn(v))
+                for v in s.to_numpy(object)
+            ]
         cls = " class='num'" if num else (" class='long'" if c in long_cols else "")
         cols.append((cls, text))
     head = "".join(f"<th>{html.escape(_header(str(c), lang, headers))}</th>" for c in shown.columns)
@@ -293,7 +327,8 @@ def _table(df: pd.DataFrame, lang: str = "en", headers: dict | None = None, max_
         body.append("<tr>" + "".join(f"<td{cls}>{html.escape(text[i])}</td>" for cls, text in cols) + "</tr>")
     out = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     if len(df) > max_rows:
-        out += f"<p class='muted'>{html.escape(i18n.t('ui.report.more_rows', lang, n=f'{len(df) - max_rows:,}'))}</p>"
+        more = i18n.t("ui.report.more_rows", lang, n=f"{len(df) - max_rows:,}")
+        out += f"<p class='muted'>{html.escape(more)}</p>"
     return out
 
 
@@ -317,15 +352,30 @@ def _assumptions(tables) -> pd.DataFrame:
         for c in src_cols:
             mask |= df[c].fillna("").str.contains("agriremed_assumption")
         for r in df.loc[mask].to_dict("records"):
-            what = ".".join(str(r.get(k)) for k in ("option_id", "parameter", "item", "crop", "factor",
-                                                     "criterion", "species", "driver", "category")
-                            if r.get(k) not in (None, "") and str(r.get(k)) != "nan")
+            what = ".".join(
+                str(r.get(k))
+                for k in (
+                    "option_id",
+                    "parameter",
+                    "item",
+                    "crop",
+                    "factor",
+                    "criterion",
+                    "species",
+                    "driver",
+                    "category",
+                )
+                if r.get(k) not in (None, "") and str(r.get(k)) != "nan"
+            )
             value = r.get("typical", r.get("yield_t_ha", r.get("green_at_least", "")))
-            rng = (f"{format_number(r.get('low'))} – {format_number(r.get('high'))}" if "low" in r else "")
-            rows.append({"table": name, "entry": what, "value": value, "range": rng, "note": r.get("note", "")})
+            rng = f"{format_number(r.get('low'))} – {format_number(r.get('high'))}" if "low" in r else ""
+            rows.append(
+                {"table": name, "entry": what, "value": value, "range": rng, "note": r.get("note", "")}
+            )
     df = pd.DataFrame(rows, columns=["table", "entry", "value", "range", "note"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce").where(
-        pd.to_numeric(df["value"], errors="coerce").notna(), df["value"])
+        pd.to_numeric(df["value"], errors="coerce").notna(), df["value"]
+    )
     return df
 
 
@@ -390,15 +440,30 @@ class PlanDigest:
             acc[0] += len(g)
             acc[1] += float(g["area_ha"].sum())
         opt = s["recommended_option"].fillna("").astype(str)
-        work = pd.DataFrame({
-            "option": opt, "cls": s["soil_class"].astype(str), "area": area,
-            "npv": s["npv_vs_baseline_cny_ha"].to_numpy(float) * area,
-            "prog": (s["programme_cost_cny_ha"].to_numpy(float) * area) if "programme_cost_cny_ha" in s
-            else np.nan,
-            "co2": s["net_co2e_t"].to_numpy(float)})
+        work = pd.DataFrame(
+            {
+                "option": opt,
+                "cls": s["soil_class"].astype(str),
+                "area": area,
+                "npv": s["npv_vs_baseline_cny_ha"].to_numpy(float) * area,
+                "prog": (s["programme_cost_cny_ha"].to_numpy(float) * area)
+                if "programme_cost_cny_ha" in s
+                else np.nan,
+                "co2": s["net_co2e_t"].to_numpy(float),
+            }
+        )
         for o, g in work.groupby("option", sort=False):
-            acc = self.by_option.setdefault(o, {"plots": 0, "area_ha": 0.0, "npv_cny": 0.0, "npv_plots": 0,
-                                                "programme_cny": 0.0, "co2e_t": 0.0})
+            acc = self.by_option.setdefault(
+                o,
+                {
+                    "plots": 0,
+                    "area_ha": 0.0,
+                    "npv_cny": 0.0,
+                    "npv_plots": 0,
+                    "programme_cny": 0.0,
+                    "co2e_t": 0.0,
+                },
+            )
             acc["plots"] += len(g)
             acc["area_ha"] += float(g["area"].sum())
             acc["npv_cny"] += float(g["npv"].sum())
@@ -414,7 +479,11 @@ class PlanDigest:
         t = plan.table
         if t is not None and len(t):
             rec = t.loc[t["recommended"].to_numpy(bool)]
-            a = rec[["plot_id"]].merge(s[["plot_id", "area_ha"]], on="plot_id", how="left")["area_ha"].to_numpy(float)
+            a = (
+                rec[["plot_id"]]
+                .merge(s[["plot_id", "area_ha"]], on="plot_id", how="left")["area_ha"]
+                .to_numpy(float)
+            )
             for term, cat in LEDGER_TERMS.items():
                 col = f"{term}_co2e_t_ha_yr"
                 if col in rec.columns:
@@ -424,12 +493,19 @@ class PlanDigest:
     def npv_cny(self) -> float:
         """Total NPV of the recommended options against doing nothing [CNY] (NaN when none known)."""
         known = sum(v["npv_plots"] for v in self.by_option.values())
-        return float(sum(v["npv_cny"] for v in self.by_option.values() if v["npv_plots"])) if known else np.nan
+        return (
+            float(sum(v["npv_cny"] for v in self.by_option.values() if v["npv_plots"])) if known else np.nan
+        )
 
     def programme_cny(self) -> float:
         """Total programme cost beyond doing nothing [CNY]."""
-        return float(sum(v["programme_cny"] for v in self.by_option.values()
-                         if v["programme_cny"] == v["programme_cny"]))
+        return float(
+            sum(
+                v["programme_cny"]
+                for v in self.by_option.values()
+                if v["programme_cny"] == v["programme_cny"]
+            )
+        )
 
     def co2e_t(self) -> float:
         """Net t CO₂e of the recommended options over the horizon."""
@@ -437,23 +513,37 @@ class PlanDigest:
 
     def option_table(self, lang: str = "en", tables=None) -> pd.DataFrame:
         """Plots, area, NPV and carbon by recommended option, largest area first."""
-        rows = [{"option": i18n.option_name(o, lang, tables) if o else i18n.t("ui.portfolio.no_option", lang),
-                 "plots": v["plots"], "area_ha": v["area_ha"],
-                 "npv_total": v["npv_cny"] if v["npv_plots"] else np.nan, "net_co2e_t": v["co2e_t"]}
-                for o, v in self.by_option.items()]
+        rows = [
+            {
+                "option": i18n.option_name(o, lang, tables) if o else i18n.t("ui.portfolio.no_option", lang),
+                "plots": v["plots"],
+                "area_ha": v["area_ha"],
+                "npv_total": v["npv_cny"] if v["npv_plots"] else np.nan,
+                "net_co2e_t": v["co2e_t"],
+            }
+            for o, v in self.by_option.items()
+        ]
         df = pd.DataFrame(rows, columns=["option", "plots", "area_ha", "npv_total", "net_co2e_t"])
-        return df.sort_values(["area_ha", "option"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        return df.sort_values(["area_ha", "option"], ascending=[False, True], kind="stable").reset_index(
+            drop=True
+        )
 
     def overview_frame(self) -> pd.DataFrame:
-        """Soil class, recommended option and area (input of :func:`agriremed.viz.recommendation_overview`)."""
-        return pd.DataFrame([{"soil_class": c, "recommended_option": o, "area_ha": a}
-                             for (c, o), a in self.by_class_option.items()],
-                            columns=["soil_class", "recommended_option", "area_ha"])
+        """Soil class, recommended option and area (for :func:`agriremed.viz.recommendation_overview`)."""
+        return pd.DataFrame(
+            [
+                {"soil_class": c, "recommended_option": o, "area_ha": a}
+                for (c, o), a in self.by_class_option.items()
+            ],
+            columns=["soil_class", "recommended_option", "area_ha"],
+        )
 
     def ledger_table(self, lang: str = "en") -> pd.DataFrame:
         """Ledger terms over the recommended options of all plots [t CO₂e yr⁻¹]."""
-        df = pd.DataFrame([{"term": t, "term_category": c, "co2e_t_yr": v} for (t, c), v in self.ledger_t_yr.items()],
-                          columns=["term", "term_category", "co2e_t_yr"])
+        df = pd.DataFrame(
+            [{"term": t, "term_category": c, "co2e_t_yr": v} for (t, c), v in self.ledger_t_yr.items()],
+            columns=["term", "term_category", "co2e_t_yr"],
+        )
         return translate_frame(df, lang)
 
 
@@ -461,8 +551,15 @@ class PlanDigest:
 _CLASSES = ("priority_protection", "safe_utilisation", "strict_control")
 
 
-def plain_summary(digest: PlanDigest, lang: str = "en", *, n_rejected: int = 0, horizon_yr: int | None = None,
-                  tables=None, max_options: int = 4) -> list[str]:
+def plain_summary(
+    digest: PlanDigest,
+    lang: str = "en",
+    *,
+    n_rejected: int = 0,
+    horizon_yr: int | None = None,
+    tables=None,
+    max_options: int = 4,
+) -> list[str]:
     """The report's opening paragraph as sentences in ``lang``: plots and area, soil classes,
     recommended options, money and carbon against doing nothing, and the caveat.
 
@@ -494,58 +591,100 @@ def plain_summary(digest: PlanDigest, lang: str = "en", *, n_rejected: int = 0, 
         return out
     area = lambda a: format_number(a, lang, "ha")  # noqa: E731
     out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=area(digest.area_ha))]
-    out.append(i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}") if n_rejected
-               else i18n.t("ui.report.sum_all_read", lang))
+    out.append(
+        i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")
+        if n_rejected
+        else i18n.t("ui.report.sum_all_read", lang)
+    )
     order = [c for c in _CLASSES if c in digest.by_class] + sorted(set(digest.by_class) - set(_CLASSES))
-    classes = sep.join(i18n.t("ui.report.sum_class_item", lang, cls=i18n.value("soil_class", c, lang),
-                              n=f"{digest.by_class[c][0]:,}", area=area(digest.by_class[c][1])) for c in order)
+    classes = sep.join(
+        i18n.t(
+            "ui.report.sum_class_item",
+            lang,
+            cls=i18n.value("soil_class", c, lang),
+            n=f"{digest.by_class[c][0]:,}",
+            area=area(digest.by_class[c][1]),
+        )
+        for c in order
+    )
     out.append(i18n.t("ui.report.sum_classes", lang, classes=classes))
     opts = sorted(digest.by_option.items(), key=lambda kv: (-kv[1]["area_ha"], kv[0]))
-    items = [i18n.t("ui.report.sum_option_item", lang,
-                    option=i18n.option_name(o, lang, tables) if o else i18n.t("ui.portfolio.no_option", lang),
-                    n=f"{v['plots']:,}", area=area(v["area_ha"])) for o, v in opts[:max_options]]
+    items = [
+        i18n.t(
+            "ui.report.sum_option_item",
+            lang,
+            option=i18n.option_name(o, lang, tables) if o else i18n.t("ui.portfolio.no_option", lang),
+            n=f"{v['plots']:,}",
+            area=area(v["area_ha"]),
+        )
+        for o, v in opts[:max_options]
+    ]
     if len(opts) > max_options:
         rest = sum(v["area_ha"] for _, v in opts[max_options:])
-        items.append(i18n.t("ui.report.sum_more_options", lang, n=f"{len(opts) - max_options:,}", area=area(rest)))
+        items.append(
+            i18n.t("ui.report.sum_more_options", lang, n=f"{len(opts) - max_options:,}", area=area(rest))
+        )
     out.append(i18n.t("ui.report.sum_recommended", lang, options=sep.join(items)))
     npv = digest.npv_cny()
     if npv == npv and horizon_yr is not None:
-        out.append(i18n.t("ui.report.sum_money", lang, npv=format_number(npv, lang, "CNY"), horizon=horizon_yr))
+        out.append(
+            i18n.t("ui.report.sum_money", lang, npv=format_number(npv, lang, "CNY"), horizon=horizon_yr)
+        )
         prog = digest.programme_cny()
         if prog > 0:
             out.append(i18n.t("ui.report.sum_programme", lang, cost=format_number(prog, lang, "CNY")))
-    out.append(i18n.t("ui.report.sum_carbon", lang, co2=format_number(digest.co2e_t(), lang, "t CO2e", signed=True)))
+    out.append(
+        i18n.t("ui.report.sum_carbon", lang, co2=format_number(digest.co2e_t(), lang, "t CO2e", signed=True))
+    )
     out.append(i18n.t("ui.report.sum_caveat", lang))
     return out
 
 
 # --------------------------------------------------------------------------- shared parts
-def _head(title: str, lang: str, *, date, version: str, scenario, digest_text: str, money: dict | None,
-          region: str) -> str:
+def _head(
+    title: str, lang: str, *, date, version: str, scenario, digest_text: str, money: dict | None, region: str
+) -> str:
     """``<head>`` with the print page boxes, and the title block."""
     d = report_date(date)
     date_text = _date_text(d, lang)
     page = i18n.t("ui.report.page_css", lang)
-    css = _CSS + ("@page{size:A4;margin:14mm 11mm 16mm 11mm;"
-                  f"@bottom-left{{content:{_css_string(title + ' · ' + date_text)};font-size:7.5pt;color:#666}}"
-                  f"@bottom-right{{content:{page};font-size:7.5pt;color:#666}}}}")
-    meta = i18n.t("ui.report.meta", lang, scenario=scenario.name, draws=f"{scenario.mc_draws:,}",
-                  horizon=scenario.horizon_yr, standard=i18n.value("standard", scenario.food_standard, lang),
-                  rules=i18n.value("rule_set", scenario.rule_set, lang), digest=digest_text)
+    css = _CSS + (
+        "@page{size:A4;margin:14mm 11mm 16mm 11mm;"
+        f"@bottom-left{{content:{_css_string(title + ' · ' + date_text)};font-size:7.5pt;color:#666}}"
+        f"@bottom-right{{content:{page};font-size:7.5pt;color:#666}}}}"
+    )
+    meta = i18n.t(
+        "ui.report.meta",
+        lang,
+        scenario=scenario.name,
+        draws=f"{scenario.mc_draws:,}",
+        horizon=scenario.horizon_yr,
+        standard=i18n.value("standard", scenario.food_standard, lang),
+        rules=i18n.value("rule_set", scenario.rule_set, lang),
+        digest=digest_text,
+    )
     if money and money.get("code", "CNY") != "CNY":
-        meta += " · " + i18n.t("ui.report.money_line", lang, code=money["code"], rate=f"{money['cny_per_unit']:g}",
-                               basis=money["basis"])
+        meta += " · " + i18n.t(
+            "ui.report.money_line",
+            lang,
+            code=money["code"],
+            rate=f"{money['cny_per_unit']:g}",
+            basis=money["basis"],
+        )
     html_lang = "zh-CN" if lang == "zh" else "en"
-    return "\n".join([
-        f"<!DOCTYPE html><html lang='{html_lang}'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{html.escape(title)}</title>",
-        f"<style>{css}</style>{_PRINT_SCRIPT}</head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p><b>{html.escape(i18n.t('ui.report.prepared', lang, date=date_text, version=version, seed=scenario.seed))}"
-        f"</b></p>",
-        f"<p class='muted'>{html.escape(meta)}</p>",
-        f"<p class='muted noprint'>{html.escape(i18n.t('ui.report.print_hint', lang))}</p>",
-    ])
+    prepared = i18n.t("ui.report.prepared", lang, date=date_text, version=version, seed=scenario.seed)
+    return "\n".join(
+        [
+            f"<!DOCTYPE html><html lang='{html_lang}'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+            f"<title>{html.escape(title)}</title>",
+            f"<style>{css}</style>{_PRINT_SCRIPT}</head><body>",
+            f"<h1>{html.escape(title)}</h1>",
+            f"<p><b>{html.escape(prepared)}</b></p>",
+            f"<p class='muted'>{html.escape(meta)}</p>",
+            f"<p class='muted noprint'>{html.escape(i18n.t('ui.report.print_hint', lang))}</p>",
+        ]
+    )
 
 
 def _title(region: str, lang: str, title: str | None) -> str:
@@ -555,19 +694,30 @@ def _title(region: str, lang: str, title: str | None) -> str:
 
 
 def _summary_sections(digest: PlanDigest, lang: str, *, n_rejected: int, scenario, tables) -> list[Section]:
-    sentences = plain_summary(digest, lang, n_rejected=n_rejected, horizon_yr=scenario.horizon_yr, tables=tables)
+    sentences = plain_summary(
+        digest, lang, n_rejected=n_rejected, horizon_yr=scenario.horizon_yr, tables=tables
+    )
     lede = "<div class='lede'>" + "".join(f"<p>{html.escape(x)}</p>" for x in sentences) + "</div>"
-    kpis = [(i18n.t("ui.report.kpi_plots", lang), f"{digest.n_planned:,}"),
-            (i18n.t("ui.report.kpi_rejected", lang), f"{n_rejected:,}"),
-            (i18n.t("ui.report.kpi_area", lang), format_number(digest.area_ha, lang, "ha"))]
+    kpis = [
+        (i18n.t("ui.report.kpi_plots", lang), f"{digest.n_planned:,}"),
+        (i18n.t("ui.report.kpi_rejected", lang), f"{n_rejected:,}"),
+        (i18n.t("ui.report.kpi_area", lang), format_number(digest.area_ha, lang, "ha")),
+    ]
     for c in [c for c in _CLASSES if c in digest.by_class]:
         kpis.append((i18n.value("soil_class", c, lang), format_number(digest.by_class[c][1], lang, "ha")))
     kpis.append((i18n.t("ui.report.kpi_npv", lang), format_number(digest.npv_cny(), lang, "CNY")))
-    kpis.append((i18n.t("ui.report.kpi_co2", lang), format_number(digest.co2e_t(), lang, "t CO2e", signed=True)))
-    body = "<div>" + "".join(f"<span class='kpi'><b>{html.escape(v)}</b>{html.escape(k)}</span>"
-                             for k, v in kpis) + "</div>"
-    return [Section("summary", i18n.t("ui.report.head_summary", lang), lede),
-            Section("key_numbers", "", body)]
+    kpis.append(
+        (i18n.t("ui.report.kpi_co2", lang), format_number(digest.co2e_t(), lang, "t CO2e", signed=True))
+    )
+    body = (
+        "<div>"
+        + "".join(f"<span class='kpi'><b>{html.escape(v)}</b>{html.escape(k)}</span>" for k, v in kpis)
+        + "</div>"
+    )
+    return [
+        Section("summary", i18n.t("ui.report.head_summary", lang), lede),
+        Section("key_numbers", "", body),
+    ]
 
 
 def _rejected_section(rejected: pd.DataFrame, lang: str, tables) -> Section | None:
@@ -577,9 +727,12 @@ def _rejected_section(rejected: pd.DataFrame, lang: str, tables) -> Section | No
     show = rejected[cols].copy()
     if "reasons" in rejected.columns:
         show["reasons"] = translate_frame(rejected[["reasons"]], lang, tables)["reasons"]
-    return Section("rejected", i18n.t("ui.report.head_rejected", lang, n=f"{len(rejected):,}"),
-                   _table(show, lang, {"reasons": i18n.t("ui.report.col_problem", lang)}, long_cols=("reasons",)),
-                   i18n.t("ui.report.intro_rejected", lang))
+    return Section(
+        "rejected",
+        i18n.t("ui.report.head_rejected", lang, n=f"{len(rejected):,}"),
+        _table(show, lang, {"reasons": i18n.t("ui.report.col_problem", lang)}, long_cols=("reasons",)),
+        i18n.t("ui.report.intro_rejected", lang),
+    )
 
 
 def _overview_figure(frame: pd.DataFrame, lang: str, tables):
@@ -588,7 +741,9 @@ def _overview_figure(frame: pd.DataFrame, lang: str, tables):
     order = list(_CLASSES)
     for tr in fig.data:
         if tr.name is not None:
-            tr.name = i18n.option_name(tr.name, lang, tables) if tr.name else i18n.t("ui.portfolio.no_option", lang)
+            tr.name = (
+                i18n.option_name(tr.name, lang, tables) if tr.name else i18n.t("ui.portfolio.no_option", lang)
+            )
         if tr.x is not None:
             tr.x = [i18n.value("soil_class", x, lang) for x in tr.x]
     fig.update_xaxes(categoryarray=[i18n.value("soil_class", c, lang) for c in order])
@@ -596,49 +751,112 @@ def _overview_figure(frame: pd.DataFrame, lang: str, tables):
 
 
 def _figures_html(figs) -> str:
-    return "".join(pio.to_html(f, include_plotlyjs=(i == 0), full_html=False, config={"displaylogo": False})
-                   for i, f in enumerate(figs))
+    return "".join(
+        pio.to_html(f, include_plotlyjs=(i == 0), full_html=False, config={"displaylogo": False})
+        for i, f in enumerate(figs)
+    )
 
 
 def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
     """Assumptions, scenario, glossary and sources (the same for a whole and a streamed plan)."""
-    assumptions = _table(_assumptions(tables), lang, _plain_headers(lang, "table", "entry", "value", "range", "note"),
-                         long_cols=("note",))
-    terms = ["priority_protection", "safe_utilisation", "strict_control", "screening", "intervention", "npv",
-             "co2e", "percentiles", "lights", "assumption"]
-    term_df = pd.DataFrame({"term": [i18n.t(f"ui.report.term.{k}", lang) for k in terms],
-                            "meaning": [i18n.t(f"ui.report.def.{k}", lang) for k in terms]})
+    assumptions = _table(
+        _assumptions(tables),
+        lang,
+        _plain_headers(lang, "table", "entry", "value", "range", "note"),
+        long_cols=("note",),
+    )
+    terms = [
+        "priority_protection",
+        "safe_utilisation",
+        "strict_control",
+        "screening",
+        "intervention",
+        "npv",
+        "co2e",
+        "percentiles",
+        "lights",
+        "assumption",
+    ]
+    term_df = pd.DataFrame(
+        {
+            "term": [i18n.t(f"ui.report.term.{k}", lang) for k in terms],
+            "meaning": [i18n.t(f"ui.report.def.{k}", lang) for k in terms],
+        }
+    )
     cols = [c for c in C.COLUMNS.values() if c.name in set(columns)]
-    gloss = pd.DataFrame({
-        "label": [c.label(lang, with_unit=False) for c in cols],
-        "name": [c.name for c in cols],
-        "unit": [i18n.unit(c.unit, lang) if c.dtype in ("float", "int") and c.unit not in ("", "1") else ""
-                 for c in cols],
-        "description": [c.description for c in cols]})
-    note = f"<p class='muted'>{html.escape(i18n.t('ui.report.description_en', lang))}</p>" if lang == "zh" else ""
-    glossary = (_table(term_df, lang, _plain_headers(lang, "term", "meaning"), long_cols=("meaning",))
-                + note + _table(gloss, lang, _plain_headers(lang, "label", "name", "unit", "description"),
-                                max_rows=len(gloss) + 1, long_cols=("description",)))
+    gloss = pd.DataFrame(
+        {
+            "label": [c.label(lang, with_unit=False) for c in cols],
+            "name": [c.name for c in cols],
+            "unit": [
+                i18n.unit(c.unit, lang) if c.dtype in ("float", "int") and c.unit not in ("", "1") else ""
+                for c in cols
+            ],
+            "description": [c.description for c in cols],
+        }
+    )
+    note = (
+        f"<p class='muted'>{html.escape(i18n.t('ui.report.description_en', lang))}</p>"
+        if lang == "zh"
+        else ""
+    )
+    glossary = (
+        _table(term_df, lang, _plain_headers(lang, "term", "meaning"), long_cols=("meaning",))
+        + note
+        + _table(
+            gloss,
+            lang,
+            _plain_headers(lang, "label", "name", "unit", "description"),
+            max_rows=len(gloss) + 1,
+            long_cols=("description",),
+        )
+    )
     sources = tables.sources
     src = sources.loc[sources["key"].isin(_used_sources(tables)), ["key", "citation", "doi_or_url", "status"]]
     src = src.rename(columns={"doi_or_url": "link"})
     return [
-        Section("assumptions", i18n.t("ui.report.head_assumptions", lang), assumptions,
-                i18n.t("ui.report.intro_assumptions", lang), folded=True),
-        Section("scenario", i18n.t("ui.report.head_scenario", lang), f"<pre>{html.escape(scenario.to_json())}</pre>",
-                folded=True),
-        Section("glossary", i18n.t("ui.report.head_glossary", lang), glossary, i18n.t("ui.report.intro_glossary", lang),
-                folded=True),
-        Section("sources", i18n.t("ui.report.head_sources", lang),
-                _table(src, lang, _plain_headers(lang, "key", "citation", "link", "status"), max_rows=len(src) + 1,
-                       long_cols=("citation", "link")), folded=True),
+        Section(
+            "assumptions",
+            i18n.t("ui.report.head_assumptions", lang),
+            assumptions,
+            i18n.t("ui.report.intro_assumptions", lang),
+            folded=True,
+        ),
+        Section(
+            "scenario",
+            i18n.t("ui.report.head_scenario", lang),
+            f"<pre>{html.escape(scenario.to_json())}</pre>",
+            folded=True,
+        ),
+        Section(
+            "glossary",
+            i18n.t("ui.report.head_glossary", lang),
+            glossary,
+            i18n.t("ui.report.intro_glossary", lang),
+            folded=True,
+        ),
+        Section(
+            "sources",
+            i18n.t("ui.report.head_sources", lang),
+            _table(
+                src,
+                lang,
+                _plain_headers(lang, "key", "citation", "link", "status"),
+                max_rows=len(src) + 1,
+                long_cols=("citation", "link"),
+            ),
+            folded=True,
+        ),
     ]
 
 
 def _by_option_section(digest: PlanDigest, lang: str, tables) -> Section:
     df = digest.option_table(lang, tables)
-    heads = {"option": i18n.t("ui.report.col_option", lang), "plots": i18n.t("ui.report.col_plots", lang),
-             "npv_total": f"{i18n.t('ui.report.col_npv_total', lang)} [{i18n.unit('CNY', lang)}]"}
+    heads = {
+        "option": i18n.t("ui.report.col_option", lang),
+        "plots": i18n.t("ui.report.col_plots", lang),
+        "npv_total": f"{i18n.t('ui.report.col_npv_total', lang)} [{i18n.unit('CNY', lang)}]",
+    }
     return Section("by_option", i18n.t("ui.report.head_by_option", lang), _table(df, lang, heads))
 
 
@@ -649,18 +867,25 @@ def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
     from .duration import cleanup_years_text
 
     y = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
-    text = cleanup_years_text(y, t["option_kind"].fillna("").to_numpy(object),
-                              t["target_metals"].fillna("").to_numpy(object))
+    text = cleanup_years_text(
+        y, t["option_kind"].fillna("").to_numpy(object), t["target_metals"].fillna("").to_numpy(object)
+    )
     return t.assign(years_text=np.where(t["applicable"].to_numpy(bool), text, ""))
 
 
 def _recommendation_table(s: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
     tr = translate_frame(s, lang, tables)
     crop = tr["land_use"].astype(str) + " / " + tr["crop"].astype(str)
-    df = pd.DataFrame({
-        "plot_id": s["plot_id"], "region": s["region"] if "region" in s else "", "land_crop": crop,
-        "soil_class": tr["soil_class"], "above": tr["metals_exceeding"], "recommendation": tr["recommendation"],
-    })
+    df = pd.DataFrame(
+        {
+            "plot_id": s["plot_id"],
+            "region": s["region"] if "region" in s else "",
+            "land_crop": crop,
+            "soil_class": tr["soil_class"],
+            "above": tr["metals_exceeding"],
+            "recommendation": tr["recommendation"],
+        }
+    )
     if "policy_rule" in s:
         rule = s["policy_rule"].fillna("").replace("", i18n.t("ui.report.no_rule", lang))
         df["rule"] = tr["rule_set"].astype(str) + i18n.colon(lang) + rule
@@ -681,11 +906,20 @@ def _recommended_scores(plan, lang: str) -> pd.DataFrame:
 def _plan_sections(plan, lang: str) -> list[Section]:
     s, t, tables = plan.summary, plan.table, plan.tables
     per_plot = len(plan.plots) <= PER_PLOT_FIGURE_LIMIT
-    rec_heads = {"plot_id": i18n.t("ui.report.col_plot", lang), "land_crop": i18n.t("ui.report.col_land_crop", lang),
-                 "above": i18n.t("ui.report.col_above", lang), "rule": i18n.t("ui.report.col_rule", lang)}
-    out = [Section("recommendations", i18n.t("ui.report.head_recommendations", lang),
-                   _table(_recommendation_table(s, lang, tables), lang, rec_heads, long_cols=("recommendation",)),
-                   i18n.t("ui.report.intro_recommendations", lang))]
+    rec_heads = {
+        "plot_id": i18n.t("ui.report.col_plot", lang),
+        "land_crop": i18n.t("ui.report.col_land_crop", lang),
+        "above": i18n.t("ui.report.col_above", lang),
+        "rule": i18n.t("ui.report.col_rule", lang),
+    }
+    out = [
+        Section(
+            "recommendations",
+            i18n.t("ui.report.head_recommendations", lang),
+            _table(_recommendation_table(s, lang, tables), lang, rec_heads, long_cols=("recommendation",)),
+            i18n.t("ui.report.intro_recommendations", lang),
+        )
+    ]
     figs = [_overview_figure(s, lang, tables)]
     if per_plot:
         if len(plan.soil):
@@ -693,21 +927,57 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         figs += [viz.duration_ranges(t, lang), viz.npv_vs_carbon(t, lang), viz.carbon_vs_duration(t, lang)]
         rec = t.loc[t["recommended"]]
         if len(rec):
-            figs.append(viz.carbon_waterfall(plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0],
-                                             lang))
-    out.append(Section("figures", i18n.t("ui.report.head_figures", lang), _figures_html(figs),
-                       "" if per_plot else i18n.t("ui.report.intro_figures_many", lang,
-                                                  n=f"{PER_PLOT_FIGURE_LIMIT:,}")))
-    out.append(Section("why", i18n.t("ui.report.head_why", lang),
-                       _table(_recommended_scores(plan, lang), lang, long_cols=("reason",)),
-                       i18n.t("ui.report.intro_why", lang), folded=True))
+            figs.append(
+                viz.carbon_waterfall(
+                    plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0], lang
+                )
+            )
+    out.append(
+        Section(
+            "figures",
+            i18n.t("ui.report.head_figures", lang),
+            _figures_html(figs),
+            "" if per_plot else i18n.t("ui.report.intro_figures_many", lang, n=f"{PER_PLOT_FIGURE_LIMIT:,}"),
+        )
+    )
+    out.append(
+        Section(
+            "why",
+            i18n.t("ui.report.head_why", lang),
+            _table(_recommended_scores(plan, lang), lang, long_cols=("reason",)),
+            i18n.t("ui.report.intro_why", lang),
+            folded=True,
+        )
+    )
     m = plan.money()
-    money_cols = list(dict.fromkeys(c for c in (C.money_column("npv_vs_baseline_cny_ha", m["code"]),
-                                                "npv_vs_baseline_cny_ha") if c in t.columns))
-    cols = ["plot_id", "option_name", "applicable", "reason", "evidence", "rank", "score", "years_text",
-            "crop_compliance_prob", *money_cols, "net_co2e_vs_baseline_t_ha_yr", "policy_status", "policy_rule",
-            "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
-            "light_economics"]
+    money_cols = list(
+        dict.fromkeys(
+            c
+            for c in (C.money_column("npv_vs_baseline_cny_ha", m["code"]), "npv_vs_baseline_cny_ha")
+            if c in t.columns
+        )
+    )
+    cols = [
+        "plot_id",
+        "option_name",
+        "applicable",
+        "reason",
+        "evidence",
+        "rank",
+        "score",
+        "years_text",
+        "crop_compliance_prob",
+        *money_cols,
+        "net_co2e_vs_baseline_t_ha_yr",
+        "policy_status",
+        "policy_rule",
+        "light_food_safety",
+        "light_food_production",
+        "light_livelihood",
+        "light_clean_up",
+        "light_carbon",
+        "light_economics",
+    ]
     head = _with_years_text(t.head(MAX_TABLE_ROWS))
     shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"]], lang, tables)
     shown["years_text"] = [i18n.message(x, lang, tables) for x in shown["years_text"]]
@@ -715,24 +985,81 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     heads = {"years_text": i18n.t("ui.report.col_years", lang)}
     body = _table(shown, lang, heads, max_rows=MAX_TABLE_ROWS, long_cols=("reason",))
     if len(t) > MAX_TABLE_ROWS:
-        body += (f"<p class='muted'>"
-                 f"{html.escape(i18n.t('ui.report.more_rows', lang, n=f'{len(t) - MAX_TABLE_ROWS:,}'))}</p>")
-    out.append(Section("options", i18n.t("ui.report.head_options", lang), body,
-                       i18n.t("ui.report.intro_options", lang), folded=True, printed=False))
-    ledger = plan.carbon_ledger.merge(t.loc[t["recommended"], ["plot_id", "option_id"]], on=["plot_id", "option_id"])
-    lcols = [c for c in ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr", "co2e_t_ha_yr_p10",
-                         "co2e_t_ha_yr_p90", "term_method", "source") if c in ledger.columns]
+        body += (
+            f"<p class='muted'>"
+            f"{html.escape(i18n.t('ui.report.more_rows', lang, n=f'{len(t) - MAX_TABLE_ROWS:,}'))}</p>"
+        )
+    out.append(
+        Section(
+            "options",
+            i18n.t("ui.report.head_options", lang),
+            body,
+            i18n.t("ui.report.intro_options", lang),
+            folded=True,
+            printed=False,
+        )
+    )
+    ledger = plan.carbon_ledger.merge(
+        t.loc[t["recommended"], ["plot_id", "option_id"]], on=["plot_id", "option_id"]
+    )
+    lcols = [
+        c
+        for c in (
+            "plot_id",
+            "option_id",
+            "term",
+            "term_category",
+            "co2e_t_ha_yr",
+            "co2e_t_ha_yr_p10",
+            "co2e_t_ha_yr_p90",
+            "term_method",
+            "source",
+        )
+        if c in ledger.columns
+    ]
     ledger = translate_frame(ledger[lcols].assign(option_name=ledger["option_id"]), lang, tables)
     ledger = ledger[["plot_id", "option_name", *[c for c in lcols if c not in ("plot_id", "option_id")]]]
-    out.append(Section("ledger", i18n.t("ui.report.head_ledger", lang), _table(ledger, lang),
-                       i18n.t("ui.report.intro_ledger", lang), folded=True))
-    bcols = ["plot_id", "option_name", "biomass_t_dm_ha_yr", "yield_land", "energy_pathway", "useful_energy_gj_ha_yr",
-             "electricity_mwh_ha_yr", "heat_gj_ha_yr", "biochar_t_ha_yr", "residue_disposal", "residue_note"]
+    out.append(
+        Section(
+            "ledger",
+            i18n.t("ui.report.head_ledger", lang),
+            _table(ledger, lang),
+            i18n.t("ui.report.intro_ledger", lang),
+            folded=True,
+        )
+    )
+    bcols = [
+        "plot_id",
+        "option_name",
+        "biomass_t_dm_ha_yr",
+        "yield_land",
+        "energy_pathway",
+        "useful_energy_gj_ha_yr",
+        "electricity_mwh_ha_yr",
+        "heat_gj_ha_yr",
+        "biochar_t_ha_yr",
+        "residue_disposal",
+        "residue_note",
+    ]
     bio = t.loc[t["applicable"] & t["biomass_t_dm_ha_yr"].notna(), [*bcols, "option_id"]]
     bio = translate_frame(bio, lang, tables).drop(columns="option_id")
-    out.append(Section("biomass", i18n.t("ui.report.head_biomass", lang), _table(bio, lang, long_cols=("residue_note",)),
-                       i18n.t("ui.report.intro_biomass", lang), folded=True, printed=False))
-    out.append(Section("not_printed", "", f"<p class='printonly muted'>{html.escape(i18n.t('ui.report.print_skipped', lang))}</p>"))
+    out.append(
+        Section(
+            "biomass",
+            i18n.t("ui.report.head_biomass", lang),
+            _table(bio, lang, long_cols=("residue_note",)),
+            i18n.t("ui.report.intro_biomass", lang),
+            folded=True,
+            printed=False,
+        )
+    )
+    out.append(
+        Section(
+            "not_printed",
+            "",
+            f"<p class='printonly muted'>{html.escape(i18n.t('ui.report.print_skipped', lang))}</p>",
+        )
+    )
     return out
 
 
@@ -766,17 +1093,30 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
     digest = PlanDigest.from_plan(plan)
     region = digest.regions.title(lang)
     full_title = _title(region, lang, title)
-    sections = _summary_sections(digest, lang, n_rejected=len(plan.rejected), scenario=plan.scenario,
-                                 tables=plan.tables)
+    sections = _summary_sections(
+        digest, lang, n_rejected=len(plan.rejected), scenario=plan.scenario, tables=plan.tables
+    )
     rej = _rejected_section(plan.rejected, lang, plan.tables)
     if rej is not None:
         sections.append(rej)
     sections.append(_by_option_section(digest, lang, plan.tables))
     sections += _plan_sections(plan, lang)
-    sections += _reference_sections(plan.tables, plan.scenario, lang, [*plan.table.columns, *plan.summary.columns,
-                                                                        *plan.carbon_ledger.columns])
-    head = _head(full_title, lang, date=date, version=plan.version, scenario=plan.scenario,
-                 digest_text=plan.input_digest(), money=plan.money(), region=region)
+    sections += _reference_sections(
+        plan.tables,
+        plan.scenario,
+        lang,
+        [*plan.table.columns, *plan.summary.columns, *plan.carbon_ledger.columns],
+    )
+    head = _head(
+        full_title,
+        lang,
+        date=date,
+        version=plan.version,
+        scenario=plan.scenario,
+        digest_text=plan.input_digest(),
+        money=plan.money(),
+        region=region,
+    )
     return "\n".join([head, *(s.html() for s in _ordered(sections, extra_sections)), "</body></html>"])
 
 
@@ -789,11 +1129,25 @@ def write_report(plan, path: str | Path, lang: str = "en", date=None) -> Path:
 
 
 # --------------------------------------------------------------------------- streamed plan
-def digest_report_html(digest: PlanDigest, *, scenario, tables, version: str, input_digest: str = "",
-                       rejected: pd.DataFrame | None = None, n_chunks: int = 0, chunk_size: int = 0,
-                       n_input: int = 0, files=("plan.csv", "summary.csv"), money: dict | None = None,
-                       columns=(), lang: str = "en", date=None, title: str | None = None,
-                       extra_sections=()) -> str:
+def digest_report_html(
+    digest: PlanDigest,
+    *,
+    scenario,
+    tables,
+    version: str,
+    input_digest: str = "",
+    rejected: pd.DataFrame | None = None,
+    n_chunks: int = 0,
+    chunk_size: int = 0,
+    n_input: int = 0,
+    files=("plan.csv", "summary.csv"),
+    money: dict | None = None,
+    columns=(),
+    lang: str = "en",
+    date=None,
+    title: str | None = None,
+    extra_sections=(),
+) -> str:
     """The report of a streamed plan, built from its :class:`PlanDigest` (no plot × option table).
 
     It has the title, the plain-language summary, the key numbers, the rejected rows, a
@@ -846,20 +1200,48 @@ def digest_report_html(digest: PlanDigest, *, scenario, tables, version: str, in
     if rej is not None:
         sections.append(rej)
     plan_file, summary_file = files
-    sections.append(Section("skipped", i18n.t("ui.report.head_skipped", lang),
-                            f"<p>{html.escape(i18n.t('ui.report.intro_skipped', lang, n=f'{n_input:,}', chunks=f'{n_chunks:,}', size=f'{chunk_size:,}', plan_file=plan_file, summary_file=summary_file))}</p>"))
+    skipped = i18n.t("ui.report.intro_skipped", lang, n=f"{n_input:,}", chunks=f"{n_chunks:,}",
+                     size=f"{chunk_size:,}", plan_file=plan_file, summary_file=summary_file)
+    sections.append(
+        Section(
+            "skipped",
+            i18n.t("ui.report.head_skipped", lang),
+            f"<p>{html.escape(skipped)}</p>",
+        )
+    )
     sections.append(_by_option_section(digest, lang, tables))
     if digest.n_planned:
-        sections.append(Section("figures", i18n.t("ui.report.head_figures", lang),
-                                _figures_html([_overview_figure(digest.overview_frame(), lang, tables)])))
-    heads = {"co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} [{i18n.unit('t CO2e', lang)}/"
-                          f"{i18n.unit('yr', lang)}]"}
-    sections.append(Section("ledger", i18n.t("ui.report.head_ledger", lang), _table(digest.ledger_table(lang), lang,
-                                                                                     heads),
-                            i18n.t("ui.workbook.about.ledger_totals", lang), folded=True))
+        sections.append(
+            Section(
+                "figures",
+                i18n.t("ui.report.head_figures", lang),
+                _figures_html([_overview_figure(digest.overview_frame(), lang, tables)]),
+            )
+        )
+    heads = {
+        "co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} [{i18n.unit('t CO2e', lang)}/"
+        f"{i18n.unit('yr', lang)}]"
+    }
+    sections.append(
+        Section(
+            "ledger",
+            i18n.t("ui.report.head_ledger", lang),
+            _table(digest.ledger_table(lang), lang, heads),
+            i18n.t("ui.workbook.about.ledger_totals", lang),
+            folded=True,
+        )
+    )
     sections += _reference_sections(tables, scenario, lang, columns)
-    head = _head(full_title, lang, date=date, version=version, scenario=scenario, digest_text=input_digest,
-                 money=money, region=region)
+    head = _head(
+        full_title,
+        lang,
+        date=date,
+        version=version,
+        scenario=scenario,
+        digest_text=input_digest,
+        money=money,
+        region=region,
+    )
     return "\n".join([head, *(s.html() for s in _ordered(sections, extra_sections)), "</body></html>"])
 
 
@@ -887,10 +1269,21 @@ class StreamReport:
         if self.digest.n_planned == 0:
             return {}
         text = digest_report_html(
-            self.digest, scenario=run["scenario"], tables=run["tables"], version=run["version"],
-            input_digest=run["input_digest"], rejected=run["rejected"], n_chunks=run["n_chunks"],
-            chunk_size=run["chunk_size"], n_input=run["n_input"], files=run["files"], money=run.get("money"),
-            columns=list(self.columns), lang=self.lang, date=self.date)
+            self.digest,
+            scenario=run["scenario"],
+            tables=run["tables"],
+            version=run["version"],
+            input_digest=run["input_digest"],
+            rejected=run["rejected"],
+            n_chunks=run["n_chunks"],
+            chunk_size=run["chunk_size"],
+            n_input=run["n_input"],
+            files=run["files"],
+            money=run.get("money"),
+            columns=list(self.columns),
+            lang=self.lang,
+            date=self.date,
+        )
         p = Path(out) / "report.html"
         p.write_text(text, encoding="utf-8")
         return {"report": p}

@@ -58,19 +58,69 @@ SHEETS = ("readme", "summary", "options", "ledger", "rejected", "glossary")
 
 #: Columns of the options sheet (those present), in this order.
 OPTION_COLUMNS = (
-    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status", "policy_rule",
-    "evidence", "data_gaps", "rank", "recommended", "score", "soil_class", "metals_exceeding", "target_metals",
-    "years_to_target", "years_p10", "years_p50", "years_p90", "p_target_20yr", "crop_compliance_prob",
-    "biomass_t_dm_ha_yr", "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
-    "residue_disposal", "residue_note", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t",
-    "cost_cny_ha", "revenue_cny_ha", "npv_cny_ha", "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha",
-    "programme_cost_cny_ha", "payback_yr", "cost_per_g_removed_cny_g", "light_food_safety",
-    "light_food_production", "light_livelihood", "light_clean_up", "light_carbon", "light_economics",
+    "plot_id",
+    "option_id",
+    "option_name",
+    "option_kind",
+    "applicable",
+    "reason",
+    "policy_status",
+    "policy_rule",
+    "evidence",
+    "data_gaps",
+    "rank",
+    "recommended",
+    "score",
+    "soil_class",
+    "metals_exceeding",
+    "target_metals",
+    "years_to_target",
+    "years_p10",
+    "years_p50",
+    "years_p90",
+    "p_target_20yr",
+    "crop_compliance_prob",
+    "biomass_t_dm_ha_yr",
+    "energy_pathway",
+    "useful_energy_gj_ha_yr",
+    "electricity_mwh_ha_yr",
+    "biochar_t_ha_yr",
+    "residue_disposal",
+    "residue_note",
+    "net_co2e_t_ha_yr",
+    "net_co2e_vs_baseline_t_ha_yr",
+    "net_co2e_t",
+    "cost_cny_ha",
+    "revenue_cny_ha",
+    "npv_cny_ha",
+    "npv_vs_baseline_cny_ha",
+    "npv_farmer_vs_baseline_cny_ha",
+    "programme_cost_cny_ha",
+    "payback_yr",
+    "cost_per_g_removed_cny_g",
+    "light_food_safety",
+    "light_food_production",
+    "light_livelihood",
+    "light_clean_up",
+    "light_carbon",
+    "light_economics",
 )
 
 #: Columns of the ledger sheet (those present).
-LEDGER_COLUMNS = ("plot_id", "option_id", "option_name", "term", "term_category", "co2e_t_ha_yr",
-                  "co2e_t_ha_yr_p10", "co2e_t_ha_yr_p90", "co2e_t_ha", "term_method", "source", "note")
+LEDGER_COLUMNS = (
+    "plot_id",
+    "option_id",
+    "option_name",
+    "term",
+    "term_category",
+    "co2e_t_ha_yr",
+    "co2e_t_ha_yr_p10",
+    "co2e_t_ha_yr_p90",
+    "co2e_t_ha",
+    "term_method",
+    "source",
+    "note",
+)
 
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
@@ -153,8 +203,16 @@ def _cells(df: pd.DataFrame) -> list[list]:
 class _Sheet:
     """A write-only sheet with two header rows, counting rows against Excel's limit."""
 
-    def __init__(self, wb: Workbook, title: str, columns, lang: str, money_code: str = "CNY",
-                 widths: dict | None = None, labels: dict | None = None):
+    def __init__(
+        self,
+        wb: Workbook,
+        title: str,
+        columns,
+        lang: str,
+        money_code: str = "CNY",
+        widths: dict | None = None,
+        labels: dict | None = None,
+    ):
         self.ws = wb.create_sheet(title=title[:31])
         self.columns = list(columns)
         self.rows = 0
@@ -194,9 +252,21 @@ def _letter(i: int) -> str:
     return get_column_letter(i + 1)
 
 
-_WIDE = {"reason": 48, "recommendation": 70, "reasons": 60, "residue_note": 40, "data_gaps": 30,
-         "option_name": 30, "recommended_name": 30, "description": 70, "note": 40, "term_method": 36,
-         "region": 22, "label": 34, "name": 30}
+_WIDE = {
+    "reason": 48,
+    "recommendation": 70,
+    "reasons": 60,
+    "residue_note": 40,
+    "data_gaps": 30,
+    "option_name": 30,
+    "recommended_name": 30,
+    "description": 70,
+    "note": 40,
+    "term_method": 36,
+    "region": 22,
+    "label": 34,
+    "name": 30,
+}
 
 
 class _Book:
@@ -215,7 +285,9 @@ class _Book:
 
     def sheet(self, key: str, columns, labels: dict | None = None) -> _Sheet:
         if key not in self.sheets:
-            self.sheets[key] = _Sheet(self.wb, self.names[key], columns, self.lang, self.money_code, _WIDE, labels)
+            self.sheets[key] = _Sheet(
+                self.wb, self.names[key], columns, self.lang, self.money_code, _WIDE, labels
+            )
         return self.sheets[key]
 
     def finish(self, about: dict[str, str], provenance: list[tuple[str, object]], notes=()) -> Path:
@@ -240,15 +312,29 @@ class _Book:
             self.readme.append([None, cell])
         for key, sh in self.sheets.items():
             if sh.dropped:
-                self.readme.append([None, i18n.t("ui.workbook.truncated", lang, sheet=self.names[key],
-                                                 n=f"{sh.dropped:,}", file=about.get(f"{key}_file", ""))])
+                self.readme.append(
+                    [
+                        None,
+                        i18n.t(
+                            "ui.workbook.truncated",
+                            lang,
+                            sheet=self.names[key],
+                            n=f"{sh.dropped:,}",
+                            file=about.get(f"{key}_file", ""),
+                        ),
+                    ]
+                )
         self.readme.append([])
-        a, b = (WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.col_item", lang)),
-                WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.col_value", lang)))
+        a, b = (
+            WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.col_item", lang)),
+            WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.col_value", lang)),
+        )
         a.font = b.font = _HEAD_FONT
         self.readme.append([a, b])
         for k, v in provenance:
-            cell = WriteOnlyCell(self.readme, value=_legal(neutralise_text([v])[0]) if isinstance(v, str) else v)
+            cell = WriteOnlyCell(
+                self.readme, value=_legal(neutralise_text([v])[0]) if isinstance(v, str) else v
+            )
             cell.alignment = _WRAP
             self.readme.append([k, cell])
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,20 +342,33 @@ class _Book:
         return self.path
 
 
-def _provenance(lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region,
-                money) -> list[tuple[str, object]]:
+def _provenance(
+    lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money
+) -> list[tuple[str, object]]:
     from .report import _date_text, report_date
 
     d = report_date(date)
-    rows = [("version", f"agriremed {version}"), ("date", _date_text(d, lang)), ("seed", scenario.seed),
-            ("scenario", scenario.name), ("standard", i18n.value("standard", scenario.food_standard, lang)),
-            ("rules", i18n.value("rule_set", scenario.rule_set, lang)), ("horizon", scenario.horizon_yr),
-            ("draws", scenario.mc_draws), ("digest", input_digest),
-            ("rows", f"{n_input:,} / {n_planned:,} / {n_rejected:,}"), ("region", region)]
+    rows = [
+        ("version", f"agriremed {version}"),
+        ("date", _date_text(d, lang)),
+        ("seed", scenario.seed),
+        ("scenario", scenario.name),
+        ("standard", i18n.value("standard", scenario.food_standard, lang)),
+        ("rules", i18n.value("rule_set", scenario.rule_set, lang)),
+        ("horizon", scenario.horizon_yr),
+        ("draws", scenario.mc_draws),
+        ("digest", input_digest),
+        ("rows", f"{n_input:,} / {n_planned:,} / {n_rejected:,}"),
+        ("region", region),
+    ]
     if money:
         cur = money.get("code", "CNY")
-        rows.append(("currency", cur if cur == "CNY" else f"{cur}: {money['cny_per_unit']:g} CNY/{cur} "
-                                                          f"({money['basis']})"))
+        rows.append(
+            (
+                "currency",
+                cur if cur == "CNY" else f"{cur}: {money['cny_per_unit']:g} CNY/{cur} ({money['basis']})",
+            )
+        )
     out = [(i18n.t(f"ui.workbook.prov.{k}", lang), v) for k, v in rows]
     out.append(("scenario.json", scenario.to_json()))
     return out
@@ -284,8 +383,14 @@ def _glossary(columns, lang: str) -> pd.DataFrame:
             rows.append({"label": name, "name": name, "unit": "", "description": ""})
             continue
         unit = spec.unit if spec.dtype in ("float", "int") and spec.unit not in ("", "1") else ""
-        rows.append({"label": spec.label_zh if lang == "zh" else spec.label_en, "name": name,
-                     "unit": i18n.unit(unit, lang) if unit else "", "description": spec.description})
+        rows.append(
+            {
+                "label": spec.label_zh if lang == "zh" else spec.label_en,
+                "name": name,
+                "unit": i18n.unit(unit, lang) if unit else "",
+                "description": spec.description,
+            }
+        )
     return pd.DataFrame(rows, columns=["label", "name", "unit", "description"])
 
 
@@ -315,8 +420,10 @@ def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str) -> p
 
 
 def _about(lang: str, streamed: bool, plan_file: str = "plan.csv") -> dict[str, str]:
-    about = {k: i18n.t(f"ui.workbook.about.{k}", lang) for k in ("summary", "options", "ledger", "rejected",
-                                                                 "glossary")}
+    about = {
+        k: i18n.t(f"ui.workbook.about.{k}", lang)
+        for k in ("summary", "options", "ledger", "rejected", "glossary")
+    }
     if streamed:
         about["options"] = i18n.t("ui.workbook.about.options_recommended", lang, plan_file=plan_file)
         about["ledger"] = i18n.t("ui.workbook.about.ledger_totals", lang)
@@ -360,13 +467,25 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
     gl = _glossary([*s.columns, *opts.columns, *ledger.columns, *rej.columns], lang)
     book.sheet("glossary", gl.columns, _gloss_labels(lang)).add(gl)
-    prov = _provenance(lang, version=plan.version, date=date, scenario=plan.scenario,
-                       input_digest=plan.input_digest(), n_input=plan.n_input, n_planned=len(plan.plots),
-                       n_rejected=len(plan.rejected), region=region_title(s["region"] if "region" in s else [], lang),
-                       money=plan.money())
+    prov = _provenance(
+        lang,
+        version=plan.version,
+        date=date,
+        scenario=plan.scenario,
+        input_digest=plan.input_digest(),
+        n_input=plan.n_input,
+        n_planned=len(plan.plots),
+        n_rejected=len(plan.rejected),
+        region=region_title(s["region"] if "region" in s else [], lang),
+        money=plan.money(),
+    )
     about = _about(lang, False)
-    about.update(summary_file="summary.csv", options_file="plan.csv", ledger_file="carbon_ledger.csv",
-                 rejected_file="rejected.csv")
+    about.update(
+        summary_file="summary.csv",
+        options_file="plan.csv",
+        ledger_file="carbon_ledger.csv",
+        rejected_file="rejected.csv",
+    )
     return book.finish(about, prov)
 
 
@@ -417,25 +536,42 @@ class StreamWorkbook:
             return {}
         lang, tables = self.lang, run["tables"]
         ledger = self.digest.ledger_table(lang)
-        labels = {"co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} "
-                               f"[{i18n.unit('t CO2e', lang)}/{i18n.unit('yr', lang)}]"}
+        labels = {
+            "co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} "
+            f"[{i18n.unit('t CO2e', lang)}/{i18n.unit('yr', lang)}]"
+        }
         self.book.sheet("ledger", ledger.columns, labels).add(ledger)
         rej = _rejected(run["rejected"], lang, tables)
         self.book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
         gl = _glossary([*self.columns, *ledger.columns, *rej.columns], lang)
         self.book.sheet("glossary", gl.columns, _gloss_labels(lang)).add(gl)
         plan_file, summary_file = run["files"]
-        prov = _provenance(lang, version=run["version"], date=self.date, scenario=run["scenario"],
-                           input_digest=run["input_digest"], n_input=run["n_input"], n_planned=run["n_planned"],
-                           n_rejected=len(run["rejected"]), region=self.digest.regions.title(lang),
-                           money=run.get("money"))
+        prov = _provenance(
+            lang,
+            version=run["version"],
+            date=self.date,
+            scenario=run["scenario"],
+            input_digest=run["input_digest"],
+            n_input=run["n_input"],
+            n_planned=run["n_planned"],
+            n_rejected=len(run["rejected"]),
+            region=self.digest.regions.title(lang),
+            money=run.get("money"),
+        )
         about = _about(lang, True, plan_file)
         about.update(summary_file=summary_file, options_file=plan_file, rejected_file="rejected.csv")
         self.book.path = Path(out) / self.name
         path = self.book.finish(about, prov)
         cut = {k: sh.dropped for k, sh in self.book.sheets.items() if sh.dropped}
         if cut:
-            self.note = "; ".join(i18n.t("ui.workbook.truncated", lang, sheet=self.book.names[k], n=f"{n:,}",
-                                         file=summary_file if k == "summary" else plan_file)
-                                  for k, n in cut.items())
+            self.note = "; ".join(
+                i18n.t(
+                    "ui.workbook.truncated",
+                    lang,
+                    sheet=self.book.names[k],
+                    n=f"{n:,}",
+                    file=summary_file if k == "summary" else plan_file,
+                )
+                for k, n in cut.items()
+            )
         return {"xlsx": path}
