@@ -183,3 +183,19 @@ def test_a_sheet_stops_at_the_row_limit_and_says_so(tmp_path, monkeypatch):
         "The summary sheet stops at Excel's limit of 1,048,576 rows: 6 rows are only in summary.csv."
         in readme
     )
+
+
+def test_a_large_plan_keeps_the_recommended_option_of_each_plot(tmp_path, monkeypatch):
+    """Above ALL_OPTIONS_MAX_ROWS plot × option rows (set to 100 here: 16 plots × the library are
+    more) the options sheet holds the 16 recommended rows and the ledger the sums by term."""
+    monkeypatch.setattr(W, "ALL_OPTIONS_MAX_ROWS", 100)
+    plan = agriremed.plan(SAMPLES / "plots.csv", agriremed.Scenario(mc_draws=0), progress=False)
+    p = W.write_workbook(plan, tmp_path / "plan.xlsx", lang="zh")
+    o = pd.read_excel(p, sheet_name="方案", header=1, engine="openpyxl")
+    rec = plan.table.loc[plan.table["recommended"]]
+    assert o["option_id"].tolist() == rec["option_id"].tolist() and len(o) == 16
+    led = pd.read_excel(p, sheet_name="碳账", header=1, engine="openpyxl").set_index("term")
+    lg = plan.carbon_ledger.merge(rec[["plot_id", "option_id"]]).merge(plan.summary[["plot_id", "area_ha"]])
+    ch4 = lg.loc[lg["term"] == "paddy_ch4"]
+    paddy = (ch4["co2e_t_ha_yr"] * ch4["area_ha"]).sum()
+    assert led.loc["稻田甲烷", "co2e_t_yr"] == pytest.approx(paddy) and paddy != 0

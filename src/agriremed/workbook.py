@@ -10,11 +10,11 @@ Sheets (names in the workbook's language, :func:`sheet_names`):
     One row per planned plot (the columns of ``summary.csv``).
 ``options``
     One row per plot × option with the columns an officer compares (:data:`OPTION_COLUMNS`;
-    every column is in ``plan.csv``). A streamed (chunked) plan writes the recommended option
-    of each plot only.
+    every column is in ``plan.csv``). A streamed (chunked) plan, or one of more than
+    :data:`ALL_OPTIONS_MAX_ROWS` plot × option rows, writes the recommended option of each plot.
 ``ledger``
-    The carbon-ledger terms of each plot's recommended option (a streamed plan: the terms
-    summed over all plots).
+    The carbon-ledger terms of each plot's recommended option (a streamed or large plan: the
+    terms summed over all plots).
 ``rejected``
     Input rows that could not be planned, with their reasons.
 ``glossary``
@@ -105,6 +105,11 @@ OPTION_COLUMNS = (
     "light_carbon",
     "light_economics",
 )
+
+#: Plot × option rows up to which the options sheet of a whole plan holds every option; above it
+#: (about 500 plots) it holds each plot's recommended option and the ledger sheet the terms
+#: summed over the plots, so that writing and opening the workbook stays quick.
+ALL_OPTIONS_MAX_ROWS = 20_000
 
 #: Columns of the ledger sheet (those present).
 LEDGER_COLUMNS = (
@@ -398,6 +403,11 @@ def _gloss_labels(lang: str) -> dict:
     return {k: i18n.t(f"ui.report.col_{k}", lang) for k in ("label", "name", "unit", "description")}
 
 
+def _ledger_total_label(lang: str) -> dict:
+    unit = f"{i18n.unit('t CO2e', lang)}/{i18n.unit('yr', lang)}"
+    return {"co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} [{unit}]"}
+
+
 def _reason_label(lang: str) -> dict:
     return {"reasons": i18n.t("ui.report.col_problem", lang)}
 
@@ -456,13 +466,22 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     book = _Book(path, lang, code)
     s = plan.summary
     book.sheet("summary", s.columns).add(translate_frame(s, lang, tables))
-    opts = _options_frame(plan.table, lang, tables, code)
+    large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
+    is_rec = plan.table["recommended"].to_numpy(bool)
+    opts = _options_frame(plan.table.loc[is_rec] if large else plan.table, lang, tables, code)
     book.sheet("options", opts.columns).add(opts)
-    rec = plan.table.loc[plan.table["recommended"].to_numpy(bool), ["plot_id", "option_id"]]
-    ledger = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"])
-    ledger = ledger.assign(option_name=ledger["option_id"])
-    ledger = translate_frame(ledger[[c for c in LEDGER_COLUMNS if c in ledger.columns]], lang, tables)
-    book.sheet("ledger", ledger.columns).add(ledger)
+    labels = None
+    if large:  # the ledger summed by term, as for a streamed plan
+        from .report import PlanDigest
+
+        ledger = PlanDigest.from_plan(plan).ledger_table(lang)
+        labels = _ledger_total_label(lang)
+    else:
+        rec = plan.table.loc[is_rec, ["plot_id", "option_id"]]
+        ledger = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"])
+        ledger = ledger.assign(option_name=ledger["option_id"])
+        ledger = translate_frame(ledger[[c for c in LEDGER_COLUMNS if c in ledger.columns]], lang, tables)
+    book.sheet("ledger", ledger.columns, labels).add(ledger)
     rej = _rejected(plan.rejected, lang, tables)
     book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
     gl = _glossary([*s.columns, *opts.columns, *ledger.columns, *rej.columns], lang)
@@ -480,6 +499,11 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
         money=plan.money(),
     )
     about = _about(lang, False)
+    if large:
+        about["options"] = i18n.t(
+            "ui.workbook.about.options_large", lang, n=f"{ALL_OPTIONS_MAX_ROWS:,}", plan_file="plan.csv"
+        )
+        about["ledger"] = i18n.t("ui.workbook.about.ledger_totals", lang)
     about.update(
         summary_file="summary.csv",
         options_file="plan.csv",
@@ -536,10 +560,7 @@ class StreamWorkbook:
             return {}
         lang, tables = self.lang, run["tables"]
         ledger = self.digest.ledger_table(lang)
-        labels = {
-            "co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} "
-            f"[{i18n.unit('t CO2e', lang)}/{i18n.unit('yr', lang)}]"
-        }
+        labels = _ledger_total_label(lang)
         self.book.sheet("ledger", ledger.columns, labels).add(ledger)
         rej = _rejected(run["rejected"], lang, tables)
         self.book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
