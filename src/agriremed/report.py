@@ -89,7 +89,8 @@ h1{margin-bottom:.1em}h2{border-bottom:2px solid #2c7bb6;padding-bottom:.2em;mar
 .lede{font-size:1.05em;max-width:60em}.lede p{margin:.4em 0}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td{min-width:4.5em}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;min-width:0}
+td.id{white-space:nowrap}
 th{background:#f0f4f8}.muted{color:#666;font-size:.9em}
 .kpi{display:inline-block;margin:.3em 1.5em .3em 0}.kpi b{font-size:1.4em;display:block}
 .green{background:#d9f2d9}.amber{background:#fff2cc}.red{background:#f8d7da}
@@ -105,6 +106,7 @@ details[open]>summary::before{content:"▾ "}
  table{width:100%;font-size:7.5pt;table-layout:auto}
  th,td{overflow-wrap:anywhere;white-space:normal;padding:.15em .3em;min-width:5em}
  td.num{white-space:nowrap;min-width:0}
+ td.id{white-space:normal}
  td.long{min-width:16em}
  thead{display:table-header-group}
  tr{break-inside:avoid}
@@ -295,6 +297,10 @@ def _header(col: str, lang: str, headers: dict | None) -> str:
     return i18n.label(col, lang, with_unit=spec.unit not in ("", "1") or col == "ph")
 
 
+#: Columns of identifiers (kept on one line on screen).
+_ID_COLUMNS = ("plot_id", "input_row", "line", "option_id")
+
+
 def _table(
     df: pd.DataFrame,
     lang: str = "en",
@@ -320,6 +326,8 @@ def _table(
                 for v in s.to_numpy(object)
             ]
         cls = " class='num'" if num else (" class='long'" if c in long_cols else "")
+        if c in _ID_COLUMNS:
+            cls = " class='id'"
         cols.append((cls, text))
     head = "".join(f"<th>{html.escape(_header(str(c), lang, headers))}</th>" for c in shown.columns)
     body = []
