@@ -186,3 +186,13 @@ def test_chunked_cli_writes_a_report_from_totals(tmp_path, capsys):
 
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert {"report.html", "plan.xlsx"} <= set(run["files"])
+
+
+def test_the_dashboard_report_download_follows_the_page_language():
+    from agriremed.dashboards.portfolio import Portfolio
+
+    p = Portfolio(SAMPLES / "plots_two_broken_rows.csv", chunk_size=5, background=False)
+    assert "<title>Remediation plan for contaminated farmland" in p.downloads["report"].payload().decode("utf-8")
+    p.set_lang("zh")
+    doc = p.downloads["report"].payload().decode("utf-8")
+    assert "<title>受污染耕地修复治理方案" in doc and "逗号分隔文件中使用了小数逗号" in doc
