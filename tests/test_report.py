@@ -192,7 +192,8 @@ def test_the_dashboard_report_download_follows_the_page_language():
     from agriremed.dashboards.portfolio import Portfolio
 
     p = Portfolio(SAMPLES / "plots_two_broken_rows.csv", chunk_size=5, background=False)
-    assert "<title>Remediation plan for contaminated farmland" in p.downloads["report"].payload().decode("utf-8")
+    en = p.downloads["report"].payload().decode("utf-8")
+    assert "<title>Remediation plan for contaminated farmland" in en
     p.set_lang("zh")
     doc = p.downloads["report"].payload().decode("utf-8")
     assert "<title>受污染耕地修复治理方案" in doc and "逗号分隔文件中使用了小数逗号" in doc
