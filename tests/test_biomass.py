@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import agriremed
 from agriremed import biomass
 
 
@@ -135,3 +136,37 @@ def test_every_yield_row_is_a_range_with_a_note_when_blank(tables):
     assert set(y["land"]) <= {"contaminated", "marginal", "cropland"}
     assert y.loc[y["typical"].isna(), "note"].str.len().gt(20).all()
     assert not y.duplicated(["species", "land"]).any()
+
+
+def test_miscanthus_in_dry_cool_baiyin_yields_well_below_hunan(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    m = p.table.loc[p.table["option_id"] == "miscanthus"].set_index("plot_id")
+    # Baiyin: 190 mm, 6.9 °C → min(190/800, (6.9 − 6)/4) = 0.225; Hunan (1410 mm, 17.6 °C) → 1
+    assert m.loc["GS-BY-16", "yield_factor"] == pytest.approx(0.225)
+    assert m.loc["HN-ZZ-01", "yield_factor"] == 1.0
+    assert m.loc["GS-BY-16", "biomass_t_dm_ha_yr"] == pytest.approx(9.9 * 0.225)
+    assert m.loc["GS-BY-16", "biomass_t_dm_ha_yr"] < 0.3 * m.loc["HN-ZZ-01", "biomass_t_dm_ha_yr"]
+    # Henan (600 mm, 14.4 °C): water-limited, 600/800
+    assert m.loc["HE-JY-11", "yield_factor"] == pytest.approx(0.75)
+
+
+def test_water_and_temperature_factors_by_hand(tables):
+    f, d = biomass.yield_adjustments(["miscanthus"] * 4 + ["willow"], [7.0] * 5, ["safe_utilisation"] * 5,
+                                     [None] * 5, tables, n_draws=20, seed=1,
+                                     annual_rain_mm=[400, 1000, 1000, np.nan, 100],
+                                     mean_temp_c=[15, 8, 5, np.nan, 2])
+    assert f["yield_factor_water"].tolist() == pytest.approx([0.5, 1.0, 1.0, 1.0, 1.0])
+    assert f["yield_factor_temperature"].tolist() == pytest.approx([1.0, 0.5, 0.0, 1.0, 1.0])
+    assert f["yield_factor"].tolist() == pytest.approx([0.5, 0.5, 0.0, 1.0, 1.0])  # no climate rows for willow
+    np.testing.assert_allclose(d, np.repeat(f["yield_factor"].to_numpy()[:, None], 20, axis=1))
+
+
+def test_establishment_years_of_perennials(tables):
+    b = pd.DataFrame({"biomass_t_dm_ha_yr": [10.0, 8.0, 3.0], "harvest_cycle_yr": [1, 4, 1],
+                      "biomass_species": ["miscanthus", "willow", "sedum_plumbizincicola"]})
+    s = biomass.harvest_series(b, 9, tables=tables)
+    assert s[0].tolist() == pytest.approx([0, 5, 10, 10, 10, 10, 10, 10, 10])   # 0, 0.5, then mature
+    assert s[1].tolist() == pytest.approx([0, 0, 0, 24, 0, 0, 0, 32, 0])        # cut back in year 1
+    assert s[2].tolist() == pytest.approx([3.0] * 9)
+    # without tables every year grows the mature yield (the old behaviour)
+    assert biomass.harvest_series(b, 9)[0].tolist() == pytest.approx([10.0] * 9)

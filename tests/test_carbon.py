@@ -180,19 +180,21 @@ def test_avoided_electricity_and_heat_by_hand(sample_plots_path):
     assert led0.loc["avoided_heat", "co2e_t_ha_yr"] == 0.0
     assert "no heat user" in led0.loc["avoided_heat", "note"]
     assert p0.energy.loc[p0.energy["option_id"] == "miscanthus", "heat_gj_ha_yr"].fillna(0).eq(0).all()
-    # a named heat user taking all the heat: 9.9 t × 17 GJ/t × (0.875 − 0.32) × 0.11 t CO2/GJ
+    # a named heat user taking all the heat: 9.9 t × 17 GJ/t × (0.875 − 0.32) × 0.11 t CO2/GJ,
+    # harvested as Miscanthus establishes: 0, 0.5, then 18 full years of 20 (yield_establishment.csv)
+    est = (0 + 0.5 + 18) / 20
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, heat_user="Nandan smelter"))
     led = p.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
-    assert led.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.5366)
-    assert led.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * (0.875 - 0.32) * 0.11)
+    assert led.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.5366 * est)
+    assert led.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * (0.875 - 0.32) * 0.11 * est)
     assert "Nandan smelter" in led.loc["avoided_heat", "note"]
     half = agriremed.plan(sample_plots_path,
                           agriremed.Scenario(mc_draws=0, heat_user="a dryer", heat_user_frac=0.5))
     led_h = half.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
-    assert led_h.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(0.5 * 9.9 * 17 * (0.875 - 0.32) * 0.11)
+    assert led_h.loc["avoided_heat", "co2e_t_ha_yr"] == pytest.approx(0.5 * 9.9 * 17 * (0.875 - 0.32) * 0.11 * est)
     with pytest.raises(ScenarioError, match="heat_user"):
         agriremed.Scenario(overrides={"factor.chp_heat_used_frac": 1})
-    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * 50 * 0.11 / 1000)
+    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * 50 * 0.11 / 1000 * est)
     assert np.isnan(led.loc["processing", "co2e_t_ha_yr"])         # no sourced factor: not quantified
     assert set(led["term_category"]) == {"removal", "avoided_emission", "emission"}
     assert (led["term_unit"] == "t CO2e/ha/yr").all() and led["source"].str.len().gt(3).all()
@@ -202,7 +204,7 @@ def test_avoided_electricity_and_heat_by_hand(sample_plots_path):
     led2 = agriremed.plan(sample_plots_path, s).carbon_ledger.query(
         "plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
     assert led2.loc["avoided_heat", "co2e_t_ha_yr"] == 0.0
-    assert led2.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.1073)
+    assert led2.loc["avoided_electricity", "co2e_t_ha_yr"] == pytest.approx(9.9 * 17 * 0.32 / 3.6 * 0.1073 * est)
 
 
 def test_biochar_method_is_shown_and_changes_the_sink(sample_plots_path):
@@ -455,7 +457,8 @@ def test_biochar_registry_rules(tables):
     ("gwp_set", "ar4"), ("rice_water_regime", "flooded"), ("rice_preseason", "winter"),
     ("rice_amendment", "sawdust"), ("rice_amendment_t_ha", 5.0), ("rice_season_days", 400),
     ("rice_season_days", float("nan")), ("heat_user", ""), ("heat_user_frac", 0.0), ("heat_user_frac", 1.5),
-    ("biochar_reapply_interval_yr", -3), ("carbon_credit_method", None),
+    ("biochar_reapply_interval_yr", -3), ("carbon_credit_method", None), ("transport_km", -1.0),
+    ("transport_km", "far"),
 ])
 def test_carbon_scenario_fields_are_checked(field, value):
     with pytest.raises(ScenarioError, match=field):
@@ -466,7 +469,7 @@ def test_carbon_scenario_fields_round_trip():
     s = agriremed.Scenario(gwp_set="ar5", rice_water_regime="multiple_drainage", rice_amendment="straw_short",
                            rice_amendment_t_ha=4.5, rice_season_days=230, heat_user="greenhouse",
                            heat_user_frac=0.4, biochar_reapply_interval_yr=5,
-                           carbon_credit_method="all_terms")
+                           carbon_credit_method="all_terms", transport_km=120)
     assert agriremed.Scenario.from_dict(s.to_dict()) == s
 
 
@@ -476,7 +479,139 @@ def test_replan_with_new_carbon_fields_equals_a_new_plan(sample_plots_path):
     s = agriremed.Scenario(mc_draws=0)
     p = agriremed.plan(sample_plots_path, s)
     s2 = s.replace(rice_season_days=130, gwp_set="ar5", biochar_reapply_interval_yr=4,
-                   carbon_credit_method="all_terms")
+                   carbon_credit_method="all_terms", transport_km=150, biochar_h_corg=0.3)
     a, b = replan(p, s2), agriremed.plan(sample_plots_path, s2)
     pd.testing.assert_frame_equal(a.carbon, b.carbon)
     pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def test_power_only_and_chp_ledger_by_hand(tables):
+    """1 t DM of Miscanthus: power-only (no heat user) against CHP with 60 % of the heat used."""
+    from agriremed import energy
+
+    p = dict(lhv=17.0, eta_el=0.32, eta_tot=0.875, ash=0.027)
+    power = energy.conversion(1.0, "chp", np.nan, {**p, "heat_used": 0.0})
+    chp = energy.conversion(1.0, "chp", np.nan, {**p, "heat_used": 0.6})
+    grid, heat_ef = tables.factor("grid_ef_t_co2_mwh"), tables.factor("heat_ef_t_co2_gj")
+    # 17 GJ × 0.32 = 5.44 GJ = 1.5111 MWh × 0.5366 = 0.8109 t CO2; heat 17 × 0.555 × 0.6 = 5.661 GJ × 0.11
+    assert float(power["electricity_mwh"]) * grid == pytest.approx(0.810862, rel=1e-5)
+    assert float(power["heat_gj"]) == 0.0
+    assert float(chp["heat_gj"]) * heat_ef == pytest.approx(0.62271, rel=1e-5)
+    assert float(chp["electricity_mwh"]) == float(power["electricity_mwh"])
+
+
+def test_ethanol_chain_by_hand(tables):
+    """10 t DM of sorghum to ethanol: 297 L/t, 21.1 MJ/L, gasoline 0.0693 t CO2/GJ; plant emissions
+    only once a factor is set (0.5 kg CO2e/L here)."""
+    from agriremed import energy
+
+    out = energy.conversion(10.0, "ethanol", np.nan, dict(etoh=297.0, etoh_lhv=21.1, ch4_lhv=35.8))
+    assert float(out["ethanol_l"]) == pytest.approx(2970.0)
+    avoided = float(out["fuel_gj"]) * tables.factor("gasoline_ef_t_co2_gj")
+    assert avoided == pytest.approx(2970 * 21.1 / 1000 * 0.0693)                         # 4.343 t CO2
+    assert float(carbon.conversion_process_t_co2e(0.0, 0.0, 0.0, 2970.0, 27.0)) == 0.0  # not quantified
+    plant = float(carbon.conversion_process_t_co2e(0.0, 0.0, 0.0, 2970.0, 27.0, ethanol_kg_co2e_l=0.5))
+    assert plant == pytest.approx(1.485)
+
+
+def test_digestion_leak_is_an_emission_and_not_fuel(tables):
+    from agriremed import energy
+
+    out = energy.conversion(10.0, "digestion", np.nan, dict(ash=0.0592, ch4_vs=252.0, ch4_lhv=35.8,
+                                                            etoh_lhv=21.1, ch4_leak=0.05))
+    ch4 = 10 * (1 - 0.0592) * 252                                                        # 2370.8 m3
+    assert float(out["methane_leak_m3"]) == pytest.approx(0.05 * ch4)
+    assert float(out["fuel_gj"]) == pytest.approx(0.95 * ch4 * 35.8 / 1000)
+    e = carbon.conversion_process_t_co2e(out["methane_leak_m3"], 0.0, 0.0, 0.0, 27.0)
+    assert float(e) == pytest.approx(0.05 * ch4 * 0.716 / 1000 * 27)                    # 2.29 t CO2e
+    assert tables.factor("digestion_ch4_leak_frac") == 0.05
+
+
+def test_low_technology_pyrolysis_kiln_methane(tables):
+    # 2 t char × 0.049 t CH4/t × GWP 28 (AR5, as VM0044) = 2.744 t CO2e
+    assert float(carbon.conversion_process_t_co2e(0.0, 2.0, 6.0, 0.0, 28.0, pyrolysis_ch4_t_t_char=0.049)) \
+        == pytest.approx(2.744)
+    # plant electricity only when a figure is set: 6 t feed × 100 kWh/t × 0.5366 t/MWh
+    assert float(carbon.conversion_process_t_co2e(0.0, 0.0, 6.0, 0.0, 28.0, pyrolysis_kwh_t=100.0)) \
+        == pytest.approx(0.32196)
+
+
+def test_each_credit_method_on_a_stated_biochar(tables):
+    """10 t of rice-straw biochar (F_C 0.49) made at 450–600 °C, H/Corg 0.4, soil 20 °C,
+    0.5 t CO2e of production emissions."""
+    c = carbon.biochar_credits(10.0, "rice_straw", "medium", tables, h_corg=0.4, soil_temp_c=20.0,
+                               production_t_co2e=0.5).set_index("registry")
+    k = 10 * 0.49 * 44 / 12
+    # inventory: F_perm 0.80, no deduction, not a credit
+    assert c.loc["ipcc2019", "gross_t_co2e"] == pytest.approx(k * 0.80)                 # 14.373
+    assert c.loc["ipcc2019", "status"] == "inventory" and c.loc["ipcc2019", "production_t_co2e"] == 0
+    # VM0044: IPCC F_perm, production deducted; rice straw is waste biomass, H/Corg 0.4 ≤ 0.7
+    assert c.loc["verra_vm0044", "credit_t_co2e"] == pytest.approx(k * 0.80 - 0.5)
+    assert c.loc["verra_vm0044", "status"] == "eligible"
+    # Puro 2025 at 20 °C: PF = (86.19 − 40.53 × 0.4) / 100 = 0.69978
+    assert c.loc["puro2025", "persistence"] == pytest.approx(0.69978)
+    assert c.loc["puro2025", "credit_t_co2e"] == pytest.approx(k * 0.69978 - 0.5)
+    # Global C-Sink: C-Sink_100 with 0.3 %/yr decay, 0.997^100 = 0.74048; needs certified biochar
+    assert c.loc["global_biochar_csink", "credit_t_co2e"] == pytest.approx(k * 0.997 ** 100 - 0.5)
+    assert c.loc["global_biochar_csink", "status"] == "unconfirmed"
+    # above the H/Corg cap nothing is issued by VM0044 or Puro
+    hi = carbon.biochar_credits(10.0, "rice_straw", "medium", tables, h_corg=0.8, soil_temp_c=20.0)
+    assert hi.set_index("registry").loc[["verra_vm0044", "puro2025"], "credit_t_co2e"].eq(0).all()
+    # a buffer share reduces the credit
+    r = tables.biochar_credit_rules.copy()
+    r.loc[(r["registry"] == "verra_vm0044") & (r["rule"] == "buffer_frac"), "rule_value"] = "0.2"
+    b = carbon.biochar_credits(10.0, "rice_straw", "medium", tables.replace(biochar_credit_rules=r),
+                               h_corg=0.4, soil_temp_c=20.0).set_index("registry")
+    assert b.loc["verra_vm0044", "credit_t_co2e"] == pytest.approx(k * 0.80 * 0.8)
+
+
+def test_plan_shows_inventory_sink_and_credits_separately(sample_plots_path):
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    t = p.table.set_index(["plot_id", "option_id"])
+    row = t.loc[("HN-ZZ-01", "biochar_amendment")]
+    # 20 t/ha rice-straw biochar applied once over 20 years: 1 t/ha/yr × 0.49 × 0.80 × 44/12
+    assert row["biochar_inventory_sink_co2e_t_ha_yr"] == pytest.approx(20 / 20 * 0.49 * 0.80 * 44 / 12)
+    assert row["biochar_credit_vm0044_co2e_t_ha_yr"] == pytest.approx(row["biochar_inventory_sink_co2e_t_ha_yr"])
+    assert row["biochar_credit_csink_co2e_t_ha_yr"] == pytest.approx(1 * 0.49 * 0.997 ** 100 * 44 / 12)
+    assert np.isnan(row["biochar_credit_puro_co2e_t_ha_yr"])        # H/Corg not measured
+    assert row["biochar_status_puro"] == "unconfirmed" and "H/Corg not measured" in row["biochar_credit_note"]
+    assert pd.isna(t.loc[("HN-ZZ-01", "do_nothing"), "biochar_status_vm0044"])
+    measured = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, biochar_h_corg=0.4))
+    r2 = measured.table.set_index(["plot_id", "option_id"]).loc[("HN-ZZ-01", "biochar_amendment")]
+    # soil 17.6 °C rounds to 18 °C: PF = (86.19 − 38.86 × 0.4) / 100
+    assert r2["biochar_credit_puro_co2e_t_ha_yr"] == pytest.approx(1 * 0.49 * (86.19 - 38.86 * 0.4) / 100 * 44 / 12)
+
+
+def test_haul_distance_from_plot_region_or_scenario(sample_plots_path, tables):
+    import dataclasses
+
+    base = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    led = base.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    est = (0 + 0.5 + 18) / 20
+    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 50 * 0.11 / 1000)
+    far = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, transport_km=200))
+    led = far.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 200 * 0.11 / 1000)
+    td = pd.DataFrame({"region": ["Guangxi", "Guangxi/Hechi"], "transport_km": [80.0, 30.0],
+                       "source": ["agriremed_assumption"] * 2, "note": ["test"] * 2})
+    t2 = tables.replace(transport_distances=td)
+    reg = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, transport_km=200), tables=t2)
+    led = reg.carbon_ledger.query("option_id == 'miscanthus'").set_index(["plot_id", "term"])
+    assert led.loc[("GX-HC-05", "biomass_transport"), "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 30 * 0.11 / 1000)
+    plots = pd.read_csv(sample_plots_path)
+    plots["transport_km"] = np.where(plots["plot_id"] == "GX-HC-05", 5.0, np.nan)
+    own = agriremed.plan(plots, agriremed.Scenario(mc_draws=0), tables=t2)
+    led = own.carbon_ledger.query("plot_id == 'GX-HC-05' and option_id == 'miscanthus'").set_index("term")
+    assert led.loc["biomass_transport", "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 5 * 0.11 / 1000)
+    assert dataclasses.replace(agriremed.Scenario(), transport_km=None).transport_km is None
+
+
+def test_report_shows_inventory_sink_and_credits(sample_plots_path):
+    from agriremed import report
+
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    h = report.report_html(p)
+    i = h.find("Biochar: inventory sink and credits")
+    assert i > 0 and "biochar_credit_vm0044_co2e_t_ha_yr" in h[i:]
+    no_char = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, options=["do_nothing", "miscanthus"]))
+    assert "Biochar: inventory sink and credits" not in report.report_html(no_char)

@@ -422,3 +422,61 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
     # the same file fits in one plan with the default budget: report.html and the per-year tables
     assert main(["plan", str(f), "--out", str(tmp_path / "one"), "--draws", "20", "--quiet"]) == 0
     assert (tmp_path / "one" / "report.html").exists()
+
+
+# ---- validate and screen of large inputs, chunk by chunk -----------------------------------
+
+
+def _with_bad_rows(tmp_path, n=400):
+    from agriremed.synthetic import synthetic_plots
+
+    df = synthetic_plots(n, seed=11)
+    df.loc[7, "ph"] = 15  # out of range
+    df["cd_mg_kg"] = df["cd_mg_kg"].astype(object)
+    df.loc[300, "cd_mg_kg"] = "abc"  # not a number
+    df.loc[350, "plot_id"] = df.loc[3, "plot_id"]  # repeated id across chunks
+    path = tmp_path / "many.csv"
+    df.to_csv(path, index=False)
+    return path, n
+
+
+def test_streamed_validation_equals_whole_file_validation(tmp_path):
+    from agriremed.stream import validate_stream
+    from agriremed.validate import validate_plots
+
+    path, n = _with_bad_rows(tmp_path)
+    whole = validate_plots(path)
+    streamed = validate_stream(path, chunk_size=64, keep_plots=10)
+    assert streamed.n_input == whole.n_input == n
+    assert streamed.n_valid == len(whole.plots) and len(streamed.plots) == 10
+    assert streamed.n_valid + len(streamed.rejected) == n
+    assert streamed.rejected["input_row"].tolist() == whole.rejected["input_row"].tolist()
+    assert streamed.messages() == whole.messages()
+    assert streamed.summary() == whole.summary()
+
+
+def test_validate_and_screen_stream_large_inputs_with_the_same_answers(tmp_path, capsys, monkeypatch):
+    import agriremed.cli as cli
+
+    path, n = _with_bad_rows(tmp_path)
+    assert main(["validate", str(path)]) == 1
+    whole_out = capsys.readouterr().out
+    assert main(["screen", str(path), "--out", str(tmp_path / "whole")]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "STREAM_ROWS", 100)  # chunks of 25 rows
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out == whole_out
+    assert main(["screen", str(path), "--out", str(tmp_path / "streamed")]) == 0
+    out = capsys.readouterr().out
+    assert "356 more plots in soil_classes.csv" in out  # 396 valid rows (4 rejected), 40 shown
+    for name in ("soil_screening.csv", "soil_classes.csv", "rejected.csv"):
+        a = pd.read_csv(tmp_path / "whole" / name, encoding="utf-8-sig")
+        b = pd.read_csv(tmp_path / "streamed" / name, encoding="utf-8-sig")
+        if name == "soil_screening.csv":  # metal by metal within each chunk: same rows, other order
+            a, b = (x.sort_values(["plot_id", "metal"], ignore_index=True) for x in (a, b))
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    classes = pd.read_csv(tmp_path / "whole" / "soil_classes.csv", encoding="utf-8-sig")
+    counts = classes["soil_class"].value_counts()
+    from agriremed.soil import CLASS_NAMES
+
+    assert ", ".join(f"{counts.get(c, 0):,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()) in out

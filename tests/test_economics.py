@@ -170,10 +170,11 @@ def test_willow_cash_flow_hand_computed(plots_factory):
     r = pl.table.set_index("option_id").loc["willow_src"]
     yearly = -1500 - 8.6 * 150 + 8.6 * 300                # management, harvest per t, fuel sale per t
     annuity = (1 - 1.06 ** -20) / 0.06
-    assert r["npv_cny_ha"] == pytest.approx(-15000 / 1.06 + yearly * annuity)
+    grown = annuity - 1 / 1.06                             # cut back in the planting year: no harvest in year 1
+    assert r["npv_cny_ha"] == pytest.approx(-15000 / 1.06 - 1500 / 1.06 + yearly * grown)
     assert r["cost_establishment_cny_ha"] == pytest.approx(15000 / 1.06)
-    assert r["cost_harvest_cny_ha"] == pytest.approx(8.6 * 150 * annuity)
-    assert r["revenue_biomass_cny_ha"] == pytest.approx(8.6 * 300 * annuity)
+    assert r["cost_harvest_cny_ha"] == pytest.approx(8.6 * 150 * grown)
+    assert r["revenue_biomass_cny_ha"] == pytest.approx(8.6 * 300 * grown)
 
 
 def test_cost_groups_and_cash_flows_add_up(sample_plots_path):
@@ -233,7 +234,7 @@ def test_biomass_valued_as_electricity(plots_factory):
     pl = _plan(plots_factory, biomass_valuation="electricity")
     r = pl.table.set_index("option_id").loc["willow_src"]
     annuity = (1 - 1.06 ** -20) / 0.06
-    assert r["revenue_biomass_cny_ha"] == pytest.approx(r["electricity_mwh_ha_yr"] * 750 * annuity)
+    assert r["revenue_biomass_cny_ha"] == pytest.approx(r["electricity_mwh_ha_yr"] * 750 * (annuity - 1 / 1.06))
     assert r["electricity_mwh_ha_yr"] == pytest.approx(8.6 * 15 * 0.32 / 3.6)
 
 
@@ -305,3 +306,14 @@ def test_plan_reports_money_in_the_scenario_currency(tmp_path, sample_plots_path
     assert run["currency"] == {"code": "EUR", "cny_per_unit": 7.7748, "basis": "2024-06-28 ecb2024_fxref"}
     assert any("7.7748 CNY per EUR" in line for line in run["provenance"])
     assert pd.read_csv(tmp_path / "plan.csv")["npv_eur_ha"].notna().any()
+
+
+def test_miscanthus_establishes_before_its_harvests_pay(plots_factory):
+    pl = _plan(plots_factory)
+    cf = pl.yearly_cash_flows().query("option_id == 'miscanthus'").pivot(
+        index="year", columns="item", values="cash_flow_cny_ha_yr")
+    mature = cf.loc[5, "biomass_sale"]
+    assert mature > 0
+    assert cf.loc[1, "biomass_sale"] == 0 and cf.loc[1, "harvest"] == 0          # not worth harvesting
+    assert cf.loc[2, "biomass_sale"] == pytest.approx(0.5 * mature)              # half the mature yield
+    assert (cf.loc[3:, "biomass_sale"] == mature).all()

@@ -6,7 +6,7 @@ from plotdata import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agriremed import options, soil, uptake
+from agriremed import duration, options, soil, uptake
 
 
 def _rows(tables, plots, rule_set="china"):
@@ -70,25 +70,55 @@ def test_vip_package_without_flooding_is_offered_where_arsenic_is_high(tables, p
     assert _row(rows, "P2", "lime_low_cd_rice")["applicable"] and _row(rows, "P2", "vip_n_no_flood")["applicable"]
 
 
-def test_vip_package_effect_is_the_package_records_not_the_liming_effect(tables):
+def test_vip_package_increment_is_the_median_of_the_same_trial_increments(tables):
     p = tables.option_parameters.set_index(["option_id", "parameter"])
-    vip = p.loc[("lime_low_cd_rice", "crop_reduction_frac")]
-    lime = p.loc[("lime_rice", "crop_reduction_frac")]
-    foliar = p.loc[("foliar_inhibitor", "crop_reduction_frac")]
-    # package-level VIP records: 8 values from the 38 Hunan demonstration sites and 70–80 % (Chen 2018)
-    records = np.array([42.4, 23.6, 46.8, 27.4, 45.0, 32.6, 24.2, 22.4, 70.0, 80.0]) / 100
-    for col, r_vip in (("low", records.min()), ("typical", np.median(records)), ("high", records.max())):
-        combined = 1 - (1 - r_vip) * (1 - foliar[col])
-        assert vip[col] == pytest.approx(combined, abs=0.001), col
-    assert vip["typical"] != lime["typical"] and "hunan_vip2018" in vip["source"]
-    # the components multiplied together would exceed every package record
-    comps = [p.loc[(o, "crop_reduction_frac"), "typical"]
-             for o in ("lime_rice", "low_cd_rice", "flooded_rice", "foliar_inhibitor")]
-    assert 1 - np.prod([1 - c for c in comps]) > 0.95 > records.max() + 0.1
-    # without flooding the package keeps less than with it
-    dry = p.loc[("vip_n_no_flood", "crop_reduction_frac")]
-    assert dry["typical"] < vip["typical"] and dry["typical"] == pytest.approx(np.median([0.4018, 0.591, 0.80]),
-                                                                               abs=0.001)
+    # further cut of adding measures to a measure or set already applied, in the same trial:
+    # foliar Si 19.0 % -> Si + water regimes 31.8 / 44.0 % (wei2020_foliar_si); lime + slag
+    # 38.3 / 69.1 % -> + bagasse 58.3 / 70.9 % (ecoenv2016_lime_slag); mulch 50 % -> mulch +
+    # biochar + foliar Si 80 % (youxian_variety)
+    g = [1 - 0.682 / 0.81, 1 - 0.56 / 0.81, 1 - 0.417 / 0.617, 1 - 0.291 / 0.309, 1 - 0.20 / 0.50]
+    assert np.round(g, 3).tolist() == [0.158, 0.309, 0.324, 0.058, 0.6]
+    for oid in ("lime_low_cd_rice", "vip_n_no_flood"):
+        r = p.loc[(oid, "package_increment_frac")]
+        assert (r["low"], r["typical"], r["high"]) == (0.0, pytest.approx(np.median(g), abs=5e-4), 0.6)
+        assert "ecoenv2016_lime_slag" in r["source"] and "wei2020_foliar_si" in r["source"]
+        # the package no longer carries a reduction of its own from another evidence class
+        assert (oid, "crop_reduction_frac") not in p.index
+    comps = tables.option_packages.groupby("package_id")["component_option_id"].agg(set)
+    assert comps["lime_low_cd_rice"] == {"lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"}
+    assert comps["vip_n_no_flood"] == {"lime_rice", "low_cd_rice", "foliar_inhibitor"}
+
+
+def test_package_reduction_by_hand():
+    # strongest component lime 0.731 (plot trials), g = 0.309: 1 - 0.269 * 0.691 = 0.814121
+    assert duration.package_reduction([0.731, 0.685, 0.5665, 0.44], 0.309) == pytest.approx(0.814121, abs=1e-9)
+    # g = 0 credits exactly the strongest component
+    assert duration.package_reduction([0.2, 0.5], 0.0) == pytest.approx(0.5)
+    # per draw: components along the first axis, draws along the second
+    d = duration.package_reduction([[0.1, 0.6], [0.4, 0.2]], [0.5, 0.0])
+    assert d.tolist() == pytest.approx([1 - 0.6 * 0.5, 0.6])
+
+
+def test_package_credited_at_least_its_strongest_component_draw_by_draw(tables):
+    n = 400
+    for pkg in ("lime_low_cd_rice", "vip_n_no_flood"):
+        typ, d = duration._reduction_typical_and_draws(tables, pkg, "cd", n, 7)
+        comps = tables.option_packages.query("package_id == @pkg")["component_option_id"]
+        parts = [duration._reduction_typical_and_draws(tables, c, "cd", n, 7) for c in comps]
+        strongest = np.max([dd for _, dd in parts], axis=0)
+        assert (d >= strongest - 1e-12).all() and (d > strongest).mean() > 0.9
+        assert typ >= max(t for t, _ in parts)
+        # and below the product of every component (measures partly act on the same Cd pool)
+        assert (d <= 1 - np.prod([1 - dd for _, dd in parts], axis=0) + 1e-12).mean() > 0.95
+    # typical values by hand: the strongest typical component is lime_rice 0.731
+    typ, _ = duration._reduction_typical_and_draws(tables, "lime_low_cd_rice", "cd", 0, 0)
+    assert typ == pytest.approx(1 - (1 - 0.731) * (1 - 0.309))
+    dry, _ = duration._reduction_typical_and_draws(tables, "vip_n_no_flood", "cd", 0, 0)
+    assert dry == pytest.approx(typ)
+    # with flooding the package has one more component to draw its strongest from
+    _, wet_d = duration._reduction_typical_and_draws(tables, "lime_low_cd_rice", "cd", n, 7)
+    _, dry_d = duration._reduction_typical_and_draws(tables, "vip_n_no_flood", "cd", n, 7)
+    assert (wet_d >= dry_d - 1e-12).all()
 
 
 def test_lime_option_needs_acid_soil(tables, plots_factory):
@@ -378,3 +408,16 @@ def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treatin
     safe = _rows(tables, plots_factory(1, ph=6.0, cd_mg_kg=0.2, hg_mg_kg=1.0))   # Hg between 0.6 and 2.5
     r = _row(safe, "P1", "sedum_plumbizincicola")
     assert not r["applicable"] and r["reason"].startswith("no metal it treats (cd)")
+
+
+def test_hn_zz_01_a_vip_n_package_ranks_first_and_keeps_more_grain_compliant_than_any_single(sample_plots_path):
+    import agriremed
+
+    # sample plot HN-ZZ-01: acid (pH 5.1) safe-utilisation Hunan paddy, Cd 0.86 mg/kg, As 16.2
+    # (below its screening value, so both packages are offered); default weights
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario())
+    t = p.table.loc[p.table["plot_id"] == "HN-ZZ-01"].set_index("option_id")
+    assert t["rank"].idxmin() in {"lime_low_cd_rice", "vip_n_no_flood"}
+    c = t["crop_compliance_prob"]
+    singles = c[["lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"]]
+    assert c["lime_low_cd_rice"] > singles.max() and c["vip_n_no_flood"] > singles.drop("flooded_rice").max()

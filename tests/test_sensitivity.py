@@ -35,3 +35,20 @@ def test_tornado_years_to_target(sample_plots_path):
 def test_tornado_unknown_plot_is_an_error(sample_plots_path):
     with pytest.raises(KeyError, match="not among the valid plots"):
         tornado(sample_plots_path, "nope", "sedum_plumbizincicola")
+
+
+def test_package_tornado_varies_its_components_reductions(sample_plots_path, tables):
+    labels = [r[0] for r in sensitivity_rows(tables, "lime_low_cd_rice", {"rice"})]
+    assert "package_increment_frac (cd)" in labels
+    assert {f"crop_reduction_frac (cd) of {o}" for o in ("lime_rice", "flooded_rice", "low_cd_rice",
+                                                           "foliar_inhibitor")} <= set(labels)
+    t = tornado(sample_plots_path, "HN-ZZ-01", "lime_low_cd_rice", "crop_compliance_prob").set_index("parameter")
+    # lime is the strongest typical component (0.731): its low end (0.518) hands the lead to flooding
+    # (0.685) and lowers compliance; its high end raises it; the low-Cd cultivar's range (typical
+    # 0.5665, high 0.9932) moves it only upwards
+    lime = t.loc["crop_reduction_frac (cd) of lime_rice"]
+    assert lime["output_at_low"] < lime["base"] < lime["output_at_high"]
+    v = t.loc["crop_reduction_frac (cd) of low_cd_rice"]
+    assert v["output_at_low"] == pytest.approx(v["base"]) and v["output_at_high"] > v["base"]
+    g = t.loc["package_increment_frac (cd)"]
+    assert g["output_at_low"] < g["base"] < g["output_at_high"]

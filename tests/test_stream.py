@@ -346,10 +346,9 @@ def test_encoding_decision_equals_decode_text(tmp_path, raw):
     except InputFileError as exc:
         with pytest.raises(InputFileError) as got:
             _file_encoding(path)
-        if raw.startswith(b"\xef\xbb\xbf"):  # the bad byte is on line 2 (decode_text counts after the BOM)
-            assert str(got.value) == str(exc).replace("(line 1)", "(line 2)")
-        else:
-            assert str(got.value) == str(exc)
+        assert str(got.value) == str(exc)
+        if raw.startswith(b"\xef\xbb\xbf"):  # the bad byte is at the start of line 2
+            assert "(line 2)" in str(exc)
     else:
         assert _file_encoding(path)[1] == want
 

@@ -15,9 +15,16 @@ row used is reported in ``yield_land``.
 
 **Adjustments.** The tabulated yield is multiplied by explicit factors for soil pH,
 contamination class and climate zone from ``yield_adjustments.csv`` (the most specific
-row wins: species over ``*``, category over ``*``). The packaged factors are neutral
-(1.0) and marked as assumptions, because no sourced yield response was found; users
-put their own trial data there.
+row wins: species over ``*``, category over ``*``). The pH, contamination and zone rows
+are neutral (1.0) assumptions, because no sourced response was found; users put their own
+trial data there. Ramp rows scale a species by the plot's annual rain and mean
+temperature (Miscanthus: rain / 800 mm and (T − 6 °C) / 4 °C, the smaller of the two), so
+Miscanthus in dry, cool Baiyin (190 mm, 6.9 °C) yields 0.225 of what it yields in Hunan.
+
+**Establishment.** Perennials grow a share of their mature yield in their first years
+(``yield_establishment.csv``: Miscanthus 0, 0.5, then 1; willow and poplar cut back in
+year 1); :func:`harvest_series` (with ``tables``) and the economics follow it, while
+``biomass_t_dm_ha_yr`` stays the mature, annualised yield.
 
 **Harvest cycles.** Short-rotation coppice is cut every ``harvest_cycle_yr`` years;
 :func:`harvest_series` turns the annualised yield into the year-by-year harvests.
@@ -55,6 +62,7 @@ __all__ = [
     "yield_adjustments",
     "harvest_series",
     "harvest_table",
+    "establishment_fractions",
     "metal_in_biomass",
     "species_property",
     "species_property_draws",
@@ -222,7 +230,7 @@ def _adjustment_rows(tables: Tables, species, driver: str, category, ph) -> np.n
 
 
 def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | None = None,
-                      n_draws: int = 0, seed: int = 0):
+                      n_draws: int = 0, seed: int = 0, annual_rain_mm=None, mean_temp_c=None):
     """Yield multipliers for soil pH, contamination class and climate.
 
     Parameters
@@ -242,20 +250,45 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
         Monte Carlo draws (0: none).
     seed : int
         Scenario seed.
+    annual_rain_mm : array_like, optional
+        Mean annual precipitation [mm yr⁻¹] (water-limited yield; NaN: not checked).
+    mean_temp_c : array_like, optional
+        Mean annual temperature [°C] (temperature-limited yield; NaN: not checked).
 
     Returns
     -------
     factors : pandas.DataFrame
-        ``yield_factor_ph``, ``yield_factor_contamination``, ``yield_factor_climate`` and
-        their product ``yield_factor`` [–] (1 where no row applies).
+        ``yield_factor_ph``, ``yield_factor_contamination``, ``yield_factor_water``,
+        ``yield_factor_temperature``, ``yield_factor_climate`` (climate-zone row × the smaller
+        of the water and temperature factors) and their product ``yield_factor`` [–] (1 where
+        no row applies).
+
+    Notes
+    -----
+    Rows with a ``x_zero`` and ``x_full`` (drivers ``annual_rain_mm`` and ``mean_temp_c``)
+    are ramps: factor = value · clip((x − x_zero) / (x_full − x_zero), 0, 1), the species row
+    over the ``*`` row. Water and temperature limit the yield together as the smaller of
+    their two factors (law of the minimum). Miscanthus: rain / 800 mm and (T − 6 °C) / 4 °C.
+
+    References
+    ----------
+    .. [1] Liu W. et al. (2012) Yield potential of Miscanthus energy crops in the Loess
+       Plateau of China. GCB Bioenergy 4, doi:10.1111/j.1757-1707.2011.01157.x (yield with
+       annual precipitation).
+    .. [2] Zub H.W. & Brancourt-Hulmel M. (2010) Agron. Sustain. Dev. 30:201–214 (up to 84 %
+       less dry matter without water).
     draws : numpy.ndarray or None
         Draws of the product, shape ``(n, n_draws)`` [–].
 
     Examples
     --------
     >>> f, _ = yield_adjustments(["willow"], [5.0], ["strict_control"], ["tropical_moist"])
-    >>> float(f["yield_factor"].iloc[0])   # the packaged factors are neutral
+    >>> float(f["yield_factor"].iloc[0])   # no sourced pH, contamination or zone response for willow
     1.0
+    >>> f, _ = yield_adjustments(["miscanthus"] * 2, [8.2, 5.1], ["safe_utilisation"] * 2, [None] * 2,
+    ...                          annual_rain_mm=[190, 1410], mean_temp_c=[6.9, 17.6])
+    >>> f["yield_factor"].round(3).tolist()   # Baiyin (dry, cool) and Hunan
+    [0.225, 1.0]
     """
     tables = tables or load_tables()
     a = tables.yield_adjustments.reset_index(drop=True)
@@ -276,8 +309,52 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
         total = total * f
         if n_draws:
             total_d = total_d * np.where((ix >= 0)[:, None], d_all[np.maximum(ix, 0)], 1.0)
+    # water- and temperature-limited yield (ramp rows of a species): the smaller of the two factors
+    wt = np.ones(n)
+    wt_d = np.ones((n, n_draws)) if n_draws else None
+    for drv, x in (("annual_rain_mm", annual_rain_mm), ("mean_temp_c", mean_temp_c)):
+        f, fd = _ramp_factor(a, d_all, species, drv, x, n, n_draws)
+        out[_RAMP_NAMES[drv]] = f
+        wt = np.minimum(wt, f)
+        if n_draws:
+            wt_d = np.minimum(wt_d, fd)
+    out["yield_factor_climate"] = out["yield_factor_climate"].to_numpy(float) * wt
+    total = total * wt
+    if n_draws:
+        total_d = total_d * wt_d
     out["yield_factor"] = total
     return out, total_d
+
+
+_RAMP_NAMES = {"annual_rain_mm": "yield_factor_water", "mean_temp_c": "yield_factor_temperature"}
+
+
+def _ramp_factor(a: pd.DataFrame, d_all, species, driver: str, x, n: int, n_draws: int):
+    """Factor of the ramp rows of ``driver`` (species row over ``*``): value · clip((x − x_zero) /
+    (x_full − x_zero), 0, 1); 1 where no row applies or ``x`` is unknown."""
+    f = np.ones(n)
+    fd = np.ones((n, n_draws)) if n_draws else None
+    if x is None or driver not in set(a["driver"]):
+        return f, fd
+    x = np.broadcast_to(np.asarray(x, float), (n,))
+    sp = np.asarray(species, dtype=object)
+    best = np.full(n, -1)
+    for i, r in enumerate(a.itertuples(index=False)):  # a few literature rows
+        if r.driver != driver:
+            continue
+        m = (sp == r.species) | ((r.species == "*") & (best < 0))
+        best[m] = i
+    ok = (best >= 0) & ~np.isnan(x)
+    if not ok.any():
+        return f, fd
+    b = best[ok]
+    x0 = pd.to_numeric(a["x_zero"], errors="coerce").to_numpy(float)[b]
+    x1 = pd.to_numeric(a["x_full"], errors="coerce").to_numpy(float)[b]
+    ramp = np.clip((x[ok] - x0) / (x1 - x0), 0.0, 1.0)
+    f[ok] = a["typical"].to_numpy(float)[b] * ramp
+    if n_draws:
+        fd[ok] = d_all[b] * ramp[:, None]
+    return f, fd
 
 
 def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0,
@@ -391,7 +468,12 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
             sclass = _frames.take(cls, _frames.positions(soil_plot["plot_id"], option_rows["plot_id"]), np.nan)[hv]
     else:
         sclass = np.where(quality[hv] == "contaminated", "safe_utilisation", "priority_protection").astype(object)
-    adj, adj_d = yield_adjustments(species[hv], ph, sclass, zone, tables, n_draws, seed)
+    if plots is not None:
+        rain = _frames.plot_column(plots, "annual_rain_mm", g)[hv]
+        temp = _frames.plot_column(plots, "mean_temp_c", g)[hv]
+    else:
+        rain = temp = None
+    adj, adj_d = yield_adjustments(species[hv], ph, sclass, zone, tables, n_draws, seed, rain, temp)
     factor = np.full(n, np.nan)
     factor[hv] = adj["yield_factor"].to_numpy(float)
 
@@ -412,13 +494,55 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     return out, draws
 
 
-def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=None) -> np.ndarray:
+def establishment_fractions(tables: Tables, species, horizon_yr: int) -> np.ndarray:
+    """Share of the mature yield grown in each year after planting (``yield_establishment.csv``).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    species : array_like of str
+        Species per row.
+    horizon_yr : int
+        Years 1…H [yr].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(species), H)`` [–]: the tabulated fraction of a species' listed years,
+        1 for later years and for species without rows.
+
+    References
+    ----------
+    .. [1] Cradle Crops, Miscanthus yields (year 1 not harvested, year 2 6–10 of 12–16 t/ha,
+       mature from year 3); Energiepflanzen, Miscanthus yields (4–7 t/ha in year 2).
+
+    Examples
+    --------
+    >>> establishment_fractions(load_tables(), ["miscanthus", "maize"], 4).tolist()
+    [[0.0, 0.5, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
+    """
+    H = int(horizon_yr)
+    e = tables.yield_establishment
+    sp = np.asarray(species, dtype=object).ravel()
+    out = np.ones((len(sp), H))
+    for r in e.itertuples(index=False):  # a few literature rows
+        y = int(r.year)
+        if 1 <= y <= H:
+            out[sp == r.species, y - 1] = float(r.typical)
+    return out
+
+
+def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=None,
+                   tables: Tables | None = None) -> np.ndarray:
     """Year-by-year harvested dry matter of every row.
 
     A crop with harvest cycle *c* is cut in years *c*, 2*c*, …; each cut removes the
     growth of the cycle, *c* × the annualised yield. Annual crops (*c* = 1) are cut
     every year. A row stops after ``years_under_option`` years (e.g. a phytoextraction
-    crop that reaches its target).
+    crop that reaches its target). With ``tables``, perennial crops grow only a share of
+    their mature yield in their establishment years (:func:`establishment_fractions`,
+    by ``biomass_species``), and each cut removes the growth since the previous one.
 
     Parameters
     ----------
@@ -429,6 +553,9 @@ def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=No
         Years 1…H [yr].
     years_under_option : array_like, optional
         Years each row keeps the crop [yr]; default: the whole horizon.
+    tables : Tables, optional
+        Literature tables for the establishment years (default: none, every year grows the
+        mature yield).
 
     Returns
     -------
@@ -452,7 +579,15 @@ def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=No
     if years_under_option is not None:
         y = np.nan_to_num(np.asarray(years_under_option, float), nan=H, posinf=H)
         cut &= years[None, :] <= np.ceil(y)[:, None]
-    return np.where(cut, (B * c)[:, None], 0.0) * np.where(np.isnan(B), np.nan, 1.0)[:, None]
+    nan = np.where(np.isnan(B), np.nan, 1.0)[:, None]
+    if tables is None or "biomass_species" not in biomass or not len(B):
+        return np.where(cut, (B * c)[:, None], 0.0) * nan
+    frac = establishment_fractions(tables, _frames.obj(biomass["biomass_species"]), H)
+    grow = frac * np.nan_to_num(B)[:, None]
+    cum = np.concatenate([np.zeros((len(B), 1)), np.cumsum(grow, axis=1)], axis=1)
+    prev = np.maximum(years[None, :] - c[:, None], 0).astype(int)
+    since = cum[:, 1:] - np.take_along_axis(cum, prev, axis=1)  # growth since the previous cut
+    return np.where(cut, since, 0.0) * nan
 
 
 def harvest_table(biomass: pd.DataFrame, horizon_yr: int, years_under_option=None) -> pd.DataFrame:

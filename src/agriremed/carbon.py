@@ -45,6 +45,14 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
     distance × freight factor; biomass × processing electricity × grid factor (not
     quantified until a processing factor is set).
 
+``conversion_process``
+    Emissions of the conversion plant (:func:`conversion_process_t_co2e`): CH4 leaked from
+    digesters (5 %, 2.8–10 %), pyrolysis process CH4 (0 for a plant that burns its gases)
+    and plant electricity, ethanol plant chemicals (the last two not quantified until a
+    factor is set). The haul distance of ``biomass_transport`` is the plot's
+    ``transport_km``, a region row of ``transport_distances.csv`` or the scenario value
+    (:func:`row_transport_km`).
+
 Amendments are applied in year 1; lime is re-applied when its effect ends
 (``reapply_interval_yr``), biochar only when the scenario sets
 ``biochar_reapply_interval_yr`` (one application by default: field trials saw one
@@ -57,6 +65,11 @@ of the land and its supply chain but not the avoided emissions of electricity, h
 or fuel that are sold (their buyer owns that attribute), so carbon revenue never
 counts them twice; ``all_terms`` is the inventory view. The totals carry
 ``credited_co2e_vs_baseline_t_ha_yr``, which the economics prices.
+
+Beside it, the biochar applied is shown as the IPCC 2019 inventory sink and as the credit
+each registry would issue (:func:`biochar_credits`: Global Biochar C-Sink, Puro.earth 2025,
+VM0044 — persistence, production emissions and buffer of ``biochar_credit_rules.csv``,
+eligibility of :func:`biochar_credit_eligibility`); these are reported, not priced.
 
 A phytoextraction crop that stops at its target is followed by the current crop: its
 operation terms count for its years only, the current crop's field operations for the
@@ -108,8 +121,12 @@ __all__ = [
     "gwp_value",
     "paddy_ch4_t_co2e",
     "application_interval",
+    "conversion_process_t_co2e",
+    "row_transport_km",
     "credit_terms",
     "biochar_credit_eligibility",
+    "biochar_credits",
+    "CREDIT_REGISTRIES",
     "BIOCHAR_REGISTRIES",
     "RICE_WATER_REGIMES",
     "RICE_PRESEASON",
@@ -136,7 +153,7 @@ LEDGER_TERMS: dict[str, str] = {
     "avoided_heat": "avoided_emission", "avoided_fuel": "avoided_emission", "field_diesel": "emission",
     "n_fertiliser": "emission", "n2o_fertiliser_direct": "emission", "paddy_ch4": "emission",
     "lime": "emission",
-    "biomass_transport": "emission", "processing": "emission",
+    "biomass_transport": "emission", "processing": "emission", "conversion_process": "emission",
 }
 
 #: Biochar persistence methods: name → (horizon in years, description).
@@ -810,6 +827,93 @@ def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = 
     return status, reason
 
 
+#: Biochar credit methods shown side by side: the inventory sink, then each registry.
+CREDIT_REGISTRIES = ("ipcc2019", "global_biochar_csink", "puro2025", "verra_vm0044")
+#: Short names of the registries in plan columns (``biochar_credit_<short>_co2e_t_ha_yr``).
+REGISTRY_SHORT = {"global_biochar_csink": "csink", "puro2025": "puro", "verra_vm0044": "vm0044"}
+
+
+def biochar_credits(mass_t, feedstock, temperature_class, tables: Tables | None = None, h_corg=None,
+                    soil_temp_c=None, production_t_co2e=0.0) -> pd.DataFrame:
+    """The inventory sink and the credit each registry would issue for applied biochar.
+
+    For each registry of :data:`CREDIT_REGISTRIES` (rules in ``biochar_credit_rules.csv``):
+    gross = M · F_C · persistence · 44/12 with the registry's persistence method; credit =
+    (gross − production emissions where the registry deducts them) · (1 − buffer share),
+    0 when the biochar is not eligible, never below 0. ``ipcc2019`` is the inventory sink:
+    no deduction, nothing issued.
+
+    Parameters
+    ----------
+    mass_t : array_like
+        Dry biochar applied [t] (or t ha⁻¹ yr⁻¹).
+    feedstock : array_like of str
+        IPCC feedstock class of the biochar.
+    temperature_class : array_like of str
+        ``low``, ``medium`` or ``high``.
+    tables : Tables, optional
+        Literature tables.
+    h_corg : float, optional
+        Measured molar H/Corg [–] (Puro needs it; VM0044 and Puro cap it at 0.7).
+    soil_temp_c : array_like, optional
+        Mean annual soil temperature [°C] (Puro).
+    production_t_co2e : array_like
+        Emissions of making the biochar [t CO2e] (same basis as ``mass_t``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input × registry: ``row``, ``registry``, ``status`` (``inventory``,
+        ``eligible``, ``unconfirmed``, ``not_eligible``), ``reason``, ``persistence`` [–],
+        ``gross_t_co2e``, ``production_t_co2e``, ``buffer_t_co2e``, ``credit_t_co2e``
+        [t CO2e] (NaN where the persistence needs data not given).
+
+    References
+    ----------
+    .. [1] IPCC (2019) Vol. 4 Ch. 2 App. 4; Verra (2025) VM0044 v1.2; Puro.earth (2025)
+       Biochar Methodology 2025 V1; Carbon Standards International (2026) Global Biochar
+       C-Sink v4.0; EBC (2020) C-sink v1.0.
+
+    Examples
+    --------
+    10 t of rice-straw biochar made at 450–600 °C, H/Corg 0.4, soil at 20 °C:
+
+    >>> c = biochar_credits(10.0, "rice_straw", "medium", h_corg=0.4, soil_temp_c=20.0)
+    >>> c.set_index("registry")["credit_t_co2e"].round(2).to_dict()
+    {'ipcc2019': 14.37, 'global_biochar_csink': 13.3, 'puro2025': 12.57, 'verra_vm0044': 14.37}
+    """
+    tables = tables or load_tables()
+    m = np.atleast_1d(np.asarray(mass_t, float))
+    n = len(m)
+    fs = np.broadcast_to(np.asarray(feedstock, dtype=object), (n,))
+    tc = np.broadcast_to(np.asarray(temperature_class, dtype=object), (n,))
+    prod = np.broadcast_to(np.asarray(production_t_co2e, float), (n,))
+    fc = biochar_fc(fs, "pyrolysis", tables)
+    rules = tables.biochar_credit_rules
+    parts = []
+    for reg in CREDIT_REGISTRIES:
+        r = rules.loc[rules["registry"] == reg].set_index("rule")["rule_value"]
+        method = str(r.get("persistence", "ipcc2019"))
+        st = None if soil_temp_c is None else np.broadcast_to(np.asarray(soil_temp_c, float), (n,))
+        persist = biochar_persistence(tc, method, tables, h_corg, st).reshape(n)
+        gross = m * fc * persist * C_TO_CO2
+        if reg == "ipcc2019":
+            status = np.full(n, "inventory", dtype=object)
+            reason = np.full(n, "inventory sink (not a credit)", dtype=object)
+        else:
+            status, reason = biochar_credit_eligibility(fs, reg, h_corg, tables)
+        deduct = str(r.get("deduct_production", "no")).lower() == "yes"
+        net = gross - (prod if deduct else 0.0)
+        buffer = float(r.get("buffer_frac", 0.0)) * np.maximum(net, 0.0)
+        credit = np.where(status == "not_eligible", 0.0, np.maximum(net - buffer, 0.0))
+        credit = np.where(np.isnan(gross), np.nan, credit)
+        parts.append(pd.DataFrame({"row": np.arange(n), "registry": reg, "status": status, "reason": reason,
+                                   "persistence": persist, "gross_t_co2e": gross,
+                                   "production_t_co2e": prod if deduct else np.zeros(n),
+                                   "buffer_t_co2e": buffer, "credit_t_co2e": credit}))
+    return pd.concat(parts, ignore_index=True).sort_values(["row"], kind="stable").reset_index(drop=True)
+
+
 def credit_terms(tables: Tables, method: str) -> set[str]:
     """Ledger terms a carbon-credit method credits (``carbon_credit_terms.csv``).
 
@@ -837,6 +941,103 @@ def credit_terms(tables: Tables, method: str) -> set[str]:
     return set(rows.loc[rows["credited"].astype(str).str.lower() == "yes", "term"])
 
 
+def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, ethanol_l, gwp_ch4: float,
+                              ch4_density_kg_m3: float = 0.716, pyrolysis_ch4_t_t_char: float = 0.0,
+                              pyrolysis_kwh_t=np.nan, grid_ef_t_co2_mwh: float = 0.5366,
+                              ethanol_kg_co2e_l=np.nan) -> np.ndarray:
+    """Emissions of the conversion plant itself (positive number, t CO2e).
+
+    Parameters
+    ----------
+    methane_leak_m3 : array_like
+        CH4 leaked from a digester and its gas storage [m³].
+    biochar_t : array_like
+        Biochar made by pyrolysis [t].
+    pyrolysis_feed_t : array_like
+        Dry feedstock pyrolysed [t].
+    ethanol_l : array_like
+        Ethanol made [L].
+    gwp_ch4 : float
+        GWP100 of CH4 [t CO2e t⁻¹].
+    ch4_density_kg_m3 : float
+        Density of CH4 at 0 °C [kg m⁻³].
+    pyrolysis_ch4_t_t_char : float
+        Process CH4 per tonne of biochar [t t⁻¹] (0 for a plant that burns its gases).
+    pyrolysis_kwh_t : float
+        Plant electricity per tonne of feedstock [kWh t⁻¹]; NaN: not quantified (0).
+    grid_ef_t_co2_mwh : float
+        Grid emission factor [t CO2 MWh⁻¹].
+    ethanol_kg_co2e_l : float
+        Ethanol plant chemicals and purchased energy [kg CO2e L⁻¹]; NaN: not quantified (0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Emission [t CO2e] = leak · ρ/1000 · GWP + char · CH4 · GWP + feed · kWh/1000 · EF
+        + ethanol · kg/1000.
+
+    References
+    ----------
+    .. [1] UNFCCC CDM methodological tool 14, Project and leakage emissions from anaerobic
+       digesters (default physical leakage 2.8–10 %).
+    .. [2] Verra (2025) VM0044 v1.2 (high- and low-technology pyrolysis; default CH4 of
+       low-technology kilns).
+
+    Examples
+    --------
+    118.5 m³ CH4 leaked (5 % of 2 370.8 m³) with GWP 27: 118.5 × 0.716 / 1000 × 27 = 2.29 t CO2e.
+
+    >>> round(float(conversion_process_t_co2e(118.54, 0.0, 0.0, 0.0, 27.0)), 3)
+    2.292
+    """
+    leak = np.asarray(methane_leak_m3, float) * ch4_density_kg_m3 / 1000.0 * gwp_ch4
+    pyro = np.asarray(biochar_t, float) * pyrolysis_ch4_t_t_char * gwp_ch4 \
+        + np.asarray(pyrolysis_feed_t, float) * np.nan_to_num(np.asarray(pyrolysis_kwh_t, float)) / 1000.0 \
+        * grid_ef_t_co2_mwh
+    eth = np.asarray(ethanol_l, float) * np.nan_to_num(np.asarray(ethanol_kg_co2e_l, float)) / 1000.0
+    return leak + pyro + eth
+
+
+def row_transport_km(plots: pd.DataFrame, g, tables: Tables, scenario_km: float | None = None) -> np.ndarray:
+    """One-way haul distance of every plot × option row [km]; NaN: the ``transport_km`` factor.
+
+    The plot's own ``transport_km`` wins; else the longest ``region`` prefix of
+    ``transport_distances.csv`` that the plot's region starts with (``Hunan`` or
+    ``Hunan/Zhuzhou``); else the scenario's ``transport_km``; else NaN (the factor of
+    ``factors.csv`` applies).
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (optional ``transport_km`` [km] and ``region``).
+    g : agriremed._frames.Grid
+        Plot position of every row.
+    tables : Tables
+        Literature tables (``transport_distances``).
+    scenario_km : float, optional
+        Scenario default distance [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance per row [km].
+    """
+    n = len(plots)
+    km = plots["transport_km"].to_numpy(float) if "transport_km" in plots else np.full(n, np.nan)
+    td = tables.transport_distances
+    if len(td) and "region" in plots:
+        reg = _frames.obj(plots["region"])
+        best = np.full(n, -1)
+        for i, prefix in sorted(enumerate(td["region"].astype(str)), key=lambda t: len(t[1])):  # a few rows
+            hit = np.array([isinstance(r, str) and (r == prefix or r.startswith(prefix + "/")) for r in reg])
+            best[hit] = i
+        table_km = np.where(best >= 0, td["transport_km"].to_numpy(float)[np.maximum(best, 0)], np.nan)
+        km = np.where(np.isnan(km), table_km, km)
+    if scenario_km is not None:
+        km = np.where(np.isnan(km), float(scenario_km), km)
+    return g.per_plot(km)
+
+
 def _management_factor(tables: Tables, category, zone, tillage, carbon_input) -> np.ndarray:
     """F_MG · F_I where the land-use category is cultivated cropland, else 1."""
     managed = np.isin(np.asarray(category, dtype=object), _MANAGED)
@@ -860,8 +1061,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                   rice_water_regime: str | None = None, rice_preseason: str = "non_flooded_lt180",
                   rice_amendment: str | None = None, rice_amendment_t_ha: float = 0.0,
                   rice_season_days: float | None = None, biochar_reapply_interval_yr: float | None = None,
-                  credit_method: str = "land_based", heat_user: str | None = None
-                  ) -> tuple[pd.DataFrame, ...]:
+                  credit_method: str = "land_based", heat_user: str | None = None,
+                  transport_km: float | None = None) -> tuple[pd.DataFrame, ...]:
     """Carbon ledger of every applicable plot × option (and the do-nothing baseline).
 
     Parameters
@@ -923,6 +1124,9 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     heat_user : str, optional
         Named user of the CHP heat (only for the ledger's note; the heat itself comes
         from ``energy``).
+    transport_km : float, optional
+        Scenario one-way haul distance [km] for plots without their own ``transport_km``
+        or a row of ``transport_distances.csv`` (default: the ``transport_km`` factor).
 
     Returns
     -------
@@ -1073,7 +1277,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     from .biomass import harvest_series  # harvest years of coppice and of crops that stop
 
     hv = np.flatnonzero(harvests)  # only rows with a harvest have harvest years
-    cuts_hv = harvest_series(biomass.iloc[hv], int(H), years_new[hv])
+    cuts_hv = harvest_series(biomass.iloc[hv], int(H), years_new[hv], tables)
     bio_share = np.zeros(n)
     with np.errstate(invalid="ignore", divide="ignore"):
         bio_share[hv] = np.nansum(cuts_hv, axis=1) / (H * B[hv])  # harvests ÷ (H · B)
@@ -1096,11 +1300,14 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                                         RICE_EF_REGION, gwp_ch4, tables)[0]) for r in RICE_WATER_REGIMES}
     ch4_opt = np.where(flooded_opt, _frames.format_unique(opt_regime, season.get).astype(float), 0.0)
     ch4_cur = np.where(flooded_cur, season[base_regime], 0.0)
+    km_row = row_transport_km(plots, g, tables, transport_km)
     factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
                     "gasoline_ef_t_co2_gj",
                     "diesel_kg_co2_l", "n_fert_t_co2e_t_n", "n_fert_production_t_co2e_t_n",
                     "n2o_ef1_kg_n2on_kg_n", "n2o_ef1_flooded_rice_kg_n2on_kg_n", "lime_t_co2_t",
-                    "transport_km", "freight_kg_co2_tkm", "processing_kwh_t")
+                    "transport_km", "freight_kg_co2_tkm", "processing_kwh_t", "digestion_ch4_leak_frac",
+                    "pyrolysis_ch4_t_t_char", "pyrolysis_electricity_kwh_t", "ethanol_plant_kg_co2e_l",
+                    "methane_density_kg_m3")
     full_chain = n_fertiliser_method == "full_chain"
     gwp_n2o = gwp_value(tables, gwp_set, "n2o")
 
@@ -1142,8 +1349,14 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             "n2o_fertiliser_direct": np.zeros_like(n2o) if full_chain else -n2o,
             "paddy_ch4": 0.0 - (fr * col(ch4_opt) + (1 - fr) * col(ch4_cur)),
             "lime": -app * col(lime_t) * f["lime_t_co2_t"],
-            "biomass_transport": -bio * Bz * f["transport_km"] * f["freight_kg_co2_tkm"] / 1000.0,
+            "biomass_transport": -bio * Bz * np.where(np.isnan(col(km_row)), f["transport_km"], col(km_row))
+            * f["freight_kg_co2_tkm"] / 1000.0,
             "processing": processing,
+            "conversion_process": -bio * conversion_process_t_co2e(
+                np.nan_to_num(en["methane_leak_m3"]), char, np.where(col(path) == "pyrolysis", Bz, 0.0),
+                np.nan_to_num(en["ethanol_l"]), gwp_ch4, f["methane_density_kg_m3"],
+                f["pyrolysis_ch4_t_t_char"], f["pyrolysis_electricity_kwh_t"], f["grid_ef_t_co2_mwh"],
+                f["ethanol_plant_kg_co2e_l"]),
         }
 
     ident = lambda a: a  # noqa: E731
@@ -1154,6 +1367,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                           else pd.Series(0.0, index=energy.index)).to_numpy(float),
               "fuel_gj": (energy["fuel_gj_ha_yr"] if "fuel_gj_ha_yr" in energy
                           else pd.Series(0.0, index=energy.index)).to_numpy(float)}
+    for k in ("methane_m3", "ethanol_l"):
+        en_typ[k] = (energy[f"{k}_ha_yr"] if f"{k}_ha_yr" in energy
+                     else pd.Series(0.0, index=energy.index)).to_numpy(float)
+    en_typ["methane_leak_m3"] = en_typ.pop("methane_m3") * f_typ["digestion_ch4_leak_frac"]
     opt_diesel_typ = np.nan_to_num(opt_param("diesel_l_ha_yr"))
     opt_n_typ = np.nan_to_num(opt_param("n_fert_kg_ha_yr"))
     terms = compute(f_typ, B, opt_diesel_typ, opt_n_typ, en_typ, ident, average)
@@ -1188,7 +1405,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         def net_draws(sel):
             """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
             ed = sample_energy(sel, biomass_draws[sel])
-            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj")}
+            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
+                                       "methane_leak_m3", "ethanol_l")}
             t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
                           opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
                           average)
@@ -1228,6 +1446,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "lime": "CaCO3 × 44/100 (all carbonate C released)",
         "biomass_transport": "biomass × haul distance × freight factor",
         "processing": "biomass × processing electricity × grid factor",
+        "conversion_process": ("digester CH4 leakage × GWP; pyrolysis CH4 per t char × GWP and plant "
+                               "electricity × grid factor; ethanol plant emissions per litre"),
     }
     persistence_src = {"ipcc2019": "ipcc2019_biochar", "puro2025": "ipcc2019_biochar;puro2025_biochar",
                        "ebc2020": "ipcc2019_biochar;ebc2020_csink"}[biochar_method]
@@ -1243,6 +1463,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         + ("" if rice_season_days is not None else ";climateview_rice_ch4"),
         "lime": "stoichiometry", "biomass_transport": "uk2020_freight;agriremed_assumption",
         "processing": "agriremed_assumption",
+        "conversion_process": "cdm_tool14_digester;verra2025_vm0044;nist_webbook;agriremed_assumption",
     }
     notes = {
         "soc_change": "tillage and carbon input apply to annual cropland and paddy",
@@ -1263,6 +1484,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "n2o_fertiliser_direct": "", "lime": "CaCO3 applied",
         "biomass_transport": "one-way haul of harvested biomass",
         "processing": "not quantified until factor.processing_kwh_t is set",
+        "conversion_process": ("CH4 leaked from digesters; pyrolysis CH4 0 for a plant that burns its "
+                               "gases; pyrolysis plant electricity and ethanol plant chemicals not "
+                               "quantified until factor.pyrolysis_electricity_kwh_t and "
+                               "factor.ethanol_plant_kg_co2e_l are set"),
     }
     names = list(terms)
     K = len(names)
@@ -1306,6 +1531,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     }
     for t in names:
         cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
+    cols.update(_credit_columns(
+        np.where(is_amend, n_app / H * np.nan_to_num(rate), 0.0)
+        + np.where(char_ok, bio_share * np.nan_to_num(en_typ["biochar_t"]), 0.0),
+        per_opt("biochar_feedstock"), per_opt("biochar_temperature"), active, tables, h_corg,
+        _frames.plot_column(plots, "mean_temp_c", g), f_typ["pyrolysis_ch4_t_t_char"] * gwp_ch4))
     totals = _frames.frame(cols, n)
     if not by_year:
         return long, totals
@@ -1355,6 +1585,38 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     ycols["year_net_co2e_t_ha"] = net_y.ravel()
     ycols["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
     return long, totals, _frames.frame(ycols, m * Hn)
+
+
+def _credit_columns(mass, feedstock, temperature_class, active, tables, h_corg, soil_temp_c,
+                    production_per_t) -> dict:
+    """Per plot × option: the inventory sink and each registry's credit for the biochar applied
+    [t CO2e ha⁻¹ yr⁻¹], each registry's eligibility status and the reasons (blank without biochar)."""
+    n = len(mass)
+    sel = np.flatnonzero(active & (mass > 0) & ~pd.isna(feedstock))
+    out = {"biochar_inventory_sink_co2e_t_ha_yr": np.full(n, np.nan)}
+    for short in REGISTRY_SHORT.values():
+        out[f"biochar_credit_{short}_co2e_t_ha_yr"] = np.full(n, np.nan)
+        out[f"biochar_status_{short}"] = np.full(n, None, dtype=object)
+    out["biochar_credit_note"] = np.full(n, None, dtype=object)
+    if not len(sel):
+        return out
+    c = biochar_credits(mass[sel], np.asarray(feedstock, dtype=object)[sel],
+                        np.asarray(temperature_class, dtype=object)[sel], tables, h_corg,
+                        np.asarray(soil_temp_c, float)[sel], mass[sel] * production_per_t)
+    notes = {}
+    for reg, part in c.groupby("registry", sort=False):
+        rows = sel[part["row"].to_numpy(int)]
+        if reg == "ipcc2019":
+            out["biochar_inventory_sink_co2e_t_ha_yr"][rows] = part["gross_t_co2e"].to_numpy(float)
+            continue
+        short = REGISTRY_SHORT[reg]
+        out[f"biochar_credit_{short}_co2e_t_ha_yr"][rows] = part["credit_t_co2e"].to_numpy(float)
+        out[f"biochar_status_{short}"][rows] = _frames.obj(part["status"])
+        for r, st, why in zip(rows, part["status"], part["reason"], strict=True):
+            notes.setdefault(r, []).append(f"{reg}: {st} ({why})")
+    for r, texts in notes.items():
+        out["biochar_credit_note"][r] = "; ".join(texts)
+    return out
 
 
 def ledger_wide(ledger: pd.DataFrame) -> pd.DataFrame:

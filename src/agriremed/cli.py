@@ -45,8 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--horizon", type=int, help="planning horizon in years")
     pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
     pl.add_argument("--no-report", action="store_true", help="skip report.html")
-    pl.add_argument("--lang", choices=["en", "zh"], default="en",
-                    help="language of report.html and plan.xlsx (en default, zh 中文); CSV files keep column names")
     pl.add_argument("--no-xlsx", action="store_true", help="skip the Excel workbook plan.xlsx")
     pl.add_argument("--quiet", action="store_true", help="print only the output paths")
     pl.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake, or another "
@@ -71,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                          "the automatic chunk size and the most Monte Carlo draws")
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
+    pl.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of report.html, plan.xlsx and the plot sheets: en (default) or zh (中文); "
+                         "the CSV files keep their column names")
+    pl.add_argument("--sheets", action="store_true",
+                    help="also write one A4 PDF advice sheet per plot to <out>/sheets/<plot_id>.pdf "
+                         "(and all of them in sheets/all_plots.pdf); needs the pdf extra")
     pl.add_argument("--format", choices=["csv", "parquet"], default=None,
                     help="format of plan and summary (default csv; parquet with --chunk-size)")
 
@@ -79,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", help="folder for soil_screening.csv and soil_classes.csv")
     sc.add_argument("--set", default="gb15618_2018", help="threshold set id")
     sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
+    sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
 
     fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
     fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
@@ -146,10 +152,25 @@ def _print_problems(msgs: list[str], limit: int = 200) -> None:
         _say(f"  … and {len(msgs) - limit} more (see problems.csv)")
 
 
-def _cmd_validate(args) -> int:
+#: Inputs with more data rows than this are validated and screened chunk by chunk.
+STREAM_ROWS = 100_000
+
+
+def _validation(args, tables=None, on_valid=None):
+    """Validation of the input: whole when it is small, else streamed in chunks (bounded
+    memory; ``on_valid`` receives the valid rows of each chunk)."""
+    from .stream import data_rows_at_most, validate_stream
     from .validate import validate_plots
 
-    v = validate_plots(args.plots, sheet=args.sheet)
+    sheet = getattr(args, "sheet", None)
+    if on_valid is None and data_rows_at_most(args.plots, sheet) <= STREAM_ROWS:
+        return validate_plots(args.plots, tables, sheet=sheet)
+    return validate_stream(args.plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet,
+                           on_valid=on_valid, keep_plots=0)
+
+
+def _cmd_validate(args) -> int:
+    v = _validation(args)
     _say(v.summary())
     for note in v.notes:
         _say("note: " + note)
@@ -173,7 +194,7 @@ def _valid_plots(args):
     from .validate import validate_plots
 
     tables = _tables(args)
-    v = validate_plots(args.plots, tables)
+    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None))
     if len(v.plots) == 0:
         _say(v.summary())
         _print_problems(v.messages())
@@ -183,7 +204,10 @@ def _valid_plots(args):
 
 def _cmd_screen(args) -> int:
     from . import soil
+    from .stream import data_rows_at_most
 
+    if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
+        return _screen_in_chunks(args)
     valid = _valid_plots(args)
     if valid is None:
         return 1
@@ -198,6 +222,58 @@ def _cmd_screen(args) -> int:
         out = Path(args.out)
         _say(f"wrote {write_csv(screened, out / 'soil_screening.csv')}")
         _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
+        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+    return 0
+
+
+def _screen_in_chunks(args) -> int:
+    """``screen`` of a large input: validated, screened and written chunk by chunk; the
+    printed table shows the first plots and the class counts of all."""
+    from . import soil
+    from .soil import CLASS_NAMES
+    from .stream import _Sink
+
+    tables = _tables(args)
+    out = Path(args.out) if args.out else None
+    sinks = {}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        sinks = {n: _Sink(out / f"{n}.csv", "csv", []) for n in ("soil_screening", "soil_classes")}
+    counts = pd.Series(0, index=list(CLASS_NAMES), dtype=int)
+    first = []
+
+    def on_valid(plots):
+        screened = soil.screen(plots, tables, set_id=args.set)
+        classes = soil.plot_classes(screened, plots["plot_id"])
+        counts.loc[:] += classes["soil_class"].value_counts().reindex(counts.index, fill_value=0).to_numpy()
+        if sum(len(c) for _, c in first) < 40:  # the plots printed
+            first.append((screened, classes))
+        for name, df in (("soil_screening", screened), ("soil_classes", classes)):
+            if name in sinks:
+                sinks[name].write(df)
+
+    try:
+        v = _validation(args, tables, on_valid=on_valid)
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    if not first:
+        _say(v.summary())
+        _print_problems(v.messages())
+        return 1
+    screened = pd.concat([f[0] for f in first], ignore_index=True)
+    classes = pd.concat([f[1] for f in first], ignore_index=True)
+    ids = classes["plot_id"].head(40)
+    text = _screen_text(screened.loc[screened["plot_id"].isin(ids)], classes.head(40), args.set, tables)
+    _say(text.rsplit("\n", 1)[0])
+    _say(f"… {v.n_valid - len(ids):,} more plots in soil_classes.csv" if v.n_valid > len(ids) else "")
+    _say(", ".join(f"{counts[c]:,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()))
+    if len(v.rejected):
+        _say(f"\n{len(v.rejected)} row(s) rejected:")
+        _print_problems(v.messages())
+    if out is not None:
+        for sink in sinks.values():
+            _say(f"wrote {sink.path}")
         _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
     return 0
 
@@ -232,16 +308,17 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
         return head + _shown(show).to_string(index=False) + tail
 
 
-def _years_column(p) -> list[str]:
+def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
-    "> 200", a whole number, or "-")."""
-    from .duration import cleanup_years_text
+    "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
+    from . import i18n
+    from .advice import years_text
 
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
-    text = cleanup_years_text(y, rec["option_kind"].fillna("").to_numpy(object),
-                              rec["target_metals"].fillna("").to_numpy(object))
-    return [t or "-" for t in text]
+    text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
+                      rec["target_metals"].fillna("").to_numpy(object))
+    return [i18n.message(t, lang) if t else "-" for t in text]
 
 
 def _cmd_plan(args) -> int:
@@ -262,11 +339,18 @@ def _cmd_plan(args) -> int:
              "interpreter and the tables alone take about that)", file=sys.stderr)
         return 2
     fitting = check_draws(scenario.mc_draws, args.memory, "--draws" if args.draws is not None else "mc_draws")
+    if getattr(args, "sheets", False) and args.chunk_size is not None:
+        _say("error: --sheets needs the in-memory plan: leave out --chunk-size", file=sys.stderr)
+        return 2
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
     whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True)  # one plan with report
     if rows > whole:
+        if getattr(args, "sheets", False):
+            _say(f"error: --sheets needs the in-memory plan, which holds at most {whole:,} plots within "
+                 "--memory; plan fewer plots or raise --memory", file=sys.stderr)
+            return 2
         return _plan_in_chunks(args, scenario, fitting, fitting, rows, whole)
     if args.format == "parquet":
         _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
@@ -284,7 +368,16 @@ def _cmd_plan(args) -> int:
         paths = p.write(args.out, report=False)
         _say(f"wrote {paths['rejected']}")
         return 1
-    paths = p.write(args.out, report=not args.no_report, lang=args.lang, xlsx=not args.no_xlsx)
+    lang = getattr(args, "lang", "en") or "en"
+    paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
+    if getattr(args, "sheets", False):
+        from .sheets import SheetError, write_sheets
+
+        try:
+            paths.update(write_sheets(p, Path(args.out) / "sheets", lang=lang))
+        except SheetError as exc:
+            _say(f"error: {exc}", file=sys.stderr)
+            return 2
     if not args.quiet:
         s = p.summary
         show = pd.DataFrame({
@@ -292,7 +385,7 @@ def _cmd_plan(args) -> int:
             "metals>screen": s["metals_exceeding"].replace("", "-"),
             "recommended": s["recommended_option"],
             "policy rule": s["policy_rule"].fillna("").replace("", "-"),
-            "yrs P50": _years_column(p),
+            "yrs P50": _years_column(p, lang),
             "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
             "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
                 lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),

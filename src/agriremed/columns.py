@@ -97,6 +97,9 @@ _UNIT_DISPLAY = {
     "m3/ha/yr": "m³ ha⁻¹ yr⁻¹",
     "L/ha/yr": "L ha⁻¹ yr⁻¹",
     "t/ha": "t ha⁻¹",
+    "kWh/m2/yr": "kWh m⁻² yr⁻¹",
+    "kWh/kWp/yr": "kWh kWp⁻¹ yr⁻¹",
+    "MWp/ha": "MWp ha⁻¹",
 }
 
 
@@ -107,6 +110,11 @@ CURRENCIES = ("CNY", "EUR", "GBP", "USD", "DKK")
 for _cur in CURRENCIES[1:]:
     for _u in ("CNY/ha", "CNY/ha/yr", "CNY", "CNY/g"):
         _UNIT_DISPLAY[_u.replace("CNY", _cur)] = _UNIT_DISPLAY[_u].replace("CNY", _cur)
+
+# money per plot and year (the advice of :mod:`agriremed.advice`)
+_UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
+for _cur in CURRENCIES[1:]:
+    _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
 
 
 def money_column(name: str, currency: str) -> str:
@@ -326,6 +334,10 @@ _inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual 
      valid=(0.0, 15000.0), typical=(50.0, 4000.0))
 _inp("mean_temp_c", "degC", "Mean annual temperature", "年均气温", "Mean annual air temperature.",
      valid=(-40.0, 40.0), typical=(-10.0, 30.0))
+_inp("transport_km", "km", "Haul distance", "运输距离",
+     "One-way distance from the plot to the conversion plant; blank = the region row of "
+     "transport_distances.csv, then the scenario transport_km, then the default factor.",
+     valid=(0.0, 5000.0), typical=(0.0, 500.0))
 _inp("basic_farmland", "", "Permanent basic farmland", "永久基本农田",
      "Whether the plot is permanent basic farmland (永久基本农田): yes, no or unknown (是/否/未知 "
      "accepted); blank = unknown. The jurisdiction rule set decides which options it forbids there "
@@ -338,6 +350,11 @@ _inp("carbon_input", "", "Carbon input", "碳投入水平",
      "Current carbon input to cropland for the IPCC Tier 1 input factor: low (residues removed), "
      "medium (default), high (e.g. residues returned plus cover crops), high_manure.",
      dtype="category", categories=("low", "medium", "high", "high_manure"))
+_inp("rice_type", "", "Rice type", "水稻类型",
+     "Rice type grown (indica, japonica or hybrid; 籼稻/粳稻/杂交稻 accepted). Optional: when given, the "
+     "grain Cd of the packaged rice functions (calibrated on indica and hybrid indica rice) is multiplied "
+     "by a sourced factor for the type (japonica ≈ 0.61, uptake_slopes.csv); blank = no change.",
+     dtype="category", categories=("indica", "japonica", "hybrid"))
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.
@@ -754,6 +771,29 @@ _out("biomass_transport_co2e_t_ha", "t CO2e/ha", "Biomass transport in the year"
      "Ledger term biomass_transport in one year of the horizon (positive = removal or avoided emission).")
 _out("processing_co2e_t_ha", "t CO2e/ha", "Processing in the year", "当年加工排放",
      "Ledger term processing in one year of the horizon (positive = removal or avoided emission).")
+_out("conversion_process_co2e_t_ha", "t CO2e/ha", "Conversion plant in the year", "当年转化工厂排放",
+     "Ledger term conversion_process in one year of the horizon (positive = removal or avoided emission).")
+_out("conversion_process_co2e_t_ha_yr", "t CO2e/ha/yr", "Conversion plant", "转化工厂排放",
+     "Ledger term conversion_process: CH4 leaked from digesters, pyrolysis process CH4 and plant "
+     "electricity, ethanol plant emissions (t CO2e per hectare and year; positive = removal or "
+     "avoided emission).")
+_out("biochar_inventory_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar sink (inventory)", "生物炭碳汇（清单）",
+     "IPCC 2019 inventory sink of the biochar applied (M·F_C·F_perm·44/12 per hectare and year); "
+     "not a credit: no deduction, nothing issued.")
+for _short, _name, _zh in (("csink", "Global Biochar C-Sink", "全球生物炭碳汇标准"),
+                           ("puro", "Puro.earth 2025", "Puro.earth 2025"),
+                           ("vm0044", "Verra VM0044", "Verra VM0044")):
+    _out(f"biochar_credit_{_short}_co2e_t_ha_yr", "t CO2e/ha/yr", f"Biochar credit ({_name})",
+         f"生物炭碳信用（{_zh}）",
+         f"Credit {_name} would issue for the biochar applied: persistent C × 44/12 minus the production "
+         "emissions and buffer the registry deducts; 0 when the biochar is not eligible (per hectare "
+         "and year).")
+    _out(f"biochar_status_{_short}", "", f"Biochar eligibility ({_name})", f"生物炭资格（{_zh}）",
+         f"Whether the biochar meets the {_name} rules checked: eligible, unconfirmed (a rule needs data or "
+         "a certificate) or not_eligible.", dtype="category",
+         categories=("eligible", "unconfirmed", "not_eligible"))
+_out("biochar_credit_note", "", "Biochar credit rules", "生物炭碳信用规则",
+     "Each registry's eligibility status of the biochar and the rule that decided it.", dtype="str")
 _out("soc_change_co2e_t_ha_yr", "t CO2e/ha/yr", "SOC change", "土壤有机碳变化",
      "Ledger term soc_change: IPCC Tier 1 soil organic carbon change (t CO2e per hectare and year; positive = removal or avoided emission).")
 _out("biochar_sink_co2e_t_ha_yr", "t CO2e/ha/yr", "Biochar carbon sink", "生物炭碳汇",
@@ -895,6 +935,81 @@ _out("cumulative_area_ha", "ha", "Area treated", "累计治理面积",
 _out("cumulative_budget_cny", "CNY", "Budget", "累计预算",
      "Programme budget needed to treat the cumulative area, cheapest hectare first.")
 
+
+# soft re-use of marginal land (agriremed.softreuse, agriremed.solar): reuse_options.csv, opportunity_matrix.csv
+_out("reuse_id", "", "Soft re-use", "软性再利用方式", "Id of the soft re-use (reuse_options.csv).", dtype="str")
+_out("reuse_name", "", "Soft re-use (name)", "软性再利用方式名称", "Name of the soft re-use.", dtype="str")
+_out("reuse_name_zh", "", "Soft re-use (Chinese name)", "软性再利用方式（中文）", "Chinese name of the soft re-use.",
+     dtype="str")
+_out("policy_family", "", "Policy family", "政策类别", "Family the jurisdiction rules (land_rules.csv) name.",
+     dtype="str")
+_out("allowed", "", "Allowed", "允许", "The re-use is allowed on the plot (rules, soil class, plan verdict).",
+     dtype="bool")
+_out("pv_area_share", "1", "Share under PV", "光伏占地比例", "Share of the plot inside the PV plant's fence.",
+     valid=(0.0, 1.0))
+_out("cover", "", "Permanent cover", "永久覆盖", "Managed cover of the re-use (none, grass, woodland).", dtype="str")
+_out("cover_area_share", "1", "Share under cover", "覆盖比例", "Share of the plot under the permanent cover "
+     "(under the panels: the same land as the PV share).", valid=(0.0, 1.0))
+_out("biomass_option", "", "Biomass option", "生物质方案", "Plan option whose biomass the re-use grows.", dtype="str")
+_out("biomass_area_share", "1", "Share under the biomass crop", "生物质作物占地比例",
+     "Share of the plot under the biomass crop (its energy, carbon and NPV scaled by it).", valid=(0.0, 1.0))
+_out("habitat_area_share", "1", "Share as habitat", "生境比例", "Share of the plot kept as permanent habitat.",
+     valid=(0.0, 1.0))
+_out("public_access", "", "Public access", "公众进入", "People use the land (yes/no).", dtype="str")
+_out("labour", "", "Work created", "用工", "Labour the re-use needs (low, medium, high; an assumption).", dtype="str")
+_out("solar_zone", "", "Solar resource class", "太阳能资源等级", "China's solar resource class (I–V) of the province.",
+     dtype="str")
+_out("ghi_kwh_m2_yr", "kWh/m2/yr", "Global horizontal irradiation", "水平面总辐射",
+     "Annual global horizontal irradiation used for the PV yield.", valid=(0.0, 3000.0))
+_out("specific_yield_kwh_kwp_yr", "kWh/kWp/yr", "PV specific yield", "光伏等效利用小时（单位容量发电量）",
+     "First-year AC electricity per kWp of a fixed south-facing array (pvlib PVWatts chain).", valid=(0.0, 3000.0))
+_out("pv_mwp_ha", "MWp/ha", "PV capacity per hectare", "每公顷光伏装机", "Installed PV capacity per hectare of plot.")
+_out("avoided_co2_t_ha_yr", "t/ha/yr", "Avoided grid CO2", "替代电网CO2减排",
+     "Grid CO2 avoided by the electricity produced (China national grid average factor).")
+_out("soc_co2e_t_ha_yr", "t CO2e/ha/yr", "Soil carbon of the cover", "覆盖植被土壤碳",
+     "IPCC Tier 1 SOC change of the permanent cover, averaged over the horizon, as CO2.")
+_out("pv_capex_cny_ha", "CNY/ha", "PV capital cost", "光伏投资", "Installed cost of the PV plant per hectare of plot.")
+_out("exposure_class", "", "GB 36600 land class", "GB 36600用地类别",
+     "Development-land class of the intended use (first, second; blank when nobody uses the land).", dtype="str")
+_out("exposure_verdict", "", "Exposure check", "暴露核查结论",
+     "GB 36600 outcome: allowed, site_assessment, cover_layer, not_assessed, not_applicable.", dtype="str")
+_out("exposure_reason", "", "Exposure check: why", "暴露核查理由", "Metals and values behind the GB 36600 outcome.",
+     dtype="str")
+_out("pv_note", "", "PV note", "光伏说明", "Why the PV yield is missing, or that the solar class is unconfirmed.",
+     dtype="str")
+for _svc, _en, _zh in [("energy", "energy", "能源"), ("carbon", "carbon", "碳"), ("biodiversity", "biodiversity", "生物多样性"),
+                       ("water_regulation", "water regulation", "水调节"), ("amenity", "amenity", "休闲景观"),
+                       ("risk_reduction", "risk reduction", "风险削减"), ("income", "income", "收益"),
+                       ("jobs", "jobs", "就业")]:
+    _out(f"score_{_svc}", "1", f"Score: {_en}", f"得分：{_zh}",
+         f"Opportunity-matrix score 0–3 for {_en} (opportunity_rules.csv).", dtype="int", valid=(0, 3))
+    if f"why_{_svc}" not in COLUMNS:
+        _out(f"why_{_svc}", "", f"Why: {_en}", f"理由：{_zh}", f"Rule and numbers behind the {_en} score.", dtype="str")
+_out("score_total", "1", "Opportunity score", "机会总分", "Sum of the eight service scores (0–24).", dtype="int",
+     valid=(0, 24))
+_out("cost_year1_cny_ha", "CNY/ha", "First-year cost per hectare", "首年每公顷成本",
+     "Undiscounted cost items of year 1 of the yearly cash flows (crop production, establishment, "
+     "management, harvest, amendment, biomass disposal), combined account (no subsidies).")
+_out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "年均每公顷收入",
+     "Undiscounted revenue items of the yearly cash flows (crop, biomass, product, energy, carbon "
+     "credit; no subsidies or price support) averaged over the horizon.")
+_out("first_year_cost_plot_cny", "CNY", "First-year cost of the plot", "地块首年成本",
+     "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha).")
+_out("yearly_income_plot_cny_yr", "CNY/yr", "Yearly income of the plot", "地块年收入",
+     "Mean yearly revenue per hectare of the recommended option × plot area "
+     "(revenue_mean_cny_ha_yr × area_ha); subsidies are not included.")
+_out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
+_out("measures", "", "Measures this season and next", "本季和下一季措施",
+     "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "
+     "amounts from option_parameters.csv); the plot's own amounts are on its sheet.", dtype="str")
+_out("monitoring", "", "Monitoring", "监测",
+     "Grain sampling of the recommended option: composite samples a season for the plot, the metals "
+     "to test and for how long (rule of monitoring_rules.csv).", dtype="str")
+_out("grain_samples_per_season", "1", "Composite grain samples a season", "每季混合籽粒样品数",
+     "Composite grain samples a season for the plot (0: no food crop grown).", valid=(0, None))
+_out("duration_text", "", "How long", "所需时间",
+     "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
+     "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")
 
 # money columns in the other reporting currencies (same amount ÷ CNY per unit of the currency)
 for _col in [c for c in COLUMNS.values() if c.unit.split("/")[0] == "CNY" and c.role == "output"]:

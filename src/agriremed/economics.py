@@ -70,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .biomass import establishment_fractions
 from .carbon import application_interval
 from .options import library_parameter
 from .tables import Tables, load_tables
@@ -429,6 +430,11 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
+    # perennials grow a share of their mature yield in their establishment years (yield_establishment.csv)
+    at = _frames.row_index(biomass, option_rows)
+    species = (_frames.take(_frames.obj(biomass["biomass_species"]), at, None) if "biomass_species" in biomass
+               else np.full(len(option_rows), None, dtype=object))
+    ramp = establishment_fractions(tables, species[rows], H)
     rate = p("rate_t_ha")
     eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
                                _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
@@ -448,6 +454,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),
+        "ramp": ramp,
     }
     if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
@@ -487,16 +494,17 @@ def _block_items(inp: dict, sel) -> dict:
     est[:, 0] = inp["establishment"][sel]
     items["establishment"] = -np.where(active, est, 0.0)
     items["management"] = -np.where(active, inp["management"][sel][:, None], 0.0)
-    items["harvest"] = -np.where(active, inp["harvest"][sel][:, None], 0.0)
+    ramp = inp["ramp"][sel]
+    items["harvest"] = -np.where(active, inp["harvest"][sel][:, None] * ramp, 0.0)
     eff = inp["eff"][sel]
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
     items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
-    bio = np.where(active, inp["bio"][sel][:, None], 0.0)
+    bio = np.where(active, inp["bio"][sel][:, None] * ramp, 0.0)
     sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
     items["energy_sale"] = np.zeros_like(bio)
     if inp["mwh"] is not None:
-        elec = np.where(active, inp["elec"][sel][:, None], 0.0)
+        elec = np.where(active, inp["elec"][sel][:, None] * ramp, 0.0)
         use = (inp["mwh"][sel] > 0)[:, None]
         items["energy_sale"] = np.where(use, elec, 0.0)
         sale = np.where(use, 0.0, sale)
@@ -694,8 +702,11 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         NPV + transfers), ``npv_programme_cny_ha`` (− transfers) and both against doing
         nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
-        farmer kept whole) [CNY ha⁻¹]; NaN for options that do not apply or cannot be
-        assessed.
+        farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
+        items of year 1 (crop production, establishment, management, harvest, amendment,
+        disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
+        (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
+        H years [CNY ha⁻¹ yr⁻¹]; NaN for options that do not apply or cannot be assessed.
 
     Examples
     --------
@@ -733,6 +744,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     base_at[base] = np.arange(len(base))
     pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
     pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
+    cost_y1, rev_mean = np.empty(k), np.empty(k)
     pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
@@ -745,6 +757,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
             pv_t[key][blk] = (v * df).sum(axis=1)
         pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
+        cost_y1[blk] = -sum(np.minimum(v[:, 0], 0.0) for v in items.values()) + 0.0
+        rev_mean[blk] = sum(np.maximum(v, 0.0) for v in items.values()).mean(axis=1) if H else 0.0
         value[blk] = (cf * df).sum(axis=1)
         payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
     groups = {}
@@ -779,6 +793,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
         "programme_cost_cny_ha": programme_cost,
+        "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]

@@ -10,11 +10,20 @@ Pathways (``energy_pathway`` in ``options.csv``), for B t DM ha⁻¹ yr⁻¹ of 
 ``pyrolysis`` — slow pyrolysis at temperature T: char = B · y_char(T), with y_char
     falling linearly from 0.40 at 300 °C to 0.28 at 700 °C; bio-oil = B · y_oil
     (0.29–0.31); gas = the remainder. The energy of oil and gas runs the process and is
-    not credited (their heating values are not sourced).
+    not credited (their heating values are not sourced). Process CH₄ is 0 in a
+    high-technology plant that burns its pyrolysis gases (VM0044, Puro); a low-technology
+    kiln sets ``pyrolysis_ch4_t_t_char`` (VM0044 default 0.049). Plant electricity
+    (``pyrolysis_electricity_kwh_t``) is blank until a sourced figure is set.
 ``digestion`` — anaerobic digestion: CH₄ = B · (1 − ash) · Y_CH₄ (m³ per t volatile
-    solids); fuel energy = CH₄ · 35.8 MJ m⁻³, displacing natural gas.
+    solids), of which a share λ leaks from the digester and storage (2.8–10 %, typical
+    5 %, ``digestion_ch4_leak_frac``); fuel energy = CH₄ · (1 − λ) · 35.8 MJ m⁻³, displacing
+    natural gas. The leaked CH₄ is an emission of the carbon ledger (``conversion_process``).
 ``ethanol`` — lignocellulosic or sugar ethanol: ethanol = B · Y_EtOH (L t⁻¹ DM); fuel
-    energy = ethanol · 21.1 MJ L⁻¹, displacing gasoline.
+    energy = ethanol · 21.1 MJ L⁻¹, displacing gasoline. The plant's own energy comes from
+    its lignin residue (the NREL design burns it for steam and power); the emissions of its
+    chemicals and enzymes (``ethanol_plant_kg_co2e_l``) are blank until a sourced figure is
+    set.
+``chp`` with no heat user is a power-only plant (the default): its heat displaces nothing.
 ``none`` — no energy use.
 
 Useful energy is electricity + heat + fuel [GJ]; *fossil energy displaced* is the same
@@ -135,7 +144,7 @@ DEFAULT_LIMIT_SET = "ny525_2012"
 #: Scalar factors of ``factors.csv`` used by the conversions.
 _FACTORS = ("chp_electric_efficiency", "chp_total_efficiency", "chp_heat_used_frac", "chp_bottom_ash_frac",
             "pyrolysis_char_yield_300c", "pyrolysis_char_yield_700c", "pyrolysis_oil_yield",
-            "methane_lhv_mj_m3", "ethanol_lhv_mj_l")
+            "methane_lhv_mj_m3", "ethanol_lhv_mj_l", "digestion_ch4_leak_frac")
 
 
 def char_yield(temperature_c, tables: Tables | None = None, y300=None, y700=None):
@@ -251,13 +260,15 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
         ``y_oil`` [–], ``ash`` [t t⁻¹], ``bottom_ash_frac`` [–] (bottom plus coarse fly
         ash share of the ash mass), ``ch4_vs`` [m³ t⁻¹ VS], ``etoh`` [L t⁻¹],
         ``ch4_lhv`` [MJ m⁻³], ``etoh_lhv`` [MJ L⁻¹], ``c_frac`` [t C t⁻¹], ``f_c``
-        [t C t⁻¹ char]; each a scalar or an array broadcasting against ``biomass_t``.
+        [t C t⁻¹ char], ``ch4_leak`` [–] (share of the digester CH₄ that leaks; default 0);
+        each a scalar or an array broadcasting against ``biomass_t``.
 
     Returns
     -------
     dict of numpy.ndarray
         ``electricity_mwh``, ``heat_gj``, ``fuel_gj``, ``useful_energy_gj``,
-        ``methane_m3``, ``ethanol_l``, ``biochar_t``, ``bio_oil_t``, ``gas_t``, ``ash_t``,
+        ``methane_m3`` (produced), ``methane_leak_m3`` (leaked),
+        ``ethanol_l``, ``biochar_t``, ``bio_oil_t``, ``gas_t``, ``ash_t``,
         ``bottom_ash_t``, ``fly_ash_t`` (``ash_t`` split by ``bottom_ash_frac``),
         ``biomass_c_t``, ``char_c_t``, ``volatiles_c_t``; zero for pathways that do not
         make the product, NaN where a needed parameter is unknown.
@@ -297,7 +308,8 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     heat = np.where(chp, energy_in * (g("eta_tot") - g("eta_el")) * heat_used, zero)
     ch4 = np.where(ad, B * (1.0 - g("ash")) * g("ch4_vs"), zero)
     etoh = np.where(eth, B * g("etoh"), zero)
-    fuel = ch4 * g("ch4_lhv") / 1000.0 + etoh * g("etoh_lhv") / 1000.0
+    leak = ch4 * np.asarray(p.get("ch4_leak", 0.0), float)
+    fuel = (ch4 - leak) * g("ch4_lhv") / 1000.0 + etoh * g("etoh_lhv") / 1000.0
     y_char = np.where(pyro, char_yield(np.where(pyro, T, 500.0), None, g("y300"), g("y700")), 0.0)
     y_oil = np.where(pyro, g("y_oil"), 0.0)
     char = B * y_char
@@ -310,7 +322,7 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
     return {
         "electricity_mwh": el_gj / 3.6, "heat_gj": heat, "fuel_gj": fuel,
         "useful_energy_gj": el_gj + heat + fuel,
-        "methane_m3": ch4, "ethanol_l": etoh, "biochar_t": char, "bio_oil_t": oil, "gas_t": gas, "ash_t": ash,
+        "methane_m3": ch4, "methane_leak_m3": leak, "ethanol_l": etoh, "biochar_t": char, "bio_oil_t": oil, "gas_t": gas, "ash_t": ash,
         "bottom_ash_t": bottom_ash, "fly_ash_t": np.where(chp, ash - bottom_ash, zero),
         "biomass_c_t": bc, "char_c_t": np.where(pyro, char_c, zero),
         "volatiles_c_t": np.where(pyro, bc - char_c, zero),
@@ -353,7 +365,8 @@ def _params(g, species, feed, tables: Tables) -> dict:
                 y_oil=f["pyrolysis_oil_yield"], ash=prop("ash_frac"),
                 ch4_vs=prop("methane_m3_t_vs"),
                 etoh=prop("ethanol_l_t"), ch4_lhv=f["methane_lhv_mj_m3"],
-                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=prop("carbon_frac"), f_c=f_c)
+                etoh_lhv=f["ethanol_lhv_mj_l"], c_frac=prop("carbon_frac"), f_c=f_c,
+                ch4_leak=f["digestion_ch4_leak_frac"])
 
 
 def _products(option_rows, biomass, tables, grid=None):
@@ -823,7 +836,8 @@ def energy_draw_sampler(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables
                 heat_used=fd["chp_heat_used_frac"], bottom_ash_frac=fd["chp_bottom_ash_frac"],
                 y300=fd["pyrolysis_char_yield_300c"],
                 y700=fd["pyrolysis_char_yield_700c"], y_oil=fd["pyrolysis_oil_yield"],
-                ch4_lhv=fd["methane_lhv_mj_m3"], etoh_lhv=fd["ethanol_lhv_mj_l"])
+                ch4_lhv=fd["methane_lhv_mj_m3"], etoh_lhv=fd["ethanol_lhv_mj_l"],
+                ch4_leak=fd["digestion_ch4_leak_frac"])
     scal = {k: v[None, :] for k, v in scal.items()}
     sp = _frames.obj(species)
     inv, u_species = pd.factorize(np.where(pd.isna(sp), "", sp).astype(object), use_na_sentinel=False)

@@ -297,7 +297,7 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
             return raw[3:].decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
             raise InputFileError(f"{name} starts with a UTF-8 byte-order mark but is not UTF-8 text "
-                                 f"(line {_line_of(raw, exc.start)})") from exc
+                                 f"(line {_line_of(raw, 3 + exc.start)})") from exc
     for boms, label in ((_UTF32, "UTF-32"), (_UTF16, "UTF-16")):
         for bom, codec in boms:
             if raw.startswith(bom):

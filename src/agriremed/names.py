@@ -31,6 +31,7 @@ from . import columns as C
 __all__ = [
     "LAND_USE_ALIASES",
     "BASIC_FARMLAND_ALIASES",
+    "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
     "HeaderRead",
     "read_header",
@@ -72,6 +73,14 @@ BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "不清楚": "unknown",
 }
 
+#: Spellings accepted for the rice type (compared case-insensitively).
+RICE_TYPE_ALIASES: dict[str, str] = {
+    "indica": "indica", "籼稻": "indica", "籼": "indica", "常规籼稻": "indica", "籼型": "indica",
+    "japonica": "japonica", "粳稻": "japonica", "粳": "japonica", "常规粳稻": "japonica", "粳型": "japonica",
+    "hybrid": "hybrid", "杂交稻": "hybrid", "杂交水稻": "hybrid", "杂交籼稻": "hybrid", "hybrid rice": "hybrid",
+    "indica rice": "indica", "japonica rice": "japonica",
+}
+
 _HEADER_ALIASES = {
     "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
     "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
@@ -99,6 +108,8 @@ _HEADER_ALIASES = {
     "村": "village", "村庄": "village", "行政村": "village",
     "年降水量": "annual_rain_mm", "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c",
     "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
+    "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
+    "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
 }
 
 #: Headers that are themselves a unit: the column is the area in that unit.

@@ -83,6 +83,7 @@ PLAN_OUTPUT_FILES = (
     "plan.csv", "plan.parquet", "summary.csv", "summary.parquet", "rejected.csv", "problems.csv",
     "soil_screening.csv", "crop_uptake.csv", "carbon_ledger.csv", "metal_fate.csv", "carbon_by_year.csv",
     "scores.csv", "soil_trajectories.csv", "scenario.json", "report.html", "run.json", "datapackage.json",
+    "reuse_options.csv", "opportunity_matrix.csv",
     "plan.xlsx",
 )
 

@@ -35,6 +35,7 @@ from . import options as options_mod
 from . import ranking as ranking_mod
 from . import soil as soil_mod
 from . import _frames
+from . import advice as advice_mod
 from . import uptake as uptake_mod
 from .io import write_csv
 from .outputs import prepare_out_dir, write_datapackage
@@ -81,6 +82,9 @@ PLAN_COLUMNS += [
     "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
     "net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90",
     "credited_co2e_vs_baseline_t_ha_yr", "carbon_credit_method", "gwp_set", "rice_water_regime",
+    "biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr",
+    "biochar_credit_puro_co2e_t_ha_yr", "biochar_credit_vm0044_co2e_t_ha_yr", "biochar_status_csink",
+    "biochar_status_puro", "biochar_status_vm0044", "biochar_credit_note",
 ]
 
 SUMMARY_COLUMNS = [
@@ -91,6 +95,10 @@ SUMMARY_COLUMNS = [
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
+#: The officer's advice of the recommended option (:mod:`agriremed.advice`; appended).
+SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
+#: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended).
+PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
@@ -408,6 +416,11 @@ class Plan:
                   "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
                   "carbon_by_year": self.carbon_by_year, "scores": self.scores,
                   "soil_trajectories": self.trajectories}
+        from .softreuse import for_plan as _soft_reuse
+
+        soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
+        if soft is not None:
+            tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
         paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report and len(self.plots):
@@ -517,7 +530,7 @@ LATE_FIELDS = ("name", "horizon_yr", "other_loss_frac_per_yr", "discount_rate", 
                "noncompliant_price_fraction", "noncompliant_grain", "economics_view", "biomass_valuation",
                "biochar_method", "biochar_h_corg", "n_fertiliser_method", "weights", "currency", "exchange_rate_cny",
                "gwp_set", "rice_water_regime", "rice_preseason", "rice_amendment", "rice_amendment_t_ha",
-               "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method")
+               "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method", "transport_km")
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
 #: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs,
@@ -546,7 +559,8 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     bar.update()
     pred, unassessed = uptake_mod.predict_and_unassessed(P, tables=tables)
     checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
-    unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot)
+    unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot,
+                                                         scenario.food_standard, tables)
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
@@ -586,11 +600,25 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
             "removal": removal}
 
 
-def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame):
+def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,
+                                food_standard: str | None = None, tables: Tables | None = None):
     """The unassessed plot × metal pairs whose soil metal is above its screening value, and
-    ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none)."""
+    ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none).
+
+    A metal for which the food standard sets no limit in the plot's crop (Cu and Zn under
+    GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
+    it is left out of ``metals_not_assessed``."""
     u = uptake_mod.above_screening(unassessed, screened)
-    joined = u.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(u) else pd.Series(dtype=object)
+    listed = u
+    if food_standard is not None and len(u):
+        has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
+                                                 food_standard, tables or load_tables())
+        reason = [f"{food_standard} sets no food limit for {m.capitalize()} in this crop"
+                  for m in _frames.obj(u["metal"])]
+        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)))
+        listed = u.loc[has_limit]
+    joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
+        else pd.Series(dtype=object)
     pid = _frames.obj(soil_plot["plot_id"])
     text = _frames.take(_frames.obj(joined), _frames.positions(joined.index.to_numpy(object), pid), "") \
         if len(joined) else np.full(len(pid), "", dtype=object)
@@ -639,7 +667,8 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         rice_preseason=scenario.rice_preseason, rice_amendment=scenario.rice_amendment,
         rice_amendment_t_ha=scenario.rice_amendment_t_ha, rice_season_days=scenario.rice_season_days,
         biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr,
-        credit_method=scenario.carbon_credit_method, heat_user=scenario.heat_user)
+        credit_method=scenario.carbon_credit_method, heat_user=scenario.heat_user,
+        transport_km=scenario.transport_km)
     by_year = by_year[0] if by_year else pd.DataFrame()
     bar.update()
     eco = _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario, e["soil_plot"])
@@ -707,7 +736,7 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = _text_as_object({c: cols[c] for c in plan_cols})
-    summary = _text_as_object(_summary(P, soil_plot, plan_table, scenario, ahead, grid, money))
+    summary = _text_as_object(_summary(P, soil_plot, plan_table, scenario, ahead, grid, money, tables))
     summary = _with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = _with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
@@ -881,7 +910,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
     money = (scenario.currency, result.money()["cny_per_unit"])
     P = _with_all_input_columns(result.plots)
-    summary = _text_as_object(_summary(P, result.soil_plot, table, scenario, ahead, money=money))
+    summary = _text_as_object(_summary(P, result.soil_plot, table, scenario, ahead, money=money,
+                                       tables=tables))
     summary = _with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
@@ -1144,7 +1174,8 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
                      "policy_rule")
 
 
-def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0)) -> pd.DataFrame:
+def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
+             tables=None) -> pd.DataFrame:
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -1194,6 +1225,12 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         end[has] = "; " + _per_distinct(lambda c: f"{c}", clause[has]) + "."
     rec[ok] = body + end
+    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal")
+    adv = advice_mod.summary_columns(
+        pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
+                      for c in keys}), table, tables or load_tables(), std, H)
+    s.update(adv)
+    rec[ok] = rec[ok] + advice_mod.plot_clause(adv, ok, money)
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
     if has_na.any():  # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."

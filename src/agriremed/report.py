@@ -62,9 +62,11 @@ SECTION_ORDER = (
     "recommendations",
     "by_option",
     "figures",
+    "soft_reuse",
     "why",
     "options",
     "ledger",
+    "credits",
     "biomass",
     "not_printed",
     "assumptions",
@@ -1071,6 +1073,51 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     return out
 
 
+#: Biochar credit columns of the report's credits section (inventory sink first).
+CREDIT_COLUMNS = (
+    "biochar_inventory_sink_co2e_t_ha_yr",
+    "biochar_credit_csink_co2e_t_ha_yr",
+    "biochar_credit_puro_co2e_t_ha_yr",
+    "biochar_credit_vm0044_co2e_t_ha_yr",
+    "biochar_status_csink",
+    "biochar_status_puro",
+    "biochar_status_vm0044",
+)
+
+
+def _credits_section(plan, lang: str) -> Section | None:
+    """Biochar: the inventory sink against the credit each registry would issue (None without biochar)."""
+    t = plan.table
+    sink = "biochar_inventory_sink_co2e_t_ha_yr"
+    if sink not in t or not t[sink].notna().any():
+        return None
+    rows = t.loc[
+        t[sink].notna() & t["applicable"].astype(bool),
+        ["plot_id", "option_id", *[c for c in CREDIT_COLUMNS if c in t]],
+    ]
+    rows = translate_frame(rows.assign(option_name=rows["option_id"]), lang, plan.tables)
+    rows = rows[["plot_id", "option_name", *[c for c in CREDIT_COLUMNS if c in t]]]
+    return Section("credits", i18n.t("ui.report.head_credits", lang), _table(rows, lang),
+                   i18n.t("ui.report.intro_credits", lang), folded=True)
+
+
+def _soft_reuse_section(plan, lang: str) -> Section | None:
+    """Opportunity matrix of the marginal plots (soft re-uses × services), folded; None when none."""
+    from .softreuse import SERVICES, for_plan
+
+    soft = for_plan(plan)
+    if soft is None or soft[1].empty:
+        return None
+    reuse, matrix = soft
+    nums = reuse[["plot_id", "reuse_id", "electricity_mwh_ha_yr", "net_co2e_t_ha_yr", "npv_vs_baseline_cny_ha",
+                  "exposure_verdict"]]
+    shown = matrix[["plot_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total"]].join(
+        matrix[["plot_id", "reuse_id"]].merge(nums, on=["plot_id", "reuse_id"], how="left").drop(
+            columns=["plot_id", "reuse_id"]))
+    return Section("soft_reuse", i18n.t("ui.report.head_soft_reuse", lang), _table(shown, lang),
+                   i18n.t("ui.report.intro_soft_reuse", lang), folded=True)
+
+
 def report_html(plan, title: str | None = None, lang: str = "en", date=None, extra_sections=()) -> str:
     """Build the report of a whole plan as one HTML string (plotly.js inlined once).
 
@@ -1109,6 +1156,7 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
         sections.append(rej)
     sections.append(_by_option_section(digest, lang, plan.tables))
     sections += _plan_sections(plan, lang)
+    sections += [x for x in (_soft_reuse_section(plan, lang), _credits_section(plan, lang)) if x is not None]
     sections += _reference_sections(
         plan.tables,
         plan.scenario,

@@ -173,6 +173,20 @@ class Scenario:
         ``land_based`` leaves out the avoided emissions of electricity, heat or fuel that
         are sold (their buyer owns them); ``all_terms`` sells every term (inventory view,
         counts sold energy twice).
+    transport_km : float, optional
+        One-way haul distance from field to conversion plant [km] for plots without their
+        own ``transport_km`` column value or a row of ``transport_distances.csv``; default:
+        the ``transport_km`` factor (50 km).
+    pv_weather_file : str, optional
+        Typical-meteorological-year file (``.epw`` EnergyPlus or ``.csv`` TMY3) for the
+        PV yield of the soft re-uses (:mod:`agriremed.solar`); None scales a clear-sky
+        year to the province's value of ``solar_resource.csv``.
+    pv_tariff_cny_kwh : float, optional
+        Price of the PV electricity [CNY kWh⁻¹]; None takes ``tariff_cny_kwh`` of
+        ``pv_parameters.csv``.
+    organisation : dict, optional
+        Who the farmer contacts, printed on the plot sheets: ``{"name": ..., "phone": ...}``
+        (``name`` required; ``phone``, ``address``, ``email`` optional one-line texts).
     """
 
     name: str = "default"
@@ -211,6 +225,10 @@ class Scenario:
     heat_user_frac: float = 1.0
     biochar_reapply_interval_yr: float | None = None
     carbon_credit_method: str = "land_based"
+    transport_km: float | None = None
+    pv_weather_file: str | None = None
+    pv_tariff_cny_kwh: float | None = None
+    organisation: dict | None = None
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -359,6 +377,39 @@ def _check(s: Scenario) -> None:
         if s.currency == "CNY" and s.exchange_rate_cny != 1.0:
             c.bad("exchange_rate_cny", s.exchange_rate_cny, "1 (or none) when the currency is CNY")
     _check_carbon(c, s, GWP_SETS, RICE_WATER_REGIMES, RICE_PRESEASON, RICE_AMENDMENTS, CREDIT_METHODS)
+    if s.pv_weather_file is not None:
+        v = s.pv_weather_file
+        if not isinstance(v, str) or not v.strip() or not v.lower().endswith((".epw", ".csv")) or len(v) > 4096:
+            c.bad("pv_weather_file", v, "the path of an .epw (EnergyPlus) or .csv (TMY3) weather file, or none")
+    if s.pv_tariff_cny_kwh is not None:
+        c.number("pv_tariff_cny_kwh", s.pv_tariff_cny_kwh, 0.0, 10.0,
+                 "a price from 0 to 10 CNY per kWh (e.g. 0.35), or none for the table value")
+    if s.organisation is not None:
+        _check_organisation(c, s.organisation)
+
+
+#: Fields of the scenario's ``organisation`` (the contact printed on the plot sheets).
+ORGANISATION_FIELDS = ("name", "phone", "address", "email")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,30}$")
+
+
+def _check_organisation(c: _Checker, org) -> None:
+    """``organisation``: a mapping with a ``name`` and optional ``phone``, ``address``, ``email``."""
+    expected = ("a mapping with a name and optionally phone, address, email, "
+                "e.g. {name: 县农业农村局, phone: 0731-1234567}")
+    if not isinstance(org, dict):
+        c.bad("organisation", org, expected)
+    unknown = [k for k in org if k not in ORGANISATION_FIELDS]
+    if unknown:
+        c.bad(f"organisation.{unknown[0]}", org[unknown[0]],
+              "one of the fields " + ", ".join(ORGANISATION_FIELDS))
+    if "name" not in org:
+        c.bad("organisation", org, expected)
+    for k, v in org.items():
+        c.text(f"organisation.{k}", v, max_len=MAX_NAME_CHARS, one_line=True)
+    if "phone" in org and not _PHONE.match(org["phone"].strip()):
+        c.bad("organisation.phone", org["phone"],
+              "a phone number of digits, spaces, '-', '(' ')' and a leading '+'")
 
 
 def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amendments,
@@ -391,6 +442,9 @@ def _check_carbon(c: _Checker, s: Scenario, gwp_sets, regimes, preseasons, amend
         c.number("biochar_reapply_interval_yr", s.biochar_reapply_interval_yr, 1.0, 100.0,
                  "years between biochar applications, from 1 to 100, or none for one application")
     c.choice("carbon_credit_method", s.carbon_credit_method, credit_methods)
+    if s.transport_km is not None:
+        c.number("transport_km", s.transport_km, 0.0, 5000.0,
+                 "a one-way haul distance from 0 to 5000 km, or none for the default")
 
 
 def _check_weights(c: _Checker, weights) -> None:

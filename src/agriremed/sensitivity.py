@@ -4,7 +4,8 @@
 then to the high end of its range (everything else typical, no Monte Carlo, only the option and the do-nothing
 baseline planned) and reports how far an output moves: the data behind a tornado plot.
 The values varied are the rows
-that parameterise the chosen option (``option_parameters.csv``), its biomass yield
+that parameterise the chosen option (``option_parameters.csv``; for a package such as VIP+n
+also the crop reductions of its components, ``option_packages.csv``), its biomass yield
 (``biomass_yields.csv``) and the price and production cost of the crop the option grows
 or the plot's current crop (``prices.csv``). The plan itself is computed by
 :func:`agriremed.plan`, so the numbers are those of the full pipeline.
@@ -46,6 +47,12 @@ def sensitivity_rows(tables: Tables, option_id: str, crops=()) -> list[tuple[str
         if r["low"] < r["high"]:
             metal = f" ({r['metal']})" if isinstance(r["metal"], str) and r["metal"] else ""
             out.append((f"{r['parameter']}{metal}", "option_parameters", i, r["unit"]))
+    pk = getattr(tables, "option_packages", None)
+    comps = [] if pk is None else list(pk.loc[pk["package_id"] == option_id, "component_option_id"])
+    for i, r in p.loc[p["option_id"].isin(comps) & (p["parameter"] == "crop_reduction_frac")].iterrows():
+        if r["low"] < r["high"]:  # a package's reduction is built from its components' rows
+            metal = f" ({r['metal']})" if isinstance(r["metal"], str) and r["metal"] else ""
+            out.append((f"{r['parameter']}{metal} of {r['option_id']}", "option_parameters", i, r["unit"]))
     species = tables.options.set_index("option_id").loc[option_id, "species"]
     y = tables.biomass_yields.reset_index(drop=True)
     for i, r in y.loc[(y["species"] == species) & (y["land"] == "contaminated")].iterrows():

@@ -803,6 +803,69 @@ def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_bef
     return plan(v, scenario, tables=tables, progress=False, detail=False)
 
 
+def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                    sheet: str | int | None = None, on_valid=None, keep_plots: int = 0) -> Validation:
+    """Validate a plot table of any size chunk by chunk, with bounded memory.
+
+    The same checks and messages as :func:`agriremed.validate.validate_plots` on the whole
+    input (repeated plot ids are found in a first pass over the file; file-level problems
+    such as unreadable headers are reported once), without holding the valid rows.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        As :func:`iter_chunks`.
+    tables : Tables, optional
+        Literature tables (for the crop list).
+    chunk_size : int
+        Rows per chunk.
+    sheet : str or int, optional
+        Excel sheet.
+    on_valid : callable, optional
+        Called with the valid plots of each chunk (canonical columns, ``input_row``
+        numbered across the whole input), e.g. to screen and write them.
+    keep_plots : int
+        Valid rows kept in the returned ``plots`` (the first ones); the others are counted.
+
+    Returns
+    -------
+    agriremed.validate.Validation
+        ``plots`` holds at most ``keep_plots`` rows; ``n_valid`` counts every valid row, so ``n_valid + len(rejected) == n_input``.
+    """
+    tables = tables or load_tables()
+    inp = _Input(source, chunk_size, sheet)
+    scan = inp.scan()
+    kept, rejected, problems = [], [], []
+    n_input = n_valid = n_chunks = 0
+    for chunk in _with_last(inp.chunks()):
+        if len(chunk) == 0 and (n_chunks > 0 or not chunk.attrs.get("last", False)):
+            continue
+        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates), n_input)
+        probs = v.problems
+        if n_chunks > 0:  # file-level problems (headers, missing columns) once
+            probs = probs.loc[probs["input_row"].notna()]
+        problems.append(probs)
+        rejected.append(v.rejected)
+        if len(v.plots):
+            if on_valid is not None:
+                on_valid(v.plots)
+            have = sum(len(k) for k in kept)
+            if have < keep_plots:
+                kept.append(v.plots.head(keep_plots - have))
+            elif not kept:
+                kept.append(v.plots.iloc[:0])
+        n_input += v.n_input
+        n_valid += len(v.plots)
+        n_chunks += 1
+    out = Validation(
+        plots=pd.concat(kept, ignore_index=True) if kept else pd.DataFrame({"plot_id": []}),
+        rejected=pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(),
+        problems=pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
+            columns=["input_row", "line", "plot_id", "column", "value", "severity", "problem", "expected"]),
+        n_input=n_input, notes=list(scan.notes), n_valid=n_valid)
+    return out
+
+
 # ---- writing ----------------------------------------------------------------------------
 
 

@@ -67,6 +67,16 @@ TABLE_FILES: dict[str, str] = {
     "gwp": "gwp.csv",
     "carbon_credit_terms": "carbon_credit_terms.csv",
     "biochar_credit_rules": "biochar_credit_rules.csv",
+    "yield_establishment": "yield_establishment.csv",
+    "transport_distances": "transport_distances.csv",
+    "pv_parameters": "pv_parameters.csv",
+    "solar_resource": "solar_resource.csv",
+    "gb36600_values": "gb36600_values.csv",
+    "reuse_options": "reuse_options.csv",
+    "opportunity_rules": "opportunity_rules.csv",
+    "option_packages": "option_packages.csv",
+    "option_steps": "option_steps.csv",
+    "monitoring_rules": "monitoring_rules.csv",
 }
 
 
@@ -117,6 +127,16 @@ class Tables:
     gwp: pd.DataFrame
     carbon_credit_terms: pd.DataFrame
     biochar_credit_rules: pd.DataFrame
+    yield_establishment: pd.DataFrame
+    transport_distances: pd.DataFrame
+    pv_parameters: pd.DataFrame
+    solar_resource: pd.DataFrame
+    gb36600_values: pd.DataFrame
+    reuse_options: pd.DataFrame
+    opportunity_rules: pd.DataFrame
+    option_packages: pd.DataFrame
+    option_steps: pd.DataFrame
+    monitoring_rules: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
@@ -225,6 +245,8 @@ _NUMERIC_COLUMNS = {
     "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
     "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg",
     "farmer_price_frac", "value_low", "value_typical", "value_high",
+    "ghi_low_kwh_m2_yr", "ghi_typical_kwh_m2_yr", "ghi_high_kwh_m2_yr", "screening_mg_kg", "intervention_mg_kg",
+    "pv_area_share", "cover_area_share", "biomass_area_share", "habitat_area_share", "order", "score",
 }
 
 

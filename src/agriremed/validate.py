@@ -24,8 +24,8 @@ import pandas as pd
 
 from . import columns as C
 from .io import NA_STRINGS, read_table
-from .names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, normalise_header, read_header,
-                    required_hint)
+from .names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, RICE_TYPE_ALIASES, normalise_header,
+                    read_header, required_hint)
 from .tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -50,6 +50,9 @@ class Validation:
         Number of data rows read.
     notes : list of str
         How the input was read (encoding, header mapping).
+    n_valid : int, optional
+        Number of valid rows when ``plots`` holds only some of them (a validation streamed
+        in chunks, :func:`agriremed.stream.validate_stream`); else ``len(plots)``.
     """
 
     plots: pd.DataFrame
@@ -57,6 +60,11 @@ class Validation:
     problems: pd.DataFrame
     n_input: int
     notes: list[str] = field(default_factory=list)
+    n_valid: int | None = None
+
+    def __post_init__(self):
+        if self.n_valid is None:
+            self.n_valid = len(self.plots)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -75,7 +83,7 @@ class Validation:
 
     def summary(self) -> str:
         """One-line summary: rows read, valid, rejected, errors, warnings."""
-        return (f"{self.n_input} rows read: {len(self.plots)} valid, {len(self.rejected)} rejected; "
+        return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings")
 
     def messages(self) -> list[str]:
@@ -484,6 +492,17 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                     lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], spec.expected())
             keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
             out[canon] = mapped.where(keep, "unknown").to_numpy(object)
+        elif canon == "rice_type":
+            low = text.str.lower().str.strip()
+            mapped = low.map(RICE_TYPE_ALIASES)
+            unknown_rt = ~blank & mapped.isna().to_numpy()
+            col.add(unknown_rt, canon, text, "warning", "unknown value (value ignored)",
+                    spec.expected())
+            respelled = ~blank & ~unknown_rt & (mapped.to_numpy(object) != text.to_numpy(object))
+            read_as = mapped.fillna("").to_numpy(object)
+            col.add(respelled, canon, text, "warning",
+                    lambda idx, r=read_as: [f"read as {v}" for v in r[idx]], spec.expected())
+            out[canon] = mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
         elif canon == "crop":
             crops = tables.crops
             lookup = {c.lower(): c for c in crops["crop"]}

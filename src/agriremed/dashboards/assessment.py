@@ -21,6 +21,7 @@ from .. import columns as C
 from .. import i18n
 from .. import soil as soil_mod
 from .. import uptake as uptake_mod
+from ..advice import food_limit_metals
 from ..scenario import FOOD_STANDARDS
 from ..validate import Validation, validate_plots
 from . import figures as F
@@ -314,7 +315,10 @@ class PlotAssessment(Dashboard):
             self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object))
             pred, miss = uptake_mod.predict_and_unassessed(v.plots, tables=self.tables)
             self.uptake = uptake_mod.food_safety(pred, self.standard.value, self.tables)
-            self.unassessed = uptake_mod.above_screening(miss, screened)
+            miss = uptake_mod.above_screening(miss, screened)
+            # a metal without a food limit in the standard (Cu, Zn under GB 2762) is not "not assessed"
+            self.unassessed = miss.loc[food_limit_metals(miss["crop"], miss["metal"], self.standard.value,
+                                                         self.tables)] if len(miss) else miss
         self.render()
         if not v.plots.empty:
             for cb in self.on_plot_change:

@@ -22,9 +22,11 @@ from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
-from ..duration import STABILISES_TEXT, cleanup_years_text
+from ..advice import BASELINE_TEXT, years_text
+from ..duration import STABILISES_TEXT
 from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table
 from .assessment import load_plots
+from .download import DownloadButton
 
 __all__ = ["OptionComparison", "DRAW_CHOICES"]
 
@@ -138,6 +140,10 @@ class OptionComparison(Dashboard):
         self.text(self.draws, "description", "ui.compare.draws")
 
         self.recommendation = w.HTML()
+        # the one-page A4 advice sheet of the shown plot (agriremed.sheets), in the page's language
+        self.sheet_button = DownloadButton("sheet.pdf", "application/pdf", self.sheet_pdf, disabled=True)
+        self.sheet_button.add_class("ar-sheet")
+        self.text(self.sheet_button, "description", "ui.compare.sheet")
         self.table_html = w.HTML()
         self.excluded_html = w.HTML()
         self.duration_fig = FigureSlot("duration", width=1100)
@@ -159,6 +165,7 @@ class OptionComparison(Dashboard):
             controls,
             w.HBox([self.progress, self.status]),
             self.recommendation,
+            self.sheet_button,
             heads["table"],
             self.table_html,
             heads["duration"],
@@ -275,6 +282,14 @@ class OptionComparison(Dashboard):
             return ""
         return i18n.message(self.result.summary["recommendation"].iloc[0], lang or self.lang, self.tables)
 
+    def sheet_pdf(self) -> bytes:
+        """The one-page A4 advice sheet of the shown plot (PDF) in the current language."""
+        from ..sheets import sheet_pdf
+
+        if self.result is None or self.result.summary.empty:
+            return b""
+        return sheet_pdf(self.result, str(self.result.summary["plot_id"].iloc[0]), self.lang)
+
     def render(self) -> None:
         """Draw the recommendation, the option table and both charts in the current language."""
         self._render_note()
@@ -294,10 +309,13 @@ class OptionComparison(Dashboard):
             f"<span id='recommended-name'>{html.escape(name)}</span></b><br>"
             f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
         )
+        self.sheet_button.filename = f"{s['plot_id']}.pdf"
+        self.sheet_button.disabled = False
         t = self.options_table
         ok = t["applicable"].astype(bool).to_numpy()
         self.table_html.value = self._table(t.loc[ok].reset_index(drop=True), lang)
-        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang)
+        self.excluded_html.value = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(
+            self.result, lang)
         self.duration_fig.show(F.duration_fan(t, lang))
         self.money_fig.show(F.money_and_carbon(t, lang))
 
@@ -312,12 +330,14 @@ class OptionComparison(Dashboard):
         blank = np.full(len(t), "", object)
         kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
         targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
-        stabilises = cleanup_years_text(mids, kinds, targets) == STABILISES_TEXT
-        for p10, p50, p90, det, stab in zip(
-            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, strict=True
+        texts = years_text(mids, kinds, targets)  # doing nothing: "metals stay in the soil"
+        stabilises = np.isin(texts, (STABILISES_TEXT, BASELINE_TEXT))
+        for p10, p50, p90, det, stab, text in zip(
+            t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts,
+            strict=True,
         ):
             if stab:  # not a clean-up method: no years
-                years.append(i18n.message(STABILISES_TEXT, lang, self.tables))
+                years.append(i18n.message(text, lang, self.tables))
                 continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
@@ -403,3 +423,20 @@ class OptionComparison(Dashboard):
         heads = {c: i18n.label(c, lang) for c in df.columns}
         heads["reason"] = i18n.t("ui.compare.why_excluded", lang)
         return html_table(df, "excluded-table", heads)
+
+
+def soft_reuse_html(result: Plan, lang: str) -> str:
+    """Opportunity matrix of a marginal plot (soft re-uses × service scores), or '' for other land."""
+    from ..softreuse import SERVICES, for_plan
+
+    soft = for_plan(result)
+    if soft is None or soft[1].empty:
+        return ""
+    reuse, m = soft
+    names = reuse.set_index(["plot_id", "reuse_id"])["reuse_name_zh" if lang == "zh" else "reuse_name"]
+    cols = [f"score_{x}" for x in SERVICES] + ["score_total"]
+    df = m[cols].copy()
+    df.insert(0, "reuse_name", [names.get((p, r), r) for p, r in zip(m["plot_id"], m["reuse_id"], strict=True)])
+    heads = {c: i18n.label(c, lang, with_unit=False) for c in df.columns}
+    return f"<h4>{html.escape(i18n.label('score_total', lang, with_unit=False))}</h4>" + html_table(
+        df, "opportunity-matrix", heads)

@@ -64,6 +64,8 @@ __all__ = [
     "predict_and_unassessed",
     "above_screening",
     "PH_DOMAIN",
+    "rice_type_factors",
+    "rice_type_factor_of",
 ]
 
 _Z95 = float(ndtri(0.95))  # 1.645
@@ -542,6 +544,81 @@ def _range_text(fn, v, n: int) -> np.ndarray:
     return out
 
 
+def rice_type_factors(tables: Tables | None = None) -> dict:
+    """Factor on the grain Cd of the packaged rice functions for each ``rice_type`` [–].
+
+    The packaged rice Cd functions were calibrated on indica and hybrid (indica) rice; a plot
+    whose ``rice_type`` is given gets its prediction multiplied by the factor of its type
+    (:func:`agriremed.uptake.synthesis.rice_type_factors`, with the soil exponent of the
+    synthesis). Blank or missing ``rice_type`` leaves the prediction unchanged.
+
+    Returns
+    -------
+    dict
+        ``indica``, ``japonica``, ``hybrid`` → factor [–].
+
+    Examples
+    --------
+    >>> round(rice_type_factors()["japonica"], 3)
+    0.609
+    """
+    from .synthesis import rice_type_factors as _factors
+    from .synthesis import synthesis_slopes
+
+    tables = tables or load_tables()
+
+    def build():
+        b = synthesis_slopes(tables.uptake_slopes, "rice", "cd")["soil"]
+        return _factors(tables.uptake_slopes, b, "cd")
+    return tables.memo("rice_type_factors", build)
+
+
+def _rice_type_factor(plots: pd.DataFrame, have: np.ndarray, crops: np.ndarray, metal: str, fns: pd.DataFrame,
+                      tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Rice-type factor [–] and its note for the predicted rows ``have`` (1 and '' where it does not apply)."""
+    m = int(have.sum())
+    if metal != "cd" or "rice_type" not in plots.columns:
+        return np.ones(m), np.full(m, "", dtype=object)
+    return rice_type_factor_of(_frames.obj(plots["rice_type"])[have], crops, np.full(m, metal, dtype=object),
+                               fns["priority"].to_numpy(float), fns["fitted_crop"].to_numpy(object), tables)
+
+
+def rice_type_factor_of(rice_type, crops, metals, priority, fitted_crop,
+                        tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Factor on predicted grain metal for the rice type of each prediction row, and its note.
+
+    It applies to rice Cd predicted by a packaged function fitted on rice (``priority`` > 0,
+    ``fitted_crop`` rice) where the plot's ``rice_type`` is given; the user's own functions
+    (``priority`` ≤ 0) were fitted on their own rice and are left unchanged.
+
+    Parameters
+    ----------
+    rice_type, crops, metals : array_like of str
+        Per prediction row (``rice_type`` blank/None where not given).
+    priority : array_like of float
+        ``priority`` of the chosen function.
+    fitted_crop : array_like of str
+        ``fitted_crop`` of the chosen function.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Factor [–] (1 where it does not apply) and a note ('' where it does not apply).
+    """
+    tables = tables or load_tables()
+    rt = np.asarray(rice_type, dtype=object)
+    factors = rice_type_factors(tables)
+    applies = ((np.asarray(crops, dtype=object) == "rice") & (np.asarray(metals, dtype=object) == "cd")
+               & (np.asarray(priority, float) > 0) & (np.asarray(fitted_crop, dtype=object) == "rice")
+               & np.isin(rt, list(factors)))
+    f = np.where(applies, np.array([factors.get(r, 1.0) for r in rt], dtype=float), 1.0)
+    note = np.array([f"× {x:.3f} for {r} rice (rice_type; the function was calibrated on indica rice)"
+                     if a and x != 1.0 else "" for a, x, r in zip(applies, f, rt, strict=True)], dtype=object)
+    return f, note
+
+
 def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     tables = tables or load_tables()
     n = len(plots)
@@ -641,6 +718,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         se = fns["se_log10"].to_numpy(float)
         moist = _moisture(crops[have], tables)
         p50 = pred[have]
+        factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
+        p50 = p50 * factor
         is_dw = basis == "dw"
         is_fw = basis == "fw"
         fw50 = p50 * _as_sold_factor(basis, moist)
@@ -650,6 +729,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         ranged = np.array([bool(parse_ranges(fn.valid_ranges)) for fn in rows])[chosen[have]]
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
+        notes = np.where(factor_note == "", notes, np.where(notes == "", factor_note, notes + "; " + factor_note))
         sk = skipped[have]
         parts.append(_frames.frame({
             "plot_id": pid[have],

@@ -34,7 +34,8 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata, spearmanr
 
-__all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics"]
+__all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
+           "ASSUMED_CLAY_PCT"]
 
 _Z95 = float(ndtri(0.95))
 
@@ -192,3 +193,63 @@ def skill_metrics(observed, median, se_log10, limit) -> dict:
         "brier_base_rate": rate * (1.0 - rate),
         "auc": auc(p, o),
     }
+
+
+#: Clay content assumed for paired data that publish none [%] (``agriremed_assumption``): a
+#: typical arable topsoil; the validation reports the sensitivity to it.
+ASSUMED_CLAY_PCT = 20.0
+
+
+def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop: str = "pak_choi",
+                   standard: str = "GB2762", tables=None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Skill of the default leafy-vegetable Cd function on paired soil–vegetable samples.
+
+    Every pair is predicted by the function the plan would choose for ``crop`` (the
+    leafy-vegetable default) from its soil Cd, pH, SOM and CEC; the prediction on the
+    as-sold (fresh) basis is compared with the measured vegetable Cd, taken as fresh
+    weight, and with the food limit of ``standard`` (:func:`skill_metrics`).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``soil_cd_mg_kg`` [mg kg⁻¹], ``veg_cd_mg_kg`` [mg kg⁻¹ fresh weight], ``ph`` [–, water],
+        ``som_g_kg`` [g kg⁻¹], ``cec_cmol_kg`` [cmol kg⁻¹]; optional ``clay_pct`` [%].
+    clay_pct : float
+        Clay content used where ``pairs`` has none [%].
+    crop : str
+        Crop whose default function is checked.
+    standard : str
+        Food standard for the exceedance metrics.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple
+        ``metrics`` (dict of :func:`skill_metrics` plus ``function_id``, ``limit_mg_kg``,
+        ``n_pairs`` and ``n_predicted``), the reliability table (:func:`reliability`) and
+        the per-pair frame (inputs, ``predicted_mg_kg``, ``se_log10``, ``p_exceed``).
+    """
+    from ..tables import load_tables
+    from .predict import food_safety, predict_crop_concentration
+
+    tables = tables or load_tables()
+    n = len(pairs)
+    clay = pairs["clay_pct"].to_numpy(float) if "clay_pct" in pairs else np.full(n, float(clay_pct))
+    plots = pd.DataFrame({"plot_id": [f"pair{i}" for i in range(n)], "crop": crop,
+                          "ph": pairs["ph"].to_numpy(float), "som_pct": pairs["som_g_kg"].to_numpy(float) / 10.0,
+                          "clay_pct": clay, "cec_cmol_kg": pairs["cec_cmol_kg"].to_numpy(float),
+                          "cd_mg_kg": pairs["soil_cd_mg_kg"].to_numpy(float)})
+    pred = food_safety(predict_crop_concentration(plots, metals=["cd"], tables=tables), standard, tables)
+    pred = pred.set_index("plot_id").reindex(plots["plot_id"])
+    out = pairs.reset_index(drop=True).assign(
+        function_id=pred["function_id"].to_numpy(object), predicted_mg_kg=pred["crop_fw_p50_mg_kg"].to_numpy(float),
+        se_log10=pred["se_log10"].to_numpy(float), p_exceed=pred["p_exceed_limit"].to_numpy(float))
+    limit = float(np.nanmax(pred["food_limit_mg_kg"].to_numpy(float)))
+    ok = np.isfinite(out["predicted_mg_kg"].to_numpy(float))
+    m = skill_metrics(out.loc[ok, "veg_cd_mg_kg"], out.loc[ok, "predicted_mg_kg"], out.loc[ok, "se_log10"], limit)
+    ids = pd.unique(out.loc[ok, "function_id"])
+    m.update({"function_id": "|".join(map(str, ids)), "limit_mg_kg": limit, "n_pairs": n,
+              "n_predicted": int(ok.sum())})
+    rel = reliability(out.loc[ok, "p_exceed"], out.loc[ok, "veg_cd_mg_kg"] > limit)
+    return m, rel, out

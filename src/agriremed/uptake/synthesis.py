@@ -47,7 +47,10 @@ from scipy.special import ndtri
 from ..tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
-           "calibrate_intercept", "rice_cd_synthesis", "survey_skill"]
+           "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES"]
+
+#: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
+RICE_TYPES = ("indica", "japonica", "hybrid")
 
 _LN10 = np.log(10.0)
 
@@ -227,6 +230,55 @@ def rice_cd_synthesis(tables: Tables | None = None) -> dict:
     return {**sl, **cal, "moments": mom}
 
 
+def rice_type_factors(slopes: pd.DataFrame, soil_exponent: float, metal: str = "cd") -> dict:
+    """Multiplicative factor on grain metal of each rice type relative to indica rice.
+
+    Each ``uptake_slopes.csv`` row of term ``rice_type:<type>`` gives one estimate of
+    log10(grain of that type / grain of indica at the same soil):
+
+    * kind ``cultivar_ratio``: the log10 ratio itself (varieties grown side by side);
+    * kind ``cultivar_soil_ratio``: log10 of the ratio of soil concentrations at which the
+      two types reach the same grain concentration (e.g. safe soil values per type),
+      converted with the soil exponent b of the function: log10 ratio = −b·value.
+
+    The factor of a type is 10^(mean of its estimates); indica is 1 by definition.
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        Rows of ``uptake_slopes.csv``.
+    soil_exponent : float
+        b of the transfer function the factor multiplies [–].
+    metal : str
+        Metal.
+
+    Returns
+    -------
+    dict
+        Rice type → factor [–], every type of :data:`RICE_TYPES`.
+
+    References
+    ----------
+    .. [1] Morishita T. et al. (1987) Soil Sci. Plant Nutr. (japonica and indica varieties in
+       one field; ``morishita1987_varieties``).
+    .. [2] FFTC workshop (2007), km.fftc.org.tw/article/147 (safe soil Cd 0.6 mg/kg for indica,
+       1.2 mg/kg for japonica; ``taiwan2007_cultivars``).
+
+    Examples
+    --------
+    >>> f = rice_type_factors(load_tables().uptake_slopes, 0.4305)
+    >>> round(f["japonica"], 4), f["indica"], f["hybrid"]
+    (0.6086, 1.0, 1.0)
+    """
+    d = slopes.loc[(slopes["metal"] == metal) & slopes["term"].astype(str).str.startswith("rice_type:")]
+    out = {t: 1.0 for t in RICE_TYPES}
+    for rtype, g in d.groupby(d["term"].str.split(":").str[1], sort=False):
+        v = g["value"].to_numpy(float)
+        logr = np.where(g["kind"].to_numpy(object) == "cultivar_soil_ratio", -soil_exponent * v, v)
+        out[rtype] = float(10.0 ** np.mean(logr))
+    return out
+
+
 def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = "cd",
                  limit_mg_kg: float = 0.2) -> pd.DataFrame:
     """Out-of-sample check of the synthesis on every survey: leave one out, predict it.
@@ -253,7 +305,10 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
         One row per survey: ``survey_id``, ``role``, ``n``, ``observed_median_mg_kg``,
         ``predicted_median_mg_kg``, ``bias_log10`` (predicted − observed), ``se_log10``
         (of the left-one-out function), ``observed_share_above`` (published, or implied by
-        the published mean and SD), ``predicted_share_above`` and ``share_published``.
+        the published mean and SD), ``predicted_share_above``, ``share_published``,
+        ``rice_type_factor`` (:func:`rice_type_factors` for a survey of one rice type
+        — e.g. ``late japonica`` — and 1 for indica, hybrid or mixed surveys) and
+        ``bias_rice_type_log10`` (the bias with that factor applied).
     """
     from scipy.special import ndtr
 
@@ -263,6 +318,11 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
     sl = synthesis_slopes(tables.uptake_slopes, crop, metal)
     b, c = sl["soil"], sl["ph"]
     mom = survey_moments(sv)
+    factors = rice_type_factors(tables.uptake_slopes, b, metal) if crop == "rice" else {}
+
+    def type_factor(text) -> float:
+        named = [t for t in RICE_TYPES if t in str(text).lower()]
+        return factors.get(named[0], 1.0) if len(named) == 1 else 1.0
     rows = []
     for i, r in mom.iterrows():
         others = mom.drop(index=i)
@@ -277,5 +337,8 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
                      "predicted_median_mg_kg": 10 ** pred, "bias_log10": pred - r["log10_crop_median"],
                      "se_log10": cal["se_log10"], "observed_share_above": float(obs_share),
                      "predicted_share_above": float(1.0 - ndtr((np.log10(limit_mg_kg) - pred) / spread)),
-                     "share_published": bool(published)})
-    return pd.DataFrame(rows)
+                     "share_published": bool(published),
+                     "rice_type_factor": type_factor(sv.loc[i, "rice_type"]) if "rice_type" in sv else 1.0})
+    out = pd.DataFrame(rows)
+    out["bias_rice_type_log10"] = out["bias_log10"] + np.log10(out["rice_type_factor"])
+    return out

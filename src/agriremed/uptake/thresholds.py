@@ -64,6 +64,7 @@ from .predict import (
     ph_kcl_from_ph_water,
     ph_water_from_ph_kcl,
     predict_crop_concentration,
+    rice_type_factor_of,
 )
 
 __all__ = [
@@ -337,14 +338,22 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     outside = np.full(n, np.nan)
     notes = np.empty(n, dtype=object)
     moist = _moisture(pred["crop"], tables)
+    # a rice-type factor f on the predicted grain (rice_type_factor_of) is the limit divided by f
+    target = limit.copy()
+    if "rice_type" in by_id.columns:
+        fns = tf.loc[pred["function_id"]]
+        f, _ = rice_type_factor_of(by_id["rice_type"].reindex(pred["plot_id"]).to_numpy(object), pred["crop"],
+                                   pred["metal"], fns["priority"].to_numpy(float),
+                                   fns["fitted_crop"].to_numpy(object), tables)
+        target = target / f
     for fid in pd.unique(pred["function_id"]):  # loop over the few functions in use
         sel = (pred["function_id"] == fid).to_numpy()
         fn = tf.loc[fid]
         sub = by_id.loc[pred.loc[sel, "plot_id"]].reset_index()
         soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
         soil_in[sel] = sub[soil_col].to_numpy(float)
-        s_soil[sel] = safe_soil_concentration(fn, sub, limit[sel], moist[sel], prob)
-        s_ph[sel] = safe_ph(fn, sub, limit[sel], moist[sel], prob)
+        s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob)
+        s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob)
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
         outside[sel] = _outside_range(fn, at_threshold)

@@ -1,0 +1,315 @@
+"""The officer's advice: steps with amounts per mu and per plot, first-year cost and yearly income
+of the plot, grain monitoring, how long, and the one-page plot sheets."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import advice, i18n
+from agriremed.scenario import Scenario, ScenarioError
+from agriremed.tables import load_tables
+
+SAMPLES = "data/samples/plots.csv"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load_tables()
+
+
+@pytest.fixture(scope="module")
+def result():
+    org = {"name": "县农业农村局土肥站", "phone": "0731-1234567"}
+    return agriremed.plan(SAMPLES, Scenario(mc_draws=0, organisation=org), progress=False)
+
+
+def _row(result, plot, option):
+    t = result.table
+    return t.loc[(t["plot_id"] == plot) & (t["option_id"] == option)].iloc[0]
+
+
+def test_mu_from_the_unit_registry():
+    from agriremed.names import unit_factor
+
+    assert advice.ha_per_mu() == pytest.approx(1 / 15, rel=1e-12)
+    assert advice.ha_per_mu() == pytest.approx(unit_factor("亩", "ha"), rel=1e-12)  # the same as through pint
+
+
+def test_vip_n_steps_amounts_per_mu_and_plot(tables):
+    # HN-ZZ-01: 0.42 ha = 6.3 mu; lime 7.5 t/ha (option_parameters.csv) = 500 kg/mu, 3.15 t for the plot
+    s = advice.plot_steps("lime_low_cd_rice", 0.42, tables, "en")
+    lime = s.loc[s["measure"] == "lime"]
+    assert lime["season"].tolist() == ["this"]  # one application lasts two years: not due next season
+    assert lime["amount_per_ha"].iloc[0] == 7.5
+    assert lime["amount_per_mu"].iloc[0] == pytest.approx(0.5)
+    assert lime["amount_plot"].iloc[0] == pytest.approx(3.15)
+    assert lime["repeat_yr"].iloc[0] == 2
+    assert "500 kg per mu, 3.15 t for the plot" in lime["text"].iloc[0]
+    assert "(repeat every 2 years)" in lime["text"].iloc[0]
+    this = s.loc[s["season"] == "this", "measure"].tolist()
+    nxt = s.loc[s["season"] == "next", "measure"].tolist()
+    assert this == ["lime", "low_cd_variety", "flood", "foliar"]
+    assert nxt == ["low_cd_variety", "flood", "foliar"]
+    zh = advice.plot_steps("lime_low_cd_rice", 0.42, tables, "zh")
+    text = zh.loc[zh["measure"] == "lime", "text"].iloc[0]
+    assert "每亩500 公斤" in text and "本地块共3.15 吨" in text and "每2年重复一次" in text
+    assert i18n.untranslated(" ".join(zh["text"])) == []
+
+
+def test_steps_amount_comes_from_the_option_table(tables):
+    p = tables.option_parameters.copy()
+    p.loc[(p["option_id"] == "lime_low_cd_rice") & (p["parameter"] == "lime_t_ha"), "typical"] = 6.0
+    s = advice.plot_steps("lime_low_cd_rice", 1.5, tables.replace(option_parameters=p))
+    lime = s.loc[s["measure"] == "lime"].iloc[0]
+    assert lime["amount_per_mu"] == pytest.approx(0.4)  # 6 t/ha / 15
+    assert lime["amount_plot"] == pytest.approx(9.0)
+
+
+def test_no_flooding_where_as_is_high(tables):
+    s = advice.plot_steps("vip_n_no_flood", 1.0, tables)
+    assert "flood" not in set(s["measure"]) and "moist_water" in set(s["measure"])
+
+
+def test_generic_steps_of_a_non_food_option(tables):
+    s = advice.plot_steps("sorghum", 1.0, tables)
+    assert s.loc[s["season"] == "this", "measure"].tolist() == ["stop_food", "establish", "harvest_remove"]
+    assert s.loc[s["season"] == "next", "measure"].tolist() == ["harvest_remove"]
+    assert s["amount_per_ha"].isna().all()
+
+
+def test_first_year_cost_and_income_hn_zz_01(result, tables):
+    # VIP+n on HN-ZZ-01: rice production 15 000 + extra 2 000 + lime 7.5 t × 300 + spreading 800
+    # = 20 050 CNY/ha
+    r = _row(result, "HN-ZZ-01", "lime_low_cd_rice")
+    assert r["cost_year1_cny_ha"] == pytest.approx(15000 + 2000 + 7.5 * 300 + 800)
+    # doing nothing: yield 7.14 t × 2 580 CNY/t × (P + (1 − P) × 0.6), P = P(meets the limit)
+    b = _row(result, "HN-ZZ-01", "do_nothing")
+    p = b["crop_compliance_prob"]
+    assert b["revenue_mean_cny_ha_yr"] == pytest.approx(7.14 * 2580 * (p + (1 - p) * 0.6), rel=1e-9)
+    assert b["cost_year1_cny_ha"] == pytest.approx(15000)
+    s = result.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    rec = _row(result, "HN-ZZ-01", s["recommended_option"])
+    assert s["area_mu"] == pytest.approx(6.3)
+    assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.42)
+    assert s["yearly_income_plot_cny_yr"] == pytest.approx(rec["revenue_mean_cny_ha_yr"] * 0.42)
+    # 6.3 mu ≤ 10 mu per composite sample: one sample a season, Cd only
+    assert s["grain_samples_per_season"] == 1
+    assert s["monitoring"] == ("grain sampling every season: 1 composite sample for the plot, tested for Cd, "
+                               "for 20 yr")
+    assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, income "
+            f"{s['yearly_income_plot_cny_yr']:,.0f} CNY/yr; grain sampling every season") \
+        in s["recommendation"]
+    zh = i18n.message(s["recommendation"], "zh")
+    assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
+    assert "每季籽粒采样：本地块1个混合样，检测镉，共20年" in zh
+
+
+def test_strict_control_plot_money_and_no_grain_sampling(result):
+    # HN-CS-04 (strict control, 0.28 ha = 4.2 mu): fallow costs 1 500 CNY/ha a year (cover crop) and
+    # earns nothing
+    f = _row(result, "HN-CS-04", "fallow")
+    assert f["cost_year1_cny_ha"] == pytest.approx(1500)
+    assert f["revenue_mean_cny_ha_yr"] == pytest.approx(0)
+    s = result.summary.set_index("plot_id").loc["HN-CS-04"]
+    assert s["soil_class"] == "strict_control"
+    assert s["grain_samples_per_season"] == 0
+    assert s["monitoring"] == "no food crop: no grain sampling"
+    assert s["duration_text"] == "stabilises, does not clean up"
+    rec = _row(result, "HN-CS-04", s["recommended_option"])
+    assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.28)
+    assert "First year on the plot (4.2 mu)" in s["recommendation"]
+
+
+def test_grain_samples_follow_the_area(tables):
+    summary = pd.DataFrame({"plot_id": ["a", "b", "c"], "area_ha": [0.5, 2.0, 0.7], "crop": ["rice"] * 3,
+                            "metals_exceeding": ["cd+zn", "cd", ""], "controlling_metal": ["cd", "cd", "pb"],
+                            "recommended_option": ["low_cd_rice"] * 3})
+    table = pd.DataFrame({"plot_id": ["a", "b", "c"], "recommended": [True] * 3,
+                          "option_kind": ["safe_crop"] * 3, "food_crop": ["rice"] * 3,
+                          "cost_year1_cny_ha": [100.0] * 3, "revenue_mean_cny_ha_yr": [10.0] * 3,
+                          "years_p50": [math.nan] * 3, "years_to_target": [math.nan] * 3,
+                          "target_metals": ["cd"] * 3})
+    c = advice.summary_columns(summary, table, tables, "GB2762", 20)
+    # 7.5 mu → 1; 30 mu → 3; 10.5 mu → 2 (one per started 10 mu)
+    assert c["grain_samples_per_season"].tolist() == [1, 3, 2]
+    assert c["first_year_cost_plot_cny"].tolist() == pytest.approx([50, 200, 70])
+    # Zn has no food limit in GB 2762: not tested; below screening the controlling metal is tested
+    assert "tested for Cd," in c["monitoring"][0] and "Zn" not in c["monitoring"][0]
+    assert "tested for Pb," in c["monitoring"][2]
+
+
+def test_do_nothing_says_metals_stay(result):
+    assert advice.years_text([float("nan")], ["baseline"], [""]).tolist() == ["metals stay in the soil"]
+    assert i18n.message("metals stay in the soil", "zh") == "重金属仍留在土壤中"
+    s = result.summary.set_index("plot_id")
+    base = s.loc[s["recommended_option"] == "do_nothing"]
+    assert len(base) and (base["duration_text"] == "metals stay in the soil").all()
+
+
+def test_cli_table_do_nothing_text(result):
+    from agriremed.cli import _years_column
+
+    years = dict(zip(result.summary["plot_id"], _years_column(result), strict=True))
+    s = result.summary.set_index("plot_id")
+    for pid, opt in s["recommended_option"].items():
+        if opt == "do_nothing":
+            assert years[pid] == "metals stay in the soil"
+        elif s.loc[pid, "duration_text"] == "stabilises, does not clean up":
+            assert years[pid] == "stabilises, does not clean up"
+
+
+def test_metals_without_food_limit_are_not_not_assessed(result, tables):
+    has = advice.food_limit_metals(["rice"] * 3, ["cd", "cu", "zn"], "GB2762", tables)
+    assert has.tolist() == [True, False, False]
+    s = result.summary.set_index("plot_id")
+    # HN-CS-04 exceeds for Cd, Pb and Zn: Pb has a limit but no transfer function, Zn has no limit in GB 2762
+    assert "zn" in s.loc["HN-CS-04", "metals_exceeding"].split("+")
+    assert s.loc["HN-CS-04", "metals_not_assessed"] == "pb"
+    assert "Pb in the crop not assessed" in s.loc["HN-CS-04", "recommendation"]
+    assert "Zn" not in s.loc["HN-CS-04", "recommendation"].split("not assessed")[0].split(".")[-1]
+    # GD-SG-15 exceeds for Cu and Zn too: neither is listed
+    assert set(s.loc["GD-SG-15", "metals_not_assessed"].split("+")) == {"as", "pb"}
+    u = result.uptake
+    why = u.loc[(u["plot_id"] == "HN-CS-04") & (u["metal"] == "zn"), "not_assessed_reason"].iloc[0]
+    assert why == "GB2762 sets no food limit for Zn in this crop"
+    assert i18n.message(why, "zh") == "GB2762未规定该作物中锌的限量"
+
+
+def test_strict_control_hg_paddy_gets_every_non_food_use():
+    df = pd.read_csv(SAMPLES).iloc[[0]].copy()
+    df["plot_id"], df["hg_mg_kg"], df["cd_mg_kg"] = "HG-1", 3.0, 0.2  # Hg above its intervention value
+    p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
+    assert p.summary["soil_class"].iloc[0] == "strict_control"
+    ok = set(p.table.loc[p.table["applicable"].astype(bool), "option_id"])
+    assert {"fallow", "sorghum", "maize_energy", "ramie", "miscanthus"} <= ok
+    assert p.summary["recommended_option"].iloc[0] != "fallow" or len(ok) > 1
+    assert not ok & {"lime_low_cd_rice", "low_cd_rice", "do_nothing"}
+
+
+def test_organisation_is_checked():
+    assert Scenario(organisation={"name": "x", "phone": "+86 731 1234567"}).organisation["name"] == "x"
+    with pytest.raises(ScenarioError, match="organisation.phone"):
+        Scenario(organisation={"name": "x", "phone": "call me"})
+    with pytest.raises(ScenarioError, match="organisation.fax"):
+        Scenario(organisation={"name": "x", "fax": "1"})
+    with pytest.raises(ScenarioError, match="scenario field organisation"):
+        Scenario(organisation={"phone": "0731-1"})
+    with pytest.raises(ScenarioError, match="organisation"):
+        Scenario(organisation="county bureau")
+    s = Scenario(organisation={"name": "农业农村局"})
+    assert Scenario.from_dict(s.to_dict()) == s
+
+
+CLASS_TEXT = {
+    "en": {"strict_control": "strict control", "safe_utilisation": "safe utilisation",
+           "priority_protection": "priority protection"},
+    "zh": {"strict_control": "严格管控类", "safe_utilisation": "安全利用类",
+           "priority_protection": "优先保护类"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sheets_one_page_per_plot(result, tmp_path, lang):
+    cls = CLASS_TEXT[lang]
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("reportlab")
+    from agriremed.sheets import write_sheets
+
+    paths = write_sheets(result, tmp_path / "sheets", lang=lang, date="2026-12-05")
+    classes = dict(zip(result.summary["plot_id"], result.summary["soil_class"], strict=True))
+    for pid, c in classes.items():
+        r = pypdf.PdfReader(tmp_path / "sheets" / f"{pid}.pdf")
+        assert len(r.pages) == 1, pid
+        text = r.pages[0].extract_text().replace("\n", "")
+        assert pid in text and cls[c] in text, pid
+    assert len(pypdf.PdfReader(paths["sheets_all"]).pages) == len(classes)
+
+
+def test_sheet_content(result):
+    pypdf = pytest.importorskip("pypdf")
+    from agriremed.sheets import sheet_pdf
+
+    b = sheet_pdf(result, "HN-ZZ-01", "zh", date="2026-12-05")
+    text = pypdf.PdfReader(io.BytesIO(b)).pages[0].extract_text().replace("\n", "")
+    assert "6.3 亩（0.42 公顷）" in text and "0731-1234567" in text and "2026-12-05" in text
+    assert "每季籽粒采样" in text and "备选方案" in text
+    assert sheet_pdf(result, "HN-ZZ-01", "zh", date="2026-12-05") == b  # reproducible bytes
+    with pytest.raises(KeyError, match="NOPE"):
+        sheet_pdf(result, "NOPE")
+
+
+def test_cli_sheets(tmp_path):
+    pytest.importorskip("reportlab")
+    from agriremed.cli import main
+
+    out = tmp_path / "out"
+    assert main(["plan", SAMPLES, "--out", str(out), "--draws", "0", "--no-report", "--quiet",
+                 "--sheets", "--lang", "zh"]) == 0
+    pdfs = sorted(p.name for p in (out / "sheets").glob("*.pdf"))
+    assert len(pdfs) == 17 and "HN-ZZ-01.pdf" in pdfs and "all_plots.pdf" in pdfs
+    assert main(["plan", SAMPLES, "--out", str(out), "--sheets", "--chunk-size", "5", "--quiet"]) == 2
+
+
+def test_comparison_dashboard_sheet_button():
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("ipywidgets")
+    from agriremed.dashboards import OptionComparison
+
+    c = OptionComparison(SAMPLES, plot_id="HN-ZZ-01", background=False, scenario=Scenario(mc_draws=0))
+    assert c.sheet_button.filename == "HN-ZZ-01.pdf" and not c.sheet_button.disabled
+    assert c.sheet_button.description == "Print / save sheet"
+    r = pypdf.PdfReader(io.BytesIO(c.sheet_button.payload()))
+    assert len(r.pages) == 1 and "Advice for plot HN-ZZ-01" in r.pages[0].extract_text()
+    c.set_lang("zh")
+    assert c.sheet_button.description == "打印/保存建议单"
+    text = pypdf.PdfReader(io.BytesIO(c.sheet_button.payload())).pages[0].extract_text()
+    assert "地块HN-ZZ-01治理建议" in text.replace("\n", "")
+
+
+def test_sheet_prints_the_farmer_column():
+    pypdf = pytest.importorskip("pypdf")
+    from agriremed.sheets import sheet_pdf
+
+    df = pd.read_csv(SAMPLES).iloc[[0]].copy()
+    df["farmer"] = "张三"
+    p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
+    text = pypdf.PdfReader(io.BytesIO(sheet_pdf(p, "HN-ZZ-01", "en"))).pages[0].extract_text()
+    assert "Farmer" in text and "张三" in text
+
+
+def test_measures_column_per_mu(result, tables):
+    s = result.summary.set_index("plot_id")
+    for pid in ("HN-ZZ-01", "HN-CS-04"):
+        assert s.loc[pid, "measures"] == advice.measures_text(s.loc[pid, "recommended_option"], tables)
+    t = advice.measures_text("vip_n_no_flood", tables)
+    this, nxt = t.split(" | ")
+    # vip_n_no_flood has no reapply_interval_yr in option_parameters.csv: the economics apply lime once
+    assert this.startswith("This season: Spread ground limestone") and ": 500 kg per mu;" in this
+    assert "repeat" not in this
+    assert "limestone" not in nxt and "Do not flood continuously" in nxt
+    zh = advice.measures_text("vip_n_no_flood", tables, "zh")
+    assert "每亩500 公斤" in zh and i18n.untranslated(zh) == []
+
+
+def test_plot_clause_in_another_currency():
+    df = pd.read_csv(SAMPLES).iloc[[0]].copy()
+    p = agriremed.plan(df, Scenario(mc_draws=0, currency="EUR"), progress=False)
+    s = p.summary.iloc[0]
+    c, i = s["first_year_cost_plot_cny"], s["yearly_income_plot_cny_yr"]
+    assert s["first_year_cost_plot_eur"] == pytest.approx(c / 7.7748)
+    assert (f"cost {c / 7.7748:,.0f} EUR ({c:,.0f} CNY), income {i / 7.7748:,.0f} EUR/yr ({i:,.0f} CNY/yr)"
+            in s["recommendation"])
+    assert f"首年成本{c / 7.7748:,.0f} 欧元（{c:,.0f}元）" in i18n.message(s["recommendation"], "zh")
+
+
+def test_cli_years_column_in_chinese(result):
+    from agriremed.cli import _years_column
+
+    zh = dict(zip(result.summary["plot_id"], _years_column(result, "zh"), strict=True))
+    assert zh["JS-SZ-07"] == "重金属仍留在土壤中"  # doing nothing
+    assert zh["HN-ZZ-01"] == "固定土壤中的重金属，不能去除（非修复方法）"
