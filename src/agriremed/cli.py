@@ -432,7 +432,8 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
             f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
             f"at a time keep the memory under about {args.memory:,.0f} MB)")
         _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
-             f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; no per-plot "
+             f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; "
+             f"no per-plot "
              f"report tables or per-year tables: those need the whole input in one plan of at most "
              f"{whole or fitting:,} plots)")
     extra = []

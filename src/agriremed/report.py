@@ -1109,8 +1109,8 @@ def _soft_reuse_section(plan, lang: str) -> Section | None:
     if soft is None or soft[1].empty:
         return None
     reuse, matrix = soft
-    nums = reuse[["plot_id", "reuse_id", "electricity_mwh_ha_yr", "net_co2e_t_ha_yr", "npv_vs_baseline_cny_ha",
-                  "exposure_verdict"]]
+    nums = reuse[["plot_id", "reuse_id", "electricity_mwh_ha_yr", "net_co2e_t_ha_yr",
+                  "npv_vs_baseline_cny_ha", "exposure_verdict"]]
     shown = matrix[["plot_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total"]].join(
         matrix[["plot_id", "reuse_id"]].merge(nums, on=["plot_id", "reuse_id"], how="left").drop(
             columns=["plot_id", "reuse_id"]))
