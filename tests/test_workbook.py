@@ -91,6 +91,8 @@ def test_chinese_values_translated(written):
         assert s.loc[row, "recommendation"] == i18n.message(codes.loc[row, "recommendation"], "zh")
         assert s.loc[row, "recommended_option"] == codes.loc[row, "recommended_option"]  # ids stay ids
     assert s.loc[1, "land_use"] == "水田" and s.loc[1, "crop"] == "水稻"
+    # the advice texts are written in Chinese too (measures per season, grain monitoring)
+    assert s.loc[1, "measures"].startswith("本季：") and not i18n.untranslated(s.loc[1, "monitoring"])
     opts = pd.read_excel(paths["zh"], sheet_name="方案", header=1, engine="openpyxl")
     assert set(opts["light_economics"].dropna()) <= {"绿", "黄", "红"}
     readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True)]

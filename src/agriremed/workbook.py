@@ -408,6 +408,23 @@ def _ledger_total_label(lang: str) -> dict:
     return {"co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} [{unit}]"}
 
 
+def _summary_frame(plan, lang: str) -> pd.DataFrame:
+    """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
+    monitoring) written in ``lang`` by :func:`agriremed.advice.summary_columns`."""
+    s = translate_frame(plan.summary, lang, plan.tables)
+    texts = [c for c in ("measures", "monitoring") if c in s.columns]
+    if lang != "en" and texts and len(s):
+        from . import advice
+
+        sc = plan.scenario
+        cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
+                                      lang)
+        for c in texts:
+            if c in cols:
+                s[c] = np.asarray(cols[c], dtype=object)
+    return s
+
+
 def _reason_label(lang: str) -> dict:
     return {"reasons": i18n.t("ui.report.col_problem", lang)}
 
@@ -465,7 +482,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     code = plan.money()["code"]
     book = _Book(path, lang, code)
     s = plan.summary
-    book.sheet("summary", s.columns).add(translate_frame(s, lang, tables))
+    book.sheet("summary", s.columns).add(_summary_frame(plan, lang))
     large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
     is_rec = plan.table["recommended"].to_numpy(bool)
     opts = _options_frame(plan.table.loc[is_rec] if large else plan.table, lang, tables, code)
@@ -545,7 +562,7 @@ class StreamWorkbook:
             self.money_code = plan.money()["code"]
             self.book = _Book(self.name, self.lang, self.money_code)  # the folder is known at write
         tables = plan.tables
-        s = translate_frame(plan.summary, self.lang, tables)
+        s = _summary_frame(plan, self.lang)
         self.book.sheet("summary", s.columns).add(s)
         rec = plan.table.loc[plan.table["recommended"].to_numpy(bool)]
         opts = _options_frame(rec, self.lang, tables, self.money_code)
