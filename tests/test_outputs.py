@@ -83,3 +83,44 @@ def test_table_schema_types_units_and_labels():
     assert f["npv_gbp_ha"]["unit"] == "GBP/ha" and f["npv_gbp_ha"]["unit_display"] == "GBP ha⁻¹"
     assert f["farmer"]["description"] == "input column passed through unchanged"
     assert "'=f" in f and f["'=f"]["unit"] == ""
+
+
+# ---- numbers for people ------------------------------------------------------------------------
+
+from agriremed.outputs import format_number  # noqa: E402
+
+
+@pytest.mark.parametrize("x,kw,en,zh", [
+    (133456.7, {}, "133,457", "133,457"),
+    (1.33e5, {}, "133,000", "133,000"),
+    (1234.5, {}, "1,235", "1,235"),             # half away from zero, not to even
+    (-1234.5, {}, "-1,235", "-1,235"),
+    (12.345, {}, "12.3", "12.3"),
+    (0.000123456, {}, "0.000123", "0.000123"),
+    (99.96, {}, "100", "100"),
+    (-0.0000001, {}, "0", "0"),                   # never "-0"
+    (2.0, {"signed": True}, "+2", "+2"),
+    (-2.0, {"signed": True}, "-2", "-2"),
+    (1e15, {}, "1,000,000,000,000,000", "1,000,000,000,000,000"),
+    (float("nan"), {"unit": "CNY"}, "–", "–"),
+    (None, {}, "–", "–"),
+    (float("inf"), {}, "∞", "∞"),
+    (1234.5, {"unit": "CNY/ha"}, "1,235 CNY ha⁻¹", "1,235元/公顷"),
+    # per hectare × area = the plot's total: 1234.5 × 2.5 = 3086.25 CNY
+    (1234.5, {"unit": "CNY/ha", "area_ha": 2.5}, "3,086 CNY", "3,086元"),
+    (-40000.0, {"unit": "CNY/ha", "area_ha": 0.42}, "-16,800 CNY", "-16,800元"),
+    (15.6, {"unit": "ha"}, "15.6 ha", "15.6公顷"),
+    (-206.4, {"unit": "t CO2e", "signed": True}, "-206 t CO₂e", "-206吨CO₂当量"),
+])
+def test_format_number_in_both_languages(x, kw, en, zh):
+    assert format_number(x, "en", **kw) == en
+    assert format_number(x, "zh", **kw) == zh
+    assert "e+" not in en and "e-" not in en
+
+
+def test_format_number_never_writes_an_exponent():
+    for v in np.concatenate([10.0 ** np.arange(-8, 17), -(10.0 ** np.arange(-8, 17)), [1.33e5, 7.2e-5]]):
+        text = format_number(v)
+        assert "e" not in text.lower(), (v, text)
+        if abs(v) >= 100:  # whole numbers keep every digit: the text reads back as the rounded value
+            assert float(text.replace(",", "")) == round(v)

@@ -9,7 +9,6 @@ expected.
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 from pathlib import Path
 
@@ -46,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--horizon", type=int, help="planning horizon in years")
     pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
     pl.add_argument("--no-report", action="store_true", help="skip report.html")
+    pl.add_argument("--no-xlsx", action="store_true", help="skip the Excel workbook plan.xlsx")
     pl.add_argument("--quiet", action="store_true", help="print only the output paths")
     pl.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake, or another "
                                      "threshold set) added to the packaged ones")
@@ -59,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="what happens to grain over the food limit (noncompliant_grain.csv): discount_sale "
                          "(default), state_purchase or destroyed")
     pl.add_argument("--chunk-size", type=int,
-                    help="plan in chunks of this many plots, writing plan and summary as they come; no "
-                         "report.html or per-year tables (automatic when the input has more plots than "
+                    help="plan in chunks of this many plots, writing plan and summary as they come; "
+                         "report.html and plan.xlsx from totals and recommended rows, no per-year tables "
+                         "(automatic when the input has more plots than "
                          "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
                          "8 600 without draws)")
     pl.add_argument("--memory", type=float, default=MEMORY_BUDGET_MB, metavar="MB",
@@ -69,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
     pl.add_argument("--lang", choices=["en", "zh"], default="en",
-                    help="language of the report and the plot sheets: en (default) or zh (中文)")
+                    help="language of report.html, plan.xlsx and the plot sheets: en (default) or zh (中文); "
+                         "the CSV files keep their column names")
     pl.add_argument("--sheets", action="store_true",
                     help="also write one A4 PDF advice sheet per plot to <out>/sheets/<plot_id>.pdf "
                          "(and all of them in sheets/all_plots.pdf); needs the pdf extra")
@@ -431,8 +433,7 @@ def _cmd_plan(args) -> int:
         _say(f"wrote {paths['rejected']}")
         return 1
     lang = getattr(args, "lang", "en") or "en"
-    write_kw = {"lang": lang} if "lang" in inspect.signature(p.write).parameters else {}
-    paths = p.write(args.out, report=not args.no_report, **write_kw)
+    paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
     if getattr(args, "sheets", False):
         from .sheets import SheetError, write_sheets
 
@@ -532,11 +533,25 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
             f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
             f"at a time keep the memory under about {args.memory:,.0f} MB)")
         _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
-             f"(no report.html or per-year tables: those need the whole input in one plan of at most "
+             f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; "
+             f"no per-plot "
+             f"report tables or per-year tables: those need the whole input in one plan of at most "
              f"{whole or fitting:,} plots)")
+    extra = []
+    if not args.no_report:
+        from .report import StreamReport
+
+        extra.append(StreamReport(lang=args.lang))
+    if not args.no_xlsx:
+        from .workbook import StreamWorkbook
+
+        extra.append(StreamWorkbook(lang=args.lang))
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
-                    memory_mb=args.memory)
+                    memory_mb=args.memory, extra_outputs=extra)
+    for w in extra:
+        if getattr(w, "note", ""):
+            _say(w.note)
     if gpkg and r.n_planned:
         from .geo import geometry_by_id, write_plan_layers_chunked
 

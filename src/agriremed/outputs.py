@@ -20,6 +20,11 @@
 * **Terminal text** (:func:`terminal_text`): escape sequences (ANSI colour and cursor
   codes, OSC titles), other control characters and bidirectional-override characters are
   removed before anything derived from input text is printed.
+* **Numbers for people** (:func:`format_number`): thousands separators, never an exponent
+  (``1.33e+05`` is written ``133,000``), a number of decimals that follows the size of the
+  value, ``–`` for a missing value, the unit in English or Chinese, and a value per hectare
+  turned into the total of a plot when its area is given. The report and the workbook's
+  text use it; the CSV files keep full precision.
 * **Output folders** (:func:`prepare_out_dir`): the folder is checked (a path that is a
   file is refused with :class:`OutputError`) and the files a plan writes
   (:data:`PLAN_OUTPUT_FILES`, listed explicitly) are removed from it before a new plan
@@ -32,12 +37,16 @@ Examples
 ["'=1+2", '-1.5', 'HN-01', "'@SUM(A1)", None]
 >>> terminal_text("plot \\x1b[31mA-1\\x1b[0m")
 'plot A-1'
+>>> format_number(133456.7, "zh", "CNY/ha"), format_number(-0.01234)
+('133,457元/公顷', '-0.0123')
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +61,9 @@ __all__ = [
     "neutralise_text",
     "neutralise_frame",
     "csv_text",
+    "format_number",
+    "translate_frame",
+    "EXCEL_MAX_ROWS",
     "terminal_text",
     "check_out_dir",
     "prepare_out_dir",
@@ -73,7 +85,11 @@ PLAN_OUTPUT_FILES = (
     "scores.csv", "soil_trajectories.csv", "scenario.json", "report.html", "run.json", "datapackage.json",
     "reuse_options.csv", "opportunity_matrix.csv",
     "plan.gpkg", "regions.csv",  # GIS input (agriremed.geo)
+    "plan.xlsx",
 )
+
+#: Rows of one Excel worksheet (Excel 2007 and later, also WPS and LibreOffice).
+EXCEL_MAX_ROWS = 1_048_576
 
 #: Escape sequences (CSI, OSC, two-character ESC codes), C0/C1 control characters other than
 #: newline and tab, and the Unicode characters that reorder displayed text.
@@ -150,6 +166,150 @@ def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     Identical tables give identical text (``\\n`` line ends, no index).
     """
     return neutralise_frame(df).to_csv(index=False, header=header, float_format="%.10g", lineterminator="\n")
+
+
+def format_number(x, lang: str = "en", unit: str = "", *, digits: int = 3, area_ha: float | None = None,
+                  signed: bool = False) -> str:
+    """A number written for people: thousands separators, no exponent, a readable precision.
+
+    Values of ``10 ** (digits - 1)`` or more are rounded to whole numbers (``133,457``);
+    smaller ones keep ``digits`` significant digits (``12.3``, ``0.0123``; at most 6
+    decimals, trailing zeros dropped). Missing values give ``–``, infinities ``∞``.
+
+    Parameters
+    ----------
+    x : float or None
+        The value (in ``unit``; per hectare when ``area_ha`` is given).
+    lang : {"en", "zh"}
+        Language of the unit (``CNY/ha`` → ``CNY ha⁻¹`` or ``元/公顷``); separators and the
+        decimal point are the same in both (``1,234.5``, as in Chinese statistics).
+    unit : str
+        Registry unit of ``x`` (``"CNY/ha"``, ``"t CO2e"``, ``"ha"``); ``""`` writes the bare number.
+    digits : int
+        Significant digits of values below ``10 ** (digits - 1)``.
+    area_ha : float, optional
+        Area of the plot [ha]: ``x`` is per hectare and the total of the plot, ``x × area_ha``,
+        is written with ``/ha`` removed from the unit (``CNY/ha`` → ``CNY``).
+    signed : bool
+        Write ``+`` before positive values (changes against a baseline).
+
+    Returns
+    -------
+    str
+        The text, e.g. ``'133,457元/公顷'``, ``'-0.0123'``, ``'–'``.
+
+    Examples
+    --------
+    >>> format_number(1.33456e5), format_number(12.345), format_number(0.000123456)
+    ('133,456', '12.3', '0.000123')
+    >>> format_number(1234.5, "en", "CNY/ha"), format_number(1234.5, "en", "CNY/ha", area_ha=2.5)
+    ('1,235 CNY ha⁻¹', '3,086 CNY')
+    >>> format_number(float("nan"), "zh", "CNY"), format_number(2.0, signed=True)
+    ('–', '+2')
+    """
+    if unit and area_ha is not None:
+        unit = re.sub(r"/ha(?=/|$)", "", unit)
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    if area_ha is not None:
+        v *= float(area_ha)
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        text = ("-" if v < 0 else ("+" if signed else "")) + "∞"
+    else:
+        big = 10.0 ** (digits - 1)
+        mag = abs(v)
+        if mag >= big or mag == 0:
+            decimals = 0
+        else:
+            decimals = min(6, digits - 1 - math.floor(math.log10(mag)))
+        # half away from zero on the decimal text (1234.5 → 1,235; binary rounding would give 1,234)
+        q = Decimal(repr(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        text = f"{q:,.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text.lstrip("-").strip("0,.") == "":  # rounds to zero: no "-0"
+            text = "0"
+        elif signed and v > 0:
+            text = "+" + text
+    if not unit or unit == "1":
+        return text
+    from . import i18n
+
+    shown = i18n.unit(unit, lang)
+    # Chinese units follow the number without a space (15.6公顷), Latin ones after a space
+    return f"{text}{shown}" if "\u4e00" <= shown[:1] <= "\u9fff" else f"{text} {shown}"
+
+
+#: Columns holding a category code, and the ``value.<domain>`` of :mod:`agriremed.i18n` that names it.
+VALUE_COLUMNS = {
+    "soil_class": "soil_class", "land_use": "land_use", "policy_status": "policy_status",
+    "residue_disposal": "residue_disposal", "evidence": "evidence", "energy_pathway": "energy_pathway",
+    "option_kind": "option_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
+    "target_basis": "target_basis", "term": "term", "term_category": "term_category", "light": "light",
+    "criterion": "criterion", "severity": "severity", "crop": "crop", "controlling_metal": "metal",
+    "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
+    "target_metals": "metals",
+    "untreated_metals": "metals", "best_alternative": "option",
+}
+
+#: Columns of sentences written by the planner (translated with :func:`agriremed.i18n.message`).
+MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_gaps", "problem", "expected",
+                   "duration_text",
+                   "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up", "why_carbon",
+                   "why_economics")
+
+#: Columns of option names, and the column of option ids they are named from.
+NAME_COLUMNS = {"option_name": "option_id", "recommended_name": "recommended_option"}
+
+
+def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataFrame:
+    """``df`` with its codes, option names and planner sentences as people read them in ``lang``.
+
+    Category codes (:data:`VALUE_COLUMNS`, and every ``light_*`` column) become their names
+    (``strict_control`` → ``strict control`` / ``严格管控类``), option names are taken from the
+    option library in ``lang`` (:data:`NAME_COLUMNS`), planner sentences
+    (:data:`MESSAGE_COLUMNS`) are translated by :func:`agriremed.i18n.message` (in English
+    they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
+    translated once. Column names are kept.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A plan table (any of its columns).
+    lang : {"en", "zh"}
+        Language.
+    tables : Tables, optional
+        Literature tables (option and crop names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the translated columns.
+    """
+    from . import i18n
+
+    out = df.copy()
+    for col in df.columns:
+        name = str(col)
+        if name in NAME_COLUMNS and NAME_COLUMNS[name] in df.columns:
+            src, fn = df[NAME_COLUMNS[name]], (lambda v: i18n.value("option", v, lang, tables))
+        elif name in VALUE_COLUMNS or name.startswith("light_"):
+            dom = VALUE_COLUMNS.get(name, "light")
+            src, fn = df[col], (lambda v, d=dom: "" if v == "" else i18n.value(d, v, lang, tables))
+        elif name in MESSAGE_COLUMNS and lang != "en":
+            src, fn = df[col], (lambda v: i18n.message(v, lang, tables))
+        else:
+            continue
+        if not (src.dtype == object or isinstance(src.dtype, (pd.StringDtype, pd.CategoricalDtype))):
+            continue
+        codes, uniques = pd.factorize(src.to_numpy(object), use_na_sentinel=True)
+        names = np.array([fn(u) for u in uniques] + [None], dtype=object)
+        out[col] = pd.Series(names[codes], index=df.index, dtype=object)
+    return out
 
 
 def terminal_text(text: str) -> str:

@@ -373,9 +373,10 @@ class Plan:
         h = pd.util.hash_pandas_object(self.plots.astype(str), index=False).to_numpy()
         return hashlib.sha256(h.tobytes()).hexdigest()[:16]
 
-    def write(self, out_dir: str | Path, report: bool = True) -> dict[str, Path]:
+    def write(self, out_dir: str | Path, report: bool = True, lang: str = "en", xlsx: bool = True,
+              date=None) -> dict[str, Path]:
         """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables, report.html,
-        scenario.json, datapackage.json and run.json.
+        plan.xlsx, scenario.json, datapackage.json and run.json.
 
         The CSV files are plain tables (header row first, UTF-8 with a byte-order mark, no
         comment lines; text a spreadsheet would run as a formula starts with a single quote,
@@ -392,6 +393,12 @@ class Plan:
             Output folder (created if needed).
         report : bool
             Also write the self-contained HTML report.
+        lang : {"en", "zh"}
+            Language of ``report.html`` and ``plan.xlsx`` (the CSV files keep column names).
+        xlsx : bool
+            Also write the Excel workbook ``plan.xlsx`` (:mod:`agriremed.workbook`).
+        date : datetime.date or str, optional
+            Date printed on the report and the workbook (default today, or ``SOURCE_DATE_EPOCH``).
 
         Returns
         -------
@@ -416,10 +423,14 @@ class Plan:
             tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
         paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
-        if report:
+        if report and len(self.plots):
             from .report import write_report
 
-            paths["report"] = write_report(self, out / "report.html")
+            paths["report"] = write_report(self, out / "report.html", lang=lang, date=date)
+        if xlsx and len(self.plots):
+            from .workbook import write_workbook
+
+            paths["xlsx"] = write_workbook(self, out / "plan.xlsx", lang=lang, date=date)
         passed = pass_through_columns(self.plots)
         paths["datapackage"] = write_datapackage(out, {f"{name}.csv": df for name, df in tables.items()},
                                                  passed_through=passed,

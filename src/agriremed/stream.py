@@ -927,7 +927,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                 chunk_size: int | None = None, fmt: str = "parquet", tables: Tables | None = None,
                 progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
                 seed: int | None = None, sheet: str | int | None = None,
-                memory_mb: float = MEMORY_BUDGET_MB) -> StreamResult:
+                memory_mb: float = MEMORY_BUDGET_MB, extra_outputs=()) -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -959,6 +959,13 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         Excel sheet of plots (as :func:`agriremed.io.read_table`).
     memory_mb : float
         Memory budget of the default chunk size [MB].
+    extra_outputs : sequence
+        Writers of further outputs built in bounded memory (with ``out``): each one's
+        ``add(plan)`` gets every chunk's plan, and its ``write(out, run)`` is called before
+        ``run.json`` is written and returns ``{name: path}`` (``run``: scenario, tables,
+        version, input digest, counts, rejected rows, chunks, chunk size, the plan and summary
+        file names, currency). :class:`agriremed.report.StreamReport` writes ``report.html``,
+        :class:`agriremed.workbook.StreamWorkbook` ``plan.xlsx``.
 
     Returns
     -------
@@ -1032,6 +1039,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                     summaries.append(p.summary)
                 if keep_recommended:
                     recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
+                if out is not None:
+                    for extra in extra_outputs:
+                        extra.add(p)
             if first_plan is None:
                 first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
             n_input += p.n_input
@@ -1074,6 +1084,12 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
                      for name, sink in sinks.items()}
         described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
+        run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
+                    "n_input": n_input, "n_planned": n_planned, "rejected": rejected_df, "n_chunks": n_chunks,
+                    "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
+                    "money": first_plan.money() if first_plan is not None else None}
+        for extra in extra_outputs:
+            paths.update(extra.write(out, run_info))
         paths["datapackage"] = write_datapackage(out, described, passed_through=passed,
                                                  description="; ".join(provenance))
         run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),

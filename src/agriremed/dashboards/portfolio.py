@@ -447,7 +447,7 @@ class Portfolio(Dashboard):
         return self._csv(self.validation.rejected)
 
     def _report(self) -> bytes:
-        return report_html(self.result).encode("utf-8")
+        return report_html(self.result, lang=self.lang).encode("utf-8")
 
     # ---------------------------------------------------------------- render
     def render(self) -> None:

@@ -1,0 +1,199 @@
+"""report.html in English and Chinese: title with region and date, plain-language summary,
+readable numbers, print layout, glossary; the streamed plan's report from its totals."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import i18n
+from agriremed.cli import main
+from agriremed.report import PlanDigest, Section, plain_summary, region_title, report_html
+from agriremed.synthetic import synthetic_plots
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return agriremed.plan(
+        SAMPLES / "plots_two_broken_rows.csv", agriremed.Scenario(mc_draws=20), progress=False
+    )
+
+
+def _text(doc: str) -> str:
+    """Visible text of the report (scripts and styles removed)."""
+    doc = re.sub(r"<script[^>]*>.*?</script>|<style>.*?</style>", " ", doc, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", doc))
+
+
+@pytest.mark.parametrize(
+    "regions,lang,title",
+    [
+        (["Hunan/Zhuzhou/Lukou", "Hunan/Zhuzhou/Youxian", "Hunan/Zhuzhou/Lukou"], "en", "Hunan/Zhuzhou"),
+        (["湖南省株洲市渌口区A村", "湖南省株洲市渌口区B村"], "zh", "湖南省株洲市渌口区"),
+        (["湖南省株洲市渌口区", "湖南省湘潭市湘潭县"], "zh", "湖南省"),
+        # parts, not letters: Zhuzhou and Zhangjiajie share "Zh" but no part
+        (["Hunan Zhuzhou", "Hunan Zhangjiajie"], "en", "Hunan"),
+        (["Hunan/Zhuzhou", "Guangxi/Hechi"], "en", "Guangxi/Hechi, Hunan/Zhuzhou"),
+        (["A/x", "B/x", "C/x", "D/x", "E/x"], "en", "A/x, B/x, C/x and 2 more"),
+        (["A/x", "B/x", "C/x", "D/x", "E/x"], "zh", "A/x、B/x、C/x等5个地区"),
+        ([None, "", float("nan")], "en", "region not given"),
+        ([], "zh", "未填写地区"),
+    ],
+)
+def test_region_title(regions, lang, title):
+    assert region_title(regions, lang) == title
+
+
+def test_plain_summary_counts_areas_and_money_by_hand(plan):
+    d = PlanDigest.from_plan(plan)
+    s = plan.summary
+    assert d.n_planned == 16 and d.area_ha == pytest.approx(s["area_ha"].sum())
+    npv = (s["npv_vs_baseline_cny_ha"] * s["area_ha"]).sum()
+    assert d.npv_cny() == pytest.approx(npv)
+    en = plain_summary(d, "en", n_rejected=2, horizon_yr=20)
+    strict = s.loc[s["soil_class"] == "strict_control"]
+    assert (
+        en[0] == f"16 plots covering {agriremed.outputs.format_number(s['area_ha'].sum())} ha were planned."
+    )
+    assert en[1].startswith("2 rows of the input could not be planned")
+    assert (
+        f"strict control {len(strict)} plots ({agriremed.outputs.format_number(strict['area_ha'].sum())} ha)"
+        in en[2]
+    )
+    money = f"worth {agriremed.outputs.format_number(npv)} CNY in total over 20 years"
+    assert any(money in x for x in en)
+    zh = plain_summary(d, "zh", n_rejected=2, horizon_yr=20)
+    assert zh[0] == f"共规划16个地块，面积{agriremed.outputs.format_number(s['area_ha'].sum())}公顷。"
+    assert f"严格管控类{len(strict)}个地块" in zh[2]
+    assert not any(i18n.untranslated(x) for x in zh), [i18n.untranslated(x) for x in zh]
+
+
+def test_the_digest_ledger_equals_the_ledger_of_the_recommended_options(plan):
+    """Σ term × area over the recommended options, from the plan table's term columns, equals the
+    long ledger's rows."""
+    d = PlanDigest.from_plan(plan)
+    rec = plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]]
+    lg = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"]).merge(
+        plan.summary[["plot_id", "area_ha"]]
+    )
+    by_term = (lg["co2e_t_ha_yr"] * lg["area_ha"]).groupby(lg["term"]).sum()
+    got = {t: v for (t, _), v in d.ledger_t_yr.items()}
+    assert set(got) == set(by_term.index)
+    for t, v in by_term.items():
+        assert got[t] == pytest.approx(v, abs=1e-9), t
+
+
+def test_chinese_report_has_chinese_title_labels_and_no_exponents(plan):
+    doc = report_html(plan, lang="zh", date="2026-12-04")
+    text = _text(doc)
+    assert "<html lang='zh-CN'>" in doc
+    assert "<title>受污染耕地修复治理方案 — " in doc
+    assert "编制日期：2026年12月4日 · agriremed " in text and f"随机种子 {plan.scenario.seed}" in text
+    for head in (
+        "概要",
+        "无法规划的行（2）",
+        "推荐方案",
+        "图表",
+        "全部方案（地块×方案）",
+        "术语表",
+        "数据来源",
+    ):
+        assert head in text, head
+    assert "安全利用类" in text and "水田 / 水稻" in text and "相对不治理的净现值 [元/公顷]" in text
+    assert "低镉水稻品种（VIP：V）" in text  # option names from options.csv
+    assert "逗号分隔文件中使用了小数逗号" in text  # rejected-row reason translated
+    assert not re.search(r"\de[+-]\d", text), re.findall(r".{20}\de[+-]\d.{10}", text)
+    # the plain-language summary comes before the first table
+    assert text.index("共规划16个地块") < text.index("地块编号")
+    # charts still render offline: plotly.js inlined once, nothing fetched
+    assert doc.count("plotly.js v") <= 2 and not re.search(r"<script[^>]+src=[\"']https?://", doc)
+
+
+def test_english_report_numbers_and_print_layout(plan):
+    doc = report_html(plan, lang="en", date="2026-12-04")
+    text = _text(doc)
+    assert "<title>Remediation plan for contaminated farmland — " in doc
+    assert "Prepared 2026-12-04 · agriremed" in text
+    assert not re.search(r"\de[+-]\d", text)
+    # thousands separators in the tables (an NPV of a plot × option beyond ±1 000 CNY/ha)
+    assert re.search(r"<td class='num'>-?\d{1,3},\d{3}</td>", doc)
+    # print: page numbers in the footer, folded sections open, tables wrap instead of being cut
+    assert "@page{" in doc and "counter(page)" in doc and "counter(pages)" in doc
+    assert "beforeprint" in doc and "details::details-content" in doc
+    assert "overflow-wrap:anywhere" in doc and "thead{display:table-header-group}" in doc
+    # the glossary maps labels to column names, units and descriptions
+    assert "Glossary" in text and "npv_vs_baseline_cny_ha" in text and "Strict control (严格管控类)" in text
+
+
+def test_input_text_cannot_break_out_of_the_page_footer(plan):
+    doc = report_html(plan, lang="en", title='x"};</style><script>alert(1)</script>', date="2026-12-04")
+    assert "<script>alert(1)</script>" not in doc
+    assert "\\22 " in doc and "\\3c /style\\3e " in doc
+
+
+def test_extra_sections_go_after_the_figures(plan):
+    doc = report_html(plan, extra_sections=[Section("map", "Map of the plots", "<p>map</p>")])
+    assert doc.index("id='figures'") < doc.index("id='map'") < doc.index("id='why'")
+
+
+def test_chunked_cli_writes_a_report_from_totals(tmp_path, capsys):
+    f = tmp_path / "p.csv"
+    df = synthetic_plots(120, seed=8)
+    df.loc[3, "ph"] = 15  # one rejected row
+    df.to_csv(f, index=False)
+    out = tmp_path / "o"
+    assert (
+        main(
+            [
+                "plan",
+                str(f),
+                "--out",
+                str(out),
+                "--draws",
+                "0",
+                "--chunk-size",
+                "50",
+                "--format",
+                "csv",
+                "--lang",
+                "zh",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    doc = (out / "report.html").read_text(encoding="utf-8")
+    text = _text(doc)
+    s = pd.read_csv(out / "summary.csv")
+    assert len(s) == 119
+    assert "共规划119个地块" in text and "输入中有1行无法规划" in text
+    assert "本报告未包含的内容" in text and "分3块规划" in text
+    area = s.groupby("recommended_option")["area_ha"].sum().sort_values(ascending=False)
+    top = area.index[0]
+    assert f"{i18n.option_name(top, 'zh')}{(s['recommended_option'] == top).sum()}个地块" in text
+    assert not re.search(r"\de[+-]\d", text)
+    # the same totals as the in-memory plan's report
+    whole = agriremed.plan(f, agriremed.Scenario(mc_draws=0), progress=False)
+    d = PlanDigest.from_plan(whole)
+    assert plain_summary(d, "zh", n_rejected=1, horizon_yr=20)[3] in text
+    import json
+
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {"report.html", "plan.xlsx"} <= set(run["files"])
+
+
+def test_the_dashboard_report_download_follows_the_page_language():
+    from agriremed.dashboards.portfolio import Portfolio
+
+    p = Portfolio(SAMPLES / "plots_two_broken_rows.csv", chunk_size=5, background=False)
+    en = p.downloads["report"].payload().decode("utf-8")
+    assert "<title>Remediation plan for contaminated farmland" in en
+    p.set_lang("zh")
+    doc = p.downloads["report"].payload().decode("utf-8")
+    assert "<title>受污染耕地修复治理方案" in doc and "逗号分隔文件中使用了小数逗号" in doc

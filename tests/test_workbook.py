@@ -1,0 +1,203 @@
+"""plan.xlsx: sheets, two header rows (labels with units, column names), Chinese labels and
+values, formula-looking text neutralised, the streamed workbook and Excel's row limit."""
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import i18n
+from agriremed import workbook as W
+from agriremed.cli import main
+from agriremed.synthetic import synthetic_plots
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The sample plots with formula-looking text in an id, a region and an unused column,
+    plus the two broken rows (one rejected row carries a formula)."""
+    df = pd.read_csv(SAMPLES / "plots_two_broken_rows.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "plot_id"] = "=1+2"
+    df.loc[1, "region"] = "@SUM(A1)"
+    df.loc[2, "plot_id"] = "\x1b[2J@wipe"  # a control character a workbook cannot hold
+    df["owner_note"] = ['=HYPERLINK("x")'] + ["ok"] * (len(df) - 1)
+    df.loc[len(df) - 1, "crop"] = "=cmd|' /C calc'!A0"
+    p = tmp_path_factory.mktemp("wb") / "plots.csv"
+    df.to_csv(p, index=False)
+    return p
+
+
+@pytest.fixture(scope="module")
+def written(hostile, tmp_path_factory):
+    plan = agriremed.plan(hostile, agriremed.Scenario(mc_draws=0), progress=False)
+    out = {}
+    for lang in ("en", "zh"):
+        d = tmp_path_factory.mktemp(f"wb_{lang}")
+        out[lang] = W.write_workbook(plan, d / "plan.xlsx", lang=lang, date="2026-12-04")
+    return plan, out
+
+
+def test_sheets_and_their_names_in_both_languages(written):
+    plan, paths = written
+    for lang, path in paths.items():
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames == [i18n.t(f"ui.workbook.sheet.{k}", lang) for k in W.SHEETS]
+    assert openpyxl.load_workbook(paths["zh"]).sheetnames == [
+        "说明",
+        "地块汇总",
+        "方案",
+        "碳账",
+        "无法规划的行",
+        "术语表",
+    ]
+
+
+def test_two_header_rows_read_back_with_pandas(written):
+    plan, paths = written
+    names = W.sheet_names("en")
+    s = pd.read_excel(paths["en"], sheet_name=names["summary"], header=1, engine="openpyxl")
+    assert list(s.columns) == list(plan.summary.columns)
+    assert len(s) == len(plan.summary) == 16
+    assert s["area_ha"].tolist() == pytest.approx(plan.summary["area_ha"].tolist())
+    assert s["npv_vs_baseline_cny_ha"].tolist() == pytest.approx(
+        plan.summary["npv_vs_baseline_cny_ha"].tolist(), nan_ok=True
+    )
+    both = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=[0, 1], engine="openpyxl")
+    heads = dict((b, a) for a, b in both.columns)
+    assert heads["area_ha"] == "面积 [公顷]"
+    assert heads["npv_vs_baseline_cny_ha"] == "相对不治理的净现值 [元/公顷]"
+    assert heads["soil_class"] == "土壤类别" and heads["plot_id"] == "地块编号"
+    en = pd.read_excel(paths["en"], sheet_name=names["summary"], header=[0, 1], engine="openpyxl")
+    assert dict((b, a) for a, b in en.columns)["area_ha"] == "Area [ha]"
+    opts = pd.read_excel(paths["en"], sheet_name=names["options"], header=1, engine="openpyxl")
+    assert len(opts) == len(plan.table) and list(opts.columns[:3]) == ["plot_id", "option_id", "option_name"]
+    rej = pd.read_excel(paths["en"], sheet_name=names["rejected"], header=1, engine="openpyxl")
+    assert rej["input_row"].tolist() == [17, 18]
+
+
+def test_chinese_values_translated(written):
+    plan, paths = written
+    s = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=1, engine="openpyxl")
+    codes = plan.summary.set_index("input_row")
+    s = s.set_index("input_row")
+    for row in (1, 2, 5):
+        assert s.loc[row, "soil_class"] == i18n.value("soil_class", codes.loc[row, "soil_class"], "zh")
+        assert s.loc[row, "recommended_name"] == i18n.option_name(codes.loc[row, "recommended_option"], "zh")
+        assert s.loc[row, "recommendation"] == i18n.message(codes.loc[row, "recommendation"], "zh")
+        assert s.loc[row, "recommended_option"] == codes.loc[row, "recommended_option"]  # ids stay ids
+    assert s.loc[1, "land_use"] == "水田" and s.loc[1, "crop"] == "水稻"
+    # the advice texts are written in Chinese too (measures per season, grain monitoring)
+    assert s.loc[1, "measures"].startswith("本季：") and not i18n.untranslated(s.loc[1, "monitoring"])
+    opts = pd.read_excel(paths["zh"], sheet_name="方案", header=1, engine="openpyxl")
+    assert set(opts["light_economics"].dropna()) <= {"绿", "黄", "红"}
+    readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True)]
+    flat = {r[0]: r[1] for r in readme if r and r[0]}
+    assert flat["随机种子"] == plan.scenario.seed and flat["日期"] == "2026年12月4日"
+    assert flat["agriremed版本"] == f"agriremed {agriremed.__version__}"
+    assert flat["食品标准"] == "GB 2762—2025（中国）" and flat["管控规则"] == "中国"
+    assert flat["读取/规划/拒绝行数"] == "18 / 16 / 2"
+    gl = pd.read_excel(paths["zh"], sheet_name="术语表", header=1, engine="openpyxl")
+    row = gl.set_index("name").loc["npv_vs_baseline_cny_ha"]
+    assert (row["label"], row["unit"]) == ("相对不治理的净现值", "元/公顷")
+
+
+def test_formula_looking_text_is_neutralised(written):
+    plan, paths = written
+    for path in paths.values():
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+    s = pd.read_excel(paths["en"], sheet_name="summary", header=1, dtype=str, engine="openpyxl")
+    assert "'=1+2" in s["plot_id"].tolist() and "'@SUM(A1)" in s["region"].tolist()
+    assert '\'=HYPERLINK("x")' in s["owner_note"].tolist()
+    assert "\u241b[2J@wipe" in s["plot_id"].tolist()  # ESC shown as ␛, not dropped
+    rej = pd.read_excel(paths["en"], sheet_name="rejected rows", header=1, dtype=str, engine="openpyxl")
+    assert rej.loc[1, "crop"] == "'=cmd|' /C calc'!A0"
+
+
+def test_cli_writes_the_workbook_by_default_and_skips_it_on_request(tmp_path, sample_plots_path, capsys):
+    assert (
+        main(["plan", str(sample_plots_path), "--out", str(tmp_path / "a"), "--draws", "0", "--lang", "zh"])
+        == 0
+    )
+    assert f"wrote {tmp_path / 'a' / 'plan.xlsx'}" in capsys.readouterr().out
+    assert openpyxl.load_workbook(tmp_path / "a" / "plan.xlsx").sheetnames[0] == "说明"
+    assert "元/公顷" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert (
+        main(
+            [
+                "plan",
+                str(sample_plots_path),
+                "--out",
+                str(tmp_path / "a"),
+                "--draws",
+                "0",
+                "--no-xlsx",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert not (tmp_path / "a" / "plan.xlsx").exists()  # the earlier run's workbook is removed too
+    with pytest.raises(SystemExit) as exc:
+        main(["plan", str(sample_plots_path), "--out", str(tmp_path / "b"), "--lang", "fr"])
+    assert exc.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_streamed_workbook_has_each_plot_once_with_its_recommended_option(tmp_path, capsys):
+    f = tmp_path / "p.csv"
+    synthetic_plots(90, seed=4).to_csv(f, index=False)
+    out = tmp_path / "o"
+    assert main(["plan", str(f), "--out", str(out), "--draws", "0", "--chunk-size", "40", "--quiet"]) == 0
+    capsys.readouterr()
+    s = pd.read_excel(out / "plan.xlsx", sheet_name="summary", header=1, engine="openpyxl")
+    ref = pd.read_parquet(out / "summary.parquet")
+    assert s["plot_id"].tolist() == ref["plot_id"].tolist()
+    o = pd.read_excel(out / "plan.xlsx", sheet_name="options", header=1, engine="openpyxl")
+    assert o["plot_id"].tolist() == ref["plot_id"].tolist() and o["recommended"].all()
+    assert o["option_id"].tolist() == ref["recommended_option"].tolist()
+    led = pd.read_excel(out / "plan.xlsx", sheet_name="carbon ledger", header=1, engine="openpyxl")
+    plan = pd.read_parquet(out / "plan.parquet")
+    rec = plan.loc[plan["recommended"], ["plot_id", "soc_change_co2e_t_ha_yr"]].merge(
+        ref[["plot_id", "area_ha"]]
+    )
+    soc = (rec["soc_change_co2e_t_ha_yr"] * rec["area_ha"]).sum()
+    assert len(rec) == 90 and abs(soc) > 1
+    assert led.set_index("term").loc["soil organic carbon change", "co2e_t_yr"] == pytest.approx(soc)
+
+
+def test_a_sheet_stops_at_the_row_limit_and_says_so(tmp_path, monkeypatch):
+    """Excel's limit is 1 048 576 rows; with the limit set to 12 (2 header rows + 10) the summary
+    of 16 plots keeps 10 rows and the README counts the 6 left out."""
+    monkeypatch.setattr(W, "EXCEL_MAX_ROWS", 12)
+    plan = agriremed.plan(SAMPLES / "plots.csv", agriremed.Scenario(mc_draws=0), progress=False)
+    p = W.write_workbook(plan, tmp_path / "plan.xlsx")
+    assert len(pd.read_excel(p, sheet_name="summary", header=1, engine="openpyxl")) == 10
+    readme = [r[1] for r in openpyxl.load_workbook(p)["README"].iter_rows(values_only=True) if len(r) > 1]
+    assert (
+        "The summary sheet stops at Excel's limit of 1,048,576 rows: 6 rows are only in summary.csv."
+        in readme
+    )
+
+
+def test_a_large_plan_keeps_the_recommended_option_of_each_plot(tmp_path, monkeypatch):
+    """Above ALL_OPTIONS_MAX_ROWS plot × option rows (set to 100 here: 16 plots × the library are
+    more) the options sheet holds the 16 recommended rows and the ledger the sums by term."""
+    monkeypatch.setattr(W, "ALL_OPTIONS_MAX_ROWS", 100)
+    plan = agriremed.plan(SAMPLES / "plots.csv", agriremed.Scenario(mc_draws=0), progress=False)
+    p = W.write_workbook(plan, tmp_path / "plan.xlsx", lang="zh")
+    o = pd.read_excel(p, sheet_name="方案", header=1, engine="openpyxl")
+    rec = plan.table.loc[plan.table["recommended"]]
+    assert o["option_id"].tolist() == rec["option_id"].tolist() and len(o) == 16
+    led = pd.read_excel(p, sheet_name="碳账", header=1, engine="openpyxl").set_index("term")
+    lg = plan.carbon_ledger.merge(rec[["plot_id", "option_id"]]).merge(plan.summary[["plot_id", "area_ha"]])
+    ch4 = lg.loc[lg["term"] == "paddy_ch4"]
+    paddy = (ch4["co2e_t_ha_yr"] * ch4["area_ha"]).sum()
+    assert led.loc["稻田甲烷", "co2e_t_yr"] == pytest.approx(paddy) and paddy != 0
