@@ -80,8 +80,8 @@ def test_chinese_figures_name_the_options_of_the_plot_in_chinese(plan):
     assert set(f.data[0].y) == zh
     f = viz.score_table_figure(plan.scores, plot, lang="zh")
     assert set(f.data[0].cells.values[0]) == zh
-    assert list(f.data[0].header.values[1:-1]) == [
-        i18n.value("criterion", c, "zh") for c in dict.fromkeys(plan.scores.query("plot_id == @plot")["criterion"])]
+    crits = dict.fromkeys(plan.scores.query("plot_id == @plot")["criterion"])
+    assert list(f.data[0].header.values[1:-1]) == [i18n.value("criterion", c, "zh") for c in crits]
     # the fan of the plot draws one named line per option it tracks, in Chinese
     fan = viz.duration_fan(plan.trajectories, plot, lang="zh")
     tracked = plan.trajectories.query("plot_id == @plot")["option_id"].unique()

@@ -51,6 +51,8 @@ OPTION_COLOURS = {
     "flooded_rice": "#9ecae1", "maize_grain": "#fdae6b", "foliar_inhibitor": "#c7e9c0",
     "vip_n_no_flood": "#3182bd",
 }
+#: Soil classes in the order of GB 15618 (cleanest first), as drawn on category axes.
+SOIL_CLASS_ORDER = ("priority_protection", "safe_utilisation", "strict_control")
 _LIGHT = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728", None: "#cccccc"}
 
 
@@ -126,7 +128,7 @@ def recommendation_overview(summary: pd.DataFrame, lang: str = "en") -> go.Figur
                     marker_color=OPTION_COLOURS.get(opt, None))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=C.label("soil_class", lang), categoryorder="array",
-                     categoryarray=[cls(c) for c in ("priority_protection", "safe_utilisation", "strict_control")])
+                     categoryarray=[cls(c) for c in SOIL_CLASS_ORDER])
     fig.update_yaxes(title=C.label("area_ha", lang))
     title = "Area by soil class and recommended option" if lang == "en" else "按土壤类别和推荐方案统计面积"
     return _layout(fig, title)
@@ -568,7 +570,8 @@ def cumulative_carbon(by_year: pd.DataFrame, plot_id: str, lang: str = "en") -> 
         fig.add_scatter(x=g["ledger_year"], y=g["cumulative_net_co2e_t_ha"], mode="lines+markers",
                         name=str(opt) if lang == "en" else _option_label(opt, lang),
                         line=dict(color=OPTION_COLOURS.get(opt)),
-                        hovertemplate=("year" if lang == "en" else "年份") + " %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
+                        hovertemplate=("year" if lang == "en" else "年份")
+                        + " %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
     fig.update_xaxes(title=C.label("ledger_year", lang, with_unit=False))
     fig.update_yaxes(title=C.label("cumulative_net_co2e_t_ha", lang))
@@ -696,7 +699,8 @@ def score_table_figure(scores: pd.DataFrame, plot_id: str, names=None, lang: str
     names = {} if names is None else dict(names)
     fmt = {"food_safety": "{:.0%}", "livelihood": "{:.1f}", "clean_up": "{:.0%}", "carbon": "{:+.1f}",
            "economics": "{:+,.0f}"}
-    cells, colours = [[_option_label(o, lang, names.get(o, o)) for o in total.index]], [["white"] * len(total)]
+    cells = [[_option_label(o, lang, names.get(o, o)) for o in total.index]]
+    colours = [["white"] * len(total)]
     for c in crits:
         sub = s.loc[s["criterion"] == c].set_index("option_id").reindex(total.index)
         cells.append([("n/a" if np.isnan(v) else fmt.get(c, "{:.2f}").format(v)) for v in sub["value"]])
@@ -707,7 +711,8 @@ def score_table_figure(scores: pd.DataFrame, plot_id: str, names=None, lang: str
     if lang == "en":
         header = ["option"] + [c.replace("_", " ") for c in crits] + ["score"]
     else:
-        header = ([C.label("option_id", lang, with_unit=False)] + [i18n.value("criterion", c, lang) for c in crits]
+        header = ([C.label("option_id", lang, with_unit=False)]
+                  + [i18n.value("criterion", c, lang) for c in crits]
                   + [C.label("score", lang, with_unit=False)])
     fig = go.Figure(go.Table(header=dict(values=header, fill_color="#f0f4f8", align="left"),
                              cells=dict(values=cells, fill_color=colours, align="left")))
@@ -730,7 +735,8 @@ def tornado_plot(sensitivity: pd.DataFrame, top: int = 10, lang: str = "en") -> 
     t = sensitivity.head(top).iloc[::-1]
     base = float(t["base"].iloc[0]) if len(t) else 0.0
     fig = go.Figure()
-    low, high = ("low end of range", "high end of range") if lang == "en" else ("取值范围下限", "取值范围上限")
+    low, high = (("low end of range", "high end of range") if lang == "en"
+                 else ("取值范围下限", "取值范围上限"))
     for col, name, colour in (("output_at_low", low, "#2c7bb6"),
                               ("output_at_high", high, "#d7191c")):
         fig.add_bar(y=t["parameter"], x=t[col] - base, base=base, orientation="h", name=name,
