@@ -532,6 +532,18 @@ _ALLOWED = {
     "agriremed",
     "DOI",
     "URL",
+    # GIS files and coordinate systems
+    "GIS",
+    "QGIS",
+    "FID",
+    "EPSG",
+    "CGCS2000",
+    "GRS80",
+    "DBF",
+    "GeoPackage",
+    "Shapefile",
+    "GeoJSON",
+    "geometry",  # the geometry column of a layer, named in its row problems
 }
 
 
@@ -580,7 +592,8 @@ def _untranslated(text: str) -> tuple[str, ...]:
     allowed = _allowed_tokens()
     # what the user typed (quoted), file names and paths are shown as they are
     text = re.sub(
-        r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq)(?![A-Za-z0-9])|\S*/\S*",
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)"
+        r"(?![A-Za-z0-9])|\S*/\S*",
         " ",
         str(text),
     )
