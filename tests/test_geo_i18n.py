@@ -25,7 +25,7 @@ def _attrs(n: int) -> pd.DataFrame:
 
 
 def _squares(n: int, side: float = 100.0):
-    """n squares of ``side`` metres near the central meridian of EPSG:4547 (CGCS2000 / 3-degree GK CM 114E)."""
+    """n squares of ``side`` metres near the central meridian of EPSG:4547 (3-degree GK, CM 114E)."""
     return [shapely.box(500_000 - side / 2, 3_100_000 + 3 * side * i, 500_000 + side / 2,
                         3_100_000 + 3 * side * i + side) for i in range(n)]
 

@@ -592,8 +592,8 @@ def _untranslated(text: str) -> tuple[str, ...]:
     allowed = _allowed_tokens()
     # what the user typed (quoted), file names and paths are shown as they are
     text = re.sub(
-        r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)"
-        r"(?![A-Za-z0-9])|\S*/\S*",
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”"
+        r"|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)(?![A-Za-z0-9])|\S*/\S*",
         " ",
         str(text),
     )
