@@ -514,7 +514,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                               else f"{mu:,.1f} mu ({area:,.2f} ha)")
         elif isinstance(v, str) and v:
             fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else (
-                i18n.value("land_use", v, lang) if c == "land_use" else v)
+                i18n.value("land_use", v, lang) if c == "land_use" else i18n.region_name(v, lang, tables))
     for c in ("farmer", "owner", "farmer_name", "household", "contact"):
         v = r.get(c)
         if isinstance(v, str) and v.strip():

@@ -61,10 +61,25 @@ __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", 
 #: File suffixes read as GIS layers.
 GEO_SUFFIXES = (".gpkg", ".shp", ".geojson", ".zip")
 
+
+
+def _packaged_factor(name: str, which: str = "typical") -> float:
+    """A scalar of the packaged ``factors.csv`` (read without loading every literature table)."""
+    from importlib import resources
+
+    with resources.files("agriremed.data").joinpath("factors.csv").open("r", encoding="utf-8") as f:
+        df = pd.read_csv(f)
+    row = df.loc[df["factor"] == name]
+    if row.empty:
+        raise KeyError(f"factor {name!r} is not in factors.csv")
+    return float(row[which].iloc[0])
+
+
 #: Relative difference between a given area and the geometry's area above which a feature
-#: is listed in a note [1] (an agriremed_assumption: survey areas and digitised parcels of
-#: the same plot usually agree to a few per cent; 10 % points to a wrong unit or parcel).
-AREA_MISMATCH_FRAC = 0.10
+#: is listed in a note: the ``area_mismatch_frac`` row of ``factors.csv`` (an
+#: agriremed_assumption: survey areas and digitised parcels of the same plot usually agree
+#: to a few per cent; a larger difference points to a wrong unit or parcel).
+AREA_MISMATCH_FRAC = _packaged_factor("area_mismatch_frac")
 
 #: Region name of plots that lie in no region polygon.
 OUTSIDE = "(outside the regions)"
@@ -495,7 +510,7 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
                                   for i in off[:10])
                 notes.append(f"{name}: {len(off)} feature(s) have an area that differs from their geometry "
                              f"by more than {AREA_MISMATCH_FRAC:.0%}: {shown}{' …' if len(off) > 10 else ''} "
-                             "(面积与图形面积相差超过10%)")
+                             f"(面积与图形面积相差超过{AREA_MISMATCH_FRAC:.0%})")
         else:
             table["area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
             notes.append(f"{name}: area_ha computed from the polygons ({method})")

@@ -60,6 +60,7 @@ __all__ = [
     "crop_name",
     "metal_name",
     "metals",
+    "region_name",
     "message",
     "untranslated",
     "keys",
@@ -222,6 +223,84 @@ def metals(codes: str, lang: str = "en") -> str:
     parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
     sep = "、" if lang == "zh" else "/"
     return sep.join(metal_name(p, lang) for p in parts)
+
+
+#: Separators between the parts of a region path (``Hunan/Zhuzhou/Lukou``).
+_REGION_SEP = re.compile(r"[/,;|，；、·]")
+#: English words that may follow a province name (``Hunan Province``).
+_PROVINCE_SUFFIX = re.compile(
+    r"\s+(?:province|sheng|autonomous\s+region|municipality|shi|special\s+administrative\s+region|sar)$", re.I
+)
+#: Endings of the full Chinese name of a province-level division.
+_PROVINCE_ZH_END = ("省", "市", "自治区", "特别行政区")
+
+
+def _province_map(tables=None) -> dict[str, str]:
+    """Every spelling of a province (English, Chinese, aliases; lower case) → its full Chinese name."""
+    tables = tables or _default_tables()
+    hit = _PROVINCES.get(id(tables))
+    if hit is not None and hit[0] is tables:
+        return hit[1]
+    out: dict[str, str] = {}
+    provinces = getattr(tables, "provinces", None)
+    for r in provinces.itertuples(index=False) if provinces is not None else ():
+        aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
+        short = str(r.name_zh).strip()
+        full = next((a for a in aliases if a.startswith(short) and a.endswith(_PROVINCE_ZH_END)), short)
+        for spelling in [str(r.province), short, *aliases]:
+            out[spelling.strip().lower()] = full
+    _PROVINCES.clear()
+    _PROVINCES[id(tables)] = (tables, out)
+    return out
+
+
+_PROVINCES: dict[int, tuple[object, dict[str, str]]] = {}
+
+
+def region_name(region, lang: str = "en", tables=None) -> str:
+    """A region path with its first (province) part in ``lang``.
+
+    Parameters
+    ----------
+    region : str
+        Region as the plots table gives it, parts separated by ``/ , ; | ， ； 、 ·``
+        (``'Hunan/Zhuzhou/Lukou'``).
+    lang : {"en", "zh"}
+        Language.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``: English name, Chinese name, aliases).
+
+    Returns
+    -------
+    str
+        For ``"zh"``, the region with a first part that names a province (in any
+        spelling of ``provinces.csv``, optionally followed by *Province*) replaced by
+        the province's full Chinese name; the other parts, separators and unknown
+        names stay as they are. For ``"en"`` the region unchanged.
+
+    Examples
+    --------
+    >>> region_name("Hunan/Zhuzhou/Lukou", "zh")
+    '湖南省/Zhuzhou/Lukou'
+    >>> region_name("Guangxi Autonomous Region, Hechi", "zh")
+    '广西壮族自治区, Hechi'
+    >>> region_name("Atlantis/North", "zh")
+    'Atlantis/North'
+    """
+    if region is None or (isinstance(region, float) and region != region):
+        return ""
+    text = str(region)
+    if _check_lang(lang) == "en" or not text.strip():
+        return text
+    m = _REGION_SEP.search(text)
+    head, rest = (text[: m.start()], text[m.start():]) if m else (text, "")
+    key = _PROVINCE_SUFFIX.sub("", head.strip()).lower()
+    full = _province_map(tables).get(key)
+    if full is None:
+        return text
+    lead = head[: len(head) - len(head.lstrip())]
+    trail = head[len(head.rstrip()):]
+    return f"{lead}{full}{trail}{rest}"
 
 
 def value(domain: str, code, lang: str = "en", tables=None) -> str:
@@ -453,6 +532,18 @@ _ALLOWED = {
     "agriremed",
     "DOI",
     "URL",
+    # GIS files and coordinate systems
+    "GIS",
+    "QGIS",
+    "FID",
+    "EPSG",
+    "CGCS2000",
+    "GRS80",
+    "DBF",
+    "GeoPackage",
+    "Shapefile",
+    "GeoJSON",
+    "geometry",  # the geometry column of a layer, named in its row problems
 }
 
 
@@ -501,7 +592,8 @@ def _untranslated(text: str) -> tuple[str, ...]:
     allowed = _allowed_tokens()
     # what the user typed (quoted), file names and paths are shown as they are
     text = re.sub(
-        r"'[^']*'|\"[^\"]*\"|“[^”]*”|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq)(?![A-Za-z0-9])|\S*/\S*",
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”"
+        r"|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)(?![A-Za-z0-9])|\S*/\S*",
         " ",
         str(text),
     )

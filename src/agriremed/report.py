@@ -238,8 +238,9 @@ class _Regions:
         if self.first is None:
             return i18n.t("ui.report.region_none", lang)
         if self.common:
-            return self.first[: _region_parts(self.first)[self.common - 1][1]].rstrip("/,;|，；、·- ")
-        names = sorted(self.distinct)
+            common = self.first[: _region_parts(self.first)[self.common - 1][1]].rstrip("/,;|，；、·- ")
+            return i18n.region_name(common, lang)
+        names = [i18n.region_name(r, lang) for r in sorted(self.distinct)]
         sep = "、" if lang == "zh" else ", "
         if len(names) <= 3 and not self.n_distinct_over:
             return sep.join(names)
@@ -266,6 +267,8 @@ def region_title(regions, lang: str = "en") -> str:
     'Hunan/Zhuzhou'
     >>> region_title(["湖南省株洲市渌口区", "湖南省株洲市攸县"], "zh")
     '湖南省株洲市'
+    >>> region_title(["Hunan/Zhuzhou/Lukou", "Hunan/Zhuzhou/Youxian"], "zh")
+    '湖南省/Zhuzhou'
     >>> region_title(["Hunan/Zhuzhou", "Guangxi/Hechi", "Jiangsu/Wuxi", "Gansu/Baiyin"])
     'Gansu/Baiyin, Guangxi/Hechi, Hunan/Zhuzhou and 1 more'
     """

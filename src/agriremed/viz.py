@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import columns as C
+from . import i18n
 
 __all__ = [
     "exceedance_heatmap",
@@ -50,7 +51,21 @@ OPTION_COLOURS = {
     "flooded_rice": "#9ecae1", "maize_grain": "#fdae6b", "foliar_inhibitor": "#c7e9c0",
     "vip_n_no_flood": "#3182bd",
 }
+#: Soil classes in the order of GB 15618 (cleanest first), as drawn on category axes.
+SOIL_CLASS_ORDER = ("priority_protection", "safe_utilisation", "strict_control")
 _LIGHT = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728", None: "#cccccc"}
+
+
+def _option_label(option_id, lang: str, fallback=None) -> str:
+    """Display name of an option: its Chinese name for ``lang='zh'`` when the option is known,
+    otherwise ``fallback`` (e.g. the English ``option_name`` or a caller's name map) or the id."""
+    if lang == "zh" and isinstance(option_id, str) and option_id:
+        zh = i18n.option_name(option_id, "zh")
+        if zh != option_id:
+            return zh
+    if not (isinstance(option_id, str) and option_id) and fallback is None:
+        return i18n.t("ui.portfolio.no_option", lang)
+    return str(option_id if fallback is None else fallback)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -106,12 +121,14 @@ def recommendation_overview(summary: pd.DataFrame, lang: str = "en") -> go.Figur
     """
     df = summary.groupby(["soil_class", "recommended_option"], dropna=False)["area_ha"].sum().reset_index()
     fig = go.Figure()
+    cls = (lambda c: c) if lang == "en" else (lambda c: i18n.value("soil_class", c, lang))
     for opt, g in df.groupby("recommended_option", sort=True):
-        fig.add_bar(x=g["soil_class"], y=g["area_ha"], name=str(opt),
+        name = str(opt) if lang == "en" else _option_label(opt, lang)
+        fig.add_bar(x=[cls(c) for c in g["soil_class"]], y=g["area_ha"], name=name,
                     marker_color=OPTION_COLOURS.get(opt, None))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=C.label("soil_class", lang), categoryorder="array",
-                     categoryarray=["priority_protection", "safe_utilisation", "strict_control"])
+                     categoryarray=[cls(c) for c in SOIL_CLASS_ORDER])
     fig.update_yaxes(title=C.label("area_ha", lang))
     title = "Area by soil class and recommended option" if lang == "en" else "按土壤类别和推荐方案统计面积"
     return _layout(fig, title)
@@ -137,7 +154,8 @@ def duration_ranges(table: pd.DataFrame, lang: str = "en", cap_yr: float = 200.0
         p90 = g["years_p90"].fillna(g["years_to_target"]).to_numpy(float)
         y = np.minimum(p50, cap_yr)
         fig.add_scatter(
-            x=g["plot_id"], y=y, mode="markers", name=str(g["option_name"].iloc[0]),
+            x=g["plot_id"], y=y, mode="markers",
+            name=_option_label(opt, lang, g["option_name"].iloc[0]),
             marker=dict(size=10, color=OPTION_COLOURS.get(opt)),
             error_y=dict(type="data", symmetric=False, array=np.minimum(p90, cap_yr) - y,
                          arrayminus=y - np.minimum(p10, cap_yr)),
@@ -164,7 +182,8 @@ def npv_vs_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = go.Figure()
     for opt, g in t.groupby("option_id", sort=False):
         fig.add_scatter(x=g["net_co2e_vs_baseline_t_ha_yr"], y=g["npv_vs_baseline_cny_ha"],
-                        mode="markers", name=str(g["option_name"].iloc[0]), text=g["plot_id"],
+                        mode="markers", name=_option_label(opt, lang, g["option_name"].iloc[0]),
+                        text=g["plot_id"],
                         marker=dict(size=9, color=OPTION_COLOURS.get(opt),
                                     line=dict(width=np.where(g["recommended"], 2, 0), color="black")),
                         hovertemplate="%{text}<br>%{x:.2f} t CO2e/ha/yr<br>%{y:,.0f} CNY/ha"
@@ -190,18 +209,21 @@ def option_scores(table: pd.DataFrame, plot_id: str, lang: str = "en") -> go.Fig
         Label language.
     """
     t = table.loc[(table["plot_id"] == plot_id) & table["applicable"]].sort_values("score")
-    fig = go.Figure(go.Bar(x=t["score"], y=t["option_name"], orientation="h",
+    labels = [_option_label(o, lang, n) for o, n in zip(t["option_id"], t["option_name"], strict=True)]
+    fig = go.Figure(go.Bar(x=t["score"], y=labels, orientation="h",
                            marker_color=[OPTION_COLOURS.get(o) for o in t["option_id"]],
                            hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     crits = ["food_safety", "livelihood", "clean_up", "carbon", "economics"]
     for i, c in enumerate(crits):
-        fig.add_scatter(x=[1.03 + 0.05 * i] * len(t), y=t["option_name"], mode="markers",
+        crit = c.replace("_", " ") if lang == "en" else i18n.value("criterion", c, lang)
+        fig.add_scatter(x=[1.03 + 0.05 * i] * len(t), y=labels, mode="markers",
                         marker=dict(size=14, color=[_LIGHT.get(v) for v in t[f"light_{c}"]]),
-                        name=c.replace("_", " "), showlegend=False,
-                        hovertemplate=c.replace("_", " ") + ": %{marker.color}<extra></extra>")
+                        name=crit, showlegend=False,
+                        hovertemplate=crit + ": %{marker.color}<extra></extra>")
     fig.update_xaxes(title=C.label("score", lang), range=[0, 1.3],
                      tickvals=[0, 0.25, 0.5, 0.75, 1.0, 1.03, 1.08, 1.13, 1.18, 1.23],
-                     ticktext=["0", "0.25", "0.5", "0.75", "1", "F", "L", "U", "C", "E"])
+                     ticktext=["0", "0.25", "0.5", "0.75", "1"]
+                     + (["F", "L", "U", "C", "E"] if lang == "en" else ["食", "生", "除", "碳", "经"]))
     title = f"Option scores for plot {plot_id}" if lang == "en" else f"地块 {plot_id} 方案得分"
     return _layout(fig, title, height=max(300, 60 * len(t) + 120))
 
@@ -245,10 +267,12 @@ def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
     order = np.argsort(d["log10_plant_fit"].to_numpy())
     x_fit = d["log10_plant_fit"].to_numpy()[order]
     for bound, show in (("plant_pi_high_mg_kg", True), ("plant_pi_low_mg_kg", False)):
-        fig.add_scatter(x=x_fit, y=np.log10(d[bound].to_numpy()[order]), mode="lines", name="95 % PI",
+        fig.add_scatter(x=x_fit, y=np.log10(d[bound].to_numpy()[order]), mode="lines",
+                        name="95 % 预测区间" if zh else "95 % PI",
                         line=dict(color="#aaaaaa", dash="dot"), showlegend=show, row=1, col=1)
     fig.add_scatter(x=d["log10_plant_fit"], y=d["log10_plant_obs"], mode="markers", text=text,
-                    marker=dict(color=colour, size=6), name="pairs", hovertemplate=hover, row=1, col=1)
+                    marker=dict(color=colour, size=6),
+                    name="样本对" if zh else "pairs", hovertemplate=hover, row=1, col=1)
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="black"), name="1:1", row=1, col=1)
     fig.add_scatter(x=d["log10_plant_fit"], y=d["residual_log10"], mode="markers", text=text,
                     marker=dict(color=colour, size=6), showlegend=False, hovertemplate=hover, row=1, col=2)
@@ -368,7 +392,8 @@ def biomass_energy_by_option(table: pd.DataFrame, lang: str = "en") -> go.Figure
     g = t.groupby("option_id", sort=False).agg(
         name=("option_name", "first"), biomass=("biomass_t_dm_ha_yr", "median"),
         energy=("useful_energy_gj_ha_yr", "median"), pathway=("energy_pathway", "first"))
-    x = [f"{n} ({p})" for n, p in zip(g["name"], g["pathway"], strict=True)]
+    x = [f"{_option_label(o, lang, n)} ({i18n.value('energy_pathway', p, lang) if lang == 'zh' else p})"
+         for o, n, p in zip(g.index, g["name"], g["pathway"], strict=True)]
     fig = go.Figure()
     fig.add_bar(x=x, y=g["biomass"], name=C.label("biomass_t_dm_ha_yr", lang), offsetgroup=0,
                 marker_color=[OPTION_COLOURS.get(o) for o in g.index])
@@ -413,8 +438,12 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
         increasing=dict(marker_color="#2ca02c"), decreasing=dict(marker_color="#d62728"),
         totals=dict(marker_color="#1f77b4")))
     fig.update_yaxes(title=C.label("co2e_t_ha_yr", lang))
-    missing = ", ".join(led.loc[led["co2e_t_ha_yr"].isna(), "term"])
-    title = f"Carbon ledger, {plot_id} · {option_id}" if lang == "en" else f"碳核算，{plot_id} · {option_id}"
+    if lang == "en":
+        missing = ", ".join(led.loc[led["co2e_t_ha_yr"].isna(), "term"])
+        title = f"Carbon ledger, {plot_id} · {option_id}"
+    else:
+        missing = "、".join(i18n.value("term", x, lang) for x in led.loc[led["co2e_t_ha_yr"].isna(), "term"])
+        title = f"碳核算，{plot_id} · {_option_label(option_id, lang)}"
     if missing:
         title += f" (not quantified: {missing})" if lang == "en" else f"（未量化：{missing}）"
     return _layout(fig, title)
@@ -467,7 +496,8 @@ def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: st
                   hovertemplate="%{value:.3g} g/ha/yr · %{customdata}<extra></extra>")))
     path = f["energy_pathway"].iloc[0] if len(f) else ""
     title = (f"Metal fate, {plot_id} · {option_id} ({path}) [g ha⁻¹ yr⁻¹]" if lang == "en" else
-             f"重金属去向，{plot_id} · {option_id}（{path}）[g ha⁻¹ yr⁻¹]")
+             f"重金属去向，{plot_id} · {_option_label(option_id, lang)}"
+             f"（{i18n.value('energy_pathway', path, lang)}）[g ha⁻¹ yr⁻¹]")
     return _layout(fig, title)
 
 
@@ -500,7 +530,8 @@ def carbon_vs_duration(table: pd.DataFrame, lang: str = "en", cap_yr: float = 20
                 for c in ("net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90")]
         y10, y90 = band
         fig.add_scatter(
-            x=x, y=y, mode="markers", name=str(g["option_name"].iloc[0]), text=g["plot_id"],
+            x=x, y=y, mode="markers",
+            name=_option_label(opt, lang, g["option_name"].iloc[0]), text=g["plot_id"],
             marker=dict(size=10, color=OPTION_COLOURS.get(opt)),
             error_x=dict(type="data", symmetric=False, array=np.nan_to_num(x90 - x),
                          arrayminus=np.nan_to_num(x - x10)),
@@ -537,9 +568,10 @@ def cumulative_carbon(by_year: pd.DataFrame, plot_id: str, lang: str = "en") -> 
     fig = go.Figure()
     for opt, g in d.groupby("option_id", sort=False):
         fig.add_scatter(x=g["ledger_year"], y=g["cumulative_net_co2e_t_ha"], mode="lines+markers",
-                        name=str(opt),
+                        name=str(opt) if lang == "en" else _option_label(opt, lang),
                         line=dict(color=OPTION_COLOURS.get(opt)),
-                        hovertemplate="year %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
+                        hovertemplate=("year" if lang == "en" else "年份")
+                        + " %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
     fig.update_xaxes(title=C.label("ledger_year", lang, with_unit=False))
     fig.update_yaxes(title=C.label("cumulative_net_co2e_t_ha", lang))
@@ -584,7 +616,7 @@ def duration_fan(trajectories: pd.DataFrame, plot_id: str, metal: str | None = N
     has_band = "conc_p50_mg_kg" in t
     for opt, g in t.groupby("option_id", sort=False):
         colour = OPTION_COLOURS.get(opt)
-        name = str(names.get(opt, opt))
+        name = _option_label(opt, lang, names.get(opt, opt))
         if has_band:
             fig.add_scatter(x=np.r_[g["year"], g["year"][::-1]],
                             y=np.r_[g["conc_p90_mg_kg"], g["conc_p10_mg_kg"][::-1]], fill="toself",
@@ -634,7 +666,7 @@ def npv_over_time(cash_flows: pd.DataFrame, plot_id: str, discount_rate: float, 
     names = {} if names is None else dict(names)
     fig = go.Figure()
     for opt, row in disc.iterrows():
-        name = str(names.get(opt, opt))
+        name = _option_label(opt, lang, names.get(opt, opt))
         fig.add_scatter(x=years, y=row.to_numpy(float), mode="lines", name=name,
                         line=dict(color=OPTION_COLOURS.get(opt), width=3 if opt == "do_nothing" else 2),
                         hovertemplate="year %{x}: %{y:,.0f} CNY/ha<extra>" + name + "</extra>")
@@ -667,7 +699,8 @@ def score_table_figure(scores: pd.DataFrame, plot_id: str, names=None, lang: str
     names = {} if names is None else dict(names)
     fmt = {"food_safety": "{:.0%}", "livelihood": "{:.1f}", "clean_up": "{:.0%}", "carbon": "{:+.1f}",
            "economics": "{:+,.0f}"}
-    cells, colours = [[str(names.get(o, o)) for o in total.index]], [["white"] * len(total)]
+    cells = [[_option_label(o, lang, names.get(o, o)) for o in total.index]]
+    colours = [["white"] * len(total)]
     for c in crits:
         sub = s.loc[s["criterion"] == c].set_index("option_id").reindex(total.index)
         cells.append([("n/a" if np.isnan(v) else fmt.get(c, "{:.2f}").format(v)) for v in sub["value"]])
@@ -675,7 +708,12 @@ def score_table_figure(scores: pd.DataFrame, plot_id: str, names=None, lang: str
                         for x in sub["light"]])
     cells.append([f"{v:.2f}" for v in total.to_numpy(float)])
     colours.append(["white"] * len(total))
-    header = ["option"] + [c.replace("_", " ") for c in crits] + ["score"]
+    if lang == "en":
+        header = ["option"] + [c.replace("_", " ") for c in crits] + ["score"]
+    else:
+        header = ([C.label("option_id", lang, with_unit=False)]
+                  + [i18n.value("criterion", c, lang) for c in crits]
+                  + [C.label("score", lang, with_unit=False)])
     fig = go.Figure(go.Table(header=dict(values=header, fill_color="#f0f4f8", align="left"),
                              cells=dict(values=cells, fill_color=colours, align="left")))
     title = f"Score table, plot {plot_id}" if lang == "en" else f"地块 {plot_id} 评分表"
@@ -697,8 +735,10 @@ def tornado_plot(sensitivity: pd.DataFrame, top: int = 10, lang: str = "en") -> 
     t = sensitivity.head(top).iloc[::-1]
     base = float(t["base"].iloc[0]) if len(t) else 0.0
     fig = go.Figure()
-    for col, name, colour in (("output_at_low", "low end of range", "#2c7bb6"),
-                              ("output_at_high", "high end of range", "#d7191c")):
+    low, high = (("low end of range", "high end of range") if lang == "en"
+                 else ("取值范围下限", "取值范围上限"))
+    for col, name, colour in (("output_at_low", low, "#2c7bb6"),
+                              ("output_at_high", high, "#d7191c")):
         fig.add_bar(y=t["parameter"], x=t[col] - base, base=base, orientation="h", name=name,
                     marker_color=colour, customdata=np.stack([t["low"], t["high"]], axis=1),
                     hovertemplate="%{y}: %{x:,.3g}<br>range %{customdata[0]:g} – %{customdata[1]:g}"
