@@ -54,7 +54,8 @@ def actual_values(case: dict, p) -> dict:
         out[(None, field)] = _plain(summary[field])
     for option, fields in case.get("options", {}).items():
         for field in fields:
-            out[(option, field)] = _plain(table.loc[option, field]) if option in table.index else "<no such option>"
+            known = option in table.index
+            out[(option, field)] = _plain(table.loc[option, field]) if known else "<no such option>"
     return out
 
 

@@ -35,9 +35,9 @@ def test_the_cases_cover_every_option_family_and_land_type():
     options = {o for c in CASES for o in c.get("options", {})}
     options |= {c["plot_expected"]["recommended_option"]["value"] for c in CASES
                 if "recommended_option" in c.get("plot_expected", {})}
-    for must in ("vip_n_no_flood", "low_cd_rice", "lime_rice", "biochar_amendment", "sedum_plumbizincicola",
-                 "sedum_rice_rotation", "pteris_vittata", "miscanthus", "willow_src", "sorghum", "maize_energy",
-                 "maize_grain", "fallow", "do_nothing"):
+    for must in ("vip_n_no_flood", "low_cd_rice", "lime_rice", "biochar_amendment",
+                 "sedum_plumbizincicola", "sedum_rice_rotation", "pteris_vittata", "miscanthus",
+                 "willow_src", "sorghum", "maize_energy", "maize_grain", "fallow", "do_nothing"):
         assert must in options, must
     land = {c["plot"]["land_use"] for c in CASES}
     assert {"paddy", "upland", "vegetable", "marginal", "orchard"} <= land
@@ -47,7 +47,7 @@ def test_the_cases_cover_every_option_family_and_land_type():
         assert c["why"], c["_file"]
         for option, field, e in expectations(c):
             assert e.get("why"), f"{c['_file']}: {option or 'plot'}.{field} has no 'why'"
-            assert "value" in e and e["value"] is not None, f"{c['_file']}: {option or 'plot'}.{field} not pinned"
+            assert e.get("value") is not None, f"{c['_file']}: {option or 'plot'}.{field} not pinned"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -58,9 +58,10 @@ def test_golden_plan_case(results, case):
         why = mismatch(e, got[(option, field)])
         if why:
             where = f"option {option}" if option else "plot"
-            problems.append(f"case {case['id']} ({case['_file']}), plot {case['plot']['plot_id']}, {where}, "
-                            f"field {field}: {why} — pinned because: {e['why']}")
-    assert not problems, ("\n".join(problems) + "\nIf the change is deliberate: python scripts/update_golden_plans.py")
+            problems.append(f"case {case['id']} ({case['_file']}), plot {case['plot']['plot_id']}, "
+                            f"{where}, field {field}: {why} — pinned because: {e['why']}")
+    hint = "\nIf the change is deliberate: python scripts/update_golden_plans.py"
+    assert not problems, "\n".join(problems) + hint
 
 
 def test_mismatch_catches_a_moved_value_and_respects_the_tolerance():
@@ -87,11 +88,13 @@ def test_every_case_fails_when_its_numbers_are_moved(results):
                 e["value"] = v * 1.01 if v != 0 else 1e-3
             else:
                 e["value"] = 0.0
-            assert mismatch(e, got[(option, field)]), f"{case['id']}: {option or 'plot'}.{field} cannot fail"
+            assert mismatch(e, got[(option, field)]), \
+                f"{case['id']}: {option or 'plot'}.{field} cannot fail"
 
 
 def test_the_update_script_reproduces_the_files(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("update_golden_plans", ROOT / "scripts" / "update_golden_plans.py")
+    script = ROOT / "scripts" / "update_golden_plans.py"
+    spec = importlib.util.spec_from_file_location("update_golden_plans", script)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     path = case_files()[0]

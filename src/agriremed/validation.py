@@ -24,6 +24,12 @@ Case files (one evaluator each):
     crop metal predicted by a library transfer function (or the soil metal at which it
     reaches a stated crop value) against the number its source publishes.
 
+Each case file has a kind (:data:`CASE_KINDS`), reported apart: a ``model`` case computes a
+number with agriremed's model code (a duration, a carbon flux, an export, a predicted crop
+metal), and the tests check that each fails when that code (:data:`MODEL_KERNELS`) returns
+NaN; a ``transcription`` case checks a value of the library's tables (a threshold, a food
+limit) against the value the standard prints.
+
 ``coverage.csv`` is not a case file: it lists every usable transfer function and every
 economic benchmark with its status — validated by cases, no published prediction found
 (with what was searched), or inputs not published — so the page states what is *not*
@@ -39,7 +45,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown", "CASE_FILES",
+__all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown",
+           "CASE_FILES",
            "CASE_KINDS", "MODEL_KERNELS", "COVERAGE_FILE", "COVERAGE_STATUS",
            "coverage", "coverage_problems"]
 
@@ -112,7 +119,8 @@ def _removal(df: pd.DataFrame) -> pd.DataFrame:
     p.update(Y=df["biomass_t_ha"].to_numpy(float), h=np.zeros(n), s=np.ones(n),
              cs=df["shoot_mg_kg"].to_numpy(float))
     with np.errstate(invalid="ignore", divide="ignore"):
-        model = _removal_state(p, np.full(n, np.inf), np.ones(n), np.full(n, "shoot_conc", dtype=object))["removal"]
+        state = _removal_state(p, np.full(n, np.inf), np.ones(n), np.full(n, "shoot_conc", dtype=object))
+    model = state["removal"]
     pub = df["published_g_ha"].to_numpy(float)
     return _frame(df, "Cd export", model, pub, df["tolerance_rel"].to_numpy(float) * pub, "g/ha",
                   "published export vs the removal kernel (biomass × shoot Cd)")
@@ -216,7 +224,8 @@ MODEL_KERNELS = {
     "biochar_sink.csv": [("agriremed.carbon", "biochar_carbon_sink")],
     "soc_change.csv": [("agriremed.carbon", "soc_stock_change")],
     "field_removal.csv": [("agriremed.duration", "_removal_state")],
-    "transfer_functions.csv": [("agriremed.uptake", "evaluate_function"), ("agriremed.uptake", "solve_for_input")],
+    "transfer_functions.csv": [("agriremed.uptake", "evaluate_function"),
+                               ("agriremed.uptake", "solve_for_input")],
 }
 
 #: The coverage table: what is validated, and what is not and why.
