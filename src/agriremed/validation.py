@@ -19,10 +19,16 @@ Case files (one evaluator each):
 ``soc_change.csv``
     IPCC 2019 Tier 1 SOC change worked cases;
 ``field_removal.csv``
-    Sedum plumbizincicola field Cd export = biomass × shoot concentration;
+    Sedum plumbizincicola field Cd export by the planner's removal kernel;
 ``transfer_functions.csv``
     crop metal predicted by a library transfer function (or the soil metal at which it
     reaches a stated crop value) against the number its source publishes.
+
+Each case file has a kind (:data:`CASE_KINDS`), reported apart: a ``model`` case computes a
+number with agriremed's model code (a duration, a carbon flux, an export, a predicted crop
+metal), and the tests check that each fails when that code (:data:`MODEL_KERNELS`) returns
+NaN; a ``transcription`` case checks a value of the library's tables (a threshold, a food
+limit) against the value the standard prints.
 
 ``coverage.csv`` is not a case file: it lists every usable transfer function and every
 economic benchmark with its status — validated by cases, no published prediction found
@@ -39,7 +45,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown", "CASE_FILES", "COVERAGE_FILE", "COVERAGE_STATUS",
+__all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown",
+           "CASE_FILES",
+           "CASE_KINDS", "MODEL_KERNELS", "COVERAGE_FILE", "COVERAGE_STATUS",
            "coverage", "coverage_problems"]
 
 
@@ -99,10 +107,23 @@ def _soc(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _removal(df: pd.DataFrame) -> pd.DataFrame:
-    model = df["biomass_t_ha"].to_numpy(float) * df["shoot_mg_kg"].to_numpy(float)  # t × mg/kg = g
+    """First-year metal export of the planner's removal kernel (`agriremed.duration`, removal model
+    `shoot_conc`: harvested dry matter × shoot concentration, no harvest loss, one season) for the
+    published biomass and shoot Cd, against the published field export. The soil is taken to hold
+    more than one harvest removes (no soil Cd is published), so the kernel's cap never binds."""
+    from .duration import _removal_state
+
+    n = len(df)
+    nan = np.full(n, np.nan)
+    p = {k: nan for k in ("bcf", "fr", "rr", "rcref", "sref", "cref", "b")}
+    p.update(Y=df["biomass_t_ha"].to_numpy(float), h=np.zeros(n), s=np.ones(n),
+             cs=df["shoot_mg_kg"].to_numpy(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        state = _removal_state(p, np.full(n, np.inf), np.ones(n), np.full(n, "shoot_conc", dtype=object))
+    model = state["removal"]
     pub = df["published_g_ha"].to_numpy(float)
     return _frame(df, "Cd export", model, pub, df["tolerance_rel"].to_numpy(float) * pub, "g/ha",
-                  "published export vs biomass × shoot Cd")
+                  "published export vs the removal kernel (biomass × shoot Cd)")
 
 
 #: Columns of ``transfer_functions.csv`` that are not inputs of the transfer function.
@@ -182,6 +203,31 @@ CASE_FILES = {
     "transfer_functions.csv": _transfer,
 }
 
+#: Case file → kind: ``model`` cases compute a number with agriremed's model code (a duration,
+#: a carbon flux, an export, a predicted crop metal) and compare it with a published result;
+#: ``transcription`` cases check that a value read from the library's tables (a threshold, a food
+#: limit) is the one the standard prints. Both are reported separately.
+CASE_KINDS = {
+    "sumatecs_cleanup.csv": "model",
+    "soil_thresholds.csv": "transcription",
+    "food_limits.csv": "transcription",
+    "biochar_sink.csv": "model",
+    "soc_change.csv": "model",
+    "field_removal.csv": "model",
+    "transfer_functions.csv": "model",
+}
+
+#: Model case file → the agriremed functions (module, name) its evaluator calls; the tests replace
+#: each with one returning NaN and check that every case of the file then fails.
+MODEL_KERNELS = {
+    "sumatecs_cleanup.csv": [("agriremed.duration", "years_zero_order")],
+    "biochar_sink.csv": [("agriremed.carbon", "biochar_carbon_sink")],
+    "soc_change.csv": [("agriremed.carbon", "soc_stock_change")],
+    "field_removal.csv": [("agriremed.duration", "_removal_state")],
+    "transfer_functions.csv": [("agriremed.uptake", "evaluate_function"),
+                               ("agriremed.uptake", "solve_for_input")],
+}
+
 #: The coverage table: what is validated, and what is not and why.
 COVERAGE_FILE = "coverage.csv"
 
@@ -212,7 +258,8 @@ def run_cases(folder: str | Path, perturb: float = 0.0) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per case: ``file``, ``case``, ``quantity``, ``unit``, ``published``,
+        One row per case: ``file``, ``kind`` (``model`` or ``transcription``, see
+        :data:`CASE_KINDS`), ``case``, ``quantity``, ``unit``, ``published``,
         ``model``, ``difference``, ``relative_difference``, ``tolerance``, ``ok``,
         ``source``, ``note``.
     """
@@ -226,6 +273,7 @@ def run_cases(folder: str | Path, perturb: float = 0.0) -> pd.DataFrame:
                 # a zero published value is moved by an absolute amount
                 df[c] = np.where(v != 0, v * (1 + perturb), perturb)
         out = fn(df)
+        out.insert(0, "kind", CASE_KINDS[name])
         out.insert(0, "file", name)
         parts.append(out)
     return pd.concat(parts, ignore_index=True)
@@ -421,7 +469,15 @@ def validation_markdown(folder: str | Path) -> str:
              "do not edit by hand. Each model value is computed with agriremed's own functions; the test "
              "suite fails when a case is outside its tolerance, and checks that every case would fail if "
              "its published value were wrong.", "",
-             f"**{int(r['ok'].sum())} of {len(r)} cases agree within their tolerance.**", ""]
+             f"**{int(r['ok'].sum())} of {len(r)} cases agree within their tolerance:**", ""]
+    for kind, text in (("model", "model cases (a number computed by agriremed's model code against a "
+                                 "published result)"),
+                       ("transcription", "transcription checks (a value of the library's tables against the "
+                                         "value the standard prints)")):
+        g = r[r["kind"] == kind]
+        lines.append(f"- {int(g['ok'].sum())} of {len(g)} {text};")
+    lines[-1] = lines[-1][:-1] + "."
+    lines.append("")
     cov = coverage(folder, r)
     counts = [f"{int((g['n_cases'] > 0).sum())} of {len(g)} {kind.replace('_', ' ')}s"
               for kind, g in cov.groupby("kind", sort=False)]
@@ -433,7 +489,7 @@ def validation_markdown(folder: str | Path) -> str:
     for name in CASE_FILES:
         g = r[r["file"] == name]
         doc = (CASE_FILES[name].__doc__ or "").strip()
-        lines += [f"## `{name}`", ""] + ([doc, ""] if doc else [])
+        lines += [f"## `{name}` ({CASE_KINDS[name]})", ""] + ([doc, ""] if doc else [])
         if g.empty:
             lines += ["No case yet: see the coverage table above for what was searched.", ""]
             continue
