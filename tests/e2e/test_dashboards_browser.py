@@ -249,9 +249,10 @@ def test_officer_walkthrough_in_one_page(watched, voila_url, sample_plan, tmp_pa
     expect(page.locator(".ar-fig-map .gtitle")).to_have_text("地块位置")
     shoot(page, "04_walkthrough_4_portfolio")
 
-    # 5. download the report
+    # 5. download the report: in the page's language (Chinese here)
     report = _download(page, "report.html", tmp_path).read_text(encoding="utf-8")
-    assert "HN-ZZ-18" in report and re.search(r"<h2>Rejected rows \(\d+\)</h2>", report)
+    assert "HN-ZZ-18" in report and re.search(r"<h2>无法规划的行（\d+）</h2>", report)
+    assert "lang='zh-CN'" in report
     (artifacts / "walkthrough_report.html").write_text(report, encoding="utf-8")
 
 
