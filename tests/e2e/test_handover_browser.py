@@ -202,3 +202,69 @@ def test_closed_tabs_free_their_kernels(browser, tmp_path, artifacts):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_sheet_download_is_one_page_in_the_chosen_language(watched, voila_url, artifacts, tmp_path):
+    """The comparison tab's "Print / save sheet" button gives the shown plot's one-page A4 sheet,
+    in English and, after the switch, in Chinese."""
+    from pypdf import PdfReader
+
+    from agriremed.soil import CLASS_NAMES
+
+    page = watched
+    open_app(page, voila_url)
+    page.get_by_role("tab", name="2 · Option comparison").click()
+    best = agriremed.plan(SAMPLE, progress=False).summary.set_index("plot_id").loc["HN-ZZ-01"]
+    expect(page.locator("#recommended-name")).to_have_text(best["recommended_name"], timeout=LOAD)
+    button = page.locator(".agriremed-download[data-filename='HN-ZZ-01.pdf']")
+    expect(button).to_be_enabled(timeout=LOAD)
+    cls_en, cls_zh = CLASS_NAMES[best["soil_class"]]
+    for lang, cls in (("en", cls_en), ("zh", cls_zh)):
+        if lang == "zh":
+            page.get_by_role("button", name="中文").click()
+            expect(page.locator("#recommended-name")).to_have_text(
+                i18n.option_name(best["recommended_option"], "zh"))
+        with page.expect_download() as info:
+            button.click()
+        path = tmp_path / f"sheet_{lang}.pdf"
+        info.value.save_as(path)
+        reader = PdfReader(str(path))
+        assert len(reader.pages) == 1, f"the {lang} sheet has {len(reader.pages)} pages"
+        text = reader.pages[0].extract_text()
+        assert "HN-ZZ-01" in text
+        compact = "".join(text.split()).lower()
+        assert "".join(cls.split()).lower() in compact, f"class {cls!r} not on the {lang} sheet"
+        (artifacts / f"12_sheet_HN-ZZ-01_{lang}.pdf").write_bytes(path.read_bytes())
+
+
+def test_cli_writes_chinese_report_sheets_and_workbook(browser, artifacts, tmp_path):
+    """`agriremed plan data/samples/plots.csv --out out --lang zh --sheets`: a Chinese report,
+    one single-page PDF per plot and plan.xlsx; the report as a screenshot, the sheets and the
+    workbook copied to the artefacts."""
+    import shutil
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from agriremed.cli import main
+
+    out = tmp_path / "out"
+    assert main(["plan", str(SAMPLE), "--out", str(out), "--lang", "zh", "--sheets", "--quiet"]) == 0
+    ids = agriremed.plan(SAMPLE, agriremed.Scenario(mc_draws=0), progress=False).summary["plot_id"]
+    for pid in ids:
+        reader = PdfReader(str(out / "sheets" / f"{pid}.pdf"))
+        assert len(reader.pages) == 1 and pid in reader.pages[0].extract_text()
+    book = openpyxl.load_workbook(out / "plan.xlsx", read_only=True)
+    assert len(book.sheetnames) >= 6 and any("\u4e00" <= ch <= "\u9fff" for ch in "".join(book.sheetnames))
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "lang='zh-CN'" in report and "安全利用类" in report
+    shutil.copy(out / "sheets" / "all_plots.pdf", artifacts / "13_cli_sheets_zh.pdf")
+    shutil.copy(out / "plan.xlsx", artifacts / "13_cli_plan_zh.xlsx")
+    ctx = browser.new_context(viewport={"width": 1200, "height": 1600})
+    page = ctx.new_page()
+    try:
+        page.goto((out / "report.html").as_uri())
+        expect(page.locator("h1")).to_contain_text("受污染耕地")
+        page.screenshot(path=str(artifacts / "13_cli_report_zh.png"), full_page=False)
+    finally:
+        ctx.close()
