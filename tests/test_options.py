@@ -348,9 +348,12 @@ def test_basic_farmland_never_gets_trees_and_the_reason_names_rule_and_sources(t
 
 def test_safe_utilisation_grain_land_keeps_food_expected_and_non_food_allowed(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8, basic_farmland="no"))
-    for oid in ("do_nothing", "lime_rice", "low_cd_rice", "maize_grain", "sedum_rice_rotation"):
+    for oid in ("lime_rice", "low_cd_rice", "maize_grain", "sedum_rice_rotation"):
         r = _row(rows, "P1", oid)
         assert r["policy_status"] == "expected" and r["policy_rule"] == "cn_safe_keep_food", oid
+    # unchanged practice needs a safe-utilisation plan (Soil Pollution Law Art. 53): allowed, ranked after
+    r = _row(rows, "P1", "do_nothing")
+    assert r["applicable"] and r["policy_status"] == "allowed" and r["policy_rule"] == "cn_safe_baseline_needs_plan"
     for oid in ("sorghum", "sedum_plumbizincicola", "fallow"):
         r = _row(rows, "P1", oid)
         assert r["applicable"] and r["policy_status"] == "allowed", oid
