@@ -380,31 +380,31 @@ def test_too_many_draws_are_refused_in_one_line_with_the_largest_that_fits(tmp_p
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "1000000"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    # 1 plot × 10⁶ draws: 350 + 10⁶ × (0.005 + 0.0035) + 0.15 MB
+    # 1 plot × 10⁶ draws: 350 + 10⁶ × (0.005 + 0.0035) + 0.30 MB
     assert round(memory_estimate_mb(1, 1_000_000)) == 8850
     assert "--draws 1,000,000: one plot with this many Monte Carlo draws needs about 8,850 MB" in err
-    assert f"the largest number of draws that fits is {max_draws():,}" in err and max_draws() == 252923
+    assert f"the largest number of draws that fits is {max_draws():,}" in err and max_draws() == 252905
     assert not (tmp_path / "o" / "plan.csv").exists()
     sc = tmp_path / "s.json"
     sc.write_text(json.dumps({"mc_draws": 400_000}), encoding="utf-8")
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--scenario", str(sc)]) == 2
     assert "mc_draws 400,000: one plot" in capsys.readouterr().err
-    # the budget sets the limit: --memory 2000 → (2000 − 350 − 0.15) // 0.0085 draws
+    # the budget sets the limit: --memory 2000 → (2000 − 350 − 0.30) // 0.0085 draws
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "200000",
                  "--memory", "2000"]) == 2
-    assert "the largest number of draws that fits is 194,100" in capsys.readouterr().err
+    assert "the largest number of draws that fits is 194,082" in capsys.readouterr().err
 
 
 def test_a_chunk_size_beyond_the_memory_budget_is_refused(tmp_path, sample_plots_path, capsys):
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path), "--chunk-size", "5000"]) == 2
     err = capsys.readouterr().err
-    # 500 draws: (2500 − 350 − 2.5) // (0.15 + 1.75) = 1130 plots
-    assert "use --chunk-size 1,130 or less" in err and "about 9,852 MB" in err
+    # 500 draws: (2500 − 350 − 2.5) // (0.30 + 1.75) = 1047 plots; 5 000 plots: 352.5 + 5 000 × 2.05 MB
+    assert "use --chunk-size 1,047 or less" in err and "about 10,602 MB" in err
 
 
 def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path, capsys):
-    """With --memory 400 MB and 20 draws, (400 − 350 − 0.1) // (0.15 + 0.07) = 226 plots fit at once:
-    300 plots are planned in two chunks, with the same plan.csv and summary.csv as one plan."""
+    """With --memory 400 MB and 20 draws, (400 − 350 − 0.1) // (0.30 + 0.07) = 134 plots fit at once:
+    300 plots are planned in three chunks, with the same plan.csv and summary.csv as one plan."""
     import agriremed
     from agriremed.synthetic import synthetic_plots
 
@@ -412,13 +412,13 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
     synthetic_plots(300, seed=21).to_csv(f, index=False)
     assert main(["plan", str(f), "--out", str(tmp_path / "chunked"), "--draws", "20", "--memory", "400"]) == 0
     out = capsys.readouterr().out
-    assert "planning in chunks of 226 plots (the input has up to 301 rows" in out
-    assert "300 plot(s) planned, 0 rejected, 2 chunk(s)" in out
+    assert "planning in chunks of 134 plots (the input has up to 301 rows" in out
+    assert "300 plot(s) planned, 0 rejected, 3 chunk(s)" in out
     whole = tmp_path / "whole"
     agriremed.plan(f, agriremed.Scenario(mc_draws=20), progress=False).write(whole, report=False)
     for name in ("plan.csv", "summary.csv", "rejected.csv"):
         assert (tmp_path / "chunked" / name).read_bytes() == (whole / name).read_bytes(), name
-    assert json.loads((tmp_path / "chunked" / "run.json").read_text())["chunk_size"] == 226
+    assert json.loads((tmp_path / "chunked" / "run.json").read_text())["chunk_size"] == 134
     # the same file fits in one plan with the default budget: report.html and the per-year tables
     assert main(["plan", str(f), "--out", str(tmp_path / "one"), "--draws", "20", "--quiet"]) == 0
     assert (tmp_path / "one" / "report.html").exists()

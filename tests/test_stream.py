@@ -376,15 +376,15 @@ def test_plan_stream_chunk_size_comes_from_the_memory_budget():
     from agriremed.stream import chunk_size_for
 
     df = synthetic_plots(30, seed=1)
-    # --memory 400 MB, 20 draws: (400 − 350 − 0.1) // (0.15 + 20 × 0.0035) = 226 plots; 30 fit in one chunk
+    # --memory 400 MB, 20 draws: (400 − 350 − 0.1) // (0.30 + 20 × 0.0035) = 134 plots; 30 fit in one chunk
     r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=400)
-    assert r.n_chunks == 1 and chunk_size_for(20, 400) == 226
-    # 355 MB: (355 − 350 − 0.1) // 0.22 = 22 plots a chunk → 2 chunks
+    assert r.n_chunks == 1 and chunk_size_for(20, 400) == 134
+    # 355 MB: (355 − 350 − 0.1) // 0.37 = 13 plots a chunk → 3 chunks
     r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=355)
-    assert r.n_chunks == 2
+    assert r.n_chunks == 3
     with pytest.raises(ValueError, match="chunk_size 5,000: with 500 Monte Carlo draws"):
         plan_stream(df, agriremed.Scenario(), chunk_size=5_000, progress=False)
-    with pytest.raises(ScenarioError, match="the largest number of draws that fits is 252,923"):
+    with pytest.raises(ScenarioError, match="the largest number of draws that fits is 252,905"):
         plan_stream(df, agriremed.Scenario(mc_draws=300_000), progress=False)
 
 
