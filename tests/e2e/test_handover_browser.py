@@ -156,8 +156,16 @@ def test_legend_language_switch_and_print(watched, voila_url, artifacts):
 
 
 def _kernels(proc: psutil.Process) -> int:
-    """Kernel processes started by the Voila server."""
-    return sum(1 for c in proc.children(recursive=True) if "ipykernel" in " ".join(c.cmdline()))
+    """Kernel processes started by the Voila server (a kernel that has just exited, a zombie
+    or a process already gone, is not counted)."""
+    n = 0
+    for c in proc.children(recursive=True):
+        try:
+            if c.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(c.cmdline()):
+                n += 1
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            pass
+    return n
 
 
 def test_closed_tabs_free_their_kernels(browser, tmp_path, artifacts):
