@@ -537,7 +537,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                 continue
             crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
                                      median=f"{med:.3g}", limit=f"{lim:g}",
-                                     p="" if pd.isna(pex) else _pct(float(pex))))
+                                     p="" if pd.isna(pex) else pct_text(float(pex))))
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
@@ -566,7 +566,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         sentence=i18n.message(r["recommendation"], lang, tables))
 
 
-def _pct(p: float) -> str:
+def pct_text(p: float) -> str:
+    """Probability as text that never rounds a risk away (0.996 → '> 99 %')."""
     if p > 0.99:
         return "> 99 %"
     if p < 0.01:

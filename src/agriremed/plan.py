@@ -1058,13 +1058,7 @@ def _fmt_money(x: float, money=("CNY", 1.0)) -> str:
     return "n/a" if np.isnan(x) else economics_mod.money_text(x, *money)
 
 
-def _pct(p: float) -> str:
-    """Probability as text that never rounds a risk away (0.996 → '> 99 %')."""
-    if p > 0.99:
-        return "> 99 %"
-    if p < 0.01:
-        return "< 1 %"
-    return f"{100 * p:.0f} %"
+_pct = advice_mod.pct_text
 
 
 def _cleanup_text(row) -> str:

@@ -93,6 +93,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_server(url: str, proc: subprocess.Popen, log, seconds: float = 120) -> None:
+    """Wait until the Voila server at ``url`` answers; fail with the end of its log when it
+    exits or does not answer within ``seconds``."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail(f"Voila did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def voila_url(tmp_path_factory):
     """Base URL of a Voila server on 127.0.0.1 serving notebooks/dashboards (stopped after the session)."""
@@ -104,18 +121,7 @@ def voila_url(tmp_path_factory):
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail(f"Voila did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+    wait_for_server(url, proc, log)
     yield url
     proc.terminate()
     try:

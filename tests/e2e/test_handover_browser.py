@@ -8,8 +8,6 @@ import json
 import os
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -20,7 +18,7 @@ import agriremed
 from agriremed import i18n
 from agriremed.dashboards.serve import voila_command
 
-from .conftest import _free_port
+from .conftest import _free_port, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
@@ -179,16 +177,7 @@ def test_closed_tabs_free_their_kernels(browser, tmp_path, artifacts):
         server = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                assert server.poll() is None and time.time() < deadline, log.read_text()[-2000:]
-                time.sleep(0.5)
+        wait_for_server(url, server, log)
         proc = psutil.Process(server.pid)
         baseline = _kernels(proc)
         ctx = browser.new_context()
