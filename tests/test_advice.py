@@ -313,3 +313,13 @@ def test_cli_years_column_in_chinese(result):
     zh = dict(zip(result.summary["plot_id"], _years_column(result, "zh"), strict=True))
     assert zh["SD-YT-14"] == "重金属仍留在土壤中"  # doing nothing (orchard Cu: no measure in the library)
     assert zh["HN-ZZ-01"] == "固定土壤中的重金属，不能去除（非修复方法）"
+
+
+def test_as_amendment_steps_hand_computed(tables):
+    # 3 t/ha = 200 kg/mu; 0.45 ha → 1.35 t; every year, no flooding
+    s = advice.plot_steps("as_fe_si_amendment", 0.45, tables)
+    am = s.loc[(s["measure"] == "as_amendment") & (s["season"] == "this")].iloc[0]
+    assert am["amount_per_mu"] == pytest.approx(0.2) and am["amount_plot"] == pytest.approx(1.35)
+    assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot")
+    assert "moist_water" in set(s["measure"]) and "flood" not in set(s["measure"])
+    assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "continue_crop"}

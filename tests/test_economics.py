@@ -317,3 +317,13 @@ def test_miscanthus_establishes_before_its_harvests_pay(plots_factory):
     assert cf.loc[1, "biomass_sale"] == 0 and cf.loc[1, "harvest"] == 0          # not worth harvesting
     assert cf.loc[2, "biomass_sale"] == pytest.approx(0.5 * mature)              # half the mature yield
     assert (cf.loc[3:, "biomass_sale"] == mature).all()
+
+
+def test_as_amendment_is_costed_every_year_hand_computed(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    r = t.loc[("HN-SM-13", "as_fe_si_amendment")]
+    # 3 t/ha of conditioner × 1500 CNY/t + 800 CNY/ha spreading, every year (reapply_interval_yr 1);
+    # no effect on Cd, so the crop is sold as under current practice
+    assert r["cost_amendment_cny_ha"] == pytest.approx((3 * 1500 + 800) * ANNUITY)   # present value of the costs
+    assert r["npv_vs_baseline_cny_ha"] == pytest.approx(-(3 * 1500 + 800) * ANNUITY)
+    assert r["recommended"]

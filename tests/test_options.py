@@ -424,3 +424,40 @@ def test_hn_zz_01_a_vip_n_package_ranks_first_and_keeps_more_grain_compliant_tha
     c = t["crop_compliance_prob"]
     singles = c[["lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"]]
     assert c["lime_low_cd_rice"] > singles.max() and c["vip_n_no_flood"] > singles.drop("flooded_rice").max()
+
+
+def _as_paddy(plots_factory):
+    # the HN-SM-13 soil (Shimen, Hunan): As 68 mg/kg > 30 (paddy pH 5.5–6.5), Cd 0.36 < 0.4, so
+    # As sets the class while rice Cd is only a predicted crop risk
+    return plots_factory(1, ph=6.3, cd_mg_kg=0.36, as_mg_kg=68.0, som_pct=3.2, clay_pct=30,
+                         region="Hunan/Changde/Shimen")
+
+
+def test_cd_only_measures_are_not_the_treatment_of_an_as_paddy(tables, plots_factory):
+    p = _as_paddy(plots_factory)
+    rows = _rows(tables, p)
+    am = _row(rows, "P1", "as_fe_si_amendment")
+    assert am["applicable"] and am["target_metals"] == "as" and am["reason"].startswith("treats as")
+    want = ("answers only a predicted crop risk of cd (below its screening value) while as, above its "
+            "screening value, is left untreated: an option for as applies")
+    for oid in ("low_cd_rice", "lime_rice", "vip_n_no_flood", "foliar_inhibitor", "maize_grain"):
+        r = _row(rows, "P1", oid)
+        assert not r["applicable"] and r["reason"] == want, oid
+        assert r["target_metals"] == "cd" and r["untreated_metals"] == "as"
+    # flooding stays excluded for its own reason (it mobilises As)
+    assert _row(rows, "P1", "flooded_rice")["reason"].startswith("as exceeds")
+    # phytoextraction of As is not a protective option: it does not displace the Cd measures by itself
+    only = options.evaluate_options(p, soil.plot_classes(soil.screen(p, tables), p["plot_id"]), tables,
+                                    only=("do_nothing", "low_cd_rice", "pteris_vittata"),
+                                    crop_risk=uptake.food_safety(uptake.predict_crop_concentration(p, tables=tables),
+                                                                 "GB2762", tables))
+    assert _row(only, "P1", "low_cd_rice")["applicable"]
+    assert _row(only, "P1", "pteris_vittata")["applicable"]
+
+
+def test_cd_measures_stay_where_cd_exceeds_beside_as(tables, plots_factory):
+    # Cd 0.8 > 0.3 (pH 5.0) and As 60 > 30: low-Cd rice treats a metal above screening, so it stays
+    rows = _rows(tables, plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=60.0))
+    r = _row(rows, "P1", "low_cd_rice")
+    assert r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "as"
+    assert _row(rows, "P1", "as_fe_si_amendment")["applicable"]

@@ -11,7 +11,8 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
   crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
-  spreading at every application: year 1, then lime at its ``reapply_interval_yr``
+  spreading at every application: year 1, then lime and other conditioners
+  (``amendment_t_ha`` × ``amendment_price_cny_t``) at their ``reapply_interval_yr``
   and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
   runs; a phytoextraction option stops at its target and the current crop returns;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
@@ -450,7 +451,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
         "eff": eff,
         "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
-        + p("application_cost_cny_ha"),
+        + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),

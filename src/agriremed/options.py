@@ -23,6 +23,10 @@ Rules, in order:
    predicted to make the crop fail the food limit; on strict-control land every
    non-food use is applicable as risk control even if it treats none of the metals
    (its reason says which metals it does not treat, and it is credited no clean-up);
+   4b. a protective option that answers only a crop risk (its metals are below their
+   screening values) while a metal above its screening value is left untreated is excluded
+   where another applicable protective option treats a metal above its screening value
+   (:func:`_drop_risk_only`; e.g. no Cd-only measure as the treatment of an As paddy);
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As);
@@ -794,6 +798,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         target_all[i] = target
         untreated_all[i] = untreated
 
+    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text)
+
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
@@ -809,6 +815,34 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
         "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
     }, n * k)
+
+
+def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text) -> None:
+    """Rule 4b (in place): a protective measure for a crop risk alone does not stand in for the
+    treatment of the metal that sets the land's class.
+
+    A protective option (amendment, safe crop) that answers only a metal predicted in the crop
+    below its screening value, while a metal above its screening value is left untreated, is
+    excluded on a plot where another applicable protective option treats a metal above its
+    screening value (e.g. a low-Cd rice variety on an As paddy with soil Cd below 0.4 mg/kg,
+    where an As amendment applies). Where no such option applies, it stays applicable.
+    """
+    kinds = _frames.obj(opts["kind"])
+    protective = np.isin(kinds, ["immobilisation", "safe_crop"])[:, None]
+    answers_exceed = (target & exceed[None, :]) != 0
+    treated_plot = (protective & applicable & answers_exceed).any(axis=0)
+    drop = protective & applicable & (target != 0) & ~answers_exceed & (untreated != 0) & treated_plot[None, :]
+    if not drop.any():
+        return
+    applicable &= ~drop
+    texts = {}
+    for i, j in zip(*np.nonzero(drop), strict=True):
+        key = (target[i, j], untreated[i, j])
+        if key not in texts:
+            t, u = mask_text[key[0]], mask_text[key[1]]
+            texts[key] = (f"answers only a predicted crop risk of {t} (below its screening value) while {u}, "
+                          f"above its screening value, is left untreated: an option for {u} applies")
+        reasons[i, j] = texts[key]
 
 
 def _metal_column(metal: str) -> str:
