@@ -119,8 +119,11 @@ def test_strict_control_plot_money_and_no_grain_sampling(result):
     assert s["soil_class"] == "strict_control"
     assert s["grain_samples_per_season"] == 0
     assert s["monitoring"] == "no food crop: no grain sampling"
-    assert s["duration_text"] == "stabilises, does not clean up"
+    # sorghum (17.69 t/ha on contaminated land) is recommended: it removes Cd, so the text is its
+    # P50 clean-up time in years, not "stabilises"
     rec = _row(result, "HN-CS-04", s["recommended_option"])
+    assert s["recommended_option"] == "sorghum"
+    assert s["duration_text"] == f"{rec['years_to_target']:.0f}" and rec["years_to_target"] > 20
     assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.28)
     assert "First year on the plot (4.2 mu)" in s["recommendation"]
 
@@ -323,3 +326,12 @@ def test_as_amendment_steps_hand_computed(tables):
     assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot")
     assert "moist_water" in set(s["measure"]) and "flood" not in set(s["measure"])
     assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "continue_crop"}
+
+
+def test_vip_n_organic_fertiliser_rate_hand_computed(tables):
+    # 3 t/ha a year = 200 kg/mu; 0.45 ha → 1.35 t, once a year (this season)
+    s = advice.plot_steps("vip_n_no_flood", 0.45, tables)
+    of = s.loc[s["measure"] == "organic_fertiliser"]
+    assert of["season"].tolist() == ["this"]
+    assert of["amount_per_mu"].iloc[0] == pytest.approx(0.2) and of["amount_plot"].iloc[0] == pytest.approx(1.35)
+    assert "NY 525" in of["text"].iloc[0] and of["text"].iloc[0].endswith(": 200 kg per mu, 1.35 t for the plot")

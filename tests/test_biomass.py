@@ -35,7 +35,10 @@ def test_yield_of_the_plots_land_quality(tables):
 
 
 def test_contaminated_land_falls_back_to_marginal_never_to_cropland(tables):
-    t = _with_option(tables, "sorghum_energy", "sorghum", "ethanol")
+    # a species without a contaminated-land row (sorghum's row blanked) takes its marginal row
+    y = tables.biomass_yields.copy()
+    y.loc[(y["species"] == "sorghum") & (y["land"] == "contaminated"), ["low", "typical", "high"]] = np.nan
+    t = _with_option(tables.replace(biomass_yields=y), "sorghum_energy", "sorghum", "ethanol")
     b, _ = biomass.harvested_biomass(_rows(["sorghum_energy"]), t)
     assert b["yield_land"].iloc[0] == "marginal"
     assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(10.24)       # not the 32.6 t/ha of cropland
@@ -170,3 +173,12 @@ def test_establishment_years_of_perennials(tables):
     assert s[2].tolist() == pytest.approx([3.0] * 9)
     # without tables every year grows the mature yield (the old behaviour)
     assert biomass.harvest_series(b, 9)[0].tolist() == pytest.approx([10.0] * 9)
+
+
+def test_sorghum_on_contaminated_land_uses_the_cd_field_trial_yield(tables):
+    # theoretical ethanol 5 510–7 510 L/ha on Cd soils ÷ (11 853 L/ha ÷ 32.6 t/ha on cropland)
+    y = tables.biomass_yields.set_index(["species", "land"]).loc[("sorghum", "contaminated")]
+    per_t = 11853 / 32.6
+    assert y["low"] == pytest.approx(5510 / per_t, abs=0.005)
+    assert y["high"] == pytest.approx(7510 / per_t, abs=0.005)
+    assert y["typical"] == pytest.approx((y["low"] * y["high"]) ** 0.5, abs=0.005)

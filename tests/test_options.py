@@ -174,12 +174,12 @@ def test_climate_rule_excludes_subtropical_species_with_a_reason(tables, plots_f
 
 def test_options_with_a_data_gap_are_excluded_with_the_gap_named(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=1.0))
-    for oid in ("kenaf", "brassica_juncea"):
+    for oid in ("kenaf", "brassica_juncea", "hemp"):
         r = _row(rows, "P1", oid)
         assert not r["applicable"] and r["reason"].startswith("cannot be assessed:")
         assert "not confirmed" in r["reason"]
     # applicable options with partial evidence list their gaps
-    r = _row(rows, "P1", "hemp")
+    r = _row(rows, "P1", "tobacco")
     assert r["applicable"] and "not confirmed" in r["data_gaps"]
     assert _row(rows, "P1", "willow_src")["data_gaps"] == ""
 
@@ -413,14 +413,18 @@ def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treatin
     assert not r["applicable"] and r["reason"].startswith("no metal it treats (cd)")
 
 
-def test_hn_zz_01_a_vip_n_package_ranks_first_and_keeps_more_grain_compliant_than_any_single(sample_plots_path):
+def test_hn_zz_01_vip_measures_rank_first_and_packages_keep_more_grain_compliant_than_any_single(
+        sample_plots_path):
     import agriremed
 
     # sample plot HN-ZZ-01: acid (pH 5.1) safe-utilisation Hunan paddy, Cd 0.86 mg/kg, As 16.2
-    # (below its screening value, so both packages are offered); default weights
+    # (below its screening value, so both packages are offered); default weights. Flooding (VIP 'I')
+    # and the flooded VIP+n package rank first; the package without flooding pays its organic
+    # fertiliser (3 t/ha a year × 800 CNY/t) and ranks after them
     p = agriremed.plan(sample_plots_path, agriremed.Scenario())
     t = p.table.loc[p.table["plot_id"] == "HN-ZZ-01"].set_index("option_id")
-    assert t["rank"].idxmin() in {"lime_low_cd_rice", "vip_n_no_flood"}
+    assert set(t["rank"].nsmallest(2).index) == {"flooded_rice", "lime_low_cd_rice"}
+    assert t.loc["vip_n_no_flood", "rank"] > t.loc["lime_low_cd_rice", "rank"]
     c = t["crop_compliance_prob"]
     singles = c[["lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"]]
     assert c["lime_low_cd_rice"] > singles.max() and c["vip_n_no_flood"] > singles.drop("flooded_rice").max()
