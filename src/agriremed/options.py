@@ -835,14 +835,14 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
     if not drop.any():
         return
     applicable &= ~drop
-    texts = {}
-    for i, j in zip(*np.nonzero(drop), strict=True):
-        key = (target[i, j], untreated[i, j])
-        if key not in texts:
-            t, u = mask_text[key[0]], mask_text[key[1]]
-            texts[key] = (f"answers only a predicted crop risk of {t} (below its screening value) while {u}, "
-                          f"above its screening value, is left untreated: an option for {u} applies")
-        reasons[i, j] = texts[key]
+    key = target[drop] * len(mask_text) + untreated[drop]
+    codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
+    texts = []
+    for kv in np.asarray(uniq).tolist():
+        t, u = mask_text[kv // len(mask_text)], mask_text[kv % len(mask_text)]
+        texts.append(f"answers only a predicted crop risk of {t} (below its screening value) while {u}, "
+                     f"above its screening value, is left untreated: an option for {u} applies")
+    reasons[drop] = _frames.texts_by_code(codes, texts)
 
 
 def _metal_column(metal: str) -> str:
