@@ -97,10 +97,18 @@ def test_comparison_shows_legend_and_money_of_the_whole_plot():
     npv = t["npv_vs_baseline_cny_ha"].iloc[0] * area
     first = re.search(r"<tbody><tr>(.*?)</tr>", d.table_html.value).group(1)
     cell = re.search(r"data-col='npv_plot_cny'[^>]*>([^<]*)<", first).group(1)
-    per_yr = re.search(r"data-col='npv_plot_per_yr_cny'[^>]*>([^<]*)<", first).group(1)
     assert float(cell.replace(",", "")) == pytest.approx(npv, abs=0.6)
-    horizon = d.result.scenario.horizon_yr
-    assert float(per_yr.replace(",", "")) == pytest.approx(npv / horizon, rel=1e-3, abs=0.6)
+    # beside it: actual years of the option's cash flows, not the NPV spread over the horizon
+    assert "npv_plot_per_yr_cny" not in d.table_html.value
+    y1 = re.search(r"data-col='cash_flow_year1_plot_cny'[^>]*>([^<]*)<", first).group(1)
+    typ = re.search(r"data-col='cash_flow_typical_plot_cny_yr'[^>]*>([^<]*)<", first).group(1)
+    assert float(y1.replace(",", "")) == pytest.approx(t["cash_flow_year1_cny_ha"].iloc[0] * area, abs=0.6)
+    m = re.fullmatch(r"([+\-−]?[\d,]+) \(year (\d+)\)", typ)
+    assert m, typ
+    assert float(m.group(1).replace(",", "").replace("−", "-")) == pytest.approx(
+        t["cash_flow_typical_cny_ha_yr"].iloc[0] * area, abs=0.6)
+    assert int(m.group(2)) == t["typical_year"].iloc[0]
+    assert 2 <= int(m.group(2)) <= d.result.scenario.horizon_yr
 
 
 def test_language_switch_redraws_only_the_tab_on_screen():
