@@ -61,6 +61,7 @@ __all__ = [
     "metal_name",
     "metals",
     "region_name",
+    "description",
     "message",
     "untranslated",
     "keys",
@@ -301,6 +302,55 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     lead = head[: len(head) - len(head.lstrip())]
     trail = head[len(head.rstrip()):]
     return f"{lead}{full}{trail}{rest}"
+
+
+def description(name, lang: str = "en") -> str:
+    """Description of a column for a glossary, in ``lang``.
+
+    Parameters
+    ----------
+    name : str or agriremed.columns.Column
+        Column name, or its registry entry.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        English: the registry's description (empty for an unregistered column). Chinese:
+        the ``desc.<name>`` text of ``i18n.csv`` where there is one, otherwise the column's
+        Chinese label with its unit and valid range (``地块首年成本；单位：元``); an
+        unregistered column is described as a column of the input table kept as given.
+
+    Examples
+    --------
+    >>> description("area_mu", "zh")
+    '面积；单位：亩；取值范围：≥ 0'
+    """
+    col = name if isinstance(name, C.Column) else C.COLUMNS.get(name)
+    name = col.name if col is not None else str(name)
+    if _check_lang(lang) == "en":
+        return col.description if col is not None else ""
+    own = _texts()["zh"].get(f"desc.{name}")
+    if own:
+        return own
+    if col is None:
+        return t("ui.gloss.input_column", lang)
+    parts = [col.label_zh]
+    if col.dtype in ("float", "int") and col.unit not in ("", "1"):
+        parts.append(t("ui.gloss.unit", lang, unit=unit(col.unit, lang)))
+    def num(x):
+        return f"{int(x):,}" if float(x).is_integer() else f"{x:,g}"
+
+    (lo, hi), (lo_open, hi_open) = col.valid, col.valid_open
+    bounds = ([f"{'>' if lo_open else '≥'} {num(lo)}"] if lo is not None else []) + \
+        ([f"{'<' if hi_open else '≤'} {num(hi)}"] if hi is not None else [])
+    if bounds:
+        parts.append(t("ui.gloss.range", lang, range="，".join(bounds)))
+    names = [value(col.name, c, lang) for c in (col.categories or ())]
+    if names and not any(n.isascii() for n in names):  # only where every category has a Chinese name
+        parts.append(t("ui.gloss.values", lang, values="、".join(names)))
+    return "；".join(parts)
 
 
 def value(domain: str, code, lang: str = "en", tables=None) -> str:

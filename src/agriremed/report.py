@@ -805,7 +805,7 @@ def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
                 i18n.unit(c.unit, lang) if c.dtype in ("float", "int") and c.unit not in ("", "1") else ""
                 for c in cols
             ],
-            "description": [c.description for c in cols],
+            "description": [i18n.description(c.name, lang) for c in cols],
         }
     )
     note = (

@@ -385,7 +385,7 @@ def _glossary(columns, lang: str) -> pd.DataFrame:
     for name in seen:
         spec = _registry(name)
         if spec is None:
-            rows.append({"label": name, "name": name, "unit": "", "description": ""})
+            rows.append({"label": name, "name": name, "unit": "", "description": i18n.description(name, lang)})
             continue
         unit = spec.unit if spec.dtype in ("float", "int") and spec.unit not in ("", "1") else ""
         rows.append(
@@ -393,7 +393,7 @@ def _glossary(columns, lang: str) -> pd.DataFrame:
                 "label": spec.label_zh if lang == "zh" else spec.label_en,
                 "name": name,
                 "unit": i18n.unit(unit, lang) if unit else "",
-                "description": spec.description,
+                "description": i18n.description(spec, lang),
             }
         )
     return pd.DataFrame(rows, columns=["label", "name", "unit", "description"])
