@@ -47,6 +47,7 @@ from importlib import resources
 import pandas as pd
 
 from . import columns as C
+from . import names as _names
 
 __all__ = [
     "LANGS",
@@ -259,7 +260,7 @@ _PROVINCES: dict[int, tuple[object, dict[str, str]]] = {}
 
 
 def region_name(region, lang: str = "en", tables=None) -> str:
-    """A region path with its first (province) part in ``lang``.
+    """A region path with its province, city and county parts in ``lang``.
 
     Parameters
     ----------
@@ -276,15 +277,20 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     str
         For ``"zh"``, the region with a first part that names a province (in any
         spelling of ``provinces.csv``, optionally followed by *Province*) replaced by
-        the province's full Chinese name; the other parts, separators and unknown
-        names stay as they are. For ``"en"`` the region unchanged.
+        the province's full Chinese name, and the parts below it that name a city or
+        county of ``place_names.csv`` under that province (and city), optionally followed
+        by *City*, *County* or *District*, by their official Chinese names
+        (:func:`agriremed.names.place_names`); separators, unknown names and every part
+        below an unknown one stay as they are. For ``"en"`` the region unchanged.
 
     Examples
     --------
     >>> region_name("Hunan/Zhuzhou/Lukou", "zh")
-    '湖南省/Zhuzhou/Lukou'
+    '湖南省/株洲市/渌口区'
+    >>> region_name("Hunan/Zhuzhou/Somewhere", "zh")
+    '湖南省/株洲市/Somewhere'
     >>> region_name("Guangxi Autonomous Region, Hechi", "zh")
-    '广西壮族自治区, Hechi'
+    '广西壮族自治区, 河池市'
     >>> region_name("Atlantis/North", "zh")
     'Atlantis/North'
     """
@@ -293,15 +299,40 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     text = str(region)
     if _check_lang(lang) == "en" or not text.strip():
         return text
-    m = _REGION_SEP.search(text)
-    head, rest = (text[: m.start()], text[m.start():]) if m else (text, "")
+    parts = re.split(f"({_REGION_SEP.pattern})", text)  # names at even positions, separators between
+    head = parts[0]
     key = _PROVINCE_SUFFIX.sub("", head.strip()).lower()
     full = _province_map(tables).get(key)
     if full is None:
         return text
-    lead = head[: len(head) - len(head.lstrip())]
-    trail = head[len(head.rstrip()):]
-    return f"{lead}{full}{trail}{rest}"
+    parts[0] = _same_space(head, full)
+    province = _province_english(tables).get(key, key)
+    places, chain = _names.place_names(), []
+    for i in range(2, len(parts), 2):
+        name = _names.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
+        zh = places.get((province, tuple(chain), name))
+        if zh is None:  # unknown: this part and the ones below it stay as written
+            break
+        parts[i] = _same_space(parts[i], zh)
+        chain.append(name)
+    return "".join(parts)
+
+
+def _same_space(old: str, new: str) -> str:
+    """``new`` with the spaces around ``old``."""
+    return f"{old[: len(old) - len(old.lstrip())]}{new}{old[len(old.rstrip()):]}"
+
+
+def _province_english(tables=None) -> dict[str, str]:
+    """Every spelling of a province (lower case) → its English name (lower case)."""
+    tables = tables or _default_tables()
+    out: dict[str, str] = {}
+    provinces = getattr(tables, "provinces", None)
+    for r in provinces.itertuples(index=False) if provinces is not None else ():
+        aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
+        for spelling in [str(r.province), str(r.name_zh), *aliases]:
+            out[spelling.strip().lower()] = str(r.province).strip().lower()
+    return out
 
 
 def description(name, lang: str = "en") -> str:

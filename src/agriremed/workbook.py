@@ -412,6 +412,10 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
     monitoring) written in ``lang`` by :func:`agriremed.advice.summary_columns`."""
     s = translate_frame(plan.summary, lang, plan.tables)
+    if "region" in s.columns and lang != "en":
+        from .report import _regions
+
+        s["region"] = _regions(s["region"], lang, plan.tables)
     texts = [c for c in ("measures", "monitoring") if c in s.columns]
     if lang != "en" and texts and len(s):
         from . import advice
