@@ -3,6 +3,7 @@ picker of the portfolio, the traffic-light legend, plot money, packaging of the 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -149,3 +150,23 @@ def test_wheel_carries_notebooks_templates_and_samples(tmp_path):
     for f in ("index.html.j2", "page.html", "tree.html", "conf.json"):
         assert f"agriremed/dashboards/jupyter/voila/templates/agriremed/{f}" in names
     assert "agriremed/dashboards/notebooks/samples/plots_two_broken_rows.csv" in names
+
+
+# ---------------------------------------------------------------- start-up
+def test_dashboard_kernel_skips_the_slow_optional_import(tmp_path):
+    """In a dashboard-server kernel plotly's widget is imported without jsonschema's IRI checker
+    (rfc3987_syntax builds a grammar parser on import, 8-9 s); elsewhere nothing is skipped."""
+    code = (
+        "import os, sys, time\n"
+        "from agriremed.dashboards._base import figure_widget_class\n"
+        "figure_widget_class()()\n"
+        "import jsonschema\n"
+        "jsonschema.validate('x', {'type': 'string'}, format_checker=jsonschema.FormatChecker())\n"
+        "print(repr(sys.modules.get('rfc3987_syntax', 'absent')))\n"
+    )
+    env = {**os.environ, "AGRIREMED_PLOTLY_ESM": "plotly-widget.js", "VOILA_BASE_URL": "/"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None"  # unimportable: jsonschema leaves the "iri" format unchecked
+    plain = {k: v for k, v in os.environ.items() if k not in ("AGRIREMED_PLOTLY_ESM", "VOILA_BASE_URL")}
+    out = subprocess.run([sys.executable, "-c", code], env=plain, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() != "None"

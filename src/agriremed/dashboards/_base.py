@@ -16,6 +16,7 @@ import html
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -281,6 +282,26 @@ def light_of_compliance(p_compliant, tables) -> np.ndarray:
 PLOTLY_ESM_ENV = "AGRIREMED_PLOTLY_ESM"
 
 
+#: Optional modules a dashboard kernel does not import. ``rfc3987_syntax`` is jsonschema's
+#: checker of the "iri" string format; jsonschema imports it when present (plotly's widget
+#: imports nbformat, which imports jsonschema), and importing it builds a grammar parser that
+#: took 8-9 s, most of a dashboard's start-up. A dashboard kernel validates no IRIs.
+SKIPPED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_slow_optional_imports() -> list[str]:
+    """Make the modules of :data:`SKIPPED_IMPORTS` that are not imported yet unimportable in
+    this process (``import`` raises ImportError, and jsonschema leaves that format unchecked).
+
+    Called in the kernels of the dashboard server only (not in JupyterLab or tests). Returns
+    the modules skipped.
+    """
+    skipped = [m for m in SKIPPED_IMPORTS if m not in sys.modules]
+    for m in skipped:
+        sys.modules[m] = None
+    return skipped
+
+
 def figure_widget_class() -> type:
     """The ``FigureWidget`` class the dashboards use.
 
@@ -296,6 +317,7 @@ def figure_widget_class() -> type:
     base = os.environ.get("VOILA_BASE_URL")  # set by Voila in its kernels
     if not path or base is None:
         return go.FigureWidget
+    skip_slow_optional_imports()
     return _shared_module_widget(base.rstrip("/") + "/" + path)
 
 
