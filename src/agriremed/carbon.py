@@ -49,7 +49,7 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
     Emissions of the conversion plant (:func:`conversion_process_t_co2e`): CH4 leaked from
     digesters (5 %, 2.8–10 %), pyrolysis process CH4 (0 for a plant that burns its gases),
     pyrolysis plant electricity (125 kWh t⁻¹ biochar, 100–250, × grid factor) and the
-    energy of a sweet-sorghum ethanol plant (0.3002 kWh and 0.4822 kg coal L⁻¹ of ethanol,
+    energy of a sweet-sorghum ethanol plant (0.3001 kWh and 0.4822 kg coal L⁻¹ of ethanol,
     × grid and coal factors; 0 for a plant that fires its bagasse or lignin). The haul distance of ``biomass_transport`` is the plot's
     ``transport_km``, a region row of ``transport_distances.csv`` or the scenario value
     (:func:`row_transport_km`).
@@ -972,7 +972,7 @@ def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, etha
         Grid emission factor [t CO2 MWh⁻¹].
     ethanol_kwh_l : float
         Grid electricity of the ethanol plant per litre of ethanol [kWh L⁻¹] (sweet-sorghum
-        plant, Shandong: 380.416 kWh t⁻¹ = 0.3002 kWh L⁻¹); NaN counts as 0.
+        plant, Shandong: 380.416 kWh t⁻¹ = 0.3001 kWh L⁻¹); NaN counts as 0.
     ethanol_coal_kg_l : float
         Coal burnt for the ethanol plant's steam per litre [kg L⁻¹] (611.2 kg t⁻¹ =
         0.4822 kg L⁻¹; 0 when the boiler burns the bagasse); NaN counts as 0.
@@ -1007,12 +1007,12 @@ def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, etha
     2.292
 
     2 t of biochar at 125 kWh t⁻¹ and 0.5366 t CO2 MWh⁻¹: 2 × 125 / 1000 × 0.5366 = 0.134 t CO2;
-    1 000 L of ethanol at 0.3002 kWh L⁻¹ and 0.4822 kg coal L⁻¹: 0.3002 × 0.5366 + 0.4822 × 1.978
+    1 000 L of ethanol at 0.3001 kWh L⁻¹ and 0.4822 kg coal L⁻¹: 0.3001 × 0.5366 + 0.4822 × 1.978
     = 0.161 + 0.954 = 1.115 t CO2.
 
-    >>> round(float(conversion_process_t_co2e(0.0, 2.0, 6.0, 0.0, 27.0, pyrolysis_kwh_t_char=125.0)), 4)
-    0.1342
-    >>> round(float(conversion_process_t_co2e(0.0, 0.0, 0.0, 1000.0, 27.0, ethanol_kwh_l=0.3002,
+    >>> round(float(conversion_process_t_co2e(0.0, 2.0, 6.0, 0.0, 27.0, pyrolysis_kwh_t_char=125.0)), 5)
+    0.13415
+    >>> round(float(conversion_process_t_co2e(0.0, 0.0, 0.0, 1000.0, 27.0, ethanol_kwh_l=0.3001,
     ...                                       ethanol_coal_kg_l=0.4822)), 3)
     1.115
     """

@@ -22,7 +22,7 @@ Pathways (``energy_pathway`` in ``options.csv``), for B t DM ha⁻¹ yr⁻¹ of 
 ``ethanol`` — lignocellulosic or sugar ethanol: ethanol = B · Y_EtOH (L t⁻¹ DM); fuel
     energy = ethanol · 21.1 MJ L⁻¹, displacing gasoline. The plant's own energy is that of
     a Chinese sweet-sorghum plant (Shandong LCA): 380.4 kWh of grid electricity and 611.2 kg
-    of coal per t ethanol (``ethanol_plant_kwh_l`` 0.3002 and ``ethanol_plant_coal_kg_l``
+    of coal per t ethanol (``ethanol_plant_kwh_l`` 0.3001 and ``ethanol_plant_coal_kg_l``
     0.4822 per litre), charged in the carbon ledger through the grid and coal factors; a
     plant that fires its bagasse or lignin (the NREL design) sets both to 0. Enzymes and
     chemicals are not counted.
