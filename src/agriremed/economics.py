@@ -725,7 +725,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
         farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
-        items of year 1 (crop production, establishment, management, harvest, amendment,
+        items of year 1 (crop production, establishment, management, harvest, transport, amendment,
         disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
         (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
         H years [CNY ha⁻¹ yr⁻¹]; NaN for options that do not apply or cannot be assessed.
