@@ -674,3 +674,13 @@ def test_plant_energy_is_a_ledger_term_of_the_plan(plots_factory):
     ratio = d["biochar_t_ha_yr"] * 125 * 0.5366 / (d["biomass_t_dm_ha_yr"] * 50 * 0.11)
     assert d["conversion_process_co2e_t_ha_yr"] / d["biomass_transport_co2e_t_ha_yr"] == pytest.approx(ratio)
     assert d["conversion_process_co2e_t_ha_yr"] < 0
+
+
+def test_bagasse_fired_ethanol_plant_is_an_override(plots_factory):
+    """factor.ethanol_plant_coal_kg_l = 0 (boiler fired with bagasse): only the grid power is left,
+    3041.28 L × 0.3001 kWh/L × 0.5366 kg/kWh = 0.4897 t CO2/ha/yr."""
+    p = plots_factory(1, land_use="upland", crop="maize", ph=6.0, cd_mg_kg=0.8)
+    s = agriremed.Scenario(mc_draws=0, rule_set="none", overrides={"factor.ethanol_plant_coal_kg_l": 0.0})
+    r = agriremed.plan(p, s).table.set_index("option_id").loc["sorghum"]
+    assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-r["ethanol_l_ha_yr"] * 0.3001 * 0.5366 / 1000)
+    assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-0.4897, abs=1e-4)

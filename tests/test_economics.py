@@ -347,3 +347,12 @@ def test_biomass_haulage_is_charged_over_the_plot_distance(plots_factory):
         == pytest.approx((516 - 86) * grown)
     assert t_own.loc["sedum_plumbizincicola", "cost_transport_cny_ha"] == 0
     assert t_own.loc["do_nothing", "cost_transport_cny_ha"] == 0
+
+
+def test_local_freight_rate_is_a_scenario_override(plots_factory):
+    """factor.freight_cost_cny_tkm = 1.2: willow's haul at 50 km is 8.6 × 50 × 1.2 = 516 CNY/ha a year."""
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)
+    s = agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0.0, rule_set="none",
+                           overrides={"factor.freight_cost_cny_tkm": 1.2})
+    cf = agriremed.plan(p, s).yearly_cash_flows().query("option_id == 'willow_src' and item == 'transport'")
+    np.testing.assert_allclose(cf.set_index("year")["cash_flow_cny_ha_yr"].loc[2:], -8.6 * 50 * 1.2)
