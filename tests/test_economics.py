@@ -324,7 +324,7 @@ def test_miscanthus_establishes_before_its_harvests_pay(plots_factory):
 def test_biomass_haulage_is_charged_over_the_plot_distance(plots_factory):
     """Sold biomass pays t × one-way km × freight rate: willow 8.6 t DM/ha × 20 km × 0.5 CNY/(t km)
     = 86 CNY/ha a year (the plot's own ``transport_km``), 8.6 × 120 × 0.5 = 516 with the scenario
-    distance; metal-rich hyperaccumulator biomass (treatment cost incl. haulage) is not charged."""
+    distance; metal-rich hyperaccumulator biomass (harvest cost already incl. haulage) is not charged."""
     from agriremed.tables import load_tables
 
     assert load_tables().factor("freight_cost_cny_tkm") == 0.5

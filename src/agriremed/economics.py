@@ -19,7 +19,8 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   (``transport_km`` of the plot, a region row of ``transport_distances.csv``, the
   scenario value or the ``transport_km`` factor, as in the carbon ledger) × the freight
   rate ``freight_cost_cny_tkm`` (0.5 CNY t⁻¹ km⁻¹, an assumption: set the local rate);
-  metal-rich biomass, whose treatment cost per tonne includes its haulage, is not charged;
+  metal-rich biomass (negative value: a treatment cost; its harvest cost per tonne already
+  includes haulage) is not charged;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
   value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
   "electricity"`` the biomass of a CHP option is valued as exported electricity at the
