@@ -82,7 +82,7 @@ from .carbon import application_interval, row_transport_km
 from .options import library_parameter
 from .tables import Tables, load_tables
 
-__all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
+__all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
            "subsidy_inputs"]
@@ -367,6 +367,44 @@ def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
     ok = cum >= 0
     first = np.argmax(ok, axis=-1) + 1.0
     return np.where(ok.any(axis=-1), first, np.inf)
+
+
+def typical_year(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net cash flow of year 1 and of a typical year after it, read from the yearly series.
+
+    The typical year is an actual year of the series: the first of years 2…H whose net
+    cash flow is the lower median of those years' flows. It is the steady state of an
+    option whose costs fall in year 1 (establishment) or whose yield ramps up over its
+    first years, and the usual year of one re-applied every few years (a re-application
+    year is typical only when it is the most common kind of year).
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Undiscounted net cash flows, rows × H years [CNY ha⁻¹ yr⁻¹].
+
+    Returns
+    -------
+    year1 : numpy.ndarray
+        Net cash flow of year 1 [CNY ha⁻¹].
+    typical : numpy.ndarray
+        Net cash flow of the typical year [CNY ha⁻¹ yr⁻¹] (NaN when H < 2).
+    year : numpy.ndarray
+        The typical year, 2…H [yr] (NaN when H < 2).
+
+    >>> y1, typ, yr = typical_year([[-900.0, 50.0, 300.0, 300.0, 300.0]])
+    >>> float(y1[0]), float(typ[0]), float(yr[0])
+    (-900.0, 300.0, 3.0)
+    """
+    cf = np.atleast_2d(np.asarray(cash_flows, float))
+    n, H = cf.shape
+    year1 = cf[:, 0].copy() if H else np.full(n, np.nan)
+    if H < 2:
+        return year1, np.full(n, np.nan), np.full(n, np.nan)
+    later = cf[:, 1:]
+    typical = np.sort(later, axis=1)[:, (H - 2) // 2]
+    year = np.argmax(later == typical[:, None], axis=1) + 2.0
+    return year1 + 0.0, typical + 0.0, year
 
 
 def _schedule_matrices(option_rows, schedule, H, rows):
@@ -729,7 +767,10 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         items of year 1 (crop production, establishment, management, harvest, transport, amendment,
         disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
         (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
-        H years [CNY ha⁻¹ yr⁻¹]; NaN for options that do not apply or cannot be assessed.
+        H years [CNY ha⁻¹ yr⁻¹]; the net cash flow of year 1 ``cash_flow_year1_cny_ha``
+        [CNY ha⁻¹] and of a typical year ``cash_flow_typical_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]
+        with its year ``typical_year`` [yr] (:func:`typical_year`; undiscounted, combined
+        account); NaN for options that do not apply or cannot be assessed.
 
     Examples
     --------
@@ -768,6 +809,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
     pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
     cost_y1, rev_mean = np.empty(k), np.empty(k)
+    net_y1, net_typ, typ_year = np.empty(k), np.empty(k), np.empty(k)
     pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
@@ -782,6 +824,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
         cost_y1[blk] = -sum(np.minimum(v[:, 0], 0.0) for v in items.values()) + 0.0
         rev_mean[blk] = sum(np.maximum(v, 0.0) for v in items.values()).mean(axis=1) if H else 0.0
+        net_y1[blk], net_typ[blk], typ_year[blk] = typical_year(cf)
         value[blk] = (cf * df).sum(axis=1)
         payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
     groups = {}
@@ -818,6 +861,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
         "programme_cost_cny_ha": programme_cost,
         "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
+        "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]

@@ -97,8 +97,10 @@ SUMMARY_COLUMNS = [
 ]
 #: The officer's advice of the recommended option (:mod:`agriremed.advice`; appended).
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
-#: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended).
+#: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
+#: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
+PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 
