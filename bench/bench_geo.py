@@ -68,7 +68,11 @@ def _status(key: str) -> float:
 
 def phases(cmd: list[str]) -> list[dict]:
     """Run ``agriremed`` ``cmd`` in this process, the peak and resident memory of each GIS step [MB]."""
-    from agriremed import cli, geo, stream
+    import importlib
+
+    from agriremed import cli, geo, report, stream
+
+    plan_module = importlib.import_module("agriremed.plan")  # the module (agriremed.plan is the function)
 
     rows: list[dict] = []
 
@@ -93,7 +97,10 @@ def phases(cmd: list[str]) -> list[dict]:
              (geo, "write_plan_layers_chunked", wrap(geo, "write_plan_layers_chunked", "write plan.gpkg")),
              (cli, "_regions_from_parquet", wrap(cli, "_regions_from_parquet", "regions.csv (region join)")),
              (geo, "write_plan_layers", wrap(geo, "write_plan_layers", "write plan.gpkg (in-memory plan)")),
-             (cli, "_attach_geometry", wrap(cli, "_attach_geometry", "geometry + regions on the plan"))]
+             (cli, "_attach_geometry", wrap(cli, "_attach_geometry", "geometry + regions on the plan")),
+             (report, "_map_section", wrap(report, "_map_section", "map figures of report.html")),
+             (plan_module, "plan", wrap(plan_module, "plan", "plan in memory (one plan)")),
+             (plan_module.Plan, "write", wrap(plan_module.Plan, "write", "write the in-memory plan's files"))]
     try:
         cli.main(cmd)
     finally:

@@ -396,6 +396,9 @@ def _cmd_plan(args) -> int:
         if not args.quiet:
             for note in args.geo_notes:
                 _say("note: " + note)
+            about = getattr(args, "region_polygons", None)
+            if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
+                _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
         from .geo import held_mb
 
         # the layer (attributes and geometry) stays in memory beside the chunks being planned
