@@ -465,3 +465,13 @@ def test_cd_measures_stay_where_cd_exceeds_beside_as(tables, plots_factory):
     r = _row(rows, "P1", "low_cd_rice")
     assert r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "as"
     assert _row(rows, "P1", "as_fe_si_amendment")["applicable"]
+
+
+def test_risk_only_reason_names_the_metal_another_option_treats(tables, plots_factory):
+    # As 68 and Pb 150 (> 100 at paddy pH 5.5–6.5) exceed; the As amendment treats As, none treats Pb
+    p = plots_factory(1, ph=6.3, cd_mg_kg=0.36, as_mg_kg=68.0, pb_mg_kg=150.0, som_pct=3.2, clay_pct=30,
+                      region="Hunan/Changde/Shimen")
+    r = _row(_rows(tables, p), "P1", "low_cd_rice")
+    assert not r["applicable"]
+    assert r["reason"] == ("answers only a predicted crop risk of cd (below its screening value) while as+pb, "
+                           "above its screening value, is left untreated: an option for as applies")
