@@ -111,7 +111,9 @@ def lognormal_from_mean_share(mean, share_above, limit):
         Median [same unit].
     sigma_log10 : numpy.ndarray
         SD of log10 values [log10 units]: the positive root of
-        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share).
+        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share);
+        NaN where no log-normal variable has this mean and share (e.g. a geometric mean given
+        as ``mean``).
 
     Examples
     --------
@@ -123,7 +125,8 @@ def lognormal_from_mean_share(mean, share_above, limit):
     z = ndtri(1.0 - np.asarray(share_above, float))
     k = _LN10 / 2.0
     d = np.log10(mean) - np.log10(np.asarray(limit, float))
-    sigma = (z + np.sqrt(z * z + 4.0 * k * d)) / (2.0 * k)
+    with np.errstate(invalid="ignore"):
+        sigma = (z + np.sqrt(z * z + 4.0 * k * d)) / (2.0 * k)
     return 10.0 ** (np.log10(limit) - z * sigma), sigma
 
 
