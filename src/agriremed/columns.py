@@ -870,6 +870,8 @@ _out("cost_management_cny_ha", "CNY/ha", "Management cost (discounted)", "管理
      "Present value of yearly management and extra costs of the option while it runs.")
 _out("cost_harvest_cny_ha", "CNY/ha", "Harvest cost (discounted)", "收获成本（折现）",
      "Present value of the harvest costs of the biomass (per tonne).")
+_out("cost_transport_cny_ha", "CNY/ha", "Biomass haulage cost (discounted)", "生物质运输成本（折现）",
+     "Present value of hauling the sold biomass to the plant: t × one-way km × freight rate (CNY/(t km)).")
 _out("cost_amendment_cny_ha", "CNY/ha", "Amendment cost (discounted)", "改良剂成本（折现）",
      "Present value of amendment material and spreading at every application.")
 _out("cost_disposal_cny_ha", "CNY/ha", "Biomass disposal cost (discounted)", "生物质处置成本（折现）",

@@ -14,6 +14,13 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   spreading at every application: year 1, then lime at its ``reapply_interval_yr``
   and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
   runs; a phytoextraction option stops at its target and the current crop returns;
+* ``transport`` — road haul of biomass sold at a delivered price (options whose biomass
+  has a positive value per tonne): harvested biomass × the plot's one-way haul distance
+  (``transport_km`` of the plot, a region row of ``transport_distances.csv``, the
+  scenario value or the ``transport_km`` factor, as in the carbon ledger) × the freight
+  rate ``freight_cost_cny_tkm`` (0.5 CNY t⁻¹ km⁻¹, an assumption: set the local rate);
+  metal-rich biomass (negative value: a treatment cost; its harvest cost per tonne already
+  includes haulage) is not charged;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
   value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
   "electricity"`` the biomass of a CHP option is valued as exported electricity at the
@@ -71,7 +78,7 @@ import pandas as pd
 
 from . import _frames
 from .biomass import establishment_fractions
-from .carbon import application_interval
+from .carbon import application_interval, row_transport_km
 from .options import library_parameter
 from .tables import Tables, load_tables
 
@@ -83,7 +90,8 @@ __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "eval
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
     "crop_revenue": "revenue_crop", "crop_cost": "cost_crop", "establishment": "cost_establishment",
-    "management": "cost_management", "harvest": "cost_harvest", "amendment": "cost_amendment",
+    "management": "cost_management", "harvest": "cost_harvest", "transport": "cost_transport",
+    "amendment": "cost_amendment",
     "biomass_disposal": "cost_disposal", "biomass_sale": "revenue_biomass", "product_sale": "revenue_biomass",
     "energy_sale": "revenue_biomass", "carbon_credit": "revenue_carbon",
 }
@@ -398,7 +406,8 @@ _BLOCK_ROWS = 8192
 
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
-                 noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None):
+                 noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
+                 transport_km=None):
     """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
@@ -435,6 +444,8 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     species = (_frames.take(_frames.obj(biomass["biomass_species"]), at, None) if "biomass_species" in biomass
                else np.full(len(option_rows), None, dtype=object))
     ramp = establishment_fractions(tables, species[rows], H)
+    km = row_transport_km(plots, g, tables, transport_km)[rows]  # one-way haul of each row [km]
+    km = np.where(np.isnan(km), tables.factor("transport_km"), km)
     rate = p("rate_t_ha")
     eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
                                _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
@@ -448,6 +459,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "establishment": p("establishment_cost_cny_ha"),
         "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr"),
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
+        "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
         "eff": eff,
         "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
         + p("application_cost_cny_ha"),
@@ -496,6 +508,7 @@ def _block_items(inp: dict, sel) -> dict:
     items["management"] = -np.where(active, inp["management"][sel][:, None], 0.0)
     ramp = inp["ramp"][sel]
     items["harvest"] = -np.where(active, inp["harvest"][sel][:, None] * ramp, 0.0)
+    items["transport"] = -np.where(active, inp["transport"][sel][:, None] * ramp, 0.0)
     eff = inp["eff"][sel]
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
@@ -536,7 +549,8 @@ def _block_transfers(inp: dict, sel, items: dict) -> dict:
 
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
            biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
-           noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None):
+           noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None,
+           transport_km=None):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -545,7 +559,7 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr)
+                                         biochar_reapply_interval_yr, transport_km)
     items = _block_items(inp, slice(None))
     if transfers:
         items = {**items, **_block_transfers(inp, slice(None), items)}
@@ -558,7 +572,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                       biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float | None = None,
                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
                       noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
-                      transfers: bool = False, biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
+                      transfers: bool = False, biochar_reapply_interval_yr: float | None = None,
+                      transport_km: float | None = None) -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -601,6 +616,10 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     biochar_reapply_interval_yr : float, optional
         Re-apply (and pay for) the biochar every so many years [yr]; default: once, in
         year 1 (lime follows its ``reapply_interval_yr``).
+    transport_km : float, optional
+        Scenario one-way haul distance [km] for plots without their own ``transport_km``
+        or a row of ``transport_distances.csv`` (default: the ``transport_km`` factor);
+        the ``transport`` item charges it at ``freight_cost_cny_tkm``.
 
     Returns
     -------
@@ -614,7 +633,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
                                      biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
-                                     transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr)
+                                     transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr,
+                                     transport_km=transport_km)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -635,7 +655,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
                        grid=None, noncompliant_grain: str = "discount_sale",
                        soil_plot: pd.DataFrame | None = None,
-                       biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
+                       biochar_reapply_interval_yr: float | None = None,
+                       transport_km: float | None = None) -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -684,6 +705,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         :func:`subsidy_inputs` (none without it).
     biochar_reapply_interval_yr : float, optional
         See :func:`yearly_cash_flows`.
+    transport_km : float, optional
+        See :func:`yearly_cash_flows`.
 
     Returns
     -------
@@ -691,7 +714,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         ``plot_id``, ``option_id``, ``cost_cny_ha``, ``revenue_cny_ha``,
         ``carbon_revenue_cny_ha``, the present value of each cost and revenue group
         (``cost_crop_cny_ha``, ``cost_establishment_cny_ha``, ``cost_management_cny_ha``,
-        ``cost_harvest_cny_ha``, ``cost_amendment_cny_ha``, ``cost_disposal_cny_ha``,
+        ``cost_harvest_cny_ha``, ``cost_transport_cny_ha``, ``cost_amendment_cny_ha``, ``cost_disposal_cny_ha``,
         ``revenue_crop_cny_ha``, ``revenue_biomass_cny_ha``), ``npv_cny_ha``,
         ``npv_vs_baseline_cny_ha``, ``npv_vs_best_cny_ha`` (NPV minus that of the best
         other option of the plot), ``best_alternative``, ``npv_cny`` [CNY, whole plot],
@@ -703,7 +726,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
         farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
-        items of year 1 (crop production, establishment, management, harvest, amendment,
+        items of year 1 (crop production, establishment, management, harvest, transport, amendment,
         disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
         (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
         H years [CNY ha⁻¹ yr⁻¹]; NaN for options that do not apply or cannot be assessed.
@@ -724,7 +747,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr)
+                                         biochar_reapply_interval_yr, transport_km)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])
@@ -785,6 +808,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],
         "cost_crop_cny_ha": -groups["cost_crop"], "cost_establishment_cny_ha": -groups["cost_establishment"],
         "cost_management_cny_ha": -groups["cost_management"], "cost_harvest_cny_ha": -groups["cost_harvest"],
+        "cost_transport_cny_ha": -groups["cost_transport"],
         "cost_amendment_cny_ha": -groups["cost_amendment"], "cost_disposal_cny_ha": -groups["cost_disposal"],
         "revenue_crop_cny_ha": groups["revenue_crop"], "revenue_biomass_cny_ha": groups["revenue_biomass"],
         "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best[rows],

@@ -99,6 +99,8 @@ SUMMARY_COLUMNS = [
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
+#: Road haulage of sold biomass (economics item ``transport``, appended).
+PLAN_COLUMNS += ["cost_transport_cny_ha"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
@@ -344,7 +346,7 @@ class Plan:
             s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
             energy=self.energy, biomass_valuation=s.biomass_valuation, noncompliant_grain=s.noncompliant_grain,
             soil_plot=self.soil_plot, transfers=transfers,
-            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr)
+            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km)
 
     def money(self) -> dict:
         """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""
@@ -704,7 +706,7 @@ def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, 
             scenario.carbon_price_cny_t, noncompliant_price_fraction=scenario.noncompliant_price_fraction,
             schedule=schedule, energy=en, biomass_valuation=scenario.biomass_valuation, grid=grid,
             noncompliant_grain=scenario.noncompliant_grain, soil_plot=soil_plot,
-            biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr)
+            biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr, transport_km=scenario.transport_km)
     except ValueError as exc:
         if "noncompliant_grain.csv" in str(exc):
             raise ScenarioError(f"scenario field noncompliant_grain = {scenario.noncompliant_grain!r} is invalid: "
