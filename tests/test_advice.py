@@ -217,8 +217,8 @@ def test_metals_without_food_limit_are_not_not_assessed(result, tables):
     assert s.loc["HN-CS-04", "metals_not_assessed"] == "pb"
     assert "Pb in the crop not assessed" in s.loc["HN-CS-04", "recommendation"]
     assert "Zn" not in s.loc["HN-CS-04", "recommendation"].split("not assessed")[0].split(".")[-1]
-    # GD-SG-15 exceeds for Cu and Zn too: neither is listed (As in rice is assessed)
-    assert set(s.loc["GD-SG-15", "metals_not_assessed"].split("+")) == {"pb"}
+    # GD-SG-15 exceeds for Cu and Zn too: neither is listed
+    assert set(s.loc["GD-SG-15", "metals_not_assessed"].split("+")) == {"as", "pb"}
     u = result.uptake
     why = u.loc[(u["plot_id"] == "HN-CS-04") & (u["metal"] == "zn"), "not_assessed_reason"].iloc[0]
     assert why == "GB2762 sets no food limit for Zn in this crop"

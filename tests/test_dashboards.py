@@ -707,11 +707,10 @@ def test_assessment_names_the_metals_it_cannot_assess():
     from agriremed.dashboards import PlotAssessment
 
     d = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="GD-SG-15")
-    # above screening, no function; Cu and Zn have no food limit in GB 2762, so they are not "not assessed";
-    # As in rice is assessed (synth_rice_as_bcf)
-    assert list(d.unassessed["metal"]) == ["pb"]
+    # above screening, no function; Cu and Zn have no food limit in GB 2762, so they are not "not assessed"
+    assert list(d.unassessed["metal"]) == ["as", "pb"]
     en, zh = d._crop_table("en"), d._crop_table("zh")
-    assert "Not assessed in the crop: Pb —" in en and "no transfer function for Pb in any crop" in en
-    assert "作物中未评估：铅——" in zh and "任何作物均无铅的转移函数" in zh
+    assert "Not assessed in the crop: As, Pb —" in en and "no transfer function for As in any crop" in en
+    assert "作物中未评估：砷、铅——" in zh and "任何作物均无砷的转移函数" in zh
     d2 = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="HN-ZZ-01")
     assert d2.unassessed.empty and "ar-not-assessed" not in d2._crop_table("en")

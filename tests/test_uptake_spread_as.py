@@ -18,6 +18,24 @@ def _row(tables, fid):
     return tables.transfer_functions.set_index("function_id").loc[fid]
 
 
+@pytest.fixture
+def as_tables(tables):
+    """The packaged tables with the rice As synthesis switched on, as a user's table would."""
+    tf = tables.transfer_functions.copy()
+    tf.loc[tf["function_id"] == "synth_rice_as_bcf", "usable"] = True
+    return tables.replace(transfer_functions=tf)
+
+
+def test_rice_as_synthesis_is_opt_in(tables, plots_factory):
+    # it over-predicts both independent check surveys, so it is not a default: rice As stays
+    # "not assessed" with the function named in the reason
+    assert not bool(_row(tables, "synth_rice_as_bcf")["usable"])
+    assert "usable = false" in _row(tables, "synth_rice_as_bcf")["note"]
+    p = plots_factory(1, as_mg_kg=20.0, ph=6.0)
+    pred, miss = uptake.predict_and_unassessed(p, metals=["as"], tables=tables)
+    assert pred.empty and miss[["crop", "metal"]].values.tolist() == [["rice", "as"]]
+
+
 # --- leafy vegetables -------------------------------------------------------------------------
 
 def test_leafy_variance_components_are_the_documented_range_estimates(tables):
@@ -77,7 +95,8 @@ def test_rice_as_row_is_the_ratio_synthesis_of_the_surveys(tables):
     assert chk["koudikasa_india_rice_as"] == pytest.approx(math.log10(0.108 / 10.03 * 126 / 0.47))  # +0.46
 
 
-def test_rice_as_prediction_and_exceedance_for_a_stated_soil(tables, plots_factory):
+def test_rice_as_prediction_and_exceedance_for_a_stated_soil(as_tables, plots_factory):
+    tables = as_tables
     # soil As 20 mg/kg: median grain As 0.010768 × 20 = 0.21536 mg/kg, compared as is with 0.35 (brown rice)
     p = plots_factory(1, as_mg_kg=20.0, ph=6.0)
     pred = uptake.food_safety(uptake.predict_crop_concentration(p, metals=["as"], tables=tables), "GB2762", tables)
@@ -92,7 +111,8 @@ def test_rice_as_prediction_and_exceedance_for_a_stated_soil(tables, plots_facto
     assert "total As compared with an inorganic-As limit" in r["note"]
 
 
-def test_rice_as_is_assessed_and_other_crops_stay_unassessed(tables, plots_factory):
+def test_rice_as_is_assessed_and_other_crops_stay_unassessed(as_tables, plots_factory):
+    tables = as_tables
     p = plots_factory(2, crop=["rice", "wheat"], land_use=["paddy", "upland"], as_mg_kg=15.0, ph=6.0)
     pred, miss = uptake.predict_and_unassessed(p, metals=["as"], tables=tables)
     assert pred["crop"].tolist() == ["rice"]
@@ -100,16 +120,17 @@ def test_rice_as_is_assessed_and_other_crops_stay_unassessed(tables, plots_facto
     assert miss["reason"].iloc[0] == "no transfer function for wheat and As"
 
 
-def test_rice_as_outside_the_survey_range_is_not_predicted(tables, plots_factory):
+def test_rice_as_outside_the_survey_range_is_not_predicted(as_tables, plots_factory):
+    tables = as_tables
     p = plots_factory(1, as_mg_kg=150.0, ph=6.0)
     pred, miss = uptake.predict_and_unassessed(p, metals=["as"], tables=tables)
     assert pred.empty
     assert "synth_rice_as_bcf (as_mg_kg outside 0.042–91.75)" in miss["reason"].iloc[0]
 
 
-def test_rice_as_flows_through_the_plan(plots_factory):
+def test_rice_as_flows_through_the_plan(as_tables, plots_factory):
     p = plots_factory(1, as_mg_kg=40.0, ph=6.0, cd_mg_kg=0.2)
-    res = agriremed.plan(p, agriremed.Scenario(mc_draws=0), progress=False)
+    res = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=as_tables, progress=False)
     up = res.uptake
     row = up.loc[up["metal"] == "as"].iloc[0]
     assert row["function_id"] == "synth_rice_as_bcf"
@@ -132,3 +153,22 @@ def test_validation_page_rice_as_section(tables):
     assert "| tongren_rice_as | check | 230 | 0.056 | 0.139 | +0.40 |" in text
     assert "| koudikasa_india_rice_as | check | 20 | 0.470 | 1.357 | +0.46 |" in text
     assert "factor 2.5–2.9" in text
+
+
+def test_flooding_raises_grain_as_where_as_is_assessed(as_tables, plots_factory):
+    # flooded_rice: Cd cut 0.685 (typical), As side effect −0.6 (grain As × 1.6, li2019_awd_as)
+    p = plots_factory(1, as_mg_kg=20.0, ph=6.0, cd_mg_kg=0.2)
+    res = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=as_tables, progress=False)
+    up = res.uptake.set_index("metal")
+    t = res.table.set_index("option_id")
+    lim_cd = float(up.loc["cd", "food_limit_mg_kg"])
+    cd50, se_cd = float(up.loc["cd", "crop_fw_p50_mg_kg"]), float(up.loc["cd", "se_log10"])
+    as50 = 0.010768 * 20.0
+    ok_cd = ndtr(math.log10(lim_cd / (cd50 * (1 - 0.685))) / se_cd)
+    ok_as = ndtr(math.log10(0.35 / (as50 * 1.6)) / 0.473)
+    assert t.loc["flooded_rice", "crop_compliance_prob"] == pytest.approx(ok_cd * ok_as, rel=1e-4)
+    # without the side effect flooding would keep the current As compliance
+    assert ok_as < ndtr(math.log10(0.35 / as50) / 0.473)
+    # the drained package gets no As change: its As factor is the current one
+    ok_as0 = ndtr(math.log10(0.35 / as50) / 0.473)
+    assert t.loc["vip_n_no_flood", "crop_compliance_prob"] / ok_as0 > t.loc["flooded_rice", "crop_compliance_prob"] / ok_as

@@ -494,7 +494,7 @@ def rice_as_skill_markdown(tables=None) -> list[str]:
 
     tables = tables or load_tables()
     r = ratio_synthesis(tables.uptake_surveys, "rice", "as")
-    lines = ["## Check of the default rice As function on survey summaries", "",
+    lines = ["## Check of the opt-in rice As function on survey summaries", "",
              f"`synth_rice_as_bcf` (grain total As = {r['ratio']:.6f} × soil total As, se {r['se_log10']:.3f} "
              "log10) is a documented ratio synthesis of the only calibration survey with soil and grain As "
              "statistics (Guizhou, 1 567 pairs); no rice As function with readable coefficients was found. The "
@@ -508,7 +508,9 @@ def rice_as_skill_markdown(tables=None) -> list[str]:
     lines += ["", f"The checks are off by a factor {10 ** chk.min():.1f}–{10 ** chk.max():.1f} (predicted / observed); "
               "over-prediction means an exponent of 1 on soil As overstates "
               "grain As where soil As is high, and the Tongren survey may share samples with the Guizhou survey. "
-              "Total As is compared with the inorganic-As limit (conservative).", ""]
+              "Total As is compared with the inorganic-As limit (conservative). Because both checks are "
+              "over-predicted, the function is not a default (usable = false): rice As is reported as not "
+              "assessed unless a user's table switches it on or a fitted function is supplied.", ""]
     return lines
 
 
