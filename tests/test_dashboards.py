@@ -177,7 +177,7 @@ def test_comparison_shows_the_planners_recommendation(compare, sample_plan, tabl
     assert compare.recommendation_text() == s["recommendation"]
     assert f"data-option='{s['recommended_option']}'" in compare.recommendation.value
     t = sample_plan.table.query("plot_id == 'HN-ZZ-01'")
-    assert len(t) == len(tables.options) == 27  # every option of the library, in one table or the other
+    assert len(t) == len(tables.options) == 28  # every option of the library, in one table or the other
     ok, out = t.loc[t["applicable"]].sort_values("rank"), t.loc[~t["applicable"]]
     assert len(ok) > 8 and len(out) > 0  # the sample plot has many options and some that do not apply
     html_ = compare.table_html.value
@@ -699,7 +699,7 @@ def test_dashboards_plan_with_a_users_fitted_function(tmp_path, monkeypatch):
     from agriremed.dashboards import PlotAssessment
 
     d = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="JS-WX-08")
-    assert set(d.uptake["function_id"]) == {fit.function_id}
+    assert set(d.uptake.loc[d.uptake["metal"] == "cd", "function_id"]) == {fit.function_id}
     assert main(["--tables", str(tmp_path / "missing"), "--no-browser"]) == 2
 
 
@@ -707,10 +707,11 @@ def test_assessment_names_the_metals_it_cannot_assess():
     from agriremed.dashboards import PlotAssessment
 
     d = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="GD-SG-15")
-    # above screening, no function; Cu and Zn have no food limit in GB 2762, so they are not "not assessed"
-    assert list(d.unassessed["metal"]) == ["as", "pb"]
+    # above screening, no function; Cu and Zn have no food limit in GB 2762, so they are not "not assessed";
+    # As in rice is assessed (synth_rice_as_bcf)
+    assert list(d.unassessed["metal"]) == ["pb"]
     en, zh = d._crop_table("en"), d._crop_table("zh")
-    assert "Not assessed in the crop: As, Pb —" in en and "no transfer function for As in any crop" in en
-    assert "作物中未评估：砷、铅——" in zh and "任何作物均无砷的转移函数" in zh
+    assert "Not assessed in the crop: Pb —" in en and "no transfer function for Pb in any crop" in en
+    assert "作物中未评估：铅——" in zh and "任何作物均无铅的转移函数" in zh
     d2 = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="HN-ZZ-01")
     assert d2.unassessed.empty and "ar-not-assessed" not in d2._crop_table("en")
