@@ -62,6 +62,8 @@ def test_seed_gives_the_same_indices_and_another_seed_other_ones():
 def test_bad_bounds_and_sample_size_are_errors():
     with pytest.raises(ValueError, match="b: expected finite bounds with low < high"):
         morris_indices(lambda x: x[0], ["a", "b"], [[0, 1], [2, 2]])
+    with pytest.raises(ValueError, match="trajectories = 1: expected at least 2"):
+        morris_indices(lambda x: x[0], ["a"], [[0, 1]], trajectories=1)
     with pytest.raises(ValueError, match="power of 2"):
         sobol_indices(lambda x: x[0], ["a"], [[0, 1]], n=100)
     with pytest.raises(ValueError, match="not a finite number in 15 of 15 runs"):
@@ -138,6 +140,21 @@ def test_figure_lists_the_largest_effects_first(years):
     assert [tr.name for tr in fig.data] == ["μ* (Morris)", "σ (Morris)"]
     assert list(fig.data[0].y) == list(g["parameter"].head(3))[::-1]   # largest at the top
     assert list(fig.data[0].x) == pytest.approx(list(g["mu_star"].head(3))[::-1])
+
+
+def test_cli_writes_the_morris_table(sample_plots_path, tmp_path, capsys):
+    from agriremed.cli import main
+
+    assert main(["sensitivity", str(sample_plots_path), "--plot", PLOT, "--option", OPTION, "--output",
+                 "years_to_target", "--method", "morris", "--trajectories", "2", "--seed", "3",
+                 "--out", str(tmp_path)]) == 0
+    assert "morris sensitivity of years_to_target for sedum_plumbizincicola on plot HN-ZZ-01" in \
+        capsys.readouterr().out
+    t = pd.read_csv(tmp_path / "sensitivity.csv", encoding="utf-8-sig")
+    assert list(t.columns) == COLUMNS and len(t) == 11
+    assert t["parameter"].iloc[0] == "biomass yield" and t["mu_star"].iloc[0] > 0
+    assert main(["sensitivity", str(sample_plots_path), "--plot", "nope"]) == 2
+    assert "not among the valid plots" in capsys.readouterr().err
 
 
 def test_without_salib_the_message_names_the_extra(sample_plots_path, monkeypatch):

@@ -109,7 +109,7 @@ def morris_indices(f: Callable[[np.ndarray], float], names: Sequence[str], bound
     bounds : array_like, shape (k, 2)
         Low and high of each input [input's unit].
     trajectories : int
-        Number of Morris trajectories ``r``; ``f`` is called ``r (k + 1)`` times.
+        Number of Morris trajectories ``r`` (at least 2); ``f`` is called ``r (k + 1)`` times.
     num_levels : int
         Grid levels per input ``p`` (the step is ``p / (2 (p − 1))`` of the range).
     seed : int
@@ -138,6 +138,9 @@ def morris_indices(f: Callable[[np.ndarray], float], names: Sequence[str], bound
     22, 1509–1518 (``mu_star``).
     """
     m_sample, m_analyze, _, _ = _salib()
+    if int(trajectories) < 2:
+        raise ValueError(f"Morris trajectories = {trajectories}: expected at least 2 (sigma needs two "
+                         "elementary effects per value)")
     problem = _problem(names, bounds)
     X = m_sample.sample(problem, int(trajectories), num_levels=int(num_levels), seed=int(seed))
     y = _evaluate(f, X, desc, progress)
