@@ -1,25 +1,33 @@
 """Global sensitivity (Morris, Sobol) over the tornado's ranges: SALib wiring, plan wiring, seeds."""
 
+import importlib.util
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("SALib")
-
-from agriremed import sensitivity  # noqa: E402
-from agriremed.global_sensitivity import (COLUMNS, SAExtraMissing, global_sensitivity,  # noqa: E402
-                                          global_sensitivity_plot, morris_indices, sobol_indices)
-from agriremed.sensitivity import tornado  # noqa: E402
+from agriremed import sensitivity
+from agriremed.global_sensitivity import (
+    COLUMNS,
+    SAExtraMissing,
+    global_sensitivity,
+    global_sensitivity_plot,
+    morris_indices,
+    sobol_indices,
+)
+from agriremed.sensitivity import tornado
 
 PLOT, OPTION = "HN-ZZ-01", "sedum_plumbizincicola"
+#: SALib is the optional extra ``sa`` (installed by ``all``); without it only the error is tested
+needs_salib = pytest.mark.skipif(importlib.util.find_spec("SALib") is None, reason="extra sa not installed")
 
 
 def _ishigami(x, a=7.0, b=0.1):
     return float(np.sin(x[0]) + a * np.sin(x[1]) ** 2 + b * x[2] ** 4 * np.sin(x[0]))
 
 
+@needs_salib
 def test_sobol_reproduces_the_analytic_ishigami_indices():
     # Ishigami & Homma (1990), a = 7, b = 0.1, x uniform on [-π, π]³: V = a²/8 + bπ⁴/5 + b²π⁸/18 + 1/2,
     # V1 = (1 + bπ⁴/5)²/2, V2 = a²/8, V13 = b²π⁸ (1/18 − 1/50)
@@ -37,6 +45,7 @@ def test_sobol_reproduces_the_analytic_ishigami_indices():
     assert (s["S1_conf"] > 0).all() and (s["S1_conf"] < 0.1).all()
 
 
+@needs_salib
 def test_morris_effect_of_a_linear_input_is_its_swing_over_the_range():
     # f = 2 x0 + 0 x1 with x0 in [0, 10]: every elementary effect, scaled to the range, is 2 × 10
     m = morris_indices(lambda x: 2 * x[0] + 0 * x[1], ["a", "b"], [[0, 10], [0, 1]], trajectories=5)
@@ -46,6 +55,7 @@ def test_morris_effect_of_a_linear_input_is_its_swing_over_the_range():
     assert m["sigma"].tolist() == pytest.approx([0.0, 0.0])
 
 
+@needs_salib
 def test_seed_gives_the_same_indices_and_another_seed_other_ones():
     def f(x):
         return _ishigami(x)
@@ -59,6 +69,7 @@ def test_seed_gives_the_same_indices_and_another_seed_other_ones():
     pd.testing.assert_frame_equal(s1, s2)
 
 
+@needs_salib
 def test_bad_bounds_and_sample_size_are_errors():
     with pytest.raises(ValueError, match="b: expected finite bounds with low < high"):
         morris_indices(lambda x: x[0], ["a", "b"], [[0, 1], [2, 2]])
@@ -76,6 +87,7 @@ def years(sample_plots_path):
             global_sensitivity(sample_plots_path, PLOT, OPTION, "years_to_target", trajectories=4, seed=1))
 
 
+@needs_salib
 def test_morris_on_a_plot_agrees_with_the_tornado(years):
     t, g = years
     assert list(g.columns) == COLUMNS
@@ -98,6 +110,7 @@ def test_morris_on_a_plot_agrees_with_the_tornado(years):
     assert g[["S1", "ST"]].isna().all().all()                         # Sobol only on request
 
 
+@needs_salib
 def test_sobol_through_the_plan_keeps_each_label_on_its_row(sample_plots_path, monkeypatch):
     # an output that reads only the biomass yield's value: its Morris effect is the whole range
     # (5.9 − 1.8) and it carries all of the variance; every other row none
@@ -120,6 +133,7 @@ def test_sobol_through_the_plan_keeps_each_label_on_its_row(sample_plots_path, m
     assert [tr.name for tr in fig.data] == ["μ* (Morris)", "σ (Morris)", "S1 (Sobol)", "ST (Sobol)"]
 
 
+@needs_salib
 def test_seeded_plot_run_is_reproducible(sample_plots_path):
     a, b = (global_sensitivity(sample_plots_path, PLOT, "lime_low_cd_rice", "crop_compliance_prob",
                                trajectories=2, seed=5) for _ in range(2))
@@ -127,6 +141,7 @@ def test_seeded_plot_run_is_reproducible(sample_plots_path):
     assert a["parameter"].iloc[0].startswith("crop_reduction_frac") and a["mu_star"].iloc[0] > 0
 
 
+@needs_salib
 def test_an_output_without_a_number_is_an_error_before_sampling(sample_plots_path):
     # a phytoextraction crop grows no food: its crop compliance is not defined
     with pytest.raises(ValueError, match="crop_compliance_prob of sedum_plumbizincicola on plot HN-ZZ-01 is "
@@ -134,6 +149,7 @@ def test_an_output_without_a_number_is_an_error_before_sampling(sample_plots_pat
         global_sensitivity(sample_plots_path, PLOT, OPTION, "crop_compliance_prob")
 
 
+@needs_salib
 def test_figure_lists_the_largest_effects_first(years):
     _, g = years
     fig = global_sensitivity_plot(g, top=3)
@@ -142,6 +158,7 @@ def test_figure_lists_the_largest_effects_first(years):
     assert list(fig.data[0].x) == pytest.approx(list(g["mu_star"].head(3))[::-1])
 
 
+@needs_salib
 def test_cli_writes_the_morris_table(sample_plots_path, tmp_path, capsys):
     from agriremed.cli import main
 

@@ -130,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
     ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
 
-    se = sub.add_parser("sensitivity", help="tornado (one value at a time) or Morris/Sobol global sensitivity "
-                                            "of one output of one plot")
+    se = sub.add_parser("sensitivity", help="tornado (one value at a time) or Morris/Sobol global "
+                                            "sensitivity of one output of one plot")
     se.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     se.add_argument("--plot", required=True, help="plot id")
     se.add_argument("--option", help="option id (default: the plot's recommended option)")

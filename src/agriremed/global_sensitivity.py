@@ -79,7 +79,8 @@ def _problem(names: Sequence[str], bounds) -> dict:
     b = np.asarray(bounds, float).reshape(len(names), 2)
     if len(names) == 0:
         raise ValueError("no parameter to vary: every range has low = high")
-    bad = [str(n) for n, (lo, hi) in zip(names, b) if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi)]
+    bad = [str(n) for n, (lo, hi) in zip(names, b, strict=True)
+           if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi)]
     if bad:
         raise ValueError(f"parameter(s) {', '.join(bad)}: expected finite bounds with low < high")
     # SALib needs distinct names; the labels are kept by position
@@ -292,7 +293,7 @@ def global_sensitivity(plots, plot_id: str, option_id: str | None = None,
     keys = [(name, pos) for _, name, pos, _ in rows]
 
     def f(x: np.ndarray) -> float:
-        return st.value(with_values(st.tables, dict(zip(keys, x))))
+        return st.value(with_values(st.tables, dict(zip(keys, x, strict=True))))
 
     bounds = info[["low", "high"]].to_numpy(float)
     m = morris_indices(f, info["parameter"], bounds, trajectories, num_levels, seed, conf_level,
@@ -329,7 +330,6 @@ def global_sensitivity_plot(gsa: pd.DataFrame, top: int = 10, lang: str = "en"):
         Horizontal bars of ``mu_star`` (error bar: ``mu_star_conf``) and ``sigma`` in the output's
         unit; with Sobol indices, a second panel of ``S1`` and ``ST``.
     """
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     from . import columns as C
