@@ -33,6 +33,7 @@ from . import economics as economics_mod
 from . import energy as energy_mod
 from . import options as options_mod
 from . import ranking as ranking_mod
+from . import solar as solar_mod
 from . import soil as soil_mod
 from . import _frames
 from . import advice as advice_mod
@@ -99,6 +100,8 @@ SUMMARY_COLUMNS = [
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
+#: PV options (:func:`agriremed.solar.plan_pv_energy`; blank on other rows; appended).
+PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
@@ -655,6 +658,10 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         fate = energy_mod.metal_fate(opts, bio, by_metal, tables, grid=grid)
         en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate, grid=grid)
         e = {**e, "metal_fate": fate, "energy": en}
+    # PV options: electricity over the horizon and the money inputs (site yields once per plan)
+    en, pv_yields = solar_mod.plan_pv_energy(opts, P, en, H, tables, e.get("pv_yields"), scenario.pv_weather_file,
+                                             scenario.pv_tariff_cny_kwh)
+    e = {**e, "pv_yields": pv_yields}
     bar.update()
     stops = _frames.obj(opts["option_kind"]) == "phytoextraction"
     yrs = dur["years_to_target"].to_numpy(float)  # dur is row-aligned with opts
@@ -726,8 +733,11 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     opos = _frames.index_of(lib.index, opts["option_id"])
     cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
     bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
+    # livelihood counts the years biomass or energy is sold: a PV plant sells electricity
+    sells_pv = (_frames.obj(cols["energy_pathway"]) == "pv") & (cols["electricity_mwh_ha_yr"].fillna(0).to_numpy(float) > 0)
     cols["biomass_value_positive"] = pd.Series(
-        (np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0), index=index)
+        ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
+        index=index)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view)
