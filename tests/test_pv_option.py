@@ -6,6 +6,7 @@ import pytest
 
 import agriremed
 from agriremed import economics, solar
+from agriremed.plan import replan
 from agriremed.stream import plan_stream
 
 SAMPLE = "data/samples/plots.csv"
@@ -23,9 +24,10 @@ def fixed_yield_plan():
     mp.setattr(solar, "pv_site_yields", lambda plots, tables=None, weather_file=None: pd.DataFrame(
         {"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": 1500.0, "pv_note": ""}))
     try:
-        yield agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, carbon_price_cny_t=100.0))
+        p = agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, carbon_price_cny_t=100.0))
     finally:
         mp.undo()
+    return p
 
 
 def test_hand_computed_pv_option_row(fixed_yield_plan):
@@ -69,7 +71,8 @@ def test_pv_year_by_year_ledger_sums_to_the_horizon(fixed_yield_plan):
     by = fixed_yield_plan.carbon_by_year
     pv = by.loc[by["option_id"] == "pv_grass"].sort_values("ledger_year")
     y = pv["avoided_electricity_co2e_t_ha"].to_numpy(float)
-    assert y[0] == pytest.approx(1000.0 * 0.5366, rel=1e-9) and y[1] == pytest.approx(995.0 * 0.5366, rel=1e-9)
+    assert y[0] == pytest.approx(1000.0 * 0.5366, rel=1e-9)
+    assert y[1] == pytest.approx(995.0 * 0.5366, rel=1e-9)
     assert y.sum() == pytest.approx(953.896 * 0.5366 * 20, abs=0.05)
 
 
@@ -94,7 +97,8 @@ def test_pv_excluded_on_permanent_basic_farmland(tables):
     t = agriremed.plan(paddy, agriremed.Scenario(mc_draws=0)).table
     r = t.loc[t["option_id"] == "pv_grass"].iloc[0]
     assert not r["applicable"] and r["policy_rule"] == "cn_pv_no_basic_farmland"
-    assert "永久基本农田" in tables.land_rules.set_index("rule_id").loc["cn_pv_no_basic_farmland", "reason_zh"]
+    rule = tables.land_rules.set_index("rule_id").loc["cn_pv_no_basic_farmland"]
+    assert "永久基本农田" in rule["reason_zh"]
     assert "mnr2023_pv_land" in r["reason"]
 
 
@@ -150,7 +154,8 @@ def test_pv_carbon_draws_reproducible_and_independent_of_chunking(fixed_yield_pl
         one = agriremed.plan(_plots(["YN-LP-12"]), s).table.set_index("option_id").loc["pv_grass"]
         again = agriremed.plan(_plots(["YN-LP-12"]), s).table.set_index("option_id").loc["pv_grass"]
         two = agriremed.plan(_plots(["GS-BY-16", "YN-LP-12"]), s).table
-        other = agriremed.plan(_plots(["YN-LP-12"]), s.replace(seed=6)).table.set_index("option_id").loc["pv_grass"]
+        other = agriremed.plan(_plots(["YN-LP-12"]), s.replace(seed=6)).table
+        other = other.set_index("option_id").loc["pv_grass"]
     finally:
         mp.undo()
     two = two.loc[(two["plot_id"] == "YN-LP-12") & (two["option_id"] == "pv_grass")].iloc[0]
@@ -188,3 +193,37 @@ def test_economics_pv_items_match_the_solar_kernel(tables):
     cf[0] -= 2766666.6667
     assert ref["pv_npv_cny_ha"] == pytest.approx(float(economics.npv(cf[None, :], 0.06)[0]), rel=1e-6)
     assert ref["pv_npv_cny_ha"] == pytest.approx(float((cf / 1.06 ** years).sum()), rel=1e-6)
+
+
+def test_replan_to_another_horizon_recomputes_the_pv_numbers(fixed_yield_plan):
+    # horizon 30 > lifetime 25: the array stops after year 25; replan reuses the site yields
+    mp = pytest.MonkeyPatch()
+    mp.setattr(solar, "pv_site_yields", lambda plots, tables=None, weather_file=None: pd.DataFrame(
+        {"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": 1500.0, "pv_note": ""}))
+    try:
+        s30 = fixed_yield_plan.scenario.replace(horizon_yr=30)
+        direct = agriremed.plan(fixed_yield_plan.plots, s30).table.set_index("option_id").loc["pv_grass"]
+    finally:
+        mp.undo()
+    re = replan(fixed_yield_plan, s30).table.set_index("option_id").loc["pv_grass"]
+    years = np.arange(1, 31)
+    e = np.where(years <= 25, 1000.0 * 0.995 ** (years - 1), 0.0)
+    assert re["electricity_mwh_ha_yr"] == pytest.approx(e.mean(), rel=1e-12)
+    for c in ("electricity_mwh_ha_yr", "npv_cny_ha", "net_co2e_vs_baseline_t_ha_yr"):
+        assert re[c] == pytest.approx(direct[c], rel=1e-12)
+
+
+def test_plan_option_equals_the_soft_reuse_row(sample_plan):
+    # one kernel: the plan's pv_grass row and the soft re-use table's pv_grass row agree
+    from agriremed import softreuse
+
+    reuse, _ = softreuse.reuse_for_plan(sample_plan)
+    t = sample_plan.table
+    for pid in ("YN-LP-12", "GS-BY-16"):
+        a = reuse.loc[(reuse["plot_id"] == pid) & (reuse["reuse_id"] == "pv_grass")].iloc[0]
+        b = t.loc[(t["plot_id"] == pid) & (t["option_id"] == "pv_grass")].iloc[0]
+        assert b["electricity_mwh_ha_yr"] == pytest.approx(a["electricity_mwh_ha_yr"], rel=1e-12)
+        assert b["avoided_electricity_co2e_t_ha_yr"] == pytest.approx(a["avoided_co2_t_ha_yr"], rel=1e-12)
+        assert b["npv_vs_baseline_cny_ha"] == pytest.approx(a["npv_vs_baseline_cny_ha"], rel=1e-12)
+    s = sample_plan.summary.set_index("plot_id")
+    assert s.loc["YN-LP-12", "measures"].startswith("This season: Build the PV plant")

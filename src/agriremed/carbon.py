@@ -1288,7 +1288,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     if is_pv.any():
         from .solar import pv_parameter, pv_year_shape
 
-        shp = pv_year_shape(int(H), pv_parameter(tables, "degradation_pct_yr"), pv_parameter(tables, "lifetime_yr"))
+        shp = pv_year_shape(int(H), pv_parameter(tables, "degradation_pct_yr"),
+                            pv_parameter(tables, "lifetime_yr"))
         pv_year = shp / shp.mean() if shp.mean() > 0 else shp
     average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc,
                "elec": np.where(is_pv, 1.0, bio_share)}
@@ -1415,8 +1416,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             from .solar import pv_electricity_draws, pv_parameter_draws
 
             pv_d = pv_parameter_draws(tables, n_draws, seed)
-            pv_yield = energy["specific_yield_kwh_kwp_yr"].to_numpy(float) if "specific_yield_kwh_kwp_yr" in energy \
-                else np.full(n, np.nan)
+            pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)
+                        if "specific_yield_kwh_kwp_yr" in energy else np.full(n, np.nan))
 
         def net_draws(sel):
             """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""

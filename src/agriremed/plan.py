@@ -659,8 +659,8 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate, grid=grid)
         e = {**e, "metal_fate": fate, "energy": en}
     # PV options: electricity over the horizon and the money inputs (site yields once per plan)
-    en, pv_yields = solar_mod.plan_pv_energy(opts, P, en, H, tables, e.get("pv_yields"), scenario.pv_weather_file,
-                                             scenario.pv_tariff_cny_kwh)
+    en, pv_yields = solar_mod.plan_pv_energy(opts, P, en, H, tables, e.get("pv_yields"),
+                                             scenario.pv_weather_file, scenario.pv_tariff_cny_kwh)
     e = {**e, "pv_yields": pv_yields}
     bar.update()
     stops = _frames.obj(opts["option_kind"]) == "phytoextraction"
@@ -734,7 +734,8 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
     bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
     # livelihood counts the years biomass or energy is sold: a PV plant sells electricity
-    sells_pv = (_frames.obj(cols["energy_pathway"]) == "pv") & (cols["electricity_mwh_ha_yr"].fillna(0).to_numpy(float) > 0)
+    sells_pv = (_frames.obj(cols["energy_pathway"]) == "pv") \
+        & (cols["electricity_mwh_ha_yr"].fillna(0).to_numpy(float) > 0)
     cols["biomass_value_positive"] = pd.Series(
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)

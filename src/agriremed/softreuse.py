@@ -17,7 +17,9 @@ habitat, soil carbon and green space. For every plot × re-use :func:`evaluate_r
   the PV plant's energy and money over its fenced share, the cover's soil carbon and cost
   over the share it covers (under the panels, the same land), a crop's energy, carbon and
   money scaled by its share and the margins' by theirs;
-* **energy, carbon, money**: PV from :mod:`agriremed.solar`; the biomass options' values
+* **energy, carbon, money**: PV from :mod:`agriremed.solar` (the same kernel gives the plan option
+  ``pv_grass``, PV with a grass cover, ranked with the other options: its plan row and the
+  ``pv_grass`` re-use row agree); the biomass options' values
   from the plan (``electricity_mwh_ha_yr``, ``avoided_electricity_co2e_t_ha_yr``,
   ``net_co2e_vs_baseline_t_ha_yr``, ``npv_vs_baseline_cny_ha``) so they are computed in one
   place; a permanent cover's soil carbon is the IPCC Tier 1 change from the land's current
@@ -477,8 +479,9 @@ def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for 
     return sorted({k for c in tables.reuse_options["source"] for k in split_keys(c)})
 
 
-#: Plans with more plots than this get no soft re-use tables from :func:`for_plan` (the
-#: per-row evaluation and one clear-sky year per distinct PV site are not vectorised).
+#: In-memory plans with more plots than this get no soft re-use tables from :func:`for_plan`
+#: (the per-row evaluation and one clear-sky year per distinct PV site are not vectorised);
+#: chunked runs (:func:`agriremed.stream.plan_stream`) write them chunk by chunk.
 REUSE_MAX_PLOTS = 2000
 
 

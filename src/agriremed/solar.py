@@ -58,8 +58,8 @@ from .tables import Tables, load_tables
 
 __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
            "annual_specific_yield", "specific_yield_for_plots", "pv_energy_by_year", "pv_per_hectare",
-           "PVWeatherError", "PV_FAMILY", "PV_DRAWN", "PV_PLAN_COLUMNS", "pv_year_shape", "pv_parameter_draws",
-           "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy"]
+           "PVWeatherError", "PV_FAMILY", "PV_DRAWN", "PV_PLAN_COLUMNS", "pv_year_shape",
+           "pv_parameter_draws", "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy"]
 
 #: Local standard time of China (UTC+8) for the clear-sky year.
 CHINA_TZ = "Etc/GMT-8"
@@ -357,7 +357,9 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     With ``weather_file`` every plot takes that file's weather (one site); otherwise each
     plot's province value of ``solar_resource.csv`` scales a clear-sky year at the plot's
     ``lat``/``lon`` (plots without coordinates or with an unknown province get NaN and a
-    reason). Plots sharing coordinates, irradiation and temperature are computed once.
+    reason). The site is the plot's coordinates rounded to 0.01° (about 1 km); plots sharing
+    that site, irradiation and temperature are computed once, so a plot's yield does not
+    depend on the other plots of the call (chunked runs equal whole runs).
 
     Parameters
     ----------
@@ -415,9 +417,9 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
             continue
         t = temp[i] if np.isfinite(temp[i]) else t_default
         key = (round(lat[i], 2), round(lon[i], 2), g, t)
-        if key not in memo:
-            w = clear_sky_weather(lat[i], lon[i], g, t, wind)
-            memo[key] = annual_specific_yield(w, lat[i], tables)
+        if key not in memo:  # computed at the rounded site, so a plot's yield never depends on its neighbours
+            w = clear_sky_weather(key[0], key[1], g, t, wind)
+            memo[key] = annual_specific_yield(w, key[0], tables)
         r = memo[key]
         for k in ("ghi_kwh_m2_yr", "poa_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "performance_ratio"):
             out.loc[i, k] = r[k]
@@ -464,7 +466,8 @@ def pv_energy_by_year(specific_yield_kwh_kwp_yr, mwp_per_ha, horizon_yr: int, ta
     [[700.0, 696.5]]
     """
     tables = tables or load_tables()
-    shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"), pv_parameter(tables, "lifetime_yr"))
+    shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"),
+                          pv_parameter(tables, "lifetime_yr"))
     y = np.asarray(specific_yield_kwh_kwp_yr, float)[:, None]
     c = np.asarray(mwp_per_ha, float)[:, None]
     return y * c * shape[None, :]
@@ -578,7 +581,8 @@ def pv_year_shape(horizon_yr: int, degradation_pct_yr, lifetime_yr) -> np.ndarra
     return np.where(t[None, :] <= life[:, None], (1.0 - d[:, None]) ** (t[None, :] - 1), 0.0)
 
 
-def pv_parameter_draws(tables: Tables | None = None, n_draws: int = 0, seed: int = 0) -> dict[str, np.ndarray]:
+def pv_parameter_draws(tables: Tables | None = None, n_draws: int = 0,
+                       seed: int = 0) -> dict[str, np.ndarray]:
     """Monte Carlo draws of the PV parameters of :data:`PV_DRAWN` [their units].
 
     Each row of ``pv_parameters.csv`` is drawn from its ``low``–``typical``–``high`` range and
@@ -667,13 +671,15 @@ def pv_site_yields(plots: pd.DataFrame, tables: Tables | None = None, weather_fi
     """
     tables = tables or load_tables()
     if not len(plots):
-        return pd.DataFrame({"plot_id": pd.Series(dtype=object), "specific_yield_kwh_kwp_yr": pd.Series(dtype=float),
+        return pd.DataFrame({"plot_id": pd.Series(dtype=object),
+                             "specific_yield_kwh_kwp_yr": pd.Series(dtype=float),
                              "pv_note": pd.Series(dtype=object)})
     try:
         y = specific_yield_for_plots(plots.reset_index(drop=True), tables, weather_file)
     except ImportError:
         return pd.DataFrame({"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": np.nan,
-                             "pv_note": "pvlib is not installed: PV yield not computed (pip install 'agriremed[pv]')"})
+                             "pv_note": "pvlib is not installed: PV yield not computed "
+                                        "(pip install 'agriremed[pv]')"})
     return y[["plot_id", "specific_yield_kwh_kwp_yr", "pv_note"]].astype({"pv_note": object})
 
 
@@ -718,7 +724,6 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
         Site yields of the plots with an applicable PV row (:func:`pv_site_yields`).
     """
     tables = tables or load_tables()
-    n = len(option_rows)
     pv = pv_option_mask(option_rows["option_id"], tables) & option_rows["applicable"].to_numpy(bool)
     pid = option_rows["plot_id"].to_numpy(object)
     if yields is None:
@@ -753,5 +758,4 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     out["pv_opex_cny_ha_yr"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "opex_cny_w_yr"), np.nan)
     out["pv_tariff_cny_kwh"] = np.where(pv, price, np.nan)
     out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=out.index)
-    assert len(out) == n
     return out, yields
