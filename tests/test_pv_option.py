@@ -227,3 +227,14 @@ def test_plan_option_equals_the_soft_reuse_row(sample_plan):
         assert b["npv_vs_baseline_cny_ha"] == pytest.approx(a["npv_vs_baseline_cny_ha"], rel=1e-12)
     s = sample_plan.summary.set_index("plot_id")
     assert s.loc["YN-LP-12", "measures"].startswith("This season: Build the PV plant")
+
+
+def test_lanping_recommendation_turns_on_the_pv_tariff():
+    # the site yield and the typical costs give Lanping a break-even tariff of about 0.32 CNY/kWh:
+    # at 0.30 PV loses money against doing nothing (economics red) and Miscanthus is recommended again
+    pytest.importorskip("pvlib")
+    p = agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=0.30))
+    t = p.table.set_index("option_id")
+    assert t.loc["pv_grass", "npv_vs_baseline_cny_ha"] == pytest.approx(-177318.8, rel=1e-4)
+    assert t.loc["pv_grass", "light_economics"] == "red" and t.loc["pv_grass", "pv_tariff_cny_kwh"] == 0.30
+    assert p.summary["recommended_option"].iloc[0] == "miscanthus"

@@ -100,6 +100,8 @@ _UNIT_DISPLAY = {
     "kWh/m2/yr": "kWh m⁻² yr⁻¹",
     "kWh/kWp/yr": "kWh kWp⁻¹ yr⁻¹",
     "MWp/ha": "MWp ha⁻¹",
+    "ha/MWp": "ha MWp⁻¹",
+    "CNY/kWh": "CNY kWh⁻¹",
 }
 
 
@@ -115,6 +117,9 @@ for _cur in CURRENCIES[1:]:
 _UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
+# electricity prices (the PV tariff of agriremed.solar)
+for _cur in CURRENCIES[1:]:
+    _UNIT_DISPLAY[f"{_cur}/kWh"] = f"{_cur} kWh⁻¹"
 
 
 def money_column(name: str, currency: str) -> str:
