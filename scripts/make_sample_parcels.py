@@ -25,6 +25,15 @@ from agriremed.geo import equal_area_crs
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 
+#: Layer title of regions.gpkg (GeoPackage identifier; the map legend shows it).
+REGIONS_TITLE = "illustrative regions, not official boundaries (示意区域，非官方边界)"
+#: Layer description of regions.gpkg (GeoPackage description).
+REGIONS_DESCRIPTION = (
+    "ILLUSTRATIVE polygons made up for trying --regions: the Voronoi cells of the mean position of "
+    "each province's sample plots, clipped to a box 2 degrees around them. They are NOT the "
+    "administrative boundaries of the named provinces and must not be used as such. "
+    "示意多边形，仅用于试用 --regions，并非各省的行政边界。")
+
 
 def main() -> None:
     plots = pd.read_csv(SAMPLES / "plots.csv", dtype=str, keep_default_na=False)
@@ -55,7 +64,8 @@ def main() -> None:
         names.append(inside[0])
     reg = gpd.GeoDataFrame({"name": names}, geometry=[shapely.intersection(c, box) for c in cells],
                            crs="EPSG:4490").sort_values("name").reset_index(drop=True)
-    reg.to_file(SAMPLES / "regions.gpkg", layer="provinces", driver="GPKG")
+    reg.to_file(SAMPLES / "regions.gpkg", layer="provinces", driver="GPKG",
+                layer_options={"IDENTIFIER": REGIONS_TITLE, "DESCRIPTION": REGIONS_DESCRIPTION})
     print(f"wrote {SAMPLES / 'parcels.gpkg'} ({len(squares)} parcels), "
           f"{SAMPLES / 'regions.gpkg'} ({len(reg)} regions)")
 

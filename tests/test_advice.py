@@ -96,17 +96,61 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
     rec = _row(result, "HN-ZZ-01", s["recommended_option"])
     assert s["area_mu"] == pytest.approx(6.3)
     assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.42)
-    assert s["yearly_income_plot_cny_yr"] == pytest.approx(rec["revenue_mean_cny_ha_yr"] * 0.42)
+    assert s["cash_flow_year1_plot_cny"] == pytest.approx(rec["cash_flow_year1_cny_ha"] * 0.42)
+    assert s["cash_flow_typical_plot_cny_yr"] == pytest.approx(rec["cash_flow_typical_cny_ha_yr"] * 0.42)
     # 6.3 mu ≤ 10 mu per composite sample: one sample a season, Cd only
     assert s["grain_samples_per_season"] == 1
     assert s["monitoring"] == ("grain sampling every season: 1 composite sample for the plot, tested for Cd, "
                                "for 20 yr")
-    assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, income "
-            f"{s['yearly_income_plot_cny_yr']:,.0f} CNY/yr; grain sampling every season") \
+    assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, net "
+            f"{s['cash_flow_year1_plot_cny']:+,.0f} CNY; a typical year (year {s['typical_year']:.0f}): net "
+            f"{s['cash_flow_typical_plot_cny_yr']:+,.0f} CNY/yr; grain sampling every season") \
         in s["recommendation"]
     zh = i18n.message(s["recommendation"], "zh")
     assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
     assert "每季籽粒采样：本地块1个混合样，检测镉，共20年" in zh
+
+
+def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
+    # VIP+n without flooding on HN-ZZ-01 (0.42 ha), by hand from the option tables:
+    # rice sold: 7.14 t/ha × 2 580 CNY/t × (P + (1 − P) × 0.6) (discount sale of grain over the limit);
+    # costs every year: rice production 15 000 + low-Cd seed and sprays 1 200 CNY/ha;
+    # lime every second year from year 1: 7.5 t × 300 CNY/t + spreading 800 = 3 050 CNY/ha.
+    r = _row(result, "HN-ZZ-01", "vip_n_no_flood")
+    p = r["crop_compliance_prob"]
+    sales = 7.14 * 2580 * (p + (1 - p) * 0.6)
+    assert r["cash_flow_year1_cny_ha"] == pytest.approx(sales - 15000 - 1200 - 3050, rel=1e-9)
+    # years 2…20: ten without lime (2, 4, …, 20) and nine with it; the median year is one without lime,
+    # and year 2 is the first of them
+    assert r["cash_flow_typical_cny_ha_yr"] == pytest.approx(sales - 15000 - 1200, rel=1e-9)
+    assert r["typical_year"] == 2
+    # the series the plan shows (Plan.yearly_cash_flows) gives the same two years
+    cf = result.yearly_cash_flows(["HN-ZZ-01"])
+    net = cf.loc[cf["option_id"] == "vip_n_no_flood"].groupby("year")["cash_flow_cny_ha_yr"].sum()
+    assert net.loc[1] == pytest.approx(r["cash_flow_year1_cny_ha"])
+    assert net.loc[2] == pytest.approx(r["cash_flow_typical_cny_ha_yr"])
+    assert net.loc[3] == pytest.approx(r["cash_flow_year1_cny_ha"])
+    # not the 20-year NPV spread over the years
+    assert r["cash_flow_typical_cny_ha_yr"] != pytest.approx(r["npv_cny_ha"] / 20, rel=0.05)
+    s = result.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    if s["recommended_option"] == "vip_n_no_flood":
+        assert s["cash_flow_year1_plot_cny"] == pytest.approx((sales - 19250) * 0.42, rel=1e-9)
+        assert s["cash_flow_typical_plot_cny_yr"] == pytest.approx((sales - 16200) * 0.42, rel=1e-9)
+        assert s["typical_year"] == 2
+
+
+def test_typical_year_is_an_actual_year_of_the_series():
+    from agriremed.economics import typical_year
+
+    # establishment in year 1, half yield in year 2, then steady: the steady year is typical
+    y1, typ, yr = typical_year([[-9000.0, 400.0, 1500.0, 1500.0, 1500.0],
+                                [100.0, -50.0, 200.0, -50.0, 200.0],  # re-applied every 2nd year: a tie
+                                [5.0, 5.0, 5.0, 5.0, 5.0]])
+    assert y1.tolist() == [-9000.0, 100.0, 5.0]
+    assert typ.tolist() == [1500.0, -50.0, 5.0]  # lower median of years 2…5
+    assert yr.tolist() == [3.0, 2.0, 2.0]
+    y1, typ, yr = typical_year([[-10.0]])  # a one-year horizon has no typical later year
+    assert y1.tolist() == [-10.0] and math.isnan(typ[0]) and math.isnan(yr[0])
 
 
 def test_strict_control_plot_money_and_no_grain_sampling(result):
@@ -238,6 +282,15 @@ def test_sheet_content(result):
     text = pypdf.PdfReader(io.BytesIO(b)).pages[0].extract_text().replace("\n", "")
     assert "6.3 亩（0.42 公顷）" in text and "0731-1234567" in text and "2026-12-05" in text
     assert "每季籽粒采样" in text and "备选方案" in text
+    s = result.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    year = f"{s['typical_year']:.0f}"
+    # year 1 and a typical year of the option's cash flows, for the plot
+    assert f"第一年净现金流：{s['cash_flow_year1_plot_cny']:+,.0f} 元" in text
+    assert f"典型年份（第{year}年）净现金流：{s['cash_flow_typical_plot_cny_yr']:+,.0f} 元/年" in text
+    assert "年收入" not in text
+    en = pypdf.PdfReader(io.BytesIO(sheet_pdf(result, "HN-ZZ-01", "en", date="2026-12-05"))).pages[0]
+    en = en.extract_text().replace("\n", " ")
+    assert f"Net cash flow in a typical year (year {year}): {s['cash_flow_typical_plot_cny_yr']:+,.0f} CNY/yr" in en
     assert sheet_pdf(result, "HN-ZZ-01", "zh", date="2026-12-05") == b  # reproducible bytes
     with pytest.raises(KeyError, match="NOPE"):
         sheet_pdf(result, "NOPE")
@@ -300,9 +353,11 @@ def test_plot_clause_in_another_currency():
     df = pd.read_csv(SAMPLES).iloc[[0]].copy()
     p = agriremed.plan(df, Scenario(mc_draws=0, currency="EUR"), progress=False)
     s = p.summary.iloc[0]
-    c, i = s["first_year_cost_plot_cny"], s["yearly_income_plot_cny_yr"]
+    c, n, i = s["first_year_cost_plot_cny"], s["cash_flow_year1_plot_cny"], s["cash_flow_typical_plot_cny_yr"]
     assert s["first_year_cost_plot_eur"] == pytest.approx(c / 7.7748)
-    assert (f"cost {c / 7.7748:,.0f} EUR ({c:,.0f} CNY), income {i / 7.7748:,.0f} EUR/yr ({i:,.0f} CNY/yr)"
+    assert s["cash_flow_typical_plot_eur_yr"] == pytest.approx(i / 7.7748)
+    assert (f"cost {c / 7.7748:,.0f} EUR ({c:,.0f} CNY), net {n / 7.7748:+,.0f} EUR ({n:+,.0f} CNY); a typical "
+            f"year (year {s['typical_year']:.0f}): net {i / 7.7748:+,.0f} EUR/yr ({i:+,.0f} CNY/yr)"
             in s["recommendation"])
     assert f"首年成本{c / 7.7748:,.0f} 欧元（{c:,.0f}元）" in i18n.message(s["recommendation"], "zh")
 

@@ -170,3 +170,27 @@ def test_establishment_years_of_perennials(tables):
     assert s[2].tolist() == pytest.approx([3.0] * 9)
     # without tables every year grows the mature yield (the old behaviour)
     assert biomass.harvest_series(b, 9)[0].tolist() == pytest.approx([10.0] * 9)
+
+
+def test_willow_and_poplar_establishment_is_sourced(tables):
+    """Willow and poplar coppice: cut back after the planting year (nothing harvested from it), then the
+    mature rate, since UK trials found the first rotation no less productive than later ones."""
+    f = biomass.establishment_fractions(tables, ["willow", "poplar"], 5)
+    assert f.tolist() == [[0.0, 1.0, 1.0, 1.0, 1.0]] * 2
+    e = tables.yield_establishment.assign(year=lambda d: d["year"].astype(int)).set_index(["species", "year"])
+    assert e.loc[("willow", 1), "source"] == "forestresearch_src"
+    assert "mitchell1999_srf" in e.loc[("willow", 2), "source"]
+    assert "mitchell1999_srf" in e.loc[("poplar", 2), "source"]
+    # a 3-year cycle after cut-back: 8 t/ha/yr grown in years 2–4 is cut in year 4 (3 × 8 = 24)
+    b = pd.DataFrame({"biomass_t_dm_ha_yr": [8.0], "harvest_cycle_yr": [3], "biomass_species": ["poplar"]})
+    assert biomass.harvest_series(b, 7, tables=tables)[0].tolist() == pytest.approx([0, 0, 16, 0, 0, 24, 0])
+
+
+def test_contaminated_land_yield_factor_is_neutral_and_documented(tables):
+    """No yield penalty near the GB 15618 intervention values: the reductions found are at 10–900 mg/kg."""
+    a = tables.yield_adjustments
+    row = a.loc[(a["driver"] == "contamination") & (a["category"] == "strict_control")].iloc[0]
+    assert (float(row["low"]), float(row["typical"]), float(row["high"])) == (1.0, 1.0, 1.0)
+    for key in ("zgorelec2020_miscanthus_cd", "barbosa2015_miscanthus_zn", "xue2018_sorghum"):
+        assert key in row["source"]
+    assert "Searched" in row["note"]

@@ -501,17 +501,28 @@ def test_power_only_and_chp_ledger_by_hand(tables):
 
 
 def test_ethanol_chain_by_hand(tables):
-    """10 t DM of sorghum to ethanol: 297 L/t, 21.1 MJ/L, gasoline 0.0693 t CO2/GJ; plant emissions
-    only once a factor is set (0.5 kg CO2e/L here)."""
+    """10 t DM of sorghum to ethanol: 297 L/t, 21.1 MJ/L, gasoline 0.0693 t CO2/GJ; the plant's own
+    energy is that of a Shandong sweet-sorghum plant: 380.416 kWh and 611.2 kg coal per t ethanol."""
     from agriremed import energy
 
     out = energy.conversion(10.0, "ethanol", np.nan, dict(etoh=297.0, etoh_lhv=21.1, ch4_lhv=35.8))
     assert float(out["ethanol_l"]) == pytest.approx(2970.0)
     avoided = float(out["fuel_gj"]) * tables.factor("gasoline_ef_t_co2_gj")
     assert avoided == pytest.approx(2970 * 21.1 / 1000 * 0.0693)                         # 4.343 t CO2
-    assert float(carbon.conversion_process_t_co2e(0.0, 0.0, 0.0, 2970.0, 27.0)) == 0.0  # not quantified
-    plant = float(carbon.conversion_process_t_co2e(0.0, 0.0, 0.0, 2970.0, 27.0, ethanol_kg_co2e_l=0.5))
-    assert plant == pytest.approx(1.485)
+    # per litre: 380.416 kWh/t ÷ (1000/0.789) L/t = 0.3001 kWh/L; 611.2 kg/t → 0.4822 kg coal/L
+    assert tables.factor("ethanol_plant_kwh_l") == pytest.approx(380.416 * 0.789 / 1000, abs=5e-5)
+    assert tables.factor("ethanol_plant_coal_kg_l") == pytest.approx(611.2 * 0.789 / 1000, abs=5e-5)
+    # raw coal 20.908 GJ/t × 0.0946 t CO2/GJ = 1.978 t CO2/t
+    assert tables.factor("coal_ef_t_co2_t") == pytest.approx(20.908 * 0.0946, abs=5e-4)
+    plant = float(carbon.conversion_process_t_co2e(
+        0.0, 0.0, 0.0, 2970.0, 27.0, grid_ef_t_co2_mwh=0.5366, ethanol_kwh_l=0.3001, ethanol_coal_kg_l=0.4822,
+        coal_ef_t_co2_t=1.978))
+    # 2970 L × (0.3001 × 0.5366 + 0.4822 × 1.978) / 1000 = 0.4783 + 2.8328 = 3.311 t CO2
+    assert plant == pytest.approx(2970 * (0.3001 * 0.5366 + 0.4822 * 1.978) / 1000)
+    assert plant == pytest.approx(3.311, abs=1e-3)
+    # a plant that fires its bagasse (low end of both factors) emits nothing for its energy
+    assert tables.factor("ethanol_plant_coal_kg_l", "low") == 0.0 == tables.factor("ethanol_plant_kwh_l", "low")
+    assert float(carbon.conversion_process_t_co2e(0.0, 0.0, 0.0, 2970.0, 27.0)) == 0.0
 
 
 def test_digestion_leak_is_an_emission_and_not_fuel(tables):
@@ -531,9 +542,12 @@ def test_low_technology_pyrolysis_kiln_methane(tables):
     # 2 t char × 0.049 t CH4/t × GWP 28 (AR5, as VM0044) = 2.744 t CO2e
     assert float(carbon.conversion_process_t_co2e(0.0, 2.0, 6.0, 0.0, 28.0, pyrolysis_ch4_t_t_char=0.049)) \
         == pytest.approx(2.744)
-    # plant electricity only when a figure is set: 6 t feed × 100 kWh/t × 0.5366 t/MWh
-    assert float(carbon.conversion_process_t_co2e(0.0, 0.0, 6.0, 0.0, 28.0, pyrolysis_kwh_t=100.0)) \
-        == pytest.approx(0.32196)
+    # plant electricity per t of biochar: 2 t char × 125 kWh/t × 0.5366 t/MWh = 0.13415 t CO2
+    assert float(carbon.conversion_process_t_co2e(0.0, 2.0, 6.0, 0.0, 28.0, pyrolysis_kwh_t_char=125.0)) \
+        == pytest.approx(0.13415)
+    # the factor: CarboChar ratings 20 kW / 0.2 t/h, 15 / 0.12, 10 / 0.04 = 100, 125, 250 kWh/t
+    assert [tables.factor("pyrolysis_electricity_kwh_t_char", w) for w in ("low", "typical", "high")] \
+        == pytest.approx([20 / 0.2, 15 / 0.12, 10 / 0.04])
 
 
 def test_each_credit_method_on_a_stated_biochar(tables):
@@ -615,3 +629,58 @@ def test_report_shows_inventory_sink_and_credits(sample_plots_path):
     assert i > 0 and "biochar_credit_vm0044_co2e_t_ha_yr" in h[i:]
     no_char = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, options=["do_nothing", "miscanthus"]))
     assert "Biochar: inventory sink and credits" not in report.report_html(no_char)
+
+
+def test_registry_buffer_shares_are_the_documented_rules(tables):
+    """Buffer shares of the side-by-side credit table: 0 for the IPCC inventory, VM0044 (Sectoral Scope 13,
+    outside the AFOLU pooled buffer), Puro (reversal-event rules, no pooled deduction) and industrial
+    Global C-Sink producers (emission portfolio); an artisan C-Sink producer pays a 3 % margin instead."""
+    r = tables.biochar_credit_rules
+    buf = r.loc[r["rule"] == "buffer_frac"].set_index("registry")
+    assert buf["rule_value"].astype(float).to_dict() == {
+        "ipcc2019": 0.0, "verra_vm0044": 0.0, "puro2025": 0.0, "global_biochar_csink": 0.0}
+    assert "verra2024_afolu_buffer" in buf.loc["verra_vm0044", "source"]
+    assert "puro2024_general_rules" in buf.loc["puro2025", "source"]
+    assert "csink_artisan_margin" in buf.loc["global_biochar_csink", "source"]
+    # 10 t rice-straw char (F_C 0.49), 450–600 °C, H/Corg 0.4, soil 20 °C, nothing deducted:
+    # IPCC 10 × 0.49 × 0.80 × 44/12 = 14.37; C-Sink × 0.997^100 = 13.30; Puro × 0.69978 = 12.57
+    c = carbon.biochar_credits(10.0, "rice_straw", "medium", tables, h_corg=0.4, soil_temp_c=20.0)
+    got = c.set_index("registry")["credit_t_co2e"].round(2).to_dict()
+    assert got == {"ipcc2019": 14.37, "global_biochar_csink": 13.3, "puro2025": 12.57, "verra_vm0044": 14.37}
+    assert c["buffer_t_co2e"].eq(0).all()
+    # artisan kiln: 3 % of the C-Sink: 13.304 × 0.97 = 12.905 t CO2e
+    r2 = r.copy()
+    r2.loc[(r2["registry"] == "global_biochar_csink") & (r2["rule"] == "buffer_frac"), "rule_value"] = "0.03"
+    a = carbon.biochar_credits(10.0, "rice_straw", "medium", tables.replace(biochar_credit_rules=r2),
+                               h_corg=0.4, soil_temp_c=20.0).set_index("registry")
+    k = 10 * 0.49 * 0.997 ** 100 * 44 / 12
+    assert a.loc["global_biochar_csink", "buffer_t_co2e"] == pytest.approx(0.03 * k)
+    assert a.loc["global_biochar_csink", "credit_t_co2e"] == pytest.approx(0.97 * k)
+    assert a.loc["global_biochar_csink", "credit_t_co2e"] == pytest.approx(12.905, abs=1e-3)
+
+
+def test_plant_energy_is_a_ledger_term_of_the_plan(plots_factory):
+    """Upland maize plot, every option: sweet-sorghum ethanol pays its plant's grid electricity and coal,
+    a Sedum pyrolysis its plant electricity per t of char (both in ``conversion_process``)."""
+    p = plots_factory(1, land_use="upland", crop="maize", ph=6.0, cd_mg_kg=0.8)
+    t = agriremed.plan(p, agriremed.Scenario(mc_draws=0, rule_set="none")).table.set_index("option_id")
+    s = t.loc["sorghum"]
+    per_l = (0.3001 * 0.5366 + 0.4822 * 1.978) / 1000                 # 1.1148 kg CO2 per litre
+    assert s["conversion_process_co2e_t_ha_yr"] == pytest.approx(-s["ethanol_l_ha_yr"] * per_l)
+    assert s["conversion_process_co2e_t_ha_yr"] == pytest.approx(-3.3905, abs=1e-3)   # 3041.28 L/ha/yr
+    # Sedum is harvested only until its target: both terms scale with the same harvested share, so
+    # plant electricity / haul = (char × 125 × 0.5366) / (biomass × 50 km × 0.11 kg/(t km))
+    d = t.loc["sedum_plumbizincicola"]
+    ratio = d["biochar_t_ha_yr"] * 125 * 0.5366 / (d["biomass_t_dm_ha_yr"] * 50 * 0.11)
+    assert d["conversion_process_co2e_t_ha_yr"] / d["biomass_transport_co2e_t_ha_yr"] == pytest.approx(ratio)
+    assert d["conversion_process_co2e_t_ha_yr"] < 0
+
+
+def test_bagasse_fired_ethanol_plant_is_an_override(plots_factory):
+    """factor.ethanol_plant_coal_kg_l = 0 (boiler fired with bagasse): only the grid power is left,
+    3041.28 L × 0.3001 kWh/L × 0.5366 kg/kWh = 0.4897 t CO2/ha/yr."""
+    p = plots_factory(1, land_use="upland", crop="maize", ph=6.0, cd_mg_kg=0.8)
+    s = agriremed.Scenario(mc_draws=0, rule_set="none", overrides={"factor.ethanol_plant_coal_kg_l": 0.0})
+    r = agriremed.plan(p, s).table.set_index("option_id").loc["sorghum"]
+    assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-r["ethanol_l_ha_yr"] * 0.3001 * 0.5366 / 1000)
+    assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-0.4897, abs=1e-4)

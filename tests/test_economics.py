@@ -168,12 +168,14 @@ def _plan(plots_factory, **scenario):
 def test_willow_cash_flow_hand_computed(plots_factory):
     pl = _plan(plots_factory)
     r = pl.table.set_index("option_id").loc["willow_src"]
-    yearly = -1500 - 8.6 * 150 + 8.6 * 300                # management, harvest per t, fuel sale per t
+    # management, harvest per t, haul of the delivered fuel (50 km × 0.5 CNY/(t km)), fuel sale per t
+    yearly = -1500 - 8.6 * 150 - 8.6 * 50 * 0.5 + 8.6 * 300
     annuity = (1 - 1.06 ** -20) / 0.06
     grown = annuity - 1 / 1.06                             # cut back in the planting year: no harvest in year 1
     assert r["npv_cny_ha"] == pytest.approx(-15000 / 1.06 - 1500 / 1.06 + yearly * grown)
     assert r["cost_establishment_cny_ha"] == pytest.approx(15000 / 1.06)
     assert r["cost_harvest_cny_ha"] == pytest.approx(8.6 * 150 * grown)
+    assert r["cost_transport_cny_ha"] == pytest.approx(8.6 * 50 * 0.5 * grown)      # 215 CNY/ha in a year
     assert r["revenue_biomass_cny_ha"] == pytest.approx(8.6 * 300 * grown)
 
 
@@ -181,7 +183,7 @@ def test_cost_groups_and_cash_flows_add_up(sample_plots_path):
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     t = p.table.loc[p.table["npv_cny_ha"].notna()].set_index(["plot_id", "option_id"])
     groups = ["cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
-              "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha"]
+              "cost_harvest_cny_ha", "cost_transport_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha"]
     np.testing.assert_allclose(t[groups].sum(axis=1), t["cost_cny_ha"], rtol=1e-9, atol=1e-6)
     revenue = t["revenue_crop_cny_ha"] + t["revenue_biomass_cny_ha"] + t["carbon_revenue_cny_ha"]
     np.testing.assert_allclose(revenue, t["revenue_cny_ha"], rtol=1e-9, atol=1e-6)
@@ -317,3 +319,40 @@ def test_miscanthus_establishes_before_its_harvests_pay(plots_factory):
     assert cf.loc[1, "biomass_sale"] == 0 and cf.loc[1, "harvest"] == 0          # not worth harvesting
     assert cf.loc[2, "biomass_sale"] == pytest.approx(0.5 * mature)              # half the mature yield
     assert (cf.loc[3:, "biomass_sale"] == mature).all()
+
+
+def test_biomass_haulage_is_charged_over_the_plot_distance(plots_factory):
+    """Sold biomass pays t × one-way km × freight rate: willow 8.6 t DM/ha × 20 km × 0.5 CNY/(t km)
+    = 86 CNY/ha a year (the plot's own ``transport_km``), 8.6 × 120 × 0.5 = 516 with the scenario
+    distance; metal-rich hyperaccumulator biomass (harvest cost already incl. haulage) is not charged."""
+    from agriremed.tables import load_tables
+
+    assert load_tables().factor("freight_cost_cny_tkm") == 0.5
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)
+    s = agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0.0, rule_set="none")
+    own = agriremed.plan(p.assign(transport_km=20.0), s)
+    cf = own.yearly_cash_flows().query("option_id == 'willow_src' and item == 'transport'")
+    haul = cf.set_index("year")["cash_flow_cny_ha_yr"]
+    assert haul.loc[1] == 0                                                 # cut back: nothing hauled
+    np.testing.assert_allclose(haul.loc[2:], -8.6 * 20 * 0.5)               # −86 CNY/ha
+    far = agriremed.plan(p, agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0.0, rule_set="none",
+                                               transport_km=120.0))
+    cf = far.yearly_cash_flows().query("option_id == 'willow_src' and item == 'transport'")
+    np.testing.assert_allclose(cf.set_index("year")["cash_flow_cny_ha_yr"].loc[2:], -8.6 * 120 * 0.5)
+    grown = (1 - 1.06 ** -20) / 0.06 - 1 / 1.06
+    t_own = own.table.set_index("option_id")
+    t_far = far.table.set_index("option_id")
+    assert t_own.loc["willow_src", "cost_transport_cny_ha"] == pytest.approx(86 * grown)
+    assert t_own.loc["willow_src", "npv_cny_ha"] - t_far.loc["willow_src", "npv_cny_ha"] \
+        == pytest.approx((516 - 86) * grown)
+    assert t_own.loc["sedum_plumbizincicola", "cost_transport_cny_ha"] == 0
+    assert t_own.loc["do_nothing", "cost_transport_cny_ha"] == 0
+
+
+def test_local_freight_rate_is_a_scenario_override(plots_factory):
+    """factor.freight_cost_cny_tkm = 1.2: willow's haul at 50 km is 8.6 × 50 × 1.2 = 516 CNY/ha a year."""
+    p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)
+    s = agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0.0, rule_set="none",
+                           overrides={"factor.freight_cost_cny_tkm": 1.2})
+    cf = agriremed.plan(p, s).yearly_cash_flows().query("option_id == 'willow_src' and item == 'transport'")
+    np.testing.assert_allclose(cf.set_index("year")["cash_flow_cny_ha_yr"].loc[2:], -8.6 * 50 * 1.2)

@@ -363,3 +363,29 @@ def test_shapefile_field_names_cut_to_ten_characters_are_named(tmp_path):
     p = _write(tmp_path / "cut.shp", a, _squares_gk(1), "EPSG:4547")
     notes = [n for n in geo.read_layer(p).notes if "cut to the 10 characters" in n]
     assert len(notes) == 1 and "'bulk_densi'" in notes[0] and "bulk_density_g_cm3" in notes[0]
+
+
+def test_sample_regions_are_labelled_illustrative_in_the_layer_the_note_and_the_map(tmp_path, capsys):
+    import json
+
+    info = pyogrio.read_info(SAMPLES / "regions.gpkg", layer="provinces")["layer_metadata"]
+    assert info["IDENTIFIER"].startswith("illustrative regions, not official boundaries")
+    assert "NOT the administrative boundaries" in info["DESCRIPTION"] and "并非各省的行政边界" in info["DESCRIPTION"]
+    reg = geo.read_regions(SAMPLES / "regions.gpkg")
+    assert reg.attrs["title"] == info["IDENTIFIER"] and reg.attrs["description"] == info["DESCRIPTION"]
+    out = tmp_path / "out"
+    assert main(["plan", str(SAMPLES / "parcels.gpkg"), "--out", str(out), "--draws", "0", "--no-xlsx",
+                 "--regions", str(SAMPLES / "regions.gpkg")]) == 0
+    assert "note: regions.gpkg: ILLUSTRATIVE polygons made up for trying --regions" in capsys.readouterr().out
+    html = (out / "report.html").read_text(encoding="utf-8")
+    # the map legend names the outlines by the layer's title, in the report's JSON (non-ASCII escaped)
+    assert json.dumps("illustrative regions, not official boundaries")[1:-1] in html
+    # a regions layer without a title keeps the plain legend name
+    plain = tmp_path / "r.gpkg"
+    gpd.read_file(SAMPLES / "regions.gpkg").to_file(plain, layer="r", driver="GPKG")
+    r = geo.read_regions(plain)
+    assert r.attrs == {"title": "", "description": ""}
+    s = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
+    g = geo.geometry_by_id(geo.read_layer(SAMPLES / "parcels.gpkg"))
+    fig = viz.parcel_map(s, g, "soil_class", r)
+    assert [t.name for t in fig.data if t.mode == "lines" and t.fill != "toself"] == ["regions"]

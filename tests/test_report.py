@@ -1,6 +1,7 @@
 """report.html in English and Chinese: title with region and date, plain-language summary,
 readable numbers, print layout, glossary; the streamed plan's report from its totals."""
 
+import html
 import re
 from pathlib import Path
 
@@ -197,3 +198,25 @@ def test_the_dashboard_report_download_follows_the_page_language():
     p.set_lang("zh")
     doc = p.downloads["report"].payload().decode("utf-8")
     assert "<title>受污染耕地修复治理方案" in doc and "逗号分隔文件中使用了小数逗号" in doc
+
+
+def _cjk(s: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", s))
+
+
+def test_chinese_glossary_describes_every_column_in_chinese(plan):
+    doc = report_html(plan, lang="zh", date="2026-12-04")
+    gloss = doc[doc.index("id='glossary'"):]
+    gloss = gloss[: gloss.index("</section>")] if "</section>" in gloss else gloss
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>[^<]*</td><td class='long'>([^<]*)</td></tr>", gloss)
+    assert len(rows) > 50
+    english = [(name, d) for _, name, d in rows if not _cjk(d)]
+    assert english == []  # the column name (a machine name) is the only English in a row
+    d = {name: html.unescape(desc) for _, name, desc in rows}
+    assert d["area_ha"] == "面积；单位：公顷；取值范围：> 0，≤ 1,000,000"
+    assert d["land_use"] == "土地利用类型；取值：水田、旱地、果园、菜地、边际土地"
+    assert d["npv_vs_baseline_cny_ha"] == "规划期内净现值减去不治理的净现值（合并账户）"  # its own text (i18n.csv)
+    assert "（说明为英文）" not in doc
+    # in English the registry's descriptions
+    en = report_html(plan, lang="en", date="2026-12-04")
+    assert i18n.description("area_ha", "en") in en

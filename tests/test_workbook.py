@@ -106,6 +106,26 @@ def test_chinese_values_translated(written):
     assert (row["label"], row["unit"]) == ("相对不治理的净现值", "元/公顷")
 
 
+def test_chinese_glossary_and_readme_have_no_english_descriptions(written):
+    plan, paths = written
+    gl = pd.read_excel(paths["zh"], sheet_name="术语表", header=1, engine="openpyxl")
+    assert len(gl) > 50
+    desc = gl["description"].fillna("").astype(str)
+    # every description is Chinese; the column names (machine names) are the only English
+    assert [n for n, d in zip(gl["name"], desc, strict=True) if d.isascii()] == []
+    d = dict(zip(gl["name"], desc, strict=True))
+    assert d["cash_flow_typical_plot_cny_yr"] == "推荐方案典型年份每公顷净现金流×地块面积；不含补贴"
+    assert d["area_mu"] == "面积；单位：亩；取值范围：≥ 0"
+    if "owner_note" in d:  # an input column the registry does not know
+        assert d["owner_note"] == "输入表中的列，原样保留"
+    en = pd.read_excel(paths["en"], sheet_name=i18n.t("ui.workbook.sheet.glossary", "en"), header=1, engine="openpyxl")
+    assert en.set_index("name").loc["area_mu", "description"] == "Plot area in mu (1 亩 = 1/15 ha)."
+    readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True) if r and r[0]]
+    # item names of the README are Chinese (the values are versions, counts, codes and the scenario)
+    assert [r[0] for r in readme if isinstance(r[0], str) and r[0].isascii()
+            and r[0] not in ("scenario.json",)] == []
+
+
 def test_formula_looking_text_is_neutralised(written):
     plan, paths = written
     for path in paths.values():

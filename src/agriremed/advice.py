@@ -2,7 +2,7 @@
 
 The plan ranks options per hectare over a horizon; an officer needs, for one plot, what to
 do this season and next with amounts per mu and for the plot, what the first year costs
-and what the plot earns a year, which grain samples to take and for how long. This module
+and what the plot nets in year 1 and in a typical year after it, which grain samples to take and for how long. This module
 turns a plan result into that advice. It computes no new science: amounts come from the
 option tables, money from the economics stage, years from the duration stage.
 
@@ -17,8 +17,11 @@ option tables, money from the economics stage, years from the duration stage.
 * **Money** for the plot: ``first_year_cost_plot_cny`` = ``cost_year1_cny_ha`` (the
   undiscounted year-1 cost items of :func:`agriremed.economics.evaluate_economics`:
   crop production, establishment, management, harvest, amendment, disposal) × area;
-  ``yearly_income_plot_cny_yr`` = ``revenue_mean_cny_ha_yr`` (undiscounted revenue items
-  averaged over the horizon; subsidies not included) × area.
+  ``cash_flow_year1_plot_cny`` = ``cash_flow_year1_cny_ha`` (revenue minus cost of year 1)
+  × area and ``cash_flow_typical_plot_cny_yr`` = ``cash_flow_typical_cny_ha_yr`` (revenue
+  minus cost of the typical year ``typical_year``, :func:`agriremed.economics.typical_year`)
+  × area: actual years of the option's undiscounted yearly cash flows, subsidies not
+  included.
 * **Monitoring** (``monitoring_rules.csv``, placeholder rule marked
   ``agriremed_assumption``): composite grain samples a season = max(minimum,
   ceil(area in mu / mu per sample)) every season a food crop is grown, over the plan
@@ -61,8 +64,8 @@ TIMINGS = ("this_season", "next_season", "every_season")
 #: How long, for doing nothing (the metals are neither removed nor held).
 BASELINE_TEXT = "metals stay in the soil"
 #: Summary columns of :func:`summary_columns`.
-SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "yearly_income_plot_cny_yr",
-                 "grain_samples_per_season",
+SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_year1_plot_cny",
+                 "cash_flow_typical_plot_cny_yr", "typical_year", "grain_samples_per_season",
                  "monitoring", "duration_text")
 
 
@@ -343,7 +346,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         ``metals_exceeding``, ``controlling_metal``).
     table : pandas.DataFrame
         Plan table (``recommended``, ``option_kind``, ``food_crop``, ``cost_year1_cny_ha``
-        [CNY ha⁻¹], ``revenue_mean_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹], ``years_p50``,
+        [CNY ha⁻¹], ``cash_flow_year1_cny_ha`` [CNY ha⁻¹], ``cash_flow_typical_cny_ha_yr``
+        [CNY ha⁻¹ yr⁻¹], ``typical_year`` [yr], ``years_p50``,
         ``years_to_target`` [yr], ``target_metals``).
     tables : Tables
         Literature tables (food limits, monitoring rule).
@@ -360,7 +364,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     dict
         Column → values: ``area_mu`` [mu], ``measures`` (:func:`measures_text`),
         ``first_year_cost_plot_cny`` [CNY],
-        ``yearly_income_plot_cny_yr`` [CNY yr⁻¹], ``grain_samples_per_season`` [–],
+        ``cash_flow_year1_plot_cny`` [CNY], ``cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹],
+        ``typical_year`` [yr], ``grain_samples_per_season`` [–],
         ``monitoring``, ``duration_text``.
     """
     n = len(summary)
@@ -423,7 +428,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
     measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
     return {"area_mu": mu, "measures": measures, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
-            "yearly_income_plot_cny_yr": col("revenue_mean_cny_ha_yr") * area,
+            "cash_flow_year1_plot_cny": col("cash_flow_year1_cny_ha") * area,
+            "cash_flow_typical_plot_cny_yr": col("cash_flow_typical_cny_ha_yr") * area,
+            "typical_year": col("typical_year"),
             "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur}
 
 
@@ -431,11 +438,23 @@ def _money(x: float) -> str:
     return "n/a" if math.isnan(x) else f"{x:,.0f}"
 
 
+def _signed(x: float) -> str:
+    """Net money with its sign ('+2,345', '-1,234'; zero unsigned)."""
+    if math.isnan(x):
+        return "n/a"
+    r = round(x)
+    return f"{r:+,.0f}" if r else "0"
+
+
+def _year(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.0f}"
+
+
 def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
     """The sentence that ends a recommendation with the plot's money and monitoring (English).
 
-    "First year on the plot (6.3 mu): cost 12,345 CNY, income 23,456 CNY/yr; grain sampling
-    every season: …." — one per row of ``cols`` (output of :func:`summary_columns`), or of
+    "First year on the plot (6.3 mu): cost 12,345 CNY, net -1,234 CNY; a typical year (year 3):
+    net +2,345 CNY/yr; grain sampling every season: …." — one per row of ``cols`` (output of :func:`summary_columns`), or of
     the rows ``rows``. In another reporting currency ``money`` = (code, CNY per unit) the
     amounts are given in it with the CNY amount in brackets.
     """
@@ -443,17 +462,21 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
         if np.asarray(rows).dtype == bool else np.asarray(rows)
     code, rate = money
 
-    def amount(x, per=""):
+    def amount(x, per="", signed=False):
+        m = _signed if signed else _money
         if code == "CNY" or math.isnan(x):
-            return f"{_money(x)} CNY{per}"
-        return f"{_money(x / rate)} {code}{per} ({_money(x)} CNY{per})"
+            return f"{m(x)} CNY{per}"
+        return f"{m(x / rate)} {code}{per} ({m(x)} CNY{per})"
 
     mu = [f"{x:,.1f}" for x in np.asarray(cols["area_mu"], float)[idx].tolist()]
     cost = [amount(x) for x in np.asarray(cols["first_year_cost_plot_cny"], float)[idx].tolist()]
-    income = [amount(x, "/yr") for x in np.asarray(cols["yearly_income_plot_cny_yr"], float)[idx].tolist()]
+    net1 = [amount(x, signed=True) for x in np.asarray(cols["cash_flow_year1_plot_cny"], float)[idx].tolist()]
+    typ = [amount(x, "/yr", signed=True)
+           for x in np.asarray(cols["cash_flow_typical_plot_cny_yr"], float)[idx].tolist()]
+    year = [_year(x) for x in np.asarray(cols["typical_year"], float)[idx].tolist()]
     mon = np.asarray(cols["monitoring"], dtype=object)[idx]
-    return np.array([f" First year on the plot ({a} mu): cost {b}, income {c}; {d}."
-                     for a, b, c, d in zip(mu, cost, income, mon, strict=True)], dtype=object)
+    return np.array([f" First year on the plot ({a} mu): cost {b}, net {n}; a typical year (year {y}): net {t}; {d}."
+                     for a, b, n, y, t, d in zip(mu, cost, net1, year, typ, mon, strict=True)], dtype=object)
 
 
 @dataclasses.dataclass
@@ -468,7 +491,9 @@ class PlotAdvice:
     this_season: list
     next_season: list
     first_year_cost: str
-    yearly_income: str
+    year1_net: str
+    typical_net: str
+    typical_year: str
     money_note: str
     monitoring: str
     how_long: str
@@ -555,8 +580,10 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),
         first_year_cost=f"{_money(float(r['first_year_cost_plot_cny']))} {money_cur}",
-        yearly_income=f"{_money(float(r['yearly_income_plot_cny_yr']))} {money_cur}"
+        year1_net=f"{_signed(float(r['cash_flow_year1_plot_cny']))} {money_cur}",
+        typical_net=f"{_signed(float(r['cash_flow_typical_plot_cny_yr']))} {money_cur}"
         + ("/年" if lang == "zh" else "/yr"),
+        typical_year=_year(float(r["typical_year"])),
         money_note=i18n.t("ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
         how_long=i18n.message(how, lang, tables),

@@ -47,9 +47,10 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
 
 ``conversion_process``
     Emissions of the conversion plant (:func:`conversion_process_t_co2e`): CH4 leaked from
-    digesters (5 %, 2.8–10 %), pyrolysis process CH4 (0 for a plant that burns its gases)
-    and plant electricity, ethanol plant chemicals (the last two not quantified until a
-    factor is set). The haul distance of ``biomass_transport`` is the plot's
+    digesters (5 %, 2.8–10 %), pyrolysis process CH4 (0 for a plant that burns its gases),
+    pyrolysis plant electricity (125 kWh t⁻¹ biochar, 100–250, × grid factor) and the
+    energy of a sweet-sorghum ethanol plant (0.3001 kWh and 0.4822 kg coal L⁻¹ of ethanol,
+    × grid and coal factors; 0 for a plant that fires its bagasse or lignin). The haul distance of ``biomass_transport`` is the plot's
     ``transport_km``, a region row of ``transport_distances.csv`` or the scenario value
     (:func:`row_transport_km`).
 
@@ -943,8 +944,9 @@ def credit_terms(tables: Tables, method: str) -> set[str]:
 
 def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, ethanol_l, gwp_ch4: float,
                               ch4_density_kg_m3: float = 0.716, pyrolysis_ch4_t_t_char: float = 0.0,
-                              pyrolysis_kwh_t=np.nan, grid_ef_t_co2_mwh: float = 0.5366,
-                              ethanol_kg_co2e_l=np.nan) -> np.ndarray:
+                              pyrolysis_kwh_t_char=0.0, grid_ef_t_co2_mwh: float = 0.5366,
+                              ethanol_kwh_l=0.0, ethanol_coal_kg_l=0.0, coal_ef_t_co2_t: float = 1.978
+                              ) -> np.ndarray:
     """Emissions of the conversion plant itself (positive number, t CO2e).
 
     Parameters
@@ -963,18 +965,25 @@ def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, etha
         Density of CH4 at 0 °C [kg m⁻³].
     pyrolysis_ch4_t_t_char : float
         Process CH4 per tonne of biochar [t t⁻¹] (0 for a plant that burns its gases).
-    pyrolysis_kwh_t : float
-        Plant electricity per tonne of feedstock [kWh t⁻¹]; NaN: not quantified (0).
+    pyrolysis_kwh_t_char : float
+        Pyrolysis plant electricity per tonne of biochar made [kWh t⁻¹] (CarboChar units:
+        100–250, typical 125); NaN counts as 0.
     grid_ef_t_co2_mwh : float
         Grid emission factor [t CO2 MWh⁻¹].
-    ethanol_kg_co2e_l : float
-        Ethanol plant chemicals and purchased energy [kg CO2e L⁻¹]; NaN: not quantified (0).
+    ethanol_kwh_l : float
+        Grid electricity of the ethanol plant per litre of ethanol [kWh L⁻¹] (sweet-sorghum
+        plant, Shandong: 380.416 kWh t⁻¹ = 0.3001 kWh L⁻¹); NaN counts as 0.
+    ethanol_coal_kg_l : float
+        Coal burnt for the ethanol plant's steam per litre [kg L⁻¹] (611.2 kg t⁻¹ =
+        0.4822 kg L⁻¹; 0 when the boiler burns the bagasse); NaN counts as 0.
+    coal_ef_t_co2_t : float
+        CO2 of burning one tonne of raw coal [t CO2 t⁻¹] (20.908 GJ t⁻¹ × 0.0946 t CO2 GJ⁻¹).
 
     Returns
     -------
     numpy.ndarray
-        Emission [t CO2e] = leak · ρ/1000 · GWP + char · CH4 · GWP + feed · kWh/1000 · EF
-        + ethanol · kg/1000.
+        Emission [t CO2e] = leak · ρ/1000 · GWP + char · CH4 · GWP + char · kWh/1000 · EF_grid
+        + ethanol · (kWh/1000 · EF_grid + coal/1000 · EF_coal).
 
     References
     ----------
@@ -982,6 +991,13 @@ def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, etha
        digesters (default physical leakage 2.8–10 %).
     .. [2] Verra (2025) VM0044 v1.2 (high- and low-technology pyrolysis; default CH4 of
        low-technology kilns).
+    .. [3] Pro-Natura International (2016) CarboChar technical description (electrical
+       consumption 10, 15 and 20 kW at 40, 120 and 200 kg biochar h⁻¹).
+    .. [4] Assessing the sweet sorghum-based ethanol potential on saline–alkali land with
+       DSSAT model and LCA approach, Biotechnology for Biofuels 14 (2021), Table 11
+       (electricity 380.416 kWh and coal 611.2 kg per t ethanol).
+    .. [5] IPCC (2006) Vol. 2 Table 1.4 (other bituminous coal 94 600 kg CO2 TJ⁻¹); GB/T 2589
+       (raw coal 20 908 kJ kg⁻¹).
 
     Examples
     --------
@@ -989,12 +1005,24 @@ def conversion_process_t_co2e(methane_leak_m3, biochar_t, pyrolysis_feed_t, etha
 
     >>> round(float(conversion_process_t_co2e(118.54, 0.0, 0.0, 0.0, 27.0)), 3)
     2.292
+
+    2 t of biochar at 125 kWh t⁻¹ and 0.5366 t CO2 MWh⁻¹: 2 × 125 / 1000 × 0.5366 = 0.134 t CO2;
+    1 000 L of ethanol at 0.3001 kWh L⁻¹ and 0.4822 kg coal L⁻¹: 0.3001 × 0.5366 + 0.4822 × 1.978
+    = 0.161 + 0.954 = 1.115 t CO2.
+
+    >>> round(float(conversion_process_t_co2e(0.0, 2.0, 6.0, 0.0, 27.0, pyrolysis_kwh_t_char=125.0)), 5)
+    0.13415
+    >>> round(float(conversion_process_t_co2e(0.0, 0.0, 0.0, 1000.0, 27.0, ethanol_kwh_l=0.3001,
+    ...                                       ethanol_coal_kg_l=0.4822)), 3)
+    1.115
     """
     leak = np.asarray(methane_leak_m3, float) * ch4_density_kg_m3 / 1000.0 * gwp_ch4
-    pyro = np.asarray(biochar_t, float) * pyrolysis_ch4_t_t_char * gwp_ch4 \
-        + np.asarray(pyrolysis_feed_t, float) * np.nan_to_num(np.asarray(pyrolysis_kwh_t, float)) / 1000.0 \
-        * grid_ef_t_co2_mwh
-    eth = np.asarray(ethanol_l, float) * np.nan_to_num(np.asarray(ethanol_kg_co2e_l, float)) / 1000.0
+    char = np.asarray(biochar_t, float)
+    pyro = char * pyrolysis_ch4_t_t_char * gwp_ch4 \
+        + char * np.nan_to_num(np.asarray(pyrolysis_kwh_t_char, float)) / 1000.0 * grid_ef_t_co2_mwh
+    per_l = np.nan_to_num(np.asarray(ethanol_kwh_l, float)) / 1000.0 * grid_ef_t_co2_mwh \
+        + np.nan_to_num(np.asarray(ethanol_coal_kg_l, float)) / 1000.0 * coal_ef_t_co2_t
+    eth = np.asarray(ethanol_l, float) * per_l
     return leak + pyro + eth
 
 
@@ -1317,8 +1345,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                     "diesel_kg_co2_l", "n_fert_t_co2e_t_n", "n_fert_production_t_co2e_t_n",
                     "n2o_ef1_kg_n2on_kg_n", "n2o_ef1_flooded_rice_kg_n2on_kg_n", "lime_t_co2_t",
                     "transport_km", "freight_kg_co2_tkm", "processing_kwh_t", "digestion_ch4_leak_frac",
-                    "pyrolysis_ch4_t_t_char", "pyrolysis_electricity_kwh_t", "ethanol_plant_kg_co2e_l",
-                    "methane_density_kg_m3")
+                    "pyrolysis_ch4_t_t_char", "pyrolysis_electricity_kwh_t_char", "ethanol_plant_kwh_l",
+                    "ethanol_plant_coal_kg_l", "coal_ef_t_co2_t", "methane_density_kg_m3")
     full_chain = n_fertiliser_method == "full_chain"
     gwp_n2o = gwp_value(tables, gwp_set, "n2o")
 
@@ -1366,8 +1394,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             "conversion_process": -bio * conversion_process_t_co2e(
                 np.nan_to_num(en["methane_leak_m3"]), char, np.where(col(path) == "pyrolysis", Bz, 0.0),
                 np.nan_to_num(en["ethanol_l"]), gwp_ch4, f["methane_density_kg_m3"],
-                f["pyrolysis_ch4_t_t_char"], f["pyrolysis_electricity_kwh_t"], f["grid_ef_t_co2_mwh"],
-                f["ethanol_plant_kg_co2e_l"]),
+                f["pyrolysis_ch4_t_t_char"], f["pyrolysis_electricity_kwh_t_char"], f["grid_ef_t_co2_mwh"],
+                f["ethanol_plant_kwh_l"], f["ethanol_plant_coal_kg_l"], f["coal_ef_t_co2_t"]),
         }
 
     ident = lambda a: a  # noqa: E731
@@ -1469,7 +1497,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "biomass_transport": "biomass × haul distance × freight factor",
         "processing": "biomass × processing electricity × grid factor",
         "conversion_process": ("digester CH4 leakage × GWP; pyrolysis CH4 per t char × GWP and plant "
-                               "electricity × grid factor; ethanol plant emissions per litre"),
+                               "electricity per t char × grid factor; ethanol plant electricity per litre "
+                               "× grid factor and coal per litre × coal factor"),
     }
     persistence_src = {"ipcc2019": "ipcc2019_biochar", "puro2025": "ipcc2019_biochar;puro2025_biochar",
                        "ebc2020": "ipcc2019_biochar;ebc2020_csink"}[biochar_method]
@@ -1485,7 +1514,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         + ("" if rice_season_days is not None else ";climateview_rice_ch4"),
         "lime": "stoichiometry", "biomass_transport": "uk2020_freight;agriremed_assumption",
         "processing": "agriremed_assumption",
-        "conversion_process": "cdm_tool14_digester;verra2025_vm0044;nist_webbook;agriremed_assumption",
+        "conversion_process": ("cdm_tool14_digester;verra2025_vm0044;nist_webbook;pronatura2016_carbochar;"
+                               "dongying2021_sorghum_lca;ipcc2006_coal_ef;gbt2589_ncv;mee2024_grid"),
     }
     notes = {
         "soc_change": "tillage and carbon input apply to annual cropland and paddy",
@@ -1507,9 +1537,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         "biomass_transport": "one-way haul of harvested biomass",
         "processing": "not quantified until factor.processing_kwh_t is set",
         "conversion_process": ("CH4 leaked from digesters; pyrolysis CH4 0 for a plant that burns its "
-                               "gases; pyrolysis plant electricity and ethanol plant chemicals not "
-                               "quantified until factor.pyrolysis_electricity_kwh_t and "
-                               "factor.ethanol_plant_kg_co2e_l are set"),
+                               "gases; pyrolysis plant electricity 125 kWh per t biochar (CarboChar "
+                               "ratings); sweet-sorghum ethanol plant 380 kWh and 611 kg coal per t "
+                               "ethanol (Shandong LCA; 0 with a bagasse boiler: set "
+                               "factor.ethanol_plant_coal_kg_l); enzymes and chemicals not counted"),
     }
     names = list(terms)
     K = len(names)

@@ -396,17 +396,22 @@ def _cmd_plan(args) -> int:
         if not args.quiet:
             for note in args.geo_notes:
                 _say("note: " + note)
+            about = getattr(args, "region_polygons", None)
+            if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
+                _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
         from .geo import held_mb
 
-        held = held_mb(args._geo_layer)  # the layer stays in memory beside the chunks being planned
-        if args.memory - held > MEMORY_BASE_MB_FLOOR:
-            args.memory -= held
+        # the layer (attributes and geometry) stays in memory beside the chunks being planned
+        held = held_mb(args._geo_layer)
+        if chunk_size_for(scenario.mc_draws, args.memory, held_mb=held) >= 1:
+            args._held_mb = held
             fitting = check_draws(scenario.mc_draws, args.memory,
-                                  "--draws" if args.draws is not None else "mc_draws")
+                                  "--draws" if args.draws is not None else "mc_draws", held_mb=held)
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
-    whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True)  # one plan with report
+    whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True,  # one plan with report
+                           held_mb=getattr(args, "_held_mb", 0.0))
     if rows > whole:
         if getattr(args, "sheets", False):
             _say(f"error: --sheets needs the in-memory plan, which holds at most {whole:,} plots within "
@@ -520,7 +525,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         return 2
     draws = scenario.mc_draws
     if chunk > fitting:
-        need = memory_estimate_mb(chunk, draws)
+        need = memory_estimate_mb(chunk, draws, held_mb=getattr(args, "_held_mb", 0.0))
         _say(f"error: --chunk-size {chunk:,}: with {draws:,} Monte Carlo draws a chunk of {chunk:,} plots "
              f"needs about {need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
              f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
@@ -557,7 +562,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
 
         r.paths["plan_gpkg"] = write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
                                                          geometry_by_id(args._geo_layer), r.paths["summary"],
-                                                         r.paths.get("plan"))
+                                                         r.paths.get("plan"), batch_rows=max(chunk, 1_000))
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:

@@ -875,6 +875,8 @@ _out("cost_management_cny_ha", "CNY/ha", "Management cost (discounted)", "管理
      "Present value of yearly management and extra costs of the option while it runs.")
 _out("cost_harvest_cny_ha", "CNY/ha", "Harvest cost (discounted)", "收获成本（折现）",
      "Present value of the harvest costs of the biomass (per tonne).")
+_out("cost_transport_cny_ha", "CNY/ha", "Biomass haulage cost (discounted)", "生物质运输成本（折现）",
+     "Present value of hauling the sold biomass to the plant: t × one-way km × freight rate (CNY/(t km)).")
 _out("cost_amendment_cny_ha", "CNY/ha", "Amendment cost (discounted)", "改良剂成本（折现）",
      "Present value of amendment material and spreading at every application.")
 _out("cost_disposal_cny_ha", "CNY/ha", "Biomass disposal cost (discounted)", "生物质处置成本（折现）",
@@ -1008,9 +1010,23 @@ _out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "
      "credit; no subsidies or price support) averaged over the horizon.")
 _out("first_year_cost_plot_cny", "CNY", "First-year cost of the plot", "地块首年成本",
      "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha).")
-_out("yearly_income_plot_cny_yr", "CNY/yr", "Yearly income of the plot", "地块年收入",
-     "Mean yearly revenue per hectare of the recommended option × plot area "
-     "(revenue_mean_cny_ha_yr × area_ha); subsidies are not included.")
+_out("cash_flow_year1_cny_ha", "CNY/ha", "Net cash flow of year 1 per hectare", "第一年每公顷净现金流",
+     "Undiscounted revenue minus cost of year 1 of the yearly cash flows, combined account (no subsidies "
+     "or price support).")
+_out("cash_flow_typical_cny_ha_yr", "CNY/ha/yr", "Net cash flow of a typical year per hectare",
+     "典型年份每公顷净现金流",
+     "Undiscounted revenue minus cost of the typical year (typical_year: the first of years 2…horizon whose "
+     "net cash flow is the median of those years), combined account (no subsidies or price support).")
+_out("typical_year", "yr", "Typical year", "典型年份",
+     "The year of the yearly cash flows whose net cash flow is shown as a typical year (2…horizon).",
+     valid=(2, None))
+_out("cash_flow_year1_plot_cny", "CNY", "Net cash flow of the plot in year 1", "地块第一年净现金流",
+     "Net cash flow of year 1 per hectare of the recommended option × plot area "
+     "(cash_flow_year1_cny_ha × area_ha); subsidies are not included.")
+_out("cash_flow_typical_plot_cny_yr", "CNY/yr", "Net cash flow of the plot in a typical year",
+     "地块典型年份净现金流",
+     "Net cash flow of the typical year per hectare of the recommended option × plot area "
+     "(cash_flow_typical_cny_ha_yr × area_ha); subsidies are not included.")
 _out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
 _out("measures", "", "Measures this season and next", "本季和下一季措施",
      "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "

@@ -14,6 +14,13 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   spreading at every application: year 1, then lime at its ``reapply_interval_yr``
   and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
   runs; a phytoextraction option stops at its target and the current crop returns;
+* ``transport`` — road haul of biomass sold at a delivered price (options whose biomass
+  has a positive value per tonne): harvested biomass × the plot's one-way haul distance
+  (``transport_km`` of the plot, a region row of ``transport_distances.csv``, the
+  scenario value or the ``transport_km`` factor, as in the carbon ledger) × the freight
+  rate ``freight_cost_cny_tkm`` (0.5 CNY t⁻¹ km⁻¹, an assumption: set the local rate);
+  metal-rich biomass (negative value: a treatment cost; its harvest cost per tonne already
+  includes haulage) is not charged;
 * ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
   value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
   "electricity"`` the biomass of a CHP option is valued as exported electricity at the
@@ -71,11 +78,11 @@ import pandas as pd
 
 from . import _frames
 from .biomass import establishment_fractions
-from .carbon import application_interval
+from .carbon import application_interval, row_transport_km
 from .options import library_parameter
 from .tables import Tables, load_tables
 
-__all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "evaluate_economics",
+__all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
            "subsidy_inputs"]
@@ -83,7 +90,8 @@ __all__ = ["discount_factors", "npv", "payback_year", "yearly_cash_flows", "eval
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
     "crop_revenue": "revenue_crop", "crop_cost": "cost_crop", "establishment": "cost_establishment",
-    "management": "cost_management", "harvest": "cost_harvest", "amendment": "cost_amendment",
+    "management": "cost_management", "harvest": "cost_harvest", "transport": "cost_transport",
+    "amendment": "cost_amendment",
     "biomass_disposal": "cost_disposal", "biomass_sale": "revenue_biomass", "product_sale": "revenue_biomass",
     "energy_sale": "revenue_biomass", "carbon_credit": "revenue_carbon",
 }
@@ -361,6 +369,44 @@ def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
     return np.where(ok.any(axis=-1), first, np.inf)
 
 
+def typical_year(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net cash flow of year 1 and of a typical year after it, read from the yearly series.
+
+    The typical year is an actual year of the series: the first of years 2…H whose net
+    cash flow is the lower median of those years' flows. It is the steady state of an
+    option whose costs fall in year 1 (establishment) or whose yield ramps up over its
+    first years, and the usual year of one re-applied every few years (a re-application
+    year is typical only when it is the most common kind of year).
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Undiscounted net cash flows, rows × H years [CNY ha⁻¹ yr⁻¹].
+
+    Returns
+    -------
+    year1 : numpy.ndarray
+        Net cash flow of year 1 [CNY ha⁻¹].
+    typical : numpy.ndarray
+        Net cash flow of the typical year [CNY ha⁻¹ yr⁻¹] (NaN when H < 2).
+    year : numpy.ndarray
+        The typical year, 2…H [yr] (NaN when H < 2).
+
+    >>> y1, typ, yr = typical_year([[-900.0, 50.0, 300.0, 300.0, 300.0]])
+    >>> float(y1[0]), float(typ[0]), float(yr[0])
+    (-900.0, 300.0, 3.0)
+    """
+    cf = np.atleast_2d(np.asarray(cash_flows, float))
+    n, H = cf.shape
+    year1 = cf[:, 0].copy() if H else np.full(n, np.nan)
+    if H < 2:
+        return year1, np.full(n, np.nan), np.full(n, np.nan)
+    later = cf[:, 1:]
+    typical = np.sort(later, axis=1)[:, (H - 2) // 2]
+    year = np.argmax(later == typical[:, None], axis=1) + 2.0
+    return year1 + 0.0, typical + 0.0, year
+
+
 def _schedule_matrices(option_rows, schedule, H, rows):
     """The schedule of the rows ``rows`` as (crop code, crop names, option active, P(comply), row of each).
 
@@ -398,7 +444,8 @@ _BLOCK_ROWS = 8192
 
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
-                 noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None):
+                 noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
+                 transport_km=None):
     """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
@@ -443,6 +490,8 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     species = (_frames.take(_frames.obj(biomass["biomass_species"]), at, None) if "biomass_species" in biomass
                else np.full(len(option_rows), None, dtype=object))
     ramp = establishment_fractions(tables, species[rows], H)
+    km = row_transport_km(plots, g, tables, transport_km)[rows]  # one-way haul of each row [km]
+    km = np.where(np.isnan(km), tables.factor("transport_km"), km)
     rate = p("rate_t_ha")
     eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
                                _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
@@ -456,6 +505,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "establishment": p("establishment_cost_cny_ha"),
         "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr"),
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
+        "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
         "eff": eff,
         "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
         + p("application_cost_cny_ha"),
@@ -515,6 +565,7 @@ def _block_items(inp: dict, sel) -> dict:
     items["management"] = -np.where(active, inp["management"][sel][:, None], 0.0)
     ramp = inp["ramp"][sel]
     items["harvest"] = -np.where(active, inp["harvest"][sel][:, None] * ramp, 0.0)
+    items["transport"] = -np.where(active, inp["transport"][sel][:, None] * ramp, 0.0)
     eff = inp["eff"][sel]
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
@@ -561,7 +612,8 @@ def _block_transfers(inp: dict, sel, items: dict) -> dict:
 
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
            biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
-           noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None):
+           noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None,
+           transport_km=None):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -570,7 +622,7 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr)
+                                         biochar_reapply_interval_yr, transport_km)
     items = _block_items(inp, slice(None))
     if transfers:
         items = {**items, **_block_transfers(inp, slice(None), items)}
@@ -583,7 +635,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                       biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float | None = None,
                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
                       noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
-                      transfers: bool = False, biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
+                      transfers: bool = False, biochar_reapply_interval_yr: float | None = None,
+                      transport_km: float | None = None) -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -626,6 +679,10 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     biochar_reapply_interval_yr : float, optional
         Re-apply (and pay for) the biochar every so many years [yr]; default: once, in
         year 1 (lime follows its ``reapply_interval_yr``).
+    transport_km : float, optional
+        Scenario one-way haul distance [km] for plots without their own ``transport_km``
+        or a row of ``transport_distances.csv`` (default: the ``transport_km`` factor);
+        the ``transport`` item charges it at ``freight_cost_cny_tkm``.
 
     Returns
     -------
@@ -639,7 +696,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
                                      biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
-                                     transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr)
+                                     transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr,
+                                     transport_km=transport_km)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -660,7 +718,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
                        grid=None, noncompliant_grain: str = "discount_sale",
                        soil_plot: pd.DataFrame | None = None,
-                       biochar_reapply_interval_yr: float | None = None) -> pd.DataFrame:
+                       biochar_reapply_interval_yr: float | None = None,
+                       transport_km: float | None = None) -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -709,6 +768,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         :func:`subsidy_inputs` (none without it).
     biochar_reapply_interval_yr : float, optional
         See :func:`yearly_cash_flows`.
+    transport_km : float, optional
+        See :func:`yearly_cash_flows`.
 
     Returns
     -------
@@ -716,7 +777,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         ``plot_id``, ``option_id``, ``cost_cny_ha``, ``revenue_cny_ha``,
         ``carbon_revenue_cny_ha``, the present value of each cost and revenue group
         (``cost_crop_cny_ha``, ``cost_establishment_cny_ha``, ``cost_management_cny_ha``,
-        ``cost_harvest_cny_ha``, ``cost_amendment_cny_ha``, ``cost_disposal_cny_ha``,
+        ``cost_harvest_cny_ha``, ``cost_transport_cny_ha``, ``cost_amendment_cny_ha``, ``cost_disposal_cny_ha``,
         ``revenue_crop_cny_ha``, ``revenue_biomass_cny_ha``), ``npv_cny_ha``,
         ``npv_vs_baseline_cny_ha``, ``npv_vs_best_cny_ha`` (NPV minus that of the best
         other option of the plot), ``best_alternative``, ``npv_cny`` [CNY, whole plot],
@@ -728,10 +789,13 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
         farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
-        items of year 1 (crop production, establishment, management, harvest, amendment,
+        items of year 1 (crop production, establishment, management, harvest, transport, amendment,
         disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
         (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
-        H years [CNY ha⁻¹ yr⁻¹]; NaN for options that do not apply or cannot be assessed.
+        H years [CNY ha⁻¹ yr⁻¹]; the net cash flow of year 1 ``cash_flow_year1_cny_ha``
+        [CNY ha⁻¹] and of a typical year ``cash_flow_typical_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]
+        with its year ``typical_year`` [yr] (:func:`typical_year`; undiscounted, combined
+        account); NaN for options that do not apply or cannot be assessed.
 
     Examples
     --------
@@ -749,7 +813,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr)
+                                         biochar_reapply_interval_yr, transport_km)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])
@@ -770,6 +834,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
     pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
     cost_y1, rev_mean = np.empty(k), np.empty(k)
+    net_y1, net_typ, typ_year = np.empty(k), np.empty(k), np.empty(k)
     pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
@@ -784,6 +849,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
         cost_y1[blk] = -sum(np.minimum(v[:, 0], 0.0) for v in items.values()) + 0.0
         rev_mean[blk] = sum(np.maximum(v, 0.0) for v in items.values()).mean(axis=1) if H else 0.0
+        net_y1[blk], net_typ[blk], typ_year[blk] = typical_year(cf)
         value[blk] = (cf * df).sum(axis=1)
         payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
     groups = {}
@@ -810,6 +876,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],
         "cost_crop_cny_ha": -groups["cost_crop"], "cost_establishment_cny_ha": -groups["cost_establishment"],
         "cost_management_cny_ha": -groups["cost_management"], "cost_harvest_cny_ha": -groups["cost_harvest"],
+        "cost_transport_cny_ha": -groups["cost_transport"],
         "cost_amendment_cny_ha": -groups["cost_amendment"], "cost_disposal_cny_ha": -groups["cost_disposal"],
         "revenue_crop_cny_ha": groups["revenue_crop"], "revenue_biomass_cny_ha": groups["revenue_biomass"],
         "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best[rows],
@@ -819,6 +886,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
         "programme_cost_cny_ha": programme_cost,
         "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
+        "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]

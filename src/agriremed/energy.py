@@ -12,17 +12,20 @@ Pathways (``energy_pathway`` in ``options.csv``), for B t DM ha⁻¹ yr⁻¹ of 
     (0.29–0.31); gas = the remainder. The energy of oil and gas runs the process and is
     not credited (their heating values are not sourced). Process CH₄ is 0 in a
     high-technology plant that burns its pyrolysis gases (VM0044, Puro); a low-technology
-    kiln sets ``pyrolysis_ch4_t_t_char`` (VM0044 default 0.049). Plant electricity
-    (``pyrolysis_electricity_kwh_t``) is blank until a sourced figure is set.
+    kiln sets ``pyrolysis_ch4_t_t_char`` (VM0044 default 0.049). Plant electricity is
+    125 kWh per t biochar (``pyrolysis_electricity_kwh_t_char``, 100–250 from the ratings
+    of three continuous units), charged in the carbon ledger through the grid factor.
 ``digestion`` — anaerobic digestion: CH₄ = B · (1 − ash) · Y_CH₄ (m³ per t volatile
     solids), of which a share λ leaks from the digester and storage (2.8–10 %, typical
     5 %, ``digestion_ch4_leak_frac``); fuel energy = CH₄ · (1 − λ) · 35.8 MJ m⁻³, displacing
     natural gas. The leaked CH₄ is an emission of the carbon ledger (``conversion_process``).
 ``ethanol`` — lignocellulosic or sugar ethanol: ethanol = B · Y_EtOH (L t⁻¹ DM); fuel
-    energy = ethanol · 21.1 MJ L⁻¹, displacing gasoline. The plant's own energy comes from
-    its lignin residue (the NREL design burns it for steam and power); the emissions of its
-    chemicals and enzymes (``ethanol_plant_kg_co2e_l``) are blank until a sourced figure is
-    set.
+    energy = ethanol · 21.1 MJ L⁻¹, displacing gasoline. The plant's own energy is that of
+    a Chinese sweet-sorghum plant (Shandong LCA): 380.4 kWh of grid electricity and 611.2 kg
+    of coal per t ethanol (``ethanol_plant_kwh_l`` 0.3001 and ``ethanol_plant_coal_kg_l``
+    0.4822 per litre), charged in the carbon ledger through the grid and coal factors; a
+    plant that fires its bagasse or lignin (the NREL design) sets both to 0. Enzymes and
+    chemicals are not counted.
 ``chp`` with no heat user is a power-only plant (the default): its heat displaces nothing.
 ``none`` — no energy use.
 

@@ -47,6 +47,7 @@ from importlib import resources
 import pandas as pd
 
 from . import columns as C
+from . import names as _names
 
 __all__ = [
     "LANGS",
@@ -61,6 +62,7 @@ __all__ = [
     "metal_name",
     "metals",
     "region_name",
+    "description",
     "message",
     "untranslated",
     "keys",
@@ -258,7 +260,7 @@ _PROVINCES: dict[int, tuple[object, dict[str, str]]] = {}
 
 
 def region_name(region, lang: str = "en", tables=None) -> str:
-    """A region path with its first (province) part in ``lang``.
+    """A region path with its province, city and county parts in ``lang``.
 
     Parameters
     ----------
@@ -275,15 +277,20 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     str
         For ``"zh"``, the region with a first part that names a province (in any
         spelling of ``provinces.csv``, optionally followed by *Province*) replaced by
-        the province's full Chinese name; the other parts, separators and unknown
-        names stay as they are. For ``"en"`` the region unchanged.
+        the province's full Chinese name, and the parts below it that name a city or
+        county of ``place_names.csv`` under that province (and city), optionally followed
+        by *City*, *County* or *District*, by their official Chinese names
+        (:func:`agriremed.names.place_names`); separators, unknown names and every part
+        below an unknown one stay as they are. For ``"en"`` the region unchanged.
 
     Examples
     --------
     >>> region_name("Hunan/Zhuzhou/Lukou", "zh")
-    '湖南省/Zhuzhou/Lukou'
+    '湖南省/株洲市/渌口区'
+    >>> region_name("Hunan/Zhuzhou/Somewhere", "zh")
+    '湖南省/株洲市/Somewhere'
     >>> region_name("Guangxi Autonomous Region, Hechi", "zh")
-    '广西壮族自治区, Hechi'
+    '广西壮族自治区, 河池市'
     >>> region_name("Atlantis/North", "zh")
     'Atlantis/North'
     """
@@ -292,15 +299,89 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     text = str(region)
     if _check_lang(lang) == "en" or not text.strip():
         return text
-    m = _REGION_SEP.search(text)
-    head, rest = (text[: m.start()], text[m.start():]) if m else (text, "")
+    parts = re.split(f"({_REGION_SEP.pattern})", text)  # names at even positions, separators between
+    head = parts[0]
     key = _PROVINCE_SUFFIX.sub("", head.strip()).lower()
     full = _province_map(tables).get(key)
     if full is None:
         return text
-    lead = head[: len(head) - len(head.lstrip())]
-    trail = head[len(head.rstrip()):]
-    return f"{lead}{full}{trail}{rest}"
+    parts[0] = _same_space(head, full)
+    province = _province_english(tables).get(key, key)
+    places, chain = _names.place_names(), []
+    for i in range(2, len(parts), 2):
+        name = _names.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
+        zh = places.get((province, tuple(chain), name))
+        if zh is None:  # unknown: this part and the ones below it stay as written
+            break
+        parts[i] = _same_space(parts[i], zh)
+        chain.append(name)
+    return "".join(parts)
+
+
+def _same_space(old: str, new: str) -> str:
+    """``new`` with the spaces around ``old``."""
+    return f"{old[: len(old) - len(old.lstrip())]}{new}{old[len(old.rstrip()):]}"
+
+
+def _province_english(tables=None) -> dict[str, str]:
+    """Every spelling of a province (lower case) → its English name (lower case)."""
+    tables = tables or _default_tables()
+    out: dict[str, str] = {}
+    provinces = getattr(tables, "provinces", None)
+    for r in provinces.itertuples(index=False) if provinces is not None else ():
+        aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
+        for spelling in [str(r.province), str(r.name_zh), *aliases]:
+            out[spelling.strip().lower()] = str(r.province).strip().lower()
+    return out
+
+
+def description(name, lang: str = "en") -> str:
+    """Description of a column for a glossary, in ``lang``.
+
+    Parameters
+    ----------
+    name : str or agriremed.columns.Column
+        Column name, or its registry entry.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        English: the registry's description (empty for an unregistered column). Chinese:
+        the ``desc.<name>`` text of ``i18n.csv`` where there is one, otherwise the column's
+        Chinese label with its unit and valid range (``地块首年成本；单位：元``); an
+        unregistered column is described as a column of the input table kept as given.
+
+    Examples
+    --------
+    >>> description("area_mu", "zh")
+    '面积；单位：亩；取值范围：≥ 0'
+    """
+    col = name if isinstance(name, C.Column) else C.COLUMNS.get(name)
+    name = col.name if col is not None else str(name)
+    if _check_lang(lang) == "en":
+        return col.description if col is not None else ""
+    own = _texts()["zh"].get(f"desc.{name}")
+    if own:
+        return own
+    if col is None:
+        return t("ui.gloss.input_column", lang)
+    parts = [col.label_zh]
+    if col.dtype in ("float", "int") and col.unit not in ("", "1"):
+        parts.append(t("ui.gloss.unit", lang, unit=unit(col.unit, lang)))
+    def num(x):
+        return f"{int(x):,}" if float(x).is_integer() else f"{x:,g}"
+
+    (lo, hi), (lo_open, hi_open) = col.valid, col.valid_open
+    bounds = ([f"{'>' if lo_open else '≥'} {num(lo)}"] if lo is not None else []) + \
+        ([f"{'<' if hi_open else '≤'} {num(hi)}"] if hi is not None else [])
+    if bounds:
+        parts.append(t("ui.gloss.range", lang, range="，".join(bounds)))
+    names = [value(col.name, c, lang) for c in (col.categories or ())]
+    if names and not any(n.isascii() for n in names):  # only where every category has a Chinese name
+        parts.append(t("ui.gloss.values", lang, values="、".join(names)))
+    return "；".join(parts)
 
 
 def value(domain: str, code, lang: str = "en", tables=None) -> str:

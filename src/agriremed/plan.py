@@ -98,8 +98,12 @@ SUMMARY_COLUMNS = [
 ]
 #: The officer's advice of the recommended option (:mod:`agriremed.advice`; appended).
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
-#: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended).
+#: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
+#: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
+PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
+#: Road haulage of sold biomass (economics item ``transport``, appended).
+PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.solar.plan_pv_energy`; blank on other rows; appended).
 PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
 
@@ -347,7 +351,7 @@ class Plan:
             s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
             energy=self.energy, biomass_valuation=s.biomass_valuation, noncompliant_grain=s.noncompliant_grain,
             soil_plot=self.soil_plot, transfers=transfers,
-            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr)
+            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km)
 
     def money(self) -> dict:
         """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""
@@ -711,7 +715,7 @@ def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, 
             scenario.carbon_price_cny_t, noncompliant_price_fraction=scenario.noncompliant_price_fraction,
             schedule=schedule, energy=en, biomass_valuation=scenario.biomass_valuation, grid=grid,
             noncompliant_grain=scenario.noncompliant_grain, soil_plot=soil_plot,
-            biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr)
+            biochar_reapply_interval_yr=scenario.biochar_reapply_interval_yr, transport_km=scenario.transport_km)
     except ValueError as exc:
         if "noncompliant_grain.csv" in str(exc):
             raise ScenarioError(f"scenario field noncompliant_grain = {scenario.noncompliant_grain!r} is invalid: "

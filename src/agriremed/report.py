@@ -805,7 +805,7 @@ def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
                 i18n.unit(c.unit, lang) if c.dtype in ("float", "int") and c.unit not in ("", "1") else ""
                 for c in cols
             ],
-            "description": [c.description for c in cols],
+            "description": [i18n.description(c.name, lang) for c in cols],
         }
     )
     note = (
@@ -886,13 +886,22 @@ def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
     return t.assign(years_text=np.where(t["applicable"].to_numpy(bool), text, ""))
 
 
+def _regions(regions: pd.Series, lang: str, tables) -> pd.Series:
+    """Region paths in ``lang`` (:func:`agriremed.i18n.region_name`), each distinct path once."""
+    if lang == "en":
+        return regions
+    codes, uniques = pd.factorize(regions.to_numpy(object), use_na_sentinel=True)
+    names = np.array([i18n.region_name(u, lang, tables) for u in uniques] + [""], dtype=object)
+    return pd.Series(names[codes], index=regions.index, dtype=object)
+
+
 def _recommendation_table(s: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
     tr = translate_frame(s, lang, tables)
     crop = tr["land_use"].astype(str) + " / " + tr["crop"].astype(str)
     df = pd.DataFrame(
         {
             "plot_id": s["plot_id"],
-            "region": s["region"] if "region" in s else "",
+            "region": _regions(s["region"], lang, tables) if "region" in s else "",
             "land_crop": crop,
             "soil_class": tr["soil_class"],
             "above": tr["metals_exceeding"],

@@ -2,8 +2,8 @@
 
 An extension officer hands the farmer one page: the plot and farmer, the soil class in
 plain words, what the crop will contain against the food limit, the measures this season
-and next with amounts per mu and for the plot, first-year cost and yearly income, grain
-monitoring, how long, the runner-up option and whom to contact. The content comes from
+and next with amounts per mu and for the plot, first-year cost, the net cash flow of year 1
+and of a typical year, grain monitoring, how long, the runner-up option and whom to contact. The content comes from
 :func:`agriremed.advice.plot_advice`; this module only lays it out.
 
 The PDF uses reportlab with its built-in CJK font (``STSong-Light``, an Adobe CID font
@@ -105,7 +105,8 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
             out.append(Paragraph(_markup(s, lang), st["bullet"], bulletText="•"))
     out.append(head("ui.sheet.money"))
     out.append(p(i18n.t("ui.sheet.first_year_cost", lang) + c + a.first_year_cost))
-    out.append(p(i18n.t("ui.sheet.yearly_income", lang) + c + a.yearly_income))
+    out.append(p(i18n.t("ui.sheet.year1_net", lang) + c + a.year1_net))
+    out.append(p(i18n.t("ui.sheet.typical_net", lang, year=a.typical_year) + c + a.typical_net))
     out.append(p(a.money_note, "small"))
     out.append(head("ui.sheet.monitoring"))
     out.append(p(a.monitoring))

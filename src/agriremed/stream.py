@@ -100,7 +100,7 @@ MEMORY_BUDGET_MB = 2_500.0
 
 
 
-def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False) -> float:
+def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb: float = 0.0) -> float:
     """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
 
     Parameters
@@ -112,25 +112,30 @@ def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False) -> floa
     detail : bool
         A whole plan with its per-year tables and report written (the in-memory
         ``agriremed plan``) rather than a chunk.
+    held_mb : float
+        Memory held beside the chunks for the whole run [MB]: a GIS layer's attributes and
+        geometry, its region join and its plan.gpkg writer (:func:`agriremed.geo.held_mb`);
+        0 for a plot table.
 
     Returns
     -------
     float
-        ``MEMORY_BASE_MB + n_draws × MEMORY_PER_DRAW_MB
+        ``MEMORY_BASE_MB + held_mb + n_draws × MEMORY_PER_DRAW_MB
         + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB]
         (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``).
 
     Examples
     --------
-    >>> round(memory_estimate_mb(1_000, 500))
-    2402
+    >>> round(memory_estimate_mb(1_000, 500)), round(memory_estimate_mb(1_000, 500, held_mb=100))
+    (2402, 2502)
     """
     n, d = max(int(n_plots), 0), max(int(n_draws), 0)
     a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB
-    return MEMORY_BASE_MB + d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)
+    return MEMORY_BASE_MB + max(float(held_mb), 0.0) + d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)
 
 
-def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False) -> int:
+def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False,
+                   held_mb: float = 0.0) -> int:
     """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
 
     Parameters
@@ -142,6 +147,9 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     detail : bool
         Plots of a whole plan with its per-year tables and report (see
         :func:`memory_estimate_mb`) rather than of a chunk.
+    held_mb : float
+        Memory held beside the chunks for the whole run [MB] (a GIS layer,
+        :func:`agriremed.geo.held_mb`); it is taken off ``budget_mb`` first.
 
     Returns
     -------
@@ -153,26 +161,30 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     --------
     >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
     (1047, 7166, 8600)
+    >>> chunk_size_for(0, held_mb=300)
+    6166
     """
     d = max(int(n_draws), 0)
-    free = budget_mb - MEMORY_BASE_MB - d * MEMORY_PER_DRAW_MB
+    free = budget_mb - MEMORY_BASE_MB - max(float(held_mb), 0.0) - d * MEMORY_PER_DRAW_MB
     per_plot = (MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB
     return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
 
 
-def max_draws(budget_mb: float = MEMORY_BUDGET_MB) -> int:
-    """The most Monte Carlo draws with which one plot at a time fits in ``budget_mb`` [–].
+def max_draws(budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0) -> int:
+    """The most Monte Carlo draws with which one plot at a time fits in ``budget_mb`` [–]
+    (``held_mb``: memory held beside the chunks, see :func:`chunk_size_for`).
 
     Examples
     --------
     >>> max_draws()
     252905
     """
-    free = budget_mb - MEMORY_BASE_MB - MEMORY_PER_PLOT_MB
+    free = budget_mb - MEMORY_BASE_MB - max(float(held_mb), 0.0) - MEMORY_PER_PLOT_MB
     return max(math.floor(free / (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)
 
 
-def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "mc_draws") -> int:
+def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "mc_draws",
+                held_mb: float = 0.0) -> int:
     """Plots per chunk for ``n_draws`` draws, or an error naming the largest number that fits.
 
     Monte Carlo percentiles need every draw of a row at once, so draws cannot be split
@@ -187,26 +199,29 @@ def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "
         Memory budget [MB].
     what : str
         How the draws were given (``--draws`` or ``mc_draws``), for the message.
+    held_mb : float
+        Memory held beside the chunks for the whole run [MB] (see :func:`chunk_size_for`).
 
     Returns
     -------
     int
-        :func:`chunk_size_for` ``(n_draws, budget_mb)`` (at least 1).
+        :func:`chunk_size_for` ``(n_draws, budget_mb, held_mb=held_mb)`` (at least 1).
 
     Raises
     ------
     agriremed.scenario.ScenarioError
         When not even one plot fits, naming the estimate and :func:`max_draws`.
     """
-    size = chunk_size_for(n_draws, budget_mb)
+    size = chunk_size_for(n_draws, budget_mb, held_mb=held_mb)
     if size >= 1:
         return size
-    need = memory_estimate_mb(1, n_draws)
+    need = memory_estimate_mb(1, n_draws, held_mb=held_mb)
+    most = max_draws(budget_mb, held_mb)
     raise ScenarioError(
         f"{what} {int(n_draws):,}: one plot with this many Monte Carlo draws needs about {need:,.0f} MB of "
         f"memory, more than the {budget_mb:,.0f} MB allowed; the largest number of draws that fits is "
-        f"{max_draws(budget_mb):,} (or give more memory with --memory MB) "
-        f"（蒙特卡罗抽样次数过多，内存不足：最多 {max_draws(budget_mb):,} 次）")
+        f"{most:,} (or give more memory with --memory MB) "
+        f"（蒙特卡罗抽样次数过多，内存不足：最多 {most:,} 次）")
 
 
 #: Characters decoded from the top of a text file to find its separator.

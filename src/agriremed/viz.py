@@ -820,7 +820,8 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
     colour_by : {"soil_class", "recommended_option"}
         What the colour shows.
     regions : geopandas.GeoDataFrame, optional
-        Region polygons (``region``, ``geometry``), drawn as grey outlines.
+        Region polygons (``region``, ``geometry``), drawn as grey outlines; the legend names
+        them by ``regions.attrs["title"]`` when the layer has one (:func:`agriremed.geo.read_regions`).
     lang : {"en", "zh"}
         Language.
     polygon_limit : int
@@ -884,8 +885,9 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
     if regions is not None and len(regions):
         r = regions.to_crs("EPSG:4326")
         rx, ry = _ring_xy(r.geometry.to_numpy())
+        title = regions.attrs.get("title") or ""  # e.g. the sample's "illustrative regions, not official"
         fig.add_scatter(x=rx, y=ry, mode="lines", line=dict(color="#555555", width=1.2),
-                        name="regions" if lang == "en" else "区域", hoverinfo="skip")
+                        name=title or ("regions" if lang == "en" else "区域"), hoverinfo="skip")
         lab = r.geometry.representative_point()
         fig.add_scatter(x=lab.x, y=lab.y, mode="text", text=r["region"].astype(str), showlegend=False,
                         textfont=dict(color="#555555", size=11), hoverinfo="skip")

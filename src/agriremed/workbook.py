@@ -385,7 +385,7 @@ def _glossary(columns, lang: str) -> pd.DataFrame:
     for name in seen:
         spec = _registry(name)
         if spec is None:
-            rows.append({"label": name, "name": name, "unit": "", "description": ""})
+            rows.append({"label": name, "name": name, "unit": "", "description": i18n.description(name, lang)})
             continue
         unit = spec.unit if spec.dtype in ("float", "int") and spec.unit not in ("", "1") else ""
         rows.append(
@@ -393,7 +393,7 @@ def _glossary(columns, lang: str) -> pd.DataFrame:
                 "label": spec.label_zh if lang == "zh" else spec.label_en,
                 "name": name,
                 "unit": i18n.unit(unit, lang) if unit else "",
-                "description": spec.description,
+                "description": i18n.description(spec, lang),
             }
         )
     return pd.DataFrame(rows, columns=["label", "name", "unit", "description"])
@@ -412,6 +412,10 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
     monitoring) written in ``lang`` by :func:`agriremed.advice.summary_columns`."""
     s = translate_frame(plan.summary, lang, plan.tables)
+    if "region" in s.columns and lang != "en":
+        from .report import _regions
+
+        s["region"] = _regions(s["region"], lang, plan.tables)
     texts = [c for c in ("measures", "monitoring") if c in s.columns]
     if lang != "en" and texts and len(s):
         from . import advice

@@ -55,6 +55,27 @@ def inside_screen(page, locator, width):
     return box
 
 
+def charts_inside_screen(page, width, at_least=1):
+    """Every chart on screen (plotly's box and its drawing) fits the screen's width; waits for
+    charts drawn on a hidden tab to take the width of their box."""
+    boxes = """w => [...document.querySelectorAll('.ar-fig .js-plotly-plot, .ar-fig .main-svg')]
+        .filter(e => e.getClientRects().length && e.offsetParent !== null)
+        .map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; })"""
+    try:
+        page.wait_for_function(f"w => {{ const b = ({boxes})(w); return b.length >= {at_least} && "
+                               "b.every(([l, r]) => l >= -1 && r <= w + 1); }", arg=width, timeout=20_000)
+    except Exception:
+        pass  # the assertion below says which chart is too wide
+    got = page.evaluate(boxes, width)
+    assert len(got) >= at_least, "no chart on screen"
+    wide = [b for b in got if b[0] < -1 or b[1] > width + 1]
+    debug = page.evaluate("""() => [...document.querySelectorAll('.ar-fig .js-plotly-plot')].map(e => [
+        e.layout && e.layout.width, e.layout && e.layout.autosize, e._fullLayout && e._fullLayout.width,
+        e.clientWidth, e.parentElement.clientWidth, e.parentElement.className,
+        e.closest('.ar-fig').clientWidth, window.agriremedResizes])""")
+    assert not wide, f"charts wider than the {width} px screen: {wide} {debug}"
+
+
 @pytest.mark.parametrize("width,height,min_input", [(390, 844, 200), (768, 1024, 250)])
 def test_phone_and_tablet_layout(browser, voila_url, artifacts, width, height, min_input):
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
@@ -73,6 +94,7 @@ def test_phone_and_tablet_layout(browser, voila_url, artifacts, width, height, m
         soil = page.locator("#soil-table")
         expect(soil).to_be_visible()
         inside_screen(page, page.locator(".ar-scroll:has(#soil-table)"), width)
+        charts_inside_screen(page, width)  # the soil and crop charts
         page.screenshot(path=str(artifacts / f"10_layout_{width}px_assess.png"), full_page=True)
 
         page.get_by_role("tab", name="2 · Option comparison").click()
@@ -85,6 +107,7 @@ def test_phone_and_tablet_layout(browser, voila_url, artifacts, width, height, m
         weight = page.locator(".ar-weight-economics")
         expect(weight).to_be_visible()
         inside_screen(page, weight, width)
+        charts_inside_screen(page, width, at_least=2)  # duration and money, drawn on a hidden tab
         page.screenshot(path=str(artifacts / f"10_layout_{width}px_compare.png"), full_page=True)
     finally:
         ctx.close()

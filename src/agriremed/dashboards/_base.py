@@ -16,6 +16,7 @@ import html
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -79,6 +80,9 @@ _CSS = """
 .agriremed .ar-scroll, .agriremed .ar-fig {max-width: calc(100vw - 24px); overflow-x: auto;
   -webkit-overflow-scrolling: touch;}
 .agriremed .widget-html, .agriremed .widget-html-content {max-width: 100%; min-width: 0;}
+/* charts have no fixed width (plotly autosize): the chart takes its box's width, never more */
+.agriremed .ar-fig {min-width: 0;}
+.agriremed .ar-fig > * {flex: 1 1 auto; width: 100%; min-width: 0; max-width: 100%;}
 .agriremed .widget-hbox.ar-row {flex-wrap: wrap;}
 /* a tapped (focused) traffic light shows its reason under the colour: touch screens have no pointer */
 .agriremed .ar-table td.ar-light[title]:focus {outline: 2px solid #1b4f72;}
@@ -278,6 +282,26 @@ def light_of_compliance(p_compliant, tables) -> np.ndarray:
 PLOTLY_ESM_ENV = "AGRIREMED_PLOTLY_ESM"
 
 
+#: Optional modules a dashboard kernel does not import. ``rfc3987_syntax`` is jsonschema's
+#: checker of the "iri" string format; jsonschema imports it when present (plotly's widget
+#: imports nbformat, which imports jsonschema), and importing it builds a grammar parser that
+#: took 8-9 s, most of a dashboard's start-up. A dashboard kernel validates no IRIs.
+SKIPPED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_slow_optional_imports() -> list[str]:
+    """Make the modules of :data:`SKIPPED_IMPORTS` that are not imported yet unimportable in
+    this process (``import`` raises ImportError, and jsonschema leaves that format unchecked).
+
+    Called in the kernels of the dashboard server only (not in JupyterLab or tests). Returns
+    the modules skipped.
+    """
+    skipped = [m for m in SKIPPED_IMPORTS if m not in sys.modules]
+    for m in skipped:
+        sys.modules[m] = None
+    return skipped
+
+
 def figure_widget_class() -> type:
     """The ``FigureWidget`` class the dashboards use.
 
@@ -293,6 +317,7 @@ def figure_widget_class() -> type:
     base = os.environ.get("VOILA_BASE_URL")  # set by Voila in its kernels
     if not path or base is None:
         return go.FigureWidget
+    skip_slow_optional_imports()
     return _shared_module_widget(base.rstrip("/") + "/" + path)
 
 
@@ -379,12 +404,15 @@ class FigureSlot:
     name : str
         CSS class of the slot (``ar-fig-<name>``), for tests and styling.
     width : int, optional
-        Figure width [px]. A figure drawn while its tab is hidden cannot measure its
-        container, so slots on tabs get a fixed width.
+        Largest figure width [px]. Figures have no fixed width: they fill their box
+        (``autosize``), up to this width, so a chart fits a phone screen. A figure drawn
+        while its tab is hidden cannot measure its box; the dashboard page (Voila template
+        ``agriremed``) re-sizes the charts whenever the width of a box changes (a tab shown,
+        the screen turned).
     """
 
     def __init__(self, name: str, width: int | None = None):
-        self.box = w.Box(layout=w.Layout(width="100%"))
+        self.box = w.Box(layout=w.Layout(width="100%", max_width=f"{width}px" if width else None))
         self.box.add_class(f"ar-fig-{name}")
         self.box.add_class("ar-fig")
         self.width = width
@@ -400,8 +428,7 @@ class FigureSlot:
         still be setting it up when it is replaced, and closing it then makes the page
         log "Comm not found".
         """
-        if self.width:
-            fig.update_layout(width=self.width, autosize=False)
+        fig.update_layout(width=None, autosize=True)
         if self._same_skeleton(fig):
             # the same traces and layout parts with other values (a language switch, new weights):
             # the chart on the page is updated in place, one message and one redraw
@@ -411,6 +438,8 @@ class FigureSlot:
             self._retired.close()
         self._retired = self.figure
         self.figure = figure_widget_class()(fig)
+        # plotly re-sizes a responsive chart to its box on every window resize
+        self.figure._config = {**self.figure._config, "responsive": True}
         self.box.children = (self.figure,)
         return self.figure
 

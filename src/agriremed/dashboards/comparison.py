@@ -16,7 +16,6 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from .. import columns as C
 from .. import i18n
 from ..plan import Plan, can_replan, plan, replan
 from ..ranking import CRITERIA
@@ -365,7 +364,7 @@ class OptionComparison(Dashboard):
                 "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(
                     lambda x: fmt_number(x, signed=True)
                 ),
-                **self._plot_money(t),
+                **self._plot_money(t, lang),
                 "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
                     lambda x: fmt_number(x, 2, signed=True)
                 ),
@@ -400,12 +399,10 @@ class OptionComparison(Dashboard):
         heads["rank"] = i18n.label("rank", lang, with_unit=False)
         cny = i18n.unit("CNY", lang)
         heads["npv_plot_cny"] = i18n.t("ui.compare.npv_plot", lang, unit=cny)
-        heads["npv_plot_per_yr_cny"] = i18n.t(
-            "ui.compare.npv_plot_per_yr", lang, unit=i18n.unit("CNY/yr", lang), horizon=self._horizon()
+        heads["cash_flow_year1_plot_cny"] = i18n.t("ui.compare.cash_year1", lang, unit=cny)
+        heads["cash_flow_typical_plot_cny_yr"] = i18n.t(
+            "ui.compare.cash_typical", lang, unit=i18n.unit("CNY/yr", lang)
         )
-        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny_yr"):
-            if c in df:
-                heads[c] = i18n.label(c, lang) if c in C.COLUMNS else c
         for c in lights:
             heads[c] = i18n.value("criterion", c[len("light_") :], lang)
         css = pd.DataFrame(
@@ -425,32 +422,34 @@ class OptionComparison(Dashboard):
                 "crop_compliance_prob",
                 "npv_vs_baseline_cny_ha",
                 "npv_plot_cny",
-                "npv_plot_per_yr_cny",
-                "first_year_cost_plot_cny",
-                "yearly_income_plot_cny",
+                "cash_flow_year1_plot_cny",
+                "cash_flow_typical_plot_cny_yr",
                 "net_co2e_vs_baseline_t_ha_yr",
             },
             titles=tips,
         )
 
-    def _horizon(self) -> int:
-        return int(self.result.scenario.horizon_yr) if self.result is not None else int(self.horizon.value)
-
-    def _plot_money(self, t: pd.DataFrame) -> dict[str, list[str]]:
+    def _plot_money(self, t: pd.DataFrame, lang: str = "en") -> dict[str, list[str]]:
         """Money of the whole plot beside the NPV per hectare: the NPV relative to doing nothing
-        × plot area [CNY] and that NPV spread over the horizon's years [CNY/yr]; plus the
-        first-year cost and yearly income of the plot when the plan provides them."""
+        × plot area [CNY], and the option's undiscounted net cash flow in year 1 [CNY] and in a
+        typical year [CNY/yr] (actual years of its yearly cash flows,
+        :func:`agriremed.economics.typical_year`) × plot area, with the typical year's number."""
         area = np.nan
         if self.result is not None and "area_ha" in self.result.summary:
             area = float(self.result.summary["area_ha"].iloc[0])
         npv = t["npv_vs_baseline_cny_ha"].to_numpy(float) * area
         out = {
             "npv_plot_cny": [fmt_number(x, signed=True) for x in npv],
-            "npv_plot_per_yr_cny": [fmt_number(x / self._horizon(), signed=True) for x in npv],
         }
-        for c in ("first_year_cost_plot_cny", "yearly_income_plot_cny_yr"):
-            if c in t:
-                out[c] = [fmt_number(x) for x in t[c].to_numpy(float)]
+        for c, per_ha in (("cash_flow_year1_plot_cny", "cash_flow_year1_cny_ha"),
+                          ("cash_flow_typical_plot_cny_yr", "cash_flow_typical_cny_ha_yr")):
+            v = t[per_ha].to_numpy(float) * area if per_ha in t else np.full(len(t), np.nan)
+            out[c] = [fmt_number(x, signed=True) for x in v]
+        yr = t["typical_year"].to_numpy(float) if "typical_year" in t else np.full(len(t), np.nan)
+        out["cash_flow_typical_plot_cny_yr"] = [
+            x if np.isnan(y) or not x else f"{x} ({i18n.t('ui.compare.year_n', lang, year=f'{y:.0f}')})"
+            for x, y in zip(out["cash_flow_typical_plot_cny_yr"], yr, strict=True)
+        ]
         return out
 
     def _excluded(self, t: pd.DataFrame, lang: str) -> str:
