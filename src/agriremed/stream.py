@@ -1103,7 +1103,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
             from .softreuse import MATRIX_COLUMNS, REUSE_COLUMNS
 
             for name, cols in zip(SOFT_REUSE_OUTPUTS, (REUSE_COLUMNS, MATRIX_COLUMNS), strict=True):
-                paths[name] = soft_sinks[name].close(pd.DataFrame(columns=cols))
+                soft_first.setdefault(name, pd.DataFrame(columns=cols))  # no plot planned: header only
+                paths[name] = soft_sinks[name].close(soft_first[name])
         else:
             for name in SOFT_REUSE_OUTPUTS:
                 (out / f"{name}.csv").unlink(missing_ok=True)
@@ -1121,7 +1122,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
         for name in SOFT_REUSE_OUTPUTS:
             if name in paths:
-                described[f"{name}.csv"] = soft_first.get(name, pd.DataFrame())
+                described[f"{name}.csv"] = soft_first[name]
         run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
                     "n_input": n_input, "n_planned": n_planned, "rejected": rejected_df, "n_chunks": n_chunks,
                     "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
