@@ -29,8 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
 EXTRAS = "all"
-#: Extras of the offline bundle: what the plan and the dashboards need (no test or dask tools).
-BUNDLE_EXTRAS = "notebooks,xlsx"
+#: Extras of the offline bundle: what the plan, its one-page PDF sheets, solar PV and GIS files
+#: and the dashboards need (no test, dask or developer tools).
+BUNDLE_EXTRAS = "notebooks,xlsx,pdf,pv,geo"
 
 
 def venv_python() -> Path:
@@ -92,8 +93,10 @@ This bundle holds agriremed and every package it needs ({extras} extras) as whee
      agriremed-env/bin/python -m pip install --no-index --find-links wheelhouse "agriremed[{extras}]"
      agriremed-env/bin/agriremed dash
 
-4. "agriremed dash" opens the dashboards in the browser (http://127.0.0.1:8866/);
-   "agriremed plan plots.csv --out out/" plans a table of plots. Stop the dashboards with Ctrl+C.
+4. "agriremed dash" opens the dashboards in the browser (http://127.0.0.1:8866/); stop them
+   with Ctrl+C. "agriremed plan samples/plots.csv --out out --lang zh --sheets" plans the sample
+   plots of this folder: out/report.html, out/plan.xlsx and one A4 sheet per plot in out/sheets.
+   Any other table of plots in the same columns is planned the same way.
 
 The wheels are for the system the bundle was built on: build the bundle for Windows on a
 Windows computer (python run.py bundle), for Linux on Linux.
@@ -121,6 +124,8 @@ def bundle(py: Path) -> Path:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:  # wheels are compressed already
             z.writestr(f"agriremed-offline-{ver}/INSTALL.txt", text)
             z.write(HERE / "constraints.txt", f"agriremed-offline-{ver}/constraints.txt")
+            for csv in sorted((HERE / "data" / "samples").glob("*.csv")):
+                z.write(csv, f"agriremed-offline-{ver}/samples/{csv.name}")
             for whl in sorted(house.glob("*.whl")):
                 z.write(whl, f"agriremed-offline-{ver}/wheelhouse/{whl.name}")
         n = len(list(house.glob("*.whl")))

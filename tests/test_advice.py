@@ -114,15 +114,16 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
 def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
     # VIP+n without flooding on HN-ZZ-01 (0.42 ha), by hand from the option tables:
     # rice sold: 7.14 t/ha × 2 580 CNY/t × (P + (1 − P) × 0.6) (discount sale of grain over the limit);
-    # costs every year: rice production 15 000 + low-Cd seed and sprays 1 200 CNY/ha;
-    # lime every second year from year 1: 7.5 t × 300 CNY/t + spreading 800 = 3 050 CNY/ha.
+    # costs every year: rice production 15 000 + low-Cd seed and sprays 1 200 CNY/ha + organic fertiliser
+    # 3 t × 800 CNY/t = 2 400 CNY/ha; lime every second year from year 1: 7.5 t × 300 CNY/t + spreading
+    # 800 = 3 050 CNY/ha.
     r = _row(result, "HN-ZZ-01", "vip_n_no_flood")
     p = r["crop_compliance_prob"]
     sales = 7.14 * 2580 * (p + (1 - p) * 0.6)
-    assert r["cash_flow_year1_cny_ha"] == pytest.approx(sales - 15000 - 1200 - 3050, rel=1e-9)
+    assert r["cash_flow_year1_cny_ha"] == pytest.approx(sales - 15000 - 1200 - 2400 - 3050, rel=1e-9)
     # years 2…20: ten without lime (2, 4, …, 20) and nine with it; the median year is one without lime,
     # and year 2 is the first of them
-    assert r["cash_flow_typical_cny_ha_yr"] == pytest.approx(sales - 15000 - 1200, rel=1e-9)
+    assert r["cash_flow_typical_cny_ha_yr"] == pytest.approx(sales - 15000 - 1200 - 2400, rel=1e-9)
     assert r["typical_year"] == 2
     # the series the plan shows (Plan.yearly_cash_flows) gives the same two years
     cf = result.yearly_cash_flows(["HN-ZZ-01"])
@@ -134,8 +135,8 @@ def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
     assert r["cash_flow_typical_cny_ha_yr"] != pytest.approx(r["npv_cny_ha"] / 20, rel=0.05)
     s = result.summary.set_index("plot_id").loc["HN-ZZ-01"]
     if s["recommended_option"] == "vip_n_no_flood":
-        assert s["cash_flow_year1_plot_cny"] == pytest.approx((sales - 19250) * 0.42, rel=1e-9)
-        assert s["cash_flow_typical_plot_cny_yr"] == pytest.approx((sales - 16200) * 0.42, rel=1e-9)
+        assert s["cash_flow_year1_plot_cny"] == pytest.approx((sales - 21650) * 0.42, rel=1e-9)
+        assert s["cash_flow_typical_plot_cny_yr"] == pytest.approx((sales - 18600) * 0.42, rel=1e-9)
         assert s["typical_year"] == 2
 
 
@@ -368,3 +369,22 @@ def test_cli_years_column_in_chinese(result):
     zh = dict(zip(result.summary["plot_id"], _years_column(result, "zh"), strict=True))
     assert zh["SD-YT-14"] == "重金属仍留在土壤中"  # doing nothing (orchard Cu: no measure in the library)
     assert zh["HN-ZZ-01"] == "固定土壤中的重金属，不能去除（非修复方法）"
+
+
+def test_as_amendment_steps_hand_computed(tables):
+    # 3 t/ha = 200 kg/mu; 0.45 ha → 1.35 t; every year, no flooding
+    s = advice.plot_steps("as_fe_si_amendment", 0.45, tables)
+    am = s.loc[(s["measure"] == "as_amendment") & (s["season"] == "this")].iloc[0]
+    assert am["amount_per_mu"] == pytest.approx(0.2) and am["amount_plot"] == pytest.approx(1.35)
+    assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot")
+    assert "moist_water" in set(s["measure"]) and "flood" not in set(s["measure"])
+    assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "continue_crop"}
+
+
+def test_vip_n_organic_fertiliser_rate_hand_computed(tables):
+    # 3 t/ha a year = 200 kg/mu; 0.45 ha → 1.35 t, once a year (this season)
+    s = advice.plot_steps("vip_n_no_flood", 0.45, tables)
+    of = s.loc[s["measure"] == "organic_fertiliser"]
+    assert of["season"].tolist() == ["this"]
+    assert of["amount_per_mu"].iloc[0] == pytest.approx(0.2) and of["amount_plot"].iloc[0] == pytest.approx(1.35)
+    assert "NY 525" in of["text"].iloc[0] and of["text"].iloc[0].endswith(": 200 kg per mu, 1.35 t for the plot")

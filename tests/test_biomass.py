@@ -35,7 +35,10 @@ def test_yield_of_the_plots_land_quality(tables):
 
 
 def test_contaminated_land_falls_back_to_marginal_never_to_cropland(tables):
-    t = _with_option(tables, "sorghum_energy", "sorghum", "ethanol")
+    # a species without a contaminated-land row (sorghum's row blanked) takes its marginal row
+    y = tables.biomass_yields.copy()
+    y.loc[(y["species"] == "sorghum") & (y["land"] == "contaminated"), ["low", "typical", "high"]] = np.nan
+    t = _with_option(tables.replace(biomass_yields=y), "sorghum_energy", "sorghum", "ethanol")
     b, _ = biomass.harvested_biomass(_rows(["sorghum_energy"]), t)
     assert b["yield_land"].iloc[0] == "marginal"
     assert b["biomass_t_dm_ha_yr"].iloc[0] == pytest.approx(10.24)       # not the 32.6 t/ha of cropland
@@ -194,3 +197,12 @@ def test_contaminated_land_yield_factor_is_neutral_and_documented(tables):
     for key in ("zgorelec2020_miscanthus_cd", "barbosa2015_miscanthus_zn", "xue2018_sorghum"):
         assert key in row["source"]
     assert "Searched" in row["note"]
+
+
+def test_sorghum_on_contaminated_land_uses_the_cd_field_trial_yield(tables):
+    # theoretical ethanol 5 510–7 510 L/ha on Cd soils ÷ (11 853 L/ha ÷ 32.6 t/ha on cropland)
+    y = tables.biomass_yields.set_index(["species", "land"]).loc[("sorghum", "contaminated")]
+    per_t = 11853 / 32.6
+    assert y["low"] == pytest.approx(5510 / per_t, abs=0.005)
+    assert y["high"] == pytest.approx(7510 / per_t, abs=0.005)
+    assert y["typical"] == pytest.approx((y["low"] * y["high"]) ** 0.5, abs=0.005)

@@ -667,7 +667,8 @@ def test_plant_energy_is_a_ledger_term_of_the_plan(plots_factory):
     s = t.loc["sorghum"]
     per_l = (0.3001 * 0.5366 + 0.4822 * 1.978) / 1000                 # 1.1148 kg CO2 per litre
     assert s["conversion_process_co2e_t_ha_yr"] == pytest.approx(-s["ethanol_l_ha_yr"] * per_l)
-    assert s["conversion_process_co2e_t_ha_yr"] == pytest.approx(-3.3905, abs=1e-3)   # 3041.28 L/ha/yr
+    # 17.69 t DM/ha on contaminated land × 297 L/t = 5253.93 L/ha/yr
+    assert s["conversion_process_co2e_t_ha_yr"] == pytest.approx(-5.8572, abs=1e-3)
     # Sedum is harvested only until its target: both terms scale with the same harvested share, so
     # plant electricity / haul = (char × 125 × 0.5366) / (biomass × 50 km × 0.11 kg/(t km))
     d = t.loc["sedum_plumbizincicola"]
@@ -678,9 +679,9 @@ def test_plant_energy_is_a_ledger_term_of_the_plan(plots_factory):
 
 def test_bagasse_fired_ethanol_plant_is_an_override(plots_factory):
     """factor.ethanol_plant_coal_kg_l = 0 (boiler fired with bagasse): only the grid power is left,
-    3041.28 L × 0.3001 kWh/L × 0.5366 kg/kWh = 0.4897 t CO2/ha/yr."""
+    5253.93 L × 0.3001 kWh/L × 0.5366 kg/kWh = 0.8461 t CO2/ha/yr (17.69 t DM/ha × 297 L/t)."""
     p = plots_factory(1, land_use="upland", crop="maize", ph=6.0, cd_mg_kg=0.8)
     s = agriremed.Scenario(mc_draws=0, rule_set="none", overrides={"factor.ethanol_plant_coal_kg_l": 0.0})
     r = agriremed.plan(p, s).table.set_index("option_id").loc["sorghum"]
     assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-r["ethanol_l_ha_yr"] * 0.3001 * 0.5366 / 1000)
-    assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-0.4897, abs=1e-4)
+    assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-0.8461, abs=1e-4)

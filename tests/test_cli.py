@@ -113,7 +113,7 @@ def test_fit_uptake_writes_a_function_that_plan_uses(tmp_path, sample_plots_path
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "plan"), "--tables", str(out_dir),
                  "--draws", "0", "--no-report", "--quiet"]) == 0
     up = pd.read_csv(tmp_path / "plan" / "crop_uptake.csv")
-    rice = up.loc[(up["crop"] == "rice") & up["assessed"]].set_index("plot_id")["function_id"]
+    rice = up.loc[(up["crop"] == "rice") & (up["metal"] == "cd") & up["assessed"]].set_index("plot_id")["function_id"]
     # the user's own function (priority 0) comes before the packaged provincial ones
     assert (rice == fid).all() and len(rice) == 9
 
@@ -147,11 +147,13 @@ def test_safe_soil_command(tmp_path, sample_plots_path, capsys):
     assert main(["safe-soil", str(sample_plots_path), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "probability 0.95" in out and "synth_rice_cd_ph_hunan" in out
-    t = pd.read_csv(tmp_path / "safe_soil.csv", encoding="utf-8-sig").set_index("plot_id")
+    t = pd.read_csv(tmp_path / "safe_soil.csv", encoding="utf-8-sig").set_index(["plot_id", "metal"])
     # Hunan rice synthesis at pH 5.1, GB 2762 0.2 mg/kg, se 0.468:
     # 10^((log10(0.2) − 1.64485·0.468 − 0.6753 + 0.22975·5.1) / 0.4305)
     expected = 10 ** ((np.log10(0.2) - 1.6448536 * 0.468 - 0.6753 + 0.22975 * 5.1) / 0.4305)
-    assert t.loc["HN-ZZ-01", "safe_soil_mg_kg"] == pytest.approx(expected, rel=1e-5)
+    assert t.loc[("HN-ZZ-01", "cd"), "safe_soil_mg_kg"] == pytest.approx(expected, rel=1e-5)
+    # rice As has no usable default function (synth_rice_as_bcf is opt-in): no As row
+    assert ("HN-ZZ-01", "as") not in t.index
     assert main(["safe-soil", str(sample_plots_path), "--standard", "CODEX", "--prob", "0.9"]) == 0
     assert main(["safe-soil", str(sample_plots_path), "--prob", "1.5"]) == 2
     assert "expected a probability" in capsys.readouterr().err

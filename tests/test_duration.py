@@ -528,7 +528,12 @@ def test_vip_n_compliance_on_light_hunan_paddies_is_in_the_range_programmes_repo
     "known gap between evidence classes: single measures and packages are both credited with plot-trial "
     "effects (lime alone −73 %, the VIP+n package −81 % typical), while the Hunan demonstrations cut grain Cd "
     "by 22–47 % and were not compliant on moderately or heavily polluted soils; on the plot-trial basis lime "
-    "alone already reaches 0.70 at Cd 1.45 (pH 5.0) and the package 0.85 (docs/architecture.md)"))
+    "alone already reaches 0.70 at Cd 1.45 (pH 5.0) and the package 0.85 (docs/architecture.md). No programme "
+    "realisation factor is applied: no source other than the check itself was found that quantifies how much of a "
+    "plot-trial effect Chinese safe-utilisation programmes realise on farms (searched: 长株潭 VIP+n pilot reports "
+    "and reviews, the Changsha County vendor record with 100 % compliance, farmer adoption studies of other "
+    "techniques such as soil-test fertilisation); the Hunan 38-site VIP record (hunan_vip2018) is the check and "
+    "cannot also calibrate it"))
 def test_vip_n_on_moderate_hunan_paddies_stays_below_the_programme_targets():
     import agriremed
 

@@ -212,9 +212,14 @@ def test_amendment_is_reapplied_when_its_effect_ends(plots_factory):
     assert (paid.loc[[2, 4, 20]] == 0).all()
 
 
-def test_unknown_yield_of_a_saleable_crop_is_not_assessed(plots_factory):
+def test_unknown_yield_of_a_saleable_crop_is_not_assessed(plots_factory, tables):
+    # hemp (yield on contaminated land not confirmed) is a data gap in the library; as a partial
+    # option its saleable biomass without a yield leaves the economics unassessed, never zero
+    lib = tables.options.copy()
+    lib.loc[lib["option_id"] == "hemp", "status"] = "partial"
     p = plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=1.0)
-    t = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).table.set_index("option_id")
+    t = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=tables.replace(options=lib)).table
+    t = t.set_index("option_id")
     assert t.loc["hemp", "applicable"] and np.isnan(t.loc["hemp", "npv_cny_ha"])
     assert "economics not assessed" in t.loc["hemp", "data_gaps"]
     assert t.loc["hemp", "light_economics"] is None or pd.isna(t.loc["hemp", "light_economics"])
@@ -356,3 +361,52 @@ def test_local_freight_rate_is_a_scenario_override(plots_factory):
                            overrides={"factor.freight_cost_cny_tkm": 1.2})
     cf = agriremed.plan(p, s).yearly_cash_flows().query("option_id == 'willow_src' and item == 'transport'")
     np.testing.assert_allclose(cf.set_index("year")["cash_flow_cny_ha_yr"].loc[2:], -8.6 * 50 * 1.2)
+
+
+def test_as_amendment_is_costed_every_year_hand_computed(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    r = t.loc[("HN-SM-13", "as_fe_si_amendment")]
+    # 3 t/ha of conditioner × 1500 CNY/t + 800 CNY/ha spreading, every year (reapply_interval_yr 1);
+    # no effect on Cd, so the crop is sold as under current practice
+    assert r["cost_amendment_cny_ha"] == pytest.approx((3 * 1500 + 800) * ANNUITY)   # present value of the costs
+    assert r["npv_vs_baseline_cny_ha"] == pytest.approx(-(3 * 1500 + 800) * ANNUITY)
+    assert r["recommended"]
+
+
+def test_hemp_without_a_yield_is_a_data_gap_not_a_nan_npv(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table
+    h = t.loc[t["option_id"] == "hemp"]
+    assert not h["applicable"].any()
+    assert h.loc[h["plot_id"] == "YN-LP-12", "reason"].iloc[0] == (
+        "cannot be assessed: biomass and fibre yield on contaminated farmland not confirmed: economics not assessed")
+    # no applicable option is left without an NPV
+    app = t.loc[t["applicable"]]
+    assert app["npv_cny_ha"].notna().all(), app.loc[app["npv_cny_ha"].isna(), ["plot_id", "option_id"]]
+
+
+def test_sunflower_seed_is_an_industrial_oilseed_hand_computed(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    r = t.loc[("YN-LP-12", "sunflower")]
+    # 3.9 t/ha seed × 2000 CNY/t (non-food oilseed) − 8000 CNY/ha/yr, every year of 20 at 6 %
+    assert r["npv_cny_ha"] == pytest.approx((3.9 * 2000 - 8000) * ANNUITY)
+    assert r["food_crop"] == "none" and np.isnan(r["crop_compliance_prob"])
+
+
+def test_pteris_costs_come_from_the_project_split_hand_computed(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    r = t.loc[("HN-SM-13", "pteris_vittata")]
+    # US$ 75 375.2/hm² over 2 yr (Wan et al. 2016) at 7.2628 CNY/US$: capital 46.02 % in year 1,
+    # operation 53.98 % spread over the 2 years; the clean-up takes longer than 20 years here
+    capital = 75375.2 * 0.4602 * 7.2628
+    operation = 75375.2 * 0.5398 / 2 * 7.2628
+    assert capital == pytest.approx(251930, abs=1) and operation == pytest.approx(147752, abs=1)
+    assert r["years_to_target"] > 20
+    assert r["cost_establishment_cny_ha"] == pytest.approx(251930 / 1.06)
+    assert r["cost_management_cny_ha"] == pytest.approx(147752 * ANNUITY)
+
+
+def test_vip_n_organic_fertiliser_is_costed_hand_computed(sample_plots_path):
+    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    r = t.loc[("HN-ZZ-01", "vip_n_no_flood")]
+    # seed premium + sprays 1200 CNY/ha/yr and 3 t/ha/yr organic fertiliser × 800 CNY/t, every year
+    assert r["cost_management_cny_ha"] == pytest.approx((1200 + 3 * 800) * ANNUITY)

@@ -83,7 +83,9 @@ def test_vip_package_increment_is_the_median_of_the_same_trial_increments(tables
         assert (r["low"], r["typical"], r["high"]) == (0.0, pytest.approx(np.median(g), abs=5e-4), 0.6)
         assert "ecoenv2016_lime_slag" in r["source"] and "wei2020_foliar_si" in r["source"]
         # the package no longer carries a reduction of its own from another evidence class
-        assert (oid, "crop_reduction_frac") not in p.index
+        # (only the As side effect of flooding is a row of the flooded package itself)
+        own = p.loc[[i for i in p.index if i == (oid, "crop_reduction_frac")]]
+        assert set(own["metal"]) <= ({"as"} if oid == "lime_low_cd_rice" else set())
     comps = tables.option_packages.groupby("package_id")["component_option_id"].agg(set)
     assert comps["lime_low_cd_rice"] == {"lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"}
     assert comps["vip_n_no_flood"] == {"lime_rice", "low_cd_rice", "foliar_inhibitor"}
@@ -174,12 +176,12 @@ def test_climate_rule_excludes_subtropical_species_with_a_reason(tables, plots_f
 
 def test_options_with_a_data_gap_are_excluded_with_the_gap_named(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=1.0))
-    for oid in ("kenaf", "brassica_juncea"):
+    for oid in ("kenaf", "brassica_juncea", "hemp"):
         r = _row(rows, "P1", oid)
         assert not r["applicable"] and r["reason"].startswith("cannot be assessed:")
         assert "not confirmed" in r["reason"]
     # applicable options with partial evidence list their gaps
-    r = _row(rows, "P1", "hemp")
+    r = _row(rows, "P1", "tobacco")
     assert r["applicable"] and "not confirmed" in r["data_gaps"]
     assert _row(rows, "P1", "willow_src")["data_gaps"] == ""
 
@@ -413,14 +415,65 @@ def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treatin
     assert not r["applicable"] and r["reason"].startswith("no metal it treats (cd)")
 
 
-def test_hn_zz_01_a_vip_n_package_ranks_first_and_keeps_more_grain_compliant_than_any_single(sample_plots_path):
+def test_hn_zz_01_vip_measures_rank_first_and_packages_keep_more_grain_compliant_than_any_single(
+        sample_plots_path):
     import agriremed
 
     # sample plot HN-ZZ-01: acid (pH 5.1) safe-utilisation Hunan paddy, Cd 0.86 mg/kg, As 16.2
-    # (below its screening value, so both packages are offered); default weights
+    # (below its screening value, so both packages are offered); default weights. Flooding (VIP 'I')
+    # and the flooded VIP+n package rank first; the package without flooding pays its organic
+    # fertiliser (3 t/ha a year × 800 CNY/t) and ranks after them
     p = agriremed.plan(sample_plots_path, agriremed.Scenario())
     t = p.table.loc[p.table["plot_id"] == "HN-ZZ-01"].set_index("option_id")
-    assert t["rank"].idxmin() in {"lime_low_cd_rice", "vip_n_no_flood"}
+    assert set(t["rank"].nsmallest(2).index) == {"flooded_rice", "lime_low_cd_rice"}
+    assert t.loc["vip_n_no_flood", "rank"] > t.loc["lime_low_cd_rice", "rank"]
     c = t["crop_compliance_prob"]
     singles = c[["lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"]]
     assert c["lime_low_cd_rice"] > singles.max() and c["vip_n_no_flood"] > singles.drop("flooded_rice").max()
+
+
+def _as_paddy(plots_factory):
+    # the HN-SM-13 soil (Shimen, Hunan): As 68 mg/kg > 30 (paddy pH 5.5–6.5), Cd 0.36 < 0.4, so
+    # As sets the class while rice Cd is only a predicted crop risk
+    return plots_factory(1, ph=6.3, cd_mg_kg=0.36, as_mg_kg=68.0, som_pct=3.2, clay_pct=30,
+                         region="Hunan/Changde/Shimen")
+
+
+def test_cd_only_measures_are_not_the_treatment_of_an_as_paddy(tables, plots_factory):
+    p = _as_paddy(plots_factory)
+    rows = _rows(tables, p)
+    am = _row(rows, "P1", "as_fe_si_amendment")
+    assert am["applicable"] and am["target_metals"] == "as" and am["reason"].startswith("treats as")
+    want = ("answers only a predicted crop risk of cd (below its screening value) while as, above its "
+            "screening value, is left untreated: an option for as applies")
+    for oid in ("low_cd_rice", "lime_rice", "vip_n_no_flood", "foliar_inhibitor", "maize_grain"):
+        r = _row(rows, "P1", oid)
+        assert not r["applicable"] and r["reason"] == want, oid
+        assert r["target_metals"] == "cd" and r["untreated_metals"] == "as"
+    # flooding stays excluded for its own reason (it mobilises As)
+    assert _row(rows, "P1", "flooded_rice")["reason"].startswith("as exceeds")
+    # phytoextraction of As is not a protective option: it does not displace the Cd measures by itself
+    only = options.evaluate_options(p, soil.plot_classes(soil.screen(p, tables), p["plot_id"]), tables,
+                                    only=("do_nothing", "low_cd_rice", "pteris_vittata"),
+                                    crop_risk=uptake.food_safety(uptake.predict_crop_concentration(p, tables=tables),
+                                                                 "GB2762", tables))
+    assert _row(only, "P1", "low_cd_rice")["applicable"]
+    assert _row(only, "P1", "pteris_vittata")["applicable"]
+
+
+def test_cd_measures_stay_where_cd_exceeds_beside_as(tables, plots_factory):
+    # Cd 0.8 > 0.3 (pH 5.0) and As 60 > 30: low-Cd rice treats a metal above screening, so it stays
+    rows = _rows(tables, plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=60.0))
+    r = _row(rows, "P1", "low_cd_rice")
+    assert r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "as"
+    assert _row(rows, "P1", "as_fe_si_amendment")["applicable"]
+
+
+def test_risk_only_reason_names_the_metal_another_option_treats(tables, plots_factory):
+    # As 68 and Pb 150 (> 100 at paddy pH 5.5–6.5) exceed; the As amendment treats As, none treats Pb
+    p = plots_factory(1, ph=6.3, cd_mg_kg=0.36, as_mg_kg=68.0, pb_mg_kg=150.0, som_pct=3.2, clay_pct=30,
+                      region="Hunan/Changde/Shimen")
+    r = _row(_rows(tables, p), "P1", "low_cd_rice")
+    assert not r["applicable"]
+    assert r["reason"] == ("answers only a predicted crop risk of cd (below its screening value) while as+pb, "
+                           "above its screening value, is left untreated: an option for as applies")

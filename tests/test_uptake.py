@@ -37,6 +37,11 @@ HAND = [
     # Dutch lettuce at pH-water 6.0 (pH-KCl 4.9367), SOM 3 %, clay 20 %, Cd 0.5
     ("devries2007_lettuce_cd", dict(cd_mg_kg=0.5, ph=6.0, som_pct=3.0, clay_pct=20.0),
      10 ** (2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))),
+    # the same relation used for pak choi (median unchanged; only its spread is wider)
+    ("devries2007_lettuce_cd_leafy", dict(cd_mg_kg=0.5, ph=6.0, som_pct=3.0, clay_pct=20.0),
+     10 ** (2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))),
+    # rice grain As = 0.010768 × soil As: 0.010768 × 20 = 0.21536
+    ("synth_rice_as_bcf", dict(as_mg_kg=20.0, ph=6.0), 0.21536),
     ("devries2007_wheat_cd", dict(cd_mg_kg=1.0, ph=6.0, som_pct=2.0, clay_pct=25.0),
      10 ** (0.22 - 0.12 * 4.936703 - 0.33 * math.log10(2) - 0.04 * math.log10(25))),
     ("devries2007_maize_cd", dict(cd_mg_kg=1.0, ph=6.0, clay_pct=25.0),
@@ -160,11 +165,12 @@ def test_dw_fw_conversion_and_interval(tables, plots_factory):
     p = plots_factory(1, land_use="vegetable", crop="pak_choi", ph=6.0, som_pct=3.0, clay_pct=20.0,
                       cd_mg_kg=0.5, region="")
     r = uptake.predict_crop_concentration(p, tables=tables).iloc[0]
-    assert r["function_id"] == "devries2007_lettuce_cd" and r["plant_basis"] == "dw"
+    assert r["function_id"] == "devries2007_lettuce_cd_leafy" and r["plant_basis"] == "dw"
     assert r["crop_fw_p50_mg_kg"] == pytest.approx(r["crop_dw_p50_mg_kg"] * (1 - 0.953))
-    # se(Y) 0.16 of the lettuce relation (Römkens et al. 2007 Table B1.1) with the between-survey SD 0.237
-    assert r["se_log10"] == pytest.approx(0.286)
-    f = 10 ** (1.6448536 * 0.286)
+    # se(Y) 0.16 of the lettuce relation (Römkens et al. 2007 Table B1.1) with the between-survey SD 0.237,
+    # the between-species SD 0.172 and the between-variety SD 0.125 (the lettuce relation used for pak choi)
+    assert r["se_log10"] == pytest.approx(0.356)
+    f = 10 ** (1.6448536 * 0.356)
     assert r["crop_dw_p95_mg_kg"] == pytest.approx(r["crop_dw_p50_mg_kg"] * f, rel=1e-6)
     assert r["crop_fw_p05_mg_kg"] == pytest.approx(r["crop_fw_p50_mg_kg"] / f, rel=1e-6)
 
@@ -232,7 +238,8 @@ def test_function_coverage_shows_the_gaps(tables):
     # rice: only the soil-chemistry synthesis (the BCF, CaCl2 and Jiangsu functions are not defaults)
     assert cov.loc[("rice", "cd"), "functions"].split("|") == ["synth_rice_cd_ph", "synth_rice_cd_ph_hunan"]
     assert cov.loc[("wheat", "cd"), "functions"].split("|")[0] == "mcgrath2002_wheat_cd"
-    assert cov.loc[("pak_choi", "cd"), "functions"] == "devries2007_lettuce_cd"
+    assert cov.loc[("pak_choi", "cd"), "functions"] == "devries2007_lettuce_cd_leafy"
+    assert cov.loc[("lettuce", "cd"), "functions"] == "devries2007_lettuce_cd"
     # Pb in rice has a GB 2762 limit but no published function in the library
     assert cov.loc[("rice", "pb"), "functions"] == "" and cov.loc[("rice", "pb"), "standards"] == "GB2762"
     assert cov.loc[("potato", "cd"), "functions"] == "" and "GB2762" in cov.loc[("potato", "cd"), "standards"]

@@ -120,10 +120,11 @@ def test_numeric_root_when_soil_is_in_two_terms():
 
 def test_every_usable_function_round_trips(tables):
     """At the safe threshold the forward prediction equals the critical median (all forms)."""
-    plots = frame(ph=6.0, som_pct=3.0, clay_pct=25.0, zn_cacl2_mg_kg=1.0, cd_mg_kg=0.5, cd_cacl2_mg_kg=0.05)
+    plots = frame(ph=6.0, som_pct=3.0, clay_pct=25.0, zn_cacl2_mg_kg=1.0, cd_mg_kg=0.5, cd_cacl2_mg_kg=0.05,
+                  as_mg_kg=15.0)
     for fn in tables.transfer_functions.loc[tables.transfer_functions["usable"]].itertuples(index=False):
         s = T.safe_soil_concentration(fn, plots, 0.2, 0.14)[0]
-        col = "cd_mg_kg" if fn.soil_measure == "total" else "cd_cacl2_mg_kg"
+        col = f"{fn.metal}_mg_kg" if fn.soil_measure == "total" else f"{fn.metal}_cacl2_mg_kg"
         target = T.critical_median(0.2, fn.plant_basis, 0.14, fn.se_log10)
         assert uptake.evaluate_function(fn, plots.assign(**{col: s}))[0] == pytest.approx(target, rel=1e-6), \
             fn.function_id
@@ -141,7 +142,7 @@ def test_safe_thresholds_table(tables, plots_factory):
     p = plots_factory(3, region=["", "Hunan", ""], crop=["rice", "rice", "pak_choi"],
                       land_use=["paddy", "paddy", "vegetable"], ph=6.0, cd_mg_kg=[0.3, 0.3, 0.5])
     t = uptake.safe_thresholds(p, tables=tables)
-    assert t["function_id"].tolist() == ["synth_rice_cd_ph", "synth_rice_cd_ph_hunan", "devries2007_lettuce_cd"]
+    assert t["function_id"].tolist() == ["synth_rice_cd_ph", "synth_rice_cd_ph_hunan", "devries2007_lettuce_cd_leafy"]
     # log S* = (log10(0.2 · 10^(−1.64485·0.454)) − 0.4519 + 0.22975·6) / 0.4305
     s_star = 10 ** ((math.log10(0.2) - Z95 * 0.454 - 0.4519 + 0.22975 * 6.0) / 0.4305)
     assert t["safe_soil_mg_kg"].iloc[0] == pytest.approx(s_star, rel=1e-9)

@@ -1296,11 +1296,21 @@ def _feedstock_efficacy(tables: Tables, option_id: str, metal: str, n_draws: int
     return float(e[0]), parameter_draws(row, n_draws, seed, id_columns=("feedstock", "metal", "effect"))[0]
 
 
+def _has_own_reduction_row(tables, option_id: str, metal: str) -> bool:
+    """True when ``option_parameters.csv`` has a ``crop_reduction_frac`` row of the option for the metal."""
+    p = tables.option_parameters
+    return bool(((p["option_id"] == option_id) & (p["parameter"] == "crop_reduction_frac")
+                 & (p["metal"].fillna("") == metal)).any())
+
+
 def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_ha=None):
     """{metal: (typical, draws)} of an option's crop reduction for the metals it treats.
 
-    Each (option, metal, draws, seed, rate) is computed once per :class:`Tables` object; the
-    draws are returned as read-only arrays.
+    A metal the option does not treat enters only through the option's own
+    ``crop_reduction_frac`` row, which is then a side effect: a negative fraction is a rise
+    (continuous flooding raises grain As while it lowers grain Cd). Each (option, metal,
+    draws, seed, rate) is computed once per :class:`Tables` object; the draws are returned
+    as read-only arrays.
     """
     def one(m):
         def build():
@@ -1309,7 +1319,8 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
 
         return tables.memo_draws(("crop_reduction", option_id, m, n_draws, seed, rate_t_ha), build)
 
-    return {m: one(m) for m in metals if m in treats}
+    return {m: one(m) for m in metals
+            if m in treats or _has_own_reduction_row(tables, option_id, m)}
 
 
 def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, tables: Tables,

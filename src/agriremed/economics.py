@@ -10,8 +10,10 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   (``noncompliant_grain.csv``: ``discount_sale`` — sold for feed or industry at a
   discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
-  crop), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
-  spreading at every application: year 1, then lime at its ``reapply_interval_yr``
+  crop and the organic fertiliser of a package, ``organic_fertiliser_t_ha_yr`` ×
+  ``organic_fertiliser_price_cny_t``), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
+  spreading at every application: year 1, then lime and other conditioners
+  (``amendment_t_ha`` × ``amendment_price_cny_t``) at their ``reapply_interval_yr``
   and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
   runs; a phytoextraction option stops at its target and the current crop returns;
 * ``transport`` — road haul of biomass sold at a delivered price (options whose biomass
@@ -503,12 +505,13 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "grows_vocab": vocab != "none", "crop_value": np.nan_to_num(y * price), "crop_cost": np.nan_to_num(pcost),
         "farmer_frac": farmer_frac, "value_frac": value_frac,
         "establishment": p("establishment_cost_cny_ha"),
-        "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr"),
+        "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
+        + p("organic_fertiliser_t_ha_yr") * p("organic_fertiliser_price_cny_t"),
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
         "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
         "eff": eff,
         "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
-        + p("application_cost_cny_ha"),
+        + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),

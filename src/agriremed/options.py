@@ -23,6 +23,11 @@ Rules, in order:
    predicted to make the crop fail the food limit; on strict-control land every
    non-food use is applicable as risk control even if it treats none of the metals
    (its reason says which metals it does not treat, and it is credited no clean-up);
+   4b. a protective option that answers only a crop risk (its metals are below their
+   screening values) while a metal above its screening value is left untreated is excluded
+   where another applicable protective option treats a metal above its screening value that
+   it leaves untreated (:func:`_drop_risk_only`; e.g. no Cd-only measure as the treatment of
+   an As paddy);
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As);
@@ -794,6 +799,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         target_all[i] = target
         untreated_all[i] = untreated
 
+    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text)
+
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
@@ -809,6 +816,38 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
         "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
     }, n * k)
+
+
+def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text) -> None:
+    """Rule 4b (in place): a protective measure for a crop risk alone does not stand in for the
+    treatment of the metal that sets the land's class.
+
+    A protective option (amendment, safe crop) that answers only a metal predicted in the crop
+    below its screening value, while a metal above its screening value is left untreated, is
+    excluded on a plot where another applicable protective option treats a metal above its
+    screening value that the first one leaves untreated (e.g. a low-Cd rice variety on an As paddy
+    with soil Cd below 0.4 mg/kg, where an As amendment applies). Where no such option applies, it
+    stays applicable.
+    """
+    kinds = _frames.obj(opts["kind"])
+    protective = np.isin(kinds, ["immobilisation", "safe_crop"])[:, None]
+    answered = target & exceed[None, :]
+    # per plot: the metals above screening that an applicable protective option treats
+    covered = np.bitwise_or.reduce(np.where(protective & applicable, answered, 0), axis=0)
+    other = untreated & covered[None, :]
+    drop = protective & applicable & (target != 0) & (answered == 0) & (other != 0)
+    if not drop.any():
+        return
+    applicable &= ~drop
+    m = len(mask_text)
+    key = (target[drop] * m + untreated[drop]) * m + other[drop]
+    codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
+    texts = []
+    for kv in np.asarray(uniq).tolist():
+        t, u, c = mask_text[kv // (m * m)], mask_text[(kv // m) % m], mask_text[kv % m]
+        texts.append(f"answers only a predicted crop risk of {t} (below its screening value) while {u}, "
+                     f"above its screening value, is left untreated: an option for {c} applies")
+    reasons[drop] = _frames.texts_by_code(codes, texts)
 
 
 def _metal_column(metal: str) -> str:

@@ -29,6 +29,15 @@ is put together in three steps, each from published numbers (``uptake_slopes.csv
    residual spread of a prediction for a new field is √(σ²_within + τ²) — the site
    effect of a field the function has not seen is part of its error.
 
+Where not even the slopes can be sourced (rice As: no function with readable coefficients was
+found), :func:`ratio_synthesis` gives the simplest documented function, a grain/soil ratio
+C_crop = r·C_soil, from the central values (geometric mean, mean or representative value, as
+each survey prints it) of the calibration surveys: log10 r is the n-weighted mean of their
+log10 ratios; the within-survey spread σ_w of log10 C_crop is solved from the central value,
+taken as the median, and the published share q above a limit L, σ_w = log10(L/M)/z₁₋q
+(n-weighted root mean square over the calibration surveys); the between-survey spread τ is
+the SD of the log10 ratios of all surveys (calibration and check), and se = √(σ_w² + τ²).
+
 References
 ----------
 .. [1] Aitchison J. & Brown J.A.C. (1957) The Lognormal Distribution, Cambridge UP
@@ -47,7 +56,8 @@ from scipy.special import ndtri
 from ..tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
-           "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES"]
+           "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
+           "ratio_synthesis", "leafy_spread_components"]
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
@@ -101,7 +111,9 @@ def lognormal_from_mean_share(mean, share_above, limit):
         Median [same unit].
     sigma_log10 : numpy.ndarray
         SD of log10 values [log10 units]: the positive root of
-        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share).
+        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share);
+        NaN where no log-normal variable has this mean and share (e.g. a geometric mean given
+        as ``mean``).
 
     Examples
     --------
@@ -113,7 +125,8 @@ def lognormal_from_mean_share(mean, share_above, limit):
     z = ndtri(1.0 - np.asarray(share_above, float))
     k = _LN10 / 2.0
     d = np.log10(mean) - np.log10(np.asarray(limit, float))
-    sigma = (z + np.sqrt(z * z + 4.0 * k * d)) / (2.0 * k)
+    with np.errstate(invalid="ignore"):
+        sigma = (z + np.sqrt(z * z + 4.0 * k * d)) / (2.0 * k)
     return 10.0 ** (np.log10(limit) - z * sigma), sigma
 
 
@@ -341,4 +354,96 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
                      "rice_type_factor": type_factor(sv.loc[i, "rice_type"]) if "rice_type" in sv else 1.0})
     out = pd.DataFrame(rows)
     out["bias_rice_type_log10"] = out["bias_log10"] + np.log10(out["rice_type_factor"])
+    return out
+
+
+def ratio_synthesis(surveys: pd.DataFrame, crop: str, metal: str) -> dict:
+    """A grain/soil ratio function and its spread from survey summary statistics (module text).
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        Rows of ``uptake_surveys.csv``; those of ``crop`` and ``metal`` are used: role
+        ``calibration`` for the ratio and the within-survey spread, every role for the
+        between-survey spread.
+    crop, metal : str
+        Crop and metal.
+
+    Returns
+    -------
+    dict
+        ``ratio`` [–] (crop / soil, each in mg kg⁻¹), ``within`` and ``between`` [log10 units],
+        ``se_log10`` = √(within² + between²), ``n`` (calibration pairs), ``surveys`` (calibration
+        ids) and ``checks`` (a frame: ``survey_id``, ``role``, ``n``, ``observed_mg_kg``,
+        ``predicted_mg_kg`` = ratio × the survey's soil value, ``bias_log10`` predicted − observed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"survey_id": ["a", "b"], "crop": "rice", "metal": "as", "role": ["calibration", "check"],
+    ...                   "n": [100, 20], "soil_mean_mg_kg": [10.0, 100.0], "crop_mean_mg_kg": [0.1, 0.5],
+    ...                   "frac_above": [0.1, None], "frac_limit_mg_kg": [0.35, None]})
+    >>> r = ratio_synthesis(s, "rice", "as")   # between = log10(0.01/0.005)/√2, within = log10(3.5)/z(0.9)
+    >>> round(r["ratio"], 4), round(r["between"], 4), round(r["within"], 4)
+    (0.01, 0.2129, 0.4245)
+    """
+    s = surveys.loc[(surveys["crop"] == crop) & (surveys["metal"] == metal)].reset_index(drop=True)
+    if s.empty:
+        raise ValueError(f"uptake_surveys.csv has no survey of {metal} in {crop}")
+    logr = np.log10(s["crop_mean_mg_kg"].to_numpy(float) / s["soil_mean_mg_kg"].to_numpy(float))
+    cal = (s["role"] == "calibration").to_numpy()
+    if not cal.any():
+        raise ValueError(f"uptake_surveys.csv has no calibration survey of {metal} in {crop}")
+    n = s["n"].to_numpy(float)
+    ratio = float(10.0 ** np.average(logr[cal], weights=n[cal]))
+    between = float(np.std(logr, ddof=1)) if len(logr) > 1 else float("nan")
+    q = s["frac_above"].to_numpy(float)
+    lim = s["frac_limit_mg_kg"].to_numpy(float)
+    has = cal & np.isfinite(q) & np.isfinite(lim)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sig = np.log10(lim / s["crop_mean_mg_kg"].to_numpy(float)) / ndtri(1.0 - q)
+    within = float(np.sqrt(np.average(sig[has] ** 2, weights=n[has]))) if has.any() else float("nan")
+    pred = ratio * s["soil_mean_mg_kg"].to_numpy(float)
+    checks = pd.DataFrame({"survey_id": s["survey_id"], "role": s["role"], "n": s["n"].astype(int),
+                           "observed_mg_kg": s["crop_mean_mg_kg"].astype(float), "predicted_mg_kg": pred,
+                           "bias_log10": np.log10(pred) - np.log10(s["crop_mean_mg_kg"].to_numpy(float))})
+    return {"ratio": ratio, "within": within, "between": between, "se_log10": float(np.hypot(within, between)),
+            "n": int(n[cal].sum()), "surveys": list(s.loc[cal, "survey_id"]), "checks": checks}
+
+
+def leafy_spread_components(slopes: pd.DataFrame, metal: str = "cd") -> dict:
+    """Between-species and between-variety SD of log10 leafy-vegetable uptake [log10 units].
+
+    The ``uptake_slopes.csv`` rows of crop ``leafy_vegetable``, kind ``variance_component``
+    and term ``sd:species`` / ``sd:variety``. A leafy-vegetable function used for a species
+    it was not fitted on (e.g. the lettuce relation for pak choi) adds both to its residual
+    spread: se = √(se_function² + sd_species² + sd_variety²).
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        ``uptake_slopes.csv``.
+    metal : str
+        Metal.
+
+    Returns
+    -------
+    dict
+        ``species`` and ``variety`` [log10 units].
+
+    Examples
+    --------
+    >>> from agriremed.tables import load_tables
+    >>> leafy_spread_components(load_tables().uptake_slopes)
+    {'species': 0.172, 'variety': 0.125}
+    """
+    d = slopes.loc[(slopes["crop"] == "leafy_vegetable") & (slopes["metal"] == metal)
+                   & (slopes["kind"] == "variance_component")]
+    out = {}
+    for part in ("species", "variety"):
+        v = d.loc[d["term"] == f"sd:{part}", "value"].astype(float)
+        if len(v) != 1:
+            raise ValueError(f"uptake_slopes.csv needs one leafy_vegetable {metal} row of term sd:{part}, "
+                             f"found {len(v)}")
+        out[part] = float(v.iloc[0])
     return out
