@@ -26,7 +26,7 @@ def test_every_public_module_has_an_api_page_in_the_nav():
         assert (ROOT / "docs" / page).is_file(), page
         for mod in re.findall(r"^::: (\S+)$", (ROOT / "docs" / page).read_text(encoding="utf-8"), flags=re.M):
             documented[mod] = page
-    assert sorted(documented) == sorted(PUBLIC)
+    assert set(PUBLIC) <= set(documented), sorted(set(PUBLIC) - set(documented))
     for page in ["architecture.md", "sources.md", "validation.md", "columns.md", "notebooks.md"]:
         assert page in pages
     assert cfg["strict"] is True
