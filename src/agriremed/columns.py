@@ -24,8 +24,8 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 __all__ = [
     "METALS",
@@ -96,7 +96,6 @@ _UNIT_DISPLAY = {
     "g/kg": "g kg⁻¹",
     "m3/ha/yr": "m³ ha⁻¹ yr⁻¹",
     "L/ha/yr": "L ha⁻¹ yr⁻¹",
-    "t/ha": "t ha⁻¹",
     "kWh/m2/yr": "kWh m⁻² yr⁻¹",
     "kWh/kWp/yr": "kWh kWp⁻¹ yr⁻¹",
     "MWp/ha": "MWp ha⁻¹",
