@@ -175,7 +175,8 @@ def test_streamed_csv_outputs_are_plain_safe_and_equal_the_in_memory_files(hosti
     assert pkg["profile"] == "tabular-data-package"
     assert "plots: 40 rows read, 39 planned" in pkg["description"]
     res = {x["path"]: x for x in pkg["resources"]}
-    assert sorted(res) == ["plan.csv", "problems.csv", "rejected.csv", "summary.csv"]
+    assert sorted(res) == ["opportunity_matrix.csv", "plan.csv", "problems.csv", "rejected.csv",
+                           "reuse_options.csv", "summary.csv"]
     ref = json.loads((whole / "datapackage.json").read_text(encoding="utf-8"))
     ref = {x["path"]: x for x in ref["resources"]}
     for name in res:

@@ -1309,7 +1309,18 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     bio_share = np.zeros(n)
     with np.errstate(invalid="ignore", divide="ignore"):
         bio_share[hv] = np.nansum(cuts_hv, axis=1) / (H * B[hv])  # harvests ÷ (H · B)
-    average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc}
+    # a PV plant's electricity (energy_pathway "pv", the horizon mean) is produced every year, not
+    # by harvests: its avoided grid emission takes the year's output relative to that mean
+    is_pv = path == "pv"
+    pv_year = np.ones(int(H))
+    if is_pv.any():
+        from .solar import pv_parameter, pv_year_shape
+
+        shp = pv_year_shape(int(H), pv_parameter(tables, "degradation_pct_yr"),
+                            pv_parameter(tables, "lifetime_yr"))
+        pv_year = shp / shp.mean() if shp.mean() > 0 else shp
+    average = {"ops": frac, "bio": bio_share, "app": n_app / H, "soc": soc,
+               "elec": np.where(is_pv, 1.0, bio_share)}
     flooded_opt = (food_crop == "rice") & paddy
     flooded_cur = (crop == "rice") & paddy
     # --- paddy CH4 of one rice season [t CO2e ha⁻¹], of the option's practice and of the current one
@@ -1347,7 +1358,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         applications per year (``app``) and the SOC change [t CO2 ha⁻¹ yr⁻¹] (``soc``): the
         horizon average, or every year of the horizon (rows × years arrays).
         """
-        fr, bio, app = col(period["ops"]), col(period["bio"]), col(period["app"])
+        fr, bio, app, elec = col(period["ops"]), col(period["bio"]), col(period["app"]), col(period["elec"])
         diesel = fr * np.where(col(grows_food), col(food_diesel), opt_diesel) + (1 - fr) * col(cur_diesel) \
             + app * col(app_diesel)
         nfert = np.where(col(grows_food), col(food_n), opt_n)
@@ -1369,7 +1380,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         return {
             "soc_change": col(period["soc"]),
             "biochar_sink": np.nan_to_num(sink),
-            "avoided_electricity": bio * np.nan_to_num(en["electricity_mwh"]) * f["grid_ef_t_co2_mwh"],
+            "avoided_electricity": elec * np.nan_to_num(en["electricity_mwh"]) * f["grid_ef_t_co2_mwh"],
             "avoided_heat": bio * np.nan_to_num(en["heat_gj"]) * f["heat_ef_t_co2_gj"],
             "avoided_fuel": bio * np.nan_to_num(en["fuel_gj"]) * fuel_ef,
             "field_diesel": -diesel * f["diesel_kg_co2_l"] / 1000.0,
@@ -1429,12 +1440,23 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             return out
 
         sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
+        if is_pv.any():  # PV electricity from the drawn PV parameters (solar.pv_electricity_draws)
+            from .solar import pv_electricity_draws, pv_parameter_draws
+
+            pv_d = pv_parameter_draws(tables, n_draws, seed)
+            pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)
+                        if "specific_yield_kwh_kwp_yr" in energy else np.full(n, np.nan))
 
         def net_draws(sel):
             """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
             ed = sample_energy(sel, biomass_draws[sel])
             en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
                                        "methane_leak_m3", "ethanol_l")}
+            if is_pv[sel].any():
+                pv_sel = is_pv[sel]
+                el = np.array(en_d["electricity_mwh"], float, copy=True)
+                el[pv_sel] = pv_electricity_draws(pv_yield[sel][pv_sel], int(H), tables, draws=pv_d)
+                en_d["electricity_mwh"] = el
             t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
                           opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
                           average)
@@ -1596,6 +1618,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         with np.errstate(invalid="ignore", divide="ignore"):
             per_cut[has] = cuts_hv[cr[has]] / B_sub[blk][has, None]
         period = {"ops": np.clip(yb - y0, 0.0, 1.0), "bio": np.nan_to_num(per_cut),
+                  "elec": np.where(is_pv[idx[blk]][:, None], pv_year[None, :], np.nan_to_num(per_cut)),
                   "app": np.where(np.isnan(eb), False, (y0 % np.nan_to_num(eb, nan=1.0)) < 1).astype(float),
                   "soc": rate_sub[blk, None] * (np.clip(a[blk, None] - y0, 0.0, 1.0) - loss)}
 

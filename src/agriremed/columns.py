@@ -24,8 +24,8 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 __all__ = [
     "METALS",
@@ -96,10 +96,11 @@ _UNIT_DISPLAY = {
     "g/kg": "g kg⁻¹",
     "m3/ha/yr": "m³ ha⁻¹ yr⁻¹",
     "L/ha/yr": "L ha⁻¹ yr⁻¹",
-    "t/ha": "t ha⁻¹",
     "kWh/m2/yr": "kWh m⁻² yr⁻¹",
     "kWh/kWp/yr": "kWh kWp⁻¹ yr⁻¹",
     "MWp/ha": "MWp ha⁻¹",
+    "ha/MWp": "ha MWp⁻¹",
+    "CNY/kWh": "CNY kWh⁻¹",
 }
 
 
@@ -115,6 +116,9 @@ for _cur in CURRENCIES[1:]:
 _UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
+# electricity prices (the PV tariff of agriremed.solar)
+for _cur in CURRENCIES[1:]:
+    _UNIT_DISPLAY[f"{_cur}/kWh"] = f"{_cur} kWh⁻¹"
 
 
 def money_column(name: str, currency: str) -> str:
@@ -979,6 +983,14 @@ _out("exposure_reason", "", "Exposure check: why", "暴露核查理由", "Metals
      dtype="str")
 _out("pv_note", "", "PV note", "光伏说明", "Why the PV yield is missing, or that the solar class is unconfirmed.",
      dtype="str")
+# PV as a plan option (agriremed.solar.plan_pv_energy): plan.csv
+_out("pv_land_ha_per_mwp", "ha/MWp", "PV land per MWp", "每兆瓦光伏占地",
+     "Fenced land per MWp of the PV plant (pv_parameters.csv); capacity per hectare is its inverse.",
+     valid=(0.0, 10.0))
+_out("pv_opex_cny_ha_yr", "CNY/ha/yr", "PV operating cost", "光伏运维费用",
+     "Operation, maintenance, insurance and land rent of the PV plant per hectare and year while it runs.")
+_out("pv_tariff_cny_kwh", "CNY/kWh", "PV electricity price", "光伏上网电价",
+     "Price of the PV electricity sold (scenario pv_tariff_cny_kwh or pv_parameters.csv).", valid=(0.0, 10.0))
 for _svc, _en, _zh in [("energy", "energy", "能源"), ("carbon", "carbon", "碳"), ("biodiversity", "biodiversity", "生物多样性"),
                        ("water_regulation", "water regulation", "水调节"), ("amenity", "amenity", "休闲景观"),
                        ("risk_reduction", "risk reduction", "风险削减"), ("income", "income", "收益"),

@@ -58,7 +58,7 @@ from scipy.special import ndtr
 from . import columns as C
 from . import _frames
 from . import soil as soil_mod
-from .options import align_rows, biochar_reduction
+from .options import biochar_reduction
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 

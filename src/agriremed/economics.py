@@ -461,6 +461,14 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     bval_all = g.per_option(library_parameter(tables, "biomass_value_cny_t"))
     applicable = option_rows["applicable"].to_numpy(bool)
     unassessed = (bval_all > 0) & np.isnan(B_all) & applicable
+    pv_all = None
+    if energy is not None and "pv_capex_cny_ha" in energy:  # PV plants (agriremed.solar.plan_pv_energy)
+        at_e = _frames.row_index(energy, option_rows)
+        pv_all = {k: _frames.take(energy[c].to_numpy(float), at_e) for k, c in (
+            ("capex", "pv_capex_cny_ha"), ("opex", "pv_opex_cny_ha_yr"), ("tariff", "pv_tariff_cny_kwh"),
+            ("y", "specific_yield_kwh_kwp_yr"), ("mwp", "pv_mwp_ha"))}
+        is_pv = ~np.isnan(pv_all["capex"])
+        unassessed |= is_pv & np.isnan(pv_all["y"]) & applicable  # no yield: no economics
     baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
     is_base = _frames.obj(option_rows["option_id"]) == "do_nothing"
     rows = np.flatnonzero(((applicable | baseline) & ~unassessed) | is_base)
@@ -513,6 +521,17 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
         inp["mwh"] = np.nan_to_num(mwh[rows])
         inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
+    inp["pv"] = None
+    if pv_all is not None and np.isfinite(pv_all["capex"][rows]).any():
+        from .solar import pv_parameter, pv_year_shape
+
+        pv = {k: np.nan_to_num(v[rows]) for k, v in pv_all.items()}
+        life = pv_parameter(tables, "lifetime_yr")
+        inp["pv"] = {"capex": pv["capex"], "opex": pv["opex"],
+                     # first-year electricity [kWh ha⁻¹] × tariff: revenue of year 1 [CNY ha⁻¹]
+                     "rev1": pv["y"] * pv["mwp"] * 1000.0 * pv["tariff"],
+                     "shape": pv_year_shape(H, pv_parameter(tables, "degradation_pct_yr"), life),
+                     "running": (np.arange(1, H + 1) <= life).astype(float)}
     credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
         else "net_co2e_vs_baseline_t_ha_yr"
     gain = _frames.take(carbon_totals[credited].to_numpy(float),
@@ -566,6 +585,12 @@ def _block_items(inp: dict, sel) -> dict:
     items["biomass_disposal"] = disposal
     items["product_sale"] = np.where(active, inp["product"][sel][:, None], 0.0)
     items["carbon_credit"] = np.repeat(inp["credit"][sel][:, None], H, axis=1)
+    pv = inp.get("pv")
+    if pv is not None:  # PV plant: capital cost in year 1, operation while it runs, electricity sold
+        items["establishment"] = items["establishment"].copy()
+        items["establishment"][:, 0] -= pv["capex"][sel]
+        items["management"] = items["management"] - pv["opex"][sel][:, None] * pv["running"][None, :]
+        items["energy_sale"] = items["energy_sale"] + pv["rev1"][sel][:, None] * pv["shape"][None, :]
     return items
 
 

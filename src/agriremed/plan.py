@@ -33,6 +33,7 @@ from . import economics as economics_mod
 from . import energy as energy_mod
 from . import options as options_mod
 from . import ranking as ranking_mod
+from . import solar as solar_mod
 from . import soil as soil_mod
 from . import _frames
 from . import advice as advice_mod
@@ -103,6 +104,8 @@ PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
+#: PV options (:func:`agriremed.solar.plan_pv_energy`; blank on other rows; appended).
+PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
@@ -659,6 +662,10 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
         fate = energy_mod.metal_fate(opts, bio, by_metal, tables, grid=grid)
         en = energy_mod.energy_outputs(opts, bio, by_metal, tables, fate=fate, grid=grid)
         e = {**e, "metal_fate": fate, "energy": en}
+    # PV options: electricity over the horizon and the money inputs (site yields once per plan)
+    en, pv_yields = solar_mod.plan_pv_energy(opts, P, en, H, tables, e.get("pv_yields"),
+                                             scenario.pv_weather_file, scenario.pv_tariff_cny_kwh)
+    e = {**e, "pv_yields": pv_yields}
     bar.update()
     stops = _frames.obj(opts["option_kind"]) == "phytoextraction"
     yrs = dur["years_to_target"].to_numpy(float)  # dur is row-aligned with opts
@@ -730,8 +737,12 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     opos = _frames.index_of(lib.index, opts["option_id"])
     cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
     bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
+    # livelihood counts the years biomass or energy is sold: a PV plant sells electricity
+    sells_pv = (_frames.obj(cols["energy_pathway"]) == "pv") \
+        & (cols["electricity_mwh_ha_yr"].fillna(0).to_numpy(float) > 0)
     cols["biomass_value_positive"] = pd.Series(
-        (np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0), index=index)
+        ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
+        index=index)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view)

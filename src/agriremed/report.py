@@ -268,7 +268,7 @@ def region_title(regions, lang: str = "en") -> str:
     >>> region_title(["湖南省株洲市渌口区", "湖南省株洲市攸县"], "zh")
     '湖南省株洲市'
     >>> region_title(["Hunan/Zhuzhou/Lukou", "Hunan/Zhuzhou/Youxian"], "zh")
-    '湖南省/Zhuzhou'
+    '湖南省/株洲市'
     >>> region_title(["Hunan/Zhuzhou", "Guangxi/Hechi", "Jiangsu/Wuxi", "Gansu/Baiyin"])
     'Gansu/Baiyin, Guangxi/Hechi, Hunan/Zhuzhou and 1 more'
     """

@@ -247,7 +247,7 @@ class Scenario:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Scenario":
+    def from_dict(cls, d: dict[str, Any]) -> Scenario:
         """Build a scenario from a dict; unknown keys are an error.
 
         Every value is type- and range-checked (:class:`ScenarioError` names the field,
@@ -283,7 +283,7 @@ class Scenario:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Scenario":
+    def load(cls, path: str | Path) -> Scenario:
         """Read a scenario saved by :meth:`save` (JSON or YAML; UTF-8, UTF-16 or GBK/GB18030).
 
         The file is checked before it is parsed: at most :data:`MAX_FILE_BYTES` bytes,
@@ -315,7 +315,7 @@ class Scenario:
         except ScenarioError as exc:
             raise ScenarioError(f"{p.name}: {exc}") from None
 
-    def replace(self, **changes) -> "Scenario":
+    def replace(self, **changes) -> Scenario:
         """Copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 

@@ -17,7 +17,9 @@ habitat, soil carbon and green space. For every plot × re-use :func:`evaluate_r
   the PV plant's energy and money over its fenced share, the cover's soil carbon and cost
   over the share it covers (under the panels, the same land), a crop's energy, carbon and
   money scaled by its share and the margins' by theirs;
-* **energy, carbon, money**: PV from :mod:`agriremed.solar`; the biomass options' values
+* **energy, carbon, money**: PV from :mod:`agriremed.solar` (the same kernel gives the plan option
+  ``pv_grass``, PV with a grass cover, ranked with the other options: its plan row and the
+  ``pv_grass`` re-use row agree); the biomass options' values
   from the plan (``electricity_mwh_ha_yr``, ``avoided_electricity_co2e_t_ha_yr``,
   ``net_co2e_vs_baseline_t_ha_yr``, ``npv_vs_baseline_cny_ha``) so they are computed in one
   place; a permanent cover's soil carbon is the IPCC Tier 1 change from the land's current
@@ -253,10 +255,14 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     plan_rows = {}
     if plan_table is not None:
         wanted = set(ro["biomass_option"].fillna("").astype(str)) - {""}
-        sub = plan_table.loc[plan_table["option_id"].isin(wanted)]
-        plan_rows = {(p, o): row for (p, o), row in zip(zip(sub["plot_id"], sub["option_id"]),
-                                                         (sub.iloc[j] for j in range(len(sub))))}
-    exposure = {c: gb36600_screening(P, c, tables) for c in ("first", "second", "")}
+        keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "electricity_mwh_ha_yr",
+                            "avoided_electricity_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr",
+                            "npv_vs_baseline_cny_ha") if c in plan_table]
+        sub = plan_table.loc[plan_table["option_id"].isin(wanted), keep]
+        plan_rows = {(r["plot_id"], r["option_id"]): r for r in sub.to_dict("records")}
+    # the exposure checks as plain lists (one row per plot), read row by row below
+    exposure = {c: gb36600_screening(P, c, tables)[["exposure_class", "exposure_verdict", "exposure_reason"]]
+                .to_dict("list") for c in ("first", "second", "")}
 
     rows = []
     for i in range(n):
@@ -327,9 +333,9 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
             out["allowed"] = allowed
             out["reason"] = reason
             if allowed:
-                ex = exposure[r.exposure_class or ""].iloc[i]
-                out.update(exposure_class=ex["exposure_class"], exposure_verdict=ex["exposure_verdict"],
-                           exposure_reason=ex["exposure_reason"])
+                ex = exposure[r.exposure_class or ""]
+                out.update(exposure_class=ex["exposure_class"][i], exposure_verdict=ex["exposure_verdict"][i],
+                           exposure_reason=ex["exposure_reason"][i])
             else:
                 out.update(exposure_class=r.exposure_class or "", exposure_verdict="", exposure_reason="")
             rows.append(out)
@@ -477,9 +483,12 @@ def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for 
     return sorted({k for c in tables.reuse_options["source"] for k in split_keys(c)})
 
 
-#: Plans with more plots than this get no soft re-use tables from :func:`for_plan` (the
-#: per-row evaluation and one clear-sky year per distinct PV site are not vectorised).
-REUSE_MAX_PLOTS = 2000
+#: In-memory plans with more plots than this get no soft re-use tables from :func:`for_plan`
+#: (the per-row evaluation is not vectorised: about 2 s per 1 000 plots). It is above the most
+#: plots the command line plans in one go (:func:`agriremed.stream.chunk_size_for`, 7 166 without
+#: draws); larger inputs are planned in chunks, and chunked runs
+#: (:func:`agriremed.stream.plan_stream`) write the tables chunk by chunk.
+REUSE_MAX_PLOTS = 10000
 
 
 def for_plan(result) -> tuple[pd.DataFrame, pd.DataFrame] | None:

@@ -31,6 +31,12 @@ every other option. The avoided emission belongs to the buyer of the electricity
 default (the plan's ``land_based`` credit method), so it earns no carbon revenue; module
 manufacture emissions are not counted (no sourced factor).
 
+The same kernel serves the plan option ``pv_grass`` (policy family :data:`PV_FAMILY`):
+:func:`plan_pv_energy` fills its rows of the plan's energy table (whole plot inside the
+fence), the carbon ledger credits that electricity in its ``avoided_electricity`` term and
+the economics stage adds the capital cost, operation and electricity sales; Monte Carlo
+runs draw the rows of :data:`PV_DRAWN` (:func:`pv_parameter_draws`, keyed by parameter).
+
 References
 ----------
 .. [1] Holmgren W.F., Hansen C.W., Mikofski M.A. (2018) pvlib python: a python package for
@@ -58,10 +64,13 @@ from .tables import Tables, load_tables
 
 __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
            "annual_specific_yield", "specific_yield_for_plots", "pv_energy_by_year", "pv_per_hectare",
-           "PVWeatherError"]
+           "PVWeatherError", "PV_FAMILY", "PV_DRAWN", "PV_PLAN_COLUMNS", "pv_year_shape",
+           "pv_parameter_draws", "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy"]
 
 #: Local standard time of China (UTC+8) for the clear-sky year.
 CHINA_TZ = "Etc/GMT-8"
+#: Grid of the PV sites [°]: plots are computed at their coordinates rounded to it.
+SITE_GRID_DEG = 0.1
 #: Non-leap year used for the clear-sky weather (the result does not depend on it beyond ±0.1 %).
 CLEAR_SKY_YEAR = 2023
 
@@ -356,7 +365,11 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     With ``weather_file`` every plot takes that file's weather (one site); otherwise each
     plot's province value of ``solar_resource.csv`` scales a clear-sky year at the plot's
     ``lat``/``lon`` (plots without coordinates or with an unknown province get NaN and a
-    reason). Plots sharing coordinates, irradiation and temperature are computed once.
+    reason). The site is the plot's coordinates rounded to :data:`SITE_GRID_DEG` (0.1°, about
+    10 km; the annual irradiation is the province's, so the grid moves only the sun's path:
+    < 0.1 % of the yield at the samples) and its temperature rounded to 0.1 °C; each site is
+    computed once per tables object (the chunks of a streamed run share them), so a plot's
+    yield does not depend on the other plots of the run (chunked runs equal whole runs).
 
     Parameters
     ----------
@@ -400,7 +413,8 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
             out[k] = r[k]
         out["pv_weather"] = f"weather file {Path(site['file']).name}"
         return out
-    memo: dict = {}
+    # site yields kept on the tables object: the chunks of a streamed run share them
+    memo: dict = tables.memo("pv_site_yields", dict)
     notes, weather = [], []
     for i in tqdm(range(n), desc="PV yield", unit="plot", disable=None if progress is None else not progress):
         g = res["ghi_kwh_m2_yr"].iat[i]
@@ -413,10 +427,12 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
             weather.append("")
             continue
         t = temp[i] if np.isfinite(temp[i]) else t_default
-        key = (round(lat[i], 2), round(lon[i], 2), g, t)
-        if key not in memo:
-            w = clear_sky_weather(lat[i], lon[i], g, t, wind)
-            memo[key] = annual_specific_yield(w, lat[i], tables)
+        key = (round(lat[i] / SITE_GRID_DEG) * SITE_GRID_DEG, round(lon[i] / SITE_GRID_DEG) * SITE_GRID_DEG,
+               g, round(t, 1), wind)
+        key = (round(key[0], 6), round(key[1], 6), *key[2:])
+        if key not in memo:  # computed at the grid site, so a plot's yield never depends on its neighbours
+            w = clear_sky_weather(key[0], key[1], g, key[3], wind)
+            memo[key] = annual_specific_yield(w, key[0], tables)
         r = memo[key]
         for k in ("ghi_kwh_m2_yr", "poa_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "performance_ratio"):
             out.loc[i, k] = r[k]
@@ -463,10 +479,8 @@ def pv_energy_by_year(specific_yield_kwh_kwp_yr, mwp_per_ha, horizon_yr: int, ta
     [[700.0, 696.5]]
     """
     tables = tables or load_tables()
-    d = pv_parameter(tables, "degradation_pct_yr") / 100.0
-    life = pv_parameter(tables, "lifetime_yr")
-    t = np.arange(1, int(horizon_yr) + 1)
-    shape = np.where(t <= life, (1.0 - d) ** (t - 1), 0.0)
+    shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"),
+                          pv_parameter(tables, "lifetime_yr"))
     y = np.asarray(specific_yield_kwh_kwp_yr, float)[:, None]
     c = np.asarray(mwp_per_ha, float)[:, None]
     return y * c * shape[None, :]
@@ -533,3 +547,228 @@ def pv_per_hectare(specific_yield_kwh_kwp_yr, pv_area_share, horizon_yr: int, di
         "pv_revenue_cny_ha_yr": revenue.mean(axis=1),
         "pv_npv_cny_ha": npv(cf, discount_rate),
     })
+
+
+# --------------------------------------------------------------------------- PV as a plan option
+#: Policy family (``options.csv``, ``land_rules.csv``) of the plan options that are PV plants.
+PV_FAMILY = "solar_pv"
+#: Rows of ``pv_parameters.csv`` drawn in Monte Carlo runs (the others are single values, or, like
+#: ``gamma_pdc_per_c``, enter the yield, which is computed once per site with the typical value).
+PV_DRAWN = ("land_ha_per_mwp", "degradation_pct_yr", "lifetime_yr", "capex_cny_w", "opex_cny_w_yr",
+            "tariff_cny_kwh")
+#: Columns :func:`plan_pv_energy` adds to the energy table (NaN / blank on rows that are not PV).
+PV_PLAN_COLUMNS = ("specific_yield_kwh_kwp_yr", "pv_mwp_ha", "pv_land_ha_per_mwp", "pv_capex_cny_ha",
+                   "pv_opex_cny_ha_yr", "pv_tariff_cny_kwh", "pv_note")
+#: Energy of one MWh [GJ MWh⁻¹] (unit conversion).
+GJ_PER_MWH = 3.6
+
+
+def pv_year_shape(horizon_yr: int, degradation_pct_yr, lifetime_yr) -> np.ndarray:
+    """Output of each year relative to year 1: (1 − d)^(t−1) while t ≤ lifetime, else 0 [–].
+
+    Parameters
+    ----------
+    horizon_yr : int
+        Years 1…H [yr].
+    degradation_pct_yr : float or array_like
+        Yearly output loss d × 100 [% yr⁻¹]; an array of draws gives one row per draw.
+    lifetime_yr : float or array_like
+        Years the array produces [yr] (same shape as ``degradation_pct_yr``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (H,) for scalars, (draws, H) for arrays [–].
+
+    Examples
+    --------
+    >>> pv_year_shape(4, 1.0, 3).round(4).tolist()
+    [1.0, 0.99, 0.9801, 0.0]
+    """
+    t = np.arange(1, int(horizon_yr) + 1)
+    d = np.asarray(degradation_pct_yr, float) / 100.0
+    life = np.asarray(lifetime_yr, float)
+    if d.ndim == 0 and life.ndim == 0:
+        return np.where(t <= life, (1.0 - d) ** (t - 1), 0.0)
+    d, life = np.broadcast_arrays(np.atleast_1d(d), np.atleast_1d(life))
+    return np.where(t[None, :] <= life[:, None], (1.0 - d[:, None]) ** (t[None, :] - 1), 0.0)
+
+
+def pv_parameter_draws(tables: Tables | None = None, n_draws: int = 0,
+                       seed: int = 0) -> dict[str, np.ndarray]:
+    """Monte Carlo draws of the PV parameters of :data:`PV_DRAWN` [their units].
+
+    Each row of ``pv_parameters.csv`` is drawn from its ``low``–``typical``–``high`` range and
+    ``distribution`` by :func:`agriremed.uncertainty.parameter_draws`, keyed by
+    (``pv_parameters``, parameter): the draws depend only on the seed and the parameter, never
+    on the plots, their order or the chunking (common random numbers, like the option
+    parameters).
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    dict
+        Parameter → array of shape (n_draws,).
+
+    Examples
+    --------
+    >>> a, b = pv_parameter_draws(n_draws=500, seed=7), pv_parameter_draws(n_draws=500, seed=7)
+    >>> bool((a["capex_cny_w"] == b["capex_cny_w"]).all()), bool(3.32 <= a["capex_cny_w"].min())
+    (True, True)
+    """
+    from .uncertainty import parameter_draws
+
+    tables = tables or load_tables()
+    t = tables.pv_parameters
+    t = t.loc[t["parameter"].isin(PV_DRAWN)].assign(table="pv_parameters")
+    d = parameter_draws(t, int(n_draws), int(seed), id_columns=("table", "parameter"))
+    return {p: d[i] for i, p in enumerate(t["parameter"])}
+
+
+def pv_electricity_draws(specific_yield_kwh_kwp_yr, horizon_yr: int, tables: Tables | None = None,
+                         n_draws: int = 0, seed: int = 0, draws: dict | None = None) -> np.ndarray:
+    """Monte Carlo draws of the mean electricity of a whole-plot PV plant [MWh ha⁻¹ yr⁻¹].
+
+    Ē = Y · (1 ÷ L) · mean_t shape_t with the land per MWp L, degradation and lifetime drawn
+    (:func:`pv_parameter_draws`); the specific yield Y is the site's (typical system values).
+
+    Parameters
+    ----------
+    specific_yield_kwh_kwp_yr : array_like
+        First-year specific yield per row [kWh kWp⁻¹ yr⁻¹].
+    horizon_yr : int
+        Horizon [yr].
+    tables : Tables, optional
+        Literature tables.
+    n_draws, seed : int
+        Draws and scenario seed.
+    draws : dict, optional
+        Output of :func:`pv_parameter_draws` (drawn here when None).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (rows, n_draws) [MWh ha⁻¹ yr⁻¹].
+    """
+    tables = tables or load_tables()
+    d = draws if draws is not None else pv_parameter_draws(tables, n_draws, seed)
+    shape = pv_year_shape(horizon_yr, d["degradation_pct_yr"], d["lifetime_yr"]).mean(axis=1)
+    y = np.asarray(specific_yield_kwh_kwp_yr, float)[:, None]
+    return y * (1.0 / d["land_ha_per_mwp"] * shape)[None, :]
+
+
+def pv_option_mask(option_ids, tables: Tables | None = None) -> np.ndarray:
+    """True for the rows whose option is a PV plant (``policy_family`` :data:`PV_FAMILY`)."""
+    tables = tables or load_tables()
+    lib = tables.options
+    pv_ids = set(lib.loc[lib["policy_family"] == PV_FAMILY, "option_id"])
+    ids = pd.Series(option_ids, dtype=object).to_numpy(object)
+    return np.isin(ids, list(pv_ids)) if pv_ids else np.zeros(len(ids), bool)
+
+
+def pv_site_yields(plots: pd.DataFrame, tables: Tables | None = None, weather_file=None) -> pd.DataFrame:
+    """:func:`specific_yield_for_plots`, or NaN with the reason when pvlib is not installed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``specific_yield_kwh_kwp_yr`` [kWh kWp⁻¹ yr⁻¹], ``pv_note``.
+    """
+    tables = tables or load_tables()
+    if not len(plots):
+        return pd.DataFrame({"plot_id": pd.Series(dtype=object),
+                             "specific_yield_kwh_kwp_yr": pd.Series(dtype=float),
+                             "pv_note": pd.Series(dtype=object)})
+    try:
+        y = specific_yield_for_plots(plots.reset_index(drop=True), tables, weather_file)
+    except ImportError:
+        return pd.DataFrame({"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": np.nan,
+                             "pv_note": "pvlib is not installed: PV yield not computed "
+                                        "(pip install 'agriremed[pv]')"})
+    return y[["plot_id", "specific_yield_kwh_kwp_yr", "pv_note"]].astype({"pv_note": object})
+
+
+def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.DataFrame, horizon_yr: int,
+                   tables: Tables | None = None, yields: pd.DataFrame | None = None, weather_file=None,
+                   tariff_cny_kwh: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The energy table of a plan with the PV options' electricity and money inputs filled in.
+
+    For every applicable row whose option is a PV plant (:func:`pv_option_mask`) the whole
+    plot is inside the fence: capacity C = 1 ÷ ``land_ha_per_mwp`` [MWp ha⁻¹], electricity
+    the mean over the horizon of Y · C · (1 − d)^(t−1) (0 after the lifetime, as
+    :func:`pv_energy_by_year`), useful and displaced energy = electricity × 3.6 GJ MWh⁻¹,
+    ``energy_pathway = "pv"``. The carbon ledger credits this electricity with the grid factor
+    through its ``avoided_electricity`` term (so the credit method decides whether it earns
+    carbon revenue, as for biomass power), and the economics stage builds the PV cash flows
+    from ``pv_capex_cny_ha``, ``pv_opex_cny_ha_yr`` and ``pv_tariff_cny_kwh``.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Valid plots (``plot_id``, ``region``, ``lat``, ``lon``, ``mean_temp_c``).
+    energy : pandas.DataFrame
+        Output of :func:`agriremed.energy.energy_outputs`, row-aligned with ``option_rows``.
+    horizon_yr : int
+        Horizon [yr].
+    tables : Tables, optional
+        Literature tables.
+    yields : pandas.DataFrame, optional
+        Site yields of the plots (second output of an earlier call; computed when None).
+    weather_file : str, optional
+        EPW/TMY3 file (scenario ``pv_weather_file``).
+    tariff_cny_kwh : float, optional
+        Electricity price of PV [CNY kWh⁻¹] (scenario ``pv_tariff_cny_kwh``; table value when None).
+
+    Returns
+    -------
+    energy : pandas.DataFrame
+        ``energy`` with the PV rows filled and the columns of :data:`PV_PLAN_COLUMNS`.
+    yields : pandas.DataFrame
+        Site yields of the plots with an applicable PV row (:func:`pv_site_yields`).
+    """
+    tables = tables or load_tables()
+    pv = pv_option_mask(option_rows["option_id"], tables) & option_rows["applicable"].to_numpy(bool)
+    pid = option_rows["plot_id"].to_numpy(object)
+    if yields is None:
+        need = pd.unique(pid[pv])
+        yields = pv_site_yields(plots.loc[plots["plot_id"].isin(need)], tables, weather_file)
+    at = pd.Index(yields["plot_id"]).get_indexer(pid)
+    ok = pv & (at >= 0)
+    y = np.where(ok, yields["specific_yield_kwh_kwp_yr"].to_numpy(float)[np.maximum(at, 0)] if len(yields)
+                 else np.nan, np.nan)
+    note = np.where(ok, yields["pv_note"].to_numpy(object)[np.maximum(at, 0)] if len(yields) else None, None)
+    land = pv_parameter(tables, "land_ha_per_mwp")
+    mwp = 1.0 / land
+    shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"),
+                          pv_parameter(tables, "lifetime_yr"))
+    mean_mwh = y * mwp * shape.mean()
+    price = pv_parameter(tables, "tariff_cny_kwh") if tariff_cny_kwh is None else float(tariff_cny_kwh)
+    out = energy.copy()
+    el = out["electricity_mwh_ha_yr"].to_numpy(float).copy()
+    el[pv] = mean_mwh[pv]
+    out["electricity_mwh_ha_yr"] = el
+    for c in ("useful_energy_gj_ha_yr", "fossil_energy_displaced_gj_ha_yr"):
+        v = out[c].to_numpy(float).copy()
+        v[pv] = mean_mwh[pv] * GJ_PER_MWH
+        out[c] = v
+    path = out["energy_pathway"].astype(object).to_numpy(object).copy()
+    path[pv] = "pv"
+    out["energy_pathway"] = path
+    out["specific_yield_kwh_kwp_yr"] = y
+    out["pv_mwp_ha"] = np.where(pv, mwp, np.nan)
+    out["pv_land_ha_per_mwp"] = np.where(pv, land, np.nan)
+    out["pv_capex_cny_ha"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "capex_cny_w"), np.nan)
+    out["pv_opex_cny_ha_yr"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "opex_cny_w_yr"), np.nan)
+    out["pv_tariff_cny_kwh"] = np.where(pv, price, np.nan)
+    out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=out.index)
+    return out, yields

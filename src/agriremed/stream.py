@@ -1026,10 +1026,14 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     duplicates, notes, total = scan.duplicates, list(scan.notes), scan.n_rows
 
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
-    sinks = {}
+    sinks, soft_sinks = {}, {}
+    soft_first: dict = {}  # columns and dtypes of the soft re-use tables, for datapackage.json
+    soft_ok = True  # False once pvlib is found missing (no soft re-use tables, as in an in-memory plan)
     if out is not None:
         out = prepare_out_dir(out)
         sinks = {name: _Sink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
+        # soft re-uses and the opportunity matrix: rows of one plot only, so appended chunk by chunk
+        soft_sinks = {name: _Sink(out / f"{name}.csv", "csv", head) for name in SOFT_REUSE_OUTPUTS}
 
     summaries, recommended, rejected, problems = [], [], [], []
     digest = hashlib.sha256()
@@ -1058,6 +1062,13 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                 if out is not None:
                     for extra in extra_outputs:
                         extra.add(p)
+                    if soft_ok:
+                        soft = _soft_reuse(p)
+                        soft_ok = soft is not None
+                        if soft_ok:
+                            for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
+                                soft_sinks[name].write(df)
+                                soft_first.setdefault(name, df.iloc[:0])
             if first_plan is None:
                 first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
             n_input += p.n_input
@@ -1066,7 +1077,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
             bar.update(len(chunk))
     finally:
         bar.close()
-        for sink in sinks.values():
+        for sink in [*sinks.values(), *soft_sinks.values()]:
             sink.close()
     from .plan import rules_note
 
@@ -1088,6 +1099,15 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
             paths[name] = sink.close(empty)
         counts = (f"plots: {n_input} rows read, {n_planned} planned, {len(rejected_df)} rejected; "
                   f"input digest {input_digest}")
+        if soft_ok and first_plan is not None:
+            from .softreuse import MATRIX_COLUMNS, REUSE_COLUMNS
+
+            for name, cols in zip(SOFT_REUSE_OUTPUTS, (REUSE_COLUMNS, MATRIX_COLUMNS), strict=True):
+                soft_first.setdefault(name, pd.DataFrame(columns=cols))  # no plot planned: header only
+                paths[name] = soft_sinks[name].close(soft_first[name])
+        else:
+            for name in SOFT_REUSE_OUTPUTS:
+                (out / f"{name}.csv").unlink(missing_ok=True)
         paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
         paths["problems"] = write_csv(problems_df, out / "problems.csv")
         paths["scenario"] = scenario.save(out / "scenario.json")
@@ -1100,6 +1120,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
                      for name, sink in sinks.items()}
         described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
+        for name in SOFT_REUSE_OUTPUTS:
+            if name in paths:
+                described[f"{name}.csv"] = soft_first[name]
         run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
                     "n_input": n_input, "n_planned": n_planned, "rejected": rejected_df, "n_chunks": n_chunks,
                     "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
@@ -1125,6 +1148,20 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                         n_input=n_input,
                         n_planned=n_planned, n_chunks=n_chunks, seconds=time.perf_counter() - t0, paths=paths,
                         scenario=scenario, notes=notes, input_digest=input_digest)
+
+
+#: Soft re-use outputs a streamed run appends chunk by chunk (:mod:`agriremed.softreuse`).
+SOFT_REUSE_OUTPUTS = ("reuse_options", "opportunity_matrix")
+
+
+def _soft_reuse(p):
+    """Soft re-uses and opportunity matrix of one chunk's plan, or None without pvlib."""
+    from .softreuse import reuse_for_plan
+
+    try:
+        return reuse_for_plan(p)
+    except ImportError:
+        return None
 
 
 def _written_columns(sink: _Sink, first_plan, name: str) -> pd.DataFrame:

@@ -144,7 +144,7 @@ class Tables:
     _draw_memo: collections.OrderedDict = dataclasses.field(
         default_factory=collections.OrderedDict, init=False, repr=False, compare=False)
 
-    def replace(self, **tables: pd.DataFrame) -> "Tables":
+    def replace(self, **tables: pd.DataFrame) -> Tables:
         """Return a copy with some tables replaced."""
         return dataclasses.replace(self, **tables)
 

@@ -23,7 +23,7 @@ from ..scenario import DEFAULT_WEIGHTS
 from ..validate import Validation
 from . import figures as F
 from ..advice import BASELINE_TEXT, years_text
-from ..duration import STABILISES_TEXT, cleanup_years_text
+from ..duration import STABILISES_TEXT
 from ._base import Dashboard, FigureSlot, fmt_number, fmt_years, guarded, html_table, light_legend
 from .assessment import load_plots
 from .download import DownloadButton

@@ -1,0 +1,240 @@
+"""Solar PV as a plan option (pv_grass): energy, avoided CO2, NPV, rules, draws, ranking, chunked outputs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import economics, solar
+from agriremed.plan import replan
+from agriremed.stream import plan_stream
+
+SAMPLE = "data/samples/plots.csv"
+
+
+def _plots(ids):
+    p = pd.read_csv(SAMPLE)
+    return p.loc[p["plot_id"].isin(ids)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def fixed_yield_plan():
+    """YN-LP-12 (Lanping mine land, strict control) with the PV site yield set to 1500 kWh/kWp."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(solar, "pv_site_yields", lambda plots, tables=None, weather_file=None: pd.DataFrame(
+        {"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": 1500.0, "pv_note": ""}))
+    try:
+        p = agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, carbon_price_cny_t=100.0))
+    finally:
+        mp.undo()
+    return p
+
+
+def test_hand_computed_pv_option_row(fixed_yield_plan):
+    # stated parameter set (typical values of pv_parameters.csv and option_parameters.csv):
+    # 1500 kWh/kWp, 1.5 ha/MWp → 0.6667 MWp/ha; degradation 0.5 %/yr; lifetime 25 yr (> horizon 20);
+    # capex 4.15 CNY/W; opex 0.04 CNY/W/yr; tariff 0.35 CNY/kWh; grass cover 1350 CNY/ha/yr; 6 %; grid 0.5366
+    t = fixed_yield_plan.table.set_index("option_id")
+    r = t.loc["pv_grass"]
+    assert bool(r["applicable"]) and r["energy_pathway"] == "pv" and r["policy_rule"] == "cn_pv_wasteland"
+    years = np.arange(1, 21)
+    e_year = 1000.0 * 0.995 ** (years - 1)  # 1500 × 0.6667 = 1000 MWh/ha in year 1
+    assert r["pv_mwp_ha"] == pytest.approx(1 / 1.5) and r["pv_land_ha_per_mwp"] == 1.5
+    assert r["electricity_mwh_ha_yr"] == pytest.approx(e_year.mean(), rel=1e-12)
+    assert r["electricity_mwh_ha_yr"] == pytest.approx(953.896, abs=1e-3)  # 1000 (1 − 0.995²⁰) / (20 × 0.005)
+    # avoided CO2 through the carbon ledger's avoided_electricity term, grid factor 0.5366 t/MWh
+    assert r["avoided_electricity_co2e_t_ha_yr"] == pytest.approx(953.896 * 0.5366, abs=1e-3)
+    # cash flows: capex 2 766 667 in year 1, opex 26 667 + cover 1 350 a year, electricity at 350 CNY/MWh
+    cf = 350.0 * e_year - 26666.6667 - 1350.0
+    cf[0] -= 2766666.6667
+    hand = float((cf / 1.06 ** years).sum())
+    assert r["npv_cny_ha"] == pytest.approx(hand, rel=1e-6)
+    assert t.loc["do_nothing", "npv_cny_ha"] == 0.0  # bare mine land earns nothing now
+    assert r["npv_vs_baseline_cny_ha"] == pytest.approx(hand, rel=1e-6)
+    assert r["pv_capex_cny_ha"] == pytest.approx(2766666.667, rel=1e-9)
+    # no double counting: the avoided grid emission belongs to the electricity sold (land_based credit
+    # method, as for biomass power): no carbon revenue from it even at 100 CNY/t
+    assert r["credited_co2e_vs_baseline_t_ha_yr"] < 1.0 and r["carbon_revenue_cny_ha"] == 0.0
+    # food 0, clean-up 0 (stabilises, does not clean up)
+    assert r["food_crop"] == "none" and r["crit_clean_up"] == 0.0 and np.isinf(r["years_p50"])
+    assert "removes none" in r["why_clean_up"]
+
+
+def test_pv_ledger_row(fixed_yield_plan):
+    ledger = fixed_yield_plan.carbon_ledger
+    row = ledger.loc[(ledger["option_id"] == "pv_grass") & (ledger["term"] == "avoided_electricity")].iloc[0]
+    assert row["co2e_t_ha_yr"] == pytest.approx(953.896 * 0.5366, abs=1e-3)
+    assert row["co2e_t_ha"] == pytest.approx(row["co2e_t_ha_yr"] * 20)
+
+
+def test_pv_year_by_year_ledger_sums_to_the_horizon(fixed_yield_plan):
+    by = fixed_yield_plan.carbon_by_year
+    pv = by.loc[by["option_id"] == "pv_grass"].sort_values("ledger_year")
+    y = pv["avoided_electricity_co2e_t_ha"].to_numpy(float)
+    assert y[0] == pytest.approx(1000.0 * 0.5366, rel=1e-9)
+    assert y[1] == pytest.approx(995.0 * 0.5366, rel=1e-9)
+    assert y.sum() == pytest.approx(953.896 * 0.5366 * 20, abs=0.05)
+
+
+@pytest.fixture(scope="module")
+def sample_plan():
+    pytest.importorskip("pvlib")
+    return agriremed.plan(SAMPLE, agriremed.Scenario(mc_draws=0))
+
+
+@pytest.mark.parametrize("plot_id,land_use", [("HN-ZZ-01", "paddy"), ("HB-SJZ-09", "upland")])
+def test_pv_excluded_on_farmland_with_rule_and_source(sample_plan, plot_id, land_use):
+    t = sample_plan.table
+    r = t.loc[(t["plot_id"] == plot_id) & (t["option_id"] == "pv_grass")].iloc[0]
+    assert not r["applicable"] and r["policy_status"] == "forbidden"
+    assert r["policy_rule"] == "cn_pv_no_cultivated"
+    assert "自然资办发〔2023〕12号" in r["reason"] and "mnr2023_pv_land" in r["reason"]
+    assert pd.isna(r["electricity_mwh_ha_yr"]) and pd.isna(r["npv_cny_ha"])
+
+
+def test_pv_excluded_on_permanent_basic_farmland(tables):
+    paddy = _plots(["HN-ZZ-01"]).assign(basic_farmland="yes")
+    t = agriremed.plan(paddy, agriremed.Scenario(mc_draws=0)).table
+    r = t.loc[t["option_id"] == "pv_grass"].iloc[0]
+    assert not r["applicable"] and r["policy_rule"] == "cn_pv_no_basic_farmland"
+    rule = tables.land_rules.set_index("rule_id").loc["cn_pv_no_basic_farmland"]
+    assert "永久基本农田" in rule["reason_zh"]
+    assert "mnr2023_pv_land" in r["reason"]
+
+
+def test_mine_plots_rank_pv_with_the_criteria(sample_plan):
+    t = sample_plan.table
+    for pid in ("YN-LP-12", "GS-BY-16"):
+        rows = t.loc[(t["plot_id"] == pid) & t["applicable"].astype(bool)].set_index("option_id")
+        pv = rows.loc["pv_grass"]
+        assert pv["rank"] == 1 and pv["policy_status"] == "expected"
+        # it wins on carbon and economics (green), livelihood 0.5 (electricity sold), clean-up 0
+        assert pv["light_carbon"] == "green" and pv["light_economics"] == "green"
+        assert pv["crit_livelihood"] == 0.5 and pv["crit_clean_up"] == 0.0
+        assert pv["score"] > rows.loc["miscanthus", "score"]
+        # same site yield as the soft re-use table's PV (one kernel)
+        assert 700 < pv["electricity_mwh_ha_yr"] < 1100
+    s = sample_plan.summary.set_index("plot_id")
+    assert s.loc["YN-LP-12", "recommended_option"] == "pv_grass"
+    # an orchard may take PV (kept small) but ranks it after the expected options: not recommended there
+    orchard = t.loc[(t["plot_id"] == "SD-YT-14") & (t["option_id"] == "pv_grass")].iloc[0]
+    assert orchard["policy_rule"] == "cn_pv_other_agri" and not orchard["recommended"]
+
+
+def test_pv_parameter_draws_are_reproducible_and_within_their_ranges(tables):
+    a = solar.pv_parameter_draws(tables, 400, 11)
+    b = solar.pv_parameter_draws(tables, 400, 11)
+    c = solar.pv_parameter_draws(tables, 400, 12)
+    pv = tables.pv_parameters.set_index("parameter")
+    assert set(a) == set(solar.PV_DRAWN)
+    for k in solar.PV_DRAWN:
+        assert np.array_equal(a[k], b[k])
+        assert pv.loc[k, "low"] - 1e-12 <= a[k].min() and a[k].max() <= pv.loc[k, "high"] + 1e-12
+    assert not np.array_equal(a["capex_cny_w"], c["capex_cny_w"])
+    assert a["capex_cny_w"].std() > 0.1  # a range, not a single value
+    # every drawn row states the basis of its range
+    assert pv.loc[list(solar.PV_DRAWN), "range_source"].notna().all()
+    assert pv.loc["capex_cny_w", "range_source"] == "agriremed_assumption"
+
+
+def test_pv_electricity_draws_by_hand(tables):
+    d = {"land_ha_per_mwp": np.array([1.0, 2.0]), "degradation_pct_yr": np.array([0.0, 1.0]),
+         "lifetime_yr": np.array([25.0, 1.0])}
+    e = solar.pv_electricity_draws([1200.0], 2, tables, draws=d)
+    # draw 1: 1200 × 1 × mean(1, 1); draw 2: 1200 × 0.5 × mean(1, 0) (stops after one year)
+    assert e.tolist() == [[1200.0, 300.0]]
+
+
+def test_pv_carbon_draws_reproducible_and_independent_of_chunking(fixed_yield_plan):
+    mp = pytest.MonkeyPatch()
+    mp.setattr(solar, "pv_site_yields", lambda plots, tables=None, weather_file=None: pd.DataFrame(
+        {"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": 1500.0, "pv_note": ""}))
+    try:
+        s = agriremed.Scenario(mc_draws=200, seed=5)
+        one = agriremed.plan(_plots(["YN-LP-12"]), s).table.set_index("option_id").loc["pv_grass"]
+        again = agriremed.plan(_plots(["YN-LP-12"]), s).table.set_index("option_id").loc["pv_grass"]
+        two = agriremed.plan(_plots(["GS-BY-16", "YN-LP-12"]), s).table
+        other = agriremed.plan(_plots(["YN-LP-12"]), s.replace(seed=6)).table
+        other = other.set_index("option_id").loc["pv_grass"]
+    finally:
+        mp.undo()
+    two = two.loc[(two["plot_id"] == "YN-LP-12") & (two["option_id"] == "pv_grass")].iloc[0]
+    cols = ["net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90"]
+    assert one[cols].tolist() == again[cols].tolist() == two[cols].tolist()
+    assert one["net_co2e_t_ha_yr_p10"] != other["net_co2e_t_ha_yr_p10"]
+    # the spread comes from land per MWp (1.2–2.0 ha), degradation, lifetime and the grid factor
+    assert one["net_co2e_t_ha_yr_p10"] < 0.95 * one["net_co2e_t_ha_yr"] < one["net_co2e_t_ha_yr_p90"]
+
+
+def test_chunked_run_writes_the_same_reuse_tables_and_matrix(tmp_path):
+    pytest.importorskip("pvlib")
+    s = agriremed.Scenario(mc_draws=0)
+    r = plan_stream(SAMPLE, s, out=tmp_path / "chunks", chunk_size=3, fmt="csv", progress=False)
+    assert r.n_chunks == 6
+    whole = agriremed.plan(SAMPLE, s)
+    whole.write(tmp_path / "whole", report=False, xlsx=False)
+    for name in ("reuse_options", "opportunity_matrix"):
+        a = pd.read_csv(tmp_path / "chunks" / f"{name}.csv")
+        b = pd.read_csv(tmp_path / "whole" / f"{name}.csv")
+        pd.testing.assert_frame_equal(a, b)
+    m = pd.read_csv(tmp_path / "chunks" / "opportunity_matrix.csv")
+    assert set(m["plot_id"]) == {"YN-LP-12", "GS-BY-16"} and len(m) > 0
+    assert "opportunity_matrix.csv" in (tmp_path / "chunks" / "datapackage.json").read_text(encoding="utf-8")
+    plan_rows = pd.read_csv(tmp_path / "chunks" / "plan.csv")
+    assert (plan_rows["option_id"] == "pv_grass").sum() == 16
+
+
+def test_economics_pv_items_match_the_solar_kernel(tables):
+    # one PV hectare through solar.pv_per_hectare and through the plan's cash-flow items agree
+    ref = solar.pv_per_hectare([1500.0], [1.0], 20, 0.06, tables).iloc[0]
+    years = np.arange(1, 21)
+    e = 1000.0 * solar.pv_year_shape(20, 0.5, 25)
+    cf = 350.0 * e - 26666.6667
+    cf[0] -= 2766666.6667
+    assert ref["pv_npv_cny_ha"] == pytest.approx(float(economics.npv(cf[None, :], 0.06)[0]), rel=1e-6)
+    assert ref["pv_npv_cny_ha"] == pytest.approx(float((cf / 1.06 ** years).sum()), rel=1e-6)
+
+
+def test_replan_to_another_horizon_recomputes_the_pv_numbers(fixed_yield_plan):
+    # horizon 30 > lifetime 25: the array stops after year 25; replan reuses the site yields
+    mp = pytest.MonkeyPatch()
+    mp.setattr(solar, "pv_site_yields", lambda plots, tables=None, weather_file=None: pd.DataFrame(
+        {"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": 1500.0, "pv_note": ""}))
+    try:
+        s30 = fixed_yield_plan.scenario.replace(horizon_yr=30)
+        direct = agriremed.plan(fixed_yield_plan.plots, s30).table.set_index("option_id").loc["pv_grass"]
+    finally:
+        mp.undo()
+    re = replan(fixed_yield_plan, s30).table.set_index("option_id").loc["pv_grass"]
+    years = np.arange(1, 31)
+    e = np.where(years <= 25, 1000.0 * 0.995 ** (years - 1), 0.0)
+    assert re["electricity_mwh_ha_yr"] == pytest.approx(e.mean(), rel=1e-12)
+    for c in ("electricity_mwh_ha_yr", "npv_cny_ha", "net_co2e_vs_baseline_t_ha_yr"):
+        assert re[c] == pytest.approx(direct[c], rel=1e-12)
+
+
+def test_plan_option_equals_the_soft_reuse_row(sample_plan):
+    # one kernel: the plan's pv_grass row and the soft re-use table's pv_grass row agree
+    from agriremed import softreuse
+
+    reuse, _ = softreuse.reuse_for_plan(sample_plan)
+    t = sample_plan.table
+    for pid in ("YN-LP-12", "GS-BY-16"):
+        a = reuse.loc[(reuse["plot_id"] == pid) & (reuse["reuse_id"] == "pv_grass")].iloc[0]
+        b = t.loc[(t["plot_id"] == pid) & (t["option_id"] == "pv_grass")].iloc[0]
+        assert b["electricity_mwh_ha_yr"] == pytest.approx(a["electricity_mwh_ha_yr"], rel=1e-12)
+        assert b["avoided_electricity_co2e_t_ha_yr"] == pytest.approx(a["avoided_co2_t_ha_yr"], rel=1e-12)
+        assert b["npv_vs_baseline_cny_ha"] == pytest.approx(a["npv_vs_baseline_cny_ha"], rel=1e-12)
+    s = sample_plan.summary.set_index("plot_id")
+    assert s.loc["YN-LP-12", "measures"].startswith("This season: Build the PV plant")
+
+
+def test_lanping_recommendation_turns_on_the_pv_tariff():
+    # the site yield and the typical costs give Lanping a break-even tariff of about 0.32 CNY/kWh:
+    # at 0.30 PV loses money against doing nothing (economics red) and Miscanthus is recommended again
+    pytest.importorskip("pvlib")
+    p = agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=0.30))
+    t = p.table.set_index("option_id")
+    assert t.loc["pv_grass", "npv_vs_baseline_cny_ha"] == pytest.approx(-177318.8, rel=1e-4)
+    assert t.loc["pv_grass", "light_economics"] == "red" and t.loc["pv_grass", "pv_tariff_cny_kwh"] == 0.30
+    assert p.summary["recommended_option"].iloc[0] == "miscanthus"
