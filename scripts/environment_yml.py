@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONDA_NAMES = {
     "dask": ["dask"],  # conda-forge's dask carries the dataframe extra (dask-core is the bare one)
     "mkdocstrings": ["mkdocstrings", "mkdocstrings-python"],  # mkdocstrings[python]
+    "salib": ["salib"],  # conda-forge spells it in lower case
 }
 #: Pinned packages that are not direct requirements but must move with one (see constraints.txt).
 COMPANIONS = {

@@ -130,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
     ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
 
+    se = sub.add_parser("sensitivity", help="tornado (one value at a time) or Morris/Sobol global "
+                                            "sensitivity of one output of one plot")
+    se.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    se.add_argument("--plot", required=True, help="plot id")
+    se.add_argument("--option", help="option id (default: the plot's recommended option)")
+    se.add_argument("--output", default="npv_vs_baseline_cny_ha",
+                    help="plan table column, e.g. years_to_target, crop_compliance_prob, score")
+    se.add_argument("--method", choices=["tornado", "morris", "sobol"], default="tornado",
+                    help="morris and sobol need the sa extra (default tornado)")
+    se.add_argument("--trajectories", type=int, default=10, help="Morris trajectories (default 10)")
+    se.add_argument("--sobol-n", type=int, default=256, help="Sobol base sample, a power of 2 (default 256)")
+    se.add_argument("--seed", type=int, default=0, help="seed of the Morris/Sobol sample (default 0)")
+    se.add_argument("--out", help="folder for sensitivity.csv")
     da = sub.add_parser("dash", add_help=False,
                         help="serve the dashboards offline on localhost (agriremed dash --help for options)")
     da.add_argument("dash_args", nargs=argparse.REMAINDER)
@@ -662,6 +675,32 @@ def _cmd_safe_soil(args) -> int:
     return 0
 
 
+def _cmd_sensitivity(args) -> int:
+    from .sensitivity import tornado
+
+    try:
+        if args.method == "tornado":
+            t = tornado(args.plots, args.plot, args.option, args.output, progress=None)
+            cols = ["parameter", "unit", "low", "high", "output_at_low", "output_at_high", "swing"]
+        else:
+            from .global_sensitivity import global_sensitivity
+
+            t = global_sensitivity(args.plots, args.plot, args.option, args.output,
+                                   trajectories=args.trajectories,
+                                   sobol_n=args.sobol_n if args.method == "sobol" else None, seed=args.seed)
+            cols = ["parameter", "source", "low", "high", "mu_star", "mu_star_conf", "sigma"] + \
+                (["S1", "S1_conf", "ST", "ST_conf"] if args.method == "sobol" else [])
+    except (KeyError, ValueError, ImportError) as exc:
+        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    _say(f"{args.method} sensitivity of {t.attrs['output']} for {t.attrs['option_id']} on plot {args.plot}")
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 40):
+        _say(_shown(t[cols]).to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if args.out:
+        _say(f"wrote {write_csv(t, Path(args.out) / 'sensitivity.csv')}")
+    return 0
+
+
 def _messages(problems: pd.DataFrame) -> list[str]:
     from .validate import Validation
 
@@ -688,6 +727,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_fit_uptake(args)
         if args.command == "safe-soil":
             return _cmd_safe_soil(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
         return _cmd_plan(args)
     except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError,
             OSError) as exc:  # OSError: a file or folder that cannot be read or written

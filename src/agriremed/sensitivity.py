@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .scenario import Scenario
 from .tables import Tables, load_tables
 
-__all__ = ["sensitivity_rows", "tornado"]
+__all__ = ["sensitivity_rows", "tornado", "with_values"]
 
 
 def sensitivity_rows(tables: Tables, option_id: str, crops=()) -> list[tuple[str, str, int, str]]:
@@ -67,10 +67,75 @@ def sensitivity_rows(tables: Tables, option_id: str, crops=()) -> list[tuple[str
 
 
 def _with_value(tables: Tables, name: str, pos: int, which: str) -> Tables:
-    df = getattr(tables, name).reset_index(drop=True).copy()
-    v = float(df.loc[pos, which])
-    df.loc[pos, ["low", "typical", "high"]] = [v, v, v]
-    return tables.replace(**{name: df})
+    v = float(getattr(tables, name).reset_index(drop=True).loc[pos, which])
+    return with_values(tables, {(name, pos): v})
+
+
+def with_values(tables: Tables, values) -> Tables:
+    """Tables with some range rows fixed at one value each.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    values : mapping
+        ``{(table name, row position): value}``; low, typical and high of each row are set
+        to the value (in the row's unit), so a plan without Monte Carlo uses it.
+
+    Returns
+    -------
+    Tables
+        A copy; ``tables`` is unchanged.
+    """
+    by_table: dict[str, list] = {}
+    for (name, pos), v in values.items():
+        by_table.setdefault(name, []).append((pos, float(v)))
+    new = {}
+    for name, items in by_table.items():
+        df = getattr(tables, name).reset_index(drop=True).copy()
+        cols = ["low", "typical", "high"]
+        df[cols] = df[cols].astype(float)          # an integer column takes any value of its range
+        for pos, v in items:
+            df.loc[pos, ["low", "typical", "high"]] = [v, v, v]
+        new[name] = df
+    return tables.replace(**new)
+
+
+class _Setup:
+    """One plot, one option and the table rows to vary, as :func:`tornado` evaluates them."""
+
+    def __init__(self, plots, plot_id: str, option_id: str | None, output: str,
+                 scenario: Scenario | None, tables: Tables | None):
+        from .plan import plan
+        from .validate import validate_plots
+
+        self.tables = tables = tables or load_tables()
+        scenario = (scenario or Scenario()).replace(mc_draws=0)
+        v = validate_plots(plots, tables) if not isinstance(plots, pd.DataFrame) or "input_row" not in plots \
+            else None
+        P = v.plots if v is not None else plots
+        self.one = one = P.loc[P["plot_id"] == plot_id].reset_index(drop=True)
+        if one.empty:
+            raise KeyError(f"plot {plot_id!r} is not among the valid plots")
+        self._plan = plan
+        if option_id is None:
+            full = self.run(tables, scenario)
+            option_id = str(full.index[full["recommended"].to_numpy(bool)][0])
+        self.option_id, self.output, self.plot_id = option_id, output, plot_id
+        self.scenario = scenario.replace(options=(option_id,))   # the option and the baseline are enough
+        base_table = self.run(tables, self.scenario)
+        if output not in base_table.columns:
+            raise KeyError(f"{output!r} is not a column of the plan table")
+        self.base = float(base_table.loc[option_id, output])
+        crops = {str(base_table.loc[option_id, "food_crop"]), str(one["crop"].iloc[0])} - {"none", "nan"}
+        self.rows = sensitivity_rows(tables, option_id, crops)
+
+    def run(self, t: Tables, sc: Scenario) -> pd.DataFrame:
+        return self._plan(self.one, sc, tables=t, progress=False).table.set_index("option_id")
+
+    def value(self, t: Tables) -> float:
+        """The output with tables ``t``."""
+        return float(self.run(t, self.scenario).loc[self.option_id, self.output])
 
 
 def tornado(plots, plot_id: str, option_id: str | None = None, output: str = "npv_vs_baseline_cny_ha",
@@ -111,39 +176,16 @@ def tornado(plots, plot_id: str, option_id: str | None = None, output: str = "np
     ...             "years_to_target")                                   # doctest: +SKIP
     >>> t[["parameter", "output_at_low", "output_at_high"]].head(3)     # doctest: +SKIP
     """
-    from .plan import plan
-    from .validate import validate_plots
-
-    tables = tables or load_tables()
-    scenario = (scenario or Scenario()).replace(mc_draws=0)
-    v = validate_plots(plots, tables) if not isinstance(plots, pd.DataFrame) or "input_row" not in plots \
-        else None
-    P = v.plots if v is not None else plots
-    one = P.loc[P["plot_id"] == plot_id].reset_index(drop=True)
-    if one.empty:
-        raise KeyError(f"plot {plot_id!r} is not among the valid plots")
-
-    def run(t: Tables, sc: Scenario) -> pd.DataFrame:
-        return plan(one, sc, tables=t, progress=False).table.set_index("option_id")
-
-    if option_id is None:
-        full = run(tables, scenario)
-        option_id = str(full.index[full["recommended"].to_numpy(bool)][0])
-    scenario = scenario.replace(options=(option_id,))   # the option and the baseline are enough
-    base_table = run(tables, scenario)
-    if output not in base_table.columns:
-        raise KeyError(f"{output!r} is not a column of the plan table")
-    base = float(base_table.loc[option_id, output])
-    crops = {str(base_table.loc[option_id, "food_crop"]), str(one["crop"].iloc[0])} - {"none", "nan"}
+    st = _Setup(plots, plot_id, option_id, output, scenario, tables)
+    tables, option_id, base = st.tables, st.option_id, st.base
     rows = []
-    todo = sensitivity_rows(tables, option_id, crops)
+    todo = st.rows
     bar = tqdm(todo, desc="tornado", unit="value", leave=False,
                disable=(not progress) if progress is not None else None)
     for label, name, pos, unit in bar:
         src = getattr(tables, name).reset_index(drop=True)
         lo, hi = float(src.loc[pos, "low"]), float(src.loc[pos, "high"])
-        at = {w: float(run(_with_value(tables, name, pos, w), scenario).loc[option_id, output])
-              for w in ("low", "high")}
+        at = {w: st.value(_with_value(tables, name, pos, w)) for w in ("low", "high")}
         rows.append({"parameter": label, "unit": unit, "low": lo, "high": hi, "output_at_low": at["low"],
                      "output_at_high": at["high"], "base": base})
     out = pd.DataFrame(rows, columns=["parameter", "unit", "low", "high", "output_at_low", "output_at_high",
