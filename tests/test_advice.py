@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import math
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -14,7 +16,7 @@ from agriremed import advice, i18n
 from agriremed.scenario import Scenario, ScenarioError
 from agriremed.tables import load_tables
 
-SAMPLES = "data/samples/plots.csv"
+SAMPLES = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv")
 
 
 @pytest.fixture(scope="module")

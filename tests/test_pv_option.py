@@ -1,5 +1,7 @@
 """Solar PV as a plan option (pv_grass): energy, avoided CO2, NPV, rules, draws, ranking, chunked outputs."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ from agriremed import economics, solar
 from agriremed.plan import replan
 from agriremed.stream import plan_stream
 
-SAMPLE = "data/samples/plots.csv"
+SAMPLE = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv")
 
 
 def _plots(ids):

@@ -1,5 +1,7 @@
 """Solar PV and soft re-uses of marginal land: yield, carbon, money, rules, exposure, matrix."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,10 +12,12 @@ import agriremed  # noqa: E402
 from agriremed import economics, softreuse, solar  # noqa: E402
 from agriremed.options import policy_status  # noqa: E402
 
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv"
+
 
 @pytest.fixture(scope="module")
 def sample_plan():
-    return agriremed.plan("data/samples/plots.csv", agriremed.Scenario(mc_draws=0))
+    return agriremed.plan(SAMPLES, agriremed.Scenario(mc_draws=0))
 
 
 @pytest.fixture(scope="module")
@@ -253,5 +257,5 @@ def test_plan_writes_the_reuse_files_report_section_and_dashboard_table(sample_p
     assert "opportunity_matrix.csv" in dp and "光伏等效利用小时" in dp
     zh = soft_reuse_html(sample_plan, "zh")
     assert "id='opportunity-matrix'" in zh and "光伏+板下种草" in zh and "得分：能源" in zh
-    farm = agriremed.plan(pd.read_csv("data/samples/plots.csv").head(3), agriremed.Scenario(mc_draws=0))
+    farm = agriremed.plan(pd.read_csv(SAMPLES).head(3), agriremed.Scenario(mc_draws=0))
     assert soft_reuse_html(farm, "en") == ""  # no marginal plot: no matrix
