@@ -157,3 +157,13 @@ def test_traced_peak_of_a_chunked_gis_plan_stays_below_the_model(grid400, tmp_pa
     assert model == pytest.approx(held + 200 * 0.30)
     assert base < peak < base + model, (base, peak, model)
     assert pd.read_csv(tmp_path / "o400" / "regions.csv", encoding="utf-8-sig")["plots"].sum() == 400
+
+
+def test_a_layer_larger_than_the_budget_is_said_not_ignored(grid400, tmp_path, capsys, monkeypatch):
+    layer, _ = grid400
+    monkeypatch.setattr(geo, "held_mb", lambda gdf: 5000.0)  # a layer that alone exceeds --memory 440
+    assert main(["plan", str(layer), "--out", str(tmp_path), "--draws", "0", "--memory", "440",
+                 "--format", "gpkg", "--no-xlsx", "--no-report"]) == 0
+    err = capsys.readouterr().err
+    assert "the GIS layer alone needs about 5,000 MB" in err and "--memory 440 MB" in err
+    assert len(gpd.read_file(tmp_path / "plan.gpkg", layer="plots")) == 400

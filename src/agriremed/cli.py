@@ -420,6 +420,10 @@ def _cmd_plan(args) -> int:
             args._held_mb = held
             fitting = check_draws(scenario.mc_draws, args.memory,
                                   "--draws" if args.draws is not None else "mc_draws", held_mb=held)
+        else:  # the layer alone leaves no room for one plot: say so instead of ignoring it
+            _say(f"warning: the GIS layer alone needs about {held:,.0f} MB, which leaves no room within "
+                 f"--memory {args.memory:,.0f} MB; chunks are sized without it, so the run may use more "
+                 "memory than --memory (raise --memory or split the layer)", file=sys.stderr)
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
