@@ -100,9 +100,11 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
     assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.42)
     assert s["cash_flow_year1_plot_cny"] == pytest.approx(rec["cash_flow_year1_cny_ha"] * 0.42)
     assert s["cash_flow_typical_plot_cny_yr"] == pytest.approx(rec["cash_flow_typical_cny_ha_yr"] * 0.42)
-    # 6.3 mu ≤ 10 mu per composite sample: one sample a season, Cd only
+    # 6.3 mu ≤ 10 mu per composite sample: one sample a season, for Cd (above screening) and, because
+    # the recommended continuous flooding raises grain As (option_parameters side effect), for As too
+    assert s["recommended_option"] == "flooded_rice"
     assert s["grain_samples_per_season"] == 1
-    assert s["monitoring"] == ("grain sampling every season: 1 composite sample for the plot, tested for Cd, "
+    assert s["monitoring"] == ("grain sampling every season: 1 composite sample for the plot, tested for Cd/As, "
                                "for 20 yr")
     assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, net "
             f"{s['cash_flow_year1_plot_cny']:+,.0f} CNY; a typical year (year {s['typical_year']:.0f}): net "
@@ -110,7 +112,7 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
         in s["recommendation"]
     zh = i18n.message(s["recommendation"], "zh")
     assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
-    assert "每季籽粒采样：本地块1个混合样，检测镉，共20年" in zh
+    assert "每季籽粒采样：本地块1个混合样，检测镉、砷，共20年" in zh
 
 
 def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
@@ -390,3 +392,13 @@ def test_vip_n_organic_fertiliser_rate_hand_computed(tables):
     assert of["season"].tolist() == ["this"]
     assert of["amount_per_mu"].iloc[0] == pytest.approx(0.2) and of["amount_plot"].iloc[0] == pytest.approx(1.35)
     assert "NY 525" in of["text"].iloc[0] and of["text"].iloc[0].endswith(": 200 kg per mu, 1.35 t for the plot")
+
+
+def test_metals_an_option_raises_are_tested_in_the_grain():
+    from agriremed.tables import load_tables
+
+    t = load_tables()
+    raised = advice.raised_metals(t)
+    assert raised == {"flooded_rice": ["as"], "lime_low_cd_rice": ["as"]}
+    # a drained package does not raise As, so its grain is tested for the exceeding metal only
+    assert "vip_n_no_flood" not in raised

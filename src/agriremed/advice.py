@@ -281,6 +281,25 @@ def measures_text(option_id: str, tables, lang: str = "en") -> str:
     return " | ".join(parts)
 
 
+def raised_metals(tables) -> dict[str, list[str]]:
+    """Metals an option raises in the crop: its ``crop_reduction_frac`` rows with a negative
+    typical value (a side effect, e.g. continuous flooding raises grain As).
+
+    Examples
+    --------
+    >>> from agriremed.tables import load_tables
+    >>> raised_metals(load_tables())["flooded_rice"]
+    ['as']
+    """
+    p = tables.option_parameters
+    r = p.loc[(p["parameter"] == "crop_reduction_frac") & (p["typical"].astype(float) < 0)]
+    out: dict[str, list[str]] = {}
+    for o, m in zip(r["option_id"], r["metal"].fillna(""), strict=True):
+        if m:
+            out.setdefault(str(o), []).append(str(m))
+    return out
+
+
 def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
     """Whether the food standard sets a limit for each crop × metal pair.
 
@@ -399,8 +418,11 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     mu = area / ha_per_mu()
     planned = ~pd.isna(kind)
     grown = np.where(pd.isna(food_opt) | (food_opt == "current"), crops, food_opt)
-    # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal)
-    first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control))
+    opt_ids = col("option_id", None)
+    raised = raised_metals(tables)
+    # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal, option)
+    first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control),
+                                  _frames.obj(opt_ids))
     food_k = np.zeros(len(first), bool)
     metals_k = []
     for k, r in enumerate(first):
@@ -409,6 +431,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         metals = [m for m in (ex if isinstance(ex, str) else "").split("+") if m]
         if not metals and isinstance(ctl, str) and ctl:
             metals = [ctl]
+        # a metal the option raises in the crop (flooding raises grain As) is tested too
+        metals += [m for m in raised.get(opt_ids[r], []) if m not in metals]
         if food_k[k] and metals:
             limited = food_limit_metals([g] * len(metals), metals, food_standard, tables)
             metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
