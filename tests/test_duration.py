@@ -539,7 +539,9 @@ def test_vip_n_compliance_on_light_hunan_paddies_is_in_the_range_programmes_repo
     "adoption and willingness surveys (Daye, 278 farmers; 553 farmers in four remediation projects: willingness, "
     "not realised effect); a study of the pilot's implementing entities from 1 320 samples (童星星 et al. 2020, "
     "中国环境管理 12(1):121–129: landing rate, timeliness, quality score; its numbers could not be read and it "
-    "measures implementation, not the grain-Cd cut); the Hunan 38-site VIP record (hunan_vip2018) is the check and "
+    "measures implementation, not the grain-Cd cut); reviews of Cd in Chinese soils and rice (Zhao et al. 2015, "
+    "Environ. Sci. Technol.; Wang et al. 2019, Environ. Pollut.: no programme-level figures in the parts read); "
+    "the Hunan 38-site VIP record (hunan_vip2018) is the check and "
     "cannot also calibrate it"))
 def test_vip_n_on_moderate_hunan_paddies_stays_below_the_programme_targets():
     import agriremed
