@@ -43,6 +43,13 @@ def test_ratio_function_by_hand(tables):
     assert r["predicted_share_above"] == pytest.approx(p)
     assert r["predicted_share_above"] == pytest.approx(0.4347, abs=5e-4)
     assert r["observed_share_above"] == 0.05732
+    # within-survey spread from mean 0.049 and 5.732 % above 0.1: the smaller root of
+    # (ln10/2)σ² − zσ − log10(0.049/0.1) = 0, z = Φ⁻¹(1 − 0.05732)
+    from scipy.special import ndtri
+    k, z, d = math.log(10) / 2, ndtri(1 - 0.05732), math.log10(0.049 / 0.1)
+    sigma = (z - math.sqrt(z * z + 4 * k * d)) / (2 * k)
+    assert r["survey_sigma_log10"] == pytest.approx(sigma)
+    assert r["survey_sigma_log10"] == pytest.approx(0.2375, abs=5e-4)
 
 
 @pytest.mark.parametrize("fid,ph_is_enough", [("mcgrath2002_wheat_cd", True), ("jiangsu2007_wheat_cd", True),
@@ -73,6 +80,7 @@ def test_validation_page_section_and_coverage(tables):
             "0.057 | 0.43 |") in lines
     assert "| `mcgrath2002_wheat_cd` (0.401) | henan_north_wheat_cd | 157 | 0.500 | 0.049 | – (needs an input" in lines
     assert "over-predicts henan_north_wheat_cd by a factor 1.6" in lines
+    assert "implied by its mean and share, is 0.24 log10" in lines
     assert coverage_problems(ROOT / "tests" / "validation", tables) == []
     cov = (ROOT / "tests" / "validation" / "coverage.csv").read_text(encoding="utf-8")
     row = next(x for x in cov.splitlines() if x.startswith("transfer_function,chen2021_wheat_cd_bcf,"))

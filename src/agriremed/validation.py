@@ -542,7 +542,8 @@ def wheat_cd_survey_markdown(tables=None) -> list[str]:
                     f"`{fid}` {word} {r.survey_id} by a factor {10 ** abs(r.bias_log10):.1f} (the survey's "
                     f"grain/soil ratio of means is {r.observed_mg_kg / r.soil_mg_kg:.3f}); with its spread "
                     f"(se {r.se_log10:.3f} log10) it puts {100 * r.predicted_share_above:.0f} % of fields above "
-                    f"{r.limit_mg_kg:g} mg/kg where the survey found {100 * r.observed_share_above:.1f} %.")
+                    f"{r.limit_mg_kg:g} mg/kg where the survey found {100 * r.observed_share_above:.1f} % "
+                    f"(the survey's own spread, implied by its mean and share, is {r.survey_sigma_log10:.2f} log10).")
             else:
                 pred = f"– (needs an input the survey does not print) | – | {r.observed_share_above:.3f} | –"
             lines.append(f"| `{fid}` ({r.se_log10:.3f}) | {r.survey_id} | {r.n} | {r.soil_mg_kg:.3f} | "

@@ -286,7 +286,9 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
         [mg kg⁻¹, as printed], ``ph`` [–, NaN when not printed], ``predicted_mg_kg``
         [mg kg⁻¹, NaN when an input is not printed], ``bias_log10``, ``se_log10`` [log10
         units], ``limit_mg_kg`` [mg kg⁻¹], ``observed_share_above`` and
-        ``predicted_share_above`` [–].
+        ``predicted_share_above`` [–], and ``survey_sigma_log10`` [log10 units], the spread of
+        log10 crop concentration within the survey implied by its printed mean and share
+        (:func:`agriremed.uptake.synthesis.lognormal_from_mean_share`), to set against ``se_log10``.
 
     Raises
     ------
@@ -295,6 +297,7 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
     """
     from ..tables import load_tables
     from .predict import evaluate_function
+    from .synthesis import lognormal_from_mean_share
 
     tables = tables or load_tables()
     tf = tables.transfer_functions.set_index("function_id")
@@ -316,4 +319,6 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
                          "soil_mg_kg": sv["soil_mean_mg_kg"].astype(float), "observed_mg_kg": obs,
                          "ph": plots["ph"], "predicted_mg_kg": pred, "bias_log10": bias, "se_log10": se,
                          "limit_mg_kg": lim, "observed_share_above": sv["frac_above"].astype(float),
-                         "predicted_share_above": exceedance_probability(pred, se, lim)})
+                         "predicted_share_above": exceedance_probability(pred, se, lim),
+                         "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
+                                                                         lim)[1]})
