@@ -43,6 +43,7 @@ def test_ratio_function_by_hand(tables):
     assert r["predicted_share_above"] == pytest.approx(p)
     assert r["predicted_share_above"] == pytest.approx(0.4347, abs=5e-4)
     assert r["observed_share_above"] == 0.05732
+    assert r["outside_valid_range"] == 0.0          # soil 0.5 within the published 0.15–2.66 mg/kg
     # within-survey spread from mean 0.049 and 5.732 % above 0.1: the smaller root of
     # (ln10/2)σ² − zσ − log10(0.049/0.1) = 0, z = Φ⁻¹(1 − 0.05732)
     from scipy.special import ndtri
@@ -67,6 +68,14 @@ def test_functions_with_ph_get_no_prediction_without_a_printed_ph(tables, fid, p
 def test_mcgrath_by_hand_when_a_ph_is_given(tables):
     r = skill.survey_check("mcgrath2002_wheat_cd", _with_ph(tables, 8.0)).iloc[0]
     assert r["predicted_mg_kg"] == pytest.approx(10 ** (0.282 + 0.44 * math.log10(0.5) - 0.1834 * 8.0))
+
+
+def test_outside_the_validity_range_is_flagged(tables):
+    sv = tables.uptake_surveys.copy()
+    sv.loc[sv["survey_id"] == "henan_north_wheat_cd", "soil_mean_mg_kg"] = 3.0   # above 2.66 mg/kg
+    r = skill.survey_check("chen2021_wheat_cd_bcf", dataclasses.replace(tables, uptake_surveys=sv)).iloc[0]
+    assert r["outside_valid_range"] == 1.0 and r["predicted_mg_kg"] == pytest.approx(0.155 * 3.0)
+    assert np.isnan(skill.survey_check("mcgrath2002_wheat_cd", tables).iloc[0]["outside_valid_range"])
 
 
 def test_unknown_function_is_named():

@@ -535,7 +535,8 @@ def wheat_cd_survey_markdown(tables=None) -> list[str]:
     for fid in ids:
         for r in survey_check(fid, tables).itertuples(index=False):
             if np.isfinite(r.predicted_mg_kg):
-                pred = (f"{r.predicted_mg_kg:.3f} | {r.bias_log10:+.2f} | {r.observed_share_above:.3f} | "
+                flag = " (outside its validity range)" if r.outside_valid_range == 1 else ""
+                pred = (f"{r.predicted_mg_kg:.3f}{flag} | {r.bias_log10:+.2f} | {r.observed_share_above:.3f} | "
                         f"{r.predicted_share_above:.2f}")
                 word = "over-predicts" if r.bias_log10 > 0 else "under-predicts"
                 readings.append(

@@ -288,7 +288,10 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
         units], ``limit_mg_kg`` [mg kg⁻¹], ``observed_share_above`` and
         ``predicted_share_above`` [–], and ``survey_sigma_log10`` [log10 units], the spread of
         log10 crop concentration within the survey implied by its printed mean and share
-        (:func:`agriremed.uptake.synthesis.lognormal_from_mean_share`), to set against ``se_log10``.
+        (:func:`agriremed.uptake.synthesis.lognormal_from_mean_share`), to set against ``se_log10``;
+        ``outside_valid_range`` (1 where the survey's inputs lie outside the function's published
+        validity range, where a plan would not use the function; 0 inside; NaN when no range is
+        published).
 
     Raises
     ------
@@ -296,7 +299,7 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
         If ``function_id`` is not in ``transfer_functions.csv``.
     """
     from ..tables import load_tables
-    from .predict import evaluate_function
+    from .predict import _outside_range, evaluate_function
     from .synthesis import lognormal_from_mean_share
 
     tables = tables or load_tables()
@@ -321,4 +324,5 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
                          "limit_mg_kg": lim, "observed_share_above": sv["frac_above"].astype(float),
                          "predicted_share_above": exceedance_probability(pred, se, lim),
                          "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
-                                                                         lim)[1]})
+                                                                         lim)[1],
+                         "outside_valid_range": _outside_range(fn, plots) if len(plots) else np.zeros(0)})
