@@ -1198,24 +1198,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     >>> p = agriremed.plan("data/samples/plots.csv", seed=1)   # doctest: +SKIP
     >>> p.carbon_ledger.query("plot_id == 'HN-ZZ-01'")          # doctest: +SKIP
     """
-    if biochar_method not in BIOCHAR_METHODS:
-        raise ValueError(f"biochar_method {biochar_method!r} is unknown; expected one of "
-                         + ", ".join(BIOCHAR_METHODS))
-    if n_fertiliser_method not in N_METHODS:
-        raise ValueError(f"n_fertiliser_method {n_fertiliser_method!r} is unknown; expected one of "
-                         + ", ".join(N_METHODS))
-    if n_draws and biomass_draws is None:
-        raise ValueError("biomass_draws are needed when n_draws > 0")
-    for name, v, allowed in (("gwp_set", gwp_set, GWP_SETS), ("credit_method", credit_method, CREDIT_METHODS),
-                             ("rice_preseason", rice_preseason, RICE_PRESEASON)):
-        if v not in allowed:
-            raise ValueError(f"{name} {v!r} is unknown; expected one of " + ", ".join(allowed))
-    if rice_water_regime is not None and rice_water_regime not in RICE_WATER_REGIMES:
-        raise ValueError(f"rice_water_regime {rice_water_regime!r} is unknown; expected one of "
-                         + ", ".join(RICE_WATER_REGIMES))
-    if rice_amendment is not None and rice_amendment not in RICE_AMENDMENTS:
-        raise ValueError(f"rice_amendment {rice_amendment!r} is unknown; expected one of "
-                         + ", ".join(RICE_AMENDMENTS))
+    _check_ledger_arguments(biochar_method, n_fertiliser_method, n_draws, biomass_draws, gwp_set, credit_method,
+                            rice_preseason, rice_water_regime, rice_amendment)
     tables = tables or load_tables()
     H = float(horizon_yr)
     lib = tables.options
@@ -1421,65 +1405,164 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     pct = {}  # P10/P50/P90 of every term (Monte Carlo only)
     q = qv = np.full((3, n), np.nan)
     if n_draws:
-        pct = {t: np.full((3, n), np.nan) for t in terms}
-        q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
-        from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
-        from .options import option_parameter_draws
+        pct, q, qv = _ledger_draws(compute, list(terms), rows, biomass, energy, tables, g, factor_names, n_draws,
+                                   seed, biomass_draws, average, active, is_pv, is_base, has_base, bix, H)
 
-        fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
-        # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
-        od = {name: option_parameter_draws(tables, name, n_draws, seed)
-              for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
-        od_rows = {name: g.per_option(row) for name, (_, row) in od.items()}
+    method_text, sources, notes = _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set,
+                                              rice_season_days, biochar_reapply_interval_yr, heat_user,
+                                              base_regime, rice_preseason, rice_amendment,
+                                              rice_amendment_t_ha)
+    names = list(terms)
+    K = len(names)
+    idx = np.flatnonzero(active)
+    pid = _frames.obj(rows["plot_id"])
+    if ledger:
+        vals = np.stack([np.ravel(terms[t])[idx] for t in names], axis=1).ravel()  # plot-major, then term
+        pcts = np.stack([pct[t][:, idx] for t in names], axis=2).reshape(3, -1) if pct \
+            else np.full((3, len(idx) * K), np.nan)
+        tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
+        long = _frames.frame({
+            "plot_id": np.repeat(pid[idx], K),
+            "option_id": np.repeat(oid[idx], K), "term": tile({t: t for t in names}),
+            "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
+            "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
+            "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
+            "note": tile(notes)}, len(idx) * K)
+    else:
+        long = _frames.frame({c: np.zeros(0, object) for c in LEDGER_COLUMNS}, 0)
 
-        def opt_draws(name, sel):
-            ix = od_rows[name][sel]
-            out = np.zeros((len(sel), n_draws))
-            ok = ~np.isnan(ix)
-            out[ok] = od[name][0][ix[ok].astype(int)]
-            return out
+    net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
+    net = np.where(active, net, np.nan)
+    vs = np.where(has_base, net - net[bix], np.nan)
+    credited_terms = credit_terms(tables, credit_method)
+    cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
+    cred = np.where(active, cred, np.nan)
+    cred_vs = np.where(has_base, cred - cred[bix], np.nan)
+    cols = {
+        "plot_id": pid, "option_id": oid,
+        "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,
+        "net_co2e_t": net * H * _frames.plot_column(plots, "area_ha", g),
+        "net_co2e_vs_baseline_t_ha_yr": vs, "net_co2e_vs_baseline_t_ha": vs * H,
+        "net_co2e_t_ha_yr_p10": q[0], "net_co2e_t_ha_yr_p50": q[1], "net_co2e_t_ha_yr_p90": q[2],
+        "net_co2e_vs_baseline_t_ha_yr_p10": qv[0], "net_co2e_vs_baseline_t_ha_yr_p90": qv[2],
+        "biochar_method": np.where(active, biochar_method, None),
+        "credited_co2e_vs_baseline_t_ha_yr": cred_vs,
+        "carbon_credit_method": np.where(active, credit_method, None),
+        "gwp_set": np.where(active, gwp_set, None),
+        "rice_water_regime": np.where(active & (flooded_opt | (flooded_cur & (frac < 1))),
+                                      np.where(flooded_opt, opt_regime, base_regime), None),
+    }
+    for t in names:
+        cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
+    cols.update(_credit_columns(
+        np.where(is_amend, n_app / H * np.nan_to_num(rate), 0.0)
+        + np.where(char_ok, bio_share * np.nan_to_num(en_typ["biochar_t"]), 0.0),
+        per_opt("biochar_feedstock"), per_opt("biochar_temperature"), active, tables, h_corg,
+        _frames.plot_column(plots, "mean_temp_c", g), f_typ["pyrolysis_ch4_t_t_char"] * gwp_ch4))
+    totals = _frames.frame(cols, n)
+    if not by_year:
+        return long, totals
+    return long, totals, _ledger_by_year(compute, n, names, idx, pid, oid, eff, years_new, hv, cuts_hv, B,
+                                         soc_rate, opt_diesel_typ, opt_n_typ, en_typ, f_typ, is_pv, pv_year, H)
 
-        sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
-        if is_pv.any():  # PV electricity from the drawn PV parameters (solar.pv_electricity_draws)
-            from .solar import pv_electricity_draws, pv_parameter_draws
 
-            pv_d = pv_parameter_draws(tables, n_draws, seed)
-            pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)
-                        if "specific_yield_kwh_kwp_yr" in energy else np.full(n, np.nan))
+def _check_ledger_arguments(biochar_method, n_fertiliser_method, n_draws, biomass_draws, gwp_set, credit_method,
+                            rice_preseason, rice_water_regime, rice_amendment) -> None:
+    """Raise ValueError for a method or setting of :func:`carbon_ledger` that is unknown."""
+    if biochar_method not in BIOCHAR_METHODS:
+        raise ValueError(f"biochar_method {biochar_method!r} is unknown; expected one of "
+                         + ", ".join(BIOCHAR_METHODS))
+    if n_fertiliser_method not in N_METHODS:
+        raise ValueError(f"n_fertiliser_method {n_fertiliser_method!r} is unknown; expected one of "
+                         + ", ".join(N_METHODS))
+    if n_draws and biomass_draws is None:
+        raise ValueError("biomass_draws are needed when n_draws > 0")
+    for name, v, allowed in (("gwp_set", gwp_set, GWP_SETS), ("credit_method", credit_method, CREDIT_METHODS),
+                             ("rice_preseason", rice_preseason, RICE_PRESEASON)):
+        if v not in allowed:
+            raise ValueError(f"{name} {v!r} is unknown; expected one of " + ", ".join(allowed))
+    if rice_water_regime is not None and rice_water_regime not in RICE_WATER_REGIMES:
+        raise ValueError(f"rice_water_regime {rice_water_regime!r} is unknown; expected one of "
+                         + ", ".join(RICE_WATER_REGIMES))
+    if rice_amendment is not None and rice_amendment not in RICE_AMENDMENTS:
+        raise ValueError(f"rice_amendment {rice_amendment!r} is unknown; expected one of "
+                         + ", ".join(RICE_AMENDMENTS))
 
-        def net_draws(sel):
-            """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
-            ed = sample_energy(sel, biomass_draws[sel])
-            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
-                                       "methane_leak_m3", "ethanol_l")}
-            if is_pv[sel].any():
-                pv_sel = is_pv[sel]
-                el = np.array(en_d["electricity_mwh"], float, copy=True)
-                el[pv_sel] = pv_electricity_draws(pv_yield[sel][pv_sel], int(H), tables, draws=pv_d)
-                en_d["electricity_mwh"] = el
-            t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
-                          opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
-                          average)
-            t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
-            t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
-                                         t_d["processing"])
-            live = active[sel][:, None]
-            return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
 
-        base_rows = np.flatnonzero(is_base)
-        base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
-        where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
-        for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
-            t_d, net_c = net_draws(sel)
-            off = sel[~active[sel]]
-            for k, v in t_d.items():
-                pct[k][:, sel] = _frames.row_percentiles(v)
-                pct[k][:, off] = np.nan
-            q[:, sel] = _frames.row_percentiles(net_c)
-            hb = has_base[sel]
-            ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
-            qv[:, sel] = _frames.row_percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names, n_draws, seed,
+                  biomass_draws, average, active, is_pv, is_base, has_base, bix, H):
+    """Monte Carlo P10/P50/P90 of every term and of the net balance (absolute and relative to
+    the plot's do-nothing row) of :func:`carbon_ledger`, drawn in chunks of rows.
 
+    Returns ``(pct, q, qv)``: term → (3, rows) percentiles [t CO2e ha⁻¹ yr⁻¹], and the
+    (3, rows) percentiles of the net and of the net relative to the baseline.
+    """
+    n = len(rows)
+    pct = {t: np.full((3, n), np.nan) for t in terms}
+    q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
+    from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
+    from .options import option_parameter_draws
+
+    fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
+    # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
+    od = {name: option_parameter_draws(tables, name, n_draws, seed)
+          for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
+    od_rows = {name: g.per_option(row) for name, (_, row) in od.items()}
+
+    def opt_draws(name, sel):
+        ix = od_rows[name][sel]
+        out = np.zeros((len(sel), n_draws))
+        ok = ~np.isnan(ix)
+        out[ok] = od[name][0][ix[ok].astype(int)]
+        return out
+
+    sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
+    if is_pv.any():  # PV electricity from the drawn PV parameters (solar.pv_electricity_draws)
+        from .solar import pv_electricity_draws, pv_parameter_draws
+
+        pv_d = pv_parameter_draws(tables, n_draws, seed)
+        pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)
+                    if "specific_yield_kwh_kwp_yr" in energy else np.full(n, np.nan))
+
+    def net_draws(sel):
+        """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
+        ed = sample_energy(sel, biomass_draws[sel])
+        en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
+                                   "methane_leak_m3", "ethanol_l")}
+        if is_pv[sel].any():
+            pv_sel = is_pv[sel]
+            el = np.array(en_d["electricity_mwh"], float, copy=True)
+            el[pv_sel] = pv_electricity_draws(pv_yield[sel][pv_sel], int(H), tables, draws=pv_d)
+            en_d["electricity_mwh"] = el
+        t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
+                      opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
+                      average)
+        t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
+        t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
+                                     t_d["processing"])
+        live = active[sel][:, None]
+        return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
+
+    base_rows = np.flatnonzero(is_base)
+    base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
+    where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
+    for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
+        t_d, net_c = net_draws(sel)
+        off = sel[~active[sel]]
+        for k, v in t_d.items():
+            pct[k][:, sel] = _frames.row_percentiles(v)
+            pct[k][:, off] = np.nan
+        q[:, sel] = _frames.row_percentiles(net_c)
+        hb = has_base[sel]
+        ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
+        qv[:, sel] = _frames.row_percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+    return pct, q, qv
+
+
+def _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set, rice_season_days,
+                biochar_reapply_interval_yr, heat_user, base_regime, rice_preseason, rice_amendment,
+                rice_amendment_t_ha):
+    """Method, source keys and note of every ledger term of :func:`carbon_ledger` (term → text)."""
     method_text = {
         "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",
         "biochar_sink": BIOCHAR_METHODS[biochar_method][1],
@@ -1542,56 +1625,13 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                                "ethanol (Shandong LCA; 0 with a bagasse boiler: set "
                                "factor.ethanol_plant_coal_kg_l); enzymes and chemicals not counted"),
     }
-    names = list(terms)
-    K = len(names)
-    idx = np.flatnonzero(active)
-    pid = _frames.obj(rows["plot_id"])
-    if ledger:
-        vals = np.stack([np.ravel(terms[t])[idx] for t in names], axis=1).ravel()  # plot-major, then term
-        pcts = np.stack([pct[t][:, idx] for t in names], axis=2).reshape(3, -1) if pct \
-            else np.full((3, len(idx) * K), np.nan)
-        tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
-        long = _frames.frame({
-            "plot_id": np.repeat(pid[idx], K),
-            "option_id": np.repeat(oid[idx], K), "term": tile({t: t for t in names}),
-            "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
-            "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
-            "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
-            "note": tile(notes)}, len(idx) * K)
-    else:
-        long = _frames.frame({c: np.zeros(0, object) for c in LEDGER_COLUMNS}, 0)
+    return method_text, sources, notes
 
-    net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
-    net = np.where(active, net, np.nan)
-    vs = np.where(has_base, net - net[bix], np.nan)
-    credited_terms = credit_terms(tables, credit_method)
-    cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
-    cred = np.where(active, cred, np.nan)
-    cred_vs = np.where(has_base, cred - cred[bix], np.nan)
-    cols = {
-        "plot_id": pid, "option_id": oid,
-        "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,
-        "net_co2e_t": net * H * _frames.plot_column(plots, "area_ha", g),
-        "net_co2e_vs_baseline_t_ha_yr": vs, "net_co2e_vs_baseline_t_ha": vs * H,
-        "net_co2e_t_ha_yr_p10": q[0], "net_co2e_t_ha_yr_p50": q[1], "net_co2e_t_ha_yr_p90": q[2],
-        "net_co2e_vs_baseline_t_ha_yr_p10": qv[0], "net_co2e_vs_baseline_t_ha_yr_p90": qv[2],
-        "biochar_method": np.where(active, biochar_method, None),
-        "credited_co2e_vs_baseline_t_ha_yr": cred_vs,
-        "carbon_credit_method": np.where(active, credit_method, None),
-        "gwp_set": np.where(active, gwp_set, None),
-        "rice_water_regime": np.where(active & (flooded_opt | (flooded_cur & (frac < 1))),
-                                      np.where(flooded_opt, opt_regime, base_regime), None),
-    }
-    for t in names:
-        cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
-    cols.update(_credit_columns(
-        np.where(is_amend, n_app / H * np.nan_to_num(rate), 0.0)
-        + np.where(char_ok, bio_share * np.nan_to_num(en_typ["biochar_t"]), 0.0),
-        per_opt("biochar_feedstock"), per_opt("biochar_temperature"), active, tables, h_corg,
-        _frames.plot_column(plots, "mean_temp_c", g), f_typ["pyrolysis_ch4_t_t_char"] * gwp_ch4))
-    totals = _frames.frame(cols, n)
-    if not by_year:
-        return long, totals
+
+def _ledger_by_year(compute, n, names, idx, pid, oid, eff, years_new, hv, cuts_hv, B, soc_rate, opt_diesel_typ,
+                    opt_n_typ, en_typ, f_typ, is_pv, pv_year, H) -> pd.DataFrame:
+    """Year-by-year ledger of the active rows ``idx`` of :func:`carbon_ledger` (its third output):
+    ``compute`` gives the terms of a block of rows × years; ``n`` rows in all."""
     m = len(idx)
     eff_d = eff[idx]  # NaN: nothing applied; inf: applied in year 1 only
     yn = years_new[idx]
@@ -1638,7 +1678,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ycols[f"{t}_co2e_t_ha"] = per_year[t].ravel()
     ycols["year_net_co2e_t_ha"] = net_y.ravel()
     ycols["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
-    return long, totals, _frames.frame(ycols, m * Hn)
+    return _frames.frame(ycols, m * Hn)
 
 
 def _credit_columns(mass, feedstock, temperature_class, active, tables, h_corg, soil_temp_c,
