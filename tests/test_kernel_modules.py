@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 from importlib.util import resolve_name
 
 import pytest
@@ -35,11 +36,16 @@ def _imports(mod) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = resolve_name("." * node.level + (node.module or ""), mod.__package__) if node.level \
                 else node.module
-            if node.module is None:  # from . import _frames
-                out.update(f"{base}.{a.name}" for a in node.names)
-            else:
-                out.add(base)
+            for a in node.names:  # ``from pkg import module`` names the module, ``from module import f`` the module
+                out.add(f"{base}.{a.name}" if _is_module(f"{base}.{a.name}") else base)
     return out
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # its parent is not a package
+        return False
 
 
 @pytest.mark.parametrize("kernel", sorted(KERNELS))
