@@ -60,7 +60,8 @@ import numpy as np
 import pandas as pd
 
 from .finance import npv
-from .kernels_solar import GJ_PER_MWH, pv_energy_by_year, pv_parameter, pv_year_shape
+from .kernels_solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year, pv_parameter,
+                            pv_parameter_draws, pv_year_shape)
 from .tables import Tables, load_tables
 
 __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
@@ -495,82 +496,9 @@ def pv_per_hectare(specific_yield_kwh_kwp_yr, pv_area_share, horizon_yr: int, di
 # --------------------------------------------------------------------------- PV as a plan option
 #: Policy family (``options.csv``, ``land_rules.csv``) of the plan options that are PV plants.
 PV_FAMILY = "solar_pv"
-#: Rows of ``pv_parameters.csv`` drawn in Monte Carlo runs (the others are single values, or, like
-#: ``gamma_pdc_per_c``, enter the yield, which is computed once per site with the typical value).
-PV_DRAWN = ("land_ha_per_mwp", "degradation_pct_yr", "lifetime_yr", "capex_cny_w", "opex_cny_w_yr",
-            "tariff_cny_kwh")
 #: Columns :func:`plan_pv_energy` adds to the energy table (NaN / blank on rows that are not PV).
 PV_PLAN_COLUMNS = ("specific_yield_kwh_kwp_yr", "pv_mwp_ha", "pv_land_ha_per_mwp", "pv_capex_cny_ha",
                    "pv_opex_cny_ha_yr", "pv_tariff_cny_kwh", "pv_note")
-def pv_parameter_draws(tables: Tables | None = None, n_draws: int = 0,
-                       seed: int = 0) -> dict[str, np.ndarray]:
-    """Monte Carlo draws of the PV parameters of :data:`PV_DRAWN` [their units].
-
-    Each row of ``pv_parameters.csv`` is drawn from its ``low``–``typical``–``high`` range and
-    ``distribution`` by :func:`agriremed.uncertainty.parameter_draws`, keyed by
-    (``pv_parameters``, parameter): the draws depend only on the seed and the parameter, never
-    on the plots, their order or the chunking (common random numbers, like the option
-    parameters).
-
-    Parameters
-    ----------
-    tables : Tables, optional
-        Literature tables.
-    n_draws : int
-        Draws.
-    seed : int
-        Scenario seed.
-
-    Returns
-    -------
-    dict
-        Parameter → array of shape (n_draws,).
-
-    Examples
-    --------
-    >>> a, b = pv_parameter_draws(n_draws=500, seed=7), pv_parameter_draws(n_draws=500, seed=7)
-    >>> bool((a["capex_cny_w"] == b["capex_cny_w"]).all()), bool(3.32 <= a["capex_cny_w"].min())
-    (True, True)
-    """
-    from .uncertainty import parameter_draws
-
-    tables = tables or load_tables()
-    t = tables.pv_parameters
-    t = t.loc[t["parameter"].isin(PV_DRAWN)].assign(table="pv_parameters")
-    d = parameter_draws(t, int(n_draws), int(seed), id_columns=("table", "parameter"))
-    return {p: d[i] for i, p in enumerate(t["parameter"])}
-
-
-def pv_electricity_draws(specific_yield_kwh_kwp_yr, horizon_yr: int, tables: Tables | None = None,
-                         n_draws: int = 0, seed: int = 0, draws: dict | None = None) -> np.ndarray:
-    """Monte Carlo draws of the mean electricity of a whole-plot PV plant [MWh ha⁻¹ yr⁻¹].
-
-    Ē = Y · (1 ÷ L) · mean_t shape_t with the land per MWp L, degradation and lifetime drawn
-    (:func:`pv_parameter_draws`); the specific yield Y is the site's (typical system values).
-
-    Parameters
-    ----------
-    specific_yield_kwh_kwp_yr : array_like
-        First-year specific yield per row [kWh kWp⁻¹ yr⁻¹].
-    horizon_yr : int
-        Horizon [yr].
-    tables : Tables, optional
-        Literature tables.
-    n_draws, seed : int
-        Draws and scenario seed.
-    draws : dict, optional
-        Output of :func:`pv_parameter_draws` (drawn here when None).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (rows, n_draws) [MWh ha⁻¹ yr⁻¹].
-    """
-    tables = tables or load_tables()
-    d = draws if draws is not None else pv_parameter_draws(tables, n_draws, seed)
-    shape = pv_year_shape(horizon_yr, d["degradation_pct_yr"], d["lifetime_yr"]).mean(axis=1)
-    y = np.asarray(specific_yield_kwh_kwp_yr, float)[:, None]
-    return y * (1.0 / d["land_ha_per_mwp"] * shape)[None, :]
 
 
 def pv_option_mask(option_ids, tables: Tables | None = None) -> np.ndarray:
