@@ -96,10 +96,9 @@ import pandas as pd
 from .biomass import metal_in_biomass, species_property, species_property_draws
 from . import _frames
 from .ipcc import biochar_fc
-from .kernels_energy import PATHWAYS, TEMPERATURE_C, char_yield, conversion
+from .kernels_energy import PATHWAYS, TEMPERATURE_C, char_yield, conversion, factor_draws
 from .options import library_parameter, option_parameter_draws
 from .tables import Tables, load_tables
-from .uncertainty import parameter_draws
 
 __all__ = [
     "char_yield",
@@ -176,35 +175,6 @@ def pyrolysis_yields(temperature_c, tables: Tables | None = None) -> pd.DataFram
     ch = char_yield(t, tables)
     oil = np.full(t.shape, tables.factor("pyrolysis_oil_yield"))
     return pd.DataFrame({"temperature_c": t, "char": ch, "oil": oil, "gas": 1.0 - ch - oil})
-
-
-def factor_draws(tables: Tables, names, n_draws: int, seed: int) -> dict[str, np.ndarray]:
-    """Monte Carlo draws of scalar factors of ``factors.csv`` (common random numbers).
-
-    Parameters
-    ----------
-    tables : Tables
-        Literature tables.
-    names : iterable of str
-        Factor names.
-    n_draws : int
-        Draws.
-    seed : int
-        Scenario seed.
-
-    Returns
-    -------
-    dict
-        Name → draws, shape ``(n_draws,)`` [unit of the factor]; blank factors give NaN.
-    """
-    names = tuple(names)
-
-    def build():
-        f = tables.factors.loc[tables.factors["factor"].isin(list(names))].reset_index(drop=True)
-        return tuple(f["factor"]), parameter_draws(f, n_draws, seed, id_columns=("factor",))
-
-    drawn, d = tables.memo_draws(("factor_draws", names, n_draws, seed), build)
-    return {name: d[i] for i, name in enumerate(drawn)}
 
 
 def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Tables, grid=None):

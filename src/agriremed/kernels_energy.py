@@ -2,7 +2,8 @@
 
 Combustion (CHP), slow pyrolysis, anaerobic digestion and ethanol: electricity, heat, fuel,
 char, oil, gas, ash and the carbon in them, arrays in, arrays out, with the parameters passed in
-(the pyrolysis char yield falls back on ``factors.csv``). The plot-table adapter of the energy
+(the pyrolysis char yield falls back on ``factors.csv``), and Monte Carlo draws of the scalar
+factors of ``factors.csv`` (common random numbers). The plot-table adapter of the energy
 stage (parameters per plot × option, metal fate, residue disposal, Monte Carlo draws) is
 :mod:`agriremed.energy`, which re-exports these names.
 
@@ -22,8 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from .tables import Tables, load_tables
+from .uncertainty import parameter_draws
 
-__all__ = ["char_yield", "conversion", "TEMPERATURE_C", "PATHWAYS"]
+__all__ = ["char_yield", "conversion", "factor_draws", "TEMPERATURE_C", "PATHWAYS"]
 
 #: Representative production temperature of each IPCC biochar temperature class [°C]
 #: (mid-points of the class ranges; the high class uses 650 °C).
@@ -150,3 +152,32 @@ def conversion(biomass_t, pathway, temperature_c, p: dict) -> dict:
         "biomass_c_t": bc, "char_c_t": np.where(pyro, char_c, zero),
         "volatiles_c_t": np.where(pyro, bc - char_c, zero),
     }
+
+
+def factor_draws(tables: Tables, names, n_draws: int, seed: int) -> dict[str, np.ndarray]:
+    """Monte Carlo draws of scalar factors of ``factors.csv`` (common random numbers).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    names : iterable of str
+        Factor names.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    dict
+        Name → draws, shape ``(n_draws,)`` [unit of the factor]; blank factors give NaN.
+    """
+    names = tuple(names)
+
+    def build():
+        f = tables.factors.loc[tables.factors["factor"].isin(list(names))].reset_index(drop=True)
+        return tuple(f["factor"]), parameter_draws(f, n_draws, seed, id_columns=("factor",))
+
+    drawn, d = tables.memo_draws(("factor_draws", names, n_draws, seed), build)
+    return {name: d[i] for i, name in enumerate(drawn)}
