@@ -1,4 +1,5 @@
-"""Kernel modules (soil, duration, economics): what they import, and the stage names that re-export them."""
+"""Kernel modules (soil, duration, economics, biomass, energy, carbon, solar): what they import, and the stage
+names that re-export them."""
 
 from __future__ import annotations
 
@@ -18,12 +19,24 @@ KERNELS = {
         "_valid_edge"]),
     "agriremed.kernels_economics": ("agriremed.economics", [
         "payback_year", "typical_year", "_block_items", "_block_transfers", "_versus_best"]),
+    "agriremed.kernels_biomass": ("agriremed.biomass", [
+        "species_property", "species_property_draws", "establishment_fractions"]),
+    "agriremed.kernels_energy": ("agriremed.energy", [
+        "TEMPERATURE_C", "PATHWAYS", "char_yield", "conversion", "factor_draws"]),
+    "agriremed.kernels_carbon": ("agriremed.carbon", [
+        "C_TO_CO2", "N2O_N_TO_N2O", "RICE_EF_REGION", "biochar_persistence", "biochar_carbon_sink", "soc_factor",
+        "n2o_direct_t_co2e", "gwp_value", "_rice_factor", "paddy_ch4_t_co2e", "soc_stock_change",
+        "soc_change_with_return", "application_interval", "conversion_process_t_co2e"]),
+    "agriremed.kernels_solar": ("agriremed.solar", [
+        "pv_parameter", "pv_energy_by_year", "GJ_PER_MWH", "pv_year_shape", "PV_DRAWN", "pv_parameter_draws",
+        "pv_electricity_draws"]),
 }
 
-#: What a kernel module may import: numerical libraries, core helpers and other kernel modules.
+#: What a kernel module may import: numerical libraries, core helpers (the literature tables and the
+#: accounting-method names are core registries too) and other kernel modules.
 ALLOWED_THIRD_PARTY = {"__future__", "numpy", "scipy", "pandas"}
 ALLOWED_AGRIREMED = {"agriremed._frames", "agriremed.columns", "agriremed.uncertainty", "agriremed.finance",
-                     "agriremed.ipcc", *KERNELS}
+                     "agriremed.ipcc", "agriremed.tables", "agriremed.accounting", *KERNELS}
 
 
 def _imports(mod) -> set[str]:
@@ -83,3 +96,20 @@ def test_moved_kernels_keep_their_numbers():
     # with 30 in year 3: −41.32 + 22.54 = −18.78 < 0 → never within the horizon
     assert float(payback_year([[-100.0, 60.0, 60.0]], 0.10)[0]) == 3.0
     assert float(payback_year([[-100.0, 60.0, 30.0]], 0.10)[0]) == float("inf")
+
+
+def test_biomass_energy_carbon_solar_kernels_keep_their_numbers(tables):
+    """Hand-computed values through the kernel modules alone."""
+    from agriremed import kernels_biomass, kernels_carbon, kernels_energy, kernels_solar
+
+    # char yield linear between 0.40 (300 °C) and 0.28 (700 °C): 0.40 − 0.12 · 200/400 at 500 °C
+    assert float(kernels_energy.char_yield(500.0, tables, 0.40, 0.28)) == pytest.approx(0.34)
+    # ΔSOC = 50 t C/ha · (1.0 − 0.8) · 10/20
+    assert float(kernels_carbon.soc_stock_change(50.0, 0.8, 1.0, 10)) == pytest.approx(5.0)
+    # 1 t rice-straw biochar, medium class: F_C 0.49 · F_perm 0.80 · 44/12
+    assert float(kernels_carbon.biochar_carbon_sink(1.0, "rice_straw", "medium", tables=tables)) == \
+        pytest.approx(0.49 * 0.80 * 44.0 / 12.0)
+    # 0.5 %/yr degradation, 3-year life, 4-year horizon
+    assert kernels_solar.pv_year_shape(4, 0.5, 3).tolist() == pytest.approx([1.0, 0.995, 0.995 ** 2, 0.0])
+    # Miscanthus: not harvested in year 1, half the mature yield in year 2
+    assert kernels_biomass.establishment_fractions(tables, ["miscanthus"], 3).tolist() == [[0.0, 0.5, 1.0]]
