@@ -544,6 +544,9 @@ _out("option_kind", "", "Option type", "方案类型",
 _out("applicable", "", "Applicable", "适用", "Whether the option can be used on the plot.",
      dtype="bool")
 _out("reason", "", "Reason", "原因", "Why the option is or is not applicable.", dtype="str")
+_out("reason_msg", "", "Reason (message code)", "原因（消息代码）",
+     "The reason as message codes with their parameters (JSON, agriremed.messages); the reason column "
+     "is this message rendered in English.", dtype="str")
 _out("target_metals", "", "Target metals", "目标重金属",
      "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
 _out("untreated_metals", "", "Metals not treated", "未处理重金属",

@@ -106,6 +106,8 @@ PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typic
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.solar.plan_pv_energy`; blank on other rows; appended).
 PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
+#: Message columns (:mod:`agriremed.messages`): the sentences above as codes and parameters.
+PLAN_COLUMNS += ["reason_msg"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:

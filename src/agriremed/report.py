@@ -1001,7 +1001,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         "light_economics",
     ]
     head = _with_years_text(t.head(MAX_TABLE_ROWS))
-    shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"]], lang, tables)
+    msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in head.columns]  # rendered into their text column
+    shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"] + msgs], lang, tables)
+    shown = shown.drop(columns=msgs)
     shown["years_text"] = [i18n.message(x, lang, tables) for x in shown["years_text"]]
     shown = shown.drop(columns="option_id")
     heads = {"years_text": i18n.t("ui.report.col_years", lang)}

@@ -447,7 +447,8 @@ def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str) -> p
     if money_code != "CNY":
         extra = [C.money_column(c, money_code) for c in cols if "_cny" in c]
         extra = [c for c in extra if c in table.columns]
-    return translate_frame(table[cols + extra], lang, tables)
+    msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in table.columns]  # rendered into their text column
+    return translate_frame(table[cols + extra + msgs], lang, tables).drop(columns=msgs)
 
 
 def _about(lang: str, streamed: bool, plan_file: str = "plan.csv") -> dict[str, str]:

@@ -16,7 +16,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import i18n, messages
 from ..plan import Plan, can_replan, plan, replan
 from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
@@ -381,7 +381,7 @@ class OptionComparison(Dashboard):
             "" if not isinstance(v, str) or v == "none" else i18n.value("residue_disposal", v, lang)
             for v in t.get("residue_disposal", pd.Series([None] * len(t)))
         ]
-        df["reason"] = self._msg(t["reason"], lang)
+        df["reason"] = list(messages.column_texts(t, "reason", lang, self.tables))
         df["data_gaps"] = self._msg(t.get("data_gaps", pd.Series([None] * len(t))), lang)
         kinds = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
         if "evidence" in t:  # partial evidence ranks after complete evidence: say so where it applies
@@ -461,7 +461,7 @@ class OptionComparison(Dashboard):
             {
                 "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
                 "option_kind": [i18n.value("option_kind", k, lang) for k in t["option_kind"]],
-                "reason": self._msg(t["reason"], lang),
+                "reason": list(messages.column_texts(t, "reason", lang, self.tables)),
             }
         )
         heads = {c: i18n.label(c, lang) for c in df.columns}
