@@ -11,11 +11,13 @@ The texts live in one CSV file per language, ``agriremed/data/messages/<lang>.cs
 (columns ``code``, ``template``, optional ``notes``). A template is a :meth:`str.format`
 string whose fields name the message's parameters; a field's format spec is either an
 ordinary number format (``{ph:.1f}``) or a *domain* that says how to show a code in the
-language (``{metals:metals}`` → ``Cd/Pb`` or ``镉、铅``; see :data:`DOMAINS`). The English
+language (``{metals:metals}`` → ``Cd/Pb`` or ``镉、铅``; see :data:`DOMAINS`; any other name is a
+``value.<domain>`` group of the translation table, as ``{light:light}``). The English
 and Chinese templates of a code may use different specs, but name the same fields. A spec
 that starts with ``@`` renders the parameter as the message code ``<rest><value>``
 (``{cls:@opt.class.}`` with ``cls="strict_control"`` → the text of
-``opt.class.strict_control``). The code ``_sep`` holds the separator between the parts.
+``opt.class.strict_control``); a parameter that is itself a :class:`Message` is rendered in
+place (an empty one as no text). The code ``_sep`` holds the separator between the parts.
 
 :func:`render` is the one place where a message becomes text, at the edge (terminal, report,
 workbook, sheets, dashboards, :func:`agriremed.outputs.translate_frame`). A new language is
@@ -39,6 +41,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -101,8 +104,26 @@ class Message:
         """
         if not self.parts:
             return ""
-        items = [[c, dict(p)] if p else [c] for c, p in self.parts]
-        return json.dumps(items, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+        return json.dumps(self._items(), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+
+    def _items(self) -> list:
+        """The parts as JSON-ready lists (a nested message as its own list of parts)."""
+        return [[c, {k: (v._items() if isinstance(v, Message) else v) for k, v in p}] if p else [c]
+                for c, p in self.parts]
+
+    @classmethod
+    def _of_items(cls, items) -> Message:
+        if not isinstance(items, list) or not all(isinstance(i, list) and i and isinstance(i[0], str)
+                                                  for i in items):
+            raise ValueError("not a list of message parts")
+        parts = []
+        for i in items:
+            params = i[1] if len(i) > 1 else {}
+            if not isinstance(params, dict):
+                raise ValueError("message parameters are not a mapping")
+            parts.append((i[0], tuple(sorted((k, cls._of_items(v) if isinstance(v, list) else v)
+                                             for k, v in params.items()))))
+        return cls(tuple(parts))
 
     @classmethod
     def decode(cls, text: str) -> Message:
@@ -116,20 +137,16 @@ class Message:
         if text is None or text == "" or (isinstance(text, float) and text != text):
             return cls()
         try:
-            items = json.loads(text)
+            return cls._of_items(json.loads(text))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"not an encoded message: {text!r}") from exc
-        if not isinstance(items, list) or not all(isinstance(i, list) and i and isinstance(i[0], str)
-                                                  for i in items):
-            raise ValueError(f"not an encoded message: {text!r}")
-        return cls(tuple((i[0], tuple(sorted((i[1] if len(i) > 1 else {}).items()))) for i in items))
 
 
 def _plain(v):
     """A parameter value as a JSON-safe Python scalar."""
     if isinstance(v, np.generic):
         v = v.item()
-    if isinstance(v, (bool, int, str)) or v is None:
+    if isinstance(v, (bool, int, str, Message)) or v is None:
         return v
     if isinstance(v, float):
         return v
@@ -281,6 +298,10 @@ DOMAINS = {
 }
 
 
+#: A format spec that names a domain rather than a number format (letters and ``_``, two or more).
+_DOMAIN_NAME = re.compile(r"^[a-z][a-z_]+$")
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang, tables):
         super().__init__()
@@ -291,12 +312,16 @@ class _Formatter(string.Formatter):
         return super().vformat(format_string, args, kwargs)
 
     def format_field(self, value, format_spec):
+        if isinstance(value, Message):  # a nested message (empty: no text)
+            return _render_parts(value.parts, self.lang, self.tables) if value.parts else ""
         if format_spec.startswith("@"):
             code = f"{format_spec[1:]}{value}"
             return _template(code, self.lang) if code in catalogue(self.lang) else str(value).replace("_", " ")
         if format_spec == "rule_reason":
             return _rule_reason(value, self.lang, self.tables, getattr(self, "params", None))
         fn = DOMAINS.get(format_spec)
+        if fn is None and _DOMAIN_NAME.match(format_spec):
+            fn = _value(format_spec)  # a value domain of the translation table (``light``, ``unit`` …)
         if fn is not None:
             if self.lang not in ("en", "zh") and format_spec not in ("metals",):
                 return str(value)  # a language without name tables shows the code

@@ -107,7 +107,8 @@ PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.solar.plan_pv_energy`; blank on other rows; appended).
 PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
 #: Message columns (:mod:`agriremed.messages`): the sentences above as codes and parameters.
-PLAN_COLUMNS += ["reason_msg"]
+PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg", "why_livelihood_msg",
+                 "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:

@@ -919,6 +919,7 @@ def _recommended_scores(plan, lang: str) -> pd.DataFrame:
         return pd.DataFrame()
     rec = plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]]
     cols = ["plot_id", "option_id", "criterion", "value", "utility", "weight", "light", "reason"]
+    cols += ["reason_msg"] if "reason_msg" in plan.scores.columns else []  # rendered into reason
     df = plan.scores.merge(rec, on=["plot_id", "option_id"])[cols]
     df = df.assign(option_name=df["option_id"])
     out = translate_frame(df, lang, plan.tables)

@@ -376,7 +376,7 @@ class OptionComparison(Dashboard):
             df[c] = [i18n.value("light", v, lang) if isinstance(v, str) else "" for v in t[c]]
             why = f"why_{c[len('light_') :]}"
             if why in t:
-                tips[c] = self._msg(t[why], lang)
+                tips[c] = list(messages.column_texts(t, why, lang, self.tables))
         df["residue_disposal"] = [
             "" if not isinstance(v, str) or v == "none" else i18n.value("residue_disposal", v, lang)
             for v in t.get("residue_disposal", pd.Series([None] * len(t)))
