@@ -21,7 +21,8 @@ import pytest
 
 import agriremed
 from agriremed import columns as C
-from agriremed import i18n
+from agriremed import i18n, messages
+from agriremed import messages
 from agriremed.dashboards import (
     App,
     DownloadButton,
@@ -218,7 +219,7 @@ def test_traffic_lights_carry_their_reason(compare, sample_plan):
         "light", top["light_food_safety"], "zh"
     )
     zh = title(html_, "options-table", "light_clean_up")
-    assert zh == i18n.message(top["why_clean_up"], "zh") != top["why_clean_up"]
+    assert zh == messages.render(top["why_clean_up_msg"], "zh") != top["why_clean_up"]
     assert i18n.untranslated(zh) == []
     ex = compare.excluded_html.value
     reasons = [

@@ -9,7 +9,7 @@ import pytest
 
 import agriremed
 from agriremed import columns as C
-from agriremed import i18n
+from agriremed import i18n, messages
 from agriremed.io import InputFileError, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,13 +98,23 @@ def test_labels_carry_translated_units():
 WHY = ["why_food_safety", "why_livelihood", "why_clean_up", "why_carbon", "why_economics"]
 
 
-def _planner_texts(p):
-    """Every message of a plan the dashboards show: recommendations, option reasons (applicable or
-    excluded), evidence gaps and the reason of every traffic light."""
-    texts = set(p.summary["recommendation"]) | set(p.table["reason"]) | set(p.table["data_gaps"].fillna(""))
-    for c in WHY:
-        texts |= set(p.table[c].dropna())
-    return texts - {""}
+def _planner_pairs(p):
+    """English text → Chinese text of every message of a plan the dashboards show: recommendations,
+    option reasons (applicable or excluded), evidence gaps and the reason of every traffic light.
+    Columns with a message column (reasons, traffic lights) are rendered from their codes, the
+    others translated from English."""
+    pairs = {}
+    for col in ["reason", *WHY]:
+        t = p.table.loc[p.table[col].notna() & (p.table[col] != "")]
+        pairs.update(zip(t[col], messages.column_texts(t, col, "zh"), strict=True))
+    for en in (set(p.summary["recommendation"]) | set(p.table["data_gaps"].fillna(""))) - {""}:
+        pairs[en] = i18n.message(en, "zh")
+    return pairs
+
+
+def _bad(pairs):
+    """The texts whose Chinese keeps English words (or is the English text)."""
+    return {en: i18n.untranslated(zh) or [zh] for en, zh in pairs.items() if i18n.untranslated(zh) or zh == en}
 
 
 @pytest.fixture(scope="module")
@@ -142,20 +152,18 @@ def varied_plan():
 
 
 def test_every_planner_message_of_the_sample_is_translated(sample_plan):
-    texts = _planner_texts(sample_plan)
-    assert len(texts) > 300
-    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
-    assert bad == {}
+    pairs = _planner_pairs(sample_plan)
+    assert len(pairs) > 300
+    assert _bad(pairs) == {}
 
 
 def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, tables):
-    texts = _planner_texts(varied_plan)
+    pairs = _planner_pairs(varied_plan)
     notes = [n for c in ("gap_note", "ph_note", "climate_note") for n in tables.options[c].fillna("") if n]
     assert len(notes) > 20
     # the plots meet every note of every option (a note no plot meets would go unchecked)
-    assert [n for n in notes if not any(n in t for t in texts)] == []
-    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
-    assert bad == {}
+    assert [n for n in notes if not any(n in t for t in pairs)] == []
+    assert _bad(pairs) == {}
 
 
 def test_translation_keeps_every_number_of_a_recommendation(sample_plan):
@@ -166,9 +174,8 @@ def test_translation_keeps_every_number_of_a_recommendation(sample_plan):
 
 
 def test_translation_keeps_every_number_of_a_reason(sample_plan, varied_plan):
-    texts = _planner_texts(sample_plan) | _planner_texts(varied_plan)
-    for en in texts:
-        zh = i18n.message(en, "zh")
+    pairs = {**_planner_pairs(sample_plan), **_planner_pairs(varied_plan)}
+    for en, zh in pairs.items():
         assert zh != en
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)
 
@@ -194,14 +201,14 @@ def test_recommendation_clauses():
         i18n.message("time for metal to reach the screening value not known", "zh")
         == "重金属降至筛选值所需时间未知"
     )
-    assert (
-        i18n.message(
-            "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) "
-            "(amber at ≥ 25 %, green at ≥ 100 %)",
-            "zh",
-        )
-        == "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）"
-    )
+    why = messages.Message.of(
+        "why.light", light="amber",
+        statement=messages.Message.of("why.removes_part", share="29 %", metals="Cd/Pb", years=20, treated="Cd"),
+        rule=messages.Message.of("why.rule_amber", amber="25 %", green="100 %"))
+    assert messages.render(why, "en") == (
+        "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) (amber at ≥ 25 %, green at ≥ 100 %)")
+    assert messages.render(why.encode(), "zh") == (
+        "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）")
 
 
 def _validation_texts(v):
@@ -294,11 +301,10 @@ def test_file_reading_messages_are_translated(tmp_path):
 
 
 def test_message_examples():
-    assert (
-        i18n.message("soil is at or below all screening values: no remediation needed", "zh")
-        == "土壤含量均不超过筛选值：无需修复"
-    )
-    assert i18n.message("treats cd; does not treat as+pb", "zh") == "处理镉；不处理砷、铅"
+    assert messages.render("opt.clean", "zh") == "土壤含量均不超过筛选值：无需修复"
+    m = messages.Message.of("opt.treats", metals="cd") + messages.Message.of("opt.untreated", metals="as+pb")
+    assert messages.render(m, "en") == "treats cd; does not treat as+pb"
+    assert messages.render(m, "zh") == "处理镉；不处理砷、铅"
     assert (
         i18n.message("decimal comma: write the number with a point (e.g. 5.6)", "zh")
         == "使用了小数逗号：请用小数点书写（如5.6）"
@@ -322,15 +328,14 @@ def test_currency_and_biochar_messages_are_translated(tables, plots_factory):
     """Plans in another currency with several biochars: every message translates and keeps its numbers."""
     p = plots_factory(3, ph=[5.0, 5.0, 5.0], cd_mg_kg=[0.8, 0.8, 0.8], as_mg_kg=[10.0, 60.0, 10.0],
                       land_use="paddy", crop="rice")
-    texts = set()
+    pairs = {}
     for fs, tc in (("wood", "high"), ("manure", "low"), ("rice_straw", "medium")):
         plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0, currency="GBP", biochar_feedstock=fs,
                                                     biochar_temperature=tc), progress=False, detail=False)
-        texts |= _planner_texts(plan)
-    assert any("GBP/ha" in t for t in texts) and any("caution: chars made above" in t for t in texts)
-    assert any("pooled paddy dose–response is used" in t for t in texts)
-    assert any("largest above 450 °C" in t for t in texts)
-    for en in texts:
-        zh, bad = _fully_translated(en)
-        assert bad == [], (en, zh)
+        pairs.update(_planner_pairs(plan))
+    assert any("GBP/ha" in t for t in pairs) and any("caution: chars made above" in t for t in pairs)
+    assert any("pooled paddy dose–response is used" in t for t in pairs)
+    assert any("largest above 450 °C" in t for t in pairs)
+    assert _bad(pairs) == {}
+    for en, zh in pairs.items():
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)

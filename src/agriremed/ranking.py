@@ -484,12 +484,11 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                 return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
             return M("why.removes", share=_pct(x), metals=e, years=H)
         if c == "carbon":
-            return M("why.carbon_na" if np.isnan(x) else "why.carbon", co2e_t_ha_yr=float(x))
-        na = "_na" if np.isnan(x) else ""
-        if economics_view == "programme":
-            return M(f"why.programme{na}", money=_money(-x, money), years=H)
-        return M(f"why.{'farmer_npv' if economics_view == 'farmer' else 'npv'}{na}", money=_money(x, money),
-                 years=H)
+            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=float(x))
+        code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
+        if np.isnan(x):
+            return M(f"{code}_na", years=H)
+        return M(code, money=_money(-x if economics_view == "programme" else x, money), years=H)
 
     light_code = {"green": 0, "amber": 1, "red": 2}
     out = {}
