@@ -63,6 +63,7 @@ __all__ = [
     "languages",
     "is_encoded",
     "column_texts",
+    "printed",
 ]
 
 
@@ -151,6 +152,23 @@ def _plain(v):
     if isinstance(v, float):
         return v
     return str(v)
+
+
+def printed(x, digits: int = 0) -> float:
+    """``x`` as the number its text with ``digits`` decimals reads (``2.345`` → ``2.3``).
+
+    A message keeps a computed number at the precision its templates print, so that float
+    noise below that precision (a sum taken in another order) never changes the message;
+    formatting the result with ``digits`` decimals gives the same text as formatting ``x``.
+    NaN and infinities are kept.
+
+    Examples
+    --------
+    >>> printed(0.15, 1), printed(-0.4), printed(-60790.58245839583)
+    (0.1, -0.0, -60791.0)
+    """
+    x = float(x)
+    return float(f"{x:.{int(digits)}f}") if math.isfinite(x) else x
 
 
 def is_encoded(text) -> bool:

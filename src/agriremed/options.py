@@ -101,7 +101,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .messages import Message, encode_column, render, render_column
+from .messages import Message, encode_column, printed, render, render_column
 from .tables import Tables, load_tables, split_keys
 from .uncertainty import parameter_draws
 
@@ -761,8 +761,9 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):
             note = _text(o.ph_note)
-            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=p, ph_max=float(o.ph_max), note=note)
-                                 if note else Message.of("opt.ph_above", ph=p, ph_max=float(o.ph_max))
+            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=printed(p, 1), ph_max=float(o.ph_max),
+                                            note=note)
+                                 if note else Message.of("opt.ph_above", ph=printed(p, 1), ph_max=float(o.ph_max))
                                  for p in ph_uniq], ph_codes)
         blockers = set(_split(o.blocked_by))
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
@@ -779,7 +780,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if not np.isnan(o.min_mean_temp_c):
             note = _text(o.climate_note) or "outside the climate of the field evidence"
             fail(mean_t < o.min_mean_temp_c,
-                 [Message.of("opt.climate", temp_c=t, min_c=float(o.min_mean_temp_c), note=note)
+                 [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
                   for t in t_uniq], t_codes)
             unchecked = unmeasured_t
         applicable = todo
@@ -860,8 +861,8 @@ def _biochar_text(o, tables: Tables) -> Message | None:
     if np.isnan(e[0]):
         return None
     if pooled[0]:
-        return Message.of("opt.biochar_pooled", feedstock=fs, factor=float(e[0]))
-    return Message.of("opt.biochar_feedstock", feedstock=fs, factor=float(e[0]))
+        return Message.of("opt.biochar_pooled", feedstock=fs, factor=printed(e[0], 2))
+    return Message.of("opt.biochar_feedstock", feedstock=fs, factor=printed(e[0], 2))
 
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
@@ -892,7 +893,7 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
         if lime:
             a = ph_uniq[phc]
             b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
-            text += Message.of("opt.lime", lime_t_ha=float(lime_t), ph=a, ph_limed=b)
+            text += Message.of("opt.lime", lime_t_ha=float(lime_t), ph=printed(a, 1), ph_limed=printed(b, 1))
         text += extra
         if unc:
             text += Message.of("opt.climate_unchecked")

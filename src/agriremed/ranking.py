@@ -89,6 +89,7 @@ import pandas as pd
 from . import _frames
 from .economics import money_text
 from .messages import Message, render_column
+from .messages import printed as _num
 from .tables import Tables, load_tables
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
@@ -363,8 +364,8 @@ def _money(x_cny: float, money) -> Message:
     """An amount per hectare in the reporting currency (and in CNY), as :func:`money_text` writes it."""
     currency, rate = money
     if np.isnan(x_cny) or currency == "CNY":
-        return Message.of("money.cny_ha", cny=float(x_cny))
-    return Message.of("money.cur_ha", value=float(x_cny / rate), currency=currency, cny=float(x_cny))
+        return Message.of("money.cny_ha", cny=_num(x_cny))
+    return Message.of("money.cur_ha", value=_num(x_cny / rate), currency=currency, cny=_num(x_cny))
 
 
 def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
@@ -467,7 +468,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         if c == "food_production":
             if np.isnan(x):
                 return M("why.no_food_now") if not base_food[i] else M("why.no_yield")
-            return M("why.food_kept", kept_t_ha_yr=float(x * y_now[i]), now_t_ha_yr=float(y_now[i]), share=_pct(x))
+            return M("why.food_kept", kept_t_ha_yr=_num(x * y_now[i], 1), now_t_ha_yr=_num(y_now[i], 1),
+                     share=_pct(x))
         if c == "livelihood":
             s = food_share[i]
             return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
@@ -484,7 +486,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                 return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
             return M("why.removes", share=_pct(x), metals=e, years=H)
         if c == "carbon":
-            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=float(x))
+            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
         code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
         if np.isnan(x):
             return M(f"{code}_na", years=H)
