@@ -93,7 +93,7 @@ from .messages import printed as _num
 from .tables import Tables, load_tables
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
-           "rank_options", "reweight", "score_table", "runner_up_clause"]
+           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -713,14 +713,33 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
 
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
                      tables: Tables | None = None) -> pd.Series:
+    """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
+    ``names`` maps option ids to display names).
+
+    Returns
+    -------
+    pandas.Series
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
+        (``""`` for plots with a single applicable option).
+    """
+    msg = runner_up_message(ranked, weights, tables)
+    tables = tables or load_tables()
+    lib = dict(zip(tables.options["option_id"], tables.options["name_en"], strict=True))
+    out = pd.Series(render_column(msg.to_numpy(object), "en", tables), index=msg.index, dtype=object)
+    if any(names.get(k, k) != v for k, v in lib.items() if k in names):  # other display names
+        for k in names.index:
+            out = out.str.replace(f"ahead of {lib.get(k, k)} (", f"ahead of {names[k]} (", regex=False)
+    return out
+
+
+def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
+                      tables: Tables | None = None) -> pd.Series:
     """Why the recommended option beat the next one, as a clause for the recommendation.
 
     Parameters
     ----------
     ranked : pandas.DataFrame
         Output of :func:`rank_options`.
-    names : pandas.Series
-        Option id → display name.
     weights : dict
         Criterion weights.
     tables : Tables, optional
@@ -729,10 +748,11 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     Returns
     -------
     pandas.Series
-        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
-        naming the criterion with the largest weighted utility gain, or ``"…, which the
-        rule set only allows on this land"`` when the policy tier decided; ``""`` for
-        plots with a single applicable option.
+        Plot id → encoded message (:mod:`agriremed.messages`) ``rec.ahead`` ("ahead of
+        <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
+        largest weighted utility gain) or ``rec.ahead_policy`` ("…, which the rule set only
+        allows on this land", when the policy tier decided); ``""`` for plots with a single
+        applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -752,20 +772,21 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
 
     fr, sr = f_rows[has], s_rows[at[has]]
     gain = (util(fr) - util(sr)) * w
-    why = np.where(gain.max(axis=1) > 0,
-                   np.array([c.replace("_", "-") for c in CRITERIA], dtype=object)[gain.argmax(axis=1)],
-                   "the overall score")
+    why = np.where(gain.max(axis=1) > 0, np.array(CRITERIA, dtype=object)[gain.argmax(axis=1)],
+                   "the_overall_score")
     score = ranked["score"].to_numpy(float)
     oid = _frames.obj(ranked["option_id"])
     text = np.full(len(f_rows), "", dtype=object)
-    # each part printed once per distinct value, then joined row by row
-    runner = _frames.format_unique(oid[sr], lambda b: f"{names.get(b, b)}")
-    two = lambda x: f"{x:.2f}"  # noqa: E731
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
         np.zeros(len(ranked), np.int64)
     by_policy = tier[fr] < tier[sr]  # the runner-up is only allowed where the winner is expected
-    tail = np.where(by_policy, "), which the rule set only allows on this land", "), mostly on " + why)
-    text[has] = ("ahead of " + runner + " (score " + _frames.format_unique(score[fr], two) + " vs "
-                 + _frames.format_unique(score[sr], two) + tail)
+    # one message per distinct (runner-up, printed scores, criterion, policy)
+    a = np.array([_num(x, 2) for x in score[fr].tolist()])
+    b = np.array([_num(x, 2) for x in score[sr].tolist()])
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
+    msgs = [Message.of("rec.ahead_policy", option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
+            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
+            for i in first]
+    text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
     out[:] = text
     return out
