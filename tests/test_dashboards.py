@@ -22,7 +22,6 @@ import pytest
 import agriremed
 from agriremed import columns as C
 from agriremed import i18n, messages
-from agriremed import messages
 from agriremed.dashboards import (
     App,
     DownloadButton,
@@ -313,7 +312,7 @@ def test_comparison_in_chinese(compare, sample_plan):
     name = i18n.option_name(s["recommended_option"], "zh")
     assert "推荐方案：" in compare.recommendation.value and name in compare.recommendation.value
     zh = compare.recommendation_text()
-    assert zh == i18n.message(s["recommendation"], "zh") != s["recommendation"]
+    assert zh == messages.render(s["recommendation_msg"], "zh") != s["recommendation"]
     assert zh.startswith(name + "：") and "；优于" in zh and i18n.untranslated(zh) == []
     assert compare.duration_fig.figure.layout.title.text == "降至筛选值所需年限（P10–P50–P90）"
     assert list(compare.duration_fig.figure.data[0].y) == [

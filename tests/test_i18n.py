@@ -107,7 +107,9 @@ def _planner_pairs(p):
     for col in ["reason", *WHY]:
         t = p.table.loc[p.table[col].notna() & (p.table[col] != "")]
         pairs.update(zip(t[col], messages.column_texts(t, col, "zh"), strict=True))
-    for en in (set(p.summary["recommendation"]) | set(p.table["data_gaps"].fillna(""))) - {""}:
+    pairs.update(zip(p.summary["recommendation"], messages.column_texts(p.summary, "recommendation", "zh"),
+                     strict=True))
+    for en in set(p.table["data_gaps"].fillna("")) - {""}:
         pairs[en] = i18n.message(en, "zh")
     return pairs
 
@@ -167,8 +169,8 @@ def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, ta
 
 
 def test_translation_keeps_every_number_of_a_recommendation(sample_plan):
-    for en in sample_plan.summary["recommendation"]:
-        zh = i18n.message(en, "zh")
+    s = sample_plan.summary
+    for en, zh in zip(s["recommendation"], messages.column_texts(s, "recommendation", "zh"), strict=True):
         assert zh != en
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)
 
@@ -181,26 +183,29 @@ def test_translation_keeps_every_number_of_a_reason(sample_plan, varied_plan):
 
 
 def test_recommendation_clauses():
-    assert i18n.message(
+    M = messages.Message.of
+    body = M("rec.no_food_body", npv=M("rec.npv", money=M("money.cny_ha", cny=1200.0), years=20),
+             co2=M("rec.co2", co2e_t_ha_yr=-3.4))
+    rec = M("rec.sentence", option="fallow", body=body,
+            ahead=M("rec.ahead", option="sorghum", score=0.55, runner_score=0.54, criterion="food_safety"),
+            plot=messages.Message(), unassessed=messages.Message())
+    assert messages.render(rec, "en") == (
         "Fallow / set-aside with cover: no food crop, so no dietary exposure; +1,200 CNY/ha vs doing nothing "
         "over 20 yr, -3.4 t CO2e/ha/yr; metals stay in the soil; ahead of Sweet/biomass sorghum energy crop "
-        "(score 0.55 vs 0.54), mostly on food-safety.",
-        "zh",
-    ) == (
+        "(score 0.55 vs 0.54), mostly on food-safety.")
+    assert messages.render(rec.encode(), "zh") == (
         "休耕（覆盖作物）：不种植食用作物，无膳食暴露；20年净现值相对不治理+1,200元/公顷，"
         "年净碳效益-3.4吨CO₂当量/公顷（相对不治理）；重金属仍留在土壤中；"
         "优于甜高粱/能源高粱（得分0.55对0.54），主要优势在于食品安全。"
     )
-    assert i18n.message(
-        "ahead of Biochar amendment (score 0.5 vs 0.4), mostly on the overall score", "zh"
-    ) == ("优于生物炭钝化（得分0.5对0.4），主要优势在于综合得分")
-    assert i18n.message("brings Cd/Zn to the food-limit target in about 12 yr", "zh") == (
-        "约12年可使镉、锌降至食品限量对应的目标值"
-    )
-    assert (
-        i18n.message("time for metal to reach the screening value not known", "zh")
-        == "重金属降至筛选值所需时间未知"
-    )
+    assert messages.render(M("rec.ahead", option="biochar_amendment", score=0.5, runner_score=0.4,
+                             criterion="the_overall_score"), "zh") == "；优于生物炭钝化（得分0.50对0.40），主要优势在于综合得分"
+    cleanup = M("rec.cleanup", metals="Cd/Zn", goal="food_limit_target", years=12.0, range=messages.Message())
+    assert messages.render(cleanup, "en") == "brings Cd/Zn to the food-limit target in about 12 yr"
+    assert messages.render(cleanup, "zh") == "约12年可使镉、锌降至食品限量对应的目标值"
+    unknown = M("rec.cleanup_unknown", metals="metal", goal="screening_value")
+    assert messages.render(unknown, "en") == "time for metal to reach the screening value not known"
+    assert messages.render(unknown, "zh") == "重金属降至筛选值所需时间未知"
     why = messages.Message.of(
         "why.light", light="amber",
         statement=messages.Message.of("why.removes_part", share="29 %", metals="Cd/Pb", years=20, treated="Cd"),

@@ -559,6 +559,9 @@ _out("why_carbon_msg", "", "Why (carbon, message code)", "原因（碳，消息�
      "The why_carbon text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
 _out("why_economics_msg", "", "Why (economics, message code)", "原因（经济，消息代码）",
      "The why_economics text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("recommendation_msg", "", "Recommendation (message code)", "推荐说明（消息代码）",
+     "The recommendation as message codes with their parameters (JSON, agriremed.messages); the "
+     "recommendation column is this message rendered in English.", dtype="str")
 _out("target_metals", "", "Target metals", "目标重金属",
      "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
 _out("untreated_metals", "", "Metals not treated", "未处理重金属",

@@ -412,6 +412,7 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
     monitoring) written in ``lang`` by :func:`agriremed.advice.summary_columns`."""
     s = translate_frame(plan.summary, lang, plan.tables)
+    s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
     if "region" in s.columns and lang != "en":
         from .report import _regions
 

@@ -286,7 +286,8 @@ class OptionComparison(Dashboard):
         """The planner's recommendation sentence for the plot in ``lang``."""
         if self.result is None or self.result.summary.empty:
             return ""
-        return i18n.message(self.result.summary["recommendation"].iloc[0], lang or self.lang, self.tables)
+        return messages.column_texts(self.result.summary.iloc[:1], "recommendation", lang or self.lang,
+                                     self.tables)[0]
 
     def sheet_pdf(self) -> bytes:
         """The one-page A4 advice sheet of the shown plot (PDF) in the current language."""
