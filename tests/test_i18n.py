@@ -187,7 +187,8 @@ def test_recommendation_clauses():
     body = M("rec.no_food_body", npv=M("rec.npv", money=M("money.cny_ha", cny=1200.0), years=20),
              co2=M("rec.co2", co2e_t_ha_yr=-3.4))
     rec = M("rec.sentence", option="fallow", body=body,
-            ahead=M("rec.ahead", option="sorghum", score=0.55, runner_score=0.54, criterion="food_safety"),
+            ahead=M("rec.then", clause=M("rec.ahead", option="sorghum", score=0.55, runner_score=0.54,
+                                         criterion="food_safety")),
             plot=messages.Message(), unassessed=messages.Message())
     assert messages.render(rec, "en") == (
         "Fallow / set-aside with cover: no food crop, so no dietary exposure; +1,200 CNY/ha vs doing nothing "
@@ -199,7 +200,7 @@ def test_recommendation_clauses():
         "优于甜高粱/能源高粱（得分0.55对0.54），主要优势在于食品安全。"
     )
     assert messages.render(M("rec.ahead", option="biochar_amendment", score=0.5, runner_score=0.4,
-                             criterion="the_overall_score"), "zh") == "；优于生物炭钝化（得分0.50对0.40），主要优势在于综合得分"
+                             criterion="the_overall_score"), "zh") == "优于生物炭钝化（得分0.50对0.40），主要优势在于综合得分"
     cleanup = M("rec.cleanup", metals="Cd/Zn", goal="food_limit_target", years=12.0, range=messages.Message())
     assert messages.render(cleanup, "en") == "brings Cd/Zn to the food-limit target in about 12 yr"
     assert messages.render(cleanup, "zh") == "约12年可使镉、锌降至食品限量对应的目标值"

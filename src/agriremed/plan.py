@@ -1255,7 +1255,7 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
-        ahead_msg[has] = _per_distinct(lambda c: c if isinstance(c, Message) else Message.decode(c), clause[has])
+        ahead_msg[has] = _per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
