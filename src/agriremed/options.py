@@ -110,13 +110,6 @@ __all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
 
-_CLASS_TEXT = {
-    "priority_protection": "priority protection (all metals at or below screening values)",
-    "safe_utilisation": "safe utilisation",
-    "strict_control": "strict control (a metal above its intervention value)",
-}
-
-
 def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
     """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
     tables = tables or load_tables()

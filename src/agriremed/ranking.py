@@ -87,7 +87,6 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .economics import money_text
 from .messages import Message, render_column
 from .messages import printed as _num
 from .tables import Tables, load_tables
@@ -361,7 +360,8 @@ def _threshold_text(light, c, tl, fmt) -> Message:
 
 
 def _money(x_cny: float, money) -> Message:
-    """An amount per hectare in the reporting currency (and in CNY), as :func:`money_text` writes it."""
+    """An amount per hectare in the reporting currency (and in CNY), as
+    :func:`agriremed.economics.money_text` writes it."""
     currency, rate = money
     if np.isnan(x_cny) or currency == "CNY":
         return Message.of("money.cny_ha", cny=_num(x_cny))
