@@ -47,6 +47,13 @@ def test_encoding_is_compact_stable_json_and_round_trips():
     assert Message.decode(nested.encode()) == nested
     with pytest.raises(ValueError, match="not an encoded message"):
         Message.decode('{"code": 1}')
+    # -0.0 prints as "-0.0": a message with it is not the message with 0.0 (nor in a column)
+    neg, pos = Message.of("why.carbon", co2e_t_ha_yr=-0.0), Message.of("why.carbon", co2e_t_ha_yr=0.0)
+    assert neg != pos and len({neg, pos}) == 2
+    assert list(messages.render_column(np.array([neg, pos, neg], dtype=object), "en")) == [
+        "-0.0 t CO2e/ha/yr against doing nothing", "+0.0 t CO2e/ha/yr against doing nothing",
+        "-0.0 t CO2e/ha/yr against doing nothing"]
+    assert messages.printed(-0.04, 1) == 0.0 and str(messages.printed(-0.04, 1)) == "-0.0"
 
 
 def test_render_hand_written_cases():

@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Message:
     """A message: one or more parts, each a code with its parameters.
 
@@ -79,6 +79,13 @@ class Message:
     """
 
     parts: tuple = ()
+
+    def __eq__(self, other) -> bool:
+        # equal when the encoded texts are equal: -0.0 and 0.0 print differently, so they differ
+        return isinstance(other, Message) and self.encode() == other.encode()
+
+    def __hash__(self) -> int:
+        return hash(self.encode())
 
     @classmethod
     def of(cls, code: str, **params) -> Message:
@@ -103,9 +110,12 @@ class Message:
 
         The text starts with ``[``, so a spreadsheet never reads it as a formula.
         """
-        if not self.parts:
-            return ""
-        return json.dumps(self._items(), ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+        text = self.__dict__.get("_encoded")
+        if text is None:
+            text = json.dumps(self._items(), ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=True) if self.parts else ""
+            object.__setattr__(self, "_encoded", text)  # computed once: messages are immutable
+        return text
 
     def _items(self) -> list:
         """The parts as JSON-ready lists (a nested message as its own list of parts)."""
@@ -321,9 +331,9 @@ _DOMAIN_NAME = re.compile(r"^[a-z][a-z_]+$")
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, lang, tables):
+    def __init__(self, lang, tables, memo=None):
         super().__init__()
-        self.lang, self.tables = lang, tables
+        self.lang, self.tables, self.memo = lang, tables, memo
 
     def vformat(self, format_string, args, kwargs):
         self.params = kwargs
@@ -331,7 +341,7 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value, format_spec):
         if isinstance(value, Message):  # a nested message (empty: no text)
-            return _render_parts(value.parts, self.lang, self.tables) if value.parts else ""
+            return _render_message(value, self.lang, self.tables, self.memo) if value.parts else ""
         if format_spec.startswith("@"):
             code = f"{format_spec[1:]}{value}"
             return _template(code, self.lang) if code in catalogue(self.lang) else str(value).replace("_", " ")
@@ -395,24 +405,33 @@ def render(message, lang: str = "en", tables=None) -> str:
                 return message
         else:
             return _render_encoded(message, lang, tables)
-    return _render_parts(message.parts, lang, tables)
+    return _render_message(message, lang, tables)
 
 
 def _render_encoded(text: str, lang: str, tables=None) -> str:
     if tables is None:
         return _render_one(text, lang)
-    return _render_parts(Message.decode(text).parts, lang, tables)
+    return _render_message(Message.decode(text), lang, tables)
 
 
 @functools.lru_cache(maxsize=50_000)
 def _render_one(text: str, lang: str) -> str:
-    return _render_parts(Message.decode(text).parts, lang, None)
+    return _render_message(Message.decode(text), lang, None)
 
 
-def _render_parts(parts, lang: str, tables=None) -> str:
-    fmt = _Formatter(lang, tables)
-    out = [fmt.format(_template(code, lang), **dict(params)) for code, params in parts]
-    return _template("_sep", lang).join(out)
+def _render_message(message: Message, lang: str, tables=None, memo: dict | None = None) -> str:
+    """Text of a message; ``memo`` (a dict shared by one column's rendering) keeps the text of
+    every (nested) message already rendered."""
+    if memo is not None:
+        hit = memo.get(message)
+        if hit is not None:
+            return hit
+    fmt = _Formatter(lang, tables, memo)
+    out = [fmt.format(_template(code, lang), **dict(params)) for code, params in message.parts]
+    text = _template("_sep", lang).join(out)
+    if memo is not None:
+        memo[message] = text
+    return text
 
 
 def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
@@ -420,8 +439,8 @@ def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
 
     Parameters
     ----------
-    values : array_like of str
-        Encoded messages (``''`` or missing: empty text).
+    values : array_like of str or Message
+        Encoded messages or :class:`Message` objects (``''``, ``None`` or missing: empty text).
     lang : str
         Language.
     tables : Tables, optional
@@ -436,8 +455,11 @@ def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
     if arr.size == 0:
         return arr.copy()
     codes_, uniq = pd.factorize(arr, use_na_sentinel=True)
-    texts = np.array([render(u, lang, tables) for u in uniq] + [""], dtype=object)
-    return texts[codes_]
+    memo: dict = {}  # nested messages repeat across a column (rules, amounts): each rendered once
+    texts = [_render_message(u, lang, tables, memo) if isinstance(u, Message) else
+             _render_message(Message.decode(u), lang, tables, memo) if is_encoded(u) else
+             render(u, lang, tables) for u in uniq]
+    return np.array(texts + [""], dtype=object)[codes_]
 
 
 def encode_column(messages) -> np.ndarray:

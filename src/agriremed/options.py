@@ -794,13 +794,14 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
-    reason_msg = encode_column(reasons.T.ravel())
+    flat = reasons.T.ravel()
+    reason_msg = encode_column(flat)
     return _frames.frame({
         "plot_id": np.repeat(pid, k),
         "option_id": np.tile(_frames.obj(opts["option_id"]), n),
         "option_kind": np.tile(_frames.obj(opts["kind"]), n),
         "applicable": app,
-        "reason": render_column(reason_msg, "en", tables),
+        "reason": render_column(flat, "en", tables),
         "reason_msg": reason_msg,
         "target_metals": mask_text[target_all.T.ravel()],
         "untreated_metals": mask_text[untreated_all.T.ravel()],

@@ -1275,7 +1275,7 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     rec[ok] = [Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
     s["recommendation_msg"] = encode_column(rec)
-    s["recommendation"] = render_column(s["recommendation_msg"], "en", tables)
+    s["recommendation"] = render_column(rec, "en", tables)
     return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)
 
 

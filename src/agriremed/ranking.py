@@ -87,7 +87,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .messages import Message, render_column
+from .messages import Message, encode_column, render_column
 from .messages import printed as _num
 from .tables import Tables, load_tables
 
@@ -418,8 +418,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
 
 def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
              economics_view="combined") -> dict:
-    """The ``why_<criterion>`` messages of the rows ``rows`` of ``table`` (encoded,
-    :mod:`agriremed.messages`).
+    """The ``why_<criterion>`` messages of the rows ``rows`` of ``table``
+    (:class:`agriremed.messages.Message`).
 
     Messages are built once per distinct (statement, light): numbers enter them only
     through their printed form, so rows that print alike share a message.
@@ -505,8 +505,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         texts = []
         for i in first:
             st = statement(c, i)
-            texts.append(Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]]).encode()
-                         if assessed[i] else Message.of("why.not_assessed", statement=st).encode())
+            texts.append(Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]])
+                         if assessed[i] else Message.of("why.not_assessed", statement=st))
         out[c] = _frames.texts_by_code(inv, texts)
     return out
 
@@ -567,7 +567,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         col[rows] = render_column(why[c], "en", tables)
         out[f"why_{c}"] = col
         msg = np.full(n, "", dtype=object)
-        msg[rows] = why[c]
+        msg[rows] = encode_column(why[c])
         out[f"why_{c}_msg"] = msg
     out["score"] = score
     # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
