@@ -153,8 +153,13 @@ class Message:
             raise ValueError(f"not an encoded message: {text!r}") from exc
 
 
+_PLAIN = (str, float, int, bool, type(None))
+
+
 def _plain(v):
     """A parameter value as a JSON-safe Python scalar."""
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, (bool, int, str, Message)) or v is None:
@@ -202,6 +207,7 @@ def add_catalogue_dir(path) -> None:
     if p not in _DIRS:
         _DIRS.insert(0, p)
     catalogue.cache_clear()
+    _compiled.cache_clear()
     _render_one.cache_clear()
 
 
@@ -330,14 +336,11 @@ DOMAINS = {
 _DOMAIN_NAME = re.compile(r"^[a-z][a-z_]+$")
 
 
-class _Formatter(string.Formatter):
-    def __init__(self, lang, tables, memo=None):
-        super().__init__()
-        self.lang, self.tables, self.memo = lang, tables, memo
+class _Formatter:
+    """Formats one field of a template in a language (numbers, domains, nested messages)."""
 
-    def vformat(self, format_string, args, kwargs):
-        self.params = kwargs
-        return super().vformat(format_string, args, kwargs)
+    def __init__(self, lang, tables, memo=None):
+        self.lang, self.tables, self.memo, self.params = lang, tables, memo, {}
 
     def format_field(self, value, format_spec):
         if isinstance(value, Message):  # a nested message (empty: no text)
@@ -346,7 +349,7 @@ class _Formatter(string.Formatter):
             code = f"{format_spec[1:]}{value}"
             return _template(code, self.lang) if code in catalogue(self.lang) else str(value).replace("_", " ")
         if format_spec == "rule_reason":
-            return _rule_reason(value, self.lang, self.tables, getattr(self, "params", None))
+            return _rule_reason(value, self.lang, self.tables, self.params)
         fn = DOMAINS.get(format_spec)
         if fn is None and _DOMAIN_NAME.match(format_spec):
             fn = _value(format_spec)  # a value domain of the translation table (``light``, ``unit`` …)
@@ -354,9 +357,14 @@ class _Formatter(string.Formatter):
             if self.lang not in ("en", "zh") and format_spec not in ("metals",):
                 return str(value)  # a language without name tables shows the code
             return fn(value, self.lang, self.tables)
-        if isinstance(value, float) and math.isnan(value) and format_spec:
-            return "nan"
-        return super().format_field(value, format_spec)
+        return format(value, format_spec)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(code: str, lang: str) -> tuple:
+    """The template of ``code`` in ``lang`` as (literal text, field name or None, format spec) pieces."""
+    return tuple((lit, name or None, spec or "") for lit, name, spec, _conv in
+                 string.Formatter().parse(_template(code, lang)))
 
 
 def _template(code: str, lang: str) -> str:
@@ -421,16 +429,26 @@ def _render_one(text: str, lang: str) -> str:
 
 def _render_message(message: Message, lang: str, tables=None, memo: dict | None = None) -> str:
     """Text of a message; ``memo`` (a dict shared by one column's rendering) keeps the text of
-    every (nested) message already rendered."""
+    every (nested) message object already rendered, by identity (a stage reuses one object for
+    a repeated part, and identity needs no hashing of the parts)."""
     if memo is not None:
-        hit = memo.get(message)
+        hit = memo.get(id(message))
         if hit is not None:
-            return hit
+            return hit[1]
     fmt = _Formatter(lang, tables, memo)
-    out = [fmt.format(_template(code, lang), **dict(params)) for code, params in message.parts]
+    out = []
+    for code, params in message.parts:
+        values = dict(params)
+        fmt.params = values
+        pieces = []
+        for literal, name, spec in _compiled(code, lang):
+            pieces.append(literal)
+            if name is not None:
+                pieces.append(fmt.format_field(values[name], spec))
+        out.append("".join(pieces))
     text = _template("_sep", lang).join(out)
     if memo is not None:
-        memo[message] = text
+        memo[id(message)] = (message, text)  # the object is held, so its id is not reused
     return text
 
 
@@ -454,7 +472,13 @@ def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
     arr = np.asarray(values, dtype=object)
     if arr.size == 0:
         return arr.copy()
-    codes_, uniq = pd.factorize(arr, use_na_sentinel=True)
+    if any(isinstance(v, Message) for v in arr[:1]):  # the same object repeats: distinct by identity first
+        ids = np.fromiter(map(id, arr), np.int64, len(arr))
+        _, first, codes_ = np.unique(ids, return_index=True, return_inverse=True)
+        uniq = arr[first]
+        codes_ = np.asarray(codes_, np.intp).ravel()
+    else:
+        codes_, uniq = pd.factorize(arr, use_na_sentinel=True)
     memo: dict = {}  # nested messages repeat across a column (rules, amounts): each rendered once
     texts = [_render_message(u, lang, tables, memo) if isinstance(u, Message) else
              _render_message(Message.decode(u), lang, tables, memo) if is_encoded(u) else
@@ -464,16 +488,8 @@ def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
 
 def encode_column(messages) -> np.ndarray:
     """:meth:`Message.encode` of every message (``None`` → ``''``), each distinct one once."""
-    cache: dict = {}
     out = np.empty(len(messages), dtype=object)
-    for i, m in enumerate(messages):
-        if m is None:
-            out[i] = ""
-            continue
-        hit = cache.get(m)
-        if hit is None:
-            hit = cache[m] = m.encode()
-        out[i] = hit
+    out[:] = ["" if m is None else m.encode() for m in messages]  # encode() is computed once per object
     return out
 
 
