@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .ipcc import plot_climate_zone
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
 
@@ -453,8 +454,6 @@ def harvested_biomass(option_rows: pd.DataFrame, tables: Tables | None = None, n
     hv = np.flatnonzero(have)
     if plots is not None:
         ph = _frames.plot_column(plots, "ph", g)[hv]
-        from .carbon import plot_climate_zone  # the climate-zone rule lives with the IPCC factors
-
         zone = g.per_plot(plot_climate_zone(plots), None)[hv]
     else:
         ph = np.full(len(hv), np.nan)

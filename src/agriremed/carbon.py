@@ -98,6 +98,10 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .accounting import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS, RICE_AMENDMENTS,
+                         RICE_PRESEASON, RICE_WATER_REGIMES)
+from .ipcc import (LAND_USE_TO_IPCC, biochar_fc, ipcc_climate_zone, ipcc_soil_class, plot_climate_zone,
+                   plot_soil_class)
 from .options import library_parameter
 from .tables import Tables, load_tables
 
@@ -144,10 +148,6 @@ C_TO_CO2 = 44.0 / 12.0
 #: Mass ratio N2O / N2O-N (44.013 / 28.013).
 N2O_N_TO_N2O = 44.0 / 28.0
 
-#: IPCC land-use category of each input land use.
-LAND_USE_TO_IPCC = {"paddy": "paddy", "upland": "annual_crop", "vegetable": "annual_crop",
-                    "orchard": "perennial", "marginal": "set_aside"}
-
 #: Ledger terms, in order, with their category.
 LEDGER_TERMS: dict[str, str] = {
     "soc_change": "removal", "biochar_sink": "removal", "avoided_electricity": "avoided_emission",
@@ -157,33 +157,11 @@ LEDGER_TERMS: dict[str, str] = {
     "biomass_transport": "emission", "processing": "emission", "conversion_process": "emission",
 }
 
-#: Biochar persistence methods: name → (horizon in years, description).
-BIOCHAR_METHODS: dict[str, tuple[int, str]] = {
-    "ipcc2019": (100, "IPCC 2019 App. 4: M·F_C·F_perm"),
-    "puro2025": (200, "Puro 2025: M·F_C·(M − a·H/Corg) at the soil temperature"),
-    "ebc2020": (100, "EBC 2020 (legacy, superseded by the Global Biochar C-Sink standard): "
-                     "M·F_C·(1 − 0.003)^100"),
-}
-
 #: Columns of the long carbon ledger.
 LEDGER_COLUMNS = ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr", "co2e_t_ha",
                   "co2e_t_ha_yr_p10", "co2e_t_ha_yr_p50", "co2e_t_ha_yr_p90", "term_unit", "term_method",
                   "source", "note")
 
-#: Nitrogen-fertiliser accounting methods.
-N_METHODS = ("ipcc_split", "full_chain")
-
-#: Water regimes of rice during the season (IPCC 2019 Table 5.12; ``sfw`` rows of ``paddy_ch4.csv``).
-RICE_WATER_REGIMES = ("continuous_flooding", "single_drainage", "multiple_drainage", "regular_rainfed",
-                      "upland")
-#: Pre-season water regimes (Table 5.13; ``sfp`` rows).
-RICE_PRESEASON = ("non_flooded_lt180", "non_flooded_gt180", "flooded_gt30", "non_flooded_gt365")
-#: Organic amendments of rice (Table 5.14; ``cfoa`` rows): straw in t DM ha⁻¹, the others fresh weight.
-RICE_AMENDMENTS = ("straw_short", "straw_long", "compost", "farmyard_manure", "green_manure")
-#: GWP100 sets of ``gwp.csv``.
-GWP_SETS = ("ar6", "ar5")
-#: Carbon-credit methods of ``carbon_credit_terms.csv`` (which ledger terms may be sold).
-CREDIT_METHODS = ("land_based", "all_terms")
 #: IPCC region of the plots (all Chinese) for the rice baseline emission factor, and the
 #: region row of ``paddy_water_regime.csv`` giving the baseline practice.
 RICE_EF_REGION = "east_asia"
@@ -200,157 +178,6 @@ _MANAGED = ("annual_crop", "paddy")
 _MC_CHUNK = 500_000
 #: Ledger rows computed together for the year-by-year ledger (rows × years arrays that stay in cache).
 _YEAR_BLOCK = 16384
-
-
-def ipcc_climate_zone(mean_temp_c, annual_rain_mm):
-    """IPCC default climate zone from mean annual temperature and rainfall.
-
-    Parameters
-    ----------
-    mean_temp_c : array_like
-        Mean annual temperature [°C].
-    annual_rain_mm : array_like
-        Mean annual precipitation [mm yr⁻¹].
-
-    Returns
-    -------
-    numpy.ndarray of str
-        ``tropical_{dry,moist,wet}`` (MAT > 18 °C; rain < 1000, 1000–2000, > 2000 mm),
-        ``warm_temperate_{dry,moist}`` (10 < MAT ≤ 18 °C), ``cool_temperate_{dry,moist}``
-        (0 < MAT ≤ 10 °C); ``None`` where inputs are missing or MAT ≤ 0.
-
-    Notes
-    -----
-    IPCC splits temperate zones into moist and dry by the ratio of rainfall to
-    potential evapotranspiration, which plots do not carry; this function uses
-    rainfall ≥ 800 mm (warm) and ≥ 600 mm (cool) as moist, an approximation. Supply
-    a ``climate_zone`` column to override it.
-
-    References
-    ----------
-    .. [1] IPCC (2006) Vol. 4 Ch. 3 Annex 3A.5, default climate classification.
-    """
-    t = np.asarray(mean_temp_c, float)
-    r = np.asarray(annual_rain_mm, float)
-    out = np.full(t.shape, None, dtype=object)
-    trop = t > 18
-    warm = (t > 10) & (t <= 18)
-    cool = (t > 0) & (t <= 10)
-    out[trop & (r < 1000)] = "tropical_dry"
-    out[trop & (r >= 1000) & (r <= 2000)] = "tropical_moist"
-    out[trop & (r > 2000)] = "tropical_wet"
-    out[warm & (r >= 800)] = "warm_temperate_moist"
-    out[warm & (r < 800)] = "warm_temperate_dry"
-    out[cool & (r >= 600)] = "cool_temperate_moist"
-    out[cool & (r < 600)] = "cool_temperate_dry"
-    out[np.isnan(t) | np.isnan(r)] = None
-    return out
-
-
-def ipcc_soil_class(ph, mean_temp_c, clay_pct):
-    """IPCC mineral-soil class guessed from pH, temperature and clay.
-
-    Parameters
-    ----------
-    ph : array_like
-        Soil pH (water) [–].
-    mean_temp_c : array_like
-        Mean annual temperature [°C].
-    clay_pct : array_like
-        Clay content [%].
-
-    Returns
-    -------
-    numpy.ndarray of str
-        ``sandy`` when clay < 8 %; ``low_activity_clay`` for acid (pH ≤ 6.5), warm
-        (MAT ≥ 15 °C) soils — the weathered red and yellow soils of south China;
-        otherwise ``high_activity_clay``. An approximation: supply an
-        ``ipcc_soil_class`` column to override it.
-    """
-    ph = np.asarray(ph, float)
-    t = np.asarray(mean_temp_c, float)
-    clay = np.asarray(clay_pct, float)
-    out = np.full(ph.shape, "high_activity_clay", dtype=object)
-    out[(ph <= 6.5) & (t >= 15)] = "low_activity_clay"
-    out[clay < 8] = "sandy"
-    return out
-
-
-def plot_climate_zone(plots: pd.DataFrame) -> np.ndarray:
-    """IPCC climate zone of each plot: the user's ``climate_zone`` where given, else derived.
-
-    Parameters
-    ----------
-    plots : pandas.DataFrame
-        Plots with optional ``climate_zone``, ``mean_temp_c`` [°C] and ``annual_rain_mm``
-        [mm yr⁻¹].
-
-    Returns
-    -------
-    numpy.ndarray of str
-        Zone per row (``None`` where it cannot be derived).
-    """
-    get = lambda c: plots[c].to_numpy(float) if c in plots else np.full(len(plots), np.nan)  # noqa: E731
-    zone = ipcc_climate_zone(get("mean_temp_c"), get("annual_rain_mm"))
-    if "climate_zone" in plots:  # user values win, row by row
-        user = plots["climate_zone"].astype(object)
-        zone = user.where(user.notna(), pd.Series(zone, index=plots.index, dtype=object)).to_numpy(object)
-    return zone
-
-
-def plot_soil_class(plots: pd.DataFrame) -> np.ndarray:
-    """IPCC mineral-soil class of each plot: the user's ``ipcc_soil_class`` where given.
-
-    Parameters
-    ----------
-    plots : pandas.DataFrame
-        Plots with ``ph`` [–], ``mean_temp_c`` [°C], ``clay_pct`` [%] and optional
-        ``ipcc_soil_class``.
-
-    Returns
-    -------
-    numpy.ndarray of str
-        Soil class per row.
-    """
-    get = lambda c: plots[c].to_numpy(float) if c in plots else np.full(len(plots), np.nan)  # noqa: E731
-    sclass = ipcc_soil_class(get("ph"), get("mean_temp_c"), get("clay_pct"))
-    if "ipcc_soil_class" in plots:
-        user = plots["ipcc_soil_class"].astype(object)
-        sclass = user.where(user.notna(), pd.Series(sclass, index=plots.index, dtype=object)).to_numpy(object)
-    return sclass
-
-
-def biochar_fc(feedstock, process="pyrolysis", tables: Tables | None = None) -> np.ndarray:
-    """Organic carbon fraction F_C of biochar by feedstock and process (IPCC Table 4A.1).
-
-    Parameters
-    ----------
-    feedstock : str or array_like of str
-        ``wood``, ``herbaceous``, ``rice_straw``, ``manure``, ``nut_shells`` or
-        ``biosolids``.
-    process : {"pyrolysis", "gasification"}
-        Production process.
-    tables : Tables, optional
-        Literature tables.
-
-    Returns
-    -------
-    numpy.ndarray
-        F_C [t C t⁻¹ biochar]; NaN for an unknown feedstock.
-
-    Examples
-    --------
-    >>> biochar_fc(["wood", "herbaceous"]).tolist()
-    [0.77, 0.65]
-    """
-    tables = tables or load_tables()
-
-    def build():
-        bc = tables.biochar_carbon
-        return bc.loc[bc["process"] == process].set_index("feedstock")["fc_t_c_per_t"]
-
-    fc = tables.memo(("biochar_fc", process), build)
-    return _frames.lookup(fc, np.atleast_1d(np.asarray(feedstock, dtype=object))).astype(float)
 
 
 def biochar_persistence(temperature_class, method: str = "ipcc2019", tables: Tables | None = None,
@@ -1198,24 +1025,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     >>> p = agriremed.plan("data/samples/plots.csv", seed=1)   # doctest: +SKIP
     >>> p.carbon_ledger.query("plot_id == 'HN-ZZ-01'")          # doctest: +SKIP
     """
-    if biochar_method not in BIOCHAR_METHODS:
-        raise ValueError(f"biochar_method {biochar_method!r} is unknown; expected one of "
-                         + ", ".join(BIOCHAR_METHODS))
-    if n_fertiliser_method not in N_METHODS:
-        raise ValueError(f"n_fertiliser_method {n_fertiliser_method!r} is unknown; expected one of "
-                         + ", ".join(N_METHODS))
-    if n_draws and biomass_draws is None:
-        raise ValueError("biomass_draws are needed when n_draws > 0")
-    for name, v, allowed in (("gwp_set", gwp_set, GWP_SETS), ("credit_method", credit_method, CREDIT_METHODS),
-                             ("rice_preseason", rice_preseason, RICE_PRESEASON)):
-        if v not in allowed:
-            raise ValueError(f"{name} {v!r} is unknown; expected one of " + ", ".join(allowed))
-    if rice_water_regime is not None and rice_water_regime not in RICE_WATER_REGIMES:
-        raise ValueError(f"rice_water_regime {rice_water_regime!r} is unknown; expected one of "
-                         + ", ".join(RICE_WATER_REGIMES))
-    if rice_amendment is not None and rice_amendment not in RICE_AMENDMENTS:
-        raise ValueError(f"rice_amendment {rice_amendment!r} is unknown; expected one of "
-                         + ", ".join(RICE_AMENDMENTS))
+    _check_ledger_arguments(biochar_method, n_fertiliser_method, n_draws, biomass_draws, gwp_set, credit_method,
+                            rice_preseason, rice_water_regime, rice_amendment)
     tables = tables or load_tables()
     H = float(horizon_yr)
     lib = tables.options
@@ -1421,65 +1232,164 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     pct = {}  # P10/P50/P90 of every term (Monte Carlo only)
     q = qv = np.full((3, n), np.nan)
     if n_draws:
-        pct = {t: np.full((3, n), np.nan) for t in terms}
-        q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
-        from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
-        from .options import option_parameter_draws
+        pct, q, qv = _ledger_draws(compute, list(terms), rows, biomass, energy, tables, g, factor_names, n_draws,
+                                   seed, biomass_draws, average, active, is_pv, is_base, has_base, bix, H)
 
-        fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
-        # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
-        od = {name: option_parameter_draws(tables, name, n_draws, seed)
-              for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
-        od_rows = {name: g.per_option(row) for name, (_, row) in od.items()}
+    method_text, sources, notes = _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set,
+                                              rice_season_days, biochar_reapply_interval_yr, heat_user,
+                                              base_regime, rice_preseason, rice_amendment,
+                                              rice_amendment_t_ha)
+    names = list(terms)
+    K = len(names)
+    idx = np.flatnonzero(active)
+    pid = _frames.obj(rows["plot_id"])
+    if ledger:
+        vals = np.stack([np.ravel(terms[t])[idx] for t in names], axis=1).ravel()  # plot-major, then term
+        pcts = np.stack([pct[t][:, idx] for t in names], axis=2).reshape(3, -1) if pct \
+            else np.full((3, len(idx) * K), np.nan)
+        tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
+        long = _frames.frame({
+            "plot_id": np.repeat(pid[idx], K),
+            "option_id": np.repeat(oid[idx], K), "term": tile({t: t for t in names}),
+            "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
+            "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
+            "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
+            "note": tile(notes)}, len(idx) * K)
+    else:
+        long = _frames.frame({c: np.zeros(0, object) for c in LEDGER_COLUMNS}, 0)
 
-        def opt_draws(name, sel):
-            ix = od_rows[name][sel]
-            out = np.zeros((len(sel), n_draws))
-            ok = ~np.isnan(ix)
-            out[ok] = od[name][0][ix[ok].astype(int)]
-            return out
+    net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
+    net = np.where(active, net, np.nan)
+    vs = np.where(has_base, net - net[bix], np.nan)
+    credited_terms = credit_terms(tables, credit_method)
+    cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
+    cred = np.where(active, cred, np.nan)
+    cred_vs = np.where(has_base, cred - cred[bix], np.nan)
+    cols = {
+        "plot_id": pid, "option_id": oid,
+        "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,
+        "net_co2e_t": net * H * _frames.plot_column(plots, "area_ha", g),
+        "net_co2e_vs_baseline_t_ha_yr": vs, "net_co2e_vs_baseline_t_ha": vs * H,
+        "net_co2e_t_ha_yr_p10": q[0], "net_co2e_t_ha_yr_p50": q[1], "net_co2e_t_ha_yr_p90": q[2],
+        "net_co2e_vs_baseline_t_ha_yr_p10": qv[0], "net_co2e_vs_baseline_t_ha_yr_p90": qv[2],
+        "biochar_method": np.where(active, biochar_method, None),
+        "credited_co2e_vs_baseline_t_ha_yr": cred_vs,
+        "carbon_credit_method": np.where(active, credit_method, None),
+        "gwp_set": np.where(active, gwp_set, None),
+        "rice_water_regime": np.where(active & (flooded_opt | (flooded_cur & (frac < 1))),
+                                      np.where(flooded_opt, opt_regime, base_regime), None),
+    }
+    for t in names:
+        cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
+    cols.update(_credit_columns(
+        np.where(is_amend, n_app / H * np.nan_to_num(rate), 0.0)
+        + np.where(char_ok, bio_share * np.nan_to_num(en_typ["biochar_t"]), 0.0),
+        per_opt("biochar_feedstock"), per_opt("biochar_temperature"), active, tables, h_corg,
+        _frames.plot_column(plots, "mean_temp_c", g), f_typ["pyrolysis_ch4_t_t_char"] * gwp_ch4))
+    totals = _frames.frame(cols, n)
+    if not by_year:
+        return long, totals
+    return long, totals, _ledger_by_year(compute, n, names, idx, pid, oid, eff, years_new, hv, cuts_hv, B,
+                                         soc_rate, opt_diesel_typ, opt_n_typ, en_typ, f_typ, is_pv, pv_year, H)
 
-        sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
-        if is_pv.any():  # PV electricity from the drawn PV parameters (solar.pv_electricity_draws)
-            from .solar import pv_electricity_draws, pv_parameter_draws
 
-            pv_d = pv_parameter_draws(tables, n_draws, seed)
-            pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)
-                        if "specific_yield_kwh_kwp_yr" in energy else np.full(n, np.nan))
+def _check_ledger_arguments(biochar_method, n_fertiliser_method, n_draws, biomass_draws, gwp_set, credit_method,
+                            rice_preseason, rice_water_regime, rice_amendment) -> None:
+    """Raise ValueError for a method or setting of :func:`carbon_ledger` that is unknown."""
+    if biochar_method not in BIOCHAR_METHODS:
+        raise ValueError(f"biochar_method {biochar_method!r} is unknown; expected one of "
+                         + ", ".join(BIOCHAR_METHODS))
+    if n_fertiliser_method not in N_METHODS:
+        raise ValueError(f"n_fertiliser_method {n_fertiliser_method!r} is unknown; expected one of "
+                         + ", ".join(N_METHODS))
+    if n_draws and biomass_draws is None:
+        raise ValueError("biomass_draws are needed when n_draws > 0")
+    for name, v, allowed in (("gwp_set", gwp_set, GWP_SETS), ("credit_method", credit_method, CREDIT_METHODS),
+                             ("rice_preseason", rice_preseason, RICE_PRESEASON)):
+        if v not in allowed:
+            raise ValueError(f"{name} {v!r} is unknown; expected one of " + ", ".join(allowed))
+    if rice_water_regime is not None and rice_water_regime not in RICE_WATER_REGIMES:
+        raise ValueError(f"rice_water_regime {rice_water_regime!r} is unknown; expected one of "
+                         + ", ".join(RICE_WATER_REGIMES))
+    if rice_amendment is not None and rice_amendment not in RICE_AMENDMENTS:
+        raise ValueError(f"rice_amendment {rice_amendment!r} is unknown; expected one of "
+                         + ", ".join(RICE_AMENDMENTS))
 
-        def net_draws(sel):
-            """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
-            ed = sample_energy(sel, biomass_draws[sel])
-            en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
-                                       "methane_leak_m3", "ethanol_l")}
-            if is_pv[sel].any():
-                pv_sel = is_pv[sel]
-                el = np.array(en_d["electricity_mwh"], float, copy=True)
-                el[pv_sel] = pv_electricity_draws(pv_yield[sel][pv_sel], int(H), tables, draws=pv_d)
-                en_d["electricity_mwh"] = el
-            t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
-                          opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
-                          average)
-            t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
-            t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
-                                         t_d["processing"])
-            live = active[sel][:, None]
-            return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
 
-        base_rows = np.flatnonzero(is_base)
-        base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
-        where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
-        for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
-            t_d, net_c = net_draws(sel)
-            off = sel[~active[sel]]
-            for k, v in t_d.items():
-                pct[k][:, sel] = _frames.row_percentiles(v)
-                pct[k][:, off] = np.nan
-            q[:, sel] = _frames.row_percentiles(net_c)
-            hb = has_base[sel]
-            ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
-            qv[:, sel] = _frames.row_percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names, n_draws, seed,
+                  biomass_draws, average, active, is_pv, is_base, has_base, bix, H):
+    """Monte Carlo P10/P50/P90 of every term and of the net balance (absolute and relative to
+    the plot's do-nothing row) of :func:`carbon_ledger`, drawn in chunks of rows.
 
+    Returns ``(pct, q, qv)``: term → (3, rows) percentiles [t CO2e ha⁻¹ yr⁻¹], and the
+    (3, rows) percentiles of the net and of the net relative to the baseline.
+    """
+    n = len(rows)
+    pct = {t: np.full((3, n), np.nan) for t in terms}
+    q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
+    from .energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
+    from .options import option_parameter_draws
+
+    fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
+    # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
+    od = {name: option_parameter_draws(tables, name, n_draws, seed)
+          for name in ("diesel_l_ha_yr", "n_fert_kg_ha_yr")}
+    od_rows = {name: g.per_option(row) for name, (_, row) in od.items()}
+
+    def opt_draws(name, sel):
+        ix = od_rows[name][sel]
+        out = np.zeros((len(sel), n_draws))
+        ok = ~np.isnan(ix)
+        out[ok] = od[name][0][ix[ok].astype(int)]
+        return out
+
+    sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
+    if is_pv.any():  # PV electricity from the drawn PV parameters (solar.pv_electricity_draws)
+        from .solar import pv_electricity_draws, pv_parameter_draws
+
+        pv_d = pv_parameter_draws(tables, n_draws, seed)
+        pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)
+                    if "specific_yield_kwh_kwp_yr" in energy else np.full(n, np.nan))
+
+    def net_draws(sel):
+        """Term and net draws of the rows ``sel`` (memory bounded by the chunk, not the portfolio)."""
+        ed = sample_energy(sel, biomass_draws[sel])
+        en_d = {k: ed[k] for k in ("biochar_t", "electricity_mwh", "heat_gj", "fuel_gj",
+                                   "methane_leak_m3", "ethanol_l")}
+        if is_pv[sel].any():
+            pv_sel = is_pv[sel]
+            el = np.array(en_d["electricity_mwh"], float, copy=True)
+            el[pv_sel] = pv_electricity_draws(pv_yield[sel][pv_sel], int(H), tables, draws=pv_d)
+            en_d["electricity_mwh"] = el
+        t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
+                      opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
+                      average)
+        t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
+        t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
+                                     t_d["processing"])
+        live = active[sel][:, None]
+        return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
+
+    base_rows = np.flatnonzero(is_base)
+    base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
+    where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
+    for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
+        t_d, net_c = net_draws(sel)
+        off = sel[~active[sel]]
+        for k, v in t_d.items():
+            pct[k][:, sel] = _frames.row_percentiles(v)
+            pct[k][:, off] = np.nan
+        q[:, sel] = _frames.row_percentiles(net_c)
+        hb = has_base[sel]
+        ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
+        qv[:, sel] = _frames.row_percentiles(np.where(hb[:, None], net_c - ref, np.nan))
+    return pct, q, qv
+
+
+def _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set, rice_season_days,
+                biochar_reapply_interval_yr, heat_user, base_regime, rice_preseason, rice_amendment,
+                rice_amendment_t_ha):
+    """Method, source keys and note of every ledger term of :func:`carbon_ledger` (term → text)."""
     method_text = {
         "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",
         "biochar_sink": BIOCHAR_METHODS[biochar_method][1],
@@ -1542,56 +1452,13 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                                "ethanol (Shandong LCA; 0 with a bagasse boiler: set "
                                "factor.ethanol_plant_coal_kg_l); enzymes and chemicals not counted"),
     }
-    names = list(terms)
-    K = len(names)
-    idx = np.flatnonzero(active)
-    pid = _frames.obj(rows["plot_id"])
-    if ledger:
-        vals = np.stack([np.ravel(terms[t])[idx] for t in names], axis=1).ravel()  # plot-major, then term
-        pcts = np.stack([pct[t][:, idx] for t in names], axis=2).reshape(3, -1) if pct \
-            else np.full((3, len(idx) * K), np.nan)
-        tile = lambda d: np.tile(np.array([d[t] for t in names], dtype=object), len(idx))  # noqa: E731
-        long = _frames.frame({
-            "plot_id": np.repeat(pid[idx], K),
-            "option_id": np.repeat(oid[idx], K), "term": tile({t: t for t in names}),
-            "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
-            "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
-            "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
-            "note": tile(notes)}, len(idx) * K)
-    else:
-        long = _frames.frame({c: np.zeros(0, object) for c in LEDGER_COLUMNS}, 0)
+    return method_text, sources, notes
 
-    net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
-    net = np.where(active, net, np.nan)
-    vs = np.where(has_base, net - net[bix], np.nan)
-    credited_terms = credit_terms(tables, credit_method)
-    cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
-    cred = np.where(active, cred, np.nan)
-    cred_vs = np.where(has_base, cred - cred[bix], np.nan)
-    cols = {
-        "plot_id": pid, "option_id": oid,
-        "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,
-        "net_co2e_t": net * H * _frames.plot_column(plots, "area_ha", g),
-        "net_co2e_vs_baseline_t_ha_yr": vs, "net_co2e_vs_baseline_t_ha": vs * H,
-        "net_co2e_t_ha_yr_p10": q[0], "net_co2e_t_ha_yr_p50": q[1], "net_co2e_t_ha_yr_p90": q[2],
-        "net_co2e_vs_baseline_t_ha_yr_p10": qv[0], "net_co2e_vs_baseline_t_ha_yr_p90": qv[2],
-        "biochar_method": np.where(active, biochar_method, None),
-        "credited_co2e_vs_baseline_t_ha_yr": cred_vs,
-        "carbon_credit_method": np.where(active, credit_method, None),
-        "gwp_set": np.where(active, gwp_set, None),
-        "rice_water_regime": np.where(active & (flooded_opt | (flooded_cur & (frac < 1))),
-                                      np.where(flooded_opt, opt_regime, base_regime), None),
-    }
-    for t in names:
-        cols[f"{t}_co2e_t_ha_yr"] = np.where(active, np.ravel(terms[t]), np.nan)
-    cols.update(_credit_columns(
-        np.where(is_amend, n_app / H * np.nan_to_num(rate), 0.0)
-        + np.where(char_ok, bio_share * np.nan_to_num(en_typ["biochar_t"]), 0.0),
-        per_opt("biochar_feedstock"), per_opt("biochar_temperature"), active, tables, h_corg,
-        _frames.plot_column(plots, "mean_temp_c", g), f_typ["pyrolysis_ch4_t_t_char"] * gwp_ch4))
-    totals = _frames.frame(cols, n)
-    if not by_year:
-        return long, totals
+
+def _ledger_by_year(compute, n, names, idx, pid, oid, eff, years_new, hv, cuts_hv, B, soc_rate, opt_diesel_typ,
+                    opt_n_typ, en_typ, f_typ, is_pv, pv_year, H) -> pd.DataFrame:
+    """Year-by-year ledger of the active rows ``idx`` of :func:`carbon_ledger` (its third output):
+    ``compute`` gives the terms of a block of rows × years; ``n`` rows in all."""
     m = len(idx)
     eff_d = eff[idx]  # NaN: nothing applied; inf: applied in year 1 only
     yn = years_new[idx]
@@ -1638,7 +1505,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ycols[f"{t}_co2e_t_ha"] = per_year[t].ravel()
     ycols["year_net_co2e_t_ha"] = net_y.ravel()
     ycols["cumulative_net_co2e_t_ha"] = np.cumsum(net_y, axis=1).ravel()
-    return long, totals, _frames.frame(ycols, m * Hn)
+    return _frames.frame(ycols, m * Hn)
 
 
 def _credit_columns(mass, feedstock, temperature_class, active, tables, h_corg, soil_temp_c,

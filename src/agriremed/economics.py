@@ -81,7 +81,9 @@ import pandas as pd
 from . import _frames
 from .biomass import establishment_fractions
 from .carbon import application_interval, row_transport_km
+from .finance import discount_factors, npv
 from .options import library_parameter
+from .solar import pv_parameter, pv_year_shape
 from .tables import Tables, load_tables
 
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
@@ -333,24 +335,6 @@ def money_text(x_cny: float, currency: str = "CNY", rate_cny: float = 1.0, per: 
     return f"{x_cny / rate_cny:+,.0f} {currency}{per} ({x_cny:+,.0f} CNY{per})"
 
 
-def discount_factors(rate: float, horizon_yr: int) -> np.ndarray:
-    """End-of-year discount factors 1/(1+r)^t for t = 1…H.
-
-    Examples
-    --------
-    >>> [round(float(x), 4) for x in discount_factors(0.1, 2)]
-    [0.9091, 0.8264]
-    """
-    t = np.arange(1, int(horizon_yr) + 1)
-    return 1.0 / (1.0 + float(rate)) ** t
-
-
-def npv(cash_flows, rate: float) -> np.ndarray:
-    """Net present value of yearly cash flows (last axis = years 1…H) [same unit]."""
-    cf = np.asarray(cash_flows, float)
-    return (cf * discount_factors(rate, cf.shape[-1])).sum(axis=-1)
-
-
 def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
     """First year in which the cumulative discounted incremental cash flow is ≥ 0.
 
@@ -523,8 +507,6 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
     inp["pv"] = None
     if pv_all is not None and np.isfinite(pv_all["capex"][rows]).any():
-        from .solar import pv_parameter, pv_year_shape
-
         pv = {k: np.nan_to_num(v[rows]) for k, v in pv_all.items()}
         life = pv_parameter(tables, "lifetime_yr")
         inp["pv"] = {"capex": pv["capex"], "opex": pv["opex"],

@@ -95,6 +95,7 @@ import pandas as pd
 
 from .biomass import metal_in_biomass, species_property, species_property_draws
 from . import _frames
+from .ipcc import biochar_fc
 from .options import library_parameter, option_parameter_draws
 from .tables import Tables, load_tables
 from .uncertainty import parameter_draws
@@ -352,8 +353,6 @@ def _row_context(option_rows: pd.DataFrame, biomass: pd.DataFrame, tables: Table
 
 def _params(g, species, feed, tables: Tables) -> dict:
     """Typical conversion parameters per row (species properties looked up once per species)."""
-    from .carbon import biochar_fc  # the IPCC F_C table belongs to the carbon accounting
-
     lhv_opt = g.per_option(library_parameter(tables, "lhv_gj_t"))
     first, inv = _frames.distinct(species)
     sp = np.asarray(species, dtype=object)[first]

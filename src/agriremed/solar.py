@@ -59,7 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .economics import npv
+from .finance import npv
 from .tables import Tables, load_tables
 
 __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
