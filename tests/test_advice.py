@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import advice, i18n
+from agriremed import advice, i18n, messages
 from agriremed.scenario import Scenario, ScenarioError
 from agriremed.tables import load_tables
 
@@ -111,7 +111,7 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
             f"{s['cash_flow_year1_plot_cny']:+,.0f} CNY; a typical year (year {s['typical_year']:.0f}): net "
             f"{s['cash_flow_typical_plot_cny_yr']:+,.0f} CNY/yr; grain sampling every season") \
         in s["recommendation"]
-    zh = i18n.message(s["recommendation"], "zh")
+    zh = messages.render(s["recommendation_msg"], "zh")
     assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
     assert "每季籽粒采样：本地块1个混合样，检测镉、砷，共20年；每个样品按对角线法采集不少于5个点混合，于收获前3天内采样" in zh
 
@@ -395,7 +395,7 @@ def test_plot_clause_in_another_currency():
     assert (f"cost {c / 7.7748:,.0f} EUR ({c:,.0f} CNY), net {n / 7.7748:+,.0f} EUR ({n:+,.0f} CNY); a typical "
             f"year (year {s['typical_year']:.0f}): net {i / 7.7748:+,.0f} EUR/yr ({i:+,.0f} CNY/yr)"
             in s["recommendation"])
-    assert f"首年成本{c / 7.7748:,.0f} 欧元（{c:,.0f}元）" in i18n.message(s["recommendation"], "zh")
+    assert f"首年成本{c / 7.7748:,.0f} 欧元（{c:,.0f}元）" in messages.render(s["recommendation_msg"], "zh")
 
 
 def test_cli_years_column_in_chinese(result):

@@ -21,7 +21,7 @@ import pytest
 
 import agriremed
 from agriremed import columns as C
-from agriremed import i18n
+from agriremed import i18n, messages
 from agriremed.dashboards import (
     App,
     DownloadButton,
@@ -218,7 +218,7 @@ def test_traffic_lights_carry_their_reason(compare, sample_plan):
         "light", top["light_food_safety"], "zh"
     )
     zh = title(html_, "options-table", "light_clean_up")
-    assert zh == i18n.message(top["why_clean_up"], "zh") != top["why_clean_up"]
+    assert zh == messages.render(top["why_clean_up_msg"], "zh") != top["why_clean_up"]
     assert i18n.untranslated(zh) == []
     ex = compare.excluded_html.value
     reasons = [
@@ -312,7 +312,7 @@ def test_comparison_in_chinese(compare, sample_plan):
     name = i18n.option_name(s["recommended_option"], "zh")
     assert "推荐方案：" in compare.recommendation.value and name in compare.recommendation.value
     zh = compare.recommendation_text()
-    assert zh == i18n.message(s["recommendation"], "zh") != s["recommendation"]
+    assert zh == messages.render(s["recommendation_msg"], "zh") != s["recommendation"]
     assert zh.startswith(name + "：") and "；优于" in zh and i18n.untranslated(zh) == []
     assert compare.duration_fig.figure.layout.title.text == "降至筛选值所需年限（P10–P50–P90）"
     assert list(compare.duration_fig.figure.data[0].y) == [

@@ -9,7 +9,7 @@ import pytest
 
 import agriremed
 from agriremed import columns as C
-from agriremed import i18n
+from agriremed import i18n, messages
 from agriremed.io import InputFileError, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,13 +98,25 @@ def test_labels_carry_translated_units():
 WHY = ["why_food_safety", "why_livelihood", "why_clean_up", "why_carbon", "why_economics"]
 
 
-def _planner_texts(p):
-    """Every message of a plan the dashboards show: recommendations, option reasons (applicable or
-    excluded), evidence gaps and the reason of every traffic light."""
-    texts = set(p.summary["recommendation"]) | set(p.table["reason"]) | set(p.table["data_gaps"].fillna(""))
-    for c in WHY:
-        texts |= set(p.table[c].dropna())
-    return texts - {""}
+def _planner_pairs(p):
+    """English text → Chinese text of every message of a plan the dashboards show: recommendations,
+    option reasons (applicable or excluded), evidence gaps and the reason of every traffic light.
+    Columns with a message column (reasons, traffic lights) are rendered from their codes, the
+    others translated from English."""
+    pairs = {}
+    for col in ["reason", *WHY]:
+        t = p.table.loc[p.table[col].notna() & (p.table[col] != "")]
+        pairs.update(zip(t[col], messages.column_texts(t, col, "zh"), strict=True))
+    pairs.update(zip(p.summary["recommendation"], messages.column_texts(p.summary, "recommendation", "zh"),
+                     strict=True))
+    for en in set(p.table["data_gaps"].fillna("")) - {""}:
+        pairs[en] = i18n.message(en, "zh")
+    return pairs
+
+
+def _bad(pairs):
+    """The texts whose Chinese keeps English words (or is the English text)."""
+    return {en: i18n.untranslated(zh) or [zh] for en, zh in pairs.items() if i18n.untranslated(zh) or zh == en}
 
 
 @pytest.fixture(scope="module")
@@ -142,66 +154,67 @@ def varied_plan():
 
 
 def test_every_planner_message_of_the_sample_is_translated(sample_plan):
-    texts = _planner_texts(sample_plan)
-    assert len(texts) > 300
-    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
-    assert bad == {}
+    pairs = _planner_pairs(sample_plan)
+    assert len(pairs) > 300
+    assert _bad(pairs) == {}
 
 
 def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, tables):
-    texts = _planner_texts(varied_plan)
+    pairs = _planner_pairs(varied_plan)
     notes = [n for c in ("gap_note", "ph_note", "climate_note") for n in tables.options[c].fillna("") if n]
     assert len(notes) > 20
     # the plots meet every note of every option (a note no plot meets would go unchecked)
-    assert [n for n in notes if not any(n in t for t in texts)] == []
-    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
-    assert bad == {}
+    assert [n for n in notes if not any(n in t for t in pairs)] == []
+    assert _bad(pairs) == {}
 
 
 def test_translation_keeps_every_number_of_a_recommendation(sample_plan):
-    for en in sample_plan.summary["recommendation"]:
-        zh = i18n.message(en, "zh")
+    s = sample_plan.summary
+    for en, zh in zip(s["recommendation"], messages.column_texts(s, "recommendation", "zh"), strict=True):
         assert zh != en
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)
 
 
 def test_translation_keeps_every_number_of_a_reason(sample_plan, varied_plan):
-    texts = _planner_texts(sample_plan) | _planner_texts(varied_plan)
-    for en in texts:
-        zh = i18n.message(en, "zh")
+    pairs = {**_planner_pairs(sample_plan), **_planner_pairs(varied_plan)}
+    for en, zh in pairs.items():
         assert zh != en
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)
 
 
 def test_recommendation_clauses():
-    assert i18n.message(
+    M = messages.Message.of
+    body = M("rec.no_food_body", npv=M("rec.npv", money=M("money.cny_ha", cny=1200.0), years=20),
+             co2=M("rec.co2", co2e_t_ha_yr=-3.4))
+    rec = M("rec.sentence", option="fallow", body=body,
+            ahead=M("rec.then", clause=M("rec.ahead", option="sorghum", score=0.55, runner_score=0.54,
+                                         criterion="food_safety")),
+            plot=messages.Message(), unassessed=messages.Message())
+    assert messages.render(rec, "en") == (
         "Fallow / set-aside with cover: no food crop, so no dietary exposure; +1,200 CNY/ha vs doing nothing "
         "over 20 yr, -3.4 t CO2e/ha/yr; metals stay in the soil; ahead of Sweet/biomass sorghum energy crop "
-        "(score 0.55 vs 0.54), mostly on food-safety.",
-        "zh",
-    ) == (
+        "(score 0.55 vs 0.54), mostly on food-safety.")
+    assert messages.render(rec.encode(), "zh") == (
         "休耕（覆盖作物）：不种植食用作物，无膳食暴露；20年净现值相对不治理+1,200元/公顷，"
         "年净碳效益-3.4吨CO₂当量/公顷（相对不治理）；重金属仍留在土壤中；"
         "优于甜高粱/能源高粱（得分0.55对0.54），主要优势在于食品安全。"
     )
-    assert i18n.message(
-        "ahead of Biochar amendment (score 0.5 vs 0.4), mostly on the overall score", "zh"
-    ) == ("优于生物炭钝化（得分0.5对0.4），主要优势在于综合得分")
-    assert i18n.message("brings Cd/Zn to the food-limit target in about 12 yr", "zh") == (
-        "约12年可使镉、锌降至食品限量对应的目标值"
-    )
-    assert (
-        i18n.message("time for metal to reach the screening value not known", "zh")
-        == "重金属降至筛选值所需时间未知"
-    )
-    assert (
-        i18n.message(
-            "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) "
-            "(amber at ≥ 25 %, green at ≥ 100 %)",
-            "zh",
-        )
-        == "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）"
-    )
+    assert messages.render(M("rec.ahead", option="biochar_amendment", score=0.5, runner_score=0.4,
+                             criterion="the_overall_score"), "zh") == "优于生物炭钝化（得分0.50对0.40），主要优势在于综合得分"
+    cleanup = M("rec.cleanup", metals="Cd/Zn", goal="food_limit_target", years=12.0, range=messages.Message())
+    assert messages.render(cleanup, "en") == "brings Cd/Zn to the food-limit target in about 12 yr"
+    assert messages.render(cleanup, "zh") == "约12年可使镉、锌降至食品限量对应的目标值"
+    unknown = M("rec.cleanup_unknown", metals="metal", goal="screening_value")
+    assert messages.render(unknown, "en") == "time for metal to reach the screening value not known"
+    assert messages.render(unknown, "zh") == "重金属降至筛选值所需时间未知"
+    why = messages.Message.of(
+        "why.light", light="amber",
+        statement=messages.Message.of("why.removes_part", share="29 %", metals="Cd/Pb", years=20, treated="Cd"),
+        rule=messages.Message.of("why.rule_amber", amber="25 %", green="100 %"))
+    assert messages.render(why, "en") == (
+        "amber: removes 29 % of the excess Cd/Pb within 20 yr (treats Cd) (amber at ≥ 25 %, green at ≥ 100 %)")
+    assert messages.render(why.encode(), "zh") == (
+        "黄灯：20年内去除超标镉、铅的29 %（只处理镉）（≥ 25 %为黄灯，≥ 100 %为绿灯）")
 
 
 def _validation_texts(v):
@@ -294,11 +307,10 @@ def test_file_reading_messages_are_translated(tmp_path):
 
 
 def test_message_examples():
-    assert (
-        i18n.message("soil is at or below all screening values: no remediation needed", "zh")
-        == "土壤含量均不超过筛选值：无需修复"
-    )
-    assert i18n.message("treats cd; does not treat as+pb", "zh") == "处理镉；不处理砷、铅"
+    assert messages.render("opt.clean", "zh") == "土壤含量均不超过筛选值：无需修复"
+    m = messages.Message.of("opt.treats", metals="cd") + messages.Message.of("opt.untreated", metals="as+pb")
+    assert messages.render(m, "en") == "treats cd; does not treat as+pb"
+    assert messages.render(m, "zh") == "处理镉；不处理砷、铅"
     assert (
         i18n.message("decimal comma: write the number with a point (e.g. 5.6)", "zh")
         == "使用了小数逗号：请用小数点书写（如5.6）"
@@ -322,15 +334,14 @@ def test_currency_and_biochar_messages_are_translated(tables, plots_factory):
     """Plans in another currency with several biochars: every message translates and keeps its numbers."""
     p = plots_factory(3, ph=[5.0, 5.0, 5.0], cd_mg_kg=[0.8, 0.8, 0.8], as_mg_kg=[10.0, 60.0, 10.0],
                       land_use="paddy", crop="rice")
-    texts = set()
+    pairs = {}
     for fs, tc in (("wood", "high"), ("manure", "low"), ("rice_straw", "medium")):
         plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0, currency="GBP", biochar_feedstock=fs,
                                                     biochar_temperature=tc), progress=False, detail=False)
-        texts |= _planner_texts(plan)
-    assert any("GBP/ha" in t for t in texts) and any("caution: chars made above" in t for t in texts)
-    assert any("pooled paddy dose–response is used" in t for t in texts)
-    assert any("largest above 450 °C" in t for t in texts)
-    for en in texts:
-        zh, bad = _fully_translated(en)
-        assert bad == [], (en, zh)
+        pairs.update(_planner_pairs(plan))
+    assert any("GBP/ha" in t for t in pairs) and any("caution: chars made above" in t for t in pairs)
+    assert any("pooled paddy dose–response is used" in t for t in pairs)
+    assert any("largest above 450 °C" in t for t in pairs)
+    assert _bad(pairs) == {}
+    for en, zh in pairs.items():
         assert sorted(_numbers(en)) == sorted(_numbers(zh)), (en, zh)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import i18n
+from agriremed import i18n, messages
 from agriremed import workbook as W
 from agriremed.cli import main
 from agriremed.synthetic import synthetic_plots
@@ -88,7 +88,7 @@ def test_chinese_values_translated(written):
     for row in (1, 2, 5):
         assert s.loc[row, "soil_class"] == i18n.value("soil_class", codes.loc[row, "soil_class"], "zh")
         assert s.loc[row, "recommended_name"] == i18n.option_name(codes.loc[row, "recommended_option"], "zh")
-        assert s.loc[row, "recommendation"] == i18n.message(codes.loc[row, "recommendation"], "zh")
+        assert s.loc[row, "recommendation"] == messages.render(codes.loc[row, "recommendation_msg"], "zh")
         assert s.loc[row, "recommended_option"] == codes.loc[row, "recommended_option"]  # ids stay ids
     assert s.loc[1, "land_use"] == "水田" and s.loc[1, "crop"] == "水稻"
     # the advice texts are written in Chinese too (measures per season, grain monitoring)

@@ -55,7 +55,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from . import _frames, i18n
+from . import _frames, i18n, messages
 from .duration import cleanup_years_text
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
@@ -658,10 +658,10 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         money_note=i18n.t("ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
         how_long=i18n.message(how, lang, tables),
-        recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else i18n.message(
-            "no applicable option", lang),
+        recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else messages.render(
+            messages.Message.of("rec.none", unassessed=messages.Message()), lang),
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
-        sentence=i18n.message(r["recommendation"], lang, tables))
+        sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0])
 
 
 def pct_text(p: float) -> str:

@@ -544,6 +544,24 @@ _out("option_kind", "", "Option type", "方案类型",
 _out("applicable", "", "Applicable", "适用", "Whether the option can be used on the plot.",
      dtype="bool")
 _out("reason", "", "Reason", "原因", "Why the option is or is not applicable.", dtype="str")
+_out("reason_msg", "", "Reason (message code)", "原因（消息代码）",
+     "The reason as message codes with their parameters (JSON, agriremed.messages); the reason column "
+     "is this message rendered in English.", dtype="str")
+_out("why_food_safety_msg", "", "Why (food safety, message code)", "原因（食品安全，消息代码）",
+     "The why_food_safety text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("why_food_production_msg", "", "Why (food production, message code)", "原因（粮食生产，消息代码）",
+     "The why_food_production text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("why_livelihood_msg", "", "Why (livelihood, message code)", "原因（生计，消息代码）",
+     "The why_livelihood text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("why_clean_up_msg", "", "Why (clean-up, message code)", "原因（土壤修复，消息代码）",
+     "The why_clean_up text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("why_carbon_msg", "", "Why (carbon, message code)", "原因（碳，消息代码）",
+     "The why_carbon text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("why_economics_msg", "", "Why (economics, message code)", "原因（经济，消息代码）",
+     "The why_economics text as message codes with their parameters (JSON, agriremed.messages).", dtype="str")
+_out("recommendation_msg", "", "Recommendation (message code)", "推荐说明（消息代码）",
+     "The recommendation as message codes with their parameters (JSON, agriremed.messages); the "
+     "recommendation column is this message rendered in English.", dtype="str")
 _out("target_metals", "", "Target metals", "目标重金属",
      "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
 _out("untreated_metals", "", "Metals not treated", "未处理重金属",

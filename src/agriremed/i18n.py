@@ -10,8 +10,10 @@ crop and option names). Keys are grouped by their first dotted part:
 * ``unit.<unit>`` — display form of a registry unit (``unit.CNY/ha`` → ``元/公顷``);
 * ``value.<domain>.<code>`` — display form of a category code (soil classes, land
   uses, traffic lights, criteria, severities …);
-* ``msg.*`` — translations of messages produced by the planner (validation
-  problems, option reasons, recommendation sentences). The ``en`` cell is a regular
+* ``msg.*`` — translations of English messages that the planner still writes as
+  sentences (validation problems, file notes, recommendation sentences, evidence notes of
+  the option library). Option reasons and traffic-light reasons are message codes
+  rendered by :mod:`agriremed.messages` from per-language files instead. The ``en`` cell is a regular
   expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
   text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
   ``{m:metals}``; words matched in a sentence are looked up as a code with spaces and
@@ -32,8 +34,8 @@ Examples
 '相对不治理的净现值 [元/公顷]'
 >>> i18n.value("soil_class", "strict_control", "zh")
 '严格管控类'
->>> i18n.message("not used on orchard land", "zh")
-'不适用于果园'
+>>> i18n.message("no metal column found", "zh")
+'未找到重金属列'
 >>> i18n.t("ui.lang.label", "zh")
 '语言'
 """
@@ -524,8 +526,8 @@ def message(text, lang: str = "en", tables=None) -> str:
 
     Examples
     --------
-    >>> message("soil pH 6.8 is above 6.5: the option works on more acid soils", "zh")
-    '土壤pH 6.8高于6.5：该方案适用于酸性更强的土壤'
+    >>> message("required column ph is missing", "zh")
+    '缺少必填列ph'
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""

@@ -101,6 +101,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .messages import Message, encode_column, printed, render, render_column
 from .tables import Tables, load_tables, split_keys
 from .uncertainty import parameter_draws
 
@@ -108,13 +109,6 @@ __all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "
            "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
-
-_CLASS_TEXT = {
-    "priority_protection": "priority protection (all metals at or below screening values)",
-    "safe_utilisation": "safe utilisation",
-    "strict_control": "strict control (a metal above its intervention value)",
-}
-
 
 def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
     """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
@@ -343,31 +337,26 @@ def biochar_efficacy(feedstock, tables: Tables | None = None, metal: str = "cd",
     return e, ~own
 
 
-def _biochar_as_texts(o, tables: Tables) -> tuple[str, str]:
-    """Exclusion text (As above screening) and caution text (As measured below it) of a biochar option."""
+def _biochar_as_texts(o, tables: Tables) -> tuple[Message | None, Message | None]:
+    """Exclusion message (As above screening) and caution message (As measured below it) of a
+    biochar option (``None`` when there is none)."""
     t = tables.biochar_feedstock_effects
     row = t.loc[(t["metal"] == "as") & (t["effect"] == "raises_mobility_above_c")]
     if row.empty:
-        return "", ""
+        return None, None
     above = float(row["typical"].iloc[0])
     src = "; ".join(str(row["source"].iloc[0]).split(";"))
     tc = _text(getattr(o, "biochar_temperature", ""))
     perm = tables.indexed("biochar_permanence", "temperature_class")
     if tc not in perm.index:
-        return (f"as exceeds its screening value and biochar can raise As mobility ({src}); the char's "
-                f"pyrolysis temperature is not known"), ""
+        return Message.of("opt.biochar_as_unknown", metals="as", sources=src), None
     lo, hi = float(perm.loc[tc, "t_above_c"]), float(perm.loc[tc, "t_up_to_c"])
     span = f"{lo:g}–{hi:g} °C" if np.isfinite(hi) else f"> {lo:g} °C"
     if lo >= above:
-        block = (f"as exceeds its screening value and biochar can raise As mobility, most for chars made "
-                 f"above {above:g} °C as this one ({span}) ({src})")
-        warn = (f"caution: chars made above {above:g} °C, as this one ({span}), often raised As mobility "
-                f"({src}); As is below its screening value here and no As reduction is credited: "
-                f"monitor grain As")
+        block = Message.of("opt.biochar_as_hot", metals="as", above_c=above, span=span, sources=src)
+        warn = Message.of("opt.biochar_as_caution", above_c=above, span=span, sources=src)
         return block, warn
-    block = (f"as exceeds its screening value and biochar can raise As mobility ({src}; largest above "
-             f"{above:g} °C, this char {span})")
-    return block, ""
+    return Message.of("opt.biochar_as_cool", metals="as", above_c=above, span=span, sources=src), None
 
 
 def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
@@ -560,6 +549,8 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
     ['cn_bf_no_trees', 'cn_safe_no_trees']
     """
     codes, st, rid, txt = _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set)
+    txt = np.vectorize(lambda m: "" if m is None else render(m, "en", tables), otypes=[object])(txt) \
+        if txt.size else txt.astype(object)
     return st[:, codes], rid[:, codes], txt[:, codes]
 
 
@@ -579,7 +570,7 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     k, m = len(opts), len(combos)
     st = np.full((k, m), "allowed", dtype=object)
     rid = np.full((k, m), "", dtype=object)
-    txt = np.full((k, m), "", dtype=object)
+    txt = np.full((k, m), None, dtype=object)
     for j, (cls, lu, bf) in enumerate(combos):
         live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
                 and _matches(r.basic_farmland, bf)]
@@ -592,8 +583,8 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
                         best = r
             if best is not None:
                 st[i, j], rid[i, j] = best.status, best.rule_id
-                src = "; ".join(split_keys(best.source))
-                txt[i, j] = f"policy {rule_set}, rule {best.rule_id}: {best.reason_en} ({src})"
+                txt[i, j] = Message.of("opt.policy_rule", rule_set=rule_set, rule=best.rule_id,
+                                       sources=";".join(split_keys(best.source)))
     return np.asarray(codes, np.intp), st, rid, txt
 
 
@@ -699,8 +690,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
                                                           rule_set)
     # an applicable option's reason ends with its rule: in full where the rule only allows it
     # (it ranks after the expected options), by name where the rule expects it
-    pol_suffix = [[("" if not r else f"; policy {rule_set}, rule {r}: expected" if st == "expected"
-                    else f"; {t}") for st, r, t in zip(srow, rrow, trow, strict=True)]
+    pol_suffix = [[(None if not r else Message.of("opt.policy_expected", rule_set=rule_set, rule=r)
+                    if st == "expected" else t) for st, r, t in zip(srow, rrow, trow, strict=True)]
                   for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
@@ -729,17 +720,18 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         def fail(mask, text, codes=None):
             nonlocal todo
             m = todo & np.asarray(mask, bool)
-            if isinstance(text, str):
+            if isinstance(text, Message):
                 reason[m] = text
             else:  # one text per distinct value, indexed by ``codes``
                 reason[m] = _frames.texts_by_code(codes[m], text)
             todo &= ~m
 
         if _text(o.status) == "data_gap":
-            fail(np.ones(n, bool), f"cannot be assessed: {gap or 'the data it needs are not confirmed'}")
+            fail(np.ones(n, bool), Message.of("opt.data_gap", note=gap) if gap else
+                 Message.of("opt.data_gap_default"))
         uses = _split(o.land_uses)
         if uses != ["*"]:
-            fail(~np.isin(lu, uses), [f"not used on {u} land" for u in lu_uniq], lu_codes)
+            fail(~np.isin(lu, uses), [Message.of("opt.land_use", land_use=u) for u in lu_uniq], lu_codes)
         forbidden = pol_st[i] == "forbidden"
         if forbidden.any():
             fail(forbidden[land_code], list(pol_txt[i]), land_code)
@@ -747,49 +739,47 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if classes != ["*"]:
             bad = ~np.isin(cls, classes)
             strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
-            fail(strict_food, "GB 15618 strict-control land: edible crops are not to be grown")
-            fail(bad & (cls == "priority_protection"),
-                 "soil is at or below all screening values: no remediation needed")
-            fail(bad, [f"not suited to {_CLASS_TEXT.get(c, c)} land" for c in cls_uniq], cls_codes)
+            fail(strict_food, Message.of("opt.strict_food"))
+            fail(bad & (cls == "priority_protection"), Message.of("opt.clean"))
+            fail(bad, [Message.of("opt.soil_class", soil_class=c) for c in cls_uniq], cls_codes)
         target = treated_metals(o.kind, exceed, risk, tmask)
         if o.kind in ("immobilisation", "safe_crop"):
-            fail(target == 0,
-                 f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value "
-                 f"and the crop is predicted to meet the food limit")
+            fail(target == 0, Message.of("opt.no_target_crop", metals=", ".join(sorted(treats)) or "none"))
         elif o.kind not in ("baseline", "land_use_change"):
             # on strict-control land a non-food use is risk control whatever it treats
             risk_control = (cls == "strict_control") & (o.food_crop == "none")
             fail((target == 0) & ~risk_control,
-                 f"no metal it treats ({', '.join(sorted(treats)) or 'none'}) exceeds its screening value")
+                 Message.of("opt.no_target", metals=", ".join(sorted(treats)) or "none"))
         if not np.isnan(o.ph_min):
-            fail(ph < o.ph_min, f"soil pH below {o.ph_min:g}")
+            fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):
-            why = f" ({_text(o.ph_note)})" if _text(o.ph_note) else ""
-            fail(ph > o.ph_max, [f"soil pH {p:.1f} is above {o.ph_max:g}: the option works on "
-                                 f"more acid soils{why}" for p in ph_uniq], ph_codes)
+            note = _text(o.ph_note)
+            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=printed(p, 1), ph_max=float(o.ph_max),
+                                            note=note)
+                                 if note else Message.of("opt.ph_above", ph=printed(p, 1), ph_max=float(o.ph_max))
+                                 for p in ph_uniq], ph_codes)
         blockers = set(_split(o.blocked_by))
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
-        as_block, as_warn = _biochar_as_texts(o, tables) if biochar else ("", "")
+        as_block, as_warn = _biochar_as_texts(o, tables) if biochar else (None, None)
         if blockers:
             text = (as_block if as_block and blockers == {"as"} else
-                    f"{'+'.join(sorted(blockers))} exceeds its screening value and this option can "
-                    f"raise its mobility or crop uptake ({o.blocked_source})")
+                    Message.of("opt.blocked", metals="+".join(sorted(blockers)), sources=o.blocked_source))
             fail((exceed & _mask_of(blockers, bits)) != 0, text)
         if o.food_crop == "current":
-            fail(~has_food & (o.kind != "baseline"), "no food crop on the plot to protect")
+            fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
         if _text(o.switches_crop).lower() == "true":
-            fail(crop == o.food_crop, f"the plot already grows {o.food_crop}: nothing to switch")
+            fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
         unchecked = np.zeros(n, bool)
         if not np.isnan(o.min_mean_temp_c):
-            why = _text(o.climate_note) or "outside the climate of the field evidence"
+            note = _text(o.climate_note) or "outside the climate of the field evidence"
             fail(mean_t < o.min_mean_temp_c,
-                 [f"mean annual temperature {t:.1f} °C is below {o.min_mean_temp_c:g} °C: {why}"
+                 [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
                   for t in t_uniq], t_codes)
             unchecked = unmeasured_t
         applicable = todo
         untreated = exceed & ~tmask
         if applicable.any():
-            extra = _biochar_text(o, tables) if biochar else ""
+            extra = _biochar_text(o, tables) if biochar else None
             warn = (as_measured & bool(as_warn))[applicable]
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
@@ -804,12 +794,15 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
+    flat = reasons.T.ravel()
+    reason_msg = encode_column(flat)
     return _frames.frame({
         "plot_id": np.repeat(pid, k),
         "option_id": np.tile(_frames.obj(opts["option_id"]), n),
         "option_kind": np.tile(_frames.obj(opts["kind"]), n),
         "applicable": app,
-        "reason": reasons.T.ravel(),
+        "reason": render_column(flat, "en", tables),
+        "reason_msg": reason_msg,
         "target_metals": mask_text[target_all.T.ravel()],
         "untreated_metals": mask_text[untreated_all.T.ravel()],
         "data_gaps": np.where(app, np.tile(gaps, n), ""),
@@ -845,8 +838,7 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
     texts = []
     for kv in np.asarray(uniq).tolist():
         t, u, c = mask_text[kv // (m * m)], mask_text[(kv // m) % m], mask_text[kv % m]
-        texts.append(f"answers only a predicted crop risk of {t} (below its screening value) while {u}, "
-                     f"above its screening value, is left untreated: an option for {c} applies")
+        texts.append(Message.of("opt.risk_only", treated=t, untreated=u, covered=c))
     reasons[drop] = _frames.texts_by_code(codes, texts)
 
 
@@ -856,20 +848,20 @@ def _metal_column(metal: str) -> str:
     return metal_column(metal)
 
 
-def _biochar_text(o, tables: Tables) -> str:
+def _biochar_text(o, tables: Tables) -> Message | None:
     """Feedstock clause of a biochar option's reason (its Cd efficacy against the pooled mean)."""
     fs = _text(o.biochar_feedstock)
     e, pooled = biochar_efficacy([fs], tables)
     if np.isnan(e[0]):
-        return ""
+        return None
     if pooled[0]:
-        return (f"; {fs} biochar: no grain-Cd figure for this feedstock, so the pooled paddy "
-                f"dose–response is used (× {e[0]:.2f})")
-    return f"; {fs} biochar: Cd effect × {e[0]:.2f} of the pooled paddy dose–response"
+        return Message.of("opt.biochar_pooled", feedstock=fs, factor=printed(e[0], 2))
+    return Message.of("opt.biochar_feedstock", feedstock=fs, factor=printed(e[0], 2))
 
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
-              extra: str = "", warn=None, warn_text: str = "", suffix_codes=None, suffixes=("",)):
+              extra: Message | None = None, warn=None, warn_text: Message | None = None, suffix_codes=None,
+              suffixes=(None,)):
     """What an applicable option does, per row, built once per distinct combination
     (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
@@ -888,18 +880,19 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
         phc, kv = kv % n_ph, kv // n_ph
         t, u = kv // len(mask_text), kv % len(mask_text)
         tt, ut = mask_text[t], mask_text[u]
-        text = ((f"treats {tt}" if tt else ("reference case" if o.kind == "baseline"
-                                             else "keeps the land out of food production"))
-                + (f"; does not treat {ut}" if ut and o.kind not in ("baseline", "land_use_change") else ""))
+        text = (Message.of("opt.treats", metals=tt) if tt else
+                Message.of("opt.reference" if o.kind == "baseline" else "opt.out_of_food"))
+        if ut and o.kind not in ("baseline", "land_use_change"):
+            text += Message.of("opt.untreated", metals=ut)
         if lime:
             a = ph_uniq[phc]
             b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
-            text += f"; {lime_t:g} t/ha CaCO3 raises pH {a:.1f} → {b:.1f}"
+            text += Message.of("opt.lime", lime_t_ha=float(lime_t), ph=printed(a, 1), ph_limed=printed(b, 1))
         text += extra
         if unc:
-            text += "; climate not checked (no mean_temp_c)"
+            text += Message.of("opt.climate_unchecked")
         if wrn:
-            text += "; " + warn_text
-        text += suffixes[sc] if len(suffixes) else ""
+            text += warn_text
+        text += suffixes[sc] if len(suffixes) else None
         texts.append(text)
     return _frames.texts_by_code(codes, texts)

@@ -272,8 +272,9 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     Category codes (:data:`VALUE_COLUMNS`, and every ``light_*`` column) become their names
     (``strict_control`` → ``strict control`` / ``严格管控类``), option names are taken from the
     option library in ``lang`` (:data:`NAME_COLUMNS`), planner sentences
-    (:data:`MESSAGE_COLUMNS`) are translated by :func:`agriremed.i18n.message` (in English
-    they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
+    (:data:`MESSAGE_COLUMNS`) are rendered in ``lang`` from their message column
+    ``<column>_msg`` where ``df`` has one (:func:`agriremed.messages.column_texts`), and
+    otherwise translated by :func:`agriremed.i18n.message` (in English they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
     translated once. Column names are kept.
 
     Parameters
@@ -290,11 +291,14 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     pandas.DataFrame
         A copy with the translated columns.
     """
-    from . import i18n
+    from . import i18n, messages
 
     out = df.copy()
     for col in df.columns:
         name = str(col)
+        if name in MESSAGE_COLUMNS and f"{name}_msg" in df.columns:
+            out[col] = pd.Series(messages.column_texts(df, name, lang, tables), index=df.index, dtype=object)
+            continue
         if name in NAME_COLUMNS and NAME_COLUMNS[name] in df.columns:
             src, fn = df[NAME_COLUMNS[name]], (lambda v: i18n.value("option", v, lang, tables))
         elif name in VALUE_COLUMNS or name.startswith("light_"):

@@ -39,6 +39,7 @@ from . import _frames
 from . import advice as advice_mod
 from . import uptake as uptake_mod
 from .io import write_csv
+from .messages import Message, encode_column, printed, render_column
 from .outputs import prepare_out_dir, write_datapackage
 from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
@@ -98,6 +99,8 @@ SUMMARY_COLUMNS = [
 ]
 #: The officer's advice of the recommended option (:mod:`agriremed.advice`; appended).
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
+#: The recommendation as message codes (:mod:`agriremed.messages`; appended).
+SUMMARY_COLUMNS += ["recommendation_msg"]
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
@@ -106,6 +109,9 @@ PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typic
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.solar.plan_pv_energy`; blank on other rows; appended).
 PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
+#: Message columns (:mod:`agriremed.messages`): the sentences above as codes and parameters.
+PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg", "why_livelihood_msg",
+                 "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
@@ -748,7 +754,7 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
                                     H, money=money, economics_view=scenario.economics_view)
     _add_columns(cols, rank, index)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
-    ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], weights, tables)
+    ahead = ranking_mod.runner_up_message(rank, weights, tables)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = _text_as_object({c: cols[c] for c in plan_cols})
     summary = _text_as_object(_summary(P, soil_plot, plan_table, scenario, ahead, grid, money, tables))
@@ -921,8 +927,7 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     table = result.table.copy()
     for c in ("score", "rank", "recommended"):
         table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
-    lib = tables.indexed("options", "option_id")
-    ahead = ranking_mod.runner_up_clause(rank, lib["name_en"], w, tables)
+    ahead = ranking_mod.runner_up_message(rank, w, tables)
     money = (scenario.currency, result.money()["cny_per_unit"])
     P = _with_all_input_columns(result.plots)
     summary = _text_as_object(_summary(P, result.soil_plot, table, scenario, ahead, money=money,
@@ -1069,32 +1074,41 @@ def _applicable_years(schedule, opts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _fmt_money(x: float, money=("CNY", 1.0)) -> str:
-    return "n/a" if np.isnan(x) else economics_mod.money_text(x, *money)
+def _fmt_money(x: float, money=("CNY", 1.0)) -> Message:
+    """An amount per hectare as a message (:func:`agriremed.economics.money_text`)."""
+    currency, rate = money
+    if np.isnan(x) or currency == "CNY":
+        return Message.of("money.cny_ha", cny=printed(x))
+    return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
 
 
 _pct = advice_mod.pct_text
 
 
-def _cleanup_text(row) -> str:
-    metals = row.target_metals.replace("+", "/").title() if row.target_metals else "metal"
-    food_target = getattr(row, "target_basis", "") == "food_limit"
-    goal = "the food-limit target" if food_target else "the screening value"
+def _title(metals: str) -> str:
+    """'cd+pb' → 'Cd/Pb' ('' → 'metal', the clean-up of an unnamed metal)."""
+    return metals.replace("+", "/").title() if metals else "metal"
+
+
+def _cleanup_text(row) -> Message:
+    """The clean-up clause of a recommendation as a message."""
+    metals = _title(row.target_metals)
+    goal = "food_limit_target" if getattr(row, "target_basis", "") == "food_limit" else "screening_value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
     kind = getattr(row, "option_kind", "")
     text = duration_mod.cleanup_years_text([y], [kind], [row.target_metals or ""])[0]
     if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
-        return text
+        return Message.of("rec.stabilises")
     if np.isnan(y):
-        return f"time for {metals} to reach {goal} not known"
+        return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
     if y == 0:
-        return f"{metals} is already at or below {goal}"
-    if np.isinf(y) or y > 200:
-        return f"{metals} would take more than 200 yr to reach {goal}"
-    rng = ""
+        return Message.of("rec.cleanup_done", metals=metals, goal=goal)
+    if np.isinf(y) or y > duration_mod.YEARS_SHOWN_UP_TO:
+        return Message.of("rec.cleanup_never", metals=metals, goal=goal, years=duration_mod.YEARS_SHOWN_UP_TO)
+    rng = Message()
     if not np.isnan(row.years_p10) and np.isfinite(row.years_p90):
-        rng = f" (P10–P90 {row.years_p10:.0f}–{row.years_p90:.0f})"
-    return f"brings {metals} to {goal} in about {y:.0f} yr{rng}"
+        rng = Message.of("rec.range", p10=printed(row.years_p10), p90=printed(row.years_p90))
+    return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
 
 def _per_distinct(fn, *columns) -> np.ndarray:
@@ -1115,22 +1129,22 @@ def _per_distinct(fn, *columns) -> np.ndarray:
 
 def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
-    numbers), without its final full stop.
+    numbers), as messages (:class:`agriremed.messages.Message`) of the part after the
+    option's name, without the final full stop.
 
-    Each part of a sentence is built once per distinct value of the columns it reads,
-    then the parts are joined row by row.
+    Each part of a sentence is built once per distinct value of the columns it reads.
     """
     n = len(b["option_id"])
     kind = b["option_kind"]
-    body = np.full(n, "", dtype=object)
+    body = np.full(n, None, dtype=object)
     if not n:
         return body
-    name = _per_distinct(lambda x: f"{x}", b["option_name"])
-    npv = _per_distinct(lambda x: _fmt_money(x, money) + f" vs doing nothing over {H} yr",
-                        b["npv_vs_baseline_cny_ha"])
-    co2 = _per_distinct(lambda x: "" if np.isnan(x) else f", {x:+.1f} t CO2e/ha/yr",
+    M = Message.of
+    npv = _per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
+                        else M("rec.npv", money=_fmt_money(x, money), years=H), b["npv_vs_baseline_cny_ha"])
+    co2 = _per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2", co2e_t_ha_yr=printed(x, 1)),
                         b["net_co2e_vs_baseline_t_ha_yr"])
-    untreated = _per_distinct(lambda u: f"; does not treat {u.replace('+', '/').title()}" if u else "",
+    untreated = _per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
@@ -1140,39 +1154,49 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         return _per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
                              *(b[c][sel] for c in cleanup_cols))
 
+    def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts
+        idx = np.flatnonzero(sel)
+        cols = {k: (v if isinstance(v, np.ndarray) and len(v) == len(idx) else np.asarray(v)[idx])
+                for k, v in parts.items()}
+        return [M(code, **{k: c[i] for k, c in cols.items()}) for i in range(len(idx))]
+
     rest = np.ones(n, bool)
     sel = kind == "baseline"
     if sel.any():
-        safe = _per_distinct(lambda x: "" if np.isnan(x) else f" ({_pct(x)} chance the crop meets {std})", p[sel])
-        body[sel] = np.where(b["soil_class"][sel] == "priority_protection",
-                             name[sel] + ": soil is at or below every GB 15618 screening value" + safe,
-                             name[sel] + ": no other option scores higher" + safe + "; metals stay in the soil")
+        safe = _per_distinct(lambda x: Message() if np.isnan(x) else M("rec.chance", share=_pct(x), standard=std),
+                             p[sel])
+        clean = b["soil_class"][sel] == "priority_protection"
+        msgs = np.empty(int(sel.sum()), dtype=object)
+        msgs[:] = [M("rec.baseline_clean", chance=c) if k else M("rec.baseline", chance=c)
+                   for k, c in zip(clean, safe, strict=True)]
+        body[sel] = msgs
         rest &= ~sel
     sel = kind == "phytoextraction"
     if sel.any():
         seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
             else np.full(int(sel.sum()), np.nan)
-        food = _per_distinct(lambda fc, x: f", {fc} meets {std} in {_pct(x)} of seasons"
-                             if fc not in ("none", None) and not np.isnan(x) else "", b["food_crop"][sel], seasons)
-        body[sel] = name[sel] + ": " + cleanup(sel) + food + "; " + npv[sel] + co2[sel] + untreated[sel]
+        food = _per_distinct(lambda fc, x: M("rec.seasons", crop=fc, standard=std, share=_pct(x))
+                             if fc not in ("none", None) and not np.isnan(x) else Message(),
+                             b["food_crop"][sel], seasons)
+        body[sel] = each("rec.phytoextraction", sel, cleanup=cleanup(sel), seasons=food, npv=npv[sel],
+                         co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     sel = kind == "phytomanagement"
     if sel.any():
-        energy = _per_distinct(lambda x: "" if np.isnan(x) else f", {x:.0f} GJ/ha/yr useful energy",
+        energy = _per_distinct(lambda x: Message() if np.isnan(x) else M("rec.energy", energy_gj_ha_yr=printed(x)),
                                b["useful_energy_gj_ha_yr"][sel])
-        biomass = _per_distinct(lambda x: f"{x:.1f}", b["biomass_t_dm_ha_yr"][sel])
-        body[sel] = (name[sel] + ": non-food crop of " + biomass + " t DM/ha/yr" + energy
-                     + " that holds the soil in place; " + cleanup(sel) + "; " + npv[sel] + co2[sel] + untreated[sel])
+        biomass = _per_distinct(lambda x: printed(x, 1), b["biomass_t_dm_ha_yr"][sel])
+        body[sel] = each("rec.phytomanagement", sel, biomass_t_dm_ha_yr=biomass, energy=energy, cleanup=cleanup(sel),
+                         npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
-        safe = _per_distinct(lambda x: "crop safety not predicted" if np.isnan(x)
-                             else f"crop meets {std} with {_pct(x)} probability", p[sel])
-        body[sel] = name[sel] + ": " + safe + "; " + npv[sel] + co2[sel] + "; metals stay in the soil" + untreated[sel]
+        safe = _per_distinct(lambda x: M("rec.crop_unknown") if np.isnan(x)
+                             else M("rec.crop_meets", standard=std, share=_pct(x)), p[sel])
+        body[sel] = each("rec.protect", sel, safe=safe, npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     if rest.any():
-        body[rest] = name[rest] + ": no food crop, so no dietary exposure; " + npv[rest] + co2[rest] \
-            + "; metals stay in the soil"
+        body[rest] = each("rec.no_food_body", rest, npv=npv[rest], co2=co2[rest])
     return body
 
 
@@ -1226,26 +1250,53 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
-    rec = np.full(n, "no applicable option", dtype=object)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
-    end = np.full(len(body), ".", dtype=object)
+    ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
-        end[has] = "; " + _per_distinct(lambda c: f"{c}", clause[has]) + "."
-    rec[ok] = body + end
+        ahead_msg[has] = _per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                       for c in keys}), table, tables or load_tables(), std, H)
     s.update(adv)
-    rec[ok] = rec[ok] + advice_mod.plot_clause(adv, ok, money)
+    plot = _plot_clause(adv, ok, money)
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
-    if has_na.any():  # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
-        rec[has_na] = rec[has_na] + _per_distinct(
-            lambda m: " " + "/".join(x.capitalize() for x in m.split("+"))
-            + " in the crop not assessed (no usable transfer function): measure "
-            + ("it" if "+" not in m else "them") + " in the harvest.", na[has_na])
-    s["recommendation"] = rec
+    # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
+    unassessed = np.full(n, Message(), dtype=object)
+    if has_na.any():
+        unassessed[has_na] = _per_distinct(
+            lambda m: Message.of("rec.not_assessed_many" if "+" in m else "rec.not_assessed_one",
+                                 metals="/".join(x.capitalize() for x in m.split("+"))), na[has_na])
+    rec = np.empty(n, dtype=object)
+    rec[~ok] = [Message.of("rec.none", unassessed=u) for u in unassessed[~ok]]
+    rec[ok] = [Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
+               for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
+    s["recommendation_msg"] = encode_column(rec)
+    s["recommendation"] = render_column(rec, "en", tables)
     return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)
+
+
+def _plot_clause(cols: dict, rows, money=("CNY", 1.0)) -> np.ndarray:
+    """The sentence that ends a recommendation with the plot's money and monitoring, as a
+    message per row of ``rows`` (:func:`agriremed.advice.plot_clause` in words)."""
+    idx = np.flatnonzero(rows)
+    code, rate = money
+
+    def amount(x, yearly=False, signed=False):
+        fmt = advice_mod._signed if signed else advice_mod._money
+        per = "_yr" if yearly else ""
+        if code == "CNY" or np.isnan(x):
+            return Message.of(f"money.cny{per}", cny=fmt(x))
+        return Message.of(f"money.cur{per}", value=fmt(x / rate), currency=code, cny=fmt(x))
+
+    f = {k: np.asarray(cols[k], float)[idx].tolist() for k in ("area_mu", "first_year_cost_plot_cny",
+                                                              "cash_flow_year1_plot_cny",
+                                                              "cash_flow_typical_plot_cny_yr", "typical_year")}
+    mon = np.asarray(cols["monitoring"], dtype=object)[idx]
+    return [Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
+                       year=advice_mod._year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
+            for a, c, n1, t, y, m in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],
+                                         f["cash_flow_typical_plot_cny_yr"], f["typical_year"], mon, strict=True)]

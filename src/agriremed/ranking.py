@@ -87,11 +87,12 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
-from .economics import money_text
+from .messages import Message, encode_column, render_column
+from .messages import printed as _num
 from .tables import Tables, load_tables
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
-           "rank_options", "reweight", "score_table", "runner_up_clause"]
+           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -349,13 +350,22 @@ def _pct(v: float) -> str:
     return f"{100 * v:.0f} %"
 
 
-def _threshold_text(light, c, tl, fmt) -> str:
+def _threshold_text(light, c, tl, fmt) -> Message:
     g, a = tl[c]["green_at_least"], tl[c]["amber_at_least"]
     if light == "green":
-        return f"green at ≥ {fmt(g)}"
+        return Message.of("why.rule_green", green=fmt(g))
     if light == "amber":
-        return f"amber at ≥ {fmt(a)}, green at ≥ {fmt(g)}"
-    return f"red below {fmt(a)}"
+        return Message.of("why.rule_amber", amber=fmt(a), green=fmt(g))
+    return Message.of("why.rule_red", amber=fmt(a))
+
+
+def _money(x_cny: float, money) -> Message:
+    """An amount per hectare in the reporting currency (and in CNY), as
+    :func:`agriremed.economics.money_text` writes it."""
+    currency, rate = money
+    if np.isnan(x_cny) or currency == "CNY":
+        return Message.of("money.cny_ha", cny=_num(x_cny))
+    return Message.of("money.cur_ha", value=_num(x_cny / rate), currency=currency, cny=_num(x_cny))
 
 
 def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
@@ -402,16 +412,17 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     texts = _reasons(table, V, L, np.arange(len(table)), tables, food_standard, horizon_yr)
     out = pd.DataFrame(index=values.index)
     for c in CRITERIA:
-        out[f"why_{c}"] = pd.Series(texts[c], dtype=object, index=values.index)
+        out[f"why_{c}"] = pd.Series(render_column(texts[c], "en", tables), dtype=object, index=values.index)
     return out
 
 
 def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
              economics_view="combined") -> dict:
-    """The ``why_<criterion>`` texts of the rows ``rows`` of ``table``.
+    """The ``why_<criterion>`` messages of the rows ``rows`` of ``table``
+    (:class:`agriremed.messages.Message`).
 
-    Texts are built once per distinct (statement, light): numbers enter the texts only
-    through their printed form, so rows that print alike share a text.
+    Messages are built once per distinct (statement, light): numbers enter them only
+    through their printed form, so rows that print alike share a message.
     """
     tl = tables.light_thresholds()
     f = _food_parts(table, horizon_yr, tables)
@@ -444,39 +455,42 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
     def statement(c, i):
         x = V[c][i]
+        M = Message.of
         if c == "food_safety":
             if not food[i]:
-                return ("grows no food where the plot now grows food: no safe food" if base_food[i]
-                        else "no food crop, so no dietary exposure")
+                return M("why.no_safe_food") if base_food[i] else M("rec.no_food")
             if np.isnan(x):
-                return "no uptake function or food limit for the crop"
-            meets = f"crop meets {food_standard} in {_pct(p_food[i])} of food seasons"
-            return meets if food_share[i] >= 1 else (f"safe food in {_pct(x)} of years ({meets}, food in "
-                                                     f"{_pct(food_share[i])} of years)")
+                return M("why.no_function")
+            if food_share[i] >= 1:
+                return M("why.food_seasons", standard=food_standard, share=_pct(p_food[i]))
+            return M("why.safe_food", standard=food_standard, share=_pct(x), seasons=_pct(p_food[i]),
+                     food_years=_pct(food_share[i]))
         if c == "food_production":
             if np.isnan(x):
-                return ("the plot grows no food crop now" if not base_food[i]
-                        else "no yield for the current crop in the crop table")
-            return f"keeps {x * y_now[i]:.1f} of {y_now[i]:.1f} t/ha/yr of food ({_pct(x)})"
+                return M("why.no_food_now") if not base_food[i] else M("why.no_yield")
+            return M("why.food_kept", kept_t_ha_yr=_num(x * y_now[i], 1), now_t_ha_yr=_num(y_now[i], 1),
+                     share=_pct(x))
         if c == "livelihood":
             s = food_share[i]
-            return ("saleable food crop" if x >= 1 else f"saleable food crop in {_pct(s)} of years" if s > 0
-                    else "saleable biomass or product, no food" if x >= 0.5 else "no saleable product")
+            return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
+                    else M("why.biomass") if x >= 0.5 else M("why.nothing"))
         if c == "clean_up":
             e, t = e_names[e_code[i]], t_names[t_code[i]]
             if not e:
-                return "no metal exceeds its screening value"
+                return M("why.clean")
             if np.isnan(x):
-                return "not needed: the current crop meets the food limit without treatment"
-            return (f"removes none of the excess {e}" if not t else
-                    f"removes {_pct(x)} of the excess {e} within {H} yr" + (f" (treats {t})" if t != e else ""))
+                return M("why.clean_not_needed")
+            if not t:
+                return M("why.removes_none", metals=e)
+            if t != e:
+                return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
+            return M("why.removes", share=_pct(x), metals=e, years=H)
         if c == "carbon":
-            return f"{x:+.1f} t CO2e/ha/yr against doing nothing"
-        if economics_view == "programme":
-            return (f"programme pays {money_text(-x, *money)} beyond doing nothing over {H} yr "
-                    "(farmer kept no worse off)")
-        whose = "farmer's NPV" if economics_view == "farmer" else "NPV"
-        return f"{whose} {money_text(x, *money)} against doing nothing over {H} yr"
+            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
+        code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
+        if np.isnan(x):
+            return M(f"{code}_na", years=H)
+        return M(code, money=_money(-x if economics_view == "programme" else x, money), years=H)
 
     light_code = {"green": 0, "amber": 1, "red": 2}
     out = {}
@@ -491,7 +505,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         texts = []
         for i in first:
             st = statement(c, i)
-            texts.append(f"{lt[i]}: {st} ({rule[lt[i]]})" if assessed[i] else f"not assessed: {st}")
+            texts.append(Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]])
+                         if assessed[i] else Message.of("why.not_assessed", statement=st))
         out[c] = _frames.texts_by_code(inv, texts)
     return out
 
@@ -549,8 +564,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                    money, economics_view)
     for c in CRITERIA:
         col = np.full(n, None, dtype=object)
-        col[rows] = why[c]
+        col[rows] = render_column(why[c], "en", tables)
         out[f"why_{c}"] = col
+        msg = np.full(n, "", dtype=object)
+        msg[rows] = encode_column(why[c])
+        out[f"why_{c}_msg"] = msg
     out["score"] = score
     # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
     # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
@@ -688,19 +706,40 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
         if m else np.zeros(0, object),
         "reason": np.stack([_frames.obj(ranked[f"why_{c}"])[keep] for c in CRITERIA], axis=1).ravel()
         if m else np.zeros(0, object),
+        **({"reason_msg": np.stack([_frames.obj(ranked[f"why_{c}_msg"])[keep] for c in CRITERIA], axis=1).ravel()
+            if m else np.zeros(0, object)} if all(f"why_{c}_msg" in ranked for c in CRITERIA) else {}),
     }, m * k)
 
 
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
                      tables: Tables | None = None) -> pd.Series:
+    """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
+    ``names`` maps option ids to display names).
+
+    Returns
+    -------
+    pandas.Series
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
+        (``""`` for plots with a single applicable option).
+    """
+    msg = runner_up_message(ranked, weights, tables)
+    tables = tables or load_tables()
+    lib = dict(zip(tables.options["option_id"], tables.options["name_en"], strict=True))
+    out = pd.Series(render_column(msg.to_numpy(object), "en", tables), index=msg.index, dtype=object)
+    if any(names.get(k, k) != v for k, v in lib.items() if k in names):  # other display names
+        for k in names.index:
+            out = out.str.replace(f"ahead of {lib.get(k, k)} (", f"ahead of {names[k]} (", regex=False)
+    return out
+
+
+def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
+                      tables: Tables | None = None) -> pd.Series:
     """Why the recommended option beat the next one, as a clause for the recommendation.
 
     Parameters
     ----------
     ranked : pandas.DataFrame
         Output of :func:`rank_options`.
-    names : pandas.Series
-        Option id → display name.
     weights : dict
         Criterion weights.
     tables : Tables, optional
@@ -709,10 +748,11 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     Returns
     -------
     pandas.Series
-        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
-        naming the criterion with the largest weighted utility gain, or ``"…, which the
-        rule set only allows on this land"`` when the policy tier decided; ``""`` for
-        plots with a single applicable option.
+        Plot id → encoded message (:mod:`agriremed.messages`) ``rec.ahead`` ("ahead of
+        <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
+        largest weighted utility gain) or ``rec.ahead_policy`` ("…, which the rule set only
+        allows on this land", when the policy tier decided); ``""`` for plots with a single
+        applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -732,20 +772,21 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
 
     fr, sr = f_rows[has], s_rows[at[has]]
     gain = (util(fr) - util(sr)) * w
-    why = np.where(gain.max(axis=1) > 0,
-                   np.array([c.replace("_", "-") for c in CRITERIA], dtype=object)[gain.argmax(axis=1)],
-                   "the overall score")
+    why = np.where(gain.max(axis=1) > 0, np.array(CRITERIA, dtype=object)[gain.argmax(axis=1)],
+                   "the_overall_score")
     score = ranked["score"].to_numpy(float)
     oid = _frames.obj(ranked["option_id"])
     text = np.full(len(f_rows), "", dtype=object)
-    # each part printed once per distinct value, then joined row by row
-    runner = _frames.format_unique(oid[sr], lambda b: f"{names.get(b, b)}")
-    two = lambda x: f"{x:.2f}"  # noqa: E731
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
         np.zeros(len(ranked), np.int64)
     by_policy = tier[fr] < tier[sr]  # the runner-up is only allowed where the winner is expected
-    tail = np.where(by_policy, "), which the rule set only allows on this land", "), mostly on " + why)
-    text[has] = ("ahead of " + runner + " (score " + _frames.format_unique(score[fr], two) + " vs "
-                 + _frames.format_unique(score[sr], two) + tail)
+    # one message per distinct (runner-up, printed scores, criterion, policy)
+    a = np.array([_num(x, 2) for x in score[fr].tolist()])
+    b = np.array([_num(x, 2) for x in score[sr].tolist()])
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
+    msgs = [Message.of("rec.ahead_policy", option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
+            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
+            for i in first]
+    text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
     out[:] = text
     return out

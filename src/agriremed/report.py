@@ -919,6 +919,7 @@ def _recommended_scores(plan, lang: str) -> pd.DataFrame:
         return pd.DataFrame()
     rec = plan.table.loc[plan.table["recommended"], ["plot_id", "option_id"]]
     cols = ["plot_id", "option_id", "criterion", "value", "utility", "weight", "light", "reason"]
+    cols += ["reason_msg"] if "reason_msg" in plan.scores.columns else []  # rendered into reason
     df = plan.scores.merge(rec, on=["plot_id", "option_id"])[cols]
     df = df.assign(option_name=df["option_id"])
     out = translate_frame(df, lang, plan.tables)
@@ -1001,7 +1002,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         "light_economics",
     ]
     head = _with_years_text(t.head(MAX_TABLE_ROWS))
-    shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"]], lang, tables)
+    msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in head.columns]  # rendered into their text column
+    shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"] + msgs], lang, tables)
+    shown = shown.drop(columns=msgs)
     shown["years_text"] = [i18n.message(x, lang, tables) for x in shown["years_text"]]
     shown = shown.drop(columns="option_id")
     heads = {"years_text": i18n.t("ui.report.col_years", lang)}

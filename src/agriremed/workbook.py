@@ -412,6 +412,7 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
     monitoring) written in ``lang`` by :func:`agriremed.advice.summary_columns`."""
     s = translate_frame(plan.summary, lang, plan.tables)
+    s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
     if "region" in s.columns and lang != "en":
         from .report import _regions
 
@@ -447,7 +448,8 @@ def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str) -> p
     if money_code != "CNY":
         extra = [C.money_column(c, money_code) for c in cols if "_cny" in c]
         extra = [c for c in extra if c in table.columns]
-    return translate_frame(table[cols + extra], lang, tables)
+    msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in table.columns]  # rendered into their text column
+    return translate_frame(table[cols + extra + msgs], lang, tables).drop(columns=msgs)
 
 
 def _about(lang: str, streamed: bool, plan_file: str = "plan.csv") -> dict[str, str]:

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 import agriremed
-from agriremed import i18n
+from agriremed import i18n, messages
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
@@ -150,12 +150,12 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     switch_language(page, "zh")
     expect(name).to_have_text(i18n.option_name(expected["recommended_option"], "zh"))
     expect(page.locator("#recommendation-sentence")).to_have_text(
-        i18n.message(expected["recommendation"], "zh")
+        messages.render(expected["recommendation_msg"], "zh")
     )
     expect(page.locator(".ar-fig-duration .gtitle")).to_have_text("降至筛选值所需年限（P10–P50–P90）")
     expect(page.locator(".ar-fig-money .gtitle")).to_have_text("相对不治理（黑框为推荐方案）")
     top = other.table.query("plot_id == 'HN-ZZ-01' and applicable").sort_values("rank").iloc[0]
-    zh = i18n.message(top["why_clean_up"], "zh")
+    zh = messages.render(top["why_clean_up_msg"], "zh")
     assert zh != top["why_clean_up"] and i18n.untranslated(zh) == []
     expect(first_light).to_have_attribute("title", zh)
     shoot(page, "02_comparison_zh")

@@ -16,7 +16,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import i18n, messages
 from ..plan import Plan, can_replan, plan, replan
 from ..ranking import CRITERIA
 from ..scenario import DEFAULT_WEIGHTS
@@ -286,7 +286,8 @@ class OptionComparison(Dashboard):
         """The planner's recommendation sentence for the plot in ``lang``."""
         if self.result is None or self.result.summary.empty:
             return ""
-        return i18n.message(self.result.summary["recommendation"].iloc[0], lang or self.lang, self.tables)
+        return messages.column_texts(self.result.summary.iloc[:1], "recommendation", lang or self.lang,
+                                     self.tables)[0]
 
     def sheet_pdf(self) -> bytes:
         """The one-page A4 advice sheet of the shown plot (PDF) in the current language."""
@@ -376,12 +377,12 @@ class OptionComparison(Dashboard):
             df[c] = [i18n.value("light", v, lang) if isinstance(v, str) else "" for v in t[c]]
             why = f"why_{c[len('light_') :]}"
             if why in t:
-                tips[c] = self._msg(t[why], lang)
+                tips[c] = list(messages.column_texts(t, why, lang, self.tables))
         df["residue_disposal"] = [
             "" if not isinstance(v, str) or v == "none" else i18n.value("residue_disposal", v, lang)
             for v in t.get("residue_disposal", pd.Series([None] * len(t)))
         ]
-        df["reason"] = self._msg(t["reason"], lang)
+        df["reason"] = list(messages.column_texts(t, "reason", lang, self.tables))
         df["data_gaps"] = self._msg(t.get("data_gaps", pd.Series([None] * len(t))), lang)
         kinds = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
         if "evidence" in t:  # partial evidence ranks after complete evidence: say so where it applies
@@ -461,7 +462,7 @@ class OptionComparison(Dashboard):
             {
                 "option_name": [i18n.option_name(o, lang, self.tables) for o in t["option_id"]],
                 "option_kind": [i18n.value("option_kind", k, lang) for k in t["option_kind"]],
-                "reason": self._msg(t["reason"], lang),
+                "reason": list(messages.column_texts(t, "reason", lang, self.tables)),
             }
         )
         heads = {c: i18n.label(c, lang) for c in df.columns}

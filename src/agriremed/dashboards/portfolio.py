@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from .. import i18n
+from .. import i18n, messages
 from ..io import excel_sheets, write_csv
 from ..plan import Plan, plan
 from ..report import report_html
@@ -603,7 +603,7 @@ class Portfolio(Dashboard):
                 "region": s["region"].fillna(""),
                 "soil_class": [i18n.value("soil_class", c, lang) for c in s["soil_class"]],
                 "recommended_option": [self._option(o, lang) for o in s["recommended_option"]],
-                "recommendation": [i18n.message(x, lang, self.tables) for x in s["recommendation"]],
+                "recommendation": list(messages.column_texts(s, "recommendation", lang, self.tables)),
             }
         )
         css = pd.DataFrame(

@@ -1,0 +1,160 @@
+"""Messages as codes: catalogues per language, stable encoding, rendering at the edge."""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed import i18n, messages
+from agriremed.messages import Message
+from agriremed.outputs import translate_frame
+
+
+@pytest.fixture(autouse=True)
+def _no_extra_dirs():
+    """Each test starts and ends with the package catalogues only."""
+    saved = list(messages._DIRS)
+    yield
+    messages._DIRS[:] = saved
+    messages.catalogue.cache_clear()
+    messages._render_one.cache_clear()
+
+
+def test_every_code_has_english_and_chinese_templates_with_the_same_fields():
+    en, zh = messages.catalogue("en"), messages.catalogue("zh")
+    assert len(en) > 60
+    assert sorted(en) == sorted(zh)
+    differ = {c: (messages.fields(en[c]), messages.fields(zh[c])) for c in en
+              if messages.fields(en[c]) != messages.fields(zh[c])}
+    assert differ == {}
+    # the Chinese templates have no English words outside their fields
+    assert [c for c in zh if i18n.untranslated(re.sub(r"\{[^}]*\}", " ", zh[c]))] == []
+
+
+def test_encoding_is_compact_stable_json_and_round_trips():
+    m = Message.of("opt.ph_above", ph_max=6.5, ph=6.8) + Message.of("opt.treats", metals="cd+pb")
+    text = m.encode()
+    # parameters sorted by name, no spaces: the same message is always the same text
+    assert text == '[["opt.ph_above",{"ph":6.8,"ph_max":6.5}],["opt.treats",{"metals":"cd+pb"}]]'
+    assert json.loads(text)[0][0] == "opt.ph_above"
+    assert Message.decode(text) == m
+    assert Message.of("opt.clean").encode() == '[["opt.clean"]]'
+    assert Message().encode() == "" and Message.decode("") == Message()
+    nested = Message.of("why.not_assessed", statement=Message.of("why.clean"))
+    assert Message.decode(nested.encode()) == nested
+    with pytest.raises(ValueError, match="not an encoded message"):
+        Message.decode('{"code": 1}')
+    # -0.0 prints as "-0.0": a message with it is not the message with 0.0 (nor in a column)
+    neg, pos = Message.of("why.carbon", co2e_t_ha_yr=-0.0), Message.of("why.carbon", co2e_t_ha_yr=0.0)
+    assert neg != pos and len({neg, pos}) == 2
+    assert list(messages.render_column(np.array([neg, pos, neg], dtype=object), "en")) == [
+        "-0.0 t CO2e/ha/yr against doing nothing", "+0.0 t CO2e/ha/yr against doing nothing",
+        "-0.0 t CO2e/ha/yr against doing nothing"]
+    assert messages.printed(-0.04, 1) == 0.0 and str(messages.printed(-0.04, 1)) == "-0.0"
+
+
+def test_render_hand_written_cases():
+    m = Message.of("opt.ph_above", ph=6.84, ph_max=6.5)
+    assert messages.render(m, "en") == "soil pH 6.8 is above 6.5: the option works on more acid soils"
+    assert messages.render(m.encode(), "zh") == "土壤pH 6.8高于6.5：该方案适用于酸性更强的土壤"
+    lime = Message.of("opt.lime", lime_t_ha=2.25, ph=5.04, ph_limed=6.0)
+    assert messages.render(lime, "en") == "2.25 t/ha CaCO3 raises pH 5.0 → 6.0"
+    assert messages.render(lime, "zh") == "施用CaCO3 2.25吨/公顷，pH由5.0升至6.0"
+    money = Message.of("money.cur_ha", value=-1000.4, currency="GBP", cny=-9185.9)
+    npv = Message.of("why.npv", money=money, years=20)
+    assert messages.render(npv, "en") == "NPV -1,000 GBP/ha (-9,186 CNY/ha) against doing nothing over 20 yr"
+    assert messages.render(npv, "zh") == "20年净现值相对不治理-1,000 英镑/公顷（-9,186元/公顷）"
+    # a soil class shown through its own code; an unknown class as its code
+    assert messages.render(Message.of("opt.soil_class", soil_class="strict_control"), "zh") == \
+        "不适用于严格管控类耕地（有重金属超过管制值）"
+    assert messages.render(Message.of("opt.soil_class", soil_class="odd_class"), "en") == "not suited to odd class land"
+
+
+def test_text_that_is_not_a_message_passes_through():
+    assert messages.render("an English sentence of an older plan", "zh") == "an English sentence of an older plan"
+    assert messages.render(None, "zh") == "" and messages.render(float("nan"), "en") == ""
+    with pytest.raises(KeyError, match="unknown message code"):
+        messages.render(Message.of("no.such_code"), "en")
+
+
+def test_a_new_language_is_a_file_and_renders_every_code_without_patterns(tmp_path, monkeypatch):
+    en = messages.catalogue("en")
+    # a test language: every template is its code followed by its fields, in order
+    rows = []
+    for code, tpl in en.items():
+        names = sorted(messages.fields(tpl))
+        rows.append({"code": code, "template": "|" if code == "_sep" else
+                     code.upper() + "".join(f" <{{{f}}}>" for f in names)})
+    pd.DataFrame(rows).to_csv(tmp_path / "xx.csv", index=False)
+    monkeypatch.setattr(i18n, "message", lambda *a, **k: pytest.fail("regex translation used"))
+    messages.add_catalogue_dir(tmp_path)
+    assert "xx" in messages.languages()
+    sample = {"metals": "cd", "land_use": "orchard", "note": "n", "rule_set": "china",
+              "rule": "cn_strict_no_food", "sources": "a;b", "soil_class": "safe_utilisation",
+              "statement": Message.of("why.clean"), "money": Message.of("money.cny_ha", cny=5.0),
+              "light": "green", "crop": "rice", "feedstock": "wood", "currency": "GBP"}
+    for code, tpl in en.items():
+        if code == "_sep":
+            continue
+        params = {f: sample.get(f, 1.5) for f in messages.fields(tpl)}
+        text = messages.render(Message.of(code, **params), "xx")
+        assert text.startswith(code.upper()), (code, text)
+    two = Message.of("opt.treats", metals="cd") + Message.of("opt.no_food")
+    assert messages.render(two, "xx") == "OPT.TREATS <cd>|OPT.NO_FOOD"
+    assert messages.render(Message.of("why.not_assessed", statement=Message.of("why.clean")), "xx") == \
+        "WHY.NOT_ASSESSED <WHY.CLEAN>"
+
+
+def test_a_language_missing_a_code_shows_it_in_english(tmp_path):
+    pd.DataFrame({"code": ["_sep"], "template": [" / "]}).to_csv(tmp_path / "yy.csv", index=False)
+    messages.add_catalogue_dir(tmp_path)
+    two = Message.of("opt.clean") + Message.of("opt.no_food")
+    assert messages.render(two, "yy") == ("soil is at or below all screening values: no remediation needed / "
+                                          "no food crop on the plot to protect")
+    with pytest.raises(ValueError, match="no message file for language 'qq'"):
+        messages.render(two, "qq")
+
+
+def test_a_code_listed_twice_is_an_error(tmp_path):
+    pd.DataFrame({"code": ["_sep", "a.b", "a.b"], "template": ["; ", "x", "y"]}).to_csv(tmp_path / "dd.csv",
+                                                                                      index=False)
+    messages.add_catalogue_dir(tmp_path)
+    with pytest.raises(ValueError, match="dd.csv: code.*listed twice: a.b"):
+        messages.catalogue("dd")
+
+
+@pytest.fixture(scope="module")
+def small_plan():
+    from conftest import make_plots
+
+    plots = make_plots(4, land_use=["paddy", "orchard", "paddy", "upland"], crop=["rice", "apple", "rice", "maize"],
+                       ph=[5.0, 5.5, 8.2, 6.0], cd_mg_kg=[1.0, 0.5, 0.8, 0.2])
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0), progress=False)
+
+
+def test_plan_reasons_are_rendered_from_their_codes(small_plan):
+    t = small_plan.table
+    assert (messages.render_column(t["reason_msg"], "en") == t["reason"].to_numpy(object)).all()
+    for c in ("food_safety", "clean_up", "economics"):
+        ok = t[f"why_{c}"].notna()
+        assert (messages.render_column(t.loc[ok, f"why_{c}_msg"], "en") == t.loc[ok, f"why_{c}"]).all()
+        assert (t.loc[~ok, f"why_{c}_msg"] == "").all()
+    # the orchard plot: options that are not used on orchard land say so, in both languages
+    row = t.loc[t["reason"].str.startswith("not used on orchard")]
+    assert len(row) > 0
+    assert set(messages.render_column(row["reason_msg"], "zh")) == {"不适用于果园"}
+    assert Message.decode(row["reason_msg"].iloc[0]).codes == ("opt.land_use",)
+
+
+def test_translate_frame_renders_message_columns(small_plan):
+    t = small_plan.table.head(40)
+    zh = translate_frame(t[["option_id", "reason", "reason_msg"]], "zh")
+    assert list(zh["reason"]) == list(messages.render_column(t["reason_msg"], "zh"))
+    assert (zh["reason"] != t["reason"]).all()
+    assert list(translate_frame(t[["reason", "reason_msg"]], "en")["reason"]) == list(t["reason"])
+    # a table without the message column (an older plan.csv) is still translated from English
+    old = translate_frame(pd.DataFrame({"reason": ["no metal column found", np.nan]}), "zh")
+    assert old["reason"].tolist()[0] == "未找到重金属列"
