@@ -17,8 +17,8 @@ Two samplings (scenario field ``sampling``):
 
 * ``random`` — independent draws, ``Generator.triangular`` of the parameter's generator;
 * ``lhs`` — Latin hypercube: the parameter's generator gives ``n`` stratified uniforms
-  ``u_i = (π(i) + U_i) / n`` (one in each ``1/n`` stratum, in a random order π; drawn by
-  :class:`scipy.stats.qmc.LatinHypercube` with ``d = 1``, seeded by that generator), and the
+  ``u_i = (π(i) − U_i) / n`` (one in each ``1/n`` stratum, in a random order π; the numbers
+  of :class:`scipy.stats.qmc.LatinHypercube` with ``d = 1`` seeded by that generator), and the
   inverse distribution function :func:`triangular_ppf` maps them to values. Each
   parameter has its own permutation, so the joint design over all parameters is a Latin
   hypercube, and a parameter's draws still depend only on the seed and its identity
@@ -108,11 +108,14 @@ def generator(seed: int, *parts) -> np.random.Generator:
 def lhs_uniforms(n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` stratified uniforms on (0, 1): one in each stratum ``[k/n, (k+1)/n)``, in random order.
 
-    ``u_i = (π(i) + U_i) / n`` with π a random permutation of ``0 … n−1`` and ``U_i``
-    uniform on [0, 1), both from ``rng``: a one-dimensional Latin hypercube [1]_
-    (:class:`scipy.stats.qmc.LatinHypercube` with ``d = 1``). A pure function of the
-    generator's state, so a generator seeded by a parameter's identity gives that
-    parameter the same uniforms in every run, chunking and plot order.
+    ``u_i = (π(i) − U_i) / n`` with π a random permutation of ``1 … n`` and ``U_i``
+    uniform on [0, 1), both from ``rng``: a one-dimensional Latin hypercube [1]_. The
+    numbers are those of ``scipy.stats.qmc.LatinHypercube(d=1, rng=rng).random(n)`` (same
+    child generator, same draws, same order; ``tests/test_uncertainty_lhs.py`` checks the
+    equality), written out because building the scipy engine costs about three times the
+    draws themselves, once per parameter. A pure function of the generator's state, so a
+    generator seeded by a parameter's identity gives that parameter the same uniforms in
+    every run, chunking and plot order.
 
     Parameters
     ----------
@@ -134,11 +137,13 @@ def lhs_uniforms(n: int, rng: np.random.Generator) -> np.ndarray:
     >>> sorted(np.floor(u * 4).astype(int).tolist())
     [0, 1, 2, 3]
     """
-    from scipy.stats import qmc
-
     if n <= 0:
         return np.empty(0)
-    return qmc.LatinHypercube(d=1, rng=rng).random(int(n))[:, 0]
+    child = rng.spawn(1)[0]  # as scipy's engine does: it owns a child of the generator
+    u = child.uniform(size=(int(n), 1))[:, 0]
+    strata = np.arange(1, int(n) + 1)
+    child.shuffle(strata)
+    return (strata - u) / int(n)
 
 
 def triangular_ppf(u, low, mode, high, log: bool = False) -> np.ndarray:
