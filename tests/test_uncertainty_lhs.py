@@ -137,9 +137,10 @@ def test_lhs_draws_are_common_random_numbers():
 # --- scenario field, plan and command line -------------------------------------------------------
 
 def test_scenario_sampling_field_is_checked_and_round_trips():
-    assert Scenario().sampling == "random"
-    s = Scenario(sampling="lhs")
-    assert Scenario.from_dict(s.to_dict()).sampling == "lhs"
+    assert Scenario().sampling == "lhs"
+    s = Scenario(sampling="random")
+    assert Scenario.from_dict(s.to_dict()).sampling == "random"
+    assert Scenario.from_dict({"mc_draws": 10}).sampling == "lhs"
     with pytest.raises(ScenarioError, match="scenario field sampling = 'LHS' is invalid; expected one of random, lhs"):
         Scenario(sampling="LHS")
 

@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--seed", type=int, help="Monte Carlo seed (overrides the scenario)")
     pl.add_argument("--draws", type=int, help="Monte Carlo draws (0 = deterministic only)")
     pl.add_argument("--sampling", choices=("random", "lhs"),
-                    help="Monte Carlo sampling: random draws or a Latin hypercube (overrides the scenario)")
+                    help="Monte Carlo sampling: a Latin hypercube (lhs, the default) or independent "
+                         "random draws (overrides the scenario)")
     pl.add_argument("--horizon", type=int, help="planning horizon in years")
     pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
     pl.add_argument("--no-report", action="store_true", help="skip report.html")

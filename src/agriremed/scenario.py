@@ -72,11 +72,12 @@ class Scenario:
         numbers on every run.
     mc_draws : int
         Monte Carlo draws per parameter (0 = deterministic only).
-    sampling : {"random", "lhs"}
-        How the Monte Carlo draws each parameter range: ``random`` (independent draws) or
-        ``lhs`` (Latin hypercube: one draw in each of ``mc_draws`` equal-probability
-        strata of every parameter, so percentiles settle with fewer draws). Either way a
-        parameter's draws depend only on the seed and the parameter
+    sampling : {"lhs", "random"}
+        How the Monte Carlo draws each parameter range: ``lhs`` (default; Latin hypercube:
+        one draw in each of ``mc_draws`` equal-probability strata of every parameter, so
+        percentiles settle with fewer draws, ``bench/bench_lhs.py``) or ``random``
+        (independent draws; the numbers of agriremed before the Latin hypercube). Either
+        way a parameter's draws depend only on the seed and the parameter
         (:mod:`agriremed.uncertainty`).
     horizon_yr : int
         Planning horizon for economics and carbon [yr].
@@ -235,7 +236,7 @@ class Scenario:
     pv_weather_file: str | None = None
     pv_tariff_cny_kwh: float | None = None
     organisation: dict | None = None
-    sampling: str = "random"
+    sampling: str = "lhs"
 
     def __post_init__(self):
         if isinstance(self.options, list):
