@@ -11,6 +11,10 @@ measurement is ``bench/bench_memory.py`` (the default ``agriremed plan FILE --ou
     are written. Time, plots/s and peak memory per size; 10⁶ plots is *extrapolated*
     (time linear in the plots from the largest size; memory is set by the chunk size, so
     the largest size's peak) and labelled ``estimate``.
+    ``--portfolio-sizes`` adds the planning alone for comparison: ``bench/bench_portfolio.py``'s
+    :func:`run_size` in a fresh interpreter (:func:`agriremed.stream.plan_stream` in chunks,
+    every option evaluated, the summary with each plot's recommended option kept in memory,
+    nothing written).
 (b) **Default command** — ``agriremed plan FILE`` with the scenario's default draws on
     ``--mc-plots`` plots: plots/s and peak memory.
 (c) **One-plot latency** — :func:`agriremed.plan` of one sample plot with the default
@@ -43,6 +47,10 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "data" / "samples" / "plots.csv"
 DEFAULT_DET_SIZES = (10_000, 100_000)
+DEFAULT_PORTFOLIO_SIZES = (10_000, 100_000)
+#: Plots per chunk of the planning-only runs (the most a 2 500 MB budget allows deterministically
+#: is about 7 000: :func:`agriremed.stream.memory_estimate_mb`).
+PORTFOLIO_CHUNK = 5_000
 DEFAULT_MC_PLOTS = 1_000
 LATENCY_REPEAT = 20
 #: Size of the extrapolated deterministic portfolio (target of the issue: ≤ 20 s, ≤ 4 096 MB).
@@ -121,11 +129,28 @@ def latency(repeat: int = LATENCY_REPEAT) -> list[dict]:
     return rows
 
 
-def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path) -> list[dict]:
+def portfolio_run(n: int) -> dict:
+    """``bench_portfolio.run_size`` of ``n`` plots in a fresh interpreter (planning only, nothing written)."""
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    import bench_portfolio
+
+    return bench_portfolio.run_size_in_subprocess(n, PORTFOLIO_CHUNK, "auto")
+
+
+def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_sizes=()) -> list[dict]:
     """All measurements as rows of ``results_targets.csv``."""
     import agriremed
 
     rows = []
+    for n in portfolio_sizes:
+        r = portfolio_run(n)
+        rows.append({"target": "a", "measurement": "deterministic planning only (plan_stream in chunks of "
+                     f"{r['chunk_size']:,}), all options, summary kept, nothing written", "plots": n, "draws": 0,
+                     "seconds": r["plan_s"], "plots_per_s": r["plots_per_s"], "peak_mb": r["peak_rss_mb"],
+                     "rows_written": "", "kind": "measured", "load_avg_1min": r["load_avg_1min"],
+                     "note": f"{r['n_planned']:,} plots planned; bench_portfolio.run_size"})
+        print(_line(rows[-1]), flush=True)
     for n in det_sizes:
         r = command_run(n, 0, workdir)
         rows.append({"target": "a", "measurement": "deterministic plan command, all options, plan + summary "
@@ -135,7 +160,8 @@ def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path) -> list[dict]:
                      "note": f"{r['recommended_rows']:,} summary rows name a recommended option"})
         print(_line(rows[-1]), flush=True)
     if det_sizes:
-        big = max(rows, key=lambda r: r["plots"])
+        big = max((r for r in rows if r["measurement"].startswith("deterministic plan command")),
+                  key=lambda r: r["plots"])
         rows.append({"target": "a", "measurement": "deterministic plan command, all options (extrapolated)",
                      "plots": TARGET_SIZE, "draws": 0, "seconds": big["seconds"] * TARGET_SIZE / big["plots"],
                      "plots_per_s": big["plots_per_s"], "peak_mb": big["peak_mb"], "kind": "estimate",
@@ -159,6 +185,16 @@ def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path) -> list[dict]:
     today, nproc = _dt.date.today().isoformat(), os.cpu_count()
     return [{**dict.fromkeys(FIELDS, ""), **r, "date": today, "nproc": nproc,
              "agriremed_version": agriremed.__version__} for r in rows]
+
+
+def _parse(v: str):
+    """A cell of an earlier results_targets.csv as a number where it is one."""
+    for kind in (int, float):
+        try:
+            return kind(v)
+        except ValueError:
+            pass
+    return v
 
 
 def _line(r: dict) -> str:
@@ -193,6 +229,10 @@ def main(argv=None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--det-sizes", type=int, nargs="*", default=list(DEFAULT_DET_SIZES),
                     help="plots of the deterministic runs (a)")
+    ap.add_argument("--portfolio-sizes", type=int, nargs="*", default=list(DEFAULT_PORTFOLIO_SIZES),
+                    help="plots of the planning-only runs of bench_portfolio (a, for comparison)")
+    ap.add_argument("--append", action="store_true",
+                    help="add the rows to an existing results_targets.csv instead of replacing it")
     ap.add_argument("--mc-plots", type=int, default=DEFAULT_MC_PLOTS,
                     help="plots of the default-command run (b); 0 skips it")
     ap.add_argument("--latency-repeat", type=int, default=LATENCY_REPEAT,
@@ -204,9 +244,14 @@ def main(argv=None) -> list[dict]:
     workdir = a.workdir or Path(tempfile.mkdtemp(prefix="agriremed-bench-targets-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"load {load_average():.1f} on {os.cpu_count()} CPUs; outputs in {workdir}", flush=True)
-    rows = measure(a.det_sizes, a.mc_plots, a.latency_repeat, workdir)
+    rows = measure(a.det_sizes, a.mc_plots, a.latency_repeat, workdir, a.portfolio_sizes)
     a.out.mkdir(parents=True, exist_ok=True)
-    with open(a.out / "results_targets.csv", "w", newline="", encoding="utf-8") as f:
+    path = a.out / "results_targets.csv"
+    if a.append and path.exists():
+        with open(path, newline="", encoding="utf-8") as f:
+            old = [{k: _parse(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        rows = sorted(old + rows, key=lambda r: str(r["target"]))  # stable: earlier rows first per target
+    with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(FIELDS))
         w.writeheader()
         w.writerows(rows)
