@@ -105,14 +105,15 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
     assert s["recommended_option"] == "flooded_rice"
     assert s["grain_samples_per_season"] == 1
     assert s["monitoring"] == ("grain sampling every season: 1 composite sample for the plot, tested for Cd/As, "
-                               "for 20 yr")
+                               "for 20 yr; each sample mixes at least 5 points along the plot's diagonals, taken "
+                               "within 3 days before harvest")
     assert (f"First year on the plot (6.3 mu): cost {s['first_year_cost_plot_cny']:,.0f} CNY, net "
             f"{s['cash_flow_year1_plot_cny']:+,.0f} CNY; a typical year (year {s['typical_year']:.0f}): net "
             f"{s['cash_flow_typical_plot_cny_yr']:+,.0f} CNY/yr; grain sampling every season") \
         in s["recommendation"]
     zh = i18n.message(s["recommendation"], "zh")
     assert f"地块（6.3亩）首年成本{s['first_year_cost_plot_cny']:,.0f}元" in zh
-    assert "每季籽粒采样：本地块1个混合样，检测镉、砷，共20年" in zh
+    assert "每季籽粒采样：本地块1个混合样，检测镉、砷，共20年；每个样品按对角线法采集不少于5个点混合，于收获前3天内采样" in zh
 
 
 def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
@@ -190,6 +191,36 @@ def test_grain_samples_follow_the_area(tables):
     # Zn has no food limit in GB 2762: not tested; below screening the controlling metal is tested
     assert "tested for Cd," in c["monitoring"][0] and "Zn" not in c["monitoring"][0]
     assert "tested for Pb," in c["monitoring"][2]
+
+
+def test_grain_samples_per_season_by_hand():
+    # one composite per started 10 mu, at least 1 a season, none without a food crop:
+    # 6.3 mu → 1; 10 mu → 1; 10.000000001 mu (0.6667 ha converted) → 1; 10.5 mu → 2; 30 mu → 3;
+    # 0.2 mu → 1 (the minimum); 45 mu without a food crop → 0
+    got = advice.grain_samples_per_season([6.3, 10.0, 10.000000001, 10.5, 30.0, 0.2, 45.0],
+                                          [True] * 6 + [False], 10.0, 1.0)
+    assert got.tolist() == [1, 1, 1, 2, 3, 1, 0]
+    # a county rule of one sample per 100 mu and at least 2 per plot: 250 mu → 3, 30 mu → 2
+    assert advice.grain_samples_per_season([250.0, 30.0], [True, True], 100.0, 2.0).tolist() == [3, 2]
+
+
+def test_grain_sampling_rule_says_what_is_sourced(tables):
+    t = tables.monitoring_rules.set_index("parameter")
+    # the sampling points, the timing and the lot come from the grain-sampling rule of the
+    # production base (at least 5 points on the diagonals, within 3 d before harvest) ...
+    assert t.loc["subsamples_per_composite", "value"] == 5
+    assert t.loc["subsamples_per_composite", "source"] == "moa2005_grain_sampling"
+    assert t.loc["sampling_days_before_harvest", "value"] == 3
+    assert t.loc["sampling_days_before_harvest", "unit"] == "d"
+    assert t.loc["sampling_days_before_harvest", "source"] == "moa2005_grain_sampling"
+    # ... the area one sample stands for is an assumption, and says so
+    assert t.loc["grain_area_per_sample_mu", "source"].split(";")[0] == "agriremed_assumption"
+    assert "ASSUMPTION" in t.loc["grain_area_per_sample_mu", "note"]
+    # the summary text follows the table, not a fixed sentence
+    rules = dict(advice.monitoring_rules(tables), subsamples_per_composite=8.0, sampling_days_before_harvest=2.0)
+    text = advice._monitoring(3, ["cd"], 20, True, "en", rules)
+    assert text.endswith("3 composite samples for the plot, tested for Cd, for 20 yr; each sample mixes at least "
+                         "8 points along the plot's diagonals, taken within 2 days before harvest")
 
 
 def test_do_nothing_says_metals_stay(result):

@@ -530,9 +530,18 @@ def test_vip_n_compliance_on_light_hunan_paddies_is_in_the_range_programmes_repo
     "by 22–47 % and were not compliant on moderately or heavily polluted soils; on the plot-trial basis lime "
     "alone already reaches 0.70 at Cd 1.45 (pH 5.0) and the package 0.85 (docs/architecture.md). No programme "
     "realisation factor is applied: no source other than the check itself was found that quantifies how much of a "
-    "plot-trial effect Chinese safe-utilisation programmes realise on farms (searched: 长株潭 VIP+n pilot reports "
-    "and reviews, the Changsha County vendor record with 100 % compliance, farmer adoption studies of other "
-    "techniques such as soil-test fertilisation); the Hunan 38-site VIP record (hunan_vip2018) is the check and "
+    "plot-trial effect farms or Chinese safe-utilisation programmes realise. Searched: 长株潭 VIP+n pilot reports "
+    "and reviews; the Changsha County vendor record (100 % compliance); large-area demonstrations (大面积示范) of "
+    "lime or VIP+n in Hunan, Jiangxi, Guangxi, Guangdong, Hubei (only plot trials found); safe-utilisation rates "
+    "by pollution level from other provinces (only targets, e.g. a county's ≥ 95 % co-monitoring target); field- "
+    "against plot-scale comparisons (none; meta-analyses pool trials: lime −48 %, liao2021_liming; amendments "
+    "−33 %, ge2023_amendments; multi-site limestone −45 to −62 %, Fang et al. 2021, Environ. Pollut.); farmer "
+    "adoption and willingness surveys (Daye, 278 farmers; 553 farmers in four remediation projects: willingness, "
+    "not realised effect); a study of the pilot's implementing entities from 1 320 samples (童星星 et al. 2020, "
+    "中国环境管理 12(1):121–129: landing rate, timeliness, quality score; its numbers could not be read and it "
+    "measures implementation, not the grain-Cd cut); reviews of Cd in Chinese soils and rice (Zhao et al. 2015, "
+    "Environ. Sci. Technol.; Wang et al. 2019, Environ. Pollut.: no programme-level figures in the parts read); "
+    "the Hunan 38-site VIP record (hunan_vip2018) is the check and "
     "cannot also calibrate it"))
 def test_vip_n_on_moderate_hunan_paddies_stays_below_the_programme_targets():
     import agriremed

@@ -22,12 +22,14 @@ option tables, money from the economics stage, years from the duration stage.
   minus cost of the typical year ``typical_year``, :func:`agriremed.economics.typical_year`)
   × area: actual years of the option's undiscounted yearly cash flows, subsidies not
   included.
-* **Monitoring** (``monitoring_rules.csv``, placeholder rule marked
-  ``agriremed_assumption``): composite grain samples a season = max(minimum,
-  ceil(area in mu / mu per sample)) every season a food crop is grown, over the plan
-  horizon, tested for the metals
+* **Monitoring** (``monitoring_rules.csv``; :func:`grain_samples_per_season`): composite
+  grain samples a season = max(minimum, ceil(area in mu / mu per sample)) every season a
+  food crop is grown, over the plan horizon, tested for the metals
   above their screening value that have a food limit in the scenario's standard (the
-  controlling metal when none exceeds).
+  controlling metal when none exceeds). Each composite mixes at least 5 points laid along
+  the plot's diagonals, taken within 3 days before harvest, and a plot under one option is
+  one sampling lot (grain-sampling rule [4]_); the mu per sample is an
+  ``agriremed_assumption`` (no rule read gives a density per area).
 * **How long**: :func:`agriremed.duration.cleanup_years_text` ("stabilises, does not clean
   up" for an option that is not a clean-up method, "> 200" beyond 200 years); for doing
   nothing, "metals stay in the soil".
@@ -38,6 +40,8 @@ References
    joint soil and crop monitoring).
 .. [2] Chen et al. (2018) Chemosphere 207:699–707 (7.5 t/ha CaCO3, two-year effect).
 .. [3] Tang X. (2020) VIP+n model for Cd-contaminated paddies.
+.. [4] 农业部农产品质量安全中心 (2005) 无公害农产品 粮油抽样规范 (production-base sampling:
+   lot, diagonal sampling with at least 5 points, within 3 d before harvest).
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from . import _frames, i18n
 from .duration import cleanup_years_text
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
+           "grain_samples_per_season",
            "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
            "plot_advice",
            "PlotAdvice", "years_text"]
@@ -106,6 +111,44 @@ def monitoring_rules(tables=None) -> dict[str, float]:
     t = getattr(tables, "monitoring_rules", None) if tables is not None else None
     t = t if isinstance(t, pd.DataFrame) else _packaged("monitoring_rules.csv")
     return dict(zip(t["parameter"], t["value"].astype(float), strict=True))
+
+
+def grain_samples_per_season(area_mu, food, area_per_sample_mu: float, min_samples: float) -> np.ndarray:
+    """Composite grain samples a plot needs each season.
+
+    Parameters
+    ----------
+    area_mu : array_like
+        Plot area [mu].
+    food : array_like of bool
+        Whether the plot grows a food crop that season.
+    area_per_sample_mu : float
+        Plot area one composite sample stands for [mu] (``grain_area_per_sample_mu`` of
+        ``monitoring_rules.csv``).
+    min_samples : float
+        Composite samples of a plot that grows a food crop, at least [–]
+        (``min_samples_per_plot``).
+
+    Returns
+    -------
+    numpy.ndarray
+        max(``min_samples``, ceil(``area_mu`` / ``area_per_sample_mu``)) where ``food``,
+        else 0 [–]; a started ``area_per_sample_mu`` counts whole (1e-9 tolerance for
+        areas converted from hectares).
+
+    References
+    ----------
+    .. [1] 农业部农产品质量安全中心 (2005) 无公害农产品 粮油抽样规范: one sampling lot is the crop
+       of one origin, practice and variety harvested at the same time.
+
+    Examples
+    --------
+    >>> grain_samples_per_season([6.3, 10.0, 10.5, 30.0, 4.0], [True, True, True, True, False], 10, 1)
+    array([1., 1., 2., 3., 0.])
+    """
+    mu = np.asarray(area_mu, dtype=float)
+    need = np.maximum(min_samples, np.ceil(mu / area_per_sample_mu - 1e-9))
+    return np.where(np.asarray(food, dtype=bool), need, 0.0)
 
 
 def _parameter(tables, option_id: str, name: str) -> float:
@@ -346,12 +389,17 @@ def _per_distinct(fn, *columns) -> np.ndarray:
     return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
 
 
-def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en") -> str:
+def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en",
+                rules: dict | None = None) -> str:
     if not food:
         return i18n.t("ui.monitor.none", lang)
     names = i18n.metals("+".join(metals), lang) if metals else i18n.t("ui.monitor.any_metal", lang)
     key = "ui.monitor.grain_one" if n == 1 else "ui.monitor.grain"
-    return i18n.t(key, lang, n=n, metals=names, years=f"{years:.0f}")
+    text = i18n.t(key, lang, n=n, metals=names, years=f"{years:.0f}")
+    rules = monitoring_rules() if rules is None else rules
+    how = i18n.t("ui.monitor.method", lang, points=f"{rules['subsamples_per_composite']:.0f}",
+                 days=f"{rules['sampling_days_before_harvest']:.0f}")
+    return f"{text}{'；' if lang == 'zh' else '; '}{how}"
 
 
 def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
@@ -438,14 +486,13 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
         metals_k.append("+".join(metals))
     food = food_k[inv]
-    need = np.maximum(at_least, np.ceil(mu / per_sample - 1e-9))
-    samples = np.where(planned, np.where(food, need, 0.0), np.nan)
+    samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
     texts = np.full(n, "", dtype=object)
     if planned.any():
         metals = np.asarray(metals_k, dtype=object)[inv]
         at = np.flatnonzero(planned)
         def text(k, m, f):
-            return _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f), lang)
+            return _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f), lang, rules)
 
         texts[at] = _per_distinct(text, samples[at], metals[at], food[at])
     opts = col("option_id", None)

@@ -373,61 +373,21 @@ def _years_column(p, lang: str = "en") -> list[str]:
 
 
 def _cmd_plan(args) -> int:
-    from .plan import plan
     from .stream import check_draws, chunk_size_for, data_rows_at_most
 
-    scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
-    changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
-                                 "food_standard": args.standard, "threshold_set": args.threshold_set,
-                                 "rule_set": getattr(args, "rule_set", None),
-                                 "economics_view": getattr(args, "economics_view", None),
-                                 "noncompliant_grain": getattr(args, "noncompliant_grain", None),
-                                 "sampling": getattr(args, "sampling", None)}.items()
-               if v is not None}
-    if changes:
-        scenario = scenario.replace(**changes)
+    scenario = _plan_scenario(args)
     if not args.memory > MEMORY_BASE_MB_FLOOR:
         _say(f"error: --memory {args.memory:g}: expected more than {MEMORY_BASE_MB_FLOOR:,.0f} MB (the "
              "interpreter and the tables alone take about that)", file=sys.stderr)
         return 2
     fitting = check_draws(scenario.mc_draws, args.memory, "--draws" if args.draws is not None else "mc_draws")
-    if getattr(args, "sheets", False) and args.chunk_size is not None:
-        _say("error: --sheets needs the in-memory plan: leave out --chunk-size", file=sys.stderr)
-        return 2
     geo_input = _is_geo(args.plots)
-    if args.format == "gpkg" and not geo_input:
-        _say("error: --format gpkg needs a GIS input (GeoPackage, Shapefile, GeoJSON): the plots carry no "
-             "geometry", file=sys.stderr)
-        return 2
-    if args.regions and not geo_input:
-        _say("error: --regions needs a GIS input (GeoPackage, Shapefile, GeoJSON) whose plots can be placed "
-             "in the regions", file=sys.stderr)
+    error = _plan_option_error(args, geo_input)
+    if error:
+        _say(error, file=sys.stderr)
         return 2
     if geo_input:
-        args.plots, args.geo_notes = _geo_table(args)
-        args.sheet = None
-        if args.regions:
-            from .geo import read_regions
-
-            args.region_polygons = read_regions(args.regions, args.region_field, args.region_layer)
-        if not args.quiet:
-            for note in args.geo_notes:
-                _say("note: " + note)
-            about = getattr(args, "region_polygons", None)
-            if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
-                _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
-        from .geo import held_mb
-
-        # the layer (attributes and geometry) stays in memory beside the chunks being planned
-        held = held_mb(args._geo_layer)
-        if chunk_size_for(scenario.mc_draws, args.memory, held_mb=held) >= 1:
-            args._held_mb = held
-            fitting = check_draws(scenario.mc_draws, args.memory,
-                                  "--draws" if args.draws is not None else "mc_draws", held_mb=held)
-        else:  # the layer alone leaves no room for one plot: say so instead of ignoring it
-            _say(f"warning: the GIS layer alone needs about {held:,.0f} MB, which leaves no room within "
-                 f"--memory {args.memory:,.0f} MB; chunks are sized without it, so the run may use more "
-                 "memory than --memory (raise --memory or split the layer)", file=sys.stderr)
+        fitting = _read_geo_input(args, scenario, fitting)
     if args.chunk_size is not None:
         return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
     rows = data_rows_at_most(args.plots, args.sheet)
@@ -442,6 +402,74 @@ def _cmd_plan(args) -> int:
     if args.format == "parquet":
         _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
         return 2
+    return _plan_in_memory(args, scenario, geo_input)
+
+
+def _plan_scenario(args) -> Scenario:
+    """The scenario of ``--scenario`` (or the default) with the settings given on the command line."""
+    scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
+    changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
+                                 "food_standard": args.standard, "threshold_set": args.threshold_set,
+                                 "rule_set": getattr(args, "rule_set", None),
+                                 "economics_view": getattr(args, "economics_view", None),
+                                 "noncompliant_grain": getattr(args, "noncompliant_grain", None),
+                                 "sampling": getattr(args, "sampling", None)}.items()
+               if v is not None}
+    if changes:
+        scenario = scenario.replace(**changes)
+    return scenario
+
+
+def _plan_option_error(args, geo_input: bool) -> str | None:
+    """The error message of options of ``plan`` that do not go together (None when they do)."""
+    if getattr(args, "sheets", False) and args.chunk_size is not None:
+        return "error: --sheets needs the in-memory plan: leave out --chunk-size"
+    if args.format == "gpkg" and not geo_input:
+        return ("error: --format gpkg needs a GIS input (GeoPackage, Shapefile, GeoJSON): the plots carry no "
+                "geometry")
+    if args.regions and not geo_input:
+        return ("error: --regions needs a GIS input (GeoPackage, Shapefile, GeoJSON) whose plots can be placed "
+                "in the regions")
+    return None
+
+
+def _read_geo_input(args, scenario, fitting: int) -> int:
+    """Read the GIS layer (and the regions) onto ``args``, print its notes, and return the plots
+    per chunk that fit in ``--memory`` beside the layer (``fitting`` when the layer alone leaves no
+    room, with a warning)."""
+    from .stream import check_draws, chunk_size_for
+
+    args.plots, args.geo_notes = _geo_table(args)
+    args.sheet = None
+    if args.regions:
+        from .geo import read_regions
+
+        args.region_polygons = read_regions(args.regions, args.region_field, args.region_layer)
+    if not args.quiet:
+        for note in args.geo_notes:
+            _say("note: " + note)
+        about = getattr(args, "region_polygons", None)
+        if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
+            _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
+    from .geo import held_mb
+
+    # the layer (attributes and geometry) stays in memory beside the chunks being planned
+    held = held_mb(args._geo_layer)
+    if chunk_size_for(scenario.mc_draws, args.memory, held_mb=held) >= 1:
+        args._held_mb = held
+        fitting = check_draws(scenario.mc_draws, args.memory,
+                              "--draws" if args.draws is not None else "mc_draws", held_mb=held)
+    else:  # the layer alone leaves no room for one plot: say so instead of ignoring it
+        _say(f"warning: the GIS layer alone needs about {held:,.0f} MB, which leaves no room within "
+             f"--memory {args.memory:,.0f} MB; chunks are sized without it, so the run may use more "
+             "memory than --memory (raise --memory or split the layer)", file=sys.stderr)
+    return fitting
+
+
+def _plan_in_memory(args, scenario, geo_input: bool) -> int:
+    """Plan the whole input in one plan and write it (report, workbook, sheets, GIS layers)."""
+    from .plan import plan
+
     tables = _tables(args)
     plots = args.plots
     if args.sheet is not None or geo_input:
@@ -471,30 +499,35 @@ def _cmd_plan(args) -> int:
     if geo_input:
         paths.update(_write_geo(args, p))
     if not args.quiet:
-        s = p.summary
-        show = pd.DataFrame({
-            "plot": s["plot_id"], "class": s["soil_class"].str.replace("_", " "),
-            "metals>screen": s["metals_exceeding"].replace("", "-"),
-            "recommended": s["recommended_option"],
-            "policy rule": s["policy_rule"].fillna("").replace("", "-"),
-            "yrs P50": _years_column(p, lang),
-            "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
-            "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
-                lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
-        })
-        with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30):
-            _say(_shown(show.head(40)).to_string(index=False))
-        if len(s) > 40:
-            _say(f"… {len(s) - 40} more plots in summary.csv")
-        _say(f"\n{len(p.plots)} plot(s) planned, {len(p.rejected)} rejected "
-              f"(seed {p.scenario.seed}, {p.scenario.mc_draws} Monte Carlo draws).")
-        if len(p.rejected):
-            _say("Rejected rows and reasons are in rejected.csv:")
-            for r in p.rejected.itertuples(index=False):
-                _say(f"  row {r.input_row}: {r.reasons}")
+        _print_plan(p, lang)
     for name, path in paths.items():
         _say(f"wrote {path}")
     return 0
+
+
+def _print_plan(p, lang: str) -> None:
+    """The summary of a plan on the terminal (first 40 plots) and its rejected rows."""
+    s = p.summary
+    show = pd.DataFrame({
+        "plot": s["plot_id"], "class": s["soil_class"].str.replace("_", " "),
+        "metals>screen": s["metals_exceeding"].replace("", "-"),
+        "recommended": s["recommended_option"],
+        "policy rule": s["policy_rule"].fillna("").replace("", "-"),
+        "yrs P50": _years_column(p, lang),
+        "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
+        "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
+            lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
+    })
+    with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30):
+        _say(_shown(show.head(40)).to_string(index=False))
+    if len(s) > 40:
+        _say(f"… {len(s) - 40} more plots in summary.csv")
+    _say(f"\n{len(p.plots)} plot(s) planned, {len(p.rejected)} rejected "
+          f"(seed {p.scenario.seed}, {p.scenario.mc_draws} Monte Carlo draws).")
+    if len(p.rejected):
+        _say("Rejected rows and reasons are in rejected.csv:")
+        for r in p.rejected.itertuples(index=False):
+            _say(f"  row {r.input_row}: {r.reasons}")
 
 
 def _is_geo(path) -> bool:

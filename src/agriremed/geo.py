@@ -360,7 +360,6 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     _require()
     import geopandas as gpd
     import pyogrio
-    import shapely
 
     p = Path(path)
     if not p.exists():
@@ -387,15 +386,36 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
         raise InputFileError(f"{p.name} (layer {name}) has no geometry: read it as a table (CSV, Excel)")
     fid = gdf.index.to_numpy()
     gdf = gdf.reset_index(drop=True)
+    gdf = _layer_crs(gdf, crs, p.name, name, notes)
+    geom = gdf.geometry
+    _check_degrees(geom, gdf.crs, p.name)
+    problems, usable = _geometry_problems(geom, fid)
+    attrs = pd.DataFrame(gdf.drop(columns="geometry"))
+    if p.suffix.lower() in (".shp", ".zip"):
+        notes += _truncated_fields(list(attrs.columns), p.name)
+    table = parquet_as_text(attrs)
+    _add_geometry_columns(table, geom, usable, fid, notes, p.name)
+    table.attrs.update(row_problems=sorted(problems, key=lambda r: r["row"]), encoding=None,
+                       sheet=name, layer=name)
+    if problems:
+        notes.append(f"{p.name}: {len(problems)} feature(s) with an empty, invalid or unsupported "
+                     "geometry are rejected (see the rejected rows)")
+    return Layer(table=table, notes=notes, geometry=geom, fid=fid, name=name, crs=gdf.crs, usable=usable)
+
+
+def _layer_crs(gdf, crs: str | None, file_name: str, name: str, notes: list[str]):
+    """The layer with its coordinate reference system: the declared one (noted), or ``crs`` for a
+    layer that declares none; raises InputFileError without either, or when ``crs`` is not a CRS
+    or contradicts the declared one."""
     if gdf.crs is None:
         if not crs:
-            raise InputFileError(f"{p.name} (layer {name}) has no coordinate reference system (a shapefile "
+            raise InputFileError(f"{file_name} (layer {name}) has no coordinate reference system (a shapefile "
                                  f"without its .prj file?): name it with --crs, {_CRS_HINT} (缺少坐标系)")
         try:
             gdf = gdf.set_crs(crs)
         except Exception as exc:
             raise InputFileError(f"--crs {crs}: not a coordinate reference system ({exc})") from exc
-        notes.append(f"{p.name}: the layer declares no CRS; read as {gdf.crs.name} ({crs}) as given")
+        notes.append(f"{file_name}: the layer declares no CRS; read as {gdf.crs.name} ({crs}) as given")
     elif crs:
         from pyproj import CRS
 
@@ -404,15 +424,21 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
         except Exception as exc:
             raise InputFileError(f"--crs {crs}: not a coordinate reference system ({exc})") from exc
         if not given.equals(gdf.crs, ignore_axis_order=True):
-            raise InputFileError(f"{p.name} declares its CRS as {gdf.crs.name}; --crs {crs} ({given.name}) "
+            raise InputFileError(f"{file_name} declares its CRS as {gdf.crs.name}; --crs {crs} ({given.name}) "
                                  "differs: --crs is only for layers without a CRS (drop it, or fix the "
                                  "layer)")
     else:
         epsg = gdf.crs.to_epsg()
-        notes.append(f"{p.name}: coordinates in {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
-    geom = gdf.geometry
-    _check_degrees(geom, gdf.crs, p.name)
-    n = len(gdf)
+        notes.append(f"{file_name}: coordinates in {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
+    return gdf
+
+
+def _geometry_problems(geom, fid: np.ndarray) -> tuple[list[dict], np.ndarray]:
+    """Row problems of the features with an empty, unsupported (not polygonal or punctual) or
+    invalid geometry, and the features whose geometry is usable."""
+    import shapely
+
+    n = len(geom)
     problems = []
     missing = (geom.isna() | geom.is_empty).to_numpy()
     gtype = geom.geom_type.fillna("").to_numpy(object)
@@ -438,17 +464,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
                                  expected="a valid polygon: repair it in a GIS (e.g. QGIS Fix geometries, "
                                           "shapely make_valid) and read the layer again"))
     usable = ~missing & known & valid
-    attrs = pd.DataFrame(gdf.drop(columns="geometry"))
-    if p.suffix.lower() in (".shp", ".zip"):
-        notes += _truncated_fields(list(attrs.columns), p.name)
-    table = parquet_as_text(attrs)
-    _add_geometry_columns(table, geom, usable, fid, notes, p.name)
-    table.attrs.update(row_problems=sorted(problems, key=lambda r: r["row"]), encoding=None,
-                       sheet=name, layer=name)
-    if problems:
-        notes.append(f"{p.name}: {len(problems)} feature(s) with an empty, invalid or unsupported "
-                     "geometry are rejected (see the rejected rows)")
-    return Layer(table=table, notes=notes, geometry=geom, fid=fid, name=name, crs=gdf.crs, usable=usable)
+    return problems, usable
 
 
 def _truncated_fields(fields: list[str], name: str) -> list[str]:

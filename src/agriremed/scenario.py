@@ -35,6 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from .accounting import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS, RICE_AMENDMENTS,
+                         RICE_PRESEASON, RICE_WATER_REGIMES)
+from .columns import CURRENCIES
+
 __all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
 
 #: Default criteria weights (SuRF-UK groups: environmental, social, economic); the
@@ -363,9 +367,6 @@ def _check(s: Scenario) -> None:
     _check_weights(c, s.weights)
     _check_options(c, s.options)
     _check_overrides(c, s.overrides)
-    from .carbon import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS,  # the accounting methods live
-                         RICE_AMENDMENTS, RICE_PRESEASON, RICE_WATER_REGIMES)  # with the ledger
-
     c.choice("biochar_method", s.biochar_method, BIOCHAR_METHODS)
     if s.biochar_h_corg is not None:
         c.number("biochar_h_corg", s.biochar_h_corg, 0.0, 2.0,
@@ -378,8 +379,6 @@ def _check(s: Scenario) -> None:
                   "a feedstock or temperature class name, or none for the option library's choice")
     if not isinstance(s.rule_set, str) or not s.rule_set.strip() or len(s.rule_set) > MAX_NAME_CHARS:
         c.bad("rule_set", s.rule_set, "the name of a rule set of land_rules.csv (china, none or a user set)")
-    from .columns import CURRENCIES
-
     c.choice("currency", s.currency, CURRENCIES)
     if s.exchange_rate_cny is not None:
         lo, hi = EXCHANGE_RATE_RANGE

@@ -59,7 +59,7 @@ import pandas as pd
 
 from . import carbon as carbon_mod
 from . import solar
-from .economics import npv
+from .finance import npv
 from .options import parameter_for_rows, policy_status
 from .tables import Tables, load_tables, split_keys
 

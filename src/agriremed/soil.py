@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import _frames
 from . import columns as C
+from .kernels_soil import metal_stock_kg_ha, soil_mass_t_ha
 from .tables import Tables, load_tables
 
 __all__ = [
@@ -96,54 +97,6 @@ def _check_set(t: pd.DataFrame, set_id: str) -> None:
     if not (t["set_id"] == set_id).any():
         raise ThresholdSetError(f"threshold set {set_id!r} is not in soil_thresholds.csv; available: "
                                 + ", ".join(pd.unique(t["set_id"])) + " (add a set with a user table folder)")
-
-
-def soil_mass_t_ha(depth_m, bulk_density_g_cm3):
-    """Dry soil mass of the treated layer per hectare.
-
-    Parameters
-    ----------
-    depth_m : array_like
-        Depth of the layer [m].
-    bulk_density_g_cm3 : array_like
-        Dry bulk density [g cm⁻³] (= t m⁻³).
-
-    Returns
-    -------
-    numpy.ndarray
-        Soil mass [t ha⁻¹] = depth × bulk density × 10 000 m² ha⁻¹.
-
-    Examples
-    --------
-    >>> float(soil_mass_t_ha(0.25, 1.5))
-    3750.0
-    """
-    return np.asarray(depth_m, float) * np.asarray(bulk_density_g_cm3, float) * 1.0e4
-
-
-def metal_stock_kg_ha(conc_mg_kg, depth_m, bulk_density_g_cm3):
-    """Mass of a metal in the treated layer per hectare.
-
-    Parameters
-    ----------
-    conc_mg_kg : array_like
-        Total concentration in soil [mg kg⁻¹].
-    depth_m : array_like
-        Layer depth [m].
-    bulk_density_g_cm3 : array_like
-        Dry bulk density [g cm⁻³].
-
-    Returns
-    -------
-    numpy.ndarray
-        Metal stock [kg ha⁻¹] = C × soil mass × 10⁻³.
-
-    Examples
-    --------
-    >>> float(metal_stock_kg_ha(3.0, 0.25, 1.5))   # SUMATECS example: 11.25 kg Cd/ha
-    11.25
-    """
-    return np.asarray(conc_mg_kg, float) * soil_mass_t_ha(depth_m, bulk_density_g_cm3) * 1.0e-3
 
 
 def threshold_values(ph, land_use, metal: str, kind: str = "screening",

@@ -1027,53 +1027,21 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
 
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
     sinks, soft_sinks = {}, {}
-    soft_first: dict = {}  # columns and dtypes of the soft re-use tables, for datapackage.json
-    soft_ok = True  # False once pvlib is found missing (no soft re-use tables, as in an in-memory plan)
     if out is not None:
         out = prepare_out_dir(out)
         sinks = {name: _Sink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
         # soft re-uses and the opportunity matrix: rows of one plot only, so appended chunk by chunk
         soft_sinks = {name: _Sink(out / f"{name}.csv", "csv", head) for name in SOFT_REUSE_OUTPUTS}
 
-    summaries, recommended, rejected, problems = [], [], [], []
-    digest = hashlib.sha256()
-    n_input = n_planned = n_chunks = 0
+    acc = _Collected(keep_summary=keep_summary, keep_recommended=keep_recommended, writing=out is not None,
+                     extra_outputs=extra_outputs)
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
                else None)
-    first_plan = None
     try:
         for chunk in _with_last(inp.chunks()):
-            if len(chunk) == 0 and (n_chunks > 0 or not chunk.attrs.get("last", False)):
+            if len(chunk) == 0 and (acc.n_chunks > 0 or not chunk.attrs.get("last", False)):
                 continue  # only blank lines; a file without any data row is reported once at the end
-            p = plan_chunk(chunk, scenario, tables, n_input, duplicates)
-            probs = p.problems
-            if n_chunks > 0:  # file-level problems (headers, missing columns) once
-                probs = probs.loc[probs["input_row"].notna()]
-            problems.append(probs)
-            rejected.append(p.rejected)
-            digest.update(p.input_digest().encode())
-            if len(p.plots):
-                for name, sink in sinks.items():
-                    sink.write(p.table if name == "plan" else p.summary)
-                if keep_summary:
-                    summaries.append(p.summary)
-                if keep_recommended:
-                    recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
-                if out is not None:
-                    for extra in extra_outputs:
-                        extra.add(p)
-                    if soft_ok:
-                        soft = _soft_reuse(p)
-                        soft_ok = soft is not None
-                        if soft_ok:
-                            for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
-                                soft_sinks[name].write(df)
-                                soft_first.setdefault(name, df.iloc[:0])
-            if first_plan is None:
-                first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
-            n_input += p.n_input
-            n_planned += len(p.plots)
-            n_chunks += 1
+            acc.add(plan_chunk(chunk, scenario, tables, acc.n_input, duplicates), sinks, soft_sinks)
             bar.update(len(chunk))
     finally:
         bar.close()
@@ -1082,73 +1050,155 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     from .plan import rules_note
 
     notes += rules_note(scenario)
-    problems_df = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame()
-    rejected_df = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
-    summary = pd.concat(summaries, ignore_index=True) if summaries else None
+    first_plan = acc.first_plan
+    problems_df = pd.concat(acc.problems, ignore_index=True) if acc.problems else pd.DataFrame()
+    rejected_df = pd.concat(acc.rejected, ignore_index=True) if acc.rejected else pd.DataFrame()
+    summary = pd.concat(acc.summaries, ignore_index=True) if acc.summaries else None
     if summary is None and keep_summary and first_plan is not None:
         summary = first_plan.summary.iloc[:0]
-    input_digest = digest.hexdigest()[:16]
+    input_digest = acc.digest.hexdigest()[:16]
 
     paths = {}
     if out is not None:
-        from .io import write_csv
-
-        for name, sink in sinks.items():
-            empty = (first_plan.table if name == "plan" else first_plan.summary).iloc[:0] \
-                if first_plan is not None else pd.DataFrame()
-            paths[name] = sink.close(empty)
-        counts = (f"plots: {n_input} rows read, {n_planned} planned, {len(rejected_df)} rejected; "
-                  f"input digest {input_digest}")
-        if soft_ok and first_plan is not None:
-            from .softreuse import MATRIX_COLUMNS, REUSE_COLUMNS
-
-            for name, cols in zip(SOFT_REUSE_OUTPUTS, (REUSE_COLUMNS, MATRIX_COLUMNS), strict=True):
-                soft_first.setdefault(name, pd.DataFrame(columns=cols))  # no plot planned: header only
-                paths[name] = soft_sinks[name].close(soft_first[name])
-        else:
-            for name in SOFT_REUSE_OUTPUTS:
-                (out / f"{name}.csv").unlink(missing_ok=True)
-        paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
-        paths["problems"] = write_csv(problems_df, out / "problems.csv")
-        paths["scenario"] = scenario.save(out / "scenario.json")
-        provenance = [*head, counts]
-        if first_plan is not None and first_plan.money()["code"] != "CNY":
-            provenance.append(first_plan.provenance()[-1])  # the money line
-        from .plan import pass_through_columns
-
-        passed = pass_through_columns(first_plan.plots) if first_plan is not None else []
-        described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
-                     for name, sink in sinks.items()}
-        described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
-        for name in SOFT_REUSE_OUTPUTS:
-            if name in paths:
-                described[f"{name}.csv"] = soft_first[name]
-        run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
-                    "n_input": n_input, "n_planned": n_planned, "rejected": rejected_df, "n_chunks": n_chunks,
-                    "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
-                    "money": first_plan.money() if first_plan is not None else None}
-        for extra in extra_outputs:
-            paths.update(extra.write(out, run_info))
-        paths["datapackage"] = write_datapackage(out, described, passed_through=passed,
-                                                 description="; ".join(provenance))
-        run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),
-               "input_digest": input_digest, "rows_read": n_input, "plots_planned": n_planned,
-               "rows_rejected": len(rejected_df), "chunks": n_chunks, "chunk_size": chunk_size,
-               "notes": notes, "provenance": provenance, "passed_through": passed,
-               "files": sorted([p.name for p in paths.values()] + ["run.json"])}
-        if first_plan is not None:
-            run["currency"] = first_plan.money()
-        paths["run"] = out / "run.json"
-        paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                                encoding="utf-8")
-    rec = pd.concat(recommended, ignore_index=True) if recommended else None
+        paths = _write_stream_run(out, fmt, head, sinks, soft_sinks, acc, rejected_df, problems_df, scenario,
+                                  tables, chunk_size, input_digest, notes, extra_outputs)
+    rec = pd.concat(acc.recommended, ignore_index=True) if acc.recommended else None
     if rec is None and keep_recommended and first_plan is not None:
         rec = first_plan.table.iloc[:0]
     return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df,
-                        n_input=n_input,
-                        n_planned=n_planned, n_chunks=n_chunks, seconds=time.perf_counter() - t0, paths=paths,
-                        scenario=scenario, notes=notes, input_digest=input_digest)
+                        n_input=acc.n_input,
+                        n_planned=acc.n_planned, n_chunks=acc.n_chunks, seconds=time.perf_counter() - t0,
+                        paths=paths, scenario=scenario, notes=notes, input_digest=input_digest)
 
+
+@dataclasses.dataclass
+class _Collected:
+    """What :func:`plan_stream` keeps of the chunks planned so far: kept summaries, recommended
+    rows, rejected rows and problems, the input digest, counts, the first plan's skeleton, and
+    the soft re-use tables' columns (``soft_ok`` False once pvlib is found missing: no soft
+    re-use tables, as in an in-memory plan). ``writing``: an output folder is written (the
+    further outputs and the soft re-use tables are built only then)."""
+
+    keep_summary: bool = True
+    keep_recommended: bool = False
+    writing: bool = False
+    extra_outputs: object = ()
+    summaries: list = dataclasses.field(default_factory=list)
+    recommended: list = dataclasses.field(default_factory=list)
+    rejected: list = dataclasses.field(default_factory=list)
+    problems: list = dataclasses.field(default_factory=list)
+    digest: object = dataclasses.field(default_factory=hashlib.sha256)
+    n_input: int = 0
+    n_planned: int = 0
+    n_chunks: int = 0
+    first_plan: object = None
+    soft_ok: bool = True
+    soft_first: dict = dataclasses.field(default_factory=dict)  # columns and dtypes, for datapackage.json
+
+    def add(self, p, sinks: dict, soft_sinks: dict) -> None:
+        """Take the plan ``p`` of the next chunk: keep what is kept, write its rows to the sinks."""
+        probs = p.problems
+        if self.n_chunks > 0:  # file-level problems (headers, missing columns) once
+            probs = probs.loc[probs["input_row"].notna()]
+        self.problems.append(probs)
+        self.rejected.append(p.rejected)
+        self.digest.update(p.input_digest().encode())
+        if len(p.plots):
+            self._add_planned(p, sinks, soft_sinks)
+        if self.first_plan is None:
+            self.first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
+        self.n_input += p.n_input
+        self.n_planned += len(p.plots)
+        self.n_chunks += 1
+
+    def _add_planned(self, p, sinks: dict, soft_sinks: dict) -> None:
+        """The planned plots of a chunk: to the sinks, the kept tables and the further outputs."""
+        for name, sink in sinks.items():
+            sink.write(p.table if name == "plan" else p.summary)
+        if self.keep_summary:
+            self.summaries.append(p.summary)
+        if self.keep_recommended:
+            self.recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
+        if not self.writing:
+            return
+        for extra in self.extra_outputs:
+            extra.add(p)
+        if self.soft_ok:
+            soft = _soft_reuse(p)
+            self.soft_ok = soft is not None
+            if self.soft_ok:
+                for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
+                    soft_sinks[name].write(df)
+                    self.soft_first.setdefault(name, df.iloc[:0])
+
+
+def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
+                      rejected_df: pd.DataFrame, problems_df: pd.DataFrame, scenario: Scenario, tables: Tables,
+                      chunk_size: int, input_digest: str, notes: list[str], extra_outputs) -> dict:
+    """Close the plan and summary files and write the rest of a streamed run to ``out``: soft
+    re-use tables, rejected rows, problems, scenario, further outputs, datapackage.json and
+    run.json. Returns ``{name: path}``."""
+    from .io import write_csv
+
+    first_plan = acc.first_plan
+    paths = {}
+    for name, sink in sinks.items():
+        empty = (first_plan.table if name == "plan" else first_plan.summary).iloc[:0] \
+            if first_plan is not None else pd.DataFrame()
+        paths[name] = sink.close(empty)
+    counts = (f"plots: {acc.n_input} rows read, {acc.n_planned} planned, {len(rejected_df)} rejected; "
+              f"input digest {input_digest}")
+    paths.update(_close_soft_sinks(out, soft_sinks, acc))
+    paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
+    paths["problems"] = write_csv(problems_df, out / "problems.csv")
+    paths["scenario"] = scenario.save(out / "scenario.json")
+    provenance = [*head, counts]
+    if first_plan is not None and first_plan.money()["code"] != "CNY":
+        provenance.append(first_plan.provenance()[-1])  # the money line
+    from .plan import pass_through_columns
+
+    passed = pass_through_columns(first_plan.plots) if first_plan is not None else []
+    described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
+                 for name, sink in sinks.items()}
+    described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
+    for name in SOFT_REUSE_OUTPUTS:
+        if name in paths:
+            described[f"{name}.csv"] = acc.soft_first[name]
+    run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
+                "n_input": acc.n_input, "n_planned": acc.n_planned, "rejected": rejected_df,
+                "n_chunks": acc.n_chunks, "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
+                "money": first_plan.money() if first_plan is not None else None}
+    for extra in extra_outputs:
+        paths.update(extra.write(out, run_info))
+    paths["datapackage"] = write_datapackage(out, described, passed_through=passed,
+                                             description="; ".join(provenance))
+    run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),
+           "input_digest": input_digest, "rows_read": acc.n_input, "plots_planned": acc.n_planned,
+           "rows_rejected": len(rejected_df), "chunks": acc.n_chunks, "chunk_size": chunk_size,
+           "notes": notes, "provenance": provenance, "passed_through": passed,
+           "files": sorted([p.name for p in paths.values()] + ["run.json"])}
+    if first_plan is not None:
+        run["currency"] = first_plan.money()
+    paths["run"] = out / "run.json"
+    paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                            encoding="utf-8")
+    return paths
+
+
+def _close_soft_sinks(out: Path, soft_sinks: dict, acc: _Collected) -> dict:
+    """Close the soft re-use tables (a header only when no plot was planned); without pvlib or
+    without any chunk, remove them. Returns ``{name: path}`` of those kept."""
+    paths = {}
+    if acc.soft_ok and acc.first_plan is not None:
+        from .softreuse import MATRIX_COLUMNS, REUSE_COLUMNS
+
+        for name, cols in zip(SOFT_REUSE_OUTPUTS, (REUSE_COLUMNS, MATRIX_COLUMNS), strict=True):
+            acc.soft_first.setdefault(name, pd.DataFrame(columns=cols))  # no plot planned: header only
+            paths[name] = soft_sinks[name].close(acc.soft_first[name])
+    else:
+        for name in SOFT_REUSE_OUTPUTS:
+            (out / f"{name}.csv").unlink(missing_ok=True)
+    return paths
 
 #: Soft re-use outputs a streamed run appends chunk by chunk (:mod:`agriremed.softreuse`).
 SOFT_REUSE_OUTPUTS = ("reuse_options", "opportunity_matrix")

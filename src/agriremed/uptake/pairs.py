@@ -148,13 +148,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     tables = tables or load_tables()
     raw, notes = read_table(data) if isinstance(data, (str, Path)) else (pd.DataFrame(data).copy(), [])
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1).reset_index(drop=True)
-    mapping, header_notes, factor_of = {}, [], {}
-    for col in raw.columns:
-        canon, note = _canonical(col, metal)
-        mapping[col] = canon
-        factor_of[canon] = 1e-3 if note and "µg/kg" in note else 1.0
-        if note:
-            header_notes.append((canon, note))
+    mapping, header_notes, factor_of = _pair_headers(raw, metal)
     raw = raw.rename(columns=mapping)
     n = len(raw)
     ids = _as_text(raw["pair_id"]).to_numpy(object) if "pair_id" in raw.columns else np.full(n, "", object)
@@ -166,8 +160,51 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         col.add_file(d, "error", f"several columns map to {d}", "each column once")
     if n == 0:
         col.add_file("", "error", "the table has a header but no data rows", "at least one pair")
+    use = _crop_rows(col, raw, crop, dups, tables, notes)
+    factor = _derive_som(col, raw, needed, tables, notes)
 
-    # ---- which rows: crop filter -------------------------------------------------------
+    # ---- required columns --------------------------------------------------------------
+    required = [soil_column(metal, soil_measure), plant_column(metal), *[v for v in needed if v != "soil"]]
+    missing = [r for r in required if r not in raw.columns]
+    for r in missing:
+        spec = C.COLUMNS.get(r)
+        what = f" ({spec.description})" if spec is not None else ""
+        extra = " or oc_g_kg" if r == "som_pct" else ""
+        col.add_file(r, "error", f"required column {r} is missing", f"a column named {r}{extra}{what}")
+    if missing or dups or n == 0:
+        col.error_rows[:] = True
+
+    # ---- cells -------------------------------------------------------------------------
+    out = pd.DataFrame(index=raw.index)
+    logged = {soil_column(metal, soil_measure), plant_column(metal)}
+    for name in [r for r in required if r in raw.columns and r not in dups]:
+        derived = name == "som_pct" and "som_pct" not in mapping.values()
+        num = _check_pair_column(col, raw, name, derived, factor_of, use, name in logged)
+        out[name] = som_from_oc(num, factor) if derived else num
+    for keep in ("pair_id", "crop"):
+        if keep in raw.columns and keep not in dups:
+            out[keep] = _as_text(raw[keep]).to_numpy(object)
+    return _pairs_result(col, raw, out, use, notes)
+
+
+def _pair_headers(raw: pd.DataFrame, metal: str):
+    """Headers read: original → canonical name, the (canonical, note) of each converted header
+    and canonical name → unit factor (µg/kg headers: 1e-3 to mg/kg)."""
+    mapping, header_notes, factor_of = {}, [], {}
+    for col in raw.columns:
+        canon, note = _canonical(col, metal)
+        mapping[col] = canon
+        factor_of[canon] = 1e-3 if note and "µg/kg" in note else 1.0
+        if note:
+            header_notes.append((canon, note))
+    return mapping, header_notes, factor_of
+
+
+def _crop_rows(col: _Collector, raw: pd.DataFrame, crop: str | None, dups: list[str], tables: Tables,
+               notes: list[str]) -> np.ndarray:
+    """Rows of ``crop`` (code or alias; all rows without a crop or a crop column); rows of other
+    crops are noted as set aside, no row of the crop is an error."""
+    n = len(raw)
     use = np.ones(n, bool)
     if crop is not None and "crop" in raw.columns and not dups:
         lookup = {c.lower(): c for c in tables.crops["crop"]}
@@ -186,8 +223,12 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
             notes.append(f"{int((~use).sum())} row(s) of other crops set aside (fitting {want})")
     elif crop is not None:
         notes.append(f"no crop column: every row is taken as {crop}")
+    return use
 
-    # ---- derived SOM from OC -----------------------------------------------------------
+
+def _derive_som(col: _Collector, raw: pd.DataFrame, needed, tables: Tables, notes: list[str]) -> float:
+    """When ``som_pct`` is needed and only ``oc_g_kg`` is given, put the OC values in a ``som_pct``
+    column of ``raw`` (converted after the checks); returns the SOM/OC factor [–]."""
     factor = tables.factor("som_per_oc")
     if "som_pct" in needed and "som_pct" not in raw.columns and "oc_g_kg" in raw.columns:
         raw["som_pct"] = raw["oc_g_kg"]  # converted below, after the checks on oc_g_kg
@@ -195,72 +236,76 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
                      "(SOM/OC factor som_per_oc, source pribyl2010_som)")
     elif "som_pct" in needed and "som_pct" in raw.columns and "oc_g_kg" in raw.columns:
         col.add_file("oc_g_kg", "warning", "both som_pct and oc_g_kg given: som_pct is used", "")
+    return factor
 
-    # ---- required columns --------------------------------------------------------------
-    required = [soil_column(metal, soil_measure), plant_column(metal), *[v for v in needed if v != "soil"]]
-    missing = [r for r in required if r not in raw.columns]
-    for r in missing:
-        spec = C.COLUMNS.get(r)
-        what = f" ({spec.description})" if spec is not None else ""
-        extra = " or oc_g_kg" if r == "som_pct" else ""
-        col.add_file(r, "error", f"required column {r} is missing", f"a column named {r}{extra}{what}")
-    if missing or dups or n == 0:
-        col.error_rows[:] = True
 
-    # ---- cells -------------------------------------------------------------------------
-    out = pd.DataFrame(index=raw.index)
-    logged = {soil_column(metal, soil_measure), plant_column(metal)}
-    for name in [r for r in required if r in raw.columns and r not in dups]:
-        spec = C.COLUMNS.get(name)
-        derived = name == "som_pct" and "som_pct" not in mapping.values()
-        report = "oc_g_kg" if derived else name  # problems name the column the user wrote
-        text = _as_text(raw[report])
-        if derived:
-            spec = C.COLUMNS["oc_g_kg"]
-        if pd.api.types.is_numeric_dtype(raw[report]) and not pd.api.types.is_bool_dtype(raw[report]):
-            num = raw[report].to_numpy(float, copy=True)  # numbers stay numbers (no rounding via text)
-            blank = np.isnan(num)
-        else:
-            blank = text.str.lower().isin(NA_STRINGS).to_numpy()
-            num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
-        bad_text = ~blank & np.isnan(num)
-        num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
-        comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
-        expected = spec.expected() if spec is not None else "a number"
-        col.add(use & comma, report, text, "error",
-                "decimal comma: write the number with a point (e.g. 0.25)", expected)
-        col.add(use & bad_text & ~comma, report, text, "error", "not a number", expected)
-        col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)
-        ok = ~np.isnan(num)
-        if name in logged:
-            col.add(use & ok & (num <= 0), name, text, "error",
-                    "zero or negative: the model takes log10; enter the detection limit or leave out "
-                    "the pair", expected)
-            bad = ok & (num <= 0)
-        else:
-            bad = np.zeros(n, bool)
-        if spec is not None and spec.dtype == "float":
-            lo, hi = spec.valid
-            lo_open, hi_open = spec.valid_open
-            below = (ok & ~bad & ((num <= lo) if lo_open else (num < lo)) if lo is not None
-                     else np.zeros(n, bool))
-            above = ok & ((num >= hi) if hi_open else (num > hi)) if hi is not None else np.zeros(n, bool)
-            col.add(use & below, report, text, "error", "below the valid range", expected)
-            col.add(use & above, report, text, "error", "above the valid range (check the unit)", expected)
-            bad = bad | below | above
-            if spec.typical is not None:
-                tlo, thi = spec.typical
-                soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
-                                    ((num > thi) if thi is not None else False))
-                col.add(use & soft, report, text, "warning",
-                        "unusual value: kept, please check it (and its unit)",
-                        f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''} "
-                        f"{C.unit_display(spec.unit)}")
-        num[bad | bad_text] = np.nan
-        out[name] = som_from_oc(num, factor) if derived else num
-    for keep in ("pair_id", "crop"):
-        if keep in raw.columns and keep not in dups:
-            out[keep] = _as_text(raw[keep]).to_numpy(object)
+def _check_pair_column(col: _Collector, raw: pd.DataFrame, name: str, derived: bool, factor_of: dict,
+                       use: np.ndarray, logged: bool) -> np.ndarray:
+    """Report the cells of the model column ``name`` (of ``oc_g_kg`` when SOM is ``derived``) that
+    are not numbers, blank, not positive (``logged``: the model takes their log) or out of range;
+    returns the values [mg/kg for µg/kg headers], blank where rejected."""
+    n = len(raw)
+    spec = C.COLUMNS.get(name)
+    report = "oc_g_kg" if derived else name  # problems name the column the user wrote
+    text = _as_text(raw[report])
+    if derived:
+        spec = C.COLUMNS["oc_g_kg"]
+    if pd.api.types.is_numeric_dtype(raw[report]) and not pd.api.types.is_bool_dtype(raw[report]):
+        num = raw[report].to_numpy(float, copy=True)  # numbers stay numbers (no rounding via text)
+        blank = np.isnan(num)
+    else:
+        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
+    bad_text = ~blank & np.isnan(num)
+    num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
+    comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
+    expected = spec.expected() if spec is not None else "a number"
+    col.add(use & comma, report, text, "error",
+            "decimal comma: write the number with a point (e.g. 0.25)", expected)
+    col.add(use & bad_text & ~comma, report, text, "error", "not a number", expected)
+    col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)
+    ok = ~np.isnan(num)
+    if logged:
+        col.add(use & ok & (num <= 0), name, text, "error",
+                "zero or negative: the model takes log10; enter the detection limit or leave out "
+                "the pair", expected)
+        bad = ok & (num <= 0)
+    else:
+        bad = np.zeros(n, bool)
+    if spec is not None and spec.dtype == "float":
+        bad = _check_pair_range(col, report, spec, text, num, ok, bad, use, expected)
+    num[bad | bad_text] = np.nan
+    return num
+
+
+def _check_pair_range(col: _Collector, report: str, spec, text, num: np.ndarray, ok: np.ndarray,
+                      bad: np.ndarray, use: np.ndarray, expected: str) -> np.ndarray:
+    """Report values outside the registry's valid range (errors) and typical range (warnings);
+    returns ``bad`` with the rows out of the valid range added."""
+    n = len(num)
+    lo, hi = spec.valid
+    lo_open, hi_open = spec.valid_open
+    below = (ok & ~bad & ((num <= lo) if lo_open else (num < lo)) if lo is not None
+             else np.zeros(n, bool))
+    above = ok & ((num >= hi) if hi_open else (num > hi)) if hi is not None else np.zeros(n, bool)
+    col.add(use & below, report, text, "error", "below the valid range", expected)
+    col.add(use & above, report, text, "error", "above the valid range (check the unit)", expected)
+    bad = bad | below | above
+    if spec.typical is not None:
+        tlo, thi = spec.typical
+        soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
+                            ((num > thi) if thi is not None else False))
+        col.add(use & soft, report, text, "warning",
+                "unusual value: kept, please check it (and its unit)",
+                f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''} "
+                f"{C.unit_display(spec.unit)}")
+    return bad
+
+
+def _pairs_result(col: _Collector, raw: pd.DataFrame, out: pd.DataFrame, use: np.ndarray,
+                  notes: list[str]) -> PairsValidation:
+    """Valid pairs of the rows used, rejected rows with their reasons, problems and notes."""
+    n = len(raw)
     problems = col.frame()
     err = col.error_rows
     out.insert(0, "input_row", np.arange(1, n + 1))

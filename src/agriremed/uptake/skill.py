@@ -35,7 +35,7 @@ from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata, spearmanr
 
 __all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
-           "ASSUMED_CLAY_PCT"]
+           "survey_check", "ASSUMED_CLAY_PCT"]
 
 _Z95 = float(ndtri(0.95))
 
@@ -253,3 +253,76 @@ def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop
               "n_predicted": int(ok.sum())})
     rel = reliability(out.loc[ok, "p_exceed"], out.loc[ok, "veg_cd_mg_kg"] > limit)
     return m, rel, out
+
+
+def survey_check(function_id: str, tables=None) -> pd.DataFrame:
+    """Check one transfer function on the independent survey summaries of its crop and metal.
+
+    Every survey of ``uptake_surveys.csv`` with the function's crop (``applies_to``) and
+    metal and role ``check`` is predicted at its printed soil value and, where the
+    function has a pH term, at its mean pH (:func:`agriremed.uptake.evaluate_function`).
+    A function that needs an input the survey does not print gets no prediction (NaN):
+    nothing is assumed in its place. For survey i with printed crop value yᵢ, prediction
+    mᵢ, the function's residual spread s and the limit Lᵢ the survey's share refers to:
+
+    * bias = log10 mᵢ − log10 yᵢ [log10 units] (> 0: over-prediction);
+    * predicted share above Lᵢ = P(C > Lᵢ) = 1 − Φ((log10 Lᵢ − log10 mᵢ)/s)
+      (:func:`exceedance_probability`), against the printed share.
+
+    A survey prints means of soil and crop, not a sample: the check tells whether the
+    function is right on average for an independent region, not how well it ranks fields.
+
+    Parameters
+    ----------
+    function_id : str
+        A row of ``transfer_functions.csv``.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check survey: ``survey_id``, ``n``, ``soil_mg_kg`` and ``observed_mg_kg``
+        [mg kg⁻¹, as printed], ``ph`` [–, NaN when not printed], ``predicted_mg_kg``
+        [mg kg⁻¹, NaN when an input is not printed], ``bias_log10``, ``se_log10`` [log10
+        units], ``limit_mg_kg`` [mg kg⁻¹], ``observed_share_above`` and
+        ``predicted_share_above`` [–], and ``survey_sigma_log10`` [log10 units], the spread of
+        log10 crop concentration within the survey implied by its printed mean and share
+        (:func:`agriremed.uptake.synthesis.lognormal_from_mean_share`), to set against ``se_log10``;
+        ``outside_valid_range`` (1 where the survey's inputs lie outside the function's published
+        validity range, where a plan would not use the function; 0 inside; NaN when no range is
+        published).
+
+    Raises
+    ------
+    KeyError
+        If ``function_id`` is not in ``transfer_functions.csv``.
+    """
+    from ..tables import load_tables
+    from .predict import _outside_range, evaluate_function
+    from .synthesis import lognormal_from_mean_share
+
+    tables = tables or load_tables()
+    tf = tables.transfer_functions.set_index("function_id")
+    if function_id not in tf.index:
+        raise KeyError(f"transfer function {function_id!r} is not in transfer_functions.csv")
+    fn = tf.loc[function_id]
+    sv = tables.uptake_surveys
+    sv = sv.loc[(sv["crop"] == fn["applies_to"]) & (sv["metal"] == fn["metal"]) & (sv["role"] == "check")]
+    sv = sv.reset_index(drop=True)
+    plots = pd.DataFrame({"plot_id": sv["survey_id"], "crop": sv["crop"], "ph": sv["ph_mean"].astype(float),
+                          f"{fn['metal']}_mg_kg": sv["soil_mean_mg_kg"].astype(float)})
+    pred = evaluate_function(fn, plots) if len(plots) else np.zeros(0)
+    obs = sv["crop_mean_mg_kg"].to_numpy(float)
+    se = float(fn["se_log10"])
+    lim = sv["frac_limit_mg_kg"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bias = np.log10(pred) - np.log10(obs)
+    return pd.DataFrame({"survey_id": sv["survey_id"], "n": sv["n"].astype(int),
+                         "soil_mg_kg": sv["soil_mean_mg_kg"].astype(float), "observed_mg_kg": obs,
+                         "ph": plots["ph"], "predicted_mg_kg": pred, "bias_log10": bias, "se_log10": se,
+                         "limit_mg_kg": lim, "observed_share_above": sv["frac_above"].astype(float),
+                         "predicted_share_above": exceedance_probability(pred, se, lim),
+                         "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
+                                                                         lim)[1],
+                         "outside_valid_range": _outside_range(fn, plots) if len(plots) else np.zeros(0)})

@@ -110,23 +110,32 @@ def lognormal_from_mean_share(mean, share_above, limit):
     median : numpy.ndarray
         Median [same unit].
     sigma_log10 : numpy.ndarray
-        SD of log10 values [log10 units]: the positive root of
-        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share);
-        NaN where no log-normal variable has this mean and share (e.g. a geometric mean given
-        as ``mean``).
+        SD of log10 values [log10 units]: a positive root of
+        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share).
+        With the mean above the limit there is one positive root. With the mean below the
+        limit and less than half the values above it there are two; the smaller is returned
+        (the larger puts the median far below the mean: for a mean of 0.049 and 5.7 % above
+        0.1 it is σ = 1.13 log10 units, a median of 0.0016, against σ = 0.24 and a median
+        of 0.042). NaN where no log-normal variable has this mean and share (e.g. a
+        geometric mean given as ``mean``).
 
     Examples
     --------
     >>> m, s = lognormal_from_mean_share(0.28, 0.444, 0.2)
     >>> round(float(m), 4), round(float(s), 4)
     (0.1744, 0.4226)
+    >>> m, s = lognormal_from_mean_share(0.049, 0.05732, 0.1)   # mean below the limit: smaller root
+    >>> round(float(m), 4), round(float(s), 4)
+    (0.0422, 0.2375)
     """
     mean = np.asarray(mean, float)
     z = ndtri(1.0 - np.asarray(share_above, float))
     k = _LN10 / 2.0
     d = np.log10(mean) - np.log10(np.asarray(limit, float))
     with np.errstate(invalid="ignore"):
-        sigma = (z + np.sqrt(z * z + 4.0 * k * d)) / (2.0 * k)
+        root = np.sqrt(z * z + 4.0 * k * d)
+        sigma = np.where(d < 0, z - root, z + root) / (2.0 * k)
+        sigma = np.where(sigma > 0, sigma, np.nan)
     return 10.0 ** (np.log10(limit) - z * sigma), sigma
 
 

@@ -1,0 +1,115 @@
+"""Kernel modules (soil, duration, economics, biomass, energy, carbon, solar): what they import, and the stage
+names that re-export them."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+from importlib.util import resolve_name
+
+import pytest
+
+#: Kernel module → its stage module and the kernels the stage re-exports under the same name.
+KERNELS = {
+    "agriremed.kernels_soil": ("agriremed.soil", ["soil_mass_t_ha", "metal_stock_kg_ha"]),
+    "agriremed.kernels_duration": ("agriremed.duration", [
+        "FIRST_ORDER_MODELS", "years_zero_order", "years_first_order", "years_declining_bcf", "bcf_fraction",
+        "concentration_after", "removal_ph_factor", "_removal_state", "_years", "_conc", "_soil_chemistry",
+        "_valid_edge"]),
+    "agriremed.kernels_economics": ("agriremed.economics", [
+        "payback_year", "typical_year", "_block_items", "_block_transfers", "_versus_best"]),
+    "agriremed.kernels_biomass": ("agriremed.biomass", [
+        "species_property", "species_property_draws", "establishment_fractions"]),
+    "agriremed.kernels_energy": ("agriremed.energy", [
+        "TEMPERATURE_C", "PATHWAYS", "char_yield", "conversion", "factor_draws"]),
+    "agriremed.kernels_carbon": ("agriremed.carbon", [
+        "C_TO_CO2", "N2O_N_TO_N2O", "RICE_EF_REGION", "biochar_persistence", "biochar_carbon_sink", "soc_factor",
+        "n2o_direct_t_co2e", "gwp_value", "_rice_factor", "paddy_ch4_t_co2e", "soc_stock_change",
+        "soc_change_with_return", "application_interval", "conversion_process_t_co2e"]),
+    "agriremed.kernels_solar": ("agriremed.solar", [
+        "pv_parameter", "pv_energy_by_year", "GJ_PER_MWH", "pv_year_shape", "PV_DRAWN", "pv_parameter_draws",
+        "pv_electricity_draws"]),
+}
+
+#: What a kernel module may import: numerical libraries, core helpers (the literature tables and the
+#: accounting-method names are core registries too) and other kernel modules.
+ALLOWED_THIRD_PARTY = {"__future__", "numpy", "scipy", "pandas"}
+ALLOWED_AGRIREMED = {"agriremed._frames", "agriremed.columns", "agriremed.uncertainty", "agriremed.finance",
+                     "agriremed.ipcc", "agriremed.tables", "agriremed.accounting", *KERNELS}
+
+
+def _imports(mod) -> set[str]:
+    """Absolute names of the modules a module imports (``from . import x`` gives the package's ``x``)."""
+    tree = ast.parse(open(mod.__file__, encoding="utf-8").read())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = resolve_name("." * node.level + (node.module or ""), mod.__package__) if node.level \
+                else node.module
+            for a in node.names:  # ``from pkg import module`` names the module, ``from module import f`` the module
+                out.add(f"{base}.{a.name}" if _is_module(f"{base}.{a.name}") else base)
+    return out
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # its parent is not a package
+        return False
+
+
+@pytest.mark.parametrize("kernel", sorted(KERNELS))
+def test_kernel_module_imports_no_stage_module(kernel):
+    mod = importlib.import_module(kernel)
+    bad = [m for m in _imports(mod)
+           if m.split(".")[0] not in ALLOWED_THIRD_PARTY and m not in ALLOWED_AGRIREMED]
+    assert not bad, f"{kernel} imports {bad}"
+
+
+@pytest.mark.parametrize("kernel", sorted(KERNELS))
+def test_stage_module_re_exports_its_kernels(kernel):
+    k = importlib.import_module(kernel)
+    stage_name, names = KERNELS[kernel]
+    stage = importlib.import_module(stage_name)
+    for name in names:
+        assert getattr(stage, name) is getattr(k, name), f"{stage_name}.{name} is not {kernel}.{name}"
+        obj = getattr(k, name)
+        if callable(obj):
+            assert obj.__module__ == kernel, f"{name} is defined in {obj.__module__}, not {kernel}"
+
+
+def test_moved_kernels_keep_their_numbers():
+    """Hand-computed values through the stage names (the names users import)."""
+    from agriremed.duration import concentration_after, years_first_order
+    from agriremed.economics import payback_year
+    from agriremed.soil import metal_stock_kg_ha
+
+    # 0.2 m × 1.3 g/cm³ = 2600 t/ha; 2 mg/kg × 2600 t/ha = 5.2 kg/ha
+    assert float(metal_stock_kg_ha(2.0, 0.2, 1.3)) == pytest.approx(5.2)
+    # half removed a year: 1 → 0.125 mg/kg in ln(1/8)/ln(1/2) = 3 years
+    assert float(years_first_order(1.0, 0.125, 0.5)) == pytest.approx(3.0)
+    assert float(concentration_after(1.0, 3, "first_order", fraction=0.5)) == pytest.approx(0.125)
+    # end-of-year flows −100, 60, 60 at 10 %, cumulative discounted: −90.91, −41.32, +3.76 → year 3;
+    # with 30 in year 3: −41.32 + 22.54 = −18.78 < 0 → never within the horizon
+    assert float(payback_year([[-100.0, 60.0, 60.0]], 0.10)[0]) == 3.0
+    assert float(payback_year([[-100.0, 60.0, 30.0]], 0.10)[0]) == float("inf")
+
+
+def test_biomass_energy_carbon_solar_kernels_keep_their_numbers(tables):
+    """Hand-computed values through the kernel modules alone."""
+    from agriremed import kernels_biomass, kernels_carbon, kernels_energy, kernels_solar
+
+    # char yield linear between 0.40 (300 °C) and 0.28 (700 °C): 0.40 − 0.12 · 200/400 at 500 °C
+    assert float(kernels_energy.char_yield(500.0, tables, 0.40, 0.28)) == pytest.approx(0.34)
+    # ΔSOC = 50 t C/ha · (1.0 − 0.8) · 10/20
+    assert float(kernels_carbon.soc_stock_change(50.0, 0.8, 1.0, 10)) == pytest.approx(5.0)
+    # 1 t rice-straw biochar, medium class: F_C 0.49 · F_perm 0.80 · 44/12
+    assert float(kernels_carbon.biochar_carbon_sink(1.0, "rice_straw", "medium", tables=tables)) == \
+        pytest.approx(0.49 * 0.80 * 44.0 / 12.0)
+    # 0.5 %/yr degradation, 3-year life, 4-year horizon
+    assert kernels_solar.pv_year_shape(4, 0.5, 3).tolist() == pytest.approx([1.0, 0.995, 0.995 ** 2, 0.0])
+    # Miscanthus: not harvested in year 1, half the mature yield in year 2
+    assert kernels_biomass.establishment_fractions(tables, ["miscanthus"], 3).tolist() == [[0.0, 0.5, 1.0]]
