@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--scenario", help="scenario file (JSON or YAML) with user assumptions")
     pl.add_argument("--seed", type=int, help="Monte Carlo seed (overrides the scenario)")
     pl.add_argument("--draws", type=int, help="Monte Carlo draws (0 = deterministic only)")
+    pl.add_argument("--sampling", choices=("random", "lhs"),
+                    help="Monte Carlo sampling: a Latin hypercube (lhs, the default) or independent "
+                         "random draws (overrides the scenario)")
     pl.add_argument("--horizon", type=int, help="planning horizon in years")
     pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
     pl.add_argument("--no-report", action="store_true", help="skip report.html")
@@ -409,7 +412,8 @@ def _plan_scenario(args) -> Scenario:
                                  "food_standard": args.standard, "threshold_set": args.threshold_set,
                                  "rule_set": getattr(args, "rule_set", None),
                                  "economics_view": getattr(args, "economics_view", None),
-                                 "noncompliant_grain": getattr(args, "noncompliant_grain", None)}.items()
+                                 "noncompliant_grain": getattr(args, "noncompliant_grain", None),
+                                 "sampling": getattr(args, "sampling", None)}.items()
                if v is not None}
     if changes:
         scenario = scenario.replace(**changes)

@@ -156,7 +156,7 @@ def pv_parameter_draws(tables: Tables | None = None, n_draws: int = 0,
     tables = tables or load_tables()
     t = tables.pv_parameters
     t = t.loc[t["parameter"].isin(PV_DRAWN)].assign(table="pv_parameters")
-    d = parameter_draws(t, int(n_draws), int(seed), id_columns=("table", "parameter"))
+    d = parameter_draws(t, int(n_draws), seed, id_columns=("table", "parameter"))  # seed kept: it carries the sampling
     return {p: d[i] for i, p in enumerate(t["parameter"])}
 
 

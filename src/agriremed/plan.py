@@ -43,6 +43,7 @@ from .messages import Message, encode_column, printed, render_column
 from .outputs import prepare_out_dir, write_datapackage
 from .scenario import Scenario, ScenarioError
 from .tables import Tables, load_tables
+from .uncertainty import draw_seed
 from .validate import Validation, validate_plots
 
 __all__ = ["Plan", "plan", "replan", "can_replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS",
@@ -591,7 +592,7 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
         preds[fc] = pred if len(crops) and (crops == fc).all() else \
             uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
     grid = _frames.Grid.of(opts, P, tables.options["option_id"])
-    n_draws, seed_ = scenario.mc_draws, scenario.seed
+    n_draws, seed_ = scenario.mc_draws, draw_seed(scenario.seed, scenario.sampling)
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
                                                    grid=grid)
     bar.update()
@@ -648,7 +649,7 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
     v, P, screened, opts, grid = e["v"], e["P"], e["screened"], e["opts"], e["grid"]
     bio, bio_draws, compliance, targets, removal = e["bio"], e["bio_draws"], e["compliance"], e["targets"], \
         e["removal"]
-    H, n_draws, seed_ = scenario.horizon_yr, scenario.mc_draws, scenario.seed
+    H, n_draws, seed_ = scenario.horizon_yr, scenario.mc_draws, draw_seed(scenario.seed, scenario.sampling)
     loss = scenario.other_loss_frac_per_yr
     by_metal, dur = duration_mod.estimate_duration(opts, P, screened, bio, tables, n_draws, seed_, H,
                                                    biomass_draws=bio_draws, targets=targets,

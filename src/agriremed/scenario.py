@@ -76,6 +76,13 @@ class Scenario:
         numbers on every run.
     mc_draws : int
         Monte Carlo draws per parameter (0 = deterministic only).
+    sampling : {"lhs", "random"}
+        How the Monte Carlo draws each parameter range: ``lhs`` (default; Latin hypercube:
+        one draw in each of ``mc_draws`` equal-probability strata of every parameter, so
+        percentiles settle with fewer draws, ``bench/bench_lhs.py``) or ``random``
+        (independent draws; the numbers of agriremed before the Latin hypercube). Either
+        way a parameter's draws depend only on the seed and the parameter
+        (:mod:`agriremed.uncertainty`).
     horizon_yr : int
         Planning horizon for economics and carbon [yr].
     discount_rate : float
@@ -233,6 +240,7 @@ class Scenario:
     pv_weather_file: str | None = None
     pv_tariff_cny_kwh: float | None = None
     organisation: dict | None = None
+    sampling: str = "lhs"
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -336,6 +344,9 @@ def _check(s: Scenario) -> None:
     c.text("name", s.name, max_len=MAX_NAME_CHARS, one_line=True)
     c.integer("seed", s.seed, 0, MAX_SEED, "a non-negative integer below 2⁶³")
     c.integer("mc_draws", s.mc_draws, 0, 1_000_000, "an integer from 0 to 1 000 000")
+    from .uncertainty import SAMPLINGS
+
+    c.choice("sampling", s.sampling, SAMPLINGS)
     c.integer("horizon_yr", s.horizon_yr, 1, 100, "an integer number of years from 1 to 100")
     c.number("discount_rate", s.discount_rate, -0.05, 0.5, "a rate between −0.05 and 0.5 (e.g. 0.06)")
     c.number("carbon_price_cny_t", s.carbon_price_cny_t, 0.0, MAX_CARBON_PRICE_CNY_T,
