@@ -1,4 +1,4 @@
-"""Kernel modules (soil, duration, economics, biomass, energy, carbon, solar): what they import, and the stage
+"""Kernel modules (soil, duration, economics, biomass, energy, carbon, solar, ranking): what they import, and the stage
 names that re-export them."""
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ KERNELS = {
     "agriremed.kernels_solar": ("agriremed.solar", [
         "pv_parameter", "pv_energy_by_year", "GJ_PER_MWH", "pv_year_shape", "PV_DRAWN", "pv_parameter_draws",
         "pv_electricity_draws"]),
+    "agriremed.kernels_ranking": ("agriremed.ranking", [
+        "LIGHTS", "linear_utility", "light_codes", "_scores", "_rank"]),
 }
 
 #: What a kernel module may import: numerical libraries, core helpers (the literature tables and the
@@ -113,3 +115,31 @@ def test_biomass_energy_carbon_solar_kernels_keep_their_numbers(tables):
     assert kernels_solar.pv_year_shape(4, 0.5, 3).tolist() == pytest.approx([1.0, 0.995, 0.995 ** 2, 0.0])
     # Miscanthus: not harvested in year 1, half the mature yield in year 2
     assert kernels_biomass.establishment_fractions(tables, ["miscanthus"], 3).tolist() == [[0.0, 0.5, 1.0]]
+
+
+def test_ranking_kernels_keep_their_numbers():
+    """Hand-computed values through the ranking kernels and the stage names."""
+    import numpy as np
+
+    from agriremed import kernels_ranking
+    from agriremed.ranking import _rank, _scores
+
+    # NPV anchors −100 000 → 0 and 0 → 1: −25 000 CNY/ha is 0.75; beyond the anchors clipped
+    assert kernels_ranking.linear_utility([-25000.0, -2e5, 5e4], -1e5, 0.0).tolist() == \
+        pytest.approx([0.75, 0.0, 1.0])
+    assert np.isnan(kernels_ranking.linear_utility([np.nan], 0.0, 1.0)[0])
+    # green from 0.9, amber from 0.5: 0.9 green, 0.5 amber, 0.49 red, NaN not assessed
+    assert kernels_ranking.light_codes([0.9, 0.5, 0.49, np.nan], 0.9, 0.5).tolist() == [0, 1, 2, 3]
+    # weights 0.5, 0.25, 0.25; row 1 misses the third criterion: (0.5·1 + 0.25·0.2) / 0.75 = 0.7333;
+    # row 2 all assessed: 0.5·0 + 0.25·1 + 0.25·0.6 = 0.4; row 3 not applicable → NaN
+    u = np.array([[1.0, 0.2, np.nan], [0.0, 1.0, 0.6], [1.0, 1.0, 1.0]])
+    s = _scores(u, np.array([0.5, 0.25, 0.25]), np.array([True, True, False]))
+    assert s[:2].tolist() == pytest.approx([0.55 / 0.75, 0.4]) and np.isnan(s[2])
+    # plot a: 0.4 (complete) beats 0.9 (partial) beats 0.8 (partial, lower score); plot b: tier 0 beats a
+    # higher-scoring tier-1 option; the not-applicable row gets 0
+    score = np.array([0.9, 0.4, 0.8, 0.3, 0.95, 0.99])
+    ok = np.array([True, True, True, True, True, False])
+    partial = np.array([True, False, True, False, False, False])
+    tier = np.array([0, 0, 0, 0, 1, 0])
+    assert _rank(score, ok, partial, np.array(["a", "a", "a", "b", "b", "b"], dtype=object), tier).tolist() == \
+        [2, 1, 3, 1, 2, 0]

@@ -87,6 +87,7 @@ import numpy as np
 import pandas as pd
 
 from . import _frames
+from .kernels_ranking import LIGHTS, _rank, _scores, light_codes, linear_utility
 from .messages import Message, encode_column, render_column
 from .messages import printed as _num
 from .tables import Tables, load_tables
@@ -306,9 +307,8 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
     cols = {}
     for c in CRITERIA:
         v = values[c].to_numpy(float)
-        g, a = tl[c]["green_at_least"], tl[c]["amber_at_least"]
-        code = np.where(np.isnan(v), 3, np.where(v >= g - 1e-12, 0, np.where(v >= a, 1, 2)))
-        cols[f"light_{c}"] = _frames.texts_by_code(code, ("green", "amber", "red", None))
+        code = light_codes(v, tl[c]["green_at_least"], tl[c]["amber_at_least"])
+        cols[f"light_{c}"] = _frames.texts_by_code(code, LIGHTS)
     out = _frames.frame(cols, len(values))
     out.index = values.index
     return out
@@ -341,8 +341,7 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     tl = tables.light_thresholds()
     out = {}
     for c in CRITERIA:
-        lo, hi = tl[c]["utility_zero_at"], tl[c]["utility_one_at"]
-        out[c] = np.clip((values[c].to_numpy(float) - lo) / (hi - lo), 0.0, 1.0)
+        out[c] = linear_utility(values[c].to_numpy(float), tl[c]["utility_zero_at"], tl[c]["utility_one_at"])
     return pd.DataFrame(out, index=values.index)
 
 
@@ -589,42 +588,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     return frame
 
 
-def _scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """Weighted mean utility over the criteria assessed for each row (NaN where not applicable)."""
-    have = ~np.isnan(u)
-    wsum = (have * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(wsum > 0, (np.nan_to_num(u) * w).sum(axis=1) / wsum, np.nan)
-    return np.where(ok, score, np.nan)
-
-
 def _policy_tier(table: pd.DataFrame) -> np.ndarray:
     """Ranking tier of each row from its ``policy_status`` (0 expected, 1 allowed or no status)."""
     if "policy_status" not in table:
         return np.ones(len(table), np.int64)
     return np.where(_frames.obj(table["policy_status"]) == "expected", 0, 1).astype(np.int64)
-
-
-def _rank(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None) -> np.ndarray:
-    """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
-
-    Options the rule set expects rank before those it merely allows (``tier``); then fully
-    assessed options before partial ones; among equals the higher score, then the row order
-    (library order) wins.
-    """
-    n = len(score)
-    rows = np.flatnonzero(ok)
-    tier = np.zeros(n, np.int64) if tier is None else np.asarray(tier, np.int64)
-    pc = _frames.codes(_frames.obj(plot_id))[0]
-    neg = -np.nan_to_num(score, nan=-np.inf)
-    order = rows[np.lexsort((rows, neg[rows], partial[rows], tier[rows], pc[rows]))]
-    grp = pc[order]
-    start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
-    first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \
-        np.zeros(0, int)
-    rank = np.zeros(n, dtype=np.int64)
-    rank[order] = np.arange(len(order)) - first_of_group + 1
-    return rank
 
 
 def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
