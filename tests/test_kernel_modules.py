@@ -1,5 +1,5 @@
-"""Kernel modules (soil, duration, economics, biomass, energy, carbon, solar, ranking): what they import, and the stage
-names that re-export them."""
+"""Kernel modules (soil, duration, economics, biomass, energy, carbon, solar, ranking, uptake): what they import, and
+the stage names that re-export them."""
 
 from __future__ import annotations
 
@@ -32,6 +32,16 @@ KERNELS = {
         "pv_electricity_draws"]),
     "agriremed.kernels_ranking": ("agriremed.ranking", [
         "LIGHTS", "linear_utility", "light_codes", "_scores", "_rank"]),
+    "agriremed.kernels_uptake": ("agriremed.uptake.predict", [
+        "ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "_transform", "_as_sold_factor"]),
+}
+
+#: The uptake stage is a package: its other modules re-export the uptake kernels they adapted.
+UPTAKE_STAGES = {
+    "agriremed.uptake.thresholds": ["critical_median"],
+    "agriremed.uptake.synthesis": ["lognormal_from_mean_sd", "lognormal_from_mean_share"],
+    "agriremed.uptake.skill": ["exceedance_probability", "auc", "brier", "skill_metrics"],
+    "agriremed.uptake": ["ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "critical_median"],
 }
 
 #: What a kernel module may import: numerical libraries, core helpers (the literature tables and the
@@ -143,3 +153,49 @@ def test_ranking_kernels_keep_their_numbers():
     tier = np.array([0, 0, 0, 0, 1, 0])
     assert _rank(score, ok, partial, np.array(["a", "a", "a", "b", "b", "b"], dtype=object), tier).tolist() == \
         [2, 1, 3, 1, 2, 0]
+
+
+@pytest.mark.parametrize("stage_name", sorted(UPTAKE_STAGES))
+def test_uptake_stage_modules_re_export_their_kernels(stage_name):
+    from agriremed import kernels_uptake
+
+    stage = importlib.import_module(stage_name)
+    for name in UPTAKE_STAGES[stage_name]:
+        assert getattr(stage, name) is getattr(kernels_uptake, name), f"{stage_name}.{name} is not kernels_uptake.{name}"
+        assert getattr(kernels_uptake, name).__module__ == "agriremed.kernels_uptake"
+
+
+def test_uptake_kernels_keep_their_numbers():
+    """Hand-computed values through the uptake kernels and the stage names."""
+    import numpy as np
+
+    from agriremed import kernels_uptake as k
+    from agriremed.uptake import critical_median
+    from agriremed.uptake.skill import skill_metrics
+
+    # pH-water 6.0 → pH(H2O 1:5) 0.14 + 5.94 = 6.08 → pH-KCl 10^((6.08 + 1.95)/11.58) = 4.9367
+    assert float(k.ph_kcl_from_ph_water(6.0)) == pytest.approx(10.0 ** (8.03 / 11.58))
+    assert float(k.ph_water_from_ph_kcl(10.0 ** (8.03 / 11.58))) == pytest.approx(6.0)
+    # log10 term: log10 100 = 2, NaN for x ≤ 0; a plain term is x itself
+    assert k._transform(np.array([100.0, 0.0]), "log10")[0] == pytest.approx(2.0)
+    assert np.isnan(k._transform(np.array([100.0, 0.0]), "log10")[1])
+    assert k._transform(np.array([3.0]), "lin").tolist() == [3.0]
+    # dry weight, 14 % moisture: × 0.86; fresh weight and unknown basis: × 1
+    assert k._as_sold_factor(["dw", "fw", "unknown"], 0.14).tolist() == pytest.approx([0.86, 1.0, 1.0])
+    # 0.2 mg/kg as sold on a dry-weight function, 14 % moisture, no spread: 0.2 / 0.86
+    assert float(critical_median(0.2, "dw", 0.14, 0.0)) == pytest.approx(0.2 / 0.86)
+    # spread 0.3 at 95 %: 0.2 · 10^(−1.6449 · 0.3) = 0.06421
+    assert float(k.critical_median(0.2, "fw", 0.14, 0.3)) == pytest.approx(0.2 * 10 ** (-1.6448536 * 0.3))
+    # mean 0.09, SD 0.10: CV² = 1.2346, median 0.09/√2.2346 = 0.06021, σ₁₀ = √ln 2.2346 / ln 10 = 0.3894
+    m, s = k.lognormal_from_mean_sd(0.09, 0.10)
+    assert (float(m), float(s)) == pytest.approx((0.060206, 0.389426), abs=1e-6)
+    # median at the limit: P(exceed) = ½; half the limit with σ₁₀ 0.3: 1 − Φ(log10 2 / 0.3) = 0.1578
+    assert k.exceedance_probability([0.2, 0.1], 0.3, 0.2).tolist() == pytest.approx([0.5, 0.15783], abs=1e-5)
+    # p (0.1, 0.4, 0.35, 0.8) for outcomes (0, 0, 1, 1): 3 of 4 pairs ordered → AUC 0.75
+    assert k.auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(0.75)
+    # ((0)² + (0)² + (0.5)²) / 3
+    assert k.brier([1.0, 0.0, 0.5], [1, 0, 1]) == pytest.approx(0.25 / 3)
+    # predictions twice the observations: bias log10 2 = 0.30103, RMSE the same; all within ×10^(1.645·0.3)
+    sk = skill_metrics([0.1, 0.2, 0.4], [0.2, 0.4, 0.8], 0.3, 0.25)
+    assert (sk["n"], sk["bias_log10"], sk["rmse_log10"], sk["coverage90"]) == \
+        pytest.approx((3, np.log10(2.0), np.log10(2.0), 1.0))

@@ -42,10 +42,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr
 
 from .. import columns as C
 from .. import _frames
+from ..kernels_uptake import _Z95, _as_sold_factor, _transform, ph_kcl_from_ph_water, ph_water_from_ph_kcl
 from ..tables import Tables, load_tables
 
 __all__ = [
@@ -67,62 +68,6 @@ __all__ = [
     "rice_type_factors",
     "rice_type_factor_of",
 ]
-
-_Z95 = float(ndtri(0.95))  # 1.645
-
-
-def ph_kcl_from_ph_water(ph_water):
-    """pH in 1 M KCl (1:2.5) estimated from pH in water (1:2.5).
-
-    Parameters
-    ----------
-    ph_water : array_like
-        Soil pH in water, 1:2.5 [–].
-
-    Returns
-    -------
-    numpy.ndarray
-        pH in KCl [–], from pH(H2O 1:5) = 0.14 + 0.99·pH(H2O 1:2.5) and
-        pH(H2O 1:5) = −1.95 + 11.58·log10(pH(KCl 1:2.5)) solved for pH(KCl).
-
-    References
-    ----------
-    .. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
-       doi:10.15244/pjoes/61549.
-
-    Examples
-    --------
-    >>> round(float(ph_kcl_from_ph_water(6.0)), 2)
-    4.94
-    """
-    ph15 = 0.14 + 0.99 * np.asarray(ph_water, float)
-    return 10.0 ** ((ph15 + 1.95) / 11.58)
-
-
-def ph_water_from_ph_kcl(ph_kcl):
-    """pH in water (1:2.5) from pH in 1 M KCl (1:2.5), inverting :func:`ph_kcl_from_ph_water`.
-
-    Used to express a pH-KCl solution of a transfer function (e.g. a safe pH) as the
-    pH in water that GB 15618 and the plot table use.
-
-    Parameters
-    ----------
-    ph_kcl : array_like
-        Soil pH in KCl [–].
-
-    Returns
-    -------
-    numpy.ndarray
-        pH in water [–] = (−1.95 + 11.58·log10(pH_KCl) − 0.14) / 0.99 (Kabała et al. 2016,
-        as in :func:`ph_kcl_from_ph_water`).
-
-    Examples
-    --------
-    >>> round(float(ph_water_from_ph_kcl(ph_kcl_from_ph_water(6.0))), 10)
-    6.0
-    """
-    return (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
-
 
 _TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
 
@@ -263,14 +208,6 @@ def _predictor(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset
     return acc
 
 
-def _transform(x: np.ndarray, transform: str) -> np.ndarray:
-    """A term's value: ``x`` itself, or log10 x (NaN where x ≤ 0)."""
-    if transform != "log10":
-        return x
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
-
-
 def _response(fn, predictor: np.ndarray) -> np.ndarray:
     """Crop concentration from the predictor (back-transformed for ``loglinear``)."""
     return 10.0 ** predictor if fn.form == "loglinear" else predictor
@@ -364,14 +301,6 @@ def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None) -
 def _moisture(crops, tables: Tables) -> np.ndarray:
     m = tables.memo("crop_moisture", lambda: tables.crops.set_index("crop")["moisture_typical"])
     return _frames.lookup(m, crops).astype(float)
-
-
-def _as_sold_factor(basis, moisture) -> np.ndarray:
-    """Multiplier from a prediction's plant basis to the as-sold basis of food limits [–].
-
-    ``dw`` → 1 − moisture; ``fw`` and ``unknown`` → 1 (unknown is compared as is).
-    """
-    return np.where(np.asarray(basis, dtype=object) == "dw", 1.0 - np.asarray(moisture, float), 1.0)
 
 
 def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from ..kernels_uptake import _LN10, lognormal_from_mean_sd, lognormal_from_mean_share  # noqa: F401
 from ..tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
@@ -61,82 +62,6 @@ __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moment
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
-
-_LN10 = np.log(10.0)
-
-
-def lognormal_from_mean_sd(mean, sd):
-    """Median and log10 spread of a log-normal variable from its arithmetic mean and SD.
-
-    Parameters
-    ----------
-    mean : array_like
-        Arithmetic mean [any unit].
-    sd : array_like
-        Arithmetic standard deviation [same unit].
-
-    Returns
-    -------
-    median : numpy.ndarray
-        Median [same unit] = mean / √(1 + CV²).
-    sigma_log10 : numpy.ndarray
-        SD of log10 values [log10 units] = √ln(1 + CV²) / ln 10.
-
-    Examples
-    --------
-    >>> m, s = lognormal_from_mean_sd(0.09, 0.10)
-    >>> round(float(m), 4), round(float(s), 4)
-    (0.0602, 0.3894)
-    """
-    mean = np.asarray(mean, float)
-    cv2 = (np.asarray(sd, float) / mean) ** 2
-    return mean / np.sqrt(1.0 + cv2), np.sqrt(np.log1p(cv2)) / _LN10
-
-
-def lognormal_from_mean_share(mean, share_above, limit):
-    """Median and log10 spread of a log-normal variable from its mean and the share above a limit.
-
-    Parameters
-    ----------
-    mean : array_like
-        Arithmetic mean [any unit].
-    share_above : array_like
-        Share of values above ``limit`` [–], in (0, 1).
-    limit : array_like
-        The limit [same unit].
-
-    Returns
-    -------
-    median : numpy.ndarray
-        Median [same unit].
-    sigma_log10 : numpy.ndarray
-        SD of log10 values [log10 units]: a positive root of
-        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share).
-        With the mean above the limit there is one positive root. With the mean below the
-        limit and less than half the values above it there are two; the smaller is returned
-        (the larger puts the median far below the mean: for a mean of 0.049 and 5.7 % above
-        0.1 it is σ = 1.13 log10 units, a median of 0.0016, against σ = 0.24 and a median
-        of 0.042). NaN where no log-normal variable has this mean and share (e.g. a
-        geometric mean given as ``mean``).
-
-    Examples
-    --------
-    >>> m, s = lognormal_from_mean_share(0.28, 0.444, 0.2)
-    >>> round(float(m), 4), round(float(s), 4)
-    (0.1744, 0.4226)
-    >>> m, s = lognormal_from_mean_share(0.049, 0.05732, 0.1)   # mean below the limit: smaller root
-    >>> round(float(m), 4), round(float(s), 4)
-    (0.0422, 0.2375)
-    """
-    mean = np.asarray(mean, float)
-    z = ndtri(1.0 - np.asarray(share_above, float))
-    k = _LN10 / 2.0
-    d = np.log10(mean) - np.log10(np.asarray(limit, float))
-    with np.errstate(invalid="ignore"):
-        root = np.sqrt(z * z + 4.0 * k * d)
-        sigma = np.where(d < 0, z - root, z + root) / (2.0 * k)
-        sigma = np.where(sigma > 0, sigma, np.nan)
-    return 10.0 ** (np.log10(limit) - z * sigma), sigma
 
 
 def survey_moments(surveys: pd.DataFrame, soil_cv_default: float | None = None) -> pd.DataFrame:

@@ -48,12 +48,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from .. import columns as C
+from ..kernels_uptake import critical_median
 from ..tables import Tables, load_tables
 from .predict import (
-    _as_sold_factor,
     _food_limits,
     _moisture,
     _outside_range,
@@ -83,40 +82,6 @@ SAFE_PH_RANGE = (4.0, 8.5)
 #: Bisection brackets: log10 soil [log10 mg kg⁻¹] and pH in water [–].
 _BRACKET = {"soil": (-6.0, 6.0), "ph": (2.0, 11.0)}
 _VARIABLES = {"soil": ("soil",), "ph": ("ph", "ph_kcl")}
-
-
-def critical_median(limit_mg_kg, plant_basis, moisture, se_log10, prob: float = 0.95) -> np.ndarray:
-    """Largest median crop concentration that meets a food limit with probability ``prob``.
-
-    Parameters
-    ----------
-    limit_mg_kg : array_like
-        Food limit on the as-sold basis [mg kg⁻¹].
-    plant_basis : array_like of str
-        Plant basis of the transfer function (``dw``, ``fw`` or ``unknown``).
-    moisture : array_like
-        Moisture of the edible part as sold [–] (used for ``dw`` only).
-    se_log10 : array_like
-        Residual standard deviation of log10 predictions [log10 units].
-    prob : float
-        Probability of meeting the limit [–], 0.5 ≤ prob < 1.
-
-    Returns
-    -------
-    numpy.ndarray
-        M* [mg kg⁻¹, in the function's plant basis] = L_b · 10^(−Φ⁻¹(prob)·se_log10).
-
-    Examples
-    --------
-    >>> round(float(critical_median(0.2, "unknown", 0.14, 0.30)), 5)   # 0.2 × 10^(−1.64485 × 0.3)
-    0.06421
-    >>> round(float(critical_median(0.2, "dw", 0.14, 0.0)), 5)          # 0.2 / (1 − 0.14)
-    0.23256
-    """
-    if not 0.5 <= prob < 1.0:
-        raise ValueError(f"prob = {prob!r}: expected a probability from 0.5 to below 1 (e.g. 0.95)")
-    limit_b = np.asarray(limit_mg_kg, float) / _as_sold_factor(plant_basis, moisture)
-    return limit_b * 10.0 ** (-float(ndtri(prob)) * np.asarray(se_log10, float))
 
 
 def solve_for_input(fn, plots: pd.DataFrame, target_mg_kg, variable: str = "soil") -> np.ndarray:
