@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import columns as C
-from agriremed import i18n, messages
-from agriremed.io import InputFileError, read_table
+from agriremed.core import columns as C
+from agriremed.core import i18n, messages
+from agriremed.io.readers import InputFileError, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "agriremed"

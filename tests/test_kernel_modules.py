@@ -12,43 +12,43 @@ import pytest
 
 #: Kernel module → its stage module and the kernels the stage re-exports under the same name.
 KERNELS = {
-    "agriremed.kernels_soil": ("agriremed.soil", ["soil_mass_t_ha", "metal_stock_kg_ha"]),
-    "agriremed.kernels_duration": ("agriremed.duration", [
+    "agriremed.models.soil": ("agriremed.stages.soil", ["soil_mass_t_ha", "metal_stock_kg_ha"]),
+    "agriremed.models.duration": ("agriremed.stages.duration", [
         "FIRST_ORDER_MODELS", "years_zero_order", "years_first_order", "years_declining_bcf", "bcf_fraction",
-        "concentration_after", "removal_ph_factor", "_removal_state", "_years", "_conc", "_soil_chemistry",
+        "concentration_after", "removal_ph_factor", "removal_state", "_years", "_conc", "_soil_chemistry",
         "_valid_edge"]),
-    "agriremed.kernels_economics": ("agriremed.economics", [
+    "agriremed.models.economics": ("agriremed.stages.economics", [
         "payback_year", "typical_year", "_block_items", "_block_transfers", "_versus_best"]),
-    "agriremed.kernels_biomass": ("agriremed.biomass", [
+    "agriremed.models.biomass": ("agriremed.stages.biomass", [
         "species_property", "species_property_draws", "establishment_fractions"]),
-    "agriremed.kernels_energy": ("agriremed.energy", [
+    "agriremed.models.energy": ("agriremed.stages.energy", [
         "TEMPERATURE_C", "PATHWAYS", "char_yield", "conversion", "factor_draws"]),
-    "agriremed.kernels_carbon": ("agriremed.carbon", [
+    "agriremed.models.carbon": ("agriremed.stages.carbon", [
         "C_TO_CO2", "N2O_N_TO_N2O", "RICE_EF_REGION", "biochar_persistence", "biochar_carbon_sink", "soc_factor",
         "n2o_direct_t_co2e", "gwp_value", "_rice_factor", "paddy_ch4_t_co2e", "soc_stock_change",
         "soc_change_with_return", "application_interval", "conversion_process_t_co2e"]),
-    "agriremed.kernels_solar": ("agriremed.solar", [
+    "agriremed.models.solar": ("agriremed.stages.solar", [
         "pv_parameter", "pv_energy_by_year", "GJ_PER_MWH", "pv_year_shape", "PV_DRAWN", "pv_parameter_draws",
         "pv_electricity_draws"]),
-    "agriremed.kernels_ranking": ("agriremed.ranking", [
+    "agriremed.models.ranking": ("agriremed.stages.ranking", [
         "LIGHTS", "linear_utility", "light_codes", "_scores", "_rank"]),
-    "agriremed.kernels_uptake": ("agriremed.uptake.predict", [
+    "agriremed.models.uptake": ("agriremed.stages.uptake.predict", [
         "ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "_transform", "_as_sold_factor"]),
 }
 
 #: The uptake stage is a package: its other modules re-export the uptake kernels they adapted.
 UPTAKE_STAGES = {
-    "agriremed.uptake.thresholds": ["critical_median"],
-    "agriremed.uptake.synthesis": ["lognormal_from_mean_sd", "lognormal_from_mean_share"],
-    "agriremed.uptake.skill": ["exceedance_probability", "auc", "brier", "skill_metrics"],
-    "agriremed.uptake": ["ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "critical_median"],
+    "agriremed.stages.uptake.thresholds": ["critical_median"],
+    "agriremed.stages.uptake.synthesis": ["lognormal_from_mean_sd", "lognormal_from_mean_share"],
+    "agriremed.stages.uptake.skill": ["exceedance_probability", "auc", "brier", "skill_metrics"],
+    "agriremed.stages.uptake": ["ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "critical_median"],
 }
 
 #: What a kernel module may import: numerical libraries, core helpers (the literature tables and the
 #: accounting-method names are core registries too) and other kernel modules.
 ALLOWED_THIRD_PARTY = {"__future__", "numpy", "scipy", "pandas"}
-ALLOWED_AGRIREMED = {"agriremed._frames", "agriremed.columns", "agriremed.uncertainty", "agriremed.finance",
-                     "agriremed.ipcc", "agriremed.tables", "agriremed.accounting", *KERNELS}
+ALLOWED_AGRIREMED = {"agriremed.core.frames", "agriremed.core.columns", "agriremed.core.uncertainty", "agriremed.models.finance",
+                     "agriremed.models.ipcc", "agriremed.core.tables", "agriremed.core.accounting", *KERNELS}
 
 
 def _imports(mod) -> set[str]:
@@ -95,9 +95,9 @@ def test_stage_module_re_exports_its_kernels(kernel):
 
 def test_moved_kernels_keep_their_numbers():
     """Hand-computed values through the stage names (the names users import)."""
-    from agriremed.duration import concentration_after, years_first_order
-    from agriremed.economics import payback_year
-    from agriremed.soil import metal_stock_kg_ha
+    from agriremed.stages.duration import concentration_after, years_first_order
+    from agriremed.stages.economics import payback_year
+    from agriremed.stages.soil import metal_stock_kg_ha
 
     # 0.2 m × 1.3 g/cm³ = 2600 t/ha; 2 mg/kg × 2600 t/ha = 5.2 kg/ha
     assert float(metal_stock_kg_ha(2.0, 0.2, 1.3)) == pytest.approx(5.2)
@@ -112,7 +112,8 @@ def test_moved_kernels_keep_their_numbers():
 
 def test_biomass_energy_carbon_solar_kernels_keep_their_numbers(tables):
     """Hand-computed values through the kernel modules alone."""
-    from agriremed import kernels_biomass, kernels_carbon, kernels_energy, kernels_solar
+    from agriremed.models import (biomass as kernels_biomass, carbon as kernels_carbon,
+                                  energy as kernels_energy, solar as kernels_solar)
 
     # char yield linear between 0.40 (300 °C) and 0.28 (700 °C): 0.40 − 0.12 · 200/400 at 500 °C
     assert float(kernels_energy.char_yield(500.0, tables, 0.40, 0.28)) == pytest.approx(0.34)
@@ -131,8 +132,8 @@ def test_ranking_kernels_keep_their_numbers():
     """Hand-computed values through the ranking kernels and the stage names."""
     import numpy as np
 
-    from agriremed import kernels_ranking
-    from agriremed.ranking import _rank, _scores
+    from agriremed.models import ranking as kernels_ranking
+    from agriremed.stages.ranking import _rank, _scores
 
     # NPV anchors −100 000 → 0 and 0 → 1: −25 000 CNY/ha is 0.75; beyond the anchors clipped
     assert kernels_ranking.linear_utility([-25000.0, -2e5, 5e4], -1e5, 0.0).tolist() == \
@@ -157,21 +158,21 @@ def test_ranking_kernels_keep_their_numbers():
 
 @pytest.mark.parametrize("stage_name", sorted(UPTAKE_STAGES))
 def test_uptake_stage_modules_re_export_their_kernels(stage_name):
-    from agriremed import kernels_uptake
+    from agriremed.models import uptake as kernels_uptake
 
     stage = importlib.import_module(stage_name)
     for name in UPTAKE_STAGES[stage_name]:
         assert getattr(stage, name) is getattr(kernels_uptake, name), f"{stage_name}.{name} is not kernels_uptake.{name}"
-        assert getattr(kernels_uptake, name).__module__ == "agriremed.kernels_uptake"
+        assert getattr(kernels_uptake, name).__module__ == "agriremed.models.uptake"
 
 
 def test_uptake_kernels_keep_their_numbers():
     """Hand-computed values through the uptake kernels and the stage names."""
     import numpy as np
 
-    from agriremed import kernels_uptake as k
-    from agriremed.uptake import critical_median
-    from agriremed.uptake.skill import skill_metrics
+    from agriremed.models import uptake as k
+    from agriremed.stages.uptake import critical_median
+    from agriremed.stages.uptake.skill import skill_metrics
 
     # pH-water 6.0 → pH(H2O 1:5) 0.14 + 5.94 = 6.08 → pH-KCl 10^((6.08 + 1.95)/11.58) = 4.9367
     assert float(k.ph_kcl_from_ph_water(6.0)) == pytest.approx(10.0 ** (8.03 / 11.58))

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import uptake
-from agriremed.tables import load_tables, source_problems
-from agriremed.uptake.fit import FitError, fit_transfer_function
-from agriremed.uptake.pairs import som_from_oc, validate_pairs
+from agriremed.stages import uptake
+from agriremed.core.tables import load_tables, source_problems
+from agriremed.stages.uptake.fit import FitError, fit_transfer_function
+from agriremed.stages.uptake.pairs import som_from_oc, validate_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "data" / "samples" / "soil_crop_pairs.csv"

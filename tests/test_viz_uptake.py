@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import soil, uptake, viz
+from agriremed.stages import soil, uptake
+from agriremed.io import viz
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "samples" / "soil_crop_pairs.csv"
 
