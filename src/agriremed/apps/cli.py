@@ -21,6 +21,7 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.stages.soil import ThresholdSetError
 from agriremed.engine.stream import MEMORY_BUDGET_MB
 from agriremed.core.tables import TableError
+from agriremed.io.pairs import fit_transfer_function, write_fit
 from agriremed.stages.uptake.fit import FitError
 
 __all__ = ["main", "build_parser"]
@@ -664,8 +665,6 @@ def _recommended_area(path, fmt: str) -> pd.DataFrame | None:
 
 
 def _cmd_fit_uptake(args) -> int:
-    from agriremed.stages.uptake.fit import fit_transfer_function
-
     terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
     try:
         fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
@@ -679,7 +678,7 @@ def _cmd_fit_uptake(args) -> int:
     if len(fit.validation.problems):
         _say("problems in the pairs table (rows with an error were left out of the fit):")
         _print_problems(fit.validation.messages())
-    for path in fit.write(args.out).values():
+    for path in write_fit(fit, args.out).values():
         _say(f"wrote {path}")
     _say(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
     return 0
