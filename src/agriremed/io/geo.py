@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agriremed.io.readers import InputFileError, parquet_as_text
+from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
@@ -236,8 +236,6 @@ def _shapefile_encoding(p: Path) -> tuple[str | None, str | None]:
 
 def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
     """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding."""
-    from agriremed.io.readers import mostly_common_chinese
-
     text_cols = [c for c in df.columns if c != "geometry"
                  and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
     raw = b"".join(str(c).encode("latin1", errors="replace") for c in df.columns)
