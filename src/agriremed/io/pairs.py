@@ -31,7 +31,7 @@ from agriremed.core import columns as C
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
 from agriremed.io.validate import Collector, Validation, as_text
-from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, fit_pairs, parse_terms, plant_column,
+from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, fit_pairs, parse_model_terms, plant_column,
                                          soil_column, check_fit_options)
 
 __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
@@ -400,8 +400,8 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         have = {_canonical(c, metal)[0] for c in pd.DataFrame(pairs).columns}
         have |= {"som_pct"} if "oc_g_kg" in have else set()
         terms = [t for t in DEFAULT_TERMS
-                 if t in DEFAULT_TERMS[:2] or parse_terms([t], require_soil=False)[0][1] in have]
-    parsed = parse_terms(terms)
+                 if t in DEFAULT_TERMS[:2] or parse_model_terms([t], require_soil=False)[0][1] in have]
+    parsed = parse_model_terms(terms)
     needed = tuple(dict.fromkeys(v for _, v, _ in parsed if v != "soil"))
     needed = tuple("ph" if v == "ph_kcl" else v for v in needed)
     v = validate_pairs(pairs, metal, crop, needed, soil_measure, tables)

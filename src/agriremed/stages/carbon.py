@@ -105,7 +105,7 @@ from agriremed.models.ipcc import (LAND_USE_TO_IPCC, biochar_fc, ipcc_climate_zo
 from agriremed.models.carbon import (C_TO_CO2, N2O_N_TO_N2O, RICE_EF_REGION, application_interval,
                                      biochar_carbon_sink, biochar_persistence, conversion_process_t_co2e,
                                      gwp_value, n2o_direct_t_co2e, paddy_ch4_t_co2e, soc_change_with_return,
-                                     soc_factor, soc_stock_change, _rice_factor)
+                                     soc_factor, soc_stock_change, rice_factor)
 from agriremed.stages.options import library_parameter
 from agriremed.core.tables import Tables, load_tables
 
@@ -648,7 +648,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     opt_regime_o = np.where(pd.isna(opt_regime_o), base_regime, opt_regime_o)
     opt_regime = g.per_option(opt_regime_o, base_regime)
     days = float(rice_season_days) if rice_season_days is not None else float(
-        _rice_factor(tables, "cultivation_days", "world")[0])
+        rice_factor(tables, "cultivation_days", "world")[0])
     gwp_ch4 = gwp_value(tables, gwp_set, "ch4")
     season = {r: float(paddy_ch4_t_co2e(r, days, rice_preseason, rice_amendment, rice_amendment_t_ha,
                                         RICE_EF_REGION, gwp_ch4, tables)[0]) for r in RICE_WATER_REGIMES}

@@ -56,9 +56,10 @@ from scipy import stats
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import _TERM_RE, _transform, _variables
+from agriremed.models.uptake import term_transform
+from agriremed.stages.uptake.predict import TERM_RE, plot_variables
 
-__all__ = ["FitError", "TransferFit", "fit_pairs", "DEFAULT_TERMS", "design_matrix", "parse_terms",
+__all__ = ["FitError", "TransferFit", "fit_pairs", "DEFAULT_TERMS", "design_matrix", "parse_model_terms",
            "check_fit_options", "soil_column", "plant_column"]
 
 #: Default terms: soil metal and pH always; SOM and clay (log10) when the table has them.
@@ -111,7 +112,7 @@ def check_fit_options(metal: str, method: str, plant_basis: str, soil_measure: s
                        + ", ".join(C.EXTRACTIONS))
 
 
-def parse_terms(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
+def parse_model_terms(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
     """``(name, variable, transform)`` for each model term (no ``const``: it is always fitted).
 
     Parameters
@@ -128,7 +129,7 @@ def parse_terms(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
 
     Examples
     --------
-    >>> parse_terms(["log10(soil)", "ph"])
+    >>> parse_model_terms(["log10(soil)", "ph"])
     [('log10(soil)', 'soil', 'log10'), ('ph', 'ph', 'lin')]
     """
     out = []
@@ -136,7 +137,7 @@ def parse_terms(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
                                      if c.role == "input" and c.dtype == "float"}
     for t in terms:
         name = str(t).strip().replace(" ", "")
-        m = _TERM_RE.match(name)
+        m = TERM_RE.match(name)
         if m is None or name == "const":
             raise FitError(f"term {t!r} not understood; expected a variable or log10(variable), "
                            "e.g. log10(soil), ph, log10(som_pct), cec_cmol_kg")
@@ -174,10 +175,10 @@ def design_matrix(frame: pd.DataFrame, terms, metal: str, soil_measure: str = "t
     pair_soil = soil_column(metal, soil_measure)
     plot_soil = C.metal_column(metal, None if soil_measure == "total" else soil_measure)
     plotlike = frame.rename(columns={pair_soil: plot_soil}) if pair_soil != plot_soil else frame
-    v = _variables(plotlike, metal, soil_measure)
+    v = plot_variables(plotlike, metal, soil_measure)
     cols = {"const": np.ones(len(frame))}
-    for name, var, transform in parse_terms(terms):
-        cols[name] = _transform(v[var], transform)
+    for name, var, transform in parse_model_terms(terms):
+        cols[name] = term_transform(v[var], transform)
     return pd.DataFrame(cols, index=frame.index)
 
 
@@ -490,7 +491,7 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
     from statsmodels.stats.stattools import jarque_bera
 
     check_fit_options(metal, method, plant_basis, soil_measure)
-    parsed = parse_terms(DEFAULT_TERMS[:2] if terms is None else terms)
+    parsed = parse_model_terms(DEFAULT_TERMS[:2] if terms is None else terms)
     terms = tuple(name for name, _, _ in parsed)
     needed = tuple(dict.fromkeys(v for _, v, _ in parsed if v != "soil"))
     needed = tuple("ph" if v == "ph_kcl" else v for v in needed)

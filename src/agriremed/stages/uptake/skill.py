@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agriremed.models.uptake import _Z95, auc, brier, exceedance_probability, skill_metrics  # noqa: F401
+from agriremed.models.uptake import Z95, auc, brier, exceedance_probability, skill_metrics  # noqa: F401
 
 __all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
            "survey_check", "ASSUMED_CLAY_PCT"]
@@ -175,7 +175,7 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
         If ``function_id`` is not in ``transfer_functions.csv``.
     """
     from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake.predict import _outside_range, evaluate_function
+    from agriremed.stages.uptake.predict import outside_range, evaluate_function
     from agriremed.stages.uptake.synthesis import lognormal_from_mean_share
 
     tables = tables or load_tables()
@@ -201,4 +201,4 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
                          "predicted_share_above": exceedance_probability(pred, se, lim),
                          "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
                                                                          lim)[1],
-                         "outside_valid_range": _outside_range(fn, plots) if len(plots) else np.zeros(0)})
+                         "outside_valid_range": outside_range(fn, plots) if len(plots) else np.zeros(0)})
