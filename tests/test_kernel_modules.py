@@ -15,8 +15,8 @@ KERNELS = {
     "agriremed.models.soil": ("agriremed.stages.soil", ["soil_mass_t_ha", "metal_stock_kg_ha"]),
     "agriremed.models.duration": ("agriremed.stages.duration", [
         "FIRST_ORDER_MODELS", "years_zero_order", "years_first_order", "years_declining_bcf", "bcf_fraction",
-        "concentration_after", "removal_ph_factor", "removal_state", "years_by_model", "concentration_by_model", "apply_soil_chemistry",
-        "valid_edge"]),
+        "concentration_after", "removal_ph_factor", "removal_state", "years_by_model", "concentration_by_model",
+        "apply_soil_chemistry", "valid_edge"]),
     "agriremed.models.economics": ("agriremed.stages.economics", [
         "payback_year", "typical_year", "block_items", "block_transfers", "versus_best"]),
     "agriremed.models.biomass": ("agriremed.stages.biomass", [
@@ -152,8 +152,8 @@ def test_ranking_kernels_keep_their_numbers():
     ok = np.array([True, True, True, True, True, False])
     partial = np.array([True, False, True, False, False, False])
     tier = np.array([0, 0, 0, 0, 1, 0])
-    assert rank_in_plot(score, ok, partial, np.array(["a", "a", "a", "b", "b", "b"], dtype=object), tier).tolist() == \
-        [2, 1, 3, 1, 2, 0]
+    plot_id = np.array(["a", "a", "a", "b", "b", "b"], dtype=object)
+    assert rank_in_plot(score, ok, partial, plot_id, tier).tolist() == [2, 1, 3, 1, 2, 0]
 
 
 @pytest.mark.parametrize("stage_name", sorted(UPTAKE_STAGES))

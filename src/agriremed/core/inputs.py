@@ -17,7 +17,8 @@ class InputFileError(Exception):
 
 
 def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows read from Parquet as :func:`agriremed.io.readers.read_table` gives them: every cell as text, blanks as ''."""
+    """Rows read from Parquet as :func:`agriremed.io.readers.read_table` gives them: every cell as
+    text, blanks as ''."""
     df = df.astype(object).where(df.notna(), "").astype(str)
     df.columns = [str(c) for c in df.columns]
     df.attrs.update(header_line=None, separator=None, decimal_comma=False)

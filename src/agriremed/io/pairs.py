@@ -31,8 +31,8 @@ from agriremed.core import columns as C
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
 from agriremed.io.validate import Collector, Validation, as_text
-from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, fit_pairs, parse_model_terms, plant_column,
-                                         soil_column, check_fit_options)
+from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
+                                         parse_model_terms, plant_column, soil_column)
 
 __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
            "fit_transfer_function", "write_fit"]

@@ -33,6 +33,8 @@ import pandas as pd
 
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
 from agriremed.io.geo import read_layer
+from agriremed.core.names import is_known_header
+from agriremed.io.outputs import csv_text
 
 __all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv", "decode_text", "excel_sheets"]
 
@@ -231,8 +233,6 @@ def empty_lines_note(file_name: str, lines: list[int]) -> str:
 
 def header_row(grid: pd.DataFrame) -> int:
     """Index of the header row: the one of the first ten naming the most known columns."""
-    from agriremed.core.names import is_known_header
-
     best, best_score = 0, 0
     for i in range(min(10, len(grid))):
         score = sum(is_known_header(c) for c in grid.iloc[i].tolist() if str(c).strip())
@@ -517,8 +517,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     Path
         The path written.
     """
-    from agriremed.io.outputs import csv_text
-
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(csv_text(df), encoding="utf-8-sig", newline="")

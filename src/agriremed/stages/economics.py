@@ -87,6 +87,8 @@ from agriremed.models.economics import (block_items, block_transfers, versus_bes
 from agriremed.stages.options import library_parameter
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.core.tables import Tables, load_tables
+from agriremed.core import columns as C
+from agriremed.stages.duration import YearlySchedule, compliance_by_year
 
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
@@ -307,8 +309,6 @@ def add_currency_columns(frame: pd.DataFrame, currency: str, rate_cny: float) ->
     >>> add_currency_columns(f, "GBP", 9.1859)["npv_gbp_ha"].round(2).tolist()
     [1000.0]
     """
-    from agriremed.core import columns as C
-
     if currency == "CNY":
         return frame
     money = [c for c in frame.columns if c in C.COLUMNS and C.COLUMNS[c].unit.split("/")[0] == "CNY"]
@@ -345,8 +345,6 @@ def _schedule_matrices(option_rows, schedule, H, rows):
     with ``option_rows``); the last gives the row of these arrays of every entry of
     ``rows``, so that blocks of rows can be taken without copying the whole schedule.
     """
-    from agriremed.stages.duration import YearlySchedule
-
     if isinstance(schedule, YearlySchedule) and schedule.active.shape[0] == len(option_rows):
         return schedule.crop_code, schedule.crops, schedule.active, schedule.p, rows
     s = schedule
@@ -660,8 +658,6 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     >>> p = agriremed.plan("data/samples/plots.csv", agriremed.Scenario(mc_draws=0))  # doctest: +SKIP
     >>> p.economics[["plot_id", "option_id", "npv_vs_baseline_cny_ha"]].head()       # doctest: +SKIP
     """
-    from agriremed.stages.duration import compliance_by_year
-
     tables = tables or load_tables()
     H = int(horizon_yr)
     if schedule is None:
@@ -727,7 +723,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         per_g = np.where(removed > 0, remediation / removed, np.nan)
     value_all = np.full(n, np.nan)
     value_all[rows] = value
-    vs_best, best_alt = versus_best(_frames.plot_codes(option_rows, g), oid, np.where(active, value_all, np.nan))
+    vs_best, best_alt = versus_best(_frames.plot_codes(option_rows, g), oid,
+                                    np.where(active, value_all, np.nan))
     area = _frames.plot_column(plots, "area_ha", g)[rows]
     cols = {
         "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],

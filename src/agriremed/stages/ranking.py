@@ -91,6 +91,7 @@ from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, ligh
 from agriremed.core.messages import Message, encode_column, render_column
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.economics import VIEW_COLUMNS
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
@@ -180,8 +181,6 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
 
 def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
     """The economics criterion [CNY ha⁻¹] of an economics view (higher is better)."""
-    from agriremed.stages.economics import VIEW_COLUMNS
-
     if economics_view not in VIEW_COLUMNS:
         raise ValueError(f"economics_view {economics_view!r} is not one of {', '.join(VIEW_COLUMNS)}")
     column, sign = VIEW_COLUMNS[economics_view]

@@ -10,8 +10,8 @@ The stage is split in three modules, all re-exported here:
 * :mod:`agriremed.stages.uptake.thresholds` — the inverse: the soil concentration (or pH) at
   which a crop meets its food limit with a chosen probability ("safe soil threshold");
 * :mod:`agriremed.stages.uptake.fit` — fit a log–log transfer function to paired soil–plant data
-  checked by :mod:`agriremed.io.pairs` (statsmodels OLS or robust Huber regression, diagnostics, cross-validated comparison
-  with a BCF and a gradient-boosting model) and save it as a ``transfer_functions.csv``
+  checked by :mod:`agriremed.io.pairs` (statsmodels OLS or robust Huber regression, diagnostics,
+  cross-validated comparison with a BCF and a gradient-boosting model) and save it as a ``transfer_functions.csv``
   row that :func:`agriremed.plan` uses like a published one;
 * :mod:`agriremed.stages.uptake.skill` — out-of-sample skill of a function on paired data it was
   not fitted on (bias, RMSE, rank correlation, interval coverage, Brier score, AUC,

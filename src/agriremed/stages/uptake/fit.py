@@ -24,8 +24,8 @@ reads, checks and fits a file or a DataFrame in one call), and
 * returns the function as a ``transfer_functions.csv`` row (coefficients, ``se_log10``,
   n, R², validity ranges = data ranges, source = the user's file) with a ``sources.csv``
   row, which :meth:`TransferFit.tables` or a folder written by
-  :func:`agriremed.io.pairs.write_fit` (``load_tables(folder)``, ``agriremed plan --tables folder``) put to use in a plan
-  like a published function.
+  :func:`agriremed.io.pairs.write_fit` (``load_tables(folder)``, ``agriremed plan --tables folder``)
+  put to use in a plan like a published function.
 
 Units and bases: soil [mg kg⁻¹ dry mass]; plant [mg kg⁻¹] on the basis the user states
 (``dw``, ``fw`` or ``unknown``), which becomes the function's ``plant_basis``; SOM [%]

@@ -49,6 +49,7 @@ from agriremed.core import frames as _frames
 from agriremed.models.uptake import (Z95, as_sold_factor, term_transform, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl)
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
 
 __all__ = [
     "ph_kcl_from_ph_water",
@@ -507,9 +508,6 @@ def rice_type_factors(tables: Tables | None = None) -> dict:
     >>> round(rice_type_factors()["japonica"], 3)
     0.609
     """
-    from agriremed.stages.uptake.synthesis import rice_type_factors as _factors
-    from agriremed.stages.uptake.synthesis import synthesis_slopes
-
     tables = tables or load_tables()
 
     def build():

@@ -52,8 +52,8 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.models.uptake import critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import (limits_for_crops, moisture_of_crops, outside_range, predictor_sum, plot_variables,
-                                             parse_ranges, parse_terms, ph_kcl_from_ph_water,
+from agriremed.stages.uptake.predict import (limits_for_crops, moisture_of_crops, outside_range, predictor_sum,
+                                             plot_variables, parse_ranges, parse_terms, ph_kcl_from_ph_water,
                                              ph_water_from_ph_kcl, predict_crop_concentration,
                                              rice_type_factor_of)
 
