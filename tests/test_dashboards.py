@@ -680,11 +680,11 @@ def test_dashboards_plan_with_a_users_fitted_function(tmp_path, monkeypatch):
     # run.sh dash --tables DIR: the kernels get AGRIREMED_TABLES and add the folder's tables
     from agriremed.apps.dashboards import _base
     from agriremed.apps.dashboards.serve import main, voila_command
-    from agriremed.stages.uptake import fit_transfer_function
+    from agriremed.io.pairs import fit_transfer_function, write_fit
 
     fit = fit_transfer_function(ROOT / "data" / "samples" / "soil_crop_pairs.csv", crop="rice",
                                 terms=["log10(soil)", "ph"], provinces="Jiangsu")
-    fit.write(tmp_path)
+    write_fit(fit, tmp_path)
     _, env = voila_command(Path("notebooks/dashboards"), open_browser=False, tables=tmp_path)
     assert env["AGRIREMED_TABLES"] == str(tmp_path.resolve())
     monkeypatch.setenv("AGRIREMED_TABLES", str(tmp_path))

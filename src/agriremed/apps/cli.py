@@ -18,10 +18,28 @@ from agriremed.core.version import __version__
 from agriremed.io.readers import InputFileError, write_csv
 from agriremed.io.outputs import OutputError, check_out_dir, terminal_text
 from agriremed.core.scenario import Scenario, ScenarioError
-from agriremed.stages.soil import ThresholdSetError
+from agriremed.stages.soil import CLASS_NAMES, ThresholdSetError, exceedance_table
 from agriremed.engine.stream import MEMORY_BUDGET_MB
-from agriremed.core.tables import TableError
+from agriremed.core.tables import TableError, load_tables
+from agriremed.io.pairs import fit_transfer_function, write_fit
 from agriremed.stages.uptake.fit import FitError
+from agriremed.apps.dashboards.serve import main as serve
+from agriremed.core import columns as C, i18n
+from agriremed.engine.global_sensitivity import global_sensitivity
+from agriremed.engine.plan import plan
+from agriremed.engine.sensitivity import tornado
+from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most,
+                                     memory_estimate_mb, plan_stream, validate_stream)
+from agriremed.io import geo  # held_mb, write_plan_layers_chunked called as module attributes
+from agriremed.io.geo import (assign_regions, geometry_by_id, is_geo_path, plot_geometry, read_layer,
+                              read_regions, region_totals, write_plan_layers)
+from agriremed.io.report import StreamReport
+from agriremed.io.sheets import SheetError, write_sheets
+from agriremed.io.validate import Validation, validate_plots
+from agriremed.io.workbook import StreamWorkbook
+from agriremed.stages import soil
+from agriremed.stages.advice import years_text
+from agriremed.stages.uptake import safe_thresholds
 
 __all__ = ["main", "build_parser"]
 
@@ -194,9 +212,6 @@ STREAM_ROWS = 100_000
 def _validation(args, tables=None, on_valid=None):
     """Validation of the input: whole when it is small, else streamed in chunks (bounded
     memory; ``on_valid`` receives the valid rows of each chunk)."""
-    from agriremed.engine.stream import data_rows_at_most, validate_stream
-    from agriremed.io.validate import validate_plots
-
     sheet = getattr(args, "sheet", None)
     plots, geo_notes = _geo_table(args)  # a GIS layer: its attribute table, read whole
     if on_valid is None and data_rows_at_most(plots, sheet) <= STREAM_ROWS:
@@ -224,8 +239,6 @@ def _cmd_validate(args) -> int:
 
 def _geo_table(args):
     """The input as validate_plots takes it: a GIS layer read as a table (and its notes), or the path."""
-    from agriremed.io.geo import is_geo_path, read_layer
-
     if not is_geo_path(args.plots):
         return args.plots, []
     layer = read_layer(args.plots, layer=getattr(args, "layer", None) or args.sheet,
@@ -235,15 +248,11 @@ def _geo_table(args):
 
 
 def _tables(args):
-    from agriremed.core.tables import load_tables
-
     return load_tables(args.tables) if getattr(args, "tables", None) else load_tables()
 
 
 def _valid_plots(args):
     """Tables and validated plots; ``None`` (after printing why) when no plot is valid."""
-    from agriremed.io.validate import validate_plots
-
     tables = _tables(args)
     v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None))
     if len(v.plots) == 0:
@@ -254,9 +263,6 @@ def _valid_plots(args):
 
 
 def _cmd_screen(args) -> int:
-    from agriremed.stages import soil
-    from agriremed.engine.stream import data_rows_at_most
-
     if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
         return _screen_in_chunks(args)
     valid = _valid_plots(args)
@@ -280,10 +286,6 @@ def _cmd_screen(args) -> int:
 def _screen_in_chunks(args) -> int:
     """``screen`` of a large input: validated, screened and written chunk by chunk; the
     printed table shows the first plots and the class counts of all."""
-    from agriremed.stages import soil
-    from agriremed.stages.soil import CLASS_NAMES
-    from agriremed.engine.stream import TableSink
-
     tables = _tables(args)
     out = Path(args.out) if args.out else None
     sinks = {}
@@ -331,9 +333,6 @@ def _screen_in_chunks(args) -> int:
 
 def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tables) -> str:
     """Plot classes (EN/中文) and per-metal exceedance ratios as a printable table."""
-    from agriremed.core import columns as C
-    from agriremed.stages.soil import CLASS_NAMES, exceedance_table
-
     ratios = exceedance_table(screened, classes["plot_id"])
     strict = screened.loc[screened["soil_class"] == "strict_control"]
     strict_cells = set(zip(strict["plot_id"], strict["metal"], strict=True))
@@ -362,9 +361,6 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
 def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
     "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
-    from agriremed.core import i18n
-    from agriremed.stages.advice import years_text
-
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
     text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
@@ -373,8 +369,6 @@ def _years_column(p, lang: str = "en") -> list[str]:
 
 
 def _cmd_plan(args) -> int:
-    from agriremed.engine.stream import check_draws, chunk_size_for, data_rows_at_most
-
     scenario = _plan_scenario(args)
     if not args.memory > MEMORY_BASE_MB_FLOOR:
         _say(f"error: --memory {args.memory:g}: expected more than {MEMORY_BASE_MB_FLOOR:,.0f} MB (the "
@@ -437,13 +431,9 @@ def _read_geo_input(args, scenario, fitting: int) -> int:
     """Read the GIS layer (and the regions) onto ``args``, print its notes, and return the plots
     per chunk that fit in ``--memory`` beside the layer (``fitting`` when the layer alone leaves no
     room, with a warning)."""
-    from agriremed.engine.stream import check_draws, chunk_size_for
-
     args.plots, args.geo_notes = _geo_table(args)
     args.sheet = None
     if args.regions:
-        from agriremed.io.geo import read_regions
-
         args.region_polygons = read_regions(args.regions, args.region_field, args.region_layer)
     if not args.quiet:
         for note in args.geo_notes:
@@ -451,10 +441,9 @@ def _read_geo_input(args, scenario, fitting: int) -> int:
         about = getattr(args, "region_polygons", None)
         if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
             _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
-    from agriremed.io.geo import held_mb
 
     # the layer (attributes and geometry) stays in memory beside the chunks being planned
-    held = held_mb(args._geo_layer)
+    held = geo.held_mb(args._geo_layer)
     if chunk_size_for(scenario.mc_draws, args.memory, held_mb=held) >= 1:
         args._held_mb = held
         fitting = check_draws(scenario.mc_draws, args.memory,
@@ -468,13 +457,9 @@ def _read_geo_input(args, scenario, fitting: int) -> int:
 
 def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     """Plan the whole input in one plan and write it (report, workbook, sheets, GIS layers)."""
-    from agriremed.engine.plan import plan
-
     tables = _tables(args)
     plots = args.plots
     if args.sheet is not None or geo_input:
-        from agriremed.io.validate import validate_plots
-
         plots = validate_plots(args.plots, tables, sheet=args.sheet)
         plots.notes[:0] = getattr(args, "geo_notes", [])
     p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
@@ -489,8 +474,6 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     lang = getattr(args, "lang", "en") or "en"
     paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
     if getattr(args, "sheets", False):
-        from agriremed.io.sheets import SheetError, write_sheets
-
         try:
             paths.update(write_sheets(p, Path(args.out) / "sheets", lang=lang))
         except SheetError as exc:
@@ -531,15 +514,11 @@ def _print_plan(p, lang: str) -> None:
 
 
 def _is_geo(path) -> bool:
-    from agriremed.io.geo import is_geo_path
-
     return is_geo_path(path)
 
 
 def _attach_geometry(args, p) -> None:
     """Geometry (and regions) of the planned plots on the plan, for report.html and plan.gpkg."""
-    from agriremed.io.geo import assign_regions, plot_geometry
-
     p.geometry = plot_geometry(args._geo_layer, p.plots)
     p.region_polygons = getattr(args, "region_polygons", None)
     if p.region_polygons is not None:
@@ -549,8 +528,6 @@ def _attach_geometry(args, p) -> None:
 
 def _write_geo(args, p) -> dict:
     """plan.gpkg (plots and plot × option rows with geometry) and regions.csv."""
-    from agriremed.io.geo import region_totals, write_plan_layers
-
     if not len(p.plots):
         return {}
     out = Path(args.out)
@@ -572,8 +549,6 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     """Plan in chunks of ``chunk`` plots (``fitting``: the most that fit in ``--memory``;
     ``rows``: the input's data rows at most, when the chunking is automatic; ``whole``: the
     most plots planned in one plan with report and per-year tables)."""
-    from agriremed.engine.stream import memory_estimate_mb, plan_stream
-
     if chunk < 1:
         _say(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
         return 2
@@ -598,12 +573,8 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
              f"{whole or fitting:,} plots)")
     extra = []
     if not args.no_report:
-        from agriremed.io.report import StreamReport
-
         extra.append(StreamReport(lang=args.lang))
     if not args.no_xlsx:
-        from agriremed.io.workbook import StreamWorkbook
-
         extra.append(StreamWorkbook(lang=args.lang))
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
@@ -612,9 +583,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         if getattr(w, "note", ""):
             _say(w.note)
     if gpkg and r.n_planned:
-        from agriremed.io.geo import geometry_by_id, write_plan_layers_chunked
-
-        r.paths["plan_gpkg"] = write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
+        r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
                                                          geometry_by_id(args._geo_layer), r.paths["summary"],
                                                          r.paths.get("plan"), batch_rows=max(chunk, 1_000))
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
@@ -635,8 +604,6 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
 
 def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
     """regions.csv of a chunked run: the summary columns it needs read back, plots joined by id."""
-    from agriremed.io.geo import assign_regions, geometry_by_id, region_totals
-
     cols = ["plot_id", "area_ha", "soil_class", "recommended_option", "npv_vs_baseline_cny_ha", "net_co2e_t"]
     s = (pd.read_parquet(summary_path, columns=cols) if fmt == "parquet" else
          pd.read_csv(summary_path, usecols=cols, encoding="utf-8-sig", dtype={"plot_id": str}))
@@ -664,8 +631,6 @@ def _recommended_area(path, fmt: str) -> pd.DataFrame | None:
 
 
 def _cmd_fit_uptake(args) -> int:
-    from agriremed.stages.uptake.fit import fit_transfer_function
-
     terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
     try:
         fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
@@ -679,15 +644,13 @@ def _cmd_fit_uptake(args) -> int:
     if len(fit.validation.problems):
         _say("problems in the pairs table (rows with an error were left out of the fit):")
         _print_problems(fit.validation.messages())
-    for path in fit.write(args.out).values():
+    for path in write_fit(fit, args.out).values():
         _say(f"wrote {path}")
     _say(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
     return 0
 
 
 def _cmd_safe_soil(args) -> int:
-    from agriremed.stages.uptake import safe_thresholds
-
     if not 0.5 <= args.prob < 1.0:
         _say(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
               file=sys.stderr)
@@ -717,15 +680,11 @@ def _cmd_safe_soil(args) -> int:
 
 
 def _cmd_sensitivity(args) -> int:
-    from agriremed.engine.sensitivity import tornado
-
     try:
         if args.method == "tornado":
             t = tornado(args.plots, args.plot, args.option, args.output, progress=None)
             cols = ["parameter", "unit", "low", "high", "output_at_low", "output_at_high", "swing"]
         else:
-            from agriremed.engine.global_sensitivity import global_sensitivity
-
             t = global_sensitivity(args.plots, args.plot, args.option, args.output,
                                    trajectories=args.trajectories,
                                    sobol_n=args.sobol_n if args.method == "sobol" else None, seed=args.seed)
@@ -743,8 +702,6 @@ def _cmd_sensitivity(args) -> int:
 
 
 def _messages(problems: pd.DataFrame) -> list[str]:
-    from agriremed.io.validate import Validation
-
     v = Validation(plots=pd.DataFrame(), rejected=pd.DataFrame(), problems=problems, n_input=0)
     return v.messages()
 
@@ -753,7 +710,6 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["dash"]:  # its options are those of the dashboard server
-        from agriremed.apps.dashboards.serve import main as serve
 
         return serve(argv[1:])
     args = build_parser().parse_args(argv)

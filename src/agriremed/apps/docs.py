@@ -12,6 +12,7 @@ from pathlib import Path
 
 from agriremed.core import columns as C
 from agriremed.core.tables import load_tables
+from agriremed.core import names
 
 __all__ = ["columns_markdown", "sources_markdown", "write_docs"]
 
@@ -62,8 +63,6 @@ def columns_markdown() -> str:
 
 def _spellings_markdown() -> list[str]:
     """Header spellings and units that validation accepts (from :mod:`agriremed.core.names`)."""
-    from agriremed.core import names
-
     lines = ["", "### Accepted header spellings and units", "",
              "Headers are matched case-insensitively; a unit may follow the name in any bracket style "
              "(`镉（mg/kg）`, `Cd [mg/kg]`, `Pb (mg kg-1)`, `Pb (mg·kg⁻¹)`), after a comma (`Zn, mg/kg`) or "

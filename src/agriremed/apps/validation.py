@@ -44,6 +44,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from agriremed.core import columns as C
+from agriremed.core.tables import load_tables, split_keys
+from agriremed.stages import carbon, duration, uptake  # kernels called as module attributes (MODEL_KERNELS)
+from agriremed.stages.soil import soil_mass_t_ha, threshold_values
+from agriremed.stages.uptake import food_safety
+from agriremed.stages.uptake.skill import ASSUMED_CLAY_PCT, leafy_cd_skill, survey_check
+from agriremed.stages.uptake.synthesis import ratio_synthesis, survey_skill
 
 __all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown",
            "rice_as_skill_markdown",
@@ -53,14 +60,11 @@ __all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetab
 
 
 def _zero_order(df: pd.DataFrame) -> pd.DataFrame:
-    from agriremed.stages.duration import years_zero_order
-    from agriremed.stages.soil import soil_mass_t_ha
-
     mass = soil_mass_t_ha(df["depth_m"], df["bulk_density_g_cm3"])
     per_row = df["shoot_mg_kg"].notna().to_numpy()
     biomass = np.where(per_row, df["biomass_t_ha"], 1.0)
     shoot = np.where(per_row, df["shoot_mg_kg"], df["removal_g_ha_yr"])
-    model = years_zero_order(df["c0_mg_kg"], df["ct_mg_kg"], mass, biomass, shoot)
+    model = duration.years_zero_order(df["c0_mg_kg"], df["ct_mg_kg"], mass, biomass, shoot)
     pub = df["published_years"].to_numpy(float)
     tol = np.maximum(df["tolerance_rel"].to_numpy(float) * pub, 0.5)
     return _frame(df, "clean-up years", model, pub, tol, "yr",
@@ -68,17 +72,12 @@ def _zero_order(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _thresholds(df: pd.DataFrame) -> pd.DataFrame:
-    from agriremed.stages.soil import threshold_values
-
     model = np.concatenate([threshold_values([r.ph], [r.land_use], r.metal, r.kind)
                             for r in df.itertuples(index=False)])
     return _frame(df, "threshold", model, df["published_mg_kg"], df["tolerance_abs"], "mg/kg", "exact")
 
 
 def _food_limits(df: pd.DataFrame) -> pd.DataFrame:
-    from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake import food_safety
-
     t = load_tables()
     model = []
     for r in df.itertuples(index=False):
@@ -90,19 +89,16 @@ def _food_limits(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _biochar(df: pd.DataFrame) -> pd.DataFrame:
-    from agriremed.stages.carbon import biochar_carbon_sink
-
-    model = biochar_carbon_sink(df["mass_t"].to_numpy(float), df["feedstock"].to_numpy(object),
-                                df["temperature_class"].to_numpy(object))
+    model = carbon.biochar_carbon_sink(df["mass_t"].to_numpy(float), df["feedstock"].to_numpy(object),
+                                       df["temperature_class"].to_numpy(object))
     pub = df["published_t_co2"].to_numpy(float)
     return _frame(df, "biochar CO2 removal", model, pub, df["tolerance_rel"].to_numpy(float) * pub, "t CO2",
                   "rounding of the published factor")
 
 
 def _soc(df: pd.DataFrame) -> pd.DataFrame:
-    from agriremed.stages.carbon import soc_stock_change
-
-    model = soc_stock_change(df["socref_t_c_ha"], df["flu_old"], df["flu_new"], df["years"]) / df["years"]
+    model = (carbon.soc_stock_change(df["socref_t_c_ha"], df["flu_old"], df["flu_new"], df["years"])
+             / df["years"])
     return _frame(df, "SOC change", np.asarray(model, float), df["published_t_c_ha_yr"], df["tolerance_abs"],
                   "t C/ha/yr", "rounding of the worked example")
 
@@ -112,15 +108,14 @@ def _removal(df: pd.DataFrame) -> pd.DataFrame:
     `shoot_conc`: harvested dry matter × shoot concentration, no harvest loss, one season) for the
     published biomass and shoot Cd, against the published field export. The soil is taken to hold
     more than one harvest removes (no soil Cd is published), so the kernel's cap never binds."""
-    from agriremed.stages.duration import removal_state
-
     n = len(df)
     nan = np.full(n, np.nan)
     p = {k: nan for k in ("bcf", "fr", "rr", "rcref", "sref", "cref", "b")}
     p.update(Y=df["biomass_t_ha"].to_numpy(float), h=np.zeros(n), s=np.ones(n),
              cs=df["shoot_mg_kg"].to_numpy(float))
     with np.errstate(invalid="ignore", divide="ignore"):
-        state = removal_state(p, np.full(n, np.inf), np.ones(n), np.full(n, "shoot_conc", dtype=object))
+        state = duration.removal_state(p, np.full(n, np.inf), np.ones(n),
+                                       np.full(n, "shoot_conc", dtype=object))
     model = state["removal"]
     pub = df["published_g_ha"].to_numpy(float)
     return _frame(df, "Cd export", model, pub, df["tolerance_rel"].to_numpy(float) * pub, "g/ha",
@@ -144,10 +139,6 @@ def _transfer(df: pd.DataFrame) -> pd.DataFrame:
     registry (`ph`, `som_pct`, `clay_pct`, `cd_mg_kg`, `cd_cacl2_mg_kg` …); tolerance =
     `tolerance_rel` × published value.
     """
-    from agriremed.core import columns as C
-    from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake import evaluate_function, solve_for_input
-
     fns = load_tables().transfer_functions.set_index("function_id")
     unknown = sorted(set(df["function_id"]) - set(fns.index))
     if unknown:
@@ -169,9 +160,10 @@ def _transfer(df: pd.DataFrame) -> pd.DataFrame:
         crop = idx[kind[idx] == "crop"]
         soil = idx[kind[idx] == "soil_at_target"]
         if len(crop):
-            model[crop] = evaluate_function(fn, plots.iloc[crop].reset_index(drop=True))
+            model[crop] = uptake.evaluate_function(fn, plots.iloc[crop].reset_index(drop=True))
         if len(soil):
-            model[soil] = solve_for_input(fn, plots.iloc[soil].reset_index(drop=True), target[soil], "soil")
+            model[soil] = uptake.solve_for_input(fn, plots.iloc[soil].reset_index(drop=True), target[soil],
+                                                 "soil")
     pub = df["published_mg_kg"].to_numpy(float)
     quantity = np.array([_TF_KINDS[k] for k in kind], dtype=object)
     return _frame(df, quantity, model, pub, df["tolerance_rel"].to_numpy(float) * np.abs(pub), "mg/kg",
@@ -326,8 +318,6 @@ def coverage_problems(folder: str | Path, tables=None) -> list[str]:
     list of str
         One message per problem (empty when the table is consistent).
     """
-    from agriremed.core.tables import load_tables, split_keys
-
     t = load_tables() if tables is None else tables
     cov = coverage(folder)
     problems = []
@@ -377,8 +367,6 @@ def _coverage_markdown(cov: pd.DataFrame) -> list[str]:
 def uptake_skill_markdown(tables=None) -> list[str]:
     """The out-of-sample section of the validation page: each default transfer function on data it was
     not fitted on (:func:`agriremed.stages.uptake.synthesis.survey_skill`)."""
-    from agriremed.stages.uptake.synthesis import survey_skill
-
     sk = survey_skill(tables)
     cal = sk.loc[sk["role"] == "calibration"]
     lines = ["## Out-of-sample skill of the default rice Cd function", "",
@@ -421,8 +409,6 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
     """The leafy-vegetable section of the validation page: the default leafy Cd function on the
     per-sample CVCCD pairs (:func:`agriremed.stages.uptake.skill.leafy_cd_skill`), with the sensitivity to
     the assumed clay content; empty when the data file is absent."""
-    from agriremed.stages.uptake.skill import ASSUMED_CLAY_PCT, leafy_cd_skill
-
     path = Path(root or _repo_root()) / CVCCD_FILE
     if not path.is_file():
         return []
@@ -430,7 +416,6 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
     m, rel, per_pair = leafy_cd_skill(pairs, tables=tables)
     se = float(per_pair["se_log10"].median())
     # the same predictions with the lettuce relation's own spread (no species or variety term)
-    from agriremed.core.tables import load_tables
 
     tables = tables or load_tables()
     tf = tables.transfer_functions.set_index("function_id")
@@ -489,9 +474,6 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
 def rice_as_skill_markdown(tables=None) -> list[str]:
     """The rice As section of the validation page: the ratio synthesis on the survey summaries
     (:func:`agriremed.stages.uptake.synthesis.ratio_synthesis`)."""
-    from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake.synthesis import ratio_synthesis
-
     tables = tables or load_tables()
     r = ratio_synthesis(tables.uptake_surveys, "rice", "as")
     lines = ["## Check of the opt-in rice As function on survey summaries", "",
@@ -517,9 +499,6 @@ def rice_as_skill_markdown(tables=None) -> list[str]:
 def wheat_cd_survey_markdown(tables=None) -> list[str]:
     """The wheat Cd section of the validation page: every usable wheat Cd function on the independent
     wheat survey summaries (:func:`agriremed.stages.uptake.skill.survey_check`)."""
-    from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake.skill import survey_check
-
     tables = tables or load_tables()
     tf = tables.transfer_functions
     ids = tf.loc[tf["usable"] & (tf["applies_to"] == "wheat") & (tf["metal"] == "cd"), "function_id"]

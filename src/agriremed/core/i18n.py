@@ -50,6 +50,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import names as _names
+from agriremed.core.tables import load_tables
 
 __all__ = [
     "LANGS",
@@ -188,8 +189,6 @@ def label(name: str, lang: str = "en", with_unit: bool = True) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _default_tables():
-    from agriremed.core.tables import load_tables
-
     return load_tables()
 
 

@@ -49,6 +49,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from agriremed.core import i18n
+from agriremed.core.tables import load_tables
 
 __all__ = [
     "Message",
@@ -263,15 +265,11 @@ def fields(template: str) -> set[str]:
 
 # --------------------------------------------------------------------------- domains
 def _metals(v, lang, tables):
-    from agriremed.core import i18n
-
     return i18n.metals(str(v).replace(", ", "+"), lang)
 
 
 def _value(domain):
     def fmt(v, lang, tables):
-        from agriremed.core import i18n
-
         return i18n.value(domain, v, lang, tables)
 
     return fmt
@@ -279,16 +277,12 @@ def _value(domain):
 
 def _note(v, lang, tables):
     """A data sentence (an evidence note of ``options.csv``) in ``lang``."""
-    from agriremed.core import i18n
-
     return i18n.message(v, lang, tables) if lang in ("en", "zh") else str(v)
 
 
 def _rule_reason(v, lang, tables, params=None):
     """Reason of a jurisdiction rule of ``land_rules.csv`` (``reason_<lang>``, else English),
     looked up by rule id within the message's ``rule_set``."""
-    from agriremed.core.tables import load_tables
-
     lr = getattr(tables or load_tables(), "land_rules", None)
     if lr is None:
         return str(v)
@@ -310,8 +304,6 @@ def _sources(v, lang, tables):
 
 
 def _region(v, lang, tables):
-    from agriremed.core import i18n
-
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
 
@@ -516,8 +508,6 @@ def column_texts(df: pd.DataFrame, col: str, lang: str = "en", tables=None) -> n
     numpy.ndarray of object
         One text per row (``''`` for a missing one).
     """
-    from agriremed.core import i18n
-
     n = len(df)
     text = df[col].to_numpy(object) if col in df.columns else np.full(n, "", object)
     msg = f"{col}_msg"

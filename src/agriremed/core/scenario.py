@@ -38,6 +38,7 @@ import numpy as np
 from agriremed.core.accounting import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS, RICE_AMENDMENTS,
                                        RICE_PRESEASON, RICE_WATER_REGIMES)
 from agriremed.core.columns import CURRENCIES
+from agriremed.core.uncertainty import SAMPLINGS
 
 __all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
 
@@ -344,7 +345,6 @@ def _check(s: Scenario) -> None:
     c.text("name", s.name, max_len=MAX_NAME_CHARS, one_line=True)
     c.integer("seed", s.seed, 0, MAX_SEED, "a non-negative integer below 2⁶³")
     c.integer("mc_draws", s.mc_draws, 0, 1_000_000, "an integer from 0 to 1 000 000")
-    from agriremed.core.uncertainty import SAMPLINGS
 
     c.choice("sampling", s.sampling, SAMPLINGS)
     c.integer("horizon_yr", s.horizon_yr, 1, 100, "an integer number of years from 1 to 100")

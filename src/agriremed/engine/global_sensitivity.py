@@ -46,6 +46,8 @@ from tqdm.auto import tqdm
 from agriremed.core.scenario import Scenario
 from agriremed.engine.sensitivity import SensitivitySetup, with_values
 from agriremed.core.tables import Tables
+from agriremed.core import columns as C
+from agriremed.io.viz import figure_layout
 
 __all__ = ["SAExtraMissing", "global_sensitivity", "global_sensitivity_plot", "morris_indices",
            "sobol_indices"]
@@ -331,9 +333,6 @@ def global_sensitivity_plot(gsa: pd.DataFrame, top: int = 10, lang: str = "en"):
         unit; with Sobol indices, a second panel of ``S1`` and ``ST``.
     """
     from plotly.subplots import make_subplots
-
-    from agriremed.core import columns as C
-    from agriremed.io.viz import figure_layout
 
     t = gsa.head(top).iloc[::-1]
     zh = lang == "zh"

@@ -45,6 +45,10 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import draw_seed
 from agriremed.io.validate import Validation, validate_plots
+from agriremed.core import columns as C
+from agriremed.io.report import write_report
+from agriremed.io.workbook import write_workbook
+from agriremed.stages.softreuse import for_plan as _soft_reuse
 
 __all__ = ["Plan", "plan", "replan", "can_replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS",
            "apply_overrides", "apply_heat_user", "apply_biochar_choice", "STAGES", "pass_through_columns"]
@@ -430,7 +434,6 @@ class Plan:
                   "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
                   "carbon_by_year": self.carbon_by_year, "scores": self.scores,
                   "soil_trajectories": self.trajectories}
-        from agriremed.stages.softreuse import for_plan as _soft_reuse
 
         soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
         if soft is not None:
@@ -438,12 +441,8 @@ class Plan:
         paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report and len(self.plots):
-            from agriremed.io.report import write_report
-
             paths["report"] = write_report(self, out / "report.html", lang=lang, date=date)
         if xlsx and len(self.plots):
-            from agriremed.io.workbook import write_workbook
-
             paths["xlsx"] = write_workbook(self, out / "plan.xlsx", lang=lang, date=date)
         passed = pass_through_columns(self.plots)
         paths["datapackage"] = write_datapackage(out, {f"{name}.csv": df for name, df in tables.items()},
@@ -995,8 +994,6 @@ def _text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
 
     ``df`` may also be a dict of equally indexed Series (column name → Series).
     """
-    from agriremed.core import columns as C
-
     index = df.index if isinstance(df, pd.DataFrame) else next(iter(df.values())).index
     cols = {}
     for c, s in df.items():
@@ -1027,8 +1024,6 @@ def pass_through_columns(plots: pd.DataFrame) -> list[str]:
     They are the columns of the valid plots that the column registry does not know; the
     plan and summary tables carry them unchanged, after the computed columns.
     """
-    from agriremed.core import columns as C
-
     return [str(c) for c in plots.columns if c not in C.COLUMNS]
 
 
@@ -1056,8 +1051,6 @@ def _with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
     None), so every stage can rely on the column and gives blank results where it needs
     the value. Validation has already warned about absent recommended columns.
     """
-    from agriremed.core import columns as C
-
     n = len(plots)
     missing = {name: (np.full(n, np.nan) if spec.dtype in ("float", "int") else np.full(n, None, dtype=object))
                for name, spec in C.COLUMNS.items() if spec.role == "input" and name not in plots.columns}

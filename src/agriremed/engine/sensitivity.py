@@ -19,6 +19,8 @@ from tqdm.auto import tqdm
 
 from agriremed.core.scenario import Scenario
 from agriremed.core.tables import Tables, load_tables
+from agriremed.engine.plan import plan
+from agriremed.io.validate import validate_plots
 
 __all__ = ["sensitivity_rows", "tornado", "with_values"]
 
@@ -106,9 +108,6 @@ class SensitivitySetup:
 
     def __init__(self, plots, plot_id: str, option_id: str | None, output: str,
                  scenario: Scenario | None, tables: Tables | None):
-        from agriremed.engine.plan import plan
-        from agriremed.io.validate import validate_plots
-
         self.tables = tables = tables or load_tables()
         scenario = (scenario or Scenario()).replace(mc_draws=0)
         v = validate_plots(plots, tables) if not isinstance(plots, pd.DataFrame) or "input_row" not in plots \

@@ -52,7 +52,11 @@ from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import Validation, as_text, validate_plots
+from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots
+from agriremed.engine.plan import pass_through_columns, plan, rules_note
+from agriremed.io.geo import feature_count
+from agriremed.io.readers import write_csv
+from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_plan
 
 __all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
            "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
@@ -318,8 +322,6 @@ def data_rows_at_most(source, sheet: str | int | None = None) -> int:
     if suffix in _EXCEL:
         return len(read_table(p, sheet=sheet)[0])
     if suffix in _GEO:
-        from agriremed.io.geo import feature_count
-
         return feature_count(p, sheet)
     lf = cr = 0
     with open(p, "rb") as fh:
@@ -670,7 +672,6 @@ class _Input:
         columns kept and the decimal marks (file-level, as the in-memory reader decides them)."""
         if getattr(self, "_scan", None) is not None:
             return self._scan
-        from agriremed.io.validate import decimal_marks
 
         text = self.text
         chunks = text.chunks(self.chunk_size) if text is not None else self.chunks()
@@ -814,8 +815,6 @@ def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_bef
     agriremed.engine.plan.Plan
         The chunk's plan, without the long per-year tables (``detail=False``).
     """
-    from agriremed.engine.plan import plan
-
     v = _offset(validate_plots(chunk, tables, duplicates=duplicates), rows_before)
     return plan(v, scenario, tables=tables, progress=False, detail=False)
 
@@ -1039,7 +1038,6 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         bar.close()
         for sink in [*sinks.values(), *soft_sinks.values()]:
             sink.close()
-    from agriremed.engine.plan import rules_note
 
     notes += rules_note(scenario)
     first_plan = acc.first_plan
@@ -1130,8 +1128,6 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
     """Close the plan and summary files and write the rest of a streamed run to ``out``: soft
     re-use tables, rejected rows, problems, scenario, further outputs, datapackage.json and
     run.json. Returns ``{name: path}``."""
-    from agriremed.io.readers import write_csv
-
     first_plan = acc.first_plan
     paths = {}
     for name, sink in sinks.items():
@@ -1147,7 +1143,6 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
     provenance = [*head, counts]
     if first_plan is not None and first_plan.money()["code"] != "CNY":
         provenance.append(first_plan.provenance()[-1])  # the money line
-    from agriremed.engine.plan import pass_through_columns
 
     passed = pass_through_columns(first_plan.plots) if first_plan is not None else []
     described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
@@ -1182,8 +1177,6 @@ def _close_soft_sinks(out: Path, soft_sinks: dict, acc: _Collected) -> dict:
     without any chunk, remove them. Returns ``{name: path}`` of those kept."""
     paths = {}
     if acc.soft_ok and acc.first_plan is not None:
-        from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS
-
         for name, cols in zip(SOFT_REUSE_OUTPUTS, (REUSE_COLUMNS, MATRIX_COLUMNS), strict=True):
             acc.soft_first.setdefault(name, pd.DataFrame(columns=cols))  # no plot planned: header only
             paths[name] = soft_sinks[name].close(acc.soft_first[name])
@@ -1198,8 +1191,6 @@ SOFT_REUSE_OUTPUTS = ("reuse_options", "opportunity_matrix")
 
 def _soft_reuse(p):
     """Soft re-uses and opportunity matrix of one chunk's plan, or None without pvlib."""
-    from agriremed.stages.softreuse import reuse_for_plan
-
     try:
         return reuse_for_plan(p)
     except ImportError:

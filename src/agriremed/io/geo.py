@@ -51,7 +51,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agriremed.io.readers import InputFileError, parquet_as_text
+from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
+from agriremed.core import columns as C
+from agriremed.core.names import read_header
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
@@ -236,8 +238,6 @@ def _shapefile_encoding(p: Path) -> tuple[str | None, str | None]:
 
 def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
     """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding."""
-    from agriremed.io.readers import mostly_common_chinese
-
     text_cols = [c for c in df.columns if c != "geometry"
                  and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
     raw = b"".join(str(c).encode("latin1", errors="replace") for c in df.columns)
@@ -469,9 +469,6 @@ def _geometry_problems(geom, fid: np.ndarray) -> tuple[list[dict], np.ndarray]:
 
 def _truncated_fields(fields: list[str], name: str) -> list[str]:
     """Notes on shapefile field names cut to 10 characters that begin a registered column name."""
-    from agriremed.core import columns as C
-    from agriremed.core.names import read_header
-
     out = []
     for f in fields:
         h = read_header(f)
@@ -486,8 +483,6 @@ def _truncated_fields(fields: list[str], name: str) -> list[str]:
 
 
 def _canonical_columns(table: pd.DataFrame) -> dict[str, str]:
-    from agriremed.core.names import read_header
-
     out = {}
     for c in table.columns:
         h = read_header(c)
@@ -499,8 +494,6 @@ def _canonical_columns(table: pd.DataFrame) -> dict[str, str]:
 def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np.ndarray,
                           notes: list[str], name: str) -> None:
     """area_ha / geometry_area_ha, lat and lon from the geometry of the usable features."""
-    from agriremed.core.names import read_header
-
     if not usable.any():
         return
     lon0, lat0 = _layer_centre(geom[usable])
@@ -784,7 +777,6 @@ def geometry_by_id(layer: Layer):
     geometry or a plot id are left out."""
     import geopandas as gpd
 
-    from agriremed.core.names import read_header
 
     col = next((c for c in layer.table.columns if read_header(c).canonical == "plot_id"), None)
     if col is None:

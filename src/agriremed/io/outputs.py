@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core import i18n, messages
 
 __all__ = [
     "OutputError",
@@ -237,7 +238,6 @@ def format_number(x, lang: str = "en", unit: str = "", *, digits: int = 3, area_
             text = "+" + text
     if not unit or unit == "1":
         return text
-    from agriremed.core import i18n
 
     shown = i18n.unit(unit, lang)
     # Chinese units follow the number without a space (15.6公顷), Latin ones after a space
@@ -291,8 +291,6 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     pandas.DataFrame
         A copy with the translated columns.
     """
-    from agriremed.core import i18n, messages
-
     out = df.copy()
     for col in df.columns:
         name = str(col)

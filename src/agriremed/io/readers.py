@@ -31,16 +31,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
+from agriremed.io.geo import read_layer
+from agriremed.core.names import is_known_header
+from agriremed.io.outputs import csv_text
+
 __all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv", "decode_text", "excel_sheets"]
 
 #: Cell texts that mean "no value" (not measured).
 NA_STRINGS = ("", "na", "n/a", "nan", "null", "none", "-", "—", "--", "nd", "未测", "无")
 
 _EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
-
-
-class InputFileError(Exception):
-    """A file that cannot be read as a table at all (missing, empty, wrong format)."""
 
 
 def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.DataFrame, list[str]]:
@@ -98,8 +99,6 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     enc = None
     formulas: dict = {}
     if suffix in (".gpkg", ".shp", ".geojson", ".zip"):  # GIS layers: agriremed.io.geo (extra 'geo')
-        from agriremed.io.geo import read_layer
-
         layer = read_layer(p, layer=sheet)
         return layer.table, layer.notes
     try:
@@ -232,18 +231,8 @@ def empty_lines_note(file_name: str, lines: list[int]) -> str:
     return f"{file_name}: {len(lines)} empty line(s) ignored (line {shown}{' …' if len(lines) > 10 else ''})"
 
 
-def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows read from Parquet as :func:`read_table` gives them: every cell as text, blanks as ''."""
-    df = df.astype(object).where(df.notna(), "").astype(str)
-    df.columns = [str(c) for c in df.columns]
-    df.attrs.update(header_line=None, separator=None, decimal_comma=False)
-    return df
-
-
 def header_row(grid: pd.DataFrame) -> int:
     """Index of the header row: the one of the first ten naming the most known columns."""
-    from agriremed.core.names import is_known_header
-
     best, best_score = 0, 0
     for i in range(min(10, len(grid))):
         score = sum(is_known_header(c) for c in grid.iloc[i].tolist() if str(c).strip())
@@ -349,26 +338,6 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
 
 def _line_of(raw: bytes, pos: int) -> int:
     return raw[:pos].count(b"\n") + 1
-
-
-def mostly_common_chinese(text: str) -> bool:
-    """True when ≥ 90 % of the non-ASCII characters are GB 2312 hanzi or CJK punctuation."""
-    non_ascii = [ch for ch in text[:200_000] if ord(ch) > 127]
-    if not non_ascii:
-        return True
-    good = 0
-    for ch, n in pd.Series(non_ascii).value_counts().items():
-        o = ord(ch)
-        if 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
-            good += n
-            continue
-        try:
-            b = ch.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        if len(b) == 2 and 0xB0 <= b[0] <= 0xF7:
-            good += n
-    return good >= 0.9 * len(non_ascii)
 
 
 def _parse_delimited(text: str, sep: str, name: str) -> tuple[list[list[str]], list[int], list]:
@@ -548,8 +517,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     Path
         The path written.
     """
-    from agriremed.io.outputs import csv_text
-
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(csv_text(df), encoding="utf-8-sig", newline="")

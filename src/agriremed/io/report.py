@@ -40,6 +40,9 @@ from agriremed.core import i18n
 from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
+from agriremed.stages.carbon import LEDGER_TERMS
+from agriremed.stages.duration import cleanup_years_text
+from agriremed.stages.softreuse import SERVICES, for_plan
 
 __all__ = [
     "Section",
@@ -488,7 +491,6 @@ class PlanDigest:
             self.by_class_option[(c, o)] += float(a)
         # the ledger terms of the recommended options, from the plan table's term columns (a
         # streamed chunk has no ledger table)
-        from agriremed.stages.carbon import LEDGER_TERMS
 
         t = plan.table
         if t is not None and len(t):
@@ -878,8 +880,6 @@ def _by_option_section(digest: PlanDigest, lang: str, tables) -> Section:
 def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
     """The plan table with ``years to target`` as text: "stabilises, does not clean up" for an
     option that is not a clean-up method, "> 200" beyond 200 years (never "5 991")."""
-    from agriremed.stages.duration import cleanup_years_text
-
     y = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
     text = cleanup_years_text(
         y, t["option_kind"].fillna("").to_numpy(object), t["target_metals"].fillna("").to_numpy(object)
@@ -1119,8 +1119,6 @@ def _credits_section(plan, lang: str) -> Section | None:
 
 def _soft_reuse_section(plan, lang: str) -> Section | None:
     """Opportunity matrix of the marginal plots (soft re-uses × services), folded; None when none."""
-    from agriremed.stages.softreuse import SERVICES, for_plan
-
     soft = for_plan(plan)
     if soft is None or soft[1].empty:
         return None

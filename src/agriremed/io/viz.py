@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
+from agriremed.stages.soil import CLASS_NAMES
 
 __all__ = [
     "exceedance_heatmap",
@@ -834,9 +835,6 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
         above ``polygon_limit``) and one marker trace at the representative points carrying
         the hover text (same legend group); then one outline trace of the regions when given.
     """
-    from agriremed.core import i18n
-    from agriremed.stages.soil import CLASS_NAMES
-
     g = geometry.to_crs("EPSG:4326")
     s = summary.drop_duplicates("plot_id").set_index("plot_id")
     s = s.loc[s.index.isin(g.index)]

@@ -49,7 +49,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
-from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, translate_frame
+from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_column, translate_frame
+from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date
+from agriremed.stages import advice
 
 __all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "write_workbook", "StreamWorkbook"]
 
@@ -139,8 +141,6 @@ def sheet_names(lang: str = "en") -> dict[str, str]:
 
 
 def _registry(name: str):
-    from agriremed.io.outputs import registry_column
-
     return registry_column(name)
 
 
@@ -350,8 +350,6 @@ class _Book:
 def _provenance(
     lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money
 ) -> list[tuple[str, object]]:
-    from agriremed.io.report import format_date, report_date
-
     d = report_date(date)
     rows = [
         ("version", f"agriremed {version}"),
@@ -414,13 +412,9 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     s = translate_frame(plan.summary, lang, plan.tables)
     s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
     if "region" in s.columns and lang != "en":
-        from agriremed.io.report import region_names
-
         s["region"] = region_names(s["region"], lang, plan.tables)
     texts = [c for c in ("measures", "monitoring") if c in s.columns]
     if lang != "en" and texts and len(s):
-        from agriremed.stages import advice
-
         sc = plan.scenario
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
                                       lang)
@@ -482,8 +476,6 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     Path
         The path written.
     """
-    from agriremed.io.report import region_title
-
     tables = plan.tables
     code = plan.money()["code"]
     book = _Book(path, lang, code)
@@ -495,7 +487,6 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     book.sheet("options", opts.columns).add(opts)
     labels = None
     if large:  # the ledger summed by term, as for a streamed plan
-        from agriremed.io.report import PlanDigest
 
         ledger = PlanDigest.from_plan(plan).ledger_table(lang)
         labels = _ledger_total_label(lang)
@@ -557,7 +548,6 @@ class StreamWorkbook:
         self.columns: dict[str, None] = {}
         self.money_code = "CNY"
         self.n = 0
-        from agriremed.io.report import PlanDigest
 
         self.digest = PlanDigest()
 

@@ -272,7 +272,7 @@ def gwp_value(tables: Tables, gwp_set: str, gas: str) -> float:
     return float(row.iloc[0])
 
 
-def _rice_factor(tables: Tables, parameter: str, category, which: str = "typical") -> np.ndarray:
+def rice_factor(tables: Tables, parameter: str, category, which: str = "typical") -> np.ndarray:
     """Values of ``paddy_ch4.csv`` rows ``parameter`` for each category (NaN when unknown)."""
     def build():
         t = tables.paddy_ch4
@@ -328,14 +328,14 @@ def paddy_ch4_t_co2e(water_regime, days, preseason="non_flooded_lt180", amendmen
     """
     tables = tables or load_tables()
     wr = np.atleast_1d(np.asarray(water_regime, dtype=object))
-    efc = float(_rice_factor(tables, "efc", region)[0])
-    sfw = _rice_factor(tables, "sfw", wr)
-    sfp = _rice_factor(tables, "sfp", np.broadcast_to(np.asarray(preseason, dtype=object), wr.shape))
+    efc = float(rice_factor(tables, "efc", region)[0])
+    sfw = rice_factor(tables, "sfw", wr)
+    sfp = rice_factor(tables, "sfp", np.broadcast_to(np.asarray(preseason, dtype=object), wr.shape))
     if amendment is None:
         sfo = np.ones(wr.shape)
     else:
-        cfoa = float(_rice_factor(tables, "cfoa", amendment)[0])
-        expo = float(_rice_factor(tables, "sfo_exponent", "*")[0])
+        cfoa = float(rice_factor(tables, "cfoa", amendment)[0])
+        expo = float(rice_factor(tables, "sfo_exponent", "*")[0])
         sfo = (1.0 + np.asarray(amendment_t_ha, float) * cfoa) ** expo
     g = gwp_value(tables, "ar6", "ch4") if gwp_ch4 is None else float(gwp_ch4)
     return efc * sfw * sfp * sfo * np.asarray(days, float) / 1000.0 * g

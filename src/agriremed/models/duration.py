@@ -287,7 +287,7 @@ def concentration_after(c0, years, model, fraction=None, removal_mg_kg_yr=None, 
     return np.clip(out, 0.0, c0)
 
 
-def _valid_edge(p_at, grid, index, direction, iterations: int = 30) -> np.ndarray:
+def valid_edge(p_at, grid, index, direction, iterations: int = 30) -> np.ndarray:
     """log10 scale factor at the edge of the valid region next to grid point ``index`` (per plot).
 
     Between the last valid grid point and its invalid neighbour in ``direction``, bisect for
@@ -344,7 +344,7 @@ def removal_ph_factor(ph, slope, ph_ref):
     return np.where(np.isfinite(f), f, 1.0)
 
 
-def _soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
+def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
     """Scale the removal parameters of ``p`` in place for soil pH and cap them at the highest shoot
     concentration of their source.
 
@@ -393,7 +393,7 @@ def removal_state(p, c0, mass, model):
                 rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
 
 
-def _years(p, c0, ct, mass, model, loss):
+def years_by_model(p, c0, ct, mass, model, loss):
     """Years to target of every row with its removal model's formula (evaluated only on the
     rows that use it; NaN for rows of no model) and the removal state."""
     st = removal_state(p, c0, mass, model)
@@ -410,7 +410,7 @@ def _years(p, c0, ct, mass, model, loss):
     return years, st
 
 
-def _conc(st, c0, model, t, loss, p):
+def concentration_by_model(st, c0, model, t, loss, p):
     """Soil concentration after t years of cropping [mg kg⁻¹].
 
     Each removal model's formula is evaluated only on the rows that use it (rows of

@@ -89,7 +89,7 @@ def typical_year(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return year1 + 0.0, typical + 0.0, year
 
 
-def _block_items(inp: dict, sel) -> dict:
+def block_items(inp: dict, sel) -> dict:
     """Yearly cash-flow items [CNY ha⁻¹] of the entries ``sel`` of the assessed rows, each rows × years.
 
     Parameters
@@ -142,13 +142,13 @@ def _block_items(inp: dict, sel) -> dict:
     return items
 
 
-def _block_transfers(inp: dict, sel, items: dict) -> dict:
+def block_transfers(inp: dict, sel, items: dict) -> dict:
     """Yearly transfers from the programme to the farmer [CNY ha⁻¹], rows × years (see :data:`TRANSFER_ITEMS`).
 
     ``grain_support``: the crop that fails the food limit, paid to the farmer at
     ``farmer_frac`` of the price while it is worth ``value_frac``; ``subsidy``: the
     programme's share of the option's establishment, management and amendment costs
-    (``items``, the output of :func:`_block_items` for the same rows) plus the per-area
+    (``items``, the output of :func:`block_items` for the same rows) plus the per-area
     payment in every year the option runs.
     """
     srow = inp["srow"][sel]
@@ -161,7 +161,7 @@ def _block_transfers(inp: dict, sel, items: dict) -> dict:
     return {"grain_support": support, "subsidy": subsidy}
 
 
-def _versus_best(plot_codes, option_ids, value):
+def versus_best(plot_codes, option_ids, value):
     """NPV minus the best other option of the same plot, and that option's id.
 
     Within a plot the options are ordered by NPV (highest first; ties in row order).

@@ -89,7 +89,7 @@ def light_codes(values, green_at_least, amber_at_least) -> np.ndarray:
     return np.where(np.isnan(v), 3, np.where(v >= g - 1e-12, 0, np.where(v >= a, 1, 2)))
 
 
-def _scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
+def weighted_scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Weighted mean utility over the criteria assessed for each row (NaN where not applicable)."""
     have = ~np.isnan(u)
     wsum = (have * w).sum(axis=1)
@@ -98,7 +98,7 @@ def _scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.where(ok, score, np.nan)
 
 
-def _rank(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None) -> np.ndarray:
+def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None) -> np.ndarray:
     """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
 
     Options the rule set expects rank before those it merely allows (``tier``); then fully

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from agriremed.core.tables import Tables, load_tables
+from agriremed.core.uncertainty import parameter_draws
 
 __all__ = ["pv_parameter", "pv_energy_by_year", "pv_year_shape", "pv_parameter_draws",
            "pv_electricity_draws", "GJ_PER_MWH", "PV_DRAWN"]
@@ -151,8 +152,6 @@ def pv_parameter_draws(tables: Tables | None = None, n_draws: int = 0,
     >>> bool((a["capex_cny_w"] == b["capex_cny_w"]).all()), bool(3.32 <= a["capex_cny_w"].min())
     (True, True)
     """
-    from agriremed.core.uncertainty import parameter_draws
-
     tables = tables or load_tables()
     t = tables.pv_parameters
     t = t.loc[t["parameter"].isin(PV_DRAWN)].assign(table="pv_parameters")

@@ -43,9 +43,11 @@ __all__ = [
     "skill_metrics",
 ]
 
-_LN10 = np.log(10.0)
+#: ln 10 [–]: a log10 spread times LN10 is the natural-log spread.
+LN10 = np.log(10.0)
 
-_Z95 = float(ndtri(0.95))  # 1.645
+#: Standard-normal 95th percentile [–] (1.645): the one-sided 95 % quantile of a log-normal spread.
+Z95 = float(ndtri(0.95))  # 1.645
 
 
 def ph_kcl_from_ph_water(ph_water):
@@ -101,7 +103,7 @@ def ph_water_from_ph_kcl(ph_kcl):
     return (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
 
 
-def _transform(x: np.ndarray, transform: str) -> np.ndarray:
+def term_transform(x: np.ndarray, transform: str) -> np.ndarray:
     """A term's value: ``x`` itself, or log10 x (NaN where x ≤ 0)."""
     if transform != "log10":
         return x
@@ -109,7 +111,7 @@ def _transform(x: np.ndarray, transform: str) -> np.ndarray:
         return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
 
 
-def _as_sold_factor(basis, moisture) -> np.ndarray:
+def as_sold_factor(basis, moisture) -> np.ndarray:
     """Multiplier from a prediction's plant basis to the as-sold basis of food limits [–].
 
     ``dw`` → 1 − moisture; ``fw`` and ``unknown`` → 1 (unknown is compared as is).
@@ -147,7 +149,7 @@ def critical_median(limit_mg_kg, plant_basis, moisture, se_log10, prob: float = 
     """
     if not 0.5 <= prob < 1.0:
         raise ValueError(f"prob = {prob!r}: expected a probability from 0.5 to below 1 (e.g. 0.95)")
-    limit_b = np.asarray(limit_mg_kg, float) / _as_sold_factor(plant_basis, moisture)
+    limit_b = np.asarray(limit_mg_kg, float) / as_sold_factor(plant_basis, moisture)
     return limit_b * 10.0 ** (-float(ndtri(prob)) * np.asarray(se_log10, float))
 
 
@@ -176,7 +178,7 @@ def lognormal_from_mean_sd(mean, sd):
     """
     mean = np.asarray(mean, float)
     cv2 = (np.asarray(sd, float) / mean) ** 2
-    return mean / np.sqrt(1.0 + cv2), np.sqrt(np.log1p(cv2)) / _LN10
+    return mean / np.sqrt(1.0 + cv2), np.sqrt(np.log1p(cv2)) / LN10
 
 
 def lognormal_from_mean_share(mean, share_above, limit):
@@ -216,7 +218,7 @@ def lognormal_from_mean_share(mean, share_above, limit):
     """
     mean = np.asarray(mean, float)
     z = ndtri(1.0 - np.asarray(share_above, float))
-    k = _LN10 / 2.0
+    k = LN10 / 2.0
     d = np.log10(mean) - np.log10(np.asarray(limit, float))
     with np.errstate(invalid="ignore"):
         root = np.sqrt(z * z + 4.0 * k * d)
@@ -329,7 +331,7 @@ def skill_metrics(observed, median, se_log10, limit) -> dict:
     ok = np.isfinite(y) & (y > 0) & np.isfinite(m) & (m > 0) & np.isfinite(s)
     y, m, s, lim = y[ok], m[ok], s[ok], lim[ok]
     d = np.log10(m) - np.log10(y)
-    f = 10.0 ** (_Z95 * s)
+    f = 10.0 ** (Z95 * s)
     p = exceedance_probability(m, s, lim)
     o = y > lim
     rate = float(o.mean()) if len(o) else float("nan")

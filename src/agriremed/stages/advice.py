@@ -57,6 +57,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.stages.duration import cleanup_years_text
+from agriremed.core.names import unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
@@ -85,8 +86,6 @@ def ha_per_mu() -> float:
     >>> round(ha_per_mu() * 15, 12)
     1.0
     """
-    from agriremed.core.names import unit_table, unit_factor
-
     d = unit_table()[1].get("chinese_mu", "")
     m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*/\s*(\d+(?:\.\d*)?)\s*\*\s*meter\s*\*\*\s*2\s*", d)
     if m:

@@ -105,9 +105,12 @@ from agriremed.models.ipcc import (LAND_USE_TO_IPCC, biochar_fc, ipcc_climate_zo
 from agriremed.models.carbon import (C_TO_CO2, N2O_N_TO_N2O, RICE_EF_REGION, application_interval,
                                      biochar_carbon_sink, biochar_persistence, conversion_process_t_co2e,
                                      gwp_value, n2o_direct_t_co2e, paddy_ch4_t_co2e, soc_change_with_return,
-                                     soc_factor, soc_stock_change, _rice_factor)
-from agriremed.stages.options import library_parameter
+                                     soc_factor, soc_stock_change, rice_factor)
+from agriremed.stages.options import library_parameter, option_parameter_draws
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.biomass import harvest_series
+from agriremed.stages.energy import energy_draw_sampler, factor_draws
+from agriremed.stages.solar import pv_electricity_draws, pv_parameter, pv_parameter_draws, pv_year_shape
 
 __all__ = [
     "C_TO_CO2",
@@ -617,7 +620,6 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     grows_food = food != "none"
     app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app"))   # per application
     lime_t = np.nan_to_num(opt_param("lime_t_ha"))               # per application
-    from agriremed.stages.biomass import harvest_series  # harvest years of coppice and of crops that stop
 
     hv = np.flatnonzero(harvests)  # only rows with a harvest have harvest years
     cuts_hv = harvest_series(biomass.iloc[hv], int(H), years_new[hv], tables)
@@ -629,8 +631,6 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     is_pv = path == "pv"
     pv_year = np.ones(int(H))
     if is_pv.any():
-        from agriremed.stages.solar import pv_parameter, pv_year_shape
-
         shp = pv_year_shape(int(H), pv_parameter(tables, "degradation_pct_yr"),
                             pv_parameter(tables, "lifetime_yr"))
         pv_year = shp / shp.mean() if shp.mean() > 0 else shp
@@ -648,7 +648,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     opt_regime_o = np.where(pd.isna(opt_regime_o), base_regime, opt_regime_o)
     opt_regime = g.per_option(opt_regime_o, base_regime)
     days = float(rice_season_days) if rice_season_days is not None else float(
-        _rice_factor(tables, "cultivation_days", "world")[0])
+        rice_factor(tables, "cultivation_days", "world")[0])
     gwp_ch4 = gwp_value(tables, gwp_set, "ch4")
     season = {r: float(paddy_ch4_t_co2e(r, days, rice_preseason, rice_amendment, rice_amendment_t_ha,
                                         RICE_EF_REGION, gwp_ch4, tables)[0]) for r in RICE_WATER_REGIMES}
@@ -831,9 +831,6 @@ def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names
     n = len(rows)
     pct = {t: np.full((3, n), np.nan) for t in terms}
     q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
-    from agriremed.stages.energy import energy_draw_sampler, factor_draws  # energy formulas, drawn
-    from agriremed.stages.options import option_parameter_draws
-
     fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
     # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
     od = {name: option_parameter_draws(tables, name, n_draws, seed)
@@ -849,7 +846,6 @@ def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names
 
     sample_energy = energy_draw_sampler(rows, biomass, tables, n_draws, seed, grid=g)
     if is_pv.any():  # PV electricity from the drawn PV parameters (solar.pv_electricity_draws)
-        from agriremed.stages.solar import pv_electricity_draws, pv_parameter_draws
 
         pv_d = pv_parameter_draws(tables, n_draws, seed)
         pv_yield = (energy["specific_yield_kwh_kwp_yr"].to_numpy(float)

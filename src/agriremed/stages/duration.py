@@ -58,13 +58,15 @@ from scipy.special import ndtr
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.stages import soil as soil_mod
-from agriremed.models.duration import (_conc, removal_state, _soil_chemistry, _valid_edge, _years,
-                                       bcf_fraction, concentration_after, years_declining_bcf,
+from agriremed.models.duration import (concentration_by_model, removal_state, apply_soil_chemistry, valid_edge,
+                                       years_by_model, bcf_fraction, concentration_after, years_declining_bcf,
                                        years_first_order, years_zero_order)
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor  # noqa: F401  (``agriremed.stages.duration`` names)
-from agriremed.stages.options import biochar_reduction
+from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
+from agriremed.stages.uptake import food_safety, predict_crop_concentration
+from agriremed.stages.uptake.predict import function_inputs
 
 __all__ = [
     "package_reduction",
@@ -181,8 +183,6 @@ def _scaled(plots: pd.DataFrame, metal: str, scale) -> pd.DataFrame:
 
 def _p_comply_one_metal(plots: pd.DataFrame, crops, metal: str, food_standard: str, tables: Tables):
     """P(crop meets the food limit for ``metal``) per plot (NaN: no prediction or no limit)."""
-    from agriremed.stages.uptake import food_safety, predict_crop_concentration
-
     pred = predict_crop_concentration(plots, crop=crops, metals=[metal], tables=tables)
     out = np.full(len(plots), np.nan)
     if pred.empty:
@@ -256,7 +256,7 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
     have = valid.any(axis=0)
     first = np.where(have, valid.argmax(axis=0), 0)
     last = np.where(have, len(grid) - 1 - valid[::-1].argmax(axis=0), 0)
-    lo, hi = _valid_edge(p_at, grid, first, -1), _valid_edge(p_at, grid, last, +1)
+    lo, hi = valid_edge(p_at, grid, first, -1), valid_edge(p_at, grid, last, +1)
     p_lo, p_hi = p_at(lo), p_at(hi)
     p_lo = np.where(have, p_lo, np.nan)
     for _ in range(iterations):
@@ -466,9 +466,9 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
             raise ValueError("biomass_draws are needed when n_draws > 0")
         drw["Y"] = np.asarray(biomass_draws)[lrow]
     ph_row = _frames.take(np.broadcast_to(np.asarray(get("ph"), float), (len(plots),)), pidx)
-    _soil_chemistry(typ, ph_row, c0)
+    apply_soil_chemistry(typ, ph_row, c0)
     if drw:
-        _soil_chemistry(drw, ph_row[:, None], c0[:, None], typ)
+        apply_soil_chemistry(drw, ph_row[:, None], c0[:, None], typ)
     return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
                 oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
                 model=model_r[lrow], kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw)
@@ -556,8 +556,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
                                                             seed, biomass_draws, targets)
     c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
     loss = float(other_loss_frac_per_yr)
-    years, st = _years(r["typ"], c0, ct, mass, model, loss)
-    c_h = _conc(st, c0, model, horizon_yr, loss, r["typ"])
+    years, st = years_by_model(r["typ"], c0, ct, mass, model, loss)
+    c_h = concentration_by_model(st, c0, model, horizon_yr, loss, r["typ"])
     removed = (c0 - np.maximum(ct, c_h)) * mass  # g/ha over the horizon (stops at the target)
     L = len(c0)
     bm = {
@@ -571,7 +571,7 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for c in ("years_p10", "years_p50", "years_p90", *(f"p_target_{h}yr" for h in HORIZONS)):
             bm[c] = np.full(L, np.nan)
     if n_draws and L:
-        draws_years, _ = _years(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
+        draws_years, _ = years_by_model(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
         q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
         q = np.where(q >= _BIG, np.inf, q)
         bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
@@ -688,7 +688,7 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         std = removal_state(pdraw, _col(c0), _col(mass), _col(model))
         q = np.empty((3, n, ny))
         for j, yr in enumerate(t):
-            cd = _conc(std, _col(c0), _col(model), yr, loss, pdraw)
+            cd = concentration_by_model(std, _col(c0), _col(model), yr, loss, pdraw)
             cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
             q[:, :, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
@@ -752,8 +752,8 @@ def typical_trajectories(removal: dict, years: int, other_loss_frac_per_yr: floa
     t = np.arange(int(years) + 1, dtype=float)
     stops = r["kind"] == "phytoextraction"
     st = removal_state(r["typ"], c0, mass, model)
-    conc = _conc({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :], float(other_loss_frac_per_yr),
-                 {k: _col(v) for k, v in r["typ"].items()})
+    conc = concentration_by_model({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :],
+                                  float(other_loss_frac_per_yr), {k: _col(v) for k, v in r["typ"].items()})
     conc = np.where(_col(stops), np.maximum(conc, np.minimum(_col(ct), _col(c0))), conc)
     return Trajectories(r["row"], r["metal"], np.broadcast_to(conc, (len(c0), len(t))))
 
@@ -862,8 +862,6 @@ def _reduction_typical_and_draws(tables: Tables, option_id: str, metal: str, n_d
 
 def _feedstock_efficacy(tables: Tables, option_id: str, metal: str, n_draws: int, seed: int):
     """Relative efficacy E of the option's biochar feedstock (typical, draws); 1 without a feedstock."""
-    from agriremed.stages.options import biochar_efficacy
-
     lib = tables.indexed("options", "option_id")
     fs = lib["biochar_feedstock"].get(option_id, "") if "biochar_feedstock" in lib else ""
     fs = fs if isinstance(fs, str) else ""
@@ -913,8 +911,6 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
     Metals are independent; within a draw the probability is the product over metals.
     ``checked`` is ``food_safety(pred, food_standard, tables)`` when the caller has it.
     """
-    from agriremed.stages.uptake import food_safety
-
     if pred.empty:
         return pd.Series(dtype=float)
     chk = food_safety(pred, food_standard, tables) if checked is None else checked
@@ -985,9 +981,6 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     .. [1] Cui L. et al. (2011) BioResources 6(3):2605–2618 (biochar dose–response).
     .. [2] Chen H. et al. (2018) Chemosphere 207:699–707 (lime + low-Cd rice, 2-yr effect).
     """
-    from agriremed.stages.options import library_parameter
-    from agriremed.stages.uptake import food_safety, predict_crop_concentration
-
     tables = tables or load_tables()
     predictions_by_crop = dict(predictions_by_crop or {})
     lib = tables.options
@@ -1097,8 +1090,6 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
         food seasons within the horizon in which the crop meets every food limit [–];
         NaN when no food is grown) and ``food_seasons`` (number of years with a food crop).
     """
-    from agriremed.stages.uptake import food_safety, predict_crop_concentration
-
     tables = tables or load_tables()
     H = int(horizon_yr)
     years = np.arange(1, H + 1)
@@ -1135,7 +1126,6 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     model = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none")
     rows_plot = g.plot
     known = (rows_plot >= 0).all()
-    from agriremed.stages.uptake.predict import function_inputs
 
     used = [c for c in function_inputs(tables) if c in plots.columns]  # what the uptake functions read
     pl = plots[used].reset_index(drop=True) if known else plots[used].set_index("plot_id")

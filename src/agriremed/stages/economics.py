@@ -82,11 +82,13 @@ from agriremed.core import frames as _frames
 from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
-from agriremed.models.economics import (_block_items, _block_transfers, _versus_best, payback_year,
+from agriremed.models.economics import (block_items, block_transfers, versus_best, payback_year,
                                         typical_year)
 from agriremed.stages.options import library_parameter
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.core.tables import Tables, load_tables
+from agriremed.core import columns as C
+from agriremed.stages.duration import YearlySchedule, compliance_by_year
 
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
@@ -307,8 +309,6 @@ def add_currency_columns(frame: pd.DataFrame, currency: str, rate_cny: float) ->
     >>> add_currency_columns(f, "GBP", 9.1859)["npv_gbp_ha"].round(2).tolist()
     [1000.0]
     """
-    from agriremed.core import columns as C
-
     if currency == "CNY":
         return frame
     money = [c for c in frame.columns if c in C.COLUMNS and C.COLUMNS[c].unit.split("/")[0] == "CNY"]
@@ -345,8 +345,6 @@ def _schedule_matrices(option_rows, schedule, H, rows):
     with ``option_rows``); the last gives the row of these arrays of every entry of
     ``rows``, so that blocks of rows can be taken without copying the whole schedule.
     """
-    from agriremed.stages.duration import YearlySchedule
-
     if isinstance(schedule, YearlySchedule) and schedule.active.shape[0] == len(option_rows):
         return schedule.crop_code, schedule.crops, schedule.active, schedule.p, rows
     s = schedule
@@ -376,7 +374,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
                  noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
                  transport_km=None):
-    """Per-row inputs of the yearly cash-flow items (see :func:`_block_items`).
+    """Per-row inputs of the yearly cash-flow items (see :func:`block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
     can be assessed, plus every baseline row), and the rows not assessed.
@@ -480,9 +478,9 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
                                          biochar_reapply_interval_yr, transport_km)
-    items = _block_items(inp, slice(None))
+    items = block_items(inp, slice(None))
     if transfers:
-        items = {**items, **_block_transfers(inp, slice(None), items)}
+        items = {**items, **block_transfers(inp, slice(None), items)}
     return items, rows, unassessed
 
 
@@ -660,8 +658,6 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     >>> p = agriremed.plan("data/samples/plots.csv", agriremed.Scenario(mc_draws=0))  # doctest: +SKIP
     >>> p.economics[["plot_id", "option_id", "npv_vs_baseline_cny_ha"]].head()       # doctest: +SKIP
     """
-    from agriremed.stages.duration import compliance_by_year
-
     tables = tables or load_tables()
     H = int(horizon_yr)
     if schedule is None:
@@ -685,7 +681,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     bi_r = np.where(has_base, at[np.maximum(bi, 0)][rows], 0)
     # cash flows of the baseline rows first: every row's incremental flow needs its plot's
     base = np.unique(bi_r) if k else np.zeros(0, np.intp)
-    cf_base = sum(_block_items(inp, base).values()) if len(base) else np.zeros((0, H))
+    cf_base = sum(block_items(inp, base).values()) if len(base) else np.zeros((0, H))
     base_at = np.zeros(k, dtype=np.intp)
     base_at[base] = np.arange(len(base))
     pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
@@ -696,11 +692,11 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
         blk = slice(lo, min(lo + _BLOCK_ROWS, k))
-        items = _block_items(inp, blk)
+        items = block_items(inp, blk)
         cf = sum(items.values())
         for key, v in items.items():
             pv[key][blk] = (v * df).sum(axis=1)
-        for key, v in _block_transfers(inp, blk, items).items():
+        for key, v in block_transfers(inp, blk, items).items():
             pv_t[key][blk] = (v * df).sum(axis=1)
         pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
@@ -727,7 +723,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         per_g = np.where(removed > 0, remediation / removed, np.nan)
     value_all = np.full(n, np.nan)
     value_all[rows] = value
-    vs_best, best_alt = _versus_best(_frames.plot_codes(option_rows, g), oid, np.where(active, value_all, np.nan))
+    vs_best, best_alt = versus_best(_frames.plot_codes(option_rows, g), oid,
+                                    np.where(active, value_all, np.nan))
     area = _frames.plot_column(plots, "area_ha", g)[rows]
     cols = {
         "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],

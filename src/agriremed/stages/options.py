@@ -104,6 +104,7 @@ from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, encode_column, printed, render, render_column
 from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core.uncertainty import parameter_draws
+from agriremed.core.columns import METALS, metal_column
 
 __all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "POLICY_STATUSES",
            "option_parameter", "parameter_for_rows", "library_parameter",
@@ -417,8 +418,6 @@ def _split(cell) -> list[str]:
 
 # Sets of metals are bit masks over the metal codes (C.METALS order); texts list them sorted.
 def _metal_bits():
-    from agriremed.core.columns import METALS
-
     return {m: 1 << i for i, m in enumerate(METALS)}
 
 
@@ -843,8 +842,6 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
 
 
 def _metal_column(metal: str) -> str:
-    from agriremed.core.columns import metal_column
-
     return metal_column(metal)
 
 

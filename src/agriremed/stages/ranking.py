@@ -87,10 +87,11 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
-from agriremed.models.ranking import LIGHTS, _rank, _scores, light_codes, linear_utility
+from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
 from agriremed.core.messages import Message, encode_column, render_column
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.economics import VIEW_COLUMNS
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
@@ -180,8 +181,6 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
 
 def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
     """The economics criterion [CNY ha⁻¹] of an economics view (higher is better)."""
-    from agriremed.stages.economics import VIEW_COLUMNS
-
     if economics_view not in VIEW_COLUMNS:
         raise ValueError(f"economics_view {economics_view!r} is not one of {', '.join(VIEW_COLUMNS)}")
     column, sign = VIEW_COLUMNS[economics_view]
@@ -550,7 +549,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
-    score = _scores(u, w, ok)
+    score = weighted_scores(u, w, ok)
     out = {"plot_id": _frames.obj(table["plot_id"]), "option_id": _frames.obj(table["option_id"])}
     for c in CRITERIA:
         out[f"crit_{c}"] = vals[c].to_numpy(float)
@@ -582,7 +581,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["policy_tier"] = tier
     frame = _frames.frame(out, n)
     frame.index = table.index
-    rank = _rank(score, ok, partial, table["plot_id"], tier)
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier)
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     frame["recommended"] = ok & (rank == 1)
     return frame
@@ -622,11 +621,11 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
     ok = ranked["rank"].notna().to_numpy(bool)
     partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
-    score = _scores(utilities(vals, tables).to_numpy(float), w, ok)
+    score = weighted_scores(utilities(vals, tables).to_numpy(float), w, ok)
     out = ranked.copy()
     out["score"] = score
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
-    rank = _rank(score, ok, partial, ranked["plot_id"], tier)
+    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier)
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     out["recommended"] = ok & (rank == 1)
     return out

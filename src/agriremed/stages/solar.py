@@ -63,6 +63,7 @@ from agriremed.models.finance import npv
 from agriremed.models.solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year,
                                     pv_parameter, pv_parameter_draws, pv_year_shape)
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.uptake.predict import province_names
 
 __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
            "annual_specific_yield", "specific_yield_for_plots", "pv_energy_by_year", "pv_per_hectare",
@@ -125,7 +126,6 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     ('Gansu', 'II', 1741.0, 'confirmed')
     """
     tables = tables or load_tables()
-    from agriremed.stages.uptake.predict import province_names
 
     names = province_names(tables)
     res = tables.solar_resource.set_index("province")

@@ -28,6 +28,7 @@ from agriremed.core import i18n
 from agriremed.io.readers import InputFileError
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.duration import YEARS_SHOWN_UP_TO
 
 __all__ = [
     "Dashboard",
@@ -185,8 +186,6 @@ def fmt_years(x) -> str:
     >>> fmt_years(150.45), fmt_years(6.12), fmt_years(5991.0), fmt_years(float("inf"))
     ('150', '6.1', '> 200', '∞')
     """
-    from agriremed.stages.duration import YEARS_SHOWN_UP_TO
-
     if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
         return ""
     x = float(x)

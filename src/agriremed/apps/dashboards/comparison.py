@@ -28,6 +28,8 @@ from agriremed.apps.dashboards._base import (Dashboard, FigureSlot, fmt_number, 
                                              html_table, light_legend)
 from agriremed.apps.dashboards.assessment import load_plots
 from agriremed.apps.dashboards.download import DownloadButton
+from agriremed.io.sheets import sheet_pdf
+from agriremed.stages.softreuse import SERVICES, for_plan
 
 __all__ = ["OptionComparison", "DRAW_CHOICES"]
 
@@ -292,8 +294,6 @@ class OptionComparison(Dashboard):
 
     def sheet_pdf(self) -> bytes:
         """The one-page A4 advice sheet of the shown plot (PDF) in the current language."""
-        from agriremed.io.sheets import sheet_pdf
-
         if self.result is None or self.result.summary.empty:
             return b""
         return sheet_pdf(self.result, str(self.result.summary["plot_id"].iloc[0]), self.lang)
@@ -473,8 +473,6 @@ class OptionComparison(Dashboard):
 
 def soft_reuse_html(result: Plan, lang: str) -> str:
     """Opportunity matrix of a marginal plot (soft re-uses × service scores), or '' for other land."""
-    from agriremed.stages.softreuse import SERVICES, for_plan
-
     soft = for_plan(result)
     if soft is None or soft[1].empty:
         return ""

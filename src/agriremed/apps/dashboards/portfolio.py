@@ -28,6 +28,8 @@ from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
 from agriremed.apps.dashboards._base import Dashboard, FigureSlot, fmt_number, guarded, html_table
 from agriremed.apps.dashboards.download import DownloadButton
+from agriremed.io.geo import geometry_by_id, is_geo_path, read_layer
+from agriremed.io.viz import parcel_map
 
 __all__ = ["Portfolio", "plan_in_chunks", "region_summary", "ACCEPT"]
 
@@ -40,8 +42,6 @@ LEVELS = (1, 2, 3)
 def _geo_plots(plots, tables=None):
     """A GIS file (:mod:`agriremed.io.geo`) as a validated table with its read notes, and the geometry
     by plot id; anything else unchanged, with no geometry."""
-    from agriremed.io.geo import geometry_by_id, is_geo_path, read_layer
-
     if not is_geo_path(plots):
         return plots, None
     layer = read_layer(plots)
@@ -538,8 +538,6 @@ class Portfolio(Dashboard):
         if self.result is None:
             return
         if getattr(self, "geometry", None) is not None and len(self.geometry):
-            from agriremed.io.viz import parcel_map
-
             self.map_fig.show(parcel_map(self.result.summary, self.geometry, self.colour_by.value, lang=lang))
             return
         self.map_fig.show(F.plot_map(self.result.summary, self.result.plots, self.colour_by.value, lang))

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from agriremed.apps.dashboards._base import PLOTLY_ESM_ENV
+from agriremed.core.tables import TableError, load_tables
 
 __all__ = ["TEMPLATE_ROOT", "PACKAGED_NOTEBOOKS", "find_notebooks", "sample_file", "voila_command", "main",
            "KERNEL_CULL_IDLE_S", "KERNEL_CULL_INTERVAL_S"]
@@ -138,8 +140,6 @@ def voila_command(folder: Path, port: int = 8866, open_browser: bool = True,
     >>> cmd[3:6]
     ['--port=9000', '--Voila.ip=127.0.0.1', '--template=agriremed']
     """
-    from agriremed.apps.dashboards._base import PLOTLY_ESM_ENV
-
     env = dict(os.environ)
     static = plotly_module_root()
     roots = [str(TEMPLATE_ROOT), *([str(static[0])] if static else []), env.get("JUPYTER_PATH", "")]
@@ -188,8 +188,6 @@ def main(argv: list[str] | None = None) -> int:
                          f"(default {KERNEL_CULL_IDLE_S} s)")
     args = ap.parse_args(argv)
     if args.tables is not None:
-        from agriremed.core.tables import TableError, load_tables
-
         try:
             load_tables(args.tables)
         except (TableError, OSError, ValueError) as exc:

@@ -6,10 +6,11 @@ The model is the log–log regression used throughout the transfer-function lite
 
 with terms written in the grammar of ``transfer_functions.csv`` (``log10(soil)``,
 ``ph``, ``log10(som_pct)``, ``cec_cmol_kg`` …; ``soil`` is the metal in the soil extract
-named by ``soil_measure``). :func:`fit_transfer_function`
+named by ``soil_measure``). :func:`fit_pairs` takes pairs already read and checked by
+:func:`agriremed.io.pairs.validate_pairs` (row, column, value and what was expected for every
+problem; bad rows are left out and listed; :func:`agriremed.io.pairs.fit_transfer_function`
+reads, checks and fits a file or a DataFrame in one call), and
 
-* validates the pairs (row, column, value and what was expected for every problem;
-  bad rows are left out and listed);
 * fits it by ordinary least squares (statsmodels ``OLS``) or robustly (statsmodels
   ``RLM`` with Huber's T norm), with a coefficient table and 95 % confidence
   intervals, R², the residual standard error (the function's ``se_log10``), residual
@@ -22,9 +23,9 @@ named by ``soil_measure``). :func:`fit_transfer_function`
   variables and the mean of log10 C_plant, as RMSE in log10 units;
 * returns the function as a ``transfer_functions.csv`` row (coefficients, ``se_log10``,
   n, R², validity ranges = data ranges, source = the user's file) with a ``sources.csv``
-  row, which :meth:`TransferFit.tables` or a folder written by :meth:`TransferFit.write`
-  (``load_tables(folder)``, ``agriremed plan --tables folder``) put to use in a plan
-  like a published function.
+  row, which :meth:`TransferFit.tables` or a folder written by
+  :func:`agriremed.io.pairs.write_fit` (``load_tables(folder)``, ``agriremed plan --tables folder``)
+  put to use in a plan like a published function.
 
 Units and bases: soil [mg kg⁻¹ dry mass]; plant [mg kg⁻¹] on the basis the user states
 (``dw``, ``fw`` or ``unknown``), which becomes the function's ``plant_basis``; SOM [%]
@@ -47,7 +48,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -55,13 +55,12 @@ from scipy import stats
 
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
-from agriremed.io.readers import read_table, write_csv
-from agriremed.core.tables import TABLE_FILES, Tables, load_tables
-from agriremed.stages.uptake.pairs import (PairsValidation, _canonical, plant_column, soil_column,
-                                           validate_pairs)
-from agriremed.stages.uptake.predict import _TERM_RE, _transform, _variables
+from agriremed.core.tables import Tables, load_tables
+from agriremed.models.uptake import term_transform
+from agriremed.stages.uptake.predict import TERM_RE, plot_variables
 
-__all__ = ["FitError", "TransferFit", "fit_transfer_function", "DEFAULT_TERMS", "design_matrix"]
+__all__ = ["FitError", "TransferFit", "fit_pairs", "DEFAULT_TERMS", "design_matrix", "parse_model_terms",
+           "check_fit_options", "soil_column", "plant_column"]
 
 #: Default terms: soil metal and pH always; SOM and clay (log10) when the table has them.
 DEFAULT_TERMS = ("log10(soil)", "ph", "log10(som_pct)", "log10(clay_pct)")
@@ -72,14 +71,73 @@ class FitError(ValueError):
     """The pairs cannot be fitted (message says why: too few valid pairs, a constant term …)."""
 
 
-def _parse_term_names(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
-    """``(name, variable, transform)`` for each term (no ``const``: it is always fitted)."""
+def soil_column(metal: str, soil_measure: str = "total") -> str:
+    """Name of the soil column a pairs table needs for ``metal`` and an extraction.
+
+    Examples
+    --------
+    >>> soil_column("cd"), soil_column("cd", "cacl2")
+    ('soil_cd_mg_kg', 'cd_cacl2_mg_kg')
+    """
+    return f"soil_{metal}_mg_kg" if soil_measure == "total" else C.metal_column(metal, soil_measure)
+
+
+def plant_column(metal: str) -> str:
+    """Name of the plant column for ``metal`` (``'plant_cd_mg_kg'``)."""
+    return f"plant_{metal}_mg_kg"
+
+
+def check_fit_options(metal: str, method: str, plant_basis: str, soil_measure: str) -> None:
+    """Raise :class:`FitError` naming the option when a fit option is not known.
+
+    Parameters
+    ----------
+    metal : str
+        Metal code (``cd``, ``pb`` …).
+    method : {"ols", "huber"}
+        Regression method.
+    plant_basis : {"dw", "fw", "unknown"}
+        Basis of the plant concentrations.
+    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
+        Soil extraction of the soil metal.
+    """
+    if metal not in C.METALS:
+        raise FitError(f"metal {metal!r} not known; expected one of {', '.join(C.METALS)}")
+    if method not in METHODS:
+        raise FitError(f"method {method!r} not known; expected one of {', '.join(METHODS)}")
+    if plant_basis not in ("dw", "fw", "unknown"):
+        raise FitError(f"plant_basis {plant_basis!r} not known; expected dw, fw or unknown")
+    if soil_measure not in ("total", *C.EXTRACTIONS):
+        raise FitError(f"soil_measure {soil_measure!r} not known; expected total, "
+                       + ", ".join(C.EXTRACTIONS))
+
+
+def parse_model_terms(terms, require_soil: bool = True) -> list[tuple[str, str, str]]:
+    """``(name, variable, transform)`` for each model term (no ``const``: it is always fitted).
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Terms in the grammar of ``transfer_functions.csv`` (``log10(soil)``, ``ph`` …).
+    require_soil : bool
+        Raise :class:`FitError` when no term uses the soil metal.
+
+    Returns
+    -------
+    list of tuple
+        ``(name, variable, transform)``, transform ``"log10"`` or ``"lin"``.
+
+    Examples
+    --------
+    >>> parse_model_terms(["log10(soil)", "ph"])
+    [('log10(soil)', 'soil', 'log10'), ('ph', 'ph', 'lin')]
+    """
     out = []
     allowed = {"soil", "ph_kcl"} | {n for n, c in C.COLUMNS.items()
                                      if c.role == "input" and c.dtype == "float"}
     for t in terms:
         name = str(t).strip().replace(" ", "")
-        m = _TERM_RE.match(name)
+        m = TERM_RE.match(name)
         if m is None or name == "const":
             raise FitError(f"term {t!r} not understood; expected a variable or log10(variable), "
                            "e.g. log10(soil), ph, log10(som_pct), cec_cmol_kg")
@@ -117,10 +175,10 @@ def design_matrix(frame: pd.DataFrame, terms, metal: str, soil_measure: str = "t
     pair_soil = soil_column(metal, soil_measure)
     plot_soil = C.metal_column(metal, None if soil_measure == "total" else soil_measure)
     plotlike = frame.rename(columns={pair_soil: plot_soil}) if pair_soil != plot_soil else frame
-    v = _variables(plotlike, metal, soil_measure)
+    v = plot_variables(plotlike, metal, soil_measure)
     cols = {"const": np.ones(len(frame))}
-    for name, var, transform in _parse_term_names(terms):
-        cols[name] = _transform(v[var], transform)
+    for name, var, transform in parse_model_terms(terms):
+        cols[name] = term_transform(v[var], transform)
     return pd.DataFrame(cols, index=frame.index)
 
 
@@ -160,7 +218,7 @@ class TransferFit:
         ``cooks_threshold``, ``bcf_geometric_mean``, ``bcf_arithmetic_mean``.
     valid_ranges : dict
         Data range of every variable ``{var: (min, max)}``.
-    validation : PairsValidation
+    validation : agriremed.io.pairs.PairsValidation
         Validation of the pairs (rejected rows and problems).
     source_key, source_name : str
         Key of the ``sources.csv`` row and the data's name (file).
@@ -183,7 +241,7 @@ class TransferFit:
     cv_predictions: pd.DataFrame
     stats: dict
     valid_ranges: dict
-    validation: PairsValidation
+    validation: object  # agriremed.io.pairs.PairsValidation
     source_key: str
     source_name: str
     notes: list
@@ -292,43 +350,6 @@ class TransferFit:
         lines += ["", "transfer_functions.csv row:", self.function_row().to_csv(index=False).strip()]
         return "\n".join(lines) + "\n"
 
-    def write(self, out: str | Path) -> dict[str, Path]:
-        """Write the function and its reports to a folder usable as a user table folder.
-
-        ``transfer_functions.csv`` and ``sources.csv`` in ``out`` gain (or update) this
-        function's rows — other functions already there are kept — so several fits can
-        share a folder, and ``load_tables(out)`` / ``agriremed plan --tables out`` use
-        them. ``<function_id>_coefficients.csv``, ``_diagnostics.csv``,
-        ``_cross_validation.csv``, ``_cv_predictions.csv``, ``_problems.csv`` and
-        ``_summary.txt`` hold the reports.
-
-        Returns
-        -------
-        dict
-            Name → path of every file written.
-        """
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {}
-        for table, row, key in (("transfer_functions", self.function_row(), "function_id"),
-                                ("sources", self.source_row(), "key")):
-            p = out / TABLE_FILES[table]
-            old = (pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-                   if p.exists() else None)
-            rows = row.astype(str) if old is None else pd.concat(
-                [old.loc[old[key] != row[key].iloc[0]], row.astype(str)], ignore_index=True)
-            rows.to_csv(p, index=False, lineterminator="\n", encoding="utf-8")
-            paths[table] = p
-        fid = self.function_id
-        for name, df in (("coefficients", self.coefficients), ("diagnostics", self.diagnostics),
-                         ("cross_validation", self.cv), ("cv_predictions", self.cv_predictions),
-                         ("problems", self.validation.problems)):
-            paths[name] = write_csv(df, out / f"{fid}_{name}.csv")
-        p = out / f"{fid}_summary.txt"
-        p.write_text(self.summary(), encoding="utf-8")
-        paths["summary"] = p
-        return paths
-
 
 def _prediction_interval(result, X: np.ndarray, scale: float, alpha: float):
     params = np.asarray(result.params, float)
@@ -399,27 +420,29 @@ def _cross_validate(D: np.ndarray, G: np.ndarray, log_soil: np.ndarray, y: np.nd
     return pd.DataFrame(rows), preds
 
 
-def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, terms=None, method: str = "ols",
-                          soil_measure: str = "total", plant_basis: str = "unknown",
-                          function_id: str | None = None, source_name: str | None = None, priority: int = 0,
-                          provinces: str = "", region: str = "", cv_folds: int = 5, seed: int = 20261123,
-                          cooks_threshold: float | None = None, tables: Tables | None = None) -> TransferFit:
-    """Fit a log–log transfer function to paired soil–plant data.
+def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None, method: str = "ols",
+              soil_measure: str = "total", plant_basis: str = "unknown",
+              function_id: str | None = None, source_name: str = "user data (DataFrame)", stem: str = "",
+              priority: int = 0, provinces: str = "", region: str = "", cv_folds: int = 5,
+              seed: int = 20261123, cooks_threshold: float | None = None) -> TransferFit:
+    """Fit a log–log transfer function to paired soil–plant data already checked.
 
     Parameters
     ----------
-    pairs : str, Path or pandas.DataFrame
-        Pairs table (see :mod:`agriremed.stages.uptake.pairs`): ``soil_<metal>_mg_kg``
-        [mg kg⁻¹], ``plant_<metal>_mg_kg`` [mg kg⁻¹], ``ph`` [–] and the variables of
-        ``terms``; optional ``crop``, ``pair_id``, ``oc_g_kg`` [g kg⁻¹].
+    validation : agriremed.io.pairs.PairsValidation
+        Checked pairs (:func:`agriremed.io.pairs.validate_pairs` with the variables of
+        ``terms`` as ``needed``): ``pairs`` holds the valid rows, ``input_row`` first, with
+        ``soil_<metal>_mg_kg`` (or the extract column) [mg kg⁻¹], ``plant_<metal>_mg_kg``
+        [mg kg⁻¹] and the variables of ``terms``; ``notes`` how they were read.
     metal : str
         Metal code.
     crop : str, optional
-        Crop the function is for (rows of other crops are set aside). Required unless
-        the table has a ``crop`` column with a single crop.
+        Crop the function is for. Required unless the pairs have a ``crop`` column with a
+        single crop.
     terms : sequence of str, optional
-        Model terms besides the constant; default :data:`DEFAULT_TERMS` restricted to
-        the variables present in the table (``log10(soil)`` and ``ph`` always).
+        Model terms besides the constant; default ``log10(soil)`` and ``ph``
+        (:func:`agriremed.io.pairs.fit_transfer_function` chooses from :data:`DEFAULT_TERMS`
+        the variables present in the table).
     method : {"ols", "huber"}
         Ordinary least squares or Huber robust regression.
     soil_measure : {"total", "cacl2", "hno3", "dtpa"}
@@ -428,10 +451,12 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         Basis of the plant concentrations; ``unknown`` is compared with as-sold food
         limits as is (conservative).
     function_id : str, optional
-        Identifier; default ``user_<crop>_<metal>_<file name>`` (``user_<crop>_<metal>``
-        for a DataFrame).
-    source_name : str, optional
-        Name of the data in the source row; default the file name.
+        Identifier; default ``user_<crop>_<metal>_<stem>`` (``user_<crop>_<metal>``
+        without a stem).
+    source_name : str
+        Name of the data in the source row.
+    stem : str
+        File name stem of the data ("" for a DataFrame), part of the default identifier.
     priority : int
         Selection priority in a plan (0 = before every packaged function).
     provinces, region : str
@@ -443,8 +468,6 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         Seed of the fold split and the gradient-boosting model.
     cooks_threshold : float, optional
         Cook's distance above which a pair is flagged influential; default 4/n.
-    tables : Tables, optional
-        Literature tables (crop aliases, SOM/OC factor).
 
     Returns
     -------
@@ -458,53 +481,21 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
         Unknown method, basis or term; no valid pairs; fewer valid pairs than
         coefficients + 3; a term that is constant in the data.
 
-    Examples
-    --------
-    Pairs simulated from log10 C = 0.6 + 0.4·log10 S − 0.15·pH with 0.1 log10 noise:
-
-    >>> import numpy as np, pandas as pd
-    >>> rng = np.random.default_rng(1)
-    >>> soil, ph = 10 ** rng.uniform(-1, 0.5, 60), rng.uniform(5, 8, 60)
-    >>> plant = 10 ** (0.6 + 0.4 * np.log10(soil) - 0.15 * ph + rng.normal(0, 0.1, 60))
-    >>> f = fit_transfer_function(pd.DataFrame({"soil_cd_mg_kg": soil, "plant_cd_mg_kg": plant, "ph": ph}),
-    ...                           crop="wheat")
-    >>> f.terms, f.function_row().loc[0, "function_id"]
-    (('log10(soil)', 'ph'), 'user_wheat_cd')
-    >>> c = f.coefficients.set_index("model_term")
-    >>> bool(c.loc["ph", "coef_ci_low"] < -0.15 < c.loc["ph", "coef_ci_high"])
-    True
+    References
+    ----------
+    .. [1] Seabold S., Perktold J. (2010) statsmodels: Econometric and statistical modeling
+       with Python. Proc. 9th Python in Science Conference.
     """
     import statsmodels.api as sm
     from statsmodels.stats.diagnostic import het_breuschpagan
     from statsmodels.stats.stattools import jarque_bera
 
-    tables = tables or load_tables()
-    if metal not in C.METALS:
-        raise FitError(f"metal {metal!r} not known; expected one of {', '.join(C.METALS)}")
-    if method not in METHODS:
-        raise FitError(f"method {method!r} not known; expected one of {', '.join(METHODS)}")
-    if plant_basis not in ("dw", "fw", "unknown"):
-        raise FitError(f"plant_basis {plant_basis!r} not known; expected dw, fw or unknown")
-    if soil_measure not in ("total", *C.EXTRACTIONS):
-        raise FitError(f"soil_measure {soil_measure!r} not known; expected total, "
-                       + ", ".join(C.EXTRACTIONS))
-    read_notes: list[str] = []
-    stem = ""
-    if isinstance(pairs, (str, Path)):
-        source_name, stem = source_name or Path(pairs).name, Path(pairs).stem
-        pairs, read_notes = read_table(pairs)
-    source_name = source_name or "user data (DataFrame)"
-    if terms is None:
-        have = {_canonical(c, metal)[0] for c in pd.DataFrame(pairs).columns}
-        have |= {"som_pct"} if "oc_g_kg" in have else set()
-        terms = [t for t in DEFAULT_TERMS
-                 if t in DEFAULT_TERMS[:2] or _parse_term_names([t], require_soil=False)[0][1] in have]
-    parsed = _parse_term_names(terms)
+    check_fit_options(metal, method, plant_basis, soil_measure)
+    parsed = parse_model_terms(DEFAULT_TERMS[:2] if terms is None else terms)
     terms = tuple(name for name, _, _ in parsed)
     needed = tuple(dict.fromkeys(v for _, v, _ in parsed if v != "soil"))
     needed = tuple("ph" if v == "ph_kcl" else v for v in needed)
-    v = validate_pairs(pairs, metal, crop, needed, soil_measure, tables)
-    v.notes[:0] = read_notes
+    v = validation
     notes = list(v.notes)
     if crop is None:
         crops = sorted(set(v.pairs["crop"])) if "crop" in v.pairs else []

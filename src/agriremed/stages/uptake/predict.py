@@ -46,9 +46,10 @@ from scipy.special import ndtr
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
-from agriremed.models.uptake import (_Z95, _as_sold_factor, _transform, ph_kcl_from_ph_water,
+from agriremed.models.uptake import (Z95, as_sold_factor, term_transform, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl)
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
 
 __all__ = [
     "ph_kcl_from_ph_water",
@@ -70,7 +71,9 @@ __all__ = [
     "rice_type_factor_of",
 ]
 
-_TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
+#: One model term of a ``terms`` cell: ``log10(<var>)`` (groups ``fn``, ``var``) or a plain ``<var>``
+#: (group ``plain``).
+TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
 
 
 def parse_terms(terms: str) -> list[tuple[str, str, float]]:
@@ -91,7 +94,7 @@ def parse_terms(terms: str) -> list[tuple[str, str, float]]:
     for part in str(terms).split("|"):
         name, coef = part.rsplit(":", 1)
         name = name.strip()
-        m = _TERM_RE.match(name)
+        m = TERM_RE.match(name)
         if m is None:
             raise ValueError(f"cannot parse transfer-function term {name!r}")
         if name == "const":
@@ -169,7 +172,19 @@ _VARIABLE_NAMES = tuple(dict.fromkeys([*(name for name in C.COLUMNS if C.COLUMNS
                                          and C.COLUMNS[name].dtype == "float"), "ph_kcl", "soil"]))
 
 
-def _variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> _Variables:
+def plot_variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> _Variables:
+    """The variables a transfer function can use (``soil``, ``ph``, ``ph_kcl``, ``som_pct`` …) for
+    every plot, read from ``plots`` on demand (a mapping variable → array).
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Plot table (registry column names).
+    metal : str
+        Metal code; ``soil`` is the metal in the soil [mg kg⁻¹].
+    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
+        Soil extraction that ``soil`` stands for.
+    """
     return _Variables(plots, metal, soil_measure)
 
 
@@ -190,10 +205,10 @@ def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
         Predicted concentration [mg kg⁻¹, in the function's plant basis]; ``NaN``
         where an input is missing or a logged input is not positive.
     """
-    return _response(fn, _predictor(fn, _variables(plots, fn.metal, fn.soil_measure), len(plots)))
+    return _response(fn, predictor_sum(fn, plot_variables(plots, fn.metal, fn.soil_measure), len(plots)))
 
 
-def _predictor(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:
+def predictor_sum(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:
     """Σ coef·term over the function's terms (log10 scale for ``loglinear``), skipping ``skip``."""
     acc = np.zeros(n)
     for var, transform, coef in parse_terms(fn.terms):
@@ -205,7 +220,7 @@ def _predictor(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset
         x = v.get(var)
         if x is None:
             return np.full(n, np.nan)
-        acc = acc + coef * _transform(x, transform)
+        acc = acc + coef * term_transform(x, transform)
     return acc
 
 
@@ -214,9 +229,9 @@ def _response(fn, predictor: np.ndarray) -> np.ndarray:
     return 10.0 ** predictor if fn.form == "loglinear" else predictor
 
 
-def _outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
+def outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
     """True/False where the validity range is known, NaN where it is not published."""
-    return _outside_range_vars(fn, _variables(plots, fn.metal, fn.soil_measure), len(plots))
+    return _outside_range_vars(fn, plot_variables(plots, fn.metal, fn.soil_measure), len(plots))
 
 
 def _outside_range_vars(fn, v, n: int) -> np.ndarray:
@@ -299,12 +314,13 @@ def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None) -
     return np.fromiter((rx.search(r) is not None for r in region), bool, len(region))
 
 
-def _moisture(crops, tables: Tables) -> np.ndarray:
+def moisture_of_crops(crops, tables: Tables) -> np.ndarray:
+    """Typical moisture [fraction of fresh mass] of each crop (``moisture_typical`` of ``crops.csv``)."""
     m = tables.memo("crop_moisture", lambda: tables.crops.set_index("crop")["moisture_typical"])
     return _frames.lookup(m, crops).astype(float)
 
 
-def _food_limits(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+def limits_for_crops(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
     fl = tables.food_limits
     at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
@@ -492,9 +508,6 @@ def rice_type_factors(tables: Tables | None = None) -> dict:
     >>> round(rice_type_factors()["japonica"], 3)
     0.609
     """
-    from agriremed.stages.uptake.synthesis import rice_type_factors as _factors
-    from agriremed.stages.uptake.synthesis import synthesis_slopes
-
     tables = tables or load_tables()
 
     def build():
@@ -618,7 +631,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 if key not in variables:
                     variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
                 v = variables[key].subset(idx)
-                p = _response(fn, _predictor(fn, v, len(idx)))
+                p = _response(fn, predictor_sum(fn, v, len(idx)))
                 outside = _range_text(fn, v, len(idx))
                 ok = np.isfinite(p) & (p > 0) & (outside == "")
                 chosen[idx[ok]] = j
@@ -646,15 +659,15 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         fns = cands.iloc[chosen[have]]
         basis = fns["plant_basis"].to_numpy(object)
         se = fns["se_log10"].to_numpy(float)
-        moist = _moisture(crops[have], tables)
+        moist = moisture_of_crops(crops[have], tables)
         p50 = pred[have]
         factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
         p50 = p50 * factor
         is_dw = basis == "dw"
         is_fw = basis == "fw"
-        fw50 = p50 * _as_sold_factor(basis, moist)
+        fw50 = p50 * as_sold_factor(basis, moist)
         dw50 = np.where(is_dw, p50, p50 / (1 - moist))
-        f = 10.0 ** (_Z95 * se)
+        f = 10.0 ** (Z95 * se)
         # a function is used only inside its validity range: False where it publishes one, NA where not
         ranged = np.array([bool(parse_ranges(fn.valid_ranges)) for fn in rows])[chosen[have]]
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
@@ -709,7 +722,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     """
     tables = tables or load_tables()
     out = predictions.copy()
-    limit, species = _food_limits(out["crop"], out["metal"], standard, tables)
+    limit, species = limits_for_crops(out["crop"], out["metal"], standard, tables)
     out["food_limit_mg_kg"] = limit
     _frames.set_text(out, "limit_species", species)
     fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)

@@ -32,7 +32,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agriremed.models.uptake import _Z95, auc, brier, exceedance_probability, skill_metrics  # noqa: F401
+from agriremed.models.uptake import Z95, auc, brier, exceedance_probability, skill_metrics  # noqa: F401
+from agriremed.core.tables import load_tables
+from agriremed.stages.uptake.predict import (evaluate_function, food_safety, outside_range,
+                                             predict_crop_concentration)
+from agriremed.stages.uptake.synthesis import lognormal_from_mean_share
 
 __all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
            "survey_check", "ASSUMED_CLAY_PCT"]
@@ -106,9 +110,6 @@ def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop
         ``n_pairs`` and ``n_predicted``), the reliability table (:func:`reliability`) and
         the per-pair frame (inputs, ``predicted_mg_kg``, ``se_log10``, ``p_exceed``).
     """
-    from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake.predict import food_safety, predict_crop_concentration
-
     tables = tables or load_tables()
     n = len(pairs)
     clay = pairs["clay_pct"].to_numpy(float) if "clay_pct" in pairs else np.full(n, float(clay_pct))
@@ -174,10 +175,6 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
     KeyError
         If ``function_id`` is not in ``transfer_functions.csv``.
     """
-    from agriremed.core.tables import load_tables
-    from agriremed.stages.uptake.predict import _outside_range, evaluate_function
-    from agriremed.stages.uptake.synthesis import lognormal_from_mean_share
-
     tables = tables or load_tables()
     tf = tables.transfer_functions.set_index("function_id")
     if function_id not in tf.index:
@@ -201,4 +198,4 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
                          "predicted_share_above": exceedance_probability(pred, se, lim),
                          "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
                                                                          lim)[1],
-                         "outside_valid_range": _outside_range(fn, plots) if len(plots) else np.zeros(0)})
+                         "outside_valid_range": outside_range(fn, plots) if len(plots) else np.zeros(0)})

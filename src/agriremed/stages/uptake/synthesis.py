@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from agriremed.models.uptake import _LN10, lognormal_from_mean_sd, lognormal_from_mean_share  # noqa: F401
+from agriremed.models.uptake import LN10, lognormal_from_mean_sd, lognormal_from_mean_share  # noqa: F401
 from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",

@@ -52,8 +52,8 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.models.uptake import critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import (_food_limits, _moisture, _outside_range, _predictor, _variables,
-                                             parse_ranges, parse_terms, ph_kcl_from_ph_water,
+from agriremed.stages.uptake.predict import (limits_for_crops, moisture_of_crops, outside_range, predictor_sum,
+                                             plot_variables, parse_ranges, parse_terms, ph_kcl_from_ph_water,
                                              ph_water_from_ph_kcl, predict_crop_concentration,
                                              rice_type_factor_of)
 
@@ -104,7 +104,7 @@ def solve_for_input(fn, plots: pd.DataFrame, target_mg_kg, variable: str = "soil
         raise ValueError(f"variable = {variable!r}: expected 'soil' or 'ph'")
     n = len(plots)
     names = _VARIABLES[variable]
-    v = dict(_variables(plots, fn.metal, fn.soil_measure))
+    v = dict(plot_variables(plots, fn.metal, fn.soil_measure))
     if variable == "ph":  # solving for pH in water: pH-KCl follows it
         v["ph_kcl"] = ph_kcl_from_ph_water(v["ph"])
     target = np.broadcast_to(np.asarray(target_mg_kg, float), (n,))
@@ -116,7 +116,7 @@ def solve_for_input(fn, plots: pd.DataFrame, target_mg_kg, variable: str = "soil
         return np.full(n, np.nan)
     if len(hits) == 1 and hits[0][2] != 0.0:
         var, transform, coef = hits[0]
-        rest = _predictor(fn, v, n, skip=frozenset(names))
+        rest = predictor_sum(fn, v, n, skip=frozenset(names))
         z = (y - rest) / coef
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if variable == "soil":
@@ -142,7 +142,7 @@ def _bisect(fn, v: dict, n: int, y: np.ndarray, variable: str, iterations: int =
         else:
             w["ph"] = u
             w["ph_kcl"] = ph_kcl_from_ph_water(u)
-        return _predictor(fn, w, n) - y
+        return predictor_sum(fn, w, n) - y
 
     lo = np.full(n, lo_b)
     hi = np.full(n, hi_b)
@@ -277,7 +277,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     """
     tables = tables or load_tables()
     pred = predict_crop_concentration(plots, crop=crop, metals=metals, tables=tables)
-    limit, _ = _food_limits(pred["crop"], pred["metal"], standard, tables)
+    limit, _ = limits_for_crops(pred["crop"], pred["metal"], standard, tables)
     keep = ~np.isnan(limit)
     pred = pred.loc[keep].reset_index(drop=True)
     limit = limit[keep]
@@ -293,7 +293,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     measure = np.empty(n, dtype=object)
     outside = np.full(n, np.nan)
     notes = np.empty(n, dtype=object)
-    moist = _moisture(pred["crop"], tables)
+    moist = moisture_of_crops(pred["crop"], tables)
     # a rice-type factor f on the predicted grain (rice_type_factor_of) is the limit divided by f
     target = limit.copy()
     if "rice_type" in by_id.columns:
@@ -312,7 +312,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob)
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
-        outside[sel] = _outside_range(fn, at_threshold)
+        outside[sel] = outside_range(fn, at_threshold)
         notes[sel] = f"safe_ph: {_ph_direction(fn)}"
         lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
         ph_sel = s_ph[sel]
@@ -386,8 +386,8 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
             str(fn.applies_to).split("|")[0]
     ph = np.atleast_1d(np.asarray(ph, float))
     grid = pd.DataFrame({"ph": ph, **{k: np.full(ph.shape, float(v)) for k, v in soil.items()}})
-    limit, _ = _food_limits([crop], [fn.metal], standard, tables)
-    moist = _moisture([crop], tables)
+    limit, _ = limits_for_crops([crop], [fn.metal], standard, tables)
+    moist = moisture_of_crops([crop], tables)
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
         "food_limit_mg_kg": limit[0],

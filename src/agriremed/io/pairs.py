@@ -1,4 +1,4 @@
-"""Validation of paired soil–plant tables for fitting transfer functions.
+"""Reading and validation of paired soil–plant tables for fitting transfer functions.
 
 A pairs table has one row per sampling point: the metal in the soil and in the edible
 part of the crop grown on it, and the soil properties a transfer function may use.
@@ -14,7 +14,9 @@ part of the crop grown on it, and the soil properties a transfer function may us
 
 :func:`validate_pairs` reports every problem with its row, column, value and what was
 expected (the same form as plot validation); rows with an error are left out of the fit
-and listed, never dropped silently.
+and listed, never dropped silently. :func:`fit_transfer_function` reads and checks a pairs
+file (or DataFrame) and fits it with :func:`agriremed.stages.uptake.fit.fit_pairs`;
+:func:`write_fit` writes the fitted function as a tables folder.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.io.readers import NA_STRINGS, read_table
-from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import Validation, as_text, Collector
+from agriremed.core.tables import TABLE_FILES, Tables, load_tables
+from agriremed.io.readers import NA_STRINGS, read_table, write_csv
+from agriremed.io.validate import Collector, Validation, as_text
+from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
+                                         parse_model_terms, plant_column, soil_column)
 
-__all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc"]
+__all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
+           "fit_transfer_function", "write_fit"]
 
 
 class PairsValidation(Validation):
@@ -44,22 +49,6 @@ class PairsValidation(Validation):
     def pairs(self) -> pd.DataFrame:
         """Valid rows with canonical column names, ``input_row`` first."""
         return self.plots
-
-
-def soil_column(metal: str, soil_measure: str = "total") -> str:
-    """Name of the soil column a pairs table needs for ``metal`` and an extraction.
-
-    Examples
-    --------
-    >>> soil_column("cd"), soil_column("cd", "cacl2")
-    ('soil_cd_mg_kg', 'cd_cacl2_mg_kg')
-    """
-    return f"soil_{metal}_mg_kg" if soil_measure == "total" else C.metal_column(metal, soil_measure)
-
-
-def plant_column(metal: str) -> str:
-    """Name of the plant column for ``metal`` (``'plant_cd_mg_kg'``)."""
-    return f"plant_{metal}_mg_kg"
 
 
 def som_from_oc(oc_g_kg, factor: float) -> np.ndarray:
@@ -322,3 +311,145 @@ def _pairs_result(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, use: np.
     return PairsValidation(plots=pairs, rejected=rejected.reset_index(drop=True), problems=problems,
                            n_input=n,
                            notes=notes + [f"{int(good.sum())} valid pair(s) of {int(use.sum())} used"])
+
+
+def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, terms=None, method: str = "ols",
+                          soil_measure: str = "total", plant_basis: str = "unknown",
+                          function_id: str | None = None, source_name: str | None = None, priority: int = 0,
+                          provinces: str = "", region: str = "", cv_folds: int = 5, seed: int = 20261123,
+                          cooks_threshold: float | None = None, tables: Tables | None = None) -> TransferFit:
+    """Fit a log–log transfer function to paired soil–plant data.
+
+    Parameters
+    ----------
+    pairs : str, Path or pandas.DataFrame
+        Pairs table (see :mod:`agriremed.io.pairs`): ``soil_<metal>_mg_kg``
+        [mg kg⁻¹], ``plant_<metal>_mg_kg`` [mg kg⁻¹], ``ph`` [–] and the variables of
+        ``terms``; optional ``crop``, ``pair_id``, ``oc_g_kg`` [g kg⁻¹].
+    metal : str
+        Metal code.
+    crop : str, optional
+        Crop the function is for (rows of other crops are set aside). Required unless
+        the table has a ``crop`` column with a single crop.
+    terms : sequence of str, optional
+        Model terms besides the constant; default :data:`DEFAULT_TERMS` restricted to
+        the variables present in the table (``log10(soil)`` and ``ph`` always).
+    method : {"ols", "huber"}
+        Ordinary least squares or Huber robust regression.
+    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
+        Soil extraction of the soil metal.
+    plant_basis : {"dw", "fw", "unknown"}
+        Basis of the plant concentrations; ``unknown`` is compared with as-sold food
+        limits as is (conservative).
+    function_id : str, optional
+        Identifier; default ``user_<crop>_<metal>_<file name>`` (``user_<crop>_<metal>``
+        for a DataFrame).
+    source_name : str, optional
+        Name of the data in the source row; default the file name.
+    priority : int
+        Selection priority in a plan (0 = before every packaged function).
+    provinces, region : str
+        Where the data come from (``provinces`` '|'-separated: plots naming one of them
+        in ``region`` choose this function first).
+    cv_folds : int
+        Folds of the cross-validation (at most the number of pairs).
+    seed : int
+        Seed of the fold split and the gradient-boosting model.
+    cooks_threshold : float, optional
+        Cook's distance above which a pair is flagged influential; default 4/n.
+    tables : Tables, optional
+        Literature tables (crop aliases, SOM/OC factor).
+
+    Returns
+    -------
+    TransferFit
+        Coefficients with 95 % CIs, diagnostics, cross-validation, the
+        ``transfer_functions.csv`` row and the validation of the pairs.
+
+    Raises
+    ------
+    FitError
+        Unknown method, basis or term; no valid pairs; fewer valid pairs than
+        coefficients + 3; a term that is constant in the data.
+
+    Examples
+    --------
+    Pairs simulated from log10 C = 0.6 + 0.4·log10 S − 0.15·pH with 0.1 log10 noise:
+
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> soil, ph = 10 ** rng.uniform(-1, 0.5, 60), rng.uniform(5, 8, 60)
+    >>> plant = 10 ** (0.6 + 0.4 * np.log10(soil) - 0.15 * ph + rng.normal(0, 0.1, 60))
+    >>> f = fit_transfer_function(pd.DataFrame({"soil_cd_mg_kg": soil, "plant_cd_mg_kg": plant, "ph": ph}),
+    ...                           crop="wheat")
+    >>> f.terms, f.function_row().loc[0, "function_id"]
+    (('log10(soil)', 'ph'), 'user_wheat_cd')
+    >>> c = f.coefficients.set_index("model_term")
+    >>> bool(c.loc["ph", "coef_ci_low"] < -0.15 < c.loc["ph", "coef_ci_high"])
+    True
+    """
+    tables = tables or load_tables()
+    check_fit_options(metal, method, plant_basis, soil_measure)
+    read_notes: list[str] = []
+    stem = ""
+    if isinstance(pairs, (str, Path)):
+        source_name, stem = source_name or Path(pairs).name, Path(pairs).stem
+        pairs, read_notes = read_table(pairs)
+    source_name = source_name or "user data (DataFrame)"
+    if terms is None:
+        have = {_canonical(c, metal)[0] for c in pd.DataFrame(pairs).columns}
+        have |= {"som_pct"} if "oc_g_kg" in have else set()
+        terms = [t for t in DEFAULT_TERMS
+                 if t in DEFAULT_TERMS[:2] or parse_model_terms([t], require_soil=False)[0][1] in have]
+    parsed = parse_model_terms(terms)
+    needed = tuple(dict.fromkeys(v for _, v, _ in parsed if v != "soil"))
+    needed = tuple("ph" if v == "ph_kcl" else v for v in needed)
+    v = validate_pairs(pairs, metal, crop, needed, soil_measure, tables)
+    v.notes[:0] = read_notes
+    return fit_pairs(v, metal, crop, terms, method, soil_measure, plant_basis, function_id, source_name, stem,
+                     priority, provinces, region, cv_folds, seed, cooks_threshold)
+
+
+def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
+    """Write the function and its reports to a folder usable as a user table folder.
+
+    ``transfer_functions.csv`` and ``sources.csv`` in ``out`` gain (or update) this
+    function's rows — other functions already there are kept — so several fits can
+    share a folder, and ``load_tables(out)`` / ``agriremed plan --tables out`` use
+    them. ``<function_id>_coefficients.csv``, ``_diagnostics.csv``,
+    ``_cross_validation.csv``, ``_cv_predictions.csv``, ``_problems.csv`` and
+    ``_summary.txt`` hold the reports.
+
+    Parameters
+    ----------
+    fit : TransferFit
+        The fitted function (:func:`fit_transfer_function`).
+    out : str or Path
+        Folder to write to (created when missing).
+
+    Returns
+    -------
+    dict
+        Name → path of every file written.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for table, row, key in (("transfer_functions", fit.function_row(), "function_id"),
+                            ("sources", fit.source_row(), "key")):
+        p = out / TABLE_FILES[table]
+        old = (pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+               if p.exists() else None)
+        rows = row.astype(str) if old is None else pd.concat(
+            [old.loc[old[key] != row[key].iloc[0]], row.astype(str)], ignore_index=True)
+        rows.to_csv(p, index=False, lineterminator="\n", encoding="utf-8")
+        paths[table] = p
+    fid = fit.function_id
+    for name, df in (("coefficients", fit.coefficients), ("diagnostics", fit.diagnostics),
+                     ("cross_validation", fit.cv), ("cv_predictions", fit.cv_predictions),
+                     ("problems", fit.validation.problems)):
+        paths[name] = write_csv(df, out / f"{fid}_{name}.csv")
+    p = out / f"{fid}_summary.txt"
+    p.write_text(fit.summary(), encoding="utf-8")
+    paths["summary"] = p
+    return paths
