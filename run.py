@@ -69,7 +69,7 @@ def setup() -> Path:
 
 
 def version() -> str:
-    text = (HERE / "src" / "agriremed" / "__init__.py").read_text(encoding="utf-8")
+    text = (HERE / "src" / "agriremed" / "core" / "version.py").read_text(encoding="utf-8")
     return re.search(r'__version__\s*=\s*"([^"]+)"', text).group(1)
 
 
@@ -155,7 +155,7 @@ def main(argv: list[str]) -> int:
     if cmd == "test":
         env = {**os.environ, "TQDM_DISABLE": "1", "MPLBACKEND": "Agg"}
         return run([py, "-m", "pytest", *args], env=env)
-    return run([py, "-m", "agriremed.dashboards", *args])
+    return run([py, "-m", "agriremed.apps.dashboards", *args])
 
 
 if __name__ == "__main__":

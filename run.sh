@@ -86,7 +86,7 @@ case "$cmd" in
     ;;
   dash)
     setup
-    exec python -m agriremed.dashboards "$@"
+    exec python -m agriremed.apps.dashboards "$@"
     ;;
   env)
     setup

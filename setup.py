@@ -2,7 +2,7 @@
 
 ``agriremed dash`` serves ``notebooks/dashboards`` of the repository; installed from a wheel
 (``pip install "agriremed[all]"``) it serves the copies this hook puts in
-``agriremed/dashboards/notebooks`` (the sample tables in its ``samples`` folder). Everything
+``agriremed/apps/dashboards/notebooks`` (the sample tables in its ``samples`` folder). Everything
 else is configured in ``pyproject.toml``.
 """
 
@@ -20,7 +20,7 @@ class BuildWithNotebooks(build_py):
 
     def run(self):
         super().run()
-        dst = Path(self.build_lib) / "agriremed" / "dashboards" / "notebooks"
+        dst = Path(self.build_lib) / "agriremed" / "apps" / "dashboards" / "notebooks"
         (dst / "samples").mkdir(parents=True, exist_ok=True)
         for nb in sorted((HERE / "notebooks" / "dashboards").glob("*.ipynb")):
             shutil.copyfile(nb, dst / nb.name)

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 import agriremed
-from agriremed import soil, uptake
-from agriremed.dashboards import OptionComparison, PlotAssessment, Portfolio
+from agriremed.stages import soil, uptake
+from agriremed.apps.dashboards import OptionComparison, PlotAssessment, Portfolio
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
@@ -34,7 +34,7 @@ def timed(action, check, repeat: int) -> list[float]:
 
     Between two interactions, untimed, a full garbage collection runs: in a kernel the
     dashboards schedule one for when the callback's message has been handled
-    (:func:`agriremed.dashboards._base.collect_when_idle`); this process has no event loop,
+    (:func:`agriremed.apps.dashboards._base.collect_when_idle`); this process has no event loop,
     so the bench does it here, as an officer's pause between two clicks would let it run.
     """
     out = []
@@ -146,7 +146,7 @@ def main(repeat: int = 15) -> None:
     print("\nfor context: the planner alone, same work")
     v1 = agriremed.validate_plots(SAMPLE)
     tb = agriremed.load_tables()
-    one = agriremed.dashboards.comparison.one_plot(v1, "HN-ZZ-01")
+    one = agriremed.apps.dashboards.comparison.one_plot(v1, "HN-ZZ-01")
     row(
         "validate + soil.screen + uptake (one plot)",
         timed(lambda i: _soil_uptake(a.plot_frame(), tb), lambda i: None, repeat),

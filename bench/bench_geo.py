@@ -2,7 +2,7 @@
 
 Writes a synthetic grid of square parcels (50 m x 50 m = 0.25 ha, 10 m apart) in CGCS2000 /
 3-degree Gauss-Kruger CM 114E (EPSG:4547) with the attributes of
-:func:`agriremed.synthetic.synthetic_plots` (without area, lat and lon: they come from the
+:func:`agriremed.io.synthetic.synthetic_plots` (without area, lat and lon: they come from the
 geometry), then runs ``agriremed plan LAYER --out OUT --draws 0 --format gpkg --regions R`` in a
 child process and reports its wall time and peak resident memory (``ru_maxrss`` of the
 child). The plan is made in chunks (the attribute table is planned chunk by chunk; the
@@ -30,7 +30,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from agriremed.synthetic import synthetic_plots
+from agriremed.io.synthetic import synthetic_plots
 
 
 def grid_layer(n: int, path: Path, side: float = 50.0, gap: float = 10.0) -> Path:
@@ -70,9 +70,11 @@ def phases(cmd: list[str]) -> list[dict]:
     """Run ``agriremed`` ``cmd`` in this process, the peak and resident memory of each GIS step [MB]."""
     import importlib
 
-    from agriremed import cli, geo, report, stream
+    from agriremed.apps import cli
+    from agriremed.io import geo, report
+    from agriremed.engine import stream
 
-    plan_module = importlib.import_module("agriremed.plan")  # the module (agriremed.plan is the function)
+    plan_module = importlib.import_module("agriremed.engine.plan")  # the module (agriremed.plan is the function)
 
     rows: list[dict] = []
 

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 import agriremed
-from agriremed.tables import load_tables
+from agriremed.core.tables import load_tables
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "data" / "samples" / "plots.csv"

@@ -4,16 +4,16 @@ Run: ``python bench/bench_memory.py [--plots 200000] [--draws N] [--memory MB] [
 (with agriremed importable).
 
 1. **The default command** — writes a synthetic plot table
-   (:func:`agriremed.synthetic.synthetic_plots`, the sample plots resampled and jittered)
-   as CSV, then runs ``agriremed plan FILE --out DIR --quiet`` (``agriremed.cli.main``, as
+   (:func:`agriremed.io.synthetic.synthetic_plots`, the sample plots resampled and jittered)
+   as CSV, then runs ``agriremed plan FILE --out DIR --quiet`` (``agriremed.apps.cli.main``, as
    ``bash run.sh plan FILE`` does) in a child process and reports its wall time and peak
    resident memory: ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the child is the only
    process this script waits for; on Linux the figure is at least this script's own memory
    when the child was started, inherited through fork and exec) and the child's own
    ``VmHWM``.
 2. **The memory model** (``--model``) — plans ``n`` plots with ``D`` Monte Carlo draws in one
-   call of :func:`agriremed.stream.plan_chunk`, one fresh process per point, and prints the
-   measured peak next to :func:`agriremed.stream.memory_estimate_mb`, the estimate the CLI
+   call of :func:`agriremed.engine.stream.plan_chunk`, one fresh process per point, and prints the
+   measured peak next to :func:`agriremed.engine.stream.memory_estimate_mb`, the estimate the CLI
    uses to choose its chunk size and to refuse too many draws.
 
 Results are printed and written to ``DIR/memory.json``. ``tests/test_bench.py`` runs both
@@ -54,7 +54,7 @@ def _hwm():
         return
     open(os.environ['AGRIREMED_HWM_FILE'], 'w').write(str(kb * 1024))
 atexit.register(_hwm)
-from agriremed.cli import main
+from agriremed.apps.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -77,7 +77,7 @@ def children_peak_mb() -> float:
 
 def write_plots(n: int, path: Path, seed: int = 20261123) -> Path:
     """Write ``n`` synthetic plots as CSV (UTF-8) to ``path``."""
-    from agriremed.synthetic import synthetic_plots
+    from agriremed.io.synthetic import synthetic_plots
 
     path.parent.mkdir(parents=True, exist_ok=True)
     synthetic_plots(n, seed=seed).to_csv(path, index=False)
@@ -115,9 +115,9 @@ def run_default_command(plots: Path, out: Path, extra: list[str] | None = None) 
 def _model_child(n: int, draws: int) -> None:
     """Plan ``n`` synthetic plots with ``draws`` draws in one chunk; print the peak as JSON."""
     import agriremed
-    from agriremed.stream import plan_chunk
-    from agriremed.synthetic import synthetic_plots
-    from agriremed.tables import load_tables
+    from agriremed.engine.stream import plan_chunk
+    from agriremed.io.synthetic import synthetic_plots
+    from agriremed.core.tables import load_tables
 
     plots = synthetic_plots(n, seed=1).astype(str)
     tables = load_tables()
@@ -129,7 +129,7 @@ def _model_child(n: int, draws: int) -> None:
 
 def model_point(n: int, draws: int) -> dict:
     """Measured peak of one (plots, draws) point in a fresh process, with the model's estimate."""
-    from agriremed.stream import memory_estimate_mb
+    from agriremed.engine.stream import memory_estimate_mb
 
     cmd = [sys.executable, str(Path(__file__).resolve()), "--model-child", str(n), str(draws)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)

@@ -1,6 +1,6 @@
 """Throughput of the deterministic plan on synthetic portfolios (run: python bench/bench_plan.py).
 
-Plots come from :func:`agriremed.synthetic.synthetic_plots` (resampled, jittered sample
+Plots come from :func:`agriremed.io.synthetic.synthetic_plots` (resampled, jittered sample
 plots), so the workload has the same mix of classes and options. Prints plots per second for each size,
 measured in this run on this machine. Scale targets, peak memory and ratios against per-row and
 bare-numpy baselines are in the portfolio benchmark, ``bench/bench_portfolio.py``.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import agriremed
-from agriremed.synthetic import synthetic_plots
+from agriremed.io.synthetic import synthetic_plots
 
 
 def main(sizes=(16, 1_000, 10_000)) -> None:

@@ -5,10 +5,10 @@ Prints, from one run on this machine:
 1. **Throughput and peak memory** — plots/second of the deterministic plan (all options,
    ``mc_draws=0``) for each size of ``--sizes``, each size in a fresh Python process so
    that its peak resident memory (``ru_maxrss``) is its own. Plots come from
-   :func:`agriremed.synthetic.synthetic_plots`; they are generated before the clock
+   :func:`agriremed.io.synthetic.synthetic_plots`; they are generated before the clock
    starts and planned in chunks of ``--chunk-size`` plots, keeping only the per-plot
    summary (the plot × option table of 10⁶ plots does not fit in memory). The planner
-   is :func:`agriremed.stream.plan_stream` when that module is importable, otherwise a
+   is :func:`agriremed.engine.stream.plan_stream` when that module is importable, otherwise a
    loop of :func:`agriremed.plan` over the chunks (``--engine`` forces either).
 2. **Per-row loop** — the whole plan called one plot at a time on the first
    ``--per-row-plots`` plots of a ``--ratio-plots`` subset (extrapolated to the subset:
@@ -18,7 +18,7 @@ Prints, from one run on this machine:
    the duration engine (:mod:`duration_kernel`): agriremed's vectorised functions, the
    same functions called once per plot, and a bare-numpy kernel of the same arithmetic
    (the practical limit of numpy for this work); all three are checked against
-   :func:`agriremed.duration.estimate_duration` to 1e-9.
+   :func:`agriremed.stages.duration.estimate_duration` to 1e-9.
 4. **Monte Carlo** — one plot planned with ``--mc-draws`` draws, and deterministically.
 
 Writes to ``--out``: ``scaling.csv`` (one row per size), ``comparisons.csv`` (ratios
@@ -53,7 +53,7 @@ if str(HERE) not in sys.path:  # duration_kernel sits beside this script
     sys.path.insert(0, str(HERE))
 
 import agriremed  # noqa: E402
-from agriremed.synthetic import synthetic_plots  # noqa: E402
+from agriremed.io.synthetic import synthetic_plots  # noqa: E402
 
 import duration_kernel as K  # noqa: E402
 
@@ -93,7 +93,7 @@ def planner(engine: str = "auto"):
     Parameters
     ----------
     engine : {"auto", "stream", "chunks"}
-        ``stream``: :func:`agriremed.stream.plan_stream`; ``chunks``: the loop of
+        ``stream``: :func:`agriremed.engine.stream.plan_stream`; ``chunks``: the loop of
         :func:`agriremed.plan` in :func:`plan_in_chunks`; ``auto``: ``stream`` when importable.
 
     Returns
@@ -103,7 +103,7 @@ def planner(engine: str = "auto"):
     """
     if engine in ("auto", "stream"):
         try:
-            from agriremed.stream import plan_stream
+            from agriremed.engine.stream import plan_stream
         except ImportError:
             if engine == "stream":
                 raise
@@ -111,7 +111,7 @@ def planner(engine: str = "auto"):
             def run(plots, scenario, chunk_size):
                 res = plan_stream(plots, scenario, chunk_size=chunk_size, progress=False)
                 return res.summary, int(res.n_planned)
-            return run, "agriremed.stream.plan_stream"
+            return run, "agriremed.engine.stream.plan_stream"
     return plan_in_chunks, "agriremed.plan over chunks"
 
 
@@ -173,7 +173,7 @@ def run_size(n: int, chunk_size: int, engine: str = "auto", seed: int = PORTFOLI
     engine : str
         See :func:`planner`.
     seed : int
-        Seed of :func:`agriremed.synthetic.synthetic_plots`.
+        Seed of :func:`agriremed.io.synthetic.synthetic_plots`.
 
     Returns
     -------
@@ -226,7 +226,7 @@ def per_row_comparison(plots: pd.DataFrame, n_loop: int, repeat: int = 1) -> tup
     -------
     result : dict
         Timings, ratio and whether the loop's summaries equal the vectorised ones.
-    plan : agriremed.plan.Plan
+    plan : agriremed.engine.plan.Plan
         The vectorised plan of the subset (reused by the stage comparison).
     """
     scenario = agriremed.Scenario(mc_draws=0)
@@ -253,7 +253,7 @@ def stage_comparison(p, repeat: int = REPEAT) -> dict:
 
     Parameters
     ----------
-    p : agriremed.plan.Plan
+    p : agriremed.engine.plan.Plan
         Deterministic plan of the subset.
     repeat : int
         Runs of the vectorised and bare-numpy versions (the shortest counts); the loop runs once.
@@ -262,7 +262,7 @@ def stage_comparison(p, repeat: int = REPEAT) -> dict:
     -------
     dict
         Rows, plots, seconds of each method, the stage function
-        :func:`agriremed.duration.estimate_duration` for context, ratios and the largest
+        :func:`agriremed.stages.duration.estimate_duration` for context, ratios and the largest
         relative difference of each method from the stage.
     """
     x, removal = K.duration_inputs(p)
@@ -444,7 +444,7 @@ def print_ratios(row: dict | None, stage: dict | None, mc: dict | None) -> None:
     if stage:
         print(f"\nStage level: deterministic years to target, {stage['rows']:,} plot × removal option × "
               f"metal rows of {stage['plots']:,} plots")
-        print("  (all three agree with agriremed.duration.estimate_duration to 1e-9)")
+        print("  (all three agree with agriremed.stages.duration.estimate_duration to 1e-9)")
         print(f"  agriremed vectorised functions   {1e3 * stage['agriremed_s']:9.2f} ms")
         print(f"  same functions, once per plot    {1e3 * stage['per_plot_loop_s']:9.2f} ms  "
               f"→ vectorised is {stage['loop_ratio']:,.0f}× faster (target ≥ {TARGET_LOOP_RATIO:.0f}×, "

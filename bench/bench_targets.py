@@ -6,13 +6,13 @@ measurement is ``bench/bench_memory.py`` (the default ``agriremed plan FILE --ou
 ``VmHWM``) run in a fresh interpreter per size.
 
 (a) **Deterministic portfolio** — ``agriremed plan FILE --draws 0`` on ``--det-sizes``
-    synthetic plots (:func:`agriremed.synthetic.synthetic_plots`): every option of every
+    synthetic plots (:func:`agriremed.io.synthetic.synthetic_plots`): every option of every
     plot is evaluated and the plan and summary (with the recommended option of each plot)
     are written. Time, plots/s and peak memory per size; 10⁶ plots is *extrapolated*
     (time linear in the plots from the largest size; memory is set by the chunk size, so
     the largest size's peak) and labelled ``estimate``.
     ``--portfolio-sizes`` adds the planning alone for comparison: ``bench/bench_portfolio.py``'s
-    :func:`run_size` in a fresh interpreter (:func:`agriremed.stream.plan_stream` in chunks,
+    :func:`run_size` in a fresh interpreter (:func:`agriremed.engine.stream.plan_stream` in chunks,
     every option evaluated, the summary with each plot's recommended option kept in memory,
     nothing written).
 (b) **Default command** — ``agriremed plan FILE`` with the scenario's default draws on
@@ -49,7 +49,7 @@ SAMPLE = HERE.parent / "data" / "samples" / "plots.csv"
 DEFAULT_DET_SIZES = (10_000, 100_000)
 DEFAULT_PORTFOLIO_SIZES = (10_000, 100_000)
 #: Plots per chunk of the planning-only runs (the most a 2 500 MB budget allows deterministically
-#: is about 7 000: :func:`agriremed.stream.memory_estimate_mb`).
+#: is about 7 000: :func:`agriremed.engine.stream.memory_estimate_mb`).
 PORTFOLIO_CHUNK = 5_000
 DEFAULT_MC_PLOTS = 1_000
 LATENCY_REPEAT = 20
@@ -104,7 +104,7 @@ def _read_summary(folder: Path) -> pd.DataFrame:
 def latency(repeat: int = LATENCY_REPEAT) -> list[dict]:
     """Median wall time of a one-plot :func:`agriremed.plan` [ms] in three settings."""
     import agriremed
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     tables = load_tables()
     plot = pd.read_csv(SAMPLE).iloc[:1]

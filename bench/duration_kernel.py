@@ -1,7 +1,7 @@
 """Stage-level comparison: deterministic years to target, three ways.
 
 The workload is the core arithmetic of the duration engine
-(:mod:`agriremed.duration`) for every plot × removal option × target metal of a
+(:mod:`agriremed.stages.duration`) for every plot × removal option × target metal of a
 portfolio, with the scenario's default of no other soil losses:
 
 * soil mass of the treated layer M = depth × bulk density × 10 000 m² ha⁻¹;
@@ -15,11 +15,11 @@ portfolio, with the scenario's default of no other soil losses:
 It is computed by
 
 :func:`agriremed_years`
-    agriremed's own public vectorised functions (:func:`agriremed.soil.soil_mass_t_ha`,
-    :func:`agriremed.duration.bcf_fraction`, :func:`~agriremed.duration.years_first_order`,
-    :func:`~agriremed.duration.years_zero_order`,
-    :func:`~agriremed.duration.years_declining_bcf`) combined per removal model as
-    :func:`agriremed.duration.estimate_duration` combines them;
+    agriremed's own public vectorised functions (:func:`agriremed.stages.soil.soil_mass_t_ha`,
+    :func:`agriremed.stages.duration.bcf_fraction`, :func:`~agriremed.stages.duration.years_first_order`,
+    :func:`~agriremed.stages.duration.years_zero_order`,
+    :func:`~agriremed.stages.duration.years_declining_bcf`) combined per removal model as
+    :func:`agriremed.stages.duration.estimate_duration` combines them;
 :func:`per_plot_loop`
     the same call made once per plot (the naive loop);
 :func:`bare_kernel`
@@ -27,9 +27,9 @@ It is computed by
     evaluated only on its own rows, no dtype conversion or broadcasting helpers.
 
 :func:`duration_inputs` prepares the rows from a plan with
-:func:`agriremed.duration.removal_inputs`, so the parameter values, removal models and
+:func:`agriremed.stages.duration.removal_inputs`, so the parameter values, removal models and
 targets are those the planner uses; :func:`check_agreement` compares the three results
-and the ``years_to_target`` column of :func:`agriremed.duration.estimate_duration`.
+and the ``years_to_target`` column of :func:`agriremed.stages.duration.estimate_duration`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import time
 
 import numpy as np
 
-from agriremed import duration, soil
+from agriremed.stages import duration, soil
 
 #: Dry soil mass per metre of depth and g cm⁻³ of bulk density [t ha⁻¹] (10 000 m² ha⁻¹).
 M2_PER_HA = 1.0e4
@@ -53,7 +53,7 @@ MODEL_CODES = {"bcf": 0, "fraction": 1, "shoot_conc": 2, "removal_rate": 3, "dec
                "removal_rate_soil": 5}
 NO_MODEL = -1
 
-#: Parameter arrays of a row (names of :func:`agriremed.duration.removal_inputs` ``typ``).
+#: Parameter arrays of a row (names of :func:`agriremed.stages.duration.removal_inputs` ``typ``).
 PARAMETERS = ("Y", "h", "s", "bcf", "fr", "cs", "rr", "sref", "cref", "b", "rcref")
 
 
@@ -109,7 +109,7 @@ def duration_inputs(p) -> tuple[DurationInputs, dict]:
 
     Parameters
     ----------
-    p : agriremed.plan.Plan
+    p : agriremed.engine.plan.Plan
         A plan made with ``mc_draws=0`` (``detail=False`` is enough).
 
     Returns
@@ -117,8 +117,8 @@ def duration_inputs(p) -> tuple[DurationInputs, dict]:
     inputs : DurationInputs
         The workload rows.
     removal : dict
-        The output of :func:`agriremed.duration.removal_inputs` they come from (to pass
-        to :func:`agriremed.duration.estimate_duration`).
+        The output of :func:`agriremed.stages.duration.removal_inputs` they come from (to pass
+        to :func:`agriremed.stages.duration.estimate_duration`).
     """
     r = duration.removal_inputs(p.options, p.plots, p.soil, p.biomass, p.tables, targets=p.targets)
     plots = p.plots.set_index("plot_id")
@@ -260,8 +260,8 @@ def check_agreement(x: DurationInputs, removal: dict, p, rtol: float = 1e-9) -> 
     x : DurationInputs
         Workload rows.
     removal : dict
-        Their :func:`agriremed.duration.removal_inputs` output.
-    p : agriremed.plan.Plan
+        Their :func:`agriremed.stages.duration.removal_inputs` output.
+    p : agriremed.engine.plan.Plan
         The plan they come from.
     rtol : float
         Relative tolerance; an ``AssertionError`` is raised beyond it.

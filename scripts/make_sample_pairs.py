@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agriremed.tables import load_tables
-from agriremed.uptake import evaluate_function
+from agriremed.core.tables import load_tables
+from agriremed.stages.uptake import evaluate_function
 
 SEED = 20261123
 N_PER_CROP = 120

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from agriremed.geo import equal_area_crs
+from agriremed.io.geo import equal_area_crs
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

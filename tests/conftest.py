@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agriremed.tables import load_tables
+from agriremed.core.tables import load_tables
 
 from plotdata import SAMPLES, make_plots
 

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import advice, i18n, messages
-from agriremed.scenario import Scenario, ScenarioError
-from agriremed.tables import load_tables
+from agriremed.stages import advice
+from agriremed.core import i18n, messages
+from agriremed.core.scenario import Scenario, ScenarioError
+from agriremed.core.tables import load_tables
 
 SAMPLES = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv")
 
@@ -36,7 +37,7 @@ def _row(result, plot, option):
 
 
 def test_mu_from_the_unit_registry():
-    from agriremed.names import unit_factor
+    from agriremed.core.names import unit_factor
 
     assert advice.ha_per_mu() == pytest.approx(1 / 15, rel=1e-12)
     assert advice.ha_per_mu() == pytest.approx(unit_factor("亩", "ha"), rel=1e-12)  # the same as through pint
@@ -146,7 +147,7 @@ def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
 
 
 def test_typical_year_is_an_actual_year_of_the_series():
-    from agriremed.economics import typical_year
+    from agriremed.stages.economics import typical_year
 
     # establishment in year 1, half yield in year 2, then steady: the steady year is typical
     y1, typ, yr = typical_year([[-9000.0, 400.0, 1500.0, 1500.0, 1500.0],
@@ -232,7 +233,7 @@ def test_do_nothing_says_metals_stay(result):
 
 
 def test_cli_table_do_nothing_text(result):
-    from agriremed.cli import _years_column
+    from agriremed.apps.cli import _years_column
 
     years = dict(zip(result.summary["plot_id"], _years_column(result), strict=True))
     s = result.summary.set_index("plot_id")
@@ -298,7 +299,7 @@ def test_sheets_one_page_per_plot(result, tmp_path, lang):
     cls = CLASS_TEXT[lang]
     pypdf = pytest.importorskip("pypdf")
     pytest.importorskip("reportlab")
-    from agriremed.sheets import write_sheets
+    from agriremed.io.sheets import write_sheets
 
     paths = write_sheets(result, tmp_path / "sheets", lang=lang, date="2026-12-05")
     classes = dict(zip(result.summary["plot_id"], result.summary["soil_class"], strict=True))
@@ -312,7 +313,7 @@ def test_sheets_one_page_per_plot(result, tmp_path, lang):
 
 def test_sheet_content(result):
     pypdf = pytest.importorskip("pypdf")
-    from agriremed.sheets import sheet_pdf
+    from agriremed.io.sheets import sheet_pdf
 
     b = sheet_pdf(result, "HN-ZZ-01", "zh", date="2026-12-05")
     text = pypdf.PdfReader(io.BytesIO(b)).pages[0].extract_text().replace("\n", "")
@@ -334,7 +335,7 @@ def test_sheet_content(result):
 
 def test_cli_sheets(tmp_path):
     pytest.importorskip("reportlab")
-    from agriremed.cli import main
+    from agriremed.apps.cli import main
 
     out = tmp_path / "out"
     assert main(["plan", SAMPLES, "--out", str(out), "--draws", "0", "--no-report", "--quiet",
@@ -347,7 +348,7 @@ def test_cli_sheets(tmp_path):
 def test_comparison_dashboard_sheet_button():
     pypdf = pytest.importorskip("pypdf")
     pytest.importorskip("ipywidgets")
-    from agriremed.dashboards import OptionComparison
+    from agriremed.apps.dashboards import OptionComparison
 
     c = OptionComparison(SAMPLES, plot_id="HN-ZZ-01", background=False, scenario=Scenario(mc_draws=0))
     assert c.sheet_button.filename == "HN-ZZ-01.pdf" and not c.sheet_button.disabled
@@ -362,7 +363,7 @@ def test_comparison_dashboard_sheet_button():
 
 def test_sheet_prints_the_farmer_column():
     pypdf = pytest.importorskip("pypdf")
-    from agriremed.sheets import sheet_pdf
+    from agriremed.io.sheets import sheet_pdf
 
     df = pd.read_csv(SAMPLES).iloc[[0]].copy()
     df["farmer"] = "张三"
@@ -399,7 +400,7 @@ def test_plot_clause_in_another_currency():
 
 
 def test_cli_years_column_in_chinese(result):
-    from agriremed.cli import _years_column
+    from agriremed.apps.cli import _years_column
 
     zh = dict(zip(result.summary["plot_id"], _years_column(result, "zh"), strict=True))
     assert zh["SD-YT-14"] == "重金属仍留在土壤中"  # doing nothing (orchard Cu: no measure in the library)
@@ -426,7 +427,7 @@ def test_vip_n_organic_fertiliser_rate_hand_computed(tables):
 
 
 def test_metals_an_option_raises_are_tested_in_the_grain():
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     t = load_tables()
     raised = advice.raised_metals(t)

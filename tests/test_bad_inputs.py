@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 import agriremed
-from agriremed.cli import main
-from agriremed.io import InputFileError
+from agriremed.apps.cli import main
+from agriremed.io.readers import InputFileError
 
 HERE = Path(__file__).parent / "bad_inputs"
 CATALOGUE = yaml.safe_load((HERE / "catalogue.yaml").read_text(encoding="utf-8"))
@@ -173,7 +173,7 @@ def test_case(case, tmp_path, capsys):
 
 def test_every_catalogue_message_is_translated(tmp_path):
     """Problems, expectations, notes and file errors of every case have a Chinese text."""
-    from agriremed import i18n
+    from agriremed.core import i18n
 
     texts = set()
     for case in CASES:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed.synthetic import synthetic_plots
+from agriremed.io.synthetic import synthetic_plots
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -67,7 +67,7 @@ def test_bare_kernel_edge_cases(bench):
         plot_start=np.array([0, n]), n_plots=1)
     got = K.bare_kernel(x)
     np.testing.assert_allclose(got, K.agriremed_years(x), rtol=1e-12, equal_nan=True)
-    assert round(got[0], 1) == 20.8                    # SUMATECS, as agriremed.duration's doctest
+    assert round(got[0], 1) == 20.8                    # SUMATECS, as agriremed.stages.duration's doctest
     assert got[1] == np.inf and got[2] == 0.0 and got[4] == np.inf and np.isnan(got[5])
 
 
@@ -133,7 +133,7 @@ def test_default_plan_command_memory_is_set_by_the_budget_not_the_input(tmp_path
     """5 000 plots, 50 draws, --memory 700: (700 − 350 − 0.25) // (0.30 + 0.175) = 736 plots a chunk,
     7 chunks. In one plan the estimate is 350 + 0.25 + 5 000 × 0.475 = 2 725 MB; measured peaks of
     chunked runs stay near the budget (README, "Memory"), so 900 MB fails if chunking stops."""
-    from agriremed.stream import chunk_size_for, memory_estimate_mb
+    from agriremed.engine.stream import chunk_size_for, memory_estimate_mb
 
     assert chunk_size_for(50, 700) == 736 and round(memory_estimate_mb(5_000, 50)) == 2725
     cmd = [sys.executable, str(BENCH / "bench_memory.py"), "--plots", "5000", "--draws", "50",

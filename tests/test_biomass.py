@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agriremed
-from agriremed import biomass
+from agriremed.stages import biomass
 
 
 def _rows(option_ids, exceeds=True, plot_ids=None):

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import carbon
-from agriremed.scenario import ScenarioError
+from agriremed.stages import carbon
+from agriremed.core.scenario import ScenarioError
 
 
 @pytest.mark.parametrize("feedstock,temp,expected", [
@@ -474,7 +474,7 @@ def test_carbon_scenario_fields_round_trip():
 
 
 def test_replan_with_new_carbon_fields_equals_a_new_plan(sample_plots_path):
-    from agriremed.plan import replan
+    from agriremed.engine.plan import replan
 
     s = agriremed.Scenario(mc_draws=0)
     p = agriremed.plan(sample_plots_path, s)
@@ -487,7 +487,7 @@ def test_replan_with_new_carbon_fields_equals_a_new_plan(sample_plots_path):
 
 def test_power_only_and_chp_ledger_by_hand(tables):
     """1 t DM of Miscanthus: power-only (no heat user) against CHP with 60 % of the heat used."""
-    from agriremed import energy
+    from agriremed.stages import energy
 
     p = dict(lhv=17.0, eta_el=0.32, eta_tot=0.875, ash=0.027)
     power = energy.conversion(1.0, "chp", np.nan, {**p, "heat_used": 0.0})
@@ -503,7 +503,7 @@ def test_power_only_and_chp_ledger_by_hand(tables):
 def test_ethanol_chain_by_hand(tables):
     """10 t DM of sorghum to ethanol: 297 L/t, 21.1 MJ/L, gasoline 0.0693 t CO2/GJ; the plant's own
     energy is that of a Shandong sweet-sorghum plant: 380.416 kWh and 611.2 kg coal per t ethanol."""
-    from agriremed import energy
+    from agriremed.stages import energy
 
     out = energy.conversion(10.0, "ethanol", np.nan, dict(etoh=297.0, etoh_lhv=21.1, ch4_lhv=35.8))
     assert float(out["ethanol_l"]) == pytest.approx(2970.0)
@@ -526,7 +526,7 @@ def test_ethanol_chain_by_hand(tables):
 
 
 def test_digestion_leak_is_an_emission_and_not_fuel(tables):
-    from agriremed import energy
+    from agriremed.stages import energy
 
     out = energy.conversion(10.0, "digestion", np.nan, dict(ash=0.0592, ch4_vs=252.0, ch4_lhv=35.8,
                                                             etoh_lhv=21.1, ch4_leak=0.05))
@@ -621,7 +621,7 @@ def test_haul_distance_from_plot_region_or_scenario(sample_plots_path, tables):
 
 
 def test_report_shows_inventory_sink_and_credits(sample_plots_path):
-    from agriremed import report
+    from agriremed.io import report
 
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     h = report.report_html(p)

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.cli import main
-from agriremed.tables import load_tables
+from agriremed.apps.cli import main
+from agriremed.core.tables import load_tables
 
 BAD = Path(__file__).parent / "bad_inputs"
 
@@ -276,7 +276,7 @@ def test_passed_through_columns_are_in_summary_and_plan(hostile_run):
 
 def _check_datapackage(out: Path) -> dict:
     """Every CSV and Parquet output described, field names = header, types hold, units given."""
-    from agriremed import columns as C
+    from agriremed.core import columns as C
 
     pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert pkg["profile"] == "tabular-data-package" and re.fullmatch(r"[a-z0-9._-]+", pkg["name"])
@@ -377,7 +377,7 @@ def test_plan_rule_set_switch_is_recorded_and_an_unknown_set_refused(tmp_path, s
 
 def test_too_many_draws_are_refused_in_one_line_with_the_largest_that_fits(tmp_path, sample_plots_path,
                                                                             capsys):
-    from agriremed.stream import max_draws, memory_estimate_mb
+    from agriremed.engine.stream import max_draws, memory_estimate_mb
 
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "1000000"]) == 2
     err = capsys.readouterr().err
@@ -408,7 +408,7 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
     """With --memory 400 MB and 20 draws, (400 − 350 − 0.1) // (0.30 + 0.07) = 134 plots fit at once:
     300 plots are planned in three chunks, with the same plan.csv and summary.csv as one plan."""
     import agriremed
-    from agriremed.synthetic import synthetic_plots
+    from agriremed.io.synthetic import synthetic_plots
 
     f = tmp_path / "p.csv"
     synthetic_plots(300, seed=21).to_csv(f, index=False)
@@ -430,7 +430,7 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
 
 
 def _with_bad_rows(tmp_path, n=400):
-    from agriremed.synthetic import synthetic_plots
+    from agriremed.io.synthetic import synthetic_plots
 
     df = synthetic_plots(n, seed=11)
     df.loc[7, "ph"] = 15  # out of range
@@ -443,8 +443,8 @@ def _with_bad_rows(tmp_path, n=400):
 
 
 def test_streamed_validation_equals_whole_file_validation(tmp_path):
-    from agriremed.stream import validate_stream
-    from agriremed.validate import validate_plots
+    from agriremed.engine.stream import validate_stream
+    from agriremed.io.validate import validate_plots
 
     path, n = _with_bad_rows(tmp_path)
     whole = validate_plots(path)
@@ -458,7 +458,7 @@ def test_streamed_validation_equals_whole_file_validation(tmp_path):
 
 
 def test_validate_and_screen_stream_large_inputs_with_the_same_answers(tmp_path, capsys, monkeypatch):
-    import agriremed.cli as cli
+    import agriremed.apps.cli as cli
 
     path, n = _with_bad_rows(tmp_path)
     assert main(["validate", str(path)]) == 1
@@ -479,6 +479,6 @@ def test_validate_and_screen_stream_large_inputs_with_the_same_answers(tmp_path,
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
     classes = pd.read_csv(tmp_path / "whole" / "soil_classes.csv", encoding="utf-8-sig")
     counts = classes["soil_class"].value_counts()
-    from agriremed.soil import CLASS_NAMES
+    from agriremed.stages.soil import CLASS_NAMES
 
     assert ", ".join(f"{counts.get(c, 0):,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()) in out

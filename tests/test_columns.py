@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from agriremed import columns as C
+from agriremed.core import columns as C
 
 
 def test_every_input_metal_has_total_and_extract_columns():

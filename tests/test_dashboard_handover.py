@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import columns as C
+from agriremed.core import columns as C
 from agriremed import load_tables
-from agriremed.dashboards import App, OptionComparison, PlotAssessment, Portfolio
-from agriremed.dashboards import figures as F
-from agriremed.dashboards._axes import log_axis, log_ticks, tick_text
-from agriremed.dashboards._base import light_legend
-from agriremed.dashboards.assessment import NEW, NEW_PLOT
+from agriremed.apps.dashboards import App, OptionComparison, PlotAssessment, Portfolio
+from agriremed.apps.dashboards import figures as F
+from agriremed.apps.dashboards._axes import log_axis, log_ticks, tick_text
+from agriremed.apps.dashboards._base import light_legend
+from agriremed.apps.dashboards.assessment import NEW, NEW_PLOT
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
@@ -146,10 +146,10 @@ def test_wheel_carries_notebooks_templates_and_samples(tmp_path):
     (whl,) = tmp_path.glob("agriremed-*.whl")
     names = set(zipfile.ZipFile(whl).namelist())
     for nb in (ROOT / "notebooks" / "dashboards").glob("*.ipynb"):
-        assert f"agriremed/dashboards/notebooks/{nb.name}" in names
+        assert f"agriremed/apps/dashboards/notebooks/{nb.name}" in names
     for f in ("index.html.j2", "page.html", "tree.html", "conf.json"):
-        assert f"agriremed/dashboards/jupyter/voila/templates/agriremed/{f}" in names
-    assert "agriremed/dashboards/notebooks/samples/plots_two_broken_rows.csv" in names
+        assert f"agriremed/apps/dashboards/jupyter/voila/templates/agriremed/{f}" in names
+    assert "agriremed/apps/dashboards/notebooks/samples/plots_two_broken_rows.csv" in names
 
 
 # ---------------------------------------------------------------- start-up
@@ -158,7 +158,7 @@ def test_dashboard_kernel_skips_the_slow_optional_import(tmp_path):
     (rfc3987_syntax builds a grammar parser on import, 8-9 s); elsewhere nothing is skipped."""
     code = (
         "import os, sys, time\n"
-        "from agriremed.dashboards._base import figure_widget_class\n"
+        "from agriremed.apps.dashboards._base import figure_widget_class\n"
         "figure_widget_class()()\n"
         "import jsonschema\n"
         "jsonschema.validate('x', {'type': 'string'}, format_checker=jsonschema.FormatChecker())\n"

@@ -20,19 +20,12 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import columns as C
-from agriremed import i18n, messages
-from agriremed.dashboards import (
-    App,
-    DownloadButton,
-    OptionComparison,
-    PlotAssessment,
-    Portfolio,
-    plan_in_chunks,
-    region_summary,
-)
-from agriremed.dashboards._base import BackgroundJob, fmt_number
-from agriremed.dashboards.serve import find_notebooks, voila_command
+from agriremed.core import columns as C
+from agriremed.core import i18n, messages
+from agriremed.apps.dashboards import (App, DownloadButton, OptionComparison, PlotAssessment, Portfolio,
+                                       plan_in_chunks, region_summary)
+from agriremed.apps.dashboards._base import BackgroundJob, fmt_number
+from agriremed.apps.dashboards.serve import find_notebooks, voila_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
@@ -204,7 +197,7 @@ def test_traffic_lights_carry_their_reason(compare, sample_plan):
     t = sample_plan.table.query("plot_id == 'HN-ZZ-01' and applicable").sort_values("rank")
     html_ = compare.table_html.value
     for i, row in enumerate(t.itertuples()):
-        for c in agriremed.ranking.CRITERIA:
+        for c in agriremed.stages.ranking.CRITERIA:
             assert cell(html_, "options-table", f"light_{c}", i) == getattr(row, f"light_{c}")
             assert title(html_, "options-table", f"light_{c}", i) == getattr(row, f"why_{c}")
     gaps = t["data_gaps"].fillna("")
@@ -230,7 +223,7 @@ def test_traffic_lights_carry_their_reason(compare, sample_plan):
 def test_weights_change_the_ranking(compare, sample_plan):
     default = sample_plan.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
     compare.weights["economics"].value = 0.0
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
+    w = {**agriremed.core.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     independent = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     best = independent.summary.set_index("plot_id").loc["HN-ZZ-01"]
     assert best["recommended_option"] != default  # the weight decides between the two for this plot
@@ -241,12 +234,12 @@ def test_weights_change_the_ranking(compare, sample_plan):
     pd.testing.assert_series_equal(mine.sort_index(), theirs.sort_index(), check_names=False)
     compare.reset.click()
     assert compare.result.summary["recommended_option"].iloc[0] == default
-    default_w = agriremed.scenario.DEFAULT_WEIGHTS["economics"]
+    default_w = agriremed.core.scenario.DEFAULT_WEIGHTS["economics"]
     assert compare.weights["economics"].value == pytest.approx(default_w)
 
 
 def test_weight_price_and_horizon_changes_reuse_the_shown_plan(compare, monkeypatch):
-    from agriremed.dashboards import comparison
+    from agriremed.apps.dashboards import comparison
 
     planned = compare.result
     calls = []
@@ -325,7 +318,7 @@ def test_comparison_in_chinese(compare, sample_plan):
 
 
 def test_errors_in_a_callback_become_a_message(compare, monkeypatch):
-    import agriremed.dashboards.comparison as mod
+    import agriremed.apps.dashboards.comparison as mod
 
     def broken(*a, **k):
         raise RuntimeError("boom")
@@ -564,7 +557,7 @@ def test_background_job_keeps_the_loop_free_and_reports_only_the_newest():
         return c
 
     c = run_in_fresh_loop(scenario)
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
+    w = {**agriremed.core.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     newest = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     first = agriremed.plan(SAMPLE, agriremed.Scenario(), progress=False)
     best = newest.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"]
@@ -617,7 +610,7 @@ def test_dashboard_notebooks_only_construct_and_show():
     for nb in sorted((ROOT / "notebooks" / "dashboards").glob("*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         first = "".join(cells[0]["source"])
-        assert "from agriremed.dashboards import" in first and first.rstrip().endswith("dash"), nb.name
+        assert "from agriremed.apps.dashboards import" in first and first.rstrip().endswith("dash"), nb.name
         assert len(cells) <= 2
         # checks only, skipped when served (the page then opens without waiting for them)
         assert all(
@@ -636,7 +629,7 @@ def test_numbers_are_formatted_without_rounding_risks_away():
 def test_one_plot_callbacks_hold_back_the_garbage_collector(compare, monkeypatch):
     import gc
 
-    from agriremed.dashboards import comparison
+    from agriremed.apps.dashboards import comparison
 
     seen = []
     real = comparison.plan
@@ -664,7 +657,7 @@ def test_in_a_kernel_the_deferred_collection_runs_once_when_idle(monkeypatch):
     import asyncio
     import gc
 
-    from agriremed.dashboards import _base
+    from agriremed.apps.dashboards import _base
 
     runs = []
     monkeypatch.setattr(_base.gc, "collect", lambda *a: runs.append(a) or 0)
@@ -685,18 +678,18 @@ def test_in_a_kernel_the_deferred_collection_runs_once_when_idle(monkeypatch):
 
 def test_dashboards_plan_with_a_users_fitted_function(tmp_path, monkeypatch):
     # run.sh dash --tables DIR: the kernels get AGRIREMED_TABLES and add the folder's tables
-    from agriremed.dashboards import _base
-    from agriremed.dashboards.serve import main, voila_command
-    from agriremed.uptake import fit_transfer_function
+    from agriremed.apps.dashboards import _base
+    from agriremed.apps.dashboards.serve import main, voila_command
+    from agriremed.io.pairs import fit_transfer_function, write_fit
 
     fit = fit_transfer_function(ROOT / "data" / "samples" / "soil_crop_pairs.csv", crop="rice",
                                 terms=["log10(soil)", "ph"], provinces="Jiangsu")
-    fit.write(tmp_path)
+    write_fit(fit, tmp_path)
     _, env = voila_command(Path("notebooks/dashboards"), open_browser=False, tables=tmp_path)
     assert env["AGRIREMED_TABLES"] == str(tmp_path.resolve())
     monkeypatch.setenv("AGRIREMED_TABLES", str(tmp_path))
     assert fit.function_id in set(_base._packaged_tables().transfer_functions["function_id"])
-    from agriremed.dashboards import PlotAssessment
+    from agriremed.apps.dashboards import PlotAssessment
 
     d = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="JS-WX-08")
     assert set(d.uptake.loc[d.uptake["metal"] == "cd", "function_id"]) == {fit.function_id}
@@ -704,7 +697,7 @@ def test_dashboards_plan_with_a_users_fitted_function(tmp_path, monkeypatch):
 
 
 def test_assessment_names_the_metals_it_cannot_assess():
-    from agriremed.dashboards import PlotAssessment
+    from agriremed.apps.dashboards import PlotAssessment
 
     d = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="GD-SG-15")
     # above screening, no function; Cu and Zn have no food limit in GB 2762, so they are not "not assessed"

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed.synthetic import synthetic_plots
+from agriremed.io.synthetic import synthetic_plots
 
 dd = pytest.importorskip("dask.dataframe",
                          reason="the dask backend is optional: pip install 'agriremed[dask]'")
 
-from agriremed.dask_backend import plan_dask  # noqa: E402
+from agriremed.engine.dask_backend import plan_dask  # noqa: E402
 
 SC = agriremed.Scenario(mc_draws=20, seed=5)
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from agriremed.docs import columns_markdown, sources_markdown
+from agriremed.apps.docs import columns_markdown, sources_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLIC = ["agriremed", "agriremed.uptake", "agriremed.soil", "agriremed.duration", "agriremed.biomass",
-          "agriremed.energy", "agriremed.carbon", "agriremed.economics", "agriremed.ranking",
-          "agriremed.options", "agriremed.solar", "agriremed.softreuse", "agriremed.geo", "agriremed.plan",
-          "agriremed.scenario", "agriremed.tables"]
+PUBLIC = ["agriremed", "agriremed.stages.uptake", "agriremed.stages.soil", "agriremed.stages.duration", "agriremed.stages.biomass",
+          "agriremed.stages.energy", "agriremed.stages.carbon", "agriremed.stages.economics", "agriremed.stages.ranking",
+          "agriremed.stages.options", "agriremed.stages.solar", "agriremed.stages.softreuse", "agriremed.io.geo", "agriremed.engine.plan",
+          "agriremed.core.scenario", "agriremed.core.tables"]
 
 
 def _nav_files(nav):

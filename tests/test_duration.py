@@ -9,7 +9,7 @@ from plotdata import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agriremed import biomass, duration, options, soil, uptake
+from agriremed.stages import biomass, duration, options, soil, uptake
 
 SUMATECS = pd.read_csv(Path(__file__).parent / "validation" / "sumatecs_cleanup.csv")
 
@@ -485,7 +485,7 @@ def test_seasons_and_harvest_losses_are_explicit_rows(tables):
 
 
 def test_harvest_loss_override_lowers_the_bcf_removal_hand_computed(tables, plots_factory):
-    from agriremed.plan import apply_overrides
+    from agriremed.engine.plan import apply_overrides
 
     t = apply_overrides(tables, {"noccaea_caerulescens.harvest_loss_frac": 0.2,
                                  "noccaea_caerulescens.seasons_per_yr": 2})

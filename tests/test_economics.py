@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import economics
+from agriremed.stages import economics
 
-from agriremed.plan import replan
-from agriremed.scenario import ScenarioError
+from agriremed.engine.plan import replan
+from agriremed.core.scenario import ScenarioError
 
 from plotdata import make_plots
 
@@ -330,7 +330,7 @@ def test_biomass_haulage_is_charged_over_the_plot_distance(plots_factory):
     """Sold biomass pays t × one-way km × freight rate: willow 8.6 t DM/ha × 20 km × 0.5 CNY/(t km)
     = 86 CNY/ha a year (the plot's own ``transport_km``), 8.6 × 120 × 0.5 = 516 with the scenario
     distance; metal-rich hyperaccumulator biomass (harvest cost already incl. haulage) is not charged."""
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     assert load_tables().factor("freight_cost_cny_tkm") == 0.5
     p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agriremed
-from agriremed import energy
+from agriremed.stages import energy
 
 
 def _params(tables, **kw):
@@ -57,7 +57,7 @@ def test_pyrolysis_products_sum_to_the_feedstock(t):
 @settings(max_examples=100, deadline=None)
 @given(st.floats(0.01, 50.0), st.floats(300, 700), st.sampled_from(["herbaceous", "wood", "rice_straw"]))
 def test_carbon_balance_of_pyrolysis_closes(b, t, feedstock):
-    fc = float(agriremed.carbon.biochar_fc(feedstock)[0])
+    fc = float(agriremed.stages.carbon.biochar_fc(feedstock)[0])
     out = energy.conversion(b, "pyrolysis", t, dict(y300=0.40, y700=0.28, y_oil=0.30, c_frac=0.47, f_c=fc))
     biomass_c, char_c, vol_c = float(out["biomass_c_t"]), float(out["char_c_t"]), float(out["volatiles_c_t"])
     assert char_c + vol_c == pytest.approx(biomass_c, rel=0.01)
@@ -224,7 +224,7 @@ def test_combustion_outputs_report_both_ashes(tables):
     assert out.loc["Q", "residue_disposal"] == "test_before_use"
     assert out["residue_note"].str.contains(energy.FLY_ASH_NOTE, regex=False).all()
     for c in ("bottom_ash_t_ha_yr", "fly_ash_t_ha_yr", "bottom_ash_cd_mg_kg", "fly_ash_cd_mg_kg"):
-        assert c in agriremed.columns.COLUMNS and agriremed.columns.COLUMNS[c].unit in ("t/ha/yr", "mg/kg")
+        assert c in agriremed.core.columns.COLUMNS and agriremed.core.columns.COLUMNS[c].unit in ("t/ha/yr", "mg/kg")
 
 
 def test_land_application_limits_are_the_confirmed_ny525_values(tables):

@@ -1,10 +1,10 @@
-"""Array helpers shared by the stages (agriremed._frames)."""
+"""Array helpers shared by the stages (agriremed.core.frames)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import _frames
+from agriremed.core import frames as _frames
 
 
 @pytest.mark.parametrize("n_wanted", [5, 300, 5000])

@@ -1,4 +1,4 @@
-"""GIS input and output (agriremed.geo): layers, CRS, encodings, areas, invalid geometry, regions, map."""
+"""GIS input and output (agriremed.io.geo): layers, CRS, encodings, areas, invalid geometry, regions, map."""
 
 import re
 from pathlib import Path
@@ -11,10 +11,10 @@ gpd = pytest.importorskip("geopandas")
 pyogrio = pytest.importorskip("pyogrio")
 shapely = pytest.importorskip("shapely")
 
-from agriremed import geo, viz  # noqa: E402
-from agriremed.cli import main  # noqa: E402
-from agriremed.io import InputFileError, read_table  # noqa: E402
-from agriremed.validate import validate_plots  # noqa: E402
+from agriremed.io import geo, viz  # noqa: E402
+from agriremed.apps.cli import main  # noqa: E402
+from agriremed.io.readers import InputFileError, read_table  # noqa: E402
+from agriremed.io.validate import validate_plots  # noqa: E402
 
 # writing test shapefiles: GDAL cuts long field names and warns about a layer written without CRS
 pytestmark = pytest.mark.filterwarnings("ignore:Normalized/laundered field name",
@@ -293,8 +293,8 @@ def test_missing_extra_is_a_clear_message(monkeypatch, tmp_path):
 
 
 def test_portfolio_dashboard_maps_an_uploaded_geopackage():
-    from agriremed.dashboards import Portfolio
-    from agriremed.dashboards.portfolio import ACCEPT
+    from agriremed.apps.dashboards import Portfolio
+    from agriremed.apps.dashboards.portfolio import ACCEPT
 
     assert ".gpkg" in ACCEPT.split(",")
     p = Portfolio(background=False)

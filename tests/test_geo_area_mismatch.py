@@ -7,8 +7,8 @@ gpd = pytest.importorskip("geopandas")
 pyogrio = pytest.importorskip("pyogrio")
 shapely = pytest.importorskip("shapely")
 
-from agriremed import geo  # noqa: E402
-from agriremed.tables import load_tables  # noqa: E402
+from agriremed.io import geo  # noqa: E402
+from agriremed.core.tables import load_tables  # noqa: E402
 
 
 def test_threshold_is_the_factors_table_row_with_its_source():

@@ -10,8 +10,9 @@ gpd = pytest.importorskip("geopandas")
 pyogrio = pytest.importorskip("pyogrio")
 shapely = pytest.importorskip("shapely")
 
-from agriremed import geo, i18n  # noqa: E402
-from agriremed.validate import validate_plots  # noqa: E402
+from agriremed.io import geo  # noqa: E402
+from agriremed.core import i18n  # noqa: E402
+from agriremed.io.validate import validate_plots  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Normalized/laundered field name",
                                         "ignore:'crs' was not provided")
@@ -96,7 +97,7 @@ def test_shapefile_notes_translate(tmp_path):
 
 
 def test_portfolio_read_notes_in_chinese():
-    from agriremed.dashboards import Portfolio
+    from agriremed.apps.dashboards import Portfolio
 
     p = Portfolio(background=False)
     p.load(SAMPLES / "parcels.gpkg")

@@ -16,9 +16,10 @@ gpd = pytest.importorskip("geopandas")
 pyogrio = pytest.importorskip("pyogrio")
 shapely = pytest.importorskip("shapely")
 
-from agriremed import geo, stream  # noqa: E402
-from agriremed.cli import main  # noqa: E402
-from agriremed.synthetic import synthetic_plots  # noqa: E402
+from agriremed.io import geo  # noqa: E402
+from agriremed.engine import stream  # noqa: E402
+from agriremed.apps.cli import main  # noqa: E402
+from agriremed.io.synthetic import synthetic_plots  # noqa: E402
 
 
 def _grid(path: Path, n: int, side: float = 50.0, gap: float = 10.0) -> Path:

@@ -7,16 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import sensitivity
-from agriremed.global_sensitivity import (
-    COLUMNS,
-    SAExtraMissing,
-    global_sensitivity,
-    global_sensitivity_plot,
-    morris_indices,
-    sobol_indices,
-)
-from agriremed.sensitivity import tornado
+from agriremed.engine import sensitivity
+from agriremed.engine.global_sensitivity import (COLUMNS, SAExtraMissing, global_sensitivity,
+                                                 global_sensitivity_plot, morris_indices, sobol_indices)
+from agriremed.engine.sensitivity import tornado
 
 PLOT, OPTION = "HN-ZZ-01", "sedum_plumbizincicola"
 #: SALib is the optional extra ``sa`` (installed by ``all``); without it only the error is tested
@@ -119,7 +113,7 @@ def test_sobol_through_the_plan_keeps_each_label_on_its_row(sample_plots_path, m
         return float(y.loc[(y["species"] == "sedum_plumbizincicola") & (y["land"] == "contaminated"),
                            "typical"].iloc[0])
 
-    monkeypatch.setattr(sensitivity._Setup, "value", value)
+    monkeypatch.setattr(sensitivity.SensitivitySetup, "value", value)
     g = global_sensitivity(sample_plots_path, PLOT, OPTION, "years_to_target", trajectories=2, sobol_n=16,
                            seed=2).set_index("parameter")
     assert g.attrs["sobol_runs"] == 16 * (len(g) + 2)
@@ -160,7 +154,7 @@ def test_figure_lists_the_largest_effects_first(years):
 
 @needs_salib
 def test_cli_writes_the_morris_table(sample_plots_path, tmp_path, capsys):
-    from agriremed.cli import main
+    from agriremed.apps.cli import main
 
     assert main(["sensitivity", str(sample_plots_path), "--plot", PLOT, "--option", OPTION, "--output",
                  "years_to_target", "--method", "morris", "--trajectories", "2", "--seed", "3",

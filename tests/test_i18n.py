@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import columns as C
-from agriremed import i18n, messages
-from agriremed.io import InputFileError, read_table
+from agriremed.core import columns as C
+from agriremed.core import i18n, messages
+from agriremed.io.readers import InputFileError, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "agriremed"
@@ -39,7 +39,9 @@ def test_every_row_has_both_languages():
 
 def test_every_interface_key_used_in_the_code_exists():
     literal = set()
-    for path in list((SRC / "dashboards").glob("*.py")) + [SRC / "i18n.py"]:
+    dashboards = sorted((SRC / "apps" / "dashboards").glob("*.py"))
+    assert dashboards, "no dashboard modules found"
+    for path in dashboards + [SRC / "core" / "i18n.py"]:
         literal |= set(re.findall(r"[\"'](ui\.[a-z0-9_.]*[a-z0-9])[\"']", path.read_text(encoding="utf-8")))
     # keys built from a prefix and a known suffix
     built = {f"ui.section.{s}" for s in ("plot", "soil", "metals", "climate", "extractable", "other")}

@@ -12,43 +12,43 @@ import pytest
 
 #: Kernel module → its stage module and the kernels the stage re-exports under the same name.
 KERNELS = {
-    "agriremed.kernels_soil": ("agriremed.soil", ["soil_mass_t_ha", "metal_stock_kg_ha"]),
-    "agriremed.kernels_duration": ("agriremed.duration", [
+    "agriremed.models.soil": ("agriremed.stages.soil", ["soil_mass_t_ha", "metal_stock_kg_ha"]),
+    "agriremed.models.duration": ("agriremed.stages.duration", [
         "FIRST_ORDER_MODELS", "years_zero_order", "years_first_order", "years_declining_bcf", "bcf_fraction",
-        "concentration_after", "removal_ph_factor", "_removal_state", "_years", "_conc", "_soil_chemistry",
-        "_valid_edge"]),
-    "agriremed.kernels_economics": ("agriremed.economics", [
-        "payback_year", "typical_year", "_block_items", "_block_transfers", "_versus_best"]),
-    "agriremed.kernels_biomass": ("agriremed.biomass", [
+        "concentration_after", "removal_ph_factor", "removal_state", "years_by_model", "concentration_by_model",
+        "apply_soil_chemistry", "valid_edge"]),
+    "agriremed.models.economics": ("agriremed.stages.economics", [
+        "payback_year", "typical_year", "block_items", "block_transfers", "versus_best"]),
+    "agriremed.models.biomass": ("agriremed.stages.biomass", [
         "species_property", "species_property_draws", "establishment_fractions"]),
-    "agriremed.kernels_energy": ("agriremed.energy", [
+    "agriremed.models.energy": ("agriremed.stages.energy", [
         "TEMPERATURE_C", "PATHWAYS", "char_yield", "conversion", "factor_draws"]),
-    "agriremed.kernels_carbon": ("agriremed.carbon", [
+    "agriremed.models.carbon": ("agriremed.stages.carbon", [
         "C_TO_CO2", "N2O_N_TO_N2O", "RICE_EF_REGION", "biochar_persistence", "biochar_carbon_sink", "soc_factor",
-        "n2o_direct_t_co2e", "gwp_value", "_rice_factor", "paddy_ch4_t_co2e", "soc_stock_change",
+        "n2o_direct_t_co2e", "gwp_value", "rice_factor", "paddy_ch4_t_co2e", "soc_stock_change",
         "soc_change_with_return", "application_interval", "conversion_process_t_co2e"]),
-    "agriremed.kernels_solar": ("agriremed.solar", [
+    "agriremed.models.solar": ("agriremed.stages.solar", [
         "pv_parameter", "pv_energy_by_year", "GJ_PER_MWH", "pv_year_shape", "PV_DRAWN", "pv_parameter_draws",
         "pv_electricity_draws"]),
-    "agriremed.kernels_ranking": ("agriremed.ranking", [
-        "LIGHTS", "linear_utility", "light_codes", "_scores", "_rank"]),
-    "agriremed.kernels_uptake": ("agriremed.uptake.predict", [
-        "ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "_transform", "_as_sold_factor"]),
+    "agriremed.models.ranking": ("agriremed.stages.ranking", [
+        "LIGHTS", "linear_utility", "light_codes", "weighted_scores", "rank_in_plot"]),
+    "agriremed.models.uptake": ("agriremed.stages.uptake.predict", [
+        "ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "term_transform", "as_sold_factor"]),
 }
 
 #: The uptake stage is a package: its other modules re-export the uptake kernels they adapted.
 UPTAKE_STAGES = {
-    "agriremed.uptake.thresholds": ["critical_median"],
-    "agriremed.uptake.synthesis": ["lognormal_from_mean_sd", "lognormal_from_mean_share"],
-    "agriremed.uptake.skill": ["exceedance_probability", "auc", "brier", "skill_metrics"],
-    "agriremed.uptake": ["ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "critical_median"],
+    "agriremed.stages.uptake.thresholds": ["critical_median"],
+    "agriremed.stages.uptake.synthesis": ["lognormal_from_mean_sd", "lognormal_from_mean_share"],
+    "agriremed.stages.uptake.skill": ["exceedance_probability", "auc", "brier", "skill_metrics"],
+    "agriremed.stages.uptake": ["ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "critical_median"],
 }
 
 #: What a kernel module may import: numerical libraries, core helpers (the literature tables and the
 #: accounting-method names are core registries too) and other kernel modules.
 ALLOWED_THIRD_PARTY = {"__future__", "numpy", "scipy", "pandas"}
-ALLOWED_AGRIREMED = {"agriremed._frames", "agriremed.columns", "agriremed.uncertainty", "agriremed.finance",
-                     "agriremed.ipcc", "agriremed.tables", "agriremed.accounting", *KERNELS}
+ALLOWED_AGRIREMED = {"agriremed.core.frames", "agriremed.core.columns", "agriremed.core.uncertainty", "agriremed.models.finance",
+                     "agriremed.models.ipcc", "agriremed.core.tables", "agriremed.core.accounting", *KERNELS}
 
 
 def _imports(mod) -> set[str]:
@@ -95,9 +95,9 @@ def test_stage_module_re_exports_its_kernels(kernel):
 
 def test_moved_kernels_keep_their_numbers():
     """Hand-computed values through the stage names (the names users import)."""
-    from agriremed.duration import concentration_after, years_first_order
-    from agriremed.economics import payback_year
-    from agriremed.soil import metal_stock_kg_ha
+    from agriremed.stages.duration import concentration_after, years_first_order
+    from agriremed.stages.economics import payback_year
+    from agriremed.stages.soil import metal_stock_kg_ha
 
     # 0.2 m × 1.3 g/cm³ = 2600 t/ha; 2 mg/kg × 2600 t/ha = 5.2 kg/ha
     assert float(metal_stock_kg_ha(2.0, 0.2, 1.3)) == pytest.approx(5.2)
@@ -112,7 +112,8 @@ def test_moved_kernels_keep_their_numbers():
 
 def test_biomass_energy_carbon_solar_kernels_keep_their_numbers(tables):
     """Hand-computed values through the kernel modules alone."""
-    from agriremed import kernels_biomass, kernels_carbon, kernels_energy, kernels_solar
+    from agriremed.models import (biomass as kernels_biomass, carbon as kernels_carbon,
+                                  energy as kernels_energy, solar as kernels_solar)
 
     # char yield linear between 0.40 (300 °C) and 0.28 (700 °C): 0.40 − 0.12 · 200/400 at 500 °C
     assert float(kernels_energy.char_yield(500.0, tables, 0.40, 0.28)) == pytest.approx(0.34)
@@ -131,8 +132,8 @@ def test_ranking_kernels_keep_their_numbers():
     """Hand-computed values through the ranking kernels and the stage names."""
     import numpy as np
 
-    from agriremed import kernels_ranking
-    from agriremed.ranking import _rank, _scores
+    from agriremed.models import ranking as kernels_ranking
+    from agriremed.stages.ranking import rank_in_plot, weighted_scores
 
     # NPV anchors −100 000 → 0 and 0 → 1: −25 000 CNY/ha is 0.75; beyond the anchors clipped
     assert kernels_ranking.linear_utility([-25000.0, -2e5, 5e4], -1e5, 0.0).tolist() == \
@@ -143,7 +144,7 @@ def test_ranking_kernels_keep_their_numbers():
     # weights 0.5, 0.25, 0.25; row 1 misses the third criterion: (0.5·1 + 0.25·0.2) / 0.75 = 0.7333;
     # row 2 all assessed: 0.5·0 + 0.25·1 + 0.25·0.6 = 0.4; row 3 not applicable → NaN
     u = np.array([[1.0, 0.2, np.nan], [0.0, 1.0, 0.6], [1.0, 1.0, 1.0]])
-    s = _scores(u, np.array([0.5, 0.25, 0.25]), np.array([True, True, False]))
+    s = weighted_scores(u, np.array([0.5, 0.25, 0.25]), np.array([True, True, False]))
     assert s[:2].tolist() == pytest.approx([0.55 / 0.75, 0.4]) and np.isnan(s[2])
     # plot a: 0.4 (complete) beats 0.9 (partial) beats 0.8 (partial, lower score); plot b: tier 0 beats a
     # higher-scoring tier-1 option; the not-applicable row gets 0
@@ -151,37 +152,37 @@ def test_ranking_kernels_keep_their_numbers():
     ok = np.array([True, True, True, True, True, False])
     partial = np.array([True, False, True, False, False, False])
     tier = np.array([0, 0, 0, 0, 1, 0])
-    assert _rank(score, ok, partial, np.array(["a", "a", "a", "b", "b", "b"], dtype=object), tier).tolist() == \
-        [2, 1, 3, 1, 2, 0]
+    plot_id = np.array(["a", "a", "a", "b", "b", "b"], dtype=object)
+    assert rank_in_plot(score, ok, partial, plot_id, tier).tolist() == [2, 1, 3, 1, 2, 0]
 
 
 @pytest.mark.parametrize("stage_name", sorted(UPTAKE_STAGES))
 def test_uptake_stage_modules_re_export_their_kernels(stage_name):
-    from agriremed import kernels_uptake
+    from agriremed.models import uptake as kernels_uptake
 
     stage = importlib.import_module(stage_name)
     for name in UPTAKE_STAGES[stage_name]:
         assert getattr(stage, name) is getattr(kernels_uptake, name), f"{stage_name}.{name} is not kernels_uptake.{name}"
-        assert getattr(kernels_uptake, name).__module__ == "agriremed.kernels_uptake"
+        assert getattr(kernels_uptake, name).__module__ == "agriremed.models.uptake"
 
 
 def test_uptake_kernels_keep_their_numbers():
     """Hand-computed values through the uptake kernels and the stage names."""
     import numpy as np
 
-    from agriremed import kernels_uptake as k
-    from agriremed.uptake import critical_median
-    from agriremed.uptake.skill import skill_metrics
+    from agriremed.models import uptake as k
+    from agriremed.stages.uptake import critical_median
+    from agriremed.stages.uptake.skill import skill_metrics
 
     # pH-water 6.0 → pH(H2O 1:5) 0.14 + 5.94 = 6.08 → pH-KCl 10^((6.08 + 1.95)/11.58) = 4.9367
     assert float(k.ph_kcl_from_ph_water(6.0)) == pytest.approx(10.0 ** (8.03 / 11.58))
     assert float(k.ph_water_from_ph_kcl(10.0 ** (8.03 / 11.58))) == pytest.approx(6.0)
     # log10 term: log10 100 = 2, NaN for x ≤ 0; a plain term is x itself
-    assert k._transform(np.array([100.0, 0.0]), "log10")[0] == pytest.approx(2.0)
-    assert np.isnan(k._transform(np.array([100.0, 0.0]), "log10")[1])
-    assert k._transform(np.array([3.0]), "lin").tolist() == [3.0]
+    assert k.term_transform(np.array([100.0, 0.0]), "log10")[0] == pytest.approx(2.0)
+    assert np.isnan(k.term_transform(np.array([100.0, 0.0]), "log10")[1])
+    assert k.term_transform(np.array([3.0]), "lin").tolist() == [3.0]
     # dry weight, 14 % moisture: × 0.86; fresh weight and unknown basis: × 1
-    assert k._as_sold_factor(["dw", "fw", "unknown"], 0.14).tolist() == pytest.approx([0.86, 1.0, 1.0])
+    assert k.as_sold_factor(["dw", "fw", "unknown"], 0.14).tolist() == pytest.approx([0.86, 1.0, 1.0])
     # 0.2 mg/kg as sold on a dry-weight function, 14 % moisture, no spread: 0.2 / 0.86
     assert float(critical_median(0.2, "dw", 0.14, 0.0)) == pytest.approx(0.2 / 0.86)
     # spread 0.3 at 95 %: 0.2 · 10^(−1.6449 · 0.3) = 0.06421

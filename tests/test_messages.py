@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import i18n, messages
-from agriremed.messages import Message
-from agriremed.outputs import translate_frame
+from agriremed.core import i18n, messages
+from agriremed.core.messages import Message
+from agriremed.io.outputs import translate_frame
 
 
 @pytest.fixture(autouse=True)

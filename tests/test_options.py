@@ -6,7 +6,7 @@ from plotdata import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agriremed import duration, options, soil, uptake
+from agriremed.stages import duration, options, soil, uptake
 
 
 def _rows(tables, plots, rule_set="china"):
@@ -23,7 +23,7 @@ def _row(rows, plot, option):
 
 
 def test_excluded_options_always_have_a_reason(tables, sample_plots_path):
-    from agriremed.validate import validate_plots
+    from agriremed.io.validate import validate_plots
 
     p = validate_plots(sample_plots_path, tables).plots
     rows = _rows(tables, p)
@@ -221,7 +221,7 @@ def test_biochar_dose_response_hand_computed():
 
 
 def test_every_option_has_the_parameters_its_model_needs(tables):
-    from agriremed.duration import REMOVAL_MODELS
+    from agriremed.stages.duration import REMOVAL_MODELS
 
     p = tables.option_parameters
     for o in tables.options.itertuples(index=False):
@@ -265,7 +265,7 @@ def test_biochar_feedstock_efficacy_hand_computed(tables):
 
 
 def _with_biochar(tables, feedstock=None, temperature=None):
-    from agriremed.plan import apply_biochar_choice
+    from agriremed.engine.plan import apply_biochar_choice
 
     return apply_biochar_choice(tables, feedstock, temperature)[0]
 
@@ -298,7 +298,7 @@ def test_arsenic_above_screening_excludes_biochar_with_the_temperature_named(tab
 
 
 def test_biochar_choice_rejects_unknown_classes(tables):
-    from agriremed.scenario import ScenarioError
+    from agriremed.core.scenario import ScenarioError
 
     with pytest.raises(ScenarioError, match="biochar_feedstock"):
         _with_biochar(tables, "kitchen_waste")
@@ -311,8 +311,8 @@ def test_biochar_choice_rejects_unknown_classes(tables):
 
 
 def test_option_parameter_draws_are_the_rows_draws_in_library_order(tables):
-    from agriremed.options import option_parameter_draws
-    from agriremed.uncertainty import parameter_draws
+    from agriremed.stages.options import option_parameter_draws
+    from agriremed.core.uncertainty import parameter_draws
 
     draws, row = option_parameter_draws(tables, "diesel_l_ha_yr", 50, 7)
     op = tables.option_parameters
@@ -376,14 +376,14 @@ def test_unknown_rule_set_is_refused_with_the_known_ones(tables, plots_factory):
     with pytest.raises(ValueError, match="unknown rule set 'uk'.*china, none"):
         _rows(tables, plots_factory(1), rule_set="uk")
     import agriremed
-    from agriremed.scenario import ScenarioError
+    from agriremed.core.scenario import ScenarioError
 
     with pytest.raises(ScenarioError, match="rule_set"):
         agriremed.plan(plots_factory(1), agriremed.Scenario(mc_draws=0, rule_set="uk"))
 
 
 def test_a_user_rule_set_is_added_to_the_packaged_ones(tmp_path, plots_factory):
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     user = load_tables().land_rules.iloc[:1].assign(
         rule_id="x_no_fallow", rule_set="partner", soil_class="*", land_use="*", basic_farmland="any",

@@ -6,16 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.outputs import (
-    PLAN_OUTPUT_FILES,
-    OutputError,
-    check_out_dir,
-    csv_text,
-    neutralise_text,
-    prepare_out_dir,
-    table_schema,
-    terminal_text,
-)
+from agriremed.io.outputs import (PLAN_OUTPUT_FILES, OutputError, check_out_dir, csv_text, neutralise_text,
+                                  prepare_out_dir, table_schema, terminal_text)
 
 
 @pytest.mark.parametrize("cell,written", [
@@ -38,7 +30,7 @@ def test_non_text_cells_and_numbers_are_written_unchanged():
 
 
 def test_unchanged_frames_are_not_copied():
-    from agriremed.outputs import neutralise_frame
+    from agriremed.io.outputs import neutralise_frame
 
     df = pd.DataFrame({"a": ["x", "y"] * 3, "b": [1, 2] * 3})
     assert neutralise_frame(df) is df
@@ -87,7 +79,7 @@ def test_table_schema_types_units_and_labels():
 
 # ---- numbers for people ------------------------------------------------------------------------
 
-from agriremed.outputs import format_number  # noqa: E402
+from agriremed.io.outputs import format_number  # noqa: E402
 
 
 @pytest.mark.parametrize("x,kw,en,zh", [

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import columns as C
-from agriremed.plan import PLAN_COLUMNS, SUMMARY_COLUMNS
+from agriremed.core import columns as C
+from agriremed.engine.plan import PLAN_COLUMNS, SUMMARY_COLUMNS
 
 
 def test_plan_structure(sample_plots_path):
@@ -89,7 +89,7 @@ def test_strict_control_plot_gets_no_food_crop(plots_factory):
 
 def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
     # plan() fills absent input columns with blanks; no stage may read a blank as a value
-    from agriremed import uptake
+    from agriremed.stages import uptake
 
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     direct = uptake.predict_crop_concentration(agriremed.validate_plots(sample_plots_path).plots)
@@ -114,7 +114,7 @@ def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
 
 @pytest.mark.parametrize("currency", ["CNY", "GBP"])
 def test_rerank_equals_a_new_plan_with_the_weights(sample_plots_path, currency):
-    from agriremed.plan import rerank
+    from agriremed.engine.plan import rerank
 
     scenario = agriremed.Scenario(mc_draws=50, currency=currency)
     first = agriremed.plan(sample_plots_path, scenario, progress=False)
@@ -133,7 +133,7 @@ def test_rerank_equals_a_new_plan_with_the_weights(sample_plots_path, currency):
 
 @pytest.mark.parametrize("currency", ["CNY", "EUR"])
 def test_reprice_equals_a_new_plan_with_the_carbon_price(sample_plots_path, currency):
-    from agriremed.plan import reprice
+    from agriremed.engine.plan import reprice
 
     scenario = agriremed.Scenario(mc_draws=50, currency=currency, carbon_price_cny_t=0.0)
     first = agriremed.plan(sample_plots_path, scenario, progress=False)
@@ -155,7 +155,7 @@ def test_reprice_equals_a_new_plan_with_the_carbon_price(sample_plots_path, curr
     {"biochar_method": "ebc2020", "biochar_h_corg": 0.3, "biomass_valuation": "electricity"},
 ])
 def test_replan_equals_a_new_plan(sample_plots_path, change):
-    from agriremed.plan import LATE_FIELDS, replan
+    from agriremed.engine.plan import LATE_FIELDS, replan
 
     scenario = agriremed.Scenario(mc_draws=60)
     first = agriremed.plan(sample_plots_path, scenario, progress=False)
@@ -180,7 +180,7 @@ def test_replan_equals_a_new_plan(sample_plots_path, change):
 
 
 def test_replan_keeps_a_plan_without_detail_lean(sample_plots_path):
-    from agriremed.plan import replan
+    from agriremed.engine.plan import replan
 
     scenario = agriremed.Scenario(mc_draws=40)
     lean = agriremed.plan(sample_plots_path, scenario, progress=False, detail=False)
@@ -197,9 +197,9 @@ def test_replan_keeps_a_plan_without_detail_lean(sample_plots_path):
 def test_replan_refuses_changes_before_years_to_target(sample_plots_path, monkeypatch):
     import sys
 
-    from agriremed.plan import replan
+    from agriremed.engine.plan import replan
 
-    plan_mod = sys.modules["agriremed.plan"]
+    plan_mod = sys.modules["agriremed.engine.plan"]
 
     first = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False)
     with pytest.raises(ValueError, match="mc_draws, seed"):
@@ -219,7 +219,7 @@ def test_replan_refuses_changes_before_years_to_target(sample_plots_path, monkey
 
 
 def test_reprice_refuses_other_changes(sample_plots_path):
-    from agriremed.plan import reprice
+    from agriremed.engine.plan import reprice
 
     first = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0), progress=False)
     with pytest.raises(ValueError, match="only the carbon price"):
@@ -235,9 +235,9 @@ def test_reprice_refuses_other_changes(sample_plots_path):
 def test_can_replan_says_what_replan_accepts(sample_plots_path, monkeypatch):
     import sys
 
-    from agriremed.plan import can_replan
+    from agriremed.engine.plan import can_replan
 
-    plan_mod = sys.modules["agriremed.plan"]
+    plan_mod = sys.modules["agriremed.engine.plan"]
     s = agriremed.Scenario(mc_draws=0)
     p = agriremed.plan(sample_plots_path, s, progress=False)
     assert can_replan(p, s.replace(horizon_yr=30, discount_rate=0.1))

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import agriremed
-from agriremed.tables import load_tables
+from agriremed.core.tables import load_tables
 
 PANEL = yaml.safe_load((Path(__file__).parent / "golden" / "policy_panel.yaml").read_text(encoding="utf-8"))
 CASES = PANEL["cases"]
@@ -125,7 +125,7 @@ def test_china_rules_keep_food_on_safe_land_none_on_strict_land_and_no_trees_on_
 def test_no_sentence_prints_centuries_and_stabilising_options_say_so(panel_results):
     import re
 
-    from agriremed.duration import cleanup_years_text
+    from agriremed.stages.duration import cleanup_years_text
 
     p, _ = panel_results["hg_strict_paddy_outside_basic_farmland"]
     rec = p.summary.set_index("plot_id").loc["hg_strict_paddy_outside_basic_farmland", "recommendation"]

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import agriremed
-from agriremed import soil, uptake
+from agriremed.stages import soil, uptake
 
 CROP_FOR = {"paddy": ["rice"], "upland": ["wheat", "maize"], "vegetable": ["pak_choi"], "orchard": ["apple"],
             "marginal": ["none"]}

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import economics, solar
-from agriremed.plan import replan
-from agriremed.stream import plan_stream
+from agriremed.stages import economics, solar
+from agriremed.engine.plan import replan
+from agriremed.engine.stream import plan_stream
 
 SAMPLE = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv")
 
@@ -217,7 +217,7 @@ def test_replan_to_another_horizon_recomputes_the_pv_numbers(fixed_yield_plan):
 
 def test_plan_option_equals_the_soft_reuse_row(sample_plan):
     # one kernel: the plan's pv_grass row and the soft re-use table's pv_grass row agree
-    from agriremed import softreuse
+    from agriremed.stages import softreuse
 
     reuse, _ = softreuse.reuse_for_plan(sample_plan)
     t = sample_plan.table

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import ranking
+from agriremed.stages import ranking
 
 
 def _table(**cols):
@@ -172,7 +172,7 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
 
 
 def test_default_weights_include_food_production_and_sum_to_one():
-    from agriremed.scenario import DEFAULT_WEIGHTS
+    from agriremed.core.scenario import DEFAULT_WEIGHTS
 
     assert set(DEFAULT_WEIGHTS) == set(ranking.CRITERIA)
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)

@@ -4,9 +4,9 @@ place_names.csv), unknown parts as written."""
 import pytest
 
 import agriremed
-from agriremed import i18n
-from agriremed.advice import plot_advice
-from agriremed.report import region_title
+from agriremed.core import i18n
+from agriremed.stages.advice import plot_advice
+from agriremed.io.report import region_title
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_sheet_region_field_in_chinese(plan):
 def test_every_sample_city_and_county_has_its_chinese_name(sample_plots_path):
     import pandas as pd
 
-    from agriremed.names import place_names
+    from agriremed.core.names import place_names
 
     regions = pd.read_csv(sample_plots_path)["region"]
     table = place_names()
@@ -93,8 +93,8 @@ def test_every_sample_city_and_county_has_its_chinese_name(sample_plots_path):
 def test_chinese_report_and_workbook_show_city_and_county(plan, tmp_path):
     import pandas as pd
 
-    from agriremed.report import report_html
-    from agriremed.workbook import write_workbook
+    from agriremed.io.report import report_html
+    from agriremed.io.workbook import write_workbook
 
     doc = report_html(plan, lang="zh", date="2026-12-04")
     assert "湖南省/株洲市/渌口区" in doc and "Zhuzhou/Lukou" not in doc

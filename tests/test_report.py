@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import i18n
-from agriremed.cli import main
-from agriremed.report import PlanDigest, Section, plain_summary, region_title, report_html
-from agriremed.synthetic import synthetic_plots
+from agriremed.core import i18n
+from agriremed.apps.cli import main
+from agriremed.io.report import PlanDigest, Section, plain_summary, region_title, report_html
+from agriremed.io.synthetic import synthetic_plots
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -59,17 +59,17 @@ def test_plain_summary_counts_areas_and_money_by_hand(plan):
     en = plain_summary(d, "en", n_rejected=2, horizon_yr=20)
     strict = s.loc[s["soil_class"] == "strict_control"]
     assert (
-        en[0] == f"16 plots covering {agriremed.outputs.format_number(s['area_ha'].sum())} ha were planned."
+        en[0] == f"16 plots covering {agriremed.io.outputs.format_number(s['area_ha'].sum())} ha were planned."
     )
     assert en[1].startswith("2 rows of the input could not be planned")
     assert (
-        f"strict control {len(strict)} plots ({agriremed.outputs.format_number(strict['area_ha'].sum())} ha)"
+        f"strict control {len(strict)} plots ({agriremed.io.outputs.format_number(strict['area_ha'].sum())} ha)"
         in en[2]
     )
-    money = f"worth {agriremed.outputs.format_number(npv)} CNY in total over 20 years"
+    money = f"worth {agriremed.io.outputs.format_number(npv)} CNY in total over 20 years"
     assert any(money in x for x in en)
     zh = plain_summary(d, "zh", n_rejected=2, horizon_yr=20)
-    assert zh[0] == f"共规划16个地块，面积{agriremed.outputs.format_number(s['area_ha'].sum())}公顷。"
+    assert zh[0] == f"共规划16个地块，面积{agriremed.io.outputs.format_number(s['area_ha'].sum())}公顷。"
     assert f"严格管控类{len(strict)}个地块" in zh[2]
     assert not any(i18n.untranslated(x) for x in zh), [i18n.untranslated(x) for x in zh]
 
@@ -190,7 +190,7 @@ def test_chunked_cli_writes_a_report_from_totals(tmp_path, capsys):
 
 
 def test_the_dashboard_report_download_follows_the_page_language():
-    from agriremed.dashboards.portfolio import Portfolio
+    from agriremed.apps.dashboards.portfolio import Portfolio
 
     p = Portfolio(SAMPLES / "plots_two_broken_rows.csv", chunk_size=5, background=False)
     en = p.downloads["report"].payload().decode("utf-8")

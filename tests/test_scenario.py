@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from agriremed import Scenario
-from agriremed.plan import apply_overrides
-from agriremed.scenario import ScenarioError
+from agriremed.engine.plan import apply_overrides
+from agriremed.core.scenario import ScenarioError
 
 
 def test_round_trip(tmp_path):
@@ -277,7 +277,7 @@ BAD_SCENARIOS = {
 
 @pytest.mark.parametrize("name", sorted(BAD_SCENARIOS))
 def test_cli_scenario_errors_are_one_line_and_exit_2(tmp_path, sample_plots_path, capsys, name):
-    from agriremed.cli import main
+    from agriremed.apps.cli import main
 
     p = tmp_path / name
     p.write_text(BAD_SCENARIOS[name], encoding="utf-8")

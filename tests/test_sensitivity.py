@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from agriremed.sensitivity import sensitivity_rows, tornado
+from agriremed.engine.sensitivity import sensitivity_rows, tornado
 
 
 def test_rows_cover_the_option_its_yield_and_the_crop(tables):

@@ -9,8 +9,8 @@ import pytest
 pvlib = pytest.importorskip("pvlib")
 
 import agriremed  # noqa: E402
-from agriremed import economics, softreuse, solar  # noqa: E402
-from agriremed.options import policy_status  # noqa: E402
+from agriremed.stages import economics, softreuse, solar  # noqa: E402
+from agriremed.stages.options import policy_status  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv"
 
@@ -238,14 +238,14 @@ def test_scenario_fields_reach_the_pv_numbers(sample_plan):
     yearly = solar.pv_energy_by_year([low.loc[pick, "specific_yield_kwh_kwp_yr"].iloc[0]], [1 / 1.5], 20)[0]
     assert diff == pytest.approx(200.0 * (yearly * economics.discount_factors(0.06, 20)).sum(), rel=1e-9)
     assert yearly.mean() == pytest.approx(e)
-    from agriremed.scenario import ScenarioError
+    from agriremed.core.scenario import ScenarioError
 
     with pytest.raises(ScenarioError, match="pv_weather_file"):
         agriremed.Scenario(pv_weather_file="weather.txt")
 
 
 def test_plan_writes_the_reuse_files_report_section_and_dashboard_table(sample_plan, tmp_path):
-    from agriremed.dashboards.comparison import soft_reuse_html
+    from agriremed.apps.dashboards.comparison import soft_reuse_html
 
     paths = sample_plan.write(tmp_path / "out")
     matrix = pd.read_csv(paths["opportunity_matrix"])

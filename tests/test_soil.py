@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import soil
-from agriremed.columns import LAND_USES
+from agriremed.stages import soil
+from agriremed.core.columns import LAND_USES
 
 # (metal, kind, land use, pH, expected value) written out from GB 15618-2018 Tables 1 and 3
 EXPLICIT = [
@@ -132,7 +132,7 @@ def user_folder(tmp_path):
 
 
 def test_user_folder_adds_a_threshold_set(user_folder, tables):
-    from agriremed.tables import load_tables, source_problems
+    from agriremed.core.tables import load_tables, source_problems
 
     t = load_tables(user_folder)
     assert soil.threshold_sets(t)["set_id"].tolist() == ["gb15618_2018", "demo_set"]
@@ -145,7 +145,7 @@ def test_user_folder_adds_a_threshold_set(user_folder, tables):
 
 
 def test_screening_with_a_user_set(user_folder, plots_factory):
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     t = load_tables(user_folder)
     p = plots_factory(3, ph=[5.0, 6.5, 5.0], cd_mg_kg=[1.5, 1.5, 6.0], pb_mg_kg=50.0)
@@ -162,7 +162,7 @@ def test_screening_with_a_user_set(user_folder, plots_factory):
 
 def test_scenario_threshold_set_reaches_the_plan(user_folder, plots_factory):
     import agriremed
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     p = plots_factory(2, ph=5.0, cd_mg_kg=[0.5, 1.5])
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0, threshold_set="demo_set"),
@@ -172,7 +172,7 @@ def test_scenario_threshold_set_reaches_the_plan(user_folder, plots_factory):
 
 
 def test_unknown_set_and_broken_user_table_are_clear_errors(tmp_path, tables, plots_factory):
-    from agriremed.tables import TableError, load_tables
+    from agriremed.core.tables import TableError, load_tables
 
     with pytest.raises(soil.ThresholdSetError, match="'uk_2009' is not in soil_thresholds.csv; available: "
                                                      "gb15618_2018"):
@@ -186,7 +186,7 @@ def test_unknown_set_and_broken_user_table_are_clear_errors(tmp_path, tables, pl
 
 
 def test_user_rows_with_the_packaged_set_id_replace_that_set(tmp_path, plots_factory):
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     gb_only = DEMO_SET.replace("demo_set", "gb15618_2018").replace("demo_source", "mee2018_gb15618")
     (tmp_path / "soil_thresholds.csv").write_text(gb_only, encoding="utf-8")

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed.cli import main
-from agriremed.io import InputFileError
-from agriremed.stream import duplicate_ids, iter_chunks, plan_stream
-from agriremed.synthetic import synthetic_plots
+from agriremed.apps.cli import main
+from agriremed.io.readers import InputFileError
+from agriremed.engine.stream import duplicate_ids, iter_chunks, plan_stream
+from agriremed.io.synthetic import synthetic_plots
 
 SC = agriremed.Scenario(mc_draws=20, seed=11)
 
@@ -221,8 +221,8 @@ def test_cli_in_chunks_strips_control_characters_and_removes_old_outputs(hostile
 
 import csv  # noqa: E402
 
-from agriremed.io import decode_text, read_table  # noqa: E402
-from agriremed.stream import _file_encoding  # noqa: E402
+from agriremed.io.readers import decode_text, read_table  # noqa: E402
+from agriremed.engine.stream import _file_encoding  # noqa: E402
 
 
 def _lines(df: pd.DataFrame, sep: str = ",") -> list[str]:
@@ -373,8 +373,8 @@ def test_excel_sheet_is_passed_through_and_several_sheets_are_refused(tmp_path):
 
 
 def test_plan_stream_chunk_size_comes_from_the_memory_budget():
-    from agriremed.scenario import ScenarioError
-    from agriremed.stream import chunk_size_for
+    from agriremed.core.scenario import ScenarioError
+    from agriremed.engine.stream import chunk_size_for
 
     df = synthetic_plots(30, seed=1)
     # --memory 400 MB, 20 draws: (400 − 350 − 0.1) // (0.30 + 20 × 0.0035) = 134 plots; 30 fit in one chunk

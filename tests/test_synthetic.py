@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 import agriremed
-from agriremed.synthetic import sample_plots, synthetic_plots
+from agriremed.io.synthetic import sample_plots, synthetic_plots
 
 ROOT = Path(__file__).resolve().parents[1]
 

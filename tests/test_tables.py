@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from agriremed.tables import source_problems
+from agriremed.core.tables import source_problems
 
 
 def test_every_row_of_every_table_has_a_known_source(tables):
@@ -86,7 +86,7 @@ def test_puro_table_covers_every_integer_soil_temperature(tables):
 
 
 def test_lookups_follow_replaced_tables():
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     t = load_tables()
     name = t.factors["factor"].iloc[0]
@@ -102,7 +102,7 @@ def test_lookups_follow_replaced_tables():
 def test_memo_draws_keeps_the_newest_entries_read_only(monkeypatch):
     import numpy as np
 
-    from agriremed import tables as T
+    from agriremed.core import tables as T
 
     t = T.load_tables().replace()
     monkeypatch.setattr(T, "DRAW_MEMO_SIZE", 3)
@@ -124,7 +124,7 @@ def test_memo_draws_keeps_the_newest_entries_read_only(monkeypatch):
 def test_text_columns_are_object_and_indexed_tables_follow_replacements(tables):
     import pandas as pd
 
-    from agriremed.tables import load_tables
+    from agriremed.core.tables import load_tables
 
     t = load_tables()
     for name, df in t.items():

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.uncertainty import generator, parameter_draws, stable_key, triangular
+from agriremed.core.uncertainty import generator, parameter_draws, stable_key, triangular
 
 
 def test_stable_key_is_text_based():

@@ -9,10 +9,10 @@ from scipy import stats
 from scipy.stats import qmc
 
 import agriremed
-from agriremed import uncertainty as U
-from agriremed.scenario import Scenario, ScenarioError
-from agriremed.uncertainty import (LHSSeed, draw_seed, generator, lhs_uniforms, parameter_draws, sampling_of,
-                                   triangular, triangular_ppf)
+from agriremed.core import uncertainty as U
+from agriremed.core.scenario import Scenario, ScenarioError
+from agriremed.core.uncertainty import (LHSSeed, draw_seed, generator, lhs_uniforms, parameter_draws,
+                                        sampling_of, triangular, triangular_ppf)
 
 SAMPLE = "data/samples/plots.csv"
 
@@ -184,7 +184,7 @@ def test_lhs_plan_differs_from_random_and_is_chunk_independent(lhs_plans):
 
 
 def test_cli_sampling_flag_reaches_the_scenario(tmp_path):
-    from agriremed.cli import main
+    from agriremed.apps.cli import main
 
     out = tmp_path / "out"
     assert main(["plan", SAMPLE, "--out", str(out), "--draws", "20", "--sampling", "lhs"]) == 0

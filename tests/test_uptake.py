@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import uptake
+from agriremed.stages import uptake
 
 
 def _fn(tables, fid):
@@ -247,16 +247,16 @@ def test_function_coverage_shows_the_gaps(tables):
 
 
 def test_as_sold_conversion_of_a_dry_weight_prediction():
-    from agriremed.uptake.predict import _as_sold_factor
+    from agriremed.stages.uptake.predict import as_sold_factor
 
     # 1.0 mg/kg DW lettuce at 95.0 % moisture is 0.05 mg/kg as sold; grain at 14 % is 0.86
-    np.testing.assert_allclose(_as_sold_factor(["dw", "dw", "fw", "unknown"], [0.95, 0.14, 0.95, 0.14]),
+    np.testing.assert_allclose(as_sold_factor(["dw", "dw", "fw", "unknown"], [0.95, 0.14, 0.95, 0.14]),
                                [0.05, 0.86, 1.0, 1.0])
     assert uptake.ph_water_from_ph_kcl(uptake.ph_kcl_from_ph_water(7.3)) == pytest.approx(7.3)
 
 
 def test_user_function_with_only_the_required_columns(tmp_path, plots_factory):
-    from agriremed.tables import load_tables, source_problems
+    from agriremed.core.tables import load_tables, source_problems
 
     (tmp_path / "transfer_functions.csv").write_text(
         "function_id,applies_to,metal,form,soil_measure,terms,plant_basis,priority,usable,se_log10,source\n"

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import uptake
-from agriremed.tables import load_tables, source_problems
-from agriremed.uptake.fit import FitError, fit_transfer_function
-from agriremed.uptake.pairs import som_from_oc, validate_pairs
+from agriremed.stages import uptake
+from agriremed.core.tables import load_tables, source_problems
+from agriremed.io.pairs import fit_transfer_function, som_from_oc, validate_pairs, write_fit
+from agriremed.stages.uptake.fit import FitError
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "data" / "samples" / "soil_crop_pairs.csv"
@@ -145,12 +145,12 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
 
 
 def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory):
-    paths = sim_fit.write(tmp_path)
+    paths = write_fit(sim_fit, tmp_path)
     for name in ("transfer_functions", "sources", "coefficients", "diagnostics", "cross_validation",
                  "summary"):
         assert paths[name].exists()
     wheat = fit_transfer_function(PAIRS, crop="wheat", terms=["log10(soil)", "ph"], plant_basis="dw")
-    wheat.write(tmp_path)  # a second fit in the same folder keeps the first
+    write_fit(wheat, tmp_path)  # a second fit in the same folder keeps the first
     t = load_tables(tmp_path)
     ids = set(t.transfer_functions["function_id"])
     assert {sim_fit.function_id, wheat.function_id, "mcgrath2002_wheat_cd"} <= ids

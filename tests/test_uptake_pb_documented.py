@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from agriremed import uptake
+from agriremed.stages import uptake
 
 
 def test_rows_hold_the_printed_coefficients_and_are_not_used(tables):

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import uptake
-from agriremed.uptake import synthesis
-from agriremed.validate import normalise_header, validate_plots
+from agriremed.stages import uptake
+from agriremed.stages.uptake import synthesis
+from agriremed.io.validate import normalise_header, validate_plots
 
 # japonica: mean of log10(√(2.1·27.0)/√(4.1·55.5)) (varieties in one field) and −b·log10(1.2/0.6)
 # (safe soil Cd per rice type) with the synthesis soil exponent b = (0.421 + 0.44)/2
@@ -96,7 +96,7 @@ def test_survey_check_reports_the_japonica_bias_with_the_factor(tables):
 
 
 def test_note_and_values_are_translated():
-    from agriremed import i18n
+    from agriremed.core import i18n
 
     note = "× 0.609 for japonica rice (rice_type; the function was calibrated on indica rice)"
     assert i18n.message(note, "zh") == "粳稻系数 × 0.609（rice_type；该函数按籼稻标定）"

@@ -10,8 +10,8 @@ import pytest
 from scipy.special import ndtr, ndtri
 
 import agriremed
-from agriremed import uptake
-from agriremed.uptake import synthesis
+from agriremed.stages import uptake
+from agriremed.stages.uptake import synthesis
 
 
 def _row(tables, fid):
@@ -147,7 +147,7 @@ def test_rice_as_flows_through_the_plan(as_tables, plots_factory):
 
 
 def test_validation_page_rice_as_section(tables):
-    from agriremed.validation import rice_as_skill_markdown
+    from agriremed.apps.validation import rice_as_skill_markdown
 
     text = "\n".join(rice_as_skill_markdown(tables))
     assert "| tongren_rice_as | check | 230 | 0.056 | 0.139 | +0.40 |" in text

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import uptake
-from agriremed.uptake import skill, synthesis
+from agriremed.stages import uptake
+from agriremed.stages.uptake import skill, synthesis
 
 
 def _row(tables, fid):

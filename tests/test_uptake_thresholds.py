@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agriremed import uptake
-from agriremed.tables import load_tables
-from agriremed.uptake import thresholds as T
+from agriremed.stages import uptake
+from agriremed.core.tables import load_tables
+from agriremed.stages.uptake import thresholds as T
 
 Z95 = 1.6448536269514722  # Φ⁻¹(0.95)
 

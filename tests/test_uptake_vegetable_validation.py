@@ -9,8 +9,8 @@ import pytest
 from scipy.special import ndtr
 from scipy.stats import spearmanr
 
-from agriremed.uptake import skill
-from agriremed.validation import CVCCD_FILE, vegetable_skill_markdown
+from agriremed.stages.uptake import skill
+from agriremed.apps.validation import CVCCD_FILE, vegetable_skill_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

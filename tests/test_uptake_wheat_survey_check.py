@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy.special import ndtr
 
-from agriremed.uptake import skill
-from agriremed.validation import coverage_problems, wheat_cd_survey_markdown
+from agriremed.stages.uptake import skill
+from agriremed.apps.validation import coverage_problems, wheat_cd_survey_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.validate import normalise_header, validate_plots
+from agriremed.io.validate import normalise_header, validate_plots
 
 BAD = Path(__file__).parent / "bad_inputs"
 
@@ -133,7 +133,7 @@ def test_excel_and_parquet(tmp_path, plots_factory):
 
 
 def test_empty_and_header_only_files(tmp_path):
-    from agriremed.io import InputFileError
+    from agriremed.io.readers import InputFileError
 
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(InputFileError, match="empty"):
@@ -167,7 +167,7 @@ def test_numbers_given_in_a_dataframe_keep_full_precision(plots_factory):
     ("pH (KCl)", "ph_kcl", 1.0), ("pH(H2O)", "ph", 1.0), ("地块编号", "plot_id", 1.0),
 ])
 def test_header_spellings_and_units(header, canonical, factor):
-    from agriremed.names import read_header
+    from agriremed.core.names import read_header
 
     h = read_header(header)
     assert h.error is None, h.error
@@ -184,14 +184,14 @@ def test_header_spellings_and_units(header, canonical, factor):
     ("pH (CaCl2)", "extraction cacl2"), ("面积（斤）", "not a unit"),
 ])
 def test_unreadable_metal_or_unit_headers_are_errors(header, piece):
-    from agriremed.names import read_header
+    from agriremed.core.names import read_header
 
     h = read_header(header)
     assert h.error is not None and piece in h.error and header in h.error and h.expected
 
 
 def test_headers_without_metal_pass_through():
-    from agriremed.names import read_header
+    from agriremed.core.names import read_header
 
     for header in ("farmer", "tl_mg_kg", "remark", "备注"):
         h = read_header(header)
@@ -217,14 +217,14 @@ def test_mu_is_exactly_one_fifteenth_of_a_hectare(tmp_path):
     ("地块编号,镉（mg/kg）\nA,0.8\n", "utf-8-sig", "utf-8"),
 ])
 def test_text_encodings_are_detected(text, encoding, expected):
-    from agriremed.io import decode_text
+    from agriremed.io.readers import decode_text
 
     decoded, enc = decode_text(text.encode(encoding))
     assert (decoded, enc) == (text, expected)
 
 
 def test_single_byte_text_never_becomes_chinese():
-    from agriremed.io import decode_text
+    from agriremed.io.readers import decode_text
 
     # every cp1252 letter with a diacritic, each before an ASCII letter and before another one
     letters = "".join(chr(c) for c in range(0xC0, 0x100) if chr(c).isalpha())
@@ -252,7 +252,7 @@ def test_ragged_rows_are_rejected_with_their_line_and_the_rest_planned(tmp_path)
 
 
 def test_unbalanced_quote_stops_the_file_naming_the_line(tmp_path):
-    from agriremed.io import InputFileError
+    from agriremed.io.readers import InputFileError
 
     path = tmp_path / "quote.csv"
     path.write_text('plot_id,land_use,crop,area_ha,ph,cd_mg_kg\nA,paddy,rice,0.5,5.4,0.8\n'
@@ -274,8 +274,8 @@ def test_a_quoted_cell_with_a_line_break_is_one_row(tmp_path):
 def test_excel_formula_cells_and_sheet_choice(tmp_path):
     from openpyxl import Workbook
 
-    from agriremed.cli import main
-    from agriremed.io import InputFileError
+    from agriremed.apps.cli import main
+    from agriremed.io.readers import InputFileError
 
     wb = Workbook()
     ws = wb.active

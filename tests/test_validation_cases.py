@@ -9,16 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.tables import load_tables, split_keys
-from agriremed.validation import (
-    CASE_FILES,
-    COVERAGE_FILE,
-    COVERAGE_STATUS,
-    coverage,
-    coverage_problems,
-    run_cases,
-    validation_markdown,
-)
+from agriremed.core.tables import load_tables, split_keys
+from agriremed.apps.validation import (CASE_FILES, COVERAGE_FILE, COVERAGE_STATUS, coverage,
+                                       coverage_problems, run_cases, validation_markdown)
 
 HERE = Path(__file__).parent / "validation"
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.validation import CASE_FILES, CASE_KINDS, MODEL_KERNELS, run_cases, validation_markdown
+from agriremed.apps.validation import CASE_FILES, CASE_KINDS, MODEL_KERNELS, run_cases, validation_markdown
 
 HERE = Path(__file__).parent / "validation"
 
@@ -42,7 +42,7 @@ def test_each_model_case_fails_when_its_kernel_returns_nan(monkeypatch, tmp_path
     for module, name in MODEL_KERNELS[fname]:
         mod = importlib.import_module(module)
         real = getattr(mod, name)
-        if name == "_removal_state":
+        if name == "removal_state":
             def fake(*a, _real=real, **k):
                 out = _real(*a, **k)
                 return {key: np.full_like(np.asarray(v, float), np.nan) for key, v in out.items()}

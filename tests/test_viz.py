@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import agriremed
-from agriremed import viz
+from agriremed.io import viz
 
 
 @pytest.fixture(scope="module")

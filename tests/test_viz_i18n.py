@@ -5,8 +5,9 @@ import re
 import pytest
 
 import agriremed
-from agriremed import i18n, viz
-from agriremed.tables import load_tables
+from agriremed.core import i18n
+from agriremed.io import viz
+from agriremed.core.tables import load_tables
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed import soil, uptake, viz
+from agriremed.stages import soil, uptake
+from agriremed.io import viz
+from agriremed.io.pairs import fit_transfer_function
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "samples" / "soil_crop_pairs.csv"
 
 
 @pytest.fixture(scope="module")
 def fit():
-    return uptake.fit_transfer_function(PAIRS, crop="wheat", terms=["log10(soil)", "ph"])
+    return fit_transfer_function(PAIRS, crop="wheat", terms=["log10(soil)", "ph"])
 
 
 def test_fit_diagnostics_panels(fit):

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed import i18n, messages
-from agriremed import workbook as W
-from agriremed.cli import main
-from agriremed.synthetic import synthetic_plots
+from agriremed.core import i18n, messages
+from agriremed.io import workbook as W
+from agriremed.apps.cli import main
+from agriremed.io.synthetic import synthetic_plots
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

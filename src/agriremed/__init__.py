@@ -9,13 +9,13 @@ transparent ranking, reported as tables and an offline HTML report.
 >>> p.write("out/")                                 # doctest: +SKIP
 """
 
-__version__ = "0.1.0"
+from agriremed.core.version import __version__
 
-from .plan import Plan, plan  # noqa: E402
-from .scenario import Scenario  # noqa: E402
-from .stream import StreamResult, plan_stream  # noqa: E402
-from .tables import Tables, load_tables  # noqa: E402
-from .validate import Validation, validate_plots  # noqa: E402
+from agriremed.engine.plan import Plan, plan  # noqa: E402
+from agriremed.core.scenario import Scenario  # noqa: E402
+from agriremed.engine.stream import StreamResult, plan_stream  # noqa: E402
+from agriremed.core.tables import Tables, load_tables  # noqa: E402
+from agriremed.io.validate import Validation, validate_plots  # noqa: E402
 
 __all__ = ["__version__", "plan", "Plan", "plan_stream", "StreamResult", "Scenario", "Tables", "load_tables",
            "validate_plots", "Validation"]

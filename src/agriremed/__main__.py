@@ -1,6 +1,6 @@
 """``python -m agriremed`` runs the command-line interface."""
 
-from .cli import main
+from agriremed.apps.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from agriremed.dashboards.serve import voila_command
+from agriremed.apps.dashboards.serve import voila_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

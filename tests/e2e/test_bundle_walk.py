@@ -22,8 +22,8 @@ import pytest
 from playwright.sync_api import expect
 
 import agriremed
-from agriremed import i18n
-from agriremed.soil import CLASS_NAMES
+from agriremed.core import i18n
+from agriremed.stages.soil import CLASS_NAMES
 
 from .conftest import _free_port, chromium_path, wait_for_server
 
@@ -85,7 +85,7 @@ def record(out_dir: Path, key: str, value) -> None:
 
 def test_installed_package_is_the_bundles(bundle, env_bin, office_env):
     """agriremed, its dashboards and sample tables come from the bundle's environment."""
-    code = ("import agriremed, agriremed.dashboards.serve as s; print(agriremed.__file__); "
+    code = ("import agriremed, agriremed.apps.dashboards.serve as s; print(agriremed.__file__); "
             "print(s.find_notebooks()); print(s.sample_file('plots.csv'))")
     out = subprocess.run([str(env_bin / "python"), "-c", code], cwd=bundle, env=office_env,
                          capture_output=True, text=True, check=True).stdout.split("\n")

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 import agriremed
-from agriremed import i18n, messages
+from agriremed.core import i18n, messages
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "plots.csv"
@@ -137,7 +137,7 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_en.png"))
 
     # weight on economics to 0: the planner then recommends another option
-    w = {**agriremed.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
+    w = {**agriremed.core.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     other = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
     expected = other.summary.set_index("plot_id").loc["HN-ZZ-01"]
     assert expected["recommended_option"] != best["recommended_option"]

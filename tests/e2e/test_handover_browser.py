@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 import agriremed
-from agriremed import i18n
-from agriremed.dashboards.serve import voila_command
+from agriremed.core import i18n
+from agriremed.apps.dashboards.serve import voila_command
 
 from .conftest import _free_port, wait_for_server
 
@@ -229,7 +229,7 @@ def test_sheet_download_is_one_page_in_the_chosen_language(watched, voila_url, a
     in English and, after the switch, in Chinese."""
     from pypdf import PdfReader
 
-    from agriremed.soil import CLASS_NAMES
+    from agriremed.stages.soil import CLASS_NAMES
 
     page = watched
     open_app(page, voila_url)
@@ -266,7 +266,7 @@ def test_cli_writes_chinese_report_sheets_and_workbook(browser, artifacts, tmp_p
     import openpyxl
     from pypdf import PdfReader
 
-    from agriremed.cli import main
+    from agriremed.apps.cli import main
 
     out = tmp_path / "out"
     assert main(["plan", str(SAMPLE), "--out", str(out), "--lang", "zh", "--sheets", "--quiet"]) == 0

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from agriremed import geo, i18n, viz
-from agriremed.soil import CLASS_NAMES
+from agriremed.io import geo, viz
+from agriremed.core import i18n
+from agriremed.stages.soil import CLASS_NAMES
 
 pytest.importorskip("geopandas")
 
@@ -27,7 +28,7 @@ expect.set_options(timeout=60_000)
 @pytest.fixture(scope="module")
 def offline_portfolio():
     """The dashboard loaded with the parcels in this process (the numbers the page must show)."""
-    from agriremed.dashboards import Portfolio
+    from agriremed.apps.dashboards import Portfolio
 
     p = Portfolio(background=False)
     p.load(PARCELS)

@@ -1,0 +1,733 @@
+"""Command-line interface: ``agriremed plan | screen | validate | fit-uptake | safe-soil``.
+
+Exit codes: 0 success; 1 the input has errors (``validate``) or no plot could be
+planned (``plan``); 2 the file or scenario could not be read. Bad input never
+produces a traceback: every problem is printed with its row, column and what was
+expected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from agriremed.core.version import __version__
+from agriremed.io.readers import InputFileError, write_csv
+from agriremed.io.outputs import OutputError, check_out_dir, terminal_text
+from agriremed.core.scenario import Scenario, ScenarioError
+from agriremed.stages.soil import CLASS_NAMES, ThresholdSetError, exceedance_table
+from agriremed.engine.stream import MEMORY_BUDGET_MB
+from agriremed.core.tables import TableError, load_tables
+from agriremed.io.pairs import fit_transfer_function, write_fit
+from agriremed.stages.uptake.fit import FitError
+from agriremed.apps.dashboards.serve import main as serve
+from agriremed.core import columns as C, i18n
+from agriremed.engine.global_sensitivity import global_sensitivity
+from agriremed.engine.plan import plan
+from agriremed.engine.sensitivity import tornado
+from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most,
+                                     memory_estimate_mb, plan_stream, validate_stream)
+from agriremed.io import geo  # held_mb, write_plan_layers_chunked called as module attributes
+from agriremed.io.geo import (assign_regions, geometry_by_id, is_geo_path, plot_geometry, read_layer,
+                              read_regions, region_totals, write_plan_layers)
+from agriremed.io.report import StreamReport
+from agriremed.io.sheets import SheetError, write_sheets
+from agriremed.io.validate import Validation, validate_plots
+from agriremed.io.workbook import StreamWorkbook
+from agriremed.stages import soil
+from agriremed.stages.advice import years_text
+from agriremed.stages.uptake import safe_thresholds
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    p = argparse.ArgumentParser(
+        prog="agriremed",
+        description="Plan the remediation of heavy-metal-contaminated farmland: GB 15618 soil "
+                    "class, crop metal vs food limits, options with duration, energy, carbon, "
+                    "economics and ranking.")
+    p.add_argument("--version", action="version", version=f"agriremed {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    pl = sub.add_parser("plan", help="plan every valid plot and write plan.csv, summary.csv, report.html")
+    pl.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    pl.add_argument("--out", required=True, help="output folder")
+    pl.add_argument("--scenario", help="scenario file (JSON or YAML) with user assumptions")
+    pl.add_argument("--seed", type=int, help="Monte Carlo seed (overrides the scenario)")
+    pl.add_argument("--draws", type=int, help="Monte Carlo draws (0 = deterministic only)")
+    pl.add_argument("--sampling", choices=("random", "lhs"),
+                    help="Monte Carlo sampling: a Latin hypercube (lhs, the default) or independent "
+                         "random draws (overrides the scenario)")
+    pl.add_argument("--horizon", type=int, help="planning horizon in years")
+    pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
+    pl.add_argument("--no-report", action="store_true", help="skip report.html")
+    pl.add_argument("--no-xlsx", action="store_true", help="skip the Excel workbook plan.xlsx")
+    pl.add_argument("--quiet", action="store_true", help="print only the output paths")
+    pl.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake, or another "
+                                     "threshold set) added to the packaged ones")
+    pl.add_argument("--set", dest="threshold_set", help="soil threshold set id (overrides the scenario)")
+    pl.add_argument("--rules", dest="rule_set",
+                    help="jurisdiction rule set of land_rules.csv: china (default), none (research runs) "
+                         "or a set added with --tables (overrides the scenario)")
+    pl.add_argument("--economics-view", dest="economics_view", choices=["combined", "farmer", "programme"],
+                    help="whose money the ranking's economics criterion counts (default combined)")
+    pl.add_argument("--noncompliant-grain", dest="noncompliant_grain",
+                    help="what happens to grain over the food limit (noncompliant_grain.csv): discount_sale "
+                         "(default), state_purchase or destroyed")
+    pl.add_argument("--chunk-size", type=int,
+                    help="plan in chunks of this many plots, writing plan and summary as they come; "
+                         "report.html and plan.xlsx from totals and recommended rows, no per-year tables "
+                         "(automatic when the input has more plots than "
+                         "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
+                         "7 166 in chunks without draws)")
+    pl.add_argument("--memory", type=float, default=MEMORY_BUDGET_MB, metavar="MB",
+                    help=f"estimated peak memory the plan may use (default {MEMORY_BUDGET_MB:,.0f} MB); sets "
+                         "the automatic chunk size and the most Monte Carlo draws")
+    pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
+    pl.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of report.html, plan.xlsx and the plot sheets: en (default) or zh (中文); "
+                         "the CSV files keep their column names")
+    pl.add_argument("--sheets", action="store_true",
+                    help="also write one A4 PDF advice sheet per plot to <out>/sheets/<plot_id>.pdf "
+                         "(and all of them in sheets/all_plots.pdf); needs the pdf extra")
+    pl.add_argument("--format", choices=["csv", "parquet", "gpkg"], default=None,
+                    help="format of plan and summary (default csv; parquet with --chunk-size); gpkg (GIS "
+                         "input only) also writes plan.gpkg in chunked runs")
+    pl.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
+                                    "several layers")
+    pl.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
+                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+                                  "CM 114E)")
+    pl.add_argument("--regions", help="GIS file of region polygons (counties, townships …): plots are "
+                                      "joined to them and regions.csv sums area, money and carbon per region")
+    pl.add_argument("--region-field", help="attribute of --regions holding the region name (default: the "
+                                           "first of name, region, 名称, county, 县 …)")
+    pl.add_argument("--region-layer", help="layer of --regions when the file holds several")
+
+    sc = sub.add_parser("screen", help="classify plots against GB 15618-2018")
+    sc.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    sc.add_argument("--out", help="folder for soil_screening.csv and soil_classes.csv")
+    sc.add_argument("--set", default="gb15618_2018", help="threshold set id")
+    sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
+    sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
+
+    fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
+    fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
+                                  "optional som_pct (or oc_g_kg), clay_pct, cec_cmol_kg, crop")
+    fu.add_argument("--crop", required=True,
+                    help="crop the function is for (rows of other crops are set aside)")
+    fu.add_argument("--metal", default="cd", help="metal code (default cd)")
+    fu.add_argument("--out", required=True,
+                    help="folder for the function (transfer_functions.csv, sources.csv) and its reports; "
+                         "use it with plan --tables")
+    fu.add_argument("--terms", help="comma-separated terms, e.g. 'log10(soil),ph,log10(som_pct)' "
+                                    "(default: log10(soil), ph, and log10 SOM and clay when present)")
+    fu.add_argument("--method", choices=["ols", "huber"], default="ols",
+                    help="OLS or Huber robust regression")
+    fu.add_argument("--basis", choices=["dw", "fw", "unknown"], default="unknown",
+                    help="basis of the plant concentrations (default unknown: compared with as-sold "
+                         "limits as is)")
+    fu.add_argument("--soil-measure", choices=["total", "cacl2", "hno3", "dtpa"], default="total",
+                    help="soil extraction of the soil metal (default total)")
+    fu.add_argument("--function-id", help="identifier of the fitted function")
+    fu.add_argument("--provinces", default="", help="'|'-separated provinces the data come from")
+    fu.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    fu.add_argument("--seed", type=int, default=20261123, help="seed of the folds and gradient boosting")
+
+    ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
+    ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    ss.add_argument("--out", help="folder for safe_soil.csv")
+    ss.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], default="GB2762",
+                    help="food standard")
+    ss.add_argument("--prob", type=float, default=0.95,
+                    help="probability of meeting the limit (default 0.95)")
+    ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
+    ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
+
+    se = sub.add_parser("sensitivity", help="tornado (one value at a time) or Morris/Sobol global "
+                                            "sensitivity of one output of one plot")
+    se.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    se.add_argument("--plot", required=True, help="plot id")
+    se.add_argument("--option", help="option id (default: the plot's recommended option)")
+    se.add_argument("--output", default="npv_vs_baseline_cny_ha",
+                    help="plan table column, e.g. years_to_target, crop_compliance_prob, score")
+    se.add_argument("--method", choices=["tornado", "morris", "sobol"], default="tornado",
+                    help="morris and sobol need the sa extra (default tornado)")
+    se.add_argument("--trajectories", type=int, default=10, help="Morris trajectories (default 10)")
+    se.add_argument("--sobol-n", type=int, default=256, help="Sobol base sample, a power of 2 (default 256)")
+    se.add_argument("--seed", type=int, default=0, help="seed of the Morris/Sobol sample (default 0)")
+    se.add_argument("--out", help="folder for sensitivity.csv")
+    da = sub.add_parser("dash", add_help=False,
+                        help="serve the dashboards offline on localhost (agriremed dash --help for options)")
+    da.add_argument("dash_args", nargs=argparse.REMAINDER)
+    va = sub.add_parser("validate", help="list every problem in a plot table")
+    va.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
+    va.add_argument("--out", help="write problems.csv to this folder")
+    va.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+                                    "holds data on several sheets")
+    va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
+                                    "several layers")
+    va.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
+                                  "EPSG:4490 (CGCS2000) or EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+                                  "CM 114E)")
+    return p
+
+
+def _say(*parts, file=None) -> None:
+    """:func:`print` with escape sequences and control characters removed from the text
+    (plot ids, file names and cell values come from the user's files)."""
+    print(*(terminal_text(p) for p in parts), file=file)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line."""
+    return " ".join(terminal_text(str(exc)).split()) or type(exc).__name__
+
+
+def _shown(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its text cells cleaned for the terminal (before columns are aligned)."""
+    return df.apply(lambda s: s.map(lambda x: terminal_text(x) if isinstance(x, str) else x)
+                    if s.dtype == object else s)
+
+
+def _print_problems(msgs: list[str], limit: int = 200) -> None:
+    for m in msgs[:limit]:
+        _say("  " + m)
+    if len(msgs) > limit:
+        _say(f"  … and {len(msgs) - limit} more (see problems.csv)")
+
+
+#: Inputs with more data rows than this are validated and screened chunk by chunk.
+STREAM_ROWS = 100_000
+
+
+def _validation(args, tables=None, on_valid=None):
+    """Validation of the input: whole when it is small, else streamed in chunks (bounded
+    memory; ``on_valid`` receives the valid rows of each chunk)."""
+    sheet = getattr(args, "sheet", None)
+    plots, geo_notes = _geo_table(args)  # a GIS layer: its attribute table, read whole
+    if on_valid is None and data_rows_at_most(plots, sheet) <= STREAM_ROWS:
+        v = validate_plots(plots, tables, sheet=sheet)
+    else:
+        v = validate_stream(plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet, on_valid=on_valid,
+                            keep_plots=0)
+    v.notes[:0] = geo_notes
+    return v
+
+
+def _cmd_validate(args) -> int:
+    v = _validation(args)
+    _say(v.summary())
+    for note in v.notes:
+        _say("note: " + note)
+    _print_problems(v.messages())
+    if args.out:
+        path = write_csv(v.problems, Path(args.out) / "problems.csv")
+        _say(f"wrote {path}")
+    if not v.ok:
+        return 1
+    return 1 if (args.strict and len(v.warnings)) else 0
+
+
+def _geo_table(args):
+    """The input as validate_plots takes it: a GIS layer read as a table (and its notes), or the path."""
+    if not is_geo_path(args.plots):
+        return args.plots, []
+    layer = read_layer(args.plots, layer=getattr(args, "layer", None) or args.sheet,
+                       crs=getattr(args, "crs", None))
+    args._geo_layer = layer
+    return layer.table, list(layer.notes)
+
+
+def _tables(args):
+    return load_tables(args.tables) if getattr(args, "tables", None) else load_tables()
+
+
+def _valid_plots(args):
+    """Tables and validated plots; ``None`` (after printing why) when no plot is valid."""
+    tables = _tables(args)
+    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None))
+    if len(v.plots) == 0:
+        _say(v.summary())
+        _print_problems(v.messages())
+        return None
+    return tables, v
+
+
+def _cmd_screen(args) -> int:
+    if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
+        return _screen_in_chunks(args)
+    valid = _valid_plots(args)
+    if valid is None:
+        return 1
+    tables, v = valid
+    screened = soil.screen(v.plots, tables, set_id=args.set)
+    classes = soil.plot_classes(screened, v.plots["plot_id"])
+    _say(_screen_text(screened, classes, args.set, tables))
+    if len(v.rejected):
+        _say(f"\n{len(v.rejected)} row(s) rejected:")
+        _print_problems(v.messages())
+    if args.out:
+        out = Path(args.out)
+        _say(f"wrote {write_csv(screened, out / 'soil_screening.csv')}")
+        _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
+        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+    return 0
+
+
+def _screen_in_chunks(args) -> int:
+    """``screen`` of a large input: validated, screened and written chunk by chunk; the
+    printed table shows the first plots and the class counts of all."""
+    tables = _tables(args)
+    out = Path(args.out) if args.out else None
+    sinks = {}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        sinks = {n: TableSink(out / f"{n}.csv", "csv", []) for n in ("soil_screening", "soil_classes")}
+    counts = pd.Series(0, index=list(CLASS_NAMES), dtype=int)
+    first = []
+
+    def on_valid(plots):
+        screened = soil.screen(plots, tables, set_id=args.set)
+        classes = soil.plot_classes(screened, plots["plot_id"])
+        counts.loc[:] += classes["soil_class"].value_counts().reindex(counts.index, fill_value=0).to_numpy()
+        if sum(len(c) for _, c in first) < 40:  # the plots printed
+            first.append((screened, classes))
+        for name, df in (("soil_screening", screened), ("soil_classes", classes)):
+            if name in sinks:
+                sinks[name].write(df)
+
+    try:
+        v = _validation(args, tables, on_valid=on_valid)
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    if not first:
+        _say(v.summary())
+        _print_problems(v.messages())
+        return 1
+    screened = pd.concat([f[0] for f in first], ignore_index=True)
+    classes = pd.concat([f[1] for f in first], ignore_index=True)
+    ids = classes["plot_id"].head(40)
+    text = _screen_text(screened.loc[screened["plot_id"].isin(ids)], classes.head(40), args.set, tables)
+    _say(text.rsplit("\n", 1)[0])
+    _say(f"… {v.n_valid - len(ids):,} more plots in soil_classes.csv" if v.n_valid > len(ids) else "")
+    _say(", ".join(f"{counts[c]:,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()))
+    if len(v.rejected):
+        _say(f"\n{len(v.rejected)} row(s) rejected:")
+        _print_problems(v.messages())
+    if out is not None:
+        for sink in sinks.values():
+            _say(f"wrote {sink.path}")
+        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+    return 0
+
+
+def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tables) -> str:
+    """Plot classes (EN/中文) and per-metal exceedance ratios as a printable table."""
+    ratios = exceedance_table(screened, classes["plot_id"])
+    strict = screened.loc[screened["soil_class"] == "strict_control"]
+    strict_cells = set(zip(strict["plot_id"], strict["metal"], strict=True))
+    show = pd.DataFrame({
+        "plot": classes["plot_id"].to_numpy(object),
+        "class 类别": [("-" if not isinstance(c, str) else f"{CLASS_NAMES[c][0]} {CLASS_NAMES[c][1]}")
+                     for c in classes["soil_class"]],
+        "controlling": classes["controlling_metal"].map(lambda m: C.METAL_NAMES[m][0] if isinstance(m, str)
+                                                        else "-").to_numpy(object),
+    })
+    for m in ratios.columns:
+        show[C.METAL_NAMES[m][0]] = [
+            "" if pd.isna(r) else f"{r:.2f}" + ("*" if (pid, m) in strict_cells else "")
+            for pid, r in zip(ratios.index, ratios[m].to_numpy(float), strict=True)]
+    src = tables.soil_thresholds.loc[tables.soil_thresholds["set_id"] == set_id, "source"].iloc[0]
+    head = (f"Soil screening against threshold set {set_id} (source {src}).\n"
+            "Ratio = soil concentration / screening value (> 1 exceeds); "
+            "* = above the intervention value (strict control). 比值 = 含量/筛选值。\n")
+    counts = classes["soil_class"].value_counts()
+    tail = "\n" + ", ".join(f"{counts.get(c, 0)} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items())
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):
+        return head + _shown(show).to_string(index=False) + tail
+
+
+def _years_column(p, lang: str = "en") -> list[str]:
+    """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
+    "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
+    rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
+    y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
+    text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
+                      rec["target_metals"].fillna("").to_numpy(object))
+    return [i18n.message(t, lang) if t else "-" for t in text]
+
+
+def _cmd_plan(args) -> int:
+    scenario = _plan_scenario(args)
+    if not args.memory > MEMORY_BASE_MB_FLOOR:
+        _say(f"error: --memory {args.memory:g}: expected more than {MEMORY_BASE_MB_FLOOR:,.0f} MB (the "
+             "interpreter and the tables alone take about that)", file=sys.stderr)
+        return 2
+    fitting = check_draws(scenario.mc_draws, args.memory, "--draws" if args.draws is not None else "mc_draws")
+    geo_input = _is_geo(args.plots)
+    error = _plan_option_error(args, geo_input)
+    if error:
+        _say(error, file=sys.stderr)
+        return 2
+    if geo_input:
+        fitting = _read_geo_input(args, scenario, fitting)
+    if args.chunk_size is not None:
+        return _plan_in_chunks(args, scenario, args.chunk_size, fitting)
+    rows = data_rows_at_most(args.plots, args.sheet)
+    whole = chunk_size_for(scenario.mc_draws, args.memory, detail=True,  # one plan with report
+                           held_mb=getattr(args, "_held_mb", 0.0))
+    if rows > whole:
+        if getattr(args, "sheets", False):
+            _say(f"error: --sheets needs the in-memory plan, which holds at most {whole:,} plots within "
+                 "--memory; plan fewer plots or raise --memory", file=sys.stderr)
+            return 2
+        return _plan_in_chunks(args, scenario, fitting, fitting, rows, whole)
+    if args.format == "parquet":
+        _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
+        return 2
+    return _plan_in_memory(args, scenario, geo_input)
+
+
+def _plan_scenario(args) -> Scenario:
+    """The scenario of ``--scenario`` (or the default) with the settings given on the command line."""
+    scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
+    changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
+                                 "food_standard": args.standard, "threshold_set": args.threshold_set,
+                                 "rule_set": getattr(args, "rule_set", None),
+                                 "economics_view": getattr(args, "economics_view", None),
+                                 "noncompliant_grain": getattr(args, "noncompliant_grain", None),
+                                 "sampling": getattr(args, "sampling", None)}.items()
+               if v is not None}
+    if changes:
+        scenario = scenario.replace(**changes)
+    return scenario
+
+
+def _plan_option_error(args, geo_input: bool) -> str | None:
+    """The error message of options of ``plan`` that do not go together (None when they do)."""
+    if getattr(args, "sheets", False) and args.chunk_size is not None:
+        return "error: --sheets needs the in-memory plan: leave out --chunk-size"
+    if args.format == "gpkg" and not geo_input:
+        return ("error: --format gpkg needs a GIS input (GeoPackage, Shapefile, GeoJSON): the plots carry no "
+                "geometry")
+    if args.regions and not geo_input:
+        return ("error: --regions needs a GIS input (GeoPackage, Shapefile, GeoJSON) whose plots can be placed "
+                "in the regions")
+    return None
+
+
+def _read_geo_input(args, scenario, fitting: int) -> int:
+    """Read the GIS layer (and the regions) onto ``args``, print its notes, and return the plots
+    per chunk that fit in ``--memory`` beside the layer (``fitting`` when the layer alone leaves no
+    room, with a warning)."""
+    args.plots, args.geo_notes = _geo_table(args)
+    args.sheet = None
+    if args.regions:
+        args.region_polygons = read_regions(args.regions, args.region_field, args.region_layer)
+    if not args.quiet:
+        for note in args.geo_notes:
+            _say("note: " + note)
+        about = getattr(args, "region_polygons", None)
+        if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
+            _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
+
+    # the layer (attributes and geometry) stays in memory beside the chunks being planned
+    held = geo.held_mb(args._geo_layer)
+    if chunk_size_for(scenario.mc_draws, args.memory, held_mb=held) >= 1:
+        args._held_mb = held
+        fitting = check_draws(scenario.mc_draws, args.memory,
+                              "--draws" if args.draws is not None else "mc_draws", held_mb=held)
+    else:  # the layer alone leaves no room for one plot: say so instead of ignoring it
+        _say(f"warning: the GIS layer alone needs about {held:,.0f} MB, which leaves no room within "
+             f"--memory {args.memory:,.0f} MB; chunks are sized without it, so the run may use more "
+             "memory than --memory (raise --memory or split the layer)", file=sys.stderr)
+    return fitting
+
+
+def _plan_in_memory(args, scenario, geo_input: bool) -> int:
+    """Plan the whole input in one plan and write it (report, workbook, sheets, GIS layers)."""
+    tables = _tables(args)
+    plots = args.plots
+    if args.sheet is not None or geo_input:
+        plots = validate_plots(args.plots, tables, sheet=args.sheet)
+        plots.notes[:0] = getattr(args, "geo_notes", [])
+    p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
+    if geo_input and len(p.plots):
+        _attach_geometry(args, p)
+    if len(p.plots) == 0:
+        _say(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
+        _print_problems(_messages(p.problems))
+        paths = p.write(args.out, report=False)
+        _say(f"wrote {paths['rejected']}")
+        return 1
+    lang = getattr(args, "lang", "en") or "en"
+    paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
+    if getattr(args, "sheets", False):
+        try:
+            paths.update(write_sheets(p, Path(args.out) / "sheets", lang=lang))
+        except SheetError as exc:
+            _say(f"error: {exc}", file=sys.stderr)
+            return 2
+    if geo_input:
+        paths.update(_write_geo(args, p))
+    if not args.quiet:
+        _print_plan(p, lang)
+    for name, path in paths.items():
+        _say(f"wrote {path}")
+    return 0
+
+
+def _print_plan(p, lang: str) -> None:
+    """The summary of a plan on the terminal (first 40 plots) and its rejected rows."""
+    s = p.summary
+    show = pd.DataFrame({
+        "plot": s["plot_id"], "class": s["soil_class"].str.replace("_", " "),
+        "metals>screen": s["metals_exceeding"].replace("", "-"),
+        "recommended": s["recommended_option"],
+        "policy rule": s["policy_rule"].fillna("").replace("", "-"),
+        "yrs P50": _years_column(p, lang),
+        "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
+        "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
+            lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
+    })
+    with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30):
+        _say(_shown(show.head(40)).to_string(index=False))
+    if len(s) > 40:
+        _say(f"… {len(s) - 40} more plots in summary.csv")
+    _say(f"\n{len(p.plots)} plot(s) planned, {len(p.rejected)} rejected "
+          f"(seed {p.scenario.seed}, {p.scenario.mc_draws} Monte Carlo draws).")
+    if len(p.rejected):
+        _say("Rejected rows and reasons are in rejected.csv:")
+        for r in p.rejected.itertuples(index=False):
+            _say(f"  row {r.input_row}: {r.reasons}")
+
+
+def _is_geo(path) -> bool:
+    return is_geo_path(path)
+
+
+def _attach_geometry(args, p) -> None:
+    """Geometry (and regions) of the planned plots on the plan, for report.html and plan.gpkg."""
+    p.geometry = plot_geometry(args._geo_layer, p.plots)
+    p.region_polygons = getattr(args, "region_polygons", None)
+    if p.region_polygons is not None:
+        p.plot_regions = assign_regions(p.geometry.reindex(p.summary["plot_id"].to_numpy(object)),
+                                        p.region_polygons)
+
+
+def _write_geo(args, p) -> dict:
+    """plan.gpkg (plots and plot × option rows with geometry) and regions.csv."""
+    if not len(p.plots):
+        return {}
+    out = Path(args.out)
+    summary = p.summary
+    paths = {}
+    if getattr(p, "plot_regions", None) is not None:
+        summary = summary.assign(gis_region=p.plot_regions)
+        paths["regions"] = write_csv(region_totals(p.summary, p.plot_regions), out / "regions.csv")
+    paths["plan_gpkg"] = write_plan_layers(out / "plan.gpkg", summary, p.geometry, p.table)
+    return paths
+
+
+#: Smallest ``--memory`` accepted [MB]: the interpreter with agriremed and its tables.
+MEMORY_BASE_MB_FLOOR = 350.0
+
+
+def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None = None,
+                    whole: int | None = None) -> int:
+    """Plan in chunks of ``chunk`` plots (``fitting``: the most that fit in ``--memory``;
+    ``rows``: the input's data rows at most, when the chunking is automatic; ``whole``: the
+    most plots planned in one plan with report and per-year tables)."""
+    if chunk < 1:
+        _say(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
+        return 2
+    draws = scenario.mc_draws
+    if chunk > fitting:
+        need = memory_estimate_mb(chunk, draws, held_mb=getattr(args, "_held_mb", 0.0))
+        _say(f"error: --chunk-size {chunk:,}: with {draws:,} Monte Carlo draws a chunk of {chunk:,} plots "
+             f"needs about {need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
+             f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
+        return 2
+    fmt = args.format or ("parquet" if rows is None else "csv")
+    gpkg = fmt == "gpkg"
+    fmt = "parquet" if gpkg else fmt
+    if not args.quiet:
+        why = "" if rows is None else (
+            f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
+            f"at a time keep the memory under about {args.memory:,.0f} MB)")
+        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
+             f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; "
+             f"no per-plot "
+             f"report tables or per-year tables: those need the whole input in one plan of at most "
+             f"{whole or fitting:,} plots)")
+    extra = []
+    if not args.no_report:
+        extra.append(StreamReport(lang=args.lang))
+    if not args.no_xlsx:
+        extra.append(StreamWorkbook(lang=args.lang))
+    r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
+                    progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
+                    memory_mb=args.memory, extra_outputs=extra)
+    for w in extra:
+        if getattr(w, "note", ""):
+            _say(w.note)
+    if gpkg and r.n_planned:
+        r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
+                                                         geometry_by_id(args._geo_layer), r.paths["summary"],
+                                                         r.paths.get("plan"), batch_rows=max(chunk, 1_000))
+    if getattr(args, "region_polygons", None) is not None and r.n_planned:
+        r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
+    if not args.quiet:
+        _say(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
+              f"{r.seconds:,.1f} s ({r.plots_per_second:,.0f} plots/s; seed {r.scenario.seed}, "
+              f"{r.scenario.mc_draws} Monte Carlo draws).")
+        top = _recommended_area(r.paths.get("summary"), fmt)
+        if top is not None:
+            _say(top.to_string(float_format=lambda x: f"{x:,.1f}"))
+        if len(r.rejected):
+            _say(f"{len(r.rejected):,} rejected row(s) and reasons are in rejected.csv")
+    for path in r.paths.values():
+        _say(f"wrote {path}")
+    return 0 if r.n_planned else 1
+
+
+def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
+    """regions.csv of a chunked run: the summary columns it needs read back, plots joined by id."""
+    cols = ["plot_id", "area_ha", "soil_class", "recommended_option", "npv_vs_baseline_cny_ha", "net_co2e_t"]
+    s = (pd.read_parquet(summary_path, columns=cols) if fmt == "parquet" else
+         pd.read_csv(summary_path, usecols=cols, encoding="utf-8-sig", dtype={"plot_id": str}))
+    g = geometry_by_id(args._geo_layer).reindex(s["plot_id"].astype(str).to_numpy(object))
+    totals = region_totals(s, assign_regions(g, args.region_polygons))
+    return write_csv(totals, Path(args.out) / "regions.csv")
+
+
+def _recommended_area(path, fmt: str) -> pd.DataFrame | None:
+    """Plots and area by recommended option (ten largest), read back from the summary written
+    (two columns, so the summary of every plot is never held in memory)."""
+    if path is None:
+        return None
+    cols = ["recommended_option", "area_ha"]
+    if fmt == "parquet":
+        s = pd.read_parquet(path, columns=cols)
+    else:
+        s = pd.read_csv(path, usecols=cols, encoding="utf-8-sig", dtype={"recommended_option": str})
+    if not len(s):
+        return None
+    top = (s.groupby(s["recommended_option"].fillna("none applicable"))["area_ha"]
+           .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
+    top.columns = ["plots", "area [ha]"]
+    return top
+
+
+def _cmd_fit_uptake(args) -> int:
+    terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
+    try:
+        fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
+                                    method=args.method, soil_measure=args.soil_measure,
+                                    plant_basis=args.basis, function_id=args.function_id,
+                                    provinces=args.provinces, cv_folds=args.folds, seed=args.seed)
+    except FitError as exc:  # the table was read but cannot be fitted: an input error
+        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    _say(fit.summary())
+    if len(fit.validation.problems):
+        _say("problems in the pairs table (rows with an error were left out of the fit):")
+        _print_problems(fit.validation.messages())
+    for path in write_fit(fit, args.out).values():
+        _say(f"wrote {path}")
+    _say(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
+    return 0
+
+
+def _cmd_safe_soil(args) -> int:
+    if not 0.5 <= args.prob < 1.0:
+        _say(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
+              file=sys.stderr)
+        return 2
+    valid = _valid_plots(args)
+    if valid is None:
+        return 1
+    tables, v = valid
+    t = safe_thresholds(v.plots, crop=args.crop, standard=args.standard, prob=args.prob, tables=tables)
+    show = pd.DataFrame({
+        "plot": t["plot_id"], "crop": t["crop"], "metal": t["metal"], "function": t["function_id"],
+        "limit [mg/kg]": t["food_limit_mg_kg"].map(lambda x: f"{x:g}"),
+        "soil now": t["soil_input_mg_kg"].map(lambda x: f"{x:.3g}"),
+        "safe soil": t["safe_soil_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "extract": t["soil_measure"],
+        "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
+        "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
+    })
+    _say(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
+          f"probability {args.prob:g} (safe pH: pH at which it does for the plot's soil; "
+          "the crop complies at that pH or above).")
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
+        _say(_shown(show).to_string(index=False))
+    if args.out:
+        _say(f"wrote {write_csv(t, Path(args.out) / 'safe_soil.csv')}")
+    return 0
+
+
+def _cmd_sensitivity(args) -> int:
+    try:
+        if args.method == "tornado":
+            t = tornado(args.plots, args.plot, args.option, args.output, progress=None)
+            cols = ["parameter", "unit", "low", "high", "output_at_low", "output_at_high", "swing"]
+        else:
+            t = global_sensitivity(args.plots, args.plot, args.option, args.output,
+                                   trajectories=args.trajectories,
+                                   sobol_n=args.sobol_n if args.method == "sobol" else None, seed=args.seed)
+            cols = ["parameter", "source", "low", "high", "mu_star", "mu_star_conf", "sigma"] + \
+                (["S1", "S1_conf", "ST", "ST_conf"] if args.method == "sobol" else [])
+    except (KeyError, ValueError, ImportError) as exc:
+        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    _say(f"{args.method} sensitivity of {t.attrs['output']} for {t.attrs['option_id']} on plot {args.plot}")
+    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 40):
+        _say(_shown(t[cols]).to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if args.out:
+        _say(f"wrote {write_csv(t, Path(args.out) / 'sensitivity.csv')}")
+    return 0
+
+
+def _messages(problems: pd.DataFrame) -> list[str]:
+    v = Validation(plots=pd.DataFrame(), rejected=pd.DataFrame(), problems=problems, n_input=0)
+    return v.messages()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["dash"]:  # its options are those of the dashboard server
+
+        return serve(argv[1:])
+    args = build_parser().parse_args(argv)
+    try:
+        if getattr(args, "out", None):
+            check_out_dir(args.out)  # before any work: --out naming a file is refused at once
+        if args.command == "validate":
+            return _cmd_validate(args)
+        if args.command == "screen":
+            return _cmd_screen(args)
+        if args.command == "fit-uptake":
+            return _cmd_fit_uptake(args)
+        if args.command == "safe-soil":
+            return _cmd_safe_soil(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
+        return _cmd_plan(args)
+    except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError,
+            OSError) as exc:  # OSError: a file or folder that cannot be read or written
+        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 2

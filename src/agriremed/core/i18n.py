@@ -1,0 +1,683 @@
+"""English / 中文 text for the dashboards: labels, units, values and messages.
+
+Every text the dashboards show comes from one translation table,
+``agriremed/data/i18n.csv`` (columns ``key``, ``en``, ``zh``), or from the column
+registry and literature tables that already carry both languages (column labels,
+crop and option names). Keys are grouped by their first dotted part:
+
+* ``ui.*`` — fixed interface texts (titles, button captions, headings); ``{name}``
+  placeholders are filled with :meth:`str.format`;
+* ``unit.<unit>`` — display form of a registry unit (``unit.CNY/ha`` → ``元/公顷``);
+* ``value.<domain>.<code>`` — display form of a category code (soil classes, land
+  uses, traffic lights, criteria, severities …);
+* ``msg.*`` — translations of English messages that the planner still writes as
+  sentences (validation problems, file notes, recommendation sentences, evidence notes of
+  the option library). Option reasons and traffic-light reasons are message codes
+  rendered by :mod:`agriremed.core.messages` from per-language files instead. The ``en`` cell is a regular
+  expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
+  text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
+  ``{m:metals}``; words matched in a sentence are looked up as a code with spaces and
+  hyphens read as ``_``, so ``clean-up`` finds ``value.lead.clean_up``). Patterns are
+  applied in table order, each to every match: a pattern for a whole data sentence (the
+  evidence notes of ``options.csv``, ``msg.note_*``) comes before the patterns for its
+  parts, and a clause inside brackets before the pattern for its words.
+
+:func:`message` returns the English text unchanged for ``lang="en"`` and, for
+``"zh"``, the translation — or the English original when some words have no
+pattern, so a reader never sees a half-translated sentence. :func:`untranslated`
+lists those words; the tests run it over every message the sample data produce.
+
+Examples
+--------
+>>> from agriremed.core import i18n
+>>> i18n.label("npv_vs_baseline_cny_ha", "zh")
+'相对不治理的净现值 [元/公顷]'
+>>> i18n.value("soil_class", "strict_control", "zh")
+'严格管控类'
+>>> i18n.message("no metal column found", "zh")
+'未找到重金属列'
+>>> i18n.t("ui.lang.label", "zh")
+'语言'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.core import names as _names
+from agriremed.core.tables import load_tables
+
+__all__ = [
+    "LANGS",
+    "translations",
+    "t",
+    "colon",
+    "unit",
+    "label",
+    "value",
+    "option_name",
+    "crop_name",
+    "metal_name",
+    "metals",
+    "region_name",
+    "description",
+    "message",
+    "untranslated",
+    "keys",
+]
+
+#: Supported interface languages (code, name shown on the toggle).
+LANGS: tuple[tuple[str, str], ...] = (("en", "English"), ("zh", "中文"))
+
+_FIELD = re.compile(r"\{(\w+)(?::(\w+))?\}")
+
+
+@functools.lru_cache(maxsize=1)
+def translations() -> pd.DataFrame:
+    """The translation table (``key``, ``en``, ``zh``), indexed by ``key``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key; cells are text (``''`` when empty).
+    """
+    path = resources.files("agriremed.data").joinpath("i18n.csv")
+    with resources.as_file(path) as p:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, comment=None)
+    if df["key"].duplicated().any():
+        dup = sorted(df.loc[df["key"].duplicated(), "key"])
+        raise ValueError(f"i18n.csv: duplicate keys {dup}")
+    return df.set_index("key")
+
+
+@functools.lru_cache(maxsize=1)
+def _texts() -> dict[str, dict[str, str]]:
+    """The table as ``{lang: {key: text}}`` (dict look-ups: a table of options shows hundreds)."""
+    tr = translations()
+    return {lang: dict(zip(tr.index, tr[lang], strict=True)) for lang in ("en", "zh")}
+
+
+def keys(prefix: str = "") -> list[str]:
+    """Keys of the translation table that start with ``prefix``."""
+    idx = translations().index
+    return [k for k in idx if k.startswith(prefix)]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("en", "zh"):
+        raise ValueError(f"language {lang!r} is not supported; expected 'en' or 'zh'")
+    return lang
+
+
+def t(key: str, lang: str = "en", **fields) -> str:
+    """Interface text for ``key`` in ``lang``, with ``{placeholders}`` filled.
+
+    Parameters
+    ----------
+    key : str
+        Key of the translation table (``'ui.assess.title'``).
+    lang : {"en", "zh"}
+        Language.
+    **fields
+        Values for the text's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    KeyError
+        If the key is not in the table (a missing text is a defect, not a fallback).
+    """
+    text = _texts()[_check_lang(lang)][key]
+    return text.format(**fields) if fields else text
+
+
+def colon(lang: str = "en") -> str:
+    """The colon that ends a caption: ``': '`` in English, ``'：'`` in Chinese."""
+    return "：" if _check_lang(lang) == "zh" else ": "
+
+
+def unit(unit_: str, lang: str = "en") -> str:
+    """Display form of a registry unit (``'CNY/ha'`` → ``'CNY ha⁻¹'`` or ``'元/公顷'``).
+
+    Parameters
+    ----------
+    unit_ : str
+        Unit as spelled in the column registry.
+    lang : {"en", "zh"}
+        Language.
+    """
+    text = _texts()[_check_lang(lang)].get(f"unit.{unit_}")
+    return text if text else C.unit_display(unit_)
+
+
+def label(name: str, lang: str = "en", with_unit: bool = True) -> str:
+    """Label of a registered column in ``lang`` with its unit in brackets.
+
+    Parameters
+    ----------
+    name : str
+        Column name in :data:`agriremed.core.columns.COLUMNS` (or a ``ui.`` key).
+    lang : {"en", "zh"}
+        Language.
+    with_unit : bool
+        Append ``[unit]`` for numeric columns.
+
+    Returns
+    -------
+    str
+        The label; an unregistered name is returned unchanged.
+    """
+    if name.startswith("ui."):
+        return t(name, lang)
+    col = C.COLUMNS.get(name)
+    if col is None:
+        return name
+    text = col.label_zh if _check_lang(lang) == "zh" else col.label_en
+    if with_unit and col.dtype in ("float", "int"):
+        return f"{text} [{unit(col.unit, lang)}]"
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _default_tables():
+    return load_tables()
+
+
+def _name_map(table: str, code_col: str, lang: str, tables=None) -> dict[str, str]:
+    df = getattr(tables or _default_tables(), table)
+    col = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(df[code_col], df[col], strict=True))
+
+
+def option_name(option_id: str, lang: str = "en", tables=None) -> str:
+    """Name of a remediation option in ``lang`` (from ``options.csv``)."""
+    return _name_map("options", "option_id", _check_lang(lang), tables).get(option_id, str(option_id))
+
+
+def crop_name(crop: str, lang: str = "en", tables=None) -> str:
+    """Name of a crop code in ``lang`` (from ``crops.csv``)."""
+    return _name_map("crops", "crop", _check_lang(lang), tables).get(crop, str(crop))
+
+
+def metal_name(metal: str, lang: str = "en") -> str:
+    """Element symbol (en) or Chinese name (zh) of a metal code (``'cd'`` → ``'Cd'`` / ``'镉'``)."""
+    names = C.METAL_NAMES.get(str(metal).lower())
+    if names is None:
+        return str(metal)
+    return names[1] if _check_lang(lang) == "zh" else names[0]
+
+
+def metals(codes: str, lang: str = "en") -> str:
+    """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``).
+
+    The planner's placeholder ``'metal'`` (clean-up of an unnamed metal) becomes ``'重金属'``.
+    """
+    if _check_lang(lang) == "zh" and str(codes).strip().lower() in ("metal", "metals"):
+        return "重金属"
+    parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
+    sep = "、" if lang == "zh" else "/"
+    return sep.join(metal_name(p, lang) for p in parts)
+
+
+#: Separators between the parts of a region path (``Hunan/Zhuzhou/Lukou``).
+_REGION_SEP = re.compile(r"[/,;|，；、·]")
+#: English words that may follow a province name (``Hunan Province``).
+_PROVINCE_SUFFIX = re.compile(
+    r"\s+(?:province|sheng|autonomous\s+region|municipality|shi|special\s+administrative\s+region|sar)$", re.I
+)
+#: Endings of the full Chinese name of a province-level division.
+_PROVINCE_ZH_END = ("省", "市", "自治区", "特别行政区")
+
+
+def _province_map(tables=None) -> dict[str, str]:
+    """Every spelling of a province (English, Chinese, aliases; lower case) → its full Chinese name."""
+    tables = tables or _default_tables()
+    hit = _PROVINCES.get(id(tables))
+    if hit is not None and hit[0] is tables:
+        return hit[1]
+    out: dict[str, str] = {}
+    provinces = getattr(tables, "provinces", None)
+    for r in provinces.itertuples(index=False) if provinces is not None else ():
+        aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
+        short = str(r.name_zh).strip()
+        full = next((a for a in aliases if a.startswith(short) and a.endswith(_PROVINCE_ZH_END)), short)
+        for spelling in [str(r.province), short, *aliases]:
+            out[spelling.strip().lower()] = full
+    _PROVINCES.clear()
+    _PROVINCES[id(tables)] = (tables, out)
+    return out
+
+
+_PROVINCES: dict[int, tuple[object, dict[str, str]]] = {}
+
+
+def region_name(region, lang: str = "en", tables=None) -> str:
+    """A region path with its province, city and county parts in ``lang``.
+
+    Parameters
+    ----------
+    region : str
+        Region as the plots table gives it, parts separated by ``/ , ; | ， ； 、 ·``
+        (``'Hunan/Zhuzhou/Lukou'``).
+    lang : {"en", "zh"}
+        Language.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``: English name, Chinese name, aliases).
+
+    Returns
+    -------
+    str
+        For ``"zh"``, the region with a first part that names a province (in any
+        spelling of ``provinces.csv``, optionally followed by *Province*) replaced by
+        the province's full Chinese name, and the parts below it that name a city or
+        county of ``place_names.csv`` under that province (and city), optionally followed
+        by *City*, *County* or *District*, by their official Chinese names
+        (:func:`agriremed.core.names.place_names`); separators, unknown names and every part
+        below an unknown one stay as they are. For ``"en"`` the region unchanged.
+
+    Examples
+    --------
+    >>> region_name("Hunan/Zhuzhou/Lukou", "zh")
+    '湖南省/株洲市/渌口区'
+    >>> region_name("Hunan/Zhuzhou/Somewhere", "zh")
+    '湖南省/株洲市/Somewhere'
+    >>> region_name("Guangxi Autonomous Region, Hechi", "zh")
+    '广西壮族自治区, 河池市'
+    >>> region_name("Atlantis/North", "zh")
+    'Atlantis/North'
+    """
+    if region is None or (isinstance(region, float) and region != region):
+        return ""
+    text = str(region)
+    if _check_lang(lang) == "en" or not text.strip():
+        return text
+    parts = re.split(f"({_REGION_SEP.pattern})", text)  # names at even positions, separators between
+    head = parts[0]
+    key = _PROVINCE_SUFFIX.sub("", head.strip()).lower()
+    full = _province_map(tables).get(key)
+    if full is None:
+        return text
+    parts[0] = _same_space(head, full)
+    province = _province_english(tables).get(key, key)
+    places, chain = _names.place_names(), []
+    for i in range(2, len(parts), 2):
+        name = _names.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
+        zh = places.get((province, tuple(chain), name))
+        if zh is None:  # unknown: this part and the ones below it stay as written
+            break
+        parts[i] = _same_space(parts[i], zh)
+        chain.append(name)
+    return "".join(parts)
+
+
+def _same_space(old: str, new: str) -> str:
+    """``new`` with the spaces around ``old``."""
+    return f"{old[: len(old) - len(old.lstrip())]}{new}{old[len(old.rstrip()):]}"
+
+
+def _province_english(tables=None) -> dict[str, str]:
+    """Every spelling of a province (lower case) → its English name (lower case)."""
+    tables = tables or _default_tables()
+    out: dict[str, str] = {}
+    provinces = getattr(tables, "provinces", None)
+    for r in provinces.itertuples(index=False) if provinces is not None else ():
+        aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
+        for spelling in [str(r.province), str(r.name_zh), *aliases]:
+            out[spelling.strip().lower()] = str(r.province).strip().lower()
+    return out
+
+
+def description(name, lang: str = "en") -> str:
+    """Description of a column for a glossary, in ``lang``.
+
+    Parameters
+    ----------
+    name : str or agriremed.core.columns.Column
+        Column name, or its registry entry.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        English: the registry's description (empty for an unregistered column). Chinese:
+        the ``desc.<name>`` text of ``i18n.csv`` where there is one, otherwise the column's
+        Chinese label with its unit and valid range (``地块首年成本；单位：元``); an
+        unregistered column is described as a column of the input table kept as given.
+
+    Examples
+    --------
+    >>> description("area_mu", "zh")
+    '面积；单位：亩；取值范围：≥ 0'
+    """
+    col = name if isinstance(name, C.Column) else C.COLUMNS.get(name)
+    name = col.name if col is not None else str(name)
+    if _check_lang(lang) == "en":
+        return col.description if col is not None else ""
+    own = _texts()["zh"].get(f"desc.{name}")
+    if own:
+        return own
+    if col is None:
+        return t("ui.gloss.input_column", lang)
+    parts = [col.label_zh]
+    if col.dtype in ("float", "int") and col.unit not in ("", "1"):
+        parts.append(t("ui.gloss.unit", lang, unit=unit(col.unit, lang)))
+    def num(x):
+        return f"{int(x):,}" if float(x).is_integer() else f"{x:,g}"
+
+    (lo, hi), (lo_open, hi_open) = col.valid, col.valid_open
+    bounds = ([f"{'>' if lo_open else '≥'} {num(lo)}"] if lo is not None else []) + \
+        ([f"{'<' if hi_open else '≤'} {num(hi)}"] if hi is not None else [])
+    if bounds:
+        parts.append(t("ui.gloss.range", lang, range="，".join(bounds)))
+    names = [value(col.name, c, lang) for c in (col.categories or ())]
+    if names and not any(n.isascii() for n in names):  # only where every category has a Chinese name
+        parts.append(t("ui.gloss.values", lang, values="、".join(names)))
+    return "；".join(parts)
+
+
+def value(domain: str, code, lang: str = "en", tables=None) -> str:
+    """Display form of a category code.
+
+    Parameters
+    ----------
+    domain : str
+        ``'crop'``, ``'option'``, ``'metal'``, ``'metals'``, ``'unit'``, ``'column'``
+        or a ``value.<domain>`` group of the table (``'soil_class'``, ``'land_use'``,
+        ``'light'``, ``'criterion'``, ``'severity'`` …).
+    code : str
+        The code (``'strict_control'``).
+    lang : {"en", "zh"}
+        Language.
+    tables : Tables, optional
+        Literature tables for crop and option names.
+
+    Returns
+    -------
+    str
+        The display text; for an unknown code the code itself with ``_`` shown as a
+        space (so new codes added to the tables still show, in English).
+    """
+    _check_lang(lang)
+    if code is None or (isinstance(code, float) and code != code):
+        return ""
+    code = str(code)
+    if domain == "crop":
+        return crop_name(code, lang, tables)
+    if domain == "option":
+        return option_name(code, lang, tables)
+    if domain == "metal":
+        return metal_name(code, lang)
+    if domain == "metals":
+        return metals(code, lang)
+    if domain == "unit":
+        return unit(code, lang)
+    if domain == "column":
+        return label(code, lang, with_unit=False)
+    text = _texts()[lang].get(f"value.{domain}.{code}")
+    return text if text is not None else code.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- messages
+@functools.lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    tr = translations()
+    return [(re.compile(tr.loc[k, "en"]), tr.loc[k, "zh"]) for k in tr.index if k.startswith("msg.")]
+
+
+_TABLES: dict[int, tuple[object, tuple[tuple[str, str], ...]]] = {}
+
+
+def _tables_token(tables=None) -> int:
+    """A hashable stand-in for a tables object (its id, kept valid by holding the object)."""
+    tables = tables or _default_tables()
+    hit = _TABLES.get(id(tables))
+    if hit is None or hit[0] is not tables:
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+            _translate_zh_cached.cache_clear()
+        df = tables.options
+        names = tuple(sorted(zip(df["name_en"], df["name_zh"], strict=True), key=lambda p: -len(p[0])))
+        lr = getattr(tables, "land_rules", None)
+        # the jurisdiction rules carry their own Chinese text (land_rules.csv reason_zh)
+        rules = () if lr is None else tuple(sorted(
+            ((e, z) for e, z in zip(lr["reason_en"], lr["reason_zh"], strict=True) if e and z),
+            key=lambda p: -len(p[0])))
+        _TABLES[id(tables)] = (tables, names, rules)
+    return id(tables)
+
+
+def _option_names_longest_first(tables=None) -> tuple[tuple[str, str], ...]:
+    """(English, Chinese) option names, longest English name first."""
+    return _TABLES[_tables_token(tables)][1]
+
+
+def _fill(template: str, m: re.Match, tables=None) -> str:
+    def one(f: re.Match) -> str:
+        text = m.group(f.group(1)) or ""
+        dom = f.group(2)
+        if not dom:
+            return text
+        if dom == "list":  # comma-separated codes of any kind (e.g. land uses)
+            return "、".join(value("land_use", x.strip(), "zh", tables) for x in text.split(","))
+        if dom in ("crop", "option", "metal", "metals", "unit", "column"):
+            return value(dom, text, "zh", tables)
+        # words of a sentence as a code of the table:
+        # 'clean-up' → clean_up, 'the overall score' → the_overall_score
+        return value(dom, re.sub(r"[\s-]+", "_", text.strip()), "zh", tables)
+
+    return _FIELD.sub(one, template)
+
+
+def _translate_zh(text: str, tables=None) -> str:
+    return _translate_zh_cached(text, _tables_token(tables))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _translate_zh_cached(text: str, token: int) -> str:
+    # cached: a table of options repeats its reasons on every redraw and language switch
+    tables, names, rules = _TABLES[token]
+    described = {c.description: c for c in C.COLUMNS.values()}
+    if text in described:  # a column description stands in for "what was expected"
+        col = described[text]
+        return f"{col.label_zh}（{col.name}）"
+    out = text
+    for en, zh in rules:
+        out = out.replace(en, zh)
+    for en, zh in names:
+        out = out.replace(en, zh)
+    for pat, template in _patterns():
+        out = pat.sub(lambda m, tpl=template: _fill(tpl, m, tables), out)
+    # sentence punctuation
+    out = re.sub(r";\s*", "；", out)
+    out = re.sub(r"(?<=[^\d\s]):\s+", "：", out)
+    out = re.sub(r"(?<=\D),\s+(?=\D)", "，", out)
+    out = re.sub(r"\.$", "。", out)
+    return out
+
+
+def message(text, lang: str = "en", tables=None) -> str:
+    """Translate a message produced by the planner (validation problem, reason, recommendation).
+
+    Parameters
+    ----------
+    text : str
+        English message as the planner wrote it.
+    lang : {"en", "zh"}
+        Target language.
+    tables : Tables, optional
+        Literature tables (option names).
+
+    Returns
+    -------
+    str
+        The message in ``lang``; for ``"zh"``, the English original when a part of it
+        has no translation pattern yet (see :func:`untranslated`).
+
+    Examples
+    --------
+    >>> message("required column ph is missing", "zh")
+    '缺少必填列ph'
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if _check_lang(lang) == "en" or not text:
+        return text
+    zh = _translate_zh(text, tables)
+    return text if untranslated(zh) else zh
+
+
+#: Latin tokens allowed in a Chinese text: codes, symbols, standards and units.
+_ALLOWED = {
+    "GB",
+    "GB2762",
+    "CO₂",
+    "EU2023_915",
+    "CODEX",
+    "Codex",
+    "EU",
+    "IPCC",
+    "VIP",
+    "DM",
+    "CO2e",
+    "CO₂e",
+    "P5",
+    "P10",
+    "P50",
+    "P90",
+    "P95",
+    "pH",
+    "KCl",
+    "CaCl₂",
+    "CaCl2",
+    "HNO₃",
+    "HNO3",
+    "DTPA",
+    "DW",
+    "FW",
+    "NPV",
+    "CSV",
+    "Excel",
+    "HTML",
+    "Parquet",
+    "UTF",
+    "GBK",
+    "GB18030",
+    "WGS84",
+    "M",
+    "mg",
+    "kg",
+    "g",
+    "t",
+    "ha",
+    "cm",
+    "m",
+    "mm",
+    "yr",
+    "GJ",
+    "MWh",
+    "CNY",
+    "cmol",
+    "hm",
+    "e",
+    "µm",
+    "ppm",
+    "ppb",
+    "ug",
+    "µg",
+    "μg",
+    "x",
+    "xlsx",
+    "xls",
+    "csv",
+    "parquet",
+    "pq",
+    "txt",
+    "xlsm",
+    "nan",
+    "n",
+    "a",
+    "na",
+    "nd",
+    "none",
+    "null",
+    "agriremed",
+    "DOI",
+    "URL",
+    # GIS files and coordinate systems
+    "GIS",
+    "QGIS",
+    "FID",
+    "EPSG",
+    "CGCS2000",
+    "GRS80",
+    "DBF",
+    "GeoPackage",
+    "Shapefile",
+    "GeoJSON",
+    "geometry",  # the geometry column of a layer, named in its row problems
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _allowed_tokens() -> frozenset:
+    tokens = set(_ALLOWED)
+    tokens |= set(C.COLUMNS)
+    for col in C.COLUMNS.values():
+        tokens |= set(col.categories or ())
+    for sym, _ in C.METAL_NAMES.values():
+        tokens.add(sym)
+    tokens |= set(C.METALS)
+    tb = _default_tables()
+    tokens |= set(tb.crops["crop"]) | set(tb.options["option_id"])
+    for aliases in tb.crops["aliases"]:
+        tokens |= {a.strip() for a in str(aliases).split("|") if a.strip()}
+    return frozenset(tokens)
+
+
+def untranslated(text: str) -> list[str]:
+    """English words left in a Chinese text (codes, symbols and units are allowed).
+
+    Parameters
+    ----------
+    text : str
+        Translated text.
+
+    Returns
+    -------
+    list of str
+        Words of two or more Latin letters that are neither a registered column,
+        a code, a metal symbol nor a unit; empty when the text is fully translated.
+
+    Examples
+    --------
+    >>> untranslated("土壤pH 6.8高于6.5")
+    []
+    >>> untranslated("土壤 is acid")
+    ['is', 'acid']
+    """
+    return list(_untranslated(str(text)))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _untranslated(text: str) -> tuple[str, ...]:
+    allowed = _allowed_tokens()
+    # what the user typed (quoted), file names and paths are shown as they are
+    text = re.sub(
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”"
+        r"|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)(?![A-Za-z0-9])|\S*/\S*",
+        " ",
+        str(text),
+    )
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_₂₃]*", text)
+    return tuple(w for w in words if len(w) > 1 and w not in allowed and not re.search(r"[_\d]", w))

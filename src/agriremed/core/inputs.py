@@ -1,0 +1,45 @@
+"""Helpers shared by the readers of input files (:mod:`agriremed.io.readers`, :mod:`agriremed.io.geo`).
+
+They sit in ``core`` so that both readers use them without importing each other:
+:func:`agriremed.io.readers.read_table` hands a GIS layer to :mod:`agriremed.io.geo`, which
+must not import the readers back.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["InputFileError", "parquet_as_text", "mostly_common_chinese"]
+
+
+class InputFileError(Exception):
+    """A file that cannot be read as a table at all (missing, empty, wrong format)."""
+
+
+def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows read from Parquet as :func:`agriremed.io.readers.read_table` gives them: every cell as
+    text, blanks as ''."""
+    df = df.astype(object).where(df.notna(), "").astype(str)
+    df.columns = [str(c) for c in df.columns]
+    df.attrs.update(header_line=None, separator=None, decimal_comma=False)
+    return df
+
+
+def mostly_common_chinese(text: str) -> bool:
+    """True when ≥ 90 % of the non-ASCII characters are GB 2312 hanzi or CJK punctuation."""
+    non_ascii = [ch for ch in text[:200_000] if ord(ch) > 127]
+    if not non_ascii:
+        return True
+    good = 0
+    for ch, n in pd.Series(non_ascii).value_counts().items():
+        o = ord(ch)
+        if 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
+            good += n
+            continue
+        try:
+            b = ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 2 and 0xB0 <= b[0] <= 0xF7:
+            good += n
+    return good >= 0.9 * len(non_ascii)

@@ -1,0 +1,529 @@
+"""Messages as codes: the planner states *what* it found, the edges say it in a language.
+
+A stage does not write sentences. It emits a :class:`Message` — a code such as
+``opt.land_use`` and its parameters (``{"land_use": "orchard"}``) — and keeps it in a table
+column as a compact, stable text (:meth:`Message.encode`, JSON: ``[["opt.land_use",
+{"land_use":"orchard"}]]``). Several messages that make one sentence (a reason of
+"treats Cd; does not treat Pb; policy …") are one :class:`Message` with several parts,
+joined by the language's separator.
+
+The texts live in one CSV file per language, ``agriremed/data/messages/<lang>.csv``
+(columns ``code``, ``template``, optional ``notes``). A template is a :meth:`str.format`
+string whose fields name the message's parameters; a field's format spec is either an
+ordinary number format (``{ph:.1f}``) or a *domain* that says how to show a code in the
+language (``{metals:metals}`` → ``Cd/Pb`` or ``镉、铅``; see :data:`DOMAINS`; any other name is a
+``value.<domain>`` group of the translation table, as ``{light:light}``). The English
+and Chinese templates of a code may use different specs, but name the same fields. A spec
+that starts with ``@`` renders the parameter as the message code ``<rest><value>``
+(``{cls:@opt.class.}`` with ``cls="strict_control"`` → the text of
+``opt.class.strict_control``); a parameter that is itself a :class:`Message` is rendered in
+place (an empty one as no text). The code ``_sep`` holds the separator between the parts.
+
+:func:`render` is the one place where a message becomes text, at the edge (terminal, report,
+workbook, sheets, dashboards, :func:`agriremed.io.outputs.translate_frame`). A new language is
+a new CSV file: :func:`render` reads ``<lang>.csv`` from the package folder or from a folder
+given with :func:`add_catalogue_dir`; no pattern matching of English is involved.
+
+Examples
+--------
+>>> from agriremed.core import messages
+>>> m = Message.of("opt.land_use", land_use="orchard")
+>>> m.encode()
+'[["opt.land_use",{"land_use":"orchard"}]]'
+>>> render(m, "en"), render(m.encode(), "zh")
+('not used on orchard land', '不适用于果园')
+>>> render(m + Message.of("opt.no_food"), "en")
+'not used on orchard land; no food crop on the plot to protect'
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import string
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from agriremed.core import i18n
+from agriremed.core.tables import load_tables
+
+__all__ = [
+    "Message",
+    "DOMAINS",
+    "catalogue",
+    "codes",
+    "fields",
+    "render",
+    "render_column",
+    "encode_column",
+    "add_catalogue_dir",
+    "languages",
+    "is_encoded",
+    "column_texts",
+    "printed",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Message:
+    """A message: one or more parts, each a code with its parameters.
+
+    Attributes
+    ----------
+    parts : tuple of (str, tuple of (str, object))
+        ``(code, ((name, value), …))`` per part, parameters sorted by name (hashable, so a
+        message can be a dictionary key and a table of them can be factorised).
+    """
+
+    parts: tuple = ()
+
+    def __eq__(self, other) -> bool:
+        # equal when the encoded texts are equal: -0.0 and 0.0 print differently, so they differ
+        return isinstance(other, Message) and self.encode() == other.encode()
+
+    def __hash__(self) -> int:
+        return hash(self.encode())
+
+    @classmethod
+    def of(cls, code: str, **params) -> Message:
+        """One-part message ``code`` with ``params`` (values: text, numbers or booleans)."""
+        return cls(((str(code), tuple(sorted((k, _plain(v)) for k, v in params.items()))),))
+
+    def __add__(self, other: Message) -> Message:
+        if other is None:
+            return self
+        return Message(self.parts + other.parts)
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The code of every part."""
+        return tuple(c for c, _ in self.parts)
+
+    def encode(self) -> str:
+        """The message as compact JSON text (stable: parameters sorted; ``''`` when empty).
+
+        The text starts with ``[``, so a spreadsheet never reads it as a formula.
+        """
+        text = self.__dict__.get("_encoded")
+        if text is None:
+            text = json.dumps(self._items(), ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=True) if self.parts else ""
+            object.__setattr__(self, "_encoded", text)  # computed once: messages are immutable
+        return text
+
+    def _items(self) -> list:
+        """The parts as JSON-ready lists (a nested message as its own list of parts)."""
+        return [[c, {k: (v._items() if isinstance(v, Message) else v) for k, v in p}] if p else [c]
+                for c, p in self.parts]
+
+    @classmethod
+    def _of_items(cls, items) -> Message:
+        if not isinstance(items, list) or not all(isinstance(i, list) and i and isinstance(i[0], str)
+                                                  for i in items):
+            raise ValueError("not a list of message parts")
+        parts = []
+        for i in items:
+            params = i[1] if len(i) > 1 else {}
+            if not isinstance(params, dict):
+                raise ValueError("message parameters are not a mapping")
+            parts.append((i[0], tuple(sorted((k, cls._of_items(v) if isinstance(v, list) else v)
+                                             for k, v in params.items()))))
+        return cls(tuple(parts))
+
+    @classmethod
+    def decode(cls, text: str) -> Message:
+        """Inverse of :meth:`encode`.
+
+        Raises
+        ------
+        ValueError
+            If ``text`` is not an encoded message.
+        """
+        if text is None or text == "" or (isinstance(text, float) and text != text):
+            return cls()
+        try:
+            return cls._of_items(json.loads(text))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not an encoded message: {text!r}") from exc
+
+
+_PLAIN = (str, float, int, bool, type(None))
+
+
+def _plain(v):
+    """A parameter value as a JSON-safe Python scalar."""
+    if type(v) in _PLAIN:
+        return v
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, (bool, int, str, Message)) or v is None:
+        return v
+    if isinstance(v, float):
+        return v
+    return str(v)
+
+
+def printed(x, digits: int = 0) -> float:
+    """``x`` as the number its text with ``digits`` decimals reads (``2.345`` → ``2.3``).
+
+    A message keeps a computed number at the precision its templates print, so that float
+    noise below that precision (a sum taken in another order) never changes the message;
+    formatting the result with ``digits`` decimals gives the same text as formatting ``x``.
+    NaN and infinities are kept.
+
+    Examples
+    --------
+    >>> printed(0.15, 1), printed(-0.4), printed(-60790.58245839583)
+    (0.1, -0.0, -60791.0)
+    """
+    x = float(x)
+    return float(f"{x:.{int(digits)}f}") if math.isfinite(x) else x
+
+
+def is_encoded(text) -> bool:
+    """Whether ``text`` looks like an encoded :class:`Message` (``[["…``)."""
+    return isinstance(text, str) and text.startswith('[["')
+
+
+# --------------------------------------------------------------------------- catalogues
+_DIRS: list[Path] = []
+
+
+def add_catalogue_dir(path) -> None:
+    """Also look for ``<lang>.csv`` message files in ``path`` (searched before the package files).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Folder with one CSV file per language (``code``, ``template``, optional ``notes``).
+    """
+    p = Path(path)
+    if p not in _DIRS:
+        _DIRS.insert(0, p)
+    catalogue.cache_clear()
+    _compiled.cache_clear()
+    _render_one.cache_clear()
+
+
+def languages() -> list[str]:
+    """Languages with a message file (package files and added folders)."""
+    found = set()
+    for d in _DIRS:
+        found |= {f.stem for f in d.glob("*.csv")}
+    pkg = resources.files("agriremed.data").joinpath("messages")
+    found |= {f.name[:-4] for f in pkg.iterdir() if f.name.endswith(".csv")}
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=16)
+def catalogue(lang: str = "en") -> dict[str, str]:
+    """The templates of ``lang``: ``{code: template}``.
+
+    Raises
+    ------
+    ValueError
+        If there is no message file for ``lang``, or a code is listed twice.
+    """
+    for d in _DIRS:
+        if (d / f"{lang}.csv").is_file():
+            return _read(d / f"{lang}.csv")
+    path = resources.files("agriremed.data").joinpath("messages").joinpath(f"{lang}.csv")
+    if not path.is_file():
+        raise ValueError(f"no message file for language {lang!r}; languages: {', '.join(languages())}")
+    with resources.as_file(path) as p:
+        return _read(Path(p))
+
+
+def _read(path: Path) -> dict[str, str]:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    missing = {"code", "template"} - set(df.columns)
+    if missing:
+        raise ValueError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+    dup = df["code"].duplicated()
+    if dup.any():
+        raise ValueError(f"{path.name}: code(s) listed twice: {', '.join(sorted(set(df.loc[dup, 'code'])))}")
+    return dict(zip(df["code"], df["template"], strict=True))
+
+
+def codes(lang: str = "en") -> list[str]:
+    """Every code of the ``lang`` file."""
+    return list(catalogue(lang))
+
+
+def fields(template: str) -> set[str]:
+    """Names of the fields of a template (``'soil pH {ph:.1f}'`` → ``{'ph'}``)."""
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+# --------------------------------------------------------------------------- domains
+def _metals(v, lang, tables):
+    return i18n.metals(str(v).replace(", ", "+"), lang)
+
+
+def _value(domain):
+    def fmt(v, lang, tables):
+        return i18n.value(domain, v, lang, tables)
+
+    return fmt
+
+
+def _note(v, lang, tables):
+    """A data sentence (an evidence note of ``options.csv``) in ``lang``."""
+    return i18n.message(v, lang, tables) if lang in ("en", "zh") else str(v)
+
+
+def _rule_reason(v, lang, tables, params=None):
+    """Reason of a jurisdiction rule of ``land_rules.csv`` (``reason_<lang>``, else English),
+    looked up by rule id within the message's ``rule_set``."""
+    lr = getattr(tables or load_tables(), "land_rules", None)
+    if lr is None:
+        return str(v)
+    rows = lr.loc[lr["rule_id"] == v]
+    rule_set = (params or {}).get("rule_set")
+    if rule_set is not None and (rows["rule_set"] == rule_set).any():
+        rows = rows.loc[rows["rule_set"] == rule_set]
+    if rows.empty:
+        return str(v)
+    col = f"reason_{lang}" if f"reason_{lang}" in rows else "reason_en"
+    text = str(rows[col].iloc[0])
+    return text if text and text != "nan" else str(rows["reason_en"].iloc[0])
+
+
+def _sources(v, lang, tables):
+    """Source keys (``'a;b'``) separated as the language separates a list."""
+    keys = [s.strip() for s in str(v).split(";") if s.strip()]
+    return ("；" if lang == "zh" else "; ").join(keys)
+
+
+def _region(v, lang, tables):
+    return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
+
+
+#: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
+DOMAINS = {
+    "metals": _metals,
+    "metal": _value("metal"),
+    "option": _value("option"),
+    "crop": _value("crop"),
+    "land_use": _value("land_use"),
+    "soil_class": _value("soil_class"),
+    "rule_set": _value("rule_set"),
+    "biochar_feedstock": _value("biochar_feedstock"),
+    "note": _note,
+    "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
+    "sources": _sources,
+    "region": _region,
+}
+
+
+#: A format spec that names a domain rather than a number format (letters and ``_``, two or more).
+_DOMAIN_NAME = re.compile(r"^[a-z][a-z_]+$")
+
+
+class _Formatter:
+    """Formats one field of a template in a language (numbers, domains, nested messages)."""
+
+    def __init__(self, lang, tables, memo=None):
+        self.lang, self.tables, self.memo, self.params = lang, tables, memo, {}
+
+    def format_field(self, value, format_spec):
+        if isinstance(value, Message):  # a nested message (empty: no text)
+            return _render_message(value, self.lang, self.tables, self.memo) if value.parts else ""
+        if format_spec.startswith("@"):
+            code = f"{format_spec[1:]}{value}"
+            return _template(code, self.lang) if code in catalogue(self.lang) else str(value).replace("_", " ")
+        if format_spec == "rule_reason":
+            return _rule_reason(value, self.lang, self.tables, self.params)
+        fn = DOMAINS.get(format_spec)
+        if fn is None and _DOMAIN_NAME.match(format_spec):
+            fn = _value(format_spec)  # a value domain of the translation table (``light``, ``unit`` …)
+        if fn is not None:
+            if self.lang not in ("en", "zh") and format_spec not in ("metals",):
+                return str(value)  # a language without name tables shows the code
+            return fn(value, self.lang, self.tables)
+        return format(value, format_spec)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(code: str, lang: str) -> tuple:
+    """The template of ``code`` in ``lang`` as (literal text, field name or None, format spec) pieces."""
+    return tuple((lit, name or None, spec or "") for lit, name, spec, _conv in
+                 string.Formatter().parse(_template(code, lang)))
+
+
+def _template(code: str, lang: str) -> str:
+    cat = catalogue(lang)
+    if code in cat:
+        return cat[code]
+    en = catalogue("en")
+    if code in en:  # a language that lacks a code shows it in English
+        return en[code]
+    raise KeyError(f"unknown message code {code!r}")
+
+
+def render(message, lang: str = "en", tables=None) -> str:
+    """Text of a message in ``lang``.
+
+    Parameters
+    ----------
+    message : Message, str
+        A :class:`Message`, its encoded text, or a bare code (a message without
+        parameters). Text that is not an encoded message (an English sentence of an older
+        plan) is returned unchanged.
+    lang : str
+        Language (a message file ``<lang>.csv`` must exist).
+    tables : Tables, optional
+        Literature tables (option, crop names; jurisdiction rules).
+
+    Returns
+    -------
+    str
+        The parts rendered with the language's templates and joined by its ``_sep``.
+
+    Raises
+    ------
+    KeyError
+        If a code is in no message file.
+    """
+    if message is None or (isinstance(message, float) and message != message):
+        return ""
+    if isinstance(message, str):
+        if not message:
+            return ""
+        if not is_encoded(message):
+            if message in catalogue("en"):
+                message = Message.of(message)
+            else:
+                return message
+        else:
+            return _render_encoded(message, lang, tables)
+    return _render_message(message, lang, tables)
+
+
+def _render_encoded(text: str, lang: str, tables=None) -> str:
+    if tables is None:
+        return _render_one(text, lang)
+    return _render_message(Message.decode(text), lang, tables)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _render_one(text: str, lang: str) -> str:
+    return _render_message(Message.decode(text), lang, None)
+
+
+def _render_message(message: Message, lang: str, tables=None, memo: dict | None = None) -> str:
+    """Text of a message; ``memo`` (a dict shared by one column's rendering) keeps the text of
+    every (nested) message object already rendered, by identity (a stage reuses one object for
+    a repeated part, and identity needs no hashing of the parts)."""
+    if memo is not None:
+        hit = memo.get(id(message))
+        if hit is not None:
+            return hit[1]
+    fmt = _Formatter(lang, tables, memo)
+    out = []
+    for code, params in message.parts:
+        values = dict(params)
+        fmt.params = values
+        pieces = []
+        for literal, name, spec in _compiled(code, lang):
+            pieces.append(literal)
+            if name is not None:
+                pieces.append(fmt.format_field(values[name], spec))
+        out.append("".join(pieces))
+    text = _template("_sep", lang).join(out)
+    if memo is not None:
+        memo[id(message)] = (message, text)  # the object is held, so its id is not reused
+    return text
+
+
+def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
+    """:func:`render` of every cell of a column (each distinct message rendered once).
+
+    Parameters
+    ----------
+    values : array_like of str or Message
+        Encoded messages or :class:`Message` objects (``''``, ``None`` or missing: empty text).
+    lang : str
+        Language.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        The texts.
+    """
+    arr = np.asarray(values, dtype=object)
+    if arr.size == 0:
+        return arr.copy()
+    if any(isinstance(v, Message) for v in arr[:1]):  # the same object repeats: distinct by identity first
+        ids = np.fromiter(map(id, arr), np.int64, len(arr))
+        _, first, codes_ = np.unique(ids, return_index=True, return_inverse=True)
+        uniq = arr[first]
+        codes_ = np.asarray(codes_, np.intp).ravel()
+    else:
+        codes_, uniq = pd.factorize(arr, use_na_sentinel=True)
+    memo: dict = {}  # nested messages repeat across a column (rules, amounts): each rendered once
+    texts = [_render_message(u, lang, tables, memo) if isinstance(u, Message) else
+             _render_message(Message.decode(u), lang, tables, memo) if is_encoded(u) else
+             render(u, lang, tables) for u in uniq]
+    return np.array(texts + [""], dtype=object)[codes_]
+
+
+def encode_column(messages) -> np.ndarray:
+    """:meth:`Message.encode` of every message (``None`` → ``''``), each distinct one once."""
+    out = np.empty(len(messages), dtype=object)
+    out[:] = ["" if m is None else m.encode() for m in messages]  # encode() is computed once per object
+    return out
+
+
+def column_texts(df: pd.DataFrame, col: str, lang: str = "en", tables=None) -> np.ndarray:
+    """The sentences of column ``col`` of a plan table in ``lang``.
+
+    Rendered from the message column ``<col>_msg`` where the table has one and the cell holds
+    a message; otherwise (a table written before the column existed, or a producer that still
+    writes English) the English text translated by :func:`agriremed.core.i18n.message`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Table with the text column ``col`` (and optionally ``<col>_msg``).
+    col : str
+        Text column (``'reason'``).
+    lang : str
+        Language.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        One text per row (``''`` for a missing one).
+    """
+    n = len(df)
+    text = df[col].to_numpy(object) if col in df.columns else np.full(n, "", object)
+    msg = f"{col}_msg"
+    has = np.zeros(n, bool)
+    out = np.empty(n, dtype=object)
+    if msg in df.columns:
+        enc = df[msg].to_numpy(object)
+        has = np.array([is_encoded(v) for v in enc], dtype=bool)
+        if has.any():
+            out[has] = render_column(enc[has], lang, tables)
+    rest = ~has
+    if rest.any():
+        codes_, uniq = pd.factorize(text[rest], use_na_sentinel=True)
+        if lang in ("en", "zh"):
+            shown = [i18n.message(u, lang, tables) for u in uniq]
+        else:
+            shown = [render(u, lang, tables) for u in uniq]
+        out[rest] = np.array(shown + [""], dtype=object)[codes_]
+    return out

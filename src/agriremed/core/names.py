@@ -1,0 +1,593 @@
+"""Header and value spellings: map what users type to canonical names and units.
+
+Headers are matched case-insensitively after trimming spaces, BOMs and punctuation;
+known aliases (English and Chinese) are recognised, and a unit stated in the header, in
+any bracket style or after a comma or space (``镉（mg/kg）``, ``Cd [mg/kg]``,
+``Pb (mg kg-1)``, ``Pb (mg·kg⁻¹)``, ``Zn, mg/kg``, ``Cd mg/kg DW``, ``面积（亩）``,
+``有机质（g/kg）``, ``cd_ug_kg``), is converted to the registry unit of the column with
+a unit registry (pint; 亩 and the other local spellings come from ``data/units.csv``,
+each with its source). Every mapping that is not an exact match is reported by
+validation, so nothing is renamed or converted silently; a header that looks like a
+metal (it holds a metal symbol or a Chinese metal name) but cannot be read, or whose
+unit does not fit its column, is an error that stops the file.
+
+References
+----------
+State Council of the PRC (1959) 国务院关于统一计量制度的命令 (1 市亩 = 1/15 ha).
+BIPM (2019) The International System of Units (SI), 9th ed. (ppm, ppb as mass fractions).
+MEE (2016) HJ 804-2016, DTPA extraction of soil available (有效态) elements.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+from agriremed.core import columns as C
+
+__all__ = [
+    "LAND_USE_ALIASES",
+    "BASIC_FARMLAND_ALIASES",
+    "RICE_TYPE_ALIASES",
+    "CROP_GROUP_WORDS",
+    "HeaderRead",
+    "read_header",
+    "normalise_header",
+    "is_known_header",
+    "unit_factor",
+    "UnitReadError",
+    "place_names",
+]
+
+#: Spellings accepted for each land-use class (compared case-insensitively).
+LAND_USE_ALIASES: dict[str, str] = {
+    "paddy": "paddy", "paddy field": "paddy", "rice paddy": "paddy", "paddy_field": "paddy",
+    "水田": "paddy", "稻田": "paddy", "水稻田": "paddy",
+    "upland": "upland", "dryland": "upland", "dry land": "upland", "upland field": "upland",
+    "旱地": "upland", "旱田": "upland", "水浇地": "upland", "旱作地": "upland",
+    "orchard": "orchard", "果园": "orchard", "园地": "orchard", "茶园": "orchard",
+    "vegetable": "vegetable", "vegetables": "vegetable", "vegetable field": "vegetable",
+    "菜地": "vegetable", "蔬菜地": "vegetable", "菜园": "vegetable", "菜园地": "vegetable",
+    "菜田": "vegetable",
+    "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
+    "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
+    "闲置地": "marginal", "未利用地": "marginal",
+}
+
+#: Crop words that name a group of crops, not one crop: the food limits and transfer
+#: functions differ within the group, so the plot needs the crop itself.
+CROP_GROUP_WORDS: dict[str, str] = {
+    "蔬菜": "vegetables", "叶菜": "leafy vegetables", "叶菜类": "leafy vegetables",
+    "vegetable": "vegetables", "vegetables": "vegetables", "粮食": "grain crops",
+    "粮食作物": "grain crops", "谷物": "cereals", "cereal": "cereals", "cereals": "cereals",
+    "水果": "fruit", "fruit": "fruit",
+}
+
+#: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
+BASIC_FARMLAND_ALIASES: dict[str, str] = {
+    "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "永久基本农田": "yes",
+    "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "非永久基本农田": "no",
+    "unknown": "unknown", "not known": "unknown", "?": "unknown", "未知": "unknown", "不详": "unknown",
+    "不清楚": "unknown",
+}
+
+#: Spellings accepted for the rice type (compared case-insensitively).
+RICE_TYPE_ALIASES: dict[str, str] = {
+    "indica": "indica", "籼稻": "indica", "籼": "indica", "常规籼稻": "indica", "籼型": "indica",
+    "japonica": "japonica", "粳稻": "japonica", "粳": "japonica", "常规粳稻": "japonica", "粳型": "japonica",
+    "hybrid": "hybrid", "杂交稻": "hybrid", "杂交水稻": "hybrid", "杂交籼稻": "hybrid", "hybrid rice": "hybrid",
+    "indica rice": "indica", "japonica rice": "japonica",
+}
+
+_HEADER_ALIASES = {
+    "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
+    "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
+    "点位编号": "plot_id", "样品编号": "plot_id", "地块号": "plot_id",
+    "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use", "用地类型": "land_use",
+    "地类": "land_use", "土地类型": "land_use", "利用类型": "land_use",
+    "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
+    "酸碱度": "ph",
+    "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
+    "om": "som_pct", "organic_matter": "som_pct", "soil_organic_matter": "som_pct",
+    "土壤有机质": "som_pct", "有机质含量": "som_pct",
+    "clay": "clay_pct", "黏粒": "clay_pct", "粘粒": "clay_pct", "黏粒含量": "clay_pct",
+    "粘粒含量": "clay_pct",
+    "cec": "cec_cmol_kg", "阳离子交换量": "cec_cmol_kg",
+    "bd": "bulk_density_g_cm3", "bulk_density": "bulk_density_g_cm3", "容重": "bulk_density_g_cm3",
+    "土壤容重": "bulk_density_g_cm3",
+    "depth": "depth_m", "plough_depth_m": "depth_m", "耕层厚度": "depth_m", "土层厚度": "depth_m",
+    "耕层深度": "depth_m", "处理深度": "depth_m",
+    "area": "area_ha", "面积": "area_ha", "地块面积": "area_ha", "种植面积": "area_ha",
+    "作物": "crop", "current_crop": "crop", "种植作物": "crop", "作物类型": "crop", "农作物": "crop",
+    "当前作物": "crop", "作物种类": "crop",
+    "latitude": "lat", "longitude": "lon", "纬度": "lat", "经度": "lon",
+    "地区": "region", "区域": "region", "行政区": "region", "所在地": "region", "县": "region",
+    "县区": "region", "乡镇": "region",
+    "村": "village", "村庄": "village", "行政村": "village",
+    "年降水量": "annual_rain_mm", "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c",
+    "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
+    "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
+    "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
+}
+
+#: Headers that are themselves a unit: the column is the area in that unit.
+_UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha", "ha": "area_ha",
+                      "hectare": "area_ha", "hectares": "area_ha", "平方米": "area_ha", "m2": "area_ha",
+                      "mu": "area_ha"}
+
+#: Columns whose bare header (no unit) is read in the registry unit with a warning that
+#: says so, because field sheets often use another unit (亩 for area, g/kg for SOM).
+_AMBIGUOUS_BARE = {"area_ha": "ha assumed; write the unit in the header, e.g. 面积（亩）, if not ha",
+                   "som_pct": "% assumed; write the unit in the header, e.g. 有机质（g/kg）, if not %"}
+
+_METAL_ZH = {zh: m for m, (_sym, zh) in C.METAL_NAMES.items()}
+_EXTRACTION_WORDS = {"cacl2": "cacl2", "dtpa": "dtpa", "hno3": "hno3"}
+_AVAILABLE_WORDS = ("有效态", "有效", "可提取态", "可提取", "available", "avail", "extractable",
+                    "bioavailable")
+#: Extraction taken for a header that says 有效态 (available) without naming the method: the
+#: national method standards for soil available metals (HJ 804-2016, GB/T 23739-2009) use DTPA.
+_AVAILABLE_DEFAULT = "dtpa"
+_TOTAL_WORDS = ("总", "全", "total", "tot", "总量", "全量")
+_FILLER_WORDS = ("土壤", "soil", "含量", "浓度", "content", "conc", "concentration", "元素", "值")
+
+_DRY_BASIS = re.compile(r"(?i)(?<![a-z])(dw|d\.w\.|dry\s*weight|dry\s*mass|dry\s*matter|dry|dm)(?![a-z])"
+                        r"|干重|干基|烘干")
+_FRESH_BASIS = re.compile(r"(?i)(?<![a-z])(fw|f\.w\.|fresh\s*weight|fresh)(?![a-z])|鲜重|鲜基")
+
+_OPEN, _CLOSE = "([{【〔<《〈「", ")]}】〕>》〉」"
+_BRACKET_GROUP = re.compile(r"[\(\[\{【〔<《〈「]([^\)\]\}】〕>》〉」]*)[\)\]\}】〕>》〉」]")
+_METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Cd|Hg|As|Pb|Cr|Cu|Ni|Zn|CD|HG|AS|PB|CR|CU|NI|ZN"
+                           r"|cd|hg|pb|cr|cu|ni|zn)(?![A-Za-z])")
+_METAL_ZH_ANY = re.compile("[" + "".join(_METAL_ZH) + "]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: Words that show a header was meant for a required column.
+_REQUIRED_HINTS = {
+    "plot_id": re.compile(r"(?i)编号|地块|(?<![a-z])(plot|id)(?![a-z])"),
+    "land_use": re.compile(r"(?i)土地利用|用地|地类|land[\s_]*use"),
+    "ph": re.compile(r"(?i)(?<![a-z])ph(?![a-z])|酸碱"),
+    "area_ha": re.compile(r"(?i)面积|(?<![a-z])area(?![a-z])"),
+    "crop": re.compile(r"(?i)作物|(?<![a-z])crop(?![a-z])"),
+}
+
+#: Registry unit → pint spelling.
+_PINT_TARGET = {"%": "percent", "g/cm3": "g/cm**3", "mm/yr": "mm/year", "1": "dimensionless",
+                "": "dimensionless"}
+
+_METAL_UNIT_RE = re.compile(
+    r"^(?P<metal>cd|hg|as|pb|cr|cu|ni|zn)(?:_(?P<ex>cacl2|hno3|dtpa))?"
+    r"(?:_?\(?(?P<unit>mg_kg|mg/kg|ppm|ug_kg|ug/kg|µg_kg|µg/kg|μg_kg|μg/kg|g_kg|g/kg|ppb)\)?)?$"
+)
+
+
+class UnitReadError(ValueError):
+    """A unit text that the unit registry cannot read or convert to the column's unit."""
+
+
+@dataclass(frozen=True)
+class HeaderRead:
+    """How one header of a plot table is read.
+
+    Attributes
+    ----------
+    header : str
+        The header as found in the file.
+    canonical : str
+        The registered column it maps to, or the cleaned header when it maps to none.
+    factor : float
+        Multiplier converting the column's values to the registry unit [-].
+    unit : str or None
+        The unit stated in the header, as written.
+    note : str or None
+        Warning text describing the mapping when it is not an exact match.
+    error : str or None
+        Problem text when the header cannot be used (the file is stopped).
+    expected : str
+        What was expected, for an error.
+    """
+
+    header: str
+    canonical: str
+    factor: float = 1.0
+    unit: str | None = None
+    note: str | None = None
+    error: str | None = None
+    expected: str = ""
+
+
+def _clean(raw: str) -> str:
+    s = unicodedata.normalize("NFKC", str(raw)).replace("\ufeff", "")
+    s = s.replace("−", "-").replace("–", "-").replace("—", "-").replace("⁻", "-")
+    return s.strip().strip("\"'").strip()
+
+
+def _key(s: str) -> str:
+    s = s.lower()
+    s = re.sub(r"[\s\-.]+", "_", s)
+    return re.sub(r"_+", "_", s).strip("_")
+
+
+#: English words that may follow a city or county name (``Zhuzhou City``, ``Youxian County``).
+PLACE_SUFFIX = re.compile(r"\s+(?:city|county|district|prefecture|autonomous\s+(?:county|prefecture)|shi|xian|qu)$",
+                          re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def place_names() -> dict[tuple[str, tuple[str, ...], str], str]:
+    """Official Chinese names of cities and counties, from ``data/place_names.csv``.
+
+    Each row names one prefecture-level city (or autonomous prefecture) or one county-level
+    division (county, district, county-level city) in English (pinyin, as the plots table
+    writes it), its official Chinese name and code (Ministry of Civil Affairs list of
+    administrative division codes, GB/T 2260) and its parent path of English names from
+    the province down (``Hunan/Zhuzhou``). A pinyin name can belong to several places
+    (Suzhou is 苏州市 in Jiangsu and 宿州市 in Anhui), so a name is only read under its
+    parent.
+
+    Returns
+    -------
+    dict
+        (province, parents below the province, name), all English and lower case →
+        Chinese name: ``("hunan", ("zhuzhou",), "lukou") → "渌口区"``.
+
+    References
+    ----------
+    Ministry of Civil Affairs of the PRC (2023) 中华人民共和国县以上行政区划代码.
+    """
+    import csv
+
+    text = resources.files("agriremed.data").joinpath("place_names.csv").read_text(encoding="utf-8")
+    out = {}
+    for row in csv.DictReader(text.splitlines()):
+        parent = [x.strip().lower() for x in row["parent"].split("/") if x.strip()]
+        out[(parent[0], tuple(parent[1:]), row["name"].strip().lower())] = row["name_zh"].strip()
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def unit_table() -> tuple[dict[str, str], dict[str, str]]:
+    """Spellings → pint unit, and pint definitions to add, from ``data/units.csv``."""
+    import csv
+
+    text = resources.files("agriremed.data").joinpath("units.csv").read_text(encoding="utf-8")
+    spell, defs = {}, {}
+    for row in csv.DictReader(text.splitlines()):
+        spell[row["spelling"].strip().lower()] = row["unit"].strip()
+        if row["definition"].strip():
+            defs[row["unit"].strip()] = row["definition"].strip()
+    return spell, defs
+
+
+@functools.lru_cache(maxsize=1)
+def _registry():
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=None)
+    for name, definition in unit_table()[1].items():
+        ureg.define(f"{name} = {definition}")
+    return ureg
+
+
+def _pint_expression(unit: str) -> str:
+    """A unit as written in a header (``mg kg-1``, ``mg·kg⁻¹``, ``毫克/千克``) → pint spelling."""
+    spell, _ = unit_table()
+    u = _clean(unit)
+    u = _DRY_BASIS.sub(" ", u).strip()
+    whole = spell.get(u.lower())
+    if whole is not None:
+        return whole
+    for s in sorted(spell, key=len, reverse=True):  # Chinese and local words inside a unit
+        if _CJK.search(s) or s in ("%", "％"):
+            u = u.replace(s, f" {spell[s]} ")
+    u = re.sub(r"(?i)\bppm\b", " milligram / kilogram ", u)
+    u = re.sub(r"(?i)\bppb\b", " microgram / kilogram ", u)
+    u = u.replace("^", "**").replace("·", " ").replace("•", " ").replace("×", " ")
+    u = re.sub(r"(?<=[A-Za-zμµ])\s*(-?\d+)(?![\d.])", r"**\1", u)  # kg-1 → kg**-1, cm3 → cm**3
+    u = re.sub(r"(?<=[A-Za-zμµ])\.(?=[A-Za-zμµ])", " ", u)       # mg.kg**-1
+    u = re.sub(r"\s*/\s*", "/", u.strip())
+    u = re.sub(r"\s*\*\*\s*", "**", u)
+    u = re.sub(r"\s+", " * ", u.strip())
+    return u
+
+
+@functools.lru_cache(maxsize=512)
+def unit_factor(unit: str, target: str) -> float:
+    """Multiplier converting values in ``unit`` to the registry unit ``target``.
+
+    Parameters
+    ----------
+    unit : str
+        Unit as written in a header (``'mg kg-1'``, ``'亩'``, ``'g/kg'``, ``'µg/g'``).
+    target : str
+        Registry unit of the column (``'mg/kg'``, ``'ha'``, ``'%'``).
+
+    Returns
+    -------
+    float
+        The factor [-]: value in ``target`` = value in ``unit`` × factor.
+
+    Raises
+    ------
+    UnitReadError
+        If the unit is not known or cannot be converted to ``target`` (another
+        dimension, or a unit with an offset such as °F).
+
+    Examples
+    --------
+    >>> round(unit_factor("亩", "ha") * 15, 12)
+    1.0
+    >>> unit_factor("g/kg", "%")
+    0.1
+    >>> unit_factor("mg·kg⁻¹", "mg/kg")
+    1.0
+    """
+    import pint
+
+    ureg = _registry()
+    expr = _pint_expression(unit)
+    to = _PINT_TARGET.get(target, target)
+    if not expr:
+        raise UnitReadError(f"no unit in {unit!r}")
+    try:
+        src = ureg.parse_units(expr)
+        dst = ureg.parse_units(to)
+        if not (src == dst or (ureg.Quantity(1, src)._is_multiplicative
+                               and ureg.Quantity(1, dst)._is_multiplicative)):
+            raise UnitReadError(f"{unit!r} cannot be converted to {target} (a scale with an offset)")
+        return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+    except UnitReadError:
+        raise
+    except pint.errors.DimensionalityError as exc:
+        raise UnitReadError(f"{unit!r} is not a unit of {C.unit_display(target)}") from exc
+    except Exception as exc:  # any parse error of pint: an unknown unit
+        raise UnitReadError(f"{unit!r} is not a unit agriremed knows") from exc
+
+
+def _split(s: str) -> list[tuple[str, list[str]]]:
+    """Ways to split a cleaned header into a name and unit texts, most explicit first."""
+    out = []
+    groups = _BRACKET_GROUP.findall(s)
+    if groups:
+        base = _BRACKET_GROUP.sub(" ", s).strip(" ,;:_/")
+        out.append((base, [g.strip() for g in groups if g.strip()]))
+    if "," in s and not groups:
+        base, _, rest = s.partition(",")
+        out.append((base.strip(), [rest.strip()]))
+    m = re.fullmatch(r"([\u4e00-\u9fff]+)\s*[/_:]?\s*([^\u4e00-\u9fff].*|[\u4e00-\u9fff]+)", s)
+    if m and not groups:  # 镉mg/kg, 面积/亩, 面积_亩
+        out.append((m[1], [m[2]]))
+    m = re.fullmatch(r"(\S+?)[\s_/]+(.+)", s)
+    if m and not groups:  # Cd mg/kg DW, Pb_mg kg-1
+        out.append((m[1], [m[2]]))
+    return out
+
+
+def _metal_of(base: str) -> tuple[str, str | None, bool] | None:
+    """Metal code, extraction and 'available without method' of a header name, or None."""
+    k = _clean(base)
+    available = any(w in k.lower() for w in _AVAILABLE_WORDS)
+    for w in sorted(_AVAILABLE_WORDS + _TOTAL_WORDS + _FILLER_WORDS, key=len, reverse=True):
+        if _CJK.search(w):
+            k = k.replace(w, " ")
+    tokens = [t for t in re.split(r"[\s_\-–/:,.]+", k.lower()) if t]
+    tokens = [t for t in tokens if t not in _AVAILABLE_WORDS + _TOTAL_WORDS + _FILLER_WORDS]
+    metals, extractions, other = [], [], []
+    for t in tokens:
+        if t in C.METALS:
+            metals.append(t)
+        elif t in _METAL_ZH:
+            metals.append(_METAL_ZH[t])
+        elif t in _EXTRACTION_WORDS or re.fullmatch(r"0?\.?\d*m?(cacl2|hno3|dtpa)", t):
+            extractions.append(re.sub(r"^[\d.m]*", "", t))
+        else:
+            other.append(t)
+    if len(metals) != 1 or other or len(extractions) > 1:
+        return None
+    ex = extractions[0] if extractions else None
+    return metals[0], ex, available and ex is None
+
+
+def _looks_like_metal(s: str) -> bool:
+    return bool(_METAL_ZH_ANY.search(s) or _METAL_SYMBOL.search(s))
+
+
+def _resolve_name(base: str) -> tuple[str, str | None] | None:
+    """Canonical column of a header name without unit, and a remark (available → DTPA)."""
+    k = _key(base)
+    if k in C.COLUMNS and C.COLUMNS[k].role == "input":
+        return k, None
+    if k in _HEADER_ALIASES:
+        return _HEADER_ALIASES[k], None
+    if k in _UNIT_ONLY_HEADERS:
+        return _UNIT_ONLY_HEADERS[k], None
+    m = _metal_of(base)
+    if m is not None:
+        metal, ex, available = m
+        if available:
+            return C.metal_column(metal, _AVAILABLE_DEFAULT), "available"
+        return C.metal_column(metal, ex), None
+    return None
+
+
+def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, str | None]:
+    """(unit text, extraction named in the brackets, problem) from the bracket texts."""
+    unit, ex, problem = None, None, None
+    spec = C.COLUMNS[canon]
+    for p in parts:
+        q = _clean(p)
+        if _FRESH_BASIS.search(q):
+            problem = f"{p!r} is a fresh-weight basis; soil values are on a dry-mass basis"
+            continue
+        bare = _DRY_BASIS.sub(" ", q).strip(" ,;")
+        kq = _key(bare)
+        if not bare:
+            continue
+        if kq in _EXTRACTION_WORDS or re.fullmatch(r"0?\.?\d*m?_?(cacl2|hno3|dtpa)(提取)?", kq):
+            ex = re.sub(r"^[\d._m]*|提取$", "", kq)
+            continue
+        if kq in ("total", "总量", "全量", "总", "全"):
+            continue
+        if canon in ("ph", "ph_kcl") and kq in ("h2o", "水", "water", "水浸", "水提", "1:2_5", "1:2.5"):
+            continue
+        if spec.dtype not in ("float", "int"):
+            continue  # a remark on a text column (作物（当季）)
+        if unit is not None:
+            problem = f"two units {unit!r} and {p!r}"
+            continue
+        unit = bare
+    return unit, ex, problem
+
+
+@functools.lru_cache(maxsize=4096)
+def read_header(name: str) -> HeaderRead:
+    """Read a user column header: canonical column, unit conversion, note or error.
+
+    Parameters
+    ----------
+    name : str
+        Header as found in the file (``'镉（mg/kg）'``, ``'Pb (mg kg-1)'``, ``'面积（亩）'``).
+
+    Returns
+    -------
+    HeaderRead
+        ``canonical`` and ``factor`` (values × factor are in the registry unit); ``note``
+        describes any mapping that is not an exact match; ``error`` is set when a header
+        that looks like a metal (or carries a unit) cannot be read.
+
+    Examples
+    --------
+    >>> read_header("镉（mg/kg）").canonical
+    'cd_mg_kg'
+    >>> h = read_header("面积（亩）")
+    >>> h.canonical, round(h.factor * 15, 12)
+    ('area_ha', 1.0)
+    >>> read_header("有机质（g/kg）").factor
+    0.1
+    """
+    raw = str(name)
+    s = _clean(raw)
+    k = _key(s)
+    if k in C.COLUMNS and C.COLUMNS[k].role == "input":
+        return HeaderRead(raw, k, note=None if k == raw else f"header {raw!r} read as {k}")
+    bracket_key = _key(re.sub(r"[" + re.escape(_OPEN + _CLOSE) + "]", " ", s))
+    if bracket_key in C.COLUMNS and C.COLUMNS[bracket_key].role == "input":  # pH (KCl)
+        return HeaderRead(raw, bracket_key, note=f"header {raw!r} read as {bracket_key}")
+    for kk in (k, bracket_key):
+        if kk in _HEADER_ALIASES or kk in _UNIT_ONLY_HEADERS:
+            return _with_unit(raw, kk, _HEADER_ALIASES.get(kk) or _UNIT_ONLY_HEADERS[kk], [],
+                              unit_only=kk in _UNIT_ONLY_HEADERS)
+    m = _METAL_UNIT_RE.match(k.replace("(", "_(").replace("__", "_")) or _METAL_UNIT_RE.match(k)
+    if m:
+        unit = m["unit"]
+        return _with_unit(raw, k, C.metal_column(m["metal"], m["ex"]),
+                          [unit.replace("_", "/")] if unit else [])
+    resolved = _resolve_name(s)
+    if resolved is not None:
+        return _with_unit(raw, s, resolved[0], [], available=resolved[1] == "available")
+    first_error = None
+    for base, parts in _split(s):
+        resolved = _resolve_name(base)
+        if resolved is None:
+            continue
+        h = _with_unit(raw, base, resolved[0], parts, available=resolved[1] == "available")
+        if h.error is None:
+            return h
+        first_error = first_error or h
+    if first_error is not None:
+        return first_error
+    if _looks_like_metal(s):
+        return HeaderRead(raw, k, error=f"header {raw!r} looks like a metal column but cannot be read",
+                          expected="a soil metal column such as 镉（mg/kg）, Cd (mg/kg), cd_mg_kg or an "
+                                   "extractable one such as CaCl2-Cd (mg/kg); rename or remove the column")
+    return HeaderRead(raw, k)
+
+
+def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: bool = False,
+               available: bool = False) -> HeaderRead:
+    spec = C.COLUMNS[canon]
+    unit, ex, problem = _unit_part(parts, canon)
+    if unit_only:  # the header is the unit itself (亩, 公顷)
+        unit = _clean(raw)
+    if ex is not None and spec.group != "metal":
+        problem = f"the header names the extraction {ex}, but {canon} is not measured in that extract"
+    elif ex is not None:
+        metal = spec.extra["metal"]
+        if spec.extra.get("extraction") not in (None, ex) and not available:
+            problem = f"two extractions in one header ({spec.extra['extraction']} and {ex})"
+        canon, available = C.metal_column(metal, ex), False
+        spec = C.COLUMNS[canon]
+    target = spec.unit
+    expected = (f"a unit of {C.unit_display(target)} (e.g. {_examples(target)})" if target not in ("", "1")
+                else "no unit")
+    if problem is not None:
+        return HeaderRead(raw, canon, error=f"header {raw!r}: {problem}", expected=expected)
+    avail_note = (f" (有效态/available without an extraction method is read as DTPA-extractable, the method "
+                  f"of HJ 804-2016; name the extraction in the header, e.g. CaCl2-"
+                  f"{C.METAL_NAMES[spec.extra['metal']][0]}, if another was used)") if available else ""
+    if unit is None:
+        if spec.group == "metal":
+            return HeaderRead(raw, canon, note=f"header {raw!r} has no unit: read as {canon} (mg/kg assumed)"
+                              + avail_note)
+        if canon in _AMBIGUOUS_BARE and _key(raw) != canon:
+            return HeaderRead(raw, canon, note=f"header {raw!r} has no unit: read as {canon} "
+                              f"({_AMBIGUOUS_BARE[canon]})")
+        return HeaderRead(raw, canon, note=None if canon == raw else f"header {raw!r} read as {canon}"
+                          + avail_note)
+    if target in ("", "1"):
+        return HeaderRead(raw, canon, unit=unit, error=f"header {raw!r}: {canon} has no unit, but the header "
+                          f"states {unit!r}", expected="the header without a unit")
+    try:
+        factor = unit_factor(unit, target)
+    except UnitReadError as exc:
+        return HeaderRead(raw, canon, unit=unit, error=f"header {raw!r}: unit {exc}", expected=expected)
+    if factor == 1.0:
+        same = _key(unit) in (_key(target), _key(target.replace("/", "_")))
+        return HeaderRead(raw, canon, unit=unit, note=f"header {raw!r} read as {canon}"
+                          + ("" if same else f" ({unit} = {target}, × 1)") + avail_note)
+    return HeaderRead(raw, canon, factor=factor, unit=unit,
+                      note=f"header {raw!r} states {unit}: values converted to {target} (× {factor:.6g}) "
+                           f"as {canon}" + avail_note)
+
+
+def _examples(target: str) -> str:
+    return {"mg/kg": "mg/kg, µg/kg, mg kg-1, ppm", "ha": "ha, 亩, m², 公顷", "%": "%, g/kg",
+            "m": "m, cm", "g/cm3": "g/cm³", "cmol/kg": "cmol/kg, meq/100g"}.get(target, target)
+
+
+def normalise_header(name: str) -> tuple[str, float, str | None]:
+    """Map a user column header to a canonical column name.
+
+    Parameters
+    ----------
+    name : str
+        Header as found in the file (``'Cd (mg/kg)'``, ``'pH'``, ``'cd_ug_kg'``).
+
+    Returns
+    -------
+    canonical : str
+        Canonical name when recognised, otherwise the cleaned header.
+    factor : float
+        Multiplier that converts the column's values to the canonical unit
+        (1 unless the header states another unit, e.g. 0.001 for µg/kg).
+    note : str or None
+        Description of the mapping when it was not an exact match (or why the
+        header cannot be read: see :func:`read_header`).
+    """
+    h = read_header(str(name))
+    return h.canonical, h.factor, h.error or h.note
+
+
+def required_hint(header: str, column: str) -> bool:
+    """True when an unrecognised ``header`` looks meant for the required ``column``."""
+    pat = _REQUIRED_HINTS.get(column)
+    return bool(pat is not None and pat.search(_clean(header)))
+
+
+def is_known_header(name: str) -> bool:
+    """True when ``name`` maps to a registered input column."""
+    h = read_header(str(name))
+    spec = C.COLUMNS.get(h.canonical)
+    return spec is not None and spec.role == "input" and h.error is None

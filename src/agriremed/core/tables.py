@@ -1,0 +1,407 @@
+"""The literature tables that parameterise every model stage.
+
+Every coefficient, limit, yield, factor and price that agriremed uses lives in a CSV
+table in ``agriremed/data``, one row per value or function, with a ``source`` column
+holding one or more keys (separated by ``;``) of ``sources.csv``. Nothing from the
+literature is written into the model code.
+
+Users adapt the planner by editing copies of these tables (another jurisdiction's
+threshold set, local prices, a fitted transfer function) and passing them in::
+
+    from agriremed.core.tables import load_tables
+    t = load_tables()
+    t2 = t.replace(prices=my_prices)          # or load_tables("my_tables/")
+    agriremed.plan(plots, tables=t2)
+
+Ranges are three columns ``low``, ``typical``, ``high``: the deterministic run uses
+``typical``; the Monte Carlo run samples a triangular distribution over the range.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+import threading
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys", "MERGE_KEYS",
+           "TableError"]
+
+#: Table name → file name inside the data directory.
+TABLE_FILES: dict[str, str] = {
+    "sources": "sources.csv",
+    "soil_thresholds": "soil_thresholds.csv",
+    "food_limits": "food_limits.csv",
+    "crops": "crops.csv",
+    "transfer_functions": "transfer_functions.csv",
+    "options": "options.csv",
+    "option_parameters": "option_parameters.csv",
+    "biomass_yields": "biomass_yields.csv",
+    "biochar_carbon": "biochar_carbon.csv",
+    "biochar_permanence": "biochar_permanence.csv",
+    "soc_factors": "soc_factors.csv",
+    "soc_reference": "soc_reference.csv",
+    "factors": "factors.csv",
+    "prices": "prices.csv",
+    "traffic_lights": "traffic_lights.csv",
+    "biomass_properties": "biomass_properties.csv",
+    "yield_adjustments": "yield_adjustments.csv",
+    "metal_partitioning": "metal_partitioning.csv",
+    "land_application_limits": "land_application_limits.csv",
+    "puro_persistence": "puro_persistence.csv",
+    "biochar_feedstock_effects": "biochar_feedstock_effects.csv",
+    "exchange_rates": "exchange_rates.csv",
+    "provinces": "provinces.csv",
+    "uptake_slopes": "uptake_slopes.csv",
+    "uptake_surveys": "uptake_surveys.csv",
+    "land_rules": "land_rules.csv",
+    "noncompliant_grain": "noncompliant_grain.csv",
+    "subsidies": "subsidies.csv",
+    "paddy_ch4": "paddy_ch4.csv",
+    "paddy_water_regime": "paddy_water_regime.csv",
+    "gwp": "gwp.csv",
+    "carbon_credit_terms": "carbon_credit_terms.csv",
+    "biochar_credit_rules": "biochar_credit_rules.csv",
+    "yield_establishment": "yield_establishment.csv",
+    "transport_distances": "transport_distances.csv",
+    "pv_parameters": "pv_parameters.csv",
+    "solar_resource": "solar_resource.csv",
+    "gb36600_values": "gb36600_values.csv",
+    "reuse_options": "reuse_options.csv",
+    "opportunity_rules": "opportunity_rules.csv",
+    "option_packages": "option_packages.csv",
+    "option_steps": "option_steps.csv",
+    "monitoring_rules": "monitoring_rules.csv",
+}
+
+
+#: Entries of Monte Carlo draws kept per :class:`Tables` object (:meth:`Tables.memo_draws`).
+DRAW_MEMO_SIZE = 256
+_DRAW_MEMO_LOCK = threading.Lock()
+
+
+@dataclasses.dataclass(frozen=True)
+class Tables:
+    """All literature tables, as DataFrames (treat them as read-only).
+
+    Use :meth:`replace` to swap in edited tables; the stage functions take a
+    ``Tables`` argument, so a plan can run on user tables without touching the
+    package data.
+    """
+
+    sources: pd.DataFrame
+    soil_thresholds: pd.DataFrame
+    food_limits: pd.DataFrame
+    crops: pd.DataFrame
+    transfer_functions: pd.DataFrame
+    options: pd.DataFrame
+    option_parameters: pd.DataFrame
+    biomass_yields: pd.DataFrame
+    biochar_carbon: pd.DataFrame
+    biochar_permanence: pd.DataFrame
+    soc_factors: pd.DataFrame
+    soc_reference: pd.DataFrame
+    factors: pd.DataFrame
+    prices: pd.DataFrame
+    traffic_lights: pd.DataFrame
+    biomass_properties: pd.DataFrame
+    yield_adjustments: pd.DataFrame
+    metal_partitioning: pd.DataFrame
+    land_application_limits: pd.DataFrame
+    puro_persistence: pd.DataFrame
+    biochar_feedstock_effects: pd.DataFrame
+    exchange_rates: pd.DataFrame
+    provinces: pd.DataFrame
+    uptake_slopes: pd.DataFrame
+    uptake_surveys: pd.DataFrame
+    land_rules: pd.DataFrame
+    noncompliant_grain: pd.DataFrame
+    subsidies: pd.DataFrame
+    paddy_ch4: pd.DataFrame
+    paddy_water_regime: pd.DataFrame
+    gwp: pd.DataFrame
+    carbon_credit_terms: pd.DataFrame
+    biochar_credit_rules: pd.DataFrame
+    yield_establishment: pd.DataFrame
+    transport_distances: pd.DataFrame
+    pv_parameters: pd.DataFrame
+    solar_resource: pd.DataFrame
+    gb36600_values: pd.DataFrame
+    reuse_options: pd.DataFrame
+    opportunity_rules: pd.DataFrame
+    option_packages: pd.DataFrame
+    option_steps: pd.DataFrame
+    monitoring_rules: pd.DataFrame
+    #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
+    _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
+    #: used are dropped beyond :data:`DRAW_MEMO_SIZE` entries, so sweeps over seeds stay bounded.
+    _draw_memo: collections.OrderedDict = dataclasses.field(
+        default_factory=collections.OrderedDict, init=False, repr=False, compare=False)
+
+    def replace(self, **tables: pd.DataFrame) -> Tables:
+        """Return a copy with some tables replaced."""
+        return dataclasses.replace(self, **tables)
+
+    def memo(self, key, build):
+        """The lookup ``key`` derived from these tables: ``build()`` on first use, then kept.
+
+        The tables are read-only, so a lookup (an indexed table, a dict) built from them
+        stays valid for the life of this object; :meth:`replace` gives a copy with none.
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
+
+    def memo_draws(self, key, build):
+        """Like :meth:`memo` for Monte Carlo draws (``key`` includes the draws and the seed).
+
+        The result is made read-only; at most :data:`DRAW_MEMO_SIZE` entries are kept,
+        the least recently used dropped first.
+        """
+        cache = self._draw_memo
+        with _DRAW_MEMO_LOCK:  # dashboards may plan in several threads at once
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        value = build()
+        for a in value if isinstance(value, tuple) else (value,):
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        with _DRAW_MEMO_LOCK:
+            cache[key] = value
+            while len(cache) > DRAW_MEMO_SIZE:
+                cache.popitem(last=False)
+        return value
+
+    def items(self):
+        """(name, DataFrame) pairs of all tables."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.init]
+
+    # -- small lookups used by several stages ---------------------------------------
+    def factor(self, name: str, which: str = "typical") -> float:
+        """Value of a scalar factor from ``factors.csv`` (``which`` = low/typical/high)."""
+        first = self.memo("factors", lambda: self.factors.drop_duplicates("factor").set_index("factor"))
+        if name not in first.index:
+            raise KeyError(f"factor {name!r} is not in factors.csv")
+        return float(first.at[name, which])
+
+    def indexed(self, name: str, key) -> pd.DataFrame:
+        """Table ``name`` indexed by column(s) ``key`` (``set_index``), built once and shared:
+        callers must not modify it."""
+        k = tuple(key) if isinstance(key, list | tuple) else key
+        return self.memo(("indexed", name, k), lambda: getattr(self, name).set_index(
+            list(k) if isinstance(k, tuple) else k))
+
+    def light_thresholds(self) -> dict[str, dict[str, float]]:
+        """Criterion → ``{green_at_least, amber_at_least, utility_zero_at, utility_one_at}``
+        from ``traffic_lights.csv`` (in the criterion's unit)."""
+
+        def build():
+            tl = self.traffic_lights.drop_duplicates("criterion").set_index("criterion")
+            cols = ("green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at")
+            return {c: {k: float(tl.at[c, k]) for k in cols} for c in tl.index}
+
+        return self.memo("light_thresholds", build)
+
+    def crop_price_table(self, item: str, which: str = "typical") -> pd.Series:
+        """Per-crop series of a price-table item (e.g. ``crop_price_cny_t``); built once per
+        item and shared, so callers must not modify it."""
+
+        def build():
+            rows = self.prices.loc[self.prices["item"] == item]
+            return pd.Series(rows[which].to_numpy(float), index=rows["crop"].to_numpy(), name=item)
+
+        return self.memo(("crop_price_table", item, which), build)
+
+    def price(self, item: str, which: str = "typical") -> float:
+        """Scalar price item (rows without a crop)."""
+        rows = self.prices.loc[(self.prices["item"] == item)]
+        if rows.empty:
+            raise KeyError(f"price item {item!r} is not in prices.csv")
+        return float(rows[which].iloc[0])
+
+
+def _read(path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in df.columns:
+        if col in _NUMERIC_COLUMNS:
+            df[col] = pd.to_numeric(df[col].replace("", np.nan), errors="raise")
+    return df
+
+
+_NUMERIC_COLUMNS = {
+    "ph_above", "ph_up_to", "value_mg_kg", "limit_mg_kg", "moisture_low", "moisture_typical",
+    "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
+    "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
+    "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
+    "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
+    "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg",
+    "farmer_price_frac", "value_low", "value_typical", "value_high",
+    "ghi_low_kwh_m2_yr", "ghi_typical_kwh_m2_yr", "ghi_high_kwh_m2_yr", "screening_mg_kg", "intervention_mg_kg",
+    "pv_area_share", "cover_area_share", "biomass_area_share", "habitat_area_share", "order", "score",
+}
+
+
+#: Tables that a user folder *adds to* rather than replaces, with the columns that identify
+#: a user row. User rows replace the packaged rows with the same key (for threshold sets the
+#: whole set: a set is defined by the user's rows alone); every other packaged row is kept.
+MERGE_KEYS: dict[str, tuple[str, ...]] = {
+    "sources": ("key",),
+    "soil_thresholds": ("set_id",),
+    "food_limits": ("standard", "crop_group", "metal"),
+    "crops": ("crop",),
+    "transfer_functions": ("function_id",),
+    "land_rules": ("rule_id",),
+}
+
+#: Columns a user table may leave out (filled with blanks); every other column of the
+#: packaged table must be present.
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({
+    "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
+    "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
+    "policy_family",
+})
+
+
+class TableError(ValueError):
+    """A user table cannot be used (message names the file and what is missing)."""
+
+
+def _object_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its text columns as ``object`` arrays of Python strings.
+
+    The tables are small and are filtered and looked up many times per plan; comparisons
+    and takes on ``object`` arrays cost a fraction of those on Arrow-backed strings.
+    """
+    text = [c for c in df.columns if isinstance(df[c].dtype, pd.StringDtype)]
+    return df.astype(dict.fromkeys(text, object)) if text else df
+
+
+def _finish(frames: dict[str, pd.DataFrame]) -> Tables:
+    frames = {name: _object_text(df) for name, df in frames.items()}
+    tf = frames["transfer_functions"]
+    if tf["usable"].dtype != bool:
+        frames["transfer_functions"] = tf.assign(usable=tf["usable"].astype(str).str.lower().eq("true"))
+    crops = frames["crops"]
+    if crops["food"].dtype != bool:
+        frames["crops"] = crops.assign(food=crops["food"].astype(str).str.lower().eq("true"))
+    return Tables(**frames)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_dir(directory: str | None, _stamp: tuple = ()) -> Tables:
+    frames = {}
+    for name, fname in TABLE_FILES.items():
+        path = resources.files("agriremed.data").joinpath(fname)
+        with resources.as_file(path) as p:
+            frames[name] = _read(p)
+    if directory is not None:
+        for name, fname in TABLE_FILES.items():
+            p = Path(directory) / fname
+            if p.exists():
+                frames[name] = _merge_user_table(name, frames[name], _read_user(p), p)
+    return _finish(frames)
+
+
+def _read_user(p: Path) -> pd.DataFrame:
+    try:
+        return _read(p)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise TableError(f"{p}: cannot be read as a table ({exc})") from exc
+
+
+def _merge_user_table(name: str, base: pd.DataFrame, user: pd.DataFrame, path: Path) -> pd.DataFrame:
+    missing = [c for c in base.columns if c not in user.columns and c not in OPTIONAL_COLUMNS]
+    if missing:
+        raise TableError(f"{path}: column(s) {', '.join(missing)} missing; expected the columns of the "
+                         f"packaged {TABLE_FILES[name]} ({', '.join(base.columns)})")
+    key = list(MERGE_KEYS.get(name, ()))
+    if not key:
+        return user
+    replaced = pd.MultiIndex.from_frame(base[key].astype(str)).isin(
+        pd.MultiIndex.from_frame(user[key].astype(str)))
+    out = pd.concat([base.loc[~replaced], user], ignore_index=True)
+    text = [c for c in out.columns if c not in _NUMERIC_COLUMNS and not pd.api.types.is_bool_dtype(out[c])]
+    out[text] = out[text].fillna("")
+    return out
+
+
+def load_tables(directory: str | Path | None = None) -> Tables:
+    """Load the literature tables.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A folder holding user versions of some or all table files (same file names
+        and columns as the packaged ones). Tables not found there come from the
+        package. For ``sources``, ``soil_thresholds``, ``food_limits``, ``crops``,
+        ``transfer_functions`` and ``land_rules`` the user rows are *added* to the packaged ones and
+        replace packaged rows with the same key (:data:`MERGE_KEYS`): a user
+        ``soil_thresholds.csv`` holding only a new ``set_id`` adds that set, a user
+        ``transfer_functions.csv`` adds its functions, a user ``land_rules.csv`` adds its
+        rules (a new ``rule_set`` for another jurisdiction). Other tables are replaced.
+
+    Returns
+    -------
+    Tables
+        The tables; cached (until a file in ``directory`` changes), so repeated calls
+        are cheap. Do not modify them in place: use :meth:`Tables.replace`.
+
+    Raises
+    ------
+    TableError
+        If a user table cannot be read or lacks a column of the packaged table.
+    """
+    if directory is None:
+        return _load_dir(None)
+    d = Path(directory)
+    if not d.is_dir():
+        raise TableError(f"table folder not found: {d}")
+    stamp = tuple((f, (d / f).stat().st_mtime_ns, (d / f).stat().st_size)
+                  for f in TABLE_FILES.values() if (d / f).exists())
+    return _load_dir(str(d), stamp)
+
+
+def split_keys(cell: str) -> list[str]:
+    """Split a ``source`` cell (``'a;b'``) into its keys."""
+    return [k.strip() for k in str(cell).split(";") if k.strip()]
+
+
+def source_problems(tables: Tables) -> list[str]:
+    """List rows whose sources are missing or cite a key absent from ``sources.csv``.
+
+    Every table must have a ``source`` column (or, like the crop table, ``*_source``
+    columns for each sourced value). A ``source`` cell must not be empty; every key
+    in any source cell must exist in ``sources.csv``.
+
+    Returns
+    -------
+    list of str
+        One message per problem (empty when every row is sourced).
+    """
+    known = set(tables.sources["key"])
+    problems = []
+    for name, df in tables.items():
+        if name == "sources":
+            continue
+        cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
+        if not cols:
+            problems.append(f"{name}: table has no source column")
+            continue
+        for col in cols:
+            for i, cell in enumerate(df[col].tolist()):
+                keys = split_keys(cell)
+                if col == "source" and not keys:
+                    problems.append(f"{name} row {i + 1}: no source")
+                for k in keys:
+                    if k not in known:
+                        problems.append(f"{name} row {i + 1}: unknown source key {k!r} in {col}")
+    return problems

@@ -1,0 +1,137 @@
+"""Dask backend: the planner on the partitions of a dask DataFrame, on one machine or a cluster.
+
+Install with ``pip install agriremed[dask]``; dask is imported only when these functions
+run. Each partition is validated and planned by :func:`agriremed.engine.stream.plan_chunk` (the
+function :func:`agriremed.engine.stream.plan_stream` uses for each chunk) through
+``map_partitions``, so every number equals the pandas path: input rows are numbered across
+the partitions and plot ids repeated in any two partitions are rejected as duplicates.
+
+With a ``dask.distributed.Client`` connected, the same graph runs on the cluster's workers::
+
+    from dask.distributed import Client
+    import dask.dataframe as dd
+    from agriremed.engine.dask_backend import plan_dask
+
+    client = Client("scheduler-address:8786")
+    plots = dd.read_parquet("s3://bucket/province/*.parquet")
+    out = plan_dask(plots, Scenario(mc_draws=0))
+    out.table.to_parquet("plan/")            # one file per partition, written by the workers
+
+``out.table`` and ``out.summary`` are lazy; each plans the partitions when computed, so
+write or compute the one you need (computing both plans twice).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core.names import normalise_header
+from agriremed.core.scenario import Scenario
+from agriremed.engine.stream import plan_chunk, repeated_ids
+from agriremed.core.tables import Tables, load_tables
+from agriremed.io.validate import as_text
+
+__all__ = ["DaskPlan", "plan_dask"]
+
+
+@dataclasses.dataclass
+class DaskPlan:
+    """Lazy outputs of :func:`plan_dask` (dask DataFrames, one partition per input partition).
+
+    Attributes
+    ----------
+    table : dask.dataframe.DataFrame
+        Plot × option rows, columns of ``plan.csv``.
+    summary : dask.dataframe.DataFrame
+        One row per planned plot, columns of ``summary.csv``.
+    rejected, problems : dask.dataframe.DataFrame
+        Rejected input rows with reasons, and every validation problem.
+    n_input : int
+        Input rows (counted when :func:`plan_dask` ran).
+    """
+
+    table: object
+    summary: object
+    rejected: object
+    problems: object
+    n_input: int
+
+
+def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
+               duplicates: dict, partition_info=None) -> pd.DataFrame:
+    """Plan one partition and return one of its outputs (dask passes ``partition_info``)."""
+    number = partition_info["number"] if partition_info else 0
+    part = part.reset_index(drop=True)
+    p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
+    if what == "table":
+        return p.table
+    if what == "summary":
+        return p.summary
+    if what == "rejected":
+        return p.rejected
+    problems = p.problems
+    if number > 0:  # file-level problems (headers, missing columns) once, from the first partition
+        problems = problems.loc[problems["input_row"].notna()]
+    return problems
+
+
+def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None = None) -> DaskPlan:
+    """Plan a dask DataFrame of plots partition by partition.
+
+    Parameters
+    ----------
+    plots : dask.dataframe.DataFrame
+        Plot table (input contract of :func:`agriremed.plan`), e.g. from ``dd.read_parquet``
+        or ``dd.read_csv(..., dtype=str)``.
+    scenario : Scenario, optional
+        User assumptions (default :class:`Scenario()`).
+    tables : Tables, optional
+        Literature tables (default: the packaged ones).
+
+    Returns
+    -------
+    DaskPlan
+        Lazy plan, summary, rejected rows and problems.
+
+    Notes
+    -----
+    Two small passes run before the lazy outputs are built: the partition lengths (to number
+    input rows across partitions) and the plot id column (to find ids repeated anywhere).
+    The output metadata comes from planning the first rows of the first partition.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd                                  # doctest: +SKIP
+    >>> from agriremed.io.synthetic import synthetic_plots              # doctest: +SKIP
+    >>> out = plan_dask(dd.from_pandas(synthetic_plots(1000), npartitions=4),
+    ...                 Scenario(mc_draws=0))                        # doctest: +SKIP
+    >>> out.summary.compute()["recommended_option"].value_counts()   # doctest: +SKIP
+    """
+    try:
+        import dask
+        import dask.dataframe  # noqa: F401  (the optional extra)
+    except ImportError as exc:
+        raise ImportError("the dask backend needs dask: pip install 'agriremed[dask]'") from exc
+    scenario = scenario or Scenario()
+    tables = tables or load_tables()
+    lengths = np.asarray(plots.map_partitions(len).compute(), dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    id_col = next((c for c in plots.columns if normalise_header(str(c))[0] == "plot_id"), None)
+    duplicates: dict[str, str] = {}
+    if id_col is not None:
+        ids = as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
+        rows = np.flatnonzero(ids != "") + 1
+        duplicates = repeated_ids(ids[rows - 1], rows)
+    sample = plots.get_partition(0).head(min(50, int(lengths[0])) if len(lengths) else 0, compute=True)
+    with dask.config.set(scheduler="sync"):
+        example = plan_chunk(sample.reset_index(drop=True), scenario, tables, 0, duplicates)
+    metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
+             "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0]}
+    out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates,
+                                      meta=metas[what], align_dataframes=False)
+           for what in metas}
+    return DaskPlan(table=out["table"], summary=out["summary"], rejected=out["rejected"],
+                    problems=out["problems"], n_input=int(lengths.sum()))

@@ -1,0 +1,1227 @@
+"""Portfolio runs: plan a plot table of any size in chunks, writing the outputs as they come.
+
+:func:`plan_stream` reads a CSV or Parquet file (or a DataFrame) ``chunk_size`` rows at a
+time, validates and plans each chunk with :func:`agriremed.plan` (``detail=False``: the
+plan and summary tables, not the long per-year tables), and appends the plan and summary
+rows to ``plan.parquet`` / ``summary.parquet`` (or ``.csv``) before reading the next chunk.
+Peak memory is set by the chunk size, not by the number of plots.
+
+The streamed result equals the in-memory one: input rows are numbered across the whole
+file, plot ids repeated anywhere in the file are rejected as duplicates (a first pass
+over the file collects the plot ids of every row), and every plot's numbers are those
+:func:`agriremed.plan` gives, because no stage looks across plots. The dask backend
+(:mod:`agriremed.engine.dask_backend`) runs the
+same chunk function on the partitions of a dask DataFrame.
+
+Outputs in ``out``:
+
+* ``plan.parquet`` (or ``plan.csv``) — one row per plot × option, columns as ``plan.csv``;
+* ``summary.parquet`` (or ``summary.csv``) — one row per planned plot;
+* ``rejected.csv``, ``problems.csv`` — every rejected row with its reasons, all problems;
+* ``scenario.json`` and ``run.json`` — scenario, seed, version, row counts, input digest;
+* ``datapackage.json`` — every column of every table (type, unit, English and Chinese label).
+
+CSV outputs are plain tables as :func:`agriremed.io.readers.write_csv` writes them (header row
+first, no comment lines, formula-looking text quoted); the provenance is in ``run.json``,
+and Parquet files also carry it in their schema metadata (key ``agriremed``). Output files
+of an earlier run in ``out`` are removed first (:func:`agriremed.io.outputs.prepare_out_dir`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+import hashlib
+import io as _io
+import json
+import math
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from agriremed.core.version import __version__
+from agriremed.io.readers import (SEP_NAMES, InputFileError, header_row, mostly_common_chinese,
+                                  sniff_separator, empty_lines_note, parquet_as_text, read_table,
+                                  row_width_problem)
+from agriremed.core.names import normalise_header
+from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
+from agriremed.core.scenario import Scenario, ScenarioError
+from agriremed.core.tables import Tables, load_tables
+from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots
+from agriremed.engine.plan import pass_through_columns, plan, rules_note
+from agriremed.io.geo import feature_count
+from agriremed.io.readers import write_csv
+from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_plan
+
+__all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
+           "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
+           "data_rows_at_most"]
+
+#: Plots per chunk of a deterministic run (``mc_draws=0``): about 1 GB of resident memory
+#: for the 26-option library (see :data:`MEMORY_PER_PLOT_MB`); larger chunks are not faster.
+#: With Monte Carlo draws the chunk size comes from :func:`chunk_size_for`.
+DEFAULT_CHUNK_SIZE = 5_000
+
+# ---- memory model ---------------------------------------------------------------------------
+# Peak resident memory of planning n plots with D Monte Carlo draws in one call of
+# agriremed.plan, measured with ``python bench/bench_memory.py --model`` (one fresh process per
+# point, ru_maxrss; 2 CPUs, Python 3.11, numpy 2.4, pandas 3.1, the packaged 26-option
+# library): base + D × per_draw + n × (per_plot + D × per_plot_draw). The per-plot-draw term
+# is the heaviest of the 16 sample plots (3.2 kB per plot and draw, plot 12 of
+# data/samples/plots.csv repeated 1 000 times; the synthetic portfolio mix needs 1.7 kB) plus
+# 10 %, so the estimate is an upper bound for realistic plot tables.
+
+#: Resident memory of the ``agriremed plan`` process with agriremed, its tables, the reader
+#: and writers loaded [MB] (measured 300 for a 3-plot plan).
+MEMORY_BASE_MB = 350.0
+#: Memory per plot of a chunk without Monte Carlo draws [MB] (measured 0.25 with 14 333-plot
+#: chunks: 40 000 synthetic plots without draws peaked at 3 890 MB; 0.03–0.15 in small chunks).
+MEMORY_PER_PLOT_MB = 0.30
+#: The same for a whole plan with its per-year tables, written with report.html [MB]
+#: (measured 0.22: 14 000 synthetic plots without draws peaked at 3 360 MB).
+MEMORY_PER_PLOT_DETAIL_MB = 0.25
+#: Memory per plot and Monte Carlo draw [MB] (measured 1.7–3.2 kB).
+MEMORY_PER_PLOT_DRAW_MB = 3.5e-3
+#: Memory per Monte Carlo draw whatever the number of plots (parameter draw tables) [MB]
+#: (measured 2–5 kB).
+MEMORY_PER_DRAW_MB = 5e-3
+#: Estimated peak memory a plan may reach by default [MB]; the measured peak stays below
+#: 3 GB (README, "Memory").
+MEMORY_BUDGET_MB = 2_500.0
+
+
+
+def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb: float = 0.0) -> float:
+    """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
+
+    Parameters
+    ----------
+    n_plots : int
+        Plots planned in one call of :func:`agriremed.plan` (one chunk).
+    n_draws : int
+        Monte Carlo draws.
+    detail : bool
+        A whole plan with its per-year tables and report written (the in-memory
+        ``agriremed plan``) rather than a chunk.
+    held_mb : float
+        Memory held beside the chunks for the whole run [MB]: a GIS layer's attributes and
+        geometry, its region join and its plan.gpkg writer (:func:`agriremed.io.geo.held_mb`);
+        0 for a plot table.
+
+    Returns
+    -------
+    float
+        ``MEMORY_BASE_MB + held_mb + n_draws × MEMORY_PER_DRAW_MB
+        + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB]
+        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``).
+
+    Examples
+    --------
+    >>> round(memory_estimate_mb(1_000, 500)), round(memory_estimate_mb(1_000, 500, held_mb=100))
+    (2402, 2502)
+    """
+    n, d = max(int(n_plots), 0), max(int(n_draws), 0)
+    a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB
+    return MEMORY_BASE_MB + max(float(held_mb), 0.0) + d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)
+
+
+def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False,
+                   held_mb: float = 0.0) -> int:
+    """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws.
+    budget_mb : float
+        Memory budget [MB].
+    detail : bool
+        Plots of a whole plan with its per-year tables and report (see
+        :func:`memory_estimate_mb`) rather than of a chunk.
+    held_mb : float
+        Memory held beside the chunks for the whole run [MB] (a GIS layer,
+        :func:`agriremed.io.geo.held_mb`); it is taken off ``budget_mb`` first.
+
+    Returns
+    -------
+    int
+        Plots per chunk (:func:`memory_estimate_mb` ≤ ``budget_mb``); 0 when not even one
+        plot fits (too many draws, see :func:`max_draws`).
+
+    Examples
+    --------
+    >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
+    (1047, 7166, 8600)
+    >>> chunk_size_for(0, held_mb=300)
+    6166
+    """
+    d = max(int(n_draws), 0)
+    free = budget_mb - MEMORY_BASE_MB - max(float(held_mb), 0.0) - d * MEMORY_PER_DRAW_MB
+    per_plot = (MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB
+    return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
+
+
+def max_draws(budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0) -> int:
+    """The most Monte Carlo draws with which one plot at a time fits in ``budget_mb`` [–]
+    (``held_mb``: memory held beside the chunks, see :func:`chunk_size_for`).
+
+    Examples
+    --------
+    >>> max_draws()
+    252905
+    """
+    free = budget_mb - MEMORY_BASE_MB - max(float(held_mb), 0.0) - MEMORY_PER_PLOT_MB
+    return max(math.floor(free / (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)
+
+
+def check_draws(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, what: str = "mc_draws",
+                held_mb: float = 0.0) -> int:
+    """Plots per chunk for ``n_draws`` draws, or an error naming the largest number that fits.
+
+    Monte Carlo percentiles need every draw of a row at once, so draws cannot be split
+    into blocks without changing the numbers; a number of draws whose arrays do not fit
+    in memory even for one plot is refused.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws asked for.
+    budget_mb : float
+        Memory budget [MB].
+    what : str
+        How the draws were given (``--draws`` or ``mc_draws``), for the message.
+    held_mb : float
+        Memory held beside the chunks for the whole run [MB] (see :func:`chunk_size_for`).
+
+    Returns
+    -------
+    int
+        :func:`chunk_size_for` ``(n_draws, budget_mb, held_mb=held_mb)`` (at least 1).
+
+    Raises
+    ------
+    agriremed.core.scenario.ScenarioError
+        When not even one plot fits, naming the estimate and :func:`max_draws`.
+    """
+    size = chunk_size_for(n_draws, budget_mb, held_mb=held_mb)
+    if size >= 1:
+        return size
+    need = memory_estimate_mb(1, n_draws, held_mb=held_mb)
+    most = max_draws(budget_mb, held_mb)
+    raise ScenarioError(
+        f"{what} {int(n_draws):,}: one plot with this many Monte Carlo draws needs about {need:,.0f} MB of "
+        f"memory, more than the {budget_mb:,.0f} MB allowed; the largest number of draws that fits is "
+        f"{most:,} (or give more memory with --memory MB) "
+        f"（蒙特卡罗抽样次数过多，内存不足：最多 {most:,} 次）")
+
+
+#: Characters decoded from the top of a text file to find its separator.
+_HEAD_BYTES = 1 << 20
+
+
+@dataclasses.dataclass
+class StreamResult:
+    """Result of :func:`plan_stream`.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame or None
+        One row per planned plot (as ``summary.csv``), unless ``keep_summary=False``.
+    recommended : pandas.DataFrame or None
+        The plan rows (columns of ``plan.csv``) of each plot's recommended option, with
+        ``keep_recommended=True``.
+    rejected, problems : pandas.DataFrame
+        Rejected input rows with reasons, and every validation problem (rows numbered
+        across the whole input).
+    n_input, n_planned : int
+        Data rows read and plots planned; ``n_planned + len(rejected) == n_input``.
+    n_chunks : int
+        Chunks planned.
+    seconds : float
+        Wall time of the run [s].
+    paths : dict
+        Output name → path written (empty without ``out``).
+    scenario : Scenario
+        The scenario used.
+    notes : list of str
+        How the input was read.
+    """
+
+    summary: pd.DataFrame | None
+    recommended: pd.DataFrame | None
+    rejected: pd.DataFrame
+    problems: pd.DataFrame
+    n_input: int
+    n_planned: int
+    n_chunks: int
+    seconds: float
+    paths: dict
+    scenario: Scenario
+    notes: list = dataclasses.field(default_factory=list)
+    input_digest: str = ""
+    version: str = __version__
+
+    @property
+    def plots_per_second(self) -> float:
+        """Planned plots per second of wall time [plots s⁻¹]."""
+        return self.n_planned / self.seconds if self.seconds > 0 else float("nan")
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+_EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
+_PARQUET = (".parquet", ".pq")
+
+
+#: Suffixes of GIS layers (:mod:`agriremed.io.geo`); their attribute table is read whole, the
+#: geometry is not kept.
+_GEO = (".gpkg", ".shp", ".geojson", ".zip")
+
+
+def data_rows_at_most(source, sheet: str | int | None = None) -> int:
+    """An upper bound of the data rows of a plot table, found without reading it into memory.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        Plot table.
+    sheet : str or int, optional
+        Excel sheet (as :func:`agriremed.io.readers.read_table`).
+
+    Returns
+    -------
+    int
+        Text files: the number of line breaks (every data row takes at least one line, and
+        the header one more; line ends LF, CRLF or CR); Parquet: the rows in its metadata;
+        Excel (small by nature): the data rows read; a DataFrame: its rows; 0 for a path that
+        is not a file (the reader then says why).
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        If an Excel file cannot be read (the message :func:`~agriremed.io.readers.read_table` gives).
+    """
+    if isinstance(source, pd.DataFrame):
+        return len(source)
+    p = Path(source)
+    if not p.is_file():
+        return 0
+    suffix = p.suffix.lower()
+    if suffix in _PARQUET:
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        except Exception:  # not Parquet: the reader reports it
+            return 0
+    if suffix in _EXCEL:
+        return len(read_table(p, sheet=sheet)[0])
+    if suffix in _GEO:
+        return feature_count(p, sheet)
+    lf = cr = 0
+    with open(p, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            lf, cr = lf + block.count(b"\n"), cr + block.count(b"\r")
+    return max(lf, cr)  # LF, CRLF or CR-only line ends
+
+
+#: Bytes decoded at a time when a text file is streamed.
+_BLOCK = 1 << 22
+
+
+def _bad_byte_line(p: Path, pos: int) -> int:
+    """1-based line of byte ``pos`` of file ``p`` (as :func:`agriremed.io.readers.decode_text` counts it)."""
+    n, done = 0, 0
+    with open(p, "rb") as fh:
+        while done < pos:
+            block = fh.read(min(_BLOCK, pos - done))
+            if not block:
+                break
+            n += block.count(b"\n")
+            done += len(block)
+    return n + 1
+
+
+def _decodes(p: Path, codec: str, skip: int = 0, count: bool = False):
+    """Decode the whole file ``p`` with ``codec`` block by block.
+
+    Returns ``None`` when it decodes, else (absolute position of the first bad byte, reason);
+    with ``count=True`` (decoding with replacement characters) the pair (characters above
+    ASCII that are not U+FFFD, U+FFFD characters) instead.
+    """
+    dec = codecs.getincrementaldecoder(codec)("replace" if count else "strict")
+    fed = skip
+    multibyte = replaced = 0
+    with open(p, "rb") as fh:
+        fh.seek(skip)
+        while True:
+            block = fh.read(_BLOCK)
+            final = not block
+            pending = len(dec.getstate()[0])
+            try:
+                text = dec.decode(block, final=final)
+            except UnicodeDecodeError as exc:
+                return fed - pending + exc.start, exc.reason
+            if count:
+                replaced += text.count("\ufffd")
+                multibyte += sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd") \
+                    if not text.isascii() else 0
+            fed += len(block)
+            if final:
+                return (multibyte, replaced) if count else None
+
+
+def _text_start(p: Path, codec: str, skip: int, n_chars: int) -> str:
+    """The first ``n_chars`` characters of ``p`` decoded with ``codec`` from byte ``skip``."""
+    dec = codecs.getincrementaldecoder(codec)("strict")
+    parts, have = [], 0
+    with open(p, "rb") as fh:
+        fh.seek(skip)
+        while have < n_chars:
+            block = fh.read(_BLOCK)
+            t = dec.decode(block, final=not block)
+            parts.append(t)
+            have += len(t)
+            if not block:
+                break
+    return "".join(parts)[:n_chars]
+
+
+def _file_encoding(p: Path) -> tuple[str, str, int]:
+    """(Python codec, encoding label, bytes to skip) of a text file, decided on the whole file.
+
+    The same decision as :func:`agriremed.io.readers.decode_text` on the file's bytes (byte-order
+    mark; UTF-16 without one; strict UTF-8; GB18030 when its non-ASCII characters are
+    common Chinese ones; Windows-1252; Latin-1), with the same errors, without holding the
+    file in memory.
+    """
+    name = p.name
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(codecs.BOM_UTF8):
+        bad = _decodes(p, "utf-8", skip=3)
+        if bad is not None:
+            raise InputFileError(f"{name} starts with a UTF-8 byte-order mark but is not UTF-8 text "
+                                 f"(line {_bad_byte_line(p, bad[0])})")
+        return "utf-8", "utf-8", 3
+    for boms, label in ((((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")), "UTF-32"),
+                        (((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")), "UTF-16")):
+        for bom, codec in boms:
+            if head.startswith(bom):
+                bad = _decodes(p, codec)
+                if bad is None:
+                    return codec, label, 0
+                if label == "UTF-32":
+                    break
+                raise InputFileError(f"{name} starts with a {label} byte-order mark but is not "
+                                     f"{label} text: {bad[1]}")
+    if b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        if max(even, odd) > len(head) // 4 and _decodes(p, codec) is None:
+            return codec, "UTF-16", 0
+        raise InputFileError(f"{name} is not a text table (it holds binary data): save it as CSV "
+                             "(UTF-8) or as an Excel workbook")
+    bad = _decodes(p, "utf-8")
+    if bad is None:
+        return "utf-8", "utf-8", 0
+    multibyte, replaced = _decodes(p, "utf-8", count=True)
+    if multibyte >= 3 and multibyte >= 3 * replaced:
+        line = _bad_byte_line(p, bad[0])
+        raise InputFileError(f"{name} is UTF-8 text except at line {line}, whose bytes are not UTF-8 (a "
+                             "file pieced together from two encodings): fix that line or save the "
+                             "whole file again as UTF-8")
+    if _decodes(p, "gb18030") is None and mostly_common_chinese(_text_start(p, "gb18030", 0, 200_000)):
+        return "gb18030", "GB18030", 0
+    if _decodes(p, "cp1252") is None:
+        return "cp1252", "cp1252", 0
+    return "latin-1", "latin-1", 0
+
+
+def _text_lines(p: Path, codec: str, label: str, skip: int) -> Iterator[str]:
+    """The decoded text of ``p`` (universal newlines) as lines, streamed."""
+    with open(p, "rb") as raw:
+        raw.seek(skip)
+        fh = _io.TextIOWrapper(raw, encoding=codec, newline=None)
+        first = True
+        for line in fh:
+            if first and label in ("UTF-16", "UTF-32"):
+                line = line.lstrip("\ufeff")  # as decode_text
+            first = False
+            yield line
+
+
+def _records(p: Path, enc: tuple[str, str, int], sep: str) -> Iterator[tuple[list[str], int, int, bool]]:
+    """(cells, first line, last line, is the last record) of every record of a delimited text file."""
+    reader = csv.reader(_text_lines(p, *enc), delimiter=sep)
+    prev = 0
+    held = None
+    try:
+        for rec in reader:
+            start, end = prev + 1, reader.line_num
+            prev = end
+            if held is not None:
+                yield (*held, False)
+            held = (rec, start, end)
+    except csv.Error as exc:
+        raise InputFileError(f"{p.name}: line {reader.line_num}: {exc}") from exc
+    if held is not None:
+        yield (*held, True)
+
+
+@dataclasses.dataclass
+class _Scan:
+    """File-level facts of an input, found in a first pass: they decide how every chunk is read."""
+
+    duplicates: dict
+    n_rows: int
+    notes: list
+    keep: list | None = None          # header names kept (trailing unnamed columns with a value somewhere)
+    decimal_marks: tuple | None = None  # (decimal commas used, decimal points used), semicolon files
+
+
+class _DelimitedFile:
+    """A CSV/text plot table read record by record exactly as :func:`agriremed.io.readers.read_table` reads it.
+
+    Header row among the first ten records (title rows above it skipped), a record with
+    another number of cells than the header reported as a row problem with its line (never
+    padded and planned), an unbalanced quote stopping the file with its line, blank lines
+    reported, trailing unnamed columns dropped when they hold no value in the whole file.
+    """
+
+    def __init__(self, p: Path):
+        self.p, self.name = p, p.name
+        self.enc = _file_encoding(p)
+        codec, label, skip = self.enc
+        head = _text_start(p, codec, skip, _HEAD_BYTES)
+        if label in ("UTF-16", "UTF-32"):
+            head = head.lstrip("\ufeff")
+        if len(head) < _HEAD_BYTES and not head.strip():
+            raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
+        self.sep = sniff_separator(head)
+        self.notes = []
+        if label != "utf-8":
+            self.notes.append(f"{self.name} was read with the {label} text encoding")
+        if self.sep != ",":
+            self.notes.append(f"{self.name} is separated by {SEP_NAMES[self.sep]}")
+        self._find_header()
+
+    def _find_header(self) -> None:
+        first: list = []
+        records = _records(self.p, self.enc, self.sep)
+        for rec in records:  # the first ten records, and on to a filled one (blank lines above a header)
+            first.append(rec)
+            if len(first) >= 10 and any(any(str(c).strip() for c in r[0]) for r in first[9:]):
+                break
+        records.close()
+        if not any(any(str(c).strip() for c in r[0]) for r in first):
+            raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
+        recs = [r[0] for r in first[:10]]
+        width0 = max((len(r) for r in recs), default=0)
+        grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in recs],
+                            dtype=object)
+        h = header_row(grid)
+        while h < len(first) - 1 and not any(str(c).strip() for c in first[h][0]):
+            h += 1  # blank lines above a header that names no known column
+        self.h = h
+        self.header_line = first[h][1]
+        if h > 0:
+            self.notes.append(f"{self.name}: header found on line {self.header_line}; {h} title line(s) "
+                              "above it were skipped")
+        header = [str(c).strip() for c in first[h][0]]
+        self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
+        self.header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
+        self.trailing = [j for j, c in enumerate(self.header)
+                         if c.startswith("unnamed_") and j >= self.named - 1]
+
+    def rows(self) -> Iterator[tuple]:
+        """(index, cells, first line, last line, is last) of every record below the header; the
+        file-level check of quoted cells over several lines runs as they come."""
+        width = len(self.header)
+        for i, (rec, s, e, last) in enumerate(_records(self.p, self.enc, self.sep)):
+            if i <= self.h:
+                if i < self.h:
+                    continue
+                if e > s:
+                    self._multi(i, rec, s, e, last, width)
+                continue
+            if e > s:
+                self._multi(i, rec, s, e, last, width)
+            yield i, rec, s
+
+    def _multi(self, i, rec, s, e, last, width) -> None:
+        if len(rec) != width:
+            raise InputFileError(
+                f"{self.name}: line {s}: a quoted field starts on this line and is not closed on it "
+                f"(the quote runs to {'the end of the file' if last else f'line {e}'}, taking in "
+                f"{e - s} more line(s)): an unbalanced quote. Close the quote on line {s} or remove it")
+        self.multi_notes.append(f"{self.name}: lines {s}–{e} hold one row (a quoted cell with line breaks)")
+
+    def chunks(self, chunk_size: int, keep: list | None = None, marks=None) -> Iterator[pd.DataFrame]:
+        """Chunks of ``chunk_size`` data rows, each as :func:`~agriremed.io.readers.read_table` gives its rows.
+
+        ``keep``: header names to keep (the file-level choice of :meth:`scan`; ``None`` keeps
+        every column); ``marks``: the file's decimal marks. The attrs of each chunk hold
+        ``lines``, ``row_problems`` (rows of the chunk) and ``blank_lines`` (the empty lines
+        since the previous chunk).
+        """
+        self.multi_notes = []
+        width, named, header = len(self.header), self.named, self.header
+        rows, lines, problems, blank = [], [], [], []
+        for _, raw, s in self.rows():
+            rec = [str(c).strip() for c in raw]
+            if not any(rec):
+                blank.append(s)
+                continue
+            n = len(rec)
+            if not (named <= n <= width):
+                problems.append(row_width_problem(len(rows), rec, header))
+            rows.append((rec + [""] * width)[:width])
+            lines.append(s)
+            if len(rows) == chunk_size:
+                yield self._frame(rows, lines, problems, blank, keep, marks)
+                rows, lines, problems, blank = [], [], [], []
+        yield self._frame(rows, lines, problems, blank, keep, marks)
+
+    def _frame(self, rows, lines, problems, blank, keep, marks) -> pd.DataFrame:
+        df = pd.DataFrame(rows or None, columns=self.header, dtype=object)
+        if keep is not None and len(keep) < len(self.header):
+            df = df.loc[:, [c in keep for c in df.columns]]
+        df.attrs.update(header_line=self.header_line, lines=lines, row_problems=problems, blank_lines=blank,
+                        separator=self.sep, decimal_comma=self.sep == ";", encoding=self.enc[1], sheet=None)
+        if marks is not None:
+            df.attrs["decimal_marks"] = marks
+        return df
+
+
+def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
+    """Chunks of a table already in memory; row problems go with their chunk (renumbered)."""
+    lines = df.attrs.get("lines")
+    problems = df.attrs.get("row_problems") or []
+    for start in range(0, max(len(df), 1), chunk_size):
+        chunk = df.iloc[start:start + chunk_size].reset_index(drop=True)
+        chunk.attrs = {k: v for k, v in df.attrs.items() if k not in ("lines", "row_problems")}
+        if lines is not None:
+            chunk.attrs["lines"] = list(lines[start:start + chunk_size])
+        chunk.attrs["row_problems"] = [dict(rp, row=rp["row"] - start) for rp in problems
+                                       if start <= rp["row"] < start + chunk_size]
+        yield chunk
+
+
+def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    try:
+        f = pq.ParquetFile(p)
+    except Exception as exc:  # not a parquet file: an input problem
+        raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
+    if f.metadata.num_rows == 0:
+        yield parquet_as_text(f.schema_arrow.empty_table().to_pandas())
+        return
+    for batch in f.iter_batches(batch_size=chunk_size):
+        yield parquet_as_text(batch.to_pandas())
+
+
+class _Input:
+    """A plot table read in two passes: :meth:`scan` (file-level facts), then :meth:`chunks`."""
+
+    def __init__(self, source, chunk_size: int, sheet: str | int | None = None):
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size {chunk_size}: expected a positive number of rows")
+        self.chunk_size = chunk_size
+        self.frame, self.text, self.parquet, self.notes = None, None, None, []
+        self.name = "the table"
+        if isinstance(source, pd.DataFrame):
+            self.frame = source
+            return
+        p = Path(source)
+        if not p.exists():
+            raise InputFileError(f"file not found: {p}")
+        if p.is_dir():
+            raise InputFileError(f"{p} is a folder, not a table file")
+        if p.stat().st_size == 0:
+            raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+        self.name = p.name
+        suffix = p.suffix.lower()
+        if suffix in _PARQUET:
+            self.parquet = p
+        elif suffix in _EXCEL or suffix in _GEO:  # workbooks and GIS attributes: read once, whole
+            self.frame, self.notes = read_table(p, sheet=sheet)
+        else:
+            self.text = _DelimitedFile(p)
+            self.notes = list(self.text.notes)
+        self._scan = None
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The data rows in chunks (after :meth:`scan` for text files, whose column choice and
+        decimal marks are file-level)."""
+        if self.frame is not None:
+            return _frame_chunks(self.frame, self.chunk_size)
+        if self.parquet is not None:
+            return _parquet_chunks(self.parquet, self.chunk_size)
+        sc = self.scan()
+        return self.text.chunks(self.chunk_size, sc.keep, sc.decimal_marks)
+
+    def scan(self) -> _Scan:
+        """One pass over the input: repeated plot ids, data rows, notes, and for text files the
+        columns kept and the decimal marks (file-level, as the in-memory reader decides them)."""
+        if getattr(self, "_scan", None) is not None:
+            return self._scan
+
+        text = self.text
+        chunks = text.chunks(self.chunk_size) if text is not None else self.chunks()
+        ids, rows, start, blank = [], [], 0, []
+        has_value = set()
+        comma = point = False
+        for chunk in chunks:
+            blank += chunk.attrs.get("blank_lines", [])
+            col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
+            if col is not None:
+                t = as_text(chunk[col]).to_numpy(object)
+                keep = t != ""
+                ids.append(t[keep])
+                rows.append(start + 1 + np.flatnonzero(keep))
+            if text is not None:
+                bad = {rp["row"] for rp in chunk.attrs["row_problems"]}
+                good = np.ones(len(chunk), bool)
+                good[list(bad)] = False
+                for j in text.trailing:
+                    if j not in has_value and chunk.iloc[good, j].ne("").any():
+                        has_value.add(j)
+                if text.sep == ";":
+                    c, pt = decimal_marks(chunk)
+                    comma, point = comma or c, point or pt
+            start += len(chunk)
+        dups = repeated_ids(np.concatenate(ids), np.concatenate(rows)) if ids else {}
+        notes = list(self.notes)
+        keep = marks = None
+        if text is not None:
+            notes += text.multi_notes
+            if blank:
+                notes.append(empty_lines_note(self.name, blank))
+            keep = [c for j, c in enumerate(text.header) if j not in text.trailing or j in has_value]
+            marks = (comma, point) if text.sep == ";" else None
+        self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks)
+        return self._scan
+
+
+def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                sheet: str | int | None = None) -> tuple[Iterator[pd.DataFrame], list[str]]:
+    """Chunks of a plot table, each as :func:`agriremed.io.readers.read_table` would give its rows.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        CSV (any encoding, separator and title rows :func:`~agriremed.io.readers.read_table`
+        accepts), Parquet, Excel (read whole, then cut) or a DataFrame.
+    chunk_size : int
+        Rows per chunk.
+    sheet : str or int, optional
+        Excel sheet (as :func:`~agriremed.io.readers.read_table`).
+
+    Returns
+    -------
+    chunks : iterator of pandas.DataFrame
+        Data rows; ``attrs`` carries ``header_line``, the file ``lines`` of the rows,
+        ``row_problems`` (rows of the chunk that cannot be read: another number of cells
+        than the header) and, for text files, ``blank_lines`` and ``decimal_marks``.
+    notes : list of str
+        How the file is read (encoding, separator, header line, rows over several lines,
+        empty lines), as :func:`~agriremed.io.readers.read_table` words them.
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        Whatever :func:`~agriremed.io.readers.read_table` refuses (missing or empty file, binary
+        data, a damaged encoding, an unbalanced quote with its line, several Excel sheets
+        with data and no ``sheet``).
+    """
+    inp = _Input(source, chunk_size, sheet)
+    notes = inp.scan().notes
+    return inp.chunks(), notes
+
+
+def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                  sheet: str | int | None = None) -> dict[str, str]:
+    """Plot ids that occur more than once in the whole input, with their input rows.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        As :func:`iter_chunks`.
+    chunk_size : int
+        Rows per chunk of the pass over the file.
+    sheet : str or int, optional
+        Excel sheet.
+
+    Returns
+    -------
+    dict
+        Plot id → its input rows (1-based data rows, e.g. ``"3, 17"``), for repeated ids.
+    """
+    return _Input(source, chunk_size, sheet).scan().duplicates
+
+
+def repeated_ids(ids: np.ndarray, rows: np.ndarray) -> dict[str, str]:
+    """Ids that occur more than once → their rows (``"3, 17"``).
+
+    ``rows`` are the 1-based input rows of ``ids``.
+    """
+    s = pd.Series(rows, index=ids)
+    dup = s[s.index.duplicated(keep=False)]
+    return {k: ", ".join(map(str, g)) for k, g in dup.groupby(level=0, sort=False)}
+
+
+# ---- planning one chunk -----------------------------------------------------------------
+
+
+def _offset(v: Validation, rows_before: int) -> Validation:
+    """``v`` with input rows numbered after ``rows_before`` rows of earlier chunks."""
+    if rows_before == 0:
+        return v
+    plots = v.plots.copy()
+    plots["input_row"] = plots["input_row"] + rows_before
+    rejected = v.rejected.copy()
+    rejected["input_row"] = rejected["input_row"] + rows_before
+    problems = v.problems.copy()
+    problems["input_row"] = problems["input_row"] + rows_before
+    return dataclasses.replace(v, plots=plots, rejected=rejected, problems=problems)
+
+
+def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_before: int = 0,
+               duplicates: dict[str, str] | None = None):
+    """Validate and plan one chunk of a larger input.
+
+    Parameters
+    ----------
+    chunk : pandas.DataFrame
+        Rows of the plot table (as :func:`iter_chunks` gives them).
+    scenario : Scenario
+        User assumptions.
+    tables : Tables
+        Literature tables (with the scenario's overrides not yet applied).
+    rows_before : int
+        Data rows in earlier chunks (input rows are numbered across the whole input).
+    duplicates : dict, optional
+        Plot ids repeated anywhere in the input (:func:`duplicate_ids`).
+
+    Returns
+    -------
+    agriremed.engine.plan.Plan
+        The chunk's plan, without the long per-year tables (``detail=False``).
+    """
+    v = _offset(validate_plots(chunk, tables, duplicates=duplicates), rows_before)
+    return plan(v, scenario, tables=tables, progress=False, detail=False)
+
+
+def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                    sheet: str | int | None = None, on_valid=None, keep_plots: int = 0) -> Validation:
+    """Validate a plot table of any size chunk by chunk, with bounded memory.
+
+    The same checks and messages as :func:`agriremed.io.validate.validate_plots` on the whole
+    input (repeated plot ids are found in a first pass over the file; file-level problems
+    such as unreadable headers are reported once), without holding the valid rows.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        As :func:`iter_chunks`.
+    tables : Tables, optional
+        Literature tables (for the crop list).
+    chunk_size : int
+        Rows per chunk.
+    sheet : str or int, optional
+        Excel sheet.
+    on_valid : callable, optional
+        Called with the valid plots of each chunk (canonical columns, ``input_row``
+        numbered across the whole input), e.g. to screen and write them.
+    keep_plots : int
+        Valid rows kept in the returned ``plots`` (the first ones); the others are counted.
+
+    Returns
+    -------
+    agriremed.io.validate.Validation
+        ``plots`` holds at most ``keep_plots`` rows; ``n_valid`` counts every valid row, so ``n_valid + len(rejected) == n_input``.
+    """
+    tables = tables or load_tables()
+    inp = _Input(source, chunk_size, sheet)
+    scan = inp.scan()
+    kept, rejected, problems = [], [], []
+    n_input = n_valid = n_chunks = 0
+    for chunk in _with_last(inp.chunks()):
+        if len(chunk) == 0 and (n_chunks > 0 or not chunk.attrs.get("last", False)):
+            continue
+        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates), n_input)
+        probs = v.problems
+        if n_chunks > 0:  # file-level problems (headers, missing columns) once
+            probs = probs.loc[probs["input_row"].notna()]
+        problems.append(probs)
+        rejected.append(v.rejected)
+        if len(v.plots):
+            if on_valid is not None:
+                on_valid(v.plots)
+            have = sum(len(k) for k in kept)
+            if have < keep_plots:
+                kept.append(v.plots.head(keep_plots - have))
+            elif not kept:
+                kept.append(v.plots.iloc[:0])
+        n_input += v.n_input
+        n_valid += len(v.plots)
+        n_chunks += 1
+    out = Validation(
+        plots=pd.concat(kept, ignore_index=True) if kept else pd.DataFrame({"plot_id": []}),
+        rejected=pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(),
+        problems=pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
+            columns=["input_row", "line", "plot_id", "column", "value", "severity", "problem", "expected"]),
+        n_input=n_input, notes=list(scan.notes), n_valid=n_valid)
+    return out
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+
+class TableSink:
+    """One output table written chunk by chunk (CSV rows appended, or Parquet row groups)."""
+
+    def __init__(self, path: Path, fmt: str, head: list[str]):
+        self.path, self.fmt, self.head = path, fmt, head
+        self.columns = None
+        self._writer = None
+        self._schema = None
+        self._closed = False
+
+    def write(self, df: pd.DataFrame) -> None:
+        if self.columns is None:
+            self.columns = list(df.columns)
+        df = df[self.columns]
+        if self.fmt == "csv":
+            body = csv_text(df, header=self._writer is None)
+            if self._writer is None:
+                self._writer = open(self.path, "w", encoding="utf-8-sig", newline="")
+            self._writer.write(body)
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._schema is None:
+            schema = pa.Schema.from_pandas(df, preserve_index=False)
+            # a text column that is blank in the first chunk is still text
+            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in schema]
+            meta = {b"agriremed": "\n".join(self.head).encode("utf-8")}
+            self._schema = pa.schema(fields, metadata=meta)
+            self._writer = pq.ParquetWriter(self.path, self._schema)
+        self._writer.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
+
+    def close(self, empty: pd.DataFrame | None = None) -> Path:
+        """Finish the file (once); a table that received no rows is written as ``empty``."""
+        if self._writer is None and empty is not None:
+            self.write(empty)
+        if self._writer is not None and not self._closed:
+            self._writer.close()
+            self._closed = True
+        return self.path
+
+
+# ---- the run ----------------------------------------------------------------------------
+
+
+def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | None = None,
+                chunk_size: int | None = None, fmt: str = "parquet", tables: Tables | None = None,
+                progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
+                seed: int | None = None, sheet: str | int | None = None,
+                memory_mb: float = MEMORY_BUDGET_MB, extra_outputs=()) -> StreamResult:
+    """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        Plot table: CSV, Parquet, Excel file or DataFrame (input contract of :func:`agriremed.plan`).
+    scenario : Scenario, optional
+        User assumptions (default :class:`Scenario()`); ``mc_draws=0`` plans deterministically,
+        the fastest setting for portfolios.
+    out : str or Path, optional
+        Output folder; without it nothing is written and only the summary is kept.
+    chunk_size : int, optional
+        Plots per chunk; memory grows with it (:func:`memory_estimate_mb`). Default: the
+        most plots whose estimated peak memory with the scenario's Monte Carlo draws stays
+        within ``memory_mb`` (:func:`chunk_size_for`).
+    fmt : {'parquet', 'csv'}
+        Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
+    tables : Tables, optional
+        Literature tables (default: the packaged ones).
+    progress : bool, optional
+        Show a progress bar over the input rows (default: on an interactive terminal or notebook).
+    keep_summary : bool
+        Keep the summary of every plot in memory (about 1 kB per plot).
+    keep_recommended : bool
+        Keep the plan row of each plot's recommended option in memory (about 2 kB per plot).
+    seed : int, optional
+        Monte Carlo seed, overriding ``scenario.seed``.
+    sheet : str or int, optional
+        Excel sheet of plots (as :func:`agriremed.io.readers.read_table`).
+    memory_mb : float
+        Memory budget of the default chunk size [MB].
+    extra_outputs : sequence
+        Writers of further outputs built in bounded memory (with ``out``): each one's
+        ``add(plan)`` gets every chunk's plan, and its ``write(out, run)`` is called before
+        ``run.json`` is written and returns ``{name: path}`` (``run``: scenario, tables,
+        version, input digest, counts, rejected rows, chunks, chunk size, the plan and summary
+        file names, currency). :class:`agriremed.io.report.StreamReport` writes ``report.html``,
+        :class:`agriremed.io.workbook.StreamWorkbook` ``plan.xlsx``.
+
+    Returns
+    -------
+    StreamResult
+        Summary, rejected rows, problems, counts and paths.
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        If the file cannot be read.
+    agriremed.core.scenario.ScenarioError
+        If the scenario's Monte Carlo draws do not fit in ``memory_mb`` even one plot at a
+        time (:func:`check_draws`).
+    ValueError
+        If ``chunk_size`` plots with these draws do not fit in ``memory_mb``.
+
+    Examples
+    --------
+    >>> import agriremed
+    >>> from agriremed.io.synthetic import synthetic_plots
+    >>> r = plan_stream(synthetic_plots(60, seed=1), agriremed.Scenario(mc_draws=0), chunk_size=25,
+    ...                 progress=False)
+    >>> r.n_chunks, r.n_planned + len(r.rejected) == r.n_input
+    (3, True)
+    """
+    t0 = time.perf_counter()
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"fmt {fmt!r}: expected 'parquet' or 'csv'")
+    scenario = scenario or Scenario()
+    if seed is not None:
+        scenario = scenario.replace(seed=int(seed))
+    fitting = check_draws(scenario.mc_draws, memory_mb)
+    chunk_size = fitting if chunk_size is None else chunk_size
+    if chunk_size > fitting:
+        need = memory_estimate_mb(chunk_size, scenario.mc_draws)
+        raise ValueError(f"chunk_size {chunk_size:,}: with {scenario.mc_draws:,} Monte Carlo draws a chunk "
+                         f"needs about {need:,.0f} MB, more than memory_mb {memory_mb:,.0f}: use chunk_size "
+                         f"{fitting:,} or less, or a larger memory_mb")
+    tables = tables or load_tables()
+    inp = _Input(source, chunk_size, sheet)
+    scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
+    duplicates, notes, total = scan.duplicates, list(scan.notes), scan.n_rows
+
+    head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
+    sinks, soft_sinks = {}, {}
+    if out is not None:
+        out = prepare_out_dir(out)
+        sinks = {name: TableSink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
+        # soft re-uses and the opportunity matrix: rows of one plot only, so appended chunk by chunk
+        soft_sinks = {name: TableSink(out / f"{name}.csv", "csv", head) for name in SOFT_REUSE_OUTPUTS}
+
+    acc = _Collected(keep_summary=keep_summary, keep_recommended=keep_recommended, writing=out is not None,
+                     extra_outputs=extra_outputs)
+    bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
+               else None)
+    try:
+        for chunk in _with_last(inp.chunks()):
+            if len(chunk) == 0 and (acc.n_chunks > 0 or not chunk.attrs.get("last", False)):
+                continue  # only blank lines; a file without any data row is reported once at the end
+            acc.add(plan_chunk(chunk, scenario, tables, acc.n_input, duplicates), sinks, soft_sinks)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+        for sink in [*sinks.values(), *soft_sinks.values()]:
+            sink.close()
+
+    notes += rules_note(scenario)
+    first_plan = acc.first_plan
+    problems_df = pd.concat(acc.problems, ignore_index=True) if acc.problems else pd.DataFrame()
+    rejected_df = pd.concat(acc.rejected, ignore_index=True) if acc.rejected else pd.DataFrame()
+    summary = pd.concat(acc.summaries, ignore_index=True) if acc.summaries else None
+    if summary is None and keep_summary and first_plan is not None:
+        summary = first_plan.summary.iloc[:0]
+    input_digest = acc.digest.hexdigest()[:16]
+
+    paths = {}
+    if out is not None:
+        paths = _write_stream_run(out, fmt, head, sinks, soft_sinks, acc, rejected_df, problems_df, scenario,
+                                  tables, chunk_size, input_digest, notes, extra_outputs)
+    rec = pd.concat(acc.recommended, ignore_index=True) if acc.recommended else None
+    if rec is None and keep_recommended and first_plan is not None:
+        rec = first_plan.table.iloc[:0]
+    return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df,
+                        n_input=acc.n_input,
+                        n_planned=acc.n_planned, n_chunks=acc.n_chunks, seconds=time.perf_counter() - t0,
+                        paths=paths, scenario=scenario, notes=notes, input_digest=input_digest)
+
+
+@dataclasses.dataclass
+class _Collected:
+    """What :func:`plan_stream` keeps of the chunks planned so far: kept summaries, recommended
+    rows, rejected rows and problems, the input digest, counts, the first plan's skeleton, and
+    the soft re-use tables' columns (``soft_ok`` False once pvlib is found missing: no soft
+    re-use tables, as in an in-memory plan). ``writing``: an output folder is written (the
+    further outputs and the soft re-use tables are built only then)."""
+
+    keep_summary: bool = True
+    keep_recommended: bool = False
+    writing: bool = False
+    extra_outputs: object = ()
+    summaries: list = dataclasses.field(default_factory=list)
+    recommended: list = dataclasses.field(default_factory=list)
+    rejected: list = dataclasses.field(default_factory=list)
+    problems: list = dataclasses.field(default_factory=list)
+    digest: object = dataclasses.field(default_factory=hashlib.sha256)
+    n_input: int = 0
+    n_planned: int = 0
+    n_chunks: int = 0
+    first_plan: object = None
+    soft_ok: bool = True
+    soft_first: dict = dataclasses.field(default_factory=dict)  # columns and dtypes, for datapackage.json
+
+    def add(self, p, sinks: dict, soft_sinks: dict) -> None:
+        """Take the plan ``p`` of the next chunk: keep what is kept, write its rows to the sinks."""
+        probs = p.problems
+        if self.n_chunks > 0:  # file-level problems (headers, missing columns) once
+            probs = probs.loc[probs["input_row"].notna()]
+        self.problems.append(probs)
+        self.rejected.append(p.rejected)
+        self.digest.update(p.input_digest().encode())
+        if len(p.plots):
+            self._add_planned(p, sinks, soft_sinks)
+        if self.first_plan is None:
+            self.first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
+        self.n_input += p.n_input
+        self.n_planned += len(p.plots)
+        self.n_chunks += 1
+
+    def _add_planned(self, p, sinks: dict, soft_sinks: dict) -> None:
+        """The planned plots of a chunk: to the sinks, the kept tables and the further outputs."""
+        for name, sink in sinks.items():
+            sink.write(p.table if name == "plan" else p.summary)
+        if self.keep_summary:
+            self.summaries.append(p.summary)
+        if self.keep_recommended:
+            self.recommended.append(p.table.loc[p.table["recommended"].to_numpy(bool)])
+        if not self.writing:
+            return
+        for extra in self.extra_outputs:
+            extra.add(p)
+        if self.soft_ok:
+            soft = _soft_reuse(p)
+            self.soft_ok = soft is not None
+            if self.soft_ok:
+                for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
+                    soft_sinks[name].write(df)
+                    self.soft_first.setdefault(name, df.iloc[:0])
+
+
+def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
+                      rejected_df: pd.DataFrame, problems_df: pd.DataFrame, scenario: Scenario, tables: Tables,
+                      chunk_size: int, input_digest: str, notes: list[str], extra_outputs) -> dict:
+    """Close the plan and summary files and write the rest of a streamed run to ``out``: soft
+    re-use tables, rejected rows, problems, scenario, further outputs, datapackage.json and
+    run.json. Returns ``{name: path}``."""
+    first_plan = acc.first_plan
+    paths = {}
+    for name, sink in sinks.items():
+        empty = (first_plan.table if name == "plan" else first_plan.summary).iloc[:0] \
+            if first_plan is not None else pd.DataFrame()
+        paths[name] = sink.close(empty)
+    counts = (f"plots: {acc.n_input} rows read, {acc.n_planned} planned, {len(rejected_df)} rejected; "
+              f"input digest {input_digest}")
+    paths.update(_close_soft_sinks(out, soft_sinks, acc))
+    paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
+    paths["problems"] = write_csv(problems_df, out / "problems.csv")
+    paths["scenario"] = scenario.save(out / "scenario.json")
+    provenance = [*head, counts]
+    if first_plan is not None and first_plan.money()["code"] != "CNY":
+        provenance.append(first_plan.provenance()[-1])  # the money line
+
+    passed = pass_through_columns(first_plan.plots) if first_plan is not None else []
+    described = {f"{name}.{fmt}": _written_columns(sink, first_plan, name)
+                 for name, sink in sinks.items()}
+    described.update({"rejected.csv": rejected_df, "problems.csv": problems_df})
+    for name in SOFT_REUSE_OUTPUTS:
+        if name in paths:
+            described[f"{name}.csv"] = acc.soft_first[name]
+    run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
+                "n_input": acc.n_input, "n_planned": acc.n_planned, "rejected": rejected_df,
+                "n_chunks": acc.n_chunks, "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
+                "money": first_plan.money() if first_plan is not None else None}
+    for extra in extra_outputs:
+        paths.update(extra.write(out, run_info))
+    paths["datapackage"] = write_datapackage(out, described, passed_through=passed,
+                                             description="; ".join(provenance))
+    run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),
+           "input_digest": input_digest, "rows_read": acc.n_input, "plots_planned": acc.n_planned,
+           "rows_rejected": len(rejected_df), "chunks": acc.n_chunks, "chunk_size": chunk_size,
+           "notes": notes, "provenance": provenance, "passed_through": passed,
+           "files": sorted([p.name for p in paths.values()] + ["run.json"])}
+    if first_plan is not None:
+        run["currency"] = first_plan.money()
+    paths["run"] = out / "run.json"
+    paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                            encoding="utf-8")
+    return paths
+
+
+def _close_soft_sinks(out: Path, soft_sinks: dict, acc: _Collected) -> dict:
+    """Close the soft re-use tables (a header only when no plot was planned); without pvlib or
+    without any chunk, remove them. Returns ``{name: path}`` of those kept."""
+    paths = {}
+    if acc.soft_ok and acc.first_plan is not None:
+        for name, cols in zip(SOFT_REUSE_OUTPUTS, (REUSE_COLUMNS, MATRIX_COLUMNS), strict=True):
+            acc.soft_first.setdefault(name, pd.DataFrame(columns=cols))  # no plot planned: header only
+            paths[name] = soft_sinks[name].close(acc.soft_first[name])
+    else:
+        for name in SOFT_REUSE_OUTPUTS:
+            (out / f"{name}.csv").unlink(missing_ok=True)
+    return paths
+
+#: Soft re-use outputs a streamed run appends chunk by chunk (:mod:`agriremed.stages.softreuse`).
+SOFT_REUSE_OUTPUTS = ("reuse_options", "opportunity_matrix")
+
+
+def _soft_reuse(p):
+    """Soft re-uses and opportunity matrix of one chunk's plan, or None without pvlib."""
+    try:
+        return reuse_for_plan(p)
+    except ImportError:
+        return None
+
+
+def _written_columns(sink: TableSink, first_plan, name: str) -> pd.DataFrame:
+    """An empty frame with the columns and dtypes of the table ``sink`` wrote (for datapackage.json)."""
+    if first_plan is None:
+        return pd.DataFrame()
+    df = first_plan.table if name == "plan" else first_plan.summary
+    cols = sink.columns if sink.columns is not None else list(df.columns)
+    return df[cols].iloc[:0]
+
+
+def _skeleton(p):
+    """The plan ``p`` with every table emptied (columns and dtypes kept) and nothing kept for
+    replanning: what a streamed run reads from its first chunk at the end."""
+    empty = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+             if isinstance(getattr(p, f.name), pd.DataFrame)}
+    return dataclasses.replace(p, **empty, reuse={})
+
+
+def _with_last(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The chunks, the last one marked (``attrs['last']``); every input gives at least one chunk
+    (a header-only file an empty one with the file's header)."""
+    prev = None
+    for chunk in chunks:
+        if prev is not None:
+            yield prev
+        prev = chunk
+    if prev is not None:
+        prev.attrs["last"] = True
+        yield prev

@@ -1,0 +1,841 @@
+"""Plots as GIS features: read parcel layers, compute areas and centres, join regions, write layers.
+
+Land parcels (图斑) of farmland classification and safe-utilisation programmes come as GIS
+layers, usually in CGCS2000 (EPSG:4490) or one of its Gauss–Krüger zones (e.g. EPSG:4547,
+3° zone with central meridian 114° E; EPSG:4526, the same zone with the zone number in front
+of the easting). This module turns such a layer into the plot table the rest of agriremed
+reads, keeps the geometry aside, and writes it back with the plan.
+
+Reading (:func:`read_layer`)
+    GeoPackage (``.gpkg``), Shapefile (``.shp``, or a ``.zip`` holding one), GeoJSON
+    (``.geojson``). A file with several layers needs a layer choice (the error lists them).
+    The coordinate reference system (CRS) is read from the file; a layer without one is
+    refused unless the caller names it (``crs``). Shapefile attributes are decoded with the
+    encoding of their ``.cpg`` file or the DBF language driver; without either, the bytes are
+    checked: ASCII and UTF-8 are read as such, GBK/GB18030 only when its characters are
+    common Chinese ones (as :func:`agriremed.io.readers.decode_text`), anything else is refused with
+    the advice to add a ``.cpg`` file.
+Features
+    Polygons and multipolygons (parcels) or points and multipoints (sampling sites). A
+    feature with an empty or missing geometry, an invalid geometry (self-intersection,
+    ring not closed …; the reason and place from GEOS), or another geometry type is a row
+    problem: it is rejected with its feature id (FID), the other features are planned, so
+    planned + rejected = features in the layer.
+Areas
+    Where the attributes hold no area, ``area_ha`` is the polygon area in a Lambert
+    azimuthal equal-area projection centred on the layer (GRS80 ellipsoid, the ellipsoid of
+    CGCS2000 to within 0.1 mm): an equal-area projection keeps areas exactly at any distance
+    from its centre, so one projection serves a whole county or province. Where the
+    attributes hold an area (any header the column registry reads as ``area_ha``, e.g.
+    ``面积(亩)``), it is kept, the geometry area is added as ``geometry_area_ha`` and features
+    differing by more than :data:`AREA_MISMATCH_FRAC` are listed in a note.
+Centres
+    Where the attributes hold no ``lat``/``lon``, they are the centroid of the feature
+    (computed in the equal-area projection) in CGCS2000 degrees (EPSG:4490; CGCS2000 and
+    WGS84 agree to a few centimetres).
+Regions (:func:`assign_regions`)
+    A plot belongs to the region polygon that contains its representative point
+    (:func:`shapely.point_on_surface`, a point always inside the plot); a point on a
+    boundary shared by several regions goes to the region that comes first in the regions
+    layer (lowest FID); a plot in no region is counted under :data:`OUTSIDE`.
+
+geopandas, pyogrio, shapely and pyproj are the optional extra ``geo``
+(``pip install 'agriremed[geo]'``); they are imported only when a GIS file is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
+from agriremed.core import columns as C
+from agriremed.core.names import read_header
+
+__all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
+           "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
+           "AREA_MISMATCH_FRAC", "OUTSIDE", "plot_geometry", "feature_count", "geometry_by_id",
+           "write_plan_layers_chunked", "to_wgs84_geojson", "GeoExtraMissing"]
+
+#: File suffixes read as GIS layers.
+GEO_SUFFIXES = (".gpkg", ".shp", ".geojson", ".zip")
+
+
+
+def _packaged_factor(name: str, which: str = "typical") -> float:
+    """A scalar of the packaged ``factors.csv`` (read without loading every literature table)."""
+    from importlib import resources
+
+    with resources.files("agriremed.data").joinpath("factors.csv").open("r", encoding="utf-8") as f:
+        df = pd.read_csv(f)
+    row = df.loc[df["factor"] == name]
+    if row.empty:
+        raise KeyError(f"factor {name!r} is not in factors.csv")
+    return float(row[which].iloc[0])
+
+
+#: Relative difference between a given area and the geometry's area above which a feature
+#: is listed in a note: the ``area_mismatch_frac`` row of ``factors.csv`` (an
+#: agriremed_assumption: survey areas and digitised parcels of the same plot usually agree
+#: to a few per cent; a larger difference points to a wrong unit or parcel).
+AREA_MISMATCH_FRAC = _packaged_factor("area_mismatch_frac")
+
+#: Region name of plots that lie in no region polygon.
+OUTSIDE = "(outside the regions)"
+
+#: CRS of the centres written as ``lat``/``lon`` (CGCS2000 geographic).
+DEGREES_CRS = "EPSG:4490"
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+_PUNCTUAL = ("Point", "MultiPoint")
+#: DBF language driver ids (byte 29 of the header) of Chinese code pages.
+_LDID_NAMES = {0x4D: "GBK (code page 936)", 0x7A: "GBK (code page 936)"}
+_CRS_HINT = ("e.g. --crs EPSG:4490 (CGCS2000 degrees), EPSG:4547 (CGCS2000 / 3-degree Gauss-Kruger "
+             "CM 114E) or EPSG:4326 (WGS84)")
+
+
+class GeoExtraMissing(InputFileError):
+    """GIS files need the optional extra ``geo``."""
+
+
+def _require():
+    try:
+        import geopandas  # noqa: F401
+        import pyogrio  # noqa: F401
+        import pyproj  # noqa: F401
+        import shapely  # noqa: F401
+    except ImportError as exc:
+        raise GeoExtraMissing(
+            f"reading and writing GIS files (GeoPackage, Shapefile, GeoJSON) needs the optional "
+            f"packages geopandas, pyogrio, shapely and pyproj ({exc.name} is not installed): "
+            "pip install 'agriremed[geo]' (读取GIS文件需要安装可选依赖 agriremed[geo])") from exc
+
+
+def is_geo_path(path) -> bool:
+    """True for a path whose suffix is one of :data:`GEO_SUFFIXES`."""
+    return isinstance(path, (str, Path)) and Path(path).suffix.lower() in GEO_SUFFIXES
+
+
+def _source(p: Path) -> str:
+    """The path as GDAL opens it (a zip through its virtual file system)."""
+    return f"/vsizip/{p}" if p.suffix.lower() == ".zip" else str(p)
+
+
+@dataclass
+class Layer:
+    """A GIS layer read as a plot table.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per feature, in file order, every cell as text (as
+        :func:`agriremed.io.readers.read_table`); ``area_ha``, ``lat`` and ``lon`` added where the
+        attributes lack them, ``geometry_area_ha`` where they hold an area.
+        ``table.attrs['row_problems']`` lists features whose geometry cannot be used.
+    notes : list of str
+        How the layer was read (layer, CRS, encoding, area method, area mismatches).
+    geometry : geopandas.GeoSeries
+        The geometry of every feature in the layer's CRS, index = table row (0-based).
+    fid : numpy.ndarray
+        Feature id (FID) of every row.
+    name : str
+        Layer name.
+    crs : pyproj.CRS
+        The layer's CRS.
+    usable : numpy.ndarray
+        True for features whose geometry is used (not empty, valid, polygon or point).
+    """
+
+    table: pd.DataFrame
+    notes: list[str]
+    geometry: object
+    fid: np.ndarray
+    name: str
+    crs: object
+    usable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+
+def layer_names(path: str | Path) -> list[tuple[str, str]]:
+    """Layers of a GIS file as (name, geometry type).
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        If the file is missing or GDAL cannot open it.
+    """
+    _require()
+    import pyogrio
+
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"file not found: {p}")
+    try:
+        return [(str(n), str(t)) for n, t in pyogrio.list_layers(_source(p))]
+    except Exception as exc:
+        raise InputFileError(f"{p.name} could not be read as a GIS file: {exc}") from exc
+
+
+def feature_count(path: str | Path, layer: str | int | None = None) -> int:
+    """Features in a layer (from the file's metadata; 0 when it cannot be opened: the reader says why)."""
+    import pyogrio
+
+    try:
+        p = Path(path)
+        return int(pyogrio.read_info(_source(p), layer=_choose_layer(p, layer))["features"])
+    except Exception:
+        return 0
+
+
+def _choose_layer(p: Path, layer) -> str:
+    layers = layer_names(p)
+    listed = "; ".join(f"{n} ({t or 'no geometry'})" for n, t in layers)
+    if not layers:
+        raise InputFileError(f"{p.name} holds no layer")
+    if layer is None or layer == "":
+        if len(layers) == 1:
+            return layers[0][0]
+        raise InputFileError(f"{p.name} holds {len(layers)} layers: choose one with --layer "
+                             f"(图层): {listed}")
+    names = [n for n, _ in layers]
+    if str(layer) in names:
+        return str(layer)
+    if isinstance(layer, int) or str(layer).isdigit():
+        i = int(layer)
+        if 0 <= i < len(names):
+            return names[i]
+    raise InputFileError(f"{p.name} has no layer {layer!r}: its layers are {listed}")
+
+
+def _dbf_path(p: Path) -> Path | None:
+    for suf in (".dbf", ".DBF"):
+        d = p.with_suffix(suf)
+        if d.exists():
+            return d
+    return None
+
+
+def _shapefile_encoding(p: Path) -> tuple[str | None, str | None]:
+    """(encoding to pass to the reader, note) for a shapefile; (None, note) lets GDAL decide."""
+    for suf in (".cpg", ".CPG"):
+        cpg = p.with_suffix(suf)
+        if cpg.exists():
+            name = cpg.read_text("ascii", errors="replace").strip()
+            return None, f"{p.name}: attributes decoded as {name} (its .cpg file)"
+    dbf = _dbf_path(p)
+    if dbf is None:
+        return None, None
+    with open(dbf, "rb") as fh:
+        head = fh.read(32)
+    ldid = head[29] if len(head) > 29 else 0
+    if ldid:
+        return None, (f"{p.name}: attributes decoded with the DBF language driver "
+                      f"{_LDID_NAMES.get(ldid, hex(ldid))}")
+    return "latin1", None  # bytes kept as they are, decided by _redecode
+
+
+def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
+    """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding."""
+    text_cols = [c for c in df.columns if c != "geometry"
+                 and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
+    raw = b"".join(str(c).encode("latin1", errors="replace") for c in df.columns)
+    blobs = {c: df[c].astype(object).map(lambda v: v.encode("latin1") if isinstance(v, str) else v)
+             for c in text_cols}
+    raw += b"\n".join(b for c in text_cols for b in blobs[c] if isinstance(b, bytes))
+    if all(b < 128 for b in raw):
+        return df, None
+    for codec, label, check in (("utf-8", "UTF-8", False), ("gb18030", "GB18030 (GBK)", True)):
+        try:
+            decoded = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if check and not mostly_common_chinese(decoded):
+            continue
+        out = df.copy()
+        out.columns = [c if c == "geometry" else str(c).encode("latin1", errors="replace").decode(codec)
+                       for c in df.columns]
+        for c, new in zip(df.columns, out.columns, strict=True):
+            if c in blobs:
+                out[new] = blobs[c].map(lambda b, k=codec: b.decode(k) if isinstance(b, bytes) else b
+                                        ).astype(object)
+        out = out.set_geometry("geometry") if "geometry" in out.columns else out
+        return out, (f"{name} has no .cpg file naming its text encoding: its attributes were read as "
+                     f"{label}, the encoding they decode in")
+    raise InputFileError(
+        f"{name}: the text of its attribute table (.dbf) is neither UTF-8 nor common Chinese GBK, and "
+        "no .cpg file names its encoding: add a file "
+        f"{Path(name).with_suffix('.cpg').name} holding the encoding (e.g. GBK or UTF-8), or export the "
+        "layer as GeoPackage (属性表编码无法识别：请添加 .cpg 文件注明编码，如 GBK)")
+
+
+def equal_area_crs(lon0: float, lat0: float) -> str:
+    """Lambert azimuthal equal-area projection centred on (lon0, lat0) [degree], GRS80, metres.
+
+    Examples
+    --------
+    >>> equal_area_crs(113.1, 27.8)
+    '+proj=laea +lat_0=27.8 +lon_0=113.1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs'
+    """
+    return f"+proj=laea +lat_0={lat0:.6g} +lon_0={lon0:.6g} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+
+
+def _layer_centre(geometry) -> tuple[float, float]:
+    """Centre of the layer's bounds in degrees (lon, lat)."""
+    b = geometry.to_crs(DEGREES_CRS).total_bounds
+    return float((b[0] + b[2]) / 2), float((b[1] + b[3]) / 2)
+
+
+def areas_ha(geometry, crs_ea: str | None = None) -> np.ndarray:
+    """Area of each polygon [ha] in an equal-area projection (points and empties: NaN).
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoSeries
+        Geometries with a CRS.
+    crs_ea : str, optional
+        Equal-area CRS; default :func:`equal_area_crs` centred on the geometries' bounds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Area [ha]; NaN for features that are not polygons or are empty.
+    """
+    usable = ~(geometry.isna() | geometry.is_empty)
+    out = np.full(len(geometry), np.nan)
+    if not usable.any():
+        return out
+    crs_ea = crs_ea or equal_area_crs(*_layer_centre(geometry[usable]))
+    poly = usable & geometry.geom_type.isin(_POLYGONAL)
+    if poly.any():
+        out[poly.to_numpy()] = geometry[poly].to_crs(crs_ea).area.to_numpy() / 1.0e4
+    return out
+
+
+def _number(text: pd.Series) -> np.ndarray:
+    return pd.to_numeric(text.str.strip().str.replace(",", "", regex=False), errors="coerce").to_numpy(float)
+
+
+def _check_degrees(geometry, crs, name: str) -> None:
+    """A geographic CRS whose coordinates are not degrees (projected metres labelled as degrees)."""
+    if not getattr(crs, "is_geographic", False):
+        return
+    ok = ~(geometry.isna() | geometry.is_empty)
+    if not ok.any():
+        return
+    x0, y0, x1, y1 = geometry[ok].total_bounds
+    if min(x0, y0) < -180 or x1 > 180 or y1 > 90 or y0 < -90:
+        raise InputFileError(
+            f"{name}: the layer says its coordinates are degrees ({crs.name}), but they run to "
+            f"x {x1:,.0f}, y {y1:,.0f}: they look like projected metres (e.g. Gauss-Kruger); fix the "
+            "layer's CRS in a GIS (坐标系与坐标值不符)")
+
+
+def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None = None) -> Layer:
+    """Read a GIS layer of plots as a text table with its geometry kept aside.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoPackage, Shapefile (or a zip holding one) or GeoJSON file.
+    layer : str or int, optional
+        Layer name (or 0-based index); needed when the file holds several layers.
+    crs : str, optional
+        CRS of a layer that declares none (e.g. ``"EPSG:4547"``); an error when the layer
+        declares another one.
+
+    Returns
+    -------
+    Layer
+        The attribute table (text), notes, geometry and feature ids.
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        Missing file or extra, unreadable file, several layers without a choice, no CRS
+        (and none given), a CRS that contradicts ``crs`` or its coordinates, an attribute
+        encoding that cannot be decided.
+    """
+    _require()
+    import geopandas as gpd
+    import pyogrio
+
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"file not found: {p}")
+    name = _choose_layer(p, layer)
+    notes: list[str] = []
+    if len(layer_names(p)) > 1:
+        notes.append(f"{p.name}: layer {name} read (图层)")
+    enc = None
+    if p.suffix.lower() == ".shp":
+        enc, note = _shapefile_encoding(p)
+        if note:
+            notes.append(note)
+    try:
+        gdf = pyogrio.read_dataframe(_source(p), layer=name, fid_as_index=True, encoding=enc,
+                                     use_arrow=False, on_invalid="ignore")
+    except Exception as exc:
+        raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
+    if enc == "latin1":
+        gdf, note = _redecode(gdf, p.name)
+        if note:
+            notes.append(note)
+    if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf.columns:
+        raise InputFileError(f"{p.name} (layer {name}) has no geometry: read it as a table (CSV, Excel)")
+    fid = gdf.index.to_numpy()
+    gdf = gdf.reset_index(drop=True)
+    gdf = _layer_crs(gdf, crs, p.name, name, notes)
+    geom = gdf.geometry
+    _check_degrees(geom, gdf.crs, p.name)
+    problems, usable = _geometry_problems(geom, fid)
+    attrs = pd.DataFrame(gdf.drop(columns="geometry"))
+    if p.suffix.lower() in (".shp", ".zip"):
+        notes += _truncated_fields(list(attrs.columns), p.name)
+    table = parquet_as_text(attrs)
+    _add_geometry_columns(table, geom, usable, fid, notes, p.name)
+    table.attrs.update(row_problems=sorted(problems, key=lambda r: r["row"]), encoding=None,
+                       sheet=name, layer=name)
+    if problems:
+        notes.append(f"{p.name}: {len(problems)} feature(s) with an empty, invalid or unsupported "
+                     "geometry are rejected (see the rejected rows)")
+    return Layer(table=table, notes=notes, geometry=geom, fid=fid, name=name, crs=gdf.crs, usable=usable)
+
+
+def _layer_crs(gdf, crs: str | None, file_name: str, name: str, notes: list[str]):
+    """The layer with its coordinate reference system: the declared one (noted), or ``crs`` for a
+    layer that declares none; raises InputFileError without either, or when ``crs`` is not a CRS
+    or contradicts the declared one."""
+    if gdf.crs is None:
+        if not crs:
+            raise InputFileError(f"{file_name} (layer {name}) has no coordinate reference system (a shapefile "
+                                 f"without its .prj file?): name it with --crs, {_CRS_HINT} (缺少坐标系)")
+        try:
+            gdf = gdf.set_crs(crs)
+        except Exception as exc:
+            raise InputFileError(f"--crs {crs}: not a coordinate reference system ({exc})") from exc
+        notes.append(f"{file_name}: the layer declares no CRS; read as {gdf.crs.name} ({crs}) as given")
+    elif crs:
+        from pyproj import CRS
+
+        try:
+            given = CRS.from_user_input(crs)
+        except Exception as exc:
+            raise InputFileError(f"--crs {crs}: not a coordinate reference system ({exc})") from exc
+        if not given.equals(gdf.crs, ignore_axis_order=True):
+            raise InputFileError(f"{file_name} declares its CRS as {gdf.crs.name}; --crs {crs} ({given.name}) "
+                                 "differs: --crs is only for layers without a CRS (drop it, or fix the "
+                                 "layer)")
+    else:
+        epsg = gdf.crs.to_epsg()
+        notes.append(f"{file_name}: coordinates in {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
+    return gdf
+
+
+def _geometry_problems(geom, fid: np.ndarray) -> tuple[list[dict], np.ndarray]:
+    """Row problems of the features with an empty, unsupported (not polygonal or punctual) or
+    invalid geometry, and the features whose geometry is usable."""
+    import shapely
+
+    n = len(geom)
+    problems = []
+    missing = (geom.isna() | geom.is_empty).to_numpy()
+    gtype = geom.geom_type.fillna("").to_numpy(object)
+    known = np.isin(gtype, _POLYGONAL + _PUNCTUAL)
+    valid = np.zeros(n, bool)
+    if n:
+        valid[~missing] = shapely.is_valid(geom.to_numpy()[~missing])
+    for i in np.flatnonzero(missing):
+        problems.append(dict(row=int(i), column="geometry", value=f"FID {fid[i]}",
+                             problem=f"feature FID {fid[i]} has an empty geometry: there is no parcel "
+                                     "to plan (空几何)",
+                             expected="a polygon (parcel) or point"))
+    for i in np.flatnonzero(~missing & ~known):
+        problems.append(dict(row=int(i), column="geometry", value=f"FID {fid[i]}",
+                             problem=f"feature FID {fid[i]} is a {gtype[i]}",
+                             expected="a polygon (parcel) or point"))
+    bad = ~missing & known & ~valid
+    if bad.any():
+        reasons = shapely.is_valid_reason(geom.to_numpy()[bad])
+        for i, why in zip(np.flatnonzero(bad), reasons, strict=True):
+            problems.append(dict(row=int(i), column="geometry", value=f"FID {fid[i]}",
+                                 problem=f"feature FID {fid[i]} has an invalid geometry: {why} (几何无效)",
+                                 expected="a valid polygon: repair it in a GIS (e.g. QGIS Fix geometries, "
+                                          "shapely make_valid) and read the layer again"))
+    usable = ~missing & known & valid
+    return problems, usable
+
+
+def _truncated_fields(fields: list[str], name: str) -> list[str]:
+    """Notes on shapefile field names cut to 10 characters that begin a registered column name."""
+    out = []
+    for f in fields:
+        h = read_header(f)
+        if len(f) != 10 or (h.error is None and h.canonical in C.COLUMNS):
+            continue
+        full = [c for c in C.COLUMNS if c.startswith(f.lower()) and c != f.lower()]
+        if full:
+            out.append(f"{name}: field {f!r} looks like {full[0]} cut to the 10 characters a shapefile field "
+                       "name may have: rename it (a Chinese header such as 容重 also works) or use a "
+                       "GeoPackage (字段名被截断)")
+    return out
+
+
+def _canonical_columns(table: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for c in table.columns:
+        h = read_header(c)
+        if h.error is None and h.canonical not in out:
+            out[h.canonical] = c
+    return out
+
+
+def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np.ndarray,
+                          notes: list[str], name: str) -> None:
+    """area_ha / geometry_area_ha, lat and lon from the geometry of the usable features."""
+    if not usable.any():
+        return
+    lon0, lat0 = _layer_centre(geom[usable])
+    crs_ea = equal_area_crs(lon0, lat0)
+    area = np.full(len(table), np.nan)
+    area[usable] = areas_ha(geom[usable], crs_ea)
+    has_area = np.isfinite(area)
+    canon = _canonical_columns(table)
+    method = (f"Lambert azimuthal equal-area projection centred on {lon0:.4f} E, {lat0:.4f} N, GRS80 "
+              "ellipsoid")
+    if has_area.any():
+        if "area_ha" in canon:
+            col = canon["area_ha"]
+            h = read_header(col)
+            given = _number(table[col]) * (h.factor or 1.0)
+            table["geometry_area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
+            rel = np.abs(given - area) / area
+            off = np.flatnonzero(has_area & np.isfinite(rel) & (rel > AREA_MISMATCH_FRAC))
+            notes.append(f"{name}: area from column {col!r}; the geometry area ({method}) is written as "
+                         "geometry_area_ha")
+            if len(off):
+                shown = ", ".join(f"FID {fid[i]} ({given[i]:.4g} ha given, {area[i]:.4g} ha by geometry)"
+                                  for i in off[:10])
+                notes.append(f"{name}: {len(off)} feature(s) have an area that differs from their geometry "
+                             f"by more than {AREA_MISMATCH_FRAC:.0%}: {shown}{' …' if len(off) > 10 else ''} "
+                             f"(面积与图形面积相差超过{AREA_MISMATCH_FRAC:.0%})")
+        else:
+            table["area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
+            notes.append(f"{name}: area_ha computed from the polygons ({method})")
+    if "lat" not in canon and "lon" not in canon:
+        import geopandas as gpd
+
+        pts = gpd.GeoSeries(geom[usable].to_crs(crs_ea).centroid, crs=crs_ea).to_crs(DEGREES_CRS)
+        lat = np.full(len(table), "", dtype=object)
+        lon = np.full(len(table), "", dtype=object)
+        lat[usable] = [f"{v:.6f}" for v in pts.y.to_numpy()]
+        lon[usable] = [f"{v:.6f}" for v in pts.x.to_numpy()]
+        table["lat"], table["lon"] = lat, lon
+        notes.append(f"{name}: lat and lon are the centroids of the features in CGCS2000 degrees (EPSG:4490)")
+
+
+def _fmt(v: float) -> str:
+    return "" if not np.isfinite(v) else f"{v:.6g}"
+
+
+# ---------------------------------------------------------------------------- regions
+def read_regions(path: str | Path, name_field: str | None = None, layer: str | int | None = None):
+    """Region polygons with a name field.
+
+    Parameters
+    ----------
+    path : str or Path
+        GIS file of polygons (counties, townships …).
+    name_field : str, optional
+        Attribute holding the region name; default the first of ``name``, ``NAME``, ``名称``,
+        ``county``, ``县``, … present, else an error listing the fields.
+    layer : str or int, optional
+        Layer of a file with several.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``region`` (name, text) and ``geometry``, in file order (index = FID order). Its
+        ``attrs`` hold the layer's own ``title`` and ``description`` (GeoPackage
+        ``identifier`` and ``description``; empty when the layer has none): the sample
+        ``regions.gpkg`` says there that its polygons are illustrative, not official
+        boundaries, and the map legend shows the title.
+    """
+    lay = read_layer(path, layer=layer)
+    try:
+        import pyogrio
+
+        meta = pyogrio.read_info(_source(Path(path)), layer=lay.name).get("layer_metadata") or {}
+    except Exception:  # noqa: BLE001 - the metadata only labels the regions; the layer was read
+        meta = {}
+    t = lay.table
+    fields = [c for c in t.columns if c not in ("area_ha", "geometry_area_ha", "lat", "lon")]
+    field_ = name_field
+    if field_ is None:
+        pref = ("name", "region", "名称", "county", "县", "县名", "区县", "township", "乡镇", "xzqmc")
+        field_ = next((c for p in pref for c in fields if c.lower() == p), None)
+        if field_ is None:
+            raise InputFileError(f"{Path(path).name}: no region name field found: choose one with "
+                                 f"--region-field from {', '.join(fields) or '(no fields)'}")
+    elif field_ not in t.columns:
+        raise InputFileError(f"{Path(path).name} has no field {field_!r}: its fields are {', '.join(fields)}")
+    import geopandas as gpd
+
+    ok = lay.usable & lay.geometry.geom_type.isin(_POLYGONAL).to_numpy()
+    if not ok.any():
+        raise InputFileError(f"{Path(path).name}: no valid region polygon")
+    out = gpd.GeoDataFrame({"region": t[field_].to_numpy(object)[ok], "region_order": np.flatnonzero(ok)},
+                           geometry=lay.geometry.to_numpy()[ok], crs=lay.crs)
+    out.attrs.update(title=str(meta.get("IDENTIFIER") or "").strip(),
+                     description=str(meta.get("DESCRIPTION") or "").strip())
+    return out
+
+
+def assign_regions(geometry, regions) -> np.ndarray:
+    """Region of each plot: the region polygon holding its representative point.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoSeries
+        Plot geometries (any CRS; reprojected to the regions' CRS).
+    regions : geopandas.GeoDataFrame
+        ``region`` names and polygons, in priority order (:func:`read_regions`).
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Region name per plot; :data:`OUTSIDE` for a point in no region. A point on a
+        boundary shared by several regions goes to the first region (lowest FID).
+    """
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(geometry=geometry.to_crs(regions.crs).representative_point(), crs=regions.crs)
+    pts["_i"] = np.arange(len(pts))
+    j = gpd.sjoin(pts, regions[["region", "region_order", "geometry"]], how="inner", predicate="intersects")
+    j = j.sort_values(["_i", "region_order"], kind="stable").drop_duplicates("_i")
+    out = np.full(len(pts), OUTSIDE, dtype=object)
+    out[j["_i"].to_numpy(int)] = j["region"].to_numpy(object)
+    return out
+
+
+def region_totals(summary: pd.DataFrame, region: np.ndarray) -> pd.DataFrame:
+    """Area by soil class and by recommended option, money and carbon totals per region.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Plan summary (``area_ha``, ``soil_class``, ``recommended_option``,
+        ``npv_vs_baseline_cny_ha``, ``net_co2e_t``).
+    region : array-like
+        Region of each summary row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region: ``region``, ``plots``, ``area_ha`` [ha],
+        ``area_<soil class>_ha`` [ha], ``area_rec_<option>_ha`` [ha] (``none`` for plots
+        where no option applies), ``npv_vs_baseline_cny`` [CNY] (NPV relative to doing
+        nothing × area, over plots with a value), ``net_co2e_t`` [t CO₂e] of the
+        recommended options over the horizon.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"area_ha": [1.0, 2.0, 4.0], "recommended_option": ["a", None, "a"],
+    ...                   "soil_class": ["strict_control", "safe_utilisation", "strict_control"],
+    ...                   "npv_vs_baseline_cny_ha": [10.0, 20.0, float("nan")],
+    ...                   "net_co2e_t": [1.0, 2.0, 3.0]})
+    >>> r = region_totals(s, ["X", "X", "Y"])
+    >>> r[["region", "area_ha", "area_rec_a_ha", "npv_vs_baseline_cny"]].values.tolist()
+    [['X', 3.0, 1.0, 50.0], ['Y', 4.0, 4.0, 0.0]]
+    """
+    d = pd.DataFrame({"region": np.asarray(region, object), "area_ha": summary["area_ha"].to_numpy(float),
+                      "soil_class": summary["soil_class"].to_numpy(object),
+                      "rec": summary["recommended_option"].astype(object).where(
+                          summary["recommended_option"].notna(), "none").to_numpy(object)})
+    npv = summary.get("npv_vs_baseline_cny_ha")
+    d["npv"] = (npv.to_numpy(float) * d["area_ha"].to_numpy() if npv is not None else np.nan)
+    d["co2"] = summary["net_co2e_t"].to_numpy(float) if "net_co2e_t" in summary else np.nan
+    g = d.groupby("region", sort=True)
+    out = pd.DataFrame({"plots": g.size(), "area_ha": g["area_ha"].sum()})
+    for cls in ("priority_protection", "safe_utilisation", "strict_control"):
+        out[f"area_{cls}_ha"] = d.loc[d["soil_class"] == cls].groupby("region")["area_ha"].sum()
+    for opt in sorted(d["rec"].unique()):
+        out[f"area_rec_{opt}_ha"] = d.loc[d["rec"] == opt].groupby("region")["area_ha"].sum()
+    area_cols = [c for c in out.columns if c.startswith("area_") and c != "area_ha"]
+    out[area_cols] = out[area_cols].fillna(0.0)
+    out["npv_vs_baseline_cny"] = g["npv"].sum()
+    out["net_co2e_t"] = g["co2"].sum()
+    return out.rename_axis("region").reset_index()
+
+
+# ---------------------------------------------------------------------------- geometry of plots
+def plot_geometry(layer: Layer, plots: pd.DataFrame):
+    """Geometry of planned plots, in the layer's CRS, index = ``plot_id``.
+
+    Parameters
+    ----------
+    layer : Layer
+        The layer the plots were read from.
+    plots : pandas.DataFrame
+        Valid plots with ``input_row`` (1-based row of ``layer.table``) and ``plot_id``.
+    """
+    import geopandas as gpd
+
+    rows = plots["input_row"].to_numpy(int) - 1
+    return gpd.GeoSeries(layer.geometry.to_numpy()[rows], index=pd.Index(plots["plot_id"].to_numpy(object),
+                                                                             name="plot_id"), crs=layer.crs)
+
+
+def to_wgs84_geojson(geometry, simplify_m: float | None = None) -> dict:
+    """A GeoJSON FeatureCollection in degrees (EPSG:4326), feature id = index (plot id)."""
+    import json
+
+    g = geometry.to_crs("EPSG:4326")
+    if simplify_m:
+        g = g.simplify(simplify_m / 111_000.0)
+    return json.loads(g.to_json())
+
+
+def write_plan_layers(path: str | Path, summary: pd.DataFrame, geometry, table: pd.DataFrame | None = None,
+                      all_options_max_rows: int = 200_000, append: bool = False) -> Path:
+    """Write ``plan.gpkg``: layer ``plots`` (summary + geometry) and ``plot_options``.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoPackage to write (replaced unless ``append``).
+    summary : pandas.DataFrame
+        One row per plot (``plot_id`` first).
+    geometry : geopandas.GeoSeries
+        Plot geometry indexed by ``plot_id``, in the layer's original CRS.
+    table : pandas.DataFrame, optional
+        Plot × option rows; above ``all_options_max_rows`` rows only the recommended rows
+        are written (layer ``recommended``).
+    all_options_max_rows : int
+        Most plot × option rows written with geometry.
+    append : bool
+        Add to the layers already in ``path`` (chunked writing).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    path = Path(path)
+    if not append and path.exists():
+        path.unlink()
+
+    _write_layer(path, summary, geometry, "plots", append)
+    if table is not None:
+        if len(table) <= all_options_max_rows:
+            _write_layer(path, table, geometry, "plot_options", append)
+        else:
+            _write_layer(path, table.loc[table["recommended"].fillna(False).astype(bool)], geometry,
+                         "recommended", append)
+    return path
+
+
+def held_mb(layer: Layer) -> float:
+    """Memory the layer holds while its plots are planned [MB]: the attribute table (deep) plus
+    the geometry (coordinates, 16 bytes each, and about 200 bytes per geometry object), times
+    :data:`HELD_FACTOR`.
+
+    The CLI passes it to :func:`agriremed.engine.stream.chunk_size_for` (``held_mb``), which takes it
+    off ``--memory`` before it sizes the chunks: a GIS input gets smaller chunks than the same
+    plots in a table. The chunks themselves hold the attribute text only (the geometry stays
+    with the layer); the region join (a representative point per plot, measured +6 MB per
+    100 000 parcels) and plan.gpkg, written after the chunks in batches of one chunk's rows
+    (measured +334 MB over the memory left after planning for batches of 20 000 rows, about
+    17 kB per row against 230 kB per plot while planning), stay below the planning peak and need
+    no term of their own.
+
+    Examples
+    --------
+    100 000 squares (5 coordinates each) with 26 attribute columns of 42 MB (deep):
+    3.2 × (42.5 MB + 100 000 × (5 × 16 + 200) B) = 225 MB.
+    """
+    import shapely
+
+    table = float(layer.table.memory_usage(deep=True).sum())
+    geoms = layer.geometry.to_numpy()
+    geometry = 16.0 * float(shapely.get_num_coordinates(geoms).sum()) + 200.0 * len(geoms)
+    return HELD_FACTOR * (table + geometry) / 1.0e6
+
+
+#: Resident memory of a layer read by :func:`read_layer` over its estimate from the table and the
+#: coordinates (measured on 100 000 square parcels with 29 attributes: estimate 70 MB, resident
+#: memory up by 223 MB once the layer was read, the GIS libraries included; re-measured
+#: 2026-12-05 with ``bench/bench_geo.py --phases`` on 100 000 parcels with 26 attributes: estimate
+#: 70 MB, resident memory 393 → 528 MB after reading (+135 MB), 598 MB at the peak of reading).
+HELD_FACTOR = 3.2
+
+
+def geometry_by_id(layer: Layer):
+    """Geometry of the layer's usable features indexed by their plot id text (stripped), for
+    joining outputs that carry ``plot_id`` only (chunked plans); features without a usable
+    geometry or a plot id are left out."""
+    import geopandas as gpd
+
+
+    col = next((c for c in layer.table.columns if read_header(c).canonical == "plot_id"), None)
+    if col is None:
+        return gpd.GeoSeries([], crs=layer.crs)
+    ids = layer.table[col].astype(str).str.strip().to_numpy(object)
+    keep = layer.usable & (ids != "")
+    g = gpd.GeoSeries(layer.geometry.to_numpy()[keep], index=pd.Index(ids[keep], name="plot_id"),
+                      crs=layer.crs)
+    return g[~g.index.duplicated(keep=False)]
+
+
+def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Path,
+                              plan_path: str | Path | None = None, batch_rows: int = 20_000) -> Path:
+    """Write ``plan.gpkg`` from the Parquet plan and summary of a chunked run, batch by batch.
+
+    Layer ``plots``: every summary row with its geometry; layer ``recommended``: the plan
+    rows of the recommended options. Only one batch of rows is in memory at a time; the
+    geometry (``geometry``, indexed by plot id) is joined by ``plot_id``.
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    for src, layer in ((summary_path, "plots"), (plan_path, "recommended")):
+        if src is None or not Path(src).exists():
+            continue
+        wrote = False
+        for batch in pq.ParquetFile(src).iter_batches(batch_size=batch_rows):
+            df = batch.to_pandas()
+            if layer == "recommended":
+                df = df.loc[df["recommended"].fillna(False).astype(bool)]
+            if not len(df) and wrote:
+                continue
+            _write_layer(path, df, geometry, layer, append=wrote)
+            wrote = True
+    return path
+
+
+def _write_layer(path: Path, df: pd.DataFrame, geometry, layer: str, append: bool) -> None:
+    import geopandas as gpd
+    import pyogrio
+
+    g = geometry.reindex(df["plot_id"].astype(str).to_numpy(object))
+    out = gpd.GeoDataFrame(_plain(df), geometry=g.to_numpy(), crs=geometry.crs)
+    pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG", append=append, promote_to_multi=True,
+                            use_arrow=True)
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns a GeoPackage can hold (text for objects and categories, no index)."""
+    out = df.reset_index(drop=True).copy()
+    for c in out.columns:
+        s = out[c]
+        if isinstance(s.dtype, pd.CategoricalDtype) or s.dtype == object:
+            na = s.isna().to_numpy()
+            text = s.astype(str).to_numpy(object)
+            text[na] = None
+            out[c] = text
+        elif pd.api.types.is_bool_dtype(s) and s.isna().any():
+            out[c] = s.astype(object)
+    return out

@@ -1,0 +1,494 @@
+"""Output files people can open: plain CSV, a data-package description, safe cells and text.
+
+* **CSV** (:func:`csv_text`, :func:`agriremed.io.readers.write_csv`): UTF-8 with a byte-order
+  mark (so that Excel shows Chinese text), the header row first and no comment lines, so
+  ``pandas.read_csv(path)``, R's ``read.csv(path)`` and readr read them without
+  arguments. Provenance (version, scenario, seed, input digest, counts, currency) is in
+  ``run.json``, not in the CSV files.
+* **Cells that a spreadsheet would run as a formula** (:func:`neutralise_text`): a text
+  cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a
+  plain number (``-1.5``, ``+3``, ``1e-3`` stay as they are) is written with a single quote
+  in front (``=1+2`` → ``'=1+2``), the usual defence against formula injection (OWASP
+  "CSV injection"). This applies to every text cell and every header of every CSV output,
+  so input text (plot ids, region, crop, passed-through columns, problem messages) cannot
+  become a formula when the file is opened in Excel, WPS or LibreOffice. Numbers, true/false
+  and blank cells are written unchanged; Parquet files keep the text as it is.
+* **datapackage.json** (:func:`write_datapackage`): a Frictionless Data Package (Table
+  Schema) describing each CSV or Parquet output: for every column its name, type, unit
+  (registry spelling, ``unit_display`` as shown in labels), English and Chinese label and
+  description from :mod:`agriremed.core.columns`.
+* **Terminal text** (:func:`terminal_text`): escape sequences (ANSI colour and cursor
+  codes, OSC titles), other control characters and bidirectional-override characters are
+  removed before anything derived from input text is printed.
+* **Numbers for people** (:func:`format_number`): thousands separators, never an exponent
+  (``1.33e+05`` is written ``133,000``), a number of decimals that follows the size of the
+  value, ``–`` for a missing value, the unit in English or Chinese, and a value per hectare
+  turned into the total of a plot when its area is given. The report and the workbook's
+  text use it; the CSV files keep full precision.
+* **Output folders** (:func:`prepare_out_dir`): the folder is checked (a path that is a
+  file is refused with :class:`OutputError`) and the files a plan writes
+  (:data:`PLAN_OUTPUT_FILES`, listed explicitly) are removed from it before a new plan
+  writes, so a rerun never leaves a file of an earlier run beside the new ones (e.g. a
+  report of an earlier run when every row is now rejected). No other file is touched.
+
+Examples
+--------
+>>> neutralise_text(["=1+2", "-1.5", "HN-01", "@SUM(A1)", None]).tolist()
+["'=1+2", '-1.5', 'HN-01', "'@SUM(A1)", None]
+>>> terminal_text("plot \\x1b[31mA-1\\x1b[0m")
+'plot A-1'
+>>> format_number(133456.7, "zh", "CNY/ha"), format_number(-0.01234)
+('133,457元/公顷', '-0.0123')
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.core import i18n, messages
+
+__all__ = [
+    "OutputError",
+    "FORMULA_PREFIXES",
+    "PLAN_OUTPUT_FILES",
+    "neutralise_text",
+    "neutralise_frame",
+    "csv_text",
+    "format_number",
+    "translate_frame",
+    "EXCEL_MAX_ROWS",
+    "terminal_text",
+    "check_out_dir",
+    "prepare_out_dir",
+    "table_schema",
+    "write_datapackage",
+]
+
+#: First characters that make Excel, WPS and LibreOffice read a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+#: A plain decimal number (left as it is even when it starts with ``+`` or ``-``).
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+#: Every file :meth:`agriremed.engine.plan.Plan.write` and :func:`agriremed.engine.stream.plan_stream`
+#: write; removed from the output folder before a plan writes there.
+PLAN_OUTPUT_FILES = (
+    "plan.csv", "plan.parquet", "summary.csv", "summary.parquet", "rejected.csv", "problems.csv",
+    "soil_screening.csv", "crop_uptake.csv", "carbon_ledger.csv", "metal_fate.csv", "carbon_by_year.csv",
+    "scores.csv", "soil_trajectories.csv", "scenario.json", "report.html", "run.json", "datapackage.json",
+    "reuse_options.csv", "opportunity_matrix.csv",
+    "plan.gpkg", "regions.csv",  # GIS input (agriremed.io.geo)
+    "plan.xlsx",
+)
+
+#: Rows of one Excel worksheet (Excel 2007 and later, also WPS and LibreOffice).
+EXCEL_MAX_ROWS = 1_048_576
+
+#: Escape sequences (CSI, OSC, two-character ESC codes), C0/C1 control characters other than
+#: newline and tab, and the Unicode characters that reorder displayed text.
+_TERMINAL_JUNK = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"              # CSI: colours, cursor moves, screen clearing
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"   # OSC: window titles, hyperlinks
+    r"|\x1b[@-_]?"                          # other ESC sequences, a lone ESC
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"       # other control characters (CR, BEL, backspace …)
+    r"|[\u202a-\u202e\u2066-\u2069]"        # bidirectional embeddings, overrides and isolates
+)
+
+
+class OutputError(Exception):
+    """An output folder that cannot be used (a file of that name exists, it cannot be created)."""
+
+
+def neutralise_text(values) -> np.ndarray:
+    """Text values with a single quote in front of those a spreadsheet would run as a formula.
+
+    Parameters
+    ----------
+    values : array-like
+        Cells; non-text cells (numbers, booleans, None, NaN) are returned unchanged.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``object`` array: text starting with one of :data:`FORMULA_PREFIXES` that is not a
+        plain number gets a leading ``'``.
+    """
+    v = np.asarray(values, dtype=object).copy()
+    if not v.size:
+        return v
+    flat = v.reshape(-1)
+    for i in np.flatnonzero([isinstance(x, str) and x.startswith(FORMULA_PREFIXES) for x in flat]):
+        if not _PLAIN_NUMBER.fullmatch(flat[i]):
+            flat[i] = "'" + flat[i]
+    return v
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with formula-looking text neutralised in every text column and in the headers.
+
+    Each distinct text of a column is checked once (``pandas.factorize``), so long tables with
+    repeated texts cost little; ``df`` itself is returned when nothing needs a quote.
+    """
+    cols = {}
+    changed = False
+    for c in df.columns:
+        s = df[c]
+        if s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            codes, uniques = pd.factorize(s.to_numpy(object), use_na_sentinel=True)
+            uniques = np.asarray(uniques, dtype=object)
+            new = neutralise_text(uniques)
+            hit = np.flatnonzero(new != uniques) if len(uniques) else np.array([], dtype=np.intp)
+            if len(hit):
+                text = s.to_numpy(object).copy()
+                rows = np.isin(codes, hit)
+                text[rows] = new[codes[rows]]
+                s = pd.Series(text, index=df.index, dtype=object)
+                changed = True
+        cols[c] = s
+    names = neutralise_text([str(c) for c in df.columns]).tolist()
+    if not changed and names == [str(c) for c in df.columns]:
+        return df
+    out = pd.DataFrame(cols, index=df.index, copy=False)
+    out.columns = names
+    return out
+
+
+def csv_text(df: pd.DataFrame, header: bool = True) -> str:
+    """The CSV text of ``df``: formula-looking text neutralised, floats to 10 significant digits.
+
+    Identical tables give identical text (``\\n`` line ends, no index).
+    """
+    return neutralise_frame(df).to_csv(index=False, header=header, float_format="%.10g", lineterminator="\n")
+
+
+def format_number(x, lang: str = "en", unit: str = "", *, digits: int = 3, area_ha: float | None = None,
+                  signed: bool = False) -> str:
+    """A number written for people: thousands separators, no exponent, a readable precision.
+
+    Values of ``10 ** (digits - 1)`` or more are rounded to whole numbers (``133,457``);
+    smaller ones keep ``digits`` significant digits (``12.3``, ``0.0123``; at most 6
+    decimals, trailing zeros dropped). Missing values give ``–``, infinities ``∞``.
+
+    Parameters
+    ----------
+    x : float or None
+        The value (in ``unit``; per hectare when ``area_ha`` is given).
+    lang : {"en", "zh"}
+        Language of the unit (``CNY/ha`` → ``CNY ha⁻¹`` or ``元/公顷``); separators and the
+        decimal point are the same in both (``1,234.5``, as in Chinese statistics).
+    unit : str
+        Registry unit of ``x`` (``"CNY/ha"``, ``"t CO2e"``, ``"ha"``); ``""`` writes the bare number.
+    digits : int
+        Significant digits of values below ``10 ** (digits - 1)``.
+    area_ha : float, optional
+        Area of the plot [ha]: ``x`` is per hectare and the total of the plot, ``x × area_ha``,
+        is written with ``/ha`` removed from the unit (``CNY/ha`` → ``CNY``).
+    signed : bool
+        Write ``+`` before positive values (changes against a baseline).
+
+    Returns
+    -------
+    str
+        The text, e.g. ``'133,457元/公顷'``, ``'-0.0123'``, ``'–'``.
+
+    Examples
+    --------
+    >>> format_number(1.33456e5), format_number(12.345), format_number(0.000123456)
+    ('133,456', '12.3', '0.000123')
+    >>> format_number(1234.5, "en", "CNY/ha"), format_number(1234.5, "en", "CNY/ha", area_ha=2.5)
+    ('1,235 CNY ha⁻¹', '3,086 CNY')
+    >>> format_number(float("nan"), "zh", "CNY"), format_number(2.0, signed=True)
+    ('–', '+2')
+    """
+    if unit and area_ha is not None:
+        unit = re.sub(r"/ha(?=/|$)", "", unit)
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    if area_ha is not None:
+        v *= float(area_ha)
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        text = ("-" if v < 0 else ("+" if signed else "")) + "∞"
+    else:
+        big = 10.0 ** (digits - 1)
+        mag = abs(v)
+        if mag >= big or mag == 0:
+            decimals = 0
+        else:
+            decimals = min(6, digits - 1 - math.floor(math.log10(mag)))
+        # half away from zero on the decimal text (1234.5 → 1,235; binary rounding would give 1,234)
+        q = Decimal(repr(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        text = f"{q:,.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text.lstrip("-").strip("0,.") == "":  # rounds to zero: no "-0"
+            text = "0"
+        elif signed and v > 0:
+            text = "+" + text
+    if not unit or unit == "1":
+        return text
+
+    shown = i18n.unit(unit, lang)
+    # Chinese units follow the number without a space (15.6公顷), Latin ones after a space
+    return f"{text}{shown}" if "\u4e00" <= shown[:1] <= "\u9fff" else f"{text} {shown}"
+
+
+#: Columns holding a category code, and the ``value.<domain>`` of :mod:`agriremed.core.i18n` that names it.
+VALUE_COLUMNS = {
+    "soil_class": "soil_class", "land_use": "land_use", "policy_status": "policy_status",
+    "residue_disposal": "residue_disposal", "evidence": "evidence", "energy_pathway": "energy_pathway",
+    "option_kind": "option_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
+    "target_basis": "target_basis", "term": "term", "term_category": "term_category", "light": "light",
+    "criterion": "criterion", "severity": "severity", "crop": "crop", "controlling_metal": "metal",
+    "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
+    "target_metals": "metals",
+    "untreated_metals": "metals", "best_alternative": "option",
+}
+
+#: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).
+MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_gaps", "problem", "expected",
+                   "duration_text",
+                   "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up", "why_carbon",
+                   "why_economics")
+
+#: Columns of option names, and the column of option ids they are named from.
+NAME_COLUMNS = {"option_name": "option_id", "recommended_name": "recommended_option"}
+
+
+def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataFrame:
+    """``df`` with its codes, option names and planner sentences as people read them in ``lang``.
+
+    Category codes (:data:`VALUE_COLUMNS`, and every ``light_*`` column) become their names
+    (``strict_control`` → ``strict control`` / ``严格管控类``), option names are taken from the
+    option library in ``lang`` (:data:`NAME_COLUMNS`), planner sentences
+    (:data:`MESSAGE_COLUMNS`) are rendered in ``lang`` from their message column
+    ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`), and
+    otherwise translated by :func:`agriremed.core.i18n.message` (in English they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
+    translated once. Column names are kept.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A plan table (any of its columns).
+    lang : {"en", "zh"}
+        Language.
+    tables : Tables, optional
+        Literature tables (option and crop names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the translated columns.
+    """
+    out = df.copy()
+    for col in df.columns:
+        name = str(col)
+        if name in MESSAGE_COLUMNS and f"{name}_msg" in df.columns:
+            out[col] = pd.Series(messages.column_texts(df, name, lang, tables), index=df.index, dtype=object)
+            continue
+        if name in NAME_COLUMNS and NAME_COLUMNS[name] in df.columns:
+            src, fn = df[NAME_COLUMNS[name]], (lambda v: i18n.value("option", v, lang, tables))
+        elif name in VALUE_COLUMNS or name.startswith("light_"):
+            dom = VALUE_COLUMNS.get(name, "light")
+            src, fn = df[col], (lambda v, d=dom: "" if v == "" else i18n.value(d, v, lang, tables))
+        elif name in MESSAGE_COLUMNS and lang != "en":
+            src, fn = df[col], (lambda v: i18n.message(v, lang, tables))
+        else:
+            continue
+        if not (src.dtype == object or isinstance(src.dtype, (pd.StringDtype, pd.CategoricalDtype))):
+            continue
+        codes, uniques = pd.factorize(src.to_numpy(object), use_na_sentinel=True)
+        names = np.array([fn(u) for u in uniques] + [None], dtype=object)
+        out[col] = pd.Series(names[codes], index=df.index, dtype=object)
+    return out
+
+
+def terminal_text(text: str) -> str:
+    """``text`` without escape sequences, control characters (except newline and tab) and
+    bidirectional-override characters, safe to print to a terminal.
+
+    Examples
+    --------
+    >>> terminal_text("A\\x1b]0;title\\x07B\\rC\\u202eD")
+    'ABCD'
+    """
+    return _TERMINAL_JUNK.sub("", str(text))
+
+
+def check_out_dir(out: str | Path) -> Path:
+    """Check that ``out`` can be an output folder (it is a folder or does not exist yet).
+
+    Raises
+    ------
+    OutputError
+        If ``out`` or one of its parents is an existing file.
+    """
+    p = Path(out)
+    for q in (p, *p.parents):
+        if q.exists() and not q.is_dir():
+            what = "is a file" if q == p else f"is inside {q}, which is a file"
+            raise OutputError(f"output folder {p} {what}; give a folder (new or existing) for the outputs")
+    return p
+
+
+def prepare_out_dir(out: str | Path, files=PLAN_OUTPUT_FILES) -> Path:
+    """Create the output folder ``out`` and remove the listed output files of an earlier run from it.
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder.
+    files : iterable of str
+        File names agriremed writes there (default :data:`PLAN_OUTPUT_FILES`); only these
+        are removed, never another file.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    OutputError
+        If ``out`` is a file or cannot be created, or an old output cannot be removed.
+    """
+    p = check_out_dir(out)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            f = p / name
+            if f.is_file() or f.is_symlink():
+                f.unlink()
+    except OSError as exc:
+        raise OutputError(f"output folder {p} cannot be used: {exc.strerror or exc}") from None
+    return p
+
+
+# ---- data package ------------------------------------------------------------------------------
+
+
+def _field_type(s: pd.Series) -> str:
+    """Table Schema type of a column as written to CSV."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(s.dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(s.dtype):
+        return "number"
+    if s.dtype == object:
+        v = s.dropna().to_numpy(object)
+        if len(v) and all(isinstance(x, (bool, np.bool_)) for x in v):
+            return "boolean"
+    return "string"
+
+
+def registry_column(name: str) -> C.Column | None:
+    """The registry entry of ``name``; a money column in another currency gets its CNY entry."""
+    col = C.COLUMNS.get(name)
+    if col is not None:
+        return col
+    for cur in C.CURRENCIES[1:]:
+        cny = name.replace(f"_{cur.lower()}", "_cny")
+        if cny != name and cny in C.COLUMNS:
+            return C.COLUMNS[cny]
+    return None
+
+
+def table_schema(df: pd.DataFrame, passed_through=(), csv: bool = True) -> dict:
+    """Frictionless Table Schema of ``df`` as :func:`csv_text` (or, ``csv=False``, Parquet) writes it.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    passed_through : iterable of str
+        Columns copied unchanged from the input (described as such).
+    csv : bool
+        Names as written to CSV (formula-looking headers quoted) rather than to Parquet.
+
+    Returns
+    -------
+    dict
+        ``{"fields": [...], "missingValues": [""]}``; every field has ``name`` (the header
+        as written), ``type``, ``unit`` (registry spelling, ``""`` for text),
+        ``unit_display``, ``title`` (English label), ``title_zh`` (Chinese label) and
+        ``description``.
+    """
+    passed = set(passed_through)
+    fields = []
+    names = [str(x) for x in df.columns]
+    for c, written in zip(df.columns, neutralise_text(names) if csv else names, strict=True):
+        name = str(c)
+        spec = registry_column(name)
+        ftype = _field_type(df[c])
+        f = {"name": written, "type": ftype}
+        if spec is not None:
+            unit = spec.unit if spec.unit != "1" else ""
+            if name != spec.name:  # money in the scenario currency
+                cur = next(x for x in C.CURRENCIES[1:] if f"_{x.lower()}" in name)
+                unit = unit.replace("CNY", cur)
+            f.update(unit=unit, unit_display=C.unit_display(unit) if unit else "",
+                     title=spec.label_en, title_zh=spec.label_zh, description=spec.description)
+        else:
+            f.update(unit="", unit_display="", title=name, title_zh=name,
+                     description=("input column passed through unchanged" if name in passed
+                                  else "not in the column registry"))
+        fields.append(f)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def write_datapackage(out: str | Path, tables: dict, name: str = "agriremed-plan", *,
+                      passed_through=(), description: str = "") -> Path:
+    """Write ``datapackage.json`` describing the tables written to ``out``.
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder.
+    tables : dict
+        File name (``plan.csv``, ``summary.parquet`` …) → the DataFrame written there (only
+        its columns and dtypes are used; an empty frame with the right columns will do).
+    name : str
+        Package name (lower case, ``-``/``_``/``.`` allowed).
+    passed_through : iterable of str
+        Input columns passed through to the outputs.
+    description : str
+        What the package holds (e.g. the run's provenance line).
+
+    Returns
+    -------
+    Path
+        The path of ``datapackage.json``.
+    """
+    resources = []
+    for file_name, df in tables.items():
+        fmt = Path(file_name).suffix.lstrip(".").lower()
+        r = {"name": Path(file_name).stem.lower().replace(" ", "_"), "path": file_name,
+             "profile": "tabular-data-resource", "format": fmt}
+        if fmt == "csv":
+            r.update(mediatype="text/csv", encoding="utf-8",
+                     dialect={"delimiter": ",", "header": True, "doubleQuote": True, "lineTerminator": "\n"},
+                     description="UTF-8 with a byte-order mark; text cells that a spreadsheet would run as a "
+                                 "formula (starting with = + - @, tab or CR, not a plain number) are written "
+                                 "with a single quote in front")
+        else:
+            r.update(mediatype="application/vnd.apache.parquet")
+        r["schema"] = table_schema(df, passed_through, csv=fmt == "csv")
+        resources.append(r)
+    package = {"profile": "tabular-data-package", "name": name, "resources": resources}
+    if description:
+        package["description"] = description
+    p = Path(out) / "datapackage.json"
+    p.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return p

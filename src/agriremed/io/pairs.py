@@ -1,0 +1,455 @@
+"""Reading and validation of paired soil–plant tables for fitting transfer functions.
+
+A pairs table has one row per sampling point: the metal in the soil and in the edible
+part of the crop grown on it, and the soil properties a transfer function may use.
+
+* ``soil_<metal>_mg_kg`` — total metal in soil [mg kg⁻¹ dry mass] (or, for a function on
+  an extract, ``<metal>_cacl2_mg_kg`` / ``<metal>_hno3_mg_kg`` / ``<metal>_dtpa_mg_kg``,
+  the plot-table names, so that a fitted function reads plot tables directly);
+* ``plant_<metal>_mg_kg`` — metal in the edible part [mg kg⁻¹, basis stated when fitting];
+* ``ph`` (water), and as the model needs them ``som_pct`` [%] (or ``oc_g_kg`` [g kg⁻¹],
+  converted with the SOM/OC factor of ``factors.csv``), ``clay_pct`` [%],
+  ``cec_cmol_kg`` [cmol(+) kg⁻¹], other extractable fractions;
+* optional ``crop`` (rows of other crops are set aside) and ``pair_id``.
+
+:func:`validate_pairs` reports every problem with its row, column, value and what was
+expected (the same form as plot validation); rows with an error are left out of the fit
+and listed, never dropped silently. :func:`fit_transfer_function` reads and checks a pairs
+file (or DataFrame) and fits it with :func:`agriremed.stages.uptake.fit.fit_pairs`;
+:func:`write_fit` writes the fitted function as a tables folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.core.tables import TABLE_FILES, Tables, load_tables
+from agriremed.io.readers import NA_STRINGS, read_table, write_csv
+from agriremed.io.validate import Collector, Validation, as_text
+from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
+                                         parse_model_terms, plant_column, soil_column)
+
+__all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
+           "fit_transfer_function", "write_fit"]
+
+
+class PairsValidation(Validation):
+    """Result of :func:`validate_pairs` (``pairs`` is the table of valid rows)."""
+
+    def messages(self) -> list[str]:
+        """Every problem as one readable sentence (rows are pairs, named by ``pair_id``)."""
+        return [m.replace(" (plot ", " (pair ", 1) for m in super().messages()]
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """Valid rows with canonical column names, ``input_row`` first."""
+        return self.plots
+
+
+def som_from_oc(oc_g_kg, factor: float) -> np.ndarray:
+    """Soil organic matter from organic carbon.
+
+    Parameters
+    ----------
+    oc_g_kg : array_like
+        Soil organic carbon [g kg⁻¹].
+    factor : float
+        SOM/SOC mass ratio [–] (``som_per_oc`` in ``factors.csv``: 1.724 conventional).
+
+    Returns
+    -------
+    numpy.ndarray
+        SOM [%] = OC [g kg⁻¹] × factor / 10.
+
+    References
+    ----------
+    .. [1] Pribyl D.W. (2010) Geoderma 156:75–83, doi:10.1016/j.geoderma.2010.02.003.
+
+    Examples
+    --------
+    >>> round(float(som_from_oc(12.0, 1.724)), 4)     # 12 g/kg OC × 1.724 / 10
+    2.0688
+    """
+    return np.asarray(oc_g_kg, float) * float(factor) / 10.0
+
+
+_UG_KG = re.compile(r"^(?P<side>soil|plant)_(?P<metal>[a-z]{2})_(?:ug|µg|μg)_kg$")
+
+
+def _canonical(name: str, metal: str) -> tuple[str, str | None]:
+    """Canonical column name of a pairs header and a note when it was not an exact match."""
+    s = str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
+    s = re.sub(r"[\s\-.]+", "_", s)
+    s = re.sub(r"_+", "_", s).strip("_")
+    aliases = {f"soil_{metal}": f"soil_{metal}_mg_kg", f"{metal}_soil": f"soil_{metal}_mg_kg",
+               f"plant_{metal}": f"plant_{metal}_mg_kg", f"{metal}_plant": f"plant_{metal}_mg_kg",
+               "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "som": "som_pct", "om_pct": "som_pct",
+               "clay": "clay_pct", "cec": "cec_cmol_kg", "oc": "oc_g_kg", "soc_g_kg": "oc_g_kg",
+               "id": "pair_id", "sample_id": "pair_id"}
+    for ex in C.EXTRACTIONS:
+        aliases[f"soil_{metal}_{ex}_mg_kg"] = C.metal_column(metal, ex)
+    m = _UG_KG.match(s)
+    if m:
+        canon = f"{m['side']}_{m['metal']}_mg_kg"
+        return canon, f"header {name!r} states µg/kg: values converted to mg/kg (× 0.001) as {canon}"
+    if s in aliases:
+        canon = aliases[s]
+        note = None if canon.endswith("_mg_kg") and s.endswith("_mg_kg") else \
+            (f"header {name!r} read as {canon}" + (" (mg/kg assumed)" if canon.endswith("_mg_kg") else ""))
+        return canon, note
+    return s, (None if s == name else f"header {name!r} read as {s}")
+
+
+def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tuple[str, ...] = ("ph",),
+                   soil_measure: str = "total", tables: Tables | None = None) -> PairsValidation:
+    """Validate a paired soil–plant table for one metal (and, optionally, one crop).
+
+    Parameters
+    ----------
+    data : str, Path or pandas.DataFrame
+        The pairs table (CSV, Excel, Parquet) or a DataFrame.
+    metal : str
+        Metal code (``cd``, ``pb`` …).
+    crop : str, optional
+        Keep the rows of this crop (code or alias of ``crops.csv``) when the table has a
+        ``crop`` column; rows of other crops are set aside (reported in ``notes``).
+    needed : tuple of str
+        Variables the model uses besides the soil metal (``ph``, ``som_pct``,
+        ``clay_pct``, ``cec_cmol_kg``, ``zn_cacl2_mg_kg`` …): each must be a column and
+        filled in every row used.
+    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
+        Soil extraction of the soil metal.
+    tables : Tables, optional
+        Literature tables (crop aliases, SOM/OC factor).
+
+    Returns
+    -------
+    PairsValidation
+        ``pairs`` (valid rows; soil metal, plant metal and ``needed`` columns as
+        floats, ``som_pct`` derived from ``oc_g_kg`` when needed and absent),
+        ``rejected`` rows with reasons, ``problems`` and ``notes``.
+    """
+    tables = tables or load_tables()
+    raw, notes = read_table(data) if isinstance(data, (str, Path)) else (pd.DataFrame(data).copy(), [])
+    raw = raw.set_axis([str(c) for c in raw.columns], axis=1).reset_index(drop=True)
+    mapping, header_notes, factor_of = _pair_headers(raw, metal)
+    raw = raw.rename(columns=mapping)
+    n = len(raw)
+    ids = as_text(raw["pair_id"]).to_numpy(object) if "pair_id" in raw.columns else np.full(n, "", object)
+    col = Collector(n, ids)
+    for canon, note in header_notes:
+        col.add_file(canon, "warning", note)
+    dups = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    for d in dups:
+        col.add_file(d, "error", f"several columns map to {d}", "each column once")
+    if n == 0:
+        col.add_file("", "error", "the table has a header but no data rows", "at least one pair")
+    use = _crop_rows(col, raw, crop, dups, tables, notes)
+    factor = _derive_som(col, raw, needed, tables, notes)
+
+    # ---- required columns --------------------------------------------------------------
+    required = [soil_column(metal, soil_measure), plant_column(metal), *[v for v in needed if v != "soil"]]
+    missing = [r for r in required if r not in raw.columns]
+    for r in missing:
+        spec = C.COLUMNS.get(r)
+        what = f" ({spec.description})" if spec is not None else ""
+        extra = " or oc_g_kg" if r == "som_pct" else ""
+        col.add_file(r, "error", f"required column {r} is missing", f"a column named {r}{extra}{what}")
+    if missing or dups or n == 0:
+        col.error_rows[:] = True
+
+    # ---- cells -------------------------------------------------------------------------
+    out = pd.DataFrame(index=raw.index)
+    logged = {soil_column(metal, soil_measure), plant_column(metal)}
+    for name in [r for r in required if r in raw.columns and r not in dups]:
+        derived = name == "som_pct" and "som_pct" not in mapping.values()
+        num = _check_pair_column(col, raw, name, derived, factor_of, use, name in logged)
+        out[name] = som_from_oc(num, factor) if derived else num
+    for keep in ("pair_id", "crop"):
+        if keep in raw.columns and keep not in dups:
+            out[keep] = as_text(raw[keep]).to_numpy(object)
+    return _pairs_result(col, raw, out, use, notes)
+
+
+def _pair_headers(raw: pd.DataFrame, metal: str):
+    """Headers read: original → canonical name, the (canonical, note) of each converted header
+    and canonical name → unit factor (µg/kg headers: 1e-3 to mg/kg)."""
+    mapping, header_notes, factor_of = {}, [], {}
+    for col in raw.columns:
+        canon, note = _canonical(col, metal)
+        mapping[col] = canon
+        factor_of[canon] = 1e-3 if note and "µg/kg" in note else 1.0
+        if note:
+            header_notes.append((canon, note))
+    return mapping, header_notes, factor_of
+
+
+def _crop_rows(col: Collector, raw: pd.DataFrame, crop: str | None, dups: list[str], tables: Tables,
+               notes: list[str]) -> np.ndarray:
+    """Rows of ``crop`` (code or alias; all rows without a crop or a crop column); rows of other
+    crops are noted as set aside, no row of the crop is an error."""
+    n = len(raw)
+    use = np.ones(n, bool)
+    if crop is not None and "crop" in raw.columns and not dups:
+        lookup = {c.lower(): c for c in tables.crops["crop"]}
+        for c, aliases in zip(tables.crops["crop"], tables.crops["aliases"], strict=True):
+            for a in str(aliases).split("|"):
+                if a.strip():
+                    lookup[a.strip().lower()] = c
+        want = lookup.get(str(crop).strip().lower(), str(crop).strip().lower())
+        got = as_text(raw["crop"]).str.lower().map(lambda x: lookup.get(x, x)).to_numpy(object)
+        use = got == want
+        if not use.any():
+            present = sorted({str(x) for x in got if x})
+            col.add_file("crop", "error", f"no row for crop {crop!r}",
+                         "one of the crops in the file: " + (", ".join(present) or "(none)"))
+        elif (~use).any():
+            notes.append(f"{int((~use).sum())} row(s) of other crops set aside (fitting {want})")
+    elif crop is not None:
+        notes.append(f"no crop column: every row is taken as {crop}")
+    return use
+
+
+def _derive_som(col: Collector, raw: pd.DataFrame, needed, tables: Tables, notes: list[str]) -> float:
+    """When ``som_pct`` is needed and only ``oc_g_kg`` is given, put the OC values in a ``som_pct``
+    column of ``raw`` (converted after the checks); returns the SOM/OC factor [–]."""
+    factor = tables.factor("som_per_oc")
+    if "som_pct" in needed and "som_pct" not in raw.columns and "oc_g_kg" in raw.columns:
+        raw["som_pct"] = raw["oc_g_kg"]  # converted below, after the checks on oc_g_kg
+        notes.append(f"som_pct derived from oc_g_kg: SOM [%] = OC [g/kg] × {factor:g} / 10 "
+                     "(SOM/OC factor som_per_oc, source pribyl2010_som)")
+    elif "som_pct" in needed and "som_pct" in raw.columns and "oc_g_kg" in raw.columns:
+        col.add_file("oc_g_kg", "warning", "both som_pct and oc_g_kg given: som_pct is used", "")
+    return factor
+
+
+def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bool, factor_of: dict,
+                       use: np.ndarray, logged: bool) -> np.ndarray:
+    """Report the cells of the model column ``name`` (of ``oc_g_kg`` when SOM is ``derived``) that
+    are not numbers, blank, not positive (``logged``: the model takes their log) or out of range;
+    returns the values [mg/kg for µg/kg headers], blank where rejected."""
+    n = len(raw)
+    spec = C.COLUMNS.get(name)
+    report = "oc_g_kg" if derived else name  # problems name the column the user wrote
+    text = as_text(raw[report])
+    if derived:
+        spec = C.COLUMNS["oc_g_kg"]
+    if pd.api.types.is_numeric_dtype(raw[report]) and not pd.api.types.is_bool_dtype(raw[report]):
+        num = raw[report].to_numpy(float, copy=True)  # numbers stay numbers (no rounding via text)
+        blank = np.isnan(num)
+    else:
+        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
+    bad_text = ~blank & np.isnan(num)
+    num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
+    comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
+    expected = spec.expected() if spec is not None else "a number"
+    col.add(use & comma, report, text, "error",
+            "decimal comma: write the number with a point (e.g. 0.25)", expected)
+    col.add(use & bad_text & ~comma, report, text, "error", "not a number", expected)
+    col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)
+    ok = ~np.isnan(num)
+    if logged:
+        col.add(use & ok & (num <= 0), name, text, "error",
+                "zero or negative: the model takes log10; enter the detection limit or leave out "
+                "the pair", expected)
+        bad = ok & (num <= 0)
+    else:
+        bad = np.zeros(n, bool)
+    if spec is not None and spec.dtype == "float":
+        bad = _check_pair_range(col, report, spec, text, num, ok, bad, use, expected)
+    num[bad | bad_text] = np.nan
+    return num
+
+
+def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, ok: np.ndarray,
+                      bad: np.ndarray, use: np.ndarray, expected: str) -> np.ndarray:
+    """Report values outside the registry's valid range (errors) and typical range (warnings);
+    returns ``bad`` with the rows out of the valid range added."""
+    n = len(num)
+    lo, hi = spec.valid
+    lo_open, hi_open = spec.valid_open
+    below = (ok & ~bad & ((num <= lo) if lo_open else (num < lo)) if lo is not None
+             else np.zeros(n, bool))
+    above = ok & ((num >= hi) if hi_open else (num > hi)) if hi is not None else np.zeros(n, bool)
+    col.add(use & below, report, text, "error", "below the valid range", expected)
+    col.add(use & above, report, text, "error", "above the valid range (check the unit)", expected)
+    bad = bad | below | above
+    if spec.typical is not None:
+        tlo, thi = spec.typical
+        soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
+                            ((num > thi) if thi is not None else False))
+        col.add(use & soft, report, text, "warning",
+                "unusual value: kept, please check it (and its unit)",
+                f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''} "
+                f"{C.unit_display(spec.unit)}")
+    return bad
+
+
+def _pairs_result(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, use: np.ndarray,
+                  notes: list[str]) -> PairsValidation:
+    """Valid pairs of the rows used, rejected rows with their reasons, problems and notes."""
+    n = len(raw)
+    problems = col.frame()
+    err = col.error_rows
+    out.insert(0, "input_row", np.arange(1, n + 1))
+    good = use & ~err
+    pairs = out.loc[good].reset_index(drop=True)
+    rejected = raw.loc[use & err].copy()
+    rejected.insert(0, "input_row", np.flatnonzero(use & err) + 1)
+    errs = problems.loc[problems["severity"] == "error"]
+    by_row = errs.dropna(subset=["input_row"]).assign(
+        msg=lambda d: d["column"].fillna("").map(lambda c: f"{c}: " if c else "") + d["problem"]
+    ).groupby("input_row")["msg"].agg("; ".join)
+    file_reason = "; ".join(errs.loc[errs["input_row"].isna(), "problem"])
+    rejected["reasons"] = [by_row.get(r, file_reason) or file_reason for r in rejected["input_row"]]
+    return PairsValidation(plots=pairs, rejected=rejected.reset_index(drop=True), problems=problems,
+                           n_input=n,
+                           notes=notes + [f"{int(good.sum())} valid pair(s) of {int(use.sum())} used"])
+
+
+def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, terms=None, method: str = "ols",
+                          soil_measure: str = "total", plant_basis: str = "unknown",
+                          function_id: str | None = None, source_name: str | None = None, priority: int = 0,
+                          provinces: str = "", region: str = "", cv_folds: int = 5, seed: int = 20261123,
+                          cooks_threshold: float | None = None, tables: Tables | None = None) -> TransferFit:
+    """Fit a log–log transfer function to paired soil–plant data.
+
+    Parameters
+    ----------
+    pairs : str, Path or pandas.DataFrame
+        Pairs table (see :mod:`agriremed.io.pairs`): ``soil_<metal>_mg_kg``
+        [mg kg⁻¹], ``plant_<metal>_mg_kg`` [mg kg⁻¹], ``ph`` [–] and the variables of
+        ``terms``; optional ``crop``, ``pair_id``, ``oc_g_kg`` [g kg⁻¹].
+    metal : str
+        Metal code.
+    crop : str, optional
+        Crop the function is for (rows of other crops are set aside). Required unless
+        the table has a ``crop`` column with a single crop.
+    terms : sequence of str, optional
+        Model terms besides the constant; default :data:`DEFAULT_TERMS` restricted to
+        the variables present in the table (``log10(soil)`` and ``ph`` always).
+    method : {"ols", "huber"}
+        Ordinary least squares or Huber robust regression.
+    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
+        Soil extraction of the soil metal.
+    plant_basis : {"dw", "fw", "unknown"}
+        Basis of the plant concentrations; ``unknown`` is compared with as-sold food
+        limits as is (conservative).
+    function_id : str, optional
+        Identifier; default ``user_<crop>_<metal>_<file name>`` (``user_<crop>_<metal>``
+        for a DataFrame).
+    source_name : str, optional
+        Name of the data in the source row; default the file name.
+    priority : int
+        Selection priority in a plan (0 = before every packaged function).
+    provinces, region : str
+        Where the data come from (``provinces`` '|'-separated: plots naming one of them
+        in ``region`` choose this function first).
+    cv_folds : int
+        Folds of the cross-validation (at most the number of pairs).
+    seed : int
+        Seed of the fold split and the gradient-boosting model.
+    cooks_threshold : float, optional
+        Cook's distance above which a pair is flagged influential; default 4/n.
+    tables : Tables, optional
+        Literature tables (crop aliases, SOM/OC factor).
+
+    Returns
+    -------
+    TransferFit
+        Coefficients with 95 % CIs, diagnostics, cross-validation, the
+        ``transfer_functions.csv`` row and the validation of the pairs.
+
+    Raises
+    ------
+    FitError
+        Unknown method, basis or term; no valid pairs; fewer valid pairs than
+        coefficients + 3; a term that is constant in the data.
+
+    Examples
+    --------
+    Pairs simulated from log10 C = 0.6 + 0.4·log10 S − 0.15·pH with 0.1 log10 noise:
+
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> soil, ph = 10 ** rng.uniform(-1, 0.5, 60), rng.uniform(5, 8, 60)
+    >>> plant = 10 ** (0.6 + 0.4 * np.log10(soil) - 0.15 * ph + rng.normal(0, 0.1, 60))
+    >>> f = fit_transfer_function(pd.DataFrame({"soil_cd_mg_kg": soil, "plant_cd_mg_kg": plant, "ph": ph}),
+    ...                           crop="wheat")
+    >>> f.terms, f.function_row().loc[0, "function_id"]
+    (('log10(soil)', 'ph'), 'user_wheat_cd')
+    >>> c = f.coefficients.set_index("model_term")
+    >>> bool(c.loc["ph", "coef_ci_low"] < -0.15 < c.loc["ph", "coef_ci_high"])
+    True
+    """
+    tables = tables or load_tables()
+    check_fit_options(metal, method, plant_basis, soil_measure)
+    read_notes: list[str] = []
+    stem = ""
+    if isinstance(pairs, (str, Path)):
+        source_name, stem = source_name or Path(pairs).name, Path(pairs).stem
+        pairs, read_notes = read_table(pairs)
+    source_name = source_name or "user data (DataFrame)"
+    if terms is None:
+        have = {_canonical(c, metal)[0] for c in pd.DataFrame(pairs).columns}
+        have |= {"som_pct"} if "oc_g_kg" in have else set()
+        terms = [t for t in DEFAULT_TERMS
+                 if t in DEFAULT_TERMS[:2] or parse_model_terms([t], require_soil=False)[0][1] in have]
+    parsed = parse_model_terms(terms)
+    needed = tuple(dict.fromkeys(v for _, v, _ in parsed if v != "soil"))
+    needed = tuple("ph" if v == "ph_kcl" else v for v in needed)
+    v = validate_pairs(pairs, metal, crop, needed, soil_measure, tables)
+    v.notes[:0] = read_notes
+    return fit_pairs(v, metal, crop, terms, method, soil_measure, plant_basis, function_id, source_name, stem,
+                     priority, provinces, region, cv_folds, seed, cooks_threshold)
+
+
+def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
+    """Write the function and its reports to a folder usable as a user table folder.
+
+    ``transfer_functions.csv`` and ``sources.csv`` in ``out`` gain (or update) this
+    function's rows — other functions already there are kept — so several fits can
+    share a folder, and ``load_tables(out)`` / ``agriremed plan --tables out`` use
+    them. ``<function_id>_coefficients.csv``, ``_diagnostics.csv``,
+    ``_cross_validation.csv``, ``_cv_predictions.csv``, ``_problems.csv`` and
+    ``_summary.txt`` hold the reports.
+
+    Parameters
+    ----------
+    fit : TransferFit
+        The fitted function (:func:`fit_transfer_function`).
+    out : str or Path
+        Folder to write to (created when missing).
+
+    Returns
+    -------
+    dict
+        Name → path of every file written.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for table, row, key in (("transfer_functions", fit.function_row(), "function_id"),
+                            ("sources", fit.source_row(), "key")):
+        p = out / TABLE_FILES[table]
+        old = (pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+               if p.exists() else None)
+        rows = row.astype(str) if old is None else pd.concat(
+            [old.loc[old[key] != row[key].iloc[0]], row.astype(str)], ignore_index=True)
+        rows.to_csv(p, index=False, lineterminator="\n", encoding="utf-8")
+        paths[table] = p
+    fid = fit.function_id
+    for name, df in (("coefficients", fit.coefficients), ("diagnostics", fit.diagnostics),
+                     ("cross_validation", fit.cv), ("cv_predictions", fit.cv_predictions),
+                     ("problems", fit.validation.problems)):
+        paths[name] = write_csv(df, out / f"{fid}_{name}.csv")
+    p = out / f"{fid}_summary.txt"
+    p.write_text(fit.summary(), encoding="utf-8")
+    paths["summary"] = p
+    return paths

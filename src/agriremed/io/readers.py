@@ -1,0 +1,523 @@
+"""Reading plot tables and writing outputs.
+
+Plot tables come as CSV/text (UTF-8 with or without BOM, UTF-16 with BOM, GBK/GB18030 as
+saved by Chinese Excel, or Windows-1252/Latin-1 single-byte text), Excel (``.xlsx``,
+``.xlsm``, ``.xls``, ``.ods``) or Parquet. Readers return every cell as text so that
+validation can report exactly what the user typed (``'5,6'``, ``'abc'``); the typed,
+canonical table is produced by :func:`agriremed.io.validate.validate_plots`.
+
+Nothing is guessed silently:
+
+* the text encoding is detected without turning single-byte text into Chinese
+  characters (GB18030 is taken only when the decoded non-ASCII characters are common
+  Chinese ones, GB 2312), and any encoding other than UTF-8 is reported;
+* a line with fewer or more cells than the header is rejected with its line number and
+  the counts (never padded or shifted: the other rows are still read);
+* a quoted field that runs over several lines without a matching cell count (an
+  unbalanced quote) stops the file with the line where the quoted field starts;
+* every Excel sheet is looked at: a workbook with several sheets holding data needs a
+  sheet choice (the error lists them); formulas without a saved value are reported
+  per cell, never read as blanks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import math
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
+from agriremed.io.geo import read_layer
+from agriremed.core.names import is_known_header
+from agriremed.io.outputs import csv_text
+
+__all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv", "decode_text", "excel_sheets"]
+
+#: Cell texts that mean "no value" (not measured).
+NA_STRINGS = ("", "na", "n/a", "nan", "null", "none", "-", "—", "--", "nd", "未测", "无")
+
+_EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Read a plot table from CSV, Excel or Parquet with every cell as text.
+
+    Parameters
+    ----------
+    path : str or Path
+        File to read. The format is chosen from the suffix (``.csv``, ``.txt``, ``.tsv``,
+        ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``, ``.parquet``, ``.pq``).
+    sheet : str or int, optional
+        Excel sheet name (or 0-based index). Without it, a workbook must hold data on
+        one sheet only. For a GIS file (``.gpkg``, ``.shp``, ``.geojson``, ``.zip``;
+        read by :func:`agriremed.io.geo.read_layer`) the layer.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per data row; all cells are strings (blank cells are ``''``).
+        ``table.attrs`` records ``header_line`` (1-based line or spreadsheet row of
+        the header, ``None`` for Parquet), ``lines`` (the file line of every data row),
+        ``separator``, ``decimal_comma`` (True for semicolon-separated text, where a
+        comma is the decimal mark), ``encoding``, ``sheet`` and ``row_problems``: rows
+        that could not be read as they stand (a line with another number of cells than
+        the header, a formula without a saved value), each a dict with ``row``
+        (0-based row of ``table``), ``column`` (header), ``value``, ``problem`` and
+        ``expected``. Such a row's cells are not to be used.
+    notes : list of str
+        Remarks about how the file was read (text encoding, header row found below a
+        title row, separator, sheet).
+
+    Raises
+    ------
+    InputFileError
+        If the file does not exist, is empty, is not a readable table, holds an
+        unbalanced quote, or is a workbook with several sheets of data and no
+        ``sheet`` was chosen.
+
+    Notes
+    -----
+    The header is the row, among the first ten, in which the most cells name known
+    columns; title rows above it (e.g. merged group headings in Excel) are skipped and
+    reported.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"file not found: {p}")
+    if p.is_dir():
+        raise InputFileError(f"{p} is a folder, not a table file")
+    suffix = p.suffix.lower()
+    notes: list[str] = []
+    if p.stat().st_size == 0:
+        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+    sep = None
+    enc = None
+    formulas: dict = {}
+    if suffix in (".gpkg", ".shp", ".geojson", ".zip"):  # GIS layers: agriremed.io.geo (extra 'geo')
+        layer = read_layer(p, layer=sheet)
+        return layer.table, layer.notes
+    try:
+        if suffix in _EXCEL:
+            records, formulas, chosen, sheet_notes = _read_excel(p, sheet)
+            notes += sheet_notes
+            starts = list(range(1, len(records) + 1))
+            multi: list = []
+        elif suffix in (".parquet", ".pq"):
+            return parquet_as_text(pd.read_parquet(p)), notes
+        else:
+            text, enc = decode_text(p.read_bytes(), p.name)
+            if not text.strip():
+                raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+            if enc != "utf-8":
+                notes.append(f"{p.name} was read with the {enc} text encoding")
+            sep = sniff_separator(text)
+            if sep != ",":
+                notes.append(f"{p.name} is separated by {SEP_NAMES[sep]}")
+            records, starts, multi = _parse_delimited(text, sep, p.name)
+            chosen = None
+    except InputFileError:
+        raise
+    except Exception as exc:  # any parser error is an input problem, not a crash
+        raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
+    if not any(any(str(c).strip() for c in r) for r in records):
+        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+    df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None)
+    notes += more
+    df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
+    return df, notes
+
+
+SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
+           check_width: bool) -> tuple[pd.DataFrame, list[str]]:
+    """Header, data rows, empty lines and unreadable rows of a parsed file."""
+    notes: list[str] = []
+    first = records[:10]
+    width0 = max((len(r) for r in first), default=0)
+    grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in first], dtype=object)
+    h = header_row(grid)
+    while h < len(records) - 1 and not any(str(c).strip() for c in records[h]):
+        h += 1  # blank lines above a header that names no known column
+    if h > 0:
+        notes.append(f"{name}: header found on line {starts[h]}; {h} title line(s) above it were skipped")
+    header = [str(c).strip() for c in records[h]]
+    for i, s, e in multi:  # quoted cells running over several lines
+        if i < h:
+            continue
+        if len(records[i]) != len(header):
+            raise InputFileError(
+                f"{name}: line {s}: a quoted field starts on this line and is not closed on it (the quote "
+                f"runs to {'the end of the file' if i == len(records) - 1 else f'line {e}'}, taking in "
+                f"{e - s} more line(s)): an unbalanced quote. Close the quote on line {s} or remove it")
+        notes.append(f"{name}: lines {s}–{e} hold one row (a quoted cell with line breaks)")
+    named = max((i + 1 for i, c in enumerate(header) if c), default=0)
+    header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
+    width = len(header)
+    rows, lines, empty, problems = [], [], [], []
+    for i in range(h + 1, len(records)):
+        rec = [str(c).strip() for c in records[i]]
+        if not any(rec):
+            empty.append(starts[i])
+            continue
+        k = len(rows)
+        n = len(rec)
+        if check_width and not (named <= n <= width):
+            problems.append(row_width_problem(k, rec, header))
+        rows.append((rec + [""] * width)[:width])
+        lines.append(starts[i])
+        for (r, c), formula in formulas.items():
+            if r == i and c < width:
+                problems.append(dict(
+                    row=k, column=header[c], value=formula,
+                    problem="formula without a saved value: the file was not recalculated and saved by a "
+                            "spreadsheet program, so the cell has no value to read",
+                    expected="open the file in Excel or WPS and save it (or paste the values)"))
+    df = pd.DataFrame(rows or None, columns=header, dtype=object)
+    bad_rows = {p["row"] for p in problems}
+    keep_cols = [c for j, c in enumerate(header) if not (c.startswith("unnamed_") and j >= named - 1 and
+                 not any(r[j] for k, r in enumerate(rows) if k not in bad_rows))]
+    if len(keep_cols) < width:
+        df = df.loc[:, [c in keep_cols for c in df.columns]]
+    if empty:
+        notes.append(empty_lines_note(name, empty))
+    df.attrs.update(header_line=starts[h], lines=lines, row_problems=problems)
+    return df, notes
+
+
+_SEP_JOIN = " | "
+
+
+def row_width_problem(row: int, cells: list[str], header: list[str]) -> dict:
+    """The problem of a data row with fewer or more cells than the header (the row is not read).
+
+    Parameters
+    ----------
+    row : int
+        Data row (0-based) the problem belongs to.
+    cells : list of str
+        The row's cells as read.
+    header : list of str
+        The header's column names.
+
+    Returns
+    -------
+    dict
+        ``row``, ``column`` (the first missing column, or the last one), ``value`` (the cells,
+        joined), ``problem`` and ``expected``.
+    """
+    n, width = len(cells), len(header)
+    short = n < width
+    return dict(
+        row=row, column=header[n] if short else header[-1],
+        value=_SEP_JOIN.join(cells)[:120],
+        problem=(f"line has {n} cells but the header has {width} columns: "
+                 f"{'cells are missing' if short else 'there are cells beyond the last column'}, "
+                 "so the values cannot be matched to their columns (the row is not read)"),
+        expected=(f"{width} cells, one per column" if short else
+                  f"{width} cells, one per column; a number written with a comma (1,480 or 5,4) "
+                  "splits a cell: write it without the comma, or put it in quotes"))
+
+
+def empty_lines_note(file_name: str, lines: list[int]) -> str:
+    """The note that empty lines of a file were skipped (the first ten line numbers)."""
+    shown = ", ".join(str(x) for x in lines[:10])
+    return f"{file_name}: {len(lines)} empty line(s) ignored (line {shown}{' …' if len(lines) > 10 else ''})"
+
+
+def header_row(grid: pd.DataFrame) -> int:
+    """Index of the header row: the one of the first ten naming the most known columns."""
+    best, best_score = 0, 0
+    for i in range(min(10, len(grid))):
+        score = sum(is_known_header(c) for c in grid.iloc[i].tolist() if str(c).strip())
+        if score > best_score:
+            best, best_score = i, score
+    return best if best_score >= 2 else 0
+
+
+# ---- text ---------------------------------------------------------------------------------
+
+_UTF32 = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"))
+_UTF16 = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
+    """Decode the bytes of a text table, reporting the encoding used.
+
+    Parameters
+    ----------
+    raw : bytes
+        File content (or its first part).
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    text : str
+        The decoded text, without byte-order mark.
+    encoding : str
+        ``'utf-8'``, ``'UTF-16'``, ``'UTF-32'``, ``'GB18030'``, ``'cp1252'`` or ``'latin-1'``.
+
+    Raises
+    ------
+    InputFileError
+        For binary data (NUL bytes without a UTF-16 pattern) or text that is UTF-8 in
+        most places but not in all (a damaged file; the line of the first bad byte is
+        named).
+
+    Notes
+    -----
+    Order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); then UTF-16 without BOM
+    (every other byte NUL); then strict UTF-8; then GB18030, taken only when at least
+    90 % of the decoded non-ASCII characters are common Chinese characters or
+    punctuation (GB 2312), so that Windows-1252 text (``µ``, ``é``, ``ü``) is never
+    turned into rare CJK characters; else Windows-1252 (Latin-1 for its five unused
+    bytes).
+
+    Examples
+    --------
+    >>> decode_text("镉".encode("gbk"))
+    ('镉', 'GB18030')
+    >>> decode_text("Cd (µg/kg)".encode("cp1252"))
+    ('Cd (µg/kg)', 'cp1252')
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            return raw[3:].decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            raise InputFileError(f"{name} starts with a UTF-8 byte-order mark but is not UTF-8 text "
+                                 f"(line {_line_of(raw, 3 + exc.start)})") from exc
+    for boms, label in ((_UTF32, "UTF-32"), (_UTF16, "UTF-16")):
+        for bom, codec in boms:
+            if raw.startswith(bom):
+                try:
+                    return raw.decode(codec).lstrip("\ufeff"), label
+                except UnicodeDecodeError as exc:
+                    if label == "UTF-32":
+                        break
+                    raise InputFileError(f"{name} starts with a {label} byte-order mark but is not "
+                                         f"{label} text: {exc.reason}") from exc
+    head = raw[:4096]
+    if b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        if max(even, odd) > len(head) // 4:
+            try:
+                return raw.decode(codec), "UTF-16"
+            except UnicodeDecodeError:
+                pass
+        raise InputFileError(f"{name} is not a text table (it holds binary data): save it as CSV "
+                             "(UTF-8) or as an Excel workbook")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        loose = raw.decode("utf-8", errors="replace")
+        multibyte = sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd")
+        if multibyte >= 3 and multibyte >= 3 * loose.count("\ufffd"):
+            line = _line_of(raw, exc.start)
+            raise InputFileError(f"{name} is UTF-8 text except at line {line}, whose bytes are not UTF-8 (a "
+                                 "file pieced together from two encodings): fix that line or save the "
+                                 "whole file again as UTF-8") from exc
+    try:
+        text = raw.decode("gb18030")
+        if mostly_common_chinese(text):
+            return text, "GB18030"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _line_of(raw: bytes, pos: int) -> int:
+    return raw[:pos].count(b"\n") + 1
+
+
+def _parse_delimited(text: str, sep: str, name: str) -> tuple[list[list[str]], list[int], list]:
+    """Records of a delimited text, the file line each starts on, and records spanning lines."""
+    reader = csv.reader(_io.StringIO(text, newline=None), delimiter=sep)
+    records, starts, multi = [], [], []
+    prev = 0
+    try:
+        for rec in reader:
+            start, end = prev + 1, reader.line_num
+            prev = end
+            if end > start:
+                multi.append((len(records), start, end))
+            records.append(rec)
+            starts.append(start)
+    except csv.Error as exc:
+        raise InputFileError(f"{name}: line {reader.line_num}: {exc}") from exc
+    return records, starts, multi
+
+
+def sniff_separator(text: str) -> str:
+    """Semicolon or tab when most of the first lines use it, else comma.
+
+    A semicolon wins over commas because semicolon-separated files (European
+    spreadsheets) use the comma as decimal mark.
+    """
+    lines = [line for line in text.splitlines()[:10] if line.strip()]
+    for sep in (";", "\t"):
+        if sum(line.count(sep) > 0 for line in lines) > len(lines) / 2:
+            return sep
+    return ","
+
+
+# ---- spreadsheets -------------------------------------------------------------------------
+
+
+def _cell_text(v) -> str:
+    """A spreadsheet value as the text validation reads ('' for an empty cell)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if math.isfinite(v) and v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def excel_sheets(path: str | Path) -> list[tuple[str, bool]]:
+    """Sheets of a workbook and whether each holds any value.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.xlsx``, ``.xlsm``, ``.xls`` or ``.ods`` file.
+
+    Returns
+    -------
+    list of (str, bool)
+        Sheet name and True when the sheet has at least one non-empty cell.
+    """
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(p, read_only=True, data_only=False)
+        try:
+            return [(ws.title, _has_values(ws.iter_rows(values_only=True))) for ws in wb.worksheets]
+        finally:
+            wb.close()
+    wb = _calamine(p)
+    return [(n, _has_values(wb.get_sheet_by_name(n).to_python(skip_empty_area=True))) for n in wb.sheet_names]
+
+
+def _has_values(rows) -> bool:
+    return any(any(v is not None and str(v).strip() != "" for v in row) for row in rows)
+
+
+def _calamine(p: Path):
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError as exc:  # optional dependency (extra "xlsx")
+        raise InputFileError(f"{p.name}: reading {p.suffix} workbooks needs the python-calamine package "
+                             "(pip install 'agriremed[xlsx]'), or save the sheet as .xlsx or CSV") from exc
+    return CalamineWorkbook.from_path(str(p))
+
+
+def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet) -> tuple[str, list[str]]:
+    names = [s for s, _ in sheets]
+    listed = ", ".join(repr(s) for s in names)
+    if sheet is not None:
+        if isinstance(sheet, int) or (str(sheet).isdigit() and str(sheet) not in names):
+            i = int(sheet)
+            if not 0 <= i < len(names):
+                raise InputFileError(f"{name} has no sheet number {i} (sheets are numbered from 0): its "
+                                     f"sheets are {listed}")
+            return names[i], [f"{name}: sheet {names[i]!r} read"]
+        if str(sheet) not in names:
+            raise InputFileError(f"{name} has no sheet {str(sheet)!r}: its sheets are {listed}")
+        return str(sheet), ([f"{name}: sheet {str(sheet)!r} read"] if len(names) > 1 else [])
+    full = [s for s, has in sheets if has]
+    if not full:
+        raise InputFileError(f"{name} is empty: it has no header and no data rows")
+    if len(full) > 1:
+        raise InputFileError(f"{name} has {len(full)} sheets with data ({', '.join(repr(s) for s in full)}): "
+                             "choose the sheet of plots with --sheet NAME")
+    notes = [f"{name}: sheet {full[0]!r} read (the other sheets are empty)"] if len(names) > 1 else []
+    return full[0], notes
+
+
+def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str]]:
+    """Cells of the chosen sheet as text, formulas without a saved value, sheet name, notes."""
+    chosen, notes = _choose_sheet(p.name, excel_sheets(p), sheet)
+    formulas: dict[tuple[int, int], str] = {}
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(p, read_only=True, data_only=False)
+        try:
+            cells = [[(c.value, getattr(c, "data_type", None)) for c in row]
+                     for row in wb[chosen].iter_rows()]
+        finally:
+            wb.close()
+        has_formula = any(t == "f" for row in cells for _, t in row)
+        cached = None
+        if has_formula:
+            wb = load_workbook(p, read_only=True, data_only=True)
+            try:
+                cached = [list(row) for row in wb[chosen].iter_rows(values_only=True)]
+            finally:
+                wb.close()
+        records = []
+        for i, row in enumerate(cells):
+            out = []
+            for j, (v, t) in enumerate(row):
+                if t == "f":
+                    saved = cached[i][j] if i < len(cached) and j < len(cached[i]) else None
+                    if saved is None:
+                        formulas[(i, j)] = str(getattr(v, "text", v))
+                        out.append("")
+                        continue
+                    v = saved
+                out.append(_cell_text(v))
+            records.append(out)
+    else:
+        rows = _calamine(p).get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        records = [[_cell_text(v) for v in row] for row in rows]
+    while records and not any(records[-1]):
+        records.pop()
+    return records, formulas, chosen, notes
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a DataFrame as a plain CSV file that Excel, pandas and R open without options.
+
+    UTF-8 with a byte-order mark (so that Excel shows Chinese text), the header row first,
+    no comment lines (provenance is recorded in ``run.json``); text that a spreadsheet would
+    run as a formula gets a leading single quote (:func:`agriremed.io.outputs.csv_text`).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Table to write; floats are written with up to 10 significant digits, so
+        identical inputs give byte-identical files.
+    path : str or Path
+        Output file.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(csv_text(df), encoding="utf-8-sig", newline="")
+    return p

@@ -1,0 +1,747 @@
+"""Validation of plot tables against the column registry.
+
+:func:`validate_plots` turns whatever the user supplied (a file path or a DataFrame,
+cells as text or numbers) into
+
+* ``plots`` — the valid rows with canonical column names and types, ready for the
+  model stages (extra, unknown columns are kept and passed through);
+* ``rejected`` — the invalid rows exactly as given, with every reason;
+* ``problems`` — one row per problem: input row, plot id, column, value, severity,
+  what is wrong and what was expected.
+
+Errors reject a row; warnings keep it. Nothing is silently dropped, clipped or
+converted: every conversion (a unit in a header, a land-use spelling) is reported
+as a warning. Every check is vectorised over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.io.readers import NA_STRINGS, read_table
+from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES,
+                                  RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
+from agriremed.core.tables import Tables, load_tables
+
+__all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
+
+PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected"]
+
+@dataclass
+class Validation:
+    """Result of :func:`validate_plots`.
+
+    Attributes
+    ----------
+    plots : pandas.DataFrame
+        Valid rows, canonical names and dtypes, plus ``input_row``.
+    rejected : pandas.DataFrame
+        Rows with at least one error, as given, plus ``input_row`` and ``reasons``.
+    problems : pandas.DataFrame
+        All problems (columns ``input_row``, ``line`` (file line or spreadsheet row, when
+        read from a file), ``plot_id, column, value, severity, problem, expected``);
+        ``input_row`` is blank for file-level problems.
+    n_input : int
+        Number of data rows read.
+    notes : list of str
+        How the input was read (encoding, header mapping).
+    n_valid : int, optional
+        Number of valid rows when ``plots`` holds only some of them (a validation streamed
+        in chunks, :func:`agriremed.engine.stream.validate_stream`); else ``len(plots)``.
+    """
+
+    plots: pd.DataFrame
+    rejected: pd.DataFrame
+    problems: pd.DataFrame
+    n_input: int
+    notes: list[str] = field(default_factory=list)
+    n_valid: int | None = None
+
+    def __post_init__(self):
+        if self.n_valid is None:
+            self.n_valid = len(self.plots)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Problems of severity ``error``."""
+        return self.problems.loc[self.problems["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """Problems of severity ``warning``."""
+        return self.problems.loc[self.problems["severity"] == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return self.errors.empty
+
+    def summary(self) -> str:
+        """One-line summary: rows read, valid, rejected, errors, warnings."""
+        return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
+                f"{len(self.errors)} errors, {len(self.warnings)} warnings")
+
+    def messages(self) -> list[str]:
+        """Every problem as one readable sentence."""
+        out = []
+        has_line = "line" in self.problems.columns
+        for r in self.problems.itertuples(index=False):
+            where = "file" if pd.isna(r.input_row) else f"row {int(r.input_row)}"
+            extra = []
+            if has_line and not pd.isna(r.line):
+                extra.append(f"line {int(r.line)}")
+            if isinstance(r.plot_id, str) and r.plot_id:
+                extra.append(f"plot {r.plot_id}")
+            if extra:
+                where += f" ({', '.join(extra)})"
+            col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
+            val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
+            exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
+            out.append(f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}")
+        return out
+
+
+class Collector:
+    def __init__(self, n: int, plot_ids: np.ndarray):
+        self.parts: list[pd.DataFrame] = []
+        self.n = n
+        self.plot_ids = plot_ids
+        self.error_rows = np.zeros(n, dtype=bool)
+        #: rows the reader could not read as they stand: only the reader's problems are reported
+        self.unreadable = np.zeros(n, dtype=bool)
+
+    def add(self, mask, column, values, severity, problem, expected="", force=False):
+        mask = np.asarray(mask, dtype=bool)
+        if not force and self.unreadable.any():
+            mask = mask & ~self.unreadable
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        if callable(values):  # texts computed for the flagged rows only
+            vals = np.asarray(values(idx), dtype=object)
+        else:
+            vals = np.asarray(values, dtype=object)[idx] if values is not None else np.full(idx.size, "")
+        if isinstance(problem, str):
+            probs = problem
+        elif callable(problem):
+            probs = np.asarray(problem(idx), dtype=object)
+        else:
+            probs = np.asarray(problem, dtype=object)[idx]
+        self.parts.append(pd.DataFrame({
+            "input_row": idx + 1, "plot_id": self.plot_ids[idx], "column": column,
+            "value": vals, "severity": severity, "problem": probs, "expected": expected,
+        }))
+        if severity == "error":
+            self.error_rows[idx] = True
+
+    def add_file(self, column, severity, problem, expected=""):
+        self.parts.append(pd.DataFrame({
+            "input_row": [pd.NA], "plot_id": [""], "column": [column], "value": [""],
+            "severity": [severity], "problem": [problem], "expected": [expected]}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+        df = pd.concat(self.parts, ignore_index=True)
+        df["input_row"] = df["input_row"].astype("Int64")
+        return df.sort_values(["input_row", "column"], na_position="first", kind="stable",
+                              ignore_index=True)
+
+
+def _number_text(v) -> str:
+    """A number as the user would write it: '15' for 15.0, full precision otherwise."""
+    if pd.isna(v):
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    return str(v)
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Cell values as stripped text ('' for missing)."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        # shortest text that reads back to the same float (repr), never a rounded one
+        out = s.map(_number_text)
+        return out.astype(object)
+    if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
+        return pd.Series(s.fillna("").str.strip().to_numpy(object), index=s.index, dtype=object)
+    return s.astype(object).where(s.notna(), "").map(lambda v: str(v).strip())
+
+
+def _plain_numbers(s: pd.Series) -> bool:
+    """True for a column of plain numpy floats or integers (no text to check)."""
+    return s.dtype.kind in "fiu" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype)
+
+
+def _lazy_text(s: pd.Series):
+    """The texts of :func:`as_text` for some rows only (problem values of a numeric column)."""
+    values = s.to_numpy()
+    return lambda idx: np.array([_number_text(v) for v in values[idx].tolist()], dtype=object)
+
+
+_TH_POINT = r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+_TH_COMMA = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+
+
+def _decimal_marks(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[bool, bool]:
+    """(decimal commas used, decimal points used) in the numeric input cells of a semicolon file.
+
+    A point followed by exactly three digits (``1.480``) is left out of the points: it may
+    be a thousands separator.
+    """
+    comma = point = False
+    for orig, canon in mapping.items():
+        spec = C.COLUMNS.get(canon)
+        if spec is None or spec.role != "input" or spec.dtype not in ("float", "int") \
+                or _plain_numbers(raw[orig]) or isinstance(raw[orig], pd.DataFrame):
+            continue
+        t = as_text(raw[orig])
+        comma = comma or bool(t.str.fullmatch(r"[-+]?\d*,\d+").any())
+        point = point or bool((t.str.fullmatch(r"[-+]?\d*\.\d+")
+                               & ~t.str.fullmatch(r"[-+]?\d{1,3}\.\d{3}")).any())
+    return comma, point
+
+
+def decimal_marks(raw: pd.DataFrame) -> tuple[bool, bool]:
+    """(decimal commas used, decimal points used) in the numeric input cells of a table of text
+    cells (as read from a semicolon-separated file); the file's marks are those of its chunks
+    combined with ``or`` (:mod:`agriremed.engine.stream`), passed back as ``attrs['decimal_marks']``."""
+    mapping = {}
+    for col in raw.columns:
+        h = read_header(col)
+        if h.error is None:
+            mapping[col] = h.canonical
+    return _decimal_marks(raw, mapping)
+
+
+def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: tuple[bool, bool]):
+    """Cells read with thousands separators removed, and cells whose separator is ambiguous.
+
+    Comma-separated text (and spreadsheets): ``1,480.5`` and ``1,234,567`` hold thousands
+    separators; ``1,480`` is ambiguous (1480 or a decimal comma, 1.48). Semicolon-separated
+    text: ``1.480,5`` and ``1.234.567`` hold thousands separators; ``1.480`` is one too when
+    the file writes its decimals with commas only, a decimal point when it writes them with
+    points only, and ambiguous otherwise.
+    """
+    n = len(text)
+    th = np.zeros(n, bool)
+    cand = ~blank & text.str.contains("." if comma_decimals else ",", regex=False).to_numpy(bool)
+    if not cand.any():
+        return th, th
+    th[cand] = text[cand].str.fullmatch(_TH_POINT if comma_decimals else _TH_COMMA).to_numpy(bool)
+    other = "," if comma_decimals else "."
+    sure = th & (text.str.contains(other, regex=False) | text.str.count(r"[.,]").gt(1)).to_numpy(bool)
+    single = th & ~sure
+    if not comma_decimals:
+        return sure, single
+    uses_comma, uses_point = marks
+    if uses_point and not uses_comma:
+        return np.zeros(n, bool), sure
+    if uses_comma and not uses_point:
+        return th, np.zeros(n, bool)
+    if uses_comma and uses_point:
+        return np.zeros(n, bool), th
+    return sure, single
+
+
+def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str] | None = None,
+                   sheet: str | int | None = None) -> Validation:
+    """Validate a plot table.
+
+    Parameters
+    ----------
+    data : str, Path or pandas.DataFrame
+        A file (CSV, Excel, Parquet) or a table with one row per plot.
+    tables : Tables, optional
+        Literature tables (for the crop list); defaults to the packaged tables.
+    duplicates : dict, optional
+        For a chunk of a larger input (:func:`agriremed.engine.stream.plan_stream`): the plot ids
+        that occur more than once in the whole input → the input rows holding them (e.g.
+        ``"12, 90817"``). Replaces the duplicate check within ``data``.
+    sheet : str or int, optional
+        Excel sheet to read (name or 0-based index); needed when a workbook holds data
+        on several sheets.
+
+    Returns
+    -------
+    Validation
+        Valid plots, rejected rows and the list of problems.
+
+    Notes
+    -----
+    Checks, in order: the file has rows; rows the reader could not read as they
+    stand (another number of cells than the header, a formula without a saved value)
+    are rejected with their line; headers map to registered columns (a unit stated in
+    a header is converted to the registry unit and reported; a header that looks like
+    a metal but cannot be read, or whose unit does not fit, stops the file); required
+    columns exist;
+    duplicate columns; each cell of a numeric column is a number within the
+    registry's valid range (errors) and typical range (warnings); required cells are
+    filled; land use and crop are known (spelling variants are mapped and reported);
+    plot ids are unique; each plot has at least one measured metal.
+    """
+    tables = tables or load_tables()
+    raw, attrs, notes = _read_raw(data, sheet)
+    n = len(raw)
+    mapping, factors, header_notes, header_errors = _map_headers(raw)
+    canon_cols = list(mapping.values())
+    dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
+
+    plot_id_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
+    plot_ids = (as_text(raw[plot_id_col]).to_numpy(object) if plot_id_col is not None
+                else np.full(n, "", dtype=object))
+    col = Collector(n, plot_ids)
+    _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
+    metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n)
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
+    _check_plot_ids(col, out, dups, duplicates)
+    _check_metal_measured(col, out, metals_present, n)
+    return _validation(col, raw, out, attrs, notes)
+
+
+def _read_raw(data, sheet) -> tuple[pd.DataFrame, dict, list[str]]:
+    """The input as a table of cells (without an ``input_row`` column), how it was read
+    (``attrs``) and the reader's notes."""
+    notes: list[str] = []
+    if isinstance(data, (str, Path)):
+        raw, notes = read_table(data, sheet=sheet)
+    else:
+        raw = pd.DataFrame(data).copy()
+        raw.columns = [str(c) for c in raw.columns]
+        raw.attrs = dict(getattr(data, "attrs", {}))  # how a file was read (header line, file lines)
+    attrs = dict(raw.attrs)
+    raw = raw.drop(columns=[c for c in raw.columns if c == "input_row"]).reset_index(drop=True)
+    raw.attrs = attrs
+    return raw, attrs, notes
+
+
+def _map_headers(raw: pd.DataFrame):
+    """Headers read: original → canonical name, canonical name → unit factor, the
+    (canonical, original, note) of each converted header, and the headers that cannot be read."""
+    mapping: dict[str, str] = {}
+    factors: dict[str, float] = {}
+    header_notes: list[tuple[str, str, str]] = []
+    header_errors = []
+    for col in raw.columns:
+        h = read_header(col)
+        if h.error is not None:
+            header_errors.append(h)
+            continue
+        canon, factor, note = h.canonical, h.factor, h.note
+        mapping[col] = canon
+        factors[canon] = factor
+        if note and canon != col:
+            header_notes.append((canon, col, note))
+    return mapping, factors, header_notes, header_errors
+
+
+def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[str, str], n: int) -> None:
+    """Reject the rows the reader could not read as they stand, with the reader's problem only."""
+    for rp in row_problems:
+        col.unreadable[rp["row"]] = True
+    for rp in row_problems:
+        one = np.zeros(n, bool)
+        one[rp["row"]] = True
+        col.add(one, mapping.get(rp["column"], rp["column"]), np.full(n, rp["value"], dtype=object), "error",
+                rp["problem"], rp["expected"], force=True)
+
+
+def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_errors, dups: list[str],
+                n: int) -> list[str]:
+    """File-level checks (headers, duplicate, required, recommended and unknown columns, rows,
+    metal columns); every row is rejected when one of them is an error. Returns the metals
+    with a column."""
+    canon_cols = list(mapping.values())
+    for h in header_errors:
+        col.add_file(h.header, "error", h.error, h.expected)
+
+    for canon, orig, note in header_notes:
+        sev = "warning"
+        col.add_file(canon, sev, note)
+    for d in dups:
+        origs = [k for k, v in mapping.items() if v == d]
+        col.add_file(d, "error", f"several columns map to {d}: {', '.join(map(repr, origs))}",
+                     "each column once")
+    if n == 0:
+        col.add_file("", "error", "the table has a header but no data rows", "at least one plot")
+    missing_required = _check_required_columns(col, mapping)
+    metals_present = C.present_metals(canon_cols)
+    if not metals_present:
+        col.add_file("", "error", "no metal column found",
+                     "at least one of " + ", ".join(C.metal_column(m) for m in C.METALS))
+    for r in [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "recommended"]:
+        if r not in canon_cols:
+            col.add_file(r, "warning", f"recommended column {r} is missing: stages that need it "
+                         "give blank results", C.COLUMNS[r].description)
+    unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1]
+    for u in unknown:
+        col.add_file(u, "warning", "column not used by agriremed: kept and passed through", "")
+
+    if missing_required or dups or n == 0 or not metals_present or header_errors:
+        col.error_rows[:] = True
+    return metals_present
+
+
+def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str]:
+    """Report the missing required columns (naming an unread header that looks like one);
+    returns them."""
+    canon_cols = list(mapping.values())
+    required = [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "required"]
+    missing_required = [r for r in required if r not in canon_cols]
+    unread = [c for c, v in mapping.items() if v not in C.COLUMNS]
+    for r in missing_required:
+        near = [c for c in unread if required_hint(c, r)]
+        col.add_file(r, "error", f"required column {r} is missing"
+                     + (f" (header {near[0]!r} was not recognised as {r})" if near else ""),
+                     f"a column named {r} ({C.COLUMNS[r].description})")
+    return missing_required
+
+
+def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str],
+                 factors: dict[str, float], dups: list[str], tables: Tables) -> pd.DataFrame:
+    """Every cell checked and read, column by column: the table of values in canonical names
+    and types (unknown columns passed through, duplicated ones left out)."""
+    comma_decimals = bool(raw.attrs.get("decimal_comma", False))
+    comma_used: set[str] = set()
+    marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
+              else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
+    out = pd.DataFrame(index=raw.index)
+    for orig, canon in mapping.items():
+        if canon in dups:
+            continue
+        spec = C.COLUMNS.get(canon)
+        if spec is None or spec.role != "input":
+            out[canon] = raw[orig]
+            continue
+        if spec.dtype in ("float", "int"):
+            cells = _read_numbers(raw[orig], canon, comma_decimals, marks)
+            if cells.comma_read:
+                comma_used.add(canon)
+            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0))
+            continue
+        text, blank = _cell_text(raw[orig], canon)
+        check = _TEXT_CHECKS.get(canon)
+        if check is not None:
+            out[canon] = check(col, canon, spec, text, blank, tables)
+        elif spec.dtype == "category":
+            out[canon] = _check_category(col, canon, spec, text, blank)
+        else:  # text columns
+            if spec.required == "required":
+                col.add(blank, canon, text, "error", "required value is blank", "a non-empty text")
+            out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
+
+    if comma_used:
+        col.add_file(", ".join(sorted(comma_used)), "warning",
+                     "semicolon-separated file: decimal commas read as decimal points")
+    return out
+
+
+def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:
+    """Cells as stripped text and which of them are blank (a missing-value word; for the crop,
+    'none' is a crop code, not a missing value)."""
+    text = as_text(s)
+    if canon == "crop":  # 'none' is a crop code here, not a missing value
+        blank = text.eq("").to_numpy()
+    else:
+        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+    return text, blank
+
+
+@dataclass
+class _Numbers:
+    """The cells of a numeric column as read: texts (or a function giving the texts of some
+    rows), blanks, values [column unit as given] and the rows of each reading problem."""
+
+    text: object
+    blank: np.ndarray
+    num: np.ndarray
+    bad_text: np.ndarray
+    decimal_comma: np.ndarray
+    below_dl: np.ndarray
+    th_amb: np.ndarray
+    th_read: np.ndarray
+    comma_read: bool = False
+
+
+def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool]) -> _Numbers:
+    """The cells of a numeric column read as numbers (decimal commas of a semicolon file and
+    thousands separators read; ambiguous ones left blank), with the rows that cannot be read."""
+    n = len(s)
+    if _plain_numbers(s):
+        # numbers given as numbers: nothing to parse; texts only for the rows reported
+        values = s.to_numpy(float)
+        none = np.zeros(n, bool)
+        return _Numbers(text=_lazy_text(s), blank=np.isnan(values), num=values.copy(), bad_text=none,
+                        decimal_comma=none, below_dl=none, th_amb=none, th_read=none)
+    text, blank = _cell_text(s, canon)
+    num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+    maybe_comma = ~blank & np.isnan(num)
+    th_read, th_amb = _thousands(text, blank, comma_decimals, marks)
+    comma_read = False
+    if comma_decimals:
+        comma = text.str.fullmatch(r"[-+]?\d*,\d+").to_numpy() & ~blank
+        if comma.any():
+            text = text.where(~comma, text.str.replace(",", ".", regex=False))
+            comma_read = True
+            num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+    else:  # only texts that are not numbers can hold a decimal comma
+        comma = np.zeros(n, bool)
+        if maybe_comma.any():
+            comma[maybe_comma] = text[maybe_comma].str.fullmatch(r"[-+]?\d*,\d+").to_numpy(bool)
+    if th_read.any():
+        plain = text[th_read].str.replace("." if comma_decimals else ",", "", regex=False)
+        if comma_decimals:
+            plain = plain.str.replace(",", ".", regex=False)
+        num = num.copy()
+        num[th_read] = pd.to_numeric(plain, errors="coerce").to_numpy(float)
+    if th_amb.any():
+        num = num.copy()
+        num[th_amb] = np.nan
+    bad_text = ~blank & np.isnan(num)
+    decimal_comma = bad_text & comma & ~th_amb
+    below_dl = np.zeros(n, bool)
+    if bad_text.any():
+        below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
+    return _Numbers(text=text, blank=blank, num=num, bad_text=bad_text, decimal_comma=decimal_comma,
+                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read)
+
+
+def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float) -> np.ndarray:
+    """Report the cells of a numeric column that are not numbers, out of the valid or typical
+    range, or blank; returns the values in the registry unit, blank where rejected or ignored."""
+    # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
+    # the plot is still planned; soil and metal values are errors
+    sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
+    tail = "" if sev == "error" else " (value ignored)"
+    text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
+                                                       cells.below_dl, cells.th_amb)
+    col.add(decimal_comma, canon, text, sev,
+            "decimal comma in a comma-separated file: write the number with a point (e.g. 5.6) "
+            "or save the file with semicolons" + tail, spec.expected())
+    col.add(below_dl, canon, text, sev,
+            "below the detection limit: enter the limit value, or leave blank if not measured"
+            + tail, spec.expected())
+    col.add(th_amb, canon, text, sev,
+            "a number with one separator before three digits (1,480 or 1.480) is ambiguous: a "
+            "thousands separator or a decimal mark" + tail,
+            "the number without thousands separators (e.g. 1480 or 1.48, with the decimal mark of "
+            "the file: a point in comma-separated text, a comma in semicolon-separated text)")
+    col.add(cells.th_read & ~th_amb, canon, text, "warning",
+            "thousands separators in a number: read without them (check the value)", spec.expected())
+    col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev, "not a number" + tail,
+            spec.expected())
+    num = cells.num * factor
+    below, above = _check_range(col, canon, spec, text, num, sev, tail)
+    _check_typical(col, canon, spec, text, num, below, above)
+    if spec.required == "required":
+        col.add(cells.blank, canon, text, "error", "required value is blank", spec.expected())
+    elif spec.required == "recommended":
+        col.add(cells.blank, canon, text, "warning",
+                "blank: stages that need this value give blank results for this plot",
+                spec.expected())
+    num[bad_text | below | above] = np.nan
+    return num
+
+
+def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: str, tail: str):
+    """Report the values outside the registry's valid range; returns (below, above) masks."""
+    n = len(num)
+    lo, hi = spec.valid
+    lo_open, hi_open = spec.valid_open
+    ok = ~np.isnan(num)
+    below = ok & (num <= lo if lo_open else num < lo) if lo is not None else np.zeros(n, bool)
+    above = ok & (num >= hi if hi_open else num > hi) if hi is not None else np.zeros(n, bool)
+    msg_below = ("must be positive" if lo == 0 and lo_open else "below the valid range")
+    if C.COLUMNS[canon].group == "metal" and lo == 0:
+        msg_below = ("zero or negative concentration: enter the measured value, or the "
+                     "detection limit, or leave blank if not measured") if lo_open else \
+                    "negative concentration"
+    col.add(below, canon, text, sev, msg_below + tail, spec.expected())
+    col.add(above, canon, text, sev,
+            ("above the valid range (check the unit)" if spec.group == "metal"
+             else "above the valid range") + tail, spec.expected())
+    return below, above
+
+
+def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
+                   above: np.ndarray) -> None:
+    """Warn about valid values outside the registry's typical range."""
+    if spec.typical is None:
+        return
+    ok = ~np.isnan(num)
+    tlo, thi = spec.typical
+    soft = ok & ~below & ~above & (
+        ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
+    col.add(soft, canon, text, "warning",
+            "unusual value: kept, please check it (and its unit)",
+            f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''}"
+            f" {C.unit_display(spec.unit)}")
+
+
+def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series):
+    """Rows whose known value is written another way, and the problem text of each ("read as …")."""
+    respelled = ~blank & ~unknown & (mapped.to_numpy(object) != text.to_numpy(object))
+    read_as = mapped.fillna("").to_numpy(object)
+    return respelled, lambda idx, r=read_as: [f"read as {v}" for v in r[idx]]
+
+
+def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """Land uses read through their spellings; unknown and blank ones are errors."""
+    low = text.str.lower().str.strip()
+    mapped = low.map(LAND_USE_ALIASES)
+    unknown_lu = ~blank & mapped.isna().to_numpy()
+    col.add(unknown_lu, canon, text, "error", "unknown land use", spec.expected())
+    respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
+    col.add(respelled, canon, text, "warning", read_as, spec.expected())
+    col.add(blank, canon, text, "error", "required value is blank", spec.expected())
+    return mapped.to_numpy(object)
+
+
+def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """Basic-farmland flags read through their spellings; blank and unknown ones become 'unknown'."""
+    low = text.str.lower().str.strip()
+    mapped = low.map(BASIC_FARMLAND_ALIASES)
+    unknown_bf = ~blank & mapped.isna().to_numpy()
+    col.add(unknown_bf, canon, text, "warning", "unknown value: treated as unknown", spec.expected())
+    respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
+    col.add(respelled, canon, text, "warning", read_as, spec.expected())
+    keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
+    return mapped.where(keep, "unknown").to_numpy(object)
+
+
+def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """Rice types read through their spellings; unknown ones are ignored with a warning."""
+    low = text.str.lower().str.strip()
+    mapped = low.map(RICE_TYPE_ALIASES)
+    unknown_rt = ~blank & mapped.isna().to_numpy()
+    col.add(unknown_rt, canon, text, "warning", "unknown value (value ignored)",
+            spec.expected())
+    respelled, read_as = _respelled(text, blank, unknown_rt, mapped)
+    col.add(respelled, canon, text, "warning", read_as, spec.expected())
+    return mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
+
+
+def _crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
+    """Crop code or alias (lower case) → crop code."""
+    lookup = {c.lower(): c for c in crops["crop"]}
+    for c, aliases in zip(crops["crop"], crops["aliases"]):
+        for a in str(aliases).split("|"):
+            if a.strip():
+                lookup[a.strip().lower()] = c
+    return lookup
+
+
+def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """Crops read through their codes and aliases; crop groups, unknown and blank crops are errors."""
+    crops = tables.crops
+    lookup = _crop_lookup(crops)
+    low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
+    mapped = low.map(lookup)
+    unknown_crop = ~blank & mapped.isna().to_numpy()
+    group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
+    col.add(group, canon, text, "error",
+            "a group of crops, not one crop: food limits and uptake differ within the group",
+            "the crop grown, e.g. 小白菜 (pak_choi), 生菜 (lettuce), 甘蓝 (cabbage), 水稻 (rice), "
+            "小麦 (wheat), 玉米 (maize)")
+    col.add(unknown_crop & ~group, canon, text, "error", "unknown crop",
+            "one of " + ", ".join(crops["crop"]) + " (or a listed alias)")
+    respelled, read_as = _respelled(text, blank, unknown_crop, mapped)
+    col.add(respelled, canon, text, "warning", read_as, "")
+    col.add(blank, canon, text, "error", "required value is blank",
+            "a crop code; use 'none' for land without a crop")
+    return mapped.to_numpy(object)
+
+
+def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray):
+    """Values of a category column; unknown ones are ignored with a warning."""
+    low = text.str.lower().str.strip()
+    bad = ~blank & ~low.isin(spec.categories).to_numpy()
+    col.add(bad, canon, text, "warning", "unknown value (value ignored)", spec.expected())
+    return low.where(~pd.Series(blank | bad, index=low.index), None).to_numpy(object)
+
+
+#: columns read through a list of spellings: column → check returning the values read
+_TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
+                "rice_type": _check_rice_type, "crop": _check_crop}
+
+
+def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
+                    duplicates: dict[str, str] | None) -> None:
+    """Reject rows whose plot id occurs more than once (in ``out``, or in the whole input when
+    ``duplicates`` is given)."""
+    if "plot_id" not in out.columns or "plot_id" in dups:
+        return
+    pid = pd.Series(out["plot_id"], dtype=object)
+    if duplicates is None:
+        dup = pid.notna().to_numpy() & pid.duplicated(keep=False).to_numpy()
+        first_rows = (pid[dup].groupby(pid[dup]).transform(
+            lambda g: ", ".join(str(i + 1) for i in g.index)).reindex(pid.index).to_numpy(object)
+            if dup.any() else None)
+    else:  # ids repeated anywhere in the whole input, with its rows
+        mapped = pid.map(duplicates) if len(duplicates) else pd.Series(None, index=pid.index, dtype=object)
+        dup = mapped.notna().to_numpy()
+        first_rows = mapped.to_numpy(object)
+    if dup.any():
+        col.add(dup, "plot_id", pid.to_numpy(object), "error",
+                lambda idx: [f"duplicate plot id (rows {r})" for r in first_rows[idx]], "a unique id per plot")
+
+
+def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: list[str], n: int) -> None:
+    """Reject the rows (not rejected already) without any metal concentration."""
+    if not metals_present:
+        return
+    have = np.zeros(n, dtype=bool)
+    for m in metals_present:
+        if C.metal_column(m) in out.columns:
+            have |= ~np.isnan(out[C.metal_column(m)].to_numpy(float))
+    col.add(~have & ~col.error_rows, ", ".join(C.metal_column(m) for m in metals_present), None, "error",
+            "no metal concentration measured in this row", "at least one total concentration")
+
+
+def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dict,
+                notes: list[str]) -> Validation:
+    """The result: valid rows, rejected rows with their reasons, problems (with the file line
+    of each row when the input was read from a file)."""
+    n = len(raw)
+    header_line = attrs.get("header_line")
+    problems = col.frame()
+    lines = attrs.get("lines")
+    if header_line is not None:
+        line_of = (np.asarray(lines, int) if lines is not None and len(lines) == n
+                   else np.arange(1, n + 1) + int(header_line))
+        problems.insert(1, "line", pd.array([line_of[int(r) - 1] if not pd.isna(r) else pd.NA
+                                             for r in problems["input_row"]], dtype="Int64"))
+    err = col.error_rows
+    out.insert(0, "input_row", np.arange(1, n + 1))
+    if header_line is not None:
+        out.insert(1, "line", line_of)
+    plots = out.loc[~err].reset_index(drop=True)
+    for c in plots.columns:
+        spec = C.COLUMNS.get(c)
+        if spec is not None and spec.dtype in ("category", "str") and c in plots:
+            plots[c] = plots[c].astype(object)
+    rejected = raw.loc[err].copy()
+    rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
+    if header_line is not None:
+        rejected.insert(1, "line", line_of[rejected["input_row"].to_numpy(int) - 1])
+    rejected["reasons"] = _reasons(problems, rejected)
+    return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
+                      n_input=n, notes=notes)
+
+
+def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):
+    """The errors of each rejected row joined in one text (the file's errors for rows without
+    their own)."""
+    if not len(rejected):
+        return pd.Series(dtype=object)
+    errs = problems.loc[problems["severity"] == "error"].dropna(subset=["input_row"])
+    reasons = errs.assign(msg=errs["column"].fillna("").map(lambda c: f"{c}: " if c else "")
+                          + errs["problem"]).groupby("input_row")["msg"].agg("; ".join)
+    file_errs = problems.loc[(problems["severity"] == "error") & problems["input_row"].isna(), "problem"]
+    file_reason = "; ".join(file_errs)
+    return [reasons.get(r, file_reason) or file_reason for r in rejected["input_row"]]

@@ -1,0 +1,611 @@
+"""``plan.xlsx``: the plan as an Excel workbook an officer can open, read and hand over.
+
+Sheets (names in the workbook's language, :func:`sheet_names`):
+
+``readme``
+    What each sheet holds, how the header rows work, and the run's provenance (agriremed
+    version, date, seed, scenario, food standard, rule set, horizon, Monte Carlo draws,
+    input digest, rows read / planned / rejected, region, currency).
+``summary``
+    One row per planned plot (the columns of ``summary.csv``).
+``options``
+    One row per plot × option with the columns an officer compares (:data:`OPTION_COLUMNS`;
+    every column is in ``plan.csv``). A streamed (chunked) plan, or one of more than
+    :data:`ALL_OPTIONS_MAX_ROWS` plot × option rows, writes the recommended option of each plot.
+``ledger``
+    The carbon-ledger terms of each plot's recommended option (a streamed or large plan: the
+    terms summed over all plots).
+``rejected``
+    Input rows that could not be planned, with their reasons.
+``glossary``
+    Every column: label, column name, unit, description.
+
+Every table sheet has two header rows: row 1 the label with its unit in the workbook's
+language (from :mod:`agriremed.core.columns` via :mod:`agriremed.core.i18n`), row 2 the column name
+as in the CSV files, so ``pandas.read_excel(path, sheet_name=..., header=1)`` gives the
+CSV's columns and ``header=[0, 1]`` both. With ``lang="zh"`` soil classes, land uses, crops,
+option names, traffic lights, reasons and recommendation sentences are in Chinese
+(:func:`agriremed.io.outputs.translate_frame`). Text that Excel would run as a formula gets a
+leading ``'`` (:func:`agriremed.io.outputs.neutralise_text`, as in the CSV files); numbers stay
+numbers (missing = empty cell, infinite = ``∞``).
+
+The workbook is written with openpyxl's write-only mode (rows go to disk as they come), so
+a streamed plan adds each chunk's rows (:class:`StreamWorkbook`) in bounded memory. A sheet
+stops at Excel's row limit (:data:`agriremed.io.outputs.EXCEL_MAX_ROWS`); the README then says
+how many rows are only in the CSV or Parquet files.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from agriremed.core import columns as C
+from agriremed.core import i18n
+from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_column, translate_frame
+from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date
+from agriremed.stages import advice
+
+__all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "write_workbook", "StreamWorkbook"]
+
+#: Sheet keys in workbook order; their names come from ``ui.workbook.sheet.<key>``.
+SHEETS = ("readme", "summary", "options", "ledger", "rejected", "glossary")
+
+#: Columns of the options sheet (those present), in this order.
+OPTION_COLUMNS = (
+    "plot_id",
+    "option_id",
+    "option_name",
+    "option_kind",
+    "applicable",
+    "reason",
+    "policy_status",
+    "policy_rule",
+    "evidence",
+    "data_gaps",
+    "rank",
+    "recommended",
+    "score",
+    "soil_class",
+    "metals_exceeding",
+    "target_metals",
+    "years_to_target",
+    "years_p10",
+    "years_p50",
+    "years_p90",
+    "p_target_20yr",
+    "crop_compliance_prob",
+    "biomass_t_dm_ha_yr",
+    "energy_pathway",
+    "useful_energy_gj_ha_yr",
+    "electricity_mwh_ha_yr",
+    "biochar_t_ha_yr",
+    "residue_disposal",
+    "residue_note",
+    "net_co2e_t_ha_yr",
+    "net_co2e_vs_baseline_t_ha_yr",
+    "net_co2e_t",
+    "cost_cny_ha",
+    "revenue_cny_ha",
+    "npv_cny_ha",
+    "npv_vs_baseline_cny_ha",
+    "npv_farmer_vs_baseline_cny_ha",
+    "programme_cost_cny_ha",
+    "payback_yr",
+    "cost_per_g_removed_cny_g",
+    "light_food_safety",
+    "light_food_production",
+    "light_livelihood",
+    "light_clean_up",
+    "light_carbon",
+    "light_economics",
+)
+
+#: Plot × option rows up to which the options sheet of a whole plan holds every option; above it
+#: (about 500 plots) it holds each plot's recommended option and the ledger sheet the terms
+#: summed over the plots, so that writing and opening the workbook stays quick.
+ALL_OPTIONS_MAX_ROWS = 20_000
+
+#: Columns of the ledger sheet (those present).
+LEDGER_COLUMNS = (
+    "plot_id",
+    "option_id",
+    "option_name",
+    "term",
+    "term_category",
+    "co2e_t_ha_yr",
+    "co2e_t_ha_yr_p10",
+    "co2e_t_ha_yr_p90",
+    "co2e_t_ha",
+    "term_method",
+    "source",
+    "note",
+)
+
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
+_NAME_FONT = Font(italic=True, color="666666", size=9)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def sheet_names(lang: str = "en") -> dict[str, str]:
+    """Sheet key → sheet name in ``lang`` (``'summary'`` → ``'地块汇总'``)."""
+    return {k: i18n.t(f"ui.workbook.sheet.{k}", lang) for k in SHEETS}
+
+
+def _registry(name: str):
+    return registry_column(name)
+
+
+def _label(name: str, lang: str, money_code: str = "CNY") -> str:
+    """Label with unit of a column in ``lang``; an unregistered column keeps its name."""
+    spec = _registry(name)
+    if spec is None:
+        return name
+    text = spec.label_zh if lang == "zh" else spec.label_en
+    unit = spec.unit
+    if unit in ("", "1") or spec.dtype not in ("float", "int"):
+        return text
+    if name != spec.name:  # money in the scenario currency
+        cur = next(x for x in C.CURRENCIES[1:] if f"_{x.lower()}" in name)
+        unit = unit.replace("CNY", cur)
+    return f"{text} [{i18n.unit(unit, lang)}]"
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _legal(text: str) -> str:
+    """``text`` with the control characters a workbook cannot hold shown as their symbols
+    (ESC → ␛, U+241B), so nothing is dropped silently."""
+    return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
+
+
+def _cells(df: pd.DataFrame) -> list[list]:
+    """Rows of ``df`` as Python values for openpyxl: text neutralised, NaN → empty, ±inf → ∞."""
+    cols = []
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            v = s.to_numpy(object)
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            a = s.to_numpy(float)
+            v = a.astype(object)
+            v[np.isnan(a)] = None
+            v[np.isposinf(a)] = "∞"
+            v[np.isneginf(a)] = "-∞"
+            if pd.api.types.is_integer_dtype(s.dtype):
+                v = np.array([x if x is None or isinstance(x, str) else int(x) for x in v], dtype=object)
+        else:
+            v = s.to_numpy(object).copy()
+            for i, x in enumerate(v):
+                if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+                    v[i] = None
+                elif isinstance(x, (np.bool_,)):
+                    v[i] = bool(x)
+                elif isinstance(x, (np.integer,)):
+                    v[i] = int(x)
+                elif isinstance(x, (np.floating,)):
+                    v[i] = None if math.isnan(x) else float(x)
+                elif not isinstance(x, (str, bool, int, float)):
+                    v[i] = _legal(str(x))
+                elif isinstance(x, str) and _ILLEGAL.search(x):
+                    v[i] = _legal(x)
+            v = neutralise_text(v)
+        cols.append(v)
+    if not cols:
+        return []
+    return np.column_stack(cols).tolist() if len(df) else []
+
+
+class _Sheet:
+    """A write-only sheet with two header rows, counting rows against Excel's limit."""
+
+    def __init__(
+        self,
+        wb: Workbook,
+        title: str,
+        columns,
+        lang: str,
+        money_code: str = "CNY",
+        widths: dict | None = None,
+        labels: dict | None = None,
+    ):
+        self.ws = wb.create_sheet(title=title[:31])
+        self.columns = list(columns)
+        self.rows = 0
+        self.dropped = 0
+        self.ws.freeze_panes = "B3" if self.columns and self.columns[0] == "plot_id" else "A3"
+        for i, c in enumerate(self.columns):
+            letter = _letter(i)
+            self.ws.column_dimensions[letter].width = (widths or {}).get(c, 14)
+        heads = []
+        for c in self.columns:
+            text = (labels or {}).get(c) or _label(c, lang, money_code)
+            cell = WriteOnlyCell(self.ws, value=_legal(str(neutralise_text([text])[0])))
+            cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
+            heads.append(cell)
+        names = []
+        for c in self.columns:
+            cell = WriteOnlyCell(self.ws, value=_legal(str(neutralise_text([str(c)])[0])))
+            cell.font = _NAME_FONT
+            names.append(cell)
+        self.ws.append(heads)
+        self.ws.append(names)
+        self.rows = 2
+
+    def add(self, df: pd.DataFrame) -> None:
+        room = EXCEL_MAX_ROWS - self.rows
+        if len(df) > room:
+            self.dropped += len(df) - max(room, 0)
+            df = df.iloc[: max(room, 0)]
+        for row in _cells(df.reindex(columns=self.columns)):
+            self.ws.append(row)
+        self.rows += len(df)
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)
+
+
+_WIDE = {
+    "reason": 48,
+    "recommendation": 70,
+    "reasons": 60,
+    "residue_note": 40,
+    "data_gaps": 30,
+    "option_name": 30,
+    "recommended_name": 30,
+    "description": 70,
+    "note": 40,
+    "term_method": 36,
+    "region": 22,
+    "label": 34,
+    "name": 30,
+}
+
+
+class _Book:
+    """The workbook being written: sheets in :data:`SHEETS` order, README filled in last."""
+
+    def __init__(self, path: str | Path, lang: str, money_code: str = "CNY"):
+        self.path = Path(path)
+        self.lang = i18n._check_lang(lang)
+        self.money_code = money_code
+        self.names = sheet_names(self.lang)
+        self.wb = Workbook(write_only=True)
+        self.readme = self.wb.create_sheet(title=self.names["readme"])
+        self.readme.column_dimensions["A"].width = 30
+        self.readme.column_dimensions["B"].width = 110
+        self.sheets: dict[str, _Sheet] = {}
+
+    def sheet(self, key: str, columns, labels: dict | None = None) -> _Sheet:
+        if key not in self.sheets:
+            self.sheets[key] = _Sheet(
+                self.wb, self.names[key], columns, self.lang, self.money_code, _WIDE, labels
+            )
+        return self.sheets[key]
+
+    def finish(self, about: dict[str, str], provenance: list[tuple[str, object]], notes=()) -> Path:
+        lang = self.lang
+        for key in SHEETS[1:]:  # every sheet exists, also when empty (no rejected rows)
+            if key not in self.sheets:
+                self.sheet(key, [])
+        title = WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.title", lang))
+        title.font = Font(bold=True, size=14)
+        self.readme.append([title])
+        self.readme.append([])
+        for k, v in ((i18n.t("ui.workbook.col_sheet", lang), i18n.t("ui.workbook.col_content", lang)),):
+            a, b = WriteOnlyCell(self.readme, value=k), WriteOnlyCell(self.readme, value=v)
+            a.font = b.font = _HEAD_FONT
+            self.readme.append([a, b])
+        for key in SHEETS[1:]:
+            self.readme.append([self.names[key], about.get(key, "")])
+        self.readme.append([])
+        for text in (i18n.t("ui.workbook.headers", lang), i18n.t("ui.workbook.formulas", lang), *notes):
+            cell = WriteOnlyCell(self.readme, value=str(neutralise_text([text])[0]))
+            cell.alignment = _WRAP
+            self.readme.append([None, cell])
+        for key, sh in self.sheets.items():
+            if sh.dropped:
+                self.readme.append(
+                    [
+                        None,
+                        i18n.t(
+                            "ui.workbook.truncated",
+                            lang,
+                            sheet=self.names[key],
+                            n=f"{sh.dropped:,}",
+                            file=about.get(f"{key}_file", ""),
+                        ),
+                    ]
+                )
+        self.readme.append([])
+        a, b = (
+            WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.col_item", lang)),
+            WriteOnlyCell(self.readme, value=i18n.t("ui.workbook.col_value", lang)),
+        )
+        a.font = b.font = _HEAD_FONT
+        self.readme.append([a, b])
+        for k, v in provenance:
+            cell = WriteOnlyCell(
+                self.readme, value=_legal(neutralise_text([v])[0]) if isinstance(v, str) else v
+            )
+            cell.alignment = _WRAP
+            self.readme.append([k, cell])
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.wb.save(self.path)
+        return self.path
+
+
+def _provenance(
+    lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money
+) -> list[tuple[str, object]]:
+    d = report_date(date)
+    rows = [
+        ("version", f"agriremed {version}"),
+        ("date", format_date(d, lang)),
+        ("seed", scenario.seed),
+        ("scenario", scenario.name),
+        ("standard", i18n.value("standard", scenario.food_standard, lang)),
+        ("rules", i18n.value("rule_set", scenario.rule_set, lang)),
+        ("horizon", scenario.horizon_yr),
+        ("draws", scenario.mc_draws),
+        ("digest", input_digest),
+        ("rows", f"{n_input:,} / {n_planned:,} / {n_rejected:,}"),
+        ("region", region),
+    ]
+    if money:
+        cur = money.get("code", "CNY")
+        rows.append(
+            (
+                "currency",
+                cur if cur == "CNY" else f"{cur}: {money['cny_per_unit']:g} CNY/{cur} ({money['basis']})",
+            )
+        )
+    out = [(i18n.t(f"ui.workbook.prov.{k}", lang), v) for k, v in rows]
+    out.append(("scenario.json", scenario.to_json()))
+    return out
+
+
+def _glossary(columns, lang: str) -> pd.DataFrame:
+    seen = dict.fromkeys(str(c) for c in columns)
+    rows = []
+    for name in seen:
+        spec = _registry(name)
+        if spec is None:
+            rows.append({"label": name, "name": name, "unit": "", "description": i18n.description(name, lang)})
+            continue
+        unit = spec.unit if spec.dtype in ("float", "int") and spec.unit not in ("", "1") else ""
+        rows.append(
+            {
+                "label": spec.label_zh if lang == "zh" else spec.label_en,
+                "name": name,
+                "unit": i18n.unit(unit, lang) if unit else "",
+                "description": i18n.description(spec, lang),
+            }
+        )
+    return pd.DataFrame(rows, columns=["label", "name", "unit", "description"])
+
+
+def _gloss_labels(lang: str) -> dict:
+    return {k: i18n.t(f"ui.report.col_{k}", lang) for k in ("label", "name", "unit", "description")}
+
+
+def _ledger_total_label(lang: str) -> dict:
+    unit = f"{i18n.unit('t CO2e', lang)}/{i18n.unit('yr', lang)}"
+    return {"co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} [{unit}]"}
+
+
+def _summary_frame(plan, lang: str) -> pd.DataFrame:
+    """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
+    monitoring) written in ``lang`` by :func:`agriremed.stages.advice.summary_columns`."""
+    s = translate_frame(plan.summary, lang, plan.tables)
+    s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
+    if "region" in s.columns and lang != "en":
+        s["region"] = region_names(s["region"], lang, plan.tables)
+    texts = [c for c in ("measures", "monitoring") if c in s.columns]
+    if lang != "en" and texts and len(s):
+        sc = plan.scenario
+        cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
+                                      lang)
+        for c in texts:
+            if c in cols:
+                s[c] = np.asarray(cols[c], dtype=object)
+    return s
+
+
+def _reason_label(lang: str) -> dict:
+    return {"reasons": i18n.t("ui.report.col_problem", lang)}
+
+
+def _rejected(rejected: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
+    if rejected is None or rejected.empty:
+        return pd.DataFrame(columns=["input_row", "line", "plot_id", "reasons"])
+    first = [c for c in ("input_row", "line", "plot_id", "reasons") if c in rejected.columns]
+    df = rejected[first + [c for c in rejected.columns if c not in first]]
+    return translate_frame(df, lang, tables)
+
+
+def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str) -> pd.DataFrame:
+    cols = [c for c in OPTION_COLUMNS if c in table.columns]
+    extra = []
+    if money_code != "CNY":
+        extra = [C.money_column(c, money_code) for c in cols if "_cny" in c]
+        extra = [c for c in extra if c in table.columns]
+    msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in table.columns]  # rendered into their text column
+    return translate_frame(table[cols + extra + msgs], lang, tables).drop(columns=msgs)
+
+
+def _about(lang: str, streamed: bool, plan_file: str = "plan.csv") -> dict[str, str]:
+    about = {
+        k: i18n.t(f"ui.workbook.about.{k}", lang)
+        for k in ("summary", "options", "ledger", "rejected", "glossary")
+    }
+    if streamed:
+        about["options"] = i18n.t("ui.workbook.about.options_recommended", lang, plan_file=plan_file)
+        about["ledger"] = i18n.t("ui.workbook.about.ledger_totals", lang)
+    return about
+
+
+def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
+    """Write ``plan.xlsx`` of a whole plan.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan.
+    path : str or Path
+        File to write.
+    lang : {"en", "zh"}
+        Language of sheet names, header labels, translated values and the README.
+    date : datetime.date or str, optional
+        Date recorded in the README (default :func:`agriremed.io.report.report_date`).
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    tables = plan.tables
+    code = plan.money()["code"]
+    book = _Book(path, lang, code)
+    s = plan.summary
+    book.sheet("summary", s.columns).add(_summary_frame(plan, lang))
+    large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
+    is_rec = plan.table["recommended"].to_numpy(bool)
+    opts = _options_frame(plan.table.loc[is_rec] if large else plan.table, lang, tables, code)
+    book.sheet("options", opts.columns).add(opts)
+    labels = None
+    if large:  # the ledger summed by term, as for a streamed plan
+
+        ledger = PlanDigest.from_plan(plan).ledger_table(lang)
+        labels = _ledger_total_label(lang)
+    else:
+        rec = plan.table.loc[is_rec, ["plot_id", "option_id"]]
+        ledger = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"])
+        ledger = ledger.assign(option_name=ledger["option_id"])
+        ledger = translate_frame(ledger[[c for c in LEDGER_COLUMNS if c in ledger.columns]], lang, tables)
+    book.sheet("ledger", ledger.columns, labels).add(ledger)
+    rej = _rejected(plan.rejected, lang, tables)
+    book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
+    gl = _glossary([*s.columns, *opts.columns, *ledger.columns, *rej.columns], lang)
+    book.sheet("glossary", gl.columns, _gloss_labels(lang)).add(gl)
+    prov = _provenance(
+        lang,
+        version=plan.version,
+        date=date,
+        scenario=plan.scenario,
+        input_digest=plan.input_digest(),
+        n_input=plan.n_input,
+        n_planned=len(plan.plots),
+        n_rejected=len(plan.rejected),
+        region=region_title(s["region"] if "region" in s else [], lang),
+        money=plan.money(),
+    )
+    about = _about(lang, False)
+    if large:
+        about["options"] = i18n.t(
+            "ui.workbook.about.options_large", lang, n=f"{ALL_OPTIONS_MAX_ROWS:,}", plan_file="plan.csv"
+        )
+        about["ledger"] = i18n.t("ui.workbook.about.ledger_totals", lang)
+    about.update(
+        summary_file="summary.csv",
+        options_file="plan.csv",
+        ledger_file="carbon_ledger.csv",
+        rejected_file="rejected.csv",
+    )
+    return book.finish(about, prov)
+
+
+class StreamWorkbook:
+    """Writes ``plan.xlsx`` of a streamed plan chunk by chunk (bounded memory).
+
+    :meth:`add` appends each chunk's summary rows and the plan rows of each plot's recommended
+    option (openpyxl's write-only mode keeps them on disk); :meth:`write` adds the carbon
+    ledger summed by term, the rejected rows, the glossary and the README, and saves. Rows
+    beyond Excel's limit are left out and counted in the README. Passed to
+    :func:`agriremed.engine.stream.plan_stream` as one of its ``extra_outputs``.
+    """
+
+    def __init__(self, path_name: str = "plan.xlsx", lang: str = "en", date=None):
+        self.name = path_name
+        self.lang = i18n._check_lang(lang)
+        self.date = date
+        self.book: _Book | None = None
+        #: What was left out of the workbook (Excel's row limit), for the terminal; "" when nothing.
+        self.note = ""
+        self.ledger: dict = {}
+        self.columns: dict[str, None] = {}
+        self.money_code = "CNY"
+        self.n = 0
+
+        self.digest = PlanDigest()
+
+    def add(self, plan) -> None:
+        if plan.summary is None or not len(plan.summary):
+            return
+        if self.book is None:
+            self.money_code = plan.money()["code"]
+            self.book = _Book(self.name, self.lang, self.money_code)  # the folder is known at write
+        tables = plan.tables
+        s = _summary_frame(plan, self.lang)
+        self.book.sheet("summary", s.columns).add(s)
+        rec = plan.table.loc[plan.table["recommended"].to_numpy(bool)]
+        opts = _options_frame(rec, self.lang, tables, self.money_code)
+        self.book.sheet("options", opts.columns).add(opts)
+        self.columns.update(dict.fromkeys([*s.columns, *opts.columns]))
+        self.digest.add(plan)
+        self.n += len(plan.summary)
+
+    def write(self, out: Path, run: dict) -> dict[str, Path]:
+        """Finish the workbook and move it to ``out / plan.xlsx`` (nothing when no plot was planned)."""
+        if self.book is None:
+            return {}
+        lang, tables = self.lang, run["tables"]
+        ledger = self.digest.ledger_table(lang)
+        labels = _ledger_total_label(lang)
+        self.book.sheet("ledger", ledger.columns, labels).add(ledger)
+        rej = _rejected(run["rejected"], lang, tables)
+        self.book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
+        gl = _glossary([*self.columns, *ledger.columns, *rej.columns], lang)
+        self.book.sheet("glossary", gl.columns, _gloss_labels(lang)).add(gl)
+        plan_file, summary_file = run["files"]
+        prov = _provenance(
+            lang,
+            version=run["version"],
+            date=self.date,
+            scenario=run["scenario"],
+            input_digest=run["input_digest"],
+            n_input=run["n_input"],
+            n_planned=run["n_planned"],
+            n_rejected=len(run["rejected"]),
+            region=self.digest.regions.title(lang),
+            money=run.get("money"),
+        )
+        about = _about(lang, True, plan_file)
+        about.update(summary_file=summary_file, options_file=plan_file, rejected_file="rejected.csv")
+        self.book.path = Path(out) / self.name
+        path = self.book.finish(about, prov)
+        cut = {k: sh.dropped for k, sh in self.book.sheets.items() if sh.dropped}
+        if cut:
+            self.note = "; ".join(
+                i18n.t(
+                    "ui.workbook.truncated",
+                    lang,
+                    sheet=self.book.names[k],
+                    n=f"{n:,}",
+                    file=summary_file if k == "summary" else plan_file,
+                )
+                for k, n in cut.items()
+            )
+        return {"xlsx": path}

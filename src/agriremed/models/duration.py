@@ -1,0 +1,458 @@
+"""Removal kernels: years to target and soil trajectories of phytoextraction.
+
+Family ``duration`` of the pure models: arrays in, arrays out. The closed-form
+solutions of the removal models (zero order, first order with a constant BCF or
+fraction, declining BCF with dC/dt = −a Cᵇ), each with an optional yearly other loss L,
+the soil concentration after t years, the soil-pH factor and shoot-concentration cap of
+the removal parameters, and the vectorised per-row evaluation of every removal model
+over rows × Monte Carlo draws. Concentrations in mg kg⁻¹, soil mass in t ha⁻¹, yield in
+t ha⁻¹ yr⁻¹, removal in g ha⁻¹ yr⁻¹, time in years; no tables, no frames, no text. The
+stage module :mod:`agriremed.stages.duration` looks the parameters up in the option tables,
+builds the plot × option × metal rows and calls these kernels (the model equations are
+set out in its module docstring).
+
+References
+----------
+.. [1] SUMATECS (2008) Final research report, SNOWMAN SN-01/20, Table 6 (zero-order
+   clean-up times, 0.25 m, 1.5 g cm⁻³).
+.. [2] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (shoot metal
+   log-linear in soil metal; bioaccumulation factor falling with soil metal).
+.. [3] Römkens P.F.A.M. et al. (2007) Alterra-rapport 1442, Table B1.1 (shoot Cd falling
+   with soil pH).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "FIRST_ORDER_MODELS",
+    "years_zero_order",
+    "years_first_order",
+    "years_declining_bcf",
+    "bcf_fraction",
+    "concentration_after",
+    "removal_ph_factor",
+]
+
+#: Removal models that remove a constant fraction of the soil metal each year.
+FIRST_ORDER_MODELS = ("bcf", "fraction", "removal_rate_soil")
+
+
+def _keep_q(loss_frac_per_yr):
+    """Share of the metal kept each year by the other-loss term, 1 − L (0 ≤ L < 1)."""
+    return 1.0 - np.clip(np.asarray(loss_frac_per_yr, float), 0.0, 1.0 - 1e-12)
+
+
+def _at_least_one_harvest(years, c0, ct):
+    return np.where(np.asarray(c0, float) <= np.asarray(ct, float), 0.0, np.maximum(years, 1.0))
+
+
+def years_zero_order(c0, ct, soil_mass_t_ha, biomass_t_ha_yr, shoot_mg_kg, loss_frac_per_yr=0.0):
+    """Years to lower soil metal from ``c0`` to ``ct`` at constant removal.
+
+    Parameters
+    ----------
+    c0, ct : array_like
+        Initial and target soil concentration [mg kg⁻¹].
+    soil_mass_t_ha : array_like
+        Soil mass of the treated layer [t ha⁻¹].
+    biomass_t_ha_yr : array_like
+        Harvested dry matter [t ha⁻¹ yr⁻¹] (pass 1 and the removal in ``shoot_mg_kg``
+        to use a published removal in g ha⁻¹ yr⁻¹).
+    shoot_mg_kg : array_like
+        Metal in harvested biomass [mg kg⁻¹].
+    loss_frac_per_yr : array_like
+        Other yearly loss L (leaching, run-off) as a share of the soil metal [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        Years [yr]; 0 where ``c0 ≤ ct``; ``inf`` where nothing is removed; at least 1
+        otherwise (lowering the soil takes at least one harvest). With L > 0 each year
+        is C → (C − Δ)(1 − L), Δ = Y·C_s/M, solved exactly:
+        n = ln((Ct − C*)/(C0 − C*)) / ln(1 − L), C* = −Δ(1 − L)/L.
+
+    References
+    ----------
+    .. [1] SUMATECS (2008) Table 6; Zhao et al. (2003).
+
+    Examples
+    --------
+    SUMATECS (2008), Noccaea caerulescens, Hammer & Keller 2003 (Cd 5 → 2 mg kg⁻¹):
+
+    >>> round(float(years_zero_order(5, 2, 3750, 2.1, 257)), 1)
+    20.8
+    """
+    c0, ct = np.asarray(c0, float), np.asarray(ct, float)
+    removal = np.asarray(biomass_t_ha_yr, float) * np.asarray(shoot_mg_kg, float)  # g/ha/yr
+    mass = np.asarray(soil_mass_t_ha, float)
+    q = _keep_q(loss_frac_per_yr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_plain = np.where(removal > 0, (c0 - ct) * mass / removal, np.inf)
+        delta = np.maximum(removal, 0.0) / mass
+        star = -delta * q / (1.0 - q)
+        t_loss = np.log((ct - star) / (c0 - star)) / np.log(q)
+    t = np.where(q < 1.0, t_loss, t_plain)
+    return _at_least_one_harvest(t, c0, ct)
+
+
+def bcf_fraction(biomass_t_ha_yr, bcf, soil_mass_t_ha, harvest_loss_frac=0.0, seasons_per_yr=1):
+    """Fraction of the soil metal removed per year at a constant BCF.
+
+    Parameters
+    ----------
+    biomass_t_ha_yr : array_like
+        Harvested dry matter [t ha⁻¹ yr⁻¹].
+    bcf : array_like
+        Shoot / soil concentration ratio [–].
+    soil_mass_t_ha : array_like
+        Soil mass of the treated layer [t ha⁻¹].
+    harvest_loss_frac : array_like
+        Share of the shoot not removed from the field h [–].
+    seasons_per_yr : array_like
+        Harvests a year s; the yearly yield is split between them [yr⁻¹].
+
+    Returns
+    -------
+    numpy.ndarray
+        Yearly fraction 1 − (1 − f_s)ˢ with f_s = min(1, Y (1 − h) · BCF / (s · M)) [–].
+
+    Examples
+    --------
+    >>> round(float(bcf_fraction(3, 100, 2600)), 4)   # 3 t/ha, BCF 100, 0.2 m × 1.3
+    0.1154
+    >>> round(float(bcf_fraction(3, 100, 2600, seasons_per_yr=2)), 4)
+    0.1121
+    """
+    s = np.maximum(np.asarray(seasons_per_yr, float), 1.0)
+    y = np.asarray(biomass_t_ha_yr, float) * (1.0 - np.asarray(harvest_loss_frac, float))
+    f = np.minimum(y * np.asarray(bcf, float) / (s * np.asarray(soil_mass_t_ha, float)), 1.0)
+    return 1.0 - (1.0 - f) ** s
+
+
+def years_first_order(c0, ct, fraction_per_yr, loss_frac_per_yr=0.0):
+    """Years to lower soil metal from ``c0`` to ``ct`` removing a constant fraction.
+
+    Parameters
+    ----------
+    c0, ct : array_like
+        Initial and target soil concentration [mg kg⁻¹].
+    fraction_per_yr : array_like
+        Fraction of the remaining metal removed by harvests each year [–], 0 ≤ f ≤ 1.
+    loss_frac_per_yr : array_like
+        Other yearly loss L [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        n = ln(Ct/C0) / ln((1 − f)(1 − L)) [yr]; 0 where ``c0 ≤ ct``; ``inf`` where
+        nothing is lost; at least 1 otherwise (lowering the soil takes at least one
+        harvest).
+
+    Examples
+    --------
+    >>> round(float(years_first_order(1.0, 0.5, 0.1154)), 2)
+    5.65
+    """
+    c0, ct = np.asarray(c0, float), np.asarray(ct, float)
+    f = np.clip(np.asarray(fraction_per_yr, float), 0.0, 1.0)
+    keep = (1.0 - f) * _keep_q(loss_frac_per_yr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.log(ct / c0) / np.log(keep)
+    n = np.where(keep <= 0.0, 1.0, np.where(keep >= 1.0, np.inf, n))
+    n = np.where(np.isnan(np.asarray(fraction_per_yr, float)), np.nan, n)
+    return _at_least_one_harvest(n, c0, ct)
+
+
+def _declining_rate(biomass_t_ha_yr, shoot_ref_mg_kg, soil_ref_mg_kg, b, soil_mass_t_ha):
+    """a = Y · C_ref,s · C_ref⁻ᵇ / M of dC/dt = −a Cᵇ [mg¹⁻ᵇ kg⁻⁽¹⁻ᵇ⁾ yr⁻¹]."""
+    return (np.asarray(biomass_t_ha_yr, float) * np.asarray(shoot_ref_mg_kg, float)
+            * np.asarray(soil_ref_mg_kg, float) ** (-np.asarray(b, float))
+            / np.asarray(soil_mass_t_ha, float))
+
+
+def years_declining_bcf(c0, ct, soil_mass_t_ha, biomass_t_ha_yr, shoot_ref_mg_kg, soil_ref_mg_kg,
+                        shoot_exponent_b, loss_frac_per_yr=0.0):
+    """Years to target when shoot metal is log-linear in soil metal (BCF falls with C).
+
+    Parameters
+    ----------
+    c0, ct : array_like
+        Initial and target soil concentration [mg kg⁻¹].
+    soil_mass_t_ha : array_like
+        Soil mass of the treated layer [t ha⁻¹].
+    biomass_t_ha_yr : array_like
+        Harvested dry matter [t ha⁻¹ yr⁻¹].
+    shoot_ref_mg_kg : array_like
+        Shoot concentration at the reference soil concentration [mg kg⁻¹].
+    soil_ref_mg_kg : array_like
+        Reference soil concentration [mg kg⁻¹].
+    shoot_exponent_b : array_like
+        Slope b of log C_shoot on log C_soil [–], 0 ≤ b < 1 (b ≥ 1 is treated as
+        first order with the BCF at ``c0``).
+    loss_frac_per_yr : array_like
+        Other yearly loss L [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        t = ln((u0 + a/λ)/(ut + a/λ)) / ((1 − b) λ) with u = C¹⁻ᵇ and λ = −ln(1 − L),
+        or (u0 − ut)/((1 − b) a) without other losses [yr]; 0 where ``c0 ≤ ct``, at
+        least 1 otherwise.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (form).
+
+    Examples
+    --------
+    Sedum plumbizincicola, 0.86 → 0.3 mg kg⁻¹ in 2240 t ha⁻¹ of soil, 3.26 t ha⁻¹ yr⁻¹:
+
+    >>> round(float(years_declining_bcf(0.86, 0.3, 2240, 3.26, 109.3, 1.244, 0.614)), 2)
+    5.87
+    """
+    c0, ct = np.asarray(c0, float), np.asarray(ct, float)
+    b = np.clip(np.asarray(shoot_exponent_b, float), 0.0, 1.0)
+    a = _declining_rate(biomass_t_ha_yr, shoot_ref_mg_kg, soil_ref_mg_kg, b, soil_mass_t_ha)
+    lam = -np.log(_keep_q(loss_frac_per_yr))
+    one_b = 1.0 - b
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        u0, ut = c0 ** one_b, np.maximum(ct, 0.0) ** one_b
+        t_plain = np.where(a > 0, (u0 - ut) / (one_b * a), np.inf)
+        t_loss = np.log((u0 + a / lam) / (ut + a / lam)) / (one_b * lam)
+        t_first = np.log(c0 / ct) / (a * c0 ** (b - 1.0) + lam)       # b = 1: exponential decay
+    t = np.where(one_b < 1e-9, t_first, np.where(lam > 0, t_loss, t_plain))
+    return _at_least_one_harvest(t, c0, ct)
+
+
+def concentration_after(c0, years, model, fraction=None, removal_mg_kg_yr=None, loss_frac_per_yr=0.0,
+                        rate=None, exponent=None):
+    """Soil concentration after ``years`` of removal.
+
+    Parameters
+    ----------
+    c0 : array_like
+        Initial concentration [mg kg⁻¹].
+    years : array_like
+        Elapsed years [yr].
+    model : {"first_order", "zero_order", "declining"}
+        Removal model.
+    fraction : array_like, optional
+        Fraction removed per year (first order) [–].
+    removal_mg_kg_yr : array_like, optional
+        Concentration decrease per year (zero order) [mg kg⁻¹ yr⁻¹].
+    loss_frac_per_yr : array_like
+        Other yearly loss L [–].
+    rate, exponent : array_like, optional
+        a and b of the declining-BCF model dC/dt = −a Cᵇ (see
+        :func:`years_declining_bcf`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Concentration [mg kg⁻¹], never below 0 and never above ``c0``.
+
+    Examples
+    --------
+    >>> float(concentration_after(1.0, 2, "first_order", fraction=0.5))
+    0.25
+    """
+    c0 = np.asarray(c0, float)
+    y = np.asarray(years, float)
+    q = _keep_q(loss_frac_per_yr)
+    if model == "first_order":
+        out = c0 * ((1.0 - np.clip(np.asarray(fraction, float), 0.0, 1.0)) * q) ** y
+    elif model == "zero_order":
+        d = np.maximum(np.asarray(removal_mg_kg_yr, float), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            star = -d * q / (1.0 - q)
+            with_loss = star + (c0 - star) * q ** y
+        out = np.where(q < 1.0, with_loss, c0 - d * y)
+    elif model == "declining":
+        b = np.clip(np.asarray(exponent, float), 0.0, 1.0)
+        a = np.maximum(np.asarray(rate, float), 0.0)
+        lam = -np.log(q)
+        one_b = 1.0 - b
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            u0 = c0 ** one_b
+            u_plain = u0 - one_b * a * y
+            u_loss = (u0 + a / lam) * np.exp(-one_b * lam * y) - a / lam
+            u = np.where(lam > 0, u_loss, u_plain)
+            dec = np.maximum(u, 0.0) ** (1.0 / np.where(one_b > 0, one_b, 1.0))
+            first = c0 * np.exp(-(a * c0 ** (b - 1.0) + lam) * y)
+        out = np.where(one_b < 1e-9, first, dec)
+    else:
+        raise ValueError(f"unknown model {model!r}; expected first_order, zero_order or declining")
+    return np.clip(out, 0.0, c0)
+
+
+def valid_edge(p_at, grid, index, direction, iterations: int = 30) -> np.ndarray:
+    """log10 scale factor at the edge of the valid region next to grid point ``index`` (per plot).
+
+    Between the last valid grid point and its invalid neighbour in ``direction``, bisect for
+    the outermost scale at which ``p_at`` is still a number.
+    """
+    inside = grid[index]
+    nb = np.clip(index + direction, 0, len(grid) - 1)
+    outside = grid[nb]
+    at_end = nb == index
+    for _ in range(iterations):
+        mid = 0.5 * (inside + outside)
+        ok = ~np.isnan(p_at(mid))
+        inside = np.where(ok, mid, inside)
+        outside = np.where(ok, outside, mid)
+    return np.where(at_end, grid[index], inside)
+
+
+def removal_ph_factor(ph, slope, ph_ref):
+    """Multiplier of a crop's shoot metal (and removal) for soil pH above the pH of its source trials [–].
+
+    Shoot Cd of crops that are not hyperaccumulators falls with soil pH (the metal's
+    availability falls); a removal figure measured on acid soils therefore overstates
+    removal on neutral and calcareous soils. The factor is 10^(slope · max(pH − pH_ref, 0)):
+    1 at or below the reference pH (no gain is credited on more acid soils) and falling above it.
+
+    Parameters
+    ----------
+    ph : array_like
+        Soil pH in water [–].
+    slope : array_like
+        d log10(shoot concentration) / d pH [log10 units per pH unit], ≤ 0.
+    ph_ref : array_like
+        Soil pH of the trials behind the removal parameter [–]; NaN: no adjustment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Factor in (0, 1] [–].
+
+    References
+    ----------
+    .. [1] Römkens P.F.A.M. et al. (2007) Alterra-rapport 1442, Table B1.1 (whole-plant
+       fodder maize and grass Cd: −0.21 and −0.38 log10 per pH-KCl unit).
+
+    Examples
+    --------
+    >>> removal_ph_factor([5.5, 6.0, 8.0], -0.21, 6.0).round(4).tolist()
+    [1.0, 1.0, 0.3802]
+    """
+    ph = np.asarray(ph, float)
+    ref = np.asarray(ph_ref, float)
+    with np.errstate(invalid="ignore"):
+        f = 10.0 ** (np.asarray(slope, float) * np.maximum(ph - ref, 0.0))
+    return np.where(np.isfinite(f), f, 1.0)
+
+
+def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
+    """Scale the removal parameters of ``p`` in place for soil pH and cap them at the highest shoot
+    concentration of their source.
+
+    The pH factor (:func:`removal_ph_factor`) multiplies the BCF, the constant shoot
+    concentration and the removal rates; the cap ``smax`` [mg kg⁻¹ DM] limits the shoot
+    concentration each model implies (BCF·C₀, C_s, removal / yield); the cap falls with pH
+    by the same factor, as it was observed at the pH of its source. ``typ`` gives the
+    typical values of parameters that have no draws.
+    """
+    get = lambda k: p[k] if k in p else typ[k]  # noqa: E731
+    f = removal_ph_factor(ph, get("phs"), get("phr"))
+    smax, Y = get("smax") * f, get("Y")  # the source's highest shoot concentration, at its pH
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if "bcf" in p:
+            p["bcf"] = np.minimum(p["bcf"] * f, smax / c0)
+        if "cs" in p:
+            p["cs"] = np.minimum(p["cs"] * f, smax)
+        if "rr" in p:
+            rr = p["rr"] * f
+            # removal_rate: R ≤ Y·smax; removal_rate_soil: R·C₀/C_ref ≤ Y·smax
+            cref = get("rcref")
+            cap = np.where(np.isfinite(cref), Y * smax * cref / c0, Y * smax)
+            p["rr"] = np.where(np.isnan(cap), rr, np.minimum(rr, cap))
+
+
+def removal_state(p, c0, mass, model):
+    """Per-year quantities of every removal model (arrays broadcast over rows × draws)."""
+    Y = p["Y"] * (1.0 - p["h"])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        f_bcf = bcf_fraction(p["Y"], p["bcf"], mass, p["h"], p["s"])
+        f_fr = 1.0 - (1.0 - np.clip(p["fr"], 0.0, 1.0)) ** np.maximum(p["s"], 1.0)
+        f_rs = np.clip(p["rr"] / (p["rcref"] * mass), 0.0, 1.0)  # removal ∝ soil concentration
+        shoot_dec = p["sref"] * (c0 / p["cref"]) ** p["b"]
+        removal = np.select(
+            [model == "bcf", model == "shoot_conc", model == "declining_bcf", model == "removal_rate",
+             model == "fraction", model == "removal_rate_soil"],
+            [f_bcf * c0 * mass, Y * p["cs"], Y * shoot_dec, p["rr"], f_fr * c0 * mass, f_rs * c0 * mass],
+            np.nan)                                     # g/ha in year 1
+        removal = np.minimum(removal, c0 * mass)        # never more than the soil holds
+        shoot = np.select([model == "bcf", model == "shoot_conc", model == "declining_bcf"],
+                          [p["bcf"] * c0, p["cs"], shoot_dec], removal / Y)
+        frac = removal / (c0 * mass)
+        rate = _declining_rate(Y, p["sref"], p["cref"], p["b"], mass)
+    f_first = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
+    return dict(removal=removal, shoot=shoot, frac=frac, f_first=f_first,
+                rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
+
+
+def years_by_model(p, c0, ct, mass, model, loss):
+    """Years to target of every row with its removal model's formula (evaluated only on the
+    rows that use it; NaN for rows of no model) and the removal state."""
+    st = removal_state(p, c0, mass, model)
+    args = (c0, ct, mass, loss, st["f_first"], st["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
+    shape, groups = _model_groups(model, args)
+    years = np.full(shape, np.nan)
+    for family, rows, (c, t, ms, q, f_first, zero_d, Y, h, sref, cref, b) in groups:
+        if family == "first_order":
+            years[rows] = years_first_order(c, t, f_first, q)
+        elif family == "zero_order":
+            years[rows] = years_zero_order(c, t, ms, 1.0, zero_d * ms, q)
+        else:
+            years[rows] = years_declining_bcf(c, t, ms, Y * (1.0 - h), sref, cref, b, q)
+    return years, st
+
+
+def concentration_by_model(st, c0, model, t, loss, p):
+    """Soil concentration after t years of cropping [mg kg⁻¹].
+
+    Each removal model's formula is evaluated only on the rows that use it (rows of
+    another model, or of none, are NaN).
+    """
+    args = (st["f_first"], st["zero_d"], st["rate"], p["b"], c0, t, loss)
+    shape, groups = _model_groups(model, args)
+    out = np.full(shape, np.nan)
+    for family, rows, (f_first, zero_d, rate, b, c, y, q) in groups:
+        out[rows] = concentration_after(c, y, family, fraction=f_first, removal_mg_kg_yr=zero_d,
+                                        loss_frac_per_yr=q, rate=rate, exponent=b)
+    return out
+
+
+def _model_groups(model, args):
+    """Rows of each removal-model family and ``args`` on those rows.
+
+    Returns the broadcast shape of ``model`` and ``args`` and, for each family that occurs
+    (``first_order``, ``zero_order``, ``declining`` as in :func:`concentration_after`),
+    ``(family, rows, args on rows)``; arrays without the row axis are passed as they are.
+    """
+    m = np.asarray(model)
+    shape = np.broadcast_shapes(m.shape, *(np.shape(a) for a in args))
+    rows_of = _model_of_rows(m)
+    groups = []
+    for family, sel in (("first_order", np.isin(rows_of, FIRST_ORDER_MODELS)),
+                        ("zero_order", np.isin(rows_of, ["shoot_conc", "removal_rate"])),
+                        ("declining", rows_of == "declining_bcf")):
+        rows = np.flatnonzero(sel)
+        if len(rows):
+            groups.append((family, rows, tuple(_rows(a, rows, shape) for a in args)))
+    return shape, groups
+
+
+def _model_of_rows(model: np.ndarray) -> np.ndarray:
+    """The removal model of each row of a rows (× 1) array."""
+    return model[(slice(None),) + (0,) * (model.ndim - 1)] if model.ndim > 1 else model
+
+
+def _rows(a, rows, shape):
+    """Rows ``rows`` of an array broadcast against ``shape`` (arrays without the row axis as they are)."""
+    a = np.asarray(a)
+    if a.ndim == len(shape) and a.ndim and a.shape[0] == shape[0] and shape[0] > 1:
+        return a[rows]
+    return a

@@ -1,0 +1,187 @@
+"""Economics kernels: yearly cash-flow items, transfers, payback, typical year, best alternative.
+
+Family ``economics`` of the pure models: arrays in, arrays out, money in CNY ha⁻¹ (per
+year for the rows × years items). The yearly items of a block of plot × option rows
+from their prepared per-row and per-crop inputs (crop revenue and cost, establishment,
+management, harvest, transport, amendment, biomass, energy, product and carbon credit;
+a PV plant's capital, operation and electricity), the transfers between programme and
+farmer, the payback year, the typical year of a cash-flow series and the comparison
+with the best other option of the same plot. Discounting lives in
+:mod:`agriremed.models.finance`. No tables, no text: the stage module
+:mod:`agriremed.stages.economics` looks prices, costs, subsidies and schedules up in the tables
+and the plan, prepares the inputs and calls these kernels (the items are described in
+its module docstring).
+
+References
+----------
+.. [1] Robinson B. et al. (2003) Plant and Soil 249:117–125 (Phyto-DSS economics
+   versus inaction and the best alternative).
+.. [2] Brealey, R. A., Myers, S. C. & Allen, F. (2020) Principles of Corporate Finance,
+   13th ed., Ch. 2 (present value of end-of-year cash flows; payback).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames
+from agriremed.models.finance import discount_factors
+
+__all__ = ["payback_year", "typical_year"]
+
+
+def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
+    """First year in which the cumulative discounted incremental cash flow is ≥ 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Year (1…H), or ``inf`` if it never turns non-negative within the horizon.
+
+    Examples
+    --------
+    >>> float(payback_year([[-100, 60, 60]], 0.0)[0])
+    3.0
+    """
+    cf = np.atleast_2d(np.asarray(incremental_cash_flows, float))
+    cum = np.cumsum(cf * discount_factors(rate, cf.shape[-1]), axis=-1)
+    ok = cum >= 0
+    first = np.argmax(ok, axis=-1) + 1.0
+    return np.where(ok.any(axis=-1), first, np.inf)
+
+
+def typical_year(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net cash flow of year 1 and of a typical year after it, read from the yearly series.
+
+    The typical year is an actual year of the series: the first of years 2…H whose net
+    cash flow is the lower median of those years' flows. It is the steady state of an
+    option whose costs fall in year 1 (establishment) or whose yield ramps up over its
+    first years, and the usual year of one re-applied every few years (a re-application
+    year is typical only when it is the most common kind of year).
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Undiscounted net cash flows, rows × H years [CNY ha⁻¹ yr⁻¹].
+
+    Returns
+    -------
+    year1 : numpy.ndarray
+        Net cash flow of year 1 [CNY ha⁻¹].
+    typical : numpy.ndarray
+        Net cash flow of the typical year [CNY ha⁻¹ yr⁻¹] (NaN when H < 2).
+    year : numpy.ndarray
+        The typical year, 2…H [yr] (NaN when H < 2).
+
+    >>> y1, typ, yr = typical_year([[-900.0, 50.0, 300.0, 300.0, 300.0]])
+    >>> float(y1[0]), float(typ[0]), float(yr[0])
+    (-900.0, 300.0, 3.0)
+    """
+    cf = np.atleast_2d(np.asarray(cash_flows, float))
+    n, H = cf.shape
+    year1 = cf[:, 0].copy() if H else np.full(n, np.nan)
+    if H < 2:
+        return year1, np.full(n, np.nan), np.full(n, np.nan)
+    later = cf[:, 1:]
+    typical = np.sort(later, axis=1)[:, (H - 2) // 2]
+    year = np.argmax(later == typical[:, None], axis=1) + 2.0
+    return year1 + 0.0, typical + 0.0, year
+
+
+def block_items(inp: dict, sel) -> dict:
+    """Yearly cash-flow items [CNY ha⁻¹] of the entries ``sel`` of the assessed rows, each rows × years.
+
+    Parameters
+    ----------
+    inp : dict
+        First output of :func:`_item_inputs`.
+    sel : slice or numpy.ndarray of int
+        Positions among the assessed rows.
+    """
+    H = inp["H"]
+    years = np.arange(1, H + 1)
+    srow = inp["srow"][sel]
+    code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
+    comply = np.nan_to_num(p_comply, nan=1.0)
+    sold = comply + (1.0 - comply) * inp["value_frac"]
+    grows = inp["grows_vocab"][code]
+    items = {
+        "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
+        "crop_cost": -np.where(grows, inp["crop_cost"][code], 0.0),
+    }
+    est = np.zeros((len(srow), H))
+    est[:, 0] = inp["establishment"][sel]
+    items["establishment"] = -np.where(active, est, 0.0)
+    items["management"] = -np.where(active, inp["management"][sel][:, None], 0.0)
+    ramp = inp["ramp"][sel]
+    items["harvest"] = -np.where(active, inp["harvest"][sel][:, None] * ramp, 0.0)
+    items["transport"] = -np.where(active, inp["transport"][sel][:, None] * ramp, 0.0)
+    eff = inp["eff"][sel]
+    app_year = np.where(np.isnan(eff)[:, None], False,
+                        ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
+    items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
+    bio = np.where(active, inp["bio"][sel][:, None] * ramp, 0.0)
+    sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
+    items["energy_sale"] = np.zeros_like(bio)
+    if inp["mwh"] is not None:
+        elec = np.where(active, inp["elec"][sel][:, None] * ramp, 0.0)
+        use = (inp["mwh"][sel] > 0)[:, None]
+        items["energy_sale"] = np.where(use, elec, 0.0)
+        sale = np.where(use, 0.0, sale)
+    items["biomass_sale"] = sale
+    items["biomass_disposal"] = disposal
+    items["product_sale"] = np.where(active, inp["product"][sel][:, None], 0.0)
+    items["carbon_credit"] = np.repeat(inp["credit"][sel][:, None], H, axis=1)
+    pv = inp.get("pv")
+    if pv is not None:  # PV plant: capital cost in year 1, operation while it runs, electricity sold
+        items["establishment"] = items["establishment"].copy()
+        items["establishment"][:, 0] -= pv["capex"][sel]
+        items["management"] = items["management"] - pv["opex"][sel][:, None] * pv["running"][None, :]
+        items["energy_sale"] = items["energy_sale"] + pv["rev1"][sel][:, None] * pv["shape"][None, :]
+    return items
+
+
+def block_transfers(inp: dict, sel, items: dict) -> dict:
+    """Yearly transfers from the programme to the farmer [CNY ha⁻¹], rows × years (see :data:`TRANSFER_ITEMS`).
+
+    ``grain_support``: the crop that fails the food limit, paid to the farmer at
+    ``farmer_frac`` of the price while it is worth ``value_frac``; ``subsidy``: the
+    programme's share of the option's establishment, management and amendment costs
+    (``items``, the output of :func:`block_items` for the same rows) plus the per-area
+    payment in every year the option runs.
+    """
+    srow = inp["srow"][sel]
+    code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
+    fails = 1.0 - np.nan_to_num(p_comply, nan=1.0)
+    grows = inp["grows_vocab"][code]
+    support = np.where(grows, inp["crop_value"][code] * fails * (inp["farmer_frac"] - inp["value_frac"]), 0.0)
+    costs = -(items["establishment"] + items["management"] + items["amendment"])
+    subsidy = inp["cost_share"][sel][:, None] * costs + np.where(active, inp["per_area"][sel][:, None], 0.0)
+    return {"grain_support": support, "subsidy": subsidy}
+
+
+def versus_best(plot_codes, option_ids, value):
+    """NPV minus the best other option of the same plot, and that option's id.
+
+    Within a plot the options are ordered by NPV (highest first; ties in row order).
+    """
+    n = len(value)
+    ok = np.flatnonzero(~np.isnan(value))
+    order = ok[np.lexsort((ok, -value[ok], np.asarray(plot_codes)[ok]))]
+    grp = np.asarray(plot_codes)[order]
+    start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
+    second = np.r_[False, start[:-1] & ~start[1:]] if len(order) else np.zeros(0, bool)
+    m = int(np.max(plot_codes)) + 1 if n else 0
+    f_i = np.full(m, -1, dtype=np.intp)
+    s_i = np.full(m, -1, dtype=np.intp)
+    f_i[grp[start]] = order[start]
+    s_i[grp[second]] = order[second]
+    pc = np.asarray(plot_codes)
+    first_row, second_row = f_i[pc], s_i[pc]
+    top = first_row == np.arange(n)
+    other = np.where(top, second_row, first_row)
+    other_v = _frames.take(value, other)
+    other_o = _frames.take(_frames.obj(option_ids), other, None)
+    vs = np.where(np.isnan(value), np.nan, value - other_v)
+    return vs, np.where(pd.isna(other_o), None, other_o)

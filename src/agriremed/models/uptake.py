@@ -1,0 +1,349 @@
+"""Uptake kernels: log-normal crop concentrations, food-limit exceedance and skill scores.
+
+Family ``uptake`` of the pure models: arrays in, arrays out. The pH-water ↔ pH-KCl
+conversion of Kabała et al. (2016), the value of a transfer-function term (x or log10 x),
+the factor from a prediction's plant basis to the as-sold basis of food limits, the
+critical median crop concentration that meets a food limit with a given probability (the
+inverse behind the safe soil and safe pH thresholds), the median and log10 spread of a
+log-normal variable from published moments, and the out-of-sample skill scores (log-normal
+exceedance probability, bias, RMSE, Spearman ρ, interval coverage, Brier score, AUC).
+Concentrations in mg kg⁻¹, spreads in log10 units, probabilities and moisture as
+fractions; no tables, no frames, no text. The stage package :mod:`agriremed.stages.uptake`
+(:mod:`~agriremed.stages.uptake.predict`, :mod:`~agriremed.stages.uptake.thresholds`,
+:mod:`~agriremed.stages.uptake.synthesis`, :mod:`~agriremed.stages.uptake.skill`) parses and selects the
+transfer functions of ``transfer_functions.csv``, reads the plot and survey tables and calls
+these kernels (the equations are set out in those modules' docstrings).
+
+References
+----------
+.. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
+   doi:10.15244/pjoes/61549 (pH-water ↔ pH-KCl).
+.. [2] Aitchison J. & Brown J.A.C. (1957) The Lognormal Distribution, Cambridge UP
+   (moments of the log-normal distribution).
+.. [3] Brier G.W. (1950) Mon. Weather Rev. 78(1):1–3 (Brier score).
+.. [4] Hanley J.A. & McNeil B.J. (1982) Radiology 143:29–36 (AUC as the Mann–Whitney
+   probability).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+from scipy.stats import rankdata, spearmanr
+
+__all__ = [
+    "ph_kcl_from_ph_water",
+    "ph_water_from_ph_kcl",
+    "critical_median",
+    "lognormal_from_mean_sd",
+    "lognormal_from_mean_share",
+    "exceedance_probability",
+    "auc",
+    "brier",
+    "skill_metrics",
+]
+
+#: ln 10 [–]: a log10 spread times LN10 is the natural-log spread.
+LN10 = np.log(10.0)
+
+#: Standard-normal 95th percentile [–] (1.645): the one-sided 95 % quantile of a log-normal spread.
+Z95 = float(ndtri(0.95))  # 1.645
+
+
+def ph_kcl_from_ph_water(ph_water):
+    """pH in 1 M KCl (1:2.5) estimated from pH in water (1:2.5).
+
+    Parameters
+    ----------
+    ph_water : array_like
+        Soil pH in water, 1:2.5 [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        pH in KCl [–], from pH(H2O 1:5) = 0.14 + 0.99·pH(H2O 1:2.5) and
+        pH(H2O 1:5) = −1.95 + 11.58·log10(pH(KCl 1:2.5)) solved for pH(KCl).
+
+    References
+    ----------
+    .. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
+       doi:10.15244/pjoes/61549.
+
+    Examples
+    --------
+    >>> round(float(ph_kcl_from_ph_water(6.0)), 2)
+    4.94
+    """
+    ph15 = 0.14 + 0.99 * np.asarray(ph_water, float)
+    return 10.0 ** ((ph15 + 1.95) / 11.58)
+
+
+def ph_water_from_ph_kcl(ph_kcl):
+    """pH in water (1:2.5) from pH in 1 M KCl (1:2.5), inverting :func:`ph_kcl_from_ph_water`.
+
+    Used to express a pH-KCl solution of a transfer function (e.g. a safe pH) as the
+    pH in water that GB 15618 and the plot table use.
+
+    Parameters
+    ----------
+    ph_kcl : array_like
+        Soil pH in KCl [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        pH in water [–] = (−1.95 + 11.58·log10(pH_KCl) − 0.14) / 0.99 (Kabała et al. 2016,
+        as in :func:`ph_kcl_from_ph_water`).
+
+    Examples
+    --------
+    >>> round(float(ph_water_from_ph_kcl(ph_kcl_from_ph_water(6.0))), 10)
+    6.0
+    """
+    return (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
+
+
+def term_transform(x: np.ndarray, transform: str) -> np.ndarray:
+    """A term's value: ``x`` itself, or log10 x (NaN where x ≤ 0)."""
+    if transform != "log10":
+        return x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
+
+
+def as_sold_factor(basis, moisture) -> np.ndarray:
+    """Multiplier from a prediction's plant basis to the as-sold basis of food limits [–].
+
+    ``dw`` → 1 − moisture; ``fw`` and ``unknown`` → 1 (unknown is compared as is).
+    """
+    return np.where(np.asarray(basis, dtype=object) == "dw", 1.0 - np.asarray(moisture, float), 1.0)
+
+
+def critical_median(limit_mg_kg, plant_basis, moisture, se_log10, prob: float = 0.95) -> np.ndarray:
+    """Largest median crop concentration that meets a food limit with probability ``prob``.
+
+    Parameters
+    ----------
+    limit_mg_kg : array_like
+        Food limit on the as-sold basis [mg kg⁻¹].
+    plant_basis : array_like of str
+        Plant basis of the transfer function (``dw``, ``fw`` or ``unknown``).
+    moisture : array_like
+        Moisture of the edible part as sold [–] (used for ``dw`` only).
+    se_log10 : array_like
+        Residual standard deviation of log10 predictions [log10 units].
+    prob : float
+        Probability of meeting the limit [–], 0.5 ≤ prob < 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        M* [mg kg⁻¹, in the function's plant basis] = L_b · 10^(−Φ⁻¹(prob)·se_log10).
+
+    Examples
+    --------
+    >>> round(float(critical_median(0.2, "unknown", 0.14, 0.30)), 5)   # 0.2 × 10^(−1.64485 × 0.3)
+    0.06421
+    >>> round(float(critical_median(0.2, "dw", 0.14, 0.0)), 5)          # 0.2 / (1 − 0.14)
+    0.23256
+    """
+    if not 0.5 <= prob < 1.0:
+        raise ValueError(f"prob = {prob!r}: expected a probability from 0.5 to below 1 (e.g. 0.95)")
+    limit_b = np.asarray(limit_mg_kg, float) / as_sold_factor(plant_basis, moisture)
+    return limit_b * 10.0 ** (-float(ndtri(prob)) * np.asarray(se_log10, float))
+
+
+def lognormal_from_mean_sd(mean, sd):
+    """Median and log10 spread of a log-normal variable from its arithmetic mean and SD.
+
+    Parameters
+    ----------
+    mean : array_like
+        Arithmetic mean [any unit].
+    sd : array_like
+        Arithmetic standard deviation [same unit].
+
+    Returns
+    -------
+    median : numpy.ndarray
+        Median [same unit] = mean / √(1 + CV²).
+    sigma_log10 : numpy.ndarray
+        SD of log10 values [log10 units] = √ln(1 + CV²) / ln 10.
+
+    Examples
+    --------
+    >>> m, s = lognormal_from_mean_sd(0.09, 0.10)
+    >>> round(float(m), 4), round(float(s), 4)
+    (0.0602, 0.3894)
+    """
+    mean = np.asarray(mean, float)
+    cv2 = (np.asarray(sd, float) / mean) ** 2
+    return mean / np.sqrt(1.0 + cv2), np.sqrt(np.log1p(cv2)) / LN10
+
+
+def lognormal_from_mean_share(mean, share_above, limit):
+    """Median and log10 spread of a log-normal variable from its mean and the share above a limit.
+
+    Parameters
+    ----------
+    mean : array_like
+        Arithmetic mean [any unit].
+    share_above : array_like
+        Share of values above ``limit`` [–], in (0, 1).
+    limit : array_like
+        The limit [same unit].
+
+    Returns
+    -------
+    median : numpy.ndarray
+        Median [same unit].
+    sigma_log10 : numpy.ndarray
+        SD of log10 values [log10 units]: a positive root of
+        (ln 10 / 2)·σ² − z·σ − (log10 mean − log10 limit) = 0 with z = Φ⁻¹(1 − share).
+        With the mean above the limit there is one positive root. With the mean below the
+        limit and less than half the values above it there are two; the smaller is returned
+        (the larger puts the median far below the mean: for a mean of 0.049 and 5.7 % above
+        0.1 it is σ = 1.13 log10 units, a median of 0.0016, against σ = 0.24 and a median
+        of 0.042). NaN where no log-normal variable has this mean and share (e.g. a
+        geometric mean given as ``mean``).
+
+    Examples
+    --------
+    >>> m, s = lognormal_from_mean_share(0.28, 0.444, 0.2)
+    >>> round(float(m), 4), round(float(s), 4)
+    (0.1744, 0.4226)
+    >>> m, s = lognormal_from_mean_share(0.049, 0.05732, 0.1)   # mean below the limit: smaller root
+    >>> round(float(m), 4), round(float(s), 4)
+    (0.0422, 0.2375)
+    """
+    mean = np.asarray(mean, float)
+    z = ndtri(1.0 - np.asarray(share_above, float))
+    k = LN10 / 2.0
+    d = np.log10(mean) - np.log10(np.asarray(limit, float))
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(z * z + 4.0 * k * d)
+        sigma = np.where(d < 0, z - root, z + root) / (2.0 * k)
+        sigma = np.where(sigma > 0, sigma, np.nan)
+    return 10.0 ** (np.log10(limit) - z * sigma), sigma
+
+
+def exceedance_probability(median, se_log10, limit):
+    """Probability that a log-normal crop concentration exceeds a limit.
+
+    Parameters
+    ----------
+    median : array_like
+        Predicted median crop concentration [mg kg⁻¹].
+    se_log10 : array_like
+        Residual spread of log10 concentration [log10 units].
+    limit : array_like
+        Food limit on the same basis [mg kg⁻¹].
+
+    Returns
+    -------
+    numpy.ndarray
+        P(C > limit) [–].
+
+    Examples
+    --------
+    >>> float(exceedance_probability(0.2, 0.3, 0.2))
+    0.5
+    >>> round(float(exceedance_probability(0.1, 0.3, 0.2)), 4)   # 1 − Φ(log10 2 / 0.3)
+    0.1578
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (np.log10(np.asarray(limit, float)) - np.log10(np.asarray(median, float))) / np.asarray(se_log10, float)
+    return 1.0 - ndtr(z)
+
+
+def auc(prob, outcome) -> float:
+    """Area under the ROC curve of probabilities against 0/1 outcomes (Mann–Whitney form).
+
+    Parameters
+    ----------
+    prob : array_like
+        Predicted probabilities [–].
+    outcome : array_like of bool
+        Observed events.
+
+    Returns
+    -------
+    float
+        AUC [–]; NaN when all outcomes are equal.
+
+    Examples
+    --------
+    >>> auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
+    0.75
+    """
+    p = np.asarray(prob, float)
+    o = np.asarray(outcome, bool)
+    n1, n0 = int(o.sum()), int((~o).sum())
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    r = rankdata(p)
+    return float((r[o].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def brier(prob, outcome) -> float:
+    """Brier score mean((p − o)²) [–].
+
+    Examples
+    --------
+    >>> brier([1.0, 0.0, 0.5], [1, 0, 1])
+    0.08333333333333333
+    """
+    p = np.asarray(prob, float)
+    o = np.asarray(outcome, float)
+    return float(np.mean((p - o) ** 2))
+
+
+def skill_metrics(observed, median, se_log10, limit) -> dict:
+    """Out-of-sample skill of a transfer function's predictions (see the module text).
+
+    Parameters
+    ----------
+    observed : array_like
+        Measured crop concentration [mg kg⁻¹, on the basis of the prediction].
+    median : array_like
+        Predicted median [mg kg⁻¹].
+    se_log10 : array_like or float
+        Residual spread used for intervals and probabilities [log10 units].
+    limit : array_like or float
+        Food limit [mg kg⁻¹] for the exceedance metrics.
+
+    Returns
+    -------
+    dict
+        ``n``, ``bias_log10``, ``rmse_log10``, ``spearman``, ``coverage90``,
+        ``mean_prob``, ``observed_rate``, ``brier``, ``brier_base_rate``, ``auc``.
+
+    Examples
+    --------
+    >>> m = skill_metrics([0.1, 0.2, 0.4], [0.1, 0.2, 0.4], 0.3, 0.25)
+    >>> m["bias_log10"], m["rmse_log10"], m["spearman"], m["coverage90"]
+    (0.0, 0.0, 1.0, 1.0)
+    """
+    y = np.asarray(observed, float)
+    m = np.asarray(median, float)
+    s = np.broadcast_to(np.asarray(se_log10, float), y.shape)
+    lim = np.broadcast_to(np.asarray(limit, float), y.shape)
+    ok = np.isfinite(y) & (y > 0) & np.isfinite(m) & (m > 0) & np.isfinite(s)
+    y, m, s, lim = y[ok], m[ok], s[ok], lim[ok]
+    d = np.log10(m) - np.log10(y)
+    f = 10.0 ** (Z95 * s)
+    p = exceedance_probability(m, s, lim)
+    o = y > lim
+    rate = float(o.mean()) if len(o) else float("nan")
+    return {
+        "n": int(ok.sum()),
+        "bias_log10": float(d.mean()) if len(d) else float("nan"),
+        "rmse_log10": float(np.sqrt(np.mean(d ** 2))) if len(d) else float("nan"),
+        "spearman": float(spearmanr(m, y).statistic) if len(d) > 2 else float("nan"),
+        "coverage90": float(np.mean((y >= m / f) & (y <= m * f))) if len(d) else float("nan"),
+        "mean_prob": float(p.mean()) if len(p) else float("nan"),
+        "observed_rate": rate,
+        "brier": brier(p, o) if len(p) else float("nan"),
+        "brier_base_rate": rate * (1.0 - rate),
+        "auc": auc(p, o),
+    }

@@ -1,0 +1,672 @@
+"""What an extension officer tells the farmer: steps, amounts, money, monitoring, how long.
+
+The plan ranks options per hectare over a horizon; an officer needs, for one plot, what to
+do this season and next with amounts per mu and for the plot, what the first year costs
+and what the plot nets in year 1 and in a typical year after it, which grain samples to take and for how long. This module
+turns a plan result into that advice. It computes no new science: amounts come from the
+option tables, money from the economics stage, years from the duration stage.
+
+* **Steps** (``option_steps.csv``): per option, ordered steps with their timing
+  (``this_season``, ``next_season``, ``every_season``), a measure (text key
+  ``ui.step.<measure>`` of ``i18n.csv``), an amount per hectare read from
+  ``option_parameters.csv`` (``amount_parameter``, typical value) — never repeated in
+  the steps table — and a re-application interval parameter. Options without their own
+  rows take the ``*`` rows (establish the crop, harvest and remove the biomass; no food
+  crop where the option grows none). Amounts per mu use the unit registry
+  (1 亩 = 1/15 ha, :func:`agriremed.core.names.unit_factor`); per plot = per ha × area.
+* **Money** for the plot: ``first_year_cost_plot_cny`` = ``cost_year1_cny_ha`` (the
+  undiscounted year-1 cost items of :func:`agriremed.stages.economics.evaluate_economics`:
+  crop production, establishment, management, harvest, amendment, disposal) × area;
+  ``cash_flow_year1_plot_cny`` = ``cash_flow_year1_cny_ha`` (revenue minus cost of year 1)
+  × area and ``cash_flow_typical_plot_cny_yr`` = ``cash_flow_typical_cny_ha_yr`` (revenue
+  minus cost of the typical year ``typical_year``, :func:`agriremed.stages.economics.typical_year`)
+  × area: actual years of the option's undiscounted yearly cash flows, subsidies not
+  included.
+* **Monitoring** (``monitoring_rules.csv``; :func:`grain_samples_per_season`): composite
+  grain samples a season = max(minimum, ceil(area in mu / mu per sample)) every season a
+  food crop is grown, over the plan horizon, tested for the metals
+  above their screening value that have a food limit in the scenario's standard (the
+  controlling metal when none exceeds). Each composite mixes at least 5 points laid along
+  the plot's diagonals, taken within 3 days before harvest, and a plot under one option is
+  one sampling lot (grain-sampling rule [4]_); the mu per sample is an
+  ``agriremed_assumption`` (no rule read gives a density per area).
+* **How long**: :func:`agriremed.stages.duration.cleanup_years_text` ("stabilises, does not clean
+  up" for an option that is not a clean-up method, "> 200" beyond 200 years); for doing
+  nothing, "metals stay in the soil".
+
+References
+----------
+.. [1] 土壤污染防治法 (2018), Art. 53–54 (safe-utilisation and strict-control measures,
+   joint soil and crop monitoring).
+.. [2] Chen et al. (2018) Chemosphere 207:699–707 (7.5 t/ha CaCO3, two-year effect).
+.. [3] Tang X. (2020) VIP+n model for Cd-contaminated paddies.
+.. [4] 农业部农产品质量安全中心 (2005) 无公害农产品 粮油抽样规范 (production-base sampling:
+   lot, diagonal sampling with at least 5 points, within 3 d before harvest).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames, i18n, messages
+from agriremed.stages.duration import cleanup_years_text
+from agriremed.core.names import unit_factor, unit_table
+
+__all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
+           "grain_samples_per_season",
+           "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
+           "plot_advice",
+           "PlotAdvice", "years_text"]
+
+#: Timings of a step: done this season, from the next season on, or every season.
+TIMINGS = ("this_season", "next_season", "every_season")
+#: How long, for doing nothing (the metals are neither removed nor held).
+BASELINE_TEXT = "metals stay in the soil"
+#: Summary columns of :func:`summary_columns`.
+SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_year1_plot_cny",
+                 "cash_flow_typical_plot_cny_yr", "typical_year", "grain_samples_per_season",
+                 "monitoring", "duration_text")
+
+
+@functools.lru_cache(maxsize=1)
+def ha_per_mu() -> float:
+    """Hectares in one mu [ha mu⁻¹] (1/15), from the unit registry (``units.csv``).
+
+    The registry's definition of the mu (``10000 / 15 * meter ** 2``) is read directly; any
+    other form of it goes through pint (:func:`agriremed.core.names.unit_factor`), which takes a
+    few seconds to start.
+
+    >>> round(ha_per_mu() * 15, 12)
+    1.0
+    """
+    d = unit_table()[1].get("chinese_mu", "")
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*/\s*(\d+(?:\.\d*)?)\s*\*\s*meter\s*\*\*\s*2\s*", d)
+    if m:
+        return float(m[1]) / float(m[2]) / 10000.0
+    return unit_factor("亩", "ha")
+
+
+def _packaged(name: str) -> pd.DataFrame:
+    with resources.files("agriremed.data").joinpath(name).open("r", encoding="utf-8") as f:
+        return pd.read_csv(f, dtype={"option_id": object, "measure": object, "amount_parameter": object,
+                                     "repeat_parameter": object, "unit": object, "parameter": object})
+
+
+def step_table(tables=None) -> pd.DataFrame:
+    """The steps table (``option_steps.csv``; ``tables.option_steps`` when the tables carry one)."""
+    t = getattr(tables, "option_steps", None) if tables is not None else None
+    return t if isinstance(t, pd.DataFrame) else _packaged("option_steps.csv")
+
+
+def monitoring_rules(tables=None) -> dict[str, float]:
+    """Grain-sampling rule (``monitoring_rules.csv``): parameter → value."""
+    t = getattr(tables, "monitoring_rules", None) if tables is not None else None
+    t = t if isinstance(t, pd.DataFrame) else _packaged("monitoring_rules.csv")
+    return dict(zip(t["parameter"], t["value"].astype(float), strict=True))
+
+
+def grain_samples_per_season(area_mu, food, area_per_sample_mu: float, min_samples: float) -> np.ndarray:
+    """Composite grain samples a plot needs each season.
+
+    Parameters
+    ----------
+    area_mu : array_like
+        Plot area [mu].
+    food : array_like of bool
+        Whether the plot grows a food crop that season.
+    area_per_sample_mu : float
+        Plot area one composite sample stands for [mu] (``grain_area_per_sample_mu`` of
+        ``monitoring_rules.csv``).
+    min_samples : float
+        Composite samples of a plot that grows a food crop, at least [–]
+        (``min_samples_per_plot``).
+
+    Returns
+    -------
+    numpy.ndarray
+        max(``min_samples``, ceil(``area_mu`` / ``area_per_sample_mu``)) where ``food``,
+        else 0 [–]; a started ``area_per_sample_mu`` counts whole (1e-9 tolerance for
+        areas converted from hectares).
+
+    References
+    ----------
+    .. [1] 农业部农产品质量安全中心 (2005) 无公害农产品 粮油抽样规范: one sampling lot is the crop
+       of one origin, practice and variety harvested at the same time.
+
+    Examples
+    --------
+    >>> grain_samples_per_season([6.3, 10.0, 10.5, 30.0, 4.0], [True, True, True, True, False], 10, 1)
+    array([1., 1., 2., 3., 0.])
+    """
+    mu = np.asarray(area_mu, dtype=float)
+    need = np.maximum(min_samples, np.ceil(mu / area_per_sample_mu - 1e-9))
+    return np.where(np.asarray(food, dtype=bool), need, 0.0)
+
+
+def _parameter(tables, option_id: str, name: str) -> float:
+    p = tables.option_parameters
+    row = p.loc[(p["option_id"] == option_id) & (p["parameter"] == name)]
+    return float(row["typical"].iloc[0]) if len(row) else math.nan
+
+
+def _number(v, what: str) -> float:
+    """A table cell as a number (blank → NaN); anything else is an error naming the cell."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()):
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} is {v!r}; expected a number or blank") from None
+
+
+def option_steps(option_id: str, tables) -> pd.DataFrame:
+    """Ordered steps of one option with their amount per hectare resolved.
+
+    Parameters
+    ----------
+    option_id : str
+        Option of ``options.csv``.
+    tables : Tables
+        Literature tables (``option_parameters`` for the amounts, ``options`` for the
+        food crop).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``option_id``, ``step``, ``timing``, ``measure``, ``amount_per_ha`` [unit ha⁻¹],
+        ``unit``, ``repeat_yr`` [yr] (NaN: not repeated), ``source``.
+
+    Raises
+    ------
+    ValueError
+        If a step names an amount parameter the option does not have.
+    """
+    st = step_table(tables)
+    rows = st.loc[st["option_id"] == option_id]
+    generic = rows.empty
+    if generic:
+        rows = st.loc[st["option_id"] == "*"]
+        lib = tables.indexed("options", "option_id")
+        food = lib.at[option_id, "food_crop"] if option_id in lib.index else "none"
+        if food != "none":
+            rows = rows.loc[rows["measure"] != "stop_food_if_none"]
+    rows = rows.assign(step=rows["step"].astype(int)).sort_values("step", kind="stable")
+    amount, repeat = [], []
+    for r in rows.itertuples(index=False):
+        a = r.amount_per_ha
+        if isinstance(r.amount_parameter, str) and r.amount_parameter.strip():
+            a = _parameter(tables, option_id, r.amount_parameter)
+            if math.isnan(a):
+                raise ValueError(f"option_steps.csv: option {option_id} step {r.step} reads amount parameter "
+                                 f"{r.amount_parameter!r}, which option_parameters.csv does not give for it")
+        amount.append(_number(a, f"option_steps.csv: option {option_id} step {r.step}: amount_per_ha"))
+        rp = r.repeat_parameter
+        repeat.append(_parameter(tables, option_id, rp) if isinstance(rp, str) and rp.strip() else math.nan)
+    measure = rows["measure"].replace("stop_food_if_none", "stop_food").to_numpy(object)
+    return pd.DataFrame({"option_id": option_id, "step": rows["step"].astype(int).to_numpy(),
+                         "timing": rows["timing"].to_numpy(object), "measure": measure,
+                         "amount_per_ha": np.asarray(amount, float), "unit": rows["unit"].to_numpy(object),
+                         "repeat_yr": np.asarray(repeat, float), "source": rows["source"].to_numpy(object)})
+
+
+def _amount_text(x: float, unit: str, lang: str) -> str:
+    """An amount in t as kg below 1 t, in t above; other units as they are."""
+    if math.isnan(x):
+        return ""
+    if unit == "t":
+        if x < 1:
+            return f"{x * 1000:,.0f} " + ("公斤" if lang == "zh" else "kg")
+        return f"{x:,.2f} " + ("吨" if lang == "zh" else "t")
+    return f"{x:,.2f} {unit}"
+
+
+def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.DataFrame:
+    """Steps of ``option_id`` for one plot, this season and next, with amounts per mu and per plot.
+
+    Parameters
+    ----------
+    option_id : str
+        Option.
+    area_ha : float
+        Plot area [ha].
+    tables : Tables
+        Literature tables.
+    lang : {"en", "zh"}
+        Language of ``text``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step and season (``season``: ``this`` or ``next``): ``step``,
+        ``measure``, ``amount_per_ha``, ``amount_per_mu`` (per ha × 1/15),
+        ``amount_plot`` (per ha × area) [``unit``], ``repeat_yr`` [yr] and ``text``.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> s = plot_steps("lime_low_cd_rice", 0.42, load_tables())
+    >>> s.loc[s["measure"] == "lime", ["season", "amount_per_mu", "amount_plot"]].values.tolist()
+    [['this', 0.5, 3.15]]
+    """
+    st = option_steps(option_id, tables)
+    parts = []
+    seasons = (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season")))
+    for season, timings in seasons:
+        s = st.loc[st["timing"].isin(timings)].copy()
+        if season == "next":  # applied this season and repeated every n > 1 years: not due next season
+            s = s.loc[~((s["timing"] == "this_season") & (s["repeat_yr"] > 1))]
+        s.insert(1, "season", season)
+        parts.append(s)
+    out = pd.concat(parts, ignore_index=True)
+    hpm = ha_per_mu()
+    out["amount_per_mu"] = out["amount_per_ha"] * hpm
+    out["amount_plot"] = out["amount_per_ha"] * float(area_ha)
+    name = i18n.option_name(option_id, lang, tables)
+    texts = []
+    for r in out.itertuples(index=False):
+        t = i18n.t(f"ui.step.{r.measure}", lang, option=name)
+        if not math.isnan(r.amount_per_ha):
+            t += i18n.t("ui.step.amount", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang),
+                        plot=_amount_text(r.amount_plot, r.unit, lang))
+        if not math.isnan(r.repeat_yr) and r.repeat_yr > 1:
+            t += i18n.t("ui.step.repeat", lang, n=f"{r.repeat_yr:.0f}")
+        texts.append(t)
+    out["text"] = np.asarray(texts, dtype=object)
+    return out
+
+
+def measures_text(option_id: str, tables, lang: str = "en") -> str:
+    """The steps of an option this season and next as one text, with amounts per mu.
+
+    Parameters
+    ----------
+    option_id : str
+        Option.
+    tables : Tables
+        Literature tables.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        "This season: …; … | Next season: …" (the plot's own amounts are on its sheet and
+        in :func:`plot_steps`).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> this = measures_text("lime_rice", load_tables()).split(" | ")[0]
+    >>> this.split("; ")[0].endswith("before transplanting: 500 kg per mu (repeat every 2 years)")
+    True
+    """
+    s = plot_steps(option_id, 1.0, tables, lang)
+    sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
+    parts = []
+    for season in ("this", "next"):
+        texts = []
+        for r in s.loc[s["season"] == season].itertuples(index=False):
+            t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables))
+            if not math.isnan(r.amount_per_ha):
+                t += i18n.t("ui.step.amount_mu", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang))
+            if not math.isnan(r.repeat_yr) and r.repeat_yr > 1:
+                t += i18n.t("ui.step.repeat", lang, n=f"{r.repeat_yr:.0f}")
+            texts.append(t)
+        parts.append(i18n.t(f"ui.sheet.{season}_season", lang) + c + (sep.join(texts) if texts else "—"))
+    return " | ".join(parts)
+
+
+def raised_metals(tables) -> dict[str, list[str]]:
+    """Metals an option raises in the crop: its ``crop_reduction_frac`` rows with a negative
+    typical value (a side effect, e.g. continuous flooding raises grain As).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> raised_metals(load_tables())["flooded_rice"]
+    ['as']
+    """
+    p = tables.option_parameters
+    r = p.loc[(p["parameter"] == "crop_reduction_frac") & (p["typical"].astype(float) < 0)]
+    out: dict[str, list[str]] = {}
+    for o, m in zip(r["option_id"], r["metal"].fillna(""), strict=True):
+        if m:
+            out.setdefault(str(o), []).append(str(m))
+    return out
+
+
+def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
+    """Whether the food standard sets a limit for each crop × metal pair.
+
+    Parameters
+    ----------
+    crop, metals : array_like of str
+        Crop (``crops.csv``) and metal per pair.
+    standard : str
+        Food standard (``food_limits.csv`` ``standard``, e.g. ``GB2762``).
+    tables : Tables
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where ``food_limits.csv`` has a row for the crop's group and the metal.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> food_limit_metals(["rice", "rice", "rice"], ["cd", "cu", "zn"], "GB2762", load_tables()).tolist()
+    [True, False, False]
+    """
+    fl = tables.food_limits
+    fl = fl.loc[fl["standard"] == standard]
+    have = set(zip(fl["crop_group"], fl["metal"], strict=True))
+    groups = dict(zip(tables.crops["crop"], tables.crops["crop_group"], strict=True))
+    c = np.atleast_1d(np.asarray(crop, dtype=object))
+    m = np.atleast_1d(np.asarray(metals, dtype=object))
+    return np.fromiter(((groups.get(a), b) in have for a, b in zip(c, m, strict=True)), bool, len(m))
+
+
+def years_text(years, kind, target_metals) -> np.ndarray:
+    """How long, as text: :func:`agriremed.stages.duration.cleanup_years_text`, and
+    :data:`BASELINE_TEXT` for doing nothing."""
+    out = cleanup_years_text(years, kind, target_metals)
+    k = np.atleast_1d(np.asarray(kind, dtype=object))
+    return np.where(k == "baseline", BASELINE_TEXT, out).astype(object)
+
+
+def _per_distinct(fn, *columns) -> np.ndarray:
+    """``fn(*values)`` of every row, called once per distinct combination of the columns' values."""
+    first, inv = _frames.distinct(*columns)
+    return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
+
+
+def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en",
+                rules: dict | None = None) -> str:
+    if not food:
+        return i18n.t("ui.monitor.none", lang)
+    names = i18n.metals("+".join(metals), lang) if metals else i18n.t("ui.monitor.any_metal", lang)
+    key = "ui.monitor.grain_one" if n == 1 else "ui.monitor.grain"
+    text = i18n.t(key, lang, n=n, metals=names, years=f"{years:.0f}")
+    rules = monitoring_rules() if rules is None else rules
+    how = i18n.t("ui.monitor.method", lang, points=f"{rules['subsamples_per_composite']:.0f}",
+                 days=f"{rules['sampling_days_before_harvest']:.0f}")
+    return f"{text}{'；' if lang == 'zh' else '; '}{how}"
+
+
+def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
+                    horizon_yr: int, lang: str = "en") -> dict[str, np.ndarray]:
+    """The advice columns of every summary row (texts in ``lang``; the summary keeps English).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Plan summary (``plot_id``, ``area_ha`` [ha], ``crop``, ``recommended_option``,
+        ``metals_exceeding``, ``controlling_metal``).
+    table : pandas.DataFrame
+        Plan table (``recommended``, ``option_kind``, ``food_crop``, ``cost_year1_cny_ha``
+        [CNY ha⁻¹], ``cash_flow_year1_cny_ha`` [CNY ha⁻¹], ``cash_flow_typical_cny_ha_yr``
+        [CNY ha⁻¹ yr⁻¹], ``typical_year`` [yr], ``years_p50``,
+        ``years_to_target`` [yr], ``target_metals``).
+    tables : Tables
+        Literature tables (food limits, monitoring rule).
+    food_standard : str
+        Food standard of the plan.
+    horizon_yr : int
+        Plan horizon [yr]: grain sampling runs every season over it (also while and after a
+        clean-up option lowers the soil: the crop is what must comply).
+    lang : {"en", "zh"}
+        Language of the monitoring text.
+
+    Returns
+    -------
+    dict
+        Column → values: ``area_mu`` [mu], ``measures`` (:func:`measures_text`),
+        ``first_year_cost_plot_cny`` [CNY],
+        ``cash_flow_year1_plot_cny`` [CNY], ``cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹],
+        ``typical_year`` [yr], ``grain_samples_per_season`` [–],
+        ``monitoring``, ``duration_text``.
+    """
+    n = len(summary)
+    pid = _frames.obj(summary["plot_id"])
+    rec = table.loc[table["recommended"].to_numpy(bool)]
+    at = _frames.positions(_frames.obj(rec["plot_id"]), pid)
+
+    def col(c, fill=np.nan):
+        if c not in rec:
+            return np.full(n, fill, dtype=float if isinstance(fill, float) else object)
+        v = rec[c].to_numpy(float) if pd.api.types.is_float_dtype(rec[c]) else _frames.obj(rec[c])
+        return _frames.take(v, at, fill)
+
+    area = summary["area_ha"].to_numpy(float)
+    kind = col("option_kind", None)
+    y50, ytt = col("years_p50"), col("years_to_target")
+    years = np.where(np.isnan(y50), ytt, y50)
+    targets = col("target_metals", "")
+    targets = np.where(pd.isna(targets), "", targets)
+    dur = years_text(years, np.where(pd.isna(kind), "", kind), targets)
+    dur = np.where(pd.isna(kind), "", dur)
+    rules = monitoring_rules(tables)
+    per_sample = rules["grain_area_per_sample_mu"]
+    at_least = rules["min_samples_per_plot"]
+    food_opt = col("food_crop", None)
+    crops = _frames.obj(summary["crop"]) if "crop" in summary else np.full(n, None, dtype=object)
+    exceeding = _frames.obj(summary["metals_exceeding"]) if "metals_exceeding" in summary else np.full(n, "")
+    control = _frames.obj(summary["controlling_metal"]) if "controlling_metal" in summary \
+        else np.full(n, None)
+    food_crops = set(tables.crops.loc[tables.crops["food"].astype(bool), "crop"])
+    mu = area / ha_per_mu()
+    planned = ~pd.isna(kind)
+    grown = np.where(pd.isna(food_opt) | (food_opt == "current"), crops, food_opt)
+    opt_ids = col("option_id", None)
+    raised = raised_metals(tables)
+    # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal, option)
+    first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control),
+                                  _frames.obj(opt_ids))
+    food_k = np.zeros(len(first), bool)
+    metals_k = []
+    for k, r in enumerate(first):
+        g, ex, ctl = grown[r], exceeding[r], control[r]
+        food_k[k] = isinstance(g, str) and g in food_crops
+        metals = [m for m in (ex if isinstance(ex, str) else "").split("+") if m]
+        if not metals and isinstance(ctl, str) and ctl:
+            metals = [ctl]
+        # a metal the option raises in the crop (flooding raises grain As) is tested too
+        metals += [m for m in raised.get(opt_ids[r], []) if m not in metals]
+        if food_k[k] and metals:
+            limited = food_limit_metals([g] * len(metals), metals, food_standard, tables)
+            metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
+        metals_k.append("+".join(metals))
+    food = food_k[inv]
+    samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
+    texts = np.full(n, "", dtype=object)
+    if planned.any():
+        metals = np.asarray(metals_k, dtype=object)[inv]
+        at = np.flatnonzero(planned)
+        def text(k, m, f):
+            return _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f), lang, rules)
+
+        texts[at] = _per_distinct(text, samples[at], metals[at], food[at])
+    opts = col("option_id", None)
+    by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
+    measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
+    return {"area_mu": mu, "measures": measures, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
+            "cash_flow_year1_plot_cny": col("cash_flow_year1_cny_ha") * area,
+            "cash_flow_typical_plot_cny_yr": col("cash_flow_typical_cny_ha_yr") * area,
+            "typical_year": col("typical_year"),
+            "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur}
+
+
+def _money(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:,.0f}"
+
+
+def _signed(x: float) -> str:
+    """Net money with its sign ('+2,345', '-1,234'; zero unsigned)."""
+    if math.isnan(x):
+        return "n/a"
+    r = round(x)
+    return f"{r:+,.0f}" if r else "0"
+
+
+def _year(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.0f}"
+
+
+def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
+    """The sentence that ends a recommendation with the plot's money and monitoring (English).
+
+    "First year on the plot (6.3 mu): cost 12,345 CNY, net -1,234 CNY; a typical year (year 3):
+    net +2,345 CNY/yr; grain sampling every season: …." — one per row of ``cols`` (output of :func:`summary_columns`), or of
+    the rows ``rows``. In another reporting currency ``money`` = (code, CNY per unit) the
+    amounts are given in it with the CNY amount in brackets.
+    """
+    idx = np.arange(len(cols["area_mu"])) if rows is None else np.flatnonzero(rows) \
+        if np.asarray(rows).dtype == bool else np.asarray(rows)
+    code, rate = money
+
+    def amount(x, per="", signed=False):
+        m = _signed if signed else _money
+        if code == "CNY" or math.isnan(x):
+            return f"{m(x)} CNY{per}"
+        return f"{m(x / rate)} {code}{per} ({m(x)} CNY{per})"
+
+    mu = [f"{x:,.1f}" for x in np.asarray(cols["area_mu"], float)[idx].tolist()]
+    cost = [amount(x) for x in np.asarray(cols["first_year_cost_plot_cny"], float)[idx].tolist()]
+    net1 = [amount(x, signed=True) for x in np.asarray(cols["cash_flow_year1_plot_cny"], float)[idx].tolist()]
+    typ = [amount(x, "/yr", signed=True)
+           for x in np.asarray(cols["cash_flow_typical_plot_cny_yr"], float)[idx].tolist()]
+    year = [_year(x) for x in np.asarray(cols["typical_year"], float)[idx].tolist()]
+    mon = np.asarray(cols["monitoring"], dtype=object)[idx]
+    return np.array([f" First year on the plot ({a} mu): cost {b}, net {n}; a typical year (year {y}): net {t}; {d}."
+                     for a, b, n, y, t, d in zip(mu, cost, net1, year, typ, mon, strict=True)], dtype=object)
+
+
+@dataclasses.dataclass
+class PlotAdvice:
+    """Everything the one-page sheet of a plot shows (texts in one language)."""
+
+    plot_id: str
+    fields: dict
+    soil_class: str
+    soil_class_text: str
+    crop_lines: list
+    this_season: list
+    next_season: list
+    first_year_cost: str
+    year1_net: str
+    typical_net: str
+    typical_year: str
+    money_note: str
+    monitoring: str
+    how_long: str
+    recommended: str
+    runner_up: str
+    sentence: str
+
+
+def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
+    t = table.loc[(table["plot_id"] == plot_id) & table["rank"].notna()]
+    t = t.loc[t["rank"].astype(float) == 2]
+    return str(t["option_id"].iloc[0]) if len(t) else None
+
+
+def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
+    """The advice for one plot of a plan, in ``lang``.
+
+    Parameters
+    ----------
+    result : agriremed.engine.plan.Plan
+        Plan result (``summary``, ``table``, ``uptake``, ``tables``, ``scenario``).
+    plot_id : str
+        Plot.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    PlotAdvice
+    """
+    s = result.summary.loc[result.summary["plot_id"] == plot_id]
+    if s.empty:
+        raise KeyError(f"plot {plot_id!r} is not in the plan summary")
+    r = s.iloc[0]
+    tables = result.tables
+    fields = {"plot_id": plot_id}
+    area = float(r["area_ha"])
+    mu = area / ha_per_mu()
+    for c in ("region", "area", "crop", "land_use"):
+        v = r.get(c)
+        if c == "area":
+            fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh"
+                              else f"{mu:,.1f} mu ({area:,.2f} ha)")
+        elif isinstance(v, str) and v:
+            fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else (
+                i18n.value("land_use", v, lang) if c == "land_use" else i18n.region_name(v, lang, tables))
+    for c in ("farmer", "owner", "farmer_name", "household", "contact"):
+        v = r.get(c)
+        if isinstance(v, str) and v.strip():
+            fields["farmer"] = v.strip()
+            break
+    cls = r.get("soil_class")
+    cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
+    cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
+    crop_lines = []
+    u = result.uptake
+    if u is not None and len(u):
+        uu = u.loc[(u["plot_id"] == plot_id)]
+        if "assessed" in uu:
+            uu = uu.loc[uu["assessed"].astype(bool)]
+        for row in uu.itertuples(index=False):
+            lim = getattr(row, "food_limit_mg_kg", np.nan)
+            med = getattr(row, "crop_fw_p50_mg_kg", np.nan)  # as sold: the basis of the food limit
+            pex = getattr(row, "p_exceed_limit", np.nan)
+            if pd.isna(lim) or pd.isna(med):
+                continue
+            crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
+                                     median=f"{med:.3g}", limit=f"{lim:g}",
+                                     p="" if pd.isna(pex) else pct_text(float(pex))))
+    opt = r.get("recommended_option")
+    steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
+        else pd.DataFrame({"season": [], "text": []})
+    ru = _runner_up(result.table, plot_id)
+    sc = result.scenario
+    cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang)
+    how = str(cols["duration_text"][0])
+    if how and how[-1].isdigit():
+        how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \
+            (how.replace("> ", "超过") + "年" if lang == "zh" else f"{how} yr")
+    money_cur = i18n.unit("CNY", lang)
+    return PlotAdvice(
+        plot_id=plot_id, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
+        crop_lines=crop_lines,
+        this_season=list(steps.loc[steps["season"] == "this", "text"]),
+        next_season=list(steps.loc[steps["season"] == "next", "text"]),
+        first_year_cost=f"{_money(float(r['first_year_cost_plot_cny']))} {money_cur}",
+        year1_net=f"{_signed(float(r['cash_flow_year1_plot_cny']))} {money_cur}",
+        typical_net=f"{_signed(float(r['cash_flow_typical_plot_cny_yr']))} {money_cur}"
+        + ("/年" if lang == "zh" else "/yr"),
+        typical_year=_year(float(r["typical_year"])),
+        money_note=i18n.t("ui.sheet.money_note", lang),
+        monitoring=str(cols["monitoring"][0]),
+        how_long=i18n.message(how, lang, tables),
+        recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else messages.render(
+            messages.Message.of("rec.none", unassessed=messages.Message()), lang),
+        runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
+        sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0])
+
+
+def pct_text(p: float) -> str:
+    """Probability as text that never rounds a risk away (0.996 → '> 99 %')."""
+    if p > 0.99:
+        return "> 99 %"
+    if p < 0.01:
+        return "< 1 %"
+    return f"{100 * p:.0f} %"

@@ -1,0 +1,1273 @@
+"""How long clean-up takes, and how often the crop is safe meanwhile.
+
+Removal options (phytoextraction, phytomanagement) lower the soil metal; their outcome
+is the number of years until the soil reaches the target concentration. The removal
+model of each option is ``removal_model`` in ``options.csv``:
+
+``shoot_conc`` — zero order (constant shoot concentration C_s and yield Y):
+    t = (C0 − Ct) · M / (Y · C_s)                         (Zhao et al. 2003, SUMATECS 2008)
+``removal_rate`` — zero order with a published removal R [g ha⁻¹ yr⁻¹]:
+    t = (C0 − Ct) · M / R
+``bcf`` — first order (constant bioconcentration factor, C_s = BCF · C):
+    f = Y · BCF / M per season,  C_n = C0 (1 − f)ⁿ,  n = ln(Ct/C0) / ln(1 − f)
+``fraction`` — first order with a measured fractional removal f per season.
+``removal_rate_soil`` — a published removal R [g ha⁻¹ yr⁻¹] measured at soil
+    concentration C_ref, taken as proportional to the soil concentration (removal
+    R · C / C_ref, i.e. a constant BCF): first order with f = R / (C_ref · M) a year.
+``declining_bcf`` — shoot concentration log-linear in soil concentration with slope
+    b < 1 (log C_s = log C_ref,s + b · log(C/C_ref)), so the BCF falls as the soil gets
+    richer (Zhao, Lombi & McGrath 2003). With a = Y · C_ref,s · C_ref⁻ᵇ / M,
+    dC/dt = −a Cᵇ and t = (C0¹⁻ᵇ − Ct¹⁻ᵇ) / ((1 − b) a).
+
+Here M is the soil mass of the treated layer [t ha⁻¹] (depth × bulk density), Y the
+harvested dry matter [t ha⁻¹ yr⁻¹], concentrations in mg kg⁻¹. Optional terms: a
+harvest loss h (share of the shoot left in the field, Y → Y (1 − h)), several seasons a
+year for the first-order models (the yearly yield split between them) and a yearly
+fractional loss L by leaching or run-off (C → C (1 − L) each year; the discrete
+first-order and zero-order solutions stay exact, the declining-BCF solution uses
+λ = −ln(1 − L) in the continuous Bernoulli equation). Removal never exceeds the
+metal present, and lowering the soil takes at least one harvest, so a positive
+duration is never below 1 year.
+
+The target is a concentration per plot × metal (:func:`target_concentrations`): the
+GB 15618 screening value, the soil concentration at which the plot's crop meets the
+food limit (:func:`safe_soil_concentration`, inverted from the uptake functions), or
+the stricter of the two.
+
+Amendments and safe-crop options do not remove metal: their outcome is the
+probability that the crop meets the food limit in a season while the option is kept
+up (re-applied when its effect ends), :func:`crop_compliance_outcome`, and the share
+of seasons over the horizon in which it does, :func:`compliance_by_year`.
+
+References
+----------
+.. [1] SUMATECS (2008) Final research report, SNOWMAN SN-01/20, Table 6 (zero-order
+   clean-up times, 0.25 m, 1.5 g cm⁻³).
+.. [2] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (shoot metal
+   log-linear in soil metal; bioaccumulation factor falling with soil metal).
+.. [3] Sedum plumbizincicola field studies (1-ha acid paddy; 8-ha Yunnan field) for the
+   declining-BCF parameters (see ``option_parameters.csv``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+from agriremed.core import columns as C
+from agriremed.core import frames as _frames
+from agriremed.stages import soil as soil_mod
+from agriremed.models.duration import (concentration_by_model, removal_state, apply_soil_chemistry, valid_edge,
+                                       years_by_model, bcf_fraction, concentration_after, years_declining_bcf,
+                                       years_first_order, years_zero_order)
+from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor  # noqa: F401  (``agriremed.stages.duration`` names)
+from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
+from agriremed.core.tables import Tables, load_tables
+from agriremed.core.uncertainty import parameter_draws
+from agriremed.stages.uptake import food_safety, predict_crop_concentration
+from agriremed.stages.uptake.predict import function_inputs
+
+__all__ = [
+    "package_reduction",
+    "cleanup_years_text",
+    "YEARS_SHOWN_UP_TO",
+    "STABILISES_TEXT",
+    "NOT_CLEAN_UP_KINDS",
+    "years_zero_order",
+    "years_first_order",
+    "years_declining_bcf",
+    "bcf_fraction",
+    "concentration_after",
+    "safe_soil_concentration",
+    "target_concentrations",
+    "estimate_duration",
+    "soil_trajectories",
+    "crop_compliance_outcome",
+    "compliance_by_year",
+    "removal_inputs",
+    "typical_trajectories",
+    "Trajectories",
+    "YearlySchedule",
+    "HORIZONS",
+    "REMOVAL_MODELS",
+    "TARGETS",
+]
+
+
+#: Years to target above this are printed as "> 200" (a remediation horizon no plan reaches).
+YEARS_SHOWN_UP_TO = 200.0
+#: Option kinds that hold metals in place or avoid exposure rather than remove them.
+NOT_CLEAN_UP_KINDS = ("baseline", "immobilisation", "safe_crop", "land_use_change")
+#: Text for an option that is not a clean-up method.
+STABILISES_TEXT = "stabilises, does not clean up"
+
+
+def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
+    """Years to target as text that never prints a meaningless number.
+
+    An option that is not a clean-up method (a kind of :data:`NOT_CLEAN_UP_KINDS`, an option
+    that treats none of the exceeding metals, or a phytomanagement crop whose removal would
+    take more than :data:`YEARS_SHOWN_UP_TO` years, i.e. it mainly holds the soil in place)
+    reads ``"stabilises, does not clean up"``; other years above the bound read ``"> 200"``.
+
+    Parameters
+    ----------
+    years : array_like
+        Years to target [yr] (NaN: not known; inf: never).
+    kind : array_like of str
+        Option kind per row.
+    target_metals : array_like of str
+        Treated metals above screening per row (``''``: none).
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Text per row (``''`` where the years are not known and the option is a clean-up method).
+
+    Examples
+    --------
+    >>> kinds = ["phytomanagement", "phytoextraction", "phytoextraction", "phytoextraction",
+    ...          "immobilisation", "phytoextraction"]
+    >>> y = [5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan")]
+    >>> cleanup_years_text(y, kinds, ["cd"] * 6).tolist()
+    ['stabilises, does not clean up', '> 200', '12', '0', 'stabilises, does not clean up', '']
+    """
+    y = np.atleast_1d(np.asarray(years, float))
+    k = np.atleast_1d(np.asarray(kind, dtype=object))
+    t = np.atleast_1d(np.asarray(target_metals, dtype=object))
+    treats = np.array([isinstance(x, str) and x != "" for x in t], dtype=bool)
+    slow = ~(y <= YEARS_SHOWN_UP_TO)  # NaN-safe: NaN is not slow
+    slow &= ~np.isnan(y)
+    stabilises = np.isin(k, NOT_CLEAN_UP_KINDS) | ~treats | ((k == "phytomanagement") & slow)
+    out = np.empty(len(y), dtype=object)
+    for i in range(len(y)):
+        out[i] = (STABILISES_TEXT if stabilises[i] else "" if np.isnan(y[i])
+                  else f"> {YEARS_SHOWN_UP_TO:.0f}" if slow[i] else f"{y[i]:.0f}")
+    return out
+
+#: Horizons [yr] for which the probability of reaching the target is reported.
+HORIZONS = (10, 20)
+
+#: Removal models of ``options.csv`` and the option parameters each one needs.
+REMOVAL_MODELS = {
+    "shoot_conc": ("shoot_conc_mg_kg",),
+    "removal_rate": ("removal_g_ha_yr",),
+    "bcf": ("bcf",),
+    "fraction": ("removal_frac_per_yr",),
+    "declining_bcf": ("shoot_ref_mg_kg", "soil_ref_mg_kg", "shoot_exponent_b"),
+    "removal_rate_soil": ("removal_g_ha_yr", "removal_soil_ref_mg_kg"),
+}
+
+#: Clean-up targets: the GB 15618 screening value, the soil concentration at which the
+#: crop meets the food limit, or the lower of the two.
+TARGETS = ("screening", "food_limit", "strictest")
+
+
+_BIG = 1e9  # stands in for "never" inside percentile arithmetic
+
+
+# ----------------------------------------------------------------------------- targets
+def _metal_columns(plots: pd.DataFrame, metal: str) -> list[str]:
+    names = [C.metal_column(metal)] + [C.metal_column(metal, ex) for ex in C.EXTRACTIONS]
+    return [c for c in names if c in plots.columns]
+
+
+def _scaled(plots: pd.DataFrame, metal: str, scale) -> pd.DataFrame:
+    """Plots with every measure of ``metal`` (total and extractable) multiplied by ``scale``."""
+    out = plots.copy()
+    for c in _metal_columns(plots, metal):
+        out[c] = plots[c].to_numpy(float) * np.asarray(scale, float)
+    return out
+
+
+def _p_comply_one_metal(plots: pd.DataFrame, crops, metal: str, food_standard: str, tables: Tables):
+    """P(crop meets the food limit for ``metal``) per plot (NaN: no prediction or no limit)."""
+    pred = predict_crop_concentration(plots, crop=crops, metals=[metal], tables=tables)
+    out = np.full(len(plots), np.nan)
+    if pred.empty:
+        return out
+    chk = food_safety(pred, food_standard, tables)
+    p = pd.Series(1.0 - chk["p_exceed_limit"].to_numpy(float), index=chk["plot_id"].to_numpy(object))
+    return p.reindex(plots["plot_id"].to_numpy(object)).to_numpy(float)
+
+
+def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_standard: str = "GB2762",
+                            tables: Tables | None = None, compliance_prob: float = 0.5,
+                            log10_range=(-4.0, 3.0), iterations: int = 40) -> np.ndarray:
+    """Soil concentration at which the crop meets the food limit with a given probability.
+
+    The uptake functions of :mod:`agriremed.stages.uptake` are inverted numerically: every
+    measure of the metal in the plot (total and extractable, which are assumed to scale
+    together) is multiplied by a factor s, and s is found by bisection in log10 space so
+    that P(crop ≤ limit) = ``compliance_prob``. Other soil properties stay as measured.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (the soil metal columns of ``metal`` [mg kg⁻¹], ``ph`` …).
+    metal : str
+        Metal code.
+    crop : str or array_like of str, optional
+        Crop grown on each plot (default: the plot's ``crop``).
+    food_standard : str
+        Food-limit set.
+    tables : Tables, optional
+        Literature tables.
+    compliance_prob : float
+        Probability that the crop meets the limit at the returned concentration [–]
+        (0.5: the median prediction equals the limit).
+    log10_range : tuple of float
+        Search range of log10 s.
+    iterations : int
+        Bisection steps.
+
+    Returns
+    -------
+    numpy.ndarray
+        Total soil concentration [mg kg⁻¹]; ``inf`` where the crop complies even at the
+        top of the range (or of the function's validity range); 0 where it fails even at
+        the bottom (lowering the soil alone cannot make it safe); NaN where the metal is
+        not measured, the crop has no usable uptake function or no limit applies.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"plot_id": ["a"], "land_use": ["paddy"], "crop": ["rice"], "ph": [6.0],
+    ...                   "cd_mg_kg": [0.5], "region": [""]})
+    >>> round(float(safe_soil_concentration(p, "cd")[0]), 3)    # 10^((log 0.2 − 0.4519 + 0.22975·6)/0.4305)
+    3.379
+    """
+    tables = tables or load_tables()
+    col = C.metal_column(metal)
+    n = len(plots)
+    if col not in plots.columns or n == 0:
+        return np.full(n, np.nan)
+    c0 = plots[col].to_numpy(float)
+    crops = plots["crop"].to_numpy(object) if crop is None else crop
+
+    def p_at(log_s):
+        return _p_comply_one_metal(_scaled(plots, metal, 10.0 ** log_s), crops, metal, food_standard, tables)
+
+    # the functions are not evaluated outside their validity range: bracket the search by the
+    # scale factors at which a prediction exists (a coarse grid first, then bisection inside it)
+    grid = np.linspace(float(log10_range[0]), float(log10_range[1]), 29)
+    valid = np.array([~np.isnan(p_at(np.full(n, g))) for g in grid])          # grid × plots
+    have = valid.any(axis=0)
+    first = np.where(have, valid.argmax(axis=0), 0)
+    last = np.where(have, len(grid) - 1 - valid[::-1].argmax(axis=0), 0)
+    lo, hi = valid_edge(p_at, grid, first, -1), valid_edge(p_at, grid, last, +1)
+    p_lo, p_hi = p_at(lo), p_at(hi)
+    p_lo = np.where(have, p_lo, np.nan)
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        ok = p_at(mid) >= compliance_prob
+        lo = np.where(ok, mid, lo)
+        hi = np.where(ok, hi, mid)
+    out = c0 * 10.0 ** (0.5 * (lo + hi))
+    out = np.where(p_hi >= compliance_prob, np.inf, out)
+    out = np.where(p_lo < compliance_prob, 0.0, out)
+    return np.where(np.isnan(p_lo) | np.isnan(c0) | (c0 <= 0), np.nan, out)
+
+
+def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: Tables | None = None,
+                          target: str = "screening", food_standard: str = "GB2762",
+                          compliance_prob: float = 0.5) -> pd.DataFrame:
+    """Clean-up target of every plot × metal.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots.
+    screened : pandas.DataFrame
+        Output of :func:`agriremed.stages.soil.screen` (``screening_mg_kg`` per plot × metal).
+    tables : Tables, optional
+        Literature tables.
+    target : {"screening", "food_limit", "strictest"}
+        ``screening``: the GB 15618 screening value for the plot's pH and land use;
+        ``food_limit``: the soil concentration at which the plot's current crop meets
+        the food limit with probability ``compliance_prob`` (:func:`safe_soil_concentration`),
+        falling back to the screening value where the crop has no uptake function or
+        limit; ``strictest``: the lower of the two.
+    food_standard : str
+        Food-limit set.
+    compliance_prob : float
+        See :func:`safe_soil_concentration` [–].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``metal``, ``target_mg_kg`` [mg kg⁻¹] and ``target_basis``
+        (``screening`` or ``food_limit``).
+
+    References
+    ----------
+    .. [1] MEE & SAMR (2018) GB 15618-2018, Table 1 (screening values).
+    """
+    if target not in TARGETS:
+        raise ValueError(f"target {target!r} is not one of {', '.join(TARGETS)}")
+    out = screened[["plot_id", "metal"]].copy()
+    scr = screened["screening_mg_kg"].to_numpy(float)
+    out["target_mg_kg"] = scr
+    out["target_basis"] = "screening"
+    if target == "screening":
+        return out.reset_index(drop=True)
+    tables = tables or load_tables()
+    food = np.full(len(out), np.nan)
+    for metal in out["metal"].unique():
+        sel = (out["metal"] == metal).to_numpy()
+        pl = plots.set_index("plot_id").reindex(out.loc[sel, "plot_id"].to_numpy(object)).reset_index()
+        food[sel] = safe_soil_concentration(pl, metal, None, food_standard, tables, compliance_prob)
+    have = ~np.isnan(food)
+    use_food = have if target == "food_limit" else have & (food < scr)
+    out["target_mg_kg"] = np.where(use_food, food, scr)
+    out["target_basis"] = np.where(use_food, "food_limit", "screening")
+    return out.reset_index(drop=True)
+
+
+# -------------------------------------------------------------------- removal engine
+def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_names, n_draws, seed):
+    """Typical values and draws of one parameter for each (option, metal) row.
+
+    ``option_pos`` indexes ``tables.options``; ``metal_codes`` index ``metal_names``
+    ('' for a parameter that is not per metal).
+    """
+    p = tables.option_parameters
+    p = p.loc[p["parameter"] == parameter].reset_index(drop=True)
+    pm = p["metal"].fillna("").to_numpy(object)
+    lib = _frames.obj(tables.options["option_id"])
+    where = {(o, m): i for i, (o, m) in enumerate(zip(_frames.obj(p["option_id"]), pm, strict=True))}
+    first, inv = _frames.distinct(option_pos, metal_codes)
+    ix_u = np.array([where.get((lib[o] if o >= 0 else None, metal_names[mc]), -1)
+                     for o, mc in zip(np.asarray(option_pos)[first], np.asarray(metal_codes)[first], strict=True)],
+                    dtype=np.intp)
+    ix = ix_u[inv] if len(ix_u) else np.zeros(0, np.intp)
+    typical = _frames.take(p["typical"].to_numpy(float), ix)
+    if n_draws == 0:
+        return typical, None
+    draws_all = tables.memo_draws(("parameter_draws", parameter, n_draws, seed),
+                                  lambda: parameter_draws(p, n_draws, seed))
+    draws = np.full((len(ix), n_draws), np.nan)
+    ok = ix >= 0
+    draws[ok] = draws_all[ix[ok]]
+    return typical, draws
+
+
+_MODEL_PARAMS = {  # parameter name, per metal?, default when absent
+    "bcf": ("bcf", True, np.nan), "cs": ("shoot_conc_mg_kg", True, np.nan),
+    "fr": ("removal_frac_per_yr", True, np.nan), "rr": ("removal_g_ha_yr", True, np.nan),
+    "sref": ("shoot_ref_mg_kg", True, np.nan), "cref": ("soil_ref_mg_kg", True, np.nan),
+    "b": ("shoot_exponent_b", True, np.nan), "h": ("harvest_loss_frac", False, 0.0),
+    "s": ("seasons_per_yr", False, 1.0), "rcref": ("removal_soil_ref_mg_kg", True, np.nan),
+    "phs": ("removal_ph_slope", True, 0.0), "phr": ("removal_ph_ref", False, np.nan),
+    "smax": ("shoot_max_mg_kg", True, np.inf),
+}
+
+
+def _explode_metals(sel: np.ndarray, texts: np.ndarray):
+    """Rows ``sel`` repeated once per metal of their '+'-joined metal list (empty lists drop the row).
+
+    Returns the row of each output row, its metal code and the metal names.
+    """
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    lists = [[m for m in u.split("+") if m] if isinstance(u, str) else [] for u in np.asarray(uniq).tolist()]
+    names = sorted({m for lst in lists for m in lst})
+    code_of = {m: i for i, m in enumerate(names)}
+    counts_u = np.array([len(lst) for lst in lists], dtype=np.intp)
+    if not len(sel) or not counts_u.size or counts_u.max() == 0:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), names
+    width = int(counts_u.max())
+    table = np.full((len(lists), width), -1, dtype=np.intp)
+    for i, lst in enumerate(lists):
+        table[i, :len(lst)] = [code_of[m] for m in lst]
+    counts = counts_u[codes]
+    mat = table[codes]
+    return np.repeat(sel, counts), mat[np.arange(width)[None, :] < counts[:, None]], names
+
+
+def _plot_metal_values(frame: pd.DataFrame, plot_ids, cols, plot_pos, metal_codes, metal_names, row_plot_ids):
+    """Columns of a plot × metal table (``soil.screen`` or targets) for (plot, metal) pairs."""
+    out = {}
+    if (np.asarray(plot_pos) >= 0).all():
+        pos = _frames.positions(plot_ids, frame["plot_id"]) if len(frame) else np.zeros(0, np.intp)
+        fm = _frames.obj(frame["metal"])
+        col_of = {m: i for i, m in enumerate(metal_names)}
+        mcol = np.array([col_of.get(m, -1) for m in fm], dtype=np.intp) if len(fm) else np.zeros(0, np.intp)
+        grid = np.full((len(plot_ids), max(len(metal_names), 1)), -1, dtype=np.intp)
+        ok = (pos >= 0) & (mcol >= 0)
+        grid[pos[ok], mcol[ok]] = np.flatnonzero(ok)
+        ix = grid[plot_pos, metal_codes] if len(plot_pos) else np.zeros(0, np.intp)
+    else:  # rows of plots that are not in the plot table: look the pairs up by id
+        key = pd.MultiIndex.from_arrays([_frames.obj(row_plot_ids),
+                                         np.asarray(metal_names, dtype=object)[metal_codes]])
+        ix = pd.MultiIndex.from_arrays([_frames.obj(frame["plot_id"]), _frames.obj(frame["metal"])]) \
+            .get_indexer(key) if len(frame) else np.full(len(key), -1)
+    for c, kind in cols.items():
+        v = frame[c].to_numpy(float) if kind == "float" else _frames.obj(frame[c])
+        out[c] = _frames.take(v, ix, np.nan)
+    return out
+
+
+def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0, seed=0, biomass_draws=None,
+                   targets=None, grid: _frames.Grid | None = None) -> dict:
+    """Soil, target and model parameters of every plot × removal option × target metal.
+
+    The arguments are those of :func:`estimate_duration`; the result can be passed to
+    :func:`estimate_duration`, :func:`soil_trajectories` and :func:`compliance_by_year`
+    (``removal=``) so that the three share one preparation.
+
+    Returns
+    -------
+    dict
+        ``row`` (position of each row in ``option_rows``), ``plot_id``, ``oid``, ``metal``,
+        ``c0``, ``ct`` [mg kg⁻¹], ``basis``, ``mass`` [t ha⁻¹], ``model``, ``kind`` and the
+        typical (``typ``) and drawn (``drw``) model parameters.
+    """
+    tables = tables or load_tables()
+    g = _frames.grid(option_rows, plots, tables, grid)
+    lib = tables.options
+    model_o = lib["removal_model"].astype(object).where(lib["removal_model"].notna(), "none").to_numpy(object)
+    model_r = g.per_option(model_o, "none")
+    sel = np.flatnonzero(option_rows["applicable"].to_numpy(bool) & (model_r != "none"))
+    lrow, mcode, names = _explode_metals(sel, _frames.obj(option_rows["target_metals"])[sel])
+    pidx = g.plot[lrow]
+    row_pid = _frames.obj(option_rows["plot_id"])[lrow]
+    plot_ids = _frames.obj(plots["plot_id"])
+    scr = _plot_metal_values(screened, plot_ids, {"conc_mg_kg": "float", "screening_mg_kg": "float"},
+                             pidx, mcode, names, row_pid)
+    c0 = scr["conc_mg_kg"]
+    if targets is None:
+        ct = scr["screening_mg_kg"]
+        basis = np.full(len(lrow), "screening", dtype=object)
+    else:
+        tg = _plot_metal_values(targets, plot_ids, {"target_mg_kg": "float", "target_basis": "text"},
+                                pidx, mcode, names, row_pid)
+        ct, basis = tg["target_mg_kg"], tg["target_basis"]
+    get = lambda c: plots[c].to_numpy(float) if c in plots else np.nan  # noqa: E731
+    mass_p = np.broadcast_to(np.asarray(soil_mod.soil_mass_t_ha(get("depth_m"), get("bulk_density_g_cm3")),
+                                        float), (len(plots),))
+    mass = _frames.take(mass_p, pidx)
+    opos = g.option[lrow]
+    metal = np.asarray(names, dtype=object)[mcode] if len(mcode) else np.zeros(0, object)
+    none_names = [""]
+    typ, drw = {}, {}
+    for k, (name, by_metal, default) in _MODEL_PARAMS.items():
+        if by_metal:
+            t, d = _param_matrix(tables, opos, name, mcode, names, n_draws, seed)
+        else:
+            t, d = _param_matrix(tables, opos, name, np.zeros(len(lrow), np.intp), none_names, n_draws, seed)
+        typ[k] = np.where(np.isnan(t), default, t)
+        if d is not None:
+            drw[k] = np.where(np.isnan(d), default, d)
+    bpos = _frames.row_index(biomass, option_rows)
+    typ["Y"] = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), bpos)[lrow]
+    if n_draws:
+        if biomass_draws is None:
+            raise ValueError("biomass_draws are needed when n_draws > 0")
+        drw["Y"] = np.asarray(biomass_draws)[lrow]
+    ph_row = _frames.take(np.broadcast_to(np.asarray(get("ph"), float), (len(plots),)), pidx)
+    apply_soil_chemistry(typ, ph_row, c0)
+    if drw:
+        apply_soil_chemistry(drw, ph_row[:, None], c0[:, None], typ)
+    return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
+                oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
+                model=model_r[lrow], kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw)
+
+
+_removal_inputs = removal_inputs
+
+
+def _col(a):
+    return np.asarray(a)[:, None]
+
+
+def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
+                      biomass: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
+                      horizon_yr: int = 20, biomass_draws: np.ndarray | None = None,
+                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0, *,
+                      removal: dict | None = None, grid: _frames.Grid | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Years to target for every applicable removal option, per metal and overall.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots (``depth_m`` [m], ``bulk_density_g_cm3`` [g cm⁻³]).
+    screened : pandas.DataFrame
+        Output of :func:`agriremed.stages.soil.screen` (``conc_mg_kg`` and
+        ``screening_mg_kg`` per plot × metal).
+    biomass : pandas.DataFrame
+        Output of :func:`agriremed.stages.biomass.harvested_biomass` (``biomass_t_dm_ha_yr``
+        per plot × option) [t ha⁻¹ yr⁻¹].
+    tables : Tables, optional
+        Literature tables.
+    n_draws : int
+        Monte Carlo draws (0: deterministic only).
+    seed : int
+        Seed of the draws.
+    horizon_yr : int
+        Planning horizon for the mass removed [yr].
+    biomass_draws : numpy.ndarray, optional
+        Biomass draws row-aligned with ``option_rows`` (from
+        :func:`agriremed.stages.biomass.harvested_biomass`), needed when ``n_draws > 0``.
+    targets : pandas.DataFrame, optional
+        Output of :func:`target_concentrations`; default: the screening values.
+    other_loss_frac_per_yr : float
+        Yearly loss of soil metal other than harvest (leaching, run-off) [–]; default 0.
+    removal : dict, optional
+        Output of :func:`removal_inputs` for the same arguments (prepared here when not given).
+    grid : agriremed.core.frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
+
+    Returns
+    -------
+    by_metal : pandas.DataFrame
+        One row per plot × option × target metal: ``conc_mg_kg``, ``target_mg_kg``,
+        ``target_basis``, ``shoot_mg_kg`` (metal in harvested biomass, year 1)
+        [mg kg⁻¹], ``removal_g_ha_yr`` (first year) [g ha⁻¹ yr⁻¹], ``fraction_per_yr``
+        [–], ``years_to_target`` [yr], ``removed_g_ha`` (removed by harvest and other
+        losses within the horizon, never beyond the target) [g ha⁻¹], ``needed_g_ha``
+        and, with draws, ``years_p10/p50/p90`` and ``p_target_10yr``/``p_target_20yr`` [–].
+    overall : pandas.DataFrame
+        One row per plot × option (all rows of ``option_rows``): the slowest target
+        metal decides (years = max over metals, draw by draw). Removal options without
+        a removal model (uptake not confirmed) and options that do not remove metal
+        never reach the target (``inf``) when a metal exceeds.
+
+    Examples
+    --------
+    >>> from agriremed.stages import biomass, options, soil
+    >>> from agriremed.io.validate import validate_plots
+    >>> import pandas as pd
+    >>> p = validate_plots(pd.DataFrame({"plot_id": ["a"], "land_use": ["paddy"], "crop": ["rice"],
+    ...     "ph": [5.0], "area_ha": [1.0], "cd_mg_kg": [0.9], "depth_m": [0.2],
+    ...     "bulk_density_g_cm3": [1.2], "mean_temp_c": [17.0]})).plots
+    >>> s = soil.screen(p)
+    >>> rows = options.evaluate_options(p, soil.plot_classes(s, p["plot_id"]))
+    >>> bio, _ = biomass.harvested_biomass(rows)
+    >>> _, overall = estimate_duration(rows, p, s, bio)
+    >>> round(float(overall.set_index("option_id").loc["sedum_plumbizincicola", "years_to_target"]), 1)
+    6.6
+    """
+    tables = tables or load_tables()
+    r = removal if removal is not None else removal_inputs(option_rows, plots, screened, biomass, tables, n_draws,
+                                                            seed, biomass_draws, targets)
+    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
+    loss = float(other_loss_frac_per_yr)
+    years, st = years_by_model(r["typ"], c0, ct, mass, model, loss)
+    c_h = concentration_by_model(st, c0, model, horizon_yr, loss, r["typ"])
+    removed = (c0 - np.maximum(ct, c_h)) * mass  # g/ha over the horizon (stops at the target)
+    L = len(c0)
+    bm = {
+        "plot_id": r["plot_id"], "option_id": r["oid"], "metal": r["metal"],
+        "conc_mg_kg": c0, "target_mg_kg": ct, "target_basis": r["basis"], "shoot_mg_kg": st["shoot"],
+        "removal_g_ha_yr": st["removal"], "fraction_per_yr": st["frac"], "years_to_target": years,
+        "removed_g_ha": np.maximum(removed, 0.0), "needed_g_ha": np.maximum(c0 - ct, 0.0) * mass,
+    }
+    draws_years = None
+    if n_draws:  # the columns exist even when no plot has a removal option
+        for c in ("years_p10", "years_p50", "years_p90", *(f"p_target_{h}yr" for h in HORIZONS)):
+            bm[c] = np.full(L, np.nan)
+    if n_draws and L:
+        draws_years, _ = years_by_model(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
+        q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
+        q = np.where(q >= _BIG, np.inf, q)
+        bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
+        for h in HORIZONS:
+            reached = np.where(np.isnan(draws_years), np.nan, draws_years <= h)
+            bm[f"p_target_{h}yr"] = reached.mean(axis=1)
+    by_metal = _frames.frame(bm, L)
+
+    # ---- overall per plot × option: slowest metal, draw by draw --------------------
+    n = len(option_rows)
+    out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": _frames.obj(option_rows["option_id"])}
+    if L:
+        lrow = r["row"]
+        starts = np.flatnonzero(np.r_[True, lrow[1:] != lrow[:-1]])  # rows of one plot × option are adjacent
+        at = lrow[starts]
+        seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, L]))
+
+        def spread(v, fill=np.nan):
+            o = np.full(n, fill, dtype=object if fill is None else float)
+            o[at] = v
+            return o
+
+        out["years_to_target"] = spread(np.fmax.reduceat(years, starts))
+        y = np.where(np.isnan(years), -np.inf, years)  # the slowest metal decides; NaN sorts last
+        ymax = np.maximum.reduceat(y, starts)
+        slowest = np.minimum.reduceat(np.where(y == ymax[seg], np.arange(L), L), starts)
+        for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
+            v = np.asarray(bm[c])[slowest]
+            out[c] = spread(v, None if c == "target_basis" else np.nan)
+        if draws_years is not None:
+            mx = np.fmax.reduceat(np.where(np.isinf(draws_years), _BIG, draws_years), starts, axis=0)
+            q = np.percentile(mx, [10, 50, 90], axis=1)
+            q = np.where(q >= _BIG, np.inf, q)
+            out["years_p10"], out["years_p50"], out["years_p90"] = (spread(v) for v in q)
+            for h in HORIZONS:
+                out[f"p_target_{h}yr"] = spread(np.where(np.isnan(mx), np.nan, mx <= h).mean(axis=1))
+    # options that treat exceeding metals without (confirmed) removal never reach the target
+    g = _frames.grid(option_rows, plots, tables, grid)
+    kinds = _frames.obj(option_rows["option_kind"])
+    applicable = option_rows["applicable"].to_numpy(bool)
+    exceeds = option_rows["target_metals"].fillna("").ne("").to_numpy() | \
+        option_rows["untreated_metals"].fillna("").ne("").to_numpy()
+    model_o = tables.options["removal_model"].astype(object)
+    model_none = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none") == "none"
+    # an option that treats none of the exceeding metals (a non-food use kept as risk control on
+    # strict-control land) lowers none of them either, whatever its removal model
+    treats_none = option_rows["target_metals"].fillna("").eq("").to_numpy()
+    for c in ("years_to_target", "years_p10", "years_p50", "years_p90"):
+        v = out[c] if c in out else np.full(n, np.nan)
+        no_model = np.isin(kinds, ["baseline", "immobilisation", "safe_crop", "land_use_change"]) | model_none
+        nonremoval = applicable & np.isnan(v) & (no_model | treats_none)
+        out[c] = np.where(nonremoval, np.where(exceeds, np.inf, 0.0), v)
+    for h in HORIZONS:
+        c = f"p_target_{h}yr"
+        v = out[c] if c in out else np.full(n, np.nan)
+        yrs = out["years_to_target"]
+        out[c] = np.where(np.isnan(v) & applicable & ~np.isnan(yrs), (yrs <= h).astype(float), v)
+    for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
+        if c not in out:
+            out[c] = np.full(n, np.nan)
+    overall = _frames.frame(out, n)
+    if L and "target_basis" in overall:
+        overall["target_basis"] = pd.Series(out["target_basis"], dtype=object)
+    return by_metal, overall
+
+
+def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
+                      biomass: pd.DataFrame, tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
+                      years: int = 20, biomass_draws: np.ndarray | None = None,
+                      targets: pd.DataFrame | None = None, other_loss_frac_per_yr: float = 0.0, *,
+                      removal: dict | None = None) -> pd.DataFrame:
+    """Soil concentration year by year under every applicable removal option.
+
+    Uses the same models, parameters and Monte Carlo draws as :func:`estimate_duration`.
+    A phytoextraction crop stops at its target, so its soil stays at the target from then
+    on; a phytomanagement crop goes on for the whole period.
+
+    Parameters
+    ----------
+    option_rows, plots, screened, biomass, tables, n_draws, seed, biomass_draws, targets,
+    other_loss_frac_per_yr
+        As in :func:`estimate_duration`.
+    years : int
+        Last year of the trajectory [yr].
+    removal : dict, optional
+        Output of :func:`removal_inputs` for the same arguments.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: one row per plot × option × target metal × year (0…``years``) with
+        ``conc_mg_kg`` (typical parameters), ``target_mg_kg`` and, with draws,
+        ``conc_p10_mg_kg``, ``conc_p50_mg_kg``, ``conc_p90_mg_kg`` [mg kg⁻¹].
+    """
+    tables = tables or load_tables()
+    r = removal if removal is not None else removal_inputs(option_rows, plots, screened, biomass, tables, n_draws,
+                                                            seed, biomass_draws, targets)
+    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
+    loss = float(other_loss_frac_per_yr)
+    t = np.arange(int(years) + 1, dtype=float)
+    stops = r["kind"] == "phytoextraction"
+    conc = typical_trajectories(r, years, loss).conc
+    n, ny = len(c0), len(t)
+    cols = {
+        "plot_id": np.repeat(r["plot_id"], ny),
+        "option_id": np.repeat(r["oid"], ny), "metal": np.repeat(r["metal"], ny),
+        "year": np.tile(t.astype(int), n), "conc_mg_kg": conc.ravel(),
+        "target_mg_kg": np.repeat(ct, ny),
+    }
+    if n_draws:  # the columns exist even when no plot has a removal option
+        cols["conc_p10_mg_kg"] = cols["conc_p50_mg_kg"] = cols["conc_p90_mg_kg"] = np.full(n * ny, np.nan)
+    if n_draws and n:
+        pdraw = r["drw"]
+        std = removal_state(pdraw, _col(c0), _col(mass), _col(model))
+        q = np.empty((3, n, ny))
+        for j, yr in enumerate(t):
+            cd = concentration_by_model(std, _col(c0), _col(model), yr, loss, pdraw)
+            cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
+            q[:, :, j] = _frames.row_percentiles(cd)
+        cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
+    return _frames.frame(cols, n * ny)
+
+
+class Trajectories:
+    """Typical soil concentration of every plot × removal option × target metal, year by year.
+
+    Attributes
+    ----------
+    row : numpy.ndarray of int
+        Row of the plot × option table.
+    metal : numpy.ndarray of str
+        Metal.
+    conc : numpy.ndarray
+        Shape ``(len(row), years + 1)``: concentration in years 0…``years`` [mg kg⁻¹].
+    """
+
+    def __init__(self, row, metal, conc):
+        self.row = np.asarray(row, np.intp)
+        self.metal = _frames.obj(metal)
+        self.conc = np.asarray(conc, float)
+
+    @classmethod
+    def from_frame(cls, trajectories: pd.DataFrame, option_rows: pd.DataFrame) -> Trajectories:
+        """From the table of :func:`soil_trajectories` (rows not in ``option_rows`` are left out)."""
+        tr = trajectories
+        if not len(tr):
+            return cls(np.zeros(0, np.intp), np.zeros(0, object), np.zeros((0, 1)))
+        rp = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])]) \
+            .get_indexer(pd.MultiIndex.from_arrays([_frames.obj(tr["plot_id"]), _frames.obj(tr["option_id"])]))
+        metal = _frames.obj(tr["metal"])
+        yr = tr["year"].to_numpy(int)
+        keep = (rp >= 0) & (yr >= 0)
+        first, inv = _frames.distinct(rp[keep], metal[keep])
+        conc = np.full((len(first), int(yr.max()) + 1), np.nan)
+        conc[inv, yr[keep]] = tr["conc_mg_kg"].to_numpy(float)[keep]
+        return cls(rp[keep][first], metal[keep][first], conc)
+
+
+def typical_trajectories(removal: dict, years: int, other_loss_frac_per_yr: float = 0.0) -> Trajectories:
+    """Soil concentration in years 0…``years`` with typical parameters (see :func:`soil_trajectories`).
+
+    Parameters
+    ----------
+    removal : dict
+        Output of :func:`removal_inputs`.
+    years : int
+        Last year [yr].
+    other_loss_frac_per_yr : float
+        Yearly other loss [–].
+
+    Returns
+    -------
+    Trajectories
+        One row per row of ``removal``.
+    """
+    r = removal
+    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
+    t = np.arange(int(years) + 1, dtype=float)
+    stops = r["kind"] == "phytoextraction"
+    st = removal_state(r["typ"], c0, mass, model)
+    conc = concentration_by_model({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :],
+                                  float(other_loss_frac_per_yr), {k: _col(v) for k, v in r["typ"].items()})
+    conc = np.where(_col(stops), np.maximum(conc, np.minimum(_col(ct), _col(c0))), conc)
+    return Trajectories(r["row"], r["metal"], np.broadcast_to(conc, (len(c0), len(t))))
+
+
+# ----------------------------------------------------------------- crop compliance
+def package_reduction(component_reductions, increment):
+    """Grain-metal reduction credited to a package of measures (e.g. VIP+n).
+
+    R_pkg = 1 − (1 − max_i R_i) · (1 − g): the package is credited with its strongest
+    component R_i, each drawn from the same evidence class as the single options (plot
+    trials), and the further cut g that the package's other measures add on top of it.
+    With g ≥ 0 a package is never credited less than its strongest component, and the
+    credit stays below the product of all component effects (the measures act partly on
+    the same Cd pool: adding a measure to a set already applied cut grain Cd less than
+    the measure alone in the same trials).
+
+    Parameters
+    ----------
+    component_reductions : array_like
+        Reductions R_i of the package's components [–], shape ``(k, ...)``: one row per
+        component; the remaining axes (Monte Carlo draws) broadcast with ``increment``.
+    increment : array_like
+        Further reduction g by the other measures [–], 0 ≤ g < 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        R_pkg [–], shape of ``component_reductions[0]`` broadcast with ``increment``.
+
+    References
+    ----------
+    .. [1] 魏宾纭 et al. (2020) 环境科学 41(8):3855–3861: foliar Si 19.0 %, with water
+       regimes 31.8–44.0 % (g = 0.158, 0.309).
+    .. [2] Ecotoxicology and Environmental Safety (2016) doi:10.1016/j.ecoenv.2016.11.005:
+       lime + slag 38.3–69.1 %, + bagasse 58.3–70.9 % (g = 0.324, 0.058).
+    .. [3] Youxian, Hunan: mulch ≈ 50 %, mulch + biochar + foliar Si ≈ 80 % (g = 0.60).
+    .. [4] 刘静 et al. (2023) 江苏农业科学 51(5):227–232: conditioner, foliar Zn and a
+       low-Cd cultivar combined gave the largest cut (the floor g ≥ 0).
+
+    Examples
+    --------
+    >>> round(float(package_reduction([0.731, 0.685, 0.5665, 0.44], 0.309)), 4)
+    0.8141
+    >>> round(float(package_reduction([0.5, 0.2], 0.0)), 3)
+    0.5
+    """
+    r = np.max(np.asarray(component_reductions, float), axis=0)
+    return 1.0 - (1.0 - r) * (1.0 - np.asarray(increment, float))
+
+
+def _package_components(tables: Tables, option_id: str) -> list[str]:
+    """Component options of a package (``option_packages.csv``); empty for a single measure."""
+    t = getattr(tables, "option_packages", None)
+    if t is None or t.empty:
+        return []
+    return [str(c) for c in t.loc[t["package_id"] == option_id, "component_option_id"]]
+
+
+def _reduction_typical_and_draws(tables: Tables, option_id: str, metal: str, n_draws: int, seed: int,
+                                 rate_t_ha: float | None = None):
+    """Fractional crop-concentration reduction of an option for one metal (typical, draws)."""
+    p = tables.option_parameters
+    p = p.loc[p["option_id"] == option_id].copy()
+    p["metal"] = p["metal"].fillna("")
+
+    def get(name, m=""):
+        r = p.loc[(p["parameter"] == name) & (p["metal"] == m)]
+        if r.empty:
+            return None, None
+        d = parameter_draws(r.reset_index(drop=True), n_draws, seed)[0] if n_draws else None
+        return float(r["typical"].iloc[0]), d
+
+    red, redd = get("crop_reduction_frac", metal)
+    if red is not None:
+        return red, redd
+    comps = _package_components(tables, option_id)
+    if comps:  # a package: strongest component (same evidence class) and the further cut g
+        gr = p.loc[(p["parameter"] == "package_increment_frac") & (p["metal"] == metal)].reset_index(drop=True)
+        g = float(gr["typical"].iloc[0]) if len(gr) else None
+        # one random stream for g, keyed by parameter and metal only: the packages share its
+        # sources, so in every draw a package with more components is credited at least as much
+        gd = (parameter_draws(gr, n_draws, seed, id_columns=("parameter", "metal"))[0]
+              if (n_draws and len(gr)) else None)
+        parts = [_reduction_typical_and_draws(tables, c, metal, n_draws, seed, rate_t_ha) for c in comps]
+        typ = float(package_reduction([t for t, _ in parts], 0.0 if g is None else g))
+        d = None
+        if n_draws:
+            gd = np.zeros(n_draws) if gd is None else gd
+            d = package_reduction(np.vstack([np.broadcast_to(dd, (n_draws,)) for _, dd in parts]), gd)
+        return typ, d
+    rmax, rmaxd = get("rmax", metal)
+    if rmax is None:
+        return 0.0, (np.zeros(n_draws) if n_draws else None)
+    k, kd = get("k_per_t_ha", metal)
+    fac, facd = get("response_factor", metal)
+    rate, _ = get("rate_t_ha")
+    if rate_t_ha is not None:
+        rate = rate_t_ha
+    eff, effd = _feedstock_efficacy(tables, option_id, metal, n_draws, seed)
+    typ = float(biochar_reduction(rate, rmax, k, (fac if fac is not None else 1.0) * eff))
+    d = None
+    if n_draws:  # the rate is a decision, not an uncertainty
+        d = biochar_reduction(rate, rmaxd, kd, (facd if facd is not None else 1.0) * effd)
+    return typ, d
+
+
+def _feedstock_efficacy(tables: Tables, option_id: str, metal: str, n_draws: int, seed: int):
+    """Relative efficacy E of the option's biochar feedstock (typical, draws); 1 without a feedstock."""
+    lib = tables.indexed("options", "option_id")
+    fs = lib["biochar_feedstock"].get(option_id, "") if "biochar_feedstock" in lib else ""
+    fs = fs if isinstance(fs, str) else ""
+    t = tables.biochar_feedstock_effects
+    rows = t.loc[(t["metal"] == metal) & (t["effect"] == "relative_efficacy")]
+    if not fs or rows.empty:
+        return 1.0, (np.ones(n_draws) if n_draws else None)
+    e, pooled = biochar_efficacy([fs], tables, metal)
+    if not n_draws:
+        return float(e[0]), None
+    key = "*" if pooled[0] else fs
+    row = rows.loc[rows["feedstock"] == key].reset_index(drop=True)
+    return float(e[0]), parameter_draws(row, n_draws, seed, id_columns=("feedstock", "metal", "effect"))[0]
+
+
+def _has_own_reduction_row(tables, option_id: str, metal: str) -> bool:
+    """True when ``option_parameters.csv`` has a ``crop_reduction_frac`` row of the option for the metal."""
+    p = tables.option_parameters
+    return bool(((p["option_id"] == option_id) & (p["parameter"] == "crop_reduction_frac")
+                 & (p["metal"].fillna("") == metal)).any())
+
+
+def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_ha=None):
+    """{metal: (typical, draws)} of an option's crop reduction for the metals it treats.
+
+    A metal the option does not treat enters only through the option's own
+    ``crop_reduction_frac`` row, which is then a side effect: a negative fraction is a rise
+    (continuous flooding raises grain As while it lowers grain Cd). Each (option, metal,
+    draws, seed, rate) is computed once per :class:`Tables` object; the draws are returned
+    as read-only arrays.
+    """
+    def one(m):
+        def build():
+            typ, d = _reduction_typical_and_draws(tables, option_id, m, n_draws, seed, rate_t_ha)
+            return typ, (None if d is None else np.asarray(d, float))
+
+        return tables.memo_draws(("crop_reduction", option_id, m, n_draws, seed, rate_t_ha), build)
+
+    return {m: one(m) for m in metals
+            if m in treats or _has_own_reduction_row(tables, option_id, m)}
+
+
+def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, tables: Tables,
+                     n_draws: int, checked: pd.DataFrame | None = None) -> pd.Series:
+    """P(crop meets every food limit) per plot, averaged over reduction draws.
+
+    Metals are independent; within a draw the probability is the product over metals.
+    ``checked`` is ``food_safety(pred, food_standard, tables)`` when the caller has it.
+    """
+    if pred.empty:
+        return pd.Series(dtype=float)
+    chk = food_safety(pred, food_standard, tables) if checked is None else checked
+    lim = chk["food_limit_mg_kg"].to_numpy(float)
+    fw50 = chk["crop_fw_p50_mg_kg"].to_numpy(float)
+    se = chk["se_log10"].to_numpy(float)
+    metal = chk["metal"].to_numpy(object)
+    nd = max(int(n_draws), 1)
+    logp = np.zeros((len(chk), nd))
+    for m in np.unique(metal):
+        sel = metal == m
+        typ, d = reductions.get(m, (0.0, None))
+        r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, nd), typ)
+        fw = fw50[sel, None] * (1.0 - r)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
+        logp[sel] = np.where(np.isnan(pe), 0.0, np.log(np.clip(1.0 - pe, 1e-300, 1.0)))
+    codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(pids)))
+    p = np.exp(np.add.reduceat(logp[order], starts, axis=0)).mean(axis=1)
+    any_lim = np.logical_or.reduceat(~np.isnan(lim)[order], starts)
+    return pd.Series(np.where(any_lim, p, np.nan), index=pd.Index(pids, dtype=object))
+
+
+def _treats(o) -> set:
+    return set(str(o.treats).split("|")) if isinstance(o.treats, str) and o.treats else set()
+
+
+def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
+                            plots: pd.DataFrame, food_standard: str = "GB2762",
+                            tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
+                            rate_t_ha: float | None = None, *, grid: _frames.Grid | None = None) -> pd.DataFrame:
+    """Probability that the crop grown under each option meets every food limit in a season.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    predictions_by_crop : dict or None
+        ``{"current": predictions for the plots' crops, "<crop>": predictions if every
+        plot grew <crop>}`` from :func:`agriremed.stages.uptake.predict_crop_concentration`;
+        missing entries are computed here.
+    plots : pandas.DataFrame
+        Validated plots.
+    food_standard : str
+        Food-limit set.
+    tables : Tables, optional
+        Literature tables.
+    n_draws, seed : int
+        Monte Carlo settings (the probability is averaged over reduction draws).
+    rate_t_ha : float, optional
+        Biochar rate overriding the table's typical rate [t ha⁻¹].
+    grid : agriremed.core.frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id``, ``crop_compliance_prob`` [–] (at the current soil,
+        while the option is kept up; NaN when the option grows no food crop or no limit
+        applies), ``food_crop`` (crop grown) and ``effect_duration_yr`` (how long one
+        application of an amendment works, after which it is re-applied [yr]; NaN for
+        options that are not applied).
+
+    References
+    ----------
+    .. [1] Cui L. et al. (2011) BioResources 6(3):2605–2618 (biochar dose–response).
+    .. [2] Chen H. et al. (2018) Chemosphere 207:699–707 (lime + low-Cd rice, 2-yr effect).
+    """
+    tables = tables or load_tables()
+    predictions_by_crop = dict(predictions_by_crop or {})
+    lib = tables.options
+    opts = lib.set_index("option_id")
+    g = _frames.grid(option_rows, plots, tables, grid)
+    n = len(option_rows)
+    food_crop = g.per_option(_frames.obj(lib["food_crop"]), np.nan)
+    current = _frames.plot_column(plots, "crop", g, "text")
+    food = np.where(food_crop == "current", current, np.where(food_crop == "none", "none", food_crop))
+    prob = np.full(n, np.nan)
+    known = (g.plot >= 0).all()
+    plot_ids = _frames.obj(plots["plot_id"])
+    checked = {}  # food-limit check of each prediction table (shared by the options growing the crop)
+    for code in pd.unique(g.option):
+        if code < 0:
+            continue
+        oid = lib["option_id"].iloc[code]
+        o = opts.loc[oid]
+        sel = g.option == code
+        if o.food_crop == "none":
+            continue
+        key = "current" if o.food_crop == "current" else o.food_crop
+        if key not in predictions_by_crop:
+            predictions_by_crop[key] = predict_crop_concentration(
+                plots, crop=None if key == "current" else key, tables=tables)
+        pred = predictions_by_crop[key]
+        if pred.empty:
+            continue
+        red = _option_reductions(tables, oid, _treats(o), pred["metal"].unique(), n_draws, seed, rate_t_ha)
+        if id(pred) not in checked:
+            checked[id(pred)] = food_safety(pred, food_standard, tables)
+        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[id(pred)])
+        if known:
+            per_plot = np.full(len(plot_ids), np.nan)
+            at = _frames.positions(plot_ids, p_plot.index.to_numpy(object))
+            per_plot[at[at >= 0]] = p_plot.to_numpy(float)[at >= 0]
+            prob[sel] = per_plot[g.plot[sel]]
+        else:
+            prob[sel] = p_plot.reindex(_frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
+    eff = g.per_option(library_parameter(tables, "effect_duration_yr"))
+    return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
+                          "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
+                          "crop_compliance_prob": prob, "effect_duration_yr": eff}, n)
+
+
+def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, compliance: pd.DataFrame,
+                       duration: pd.DataFrame, duration_by_metal: pd.DataFrame | None = None,
+                       trajectories: pd.DataFrame | None = None, food_standard: str = "GB2762",
+                       tables: Tables | None = None, horizon_yr: int = 20, n_draws: int = 0,
+                       seed: int = 0, *, removal: dict | None = None, grid: _frames.Grid | None = None,
+                       matrices: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which crop is grown each year, whether the option is running, and P(crop is safe).
+
+    The single place that decides the yearly schedule of every plot × option:
+
+    * options that keep a food crop (baseline, amendments, safe crops) grow it every
+      year with the probability of :func:`crop_compliance_outcome`;
+    * a removal option that grows food at the same time (rotation, intercrop) grows it
+      on a soil that falls year by year: the probability is recomputed each year from
+      the uptake functions at the soil of the start of that year (typical trajectory of
+      :func:`soil_trajectories`) with the option's crop reduction;
+    * a phytoextraction option stops when its target is reached; from the next year
+      the plot's current crop returns (if it is a food crop) on soil at the target;
+    * other years grow no food.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots.
+    compliance : pandas.DataFrame
+        Output of :func:`crop_compliance_outcome`.
+    duration : pandas.DataFrame
+        Overall output of :func:`estimate_duration` (``years_to_target`` [yr]).
+    duration_by_metal : pandas.DataFrame, optional
+        Per-metal output of :func:`estimate_duration` (soil and target per metal), needed
+        for the crop that returns after the target.
+    trajectories : pandas.DataFrame or Trajectories, optional
+        Output of :func:`soil_trajectories` (or :func:`typical_trajectories`) covering at least ``horizon_yr − 1`` years;
+        without it a rotation's crop is judged on the current soil every year.
+    food_standard : str
+        Food-limit set.
+    tables : Tables, optional
+        Literature tables.
+    horizon_yr : int
+        Horizon H [yr].
+    n_draws, seed : int
+        Monte Carlo settings for the crop reductions.
+    removal : dict, optional
+        Output of :func:`removal_inputs` (soil and target per metal; replaces
+        ``duration_by_metal``).
+    grid : agriremed.core.frames.Grid, optional
+        Plot and option position of every row.
+    matrices : bool
+        Return the schedule as a :class:`YearlySchedule` (rows × years arrays) instead of
+        the tidy table.
+
+    Returns
+    -------
+    by_year : pandas.DataFrame
+        One row per plot × option × year (1…H): ``food_crop`` (``'none'`` when no food
+        is grown), ``option_active`` (the option's own operations run that year) and
+        ``crop_compliance_prob`` [–].
+    per_option : pandas.DataFrame
+        One row per plot × option: ``compliant_season_fraction`` (expected share of the
+        food seasons within the horizon in which the crop meets every food limit [–];
+        NaN when no food is grown) and ``food_seasons`` (number of years with a food crop).
+    """
+    tables = tables or load_tables()
+    H = int(horizon_yr)
+    years = np.arange(1, H + 1)
+    opts = tables.indexed("options", "option_id")
+    rows = option_rows
+    n = len(rows)
+    g = _frames.grid(rows, plots, tables, grid)
+    oid = _frames.obj(rows["option_id"])
+    kind = _frames.obj(rows["option_kind"])
+    active_row = rows["applicable"].to_numpy(bool) | (kind == "baseline")
+    cpos = _frames.row_index(compliance, rows)
+    food_opt = _frames.take(_frames.obj(compliance["food_crop"]), cpos, None)
+    food_opt = np.where(pd.isna(food_opt), "none", food_opt).astype(object)
+    p_const = _frames.take(compliance["crop_compliance_prob"].to_numpy(float), cpos)
+    current = _frames.plot_column(plots, "crop", g, "text")
+    food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
+    current_food = np.isin(current, list(food_crops))
+    T = _frames.take(duration["years_to_target"].to_numpy(float), _frames.row_index(duration, rows))
+    stops = (kind == "phytoextraction") & np.isfinite(T)
+    active = (~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(T, nan=np.inf))[:, None])) \
+        & active_row[:, None]
+    after = active_row[:, None] & ~active & current_food[:, None]
+    # the crop grown: the option's crop, the plot's own crop after a target, or none (as codes)
+    f_code, f_uniq = pd.factorize(food_opt, use_na_sentinel=False)
+    c_code, c_uniq = pd.factorize(current, use_na_sentinel=False)
+    vocab = pd.unique(np.array(["none", *list(f_uniq), *list(c_uniq)], dtype=object))
+    at = {v: i for i, v in enumerate(vocab)}
+    small = np.min_scalar_type(len(vocab))  # a few crops: the rows × years codes take one byte each
+    f_code = np.array([at[v] for v in f_uniq], dtype=small)[f_code] if n else np.zeros(0, small)
+    c_code = np.array([at[v] for v in c_uniq], dtype=small)[c_code] if n else np.zeros(0, small)
+    crop_code = np.where(active, f_code[:, None], np.where(after, c_code[:, None], small.type(0)))
+    P = np.where(active & (food_opt != "none")[:, None], p_const[:, None], np.nan)
+    model_o = tables.options["removal_model"].astype(object)
+    model = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none")
+    rows_plot = g.plot
+    known = (rows_plot >= 0).all()
+
+    used = [c for c in function_inputs(tables) if c in plots.columns]  # what the uptake functions read
+    pl = plots[used].reset_index(drop=True) if known else plots[used].set_index("plot_id")
+    plot_ids = _frames.obj(rows["plot_id"])
+
+    def virtual(idx, scales):
+        """Plots of rows ``idx`` (one per entry) with target metals scaled; ids 0, 1, 2 …"""
+        if known:
+            vp = pl.iloc[rows_plot[idx]].reset_index(drop=True)
+        else:
+            vp = pl.reindex(plot_ids[idx]).reset_index()
+        vp["plot_id"] = np.arange(len(idx))
+        for m, sc in scales.items():
+            for c in _metal_columns(vp, m):
+                vp[c] = vp[c].to_numpy(float) * np.asarray(sc, float)
+        return vp
+
+    def evaluate(idx, scales, crops, reductions_of):
+        """P(comply) for virtual plots, grouped by option (reductions differ by option)."""
+        vp = virtual(idx, scales)
+        pred = predict_crop_concentration(vp, crop=crops, tables=tables)
+        out = np.full(len(idx), np.nan)
+        if pred.empty:
+            return out
+        which = pred["plot_id"].to_numpy(np.intp)
+        opt_of = oid[idx]
+        checked = food_safety(pred, food_standard, tables)  # row-aligned with pred
+        for o in pd.unique(opt_of):
+            sel = opt_of == o
+            keep = sel[which]
+            sub = pred.loc[keep]
+            p = _plot_compliance(sub, reductions_of(o, sub), food_standard, tables, n_draws,
+                                 checked.loc[keep])
+            got = np.full(len(idx), np.nan)
+            got[p.index.to_numpy(np.intp)] = p.to_numpy(float)
+            out[sel] = got[sel]
+        return out
+
+    # rotation / intercrop: food grown on a falling soil
+    changing = active_row & (model != "none") & (food_opt != "none")
+    if trajectories is not None and changing.any():
+        tr = trajectories if isinstance(trajectories, Trajectories) else Trajectories.from_frame(trajectories, rows)
+        ii, jj = np.nonzero(active & changing[:, None])
+        if len(ii) and len(tr.row):
+            scales = {}
+            ny = tr.conc.shape[1]
+            for m in pd.unique(tr.metal):
+                pos = np.full(n, -1, dtype=np.intp)
+                sel = np.flatnonzero(tr.metal == m)
+                pos[tr.row[sel]] = sel
+                li = pos[ii]
+                y_ix = years[jj] - 1
+                ok = (li >= 0) & (y_ix < ny)
+                c_t = np.full(len(ii), np.nan)
+                c_0 = np.full(len(ii), np.nan)
+                c_t[ok] = tr.conc[li[ok], y_ix[ok]]
+                c_0[li >= 0] = tr.conc[li[li >= 0], 0]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    scales[m] = np.where(np.isnan(c_t) | (c_0 <= 0), 1.0, c_t / c_0)
+
+            def red_of(o, sub):
+                return _option_reductions(tables, o, _treats(opts.loc[o]), sub["metal"].unique(), n_draws,
+                                          seed)
+
+            P[ii, jj] = evaluate(ii, scales, food_opt[ii], red_of)
+
+    # the current crop returns after a phytoextraction target, on soil at the target
+    back = np.flatnonzero(after.any(axis=1))
+    if len(back):
+        if removal is not None:
+            b_row, b_metal, b_c0, b_ct = removal["row"], removal["metal"], removal["c0"], removal["ct"]
+        elif duration_by_metal is not None and len(duration_by_metal):
+            bm = duration_by_metal
+            b_row = pd.MultiIndex.from_arrays([plot_ids, oid]).get_indexer(
+                pd.MultiIndex.from_arrays([_frames.obj(bm["plot_id"]), _frames.obj(bm["option_id"])]))
+            b_metal = _frames.obj(bm["metal"])
+            b_c0, b_ct = bm["conc_mg_kg"].to_numpy(float), bm["target_mg_kg"].to_numpy(float)
+        else:
+            b_row = None
+        if b_row is not None and len(b_row):
+            scales = {}
+            for m in pd.unique(b_metal):
+                pos = np.full(n, -1, dtype=np.intp)
+                sel = np.flatnonzero((b_metal == m) & (b_row >= 0))
+                pos[b_row[sel]] = sel
+                li = pos[back]
+                c0 = _frames.take(b_c0, li)
+                ct = _frames.take(b_ct, li)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    scales[m] = np.where(np.isnan(ct) | (c0 <= 0), 1.0, np.minimum(ct, c0) / c0)
+            p_back = evaluate(back, scales, current[back], lambda o, sub: {})
+            P[back] = np.where(after[back], p_back[:, None], P[back])
+
+    schedule = YearlySchedule(crop_code, vocab, active, P)
+    grows = crop_code != 0
+    with np.errstate(invalid="ignore"):
+        frac = np.where(grows.any(axis=1),
+                        np.where(grows, np.nan_to_num(P, nan=1.0), 0.0).sum(axis=1)  # no NaN left to skip
+                        / np.maximum(grows.sum(axis=1), 1), np.nan)
+    # seasons whose crop has no prediction or no limit count as compliant (nothing to fail)
+    all_unknown = np.all(np.isnan(P) | ~grows, axis=1) & grows.any(axis=1)
+    per_option = _frames.frame({"plot_id": plot_ids, "option_id": oid,
+                                "compliant_season_fraction": np.where(all_unknown, np.nan, frac),
+                                "food_seasons": grows.sum(axis=1)}, n)
+    return (schedule if matrices else schedule.frame(rows)), per_option
+
+
+class YearlySchedule:
+    """The yearly schedule of a plot × option table as rows × years arrays.
+
+    Attributes
+    ----------
+    crop_code : numpy.ndarray of int
+        Shape ``(rows, H)``: index into ``crops`` of the crop grown (0 = ``'none'``);
+        :func:`compliance_by_year` stores it in the smallest integer type that holds every index.
+    crops : numpy.ndarray of str
+        Crop names, ``'none'`` first.
+    active : numpy.ndarray of bool
+        Shape ``(rows, H)``: the option's own operations run that year.
+    p : numpy.ndarray
+        Shape ``(rows, H)``: P(crop meets every food limit) [–].
+    """
+
+    def __init__(self, crop_code, crops, active, p):
+        code = np.asarray(crop_code)
+        self.crop_code = code if code.dtype.kind in "ui" else code.astype(np.intp)
+        self.crops = _frames.obj(crops)
+        self.active = np.asarray(active, bool)
+        self.p = np.asarray(p, float)
+
+    @property
+    def crop(self) -> np.ndarray:
+        """Crop grown, rows × years (``'none'`` when no food is grown)."""
+        return self.crops[self.crop_code]
+
+    def frame(self, rows: pd.DataFrame, keep=None) -> pd.DataFrame:
+        """The tidy table (one row per plot × option × year), for all rows or the rows ``keep``."""
+        idx = np.arange(len(rows)) if keep is None else np.flatnonzero(keep)
+        H = self.active.shape[1] if self.active.ndim == 2 else 0
+        return _frames.frame({
+            "plot_id": np.repeat(_frames.obj(rows["plot_id"])[idx], H),
+            "option_id": np.repeat(_frames.obj(rows["option_id"])[idx], H),
+            "year": np.tile(np.arange(1, H + 1), len(idx)), "food_crop": self.crops[self.crop_code[idx]].ravel(),
+            "option_active": self.active[idx].ravel(), "crop_compliance_prob": self.p[idx].ravel(),
+        }, len(idx) * H)

@@ -1,0 +1,806 @@
+"""Cash flows, NPV, payback, cost per gram of metal removed, and comparisons.
+
+Every applicable plot × option gets a yearly cash flow over the horizon (years
+1…H, discounted at the scenario rate, end-of-year convention), itemised:
+
+* ``crop_revenue`` / ``crop_cost`` — in every year the schedule grows a food crop
+  (:func:`agriremed.stages.duration.compliance_by_year`): yield × price × [P(crop meets the
+  food limit) + (1 − P) × v] and the production cost, where v is what grain over the
+  food limit is worth under the scenario's ``noncompliant_grain`` rule
+  (``noncompliant_grain.csv``: ``discount_sale`` — sold for feed or industry at a
+  discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
+* ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
+  crop and the organic fertiliser of a package, ``organic_fertiliser_t_ha_yr`` ×
+  ``organic_fertiliser_price_cny_t``), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
+  spreading at every application: year 1, then lime and other conditioners
+  (``amendment_t_ha`` × ``amendment_price_cny_t``) at their ``reapply_interval_yr``
+  and biochar only at the scenario's ``biochar_reapply_interval_yr``) — while the option
+  runs; a phytoextraction option stops at its target and the current crop returns;
+* ``transport`` — road haul of biomass sold at a delivered price (options whose biomass
+  has a positive value per tonne): harvested biomass × the plot's one-way haul distance
+  (``transport_km`` of the plot, a region row of ``transport_distances.csv``, the
+  scenario value or the ``transport_km`` factor, as in the carbon ledger) × the freight
+  rate ``freight_cost_cny_tkm`` (0.5 CNY t⁻¹ km⁻¹, an assumption: set the local rate);
+  metal-rich biomass (negative value: a treatment cost; its harvest cost per tonne already
+  includes haulage) is not charged;
+* ``biomass_sale`` or ``biomass_disposal`` — biomass × its value per tonne (a negative
+  value is the treatment cost of metal-rich biomass); with ``biomass_valuation =
+  "electricity"`` the biomass of a CHP option is valued as exported electricity at the
+  feed-in tariff instead (``energy_sale``, gross: conversion costs are not deducted);
+  ``product_sale`` — a product other than the biomass (e.g. sunflower seed);
+* ``carbon_credit`` — scenario carbon price × the *credited* CO2e gain over doing
+  nothing (``credited_co2e_vs_baseline_t_ha_yr`` of the carbon ledger: the terms its
+  credit method may sell — by default not the avoided emissions of electricity, heat
+  or fuel that are sold, so they are never paid twice), when positive.
+
+Who pays: the items above are the *combined* account (farmer and programme together;
+``npv_cny_ha``). Two transfers move money between them and cancel in the combined
+account: the price support of non-compliant grain (farmer price − value, e.g. 收储 at the
+normal price of grain worth v) and the subsidies and compensation of ``subsidies.csv``
+(per-area payments such as the 长株潭 fallow compensation, or a share of an option's
+material and operation costs). ``npv_farmer_cny_ha`` = combined + transfers and
+``npv_programme_cny_ha`` = − transfers, so the two always add up to the combined NPV;
+each is also given against doing nothing. ``programme_cost_cny_ha`` is what the
+programme pays for an option beyond what it pays under doing nothing when it also keeps
+the farmer no worse off than doing nothing (− programme NPV against doing nothing +
+max(0, − farmer's NPV against doing nothing); the programme cost of :func:`budget_curve`).
+The ranking reads one of three views (scenario ``economics_view``): ``combined`` (NPV
+against doing nothing), ``farmer`` (farmer's NPV against doing nothing) or ``programme``
+(minus ``programme_cost_cny_ha``).
+
+Options whose saleable biomass has no confirmed yield are not assessed (NaN): their
+main revenue is unknown. Comparisons follow Phyto-DSS: each option against doing
+nothing (``npv_vs_baseline_cny_ha``) and against the best alternative for the same
+plot (``npv_vs_best_cny_ha``, ``best_alternative``). Prices and costs are table values
+(CNY); those marked ``agriremed_assumption`` are placeholders to be replaced with local
+figures through scenario overrides (the report lists them).
+
+Currency: every computation is in CNY, the currency of the price tables, and the
+``*_cny*`` columns always hold CNY. A plan whose scenario chooses another currency also
+reports each money column in that currency (:func:`add_currency_columns`: the CNY amount
+divided by the rate in CNY per unit, :func:`exchange_rate`), under the same name with
+the currency code in place of ``cny``. Converting at the output, instead of renaming
+the money columns to a generic unit, keeps every existing column, threshold
+(``traffic_lights.csv``) and price override meaning exactly what it meant, and the
+currency and rate used are recorded in ``run.json``.
+
+References
+----------
+.. [1] Robinson B. et al. (2003) Plant and Soil 249:117–125 (Phyto-DSS economics
+   versus inaction and the best alternative).
+.. [2] NDRC (2024) minimum grain purchase prices; NDRC (2010) biomass power tariff.
+.. [3] European Central Bank euro foreign exchange reference rates of 28 June 2024
+   (default exchange rates; cross rates computed through the euro).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames
+from agriremed.stages.biomass import establishment_fractions
+from agriremed.stages.carbon import application_interval, row_transport_km
+from agriremed.models.finance import discount_factors, npv
+from agriremed.models.economics import (block_items, block_transfers, versus_best, payback_year,
+                                        typical_year)
+from agriremed.stages.options import library_parameter
+from agriremed.stages.solar import pv_parameter, pv_year_shape
+from agriremed.core.tables import Tables, load_tables
+from agriremed.core import columns as C
+from agriremed.stages.duration import YearlySchedule, compliance_by_year
+
+__all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
+           "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
+           "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
+           "subsidy_inputs"]
+
+#: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
+CASH_FLOW_ITEMS = {
+    "crop_revenue": "revenue_crop", "crop_cost": "cost_crop", "establishment": "cost_establishment",
+    "management": "cost_management", "harvest": "cost_harvest", "transport": "cost_transport",
+    "amendment": "cost_amendment",
+    "biomass_disposal": "cost_disposal", "biomass_sale": "revenue_biomass", "product_sale": "revenue_biomass",
+    "energy_sale": "revenue_biomass", "carbon_credit": "revenue_carbon",
+}
+
+#: Transfers from the programme to the farmer (positive for the farmer); they cancel in the
+#: combined account: price support of non-compliant grain, and subsidies/compensation.
+TRANSFER_ITEMS = ("grain_support", "subsidy")
+
+#: How harvested biomass is valued: sold per tonne, or as exported electricity.
+BIOMASS_VALUATIONS = ("sale", "electricity")
+
+#: Whose money the ranking's economics criterion counts: the column it reads and its sign
+#: (the criterion is "higher is better"; the programme view counts minus its cost).
+VIEW_COLUMNS = {"combined": ("npv_vs_baseline_cny_ha", 1.0), "farmer": ("npv_farmer_vs_baseline_cny_ha", 1.0),
+                "programme": ("programme_cost_cny_ha", -1.0)}
+ECONOMICS_VIEWS = tuple(VIEW_COLUMNS)
+
+
+def noncompliant_fractions(rule: str = "discount_sale", tables: Tables | None = None,
+                           price_fraction: float | None = None) -> tuple[float, float]:
+    """Share of the normal price the farmer is paid for grain over the food limit, and what it is worth.
+
+    Parameters
+    ----------
+    rule : str
+        Row of ``noncompliant_grain.csv``: ``discount_sale`` (default: sold for feed or
+        industry at a discount), ``state_purchase`` (收储: the farmer is paid the normal
+        price, the reserve sells the grain at the discount value) or ``destroyed``.
+    tables : Tables, optional
+        Literature tables.
+    price_fraction : float, optional
+        A share set by the user [–]; replaces both (farmer paid = value = this share).
+
+    Returns
+    -------
+    farmer_frac : float
+        Price paid to the farmer as a share of the normal price [–].
+    value_frac : float
+        Value of the grain as a share of the normal price [–] (typical value of the table).
+
+    Raises
+    ------
+    ValueError
+        If ``rule`` is not a row of the table.
+
+    Examples
+    --------
+    >>> noncompliant_fractions("discount_sale")
+    (0.6, 0.6)
+    >>> noncompliant_fractions("state_purchase")
+    (1.0, 0.6)
+    >>> noncompliant_fractions("destroyed")
+    (0.0, 0.0)
+    >>> noncompliant_fractions("state_purchase", price_fraction=0.25)
+    (0.25, 0.25)
+    """
+    if price_fraction is not None:
+        return float(price_fraction), float(price_fraction)
+    t = (tables or load_tables()).noncompliant_grain
+    row = t.loc[t["rule"] == rule]
+    if row.empty:
+        raise ValueError(f"non-compliant grain rule {rule!r} is not in noncompliant_grain.csv; expected one of "
+                         + ", ".join(t["rule"].astype(str)))
+    value = float(row["value_typical"].iloc[0])
+    farmer = float(row["farmer_price_frac"].iloc[0])
+    return (value if np.isnan(farmer) else farmer), value
+
+
+def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd.DataFrame | None = None,
+                   tables: Tables | None = None, grid=None) -> tuple[np.ndarray, np.ndarray]:
+    """Subsidies of ``subsidies.csv`` that reach each plot × option row.
+
+    A row of the table applies to a plot × option when the option is one of its
+    ``option_ids``, the plot's soil class is one of its ``soil_classes`` (needs
+    ``soil_plot``) and the plot's ``region`` starts with one of its ``regions``
+    (``Hunan/Zhuzhou`` covers ``Hunan/Zhuzhou/Lukou``). Payments per mu are converted
+    with the ``mu_per_ha`` factor. Several rows add up (a cost share is capped at 1).
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots (``region``).
+    soil_plot : pandas.DataFrame, optional
+        Plot classes (``plot_id``, ``soil_class``) of :func:`agriremed.stages.soil.plot_classes`;
+        without it no subsidy applies.
+    tables : Tables, optional
+        Literature tables.
+    grid : agriremed.core.frames.Grid, optional
+        Plot and option position of every row.
+
+    Returns
+    -------
+    cost_share : numpy.ndarray
+        Share of the option's establishment, management and amendment costs paid by the
+        programme [–], per row.
+    per_area : numpy.ndarray
+        Payment per hectare in every year the option runs [CNY ha⁻¹ yr⁻¹], per row.
+
+    References
+    ----------
+    .. [1] 三湘都市报 (2016-11-22): 长株潭 heavy-metal zone fallow paid 1300 元/亩/yr.
+    """
+    tables = tables or load_tables()
+    n = len(option_rows)
+    share, per_area = np.zeros(n), np.zeros(n)
+    sub = tables.subsidies
+    if soil_plot is None or sub.empty or not n:
+        return share, per_area
+    g = _frames.grid(option_rows, plots, tables, grid)
+    region = _frames.plot_column(plots, "region", g, "text")
+    region = np.where(pd.isna(region), "", region).astype(str)
+    cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
+    oid = _frames.obj(option_rows["option_id"])
+    mu = tables.factor("mu_per_ha")
+    for r in sub.itertuples(index=False):
+        on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
+        places = [p for p in str(r.regions).split("|") if p]
+        if places:
+            inside = {x: any(x == p or x.startswith(p + "/") for p in places) for x in set(region)}
+            on &= np.array([inside[x] for x in region], bool)
+        amount = float(r.typical)
+        if r.item == "cost_share":
+            share = np.where(on, np.minimum(share + amount, 1.0), share)
+        elif r.item == "per_area":
+            per_area = np.where(on, per_area + amount * (mu if str(r.unit).startswith("CNY/mu") else 1.0),
+                                per_area)
+        else:
+            raise ValueError(f"subsidies.csv row {r.subsidy_id}: item {r.item!r} is not cost_share or per_area")
+    return share, per_area
+
+
+def exchange_rate(currency: str = "CNY", tables: Tables | None = None, rate_cny: float | None = None
+                  ) -> tuple[float, str]:
+    """CNY per one unit of ``currency``, and where the rate comes from.
+
+    Parameters
+    ----------
+    currency : str
+        ISO code of the reporting currency.
+    tables : Tables, optional
+        Literature tables (``exchange_rates.csv``).
+    rate_cny : float, optional
+        A rate set by the user [CNY unit⁻¹]; replaces the table's rate.
+
+    Returns
+    -------
+    rate : float
+        CNY per unit of ``currency`` [CNY unit⁻¹] (1 for CNY).
+    basis : str
+        ``"scenario"`` for a user rate, else the table's date and source key.
+
+    Raises
+    ------
+    ValueError
+        If the currency has no rate in the table and none is given.
+
+    References
+    ----------
+    .. [1] ECB euro foreign exchange reference rates of 28 June 2024.
+
+    Examples
+    --------
+    >>> exchange_rate("GBP")
+    (9.1859, '2024-06-28 ecb2024_fxref')
+    >>> exchange_rate("GBP", rate_cny=9.0)
+    (9.0, 'scenario')
+    """
+    if currency == "CNY":
+        return 1.0, "CNY"
+    if rate_cny is not None:
+        return float(rate_cny), "scenario"
+    t = (tables or load_tables()).exchange_rates
+    row = t.loc[t["currency"] == currency]
+    if row.empty or np.isnan(float(row["cny_per_unit"].iloc[0])):
+        raise ValueError(f"no exchange rate for {currency} in exchange_rates.csv: set the scenario's "
+                         f"exchange_rate_cny (CNY per {currency})")
+    return float(row["cny_per_unit"].iloc[0]), f"{row['rate_date'].iloc[0]} {row['source'].iloc[0]}".strip()
+
+
+def add_currency_columns(frame: pd.DataFrame, currency: str, rate_cny: float) -> pd.DataFrame:
+    """``frame`` with every CNY money column also given in ``currency``.
+
+    Each registered column whose unit is in CNY (``npv_cny_ha`` [CNY ha⁻¹]) gets a
+    sibling in the other currency (``npv_gbp_ha`` [GBP ha⁻¹]) holding the CNY amount ÷
+    ``rate_cny``, placed right after it. CNY (or a frame without money columns) is
+    returned unchanged.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Table with CNY money columns.
+    currency : str
+        Reporting currency, one of :data:`agriremed.core.columns.CURRENCIES`.
+    rate_cny : float
+        CNY per unit of ``currency`` [CNY unit⁻¹].
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (the input is not modified).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"npv_cny_ha": [9185.9]})
+    >>> add_currency_columns(f, "GBP", 9.1859)["npv_gbp_ha"].round(2).tolist()
+    [1000.0]
+    """
+    if currency == "CNY":
+        return frame
+    money = [c for c in frame.columns if c in C.COLUMNS and C.COLUMNS[c].unit.split("/")[0] == "CNY"]
+    if not money:
+        return frame
+    cols = {}
+    for c in frame.columns:
+        cols[c] = frame[c]
+        if c in money:
+            cols[C.money_column(c, currency)] = frame[c].astype(float) / float(rate_cny)
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def money_text(x_cny: float, currency: str = "CNY", rate_cny: float = 1.0, per: str = "/ha") -> str:
+    """A CNY amount written in the reporting currency, with the CNY amount beside it.
+
+    Examples
+    --------
+    >>> money_text(-9185.9)
+    '-9,186 CNY/ha'
+    >>> money_text(-9185.9, "GBP", 9.1859)
+    '-1,000 GBP/ha (-9,186 CNY/ha)'
+    """
+    if np.isnan(x_cny) or currency == "CNY":
+        return f"{x_cny:+,.0f} CNY{per}"
+    return f"{x_cny / rate_cny:+,.0f} {currency}{per} ({x_cny:+,.0f} CNY{per})"
+
+
+def _schedule_matrices(option_rows, schedule, H, rows):
+    """The schedule of the rows ``rows`` as (crop code, crop names, option active, P(comply), row of each).
+
+    The first, third and fourth outputs are rows × years arrays (of more rows than
+    ``rows`` when the schedule is a :class:`agriremed.stages.duration.YearlySchedule` aligned
+    with ``option_rows``); the last gives the row of these arrays of every entry of
+    ``rows``, so that blocks of rows can be taken without copying the whole schedule.
+    """
+    if isinstance(schedule, YearlySchedule) and schedule.active.shape[0] == len(option_rows):
+        return schedule.crop_code, schedule.crops, schedule.active, schedule.p, rows
+    s = schedule
+    key = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])])
+    r = key.get_indexer(pd.MultiIndex.from_arrays([_frames.obj(s["plot_id"]), _frames.obj(s["option_id"])])) \
+        if len(s) else np.zeros(0, np.intp)
+    yr = s["year"].to_numpy(int) - 1 if len(s) else np.zeros(0, int)
+    ok = (r >= 0) & (yr >= 0) & (yr < H)
+    n = len(option_rows)
+    crop = np.full((n, H), "none", dtype=object)
+    active = np.zeros((n, H), bool)
+    p = np.full((n, H), np.nan)
+    fc = _frames.obj(s["food_crop"])[ok] if len(s) else np.zeros(0, object)
+    crop[r[ok], yr[ok]] = np.where(pd.isna(fc), "none", fc)
+    act = s["option_active"].astype(object).to_numpy(object)[ok] if len(s) else np.zeros(0, object)
+    active[r[ok], yr[ok]] = np.where(pd.isna(act), False, act).astype(bool)
+    p[r[ok], yr[ok]] = s["crop_compliance_prob"].to_numpy(float)[ok] if len(s) else 0.0
+    code, vocab = pd.factorize(crop[rows].ravel(), use_na_sentinel=False)
+    return code.reshape(len(rows), H), _frames.obj(vocab), active[rows], p[rows], np.arange(len(rows))
+
+
+#: Rows whose yearly cash flows are built at once (rows × years arrays that stay in cache).
+_BLOCK_ROWS = 8192
+
+
+def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
+                 biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
+                 noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
+                 transport_km=None):
+    """Per-row inputs of the yearly cash-flow items (see :func:`block_items`).
+
+    Returns the inputs, the rows they are for (applicable options and the baseline that
+    can be assessed, plus every baseline row), and the rows not assessed.
+    """
+    if biomass_valuation not in BIOMASS_VALUATIONS:
+        raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of "
+                         f"{', '.join(BIOMASS_VALUATIONS)}")
+    g = _frames.grid(option_rows, plots, tables, grid)
+    B_all = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), _frames.row_index(biomass, option_rows))
+    bval_all = g.per_option(library_parameter(tables, "biomass_value_cny_t"))
+    applicable = option_rows["applicable"].to_numpy(bool)
+    unassessed = (bval_all > 0) & np.isnan(B_all) & applicable
+    pv_all = None
+    if energy is not None and "pv_capex_cny_ha" in energy:  # PV plants (agriremed.stages.solar.plan_pv_energy)
+        at_e = _frames.row_index(energy, option_rows)
+        pv_all = {k: _frames.take(energy[c].to_numpy(float), at_e) for k, c in (
+            ("capex", "pv_capex_cny_ha"), ("opex", "pv_opex_cny_ha_yr"), ("tariff", "pv_tariff_cny_kwh"),
+            ("y", "specific_yield_kwh_kwp_yr"), ("mwp", "pv_mwp_ha"))}
+        is_pv = ~np.isnan(pv_all["capex"])
+        unassessed |= is_pv & np.isnan(pv_all["y"]) & applicable  # no yield: no economics
+    baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
+    is_base = _frames.obj(option_rows["option_id"]) == "do_nothing"
+    rows = np.flatnonzero(((applicable | baseline) & ~unassessed) | is_base)
+    opt = g.option[rows]
+
+    def p(name):
+        return np.nan_to_num(_frames.take(library_parameter(tables, name), opt))
+
+    code, vocab, active, p_comply, srow = _schedule_matrices(option_rows, schedule, H, rows)
+    farmer_frac, value_frac = noncompliant_fractions(noncompliant_grain, tables, noncompliant_price_fraction)
+    share, per_area = subsidy_inputs(option_rows, plots, soil_plot, tables, g)
+    crops = tables.indexed("crops", "crop")
+    v = pd.Series(vocab, dtype=object)
+    y = v.map(crops["yield_t_ha"]).to_numpy(float)
+    price = v.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
+    pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
+    B = B_all[rows]
+    bval = np.nan_to_num(bval_all[rows])
+    # perennials grow a share of their mature yield in their establishment years (yield_establishment.csv)
+    at = _frames.row_index(biomass, option_rows)
+    species = (_frames.take(_frames.obj(biomass["biomass_species"]), at, None) if "biomass_species" in biomass
+               else np.full(len(option_rows), None, dtype=object))
+    ramp = establishment_fractions(tables, species[rows], H)
+    km = row_transport_km(plots, g, tables, transport_km)[rows]  # one-way haul of each row [km]
+    km = np.where(np.isnan(km), tables.factor("transport_km"), km)
+    rate = p("rate_t_ha")
+    eff = application_interval(_frames.take(library_parameter(tables, "effect_duration_yr"), opt),
+                               _frames.take(library_parameter(tables, "reapply_interval_yr"), opt), rate > 0,
+                               biochar_reapply_interval_yr)
+    if biochar_rate_t_ha is not None:
+        rate = np.where(rate > 0, biochar_rate_t_ha, rate)
+    inp = {
+        "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
+        "grows_vocab": vocab != "none", "crop_value": np.nan_to_num(y * price), "crop_cost": np.nan_to_num(pcost),
+        "farmer_frac": farmer_frac, "value_frac": value_frac,
+        "establishment": p("establishment_cost_cny_ha"),
+        "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
+        + p("organic_fertiliser_t_ha_yr") * p("organic_fertiliser_price_cny_t"),
+        "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
+        "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
+        "eff": eff,
+        "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
+        + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
+        "bio": np.nan_to_num(B) * bval,
+        "mwh": None,
+        "product": p("product_t_ha_yr") * p("product_price_cny_t"),
+        "ramp": ramp,
+    }
+    if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
+        mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
+        inp["mwh"] = np.nan_to_num(mwh[rows])
+        inp["elec"] = inp["mwh"] * tables.price("electricity_price_cny_mwh")
+    inp["pv"] = None
+    if pv_all is not None and np.isfinite(pv_all["capex"][rows]).any():
+        pv = {k: np.nan_to_num(v[rows]) for k, v in pv_all.items()}
+        life = pv_parameter(tables, "lifetime_yr")
+        inp["pv"] = {"capex": pv["capex"], "opex": pv["opex"],
+                     # first-year electricity [kWh ha⁻¹] × tariff: revenue of year 1 [CNY ha⁻¹]
+                     "rev1": pv["y"] * pv["mwp"] * 1000.0 * pv["tariff"],
+                     "shape": pv_year_shape(H, pv_parameter(tables, "degradation_pct_yr"), life),
+                     "running": (np.arange(1, H + 1) <= life).astype(float)}
+    credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
+        else "net_co2e_vs_baseline_t_ha_yr"
+    gain = _frames.take(carbon_totals[credited].to_numpy(float),
+                        _frames.row_index(carbon_totals, option_rows))
+    inp["credit"] = np.maximum(np.nan_to_num(gain[rows]), 0.0) * float(carbon_price_cny_t)
+    inp["cost_share"], inp["per_area"] = share[rows], per_area[rows]
+    return inp, rows, unassessed
+
+
+def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
+           biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
+           noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None,
+           transport_km=None):
+    """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
+
+    Returns the items, the rows they are for (applicable options and the baseline that
+    can be assessed, plus every baseline row), and the rows not assessed.
+    """
+    inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                         carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
+                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
+                                         biochar_reapply_interval_yr, transport_km)
+    items = block_items(inp, slice(None))
+    if transfers:
+        items = {**items, **block_transfers(inp, slice(None), items)}
+    return items, rows, unassessed
+
+
+def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: pd.DataFrame,
+                      biomass: pd.DataFrame, carbon_totals: pd.DataFrame, tables: Tables | None = None,
+                      horizon_yr: int = 20, carbon_price_cny_t: float = 0.0,
+                      biochar_rate_t_ha: float | None = None, noncompliant_price_fraction: float | None = None,
+                      energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
+                      noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
+                      transfers: bool = False, biochar_reapply_interval_yr: float | None = None,
+                      transport_km: float | None = None) -> pd.DataFrame:
+    """Itemised yearly cash flows of every applicable plot × option (undiscounted).
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots.
+    schedule : pandas.DataFrame
+        First output of :func:`agriremed.stages.duration.compliance_by_year` (crop grown,
+        option running and P(crop meets the limit) per year).
+    biomass : pandas.DataFrame
+        Output of :func:`agriremed.stages.biomass.harvested_biomass` [t ha⁻¹ yr⁻¹].
+    carbon_totals : pandas.DataFrame
+        Totals of :func:`agriremed.stages.carbon.carbon_ledger`
+        (``net_co2e_vs_baseline_t_ha_yr`` [t CO2e ha⁻¹ yr⁻¹]).
+    tables : Tables, optional
+        Literature tables.
+    horizon_yr : int
+        Horizon H [yr].
+    carbon_price_cny_t : float
+        Carbon price [CNY t⁻¹ CO2e].
+    biochar_rate_t_ha : float, optional
+        Biochar rate overriding the table's typical value [t ha⁻¹].
+    noncompliant_price_fraction : float, optional
+        Share of the normal price paid for a crop that fails the food limit [–]; replaces
+        the ``noncompliant_grain`` rule (farmer paid = value = this share).
+    energy : pandas.DataFrame, optional
+        Output of :func:`agriremed.stages.energy.energy_outputs` (``electricity_mwh_ha_yr``
+        [MWh ha⁻¹ yr⁻¹]), used when ``biomass_valuation = "electricity"``.
+    biomass_valuation : {"sale", "electricity"}
+        Value harvested biomass at its price per tonne, or as exported electricity.
+    noncompliant_grain : str
+        What happens to grain over the food limit (:func:`noncompliant_fractions`).
+    soil_plot : pandas.DataFrame, optional
+        Plot classes, for the subsidies of :func:`subsidy_inputs`.
+    transfers : bool
+        Also list the transfers from the programme to the farmer (items
+        :data:`TRANSFER_ITEMS`; they are not part of the combined account).
+    biochar_reapply_interval_yr : float, optional
+        Re-apply (and pay for) the biochar every so many years [yr]; default: once, in
+        year 1 (lime follows its ``reapply_interval_yr``).
+    transport_km : float, optional
+        Scenario one-way haul distance [km] for plots without their own ``transport_km``
+        or a row of ``transport_distances.csv`` (default: the ``transport_km`` factor);
+        the ``transport`` item charges it at ``freight_cost_cny_tkm``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``plot_id``, ``option_id``, ``year`` (1…H), ``item`` (one of
+        :data:`CASH_FLOW_ITEMS`) and ``cash_flow_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹, revenue
+        positive]; only applicable options (and the baseline) that could be assessed.
+    """
+    tables = tables or load_tables()
+    H = int(horizon_yr)
+    items, rows, unassessed = _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                     carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
+                                     biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
+                                     transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr,
+                                     transport_km=transport_km)
+    keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
+        & ~unassessed
+    sub = np.flatnonzero(keep[rows])
+    idx = rows[sub]
+    parts = [_frames.frame({
+        "plot_id": np.repeat(_frames.obj(option_rows["plot_id"])[idx], H),
+        "option_id": np.repeat(_frames.obj(option_rows["option_id"])[idx], H),
+        "year": np.tile(np.arange(1, H + 1), len(idx)), "item": name,
+        "cash_flow_cny_ha_yr": v[sub].ravel()}, len(idx) * H) for name, v in items.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration: pd.DataFrame,
+                       compliance: pd.DataFrame, biomass: pd.DataFrame, carbon_totals: pd.DataFrame,
+                       tables: Tables | None = None, horizon_yr: int = 20, discount_rate: float = 0.06,
+                       carbon_price_cny_t: float = 0.0, biochar_rate_t_ha: float | None = None,
+                       noncompliant_price_fraction: float | None = None, schedule: pd.DataFrame | None = None,
+                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale", *,
+                       grid=None, noncompliant_grain: str = "discount_sale",
+                       soil_plot: pd.DataFrame | None = None,
+                       biochar_reapply_interval_yr: float | None = None,
+                       transport_km: float | None = None) -> pd.DataFrame:
+    """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Validated plots (``crop``, ``area_ha`` [ha]).
+    duration : pandas.DataFrame
+        Overall duration table (``years_to_target`` [yr], ``removed_g_ha`` [g ha⁻¹]).
+    compliance : pandas.DataFrame
+        Output of :func:`agriremed.stages.duration.crop_compliance_outcome`.
+    biomass : pandas.DataFrame
+        Output of :func:`agriremed.stages.biomass.harvested_biomass`.
+    carbon_totals : pandas.DataFrame
+        Totals of :func:`agriremed.stages.carbon.carbon_ledger`.
+    tables : Tables, optional
+        Literature tables.
+    horizon_yr : int
+        Horizon H [yr].
+    discount_rate : float
+        Real discount rate [yr⁻¹].
+    carbon_price_cny_t : float
+        Carbon price [CNY t⁻¹ CO2e].
+    biochar_rate_t_ha : float, optional
+        Biochar rate overriding the table's typical value [t ha⁻¹].
+    noncompliant_price_fraction : float, optional
+        Share of the normal price paid for a crop that fails the food limit [–]
+        (0 = it cannot be sold at all); replaces the ``noncompliant_grain`` rule.
+    schedule : pandas.DataFrame, optional
+        First output of :func:`agriremed.stages.duration.compliance_by_year`; default: built
+        from ``compliance`` and ``duration`` (the crop that returns after a target is
+        then taken to meet the limit).
+    energy : pandas.DataFrame, optional
+        Output of :func:`agriremed.stages.energy.energy_outputs`, for
+        ``biomass_valuation = "electricity"``.
+    biomass_valuation : {"sale", "electricity"}
+        See :func:`yearly_cash_flows`.
+    grid : agriremed.core.frames.Grid, optional
+        Plot and option position of every row (computed from the ids when not given).
+    noncompliant_grain : str
+        What happens to grain over the food limit (row of ``noncompliant_grain.csv``,
+        :func:`noncompliant_fractions`); default ``discount_sale``.
+    soil_plot : pandas.DataFrame, optional
+        Plot classes (``plot_id``, ``soil_class``), for the subsidies of
+        :func:`subsidy_inputs` (none without it).
+    biochar_reapply_interval_yr : float, optional
+        See :func:`yearly_cash_flows`.
+    transport_km : float, optional
+        See :func:`yearly_cash_flows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id``, ``cost_cny_ha``, ``revenue_cny_ha``,
+        ``carbon_revenue_cny_ha``, the present value of each cost and revenue group
+        (``cost_crop_cny_ha``, ``cost_establishment_cny_ha``, ``cost_management_cny_ha``,
+        ``cost_harvest_cny_ha``, ``cost_transport_cny_ha``, ``cost_amendment_cny_ha``, ``cost_disposal_cny_ha``,
+        ``revenue_crop_cny_ha``, ``revenue_biomass_cny_ha``), ``npv_cny_ha``,
+        ``npv_vs_baseline_cny_ha``, ``npv_vs_best_cny_ha`` (NPV minus that of the best
+        other option of the plot), ``best_alternative``, ``npv_cny`` [CNY, whole plot],
+        ``payback_yr`` [yr] and ``cost_per_g_removed_cny_g`` (remediation costs only)
+        [CNY g⁻¹], the present value of the transfers to the farmer
+        (``grain_support_cny_ha``: price support of non-compliant grain;
+        ``subsidy_cny_ha``: subsidies and compensation), ``npv_farmer_cny_ha`` (combined
+        NPV + transfers), ``npv_programme_cny_ha`` (− transfers) and both against doing
+        nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
+        and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
+        farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
+        items of year 1 (crop production, establishment, management, harvest, transport, amendment,
+        disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
+        (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
+        H years [CNY ha⁻¹ yr⁻¹]; the net cash flow of year 1 ``cash_flow_year1_cny_ha``
+        [CNY ha⁻¹] and of a typical year ``cash_flow_typical_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]
+        with its year ``typical_year`` [yr] (:func:`typical_year`; undiscounted, combined
+        account); NaN for options that do not apply or cannot be assessed.
+
+    Examples
+    --------
+    >>> import agriremed
+    >>> p = agriremed.plan("data/samples/plots.csv", agriremed.Scenario(mc_draws=0))  # doctest: +SKIP
+    >>> p.economics[["plot_id", "option_id", "npv_vs_baseline_cny_ha"]].head()       # doctest: +SKIP
+    """
+    tables = tables or load_tables()
+    H = int(horizon_yr)
+    if schedule is None:
+        schedule, _ = compliance_by_year(option_rows, plots, compliance, duration, tables=tables,
+                                         horizon_yr=H, grid=grid, matrices=True)
+    inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
+                                         carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
+                                         energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
+                                         biochar_reapply_interval_yr, transport_km)
+    n, k = len(option_rows), len(rows)
+    g = _frames.grid(option_rows, plots, tables, grid)
+    oid = _frames.obj(option_rows["option_id"])
+    baseline = _frames.obj(option_rows["option_kind"]) == "baseline"
+    active = (option_rows["applicable"].to_numpy(bool) | baseline) & ~unassessed
+    df = discount_factors(discount_rate, H)
+    is_base = oid == "do_nothing"
+    at = np.full(n, -1, dtype=np.intp)     # row → position among the computed rows
+    at[rows] = np.arange(k)
+    bi = _frames.member_row(_frames.plot_codes(option_rows, g), is_base)
+    has_base = (bi >= 0)[rows]
+    bi_r = np.where(has_base, at[np.maximum(bi, 0)][rows], 0)
+    # cash flows of the baseline rows first: every row's incremental flow needs its plot's
+    base = np.unique(bi_r) if k else np.zeros(0, np.intp)
+    cf_base = sum(block_items(inp, base).values()) if len(base) else np.zeros((0, H))
+    base_at = np.zeros(k, dtype=np.intp)
+    base_at[base] = np.arange(len(base))
+    pv = {key: np.empty(k) for key in CASH_FLOW_ITEMS}
+    pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
+    cost_y1, rev_mean = np.empty(k), np.empty(k)
+    net_y1, net_typ, typ_year = np.empty(k), np.empty(k), np.empty(k)
+    pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
+    # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
+    for lo in range(0, k, _BLOCK_ROWS):
+        blk = slice(lo, min(lo + _BLOCK_ROWS, k))
+        items = block_items(inp, blk)
+        cf = sum(items.values())
+        for key, v in items.items():
+            pv[key][blk] = (v * df).sum(axis=1)
+        for key, v in block_transfers(inp, blk, items).items():
+            pv_t[key][blk] = (v * df).sum(axis=1)
+        pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
+        pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
+        cost_y1[blk] = -sum(np.minimum(v[:, 0], 0.0) for v in items.values()) + 0.0
+        rev_mean[blk] = sum(np.maximum(v, 0.0) for v in items.values()).mean(axis=1) if H else 0.0
+        net_y1[blk], net_typ[blk], typ_year[blk] = typical_year(cf)
+        value[blk] = (cf * df).sum(axis=1)
+        payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
+    groups = {}
+    for item, group in CASH_FLOW_ITEMS.items():
+        groups[group] = groups.get(group, 0.0) + pv[item]
+    npv_vs = np.where(has_base, value - value[bi_r], np.nan)
+    transfer = pv_t["grain_support"] + pv_t["subsidy"]
+    farmer, programme = value + transfer, -transfer
+    farmer_vs = np.where(has_base, farmer - farmer[bi_r], np.nan)
+    programme_vs = np.where(has_base, programme - programme[bi_r], np.nan)
+    # what the programme pays for the option beyond doing nothing, with the farmer kept whole
+    programme_cost = -programme_vs + np.maximum(0.0, -farmer_vs) + 0.0  # + 0.0: no -0.0 on the baseline
+    payback = np.where(has_base & ~is_base[rows], payback, np.nan)
+    removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
+    remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
+                    + pv["biomass_disposal"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_g = np.where(removed > 0, remediation / removed, np.nan)
+    value_all = np.full(n, np.nan)
+    value_all[rows] = value
+    vs_best, best_alt = versus_best(_frames.plot_codes(option_rows, g), oid,
+                                    np.where(active, value_all, np.nan))
+    area = _frames.plot_column(plots, "area_ha", g)[rows]
+    cols = {
+        "cost_cny_ha": pv_cost, "revenue_cny_ha": pv_rev, "carbon_revenue_cny_ha": pv["carbon_credit"],
+        "cost_crop_cny_ha": -groups["cost_crop"], "cost_establishment_cny_ha": -groups["cost_establishment"],
+        "cost_management_cny_ha": -groups["cost_management"], "cost_harvest_cny_ha": -groups["cost_harvest"],
+        "cost_transport_cny_ha": -groups["cost_transport"],
+        "cost_amendment_cny_ha": -groups["cost_amendment"], "cost_disposal_cny_ha": -groups["cost_disposal"],
+        "revenue_crop_cny_ha": groups["revenue_crop"], "revenue_biomass_cny_ha": groups["revenue_biomass"],
+        "npv_cny_ha": value, "npv_vs_baseline_cny_ha": npv_vs, "npv_vs_best_cny_ha": vs_best[rows],
+        "npv_cny": value * area, "payback_yr": payback, "cost_per_g_removed_cny_g": per_g,
+        "grain_support_cny_ha": pv_t["grain_support"], "subsidy_cny_ha": pv_t["subsidy"],
+        "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
+        "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
+        "programme_cost_cny_ha": programme_cost,
+        "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
+        "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
+    }
+    out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
+    act = active[rows]
+    for k, v in cols.items():
+        o = np.full(n, np.nan)
+        o[rows] = np.where(act, v, np.nan)
+        out[k] = o
+    out["best_alternative"] = np.where(active, best_alt, None)
+    return _frames.frame(out, n)
+
+
+def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:
+    """Contaminated area treated as a function of programme budget (a cost curve).
+
+    Plots whose soil exceeds a screening value (class ``safe_utilisation`` or
+    ``strict_control``) and whose recommended option is not "do nothing" are funded in
+    order of their programme cost per hectare, cheapest first: the present value the
+    programme pays so that the farmer is no worse off than doing nothing,
+    ``max(0, programme_cost_cny_ha)`` (subsidies and grain price support included), or
+    ``max(0, −npv_vs_baseline_cny_ha)`` for a summary without that column. Options that
+    earn more than doing nothing cost the programme nothing and come first.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per plot: ``plot_id``, ``soil_class``, ``recommended_option``, ``area_ha`` [ha],
+        ``npv_vs_baseline_cny_ha`` [CNY ha⁻¹] (``Plan.summary`` or a streamed summary).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The funded plots in order with ``programme_cost_cny_ha`` [CNY ha⁻¹],
+        ``programme_cost_cny`` [CNY], ``cumulative_area_ha`` [ha] and
+        ``cumulative_budget_cny`` [CNY].
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"plot_id": ["a", "b", "c"], "soil_class": ["strict_control", "safe_utilisation",
+    ...                   "priority_protection"], "recommended_option": ["fallow", "willow_src", "do_nothing"],
+    ...                   "area_ha": [2.0, 1.0, 5.0], "npv_vs_baseline_cny_ha": [-3000.0, 500.0, 0.0]})
+    >>> budget_curve(s)[["plot_id", "cumulative_area_ha", "cumulative_budget_cny"]].to_numpy().tolist()
+    [['b', 1.0, 0.0], ['a', 3.0, 6000.0]]
+    """
+    cls = summary["soil_class"].to_numpy(object)
+    opt = summary["recommended_option"].to_numpy(object)
+    treat = np.isin(cls, ["safe_utilisation", "strict_control"]) & pd.notna(opt) & (opt != "do_nothing")
+    area = summary["area_ha"].to_numpy(float)[treat]
+    if "programme_cost_cny_ha" in summary:  # plans that count subsidies and grain price support
+        per_ha = np.maximum(0.0, np.nan_to_num(summary["programme_cost_cny_ha"].to_numpy(float)[treat], nan=0.0))
+    else:
+        npv = summary["npv_vs_baseline_cny_ha"].to_numpy(float)[treat]
+        per_ha = np.maximum(0.0, -np.nan_to_num(npv, nan=0.0))
+    order = np.argsort(per_ha, kind="stable")
+    cost = (per_ha * area)[order]
+    return pd.DataFrame({
+        "plot_id": summary["plot_id"].to_numpy(object)[treat][order],
+        "recommended_option": opt[treat][order],
+        "area_ha": area[order],
+        "programme_cost_cny_ha": per_ha[order],
+        "programme_cost_cny": cost,
+        "cumulative_area_ha": np.cumsum(area[order]),
+        "cumulative_budget_cny": np.cumsum(cost),
+    })

@@ -1,0 +1,895 @@
+"""Remediation options and their applicability rules.
+
+The option library is ``options.csv`` (one row per option, with its rules) and
+``option_parameters.csv`` (one row per parameter range, with sources). For every
+plot, :func:`evaluate_options` builds one row per option and decides whether the
+option applies. Rules are checked in a fixed, readable order and the first failing
+rule gives the reason; an applicable option states what it treats. An excluded
+option always carries its reason.
+
+Rules, in order:
+
+0. the option has the data it needs (``status`` is not ``data_gap``; the gap is named);
+1. land use is among the option's ``land_uses``;
+2. the jurisdiction rule set (``land_rules.csv``, scenario ``rule_set``; default
+   ``china``) does not forbid the option's policy family on land of this soil class,
+   land use and permanent-basic-farmland status (the reason names the rule and its
+   sources); see :func:`policy_status`;
+3. the plot's GB 15618 class is among the option's ``soil_classes`` (food crops are
+   not grown on strict-control land; priority-protection land needs no clean-up);
+4. the option treats a metal that needs treating (:func:`treated_metals`, one gate for
+   every stage): a remediation option treats at least one metal above its screening
+   value; a protective option (amendment, safe crop) may instead answer a metal
+   predicted to make the crop fail the food limit; on strict-control land every
+   non-food use is applicable as risk control even if it treats none of the metals
+   (its reason says which metals it does not treat, and it is credited no clean-up);
+   4b. a protective option that answers only a crop risk (its metals are below their
+   screening values) while a metal above its screening value is left untreated is excluded
+   where another applicable protective option treats a metal above its screening value that
+   it leaves untreated (:func:`_drop_risk_only`; e.g. no Cd-only measure as the treatment of
+   an As paddy);
+5. soil pH is within the option's ``ph_min``–``ph_max``;
+6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
+   flooding can mobilise As);
+7. an option that protects the current crop needs a current food crop; a crop
+   substitution needs a current crop other than the one it switches to;
+8. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
+   (species whose field evidence comes only from warm-temperate and subtropical
+   China); plots without ``mean_temp_c`` are not excluded, and the reason says the
+   climate was not checked.
+
+An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists them in
+``data_gaps``. Every row also carries its policy status (``expected``, ``allowed`` or
+``forbidden``) and the deciding rule (``policy_rule``); the ranking puts the options the
+rule set expects before those it merely allows.
+
+Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`` and
+``source``):
+
+* ``china`` (default), from the Soil Pollution Prevention and Control Law (2018), the
+  Soil Pollution Action Plan (2016), GB 15618-2018 and the land-use notices of
+  2020–2021: safe-utilisation cultivated land stays in food production with agronomic
+  control and substitute planting (expected; non-food uses allowed but ranked after
+  them); strict-control land grows no edible crops (forbidden) and leaves food
+  production by structure adjustment, fallow or, outside permanent basic farmland,
+  returning farmland to forest or grass (expected); trees, nursery stock and turf
+  are forbidden on permanent basic farmland, and on safe-utilisation and
+  priority-protection cultivated land;
+* ``none``: research runs, nothing forbidden or expected by policy (the option
+  library's own rules still apply).
+
+A user folder adds rule sets (another jurisdiction) through its own ``land_rules.csv``.
+The packaged tables hold no UK or Danish set: no rule for those jurisdictions has been
+read in a source yet.
+
+The module also holds the dose–responses of the amendments in the library:
+:func:`biochar_reduction` (grain-Cd reduction against biochar rate, scaled by the
+feedstock's relative efficacy of :func:`biochar_efficacy`) and :func:`lime_ph_change`
+(pH rise against lime rate).
+
+Biochar feedstock and pyrolysis temperature (``biochar_feedstock`` and
+``biochar_temperature`` of ``options.csv``, or the scenario's choice) act as follows:
+
+* feedstock scales the Cd dose–response by its relative efficacy E
+  (``biochar_feedstock_effects.csv``: the feedstock's pooled grain-Cd reduction over the
+  pooled paddy mean; a feedstock without its own row takes the pooled default E = 1);
+* temperature sets the carbon sink (:mod:`agriremed.stages.carbon`) but not the Cd effect (no
+  sourced magnitude); it sets the As text: where As exceeds its screening value the
+  option is excluded (rule 5), and where As is measured but below it, a char made above
+  the temperature at which As mobilisation rose most carries a caution in its reason.
+  No As reduction is ever credited to biochar.
+
+References
+----------
+.. [1] MEE & SAMR (2018) GB 15618-2018 (soil classes, pH bands).
+.. [2] Cui L. et al. (2011) BioResources 6(3):2605–2618 (biochar dose–response).
+.. [3] Chen H. et al. (2018) Chemosphere 207:699–707 (7.5 t/ha CaCO3: pH 5.5 → 6.5).
+.. [4] IPCC (2006) Vol. 4 Ch. 3 Annex 3A.5 (warm-temperate zone: MAT > 10 °C).
+.. [5] Paddy biochar meta-analysis by feedstock (data 2000–2023): grain Cd −25 % with
+   sawdust char, −13 % with rice-husk char; pooled paddy means −43.6 % (biochar, 2018)
+   and −33.4 % (all amendments, Ge et al. 2023).
+.. [6] Arabi Z. et al. (2021) Environ. Pollut. 286:117199 (As mobilisation by biochar,
+   largest for chars made above 450 °C).
+.. [7] 土壤污染防治法 (2018) Arts. 49–57; 土壤污染防治行动计划 (国发〔2016〕31号);
+   国办发〔2020〕44号; 国办发明电〔2020〕24号; 自然资发〔2021〕166号 (keys of
+   ``sources.csv`` in the ``source`` column of ``land_rules.csv``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, encode_column, printed, render, render_column
+from agriremed.core.tables import Tables, load_tables, split_keys
+from agriremed.core.uncertainty import parameter_draws
+from agriremed.core.columns import METALS, metal_column
+
+__all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "POLICY_STATUSES",
+           "option_parameter", "parameter_for_rows", "library_parameter",
+           "option_parameter_draws", "align_rows", "options_table",
+           "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
+
+def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
+    """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
+    tables = tables or load_tables()
+    opts = tables.options
+    if only is not None:
+        keep = set(only) | {"do_nothing"}
+        unknown = set(only) - set(opts["option_id"])
+        if unknown:
+            raise KeyError(f"unknown option id(s): {', '.join(sorted(unknown))}; known: "
+                           + ", ".join(opts["option_id"]))
+        opts = opts.loc[opts["option_id"].isin(keep)]
+    return opts.reset_index(drop=True)
+
+
+def option_parameter(tables: Tables, option_id: str, parameter: str, metal: str = "",
+                     which: str = "typical") -> float:
+    """One value of an option parameter (``NaN`` when the option does not have it)."""
+    return float(parameter_for_rows(tables, [option_id], parameter, metal, which)[0])
+
+
+def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = "",
+                       which: str = "typical") -> np.ndarray:
+    """One option parameter for every row of a plot × option table.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    option_ids : array_like of str
+        Option of each row.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    metal : str
+        Metal of a per-metal parameter (``''`` for plot-level parameters).
+    which : {"low", "typical", "high"}
+        Which end of the range.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value per row [the parameter's unit]; NaN where the option has no such parameter.
+    """
+    index, values = _parameter_index(tables.option_parameters)
+    codes, uniq = pd.factorize(_frames.obj(option_ids), use_na_sentinel=False)
+    col = values[which]
+    found = np.array([col[index[k]] if (k := (o, parameter, metal or "")) in index else np.nan
+                      for o in uniq], dtype=float)
+    return found[codes] if len(uniq) else np.full(len(codes), np.nan)
+
+
+def library_parameter(tables: Tables, parameter: str, metal: str = "", which: str = "typical") -> np.ndarray:
+    """:func:`parameter_for_rows` for the options of the library, in the order of ``options.csv``.
+
+    Computed once per :class:`~agriremed.core.tables.Tables` object (read-only array); a stage
+    maps it onto its plot × option rows with ``Grid.per_option``.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    metal : str
+        Metal of a per-metal parameter (``''`` for plot-level parameters).
+    which : {"low", "typical", "high"}
+        Which end of the range.
+
+    Returns
+    -------
+    numpy.ndarray
+        Value per library option [the parameter's unit]; NaN where the option has no such
+        parameter. Sources: the ``source`` column of ``option_parameters.csv``.
+    """
+    def build():
+        v = parameter_for_rows(tables, tables.options["option_id"], parameter, metal, which)
+        v.flags.writeable = False
+        return v
+
+    return tables.memo(("library_parameter", parameter, metal or "", which), build)
+
+
+_PARAM_INDEX: dict[int, tuple] = {}
+
+
+def option_parameter_draws(tables: Tables, parameter: str, n_draws: int, seed: int):
+    """Monte Carlo draws of a library-wide option parameter (one without a metal).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    parameter : str
+        Parameter name in ``option_parameters.csv``.
+    n_draws : int
+        Draws.
+    seed : int
+        Scenario seed.
+
+    Returns
+    -------
+    draws : numpy.ndarray
+        Shape ``(options with the parameter, n_draws)`` [unit of the parameter].
+    row : numpy.ndarray
+        For each option of ``tables.options``: its row of ``draws`` (NaN: the option has none).
+    """
+
+    def build():
+        op = tables.option_parameters
+        rows = op.loc[(op["parameter"] == parameter) & op["metal"].fillna("").eq("")].reset_index(drop=True)
+        pos = _frames.index_of(rows["option_id"], tables.options["option_id"]).astype(float)
+        return parameter_draws(rows, n_draws, seed), np.where(pos >= 0, pos, np.nan)
+
+    return tables.memo_draws(("option_parameter_draws", parameter, n_draws, seed), build)
+
+
+def _parameter_index(p: pd.DataFrame):
+    """(option, parameter, metal) → row position, and the low/typical/high arrays (cached per table)."""
+    hit = _PARAM_INDEX.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    keys = zip(p["option_id"].to_numpy(object), p["parameter"].to_numpy(object),
+               p["metal"].fillna("").to_numpy(object), strict=True)
+    index = {}
+    for i, k in enumerate(keys):
+        index.setdefault(k, i)
+    values = {w: p[w].to_numpy(float) for w in ("low", "typical", "high")}
+    if len(_PARAM_INDEX) > 32:
+        _PARAM_INDEX.clear()
+    _PARAM_INDEX[id(p)] = (p, (index, values))
+    return index, values
+
+
+def align_rows(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` re-ordered to the (plot_id, option_id) rows of ``rows`` (missing → NaN)."""
+    key = pd.MultiIndex.from_frame(rows[["plot_id", "option_id"]])
+    return frame.set_index(["plot_id", "option_id"]).reindex(key)
+
+
+def biochar_reduction(rate_t_ha, rmax, k_per_t_ha, response_factor=1.0, cap: float = 0.95):
+    """Fractional reduction of grain Cd by biochar at a given rate.
+
+    R(D) = min(cap, F · rmax · (1 − exp(−k·D))), a saturating dose–response.
+
+    Parameters
+    ----------
+    rate_t_ha : array_like
+        Biochar rate D [t ha⁻¹], ≥ 0.
+    rmax : array_like
+        Reduction approached at high rates [–].
+    k_per_t_ha : array_like
+        Rate constant k [ha t⁻¹].
+    response_factor : array_like
+        Multiplier F for site-to-site variation around the fitted curve [–].
+    cap : float
+        Largest reduction allowed [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        Reduction R [–], never decreasing with the rate.
+
+    References
+    ----------
+    .. [1] Cui L. et al. (2011) BioResources 6(3):2605–2618; curve fitted by agriremed to
+       the six grain-Cd reductions (rmax 0.564, k 0.066 ha t⁻¹).
+
+    Examples
+    --------
+    >>> [round(float(biochar_reduction(d, 0.564, 0.066)), 3) for d in (10, 20, 40)]
+    [0.272, 0.413, 0.524]
+    """
+    d = np.maximum(np.asarray(rate_t_ha, float), 0.0)
+    k = np.asarray(k_per_t_ha, float)
+    r = np.asarray(response_factor, float) * np.asarray(rmax, float) * (1.0 - np.exp(-k * d))
+    return np.minimum(r, cap)
+
+
+def biochar_efficacy(feedstock, tables: Tables | None = None, metal: str = "cd",
+                     which: str = "typical") -> tuple[np.ndarray, np.ndarray]:
+    """Relative efficacy E of a biochar feedstock for the grain-metal dose–response.
+
+    E multiplies the fitted reduction: R(D) = min(cap, E · F · rmax · (1 − exp(−k·D))).
+    E = feedstock's pooled grain-Cd reduction / pooled paddy mean (computed by agriremed in
+    ``biochar_feedstock_effects.csv``). A feedstock without its own row takes the pooled
+    default (the row with feedstock ``*``: the fitted curve as it stands).
+
+    Parameters
+    ----------
+    feedstock : str or array_like of str
+        Biochar feedstock class (as in ``biochar_carbon.csv``: ``wood``, ``rice_straw`` …).
+    tables : Tables, optional
+        Literature tables.
+    metal : str
+        Metal of the dose–response.
+    which : {"low", "typical", "high"}
+        Which end of the range.
+
+    Returns
+    -------
+    efficacy : numpy.ndarray
+        E [–] per feedstock (NaN when the table has no row for the metal at all).
+    pooled : numpy.ndarray of bool
+        True where the pooled default was used (no feedstock-specific figure).
+
+    References
+    ----------
+    .. [1] Paddy biochar meta-analysis by feedstock: grain Cd −25 % (sawdust char), −13 %
+       (rice-husk char); pooled means −43.6 % (2018 paddy biochar meta-analysis) and
+       −33.4 % (Ge et al. 2023, all amendments).
+
+    Examples
+    --------
+    >>> e, pooled = biochar_efficacy(["wood", "rice_straw", "manure"])
+    >>> [round(float(x), 3) for x in e], pooled.tolist()
+    ([0.655, 0.341, 1.0], [False, False, True])
+    """
+    tables = tables or load_tables()
+    t = tables.biochar_feedstock_effects
+    t = t.loc[(t["metal"] == metal) & (t["effect"] == "relative_efficacy")]
+    by = dict(zip(t["feedstock"], t[which].to_numpy(float), strict=True))
+    fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
+    own = np.array([isinstance(f, str) and f in by and f != "*" for f in fs], dtype=bool)
+    default = by.get("*", np.nan)
+    e = np.array([by[f] if o else default for f, o in zip(fs, own, strict=True)], dtype=float)
+    return e, ~own
+
+
+def _biochar_as_texts(o, tables: Tables) -> tuple[Message | None, Message | None]:
+    """Exclusion message (As above screening) and caution message (As measured below it) of a
+    biochar option (``None`` when there is none)."""
+    t = tables.biochar_feedstock_effects
+    row = t.loc[(t["metal"] == "as") & (t["effect"] == "raises_mobility_above_c")]
+    if row.empty:
+        return None, None
+    above = float(row["typical"].iloc[0])
+    src = "; ".join(str(row["source"].iloc[0]).split(";"))
+    tc = _text(getattr(o, "biochar_temperature", ""))
+    perm = tables.indexed("biochar_permanence", "temperature_class")
+    if tc not in perm.index:
+        return Message.of("opt.biochar_as_unknown", metals="as", sources=src), None
+    lo, hi = float(perm.loc[tc, "t_above_c"]), float(perm.loc[tc, "t_up_to_c"])
+    span = f"{lo:g}–{hi:g} °C" if np.isfinite(hi) else f"> {lo:g} °C"
+    if lo >= above:
+        block = Message.of("opt.biochar_as_hot", metals="as", above_c=above, span=span, sources=src)
+        warn = Message.of("opt.biochar_as_caution", above_c=above, span=span, sources=src)
+        return block, warn
+    return Message.of("opt.biochar_as_cool", metals="as", above_c=above, span=span, sources=src), None
+
+
+def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
+    """pH rise of a soil limed with CaCO3.
+
+    Linear in the rate through zero, ΔpH = s · L, and never above ``ph_cap`` when the
+    starting pH is given.
+
+    Parameters
+    ----------
+    lime_t_ha : array_like
+        CaCO3 applied L [t ha⁻¹].
+    ph_rise_per_t_ha : array_like
+        Slope s [pH units per t ha⁻¹].
+    ph : array_like, optional
+        Soil pH before liming [–].
+    ph_cap : float
+        Highest pH the liming aims for [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        ΔpH [–], ≥ 0.
+
+    References
+    ----------
+    .. [1] Chen H. et al. (2018) Chemosphere 207:699–707: 7.5 t ha⁻¹ CaCO3 raised pH
+       from 5.5 to 6.5 (s = 0.133 per t ha⁻¹, computed; one soil).
+
+    Examples
+    --------
+    >>> round(float(lime_ph_change(7.5, 0.133)), 2)
+    1.0
+    >>> round(float(lime_ph_change(7.5, 0.133, ph=7.0)), 2)
+    0.5
+    """
+    rise = np.maximum(np.asarray(lime_t_ha, float) * np.asarray(ph_rise_per_t_ha, float), 0.0)
+    if ph is not None:
+        rise = np.minimum(rise, np.maximum(ph_cap - np.asarray(ph, float), 0.0))
+    return rise
+
+
+def _numeric(opts: pd.DataFrame, col: str) -> pd.Series:
+    if col not in opts:
+        return pd.Series(np.nan, index=opts.index)
+    return pd.to_numeric(opts[col].replace("", np.nan), errors="coerce")
+
+
+def _text(cell) -> str:
+    return "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell)
+
+
+def _split(cell) -> list[str]:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return []
+    return [x for x in str(cell).split("|") if x]
+
+
+# Sets of metals are bit masks over the metal codes (C.METALS order); texts list them sorted.
+def _metal_bits():
+    return {m: 1 << i for i, m in enumerate(METALS)}
+
+
+def _mask_of(metals, bits) -> int:
+    return sum(bits[m] for m in set(metals) if m in bits)
+
+
+def _mask_texts(bits) -> np.ndarray:
+    """'+'-joined, sorted metal codes of every mask value."""
+    names = sorted(bits)
+    out = np.empty(1 << len(bits), dtype=object)
+    for mask in range(len(out)):
+        out[mask] = "+".join(m for m in names if mask & bits[m])
+    return out
+
+
+def _masks_of_texts(texts, bits) -> np.ndarray:
+    """Bit mask of every '+'-joined metal list (computed once per distinct text)."""
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    vals = np.array([_mask_of(str(u).split("+"), bits) if isinstance(u, str) else 0 for u in uniq], dtype=np.int64)
+    return vals[codes] if len(vals) else np.zeros(len(codes), np.int64)
+
+
+def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits) -> np.ndarray:
+    """Metals whose predicted crop compliance is below the food-safety green threshold (bit mask per plot)."""
+    out = np.zeros(len(plot_ids), np.int64)
+    if crop_risk is None or crop_risk.empty:
+        return out
+    green = tables.light_thresholds()["food_safety"]["green_at_least"]
+    risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < green]
+    if risky.empty:
+        return out
+    pos = _frames.positions(plot_ids, risky["plot_id"]) if len(risky) else np.zeros(0, int)
+    mbit = np.array([bits.get(m, 0) for m in _frames.obj(risky["metal"])], dtype=np.int64)
+    ok = pos >= 0
+    np.bitwise_or.at(out, pos[ok], mbit[ok])
+    return out
+
+
+def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
+    """Metals whose predicted crop compliance is below the food-safety green threshold."""
+    bits = _metal_bits()
+    masks = _crop_risk_masks(_frames.obj(plot_ids), crop_risk, tables, bits)
+    return [{m for m, b in bits.items() if mask & b} for mask in masks]
+
+
+#: Policy statuses of ``land_rules.csv``, strongest first: when several rules match an
+#: option on a plot, ``forbidden`` beats ``expected`` beats ``allowed`` (ties: the first
+#: row of the table).
+POLICY_STATUSES = ("forbidden", "expected", "allowed")
+#: Ranking tier of each status (the ranking puts expected options before allowed ones).
+POLICY_TIER = {"expected": 0, "allowed": 1, "forbidden": 2}
+#: Values of the plot input ``basic_farmland``; blank or missing reads as ``unknown``.
+BASIC_FARMLAND = ("yes", "no", "unknown")
+
+
+def rule_sets(tables: Tables | None = None) -> list[str]:
+    """Names of the rule sets of ``land_rules.csv`` (``china``, ``none`` and any user set)."""
+    tables = tables or load_tables()
+    return list(pd.unique(tables.land_rules["rule_set"]))
+
+
+def _rules_of(tables: Tables, rule_set: str) -> pd.DataFrame:
+    known = rule_sets(tables)
+    if rule_set not in known:
+        raise ValueError(f"unknown rule set {rule_set!r}; land_rules.csv has: {', '.join(known)}")
+    r = tables.land_rules
+    return r.loc[r["rule_set"] == rule_set].reset_index(drop=True)
+
+
+def _matches(cell, value) -> bool:
+    items = _split(cell)
+    return items == ["*"] or items == ["any"] or value in items
+
+
+def _basic_farmland(plots: pd.DataFrame) -> np.ndarray:
+    """The plots' ``basic_farmland`` flag; blank or missing → ``unknown``."""
+    if "basic_farmland" not in plots:
+        return np.full(len(plots), "unknown", dtype=object)
+    v = _frames.obj(plots["basic_farmland"])
+    ok = np.isin(v, list(BASIC_FARMLAND))
+    return np.where(ok, v, "unknown").astype(object)
+
+
+def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tables: Tables | None = None,
+                  rule_set: str = "china"):
+    """Policy status of every option on every kind of land, from the rule set's rules.
+
+    A rule of ``land_rules.csv`` applies to an option when its ``applies_to`` names the
+    option's ``policy_family`` (``options.csv``) or its ``option_id`` (or is ``*``) and its
+    ``soil_class``, ``land_use`` and ``basic_farmland`` cells match the plot (``*`` /
+    ``any`` match everything; ``|`` separates several values). Of the matching rules the
+    strongest status wins (``forbidden`` > ``expected`` > ``allowed``), then the first
+    row. An option no rule names is ``allowed`` with no rule.
+
+    Parameters
+    ----------
+    opts : pandas.DataFrame
+        Option library rows (``option_id``, ``policy_family``).
+    soil_class, land_use, basic_farmland : array_like of str
+        Per plot: GB 15618 class, land use and permanent-basic-farmland flag
+        (``yes``/``no``/``unknown``).
+    tables : Tables, optional
+        Literature tables (``land_rules``).
+    rule_set : str
+        Rule set (``china``, ``none`` or a user set).
+
+    Returns
+    -------
+    status, rule_id, text : numpy.ndarray of object, shape (options, plots)
+        Status, deciding rule (``''`` when none) and the rule's text
+        ``"policy <set>, rule <id>: <reason_en> (<sources>)"`` (``''`` when none).
+
+    Raises
+    ------
+    ValueError
+        If the rule set is not in the table.
+
+    Examples
+    --------
+    >>> t = load_tables()
+    >>> o = t.options.loc[t.options["option_id"].isin(["willow_src", "lime_rice"])]
+    >>> st, rid, _ = policy_status(o, ["strict_control", "safe_utilisation"], ["paddy", "paddy"],
+    ...                            ["yes", "no"], t)
+    >>> st.tolist()
+    [['forbidden', 'forbidden'], ['forbidden', 'expected']]
+    >>> rid[0].tolist()
+    ['cn_bf_no_trees', 'cn_safe_no_trees']
+    """
+    codes, st, rid, txt = _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set)
+    txt = np.vectorize(lambda m: "" if m is None else render(m, "en", tables), otypes=[object])(txt) \
+        if txt.size else txt.astype(object)
+    return st[:, codes], rid[:, codes], txt[:, codes]
+
+
+def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set):
+    """:func:`policy_status` per distinct kind of land: ``codes`` (plot → kind) and
+    (options × kinds) arrays of status, rule id and text."""
+    tables = tables or load_tables()
+    rules = _rules_of(tables, rule_set)
+    n = len(soil_class)
+    key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
+                                     _frames.obj(basic_farmland)])
+    codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
+    fam = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
+    oid = _frames.obj(opts["option_id"])
+    rank = {s: i for i, s in enumerate(POLICY_STATUSES)}
+    R = list(rules.itertuples(index=False))
+    k, m = len(opts), len(combos)
+    st = np.full((k, m), "allowed", dtype=object)
+    rid = np.full((k, m), "", dtype=object)
+    txt = np.full((k, m), None, dtype=object)
+    for j, (cls, lu, bf) in enumerate(combos):
+        live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
+                and _matches(r.basic_farmland, bf)]
+        for i in range(k):
+            best = None
+            for r in live:
+                targets = _split(r.applies_to)
+                if targets == ["*"] or fam[i] in targets or oid[i] in targets:
+                    if best is None or rank[r.status] < rank[best.status]:
+                        best = r
+            if best is not None:
+                st[i, j], rid[i, j] = best.status, best.rule_id
+                txt[i, j] = Message.of("opt.policy_rule", rule_set=rule_set, rule=best.rule_id,
+                                       sources=";".join(split_keys(best.source)))
+    return np.asarray(codes, np.intp), st, rid, txt
+
+
+def treated_metals(kind: str, exceed, crop_risk, treats_mask):
+    """Metals an option answers on each plot (bit masks): the one "treats" gate.
+
+    Every option answers the metals it treats (``treats`` of ``options.csv``) that exceed
+    their screening value; a protective option (``immobilisation``, ``safe_crop``) also
+    answers a metal it treats that is predicted to make the current crop fail the food
+    limit on soil below the screening value. Applicability (rule 4), years to target,
+    the clean-up criterion and the recommendation texts all read this set
+    (``target_metals``), so no stage credits an option with a metal this gate refuses.
+
+    Parameters
+    ----------
+    kind : str
+        Option kind.
+    exceed, crop_risk : numpy.ndarray of int
+        Bit masks per plot: metals above screening; metals with a predicted crop problem.
+    treats_mask : int
+        Bit mask of the metals the option treats.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Bit mask per plot.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> treated_metals("phytoextraction", np.array([0b011, 0]), np.array([0, 0b001]), 0b001).tolist()
+    [1, 0]
+    >>> treated_metals("safe_crop", np.array([0b011, 0]), np.array([0, 0b001]), 0b001).tolist()
+    [1, 1]
+    """
+    target = np.asarray(exceed) & treats_mask
+    if kind in ("immobilisation", "safe_crop"):
+        target = target | (np.asarray(crop_risk) & treats_mask)
+    return target
+
+
+
+def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
+                     only=None, crop_risk: pd.DataFrame | None = None,
+                     rule_set: str = "china") -> pd.DataFrame:
+    """Build the plot × option table with applicability and reasons.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (``plot_id``, ``land_use``, ``ph`` [–], ``crop``).
+    plot_soil : pandas.DataFrame
+        Output of :func:`agriremed.stages.soil.plot_classes` for the same plots.
+    tables : Tables, optional
+        Literature tables.
+    only : iterable of str, optional
+        Restrict to these option ids.
+    crop_risk : pandas.DataFrame, optional
+        Output of :func:`agriremed.stages.uptake.food_safety` for the current crops. Protective
+        options (amendments, safe crops) also apply where a metal they treat is predicted
+        in the crop with a compliance probability below the food-safety green threshold
+        of ``traffic_lights.csv``, even on soil below the screening value.
+    rule_set : str
+        Jurisdiction rule set of ``land_rules.csv`` (``china``, ``none`` or a user set);
+        reads the optional plot column ``basic_farmland`` (blank or missing: unknown).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × option, plot-major (all options of the first plot, then
+        the second …): ``plot_id``, ``option_id``, ``option_kind``,
+        ``applicable`` (bool), ``reason`` (text), ``target_metals`` (treated metals
+        above screening, ``'+'``-joined) and ``untreated_metals`` (metals above
+        screening the option does not treat) and ``data_gaps`` (evidence gaps of an
+        applicable option, e.g. an unconfirmed yield; ``''`` when none), ``policy_status``
+        (``expected``, ``allowed`` or ``forbidden``) and ``policy_rule`` (the deciding rule
+        of ``land_rules.csv``; ``''`` when no rule names the option).
+    """
+    tables = tables or load_tables()
+    opts = options_table(tables, only)
+    pid = _frames.obj(plots["plot_id"])
+    pos = _frames.positions(plot_soil["plot_id"], pid)
+    n = len(plots)
+    lu = _frames.obj(plots["land_use"])
+    ph = plots["ph"].to_numpy(float)
+    crop = _frames.obj(plots["crop"])
+    food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
+    has_food = np.isin(crop, list(food_crops))
+    cls = _frames.take(_frames.obj(plot_soil["soil_class"]), pos, None)
+    cls = np.where(pd.isna(cls), "", cls).astype(object)
+    bits = _metal_bits()
+    mask_text = _mask_texts(bits)
+    exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
+    risk = _crop_risk_masks(pid, crop_risk, tables, bits)
+    mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
+    as_col = _metal_column("as")
+    as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
+    opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
+    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
+        if col not in opts:
+            opts[col] = ""
+    land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
+                                                          rule_set)
+    # an applicable option's reason ends with its rule: in full where the rule only allows it
+    # (it ranks after the expected options), by name where the rule expects it
+    pol_suffix = [[(None if not r else Message.of("opt.policy_expected", rule_set=rule_set, rule=r)
+                    if st == "expected" else t) for st, r, t in zip(srow, rrow, trow, strict=True)]
+                  for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
+    lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
+    lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
+    # distinct values of the plot columns that appear in texts (formatted once per option)
+    lu_codes, lu_uniq = pd.factorize(lu, use_na_sentinel=False)
+    cls_codes, cls_uniq = pd.factorize(cls, use_na_sentinel=False)
+    ph_codes, ph_uniq = pd.factorize(np.ascontiguousarray(ph).view(np.int64), use_na_sentinel=False)
+    ph_uniq = np.asarray(ph_uniq).view(np.float64).tolist()
+    t_codes, t_uniq = pd.factorize(np.ascontiguousarray(mean_t).view(np.int64), use_na_sentinel=False)
+    t_uniq = np.asarray(t_uniq).view(np.float64).tolist()
+    lu_uniq, cls_uniq = list(lu_uniq), list(cls_uniq)
+    unmeasured_t = np.isnan(mean_t)
+
+    k = len(opts)
+    reasons = np.empty((k, n), dtype=object)
+    applicable_all = np.zeros((k, n), bool)
+    target_all = np.zeros((k, n), np.int64)
+    untreated_all = np.zeros((k, n), np.int64)
+    for i, o in enumerate(opts.itertuples(index=False)):
+        treats = set(_split(o.treats))
+        tmask = _mask_of(treats, bits)
+        reason = reasons[i]
+        todo = np.ones(n, bool)
+        gap = _text(o.gap_note)
+
+        def fail(mask, text, codes=None):
+            nonlocal todo
+            m = todo & np.asarray(mask, bool)
+            if isinstance(text, Message):
+                reason[m] = text
+            else:  # one text per distinct value, indexed by ``codes``
+                reason[m] = _frames.texts_by_code(codes[m], text)
+            todo &= ~m
+
+        if _text(o.status) == "data_gap":
+            fail(np.ones(n, bool), Message.of("opt.data_gap", note=gap) if gap else
+                 Message.of("opt.data_gap_default"))
+        uses = _split(o.land_uses)
+        if uses != ["*"]:
+            fail(~np.isin(lu, uses), [Message.of("opt.land_use", land_use=u) for u in lu_uniq], lu_codes)
+        forbidden = pol_st[i] == "forbidden"
+        if forbidden.any():
+            fail(forbidden[land_code], list(pol_txt[i]), land_code)
+        classes = _split(o.soil_classes)
+        if classes != ["*"]:
+            bad = ~np.isin(cls, classes)
+            strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
+            fail(strict_food, Message.of("opt.strict_food"))
+            fail(bad & (cls == "priority_protection"), Message.of("opt.clean"))
+            fail(bad, [Message.of("opt.soil_class", soil_class=c) for c in cls_uniq], cls_codes)
+        target = treated_metals(o.kind, exceed, risk, tmask)
+        if o.kind in ("immobilisation", "safe_crop"):
+            fail(target == 0, Message.of("opt.no_target_crop", metals=", ".join(sorted(treats)) or "none"))
+        elif o.kind not in ("baseline", "land_use_change"):
+            # on strict-control land a non-food use is risk control whatever it treats
+            risk_control = (cls == "strict_control") & (o.food_crop == "none")
+            fail((target == 0) & ~risk_control,
+                 Message.of("opt.no_target", metals=", ".join(sorted(treats)) or "none"))
+        if not np.isnan(o.ph_min):
+            fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
+        if not np.isnan(o.ph_max):
+            note = _text(o.ph_note)
+            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=printed(p, 1), ph_max=float(o.ph_max),
+                                            note=note)
+                                 if note else Message.of("opt.ph_above", ph=printed(p, 1), ph_max=float(o.ph_max))
+                                 for p in ph_uniq], ph_codes)
+        blockers = set(_split(o.blocked_by))
+        biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
+        as_block, as_warn = _biochar_as_texts(o, tables) if biochar else (None, None)
+        if blockers:
+            text = (as_block if as_block and blockers == {"as"} else
+                    Message.of("opt.blocked", metals="+".join(sorted(blockers)), sources=o.blocked_source))
+            fail((exceed & _mask_of(blockers, bits)) != 0, text)
+        if o.food_crop == "current":
+            fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
+        if _text(o.switches_crop).lower() == "true":
+            fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
+        unchecked = np.zeros(n, bool)
+        if not np.isnan(o.min_mean_temp_c):
+            note = _text(o.climate_note) or "outside the climate of the field evidence"
+            fail(mean_t < o.min_mean_temp_c,
+                 [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
+                  for t in t_uniq], t_codes)
+            unchecked = unmeasured_t
+        applicable = todo
+        untreated = exceed & ~tmask
+        if applicable.any():
+            extra = _biochar_text(o, tables) if biochar else None
+            warn = (as_measured & bool(as_warn))[applicable]
+            reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
+                                           ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
+                                           unchecked[applicable], mask_text, extra, warn, as_warn,
+                                           land_code[applicable], pol_suffix[i])
+        applicable_all[i] = applicable
+        target_all[i] = target
+        untreated_all[i] = untreated
+
+    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text)
+
+    # plot-major order: all options of plot 1, then plot 2 ...
+    app = applicable_all.T.ravel()
+    gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
+    flat = reasons.T.ravel()
+    reason_msg = encode_column(flat)
+    return _frames.frame({
+        "plot_id": np.repeat(pid, k),
+        "option_id": np.tile(_frames.obj(opts["option_id"]), n),
+        "option_kind": np.tile(_frames.obj(opts["kind"]), n),
+        "applicable": app,
+        "reason": render_column(flat, "en", tables),
+        "reason_msg": reason_msg,
+        "target_metals": mask_text[target_all.T.ravel()],
+        "untreated_metals": mask_text[untreated_all.T.ravel()],
+        "data_gaps": np.where(app, np.tile(gaps, n), ""),
+        "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
+        "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
+    }, n * k)
+
+
+def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text) -> None:
+    """Rule 4b (in place): a protective measure for a crop risk alone does not stand in for the
+    treatment of the metal that sets the land's class.
+
+    A protective option (amendment, safe crop) that answers only a metal predicted in the crop
+    below its screening value, while a metal above its screening value is left untreated, is
+    excluded on a plot where another applicable protective option treats a metal above its
+    screening value that the first one leaves untreated (e.g. a low-Cd rice variety on an As paddy
+    with soil Cd below 0.4 mg/kg, where an As amendment applies). Where no such option applies, it
+    stays applicable.
+    """
+    kinds = _frames.obj(opts["kind"])
+    protective = np.isin(kinds, ["immobilisation", "safe_crop"])[:, None]
+    answered = target & exceed[None, :]
+    # per plot: the metals above screening that an applicable protective option treats
+    covered = np.bitwise_or.reduce(np.where(protective & applicable, answered, 0), axis=0)
+    other = untreated & covered[None, :]
+    drop = protective & applicable & (target != 0) & (answered == 0) & (other != 0)
+    if not drop.any():
+        return
+    applicable &= ~drop
+    m = len(mask_text)
+    key = (target[drop] * m + untreated[drop]) * m + other[drop]
+    codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
+    texts = []
+    for kv in np.asarray(uniq).tolist():
+        t, u, c = mask_text[kv // (m * m)], mask_text[(kv // m) % m], mask_text[kv % m]
+        texts.append(Message.of("opt.risk_only", treated=t, untreated=u, covered=c))
+    reasons[drop] = _frames.texts_by_code(codes, texts)
+
+
+def _metal_column(metal: str) -> str:
+    return metal_column(metal)
+
+
+def _biochar_text(o, tables: Tables) -> Message | None:
+    """Feedstock clause of a biochar option's reason (its Cd efficacy against the pooled mean)."""
+    fs = _text(o.biochar_feedstock)
+    e, pooled = biochar_efficacy([fs], tables)
+    if np.isnan(e[0]):
+        return None
+    if pooled[0]:
+        return Message.of("opt.biochar_pooled", feedstock=fs, factor=printed(e[0], 2))
+    return Message.of("opt.biochar_feedstock", feedstock=fs, factor=printed(e[0], 2))
+
+
+def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
+              extra: Message | None = None, warn=None, warn_text: Message | None = None, suffix_codes=None,
+              suffixes=(None,)):
+    """What an applicable option does, per row, built once per distinct combination
+    (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land)."""
+    lime = not np.isnan(lime_t) and not np.isnan(lime_s)
+    n_ph = len(ph_uniq) + 1
+    warn = np.zeros(len(target), bool) if warn is None else np.asarray(warn, bool)
+    sfx = np.zeros(len(target), np.int64) if suffix_codes is None else np.asarray(suffix_codes, np.int64)
+    n_sfx = max(len(suffixes), 1)
+    key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 2 + unchecked
+    key = (key * 2 + warn) * n_sfx + sfx
+    codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
+    texts = []
+    for kv in np.asarray(uniq).tolist():
+        sc, kv = kv % n_sfx, kv // n_sfx
+        wrn, kv = kv % 2, kv // 2
+        unc, kv = kv % 2, kv // 2
+        phc, kv = kv % n_ph, kv // n_ph
+        t, u = kv // len(mask_text), kv % len(mask_text)
+        tt, ut = mask_text[t], mask_text[u]
+        text = (Message.of("opt.treats", metals=tt) if tt else
+                Message.of("opt.reference" if o.kind == "baseline" else "opt.out_of_food"))
+        if ut and o.kind not in ("baseline", "land_use_change"):
+            text += Message.of("opt.untreated", metals=ut)
+        if lime:
+            a = ph_uniq[phc]
+            b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
+            text += Message.of("opt.lime", lime_t_ha=float(lime_t), ph=printed(a, 1), ph_limed=printed(b, 1))
+        text += extra
+        if unc:
+            text += Message.of("opt.climate_unchecked")
+        if wrn:
+            text += warn_text
+        text += suffixes[sc] if len(suffixes) else None
+        texts.append(text)
+    return _frames.texts_by_code(codes, texts)

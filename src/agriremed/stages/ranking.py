@@ -1,0 +1,759 @@
+"""Transparent multi-criteria ranking of the options of each plot.
+
+Six criteria in the three SuRF-UK groups:
+
+================  =============  ==============================================
+criterion         group          raw value
+================  =============  ==============================================
+food_safety       social         share of the horizon's years that give safe
+                                 food: years with a food crop × share of those
+                                 seasons in which it meets the food limit (else
+                                 the probability in a season); 0 for an option
+                                 that grows no food where the plot grows food
+                                 now (no food is not safe food); not assessed
+                                 where the plot grows no food now and the option
+                                 grows none
+food_production   social         food kept: the option's food output averaged
+                                 over the horizon [t ha⁻¹ yr⁻¹, crop table
+                                 yields] over the current crop's; not assessed
+                                 where the plot grows no food now
+livelihood        social         1 saleable food crop, 0.5 saleable biomass or
+                                 energy, 0 no saleable product
+clean_up          environmental  share of the excess soil metal removed within
+                                 the horizon; assessed only where the soil needs
+                                 lowering: a metal exceeds its screening value
+                                 and the target, and either the land is
+                                 strict-control, the plot grows no food crop, or
+                                 the current crop fails the food limit (its
+                                 baseline food-safety light is not green)
+carbon            environmental  net CO2e gain over doing nothing [t ha⁻¹ yr⁻¹]
+economics         economic       NPV over doing nothing [CNY ha⁻¹], in the
+                                 scenario's ``economics_view``: ``combined``
+                                 (default: farmer and programme together;
+                                 subsidies and grain price support cancel),
+                                 ``farmer`` (what the farmer gets, subsidies
+                                 included) or ``programme`` (minus what the
+                                 programme pays beyond doing nothing, keeping
+                                 the farmer no worse off)
+================  =============  ==============================================
+
+Default weights (:data:`agriremed.core.scenario.DEFAULT_WEIGHTS`, editable in the
+scenario) and why:
+
+================  ======  =======================================================
+criterion         weight  reasoning
+================  ======  =======================================================
+food_safety       0.25    the legal test of safe utilisation is food produced to
+                          standard (GB 2762); the largest social weight
+food_production   0.15    grain land is kept for grain (国办发〔2020〕44号); an
+                          option that ends food production loses this share
+livelihood        0.10    saleable product for the farmer; partly overlaps
+                          economics, hence lower
+clean_up          0.15    lowering the soil matters where it is needed, and only
+                          there (see above)
+carbon            0.10    co-benefit, not the purpose of the plan
+economics         0.25    cost to the farmer and the programme (one view at a
+                          time, ``economics_view``; default both together)
+================  ======  =======================================================
+
+Each raw value is turned into a utility u ∈ [0, 1] by a linear value function
+between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
+``utility_one_at`` → 1, clipped), so an option's score never depends on which other
+options are on the list. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
+assessed (a criterion without a value — e.g. no food limit for the crop — is left
+out and reported as not assessed, never counted as 0). Each criterion also gets a
+REJUVENATE-style traffic light (green / amber / red) from the same table, with the
+reason for its colour: the number behind it and the threshold it passed or missed
+(``why_<criterion>``). The recommended option is the applicable option with the
+highest score among the options the jurisdiction rule set expects on the land
+(``policy_status`` of :func:`agriremed.stages.options.evaluate_options`; options it merely
+allows rank after them), fully assessed options before partial ones; ties go to the
+option listed first in the library. :func:`score_table` gives the full score table
+(criterion values, utilities, weights, contributions, lights and reasons) and
+:func:`runner_up_clause` the part of the one-sentence recommendation that says what
+the choice beat and why.
+
+References
+----------
+.. [1] Bardos R.P. et al. (2018) Sustainability 10(6):1781 (SuRF-UK criteria groups).
+.. [2] REJUVENATE final report (SNOWMAN), traffic-light staged appraisal.
+.. [3] 土壤污染防治法 (2018) Art. 53; 受污染耕地安全利用率核算方法（试行） (safe use
+   counted only with compliant crop production); 国办发〔2020〕44号 (grain land for grain).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames
+from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
+from agriremed.core.messages import Message, encode_column, render_column
+from agriremed.core.messages import printed as _num
+from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.economics import VIEW_COLUMNS
+
+__all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
+           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
+
+CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
+GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
+          "clean_up": "environmental", "carbon": "environmental", "economics": "economic"}
+#: Unit of each raw criterion value.
+UNITS = {"food_safety": "1", "food_production": "1", "livelihood": "1", "clean_up": "1",
+         "carbon": "t CO2e/ha/yr", "economics": "CNY/ha"}
+
+
+def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | None = None,
+                    economics_view: str = "combined") -> pd.DataFrame:
+    """Raw criterion values of every plot × option row of a plan table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Plan table with ``plot_id``, ``option_id``, ``food_crop``, ``crop_compliance_prob``
+        (and, when present, ``compliant_season_fraction``, ``food_seasons`` and
+        ``soil_class``), ``biomass_value_positive``, ``removed_g_ha``, ``needed_g_ha``,
+        ``target_metals``, ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
+        ``npv_vs_baseline_cny_ha``. The ``do_nothing`` row of a plot stands for its
+        current crop (food or not, yield, compliance).
+    horizon_yr : int
+        Horizon [yr]; food shares are ``food_seasons`` / horizon, the other years counting
+        0.5 for livelihood when biomass or energy is sold.
+    tables : Tables, optional
+        Literature tables (crop yields ``yield_t_ha`` of ``crops.csv``; the food-safety
+        green threshold of ``traffic_lights.csv`` that says a current crop complies).
+    economics_view : {"combined", "farmer", "programme"}
+        What the economics criterion reads (:data:`agriremed.stages.economics.VIEW_COLUMNS`):
+        ``npv_vs_baseline_cny_ha``, ``npv_farmer_vs_baseline_cny_ha`` or minus
+        ``programme_cost_cny_ha`` (the programme's cost beyond doing nothing with the
+        farmer kept no worse off).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``food_safety`` [–], ``food_production`` [–], ``livelihood`` [–],
+        ``clean_up`` [–], ``carbon`` [t CO2e ha⁻¹ yr⁻¹] and ``economics`` [CNY ha⁻¹]
+        (unscaled; NaN = not assessed).
+
+    Examples
+    --------
+    Rice kept on a plot (safe in 90 % of seasons), sorghum instead of it, on soil whose
+    rice fails the limit; then the same two on a plot whose rice complies:
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"plot_id": ["a", "a", "b", "b"],
+    ...     "option_id": ["do_nothing", "sorghum"] * 2, "food_crop": ["rice", "none"] * 2,
+    ...     "crop_compliance_prob": [0.9, float("nan"), 0.99, float("nan")],
+    ...     "biomass_value_positive": [False, True] * 2, "removed_g_ha": [0.0, 300.0] * 2,
+    ...     "needed_g_ha": [float("nan"), 600.0] * 2, "target_metals": ["", "cd"] * 2,
+    ...     "metals_exceeding": ["cd"] * 4, "soil_class": ["safe_utilisation"] * 4,
+    ...     "net_co2e_vs_baseline_t_ha_yr": [0.0, 1.0] * 2, "npv_vs_baseline_cny_ha": [0.0, -1e4] * 2})
+    >>> v = criteria_values(t)
+    >>> v[["food_safety", "food_production", "livelihood", "clean_up"]].round(2).values.tolist()
+    [[0.9, 1.0, 1.0, 0.0], [0.0, 0.0, 0.5, 0.5], [0.99, 1.0, 1.0, nan], [0.0, 0.0, 0.5, nan]]
+    """
+    tables = tables or load_tables()
+    f = _food_parts(table, horizon_yr, tables)
+    food, share, p, base, base_food = f["food"], f["share"], f["p"], f["base"], f["base_food"]
+    food_safety = np.where(food, p * share, np.where(base_food, 0.0, np.nan))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        food_production = np.where(base_food & (f["y_now"] > 0), share * f["y_opt"] / f["y_now"], np.nan)
+    other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
+    livelihood = share + (1.0 - share) * other
+    n_exc = _count_metals(table["metals_exceeding"])
+    n_tr = _count_metals(table["target_metals"])
+    removed = table["removed_g_ha"].to_numpy(float)
+    needed = table["needed_g_ha"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(needed > 0, np.minimum(removed / needed, 1.0), np.nan)
+    part = np.where(np.isnan(part), 0.0, part) * np.where(n_exc > 0, n_tr / np.maximum(n_exc, 1), 1.0)
+    clean_up = np.where(_soil_needs_lowering(table, base, base_food, p, tables), part, np.nan)
+    return pd.DataFrame({
+        "food_safety": food_safety,
+        "food_production": food_production,
+        "livelihood": livelihood,
+        "clean_up": clean_up,
+        "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
+        "economics": _economics_value(table, economics_view),
+    }, index=table.index)
+
+
+def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
+    """The economics criterion [CNY ha⁻¹] of an economics view (higher is better)."""
+    if economics_view not in VIEW_COLUMNS:
+        raise ValueError(f"economics_view {economics_view!r} is not one of {', '.join(VIEW_COLUMNS)}")
+    column, sign = VIEW_COLUMNS[economics_view]
+    return sign * table[column].to_numpy(float)
+
+
+def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
+    """Per row: grows food, share of the horizon's years with food, compliance of the food
+    (share of food seasons, else the probability in a season), the plot's baseline row,
+    whether the plot grows food now, and the current and the option's crop yields [t ha⁻¹ yr⁻¹]."""
+    n = len(table)
+    p = table["crop_compliance_prob"].to_numpy(float)
+    food = _grows_food(table["food_crop"])
+    if "compliant_season_fraction" in table:
+        seasons = table["compliant_season_fraction"].to_numpy(float)
+        grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
+        p = np.where(np.isnan(seasons), p, seasons)
+        food = food | grows
+    share = np.where(food, 1.0, 0.0)
+    if "food_seasons" in table:
+        fs = table["food_seasons"].to_numpy(float)
+        share = np.where(np.isnan(fs), share, np.clip(fs / float(horizon_yr), 0.0, 1.0))
+    base = _baseline_rows(table)
+    at = np.maximum(base, 0)
+    base_food = (base >= 0) & food[at] if n else np.zeros(0, bool)
+    y = _crop_yields(tables)
+    crops = _frames.obj(table["food_crop"])
+    y_now = np.where(base_food, _lookup(y, crops[at]) if n else np.zeros(0), np.nan)
+    y_opt = np.where(food, _lookup(y, crops), 0.0)
+    return {"food": food, "share": share, "p": p, "base": base, "base_food": base_food, "y_now": y_now,
+            "y_opt": y_opt}
+
+
+def _baseline_rows(table: pd.DataFrame) -> np.ndarray:
+    """Position of the ``do_nothing`` row of each row's plot (−1 where the plot has none)."""
+    pid = _frames.obj(table["plot_id"])
+    is_base = _frames.obj(table["option_id"]) == "do_nothing"
+    rows = np.flatnonzero(is_base)
+    at = _frames.positions(pid[rows], pid) if len(rows) else np.full(len(pid), -1)
+    return np.where(at >= 0, rows[np.maximum(at, 0)] if len(rows) else -1, -1).astype(np.intp)
+
+
+def _crop_yields(tables: Tables) -> dict:
+    """Crop → yield [t ha⁻¹ yr⁻¹] of ``crops.csv`` (food crops with a yield)."""
+    def build():
+        c = tables.crops
+        y = pd.to_numeric(c["yield_t_ha"], errors="coerce").to_numpy(float)
+        return dict(zip(c["crop"], y, strict=True))
+
+    return tables.memo("ranking_crop_yields", build)
+
+
+def _lookup(d: dict, keys) -> np.ndarray:
+    codes, uniq = pd.factorize(_frames.obj(keys), use_na_sentinel=False)
+    vals = np.array([d.get(k, np.nan) for k in np.asarray(uniq).tolist()], dtype=float)
+    return vals[codes] if len(vals) else np.full(len(codes), np.nan)
+
+
+def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
+    """Rows whose plot needs its soil lowered: a metal exceeds its screening value and the
+    scenario's target is not met (some removal row of the plot still needs metal removed, or
+    no row says), and the land is strict-control, or
+    the plot grows no food crop now, or its current crop fails the food limit (the baseline's
+    food-safety value below the green threshold of ``traffic_lights.csv``)."""
+    n = len(table)
+    if not n:
+        return np.zeros(0, bool)
+    exceeds = _count_metals(table["metals_exceeding"]) > 0
+    # the scenario's target: where every removal row of a plot needs nothing removed (the soil is
+    # already at or below the target, e.g. a food-limit target above the soil), nothing needs lowering
+    needed = table["needed_g_ha"].to_numpy(float)
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    k = int(pc.max()) + 1
+    known = np.bincount(pc, weights=~np.isnan(needed), minlength=k) > 0
+    positive = np.bincount(pc, weights=np.nan_to_num(needed) > 0, minlength=k) > 0
+    exceeds &= (~known | positive)[pc]
+    strict = (_frames.obj(table["soil_class"]) == "strict_control") if "soil_class" in table else \
+        np.zeros(n, bool)
+    green = tables.light_thresholds()["food_safety"]["green_at_least"]
+    p_base = np.where(base >= 0, _frames.take(p, np.maximum(base, 0)), np.nan)
+    complies = base_food & (p_base >= green - 1e-12)
+    return exceeds & (strict | ~complies)
+
+
+def _grows_food(food_crop) -> np.ndarray:
+    """True where a food crop is named (not blank, not ``'none'``)."""
+    f = _frames.obj(food_crop)
+    return ~pd.isna(f) & (f != "none")
+
+
+def _count_metals(texts) -> np.ndarray:
+    """Number of metals in each '+'-joined list (blank: 0), counted once per distinct text."""
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    counts = np.array([len([m for m in str(t).split("+") if m]) if isinstance(t, str) else 0
+                       for t in np.asarray(uniq).tolist()], dtype=int)
+    return counts[codes] if len(counts) else np.zeros(len(codes), int)
+
+
+def _titles(texts):
+    """'cd+pb' → 'Cd/Pb' for each text (codes into the distinct titles)."""
+    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    return codes, [(t if isinstance(t, str) else "").replace("+", "/").title() for t in np.asarray(uniq).tolist()]
+
+
+def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+    """Green / amber / red per criterion from ``traffic_lights.csv`` thresholds.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Output of :func:`criteria_values`.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``light_<criterion>`` with ``green``, ``amber``, ``red`` (or None
+        where the value is missing).
+    """
+    tables = tables or load_tables()
+    tl = tables.light_thresholds()
+    cols = {}
+    for c in CRITERIA:
+        v = values[c].to_numpy(float)
+        code = light_codes(v, tl[c]["green_at_least"], tl[c]["amber_at_least"])
+        cols[f"light_{c}"] = _frames.texts_by_code(code, LIGHTS)
+    out = _frames.frame(cols, len(values))
+    out.index = values.index
+    return out
+
+
+def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+    """Utility in [0, 1] of every criterion value (linear between the table's anchors).
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Output of :func:`criteria_values`.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same shape; NaN where the value is NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> v = pd.DataFrame({"food_safety": [0.9], "food_production": [0.8], "livelihood": [1.0],
+    ...                   "clean_up": [0.5], "carbon": [1.5], "economics": [-50000.0]})
+    >>> utilities(v).round(3).iloc[0].tolist()
+    [0.9, 0.8, 1.0, 0.5, 0.5, 0.5]
+    """
+    tables = tables or load_tables()
+    tl = tables.light_thresholds()
+    out = {}
+    for c in CRITERIA:
+        out[c] = linear_utility(values[c].to_numpy(float), tl[c]["utility_zero_at"], tl[c]["utility_one_at"])
+    return pd.DataFrame(out, index=values.index)
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.0f} %"
+
+
+def _threshold_text(light, c, tl, fmt) -> Message:
+    g, a = tl[c]["green_at_least"], tl[c]["amber_at_least"]
+    if light == "green":
+        return Message.of("why.rule_green", green=fmt(g))
+    if light == "amber":
+        return Message.of("why.rule_amber", amber=fmt(a), green=fmt(g))
+    return Message.of("why.rule_red", amber=fmt(a))
+
+
+def _money(x_cny: float, money) -> Message:
+    """An amount per hectare in the reporting currency (and in CNY), as
+    :func:`agriremed.stages.economics.money_text` writes it."""
+    currency, rate = money
+    if np.isnan(x_cny) or currency == "CNY":
+        return Message.of("money.cny_ha", cny=_num(x_cny))
+    return Message.of("money.cur_ha", value=_num(x_cny / rate), currency=currency, cny=_num(x_cny))
+
+
+def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
+                  tables: Tables | None = None, food_standard: str = "GB2762",
+                  horizon_yr: int = 20) -> pd.DataFrame:
+    """The reason for every traffic light: the number behind it and the threshold.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Plan table (``plot_id``, ``option_id``, ``food_crop``, ``crop_compliance_prob``,
+        ``target_metals``, ``metals_exceeding``; optional ``food_seasons``).
+    values : pandas.DataFrame
+        Output of :func:`criteria_values`.
+    lights : pandas.DataFrame
+        Output of :func:`traffic_lights`.
+    tables : Tables, optional
+        Literature tables (thresholds in ``traffic_lights.csv``).
+    food_standard : str
+        Food standard named in the text.
+    horizon_yr : int
+        Horizon named in the text [yr].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``why_<criterion>`` with text such as
+        ``"red: crop meets GB2762 in 41 % of seasons (red below 50 %)"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"plot_id": ["P"], "option_id": ["do_nothing"], "food_crop": ["rice"],
+    ...                   "crop_compliance_prob": [0.41], "target_metals": ["cd"],
+    ...                   "metals_exceeding": ["cd"]})
+    >>> v = pd.DataFrame({"food_safety": [0.41], "food_production": [1.0], "livelihood": [1.0],
+    ...                   "clean_up": [0.0], "carbon": [0.0], "economics": [-2000.0]})
+    >>> light_reasons(t, v, traffic_lights(v))["why_food_safety"].iloc[0]
+    'red: crop meets GB2762 in 41 % of food seasons (red below 50 %)'
+    """
+    tables = tables or load_tables()
+    V = {c: values[c].to_numpy(float) for c in CRITERIA}
+    L = {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}
+    texts = _reasons(table, V, L, np.arange(len(table)), tables, food_standard, horizon_yr)
+    out = pd.DataFrame(index=values.index)
+    for c in CRITERIA:
+        out[f"why_{c}"] = pd.Series(render_column(texts[c], "en", tables), dtype=object, index=values.index)
+    return out
+
+
+def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
+             economics_view="combined") -> dict:
+    """The ``why_<criterion>`` messages of the rows ``rows`` of ``table``
+    (:class:`agriremed.core.messages.Message`).
+
+    Messages are built once per distinct (statement, light): numbers enter them only
+    through their printed form, so rows that print alike share a message.
+    """
+    tl = tables.light_thresholds()
+    f = _food_parts(table, horizon_yr, tables)
+    food, food_share, p_food, base_food, y_now = (f[k][rows]
+                                                  for k in ("food", "share", "p", "base_food", "y_now"))
+    e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
+    t_code, t_names = _titles(table["target_metals"].fillna(""))
+    e_code, t_code = e_code[rows], t_code[rows]
+    H = int(horizon_yr)
+    fmt = {"food_safety": _pct, "food_production": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
+           "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
+    V = {c: np.asarray(V[c], float)[rows] for c in CRITERIA}
+    L = {c: _frames.obj(L[c])[rows] for c in CRITERIA}
+
+    def printed(x, scale=1.0):  # the integer a ".0f" format prints, with its sign (same text ⇔ same key)
+        y = x * scale if scale != 1.0 else x
+        return np.rint(y), np.signbit(y)
+
+    v = V["food_safety"]
+    fp = V["food_production"]
+    keys = {"food_safety": (food, base_food, np.isnan(v), *printed(v, 100), *printed(p_food, 100),
+                            *printed(food_share, 100)),
+            "food_production": (np.isnan(fp), np.isnan(y_now), *printed(fp, 100), *printed(fp * y_now, 10),
+                                *printed(y_now, 10)),
+            "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
+                           *printed(food_share, 100)),
+            "clean_up": (e_code, t_code, np.isnan(V["clean_up"]), *printed(V["clean_up"], 100)),
+            "carbon": (V["carbon"],),
+            "economics": printed(V["economics"])}
+
+    def statement(c, i):
+        x = V[c][i]
+        M = Message.of
+        if c == "food_safety":
+            if not food[i]:
+                return M("why.no_safe_food") if base_food[i] else M("rec.no_food")
+            if np.isnan(x):
+                return M("why.no_function")
+            if food_share[i] >= 1:
+                return M("why.food_seasons", standard=food_standard, share=_pct(p_food[i]))
+            return M("why.safe_food", standard=food_standard, share=_pct(x), seasons=_pct(p_food[i]),
+                     food_years=_pct(food_share[i]))
+        if c == "food_production":
+            if np.isnan(x):
+                return M("why.no_food_now") if not base_food[i] else M("why.no_yield")
+            return M("why.food_kept", kept_t_ha_yr=_num(x * y_now[i], 1), now_t_ha_yr=_num(y_now[i], 1),
+                     share=_pct(x))
+        if c == "livelihood":
+            s = food_share[i]
+            return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
+                    else M("why.biomass") if x >= 0.5 else M("why.nothing"))
+        if c == "clean_up":
+            e, t = e_names[e_code[i]], t_names[t_code[i]]
+            if not e:
+                return M("why.clean")
+            if np.isnan(x):
+                return M("why.clean_not_needed")
+            if not t:
+                return M("why.removes_none", metals=e)
+            if t != e:
+                return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
+            return M("why.removes", share=_pct(x), metals=e, years=H)
+        if c == "carbon":
+            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
+        code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
+        if np.isnan(x):
+            return M(f"{code}_na", years=H)
+        return M(code, money=_money(-x if economics_view == "programme" else x, money), years=H)
+
+    light_code = {"green": 0, "amber": 1, "red": 2}
+    out = {}
+    for c in CRITERIA:
+        rule = {lt: _threshold_text(lt, c, tl, fmt[c]) for lt in ("green", "amber", "red")}
+        lt = L[c]
+        lc = np.array([light_code.get(x, 3) if isinstance(x, str) else 3 for x in pd.unique(lt)], dtype=int)
+        lcode = lc[pd.factorize(lt, use_na_sentinel=False)[0]] if len(lt) else np.zeros(0, int)
+        assessed = (lcode < 3) & ~np.isnan(V[c])
+        first, inv = _frames.distinct(*keys[c], lcode, assessed) if len(rows) else (np.zeros(0, int),
+                                                                                    np.zeros(0, int))
+        texts = []
+        for i in first:
+            st = statement(c, i)
+            texts.append(Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]])
+                         if assessed[i] else Message.of("why.not_assessed", statement=st))
+        out[c] = _frames.texts_by_code(inv, texts)
+    return out
+
+
+def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+                 food_standard: str = "GB2762", horizon_yr: int = 20,
+                 money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined") -> pd.DataFrame:
+    """Score, rank and traffic lights for every plot × option.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Plan table (see :func:`criteria_values`) with ``plot_id``, ``option_id`` and
+        ``applicable``.
+    weights : dict
+        Criterion → weight (normalised here to sum to 1).
+    tables : Tables, optional
+        Literature tables.
+    food_standard : str
+        Food standard named in the reasons.
+    horizon_yr : int
+        Horizon named in the reasons [yr].
+    money : (str, float)
+        Reporting currency and CNY per unit of it: the economics reason states the NPV in
+        that currency beside CNY (the traffic-light thresholds stay in CNY).
+    economics_view : {"combined", "farmer", "programme"}
+        Whose NPV the economics criterion counts (see :func:`criteria_values`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id``, the six raw criterion values as ``crit_<criterion>``,
+        ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
+        ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``policy_tier`` (0: the
+        rule set expects the option; 1: it allows it), ``rank`` (1 = best, applicable options
+        only; expected options rank before allowed ones, then fully assessed before partial
+        ones) and ``recommended`` (bool).
+    """
+    tables = tables or load_tables()
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    vals = criteria_values(table, horizon_yr, tables, economics_view)
+    u = utilities(vals, tables).to_numpy(float)
+    ok = table["applicable"].to_numpy(bool)
+    n = len(table)
+    score = weighted_scores(u, w, ok)
+    out = {"plot_id": _frames.obj(table["plot_id"]), "option_id": _frames.obj(table["option_id"])}
+    for c in CRITERIA:
+        out[f"crit_{c}"] = vals[c].to_numpy(float)
+    lights = traffic_lights(vals, tables)
+    for c in lights.columns:
+        out[c] = np.where(ok, _frames.obj(lights[c]), None)
+    rows = np.flatnonzero(ok)
+    why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
+                   {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
+                   money, economics_view)
+    for c in CRITERIA:
+        col = np.full(n, None, dtype=object)
+        col[rows] = render_column(why[c], "en", tables)
+        out[f"why_{c}"] = col
+        msg = np.full(n, "", dtype=object)
+        msg[rows] = encode_column(why[c])
+        out[f"why_{c}_msg"] = msg
+    out["score"] = score
+    # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
+    # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
+    # never win; among equals: score, then library order
+    lib = tables.options
+    status = _frames.take(_frames.obj(lib["status"]), _frames.index_of(lib["option_id"], table["option_id"]),
+                          None)
+    partial = status == "partial"
+    out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
+    # options the jurisdiction rule set expects on the land rank before those it merely allows
+    tier = _policy_tier(table)
+    out["policy_tier"] = tier
+    frame = _frames.frame(out, n)
+    frame.index = table.index
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier)
+    frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
+    frame["recommended"] = ok & (rank == 1)
+    return frame
+
+
+def _policy_tier(table: pd.DataFrame) -> np.ndarray:
+    """Ranking tier of each row from its ``policy_status`` (0 expected, 1 allowed or no status)."""
+    if "policy_status" not in table:
+        return np.ones(len(table), np.int64)
+    return np.where(_frames.obj(table["policy_status"]) == "expected", 0, 1).astype(np.int64)
+
+
+def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
+    """The output of :func:`rank_options` with other weights: new ``score``, ``rank`` and
+    ``recommended``; criterion values, traffic lights and their reasons are kept.
+
+    Criterion values, lights and reasons do not depend on the weights, so this gives the
+    same frame as :func:`rank_options` with ``weights`` on the same plan table, without
+    recomputing them (the option comparison re-ranks this way when only a weight moves).
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    weights : dict
+        Criterion → weight (normalised here to sum to 1).
+    tables : Tables, optional
+        Literature tables (utility bounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``ranked`` with ``score`` [0–1], ``rank`` and ``recommended`` recomputed.
+    """
+    tables = tables or load_tables()
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
+    ok = ranked["rank"].notna().to_numpy(bool)
+    partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
+    score = weighted_scores(utilities(vals, tables).to_numpy(float), w, ok)
+    out = ranked.copy()
+    out["score"] = score
+    tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
+    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier)
+    out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
+    out["recommended"] = ok & (rank == 1)
+    return out
+
+
+def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
+                ) -> pd.DataFrame:
+    """The full score table: one row per plot × applicable option × criterion.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    weights : dict
+        Criterion → weight (as passed to :func:`rank_options`).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``option_id``, ``criterion``, ``group`` (SuRF-UK), ``value``
+        (raw, in ``unit``), ``unit``, ``utility`` [0–1], ``weight`` (normalised over the
+        criteria assessed for the row) [–], ``contribution`` (weight × utility; the
+        contributions of a row sum to its ``score``) [–], ``light`` and ``reason``.
+    """
+    tables = tables or load_tables()
+    keep = ranked["rank"].notna().to_numpy()
+    vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[keep] for c in CRITERIA})
+    u = utilities(vals, tables).to_numpy(float)
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+    have = ~np.isnan(u)
+    wsum = (have * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wn = np.where(have & (wsum[:, None] > 0), w[None, :] / wsum[:, None], np.nan)
+    m, k = len(vals), len(CRITERIA)
+    per_row = lambda a: np.repeat(_frames.obj(a)[keep], k)  # noqa: E731
+    per_crit = lambda d: np.tile(np.array([d[c] for c in CRITERIA], dtype=object), m)  # noqa: E731
+    return _frames.frame({
+        "plot_id": per_row(ranked["plot_id"]), "option_id": per_row(ranked["option_id"]),
+        "criterion": per_crit({c: c for c in CRITERIA}), "group": per_crit(GROUPS),
+        "value": vals.to_numpy(float).ravel(), "unit": per_crit(UNITS), "utility": u.ravel(),
+        "weight": wn.ravel(), "contribution": (wn * u).ravel(),
+        "light": np.stack([_frames.obj(ranked[f"light_{c}"])[keep] for c in CRITERIA], axis=1).ravel()
+        if m else np.zeros(0, object),
+        "reason": np.stack([_frames.obj(ranked[f"why_{c}"])[keep] for c in CRITERIA], axis=1).ravel()
+        if m else np.zeros(0, object),
+        **({"reason_msg": np.stack([_frames.obj(ranked[f"why_{c}_msg"])[keep] for c in CRITERIA], axis=1).ravel()
+            if m else np.zeros(0, object)} if all(f"why_{c}_msg" in ranked for c in CRITERIA) else {}),
+    }, m * k)
+
+
+def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
+                     tables: Tables | None = None) -> pd.Series:
+    """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
+    ``names`` maps option ids to display names).
+
+    Returns
+    -------
+    pandas.Series
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
+        (``""`` for plots with a single applicable option).
+    """
+    msg = runner_up_message(ranked, weights, tables)
+    tables = tables or load_tables()
+    lib = dict(zip(tables.options["option_id"], tables.options["name_en"], strict=True))
+    out = pd.Series(render_column(msg.to_numpy(object), "en", tables), index=msg.index, dtype=object)
+    if any(names.get(k, k) != v for k, v in lib.items() if k in names):  # other display names
+        for k in names.index:
+            out = out.str.replace(f"ahead of {lib.get(k, k)} (", f"ahead of {names[k]} (", regex=False)
+    return out
+
+
+def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
+                      tables: Tables | None = None) -> pd.Series:
+    """Why the recommended option beat the next one, as a clause for the recommendation.
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        Output of :func:`rank_options`.
+    weights : dict
+        Criterion weights.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.Series
+        Plot id → encoded message (:mod:`agriremed.core.messages`) ``rec.ahead`` ("ahead of
+        <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
+        largest weighted utility gain) or ``rec.ahead_policy`` ("…, which the rule set only
+        allows on this land", when the policy tier decided); ``""`` for plots with a single
+        applicable option.
+    """
+    tables = tables or load_tables()
+    rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
+    pid = _frames.obj(ranked["plot_id"])
+    f_rows = np.flatnonzero(rank == 1)
+    s_rows = np.flatnonzero(rank == 2)
+    out = pd.Series("", index=pd.Index(pid[f_rows], name="plot_id"), dtype=object)
+    at = _frames.positions(pid[s_rows], pid[f_rows]) if len(s_rows) else np.full(len(f_rows), -1)
+    has = at >= 0
+    if not has.any():
+        return out
+    w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
+
+    def util(idx):
+        vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[idx] for c in CRITERIA})
+        return np.nan_to_num(utilities(vals, tables).to_numpy(float))
+
+    fr, sr = f_rows[has], s_rows[at[has]]
+    gain = (util(fr) - util(sr)) * w
+    why = np.where(gain.max(axis=1) > 0, np.array(CRITERIA, dtype=object)[gain.argmax(axis=1)],
+                   "the_overall_score")
+    score = ranked["score"].to_numpy(float)
+    oid = _frames.obj(ranked["option_id"])
+    text = np.full(len(f_rows), "", dtype=object)
+    tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
+        np.zeros(len(ranked), np.int64)
+    by_policy = tier[fr] < tier[sr]  # the runner-up is only allowed where the winner is expected
+    # one message per distinct (runner-up, printed scores, criterion, policy)
+    a = np.array([_num(x, 2) for x in score[fr].tolist()])
+    b = np.array([_num(x, 2) for x in score[sr].tolist()])
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
+    msgs = [Message.of("rec.ahead_policy", option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
+            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
+            for i in first]
+    text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
+    out[:] = text
+    return out

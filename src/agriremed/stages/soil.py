@@ -1,0 +1,326 @@
+"""Soil screening against GB 15618-2018 (or any threshold set given as a table).
+
+GB 15618-2018 sets, for agricultural land, a *risk screening value* per metal that
+depends on soil pH (four bands: pH ≤ 5.5, 5.5 < pH ≤ 6.5, 6.5 < pH ≤ 7.5, pH > 7.5)
+and land use (paddy versus other land for Cd, Hg, As, Pb and Cr; orchard versus other
+land for Cu; one row for Ni and Zn), and a *risk intervention value* for Cd, Hg, As,
+Pb and Cr. A plot × metal is classed
+
+* ``priority_protection`` (优先保护类) when C ≤ screening value,
+* ``safe_utilisation`` (安全利用类) when screening < C ≤ intervention value (or above
+  the screening value for a metal without intervention value),
+* ``strict_control`` (严格管控类) when C > intervention value,
+
+and a plot takes the worst class of its measured metals.
+
+Threshold sets are rows of ``soil_thresholds.csv`` keyed by ``set_id``; another
+jurisdiction's set is added without code by putting its rows (and its sources) in a user
+table folder: ``load_tables("my_tables/")`` adds them to the packaged GB 15618 set, and
+``screen(plots, tables, set_id=...)``, ``Scenario(threshold_set=...)`` or
+``agriremed screen --tables my_tables/ --set ...`` use them.
+
+References
+----------
+.. [1] MEE & SAMR (2018) GB 15618-2018 Soil environmental quality — Risk control
+   standard for soil contamination of agricultural land, Tables 1 and 3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames
+from agriremed.core import columns as C
+from agriremed.models.soil import metal_stock_kg_ha, soil_mass_t_ha
+from agriremed.core.tables import Tables, load_tables
+
+__all__ = [
+    "CLASSES",
+    "CLASS_NAMES",
+    "ThresholdSetError",
+    "threshold_sets",
+    "threshold_values",
+    "screen",
+    "plot_classes",
+    "exceedance_table",
+    "soil_mass_t_ha",
+    "metal_stock_kg_ha",
+]
+
+#: Soil classes from best to worst.
+CLASSES = ("priority_protection", "safe_utilisation", "strict_control")
+_CLASS_RANK = {c: i for i, c in enumerate(CLASSES)}
+
+#: English and Chinese names of the classes, as GB 15618-2018 practice names them.
+CLASS_NAMES: dict[str, tuple[str, str]] = {
+    "priority_protection": ("priority protection", "优先保护类"),
+    "safe_utilisation": ("safe utilisation", "安全利用类"),
+    "strict_control": ("strict control", "严格管控类"),
+}
+
+
+class ThresholdSetError(ValueError):
+    """The requested threshold set is not in the threshold table (message lists the sets)."""
+
+
+def threshold_sets(tables: Tables | None = None) -> pd.DataFrame:
+    """The threshold sets available in the tables.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables (default: packaged; a user folder adds its sets).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``set_id``: ``metals`` ('+'-joined), ``kinds`` (screening /
+        intervention) and ``source`` (keys of ``sources.csv``).
+
+    Examples
+    --------
+    >>> threshold_sets().loc[0, ["set_id", "metals"]].tolist()
+    ['gb15618_2018', 'cd+hg+as+pb+cr+cu+ni+zn']
+    """
+    t = (tables or load_tables()).soil_thresholds
+    g = t.groupby("set_id", sort=False)
+    return pd.DataFrame({
+        "set_id": list(g.groups),
+        "metals": g["metal"].agg(lambda m: "+".join(pd.unique(m))).to_numpy(object),
+        "kinds": g["kind"].agg(lambda m: "+".join(pd.unique(m))).to_numpy(object),
+        "source": g["source"].agg(lambda m: ";".join(pd.unique(m))).to_numpy(object),
+    })
+
+
+def _check_set(t: pd.DataFrame, set_id: str) -> None:
+    if not (t["set_id"] == set_id).any():
+        raise ThresholdSetError(f"threshold set {set_id!r} is not in soil_thresholds.csv; available: "
+                                + ", ".join(pd.unique(t["set_id"])) + " (add a set with a user table folder)")
+
+
+def threshold_values(ph, land_use, metal: str, kind: str = "screening",
+                     tables: Tables | None = None, set_id: str = "gb15618_2018") -> np.ndarray:
+    """Threshold value for each plot from a threshold table.
+
+    Parameters
+    ----------
+    ph : array_like
+        Soil pH (water) [–].
+    land_use : array_like of str
+        Land use of each plot (``paddy``, ``upland``, ``orchard``, ``vegetable``,
+        ``marginal``).
+    metal : str
+        Metal code.
+    kind : {"screening", "intervention"}
+        Which value.
+    tables : Tables, optional
+        Literature tables (default: packaged).
+    set_id : str
+        Threshold set in ``soil_thresholds.csv``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Threshold [mg kg⁻¹]; ``NaN`` where the set has no value (e.g. no intervention
+        value for Cu) or pH is missing. A band includes its upper edge and excludes its
+        lower edge (``ph_above < pH ≤ ph_up_to``), as GB 15618 states.
+    """
+    tables = tables or load_tables()
+    ph = np.asarray(ph, float)
+    lu = np.asarray(land_use, dtype=object)
+    out = np.full(ph.shape, np.nan)
+    for uses, above, up_to, value in _bands(tables, set_id, kind, metal):
+        lu_ok = np.ones(ph.shape, bool) if uses == ["*"] else np.isin(lu, uses)
+        mask = lu_ok & (ph > above) & (ph <= up_to)
+        out[mask] = value
+    return out
+
+
+def _bands(tables: Tables, set_id: str, kind: str, metal: str) -> list[tuple]:
+    """(land uses, pH above, pH up to, value) of each row of a threshold set for one metal."""
+
+    def build():
+        t = tables.soil_thresholds
+        _check_set(t, set_id)
+        rows = t.loc[(t["set_id"] == set_id) & (t["kind"] == kind) & (t["metal"] == metal)]
+        return [(str(u).split("|"), float(a), float(b), float(v)) for u, a, b, v in
+                zip(rows["land_uses"], rows["ph_above"], rows["ph_up_to"], rows["value_mg_kg"], strict=True)]
+
+    return tables.memo(("soil_bands", set_id, kind, metal), build)
+
+
+def screen(plots: pd.DataFrame, tables: Tables | None = None,
+           set_id: str = "gb15618_2018") -> pd.DataFrame:
+    """Classify every measured plot × metal.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots with ``plot_id``, ``ph`` [–], ``land_use`` and metal columns
+        ``<metal>_mg_kg`` [mg kg⁻¹]; optional ``depth_m`` [m] and
+        ``bulk_density_g_cm3`` [g cm⁻³] for the metal stock.
+    tables : Tables, optional
+        Literature tables.
+    set_id : str
+        Threshold set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × measured metal with ``plot_id``, ``metal``,
+        ``conc_mg_kg``, ``screening_mg_kg``, ``intervention_mg_kg``,
+        ``exceedance_ratio`` [–], ``soil_class``, ``soil_stock_kg_ha`` [kg ha⁻¹] and
+        ``threshold_set``. Metals not measured (blank) have no row: not measured is not
+        zero; a metal the set has no value for has a blank class.
+
+    Raises
+    ------
+    ThresholdSetError
+        If ``set_id`` is not in the threshold table.
+    """
+    tables = tables or load_tables()
+    _check_set(tables.soil_thresholds, set_id)
+    cols: dict[str, list] = {k: [] for k in ("plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
+                                               "intervention_mg_kg", "cls", "depth", "bd")}
+    ids = _frames.obj(plots["plot_id"])
+    ph, land_use = plots["ph"].to_numpy(float), _frames.obj(plots["land_use"])
+    depth = plots["depth_m"].to_numpy(float) if "depth_m" in plots else np.full(len(plots), np.nan)
+    bd = (plots["bulk_density_g_cm3"].to_numpy(float) if "bulk_density_g_cm3" in plots
+          else np.full(len(plots), np.nan))
+    for m in C.present_metals(plots.columns):
+        conc = plots[C.metal_column(m)].to_numpy(float)
+        keep = np.flatnonzero(~np.isnan(conc))
+        if not len(keep):
+            continue
+        c = conc[keep]
+        scr = threshold_values(ph[keep], land_use[keep], m, "screening", tables, set_id)
+        itv = threshold_values(ph[keep], land_use[keep], m, "intervention", tables, set_id)
+        cls = np.where(c <= scr, 0, np.where(np.isnan(itv) | (c <= itv), 1, 2))
+        for k, v in (("plot_id", ids[keep]), ("metal", np.full(len(keep), m, dtype=object)),
+                     ("conc_mg_kg", c), ("screening_mg_kg", scr), ("intervention_mg_kg", itv),
+                     ("cls", np.where(np.isnan(scr), -1, cls)), ("depth", depth[keep]), ("bd", bd[keep])):
+            cols[k].append(v)
+    if not cols["plot_id"]:
+        return pd.DataFrame(columns=["plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
+                                     "intervention_mg_kg", "exceedance_ratio", "soil_class",
+                                     "soil_stock_kg_ha", "threshold_set"])
+    a = {k: np.concatenate(v) for k, v in cols.items()}
+    return _frames.frame({
+        "plot_id": a["plot_id"],
+        "metal": a["metal"],
+        "conc_mg_kg": a["conc_mg_kg"],
+        "screening_mg_kg": a["screening_mg_kg"],
+        "intervention_mg_kg": a["intervention_mg_kg"],
+        "exceedance_ratio": a["conc_mg_kg"] / a["screening_mg_kg"],
+        "soil_class": np.array([None, *CLASSES], dtype=object)[a["cls"] + 1],
+        "soil_stock_kg_ha": metal_stock_kg_ha(a["conc_mg_kg"], a["depth"], a["bd"]),
+        "threshold_set": set_id,
+    })
+
+
+def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
+    """Overall class of each plot from its per-metal classes.
+
+    Parameters
+    ----------
+    screened : pandas.DataFrame
+        Output of :func:`screen`.
+    plot_ids : array_like, optional
+        Plots to report (in this order); default: plots present in ``screened``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot: ``plot_id``, ``soil_class`` (worst metal),
+        ``controlling_metal`` (highest exceedance ratio), ``max_exceedance_ratio``
+        and ``metals_exceeding`` (metals above screening, ``'+'``-joined, ``''`` if none).
+    """
+    s = screened.dropna(subset=["soil_class"])
+    pid = _frames.obj(s["plot_id"])
+    rank = np.array([_CLASS_RANK[c] for c in _frames.obj(s["soil_class"]).tolist()], dtype=np.intp)
+    ratio = s["exceedance_ratio"].to_numpy(float)
+    metal = _frames.obj(s["metal"])
+    code, uniq = pd.factorize(pid)  # plots in order of first appearance; a blank id has no plot
+    have = code >= 0
+    code, rank, ratio, metal = code[have], rank[have], ratio[have], metal[have]
+    k = len(uniq)
+    worst = np.full(k, -1, dtype=np.intp)
+    np.maximum.at(worst, code, rank)
+    # the first row with the highest ratio of each plot (NaN ratios last)
+    order = np.lexsort((np.arange(len(code)), -np.nan_to_num(ratio, nan=-np.inf), code))
+    first = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
+    ids = np.asarray(uniq, dtype=object)
+    out = _frames.frame({
+        "plot_id": ids,
+        "soil_class": np.array(CLASSES, dtype=object)[worst],
+        "controlling_metal": metal[first],
+        "max_exceedance_ratio": ratio[first],
+        "metals_exceeding": _joined_per_plot(code[ratio > 1], metal[ratio > 1], k),
+    }, k)
+    if plot_ids is not None:
+        pos = _frames.index_of(ids, np.asarray(list(plot_ids), dtype=object))
+        out = _frames.frame({
+            "plot_id": np.asarray(list(plot_ids), dtype=object),
+            "soil_class": _frames.take(out["soil_class"].to_numpy(object), pos, np.nan),
+            "controlling_metal": _frames.take(out["controlling_metal"].to_numpy(object), pos, np.nan),
+            "max_exceedance_ratio": _frames.take(out["max_exceedance_ratio"].to_numpy(float), pos, np.nan),
+            "metals_exceeding": _frames.take(out["metals_exceeding"].to_numpy(object), pos, ""),
+        }, len(pos))
+    return out
+
+
+def _joined_per_plot(code: np.ndarray, metal: np.ndarray, k: int) -> np.ndarray:
+    """``'+'``-joined metals of each of ``k`` plots (rows in table order; ``''`` if none)."""
+    out = np.full(k, "", dtype=object)
+    if not len(code):
+        return out
+    m_code, m_uniq = pd.factorize(metal, use_na_sentinel=False)
+    order = np.argsort(code, kind="stable")
+    c_o, m_o = code[order], m_code[order]
+    same = c_o[1:] == c_o[:-1]
+    if len(m_uniq) <= 62 and np.all(m_o[1:][same] > m_o[:-1][same]):
+        # every plot lists its metals in one common order: one text per distinct set of metals
+        mask = np.zeros(k, dtype=np.int64)
+        np.bitwise_or.at(mask, code, np.left_shift(1, m_code.astype(np.int64)))
+        names = [str(m) for m in np.asarray(m_uniq, dtype=object).tolist()]
+        hit = np.flatnonzero(mask)
+        out[hit] = _frames.format_unique(mask[hit], lambda b: "+".join(
+            n for i, n in enumerate(names) if b >> i & 1))
+        return out
+    starts = np.flatnonzero(np.r_[True, ~same])
+    for a, b in zip(starts, np.r_[starts[1:], len(order)], strict=True):
+        out[c_o[a]] = "+".join(str(m) for m in metal[order[a:b]].tolist())
+    return out
+
+
+def exceedance_table(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
+    """Exceedance ratios as a plot × metal table.
+
+    Parameters
+    ----------
+    screened : pandas.DataFrame
+        Output of :func:`screen`.
+    plot_ids : array_like, optional
+        Row order; default: plots in ``screened``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``plot_id``; one column per screened metal (GB 15618 order) holding
+        C / screening value [–] (blank = not measured or no value in the set).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"plot_id": ["A", "A", "B"], "metal": ["pb", "cd", "cd"],
+    ...                   "exceedance_ratio": [0.5, 2.0, 0.8]})
+    >>> exceedance_table(s).to_dict("index")
+    {'A': {'cd': 2.0, 'pb': 0.5}, 'B': {'cd': 0.8, 'pb': nan}}
+    """
+    wide = screened.pivot_table(index="plot_id", columns="metal", values="exceedance_ratio",
+                                sort=False, dropna=False)
+    wide = wide[[m for m in C.METALS if m in wide.columns]]
+    wide.columns.name = None
+    if plot_ids is not None:
+        wide = wide.reindex(pd.Index(list(plot_ids), name="plot_id"))
+    return wide

@@ -1,0 +1,610 @@
+"""Ground-mounted solar PV on marginal, mine and brownfield land: yield, carbon and money.
+
+A PVWatts-style chain (pvlib [1]_, [2]_) on plane-of-array irradiance gives the specific
+yield of a fixed, south-facing array [kWh kWp⁻¹ yr⁻¹]:
+
+1. **Weather** — either a user typical-meteorological-year file (EPW or TMY3, read with
+   :mod:`pvlib.iotools`; scenario field ``pv_weather_file``), or, by default, an hourly
+   clear-sky year at the plot (Ineichen–Perez, Linke turbidity climatology) whose global
+   horizontal irradiance is **scaled** so that its annual sum equals the province's value
+   of ``solar_resource.csv`` (China's solar-resource classes [3]_; the class mid-range),
+   then split into beam and diffuse with the Erbs model. Scaling the clear-sky year keeps
+   the daily and seasonal shape of the sun and puts the cloudiness into one factor; the
+   diffuse share follows from the scaled clearness index (Erbs).
+2. **Plane of array** — isotropic-sky transposition to tilt = latitude ×
+   ``tilt_per_latitude``, azimuth 180°.
+3. **Cell temperature** — SAPM open-rack glass/polymer model with the plot's mean air
+   temperature (``mean_temp_c``) and a constant wind speed, or the file's hourly values.
+4. **DC** — PVWatts: P_dc = P_dc0 · G_poa/1000 · (1 + γ (T_cell − 25)).
+5. **Losses and AC** — P_dc × (1 − losses) through the PVWatts inverter model
+   (nominal efficiency 96 %, DC/AC ratio 1.2, clipped at the AC rating).
+
+All system numbers are rows of ``pv_parameters.csv`` (PVWatts defaults [2]_, degradation
+[4]_, installed cost [5]_, the rest documented ``agriremed_assumption`` rows). Per hectare
+of plot, :func:`pv_per_hectare` gives the electricity over the horizon (degrading
+``degradation_pct_yr`` a year, stopping after ``lifetime_yr``), the grid emissions it
+avoids (China's national grid average of ``factors.csv``, ``grid_ef_t_co2_mwh``: 0.5366 t
+CO₂/MWh for 2022, MEE 2024), and the yearly cash flows (capital cost in year 1,
+operation every year, electricity sold at the tariff) discounted with
+:func:`agriremed.stages.economics.npv` — the same end-of-year convention, horizon and rate as
+every other option. The avoided emission belongs to the buyer of the electricity by
+default (the plan's ``land_based`` credit method), so it earns no carbon revenue; module
+manufacture emissions are not counted (no sourced factor).
+
+The same kernel serves the plan option ``pv_grass`` (policy family :data:`PV_FAMILY`):
+:func:`plan_pv_energy` fills its rows of the plan's energy table (whole plot inside the
+fence), the carbon ledger credits that electricity in its ``avoided_electricity`` term and
+the economics stage adds the capital cost, operation and electricity sales; Monte Carlo
+runs draw the rows of :data:`PV_DRAWN` (:func:`pv_parameter_draws`, keyed by parameter).
+
+References
+----------
+.. [1] Holmgren W.F., Hansen C.W., Mikofski M.A. (2018) pvlib python: a python package for
+   modeling solar energy systems. J. Open Source Softw. 3(29):884. doi:10.21105/joss.00884
+.. [2] Dobos A.P. (2014) PVWatts Version 5 Manual. NREL/TP-6A20-62641. doi:10.2172/1158421
+.. [3] China's five solar-resource classes by annual global horizontal irradiation
+   (``cma_solar_classes`` of ``sources.csv``).
+.. [4] Jordan D.C., Kurtz S.R. (2013) Photovoltaic degradation rates — an analytical
+   review. Prog. Photovolt. 21:12–29. doi:10.1002/pip.1182
+.. [5] China Photovoltaic Industry Association (2022): installed cost of a centralised PV
+   station in 2021, 4.15 CNY/W.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from agriremed.models.finance import npv
+from agriremed.models.solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year,
+                                    pv_parameter, pv_parameter_draws, pv_year_shape)
+from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.uptake.predict import province_names
+
+__all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
+           "annual_specific_yield", "specific_yield_for_plots", "pv_energy_by_year", "pv_per_hectare",
+           "PVWeatherError", "PV_FAMILY", "PV_DRAWN", "PV_PLAN_COLUMNS", "pv_year_shape",
+           "pv_parameter_draws", "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy"]
+
+#: Local standard time of China (UTC+8) for the clear-sky year.
+CHINA_TZ = "Etc/GMT-8"
+#: Grid of the PV sites [°]: plots are computed at their coordinates rounded to it.
+SITE_GRID_DEG = 0.1
+#: Non-leap year used for the clear-sky weather (the result does not depend on it beyond ±0.1 %).
+CLEAR_SKY_YEAR = 2023
+
+
+class PVWeatherError(ValueError):
+    """A weather file cannot be used (message names the file and what is wrong)."""
+
+
+def _pvlib():
+    try:
+        import pvlib
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise ImportError("solar PV needs pvlib: pip install 'agriremed[pv]'") from exc
+    return pvlib
+
+
+def _quiet(fn):
+    """Run a pvlib step without pandas' deprecation notice of ``DatetimeIndex.dayofyear`` (used
+    inside pvlib; the numbers are unaffected)."""
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"DatetimeIndex\.dayofyear is deprecated")
+            return fn(*args, **kwargs)
+    return wrapped
+
+
+def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
+    """Annual global horizontal irradiation of the plot's province (``solar_resource.csv``).
+
+    Parameters
+    ----------
+    region : array_like of str
+        Plot region texts (``"Gansu/Baiyin/…"``, ``"甘肃/白银"``); the province is found by
+        any of its spellings in ``provinces.csv``.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per plot: ``province``, ``solar_zone``, ``ghi_kwh_m2_yr`` (typical, low, high)
+        [kWh m⁻² yr⁻¹], ``resource_status`` (``confirmed`` / ``unconfirmed`` / ``missing``)
+        and ``resource_source``; NaN where the province is unknown or not in the table.
+
+    Examples
+    --------
+    >>> r = solar_resource(["Gansu/Baiyin/Dongdagou"]).iloc[0]
+    >>> r["province"], r["solar_zone"], float(r["ghi_kwh_m2_yr"]), r["resource_status"]
+    ('Gansu', 'II', 1741.0, 'confirmed')
+    """
+    tables = tables or load_tables()
+
+    names = province_names(tables)
+    res = tables.solar_resource.set_index("province")
+    spell = {}
+    for prov in res.index:
+        for s in names.get(prov.lower(), (prov.lower(),)):
+            spell[s] = prov
+    ordered = sorted(spell, key=len, reverse=True)
+    rows = []
+    for r in pd.Series(region, dtype=object).fillna("").astype(str):
+        low = r.lower()
+        prov = next((spell[s] for s in ordered if s in low), None)
+        if prov is None:
+            rows.append({"province": "", "solar_zone": "", "ghi_kwh_m2_yr": np.nan, "ghi_low_kwh_m2_yr": np.nan,
+                         "ghi_high_kwh_m2_yr": np.nan, "resource_status": "missing", "resource_source": ""})
+            continue
+        x = res.loc[prov]
+        rows.append({"province": prov, "solar_zone": x["zone"], "ghi_kwh_m2_yr": float(x["ghi_typical_kwh_m2_yr"]),
+                     "ghi_low_kwh_m2_yr": float(x["ghi_low_kwh_m2_yr"]),
+                     "ghi_high_kwh_m2_yr": float(x["ghi_high_kwh_m2_yr"]),
+                     "resource_status": x["status"], "resource_source": x["source"]})
+    return pd.DataFrame(rows, columns=["province", "solar_zone", "ghi_kwh_m2_yr", "ghi_low_kwh_m2_yr",
+                                       "ghi_high_kwh_m2_yr", "resource_status", "resource_source"])
+
+
+def _hours(year: int = CLEAR_SKY_YEAR, tz: str = CHINA_TZ) -> pd.DatetimeIndex:
+    """Hour midpoints of one year in local standard time."""
+    return pd.date_range(f"{year}-01-01 00:30", f"{year}-12-31 23:30", freq="h", tz=tz)
+
+
+def clear_sky_weather(lat: float, lon: float, ghi_annual_kwh_m2: float, temp_air_c: float,
+                      wind_speed_m_s: float = 1.0, altitude_m: float | None = None) -> pd.DataFrame:
+    """Hourly weather of a clear-sky year scaled to an annual global horizontal irradiation.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Site latitude and longitude [°].
+    ghi_annual_kwh_m2 : float
+        Annual global horizontal irradiation to match [kWh m⁻² yr⁻¹].
+    temp_air_c : float
+        Air temperature used for every hour [°C].
+    wind_speed_m_s : float
+        Wind speed used for every hour [m s⁻¹].
+    altitude_m : float, optional
+        Site altitude [m] (pvlib's default of 0 m when not given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Hourly ``ghi``, ``dni``, ``dhi`` [W m⁻²], ``temp_air`` [°C], ``wind_speed``
+        [m s⁻¹], ``solar_zenith``, ``solar_azimuth`` [°]; the annual sum of ``ghi`` is
+        ``ghi_annual_kwh_m2`` × 1000 [Wh m⁻²]. ``attrs['clear_sky_factor']`` holds the
+        scale factor (annual target ÷ clear-sky sum) [–]. The frame is shared between calls
+        with the same arguments (cached): treat it as read-only.
+
+    References
+    ----------
+    .. [1] Ineichen P., Perez R. (2002) Solar Energy 73:151–157 (clear sky).
+    .. [2] Erbs D.G., Klein S.A., Duffie J.A. (1982) Solar Energy 28:293–302 (decomposition).
+    """
+    return _clear_sky_cached(float(lat), float(lon), float(ghi_annual_kwh_m2), float(temp_air_c),
+                             float(wind_speed_m_s), None if altitude_m is None else float(altitude_m))
+
+
+@functools.lru_cache(maxsize=256)
+@_quiet
+def _clear_sky_cached(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, altitude_m):
+    """:func:`clear_sky_weather`, computed once per distinct argument set (read-only result)."""
+    pvlib = _pvlib()
+    times = _hours()
+    loc = pvlib.location.Location(lat, lon, tz=CHINA_TZ, altitude=altitude_m if altitude_m is not None else 0.0)
+    sp = loc.get_solarposition(times)
+    cs = loc.get_clearsky(times, model="ineichen", solar_position=sp)
+    factor = float(ghi_annual_kwh_m2) * 1000.0 / float(cs["ghi"].sum())
+    ghi = cs["ghi"] * factor
+    split = pvlib.irradiance.erbs(ghi, sp["zenith"], times)
+    out = pd.DataFrame({"ghi": ghi, "dni": split["dni"], "dhi": split["dhi"],
+                        "temp_air": float(temp_air_c), "wind_speed": float(wind_speed_m_s),
+                        "solar_zenith": sp["apparent_zenith"], "solar_azimuth": sp["azimuth"]}, index=times)
+    out.attrs["clear_sky_factor"] = factor
+    return out
+
+
+@_quiet
+def read_weather_file(path: str | Path) -> tuple[pd.DataFrame, dict]:
+    """Hourly weather and site of a typical-meteorological-year file (EPW, or TMY3 CSV).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.epw`` (EnergyPlus weather) or ``.csv`` (TMY3) file.
+
+    Returns
+    -------
+    weather : pandas.DataFrame
+        Hourly ``ghi``, ``dni``, ``dhi`` [W m⁻²], ``temp_air`` [°C], ``wind_speed``
+        [m s⁻¹], ``solar_zenith``, ``solar_azimuth`` [°].
+    site : dict
+        ``latitude``, ``longitude`` [°], ``altitude`` [m], ``file``.
+
+    Raises
+    ------
+    PVWeatherError
+        If the file is missing, of another kind or lacks a column the chain needs.
+    """
+    pvlib = _pvlib()
+    p = Path(path)
+    if not p.is_file():
+        raise PVWeatherError(f"{p}: no such weather file")
+    try:
+        if p.suffix.lower() == ".epw":
+            data, meta = pvlib.iotools.read_epw(str(p))
+        elif p.suffix.lower() == ".csv":
+            data, meta = pvlib.iotools.read_tmy3(str(p), map_variables=True)
+        else:
+            raise PVWeatherError(f"{p}: a weather file must be .epw (EnergyPlus) or .csv (TMY3)")
+    except PVWeatherError:
+        raise
+    except Exception as exc:  # pvlib raises several kinds for a malformed file
+        raise PVWeatherError(f"{p}: cannot be read as a weather file ({exc})") from exc
+    need = ["ghi", "dni", "dhi", "temp_air", "wind_speed"]
+    missing = [c for c in need if c not in data.columns]
+    if missing:
+        raise PVWeatherError(f"{p}: weather file lacks {', '.join(missing)}")
+    site = {"latitude": float(meta["latitude"]), "longitude": float(meta["longitude"]),
+            "altitude": float(meta.get("altitude", 0.0) or 0.0), "file": str(p)}
+    loc = pvlib.location.Location(site["latitude"], site["longitude"], altitude=site["altitude"])
+    # a TMY stamp marks the end of the hour: the sun is placed at the middle of it
+    sp = loc.get_solarposition(data.index - pd.Timedelta(minutes=30))
+    w = data[need].copy()
+    w["solar_zenith"] = sp["apparent_zenith"].to_numpy()
+    w["solar_azimuth"] = sp["azimuth"].to_numpy()
+    return w, site
+
+
+def dc_ac_power(poa_global, temp_cell, tables: Tables | None = None, pdc0_w: float = 1000.0) -> np.ndarray:
+    """AC power of an array from plane-of-array irradiance and cell temperature (PVWatts).
+
+    Parameters
+    ----------
+    poa_global : array_like
+        Plane-of-array irradiance [W m⁻²].
+    temp_cell : array_like
+        Cell temperature [°C].
+    tables : Tables, optional
+        Literature tables (``pv_parameters.csv``: ``gamma_pdc_per_c``, ``system_losses_pct``,
+        ``inverter_efficiency``, ``dc_ac_ratio``).
+    pdc0_w : float
+        DC nameplate [W] (1000 W = 1 kWp).
+
+    Returns
+    -------
+    numpy.ndarray
+        AC power [W] (≥ 0; clipped at the AC rating pdc0 ÷ DC/AC ratio).
+
+    Examples
+    --------
+    1000 W/m² at 25 °C: 1000 W DC × 0.86 = 860 W into an inverter rated 833 W AC
+    (868 W DC input) running at ζ = 0.991, η = 0.96/0.9637 × (−0.0162ζ − 0.0059/ζ + 0.9858):
+
+    >>> round(float(dc_ac_power([1000.0], [25.0])[0]), 1)
+    825.7
+    """
+    pvlib = _pvlib()
+    tables = tables or load_tables()
+    gamma = pv_parameter(tables, "gamma_pdc_per_c")
+    losses = pv_parameter(tables, "system_losses_pct")
+    eta = pv_parameter(tables, "inverter_efficiency")
+    ratio = pv_parameter(tables, "dc_ac_ratio")
+    poa = np.asarray(poa_global, float)
+    pdc = pvlib.pvsystem.pvwatts_dc(poa, np.asarray(temp_cell, float), pdc0_w, gamma)
+    pdc = np.asarray(pdc, float) * (1.0 - losses / 100.0)
+    pac0 = pdc0_w / ratio
+    pac = pvlib.inverter.pvwatts(pdc, pac0 / eta, eta_inv_nom=eta)
+    return np.clip(np.nan_to_num(np.asarray(pac, float), nan=0.0), 0.0, None)
+
+
+def annual_specific_yield(weather: pd.DataFrame, lat: float, tables: Tables | None = None) -> dict:
+    """Specific yield of a fixed south-facing array for one year of hourly weather.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Output of :func:`clear_sky_weather` or :func:`read_weather_file`.
+    lat : float
+        Site latitude [°] (sets the tilt).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    dict
+        ``specific_yield_kwh_kwp_yr`` [kWh kWp⁻¹ yr⁻¹], ``poa_kwh_m2_yr`` and
+        ``ghi_kwh_m2_yr`` [kWh m⁻² yr⁻¹], ``performance_ratio`` (yield ÷ POA) [–],
+        ``tilt_deg`` [°].
+    """
+    pvlib = _pvlib()
+    tables = tables or load_tables()
+    tilt = abs(float(lat)) * pv_parameter(tables, "tilt_per_latitude")
+    azimuth = 180.0 if lat >= 0 else 0.0
+    poa = pvlib.irradiance.get_total_irradiance(
+        tilt, azimuth, weather["solar_zenith"], weather["solar_azimuth"], weather["dni"], weather["ghi"],
+        weather["dhi"], model="isotropic")
+    g = poa["poa_global"].fillna(0.0).clip(lower=0.0)
+    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"]
+    tc = pvlib.temperature.sapm_cell(g, weather["temp_air"], weather["wind_speed"], **params)
+    ac = dc_ac_power(g.to_numpy(), tc.to_numpy(), tables)
+    y = float(ac.sum()) / 1000.0
+    h_poa = float(g.sum()) / 1000.0
+    return {"specific_yield_kwh_kwp_yr": y, "poa_kwh_m2_yr": h_poa,
+            "ghi_kwh_m2_yr": float(weather["ghi"].clip(lower=0).sum()) / 1000.0,
+            "performance_ratio": y / h_poa if h_poa > 0 else np.nan, "tilt_deg": tilt}
+
+
+def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
+                             weather_file: str | Path | None = None, progress: bool | None = False) -> pd.DataFrame:
+    """Specific yield [kWh kWp⁻¹ yr⁻¹] for every plot.
+
+    With ``weather_file`` every plot takes that file's weather (one site); otherwise each
+    plot's province value of ``solar_resource.csv`` scales a clear-sky year at the plot's
+    ``lat``/``lon`` (plots without coordinates or with an unknown province get NaN and a
+    reason). The site is the plot's coordinates rounded to :data:`SITE_GRID_DEG` (0.1°, about
+    10 km; the annual irradiation is the province's, so the grid moves only the sun's path:
+    < 0.1 % of the yield at the samples) and its temperature rounded to 0.1 °C; each site is
+    computed once per tables object (the chunks of a streamed run share them), so a plot's
+    yield does not depend on the other plots of the run (chunked runs equal whole runs).
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Valid plots (``plot_id``, ``region``, ``lat``, ``lon``, ``mean_temp_c``).
+    tables : Tables, optional
+        Literature tables.
+    weather_file : str or Path, optional
+        EPW or TMY3 file (scenario ``pv_weather_file``).
+    progress : bool or None
+        Show a progress bar (tqdm; None = automatic).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot: ``plot_id``, ``solar_zone``, ``ghi_kwh_m2_yr``, ``poa_kwh_m2_yr``,
+        ``specific_yield_kwh_kwp_yr``, ``performance_ratio``, ``pv_weather`` (what was
+        used) and ``pv_note`` (why a plot has no yield, or that its class is unconfirmed).
+    """
+    from tqdm.auto import tqdm
+
+    tables = tables or load_tables()
+    n = len(plots)
+
+    def col(name):
+        return plots[name].to_numpy() if name in plots else np.full(n, np.nan, object)
+
+    res = solar_resource(col("region"), tables)
+    lat = pd.to_numeric(pd.Series(col("lat")), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(pd.Series(col("lon")), errors="coerce").to_numpy(float)
+    temp = pd.to_numeric(pd.Series(col("mean_temp_c")), errors="coerce").to_numpy(float)
+    t_default = pv_parameter(tables, "temp_air_default_c")
+    wind = pv_parameter(tables, "wind_speed_m_s")
+    out = pd.DataFrame({"plot_id": col("plot_id"), "solar_zone": res["solar_zone"].to_numpy(),
+                        "ghi_kwh_m2_yr": np.nan, "poa_kwh_m2_yr": np.nan, "specific_yield_kwh_kwp_yr": np.nan,
+                        "performance_ratio": np.nan, "pv_weather": "", "pv_note": ""})
+    if weather_file is not None:
+        w, site = read_weather_file(weather_file)
+        r = annual_specific_yield(w, site["latitude"], tables)
+        for k in ("ghi_kwh_m2_yr", "poa_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "performance_ratio"):
+            out[k] = r[k]
+        out["pv_weather"] = f"weather file {Path(site['file']).name}"
+        return out
+    # site yields kept on the tables object: the chunks of a streamed run share them
+    memo: dict = tables.memo("pv_site_yields", dict)
+    notes, weather = [], []
+    for i in tqdm(range(n), desc="PV yield", unit="plot", disable=None if progress is None else not progress):
+        g = res["ghi_kwh_m2_yr"].iat[i]
+        if not np.isfinite(lat[i]) or not np.isfinite(lon[i]):
+            notes.append("no lat/lon: PV yield not computed (give coordinates or a weather file)")
+            weather.append("")
+            continue
+        if not np.isfinite(g):
+            notes.append("province not in solar_resource.csv: PV yield not computed (give a weather file)")
+            weather.append("")
+            continue
+        t = temp[i] if np.isfinite(temp[i]) else t_default
+        key = (round(lat[i] / SITE_GRID_DEG) * SITE_GRID_DEG, round(lon[i] / SITE_GRID_DEG) * SITE_GRID_DEG,
+               g, round(t, 1), wind)
+        key = (round(key[0], 6), round(key[1], 6), *key[2:])
+        if key not in memo:  # computed at the grid site, so a plot's yield never depends on its neighbours
+            w = clear_sky_weather(key[0], key[1], g, key[3], wind)
+            memo[key] = annual_specific_yield(w, key[0], tables)
+        r = memo[key]
+        for k in ("ghi_kwh_m2_yr", "poa_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "performance_ratio"):
+            out.loc[i, k] = r[k]
+        zone = res["solar_zone"].iat[i]
+        status = res["resource_status"].iat[i]
+        weather.append(f"clear-sky year scaled to {g:.0f} kWh/m²/yr (class {zone}, {res['province'].iat[i]})")
+        notes.append("" if status == "confirmed" else
+                     f"the solar class of {res['province'].iat[i]} is UNCONFIRMED in the source: "
+                     "check with a weather file (pv_weather_file)")
+    out["pv_note"] = notes
+    out["pv_weather"] = weather
+    return out
+
+
+def pv_per_hectare(specific_yield_kwh_kwp_yr, pv_area_share, horizon_yr: int, discount_rate: float,
+                   tables: Tables | None = None, tariff_cny_kwh: float | None = None) -> pd.DataFrame:
+    """Electricity, avoided grid CO₂ and money of a PV plant per hectare of plot.
+
+    Parameters
+    ----------
+    specific_yield_kwh_kwp_yr : array_like
+        First-year specific yield [kWh kWp⁻¹ yr⁻¹] (:func:`specific_yield_for_plots`).
+    pv_area_share : array_like
+        Share of the plot inside the PV plant's fence [–] (capacity = share ÷
+        ``land_ha_per_mwp``).
+    horizon_yr : int
+        Horizon [yr].
+    discount_rate : float
+        Discount rate [yr⁻¹].
+    tables : Tables, optional
+        Literature tables (``pv_parameters.csv``, ``factors.csv``).
+    tariff_cny_kwh : float, optional
+        Electricity price [CNY kWh⁻¹]; the table's ``tariff_cny_kwh`` when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per row: ``pv_mwp_ha`` [MWp ha⁻¹], ``electricity_mwh_ha_yr`` (mean over the
+        horizon) [MWh ha⁻¹ yr⁻¹], ``avoided_co2_t_ha_yr`` [t CO₂ ha⁻¹ yr⁻¹],
+        ``pv_capex_cny_ha`` [CNY ha⁻¹], ``pv_opex_cny_ha_yr`` and ``pv_revenue_cny_ha_yr``
+        (mean) [CNY ha⁻¹ yr⁻¹], ``pv_npv_cny_ha`` [CNY ha⁻¹].
+
+    Examples
+    --------
+    1400 kWh/kWp, whole hectare (0.667 MWp), 2 years at 0 %: capex 2 766 667 CNY,
+    electricity 933.3 + 928.7 MWh, revenue at 0.35 CNY/kWh 326 667 + 325 033 CNY,
+    opex 26 667 CNY a year:
+
+    >>> r = pv_per_hectare([1400.0], [1.0], 2, 0.0)
+    >>> round(float(r["electricity_mwh_ha_yr"][0]), 1), round(float(r["pv_npv_cny_ha"][0]))
+    (931.0, -2168300)
+    """
+    tables = tables or load_tables()
+    share = np.asarray(pv_area_share, float)
+    mwp = share / pv_parameter(tables, "land_ha_per_mwp")
+    e = pv_energy_by_year(specific_yield_kwh_kwp_yr, mwp, horizon_yr, tables)
+    ef = tables.factor("grid_ef_t_co2_mwh")
+    price = pv_parameter(tables, "tariff_cny_kwh") if tariff_cny_kwh is None else float(tariff_cny_kwh)
+    capex = mwp * 1e6 * pv_parameter(tables, "capex_cny_w")
+    life = pv_parameter(tables, "lifetime_yr")
+    t = np.arange(1, int(horizon_yr) + 1)
+    running = (t <= life).astype(float)
+    opex = mwp[:, None] * 1e6 * pv_parameter(tables, "opex_cny_w_yr") * running[None, :]
+    revenue = e * 1000.0 * price
+    cf = revenue - opex
+    cf[:, 0] -= capex
+    return pd.DataFrame({
+        "pv_mwp_ha": mwp,
+        "electricity_mwh_ha_yr": e.mean(axis=1),
+        "avoided_co2_t_ha_yr": e.mean(axis=1) * ef,
+        "pv_capex_cny_ha": capex,
+        "pv_opex_cny_ha_yr": opex.mean(axis=1),
+        "pv_revenue_cny_ha_yr": revenue.mean(axis=1),
+        "pv_npv_cny_ha": npv(cf, discount_rate),
+    })
+
+
+# --------------------------------------------------------------------------- PV as a plan option
+#: Policy family (``options.csv``, ``land_rules.csv``) of the plan options that are PV plants.
+PV_FAMILY = "solar_pv"
+#: Columns :func:`plan_pv_energy` adds to the energy table (NaN / blank on rows that are not PV).
+PV_PLAN_COLUMNS = ("specific_yield_kwh_kwp_yr", "pv_mwp_ha", "pv_land_ha_per_mwp", "pv_capex_cny_ha",
+                   "pv_opex_cny_ha_yr", "pv_tariff_cny_kwh", "pv_note")
+
+
+def pv_option_mask(option_ids, tables: Tables | None = None) -> np.ndarray:
+    """True for the rows whose option is a PV plant (``policy_family`` :data:`PV_FAMILY`)."""
+    tables = tables or load_tables()
+    lib = tables.options
+    pv_ids = set(lib.loc[lib["policy_family"] == PV_FAMILY, "option_id"])
+    ids = pd.Series(option_ids, dtype=object).to_numpy(object)
+    return np.isin(ids, list(pv_ids)) if pv_ids else np.zeros(len(ids), bool)
+
+
+def pv_site_yields(plots: pd.DataFrame, tables: Tables | None = None, weather_file=None) -> pd.DataFrame:
+    """:func:`specific_yield_for_plots`, or NaN with the reason when pvlib is not installed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plot_id``, ``specific_yield_kwh_kwp_yr`` [kWh kWp⁻¹ yr⁻¹], ``pv_note``.
+    """
+    tables = tables or load_tables()
+    if not len(plots):
+        return pd.DataFrame({"plot_id": pd.Series(dtype=object),
+                             "specific_yield_kwh_kwp_yr": pd.Series(dtype=float),
+                             "pv_note": pd.Series(dtype=object)})
+    try:
+        y = specific_yield_for_plots(plots.reset_index(drop=True), tables, weather_file)
+    except ImportError:
+        return pd.DataFrame({"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": np.nan,
+                             "pv_note": "pvlib is not installed: PV yield not computed "
+                                        "(pip install 'agriremed[pv]')"})
+    return y[["plot_id", "specific_yield_kwh_kwp_yr", "pv_note"]].astype({"pv_note": object})
+
+
+def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.DataFrame, horizon_yr: int,
+                   tables: Tables | None = None, yields: pd.DataFrame | None = None, weather_file=None,
+                   tariff_cny_kwh: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The energy table of a plan with the PV options' electricity and money inputs filled in.
+
+    For every applicable row whose option is a PV plant (:func:`pv_option_mask`) the whole
+    plot is inside the fence: capacity C = 1 ÷ ``land_ha_per_mwp`` [MWp ha⁻¹], electricity
+    the mean over the horizon of Y · C · (1 − d)^(t−1) (0 after the lifetime, as
+    :func:`pv_energy_by_year`), useful and displaced energy = electricity × 3.6 GJ MWh⁻¹,
+    ``energy_pathway = "pv"``. The carbon ledger credits this electricity with the grid factor
+    through its ``avoided_electricity`` term (so the credit method decides whether it earns
+    carbon revenue, as for biomass power), and the economics stage builds the PV cash flows
+    from ``pv_capex_cny_ha``, ``pv_opex_cny_ha_yr`` and ``pv_tariff_cny_kwh``.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Output of :func:`agriremed.stages.options.evaluate_options`.
+    plots : pandas.DataFrame
+        Valid plots (``plot_id``, ``region``, ``lat``, ``lon``, ``mean_temp_c``).
+    energy : pandas.DataFrame
+        Output of :func:`agriremed.stages.energy.energy_outputs`, row-aligned with ``option_rows``.
+    horizon_yr : int
+        Horizon [yr].
+    tables : Tables, optional
+        Literature tables.
+    yields : pandas.DataFrame, optional
+        Site yields of the plots (second output of an earlier call; computed when None).
+    weather_file : str, optional
+        EPW/TMY3 file (scenario ``pv_weather_file``).
+    tariff_cny_kwh : float, optional
+        Electricity price of PV [CNY kWh⁻¹] (scenario ``pv_tariff_cny_kwh``; table value when None).
+
+    Returns
+    -------
+    energy : pandas.DataFrame
+        ``energy`` with the PV rows filled and the columns of :data:`PV_PLAN_COLUMNS`.
+    yields : pandas.DataFrame
+        Site yields of the plots with an applicable PV row (:func:`pv_site_yields`).
+    """
+    tables = tables or load_tables()
+    pv = pv_option_mask(option_rows["option_id"], tables) & option_rows["applicable"].to_numpy(bool)
+    pid = option_rows["plot_id"].to_numpy(object)
+    if yields is None:
+        need = pd.unique(pid[pv])
+        yields = pv_site_yields(plots.loc[plots["plot_id"].isin(need)], tables, weather_file)
+    at = pd.Index(yields["plot_id"]).get_indexer(pid)
+    ok = pv & (at >= 0)
+    y = np.where(ok, yields["specific_yield_kwh_kwp_yr"].to_numpy(float)[np.maximum(at, 0)] if len(yields)
+                 else np.nan, np.nan)
+    note = np.where(ok, yields["pv_note"].to_numpy(object)[np.maximum(at, 0)] if len(yields) else None, None)
+    land = pv_parameter(tables, "land_ha_per_mwp")
+    mwp = 1.0 / land
+    shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"),
+                          pv_parameter(tables, "lifetime_yr"))
+    mean_mwh = y * mwp * shape.mean()
+    price = pv_parameter(tables, "tariff_cny_kwh") if tariff_cny_kwh is None else float(tariff_cny_kwh)
+    out = energy.copy()
+    el = out["electricity_mwh_ha_yr"].to_numpy(float).copy()
+    el[pv] = mean_mwh[pv]
+    out["electricity_mwh_ha_yr"] = el
+    for c in ("useful_energy_gj_ha_yr", "fossil_energy_displaced_gj_ha_yr"):
+        v = out[c].to_numpy(float).copy()
+        v[pv] = mean_mwh[pv] * GJ_PER_MWH
+        out[c] = v
+    path = out["energy_pathway"].astype(object).to_numpy(object).copy()
+    path[pv] = "pv"
+    out["energy_pathway"] = path
+    out["specific_yield_kwh_kwp_yr"] = y
+    out["pv_mwp_ha"] = np.where(pv, mwp, np.nan)
+    out["pv_land_ha_per_mwp"] = np.where(pv, land, np.nan)
+    out["pv_capex_cny_ha"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "capex_cny_w"), np.nan)
+    out["pv_opex_cny_ha_yr"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "opex_cny_w_yr"), np.nan)
+    out["pv_tariff_cny_kwh"] = np.where(pv, price, np.nan)
+    out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=out.index)
+    return out, yields

@@ -1,0 +1,802 @@
+"""Soil → crop transfer functions and the food-limit check.
+
+Transfer functions are rows of ``transfer_functions.csv``. Each has a *form*
+(``loglinear``: log10 C_plant = Σ coef·term; ``linear``: C_plant = Σ coef·term), a list
+of *terms* (``const``, a variable, or ``log10(variable)``; the placeholder ``soil`` is
+the metal in the soil extract the function expects), the plant *basis* of its output
+(``dw``, ``fw`` or ``unknown``), an optional *validity range* and the residual spread
+``se_log10`` of log10 predictions.
+
+Selection rule (readable, data-driven): for a plot × crop × metal, take the usable
+functions whose ``applies_to`` lists the crop. First try the user's own functions
+(``priority`` ≤ 0, as written by ``fit-uptake``), then those fitted in the plot's
+province (``provinces`` named in the plot's ``region`` text, in English or Chinese), then
+those that name no province, each time in ascending ``priority`` (a function that names
+its provinces is used only there); use the first one whose inputs are all available for the plot, inside its
+published validity range, and whose prediction is positive. The chosen ``function_id``
+is reported with every prediction, and the functions skipped before it, with the reason,
+in ``selection``.
+
+Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
+exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10).
+
+Basis: a dry-weight prediction is converted to the as-sold basis of the food limits by
+C_as_sold = C_dw × (1 − moisture); a prediction of unknown basis is compared with the
+limit as is (the conservative choice: it can only overstate the as-sold value).
+
+References
+----------
+.. [1] McGrath, Adams & Zhao (2002), SETAC Europe abstract (UK wheat Cd).
+.. [2] Jiangsu suburban rice and wheat Cd functions (2007), acemap.info/paper/26112532.
+.. [3] Li et al. (2017), Jiangsu CaCl2 rice Cd model.
+.. [4] Chen et al. (2021), 环境科学 42(4):2031–2039 (Cd BCF of rice, wheat, maize).
+.. [5] de Vries, Römkens & Schütze (2007), doi:10.1007/978-0-387-69163-3_4 (crop set; attribution unconfirmed).
+.. [6] Kabała et al. (2016), doi:10.15244/pjoes/61549 (pH-water ↔ pH-KCl).
+.. [7] Residual spread fallback: 311 Chinese soil–wheat pairs, RMSE 0.242–0.327 log units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+from agriremed.core import columns as C
+from agriremed.core import frames as _frames
+from agriremed.models.uptake import (Z95, as_sold_factor, term_transform, ph_kcl_from_ph_water,
+                                     ph_water_from_ph_kcl)
+from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
+
+__all__ = [
+    "ph_kcl_from_ph_water",
+    "ph_water_from_ph_kcl",
+    "parse_terms",
+    "parse_ranges",
+    "evaluate_function",
+    "predict_crop_concentration",
+    "food_safety",
+    "crop_compliance",
+    "function_coverage",
+    "function_inputs",
+    "province_names",
+    "unassessed_metals",
+    "predict_and_unassessed",
+    "above_screening",
+    "PH_DOMAIN",
+    "rice_type_factors",
+    "rice_type_factor_of",
+]
+
+#: One model term of a ``terms`` cell: ``log10(<var>)`` (groups ``fn``, ``var``) or a plain ``<var>``
+#: (group ``plain``).
+TERM_RE = re.compile(r"^(?:(?P<fn>log10)\((?P<var>[a-z0-9_]+)\)|(?P<plain>[a-z0-9_]+))$")
+
+
+def parse_terms(terms: str) -> list[tuple[str, str, float]]:
+    """Parse a ``terms`` cell into ``(variable, transform, coefficient)`` triples.
+
+    Parameters
+    ----------
+    terms : str
+        ``'|'``-separated ``term:coefficient`` pairs, e.g.
+        ``'const:0.282|log10(soil):0.44|ph:-0.1834'``.
+
+    Returns
+    -------
+    list of tuple
+        ``transform`` is ``'const'``, ``'lin'`` or ``'log10'``.
+    """
+    out = []
+    for part in str(terms).split("|"):
+        name, coef = part.rsplit(":", 1)
+        name = name.strip()
+        m = TERM_RE.match(name)
+        if m is None:
+            raise ValueError(f"cannot parse transfer-function term {name!r}")
+        if name == "const":
+            out.append(("const", "const", float(coef)))
+        elif m["fn"]:
+            out.append((m["var"], "log10", float(coef)))
+        else:
+            out.append((m["plain"], "lin", float(coef)))
+    return out
+
+
+def parse_ranges(cell) -> dict[str, tuple[float, float]]:
+    """Parse a ``valid_ranges`` cell (``'soil:0.15..2.66;ph:4..8'``)."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)) or not str(cell).strip():
+        return {}
+    out = {}
+    for part in str(cell).split(";"):
+        var, rng = part.split(":")
+        lo, hi = rng.split("..")
+        out[var.strip()] = (float(lo), float(hi))
+    return out
+
+
+class _Variables(Mapping):
+    """The variables a transfer function can use, for every plot, read from ``plots`` on demand.
+
+    ``soil`` is the metal in the soil extract the function expects; ``ph_kcl`` is the plot's
+    value or, where it is blank, derived from pH in water. ``subset(idx)`` gives the same
+    variables for some plots only (sharing what has been read).
+    """
+
+    def __init__(self, plots: pd.DataFrame, metal: str, soil_measure: str, idx=None, cache=None):
+        self._plots, self._metal, self._measure = plots, metal, soil_measure
+        self._idx = idx
+        self._cache = {} if cache is None else cache
+        self._n = len(plots) if idx is None else len(idx)
+
+    def _full(self, name):
+        hit = self._cache.get(name)
+        if hit is not None:
+            return hit
+        plots, n = self._plots, len(self._plots)
+        get = lambda c: plots[c].to_numpy(float) if c in plots.columns else np.full(n, np.nan)  # noqa: E731
+        if name == "ph_kcl":
+            # a measured pH-KCl wins row by row; where it is blank it is estimated from pH in water
+            measured = get("ph_kcl")
+            v = np.where(np.isnan(measured), ph_kcl_from_ph_water(get("ph")), measured)
+        elif name == "soil":
+            v = get(C.metal_column(self._metal, None if self._measure == "total" else self._measure))
+        else:
+            v = get(name)
+        self._cache[name] = v
+        return v
+
+    def __getitem__(self, name):
+        if name not in _VARIABLE_NAMES:
+            raise KeyError(name)
+        v = self._full(name)
+        return v if self._idx is None else v[self._idx]
+
+    def __iter__(self):
+        return iter(_VARIABLE_NAMES)
+
+    def __len__(self):
+        return len(_VARIABLE_NAMES)
+
+    def subset(self, idx) -> _Variables:
+        idx = np.asarray(idx)
+        if self._idx is not None:
+            idx = self._idx[idx]
+        return _Variables(self._plots, self._metal, self._measure, idx, self._cache)
+
+
+_VARIABLE_NAMES = tuple(dict.fromkeys([*(name for name in C.COLUMNS if C.COLUMNS[name].role == "input"
+                                         and C.COLUMNS[name].dtype == "float"), "ph_kcl", "soil"]))
+
+
+def plot_variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> _Variables:
+    """The variables a transfer function can use (``soil``, ``ph``, ``ph_kcl``, ``som_pct`` …) for
+    every plot, read from ``plots`` on demand (a mapping variable → array).
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Plot table (registry column names).
+    metal : str
+        Metal code; ``soil`` is the metal in the soil [mg kg⁻¹].
+    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
+        Soil extraction that ``soil`` stands for.
+    """
+    return _Variables(plots, metal, soil_measure)
+
+
+def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
+    """Median crop concentration predicted by one transfer function for every plot.
+
+    Parameters
+    ----------
+    fn : pandas.Series or namedtuple
+        A row of ``transfer_functions.csv``.
+    plots : pandas.DataFrame
+        Plots with the variables the function uses (``ph`` [–], ``som_pct`` [%],
+        ``clay_pct`` [%], soil metal [mg kg⁻¹] in the extract it expects …).
+
+    Returns
+    -------
+    numpy.ndarray
+        Predicted concentration [mg kg⁻¹, in the function's plant basis]; ``NaN``
+        where an input is missing or a logged input is not positive.
+    """
+    return _response(fn, predictor_sum(fn, plot_variables(plots, fn.metal, fn.soil_measure), len(plots)))
+
+
+def predictor_sum(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:
+    """Σ coef·term over the function's terms (log10 scale for ``loglinear``), skipping ``skip``."""
+    acc = np.zeros(n)
+    for var, transform, coef in parse_terms(fn.terms):
+        if transform == "const":
+            acc = acc + coef
+            continue
+        if var in skip:
+            continue
+        x = v.get(var)
+        if x is None:
+            return np.full(n, np.nan)
+        acc = acc + coef * term_transform(x, transform)
+    return acc
+
+
+def _response(fn, predictor: np.ndarray) -> np.ndarray:
+    """Crop concentration from the predictor (back-transformed for ``loglinear``)."""
+    return 10.0 ** predictor if fn.form == "loglinear" else predictor
+
+
+def outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
+    """True/False where the validity range is known, NaN where it is not published."""
+    return _outside_range_vars(fn, plot_variables(plots, fn.metal, fn.soil_measure), len(plots))
+
+
+def _outside_range_vars(fn, v, n: int) -> np.ndarray:
+    ranges = parse_ranges(fn.valid_ranges)
+    if not ranges:
+        return np.full(n, np.nan)
+    out = np.zeros(n, bool)
+    for var, (lo, hi) in ranges.items():
+        x = v.get(var, np.full(n, np.nan))
+        out |= (x < lo) | (x > hi)
+    return out.astype(float)
+
+
+def function_inputs(tables: Tables | None = None) -> list[str]:
+    """Plot columns read by the usable transfer functions (variables, validity ranges, ``region``, ``crop``).
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    list of str
+        Column names of the plot table (every measure of a metal that has a function).
+    """
+    tables = tables or load_tables()
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]]
+    cols = {"plot_id", "crop", "region", "ph", "ph_kcl"}
+    for fn in tf.itertuples(index=False):
+        names = [v for v, t, _ in parse_terms(fn.terms) if t != "const"] + list(parse_ranges(fn.valid_ranges))
+        for v in names:
+            cols.add(v if v != "soil" else C.metal_column(fn.metal, None if fn.soil_measure == "total"
+                                                          else fn.soil_measure))
+        cols.add(C.metal_column(fn.metal))
+        cols.update(C.metal_column(fn.metal, ex) for ex in C.EXTRACTIONS)
+    return sorted(cols)
+
+
+def province_names(tables: Tables) -> dict[str, tuple[str, ...]]:
+    """Lower-case spellings of every province (English, Chinese, aliases), keyed by each spelling.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    dict
+        Any spelling of a province (``'jiangsu'``, ``'江苏'``, ``'江苏省'``) → all its spellings,
+        so that a function fitted in "Jiangsu" applies to a plot in "江苏/苏州".
+    """
+    def build():
+        out = {}
+        pv = tables.provinces
+        for en, zh, al in zip(pv["province"], pv["name_zh"], pv["aliases"].fillna(""), strict=True):
+            names = tuple(dict.fromkeys(n.strip().lower() for n in [en, zh, *str(al).split("|")] if n.strip()))
+            for nm in names:
+                out[nm] = names
+        return out
+    return tables.memo("province_names", build)
+
+
+def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None) -> np.ndarray:
+    """True where the (lower-case) region text names one of the function's provinces.
+
+    ``region`` holds the distinct region texts of the plots (the caller maps them back);
+    ``names`` maps a province spelling to all its spellings (:func:`province_names`), so
+    English and Chinese names select the same functions.
+    """
+    listed = [p.strip().lower() for p in str(provinces if isinstance(provinces, str) else "").split("|")
+              if p.strip()]
+    if not listed:
+        return np.zeros(len(region), bool)
+    names = names or {}
+    spellings = sorted({s for p in listed for s in names.get(p, (p,))}, key=len, reverse=True)
+    rx = re.compile("|".join(re.escape(nm) for nm in spellings))
+    return np.fromiter((rx.search(r) is not None for r in region), bool, len(region))
+
+
+def moisture_of_crops(crops, tables: Tables) -> np.ndarray:
+    """Typical moisture [fraction of fresh mass] of each crop (``moisture_typical`` of ``crops.csv``)."""
+    m = tables.memo("crop_moisture", lambda: tables.crops.set_index("crop")["moisture_typical"])
+    return _frames.lookup(m, crops).astype(float)
+
+
+def limits_for_crops(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
+    fl = tables.food_limits
+    at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
+    keys = zip(fl["crop_group"].to_numpy(object)[at], fl["metal"].to_numpy(object)[at], strict=True)
+    values = zip(fl["limit_mg_kg"].to_numpy(float)[at], fl["species"].to_numpy(object)[at], strict=True)
+    lookup = dict(zip(keys, values, strict=True))
+    groups = dict(zip(tables.crops["crop"].to_numpy(object), tables.crops["crop_group"].to_numpy(object),
+                      strict=True))
+    crops_a = _frames.obj(np.asarray(crops, dtype=object))
+    metals_a = _frames.obj(np.asarray(metals, dtype=object))
+    first, inv = _frames.distinct(crops_a, metals_a)  # a few crops × metals
+    found = [lookup.get((groups.get(c), m), (np.nan, np.nan))
+             for c, m in zip(crops_a[first], metals_a[first], strict=True)]
+    limit = np.array([f[0] for f in found], dtype=float)
+    species = np.array([f[1] for f in found], dtype=object)
+    return limit[inv], species[inv]
+
+
+def _usable_functions(tables: Tables) -> dict:
+    """Metal → (usable functions in priority order, their rows as named tuples)."""
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
+    return {m: (g, tuple(g.itertuples(index=False))) for m, g in tf.groupby("metal", sort=False)}
+
+
+#: Columns of :func:`predict_crop_concentration`.
+PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "plant_basis", "se_log10",
+                      "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
+                      "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note"]
+
+#: Columns of :func:`unassessed_metals`.
+UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason"]
+
+#: Soil pH (in water) outside which no transfer function is evaluated [–]: the packaged
+#: functions were fitted on soils within it, and a value outside it is more likely a typing or
+#: unit error than a soil.
+PH_DOMAIN = (3.0, 10.0)
+
+
+def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
+                               tables: Tables | None = None) -> pd.DataFrame:
+    """Predict metal in the edible part of a crop on every plot.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (soil columns in mg kg⁻¹, ``ph`` in water).
+    crop : str or array_like of str, optional
+        Crop grown on each plot; default: the plot's ``crop`` column.
+    metals : list of str, optional
+        Metals to predict; default: all measured metals.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × metal for which a usable function could be used, with
+        ``plot_id``, ``crop``, ``metal``, ``function_id``, ``plant_basis``,
+        ``se_log10`` [log10 units], ``crop_dw_p05_mg_kg``, ``crop_dw_p50_mg_kg``,
+        ``crop_dw_p95_mg_kg``, ``crop_fw_p05_mg_kg``, ``crop_fw_p50_mg_kg``,
+        ``crop_fw_p95_mg_kg`` [mg kg⁻¹; ``fw`` = as-sold basis], ``extrapolated``
+        (always False: a function is not used outside its published validity range;
+        NA when the range is not published), ``selection`` (why this function: the
+        functions of higher priority that were skipped for the plot, and why) and
+        ``note``. Plot × metal pairs without a prediction are listed, with the reason,
+        by :func:`unassessed_metals`.
+
+    Raises
+    ------
+    ValueError
+        If a soil metal concentration is negative (the message names the plots and the column).
+
+    Notes
+    -----
+    Functions are tried in order (province first, then by ``priority``); a function is
+    skipped for a plot when one of its inputs is missing, when an input is outside its
+    published validity range, or when its prediction is not positive. Plots with a pH
+    outside :data:`PH_DOMAIN` get no prediction.
+    """
+    return _predict(plots, crop, metals, tables)[0]
+
+
+def unassessed_metals(plots: pd.DataFrame, crop=None, metals=None, tables: Tables | None = None) -> pd.DataFrame:
+    """The measured metals of every plot whose concentration in the crop cannot be predicted, and why.
+
+    Parameters
+    ----------
+    plots, crop, metals, tables
+        As for :func:`predict_crop_concentration`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × measured metal without a prediction: ``plot_id``, ``crop``,
+        ``metal`` and ``reason`` (no transfer function for the crop and metal; pH outside
+        the domain of the functions; or each function's reason for being skipped).
+        Only food crops (``food`` in ``crops.csv``) are listed; metals without a food
+        limit for the crop are included, and the caller decides which matter (e.g. those
+        above their screening value).
+    """
+    return _predict(plots, crop, metals, tables)[1]
+
+
+def above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`unassessed_metals` whose soil metal exceeds its screening value.
+
+    Parameters
+    ----------
+    unassessed : pandas.DataFrame
+        Output of :func:`unassessed_metals` (``plot_id``, ``metal`` …).
+    screened : pandas.DataFrame
+        Output of :func:`agriremed.stages.soil.screen` (``plot_id``, ``metal``, ``exceedance_ratio`` [–]).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those rows of ``unassessed`` (in their order), index reset.
+    """
+    above = screened.loc[screened["exceedance_ratio"].to_numpy(float) > 1, ["plot_id", "metal"]]
+    keys = set(zip(_frames.obj(above["plot_id"]), _frames.obj(above["metal"]), strict=True))
+    keep = np.fromiter(((p, m) in keys for p, m in zip(_frames.obj(unassessed["plot_id"]),
+                                                       _frames.obj(unassessed["metal"]), strict=True)),
+                       bool, len(unassessed))
+    return unassessed.loc[keep].reset_index(drop=True)
+
+
+def predict_and_unassessed(plots: pd.DataFrame, crop=None, metals=None,
+                           tables: Tables | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`predict_crop_concentration` and :func:`unassessed_metals` in one pass."""
+    return _predict(plots, crop, metals, tables)
+
+
+def _input_name(fn, var: str) -> str:
+    """The plot column behind a function's variable (``soil`` → the metal in the function's extract)."""
+    if var != "soil":
+        return var
+    return C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
+
+
+def _listed(out: np.ndarray, bad: np.ndarray, text: str) -> np.ndarray:
+    """``out`` with ``text`` appended (', '-separated) where ``bad``."""
+    return np.where(bad, np.where(out == "", text, out + ", " + text), out)
+
+
+def _missing_inputs(fn, v, n: int) -> np.ndarray:
+    """Text naming the inputs of ``fn`` that are missing (or not positive where logged), '' where none."""
+    out = np.full(n, "", dtype=object)
+    for var, transform, _ in parse_terms(fn.terms):
+        if transform == "const":
+            continue
+        x = v.get(var)
+        bad = np.ones(n, bool) if x is None else (np.isnan(x) | ((x <= 0) if transform == "log10" else False))
+        if bad.any():
+            out = _listed(out, bad, _input_name(fn, var))
+    return out
+
+
+def _range_text(fn, v, n: int) -> np.ndarray:
+    """Text naming the inputs of ``fn`` outside its published validity range, '' where none."""
+    out = np.full(n, "", dtype=object)
+    for var, (lo, hi) in parse_ranges(fn.valid_ranges).items():
+        x = v.get(var, np.full(n, np.nan))
+        bad = (x < lo) | (x > hi)
+        if bad.any():
+            out = _listed(out, bad, f"{_input_name(fn, var)} outside {lo:g}–{hi:g}")
+    return out
+
+
+def rice_type_factors(tables: Tables | None = None) -> dict:
+    """Factor on the grain Cd of the packaged rice functions for each ``rice_type`` [–].
+
+    The packaged rice Cd functions were calibrated on indica and hybrid (indica) rice; a plot
+    whose ``rice_type`` is given gets its prediction multiplied by the factor of its type
+    (:func:`agriremed.stages.uptake.synthesis.rice_type_factors`, with the soil exponent of the
+    synthesis). Blank or missing ``rice_type`` leaves the prediction unchanged.
+
+    Returns
+    -------
+    dict
+        ``indica``, ``japonica``, ``hybrid`` → factor [–].
+
+    Examples
+    --------
+    >>> round(rice_type_factors()["japonica"], 3)
+    0.609
+    """
+    tables = tables or load_tables()
+
+    def build():
+        b = synthesis_slopes(tables.uptake_slopes, "rice", "cd")["soil"]
+        return _factors(tables.uptake_slopes, b, "cd")
+    return tables.memo("rice_type_factors", build)
+
+
+def _rice_type_factor(plots: pd.DataFrame, have: np.ndarray, crops: np.ndarray, metal: str, fns: pd.DataFrame,
+                      tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Rice-type factor [–] and its note for the predicted rows ``have`` (1 and '' where it does not apply)."""
+    m = int(have.sum())
+    if metal != "cd" or "rice_type" not in plots.columns:
+        return np.ones(m), np.full(m, "", dtype=object)
+    return rice_type_factor_of(_frames.obj(plots["rice_type"])[have], crops, np.full(m, metal, dtype=object),
+                               fns["priority"].to_numpy(float), fns["fitted_crop"].to_numpy(object), tables)
+
+
+def rice_type_factor_of(rice_type, crops, metals, priority, fitted_crop,
+                        tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Factor on predicted grain metal for the rice type of each prediction row, and its note.
+
+    It applies to rice Cd predicted by a packaged function fitted on rice (``priority`` > 0,
+    ``fitted_crop`` rice) where the plot's ``rice_type`` is given; the user's own functions
+    (``priority`` ≤ 0) were fitted on their own rice and are left unchanged.
+
+    Parameters
+    ----------
+    rice_type, crops, metals : array_like of str
+        Per prediction row (``rice_type`` blank/None where not given).
+    priority : array_like of float
+        ``priority`` of the chosen function.
+    fitted_crop : array_like of str
+        ``fitted_crop`` of the chosen function.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Factor [–] (1 where it does not apply) and a note ('' where it does not apply).
+    """
+    tables = tables or load_tables()
+    rt = np.asarray(rice_type, dtype=object)
+    factors = rice_type_factors(tables)
+    applies = ((np.asarray(crops, dtype=object) == "rice") & (np.asarray(metals, dtype=object) == "cd")
+               & (np.asarray(priority, float) > 0) & (np.asarray(fitted_crop, dtype=object) == "rice")
+               & np.isin(rt, list(factors)))
+    f = np.where(applies, np.array([factors.get(r, 1.0) for r in rt], dtype=float), 1.0)
+    note = np.array([f"× {x:.3f} for {r} rice (rice_type; the function was calibrated on indica rice)"
+                     if a and x != 1.0 else "" for a, x, r in zip(applies, f, rt, strict=True)], dtype=object)
+    return f, note
+
+
+def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
+    tables = tables or load_tables()
+    n = len(plots)
+    crops = (plots["crop"].to_numpy(object) if crop is None
+             else np.asarray([crop] * n if isinstance(crop, str) else crop, dtype=object))
+    metals = metals or C.present_metals(plots.columns)
+    region = (_frames.format_unique(_frames.obj(plots["region"]), lambda r: "" if pd.isna(r) else str(r).lower())
+              if "region" in plots else np.full(n, "", dtype=object))
+    # crops and regions take few values: rules are decided once per value
+    crop_codes, crop_uniq = pd.factorize(crops, use_na_sentinel=False)
+    crop_uniq = np.asarray(crop_uniq, dtype=object)
+    reg_codes, reg_uniq = pd.factorize(region, use_na_sentinel=False)
+    reg_uniq = np.asarray(reg_uniq, dtype=object)
+    by_metal = tables.memo("usable_functions_by_metal", lambda: _usable_functions(tables))
+    pnames = province_names(tables)
+    pid = plots["plot_id"].to_numpy(object)
+    ph = plots["ph"].to_numpy(float) if "ph" in plots.columns else np.full(n, np.nan)
+    ph_ok = (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
+    variables = {}
+    parts, missing_parts = [], []
+
+    food = set(tables.crops.loc[tables.crops["food"], "crop"])
+    is_food = np.isin(crop_uniq, list(food))[crop_codes]
+
+    def unassessed(mask, metal, reason):
+        mask = mask & is_food
+        if mask.any():
+            missing_parts.append(pd.DataFrame({"plot_id": pid[mask], "crop": crops[mask], "metal": metal,
+                                               "reason": reason if np.ndim(reason) == 0 else reason[mask]}))
+
+    for metal in metals:
+        col = C.metal_column(metal)
+        if col not in plots.columns:
+            continue
+        soil = plots[col].to_numpy(float)
+        if (soil < 0).any():
+            bad = pid[soil < 0]
+            raise ValueError(f"{col}: negative soil concentration for plot(s) {', '.join(map(str, bad[:5]))}"
+                             f"{' …' if len(bad) > 5 else ''}; expected ≥ 0 mg/kg (blank = not measured)")
+        measured = ~np.isnan(soil)
+        if metal not in by_metal:
+            unassessed(measured, metal, f"no transfer function for {metal.capitalize()} in any crop")
+            continue
+        cands, rows = by_metal[metal]
+        chosen = np.full(n, -1)
+        pred = np.full(n, np.nan)
+        skipped = np.full(n, "", dtype=object)
+        has_fn = np.zeros(n, bool)
+        # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
+        # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
+        # name no province, by priority
+        for pass_ in ("user", "local", "all"):
+            for j, fn in enumerate(rows):
+                if pass_ == "user" and not fn.priority <= 0:
+                    continue
+                if pass_ == "all" and (str(fn.provinces or "").strip() or fn.priority <= 0):
+                    continue  # used only in its provinces; the user's functions were tried first
+                for_crop = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured
+                has_fn |= for_crop
+                applies = for_crop & ph_ok & (chosen < 0)
+                if pass_ == "local" or (pass_ == "user" and str(fn.provinces or "").strip()):
+                    applies &= _in_provinces(reg_uniq, fn.provinces, pnames)[reg_codes]
+                if not applies.any():
+                    continue
+                idx = np.flatnonzero(applies)
+                key = (fn.metal, fn.soil_measure)
+                if key not in variables:
+                    variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
+                v = variables[key].subset(idx)
+                p = _response(fn, predictor_sum(fn, v, len(idx)))
+                outside = _range_text(fn, v, len(idx))
+                ok = np.isfinite(p) & (p > 0) & (outside == "")
+                chosen[idx[ok]] = j
+                pred[idx[ok]] = p[ok]
+                if ok.all():
+                    continue
+                why = np.where(outside != "", outside, "")
+                need = _missing_inputs(fn, v, len(idx))
+                why = np.where(need != "", "needs " + need, why)
+                why = np.where((why == "") & ~ok, "prediction not positive", why)
+                bad = idx[~ok]
+                txt = fn.function_id + " (" + why[~ok] + ")"
+                skipped[bad] = np.where(skipped[bad] == "", txt, skipped[bad] + "; " + txt)
+        have = chosen >= 0
+        unassessed(measured & ~has_fn, metal,
+                   "no transfer function for " + crops + " and " + metal.capitalize())
+        unassessed(measured & has_fn & ~ph_ok, metal,
+                   f"soil pH outside {PH_DOMAIN[0]:g}–{PH_DOMAIN[1]:g}, the domain of the transfer functions")
+        unassessed(measured & has_fn & ph_ok & ~have, metal,
+                   np.where(skipped == "", "its transfer functions apply only in other provinces",
+                            "no function could be used: " + skipped))
+        if not have.any():
+            continue
+        hidx = np.flatnonzero(have)
+        fns = cands.iloc[chosen[have]]
+        basis = fns["plant_basis"].to_numpy(object)
+        se = fns["se_log10"].to_numpy(float)
+        moist = moisture_of_crops(crops[have], tables)
+        p50 = pred[have]
+        factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
+        p50 = p50 * factor
+        is_dw = basis == "dw"
+        is_fw = basis == "fw"
+        fw50 = p50 * as_sold_factor(basis, moist)
+        dw50 = np.where(is_dw, p50, p50 / (1 - moist))
+        f = 10.0 ** (Z95 * se)
+        # a function is used only inside its validity range: False where it publishes one, NA where not
+        ranged = np.array([bool(parse_ranges(fn.valid_ranges)) for fn in rows])[chosen[have]]
+        notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
+                                             "compared with the limit as is (conservative)"))
+        notes = np.where(factor_note == "", notes, np.where(notes == "", factor_note, notes + "; " + factor_note))
+        sk = skipped[have]
+        parts.append(_frames.frame({
+            "plot_id": pid[have],
+            "crop": crops[have],
+            "metal": metal,
+            "function_id": fns["function_id"].to_numpy(object),
+            "plant_basis": basis,
+            "se_log10": se,
+            "crop_dw_p05_mg_kg": dw50 / f,
+            "crop_dw_p50_mg_kg": dw50,
+            "crop_dw_p95_mg_kg": dw50 * f,
+            "crop_fw_p05_mg_kg": fw50 / f,
+            "crop_fw_p50_mg_kg": fw50,
+            "crop_fw_p95_mg_kg": fw50 * f,
+            "extrapolated": pd.array(np.where(ranged, False, None), dtype="boolean"),
+            "selection": np.where(sk == "", "", "skipped " + sk).astype(object),
+            "note": notes.astype(object),
+        }, len(hidx)))
+    pred_df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PREDICTION_COLUMNS)
+    miss_df = (pd.concat(missing_parts, ignore_index=True) if missing_parts
+               else pd.DataFrame(columns=UNASSESSED_COLUMNS))
+    return pred_df, miss_df
+
+
+def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
+                tables: Tables | None = None, reduction=None) -> pd.DataFrame:
+    """Compare predicted crop concentrations with a food standard.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`predict_crop_concentration`.
+    standard : str
+        ``standard`` in ``food_limits.csv`` (``GB2762``, ``EU2023_915``, ``CODEX``).
+    tables : Tables, optional
+        Literature tables.
+    reduction : array_like, optional
+        Fractional reduction of the crop concentration for each prediction row
+        (e.g. from an amendment) [–]; default none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``predictions`` with ``food_limit_mg_kg`` [mg kg⁻¹, as sold],
+        ``limit_species`` and ``p_exceed_limit`` [–] (NaN where the standard sets no
+        limit for the crop group and metal).
+    """
+    tables = tables or load_tables()
+    out = predictions.copy()
+    limit, species = limits_for_crops(out["crop"], out["metal"], standard, tables)
+    out["food_limit_mg_kg"] = limit
+    _frames.set_text(out, "limit_species", species)
+    fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)
+    if reduction is not None:
+        fw50 = fw50 * (1.0 - np.asarray(reduction, float))
+    se = out["se_log10"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (np.log10(out["food_limit_mg_kg"].to_numpy(float)) - np.log10(fw50)) / se
+    out["p_exceed_limit"] = 1.0 - ndtr(z)
+    inorganic = (_frames.obj(out["metal"]) == "as") & (species == "inorganic")
+    if inorganic.any():
+        out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
+                                      " total As compared with an inorganic-As limit (conservative)")
+    return out
+
+
+def crop_compliance(checked: pd.DataFrame, plot_ids) -> np.ndarray:
+    """Probability that a plot's crop meets every food limit.
+
+    Parameters
+    ----------
+    checked : pandas.DataFrame
+        Output of :func:`food_safety`.
+    plot_ids : array_like
+        Plots, in the order wanted.
+
+    Returns
+    -------
+    numpy.ndarray
+        Π over metals with a limit of (1 − p_exceed) [–], treating metals as
+        independent; ``NaN`` for plots with no predicted metal that has a limit.
+    """
+    c = checked.dropna(subset=["p_exceed_limit"])
+    logp = np.log(np.clip(1.0 - c["p_exceed_limit"].to_numpy(float), 1e-300, 1.0))
+    s = pd.Series(logp).groupby(c["plot_id"].to_numpy(object)).sum()
+    return np.exp(pd.Series(s).reindex(list(plot_ids)).to_numpy(float))
+
+
+def function_coverage(tables: Tables | None = None, metals=None) -> pd.DataFrame:
+    """Which food crop × metal pairs have a usable transfer function, and which have food limits.
+
+    Makes the gaps of the library visible: a crop and metal with a food limit but no
+    function gets no prediction (and no food-safety check) in a plan.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables (a user folder adds its functions).
+    metals : list of str, optional
+        Metals to list; default: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per food crop × metal: ``crop``, ``metal``, ``functions`` (usable
+        function ids in priority order, ``'|'``-joined, ``''`` if none) and
+        ``standards`` (standards with a limit for the crop's group, ``'+'``-joined).
+
+    Examples
+    --------
+    >>> cov = function_coverage(metals=["cd"]).set_index("crop")
+    >>> cov.loc["wheat", "functions"].split("|")[0], cov.loc["potato", "functions"]
+    ('mcgrath2002_wheat_cd', '')
+    """
+    tables = tables or load_tables()
+    crops = tables.crops.loc[tables.crops["food"], ["crop", "crop_group"]]
+    metals = list(metals or C.METALS)
+    grid = crops.merge(pd.DataFrame({"metal": metals}), how="cross")
+    tf = tables.transfer_functions
+    tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
+    fns = tf.assign(crop=tf["applies_to"].str.split("|")).explode("crop")
+    fns = fns.groupby(["crop", "metal"], sort=False)["function_id"].agg("|".join).rename("functions")
+    lim = tables.food_limits.groupby(["crop_group", "metal"], sort=False)["standard"]
+    lim = lim.agg("+".join).rename("standards")
+    out = grid.merge(fns, left_on=["crop", "metal"], right_index=True, how="left")
+    out = out.merge(lim, left_on=["crop_group", "metal"], right_index=True, how="left")
+    return out[["crop", "metal", "functions", "standards"]].fillna("").reset_index(drop=True)

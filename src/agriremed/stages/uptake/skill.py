@@ -1,0 +1,201 @@
+"""Out-of-sample skill of transfer functions: bias, error, ranking, interval coverage and calibration.
+
+A transfer function is judged on paired soil–crop data it was not fitted on. For each
+pair i with observed crop concentration yᵢ, predicted median mᵢ, residual spread sᵢ
+(log10 units) and a food limit L:
+
+* bias = mean(log10 mᵢ − log10 yᵢ) [log10 units] (> 0: over-prediction);
+* RMSE = √mean((log10 mᵢ − log10 yᵢ)²) [log10 units];
+* Spearman ρ between mᵢ and yᵢ;
+* coverage of the central 90 % interval: share of yᵢ within mᵢ·10^(±1.645 sᵢ);
+* pᵢ = P(C > L) = 1 − Φ((log10 L − log10 mᵢ)/sᵢ), the predicted probability of exceeding
+  the limit, and oᵢ = 1 if yᵢ > L: Brier score mean((pᵢ − oᵢ)²) against the base-rate
+  score ō(1 − ō) of a constant forecast, and the AUC (probability that a random
+  exceeding pair gets a higher pᵢ than a random compliant one; ties count ½);
+* reliability: pairs binned by pᵢ, mean pᵢ against the observed frequency of
+  exceedance in each bin.
+
+Observations below the detection limit must be given as the limit value or removed by
+the caller; zero or negative observations are left out of the log metrics.
+
+References
+----------
+.. [1] Brier G.W. (1950) Mon. Weather Rev. 78(1):1–3 (Brier score).
+.. [2] Hanley J.A. & McNeil B.J. (1982) Radiology 143:29–36 (AUC as the Mann–Whitney
+   probability).
+.. [3] Wilks D.S. (2011) Statistical Methods in the Atmospheric Sciences, 3rd ed., §8.4
+   (reliability diagrams).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.models.uptake import Z95, auc, brier, exceedance_probability, skill_metrics  # noqa: F401
+from agriremed.core.tables import load_tables
+from agriremed.stages.uptake.predict import (evaluate_function, food_safety, outside_range,
+                                             predict_crop_concentration)
+from agriremed.stages.uptake.synthesis import lognormal_from_mean_share
+
+__all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
+           "survey_check", "ASSUMED_CLAY_PCT"]
+
+
+def reliability(prob, outcome, edges=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)) -> pd.DataFrame:
+    """Reliability table: mean predicted probability and observed frequency per probability bin.
+
+    Parameters
+    ----------
+    prob : array_like
+        Predicted probabilities [–].
+    outcome : array_like of bool
+        Observed events.
+    edges : sequence of float
+        Bin edges [–]; the last bin includes its upper edge.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bin_low``, ``bin_high``, ``n``, ``mean_prob``, ``observed_freq`` and
+        ``difference`` (observed − predicted) per non-empty bin.
+    """
+    p = np.asarray(prob, float)
+    o = np.asarray(outcome, float)
+    edges = np.asarray(edges, float)
+    b = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
+    rows = []
+    for k in range(len(edges) - 1):
+        m = b == k
+        if m.any():
+            rows.append({"bin_low": edges[k], "bin_high": edges[k + 1], "n": int(m.sum()),
+                         "mean_prob": float(p[m].mean()), "observed_freq": float(o[m].mean())})
+    out = pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_prob", "observed_freq"])
+    out["difference"] = out["observed_freq"] - out["mean_prob"]
+    return out
+
+
+#: Clay content assumed for paired data that publish none [%] (``agriremed_assumption``): a
+#: typical arable topsoil; the validation reports the sensitivity to it.
+ASSUMED_CLAY_PCT = 20.0
+
+
+def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop: str = "pak_choi",
+                   standard: str = "GB2762", tables=None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Skill of the default leafy-vegetable Cd function on paired soil–vegetable samples.
+
+    Every pair is predicted by the function the plan would choose for ``crop`` (the
+    leafy-vegetable default) from its soil Cd, pH, SOM and CEC; the prediction on the
+    as-sold (fresh) basis is compared with the measured vegetable Cd, taken as fresh
+    weight, and with the food limit of ``standard`` (:func:`skill_metrics`).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``soil_cd_mg_kg`` [mg kg⁻¹], ``veg_cd_mg_kg`` [mg kg⁻¹ fresh weight], ``ph`` [–, water],
+        ``som_g_kg`` [g kg⁻¹], ``cec_cmol_kg`` [cmol kg⁻¹]; optional ``clay_pct`` [%].
+    clay_pct : float
+        Clay content used where ``pairs`` has none [%].
+    crop : str
+        Crop whose default function is checked.
+    standard : str
+        Food standard for the exceedance metrics.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple
+        ``metrics`` (dict of :func:`skill_metrics` plus ``function_id``, ``limit_mg_kg``,
+        ``n_pairs`` and ``n_predicted``), the reliability table (:func:`reliability`) and
+        the per-pair frame (inputs, ``predicted_mg_kg``, ``se_log10``, ``p_exceed``).
+    """
+    tables = tables or load_tables()
+    n = len(pairs)
+    clay = pairs["clay_pct"].to_numpy(float) if "clay_pct" in pairs else np.full(n, float(clay_pct))
+    plots = pd.DataFrame({"plot_id": [f"pair{i}" for i in range(n)], "crop": crop,
+                          "ph": pairs["ph"].to_numpy(float), "som_pct": pairs["som_g_kg"].to_numpy(float) / 10.0,
+                          "clay_pct": clay, "cec_cmol_kg": pairs["cec_cmol_kg"].to_numpy(float),
+                          "cd_mg_kg": pairs["soil_cd_mg_kg"].to_numpy(float)})
+    pred = food_safety(predict_crop_concentration(plots, metals=["cd"], tables=tables), standard, tables)
+    pred = pred.set_index("plot_id").reindex(plots["plot_id"])
+    out = pairs.reset_index(drop=True).assign(
+        function_id=pred["function_id"].to_numpy(object), predicted_mg_kg=pred["crop_fw_p50_mg_kg"].to_numpy(float),
+        se_log10=pred["se_log10"].to_numpy(float), p_exceed=pred["p_exceed_limit"].to_numpy(float))
+    limit = float(np.nanmax(pred["food_limit_mg_kg"].to_numpy(float)))
+    ok = np.isfinite(out["predicted_mg_kg"].to_numpy(float))
+    m = skill_metrics(out.loc[ok, "veg_cd_mg_kg"], out.loc[ok, "predicted_mg_kg"], out.loc[ok, "se_log10"], limit)
+    ids = pd.unique(out.loc[ok, "function_id"])
+    m.update({"function_id": "|".join(map(str, ids)), "limit_mg_kg": limit, "n_pairs": n,
+              "n_predicted": int(ok.sum())})
+    rel = reliability(out.loc[ok, "p_exceed"], out.loc[ok, "veg_cd_mg_kg"] > limit)
+    return m, rel, out
+
+
+def survey_check(function_id: str, tables=None) -> pd.DataFrame:
+    """Check one transfer function on the independent survey summaries of its crop and metal.
+
+    Every survey of ``uptake_surveys.csv`` with the function's crop (``applies_to``) and
+    metal and role ``check`` is predicted at its printed soil value and, where the
+    function has a pH term, at its mean pH (:func:`agriremed.stages.uptake.evaluate_function`).
+    A function that needs an input the survey does not print gets no prediction (NaN):
+    nothing is assumed in its place. For survey i with printed crop value yᵢ, prediction
+    mᵢ, the function's residual spread s and the limit Lᵢ the survey's share refers to:
+
+    * bias = log10 mᵢ − log10 yᵢ [log10 units] (> 0: over-prediction);
+    * predicted share above Lᵢ = P(C > Lᵢ) = 1 − Φ((log10 Lᵢ − log10 mᵢ)/s)
+      (:func:`exceedance_probability`), against the printed share.
+
+    A survey prints means of soil and crop, not a sample: the check tells whether the
+    function is right on average for an independent region, not how well it ranks fields.
+
+    Parameters
+    ----------
+    function_id : str
+        A row of ``transfer_functions.csv``.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check survey: ``survey_id``, ``n``, ``soil_mg_kg`` and ``observed_mg_kg``
+        [mg kg⁻¹, as printed], ``ph`` [–, NaN when not printed], ``predicted_mg_kg``
+        [mg kg⁻¹, NaN when an input is not printed], ``bias_log10``, ``se_log10`` [log10
+        units], ``limit_mg_kg`` [mg kg⁻¹], ``observed_share_above`` and
+        ``predicted_share_above`` [–], and ``survey_sigma_log10`` [log10 units], the spread of
+        log10 crop concentration within the survey implied by its printed mean and share
+        (:func:`agriremed.stages.uptake.synthesis.lognormal_from_mean_share`), to set against ``se_log10``;
+        ``outside_valid_range`` (1 where the survey's inputs lie outside the function's published
+        validity range, where a plan would not use the function; 0 inside; NaN when no range is
+        published).
+
+    Raises
+    ------
+    KeyError
+        If ``function_id`` is not in ``transfer_functions.csv``.
+    """
+    tables = tables or load_tables()
+    tf = tables.transfer_functions.set_index("function_id")
+    if function_id not in tf.index:
+        raise KeyError(f"transfer function {function_id!r} is not in transfer_functions.csv")
+    fn = tf.loc[function_id]
+    sv = tables.uptake_surveys
+    sv = sv.loc[(sv["crop"] == fn["applies_to"]) & (sv["metal"] == fn["metal"]) & (sv["role"] == "check")]
+    sv = sv.reset_index(drop=True)
+    plots = pd.DataFrame({"plot_id": sv["survey_id"], "crop": sv["crop"], "ph": sv["ph_mean"].astype(float),
+                          f"{fn['metal']}_mg_kg": sv["soil_mean_mg_kg"].astype(float)})
+    pred = evaluate_function(fn, plots) if len(plots) else np.zeros(0)
+    obs = sv["crop_mean_mg_kg"].to_numpy(float)
+    se = float(fn["se_log10"])
+    lim = sv["frac_limit_mg_kg"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bias = np.log10(pred) - np.log10(obs)
+    return pd.DataFrame({"survey_id": sv["survey_id"], "n": sv["n"].astype(int),
+                         "soil_mg_kg": sv["soil_mean_mg_kg"].astype(float), "observed_mg_kg": obs,
+                         "ph": plots["ph"], "predicted_mg_kg": pred, "bias_log10": bias, "se_log10": se,
+                         "limit_mg_kg": lim, "observed_share_above": sv["frac_above"].astype(float),
+                         "predicted_share_above": exceedance_probability(pred, se, lim),
+                         "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
+                                                                         lim)[1],
+                         "outside_valid_range": outside_range(fn, plots) if len(plots) else np.zeros(0)})

@@ -1,0 +1,383 @@
+"""A documented synthesis of a soil-chemistry transfer function from published slopes and surveys.
+
+Where no published function with pH can be read in full, the default function
+
+    log10 C_crop = a + b·log10 C_soil + c·pH
+
+is put together in three steps, each from published numbers (``uptake_slopes.csv`` and
+``uptake_surveys.csv``, every row with its source):
+
+1. **Slopes.** The pH slope c is the mean of two medians: that of the within-site
+   (liming meta-analysis) estimates for the crop, which include the calcium effect of lime
+   and so bound the pH effect from above, and that of the pH terms of cereal field
+   functions, which are cross-sectional. The soil exponent b is the median of the soil
+   exponents of cereal field functions (no meta-analysis gives one).
+2. **Survey moments.** Each independent survey gives area means (and SDs, or the share
+   of crops above a limit) of soil metal, pH and crop metal. Assuming log-normal metal
+   concentrations, the median and the log10 spread are
+
+   * from a mean m and SD s: σ² = ln(1 + s²/m²) (natural log), median = m / √(1 + s²/m²);
+   * from a mean m and the share q above a limit L: solve
+     log10 m = log10 M + (ln 10 / 2)·σ₁₀² and log10 L = log10 M + z₁₋q·σ₁₀ for the median M
+     and the log10 spread σ₁₀.
+
+3. **Intercept and spread.** Each calibration survey gives its own intercept
+   aₖ = log10 M_crop,k − b·log10 M_soil,k − c·pH̄ₖ; the default is their n-weighted mean.
+   The within-site residual spread of survey k is √(σ²_crop,k − b²σ²_soil,k − c²σ²_pH,k)
+   (the part of the crop's spread not explained by the spread of soil metal and pH), pooled
+   as an n-weighted root mean square; the between-site spread τ is the SD of the aₖ. The
+   residual spread of a prediction for a new field is √(σ²_within + τ²) — the site
+   effect of a field the function has not seen is part of its error.
+
+Where not even the slopes can be sourced (rice As: no function with readable coefficients was
+found), :func:`ratio_synthesis` gives the simplest documented function, a grain/soil ratio
+C_crop = r·C_soil, from the central values (geometric mean, mean or representative value, as
+each survey prints it) of the calibration surveys: log10 r is the n-weighted mean of their
+log10 ratios; the within-survey spread σ_w of log10 C_crop is solved from the central value,
+taken as the median, and the published share q above a limit L, σ_w = log10(L/M)/z₁₋q
+(n-weighted root mean square over the calibration surveys); the between-survey spread τ is
+the SD of the log10 ratios of all surveys (calibration and check), and se = √(σ_w² + τ²).
+
+References
+----------
+.. [1] Aitchison J. & Brown J.A.C. (1957) The Lognormal Distribution, Cambridge UP
+   (moments of the log-normal distribution).
+.. [2] Liao P. et al. (2021) Plant Soil, doi:10.1007/s11104-021-05004-w (liming
+   meta-analysis, rice).
+.. [3] Zhao K.L. et al. (2016) Chin. J. Eco-Agric. 24(2):226–234 (Zhejiang surveys).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from agriremed.models.uptake import LN10, lognormal_from_mean_sd, lognormal_from_mean_share  # noqa: F401
+from agriremed.core.tables import Tables, load_tables
+
+__all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
+           "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
+           "ratio_synthesis", "leafy_spread_components"]
+
+#: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
+RICE_TYPES = ("indica", "japonica", "hybrid")
+
+
+def survey_moments(surveys: pd.DataFrame, soil_cv_default: float | None = None) -> pd.DataFrame:
+    """Log10 medians and spreads of crop and soil metal of each survey row.
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        Rows of ``uptake_surveys.csv``.
+    soil_cv_default : float, optional
+        Coefficient of variation of soil metal for surveys that publish no SD [–];
+        default: the median CV of the surveys that do.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``surveys`` with ``log10_crop_median``, ``crop_sigma_log10``, ``log10_soil_median``,
+        ``soil_sigma_log10`` [log10 units] and ``soil_cv_assumed`` (True where the soil SD
+        was not published).
+    """
+    s = surveys.copy()
+    cm, cs = lognormal_from_mean_sd(s["crop_mean_mg_kg"], s["crop_sd_mg_kg"])
+    qm, qs = lognormal_from_mean_share(s["crop_mean_mg_kg"], s["frac_above"], s["frac_limit_mg_kg"])
+    by_sd = s["crop_sd_mg_kg"].notna().to_numpy()
+    s["log10_crop_median"] = np.log10(np.where(by_sd, cm, qm))
+    s["crop_sigma_log10"] = np.where(by_sd, cs, qs)
+    cv = s["soil_sd_mg_kg"] / s["soil_mean_mg_kg"]
+    if soil_cv_default is None:
+        soil_cv_default = float(np.nanmedian(cv)) if cv.notna().any() else 0.5
+    s["soil_cv_assumed"] = cv.isna()
+    sm, ss = lognormal_from_mean_sd(s["soil_mean_mg_kg"], s["soil_mean_mg_kg"] * cv.fillna(soil_cv_default))
+    s["log10_soil_median"] = np.log10(sm)
+    s["soil_sigma_log10"] = ss
+    return s
+
+
+def synthesis_slopes(slopes: pd.DataFrame, crop: str, metal: str = "cd") -> dict:
+    """pH slope c and soil exponent b of the synthesis (step 1 of the module text).
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        Rows of ``uptake_slopes.csv``.
+    crop : str
+        Crop whose meta-analysis estimates bound the pH slope.
+    metal : str
+        Metal.
+
+    Returns
+    -------
+    dict
+        ``ph`` (c) [log10 per pH unit], ``soil`` (b) [–], and the values behind them
+        (``ph_meta``, ``ph_field``: the two medians).
+
+    Examples
+    --------
+    >>> t = load_tables()
+    >>> s = synthesis_slopes(t.uptake_slopes, "rice")
+    >>> round(s["ph"], 4), round(s["soil"], 4)
+    (-0.2298, 0.4305)
+    """
+    d = slopes.loc[slopes["metal"] == metal]
+    ph = d.loc[d["term"] == "ph"]
+    meta = ph.loc[(ph["kind"] == "meta_analysis") & (ph["crop"] == crop), "value"].astype(float)
+    field = ph.loc[ph["kind"] == "field_function", "value"].astype(float)
+    soil = d.loc[(d["term"] == "log10(soil)") & (d["kind"] == "field_function"), "value"].astype(float)
+    ph_meta, ph_field = float(np.median(meta)), float(np.median(field))
+    return {"ph": (ph_meta + ph_field) / 2.0, "soil": float(np.median(soil)), "ph_meta": ph_meta,
+            "ph_field": ph_field}
+
+
+def calibrate_intercept(surveys: pd.DataFrame, soil_exponent: float, ph_slope: float,
+                        role: str = "calibration") -> dict:
+    """Intercept, within-site and between-site spread from survey moments (step 3 of the module text).
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        Output of :func:`survey_moments`.
+    soil_exponent : float
+        b [–].
+    ph_slope : float
+        c [log10 units per pH unit].
+    role : str
+        Survey rows used (``role`` column).
+
+    Returns
+    -------
+    dict
+        ``intercept`` (n-weighted mean aₖ), ``per_survey`` (aₖ by ``survey_id``),
+        ``within`` [log10], ``between`` (τ) [log10], ``se_log10`` = √(within² + τ²),
+        ``n`` (pairs) and ``surveys`` (ids used).
+    """
+    s = surveys.loc[surveys["role"] == role]
+    n = s["n"].to_numpy(float)
+    a = (s["log10_crop_median"] - soil_exponent * s["log10_soil_median"] - ph_slope * s["ph_mean"]).to_numpy(float)
+    explained = (soil_exponent * s["soil_sigma_log10"]) ** 2 + (ph_slope * s["ph_sd"]) ** 2
+    resid2 = np.clip(s["crop_sigma_log10"].to_numpy(float) ** 2 - explained.to_numpy(float), 0.0, None)
+    within = float(np.sqrt(np.sum(n * resid2) / n.sum()))
+    between = float(np.std(a, ddof=1)) if len(a) > 1 else float("nan")
+    return {"intercept": float(np.sum(n * a) / n.sum()), "per_survey": dict(zip(s["survey_id"], a, strict=True)),
+            "within": within, "between": between, "se_log10": float(np.hypot(within, between)),
+            "n": int(n.sum()), "surveys": list(s["survey_id"])}
+
+
+def rice_cd_synthesis(tables: Tables | None = None) -> dict:
+    """The packaged rice Cd synthesis, recomputed from its tables (slopes, intercept, spread)."""
+    tables = tables or load_tables()
+    sl = synthesis_slopes(tables.uptake_slopes, "rice", "cd")
+    mom = survey_moments(tables.uptake_surveys.loc[(tables.uptake_surveys["crop"] == "rice")
+                                                   & (tables.uptake_surveys["metal"] == "cd")])
+    cal = calibrate_intercept(mom, sl["soil"], sl["ph"])
+    return {**sl, **cal, "moments": mom}
+
+
+def rice_type_factors(slopes: pd.DataFrame, soil_exponent: float, metal: str = "cd") -> dict:
+    """Multiplicative factor on grain metal of each rice type relative to indica rice.
+
+    Each ``uptake_slopes.csv`` row of term ``rice_type:<type>`` gives one estimate of
+    log10(grain of that type / grain of indica at the same soil):
+
+    * kind ``cultivar_ratio``: the log10 ratio itself (varieties grown side by side);
+    * kind ``cultivar_soil_ratio``: log10 of the ratio of soil concentrations at which the
+      two types reach the same grain concentration (e.g. safe soil values per type),
+      converted with the soil exponent b of the function: log10 ratio = −b·value.
+
+    The factor of a type is 10^(mean of its estimates); indica is 1 by definition.
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        Rows of ``uptake_slopes.csv``.
+    soil_exponent : float
+        b of the transfer function the factor multiplies [–].
+    metal : str
+        Metal.
+
+    Returns
+    -------
+    dict
+        Rice type → factor [–], every type of :data:`RICE_TYPES`.
+
+    References
+    ----------
+    .. [1] Morishita T. et al. (1987) Soil Sci. Plant Nutr. (japonica and indica varieties in
+       one field; ``morishita1987_varieties``).
+    .. [2] FFTC workshop (2007), km.fftc.org.tw/article/147 (safe soil Cd 0.6 mg/kg for indica,
+       1.2 mg/kg for japonica; ``taiwan2007_cultivars``).
+
+    Examples
+    --------
+    >>> f = rice_type_factors(load_tables().uptake_slopes, 0.4305)
+    >>> round(f["japonica"], 4), f["indica"], f["hybrid"]
+    (0.6086, 1.0, 1.0)
+    """
+    d = slopes.loc[(slopes["metal"] == metal) & slopes["term"].astype(str).str.startswith("rice_type:")]
+    out = {t: 1.0 for t in RICE_TYPES}
+    for rtype, g in d.groupby(d["term"].str.split(":").str[1], sort=False):
+        v = g["value"].to_numpy(float)
+        logr = np.where(g["kind"].to_numpy(object) == "cultivar_soil_ratio", -soil_exponent * v, v)
+        out[rtype] = float(10.0 ** np.mean(logr))
+    return out
+
+
+def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = "cd",
+                 limit_mg_kg: float = 0.2) -> pd.DataFrame:
+    """Out-of-sample check of the synthesis on every survey: leave one out, predict it.
+
+    For each calibration survey the intercept and between-site spread are recomputed
+    from the *other* calibration surveys (the slopes do not use the surveys); surveys
+    of role ``check`` are predicted from all calibration surveys. The prediction is the
+    median crop concentration at the survey's median soil metal and mean pH; its share
+    above ``limit_mg_kg`` assumes log10 C ~ Normal(prediction, √(se² + b²σ²_soil + c²σ²_pH)),
+    i.e. the function's spread plus the spread of the survey's own soils.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+    crop, metal : str
+        Surveys of ``uptake_surveys.csv`` to check.
+    limit_mg_kg : float
+        Food limit for the exceedance share [mg kg⁻¹].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per survey: ``survey_id``, ``role``, ``n``, ``observed_median_mg_kg``,
+        ``predicted_median_mg_kg``, ``bias_log10`` (predicted − observed), ``se_log10``
+        (of the left-one-out function), ``observed_share_above`` (published, or implied by
+        the published mean and SD), ``predicted_share_above``, ``share_published``,
+        ``rice_type_factor`` (:func:`rice_type_factors` for a survey of one rice type
+        — e.g. ``late japonica`` — and 1 for indica, hybrid or mixed surveys) and
+        ``bias_rice_type_log10`` (the bias with that factor applied).
+    """
+    from scipy.special import ndtr
+
+    tables = tables or load_tables()
+    sv = tables.uptake_surveys
+    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal)].reset_index(drop=True)
+    sl = synthesis_slopes(tables.uptake_slopes, crop, metal)
+    b, c = sl["soil"], sl["ph"]
+    mom = survey_moments(sv)
+    factors = rice_type_factors(tables.uptake_slopes, b, metal) if crop == "rice" else {}
+
+    def type_factor(text) -> float:
+        named = [t for t in RICE_TYPES if t in str(text).lower()]
+        return factors.get(named[0], 1.0) if len(named) == 1 else 1.0
+    rows = []
+    for i, r in mom.iterrows():
+        others = mom.drop(index=i)
+        cal = calibrate_intercept(others, b, c)
+        pred = cal["intercept"] + b * r["log10_soil_median"] + c * r["ph_mean"]
+        spread = np.sqrt(cal["se_log10"] ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * r["ph_sd"]) ** 2)
+        published = not pd.isna(r["frac_above"]) and r["frac_limit_mg_kg"] == limit_mg_kg
+        obs_share = r["frac_above"] if published else \
+            1.0 - ndtr((np.log10(limit_mg_kg) - r["log10_crop_median"]) / r["crop_sigma_log10"])
+        rows.append({"survey_id": r["survey_id"], "role": r["role"], "n": int(r["n"]),
+                     "observed_median_mg_kg": 10 ** r["log10_crop_median"],
+                     "predicted_median_mg_kg": 10 ** pred, "bias_log10": pred - r["log10_crop_median"],
+                     "se_log10": cal["se_log10"], "observed_share_above": float(obs_share),
+                     "predicted_share_above": float(1.0 - ndtr((np.log10(limit_mg_kg) - pred) / spread)),
+                     "share_published": bool(published),
+                     "rice_type_factor": type_factor(sv.loc[i, "rice_type"]) if "rice_type" in sv else 1.0})
+    out = pd.DataFrame(rows)
+    out["bias_rice_type_log10"] = out["bias_log10"] + np.log10(out["rice_type_factor"])
+    return out
+
+
+def ratio_synthesis(surveys: pd.DataFrame, crop: str, metal: str) -> dict:
+    """A grain/soil ratio function and its spread from survey summary statistics (module text).
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        Rows of ``uptake_surveys.csv``; those of ``crop`` and ``metal`` are used: role
+        ``calibration`` for the ratio and the within-survey spread, every role for the
+        between-survey spread.
+    crop, metal : str
+        Crop and metal.
+
+    Returns
+    -------
+    dict
+        ``ratio`` [–] (crop / soil, each in mg kg⁻¹), ``within`` and ``between`` [log10 units],
+        ``se_log10`` = √(within² + between²), ``n`` (calibration pairs), ``surveys`` (calibration
+        ids) and ``checks`` (a frame: ``survey_id``, ``role``, ``n``, ``observed_mg_kg``,
+        ``predicted_mg_kg`` = ratio × the survey's soil value, ``bias_log10`` predicted − observed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"survey_id": ["a", "b"], "crop": "rice", "metal": "as", "role": ["calibration", "check"],
+    ...                   "n": [100, 20], "soil_mean_mg_kg": [10.0, 100.0], "crop_mean_mg_kg": [0.1, 0.5],
+    ...                   "frac_above": [0.1, None], "frac_limit_mg_kg": [0.35, None]})
+    >>> r = ratio_synthesis(s, "rice", "as")   # between = log10(0.01/0.005)/√2, within = log10(3.5)/z(0.9)
+    >>> round(r["ratio"], 4), round(r["between"], 4), round(r["within"], 4)
+    (0.01, 0.2129, 0.4245)
+    """
+    s = surveys.loc[(surveys["crop"] == crop) & (surveys["metal"] == metal)].reset_index(drop=True)
+    if s.empty:
+        raise ValueError(f"uptake_surveys.csv has no survey of {metal} in {crop}")
+    logr = np.log10(s["crop_mean_mg_kg"].to_numpy(float) / s["soil_mean_mg_kg"].to_numpy(float))
+    cal = (s["role"] == "calibration").to_numpy()
+    if not cal.any():
+        raise ValueError(f"uptake_surveys.csv has no calibration survey of {metal} in {crop}")
+    n = s["n"].to_numpy(float)
+    ratio = float(10.0 ** np.average(logr[cal], weights=n[cal]))
+    between = float(np.std(logr, ddof=1)) if len(logr) > 1 else float("nan")
+    q = s["frac_above"].to_numpy(float)
+    lim = s["frac_limit_mg_kg"].to_numpy(float)
+    has = cal & np.isfinite(q) & np.isfinite(lim)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sig = np.log10(lim / s["crop_mean_mg_kg"].to_numpy(float)) / ndtri(1.0 - q)
+    within = float(np.sqrt(np.average(sig[has] ** 2, weights=n[has]))) if has.any() else float("nan")
+    pred = ratio * s["soil_mean_mg_kg"].to_numpy(float)
+    checks = pd.DataFrame({"survey_id": s["survey_id"], "role": s["role"], "n": s["n"].astype(int),
+                           "observed_mg_kg": s["crop_mean_mg_kg"].astype(float), "predicted_mg_kg": pred,
+                           "bias_log10": np.log10(pred) - np.log10(s["crop_mean_mg_kg"].to_numpy(float))})
+    return {"ratio": ratio, "within": within, "between": between, "se_log10": float(np.hypot(within, between)),
+            "n": int(n[cal].sum()), "surveys": list(s.loc[cal, "survey_id"]), "checks": checks}
+
+
+def leafy_spread_components(slopes: pd.DataFrame, metal: str = "cd") -> dict:
+    """Between-species and between-variety SD of log10 leafy-vegetable uptake [log10 units].
+
+    The ``uptake_slopes.csv`` rows of crop ``leafy_vegetable``, kind ``variance_component``
+    and term ``sd:species`` / ``sd:variety``. A leafy-vegetable function used for a species
+    it was not fitted on (e.g. the lettuce relation for pak choi) adds both to its residual
+    spread: se = √(se_function² + sd_species² + sd_variety²).
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        ``uptake_slopes.csv``.
+    metal : str
+        Metal.
+
+    Returns
+    -------
+    dict
+        ``species`` and ``variety`` [log10 units].
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> leafy_spread_components(load_tables().uptake_slopes)
+    {'species': 0.172, 'variety': 0.125}
+    """
+    d = slopes.loc[(slopes["crop"] == "leafy_vegetable") & (slopes["metal"] == metal)
+                   & (slopes["kind"] == "variance_component")]
+    out = {}
+    for part in ("species", "variety"):
+        v = d.loc[d["term"] == f"sd:{part}", "value"].astype(float)
+        if len(v) != 1:
+            raise ValueError(f"uptake_slopes.csv needs one leafy_vegetable {metal} row of term sd:{part}, "
+                             f"found {len(v)}")
+        out[part] = float(v.iloc[0])
+    return out

@@ -1,0 +1,395 @@
+"""Safe soil thresholds: transfer functions solved for the soil (or the pH).
+
+A transfer function gives the median crop concentration M; its residual spread
+``se_log10`` makes log10 C_plant ~ Normal(log10 M, se_log10). The crop meets a food
+limit L (as sold) with probability p when
+
+    M · 10^(z_p · se_log10) ≤ L_b ,   z_p = Φ⁻¹(p),
+
+where L_b is the limit on the function's plant basis: L / (1 − moisture) for a
+dry-weight function, L for a fresh-weight function and — the same conservative choice
+as the forward check — L for a function of unknown basis. The *critical median*
+M* = L_b · 10^(−z_p · se_log10) is therefore the largest median that still complies
+with probability p.
+
+The **safe soil threshold** is the soil concentration (in the extract the function
+expects) at which M = M* for the plot's other properties: at or below it the crop
+meets the limit with probability ≥ p. The **safe pH** is the soil pH (in water) at
+which M = M* for the plot's soil concentration: with a negative pH coefficient (every
+packaged function) the crop complies at that pH or above. These are the "safe soil
+thresholds" derived in Chinese transfer-function studies from the 95 % prediction
+bound.
+
+How each form is solved (vectorised over plots):
+
+* log-linear with one ``log10(soil)`` term b (log10 M = r + b·log10 S):
+  S* = 10^((log10 M* − r) / b);
+* linear / BCF with one ``soil`` term a (M = r + a·S): S* = (M* − r) / a, and 0 when
+  that is negative (no soil concentration is safe);
+* one pH term c (``ph`` or ``ph_kcl``): pH* = (y* − r) / c with y* = log10 M* or M*;
+  a pH-KCl solution is converted to pH in water with the inverse of Kabała et al. (2016);
+* anything else (the variable in several terms, e.g. both ``soil`` and
+  ``log10(soil)``): a vectorised bisection over soil 10⁻⁶–10⁶ mg kg⁻¹ or pH 2–11,
+  assuming the prediction is monotone in the variable over that bracket. When the
+  whole soil bracket complies the threshold is ``inf``; when none of it does, 0.
+
+The threshold accounts for the residual spread of the function, not for the
+uncertainty of its coefficients (which the fitted functions of
+:mod:`agriremed.stages.uptake.fit` report separately).
+
+References
+----------
+.. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653 (pH-KCl ↔ pH-water).
+.. [2] Residual spread fallback: 311 Chinese soil–wheat pairs, RMSE 0.242–0.327 log units
+   (``wheat2020_rmse``); thresholds from the prediction bound as in that study.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.models.uptake import critical_median
+from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.uptake.predict import (limits_for_crops, moisture_of_crops, outside_range, predictor_sum,
+                                             plot_variables, parse_ranges, parse_terms, ph_kcl_from_ph_water,
+                                             ph_water_from_ph_kcl, predict_crop_concentration,
+                                             rice_type_factor_of)
+
+__all__ = [
+    "critical_median",
+    "solve_for_input",
+    "safe_soil_concentration",
+    "safe_ph",
+    "safe_thresholds",
+    "safe_soil_curve",
+]
+
+#: pH (in water) within which a safe pH is reported for functions that publish no pH range [–]:
+#: soils are limed up to about 8.5 at most, and few farmed soils are below 4.
+SAFE_PH_RANGE = (4.0, 8.5)
+
+#: Bisection brackets: log10 soil [log10 mg kg⁻¹] and pH in water [–].
+_BRACKET = {"soil": (-6.0, 6.0), "ph": (2.0, 11.0)}
+_VARIABLES = {"soil": ("soil",), "ph": ("ph", "ph_kcl")}
+
+
+def solve_for_input(fn, plots: pd.DataFrame, target_mg_kg, variable: str = "soil") -> np.ndarray:
+    """Value of one input at which a transfer function predicts a given median.
+
+    Parameters
+    ----------
+    fn : pandas.Series or namedtuple
+        A row of ``transfer_functions.csv``.
+    plots : pandas.DataFrame
+        Plots with the function's other inputs (``ph`` [–], ``som_pct`` [%], soil metal
+        [mg kg⁻¹] …).
+    target_mg_kg : array_like
+        Median crop concentration to solve for [mg kg⁻¹, function's plant basis].
+    variable : {"soil", "ph"}
+        ``soil``: the metal in the soil extract the function expects [mg kg⁻¹];
+        ``ph``: soil pH in water [–] (pH-KCl, when the function uses it, is derived
+        from it with Kabała et al. 2016).
+
+    Returns
+    -------
+    numpy.ndarray
+        The solution for each plot; ``NaN`` where an other input is missing, the
+        function does not use the variable, or (pH) no solution lies in pH 2–11 for a
+        function that needs the bisection. Soil: ``inf`` when every concentration
+        complies, 0 when none does.
+    """
+    if variable not in _VARIABLES:
+        raise ValueError(f"variable = {variable!r}: expected 'soil' or 'ph'")
+    n = len(plots)
+    names = _VARIABLES[variable]
+    v = dict(plot_variables(plots, fn.metal, fn.soil_measure))
+    if variable == "ph":  # solving for pH in water: pH-KCl follows it
+        v["ph_kcl"] = ph_kcl_from_ph_water(v["ph"])
+    target = np.broadcast_to(np.asarray(target_mg_kg, float), (n,))
+    loglinear = fn.form == "loglinear"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(target > 0, np.log10(np.where(target > 0, target, 1.0)), np.nan) if loglinear else target
+    hits = [(var, tr, c) for var, tr, c in parse_terms(fn.terms) if var in names]
+    if not hits:
+        return np.full(n, np.nan)
+    if len(hits) == 1 and hits[0][2] != 0.0:
+        var, transform, coef = hits[0]
+        rest = predictor_sum(fn, v, n, skip=frozenset(names))
+        z = (y - rest) / coef
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if variable == "soil":
+                if coef < 0:  # crop metal falls as soil metal rises: no soil threshold
+                    return np.full(n, np.nan)
+                x = 10.0 ** z if transform == "log10" else np.maximum(z, 0.0)
+            else:
+                x = 10.0 ** z if transform == "log10" else z
+                if var == "ph_kcl":
+                    x = np.where(x > 0, ph_water_from_ph_kcl(np.where(x > 0, x, 1.0)), np.nan)
+        return x
+    return _bisect(fn, v, n, y, variable)
+
+
+def _bisect(fn, v: dict, n: int, y: np.ndarray, variable: str, iterations: int = 60) -> np.ndarray:
+    """Vectorised bisection of predictor(x) = y over the variable's bracket."""
+    lo_b, hi_b = _BRACKET[variable]
+
+    def g(u):
+        w = dict(v)
+        if variable == "soil":
+            w["soil"] = 10.0 ** u
+        else:
+            w["ph"] = u
+            w["ph_kcl"] = ph_kcl_from_ph_water(u)
+        return predictor_sum(fn, w, n) - y
+
+    lo = np.full(n, lo_b)
+    hi = np.full(n, hi_b)
+    g_lo, g_hi = g(lo), g(hi)
+    bracketed = np.sign(g_lo) * np.sign(g_hi) <= 0
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        g_mid = g(mid)
+        left = np.sign(g_mid) == np.sign(g_lo)
+        lo = np.where(left, mid, lo)
+        g_lo = np.where(left, g_mid, g_lo)
+        hi = np.where(left, hi, mid)
+    root = 0.5 * (lo + hi)
+    if variable == "ph":
+        return np.where(bracketed, root, np.nan)
+    all_safe = (g(np.full(n, lo_b)) < 0) & (g(np.full(n, hi_b)) < 0)
+    none_safe = (g(np.full(n, lo_b)) > 0) & (g(np.full(n, hi_b)) > 0)
+    out = np.where(bracketed, 10.0 ** root, np.nan)
+    out = np.where(all_safe, np.inf, out)
+    return np.where(none_safe, 0.0, out)
+
+
+def safe_soil_concentration(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan,
+                            prob: float = 0.95) -> np.ndarray:
+    """Soil concentration at which a crop meets its food limit with probability ``prob``.
+
+    Parameters
+    ----------
+    fn : pandas.Series or namedtuple
+        A row of ``transfer_functions.csv``.
+    plots : pandas.DataFrame
+        Plots with the function's other inputs (``ph`` in water [–], ``som_pct`` [%] …).
+    limit_mg_kg : array_like
+        Food limit, as sold [mg kg⁻¹].
+    moisture : array_like
+        Moisture of the edible part as sold [–] (needed for dry-weight functions).
+    prob : float
+        Probability of meeting the limit [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        Safe soil threshold [mg kg⁻¹, in the soil extract the function expects]:
+        at or below it the crop complies with probability ≥ ``prob``.
+
+    Examples
+    --------
+    Rice grain, BCF 0.915 (Chen et al. 2021), GB 2762 limit 0.2 mg kg⁻¹, residual SE 0.30:
+
+    >>> import pandas as pd
+    >>> fn = pd.Series({"metal": "cd", "soil_measure": "total", "form": "linear",
+    ...                 "terms": "soil:0.915", "plant_basis": "unknown", "se_log10": 0.30})
+    >>> round(float(safe_soil_concentration(fn, pd.DataFrame({"ph": [6.0]}), 0.2)[0]), 4)
+    0.0702
+    """
+    target = critical_median(limit_mg_kg, fn.plant_basis, moisture, fn.se_log10, prob)
+    return solve_for_input(fn, plots, target, "soil")
+
+
+def safe_ph(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan, prob: float = 0.95) -> np.ndarray:
+    """Soil pH (water) at which a crop meets its food limit with probability ``prob``.
+
+    Parameters
+    ----------
+    fn : pandas.Series or namedtuple
+        A row of ``transfer_functions.csv``.
+    plots : pandas.DataFrame
+        Plots with the soil metal [mg kg⁻¹] and the function's other inputs.
+    limit_mg_kg : array_like
+        Food limit, as sold [mg kg⁻¹].
+    moisture : array_like
+        Moisture of the edible part as sold [–].
+    prob : float
+        Probability of meeting the limit [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        pH in water [–] at which the ``prob`` quantile of crop metal equals the limit;
+        the crop complies at this pH or above when the pH coefficient is negative.
+        ``NaN`` for functions without a pH term.
+    """
+    target = critical_median(limit_mg_kg, fn.plant_basis, moisture, fn.se_log10, prob)
+    return solve_for_input(fn, plots, target, "ph")
+
+
+def _ph_direction(fn) -> str:
+    coefs = [c for var, _, c in parse_terms(fn.terms) if var in _VARIABLES["ph"]]
+    if not coefs:
+        return "function has no pH term"
+    return "complies at this pH or above" if sum(coefs) < 0 else "complies at this pH or below"
+
+
+def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str = "GB2762",
+                    prob: float = 0.95, tables: Tables | None = None) -> pd.DataFrame:
+    """Safe soil threshold and safe pH for every plot × metal with a transfer function.
+
+    The function of each plot × metal is chosen by the same rule as
+    :func:`~agriremed.stages.uptake.predict_crop_concentration` (province first, then priority).
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (soil columns [mg kg⁻¹], ``ph`` in water [–] …).
+    crop : str or array_like of str, optional
+        Crop on each plot; default: the plot's ``crop`` column.
+    metals : list of str, optional
+        Metals; default: all measured metals.
+    standard : str
+        Food standard in ``food_limits.csv`` (``GB2762``, ``EU2023_915``, ``CODEX``).
+    prob : float
+        Probability of meeting the limit [–] (0.95 = the 95 % prediction bound).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot × metal with a function and a food limit: ``plot_id``,
+        ``crop``, ``metal``, ``function_id``, ``soil_measure``, ``plant_basis``,
+        ``se_log10`` [log10], ``food_limit_mg_kg`` [mg kg⁻¹ as sold],
+        ``safe_prob`` [–], ``soil_input_mg_kg`` (the plot's soil metal in the
+        function's extract) [mg kg⁻¹], ``safe_soil_mg_kg`` [mg kg⁻¹, same extract],
+        ``safe_ph`` [–, in water, at the plot's soil metal; NaN when it would lie outside
+        the function's pH range, or :data:`SAFE_PH_RANGE`, with the reason in ``note``], ``extrapolated``
+        (threshold outside the function's validity range; NA when unpublished) and
+        ``note``.
+
+    References
+    ----------
+    .. [1] Food limits: GB 2762—2025, EU 2023/915, Codex CXS 193 (``food_limits.csv``).
+    """
+    tables = tables or load_tables()
+    pred = predict_crop_concentration(plots, crop=crop, metals=metals, tables=tables)
+    limit, _ = limits_for_crops(pred["crop"], pred["metal"], standard, tables)
+    keep = ~np.isnan(limit)
+    pred = pred.loc[keep].reset_index(drop=True)
+    limit = limit[keep]
+    cols = ["plot_id", "crop", "metal", "function_id", "soil_measure", "plant_basis", "se_log10",
+            "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg", "safe_ph",
+            "extrapolated", "note"]
+    if pred.empty:
+        return pd.DataFrame(columns=cols)
+    by_id = plots.drop_duplicates("plot_id").set_index("plot_id")
+    tf = tables.transfer_functions.set_index("function_id", drop=False)
+    n = len(pred)
+    soil_in, s_soil, s_ph = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    measure = np.empty(n, dtype=object)
+    outside = np.full(n, np.nan)
+    notes = np.empty(n, dtype=object)
+    moist = moisture_of_crops(pred["crop"], tables)
+    # a rice-type factor f on the predicted grain (rice_type_factor_of) is the limit divided by f
+    target = limit.copy()
+    if "rice_type" in by_id.columns:
+        fns = tf.loc[pred["function_id"]]
+        f, _ = rice_type_factor_of(by_id["rice_type"].reindex(pred["plot_id"]).to_numpy(object), pred["crop"],
+                                   pred["metal"], fns["priority"].to_numpy(float),
+                                   fns["fitted_crop"].to_numpy(object), tables)
+        target = target / f
+    for fid in pd.unique(pred["function_id"]):  # loop over the few functions in use
+        sel = (pred["function_id"] == fid).to_numpy()
+        fn = tf.loc[fid]
+        sub = by_id.loc[pred.loc[sel, "plot_id"]].reset_index()
+        soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
+        soil_in[sel] = sub[soil_col].to_numpy(float)
+        s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob)
+        s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob)
+        measure[sel] = fn.soil_measure
+        at_threshold = sub.assign(**{soil_col: s_soil[sel]})
+        outside[sel] = outside_range(fn, at_threshold)
+        notes[sel] = f"safe_ph: {_ph_direction(fn)}"
+        lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
+        ph_sel = s_ph[sel]
+        high, low = ph_sel > hi, ph_sel < lo
+        if high.any() or low.any():
+            nt = notes[sel]
+            nt[high] = (f"safe_ph: no pH up to {hi:g} makes the crop meet the limit with probability "
+                        f"{prob:g} at this soil concentration (liming alone cannot)")
+            nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}"
+            notes[sel] = nt
+            s_ph[sel] = np.where(high | low, np.nan, ph_sel)
+    return pd.DataFrame({
+        "plot_id": pred["plot_id"].to_numpy(object),
+        "crop": pred["crop"].to_numpy(object),
+        "metal": pred["metal"].to_numpy(object),
+        "function_id": pred["function_id"].to_numpy(object),
+        "soil_measure": measure,
+        "plant_basis": pred["plant_basis"].to_numpy(object),
+        "se_log10": pred["se_log10"].to_numpy(float),
+        "food_limit_mg_kg": limit,
+        "safe_prob": np.full(n, float(prob)),
+        "soil_input_mg_kg": soil_in,
+        "safe_soil_mg_kg": s_soil,
+        "safe_ph": s_ph,
+        "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
+        "note": notes,
+    })[cols]
+
+
+def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str = "GB2762",
+                    prob: float = 0.95, tables: Tables | None = None, **soil) -> pd.DataFrame:
+    """Safe soil threshold of one transfer function along a pH gradient.
+
+    Parameters
+    ----------
+    function_id : str
+        A function of ``transfer_functions.csv`` (packaged or user).
+    ph : array_like
+        Soil pH values in water [–].
+    crop : str, optional
+        Crop whose food limit and moisture apply; default: the function's
+        ``fitted_crop`` (or the first crop of ``applies_to``).
+    standard : str
+        Food standard.
+    prob : float
+        Probability of meeting the limit [–].
+    tables : Tables, optional
+        Literature tables.
+    **soil
+        Other inputs the function needs, as scalars (``som_pct=2.5``, ``clay_pct=30``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ph`` [–] and ``safe_soil_mg_kg`` [mg kg⁻¹, in the function's extract], with
+        ``function_id``, ``crop`` and ``food_limit_mg_kg`` [mg kg⁻¹ as sold].
+
+    Examples
+    --------
+    >>> c = safe_soil_curve("mcgrath2002_wheat_cd", [6.0, 7.0])
+    >>> c["safe_soil_mg_kg"].round(4).tolist()   # × 10^(0.1834/0.44) ≈ 2.61 per pH unit
+    [0.0123, 0.032]
+    """
+    tables = tables or load_tables()
+    tf = tables.transfer_functions.set_index("function_id", drop=False)
+    if function_id not in tf.index:
+        raise KeyError(f"transfer function {function_id!r} is not in transfer_functions.csv")
+    fn = tf.loc[function_id]
+    if crop is None:
+        crop = fn.fitted_crop if isinstance(fn.fitted_crop, str) and fn.fitted_crop else \
+            str(fn.applies_to).split("|")[0]
+    ph = np.atleast_1d(np.asarray(ph, float))
+    grid = pd.DataFrame({"ph": ph, **{k: np.full(ph.shape, float(v)) for k, v in soil.items()}})
+    limit, _ = limits_for_crops([crop], [fn.metal], standard, tables)
+    moist = moisture_of_crops([crop], tables)
+    return pd.DataFrame({
+        "function_id": function_id, "crop": crop, "ph": ph,
+        "food_limit_mg_kg": limit[0],
+        "safe_soil_mg_kg": safe_soil_concentration(fn, grid, limit[0], moist[0], prob),
+    })
