@@ -315,6 +315,26 @@ def _region(v, lang, tables):
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
 
+def _unit(v, lang, tables):
+    """A registry unit as shown in ``lang`` (English: as in the column registry's texts)."""
+    from agriremed.core import columns as C
+    from agriremed.core import i18n
+
+    return C.unit_display(v) if lang == "en" else i18n.unit(v, lang)
+
+
+def _description(v, lang, tables):
+    from agriremed.core import i18n
+
+    return i18n.description(v, lang)
+
+
+def _label(v, lang, tables):
+    from agriremed.core import i18n
+
+    return i18n.label(v, lang, with_unit=False)
+
+
 #: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
 DOMAINS = {
     "metals": _metals,
@@ -329,6 +349,9 @@ DOMAINS = {
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
     "sources": _sources,
     "region": _region,
+    "reg_unit": _unit,
+    "description": _description,
+    "label": _label,
 }
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.core import i18n
+from agriremed.core import i18n, messages
 from agriremed.stages import soil as soil_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.stages.advice import food_limit_metals
@@ -385,8 +385,8 @@ class PlotAssessment(Dashboard):
                     for c in p["column"]
                 ],
                 "value": p["value"].map(plot_text),
-                "problem": [i18n.message(m, lang, self.tables) for m in p["problem"]],
-                "expected": [i18n.message(m, lang, self.tables) for m in p["expected"]],
+                "problem": list(messages.column_texts(p, "problem", lang, self.tables)),
+                "expected": list(messages.column_texts(p, "expected", lang, self.tables)),
             }
         )
         heads = {c: i18n.t(f"ui.problems.{c}", lang) for c in show.columns}
