@@ -39,7 +39,7 @@ from agriremed.core import frames as _frames
 from agriremed.stages import advice as advice_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.io.readers import write_csv
-from agriremed.core.messages import Message, encode_column, printed, render_column
+from agriremed.core.messages import Message, encode_column, printed, render, render_column
 from agriremed.io.outputs import prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
@@ -602,9 +602,10 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
                                                  scenario.target_compliance_prob)
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
                                           grid=grid)
-    uptake_table = checked.assign(assessed=True, not_assessed_reason="")
+    uptake_table = checked.assign(assessed=True, not_assessed_reason="", not_assessed_reason_msg="")
     if len(unassessed):
-        uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason"})
+        uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason",
+                                                                           "reason_msg": "not_assessed_reason_msg"})
                                   .assign(assessed=False)], ignore_index=True)
     # plot by plot (input order), so that a plan in chunks gives the same table
     order = np.argsort(_frames.positions(P["plot_id"], uptake_table["plot_id"]), kind="stable")
@@ -627,9 +628,11 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     if food_standard is not None and len(u):
         has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
                                                  food_standard, tables or load_tables())
-        reason = [f"{food_standard} sets no food limit for {m.capitalize()} in this crop"
-                  for m in _frames.obj(u["metal"])]
-        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)))
+        msg = [Message.of("upt.no_food_limit", standard=food_standard, metal=m.capitalize()).encode()
+               for m in _frames.obj(u["metal"])]
+        reason = [render(m, "en") for m in msg]
+        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)),
+                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), np.asarray(msg, dtype=object)))
         listed = u.loc[has_limit]
     joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
         else pd.Series(dtype=object)

@@ -425,7 +425,7 @@ class PlotAssessment(Dashboard):
             return ""
         sep, sep2 = ("、", "；") if lang == "zh" else (", ", "; ")
         names = sep.join(i18n.metal_name(x, lang) for x in dict.fromkeys(m["metal"]))
-        why = sep2.join(dict.fromkeys(i18n.message(r, lang, self.tables) for r in m["reason"]))
+        why = sep2.join(dict.fromkeys(messages.column_texts(m, "reason", lang, self.tables)))
         text = i18n.t("ui.assess.not_assessed", lang, metals=names)
         return (f"<p class='ar-not-assessed'><b>{html.escape(text)}</b> "
                 f"<span class='ar-muted'>{html.escape(why)}</span></p>")
