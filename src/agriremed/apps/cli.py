@@ -362,14 +362,14 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
 def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
     "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
-    from agriremed.core import i18n
-    from agriremed.stages.advice import years_text
+    from agriremed.core import messages
+    from agriremed.stages.advice import years_messages
 
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
-    text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
-                      rec["target_metals"].fillna("").to_numpy(object))
-    return [i18n.message(t, lang) if t else "-" for t in text]
+    msgs = years_messages(y, rec["option_kind"].fillna("").to_numpy(object),
+                          rec["target_metals"].fillna("").to_numpy(object))
+    return [t if t else "-" for t in messages.render_column(msgs, lang)]
 
 
 def _cmd_plan(args) -> int:

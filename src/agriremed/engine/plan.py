@@ -102,6 +102,8 @@ SUMMARY_COLUMNS = [
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
 #: The recommendation as message codes (:mod:`agriremed.core.messages`; appended).
 SUMMARY_COLUMNS += ["recommendation_msg"]
+#: How long as message codes (appended).
+SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
@@ -1299,7 +1301,7 @@ def _plot_clause(cols: dict, rows, money=("CNY", 1.0)) -> np.ndarray:
     f = {k: np.asarray(cols[k], float)[idx].tolist() for k in ("area_mu", "first_year_cost_plot_cny",
                                                               "cash_flow_year1_plot_cny",
                                                               "cash_flow_typical_plot_cny_yr", "typical_year")}
-    mon = np.asarray(cols["monitoring"], dtype=object)[idx]
+    mon = _per_distinct(Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
     return [Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
                        year=advice_mod._year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
             for a, c, n1, t, y, m in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],

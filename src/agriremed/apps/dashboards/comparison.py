@@ -350,7 +350,8 @@ class OptionComparison(Dashboard):
             strict=True,
         ):
             if stab:  # not a clean-up method: no years
-                years.append(i18n.message(text, lang, self.tables))
+                years.append(messages.render(
+                    messages.Message.of("rec.stabilises" if text == STABILISES_TEXT else "dur.stay"), lang))
                 continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
