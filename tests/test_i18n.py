@@ -110,8 +110,8 @@ def _planner_pairs(p):
         pairs.update(zip(t[col], messages.column_texts(t, col, "zh"), strict=True))
     pairs.update(zip(p.summary["recommendation"], messages.column_texts(p.summary, "recommendation", "zh"),
                      strict=True))
-    for en in set(p.table["data_gaps"].fillna("")) - {""}:
-        pairs[en] = i18n.message(en, "zh")
+    t = p.table.loc[p.table["data_gaps"].notna() & (p.table["data_gaps"] != "")]
+    pairs.update(zip(t["data_gaps"], messages.column_texts(t, "data_gaps", "zh"), strict=True))
     return pairs
 
 
@@ -167,6 +167,11 @@ def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, ta
     # the plots meet every note of every option (a note no plot meets would go unchecked)
     assert [n for n in notes if not any(n in t for t in pairs)] == []
     assert _bad(pairs) == {}
+    # each note is shown in Chinese from its column of options.csv (gap_note_zh …)
+    o = tables.options.set_index("option_id")
+    gap = o.loc["noccaea_caerulescens", "gap_note"]
+    assert messages.render(Message.of("opt.gap_note", note=gap), "zh", tables) == "国内尚无田间试验"
+    assert o.loc["noccaea_caerulescens", "gap_note_zh"] == "国内尚无田间试验"
 
 
 def test_translation_keeps_every_number_of_a_recommendation(sample_plan):

@@ -564,6 +564,9 @@ _out("recommendation_msg", "", "Recommendation (message code)", "推荐说明（
      "recommendation column is this message rendered in English.", dtype="str")
 _out("duration_text_msg", "", "How long (message code)", "所需年限（消息代码）",
      "duration_text as a message code with its parameters (JSON), rendered in any language.", dtype="str")
+_out("data_gaps_msg", "", "Evidence gaps (message code)", "证据缺口（消息代码）",
+     "data_gaps as a message code with its parameters (JSON): the gap_note of options.csv, rendered in any "
+     "language from its gap_note_<lang> column.", dtype="str")
 _out("monitoring_msg", "", "Monitoring (message code)", "监测（消息代码）",
      "monitoring as message codes with their parameters (JSON), rendered in any language.", dtype="str")
 _out("not_assessed_reason_msg", "", "Why not assessed (message code)", "未评估原因（消息代码）",

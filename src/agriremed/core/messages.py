@@ -277,11 +277,42 @@ def _value(domain):
     return fmt
 
 
+#: Columns of ``options.csv`` holding evidence notes (English; ``<column>_<lang>`` in a language).
+NOTE_COLUMNS = ("gap_note", "ph_note", "climate_note")
+
+
+def _option_notes(tables, lang: str) -> dict[str, str]:
+    """English evidence note of ``options.csv`` → its text in ``lang`` (its ``<column>_<lang>`` cell)."""
+    from agriremed.core.tables import load_tables
+
+    t = tables or load_tables()
+    return t.memo(f"option_notes_{lang}", lambda: _build_option_notes(getattr(t, "options", None), lang))
+
+
+def _build_option_notes(opts, lang: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if opts is None:
+        return out
+    for col in NOTE_COLUMNS:
+        tr = f"{col}_{lang}"
+        if col in opts.columns and tr in opts.columns:
+            for en, t in zip(opts[col], opts[tr], strict=True):
+                if isinstance(en, str) and en and isinstance(t, str) and t:
+                    out.setdefault(en, t)
+    return out
+
+
 def _note(v, lang, tables):
-    """A data sentence (an evidence note of ``options.csv``) in ``lang``."""
+    """A data sentence in ``lang``: an evidence note of ``options.csv`` from its column in the
+    language (``gap_note_zh`` …), another sentence translated from English (``i18n.message``)."""
     from agriremed.core import i18n
 
-    return i18n.message(v, lang, tables) if lang in ("en", "zh") else str(v)
+    if lang == "en":
+        return str(v)
+    hit = _option_notes(tables, lang).get(str(v))
+    if hit is not None:
+        return hit
+    return i18n.message(v, lang, tables) if lang == "zh" else str(v)
 
 
 def _rule_reason(v, lang, tables, params=None):

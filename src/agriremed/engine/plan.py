@@ -115,6 +115,8 @@ PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
 #: Message columns (:mod:`agriremed.core.messages`): the sentences above as codes and parameters.
 PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg", "why_livelihood_msg",
                  "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
+#: The evidence gaps as message codes (appended).
+PLAN_COLUMNS += ["data_gaps_msg"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
