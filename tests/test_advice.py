@@ -226,10 +226,17 @@ def test_grain_sampling_rule_says_what_is_sourced(tables):
 
 def test_do_nothing_says_metals_stay(result):
     assert advice.years_text([float("nan")], ["baseline"], [""]).tolist() == ["metals stay in the soil"]
-    assert i18n.message("metals stay in the soil", "zh") == "重金属仍留在土壤中"
+    m = advice.years_messages([float("nan"), 12.4, 5991.0, 3.0], ["baseline", "phytoextraction",
+                                                                 "phytoextraction", "immobilisation"], ["", "cd", "cd", "cd"])
+    assert [messages.render(x, "zh") for x in m] == ["重金属仍留在土壤中", "12", "> 200",
+                                                     "固定土壤中的重金属，不能去除（非修复方法）"]
     s = result.summary.set_index("plot_id")
     base = s.loc[s["recommended_option"] == "do_nothing"]
     assert len(base) and (base["duration_text"] == "metals stay in the soil").all()
+    assert (base["duration_text_msg"] == '[["dur.stay"]]').all()
+    assert list(messages.render_column(s["duration_text_msg"], "en")) == list(s["duration_text"].fillna(""))
+    zh = {p: messages.render(x, "zh") for p, x in s["duration_text_msg"].items()}
+    assert all(zh[p] == "重金属仍留在土壤中" for p in base.index)
 
 
 def test_cli_table_do_nothing_text(result):
@@ -258,7 +265,9 @@ def test_metals_without_food_limit_are_not_not_assessed(result, tables):
     u = result.uptake
     why = u.loc[(u["plot_id"] == "HN-CS-04") & (u["metal"] == "zn"), "not_assessed_reason"].iloc[0]
     assert why == "GB2762 sets no food limit for Zn in this crop"
-    assert i18n.message(why, "zh") == "GB2762未规定该作物中锌的限量"
+    msg = u.loc[(u["plot_id"] == "HN-CS-04") & (u["metal"] == "zn"), "not_assessed_reason_msg"].iloc[0]
+    assert messages.render(msg, "en") == why
+    assert messages.render(msg, "zh") == "GB2762未规定该作物中锌的限量"
 
 
 def test_strict_control_hg_paddy_gets_every_non_food_use():
@@ -434,3 +443,20 @@ def test_metals_an_option_raises_are_tested_in_the_grain():
     assert raised == {"flooded_rice": ["as"], "lime_low_cd_rice": ["as"]}
     # a drained package does not raise As, so its grain is tested for the exceeding metal only
     assert "vip_n_no_flood" not in raised
+
+
+def test_monitoring_is_a_message(result):
+    """The monitoring advice of the summary is a message: English gives the monitoring column,
+    Chinese the catalogue's words, with the samples, metals and years of the plot."""
+    s = result.summary
+    planned = s["monitoring_msg"] != ""
+    assert planned.any()
+    assert list(messages.render_column(s.loc[planned, "monitoring_msg"], "en")) == list(s.loc[planned, "monitoring"])
+    m = advice._monitoring_message(2, ["cd", "pb"], 20.0, True, {"subsamples_per_composite": 5.0,
+                                                                 "sampling_days_before_harvest": 3.0})
+    assert messages.render(m, "zh") == ("每季籽粒采样：本地块2个混合样，检测镉、铅，共20年；"
+                                        "每个样品按对角线法采集不少于5个点混合，于收获前3天内采样")
+    assert messages.render(m, "en") == ("grain sampling every season: 2 composite samples for the plot, tested for "
+                                        "Cd/Pb, for 20 yr; each sample mixes at least 5 points along the plot's "
+                                        "diagonals, taken within 3 days before harvest")
+    assert messages.render(advice._monitoring_message(1, [], 20.0, False), "zh") == "不种植食用作物：无需籽粒采样"

@@ -173,19 +173,26 @@ def test_case(case, tmp_path, capsys):
 
 def test_every_catalogue_message_is_translated(tmp_path):
     """Problems, expectations, notes and file errors of every case have a Chinese text."""
-    from agriremed.core import i18n
+    from agriremed.core import i18n, messages
 
-    texts = set()
+    pairs = {}  # English text → Chinese text as the outputs show it
+    coded = 0
     for case in CASES:
         path = write_case(case, tmp_path)
         try:
             v = agriremed.validate_plots(path, sheet=case.get("sheet"))
         except InputFileError as exc:
-            texts.add(str(exc))
+            pairs[str(exc)] = i18n.message(str(exc), "zh")
             continue
-        texts |= set(v.problems["problem"]) | set(v.problems["expected"].fillna("")) | set(v.notes)
-    texts.discard("")
-    assert len(texts) > 60
-    bad = {t: i18n.message(t, "zh") for t in texts
-           if i18n.message(t, "zh") == t or i18n.untranslated(i18n.message(t, "zh"))}
+        p = v.problems.fillna({"expected": "", "expected_msg": "", "problem_msg": ""})
+        for col in ("problem", "expected"):
+            pairs.update(zip(p[col], messages.column_texts(p, col, "zh"), strict=True))
+            coded += int((p[f"{col}_msg"] != "").sum())
+        pairs.update((n, i18n.message(n, "zh")) for n in v.notes)
+        if len(v.rejected):
+            pairs.update(zip(v.rejected["reasons"], messages.column_texts(v.rejected, "reasons", "zh"),
+                             strict=True))
+    pairs.pop("", None)
+    assert len(pairs) > 60 and coded > 100
+    bad = {t: zh for t, zh in pairs.items() if zh == t or i18n.untranslated(zh)}
     assert bad == {}

@@ -10,6 +10,7 @@ import pytest
 import agriremed
 from agriremed.core import columns as C
 from agriremed.core import i18n, messages
+from agriremed.core.messages import Message
 from agriremed.io.readers import InputFileError, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,8 +112,8 @@ def _planner_pairs(p):
         pairs.update(zip(t[col], messages.column_texts(t, col, "zh"), strict=True))
     pairs.update(zip(p.summary["recommendation"], messages.column_texts(p.summary, "recommendation", "zh"),
                      strict=True))
-    for en in set(p.table["data_gaps"].fillna("")) - {""}:
-        pairs[en] = i18n.message(en, "zh")
+    t = p.table.loc[p.table["data_gaps"].notna() & (p.table["data_gaps"] != "")]
+    pairs.update(zip(t["data_gaps"], messages.column_texts(t, "data_gaps", "zh"), strict=True))
     return pairs
 
 
@@ -168,6 +169,11 @@ def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, ta
     # the plots meet every note of every option (a note no plot meets would go unchecked)
     assert [n for n in notes if not any(n in t for t in pairs)] == []
     assert _bad(pairs) == {}
+    # each note is shown in Chinese from its column of options.csv (gap_note_zh …)
+    o = tables.options.set_index("option_id")
+    gap = o.loc["noccaea_caerulescens", "gap_note"]
+    assert messages.render(Message.of("opt.gap_note", note=gap), "zh", tables) == "国内尚无田间试验"
+    assert o.loc["noccaea_caerulescens", "gap_note_zh"] == "国内尚无田间试验"
 
 
 def test_translation_keeps_every_number_of_a_recommendation(sample_plan):
@@ -220,7 +226,19 @@ def test_recommendation_clauses():
 
 
 def _validation_texts(v):
-    return set(v.problems["problem"]) | set(v.problems["expected"].fillna("")) - {""}
+    """English problem and expected texts → their Chinese text as the outputs show it (from
+    the message columns; texts without one translated from English)."""
+    p = v.problems.fillna({"expected": "", "expected_msg": "", "problem_msg": ""})
+    out = {}
+    for col in ("problem", "expected"):
+        out.update(zip(p[col], messages.column_texts(p, col, "zh"), strict=True))
+    out.pop("", None)
+    return out
+
+
+def _untranslated(pairs):
+    """The texts whose Chinese text keeps English words, with those words."""
+    return {en: u for en, zh in pairs.items() for u in [i18n.untranslated(zh) or ([zh] if zh == en else [])] if u}
 
 
 def test_every_validation_message_is_translated(tables):
@@ -249,8 +267,7 @@ def test_every_validation_message_is_translated(tables):
     no_rows = agriremed.validate_plots(pd.DataFrame({"plot_id": [], "ph": []}), tables)
     texts |= _validation_texts(no_rows)
     assert len(texts) > 25
-    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
-    assert bad == {}
+    assert _untranslated(texts) == {}
 
 
 def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables):
@@ -267,10 +284,10 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
     )
     semicolon = tmp_path / "semicolon.csv"
     semicolon.write_text("plot_id;land_use;crop;area_ha;ph;cd_mg_kg;tillage\nA;paddy;rice;1;5,2;0,5;deep\n")
-    texts = set()
+    texts = {}
     for path in (comma, semicolon):
         v = agriremed.validate_plots(path, tables)
-        texts |= _validation_texts(v) | set(v.notes)
+        texts |= _validation_texts(v) | {n: i18n.message(n, "zh") for n in v.notes}
     expected_parts = (
         "header found on line 2",
         "empty line(s) ignored",
@@ -282,13 +299,12 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
         "unknown value",
     )
     assert [p for p in expected_parts if not any(p in t for t in texts)] == []
-    bad = {t: u for t in texts for _zh, u in [_fully_translated(t)] if u}
-    assert bad == {}
+    assert _untranslated(texts) == {}
     assert (
         i18n.message("comma.csv: 1 empty line(s) ignored (line 4)", "zh")
         == "comma.csv：已忽略1个空行（第4行）"
     )
-    assert i18n.message("not a number (value ignored)", "zh") == "不是数字（该值不予采用）"
+    assert messages.render(Message.of("val.not_number", tail=Message.of("val.ignored")), "zh") == "不是数字（该值不予采用）"
 
 
 def test_file_reading_messages_are_translated(tmp_path):

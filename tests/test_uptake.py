@@ -135,6 +135,13 @@ def test_unassessed_metals_name_the_reason(tables):
     assert m[("B", "cd")] == "soil pH outside 3–10, the domain of the transfer functions"
     assert not (miss["plot_id"] == "C").any()  # no food crop
     assert uptake.unassessed_metals(p, tables=tables).equals(miss)
+    # the reasons are message codes: English gives the reason column, Chinese its own words
+    from agriremed.core import messages
+
+    assert list(messages.render_column(miss["reason_msg"], "en")) == list(miss["reason"])
+    zh = miss.set_index(["plot_id", "metal"])["reason_msg"].map(lambda x: messages.render(x, "zh"))
+    assert zh[("A", "pb")] == "任何作物均无铅的转移函数"
+    assert zh[("B", "cd")] == "土壤pH超出3–10（转移函数的适用范围）"
 
 
 def test_negative_soil_metal_is_refused_with_a_message(tables):

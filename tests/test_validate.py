@@ -326,3 +326,31 @@ def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
     assert "unknown value: treated as unknown" in pb["problem"].tolist()
     assert pb["problem"].str.startswith("read as").sum() == 4       # 是, 否, 未知, Yes
     assert normalise_header("永久基本农田")[0] == "basic_farmland"
+
+
+def test_problems_carry_message_codes():
+    """Every problem of validate.py has its text as a message code: English renders to the
+    problem text, Chinese to the catalogue's template; rejected reasons too."""
+    from agriremed.core import messages
+
+    df = pd.DataFrame({"plot_id": ["a", "a", "b"], "ph": ["x", "15", "6"], "cd_mg_kg": ["0", "0.5", "90"],
+                       "land_use": ["Paddy", "moon", "paddy"], "crop": ["rice", "zz", "rice"]})
+    v = validate_plots(df)
+    p = v.problems
+    coded = p.loc[p["problem_msg"] != ""]
+    # only the header notes (read by the header reader) are not message codes yet
+    assert p.loc[p["problem_msg"] == "", "problem"].str.startswith("header ").all() and len(coded) >= 8
+    assert list(messages.render_column(coded["problem_msg"], "en")) == list(coded["problem"])
+    e = p.loc[p["expected_msg"] != ""]
+    assert list(messages.render_column(e["expected_msg"], "en")) == list(e["expected"])
+    ph = p.loc[(p["column"] == "ph") & (p["input_row"] == 1)].iloc[0]
+    assert messages.render(ph["problem_msg"], "zh") == "不是数字"
+    assert messages.render(ph["expected_msg"], "zh") == "数值≥ 2且≤ 11"
+    lu = p.loc[(p["column"] == "land_use") & (p["input_row"] == 1)].iloc[0]
+    assert (lu["problem"], messages.render(lu["problem_msg"], "zh")) == ("read as paddy", "识别为paddy")
+    dup = p.loc[p["column"] == "plot_id"].iloc[0]
+    assert messages.render(dup["problem_msg"], "zh") == "地块编号重复（第1, 2行）"
+    r = v.rejected.set_index("input_row")
+    assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
+    assert messages.render(r.loc[2, "reasons_msg"], "zh") == ("crop：未知作物；land_use：未知的土地利用类型；"
+                                                               "ph：高于有效范围；plot_id：地块编号重复（第1, 2行）")

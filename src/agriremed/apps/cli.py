@@ -24,7 +24,7 @@ from agriremed.core.tables import TableError, load_tables
 from agriremed.io.pairs import fit_transfer_function, write_fit
 from agriremed.stages.uptake.fit import FitError
 from agriremed.apps.dashboards.serve import main as serve
-from agriremed.core import columns as C, i18n
+from agriremed.core import columns as C, messages
 from agriremed.engine.global_sensitivity import global_sensitivity
 from agriremed.engine.plan import plan
 from agriremed.engine.sensitivity import tornado
@@ -38,7 +38,7 @@ from agriremed.io.sheets import SheetError, write_sheets
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.io.workbook import StreamWorkbook
 from agriremed.stages import soil
-from agriremed.stages.advice import years_text
+from agriremed.stages.advice import years_messages
 from agriremed.stages.uptake import safe_thresholds
 
 __all__ = ["main", "build_parser"]
@@ -363,9 +363,9 @@ def _years_column(p, lang: str = "en") -> list[str]:
     "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
-    text = years_text(y, rec["option_kind"].fillna("").to_numpy(object),
-                      rec["target_metals"].fillna("").to_numpy(object))
-    return [i18n.message(t, lang) if t else "-" for t in text]
+    msgs = years_messages(y, rec["option_kind"].fillna("").to_numpy(object),
+                          rec["target_metals"].fillna("").to_numpy(object))
+    return [t if t else "-" for t in messages.render_column(msgs, lang)]
 
 
 def _cmd_plan(args) -> int:

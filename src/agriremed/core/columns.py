@@ -562,6 +562,15 @@ _out("why_economics_msg", "", "Why (economics, message code)", "原因（经济�
 _out("recommendation_msg", "", "Recommendation (message code)", "推荐说明（消息代码）",
      "The recommendation as message codes with their parameters (JSON, agriremed.core.messages); the "
      "recommendation column is this message rendered in English.", dtype="str")
+_out("duration_text_msg", "", "How long (message code)", "所需年限（消息代码）",
+     "duration_text as a message code with its parameters (JSON), rendered in any language.", dtype="str")
+_out("data_gaps_msg", "", "Evidence gaps (message code)", "证据缺口（消息代码）",
+     "data_gaps as a message code with its parameters (JSON): the gap_note of options.csv, rendered in any "
+     "language from its gap_note_<lang> column.", dtype="str")
+_out("monitoring_msg", "", "Monitoring (message code)", "监测（消息代码）",
+     "monitoring as message codes with their parameters (JSON), rendered in any language.", dtype="str")
+_out("not_assessed_reason_msg", "", "Why not assessed (message code)", "未评估原因（消息代码）",
+     "not_assessed_reason as a message code with its parameters (JSON), rendered in any language.", dtype="str")
 _out("target_metals", "", "Target metals", "目标重金属",
      "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
 _out("untreated_metals", "", "Metals not treated", "未处理重金属",

@@ -34,8 +34,8 @@ Examples
 '相对不治理的净现值 [元/公顷]'
 >>> i18n.value("soil_class", "strict_control", "zh")
 '严格管控类'
->>> i18n.message("no metal column found", "zh")
-'未找到重金属列'
+>>> i18n.message("not a number", "zh")
+'不是数字'
 >>> i18n.t("ui.lang.label", "zh")
 '语言'
 """

@@ -49,6 +49,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core.tables import load_tables
 
@@ -275,9 +276,38 @@ def _value(domain):
     return fmt
 
 
+#: Columns of ``options.csv`` holding evidence notes (English; ``<column>_<lang>`` in a language).
+NOTE_COLUMNS = ("gap_note", "ph_note", "climate_note")
+
+
+def _option_notes(tables, lang: str) -> dict[str, str]:
+    """English evidence note of ``options.csv`` → its text in ``lang`` (its ``<column>_<lang>`` cell)."""
+    t = tables or load_tables()
+    return t.memo(f"option_notes_{lang}", lambda: _build_option_notes(getattr(t, "options", None), lang))
+
+
+def _build_option_notes(opts, lang: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if opts is None:
+        return out
+    for col in NOTE_COLUMNS:
+        tr = f"{col}_{lang}"
+        if col in opts.columns and tr in opts.columns:
+            for en, t in zip(opts[col], opts[tr], strict=True):
+                if isinstance(en, str) and en and isinstance(t, str) and t:
+                    out.setdefault(en, t)
+    return out
+
+
 def _note(v, lang, tables):
-    """A data sentence (an evidence note of ``options.csv``) in ``lang``."""
-    return i18n.message(v, lang, tables) if lang in ("en", "zh") else str(v)
+    """A data sentence in ``lang``: an evidence note of ``options.csv`` from its column in the
+    language (``gap_note_zh`` …), another sentence translated from English (``i18n.message``)."""
+    if lang == "en":
+        return str(v)
+    hit = _option_notes(tables, lang).get(str(v))
+    if hit is not None:
+        return hit
+    return i18n.message(v, lang, tables) if lang == "zh" else str(v)
 
 
 def _rule_reason(v, lang, tables, params=None):
@@ -307,6 +337,20 @@ def _region(v, lang, tables):
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
 
+def _unit(v, lang, tables):
+    """A registry unit as shown in ``lang`` (English: as in the column registry's texts)."""
+
+    return C.unit_display(v) if lang == "en" else i18n.unit(v, lang)
+
+
+def _description(v, lang, tables):
+    return i18n.description(v, lang)
+
+
+def _label(v, lang, tables):
+    return i18n.label(v, lang, with_unit=False)
+
+
 #: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
 DOMAINS = {
     "metals": _metals,
@@ -321,6 +365,9 @@ DOMAINS = {
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
     "sources": _sources,
     "region": _region,
+    "reg_unit": _unit,
+    "description": _description,
+    "label": _label,
 }
 
 

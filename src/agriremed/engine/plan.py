@@ -39,7 +39,7 @@ from agriremed.core import frames as _frames
 from agriremed.stages import advice as advice_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.io.readers import write_csv
-from agriremed.core.messages import Message, encode_column, printed, render_column
+from agriremed.core.messages import Message, encode_column, printed, render, render_column
 from agriremed.io.outputs import prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
@@ -106,6 +106,8 @@ SUMMARY_COLUMNS = [
 SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
 #: The recommendation as message codes (:mod:`agriremed.core.messages`; appended).
 SUMMARY_COLUMNS += ["recommendation_msg"]
+#: How long as message codes (appended).
+SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
@@ -117,6 +119,8 @@ PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
 #: Message columns (:mod:`agriremed.core.messages`): the sentences above as codes and parameters.
 PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg", "why_livelihood_msg",
                  "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
+#: The evidence gaps as message codes (appended).
+PLAN_COLUMNS += ["data_gaps_msg"]
 
 
 def apply_overrides(tables: Tables, overrides: dict) -> Tables:
@@ -601,9 +605,10 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
                                                  scenario.target_compliance_prob)
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
                                           grid=grid)
-    uptake_table = checked.assign(assessed=True, not_assessed_reason="")
+    uptake_table = checked.assign(assessed=True, not_assessed_reason="", not_assessed_reason_msg="")
     if len(unassessed):
-        uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason"})
+        uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason",
+                                                                           "reason_msg": "not_assessed_reason_msg"})
                                   .assign(assessed=False)], ignore_index=True)
     # plot by plot (input order), so that a plan in chunks gives the same table
     order = np.argsort(_frames.positions(P["plot_id"], uptake_table["plot_id"]), kind="stable")
@@ -626,9 +631,11 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     if food_standard is not None and len(u):
         has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
                                                  food_standard, tables or load_tables())
-        reason = [f"{food_standard} sets no food limit for {m.capitalize()} in this crop"
-                  for m in _frames.obj(u["metal"])]
-        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)))
+        msg = [Message.of("upt.no_food_limit", standard=food_standard, metal=m.capitalize()).encode()
+               for m in _frames.obj(u["metal"])]
+        reason = [render(m, "en") for m in msg]
+        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)),
+                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), np.asarray(msg, dtype=object)))
         listed = u.loc[has_limit]
     joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
         else pd.Series(dtype=object)
@@ -1289,7 +1296,7 @@ def _plot_clause(cols: dict, rows, money=("CNY", 1.0)) -> np.ndarray:
     f = {k: np.asarray(cols[k], float)[idx].tolist() for k in ("area_mu", "first_year_cost_plot_cny",
                                                               "cash_flow_year1_plot_cny",
                                                               "cash_flow_typical_plot_cny_yr", "typical_year")}
-    mon = np.asarray(cols["monitoring"], dtype=object)[idx]
+    mon = _per_distinct(Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
     return [Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
                        year=advice_mod._year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
             for a, c, n1, t, y, m in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],

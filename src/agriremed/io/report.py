@@ -36,12 +36,12 @@ import pandas as pd
 import plotly.io as pio
 
 from agriremed.core import columns as C
-from agriremed.core import i18n
+from agriremed.core import i18n, messages
 from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
-from agriremed.stages.duration import cleanup_years_text
+from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.softreuse import SERVICES, for_plan
 
 __all__ = [
@@ -742,7 +742,8 @@ def _rejected_section(rejected: pd.DataFrame, lang: str, tables) -> Section | No
     cols = [c for c in ("input_row", "line", "plot_id") if c in rejected.columns]
     show = rejected[cols].copy()
     if "reasons" in rejected.columns:
-        show["reasons"] = translate_frame(rejected[["reasons"]], lang, tables)["reasons"]
+        keep = [c for c in ("reasons", "reasons_msg") if c in rejected.columns]
+        show["reasons"] = translate_frame(rejected[keep], lang, tables)["reasons"]
     return Section(
         "rejected",
         i18n.t("ui.report.head_rejected", lang, n=f"{len(rejected):,}"),
@@ -1006,7 +1007,8 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in head.columns]  # rendered into their text column
     shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"] + msgs], lang, tables)
     shown = shown.drop(columns=msgs)
-    shown["years_text"] = [i18n.message(x, lang, tables) for x in shown["years_text"]]
+    stab = messages.render("rec.stabilises", lang)  # the one text of years_text that is not a number
+    shown["years_text"] = [stab if x == STABILISES_TEXT else x for x in shown["years_text"]]
     shown = shown.drop(columns="option_id")
     heads = {"years_text": i18n.t("ui.report.col_years", lang)}
     body = _table(shown, lang, heads, max_rows=MAX_TABLE_ROWS, long_cols=("reason",))

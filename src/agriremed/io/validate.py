@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core.messages import Message, render
 from agriremed.io.readers import NA_STRINGS, read_table
 from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES,
                                   RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
@@ -30,7 +31,51 @@ from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
 
-PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected"]
+PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected",
+                   "problem_msg", "expected_msg"]
+
+#: Tail of a problem whose value is ignored (an optional site column): the row is still planned.
+_IGNORED = Message.of("val.ignored")
+
+
+def _texts(items) -> tuple[np.ndarray, np.ndarray]:
+    """English texts and encoded messages of problems given as messages or English text
+    (text: a problem not yet a message code, encoded as ``''``)."""
+    items = np.asarray(items, dtype=object)
+    text = np.empty(items.size, dtype=object)
+    enc = np.empty(items.size, dtype=object)
+    memo: dict = {}
+    for i, m in enumerate(items):
+        if isinstance(m, Message):
+            hit = memo.get(id(m))
+            if hit is None:
+                code = m.encode()
+                hit = memo[id(m)] = (render(code, "en"), code)  # rendered once per distinct message
+            text[i], enc[i] = hit
+        else:
+            text[i], enc[i] = ("" if m is None else m), ""
+    return text, enc
+
+
+def _expected(spec) -> Message:
+    """The valid values of a registry column as a message (the text of ``spec.expected()``)."""
+    if spec.categories:
+        return Message.of("exp.one_of", values=", ".join(spec.categories))
+    if spec.dtype not in ("float", "int"):
+        return Message.of("exp.text")
+    lo, hi = spec.valid
+    lo_open, hi_open = spec.valid_open
+    unit = Message.of("exp.unit", unit=spec.unit) if spec.unit not in ("", "1") else Message()
+    bounds = []
+    if lo is not None and not (isinstance(lo, float) and np.isinf(lo)):
+        bounds.append(("> " if lo_open else "≥ ") + f"{lo:g}")
+    if hi is not None and not (isinstance(hi, float) and np.isinf(hi)):
+        bounds.append(("< " if hi_open else "≤ ") + f"{hi:g}")
+    if len(bounds) == 2:
+        return Message.of("exp.number_between", lo=bounds[0], hi=bounds[1], unit=unit)
+    if bounds:
+        return Message.of("exp.number_bound", bound=bounds[0], unit=unit)
+    return Message.of("exp.number", unit=unit)
 
 @dataclass
 class Validation:
@@ -45,7 +90,9 @@ class Validation:
     problems : pandas.DataFrame
         All problems (columns ``input_row``, ``line`` (file line or spreadsheet row, when
         read from a file), ``plot_id, column, value, severity, problem, expected``);
-        ``input_row`` is blank for file-level problems.
+        ``input_row`` is blank for file-level problems. ``problem_msg`` and ``expected_msg``
+        hold the same texts as message codes (:mod:`agriremed.core.messages`; ``''`` where the
+        text is not a message code yet), rendered in another language at the edges.
     n_input : int
         Number of data rows read.
     notes : list of str
@@ -126,23 +173,28 @@ class Collector:
             vals = np.asarray(values(idx), dtype=object)
         else:
             vals = np.asarray(values, dtype=object)[idx] if values is not None else np.full(idx.size, "")
-        if isinstance(problem, str):
-            probs = problem
+        if isinstance(problem, (str, Message)):  # one problem for every row: rendered once
+            ptext, pmsg = (np.full(idx.size, v[0], dtype=object) for v in _texts([problem]))
         elif callable(problem):
-            probs = np.asarray(problem(idx), dtype=object)
+            ptext, pmsg = _texts(problem(idx))
         else:
-            probs = np.asarray(problem, dtype=object)[idx]
+            ptext, pmsg = _texts(np.asarray(problem, dtype=object)[idx])
+        etext, emsg = _texts([expected])
         self.parts.append(pd.DataFrame({
             "input_row": idx + 1, "plot_id": self.plot_ids[idx], "column": column,
-            "value": vals, "severity": severity, "problem": probs, "expected": expected,
+            "value": vals, "severity": severity, "problem": ptext, "expected": etext[0],
+            "problem_msg": pmsg, "expected_msg": emsg[0],
         }))
         if severity == "error":
             self.error_rows[idx] = True
 
     def add_file(self, column, severity, problem, expected=""):
+        ptext, pmsg = _texts([problem])
+        etext, emsg = _texts([expected])
         self.parts.append(pd.DataFrame({
             "input_row": [pd.NA], "plot_id": [""], "column": [column], "value": [""],
-            "severity": [severity], "problem": [problem], "expected": [expected]}))
+            "severity": [severity], "problem": ptext, "expected": etext,
+            "problem_msg": pmsg, "expected_msg": emsg}))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
@@ -365,22 +417,22 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
         col.add_file(canon, sev, note)
     for d in dups:
         origs = [k for k, v in mapping.items() if v == d]
-        col.add_file(d, "error", f"several columns map to {d}: {', '.join(map(repr, origs))}",
-                     "each column once")
+        col.add_file(d, "error", Message.of("val.dup_columns", column=d, headers=", ".join(map(repr, origs))),
+                     Message.of("exp.each_once"))
     if n == 0:
-        col.add_file("", "error", "the table has a header but no data rows", "at least one plot")
+        col.add_file("", "error", Message.of("val.no_rows"), Message.of("exp.at_least_one_plot"))
     missing_required = _check_required_columns(col, mapping)
     metals_present = C.present_metals(canon_cols)
     if not metals_present:
-        col.add_file("", "error", "no metal column found",
-                     "at least one of " + ", ".join(C.metal_column(m) for m in C.METALS))
+        col.add_file("", "error", Message.of("val.no_metal_column"),
+                     Message.of("exp.at_least_one_of", columns=", ".join(C.metal_column(m) for m in C.METALS)))
     for r in [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "recommended"]:
         if r not in canon_cols:
-            col.add_file(r, "warning", f"recommended column {r} is missing: stages that need it "
-                         "give blank results", C.COLUMNS[r].description)
+            col.add_file(r, "warning", Message.of("val.missing_recommended", column=r),
+                         Message.of("exp.description", column=r))
     unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1]
     for u in unknown:
-        col.add_file(u, "warning", "column not used by agriremed: kept and passed through", "")
+        col.add_file(u, "warning", Message.of("val.unused_column"), "")
 
     if missing_required or dups or n == 0 or not metals_present or header_errors:
         col.error_rows[:] = True
@@ -396,9 +448,9 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
     unread = [c for c, v in mapping.items() if v not in C.COLUMNS]
     for r in missing_required:
         near = [c for c in unread if required_hint(c, r)]
-        col.add_file(r, "error", f"required column {r} is missing"
-                     + (f" (header {near[0]!r} was not recognised as {r})" if near else ""),
-                     f"a column named {r} ({C.COLUMNS[r].description})")
+        hint = Message.of("val.not_recognised", header=repr(near[0]), column=r) if near else Message()
+        col.add_file(r, "error", Message.of("val.missing_required", column=r, hint=hint),
+                     Message.of("exp.column_named", column=r))
     return missing_required
 
 
@@ -432,12 +484,12 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             out[canon] = _check_category(col, canon, spec, text, blank)
         else:  # text columns
             if spec.required == "required":
-                col.add(blank, canon, text, "error", "required value is blank", "a non-empty text")
+                col.add(blank, canon, text, "error", Message.of("val.required_blank"),
+                        Message.of("exp.non_empty"))
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
     if comma_used:
-        col.add_file(", ".join(sorted(comma_used)), "warning",
-                     "semicolon-separated file: decimal commas read as decimal points")
+        col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     return out
 
 
@@ -517,38 +569,30 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
-    tail = "" if sev == "error" else " (value ignored)"
+    tail = Message() if sev == "error" else _IGNORED
+    expected = _expected(spec)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
                                                        cells.below_dl, cells.th_amb)
-    col.add(decimal_comma, canon, text, sev,
-            "decimal comma in a comma-separated file: write the number with a point (e.g. 5.6) "
-            "or save the file with semicolons" + tail, spec.expected())
-    col.add(below_dl, canon, text, sev,
-            "below the detection limit: enter the limit value, or leave blank if not measured"
-            + tail, spec.expected())
-    col.add(th_amb, canon, text, sev,
-            "a number with one separator before three digits (1,480 or 1.480) is ambiguous: a "
-            "thousands separator or a decimal mark" + tail,
-            "the number without thousands separators (e.g. 1480 or 1.48, with the decimal mark of "
-            "the file: a point in comma-separated text, a comma in semicolon-separated text)")
-    col.add(cells.th_read & ~th_amb, canon, text, "warning",
-            "thousands separators in a number: read without them (check the value)", spec.expected())
-    col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev, "not a number" + tail,
-            spec.expected())
+    col.add(decimal_comma, canon, text, sev, Message.of("val.decimal_comma_file", tail=tail), expected)
+    col.add(below_dl, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
+    col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
+            Message.of("exp.thousands"))
+    col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
+    col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev,
+            Message.of("val.not_number", tail=tail), expected)
     num = cells.num * factor
-    below, above = _check_range(col, canon, spec, text, num, sev, tail)
+    below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
     _check_typical(col, canon, spec, text, num, below, above)
     if spec.required == "required":
-        col.add(cells.blank, canon, text, "error", "required value is blank", spec.expected())
+        col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
     elif spec.required == "recommended":
-        col.add(cells.blank, canon, text, "warning",
-                "blank: stages that need this value give blank results for this plot",
-                spec.expected())
+        col.add(cells.blank, canon, text, "warning", Message.of("val.recommended_blank"), expected)
     num[bad_text | below | above] = np.nan
     return num
 
 
-def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: str, tail: str):
+def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: str, tail: Message,
+                 expected: Message):
     """Report the values outside the registry's valid range; returns (below, above) masks."""
     n = len(num)
     lo, hi = spec.valid
@@ -556,15 +600,12 @@ def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: s
     ok = ~np.isnan(num)
     below = ok & (num <= lo if lo_open else num < lo) if lo is not None else np.zeros(n, bool)
     above = ok & (num >= hi if hi_open else num > hi) if hi is not None else np.zeros(n, bool)
-    msg_below = ("must be positive" if lo == 0 and lo_open else "below the valid range")
+    code_below = "val.positive" if lo == 0 and lo_open else "val.below"
     if C.COLUMNS[canon].group == "metal" and lo == 0:
-        msg_below = ("zero or negative concentration: enter the measured value, or the "
-                     "detection limit, or leave blank if not measured") if lo_open else \
-                    "negative concentration"
-    col.add(below, canon, text, sev, msg_below + tail, spec.expected())
+        code_below = "val.zero_conc" if lo_open else "val.negative_conc"
+    col.add(below, canon, text, sev, Message.of(code_below, tail=tail), expected)
     col.add(above, canon, text, sev,
-            ("above the valid range (check the unit)" if spec.group == "metal"
-             else "above the valid range") + tail, spec.expected())
+            Message.of("val.above_unit" if spec.group == "metal" else "val.above", tail=tail), expected)
     return below, above
 
 
@@ -577,17 +618,18 @@ def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, belo
     tlo, thi = spec.typical
     soft = ok & ~below & ~above & (
         ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
-    col.add(soft, canon, text, "warning",
-            "unusual value: kept, please check it (and its unit)",
-            f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''}"
-            f" {C.unit_display(spec.unit)}")
+    col.add(soft, canon, text, "warning", Message.of("val.unusual"),
+            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
+                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
 
 
 def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series):
     """Rows whose known value is written another way, and the problem text of each ("read as …")."""
     respelled = ~blank & ~unknown & (mapped.to_numpy(object) != text.to_numpy(object))
     read_as = mapped.fillna("").to_numpy(object)
-    return respelled, lambda idx, r=read_as: [f"read as {v}" for v in r[idx]]
+    msgs: dict = {}  # one message per value read
+    return respelled, lambda idx, r=read_as: [msgs.get(v) or msgs.setdefault(v, Message.of("val.read_as", value=v))
+                                              for v in r[idx]]
 
 
 def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
@@ -595,10 +637,11 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     low = text.str.lower().str.strip()
     mapped = low.map(LAND_USE_ALIASES)
     unknown_lu = ~blank & mapped.isna().to_numpy()
-    col.add(unknown_lu, canon, text, "error", "unknown land use", spec.expected())
+    expected = _expected(spec)
+    col.add(unknown_lu, canon, text, "error", Message.of("val.unknown_land_use"), expected)
     respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
-    col.add(respelled, canon, text, "warning", read_as, spec.expected())
-    col.add(blank, canon, text, "error", "required value is blank", spec.expected())
+    col.add(respelled, canon, text, "warning", read_as, expected)
+    col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
     return mapped.to_numpy(object)
 
 
@@ -607,9 +650,10 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     low = text.str.lower().str.strip()
     mapped = low.map(BASIC_FARMLAND_ALIASES)
     unknown_bf = ~blank & mapped.isna().to_numpy()
-    col.add(unknown_bf, canon, text, "warning", "unknown value: treated as unknown", spec.expected())
+    expected = _expected(spec)
+    col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
-    col.add(respelled, canon, text, "warning", read_as, spec.expected())
+    col.add(respelled, canon, text, "warning", read_as, expected)
     keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
     return mapped.where(keep, "unknown").to_numpy(object)
 
@@ -619,10 +663,10 @@ def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: n
     low = text.str.lower().str.strip()
     mapped = low.map(RICE_TYPE_ALIASES)
     unknown_rt = ~blank & mapped.isna().to_numpy()
-    col.add(unknown_rt, canon, text, "warning", "unknown value (value ignored)",
-            spec.expected())
+    expected = _expected(spec)
+    col.add(unknown_rt, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
     respelled, read_as = _respelled(text, blank, unknown_rt, mapped)
-    col.add(respelled, canon, text, "warning", read_as, spec.expected())
+    col.add(respelled, canon, text, "warning", read_as, expected)
     return mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
 
 
@@ -644,16 +688,12 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     mapped = low.map(lookup)
     unknown_crop = ~blank & mapped.isna().to_numpy()
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
-    col.add(group, canon, text, "error",
-            "a group of crops, not one crop: food limits and uptake differ within the group",
-            "the crop grown, e.g. 小白菜 (pak_choi), 生菜 (lettuce), 甘蓝 (cabbage), 水稻 (rice), "
-            "小麦 (wheat), 玉米 (maize)")
-    col.add(unknown_crop & ~group, canon, text, "error", "unknown crop",
-            "one of " + ", ".join(crops["crop"]) + " (or a listed alias)")
+    col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
+    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop"),
+            Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
     respelled, read_as = _respelled(text, blank, unknown_crop, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")
-    col.add(blank, canon, text, "error", "required value is blank",
-            "a crop code; use 'none' for land without a crop")
+    col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
 
 
@@ -661,7 +701,7 @@ def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np
     """Values of a category column; unknown ones are ignored with a warning."""
     low = text.str.lower().str.strip()
     bad = ~blank & ~low.isin(spec.categories).to_numpy()
-    col.add(bad, canon, text, "warning", "unknown value (value ignored)", spec.expected())
+    col.add(bad, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), _expected(spec))
     return low.where(~pd.Series(blank | bad, index=low.index), None).to_numpy(object)
 
 
@@ -688,7 +728,8 @@ def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
         first_rows = mapped.to_numpy(object)
     if dup.any():
         col.add(dup, "plot_id", pid.to_numpy(object), "error",
-                lambda idx: [f"duplicate plot id (rows {r})" for r in first_rows[idx]], "a unique id per plot")
+                lambda idx: [Message.of("val.duplicate_id", rows=r) for r in first_rows[idx]],
+                Message.of("exp.unique"))
 
 
 def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: list[str], n: int) -> None:
@@ -700,7 +741,7 @@ def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: lis
         if C.metal_column(m) in out.columns:
             have |= ~np.isnan(out[C.metal_column(m)].to_numpy(float))
     col.add(~have & ~col.error_rows, ", ".join(C.metal_column(m) for m in metals_present), None, "error",
-            "no metal concentration measured in this row", "at least one total concentration")
+            Message.of("val.no_metal_row"), Message.of("exp.one_total"))
 
 
 def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dict,
@@ -730,6 +771,7 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
     if header_line is not None:
         rejected.insert(1, "line", line_of[rejected["input_row"].to_numpy(int) - 1])
     rejected["reasons"] = _reasons(problems, rejected)
+    rejected["reasons_msg"] = _reasons_msg(problems, rejected)
     return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
                       n_input=n, notes=notes)
 
@@ -745,3 +787,35 @@ def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):
     file_errs = problems.loc[(problems["severity"] == "error") & problems["input_row"].isna(), "problem"]
     file_reason = "; ".join(file_errs)
     return [reasons.get(r, file_reason) or file_reason for r in rejected["input_row"]]
+
+
+def _problem_message(column, problem: str, encoded: str) -> Message:
+    """One error of a rejected row as a message part (``column: problem``)."""
+    msg = Message.decode(encoded) if encoded else Message.of("val.text", text=problem)
+    return Message.of("val.in_column", column=column, problem=msg) if column else msg
+
+
+def _reasons_msg(problems: pd.DataFrame, rejected: pd.DataFrame):
+    """The reasons of :func:`_reasons` as encoded messages (one part per error)."""
+    if not len(rejected):
+        return pd.Series(dtype=object)
+    err = problems["severity"] == "error"
+    enc = problems["problem_msg"] if "problem_msg" in problems else pd.Series("", index=problems.index)
+    enc = enc.fillna("")
+    memo: dict = {}
+
+    def part(c, p, e):
+        key = (c, p, e)
+        if key not in memo:
+            memo[key] = _problem_message(c, p, e)
+        return memo[key]
+
+    by_row: dict = {}
+    file_msg = Message()
+    for r, c, p, e in zip(problems.loc[err, "input_row"], problems.loc[err, "column"].fillna(""),
+                          problems.loc[err, "problem"], enc[err]):
+        if pd.isna(r):
+            file_msg = file_msg + (Message.decode(e) if e else Message.of("val.text", text=p))
+        else:
+            by_row[int(r)] = by_row.get(int(r), Message()) + part(c, p, e)
+    return [(by_row.get(int(r)) or file_msg).encode() for r in rejected["input_row"]]

@@ -433,7 +433,8 @@ def _rejected(rejected: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
         return pd.DataFrame(columns=["input_row", "line", "plot_id", "reasons"])
     first = [c for c in ("input_row", "line", "plot_id", "reasons") if c in rejected.columns]
     df = rejected[first + [c for c in rejected.columns if c not in first]]
-    return translate_frame(df, lang, tables)
+    out = translate_frame(df, lang, tables)
+    return out.drop(columns=[c for c in ("reasons_msg",) if c in out.columns])  # rendered into reasons
 
 
 def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str) -> pd.DataFrame:

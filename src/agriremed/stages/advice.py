@@ -56,14 +56,14 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
-from agriremed.stages.duration import cleanup_years_text
+from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.core.names import unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
            "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
            "plot_advice",
-           "PlotAdvice", "years_text"]
+           "PlotAdvice", "years_text", "years_messages"]
 
 #: Timings of a step: done this season, from the next season on, or every season.
 TIMINGS = ("this_season", "next_season", "every_season")
@@ -382,23 +382,55 @@ def years_text(years, kind, target_metals) -> np.ndarray:
     return np.where(k == "baseline", BASELINE_TEXT, out).astype(object)
 
 
+def years_messages(years, kind, target_metals) -> np.ndarray:
+    """How long, as messages (:mod:`agriremed.core.messages`) whose English text is
+    :func:`years_text`: ``rec.stabilises``, ``dur.stay`` for doing nothing, ``dur.years``
+    (a whole number or ``> 200``), or an empty message where the years are not known.
+
+    Parameters
+    ----------
+    years, kind, target_metals : array_like
+        As for :func:`years_text` (years [yr]).
+
+    Returns
+    -------
+    numpy.ndarray of Message
+    """
+    text = years_text(years, kind, target_metals)
+    fixed = {STABILISES_TEXT: messages.Message.of("rec.stabilises"), BASELINE_TEXT: messages.Message.of("dur.stay"),
+             "": messages.Message()}
+    codes, uniq = pd.factorize(text)
+    msgs = [fixed.get(t) if t in fixed else messages.Message.of("dur.years", years=t) for t in uniq]
+    out = np.empty(len(text), dtype=object)
+    out[:] = [msgs[c] for c in codes]
+    return out
+
+
 def _per_distinct(fn, *columns) -> np.ndarray:
     """``fn(*values)`` of every row, called once per distinct combination of the columns' values."""
     first, inv = _frames.distinct(*columns)
     return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
 
 
+def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
+                        rules: dict | None = None) -> messages.Message:
+    """The monitoring advice as a message: grain sampling (samples, metals, years) and how
+    each sample is taken, or no sampling without a food crop."""
+    if not food:
+        return messages.Message.of("mon.none")
+    names = messages.Message.of("mon.metals", metals="+".join(metals)) if metals else messages.Message.of(
+        "mon.any_metal")
+    text = messages.Message.of("mon.grain_one" if n == 1 else "mon.grain", n=int(n), metals=names,
+                               years=messages.printed(years))
+    rules = monitoring_rules() if rules is None else rules
+    how = messages.Message.of("mon.method", points=messages.printed(rules["subsamples_per_composite"]),
+                              days=messages.printed(rules["sampling_days_before_harvest"]))
+    return text + how
+
+
 def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en",
                 rules: dict | None = None) -> str:
-    if not food:
-        return i18n.t("ui.monitor.none", lang)
-    names = i18n.metals("+".join(metals), lang) if metals else i18n.t("ui.monitor.any_metal", lang)
-    key = "ui.monitor.grain_one" if n == 1 else "ui.monitor.grain"
-    text = i18n.t(key, lang, n=n, metals=names, years=f"{years:.0f}")
-    rules = monitoring_rules() if rules is None else rules
-    how = i18n.t("ui.monitor.method", lang, points=f"{rules['subsamples_per_composite']:.0f}",
-                 days=f"{rules['sampling_days_before_harvest']:.0f}")
-    return f"{text}{'；' if lang == 'zh' else '; '}{how}"
+    return messages.render(_monitoring_message(n, metals, years, food, rules), lang)
 
 
 def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
@@ -432,7 +464,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         ``first_year_cost_plot_cny`` [CNY],
         ``cash_flow_year1_plot_cny`` [CNY], ``cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹],
         ``typical_year`` [yr], ``grain_samples_per_season`` [–],
-        ``monitoring``, ``duration_text``.
+        ``monitoring``, ``duration_text`` (English) and ``monitoring_msg``,
+        ``duration_text_msg`` (the same as encoded messages, :func:`years_messages`).
     """
     n = len(summary)
     pid = _frames.obj(summary["plot_id"])
@@ -451,8 +484,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     years = np.where(np.isnan(y50), ytt, y50)
     targets = col("target_metals", "")
     targets = np.where(pd.isna(targets), "", targets)
-    dur = years_text(years, np.where(pd.isna(kind), "", kind), targets)
-    dur = np.where(pd.isna(kind), "", dur)
+    dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets)
+    dur_msg[pd.isna(kind)] = messages.Message()
+    dur = messages.render_column(dur_msg, "en")
     rules = monitoring_rules(tables)
     per_sample = rules["grain_area_per_sample_mu"]
     at_least = rules["min_samples_per_plot"]
@@ -487,13 +521,16 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     food = food_k[inv]
     samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
     texts = np.full(n, "", dtype=object)
+    mon_msg = np.full(n, "", dtype=object)
     if planned.any():
         metals = np.asarray(metals_k, dtype=object)[inv]
         at = np.flatnonzero(planned)
         def text(k, m, f):
-            return _monitoring(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f), lang, rules)
+            return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
+                                       rules).encode()
 
-        texts[at] = _per_distinct(text, samples[at], metals[at], food[at])
+        mon_msg[at] = _per_distinct(text, samples[at], metals[at], food[at])
+        texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
     measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
@@ -501,7 +538,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "cash_flow_year1_plot_cny": col("cash_flow_year1_cny_ha") * area,
             "cash_flow_typical_plot_cny_yr": col("cash_flow_typical_cny_ha_yr") * area,
             "typical_year": col("typical_year"),
-            "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur}
+            "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur,
+            "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg}
 
 
 def _money(x: float) -> str:
@@ -643,6 +681,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     if how and how[-1].isdigit():
         how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \
             (how.replace("> ", "超过") + "年" if lang == "zh" else f"{how} yr")
+    else:  # not a clean-up method, or doing nothing: the message in the language
+        how = messages.render(cols["duration_text_msg"][0], lang, tables)
     money_cur = i18n.unit("CNY", lang)
     return PlotAdvice(
         plot_id=plot_id, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
@@ -656,7 +696,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         typical_year=_year(float(r["typical_year"])),
         money_note=i18n.t("ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
-        how_long=i18n.message(how, lang, tables),
+        how_long=how,
         recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else messages.render(
             messages.Message.of("rec.none", unassessed=messages.Message()), lang),
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",

@@ -770,7 +770,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
         unchecked = np.zeros(n, bool)
         if not np.isnan(o.min_mean_temp_c):
-            note = _text(o.climate_note) or "outside the climate of the field evidence"
+            note = _text(o.climate_note) or Message.of("opt.climate_default_note")
             fail(mean_t < o.min_mean_temp_c,
                  [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
                   for t in t_uniq], t_codes)
@@ -793,6 +793,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
+    gap_msgs = np.array([Message.of("opt.gap_note", note=g).encode() if g else "" for g in gaps], dtype=object)
     flat = reasons.T.ravel()
     reason_msg = encode_column(flat)
     return _frames.frame({
@@ -805,6 +806,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "target_metals": mask_text[target_all.T.ravel()],
         "untreated_metals": mask_text[untreated_all.T.ravel()],
         "data_gaps": np.where(app, np.tile(gaps, n), ""),
+        "data_gaps_msg": np.where(app, np.tile(gap_msgs, n), ""),
         "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
         "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
     }, n * k)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.core import i18n
+from agriremed.core import i18n, messages
 from agriremed.stages import soil as soil_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.stages.advice import food_limit_metals
@@ -385,8 +385,8 @@ class PlotAssessment(Dashboard):
                     for c in p["column"]
                 ],
                 "value": p["value"].map(plot_text),
-                "problem": [i18n.message(m, lang, self.tables) for m in p["problem"]],
-                "expected": [i18n.message(m, lang, self.tables) for m in p["expected"]],
+                "problem": list(messages.column_texts(p, "problem", lang, self.tables)),
+                "expected": list(messages.column_texts(p, "expected", lang, self.tables)),
             }
         )
         heads = {c: i18n.t(f"ui.problems.{c}", lang) for c in show.columns}
@@ -425,7 +425,7 @@ class PlotAssessment(Dashboard):
             return ""
         sep, sep2 = ("、", "；") if lang == "zh" else (", ", "; ")
         names = sep.join(i18n.metal_name(x, lang) for x in dict.fromkeys(m["metal"]))
-        why = sep2.join(dict.fromkeys(i18n.message(r, lang, self.tables) for r in m["reason"]))
+        why = sep2.join(dict.fromkeys(messages.column_texts(m, "reason", lang, self.tables)))
         text = i18n.t("ui.assess.not_assessed", lang, metals=names)
         return (f"<p class='ar-not-assessed'><b>{html.escape(text)}</b> "
                 f"<span class='ar-muted'>{html.escape(why)}</span></p>")

@@ -350,7 +350,8 @@ class OptionComparison(Dashboard):
             strict=True,
         ):
             if stab:  # not a clean-up method: no years
-                years.append(i18n.message(text, lang, self.tables))
+                years.append(messages.render(
+                    messages.Message.of("rec.stabilises" if text == STABILISES_TEXT else "dur.stay"), lang))
                 continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
@@ -384,7 +385,8 @@ class OptionComparison(Dashboard):
             for v in t.get("residue_disposal", pd.Series([None] * len(t)))
         ]
         df["reason"] = list(messages.column_texts(t, "reason", lang, self.tables))
-        df["data_gaps"] = self._msg(t.get("data_gaps", pd.Series([None] * len(t))), lang)
+        df["data_gaps"] = (list(messages.column_texts(t, "data_gaps", lang, self.tables)) if "data_gaps" in t
+                           else self._msg(pd.Series([None] * len(t)), lang))
         kinds = [i18n.value("option_kind", k, lang) for k in t["option_kind"]]
         if "evidence" in t:  # partial evidence ranks after complete evidence: say so where it applies
             kinds = [

@@ -509,8 +509,8 @@ class Portfolio(Dashboard):
                 "value": e["value"].map(
                     lambda x: "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)
                 ),
-                "problem": [i18n.message(m, lang, self.tables) for m in e["problem"]],
-                "expected": [i18n.message(m, lang, self.tables) for m in e["expected"]],
+                "problem": list(messages.column_texts(e, "problem", lang, self.tables)),
+                "expected": list(messages.column_texts(e, "expected", lang, self.tables)),
             }
         )
         if not show["line"].ne("").any():  # a DataFrame or Parquet file has no lines

@@ -46,6 +46,7 @@ from scipy.special import ndtr
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, render
 from agriremed.models.uptake import (Z95, as_sold_factor, term_transform, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl)
 from agriremed.core.tables import Tables, load_tables
@@ -352,7 +353,7 @@ PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "plant_basis", 
                       "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note"]
 
 #: Columns of :func:`unassessed_metals`.
-UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason"]
+UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason", "reason_msg"]
 
 #: Soil pH (in water) outside which no transfer function is evaluated [–]: the packaged
 #: functions were fitted on soils within it, and a value outside it is more likely a typing or
@@ -417,7 +418,8 @@ def unassessed_metals(plots: pd.DataFrame, crop=None, metals=None, tables: Table
     pandas.DataFrame
         One row per plot × measured metal without a prediction: ``plot_id``, ``crop``,
         ``metal`` and ``reason`` (no transfer function for the crop and metal; pH outside
-        the domain of the functions; or each function's reason for being skipped).
+        the domain of the functions; or each function's reason for being skipped), with
+        ``reason_msg``, the reason as an encoded message (:mod:`agriremed.core.messages`).
         Only food crops (``food`` in ``crops.csv``) are listed; metals without a food
         limit for the crop are included, and the caller decides which matter (e.g. those
         above their screening value).
@@ -587,10 +589,15 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     is_food = np.isin(crop_uniq, list(food))[crop_codes]
 
     def unassessed(mask, metal, reason):
+        """List the plots of ``mask`` as not assessed for ``metal``; ``reason``: a message, or
+        a function of the rows giving one message per row."""
         mask = mask & is_food
         if mask.any():
+            msgs = [reason] * int(mask.sum()) if isinstance(reason, Message) else reason(np.flatnonzero(mask))
+            codes, uniq = pd.factorize(np.array([m.encode() for m in msgs], dtype=object))
+            text = np.array([render(u, "en") for u in uniq], dtype=object)[codes]
             missing_parts.append(pd.DataFrame({"plot_id": pid[mask], "crop": crops[mask], "metal": metal,
-                                               "reason": reason if np.ndim(reason) == 0 else reason[mask]}))
+                                               "reason": text, "reason_msg": np.asarray(uniq, object)[codes]}))
 
     for metal in metals:
         col = C.metal_column(metal)
@@ -603,7 +610,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                              f"{' …' if len(bad) > 5 else ''}; expected ≥ 0 mg/kg (blank = not measured)")
         measured = ~np.isnan(soil)
         if metal not in by_metal:
-            unassessed(measured, metal, f"no transfer function for {metal.capitalize()} in any crop")
+            unassessed(measured, metal, Message.of("upt.none_any", metal=metal.capitalize()))
             continue
         cands, rows = by_metal[metal]
         chosen = np.full(n, -1)
@@ -646,13 +653,14 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 txt = fn.function_id + " (" + why[~ok] + ")"
                 skipped[bad] = np.where(skipped[bad] == "", txt, skipped[bad] + "; " + txt)
         have = chosen >= 0
+        cap = metal.capitalize()
         unassessed(measured & ~has_fn, metal,
-                   "no transfer function for " + crops + " and " + metal.capitalize())
+                   lambda idx, m=cap: [Message.of("upt.none_crop", crop=c, metal=m) for c in crops[idx]])
         unassessed(measured & has_fn & ~ph_ok, metal,
-                   f"soil pH outside {PH_DOMAIN[0]:g}–{PH_DOMAIN[1]:g}, the domain of the transfer functions")
+                   Message.of("upt.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
         unassessed(measured & has_fn & ph_ok & ~have, metal,
-                   np.where(skipped == "", "its transfer functions apply only in other provinces",
-                            "no function could be used: " + skipped))
+                   lambda idx, sk=skipped: [Message.of("upt.other_provinces") if s == ""
+                                            else Message.of("upt.no_function_used", skipped=s) for s in sk[idx]])
         if not have.any():
             continue
         hidx = np.flatnonzero(have)
