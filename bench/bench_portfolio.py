@@ -58,7 +58,7 @@ from agriremed.io.synthetic import synthetic_plots  # noqa: E402
 import duration_kernel as K  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
-DEFAULT_CHUNK = 10_000
+DEFAULT_CHUNK = 5_000  # fits the default memory budget of plan_stream (agriremed.engine.stream.check_draws)
 DEFAULT_OUT = HERE / "results"
 #: Seed of the synthetic portfolio (every size is a prefix-free draw with this seed).
 PORTFOLIO_SEED = 0
