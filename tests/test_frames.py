@@ -54,3 +54,18 @@ def test_row_percentiles_of_repeated_values_equal_numpy(n_draws):
     np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))    # same sign of zero
     np.testing.assert_array_equal(got[:, [0, 1, 2, 3, 4, 6, 7]], direct)
     assert np.isnan(got[:, 5]).all()
+
+
+def test_per_distinct_calls_once_per_distinct_combination_and_keeps_none_apart_from_nan():
+    calls = []
+
+    def fn(a, b):
+        calls.append((a, b))
+        return f"{a}-{b}"
+
+    a = np.array(["x", "y", "x", None, np.nan, "x"], dtype=object)
+    b = np.array([1, 1, 1, 2, 2, 2])
+    out = _frames.per_distinct(fn, a, b)
+    assert out.tolist() == ["x-1", "y-1", "x-1", "None-2", "nan-2", "x-2"]
+    assert len(calls) == 5  # (x,1) once although it appears twice
+    assert _frames.per_distinct(fn, np.array([], dtype=object)).tolist() == []

@@ -14,7 +14,7 @@ import pandas as pd
 
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
            "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
-           "format_unique", "texts_by_code", "row_percentiles"]
+           "per_distinct", "format_unique", "texts_by_code", "row_percentiles"]
 
 
 def obj(values) -> np.ndarray:
@@ -298,6 +298,27 @@ def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
     first = np.full(len(u), -1, dtype=np.intp)
     first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
     return first, inv.astype(np.intp)
+
+
+def per_distinct(fn, *columns) -> np.ndarray:
+    """``fn(*values)`` of every row, called once per distinct combination of the columns' values.
+
+    ``None`` and NaN in an object column count as different values (they print differently).
+
+    Returns
+    -------
+    numpy.ndarray of object
+        One result per row.
+    """
+    if not len(columns[0]):
+        return np.zeros(0, dtype=object)
+    keys = []
+    for c in columns:
+        keys.append(c)
+        if c.dtype == object:
+            keys.append(c == None)  # noqa: E711 (elementwise)
+    first, inv = distinct(*keys)
+    return texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
 
 
 def plot_codes(rows: pd.DataFrame, g: Grid | None = None) -> np.ndarray:

@@ -1112,22 +1112,6 @@ def _cleanup_text(row) -> Message:
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
 
-def _per_distinct(fn, *columns) -> np.ndarray:
-    """``fn(*values)`` of every row, called once per distinct combination of the columns' values.
-
-    ``None`` and NaN count as different values (they print differently).
-    """
-    keys = []
-    for c in columns:
-        keys.append(c)
-        if c.dtype == object:
-            keys.append(c == None)  # noqa: E711 (elementwise)
-    if not len(columns[0]):
-        return np.zeros(0, dtype=object)
-    first, inv = _frames.distinct(*keys)
-    return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
-
-
 def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
@@ -1141,18 +1125,18 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if not n:
         return body
     M = Message.of
-    npv = _per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
+    npv = _frames.per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
                         else M("rec.npv", money=_fmt_money(x, money), years=H), b["npv_vs_baseline_cny_ha"])
-    co2 = _per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2", co2e_t_ha_yr=printed(x, 1)),
+    co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2", co2e_t_ha_yr=printed(x, 1)),
                         b["net_co2e_vs_baseline_t_ha_yr"])
-    untreated = _per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
+    untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
                                 "years_p90", "option_kind") if c in b]
 
     def cleanup(sel):
-        return _per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
+        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
                              *(b[c][sel] for c in cleanup_cols))
 
     def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts
@@ -1164,7 +1148,7 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     rest = np.ones(n, bool)
     sel = kind == "baseline"
     if sel.any():
-        safe = _per_distinct(lambda x: Message() if np.isnan(x) else M("rec.chance", share=_pct(x), standard=std),
+        safe = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.chance", share=_pct(x), standard=std),
                              p[sel])
         clean = b["soil_class"][sel] == "priority_protection"
         msgs = np.empty(int(sel.sum()), dtype=object)
@@ -1176,7 +1160,7 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if sel.any():
         seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
             else np.full(int(sel.sum()), np.nan)
-        food = _per_distinct(lambda fc, x: M("rec.seasons", crop=fc, standard=std, share=_pct(x))
+        food = _frames.per_distinct(lambda fc, x: M("rec.seasons", crop=fc, standard=std, share=_pct(x))
                              if fc not in ("none", None) and not np.isnan(x) else Message(),
                              b["food_crop"][sel], seasons)
         body[sel] = each("rec.phytoextraction", sel, cleanup=cleanup(sel), seasons=food, npv=npv[sel],
@@ -1184,15 +1168,15 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         rest &= ~sel
     sel = kind == "phytomanagement"
     if sel.any():
-        energy = _per_distinct(lambda x: Message() if np.isnan(x) else M("rec.energy", energy_gj_ha_yr=printed(x)),
+        energy = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.energy", energy_gj_ha_yr=printed(x)),
                                b["useful_energy_gj_ha_yr"][sel])
-        biomass = _per_distinct(lambda x: printed(x, 1), b["biomass_t_dm_ha_yr"][sel])
+        biomass = _frames.per_distinct(lambda x: printed(x, 1), b["biomass_t_dm_ha_yr"][sel])
         body[sel] = each("rec.phytomanagement", sel, biomass_t_dm_ha_yr=biomass, energy=energy, cleanup=cleanup(sel),
                          npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
-        safe = _per_distinct(lambda x: M("rec.crop_unknown") if np.isnan(x)
+        safe = _frames.per_distinct(lambda x: M("rec.crop_unknown") if np.isnan(x)
                              else M("rec.crop_meets", standard=std, share=_pct(x)), p[sel])
         body[sel] = each("rec.protect", sel, safe=safe, npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
@@ -1256,19 +1240,19 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
-        ahead_msg[has] = _per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
+        ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                       for c in keys}), table, tables or load_tables(), std, H)
     s.update(adv)
-    plot = _plot_clause(adv, ok, money)
+    plot = advice_mod.plot_clause(adv, ok, money)
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     if has_na.any():
-        unassessed[has_na] = _per_distinct(
+        unassessed[has_na] = _frames.per_distinct(
             lambda m: Message.of("rec.not_assessed_many" if "+" in m else "rec.not_assessed_one",
                                  metals="/".join(x.capitalize() for x in m.split("+"))), na[has_na])
     rec = np.empty(n, dtype=object)
@@ -1280,24 +1264,3 @@ def _summary(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY",
     return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)
 
 
-def _plot_clause(cols: dict, rows, money=("CNY", 1.0)) -> np.ndarray:
-    """The sentence that ends a recommendation with the plot's money and monitoring, as a
-    message per row of ``rows`` (:func:`agriremed.stages.advice.plot_clause` in words)."""
-    idx = np.flatnonzero(rows)
-    code, rate = money
-
-    def amount(x, yearly=False, signed=False):
-        fmt = advice_mod._signed if signed else advice_mod._money
-        per = "_yr" if yearly else ""
-        if code == "CNY" or np.isnan(x):
-            return Message.of(f"money.cny{per}", cny=fmt(x))
-        return Message.of(f"money.cur{per}", value=fmt(x / rate), currency=code, cny=fmt(x))
-
-    f = {k: np.asarray(cols[k], float)[idx].tolist() for k in ("area_mu", "first_year_cost_plot_cny",
-                                                              "cash_flow_year1_plot_cny",
-                                                              "cash_flow_typical_plot_cny_yr", "typical_year")}
-    mon = _per_distinct(Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
-    return [Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
-                       year=advice_mod._year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
-            for a, c, n1, t, y, m in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],
-                                         f["cash_flow_typical_plot_cny_yr"], f["typical_year"], mon, strict=True)]

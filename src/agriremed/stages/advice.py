@@ -406,12 +406,6 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     return out
 
 
-def _per_distinct(fn, *columns) -> np.ndarray:
-    """``fn(*values)`` of every row, called once per distinct combination of the columns' values."""
-    first, inv = _frames.distinct(*columns)
-    return _frames.texts_by_code(inv, [fn(*(c[i] for c in columns)) for i in first])
-
-
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
                         rules: dict | None = None) -> messages.Message:
     """The monitoring advice as a message: grain sampling (samples, metals, years) and how
@@ -529,7 +523,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
                                        rules).encode()
 
-        mon_msg[at] = _per_distinct(text, samples[at], metals[at], food[at])
+        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
@@ -558,33 +552,34 @@ def _year(x: float) -> str:
     return "n/a" if math.isnan(x) else f"{x:.0f}"
 
 
-def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> np.ndarray:
-    """The sentence that ends a recommendation with the plot's money and monitoring (English).
+def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> list:
+    """The clause that ends a recommendation with the plot's money and monitoring, as a message.
 
     "First year on the plot (6.3 mu): cost 12,345 CNY, net -1,234 CNY; a typical year (year 3):
-    net +2,345 CNY/yr; grain sampling every season: …." — one per row of ``cols`` (output of :func:`summary_columns`), or of
-    the rows ``rows``. In another reporting currency ``money`` = (code, CNY per unit) the
-    amounts are given in it with the CNY amount in brackets.
+    net +2,345 CNY/yr; grain sampling every season: …." — one :class:`~agriremed.core.messages.Message`
+    (code ``rec.plot``) per row of ``cols`` (output of :func:`summary_columns`), or of the rows
+    ``rows`` (boolean mask or positions). In another reporting currency ``money`` = (code, CNY per
+    unit) the amounts are given in it with the CNY amount in brackets.
     """
     idx = np.arange(len(cols["area_mu"])) if rows is None else np.flatnonzero(rows) \
         if np.asarray(rows).dtype == bool else np.asarray(rows)
     code, rate = money
 
-    def amount(x, per="", signed=False):
-        m = _signed if signed else _money
-        if code == "CNY" or math.isnan(x):
-            return f"{m(x)} CNY{per}"
-        return f"{m(x / rate)} {code}{per} ({m(x)} CNY{per})"
+    def amount(x, yearly=False, signed=False):
+        fmt = _signed if signed else _money
+        per = "_yr" if yearly else ""
+        if code == "CNY" or np.isnan(x):
+            return messages.Message.of(f"money.cny{per}", cny=fmt(x))
+        return messages.Message.of(f"money.cur{per}", value=fmt(x / rate), currency=code, cny=fmt(x))
 
-    mu = [f"{x:,.1f}" for x in np.asarray(cols["area_mu"], float)[idx].tolist()]
-    cost = [amount(x) for x in np.asarray(cols["first_year_cost_plot_cny"], float)[idx].tolist()]
-    net1 = [amount(x, signed=True) for x in np.asarray(cols["cash_flow_year1_plot_cny"], float)[idx].tolist()]
-    typ = [amount(x, "/yr", signed=True)
-           for x in np.asarray(cols["cash_flow_typical_plot_cny_yr"], float)[idx].tolist()]
-    year = [_year(x) for x in np.asarray(cols["typical_year"], float)[idx].tolist()]
-    mon = np.asarray(cols["monitoring"], dtype=object)[idx]
-    return np.array([f" First year on the plot ({a} mu): cost {b}, net {n}; a typical year (year {y}): net {t}; {d}."
-                     for a, b, n, y, t, d in zip(mu, cost, net1, year, typ, mon, strict=True)], dtype=object)
+    f = {k: np.asarray(cols[k], float)[idx].tolist() for k in ("area_mu", "first_year_cost_plot_cny",
+                                                              "cash_flow_year1_plot_cny",
+                                                              "cash_flow_typical_plot_cny_yr", "typical_year")}
+    mon = _frames.per_distinct(messages.Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
+    return [messages.Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
+                                year=_year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
+            for a, c, n1, t, y, m in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],
+                                         f["cash_flow_typical_plot_cny_yr"], f["typical_year"], mon, strict=True)]
 
 
 @dataclasses.dataclass
