@@ -307,6 +307,8 @@ class Plan:
         The scenario used (seed included).
     version : str
         agriremed version.
+    text_rows : {"all", "recommended"}
+        Plan rows whose sentences were rendered (see :func:`plan`).
     """
 
     table: pd.DataFrame
@@ -340,6 +342,7 @@ class Plan:
     scores: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
     #: Stage inputs kept for :func:`reprice` and :func:`replan` (see ``reuse`` above).
     reuse: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    text_rows: str = "all"
 
     def yearly_cash_flows(self, plot_ids=None, transfers: bool = False) -> pd.DataFrame:
         """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
@@ -470,7 +473,8 @@ def _progress(total, enabled):
 
 
 def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
-         tables: Tables | None = None, progress: bool | None = None, detail: bool = True) -> Plan:
+         tables: Tables | None = None, progress: bool | None = None, detail: bool = True,
+         text_rows: str = "all") -> Plan:
     """Plan remediation for a table of plots.
 
     Parameters
@@ -491,6 +495,13 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         ``trajectories``, ``schedule``, ``scores``, ``metal_fate``). Portfolio runs
         (:func:`plan_chunks`) may leave them out: ``table`` and ``summary`` are the same
         either way, and the skipped tables are empty.
+    text_rows : {"all", "recommended"}
+        Plan rows whose sentences (``reason``, ``why_<criterion>``) are rendered: every row,
+        or only each plot's recommended row and the rows the soft re-use table reads
+        (portfolio runs that write only those rows; :func:`agriremed.engine.stream.plan_stream`
+        with ``plan_rows="recommended"``). Elsewhere ``reason`` is ``None`` but its message
+        ``reason_msg`` is kept, and ``why_<criterion>`` and its message are empty. Numbers,
+        ranks, the summary and its recommendation are the same either way.
 
     Returns
     -------
@@ -503,6 +514,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     >>> p = agriremed.plan("data/samples/plots.csv", seed=1)      # doctest: +SKIP
     >>> p.summary[["plot_id", "recommended_option"]]                # doctest: +SKIP
     """
+    if text_rows not in TEXT_ROWS:
+        raise ValueError(f"text_rows {text_rows!r}: expected one of {', '.join(TEXT_ROWS)}")
     scenario = scenario or Scenario()
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
@@ -516,7 +529,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
 
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
     bar.update()
-    early = {**_early_stages(v, scenario, tables, bar),
+    early = {**_early_stages(v, scenario, tables, bar, text_rows),
              "notes": list(v.notes) + biochar_notes + rules_note(scenario)}
     result = _late_stages(early, scenario, tables, money, early["notes"] + money_note, detail, bar)
     bar.close()
@@ -568,8 +581,9 @@ def _money(scenario: Scenario, tables: Tables) -> tuple[tuple[str, float], list[
     return (code, rate), note
 
 
-def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dict:
-    """Stages whose outputs do not depend on :data:`LATE_FIELDS`, as a dict of their tables."""
+def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar, text_rows: str = "all") -> dict:
+    """Stages whose outputs do not depend on :data:`LATE_FIELDS`, as a dict of their tables
+    (and ``text_rows``, the plan rows whose sentences are rendered)."""
     P = _with_all_input_columns(v.plots)
     screened = soil_mod.screen(P, tables, scenario.threshold_set)
     soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
@@ -581,7 +595,7 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
-                                            rule_set=scenario.rule_set)
+                                            rule_set=scenario.rule_set, render=text_rows == "all")
     except ValueError as exc:
         if "rule set" not in str(exc):
             raise
@@ -615,7 +629,7 @@ def _early_stages(v: Validation, scenario: Scenario, tables: Tables, bar) -> dic
     uptake_table = uptake_table.iloc[order].reset_index(drop=True)
     return {"v": v, "P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
             "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
-            "removal": removal}
+            "removal": removal, "text_rows": text_rows}
 
 
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,
@@ -700,13 +714,13 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
     soil_plot = e["soil_plot"]
     plan_table, summary, rank, scores = _rank_and_summarise(
         opts, [dur, compliance, bio, en, ctot, eco, seasons], P, soil_plot, tables, scenario, money, grid,
-        detail)
+        detail, e.get("text_rows", "all"))
     bar.update()
     reuse = {}
     small = len(opts) <= REPLAN_MAX_ROWS
     if detail or small:
         reuse = {"P": P, "schedule": schedule, "seasons": seasons, "grid": grid, "money": money,
-                 "detail": detail}
+                 "detail": detail, "text_rows": e.get("text_rows", "all")}
         if small:
             reuse["early"] = e
     return Plan(table=plan_table, summary=summary, plots=v.plots, rejected=v.rejected, problems=v.problems,
@@ -716,7 +730,7 @@ def _late_stages(e: dict, scenario: Scenario, tables: Tables, money, notes, deta
                 n_input=v.n_input, tables=tables, notes=notes, metal_fate=fate,
                 carbon_by_year=by_year, targets=targets, trajectories=traj,
                 schedule=_applicable_years(schedule, opts) if detail else pd.DataFrame(), scores=scores,
-                reuse=reuse)
+                reuse=reuse, text_rows=e.get("text_rows", "all"))
 
 
 def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, scenario,
@@ -736,8 +750,10 @@ def _economics(opts, P, dur, compliance, bio, ctot, en, schedule, grid, tables, 
         raise
 
 
-def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail):
-    """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``)."""
+def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
+                        text_rows: str = "all"):
+    """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
+    ``text_rows`` as in :func:`plan`."""
     lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
@@ -758,8 +774,11 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
         index=index)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
-                                    H, money=money, economics_view=scenario.economics_view)
+                                    H, money=money, economics_view=scenario.economics_view,
+                                    reasons_for="applicable" if text_rows == "all" else "recommended")
     _add_columns(cols, rank, index)
+    if text_rows != "all":
+        cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_message(rank, weights, tables)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
@@ -768,6 +787,24 @@ def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, mone
     summary = _with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = _with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
+
+
+def _reasons_of_output_rows(cols: dict, tables: Tables) -> np.ndarray:
+    """The English ``reason`` of the rows a portfolio run writes (``text_rows="recommended"``):
+    each plot's recommended row and the rows of the options the soft re-use table reads
+    (``reuse_options.csv`` ``biomass_option``); ``None`` elsewhere (``reason_msg`` is kept)."""
+    oid = _frames.obj(cols["option_id"])
+    reuse = getattr(tables, "reuse_options", None)
+    read = set() if reuse is None else set(reuse["biomass_option"].dropna().astype(str)) - {""}
+    rows = np.flatnonzero(cols["recommended"].to_numpy(bool) | np.isin(oid, list(read)))
+    out = np.full(len(oid), None, dtype=object)
+    if len(rows):
+        out[rows] = render_column(_frames.obj(cols["reason_msg"])[rows], "en", tables)
+    return out
+
+
+#: Values of :func:`plan`'s ``text_rows``.
+TEXT_ROWS = ("all", "recommended")
 
 
 def reprice(result: Plan, scenario: Scenario) -> Plan:
@@ -813,7 +850,8 @@ def reprice(result: Plan, scenario: Scenario) -> Plan:
     frames = [result.duration, result.compliance, result.biomass, result.energy, result.carbon, eco,
               r["seasons"]]
     plan_table, summary, rank, scores = _rank_and_summarise(opts, frames, r["P"], result.soil_plot, tables,
-                                                            scenario, r["money"], r["grid"], r["detail"])
+                                                            scenario, r["money"], r["grid"], r["detail"],
+                                                            r.get("text_rows", "all"))
     return dataclasses.replace(result, table=plan_table, summary=summary, ranking=rank, scores=scores,
                                economics=eco, scenario=scenario)
 
@@ -927,6 +965,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     Plan
         A new plan with ``scenario.weights = weights``.
     """
+    if result.text_rows != "all":  # the new first options would have no sentences
+        raise ValueError("rerank needs a plan whose rows all carry their sentences (text_rows='all')")
     scenario = result.scenario.replace(weights=dict(weights))
     w = scenario.normalised_weights()
     tables = result.tables
