@@ -978,9 +978,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         :class:`agriremed.io.workbook.StreamWorkbook` ``plan.xlsx``.
     plan_rows : {"all", "recommended"}
         Rows of the plan file: every plot × option, or each plot's recommended option only
-        (the summary still has every planned plot). With ``"recommended"`` the sentences of
-        the other rows are never rendered (``text_rows`` of :func:`agriremed.plan`), which
-        roughly halves the planning time, and the plan file is about 26 times smaller.
+        (the summary still has every planned plot). With ``"recommended"``, or without
+        ``out``, the sentences of the other rows are never rendered (``text_rows`` of
+        :func:`agriremed.plan`), which roughly halves the planning time; the plan file is
+        about 26 times smaller.
 
     Returns
     -------
@@ -1036,13 +1037,15 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
 
     acc = _Collected(keep_summary=keep_summary, keep_recommended=keep_recommended, writing=out is not None,
                      extra_outputs=extra_outputs, plan_rows=plan_rows)
+    # sentences only for the plan rows that leave the run (written, or kept as recommended rows)
+    text_rows = "all" if out is not None and plan_rows == "all" else "recommended"
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
                else None)
     try:
         for chunk in _with_last(inp.chunks()):
             if len(chunk) == 0 and (acc.n_chunks > 0 or not chunk.attrs.get("last", False)):
                 continue  # only blank lines; a file without any data row is reported once at the end
-            acc.add(plan_chunk(chunk, scenario, tables, acc.n_input, duplicates, text_rows=plan_rows), sinks,
+            acc.add(plan_chunk(chunk, scenario, tables, acc.n_input, duplicates, text_rows=text_rows), sinks,
                     soft_sinks)
             bar.update(len(chunk))
     finally:
