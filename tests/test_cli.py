@@ -1,5 +1,6 @@
 """The command line: plan, screen, validate; exit codes; offline report."""
 
+import csv
 import json
 import re
 import subprocess
@@ -412,7 +413,8 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
 
     f = tmp_path / "p.csv"
     synthetic_plots(300, seed=21).to_csv(f, index=False)
-    assert main(["plan", str(f), "--out", str(tmp_path / "chunked"), "--draws", "20", "--memory", "400"]) == 0
+    assert main(["plan", str(f), "--out", str(tmp_path / "chunked"), "--draws", "20", "--memory", "400",
+                 "--all-options"]) == 0
     out = capsys.readouterr().out
     assert "planning in chunks of 134 plots (the input has up to 301 rows" in out
     assert "300 plot(s) planned, 0 rejected, 3 chunk(s)" in out
@@ -421,6 +423,14 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
     for name in ("plan.csv", "summary.csv", "rejected.csv"):
         assert (tmp_path / "chunked" / name).read_bytes() == (whole / name).read_bytes(), name
     assert json.loads((tmp_path / "chunked" / "run.json").read_text())["chunk_size"] == 134
+    # by default the chunked plan.csv holds the recommended rows, as the whole plan writes them
+    assert main(["plan", str(f), "--out", str(tmp_path / "rec"), "--draws", "20", "--memory", "400",
+                 "--quiet"]) == 0
+    lines = (whole / "plan.csv").read_text(encoding="utf-8-sig").splitlines()
+    col = lines[0].split(",").index("recommended")
+    want = [lines[0]] + [x for x in lines[1:] if next(csv.reader([x]))[col] == "True"]
+    assert (tmp_path / "rec" / "plan.csv").read_text(encoding="utf-8-sig").splitlines() == want
+    assert (tmp_path / "rec" / "summary.csv").read_bytes() == (whole / "summary.csv").read_bytes()
     # the same file fits in one plan with the default budget: report.html and the per-year tables
     assert main(["plan", str(f), "--out", str(tmp_path / "one"), "--draws", "20", "--quiet"]) == 0
     assert (tmp_path / "one" / "report.html").exists()

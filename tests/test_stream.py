@@ -11,6 +11,7 @@ import pytest
 import agriremed
 from agriremed.apps.cli import main
 from agriremed.io.readers import InputFileError
+from agriremed.engine.plan import rerank
 from agriremed.engine.stream import duplicate_ids, iter_chunks, plan_stream
 from agriremed.io.synthetic import synthetic_plots
 
@@ -400,3 +401,64 @@ def test_utf16_crlf_and_gbk_cr_files_stream_as_in_memory(tmp_path, encoding, new
     assert r.n_planned == 15 and r.summary is not None
     assert any("header found on line 3" in n for n in r.notes)
     assert p.plots["line"].tolist()[:2] == [4, 5]
+
+
+# ---- portfolio runs write (and render the sentences of) the recommended rows only -------------
+
+def test_recommended_plan_rows_equal_the_recommended_rows_of_the_full_run(messy_csv, whole, tmp_path):
+    p, out = whole
+    r = plan_stream(messy_csv, SC, out=tmp_path, chunk_size=40, fmt="csv", progress=False,
+                    plan_rows="recommended")
+    full = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
+    rec = pd.read_csv(tmp_path / "plan.csv", dtype=str, keep_default_na=False)
+    want = full.loc[full["recommended"] == "True"].reset_index(drop=True)
+    assert len(rec) == 127 and rec["plot_id"].is_unique  # one row per planned plot
+    pd.testing.assert_frame_equal(rec, want)  # every column, the sentences included
+    assert (rec["why_food_safety"] != "").all() and (rec["why_economics"] != "").all()
+    assert _body(tmp_path / "summary.csv") == _body(out / "summary.csv")
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert run["plan_rows"] == "recommended"
+    assert r.n_planned + len(r.rejected) == r.n_input == 130
+
+
+def test_plan_rows_and_text_rows_are_checked():
+    plots = synthetic_plots(3, seed=1)
+    with pytest.raises(ValueError, match="plan_rows 'best'"):
+        plan_stream(plots, SC, plan_rows="best", progress=False)
+    with pytest.raises(ValueError, match="text_rows 'some'"):
+        agriremed.plan(plots, SC, text_rows="some", progress=False)
+
+
+def test_text_rows_recommended_changes_only_the_sentences_of_other_rows():
+    plots = synthetic_plots(60, seed=9)
+    sc = agriremed.Scenario(mc_draws=0)
+    a = agriremed.plan(plots, sc, progress=False, detail=False)
+    b = agriremed.plan(plots, sc, progress=False, detail=False, text_rows="recommended")
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    rec = a.table["recommended"].to_numpy(bool)
+    pd.testing.assert_frame_equal(a.table[rec], b.table[rec])
+    text = ["reason"] + [c for c in a.table.columns if c.startswith("why_")]
+    pd.testing.assert_frame_equal(a.table.drop(columns=text), b.table.drop(columns=text))
+    other = b.table.loc[~rec & a.table["applicable"].to_numpy(bool)]
+    assert len(other) and other["why_carbon"].isna().all() and (other["why_carbon_msg"] == "").all()
+    # the reason's message is kept on every row, its English only where written
+    assert (b.table["reason_msg"] == a.table["reason_msg"]).all()
+    assert b.text_rows == "recommended" and a.text_rows == "all"
+    with pytest.raises(ValueError, match="rerank needs"):
+        rerank(b, {"carbon": 1.0})
+
+
+def test_cli_in_chunks_writes_recommended_rows_unless_all_options(messy_csv, tmp_path, capsys):
+    args = ["plan", str(messy_csv), "--draws", "0", "--chunk-size", "50", "--format", "csv"]
+    assert main([*args, "--out", str(tmp_path / "rec")]) == 0
+    said = capsys.readouterr().out
+    assert "plan.csv (each plot's recommended option (--all-options: every option of every plot))" in said
+    assert main([*args, "--out", str(tmp_path / "all"), "--all-options", "--quiet"]) == 0
+    rec = pd.read_csv(tmp_path / "rec" / "plan.csv", dtype={"plot_id": str})
+    full = pd.read_csv(tmp_path / "all" / "plan.csv", dtype={"plot_id": str})
+    n_opts = len(full) // 127
+    assert len(rec) == 127 and len(full) == 127 * n_opts and n_opts > 10
+    assert rec["recommended"].all() and full["recommended"].sum() == 127
+    html = (tmp_path / "rec" / "report.html").read_text(encoding="utf-8")
+    assert "plan.csv holds the row of each plot&#x27;s recommended option" in html
+    assert "every option of every plot" not in (tmp_path / "all" / "report.html").read_text(encoding="utf-8")

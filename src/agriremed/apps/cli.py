@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "(automatic when the input has more plots than "
                          "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
                          "7 166 in chunks without draws)")
+    pl.add_argument("--all-options", action="store_true",
+                    help="in chunks, write every option of every plot to the plan file (default in chunks: "
+                         "each plot's recommended option only, which also plans about twice as fast; the "
+                         "in-memory plan always writes every option)")
     pl.add_argument("--memory", type=float, default=MEMORY_BUDGET_MB, metavar="MB",
                     help=f"estimated peak memory the plan may use (default {MEMORY_BUDGET_MB:,.0f} MB); sets "
                          "the automatic chunk size and the most Monte Carlo draws")
@@ -562,11 +566,15 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     fmt = args.format or ("parquet" if rows is None else "csv")
     gpkg = fmt == "gpkg"
     fmt = "parquet" if gpkg else fmt
+    plan_rows = "all" if getattr(args, "all_options", False) else "recommended"
     if not args.quiet:
         why = "" if rows is None else (
             f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
             f"at a time keep the memory under about {args.memory:,.0f} MB)")
-        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} and summary.{fmt} as they come "
+        which = ("every option of every plot" if plan_rows == "all" else
+                 "each plot's recommended option (--all-options: every option of every plot)")
+        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} ({which}) and summary.{fmt} "
+             f"as they come "
              f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; "
              f"no per-plot "
              f"report tables or per-year tables: those need the whole input in one plan of at most "
@@ -578,7 +586,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         extra.append(StreamWorkbook(lang=args.lang))
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
-                    memory_mb=args.memory, extra_outputs=extra)
+                    memory_mb=args.memory, extra_outputs=extra, plan_rows=plan_rows)
     for w in extra:
         if getattr(w, "note", ""):
             _say(w.note)

@@ -193,9 +193,14 @@ def _default_tables():
 
 
 def _name_map(table: str, code_col: str, lang: str, tables=None) -> dict[str, str]:
-    df = getattr(tables or _default_tables(), table)
-    col = "name_zh" if lang == "zh" else "name_en"
-    return dict(zip(df[code_col], df[col], strict=True))
+    t = tables or _default_tables()
+
+    def build() -> dict[str, str]:
+        df = getattr(t, table)
+        return dict(zip(df[code_col], df["name_zh" if lang == "zh" else "name_en"], strict=True))
+
+    # built once per tables object (read-only), not on every name looked up
+    return t.memo(("i18n_names", table, code_col, lang), build) if hasattr(t, "memo") else build()
 
 
 def option_name(option_id: str, lang: str = "en", tables=None) -> str:

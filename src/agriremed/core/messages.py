@@ -313,11 +313,19 @@ def _note(v, lang, tables):
 def _rule_reason(v, lang, tables, params=None):
     """Reason of a jurisdiction rule of ``land_rules.csv`` (``reason_<lang>``, else English),
     looked up by rule id within the message's ``rule_set``."""
-    lr = getattr(tables or load_tables(), "land_rules", None)
+    t = tables or load_tables()
+    rule_set = (params or {}).get("rule_set")
+    if not hasattr(t, "memo"):
+        return _rule_reason_of(t, v, lang, rule_set)
+    # the tables are read-only: each rule's reason is looked up once per tables object
+    return t.memo(("messages.rule_reason", v, lang, rule_set), lambda: _rule_reason_of(t, v, lang, rule_set))
+
+
+def _rule_reason_of(tables, v, lang, rule_set):
+    lr = getattr(tables, "land_rules", None)
     if lr is None:
         return str(v)
     rows = lr.loc[lr["rule_id"] == v]
-    rule_set = (params or {}).get("rule_set")
     if rule_set is not None and (rows["rule_set"] == rule_set).any():
         rows = rows.loc[rows["rule_set"] == rule_set]
     if rows.empty:

@@ -1236,6 +1236,7 @@ def digest_report_html(
     date=None,
     title: str | None = None,
     extra_sections=(),
+    plan_rows: str = "all",
 ) -> str:
     """The report of a streamed plan, built from its :class:`PlanDigest` (no plot × option table).
 
@@ -1274,6 +1275,9 @@ def digest_report_html(
         Title (default from the regions).
     extra_sections : sequence of Section
         More sections, placed after the figures.
+    plan_rows : {"all", "recommended"}
+        Rows of the plan file (:func:`agriremed.engine.stream.plan_stream`): the section on
+        what is left out says which.
 
     Returns
     -------
@@ -1289,8 +1293,9 @@ def digest_report_html(
     if rej is not None:
         sections.append(rej)
     plan_file, summary_file = files
-    skipped = i18n.t("ui.report.intro_skipped", lang, n=f"{n_input:,}", chunks=f"{n_chunks:,}",
-                     size=f"{chunk_size:,}", plan_file=plan_file, summary_file=summary_file)
+    skipped = i18n.t("ui.report.intro_skipped" if plan_rows == "all" else "ui.report.intro_skipped_rec", lang,
+                     n=f"{n_input:,}", chunks=f"{n_chunks:,}", size=f"{chunk_size:,}", plan_file=plan_file,
+                     summary_file=summary_file)
     sections.append(
         Section(
             "skipped",
@@ -1372,6 +1377,7 @@ class StreamReport:
             columns=list(self.columns),
             lang=self.lang,
             date=self.date,
+            plan_rows=run.get("plan_rows", "all"),
         )
         p = Path(out) / "report.html"
         p.write_text(text, encoding="utf-8")

@@ -526,7 +526,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
-    by_option = {o: measures_text(o, tables, lang) for o in set(opts) if isinstance(o, str)}
+    # an option's steps depend only on the tables: built once per tables object (chunks share it)
+    by_option = {o: tables.memo(("advice.measures_text", o, lang), lambda o=o: measures_text(o, tables, lang))
+                 for o in set(opts) if isinstance(o, str)}
     measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
     return {"area_mu": mu, "measures": measures, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
             "cash_flow_year1_plot_cny": col("cash_flow_year1_cny_ha") * area,

@@ -326,17 +326,22 @@ def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: T
 
 
 # -------------------------------------------------------------------- removal engine
+def _parameter_rows(tables: Tables, parameter: str):
+    """The ``option_parameters.csv`` rows of ``parameter`` and their position by (option, metal)."""
+    p = tables.option_parameters
+    p = p.loc[p["parameter"] == parameter].reset_index(drop=True)
+    pm = p["metal"].fillna("").to_numpy(object)
+    return p, {(o, m): i for i, (o, m) in enumerate(zip(_frames.obj(p["option_id"]), pm, strict=True))}
+
+
 def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_names, n_draws, seed):
     """Typical values and draws of one parameter for each (option, metal) row.
 
     ``option_pos`` indexes ``tables.options``; ``metal_codes`` index ``metal_names``
     ('' for a parameter that is not per metal).
     """
-    p = tables.option_parameters
-    p = p.loc[p["parameter"] == parameter].reset_index(drop=True)
-    pm = p["metal"].fillna("").to_numpy(object)
+    p, where = tables.memo(("duration.parameter_rows", parameter), lambda: _parameter_rows(tables, parameter))
     lib = _frames.obj(tables.options["option_id"])
-    where = {(o, m): i for i, (o, m) in enumerate(zip(_frames.obj(p["option_id"]), pm, strict=True))}
     first, inv = _frames.distinct(option_pos, metal_codes)
     ix_u = np.array([where.get((lib[o] if o >= 0 else None, metal_names[mc]), -1)
                      for o, mc in zip(np.asarray(option_pos)[first], np.asarray(metal_codes)[first], strict=True)],

@@ -628,7 +628,7 @@ def treated_metals(kind: str, exceed, crop_risk, treats_mask):
 
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
                      only=None, crop_risk: pd.DataFrame | None = None,
-                     rule_set: str = "china") -> pd.DataFrame:
+                     rule_set: str = "china", render: bool = True) -> pd.DataFrame:
     """Build the plot × option table with applicability and reasons.
 
     Parameters
@@ -649,6 +649,10 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     rule_set : str
         Jurisdiction rule set of ``land_rules.csv`` (``china``, ``none`` or a user set);
         reads the optional plot column ``basic_farmland`` (blank or missing: unknown).
+    render : bool
+        Render the English ``reason`` of every row. Without it ``reason`` is ``None`` and
+        only the message ``reason_msg`` is filled: the engine renders the rows it writes
+        (:func:`agriremed.core.messages.render_column`).
 
     Returns
     -------
@@ -801,7 +805,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "option_id": np.tile(_frames.obj(opts["option_id"]), n),
         "option_kind": np.tile(_frames.obj(opts["kind"]), n),
         "applicable": app,
-        "reason": render_column(flat, "en", tables),
+        "reason": render_column(flat, "en", tables) if render else np.full(n * k, None, dtype=object),
         "reason_msg": reason_msg,
         "target_metals": mask_text[target_all.T.ravel()],
         "untreated_metals": mask_text[untreated_all.T.ravel()],

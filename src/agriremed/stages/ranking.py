@@ -511,7 +511,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
                  food_standard: str = "GB2762", horizon_yr: int = 20,
-                 money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined") -> pd.DataFrame:
+                 money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
+                 reasons_for: str = "applicable") -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -532,6 +533,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         that currency beside CNY (the traffic-light thresholds stay in CNY).
     economics_view : {"combined", "farmer", "programme"}
         Whose NPV the economics criterion counts (see :func:`criteria_values`).
+    reasons_for : {"applicable", "recommended"}
+        Rows that get the ``why_<criterion>`` texts: every applicable option, or only each
+        plot's recommended one (portfolio runs that write only the recommended rows; the
+        other rows get ``None`` and an empty message). Scores, ranks and lights are the
+        same either way.
 
     Returns
     -------
@@ -543,6 +549,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         only; expected options rank before allowed ones, then fully assessed before partial
         ones) and ``recommended`` (bool).
     """
+    if reasons_for not in ("applicable", "recommended"):
+        raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
     vals = criteria_values(table, horizon_yr, tables, economics_view)
@@ -556,7 +564,17 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     lights = traffic_lights(vals, tables)
     for c in lights.columns:
         out[c] = np.where(ok, _frames.obj(lights[c]), None)
-    rows = np.flatnonzero(ok)
+    # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
+    # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
+    # never win; among equals: score, then library order
+    lib = tables.options
+    status = _frames.take(_frames.obj(lib["status"]), _frames.index_of(lib["option_id"], table["option_id"]),
+                          None)
+    partial = status == "partial"
+    # options the jurisdiction rule set expects on the land rank before those it merely allows
+    tier = _policy_tier(table)
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier)
+    rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
                    money, economics_view)
@@ -568,20 +586,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         msg[rows] = encode_column(why[c])
         out[f"why_{c}_msg"] = msg
     out["score"] = score
-    # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
-    # options.csv, gaps named in data_gaps) rank after the fully assessed ones, so that a gap can
-    # never win; among equals: score, then library order
-    lib = tables.options
-    status = _frames.take(_frames.obj(lib["status"]), _frames.index_of(lib["option_id"], table["option_id"]),
-                          None)
-    partial = status == "partial"
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
-    # options the jurisdiction rule set expects on the land rank before those it merely allows
-    tier = _policy_tier(table)
     out["policy_tier"] = tier
     frame = _frames.frame(out, n)
     frame.index = table.index
-    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier)
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     frame["recommended"] = ok & (rank == 1)
     return frame

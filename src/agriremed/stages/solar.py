@@ -399,6 +399,7 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     # site yields kept on the tables object: the chunks of a streamed run share them
     memo: dict = tables.memo("pv_site_yields", dict)
     notes, weather = [], []
+    site = {k: out[k].to_numpy(float).copy() for k in _SITE_VALUES}
     for i in tqdm(range(n), desc="PV yield", unit="plot", disable=None if progress is None else not progress):
         g = res["ghi_kwh_m2_yr"].iat[i]
         if not np.isfinite(lat[i]) or not np.isfinite(lon[i]):
@@ -417,17 +418,23 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
             w = clear_sky_weather(key[0], key[1], g, key[3], wind)
             memo[key] = annual_specific_yield(w, key[0], tables)
         r = memo[key]
-        for k in ("ghi_kwh_m2_yr", "poa_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "performance_ratio"):
-            out.loc[i, k] = r[k]
+        for k in _SITE_VALUES:
+            site[k][i] = r[k]
         zone = res["solar_zone"].iat[i]
         status = res["resource_status"].iat[i]
         weather.append(f"clear-sky year scaled to {g:.0f} kWh/m²/yr (class {zone}, {res['province'].iat[i]})")
         notes.append("" if status == "confirmed" else
                      f"the solar class of {res['province'].iat[i]} is UNCONFIRMED in the source: "
                      "check with a weather file (pv_weather_file)")
+    for k in _SITE_VALUES:
+        out[k] = site[k]
     out["pv_note"] = notes
     out["pv_weather"] = weather
     return out
+
+
+#: The numbers :func:`specific_yield_for_plots` takes from a site's yield.
+_SITE_VALUES = ("ghi_kwh_m2_yr", "poa_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "performance_ratio")
 
 
 def pv_per_hectare(specific_yield_kwh_kwp_yr, pv_area_share, horizon_yr: int, discount_rate: float,

@@ -1,0 +1,447 @@
+"""The plan table and the per-plot summary, assembled from the stage tables.
+
+The ``ranking`` phase of the engine (:mod:`agriremed.engine.pipeline`) joins the stage tables
+(all row-aligned with the plot × option rows) side by side, ranks the options
+(:func:`agriremed.stages.ranking.rank_options`), and writes the plan table (``plan.csv``,
+:data:`PLAN_COLUMNS`) and the summary (``summary.csv``, :data:`SUMMARY_COLUMNS`) with each
+plot's recommendation as a message (:mod:`agriremed.core.messages`) and its English text.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, encode_column, printed, render_column
+from agriremed.core.tables import Tables, load_tables
+from agriremed.stages import advice as advice_mod
+from agriremed.stages import carbon as carbon_mod
+from agriremed.stages import duration as duration_mod
+from agriremed.stages import economics as economics_mod
+from agriremed.stages import options as options_mod
+from agriremed.stages import ranking as ranking_mod
+from agriremed.stages import solar as solar_mod
+
+__all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
+           "text_as_object", "pass_through_columns", "with_pass_through", "side_by_side_columns", "add_columns"]
+
+#: Columns of the plan table (``plan.csv``), in order.
+PLAN_COLUMNS = [
+    "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
+    "policy_rule", "rank",
+    "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
+    "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
+    "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "biomass_t_dm_ha_yr",
+    "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
+    "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
+    "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
+    "npv_vs_baseline_cny_ha", "npv_farmer_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_programme_cny_ha",
+    "npv_programme_vs_baseline_cny_ha", "programme_cost_cny_ha", "grain_support_cny_ha", "subsidy_cny_ha",
+    "npv_cny", "payback_yr",
+    "cost_per_g_removed_cny_g",
+    "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
+    "light_economics",
+    "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
+    "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
+    "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
+    "revenue_biomass_cny_ha", "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up",
+    "why_carbon", "why_economics",
+]
+#: Biomass, bioenergy, metal-fate and carbon-ledger columns of plan.csv (appended).
+PLAN_COLUMNS += [
+    "biomass_species", "yield_land", "harvest_cycle_yr", "yield_factor", "heat_gj_ha_yr", "fuel_gj_ha_yr",
+    "fossil_energy_displaced_gj_ha_yr", "methane_m3_ha_yr", "ethanol_l_ha_yr", "bio_oil_t_ha_yr",
+    "pyrolysis_gas_t_ha_yr", "ash_t_ha_yr", "bottom_ash_t_ha_yr", "fly_ash_t_ha_yr", "bottom_ash_cd_mg_kg",
+    "fly_ash_cd_mg_kg", "biomass_c_t_ha_yr", "char_c_t_ha_yr", "volatiles_c_t_ha_yr",
+    "feedstock_group", "residue_note", "biochar_method",
+    *[f"{t}_co2e_t_ha_yr" for t in carbon_mod.LEDGER_TERMS],
+    "net_co2e_t_ha_yr_p10", "net_co2e_t_ha_yr_p50", "net_co2e_t_ha_yr_p90", "net_co2e_vs_baseline_t_ha",
+    "net_co2e_vs_baseline_t_ha_yr_p10", "net_co2e_vs_baseline_t_ha_yr_p90",
+    "credited_co2e_vs_baseline_t_ha_yr", "carbon_credit_method", "gwp_set", "rice_water_regime",
+    "biochar_inventory_sink_co2e_t_ha_yr", "biochar_credit_csink_co2e_t_ha_yr",
+    "biochar_credit_puro_co2e_t_ha_yr", "biochar_credit_vm0044_co2e_t_ha_yr", "biochar_status_csink",
+    "biochar_status_puro", "biochar_status_vm0044", "biochar_credit_note",
+]
+
+SUMMARY_COLUMNS = [
+    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
+    "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
+    "current_crop_compliance_prob",
+    "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
+    "p_target_20yr",
+    "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
+]
+#: The officer's advice of the recommended option (:mod:`agriremed.stages.advice`; appended).
+SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
+#: The recommendation as message codes (:mod:`agriremed.core.messages`; appended).
+SUMMARY_COLUMNS += ["recommendation_msg"]
+#: How long as message codes (appended).
+SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
+#: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
+#: net cash flows of year 1 and of a typical year (appended).
+PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
+PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
+#: Road haulage of sold biomass (economics item ``transport``, appended).
+PLAN_COLUMNS += ["cost_transport_cny_ha"]
+#: PV options (:func:`agriremed.stages.solar.plan_pv_energy`; blank on other rows; appended).
+PLAN_COLUMNS += list(solar_mod.PV_PLAN_COLUMNS)
+#: Message columns (:mod:`agriremed.core.messages`): the sentences above as codes and parameters.
+PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg", "why_livelihood_msg",
+                 "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
+#: The evidence gaps as message codes (appended).
+PLAN_COLUMNS += ["data_gaps_msg"]
+
+def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
+                        text_rows: str = "all"):
+    """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
+    ``text_rows`` as in :func:`plan`."""
+    lib = tables.indexed("options", "option_id")
+    H = scenario.horizon_yr
+    # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
+    # gathered by name and the plan table is built once from them
+    cols = side_by_side_columns(opts, stage_frames)
+    index = pd.RangeIndex(len(opts))
+    ppos = _frames.plot_index(soil_plot, opts)
+    for c in ("soil_class", "metals_exceeding"):
+        cols[c] = _frames.text_series(_frames.take(_frames.obj(soil_plot[c]), ppos, None), index)
+    opos = _frames.index_of(lib.index, opts["option_id"])
+    cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
+    bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
+    # livelihood counts the years biomass or energy is sold: a PV plant sells electricity
+    sells_pv = (_frames.obj(cols["energy_pathway"]) == "pv") \
+        & (cols["electricity_mwh_ha_yr"].fillna(0).to_numpy(float) > 0)
+    cols["biomass_value_positive"] = pd.Series(
+        ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
+        index=index)
+    weights = scenario.normalised_weights()
+    rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
+                                    H, money=money, economics_view=scenario.economics_view,
+                                    reasons_for="applicable" if text_rows == "all" else "recommended")
+    add_columns(cols, rank, index)
+    if text_rows != "all":
+        cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
+    scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
+    ahead = ranking_mod.runner_up_message(rank, weights, tables)
+    plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
+    plan_table = text_as_object({c: cols[c] for c in plan_cols})
+    summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables))
+    summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
+    plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
+    return plan_table, summary, rank, scores
+
+
+def _reasons_of_output_rows(cols: dict, tables: Tables) -> np.ndarray:
+    """The English ``reason`` of the rows a portfolio run writes (``text_rows="recommended"``):
+    each plot's recommended row and the rows of the options the soft re-use table reads
+    (``reuse_options.csv`` ``biomass_option``); ``None`` elsewhere (``reason_msg`` is kept)."""
+    oid = _frames.obj(cols["option_id"])
+    reuse = getattr(tables, "reuse_options", None)
+    read = set() if reuse is None else set(reuse["biomass_option"].dropna().astype(str)) - {""}
+    rows = np.flatnonzero(cols["recommended"].to_numpy(bool) | np.isin(oid, list(read)))
+    out = np.full(len(oid), None, dtype=object)
+    if len(rows):
+        out[rows] = render_column(_frames.obj(cols["reason_msg"])[rows], "en", tables)
+    return out
+
+
+#: Values of :func:`plan`'s ``text_rows``.
+TEXT_ROWS = ("all", "recommended")
+
+def _side_by_side(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``rows`` with the columns of ``frames`` (each row-aligned with ``rows``) beside it.
+
+    A frame in another row order (or with missing rows) is aligned on
+    ``(plot_id, option_id)``, as a left join would.
+    """
+    return pd.DataFrame(side_by_side_columns(rows, frames), copy=False)
+
+
+def side_by_side_columns(rows: pd.DataFrame, frames: list[pd.DataFrame]) -> dict[str, pd.Series]:
+    """The columns of :func:`_side_by_side` by name (each on a 0…n−1 index)."""
+    index = pd.RangeIndex(len(rows))
+    same = rows.index.equals(index)
+    cols = {c: (s if same else s.set_axis(index)) for c, s in rows.items()}
+    for f in frames:
+        add_columns(cols, f, index, rows=rows)
+    return cols
+
+
+def add_columns(cols: dict, f: pd.DataFrame, index: pd.RangeIndex,
+                 rows: pd.DataFrame | None = None) -> None:
+    """Add the columns of ``f`` other than the row keys to ``cols`` (in place).
+
+    ``f`` is row-aligned with ``rows`` (default: with the columns already in ``cols``) or
+    aligned on ``(plot_id, option_id)`` as a left join; a column already present is an error.
+    """
+    key = ("plot_id", "option_id")
+    extra = [c for c in f.columns if c not in key]
+    clash = cols.keys() & set(extra)
+    if clash:
+        raise ValueError(f"stage tables share columns {sorted(clash)}")
+    if rows is None:
+        rows = pd.DataFrame({c: cols[c] for c in key}, copy=False)
+    pos = _frames.row_index(f, rows)
+    if (pos == np.arange(len(index))).all():
+        same_index = f.index.equals(index)
+        for c in extra:
+            s = f[c]
+            cols[c] = s if same_index else s.set_axis(index)
+        return
+    sub = f[extra].iloc[np.maximum(pos, 0)].set_axis(index)
+    miss = pos < 0
+    if miss.any():
+        sub = sub.astype({c: object for c in sub.columns if sub[c].dtype == bool})
+        sub.loc[miss] = np.nan
+    for c in extra:
+        cols[c] = sub[c]
+
+
+def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
+    """Text columns (inferred, or registered as text) as ``object`` dtype with ``None`` for
+    missing, so that a column's dtype and missing marker never depend on whether the plots in
+    this run (or chunk) gave it a value.
+
+    ``df`` may also be a dict of equally indexed Series (column name → Series).
+    """
+    index = df.index if isinstance(df, pd.DataFrame) else next(iter(df.values())).index
+    cols = {}
+    for c, s in df.items():
+        spec = C.COLUMNS.get(c)
+        dt = s.dtype
+        if spec is not None and spec.dtype in ("str", "category"):
+            text = True
+        elif isinstance(dt, np.dtype):
+            text = dt.kind in "OSU"
+        else:
+            text = pd.api.types.is_string_dtype(dt)
+        if text:
+            v = s.to_numpy(object)
+            miss = pd.isna(v)
+            if miss.any():
+                v = v.copy()
+                v[miss] = None
+            cols[c] = pd.Series(v, dtype=object, index=index, copy=False)
+        else:
+            cols[c] = s
+    # one copy consolidates the columns into a block per dtype, so that users can add columns
+    return pd.DataFrame(cols, index=index, copy=True)
+
+
+def pass_through_columns(plots: pd.DataFrame) -> list[str]:
+    """Input columns that validation kept without any stage using them ("passed through").
+
+    They are the columns of the valid plots that the column registry does not know; the
+    plan and summary tables carry them unchanged, after the computed columns.
+    """
+    return [str(c) for c in plots.columns if c not in C.COLUMNS]
+
+
+def with_pass_through(table: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (plot or plot × option rows) with the passed-through input columns of ``P``
+    appended, each plot's value on each of its rows. A name the table already uses gets
+    the prefix ``input_``."""
+    extra = pass_through_columns(P)
+    if not extra:
+        return table
+    pos = _frames.plot_index(P, table)
+    cols = {}
+    for c in extra:
+        name = c
+        while name in table.columns or name in cols:
+            name = "input_" + name
+        cols[name] = _frames.take(_frames.obj(P[c]), pos, None)
+    return pd.concat([table, _frames.frame(cols, len(table)).set_axis(table.index)], axis=1)
+
+def _fmt_money(x: float, money=("CNY", 1.0)) -> Message:
+    """An amount per hectare as a message (:func:`agriremed.stages.economics.money_text`)."""
+    currency, rate = money
+    if np.isnan(x) or currency == "CNY":
+        return Message.of("money.cny_ha", cny=printed(x))
+    return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
+
+
+_pct = advice_mod.pct_text
+
+
+def _title(metals: str) -> str:
+    """'cd+pb' → 'Cd/Pb' ('' → 'metal', the clean-up of an unnamed metal)."""
+    return metals.replace("+", "/").title() if metals else "metal"
+
+
+def _cleanup_text(row) -> Message:
+    """The clean-up clause of a recommendation as a message."""
+    metals = _title(row.target_metals)
+    goal = "food_limit_target" if getattr(row, "target_basis", "") == "food_limit" else "screening_value"
+    y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
+    kind = getattr(row, "option_kind", "")
+    text = duration_mod.cleanup_years_text([y], [kind], [row.target_metals or ""])[0]
+    if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
+        return Message.of("rec.stabilises")
+    if np.isnan(y):
+        return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
+    if y == 0:
+        return Message.of("rec.cleanup_done", metals=metals, goal=goal)
+    if np.isinf(y) or y > duration_mod.YEARS_SHOWN_UP_TO:
+        return Message.of("rec.cleanup_never", metals=metals, goal=goal, years=duration_mod.YEARS_SHOWN_UP_TO)
+    rng = Message()
+    if not np.isnan(row.years_p10) and np.isfinite(row.years_p90):
+        rng = Message.of("rec.range", p10=printed(row.years_p10), p90=printed(row.years_p90))
+    return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
+
+
+def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
+    """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
+    numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
+    option's name, without the final full stop.
+
+    Each part of a sentence is built once per distinct value of the columns it reads.
+    """
+    n = len(b["option_id"])
+    kind = b["option_kind"]
+    body = np.full(n, None, dtype=object)
+    if not n:
+        return body
+    M = Message.of
+    npv = _frames.per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
+                        else M("rec.npv", money=_fmt_money(x, money), years=H), b["npv_vs_baseline_cny_ha"])
+    co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2", co2e_t_ha_yr=printed(x, 1)),
+                        b["net_co2e_vs_baseline_t_ha_yr"])
+    untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
+                              b["untreated_metals"])
+    p = b["crop_compliance_prob"]
+    cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
+                                "years_p90", "option_kind") if c in b]
+
+    def cleanup(sel):
+        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
+                             *(b[c][sel] for c in cleanup_cols))
+
+    def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts
+        idx = np.flatnonzero(sel)
+        cols = {k: (v if isinstance(v, np.ndarray) and len(v) == len(idx) else np.asarray(v)[idx])
+                for k, v in parts.items()}
+        return [M(code, **{k: c[i] for k, c in cols.items()}) for i in range(len(idx))]
+
+    rest = np.ones(n, bool)
+    sel = kind == "baseline"
+    if sel.any():
+        safe = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.chance", share=_pct(x), standard=std),
+                             p[sel])
+        clean = b["soil_class"][sel] == "priority_protection"
+        msgs = np.empty(int(sel.sum()), dtype=object)
+        msgs[:] = [M("rec.baseline_clean", chance=c) if k else M("rec.baseline", chance=c)
+                   for k, c in zip(clean, safe, strict=True)]
+        body[sel] = msgs
+        rest &= ~sel
+    sel = kind == "phytoextraction"
+    if sel.any():
+        seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
+            else np.full(int(sel.sum()), np.nan)
+        food = _frames.per_distinct(lambda fc, x: M("rec.seasons", crop=fc, standard=std, share=_pct(x))
+                             if fc not in ("none", None) and not np.isnan(x) else Message(),
+                             b["food_crop"][sel], seasons)
+        body[sel] = each("rec.phytoextraction", sel, cleanup=cleanup(sel), seasons=food, npv=npv[sel],
+                         co2=co2[sel], untreated=untreated[sel])
+        rest &= ~sel
+    sel = kind == "phytomanagement"
+    if sel.any():
+        energy = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.energy", energy_gj_ha_yr=printed(x)),
+                               b["useful_energy_gj_ha_yr"][sel])
+        biomass = _frames.per_distinct(lambda x: printed(x, 1), b["biomass_t_dm_ha_yr"][sel])
+        body[sel] = each("rec.phytomanagement", sel, biomass_t_dm_ha_yr=biomass, energy=energy, cleanup=cleanup(sel),
+                         npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
+        rest &= ~sel
+    sel = (kind == "immobilisation") | (kind == "safe_crop")
+    if sel.any():
+        safe = _frames.per_distinct(lambda x: M("rec.crop_unknown") if np.isnan(x)
+                             else M("rec.crop_meets", standard=std, share=_pct(x)), p[sel])
+        body[sel] = each("rec.protect", sel, safe=safe, npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
+        rest &= ~sel
+    if rest.any():
+        body[rest] = each("rec.no_food_body", rest, npv=npv[rest], co2=co2[rest])
+    return body
+
+
+_SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
+                     "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "soil_class",
+                     "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
+                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
+                     "policy_rule")
+
+
+def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
+             tables=None) -> pd.DataFrame:
+    n = len(P)
+    pid = _frames.obj(P["plot_id"])
+    g = grid if grid is not None and grid.n_rows == len(table) else \
+        _frames.Grid(_frames.plot_index(P, table), np.zeros(len(table), np.intp))
+    s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
+    for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
+        s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
+    sp = _frames.positions(soil_plot["plot_id"], pid)
+    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
+              "metals_not_assessed"):
+        if c not in soil_plot:
+            s[c] = np.full(n, "", dtype=object)
+            continue
+        v = soil_plot[c].to_numpy(float) if c == "max_exceedance_ratio" else _frames.obj(soil_plot[c])
+        s[c] = _frames.take(v, sp, np.nan if c == "max_exceedance_ratio" else None)
+
+    def per_plot(mask):  # the row of each plot where ``mask`` holds (−1: none)
+        at = np.full(n, -1, dtype=np.intp)
+        rows = np.flatnonzero(mask & (g.plot >= 0))
+        at[g.plot[rows]] = rows
+        return at
+
+    base = per_plot(_frames.obj(table["option_id"]) == "do_nothing")
+    s["current_crop_compliance_prob"] = _frames.take(table["crop_compliance_prob"].to_numpy(float), base)
+    best = per_plot(table["recommended"].to_numpy(bool))
+    b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
+                         else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
+         for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
+                                       "programme_cost_cny_ha") if c in table}
+    s["recommended_option"] = b["option_id"]
+    s["recommended_name"] = b["option_name"]
+    s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)
+    s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
+    for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
+              "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
+        s[c] = b[c]
+    for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
+        s[c] = b[c] if c in b else np.full(n, np.nan)
+    s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
+    std, H = scenario.food_standard, scenario.horizon_yr
+    ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
+    ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
+    if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
+        clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
+        has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
+        ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
+    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal")
+    adv = advice_mod.summary_columns(
+        pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
+                      for c in keys}), table, tables or load_tables(), std, H)
+    s.update(adv)
+    plot = advice_mod.plot_clause(adv, ok, money)
+    na = _frames.obj(s["metals_not_assessed"])
+    has_na = ~pd.isna(na) & (na != "")
+    # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
+    unassessed = np.full(n, Message(), dtype=object)
+    if has_na.any():
+        unassessed[has_na] = _frames.per_distinct(
+            lambda m: Message.of("rec.not_assessed_many" if "+" in m else "rec.not_assessed_one",
+                                 metals="/".join(x.capitalize() for x in m.split("+"))), na[has_na])
+    rec = np.empty(n, dtype=object)
+    rec[~ok] = [Message.of("rec.none", unassessed=u) for u in unassessed[~ok]]
+    rec[ok] = [Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
+               for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
+    s["recommendation_msg"] = encode_column(rec)
+    s["recommendation"] = render_column(rec, "en", tables)
+    return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)
+
+

@@ -1,0 +1,462 @@
+"""The plan as phases over one run context: what each phase reads, writes and needs.
+
+A plan runs seven phases in order, each a few stages of :mod:`agriremed.stages`::
+
+    early ─▶ years ─▶ energy ─▶ pv ─▶ carbon ─▶ economics ─▶ ranking
+
+Every :class:`Phase` declares the scenario fields it reads (``reads``), the stage results
+it uses (``uses``) and gives (``gives``), and the phases whose results it depends on
+(``after``). The engine needs nothing else to recompute part of a plan: after a scenario
+change, :func:`phases_to_rerun` gives the phases that read a changed field and every phase
+after them that depends on one of those, and :func:`run_phases` reruns exactly those on
+the kept :class:`StageResults` (:func:`agriremed.engine.plan.replan`). A scenario field
+no late phase declares belongs to the ``early`` phase, so a new field is recomputed from
+the start until it is declared elsewhere.
+
+:class:`RunContext` holds what every phase reads besides the stage results: the scenario,
+the tables with the scenario's overrides applied, the reporting currency, the notes, and
+whether the long per-year tables (``detail``) and which sentences (``text_rows``) are
+built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import columns as C
+from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, render
+from agriremed.core.scenario import Scenario, ScenarioError
+from agriremed.core.tables import Tables, load_tables
+from agriremed.core.uncertainty import draw_seed
+from agriremed.engine import assemble
+from agriremed.io.validate import Validation
+from agriremed.stages import biomass as biomass_mod
+from agriremed.stages import carbon as carbon_mod
+from agriremed.stages import duration as duration_mod
+from agriremed.stages import economics as economics_mod
+from agriremed.stages import energy as energy_mod
+from agriremed.stages import options as options_mod
+from agriremed.stages import solar as solar_mod
+from agriremed.stages import soil as soil_mod
+from agriremed.stages import advice as advice_mod
+from agriremed.stages import uptake as uptake_mod
+
+__all__ = ["RunContext", "StageResults", "Phase", "PHASES", "LATE_FIELDS", "phase", "phases_to_rerun",
+           "missing_results", "run_phases", "with_all_input_columns"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RunContext:
+    """What every phase of a plan reads besides the stage results.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario planned (seed included).
+    tables : Tables
+        Literature tables with the scenario's overrides, heat user and biochar choice applied.
+    money : (str, float)
+        Reporting currency and CNY per unit of it.
+    notes : tuple of str
+        Notes of the plan (reader, validation, biochar choice, rule set, currency).
+    detail : bool
+        Build the long per-year tables (trajectories, carbon by year, ledger by term, scores).
+    text_rows : {"all", "recommended"}
+        Plan rows whose sentences are rendered (:func:`agriremed.engine.plan.plan`).
+    """
+
+    scenario: Scenario
+    tables: Tables = dataclasses.field(repr=False)
+    money: tuple = ("CNY", 1.0)
+    notes: tuple = ()
+    detail: bool = True
+    text_rows: str = "all"
+
+    @property
+    def horizon(self) -> int:
+        """Planning horizon [yr]."""
+        return self.scenario.horizon_yr
+
+    @property
+    def n_draws(self) -> int:
+        """Monte Carlo draws per parameter."""
+        return self.scenario.mc_draws
+
+    @property
+    def seed(self):
+        """Seed of the draws, with the sampling design (:func:`agriremed.core.uncertainty.draw_seed`)."""
+        return draw_seed(self.scenario.seed, self.scenario.sampling)
+
+
+@dataclasses.dataclass
+class StageResults:
+    """The outputs of the stages of one plan, by phase (``None``: not computed or not kept).
+
+    Every table is row-aligned with ``opts`` (plot × option, plot-major) unless said otherwise.
+    """
+
+    # early: validation, soil, uptake, options, biomass, crop compliance, clean-up removal
+    v: Validation | None = None  #: validation of the plot table
+    P: pd.DataFrame | None = None  #: valid plots with every input column
+    screened: pd.DataFrame | None = None  #: plot × metal screening
+    soil_plot: pd.DataFrame | None = None  #: plot soil classes
+    uptake: pd.DataFrame | None = None  #: plot × crop × metal predictions (and the unassessed)
+    opts: pd.DataFrame | None = None  #: plot × option rows with applicability and reasons
+    grid: object = None  #: the plot × option grid (:class:`agriremed.core.frames.Grid`)
+    bio: pd.DataFrame | None = None  #: harvested biomass
+    bio_draws: object = None  #: biomass Monte Carlo draws
+    compliance: pd.DataFrame | None = None  #: crop compliance outcome
+    targets: pd.DataFrame | None = None  #: target soil concentrations
+    removal: object = None  #: clean-up removal inputs
+    # years: years to target, trajectories, yearly crop schedule
+    by_metal: pd.DataFrame | None = None
+    duration: pd.DataFrame | None = None
+    trajectories: pd.DataFrame | None = None
+    schedule: object = None
+    seasons: pd.DataFrame | None = None
+    # energy: metal fate and bioenergy of the harvest; pv: PV electricity
+    metal_fate: pd.DataFrame | None = None
+    energy_biomass: pd.DataFrame | None = None
+    energy: pd.DataFrame | None = None
+    pv_yields: pd.DataFrame | None = None
+    # carbon
+    carbon_ledger: pd.DataFrame | None = None
+    carbon: pd.DataFrame | None = None
+    carbon_by_year: pd.DataFrame | None = None
+    # economics
+    economics: pd.DataFrame | None = None
+    # ranking: plan table, summary, ranking, score table
+    table: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    ranking: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None
+    #: Results a phase has computed (a computed result may be ``None``, e.g. no draws).
+    computed: frozenset = frozenset()
+
+    def kept(self, names) -> StageResults:
+        """A copy holding only the results ``names`` (the others ``None``)."""
+        keep = set(names)
+        return StageResults(**{f.name: getattr(self, f.name) if f.name in keep else None
+                               for f in dataclasses.fields(self) if f.name != "computed"},
+                            computed=frozenset(self.computed & keep))
+
+    def present(self) -> set[str]:
+        """Names of the results held (computed by a phase, or given)."""
+        return set(self.computed) | {f.name for f in dataclasses.fields(self)
+                                     if f.name != "computed" and getattr(self, f.name) is not None}
+
+
+@dataclasses.dataclass(frozen=True)
+class Phase:
+    """One phase of the plan: a few stages run together.
+
+    Parameters
+    ----------
+    name : str
+        Phase name.
+    reads : frozenset of str
+        Scenario fields the phase reads (the ``early`` phase: every field no other phase declares).
+    uses : tuple of str
+        Stage results (:class:`StageResults` fields) the phase reads.
+    gives : tuple of str
+        Stage results the phase writes.
+    after : tuple of str
+        Phases whose results this one depends on: it is rerun when one of them is.
+    steps : int
+        Stages it counts on the progress bar (:data:`agriremed.engine.plan.STAGES`).
+    run : callable
+        ``run(ctx, results) -> dict`` of the results it gives.
+    """
+
+    name: str
+    reads: frozenset
+    uses: tuple
+    gives: tuple
+    after: tuple
+    steps: int
+    run: Callable = dataclasses.field(repr=False)
+
+
+# ---- the phases ------------------------------------------------------------------------------
+
+def with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
+    """Valid plots with every registered numeric and text input column present.
+
+    A column absent from the user's table is *not measured*: it becomes blank (NaN or
+    None), so every stage can rely on the column and gives blank results where it needs
+    the value. Validation has already warned about absent recommended columns.
+    """
+    n = len(plots)
+    missing = {name: (np.full(n, np.nan) if spec.dtype in ("float", "int") else np.full(n, None, dtype=object))
+               for name, spec in C.COLUMNS.items() if spec.role == "input" and name not in plots.columns}
+    if not missing:
+        return plots.copy()
+    return pd.concat([plots.reset_index(drop=True), pd.DataFrame(missing)], axis=1)
+
+
+def _early(ctx: RunContext, r: StageResults, bar) -> dict:
+    """Soil, uptake, options, biomass, crop compliance and clean-up removal."""
+    scenario, tables = ctx.scenario, ctx.tables
+    P = with_all_input_columns(r.v.plots)
+    screened = soil_mod.screen(P, tables, scenario.threshold_set)
+    soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
+    bar.update()
+    pred, unassessed = uptake_mod.predict_and_unassessed(P, tables=tables)
+    checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
+    unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot,
+                                                         scenario.food_standard, tables)
+    bar.update()
+    try:
+        opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
+                                            rule_set=scenario.rule_set, render=ctx.text_rows == "all")
+    except ValueError as exc:
+        if "rule set" not in str(exc):
+            raise
+        raise ScenarioError(f"scenario field rule_set = {scenario.rule_set!r} is invalid: {exc}") from exc
+    bar.update()
+    preds = {"current": pred}
+    lib = tables.indexed("options", "option_id")
+    grown = set(lib.loc[pd.unique(_frames.obj(opts["option_id"])), "food_crop"]) - {"current", "none"}
+    crops = _frames.obj(P["crop"])
+    for fc in sorted(grown):  # a crop every plot already grows has the current prediction
+        preds[fc] = pred if len(crops) and (crops == fc).all() else \
+            uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
+    grid = _frames.Grid.of(opts, P, tables.options["option_id"])
+    n_draws, seed_ = ctx.n_draws, ctx.seed
+    bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
+                                                   grid=grid)
+    bar.update()
+    compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
+                                                      n_draws, seed_, grid=grid)
+    targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, scenario.food_standard,
+                                                 scenario.target_compliance_prob)
+    removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
+                                          grid=grid)
+    uptake_table = checked.assign(assessed=True, not_assessed_reason="", not_assessed_reason_msg="")
+    if len(unassessed):
+        uptake_table = pd.concat([uptake_table, unassessed.rename(columns={"reason": "not_assessed_reason",
+                                                                           "reason_msg": "not_assessed_reason_msg"})
+                                  .assign(assessed=False)], ignore_index=True)
+    # plot by plot (input order), so that a plan in chunks gives the same table
+    order = np.argsort(_frames.positions(P["plot_id"], uptake_table["plot_id"]), kind="stable")
+    uptake_table = uptake_table.iloc[order].reset_index(drop=True)
+    return {"P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
+            "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
+            "removal": removal}
+
+
+def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,
+                                food_standard: str | None = None, tables: Tables | None = None):
+    """The unassessed plot × metal pairs whose soil metal is above its screening value, and
+    ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none).
+
+    A metal for which the food standard sets no limit in the plot's crop (Cu and Zn under
+    GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
+    it is left out of ``metals_not_assessed``."""
+    u = uptake_mod.above_screening(unassessed, screened)
+    listed = u
+    if food_standard is not None and len(u):
+        has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
+                                                 food_standard, tables or load_tables())
+        msg = [Message.of("upt.no_food_limit", standard=food_standard, metal=m.capitalize()).encode()
+               for m in _frames.obj(u["metal"])]
+        reason = [render(m, "en") for m in msg]
+        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)),
+                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), np.asarray(msg, dtype=object)))
+        listed = u.loc[has_limit]
+    joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
+        else pd.Series(dtype=object)
+    pid = _frames.obj(soil_plot["plot_id"])
+    text = _frames.take(_frames.obj(joined), _frames.positions(joined.index.to_numpy(object), pid), "") \
+        if len(joined) else np.full(len(pid), "", dtype=object)
+    return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object))
+
+
+def _years(ctx: RunContext, r: StageResults, bar) -> dict:
+    """Years to target (by metal and per row), soil trajectories and the yearly crop schedule."""
+    H, n_draws, seed_, tables = ctx.horizon, ctx.n_draws, ctx.seed, ctx.tables
+    loss = ctx.scenario.other_loss_frac_per_yr
+    by_metal, dur = duration_mod.estimate_duration(r.opts, r.P, r.screened, r.bio, tables, n_draws, seed_, H,
+                                                   biomass_draws=r.bio_draws, targets=r.targets,
+                                                   other_loss_frac_per_yr=loss, removal=r.removal, grid=r.grid)
+    if ctx.detail:
+        traj = duration_mod.soil_trajectories(r.opts, r.P, r.screened, r.bio, tables, n_draws, seed_, H,
+                                              r.bio_draws, r.targets, loss, removal=r.removal)
+    else:
+        traj = pd.DataFrame()
+    schedule, seasons = duration_mod.compliance_by_year(
+        r.opts, r.P, r.compliance, dur, by_metal, duration_mod.typical_trajectories(r.removal, H, loss),
+        ctx.scenario.food_standard, tables, H, n_draws, seed_, removal=r.removal, grid=r.grid, matrices=True)
+    bar.update()
+    return {"by_metal": by_metal, "duration": dur, "trajectories": traj, "schedule": schedule, "seasons": seasons}
+
+
+def _energy(ctx: RunContext, r: StageResults, bar) -> dict:
+    """Where the harvested metal goes and the bioenergy of the harvest.
+
+    Reads only the harvest's metal concentration of the years-to-target table (``by_metal``),
+    which the ``early`` phase alone sets: a change of the years phase's fields reuses it.
+    """
+    fate = energy_mod.metal_fate(r.opts, r.bio, r.by_metal, ctx.tables, grid=r.grid)
+    en = energy_mod.energy_outputs(r.opts, r.bio, r.by_metal, ctx.tables, fate=fate, grid=r.grid)
+    return {"metal_fate": fate, "energy_biomass": en}
+
+
+def _pv(ctx: RunContext, r: StageResults, bar) -> dict:
+    """PV options: electricity over the horizon and the money inputs (site yields once per plan)."""
+    en, pv_yields = solar_mod.plan_pv_energy(r.opts, r.P, r.energy_biomass, ctx.horizon, ctx.tables, r.pv_yields,
+                                             ctx.scenario.pv_weather_file, ctx.scenario.pv_tariff_cny_kwh)
+    bar.update()
+    return {"energy": en, "pv_yields": pv_yields}
+
+
+def _carbon(ctx: RunContext, r: StageResults, bar) -> dict:
+    """The carbon ledger (by term with ``detail``), its totals and (with ``detail``) by year."""
+    s = ctx.scenario
+    stops = _frames.obj(r.opts["option_kind"]) == "phytoextraction"
+    yrs = r.duration["years_to_target"].to_numpy(float)  # row-aligned with opts
+    years_under = np.where(stops, np.ceil(yrs), np.inf)
+    ledger, ctot, *by_year = carbon_mod.carbon_ledger(
+        r.opts, r.P, r.bio, r.energy, ctx.tables, ctx.horizon, years_under_option=years_under, n_draws=ctx.n_draws,
+        seed=ctx.seed, biomass_draws=r.bio_draws, biochar_method=s.biochar_method, h_corg=s.biochar_h_corg,
+        n_fertiliser_method=s.n_fertiliser_method, by_year=ctx.detail, ledger=ctx.detail, grid=r.grid,
+        gwp_set=s.gwp_set, rice_water_regime=s.rice_water_regime, rice_preseason=s.rice_preseason,
+        rice_amendment=s.rice_amendment, rice_amendment_t_ha=s.rice_amendment_t_ha,
+        rice_season_days=s.rice_season_days, biochar_reapply_interval_yr=s.biochar_reapply_interval_yr,
+        credit_method=s.carbon_credit_method, heat_user=s.heat_user, transport_km=s.transport_km)
+    bar.update()
+    return {"carbon_ledger": ledger, "carbon": ctot, "carbon_by_year": by_year[0] if by_year else pd.DataFrame()}
+
+
+def _economics(ctx: RunContext, r: StageResults, bar) -> dict:
+    """Costs, revenues, subsidies and NPV for the farmer and the programme."""
+    s = ctx.scenario
+    try:
+        eco = economics_mod.evaluate_economics(
+            r.opts, r.P, r.duration, r.compliance, r.bio, r.carbon, ctx.tables, s.horizon_yr, s.discount_rate,
+            s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
+            schedule=r.schedule, energy=r.energy, biomass_valuation=s.biomass_valuation, grid=r.grid,
+            noncompliant_grain=s.noncompliant_grain, soil_plot=r.soil_plot,
+            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km)
+    except ValueError as exc:
+        if "noncompliant_grain.csv" in str(exc):
+            raise ScenarioError(f"scenario field noncompliant_grain = {s.noncompliant_grain!r} is invalid: "
+                                f"{exc}") from exc
+        raise
+    bar.update()
+    return {"economics": eco}
+
+
+def _ranking(ctx: RunContext, r: StageResults, bar) -> dict:
+    """Scores, ranks and lights; the plan table, the summary and the score table."""
+    frames = [r.duration, r.compliance, r.bio, r.energy, r.carbon, r.economics, r.seasons]
+    table, summary, rank, scores = assemble.rank_and_summarise(r.opts, frames, r.P, r.soil_plot, ctx.tables,
+                                                               ctx.scenario, ctx.money, r.grid, ctx.detail,
+                                                               ctx.text_rows)
+    bar.update()
+    return {"table": table, "summary": summary, "ranking": rank, "scores": scores}
+
+
+#: Scenario fields of the phases after ``early`` (the early phase reads every other field).
+_YEARS_READS = frozenset({"horizon_yr", "other_loss_frac_per_yr"})
+_PV_READS = frozenset({"horizon_yr", "pv_tariff_cny_kwh"})
+_CARBON_READS = frozenset({"horizon_yr", "biochar_method", "biochar_h_corg", "n_fertiliser_method", "gwp_set",
+                           "rice_water_regime", "rice_preseason", "rice_amendment", "rice_amendment_t_ha",
+                           "rice_season_days", "biochar_reapply_interval_yr", "carbon_credit_method",
+                           "transport_km"})
+_ECONOMICS_READS = frozenset({"horizon_yr", "discount_rate", "carbon_price_cny_t", "noncompliant_price_fraction",
+                              "noncompliant_grain", "biomass_valuation", "biochar_reapply_interval_yr",
+                              "transport_km"})
+_RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny"})
+#: Fields no stage reads (recorded with the plan only).
+_RECORDED_ONLY = frozenset({"name"})
+
+#: Scenario fields that only the phases from years-to-target on read: a change of these alone
+#: reuses the early phase (soil, uptake, options, biomass, crop compliance, clean-up removal).
+LATE_FIELDS = tuple(sorted(_YEARS_READS | _PV_READS | _CARBON_READS | _ECONOMICS_READS | _RANKING_READS
+                           | _RECORDED_ONLY))
+_EARLY_READS = frozenset(f.name for f in dataclasses.fields(Scenario)) - frozenset(LATE_FIELDS)
+
+_EARLY_GIVES = ("P", "screened", "soil_plot", "uptake", "opts", "grid", "bio", "bio_draws", "compliance",
+                "targets", "removal")
+
+#: The phases of a plan in the order they run.
+PHASES = (
+    Phase("early", _EARLY_READS, ("v",), _EARLY_GIVES, (), 4, _early),
+    Phase("years", _YEARS_READS, ("opts", "P", "screened", "bio", "bio_draws", "targets", "removal", "grid",
+                                  "compliance"),
+          ("by_metal", "duration", "trajectories", "schedule", "seasons"), ("early",), 1, _years),
+    Phase("energy", frozenset(), ("opts", "bio", "by_metal", "grid"), ("metal_fate", "energy_biomass"),
+          ("early",), 0, _energy),
+    Phase("pv", _PV_READS, ("opts", "P", "energy_biomass", "pv_yields"), ("energy", "pv_yields"),
+          ("early", "energy"), 1, _pv),
+    Phase("carbon", _CARBON_READS, ("opts", "P", "bio", "bio_draws", "energy", "duration", "grid"),
+          ("carbon_ledger", "carbon", "carbon_by_year"), ("early", "years", "pv"), 1, _carbon),
+    Phase("economics", _ECONOMICS_READS, ("opts", "P", "duration", "compliance", "bio", "carbon", "schedule",
+                                          "energy", "grid", "soil_plot"),
+          ("economics",), ("early", "years", "pv", "carbon"), 1, _economics),
+    Phase("ranking", _RANKING_READS, ("opts", "duration", "compliance", "bio", "energy", "carbon", "economics",
+                                      "seasons", "P", "soil_plot", "grid"),
+          ("table", "summary", "ranking", "scores"), ("early", "years", "pv", "carbon", "economics"), 1,
+          _ranking),
+)
+
+
+def phase(name: str) -> Phase:
+    """The phase called ``name``."""
+    for p in PHASES:
+        if p.name == name:
+            return p
+    raise KeyError(f"no phase {name!r}: expected one of {', '.join(p.name for p in PHASES)}")
+
+
+def phases_to_rerun(changed) -> tuple[str, ...]:
+    """The phases to run again after the scenario fields ``changed`` changed, in order.
+
+    A phase reruns when it reads a changed field or depends on a phase that reruns.
+
+    Examples
+    --------
+    >>> phases_to_rerun({"carbon_price_cny_t"})
+    ('economics', 'ranking')
+    >>> phases_to_rerun({"horizon_yr"})
+    ('years', 'pv', 'carbon', 'economics', 'ranking')
+    >>> phases_to_rerun({"name"})
+    ()
+    """
+    changed = set(changed)
+    rerun: list[str] = []
+    for p in PHASES:
+        if p.reads & changed or set(p.after) & set(rerun):
+            rerun.append(p.name)
+    return tuple(rerun)
+
+
+def missing_results(names, results: StageResults) -> list[str]:
+    """Stage results the phases ``names`` use that neither ``results`` holds nor an earlier one of
+    them gives (empty: they can run)."""
+    have = results.present()
+    missing = []
+    for name in names:
+        p = phase(name)
+        missing += [u for u in p.uses if u not in have and u not in missing
+                    and not (u == "pv_yields" and p.name == "pv")]  # site yields are computed when absent
+        have |= set(p.gives)
+    return missing
+
+
+def run_phases(ctx: RunContext, results: StageResults, names, bar) -> StageResults:
+    """Run the phases ``names`` (in pipeline order) on ``results``; returns the updated results
+    (``results`` itself is not changed)."""
+    out = dataclasses.replace(results)
+    for p in PHASES:
+        if p.name in names:
+            for k, v in p.run(ctx, out, bar).items():
+                setattr(out, k, v)
+            out.computed = out.computed | frozenset(p.gives)
+    return out
