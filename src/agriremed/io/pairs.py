@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
 from agriremed.io.validate import Collector, Validation, as_text
@@ -96,13 +97,15 @@ def _canonical(name: str, metal: str) -> tuple[str, str | None]:
     m = _UG_KG.match(s)
     if m:
         canon = f"{m['side']}_{m['metal']}_mg_kg"
-        return canon, f"header {name!r} states µg/kg: values converted to mg/kg (× 0.001) as {canon}"
+        return canon, Note.of("val.header_unit", header=repr(name), unit="µg/kg", target="mg/kg", factor=0.001,
+                              column=canon, tail=Message())
     if s in aliases:
         canon = aliases[s]
         note = None if canon.endswith("_mg_kg") and s.endswith("_mg_kg") else \
-            (f"header {name!r} read as {canon}" + (" (mg/kg assumed)" if canon.endswith("_mg_kg") else ""))
+            Note.of("val.header_read", header=repr(name), column=canon,
+                    tail=Message.of("val.unit_assumed", unit="mg/kg") if canon.endswith("_mg_kg") else Message())
         return canon, note
-    return s, (None if s == name else f"header {name!r} read as {s}")
+    return s, (None if s == name else Note.of("val.header_read", header=repr(name), column=s, tail=Message()))
 
 
 def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tuple[str, ...] = ("ph",),
@@ -146,7 +149,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         col.add_file(canon, "warning", note)
     dups = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     for d in dups:
-        col.add_file(d, "error", f"several columns map to {d}", "each column once")
+        col.add_file(d, "error", f"several columns map to {d}", Message.of("exp.each_once"))
     if n == 0:
         col.add_file("", "error", "the table has a header but no data rows", "at least one pair")
     use = _crop_rows(col, raw, crop, dups, tables, notes)
