@@ -34,8 +34,8 @@ Examples
 '相对不治理的净现值 [元/公顷]'
 >>> i18n.value("soil_class", "strict_control", "zh")
 '严格管控类'
->>> i18n.message("not a number", "zh")
-'不是数字'
+>>> i18n.message("file not found: plots.csv", "zh")
+'找不到文件：plots.csv'
 >>> i18n.t("ui.lang.label", "zh")
 '语言'
 """
@@ -525,8 +525,8 @@ def message(text, lang: str = "en", tables=None) -> str:
 
     Examples
     --------
-    >>> message("required column ph is missing", "zh")
-    '缺少必填列ph'
+    >>> message("file not found: plots.csv", "zh")
+    '找不到文件：plots.csv'
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
