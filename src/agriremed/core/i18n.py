@@ -11,9 +11,9 @@ crop and option names). Keys are grouped by their first dotted part:
 * ``value.<domain>.<code>`` — display form of a category code (soil classes, land
   uses, traffic lights, criteria, severities …);
 * ``msg.*`` — translations of English messages that the planner still writes as
-  sentences (validation problems, file notes, recommendation sentences, evidence notes of
-  the option library). Option reasons and traffic-light reasons are message codes
-  rendered by :mod:`agriremed.core.messages` from per-language files instead. The ``en`` cell is a regular
+  sentences (GIS notes, soft re-use texts, a few notes of other stages). Option reasons,
+  traffic-light reasons, validation problems, file-reading notes and input-file errors are
+  message codes rendered by :mod:`agriremed.core.messages` from per-language files instead. The ``en`` cell is a regular
   expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
   text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
   ``{m:metals}``; words matched in a sentence are looked up as a code with spaces and
