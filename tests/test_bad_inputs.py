@@ -182,13 +182,13 @@ def test_every_catalogue_message_is_translated(tmp_path):
         try:
             v = agriremed.validate_plots(path, sheet=case.get("sheet"))
         except InputFileError as exc:
-            pairs[str(exc)] = i18n.message(str(exc), "zh")
+            pairs[str(exc)] = messages.text_of(exc, "zh")
             continue
         p = v.problems.fillna({"expected": "", "expected_msg": "", "problem_msg": ""})
         for col in ("problem", "expected"):
             pairs.update(zip(p[col], messages.column_texts(p, col, "zh"), strict=True))
             coded += int((p[f"{col}_msg"] != "").sum())
-        pairs.update((n, i18n.message(n, "zh")) for n in v.notes)
+        pairs.update((n, messages.text_of(n, "zh")) for n in v.notes)
         if len(v.rejected):
             pairs.update(zip(v.rejected["reasons"], messages.column_texts(v.rejected, "reasons", "zh"),
                              strict=True))

@@ -11,7 +11,7 @@ import agriremed
 from agriremed.core import columns as C
 from agriremed.core import i18n, messages
 from agriremed.core.messages import Message
-from agriremed.io.readers import InputFileError, read_table
+from agriremed.io.readers import InputFileError, empty_lines_note, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "agriremed"
@@ -287,7 +287,7 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
     texts = {}
     for path in (comma, semicolon):
         v = agriremed.validate_plots(path, tables)
-        texts |= _validation_texts(v) | {n: i18n.message(n, "zh") for n in v.notes}
+        texts |= _validation_texts(v) | {n: messages.text_of(n, "zh") for n in v.notes}
     expected_parts = (
         "header found on line 2",
         "empty line(s) ignored",
@@ -301,7 +301,7 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
     assert [p for p in expected_parts if not any(p in t for t in texts)] == []
     assert _untranslated(texts) == {}
     assert (
-        i18n.message("comma.csv: 1 empty line(s) ignored (line 4)", "zh")
+        messages.text_of(empty_lines_note("comma.csv", [4]), "zh")
         == "comma.csv：已忽略1个空行（第4行）"
     )
     assert messages.render(Message.of("val.not_number", tail=Message.of("val.ignored")), "zh") == "不是数字（该值不予采用）"
@@ -310,18 +310,18 @@ def test_file_notes_and_optional_column_messages_are_translated(tmp_path, tables
 def test_file_reading_messages_are_translated(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    texts = [f"file not found: {tmp_path / 'nope.csv'}", f"{tmp_path} is a folder, not a table file"]
-    with pytest.raises(InputFileError) as e:
-        read_table(empty)
-    texts.append(str(e.value))
     broken = tmp_path / "plots.xlsx"
     broken.write_bytes(b"this is not a spreadsheet")
-    with pytest.raises(InputFileError) as e:
-        read_table(broken)
-    texts.append(str(e.value))  # the reader's own words are shown in quotes
-    for t in texts:
-        zh = i18n.message(t, "zh")
-        assert zh != t and i18n.untranslated(zh) == [], (t, zh)
+    errors = []
+    for path in (tmp_path / "nope.csv", tmp_path, empty, broken):  # broken: the reader's own words in quotes
+        with pytest.raises(InputFileError) as e:
+            read_table(path)
+        errors.append(e.value)
+    assert [e.message.codes for e in errors] == [("io.not_found",), ("io.folder",), ("io.empty",),
+                                                 ("io.unreadable",)]
+    for t in errors:
+        zh = messages.text_of(t, "zh")
+        assert zh != str(t) and i18n.untranslated(zh) == [], (t, zh)
 
 
 def test_message_examples():
@@ -329,11 +329,10 @@ def test_message_examples():
     m = messages.Message.of("opt.treats", metals="cd") + messages.Message.of("opt.untreated", metals="as+pb")
     assert messages.render(m, "en") == "treats cd; does not treat as+pb"
     assert messages.render(m, "zh") == "处理镉；不处理砷、铅"
-    assert (
-        i18n.message("decimal comma: write the number with a point (e.g. 5.6)", "zh")
-        == "使用了小数逗号：请用小数点书写（如5.6）"
-    )
-    assert i18n.message("a number ≥ 2 and ≤ 11", "zh") == "数值≥ 2且≤ 11"
+    assert messages.render(Message.of("val.decimal_comma", example="5.6"), "zh") == "使用了小数逗号：请用小数点书写（如5.6）"
+    between = Message.of("exp.number_between", lo="≥ 2", hi="≤ 11", unit=Message())
+    assert (messages.render(between, "en"), messages.render(between, "zh")) == ("a number ≥ 2 and ≤ 11",
+                                                                                "数值≥ 2且≤ 11")
 
 
 def test_a_message_without_pattern_stays_english_whole():

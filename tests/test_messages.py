@@ -156,5 +156,5 @@ def test_translate_frame_renders_message_columns(small_plan):
     assert (zh["reason"] != t["reason"]).all()
     assert list(translate_frame(t[["reason", "reason_msg"]], "en")["reason"]) == list(t["reason"])
     # a table without the message column (an older plan.csv) is still translated from English
-    old = translate_frame(pd.DataFrame({"reason": ["not a number", np.nan]}), "zh")
-    assert old["reason"].tolist()[0] == "不是数字"
+    old = translate_frame(pd.DataFrame({"reason": ["file not found: plots.csv", np.nan]}), "zh")
+    assert old["reason"].tolist()[0] == "找不到文件：plots.csv"

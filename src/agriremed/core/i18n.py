@@ -11,9 +11,9 @@ crop and option names). Keys are grouped by their first dotted part:
 * ``value.<domain>.<code>`` — display form of a category code (soil classes, land
   uses, traffic lights, criteria, severities …);
 * ``msg.*`` — translations of English messages that the planner still writes as
-  sentences (validation problems, file notes, recommendation sentences, evidence notes of
-  the option library). Option reasons and traffic-light reasons are message codes
-  rendered by :mod:`agriremed.core.messages` from per-language files instead. The ``en`` cell is a regular
+  sentences (GIS notes, soft re-use texts, a few notes of other stages). Option reasons,
+  traffic-light reasons, validation problems, file-reading notes and input-file errors are
+  message codes rendered by :mod:`agriremed.core.messages` from per-language files instead. The ``en`` cell is a regular
   expression, the ``zh`` cell a template whose ``{group}`` fields take the matched
   text and ``{group:domain}`` fields its translation (``{lu:land_use}``,
   ``{m:metals}``; words matched in a sentence are looked up as a code with spaces and
@@ -34,8 +34,8 @@ Examples
 '相对不治理的净现值 [元/公顷]'
 >>> i18n.value("soil_class", "strict_control", "zh")
 '严格管控类'
->>> i18n.message("not a number", "zh")
-'不是数字'
+>>> i18n.message("file not found: plots.csv", "zh")
+'找不到文件：plots.csv'
 >>> i18n.t("ui.lang.label", "zh")
 '语言'
 """
@@ -530,8 +530,8 @@ def message(text, lang: str = "en", tables=None) -> str:
 
     Examples
     --------
-    >>> message("required column ph is missing", "zh")
-    '缺少必填列ph'
+    >>> message("file not found: plots.csv", "zh")
+    '找不到文件：plots.csv'
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""

@@ -9,11 +9,38 @@ from __future__ import annotations
 
 import pandas as pd
 
+from agriremed.core.messages import Message, Note
+
 __all__ = ["InputFileError", "parquet_as_text", "mostly_common_chinese"]
 
 
 class InputFileError(Exception):
-    """A file that cannot be read as a table at all (missing, empty, wrong format)."""
+    """A file that cannot be read as a table at all (missing, empty, wrong format).
+
+    Parameters
+    ----------
+    text : str
+        The English text of the error (a :class:`agriremed.core.messages.Note` carries its message).
+    message : Message, optional
+        The error as a message code with parameters, rendered in a language at the edge
+        (:func:`agriremed.core.messages.text_of`); taken from ``text`` when it is a note.
+
+    Examples
+    --------
+    >>> from agriremed.core.messages import text_of
+    >>> e = InputFileError.of("io.empty", file="plots.csv")
+    >>> str(e), text_of(e, "zh")
+    ('plots.csv is empty: it has no header and no data rows', 'plots.csv为空：没有表头和数据行')
+    """
+
+    def __init__(self, text, message: Message | None = None):
+        super().__init__(str(text))
+        self.message = message if message is not None else getattr(text, "message", None)
+
+    @classmethod
+    def of(cls, code: str, **params) -> InputFileError:
+        """The error of message ``code`` with ``params`` (its text: the English rendering)."""
+        return cls(Note.of(code, **params))
 
 
 def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:

@@ -67,6 +67,8 @@ __all__ = [
     "is_encoded",
     "column_texts",
     "printed",
+    "Note",
+    "text_of",
 ]
 
 
@@ -192,6 +194,74 @@ def printed(x, digits: int = 0) -> float:
 def is_encoded(text) -> bool:
     """Whether ``text`` looks like an encoded :class:`Message` (``[["…``)."""
     return isinstance(text, str) and text.startswith('[["')
+
+
+class Note(str):
+    """An English text that carries the :class:`Message` it was rendered from.
+
+    A reader's note (``plots.csv is separated by semicolons``) or the text of an input-file
+    error is kept where English text was kept before (a list of notes, an exception's text): it
+    *is* that English text, byte for byte, so printing, joining and writing it are unchanged,
+    and :func:`text_of` renders it in another language from its message.
+
+    Parameters
+    ----------
+    message : Message
+        The message; the text is its English rendering.
+
+    Examples
+    --------
+    >>> n = Note.of("io.separator", file="plots.csv", separator="semicolons")
+    >>> n, text_of(n, "zh")
+    ('plots.csv is separated by semicolons', 'plots.csv以分号分隔')
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message) -> Note:
+        self = super().__new__(cls, render(message, "en"))
+        self.message = message
+        return self
+
+    @classmethod
+    def of(cls, code: str, **params) -> Note:
+        """The note of :meth:`Message.of` ``(code, **params)``."""
+        return cls(Message.of(code, **params))
+
+    def __reduce__(self):
+        return (Note, (self.message,))
+
+
+def text_of(item, lang: str = "en", tables=None) -> str:
+    """A note, an error or a sentence in ``lang``, rendered from its message where it has one.
+
+    Parameters
+    ----------
+    item : Note, Exception, Message or str
+        A :class:`Note` or an exception carrying a ``message`` attribute (rendered from the
+        message), a :class:`Message` or its encoded text, or English text without a message
+        (an older note: translated by :func:`agriremed.core.i18n.message`).
+    lang : str
+        Language.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    str
+        The text in ``lang``.
+    """
+    msg = getattr(item, "message", None)
+    if isinstance(msg, Message) and msg:
+        return render(msg, lang, tables)
+    if isinstance(item, Message):
+        return render(item, lang, tables)
+    text = "" if item is None else str(item)
+    if is_encoded(text):
+        return render(text, lang, tables)
+    if lang in ("en", "zh"):
+        return i18n.message(text, lang, tables)
+    return text
 
 
 # --------------------------------------------------------------------------- catalogues

@@ -120,8 +120,7 @@ _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha"
 
 #: Columns whose bare header (no unit) is read in the registry unit with a warning that
 #: says so, because field sheets often use another unit (亩 for area, g/kg for SOM).
-_AMBIGUOUS_BARE = {"area_ha": "ha assumed; write the unit in the header, e.g. 面积（亩）, if not ha",
-                   "som_pct": "% assumed; write the unit in the header, e.g. 有机质（g/kg）, if not %"}
+_AMBIGUOUS_BARE = {"area_ha": ("ha", "面积（亩）"), "som_pct": ("%", "有机质（g/kg）")}
 
 _METAL_ZH = {zh: m for m, (_sym, zh) in C.METAL_NAMES.items()}
 _EXTRACTION_WORDS = {"cacl2": "cacl2", "dtpa": "dtpa", "hno3": "hno3"}
@@ -164,7 +163,29 @@ _METAL_UNIT_RE = re.compile(
 
 
 class UnitReadError(ValueError):
-    """A unit text that the unit registry cannot read or convert to the column's unit."""
+    """A unit text that the unit registry cannot read or convert to the column's unit.
+
+    ``code`` (a ``val.header_*`` message code) and ``params`` say which problem it is; the
+    text is the English problem after ``unit``.
+    """
+
+    def __init__(self, text: str, code: str = "", **params):
+        super().__init__(text)
+        self.code, self.params = code, params
+
+
+def _message(code: str | None, **params):
+    """:meth:`agriremed.core.messages.Message.of` (``None``: the empty message; imported when
+    used: the messages module reads the translation table, which reads this module)."""
+    from agriremed.core.messages import Message
+
+    return Message() if code is None else Message.of(code, **params)
+
+
+def _english(message) -> str:
+    from agriremed.core.messages import render
+
+    return render(message, "en")
 
 
 @dataclass(frozen=True)
@@ -187,6 +208,9 @@ class HeaderRead:
         Problem text when the header cannot be used (the file is stopped).
     expected : str
         What was expected, for an error.
+    note_msg, error_msg, expected_msg : Message or None
+        ``note``, ``error`` and ``expected`` as messages (codes ``val.header_*``, ``exp.*``);
+        the texts are their English renderings.
     """
 
     header: str
@@ -196,6 +220,17 @@ class HeaderRead:
     note: str | None = None
     error: str | None = None
     expected: str = ""
+    note_msg: object = None
+    error_msg: object = None
+    expected_msg: object = None
+
+
+def _read(raw: str, canonical: str, note=None, error=None, expected=None, **kw) -> HeaderRead:
+    """A :class:`HeaderRead` with its note, error and expectation given as messages."""
+    return HeaderRead(raw, canonical, note=None if note is None else _english(note),
+                      error=None if error is None else _english(error),
+                      expected="" if expected is None else _english(expected),
+                      note_msg=note, error_msg=error, expected_msg=expected, **kw)
 
 
 def _clean(raw: str) -> str:
@@ -330,20 +365,23 @@ def unit_factor(unit: str, target: str) -> float:
     expr = _pint_expression(unit)
     to = _PINT_TARGET.get(target, target)
     if not expr:
-        raise UnitReadError(f"no unit in {unit!r}")
+        raise UnitReadError(f"no unit in {unit!r}", "val.header_no_unit_in", unit=repr(unit))
     try:
         src = ureg.parse_units(expr)
         dst = ureg.parse_units(to)
         if not (src == dst or (ureg.Quantity(1, src)._is_multiplicative
                                and ureg.Quantity(1, dst)._is_multiplicative)):
-            raise UnitReadError(f"{unit!r} cannot be converted to {target} (a scale with an offset)")
+            raise UnitReadError(f"{unit!r} cannot be converted to {target} (a scale with an offset)",
+                                "val.header_offset_unit", unit=repr(unit), target=target)
         return float(ureg.Quantity(1.0, src).to(dst).magnitude)
     except UnitReadError:
         raise
     except pint.errors.DimensionalityError as exc:
-        raise UnitReadError(f"{unit!r} is not a unit of {C.unit_display(target)}") from exc
+        raise UnitReadError(f"{unit!r} is not a unit of {C.unit_display(target)}", "val.header_not_unit_of",
+                            unit=repr(unit), target=C.unit_display(target)) from exc
     except Exception as exc:  # any parse error of pint: an unknown unit
-        raise UnitReadError(f"{unit!r} is not a unit agriremed knows") from exc
+        raise UnitReadError(f"{unit!r} is not a unit agriremed knows", "val.header_unknown_unit",
+                            unit=repr(unit)) from exc
 
 
 def _split(s: str) -> list[tuple[str, list[str]]]:
@@ -413,13 +451,14 @@ def _resolve_name(base: str) -> tuple[str, str | None] | None:
 
 
 def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, str | None]:
-    """(unit text, extraction named in the brackets, problem) from the bracket texts."""
+    """(unit text, extraction named in the brackets, problem) from the bracket texts; the problem
+    as (message code, parameters) without the header."""
     unit, ex, problem = None, None, None
     spec = C.COLUMNS[canon]
     for p in parts:
         q = _clean(p)
         if _FRESH_BASIS.search(q):
-            problem = f"{p!r} is a fresh-weight basis; soil values are on a dry-mass basis"
+            problem = ("val.header_fresh", {"unit": repr(p)})
             continue
         bare = _DRY_BASIS.sub(" ", q).strip(" ,;")
         kq = _key(bare)
@@ -435,7 +474,7 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
         if spec.dtype not in ("float", "int"):
             continue  # a remark on a text column (作物（当季）)
         if unit is not None:
-            problem = f"two units {unit!r} and {p!r}"
+            problem = ("val.header_two_units", {"first": repr(unit), "second": repr(p)})
             continue
         unit = bare
     return unit, ex, problem
@@ -471,10 +510,10 @@ def read_header(name: str) -> HeaderRead:
     s = _clean(raw)
     k = _key(s)
     if k in C.COLUMNS and C.COLUMNS[k].role == "input":
-        return HeaderRead(raw, k, note=None if k == raw else f"header {raw!r} read as {k}")
+        return _read(raw, k, note=None if k == raw else _header_read(raw, k))
     bracket_key = _key(re.sub(r"[" + re.escape(_OPEN + _CLOSE) + "]", " ", s))
     if bracket_key in C.COLUMNS and C.COLUMNS[bracket_key].role == "input":  # pH (KCl)
-        return HeaderRead(raw, bracket_key, note=f"header {raw!r} read as {bracket_key}")
+        return _read(raw, bracket_key, note=_header_read(raw, bracket_key))
     for kk in (k, bracket_key):
         if kk in _HEADER_ALIASES or kk in _UNIT_ONLY_HEADERS:
             return _with_unit(raw, kk, _HEADER_ALIASES.get(kk) or _UNIT_ONLY_HEADERS[kk], [],
@@ -499,9 +538,8 @@ def read_header(name: str) -> HeaderRead:
     if first_error is not None:
         return first_error
     if _looks_like_metal(s):
-        return HeaderRead(raw, k, error=f"header {raw!r} looks like a metal column but cannot be read",
-                          expected="a soil metal column such as 镉（mg/kg）, Cd (mg/kg), cd_mg_kg or an "
-                                   "extractable one such as CaCl2-Cd (mg/kg); rename or remove the column")
+        return _read(raw, k, error=_message("val.header_metal_lookalike", header=repr(raw)),
+                     expected=_message("exp.metal_header"))
     return HeaderRead(raw, k)
 
 
@@ -512,44 +550,52 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
     if unit_only:  # the header is the unit itself (亩, 公顷)
         unit = _clean(raw)
     if ex is not None and spec.group != "metal":
-        problem = f"the header names the extraction {ex}, but {canon} is not measured in that extract"
+        problem = ("val.header_extraction", {"extraction": ex, "column": canon})
     elif ex is not None:
         metal = spec.extra["metal"]
         if spec.extra.get("extraction") not in (None, ex) and not available:
-            problem = f"two extractions in one header ({spec.extra['extraction']} and {ex})"
+            problem = ("val.header_two_extractions", {"first": spec.extra["extraction"], "second": ex})
         canon, available = C.metal_column(metal, ex), False
         spec = C.COLUMNS[canon]
     target = spec.unit
-    expected = (f"a unit of {C.unit_display(target)} (e.g. {_examples(target)})" if target not in ("", "1")
-                else "no unit")
+    expected = (_message("exp.unit_of", target=C.unit_display(target), examples=_examples(target))
+                if target not in ("", "1") else _message("exp.no_unit"))
+    header = repr(raw)
     if problem is not None:
-        return HeaderRead(raw, canon, error=f"header {raw!r}: {problem}", expected=expected)
-    avail_note = (f" (有效态/available without an extraction method is read as DTPA-extractable, the method "
-                  f"of HJ 804-2016; name the extraction in the header, e.g. CaCl2-"
-                  f"{C.METAL_NAMES[spec.extra['metal']][0]}, if another was used)") if available else ""
+        return _read(raw, canon, error=_message(problem[0], header=header, **problem[1]), expected=expected)
+    avail_note = (_message("val.header_available", example=f"CaCl2-{C.METAL_NAMES[spec.extra['metal']][0]}")
+                  if available else _message(None))
     if unit is None:
         if spec.group == "metal":
-            return HeaderRead(raw, canon, note=f"header {raw!r} has no unit: read as {canon} (mg/kg assumed)"
-                              + avail_note)
+            return _read(raw, canon, note=_message("val.header_no_unit", header=header, column=canon,
+                                                   unit="mg/kg", tail=avail_note))
         if canon in _AMBIGUOUS_BARE and _key(raw) != canon:
-            return HeaderRead(raw, canon, note=f"header {raw!r} has no unit: read as {canon} "
-                              f"({_AMBIGUOUS_BARE[canon]})")
-        return HeaderRead(raw, canon, note=None if canon == raw else f"header {raw!r} read as {canon}"
-                          + avail_note)
+            bare_unit, example = _AMBIGUOUS_BARE[canon]
+            return _read(raw, canon, note=_message("val.header_no_unit_hint", header=header, column=canon,
+                                                   unit=bare_unit, example=example))
+        return _read(raw, canon, note=None if canon == raw else _header_read(raw, canon, avail_note))
     if target in ("", "1"):
-        return HeaderRead(raw, canon, unit=unit, error=f"header {raw!r}: {canon} has no unit, but the header "
-                          f"states {unit!r}", expected="the header without a unit")
+        return _read(raw, canon, unit=unit, error=_message("val.header_unit_on_unitless", header=header,
+                                                           column=canon, unit=repr(unit)),
+                     expected=_message("exp.header_no_unit"))
     try:
         factor = unit_factor(unit, target)
     except UnitReadError as exc:
-        return HeaderRead(raw, canon, unit=unit, error=f"header {raw!r}: unit {exc}", expected=expected)
+        return _read(raw, canon, unit=unit, error=_message(exc.code, header=header, **exc.params),
+                     expected=expected)
     if factor == 1.0:
         same = _key(unit) in (_key(target), _key(target.replace("/", "_")))
-        return HeaderRead(raw, canon, unit=unit, note=f"header {raw!r} read as {canon}"
-                          + ("" if same else f" ({unit} = {target}, × 1)") + avail_note)
-    return HeaderRead(raw, canon, factor=factor, unit=unit,
-                      note=f"header {raw!r} states {unit}: values converted to {target} (× {factor:.6g}) "
-                           f"as {canon}" + avail_note)
+        tail = avail_note if same else _message("val.header_same_unit", unit=unit, target=target, tail=avail_note)
+        return _read(raw, canon, unit=unit, note=_header_read(raw, canon, tail))
+    return _read(raw, canon, factor=factor, unit=unit,
+                 note=_message("val.header_unit", header=header, unit=unit, target=target, factor=factor,
+                               column=canon, tail=avail_note))
+
+
+def _header_read(raw: str, canon: str, tail=None):
+    """The note that header ``raw`` is read as column ``canon`` (``tail``: a remark after it)."""
+    return _message("val.header_read", header=repr(raw), column=canon,
+                    tail=tail if tail is not None else _message(None))
 
 
 def _examples(target: str) -> str:

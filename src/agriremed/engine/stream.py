@@ -46,9 +46,11 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from agriremed.core.version import __version__
-from agriremed.io.readers import (SEP_NAMES, InputFileError, header_row, mostly_common_chinese,
+from agriremed.io.readers import (InputFileError, header_row, mostly_common_chinese,
                                   sniff_separator, empty_lines_note, parquet_as_text, read_table,
-                                  row_width_problem)
+                                  row_width_problem, encoding_note, separator_note, header_line_note,
+                                  unbalanced_quote_error)
+from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
@@ -407,8 +409,7 @@ def _file_encoding(p: Path) -> tuple[str, str, int]:
     if head.startswith(codecs.BOM_UTF8):
         bad = _decodes(p, "utf-8", skip=3)
         if bad is not None:
-            raise InputFileError(f"{name} starts with a UTF-8 byte-order mark but is not UTF-8 text "
-                                 f"(line {_bad_byte_line(p, bad[0])})")
+            raise InputFileError.of("io.bom_line", file=name, encoding="UTF-8", line=_bad_byte_line(p, bad[0]))
         return "utf-8", "utf-8", 3
     for boms, label in ((((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")), "UTF-32"),
                         (((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")), "UTF-16")):
@@ -419,24 +420,20 @@ def _file_encoding(p: Path) -> tuple[str, str, int]:
                     return codec, label, 0
                 if label == "UTF-32":
                     break
-                raise InputFileError(f"{name} starts with a {label} byte-order mark but is not "
-                                     f"{label} text: {bad[1]}")
+                raise InputFileError.of("io.bom", file=name, encoding=label, reason=bad[1])
     if b"\x00" in head:
         even, odd = head[0::2].count(0), head[1::2].count(0)
         codec = "utf-16-le" if odd > even else "utf-16-be"
         if max(even, odd) > len(head) // 4 and _decodes(p, codec) is None:
             return codec, "UTF-16", 0
-        raise InputFileError(f"{name} is not a text table (it holds binary data): save it as CSV "
-                             "(UTF-8) or as an Excel workbook")
+        raise InputFileError.of("io.binary", file=name)
     bad = _decodes(p, "utf-8")
     if bad is None:
         return "utf-8", "utf-8", 0
     multibyte, replaced = _decodes(p, "utf-8", count=True)
     if multibyte >= 3 and multibyte >= 3 * replaced:
         line = _bad_byte_line(p, bad[0])
-        raise InputFileError(f"{name} is UTF-8 text except at line {line}, whose bytes are not UTF-8 (a "
-                             "file pieced together from two encodings): fix that line or save the "
-                             "whole file again as UTF-8")
+        raise InputFileError.of("io.mixed_utf8", file=name, line=line)
     if _decodes(p, "gb18030") is None and mostly_common_chinese(_text_start(p, "gb18030", 0, 200_000)):
         return "gb18030", "GB18030", 0
     if _decodes(p, "cp1252") is None:
@@ -470,7 +467,7 @@ def _records(p: Path, enc: tuple[str, str, int], sep: str) -> Iterator[tuple[lis
                 yield (*held, False)
             held = (rec, start, end)
     except csv.Error as exc:
-        raise InputFileError(f"{p.name}: line {reader.line_num}: {exc}") from exc
+        raise InputFileError.of("io.csv_line", file=p.name, line=reader.line_num, error=str(exc)) from exc
     if held is not None:
         yield (*held, True)
 
@@ -503,13 +500,13 @@ class _DelimitedFile:
         if label in ("UTF-16", "UTF-32"):
             head = head.lstrip("\ufeff")
         if len(head) < _HEAD_BYTES and not head.strip():
-            raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
+            raise InputFileError.of("io.empty", file=self.name)
         self.sep = sniff_separator(head)
         self.notes = []
         if label != "utf-8":
-            self.notes.append(f"{self.name} was read with the {label} text encoding")
+            self.notes.append(encoding_note(self.name, label))
         if self.sep != ",":
-            self.notes.append(f"{self.name} is separated by {SEP_NAMES[self.sep]}")
+            self.notes.append(separator_note(self.name, self.sep))
         self._find_header()
 
     def _find_header(self) -> None:
@@ -521,7 +518,7 @@ class _DelimitedFile:
                 break
         records.close()
         if not any(any(str(c).strip() for c in r[0]) for r in first):
-            raise InputFileError(f"{self.name} is empty: it has no header and no data rows")
+            raise InputFileError.of("io.empty", file=self.name)
         recs = [r[0] for r in first[:10]]
         width0 = max((len(r) for r in recs), default=0)
         grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in recs],
@@ -532,8 +529,7 @@ class _DelimitedFile:
         self.h = h
         self.header_line = first[h][1]
         if h > 0:
-            self.notes.append(f"{self.name}: header found on line {self.header_line}; {h} title line(s) "
-                              "above it were skipped")
+            self.notes.append(header_line_note(self.name, self.header_line, h))
         header = [str(c).strip() for c in first[h][0]]
         self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
         self.header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
@@ -557,11 +553,8 @@ class _DelimitedFile:
 
     def _multi(self, i, rec, s, e, last, width) -> None:
         if len(rec) != width:
-            raise InputFileError(
-                f"{self.name}: line {s}: a quoted field starts on this line and is not closed on it "
-                f"(the quote runs to {'the end of the file' if last else f'line {e}'}, taking in "
-                f"{e - s} more line(s)): an unbalanced quote. Close the quote on line {s} or remove it")
-        self.multi_notes.append(f"{self.name}: lines {s}–{e} hold one row (a quoted cell with line breaks)")
+            raise unbalanced_quote_error(self.name, s, e, last)
+        self.multi_notes.append(Note.of("io.multiline_cell", file=self.name, first=s, last=e))
 
     def chunks(self, chunk_size: int, keep: list | None = None, marks=None) -> Iterator[pd.DataFrame]:
         """Chunks of ``chunk_size`` data rows, each as :func:`~agriremed.io.readers.read_table` gives its rows.
@@ -620,7 +613,7 @@ def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
     try:
         f = pq.ParquetFile(p)
     except Exception as exc:  # not a parquet file: an input problem
-        raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
+        raise InputFileError.of("io.unreadable", file=p.name, error=str(exc)) from exc
     if f.metadata.num_rows == 0:
         yield parquet_as_text(f.schema_arrow.empty_table().to_pandas())
         return
@@ -642,11 +635,11 @@ class _Input:
             return
         p = Path(source)
         if not p.exists():
-            raise InputFileError(f"file not found: {p}")
+            raise InputFileError.of("io.not_found", path=str(p))
         if p.is_dir():
-            raise InputFileError(f"{p} is a folder, not a table file")
+            raise InputFileError.of("io.folder", path=str(p))
         if p.stat().st_size == 0:
-            raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+            raise InputFileError.of("io.empty", file=p.name)
         self.name = p.name
         suffix = p.suffix.lower()
         if suffix in _PARQUET:

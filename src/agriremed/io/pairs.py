@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
-from agriremed.io.validate import Collector, Validation, as_text
+from agriremed.io.validate import Collector, Validation, _expected, as_text
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 
@@ -96,13 +97,15 @@ def _canonical(name: str, metal: str) -> tuple[str, str | None]:
     m = _UG_KG.match(s)
     if m:
         canon = f"{m['side']}_{m['metal']}_mg_kg"
-        return canon, f"header {name!r} states µg/kg: values converted to mg/kg (× 0.001) as {canon}"
+        return canon, Note.of("val.header_unit", header=repr(name), unit="µg/kg", target="mg/kg", factor=0.001,
+                              column=canon, tail=Message())
     if s in aliases:
         canon = aliases[s]
         note = None if canon.endswith("_mg_kg") and s.endswith("_mg_kg") else \
-            (f"header {name!r} read as {canon}" + (" (mg/kg assumed)" if canon.endswith("_mg_kg") else ""))
+            Note.of("val.header_read", header=repr(name), column=canon,
+                    tail=Message.of("val.unit_assumed", unit="mg/kg") if canon.endswith("_mg_kg") else Message())
         return canon, note
-    return s, (None if s == name else f"header {name!r} read as {s}")
+    return s, (None if s == name else Note.of("val.header_read", header=repr(name), column=s, tail=Message()))
 
 
 def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tuple[str, ...] = ("ph",),
@@ -146,9 +149,9 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         col.add_file(canon, "warning", note)
     dups = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     for d in dups:
-        col.add_file(d, "error", f"several columns map to {d}", "each column once")
+        col.add_file(d, "error", f"several columns map to {d}", Message.of("exp.each_once"))
     if n == 0:
-        col.add_file("", "error", "the table has a header but no data rows", "at least one pair")
+        col.add_file("", "error", Message.of("val.no_rows"), "at least one pair")
     use = _crop_rows(col, raw, crop, dups, tables, notes)
     factor = _derive_som(col, raw, needed, tables, notes)
 
@@ -157,9 +160,13 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     missing = [r for r in required if r not in raw.columns]
     for r in missing:
         spec = C.COLUMNS.get(r)
-        what = f" ({spec.description})" if spec is not None else ""
-        extra = " or oc_g_kg" if r == "som_pct" else ""
-        col.add_file(r, "error", f"required column {r} is missing", f"a column named {r}{extra}{what}")
+        if spec is None:
+            expected = f"a column named {r}"
+        elif r == "som_pct":
+            expected = Message.of("exp.column_named_or", column=r, other="oc_g_kg")
+        else:
+            expected = Message.of("exp.column_named", column=r)
+        col.add_file(r, "error", Message.of("val.missing_required", column=r, hint=Message()), expected)
     if missing or dups or n == 0:
         col.error_rows[:] = True
 
@@ -248,10 +255,9 @@ def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bo
     bad_text = ~blank & np.isnan(num)
     num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
     comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
-    expected = spec.expected() if spec is not None else "a number"
-    col.add(use & comma, report, text, "error",
-            "decimal comma: write the number with a point (e.g. 0.25)", expected)
-    col.add(use & bad_text & ~comma, report, text, "error", "not a number", expected)
+    expected = _expected(spec) if spec is not None else Message.of("exp.number", unit=Message())
+    col.add(use & comma, report, text, "error", Message.of("val.decimal_comma", example="0.25"), expected)
+    col.add(use & bad_text & ~comma, report, text, "error", Message.of("val.not_number", tail=Message()), expected)
     col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)
     ok = ~np.isnan(num)
     if logged:
@@ -268,7 +274,7 @@ def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bo
 
 
 def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, ok: np.ndarray,
-                      bad: np.ndarray, use: np.ndarray, expected: str) -> np.ndarray:
+                      bad: np.ndarray, use: np.ndarray, expected) -> np.ndarray:
     """Report values outside the registry's valid range (errors) and typical range (warnings);
     returns ``bad`` with the rows out of the valid range added."""
     n = len(num)
@@ -277,17 +283,16 @@ def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, 
     below = (ok & ~bad & ((num <= lo) if lo_open else (num < lo)) if lo is not None
              else np.zeros(n, bool))
     above = ok & ((num >= hi) if hi_open else (num > hi)) if hi is not None else np.zeros(n, bool)
-    col.add(use & below, report, text, "error", "below the valid range", expected)
-    col.add(use & above, report, text, "error", "above the valid range (check the unit)", expected)
+    col.add(use & below, report, text, "error", Message.of("val.below", tail=Message()), expected)
+    col.add(use & above, report, text, "error", Message.of("val.above_unit", tail=Message()), expected)
     bad = bad | below | above
     if spec.typical is not None:
         tlo, thi = spec.typical
         soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
                             ((num > thi) if thi is not None else False))
-        col.add(use & soft, report, text, "warning",
-                "unusual value: kept, please check it (and its unit)",
-                f"typically {tlo if tlo is not None else ''}–{thi if thi is not None else ''} "
-                f"{C.unit_display(spec.unit)}")
+        col.add(use & soft, report, text, "warning", Message.of("val.unusual"),
+                Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
+                           hi=f"{thi if thi is not None else ''}", unit=spec.unit))
     return bad
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
+from agriremed.core.messages import Message, Note, render
 from agriremed.io.geo import read_layer
 from agriremed.core.names import is_known_header
 from agriremed.io.outputs import csv_text
@@ -68,10 +69,12 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
         that could not be read as they stand (a line with another number of cells than
         the header, a formula without a saved value), each a dict with ``row``
         (0-based row of ``table``), ``column`` (header), ``value``, ``problem`` and
-        ``expected``. Such a row's cells are not to be used.
+        ``expected`` (English), ``problem_msg`` and ``expected_msg`` (the same as encoded
+        messages). Such a row's cells are not to be used.
     notes : list of str
         Remarks about how the file was read (text encoding, header row found below a
-        title row, separator, sheet).
+        title row, separator, sheet), each a :class:`agriremed.core.messages.Note`: the
+        English text, carrying its message (``io.*``) for other languages.
 
     Raises
     ------
@@ -88,13 +91,13 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     """
     p = Path(path)
     if not p.exists():
-        raise InputFileError(f"file not found: {p}")
+        raise InputFileError.of("io.not_found", path=str(p))
     if p.is_dir():
-        raise InputFileError(f"{p} is a folder, not a table file")
+        raise InputFileError.of("io.folder", path=str(p))
     suffix = p.suffix.lower()
     notes: list[str] = []
     if p.stat().st_size == 0:
-        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+        raise InputFileError.of("io.empty", file=p.name)
     sep = None
     enc = None
     formulas: dict = {}
@@ -112,20 +115,20 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
         else:
             text, enc = decode_text(p.read_bytes(), p.name)
             if not text.strip():
-                raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+                raise InputFileError.of("io.empty", file=p.name)
             if enc != "utf-8":
-                notes.append(f"{p.name} was read with the {enc} text encoding")
+                notes.append(encoding_note(p.name, enc))
             sep = sniff_separator(text)
             if sep != ",":
-                notes.append(f"{p.name} is separated by {SEP_NAMES[sep]}")
+                notes.append(separator_note(p.name, sep))
             records, starts, multi = _parse_delimited(text, sep, p.name)
             chosen = None
     except InputFileError:
         raise
     except Exception as exc:  # any parser error is an input problem, not a crash
-        raise InputFileError(f"{p.name} could not be read as a table: {exc}") from exc
+        raise InputFileError.of("io.unreadable", file=p.name, error=str(exc)) from exc
     if not any(any(str(c).strip() for c in r) for r in records):
-        raise InputFileError(f"{p.name} is empty: it has no header and no data rows")
+        raise InputFileError.of("io.empty", file=p.name)
     df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None)
     notes += more
     df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
@@ -133,6 +136,29 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
 
 
 SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def encoding_note(file_name: str, encoding: str) -> Note:
+    """The note that a file was read with a text encoding other than UTF-8."""
+    return Note.of("io.encoding", file=file_name, encoding=encoding)
+
+
+def separator_note(file_name: str, sep: str) -> Note:
+    """The note that a text file is separated by semicolons or tabs (``sep``: the character)."""
+    return Note.of("io.separator", file=file_name, separator=SEP_NAMES[sep])
+
+
+def header_line_note(file_name: str, line: int, skipped: int) -> Note:
+    """The note that the header was found on ``line`` below ``skipped`` title lines."""
+    return Note.of("io.header_line", file=file_name, line=int(line), skipped=int(skipped))
+
+
+def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -> InputFileError:
+    """The error of a quoted field opened on line ``start`` that runs to line ``end`` (the end of
+    the file when ``at_end``)."""
+    to = Message.of("io.quote_to_end") if at_end else Message.of("io.quote_to_line", line=int(end))
+    return InputFileError.of("io.unbalanced_quote", file=file_name, line=int(start), end=to,
+                             more=int(end - start))
 
 
 def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
@@ -146,17 +172,14 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     while h < len(records) - 1 and not any(str(c).strip() for c in records[h]):
         h += 1  # blank lines above a header that names no known column
     if h > 0:
-        notes.append(f"{name}: header found on line {starts[h]}; {h} title line(s) above it were skipped")
+        notes.append(header_line_note(name, starts[h], h))
     header = [str(c).strip() for c in records[h]]
     for i, s, e in multi:  # quoted cells running over several lines
         if i < h:
             continue
         if len(records[i]) != len(header):
-            raise InputFileError(
-                f"{name}: line {s}: a quoted field starts on this line and is not closed on it (the quote "
-                f"runs to {'the end of the file' if i == len(records) - 1 else f'line {e}'}, taking in "
-                f"{e - s} more line(s)): an unbalanced quote. Close the quote on line {s} or remove it")
-        notes.append(f"{name}: lines {s}–{e} hold one row (a quoted cell with line breaks)")
+            raise unbalanced_quote_error(name, s, e, i == len(records) - 1)
+        notes.append(Note.of("io.multiline_cell", file=name, first=s, last=e))
     named = max((i + 1 for i, c in enumerate(header) if c), default=0)
     header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
     width = len(header)
@@ -174,11 +197,8 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
         lines.append(starts[i])
         for (r, c), formula in formulas.items():
             if r == i and c < width:
-                problems.append(dict(
-                    row=k, column=header[c], value=formula,
-                    problem="formula without a saved value: the file was not recalculated and saved by a "
-                            "spreadsheet program, so the cell has no value to read",
-                    expected="open the file in Excel or WPS and save it (or paste the values)"))
+                problems.append(_row_problem(k, header[c], formula, Message.of("val.formula_no_value"),
+                                             Message.of("exp.formula")))
     df = pd.DataFrame(rows or None, columns=header, dtype=object)
     bad_rows = {p["row"] for p in problems}
     keep_cols = [c for j, c in enumerate(header) if not (c.startswith("unnamed_") and j >= named - 1 and
@@ -192,6 +212,12 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
 
 
 _SEP_JOIN = " | "
+
+
+def _row_problem(row: int, column: str, value: str, problem: Message, expected: Message) -> dict:
+    """A row the reader could not read: its problem and expectation in English and encoded."""
+    return dict(row=row, column=column, value=value, problem=render(problem, "en"),
+                expected=render(expected, "en"), problem_msg=problem.encode(), expected_msg=expected.encode())
 
 
 def row_width_problem(row: int, cells: list[str], header: list[str]) -> dict:
@@ -210,25 +236,36 @@ def row_width_problem(row: int, cells: list[str], header: list[str]) -> dict:
     -------
     dict
         ``row``, ``column`` (the first missing column, or the last one), ``value`` (the cells,
-        joined), ``problem`` and ``expected``.
+        joined), ``problem`` and ``expected`` (English), ``problem_msg`` and ``expected_msg``
+        (encoded messages ``val.ragged_short`` / ``val.ragged_long``, ``exp.cells`` /
+        ``exp.cells_comma``).
+
+    Examples
+    --------
+    >>> p = row_width_problem(0, ["A", "5"], ["plot_id", "ph", "cd_mg_kg"])
+    >>> p["column"], p["problem"][:40], p["expected"]
+    ('cd_mg_kg', 'line has 2 cells but the header has 3 co', '3 cells, one per column')
     """
     n, width = len(cells), len(header)
     short = n < width
-    return dict(
-        row=row, column=header[n] if short else header[-1],
-        value=_SEP_JOIN.join(cells)[:120],
-        problem=(f"line has {n} cells but the header has {width} columns: "
-                 f"{'cells are missing' if short else 'there are cells beyond the last column'}, "
-                 "so the values cannot be matched to their columns (the row is not read)"),
-        expected=(f"{width} cells, one per column" if short else
-                  f"{width} cells, one per column; a number written with a comma (1,480 or 5,4) "
-                  "splits a cell: write it without the comma, or put it in quotes"))
+    return _row_problem(row, header[n] if short else header[-1], _SEP_JOIN.join(cells)[:120],
+                        Message.of("val.ragged_short" if short else "val.ragged_long", cells=n, columns=width),
+                        Message.of("exp.cells" if short else "exp.cells_comma", columns=width))
 
 
-def empty_lines_note(file_name: str, lines: list[int]) -> str:
-    """The note that empty lines of a file were skipped (the first ten line numbers)."""
+def empty_lines_note(file_name: str, lines: list[int]) -> Note:
+    """The note that empty lines of a file were skipped (the first ten line numbers).
+
+    Examples
+    --------
+    >>> from agriremed.core.messages import text_of
+    >>> n = empty_lines_note("plots.csv", [4, 9])
+    >>> n, text_of(n, "zh")
+    ('plots.csv: 2 empty line(s) ignored (line 4, 9)', 'plots.csv：已忽略2个空行（第4, 9行）')
+    """
     shown = ", ".join(str(x) for x in lines[:10])
-    return f"{file_name}: {len(lines)} empty line(s) ignored (line {shown}{' …' if len(lines) > 10 else ''})"
+    return Note.of("io.empty_lines", file=file_name, n=len(lines),
+                   lines=f"{shown}{' …' if len(lines) > 10 else ''}")
 
 
 def header_row(grid: pd.DataFrame) -> int:
@@ -291,8 +328,8 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
         try:
             return raw[3:].decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
-            raise InputFileError(f"{name} starts with a UTF-8 byte-order mark but is not UTF-8 text "
-                                 f"(line {_line_of(raw, 3 + exc.start)})") from exc
+            raise InputFileError.of("io.bom_line", file=name, encoding="UTF-8",
+                                    line=_line_of(raw, 3 + exc.start)) from exc
     for boms, label in ((_UTF32, "UTF-32"), (_UTF16, "UTF-16")):
         for bom, codec in boms:
             if raw.startswith(bom):
@@ -301,8 +338,7 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
                 except UnicodeDecodeError as exc:
                     if label == "UTF-32":
                         break
-                    raise InputFileError(f"{name} starts with a {label} byte-order mark but is not "
-                                         f"{label} text: {exc.reason}") from exc
+                    raise InputFileError.of("io.bom", file=name, encoding=label, reason=exc.reason) from exc
     head = raw[:4096]
     if b"\x00" in head:
         even, odd = head[0::2].count(0), head[1::2].count(0)
@@ -312,8 +348,7 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
                 return raw.decode(codec), "UTF-16"
             except UnicodeDecodeError:
                 pass
-        raise InputFileError(f"{name} is not a text table (it holds binary data): save it as CSV "
-                             "(UTF-8) or as an Excel workbook")
+        raise InputFileError.of("io.binary", file=name)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -321,9 +356,7 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
         multibyte = sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd")
         if multibyte >= 3 and multibyte >= 3 * loose.count("\ufffd"):
             line = _line_of(raw, exc.start)
-            raise InputFileError(f"{name} is UTF-8 text except at line {line}, whose bytes are not UTF-8 (a "
-                                 "file pieced together from two encodings): fix that line or save the "
-                                 "whole file again as UTF-8") from exc
+            raise InputFileError.of("io.mixed_utf8", file=name, line=line) from exc
     try:
         text = raw.decode("gb18030")
         if mostly_common_chinese(text):
@@ -354,7 +387,7 @@ def _parse_delimited(text: str, sep: str, name: str) -> tuple[list[list[str]], l
             records.append(rec)
             starts.append(start)
     except csv.Error as exc:
-        raise InputFileError(f"{name}: line {reader.line_num}: {exc}") from exc
+        raise InputFileError.of("io.csv_line", file=name, line=reader.line_num, error=str(exc)) from exc
     return records, starts, multi
 
 
@@ -427,8 +460,8 @@ def _calamine(p: Path):
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as exc:  # optional dependency (extra "xlsx")
-        raise InputFileError(f"{p.name}: reading {p.suffix} workbooks needs the python-calamine package "
-                             "(pip install 'agriremed[xlsx]'), or save the sheet as .xlsx or CSV") from exc
+        raise InputFileError.of("io.calamine", file=p.name, suffix=p.suffix, package="python-calamine",
+                                install="pip install 'agriremed[xlsx]'") from exc
     return CalamineWorkbook.from_path(str(p))
 
 
@@ -439,19 +472,18 @@ def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet) -> tuple[str
         if isinstance(sheet, int) or (str(sheet).isdigit() and str(sheet) not in names):
             i = int(sheet)
             if not 0 <= i < len(names):
-                raise InputFileError(f"{name} has no sheet number {i} (sheets are numbered from 0): its "
-                                     f"sheets are {listed}")
-            return names[i], [f"{name}: sheet {names[i]!r} read"]
+                raise InputFileError.of("io.no_sheet_number", file=name, number=i, sheets=listed)
+            return names[i], [Note.of("io.sheet_read", file=name, sheet=repr(names[i]))]
         if str(sheet) not in names:
-            raise InputFileError(f"{name} has no sheet {str(sheet)!r}: its sheets are {listed}")
-        return str(sheet), ([f"{name}: sheet {str(sheet)!r} read"] if len(names) > 1 else [])
+            raise InputFileError.of("io.no_sheet", file=name, sheet=repr(str(sheet)), sheets=listed)
+        return str(sheet), ([Note.of("io.sheet_read", file=name, sheet=repr(str(sheet)))] if len(names) > 1
+                            else [])
     full = [s for s, has in sheets if has]
     if not full:
-        raise InputFileError(f"{name} is empty: it has no header and no data rows")
+        raise InputFileError.of("io.empty", file=name)
     if len(full) > 1:
-        raise InputFileError(f"{name} has {len(full)} sheets with data ({', '.join(repr(s) for s in full)}): "
-                             "choose the sheet of plots with --sheet NAME")
-    notes = [f"{name}: sheet {full[0]!r} read (the other sheets are empty)"] if len(names) > 1 else []
+        raise InputFileError.of("io.sheets", file=name, n=len(full), sheets=", ".join(repr(s) for s in full))
+    notes = [Note.of("io.sheet_read_only", file=name, sheet=repr(full[0]))] if len(names) > 1 else []
     return full[0], notes
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.core.messages import Message, render
+from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import NA_STRINGS, read_table
 from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES,
                                   RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
@@ -46,6 +46,8 @@ def _texts(items) -> tuple[np.ndarray, np.ndarray]:
     enc = np.empty(items.size, dtype=object)
     memo: dict = {}
     for i, m in enumerate(items):
+        if isinstance(m, Note):  # English text carrying its message
+            m = m.message
         if isinstance(m, Message):
             hit = memo.get(id(m))
             if hit is None:
@@ -384,7 +386,7 @@ def _map_headers(raw: pd.DataFrame):
         if h.error is not None:
             header_errors.append(h)
             continue
-        canon, factor, note = h.canonical, h.factor, h.note
+        canon, factor, note = h.canonical, h.factor, h.note_msg or h.note
         mapping[col] = canon
         factors[canon] = factor
         if note and canon != col:
@@ -400,7 +402,13 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
         one = np.zeros(n, bool)
         one[rp["row"]] = True
         col.add(one, mapping.get(rp["column"], rp["column"]), np.full(n, rp["value"], dtype=object), "error",
-                rp["problem"], rp["expected"], force=True)
+                _as_message(rp, "problem"), _as_message(rp, "expected"), force=True)
+
+
+def _as_message(item: dict, key: str):
+    """``item[key]`` as its message (``<key>_msg``, encoded) where it has one, else the text."""
+    enc = item.get(f"{key}_msg")
+    return Message.decode(enc) if enc else item[key]
 
 
 def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_errors, dups: list[str],
@@ -410,7 +418,7 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
     with a column."""
     canon_cols = list(mapping.values())
     for h in header_errors:
-        col.add_file(h.header, "error", h.error, h.expected)
+        col.add_file(h.header, "error", h.error_msg or h.error, h.expected_msg or h.expected)
 
     for canon, orig, note in header_notes:
         sev = "warning"

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from agriremed.core import i18n
+from agriremed.core import i18n, messages
 from agriremed.io.readers import InputFileError
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
@@ -745,7 +745,7 @@ class Dashboard:
     def show_error(self, exc: Exception, log_it: bool = True) -> None:
         """Show an error as one sentence (logged with its traceback on the server only)."""
         if isinstance(exc, (InputFileError, ScenarioError, FileNotFoundError)):
-            text = i18n.message(str(exc), self.lang)
+            text = messages.text_of(exc, self.lang)
         else:
             if log_it:
                 log.exception("dashboard callback failed", exc_info=exc)
