@@ -67,6 +67,8 @@ __all__ = [
     "is_encoded",
     "column_texts",
     "printed",
+    "Note",
+    "note_text",
 ]
 
 
@@ -154,6 +156,54 @@ class Message:
             return cls._of_items(json.loads(text))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"not an encoded message: {text!r}") from exc
+
+
+class Note(str):
+    """A note (how a file was read, which rule set a plan applies): its English text, carrying
+    the :class:`Message` it was rendered from.
+
+    A note is a :class:`str` — it prints, joins, compares and serialises as its English text, so
+    lists of notes stay lists of text — and the edges show it in another language from its
+    message (:func:`note_text`).
+
+    Parameters
+    ----------
+    message : Message
+        What the note says.
+    text : str, optional
+        Its English text (rendered from ``message`` when None).
+
+    Examples
+    --------
+    >>> n = Note(Message.of("note.rule_set", rule_set="china"))
+    >>> n.startswith("jurisdiction rule set: china"), note_text(n, "zh")[:8]
+    (True, '管辖规则集：中国')
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message, text: str | None = None):
+        self = super().__new__(cls, render(message, "en") if text is None else text)
+        self.message = message
+        return self
+
+    def __reduce__(self):
+        return (_note_of, (self.message.encode(), str(self)))
+
+
+def _note_of(encoded: str, text: str) -> Note:
+    return Note(Message.decode(encoded), text)
+
+
+def note_text(note, lang: str = "en", tables=None) -> str:
+    """A note in ``lang``: a :class:`Note` rendered from its message, other text translated
+    from English (:func:`agriremed.core.i18n.message`; a note not yet a message code)."""
+    msg = getattr(note, "message", None)
+    if isinstance(msg, Message):
+        return str(note) if lang == "en" else render(msg, lang, tables)
+    if note is None or (isinstance(note, float) and note != note):
+        return ""
+    return i18n.message(note, lang, tables) if lang in ("en", "zh") else str(note)
 
 
 _PLAIN = (str, float, int, bool, type(None))
@@ -442,6 +492,8 @@ def render(message, lang: str = "en", tables=None) -> str:
     """
     if message is None or (isinstance(message, float) and message != message):
         return ""
+    if isinstance(message, Note):
+        message = message.message
     if isinstance(message, str):
         if not message:
             return ""
