@@ -39,7 +39,7 @@ from agriremed.core import frames as _frames
 from agriremed.stages import advice as advice_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.io.readers import write_csv
-from agriremed.core.messages import Message, encode_column, printed, render, render_column
+from agriremed.core.messages import Message, Note, encode_column, printed, render, render_column
 from agriremed.io.outputs import prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
@@ -535,9 +535,9 @@ def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
 
 
 def rules_note(scenario: Scenario) -> list[str]:
-    """The note every plan records about its jurisdiction rule set (``land_rules.csv``)."""
-    return [f"jurisdiction rule set: {scenario.rule_set} (land_rules.csv); options it forbids are "
-            f"excluded with the rule and its sources, options it expects rank first"]
+    """The note every plan records about its jurisdiction rule set (``land_rules.csv``), as a
+    :class:`agriremed.core.messages.Note`."""
+    return [Note(Message.of("note.rule_set", rule_set=scenario.rule_set))]
 
 
 #: Scenario fields read only by the stages from years-to-target on (duration, carbon,
