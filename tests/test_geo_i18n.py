@@ -40,7 +40,7 @@ def _write(path: Path, attrs: pd.DataFrame, geoms, crs, **kw) -> Path:
 def _zh(text) -> str:
     """Chinese of a note (a Note, rendered from its message) or of a row problem (a Message)."""
     assert isinstance(text, (Note, Message)), text  # a message code, not English to translate
-    zh = messages.note_text(text, "zh") if isinstance(text, Note) else messages.render(text, "zh")
+    zh = messages.text_of(text, "zh") if isinstance(text, Note) else messages.render(text, "zh")
     assert zh != str(text), text
     assert i18n.untranslated(zh) == [], (text, zh)
     assert re.search(r"[\u4e00-\u9fff]", zh), zh
@@ -110,4 +110,4 @@ def test_portfolio_read_notes_in_chinese():
     html = p._read_notes("zh")
     for note in geo.read_layer(SAMPLES / "parcels.gpkg").notes:
         assert note not in html
-        assert messages.note_text(note, "zh") in html
+        assert messages.text_of(note, "zh") in html

@@ -186,7 +186,7 @@ def test_rule_set_note():
         assert isinstance(n, Note) and n.message == Message.of("note.rule_set", rule_set=rule_set)
         assert n == (f"jurisdiction rule set: {rule_set} (land_rules.csv); options it forbids are excluded "
                      "with the rule and its sources, options it expects rank first")
-        assert messages.note_text(n, "zh") == (f"管辖规则集：{zh}（land_rules.csv）；规则禁止的方案连同规则及其来源"
+        assert messages.text_of(n, "zh") == (f"管辖规则集：{zh}（land_rules.csv）；规则禁止的方案连同规则及其来源"
                                                "一并排除，规则期望的方案优先排序")
 
 
@@ -196,9 +196,9 @@ def test_a_note_is_its_english_text_and_keeps_its_message():
     back = pickle.loads(pickle.dumps(n))
     assert back == n and back.message == n.message
     assert json.loads(json.dumps([n])) == [str(n)]
-    assert messages.render(n, "zh") == messages.note_text(n, "zh")
+    assert messages.text_of(n, "en") == n
     # a plain English note without a message stays as written
-    assert messages.note_text("some note", "zh") == "some note"
+    assert messages.text_of("some note", "zh") == "some note"
 
 
 def test_the_migrated_patterns_are_gone():
@@ -235,7 +235,7 @@ def _write(path, attrs, geoms, crs, **kw):
 
 def _notes(lay):
     assert all(isinstance(n, Note) for n in lay.notes)
-    return [str(n) for n in lay.notes], [messages.note_text(n, "zh") for n in lay.notes]
+    return [str(n) for n in lay.notes], [messages.text_of(n, "zh") for n in lay.notes]
 
 
 pytestmark = pytest.mark.filterwarnings("ignore:Normalized/laundered field name", "ignore:'crs' was not provided")

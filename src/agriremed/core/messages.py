@@ -68,7 +68,7 @@ __all__ = [
     "column_texts",
     "printed",
     "Note",
-    "note_text",
+    "text_of",
 ]
 
 
@@ -158,54 +158,6 @@ class Message:
             raise ValueError(f"not an encoded message: {text!r}") from exc
 
 
-class Note(str):
-    """A note (how a file was read, which rule set a plan applies): its English text, carrying
-    the :class:`Message` it was rendered from.
-
-    A note is a :class:`str` — it prints, joins, compares and serialises as its English text, so
-    lists of notes stay lists of text — and the edges show it in another language from its
-    message (:func:`note_text`).
-
-    Parameters
-    ----------
-    message : Message
-        What the note says.
-    text : str, optional
-        Its English text (rendered from ``message`` when None).
-
-    Examples
-    --------
-    >>> n = Note(Message.of("note.rule_set", rule_set="china"))
-    >>> n.startswith("jurisdiction rule set: china"), note_text(n, "zh")[:8]
-    (True, '管辖规则集：中国')
-    """
-
-    message: Message
-
-    def __new__(cls, message: Message, text: str | None = None):
-        self = super().__new__(cls, render(message, "en") if text is None else text)
-        self.message = message
-        return self
-
-    def __reduce__(self):
-        return (_note_of, (self.message.encode(), str(self)))
-
-
-def _note_of(encoded: str, text: str) -> Note:
-    return Note(Message.decode(encoded), text)
-
-
-def note_text(note, lang: str = "en", tables=None) -> str:
-    """A note in ``lang``: a :class:`Note` rendered from its message, other text translated
-    from English (:func:`agriremed.core.i18n.message`; a note not yet a message code)."""
-    msg = getattr(note, "message", None)
-    if isinstance(msg, Message):
-        return str(note) if lang == "en" else render(msg, lang, tables)
-    if note is None or (isinstance(note, float) and note != note):
-        return ""
-    return i18n.message(note, lang, tables) if lang in ("en", "zh") else str(note)
-
-
 _PLAIN = (str, float, int, bool, type(None))
 
 
@@ -242,6 +194,74 @@ def printed(x, digits: int = 0) -> float:
 def is_encoded(text) -> bool:
     """Whether ``text`` looks like an encoded :class:`Message` (``[["…``)."""
     return isinstance(text, str) and text.startswith('[["')
+
+
+class Note(str):
+    """An English text that carries the :class:`Message` it was rendered from.
+
+    A reader's note (``plots.csv is separated by semicolons``) or the text of an input-file
+    error is kept where English text was kept before (a list of notes, an exception's text): it
+    *is* that English text, byte for byte, so printing, joining and writing it are unchanged,
+    and :func:`text_of` renders it in another language from its message.
+
+    Parameters
+    ----------
+    message : Message
+        The message; the text is its English rendering.
+
+    Examples
+    --------
+    >>> n = Note.of("geo.crs_epsg", file="parcels.gpkg", crs_name="CGCS2000", epsg=4490)
+    >>> n, text_of(n, "zh")
+    ('parcels.gpkg: coordinates in CGCS2000 (EPSG:4490)', 'parcels.gpkg：坐标系为“CGCS2000”（EPSG:4490）')
+    """
+
+    message: Message
+
+    def __new__(cls, message: Message) -> Note:
+        self = super().__new__(cls, render(message, "en"))
+        self.message = message
+        return self
+
+    @classmethod
+    def of(cls, code: str, **params) -> Note:
+        """The note of :meth:`Message.of` ``(code, **params)``."""
+        return cls(Message.of(code, **params))
+
+    def __reduce__(self):
+        return (Note, (self.message,))
+
+
+def text_of(item, lang: str = "en", tables=None) -> str:
+    """A note, an error or a sentence in ``lang``, rendered from its message where it has one.
+
+    Parameters
+    ----------
+    item : Note, Exception, Message or str
+        A :class:`Note` or an exception carrying a ``message`` attribute (rendered from the
+        message), a :class:`Message` or its encoded text, or English text without a message
+        (an older note: translated by :func:`agriremed.core.i18n.message`).
+    lang : str
+        Language.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    str
+        The text in ``lang``.
+    """
+    msg = getattr(item, "message", None)
+    if isinstance(msg, Message) and msg:
+        return render(msg, lang, tables)
+    if isinstance(item, Message):
+        return render(item, lang, tables)
+    text = "" if item is None else str(item)
+    if is_encoded(text):
+        return render(text, lang, tables)
+    if lang in ("en", "zh"):
+        return i18n.message(text, lang, tables)
+    return text
 
 
 # --------------------------------------------------------------------------- catalogues
@@ -492,8 +512,6 @@ def render(message, lang: str = "en", tables=None) -> str:
     """
     if message is None or (isinstance(message, float) and message != message):
         return ""
-    if isinstance(message, Note):
-        message = message.message
     if isinstance(message, str):
         if not message:
             return ""

@@ -528,7 +528,7 @@ class Portfolio(Dashboard):
         notes = list(self.validation.notes) if self.validation is not None else []
         if not notes:
             return ""
-        items = "".join(f"<li>{html.escape(messages.note_text(n, lang, self.tables))}</li>" for n in notes)
+        items = "".join(f"<li>{html.escape(messages.text_of(n, lang, self.tables))}</li>" for n in notes)
         head = html.escape(i18n.t("ui.portfolio.read_notes", lang))
         return f"<div class='ar-muted' id='read-notes'>{head}<ul>{items}</ul></div>"
 
