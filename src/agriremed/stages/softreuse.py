@@ -174,6 +174,23 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
                          "exposure_reason": [render(m, "en", tables) for m in enc], "exposure_reason_msg": enc})
 
 
+def _rule_messages(rule_id: np.ndarray, text: np.ndarray, rule_set: str, tables: Tables) -> dict:
+    """``(rule id, English text)`` → the rule's message (``opt.policy_rule``, as the plan's
+    option reasons), for every text of :func:`agriremed.stages.options.policy_status` that the
+    message renders to (a text it does not render to gets no message: shown as written)."""
+    lr = tables.land_rules
+    lr = lr.loc[lr["rule_set"] == rule_set].drop_duplicates("rule_id").set_index("rule_id")
+    out = {}
+    for rid, txt in set(zip(rule_id.ravel(), text.ravel(), strict=True)):
+        if not rid or not txt or rid not in lr.index:
+            continue
+        m = Message.of("opt.policy_rule", rule_set=rule_set, rule=rid,
+                       sources=";".join(split_keys(lr.at[rid, "source"])))
+        if render(m, "en", tables) == txt:
+            out[(rid, txt)] = m
+    return out
+
+
 def _joined(parts: list[Message]) -> Message:
     """Messages as the parts of one message (joined by the language's separator)."""
     out = Message()
@@ -244,8 +261,9 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         [MWh ha⁻¹ yr⁻¹], [t CO₂(e) ha⁻¹ yr⁻¹], [CNY ha⁻¹]. ``reason_msg``,
         ``exposure_reason_msg`` and ``pv_note_msg`` hold ``reason``, ``exposure_reason`` and
         ``pv_note`` as encoded messages (:mod:`agriremed.core.messages`), rendered in another
-        language at the edges; ``''`` where the text is not a message (a rule of the rule set:
-        translated from its English text).
+        language at the edges (a rule of the rule set as in the plan's option reasons,
+        ``opt.policy_rule``); ``''`` where the text came without a message (a plan table or
+        PV yields written before their message columns existed).
     """
     tables = tables or load_tables()
     P = plots.reset_index(drop=True)
@@ -256,6 +274,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     bf = (P["basic_farmland"].astype(object).fillna("unknown").replace("", "unknown").to_numpy()
           if "basic_farmland" in P else np.full(n, "unknown", object))
     st, rid, txt = policy_status(ro, cls, lu, bf, tables, rule_set)
+    rule_msg = _rule_messages(rid, txt, rule_set, tables)
     pv_rows = ro["pv_area_share"].to_numpy(float) > 0
     if yields is None:
         need_pv = np.array([(st[pv_rows, i] != "forbidden").any() for i in range(n)]) if pv_rows.any() \
@@ -310,10 +329,10 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
                    "avoided_co2_t_ha_yr": 0.0, "soc_co2e_t_ha_yr": 0.0, "net_co2e_t_ha_yr": 0.0,
                    "npv_vs_baseline_cny_ha": np.nan, "pv_capex_cny_ha": 0.0, "pv_note": "", "note": r.note,
                    "pv_note_msg": ""}
-            # reason_msg: the reason as a message where it is one ('' for a rule's text: translated from English)
+            # reason_msg: the reason as a message ('' where a given text came without one)
             allowed, reason, rmsg = True, "", None
             if st[k, i] == "forbidden":
-                allowed, reason = False, txt[k, i]
+                allowed, reason, rmsg = False, txt[k, i], rule_msg.get((rid[k, i], txt[k, i]))
             elif r.grazing == "yes" and cls[i] == "strict_control":
                 allowed, rmsg = False, grazing
                 reason = render(rmsg, "en")
@@ -370,7 +389,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
                         out[c] = np.nan
                 else:
                     reason = (txt[k, i] or render(no_rule, "en")) if st[k, i] else ""
-                    rmsg = no_rule if st[k, i] and not txt[k, i] else None
+                    rmsg = (rule_msg.get((rid[k, i], txt[k, i])) if txt[k, i] else no_rule) if st[k, i] else None
             out["allowed"] = allowed
             out["reason"] = reason
             out["reason_msg"] = "" if rmsg is None else rmsg.encode()
