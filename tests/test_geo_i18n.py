@@ -11,7 +11,8 @@ pyogrio = pytest.importorskip("pyogrio")
 shapely = pytest.importorskip("shapely")
 
 from agriremed.io import geo  # noqa: E402
-from agriremed.core import i18n  # noqa: E402
+from agriremed.core import i18n, messages  # noqa: E402
+from agriremed.core.messages import Message, Note  # noqa: E402
 from agriremed.io.validate import validate_plots  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Normalized/laundered field name",
@@ -36,9 +37,11 @@ def _write(path: Path, attrs: pd.DataFrame, geoms, crs, **kw) -> Path:
     return path
 
 
-def _zh(text: str) -> str:
-    zh = i18n.message(text, "zh")
-    assert zh != text, text  # message() returns the English original when a part has no pattern
+def _zh(text) -> str:
+    """Chinese of a note (a Note, rendered from its message) or of a row problem (a Message)."""
+    assert isinstance(text, (Note, Message)), text  # a message code, not English to translate
+    zh = messages.text_of(text, "zh") if isinstance(text, Note) else messages.render(text, "zh")
+    assert zh != str(text), text
     assert i18n.untranslated(zh) == [], (text, zh)
     assert re.search(r"[\u4e00-\u9fff]", zh), zh
     return zh
@@ -76,14 +79,17 @@ def test_geometry_problems_and_their_expectations_translate(tmp_path):
     rows = lay.table.attrs["row_problems"]
     assert len(rows) == 3
     texts += [r["problem"] for r in rows] + [r["expected"] for r in rows]
-    zh = {t: _zh(t) for t in texts}
+    zh = {messages.render(t, "en"): _zh(t) for t in texts}
     assert zh["feature FID 3 has an empty geometry: there is no parcel to plan (空几何)"] == \
         "要素FID 3为空几何：没有可规划的地块"
     assert zh["feature FID 5 is a LineString"] == "要素FID 5的几何类型为“LineString”"
-    assert any(z.startswith("bad.gpkg：3个要素的几何为空、无效或不受支持") for z in zh.values())
+    assert zh["bad.gpkg: 3 feature(s) with an empty, invalid or unsupported geometry are rejected (see the "
+              "rejected rows)"] == "bad.gpkg：3个要素的几何为空、无效或不受支持，已拒绝（见拒绝的行）"
+    assert zh["a polygon (parcel) or point"] == "多边形（地块）或点"
     v = validate_plots(p)
-    for reasons in v.rejected["reasons"]:
-        _zh(reasons)
+    reasons = dict(zip(v.rejected["reasons"], messages.render_column(v.rejected["reasons_msg"], "zh"), strict=True))
+    assert reasons["geometry: feature FID 5 is a LineString"] == "geometry：要素FID 5的几何类型为“LineString”"
+    assert all(z and i18n.untranslated(z) == [] for z in reasons.values()), reasons
 
 
 def test_shapefile_notes_translate(tmp_path):
@@ -104,4 +110,4 @@ def test_portfolio_read_notes_in_chinese():
     html = p._read_notes("zh")
     for note in geo.read_layer(SAMPLES / "parcels.gpkg").notes:
         assert note not in html
-        assert i18n.message(note, "zh") in html
+        assert messages.text_of(note, "zh") in html

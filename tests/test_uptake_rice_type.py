@@ -95,9 +95,14 @@ def test_survey_check_reports_the_japonica_bias_with_the_factor(tables):
     assert np.isfinite(sk["bias_rice_type_log10"]).all()
 
 
-def test_note_and_values_are_translated():
-    from agriremed.core import i18n
+def test_note_and_values_are_translated(tables):
+    from agriremed.core import i18n, messages
 
+    p = uptake.predict_crop_concentration(_plots(["japonica", None], 2), metals=["cd"], tables=tables)
     note = "× 0.609 for japonica rice (rice_type; the function was calibrated on indica rice)"
-    assert i18n.message(note, "zh") == "粳稻系数 × 0.609（rice_type；该函数按籼稻标定）"
+    assert p["note"].tolist() == [note, ""]
+    # the note as a message code, rendered in each language (no English pattern involved)
+    assert p["note_msg"].tolist() == ['[["upt.rice_type",{"factor":0.609,"rice_type":"japonica"}]]', ""]
+    assert messages.column_texts(p, "note", "en").tolist() == [note, ""]
+    assert messages.column_texts(p, "note", "zh").tolist() == ["粳稻系数 × 0.609（rice_type；该函数按籼稻标定）", ""]
     assert [i18n.value("rice_type", v, "zh") for v in ("indica", "japonica")] == ["籼稻", "粳稻"]

@@ -390,6 +390,9 @@ _out("line", "", "File line", "文件行号",
      "Line of the input file (spreadsheet row) holding the plot, header lines included.", dtype="int")
 _out("metal", "", "Metal", "重金属", "Metal code (cd, hg, as, pb, cr, cu, ni, zn).", dtype="str")
 _out("note", "", "Note", "说明", "Explanation attached to a result.", dtype="str")
+_out("note_msg", "", "Note (message code)", "说明（消息代码）",
+     "The note as message codes with their parameters (JSON, agriremed.core.messages); blank where the note "
+     "is not a message.", dtype="str")
 
 # ---------------------------------------------------------------------- soil stage
 _out("conc_mg_kg", "mg/kg", "Soil concentration", "土壤含量",
@@ -1010,6 +1013,12 @@ _out("exposure_reason", "", "Exposure check: why", "暴露核查理由", "Metals
      dtype="str")
 _out("pv_note", "", "PV note", "光伏说明", "Why the PV yield is missing, or that the solar class is unconfirmed.",
      dtype="str")
+_out("exposure_reason_msg", "", "Exposure check: why (message code)", "暴露核查理由（消息代码）",
+     "The exposure reason as message codes with their parameters (JSON, agriremed.core.messages); the "
+     "exposure_reason column is this message rendered in English.", dtype="str")
+_out("pv_note_msg", "", "PV note (message code)", "光伏说明（消息代码）",
+     "The PV note as message codes with their parameters (JSON, agriremed.core.messages); the pv_note "
+     "column is this message rendered in English.", dtype="str")
 # PV as a plan option (agriremed.stages.solar.plan_pv_energy): plan.csv
 _out("pv_land_ha_per_mwp", "ha/MWp", "PV land per MWp", "每兆瓦光伏占地",
      "Fenced land per MWp of the PV plant (pv_parameters.csv); capacity per hectare is its inverse.",

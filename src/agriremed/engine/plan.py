@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from agriremed.core.version import __version__
 from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, Note
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.engine import assemble
@@ -505,9 +506,9 @@ def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
 
 
 def rules_note(scenario: Scenario) -> list[str]:
-    """The note every plan records about its jurisdiction rule set (``land_rules.csv``)."""
-    return [f"jurisdiction rule set: {scenario.rule_set} (land_rules.csv); options it forbids are "
-            f"excluded with the rule and its sources, options it expects rank first"]
+    """The note every plan records about its jurisdiction rule set (``land_rules.csv``), as a
+    :class:`agriremed.core.messages.Note`."""
+    return [Note(Message.of("note.rule_set", rule_set=scenario.rule_set))]
 
 
 #: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo

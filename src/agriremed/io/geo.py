@@ -53,6 +53,7 @@ import pandas as pd
 
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
 from agriremed.core import columns as C
+from agriremed.core.messages import Message, Note, printed
 from agriremed.core.names import read_header
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
@@ -134,9 +135,11 @@ class Layer:
         One row per feature, in file order, every cell as text (as
         :func:`agriremed.io.readers.read_table`); ``area_ha``, ``lat`` and ``lon`` added where the
         attributes lack them, ``geometry_area_ha`` where they hold an area.
-        ``table.attrs['row_problems']`` lists features whose geometry cannot be used.
+        ``table.attrs['row_problems']`` lists features whose geometry cannot be used (their
+        ``problem`` and ``expected`` as :class:`agriremed.core.messages.Message`).
     notes : list of str
-        How the layer was read (layer, CRS, encoding, area method, area mismatches).
+        How the layer was read (layer, CRS, encoding, area method, area mismatches): each a
+        :class:`agriremed.core.messages.Note`, its English text carrying its message code.
     geometry : geopandas.GeoSeries
         The geometry of every feature in the layer's CRS, index = table row (0-based).
     fid : numpy.ndarray
@@ -171,7 +174,7 @@ def layer_names(path: str | Path) -> list[tuple[str, str]]:
 
     p = Path(path)
     if not p.exists():
-        raise InputFileError(f"file not found: {p}")
+        raise InputFileError.of("io.not_found", path=str(p))
     try:
         return [(str(n), str(t)) for n, t in pyogrio.list_layers(_source(p))]
     except Exception as exc:
@@ -223,7 +226,7 @@ def _shapefile_encoding(p: Path) -> tuple[str | None, str | None]:
         cpg = p.with_suffix(suf)
         if cpg.exists():
             name = cpg.read_text("ascii", errors="replace").strip()
-            return None, f"{p.name}: attributes decoded as {name} (its .cpg file)"
+            return None, Note(Message.of("geo.cpg", file=p.name, encoding=name))
     dbf = _dbf_path(p)
     if dbf is None:
         return None, None
@@ -231,8 +234,7 @@ def _shapefile_encoding(p: Path) -> tuple[str | None, str | None]:
         head = fh.read(32)
     ldid = head[29] if len(head) > 29 else 0
     if ldid:
-        return None, (f"{p.name}: attributes decoded with the DBF language driver "
-                      f"{_LDID_NAMES.get(ldid, hex(ldid))}")
+        return None, Note(Message.of("geo.ldid", file=p.name, encoding=_LDID_NAMES.get(ldid, hex(ldid))))
     return "latin1", None  # bytes kept as they are, decided by _redecode
 
 
@@ -261,8 +263,7 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
                 out[new] = blobs[c].map(lambda b, k=codec: b.decode(k) if isinstance(b, bytes) else b
                                         ).astype(object)
         out = out.set_geometry("geometry") if "geometry" in out.columns else out
-        return out, (f"{name} has no .cpg file naming its text encoding: its attributes were read as "
-                     f"{label}, the encoding they decode in")
+        return out, Note(Message.of("geo.no_cpg", file=name, encoding=label))
     raise InputFileError(
         f"{name}: the text of its attribute table (.dbf) is neither UTF-8 nor common Chinese GBK, and "
         "no .cpg file names its encoding: add a file "
@@ -363,11 +364,11 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
 
     p = Path(path)
     if not p.exists():
-        raise InputFileError(f"file not found: {p}")
+        raise InputFileError.of("io.not_found", path=str(p))
     name = _choose_layer(p, layer)
     notes: list[str] = []
     if len(layer_names(p)) > 1:
-        notes.append(f"{p.name}: layer {name} read (图层)")
+        notes.append(Note(Message.of("geo.layer_read", file=p.name, layer=name)))
     enc = None
     if p.suffix.lower() == ".shp":
         enc, note = _shapefile_encoding(p)
@@ -398,8 +399,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     table.attrs.update(row_problems=sorted(problems, key=lambda r: r["row"]), encoding=None,
                        sheet=name, layer=name)
     if problems:
-        notes.append(f"{p.name}: {len(problems)} feature(s) with an empty, invalid or unsupported "
-                     "geometry are rejected (see the rejected rows)")
+        notes.append(Note(Message.of("geo.rejected", file=p.name, n=len(problems))))
     return Layer(table=table, notes=notes, geometry=geom, fid=fid, name=name, crs=gdf.crs, usable=usable)
 
 
@@ -415,7 +415,7 @@ def _layer_crs(gdf, crs: str | None, file_name: str, name: str, notes: list[str]
             gdf = gdf.set_crs(crs)
         except Exception as exc:
             raise InputFileError(f"--crs {crs}: not a coordinate reference system ({exc})") from exc
-        notes.append(f"{file_name}: the layer declares no CRS; read as {gdf.crs.name} ({crs}) as given")
+        notes.append(Note(Message.of("geo.no_crs", file=file_name, crs_name=gdf.crs.name, crs=crs)))
     elif crs:
         from pyproj import CRS
 
@@ -429,7 +429,8 @@ def _layer_crs(gdf, crs: str | None, file_name: str, name: str, notes: list[str]
                                  "layer)")
     else:
         epsg = gdf.crs.to_epsg()
-        notes.append(f"{file_name}: coordinates in {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else ""))
+        notes.append(Note(Message.of("geo.crs_epsg", file=file_name, crs_name=gdf.crs.name, epsg=epsg) if epsg
+                          else Message.of("geo.crs", file=file_name, crs_name=gdf.crs.name)))
     return gdf
 
 
@@ -446,23 +447,20 @@ def _geometry_problems(geom, fid: np.ndarray) -> tuple[list[dict], np.ndarray]:
     valid = np.zeros(n, bool)
     if n:
         valid[~missing] = shapely.is_valid(geom.to_numpy()[~missing])
+    shape = Message.of("geo.expect_shape")
     for i in np.flatnonzero(missing):
         problems.append(dict(row=int(i), column="geometry", value=f"FID {fid[i]}",
-                             problem=f"feature FID {fid[i]} has an empty geometry: there is no parcel "
-                                     "to plan (空几何)",
-                             expected="a polygon (parcel) or point"))
+                             problem=Message.of("geo.empty", fid=fid[i]), expected=shape))
     for i in np.flatnonzero(~missing & ~known):
         problems.append(dict(row=int(i), column="geometry", value=f"FID {fid[i]}",
-                             problem=f"feature FID {fid[i]} is a {gtype[i]}",
-                             expected="a polygon (parcel) or point"))
+                             problem=Message.of("geo.type", fid=fid[i], geometry_type=gtype[i]), expected=shape))
     bad = ~missing & known & ~valid
     if bad.any():
         reasons = shapely.is_valid_reason(geom.to_numpy()[bad])
+        repair = Message.of("geo.expect_valid")
         for i, why in zip(np.flatnonzero(bad), reasons, strict=True):
             problems.append(dict(row=int(i), column="geometry", value=f"FID {fid[i]}",
-                                 problem=f"feature FID {fid[i]} has an invalid geometry: {why} (几何无效)",
-                                 expected="a valid polygon: repair it in a GIS (e.g. QGIS Fix geometries, "
-                                          "shapely make_valid) and read the layer again"))
+                                 problem=Message.of("geo.invalid", fid=fid[i], why=str(why)), expected=repair))
     usable = ~missing & known & valid
     return problems, usable
 
@@ -476,9 +474,7 @@ def _truncated_fields(fields: list[str], name: str) -> list[str]:
             continue
         full = [c for c in C.COLUMNS if c.startswith(f.lower()) and c != f.lower()]
         if full:
-            out.append(f"{name}: field {f!r} looks like {full[0]} cut to the 10 characters a shapefile field "
-                       "name may have: rename it (a Chinese header such as 容重 also works) or use a "
-                       "GeoPackage (字段名被截断)")
+            out.append(Note(Message.of("geo.truncated", file=name, field=repr(f), column=full[0])))
     return out
 
 
@@ -502,8 +498,7 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
     area[usable] = areas_ha(geom[usable], crs_ea)
     has_area = np.isfinite(area)
     canon = _canonical_columns(table)
-    method = (f"Lambert azimuthal equal-area projection centred on {lon0:.4f} E, {lat0:.4f} N, GRS80 "
-              "ellipsoid")
+    method = Message.of("geo.laea", lon=printed(lon0, 4), lat=printed(lat0, 4))
     if has_area.any():
         if "area_ha" in canon:
             col = canon["area_ha"]
@@ -512,17 +507,18 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
             table["geometry_area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
             rel = np.abs(given - area) / area
             off = np.flatnonzero(has_area & np.isfinite(rel) & (rel > AREA_MISMATCH_FRAC))
-            notes.append(f"{name}: area from column {col!r}; the geometry area ({method}) is written as "
-                         "geometry_area_ha")
+            notes.append(Note(Message.of("geo.area_column", file=name, field=repr(col), method=method)))
             if len(off):
-                shown = ", ".join(f"FID {fid[i]} ({given[i]:.4g} ha given, {area[i]:.4g} ha by geometry)"
-                                  for i in off[:10])
-                notes.append(f"{name}: {len(off)} feature(s) have an area that differs from their geometry "
-                             f"by more than {AREA_MISMATCH_FRAC:.0%}: {shown}{' …' if len(off) > 10 else ''} "
-                             f"(面积与图形面积相差超过{AREA_MISMATCH_FRAC:.0%})")
+                shown = None  # the first ten features, as one list message
+                for i in off[:10][::-1]:
+                    pair = Message.of("geo.area_pair", fid=fid[i], given=float(given[i]), geometry=float(area[i]))
+                    shown = pair if shown is None else Message.of("geo.area_pairs", first=pair, rest=shown)
+                notes.append(Note(Message.of("geo.area_mismatch", file=name, n=len(off), frac=AREA_MISMATCH_FRAC,
+                                             features=shown,
+                                             more=Message.of("geo.more") if len(off) > 10 else Message())))
         else:
             table["area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
-            notes.append(f"{name}: area_ha computed from the polygons ({method})")
+            notes.append(Note(Message.of("geo.area_computed", file=name, method=method)))
     if "lat" not in canon and "lon" not in canon:
         import geopandas as gpd
 
@@ -532,7 +528,7 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
         lat[usable] = [f"{v:.6f}" for v in pts.y.to_numpy()]
         lon[usable] = [f"{v:.6f}" for v in pts.x.to_numpy()]
         table["lat"], table["lon"] = lat, lon
-        notes.append(f"{name}: lat and lon are the centroids of the features in CGCS2000 degrees (EPSG:4490)")
+        notes.append(Note(Message.of("geo.centroids", file=name)))
 
 
 def _fmt(v: float) -> str:

@@ -258,7 +258,7 @@ VALUE_COLUMNS = {
 
 #: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).
 MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_gaps", "problem", "expected",
-                   "not_assessed_reason",
+                   "not_assessed_reason", "exposure_reason", "pv_note",
                    "duration_text",
                    "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up", "why_carbon",
                    "why_economics")

@@ -57,6 +57,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from agriremed.core.messages import Message, codes, encode_column, is_encoded, render
 from agriremed.stages import carbon as carbon_mod
 from agriremed.stages import solar
 from agriremed.models.finance import npv
@@ -73,9 +74,6 @@ SERVICES = ("energy", "carbon", "biodiversity", "water_regulation", "amenity", "
 #: Outcomes of the GB 36600 check for an intended use.
 EXPOSURE_VERDICTS = ("allowed", "site_assessment", "cover_layer", "not_assessed", "not_applicable")
 
-_LAND_CLASS_TEXT = {"first": "first-class land (homes, schools, community and children's parks)",
-                    "second": "second-class land (industry, utilities, other green space)"}
-_LAND_CLASS_ZH = {"first": "第一类用地", "second": "第二类用地"}
 
 REUSE_COLUMNS = [
     "plot_id", "land_use", "soil_class", "reuse_id", "reuse_name", "reuse_name_zh", "policy_family",
@@ -84,6 +82,7 @@ REUSE_COLUMNS = [
     "solar_zone", "ghi_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "pv_mwp_ha", "electricity_mwh_ha_yr",
     "avoided_co2_t_ha_yr", "soc_co2e_t_ha_yr", "net_co2e_t_ha_yr", "npv_vs_baseline_cny_ha",
     "pv_capex_cny_ha", "exposure_class", "exposure_verdict", "exposure_reason", "pv_note", "note",
+    "reason_msg", "exposure_reason_msg", "pv_note_msg",
 ]
 
 MATRIX_COLUMNS = ["plot_id", "reuse_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total",
@@ -109,7 +108,8 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
         Per plot: ``exposure_class``, ``exposure_verdict`` (``allowed``,
         ``site_assessment``, ``cover_layer``, ``not_assessed`` when no listed metal is
         measured, ``not_applicable``), ``above_screening``, ``above_intervention`` (metal
-        lists), ``exposure_reason`` (the numbers, the class and what is not compared).
+        lists), ``exposure_reason`` (the numbers, the class and what is not compared) and
+        ``exposure_reason_msg`` (the reason as an encoded message, :mod:`agriremed.core.messages`).
 
     Examples
     --------
@@ -131,46 +131,83 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
     for i in range(n):
         c = cls[i] or ""
         if c == "":
-            verdict.append("not_applicable"), scr.append(""), itv.append(""), why.append("")
+            verdict.append("not_applicable"), scr.append(""), itv.append(""), why.append(None)
             continue
         over_s, over_i, checked, skipped = [], [], [], []
         for r in by_class.get(c, []):
             x = metal[r.metal][i]
             if not np.isfinite(r.screening_mg_kg):
                 if np.isfinite(x):
-                    skipped.append(f"{r.metal.capitalize()} ({r.note})")
+                    skipped.append(_skipped_metal(r.metal, r.note))
                 continue
             if not np.isfinite(x):
                 continue
             checked.append(r.metal)
             if x > r.intervention_mg_kg:
-                over_i.append(f"{r.metal.capitalize()} {x:g} > intervention {r.intervention_mg_kg:g}")
+                over_i.append(Message.of("reuse.gb36600_intervention", metal=r.metal, value=float(x),
+                                         limit=float(r.intervention_mg_kg)))
             elif x > r.screening_mg_kg:
-                over_s.append(f"{r.metal.capitalize()} {x:g} > screening {r.screening_mg_kg:g}")
-        text = _LAND_CLASS_TEXT[c]
+                over_s.append(Message.of("reuse.gb36600_screening", metal=r.metal, value=float(x),
+                                         limit=float(r.screening_mg_kg)))
         if not checked:
             verdict.append("not_assessed")
-            why.append(f"GB 36600 {text}: no listed metal measured")
+            finding = Message.of("reuse.gb36600_none")
         elif over_i:
             verdict.append("cover_layer")
-            why.append(f"GB 36600 {text}: " + "; ".join(over_i + over_s) + " mg/kg: a clean cover layer or "
-                       "remediation is needed before people use the land")
+            finding = Message.of("reuse.gb36600_cover", over=_joined(over_i + over_s))
         elif over_s:
             verdict.append("site_assessment")
-            as_only = all(s.startswith("As ") for s in over_s)
-            why.append(f"GB 36600 {text}: " + "; ".join(over_s) + " mg/kg: a site investigation and risk "
-                       "assessment (HJ 25.3) decide the use" + (
-                           "; As at or below the local soil background is not managed as contamination "
-                           "(footnote ①)" if as_only else ""))
+            finding = Message.of("reuse.gb36600_assess", over=_joined(over_s))
+            if all(dict(m.parts[0][1])["metal"] == "as" for m in over_s):
+                finding += Message.of("reuse.gb36600_background")
         else:
             verdict.append("allowed")
-            why.append(f"GB 36600 {text}: no measured metal above its screening value")
+            finding = Message.of("reuse.gb36600_allowed")
         if skipped:
-            why[-1] += "; not compared: " + "; ".join(skipped)
-        scr.append("|".join(s.split(" ")[0].lower() for s in over_s))
-        itv.append("|".join(s.split(" ")[0].lower() for s in over_i))
+            finding += Message.of("reuse.gb36600_skipped", metals=_joined(skipped))
+        why.append(Message.of("reuse.gb36600", land_class=c, finding=finding))
+        scr.append("|".join(dict(m.parts[0][1])["metal"] for m in over_s))
+        itv.append("|".join(dict(m.parts[0][1])["metal"] for m in over_i))
+    enc = encode_column(why)
     return pd.DataFrame({"exposure_class": cls.astype(object), "exposure_verdict": verdict,
-                         "above_screening": scr, "above_intervention": itv, "exposure_reason": why})
+                         "above_screening": scr, "above_intervention": itv,
+                         "exposure_reason": [render(m, "en", tables) for m in enc], "exposure_reason_msg": enc})
+
+
+def _rule_messages(rule_id: np.ndarray, text: np.ndarray, rule_set: str, tables: Tables) -> dict:
+    """``(rule id, English text)`` → the rule's message (``opt.policy_rule``, as the plan's
+    option reasons), for every text of :func:`agriremed.stages.options.policy_status` that the
+    message renders to (a text it does not render to gets no message: shown as written)."""
+    lr = tables.land_rules
+    lr = lr.loc[lr["rule_set"] == rule_set].drop_duplicates("rule_id").set_index("rule_id")
+    out = {}
+    for rid, txt in set(zip(rule_id.ravel(), text.ravel(), strict=True)):
+        if not rid or not txt or rid not in lr.index:
+            continue
+        m = Message.of("opt.policy_rule", rule_set=rule_set, rule=rid,
+                       sources=";".join(split_keys(lr.at[rid, "source"])))
+        if render(m, "en", tables) == txt:
+            out[(rid, txt)] = m
+    return out
+
+
+def _joined(parts: list[Message]) -> Message:
+    """Messages as the parts of one message (joined by the language's separator)."""
+    out = Message()
+    for m in parts:
+        out += m
+    return out
+
+
+def _skipped_metal(metal: str, note) -> Message:
+    """A metal GB 36600 gives no value for, with the note of ``gb36600_values.csv``: the message of
+    the metal where its English text is the note's (``reuse.gb36600_skip_<metal>``), else the note
+    as given."""
+    text = f"{metal.capitalize()} ({note})"
+    own = Message.of(f"reuse.gb36600_skip_{metal}")
+    if own.codes[0] in codes("en") and render(own, "en") == text:
+        return own
+    return Message.of("reuse.gb36600_skip", metal=metal.capitalize(), note=str(note))
 
 
 def _cover_soc_rate(plots: pd.DataFrame, horizon_yr: int, tables: Tables) -> np.ndarray:
@@ -221,7 +258,12 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     -------
     pandas.DataFrame
         :data:`REUSE_COLUMNS`, one row per plot × re-use; per-hectare values
-        [MWh ha⁻¹ yr⁻¹], [t CO₂(e) ha⁻¹ yr⁻¹], [CNY ha⁻¹].
+        [MWh ha⁻¹ yr⁻¹], [t CO₂(e) ha⁻¹ yr⁻¹], [CNY ha⁻¹]. ``reason_msg``,
+        ``exposure_reason_msg`` and ``pv_note_msg`` hold ``reason``, ``exposure_reason`` and
+        ``pv_note`` as encoded messages (:mod:`agriremed.core.messages`), rendered in another
+        language at the edges (a rule of the rule set as in the plan's option reasons,
+        ``opt.policy_rule``); ``''`` where the text came without a message (a plan table or
+        PV yields written before their message columns existed).
     """
     tables = tables or load_tables()
     P = plots.reset_index(drop=True)
@@ -232,16 +274,20 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     bf = (P["basic_farmland"].astype(object).fillna("unknown").replace("", "unknown").to_numpy()
           if "basic_farmland" in P else np.full(n, "unknown", object))
     st, rid, txt = policy_status(ro, cls, lu, bf, tables, rule_set)
+    rule_msg = _rule_messages(rid, txt, rule_set, tables)
     pv_rows = ro["pv_area_share"].to_numpy(float) > 0
     if yields is None:
         need_pv = np.array([(st[pv_rows, i] != "forbidden").any() for i in range(n)]) if pv_rows.any() \
             else np.zeros(n, bool)
         yields = pd.DataFrame({"plot_id": P["plot_id"], "solar_zone": "", "ghi_kwh_m2_yr": np.nan,
-                               "specific_yield_kwh_kwp_yr": np.nan, "pv_note": ""})
+                               "specific_yield_kwh_kwp_yr": np.nan, "pv_note": "", "pv_note_msg": ""})
         if need_pv.any():
             y = solar.specific_yield_for_plots(P.loc[need_pv].reset_index(drop=True), tables, weather_file)
-            for c in ("solar_zone", "ghi_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "pv_note"):
+            for c in ("solar_zone", "ghi_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "pv_note", "pv_note_msg"):
                 yields.loc[need_pv, c] = y[c].to_numpy()
+    # the PV notes as messages ('' where a note given without one)
+    pv_msg = (yields["pv_note_msg"].fillna("").astype(object).to_numpy() if "pv_note_msg" in yields
+              else np.full(len(yields), "", object))
     soc_rate = _cover_soc_rate(P, horizon_yr, tables)
     if plan_table is not None and "npv_cny_ha" in plan_table:
         dn = plan_table.loc[plan_table["option_id"] == "do_nothing"].set_index("plot_id")["npv_cny_ha"]
@@ -255,14 +301,17 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     plan_rows = {}
     if plan_table is not None:
         wanted = set(ro["biomass_option"].fillna("").astype(str)) - {""}
-        keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "electricity_mwh_ha_yr",
+        keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "reason_msg", "electricity_mwh_ha_yr",
                             "avoided_electricity_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr",
                             "npv_vs_baseline_cny_ha") if c in plan_table]
         sub = plan_table.loc[plan_table["option_id"].isin(wanted), keep]
         plan_rows = {(r["plot_id"], r["option_id"]): r for r in sub.to_dict("records")}
     # the exposure checks as plain lists (one row per plot), read row by row below
-    exposure = {c: gb36600_screening(P, c, tables)[["exposure_class", "exposure_verdict", "exposure_reason"]]
+    exposure = {c: gb36600_screening(P, c, tables)[["exposure_class", "exposure_verdict", "exposure_reason",
+                                                    "exposure_reason_msg"]]
                 .to_dict("list") for c in ("first", "second", "")}
+    grazing, no_rule = Message.of("reuse.grazing"), Message.of("reuse.allowed_norule")
+    allowed_msg, not_computed = Message.of("reuse.allowed"), Message.of("reuse.pv_not_computed")
 
     rows = []
     for i in range(n):
@@ -278,24 +327,31 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
                    "labour": r.labour, "solar_zone": "", "ghi_kwh_m2_yr": np.nan,
                    "specific_yield_kwh_kwp_yr": np.nan, "pv_mwp_ha": 0.0, "electricity_mwh_ha_yr": 0.0,
                    "avoided_co2_t_ha_yr": 0.0, "soc_co2e_t_ha_yr": 0.0, "net_co2e_t_ha_yr": 0.0,
-                   "npv_vs_baseline_cny_ha": np.nan, "pv_capex_cny_ha": 0.0, "pv_note": "", "note": r.note}
-            allowed, reason = True, ""
+                   "npv_vs_baseline_cny_ha": np.nan, "pv_capex_cny_ha": 0.0, "pv_note": "", "note": r.note,
+                   "pv_note_msg": ""}
+            # reason_msg: the reason as a message ('' where a given text came without one)
+            allowed, reason, rmsg = True, "", None
             if st[k, i] == "forbidden":
-                allowed, reason = False, txt[k, i]
+                allowed, reason, rmsg = False, txt[k, i], rule_msg.get((rid[k, i], txt[k, i]))
             elif r.grazing == "yes" and cls[i] == "strict_control":
-                allowed, reason = False, ("grazing strict-control land moves soil metal into forage and "
-                                          "livestock, which are not assessed: not planned")
+                allowed, rmsg = False, grazing
+                reason = render(rmsg, "en")
             plan_row = plan_rows.get((pid, r.biomass_option)) if r.biomass_option else None
             if allowed and r.biomass_option:
                 if plan_row is None:
-                    allowed, reason = False, f"the plan's option {r.biomass_option} is not available"
+                    allowed, rmsg = False, Message.of("reuse.plan_option_missing", option=r.biomass_option)
+                    reason = render(rmsg, "en")
                 elif not bool(plan_row["applicable"]):
                     allowed, reason = False, f"{r.biomass_option}: {plan_row['reason']}"
+                    why = plan_row.get("reason_msg", "")
+                    rmsg = (Message.of("reuse.option_reason", option=r.biomass_option, reason=Message.decode(why))
+                            if is_encoded(why) else None)
             cash = np.zeros(horizon_yr)
             if allowed:
                 if r.pv_area_share > 0:
                     out.update(solar_zone=yields["solar_zone"].iat[i], ghi_kwh_m2_yr=yields["ghi_kwh_m2_yr"].iat[i],
-                               specific_yield_kwh_kwp_yr=yld, pv_note=yields["pv_note"].iat[i])
+                               specific_yield_kwh_kwp_yr=yld, pv_note=yields["pv_note"].iat[i],
+                               pv_note_msg=pv_msg[i])
                     pv = solar.pv_per_hectare([yld], [r.pv_area_share], horizon_yr, discount_rate, tables,
                                               tariff_cny_kwh).iloc[0]
                     out.update(pv_mwp_ha=pv["pv_mwp_ha"], electricity_mwh_ha_yr=pv["electricity_mwh_ha_yr"],
@@ -324,20 +380,26 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
                 out["npv_vs_baseline_cny_ha"] = (pv_npv + npv(cash, discount_rate) + bio_npv
                                                  - share_replaced * base_npv[i])
                 if r.pv_area_share > 0 and not np.isfinite(yld):
-                    reason = "allowed; " + (yields["pv_note"].iat[i] or "PV yield not computed")
+                    note = yields["pv_note"].iat[i]
+                    reason = "allowed; " + (note or "PV yield not computed")
+                    rmsg = (allowed_msg + Message.decode(pv_msg[i]) if is_encoded(pv_msg[i]) else
+                            None if note else allowed_msg + not_computed)
                     for c in ("electricity_mwh_ha_yr", "avoided_co2_t_ha_yr", "net_co2e_t_ha_yr",
                               "npv_vs_baseline_cny_ha"):
                         out[c] = np.nan
                 else:
-                    reason = (txt[k, i] or "allowed: no rule of the rule set names this use") if st[k, i] else ""
+                    reason = (txt[k, i] or render(no_rule, "en")) if st[k, i] else ""
+                    rmsg = (rule_msg.get((rid[k, i], txt[k, i])) if txt[k, i] else no_rule) if st[k, i] else None
             out["allowed"] = allowed
             out["reason"] = reason
+            out["reason_msg"] = "" if rmsg is None else rmsg.encode()
             if allowed:
                 ex = exposure[r.exposure_class or ""]
                 out.update(exposure_class=ex["exposure_class"][i], exposure_verdict=ex["exposure_verdict"][i],
-                           exposure_reason=ex["exposure_reason"][i])
+                           exposure_reason=ex["exposure_reason"][i], exposure_reason_msg=ex["exposure_reason_msg"][i])
             else:
-                out.update(exposure_class=r.exposure_class or "", exposure_verdict="", exposure_reason="")
+                out.update(exposure_class=r.exposure_class or "", exposure_verdict="", exposure_reason="",
+                           exposure_reason_msg="")
             rows.append(out)
     return pd.DataFrame(rows, columns=REUSE_COLUMNS)
 

@@ -62,6 +62,7 @@ import pandas as pd
 from agriremed.models.finance import npv
 from agriremed.models.solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year,
                                     pv_parameter, pv_parameter_draws, pv_year_shape)
+from agriremed.core.messages import Message, encode_column, render
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import province_names
 
@@ -370,7 +371,8 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     pandas.DataFrame
         One row per plot: ``plot_id``, ``solar_zone``, ``ghi_kwh_m2_yr``, ``poa_kwh_m2_yr``,
         ``specific_yield_kwh_kwp_yr``, ``performance_ratio``, ``pv_weather`` (what was
-        used) and ``pv_note`` (why a plot has no yield, or that its class is unconfirmed).
+        used), ``pv_note`` (why a plot has no yield, or that its class is unconfirmed) and
+        ``pv_note_msg`` (the note as an encoded message, :mod:`agriremed.core.messages`).
     """
     from tqdm.auto import tqdm
 
@@ -388,7 +390,7 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     wind = pv_parameter(tables, "wind_speed_m_s")
     out = pd.DataFrame({"plot_id": col("plot_id"), "solar_zone": res["solar_zone"].to_numpy(),
                         "ghi_kwh_m2_yr": np.nan, "poa_kwh_m2_yr": np.nan, "specific_yield_kwh_kwp_yr": np.nan,
-                        "performance_ratio": np.nan, "pv_weather": "", "pv_note": ""})
+                        "performance_ratio": np.nan, "pv_weather": "", "pv_note": "", "pv_note_msg": ""})
     if weather_file is not None:
         w, site = read_weather_file(weather_file)
         r = annual_specific_yield(w, site["latitude"], tables)
@@ -400,14 +402,15 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     memo: dict = tables.memo("pv_site_yields", dict)
     notes, weather = [], []
     site = {k: out[k].to_numpy(float).copy() for k in _SITE_VALUES}
+    no_lat_lon, no_province = Message.of("reuse.pv_no_lat_lon"), Message.of("reuse.pv_no_province")
     for i in tqdm(range(n), desc="PV yield", unit="plot", disable=None if progress is None else not progress):
         g = res["ghi_kwh_m2_yr"].iat[i]
         if not np.isfinite(lat[i]) or not np.isfinite(lon[i]):
-            notes.append("no lat/lon: PV yield not computed (give coordinates or a weather file)")
+            notes.append(no_lat_lon)
             weather.append("")
             continue
         if not np.isfinite(g):
-            notes.append("province not in solar_resource.csv: PV yield not computed (give a weather file)")
+            notes.append(no_province)
             weather.append("")
             continue
         t = temp[i] if np.isfinite(temp[i]) else t_default
@@ -423,12 +426,12 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
         zone = res["solar_zone"].iat[i]
         status = res["resource_status"].iat[i]
         weather.append(f"clear-sky year scaled to {g:.0f} kWh/m²/yr (class {zone}, {res['province'].iat[i]})")
-        notes.append("" if status == "confirmed" else
-                     f"the solar class of {res['province'].iat[i]} is UNCONFIRMED in the source: "
-                     "check with a weather file (pv_weather_file)")
+        notes.append(None if status == "confirmed" else
+                     Message.of("reuse.pv_unconfirmed", province=res["province"].iat[i]))
     for k in _SITE_VALUES:
         out[k] = site[k]
-    out["pv_note"] = notes
+    out["pv_note_msg"] = encode_column(notes)
+    out["pv_note"] = [render(m, "en") for m in out["pv_note_msg"]]
     out["pv_weather"] = weather
     return out
 

@@ -46,7 +46,7 @@ from scipy.special import ndtr
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
-from agriremed.core.messages import Message, render
+from agriremed.core.messages import Message, Note, encode_column, printed, render
 from agriremed.models.uptake import (Z95, as_sold_factor, term_transform, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl)
 from agriremed.core.tables import Tables, load_tables
@@ -350,7 +350,7 @@ def _usable_functions(tables: Tables) -> dict:
 #: Columns of :func:`predict_crop_concentration`.
 PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "plant_basis", "se_log10",
                       "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
-                      "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note"]
+                      "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note", "note_msg"]
 
 #: Columns of :func:`unassessed_metals`.
 UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason", "reason_msg"]
@@ -387,8 +387,9 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         (always False: a function is not used outside its published validity range;
         NA when the range is not published), ``selection`` (why this function: the
         functions of higher priority that were skipped for the plot, and why) and
-        ``note``. Plot × metal pairs without a prediction are listed, with the reason,
-        by :func:`unassessed_metals`.
+        ``note`` (with ``note_msg``, the note as an encoded message of
+        :mod:`agriremed.core.messages`; ``''`` where there is none). Plot × metal pairs without a
+        prediction are listed, with the reason, by :func:`unassessed_metals`.
 
     Raises
     ------
@@ -550,7 +551,8 @@ def rice_type_factor_of(rice_type, crops, metals, priority, fitted_crop,
     Returns
     -------
     tuple of numpy.ndarray
-        Factor [–] (1 where it does not apply) and a note ('' where it does not apply).
+        Factor [–] (1 where it does not apply) and a note ('' where it does not apply; a
+        :class:`agriremed.core.messages.Note` carrying the message ``upt.rice_type`` where it does).
     """
     tables = tables or load_tables()
     rt = np.asarray(rice_type, dtype=object)
@@ -559,8 +561,9 @@ def rice_type_factor_of(rice_type, crops, metals, priority, fitted_crop,
                & (np.asarray(priority, float) > 0) & (np.asarray(fitted_crop, dtype=object) == "rice")
                & np.isin(rt, list(factors)))
     f = np.where(applies, np.array([factors.get(r, 1.0) for r in rt], dtype=float), 1.0)
-    note = np.array([f"× {x:.3f} for {r} rice (rice_type; the function was calibrated on indica rice)"
-                     if a and x != 1.0 else "" for a, x, r in zip(applies, f, rt, strict=True)], dtype=object)
+    note = np.empty(len(f), dtype=object)
+    note[:] = [Note(Message.of("upt.rice_type", factor=printed(x, 3), rice_type=r)) if a and x != 1.0 else ""
+               for a, x, r in zip(applies, f, rt, strict=True)]
     return f, note
 
 
@@ -681,6 +684,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
         notes = np.where(factor_note == "", notes, np.where(notes == "", factor_note, notes + "; " + factor_note))
+        basis_msg = Message.of("upt.basis_unpublished")
+        note_msg = encode_column([(Message() if known else basis_msg)
+                                  + (fn.message if isinstance(fn, Note) else Message())
+                                  for known, fn in zip(is_dw | is_fw, factor_note, strict=True)])
         sk = skipped[have]
         parts.append(_frames.frame({
             "plot_id": pid[have],
@@ -698,6 +705,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "extrapolated": pd.array(np.where(ranged, False, None), dtype="boolean"),
             "selection": np.where(sk == "", "", "skipped " + sk).astype(object),
             "note": notes.astype(object),
+            "note_msg": note_msg,
         }, len(hidx)))
     pred_df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PREDICTION_COLUMNS)
     miss_df = (pd.concat(missing_parts, ignore_index=True) if missing_parts
@@ -744,6 +752,8 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     if inorganic.any():
         out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
                                       " total As compared with an inorganic-As limit (conservative)")
+        if "note_msg" in out:
+            out.loc[inorganic, "note_msg"] = ""  # the note is not a message any more
     return out
 
 
