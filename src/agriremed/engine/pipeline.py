@@ -170,7 +170,8 @@ class Phase:
     steps : int
         Stages it counts on the progress bar (:data:`agriremed.engine.plan.STAGES`).
     run : callable
-        ``run(ctx, results) -> dict`` of the results it gives.
+        ``run(ctx, results, bar) -> dict`` of the results it gives (``bar``: the progress
+        bar it advances by ``steps``).
     """
 
     name: str
