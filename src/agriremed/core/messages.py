@@ -204,10 +204,10 @@ class Note(str):
     *is* that English text, byte for byte, so printing, joining and writing it are unchanged,
     and :func:`text_of` renders it in another language from its message.
 
-    Parameters
+    Attributes
     ----------
     message : Message
-        The message; the text is its English rendering.
+        The message (``Note(message)``); the text is its English rendering.
 
     Examples
     --------
