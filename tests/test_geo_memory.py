@@ -111,7 +111,8 @@ def test_chunks_carry_no_geometry_and_plan_gpkg_is_appended_in_batches(grid400, 
     monkeypatch.setattr(geo, "write_plan_layers_chunked",  # batches of 150 rows
                         lambda *a, **k: writer(*a, **{**k, "batch_rows": 150}))
     assert main(["plan", str(layer), "--out", str(tmp_path), "--draws", "0", "--chunk-size", "100",
-                 "--format", "gpkg", "--regions", str(regions), "--quiet", "--no-xlsx", "--no-report"]) == 0
+                 "--format", "gpkg", "--regions", str(regions), "--quiet", "--no-xlsx", "--no-report",
+                 "--all-options"]) == 0  # every plot × option row in plan.parquet, read back in batches
     assert [len(c) for c in seen] == [100, 100, 100, 100]
     for c in seen:  # attributes as text and the columns taken from the geometry, never the shapes
         assert "geometry" not in c.columns and not isinstance(c, gpd.GeoDataFrame)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agriremed.io import geo, viz
-from agriremed.core import i18n
+from agriremed.core import i18n, messages
 from agriremed.stages.soil import CLASS_NAMES
 
 pytest.importorskip("geopandas")
@@ -71,7 +71,7 @@ def test_uploaded_geopackage_is_drawn_as_a_parcel_map(watched, voila_url, shoot,
     # the dashboard reads the upload under its own file name: compare what follows the name
     shown = [t.split("：", 1)[1] for t in notes.all_inner_texts() if "：" in t]
     for note in layer_notes:
-        zh = i18n.message(note, "zh")
+        zh = messages.text_of(note, "zh")  # rendered from the note's message
         assert zh != note and zh.split("：", 1)[1] in shown, (note, shown)
     assert all(i18n.untranslated(t) == [] for t in shown), shown
     shoot(page, "06_portfolio_gis_map_zh")

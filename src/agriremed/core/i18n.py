@@ -49,7 +49,7 @@ from importlib import resources
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.core import names as _names
+from agriremed.core import places as _places
 from agriremed.core.tables import load_tables
 
 __all__ = [
@@ -286,7 +286,7 @@ def region_name(region, lang: str = "en", tables=None) -> str:
         the province's full Chinese name, and the parts below it that name a city or
         county of ``place_names.csv`` under that province (and city), optionally followed
         by *City*, *County* or *District*, by their official Chinese names
-        (:func:`agriremed.core.names.place_names`); separators, unknown names and every part
+        (:func:`agriremed.core.places.place_names`); separators, unknown names and every part
         below an unknown one stay as they are. For ``"en"`` the region unchanged.
 
     Examples
@@ -313,9 +313,9 @@ def region_name(region, lang: str = "en", tables=None) -> str:
         return text
     parts[0] = _same_space(head, full)
     province = _province_english(tables).get(key, key)
-    places, chain = _names.place_names(), []
+    places, chain = _places.place_names(), []
     for i in range(2, len(parts), 2):
-        name = _names.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
+        name = _places.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
         zh = places.get((province, tuple(chain), name))
         if zh is None:  # unknown: this part and the ones below it stay as written
             break

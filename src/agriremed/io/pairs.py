@@ -31,7 +31,7 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
-from agriremed.io.validate import Collector, Validation, _expected, as_text
+from agriremed.io.validate import Collector, Validation, as_text, expected_message
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 
@@ -255,7 +255,7 @@ def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bo
     bad_text = ~blank & np.isnan(num)
     num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg
     comma = bad_text & text.str.fullmatch(r"[-+]?\d+,\d+").to_numpy()
-    expected = _expected(spec) if spec is not None else Message.of("exp.number", unit=Message())
+    expected = expected_message(spec) if spec is not None else Message.of("exp.number", unit=Message())
     col.add(use & comma, report, text, "error", Message.of("val.decimal_comma", example="0.25"), expected)
     col.add(use & bad_text & ~comma, report, text, "error", Message.of("val.not_number", tail=Message()), expected)
     col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)

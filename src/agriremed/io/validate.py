@@ -59,7 +59,7 @@ def _texts(items) -> tuple[np.ndarray, np.ndarray]:
     return text, enc
 
 
-def _expected(spec) -> Message:
+def expected_message(spec) -> Message:
     """The valid values of a registry column as a message (the text of ``spec.expected()``)."""
     if spec.categories:
         return Message.of("exp.one_of", values=", ".join(spec.categories))
@@ -578,7 +578,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
     tail = Message() if sev == "error" else _IGNORED
-    expected = _expected(spec)
+    expected = expected_message(spec)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
                                                        cells.below_dl, cells.th_amb)
     col.add(decimal_comma, canon, text, sev, Message.of("val.decimal_comma_file", tail=tail), expected)
@@ -645,7 +645,7 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     low = text.str.lower().str.strip()
     mapped = low.map(LAND_USE_ALIASES)
     unknown_lu = ~blank & mapped.isna().to_numpy()
-    expected = _expected(spec)
+    expected = expected_message(spec)
     col.add(unknown_lu, canon, text, "error", Message.of("val.unknown_land_use"), expected)
     respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
@@ -658,7 +658,7 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     low = text.str.lower().str.strip()
     mapped = low.map(BASIC_FARMLAND_ALIASES)
     unknown_bf = ~blank & mapped.isna().to_numpy()
-    expected = _expected(spec)
+    expected = expected_message(spec)
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
@@ -671,7 +671,7 @@ def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: n
     low = text.str.lower().str.strip()
     mapped = low.map(RICE_TYPE_ALIASES)
     unknown_rt = ~blank & mapped.isna().to_numpy()
-    expected = _expected(spec)
+    expected = expected_message(spec)
     col.add(unknown_rt, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
     respelled, read_as = _respelled(text, blank, unknown_rt, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
@@ -709,7 +709,7 @@ def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np
     """Values of a category column; unknown ones are ignored with a warning."""
     low = text.str.lower().str.strip()
     bad = ~blank & ~low.isin(spec.categories).to_numpy()
-    col.add(bad, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), _expected(spec))
+    col.add(bad, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected_message(spec))
     return low.where(~pd.Series(blank | bad, index=low.index), None).to_numpy(object)
 
 
