@@ -199,7 +199,7 @@ def _clear_sky_cached(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, a
     pvlib = _pvlib()
     times = _hours()
     loc = pvlib.location.Location(lat, lon, tz=CHINA_TZ, altitude=altitude_m if altitude_m is not None else 0.0)
-    sp = loc.get_solarposition(times)
+    sp = _solar_position(loc)
     cs = loc.get_clearsky(times, model="ineichen", solar_position=sp)
     factor = float(ghi_annual_kwh_m2) * 1000.0 / float(cs["ghi"].sum())
     ghi = cs["ghi"] * factor
@@ -209,6 +209,75 @@ def _clear_sky_cached(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, a
                         "solar_zenith": sp["apparent_zenith"], "solar_azimuth": sp["azimuth"]}, index=times)
     out.attrs["clear_sky_factor"] = factor
     return out
+
+
+#: Difference between terrestrial time and UT1 [s] that pvlib's ``spa_python`` assumes by default.
+_SPA_DELTA_T = 67.0
+#: Refraction at sunrise and sunset [°] that pvlib's ``spa_python`` assumes by default.
+_SPA_ATMOS_REFRACT = 0.5667
+#: Yearly mean air temperature [°C] that ``Location.get_solarposition`` assumes by default.
+_SPA_TEMPERATURE_C = 12.0
+
+
+@functools.lru_cache(maxsize=2)
+def _spa_time_terms(year: int = CLEAR_SKY_YEAR) -> dict:
+    """The terms of the NREL solar position algorithm that depend only on the time, for the hours
+    of the clear-sky year (:func:`_hours`): computed once, shared by every site.
+
+    The same pvlib functions in the same order as ``pvlib.spa.solar_position_numpy``, up to the
+    first term that reads the site.
+    """
+    spa = _pvlib().spa
+    times = _hours(year)
+    epoch = pd.Timestamp("1970-01-01", tz="UTC").tz_convert(times.tz)
+    unixtime = np.array((times - epoch).total_seconds())
+    jd = spa.julian_day(unixtime)
+    jde = spa.julian_ephemeris_day(jd, _SPA_DELTA_T)
+    jc = spa.julian_century(jd)
+    jce = spa.julian_ephemeris_century(jde)
+    jme = spa.julian_ephemeris_millennium(jce)
+    R = spa.heliocentric_radius_vector(jme)
+    L = spa.heliocentric_longitude(jme)
+    B = spa.heliocentric_latitude(jme)
+    theta = spa.geocentric_longitude(L)
+    beta = spa.geocentric_latitude(B)
+    x0, x1, x2 = spa.mean_elongation(jce), spa.mean_anomaly_sun(jce), spa.mean_anomaly_moon(jce)
+    x3, x4 = spa.moon_argument_latitude(jce), spa.moon_ascending_longitude(jce)
+    nutation = np.empty((2, len(x0)))
+    spa.longitude_obliquity_nutation(jce, x0, x1, x2, x3, x4, nutation)
+    delta_psi, delta_epsilon = nutation[0], nutation[1]
+    epsilon = spa.true_ecliptic_obliquity(spa.mean_ecliptic_obliquity(jme), delta_epsilon)
+    lamd = spa.apparent_sun_longitude(theta, delta_psi, spa.aberration_correction(R))
+    v = spa.apparent_sidereal_time(spa.mean_sidereal_time(jd, jc), delta_psi, epsilon)
+    alpha = spa.geocentric_sun_right_ascension(lamd, epsilon, beta)
+    delta = spa.geocentric_sun_declination(lamd, epsilon, beta)
+    eot = spa.equation_of_time(spa.sun_mean_longitude(jme), alpha, delta_psi, epsilon)
+    return {"v": v, "alpha": alpha, "delta": delta, "eot": eot, "xi": spa.equatorial_horizontal_parallax(R)}
+
+
+def _solar_position(loc) -> pd.DataFrame:
+    """``loc.get_solarposition(_hours())`` of a pvlib ``Location`` (NREL SPA, pvlib's defaults), with
+    the time terms computed once for every site (:func:`_spa_time_terms`): the same numbers,
+    several times faster for a portfolio of sites."""
+    pvlib = _pvlib()
+    spa = pvlib.spa
+    t = _spa_time_terms()
+    lat, lon, elev = loc.latitude, loc.longitude, loc.altitude
+    pressure = pvlib.atmosphere.alt2pres(elev) / 100  # millibars, as spa_python passes it
+    H = spa.local_hour_angle(t["v"], lon, t["alpha"])
+    u = spa.uterm(lat)
+    x, y = spa.xterm(u, lat, elev), spa.yterm(u, lat, elev)
+    delta_alpha = spa.parallax_sun_right_ascension(x, t["xi"], H, t["delta"])
+    delta_prime = spa.topocentric_sun_declination(t["delta"], x, y, t["xi"], delta_alpha, H)
+    H_prime = spa.topocentric_local_hour_angle(H, delta_alpha)
+    e0 = spa.topocentric_elevation_angle_without_atmosphere(lat, delta_prime, H_prime)
+    delta_e = spa.atmospheric_refraction_correction(pressure, _SPA_TEMPERATURE_C, e0, _SPA_ATMOS_REFRACT)
+    e = spa.topocentric_elevation_angle(e0, delta_e)
+    gamma = spa.topocentric_astronomers_azimuth(H_prime, delta_prime, lat)
+    return pd.DataFrame({"apparent_zenith": spa.topocentric_zenith_angle(e), "zenith": spa.topocentric_zenith_angle(e0),
+                         "apparent_elevation": e, "elevation": e0,
+                         "azimuth": spa.topocentric_azimuth_angle(gamma), "equation_of_time": t["eot"]},
+                        index=_hours())
 
 
 @_quiet
