@@ -313,7 +313,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     grazing, no_rule = Message.of("reuse.grazing"), Message.of("reuse.allowed_norule")
     allowed_msg, not_computed = Message.of("reuse.allowed"), Message.of("reuse.pv_not_computed")
 
-    rows = []
+    rows, pv_rows = [], {}
     for i in range(n):
         pid = P["plot_id"].iat[i]
         yld = float(yields["specific_yield_kwh_kwp_yr"].iat[i])
@@ -352,8 +352,11 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
                     out.update(solar_zone=yields["solar_zone"].iat[i], ghi_kwh_m2_yr=yields["ghi_kwh_m2_yr"].iat[i],
                                specific_yield_kwh_kwp_yr=yld, pv_note=yields["pv_note"].iat[i],
                                pv_note_msg=pv_msg[i])
-                    pv = solar.pv_per_hectare([yld], [r.pv_area_share], horizon_yr, discount_rate, tables,
-                                              tariff_cny_kwh).iloc[0]
+                    key = (yld, r.pv_area_share)  # plots of one PV site share their per-hectare figures
+                    pv = pv_rows.get(key)
+                    if pv is None:
+                        pv = pv_rows[key] = solar.pv_per_hectare([yld], [r.pv_area_share], horizon_yr,
+                                                                 discount_rate, tables, tariff_cny_kwh).iloc[0]
                     out.update(pv_mwp_ha=pv["pv_mwp_ha"], electricity_mwh_ha_yr=pv["electricity_mwh_ha_yr"],
                                avoided_co2_t_ha_yr=pv["avoided_co2_t_ha_yr"], pv_capex_cny_ha=pv["pv_capex_cny_ha"])
                     pv_npv = pv["pv_npv_cny_ha"]
