@@ -230,10 +230,11 @@ class Plan:
     scores : pandas.DataFrame
         The full score table (:func:`agriremed.stages.ranking.score_table`).
     reuse : dict
-        Stage inputs (plots, yearly schedule, grid, currency, and for plans of at most
-        :data:`REPLAN_MAX_ROWS` rows the earlier stage outputs) that :func:`reprice` and
-        :func:`replan` reuse; empty for large plans made without detail and for plans
-        joined from chunks.
+        What :func:`replan` and :func:`reprice` rerun phases on: ``results`` (the
+        :class:`agriremed.engine.pipeline.StageResults` kept: all of them for plans of at most
+        :data:`REPLAN_MAX_ROWS` plot × option rows, those the economics and ranking phases use
+        for larger plans with detail), ``base_notes`` and ``detail``; empty for large plans
+        made without detail and for plans joined from chunks.
     scenario : Scenario
         The scenario used (seed included).
     version : str
@@ -511,9 +512,9 @@ def rules_note(scenario: Scenario) -> list[str]:
     return [Note(Message.of("note.rule_set", rule_set=scenario.rule_set))]
 
 
-#: Plans of at most this many plot × option rows keep their early stage outputs (Monte Carlo
-#: draws included) for :func:`replan`; larger plans keep only what :func:`reprice` needs,
-#: and only when planned with detail.
+#: Plans of at most this many plot × option rows keep every stage result (Monte Carlo draws
+#: included) for :func:`replan`; larger plans keep only what the economics and ranking phases
+#: use (:func:`reprice`), and only when planned with detail.
 REPLAN_MAX_ROWS = 2_000
 
 
