@@ -86,7 +86,7 @@ def test_targets_extrapolate_and_tabulate(mods, tmp_path, monkeypatch):
     with open(tmp_path / "results_targets.csv", encoding="utf-8") as f:
         assert len(list(csv.DictReader(f))) == 4
     md = (tmp_path / "results_targets.md").read_text(encoding="utf-8")
-    assert "| a | deterministic plan command, all options (extrapolated) | 1 000 000 | 0 | 10 000.0 | 100 |" in md
+    assert "| a | deterministic plan command, all options evaluated (extrapolated) | 1 000 000 | 0 | 10 000.0 | 100 |" in md
     more = T.main(["--det-sizes", "--mc-plots", "0", "--latency-repeat", "0", "--portfolio-sizes", "500",
                    "--append", "--out", str(tmp_path), "--workdir", str(tmp_path / "w")])
     assert [r["target"] for r in more] == ["a"] * 4 + ["b"]  # appended row sorted among the (a) rows
