@@ -19,8 +19,7 @@ NAMES = [p.name for p in PHASES]
 def test_every_result_a_phase_uses_is_given_before_it():
     given = {"v"}
     for p in PHASES:
-        # pv_yields: site yields the pv phase computes itself when a plan has none yet
-        missing = set(p.uses) - given - {"pv_yields"}
+        missing = set(p.uses) - given
         assert not missing, (p.name, missing)
         given |= set(p.gives)
 

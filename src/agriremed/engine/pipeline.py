@@ -309,7 +309,8 @@ def _energy(ctx: RunContext, r: StageResults, bar) -> dict:
 
 
 def _pv(ctx: RunContext, r: StageResults, bar) -> dict:
-    """PV options: electricity over the horizon and the money inputs (site yields once per plan)."""
+    """PV options: electricity over the horizon and the money inputs. The site yields are computed
+    once per plan: a rerun reuses those ``r`` holds (they read no field of this phase)."""
     en, pv_yields = solar_mod.plan_pv_energy(r.opts, r.P, r.energy_biomass, ctx.horizon, ctx.tables, r.pv_yields,
                                              ctx.scenario.pv_weather_file, ctx.scenario.pv_tariff_cny_kwh)
     bar.update()
@@ -394,7 +395,7 @@ PHASES = (
           ("by_metal", "duration", "trajectories", "schedule", "seasons"), ("early",), 1, _years),
     Phase("energy", frozenset(), ("opts", "bio", "by_metal", "grid"), ("metal_fate", "energy_biomass"),
           ("early",), 0, _energy),
-    Phase("pv", _PV_READS, ("opts", "P", "energy_biomass", "pv_yields"), ("energy", "pv_yields"),
+    Phase("pv", _PV_READS, ("opts", "P", "energy_biomass"), ("energy", "pv_yields"),
           ("early", "energy"), 1, _pv),
     Phase("carbon", _CARBON_READS, ("opts", "P", "bio", "bio_draws", "energy", "duration", "grid"),
           ("carbon_ledger", "carbon", "carbon_by_year"), ("early", "years", "pv"), 1, _carbon),
@@ -445,8 +446,7 @@ def missing_results(names, results: StageResults) -> list[str]:
     missing = []
     for name in names:
         p = phase(name)
-        missing += [u for u in p.uses if u not in have and u not in missing
-                    and not (u == "pv_yields" and p.name == "pv")]  # site yields are computed when absent
+        missing += [u for u in p.uses if u not in have and u not in missing]
         have |= set(p.gives)
     return missing
 
