@@ -62,7 +62,8 @@ import pandas as pd
 from agriremed.models.finance import npv
 from agriremed.models.solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year,
                                     pv_parameter, pv_parameter_draws, pv_year_shape)
-from agriremed.core.messages import Message, encode_column, render
+from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, encode_column, render_column
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import province_names
 
@@ -135,8 +136,11 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
         for s in names.get(prov.lower(), (prov.lower(),)):
             spell[s] = prov
     ordered = sorted(spell, key=len, reverse=True)
+    # regions take few values: each distinct one is looked up once
+    codes, uniq = pd.factorize(pd.Series(region, dtype=object).fillna("").astype(str).to_numpy(object),
+                               use_na_sentinel=False)
     rows = []
-    for r in pd.Series(region, dtype=object).fillna("").astype(str):
+    for r in uniq:
         low = r.lower()
         prov = next((spell[s] for s in ordered if s in low), None)
         if prov is None:
@@ -148,8 +152,9 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
                      "ghi_low_kwh_m2_yr": float(x["ghi_low_kwh_m2_yr"]),
                      "ghi_high_kwh_m2_yr": float(x["ghi_high_kwh_m2_yr"]),
                      "resource_status": x["status"], "resource_source": x["source"]})
-    return pd.DataFrame(rows, columns=["province", "solar_zone", "ghi_kwh_m2_yr", "ghi_low_kwh_m2_yr",
-                                       "ghi_high_kwh_m2_yr", "resource_status", "resource_source"])
+    per_region = pd.DataFrame(rows, columns=["province", "solar_zone", "ghi_kwh_m2_yr", "ghi_low_kwh_m2_yr",
+                                             "ghi_high_kwh_m2_yr", "resource_status", "resource_source"])
+    return per_region.iloc[codes].reset_index(drop=True) if len(codes) else per_region
 
 
 def _hours(year: int = CLEAR_SKY_YEAR, tz: str = CHINA_TZ) -> pd.DatetimeIndex:
@@ -278,6 +283,128 @@ def _solar_position(loc) -> pd.DataFrame:
                          "apparent_elevation": e, "elevation": e0,
                          "azimuth": spa.topocentric_azimuth_angle(gamma), "equation_of_time": t["eot"]},
                         index=_hours())
+
+
+#: Sites computed together by :func:`_site_yields`: the rows of its (sites × hours) arrays
+#: (64 × 8 760 hours × 8 bytes = 4.5 MB an array).
+SITE_BLOCK = 64
+
+
+def _linke_turbidity(lat, lon) -> np.ndarray:
+    """``pvlib.clearsky.lookup_linke_turbidity`` of the clear-sky year's hours (:func:`_hours`) at
+    many sites, reading pvlib's turbidity file once: (sites × hours) [–]."""
+    import h5py
+
+    clearsky = _pvlib().clearsky
+    times = _hours()
+    path = Path(clearsky.__file__).parent / "data" / "LinkeTurbidities.h5"
+    out = np.empty((len(lat), len(times)))
+    with h5py.File(path, "r") as f:
+        ds = f["LinkeTurbidity"]
+        for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
+            lts = ds[clearsky._degrees_to_index(la, coordinate="latitude"),
+                     clearsky._degrees_to_index(lo, coordinate="longitude")]
+            out[i] = clearsky._interpolate_turbidity(lts, times).to_numpy() / 20.0
+    return out
+
+
+@_quiet
+def _site_block(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, tables: Tables) -> dict:
+    """:func:`clear_sky_weather` and :func:`annual_specific_yield` of a block of sites at altitude 0
+    as (sites × hours) arrays: the same pvlib functions in the same order, one row per site (numpy
+    arrays, where pvlib's own path passes pandas Series, which hide the divisions by zero at night)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _site_block_arrays(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, tables)
+
+
+def _site_block_arrays(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, tables: Tables) -> dict:
+    pvlib = _pvlib()
+    spa, atm = pvlib.spa, pvlib.atmosphere
+    t = _spa_time_terms()
+    times = _hours()
+    la, lo = lat[:, None], lon[:, None]
+    elev = 0.0
+    # solar position (:func:`_solar_position`)
+    pressure = atm.alt2pres(elev) / 100
+    H = spa.local_hour_angle(t["v"], lo, t["alpha"])
+    u = spa.uterm(la)
+    x, y = spa.xterm(u, la, elev), spa.yterm(u, la, elev)
+    delta_alpha = spa.parallax_sun_right_ascension(x, t["xi"], H, t["delta"])
+    delta_prime = spa.topocentric_sun_declination(t["delta"], x, y, t["xi"], delta_alpha, H)
+    H_prime = spa.topocentric_local_hour_angle(H, delta_alpha)
+    e0 = spa.topocentric_elevation_angle_without_atmosphere(la, delta_prime, H_prime)
+    delta_e = spa.atmospheric_refraction_correction(pressure, _SPA_TEMPERATURE_C, e0, _SPA_ATMOS_REFRACT)
+    e = spa.topocentric_elevation_angle(e0, delta_e)
+    apparent_zenith = spa.topocentric_zenith_angle(e)
+    zenith = spa.topocentric_zenith_angle(e0)
+    azimuth = spa.topocentric_azimuth_angle(spa.topocentric_astronomers_azimuth(H_prime, delta_prime, la))
+    # clear sky (``Location.get_clearsky``, Ineichen with the Linke turbidity)
+    dni_extra = pvlib.irradiance.get_extra_radiation(times).to_numpy()
+    airmass = atm.get_absolute_airmass(atm.get_relative_airmass(apparent_zenith, "kastenyoung1989"),
+                                       atm.alt2pres(elev))
+    cs = pvlib.clearsky.ineichen(apparent_zenith, airmass, _linke_turbidity(lat, lon), altitude=elev,
+                                 dni_extra=dni_extra)
+    factor = np.asarray(ghi_annual_kwh_m2, float) * 1000.0 / cs["ghi"].sum(axis=1)
+    ghi = cs["ghi"] * factor[:, None]
+    split = pvlib.irradiance.erbs(ghi, zenith, times.tz_convert("UTC").day_of_year.to_numpy())  # pvlib: UTC days
+    # annual yield (:func:`annual_specific_yield`)
+    tilt = np.abs(lat) * pv_parameter(tables, "tilt_per_latitude")
+    poa = pvlib.irradiance.get_total_irradiance(
+        tilt[:, None], np.where(lat >= 0, 180.0, 0.0)[:, None], apparent_zenith, azimuth, split["dni"], ghi,
+        split["dhi"], model="isotropic")
+    g = np.nan_to_num(np.asarray(poa["poa_global"], float), nan=0.0)
+    g = np.where(g < 0.0, 0.0, g)
+    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"]
+    tc = pvlib.temperature.sapm_cell(g, np.asarray(temp_air_c, float)[:, None],
+                                     np.asarray(wind_speed_m_s, float)[:, None], **params)
+    ac = dc_ac_power(g, tc, tables)
+    yld = ac.sum(axis=1) / 1000.0
+    h_poa = g.sum(axis=1) / 1000.0
+    pr = np.where(h_poa > 0, yld / h_poa, np.nan)
+    return {"specific_yield_kwh_kwp_yr": yld, "poa_kwh_m2_yr": h_poa,
+            "ghi_kwh_m2_yr": np.where(ghi < 0, 0.0, ghi).sum(axis=1) / 1000.0, "performance_ratio": pr,
+            "tilt_deg": tilt}
+
+
+def _site_yields(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, tables: Tables | None = None,
+                 progress: bool | None = False) -> dict:
+    """Annual yield of clear-sky sites at altitude 0, :data:`SITE_BLOCK` sites at a time.
+
+    Each site's numbers equal ``annual_specific_yield(clear_sky_weather(lat, lon, ghi, temp, wind),
+    lat)`` (the same pvlib functions on one row per site) and do not depend on the other sites.
+
+    Parameters
+    ----------
+    lat, lon : array_like
+        Site latitude and longitude [°].
+    ghi_annual_kwh_m2 : array_like
+        Annual global horizontal irradiation to match [kWh m⁻² yr⁻¹].
+    temp_air_c, wind_speed_m_s : array_like
+        Air temperature [°C] and wind speed [m s⁻¹] of every hour, per site.
+    tables : Tables, optional
+        Literature tables.
+    progress : bool or None
+        Show a progress bar over the blocks of sites (tqdm; None = automatic).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Per site the keys of :func:`annual_specific_yield`.
+    """
+    from tqdm.auto import tqdm
+
+    tables = tables or load_tables()
+    cols = [np.atleast_1d(np.asarray(v, float)) for v in (lat, lon, ghi_annual_kwh_m2, temp_air_c)]
+    n = len(cols[0])
+    wind = np.broadcast_to(np.asarray(wind_speed_m_s, float), (n,))
+    out = {k: np.empty(n) for k in (*_SITE_VALUES, "tilt_deg")}
+    for s in tqdm(range(0, n, SITE_BLOCK), desc="PV sites", unit="block",
+                  disable=None if progress is None else not progress):
+        b = slice(s, min(n, s + SITE_BLOCK))
+        r = _site_block(*(c[b] for c in cols), wind[b], tables)
+        for k in out:
+            out[k][b] = r[k]
+    return out
 
 
 @_quiet
@@ -443,8 +570,6 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
         used), ``pv_note`` (why a plot has no yield, or that its class is unconfirmed) and
         ``pv_note_msg`` (the note as an encoded message, :mod:`agriremed.core.messages`).
     """
-    from tqdm.auto import tqdm
-
     tables = tables or load_tables()
     n = len(plots)
 
@@ -469,38 +594,41 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
         return out
     # site yields kept on the tables object: the chunks of a streamed run share them
     memo: dict = tables.memo("pv_site_yields", dict)
-    notes, weather = [], []
+    g = res["ghi_kwh_m2_yr"].to_numpy(float)
+    has_site = np.isfinite(lat) & np.isfinite(lon)
+    ok = has_site & np.isfinite(g)
+    # the site: coordinates on the grid, temperature to 0.1 °C (computed at the grid site, so a
+    # plot's yield never depends on its neighbours)
+    t = np.where(np.isfinite(temp), temp, t_default)
+    keys = pd.DataFrame({"lat": np.round(np.round(lat / SITE_GRID_DEG) * SITE_GRID_DEG, 6),
+                         "lon": np.round(np.round(lon / SITE_GRID_DEG) * SITE_GRID_DEG, 6),
+                         "ghi": g, "temp": np.round(t, 1)})[ok]
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(keys))
+    uniq = [(float(a), float(b), float(c), float(d), wind) for a, b, c, d in uniq]
+    new = [k for k in dict.fromkeys(uniq) if k not in memo]
+    if new:
+        a = np.array([k[:4] for k in new], float).reshape(-1, 4)
+        r = _site_yields(a[:, 0], a[:, 1], a[:, 2], a[:, 3], wind, tables, progress)
+        for i, k in enumerate(new):
+            memo[k] = {c: float(r[c][i]) for c in r}
     site = {k: out[k].to_numpy(float).copy() for k in _SITE_VALUES}
-    no_lat_lon, no_province = Message.of("reuse.pv_no_lat_lon"), Message.of("reuse.pv_no_province")
-    for i in tqdm(range(n), desc="PV yield", unit="plot", disable=None if progress is None else not progress):
-        g = res["ghi_kwh_m2_yr"].iat[i]
-        if not np.isfinite(lat[i]) or not np.isfinite(lon[i]):
-            notes.append(no_lat_lon)
-            weather.append("")
-            continue
-        if not np.isfinite(g):
-            notes.append(no_province)
-            weather.append("")
-            continue
-        t = temp[i] if np.isfinite(temp[i]) else t_default
-        key = (round(lat[i] / SITE_GRID_DEG) * SITE_GRID_DEG, round(lon[i] / SITE_GRID_DEG) * SITE_GRID_DEG,
-               g, round(t, 1), wind)
-        key = (round(key[0], 6), round(key[1], 6), *key[2:])
-        if key not in memo:  # computed at the grid site, so a plot's yield never depends on its neighbours
-            w = clear_sky_weather(key[0], key[1], g, key[3], wind)
-            memo[key] = annual_specific_yield(w, key[0], tables)
-        r = memo[key]
-        for k in _SITE_VALUES:
-            site[k][i] = r[k]
-        zone = res["solar_zone"].iat[i]
-        status = res["resource_status"].iat[i]
-        weather.append(f"clear-sky year scaled to {g:.0f} kWh/m²/yr (class {zone}, {res['province'].iat[i]})")
-        notes.append(None if status == "confirmed" else
-                     Message.of("reuse.pv_unconfirmed", province=res["province"].iat[i]))
     for k in _SITE_VALUES:
+        site[k][ok] = np.array([memo[u][k] for u in uniq], float)[codes] if len(uniq) else []
         out[k] = site[k]
+    zone, prov, status = (res[c].to_numpy(object) for c in ("solar_zone", "province", "resource_status"))
+    notes = np.full(n, None, dtype=object)
+    notes[~has_site] = Message.of("reuse.pv_no_lat_lon")
+    notes[has_site & ~np.isfinite(g)] = Message.of("reuse.pv_no_province")
+    unconfirmed = ok & (status != "confirmed")
+    if unconfirmed.any():
+        notes[unconfirmed] = _frames.per_distinct(lambda p_: Message.of("reuse.pv_unconfirmed", province=p_),
+                                                  prov[unconfirmed])
+    weather = np.full(n, "", dtype=object)
+    if ok.any():
+        weather[ok] = _frames.per_distinct(
+            lambda x, z, q: f"clear-sky year scaled to {x:.0f} kWh/m²/yr (class {z}, {q})", g[ok], zone[ok], prov[ok])
     out["pv_note_msg"] = encode_column(notes)
-    out["pv_note"] = [render(m, "en") for m in out["pv_note_msg"]]
+    out["pv_note"] = render_column(out["pv_note_msg"].to_numpy(object), "en")
     out["pv_weather"] = weather
     return out
 
