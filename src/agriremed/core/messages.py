@@ -95,7 +95,9 @@ class Message:
     @classmethod
     def of(cls, code: str, **params) -> Message:
         """One-part message ``code`` with ``params`` (values: text, numbers or booleans)."""
-        return cls(((str(code), tuple(sorted((k, _plain(v)) for k, v in params.items()))),))
+        items = [(k, v if type(v) in _PLAIN_TYPES else _plain(v)) for k, v in params.items()]
+        items.sort()
+        return cls(((code if type(code) is str else str(code), tuple(items)),))
 
     def __add__(self, other: Message) -> Message:
         if other is None:
@@ -159,6 +161,8 @@ class Message:
 
 
 _PLAIN = (str, float, int, bool, type(None))
+#: The same as a set, for the membership test of :meth:`Message.of`.
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 def _plain(v):
@@ -479,9 +483,16 @@ class _Formatter:
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(code: str, lang: str) -> tuple:
-    """The template of ``code`` in ``lang`` as (literal text, field name or None, format spec) pieces."""
-    return tuple((lit, name or None, spec or "") for lit, name, spec, _conv in
+    """The template of ``code`` in ``lang`` as (literal text, field name or None, format spec,
+    whether the spec is a plain number/text format) pieces."""
+    return tuple((lit, name or None, spec or "", _plain_spec(spec or "")) for lit, name, spec, _conv in
                  string.Formatter().parse(_template(code, lang)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_spec(spec: str) -> bool:
+    """Whether a field's format spec is a plain ``format()`` spec (not a domain, a code lookup or a rule)."""
+    return not (spec.startswith("@") or spec == "rule_reason" or spec in DOMAINS or _DOMAIN_NAME.match(spec))
 
 
 def _template(code: str, lang: str) -> str:
@@ -552,16 +563,25 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
         hit = memo.get(id(message))
         if hit is not None:
             return hit[1]
-    fmt = _Formatter(lang, tables, memo)
+    fmt = None
     out = []
     for code, params in message.parts:
         values = dict(params)
-        fmt.params = values
         pieces = []
-        for literal, name, spec in _compiled(code, lang):
+        for literal, name, spec, plain in _compiled(code, lang):
             pieces.append(literal)
-            if name is not None:
-                pieces.append(fmt.format_field(values[name], spec))
+            if name is None:
+                continue
+            v = values[name]
+            if type(v) is Message:  # a nested message (empty: no text)
+                pieces.append(_render_message(v, lang, tables, memo) if v.parts else "")
+            elif plain:
+                pieces.append(format(v, spec))
+            else:
+                if fmt is None:
+                    fmt = _Formatter(lang, tables, memo)
+                fmt.params = values
+                pieces.append(fmt.format_field(v, spec))
         out.append("".join(pieces))
     text = _template("_sep", lang).join(out)
     if memo is not None:
