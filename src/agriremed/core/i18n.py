@@ -200,7 +200,7 @@ def _name_map(table: str, code_col: str, lang: str, tables=None) -> dict[str, st
         return dict(zip(df[code_col], df["name_zh" if lang == "zh" else "name_en"], strict=True))
 
     # built once per tables object (read-only), not on every name looked up
-    return t.memo(("i18n_names", table, code_col, lang), build) if hasattr(t, "memo") else build()
+    return t.memo(("i18n_names", table, code_col, lang), build)
 
 
 def option_name(option_id: str, lang: str = "en", tables=None) -> str:

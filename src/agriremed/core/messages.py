@@ -389,8 +389,6 @@ def _rule_reason(v, lang, tables, params=None):
     looked up by rule id within the message's ``rule_set``."""
     t = tables or load_tables()
     rule_set = (params or {}).get("rule_set")
-    if not hasattr(t, "memo"):
-        return _rule_reason_of(t, v, lang, rule_set)
     # the tables are read-only: each rule's reason is looked up once per tables object
     return t.memo(("messages.rule_reason", v, lang, rule_set), lambda: _rule_reason_of(t, v, lang, rule_set))
 
