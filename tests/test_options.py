@@ -348,7 +348,7 @@ def test_basic_farmland_never_gets_trees_and_the_reason_names_rule_and_sources(t
     assert unknown["policy_rule"] == "cn_strict_retire_check" and "check whether" in unknown["reason"]
 
 
-def test_safe_utilisation_grain_land_keeps_food_expected_and_non_food_allowed(tables, plots_factory):
+def test_safe_utilisation_grain_land_keeps_food_expected_and_non_food_restrained(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8, basic_farmland="no"))
     for oid in ("lime_rice", "low_cd_rice", "maize_grain", "sedum_rice_rotation"):
         r = _row(rows, "P1", oid)
@@ -356,9 +356,11 @@ def test_safe_utilisation_grain_land_keeps_food_expected_and_non_food_allowed(ta
     # unchanged practice needs a safe-utilisation plan (Soil Pollution Law Art. 53): allowed, ranked after
     r = _row(rows, "P1", "do_nothing")
     assert r["applicable"] and r["policy_status"] == "allowed" and r["policy_rule"] == "cn_safe_baseline_needs_plan"
+    # leaving food production is restrained: allowed, but ranked after unchanged practice too
     for oid in ("sorghum", "sedum_plumbizincicola", "fallow"):
         r = _row(rows, "P1", oid)
-        assert r["applicable"] and r["policy_status"] == "allowed", oid
+        assert r["applicable"] and r["policy_status"] == "restrained", oid
+        assert r["policy_rule"] == "cn_safe_nonfood_restrained", oid
         assert "cn_safe_nonfood_restrained" in r["reason"] and "cn_nongrain2020" in r["reason"]
     w = _row(rows, "P1", "willow_src")                # no forest on safe-utilisation farmland
     assert not w["applicable"] and w["policy_rule"] == "cn_safe_no_trees"

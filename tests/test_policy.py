@@ -81,6 +81,97 @@ def test_the_panel_can_fail(panel_results):
     assert r["policy_rule"] not in case["rules"]
 
 
+_ZH_TABLE = ["reason", "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up", "why_carbon",
+             "why_economics", "data_gaps"]
+_ZH_SUMMARY = ["recommendation", "monitoring", "duration_text"]
+
+
+def _zh_leftovers(frame: pd.DataFrame, cols) -> list:
+    """(plot, column, English words, Chinese text) of every text of ``cols`` whose Chinese rendering
+    (from its message column) keeps English words, or is the English text itself."""
+    from agriremed.core import i18n, messages
+
+    bad = []
+    for col in cols:
+        t = frame.loc[frame[col].notna() & (frame[col] != "")]
+        for pid, en, zh in zip(t["plot_id"], t[col], messages.column_texts(t, col, "zh"), strict=True):
+            words = i18n.untranslated(zh)
+            if words or (zh == en and any(ch.isalpha() for ch in en)):
+                bad.append((pid, col, words, zh))
+    return bad
+
+
+def test_every_panel_recommendation_reads_in_chinese(panel_results):
+    # the recommended option's reason, traffic-light reasons and evidence gaps, and the plot's
+    # sentence, monitoring and duration, rendered in zh from their message columns
+    seen = set()
+    for p, _ in panel_results.values():
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        rec = p.table.loc[p.table["recommended"]]
+        assert _zh_leftovers(rec, _ZH_TABLE) == []
+        assert _zh_leftovers(p.summary, _ZH_SUMMARY) == []
+    # the rule of each Chinese-input case is named in its Chinese reason, and a rule that only allows
+    # or restrains the option is quoted in Chinese
+    from agriremed.core import messages
+
+    for cid in ("zh_strict_paddy_basic_farmland", "zh_safe_upland_not_basic_farmland", "tea_garden_pb"):
+        p, case = panel_results[cid]
+        rec = p.table.loc[p.table["recommended"] & p.table["plot_id"].eq(cid)]
+        zh = messages.column_texts(rec, "reason", "zh")[0]
+        assert f"中国规则集规则{rec['policy_rule'].iloc[0]}" in zh, zh
+    # a rule that only allows the recommended option is quoted in full, from reason_zh of land_rules.csv
+    rules = load_tables().land_rules.set_index("rule_id")
+    for cid in ("tea_garden_pb", "citrus_orchard_safe", "cu_upland_maize_safe"):
+        p, _ = panel_results[cid]
+        rec = p.table.loc[p.table["recommended"] & p.table["plot_id"].eq(cid)]
+        if rec["policy_status"].iloc[0] != "expected":
+            assert rules.loc[rec["policy_rule"].iloc[0], "reason_zh"] in messages.column_texts(rec, "reason", "zh")[0]
+
+
+def test_chinese_input_values_read_as_their_codes(panel_results):
+    p, _ = panel_results["zh_strict_vegetable_unknown"]
+    s = p.summary.set_index("plot_id").loc["zh_strict_vegetable_unknown"]
+    assert (s["land_use"], s["crop"], s["basic_farmland"]) == ("vegetable", "pak_choi", "unknown")
+    p, _ = panel_results["zh_strict_paddy_basic_farmland"]
+    s = p.summary.set_index("plot_id").loc["zh_strict_paddy_basic_farmland"]
+    assert (s["land_use"], s["crop"], s["basic_farmland"]) == ("paddy", "rice", "yes")
+    p, _ = panel_results["tea_garden_pb"]
+    assert p.summary.set_index("plot_id").loc["tea_garden_pb", "land_use"] == "orchard"
+
+
+def test_a_plot_without_ph_is_rejected_by_name_and_the_others_are_planned():
+    # GB 15618 picks its values by pH band: without pH no class can be given, so the row is
+    # rejected with the column named, never planned on a guessed band
+    from agriremed.core import messages
+
+    case = next(c for c in CASES if c["id"] == "cd_light_acid_paddy")
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "no_ph", **case["plot"], "ph": None},
+                          {**DEFAULTS, "plot_id": case["id"], **case["plot"]}])
+    p = _plan(plots)
+    assert p.rejected["plot_id"].tolist() == ["no_ph"]
+    assert p.rejected["input_row"].tolist() == [1]
+    assert p.rejected["reasons"].iloc[0] == "ph: required value is blank"
+    zh = messages.column_texts(p.rejected, "reasons", "zh")[0]
+    assert "ph" in zh and zh != p.rejected["reasons"].iloc[0]
+    assert p.summary["plot_id"].tolist() == [case["id"]]
+    assert len(p.rejected) + len(p.summary) == len(plots)
+
+
+def test_a_plot_table_without_the_basic_farmland_column_reads_unknown():
+    # strict-control paddy: without the column nothing is known about basic farmland, so forest or
+    # grass is only allowed (checked first) and ranks after the expected non-food uses
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "S", "land_use": "paddy", "crop": "rice", "ph": 5.0,
+                           "cd_mg_kg": 1.8}])
+    p = _plan(plots)
+    t = p.table.set_index("option_id")
+    assert t.loc["willow_src", "policy_status"] == "allowed"
+    assert t.loc["willow_src", "policy_rule"] == "cn_strict_retire_check"
+    r = _recommended(p).iloc[0]
+    assert r["policy_rule"] == "cn_strict_risk_control" and r["policy_family"] in PANEL["families"]["non_food_no_trees"]
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}
@@ -119,6 +210,45 @@ def test_china_rules_keep_food_on_safe_land_none_on_strict_land_and_no_trees_on_
     on_basic = basic.reindex(t["plot_id"]).to_numpy(bool)
     assert not (t["applicable"].to_numpy(bool) & trees & on_basic).any()
     # every plot gets a recommendation (fallow or the baseline is always open)
+    assert set(rec.index) == set(cls.index)
+
+
+_WEIGHTS = st.fixed_dictionaries({c: st.floats(0.0, 1.0) for c in
+                                  ("food_safety", "food_production", "livelihood", "clean_up", "carbon",
+                                   "economics")}).filter(lambda w: sum(w.values()) > 0.05)
+
+
+@st.composite
+def _food_plots(draw, n=8):
+    rows = []
+    for i in range(n):
+        lu = draw(st.sampled_from(["paddy", "upland", "vegetable"]))
+        crop = draw(st.sampled_from({"paddy": ["rice"], "upland": ["wheat", "maize", "potato"],
+                                     "vegetable": ["pak_choi", "lettuce"]}[lu]))
+        rows.append({**DEFAULTS, "plot_id": f"W{i}", "land_use": lu, "crop": crop,
+                     "ph": draw(st.floats(4.5, 8.5)), "cd_mg_kg": draw(st.floats(0.1, 5.0)),
+                     "pb_mg_kg": draw(st.floats(20.0, 600.0)), "as_mg_kg": draw(st.floats(5.0, 60.0)),
+                     "cu_mg_kg": draw(st.floats(10.0, 250.0)),
+                     "basic_farmland": draw(st.sampled_from(["yes", "no", "unknown"]))})
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_food_plots(), _WEIGHTS)
+def test_whatever_the_weights_safe_land_that_grows_food_keeps_food_and_strict_land_grows_none(plots, weights):
+    # the weights rank within a policy tier, never across: a safe-utilisation cultivated plot that
+    # grows food keeps a food crop (a non-food use is restrained, unchanged practice always
+    # applies), a strict-control plot grows none. Orchards are left out: PV on an orchard outside
+    # basic farmland is allowed (cn_pv_other_agri), so the weights may choose it there
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, weights=weights))
+    cls = p.soil_plot.set_index("plot_id")["soil_class"]
+    rec = _recommended(p)
+    food = rec["food_crop"].ne("none")
+    c = cls.reindex(rec.index)
+    assert food[c.eq("safe_utilisation")].all(), rec.loc[c.eq("safe_utilisation") & ~food,
+                                                         ["option_id", "policy_rule"]]
+    assert not food[c.eq("strict_control")].any()
+    assert not rec.loc[c.eq("safe_utilisation"), "policy_status"].eq("restrained").any()
     assert set(rec.index) == set(cls.index)
 
 

@@ -171,6 +171,37 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
         "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
 
 
+def test_restrained_options_rank_after_allowed_ones_whatever_the_weights():
+    # sorghum is restrained (leaving food production on safe-utilisation land), unchanged practice
+    # allowed, maize grain expected; all economics on sorghum: it scores highest on both plots
+    t = _two_plots(policy_status=["allowed", "restrained", "expected"] * 2,
+                   npv_vs_baseline_cny_ha=[0.0, 50000.0, 0.0] * 2)
+    w = {"economics": 1.0}
+    r = ranking.rank_options(t, w)
+    x = r.set_index(["plot_id", "option_id"])
+    assert x.loc[("A", "sorghum"), "score"] == pytest.approx(1.0)
+    assert x.loc[("A", "do_nothing"), "score"] == pytest.approx(0.75)
+    assert x["policy_tier"].tolist() == [1, 2, 0] * 2
+    assert [x.loc[("A", o), "rank"] for o in ("maize_grain", "do_nothing", "sorghum")] == [1, 2, 3]
+    # without an expected option, unchanged practice wins over the better-scoring restrained one
+    t1 = t.loc[t["option_id"] != "maize_grain"]
+    r1 = ranking.rank_options(t1, w)
+    rec = r1.loc[r1["recommended"]].set_index("plot_id")["option_id"]
+    assert rec.to_dict() == {"A": "do_nothing", "B": "do_nothing"}
+    clause = ranking.runner_up_clause(r1, pd.Series({"sorghum": "Sorghum"}), w)
+    assert clause["A"] == ("ahead of Sorghum (score 0.75 vs 1.00), which the rule set restrains on this land "
+                           "(ranked after the options it allows)")
+    from agriremed.core import messages
+    zh = messages.render(ranking.runner_up_message(r1, w)["A"], "zh")
+    assert zh.endswith("后者在该类土地上受规则集限制（排在规则允许的方案之后）") and "0.75对1.00" in zh
+    # reweight keeps the tiers; an allowed runner-up behind an expected winner keeps its clause
+    again = ranking.reweight(r1, {"carbon": 1.0}).set_index(["plot_id", "option_id"])
+    assert again.loc[("A", "do_nothing"), "rank"] == 1 and again.loc[("A", "sorghum"), "rank"] == 2
+    t2 = t.assign(policy_status=["restrained", "restrained", "expected"] * 2)
+    clause2 = ranking.runner_up_clause(ranking.rank_options(t2, w), pd.Series({"sorghum": "Sorghum"}), w)
+    assert clause2["A"] == "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
+
+
 def test_default_weights_include_food_production_and_sum_to_one():
     from agriremed.core.scenario import DEFAULT_WEIGHTS
 

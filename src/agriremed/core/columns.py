@@ -925,12 +925,14 @@ _out("evidence", "", "Evidence", "证据完整性",
      "partial options rank after complete ones.", dtype="category", categories=("complete", "partial"))
 _out("policy_status", "", "Policy status", "政策属性",
      "What the scenario's jurisdiction rule set (land_rules.csv) says of the option on this land: expected "
-     "(ranked first), allowed, or forbidden (excluded, the reason names the rule and its sources).",
-     dtype="category", categories=("expected", "allowed", "forbidden"))
+     "(ranked first), allowed, restrained (allowed, ranked after every allowed option) or forbidden "
+     "(excluded, the reason names the rule and its sources).",
+     dtype="category", categories=("expected", "allowed", "forbidden", "restrained"))
 _out("policy_rule", "", "Policy rule", "政策规则",
      "Rule of land_rules.csv that decided the option's policy status (blank: no rule names it).", dtype="str")
 _out("policy_tier", "", "Policy tier", "政策排序层级",
-     "0 when the rule set expects the option on this land, 1 when it only allows it; tier 0 ranks first.",
+     "0 when the rule set expects the option on this land, 1 when it only allows it, 2 when it restrains it; "
+     "tier 0 ranks first.",
      dtype="int")
 _out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
      dtype="str")

@@ -39,9 +39,10 @@ Rules, in order:
    climate was not checked.
 
 An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists them in
-``data_gaps``. Every row also carries its policy status (``expected``, ``allowed`` or
-``forbidden``) and the deciding rule (``policy_rule``); the ranking puts the options the
-rule set expects before those it merely allows.
+``data_gaps``. Every row also carries its policy status (``expected``, ``allowed``,
+``restrained`` or ``forbidden``) and the deciding rule (``policy_rule``); the ranking puts the
+options the rule set expects before those it merely allows, and those before the ones it
+restrains (allowed, but only after every allowed option).
 
 Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`` and
 ``source``):
@@ -49,8 +50,9 @@ Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`
 * ``china`` (default), from the Soil Pollution Prevention and Control Law (2018), the
   Soil Pollution Action Plan (2016), GB 15618-2018 and the land-use notices of
   2020–2021: safe-utilisation cultivated land stays in food production with agronomic
-  control and substitute planting (expected; non-food uses allowed but ranked after
-  them); strict-control land grows no edible crops (forbidden) and leaves food
+  control and substitute planting (expected; unchanged practice allowed but ranked after
+  them; non-food uses restrained, ranked after unchanged practice too, so that no weighting
+  takes a plot that can keep its food crop out of food production); strict-control land grows no edible crops (forbidden) and leaves food
   production by structure adjustment, fallow or, outside permanent basic farmland,
   returning farmland to forest or grass (expected); trees, nursery stock and turf
   are forbidden on permanent basic farmland, and on safe-utilisation and
@@ -465,11 +467,12 @@ def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
 
 
 #: Policy statuses of ``land_rules.csv``, strongest first: when several rules match an
-#: option on a plot, ``forbidden`` beats ``expected`` beats ``allowed`` (ties: the first
-#: row of the table).
-POLICY_STATUSES = ("forbidden", "expected", "allowed")
-#: Ranking tier of each status (the ranking puts expected options before allowed ones).
-POLICY_TIER = {"expected": 0, "allowed": 1, "forbidden": 2}
+#: option on a plot, ``forbidden`` beats ``expected`` beats ``restrained`` beats ``allowed``
+#: (ties: the first row of the table).
+POLICY_STATUSES = ("forbidden", "expected", "restrained", "allowed")
+#: Ranking tier of each status (the ranking puts expected options before allowed ones and
+#: allowed ones before restrained ones).
+POLICY_TIER = {"expected": 0, "allowed": 1, "restrained": 2, "forbidden": 3}
 #: Values of the plot input ``basic_farmland``; blank or missing reads as ``unknown``.
 BASIC_FARMLAND = ("yes", "no", "unknown")
 
@@ -510,8 +513,8 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
     option's ``policy_family`` (``options.csv``) or its ``option_id`` (or is ``*``) and its
     ``soil_class``, ``land_use`` and ``basic_farmland`` cells match the plot (``*`` /
     ``any`` match everything; ``|`` separates several values). Of the matching rules the
-    strongest status wins (``forbidden`` > ``expected`` > ``allowed``), then the first
-    row. An option no rule names is ``allowed`` with no rule.
+    strongest status wins (``forbidden`` > ``expected`` > ``restrained`` > ``allowed``), then
+    the first row. An option no rule names is ``allowed`` with no rule.
 
     Parameters
     ----------
@@ -663,7 +666,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         above screening, ``'+'``-joined) and ``untreated_metals`` (metals above
         screening the option does not treat) and ``data_gaps`` (evidence gaps of an
         applicable option, e.g. an unconfirmed yield; ``''`` when none), ``policy_status``
-        (``expected``, ``allowed`` or ``forbidden``) and ``policy_rule`` (the deciding rule
+        (``expected``, ``allowed``, ``restrained`` or ``forbidden``) and ``policy_rule`` (the deciding rule
         of ``land_rules.csv``; ``''`` when no rule names the option).
     """
     tables = tables or load_tables()

@@ -92,6 +92,7 @@ from agriremed.core.messages import Message, encode_column, render_column
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
+from agriremed.stages.options import POLICY_TIER
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
@@ -545,9 +546,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         ``plot_id``, ``option_id``, the six raw criterion values as ``crit_<criterion>``,
         ``light_<criterion>``, ``why_<criterion>`` (reason for the colour),
         ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``policy_tier`` (0: the
-        rule set expects the option; 1: it allows it), ``rank`` (1 = best, applicable options
-        only; expected options rank before allowed ones, then fully assessed before partial
-        ones) and ``recommended`` (bool).
+        rule set expects the option; 1: it allows it; 2: it restrains it), ``rank`` (1 = best,
+        applicable options only; expected options rank before allowed ones and those before
+        restrained ones, then fully assessed before partial ones) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -596,10 +597,12 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
 
 
 def _policy_tier(table: pd.DataFrame) -> np.ndarray:
-    """Ranking tier of each row from its ``policy_status`` (0 expected, 1 allowed or no status)."""
+    """Ranking tier of each row from its ``policy_status`` (0 expected, 1 allowed or no status,
+    2 restrained: :data:`agriremed.stages.options.POLICY_TIER`)."""
     if "policy_status" not in table:
         return np.ones(len(table), np.int64)
-    return np.where(_frames.obj(table["policy_status"]) == "expected", 0, 1).astype(np.int64)
+    st = _frames.obj(table["policy_status"])
+    return np.where(st == "expected", 0, np.where(st == "restrained", POLICY_TIER["restrained"], 1)).astype(np.int64)
 
 
 def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
@@ -725,9 +728,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     pandas.Series
         Plot id → encoded message (:mod:`agriremed.core.messages`) ``rec.ahead`` ("ahead of
         <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
-        largest weighted utility gain) or ``rec.ahead_policy`` ("…, which the rule set only
-        allows on this land", when the policy tier decided); ``""`` for plots with a single
-        applicable option.
+        largest weighted utility gain), ``rec.ahead_policy`` ("…, which the rule set only
+        allows on this land", when the policy tier decided) or ``pol.ahead_restrained`` ("…,
+        which the rule set restrains on this land", when the runner-up is restrained and the
+        winner only allowed); ``""`` for plots with a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -754,12 +758,16 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     text = np.full(len(f_rows), "", dtype=object)
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
         np.zeros(len(ranked), np.int64)
-    by_policy = tier[fr] < tier[sr]  # the runner-up is only allowed where the winner is expected
+    # the runner-up is only allowed where the winner is expected (1), or restrained where the
+    # winner is allowed (2)
+    by_policy = np.where(tier[fr] >= tier[sr], 0,
+                         np.where((tier[sr] == POLICY_TIER["restrained"]) & (tier[fr] > 0), 2, 1))
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
-    msgs = [Message.of("rec.ahead_policy", option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
+    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained"}
+    msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
     text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
