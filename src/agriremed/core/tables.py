@@ -160,6 +160,13 @@ class Tables:
             value = self._memo[key] = build()
             return value
 
+    def rows(self, name: str) -> list:
+        """The rows of table ``name`` as named tuples (``itertuples(index=False)``), built once.
+
+        For the stages that walk the few rows of a literature table (rules, adjustments).
+        """
+        return self.memo(("rows", name), lambda: list(getattr(self, name).itertuples(index=False)))
+
     def memo_draws(self, key, build):
         """Like :meth:`memo` for Monte Carlo draws (``key`` includes the draws and the seed).
 

@@ -131,10 +131,9 @@ def establishment_fractions(tables: Tables, species, horizon_yr: int) -> np.ndar
     [[0.0, 0.5, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
     """
     H = int(horizon_yr)
-    e = tables.yield_establishment
     sp = np.asarray(species, dtype=object).ravel()
     out = np.ones((len(sp), H))
-    for r in e.itertuples(index=False):  # a few literature rows
+    for r in tables.rows("yield_establishment"):  # a few literature rows
         y = int(r.year)
         if 1 <= y <= H:
             out[sp == r.species, y - 1] = float(r.typical)

@@ -130,14 +130,13 @@ _KEY_SEP = "\x1f"  # joins species and land quality into one lookup key
 
 def _adjustment_rows(tables: Tables, species, driver: str, category, ph) -> np.ndarray:
     """Index into ``yield_adjustments`` of the most specific row per plot (−1: none)."""
-    a = tables.yield_adjustments.reset_index(drop=True)
     n = len(species)
     best = np.full(n, -1)
     score = np.full(n, -1)
     sp = np.asarray(species, dtype=object)
     cat = np.asarray(category, dtype=object)
     ph = np.asarray(ph, float)
-    for i, r in enumerate(a.itertuples(index=False)):  # a few literature rows
+    for i, r in enumerate(tables.rows("yield_adjustments")):  # a few literature rows
         if r.driver != driver:
             continue
         m = (sp == r.species) | (r.species == "*")
@@ -235,7 +234,7 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
     wt = np.ones(n)
     wt_d = np.ones((n, n_draws)) if n_draws else None
     for drv, x in (("annual_rain_mm", annual_rain_mm), ("mean_temp_c", mean_temp_c)):
-        f, fd = _ramp_factor(a, d_all, species, drv, x, n, n_draws)
+        f, fd = _ramp_factor(a, tables.rows("yield_adjustments"), d_all, species, drv, x, n, n_draws)
         out[_RAMP_NAMES[drv]] = f
         wt = np.minimum(wt, f)
         if n_draws:
@@ -251,7 +250,7 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
 _RAMP_NAMES = {"annual_rain_mm": "yield_factor_water", "mean_temp_c": "yield_factor_temperature"}
 
 
-def _ramp_factor(a: pd.DataFrame, d_all, species, driver: str, x, n: int, n_draws: int):
+def _ramp_factor(a: pd.DataFrame, rows: list, d_all, species, driver: str, x, n: int, n_draws: int):
     """Factor of the ramp rows of ``driver`` (species row over ``*``): value · clip((x − x_zero) /
     (x_full − x_zero), 0, 1); 1 where no row applies or ``x`` is unknown."""
     f = np.ones(n)
@@ -261,7 +260,7 @@ def _ramp_factor(a: pd.DataFrame, d_all, species, driver: str, x, n: int, n_draw
     x = np.broadcast_to(np.asarray(x, float), (n,))
     sp = np.asarray(species, dtype=object)
     best = np.full(n, -1)
-    for i, r in enumerate(a.itertuples(index=False)):  # a few literature rows
+    for i, r in enumerate(rows):  # a few literature rows (``a`` as named tuples)
         if r.driver != driver:
             continue
         m = (sp == r.species) | ((r.species == "*") & (best < 0))

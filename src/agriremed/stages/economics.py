@@ -216,7 +216,7 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
     cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
     oid = _frames.obj(option_rows["option_id"])
     mu = tables.factor("mu_per_ha")
-    for r in sub.itertuples(index=False):
+    for r in tables.rows("subsidies"):
         on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
         places = [p for p in str(r.regions).split("|") if p]
         if places:

@@ -560,7 +560,8 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     """:func:`policy_status` per distinct kind of land: ``codes`` (plot → kind) and
     (options × kinds) arrays of status, rule id and text."""
     tables = tables or load_tables()
-    rules = _rules_of(tables, rule_set)
+    # the rules of the set as named tuples, built once per tables object (unknown set: an error)
+    R = tables.memo(("rule_rows", rule_set), lambda: list(_rules_of(tables, rule_set).itertuples(index=False)))
     n = len(soil_class)
     key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
                                      _frames.obj(basic_farmland)])
@@ -568,7 +569,6 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     fam = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
     oid = _frames.obj(opts["option_id"])
     rank = {s: i for i, s in enumerate(POLICY_STATUSES)}
-    R = list(rules.itertuples(index=False))
     k, m = len(opts), len(combos)
     st = np.full((k, m), "allowed", dtype=object)
     rid = np.full((k, m), "", dtype=object)

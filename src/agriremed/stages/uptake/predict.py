@@ -260,6 +260,10 @@ def function_inputs(tables: Tables | None = None) -> list[str]:
         Column names of the plot table (every measure of a metal that has a function).
     """
     tables = tables or load_tables()
+    return list(tables.memo("uptake.function_inputs", lambda: _function_inputs(tables)))
+
+
+def _function_inputs(tables: Tables) -> list[str]:
     tf = tables.transfer_functions
     tf = tf.loc[tf["usable"]]
     cols = {"plot_id", "crop", "region", "ph", "ph_kcl"}
@@ -599,8 +603,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             msgs = [reason] * int(mask.sum()) if isinstance(reason, Message) else reason(np.flatnonzero(mask))
             codes, uniq = pd.factorize(np.array([m.encode() for m in msgs], dtype=object))
             text = np.array([render(u, "en") for u in uniq], dtype=object)[codes]
-            missing_parts.append(pd.DataFrame({"plot_id": pid[mask], "crop": crops[mask], "metal": metal,
-                                               "reason": text, "reason_msg": np.asarray(uniq, object)[codes]}))
+            missing_parts.append((pid[mask], crops[mask], np.full(int(mask.sum()), metal, dtype=object), text,
+                                  np.asarray(uniq, object)[codes]))
 
     for metal in metals:
         col = C.metal_column(metal)
@@ -708,8 +712,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "note_msg": note_msg,
         }, len(hidx)))
     pred_df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PREDICTION_COLUMNS)
-    miss_df = (pd.concat(missing_parts, ignore_index=True) if missing_parts
-               else pd.DataFrame(columns=UNASSESSED_COLUMNS))
+    miss_df = (pd.DataFrame({c: np.concatenate([part[i] for part in missing_parts])
+                             for i, c in enumerate(("plot_id", "crop", "metal", "reason", "reason_msg"))})
+               if missing_parts else pd.DataFrame(columns=UNASSESSED_COLUMNS))
     return pred_df, miss_df
 
 
