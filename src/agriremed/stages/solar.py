@@ -264,10 +264,18 @@ def _solar_position(loc) -> pd.DataFrame:
     """``loc.get_solarposition(_hours())`` of a pvlib ``Location`` (NREL SPA, pvlib's defaults), with
     the time terms computed once for every site (:func:`_spa_time_terms`): the same numbers,
     several times faster for a portfolio of sites."""
+    return pd.DataFrame(_spa_site_terms(loc.latitude, loc.longitude, loc.altitude), index=_hours())
+
+
+def _spa_site_terms(lat, lon, elev) -> dict:
+    """The site terms of NREL SPA on the clear-sky year's hours: ``apparent_zenith``, ``zenith``,
+    ``apparent_elevation``, ``elevation``, ``azimuth`` [°] and ``equation_of_time`` [min] (of the
+    hours only), as ``pvlib.spa.solar_position_numpy``
+    computes them after the time terms (:func:`_spa_time_terms`). ``lat``, ``lon`` [°] and ``elev``
+    [m] are numbers, or column arrays (sites × 1) giving one row of hours per site."""
     pvlib = _pvlib()
     spa = pvlib.spa
     t = _spa_time_terms()
-    lat, lon, elev = loc.latitude, loc.longitude, loc.altitude
     pressure = pvlib.atmosphere.alt2pres(elev) / 100  # millibars, as spa_python passes it
     H = spa.local_hour_angle(t["v"], lon, t["alpha"])
     u = spa.uterm(lat)
@@ -279,10 +287,9 @@ def _solar_position(loc) -> pd.DataFrame:
     delta_e = spa.atmospheric_refraction_correction(pressure, _SPA_TEMPERATURE_C, e0, _SPA_ATMOS_REFRACT)
     e = spa.topocentric_elevation_angle(e0, delta_e)
     gamma = spa.topocentric_astronomers_azimuth(H_prime, delta_prime, lat)
-    return pd.DataFrame({"apparent_zenith": spa.topocentric_zenith_angle(e), "zenith": spa.topocentric_zenith_angle(e0),
-                         "apparent_elevation": e, "elevation": e0,
-                         "azimuth": spa.topocentric_azimuth_angle(gamma), "equation_of_time": t["eot"]},
-                        index=_hours())
+    return {"apparent_zenith": spa.topocentric_zenith_angle(e), "zenith": spa.topocentric_zenith_angle(e0),
+            "apparent_elevation": e, "elevation": e0, "azimuth": spa.topocentric_azimuth_angle(gamma),
+            "equation_of_time": t["eot"]}
 
 
 #: Sites computed together by :func:`_site_yields`: the rows of its (sites × hours) arrays
@@ -319,25 +326,11 @@ def _site_block(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, tables:
 
 def _site_block_arrays(lat, lon, ghi_annual_kwh_m2, temp_air_c, wind_speed_m_s, tables: Tables) -> dict:
     pvlib = _pvlib()
-    spa, atm = pvlib.spa, pvlib.atmosphere
-    t = _spa_time_terms()
+    atm = pvlib.atmosphere
     times = _hours()
-    la, lo = lat[:, None], lon[:, None]
     elev = 0.0
-    # solar position (:func:`_solar_position`)
-    pressure = atm.alt2pres(elev) / 100
-    H = spa.local_hour_angle(t["v"], lo, t["alpha"])
-    u = spa.uterm(la)
-    x, y = spa.xterm(u, la, elev), spa.yterm(u, la, elev)
-    delta_alpha = spa.parallax_sun_right_ascension(x, t["xi"], H, t["delta"])
-    delta_prime = spa.topocentric_sun_declination(t["delta"], x, y, t["xi"], delta_alpha, H)
-    H_prime = spa.topocentric_local_hour_angle(H, delta_alpha)
-    e0 = spa.topocentric_elevation_angle_without_atmosphere(la, delta_prime, H_prime)
-    delta_e = spa.atmospheric_refraction_correction(pressure, _SPA_TEMPERATURE_C, e0, _SPA_ATMOS_REFRACT)
-    e = spa.topocentric_elevation_angle(e0, delta_e)
-    apparent_zenith = spa.topocentric_zenith_angle(e)
-    zenith = spa.topocentric_zenith_angle(e0)
-    azimuth = spa.topocentric_azimuth_angle(spa.topocentric_astronomers_azimuth(H_prime, delta_prime, la))
+    sp = _spa_site_terms(lat[:, None], lon[:, None], elev)  # solar position (:func:`_solar_position`)
+    apparent_zenith, zenith, azimuth = sp["apparent_zenith"], sp["zenith"], sp["azimuth"]
     # clear sky (``Location.get_clearsky``, Ineichen with the Linke turbidity)
     dni_extra = pvlib.irradiance.get_extra_radiation(times).to_numpy()
     airmass = atm.get_absolute_airmass(atm.get_relative_airmass(apparent_zenith, "kastenyoung1989"),
