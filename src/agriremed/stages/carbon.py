@@ -737,7 +737,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     q = qv = np.full((3, n), np.nan)
     if n_draws:
         pct, q, qv = _ledger_draws(compute, list(terms), rows, biomass, energy, tables, g, factor_names, n_draws,
-                                   seed, biomass_draws, average, active, is_pv, is_base, has_base, bix, H)
+                                   seed, biomass_draws, average, active, is_pv, is_base, has_base, bix, H,
+                                   term_percentiles=ledger)
 
     method_text, sources, notes = _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set,
                                               rice_season_days, biochar_reapply_interval_yr, heat_user,
@@ -821,15 +822,17 @@ def _check_ledger_arguments(biochar_method, n_fertiliser_method, n_draws, biomas
 
 
 def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names, n_draws, seed,
-                  biomass_draws, average, active, is_pv, is_base, has_base, bix, H):
-    """Monte Carlo P10/P50/P90 of every term and of the net balance (absolute and relative to
-    the plot's do-nothing row) of :func:`carbon_ledger`, drawn in chunks of rows.
+                  biomass_draws, average, active, is_pv, is_base, has_base, bix, H, term_percentiles=True):
+    """Monte Carlo P10/P50/P90 of every term (with ``term_percentiles``: the ledger by term needs
+    them) and of the net balance (absolute and relative to the plot's do-nothing row) of
+    :func:`carbon_ledger`, drawn in chunks of rows.
 
-    Returns ``(pct, q, qv)``: term → (3, rows) percentiles [t CO2e ha⁻¹ yr⁻¹], and the
-    (3, rows) percentiles of the net and of the net relative to the baseline.
+    Returns ``(pct, q, qv)``: term → (3, rows) percentiles [t CO2e ha⁻¹ yr⁻¹] (empty without
+    ``term_percentiles``), and the (3, rows) percentiles of the net and of the net relative to
+    the baseline.
     """
     n = len(rows)
-    pct = {t: np.full((3, n), np.nan) for t in terms}
+    pct = {t: np.full((3, n), np.nan) for t in terms} if term_percentiles else {}
     q, qv = np.full((3, n), np.nan), np.full((3, n), np.nan)
     fd = {k: v[None, :] for k, v in factor_draws(tables, factor_names, n_draws, seed).items()}
     # draws of each option parameter, and the row of them of every plot × option row (NaN: none)
@@ -873,12 +876,14 @@ def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names
     base_rows = np.flatnonzero(is_base)
     base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))
     where_base = pd.Series(np.arange(len(base_rows)), index=base_rows)
-    for sel in np.array_split(np.arange(n), max(1, int(np.ceil(n * n_draws / _MC_CHUNK)))):
+    # inactive rows (not applicable, not the baseline) keep NaN: only the active ones are drawn
+    todo = np.flatnonzero(active)
+    for sel in np.array_split(todo, max(1, int(np.ceil(len(todo) * n_draws / _MC_CHUNK)))):
+        if not len(sel):
+            continue
         t_d, net_c = net_draws(sel)
-        off = sel[~active[sel]]
-        for k, v in t_d.items():
+        for k, v in t_d.items() if term_percentiles else ():
             pct[k][:, sel] = _frames.row_percentiles(v)
-            pct[k][:, off] = np.nan
         q[:, sel] = _frames.row_percentiles(net_c)
         hb = has_base[sel]
         ref = base_net[where_base.reindex(bix[sel]).fillna(0).to_numpy(int)] if len(base_rows) else net_c
