@@ -16,11 +16,11 @@ KERNELS = {
     "agriremed.models.duration": ("agriremed.stages.duration", [
         "FIRST_ORDER_MODELS", "years_zero_order", "years_first_order", "years_declining_bcf", "bcf_fraction",
         "concentration_after", "removal_ph_factor", "removal_state", "years_by_model", "concentration_by_model",
-        "apply_soil_chemistry", "valid_edge"]),
+        "apply_soil_chemistry", "valid_edge", "package_reduction"]),
     "agriremed.models.economics": ("agriremed.stages.economics", [
         "payback_year", "typical_year", "block_items", "block_transfers", "versus_best"]),
     "agriremed.models.biomass": ("agriremed.stages.biomass", [
-        "species_property", "species_property_draws", "establishment_fractions"]),
+        "species_property", "species_property_draws", "establishment_fractions", "harvest_by_year"]),
     "agriremed.models.energy": ("agriremed.stages.energy", [
         "TEMPERATURE_C", "PATHWAYS", "char_yield", "conversion", "factor_draws"]),
     "agriremed.models.carbon": ("agriremed.stages.carbon", [
@@ -33,7 +33,8 @@ KERNELS = {
     "agriremed.models.ranking": ("agriremed.stages.ranking", [
         "LIGHTS", "linear_utility", "light_codes", "weighted_scores", "rank_in_plot"]),
     "agriremed.models.uptake": ("agriremed.stages.uptake.predict", [
-        "ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "term_transform", "as_sold_factor"]),
+        "ph_kcl_from_ph_water", "ph_water_from_ph_kcl", "term_transform", "as_sold_factor", "transfer_predictor",
+        "transfer_response", "missing_term_inputs", "range_violations", "outside_validity_range"]),
 }
 
 #: The uptake stage is a package: its other modules re-export the uptake kernels they adapted.
@@ -200,3 +201,83 @@ def test_uptake_kernels_keep_their_numbers():
     sk = skill_metrics([0.1, 0.2, 0.4], [0.2, 0.4, 0.8], 0.3, 0.25)
     assert (sk["n"], sk["bias_log10"], sk["rmse_log10"], sk["coverage90"]) == \
         pytest.approx((3, np.log10(2.0), np.log10(2.0), 1.0))
+
+
+def test_transfer_function_kernels_by_hand():
+    """Transfer-function evaluation from plain terms and ranges (no table row), checked by hand."""
+    import numpy as np
+
+    from agriremed.models import uptake as k
+
+    terms = [("const", "const", 0.282), ("soil", "log10", 0.44), ("ph", "lin", -0.1834)]
+    v = {"soil": np.array([100.0, 0.5, 0.0, np.nan]), "ph": np.array([6.0, 5.0, 6.0, 6.0])}
+    p = k.transfer_predictor(terms, v, 4)
+    # plot 1: 0.282 + 0.44·log10 100 − 0.1834·6 = 0.282 + 0.88 − 1.1004 = 0.0616
+    # plot 2: 0.282 + 0.44·log10 0.5 − 0.1834·5 = 0.282 − 0.132453 − 0.917 = −0.767453
+    # plots 3, 4: log10 of 0 and of a missing value → NaN
+    assert p[:2].tolist() == pytest.approx([0.0616, -0.767453], abs=1e-6)
+    assert np.isnan(p[2:]).all()
+    # skipping pH: 0.282 + 0.88 = 1.162; an unavailable variable makes every plot NaN
+    assert k.transfer_predictor(terms, v, 4, skip={"ph"})[0] == pytest.approx(1.162)
+    assert np.isnan(k.transfer_predictor(terms, {"soil": v["soil"]}, 4)).all()
+    # log-linear back-transform: 10^0.0616 = 1.152391; 10^−0.767453 = 0.170823; a linear form is as is
+    assert k.transfer_response(p[:2], "loglinear").tolist() == pytest.approx([1.152391, 0.170823], rel=1e-5)
+    assert k.transfer_response(p[:2], "linear").tolist() == pytest.approx([0.0616, -0.767453], abs=1e-6)
+    # linear BCF function C = 0.2·soil: 0.2 · 1.5 = 0.3 mg/kg
+    bcf = k.transfer_predictor([("soil", "lin", 0.2)], {"soil": np.array([1.5])}, 1)
+    assert k.transfer_response(bcf, "linear").tolist() == pytest.approx([0.3])
+
+    # missing inputs: soil (logged) bad where 0 or NaN; pH bad where NaN; an unavailable variable everywhere
+    miss = k.missing_term_inputs(terms + [("clay_pct", "lin", 0.01)], v | {"ph": np.array([6.0, np.nan, 5.0, 6.0])}, 4)
+    assert [(var, bad.tolist()) for var, bad in miss] == [
+        ("soil", [False, False, True, True]), ("ph", [False, True, False, False]), ("clay_pct", [True] * 4)]
+    # a plain (not logged) term accepts 0 and negative values
+    assert k.missing_term_inputs([("ph", "lin", 1.0)], {"ph": np.array([0.0, -1.0])}, 2)[0][1].tolist() == [False, False]
+
+    # validity range soil 0.15..2.66, pH 4..8.5 (ends included): soil 100 high, 0.5 in, 0 low, NaN not outside
+    ranges = {"soil": (0.15, 2.66), "ph": (4.0, 8.5)}
+    w = {"soil": np.array([100.0, 0.5, 0.0, np.nan]), "ph": np.array([4.0, 8.5, 9.0, 3.9])}
+    assert [(var, bad.tolist()) for var, bad in k.range_violations(ranges, w, 4)] == [
+        ("soil", [True, False, True, False]), ("ph", [False, False, True, True])]
+    assert k.outside_validity_range(ranges, w, 4).tolist() == [1.0, 0.0, 1.0, 1.0]
+    # no published range: NaN (not known), not 0 (inside)
+    assert np.isnan(k.outside_validity_range({}, w, 4)).all()
+    # a range on a variable the plots do not have is never violated
+    assert k.outside_validity_range({"cec": (1.0, 2.0)}, w, 4).tolist() == [0.0] * 4
+
+
+def test_package_reduction_kernel_by_hand():
+    """R_pkg = 1 − (1 − max R_i)(1 − g), from the duration kernels alone."""
+    import numpy as np
+
+    from agriremed.models import duration as k
+
+    # strongest of 0.30, 0.55, 0.40 is 0.55; g = 0.2: 1 − 0.45 · 0.8 = 0.64
+    assert float(k.package_reduction([0.30, 0.55, 0.40], 0.2)) == pytest.approx(0.64)
+    # two draws (columns), one g per draw: max(0.1, 0.7) = 0.7, g 0.5 → 1 − 0.3·0.5 = 0.85;
+    # max(0.6, 0.2) = 0.6, g 0 → 0.6
+    r = k.package_reduction(np.array([[0.1, 0.6], [0.7, 0.2]]), np.array([0.5, 0.0]))
+    assert r.tolist() == pytest.approx([0.85, 0.6])
+
+
+def test_harvest_by_year_kernel_by_hand():
+    """Year-by-year harvests from plain arrays (yields, cycles, horizon, years under the option,
+    establishment shares), checked by hand."""
+    import numpy as np
+
+    from agriremed.models import biomass as k
+
+    # row 1: 5 t/ha/yr cut every 3 years over 7 years: cuts of 3 · 5 = 15 in years 3 and 6
+    # row 2: annual crop 2 t/ha/yr that stops after 2.4 years: harvests in years 1, 2 and 3 (ceil 2.4)
+    # row 3: unknown yield: NaN every year; row 4: a cycle of 0 counts as 1 (annual)
+    s = k.harvest_by_year([5.0, 2.0, np.nan, 1.0], [3, 1, 1, 0], 7, years_under_option=[np.nan, 2.4, 7, np.inf])
+    assert s[0].tolist() == [0, 0, 15, 0, 0, 15, 0]
+    assert s[1].tolist() == [2, 2, 2, 0, 0, 0, 0]
+    assert np.isnan(s[2]).all()
+    assert s[3].tolist() == [1.0] * 7
+    # establishment 0, 0.5, then 1 with 12 t/ha/yr cut every 2 years over 6 years:
+    # growth 0, 6, 12, 12, 12, 12 → cuts in years 2 (0 + 6 = 6), 4 (12 + 12 = 24), 6 (24)
+    e = k.harvest_by_year([12.0], 2, 6, establishment=[[0.0, 0.5, 1.0, 1.0, 1.0, 1.0]])
+    assert e.tolist() == [[0, 6, 0, 24, 0, 24]]
+    # the same crop stopped after 3 years: only the cut of year 2
+    assert k.harvest_by_year([12.0], 2, 6, [3], [0.0, 0.5, 1, 1, 1, 1]).tolist() == [[0, 6, 0, 0, 0, 0]]

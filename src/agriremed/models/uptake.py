@@ -1,7 +1,9 @@
 """Uptake kernels: log-normal crop concentrations, food-limit exceedance and skill scores.
 
 Family ``uptake`` of the pure models: arrays in, arrays out. The pH-water ↔ pH-KCl
-conversion of Kabała et al. (2016), the value of a transfer-function term (x or log10 x),
+conversion of Kabała et al. (2016), the value of a transfer-function term (x or log10 x), a
+transfer function's linear predictor Σ coef·term and its back-transform to a concentration, and
+where its inputs are missing or outside its validity range,
 the factor from a prediction's plant basis to the as-sold basis of food limits, the
 critical median crop concentration that meets a food limit with a given probability (the
 inverse behind the safe soil and safe pH thresholds), the median and log10 spread of a
@@ -34,6 +36,11 @@ from scipy.stats import rankdata, spearmanr
 __all__ = [
     "ph_kcl_from_ph_water",
     "ph_water_from_ph_kcl",
+    "transfer_predictor",
+    "transfer_response",
+    "missing_term_inputs",
+    "range_violations",
+    "outside_validity_range",
     "critical_median",
     "lognormal_from_mean_sd",
     "lognormal_from_mean_share",
@@ -117,6 +124,227 @@ def as_sold_factor(basis, moisture) -> np.ndarray:
     ``dw`` → 1 − moisture; ``fw`` and ``unknown`` → 1 (unknown is compared as is).
     """
     return np.where(np.asarray(basis, dtype=object) == "dw", 1.0 - np.asarray(moisture, float), 1.0)
+
+
+def transfer_predictor(terms, variables, n: int, skip=frozenset()) -> np.ndarray:
+    """Linear predictor Σ coef·term of a transfer function, for every plot.
+
+    The transfer functions of ``transfer_functions.csv`` share one form: the predictor is a sum of
+    a constant and coefficients times the plots' variables or their base-10 logarithms (log10 of
+    the crop concentration for a log-linear function, the concentration itself for a linear one;
+    :func:`transfer_response` turns it into the concentration).
+
+    Parameters
+    ----------
+    terms : sequence of (str, str, float)
+        The function's terms as ``(variable, transform, coefficient)``: ``transform`` is
+        ``'const'`` (the variable is ignored), ``'lin'`` (the variable itself) or ``'log10'``.
+        Coefficients are in [log10(mg kg⁻¹) per unit of the term] for a log-linear function,
+        [mg kg⁻¹ per unit of the term] for a linear one.
+    variables : Mapping of str to numpy.ndarray
+        Each variable a term may read, length ``n`` (soil metal [mg kg⁻¹], ``ph`` [–],
+        ``som_pct`` [%], ``clay_pct`` [%] …); ``get`` returns ``None`` for a variable that is
+        not available.
+    n : int
+        Number of plots.
+    skip : collection of str, optional
+        Variables whose terms are left out of the sum (the constant is always counted).
+
+    Returns
+    -------
+    numpy.ndarray
+        The predictor, length ``n`` [log10(mg kg⁻¹) for a log-linear function, mg kg⁻¹ for a
+        linear one]; NaN everywhere when a term's variable is not available, NaN where a value is
+        missing or a logged value is not positive.
+
+    References
+    ----------
+    .. [1] McGrath S.P., Adams M.L., Zhao F.J. (2002) Predicting cadmium in UK wheat grain from
+       soil properties, SETAC Europe abstract (log10 grain Cd = a + b·log10 soil Cd + c·pH).
+    .. [2] de Vries W., Römkens P.F.A.M., Schütze G. (2007) Rev. Environ. Contam. Toxicol.
+       191:91–130, doi:10.1007/978-0-387-69163-3_4 (soil→plant relations of this form).
+
+    Examples
+    --------
+    log10 C = 0.282 + 0.44 · log10 100 − 0.1834 · 6 = 0.282 + 0.88 − 1.1004 = 0.0616:
+
+    >>> terms = [("const", "const", 0.282), ("soil", "log10", 0.44), ("ph", "lin", -0.1834)]
+    >>> v = {"soil": np.array([100.0]), "ph": np.array([6.0])}
+    >>> transfer_predictor(terms, v, 1).round(4).tolist()
+    [0.0616]
+    >>> transfer_predictor(terms, v, 1, skip={"ph"}).round(4).tolist()   # 0.282 + 0.88
+    [1.162]
+    """
+    acc = np.zeros(n)
+    for var, transform, coef in terms:
+        if transform == "const":
+            acc = acc + coef
+            continue
+        if var in skip:
+            continue
+        x = variables.get(var)
+        if x is None:
+            return np.full(n, np.nan)
+        acc = acc + coef * term_transform(x, transform)
+    return acc
+
+
+def transfer_response(predictor, form: str) -> np.ndarray:
+    """Crop concentration from a transfer function's predictor.
+
+    Parameters
+    ----------
+    predictor : array_like
+        Σ coef·term (:func:`transfer_predictor`) [log10(mg kg⁻¹) for ``loglinear``, mg kg⁻¹
+        for ``linear``].
+    form : {"loglinear", "linear"}
+        The function's form: ``loglinear`` is back-transformed, C = 10^predictor; any other form
+        is the concentration itself.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Median crop concentration [mg kg⁻¹, in the function's plant basis].
+
+    References
+    ----------
+    .. [1] McGrath S.P., Adams M.L., Zhao F.J. (2002) Predicting cadmium in UK wheat grain from
+       soil properties, SETAC Europe abstract (log-linear transfer function).
+
+    Examples
+    --------
+    >>> round(float(transfer_response(0.0616, "loglinear")), 4)   # 10^0.0616
+    1.1524
+    >>> float(transfer_response(0.25, "linear"))
+    0.25
+    """
+    return 10.0 ** predictor if form == "loglinear" else predictor
+
+
+def missing_term_inputs(terms, variables, n: int) -> list[tuple[str, np.ndarray]]:
+    """Where each input of a transfer function is missing (or not positive where it is logged).
+
+    Parameters
+    ----------
+    terms : sequence of (str, str, float)
+        The function's terms ``(variable, transform, coefficient)`` (see
+        :func:`transfer_predictor`).
+    variables : Mapping of str to numpy.ndarray
+        Variables of the plots, length ``n`` [unit of each variable]; ``get`` returns ``None``
+        for one that is not available.
+    n : int
+        Number of plots.
+
+    Returns
+    -------
+    list of (str, numpy.ndarray)
+        One ``(variable, mask)`` per non-constant term, in the order of ``terms``: the mask
+        [bool, length ``n``] is True where the value is NaN, or ≤ 0 for a ``log10`` term, and
+        everywhere when the variable is not available.
+
+    References
+    ----------
+    .. [1] de Vries W., Römkens P.F.A.M., Schütze G. (2007) Rev. Environ. Contam. Toxicol.
+       191:91–130, doi:10.1007/978-0-387-69163-3_4 (log-linear relations need positive
+       concentrations).
+
+    Examples
+    --------
+    >>> terms = [("const", "const", 0.3), ("soil", "log10", 0.4), ("ph", "lin", -0.2)]
+    >>> v = {"soil": np.array([1.0, 0.0, np.nan]), "ph": np.array([6.0, np.nan, 5.0])}
+    >>> [(var, bad.tolist()) for var, bad in missing_term_inputs(terms, v, 3)]
+    [('soil', [False, True, True]), ('ph', [False, True, False])]
+    """
+    out = []
+    for var, transform, _ in terms:
+        if transform == "const":
+            continue
+        x = variables.get(var)
+        bad = np.ones(n, bool) if x is None else (np.isnan(x) | ((x <= 0) if transform == "log10" else False))
+        out.append((var, bad))
+    return out
+
+
+def range_violations(ranges, variables, n: int) -> list[tuple[str, np.ndarray]]:
+    """Where each variable lies outside a transfer function's published validity range.
+
+    Parameters
+    ----------
+    ranges : Mapping of str to (float, float)
+        Validity range ``(low, high)`` of each variable [unit of the variable], ends included.
+    variables : Mapping of str to numpy.ndarray
+        Variables of the plots, length ``n``; a variable that ``get`` does not find counts as
+        missing.
+    n : int
+        Number of plots.
+
+    Returns
+    -------
+    list of (str, numpy.ndarray)
+        One ``(variable, mask)`` per range, in the order of ``ranges``: True [bool] where the
+        value is below ``low`` or above ``high``; a missing value is not outside.
+
+    References
+    ----------
+    .. [1] Li T. et al. (2017) Environ. Sci.: Processes Impacts 19(6):843–850 (CaCl2 rice Cd
+       model, fitted on 0.17–10.5 mg kg⁻¹ soil Cd).
+    .. [2] Chen et al. (2021) 环境科学 42(4):2031–2039 (Cd BCF of rice, wheat and maize, soil Cd
+       0.15–2.66 mg kg⁻¹).
+
+    Examples
+    --------
+    >>> v = {"soil": np.array([0.1, 1.0, np.nan]), "ph": np.array([4.0, 8.5, 6.0])}
+    >>> [(var, bad.tolist()) for var, bad in range_violations({"soil": (0.15, 2.66), "ph": (4.0, 8.0)}, v, 3)]
+    [('soil', [True, False, False]), ('ph', [False, True, False])]
+    """
+    out = []
+    for var, (lo, hi) in ranges.items():
+        x = variables.get(var, np.full(n, np.nan))
+        out.append((var, (x < lo) | (x > hi)))
+    return out
+
+
+def outside_validity_range(ranges, variables, n: int) -> np.ndarray:
+    """Whether a plot lies outside a transfer function's validity range, NaN where none is published.
+
+    Parameters
+    ----------
+    ranges : Mapping of str to (float, float)
+        Validity range ``(low, high)`` of each variable [unit of the variable]; empty when the
+        function publishes none.
+    variables : Mapping of str to numpy.ndarray
+        Variables of the plots, length ``n``.
+    n : int
+        Number of plots.
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 where any variable is outside its range, 0.0 where none is (missing values are not
+        outside), NaN everywhere when ``ranges`` is empty [–].
+
+    References
+    ----------
+    .. [1] Li T. et al. (2017) Environ. Sci.: Processes Impacts 19(6):843–850 (CaCl2 rice Cd
+       model, fitted on 0.17–10.5 mg kg⁻¹ soil Cd).
+    .. [2] Chen et al. (2021) 环境科学 42(4):2031–2039 (Cd BCF of rice, wheat and maize, soil Cd
+       0.15–2.66 mg kg⁻¹).
+
+    Examples
+    --------
+    >>> v = {"soil": np.array([0.1, 1.0]), "ph": np.array([5.0, 6.0])}
+    >>> outside_validity_range({"soil": (0.15, 2.66), "ph": (4.0, 8.0)}, v, 2).tolist()
+    [1.0, 0.0]
+    >>> outside_validity_range({}, v, 2).tolist()
+    [nan, nan]
+    """
+    if not ranges:
+        return np.full(n, np.nan)
+    out = np.zeros(n, bool)
+    for var, (lo, hi) in ranges.items():
+        x = variables.get(var, np.full(n, np.nan))
+        out |= (x < lo) | (x > hi)
+    return out.astype(float)
 
 
 def critical_median(limit_mg_kg, plant_basis, moisture, se_log10, prob: float = 0.95) -> np.ndarray:

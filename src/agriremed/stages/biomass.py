@@ -54,7 +54,8 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.models.ipcc import plot_climate_zone
-from agriremed.models.biomass import establishment_fractions, species_property, species_property_draws
+from agriremed.models.biomass import (establishment_fractions, harvest_by_year, species_property,
+                                      species_property_draws)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
 
@@ -65,6 +66,7 @@ __all__ = [
     "harvest_series",
     "harvest_table",
     "establishment_fractions",
+    "harvest_by_year",
     "metal_in_biomass",
     "species_property",
     "species_property_draws",
@@ -422,7 +424,8 @@ def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=No
     every year. A row stops after ``years_under_option`` years (e.g. a phytoextraction
     crop that reaches its target). With ``tables``, perennial crops grow only a share of
     their mature yield in their establishment years (:func:`establishment_fractions`,
-    by ``biomass_species``), and each cut removes the growth since the previous one.
+    by ``biomass_species``), and each cut removes the growth since the previous one. The columns
+    are read here and handed to the kernel :func:`agriremed.models.biomass.harvest_by_year`.
 
     Parameters
     ----------
@@ -450,24 +453,12 @@ def harvest_series(biomass: pd.DataFrame, horizon_yr: int, years_under_option=No
     >>> harvest_series(b, 10)[0].round(1).tolist()
     [0.0, 0.0, 0.0, 34.4, 0.0, 0.0, 0.0, 34.4, 0.0, 0.0]
     """
-    H = int(horizon_yr)
-    years = np.arange(1, H + 1)
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
     c = biomass["harvest_cycle_yr"].to_numpy(float) if "harvest_cycle_yr" in biomass else np.ones(len(B))
-    c = np.where(np.isnan(c) | (c < 1), 1.0, np.round(c))
-    cut = (years[None, :] % c[:, None]) == 0
-    if years_under_option is not None:
-        y = np.nan_to_num(np.asarray(years_under_option, float), nan=H, posinf=H)
-        cut &= years[None, :] <= np.ceil(y)[:, None]
-    nan = np.where(np.isnan(B), np.nan, 1.0)[:, None]
-    if tables is None or "biomass_species" not in biomass or not len(B):
-        return np.where(cut, (B * c)[:, None], 0.0) * nan
-    frac = establishment_fractions(tables, _frames.obj(biomass["biomass_species"]), H)
-    grow = frac * np.nan_to_num(B)[:, None]
-    cum = np.concatenate([np.zeros((len(B), 1)), np.cumsum(grow, axis=1)], axis=1)
-    prev = np.maximum(years[None, :] - c[:, None], 0).astype(int)
-    since = cum[:, 1:] - np.take_along_axis(cum, prev, axis=1)  # growth since the previous cut
-    return np.where(cut, since, 0.0) * nan
+    frac = None
+    if tables is not None and "biomass_species" in biomass and len(B):
+        frac = establishment_fractions(tables, _frames.obj(biomass["biomass_species"]), int(horizon_yr))
+    return harvest_by_year(B, c, horizon_yr, years_under_option, frac)
 
 
 def harvest_table(biomass: pd.DataFrame, horizon_yr: int, years_under_option=None) -> pd.DataFrame:

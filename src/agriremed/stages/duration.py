@@ -62,6 +62,7 @@ from agriremed.models.duration import (concentration_by_model, removal_state, ap
                                        years_by_model, bcf_fraction, concentration_after, years_declining_bcf,
                                        years_first_order, years_zero_order)
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor  # noqa: F401  (``agriremed.stages.duration`` names)
+from agriremed.models.duration import package_reduction
 from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
@@ -764,51 +765,6 @@ def typical_trajectories(removal: dict, years: int, other_loss_frac_per_yr: floa
 
 
 # ----------------------------------------------------------------- crop compliance
-def package_reduction(component_reductions, increment):
-    """Grain-metal reduction credited to a package of measures (e.g. VIP+n).
-
-    R_pkg = 1 − (1 − max_i R_i) · (1 − g): the package is credited with its strongest
-    component R_i, each drawn from the same evidence class as the single options (plot
-    trials), and the further cut g that the package's other measures add on top of it.
-    With g ≥ 0 a package is never credited less than its strongest component, and the
-    credit stays below the product of all component effects (the measures act partly on
-    the same Cd pool: adding a measure to a set already applied cut grain Cd less than
-    the measure alone in the same trials).
-
-    Parameters
-    ----------
-    component_reductions : array_like
-        Reductions R_i of the package's components [–], shape ``(k, ...)``: one row per
-        component; the remaining axes (Monte Carlo draws) broadcast with ``increment``.
-    increment : array_like
-        Further reduction g by the other measures [–], 0 ≤ g < 1.
-
-    Returns
-    -------
-    numpy.ndarray
-        R_pkg [–], shape of ``component_reductions[0]`` broadcast with ``increment``.
-
-    References
-    ----------
-    .. [1] 魏宾纭 et al. (2020) 环境科学 41(8):3855–3861: foliar Si 19.0 %, with water
-       regimes 31.8–44.0 % (g = 0.158, 0.309).
-    .. [2] Ecotoxicology and Environmental Safety (2016) doi:10.1016/j.ecoenv.2016.11.005:
-       lime + slag 38.3–69.1 %, + bagasse 58.3–70.9 % (g = 0.324, 0.058).
-    .. [3] Youxian, Hunan: mulch ≈ 50 %, mulch + biochar + foliar Si ≈ 80 % (g = 0.60).
-    .. [4] 刘静 et al. (2023) 江苏农业科学 51(5):227–232: conditioner, foliar Zn and a
-       low-Cd cultivar combined gave the largest cut (the floor g ≥ 0).
-
-    Examples
-    --------
-    >>> round(float(package_reduction([0.731, 0.685, 0.5665, 0.44], 0.309)), 4)
-    0.8141
-    >>> round(float(package_reduction([0.5, 0.2], 0.0)), 3)
-    0.5
-    """
-    r = np.max(np.asarray(component_reductions, float), axis=0)
-    return 1.0 - (1.0 - r) * (1.0 - np.asarray(increment, float))
-
-
 def _package_components(tables: Tables, option_id: str) -> list[str]:
     """Component options of a package (``option_packages.csv``); empty for a single measure."""
     t = getattr(tables, "option_packages", None)

@@ -47,8 +47,10 @@ from scipy.special import ndtr
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, encode_column, printed, render
-from agriremed.models.uptake import (Z95, as_sold_factor, term_transform, ph_kcl_from_ph_water,
-                                     ph_water_from_ph_kcl)
+from agriremed.models.uptake import (Z95, as_sold_factor, ph_kcl_from_ph_water,
+                                     ph_water_from_ph_kcl, missing_term_inputs, outside_validity_range,
+                                     range_violations, transfer_predictor, transfer_response)
+from agriremed.models.uptake import term_transform  # noqa: F401  (an ``agriremed.stages.uptake.predict`` name)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
 
@@ -210,24 +212,16 @@ def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
 
 
 def predictor_sum(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:
-    """Σ coef·term over the function's terms (log10 scale for ``loglinear``), skipping ``skip``."""
-    acc = np.zeros(n)
-    for var, transform, coef in parse_terms(fn.terms):
-        if transform == "const":
-            acc = acc + coef
-            continue
-        if var in skip:
-            continue
-        x = v.get(var)
-        if x is None:
-            return np.full(n, np.nan)
-        acc = acc + coef * term_transform(x, transform)
-    return acc
+    """Σ coef·term over the function's terms (log10 scale for ``loglinear``), skipping ``skip``.
+
+    The row's ``terms`` cell parsed and handed to :func:`agriremed.models.uptake.transfer_predictor`.
+    """
+    return transfer_predictor(parse_terms(fn.terms), v, n, skip)
 
 
 def _response(fn, predictor: np.ndarray) -> np.ndarray:
-    """Crop concentration from the predictor (back-transformed for ``loglinear``)."""
-    return 10.0 ** predictor if fn.form == "loglinear" else predictor
+    """Crop concentration from the predictor (:func:`agriremed.models.uptake.transfer_response`)."""
+    return transfer_response(predictor, fn.form)
 
 
 def outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
@@ -236,14 +230,7 @@ def outside_range(fn, plots: pd.DataFrame) -> np.ndarray:
 
 
 def _outside_range_vars(fn, v, n: int) -> np.ndarray:
-    ranges = parse_ranges(fn.valid_ranges)
-    if not ranges:
-        return np.full(n, np.nan)
-    out = np.zeros(n, bool)
-    for var, (lo, hi) in ranges.items():
-        x = v.get(var, np.full(n, np.nan))
-        out |= (x < lo) | (x > hi)
-    return out.astype(float)
+    return outside_validity_range(parse_ranges(fn.valid_ranges), v, n)
 
 
 def function_inputs(tables: Tables | None = None) -> list[str]:
@@ -476,11 +463,7 @@ def _listed(out: np.ndarray, bad: np.ndarray, text: str) -> np.ndarray:
 def _missing_inputs(fn, v, n: int) -> np.ndarray:
     """Text naming the inputs of ``fn`` that are missing (or not positive where logged), '' where none."""
     out = np.full(n, "", dtype=object)
-    for var, transform, _ in parse_terms(fn.terms):
-        if transform == "const":
-            continue
-        x = v.get(var)
-        bad = np.ones(n, bool) if x is None else (np.isnan(x) | ((x <= 0) if transform == "log10" else False))
+    for var, bad in missing_term_inputs(parse_terms(fn.terms), v, n):
         if bad.any():
             out = _listed(out, bad, _input_name(fn, var))
     return out
@@ -489,10 +472,10 @@ def _missing_inputs(fn, v, n: int) -> np.ndarray:
 def _range_text(fn, v, n: int) -> np.ndarray:
     """Text naming the inputs of ``fn`` outside its published validity range, '' where none."""
     out = np.full(n, "", dtype=object)
-    for var, (lo, hi) in parse_ranges(fn.valid_ranges).items():
-        x = v.get(var, np.full(n, np.nan))
-        bad = (x < lo) | (x > hi)
+    ranges = parse_ranges(fn.valid_ranges)
+    for var, bad in range_violations(ranges, v, n):
         if bad.any():
+            lo, hi = ranges[var]
             out = _listed(out, bad, f"{_input_name(fn, var)} outside {lo:g}–{hi:g}")
     return out
 
