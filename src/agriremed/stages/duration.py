@@ -335,11 +335,13 @@ def _parameter_rows(tables: Tables, parameter: str):
     return p, {(o, m): i for i, (o, m) in enumerate(zip(_frames.obj(p["option_id"]), pm, strict=True))}
 
 
-def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_names, n_draws, seed):
+def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_names, n_draws, seed,
+                  default=np.nan):
     """Typical values and draws of one parameter for each (option, metal) row.
 
     ``option_pos`` indexes ``tables.options``; ``metal_codes`` index ``metal_names``
-    ('' for a parameter that is not per metal).
+    ('' for a parameter that is not per metal). Draws that are NaN (no row, or a NaN draw)
+    become ``default``; the typical values keep NaN.
     """
     p, where = tables.memo(("duration.parameter_rows", parameter), lambda: _parameter_rows(tables, parameter))
     lib = _frames.obj(tables.options["option_id"])
@@ -353,10 +355,12 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
         return typical, None
     draws_all = tables.memo_draws(("parameter_draws", parameter, n_draws, seed),
                                   lambda: parameter_draws(p, n_draws, seed))
-    draws = np.full((len(ix), n_draws), np.nan)
-    ok = ix >= 0
-    draws[ok] = draws_all[ix[ok]]
-    return typical, draws
+    # each distinct (option, metal) row once, then spread to the rows by one gather
+    du = np.full((len(ix_u), n_draws), np.nan)
+    ok = ix_u >= 0
+    du[ok] = draws_all[ix_u[ok]]
+    du = np.where(np.isnan(du), default, du)
+    return typical, du[inv] if len(ix_u) else np.zeros((0, n_draws))
 
 
 _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
@@ -459,12 +463,13 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
     typ, drw = {}, {}
     for k, (name, by_metal, default) in _MODEL_PARAMS.items():
         if by_metal:
-            t, d = _param_matrix(tables, opos, name, mcode, names, n_draws, seed)
+            t, d = _param_matrix(tables, opos, name, mcode, names, n_draws, seed, default)
         else:
-            t, d = _param_matrix(tables, opos, name, np.zeros(len(lrow), np.intp), none_names, n_draws, seed)
+            t, d = _param_matrix(tables, opos, name, np.zeros(len(lrow), np.intp), none_names, n_draws, seed,
+                                 default)
         typ[k] = np.where(np.isnan(t), default, t)
         if d is not None:
-            drw[k] = np.where(np.isnan(d), default, d)
+            drw[k] = d
     bpos = _frames.row_index(biomass, option_rows)
     typ["Y"] = _frames.take(biomass["biomass_t_dm_ha_yr"].to_numpy(float), bpos)[lrow]
     if n_draws:
