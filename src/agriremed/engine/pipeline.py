@@ -264,11 +264,12 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     if food_standard is not None and len(u):
         has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
                                                  food_standard, tables or load_tables())
-        msg = [Message.of("upt.no_food_limit", standard=food_standard, metal=m.capitalize()).encode()
-               for m in _frames.obj(u["metal"])]
-        reason = [render(m, "en") for m in msg]
-        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), np.asarray(reason, dtype=object)),
-                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), np.asarray(msg, dtype=object)))
+        metal = _frames.obj(u["metal"])  # a message and its text once per metal
+        msg = _frames.per_distinct(lambda m: Message.of("upt.no_food_limit", standard=food_standard,
+                                                        metal=m.capitalize()).encode(), metal)
+        reason = _frames.per_distinct(lambda m: render(m, "en"), msg)
+        u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), reason),
+                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg))
         listed = u.loc[has_limit]
     joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
         else pd.Series(dtype=object)

@@ -578,16 +578,17 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     food = set(tables.crops.loc[tables.crops["food"], "crop"])
     is_food = np.isin(crop_uniq, list(food))[crop_codes]
 
-    def unassessed(mask, metal, reason):
-        """List the plots of ``mask`` as not assessed for ``metal``; ``reason``: a message, or
-        a function of the rows giving one message per row."""
+    def unassessed(mask, metal, reason, key=None):
+        """List the plots of ``mask`` as not assessed for ``metal``; ``reason``: a message, or a
+        function giving the message of one value of ``key`` (an array over the plots), called
+        once per distinct value."""
         mask = mask & is_food
         if mask.any():
-            msgs = [reason] * int(mask.sum()) if isinstance(reason, Message) else reason(np.flatnonzero(mask))
-            codes, uniq = pd.factorize(np.array([m.encode() for m in msgs], dtype=object))
-            text = np.array([render(u, "en") for u in uniq], dtype=object)[codes]
-            missing_parts.append((pid[mask], crops[mask], np.full(int(mask.sum()), metal, dtype=object), text,
-                                  np.asarray(uniq, object)[codes]))
+            k = int(mask.sum())
+            enc = (np.full(k, reason.encode(), dtype=object) if isinstance(reason, Message)
+                   else _frames.per_distinct(lambda v: reason(v).encode(), key[mask]))
+            text = _frames.per_distinct(lambda e: render(e, "en"), enc)
+            missing_parts.append((pid[mask], crops[mask], np.full(k, metal, dtype=object), text, enc))
 
     for metal in metals:
         col = C.metal_column(metal)
@@ -644,13 +645,12 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 skipped[bad] = np.where(skipped[bad] == "", txt, skipped[bad] + "; " + txt)
         have = chosen >= 0
         cap = metal.capitalize()
-        unassessed(measured & ~has_fn, metal,
-                   lambda idx, m=cap: [Message.of("upt.none_crop", crop=c, metal=m) for c in crops[idx]])
+        unassessed(measured & ~has_fn, metal, lambda c, m=cap: Message.of("upt.none_crop", crop=c, metal=m), crops)
         unassessed(measured & has_fn & ~ph_ok, metal,
                    Message.of("upt.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
         unassessed(measured & has_fn & ph_ok & ~have, metal,
-                   lambda idx, sk=skipped: [Message.of("upt.other_provinces") if s == ""
-                                            else Message.of("upt.no_function_used", skipped=s) for s in sk[idx]])
+                   lambda s: Message.of("upt.other_provinces") if s == "" else Message.of("upt.no_function_used",
+                                                                                        skipped=s), skipped)
         if not have.any():
             continue
         hidx = np.flatnonzero(have)
