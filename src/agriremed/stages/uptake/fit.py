@@ -434,22 +434,13 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
         ``terms`` as ``needed``): ``pairs`` holds the valid rows, ``input_row`` first, with
         ``soil_<metal>_mg_kg`` (or the extract column) [mg kg⁻¹], ``plant_<metal>_mg_kg``
         [mg kg⁻¹] and the variables of ``terms``; ``notes`` how they were read.
-    metal : str
-        Metal code.
-    crop : str, optional
-        Crop the function is for. Required unless the pairs have a ``crop`` column with a
-        single crop.
+    metal, crop, method, soil_measure, plant_basis, priority, provinces, region, cv_folds, seed, cooks_threshold
+        As in :func:`agriremed.io.pairs.fit_transfer_function`, which reads and checks a pairs
+        file and calls this function.
     terms : sequence of str, optional
         Model terms besides the constant; default ``log10(soil)`` and ``ph``
         (:func:`agriremed.io.pairs.fit_transfer_function` chooses from :data:`DEFAULT_TERMS`
         the variables present in the table).
-    method : {"ols", "huber"}
-        Ordinary least squares or Huber robust regression.
-    soil_measure : {"total", "cacl2", "hno3", "dtpa"}
-        Soil extraction of the soil metal.
-    plant_basis : {"dw", "fw", "unknown"}
-        Basis of the plant concentrations; ``unknown`` is compared with as-sold food
-        limits as is (conservative).
     function_id : str, optional
         Identifier; default ``user_<crop>_<metal>_<stem>`` (``user_<crop>_<metal>``
         without a stem).
@@ -457,17 +448,6 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
         Name of the data in the source row.
     stem : str
         File name stem of the data ("" for a DataFrame), part of the default identifier.
-    priority : int
-        Selection priority in a plan (0 = before every packaged function).
-    provinces, region : str
-        Where the data come from (``provinces`` '|'-separated: plots naming one of them
-        in ``region`` choose this function first).
-    cv_folds : int
-        Folds of the cross-validation (at most the number of pairs).
-    seed : int
-        Seed of the fold split and the gradient-boosting model.
-    cooks_threshold : float, optional
-        Cook's distance above which a pair is flagged influential; default 4/n.
 
     Returns
     -------
