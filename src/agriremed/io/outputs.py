@@ -43,6 +43,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import io as _io
 import json
 import math
 import re
@@ -164,9 +166,91 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     """The CSV text of ``df``: formula-looking text neutralised, floats to 10 significant digits.
 
-    Identical tables give identical text (``\\n`` line ends, no index).
+    Identical tables give identical text (``\\n`` line ends, no index). The text is the one
+    ``pandas.DataFrame.to_csv(index=False, float_format="%.10g", lineterminator="\\n")`` writes,
+    built column by column (:func:`_csv_fields`): each distinct value of a column is formatted
+    and quoted once, and the rows are joined without per-row Python code. A frame with a column
+    of another kind (dates, categories, nullable floats), a single column or labels that are not
+    text is written by pandas.
     """
-    return neutralise_frame(df).to_csv(index=False, header=header, float_format="%.10g", lineterminator="\n")
+    df = neutralise_frame(df)
+    simple = df.shape[1] > 1 and all(isinstance(c, str) for c in df.columns)
+    fields = [_csv_fields(df.iloc[:, j]) for j in range(df.shape[1])] if simple else [None]
+    if any(f is None for f in fields):
+        return df.to_csv(index=False, header=header, float_format=_FLOAT, lineterminator="\n")
+    head = _csv_row(list(df.columns)) if header else ""
+    if not len(df):
+        return head
+    return head + "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
+
+
+def _csv_row(values) -> str:
+    """One row as the standard library's CSV writer writes it (minimal quoting, ``\\n``)."""
+    buf = _io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
+def _csv_quoted(texts) -> list[str]:
+    """Texts as CSV fields: quoted (inner quotes doubled) exactly where the standard library's
+    writer quotes them with minimal quoting (checked by writing each one beside an empty field)."""
+    buf = _io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    out = []
+    for t in texts:
+        if not _NEEDS_CHECK.search(t):
+            out.append(t)
+            continue
+        buf.seek(0)
+        buf.truncate()
+        w.writerow([t, ""])
+        out.append(buf.getvalue()[:-2])  # without the empty field's "," and the line end
+    return out
+
+
+#: Format of floats in CSV files (pandas' ``float_format``): 10 significant digits.
+_FLOAT = "%.10g"
+
+#: Nullable integer and boolean dtypes (their missing values written empty).
+_NULLABLE = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype,
+             pd.UInt32Dtype, pd.UInt64Dtype, pd.BooleanDtype)
+
+#: Characters that may make the CSV writer quote a field (it decides; others never do).
+_NEEDS_CHECK = re.compile(r'[",\r\n]|^\s|\s$')
+
+
+def _csv_fields(s: pd.Series) -> np.ndarray | None:
+    """The CSV fields of one column as :func:`csv_text` writes them (``object`` array of text), or
+    None for a column kind left to pandas.
+
+    Floats: ``%.10g``, missing → ``''``; integers and booleans: their text; text columns:
+    missing → ``''``, each distinct text quoted once. Other objects in a text column are
+    written as the CSV writer writes them (``str``, floats by ``repr``).
+    """
+    dt = s.dtype
+    if isinstance(dt, np.dtype) and dt == np.float64:
+        a = s.to_numpy()
+        codes, uniques = pd.factorize(a, use_na_sentinel=True)
+        text = np.array([_FLOAT % x for x in uniques.tolist()] + [""], dtype=object)[codes]
+        zero = a == 0  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
+        if zero.any():
+            text[zero] = np.where(np.signbit(a[zero]), _FLOAT % -0.0, _FLOAT % 0.0)
+        return text
+    if dt.kind in "iub" and isinstance(dt, (np.dtype, *_NULLABLE)):
+        codes, uniques = pd.factorize(s.to_numpy(object) if not isinstance(dt, np.dtype) else s.to_numpy(),
+                                      use_na_sentinel=True)
+        return np.array([str(x) for x in uniques.tolist()] + [""], dtype=object)[codes]
+    if isinstance(dt, pd.StringDtype) or (isinstance(dt, np.dtype) and dt.kind == "O"):
+        v = s.to_numpy(object)
+        missing = pd.isna(v)
+        if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
+            codes, uniques = pd.factorize(v, use_na_sentinel=True)
+            return np.array(_csv_quoted(uniques.tolist()) + [""], dtype=object)[codes]
+        out = np.empty(len(v), dtype=object)
+        for i, x in enumerate(v.tolist()):  # mixed objects: rare, written one by one
+            out[i] = "" if missing[i] else _csv_row([x, ""])[:-2]
+        return out
+    return None
 
 
 def format_number(x, lang: str = "en", unit: str = "", *, digits: int = 3, area_ha: float | None = None,
