@@ -297,114 +297,227 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     cost_opt = ro["cost_option"].fillna("").astype(str).to_numpy()
     est = np.nan_to_num(parameter_for_rows(tables, cost_opt, "establishment_cost_cny_ha"))
     ann = np.nan_to_num(parameter_for_rows(tables, cost_opt, "annual_cost_cny_ha"))
-    reuse_rows = list(ro.itertuples(index=False))
-    plan_rows = {}
-    if plan_table is not None:
-        wanted = set(ro["biomass_option"].fillna("").astype(str)) - {""}
-        keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "reason_msg", "electricity_mwh_ha_yr",
-                            "avoided_electricity_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr",
-                            "npv_vs_baseline_cny_ha") if c in plan_table]
-        sub = plan_table.loc[plan_table["option_id"].isin(wanted), keep]
-        plan_rows = {(r["plot_id"], r["option_id"]): r for r in sub.to_dict("records")}
-    # the exposure checks as plain lists (one row per plot), read row by row below
-    exposure = {c: gb36600_screening(P, c, tables)[["exposure_class", "exposure_verdict", "exposure_reason",
-                                                    "exposure_reason_msg"]]
-                .to_dict("list") for c in ("first", "second", "")}
-    grazing, no_rule = Message.of("reuse.grazing"), Message.of("reuse.allowed_norule")
+    K = len(ro)
+    if n == 0 or K == 0:
+        return pd.DataFrame([], columns=REUSE_COLUMNS)
+    # every column is an array over the rows plot × re-use (plot-major: row i·K + k)
+    g = _Grid(n, K)
+    st_r, rid_r, txt_r = st.T.ravel(), rid.T.ravel(), txt.T.ravel()
+    pv_share = ro["pv_area_share"].to_numpy()
+    cover_share = ro["cover_area_share"].to_numpy()
+    bio_opt = np.array([b or "" for b in ro["biomass_option"]], dtype=object)
+    exp_cls = np.array([c or "" for c in ro["exposure_class"]], dtype=object)
+    plan_at, plan_cols = _plan_rows(plan_table, P["plot_id"].to_numpy(object), bio_opt, g)
+    allowed, reason, rmsg = _refusals(g, st_r, rid_r, txt_r, rule_msg, ro["grazing"].to_numpy(object) == "yes",
+                                      cls.astype(object), bio_opt, plan_at, plan_cols)
+    pvc = _pv_columns(allowed & (pv_share[g.k] > 0), g, yields, pv_msg, pv_share, horizon_yr, discount_rate,
+                      tables, tariff_cny_kwh)
+    soc = np.where(allowed, soc_rate[g.i] * cover_share[g.k], 0.0)
+    cash_npv = _cover_npv(allowed, g, soc, est * cover_share, ann * cover_share, horizon_yr, discount_rate,
+                          carbon_price_cny_t)
+    bio_el, bio_av, bio_net, bio_npv = _biomass_figures(allowed & (bio_opt[g.k] != "") & (plan_at >= 0), g,
+                                                        plan_at, plan_cols, ro["biomass_area_share"].to_numpy())
+    pv = pvc.pop("pv")
+    electricity = np.where(allowed, np.where(pv, pvc.pop("pv_el"), 0.0) + bio_el, 0.0)
+    avoided = np.where(allowed, np.where(pv, pvc.pop("pv_av"), 0.0) + bio_av, 0.0)
+    net = np.where(allowed, (avoided - bio_av) + soc + bio_net, 0.0)
+    # own cash flows against doing nothing: the baseline's NPV is given up on the PV/cover share
+    replaced = pv_share[g.k] + np.where(pv_share[g.k] == 0, cover_share[g.k], 0.0)
+    replaced = np.where(replaced < 1.0, replaced, 1.0)
+    npv_vs = np.where(allowed, pvc.pop("pv_npv") + cash_npv + bio_npv - replaced * base_npv[g.i], np.nan)
+    # PV rows whose yield is not computed: no figures, the note says why
+    no_yield = np.flatnonzero(pv & ~np.isfinite(pvc["specific_yield_kwh_kwp_yr"]))
     allowed_msg, not_computed = Message.of("reuse.allowed"), Message.of("reuse.pv_not_computed")
+    for j in no_yield:
+        note, note_msg = pvc["pv_note"][j], pvc["pv_note_msg"][j]
+        reason[j] = "allowed; " + (note or "PV yield not computed")
+        rmsg[j] = (allowed_msg + Message.decode(note_msg) if is_encoded(note_msg) else
+                   None if note else allowed_msg + not_computed)
+    for a in (electricity, avoided, net, npv_vs):
+        a[no_yield] = np.nan
+    ok = allowed.copy()
+    ok[no_yield] = False
+    _rule_reasons(ok, st_r, rid_r, txt_r, rule_msg, reason, rmsg)
 
-    rows, pv_rows = [], {}
-    for i in range(n):
-        pid = P["plot_id"].iat[i]
-        yld = float(yields["specific_yield_kwh_kwp_yr"].iat[i])
-        for k, r in enumerate(reuse_rows):
-            out = {"plot_id": pid, "land_use": lu[i], "soil_class": cls[i], "reuse_id": r.option_id,
-                   "reuse_name": r.name_en, "reuse_name_zh": r.name_zh, "policy_family": r.policy_family,
-                   "policy_status": st[k, i], "policy_rule": rid[k, i], "pv_area_share": r.pv_area_share,
-                   "cover": r.cover, "cover_area_share": r.cover_area_share,
-                   "biomass_option": r.biomass_option or "", "biomass_area_share": r.biomass_area_share,
-                   "habitat_area_share": r.habitat_area_share, "public_access": r.public_access,
-                   "labour": r.labour, "solar_zone": "", "ghi_kwh_m2_yr": np.nan,
-                   "specific_yield_kwh_kwp_yr": np.nan, "pv_mwp_ha": 0.0, "electricity_mwh_ha_yr": 0.0,
-                   "avoided_co2_t_ha_yr": 0.0, "soc_co2e_t_ha_yr": 0.0, "net_co2e_t_ha_yr": 0.0,
-                   "npv_vs_baseline_cny_ha": np.nan, "pv_capex_cny_ha": 0.0, "pv_note": "", "note": r.note,
-                   "pv_note_msg": ""}
-            # reason_msg: the reason as a message ('' where a given text came without one)
-            allowed, reason, rmsg = True, "", None
-            if st[k, i] == "forbidden":
-                allowed, reason, rmsg = False, txt[k, i], rule_msg.get((rid[k, i], txt[k, i]))
-            elif r.grazing == "yes" and cls[i] == "strict_control":
-                allowed, rmsg = False, grazing
-                reason = render(rmsg, "en")
-            plan_row = plan_rows.get((pid, r.biomass_option)) if r.biomass_option else None
-            if allowed and r.biomass_option:
-                if plan_row is None:
-                    allowed, rmsg = False, Message.of("reuse.plan_option_missing", option=r.biomass_option)
-                    reason = render(rmsg, "en")
-                elif not bool(plan_row["applicable"]):
-                    allowed, reason = False, f"{r.biomass_option}: {plan_row['reason']}"
-                    why = plan_row.get("reason_msg", "")
-                    rmsg = (Message.of("reuse.option_reason", option=r.biomass_option, reason=Message.decode(why))
-                            if is_encoded(why) else None)
-            cash = np.zeros(horizon_yr)
-            if allowed:
-                if r.pv_area_share > 0:
-                    out.update(solar_zone=yields["solar_zone"].iat[i], ghi_kwh_m2_yr=yields["ghi_kwh_m2_yr"].iat[i],
-                               specific_yield_kwh_kwp_yr=yld, pv_note=yields["pv_note"].iat[i],
-                               pv_note_msg=pv_msg[i])
-                    key = (yld, r.pv_area_share)  # plots of one PV site share their per-hectare figures
-                    pv = pv_rows.get(key)
-                    if pv is None:
-                        pv = pv_rows[key] = solar.pv_per_hectare([yld], [r.pv_area_share], horizon_yr,
-                                                                 discount_rate, tables, tariff_cny_kwh).iloc[0]
-                    out.update(pv_mwp_ha=pv["pv_mwp_ha"], electricity_mwh_ha_yr=pv["electricity_mwh_ha_yr"],
-                               avoided_co2_t_ha_yr=pv["avoided_co2_t_ha_yr"], pv_capex_cny_ha=pv["pv_capex_cny_ha"])
-                    pv_npv = pv["pv_npv_cny_ha"]
-                else:
-                    pv_npv = 0.0
-                soc = soc_rate[i] * r.cover_area_share
-                cash -= ann[k] * r.cover_area_share
-                cash[0] -= est[k] * r.cover_area_share
-                cash += carbon_price_cny_t * max(soc, 0.0)
-                bio_npv = bio_el = bio_av = bio_net = 0.0
-                if plan_row is not None:
-                    s = r.biomass_area_share
-                    bio_el = s * np.nan_to_num(float(plan_row.get("electricity_mwh_ha_yr", np.nan)))
-                    bio_av = s * np.nan_to_num(float(plan_row.get("avoided_electricity_co2e_t_ha_yr", np.nan)))
-                    bio_net = s * np.nan_to_num(float(plan_row.get("net_co2e_vs_baseline_t_ha_yr", np.nan)))
-                    bio_npv = s * float(plan_row.get("npv_vs_baseline_cny_ha", np.nan))
-                out["electricity_mwh_ha_yr"] += bio_el
-                out["avoided_co2_t_ha_yr"] += bio_av
-                out["soc_co2e_t_ha_yr"] = soc
-                pv_av = out["avoided_co2_t_ha_yr"] - bio_av
-                out["net_co2e_t_ha_yr"] = pv_av + soc + bio_net
-                # own cash flows against doing nothing: the baseline's NPV is given up on the PV/cover share
-                share_replaced = min(1.0, r.pv_area_share + (r.cover_area_share if r.pv_area_share == 0 else 0.0))
-                out["npv_vs_baseline_cny_ha"] = (pv_npv + npv(cash, discount_rate) + bio_npv
-                                                 - share_replaced * base_npv[i])
-                if r.pv_area_share > 0 and not np.isfinite(yld):
-                    note = yields["pv_note"].iat[i]
-                    reason = "allowed; " + (note or "PV yield not computed")
-                    rmsg = (allowed_msg + Message.decode(pv_msg[i]) if is_encoded(pv_msg[i]) else
-                            None if note else allowed_msg + not_computed)
-                    for c in ("electricity_mwh_ha_yr", "avoided_co2_t_ha_yr", "net_co2e_t_ha_yr",
-                              "npv_vs_baseline_cny_ha"):
-                        out[c] = np.nan
-                else:
-                    reason = (txt[k, i] or render(no_rule, "en")) if st[k, i] else ""
-                    rmsg = (rule_msg.get((rid[k, i], txt[k, i])) if txt[k, i] else no_rule) if st[k, i] else None
-            out["allowed"] = allowed
-            out["reason"] = reason
-            out["reason_msg"] = "" if rmsg is None else rmsg.encode()
-            if allowed:
-                ex = exposure[r.exposure_class or ""]
-                out.update(exposure_class=ex["exposure_class"][i], exposure_verdict=ex["exposure_verdict"][i],
-                           exposure_reason=ex["exposure_reason"][i], exposure_reason_msg=ex["exposure_reason_msg"][i])
-            else:
-                out.update(exposure_class=r.exposure_class or "", exposure_verdict="", exposure_reason="",
-                           exposure_reason_msg="")
-            rows.append(out)
-    return pd.DataFrame(rows, columns=REUSE_COLUMNS)
+    def tiled(col):
+        return np.tile(ro[col].to_numpy(), n)
+
+    out = {
+        "plot_id": P["plot_id"].to_numpy()[g.i], "land_use": lu[g.i], "soil_class": cls.astype(object)[g.i],
+        "reuse_id": tiled("option_id"), "reuse_name": tiled("name_en"), "reuse_name_zh": tiled("name_zh"),
+        "policy_family": tiled("policy_family"), "allowed": allowed, "policy_status": st_r,
+        "policy_rule": rid_r, "reason": reason, "pv_area_share": tiled("pv_area_share"), "cover": tiled("cover"),
+        "cover_area_share": tiled("cover_area_share"), "biomass_option": bio_opt[g.k],
+        "biomass_area_share": tiled("biomass_area_share"), "habitat_area_share": tiled("habitat_area_share"),
+        "public_access": tiled("public_access"), "labour": tiled("labour"), **pvc,
+        "electricity_mwh_ha_yr": electricity, "avoided_co2_t_ha_yr": avoided, "soc_co2e_t_ha_yr": soc,
+        "net_co2e_t_ha_yr": net, "npv_vs_baseline_cny_ha": npv_vs, "note": tiled("note"),
+        "reason_msg": encode_column(rmsg), **_exposure_columns(P, allowed, exp_cls, g, tables),
+    }
+    return pd.DataFrame(out, columns=REUSE_COLUMNS)
+
+
+class _Grid:
+    """The rows plot × re-use of :func:`evaluate_reuse` (plot-major): ``i`` the plot and ``k`` the
+    re-use of each row."""
+
+    def __init__(self, n: int, k: int):
+        self.n, self.K, self.size = n, k, n * k
+        self.i = np.repeat(np.arange(n), k)
+        self.k = np.tile(np.arange(k), n)
+
+
+def _plan_rows(plan_table, pids: np.ndarray, bio_opt: np.ndarray, g: _Grid) -> tuple[np.ndarray, dict]:
+    """Position of each row's biomass option in the plan's rows of those options (``-1``: no such
+    row; of a repeated row the last), and those rows' columns."""
+    plan_at = np.full(g.size, -1)
+    if plan_table is None:
+        return plan_at, {}
+    keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "reason_msg", "electricity_mwh_ha_yr",
+                        "avoided_electricity_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr",
+                        "npv_vs_baseline_cny_ha") if c in plan_table]
+    sub = plan_table.loc[plan_table["option_id"].isin(set(bio_opt) - {""}), keep].reset_index(drop=True)
+    for k in np.flatnonzero(bio_opt != ""):
+        rows_b = sub.loc[sub["option_id"] == bio_opt[k]]
+        rows_b = rows_b.loc[~rows_b["plot_id"].duplicated(keep="last")]
+        at = pd.Index(rows_b["plot_id"]).get_indexer(pids)
+        plan_at[k::g.K] = np.where(at >= 0, rows_b.index.to_numpy()[np.maximum(at, 0)], -1)
+    return plan_at, {c: sub[c].to_numpy(object) for c in keep}
+
+
+def _refusals(g: _Grid, st, rid, txt, rule_msg: dict, grazing_use: np.ndarray, cls: np.ndarray,
+              bio_opt: np.ndarray, plan_at: np.ndarray, plan_cols: dict):
+    """Rows not allowed and why, in order: a forbidding rule, grazing on strict-control land, the
+    plan's option missing or not applicable. Returns ``allowed``, ``reason``, ``rmsg`` (the reason
+    as a :class:`Message`, None where a text came without one)."""
+    allowed = np.ones(g.size, bool)
+    reason = np.full(g.size, "", dtype=object)
+    rmsg = np.full(g.size, None, dtype=object)
+    forbidden = st == "forbidden"
+    allowed[forbidden] = False
+    reason[forbidden] = txt[forbidden]
+    rmsg[forbidden] = [rule_msg.get(key) for key in zip(rid[forbidden], txt[forbidden], strict=True)]
+    grazed = ~forbidden & grazing_use[g.k] & (cls[g.i] == "strict_control")
+    grazing = Message.of("reuse.grazing")
+    allowed[grazed], rmsg[grazed], reason[grazed] = False, grazing, render(grazing, "en")
+    has_bio = bio_opt[g.k] != ""
+    missing = allowed & has_bio & (plan_at < 0)
+    for k in np.flatnonzero(bio_opt != ""):
+        rows_k = np.flatnonzero(missing & (g.k == k))
+        if len(rows_k):
+            m = Message.of("reuse.plan_option_missing", option=bio_opt[k])
+            allowed[rows_k], rmsg[rows_k], reason[rows_k] = False, m, render(m, "en")
+    found = np.flatnonzero(allowed & has_bio & (plan_at >= 0))
+    refused = found[[not bool(a) for a in plan_cols["applicable"][plan_at[found]]]] if len(found) else found
+    made = {}
+    for j in refused:
+        b, at = bio_opt[g.k[j]], plan_at[j]
+        reason[j] = f"{b}: {plan_cols['reason'][at]}"
+        why = plan_cols["reason_msg"][at] if "reason_msg" in plan_cols else ""
+        if is_encoded(why) and (b, why) not in made:
+            made[b, why] = Message.of("reuse.option_reason", option=b, reason=Message.decode(why))
+        rmsg[j] = made[b, why] if is_encoded(why) else None
+    allowed[refused] = False
+    return allowed, reason, rmsg
+
+
+def _pv_columns(pv: np.ndarray, g: _Grid, yields: pd.DataFrame, pv_msg: np.ndarray, pv_share: np.ndarray,
+                horizon_yr: int, discount_rate: float, tables: Tables, tariff_cny_kwh) -> dict:
+    """The PV columns of the rows ``pv`` (allowed, with a PV share): the plot's site yield and note,
+    and the per-hectare figures of :func:`agriremed.stages.solar.pv_per_hectare`, computed once per
+    (yield, PV share) pair (plots of one PV site share them). Also ``pv`` and the figures used
+    further: ``pv_el``, ``pv_av``, ``pv_npv``."""
+    ip = g.i[pv]
+    out = {"solar_zone": np.full(g.size, "", dtype=object), "ghi_kwh_m2_yr": np.full(g.size, np.nan),
+           "specific_yield_kwh_kwp_yr": np.full(g.size, np.nan), "pv_mwp_ha": np.zeros(g.size),
+           "pv_capex_cny_ha": np.zeros(g.size), "pv_note": np.full(g.size, "", dtype=object),
+           "pv_note_msg": np.full(g.size, "", dtype=object), "pv": pv, "pv_el": np.zeros(g.size),
+           "pv_av": np.zeros(g.size), "pv_npv": np.zeros(g.size)}
+    out["solar_zone"][pv] = yields["solar_zone"].to_numpy(object)[ip]
+    out["ghi_kwh_m2_yr"][pv] = yields["ghi_kwh_m2_yr"].to_numpy(float)[ip]
+    yld = out["specific_yield_kwh_kwp_yr"]
+    yld[pv] = yields["specific_yield_kwh_kwp_yr"].astype(float).to_numpy()[ip]
+    out["pv_note"][pv] = yields["pv_note"].to_numpy(object)[ip]
+    out["pv_note_msg"][pv] = pv_msg[ip]
+    at = np.flatnonzero(pv)
+    key = np.stack([yld[at].view(np.int64), pv_share[g.k[at]].astype(float).view(np.int64)], axis=1)
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    for u, f in enumerate(first):
+        j = at[f]
+        r = solar.pv_per_hectare([yld[j]], [pv_share[g.k[j]]], horizon_yr, discount_rate, tables,
+                                 tariff_cny_kwh).iloc[0]
+        rows = at[inv == u]
+        for col, name in (("pv_mwp_ha", "pv_mwp_ha"), ("pv_el", "electricity_mwh_ha_yr"),
+                          ("pv_av", "avoided_co2_t_ha_yr"), ("pv_capex_cny_ha", "pv_capex_cny_ha"),
+                          ("pv_npv", "pv_npv_cny_ha")):
+            out[col][rows] = r[name]
+    return out
+
+
+def _cover_npv(allowed: np.ndarray, g: _Grid, soc: np.ndarray, est: np.ndarray, ann: np.ndarray, horizon_yr: int,
+               discount_rate: float, carbon_price_cny_t: float) -> np.ndarray:
+    """NPV of a cover's own cash flows (establishment in year 1, yearly cost, soil carbon sold) of
+    the allowed rows [CNY ha⁻¹], once per (re-use, soil carbon) pair; ``est``, ``ann`` per re-use,
+    already scaled by its cover share."""
+    out = np.zeros(g.size)
+    at = np.flatnonzero(allowed)
+    keys, inv = np.unique(np.stack([g.k[at], soc[at].view(np.int64)], axis=1), axis=0, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    for u, (k, bits) in enumerate(keys):
+        s = np.int64(bits).view(np.float64)
+        cash = np.zeros(horizon_yr)
+        cash -= ann[k]
+        cash[0] -= est[k]
+        cash += carbon_price_cny_t * max(s, 0.0)
+        out[at[inv == u]] = npv(cash, discount_rate)
+    return out
+
+
+def _biomass_figures(rows: np.ndarray, g: _Grid, plan_at: np.ndarray, plan_cols: dict, share: np.ndarray):
+    """Electricity, avoided CO₂, net CO₂e and NPV against the baseline of the plan's biomass option
+    scaled by the re-use's biomass share, on the ``rows`` that read a plan row (zero elsewhere)."""
+    out = [np.zeros(g.size) for _ in range(4)]
+    if not rows.any():
+        return out
+    at, s = plan_at[rows], share[g.k[rows]]
+
+    def number(col):
+        v = plan_cols.get(col)
+        return np.full(len(at), np.nan) if v is None else np.array([float(x) for x in v[at]])
+
+    out[0][rows] = s * np.nan_to_num(number("electricity_mwh_ha_yr"))
+    out[1][rows] = s * np.nan_to_num(number("avoided_electricity_co2e_t_ha_yr"))
+    out[2][rows] = s * np.nan_to_num(number("net_co2e_vs_baseline_t_ha_yr"))
+    out[3][rows] = s * number("npv_vs_baseline_cny_ha")
+    return out
+
+
+def _rule_reasons(ok: np.ndarray, st, rid, txt, rule_msg: dict, reason: np.ndarray, rmsg: np.ndarray) -> None:
+    """Reasons of the allowed rows ``ok``: the deciding rule's text (a rule without one: allowed,
+    no rule), none where no rule applies. Fills ``reason`` and ``rmsg``."""
+    ruled = ok & np.array([bool(s) for s in st])
+    with_text = ruled & np.array([bool(t) for t in txt])
+    reason[with_text] = txt[with_text]
+    rmsg[with_text] = [rule_msg.get(key) for key in zip(rid[with_text], txt[with_text], strict=True)]
+    no_rule = Message.of("reuse.allowed_norule")
+    no_text = ruled & ~with_text
+    reason[no_text], rmsg[no_text] = render(no_rule, "en"), no_rule
+    reason[ok & ~ruled], rmsg[ok & ~ruled] = "", None
+
+
+def _exposure_columns(P: pd.DataFrame, allowed: np.ndarray, exp_cls: np.ndarray, g: _Grid, tables: Tables) -> dict:
+    """The GB 36600 check of the allowed rows for their re-use's intended use (others: the class only)."""
+    out = {"exposure_class": exp_cls[g.k].copy(), "exposure_verdict": np.full(g.size, "", dtype=object),
+           "exposure_reason": np.full(g.size, "", dtype=object),
+           "exposure_reason_msg": np.full(g.size, "", dtype=object)}
+    for c in dict.fromkeys(exp_cls):
+        rows = np.flatnonzero(allowed & (exp_cls[g.k] == c))
+        if len(rows):
+            ex = gb36600_screening(P, c, tables)
+            for col, v in out.items():
+                v[rows] = ex[col].to_numpy(object)[g.i[rows]]
+    return out
 
 
 def _holds(value, op: str, threshold) -> bool:
