@@ -57,7 +57,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agriremed.core.messages import Message, codes, encode_column, is_encoded, render
+from agriremed.core.messages import Message, codes, encode_column, is_encoded, render, render_column
 from agriremed.stages import carbon as carbon_mod
 from agriremed.stages import solar
 from agriremed.models.finance import npv
@@ -127,51 +127,82 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
     by_class = {c: list(g.itertuples(index=False)) for c, g in v.groupby("land_class", sort=False)}
     metal = {m: (pd.to_numeric(plots[f"{m}_mg_kg"], errors="coerce").to_numpy(float) if f"{m}_mg_kg" in plots
                  else np.full(n, np.nan)) for m in v["metal"].unique()}
-    verdict, scr, itv, why = [], [], [], []
-    for i in range(n):
-        c = cls[i] or ""
+    key = np.array([c or "" for c in cls], dtype=object)
+    verdict = np.full(n, "not_applicable", dtype=object)
+    scr, itv = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    why = np.full(n, None, dtype=object)
+    for c in dict.fromkeys(key.tolist()):
         if c == "":
-            verdict.append("not_applicable"), scr.append(""), itv.append(""), why.append(None)
             continue
-        over_s, over_i, checked, skipped = [], [], [], []
-        for r in by_class.get(c, []):
-            x = metal[r.metal][i]
-            if not np.isfinite(r.screening_mg_kg):
-                if np.isfinite(x):
-                    skipped.append(_skipped_metal(r.metal, r.note))
-                continue
-            if not np.isfinite(x):
-                continue
-            checked.append(r.metal)
-            if x > r.intervention_mg_kg:
-                over_i.append(Message.of("reuse.gb36600_intervention", metal=r.metal, value=float(x),
-                                         limit=float(r.intervention_mg_kg)))
-            elif x > r.screening_mg_kg:
-                over_s.append(Message.of("reuse.gb36600_screening", metal=r.metal, value=float(x),
-                                         limit=float(r.screening_mg_kg)))
-        if not checked:
-            verdict.append("not_assessed")
-            finding = Message.of("reuse.gb36600_none")
-        elif over_i:
-            verdict.append("cover_layer")
-            finding = Message.of("reuse.gb36600_cover", over=_joined(over_i + over_s))
-        elif over_s:
-            verdict.append("site_assessment")
-            finding = Message.of("reuse.gb36600_assess", over=_joined(over_s))
-            if all(dict(m.parts[0][1])["metal"] == "as" for m in over_s):
-                finding += Message.of("reuse.gb36600_background")
-        else:
-            verdict.append("allowed")
-            finding = Message.of("reuse.gb36600_allowed")
-        if skipped:
-            finding += Message.of("reuse.gb36600_skipped", metals=_joined(skipped))
-        why.append(Message.of("reuse.gb36600", land_class=c, finding=finding))
-        scr.append("|".join(dict(m.parts[0][1])["metal"] for m in over_s))
-        itv.append("|".join(dict(m.parts[0][1])["metal"] for m in over_i))
+        at = np.flatnonzero(key == c)
+        _screen_class(c, by_class.get(c, []), {m: x[at] for m, x in metal.items()}, at, verdict, scr, itv, why)
     enc = encode_column(why)
     return pd.DataFrame({"exposure_class": cls.astype(object), "exposure_verdict": verdict,
                          "above_screening": scr, "above_intervention": itv,
-                         "exposure_reason": [render(m, "en", tables) for m in enc], "exposure_reason_msg": enc})
+                         "exposure_reason": render_column(enc, "en", tables), "exposure_reason_msg": enc})
+
+
+def _screen_class(c: str, rows: list, metal: dict, at: np.ndarray, verdict: np.ndarray, scr: np.ndarray,
+                  itv: np.ndarray, why: np.ndarray) -> None:
+    """:func:`gb36600_screening` of the plots ``at`` of one land class ``c`` (``rows``: its values of
+    ``gb36600_values.csv``, ``metal``: those plots' metals). Plots with a metal above a value get
+    their own message (it names the values); the others one message per pattern of metals
+    checked and skipped."""
+    m = len(at)
+    checked = np.zeros(m, bool)
+    skipped = np.zeros((m, len(rows)), bool)
+    over = np.zeros(m, bool)
+    for j, r in enumerate(rows):
+        x = metal[r.metal]
+        if not np.isfinite(r.screening_mg_kg):
+            skipped[:, j] = np.isfinite(x)
+            continue
+        finite = np.isfinite(x)
+        checked |= finite
+        over |= finite & ((x > r.intervention_mg_kg) | (x > r.screening_mg_kg))
+    skip_msg = {j: _skipped_metal(r.metal, r.note) for j, r in enumerate(rows) if not np.isfinite(r.screening_mg_kg)}
+    made = {}
+    for p in range(m):
+        if over[p]:
+            verdict[at[p]], scr[at[p]], itv[at[p]], why[at[p]] = _screen_plot(c, rows, metal, p, skipped[p], skip_msg)
+            continue
+        pattern = (bool(checked[p]), tuple(np.flatnonzero(skipped[p]).tolist()))
+        if pattern not in made:
+            finding = Message.of("reuse.gb36600_allowed" if pattern[0] else "reuse.gb36600_none")
+            if pattern[1]:
+                finding += Message.of("reuse.gb36600_skipped", metals=_joined([skip_msg[j] for j in pattern[1]]))
+            made[pattern] = ("allowed" if pattern[0] else "not_assessed",
+                             Message.of("reuse.gb36600", land_class=c, finding=finding))
+        verdict[at[p]], why[at[p]] = made[pattern]
+
+
+def _screen_plot(c: str, rows: list, metal: dict, p: int, skipped: np.ndarray, skip_msg: dict):
+    """Verdict, metals above screening, metals above intervention and message of one plot with a
+    metal above a GB 36600 value."""
+    over_s, over_i = [], []
+    for r in rows:
+        x = metal[r.metal][p]
+        if not np.isfinite(r.screening_mg_kg) or not np.isfinite(x):
+            continue
+        if x > r.intervention_mg_kg:
+            over_i.append(Message.of("reuse.gb36600_intervention", metal=r.metal, value=float(x),
+                                     limit=float(r.intervention_mg_kg)))
+        elif x > r.screening_mg_kg:
+            over_s.append(Message.of("reuse.gb36600_screening", metal=r.metal, value=float(x),
+                                     limit=float(r.screening_mg_kg)))
+    if over_i:
+        verdict = "cover_layer"
+        finding = Message.of("reuse.gb36600_cover", over=_joined(over_i + over_s))
+    else:
+        verdict = "site_assessment"
+        finding = Message.of("reuse.gb36600_assess", over=_joined(over_s))
+        if all(dict(m.parts[0][1])["metal"] == "as" for m in over_s):
+            finding += Message.of("reuse.gb36600_background")
+    if skipped.any():
+        finding += Message.of("reuse.gb36600_skipped", metals=_joined([skip_msg[j] for j in np.flatnonzero(skipped)]))
+    return (verdict, "|".join(dict(m.parts[0][1])["metal"] for m in over_s),
+            "|".join(dict(m.parts[0][1])["metal"] for m in over_i), Message.of("reuse.gb36600", land_class=c,
+                                                                             finding=finding))
 
 
 def _rule_messages(rule_id: np.ndarray, text: np.ndarray, rule_set: str, tables: Tables) -> dict:
