@@ -54,6 +54,8 @@ References
 
 from __future__ import annotations
 
+import string
+
 import numpy as np
 import pandas as pd
 
@@ -592,12 +594,7 @@ def score_service(row, service: str, tables: Tables | None = None, lang: str = "
     (0, 'economics not assessed')
     """
     tables = tables or load_tables()
-
-    def build():
-        r = tables.opportunity_rules.sort_values(["service", "order"], kind="stable")
-        return {sv: list(g.itertuples(index=False)) for sv, g in r.groupby("service", sort=False)}
-
-    for r in tables.memo("opportunity_rules_by_service", build).get(service, []):
+    for r in _rules_by_service(tables).get(service, []):
         var = r.variable
         if var == "*":
             value = None
@@ -640,21 +637,82 @@ def opportunity_matrix(reuse: pd.DataFrame, tables: Tables | None = None, lang: 
     """
     tables = tables or load_tables()
     sel = reuse.loc[reuse["allowed"].astype(bool) & reuse["land_use"].isin(list(land_uses))]
-    rows = []
-    for _, r in sel.iterrows():
-        d = r.to_dict()
-        d["npv_cny_ha"] = d.get("npv_vs_baseline_cny_ha", np.nan)
-        out = {"plot_id": d["plot_id"], "reuse_id": d["reuse_id"],
-               "reuse_name": d["reuse_name"] if lang == "en" else d["reuse_name_zh"]}
-        total = 0
-        for s in SERVICES:
-            sc, why = score_service(d, s, tables, lang)
-            out[f"score_{s}"] = sc
-            out[f"why_{s}"] = why
-            total += sc
-        out["score_total"] = total
-        rows.append(out)
-    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    if sel.empty:
+        return pd.DataFrame([], columns=MATRIX_COLUMNS)
+    sel = sel.assign(npv_cny_ha=sel["npv_vs_baseline_cny_ha"] if "npv_vs_baseline_cny_ha" in sel else np.nan)
+    out = {"plot_id": sel["plot_id"].to_numpy(), "reuse_id": sel["reuse_id"].to_numpy(),
+           "reuse_name": sel["reuse_name" if lang == "en" else "reuse_name_zh"].to_numpy()}
+    total = np.zeros(len(sel), dtype=np.int64)
+    why = {}
+    for s in SERVICES:
+        out[f"score_{s}"], why[f"why_{s}"] = _score_column(sel, s, tables, lang)
+        total += out[f"score_{s}"]
+    out["score_total"] = total
+    return pd.DataFrame({**out, **why}, columns=MATRIX_COLUMNS)
+
+
+def _score_column(rows: pd.DataFrame, service: str, tables: Tables, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`score_service` of every row of ``rows`` for one service: each rule, in order, tested
+    on the whole column (first rule that holds wins); its reason filled in with each row's values."""
+    n = len(rows)
+    score = np.zeros(n, dtype=np.int64)
+    text = np.full(n, "", dtype=object)
+    open_ = np.ones(n, bool)
+    for r in _rules_by_service(tables).get(service, []):
+        if not open_.any():
+            break
+        holds = open_.copy() if r.variable == "*" else open_ & _holds_column(rows, r.variable, r.op, r.threshold)
+        if not holds.any():
+            continue
+        open_ &= ~holds
+        score[holds] = int(r.score)
+        text[holds] = _reason_texts(rows, np.flatnonzero(holds), r.reason_en if lang == "en" else r.reason_zh)
+    return score, text
+
+
+def _rules_by_service(tables: Tables) -> dict:
+    def build():
+        r = tables.opportunity_rules.sort_values(["service", "order"], kind="stable")
+        return {sv: list(g.itertuples(index=False)) for sv, g in r.groupby("service", sort=False)}
+
+    return tables.memo("opportunity_rules_by_service", build)
+
+
+def _holds_column(rows: pd.DataFrame, var: str, op: str, threshold) -> np.ndarray:
+    """:func:`_holds` of column ``var`` of every row (a missing column: NaN, as ``row.get``)."""
+    if var not in rows.columns:
+        return np.full(len(rows), _holds(np.nan, op, threshold))
+    col = rows[var]
+    if op in (">=", ">", "<", "<=") and pd.api.types.is_float_dtype(col.dtype):
+        try:
+            y = float(threshold)
+        except (TypeError, ValueError):
+            return np.zeros(len(rows), bool)
+        x = col.to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            cmp = {">=": x >= y, ">": x > y, "<": x < y, "<=": x <= y}[op]
+        return np.isfinite(x) & cmp
+    # other columns and operators: each distinct value tested once
+    codes, uniques = pd.factorize(col.to_numpy(object), use_na_sentinel=False)
+    return np.array([_holds(u, op, threshold) for u in uniques], dtype=bool)[codes]
+
+
+def _reason_texts(rows: pd.DataFrame, at: np.ndarray, template: str) -> list[str]:
+    """``template`` filled in with the values of the rows ``at`` (as :func:`score_service`: the
+    template as written when a field is missing or does not fit)."""
+    names = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template) if f}
+    if not names:
+        return [template] * len(at)
+    if not names <= set(rows.columns):
+        return [template] * len(at)
+    cols = {k: rows[k].to_numpy(object)[at] for k in names}
+    out = []
+    for j in range(len(at)):
+        try:
+            out.append(template.format(**{k: v[j] for k, v in cols.items()}))
+        except (KeyError, ValueError):
+            out.append(template)
+    return out
 
 
 def reuse_for_plan(result, weather_file=None, tariff_cny_kwh: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
