@@ -38,7 +38,10 @@ how many rows are only in the CSV or Parquet files.
 from __future__ import annotations
 
 import math
+import os
 import re
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -168,8 +171,8 @@ def _legal(text: str) -> str:
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
 
 
-def _cells(df: pd.DataFrame) -> list[list]:
-    """Rows of ``df`` as Python values for openpyxl: text neutralised, NaN → empty, ±inf → ∞."""
+def _cells(df: pd.DataFrame) -> list[np.ndarray]:
+    """Columns of ``df`` as Python values for a sheet: text neutralised, NaN → empty, ±inf → ∞."""
     cols = []
     for c in df.columns:
         s = df[c]
@@ -200,9 +203,66 @@ def _cells(df: pd.DataFrame) -> list[list]:
                     v[i] = _legal(x)
             v = neutralise_text(v)
         cols.append(v)
-    if not cols:
-        return []
-    return np.column_stack(cols).tolist() if len(df) else []
+    return cols
+
+
+#: Texts a sheet cell holds as an error value, not as text (as openpyxl writes them).
+_ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for an XML text node (a carriage return as a character reference, so that
+    it is read back as written)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _cell_xml(value, ref: str) -> str:
+    """The ``<c>`` element of one value as openpyxl's write-only sheets write it (numbers with 16
+    significant digits, text inline, booleans as 1/0); ``''`` for an empty cell (None)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        text = "" if isinstance(value, float) and not math.isfinite(value) else "%.16g" % value  # noqa: UP031
+        return f'<c r="{ref}" t="n"><v>{text}</v></c>'
+    value = str(value)[:32767]
+    if value == "":
+        return f'<c r="{ref}" t="inlineStr"></c>'
+    if len(value) > 1 and value.startswith("="):
+        return f'<c r="{ref}"><f>{_xml_text(value[1:])}</f><v></v></c>'
+    if value in _ERROR_CODES:
+        return f'<c r="{ref}" t="e"><v>{_xml_text(value)}</v></c>'
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+
+
+def _column_xml(values: np.ndarray, letter: str, rows: list[str]) -> list[str]:
+    """The ``<c>`` elements of one column (``rows``: the row numbers as text); each distinct value's
+    element is built once, with a placeholder for its row."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty", "floating", "integer", "boolean"):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if kind == "floating":  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
+            uniques = np.asarray(uniques, dtype=object)
+        parts = [_cell_xml(u, "\0").split("\0") for u in uniques.tolist()] + [[""]]
+        zero = ([j for j, x in enumerate(values.tolist()) if isinstance(x, float) and x == 0.0]
+                if kind == "floating" else [])
+        out = [p[0] + letter + r + p[1] if len(p) == 2 else "" for p, r in zip((parts[c] for c in codes), rows,
+                                                                              strict=True)]
+        for j in zero:
+            out[j] = _cell_xml(values[j], letter + rows[j])
+        return out
+    return [_cell_xml(x, letter + r) for x, r in zip(values.tolist(), rows, strict=True)]
+
+
+def _rows_xml(df: pd.DataFrame, first_row: int) -> str:
+    """The ``<row>`` elements of ``df``'s rows, numbered from ``first_row`` (the sheet XML that
+    openpyxl's write-only mode writes for the values of :func:`_cells`), built column by column."""
+    rows = [str(first_row + j) for j in range(len(df))]
+    cols = [_column_xml(v, _letter(i), rows) for i, v in enumerate(_cells(df))]
+    heads = [f'<row r="{r}">' for r in rows]
+    return "".join(h + "".join(cells) + "</row>" for h, *cells in zip(heads, *cols, strict=True))
 
 
 class _Sheet:
@@ -240,14 +300,18 @@ class _Sheet:
         self.ws.append(heads)
         self.ws.append(names)
         self.rows = 2
+        #: The data rows as sheet XML (a temporary file), None before the first row.
+        self.data = None
 
     def add(self, df: pd.DataFrame) -> None:
         room = EXCEL_MAX_ROWS - self.rows
         if len(df) > room:
             self.dropped += len(df) - max(room, 0)
             df = df.iloc[: max(room, 0)]
-        for row in _cells(df.reindex(columns=self.columns)):
-            self.ws.append(row)
+        if len(df) and self.columns:  # the rows' XML, put into the sheet when the workbook is saved
+            if self.data is None:
+                self.data = tempfile.TemporaryFile("w+", encoding="utf-8")
+            self.data.write(_rows_xml(df.reindex(columns=self.columns), self.rows + 1))
         self.rows += len(df)
 
 
@@ -344,7 +408,44 @@ class _Book:
             self.readme.append([k, cell])
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.wb.save(self.path)
+        _splice_rows(self.path, {sh.ws.path.lstrip("/"): sh.data for sh in self.sheets.values()
+                                 if sh.data is not None})
         return self.path
+
+
+def _splice_rows(path: Path, parts: dict) -> None:
+    """Put the data rows of each sheet (zip member name → temporary file of ``<row>`` XML) after
+    the header rows openpyxl saved in ``path``; the files are closed."""
+    if not parts:
+        return
+    tmp = path.with_name(path.name + ".part")
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                rows = parts.get(info.filename)
+                if rows is None:
+                    dst.writestr(info, data)
+                    continue
+                text = data.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>", 1)
+                head, end, tail = text.partition("</sheetData>")
+                out_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                out_info.compress_type = zipfile.ZIP_DEFLATED
+                big = rows.tell() > 2**30  # characters; Zip64 entries only for sheets that may need them
+                with dst.open(out_info, "w", force_zip64=big) as out:
+                    out.write(head.encode("utf-8"))
+                    rows.seek(0)
+                    block = rows.read(1 << 20)
+                    while block:
+                        out.write(block.encode("utf-8"))
+                        block = rows.read(1 << 20)
+                    out.write((end + tail).encode("utf-8"))
+        os.replace(tmp, path)
+    finally:
+        for rows in parts.values():
+            rows.close()
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _provenance(
