@@ -173,12 +173,11 @@ def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     of another kind (dates, categories, nullable floats), a single column or labels that are not
     text is written by pandas.
     """
-    df = neutralise_frame(df)
     simple = df.shape[1] > 1 and all(isinstance(c, str) for c in df.columns)
     fields = [_csv_fields(df.iloc[:, j]) for j in range(df.shape[1])] if simple else [None]
     if any(f is None for f in fields):
-        return df.to_csv(index=False, header=header, float_format=_FLOAT, lineterminator="\n")
-    head = _csv_row(list(df.columns)) if header else ""
+        return neutralise_frame(df).to_csv(index=False, header=header, float_format=_FLOAT, lineterminator="\n")
+    head = _csv_row(neutralise_text(list(df.columns)).tolist()) if header else ""
     if not len(df):
         return head
     return head + "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
@@ -193,13 +192,19 @@ def _csv_row(values) -> str:
 
 def _csv_quoted(texts) -> list[str]:
     """Texts as CSV fields: quoted (inner quotes doubled) exactly where the standard library's
-    writer quotes them with minimal quoting (checked by writing each one beside an empty field)."""
+    writer quotes them with minimal quoting: a text with a comma or a quote is quoted; one with a
+    line break or a space at either end is written by the writer itself beside an empty field
+    (Python versions differ there); others are written as they are."""
     buf = _io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     out = []
     for t in texts:
-        if not _NEEDS_CHECK.search(t):
-            out.append(t)
+        edge = t[:1].isspace() or t[-1:].isspace()
+        if not ("\n" in t or "\r" in t or edge):  # line breaks and edge spaces: the writer decides
+            if '"' in t or "," in t:
+                out.append('"' + t.replace('"', '""') + '"')  # a comma or a quote: quoted, quotes doubled
+            else:
+                out.append(t)
             continue
         buf.seek(0)
         buf.truncate()
@@ -215,16 +220,13 @@ _FLOAT = "%.10g"
 _NULLABLE = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype,
              pd.UInt32Dtype, pd.UInt64Dtype, pd.BooleanDtype)
 
-#: Characters that may make the CSV writer quote a field (it decides; others never do).
-_NEEDS_CHECK = re.compile(r'[",\r\n]|^\s|\s$')
-
 
 def _csv_fields(s: pd.Series) -> np.ndarray | None:
     """The CSV fields of one column as :func:`csv_text` writes them (``object`` array of text), or
     None for a column kind left to pandas.
 
     Floats: ``%.10g``, missing → ``''``; integers and booleans: their text; text columns:
-    missing → ``''``, each distinct text quoted once. Other objects in a text column are
+    missing → ``''``, each distinct text neutralised (:func:`neutralise_text`) and quoted once. Other objects in a text column are
     written as the CSV writer writes them (``str``, floats by ``repr``).
     """
     dt = s.dtype
@@ -245,7 +247,9 @@ def _csv_fields(s: pd.Series) -> np.ndarray | None:
         missing = pd.isna(v)
         if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
             codes, uniques = pd.factorize(v, use_na_sentinel=True)
-            return np.array(_csv_quoted(uniques.tolist()) + [""], dtype=object)[codes]
+            texts = neutralise_text(np.asarray(uniques, dtype=object)).tolist()
+            return np.array(_csv_quoted(texts) + [""], dtype=object)[codes]
+        v = neutralise_text(v)
         out = np.empty(len(v), dtype=object)
         for i, x in enumerate(v.tolist()):  # mixed objects: rare, written one by one
             out[i] = "" if missing[i] else _csv_row([x, ""])[:-2]
