@@ -143,3 +143,31 @@ def test_format_number_never_writes_an_exponent():
         assert "e" not in text.lower(), (v, text)
         if abs(v) >= 100:  # whole numbers keep every digit: the text reads back as the rounded value
             assert float(text.replace(",", "")) == round(v)
+
+
+def test_english_sentences_the_planner_wrote_are_kept_and_equal_their_messages():
+    """translate_frame in English keeps a sentence already written beside its message and renders
+    only the empty ones; the planner's English sentences are the English renderings of their
+    messages (so keeping them changes no output)."""
+    import agriremed
+    from agriremed.core import messages
+    from agriremed.core.messages import Message
+    from agriremed.io.outputs import MESSAGE_COLUMNS, translate_frame
+    from agriremed.io.synthetic import sample_plots
+
+    m = Message.of("reuse.grazing").encode()
+    df = pd.DataFrame({"reason": ["as written", "", np.nan], "reason_msg": [m, m, m]})
+    got = translate_frame(df, "en")["reason"].tolist()
+    assert got[0] == "as written" and got[1] == got[2] == messages.render(m, "en") != ""
+    assert translate_frame(df, "zh")["reason"].tolist() == [messages.render(m, "zh")] * 3
+    p = agriremed.plan(sample_plots(), agriremed.Scenario(mc_draws=0), progress=False)
+    checked = 0
+    for t in (p.table, p.summary, p.rejected):
+        for c in MESSAGE_COLUMNS:
+            if c in t and f"{c}_msg" in t:
+                text = t[c].to_numpy(object)
+                has = np.array([messages.is_encoded(v) for v in t[f"{c}_msg"]], dtype=bool)
+                rendered = messages.render_column(t[f"{c}_msg"].to_numpy(object)[has], "en", p.tables)
+                assert (rendered == text[has]).all(), c
+                checked += int(has.sum())
+    assert checked > 1000

@@ -362,7 +362,8 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     (``strict_control`` → ``strict control`` / ``严格管控类``), option names are taken from the
     option library in ``lang`` (:data:`NAME_COLUMNS`), planner sentences
     (:data:`MESSAGE_COLUMNS`) are rendered in ``lang`` from their message column
-    ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`), and
+    ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`; in English
+    the sentences the planner already wrote are kept), and
     otherwise translated by :func:`agriremed.core.i18n.message` (in English they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
     translated once. Column names are kept.
 
@@ -384,7 +385,7 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     for col in df.columns:
         name = str(col)
         if name in MESSAGE_COLUMNS and f"{name}_msg" in df.columns:
-            out[col] = pd.Series(messages.column_texts(df, name, lang, tables), index=df.index, dtype=object)
+            out[col] = pd.Series(_message_texts(df, name, lang, tables), index=df.index, dtype=object)
             continue
         if name in NAME_COLUMNS and NAME_COLUMNS[name] in df.columns:
             src, fn = df[NAME_COLUMNS[name]], (lambda v: i18n.value("option", v, lang, tables))
@@ -400,6 +401,23 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
         codes, uniques = pd.factorize(src.to_numpy(object), use_na_sentinel=True)
         names = np.array([fn(u) for u in uniques] + [None], dtype=object)
         out[col] = pd.Series(names[codes], index=df.index, dtype=object)
+    return out
+
+
+def _message_texts(df: pd.DataFrame, col: str, lang: str, tables) -> np.ndarray:
+    """:func:`agriremed.core.messages.column_texts` of ``col``; in English a sentence the planner
+    has already written (a non-empty text beside its message: the English rendering of that
+    message) is kept as it is, and only the other rows are rendered."""
+    if lang != "en" or col not in df.columns:
+        return messages.column_texts(df, col, lang, tables)
+    text = df[col].to_numpy(object)
+    written = np.array([isinstance(t, str) and t != "" for t in text], dtype=bool)
+    if not written.any():
+        return messages.column_texts(df, col, lang, tables)
+    out = text.copy()
+    rest = ~written
+    if rest.any():
+        out[rest] = messages.column_texts(df.loc[rest, [col, f"{col}_msg"]], col, lang, tables)
     return out
 
 
