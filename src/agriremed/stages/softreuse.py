@@ -547,9 +547,10 @@ def _exposure_columns(P: pd.DataFrame, allowed: np.ndarray, exp_cls: np.ndarray,
     for c in dict.fromkeys(exp_cls):
         rows = np.flatnonzero(allowed & (exp_cls[g.k] == c))
         if len(rows):
-            ex = gb36600_screening(P, c, tables)
+            need, at = np.unique(g.i[rows], return_inverse=True)  # only the plots with such a row
+            ex = gb36600_screening(P.iloc[need], c, tables)
             for col, v in out.items():
-                v[rows] = ex[col].to_numpy(object)[g.i[rows]]
+                v[rows] = ex[col].to_numpy(object)[np.asarray(at).ravel()]
     return out
 
 
