@@ -237,29 +237,29 @@ def _cell_xml(value, ref: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
 
 
-def _column_xml(values: np.ndarray, letter: str, rows: list[str]) -> list[str]:
-    """The ``<c>`` elements of one column (``rows``: the row numbers as text); each distinct value's
-    element is built once, with a placeholder for its row."""
+def _column_xml(values: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray:
+    """The ``<c>`` elements of one column (``rows``: the row numbers as text, ``object`` array);
+    each distinct value's element is built once, around its cell reference."""
     kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty", "floating", "integer", "boolean"):
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        if kind == "floating":  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
-            uniques = np.asarray(uniques, dtype=object)
-        parts = [_cell_xml(u, "\0").split("\0") for u in uniques.tolist()] + [[""]]
-        zero = ([j for j, x in enumerate(values.tolist()) if isinstance(x, float) and x == 0.0]
-                if kind == "floating" else [])
-        out = [p[0] + letter + r + p[1] if len(p) == 2 else "" for p, r in zip((parts[c] for c in codes), rows,
-                                                                              strict=True)]
-        for j in zero:
-            out[j] = _cell_xml(values[j], letter + rows[j])
-        return out
-    return [_cell_xml(x, letter + r) for x, r in zip(values.tolist(), rows, strict=True)]
+    if kind not in ("string", "empty", "floating", "integer", "boolean"):
+        return np.array([_cell_xml(x, letter + r) for x, r in zip(values.tolist(), rows, strict=True)], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parts = [_cell_xml(u, "\0").split("\0") for u in uniques.tolist()]
+    pre = np.array([q[0] for q in parts] + [""], dtype=object)
+    post = np.array([q[1] for q in parts] + [""], dtype=object)
+    refs = np.where(codes >= 0, letter + rows, "")
+    out = pre[codes] + refs + post[codes]
+    if kind == "floating":  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
+        for z in [k for k, u in enumerate(uniques.tolist()) if u == 0.0]:
+            for j in np.flatnonzero(codes == z):
+                out[j] = _cell_xml(values[j], letter + rows[j])
+    return out
 
 
 def _rows_xml(df: pd.DataFrame, first_row: int) -> str:
     """The ``<row>`` elements of ``df``'s rows, numbered from ``first_row`` (the sheet XML that
     openpyxl's write-only mode writes for the values of :func:`_cells`), built column by column."""
-    rows = [str(first_row + j) for j in range(len(df))]
+    rows = np.array([str(first_row + j) for j in range(len(df))], dtype=object)
     cols = [_column_xml(v, _letter(i), rows) for i, v in enumerate(_cells(df))]
     heads = [f'<row r="{r}">' for r in rows]
     return "".join(h + "".join(cells) + "</row>" for h, *cells in zip(heads, *cols, strict=True))
