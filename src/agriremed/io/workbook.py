@@ -29,8 +29,12 @@ option names, traffic lights, reasons and recommendation sentences are in Chines
 leading ``'`` (:func:`agriremed.io.outputs.neutralise_text`, as in the CSV files); numbers stay
 numbers (missing = empty cell, infinite = ``∞``).
 
-The workbook is written with openpyxl's write-only mode (rows go to disk as they come), so
-a streamed plan adds each chunk's rows (:class:`StreamWorkbook`) in bounded memory. A sheet
+The workbook is written with openpyxl's write-only mode (sheets, header rows, styles, widths,
+panes and the README); the data rows of each sheet are written as sheet XML, column by column
+(each distinct value's cell built once, :func:`_rows_xml`), to a temporary file as they come and
+put into the sheet when the workbook is saved, with the values, types and text openpyxl would
+write cell by cell. So a streamed plan adds each chunk's rows (:class:`StreamWorkbook`) in
+bounded memory. A sheet
 stops at Excel's row limit (:data:`agriremed.io.outputs.EXCEL_MAX_ROWS`); the README then says
 how many rows are only in the CSV or Parquet files.
 """

@@ -297,6 +297,12 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         language at the edges (a rule of the rule set as in the plan's option reasons,
         ``opt.policy_rule``); ``''`` where the text came without a message (a plan table or
         PV yields written before their message columns existed).
+
+    Notes
+    -----
+    Every column is computed as an array over the plot × re-use rows (plot-major); the
+    per-hectare PV figures once per (site yield, PV share) pair, a cover's NPV once per
+    (re-use, soil carbon) pair, each distinct reason message once.
     """
     tables = tables or load_tables()
     P = plots.reset_index(drop=True)
@@ -752,7 +758,7 @@ def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for 
 
 
 #: In-memory plans with more plots than this get no soft re-use tables from :func:`for_plan`
-#: (the per-row evaluation is not vectorised: about 2 s per 1 000 plots). It is above the most
+#: (nine rows per plot are held in memory beside the plan). It is above the most
 #: plots the command line plans in one go (:func:`agriremed.engine.stream.chunk_size_for`, 7 166 without
 #: draws); larger inputs are planned in chunks, and chunked runs
 #: (:func:`agriremed.engine.stream.plan_stream`) write the tables chunk by chunk.
