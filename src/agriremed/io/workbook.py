@@ -190,6 +190,11 @@ def _cells(df: pd.DataFrame) -> list[np.ndarray]:
             v[np.isneginf(a)] = "-∞"
             if pd.api.types.is_integer_dtype(s.dtype):
                 v = np.array([x if x is None or isinstance(x, str) else int(x) for x in v], dtype=object)
+        elif pd.api.types.infer_dtype(s.to_numpy(object), skipna=True) in ("string", "empty"):
+            # text (or nothing): each distinct text made legal and neutralised once
+            codes, uniques = pd.factorize(s.to_numpy(object), use_na_sentinel=True)
+            texts = [_legal(x) if _ILLEGAL.search(x) else x for x in uniques.tolist()]
+            v = np.array([*neutralise_text(np.array(texts, dtype=object)).tolist(), None], dtype=object)[codes]
         else:
             v = s.to_numpy(object).copy()
             for i, x in enumerate(v):
