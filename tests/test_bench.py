@@ -158,3 +158,22 @@ def test_memory_model_points_are_measured_in_fresh_processes(tmp_path):
     assert (row["plots"], row["draws"]) == (20, 10)
     assert row["estimate_mb"] == pytest.approx(350 + 10 * 0.005 + 20 * (0.30 + 10 * 0.0035))
     assert 100 < row["peak_rss_mb"] < row["estimate_mb"]
+
+
+def test_bench_outputs_splits_the_command_time(tmp_path):
+    """bench_outputs times each part of a chunked plan command; the parts add up to the total."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        B = importlib.import_module("bench_outputs")
+    finally:
+        sys.path.remove(str(BENCH))
+    r = B.measure(40, seed=2, chunk_size=20, workdir=tmp_path)
+    assert r["plots"] == 40
+    assert all(r[p] > 0 for p in B.PHASES)  # every part ran (2 chunks: validated, planned, written)
+    assert r["other"] >= 0 and r["total"] == pytest.approx(sum(r[p] for p in (*B.PHASES, "other")))
+    assert r["planning"] > r["validate"]
+    # the wrapped functions are put back
+    import agriremed.engine.stream as stream
+    from agriremed.io.validate import validate_plots
+
+    assert stream.validate_plots is validate_plots

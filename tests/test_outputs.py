@@ -29,6 +29,33 @@ def test_non_text_cells_and_numbers_are_written_unchanged():
     assert back["x"].tolist()[0] == -1.5 and back["flag"].tolist() == [True, False, True]
 
 
+def test_csv_text_columnwise_matches_hand_written_text_and_pandas():
+    """The column-by-column CSV writer: %.10g floats (-0 kept, repeated values formatted once),
+    missing values empty, minimal quoting of text with commas, quotes and line breaks, nullable
+    integers, mixed objects; and the same text as pandas' ``to_csv``."""
+    df = pd.DataFrame({
+        "x": [1 / 3, -0.0, 0.0, np.nan, np.inf, 1 / 3],
+        "n": np.array([3, -2, 0, 7, 7, 3], dtype=np.int64),
+        "k": pd.array([1, None, 2, 2, None, 5], dtype="Int64"),
+        "t": ["a,b", 'say "hi"', "two\nlines", "", None, "=1"],
+        "m": [2.5, True, None, "x", 1, "y,z"],
+    })
+    text = csv_text(df)
+    assert text == ('x,n,k,t,m\n'
+                    '0.3333333333,3,1,"a,b",2.5\n'
+                    '-0,-2,,"say ""hi""",True\n'
+                    '0,0,2,"two\nlines",\n'
+                    ',7,2,,x\n'
+                    'inf,7,,,1\n'
+                    '0.3333333333,3,5,\'=1,"y,z"\n')
+    from agriremed.io.outputs import neutralise_frame
+
+    expected = neutralise_frame(df).to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    assert text == expected
+    assert csv_text(df, header=False) == expected.split("\n", 1)[1]
+    assert csv_text(df.iloc[:0]) == "x,n,k,t,m\n"
+
+
 def test_unchanged_frames_are_not_copied():
     from agriremed.io.outputs import neutralise_frame
 
@@ -116,3 +143,31 @@ def test_format_number_never_writes_an_exponent():
         assert "e" not in text.lower(), (v, text)
         if abs(v) >= 100:  # whole numbers keep every digit: the text reads back as the rounded value
             assert float(text.replace(",", "")) == round(v)
+
+
+def test_english_sentences_the_planner_wrote_are_kept_and_equal_their_messages():
+    """translate_frame in English keeps a sentence already written beside its message and renders
+    only the empty ones; the planner's English sentences are the English renderings of their
+    messages (so keeping them changes no output)."""
+    import agriremed
+    from agriremed.core import messages
+    from agriremed.core.messages import Message
+    from agriremed.io.outputs import MESSAGE_COLUMNS, translate_frame
+    from agriremed.io.synthetic import sample_plots
+
+    m = Message.of("reuse.grazing").encode()
+    df = pd.DataFrame({"reason": ["as written", "", np.nan], "reason_msg": [m, m, m]})
+    got = translate_frame(df, "en")["reason"].tolist()
+    assert got[0] == "as written" and got[1] == got[2] == messages.render(m, "en") != ""
+    assert translate_frame(df, "zh")["reason"].tolist() == [messages.render(m, "zh")] * 3
+    p = agriremed.plan(sample_plots(), agriremed.Scenario(mc_draws=0), progress=False)
+    checked = 0
+    for t in (p.table, p.summary, p.rejected):
+        for c in MESSAGE_COLUMNS:
+            if c in t and f"{c}_msg" in t:
+                text = t[c].to_numpy(object)
+                has = np.array([messages.is_encoded(v) for v in t[f"{c}_msg"]], dtype=bool)
+                rendered = messages.render_column(t[f"{c}_msg"].to_numpy(object)[has], "en", p.tables)
+                assert (rendered == text[has]).all(), c
+                checked += int(has.sum())
+    assert checked > 1000

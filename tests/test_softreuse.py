@@ -259,3 +259,83 @@ def test_plan_writes_the_reuse_files_report_section_and_dashboard_table(sample_p
     assert "id='opportunity-matrix'" in zh and "光伏+板下种草" in zh and "得分：能源" in zh
     farm = agriremed.plan(pd.read_csv(SAMPLES).head(3), agriremed.Scenario(mc_draws=0))
     assert soft_reuse_html(farm, "en") == ""  # no marginal plot: no matrix
+
+
+def test_reuse_rows_of_three_plots_by_hand(tables):
+    """The plot × re-use rows computed as arrays, checked against numbers worked by hand: given
+    site yields (no pvlib run), a plan table with the biomass options and a doing-nothing NPV."""
+    plots = pd.DataFrame({"plot_id": ["m1", "m2", "p1"], "land_use": ["marginal", "marginal", "paddy"],
+                          "basic_farmland": ["no", "no", "yes"], "region": ["Hunan"] * 3,
+                          "lat": [27.0] * 3, "lon": [112.0] * 3, "mean_temp_c": [17.0] * 3,
+                          "cd_mg_kg": [30.0, 1.0, 1.0], "pb_mg_kg": [100.0, 900.0, 50.0]})
+    yields = pd.DataFrame({"plot_id": ["m1", "m2", "p1"], "solar_zone": ["III"] * 3,
+                           "ghi_kwh_m2_yr": [1300.0] * 3, "specific_yield_kwh_kwp_yr": [1100.0, np.nan, 1100.0],
+                           "pv_note": ["", "no lat/lon: PV yield not computed", ""], "pv_note_msg": ["", "", ""]})
+    plan_table = pd.DataFrame({
+        "plot_id": ["m1", "m1", "m2", "m2", "m1", "m2", "p1"],
+        "option_id": ["do_nothing", "miscanthus", "do_nothing", "miscanthus", "poplar_src", "poplar_src",
+                      "do_nothing"],
+        "applicable": [True, True, True, True, False, True, True],
+        "reason": ["", "", "", "", "too wet", "", ""],
+        "npv_cny_ha": [10_000.0, np.nan, -2_000.0, np.nan, np.nan, np.nan, 50_000.0],
+        "electricity_mwh_ha_yr": [0.0, 20.0, 0.0, 18.0, 0.0, 9.0, 0.0],
+        "avoided_electricity_co2e_t_ha_yr": [0.0, 10.0, 0.0, 9.0, 0.0, 4.0, 0.0],
+        "net_co2e_vs_baseline_t_ha_yr": [0.0, 5.0, 0.0, 4.0, 0.0, 2.0, 0.0],
+        "npv_vs_baseline_cny_ha": [0.0, 30_000.0, 0.0, 25_000.0, 0.0, 8_000.0, 0.0]})
+    cls = ["strict_control", "safe_utilisation", "safe_utilisation"]
+    r = softreuse.evaluate_reuse(plots, cls, plan_table, horizon_yr=20, discount_rate=0.06, tables=tables,
+                                 yields=yields)
+    assert len(r) == 3 * len(tables.reuse_options)
+    assert r["plot_id"].tolist()[:2] == ["m1", "m1"] and r["plot_id"].iat[-1] == "p1"  # plot-major order
+    row = {(p, u): x for p, u, x in zip(r["plot_id"], r["reuse_id"], r.to_dict("records"), strict=True)}
+    annuity = sum(1.06 ** -t for t in range(1, 21))  # 11.4699 years
+    assert annuity == pytest.approx(11.469921, abs=1e-6)
+    # marginal land is set-aside already in Tier 1: no soil carbon; miscanthus_margins: 90 % of the plan's
+    # Miscanthus, 10 % grass margins at 1 500 CNY/ha/yr, 10 % of the doing-nothing NPV given up
+    mm = row["m1", "miscanthus_margins"]
+    assert mm["allowed"] and mm["soc_co2e_t_ha_yr"] == 0.0
+    assert mm["electricity_mwh_ha_yr"] == pytest.approx(18.0)
+    assert mm["avoided_co2_t_ha_yr"] == pytest.approx(9.0) and mm["net_co2e_t_ha_yr"] == pytest.approx(4.5)
+    assert mm["npv_vs_baseline_cny_ha"] == pytest.approx(27_000.0 - 150.0 * annuity - 1_000.0)
+    # grass cover on the whole plot: 1 500 CNY/ha/yr and the whole doing-nothing NPV given up
+    assert row["m2", "grass_cover"]["npv_vs_baseline_cny_ha"] == pytest.approx(-1_500.0 * annuity + 2_000.0)
+    # woodland: establishment 15 000 CNY/ha in year 1 and 1 500 CNY/ha/yr (the poplar rows)
+    assert row["m2", "woodland"]["npv_vs_baseline_cny_ha"] == pytest.approx(
+        -15_000.0 / 1.06 - 1_500.0 * annuity + 2_000.0)
+    # grazing is not planned on strict-control land; a plan option that does not apply is given with its reason
+    assert not row["m1", "pv_grazed"]["allowed"] and "grazing" in row["m1", "pv_grazed"]["reason"]
+    assert not row["m1", "poplar"]["allowed"] and row["m1", "poplar"]["reason"] == "poplar_src: too wet"
+    assert row["m2", "poplar"]["allowed"] and row["m2", "poplar"]["electricity_mwh_ha_yr"] == pytest.approx(9.0)
+    # PV: the per-hectare figures of the site yield; m2 has no yield: allowed, no figures, the note says why
+    pv1 = solar.pv_per_hectare([1100.0], [1.0], 20, 0.06, tables).iloc[0]
+    assert row["m1", "pv"]["electricity_mwh_ha_yr"] == pv1["electricity_mwh_ha_yr"]
+    assert row["m1", "pv"]["npv_vs_baseline_cny_ha"] == pytest.approx(pv1["pv_npv_cny_ha"] - 10_000.0)
+    assert row["m1", "pv_grass"]["npv_vs_baseline_cny_ha"] == pytest.approx(
+        pv1["pv_npv_cny_ha"] - 0.9 * 1_500.0 * annuity - 10_000.0)
+    pv2 = row["m2", "pv"]
+    assert pv2["allowed"] and np.isnan(pv2["electricity_mwh_ha_yr"]) and np.isnan(pv2["npv_vs_baseline_cny_ha"])
+    assert pv2["reason"] == "allowed; no lat/lon: PV yield not computed"
+    assert pv2["pv_mwp_ha"] == pv1["pv_mwp_ha"]  # the capacity on the land does not need the yield
+    # PV on permanent basic farmland is forbidden, with the rule; a refused row has no figures
+    pvp = row["p1", "pv"]
+    assert not pvp["allowed"] and pvp["policy_rule"].startswith("cn_pv_")
+    assert pvp["electricity_mwh_ha_yr"] == 0.0 and np.isnan(pvp["npv_vs_baseline_cny_ha"])
+    assert pvp["exposure_verdict"] == "" and pvp["exposure_class"] == "second"
+    # exposure by intended use: park on m1 (Cd 30 > first-class screening 20, below 47), PV workers on m2
+    assert row["m1", "green_space"]["exposure_verdict"] == "site_assessment"
+    assert row["m2", "pv"]["exposure_verdict"] == "site_assessment"  # Pb 900 > 800 (second class)
+    # the matrix scores the allowed rows of the marginal plots, rule by rule, as score_service does
+    m = softreuse.opportunity_matrix(r, tables)
+    allowed = r.loc[r["allowed"] & (r["land_use"] == "marginal")]
+    assert m[["plot_id", "reuse_id"]].values.tolist() == allowed[["plot_id", "reuse_id"]].values.tolist()
+    g = m.set_index(["plot_id", "reuse_id"])
+    assert g.loc[("m1", "miscanthus_margins"), "score_energy"] == 2  # 18 MWh/ha/yr: 10–300
+    assert g.loc[("m1", "miscanthus_margins"), "why_energy"] == "electricity 18 MWh/ha/yr (10–300)"
+    assert g.loc[("m2", "grass_cover"), "score_income"] == 1  # NPV −15 205 CNY/ha: a small net cost
+    assert g.loc[("m2", "grass_cover"), "why_income"] == "NPV -15,205 CNY/ha (a small net cost)"
+    assert g.loc[("m2", "pv"), "score_energy"] == 0 and g.loc[("m2", "pv"), "why_energy"] == "no energy produced"
+    for (p, u), x in g.iterrows():
+        d = dict(row[p, u], npv_cny_ha=row[p, u]["npv_vs_baseline_cny_ha"])
+        assert [x[f"score_{s}"] for s in softreuse.SERVICES] == [
+            softreuse.score_service(d, s, tables)[0] for s in softreuse.SERVICES]
+        assert x["score_total"] == sum(x[f"score_{s}"] for s in softreuse.SERVICES)

@@ -354,3 +354,28 @@ def test_problems_carry_message_codes():
     assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
     assert messages.render(r.loc[2, "reasons_msg"], "zh") == ("crop：未知作物；land_use：未知的土地利用类型；"
                                                                "ph：高于有效范围；plot_id：地块编号重复（第1, 2行）")
+
+
+def test_cell_texts_of_object_columns_stripped_column_wise():
+    """Text columns: each distinct text stripped once; missing cells ''; other objects as their text."""
+    from agriremed.io.validate import as_text
+
+    s = pd.Series(["  a ", None, "b", "  a ", np.nan, "\tc\n"], index=[5, 6, 7, 8, 9, 10], dtype=object)
+    got = as_text(s)
+    assert got.tolist() == ["a", "", "b", "a", "", "c"] and got.index.tolist() == [5, 6, 7, 8, 9, 10]
+    mixed = pd.Series([1, " x ", np.nan, 2.5, True, None], dtype=object)
+    assert as_text(mixed).tolist() == ["1", "x", "", "2.5", "True", ""]
+
+
+def test_a_chunk_with_file_lines_reports_them_and_keeps_no_attrs(sample_plots_path):
+    """A chunk read from a file carries its file lines in ``attrs``: problems name the line of their
+    row, and the frames returned carry no copy of the lines."""
+    df = pd.read_csv(sample_plots_path, dtype=str, keep_default_na=False).head(4)
+    df.loc[2, "ph"] = "acid"
+    df.attrs.update(header_line=3, lines=[10, 11, 14, 15], row_problems=[], decimal_comma=False)
+    v = validate_plots(df)
+    bad = v.problems.loc[v.problems["column"] == "ph"].iloc[0]
+    assert (int(bad["input_row"]), int(bad["line"])) == (3, 14)
+    assert v.rejected["line"].tolist() == [14] and v.plots["line"].tolist() == [10, 11, 15]
+    assert v.plots.attrs == {} and v.rejected.attrs == {}
+    assert df.attrs["lines"] == [10, 11, 14, 15]  # the caller's table is left as it was

@@ -221,3 +221,39 @@ def test_a_large_plan_keeps_the_recommended_option_of_each_plot(tmp_path, monkey
     ch4 = lg.loc[lg["term"] == "paddy_ch4"]
     paddy = (ch4["co2e_t_ha_yr"] * ch4["area_ha"]).sum()
     assert led.loc["稻田甲烷", "co2e_t_yr"] == pytest.approx(paddy) and paddy != 0
+
+
+def test_data_rows_written_as_sheet_xml_read_back_as_given(tmp_path):
+    """The data rows go into the sheet XML column by column (each distinct value once): numbers
+    as numbers (16 significant digits, as openpyxl writes them; -0 kept), missing values as empty
+    cells, ±inf as ∞, booleans, text with XML's special characters, a carriage return, edge
+    spaces and an error-looking text, formula-looking text neutralised; the same values as
+    openpyxl's own rows in a second, identical sheet."""
+    df = pd.DataFrame({
+        "plot_id": ["a&b", "<c>", " lead", "x\ry", "#N/A", "=1+2"],
+        "x": [1 / 3, -0.0, 0.0, float("nan"), float("inf"), -float("inf")],
+        "n": [3, -2, 0, 7, 7, 3],
+        "k": pd.array([1, None, 2, 2, None, 5], dtype="Int64"),
+        "ok": [True, False, True, True, False, True],
+        "mixed": [2.5, True, None, "x", 1, "-1.5"],
+    })
+    book = W._Book(tmp_path / "t.xlsx", "en")
+    book.sheet("summary", df.columns).add(df)
+    book.sheet("summary", df.columns).add(df.iloc[:2])  # a second chunk continues the numbering
+    ws = book.wb.create_sheet("by_openpyxl")  # the same rows appended cell by cell
+    for row in zip(*W._cells(df), strict=True):
+        ws.append(list(row))
+    for row in zip(*W._cells(df.iloc[:2]), strict=True):
+        ws.append(list(row))
+    path = book.finish({}, [])
+    wb = openpyxl.load_workbook(path)
+    got = [[c.value for c in r] for r in wb[W.sheet_names("en")["summary"]].iter_rows(min_row=3)]
+    mine = [[c.value for c in r] for r in wb["by_openpyxl"].iter_rows()]
+    assert got == mine
+    assert got[0] == ["a&b", 0.3333333333333333, 3, 1, True, 2.5]
+    assert got[1][:5] == ["<c>", 0, -2, None, False] and got[1][5] is True
+    assert got[2][0] == " lead" and got[3][0] == "x\ry" and got[4][0] == "#N/A" and got[5][0] == "'=1+2"
+    assert [r[1] for r in got[3:6]] == [None, "∞", "-∞"]
+    assert got[5][5] == "-1.5" and got[3][5] == "x" and got[2][5] is None
+    assert len(got) == 8 and got[6] == got[0] and got[7] == got[1]
+    assert wb[W.sheet_names("en")["summary"]].freeze_panes == "B3"

@@ -43,6 +43,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import io as _io
 import json
 import math
 import re
@@ -164,9 +166,95 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     """The CSV text of ``df``: formula-looking text neutralised, floats to 10 significant digits.
 
-    Identical tables give identical text (``\\n`` line ends, no index).
+    Identical tables give identical text (``\\n`` line ends, no index). The text is the one
+    ``pandas.DataFrame.to_csv(index=False, float_format="%.10g", lineterminator="\\n")`` writes,
+    built column by column (:func:`_csv_fields`): each distinct value of a column is formatted
+    and quoted once, and the rows are joined without per-row Python code. A frame with a column
+    of another kind (dates, categories, nullable floats), a single column or labels that are not
+    text is written by pandas.
     """
-    return neutralise_frame(df).to_csv(index=False, header=header, float_format="%.10g", lineterminator="\n")
+    simple = df.shape[1] > 1 and all(isinstance(c, str) for c in df.columns)
+    fields = [_csv_fields(df.iloc[:, j]) for j in range(df.shape[1])] if simple else [None]
+    if any(f is None for f in fields):
+        return neutralise_frame(df).to_csv(index=False, header=header, float_format=_FLOAT, lineterminator="\n")
+    head = _csv_row(neutralise_text(list(df.columns)).tolist()) if header else ""
+    if not len(df):
+        return head
+    return head + "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
+
+
+def _csv_row(values) -> str:
+    """One row as the standard library's CSV writer writes it (minimal quoting, ``\\n``)."""
+    buf = _io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
+def _csv_quoted(texts) -> list[str]:
+    """Texts as CSV fields: quoted (inner quotes doubled) exactly where the standard library's
+    writer quotes them with minimal quoting: a text with a comma or a quote is quoted; one with a
+    line break or a space at either end is written by the writer itself beside an empty field
+    (Python versions differ there); others are written as they are."""
+    buf = _io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    out = []
+    for t in texts:
+        edge = t[:1].isspace() or t[-1:].isspace()
+        if not ("\n" in t or "\r" in t or edge):  # line breaks and edge spaces: the writer decides
+            if '"' in t or "," in t:
+                out.append('"' + t.replace('"', '""') + '"')  # a comma or a quote: quoted, quotes doubled
+            else:
+                out.append(t)
+            continue
+        buf.seek(0)
+        buf.truncate()
+        w.writerow([t, ""])
+        out.append(buf.getvalue()[:-2])  # without the empty field's "," and the line end
+    return out
+
+
+#: Format of floats in CSV files (pandas' ``float_format``): 10 significant digits.
+_FLOAT = "%.10g"
+
+#: Nullable integer and boolean dtypes (their missing values written empty).
+_NULLABLE = (pd.Int8Dtype, pd.Int16Dtype, pd.Int32Dtype, pd.Int64Dtype, pd.UInt8Dtype, pd.UInt16Dtype,
+             pd.UInt32Dtype, pd.UInt64Dtype, pd.BooleanDtype)
+
+
+def _csv_fields(s: pd.Series) -> np.ndarray | None:
+    """The CSV fields of one column as :func:`csv_text` writes them (``object`` array of text), or
+    None for a column kind left to pandas.
+
+    Floats: ``%.10g``, missing → ``''``; integers and booleans: their text; text columns:
+    missing → ``''``, each distinct text neutralised (:func:`neutralise_text`) and quoted once. Other objects in a text column are
+    written as the CSV writer writes them (``str``, floats by ``repr``).
+    """
+    dt = s.dtype
+    if isinstance(dt, np.dtype) and dt == np.float64:
+        a = s.to_numpy()
+        codes, uniques = pd.factorize(a, use_na_sentinel=True)
+        text = np.array([_FLOAT % x for x in uniques.tolist()] + [""], dtype=object)[codes]
+        zero = a == 0  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
+        if zero.any():
+            text[zero] = np.where(np.signbit(a[zero]), _FLOAT % -0.0, _FLOAT % 0.0)
+        return text
+    if dt.kind in "iub" and isinstance(dt, (np.dtype, *_NULLABLE)):
+        codes, uniques = pd.factorize(s.to_numpy(object) if not isinstance(dt, np.dtype) else s.to_numpy(),
+                                      use_na_sentinel=True)
+        return np.array([str(x) for x in uniques.tolist()] + [""], dtype=object)[codes]
+    if isinstance(dt, pd.StringDtype) or (isinstance(dt, np.dtype) and dt.kind == "O"):
+        v = s.to_numpy(object)
+        missing = pd.isna(v)
+        if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
+            codes, uniques = pd.factorize(v, use_na_sentinel=True)
+            texts = neutralise_text(np.asarray(uniques, dtype=object)).tolist()
+            return np.array(_csv_quoted(texts) + [""], dtype=object)[codes]
+        v = neutralise_text(v)
+        out = np.empty(len(v), dtype=object)
+        for i, x in enumerate(v.tolist()):  # mixed objects: rare, written one by one
+            out[i] = "" if missing[i] else _csv_row([x, ""])[:-2]
+        return out
+    return None
 
 
 def format_number(x, lang: str = "en", unit: str = "", *, digits: int = 3, area_ha: float | None = None,
@@ -274,7 +362,8 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     (``strict_control`` → ``strict control`` / ``严格管控类``), option names are taken from the
     option library in ``lang`` (:data:`NAME_COLUMNS`), planner sentences
     (:data:`MESSAGE_COLUMNS`) are rendered in ``lang`` from their message column
-    ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`), and
+    ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`; in English
+    the sentences the planner already wrote are kept), and
     otherwise translated by :func:`agriremed.core.i18n.message` (in English they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
     translated once. Column names are kept.
 
@@ -296,7 +385,7 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     for col in df.columns:
         name = str(col)
         if name in MESSAGE_COLUMNS and f"{name}_msg" in df.columns:
-            out[col] = pd.Series(messages.column_texts(df, name, lang, tables), index=df.index, dtype=object)
+            out[col] = pd.Series(_message_texts(df, name, lang, tables), index=df.index, dtype=object)
             continue
         if name in NAME_COLUMNS and NAME_COLUMNS[name] in df.columns:
             src, fn = df[NAME_COLUMNS[name]], (lambda v: i18n.value("option", v, lang, tables))
@@ -312,6 +401,23 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
         codes, uniques = pd.factorize(src.to_numpy(object), use_na_sentinel=True)
         names = np.array([fn(u) for u in uniques] + [None], dtype=object)
         out[col] = pd.Series(names[codes], index=df.index, dtype=object)
+    return out
+
+
+def _message_texts(df: pd.DataFrame, col: str, lang: str, tables) -> np.ndarray:
+    """:func:`agriremed.core.messages.column_texts` of ``col``; in English a sentence the planner
+    has already written (a non-empty text beside its message: the English rendering of that
+    message) is kept as it is, and only the other rows are rendered."""
+    if lang != "en" or col not in df.columns:
+        return messages.column_texts(df, col, lang, tables)
+    text = df[col].to_numpy(object)
+    written = np.array([isinstance(t, str) and t != "" for t in text], dtype=bool)
+    if not written.any():
+        return messages.column_texts(df, col, lang, tables)
+    out = text.copy()
+    rest = ~written
+    if rest.any():
+        out[rest] = messages.column_texts(df.loc[rest, [col, f"{col}_msg"]], col, lang, tables)
     return out
 
 

@@ -224,7 +224,14 @@ def as_text(s: pd.Series) -> pd.Series:
         return out.astype(object)
     if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
         return pd.Series(s.fillna("").str.strip().to_numpy(object), index=s.index, dtype=object)
-    return s.astype(object).where(s.notna(), "").map(lambda v: str(v).strip())
+    v = s.to_numpy(object)
+    missing = pd.isna(v)
+    if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):  # each distinct text stripped once
+        codes, uniques = pd.factorize(v, use_na_sentinel=True)
+        out = np.array([u.strip() for u in uniques.tolist()] + [""], dtype=object)[codes]
+        return pd.Series(out, index=s.index, dtype=object)
+    return pd.Series([("" if m else str(x).strip()) for x, m in zip(v.tolist(), missing.tolist(), strict=True)],
+                     index=s.index, dtype=object)
 
 
 def _plain_numbers(s: pd.Series) -> bool:
@@ -369,8 +376,10 @@ def _read_raw(data, sheet) -> tuple[pd.DataFrame, dict, list[str]]:
         raw.columns = [str(c) for c in raw.columns]
         raw.attrs = dict(getattr(data, "attrs", {}))  # how a file was read (header line, file lines)
     attrs = dict(raw.attrs)
+    # the table keeps no attrs: pandas copies them (deeply) into every frame derived from it, and
+    # the file lines of a large input are a long list; they are returned separately instead
+    raw.attrs = {}
     raw = raw.drop(columns=[c for c in raw.columns if c == "input_row"]).reset_index(drop=True)
-    raw.attrs = attrs
     return raw, attrs, notes
 
 
@@ -466,7 +475,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                  factors: dict[str, float], dups: list[str], tables: Tables) -> pd.DataFrame:
     """Every cell checked and read, column by column: the table of values in canonical names
     and types (unknown columns passed through, duplicated ones left out)."""
-    comma_decimals = bool(raw.attrs.get("decimal_comma", False))
+    comma_decimals = bool(attrs.get("decimal_comma", False))
     comma_used: set[str] = set()
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
               else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))

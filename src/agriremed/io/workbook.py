@@ -29,8 +29,12 @@ option names, traffic lights, reasons and recommendation sentences are in Chines
 leading ``'`` (:func:`agriremed.io.outputs.neutralise_text`, as in the CSV files); numbers stay
 numbers (missing = empty cell, infinite = ``∞``).
 
-The workbook is written with openpyxl's write-only mode (rows go to disk as they come), so
-a streamed plan adds each chunk's rows (:class:`StreamWorkbook`) in bounded memory. A sheet
+The workbook is written with openpyxl's write-only mode (sheets, header rows, styles, widths,
+panes and the README); the data rows of each sheet are written as sheet XML, column by column
+(each distinct value's cell built once, :func:`_rows_xml`), to a temporary file as they come and
+put into the sheet when the workbook is saved, with the values, types and text openpyxl would
+write cell by cell. So a streamed plan adds each chunk's rows (:class:`StreamWorkbook`) in
+bounded memory. A sheet
 stops at Excel's row limit (:data:`agriremed.io.outputs.EXCEL_MAX_ROWS`); the README then says
 how many rows are only in the CSV or Parquet files.
 """
@@ -38,7 +42,10 @@ how many rows are only in the CSV or Parquet files.
 from __future__ import annotations
 
 import math
+import os
 import re
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -168,8 +175,8 @@ def _legal(text: str) -> str:
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
 
 
-def _cells(df: pd.DataFrame) -> list[list]:
-    """Rows of ``df`` as Python values for openpyxl: text neutralised, NaN → empty, ±inf → ∞."""
+def _cells(df: pd.DataFrame) -> list[np.ndarray]:
+    """Columns of ``df`` as Python values for a sheet: text neutralised, NaN → empty, ±inf → ∞."""
     cols = []
     for c in df.columns:
         s = df[c]
@@ -183,6 +190,11 @@ def _cells(df: pd.DataFrame) -> list[list]:
             v[np.isneginf(a)] = "-∞"
             if pd.api.types.is_integer_dtype(s.dtype):
                 v = np.array([x if x is None or isinstance(x, str) else int(x) for x in v], dtype=object)
+        elif pd.api.types.infer_dtype(s.to_numpy(object), skipna=True) in ("string", "empty"):
+            # text (or nothing): each distinct text made legal and neutralised once
+            codes, uniques = pd.factorize(s.to_numpy(object), use_na_sentinel=True)
+            texts = [_legal(x) if _ILLEGAL.search(x) else x for x in uniques.tolist()]
+            v = np.array([*neutralise_text(np.array(texts, dtype=object)).tolist(), None], dtype=object)[codes]
         else:
             v = s.to_numpy(object).copy()
             for i, x in enumerate(v):
@@ -200,9 +212,66 @@ def _cells(df: pd.DataFrame) -> list[list]:
                     v[i] = _legal(x)
             v = neutralise_text(v)
         cols.append(v)
-    if not cols:
-        return []
-    return np.column_stack(cols).tolist() if len(df) else []
+    return cols
+
+
+#: Texts a sheet cell holds as an error value, not as text (as openpyxl writes them).
+_ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for an XML text node (a carriage return as a character reference, so that
+    it is read back as written)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _cell_xml(value, ref: str) -> str:
+    """The ``<c>`` element of one value as openpyxl's write-only sheets write it (numbers with 16
+    significant digits, text inline, booleans as 1/0); ``''`` for an empty cell (None)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        text = "" if isinstance(value, float) and not math.isfinite(value) else "%.16g" % value  # noqa: UP031
+        return f'<c r="{ref}" t="n"><v>{text}</v></c>'
+    value = str(value)[:32767]
+    if value == "":
+        return f'<c r="{ref}" t="inlineStr"></c>'
+    if len(value) > 1 and value.startswith("="):
+        return f'<c r="{ref}"><f>{_xml_text(value[1:])}</f><v></v></c>'
+    if value in _ERROR_CODES:
+        return f'<c r="{ref}" t="e"><v>{_xml_text(value)}</v></c>'
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+
+
+def _column_xml(values: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray:
+    """The ``<c>`` elements of one column (``rows``: the row numbers as text, ``object`` array);
+    each distinct value's element is built once, around its cell reference."""
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind not in ("string", "empty", "floating", "integer", "boolean"):
+        return np.array([_cell_xml(x, letter + r) for x, r in zip(values.tolist(), rows, strict=True)], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parts = [_cell_xml(u, "\0").split("\0") for u in uniques.tolist()]
+    pre = np.array([q[0] for q in parts] + [""], dtype=object)
+    post = np.array([q[1] for q in parts] + [""], dtype=object)
+    refs = np.where(codes >= 0, letter + rows, "")
+    out = pre[codes] + refs + post[codes]
+    if kind == "floating":  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
+        for z in [k for k, u in enumerate(uniques.tolist()) if u == 0.0]:
+            for j in np.flatnonzero(codes == z):
+                out[j] = _cell_xml(values[j], letter + rows[j])
+    return out
+
+
+def _rows_xml(df: pd.DataFrame, first_row: int) -> str:
+    """The ``<row>`` elements of ``df``'s rows, numbered from ``first_row`` (the sheet XML that
+    openpyxl's write-only mode writes for the values of :func:`_cells`), built column by column."""
+    rows = np.array([str(first_row + j) for j in range(len(df))], dtype=object)
+    cols = [_column_xml(v, _letter(i), rows) for i, v in enumerate(_cells(df))]
+    heads = [f'<row r="{r}">' for r in rows]
+    return "".join(h + "".join(cells) + "</row>" for h, *cells in zip(heads, *cols, strict=True))
 
 
 class _Sheet:
@@ -240,14 +309,18 @@ class _Sheet:
         self.ws.append(heads)
         self.ws.append(names)
         self.rows = 2
+        #: The data rows as sheet XML (a temporary file), None before the first row.
+        self.data = None
 
     def add(self, df: pd.DataFrame) -> None:
         room = EXCEL_MAX_ROWS - self.rows
         if len(df) > room:
             self.dropped += len(df) - max(room, 0)
             df = df.iloc[: max(room, 0)]
-        for row in _cells(df.reindex(columns=self.columns)):
-            self.ws.append(row)
+        if len(df) and self.columns:  # the rows' XML, put into the sheet when the workbook is saved
+            if self.data is None:
+                self.data = tempfile.TemporaryFile("w+", encoding="utf-8")
+            self.data.write(_rows_xml(df.reindex(columns=self.columns), self.rows + 1))
         self.rows += len(df)
 
 
@@ -344,7 +417,44 @@ class _Book:
             self.readme.append([k, cell])
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.wb.save(self.path)
+        _splice_rows(self.path, {sh.ws.path.lstrip("/"): sh.data for sh in self.sheets.values()
+                                 if sh.data is not None})
         return self.path
+
+
+def _splice_rows(path: Path, parts: dict) -> None:
+    """Put the data rows of each sheet (zip member name → temporary file of ``<row>`` XML) after
+    the header rows openpyxl saved in ``path``; the files are closed."""
+    if not parts:
+        return
+    tmp = path.with_name(path.name + ".part")
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                rows = parts.get(info.filename)
+                if rows is None:
+                    dst.writestr(info, data)
+                    continue
+                text = data.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>", 1)
+                head, end, tail = text.partition("</sheetData>")
+                out_info = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                out_info.compress_type = zipfile.ZIP_DEFLATED
+                big = rows.tell() > 2**30  # characters; Zip64 entries only for sheets that may need them
+                with dst.open(out_info, "w", force_zip64=big) as out:
+                    out.write(head.encode("utf-8"))
+                    rows.seek(0)
+                    block = rows.read(1 << 20)
+                    while block:
+                        out.write(block.encode("utf-8"))
+                        block = rows.read(1 << 20)
+                    out.write((end + tail).encode("utf-8"))
+        os.replace(tmp, path)
+    finally:
+        for rows in parts.values():
+            rows.close()
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _provenance(

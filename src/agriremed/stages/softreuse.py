@@ -54,10 +54,12 @@ References
 
 from __future__ import annotations
 
+import string
+
 import numpy as np
 import pandas as pd
 
-from agriremed.core.messages import Message, codes, encode_column, is_encoded, render
+from agriremed.core.messages import Message, codes, encode_column, is_encoded, render, render_column
 from agriremed.stages import carbon as carbon_mod
 from agriremed.stages import solar
 from agriremed.models.finance import npv
@@ -127,51 +129,82 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
     by_class = {c: list(g.itertuples(index=False)) for c, g in v.groupby("land_class", sort=False)}
     metal = {m: (pd.to_numeric(plots[f"{m}_mg_kg"], errors="coerce").to_numpy(float) if f"{m}_mg_kg" in plots
                  else np.full(n, np.nan)) for m in v["metal"].unique()}
-    verdict, scr, itv, why = [], [], [], []
-    for i in range(n):
-        c = cls[i] or ""
+    key = np.array([c or "" for c in cls], dtype=object)
+    verdict = np.full(n, "not_applicable", dtype=object)
+    scr, itv = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    why = np.full(n, None, dtype=object)
+    for c in dict.fromkeys(key.tolist()):
         if c == "":
-            verdict.append("not_applicable"), scr.append(""), itv.append(""), why.append(None)
             continue
-        over_s, over_i, checked, skipped = [], [], [], []
-        for r in by_class.get(c, []):
-            x = metal[r.metal][i]
-            if not np.isfinite(r.screening_mg_kg):
-                if np.isfinite(x):
-                    skipped.append(_skipped_metal(r.metal, r.note))
-                continue
-            if not np.isfinite(x):
-                continue
-            checked.append(r.metal)
-            if x > r.intervention_mg_kg:
-                over_i.append(Message.of("reuse.gb36600_intervention", metal=r.metal, value=float(x),
-                                         limit=float(r.intervention_mg_kg)))
-            elif x > r.screening_mg_kg:
-                over_s.append(Message.of("reuse.gb36600_screening", metal=r.metal, value=float(x),
-                                         limit=float(r.screening_mg_kg)))
-        if not checked:
-            verdict.append("not_assessed")
-            finding = Message.of("reuse.gb36600_none")
-        elif over_i:
-            verdict.append("cover_layer")
-            finding = Message.of("reuse.gb36600_cover", over=_joined(over_i + over_s))
-        elif over_s:
-            verdict.append("site_assessment")
-            finding = Message.of("reuse.gb36600_assess", over=_joined(over_s))
-            if all(dict(m.parts[0][1])["metal"] == "as" for m in over_s):
-                finding += Message.of("reuse.gb36600_background")
-        else:
-            verdict.append("allowed")
-            finding = Message.of("reuse.gb36600_allowed")
-        if skipped:
-            finding += Message.of("reuse.gb36600_skipped", metals=_joined(skipped))
-        why.append(Message.of("reuse.gb36600", land_class=c, finding=finding))
-        scr.append("|".join(dict(m.parts[0][1])["metal"] for m in over_s))
-        itv.append("|".join(dict(m.parts[0][1])["metal"] for m in over_i))
+        at = np.flatnonzero(key == c)
+        _screen_class(c, by_class.get(c, []), {m: x[at] for m, x in metal.items()}, at, verdict, scr, itv, why)
     enc = encode_column(why)
     return pd.DataFrame({"exposure_class": cls.astype(object), "exposure_verdict": verdict,
                          "above_screening": scr, "above_intervention": itv,
-                         "exposure_reason": [render(m, "en", tables) for m in enc], "exposure_reason_msg": enc})
+                         "exposure_reason": render_column(enc, "en", tables), "exposure_reason_msg": enc})
+
+
+def _screen_class(c: str, rows: list, metal: dict, at: np.ndarray, verdict: np.ndarray, scr: np.ndarray,
+                  itv: np.ndarray, why: np.ndarray) -> None:
+    """:func:`gb36600_screening` of the plots ``at`` of one land class ``c`` (``rows``: its values of
+    ``gb36600_values.csv``, ``metal``: those plots' metals). Plots with a metal above a value get
+    their own message (it names the values); the others one message per pattern of metals
+    checked and skipped."""
+    m = len(at)
+    checked = np.zeros(m, bool)
+    skipped = np.zeros((m, len(rows)), bool)
+    over = np.zeros(m, bool)
+    for j, r in enumerate(rows):
+        x = metal[r.metal]
+        if not np.isfinite(r.screening_mg_kg):
+            skipped[:, j] = np.isfinite(x)
+            continue
+        finite = np.isfinite(x)
+        checked |= finite
+        over |= finite & ((x > r.intervention_mg_kg) | (x > r.screening_mg_kg))
+    skip_msg = {j: _skipped_metal(r.metal, r.note) for j, r in enumerate(rows) if not np.isfinite(r.screening_mg_kg)}
+    made = {}
+    for p in range(m):
+        if over[p]:
+            verdict[at[p]], scr[at[p]], itv[at[p]], why[at[p]] = _screen_plot(c, rows, metal, p, skipped[p], skip_msg)
+            continue
+        pattern = (bool(checked[p]), tuple(np.flatnonzero(skipped[p]).tolist()))
+        if pattern not in made:
+            finding = Message.of("reuse.gb36600_allowed" if pattern[0] else "reuse.gb36600_none")
+            if pattern[1]:
+                finding += Message.of("reuse.gb36600_skipped", metals=_joined([skip_msg[j] for j in pattern[1]]))
+            made[pattern] = ("allowed" if pattern[0] else "not_assessed",
+                             Message.of("reuse.gb36600", land_class=c, finding=finding))
+        verdict[at[p]], why[at[p]] = made[pattern]
+
+
+def _screen_plot(c: str, rows: list, metal: dict, p: int, skipped: np.ndarray, skip_msg: dict):
+    """Verdict, metals above screening, metals above intervention and message of one plot with a
+    metal above a GB 36600 value."""
+    over_s, over_i = [], []
+    for r in rows:
+        x = metal[r.metal][p]
+        if not np.isfinite(r.screening_mg_kg) or not np.isfinite(x):
+            continue
+        if x > r.intervention_mg_kg:
+            over_i.append(Message.of("reuse.gb36600_intervention", metal=r.metal, value=float(x),
+                                     limit=float(r.intervention_mg_kg)))
+        elif x > r.screening_mg_kg:
+            over_s.append(Message.of("reuse.gb36600_screening", metal=r.metal, value=float(x),
+                                     limit=float(r.screening_mg_kg)))
+    if over_i:
+        verdict = "cover_layer"
+        finding = Message.of("reuse.gb36600_cover", over=_joined(over_i + over_s))
+    else:
+        verdict = "site_assessment"
+        finding = Message.of("reuse.gb36600_assess", over=_joined(over_s))
+        if all(dict(m.parts[0][1])["metal"] == "as" for m in over_s):
+            finding += Message.of("reuse.gb36600_background")
+    if skipped.any():
+        finding += Message.of("reuse.gb36600_skipped", metals=_joined([skip_msg[j] for j in np.flatnonzero(skipped)]))
+    return (verdict, "|".join(dict(m.parts[0][1])["metal"] for m in over_s),
+            "|".join(dict(m.parts[0][1])["metal"] for m in over_i), Message.of("reuse.gb36600", land_class=c,
+                                                                             finding=finding))
 
 
 def _rule_messages(rule_id: np.ndarray, text: np.ndarray, rule_set: str, tables: Tables) -> dict:
@@ -264,6 +297,12 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         language at the edges (a rule of the rule set as in the plan's option reasons,
         ``opt.policy_rule``); ``''`` where the text came without a message (a plan table or
         PV yields written before their message columns existed).
+
+    Notes
+    -----
+    Every column is computed as an array over the plot × re-use rows (plot-major); the
+    per-hectare PV figures once per (site yield, PV share) pair, a cover's NPV once per
+    (re-use, soil carbon) pair, each distinct reason message once.
     """
     tables = tables or load_tables()
     P = plots.reset_index(drop=True)
@@ -297,114 +336,228 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     cost_opt = ro["cost_option"].fillna("").astype(str).to_numpy()
     est = np.nan_to_num(parameter_for_rows(tables, cost_opt, "establishment_cost_cny_ha"))
     ann = np.nan_to_num(parameter_for_rows(tables, cost_opt, "annual_cost_cny_ha"))
-    reuse_rows = list(ro.itertuples(index=False))
-    plan_rows = {}
-    if plan_table is not None:
-        wanted = set(ro["biomass_option"].fillna("").astype(str)) - {""}
-        keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "reason_msg", "electricity_mwh_ha_yr",
-                            "avoided_electricity_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr",
-                            "npv_vs_baseline_cny_ha") if c in plan_table]
-        sub = plan_table.loc[plan_table["option_id"].isin(wanted), keep]
-        plan_rows = {(r["plot_id"], r["option_id"]): r for r in sub.to_dict("records")}
-    # the exposure checks as plain lists (one row per plot), read row by row below
-    exposure = {c: gb36600_screening(P, c, tables)[["exposure_class", "exposure_verdict", "exposure_reason",
-                                                    "exposure_reason_msg"]]
-                .to_dict("list") for c in ("first", "second", "")}
-    grazing, no_rule = Message.of("reuse.grazing"), Message.of("reuse.allowed_norule")
+    K = len(ro)
+    if n == 0 or K == 0:
+        return pd.DataFrame([], columns=REUSE_COLUMNS)
+    # every column is an array over the rows plot × re-use (plot-major: row i·K + k)
+    g = _Grid(n, K)
+    st_r, rid_r, txt_r = st.T.ravel(), rid.T.ravel(), txt.T.ravel()
+    pv_share = ro["pv_area_share"].to_numpy()
+    cover_share = ro["cover_area_share"].to_numpy()
+    bio_opt = np.array([b or "" for b in ro["biomass_option"]], dtype=object)
+    exp_cls = np.array([c or "" for c in ro["exposure_class"]], dtype=object)
+    plan_at, plan_cols = _plan_rows(plan_table, P["plot_id"].to_numpy(object), bio_opt, g)
+    allowed, reason, rmsg = _refusals(g, st_r, rid_r, txt_r, rule_msg, ro["grazing"].to_numpy(object) == "yes",
+                                      cls.astype(object), bio_opt, plan_at, plan_cols)
+    pvc = _pv_columns(allowed & (pv_share[g.k] > 0), g, yields, pv_msg, pv_share, horizon_yr, discount_rate,
+                      tables, tariff_cny_kwh)
+    soc = np.where(allowed, soc_rate[g.i] * cover_share[g.k], 0.0)
+    cash_npv = _cover_npv(allowed, g, soc, est * cover_share, ann * cover_share, horizon_yr, discount_rate,
+                          carbon_price_cny_t)
+    bio_el, bio_av, bio_net, bio_npv = _biomass_figures(allowed & (bio_opt[g.k] != "") & (plan_at >= 0), g,
+                                                        plan_at, plan_cols, ro["biomass_area_share"].to_numpy())
+    pv = pvc.pop("pv")
+    electricity = np.where(allowed, np.where(pv, pvc.pop("pv_el"), 0.0) + bio_el, 0.0)
+    avoided = np.where(allowed, np.where(pv, pvc.pop("pv_av"), 0.0) + bio_av, 0.0)
+    net = np.where(allowed, (avoided - bio_av) + soc + bio_net, 0.0)
+    # own cash flows against doing nothing: the baseline's NPV is given up on the PV/cover share
+    replaced = pv_share[g.k] + np.where(pv_share[g.k] == 0, cover_share[g.k], 0.0)
+    replaced = np.where(replaced < 1.0, replaced, 1.0)
+    npv_vs = np.where(allowed, pvc.pop("pv_npv") + cash_npv + bio_npv - replaced * base_npv[g.i], np.nan)
+    # PV rows whose yield is not computed: no figures, the note says why
+    no_yield = np.flatnonzero(pv & ~np.isfinite(pvc["specific_yield_kwh_kwp_yr"]))
     allowed_msg, not_computed = Message.of("reuse.allowed"), Message.of("reuse.pv_not_computed")
+    for j in no_yield:
+        note, note_msg = pvc["pv_note"][j], pvc["pv_note_msg"][j]
+        reason[j] = "allowed; " + (note or "PV yield not computed")
+        rmsg[j] = (allowed_msg + Message.decode(note_msg) if is_encoded(note_msg) else
+                   None if note else allowed_msg + not_computed)
+    for a in (electricity, avoided, net, npv_vs):
+        a[no_yield] = np.nan
+    ok = allowed.copy()
+    ok[no_yield] = False
+    _rule_reasons(ok, st_r, rid_r, txt_r, rule_msg, reason, rmsg)
 
-    rows, pv_rows = [], {}
-    for i in range(n):
-        pid = P["plot_id"].iat[i]
-        yld = float(yields["specific_yield_kwh_kwp_yr"].iat[i])
-        for k, r in enumerate(reuse_rows):
-            out = {"plot_id": pid, "land_use": lu[i], "soil_class": cls[i], "reuse_id": r.option_id,
-                   "reuse_name": r.name_en, "reuse_name_zh": r.name_zh, "policy_family": r.policy_family,
-                   "policy_status": st[k, i], "policy_rule": rid[k, i], "pv_area_share": r.pv_area_share,
-                   "cover": r.cover, "cover_area_share": r.cover_area_share,
-                   "biomass_option": r.biomass_option or "", "biomass_area_share": r.biomass_area_share,
-                   "habitat_area_share": r.habitat_area_share, "public_access": r.public_access,
-                   "labour": r.labour, "solar_zone": "", "ghi_kwh_m2_yr": np.nan,
-                   "specific_yield_kwh_kwp_yr": np.nan, "pv_mwp_ha": 0.0, "electricity_mwh_ha_yr": 0.0,
-                   "avoided_co2_t_ha_yr": 0.0, "soc_co2e_t_ha_yr": 0.0, "net_co2e_t_ha_yr": 0.0,
-                   "npv_vs_baseline_cny_ha": np.nan, "pv_capex_cny_ha": 0.0, "pv_note": "", "note": r.note,
-                   "pv_note_msg": ""}
-            # reason_msg: the reason as a message ('' where a given text came without one)
-            allowed, reason, rmsg = True, "", None
-            if st[k, i] == "forbidden":
-                allowed, reason, rmsg = False, txt[k, i], rule_msg.get((rid[k, i], txt[k, i]))
-            elif r.grazing == "yes" and cls[i] == "strict_control":
-                allowed, rmsg = False, grazing
-                reason = render(rmsg, "en")
-            plan_row = plan_rows.get((pid, r.biomass_option)) if r.biomass_option else None
-            if allowed and r.biomass_option:
-                if plan_row is None:
-                    allowed, rmsg = False, Message.of("reuse.plan_option_missing", option=r.biomass_option)
-                    reason = render(rmsg, "en")
-                elif not bool(plan_row["applicable"]):
-                    allowed, reason = False, f"{r.biomass_option}: {plan_row['reason']}"
-                    why = plan_row.get("reason_msg", "")
-                    rmsg = (Message.of("reuse.option_reason", option=r.biomass_option, reason=Message.decode(why))
-                            if is_encoded(why) else None)
-            cash = np.zeros(horizon_yr)
-            if allowed:
-                if r.pv_area_share > 0:
-                    out.update(solar_zone=yields["solar_zone"].iat[i], ghi_kwh_m2_yr=yields["ghi_kwh_m2_yr"].iat[i],
-                               specific_yield_kwh_kwp_yr=yld, pv_note=yields["pv_note"].iat[i],
-                               pv_note_msg=pv_msg[i])
-                    key = (yld, r.pv_area_share)  # plots of one PV site share their per-hectare figures
-                    pv = pv_rows.get(key)
-                    if pv is None:
-                        pv = pv_rows[key] = solar.pv_per_hectare([yld], [r.pv_area_share], horizon_yr,
-                                                                 discount_rate, tables, tariff_cny_kwh).iloc[0]
-                    out.update(pv_mwp_ha=pv["pv_mwp_ha"], electricity_mwh_ha_yr=pv["electricity_mwh_ha_yr"],
-                               avoided_co2_t_ha_yr=pv["avoided_co2_t_ha_yr"], pv_capex_cny_ha=pv["pv_capex_cny_ha"])
-                    pv_npv = pv["pv_npv_cny_ha"]
-                else:
-                    pv_npv = 0.0
-                soc = soc_rate[i] * r.cover_area_share
-                cash -= ann[k] * r.cover_area_share
-                cash[0] -= est[k] * r.cover_area_share
-                cash += carbon_price_cny_t * max(soc, 0.0)
-                bio_npv = bio_el = bio_av = bio_net = 0.0
-                if plan_row is not None:
-                    s = r.biomass_area_share
-                    bio_el = s * np.nan_to_num(float(plan_row.get("electricity_mwh_ha_yr", np.nan)))
-                    bio_av = s * np.nan_to_num(float(plan_row.get("avoided_electricity_co2e_t_ha_yr", np.nan)))
-                    bio_net = s * np.nan_to_num(float(plan_row.get("net_co2e_vs_baseline_t_ha_yr", np.nan)))
-                    bio_npv = s * float(plan_row.get("npv_vs_baseline_cny_ha", np.nan))
-                out["electricity_mwh_ha_yr"] += bio_el
-                out["avoided_co2_t_ha_yr"] += bio_av
-                out["soc_co2e_t_ha_yr"] = soc
-                pv_av = out["avoided_co2_t_ha_yr"] - bio_av
-                out["net_co2e_t_ha_yr"] = pv_av + soc + bio_net
-                # own cash flows against doing nothing: the baseline's NPV is given up on the PV/cover share
-                share_replaced = min(1.0, r.pv_area_share + (r.cover_area_share if r.pv_area_share == 0 else 0.0))
-                out["npv_vs_baseline_cny_ha"] = (pv_npv + npv(cash, discount_rate) + bio_npv
-                                                 - share_replaced * base_npv[i])
-                if r.pv_area_share > 0 and not np.isfinite(yld):
-                    note = yields["pv_note"].iat[i]
-                    reason = "allowed; " + (note or "PV yield not computed")
-                    rmsg = (allowed_msg + Message.decode(pv_msg[i]) if is_encoded(pv_msg[i]) else
-                            None if note else allowed_msg + not_computed)
-                    for c in ("electricity_mwh_ha_yr", "avoided_co2_t_ha_yr", "net_co2e_t_ha_yr",
-                              "npv_vs_baseline_cny_ha"):
-                        out[c] = np.nan
-                else:
-                    reason = (txt[k, i] or render(no_rule, "en")) if st[k, i] else ""
-                    rmsg = (rule_msg.get((rid[k, i], txt[k, i])) if txt[k, i] else no_rule) if st[k, i] else None
-            out["allowed"] = allowed
-            out["reason"] = reason
-            out["reason_msg"] = "" if rmsg is None else rmsg.encode()
-            if allowed:
-                ex = exposure[r.exposure_class or ""]
-                out.update(exposure_class=ex["exposure_class"][i], exposure_verdict=ex["exposure_verdict"][i],
-                           exposure_reason=ex["exposure_reason"][i], exposure_reason_msg=ex["exposure_reason_msg"][i])
-            else:
-                out.update(exposure_class=r.exposure_class or "", exposure_verdict="", exposure_reason="",
-                           exposure_reason_msg="")
-            rows.append(out)
-    return pd.DataFrame(rows, columns=REUSE_COLUMNS)
+    def tiled(col):
+        return np.tile(ro[col].to_numpy(), n)
+
+    out = {
+        "plot_id": P["plot_id"].to_numpy()[g.i], "land_use": lu[g.i], "soil_class": cls.astype(object)[g.i],
+        "reuse_id": tiled("option_id"), "reuse_name": tiled("name_en"), "reuse_name_zh": tiled("name_zh"),
+        "policy_family": tiled("policy_family"), "allowed": allowed, "policy_status": st_r,
+        "policy_rule": rid_r, "reason": reason, "pv_area_share": tiled("pv_area_share"), "cover": tiled("cover"),
+        "cover_area_share": tiled("cover_area_share"), "biomass_option": bio_opt[g.k],
+        "biomass_area_share": tiled("biomass_area_share"), "habitat_area_share": tiled("habitat_area_share"),
+        "public_access": tiled("public_access"), "labour": tiled("labour"), **pvc,
+        "electricity_mwh_ha_yr": electricity, "avoided_co2_t_ha_yr": avoided, "soc_co2e_t_ha_yr": soc,
+        "net_co2e_t_ha_yr": net, "npv_vs_baseline_cny_ha": npv_vs, "note": tiled("note"),
+        "reason_msg": encode_column(rmsg), **_exposure_columns(P, allowed, exp_cls, g, tables),
+    }
+    return pd.DataFrame(out, columns=REUSE_COLUMNS)
+
+
+class _Grid:
+    """The rows plot × re-use of :func:`evaluate_reuse` (plot-major): ``i`` the plot and ``k`` the
+    re-use of each row."""
+
+    def __init__(self, n: int, k: int):
+        self.n, self.K, self.size = n, k, n * k
+        self.i = np.repeat(np.arange(n), k)
+        self.k = np.tile(np.arange(k), n)
+
+
+def _plan_rows(plan_table, pids: np.ndarray, bio_opt: np.ndarray, g: _Grid) -> tuple[np.ndarray, dict]:
+    """Position of each row's biomass option in the plan's rows of those options (``-1``: no such
+    row; of a repeated row the last), and those rows' columns."""
+    plan_at = np.full(g.size, -1)
+    if plan_table is None:
+        return plan_at, {}
+    keep = [c for c in ("plot_id", "option_id", "applicable", "reason", "reason_msg", "electricity_mwh_ha_yr",
+                        "avoided_electricity_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr",
+                        "npv_vs_baseline_cny_ha") if c in plan_table]
+    sub = plan_table.loc[plan_table["option_id"].isin(set(bio_opt) - {""}), keep].reset_index(drop=True)
+    for k in np.flatnonzero(bio_opt != ""):
+        rows_b = sub.loc[sub["option_id"] == bio_opt[k]]
+        rows_b = rows_b.loc[~rows_b["plot_id"].duplicated(keep="last")]
+        at = pd.Index(rows_b["plot_id"]).get_indexer(pids)
+        plan_at[k::g.K] = np.where(at >= 0, rows_b.index.to_numpy()[np.maximum(at, 0)], -1)
+    return plan_at, {c: sub[c].to_numpy(object) for c in keep}
+
+
+def _refusals(g: _Grid, st, rid, txt, rule_msg: dict, grazing_use: np.ndarray, cls: np.ndarray,
+              bio_opt: np.ndarray, plan_at: np.ndarray, plan_cols: dict):
+    """Rows not allowed and why, in order: a forbidding rule, grazing on strict-control land, the
+    plan's option missing or not applicable. Returns ``allowed``, ``reason``, ``rmsg`` (the reason
+    as a :class:`Message`, None where a text came without one)."""
+    allowed = np.ones(g.size, bool)
+    reason = np.full(g.size, "", dtype=object)
+    rmsg = np.full(g.size, None, dtype=object)
+    forbidden = st == "forbidden"
+    allowed[forbidden] = False
+    reason[forbidden] = txt[forbidden]
+    rmsg[forbidden] = [rule_msg.get(key) for key in zip(rid[forbidden], txt[forbidden], strict=True)]
+    grazed = ~forbidden & grazing_use[g.k] & (cls[g.i] == "strict_control")
+    grazing = Message.of("reuse.grazing")
+    allowed[grazed], rmsg[grazed], reason[grazed] = False, grazing, render(grazing, "en")
+    has_bio = bio_opt[g.k] != ""
+    missing = allowed & has_bio & (plan_at < 0)
+    for k in np.flatnonzero(bio_opt != ""):
+        rows_k = np.flatnonzero(missing & (g.k == k))
+        if len(rows_k):
+            m = Message.of("reuse.plan_option_missing", option=bio_opt[k])
+            allowed[rows_k], rmsg[rows_k], reason[rows_k] = False, m, render(m, "en")
+    found = np.flatnonzero(allowed & has_bio & (plan_at >= 0))
+    refused = found[[not bool(a) for a in plan_cols["applicable"][plan_at[found]]]] if len(found) else found
+    made = {}
+    for j in refused:
+        b, at = bio_opt[g.k[j]], plan_at[j]
+        reason[j] = f"{b}: {plan_cols['reason'][at]}"
+        why = plan_cols["reason_msg"][at] if "reason_msg" in plan_cols else ""
+        if is_encoded(why) and (b, why) not in made:
+            made[b, why] = Message.of("reuse.option_reason", option=b, reason=Message.decode(why))
+        rmsg[j] = made[b, why] if is_encoded(why) else None
+    allowed[refused] = False
+    return allowed, reason, rmsg
+
+
+def _pv_columns(pv: np.ndarray, g: _Grid, yields: pd.DataFrame, pv_msg: np.ndarray, pv_share: np.ndarray,
+                horizon_yr: int, discount_rate: float, tables: Tables, tariff_cny_kwh) -> dict:
+    """The PV columns of the rows ``pv`` (allowed, with a PV share): the plot's site yield and note,
+    and the per-hectare figures of :func:`agriremed.stages.solar.pv_per_hectare`, computed once per
+    (yield, PV share) pair (plots of one PV site share them). Also ``pv`` and the figures used
+    further: ``pv_el``, ``pv_av``, ``pv_npv``."""
+    ip = g.i[pv]
+    out = {"solar_zone": np.full(g.size, "", dtype=object), "ghi_kwh_m2_yr": np.full(g.size, np.nan),
+           "specific_yield_kwh_kwp_yr": np.full(g.size, np.nan), "pv_mwp_ha": np.zeros(g.size),
+           "pv_capex_cny_ha": np.zeros(g.size), "pv_note": np.full(g.size, "", dtype=object),
+           "pv_note_msg": np.full(g.size, "", dtype=object), "pv": pv, "pv_el": np.zeros(g.size),
+           "pv_av": np.zeros(g.size), "pv_npv": np.zeros(g.size)}
+    out["solar_zone"][pv] = yields["solar_zone"].to_numpy(object)[ip]
+    out["ghi_kwh_m2_yr"][pv] = yields["ghi_kwh_m2_yr"].to_numpy(float)[ip]
+    yld = out["specific_yield_kwh_kwp_yr"]
+    yld[pv] = yields["specific_yield_kwh_kwp_yr"].astype(float).to_numpy()[ip]
+    out["pv_note"][pv] = yields["pv_note"].to_numpy(object)[ip]
+    out["pv_note_msg"][pv] = pv_msg[ip]
+    at = np.flatnonzero(pv)
+    key = np.stack([yld[at].view(np.int64), pv_share[g.k[at]].astype(float).view(np.int64)], axis=1)
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    for u, f in enumerate(first):
+        j = at[f]
+        r = solar.pv_per_hectare([yld[j]], [pv_share[g.k[j]]], horizon_yr, discount_rate, tables,
+                                 tariff_cny_kwh).iloc[0]
+        rows = at[inv == u]
+        for col, name in (("pv_mwp_ha", "pv_mwp_ha"), ("pv_el", "electricity_mwh_ha_yr"),
+                          ("pv_av", "avoided_co2_t_ha_yr"), ("pv_capex_cny_ha", "pv_capex_cny_ha"),
+                          ("pv_npv", "pv_npv_cny_ha")):
+            out[col][rows] = r[name]
+    return out
+
+
+def _cover_npv(allowed: np.ndarray, g: _Grid, soc: np.ndarray, est: np.ndarray, ann: np.ndarray, horizon_yr: int,
+               discount_rate: float, carbon_price_cny_t: float) -> np.ndarray:
+    """NPV of a cover's own cash flows (establishment in year 1, yearly cost, soil carbon sold) of
+    the allowed rows [CNY ha⁻¹], once per (re-use, soil carbon) pair; ``est``, ``ann`` per re-use,
+    already scaled by its cover share."""
+    out = np.zeros(g.size)
+    at = np.flatnonzero(allowed)
+    keys, inv = np.unique(np.stack([g.k[at], soc[at].view(np.int64)], axis=1), axis=0, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    for u, (k, bits) in enumerate(keys):
+        s = np.int64(bits).view(np.float64)
+        cash = np.zeros(horizon_yr)
+        cash -= ann[k]
+        cash[0] -= est[k]
+        cash += carbon_price_cny_t * max(s, 0.0)
+        out[at[inv == u]] = npv(cash, discount_rate)
+    return out
+
+
+def _biomass_figures(rows: np.ndarray, g: _Grid, plan_at: np.ndarray, plan_cols: dict, share: np.ndarray):
+    """Electricity, avoided CO₂, net CO₂e and NPV against the baseline of the plan's biomass option
+    scaled by the re-use's biomass share, on the ``rows`` that read a plan row (zero elsewhere)."""
+    out = [np.zeros(g.size) for _ in range(4)]
+    if not rows.any():
+        return out
+    at, s = plan_at[rows], share[g.k[rows]]
+
+    def number(col):
+        v = plan_cols.get(col)
+        return np.full(len(at), np.nan) if v is None else np.array([float(x) for x in v[at]])
+
+    out[0][rows] = s * np.nan_to_num(number("electricity_mwh_ha_yr"))
+    out[1][rows] = s * np.nan_to_num(number("avoided_electricity_co2e_t_ha_yr"))
+    out[2][rows] = s * np.nan_to_num(number("net_co2e_vs_baseline_t_ha_yr"))
+    out[3][rows] = s * number("npv_vs_baseline_cny_ha")
+    return out
+
+
+def _rule_reasons(ok: np.ndarray, st, rid, txt, rule_msg: dict, reason: np.ndarray, rmsg: np.ndarray) -> None:
+    """Reasons of the allowed rows ``ok``: the deciding rule's text (a rule without one: allowed,
+    no rule), none where no rule applies. Fills ``reason`` and ``rmsg``."""
+    ruled = ok & np.array([bool(s) for s in st])
+    with_text = ruled & np.array([bool(t) for t in txt])
+    reason[with_text] = txt[with_text]
+    rmsg[with_text] = [rule_msg.get(key) for key in zip(rid[with_text], txt[with_text], strict=True)]
+    no_rule = Message.of("reuse.allowed_norule")
+    no_text = ruled & ~with_text
+    reason[no_text], rmsg[no_text] = render(no_rule, "en"), no_rule
+    reason[ok & ~ruled], rmsg[ok & ~ruled] = "", None
+
+
+def _exposure_columns(P: pd.DataFrame, allowed: np.ndarray, exp_cls: np.ndarray, g: _Grid, tables: Tables) -> dict:
+    """The GB 36600 check of the allowed rows for their re-use's intended use (others: the class only)."""
+    out = {"exposure_class": exp_cls[g.k].copy(), "exposure_verdict": np.full(g.size, "", dtype=object),
+           "exposure_reason": np.full(g.size, "", dtype=object),
+           "exposure_reason_msg": np.full(g.size, "", dtype=object)}
+    for c in dict.fromkeys(exp_cls):
+        rows = np.flatnonzero(allowed & (exp_cls[g.k] == c))
+        if len(rows):
+            need, at = np.unique(g.i[rows], return_inverse=True)  # only the plots with such a row
+            ex = gb36600_screening(P.iloc[need], c, tables)
+            for col, v in out.items():
+                v[rows] = ex[col].to_numpy(object)[np.asarray(at).ravel()]
+    return out
 
 
 def _holds(value, op: str, threshold) -> bool:
@@ -448,12 +601,7 @@ def score_service(row, service: str, tables: Tables | None = None, lang: str = "
     (0, 'economics not assessed')
     """
     tables = tables or load_tables()
-
-    def build():
-        r = tables.opportunity_rules.sort_values(["service", "order"], kind="stable")
-        return {sv: list(g.itertuples(index=False)) for sv, g in r.groupby("service", sort=False)}
-
-    for r in tables.memo("opportunity_rules_by_service", build).get(service, []):
+    for r in _rules_by_service(tables).get(service, []):
         var = r.variable
         if var == "*":
             value = None
@@ -496,21 +644,82 @@ def opportunity_matrix(reuse: pd.DataFrame, tables: Tables | None = None, lang: 
     """
     tables = tables or load_tables()
     sel = reuse.loc[reuse["allowed"].astype(bool) & reuse["land_use"].isin(list(land_uses))]
-    rows = []
-    for _, r in sel.iterrows():
-        d = r.to_dict()
-        d["npv_cny_ha"] = d.get("npv_vs_baseline_cny_ha", np.nan)
-        out = {"plot_id": d["plot_id"], "reuse_id": d["reuse_id"],
-               "reuse_name": d["reuse_name"] if lang == "en" else d["reuse_name_zh"]}
-        total = 0
-        for s in SERVICES:
-            sc, why = score_service(d, s, tables, lang)
-            out[f"score_{s}"] = sc
-            out[f"why_{s}"] = why
-            total += sc
-        out["score_total"] = total
-        rows.append(out)
-    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    if sel.empty:
+        return pd.DataFrame([], columns=MATRIX_COLUMNS)
+    sel = sel.assign(npv_cny_ha=sel["npv_vs_baseline_cny_ha"] if "npv_vs_baseline_cny_ha" in sel else np.nan)
+    out = {"plot_id": sel["plot_id"].to_numpy(), "reuse_id": sel["reuse_id"].to_numpy(),
+           "reuse_name": sel["reuse_name" if lang == "en" else "reuse_name_zh"].to_numpy()}
+    total = np.zeros(len(sel), dtype=np.int64)
+    why = {}
+    for s in SERVICES:
+        out[f"score_{s}"], why[f"why_{s}"] = _score_column(sel, s, tables, lang)
+        total += out[f"score_{s}"]
+    out["score_total"] = total
+    return pd.DataFrame({**out, **why}, columns=MATRIX_COLUMNS)
+
+
+def _score_column(rows: pd.DataFrame, service: str, tables: Tables, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`score_service` of every row of ``rows`` for one service: each rule, in order, tested
+    on the whole column (first rule that holds wins); its reason filled in with each row's values."""
+    n = len(rows)
+    score = np.zeros(n, dtype=np.int64)
+    text = np.full(n, "", dtype=object)
+    open_ = np.ones(n, bool)
+    for r in _rules_by_service(tables).get(service, []):
+        if not open_.any():
+            break
+        holds = open_.copy() if r.variable == "*" else open_ & _holds_column(rows, r.variable, r.op, r.threshold)
+        if not holds.any():
+            continue
+        open_ &= ~holds
+        score[holds] = int(r.score)
+        text[holds] = _reason_texts(rows, np.flatnonzero(holds), r.reason_en if lang == "en" else r.reason_zh)
+    return score, text
+
+
+def _rules_by_service(tables: Tables) -> dict:
+    def build():
+        r = tables.opportunity_rules.sort_values(["service", "order"], kind="stable")
+        return {sv: list(g.itertuples(index=False)) for sv, g in r.groupby("service", sort=False)}
+
+    return tables.memo("opportunity_rules_by_service", build)
+
+
+def _holds_column(rows: pd.DataFrame, var: str, op: str, threshold) -> np.ndarray:
+    """:func:`_holds` of column ``var`` of every row (a missing column: NaN, as ``row.get``)."""
+    if var not in rows.columns:
+        return np.full(len(rows), _holds(np.nan, op, threshold))
+    col = rows[var]
+    if op in (">=", ">", "<", "<=") and pd.api.types.is_float_dtype(col.dtype):
+        try:
+            y = float(threshold)
+        except (TypeError, ValueError):
+            return np.zeros(len(rows), bool)
+        x = col.to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            cmp = {">=": x >= y, ">": x > y, "<": x < y, "<=": x <= y}[op]
+        return np.isfinite(x) & cmp
+    # other columns and operators: each distinct value tested once
+    codes, uniques = pd.factorize(col.to_numpy(object), use_na_sentinel=False)
+    return np.array([_holds(u, op, threshold) for u in uniques], dtype=bool)[codes]
+
+
+def _reason_texts(rows: pd.DataFrame, at: np.ndarray, template: str) -> list[str]:
+    """``template`` filled in with the values of the rows ``at`` (as :func:`score_service`: the
+    template as written when a field is missing or does not fit)."""
+    names = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template) if f}
+    if not names:
+        return [template] * len(at)
+    if not names <= set(rows.columns):
+        return [template] * len(at)
+    cols = {k: rows[k].to_numpy(object)[at] for k in names}
+    out = []
+    for j in range(len(at)):
+        try:
+            out.append(template.format(**{k: v[j] for k, v in cols.items()}))
+        except (KeyError, ValueError):
+            out.append(template)
+    return out
 
 
 def reuse_for_plan(result, weather_file=None, tariff_cny_kwh: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -549,7 +758,7 @@ def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for 
 
 
 #: In-memory plans with more plots than this get no soft re-use tables from :func:`for_plan`
-#: (the per-row evaluation is not vectorised: about 2 s per 1 000 plots). It is above the most
+#: (nine rows per plot are held in memory beside the plan). It is above the most
 #: plots the command line plans in one go (:func:`agriremed.engine.stream.chunk_size_for`, 7 166 without
 #: draws); larger inputs are planned in chunks, and chunked runs
 #: (:func:`agriremed.engine.stream.plan_stream`) write the tables chunk by chunk.
