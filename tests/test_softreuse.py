@@ -339,3 +339,14 @@ def test_reuse_rows_of_three_plots_by_hand(tables):
         assert [x[f"score_{s}"] for s in softreuse.SERVICES] == [
             softreuse.score_service(d, s, tables)[0] for s in softreuse.SERVICES]
         assert x["score_total"] == sum(x[f"score_{s}"] for s in softreuse.SERVICES)
+
+
+def test_a_plan_without_the_reuse_option_says_it_is_not_available(sample_plots_path):
+    # a run restricted to some options has no poplar rows: the poplar re-use is refused with the
+    # missing-option reason on the five plots where the land rules would allow it, nothing fails
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, options=["do_nothing", "miscanthus"]))
+    t = softreuse.for_plan(p)[0]
+    missing = t.loc[t["reason"] == "the plan's option poplar_src is not available"]
+    assert len(t) == 144
+    assert sorted(missing["plot_id"]) == ["GD-SG-15", "GS-BY-16", "HN-CS-04", "HN-XT-02", "YN-LP-12"]
+    assert set(missing["reuse_id"]) == {"poplar"} and not missing["allowed"].any()

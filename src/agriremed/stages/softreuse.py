@@ -419,6 +419,8 @@ def _plan_rows(plan_table, pids: np.ndarray, bio_opt: np.ndarray, g: _Grid) -> t
     for k in np.flatnonzero(bio_opt != ""):
         rows_b = sub.loc[sub["option_id"] == bio_opt[k]]
         rows_b = rows_b.loc[~rows_b["plot_id"].duplicated(keep="last")]
+        if rows_b.empty:  # the option is not in the plan (a run restricted to some options)
+            continue
         at = pd.Index(rows_b["plot_id"]).get_indexer(pids)
         plan_at[k::g.K] = np.where(at >= 0, rows_b.index.to_numpy()[np.maximum(at, 0)], -1)
     return plan_at, {c: sub[c].to_numpy(object) for c in keep}
