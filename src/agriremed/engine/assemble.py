@@ -136,13 +136,10 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
 
 def _reasons_of_output_rows(cols: dict, tables: Tables) -> np.ndarray:
     """The English ``reason`` of the rows a portfolio run writes (``text_rows="recommended"``):
-    each plot's recommended row and the rows of the options the soft re-use table reads
-    (``reuse_options.csv`` ``biomass_option``); ``None`` elsewhere (``reason_msg`` is kept)."""
-    oid = _frames.obj(cols["option_id"])
-    reuse = getattr(tables, "reuse_options", None)
-    read = set() if reuse is None else set(reuse["biomass_option"].dropna().astype(str)) - {""}
-    rows = np.flatnonzero(cols["recommended"].to_numpy(bool) | np.isin(oid, list(read)))
-    out = np.full(len(oid), None, dtype=object)
+    each plot's recommended row; ``None`` elsewhere (``reason_msg`` is kept, and soft re-use
+    renders the reasons it quotes from it)."""
+    rows = np.flatnonzero(cols["recommended"].to_numpy(bool))
+    out = np.full(len(cols["recommended"]), None, dtype=object)
     if len(rows):
         out[rows] = render_column(_frames.obj(cols["reason_msg"])[rows], "en", tables)
     return out

@@ -429,8 +429,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         either way, and the skipped tables are empty.
     text_rows : {"all", "recommended"}
         Plan rows whose sentences (``reason``, ``why_<criterion>``) are rendered: every row,
-        or only each plot's recommended row and the rows the soft re-use table reads
-        (portfolio runs that write only those rows; :func:`agriremed.engine.stream.plan_stream`
+        or only each plot's recommended row (portfolio runs that write only those rows;
+        :func:`agriremed.engine.stream.plan_stream`
         with ``plan_rows="recommended"``). Elsewhere ``reason`` is ``None`` but its message
         ``reason_msg`` is kept, and ``why_<criterion>`` and its message are empty. Numbers,
         ranks, the summary and its recommendation are the same either way.

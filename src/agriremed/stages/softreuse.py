@@ -348,7 +348,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     exp_cls = np.array([c or "" for c in ro["exposure_class"]], dtype=object)
     plan_at, plan_cols = _plan_rows(plan_table, P["plot_id"].to_numpy(object), bio_opt, g)
     allowed, reason, rmsg = _refusals(g, st_r, rid_r, txt_r, rule_msg, ro["grazing"].to_numpy(object) == "yes",
-                                      cls.astype(object), bio_opt, plan_at, plan_cols)
+                                      cls.astype(object), bio_opt, plan_at, plan_cols, tables)
     pvc = _pv_columns(allowed & (pv_share[g.k] > 0), g, yields, pv_msg, pv_share, horizon_yr, discount_rate,
                       tables, tariff_cny_kwh)
     soc = np.where(allowed, soc_rate[g.i] * cover_share[g.k], 0.0)
@@ -427,7 +427,7 @@ def _plan_rows(plan_table, pids: np.ndarray, bio_opt: np.ndarray, g: _Grid) -> t
 
 
 def _refusals(g: _Grid, st, rid, txt, rule_msg: dict, grazing_use: np.ndarray, cls: np.ndarray,
-              bio_opt: np.ndarray, plan_at: np.ndarray, plan_cols: dict):
+              bio_opt: np.ndarray, plan_at: np.ndarray, plan_cols: dict, tables: Tables | None = None):
     """Rows not allowed and why, in order: a forbidding rule, grazing on strict-control land, the
     plan's option missing or not applicable. Returns ``allowed``, ``reason``, ``rmsg`` (the reason
     as a :class:`Message`, None where a text came without one)."""
@@ -453,11 +453,14 @@ def _refusals(g: _Grid, st, rid, txt, rule_msg: dict, grazing_use: np.ndarray, c
     made = {}
     for j in refused:
         b, at = bio_opt[g.k[j]], plan_at[j]
-        reason[j] = f"{b}: {plan_cols['reason'][at]}"
         why = plan_cols["reason_msg"][at] if "reason_msg" in plan_cols else ""
-        if is_encoded(why) and (b, why) not in made:
-            made[b, why] = Message.of("reuse.option_reason", option=b, reason=Message.decode(why))
-        rmsg[j] = made[b, why] if is_encoded(why) else None
+        if not is_encoded(why):  # a plan table with English reasons only
+            reason[j], rmsg[j] = f"{b}: {plan_cols['reason'][at]}", None
+            continue
+        if (b, why) not in made:  # the plan's reason message, rendered here (the plan renders it only for its output rows)
+            m = Message.of("reuse.option_reason", option=b, reason=Message.decode(why))
+            made[b, why] = (m, render(m, "en", tables))
+        rmsg[j], reason[j] = made[b, why]
     allowed[refused] = False
     return allowed, reason, rmsg
 
