@@ -18,6 +18,15 @@ from agriremed.io.synthetic import synthetic_plots
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
+def _bench_module(name: str):
+    """A script of ``bench/`` imported as a module (the folder is on the path only meanwhile)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(BENCH))
+
+
 @pytest.fixture(scope="module")
 def bench():
     sys.path.insert(0, str(BENCH))
@@ -120,11 +129,7 @@ def test_main_writes_results(bench, tmp_path):
 
 
 def test_bench_plan_still_runs(capsys):
-    sys.path.insert(0, str(BENCH))
-    try:
-        mod = importlib.import_module("bench_plan")
-    finally:
-        sys.path.remove(str(BENCH))
+    mod = _bench_module("bench_plan")
     mod.main(sizes=(5,))
     assert "plots/s" in capsys.readouterr().out
 
@@ -149,11 +154,7 @@ def test_default_plan_command_memory_is_set_by_the_budget_not_the_input(tmp_path
 
 
 def test_memory_model_points_are_measured_in_fresh_processes(tmp_path):
-    sys.path.insert(0, str(BENCH))
-    try:
-        bm = importlib.import_module("bench_memory")
-    finally:
-        sys.path.remove(str(BENCH))
+    bm = _bench_module("bench_memory")
     row = bm.model_point(20, 10)
     assert (row["plots"], row["draws"]) == (20, 10)
     assert row["estimate_mb"] == pytest.approx(350 + 10 * 0.005 + 20 * (0.30 + 10 * 0.0035))
@@ -162,11 +163,7 @@ def test_memory_model_points_are_measured_in_fresh_processes(tmp_path):
 
 def test_bench_outputs_splits_the_command_time(tmp_path):
     """bench_outputs times each part of a chunked plan command; the parts add up to the total."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        B = importlib.import_module("bench_outputs")
-    finally:
-        sys.path.remove(str(BENCH))
+    B = _bench_module("bench_outputs")
     r = B.measure(40, seed=2, chunk_size=20, workdir=tmp_path)
     assert r["plots"] == 40
     assert all(r[p] > 0 for p in B.PHASES)  # every part ran (2 chunks: validated, planned, written)

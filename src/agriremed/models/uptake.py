@@ -341,9 +341,8 @@ def outside_validity_range(ranges, variables, n: int) -> np.ndarray:
     if not ranges:
         return np.full(n, np.nan)
     out = np.zeros(n, bool)
-    for var, (lo, hi) in ranges.items():
-        x = variables.get(var, np.full(n, np.nan))
-        out |= (x < lo) | (x > hi)
+    for _, bad in range_violations(ranges, variables, n):
+        out |= bad
     return out.astype(float)
 
 

@@ -598,7 +598,7 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
                          "ghi": g, "temp": np.round(t, 1)})[ok]
     codes, uniq = pd.factorize(pd.MultiIndex.from_frame(keys))
     uniq = [(float(a), float(b), float(c), float(d), wind) for a, b, c, d in uniq]
-    new = [k for k in dict.fromkeys(uniq) if k not in memo]
+    new = [k for k in uniq if k not in memo]
     if new:
         a = np.array([k[:4] for k in new], float).reshape(-1, 4)
         r = _site_yields(a[:, 0], a[:, 1], a[:, 2], a[:, 3], wind, tables, progress)
