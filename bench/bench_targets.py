@@ -21,6 +21,11 @@ measurement is ``bench/bench_memory.py`` (the default ``agriremed plan FILE --ou
     scenario (``--latency-repeat`` calls after one warm-up, median in ms) with the tables
     loaded once: the same seed every call (the draw caches are warm, as in the dashboards)
     and a new seed every call (every parameter drawn again); also deterministic.
+(d) **Engine against its kernels** — ``bench/bench_kernels.py`` in a fresh interpreter: the
+    whole plan of ``--kernel-plots`` synthetic plots against the time spent inside the
+    ``agriremed.models`` kernels during that plan (deterministic, and with the default draws
+    on a tenth of the plots), the stand-in for "within 3× of a bare-numpy kernel of the
+    whole pipeline" (see that script for what the ratio does and does not mean).
 
 Writes ``results_targets.csv`` (one row per measurement, with the system load and CPU
 count: the machine may be shared, which slows the times but not the memory) and
@@ -53,6 +58,7 @@ DEFAULT_PORTFOLIO_SIZES = (10_000, 100_000)
 PORTFOLIO_CHUNK = 5_000
 DEFAULT_MC_PLOTS = 1_000
 LATENCY_REPEAT = 20
+DEFAULT_KERNEL_PLOTS = 10_000
 #: Size of the extrapolated deterministic portfolio (target of the issue: ≤ 20 s, ≤ 4 096 MB).
 TARGET_SIZE = 1_000_000
 FIELDS = ("target", "measurement", "plots", "draws", "seconds", "plots_per_s", "latency_ms", "peak_mb",
@@ -138,7 +144,33 @@ def portfolio_run(n: int) -> dict:
     return bench_portfolio.run_size_in_subprocess(n, PORTFOLIO_CHUNK, "auto")
 
 
-def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_sizes=()) -> list[dict]:
+def kernel_runs(n: int, workdir: Path) -> list[dict]:
+    """``bench_kernels.py`` on ``n`` plots deterministically and on ``n // 10`` plots with the
+    default draws, each in a fresh interpreter; rows of target (d)."""
+    import agriremed
+
+    rows = []
+    for plots, draws in ((n, 0), (max(n // 10, 1), agriremed.Scenario().mc_draws)):
+        out = workdir / f"kernels_{plots}_{draws}"
+        cmd = [sys.executable, str(HERE / "bench_kernels.py"), "--plots", str(plots), "--draws", str(draws),
+               "--chunk-size", str(min(plots, PORTFOLIO_CHUNK if draws == 0 else 1_000)), "--out", str(out)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+        with open(out / "results_kernels.csv", newline="", encoding="utf-8") as f:
+            total = [r for r in csv.DictReader(f) if r["module"] == "all kernels"][0]
+        plan_s, kernel_s = float(total["plan_s"]), float(total["kernel_s"])
+        rows.append({"target": "d", "measurement": "whole plan (summary + recommended rows, in memory) against "
+                     f"the time inside the models/ kernels during it: {plan_s / kernel_s:.1f}× "
+                     f"({kernel_s:.2f} s in {int(total['calls']):,} kernel calls)", "plots": plots, "draws": draws,
+                     "seconds": plan_s, "plots_per_s": plots / plan_s, "kind": "measured",
+                     "load_avg_1min": float(total["load_avg_1min"]),
+                     "note": "bench_kernels.py; arithmetic left in stages/ counts as engine time"})
+    return rows
+
+
+def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_sizes=(),
+            kernel_plots: int = 0) -> list[dict]:
     """All measurements as rows of ``results_targets.csv``."""
     import agriremed
 
@@ -182,6 +214,10 @@ def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_size
         for r in latency(repeat):
             rows.append({"target": "c", **r})
             print(_line(rows[-1]), flush=True)
+    if kernel_plots:
+        for r in kernel_runs(kernel_plots, workdir):
+            rows.append(r)
+            print(_line(r), flush=True)
     today, nproc = _dt.date.today().isoformat(), os.cpu_count()
     return [{**dict.fromkeys(FIELDS, ""), **r, "date": today, "nproc": nproc,
              "agriremed_version": agriremed.__version__} for r in rows]
@@ -237,6 +273,8 @@ def main(argv=None) -> list[dict]:
                     help="plots of the default-command run (b); 0 skips it")
     ap.add_argument("--latency-repeat", type=int, default=LATENCY_REPEAT,
                     help="one-plot plans per latency setting (c); 0 skips them")
+    ap.add_argument("--kernel-plots", type=int, default=DEFAULT_KERNEL_PLOTS,
+                    help="plots of the engine-against-kernels runs (d; a tenth with draws); 0 skips them")
     ap.add_argument("--out", type=Path, default=HERE, help="folder of the results (default bench/)")
     ap.add_argument("--workdir", type=Path, default=None,
                     help="folder for the generated tables and plan outputs (default: a temporary folder)")
@@ -244,7 +282,7 @@ def main(argv=None) -> list[dict]:
     workdir = a.workdir or Path(tempfile.mkdtemp(prefix="agriremed-bench-targets-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"load {load_average():.1f} on {os.cpu_count()} CPUs; outputs in {workdir}", flush=True)
-    rows = measure(a.det_sizes, a.mc_plots, a.latency_repeat, workdir, a.portfolio_sizes)
+    rows = measure(a.det_sizes, a.mc_plots, a.latency_repeat, workdir, a.portfolio_sizes, a.kernel_plots)
     a.out.mkdir(parents=True, exist_ok=True)
     path = a.out / "results_targets.csv"
     if a.append and path.exists():

@@ -174,3 +174,42 @@ def test_bench_outputs_splits_the_command_time(tmp_path):
     from agriremed.io.validate import validate_plots
 
     assert stream.validate_plots is validate_plots
+
+
+def test_bench_kernels_times_the_kernels_and_puts_them_back(tmp_path):
+    """bench_kernels wraps every models/ function where the stages bound it, times only the
+    outermost calls, and restores the originals; the kernels' time is a part of the plan's."""
+    K = _bench_module("bench_kernels")
+    import agriremed.models.duration as md
+    import agriremed.stages.duration as sd
+
+    before = (md.package_reduction, sd.package_reduction)
+    timer = K.KernelTimer().install()
+    try:
+        assert sd.package_reduction is md.package_reduction  # one wrapper for both bindings
+        assert sd.package_reduction.__wrapped_kernel__ is before[0]
+    finally:
+        timer.restore()
+    assert (md.package_reduction, sd.package_reduction) == before
+
+    def inner(x):
+        return x + 1
+
+    inner.__module__ = "agriremed.models.fake"
+    t = K.KernelTimer()
+    wrapped_inner = t._wrap(inner)
+
+    def outer(x):
+        return wrapped_inner(x) * 2
+
+    outer.__module__ = "agriremed.models.fake"
+    assert t._wrap(outer)(1) == 4 and wrapped_inner(1) == 2
+    assert t.calls["fake"] == 2  # outer (inner inside it not counted again) and inner on its own
+
+    rows = K.main(["--plots", "30", "--draws", "0", "--chunk-size", "20", "--out", str(tmp_path)])
+    total = rows[-1]
+    assert total["module"] == "all kernels" and total["plots"] == 30
+    assert 0 < total["kernel_s"] < total["plan_s"]
+    assert total["calls"] == sum(r["calls"] for r in rows[:-1])
+    assert total["ratio"] == pytest.approx(total["plan_s"] / total["kernel_s"])
+    assert (tmp_path / "results_kernels.csv").read_text(encoding="utf-8").count("\n") == len(rows) + 1

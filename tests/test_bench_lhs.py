@@ -77,7 +77,7 @@ def test_targets_extrapolate_and_tabulate(mods, tmp_path, monkeypatch):
     monkeypatch.setattr(T, "portfolio_run", lambda n: dict(chunk_size=10_000, plan_s=1.0, plots_per_s=float(n),
                                                             peak_rss_mb=200.0, load_avg_1min=1.0, n_planned=n))
     rows = T.main(["--det-sizes", "100", "400", "--mc-plots", "30", "--latency-repeat", "0", "--portfolio-sizes",
-                   "--out", str(tmp_path), "--workdir", str(tmp_path / "w")])
+                   "--kernel-plots", "0", "--out", str(tmp_path), "--workdir", str(tmp_path / "w")])
     est = next(r for r in rows if r["kind"] == "estimate")
     # 400 plots in 4 s -> 10^6 plots in 4 * 10^6 / 400 = 10 000 s; memory of the largest size
     assert est["plots"] == 1_000_000 and est["seconds"] == pytest.approx(10_000.0) and est["peak_mb"] == 350.0
@@ -88,10 +88,19 @@ def test_targets_extrapolate_and_tabulate(mods, tmp_path, monkeypatch):
     md = (tmp_path / "results_targets.md").read_text(encoding="utf-8")
     assert "| a | deterministic plan command, all options evaluated (extrapolated) | 1 000 000 | 0 | 10 000.0 | 100 |" in md
     more = T.main(["--det-sizes", "--mc-plots", "0", "--latency-repeat", "0", "--portfolio-sizes", "500",
-                   "--append", "--out", str(tmp_path), "--workdir", str(tmp_path / "w")])
+                   "--kernel-plots", "0", "--append", "--out", str(tmp_path), "--workdir", str(tmp_path / "w")])
     assert [r["target"] for r in more] == ["a"] * 4 + ["b"]  # appended row sorted among the (a) rows
     assert more[3]["plots"] == 500 and more[3]["plots_per_s"] == 500.0 and more[0]["seconds"] == 2.0
     assert "planning only" in (tmp_path / "results_targets.md").read_text(encoding="utf-8")
+
+
+def test_engine_against_kernels_rows(mods, tmp_path):
+    _, T = mods
+    rows = T.kernel_runs(20, tmp_path)
+    assert [(r["target"], r["plots"], r["draws"]) for r in rows] == [("d", 20, 0), ("d", 2, 500)]
+    for r in rows:
+        ratio = float(r["measurement"].split(": ")[1].split("×")[0])
+        assert ratio > 1 and r["seconds"] > 0 and r["plots_per_s"] == pytest.approx(r["plots"] / r["seconds"])
 
 
 def test_one_plot_latency_is_measured(mods):
