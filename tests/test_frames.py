@@ -69,3 +69,30 @@ def test_per_distinct_calls_once_per_distinct_combination_and_keeps_none_apart_f
     assert out.tolist() == ["x-1", "y-1", "x-1", "None-2", "nan-2", "x-2"]
     assert len(calls) == 5  # (x,1) once although it appears twice
     assert _frames.per_distinct(fn, np.array([], dtype=object)).tolist() == []
+
+
+@pytest.mark.parametrize("n_draws", [1, 2, 3, 199, 200, 500, 1000])
+def test_sorted_row_percentiles_are_numpys_bit_for_bit(n_draws):
+    rng = np.random.default_rng(n_draws)
+    rows = [rng.lognormal(size=(40, n_draws)),                       # continuous
+            rng.integers(0, 4, size=(40, n_draws)).astype(float),   # many ties
+            rng.normal(size=(40, n_draws)) * 1e6,
+            np.where(rng.random((40, n_draws)) < 0.1, np.inf, rng.random((40, n_draws)))]  # some infinite draws
+    for x in rows:
+        for q in [(10, 50, 90), (5, 95), (0, 100), (2.5, 97.5), (33.3,)]:
+            with np.errstate(invalid="ignore"):
+                expected = np.percentile(x, q, axis=1)
+            got = _frames.sorted_row_percentiles(np.sort(x, axis=1), q)
+            assert got.shape == expected.shape
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_sorted_row_percentiles_hand_computed():
+    # 5 draws 1…5: virtual index 4·q/100 → q10 at 0.4: 1 + 0.4·(2 − 1) = 1.4; q50 at 2: 3;
+    # q90 at 3.6 (weight ≥ 0.5: 5 − (5 − 4)·0.4 = 4.6)
+    got = _frames.sorted_row_percentiles(np.array([[1.0, 2.0, 3.0, 4.0, 5.0]]))
+    np.testing.assert_allclose(got[:, 0], [1.4, 3.0, 4.6], rtol=0, atol=1e-15)
+    # rows with undefined draws keep nanpercentile's answer in row_percentiles
+    x = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [1.0, np.nan, 3.0, np.nan, 5.0], [np.nan] * 5])
+    np.testing.assert_allclose(_frames.row_percentiles(x)[:, 1], [1.4, 3.0, 4.6])
+    assert np.isnan(_frames.row_percentiles(x)[:, 2]).all()

@@ -14,7 +14,8 @@ import pandas as pd
 
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
            "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
-           "per_distinct", "format_unique", "texts_by_code", "row_percentiles"]
+           "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
+           "sorted_row_percentiles"]
 
 
 def obj(values) -> np.ndarray:
@@ -358,12 +359,42 @@ def _constant_row_percentiles(v: np.ndarray, n: int, q) -> np.ndarray:
     return out
 
 
+def sorted_row_percentiles(s: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
+    """Percentiles ``q`` of every row of ``s`` (rows × draws), each row sorted ascending, no NaN.
+
+    Bit for bit ``np.percentile(s, q, axis=1)`` (its default "linear" method: virtual index
+    (n − 1)·q/100, neighbours clipped to the row, and numpy's two-sided linear interpolation),
+    read from the sorted rows instead of partitioning a transposed copy: several times faster
+    on rows of a few hundred draws. (Sorting and partitioning may order −0.0 and +0.0
+    differently, so a row holding both may give a zero of the other sign, equal in value.)
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(q), rows)``.
+    """
+    n = s.shape[1]
+    vi = (n - 1) * np.true_divide(np.asarray(q, dtype=float), 100)
+    prev, nxt = np.floor(vi), np.floor(vi) + 1
+    above, below = vi >= n - 1, vi < 0
+    prev[above] = nxt[above] = -1
+    prev[below] = nxt[below] = 0
+    pi, ni = prev.astype(np.intp), nxt.astype(np.intp)
+    g = (vi - pi)[:, None]
+    a, b = s[:, pi].T, s[:, ni].T
+    with np.errstate(invalid="ignore"):  # inf − inf in a row of infinite draws, as numpy's own
+        diff = b - a
+        out = a + diff * g
+        np.subtract(b, diff * (1 - g), out=out, where=g >= 0.5)
+    return out
+
+
 def row_percentiles(draws: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
     """Percentiles ``q`` of every row of ``draws`` (rows × draws), ignoring NaN draws.
 
     The same numbers as ``np.nanpercentile(draws, q, axis=1)`` (NaN for a row without
     any defined draw, without its warning), but rows without NaN go through one
-    vectorised ``np.percentile``: only rows with some undefined draws take the slow
+    vectorised sort (:func:`sorted_row_percentiles`): only rows with some undefined draws take the slow
     row-by-row path.
 
     A row that is one value repeated (a view made by ``np.broadcast_to``) gives that value
@@ -382,7 +413,7 @@ def row_percentiles(draws: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
     some = nan.any(axis=1)
     full = ~some
     if full.any():
-        out[:, full] = np.percentile(draws[full], q, axis=1)
+        out[:, full] = sorted_row_percentiles(np.sort(draws[full], axis=1), q)
     part = some & ~nan.all(axis=1)
     if part.any():  # rare: a few draws undefined
         out[:, part] = np.nanpercentile(draws[part], q, axis=1)

@@ -614,7 +614,9 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
             out[c] = spread(v, None if c == "target_basis" else np.nan)
         if draws_years is not None:
             mx = np.fmax.reduceat(np.where(np.isinf(draws_years), _BIG, draws_years), starts, axis=0)
-            q = np.percentile(mx, [10, 50, 90], axis=1)
+            whole = ~np.isnan(mx).any(axis=1)  # a row with an undefined draw has undefined percentiles
+            q = np.full((3, len(mx)), np.nan)
+            q[:, whole] = _frames.sorted_row_percentiles(np.sort(mx[whole], axis=1), (10, 50, 90))
             q = np.where(q >= _BIG, np.inf, q)
             out["years_p10"], out["years_p50"], out["years_p90"] = (spread(v) for v in q)
             for h in HORIZONS:
