@@ -29,11 +29,7 @@ def _bench_module(name: str):
 
 @pytest.fixture(scope="module")
 def bench():
-    sys.path.insert(0, str(BENCH))
-    try:
-        yield importlib.import_module("bench_portfolio"), importlib.import_module("duration_kernel")
-    finally:
-        sys.path.remove(str(BENCH))
+    return _bench_module("bench_portfolio"), _bench_module("duration_kernel")
 
 
 @pytest.fixture(scope="module")
