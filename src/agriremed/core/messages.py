@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import functools
 import json
+from json.encoder import encode_basestring as _json_str
 import math
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -72,7 +73,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Message:
     """A message: one or more parts, each a code with its parameters.
 
@@ -84,6 +85,8 @@ class Message:
     """
 
     parts: tuple = ()
+    #: The encoded text, computed on first use (:meth:`encode`; messages are immutable).
+    _encoded: str | None = field(default=None, init=False, repr=False)
 
     def __eq__(self, other) -> bool:
         # equal when the encoded texts are equal: -0.0 and 0.0 print differently, so they differ
@@ -95,8 +98,9 @@ class Message:
     @classmethod
     def of(cls, code: str, **params) -> Message:
         """One-part message ``code`` with ``params`` (values: text, numbers or booleans)."""
-        items = [(k, v if type(v) in _PLAIN_TYPES else _plain(v)) for k, v in params.items()]
-        items.sort()
+        items = sorted(params.items())  # names are unique: values are never compared
+        if not all(type(v) in _PLAIN_TYPES for _, v in items):
+            items = [(k, _plain(v)) for k, v in items]
         return cls(((code if type(code) is str else str(code), tuple(items)),))
 
     def __add__(self, other: Message) -> Message:
@@ -117,10 +121,9 @@ class Message:
 
         The text starts with ``[``, so a spreadsheet never reads it as a formula.
         """
-        text = self.__dict__.get("_encoded")
+        text = self._encoded
         if text is None:
-            text = json.dumps(self._items(), ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=True) if self.parts else ""
+            text = _encode_parts(self.parts) if self.parts else ""
             object.__setattr__(self, "_encoded", text)  # computed once: messages are immutable
         return text
 
@@ -161,8 +164,59 @@ class Message:
 
 
 _PLAIN = (str, float, int, bool, type(None))
-#: The same as a set, for the membership test of :meth:`Message.of`.
-_PLAIN_TYPES = frozenset(_PLAIN)
+#: Parameter types :meth:`Message.of` keeps as they are (the plain types and a nested message).
+_PLAIN_TYPES = frozenset(_PLAIN) | {Message}
+
+#: JSON options of the encoded text (compact; NaN and infinities as JavaScript writes them).
+_JSON = {"ensure_ascii": False, "separators": (",", ":"), "allow_nan": True}
+#: JSON text of the constants (json's own spelling).
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _json_float(x: float) -> str:
+    """A float as :func:`json.dumps` writes it (``repr``; ``NaN``, ``Infinity``, ``-Infinity``)."""
+    if x != x:
+        return "NaN"
+    if x in (math.inf, -math.inf):
+        return "Infinity" if x > 0 else "-Infinity"
+    return float.__repr__(x)
+
+
+def _json_value(v) -> str:
+    """A parameter value as JSON text, exactly as :func:`json.dumps` with :data:`_JSON` writes it
+    inside a message; a nested message as its own encoded text (``[]`` when empty)."""
+    t = type(v)
+    if t is str:
+        return _json_str(v)
+    if t is Message:
+        return v.encode() or "[]"
+    if t is float:
+        return _json_float(v)
+    if t is int:
+        return int.__repr__(v)
+    if t is bool or v is None:
+        return _JSON_CONSTANTS[v]
+    if isinstance(v, Message):
+        return v.encode() or "[]"
+    return json.dumps(v, **_JSON)  # any other value as json writes it (or its error)
+
+
+def _encode_parts(parts: tuple) -> str:
+    """Encoded text of message parts: the bytes of ``json.dumps(Message(parts)._items(), **_JSON)``,
+    assembled from each value's JSON text so that a nested message's (cached) encoding is reused
+    rather than serialised again inside every message that holds it."""
+    out = []
+    for part in parts:
+        code, params = part
+        if not params:
+            out.append(f"[{_json_value(code)}]")
+            continue
+        names = [k for k, _ in params]
+        if not all(type(k) is str for k in names) or len(set(names)) < len(names):
+            return json.dumps(Message(parts)._items(), **_JSON)  # keys json converts or merges
+        body = ",".join([f"{_json_str(k)}:{_json_value(v)}" for k, v in params])
+        out.append(f"[{_json_value(code)},{{{body}}}]")
+    return f"[{','.join(out)}]"
 
 
 def _plain(v):
