@@ -171,13 +171,14 @@ _PLAIN_TYPES = frozenset(_PLAIN) | {Message}
 _JSON = {"ensure_ascii": False, "separators": (",", ":"), "allow_nan": True}
 #: JSON text of the constants (json's own spelling).
 _JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+_INFINITIES = (math.inf, -math.inf)
 
 
 def _json_float(x: float) -> str:
     """A float as :func:`json.dumps` writes it (``repr``; ``NaN``, ``Infinity``, ``-Infinity``)."""
     if x != x:
         return "NaN"
-    if x in (math.inf, -math.inf):
+    if x in _INFINITIES:
         return "Infinity" if x > 0 else "-Infinity"
     return float.__repr__(x)
 
@@ -188,8 +189,6 @@ def _json_value(v) -> str:
     t = type(v)
     if t is str:
         return _json_str(v)
-    if t is Message:
-        return v.encode() or "[]"
     if t is float:
         return _json_float(v)
     if t is int:
@@ -202,20 +201,34 @@ def _json_value(v) -> str:
 
 
 def _encode_parts(parts: tuple) -> str:
-    """Encoded text of message parts: the bytes of ``json.dumps(Message(parts)._items(), **_JSON)``,
-    assembled from each value's JSON text so that a nested message's (cached) encoding is reused
-    rather than serialised again inside every message that holds it."""
+    """Encoded text of message parts: the bytes of ``json.dumps(Message(parts)._items(), **_JSON)``.
+
+    The text is assembled from each value's JSON text, so that a nested message's (cached)
+    encoding is reused rather than serialised again inside every message that holds it; the
+    common values (text, nested message, float) are written inline.
+    """
     out = []
-    for part in parts:
-        code, params = part
+    for code, params in parts:
         if not params:
             out.append(f"[{_json_value(code)}]")
             continue
-        names = [k for k, _ in params]
-        if not all(type(k) is str for k in names) or len(set(names)) < len(names):
-            return json.dumps(Message(parts)._items(), **_JSON)  # keys json converts or merges
-        body = ",".join([f"{_json_str(k)}:{_json_value(v)}" for k, v in params])
-        out.append(f"[{_json_value(code)},{{{body}}}]")
+        fields = []
+        for k, v in params:
+            t = type(v)
+            if t is str:
+                text = _json_str(v)
+            elif t is Message:
+                text = v.encode() or "[]"
+            elif t is float and v == v and v not in _INFINITIES:
+                text = float.__repr__(v)
+            else:
+                text = _json_value(v)
+            if type(k) is not str:  # a name json converts (a number, null …)
+                return json.dumps(Message(parts)._items(), **_JSON)
+            fields.append(f"{_json_str(k)}:{text}")
+        if len(fields) > 1 and len({k for k, _ in params}) < len(fields):  # a name twice: json keeps one
+            return json.dumps(Message(parts)._items(), **_JSON)
+        out.append(f"[{_json_value(code)},{{{','.join(fields)}}}]")
     return f"[{','.join(out)}]"
 
 
