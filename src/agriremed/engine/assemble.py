@@ -287,13 +287,12 @@ def _title(metals: str) -> str:
 
 
 def _cleanup_text(row) -> Message:
-    """The clean-up clause of a recommendation as a message."""
+    """The clean-up clause of a recommendation as a message (``row.years_text``: the years as
+    :func:`agriremed.stages.duration.cleanup_years_text` writes them)."""
     metals = _title(row.target_metals)
     goal = "food_limit_target" if getattr(row, "target_basis", "") == "food_limit" else "screening_value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
-    kind = getattr(row, "option_kind", "")
-    text = duration_mod.cleanup_years_text([y], [kind], [row.target_metals or ""])[0]
-    if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
+    if row.years_text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
         return Message.of("rec.stabilises")
     if np.isnan(y):
         return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
@@ -331,8 +330,14 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
                                 "years_p90", "option_kind") if c in b]
 
     def cleanup(sel):
-        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
-                             *(b[c][sel] for c in cleanup_cols))
+        cols = [b[c][sel] for c in cleanup_cols]
+        p50, ytt = b["years_p50"][sel], b["years_to_target"][sel]
+        kinds = b["option_kind"][sel] if "option_kind" in b else np.full(len(p50), "", dtype=object)
+        text = duration_mod.cleanup_years_text(np.where(np.isnan(p50), ytt, p50), kinds,
+                                               [t or "" for t in b["target_metals"][sel]])
+        names = (*cleanup_cols, "years_text")
+        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(names, v)))),
+                                    *cols, text)
 
     def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts
         idx = np.flatnonzero(sel)
