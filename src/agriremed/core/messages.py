@@ -103,8 +103,10 @@ class Message:
     def of(cls, code: str, **params) -> Message:
         """One-part message ``code`` with ``params`` (values: text, numbers or booleans)."""
         items = sorted(params.items())  # names are unique: values are never compared
-        if not all(type(v) in _PLAIN_TYPES for _, v in items):
-            items = [(k, _plain(v)) for k, v in items]
+        for _, v in items:
+            if type(v) not in _PLAIN_TYPES:  # a value to convert (a numpy number …)
+                items = [(k, _plain(v)) for k, v in items]
+                break
         return cls(((code if type(code) is str else str(code), tuple(items)),))
 
     def __add__(self, other: Message) -> Message:
@@ -642,8 +644,10 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
             if name is None:
                 continue
             v = values[name]
-            if type(v) is Message:  # a nested message (empty: no text)
-                pieces.append(_render_message(v, lang, tables, memo) if v.parts else "")
+            if type(v) is Message:  # a nested message (empty: no text), each object rendered once
+                hit = memo.get(id(v)) if memo is not None else None
+                pieces.append(hit[1] if hit is not None else _render_message(v, lang, tables, memo) if v.parts
+                              else "")
             elif plain:
                 pieces.append(format(v, spec))
             else:
@@ -652,7 +656,7 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
                 fmt.params = values
                 pieces.append(fmt.format_field(v, spec))
         out.append("".join(pieces))
-    text = _template("_sep", lang).join(out)
+    text = out[0] if len(out) == 1 else _template("_sep", lang).join(out)
     if memo is not None:
         memo[id(message)] = (message, text)  # the object is held, so its id is not reused
     return text
