@@ -42,14 +42,14 @@ import contextlib
 import functools
 import gc
 import json
-from json.encoder import encode_basestring as _json_str
 import math
 import re
 import string
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
+from json.encoder import encode_basestring as _json_str  # json's own text escaping (ensure_ascii=False)
 from pathlib import Path
-import threading
 
 import numpy as np
 import pandas as pd
