@@ -6,6 +6,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import agriremed
 from agriremed.core import i18n, messages
@@ -158,3 +160,105 @@ def test_translate_frame_renders_message_columns(small_plan):
     # a table without the message column (an older plan.csv) is still translated from English
     old = translate_frame(pd.DataFrame({"reason": ["file not found: plots.csv", np.nan]}), "zh")
     assert old["reason"].tolist()[0] == "找不到文件：plots.csv"
+
+
+# --------------------------------------------------------------------------- encoder equality
+
+
+def _reference_encoding(m: Message) -> str:
+    """The encoding as one ``json.dumps`` of the whole message (nested messages serialised again)."""
+    return json.dumps(m._items(), ensure_ascii=False, separators=(",", ":"), allow_nan=True) if m.parts else ""
+
+
+_names = st.text(st.characters(codec="utf-8"), max_size=6)
+_floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                    st.sampled_from([0.0, -0.0, 1e16, 1e-7, 0.1, -475.0, float("nan"), -float("inf")]))
+_scalars = st.one_of(_names, _floats, st.integers(-2**70, 2**70), st.booleans(), st.none(),
+                     st.sampled_from(["成都", 'say "hi"', "back\\slash", "tab\tnl\n", "\x00\x1f", "\ud800", "é🙂"]))
+
+
+def _messages(values):
+    part = st.tuples(_names, st.dictionaries(_names, values, max_size=4))
+    return st.lists(part, max_size=3).map(
+        lambda ps: Message(tuple((c, tuple(sorted(p.items()))) for c, p in ps)))
+
+
+_values = st.recursive(_scalars, lambda inner: st.one_of(inner, _messages(inner)), max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(m=_messages(_values), share=st.booleans())
+def test_encoding_assembled_from_parts_is_byte_identical_to_one_json_dump(m, share):
+    # a nested message encoded first (as when it is shared by many rows) gives the same text
+    if share:
+        for _, params in m.parts:
+            for _, v in params:
+                if isinstance(v, Message):
+                    v.encode()
+    assert m.encode() == _reference_encoding(m)
+    assert Message.of("x", nested=m).encode() == _reference_encoding(Message.of("x", nested=m))
+    if m:
+        assert Message.decode(m.encode()).encode() == m.encode() or any(
+            isinstance(v, float) and v != v for _, p in m.parts for _, v in p)
+
+
+def _outcome(encode, m):
+    try:
+        return encode(m)
+    except TypeError as exc:
+        return type(exc)
+
+
+def test_encoding_of_values_json_would_convert_is_json_s():
+    # numpy scalars put into a message directly, tuples, non-text names, a name twice: json's text
+    # (or json's error, for a value json cannot write)
+    cases = [Message((("c", (("a", np.float64(0.1)), ("b", np.float64("nan")))),)),
+             Message((("c", (("b", np.int64(-3)),)),)),
+             Message((("c", (("t", (1, "x", None)), ("m", {"k": [1.5, float("inf")]}))),)),
+             Message((("c", ((2, "one"), (None, 2.0), (False, True), (1.5, 0))),)),
+             Message((("c", (("a", 1), ("a", Message.of("n", v=-0.0)))),)),
+             Message((("c", ()), ("d", (("e", Message()),)))),
+             Message((("c", (("s", {1, 2}),)),)),
+             Message.of("rec.npv", money=Message.of("money.cny_ha", cny=messages.printed(-0.4)), years=20)]
+    for m in cases:
+        assert _outcome(Message.encode, m) == _outcome(_reference_encoding, m), m
+    assert cases[0].encode() == '[["c",{"a":0.1,"b":NaN}]]'
+    assert _outcome(Message.encode, cases[1]) is TypeError
+    assert cases[3].encode() == '[["c",{"2":"one","null":2.0,"false":true,"1.5":0}]]'
+    assert cases[4].encode() == '[["c",{"a":[["n",{"v":-0.0}]]}]]'
+    assert cases[5].encode() == '[["c"],["d",{"e":[]}]]'
+    assert cases[-1].encode() == '[["rec.npv",{"money":[["money.cny_ha",{"cny":-0.0}]],"years":20}]]'
+
+
+def test_cycle_collection_is_paused_in_the_block_and_set_back_as_it_was():
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    with messages.cycle_collection_paused():
+        assert not gc.isenabled()
+        with messages.cycle_collection_paused():  # nested (another table built inside)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(_in_block()))
+        t.start()
+        t.join()
+        assert seen == [False] and not gc.isenabled()  # a thread's block ends, the outer one goes on
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with messages.cycle_collection_paused():
+            raise RuntimeError("a failing plan")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that turned the collector off keeps it off
+        with messages.cycle_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def _in_block() -> bool:
+    with messages.cycle_collection_paused():
+        return __import__("gc").isenabled()

@@ -246,3 +246,22 @@ def test_can_replan_says_what_replan_accepts(sample_plots_path, monkeypatch):
     lean = agriremed.plan(sample_plots_path, s, progress=False, detail=False)
     assert can_replan(lean, s.replace(weights={"economics": 1.0}))  # re-ranking needs no stage outputs
     assert not can_replan(lean, s.replace(horizon_yr=30))
+
+
+def test_text_columns_become_object_with_none_for_every_missing_marker():
+    from agriremed.engine.assemble import text_as_object
+
+    text = np.array(["a", "b"], dtype=object)
+    out = text_as_object({
+        "mixed": pd.Series(["x", None, np.nan, pd.NA, pd.NaT, np.datetime64("NaT"), np.float32("nan"), "y"]),
+        "text_only": pd.Series(np.resize(text, 8)),
+        "arrow": pd.Series(["p", None, "q", None, None, None, None, "r"], dtype="string"),
+        "reason": pd.Series(np.full(8, np.nan)),  # registered as text: all missing → None
+        "score": pd.Series(np.arange(8.0)),
+    })
+    assert out["mixed"].tolist() == ["x", None, None, None, None, None, None, "y"]
+    assert out["text_only"].tolist() == ["a", "b"] * 4
+    assert out["arrow"].tolist() == ["p", None, "q", None, None, None, None, "r"]
+    assert out["reason"].tolist() == [None] * 8
+    assert [str(out[c].dtype) for c in out] == ["object"] * 4 + ["float64"]
+    assert out["score"].tolist() == list(np.arange(8.0))

@@ -38,13 +38,17 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
 import math
 import re
 import string
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from importlib import resources
+from json.encoder import encode_basestring as _json_str  # json's own text escaping (ensure_ascii=False)
 from pathlib import Path
 
 import numpy as np
@@ -69,10 +73,11 @@ __all__ = [
     "printed",
     "Note",
     "text_of",
+    "cycle_collection_paused",
 ]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Message:
     """A message: one or more parts, each a code with its parameters.
 
@@ -84,6 +89,8 @@ class Message:
     """
 
     parts: tuple = ()
+    #: The encoded text, computed on first use (:meth:`encode`; messages are immutable).
+    _encoded: str | None = field(default=None, init=False, repr=False)
 
     def __eq__(self, other) -> bool:
         # equal when the encoded texts are equal: -0.0 and 0.0 print differently, so they differ
@@ -95,8 +102,11 @@ class Message:
     @classmethod
     def of(cls, code: str, **params) -> Message:
         """One-part message ``code`` with ``params`` (values: text, numbers or booleans)."""
-        items = [(k, v if type(v) in _PLAIN_TYPES else _plain(v)) for k, v in params.items()]
-        items.sort()
+        items = sorted(params.items())  # names are unique: values are never compared
+        for _, v in items:
+            if type(v) not in _PLAIN_TYPES:  # a value to convert (a numpy number …)
+                items = [(k, _plain(v)) for k, v in items]
+                break
         return cls(((code if type(code) is str else str(code), tuple(items)),))
 
     def __add__(self, other: Message) -> Message:
@@ -117,10 +127,9 @@ class Message:
 
         The text starts with ``[``, so a spreadsheet never reads it as a formula.
         """
-        text = self.__dict__.get("_encoded")
+        text = self._encoded
         if text is None:
-            text = json.dumps(self._items(), ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=True) if self.parts else ""
+            text = _encode_parts(self.parts) if self.parts else ""
             object.__setattr__(self, "_encoded", text)  # computed once: messages are immutable
         return text
 
@@ -161,8 +170,72 @@ class Message:
 
 
 _PLAIN = (str, float, int, bool, type(None))
-#: The same as a set, for the membership test of :meth:`Message.of`.
-_PLAIN_TYPES = frozenset(_PLAIN)
+#: Parameter types :meth:`Message.of` keeps as they are (the plain types and a nested message).
+_PLAIN_TYPES = frozenset(_PLAIN) | {Message}
+
+#: JSON options of the encoded text (compact; NaN and infinities as JavaScript writes them).
+_JSON = {"ensure_ascii": False, "separators": (",", ":"), "allow_nan": True}
+#: JSON text of the constants (json's own spelling).
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+_INFINITIES = (math.inf, -math.inf)
+
+
+def _json_float(x: float) -> str:
+    """A float as :func:`json.dumps` writes it (``repr``; ``NaN``, ``Infinity``, ``-Infinity``)."""
+    if x != x:
+        return "NaN"
+    if x in _INFINITIES:
+        return "Infinity" if x > 0 else "-Infinity"
+    return float.__repr__(x)
+
+
+def _json_value(v) -> str:
+    """A parameter value as JSON text, exactly as :func:`json.dumps` with :data:`_JSON` writes it
+    inside a message; a nested message as its own encoded text (``[]`` when empty)."""
+    t = type(v)
+    if t is str:
+        return _json_str(v)
+    if t is float:
+        return _json_float(v)
+    if t is int:
+        return int.__repr__(v)
+    if t is bool or v is None:
+        return _JSON_CONSTANTS[v]
+    if isinstance(v, Message):
+        return v.encode() or "[]"
+    return json.dumps(v, **_JSON)  # any other value as json writes it (or its error)
+
+
+def _encode_parts(parts: tuple) -> str:
+    """Encoded text of message parts: the bytes of ``json.dumps(Message(parts)._items(), **_JSON)``.
+
+    The text is assembled from each value's JSON text, so that a nested message's (cached)
+    encoding is reused rather than serialised again inside every message that holds it; the
+    common values (text, nested message, float) are written inline.
+    """
+    out = []
+    for code, params in parts:
+        if not params:
+            out.append(f"[{_json_value(code)}]")
+            continue
+        fields = []
+        for k, v in params:
+            t = type(v)
+            if t is str:
+                text = _json_str(v)
+            elif t is Message:
+                text = v.encode() or "[]"
+            elif t is float and v == v and v not in _INFINITIES:
+                text = float.__repr__(v)
+            else:
+                text = _json_value(v)
+            if type(k) is not str:  # a name json converts (a number, null …)
+                return json.dumps(Message(parts)._items(), **_JSON)
+            fields.append(f"{_json_str(k)}:{text}")
+        if len(fields) > 1 and len({k for k, _ in params}) < len(fields):  # a name twice: json keeps one
+            return json.dumps(Message(parts)._items(), **_JSON)
+        out.append(f"[{_json_value(code)},{{{','.join(fields)}}}]")
+    return f"[{','.join(out)}]"
 
 
 def _plain(v):
@@ -571,8 +644,10 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
             if name is None:
                 continue
             v = values[name]
-            if type(v) is Message:  # a nested message (empty: no text)
-                pieces.append(_render_message(v, lang, tables, memo) if v.parts else "")
+            if type(v) is Message:  # a nested message (empty: no text), each object rendered once
+                hit = memo.get(id(v)) if memo is not None else None
+                pieces.append(hit[1] if hit is not None else _render_message(v, lang, tables, memo) if v.parts
+                              else "")
             elif plain:
                 pieces.append(format(v, spec))
             else:
@@ -581,7 +656,7 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
                 fmt.params = values
                 pieces.append(fmt.format_field(v, spec))
         out.append("".join(pieces))
-    text = _template("_sep", lang).join(out)
+    text = out[0] if len(out) == 1 else _template("_sep", lang).join(out)
     if memo is not None:
         memo[id(message)] = (message, text)  # the object is held, so its id is not reused
     return text
@@ -619,6 +694,36 @@ def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
              _render_message(Message.decode(u), lang, tables, memo) if is_encoded(u) else
              render(u, lang, tables) for u in uniq]
     return np.array(texts + [""], dtype=object)[codes_]
+
+
+_PAUSE_LOCK = threading.Lock()
+_pause = {"depth": 0, "was_enabled": False}
+
+
+@contextlib.contextmanager
+def cycle_collection_paused():
+    """Pause Python's cyclic garbage collector while a table's messages are built.
+
+    A message holds only its parts, never itself or a message that holds it, so the messages
+    of a table form no reference cycles: reference counting frees them, and the cyclic
+    collector finds nothing among them. Yet the many small objects they allocate (tens of
+    thousands per thousand plots) make it run full passes over every object of the process,
+    which costs more than building the messages. The collector is paused for the block and
+    set back as it was when the outermost block ends (blocks may nest or run in several
+    threads); nothing is kept or freed differently.
+    """
+    with _PAUSE_LOCK:
+        if _pause["depth"] == 0:
+            _pause["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pause["depth"] += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _pause["depth"] -= 1
+            if _pause["depth"] == 0 and _pause["was_enabled"]:
+                gc.enable()
 
 
 def encode_column(messages) -> np.ndarray:

@@ -13,9 +13,11 @@ import types
 
 import numpy as np
 import pandas as pd
+from pandas._libs.lib import is_string_array as _all_text  # every value a str (pandas' own check)
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
+from agriremed.core import messages
 from agriremed.core.messages import Message, encode_column, printed, render_column
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages import advice as advice_mod
@@ -99,6 +101,12 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                         text_rows: str = "all"):
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
     ``text_rows`` as in :func:`plan`."""
+    with messages.cycle_collection_paused():  # the reasons and recommendations are many small messages
+        return _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
+                                   text_rows)
+
+
+def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail, text_rows):
     lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
@@ -217,8 +225,8 @@ def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
             text = pd.api.types.is_string_dtype(dt)
         if text:
             v = s.to_numpy(object)
-            miss = pd.isna(v)
-            if miss.any():
+            miss = _missing(v)
+            if miss is not None and miss.any():
                 v = v.copy()
                 v[miss] = None
             cols[c] = pd.Series(v, dtype=object, index=index, copy=False)
@@ -226,6 +234,15 @@ def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
             cols[c] = s
     # one copy consolidates the columns into a block per dtype, so that users can add columns
     return pd.DataFrame(cols, index=index, copy=True)
+
+
+def _missing(values: np.ndarray) -> np.ndarray | None:
+    """Where an object array is missing (NaN, None, ``pd.NA``, NaT …: :func:`pandas.isna`);
+    ``None`` when every value is text (checked first: a scan that stops at the first non-text
+    value costs a fraction of :func:`pandas.isna`)."""
+    if _all_text(values, skipna=False):
+        return None
+    return pd.isna(values)
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -270,13 +287,12 @@ def _title(metals: str) -> str:
 
 
 def _cleanup_text(row) -> Message:
-    """The clean-up clause of a recommendation as a message."""
+    """The clean-up clause of a recommendation as a message (``row.years_text``: the years as
+    :func:`agriremed.stages.duration.cleanup_years_text` writes them)."""
     metals = _title(row.target_metals)
     goal = "food_limit_target" if getattr(row, "target_basis", "") == "food_limit" else "screening_value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
-    kind = getattr(row, "option_kind", "")
-    text = duration_mod.cleanup_years_text([y], [kind], [row.target_metals or ""])[0]
-    if text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
+    if row.years_text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
         return Message.of("rec.stabilises")
     if np.isnan(y):
         return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
@@ -314,8 +330,14 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
                                 "years_p90", "option_kind") if c in b]
 
     def cleanup(sel):
-        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(cleanup_cols, v)))),
-                             *(b[c][sel] for c in cleanup_cols))
+        cols = [b[c][sel] for c in cleanup_cols]
+        p50, ytt = b["years_p50"][sel], b["years_to_target"][sel]
+        kinds = b["option_kind"][sel] if "option_kind" in b else np.full(len(p50), "", dtype=object)
+        text = duration_mod.cleanup_years_text(np.where(np.isnan(p50), ytt, p50), kinds,
+                                               [t or "" for t in b["target_metals"][sel]])
+        names = (*cleanup_cols, "years_text")
+        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(names, v)))),
+                                    *cols, text)
 
     def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts
         idx = np.flatnonzero(sel)

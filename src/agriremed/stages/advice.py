@@ -508,10 +508,16 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             metals = [ctl]
         # a metal the option raises in the crop (flooding raises grain As) is tested too
         metals += [m for m in raised.get(opt_ids[r], []) if m not in metals]
-        if food_k[k] and metals:
-            limited = food_limit_metals([g] * len(metals), metals, food_standard, tables)
-            metals = [m for m, ok in zip(metals, limited, strict=True) if ok]
-        metals_k.append("+".join(metals))
+        metals_k.append(metals)
+    # with a food crop, only the metals the food standard limits in it (one look-up for all pairs)
+    pairs = [(k, grown[first[k]], m) for k in np.flatnonzero(food_k) for m in metals_k[k]]
+    limited = food_limit_metals([g for _, g, _ in pairs], [m for _, _, m in pairs], food_standard, tables)
+    for k in np.flatnonzero(food_k):
+        metals_k[k] = []
+    for (k, _, m), ok in zip(pairs, limited, strict=True):
+        if ok:
+            metals_k[k].append(m)
+    metals_k = ["+".join(m) for m in metals_k]
     food = food_k[inv]
     samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
     texts = np.full(n, "", dtype=object)
