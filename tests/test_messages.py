@@ -228,37 +228,3 @@ def test_encoding_of_values_json_would_convert_is_json_s():
     assert cases[4].encode() == '[["c",{"a":[["n",{"v":-0.0}]]}]]'
     assert cases[5].encode() == '[["c"],["d",{"e":[]}]]'
     assert cases[-1].encode() == '[["rec.npv",{"money":[["money.cny_ha",{"cny":-0.0}]],"years":20}]]'
-
-
-def test_cycle_collection_is_paused_in_the_block_and_set_back_as_it_was():
-    import gc
-    import threading
-
-    assert gc.isenabled()
-    with messages.cycle_collection_paused():
-        assert not gc.isenabled()
-        with messages.cycle_collection_paused():  # nested (another table built inside)
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the outer block still runs
-        seen = []
-        t = threading.Thread(target=lambda: seen.append(_in_block()))
-        t.start()
-        t.join()
-        assert seen == [False] and not gc.isenabled()  # a thread's block ends, the outer one goes on
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError):
-        with messages.cycle_collection_paused():
-            raise RuntimeError("a failing plan")
-    assert gc.isenabled()
-    gc.disable()
-    try:  # a caller that turned the collector off keeps it off
-        with messages.cycle_collection_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
-def _in_block() -> bool:
-    with messages.cycle_collection_paused():
-        return __import__("gc").isenabled()

@@ -38,14 +38,11 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import math
 import re
 import string
-import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from json.encoder import encode_basestring as _json_str  # json's own text escaping (ensure_ascii=False)
@@ -73,7 +70,6 @@ __all__ = [
     "printed",
     "Note",
     "text_of",
-    "cycle_collection_paused",
 ]
 
 
@@ -694,36 +690,6 @@ def render_column(values, lang: str = "en", tables=None) -> np.ndarray:
              _render_message(Message.decode(u), lang, tables, memo) if is_encoded(u) else
              render(u, lang, tables) for u in uniq]
     return np.array(texts + [""], dtype=object)[codes_]
-
-
-_PAUSE_LOCK = threading.Lock()
-_pause = {"depth": 0, "was_enabled": False}
-
-
-@contextlib.contextmanager
-def cycle_collection_paused():
-    """Pause Python's cyclic garbage collector while a table's messages are built.
-
-    A message holds only its parts, never itself or a message that holds it, so the messages
-    of a table form no reference cycles: reference counting frees them, and the cyclic
-    collector finds nothing among them. Yet the many small objects they allocate (tens of
-    thousands per thousand plots) make it run full passes over every object of the process,
-    which costs more than building the messages. The collector is paused for the block and
-    set back as it was when the outermost block ends (blocks may nest or run in several
-    threads); nothing is kept or freed differently.
-    """
-    with _PAUSE_LOCK:
-        if _pause["depth"] == 0:
-            _pause["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _pause["depth"] += 1
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _pause["depth"] -= 1
-            if _pause["depth"] == 0 and _pause["was_enabled"]:
-                gc.enable()
 
 
 def encode_column(messages) -> np.ndarray:

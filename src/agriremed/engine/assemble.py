@@ -13,11 +13,9 @@ import types
 
 import numpy as np
 import pandas as pd
-from pandas._libs.lib import is_string_array as _all_text  # every value a str (pandas' own check)
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
-from agriremed.core import messages
 from agriremed.core.messages import Message, encode_column, printed, render_column
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages import advice as advice_mod
@@ -101,12 +99,6 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                         text_rows: str = "all"):
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
     ``text_rows`` as in :func:`plan`."""
-    with messages.cycle_collection_paused():  # the reasons and recommendations are many small messages
-        return _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
-                                   text_rows)
-
-
-def _rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail, text_rows):
     lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
@@ -238,9 +230,9 @@ def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
 
 def _missing(values: np.ndarray) -> np.ndarray | None:
     """Where an object array is missing (NaN, None, ``pd.NA``, NaT …: :func:`pandas.isna`);
-    ``None`` when every value is text (checked first: a scan that stops at the first non-text
-    value costs a fraction of :func:`pandas.isna`)."""
-    if _all_text(values, skipna=False):
+    ``None`` when every value is text (checked first with :func:`pandas.api.types.infer_dtype`,
+    a fraction of the cost of :func:`pandas.isna` on text)."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return None
     return pd.isna(values)
 
