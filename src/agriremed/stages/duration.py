@@ -58,7 +58,8 @@ from scipy.special import ndtr
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.stages import soil as soil_mod
-from agriremed.models.duration import (concentration_by_model, removal_state, apply_soil_chemistry, valid_edge,
+from agriremed.models.duration import (concentration_by_model, concentration_from_model_terms, model_terms,
+                                       removal_state, apply_soil_chemistry, valid_edge,
                                        years_by_model, bcf_fraction, concentration_after, years_declining_bcf,
                                        years_first_order, years_zero_order)
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor  # noqa: F401  (``agriremed.stages.duration`` names)
@@ -699,10 +700,12 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     if n_draws and n:
         pdraw = r["drw"]
         std = removal_state(pdraw, _col(c0), _col(mass), _col(model))
+        terms = model_terms(std, _col(c0), _col(model), loss, pdraw)  # once; then each year
+        floor = _col(np.minimum(ct, c0))
         q = np.empty((3, n, ny))
         for j, yr in enumerate(t):
-            cd = concentration_by_model(std, _col(c0), _col(model), yr, loss, pdraw)
-            cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
+            cd = concentration_from_model_terms(terms, yr)
+            cd = np.where(_col(stops), np.maximum(cd, floor), cd)
             q[:, :, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
     return _frames.frame(cols, n * ny)
