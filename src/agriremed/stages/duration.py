@@ -701,11 +701,12 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         pdraw = r["drw"]
         std = removal_state(pdraw, _col(c0), _col(mass), _col(model))
         terms = model_terms(std, _col(c0), _col(model), loss, pdraw)  # once; then each year
-        floor = _col(np.minimum(ct, c0))
+        at = np.flatnonzero(stops)
+        floor = _col(np.minimum(ct, c0)[at])
         q = np.empty((3, n, ny))
         for j, yr in enumerate(t):
             cd = concentration_from_model_terms(terms, yr)
-            cd = np.where(_col(stops), np.maximum(cd, floor), cd)
+            cd[at] = np.maximum(cd[at], floor)  # a crop that stops at its target stays there
             q[:, :, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
     return _frames.frame(cols, n * ny)
