@@ -494,6 +494,9 @@ def _field_type(s: pd.Series) -> str:
     if pd.api.types.is_float_dtype(s.dtype):
         return "number"
     if s.dtype == object:
+        head = s.to_numpy(object)[:64]  # a text column is told by its first defined values
+        if any(not isinstance(x, (bool, np.bool_)) for x in head[~pd.isna(head)]):
+            return "string"
         v = s.dropna().to_numpy(object)
         if len(v) and all(isinstance(x, (bool, np.bool_)) for x in v):
             return "boolean"

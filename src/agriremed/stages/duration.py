@@ -895,7 +895,8 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
     for m in np.unique(metal):
         sel = metal == m
         typ, d = reductions.get(m, (0.0, None))
-        r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, nd), typ)
+        # a reduction without draws is the same in every draw: one column, spread to all draws
+        r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, 1), typ)
         fw = fw50[sel, None] * (1.0 - r)
         with np.errstate(divide="ignore", invalid="ignore"):
             pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
