@@ -114,3 +114,33 @@ def test_model_terms_equal_concentration_by_model():
     # the first-order rows by hand: C0 (1 − f)ᵗ with f of removal_state
     got = md.concentration_from_model_terms(md.model_terms(st, c0, model, 0.0, p), 3.0)
     assert got[4, 0] == pytest.approx(c0[4, 0] * (1 - st["f_first"][4, 0]) ** 3)
+
+
+def test_removal_rates_and_years_from_rates_equal_the_full_state():
+    rng = np.random.default_rng(11)
+    rows, draws = 12, 20
+    model = np.array(["bcf", "shoot_conc", "declining_bcf", "removal_rate", "fraction", "removal_rate_soil",
+                      "none", "bcf", "declining_bcf", "shoot_conc", "fraction", "removal_rate_soil"],
+                     dtype=object)[:, None]
+    c0 = rng.uniform(0.5, 3.0, (rows, 1))
+    ct = np.full((rows, 1), 0.3)
+    mass = np.full((rows, 1), 2600.0)
+    p = {k: rng.uniform(lo, hi, (rows, draws)) for k, lo, hi in (
+        ("Y", 1, 10), ("h", 0, 0.2), ("bcf", 1, 50), ("s", 1, 2), ("fr", 0, 0.2), ("rr", 10, 300),
+        ("rcref", 0.5, 2), ("sref", 10, 100), ("cref", 0.5, 2), ("b", 0.2, 0.9), ("cs", 10, 200))}
+    rates = md.removal_rates(p, mass, model)
+    st = md.removal_state(p, c0, mass, model)
+    assert set(rates) == {"f_first", "rate", "zero_d"}
+    for k in rates:
+        assert np.array_equal(rates[k], st[k], equal_nan=True)
+    # by hand: zero order with a constant shoot concentration, d = Y (1 − h) C_s / M
+    assert rates["zero_d"][1, 0] == pytest.approx(p["Y"][1, 0] * (1 - p["h"][1, 0]) * p["cs"][1, 0] / 2600.0)
+    # removal_rate_soil: f = R / (C_ref M)
+    assert rates["f_first"][5, 0] == pytest.approx(p["rr"][5, 0] / (p["rcref"][5, 0] * 2600.0))
+    for loss in (0.0, 0.02):
+        years, _ = md.years_by_model(p, c0, ct, mass, model, loss)
+        assert np.array_equal(md.years_from_rates(rates, p, c0, ct, mass, model, loss), years, equal_nan=True)
+    # first order by hand: n = ln(Ct/C0) / ln(1 − f)
+    y = md.years_from_rates(rates, p, c0, ct, mass, model, 0.0)
+    assert y[0, 0] == pytest.approx(np.log(0.3 / c0[0, 0]) / np.log(1 - rates["f_first"][0, 0]))
+    assert np.isnan(y[6]).all()

@@ -519,13 +519,59 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
             p["rr"] = np.where(np.isnan(cap), rr, np.minimum(rr, cap))
 
 
-def removal_state(p, c0, mass, model):
-    """Per-year quantities of every removal model (arrays broadcast over rows × draws)."""
+def removal_rates(p, mass, model):
+    """Yearly rates of every removal model: what the years to target and the soil trajectories use.
+
+    Parameters
+    ----------
+    p : dict
+        Removal parameters, rows (× draws): ``Y`` yield [t ha⁻¹ yr⁻¹], ``h`` harvest loss [–],
+        ``bcf`` [–], ``s`` seasons [yr⁻¹], ``fr`` fraction removed [–], ``rr`` removal
+        [g ha⁻¹ yr⁻¹] and ``rcref`` its soil concentration [mg kg⁻¹], ``sref`` [mg kg⁻¹],
+        ``cref`` [mg kg⁻¹] and ``b`` [–] of the declining-BCF model, ``cs`` shoot
+        concentration [mg kg⁻¹].
+    mass : array_like
+        Soil mass of the treated layer [t ha⁻¹], rows (× 1).
+    model : array_like of str
+        Removal model of each row (``removal_model`` of ``options.csv``), rows (× 1).
+
+    Returns
+    -------
+    dict
+        ``f_first``: fraction of the soil metal removed a year by the first-order models
+        (``bcf``: :func:`bcf_fraction`; ``removal_rate_soil``: R / (C_ref M); otherwise
+        1 − (1 − f)ˢ) [–]; ``rate``: a = Y (1 − h) C_ref,s C_ref⁻ᵇ / M of the declining-BCF
+        model; ``zero_d``: yearly decrease of the zero-order models, Y (1 − h) C_s / M or
+        R / M [mg kg⁻¹ yr⁻¹]. The same arrays as those of :func:`removal_state`, without its
+        year-1 removal and shoot concentration.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43.
+    .. [2] SUMATECS (2008) Final research report, SNOWMAN SN-01/20 (zero-order removal).
+    """
+    return _rates(p, mass, model)[0]
+
+
+def _rates(p, mass, model):
+    """:func:`removal_rates` and the yearly fractions and yield of :func:`removal_state` that make them."""
     Y = p["Y"] * (1.0 - p["h"])
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f_bcf = bcf_fraction(p["Y"], p["bcf"], mass, p["h"], p["s"])
         f_fr = 1.0 - (1.0 - np.clip(p["fr"], 0.0, 1.0)) ** np.maximum(p["s"], 1.0)
         f_rs = np.clip(p["rr"] / (p["rcref"] * mass), 0.0, 1.0)  # removal ∝ soil concentration
+        rate = _declining_rate(Y, p["sref"], p["cref"], p["b"], mass)
+    f_first = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
+    rates = dict(f_first=f_first, rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
+    return rates, Y, f_bcf, f_fr, f_rs
+
+
+def removal_state(p, c0, mass, model):
+    """Per-year quantities of every removal model (arrays broadcast over rows × draws): the
+    rates of :func:`removal_rates` and the year-1 ``removal`` [g ha⁻¹ yr⁻¹], ``shoot``
+    concentration [mg kg⁻¹] and ``frac`` of the soil metal removed [–]."""
+    rates, Y, f_bcf, f_fr, f_rs = _rates(p, mass, model)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         shoot_dec = p["sref"] * (c0 / p["cref"]) ** p["b"]
         removal = np.select(
             [model == "bcf", model == "shoot_conc", model == "declining_bcf", model == "removal_rate",
@@ -536,17 +582,47 @@ def removal_state(p, c0, mass, model):
         shoot = np.select([model == "bcf", model == "shoot_conc", model == "declining_bcf"],
                           [p["bcf"] * c0, p["cs"], shoot_dec], removal / Y)
         frac = removal / (c0 * mass)
-        rate = _declining_rate(Y, p["sref"], p["cref"], p["b"], mass)
-    f_first = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
-    return dict(removal=removal, shoot=shoot, frac=frac, f_first=f_first,
-                rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
+    return dict(removal=removal, shoot=shoot, frac=frac, **rates)
 
 
 def years_by_model(p, c0, ct, mass, model, loss):
     """Years to target of every row with its removal model's formula (evaluated only on the
     rows that use it; NaN for rows of no model) and the removal state."""
     st = removal_state(p, c0, mass, model)
-    args = (c0, ct, mass, loss, st["f_first"], st["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
+    return years_from_rates(st, p, c0, ct, mass, model, loss), st
+
+
+def years_from_rates(rates, p, c0, ct, mass, model, loss):
+    """Years to target of every row from its removal model's rates.
+
+    Parameters
+    ----------
+    rates : dict
+        Output of :func:`removal_rates` (or :func:`removal_state`).
+    p : dict
+        Removal parameters (see :func:`removal_rates`).
+    c0, ct : array_like
+        Initial and target soil concentration [mg kg⁻¹], rows (× 1).
+    mass : array_like
+        Soil mass [t ha⁻¹], rows (× 1).
+    model : array_like of str
+        Removal model of each row, rows (× 1).
+    loss : array_like
+        Other yearly loss L [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        Years [yr] by :func:`years_first_order`, :func:`years_zero_order` or
+        :func:`years_declining_bcf`, each evaluated only on the rows of its models; NaN on
+        rows of no model.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43.
+    .. [2] SUMATECS (2008) Final research report, SNOWMAN SN-01/20 (zero-order removal).
+    """
+    args = (c0, ct, mass, loss, rates["f_first"], rates["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
     shape, groups = _model_groups(model, args)
     years = np.full(shape, np.nan)
     for family, rows, (c, t, ms, q, f_first, zero_d, Y, h, sref, cref, b) in groups:
@@ -556,7 +632,7 @@ def years_by_model(p, c0, ct, mass, model, loss):
             years[rows] = years_zero_order(c, t, ms, 1.0, zero_d * ms, q)
         else:
             years[rows] = years_declining_bcf(c, t, ms, Y * (1.0 - h), sref, cref, b, q)
-    return years, st
+    return years
 
 
 def concentration_by_model(st, c0, model, t, loss, p):

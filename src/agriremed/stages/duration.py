@@ -59,10 +59,10 @@ from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.stages import soil as soil_mod
 from agriremed.models.duration import (concentration_by_model, concentration_from_model_terms, model_terms,
-                                       removal_state, apply_soil_chemistry, valid_edge,
-                                       years_by_model, bcf_fraction, concentration_after, years_declining_bcf,
+                                       removal_rates, apply_soil_chemistry, valid_edge, years_by_model,
+                                       years_from_rates, bcf_fraction, concentration_after, years_declining_bcf,
                                        years_first_order, years_zero_order)
-from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor  # noqa: F401  (``agriremed.stages.duration`` names)
+from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
 from agriremed.models.duration import package_reduction
 from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
 from agriremed.core.tables import Tables, load_tables
@@ -583,7 +583,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for c in ("years_p10", "years_p50", "years_p90", *(f"p_target_{h}yr" for h in HORIZONS)):
             bm[c] = np.full(L, np.nan)
     if n_draws and L:
-        draws_years, _ = years_by_model(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
+        draws_years = years_from_rates(removal_rates(r["drw"], _col(mass), _col(model)), r["drw"], _col(c0), _col(ct),
+                                       _col(mass), _col(model), loss)
         q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
         q = np.where(q >= _BIG, np.inf, q)
         bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
@@ -699,7 +700,7 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         cols["conc_p10_mg_kg"] = cols["conc_p50_mg_kg"] = cols["conc_p90_mg_kg"] = np.full(n * ny, np.nan)
     if n_draws and n:
         pdraw = r["drw"]
-        std = removal_state(pdraw, _col(c0), _col(mass), _col(model))
+        std = removal_rates(pdraw, _col(mass), _col(model))
         terms = model_terms(std, _col(c0), _col(model), loss, pdraw)  # once; then each year
         at = np.flatnonzero(stops)
         floor = _col(np.minimum(ct, c0)[at])
@@ -768,7 +769,7 @@ def typical_trajectories(removal: dict, years: int, other_loss_frac_per_yr: floa
     c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
     t = np.arange(int(years) + 1, dtype=float)
     stops = r["kind"] == "phytoextraction"
-    st = removal_state(r["typ"], c0, mass, model)
+    st = removal_rates(r["typ"], mass, model)
     conc = concentration_by_model({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :],
                                   float(other_loss_frac_per_yr), {k: _col(v) for k, v in r["typ"].items()})
     conc = np.where(_col(stops), np.maximum(conc, np.minimum(_col(ct), _col(c0))), conc)
