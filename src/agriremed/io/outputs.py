@@ -244,11 +244,11 @@ def _csv_fields(s: pd.Series) -> np.ndarray | None:
         return np.array([str(x) for x in uniques.tolist()] + [""], dtype=object)[codes]
     if isinstance(dt, pd.StringDtype) or (isinstance(dt, np.dtype) and dt.kind == "O"):
         v = s.to_numpy(object)
-        missing = pd.isna(v)
         if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
             codes, uniques = pd.factorize(v, use_na_sentinel=True)
             texts = neutralise_text(np.asarray(uniques, dtype=object)).tolist()
             return np.array(_csv_quoted(texts) + [""], dtype=object)[codes]
+        missing = pd.isna(v)
         v = neutralise_text(v)
         out = np.empty(len(v), dtype=object)
         for i, x in enumerate(v.tolist()):  # mixed objects: rare, written one by one
@@ -494,6 +494,9 @@ def _field_type(s: pd.Series) -> str:
     if pd.api.types.is_float_dtype(s.dtype):
         return "number"
     if s.dtype == object:
+        head = s.to_numpy(object)[:64]  # a text column is told by its first defined values
+        if any(not isinstance(x, (bool, np.bool_)) for x in head[~pd.isna(head)]):
+            return "string"
         v = s.dropna().to_numpy(object)
         if len(v) and all(isinstance(x, (bool, np.bool_)) for x in v):
             return "boolean"

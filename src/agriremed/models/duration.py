@@ -33,6 +33,8 @@ __all__ = [
     "years_declining_bcf",
     "bcf_fraction",
     "concentration_after",
+    "concentration_terms",
+    "concentration_from_terms",
     "removal_ph_factor",
     "package_reduction",
 ]
@@ -253,39 +255,139 @@ def concentration_after(c0, years, model, fraction=None, removal_mg_kg_yr=None, 
     Returns
     -------
     numpy.ndarray
-        Concentration [mg kg⁻¹], never below 0 and never above ``c0``.
+        Concentration [mg kg⁻¹], never below 0 and never above ``c0``:
+        first order C0 ((1 − f)(1 − L))ᵗ; zero order C0 − d t, or with L > 0
+        C* + (C0 − C*)(1 − L)ᵗ, C* = −d (1 − L)/L; declining
+        u = (u0 + a/λ) e^(−(1 − b) λ t) − a/λ, or u0 − (1 − b) a t without losses, with
+        u = C¹⁻ᵇ, λ = −ln(1 − L) (b = 1: C0 e^(−(a C0ᵇ⁻¹ + λ) t)).
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (declining BCF).
 
     Examples
     --------
     >>> float(concentration_after(1.0, 2, "first_order", fraction=0.5))
     0.25
     """
+    terms = concentration_terms(c0, model, fraction, removal_mg_kg_yr, loss_frac_per_yr, rate, exponent)
+    return concentration_from_terms(terms, years)
+
+
+def concentration_terms(c0, model, fraction=None, removal_mg_kg_yr=None, loss_frac_per_yr=0.0, rate=None,
+                        exponent=None) -> dict:
+    """The parts of :func:`concentration_after` that do not depend on the elapsed years.
+
+    Evaluate them once and pass them to :func:`concentration_from_terms` for each year of a
+    trajectory: ``concentration_from_terms(concentration_terms(c0, model, …), t)`` is
+    ``concentration_after(c0, t, model, …)`` bit for bit (the same operations in the same order).
+
+    Parameters
+    ----------
+    c0, model, fraction, removal_mg_kg_yr, loss_frac_per_yr, rate, exponent
+        As in :func:`concentration_after` (concentrations [mg kg⁻¹], rates per year).
+
+    Returns
+    -------
+    dict
+        ``model`` and ``c0`` [mg kg⁻¹] with, for ``first_order``, the share kept a year
+        ``keep`` = (1 − f)(1 − L) [–]; for ``zero_order``, the share kept by other losses
+        ``q`` [–], the decrease ``d`` [mg kg⁻¹ yr⁻¹], the equilibrium ``star`` C* and
+        ``c0_star`` C0 − C* [mg kg⁻¹]; for ``declining``, u0 = C0¹⁻ᵇ, (1 − b)·a, a/λ,
+        u0 + a/λ, −(1 − b)λ, 1/(1 − b), the rate of the b = 1 case and the masks of the
+        branches that apply.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (declining BCF).
+
+    Examples
+    --------
+    >>> float(concentration_terms(1.0, "first_order", fraction=0.5)["keep"])
+    0.5
+    >>> float(concentration_from_terms(concentration_terms(1.0, "first_order", fraction=0.5), 2))
+    0.25
+    """
     c0 = np.asarray(c0, float)
-    y = np.asarray(years, float)
     q = _keep_q(loss_frac_per_yr)
     if model == "first_order":
-        out = c0 * ((1.0 - np.clip(np.asarray(fraction, float), 0.0, 1.0)) * q) ** y
-    elif model == "zero_order":
+        return dict(model=model, c0=c0, keep=(1.0 - np.clip(np.asarray(fraction, float), 0.0, 1.0)) * q)
+    if model == "zero_order":
         d = np.maximum(np.asarray(removal_mg_kg_yr, float), 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            star = -d * q / (1.0 - q)
-            with_loss = star + (c0 - star) * q ** y
-        out = np.where(q < 1.0, with_loss, c0 - d * y)
-    elif model == "declining":
+        out = dict(model=model, c0=c0, q=q, d=d, with_loss=q < 1.0)
+        if np.any(out["with_loss"]):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                star = -d * q / (1.0 - q)
+                out.update(star=star, c0_star=c0 - star)
+        return out
+    if model == "declining":
         b = np.clip(np.asarray(exponent, float), 0.0, 1.0)
         a = np.maximum(np.asarray(rate, float), 0.0)
         lam = -np.log(q)
         one_b = 1.0 - b
+        out = dict(model=model, c0=c0, with_loss=lam > 0, first=one_b < 1e-9)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             u0 = c0 ** one_b
-            u_plain = u0 - one_b * a * y
-            u_loss = (u0 + a / lam) * np.exp(-one_b * lam * y) - a / lam
-            u = np.where(lam > 0, u_loss, u_plain)
-            dec = np.maximum(u, 0.0) ** (1.0 / np.where(one_b > 0, one_b, 1.0))
-            first = c0 * np.exp(-(a * c0 ** (b - 1.0) + lam) * y)
-        out = np.where(one_b < 1e-9, first, dec)
+            if not np.all(out["with_loss"]):
+                out.update(u0=u0, one_b_a=one_b * a)
+            if np.any(out["with_loss"]):
+                a_lam = a / lam
+                out.update(a_lam=a_lam, u0_a_lam=u0 + a_lam, decay=-one_b * lam)
+            out["inv_one_b"] = 1.0 / np.where(one_b > 0, one_b, 1.0)
+            if np.any(out["first"]):
+                out["first_rate"] = -(a * c0 ** (b - 1.0) + lam)
+        return out
+    raise ValueError(f"unknown model {model!r}; expected first_order, zero_order or declining")
+
+
+def _either(cond, yes, no):
+    """``np.where(cond, yes(), no())``, evaluating only the branch that applies everywhere."""
+    if np.all(cond) or not np.any(cond):
+        out = yes() if np.all(cond) else no()
+        return out if np.shape(out) == np.broadcast_shapes(np.shape(cond), np.shape(out)) else np.where(cond, out, out)
+    return np.where(cond, yes(), no())
+
+
+def concentration_from_terms(terms: dict, years):
+    """Soil concentration after ``years`` of removal from :func:`concentration_terms`.
+
+    Parameters
+    ----------
+    terms : dict
+        Output of :func:`concentration_terms`.
+    years : array_like
+        Elapsed years [yr].
+
+    Returns
+    -------
+    numpy.ndarray
+        Concentration [mg kg⁻¹], never below 0 and never above ``c0``; equal bit for bit to
+        :func:`concentration_after` with the same arguments.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (declining BCF).
+
+    Examples
+    --------
+    >>> t = concentration_terms(5.0, "zero_order", removal_mg_kg_yr=0.5)
+    >>> [float(concentration_from_terms(t, y)) for y in (0, 2, 20)]
+    [5.0, 4.0, 0.0]
+    """
+    m, c0 = terms["model"], terms["c0"]
+    y = np.asarray(years, float)
+    if m == "first_order":
+        out = c0 * terms["keep"] ** y
+    elif m == "zero_order":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _either(terms["with_loss"], lambda: terms["star"] + terms["c0_star"] * terms["q"] ** y,
+                          lambda: c0 - terms["d"] * y)
     else:
-        raise ValueError(f"unknown model {model!r}; expected first_order, zero_order or declining")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            u = _either(terms["with_loss"], lambda: terms["u0_a_lam"] * np.exp(terms["decay"] * y) - terms["a_lam"],
+                        lambda: terms["u0"] - terms["one_b_a"] * y)
+            out = _either(terms["first"], lambda: c0 * np.exp(terms["first_rate"] * y),
+                          lambda: np.maximum(u, 0.0) ** terms["inv_one_b"])
     return np.clip(out, 0.0, c0)
 
 
@@ -417,13 +519,59 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
             p["rr"] = np.where(np.isnan(cap), rr, np.minimum(rr, cap))
 
 
-def removal_state(p, c0, mass, model):
-    """Per-year quantities of every removal model (arrays broadcast over rows × draws)."""
+def removal_rates(p, mass, model):
+    """Yearly rates of every removal model: what the years to target and the soil trajectories use.
+
+    Parameters
+    ----------
+    p : dict
+        Removal parameters, rows (× draws): ``Y`` yield [t ha⁻¹ yr⁻¹], ``h`` harvest loss [–],
+        ``bcf`` [–], ``s`` seasons [yr⁻¹], ``fr`` fraction removed [–], ``rr`` removal
+        [g ha⁻¹ yr⁻¹] and ``rcref`` its soil concentration [mg kg⁻¹], ``sref`` [mg kg⁻¹],
+        ``cref`` [mg kg⁻¹] and ``b`` [–] of the declining-BCF model, ``cs`` shoot
+        concentration [mg kg⁻¹].
+    mass : array_like
+        Soil mass of the treated layer [t ha⁻¹], rows (× 1).
+    model : array_like of str
+        Removal model of each row (``removal_model`` of ``options.csv``), rows (× 1).
+
+    Returns
+    -------
+    dict
+        ``f_first``: fraction of the soil metal removed a year by the first-order models
+        (``bcf``: :func:`bcf_fraction`; ``removal_rate_soil``: R / (C_ref M); otherwise
+        1 − (1 − f)ˢ) [–]; ``rate``: a = Y (1 − h) C_ref,s C_ref⁻ᵇ / M of the declining-BCF
+        model; ``zero_d``: yearly decrease of the zero-order models, Y (1 − h) C_s / M or
+        R / M [mg kg⁻¹ yr⁻¹]. The same arrays as those of :func:`removal_state`, without its
+        year-1 removal and shoot concentration.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43.
+    .. [2] SUMATECS (2008) Final research report, SNOWMAN SN-01/20 (zero-order removal).
+    """
+    return _rates(p, mass, model)[0]
+
+
+def _rates(p, mass, model):
+    """:func:`removal_rates` and the yearly fractions and yield of :func:`removal_state` that make them."""
     Y = p["Y"] * (1.0 - p["h"])
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f_bcf = bcf_fraction(p["Y"], p["bcf"], mass, p["h"], p["s"])
         f_fr = 1.0 - (1.0 - np.clip(p["fr"], 0.0, 1.0)) ** np.maximum(p["s"], 1.0)
         f_rs = np.clip(p["rr"] / (p["rcref"] * mass), 0.0, 1.0)  # removal ∝ soil concentration
+        rate = _declining_rate(Y, p["sref"], p["cref"], p["b"], mass)
+    f_first = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
+    rates = dict(f_first=f_first, rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
+    return rates, Y, f_bcf, f_fr, f_rs
+
+
+def removal_state(p, c0, mass, model):
+    """Per-year quantities of every removal model (arrays broadcast over rows × draws): the
+    rates of :func:`removal_rates` and the year-1 ``removal`` [g ha⁻¹ yr⁻¹], ``shoot``
+    concentration [mg kg⁻¹] and ``frac`` of the soil metal removed [–]."""
+    rates, Y, f_bcf, f_fr, f_rs = _rates(p, mass, model)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         shoot_dec = p["sref"] * (c0 / p["cref"]) ** p["b"]
         removal = np.select(
             [model == "bcf", model == "shoot_conc", model == "declining_bcf", model == "removal_rate",
@@ -434,17 +582,47 @@ def removal_state(p, c0, mass, model):
         shoot = np.select([model == "bcf", model == "shoot_conc", model == "declining_bcf"],
                           [p["bcf"] * c0, p["cs"], shoot_dec], removal / Y)
         frac = removal / (c0 * mass)
-        rate = _declining_rate(Y, p["sref"], p["cref"], p["b"], mass)
-    f_first = np.select([model == "bcf", model == "removal_rate_soil"], [f_bcf, f_rs], f_fr)
-    return dict(removal=removal, shoot=shoot, frac=frac, f_first=f_first,
-                rate=rate, zero_d=np.where(model == "shoot_conc", Y * p["cs"], p["rr"]) / mass)
+    return dict(removal=removal, shoot=shoot, frac=frac, **rates)
 
 
 def years_by_model(p, c0, ct, mass, model, loss):
     """Years to target of every row with its removal model's formula (evaluated only on the
     rows that use it; NaN for rows of no model) and the removal state."""
     st = removal_state(p, c0, mass, model)
-    args = (c0, ct, mass, loss, st["f_first"], st["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
+    return years_from_rates(st, p, c0, ct, mass, model, loss), st
+
+
+def years_from_rates(rates, p, c0, ct, mass, model, loss):
+    """Years to target of every row from its removal model's rates.
+
+    Parameters
+    ----------
+    rates : dict
+        Output of :func:`removal_rates` (or :func:`removal_state`).
+    p : dict
+        Removal parameters (see :func:`removal_rates`).
+    c0, ct : array_like
+        Initial and target soil concentration [mg kg⁻¹], rows (× 1).
+    mass : array_like
+        Soil mass [t ha⁻¹], rows (× 1).
+    model : array_like of str
+        Removal model of each row, rows (× 1).
+    loss : array_like
+        Other yearly loss L [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        Years [yr] by :func:`years_first_order`, :func:`years_zero_order` or
+        :func:`years_declining_bcf`, each evaluated only on the rows of its models; NaN on
+        rows of no model.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43.
+    .. [2] SUMATECS (2008) Final research report, SNOWMAN SN-01/20 (zero-order removal).
+    """
+    args = (c0, ct, mass, loss, rates["f_first"], rates["zero_d"], p["Y"], p["h"], p["sref"], p["cref"], p["b"])
     shape, groups = _model_groups(model, args)
     years = np.full(shape, np.nan)
     for family, rows, (c, t, ms, q, f_first, zero_d, Y, h, sref, cref, b) in groups:
@@ -454,7 +632,7 @@ def years_by_model(p, c0, ct, mass, model, loss):
             years[rows] = years_zero_order(c, t, ms, 1.0, zero_d * ms, q)
         else:
             years[rows] = years_declining_bcf(c, t, ms, Y * (1.0 - h), sref, cref, b, q)
-    return years, st
+    return years
 
 
 def concentration_by_model(st, c0, model, t, loss, p):
@@ -463,12 +641,66 @@ def concentration_by_model(st, c0, model, t, loss, p):
     Each removal model's formula is evaluated only on the rows that use it (rows of
     another model, or of none, are NaN).
     """
-    args = (st["f_first"], st["zero_d"], st["rate"], p["b"], c0, t, loss)
+    return concentration_from_model_terms(model_terms(st, c0, model, loss, p), t)
+
+
+def model_terms(st, c0, model, loss, p):
+    """The year-independent terms (:func:`concentration_terms`) of every row's removal model.
+
+    Parameters
+    ----------
+    st : dict
+        Output of :func:`removal_state`.
+    c0 : array_like
+        Initial concentration [mg kg⁻¹], rows (× 1).
+    model : array_like of str
+        Removal model of each row (``removal_model`` of ``options.csv``), rows (× 1).
+    loss : array_like
+        Other yearly loss L [–].
+    p : dict
+        Removal parameters (``b``: exponent of the declining-BCF model [–]).
+
+    Returns
+    -------
+    tuple
+        The broadcast shape of the rows and, for each removal-model family that occurs,
+        ``(rows, terms)``; pass it to :func:`concentration_from_model_terms` for each year:
+        ``concentration_from_model_terms(model_terms(st, c0, model, loss, p), t)`` equals
+        :func:`concentration_by_model` ``(st, c0, model, t, loss, p)`` bit for bit.
+
+    References
+    ----------
+    .. [1] Zhao F.J., Lombi E., McGrath S.P. (2003) Plant and Soil 249:37–43 (declining BCF).
+    """
+    args = (st["f_first"], st["zero_d"], st["rate"], p["b"], c0, loss)
     shape, groups = _model_groups(model, args)
+    return shape, [(rows, concentration_terms(c, family, fraction=f_first, removal_mg_kg_yr=zero_d,
+                                              loss_frac_per_yr=q, rate=rate, exponent=b))
+                   for family, rows, (f_first, zero_d, rate, b, c, q) in groups]
+
+
+def concentration_from_model_terms(terms, t):
+    """Soil concentration of every row after ``t`` years [mg kg⁻¹] from :func:`model_terms`.
+
+    Parameters
+    ----------
+    terms : tuple
+        Output of :func:`model_terms`.
+    t : array_like
+        Elapsed years [yr]: a number, or an array that broadcasts against the rows
+        without a row axis of its own (e.g. shape ``(1, years)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Concentration [mg kg⁻¹] of the broadcast shape of the rows and ``t``; NaN on rows
+        of no removal model.
+    """
+    shape, groups = terms
+    shape = np.broadcast_shapes(shape, np.shape(t))
     out = np.full(shape, np.nan)
-    for family, rows, (f_first, zero_d, rate, b, c, y, q) in groups:
-        out[rows] = concentration_after(c, y, family, fraction=f_first, removal_mg_kg_yr=zero_d,
-                                        loss_frac_per_yr=q, rate=rate, exponent=b)
+    for rows, tm in groups:
+        out[rows] = concentration_from_terms(tm, _rows(t, rows, shape))
     return out
 
 

@@ -867,11 +867,12 @@ def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names
         t_d = compute(fd, biomass_draws[sel], opt_draws("diesel_l_ha_yr", sel),
                       opt_draws("n_fert_kg_ha_yr", sel), en_d, lambda x: np.asarray(x)[sel][:, None],
                       average)
-        t_d = {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}
-        t_d["processing"] = np.where(np.isnan(t_d["processing"]).all(axis=1, keepdims=True), np.nan,
-                                     t_d["processing"])
+        proc = np.broadcast_to(t_d["processing"], (len(sel), n_draws))
+        t_d["processing"] = np.where(np.isnan(proc).all(axis=1, keepdims=True), np.nan, proc)
         live = active[sel][:, None]
-        return t_d, np.where(live, sum(np.nan_to_num(v) for v in t_d.values()), np.nan)
+        # terms that do not vary by draw are summed as rows × 1 columns (the same sums, element by element)
+        net = np.broadcast_to(sum(np.nan_to_num(v) for v in t_d.values()), (len(sel), n_draws))
+        return {k: np.broadcast_to(v, (len(sel), n_draws)) for k, v in t_d.items()}, np.where(live, net, np.nan)
 
     base_rows = np.flatnonzero(is_base)
     base_net = net_draws(base_rows)[1] if len(base_rows) else np.zeros((0, n_draws))

@@ -58,10 +58,11 @@ from scipy.special import ndtr
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.stages import soil as soil_mod
-from agriremed.models.duration import (concentration_by_model, removal_state, apply_soil_chemistry, valid_edge,
-                                       years_by_model, bcf_fraction, concentration_after, years_declining_bcf,
+from agriremed.models.duration import (concentration_by_model, concentration_from_model_terms, model_terms,
+                                       removal_rates, apply_soil_chemistry, valid_edge, years_by_model,
+                                       years_from_rates, bcf_fraction, concentration_after, years_declining_bcf,
                                        years_first_order, years_zero_order)
-from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor  # noqa: F401  (``agriremed.stages.duration`` names)
+from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
 from agriremed.models.duration import package_reduction
 from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
 from agriremed.core.tables import Tables, load_tables
@@ -582,7 +583,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for c in ("years_p10", "years_p50", "years_p90", *(f"p_target_{h}yr" for h in HORIZONS)):
             bm[c] = np.full(L, np.nan)
     if n_draws and L:
-        draws_years, _ = years_by_model(r["drw"], _col(c0), _col(ct), _col(mass), _col(model), loss)
+        draws_years = years_from_rates(removal_rates(r["drw"], _col(mass), _col(model)), r["drw"], _col(c0), _col(ct),
+                                       _col(mass), _col(model), loss)
         q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
         q = np.where(q >= _BIG, np.inf, q)
         bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
@@ -698,11 +700,14 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         cols["conc_p10_mg_kg"] = cols["conc_p50_mg_kg"] = cols["conc_p90_mg_kg"] = np.full(n * ny, np.nan)
     if n_draws and n:
         pdraw = r["drw"]
-        std = removal_state(pdraw, _col(c0), _col(mass), _col(model))
+        std = removal_rates(pdraw, _col(mass), _col(model))
+        terms = model_terms(std, _col(c0), _col(model), loss, pdraw)  # once; then each year
+        at = np.flatnonzero(stops)
+        floor = _col(np.minimum(ct, c0)[at])
         q = np.empty((3, n, ny))
         for j, yr in enumerate(t):
-            cd = concentration_by_model(std, _col(c0), _col(model), yr, loss, pdraw)
-            cd = np.where(_col(stops), np.maximum(cd, _col(np.minimum(ct, c0))), cd)
+            cd = concentration_from_model_terms(terms, yr)
+            cd[at] = np.maximum(cd[at], floor)  # a crop that stops at its target stays there
             q[:, :, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
     return _frames.frame(cols, n * ny)
@@ -764,7 +769,7 @@ def typical_trajectories(removal: dict, years: int, other_loss_frac_per_yr: floa
     c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
     t = np.arange(int(years) + 1, dtype=float)
     stops = r["kind"] == "phytoextraction"
-    st = removal_state(r["typ"], c0, mass, model)
+    st = removal_rates(r["typ"], mass, model)
     conc = concentration_by_model({k: _col(v) for k, v in st.items()}, _col(c0), _col(model), t[None, :],
                                   float(other_loss_frac_per_yr), {k: _col(v) for k, v in r["typ"].items()})
     conc = np.where(_col(stops), np.maximum(conc, np.minimum(_col(ct), _col(c0))), conc)
@@ -891,7 +896,8 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
     for m in np.unique(metal):
         sel = metal == m
         typ, d = reductions.get(m, (0.0, None))
-        r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, nd), typ)
+        # a reduction without draws is the same in every draw: one column, spread to all draws
+        r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, 1), typ)
         fw = fw50[sel, None] * (1.0 - r)
         with np.errstate(divide="ignore", invalid="ignore"):
             pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
