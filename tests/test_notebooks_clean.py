@@ -35,3 +35,14 @@ def test_notebook_is_stripped(path):
         if cell["cell_type"] == "code":
             assert cell.get("outputs") == [], f"{path} cell {i} has outputs"
             assert cell.get("execution_count") is None, f"{path} cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_every_cell_has_a_unique_id(path):
+    # nbformat 4.5 cell ids: without them nbformat warns now and will refuse the file later
+    nb = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    if (nb["nbformat"], nb["nbformat_minor"]) < (4, 5):
+        return
+    ids = [cell.get("id") for cell in nb["cells"]]
+    assert all(ids), f"{path}: cells {[i for i, x in enumerate(ids) if not x]} have no id"
+    assert len(set(ids)) == len(ids), f"{path}: repeated cell ids"
