@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import agriremed
+from agriremed.core.messages import render
 from agriremed.stages import ranking
 
 
@@ -208,3 +209,22 @@ def test_default_weights_include_food_production_and_sum_to_one():
     assert set(DEFAULT_WEIGHTS) == set(ranking.CRITERIA)
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
     assert DEFAULT_WEIGHTS["food_production"] == pytest.approx(0.15)
+
+
+def test_scores_that_tie_at_two_decimals_are_printed_with_three():
+    # plot A: winner 0.6714, runner-up 0.6686 both print 0.67; three decimals show which is ahead.
+    # Plot B: 0.75 vs 0.70 differ at two decimals and keep two.
+    w = agriremed.Scenario().normalised_weights()
+    r = ranking.rank_options(_two_plots(), w).copy()
+    first = r["rank"].to_numpy(float) == 1
+    second = r["rank"].to_numpy(float) == 2
+    a = (r["plot_id"] == "A").to_numpy()
+    score = r["score"].to_numpy(float).copy()
+    score[first & a], score[second & a] = 0.6714, 0.6686
+    score[first & ~a], score[second & ~a] = 0.75, 0.70
+    r["score"] = score
+    clause = ranking.runner_up_clause(r, pd.Series(dtype=object), w)
+    assert "(score 0.671 vs 0.669)" in clause["A"]
+    assert "(score 0.75 vs 0.70)" in clause["B"]
+    zh = render(ranking.runner_up_message(r, w)["A"], "zh")
+    assert "得分0.671对0.669" in zh

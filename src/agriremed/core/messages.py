@@ -501,8 +501,17 @@ def _label(v, lang, tables):
 
 
 #: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
+def _score(v, lang, tables):
+    """A score with two decimals, or three where it carries a third (scores that tie at two
+    decimals are rounded to three before they enter a message: "0.672 vs 0.668")."""
+    x = float(v)
+    two = f"{x:.2f}"
+    return two if float(two) == x else f"{x:.3f}"
+
+
 DOMAINS = {
     "metals": _metals,
+    "score": _score,
     "metal": _value("metal"),
     "option": _value("option"),
     "crop": _value("crop"),
@@ -542,7 +551,7 @@ class _Formatter:
         if fn is None and _DOMAIN_NAME.match(format_spec):
             fn = _value(format_spec)  # a value domain of the translation table (``light``, ``unit`` …)
         if fn is not None:
-            if self.lang not in ("en", "zh") and format_spec not in ("metals",):
+            if self.lang not in ("en", "zh") and format_spec not in ("metals", "score"):
                 return str(value)  # a language without name tables shows the code
             return fn(value, self.lang, self.tables)
         return format(value, format_spec)

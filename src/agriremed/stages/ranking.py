@@ -728,7 +728,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     pandas.Series
         Plot id → encoded message (:mod:`agriremed.core.messages`) ``rec.ahead`` ("ahead of
         <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
-        largest weighted utility gain), ``rec.ahead_policy`` ("…, which the rule set only
+        largest weighted utility gain; scores that tie at two decimals are given with three), ``rec.ahead_policy`` ("…, which the rule set only
         allows on this land", when the policy tier decided) or ``pol.ahead_restrained`` ("…,
         which the rule set restrains on this land", when the runner-up is restrained and the
         winner only allowed); ``""`` for plots with a single applicable option.
@@ -765,6 +765,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
+    tie = (a == b) & (score[fr] != score[sr])  # "0.67 vs 0.67" would hide which is ahead: three decimals
+    if tie.any():
+        a[tie] = [_num(x, 3) for x in score[fr][tie].tolist()]
+        b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
