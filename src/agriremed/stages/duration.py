@@ -1079,8 +1079,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     food_opt = np.where(pd.isna(food_opt), "none", food_opt).astype(object)
     p_const = _frames.take(compliance["crop_compliance_prob"].to_numpy(float), cpos)
     current = _frames.plot_column(plots, "crop", g, "text")
-    food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
-    current_food = np.isin(current, list(food_crops))
+    current_food = np.isin(current, tables.food_crops())
     T = _frames.take(duration["years_to_target"].to_numpy(float), _frames.row_index(duration, rows))
     stops = (kind == "phytoextraction") & np.isfinite(T)
     active = (~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(T, nan=np.inf))[:, None])) \
