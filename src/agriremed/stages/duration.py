@@ -887,12 +887,25 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
     if pred.empty:
         return pd.Series(dtype=float)
     chk = food_safety(pred, food_standard, tables) if checked is None else checked
-    lim = chk["food_limit_mg_kg"].to_numpy(float)
-    fw50 = chk["crop_fw_p50_mg_kg"].to_numpy(float)
-    se = chk["se_log10"].to_numpy(float)
-    metal = chk["metal"].to_numpy(object)
+    codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
+    p = _compliance_of_codes(_limit_columns(chk), codes, len(pids), reductions, n_draws)
+    return pd.Series(p, index=pd.Index(pids, dtype=object))
+
+
+def _limit_columns(checked: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Food limit, as-sold median, its log10 standard error and the metal of every row of
+    :func:`food_safety`'s table, as arrays."""
+    return (checked["food_limit_mg_kg"].to_numpy(float), checked["crop_fw_p50_mg_kg"].to_numpy(float),
+            checked["se_log10"].to_numpy(float), checked["metal"].to_numpy(object))
+
+
+def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
+                         n_draws: int) -> np.ndarray:
+    """:func:`_plot_compliance` of prediction rows given as :func:`_limit_columns` arrays, the plot
+    of each row as codes 0 … ``n_plots`` − 1 (in order of first appearance); one value per code."""
+    lim, fw50, se, metal = limits
     nd = max(int(n_draws), 1)
-    logp = np.zeros((len(chk), nd))
+    logp = np.zeros((len(lim), nd))
     for m in np.unique(metal):
         sel = metal == m
         typ, d = reductions.get(m, (0.0, None))
@@ -902,16 +915,16 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
         with np.errstate(divide="ignore", invalid="ignore"):
             pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
         logp[sel] = np.where(np.isnan(pe), 0.0, np.log(np.clip(1.0 - pe, 1e-300, 1.0)))
-    codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
     order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(len(pids)))
+    starts = np.searchsorted(codes[order], np.arange(n_plots))
     p = np.exp(np.add.reduceat(logp[order], starts, axis=0)).mean(axis=1)
     any_lim = np.logical_or.reduceat(~np.isnan(lim)[order], starts)
-    return pd.Series(np.where(any_lim, p, np.nan), index=pd.Index(pids, dtype=object))
+    return np.where(any_lim, p, np.nan)
 
 
-def _treats(o) -> set:
-    return set(str(o.treats).split("|")) if isinstance(o.treats, str) and o.treats else set()
+def _treats(treats) -> set:
+    """The metals of an option's ``treats`` field (``'|'``-separated; blank: none)."""
+    return set(str(treats).split("|")) if isinstance(treats, str) and treats else set()
 
 
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
@@ -958,7 +971,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     tables = tables or load_tables()
     predictions_by_crop = dict(predictions_by_crop or {})
     lib = tables.options
-    opts = lib.set_index("option_id")
+    opts = tables.indexed("options", "option_id")
     g = _frames.grid(option_rows, plots, tables, grid)
     n = len(option_rows)
     food_crop = g.per_option(_frames.obj(lib["food_crop"]), np.nan)
@@ -972,18 +985,19 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if code < 0:
             continue
         oid = lib["option_id"].iloc[code]
-        o = opts.loc[oid]
+        food_crop_o = opts.at[oid, "food_crop"]
         sel = g.option == code
-        if o.food_crop == "none":
+        if food_crop_o == "none":
             continue
-        key = "current" if o.food_crop == "current" else o.food_crop
+        key = "current" if food_crop_o == "current" else food_crop_o
         if key not in predictions_by_crop:
             predictions_by_crop[key] = predict_crop_concentration(
                 plots, crop=None if key == "current" else key, tables=tables)
         pred = predictions_by_crop[key]
         if pred.empty:
             continue
-        red = _option_reductions(tables, oid, _treats(o), pred["metal"].unique(), n_draws, seed, rate_t_ha)
+        red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pred["metal"].unique(), n_draws,
+                                 seed, rate_t_ha)
         if id(pred) not in checked:
             checked[id(pred)] = food_safety(pred, food_standard, tables)
         p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[id(pred)])
@@ -1125,15 +1139,17 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             return out
         which = pred["plot_id"].to_numpy(np.intp)
         opt_of = oid[idx]
-        checked = food_safety(pred, food_standard, tables)  # row-aligned with pred
+        limits = _limit_columns(food_safety(pred, food_standard, tables))  # row-aligned with pred
         for o in pd.unique(opt_of):
             sel = opt_of == o
-            keep = sel[which]
-            sub = pred.loc[keep]
-            p = _plot_compliance(sub, reductions_of(o, sub), food_standard, tables, n_draws,
-                                 checked.loc[keep])
+            keep = np.flatnonzero(sel[which])
+            if not len(keep):
+                continue
+            codes, pids = pd.factorize(which[keep])  # the virtual plots of the option
+            p = _compliance_of_codes(tuple(a[keep] for a in limits), codes, len(pids),
+                                     reductions_of(o, pd.unique(limits[3][keep])), n_draws)
             got = np.full(len(idx), np.nan)
-            got[p.index.to_numpy(np.intp)] = p.to_numpy(float)
+            got[pids] = p
             out[sel] = got[sel]
         return out
 
@@ -1159,9 +1175,8 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                 with np.errstate(divide="ignore", invalid="ignore"):
                     scales[m] = np.where(np.isnan(c_t) | (c_0 <= 0), 1.0, c_t / c_0)
 
-            def red_of(o, sub):
-                return _option_reductions(tables, o, _treats(opts.loc[o]), sub["metal"].unique(), n_draws,
-                                          seed)
+            def red_of(o, metals):
+                return _option_reductions(tables, o, _treats(opts.at[o, "treats"]), metals, n_draws, seed)
 
             P[ii, jj] = evaluate(ii, scales, food_opt[ii], red_of)
 
@@ -1189,7 +1204,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                 ct = _frames.take(b_ct, li)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     scales[m] = np.where(np.isnan(ct) | (c0 <= 0), 1.0, np.minimum(ct, c0) / c0)
-            p_back = evaluate(back, scales, current[back], lambda o, sub: {})
+            p_back = evaluate(back, scales, current[back], lambda o, metals: {})
             P[back] = np.where(after[back], p_back[:, None], P[back])
 
     schedule = YearlySchedule(crop_code, vocab, active, P)
