@@ -740,18 +740,20 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
         limit for the crop group and metal).
     """
     tables = tables or load_tables()
-    out = predictions.copy()
-    limit, species = limits_for_crops(out["crop"], out["metal"], standard, tables)
-    out["food_limit_mg_kg"] = limit
-    _frames.set_text(out, "limit_species", species)
-    fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)
+    cols = dict(predictions.items())  # the new columns are added by name, the table built once
+    metal = _frames.obj(cols["metal"])
+    limit, species = limits_for_crops(cols["crop"], metal, standard, tables)
+    cols["food_limit_mg_kg"] = limit
+    cols["limit_species"] = _frames.text_series(species, predictions.index)
+    fw50 = cols["crop_fw_p50_mg_kg"].to_numpy(float)
     if reduction is not None:
         fw50 = fw50 * (1.0 - np.asarray(reduction, float))
-    se = out["se_log10"].to_numpy(float)
+    se = cols["se_log10"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (np.log10(out["food_limit_mg_kg"].to_numpy(float)) - np.log10(fw50)) / se
-    out["p_exceed_limit"] = 1.0 - ndtr(z)
-    inorganic = (_frames.obj(out["metal"]) == "as") & (species == "inorganic")
+        z = (np.log10(limit) - np.log10(fw50)) / se
+    cols["p_exceed_limit"] = 1.0 - ndtr(z)
+    out = pd.DataFrame(cols, index=predictions.index, copy=True)
+    inorganic = (metal == "as") & (species == "inorganic")
     if inorganic.any():
         out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
                                       " total As compared with an inorganic-As limit (conservative)")
