@@ -1124,11 +1124,12 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             vp = pl.iloc[rows_plot[idx]].reset_index(drop=True)
         else:
             vp = pl.reindex(plot_ids[idx]).reset_index()
-        vp["plot_id"] = np.arange(len(idx))
+        cols = dict(vp.items())  # columns replaced by name, the table built once
+        cols["plot_id"] = np.arange(len(idx))
         for m, sc in scales.items():
             for c in _metal_columns(vp, m):
-                vp[c] = vp[c].to_numpy(float) * np.asarray(sc, float)
-        return vp
+                cols[c] = vp[c].to_numpy(float) * np.asarray(sc, float)
+        return pd.DataFrame(cols, index=vp.index)
 
     def evaluate(idx, scales, crops, reductions_of):
         """P(comply) for virtual plots, grouped by option (reductions differ by option)."""
