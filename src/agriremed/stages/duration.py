@@ -877,21 +877,6 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
             if m in treats or _has_own_reduction_row(tables, option_id, m)}
 
 
-def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, tables: Tables,
-                     n_draws: int, checked: pd.DataFrame | None = None) -> pd.Series:
-    """P(crop meets every food limit) per plot, averaged over reduction draws.
-
-    Metals are independent; within a draw the probability is the product over metals.
-    ``checked`` is ``food_safety(pred, food_standard, tables)`` when the caller has it.
-    """
-    if pred.empty:
-        return pd.Series(dtype=float)
-    chk = food_safety(pred, food_standard, tables) if checked is None else checked
-    codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
-    p = _compliance_of_codes(_limit_columns(chk), codes, len(pids), reductions, n_draws)
-    return pd.Series(p, index=pd.Index(pids, dtype=object))
-
-
 def _limit_columns(checked: pd.DataFrame) -> tuple[np.ndarray, ...]:
     """Food limit, as-sold median, its log10 standard error and the metal of every row of
     :func:`food_safety`'s table, as arrays."""
@@ -901,8 +886,13 @@ def _limit_columns(checked: pd.DataFrame) -> tuple[np.ndarray, ...]:
 
 def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
                          n_draws: int) -> np.ndarray:
-    """:func:`_plot_compliance` of prediction rows given as :func:`_limit_columns` arrays, the plot
-    of each row as codes 0 … ``n_plots`` − 1 (in order of first appearance); one value per code."""
+    """P(crop meets every food limit) per plot, averaged over reduction draws.
+
+    Metals are independent; within a draw the probability is the product over metals. The
+    prediction rows are given as :func:`_limit_columns` arrays and the plot of each row as
+    codes 0 … ``n_plots`` − 1 (in order of first appearance); one value per code (NaN for a
+    plot without any limit).
+    """
     lim, fw50, se, metal = limits
     nd = max(int(n_draws), 1)
     logp = np.zeros((len(lim), nd))
@@ -980,7 +970,9 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     prob = np.full(n, np.nan)
     known = (g.plot >= 0).all()
     plot_ids = _frames.obj(plots["plot_id"])
-    checked = {}  # food-limit check of each prediction table (shared by the options growing the crop)
+    # food-limit check of each prediction table (shared by the options growing the crop): its
+    # limit columns, the plot of each row as a code and the plots
+    checked = {}
     for code in pd.unique(g.option):
         if code < 0:
             continue
@@ -996,18 +988,22 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         pred = predictions_by_crop[key]
         if pred.empty:
             continue
-        red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pred["metal"].unique(), n_draws,
-                                 seed, rate_t_ha)
         if id(pred) not in checked:
-            checked[id(pred)] = food_safety(pred, food_standard, tables)
-        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[id(pred)])
+            chk = food_safety(pred, food_standard, tables)
+            codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
+            checked[id(pred)] = _limit_columns(chk), codes, pids
+        limits, codes, pids = checked[id(pred)]
+        red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
+                                 seed, rate_t_ha)
+        p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws)  # one value per plot of ``pids``
         if known:
             per_plot = np.full(len(plot_ids), np.nan)
-            at = _frames.positions(plot_ids, p_plot.index.to_numpy(object))
-            per_plot[at[at >= 0]] = p_plot.to_numpy(float)[at >= 0]
+            at = _frames.positions(plot_ids, pids)
+            per_plot[at[at >= 0]] = p_plot[at >= 0]
             prob[sel] = per_plot[g.plot[sel]]
         else:
-            prob[sel] = p_plot.reindex(_frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
+            prob[sel] = pd.Series(p_plot, index=pd.Index(pids, dtype=object)).reindex(
+                _frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
     eff = g.per_option(library_parameter(tables, "effect_duration_yr"))
     return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
                           "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
