@@ -289,16 +289,17 @@ def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
     inverse : numpy.ndarray of int
         Combination of every row (``first[inverse]`` is a row with the same values).
     """
-    key = np.zeros(len(columns[0]) if columns else 0, np.int64)
-    for c in columns:
+    if not columns:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    # the key is kept as codes in order of first appearance (what factorizing it again would give)
+    key, n_key = codes(columns[0])
+    for c in columns[1:]:
         cc, m = codes(c)
-        key = key * max(m, 1) + cc
-        if len(key) and m > 1:
-            key, _ = codes(key)  # keep the key small
-    inv, u = pd.factorize(key, use_na_sentinel=False)
-    first = np.full(len(u), -1, dtype=np.intp)
-    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
-    return first, inv.astype(np.intp)
+        if m > 1:
+            key, n_key = codes(key * m + cc)
+    first = np.full(n_key, -1, dtype=np.intp)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
+    return first, key.astype(np.intp)
 
 
 def per_distinct(fn, *columns) -> np.ndarray:

@@ -160,6 +160,10 @@ class Tables:
             value = self._memo[key] = build()
             return value
 
+    def food_crops(self) -> tuple:
+        """The crops grown as food (``food`` in ``crops.csv``), in table order, found once."""
+        return self.memo("food_crops", lambda: tuple(self.crops.loc[self.crops["food"], "crop"].tolist()))
+
     def rows(self, name: str) -> list:
         """The rows of table ``name`` as named tuples (``itertuples(index=False)``), built once.
 

@@ -118,7 +118,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
     weights = scenario.normalised_weights()
-    rank = ranking_mod.rank_options(pd.DataFrame(cols, copy=False), weights, tables, scenario.food_standard,
+    rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
                                     reasons_for="applicable" if text_rows == "all" else "recommended")
     add_columns(cols, rank, index)
@@ -221,6 +221,9 @@ def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
             if miss is not None and miss.any():
                 v = v.copy()
                 v[miss] = None
+            elif isinstance(dt, np.dtype) and dt.kind == "O" and s.index.equals(index):  # already as wanted
+                cols[c] = s
+                continue
             cols[c] = pd.Series(v, dtype=object, index=index, copy=False)
         else:
             cols[c] = s

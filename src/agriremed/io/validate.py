@@ -479,7 +479,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     comma_used: set[str] = set()
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
               else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
-    out = pd.DataFrame(index=raw.index)
+    out = {}  # canonical name → values; the table is built once at the end
     for orig, canon in mapping.items():
         if canon in dups:
             continue
@@ -507,7 +507,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
 
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
-    return out
+    return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
 
 
 def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:

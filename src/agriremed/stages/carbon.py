@@ -183,6 +183,14 @@ _YEAR_BLOCK = 16384
 BIOCHAR_REGISTRIES = ("verra_vm0044", "puro2025", "global_biochar_csink")
 
 
+def _registry_rules(tables: Tables, registry: str) -> pd.Series:
+    """A registry's rules (``biochar_credit_rules.csv``): rule → ``rule_value``, looked up once per tables."""
+    def build():
+        rules = tables.biochar_credit_rules
+        return rules.loc[rules["registry"] == registry].set_index("rule")["rule_value"]
+    return tables.memo(("biochar_credit_rules", registry), build)
+
+
 def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = None,
                                tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Whether a biochar could earn credits under a registry's rules (``biochar_credit_rules.csv``).
@@ -218,11 +226,10 @@ def biochar_credit_eligibility(feedstock, registry: str, h_corg: float | None = 
     ['eligible', 'unconfirmed']
     """
     tables = tables or load_tables()
-    rules = tables.biochar_credit_rules
     if registry not in BIOCHAR_REGISTRIES:
         raise ValueError(f"registry {registry!r} is unknown; expected one of "
                          + ", ".join(BIOCHAR_REGISTRIES))
-    r = rules.loc[rules["registry"] == registry].set_index("rule")["rule_value"]
+    r = _registry_rules(tables, registry)
     fs = np.atleast_1d(np.asarray(feedstock, dtype=object))
     status = np.full(fs.shape, "eligible", dtype=object)
     reason = np.full(fs.shape, f"meets the {registry} rules checked", dtype=object)
@@ -308,10 +315,9 @@ def biochar_credits(mass_t, feedstock, temperature_class, tables: Tables | None 
     tc = np.broadcast_to(np.asarray(temperature_class, dtype=object), (n,))
     prod = np.broadcast_to(np.asarray(production_t_co2e, float), (n,))
     fc = biochar_fc(fs, "pyrolysis", tables)
-    rules = tables.biochar_credit_rules
     parts = []
     for reg in CREDIT_REGISTRIES:
-        r = rules.loc[rules["registry"] == reg].set_index("rule")["rule_value"]
+        r = _registry_rules(tables, reg)
         method = str(r.get("persistence", "ipcc2019"))
         st = None if soil_temp_c is None else np.broadcast_to(np.asarray(soil_temp_c, float), (n,))
         persist = biochar_persistence(tc, method, tables, h_corg, st).reshape(n)

@@ -877,22 +877,25 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
             if m in treats or _has_own_reduction_row(tables, option_id, m)}
 
 
-def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, tables: Tables,
-                     n_draws: int, checked: pd.DataFrame | None = None) -> pd.Series:
+def _limit_columns(checked: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Food limit, as-sold median, its log10 standard error and the metal of every row of
+    :func:`food_safety`'s table, as arrays."""
+    return (checked["food_limit_mg_kg"].to_numpy(float), checked["crop_fw_p50_mg_kg"].to_numpy(float),
+            checked["se_log10"].to_numpy(float), checked["metal"].to_numpy(object))
+
+
+def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
+                         n_draws: int) -> np.ndarray:
     """P(crop meets every food limit) per plot, averaged over reduction draws.
 
-    Metals are independent; within a draw the probability is the product over metals.
-    ``checked`` is ``food_safety(pred, food_standard, tables)`` when the caller has it.
+    Metals are independent; within a draw the probability is the product over metals. The
+    prediction rows are given as :func:`_limit_columns` arrays and the plot of each row as
+    codes 0 … ``n_plots`` − 1 (in order of first appearance); one value per code (NaN for a
+    plot without any limit).
     """
-    if pred.empty:
-        return pd.Series(dtype=float)
-    chk = food_safety(pred, food_standard, tables) if checked is None else checked
-    lim = chk["food_limit_mg_kg"].to_numpy(float)
-    fw50 = chk["crop_fw_p50_mg_kg"].to_numpy(float)
-    se = chk["se_log10"].to_numpy(float)
-    metal = chk["metal"].to_numpy(object)
+    lim, fw50, se, metal = limits
     nd = max(int(n_draws), 1)
-    logp = np.zeros((len(chk), nd))
+    logp = np.zeros((len(lim), nd))
     for m in np.unique(metal):
         sel = metal == m
         typ, d = reductions.get(m, (0.0, None))
@@ -902,16 +905,16 @@ def _plot_compliance(pred: pd.DataFrame, reductions: dict, food_standard: str, t
         with np.errstate(divide="ignore", invalid="ignore"):
             pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
         logp[sel] = np.where(np.isnan(pe), 0.0, np.log(np.clip(1.0 - pe, 1e-300, 1.0)))
-    codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
     order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(len(pids)))
+    starts = np.searchsorted(codes[order], np.arange(n_plots))
     p = np.exp(np.add.reduceat(logp[order], starts, axis=0)).mean(axis=1)
     any_lim = np.logical_or.reduceat(~np.isnan(lim)[order], starts)
-    return pd.Series(np.where(any_lim, p, np.nan), index=pd.Index(pids, dtype=object))
+    return np.where(any_lim, p, np.nan)
 
 
-def _treats(o) -> set:
-    return set(str(o.treats).split("|")) if isinstance(o.treats, str) and o.treats else set()
+def _treats(treats) -> set:
+    """The metals of an option's ``treats`` field (``'|'``-separated; blank: none)."""
+    return set(str(treats).split("|")) if isinstance(treats, str) and treats else set()
 
 
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
@@ -958,7 +961,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     tables = tables or load_tables()
     predictions_by_crop = dict(predictions_by_crop or {})
     lib = tables.options
-    opts = lib.set_index("option_id")
+    opts = tables.indexed("options", "option_id")
     g = _frames.grid(option_rows, plots, tables, grid)
     n = len(option_rows)
     food_crop = g.per_option(_frames.obj(lib["food_crop"]), np.nan)
@@ -967,33 +970,40 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     prob = np.full(n, np.nan)
     known = (g.plot >= 0).all()
     plot_ids = _frames.obj(plots["plot_id"])
-    checked = {}  # food-limit check of each prediction table (shared by the options growing the crop)
+    # food-limit check of each prediction table (shared by the options growing the crop): its
+    # limit columns, the plot of each row as a code and the plots
+    checked = {}
     for code in pd.unique(g.option):
         if code < 0:
             continue
         oid = lib["option_id"].iloc[code]
-        o = opts.loc[oid]
+        food_crop_o = opts.at[oid, "food_crop"]
         sel = g.option == code
-        if o.food_crop == "none":
+        if food_crop_o == "none":
             continue
-        key = "current" if o.food_crop == "current" else o.food_crop
+        key = "current" if food_crop_o == "current" else food_crop_o
         if key not in predictions_by_crop:
             predictions_by_crop[key] = predict_crop_concentration(
                 plots, crop=None if key == "current" else key, tables=tables)
         pred = predictions_by_crop[key]
         if pred.empty:
             continue
-        red = _option_reductions(tables, oid, _treats(o), pred["metal"].unique(), n_draws, seed, rate_t_ha)
         if id(pred) not in checked:
-            checked[id(pred)] = food_safety(pred, food_standard, tables)
-        p_plot = _plot_compliance(pred, red, food_standard, tables, n_draws, checked[id(pred)])
+            chk = food_safety(pred, food_standard, tables)
+            codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
+            checked[id(pred)] = _limit_columns(chk), codes, pids
+        limits, codes, pids = checked[id(pred)]
+        red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
+                                 seed, rate_t_ha)
+        p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws)  # one value per plot of ``pids``
         if known:
             per_plot = np.full(len(plot_ids), np.nan)
-            at = _frames.positions(plot_ids, p_plot.index.to_numpy(object))
-            per_plot[at[at >= 0]] = p_plot.to_numpy(float)[at >= 0]
+            at = _frames.positions(plot_ids, pids)
+            per_plot[at[at >= 0]] = p_plot[at >= 0]
             prob[sel] = per_plot[g.plot[sel]]
         else:
-            prob[sel] = p_plot.reindex(_frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
+            prob[sel] = pd.Series(p_plot, index=pd.Index(pids, dtype=object)).reindex(
+                _frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
     eff = g.per_option(library_parameter(tables, "effect_duration_yr"))
     return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
                           "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
@@ -1079,8 +1089,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     food_opt = np.where(pd.isna(food_opt), "none", food_opt).astype(object)
     p_const = _frames.take(compliance["crop_compliance_prob"].to_numpy(float), cpos)
     current = _frames.plot_column(plots, "crop", g, "text")
-    food_crops = set(tables.crops.loc[tables.crops["food"], "crop"])
-    current_food = np.isin(current, list(food_crops))
+    current_food = np.isin(current, tables.food_crops())
     T = _frames.take(duration["years_to_target"].to_numpy(float), _frames.row_index(duration, rows))
     stops = (kind == "phytoextraction") & np.isfinite(T)
     active = (~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(T, nan=np.inf))[:, None])) \
@@ -1111,11 +1120,12 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             vp = pl.iloc[rows_plot[idx]].reset_index(drop=True)
         else:
             vp = pl.reindex(plot_ids[idx]).reset_index()
-        vp["plot_id"] = np.arange(len(idx))
+        cols = dict(vp.items())  # columns replaced by name, the table built once
+        cols["plot_id"] = np.arange(len(idx))
         for m, sc in scales.items():
             for c in _metal_columns(vp, m):
-                vp[c] = vp[c].to_numpy(float) * np.asarray(sc, float)
-        return vp
+                cols[c] = vp[c].to_numpy(float) * np.asarray(sc, float)
+        return pd.DataFrame(cols, index=vp.index)
 
     def evaluate(idx, scales, crops, reductions_of):
         """P(comply) for virtual plots, grouped by option (reductions differ by option)."""
@@ -1126,15 +1136,17 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             return out
         which = pred["plot_id"].to_numpy(np.intp)
         opt_of = oid[idx]
-        checked = food_safety(pred, food_standard, tables)  # row-aligned with pred
+        limits = _limit_columns(food_safety(pred, food_standard, tables))  # row-aligned with pred
         for o in pd.unique(opt_of):
             sel = opt_of == o
-            keep = sel[which]
-            sub = pred.loc[keep]
-            p = _plot_compliance(sub, reductions_of(o, sub), food_standard, tables, n_draws,
-                                 checked.loc[keep])
+            keep = np.flatnonzero(sel[which])
+            if not len(keep):
+                continue
+            codes, pids = pd.factorize(which[keep])  # the virtual plots of the option
+            p = _compliance_of_codes(tuple(a[keep] for a in limits), codes, len(pids),
+                                     reductions_of(o, pd.unique(limits[3][keep])), n_draws)
             got = np.full(len(idx), np.nan)
-            got[p.index.to_numpy(np.intp)] = p.to_numpy(float)
+            got[pids] = p
             out[sel] = got[sel]
         return out
 
@@ -1160,9 +1172,8 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                 with np.errstate(divide="ignore", invalid="ignore"):
                     scales[m] = np.where(np.isnan(c_t) | (c_0 <= 0), 1.0, c_t / c_0)
 
-            def red_of(o, sub):
-                return _option_reductions(tables, o, _treats(opts.loc[o]), sub["metal"].unique(), n_draws,
-                                          seed)
+            def red_of(o, metals):
+                return _option_reductions(tables, o, _treats(opts.at[o, "treats"]), metals, n_draws, seed)
 
             P[ii, jj] = evaluate(ii, scales, food_opt[ii], red_of)
 
@@ -1190,7 +1201,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                 ct = _frames.take(b_ct, li)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     scales[m] = np.where(np.isnan(ct) | (c0 <= 0), 1.0, np.minimum(ct, c0) / c0)
-            p_back = evaluate(back, scales, current[back], lambda o, sub: {})
+            p_back = evaluate(back, scales, current[back], lambda o, metals: {})
             P[back] = np.where(after[back], p_back[:, None], P[back])
 
     schedule = YearlySchedule(crop_code, vocab, active, P)

@@ -415,24 +415,20 @@ def partition_metal(metal_g, pathway, feedstock_group, metal, temperature_c, pro
         lo_unknown_mass = np.where(lighter, share * Mi / B[i], 0.0)
         lo = np.where(np.isnan(share), 0.0, np.where(np.isnan(mass), lo_unknown_mass, conc))
     land = np.isin(frac, LAND_PRODUCTS)
-    lim = tables.land_application_limits
-    lim = lim.loc[lim["limit_set"] == limit_set].set_index("metal")["limit_mg_kg"]
+    lim = tables.memo(("land_limits", limit_set), lambda: tables.land_application_limits.loc[
+        tables.land_application_limits["limit_set"] == limit_set].set_index("metal")["limit_mg_kg"])
     limit = _frames.lookup(lim, met[i]).astype(float)
     status = np.where(~land, "not_applied", np.where(np.isnan(limit), "unknown",
                       np.where(lo > limit, "exceeds", np.where(hi <= limit, "below", "unknown"))))
     status = np.where(np.isin(frac, HAZARDOUS_PRODUCTS), HAZARDOUS_STATUS, status)
-    out = out.rename(columns={"fraction": "product", "share": "metal_share"})
-    out["metal_out_g"] = share * Mi
-    out["product_t"] = mass
-    out["product_conc_mg_kg"] = conc
-    out["product_conc_low_mg_kg"] = lo
-    out["product_conc_high_mg_kg"] = hi
-    out["land_product"] = land
-    out["land_limit_mg_kg"] = np.where(land, limit, np.nan)
-    out["land_status"] = status
-    return out[["row", "product", "metal_share", "metal_out_g", "product_t", "product_conc_mg_kg",
-                "product_conc_low_mg_kg", "product_conc_high_mg_kg", "land_product", "land_limit_mg_kg",
-                "land_status", "source", "note"]]
+    cols = dict(out.rename(columns={"fraction": "product", "share": "metal_share"}).items())
+    cols.update(metal_out_g=share * Mi, product_t=mass, product_conc_mg_kg=conc, product_conc_low_mg_kg=lo,
+                product_conc_high_mg_kg=hi, land_product=land, land_limit_mg_kg=np.where(land, limit, np.nan),
+                land_status=status)
+    return pd.DataFrame({c: cols[c] for c in ("row", "product", "metal_share", "metal_out_g", "product_t",
+                                              "product_conc_mg_kg", "product_conc_low_mg_kg",
+                                              "product_conc_high_mg_kg", "land_product", "land_limit_mg_kg",
+                                              "land_status", "source", "note")}, index=out.index)
 
 
 def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.DataFrame,

@@ -789,7 +789,7 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
                           pv_parameter(tables, "lifetime_yr"))
     mean_mwh = y * mwp * shape.mean()
     price = pv_parameter(tables, "tariff_cny_kwh") if tariff_cny_kwh is None else float(tariff_cny_kwh)
-    out = energy.copy()
+    out = dict(energy.items())  # columns replaced or added by name; the table is built once
     el = out["electricity_mwh_ha_yr"].to_numpy(float).copy()
     el[pv] = mean_mwh[pv]
     out["electricity_mwh_ha_yr"] = el
@@ -806,5 +806,6 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     out["pv_capex_cny_ha"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "capex_cny_w"), np.nan)
     out["pv_opex_cny_ha_yr"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "opex_cny_w_yr"), np.nan)
     out["pv_tariff_cny_kwh"] = np.where(pv, price, np.nan)
-    out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=out.index)
+    out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=energy.index)
+    out = pd.DataFrame(out, index=energy.index, copy=True)
     return out, yields

@@ -331,11 +331,23 @@ def limits_for_crops(crops, metals, standard: str, tables: Tables) -> tuple[np.n
     return limit[inv], species[inv]
 
 
+#: Columns of the usable functions read, as arrays, for the rows each plot's chosen function gives.
+_CHOSEN_COLUMNS = {"function_id": object, "plant_basis": object, "se_log10": float, "priority": float,
+                   "fitted_crop": object}
+
+
 def _usable_functions(tables: Tables) -> dict:
-    """Metal → (usable functions in priority order, their rows as named tuples)."""
+    """Metal → (their rows as named tuples, the columns of :data:`_CHOSEN_COLUMNS` as arrays and
+    ``ranged``: whether each publishes a validity range), usable functions in priority order."""
     tf = tables.transfer_functions
     tf = tf.loc[tf["usable"]].sort_values("priority", kind="stable")
-    return {m: (g, tuple(g.itertuples(index=False))) for m, g in tf.groupby("metal", sort=False)}
+    out = {}
+    for m, g in tf.groupby("metal", sort=False):
+        rows = tuple(g.itertuples(index=False))
+        cols = {c: g[c].to_numpy(t) for c, t in _CHOSEN_COLUMNS.items()}
+        cols["ranged"] = np.array([bool(parse_ranges(fn.valid_ranges)) for fn in rows])
+        out[m] = (rows, cols)
+    return out
 
 
 #: Columns of :func:`predict_crop_concentration`.
@@ -506,14 +518,15 @@ def rice_type_factors(tables: Tables | None = None) -> dict:
     return tables.memo("rice_type_factors", build)
 
 
-def _rice_type_factor(plots: pd.DataFrame, have: np.ndarray, crops: np.ndarray, metal: str, fns: pd.DataFrame,
+def _rice_type_factor(plots: pd.DataFrame, have: np.ndarray, crops: np.ndarray, metal: str, fns: dict,
                       tables: Tables) -> tuple[np.ndarray, np.ndarray]:
-    """Rice-type factor [–] and its note for the predicted rows ``have`` (1 and '' where it does not apply)."""
+    """Rice-type factor [–] and its note for the predicted rows ``have`` (1 and '' where it does not
+    apply); ``fns``: the chosen function's ``priority`` and ``fitted_crop`` of each of these rows."""
     m = int(have.sum())
     if metal != "cd" or "rice_type" not in plots.columns:
         return np.ones(m), np.full(m, "", dtype=object)
     return rice_type_factor_of(_frames.obj(plots["rice_type"])[have], crops, np.full(m, metal, dtype=object),
-                               fns["priority"].to_numpy(float), fns["fitted_crop"].to_numpy(object), tables)
+                               fns["priority"], fns["fitted_crop"], tables)
 
 
 def rice_type_factor_of(rice_type, crops, metals, priority, fitted_crop,
@@ -575,8 +588,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     variables = {}
     parts, missing_parts = [], []
 
-    food = set(tables.crops.loc[tables.crops["food"], "crop"])
-    is_food = np.isin(crop_uniq, list(food))[crop_codes]
+    is_food = np.isin(crop_uniq, tables.food_crops())[crop_codes]
 
     def unassessed(mask, metal, reason, key=None):
         """List the plots of ``mask`` as not assessed for ``metal``; ``reason``: a message, or a
@@ -585,9 +597,12 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         mask = mask & is_food
         if mask.any():
             k = int(mask.sum())
-            enc = (np.full(k, reason.encode(), dtype=object) if isinstance(reason, Message)
-                   else _frames.per_distinct(lambda v: reason(v).encode(), key[mask]))
-            text = _frames.per_distinct(lambda e: render(e, "en"), enc)
+            if isinstance(reason, Message):  # one reason for all: encoded and rendered once
+                enc = np.full(k, reason.encode(), dtype=object)
+                text = np.full(k, render(enc[0], "en"), dtype=object)
+            else:
+                enc = _frames.per_distinct(lambda v: reason(v).encode(), key[mask])
+                text = _frames.per_distinct(lambda e: render(e, "en"), enc)
             missing_parts.append((pid[mask], crops[mask], np.full(k, metal, dtype=object), text, enc))
 
     for metal in metals:
@@ -603,7 +618,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         if metal not in by_metal:
             unassessed(measured, metal, Message.of("upt.none_any", metal=metal.capitalize()))
             continue
-        cands, rows = by_metal[metal]
+        rows, cand_cols = by_metal[metal]
         chosen = np.full(n, -1)
         pred = np.full(n, np.nan)
         skipped = np.full(n, "", dtype=object)
@@ -654,9 +669,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         if not have.any():
             continue
         hidx = np.flatnonzero(have)
-        fns = cands.iloc[chosen[have]]
-        basis = fns["plant_basis"].to_numpy(object)
-        se = fns["se_log10"].to_numpy(float)
+        fns = {c: v[chosen[have]] for c, v in cand_cols.items()}  # the chosen function of each row
+        basis = fns["plant_basis"]
+        se = fns["se_log10"]
         moist = moisture_of_crops(crops[have], tables)
         p50 = pred[have]
         factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
@@ -667,7 +682,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         dw50 = np.where(is_dw, p50, p50 / (1 - moist))
         f = 10.0 ** (Z95 * se)
         # a function is used only inside its validity range: False where it publishes one, NA where not
-        ranged = np.array([bool(parse_ranges(fn.valid_ranges)) for fn in rows])[chosen[have]]
+        ranged = fns["ranged"]
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
         notes = np.where(factor_note == "", notes, np.where(notes == "", factor_note, notes + "; " + factor_note))
@@ -680,7 +695,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "plot_id": pid[have],
             "crop": crops[have],
             "metal": metal,
-            "function_id": fns["function_id"].to_numpy(object),
+            "function_id": fns["function_id"],
             "plant_basis": basis,
             "se_log10": se,
             "crop_dw_p05_mg_kg": dw50 / f,
@@ -725,18 +740,20 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
         limit for the crop group and metal).
     """
     tables = tables or load_tables()
-    out = predictions.copy()
-    limit, species = limits_for_crops(out["crop"], out["metal"], standard, tables)
-    out["food_limit_mg_kg"] = limit
-    _frames.set_text(out, "limit_species", species)
-    fw50 = out["crop_fw_p50_mg_kg"].to_numpy(float)
+    cols = dict(predictions.items())  # the new columns are added by name, the table built once
+    metal = _frames.obj(cols["metal"])
+    limit, species = limits_for_crops(cols["crop"], metal, standard, tables)
+    cols["food_limit_mg_kg"] = limit
+    cols["limit_species"] = _frames.text_series(species, predictions.index)
+    fw50 = cols["crop_fw_p50_mg_kg"].to_numpy(float)
     if reduction is not None:
         fw50 = fw50 * (1.0 - np.asarray(reduction, float))
-    se = out["se_log10"].to_numpy(float)
+    se = cols["se_log10"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (np.log10(out["food_limit_mg_kg"].to_numpy(float)) - np.log10(fw50)) / se
-    out["p_exceed_limit"] = 1.0 - ndtr(z)
-    inorganic = (_frames.obj(out["metal"]) == "as") & (species == "inorganic")
+        z = (np.log10(limit) - np.log10(fw50)) / se
+    cols["p_exceed_limit"] = 1.0 - ndtr(z)
+    out = pd.DataFrame(cols, index=predictions.index, copy=True)
+    inorganic = (metal == "as") & (species == "inorganic")
     if inorganic.any():
         out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
                                       " total As compared with an inorganic-As limit (conservative)")
