@@ -376,7 +376,8 @@ def sorted_row_percentiles(s: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
     """
     n = s.shape[1]
     vi = (n - 1) * np.true_divide(np.asarray(q, dtype=float), 100)
-    prev, nxt = np.floor(vi), np.floor(vi) + 1
+    prev = np.floor(vi)
+    nxt = prev + 1
     above, below = vi >= n - 1, vi < 0
     prev[above] = nxt[above] = -1
     prev[below] = nxt[below] = 0

@@ -205,9 +205,9 @@ def _json_value(v) -> str:
 def _encode_parts(parts: tuple) -> str:
     """Encoded text of message parts: the bytes of ``json.dumps(Message(parts)._items(), **_JSON)``.
 
-    The text is assembled from each value's JSON text, so that a nested message's (cached)
-    encoding is reused rather than serialised again inside every message that holds it; the
-    common values (text, nested message, float) are written inline.
+    The text is assembled from each value's JSON text (:func:`_json_value`), so that a nested
+    message's (cached) encoding is reused rather than serialised again inside every message
+    that holds it.
     """
     out = []
     for code, params in parts:
@@ -216,18 +216,9 @@ def _encode_parts(parts: tuple) -> str:
             continue
         fields = []
         for k, v in params:
-            t = type(v)
-            if t is str:
-                text = _json_str(v)
-            elif t is Message:
-                text = v.encode() or "[]"
-            elif t is float and v == v and v not in _INFINITIES:
-                text = float.__repr__(v)
-            else:
-                text = _json_value(v)
             if type(k) is not str:  # a name json converts (a number, null …)
                 return json.dumps(Message(parts)._items(), **_JSON)
-            fields.append(f"{_json_str(k)}:{text}")
+            fields.append(f"{_json_str(k)}:{_json_value(v)}")
         if len(fields) > 1 and len({k for k, _ in params}) < len(fields):  # a name twice: json keeps one
             return json.dumps(Message(parts)._items(), **_JSON)
         out.append(f"[{_json_value(code)},{{{','.join(fields)}}}]")
@@ -500,7 +491,6 @@ def _label(v, lang, tables):
     return i18n.label(v, lang, with_unit=False)
 
 
-#: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
 def _score(v, lang, tables):
     """A score with two decimals, or three where it carries a third (scores that tie at two
     decimals are rounded to three before they enter a message: "0.672 vs 0.668")."""
@@ -509,6 +499,7 @@ def _score(v, lang, tables):
     return two if float(two) == x else f"{x:.3f}"
 
 
+#: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
 DOMAINS = {
     "metals": _metals,
     "score": _score,
@@ -650,9 +641,7 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
                 continue
             v = values[name]
             if type(v) is Message:  # a nested message (empty: no text), each object rendered once
-                hit = memo.get(id(v)) if memo is not None else None
-                pieces.append(hit[1] if hit is not None else _render_message(v, lang, tables, memo) if v.parts
-                              else "")
+                pieces.append(_render_message(v, lang, tables, memo) if v.parts else "")
             elif plain:
                 pieces.append(format(v, spec))
             else:
