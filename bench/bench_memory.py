@@ -1,6 +1,6 @@
 """Peak memory of the default ``agriremed plan`` command on a large plot table.
 
-Run: ``python bench/bench_memory.py [--plots 200000] [--draws N] [--memory MB] [--out DIR]``
+Run: ``python bench/bench_memory.py [--plots 200000] [--draws N] [--memory MB] [--jobs N] [--out DIR]``
 (with agriremed importable).
 
 1. **The default command** — writes a synthetic plot table
@@ -9,8 +9,9 @@ Run: ``python bench/bench_memory.py [--plots 200000] [--draws N] [--memory MB] [
    ``bash run.sh plan FILE`` does) in a child process and reports its wall time and peak
    resident memory: ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the child is the only
    process this script waits for; on Linux the figure is at least this script's own memory
-   when the child was started, inherited through fork and exec) and the child's own
-   ``VmHWM``.
+   when the child was started, inherited through fork and exec), the child's own
+   ``VmHWM``, and the largest sum of the resident memory of the child and its worker
+   processes (``--jobs``), sampled every 50 ms.
 2. **The memory model** (``--model``) — plans ``n`` plots with ``D`` Monte Carlo draws in one
    call of :func:`agriremed.engine.stream.plan_chunk`, one fresh process per point, and prints the
    measured peak next to :func:`agriremed.engine.stream.memory_estimate_mb`, the estimate the CLI
@@ -75,6 +76,62 @@ def children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * RSS_UNIT_BYTES / MB
 
 
+def tree_rss_mb(root: int) -> float | None:
+    """Resident memory of process ``root`` and all its descendants now [MB] (the sum of their
+    ``VmRSS``, Linux /proc; pages shared between them counted in each, so an upper bound);
+    ``None`` where /proc cannot be read."""
+    try:
+        parents = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/stat", encoding="ascii", errors="replace") as f:
+                        parents[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+    except OSError:
+        return None
+    tree, grew = {root}, True
+    while grew:
+        more = {p for p, pp in parents.items() if pp in tree and p not in tree}
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / MB
+
+
+class TreePeak:
+    """Largest :func:`tree_rss_mb` of a process tree, sampled every ``interval`` seconds in a
+    thread while the root runs (a worker process of a parallel run counts with the main one)."""
+
+    def __init__(self, root: int, interval: float = 0.05):
+        import threading
+
+        self.root, self.interval, self.peak = root, interval, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            now = tree_rss_mb(self.root)
+            if now is not None:
+                self.peak = now if self.peak is None else max(self.peak, now)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> float | None:
+        """Stop sampling; the peak [MB] (``None`` where /proc cannot be read)."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
 def write_plots(n: int, path: Path, seed: int = 20261123) -> Path:
     """Write ``n`` synthetic plots as CSV (UTF-8) to ``path``."""
     from agriremed.io.synthetic import synthetic_plots
@@ -92,8 +149,10 @@ def run_default_command(plots: Path, out: Path, extra: list[str] | None = None) 
     dict
         ``exit_code``, ``seconds`` (wall time), ``peak_rss_mb`` (the child's ``ru_maxrss``:
         on Linux at least this script's own resident memory when it started the child, which
-        is far below the plan's), ``hwm_mb`` (the child's own ``VmHWM``, Linux), ``command``
-        and the last lines of its output.
+        is far below the plan's; with worker processes the largest single process),
+        ``hwm_mb`` (the child's own ``VmHWM``, Linux), ``tree_peak_mb`` (the largest sum of
+        the resident memory of the command and its worker processes, sampled every 50 ms;
+        Linux), ``command`` and the last lines of its output.
     """
     if children_peak_mb() > 0:
         raise RuntimeError("a child process already ran: its peak would mask the plan's "
@@ -102,14 +161,18 @@ def run_default_command(plots: Path, out: Path, extra: list[str] | None = None) 
     hwm = Path(tempfile.mkdtemp(prefix="agriremed-hwm-")) / "hwm"
     env = {**os.environ, "AGRIREMED_HWM_FILE": str(hwm)}
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, env=env,
-                          check=False)
+    with subprocess.Popen([sys.executable, "-c", LAUNCHER, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env=env) as child:
+        sampler = TreePeak(child.pid)
+        stdout, stderr = child.communicate()
+        tree_peak = sampler.stop()
     seconds = time.perf_counter() - t0
-    return dict(command=" ".join(["agriremed", *args]), exit_code=done.returncode, seconds=seconds,
+    return dict(command=" ".join(["agriremed", *args]), exit_code=child.returncode, seconds=seconds,
                 peak_rss_mb=children_peak_mb(),
                 hwm_mb=int(hwm.read_text()) / MB if hwm.exists() else None,
-                bench_process_peak_mb=own_peak_mb(), stdout_tail=done.stdout.splitlines()[-3:],
-                stderr_tail=done.stderr.splitlines()[-3:])
+                tree_peak_mb=tree_peak,
+                bench_process_peak_mb=own_peak_mb(), stdout_tail=stdout.splitlines()[-3:],
+                stderr_tail=stderr.splitlines()[-3:])
 
 
 def _model_child(n: int, draws: int) -> None:
@@ -157,6 +220,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--draws", type=int,
                     help="--draws passed to agriremed plan (default: the scenario's, 500)")
     ap.add_argument("--memory", type=float, help="--memory passed to agriremed plan [MB]")
+    ap.add_argument("--jobs", type=int, help="--jobs passed to agriremed plan (default: its own choice)")
     ap.add_argument("--out", default=None, help="folder for the table, the plan outputs and memory.json")
     ap.add_argument("--model", action="store_true", help="measure the memory model instead")
     ap.add_argument("--points", type=int, nargs="*", help="--model points as plots draws plots draws …")
@@ -185,10 +249,13 @@ def main(argv=None) -> dict:
         res["plots"] = a.plots
         res["file_mb"] = plots.stat().st_size / MB
         extra = [*(["--draws", str(a.draws)] if a.draws is not None else []),
-                 *(["--memory", str(a.memory)] if a.memory is not None else [])]
+                 *(["--memory", str(a.memory)] if a.memory is not None else []),
+                 *(["--jobs", str(a.jobs)] if a.jobs is not None else [])]
         run = run_default_command(plots, out / "plan", extra)
         res.update(run)
         hwm = "" if run["hwm_mb"] is None else f" (its own VmHWM {run['hwm_mb']:,.0f} MB)"
+        if run["tree_peak_mb"] is not None:
+            hwm += f"; with its worker processes {run['tree_peak_mb']:,.0f} MB"
         print(f"{a.plots:,} plots ({res['file_mb']:,.0f} MB CSV): {run['command']}\n"
               f"exit {run['exit_code']}, {run['seconds']:,.0f} s, "
               f"peak resident memory (ru_maxrss of the child) {run['peak_rss_mb']:,.0f} MB{hwm}",

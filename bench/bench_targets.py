@@ -79,8 +79,9 @@ def command_run(n: int, draws: int | None, workdir: Path) -> dict:
     Returns
     -------
     dict
-        ``seconds`` (the plan command only), ``peak_mb`` (the command's own ``VmHWM``, else
-        its ``ru_maxrss``), ``exit_code``, ``summary_rows`` and ``recommended_rows`` (rows of
+        ``seconds`` (the plan command only), ``peak_mb`` (the largest resident memory of the
+        command and its worker processes together, sampled; else the command's own ``VmHWM``,
+        else its ``ru_maxrss``), ``exit_code``, ``summary_rows`` and ``recommended_rows`` (rows of
         the written summary and those naming a recommended option), ``load_avg_1min``.
     """
     out = workdir / f"plots_{n}_draws_{'default' if draws is None else draws}"
@@ -94,7 +95,8 @@ def command_run(n: int, draws: int | None, workdir: Path) -> dict:
     if res.get("exit_code") != 0:
         raise RuntimeError(f"agriremed plan exited {res.get('exit_code')}: {res.get('stderr_tail')}")
     summary = _read_summary(out / "plan")
-    return {"seconds": res["seconds"], "peak_mb": res.get("hwm_mb") or res["peak_rss_mb"],
+    return {"seconds": res["seconds"],
+            "peak_mb": res.get("tree_peak_mb") or res.get("hwm_mb") or res["peak_rss_mb"],
             "summary_rows": len(summary),
             "recommended_rows": int(summary["recommended_option"].notna().sum()) if len(summary) else 0,
             "load_avg_1min": load}

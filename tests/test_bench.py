@@ -149,6 +149,27 @@ def test_default_plan_command_memory_is_set_by_the_budget_not_the_input(tmp_path
     assert 300 < res["hwm_mb"] <= res["peak_rss_mb"] < 900
 
 
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs Linux /proc")
+def test_tree_peak_adds_the_memory_of_child_processes():
+    """A child holding 200 MB (bytes written, so resident) while the tree is sampled: the peak
+    of this process and its children is at least this process's memory plus 190 MB."""
+    import os
+    import subprocess
+    import time
+
+    bm = _bench_module("bench_memory")
+    alone = bm.tree_rss_mb(os.getpid())
+    code = "import sys, time; b = bytearray(200_000_000); print('ready', flush=True); time.sleep(1.5)"
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout.readline().strip() == "ready"
+        sampler = bm.TreePeak(os.getpid(), interval=0.02)
+        time.sleep(0.5)
+        peak = sampler.stop()
+        child.wait()
+    assert peak >= alone + 190
+    assert bm.tree_rss_mb(os.getpid()) < peak - 150  # the child has gone
+
+
 def test_memory_model_points_are_measured_in_fresh_processes(tmp_path):
     bm = _bench_module("bench_memory")
     row = bm.model_point(20, 10)

@@ -462,3 +462,137 @@ def test_cli_in_chunks_writes_recommended_rows_unless_all_options(messy_csv, tmp
     html = (tmp_path / "rec" / "report.html").read_text(encoding="utf-8")
     assert "plan.csv holds the row of each plot&#x27;s recommended option" in html
     assert "every option of every plot" not in (tmp_path / "all" / "report.html").read_text(encoding="utf-8")
+
+
+# ---- parallel runs (jobs) ------------------------------------------------------------------
+
+def _files(folder) -> dict:
+    return {f.name: f.read_bytes() for f in sorted(folder.iterdir())}
+
+
+def test_worker_processes_write_the_same_files_byte_for_byte(messy_csv, tmp_path):
+    """Two worker processes: the same chunks planned elsewhere, every output file the same
+    (rejected rows, a plot id repeated across chunks, blank and title lines included)."""
+    from agriremed.io.workbook import StreamWorkbook
+
+    got = {}
+    for jobs in (1, 2):
+        book = StreamWorkbook(date="2026-01-01")
+        r = plan_stream(messy_csv, SC, out=tmp_path / f"j{jobs}", chunk_size=30, fmt="csv", progress=False,
+                        jobs=jobs, extra_outputs=[book], plan_rows="recommended")
+        assert r.n_chunks == 5 and r.n_planned == 127 and sorted(r.rejected["input_row"]) == [4, 8, 101]
+        got[jobs] = _files(tmp_path / f"j{jobs}")
+    assert sorted(got[1]) == sorted(got[2])
+    for name, data in got[1].items():
+        if name != "plan.xlsx":  # a zip file: compared by its sheets below
+            assert got[2][name] == data, name
+    import openpyxl
+
+    books = [openpyxl.load_workbook(tmp_path / f"j{j}" / "plan.xlsx", read_only=True) for j in (1, 2)]
+    assert books[0].sheetnames == books[1].sheetnames
+    for name in books[0].sheetnames:
+        rows = [list(b[name].iter_rows(values_only=True)) for b in books]
+        assert rows[0] == rows[1], name
+    assert len(list(books[0]["summary"].iter_rows())) == 2 + 127  # labels, column names, the plots
+
+
+def test_jobs_and_the_memory_of_worker_processes_are_checked():
+    from agriremed.engine.stream import chunk_size_for, memory_estimate_mb
+
+    # two workers planning 1 000 plots without draws: 3 interpreters × 350 + 2 × 1 000 × 0.30 MB
+    assert memory_estimate_mb(1_000, 0, jobs=2) == pytest.approx(3 * 350 + 2 * 1_000 * 0.30)
+    # with 500 draws: + 2 × (500 × 0.005 + 1 000 × 500 × 0.0035)
+    assert memory_estimate_mb(1_000, 500, jobs=2) == pytest.approx(1_050 + 2 * (2.5 + 1_000 * 2.05))
+    assert memory_estimate_mb(1_000, 500, jobs=1) == memory_estimate_mb(1_000, 500)
+    for draws in (0, 20, 500):
+        for jobs in (2, 3, 4):
+            n = chunk_size_for(draws, 2_500, jobs=jobs)
+            assert memory_estimate_mb(n, draws, jobs=jobs) <= 2_500 < memory_estimate_mb(n + 1, draws, jobs=jobs)
+    df = synthetic_plots(10, seed=1)
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match=r"jobs .*: expected a whole number of worker processes"):
+            plan_stream(df, SC, jobs=bad, progress=False)
+    # 2 workers in 2 000 MB: (2 000 − 1 050 − 2 × 20 × 0.005) // (2 × (0.30 + 20 × 0.0035)) = 1 283 plots
+    assert chunk_size_for(20, 2_000, jobs=2) == 1_283
+    with pytest.raises(ValueError, match=r"chunk_size 2,000: with 20 Monte Carlo draws a chunk in each of 2 "
+                                         r"worker processes needs about 2,530 MB in all, more than memory_mb "
+                                         r"2,000: use chunk_size 1,283 or less, fewer jobs"):
+        plan_stream(df, SC.replace(mc_draws=20), chunk_size=2_000, memory_mb=2_000, jobs=2, progress=False)
+
+
+def test_tables_travel_to_worker_processes_without_their_lookups():
+    import pickle
+
+    t = agriremed.load_tables()
+    t.food_crops()
+    t.rows("options")  # named tuples of a class pickle cannot name
+    u = pickle.loads(pickle.dumps(t))
+    assert u._memo == {} and len(u._draw_memo) == 0
+    assert all(df.equals(getattr(u, name)) for name, df in t.items())
+    assert u.food_crops() == t.food_crops()
+    assert [repr(r) for r in u.rows("options")] == [repr(r) for r in t.rows("options")]  # NaN ≠ NaN
+
+
+@pytest.mark.parametrize("cores,rows,memory,given,expected", [
+    # 4 cores, 100 000 rows, 2 500 MB: 4 workers of (2 500 − 5 × 350) // (4 × 0.30) = 625 plots
+    (4, 100_000, 2_500, {}, (4, 625)),
+    # 1 000 rows: 4 workers would need 1 876, 3 would need 2 × 1 222 + 1 rows; 2 workers of 2 416 neither
+    (4, 1_000, 2_500, {}, (1, 7_166)),
+    (2, 100_000, 2_500, {}, (2, 2_416)),
+    (1, 100_000, 2_500, {}, (1, 7_166)),
+    # 1 200 MB leaves (1 200 − 1 050) // 0.6 = 250 plots for 2 workers: enough; 1 100 MB: 83, too few
+    (2, 100_000, 1_200, {}, (2, 250)),
+    (2, 100_000, 1_100, {}, (1, 2_500)),
+    # --chunk-size 500 with 2 workers: 500 ≤ 2 416 and the rows hold 2 chunks
+    (2, 100_000, 2_500, {"chunk_size": 500}, (2, 500)),
+    (2, 100_000, 2_500, {"chunk_size": 5_000}, (1, 5_000)),
+    # --jobs 3 given: the automatic chunk shrinks to (2 500 − 4 × 350) // 0.9 = 1 222
+    (2, 100_000, 2_500, {"jobs": 3}, (3, 1_222)),
+    (2, 100_000, 2_500, {"jobs": 1}, (1, 7_166)),
+])
+def test_cli_chooses_worker_processes_that_fit_the_memory(monkeypatch, cores, rows, memory, given, expected):
+    import argparse
+
+    from agriremed.apps import cli
+    from agriremed.engine.stream import chunk_size_for
+
+    monkeypatch.setattr(cli, "usable_cores", lambda: cores)
+    args = argparse.Namespace(jobs=given.get("jobs"), chunk_size=given.get("chunk_size"), memory=memory,
+                              plots="unused.csv", sheet=None)
+    fitting = chunk_size_for(0, memory)
+    chunk = given.get("chunk_size", fitting)
+    if "chunk_size" in given:  # the rows are counted in the file
+        monkeypatch.setattr(cli, "data_rows_at_most", lambda *a: rows)
+        assert cli._jobs(args, 0, chunk, fitting, None) == expected
+    else:
+        assert cli._jobs(args, 0, chunk, fitting, rows) == expected
+
+
+def test_cli_refuses_jobs_that_do_not_fit_the_memory(messy_csv, tmp_path, capsys):
+    assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--chunk-size", "50", "--jobs", "2",
+                 "--draws", "0", "--memory", "1000", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --jobs 2: 2 worker processes planning chunks of 50 plots with 0 Monte Carlo draws need " \
+           "about 1,080 MB, more than --memory 1,000 MB" in err
+    assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--chunk-size", "50", "--jobs", "0",
+                 "--quiet"]) == 2
+    assert "error: --jobs 0: expected 1 or more worker processes" in capsys.readouterr().err
+
+
+def test_default_chunks_with_draws_stay_small_enough_to_be_fast(monkeypatch):
+    """500 draws: at most 300 000 plot × draw cells (600 plots), below the 1 047 that fit in
+    2 500 MB; two workers: (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.30 + 500 × 0.0035)) = 352."""
+    import argparse
+
+    from agriremed.apps import cli
+    from agriremed.engine.stream import FAST_CHUNK_CELLS, chunk_size_for, default_chunk_size
+
+    assert FAST_CHUNK_CELLS == 300_000 and chunk_size_for(500) == 1_047
+    assert default_chunk_size(500) == 600 and default_chunk_size(500, jobs=2) == 352
+    assert default_chunk_size(0) == chunk_size_for(0) == 7_166
+    assert default_chunk_size(50, 700) == chunk_size_for(50, 700) == 736  # the memory decides
+    assert default_chunk_size(300_000, 1e9) == 1
+    args = argparse.Namespace(jobs=None, chunk_size=None, memory=2_500, plots="unused.csv", sheet=None)
+    for cores, expected in ((2, (2, 352)), (1, (1, 600))):
+        monkeypatch.setattr(cli, "usable_cores", lambda c=cores: c)
+        assert cli._jobs(args, 500, 1_047, 1_047, 200_000) == expected

@@ -28,8 +28,8 @@ from agriremed.core import columns as C, messages
 from agriremed.engine.global_sensitivity import global_sensitivity
 from agriremed.engine.plan import plan
 from agriremed.engine.sensitivity import tornado
-from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most,
-                                     memory_estimate_mb, plan_stream, validate_stream)
+from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most, default_chunk_size,
+                                     memory_estimate_mb, plan_stream, usable_cores, validate_stream)
 from agriremed.io import geo  # held_mb, write_plan_layers_chunked called as module attributes
 from agriremed.io.geo import (assign_regions, geometry_by_id, is_geo_path, plot_geometry, read_layer,
                               read_regions, region_totals, write_plan_layers)
@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
                          "(automatic when the input has more plots than "
                          "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
                          "7 166 in chunks without draws)")
+    pl.add_argument("--jobs", type=int, metavar="N",
+                    help="in chunks, worker processes that plan chunks at the same time while this one "
+                         "writes (default: the usable CPU cores, at most 4, when the input holds more chunks "
+                         "than that and the chunks of each worker still fit in --memory; 1 plans here). "
+                         "The outputs are the same for any number")
     pl.add_argument("--all-options", action="store_true",
                     help="in chunks, write every option of every plot to the plan file (default in chunks: "
                          "each plot's recommended option only, which also plans about twice as fast; the "
@@ -563,6 +568,11 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
              f"needs about {need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
              f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
         return 2
+    jobs = _jobs(args, draws, chunk, fitting, rows)
+    if isinstance(jobs, str):
+        _say(jobs, file=sys.stderr)
+        return 2
+    jobs, chunk = jobs
     fmt = args.format or ("parquet" if rows is None else "csv")
     gpkg = fmt == "gpkg"
     fmt = "parquet" if gpkg else fmt
@@ -573,6 +583,8 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
             f"at a time keep the memory under about {args.memory:,.0f} MB)")
         which = ("every option of every plot" if plan_rows == "all" else
                  "each plot's recommended option (--all-options: every option of every plot)")
+        if jobs > 1:
+            why += f", {jobs} worker processes planning at the same time (--jobs)"
         _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} ({which}) and summary.{fmt} "
              f"as they come "
              f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; "
@@ -586,7 +598,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         extra.append(StreamWorkbook(lang=args.lang))
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
-                    memory_mb=args.memory, extra_outputs=extra, plan_rows=plan_rows)
+                    memory_mb=args.memory, extra_outputs=extra, plan_rows=plan_rows, jobs=jobs)
     for w in extra:
         if getattr(w, "note", ""):
             _say(w.note)
@@ -608,6 +620,48 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     for path in r.paths.values():
         _say(f"wrote {path}")
     return 0 if r.n_planned else 1
+
+
+#: Most worker processes ``--jobs`` chooses by itself.
+AUTO_JOBS_MAX = 4
+#: Fewest plots per chunk with which ``--jobs`` chooses worker processes by itself (smaller
+#: chunks spend more of their time on the work each plan does once).
+AUTO_JOBS_MIN_CHUNK = 100
+
+
+def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple[int, int] | str:
+    """``(jobs, chunk size)`` of a chunked run, or an error message.
+
+    ``--jobs`` given: that many worker processes, each chunk within ``--memory`` with them
+    (an automatic chunk size shrinks to fit, :func:`~agriremed.engine.stream.default_chunk_size`). Not given: the most workers (up to the usable
+    cores and :data:`AUTO_JOBS_MAX`) that each get at least one chunk of at least
+    :data:`AUTO_JOBS_MIN_CHUNK` plots within ``--memory``; else 1 (planned in this process).
+    ``rows``: the input's data rows at most when the chunk size is automatic (``None``: given
+    with ``--chunk-size``).
+    """
+    held = getattr(args, "_held_mb", 0.0)
+    explicit = args.chunk_size is not None
+    if args.jobs is not None:
+        if args.jobs < 1:
+            return f"error: --jobs {args.jobs}: expected 1 or more worker processes"
+        if args.jobs == 1:
+            return 1, chunk if explicit else default_chunk_size(draws, args.memory, held)
+        fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=args.jobs)
+        if fit < 1 or (explicit and chunk > fit):
+            need = memory_estimate_mb(chunk if explicit else 1, draws, held_mb=held, jobs=args.jobs)
+            return (f"error: --jobs {args.jobs}: {args.jobs} worker processes planning chunks of "
+                    f"{chunk if explicit else 1:,} plots with {draws:,} Monte Carlo draws need about "
+                    f"{need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use fewer jobs"
+                    f"{', a smaller --chunk-size' if explicit else ''} or a larger --memory (内存不足)")
+        return args.jobs, chunk if explicit else default_chunk_size(draws, args.memory, held, args.jobs)
+    if rows is None:
+        rows = data_rows_at_most(args.plots, args.sheet)
+    for j in range(min(usable_cores(), AUTO_JOBS_MAX), 1, -1):
+        fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=j)
+        size = chunk if explicit else default_chunk_size(draws, args.memory, held, j)
+        if AUTO_JOBS_MIN_CHUNK <= size <= fit and rows > (j - 1) * size:
+            return j, size
+    return 1, chunk if explicit else default_chunk_size(draws, args.memory, held)
 
 
 def _regions_from_parquet(args, summary_path, fmt: str) -> Path:

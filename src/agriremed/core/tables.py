@@ -148,6 +148,17 @@ class Tables:
         """Return a copy with some tables replaced."""
         return dataclasses.replace(self, **tables)
 
+    def __getstate__(self) -> dict:
+        # the tables only: the lookups and draws derived from them are rebuilt on first use
+        # (they may hold objects pickle cannot name, such as itertuples' row classes)
+        return {name: df for name, df in self.items()}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, df in state.items():
+            object.__setattr__(self, name, df)
+        object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_draw_memo", collections.OrderedDict())
+
     def memo(self, key, build):
         """The lookup ``key`` derived from these tables: ``build()`` on first use, then kept.
 

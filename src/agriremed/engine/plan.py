@@ -451,11 +451,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     scenario = scenario or Scenario()
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
-    tables = apply_heat_user(apply_overrides(tables or load_tables(), scenario.overrides), scenario.heat_user,
-                             scenario.heat_user_frac)
-    _check_option_ids(scenario, tables)
-    tables, biochar_notes = apply_biochar_choice(tables, scenario.biochar_feedstock,
-                                                 scenario.biochar_temperature)
+    tables, biochar_notes = run_tables(scenario, tables)
     money, money_note = _money(scenario, tables)
     bar = _progress(len(STAGES), progress)
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
@@ -465,6 +461,22 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     results = run_phases(ctx, StageResults(v=v), [p.name for p in PHASES], bar)
     bar.close()
     return _plan_of(ctx, results, base_notes)
+
+
+def run_tables(scenario: Scenario, tables: Tables | None = None) -> tuple[Tables, list[str]]:
+    """The tables a plan with ``scenario`` runs on: ``tables`` (default: the packaged ones)
+    with the scenario's overrides, heat user and biochar choice applied, and the notes of
+    the biochar choice.
+
+    Raises
+    ------
+    agriremed.core.scenario.ScenarioError
+        If the scenario names an option the tables do not have.
+    """
+    tables = apply_heat_user(apply_overrides(tables or load_tables(), scenario.overrides), scenario.heat_user,
+                             scenario.heat_user_frac)
+    _check_option_ids(scenario, tables)
+    return apply_biochar_choice(tables, scenario.biochar_feedstock, scenario.biochar_temperature)
 
 
 def _plan_of(ctx: RunContext, r: StageResults, base_notes: list[str]) -> Plan:

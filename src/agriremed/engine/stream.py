@@ -31,14 +31,19 @@ of an earlier run in ``out`` are removed first (:func:`agriremed.io.outputs.prep
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import dataclasses
+import functools
 import hashlib
 import io as _io
 import json
 import math
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -56,14 +61,14 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots
-from agriremed.engine.plan import pass_through_columns, plan, rules_note
+from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
 from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_plan
 
 __all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
            "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
-           "data_rows_at_most"]
+           "data_rows_at_most", "usable_cores", "default_chunk_size", "FAST_CHUNK_CELLS"]
 
 #: Plots per chunk of a deterministic run (``mc_draws=0``): about 1 GB of resident memory
 #: for the 26-option library (see :data:`MEMORY_PER_PLOT_MB`); larger chunks are not faster.
@@ -96,10 +101,17 @@ MEMORY_PER_DRAW_MB = 5e-3
 #: Estimated peak memory a plan may reach by default [MB]; the measured peak stays below
 #: 3 GB (README, "Memory").
 MEMORY_BUDGET_MB = 2_500.0
+#: Plot × draw cells of a chunk above which planning gets slower per plot (the arrays of
+#: every plot × option × draw outgrow the processor's caches): measured with 500 draws,
+#: 4.1 ms per plot in chunks of 600 plots, 4.2 in chunks of 352 and 5.5 in chunks of 1 047
+#: (2 100 synthetic plots, one process); without draws the chunk size hardly matters
+#: (0.9–1.1 ms per plot from 1 500 to 7 200 plots). Default chunks stay at or below it.
+FAST_CHUNK_CELLS = 300_000
 
 
 
-def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb: float = 0.0) -> float:
+def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb: float = 0.0,
+                       jobs: int = 1) -> float:
     """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
 
     Parameters
@@ -115,26 +127,35 @@ def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb
         Memory held beside the chunks for the whole run [MB]: a GIS layer's attributes and
         geometry, its region join and its plan.gpkg writer (:func:`agriremed.io.geo.held_mb`);
         0 for a plot table.
+    jobs : int
+        Worker processes planning one chunk of ``n_plots`` each at the same time
+        (:func:`plan_stream`'s ``jobs``); with more than one, the main process that reads
+        and writes counts as one more interpreter.
 
     Returns
     -------
     float
         ``MEMORY_BASE_MB + held_mb + n_draws × MEMORY_PER_DRAW_MB
         + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB]
-        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``).
+        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``); with ``jobs`` > 1 the terms of
+        the chunk and of the interpreter once per worker, plus the main interpreter.
 
     Examples
     --------
     >>> round(memory_estimate_mb(1_000, 500)), round(memory_estimate_mb(1_000, 500, held_mb=100))
     (2402, 2502)
+    >>> round(memory_estimate_mb(1_000, 0, jobs=2))
+    1650
     """
-    n, d = max(int(n_plots), 0), max(int(n_draws), 0)
+    n, d, j = max(int(n_plots), 0), max(int(n_draws), 0), max(int(jobs), 1)
     a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB
-    return MEMORY_BASE_MB + max(float(held_mb), 0.0) + d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)
+    interpreters = j + 1 if j > 1 else 1
+    return (interpreters * MEMORY_BASE_MB + max(float(held_mb), 0.0)
+            + j * (d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)))
 
 
 def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False,
-                   held_mb: float = 0.0) -> int:
+                   held_mb: float = 0.0, jobs: int = 1) -> int:
     """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
 
     Parameters
@@ -149,6 +170,9 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     held_mb : float
         Memory held beside the chunks for the whole run [MB] (a GIS layer,
         :func:`agriremed.io.geo.held_mb`); it is taken off ``budget_mb`` first.
+    jobs : int
+        Worker processes, each planning a chunk of this size at the same time (see
+        :func:`memory_estimate_mb`).
 
     Returns
     -------
@@ -160,13 +184,29 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     --------
     >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
     (1047, 7166, 8600)
-    >>> chunk_size_for(0, held_mb=300)
-    6166
+    >>> chunk_size_for(0, held_mb=300), chunk_size_for(0, jobs=2)
+    (6166, 2416)
     """
-    d = max(int(n_draws), 0)
-    free = budget_mb - MEMORY_BASE_MB - max(float(held_mb), 0.0) - d * MEMORY_PER_DRAW_MB
-    per_plot = (MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB
+    d, j = max(int(n_draws), 0), max(int(jobs), 1)
+    interpreters = j + 1 if j > 1 else 1
+    free = budget_mb - interpreters * MEMORY_BASE_MB - max(float(held_mb), 0.0) - j * d * MEMORY_PER_DRAW_MB
+    per_plot = j * ((MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB)
     return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
+
+
+def default_chunk_size(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0,
+                       jobs: int = 1) -> int:
+    """Plots per chunk of a streamed run when none is given: the most that fit in ``budget_mb``
+    (:func:`chunk_size_for`), but at most :data:`FAST_CHUNK_CELLS` plot × draw cells.
+
+    Examples
+    --------
+    >>> default_chunk_size(500), default_chunk_size(0), default_chunk_size(500, jobs=2)
+    (600, 7166, 352)
+    """
+    fit = chunk_size_for(n_draws, budget_mb, held_mb=held_mb, jobs=jobs)
+    d = max(int(n_draws), 0)
+    return min(fit, max(FAST_CHUNK_CELLS // d, 1)) if d else fit
 
 
 def max_draws(budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0) -> int:
@@ -815,6 +855,112 @@ def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_bef
     return plan(v, scenario, tables=tables, progress=False, detail=False, text_rows=text_rows)
 
 
+@dataclasses.dataclass(frozen=True)
+class _PartContext:
+    """What planning one chunk of a streamed run needs besides the chunk (sent once to each
+    worker process of a parallel run): the scenario, the tables (without the scenario's
+    overrides), the repeated plot ids, the plan rows whose sentences are rendered, whether
+    every plan row is kept (else only the recommended ones), whether the soft re-use tables
+    are built, and whether the plan's tables are left out of the part (the main process
+    puts its own back)."""
+
+    scenario: Scenario
+    tables: Tables
+    duplicates: dict | None
+    text_rows: str
+    all_rows: bool
+    soft: bool
+    strip_tables: bool = False
+
+
+@dataclasses.dataclass
+class _Part:
+    """One chunk planned, as the run keeps it: the plan with only the tables the run writes
+    or sums (plan rows, summary, plots, rejected rows, problems; the other stage tables
+    emptied, columns kept), its input digest, and its soft re-use tables (``None`` without
+    pvlib, ``False`` when not built)."""
+
+    plan: object
+    digest: str
+    soft: object
+
+
+#: Stage tables of a chunk's plan that the run uses (the others are emptied in a part).
+_PART_TABLES = ("table", "summary", "plots", "rejected", "problems")
+
+
+def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Part:
+    """Validate and plan one chunk (:func:`plan_chunk`) and keep what the run needs of it."""
+    p = plan_chunk(chunk, ctx.scenario, ctx.tables, rows_before, ctx.duplicates, text_rows=ctx.text_rows)
+    soft = _soft_reuse(p) if ctx.soft and len(p.plots) else False
+    table = p.table
+    if not ctx.all_rows and len(table):
+        table = table.loc[table["recommended"].to_numpy(bool)]
+    emptied = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+               if isinstance(getattr(p, f.name), pd.DataFrame) and f.name not in _PART_TABLES}
+    slim = dataclasses.replace(p, table=table, **emptied, reuse={},
+                               **({"tables": None} if ctx.strip_tables else {}))
+    return _Part(plan=slim, digest=p.input_digest(), soft=soft)
+
+
+#: The worker process's context of a parallel run (set once by :func:`_start_worker`).
+_WORKER_CONTEXT: list = []
+
+
+def _start_worker(ctx: _PartContext) -> None:
+    _WORKER_CONTEXT[:] = [ctx]
+
+
+def _plan_part_in_worker(chunk: pd.DataFrame, rows_before: int) -> _Part:
+    return _plan_part(chunk, rows_before, _WORKER_CONTEXT[0])
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity where the system tells it) [–]."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def _planned_parts(chunks: Iterator[pd.DataFrame], ctx: _PartContext, jobs: int,
+                   tables_of_run) -> Iterator[tuple[int, _Part]]:
+    """``(rows, part)`` of every chunk in input order: planned here (``jobs`` 1), or by
+    ``jobs`` worker processes while this process writes the parts already planned. At most
+    ``jobs`` + 1 chunks are planned or waiting at once, so memory stays bounded.
+    ``tables_of_run()`` gives the tables the main process puts back into each part."""
+    rows_before = 0
+    if jobs <= 1:
+        for chunk in chunks:
+            yield len(chunk), _plan_part(chunk, rows_before, ctx)
+            rows_before += len(chunk)
+        return
+    ctx = dataclasses.replace(ctx, strip_tables=True)  # the tables travel once, to each worker
+    # "spawn": a fresh interpreter per worker (forking a process with threads may deadlock)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(ctx,)) as pool:
+        pending: collections.deque = collections.deque()
+        try:
+            for chunk in chunks:
+                pending.append((len(chunk), pool.submit(_plan_part_in_worker, chunk, rows_before)))
+                rows_before += len(chunk)
+                while len(pending) > jobs:
+                    yield _part_done(pending.popleft(), tables_of_run)
+            while pending:
+                yield _part_done(pending.popleft(), tables_of_run)
+        except BaseException:
+            for _, future in pending:
+                future.cancel()
+            raise
+
+
+def _part_done(item: tuple, tables_of_run) -> tuple[int, _Part]:
+    n, future = item
+    part = future.result()
+    part.plan = dataclasses.replace(part.plan, tables=tables_of_run())
+    return n, part
+
+
 def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
                     sheet: str | int | None = None, on_valid=None, keep_plots: int = 0) -> Validation:
     """Validate a plot table of any size chunk by chunk, with bounded memory.
@@ -930,7 +1076,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                 chunk_size: int | None = None, fmt: str = "parquet", tables: Tables | None = None,
                 progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
                 seed: int | None = None, sheet: str | int | None = None,
-                memory_mb: float = MEMORY_BUDGET_MB, extra_outputs=(), plan_rows: str = "all") -> StreamResult:
+                memory_mb: float = MEMORY_BUDGET_MB, extra_outputs=(), plan_rows: str = "all",
+                jobs: int = 1) -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -944,8 +1091,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         Output folder; without it nothing is written and only the summary is kept.
     chunk_size : int, optional
         Plots per chunk; memory grows with it (:func:`memory_estimate_mb`). Default: the
-        most plots whose estimated peak memory with the scenario's Monte Carlo draws stays
-        within ``memory_mb`` (:func:`chunk_size_for`).
+        most plots whose estimated peak memory with the scenario's Monte Carlo draws (and
+        ``jobs`` workers) stays within ``memory_mb``, at most :data:`FAST_CHUNK_CELLS` plot ×
+        draw cells (:func:`default_chunk_size`).
     fmt : {'parquet', 'csv'}
         Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
     tables : Tables, optional
@@ -975,6 +1123,14 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         ``out``, the sentences of the other rows are never rendered (``text_rows`` of
         :func:`agriremed.plan`), which roughly halves the planning time; the plan file is
         about 26 times smaller.
+    jobs : int
+        Worker processes planning chunks at the same time (each a fresh interpreter; this
+        process reads the input and writes the outputs meanwhile, in input order). Every
+        number and every output file is the same for any ``jobs``: the chunks are the same
+        and each is planned independently. Memory grows with it (:func:`memory_estimate_mb`);
+        the default chunk size (:func:`default_chunk_size`) fits ``memory_mb`` with ``jobs`` workers.
+        A script calling this with ``jobs`` > 1 must guard its top level with
+        ``if __name__ == "__main__":`` on systems that start processes by "spawn".
 
     Returns
     -------
@@ -989,7 +1145,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         If the scenario's Monte Carlo draws do not fit in ``memory_mb`` even one plot at a
         time (:func:`check_draws`).
     ValueError
-        If ``chunk_size`` plots with these draws do not fit in ``memory_mb``.
+        If ``chunk_size`` plots with these draws do not fit in ``memory_mb`` (with ``jobs``
+        workers), or ``jobs`` is below 1.
 
     Examples
     --------
@@ -1008,13 +1165,21 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     scenario = scenario or Scenario()
     if seed is not None:
         scenario = scenario.replace(seed=int(seed))
+    if int(jobs) != jobs or jobs < 1:
+        raise ValueError(f"jobs {jobs!r}: expected a whole number of worker processes, 1 or more")
+    jobs = int(jobs)
     fitting = check_draws(scenario.mc_draws, memory_mb)
-    chunk_size = fitting if chunk_size is None else chunk_size
+    if jobs > 1:
+        fitting = chunk_size_for(scenario.mc_draws, memory_mb, jobs=jobs)
+    if chunk_size is None:
+        chunk_size = default_chunk_size(scenario.mc_draws, memory_mb, jobs=jobs)
     if chunk_size > fitting:
-        need = memory_estimate_mb(chunk_size, scenario.mc_draws)
-        raise ValueError(f"chunk_size {chunk_size:,}: with {scenario.mc_draws:,} Monte Carlo draws a chunk "
-                         f"needs about {need:,.0f} MB, more than memory_mb {memory_mb:,.0f}: use chunk_size "
-                         f"{fitting:,} or less, or a larger memory_mb")
+        need = memory_estimate_mb(chunk_size, scenario.mc_draws, jobs=jobs)
+        workers = f" in each of {jobs} worker processes needs about {need:,.0f} MB in all" if jobs > 1 else \
+            f" needs about {need:,.0f} MB"
+        raise ValueError(f"chunk_size {chunk_size:,}: with {scenario.mc_draws:,} Monte Carlo draws a chunk"
+                         f"{workers}, more than memory_mb {memory_mb:,.0f}: use chunk_size {fitting:,} or less"
+                         f"{', fewer jobs' if jobs > 1 else ''}, or a larger memory_mb")
     tables = tables or load_tables()
     inp = _Input(source, chunk_size, sheet)
     scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
@@ -1034,13 +1199,13 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     text_rows = "all" if out is not None and plan_rows == "all" else "recommended"
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
                else None)
+    ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=out is not None and plan_rows == "all",
+                       soft=out is not None)
+    tables_of_run = functools.lru_cache(maxsize=1)(lambda: run_tables(scenario, tables)[0])
     try:
-        for chunk in _with_last(inp.chunks()):
-            if len(chunk) == 0 and (acc.n_chunks > 0 or not chunk.attrs.get("last", False)):
-                continue  # only blank lines; a file without any data row is reported once at the end
-            acc.add(plan_chunk(chunk, scenario, tables, acc.n_input, duplicates, text_rows=text_rows), sinks,
-                    soft_sinks)
-            bar.update(len(chunk))
+        for rows, part in _planned_parts(_chunks_to_plan(inp.chunks()), ctx, jobs, tables_of_run):
+            acc.add(part, sinks, soft_sinks)
+            bar.update(rows)
     finally:
         bar.close()
         for sink in [*sinks.values(), *soft_sinks.values()]:
@@ -1093,24 +1258,26 @@ class _Collected:
     soft_ok: bool = True
     soft_first: dict = dataclasses.field(default_factory=dict)  # columns and dtypes, for datapackage.json
 
-    def add(self, p, sinks: dict, soft_sinks: dict) -> None:
-        """Take the plan ``p`` of the next chunk: keep what is kept, write its rows to the sinks."""
+    def add(self, part: _Part, sinks: dict, soft_sinks: dict) -> None:
+        """Take the next chunk's part: keep what is kept, write its rows to the sinks."""
+        p = part.plan
         probs = p.problems
         if self.n_chunks > 0:  # file-level problems (headers, missing columns) once
             probs = probs.loc[probs["input_row"].notna()]
         self.problems.append(probs)
         self.rejected.append(p.rejected)
-        self.digest.update(p.input_digest().encode())
+        self.digest.update(part.digest.encode())
         if len(p.plots):
-            self._add_planned(p, sinks, soft_sinks)
+            self._add_planned(p, sinks, soft_sinks, part.soft)
         if self.first_plan is None:
             self.first_plan = _skeleton(p)  # columns and dtypes for the end, not the chunk's memory
         self.n_input += p.n_input
         self.n_planned += len(p.plots)
         self.n_chunks += 1
 
-    def _add_planned(self, p, sinks: dict, soft_sinks: dict) -> None:
-        """The planned plots of a chunk: to the sinks, the kept tables and the further outputs."""
+    def _add_planned(self, p, sinks: dict, soft_sinks: dict, soft) -> None:
+        """The planned plots of a chunk: to the sinks, the kept tables and the further outputs
+        (``soft``: the chunk's soft re-use tables, ``None`` without pvlib)."""
         rec = None
         if self.keep_recommended or self.plan_rows == "recommended":
             rec = p.table.loc[p.table["recommended"].to_numpy(bool)]
@@ -1125,7 +1292,6 @@ class _Collected:
         for extra in self.extra_outputs:
             extra.add(p)
         if self.soft_ok:
-            soft = _soft_reuse(p)
             self.soft_ok = soft is not None
             if self.soft_ok:
                 for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
@@ -1227,6 +1393,18 @@ def _skeleton(p):
     empty = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
              if isinstance(getattr(p, f.name), pd.DataFrame)}
     return dataclasses.replace(p, **empty, reuse={})
+
+
+def _chunks_to_plan(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The chunks of the input to plan: a chunk of only blank lines is skipped, except when the
+    input has no data row at all (then its one empty chunk is planned, so that the file is
+    reported once)."""
+    n = 0
+    for chunk in _with_last(chunks):
+        if len(chunk) == 0 and (n > 0 or not chunk.attrs.get("last", False)):
+            continue
+        n += 1
+        yield chunk
 
 
 def _with_last(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
