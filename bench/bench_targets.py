@@ -56,7 +56,8 @@ DEFAULT_PORTFOLIO_SIZES = (10_000, 100_000)
 #: Plots per chunk of the planning-only runs (the most a 2 500 MB budget allows deterministically
 #: is about 7 000: :func:`agriremed.engine.stream.memory_estimate_mb`).
 PORTFOLIO_CHUNK = 5_000
-DEFAULT_MC_PLOTS = 1_000
+#: Plots of the default-command row (b): enough to be planned in chunks, as 200 000 plots are.
+DEFAULT_MC_PLOTS = 10_000
 LATENCY_REPEAT = 20
 DEFAULT_KERNEL_PLOTS = 10_000
 #: Size of the extrapolated deterministic portfolio (target of the issue: ≤ 20 s, ≤ 4 096 MB).
@@ -137,6 +138,28 @@ def latency(repeat: int = LATENCY_REPEAT) -> list[dict]:
     return rows
 
 
+def command_jobs(n: int, draws: int) -> tuple[int, int]:
+    """``(worker processes, plots per chunk)`` the plan command chooses for ``n`` plots with
+    ``draws`` draws on this machine at the default ``--memory`` (``(1, 0)``: one plan in memory)."""
+    import argparse
+
+    from agriremed.apps import cli
+    from agriremed.engine.stream import MEMORY_BUDGET_MB, chunk_size_for
+
+    if n <= chunk_size_for(draws, MEMORY_BUDGET_MB, detail=True):
+        return 1, 0
+    fitting = chunk_size_for(draws, MEMORY_BUDGET_MB)
+    args = argparse.Namespace(jobs=None, chunk_size=None, memory=MEMORY_BUDGET_MB, plots="", sheet=None)
+    return cli._jobs(args, draws, fitting, fitting, n)
+
+
+def _how(n: int, draws: int) -> str:
+    jobs, chunk = command_jobs(n, draws)
+    if not chunk:
+        return "one plan in memory"
+    return f"chunks of {chunk:,} plots, {jobs} worker process{'es' if jobs > 1 else ''} (the command's choice)"
+
+
 def portfolio_run(n: int) -> dict:
     """``bench_portfolio.run_size`` of ``n`` plots in a fresh interpreter (planning only, nothing written)."""
     if str(HERE) not in sys.path:
@@ -180,7 +203,8 @@ def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_size
     for n in portfolio_sizes:
         r = portfolio_run(n)
         rows.append({"target": "a", "measurement": "deterministic planning only (plan_stream in chunks of "
-                     f"{r['chunk_size']:,}), all options, summary kept, nothing written", "plots": n, "draws": 0,
+                     f"{r['chunk_size']:,}, one process), all options, summary kept, nothing written", "plots": n,
+                     "draws": 0,
                      "seconds": r["plan_s"], "plots_per_s": r["plots_per_s"], "peak_mb": r["peak_rss_mb"],
                      "rows_written": "", "kind": "measured", "load_avg_1min": r["load_avg_1min"],
                      "note": f"{r['n_planned']:,} plots planned; bench_portfolio.run_size"})
@@ -191,7 +215,7 @@ def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_size
                      "recommended rows, report, workbook, soft re-use written", "plots": n, "draws": 0, "seconds": r["seconds"],
                      "plots_per_s": n / r["seconds"], "peak_mb": r["peak_mb"],
                      "rows_written": r["summary_rows"], "kind": "measured", "load_avg_1min": r["load_avg_1min"],
-                     "note": f"{r['recommended_rows']:,} summary rows name a recommended option"})
+                     "note": f"{r['recommended_rows']:,} summary rows name a recommended option; {_how(n, 0)}"})
         print(_line(rows[-1]), flush=True)
     if det_sizes:
         big = max((r for r in rows if r["measurement"].startswith("deterministic plan command")),
@@ -210,7 +234,7 @@ def measure(det_sizes, mc_plots: int, repeat: int, workdir: Path, portfolio_size
                      "draws": draws, "seconds": r["seconds"], "plots_per_s": mc_plots / r["seconds"],
                      "peak_mb": r["peak_mb"], "rows_written": r["summary_rows"], "kind": "measured",
                      "load_avg_1min": r["load_avg_1min"],
-                     "note": f"sampling {agriremed.Scenario().sampling}"})
+                     "note": f"sampling {agriremed.Scenario().sampling}; {_how(mc_plots, draws)}"})
         print(_line(rows[-1]), flush=True)
     if repeat:
         for r in latency(repeat):
