@@ -579,20 +579,14 @@ def test_cli_refuses_jobs_that_do_not_fit_the_memory(messy_csv, tmp_path, capsys
     assert "error: --jobs 0: expected 1 or more worker processes" in capsys.readouterr().err
 
 
-def test_default_chunks_with_draws_stay_small_enough_to_be_fast(monkeypatch):
-    """500 draws: at most 300 000 plot × draw cells (600 plots), below the 1 047 that fit in
-    2 500 MB; two workers: (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.30 + 500 × 0.0035)) = 352."""
+def test_cli_chooses_worker_processes_with_draws(monkeypatch):
+    """500 draws in 2 500 MB: one process plans chunks of 1 047 plots; two workers
+    (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.30 + 500 × 0.0035)) = 352 each."""
     import argparse
 
     from agriremed.apps import cli
-    from agriremed.engine.stream import FAST_CHUNK_CELLS, chunk_size_for, default_chunk_size
 
-    assert FAST_CHUNK_CELLS == 300_000 and chunk_size_for(500) == 1_047
-    assert default_chunk_size(500) == 600 and default_chunk_size(500, jobs=2) == 352
-    assert default_chunk_size(0) == chunk_size_for(0) == 7_166
-    assert default_chunk_size(50, 700) == chunk_size_for(50, 700) == 736  # the memory decides
-    assert default_chunk_size(300_000, 1e9) == 1
     args = argparse.Namespace(jobs=None, chunk_size=None, memory=2_500, plots="unused.csv", sheet=None)
-    for cores, expected in ((2, (2, 352)), (1, (1, 600))):
+    for cores, expected in ((2, (2, 352)), (1, (1, 1_047))):
         monkeypatch.setattr(cli, "usable_cores", lambda c=cores: c)
         assert cli._jobs(args, 500, 1_047, 1_047, 200_000) == expected

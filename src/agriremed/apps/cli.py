@@ -28,7 +28,7 @@ from agriremed.core import columns as C, messages
 from agriremed.engine.global_sensitivity import global_sensitivity
 from agriremed.engine.plan import plan
 from agriremed.engine.sensitivity import tornado
-from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most, default_chunk_size,
+from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most,
                                      memory_estimate_mb, plan_stream, usable_cores, validate_stream)
 from agriremed.io import geo  # held_mb, write_plan_layers_chunked called as module attributes
 from agriremed.io.geo import (assign_regions, geometry_by_id, is_geo_path, plot_geometry, read_layer,
@@ -633,7 +633,7 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
     """``(jobs, chunk size)`` of a chunked run, or an error message.
 
     ``--jobs`` given: that many worker processes, each chunk within ``--memory`` with them
-    (an automatic chunk size shrinks to fit, :func:`~agriremed.engine.stream.default_chunk_size`). Not given: the most workers (up to the usable
+    (an automatic chunk size shrinks to fit). Not given: the most workers (up to the usable
     cores and :data:`AUTO_JOBS_MAX`) that each get at least one chunk of at least
     :data:`AUTO_JOBS_MIN_CHUNK` plots within ``--memory``; else 1 (planned in this process).
     ``rows``: the input's data rows at most when the chunk size is automatic (``None``: given
@@ -645,7 +645,7 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
         if args.jobs < 1:
             return f"error: --jobs {args.jobs}: expected 1 or more worker processes"
         if args.jobs == 1:
-            return 1, chunk if explicit else default_chunk_size(draws, args.memory, held)
+            return 1, chunk
         fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=args.jobs)
         if fit < 1 or (explicit and chunk > fit):
             need = memory_estimate_mb(chunk if explicit else 1, draws, held_mb=held, jobs=args.jobs)
@@ -653,15 +653,15 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
                     f"{chunk if explicit else 1:,} plots with {draws:,} Monte Carlo draws need about "
                     f"{need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use fewer jobs"
                     f"{', a smaller --chunk-size' if explicit else ''} or a larger --memory (内存不足)")
-        return args.jobs, chunk if explicit else default_chunk_size(draws, args.memory, held, args.jobs)
+        return args.jobs, chunk if explicit else fit
     if rows is None:
         rows = data_rows_at_most(args.plots, args.sheet)
     for j in range(min(usable_cores(), AUTO_JOBS_MAX), 1, -1):
         fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=j)
-        size = chunk if explicit else default_chunk_size(draws, args.memory, held, j)
+        size = chunk if explicit else fit
         if AUTO_JOBS_MIN_CHUNK <= size <= fit and rows > (j - 1) * size:
             return j, size
-    return 1, chunk if explicit else default_chunk_size(draws, args.memory, held)
+    return 1, chunk
 
 
 def _regions_from_parquet(args, summary_path, fmt: str) -> Path:

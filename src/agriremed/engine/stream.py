@@ -68,7 +68,7 @@ from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_
 
 __all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
            "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
-           "data_rows_at_most", "usable_cores", "default_chunk_size", "FAST_CHUNK_CELLS"]
+           "data_rows_at_most", "usable_cores"]
 
 #: Plots per chunk of a deterministic run (``mc_draws=0``): about 1 GB of resident memory
 #: for the 26-option library (see :data:`MEMORY_PER_PLOT_MB`); larger chunks are not faster.
@@ -101,12 +101,6 @@ MEMORY_PER_DRAW_MB = 5e-3
 #: Estimated peak memory a plan may reach by default [MB]; the measured peak stays below
 #: 3 GB (README, "Memory").
 MEMORY_BUDGET_MB = 2_500.0
-#: Plot × draw cells of a chunk above which planning gets slower per plot (the arrays of
-#: every plot × option × draw outgrow the processor's caches): measured with 500 draws,
-#: 4.1 ms per plot in chunks of 600 plots, 4.2 in chunks of 352 and 5.5 in chunks of 1 047
-#: (2 100 synthetic plots, one process); without draws the chunk size hardly matters
-#: (0.9–1.1 ms per plot from 1 500 to 7 200 plots). Default chunks stay at or below it.
-FAST_CHUNK_CELLS = 300_000
 
 
 
@@ -192,21 +186,6 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     free = budget_mb - interpreters * MEMORY_BASE_MB - max(float(held_mb), 0.0) - j * d * MEMORY_PER_DRAW_MB
     per_plot = j * ((MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB)
     return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
-
-
-def default_chunk_size(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0,
-                       jobs: int = 1) -> int:
-    """Plots per chunk of a streamed run when none is given: the most that fit in ``budget_mb``
-    (:func:`chunk_size_for`), but at most :data:`FAST_CHUNK_CELLS` plot × draw cells.
-
-    Examples
-    --------
-    >>> default_chunk_size(500), default_chunk_size(0), default_chunk_size(500, jobs=2)
-    (600, 7166, 352)
-    """
-    fit = chunk_size_for(n_draws, budget_mb, held_mb=held_mb, jobs=jobs)
-    d = max(int(n_draws), 0)
-    return min(fit, max(FAST_CHUNK_CELLS // d, 1)) if d else fit
 
 
 def max_draws(budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0) -> int:
@@ -1092,8 +1071,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     chunk_size : int, optional
         Plots per chunk; memory grows with it (:func:`memory_estimate_mb`). Default: the
         most plots whose estimated peak memory with the scenario's Monte Carlo draws (and
-        ``jobs`` workers) stays within ``memory_mb``, at most :data:`FAST_CHUNK_CELLS` plot ×
-        draw cells (:func:`default_chunk_size`).
+        ``jobs`` workers) stays within ``memory_mb`` (:func:`chunk_size_for`).
     fmt : {'parquet', 'csv'}
         Format of ``plan`` and ``summary`` (rejected rows and problems are always CSV).
     tables : Tables, optional
@@ -1128,7 +1106,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         process reads the input and writes the outputs meanwhile, in input order). Every
         number and every output file is the same for any ``jobs``: the chunks are the same
         and each is planned independently. Memory grows with it (:func:`memory_estimate_mb`);
-        the default chunk size (:func:`default_chunk_size`) fits ``memory_mb`` with ``jobs`` workers.
+        the default chunk size is the most that fits ``memory_mb`` with ``jobs`` workers.
         A script calling this with ``jobs`` > 1 must guard its top level with
         ``if __name__ == "__main__":`` on systems that start processes by "spawn".
 
@@ -1171,8 +1149,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     fitting = check_draws(scenario.mc_draws, memory_mb)
     if jobs > 1:
         fitting = chunk_size_for(scenario.mc_draws, memory_mb, jobs=jobs)
-    if chunk_size is None:
-        chunk_size = default_chunk_size(scenario.mc_draws, memory_mb, jobs=jobs)
+    chunk_size = fitting if chunk_size is None else chunk_size
     if chunk_size > fitting:
         need = memory_estimate_mb(chunk_size, scenario.mc_draws, jobs=jobs)
         workers = f" in each of {jobs} worker processes needs about {need:,.0f} MB in all" if jobs > 1 else \
