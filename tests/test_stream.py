@@ -590,3 +590,25 @@ def test_cli_chooses_worker_processes_with_draws(monkeypatch):
     for cores, expected in ((2, (2, 352)), (1, (1, 1_047))):
         monkeypatch.setattr(cli, "usable_cores", lambda c=cores: c)
         assert cli._jobs(args, 500, 1_047, 1_047, 200_000) == expected
+
+
+def test_an_error_in_a_worker_process_reaches_the_caller_as_in_one_process():
+    """Tables missing a column a stage reads: the same exception with one process or two
+    workers (the worker's traceback is its cause); a scenario the tables refuse stops before
+    any chunk is planned."""
+    from concurrent.futures.process import _RemoteTraceback
+
+    from agriremed.core.scenario import ScenarioError
+
+    t = agriremed.load_tables()
+    bad = t.replace(prices=t.prices.drop(columns=["typical"]))
+    df = synthetic_plots(40, seed=1)
+    for jobs in (1, 2):
+        with pytest.raises(KeyError, match="typical") as err:
+            plan_stream(df, agriremed.Scenario(mc_draws=0), tables=bad, chunk_size=10, jobs=jobs, progress=False)
+        if jobs == 2:
+            assert isinstance(err.value.__cause__, _RemoteTraceback)
+            assert "_plan_part" in str(err.value.__cause__)
+    with pytest.raises(ScenarioError, match="unknown option id"):
+        plan_stream(df, agriremed.Scenario(mc_draws=0, options=["no_such_option"]), chunk_size=10, jobs=2,
+                    progress=False)

@@ -34,7 +34,6 @@ import codecs
 import collections
 import csv
 import dataclasses
-import functools
 import hashlib
 import io as _io
 import json
@@ -903,11 +902,12 @@ def usable_cores() -> int:
 
 
 def _planned_parts(chunks: Iterator[pd.DataFrame], ctx: _PartContext, jobs: int,
-                   tables_of_run) -> Iterator[tuple[int, _Part]]:
+                   tables_of_run: Tables) -> Iterator[tuple[int, _Part]]:
     """``(rows, part)`` of every chunk in input order: planned here (``jobs`` 1), or by
     ``jobs`` worker processes while this process writes the parts already planned. At most
     ``jobs`` + 1 chunks are planned or waiting at once, so memory stays bounded.
-    ``tables_of_run()`` gives the tables the main process puts back into each part."""
+    ``tables_of_run``: the run's tables (:func:`agriremed.engine.plan.run_tables`), put back
+    into each part planned by a worker."""
     rows_before = 0
     if jobs <= 1:
         for chunk in chunks:
@@ -933,10 +933,10 @@ def _planned_parts(chunks: Iterator[pd.DataFrame], ctx: _PartContext, jobs: int,
             raise
 
 
-def _part_done(item: tuple, tables_of_run) -> tuple[int, _Part]:
+def _part_done(item: tuple, tables_of_run: Tables) -> tuple[int, _Part]:
     n, future = item
-    part = future.result()
-    part.plan = dataclasses.replace(part.plan, tables=tables_of_run())
+    part = future.result()  # a worker's exception is raised here, with its traceback as the cause
+    part.plan = dataclasses.replace(part.plan, tables=tables_of_run)
     return n, part
 
 
@@ -1178,9 +1178,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                else None)
     ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=out is not None and plan_rows == "all",
                        soft=out is not None)
-    tables_of_run = functools.lru_cache(maxsize=1)(lambda: run_tables(scenario, tables)[0])
+    run_tables_ = run_tables(scenario, tables)[0]  # a scenario the tables refuse stops here, before any chunk
     try:
-        for rows, part in _planned_parts(_chunks_to_plan(inp.chunks()), ctx, jobs, tables_of_run):
+        for rows, part in _planned_parts(_chunks_to_plan(inp.chunks()), ctx, jobs, run_tables_):
             acc.add(part, sinks, soft_sinks)
             bar.update(rows)
     finally:
