@@ -612,3 +612,21 @@ def test_an_error_in_a_worker_process_reaches_the_caller_as_in_one_process():
     with pytest.raises(ScenarioError, match="unknown option id"):
         plan_stream(df, agriremed.Scenario(mc_draws=0, options=["no_such_option"]), chunk_size=10, jobs=2,
                     progress=False)
+
+
+def test_cli_with_worker_processes_writes_the_same_parquet_and_says_so(messy_csv, tmp_path, capsys):
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        assert main(["plan", str(messy_csv), "--out", str(out), "--chunk-size", "40", "--jobs", jobs,
+                     "--draws", "5", "--no-xlsx", "--no-report"]) == 0
+        outs[jobs] = out
+        said = capsys.readouterr().out
+        assert ("2 worker processes planning at the same time (--jobs)" in said) == (jobs == "2")
+        assert "127 plot(s) planned, 3 rejected, 4 chunk(s)" in said
+    for name in ("summary.parquet", "plan.parquet"):
+        a, b = (pd.read_parquet(outs[j] / name) for j in ("1", "2"))
+        pd.testing.assert_frame_equal(a, b)
+        assert (outs["1"] / name).read_bytes() == (outs["2"] / name).read_bytes(), name
+    for name in ("rejected.csv", "problems.csv", "reuse_options.csv", "run.json"):
+        assert (outs["1"] / name).read_bytes() == (outs["2"] / name).read_bytes(), name
