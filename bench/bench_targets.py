@@ -149,8 +149,9 @@ def command_jobs(n: int, draws: int) -> tuple[int, int]:
     if n <= chunk_size_for(draws, MEMORY_BUDGET_MB, detail=True):
         return 1, 0
     fitting = chunk_size_for(draws, MEMORY_BUDGET_MB)
-    args = argparse.Namespace(jobs=None, chunk_size=None, memory=MEMORY_BUDGET_MB, plots="", sheet=None)
-    return cli._jobs(args, draws, fitting, fitting, n)
+    args = argparse.Namespace(jobs=None, chunk_size=None, memory=MEMORY_BUDGET_MB, plots="", sheet=None,
+                              all_options=False)
+    return cli._jobs(args, draws, fitting, fitting, n + 1)  # the rows the command counts: lines with the header
 
 
 def _how(n: int, draws: int) -> str:

@@ -406,8 +406,9 @@ def test_a_chunk_size_beyond_the_memory_budget_is_refused(tmp_path, sample_plots
 
 
 def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path, capsys):
-    """With --memory 400 MB and 20 draws, (400 − 350 − 0.1) // (0.30 + 0.07) = 134 plots fit at once:
-    300 plots are planned in three chunks, with the same plan.csv and summary.csv as one plan."""
+    """With --memory 400 MB, 20 draws and every option written, (400 − 350 − 0.1) // (0.40 + 0.07) = 106
+    plots fit at once: 300 plots are planned in three chunks, with the same plan.csv and summary.csv
+    as one plan."""
     import agriremed
     from agriremed.io.synthetic import synthetic_plots
 
@@ -416,13 +417,13 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
     assert main(["plan", str(f), "--out", str(tmp_path / "chunked"), "--draws", "20", "--memory", "400",
                  "--all-options"]) == 0
     out = capsys.readouterr().out
-    assert "planning in chunks of 134 plots (the input has up to 301 rows" in out
+    assert "planning in chunks of 106 plots (the input has up to 301 rows" in out
     assert "300 plot(s) planned, 0 rejected, 3 chunk(s)" in out
     whole = tmp_path / "whole"
     agriremed.plan(f, agriremed.Scenario(mc_draws=20), progress=False).write(whole, report=False)
     for name in ("plan.csv", "summary.csv", "rejected.csv"):
         assert (tmp_path / "chunked" / name).read_bytes() == (whole / name).read_bytes(), name
-    assert json.loads((tmp_path / "chunked" / "run.json").read_text())["chunk_size"] == 134
+    assert json.loads((tmp_path / "chunked" / "run.json").read_text())["chunk_size"] == 106
     # by default the chunked plan.csv holds the recommended rows, as the whole plan writes them
     assert main(["plan", str(f), "--out", str(tmp_path / "rec"), "--draws", "20", "--memory", "400",
                  "--quiet"]) == 0

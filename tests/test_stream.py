@@ -470,16 +470,18 @@ def _files(folder) -> dict:
     return {f.name: f.read_bytes() for f in sorted(folder.iterdir())}
 
 
-def test_worker_processes_write_the_same_files_byte_for_byte(messy_csv, tmp_path):
-    """Two worker processes: the same chunks planned elsewhere, every output file the same
-    (rejected rows, a plot id repeated across chunks, blank and title lines included)."""
+@pytest.mark.parametrize("plan_rows", ["recommended", "all"])
+def test_worker_processes_write_the_same_files_byte_for_byte(messy_csv, tmp_path, plan_rows):
+    """Two worker processes: the same chunks planned elsewhere, every table the same byte for
+    byte and the workbook sheet by sheet (rejected rows, a plot id repeated across chunks,
+    blank and title lines included)."""
     from agriremed.io.workbook import StreamWorkbook
 
     got = {}
     for jobs in (1, 2):
         book = StreamWorkbook(date="2026-01-01")
         r = plan_stream(messy_csv, SC, out=tmp_path / f"j{jobs}", chunk_size=30, fmt="csv", progress=False,
-                        jobs=jobs, extra_outputs=[book], plan_rows="recommended")
+                        jobs=jobs, extra_outputs=[book], plan_rows=plan_rows)
         assert r.n_chunks == 5 and r.n_planned == 127 and sorted(r.rejected["input_row"]) == [4, 8, 101]
         got[jobs] = _files(tmp_path / f"j{jobs}")
     assert sorted(got[1]) == sorted(got[2])
@@ -499,25 +501,36 @@ def test_worker_processes_write_the_same_files_byte_for_byte(messy_csv, tmp_path
 def test_jobs_and_the_memory_of_worker_processes_are_checked():
     from agriremed.engine.stream import chunk_size_for, memory_estimate_mb
 
-    # two workers planning 1 000 plots without draws: 3 interpreters × 350 + 2 × 1 000 × 0.30 MB
-    assert memory_estimate_mb(1_000, 0, jobs=2) == pytest.approx(3 * 350 + 2 * 1_000 * 0.30)
+    # two workers planning 1 000 plots without draws: 3 interpreters × 350 + 2 × 1 000 × 0.30 MB,
+    # and the main process holding up to 3 planned chunks of 1 000 plots × 0.02 MB
+    assert memory_estimate_mb(1_000, 0, jobs=2) == pytest.approx(3 * 350 + 2 * 1_000 * 0.30 + 3 * 1_000 * 0.02)
     # with 500 draws: + 2 × (500 × 0.005 + 1 000 × 500 × 0.0035)
-    assert memory_estimate_mb(1_000, 500, jobs=2) == pytest.approx(1_050 + 2 * (2.5 + 1_000 * 2.05))
+    assert memory_estimate_mb(1_000, 500, jobs=2) == pytest.approx(1_050 + 2 * (2.5 + 1_000 * 2.05) + 60)
+    # every plot × option row kept: 0.40 MB per plot in a chunk, 0.15 per plot held by the main process
+    assert memory_estimate_mb(1_000, 0, all_rows=True) == pytest.approx(350 + 1_000 * 0.40)
+    assert memory_estimate_mb(1_000, 0, jobs=2, all_rows=True) == pytest.approx(1_050 + 2 * 400 + 3 * 150)
     assert memory_estimate_mb(1_000, 500, jobs=1) == memory_estimate_mb(1_000, 500)
     for draws in (0, 20, 500):
-        for jobs in (2, 3, 4):
-            n = chunk_size_for(draws, 2_500, jobs=jobs)
-            assert memory_estimate_mb(n, draws, jobs=jobs) <= 2_500 < memory_estimate_mb(n + 1, draws, jobs=jobs)
+        for jobs in (1, 2, 3, 4):
+            for all_rows in (False, True):
+                n = chunk_size_for(draws, 2_500, jobs=jobs, all_rows=all_rows)
+                est = [memory_estimate_mb(k, draws, jobs=jobs, all_rows=all_rows) for k in (n, n + 1)]
+                assert (n == 0 or est[0] <= 2_500) and 2_500 < est[1]
     df = synthetic_plots(10, seed=1)
     for bad in (0, -1, 1.5):
         with pytest.raises(ValueError, match=r"jobs .*: expected a whole number of worker processes"):
             plan_stream(df, SC, jobs=bad, progress=False)
-    # 2 workers in 2 000 MB: (2 000 − 1 050 − 2 × 20 × 0.005) // (2 × (0.30 + 20 × 0.0035)) = 1 283 plots
-    assert chunk_size_for(20, 2_000, jobs=2) == 1_283
+    # 2 workers in 2 000 MB: (2 000 − 1 050 − 2 × 20 × 0.005) // (2 × (0.30 + 20 × 0.0035) + 3 × 0.02) = 1 187
+    assert chunk_size_for(20, 2_000, jobs=2) == 1_187
     with pytest.raises(ValueError, match=r"chunk_size 2,000: with 20 Monte Carlo draws a chunk in each of 2 "
-                                         r"worker processes needs about 2,530 MB in all, more than memory_mb "
-                                         r"2,000: use chunk_size 1,283 or less, fewer jobs"):
+                                         r"worker processes needs about 2,650 MB in all, more than memory_mb "
+                                         r"2,000: use chunk_size 1,187 or less, fewer jobs"):
         plan_stream(df, SC.replace(mc_draws=20), chunk_size=2_000, memory_mb=2_000, jobs=2, progress=False)
+    # 8 workers with 500 draws do not fit 2 500 MB even one plot each: 9 × 350 + 8 × (2.5 + 2.05) + 9 × 0.02
+    for chunk in (None, 5):
+        with pytest.raises(ValueError, match=r"jobs 8: 8 worker processes with 500 Monte Carlo draws need about "
+                                             r"3,187 MB even for one plot each, more than memory_mb 2,500"):
+            plan_stream(df, agriremed.Scenario(), chunk_size=chunk, jobs=8, progress=False)
 
 
 def test_tables_travel_to_worker_processes_without_their_lookups():
@@ -534,21 +547,25 @@ def test_tables_travel_to_worker_processes_without_their_lookups():
 
 
 @pytest.mark.parametrize("cores,rows,memory,given,expected", [
-    # 4 cores, 100 000 rows, 2 500 MB: 4 workers of (2 500 − 5 × 350) // (4 × 0.30) = 625 plots
-    (4, 100_000, 2_500, {}, (4, 625)),
-    # 1 000 rows: 4 workers would need 1 876, 3 would need 2 × 1 222 + 1 rows; 2 workers of 2 416 neither
+    # 4 cores, 100 000 rows, 2 500 MB: 4 workers of (2 500 − 5 × 350) // (4 × 0.30 + 5 × 0.02) = 576 plots
+    (4, 100_000, 2_500, {}, (4, 576)),
+    # 1 000 rows: 4 workers would need 3 × 576 + 1, 3 workers 2 × 1 122 + 1; 2 workers of 2 196 neither
     (4, 1_000, 2_500, {}, (1, 7_166)),
-    (2, 100_000, 2_500, {}, (2, 2_416)),
+    (2, 100_000, 2_500, {}, (2, 2_196)),
     (1, 100_000, 2_500, {}, (1, 7_166)),
-    # 1 200 MB leaves (1 200 − 1 050) // 0.6 = 250 plots for 2 workers: enough; 1 100 MB: 83, too few
-    (2, 100_000, 1_200, {}, (2, 250)),
+    # 1 200 MB leaves (1 200 − 1 050) // 0.66 = 227 plots for 2 workers: enough; 1 100 MB: 75, too few
+    (2, 100_000, 1_200, {}, (2, 227)),
     (2, 100_000, 1_100, {}, (1, 2_500)),
-    # --chunk-size 500 with 2 workers: 500 ≤ 2 416 and the rows hold 2 chunks
+    # --chunk-size 500 with 2 workers: 500 ≤ 2 196 and the rows hold 2 chunks
     (2, 100_000, 2_500, {"chunk_size": 500}, (2, 500)),
     (2, 100_000, 2_500, {"chunk_size": 5_000}, (1, 5_000)),
-    # --jobs 3 given: the automatic chunk shrinks to (2 500 − 4 × 350) // 0.9 = 1 222
-    (2, 100_000, 2_500, {"jobs": 3}, (3, 1_222)),
+    (2, 100_000, 2_500, {"chunk_size": 50}, (1, 50)),
+    # --jobs 3 given: the automatic chunk shrinks to (2 500 − 4 × 350) // (0.9 + 4 × 0.02) = 1 122
+    (2, 100_000, 2_500, {"jobs": 3}, (3, 1_122)),
     (2, 100_000, 2_500, {"jobs": 1}, (1, 7_166)),
+    # --all-options: one process unless --jobs is given; then (2 500 − 1 050) // (2 × 0.40 + 3 × 0.15) = 1 160
+    (2, 100_000, 2_500, {"all_options": True}, (1, 7_166)),
+    (2, 100_000, 2_500, {"all_options": True, "jobs": 2}, (2, 1_160)),
 ])
 def test_cli_chooses_worker_processes_that_fit_the_memory(monkeypatch, cores, rows, memory, given, expected):
     import argparse
@@ -558,7 +575,7 @@ def test_cli_chooses_worker_processes_that_fit_the_memory(monkeypatch, cores, ro
 
     monkeypatch.setattr(cli, "usable_cores", lambda: cores)
     args = argparse.Namespace(jobs=given.get("jobs"), chunk_size=given.get("chunk_size"), memory=memory,
-                              plots="unused.csv", sheet=None)
+                              plots="unused.csv", sheet=None, all_options=given.get("all_options", False))
     fitting = chunk_size_for(0, memory)
     chunk = given.get("chunk_size", fitting)
     if "chunk_size" in given:  # the rows are counted in the file
@@ -573,21 +590,25 @@ def test_cli_refuses_jobs_that_do_not_fit_the_memory(messy_csv, tmp_path, capsys
                  "--draws", "0", "--memory", "1000", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "error: --jobs 2: 2 worker processes planning chunks of 50 plots with 0 Monte Carlo draws need " \
-           "about 1,080 MB, more than --memory 1,000 MB" in err
+           "about 1,083 MB, more than --memory 1,000 MB" in err
     assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--chunk-size", "50", "--jobs", "0",
                  "--quiet"]) == 2
     assert "error: --jobs 0: expected 1 or more worker processes" in capsys.readouterr().err
+    assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--chunk-size", "50", "--jobs", "62",
+                 "--quiet"]) == 2
+    assert "error: --jobs 62: expected at most 61 worker processes" in capsys.readouterr().err
 
 
 def test_cli_chooses_worker_processes_with_draws(monkeypatch):
     """500 draws in 2 500 MB: one process plans chunks of 1 047 plots; two workers
-    (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.30 + 500 × 0.0035)) = 352 each."""
+    (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.30 + 500 × 0.0035) + 3 × 0.02) = 347 each."""
     import argparse
 
     from agriremed.apps import cli
 
-    args = argparse.Namespace(jobs=None, chunk_size=None, memory=2_500, plots="unused.csv", sheet=None)
-    for cores, expected in ((2, (2, 352)), (1, (1, 1_047))):
+    args = argparse.Namespace(jobs=None, chunk_size=None, memory=2_500, plots="unused.csv", sheet=None,
+                              all_options=False)
+    for cores, expected in ((2, (2, 347)), (1, (1, 1_047))):
         monkeypatch.setattr(cli, "usable_cores", lambda c=cores: c)
         assert cli._jobs(args, 500, 1_047, 1_047, 200_000) == expected
 
@@ -630,3 +651,138 @@ def test_cli_with_worker_processes_writes_the_same_parquet_and_says_so(messy_csv
         assert (outs["1"] / name).read_bytes() == (outs["2"] / name).read_bytes(), name
     for name in ("rejected.csv", "problems.csv", "reuse_options.csv", "run.json"):
         assert (outs["1"] / name).read_bytes() == (outs["2"] / name).read_bytes(), name
+
+
+
+def test_worker_processes_keep_the_same_tables_in_memory_and_the_same_totals(tmp_path):
+    """A DataFrame source (the GIS path) without an output folder: the summary, the recommended
+    rows, rejected rows and problems kept are equal with two workers; and the report's totals
+    gathered from the parts equal those of the chunks' whole plans (nothing the report reads
+    is emptied in a part)."""
+    from agriremed.engine.stream import plan_chunk
+    from agriremed.io.report import PlanDigest, StreamReport
+
+    df = synthetic_plots(90, seed=6)
+    df.loc[5, "ph"] = 15.0
+    kept = {jobs: plan_stream(df, SC, chunk_size=30, jobs=jobs, progress=False, keep_recommended=True)
+            for jobs in (1, 2)}
+    for name in ("summary", "recommended", "rejected", "problems"):
+        pd.testing.assert_frame_equal(getattr(kept[1], name), getattr(kept[2], name), obj=name)
+    assert kept[1].input_digest == kept[2].input_digest and kept[1].notes == kept[2].notes
+    assert len(kept[2].summary) == 89 and len(kept[2].recommended) == 89
+
+    report = StreamReport()
+    plan_stream(df, SC, out=tmp_path, chunk_size=30, jobs=2, progress=False, extra_outputs=[report],
+                plan_rows="recommended")
+    whole, columns = PlanDigest(), {}
+    t = agriremed.load_tables()
+    for i in range(0, 90, 30):
+        p = plan_chunk(df.iloc[i:i + 30], SC, t, rows_before=i, text_rows="recommended")
+        whole.add(p)
+        for table in (p.table, p.summary, p.carbon_ledger):
+            columns.update(dict.fromkeys(table.columns))
+    d = report.digest
+    assert (d.n_planned, d.area_ha) == (whole.n_planned, whole.area_ha) and d.n_planned == 89
+    assert d.by_option == whole.by_option and dict(d.by_class) == dict(whole.by_class)
+    assert dict(d.ledger_t_yr) == dict(whole.ledger_t_yr) and len(d.ledger_t_yr) > 3
+    assert list(report.columns) == list(columns)
+
+
+class _StopsTheWorker:
+    """A cell whose unpickling ends the process at once (as the kernel's out-of-memory killer would)."""
+
+    def __reduce__(self):
+        import os
+
+        return os._exit, (3,)
+
+
+def test_a_worker_process_that_dies_stops_the_run_with_a_clear_error(monkeypatch, messy_csv, tmp_path, capsys):
+    from agriremed.apps import cli
+    from agriremed.engine.stream import WorkerError
+
+    df = synthetic_plots(60, seed=2)
+    df["note"] = None
+    df["note"] = df["note"].astype(object)
+    df.at[45, "note"] = _StopsTheWorker()
+    with pytest.raises(WorkerError, match=r"a worker process stopped abruptly while planning input rows "
+                                          r"\d+–\d+ \(most often for lack of memory\); the outputs are incomplete: "
+                                          r"plan again with --jobs 1"):
+        plan_stream(df, SC, out=tmp_path / "o", chunk_size=20, jobs=2, progress=False)
+
+    def dies(*a, **k):
+        raise WorkerError("a worker process stopped abruptly while planning input rows 41–60")
+
+    monkeypatch.setattr(cli, "plan_stream", dies)
+    assert main(["plan", str(messy_csv), "--out", str(tmp_path / "c"), "--chunk-size", "40", "--quiet"]) == 2
+    assert "error: a worker process stopped abruptly while planning input rows 41–60" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_getaffinity") or not __import__("pathlib").Path(
+    "/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_worker_processes_end_when_the_main_process_is_killed(tmp_path):
+    """SIGKILL of the command: its worker processes exit too (a worker left behind would hold
+    the caller's pipes open)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "plots.csv"
+    synthetic_plots(3_000, seed=1).to_csv(path, index=False)
+
+    def children(pid):
+        out = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/stat") as f:
+                        if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                            out.append(int(d))
+                except (OSError, ValueError, IndexError):
+                    pass
+        return out
+
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    cmd = [sys.executable, "-m", "agriremed", "plan", str(path), "--out", str(tmp_path / "o"), "--chunk-size",
+           "300", "--jobs", "2", "--draws", "0", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        workers, t0 = [], time.monotonic()
+        while time.monotonic() - t0 < 60 and len(workers) < 2:
+            workers = [c for c in children(proc.pid) if alive(c)]
+            time.sleep(0.2)
+        assert len(workers) >= 2, "the worker processes did not start"
+        time.sleep(1.0)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 15 and any(alive(c) for c in workers):
+            time.sleep(0.2)
+        assert not any(alive(c) for c in workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # anything left in the command's process group
+        except ProcessLookupError:
+            pass
+
+
+def test_usable_cores_follow_the_cpu_quota(tmp_path):
+    from agriremed.engine.stream import usable_cores
+
+    f = tmp_path / "cpu.max"
+    f.write_text("150000 100000\n")
+    assert usable_cores(f) == min(2, usable_cores(tmp_path / "none"))
+    f.write_text("max 100000\n")
+    assert usable_cores(f) == usable_cores(tmp_path / "none") >= 1
+    f.write_text("garbage\n")
+    assert usable_cores(f) == usable_cores(tmp_path / "none")

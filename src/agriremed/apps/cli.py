@@ -29,7 +29,7 @@ from agriremed.engine.global_sensitivity import global_sensitivity
 from agriremed.engine.plan import plan
 from agriremed.engine.sensitivity import tornado
 from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, data_rows_at_most,
-                                     memory_estimate_mb, plan_stream, usable_cores, validate_stream)
+                                     memory_estimate_mb, plan_stream, usable_cores, validate_stream, WorkerError)
 from agriremed.io import geo  # held_mb, write_plan_layers_chunked called as module attributes
 from agriremed.io.geo import (assign_regions, geometry_by_id, is_geo_path, plot_geometry, read_layer,
                               read_regions, region_totals, write_plan_layers)
@@ -87,9 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "7 166 in chunks without draws)")
     pl.add_argument("--jobs", type=int, metavar="N",
                     help="in chunks, worker processes that plan chunks at the same time while this one "
-                         "writes (default: the usable CPU cores, at most 4, when the input holds more chunks "
-                         "than that and the chunks of each worker still fit in --memory; 1 plans here). "
-                         "The outputs are the same for any number")
+                         "writes (default: the usable CPU cores, at most 4, when every worker gets at least "
+                         "one chunk of at least 100 plots within --memory; one process with --all-options, "
+                         "which the main process would slow down writing; 1 plans here). The outputs are "
+                         "the same for any number. An input planned in one plan in memory uses one process")
     pl.add_argument("--all-options", action="store_true",
                     help="in chunks, write every option of every plot to the plan file (default in chunks: "
                          "each plot's recommended option only, which also plans about twice as fast; the "
@@ -405,6 +406,9 @@ def _cmd_plan(args) -> int:
     if args.format == "parquet":
         _say("error: --format parquet needs --chunk-size (the in-memory plan writes CSV)", file=sys.stderr)
         return 2
+    if args.jobs is not None and args.jobs > 1 and not args.quiet:
+        _say(f"--jobs {args.jobs}: the input fits in one plan in memory (with per-year tables and the full "
+             "report), which runs in one process; --chunk-size plans it in chunks with worker processes")
     return _plan_in_memory(args, scenario, geo_input)
 
 
@@ -562,8 +566,13 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         _say(f"error: --chunk-size {chunk}: expected a positive number of plots", file=sys.stderr)
         return 2
     draws = scenario.mc_draws
+    all_rows = bool(getattr(args, "all_options", False))
+    if all_rows:  # every plot × option row kept with its sentences: fewer plots fit
+        fitting = max(min(fitting, chunk_size_for(draws, args.memory, held_mb=getattr(args, "_held_mb", 0.0),
+                                                  all_rows=True)), 1)
+        chunk = fitting if rows is not None else chunk
     if chunk > fitting:
-        need = memory_estimate_mb(chunk, draws, held_mb=getattr(args, "_held_mb", 0.0))
+        need = memory_estimate_mb(chunk, draws, held_mb=getattr(args, "_held_mb", 0.0), all_rows=all_rows)
         _say(f"error: --chunk-size {chunk:,}: with {draws:,} Monte Carlo draws a chunk of {chunk:,} plots "
              f"needs about {need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use "
              f"--chunk-size {fitting:,} or less (分块过大，内存不足)", file=sys.stderr)
@@ -627,6 +636,8 @@ AUTO_JOBS_MAX = 4
 #: Fewest plots per chunk with which ``--jobs`` chooses worker processes by itself (smaller
 #: chunks spend more of their time on the work each plan does once).
 AUTO_JOBS_MIN_CHUNK = 100
+#: Most worker processes ``--jobs`` accepts (the most a process pool may have on Windows).
+AUTO_JOBS_LIMIT = 61
 
 
 def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple[int, int] | str:
@@ -636,27 +647,36 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
     (an automatic chunk size shrinks to fit). Not given: the most workers (up to the usable
     cores and :data:`AUTO_JOBS_MAX`) that each get at least one chunk of at least
     :data:`AUTO_JOBS_MIN_CHUNK` plots within ``--memory``; else 1 (planned in this process).
+    With ``--all-options`` not given: 1 (writing every plot × option row keeps the main process
+    busy, and two workers on two cores were measured slower than one process).
     ``rows``: the input's data rows at most when the chunk size is automatic (``None``: given
     with ``--chunk-size``).
     """
     held = getattr(args, "_held_mb", 0.0)
     explicit = args.chunk_size is not None
+    all_rows = bool(getattr(args, "all_options", False))
     if args.jobs is not None:
         if args.jobs < 1:
             return f"error: --jobs {args.jobs}: expected 1 or more worker processes"
+        if args.jobs > AUTO_JOBS_LIMIT:
+            return f"error: --jobs {args.jobs}: expected at most {AUTO_JOBS_LIMIT} worker processes"
         if args.jobs == 1:
             return 1, chunk
-        fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=args.jobs)
+        fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=args.jobs, all_rows=all_rows)
         if fit < 1 or (explicit and chunk > fit):
-            need = memory_estimate_mb(chunk if explicit else 1, draws, held_mb=held, jobs=args.jobs)
+            need = memory_estimate_mb(chunk if explicit else 1, draws, held_mb=held, jobs=args.jobs,
+                                      all_rows=all_rows)
             return (f"error: --jobs {args.jobs}: {args.jobs} worker processes planning chunks of "
                     f"{chunk if explicit else 1:,} plots with {draws:,} Monte Carlo draws need about "
                     f"{need:,.0f} MB, more than --memory {args.memory:,.0f} MB: use fewer jobs"
                     f"{', a smaller --chunk-size' if explicit else ''} or a larger --memory (内存不足)")
         return args.jobs, chunk if explicit else fit
+    cores = min(usable_cores(), AUTO_JOBS_MAX)
+    if all_rows or cores < 2 or chunk < AUTO_JOBS_MIN_CHUNK:
+        return 1, chunk
     if rows is None:
         rows = data_rows_at_most(args.plots, args.sheet)
-    for j in range(min(usable_cores(), AUTO_JOBS_MAX), 1, -1):
+    for j in range(cores, 1, -1):
         fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=j)
         size = chunk if explicit else fit
         if AUTO_JOBS_MIN_CHUNK <= size <= fit and rows > (j - 1) * size:
@@ -789,7 +809,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
         return _cmd_plan(args)
-    except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError,
+    except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError, WorkerError,
             OSError) as exc:  # OSError: a file or folder that cannot be read or written
         _say(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        _say("interrupted (已中断); the outputs written so far are incomplete", file=sys.stderr)
+        return 130

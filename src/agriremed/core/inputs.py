@@ -37,6 +37,9 @@ class InputFileError(Exception):
         super().__init__(str(text))
         self.message = message if message is not None else getattr(text, "message", None)
 
+    def __reduce__(self):  # pickled with its message (from a worker process of a parallel run)
+        return type(self), (str(self), self.message)
+
     @classmethod
     def of(cls, code: str, **params) -> InputFileError:
         """The error of message ``code`` with ``params`` (its text: the English rendering)."""

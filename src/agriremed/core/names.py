@@ -175,6 +175,13 @@ class UnitReadError(ValueError):
         super().__init__(text)
         self.code, self.params = code, params
 
+    def __reduce__(self):  # pickled with its code and parameters (from a worker process)
+        return _unit_read_error, (type(self), str(self), self.code, self.params)
+
+
+def _unit_read_error(cls, text: str, code: str, params: dict) -> UnitReadError:
+    return cls(text, code, **params)
+
 
 def _message(code: str | None, **params):
     """:meth:`agriremed.core.messages.Message.of` (``None``: the empty message)."""

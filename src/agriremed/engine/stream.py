@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -40,9 +41,12 @@ import json
 import math
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +71,7 @@ from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_
 
 __all__ = ["StreamResult", "plan_stream", "iter_chunks", "plan_chunk", "duplicate_ids", "DEFAULT_CHUNK_SIZE",
            "MEMORY_BUDGET_MB", "memory_estimate_mb", "chunk_size_for", "max_draws", "check_draws",
-           "data_rows_at_most", "usable_cores"]
+           "data_rows_at_most", "usable_cores", "WorkerError"]
 
 #: Plots per chunk of a deterministic run (``mc_draws=0``): about 1 GB of resident memory
 #: for the 26-option library (see :data:`MEMORY_PER_PLOT_MB`); larger chunks are not faster.
@@ -100,11 +104,21 @@ MEMORY_PER_DRAW_MB = 5e-3
 #: Estimated peak memory a plan may reach by default [MB]; the measured peak stays below
 #: 3 GB (README, "Memory").
 MEMORY_BUDGET_MB = 2_500.0
-
+#: Memory per plot of a chunk whose every plot × option row is kept and its sentences
+#: rendered (``plan_rows="all"``, ``--all-options``) [MB] (measured 0.38: 12 000 synthetic
+#: plots without draws in chunks of 7 166 peaked at 3 060 MB).
+MEMORY_PER_PLOT_ALL_ROWS_MB = 0.40
+#: Memory per plot of a planned chunk held by the main process of a parallel run while it
+#: waits to be written (each recommended row, summary and soft re-use rows) [MB] (measured
+#: 0.012: 12 000 plots, 2 workers, chunks of 2 416, the main process peaked at 436 MB).
+MEMORY_PER_PLOT_PART_MB = 0.02
+#: The same when every plot × option row is kept [MB] (measured 0.12: the same run with
+#: ``--all-options`` peaked at 1 227 MB in the main process).
+MEMORY_PER_PLOT_PART_ALL_ROWS_MB = 0.15
 
 
 def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb: float = 0.0,
-                       jobs: int = 1) -> float:
+                       jobs: int = 1, all_rows: bool = False) -> float:
     """Estimated peak resident memory of planning ``n_plots`` plots at once [MB].
 
     Parameters
@@ -123,32 +137,50 @@ def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb
     jobs : int
         Worker processes planning one chunk of ``n_plots`` each at the same time
         (:func:`plan_stream`'s ``jobs``); with more than one, the main process that reads
-        and writes counts as one more interpreter.
+        and writes counts as one more interpreter, holding up to ``jobs`` + 1 planned chunks.
+    all_rows : bool
+        Every plot × option row kept with its sentences (``plan_rows="all"``) rather than
+        each plot's recommended row.
 
     Returns
     -------
     float
         ``MEMORY_BASE_MB + held_mb + n_draws × MEMORY_PER_DRAW_MB
         + n_plots × (MEMORY_PER_PLOT_MB + n_draws × MEMORY_PER_PLOT_DRAW_MB)`` [MB]
-        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``); with ``jobs`` > 1 the terms of
-        the chunk and of the interpreter once per worker, plus the main interpreter.
+        (``MEMORY_PER_PLOT_DETAIL_MB`` with ``detail``, ``MEMORY_PER_PLOT_ALL_ROWS_MB`` with
+        ``all_rows``); with ``jobs`` > 1 the terms of the chunk and of the interpreter once
+        per worker, plus the main interpreter and ``(jobs + 1) × n_plots ×
+        MEMORY_PER_PLOT_PART_MB`` (``MEMORY_PER_PLOT_PART_ALL_ROWS_MB``) for the planned
+        chunks it holds.
 
     Examples
     --------
     >>> round(memory_estimate_mb(1_000, 500)), round(memory_estimate_mb(1_000, 500, held_mb=100))
     (2402, 2502)
-    >>> round(memory_estimate_mb(1_000, 0, jobs=2))
-    1650
+    >>> round(memory_estimate_mb(1_000, 0, jobs=2)), round(memory_estimate_mb(1_000, 0, all_rows=True))
+    (1710, 750)
     """
     n, d, j = max(int(n_plots), 0), max(int(n_draws), 0), max(int(jobs), 1)
-    a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB
-    interpreters = j + 1 if j > 1 else 1
-    return (interpreters * MEMORY_BASE_MB + max(float(held_mb), 0.0)
-            + j * (d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)))
+    a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_ALL_ROWS_MB if all_rows else MEMORY_PER_PLOT_MB
+    return (_interpreters(j) * MEMORY_BASE_MB + max(float(held_mb), 0.0)
+            + j * (d * MEMORY_PER_DRAW_MB + n * (a + d * MEMORY_PER_PLOT_DRAW_MB)) + n * _held_parts_mb(j, all_rows))
+
+
+def _interpreters(jobs: int) -> int:
+    """Interpreters of a run with ``jobs`` workers: the workers and the main process, or one."""
+    return jobs + 1 if jobs > 1 else 1
+
+
+def _held_parts_mb(jobs: int, all_rows: bool) -> float:
+    """Memory per plot of a chunk of the planned chunks the main process of a parallel run
+    holds (up to ``jobs`` + 1) [MB]; 0 in one process (counted in the plan's own memory)."""
+    if jobs <= 1:
+        return 0.0
+    return (jobs + 1) * (MEMORY_PER_PLOT_PART_ALL_ROWS_MB if all_rows else MEMORY_PER_PLOT_PART_MB)
 
 
 def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bool = False,
-                   held_mb: float = 0.0, jobs: int = 1) -> int:
+                   held_mb: float = 0.0, jobs: int = 1, all_rows: bool = False) -> int:
     """The most plots per chunk whose estimated peak memory stays within ``budget_mb``.
 
     Parameters
@@ -166,6 +198,8 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     jobs : int
         Worker processes, each planning a chunk of this size at the same time (see
         :func:`memory_estimate_mb`).
+    all_rows : bool
+        Every plot × option row kept (see :func:`memory_estimate_mb`).
 
     Returns
     -------
@@ -177,13 +211,15 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     --------
     >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
     (1047, 7166, 8600)
-    >>> chunk_size_for(0, held_mb=300), chunk_size_for(0, jobs=2)
-    (6166, 2416)
+    >>> chunk_size_for(0, held_mb=300), chunk_size_for(0, jobs=2), chunk_size_for(500, jobs=2)
+    (6166, 2196, 347)
+    >>> chunk_size_for(0, all_rows=True), chunk_size_for(0, jobs=2, all_rows=True)
+    (5375, 1160)
     """
     d, j = max(int(n_draws), 0), max(int(jobs), 1)
-    interpreters = j + 1 if j > 1 else 1
-    free = budget_mb - interpreters * MEMORY_BASE_MB - max(float(held_mb), 0.0) - j * d * MEMORY_PER_DRAW_MB
-    per_plot = j * ((MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_MB) + d * MEMORY_PER_PLOT_DRAW_MB)
+    free = budget_mb - _interpreters(j) * MEMORY_BASE_MB - max(float(held_mb), 0.0) - j * d * MEMORY_PER_DRAW_MB
+    a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_ALL_ROWS_MB if all_rows else MEMORY_PER_PLOT_MB
+    per_plot = j * (a + d * MEMORY_PER_PLOT_DRAW_MB) + _held_parts_mb(j, all_rows)
     return max(math.floor(free / per_plot + 1e-9), 0)  # + 1e-9: no floating-point dust
 
 
@@ -885,20 +921,47 @@ def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Par
 _WORKER_CONTEXT: list = []
 
 
+class WorkerError(RuntimeError):
+    """A worker process of a parallel run stopped abruptly (killed, most often for lack of
+    memory); the message names the input rows of its chunk and what to do."""
+
+
 def _start_worker(ctx: _PartContext) -> None:
+    """Set up a worker process: keep the run's context, ignore an interrupt (the main process
+    reports it and ends the workers), and exit when the main process is gone however it ended
+    (a worker left behind would hold the caller's pipes open)."""
     _WORKER_CONTEXT[:] = [ctx]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def _plan_part_in_worker(chunk: pd.DataFrame, rows_before: int) -> _Part:
     return _plan_part(chunk, rows_before, _WORKER_CONTEXT[0])
 
 
-def usable_cores() -> int:
-    """CPU cores this process may run on (its affinity where the system tells it) [–]."""
+def usable_cores(cpu_max: str | Path = "/sys/fs/cgroup/cpu.max") -> int:
+    """CPU cores this process may use [–]: the cores it may run on (its affinity where the
+    system tells it), at most its control group's CPU quota rounded up (``cpu_max``, Linux
+    cgroup v2: ``"<quota> <period>"`` or ``"max <period>"``; a container limited to 2 CPUs on a
+    larger machine gets 2)."""
     try:
-        return max(len(os.sched_getaffinity(0)), 1)
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(os.cpu_count() or 1, 1)
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = Path(cpu_max).read_text(encoding="ascii").split()[:2]
+        if quota != "max" and float(period) > 0:
+            cores = min(cores, math.ceil(float(quota) / float(period)))
+    except (OSError, ValueError):
+        pass
+    return max(cores, 1)
 
 
 def _planned_parts(chunks: Iterator[pd.DataFrame], ctx: _PartContext, jobs: int,
@@ -921,21 +984,35 @@ def _planned_parts(chunks: Iterator[pd.DataFrame], ctx: _PartContext, jobs: int,
         pending: collections.deque = collections.deque()
         try:
             for chunk in chunks:
-                pending.append((len(chunk), pool.submit(_plan_part_in_worker, chunk, rows_before)))
+                pending.append((rows_before, len(chunk), pool.submit(_plan_part_in_worker, chunk, rows_before)))
                 rows_before += len(chunk)
                 while len(pending) > jobs:
                     yield _part_done(pending.popleft(), tables_of_run)
             while pending:
                 yield _part_done(pending.popleft(), tables_of_run)
-        except BaseException:
-            for _, future in pending:
+        except BaseException:  # an interrupt, or an error here or in a worker: the other chunks are not needed
+            for *_, future in pending:
                 future.cancel()
+            _stop_workers(pool)
             raise
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes of ``pool`` now rather than after their current chunks."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
 def _part_done(item: tuple, tables_of_run: Tables) -> tuple[int, _Part]:
-    n, future = item
-    part = future.result()  # a worker's exception is raised here, with its traceback as the cause
+    before, n, future = item
+    try:
+        part = future.result()  # a worker's exception is raised here, with its traceback as the cause
+    except BrokenProcessPool as exc:
+        raise WorkerError(f"a worker process stopped abruptly while planning input rows {before + 1:,}–"
+                          f"{before + n:,} (most often for lack of memory); the outputs are incomplete: plan "
+                          "again with --jobs 1 (plan_stream jobs=1) or a larger --memory "
+                          "(工作进程意外终止，多为内存不足；输出不完整)") from exc
     part.plan = dataclasses.replace(part.plan, tables=tables_of_run)
     return n, part
 
@@ -1109,6 +1186,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         the default chunk size is the most that fits ``memory_mb`` with ``jobs`` workers.
         A script calling this with ``jobs`` > 1 must guard its top level with
         ``if __name__ == "__main__":`` on systems that start processes by "spawn".
+        Workers start from a fresh import of agriremed: changes made at run time in the
+        calling process (a registered column, a patched function) do not reach them.
 
     Returns
     -------
@@ -1124,7 +1203,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         time (:func:`check_draws`).
     ValueError
         If ``chunk_size`` plots with these draws do not fit in ``memory_mb`` (with ``jobs``
-        workers), or ``jobs`` is below 1.
+        workers, or not even one plot each), or ``jobs`` is below 1.
+    WorkerError
+        If a worker process stops abruptly (killed, most often for lack of memory); the
+        outputs written so far are incomplete.
 
     Examples
     --------
@@ -1146,15 +1228,20 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     if int(jobs) != jobs or jobs < 1:
         raise ValueError(f"jobs {jobs!r}: expected a whole number of worker processes, 1 or more")
     jobs = int(jobs)
-    fitting = check_draws(scenario.mc_draws, memory_mb)
-    if jobs > 1:
-        fitting = chunk_size_for(scenario.mc_draws, memory_mb, jobs=jobs)
+    check_draws(scenario.mc_draws, memory_mb)
+    d = scenario.mc_draws
+    all_rows = out is not None and plan_rows == "all"  # every plot × option row kept and written
+    fitting = max(chunk_size_for(d, memory_mb, jobs=jobs, all_rows=all_rows), 1 if jobs == 1 else 0)
+    if fitting < 1:
+        raise ValueError(f"jobs {jobs}: {jobs} worker processes with {d:,} Monte Carlo draws need about "
+                         f"{memory_estimate_mb(1, d, jobs=jobs, all_rows=all_rows):,.0f} MB even for one plot "
+                         f"each, more than memory_mb {memory_mb:,.0f}: use fewer jobs or a larger memory_mb")
     chunk_size = fitting if chunk_size is None else chunk_size
     if chunk_size > fitting:
-        need = memory_estimate_mb(chunk_size, scenario.mc_draws, jobs=jobs)
+        need = memory_estimate_mb(chunk_size, d, jobs=jobs, all_rows=all_rows)
         workers = f" in each of {jobs} worker processes needs about {need:,.0f} MB in all" if jobs > 1 else \
             f" needs about {need:,.0f} MB"
-        raise ValueError(f"chunk_size {chunk_size:,}: with {scenario.mc_draws:,} Monte Carlo draws a chunk"
+        raise ValueError(f"chunk_size {chunk_size:,}: with {d:,} Monte Carlo draws a chunk"
                          f"{workers}, more than memory_mb {memory_mb:,.0f}: use chunk_size {fitting:,} or less"
                          f"{', fewer jobs' if jobs > 1 else ''}, or a larger memory_mb")
     tables = tables or load_tables()
@@ -1176,13 +1263,14 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     text_rows = "all" if out is not None and plan_rows == "all" else "recommended"
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
                else None)
-    ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=out is not None and plan_rows == "all",
-                       soft=out is not None)
+    ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=all_rows, soft=out is not None)
     run_tables_ = run_tables(scenario, tables)[0]  # a scenario the tables refuse stops here, before any chunk
     try:
-        for rows, part in _planned_parts(_chunks_to_plan(inp.chunks()), ctx, jobs, run_tables_):
-            acc.add(part, sinks, soft_sinks)
-            bar.update(rows)
+        # closed explicitly, so that a writer's error shuts the worker processes down at once
+        with contextlib.closing(_planned_parts(_chunks_to_plan(inp.chunks()), ctx, jobs, run_tables_)) as parts:
+            for rows, part in parts:
+                acc.add(part, sinks, soft_sinks)
+                bar.update(rows)
     finally:
         bar.close()
         for sink in [*sinks.values(), *soft_sinks.values()]:
