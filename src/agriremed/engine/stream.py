@@ -1181,8 +1181,9 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     jobs : int
         Worker processes planning chunks at the same time (each a fresh interpreter; this
         process reads the input and writes the outputs meanwhile, in input order). Every
-        number and every output file is the same for any ``jobs``: the chunks are the same
-        and each is planned independently. Memory grows with it (:func:`memory_estimate_mb`);
+        number, table and JSON file is the same for any ``jobs`` (the workbook sheet by
+        sheet; ``report.html`` apart from its figures' random element ids): the chunks are
+        the same and each is planned independently. Memory grows with it (:func:`memory_estimate_mb`);
         the default chunk size is the most that fits ``memory_mb`` with ``jobs`` workers.
         A script calling this with ``jobs`` > 1 must guard its top level with
         ``if __name__ == "__main__":`` on systems that start processes by "spawn".
