@@ -257,3 +257,20 @@ def test_data_rows_written_as_sheet_xml_read_back_as_given(tmp_path):
     assert got[5][5] == "-1.5" and got[3][5] == "x" and got[2][5] is None
     assert len(got) == 8 and got[6] == got[0] and got[7] == got[1]
     assert wb[W.sheet_names("en")["summary"]].freeze_panes == "B3"
+
+
+def test_float_columns_are_written_as_each_value_alone_would_be():
+    """A float column's cells built column-wise equal the cells of its values one by one
+    (NaN: no cell; ±inf: the text ∞; −0.0 keeps its sign; 16 significant digits)."""
+    import numpy as np
+
+    from agriremed.io.workbook import _cell_xml, _column_xml
+
+    a = np.array([1.0, np.nan, -0.0, 0.0, np.inf, -np.inf, 1 / 3, 1e300, -2.5e-12, 123456789.123456789, 1.0])
+    rows = np.array([str(r) for r in range(7, 7 + len(a))], dtype=object)
+    got = _column_xml(a, "C", rows)
+    want = ["" if np.isnan(x) else _cell_xml("∞" if x == np.inf else "-∞" if x == -np.inf else float(x), f"C{r}")
+            for x, r in zip(a, rows, strict=True)]
+    assert got.tolist() == want
+    assert got[2] == '<c r="C9" t="n"><v>-0</v></c>' and got[6] == '<c r="C13" t="n"><v>0.3333333333333333</v></c>'
+    assert got[4] == '<c r="C11" t="inlineStr"><is><t>∞</t></is></c>'

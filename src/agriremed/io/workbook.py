@@ -175,13 +175,17 @@ def _legal(text: str) -> str:
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
 
 
-def _cells(df: pd.DataFrame) -> list[np.ndarray]:
-    """Columns of ``df`` as Python values for a sheet: text neutralised, NaN → empty, ±inf → ∞."""
+def _cells(df: pd.DataFrame, float_arrays: bool = False) -> list[np.ndarray]:
+    """Columns of ``df`` as Python values for a sheet: text neutralised, NaN → empty, ±inf → ∞
+    (with ``float_arrays``, a float column as its ``float64`` array, for
+    :func:`_float_column_xml`)."""
     cols = []
     for c in df.columns:
         s = df[c]
         if pd.api.types.is_bool_dtype(s.dtype):
             v = s.to_numpy(object)
+        elif float_arrays and pd.api.types.is_float_dtype(s.dtype):
+            v = s.to_numpy(float)
         elif pd.api.types.is_numeric_dtype(s.dtype):
             a = s.to_numpy(float)
             v = a.astype(object)
@@ -246,9 +250,25 @@ def _cell_xml(value, ref: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
 
 
+def _float_column_xml(a: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray:
+    """The ``<c>`` elements of a float column, as :func:`_cell_xml` writes each value of
+    :func:`_cells` (NaN: no cell; ±inf: the text ∞ or -∞; others with 16 significant digits),
+    built column-wise: a float column's values are mostly distinct."""
+    out = np.full(len(a), "", dtype=object)
+    fin = np.isfinite(a)
+    if fin.any():
+        text = np.array(["%.16g" % x for x in a[fin].tolist()], dtype=object)  # noqa: UP031
+        out[fin] = '<c r="' + letter + rows[fin] + '" t="n"><v>' + text + "</v></c>"
+    for j in np.flatnonzero(np.isinf(a)):
+        out[j] = _cell_xml("∞" if a[j] > 0 else "-∞", letter + rows[j])
+    return out
+
+
 def _column_xml(values: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray:
     """The ``<c>`` elements of one column (``rows``: the row numbers as text, ``object`` array);
     each distinct value's element is built once, around its cell reference."""
+    if values.dtype == np.float64:
+        return _float_column_xml(values, letter, rows)
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind not in ("string", "empty", "floating", "integer", "boolean"):
         return np.array([_cell_xml(x, letter + r) for x, r in zip(values.tolist(), rows, strict=True)], dtype=object)
@@ -269,7 +289,7 @@ def _rows_xml(df: pd.DataFrame, first_row: int) -> str:
     """The ``<row>`` elements of ``df``'s rows, numbered from ``first_row`` (the sheet XML that
     openpyxl's write-only mode writes for the values of :func:`_cells`), built column by column."""
     rows = np.array([str(first_row + j) for j in range(len(df))], dtype=object)
-    cols = [_column_xml(v, _letter(i), rows) for i, v in enumerate(_cells(df))]
+    cols = [_column_xml(v, _letter(i), rows) for i, v in enumerate(_cells(df, float_arrays=True))]
     heads = [f'<row r="{r}">' for r in rows]
     return "".join(h + "".join(cells) + "</row>" for h, *cells in zip(heads, *cols, strict=True))
 
