@@ -560,6 +560,9 @@ def test_tables_travel_to_worker_processes_without_their_lookups():
     (2, 100_000, 2_500, {"chunk_size": 500}, (2, 500)),
     (2, 100_000, 2_500, {"chunk_size": 5_000}, (1, 5_000)),
     (2, 100_000, 2_500, {"chunk_size": 50}, (1, 50)),
+    # 5 000 rows without draws: about 5 000 × 1.36 ms = 6.8 s in one process, too short for workers
+    (2, 5_000, 2_500, {"chunk_size": 600}, (1, 600)),
+    (2, 7_400, 2_500, {"chunk_size": 600}, (2, 600)),
     # --jobs 3 given: the automatic chunk shrinks to (2 500 − 4 × 350) // (0.9 + 4 × 0.02) = 1 122
     (2, 100_000, 2_500, {"jobs": 3}, (3, 1_122)),
     (2, 100_000, 2_500, {"jobs": 1}, (1, 7_166)),

@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--jobs", type=int, metavar="N",
                     help="in chunks, worker processes that plan chunks at the same time while this one "
                          "writes (default: the usable CPU cores, at most 4, when every worker gets at least "
-                         "one chunk of at least 100 plots within --memory; one process with --all-options, "
+                         "one chunk of at least 100 plots within --memory and the run would take 10 s or more "
+                         "in one process; one process with --all-options, "
                          "which the main process would slow down writing; 1 plans here). The outputs are "
                          "the same for any number. An input planned in one plan in memory uses one process")
     pl.add_argument("--all-options", action="store_true",
@@ -638,6 +639,15 @@ AUTO_JOBS_MAX = 4
 AUTO_JOBS_MIN_CHUNK = 100
 #: Most worker processes ``--jobs`` accepts (the most a process pool may have on Windows).
 AUTO_JOBS_LIMIT = 61
+#: Estimated time of planning in one process, below which ``--jobs`` keeps one process by itself:
+#: starting each worker (a fresh interpreter importing agriremed and its tables) takes about
+#: 2–3 s, so a short run gains nothing [s].
+AUTO_JOBS_MIN_WORK_S = 10.0
+#: Time per plot of the plan command in one process, without draws and per draw [s] (measured on
+#: the 2-core development machine: 100 000 plots without draws in 136 s; 10 000 plots with 500
+#: draws in 38–39 s); only for the estimate above.
+PLAN_S_PER_PLOT = 1.36e-3
+PLAN_S_PER_PLOT_DRAW = 5.0e-6
 
 
 def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple[int, int] | str:
@@ -646,7 +656,8 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
     ``--jobs`` given: that many worker processes, each chunk within ``--memory`` with them
     (an automatic chunk size shrinks to fit). Not given: the most workers (up to the usable
     cores and :data:`AUTO_JOBS_MAX`) that each get at least one chunk of at least
-    :data:`AUTO_JOBS_MIN_CHUNK` plots within ``--memory``; else 1 (planned in this process).
+    :data:`AUTO_JOBS_MIN_CHUNK` plots within ``--memory``, when planning in one process would
+    take at least :data:`AUTO_JOBS_MIN_WORK_S` (estimated); else 1 (planned in this process).
     With ``--all-options`` not given: 1 (writing every plot × option row keeps the main process
     busy, and two workers on two cores were measured slower than one process).
     ``rows``: the input's data rows at most when the chunk size is automatic (``None``: given
@@ -676,6 +687,8 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
         return 1, chunk
     if rows is None:
         rows = data_rows_at_most(args.plots, args.sheet)
+    if rows * (PLAN_S_PER_PLOT + draws * PLAN_S_PER_PLOT_DRAW) < AUTO_JOBS_MIN_WORK_S:
+        return 1, chunk  # too short a run to pay for starting workers
     for j in range(cores, 1, -1):
         fit = chunk_size_for(draws, args.memory, held_mb=held, jobs=j)
         size = chunk if explicit else fit
