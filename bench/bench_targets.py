@@ -146,12 +146,13 @@ def command_jobs(n: int, draws: int) -> tuple[int, int]:
     from agriremed.apps import cli
     from agriremed.engine.stream import MEMORY_BUDGET_MB, chunk_size_for
 
-    if n <= chunk_size_for(draws, MEMORY_BUDGET_MB, detail=True):
+    rows = n + 1  # what the command counts: the lines of the CSV, header included
+    if rows <= chunk_size_for(draws, MEMORY_BUDGET_MB, detail=True):
         return 1, 0
     fitting = chunk_size_for(draws, MEMORY_BUDGET_MB)
     args = argparse.Namespace(jobs=None, chunk_size=None, memory=MEMORY_BUDGET_MB, plots="", sheet=None,
                               all_options=False)
-    return cli._jobs(args, draws, fitting, fitting, n + 1)  # the rows the command counts: lines with the header
+    return cli._jobs(args, draws, fitting, fitting, rows)
 
 
 def _how(n: int, draws: int) -> str:

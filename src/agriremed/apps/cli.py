@@ -586,7 +586,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     fmt = args.format or ("parquet" if rows is None else "csv")
     gpkg = fmt == "gpkg"
     fmt = "parquet" if gpkg else fmt
-    plan_rows = "all" if getattr(args, "all_options", False) else "recommended"
+    plan_rows = "all" if all_rows else "recommended"
     if not args.quiet:
         why = "" if rows is None else (
             f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "

@@ -874,9 +874,8 @@ class _PartContext:
     """What planning one chunk of a streamed run needs besides the chunk (sent once to each
     worker process of a parallel run): the scenario, the tables (without the scenario's
     overrides), the repeated plot ids, the plan rows whose sentences are rendered, whether
-    every plan row is kept (else only the recommended ones), whether the soft re-use tables
-    are built, and whether the plan's tables are left out of the part (the main process
-    puts its own back)."""
+    every plan row is kept (else only the recommended ones), and whether the soft re-use
+    tables are built."""
 
     scenario: Scenario
     tables: Tables
@@ -884,7 +883,6 @@ class _PartContext:
     text_rows: str
     all_rows: bool
     soft: bool
-    strip_tables: bool = False
 
 
 @dataclasses.dataclass
@@ -912,8 +910,7 @@ def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Par
         table = table.loc[table["recommended"].to_numpy(bool)]
     emptied = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
                if isinstance(getattr(p, f.name), pd.DataFrame) and f.name not in _PART_TABLES}
-    slim = dataclasses.replace(p, table=table, **emptied, reuse={},
-                               **({"tables": None} if ctx.strip_tables else {}))
+    slim = dataclasses.replace(p, table=table, **emptied, reuse={})
     return _Part(plan=slim, digest=p.input_digest(), soft=soft)
 
 
@@ -943,7 +940,11 @@ def _exit_with(parent) -> None:
 
 
 def _plan_part_in_worker(chunk: pd.DataFrame, rows_before: int) -> _Part:
-    return _plan_part(chunk, rows_before, _WORKER_CONTEXT[0])
+    """:func:`_plan_part` in a worker process; the part goes back without the plan's tables
+    (the main process puts the run's own back, :func:`_part_done`)."""
+    part = _plan_part(chunk, rows_before, _WORKER_CONTEXT[0])
+    part.plan = dataclasses.replace(part.plan, tables=None)
+    return part
 
 
 def usable_cores(cpu_max: str | Path = "/sys/fs/cgroup/cpu.max") -> int:
@@ -977,7 +978,6 @@ def _planned_parts(chunks: Iterator[pd.DataFrame], ctx: _PartContext, jobs: int,
             yield len(chunk), _plan_part(chunk, rows_before, ctx)
             rows_before += len(chunk)
         return
-    ctx = dataclasses.replace(ctx, strip_tables=True)  # the tables travel once, to each worker
     # "spawn": a fresh interpreter per worker (forking a process with threads may deadlock)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(ctx,)) as pool:
@@ -1051,9 +1051,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
     scan = inp.scan()
     kept, rejected, problems = [], [], []
     n_input = n_valid = n_chunks = 0
-    for chunk in _with_last(inp.chunks()):
-        if len(chunk) == 0 and (n_chunks > 0 or not chunk.attrs.get("last", False)):
-            continue
+    for chunk in _data_chunks(inp.chunks()):
         v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates), n_input)
         probs = v.problems
         if n_chunks > 0:  # file-level problems (headers, missing columns) once
@@ -1268,7 +1266,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     run_tables_ = run_tables(scenario, tables)[0]  # a scenario the tables refuse stops here, before any chunk
     try:
         # closed explicitly, so that a writer's error shuts the worker processes down at once
-        with contextlib.closing(_planned_parts(_chunks_to_plan(inp.chunks()), ctx, jobs, run_tables_)) as parts:
+        with contextlib.closing(_planned_parts(_data_chunks(inp.chunks()), ctx, jobs, run_tables_)) as parts:
             for rows, part in parts:
                 acc.add(part, sinks, soft_sinks)
                 bar.update(rows)
@@ -1461,10 +1459,10 @@ def _skeleton(p):
     return dataclasses.replace(p, **empty, reuse={})
 
 
-def _chunks_to_plan(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """The chunks of the input to plan: a chunk of only blank lines is skipped, except when the
-    input has no data row at all (then its one empty chunk is planned, so that the file is
-    reported once)."""
+def _data_chunks(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The chunks of the input to validate and plan: a chunk of only blank lines is skipped,
+    except when the input has no data row at all (then its one empty chunk is given, so that
+    the file is reported once)."""
     n = 0
     for chunk in _with_last(chunks):
         if len(chunk) == 0 and (n > 0 or not chunk.attrs.get("last", False)):
