@@ -169,7 +169,7 @@ def test_strict_control_plot_money_and_no_grain_sampling(result):
     s = result.summary.set_index("plot_id").loc["HN-CS-04"]
     assert s["soil_class"] == "strict_control"
     assert s["grain_samples_per_season"] == 0
-    assert s["monitoring"] == "no food crop: no grain sampling"
+    assert s["monitoring"] == "no food crop: no crop sampling"
     assert s["duration_text"] == "stabilises, does not clean up"
     rec = _row(result, "HN-CS-04", s["recommended_option"])
     assert s["first_year_cost_plot_cny"] == pytest.approx(rec["cost_year1_cny_ha"] * 0.28)
@@ -459,4 +459,4 @@ def test_monitoring_is_a_message(result):
     assert messages.render(m, "en") == ("grain sampling every season: 2 composite samples for the plot, tested for "
                                         "Cd/Pb, for 20 yr; each sample mixes at least 5 points along the plot's "
                                         "diagonals, taken within 3 days before harvest")
-    assert messages.render(advice._monitoring_message(1, [], 20.0, False), "zh") == "不种植食用作物：无需籽粒采样"
+    assert messages.render(advice._monitoring_message(1, [], 20.0, False), "zh") == "不种植食用作物：无需农产品采样"

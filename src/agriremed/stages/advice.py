@@ -407,15 +407,17 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
 
 
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
-                        rules: dict | None = None) -> messages.Message:
-    """The monitoring advice as a message: grain sampling (samples, metals, years) and how
-    each sample is taken, or no sampling without a food crop."""
+                        rules: dict | None = None, part: str = "rice") -> messages.Message:
+    """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
+    how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
+    (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
+    fruit, tea …)."""
     if not food:
         return messages.Message.of("mon.none")
     names = messages.Message.of("mon.metals", metals="+".join(metals)) if metals else messages.Message.of(
         "mon.any_metal")
     text = messages.Message.of("mon.grain_one" if n == 1 else "mon.grain", n=int(n), metals=names,
-                               years=messages.printed(years))
+                               years=messages.printed(years), part=str(part))
     rules = monitoring_rules() if rules is None else rules
     how = messages.Message.of("mon.method", points=messages.printed(rules["subsamples_per_composite"]),
                               days=messages.printed(rules["sampling_days_before_harvest"]))
@@ -423,8 +425,8 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
 
 
 def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en",
-                rules: dict | None = None) -> str:
-    return messages.render(_monitoring_message(n, metals, years, food, rules), lang)
+                rules: dict | None = None, part: str = "rice") -> str:
+    return messages.render(_monitoring_message(n, metals, years, food, rules, part), lang)
 
 
 def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
@@ -519,17 +521,20 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             metals_k[k].append(m)
     metals_k = ["+".join(m) for m in metals_k]
     food = food_k[inv]
+    group_of = dict(zip(tables.crops["crop"], tables.crops["crop_group"], strict=True))
+    part = np.array([group_of.get(grown[r], "") if isinstance(grown[r], str) else "" for r in first],
+                    dtype=object)[inv]
     samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
     texts = np.full(n, "", dtype=object)
     mon_msg = np.full(n, "", dtype=object)
     if planned.any():
         metals = np.asarray(metals_k, dtype=object)[inv]
         at = np.flatnonzero(planned)
-        def text(k, m, f):
+        def text(k, m, f, g):
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
-                                       rules).encode()
+                                       rules, g).encode()
 
-        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at])
+        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)

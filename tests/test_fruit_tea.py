@@ -1,0 +1,67 @@
+"""Fruit and tea under GB 2762—2025: limits from the standard's tables, crops named in Chinese,
+metals without a transfer function reported as not assessed, and sampling named by what is harvested."""
+
+import numpy as np
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.core.tables import load_tables
+from agriremed.stages.uptake.predict import limits_for_crops
+from plotdata import make_plots
+
+
+def test_gb2762_fruit_and_tea_limits():
+    # GB 2762—2025 Table 1 (Pb): fresh fruit 0.1, tea 5.0; Table 2 (Cd): fresh fruit 0.05, no tea limit;
+    # no Hg, As or Cr limit for fresh fruit or tea (Tables 3, 4 and 7)
+    t = load_tables()
+    crops = ["citrus", "apple", "citrus", "tea", "tea", "tea", "citrus"]
+    metals = ["cd", "cd", "pb", "pb", "cd", "as", "hg"]
+    limit, _ = limits_for_crops(crops, metals, "GB2762", t)
+    np.testing.assert_array_equal(limit[:4], [0.05, 0.05, 0.1, 5.0])
+    assert np.isnan(limit[4:]).all()
+
+
+@pytest.fixture(scope="module")
+def tea_and_fruit():
+    plots = make_plots(3, plot_id=["TEA", "CIT", "APP"], land_use=["茶园", "orchard", "果园"],
+                       crop=["茶叶", "citrus", "苹果"], ph=[4.8, 5.0, 5.0],
+                       cd_mg_kg=[0.2, 0.5, 0.2], pb_mg_kg=[120.0, 40.0, 40.0], region="Hunan/Changsha")
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+
+
+def test_tea_written_in_chinese_is_planned_as_tea(tea_and_fruit):
+    p = tea_and_fruit
+    assert len(p.rejected) == 0
+    s = p.summary.set_index("plot_id")
+    assert s.loc["TEA", "crop"] == "tea"
+    assert s.loc["APP", "crop"] == "apple"
+    # Pb 120 > 70 (other land, pH ≤ 5.5): GB 2762 limits Pb in tea, and no function predicts it
+    assert s.loc["TEA", "metals_not_assessed"] == "pb"
+    u = p.uptake.set_index(["plot_id", "metal"])
+    assert u.loc[("TEA", "pb"), "not_assessed_reason_msg"].startswith('[["upt.none')
+
+
+def test_fruit_metals_are_not_assessed_rather_than_without_limit(tea_and_fruit):
+    s = tea_and_fruit.summary.set_index("plot_id")
+    # citrus on Cd 0.5 (above 0.3 at pH 5.0): GB 2762 limits Cd in fresh fruit (0.05), no function exists
+    assert s.loc["CIT", "metals_not_assessed"] == "cd"
+    assert "Cd in the crop not assessed" in s.loc["CIT", "recommendation"]
+
+
+def test_sampling_is_named_by_the_harvested_part(tea_and_fruit):
+    s = tea_and_fruit.summary.set_index("plot_id")
+    assert s.loc["TEA", "monitoring"].startswith("tea leaf sampling every season:")
+    assert s.loc["CIT", "monitoring"].startswith("fruit sampling every season:")
+    assert messages.render(s.loc["TEA", "monitoring_msg"], "zh").startswith("每季茶叶采样：")
+    assert messages.render(s.loc["CIT", "monitoring_msg"], "zh").startswith("每季果实采样：")
+    assert "tested for Pb" in s.loc["TEA", "monitoring"]
+
+
+def test_tea_garden_keeps_producing_tea(tea_and_fruit):
+    # safe-utilisation tea garden: the garden is kept (the plan never recommends taking it out of production)
+    s = tea_and_fruit.summary.set_index("plot_id")
+    assert s.loc["TEA", "soil_class"] == "safe_utilisation"
+    t = tea_and_fruit.table
+    rec = t.loc[(t["plot_id"] == "TEA") & t["recommended"], "option_id"].iloc[0]
+    assert rec == "do_nothing"
