@@ -479,3 +479,22 @@ def test_risk_only_reason_names_the_metal_another_option_treats(tables, plots_fa
     assert not r["applicable"]
     assert r["reason"] == ("answers only a predicted crop risk of cd (below its screening value) while as+pb, "
                            "above its screening value, is left untreated: an option for as applies")
+
+
+def test_risk_only_measures_stay_where_the_crop_risk_is_red(tables, plots_factory):
+    # As 32 > 30 (paddy, pH ≤ 5.5) and soil Cd 0.2 (below 0.3) at pH 4.5: the rice is predicted to fail
+    # the Cd limit in about half the seasons (below the amber threshold of traffic_lights.csv), so the
+    # Cd measures are not dropped for the As amendment; at pH 6.3 the Cd risk is minor and they are
+    p = plots_factory(2, plot_id=["ACID", "NEUTRAL"], ph=[4.5, 6.3], cd_mg_kg=[0.2, 0.36],
+                      as_mg_kg=[32.0, 68.0], som_pct=3.0, clay_pct=28, region="Hunan/Changde")
+    risk = uptake.food_safety(uptake.predict_crop_concentration(p, tables=tables), "GB2762", tables)
+    cd = risk.set_index(["plot_id", "metal"]).loc[("ACID", "cd"), "p_exceed_limit"]
+    amber = tables.light_thresholds()["food_safety"]["amber_at_least"]
+    assert 1.0 - cd < amber
+    rows = _rows(tables, p)
+    for oid in ("low_cd_rice", "lime_rice", "vip_n_no_flood"):
+        r = _row(rows, "ACID", oid)
+        assert r["applicable"], (oid, r["reason"])
+        assert r["target_metals"] == "cd" and r["untreated_metals"] == "as"
+    assert _row(rows, "ACID", "as_fe_si_amendment")["applicable"]
+    assert not _row(rows, "NEUTRAL", "low_cd_rice")["applicable"]

@@ -606,6 +606,13 @@ _out("current_crop_compliance_prob", "1", "Probability the current crop meets th
 _out("crop_compliance_prob", "1", "Probability the crop meets the food limit",
      "作物达标概率",
      "Probability that the crop grown under the option meets the food limit in a season.")
+_out("compliance_metals", "", "Metals the compliance probability covers", "达标概率涵盖的重金属",
+     "Metals ('+'-joined) whose food limit the crop compliance probability checks: those with a "
+     "prediction and a limit in the crop; a metal above screening without a transfer function is "
+     "not covered (see metals_not_assessed).")
+_out("current_compliance_metals", "", "Metals the current crop's compliance covers",
+     "当前作物达标概率涵盖的重金属",
+     "Metals ('+'-joined) whose food limit current_crop_compliance_prob checks.")
 _out("target_basis", "", "Target basis", "目标依据",
      "What the clean-up target is: the GB 15618 screening value (screening) or the soil concentration "
      "at which the current crop meets the food limit (food_limit).", dtype="category",

@@ -35,7 +35,7 @@ PLAN_COLUMNS = [
     "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
     "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
-    "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "biomass_t_dm_ha_yr",
+    "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "compliance_metals", "biomass_t_dm_ha_yr",
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
     "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
@@ -70,7 +70,7 @@ PLAN_COLUMNS += [
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
-    "current_crop_compliance_prob",
+    "current_crop_compliance_prob", "current_compliance_metals",
     "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
@@ -321,6 +321,15 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]
+    # the metals the probability covers (those with a prediction and a limit), named in the sentence
+    covered = b["compliance_metals"] if "compliance_metals" in b else np.full(n, "", dtype=object)
+    covered = np.where(pd.isna(covered), "", covered).astype(object)
+
+    def meets(code, x, metals, **params):  # "<code>_for" names the metals the probability covers
+        if metals:
+            return M(f"{code}_for", share=_pct(x), standard=std, metals=metals, **params)
+        return M(code, share=_pct(x), standard=std, **params)
+
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
                                 "years_p90", "option_kind") if c in b]
 
@@ -343,8 +352,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     rest = np.ones(n, bool)
     sel = kind == "baseline"
     if sel.any():
-        safe = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.chance", share=_pct(x), standard=std),
-                             p[sel])
+        safe = _frames.per_distinct(lambda x, m: Message() if np.isnan(x) else meets("rec.chance", x, m),
+                                    p[sel], covered[sel])
         clean = b["soil_class"][sel] == "priority_protection"
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean", chance=c) if k else M("rec.baseline", chance=c)
@@ -355,9 +364,9 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if sel.any():
         seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
             else np.full(int(sel.sum()), np.nan)
-        food = _frames.per_distinct(lambda fc, x: M("rec.seasons", crop=fc, standard=std, share=_pct(x))
-                             if fc not in ("none", None) and not np.isnan(x) else Message(),
-                             b["food_crop"][sel], seasons)
+        food = _frames.per_distinct(lambda fc, x, m: meets("rec.seasons", x, m, crop=fc)
+                                    if fc not in ("none", None) and not np.isnan(x) else Message(),
+                                    b["food_crop"][sel], seasons, covered[sel])
         body[sel] = each("rec.phytoextraction", sel, cleanup=cleanup(sel), seasons=food, npv=npv[sel],
                          co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
@@ -371,8 +380,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         rest &= ~sel
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
-        safe = _frames.per_distinct(lambda x: M("rec.crop_unknown") if np.isnan(x)
-                             else M("rec.crop_meets", standard=std, share=_pct(x)), p[sel])
+        safe = _frames.per_distinct(lambda x, m: M("rec.crop_unknown") if np.isnan(x)
+                                    else meets("rec.crop_meets", x, m), p[sel], covered[sel])
         body[sel] = each("rec.protect", sel, safe=safe, npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     if rest.any():
@@ -381,7 +390,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
 
 
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
-                     "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "soil_class",
+                     "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "compliance_metals",
+                     "soil_class",
                      "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
                      "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
                      "policy_rule")
@@ -413,6 +423,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
 
     base = per_plot(_frames.obj(table["option_id"]) == "do_nothing")
     s["current_crop_compliance_prob"] = _frames.take(table["crop_compliance_prob"].to_numpy(float), base)
+    s["current_compliance_metals"] = _frames.take(_frames.obj(table["compliance_metals"]), base, "") \
+        if "compliance_metals" in table else np.full(n, "", dtype=object)
     best = per_plot(table["recommended"].to_numpy(bool))
     b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
                          else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)

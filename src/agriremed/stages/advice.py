@@ -442,7 +442,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         Plan table (``recommended``, ``option_kind``, ``food_crop``, ``cost_year1_cny_ha``
         [CNY ha⁻¹], ``cash_flow_year1_cny_ha`` [CNY ha⁻¹], ``cash_flow_typical_cny_ha_yr``
         [CNY ha⁻¹ yr⁻¹], ``typical_year`` [yr], ``years_p50``,
-        ``years_to_target`` [yr], ``target_metals``).
+        ``years_to_target`` [yr], ``target_metals``, ``compliance_metals``: the metals whose
+        food limit the crop probability covers, which the harvest is tested for too).
     tables : Tables
         Literature tables (food limits, monitoring rule).
     food_standard : str
@@ -496,10 +497,13 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     planned = ~pd.isna(kind)
     grown = np.where(pd.isna(food_opt) | (food_opt == "current"), crops, food_opt)
     opt_ids = col("option_id", None)
+    covered = col("compliance_metals", "")
+    covered = np.where(pd.isna(covered), "", covered).astype(object)
     raised = raised_metals(tables)
-    # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal, option)
+    # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal, option,
+    # metals of the compliance probability)
     first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control),
-                                  _frames.obj(opt_ids))
+                                  _frames.obj(opt_ids), covered)
     food_k = np.zeros(len(first), bool)
     metals_k = []
     for k, r in enumerate(first):
@@ -508,8 +512,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         metals = [m for m in (ex if isinstance(ex, str) else "").split("+") if m]
         if not metals and isinstance(ctl, str) and ctl:
             metals = [ctl]
-        # a metal the option raises in the crop (flooding raises grain As) is tested too
+        # a metal the option raises in the crop (flooding raises grain As) is tested too, and so is every
+        # metal whose compliance the plan predicts (the harvest checks the stated probability)
         metals += [m for m in raised.get(opt_ids[r], []) if m not in metals]
+        metals += [m for m in covered[r].split("+") if m and m not in metals]
         metals_k.append(metals)
     # with a food crop, only the metals the food standard limits in it (one look-up for all pairs)
     pairs = [(k, grown[first[k]], m) for k in np.flatnonzero(food_k) for m in metals_k[k]]

@@ -884,6 +884,19 @@ def _limit_columns(checked: pd.DataFrame) -> tuple[np.ndarray, ...]:
             checked["se_log10"].to_numpy(float), checked["metal"].to_numpy(object))
 
 
+def _covered_metals(limits: tuple, codes: np.ndarray, n_plots: int) -> np.ndarray:
+    """The metals whose food limit :func:`_compliance_of_codes` checks, per plot code
+    (``'+'``-joined in the order of :data:`agriremed.core.columns.METALS`; ``''`` for none):
+    the rows with a limit and a prediction."""
+    lim, fw50, se, metal = limits
+    ok = np.isfinite(lim) & np.isfinite(fw50) & np.isfinite(se)
+    order = {m: i for i, m in enumerate(C.METALS)}
+    found = [set() for _ in range(n_plots)]
+    for c, m in zip(codes[ok], metal[ok], strict=True):
+        found[c].add(m)
+    return np.array(["+".join(sorted(f, key=lambda m: order.get(m, len(order)))) for f in found], dtype=object)
+
+
 def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
                          n_draws: int) -> np.ndarray:
     """P(crop meets every food limit) per plot, averaged over reduction draws.
@@ -968,6 +981,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     current = _frames.plot_column(plots, "crop", g, "text")
     food = np.where(food_crop == "current", current, np.where(food_crop == "none", "none", food_crop))
     prob = np.full(n, np.nan)
+    covered = np.full(n, "", dtype=object)
     known = (g.plot >= 0).all()
     plot_ids = _frames.obj(plots["plot_id"])
     # food-limit check of each prediction table (shared by the options growing the crop): its
@@ -991,8 +1005,9 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if id(pred) not in checked:
             chk = food_safety(pred, food_standard, tables)
             codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
-            checked[id(pred)] = _limit_columns(chk), codes, pids
-        limits, codes, pids = checked[id(pred)]
+            checked[id(pred)] = _limit_columns(chk), codes, pids, _covered_metals(_limit_columns(chk), codes,
+                                                                                  len(pids))
+        limits, codes, pids, metals_of = checked[id(pred)]
         red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
                                  seed, rate_t_ha)
         p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws)  # one value per plot of ``pids``
@@ -1001,13 +1016,19 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
             at = _frames.positions(plot_ids, pids)
             per_plot[at[at >= 0]] = p_plot[at >= 0]
             prob[sel] = per_plot[g.plot[sel]]
+            names = np.full(len(plot_ids), "", dtype=object)
+            names[at[at >= 0]] = metals_of[at >= 0]
+            covered[sel] = names[g.plot[sel]]
         else:
-            prob[sel] = pd.Series(p_plot, index=pd.Index(pids, dtype=object)).reindex(
-                _frames.obj(option_rows["plot_id"])[sel]).to_numpy(float)
+            rows = pd.Index(pids, dtype=object).get_indexer(_frames.obj(option_rows["plot_id"])[sel])
+            prob[sel] = np.where(rows >= 0, p_plot[rows], np.nan)
+            covered[sel] = np.where(rows >= 0, metals_of[rows], "")
     eff = g.per_option(library_parameter(tables, "effect_duration_yr"))
     return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
                           "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
-                          "crop_compliance_prob": prob, "effect_duration_yr": eff}, n)
+                          "crop_compliance_prob": prob,
+                          "compliance_metals": np.where(np.isnan(prob), "", covered).astype(object),
+                          "effect_duration_yr": eff}, n)
 
 
 def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, compliance: pd.DataFrame,

@@ -27,7 +27,8 @@ Rules, in order:
    screening values) while a metal above its screening value is left untreated is excluded
    where another applicable protective option treats a metal above its screening value that
    it leaves untreated (:func:`_drop_risk_only`; e.g. no Cd-only measure as the treatment of
-   an As paddy);
+   an As paddy), unless the crop risk it answers is one the plan rates red (the crop's
+   predicted compliance below the food-safety amber threshold);
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As);
@@ -443,13 +444,14 @@ def _masks_of_texts(texts, bits) -> np.ndarray:
     return vals[codes] if len(vals) else np.zeros(len(codes), np.int64)
 
 
-def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits) -> np.ndarray:
-    """Metals whose predicted crop compliance is below the food-safety green threshold (bit mask per plot)."""
+def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits, light: str = "green") -> np.ndarray:
+    """Metals whose predicted crop compliance is below the food-safety ``light`` threshold
+    (``green``: any crop risk; ``amber``: a risk the plan rates red) as a bit mask per plot."""
     out = np.zeros(len(plot_ids), np.int64)
     if crop_risk is None or crop_risk.empty:
         return out
-    green = tables.light_thresholds()["food_safety"]["green_at_least"]
-    risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < green]
+    at_least = tables.light_thresholds()["food_safety"][f"{light}_at_least"]
+    risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < at_least]
     if risky.empty:
         return out
     pos = _frames.positions(plot_ids, risky["plot_id"]) if len(risky) else np.zeros(0, int)
@@ -684,6 +686,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     mask_text = _mask_texts(bits)
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
+    red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
     as_col = _metal_column("as")
     as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
@@ -794,7 +797,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         target_all[i] = target
         untreated_all[i] = untreated
 
-    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text)
+    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text, red_risk)
 
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
@@ -818,16 +821,19 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     }, n * k)
 
 
-def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text) -> None:
-    """Rule 4b (in place): a protective measure for a crop risk alone does not stand in for the
-    treatment of the metal that sets the land's class.
+def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text, red_risk=None) -> None:
+    """Rule 4b (in place): a protective measure for a minor crop risk alone does not stand in for
+    the treatment of the metal that sets the land's class.
 
     A protective option (amendment, safe crop) that answers only a metal predicted in the crop
     below its screening value, while a metal above its screening value is left untreated, is
     excluded on a plot where another applicable protective option treats a metal above its
     screening value that the first one leaves untreated (e.g. a low-Cd rice variety on an As paddy
     with soil Cd below 0.4 mg/kg, where an As amendment applies). Where no such option applies, it
-    stays applicable.
+    stays applicable. It also stays applicable where the crop risk it answers is one the plan rates
+    red (``red_risk``: the current crop's predicted compliance for that metal is below the
+    food-safety amber threshold of ``traffic_lights.csv``): a crop more likely to fail than the
+    amber threshold allows is not left unprotected for the sake of another metal.
     """
     kinds = _frames.obj(opts["kind"])
     protective = np.isin(kinds, ["immobilisation", "safe_crop"])[:, None]
@@ -835,7 +841,8 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
     # per plot: the metals above screening that an applicable protective option treats
     covered = np.bitwise_or.reduce(np.where(protective & applicable, answered, 0), axis=0)
     other = untreated & covered[None, :]
-    drop = protective & applicable & (target != 0) & (answered == 0) & (other != 0)
+    serious = (target & red_risk[None, :]) != 0 if red_risk is not None else False
+    drop = protective & applicable & (target != 0) & (answered == 0) & (other != 0) & ~serious
     if not drop.any():
         return
     applicable &= ~drop

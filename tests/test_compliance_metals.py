@@ -1,0 +1,51 @@
+"""The crop compliance probability names the metals it covers, and the harvest is tested for them."""
+
+import numpy as np
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from plotdata import make_plots
+
+
+@pytest.fixture(scope="module")
+def plan():
+    # HG: an alkaline paddy above the Hg screening value (1.5 > 1.0 at pH > 7.5): Hg has no transfer
+    # function, Cd (below screening) has one. AS: an acid As paddy (32 > 30 at pH ≤ 5.5) whose rice
+    # is predicted to fail on Cd (0.2 mg/kg at pH 4.5).
+    plots = make_plots(2, plot_id=["HG", "AS"], land_use="paddy", crop="rice", ph=[7.8, 4.5],
+                       hg_mg_kg=[1.5, 0.1], as_mg_kg=[10.0, 32.0], cd_mg_kg=0.2, basic_farmland="yes",
+                       region="Guizhou/Tongren")
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+
+
+def test_compliance_metals_are_those_with_a_prediction_and_a_limit(plan):
+    t = plan.table
+    food = t["crop_compliance_prob"].notna()
+    assert food.any()
+    assert set(t.loc[food, "compliance_metals"]) == {"cd"}
+    assert (t.loc[~food, "compliance_metals"] == "").all()
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["HG", "current_compliance_metals"] == "cd"
+    assert s.loc["HG", "metals_not_assessed"] == "hg"
+
+
+def test_sentence_names_the_metals_the_probability_covers(plan):
+    s = plan.summary.set_index("plot_id")
+    en = s.loc["HG", "recommendation"]
+    assert "chance the crop meets GB2762 for Cd)" in en
+    assert "Hg in the crop not assessed" in en
+    zh = messages.render(s.loc["HG", "recommendation_msg"], "zh")
+    assert "作物镉含量符合GB2762的概率为" in zh
+    assert "crop meets GB2762 for Cd with" in s.loc["AS", "recommendation"]
+
+
+def test_harvest_is_tested_for_the_predicted_metals_too(plan):
+    s = plan.summary.set_index("plot_id")
+    # the As paddy's grain is predicted to fail on Cd: the harvest is tested for Cd as well as As
+    p = plan.table.set_index(["plot_id", "option_id"]).loc[("AS", "do_nothing"), "crop_compliance_prob"]
+    assert p < 0.9
+    tested = s.loc["AS", "monitoring"].split("tested for ")[1].split(",")[0]
+    assert set(tested.split("/")) == {"As", "Cd"}
+    assert "tested for Hg/Cd" in s.loc["HG", "monitoring"]
+    assert np.isfinite(s.loc["HG", "current_crop_compliance_prob"])
