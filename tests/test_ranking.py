@@ -228,3 +228,25 @@ def test_scores_that_tie_at_two_decimals_are_printed_with_three():
     assert "(score 0.75 vs 0.70)" in clause["B"]
     zh = render(ranking.runner_up_message(r, w)["A"], "zh")
     assert "得分0.671对0.669" in zh
+
+
+def test_runner_up_with_partial_evidence_is_explained_by_its_evidence():
+    import agriremed
+    import pandas as pd
+    from agriremed.core import messages
+
+    # acid upland maize on Cd 0.5: biochar (complete evidence) ranks first although the Sedum–wheat
+    # intercrop (partial evidence, same policy tier) scores higher; the sentence says why
+    plot = {"plot_id": "P", "land_use": "upland", "crop": "maize", "ph": 4.5, "cd_mg_kg": 0.5,
+            "basic_farmland": "no", "region": "Guangxi/Hezhou", "area_ha": 0.05, "som_pct": 3.0,
+            "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2, "annual_rain_mm": 1300.0,
+            "mean_temp_c": 17.0}
+    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0))
+    t = p.table.set_index("rank")
+    first, second = t.loc[1], t.loc[2]
+    assert first["evidence"] == "complete" and second["evidence"] == "partial"
+    assert second["score"] > first["score"]
+    rec = p.summary["recommendation"].iloc[0]
+    assert "whose evidence is partial" in rec and "mostly on" not in rec
+    zh = messages.render(p.summary["recommendation_msg"].iloc[0], "zh")
+    assert "后者证据不完整" in zh

@@ -729,9 +729,11 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         Plot id → encoded message (:mod:`agriremed.core.messages`) ``rec.ahead`` ("ahead of
         <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
         largest weighted utility gain; scores that tie at two decimals are given with three), ``rec.ahead_policy`` ("…, which the rule set only
-        allows on this land", when the policy tier decided) or ``pol.ahead_restrained`` ("…,
+        allows on this land", when the policy tier decided), ``pol.ahead_restrained`` ("…,
         which the rule set restrains on this land", when the runner-up is restrained and the
-        winner only allowed); ``""`` for plots with a single applicable option.
+        winner only allowed) or ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
+        runner-up scores higher but ranks after the fully assessed winner); ``""`` for plots with
+        a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -754,6 +756,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     why = np.where(gain.max(axis=1) > 0, np.array(CRITERIA, dtype=object)[gain.argmax(axis=1)],
                    "the_overall_score")
     score = ranked["score"].to_numpy(float)
+
+    def score_of(rows):
+        return np.nan_to_num(score[rows], nan=-np.inf)
+
     oid = _frames.obj(ranked["option_id"])
     text = np.full(len(f_rows), "", dtype=object)
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else \
@@ -762,6 +768,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # winner is allowed (2)
     by_policy = np.where(tier[fr] >= tier[sr], 0,
                          np.where((tier[sr] == POLICY_TIER["restrained"]) & (tier[fr] > 0), 2, 1))
+    # in the same tier, a runner-up with the higher score ranks second because its evidence is partial (3)
+    if "evidence" in ranked:
+        ev = _frames.obj(ranked["evidence"])
+        by_evidence = (by_policy == 0) & (tier[fr] == tier[sr]) & (ev[fr] == "complete") & (ev[sr] == "partial") \
+            & (score_of(sr) > score_of(fr))
+        by_policy = np.where(by_evidence, 3, by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -770,7 +782,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [_num(x, 3) for x in score[fr][tie].tolist()]
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
-    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained"}
+    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
