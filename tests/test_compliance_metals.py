@@ -49,3 +49,15 @@ def test_harvest_is_tested_for_the_predicted_metals_too(plan):
     assert set(tested.split("/")) == {"As", "Cd"}
     assert "tested for Hg/Cd" in s.loc["HG", "monitoring"]
     assert np.isfinite(s.loc["HG", "current_crop_compliance_prob"])
+
+
+def test_unchanged_practice_on_safe_land_says_no_measure_fits(plan):
+    # the Hg paddy is safe-utilisation land where no measure of the option library treats Hg: unchanged
+    # practice ranks first, and the sentence says that the plan's measure must be chosen locally
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["HG", "soil_class"] == "safe_utilisation"
+    assert s.loc["HG", "recommended_option"] == "do_nothing"
+    en = s.loc["HG", "recommendation"]
+    assert "no measure of a safe-utilisation plan in the option library fits this plot" in en
+    assert "no other option ranks higher" not in en
+    assert "请因地制宜确定替代种植" in messages.render(s.loc["HG", "recommendation_msg"], "zh")

@@ -354,10 +354,13 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if sel.any():
         safe = _frames.per_distinct(lambda x, m: Message() if np.isnan(x) else meets("rec.chance", x, m),
                                     p[sel], covered[sel])
-        clean = b["soil_class"][sel] == "priority_protection"
+        cls = b["soil_class"][sel]
+        # on safe-utilisation land unchanged practice ranks first only when no measure the plan
+        # expects applies: the sentence says so instead of "no other option ranks higher"
+        code = np.where(cls == "priority_protection", "rec.baseline_clean",
+                        np.where(cls == "safe_utilisation", "rec.baseline_no_measure", "rec.baseline"))
         msgs = np.empty(int(sel.sum()), dtype=object)
-        msgs[:] = [M("rec.baseline_clean", chance=c) if k else M("rec.baseline", chance=c)
-                   for k, c in zip(clean, safe, strict=True)]
+        msgs[:] = [M(k, chance=c) for k, c in zip(code, safe, strict=True)]
         body[sel] = msgs
         rest &= ~sel
     sel = kind == "phytoextraction"
