@@ -467,6 +467,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                  metals="/".join(x.capitalize() for x in m.split("+"))), na[has_na])
     rec = np.empty(n, dtype=object)
     rec[~ok] = [Message.of("rec.none", unassessed=u) for u in unassessed[~ok]]
+    # a recommended option that grows no food has no harvest to measure the unassessed metals in
+    no_food = np.zeros(n, bool)
+    if "food_crop" in b:
+        no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
+    unassessed[no_food] = Message()
     rec[ok] = [Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
     s["recommendation_msg"] = encode_column(rec)

@@ -407,13 +407,18 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
 
 
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
-                        rules: dict | None = None, part: str = "rice") -> messages.Message:
+                        rules: dict | None = None, part: str = "rice",
+                        soil_metals: list[str] | None = None) -> messages.Message:
     """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
     how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
     (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
-    fruit, tea …)."""
+    fruit, tea …). ``soil_metals`` (the metals above their screening value) adds the soil
+    re-test of the joint soil and crop monitoring that Soil Pollution Law Arts. 53–54 ask for on
+    safe-utilisation and strict-control land; its interval is the county plan's (no source read
+    gives one)."""
+    soil = messages.Message.of("mon.soil", metals="+".join(soil_metals)) if soil_metals else messages.Message()
     if not food:
-        return messages.Message.of("mon.none")
+        return messages.Message.of("mon.none") + soil
     names = messages.Message.of("mon.metals", metals="+".join(metals)) if metals else messages.Message.of(
         "mon.any_metal")
     text = messages.Message.of("mon.grain_one" if n == 1 else "mon.grain", n=int(n), metals=names,
@@ -421,7 +426,7 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
     rules = monitoring_rules() if rules is None else rules
     how = messages.Message.of("mon.method", points=messages.printed(rules["subsamples_per_composite"]),
                               days=messages.printed(rules["sampling_days_before_harvest"]))
-    return text + how
+    return text + how + soil
 
 
 def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en",
@@ -536,11 +541,13 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     if planned.any():
         metals = np.asarray(metals_k, dtype=object)[inv]
         at = np.flatnonzero(planned)
-        def text(k, m, f, g):
-            return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
-                                       rules, g).encode()
+        soil_m = np.where(pd.isna(exceeding), "", exceeding).astype(object)
 
-        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at])
+        def text(k, m, f, g, e):
+            return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
+                                       rules, g, [x for x in e.split("+") if x]).encode()
+
+        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
