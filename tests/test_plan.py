@@ -13,7 +13,9 @@ from agriremed.engine.plan import PLAN_COLUMNS, SUMMARY_COLUMNS
 
 def test_plan_structure(sample_plots_path):
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=100))
-    assert list(p.summary.columns) == SUMMARY_COLUMNS
+    # the sample plots have lat/lon (no village): carried right after region
+    at = SUMMARY_COLUMNS.index("region") + 1
+    assert list(p.summary.columns) == [*SUMMARY_COLUMNS[:at], "lat", "lon", *SUMMARY_COLUMNS[at:]]
     assert p.table.columns[:len(PLAN_COLUMNS)].tolist() == PLAN_COLUMNS
     assert len(p.summary) == 16 and p.summary["plot_id"].is_unique
     assert len(p.table) == 16 * len(p.tables.options)

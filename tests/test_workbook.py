@@ -75,7 +75,12 @@ def test_two_header_rows_read_back_with_pandas(written):
     en = pd.read_excel(paths["en"], sheet_name=names["summary"], header=[0, 1], engine="openpyxl")
     assert dict((b, a) for a, b in en.columns)["area_ha"] == "Area [ha]"
     opts = pd.read_excel(paths["en"], sheet_name=names["options"], header=1, engine="openpyxl")
-    assert len(opts) == len(plan.table) and list(opts.columns[:3]) == ["plot_id", "option_id", "option_name"]
+    # the plot's location (the samples have lat/lon) after plot_id, on every row of the plot
+    assert len(opts) == len(plan.table)
+    assert list(opts.columns[:5]) == ["plot_id", "lat", "lon", "option_id", "option_name"]
+    loc = plan.summary.set_index("plot_id")[["lat", "lon"]].astype(float)
+    assert opts["lat"].tolist() == loc.loc[plan.table["plot_id"], "lat"].tolist()
+    assert opts["lon"].tolist() == loc.loc[plan.table["plot_id"], "lon"].tolist()
     rej = pd.read_excel(paths["en"], sheet_name=names["rejected"], header=1, engine="openpyxl")
     assert rej["input_row"].tolist() == [17, 18]
 

@@ -31,6 +31,7 @@ __all__ = [
     "METALS",
     "METAL_NAMES",
     "LAND_USES",
+    "LOCATION_COLUMNS",
     "Column",
     "COLUMNS",
     "INPUT_COLUMNS",
@@ -54,6 +55,11 @@ METAL_NAMES: dict[str, tuple[str, str]] = {
     "ni": ("Ni", "镍"),
     "zn": ("Zn", "锌"),
 }
+
+#: Input columns that say where a plot lies (besides ``region``): carried from the input into
+#: the summary, the workbook, the report's recommendation table and the plot sheet when the
+#: input has them, so that a plot can be handed to its village and found in the field.
+LOCATION_COLUMNS: tuple[str, ...] = ("village", "lat", "lon")
 
 #: Land-use classes of the input contract.
 LAND_USES: tuple[str, ...] = ("paddy", "upland", "orchard", "vegetable", "marginal")
@@ -328,11 +334,14 @@ _inp("ipcc_soil_class", "", "IPCC soil class", "IPCC土壤类别",
      "IPCC mineral soil class for reference SOC stocks; when absent it is guessed from pH, "
      "temperature and clay.", dtype="category",
      categories=("high_activity_clay", "low_activity_clay", "sandy", "wetland", "volcanic"))
-_inp("lat", "degree", "Latitude", "纬度", "Latitude (WGS84).", valid=(-90.0, 90.0))
-_inp("lon", "degree", "Longitude", "经度", "Longitude (WGS84).", valid=(-180.0, 180.0))
+_inp("lat", "degree", "Latitude", "纬度", "Latitude (WGS84); carried into the summary and printed on the "
+     "plot sheet.", valid=(-90.0, 90.0))
+_inp("lon", "degree", "Longitude", "经度", "Longitude (WGS84); carried into the summary and printed on the "
+     "plot sheet.", valid=(-180.0, 180.0))
 _inp("region", "", "Region", "地区", "Free-text region (province / county / village).",
      dtype="str")
-_inp("village", "", "Village", "村", "Village or other local grouping used in portfolio summaries.",
+_inp("village", "", "Village", "村", "Village or other local grouping used in portfolio summaries; "
+     "carried into the summary, the workbook, the report and the plot sheet with the region.",
      dtype="str")
 _inp("annual_rain_mm", "mm/yr", "Annual rainfall", "年降水量", "Mean annual precipitation.",
      valid=(0.0, 15000.0), typical=(50.0, 4000.0))

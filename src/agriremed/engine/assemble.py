@@ -27,7 +27,8 @@ from agriremed.stages import ranking as ranking_mod
 from agriremed.stages import solar as solar_mod
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
-           "text_as_object", "pass_through_columns", "with_pass_through", "side_by_side_columns", "add_columns"]
+           "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
+           "add_columns"]
 
 #: Columns of the plan table (``plan.csv``), in order.
 PLAN_COLUMNS = [
@@ -96,9 +97,10 @@ PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg",
 PLAN_COLUMNS += ["data_gaps_msg"]
 
 def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
-                        text_rows: str = "all"):
+                        text_rows: str = "all", located=()):
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
-    ``text_rows`` as in :func:`plan`."""
+    ``text_rows`` as in :func:`plan`; ``located``: the location columns of the input
+    (:func:`location_columns`), carried into the summary after ``region``."""
     lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
@@ -128,7 +130,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     ahead = ranking_mod.runner_up_message(rank, weights, tables)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
-    summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables))
+    summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
+                                           located))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
@@ -238,6 +241,12 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return None
     return pd.isna(values)
+
+
+def location_columns(plots: pd.DataFrame) -> list[str]:
+    """The location columns (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon)
+    of the valid plots as read, i.e. before the absent input columns are added blank."""
+    return [c for c in C.LOCATION_COLUMNS if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -401,7 +410,9 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None) -> pd.DataFrame:
+             tables=None, located=()) -> pd.DataFrame:
+    """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
+    ``located`` (:func:`location_columns`) right after ``region``, unchanged."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -409,6 +420,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
+    located = [c for c in C.LOCATION_COLUMNS if c in located]
+    for c in located:  # lat/lon stay numbers, the village its text
+        s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
     sp = _frames.positions(soil_plot["plot_id"], pid)
     for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
               "metals_not_assessed"):
@@ -476,6 +490,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
     s["recommendation_msg"] = encode_column(rec)
     s["recommendation"] = render_column(rec, "en", tables)
-    return _frames.frame({c: s[c] for c in SUMMARY_COLUMNS}, n)
+    at = SUMMARY_COLUMNS.index("region") + 1
+    return _frames.frame({c: s[c] for c in [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]}, n)
 
 

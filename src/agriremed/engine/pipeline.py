@@ -360,7 +360,8 @@ def _ranking(ctx: RunContext, r: StageResults, bar) -> dict:
     frames = [r.duration, r.compliance, r.bio, r.energy, r.carbon, r.economics, r.seasons]
     table, summary, rank, scores = assemble.rank_and_summarise(r.opts, frames, r.P, r.soil_plot, ctx.tables,
                                                                ctx.scenario, ctx.money, r.grid, ctx.detail,
-                                                               ctx.text_rows)
+                                                               ctx.text_rows,
+                                                               assemble.location_columns(r.v.plots))
     bar.update()
     return {"table": table, "summary": summary, "ranking": rank, "scores": scores}
 

@@ -712,7 +712,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     money = (scenario.currency, result.money()["cny_per_unit"])
     P = with_all_input_columns(result.plots)
     summary = assemble.text_as_object(assemble.summary_table(P, result.soil_plot, table, scenario, ahead,
-                                                             money=money, tables=tables))
+                                                             money=money, tables=tables,
+                                                             located=assemble.location_columns(result.plots)))
     summary = assemble.with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,

@@ -41,6 +41,7 @@ from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
+from agriremed.stages.advice import location_text
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.softreuse import SERVICES, for_plan
 
@@ -910,6 +911,13 @@ def _recommendation_table(s: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
             "recommendation": tr["recommendation"],
         }
     )
+    at = 2  # after the region: the village and the location (lat/lon) where the input has them
+    if "village" in s:
+        df.insert(at, "village", s["village"].to_numpy(object))
+        at += 1
+    if "lat" in s and "lon" in s:
+        df.insert(at, "location", [location_text(a, b) for a, b in
+                                   zip(s["lat"].to_numpy(float), s["lon"].to_numpy(float), strict=True)])
     if "policy_rule" in s:
         rule = s["policy_rule"].fillna("").replace("", i18n.t("ui.report.no_rule", lang))
         df["rule"] = tr["rule_set"].astype(str) + i18n.colon(lang) + rule
@@ -933,6 +941,7 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     per_plot = len(plan.plots) <= PER_PLOT_FIGURE_LIMIT
     rec_heads = {
         "plot_id": i18n.t("ui.report.col_plot", lang),
+        "location": i18n.t("ui.report.col_location", lang),
         "land_crop": i18n.t("ui.report.col_land_crop", lang),
         "above": i18n.t("ui.report.col_above", lang),
         "rule": i18n.t("ui.report.col_rule", lang),

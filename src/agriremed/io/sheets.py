@@ -87,8 +87,9 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
         return Paragraph(_markup(i18n.t(key, lang), lang), st["head"])
 
     out = [p(i18n.t("ui.sheet.title", lang, plot_id=a.plot_id), "title")]
-    labels = {"plot_id": "ui.sheet.plot", "region": "ui.sheet.region", "area": "ui.sheet.area",
-              "crop": "ui.sheet.crop", "land_use": "ui.sheet.land_use", "farmer": "ui.sheet.farmer"}
+    labels = {"plot_id": "ui.sheet.plot", "region": "ui.sheet.region", "location": "ui.sheet.location",
+              "area": "ui.sheet.area", "crop": "ui.sheet.crop", "land_use": "ui.sheet.land_use",
+              "farmer": "ui.sheet.farmer"}
     cells = [[p(i18n.t(labels[k], lang), "cellb"), p(v, "cell")] for k, v in a.fields.items() if k in labels]
     cells.append([p(i18n.t("ui.sheet.soil_class", lang), "cellb"), p(a.soil_class_text, "cell")])
     t = Table(cells, colWidths=[0.22 * width, 0.78 * width])

@@ -55,6 +55,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from agriremed.core import columns as C
+from agriremed.core import frames as _frames
 from agriremed.core import i18n
 from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_column, translate_frame
 from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date
@@ -567,14 +568,25 @@ def _rejected(rejected: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
     return out.drop(columns=[c for c in ("reasons_msg",) if c in out.columns])  # rendered into reasons
 
 
-def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str) -> pd.DataFrame:
+def _options_frame(table: pd.DataFrame, lang: str, tables, money_code: str,
+                   summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The options sheet: :data:`OPTION_COLUMNS` of ``table`` in ``lang``, with the location
+    columns of ``summary`` (:data:`agriremed.core.columns.LOCATION_COLUMNS` it has: village,
+    lat, lon) after ``plot_id``, each plot's value on each of its rows."""
     cols = [c for c in OPTION_COLUMNS if c in table.columns]
     extra = []
     if money_code != "CNY":
         extra = [C.money_column(c, money_code) for c in cols if "_cny" in c]
         extra = [c for c in extra if c in table.columns]
     msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in table.columns]  # rendered into their text column
-    return translate_frame(table[cols + extra + msgs], lang, tables).drop(columns=msgs)
+    out = translate_frame(table[cols + extra + msgs], lang, tables).drop(columns=msgs)
+    located = [c for c in C.LOCATION_COLUMNS if summary is not None and c in summary.columns]
+    if located:
+        pos = _frames.positions(summary["plot_id"].to_numpy(object), table["plot_id"].to_numpy(object))
+        for i, c in enumerate(located, start=1):
+            v = summary[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(summary[c])
+            out.insert(i, c, _frames.take(v, pos, np.nan if v.dtype == float else None))
+    return out
 
 
 def _about(lang: str, streamed: bool, plan_file: str = "plan.csv") -> dict[str, str]:
@@ -614,7 +626,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     book.sheet("summary", s.columns).add(_summary_frame(plan, lang))
     large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
     is_rec = plan.table["recommended"].to_numpy(bool)
-    opts = _options_frame(plan.table.loc[is_rec] if large else plan.table, lang, tables, code)
+    opts = _options_frame(plan.table.loc[is_rec] if large else plan.table, lang, tables, code, s)
     book.sheet("options", opts.columns).add(opts)
     labels = None
     if large:  # the ledger summed by term, as for a streamed plan
@@ -692,7 +704,7 @@ class StreamWorkbook:
         s = _summary_frame(plan, self.lang)
         self.book.sheet("summary", s.columns).add(s)
         rec = plan.table.loc[plan.table["recommended"].to_numpy(bool)]
-        opts = _options_frame(rec, self.lang, tables, self.money_code)
+        opts = _options_frame(rec, self.lang, tables, self.money_code, plan.summary)
         self.book.sheet("options", opts.columns).add(opts)
         self.columns.update(dict.fromkeys([*s.columns, *opts.columns]))
         self.digest.add(plan)

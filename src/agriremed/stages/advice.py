@@ -63,7 +63,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_ru
            "grain_samples_per_season",
            "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
            "plot_advice",
-           "PlotAdvice", "years_text", "years_messages"]
+           "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
 #: Timings of a step: done this season, from the next season on, or every season.
 TIMINGS = ("this_season", "next_season", "every_season")
@@ -666,9 +666,15 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         if c == "area":
             fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh"
                               else f"{mu:,.1f} mu ({area:,.2f} ha)")
+        elif c == "region":  # region and village: "网岭镇 罗家村"
+            place = place_text(v, r.get("village"), lang, tables)
+            if place:
+                fields["region"] = place
+            where = location_text(r.get("lat"), r.get("lon"))
+            if where:
+                fields["location"] = where
         elif isinstance(v, str) and v:
-            fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else (
-                i18n.value("land_use", v, lang) if c == "land_use" else i18n.region_name(v, lang, tables))
+            fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else i18n.value("land_use", v, lang)
     for c in ("farmer", "owner", "farmer_name", "household", "contact"):
         v = r.get(c)
         if isinstance(v, str) and v.strip():
@@ -722,6 +728,48 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             messages.Message.of("rec.none", unassessed=messages.Message()), lang),
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0])
+
+
+def place_text(region, village, lang: str = "en", tables=None) -> str:
+    """Region (in ``lang``, :func:`agriremed.core.i18n.region_name`) and village as one text
+    (``'网岭镇', '罗家村'`` → ``'网岭镇 罗家村'``); ``''`` when both are blank.
+
+    >>> place_text("网岭镇", "罗家村")
+    '网岭镇 罗家村'
+    >>> place_text(None, "Luojia")
+    'Luojia'
+    """
+    parts = []
+    if isinstance(region, str) and region.strip():
+        parts.append(i18n.region_name(region, lang, tables))
+    if isinstance(village, str) and village.strip():
+        parts.append(village.strip())
+    return " ".join(parts)
+
+
+def _degrees(x: float) -> str:
+    """Degrees with up to 6 decimals as given (27.0012 → '27.0012', 113.0 → '113')."""
+    return f"{abs(x):.6f}".rstrip("0").rstrip(".")
+
+
+def location_text(lat, lon) -> str:
+    """Latitude and longitude [°, WGS84] as text for finding the field (``27.0012°N 113.3451°E``);
+    ``''`` unless both are numbers.
+
+    >>> location_text(27.0012, 113.3451)
+    '27.0012°N 113.3451°E'
+    >>> location_text(-33.9, -70.25)
+    '33.9°S 70.25°W'
+    >>> location_text(27.0, float("nan"))
+    ''
+    """
+    try:
+        la, lo = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return ""
+    if not (np.isfinite(la) and np.isfinite(lo)):
+        return ""
+    return f"{_degrees(la)}°{'N' if la >= 0 else 'S'} {_degrees(lo)}°{'E' if lo >= 0 else 'W'}"
 
 
 def pct_text(p: float) -> str:

@@ -425,7 +425,8 @@ def plot_map(
     title = i18n.t("ui.fig.map.title", lang)
     if not {"lat", "lon"} <= set(plots.columns):
         return empty_figure(i18n.t("ui.fig.map.no_coordinates", lang), title)
-    d = summary.merge(plots[["plot_id", "lat", "lon"]], on="plot_id", how="left").dropna(
+    located = summary.drop(columns=["lat", "lon"], errors="ignore")  # the summary may carry them too
+    d = located.merge(plots[["plot_id", "lat", "lon"]], on="plot_id", how="left").dropna(
         subset=["lat", "lon"]
     )
     if d.empty:
