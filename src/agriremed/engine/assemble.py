@@ -341,8 +341,9 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     M = Message.of
     npv = _frames.per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
                         else M("rec.npv", money=_fmt_money(x, money), years=H), b["npv_vs_baseline_cny_ha"])
-    co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2", co2e_t_ha_yr=printed(x, 1)),
-                        b["net_co2e_vs_baseline_t_ha_yr"])
+    # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
+    co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
+                               else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
     untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]

@@ -485,7 +485,10 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                 return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
             return M("why.removes", share=_pct(x), metals=e, years=H)
         if c == "carbon":
-            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
+            if np.isnan(x):
+                return M("why.carbon_na")
+            # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
+            return M("why.carbon_zero") if _num(x, 1) == 0 else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
         code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
         if np.isnan(x):
             return M(f"{code}_na", years=H)
