@@ -612,6 +612,11 @@ def test_haul_distance_from_plot_region_or_scenario(sample_plots_path, tables):
     reg = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, transport_km=200), tables=t2)
     led = reg.carbon_ledger.query("option_id == 'miscanthus'").set_index(["plot_id", "term"])
     assert led.loc[("GX-HC-05", "biomass_transport"), "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 30 * 0.11 / 1000)
+    zh = pd.read_csv(sample_plots_path)
+    zh["region"] = np.where(zh["plot_id"] == "GX-HC-05", "广西壮族自治区河池市", zh["region"])
+    led = agriremed.plan(zh, agriremed.Scenario(mc_draws=0, transport_km=200), tables=t2).carbon_ledger
+    led = led.query("option_id == 'miscanthus'").set_index(["plot_id", "term"])
+    assert led.loc[("GX-HC-05", "biomass_transport"), "co2e_t_ha_yr"] == pytest.approx(-9.9 * est * 30 * 0.11 / 1000)
     plots = pd.read_csv(sample_plots_path)
     plots["transport_km"] = np.where(plots["plot_id"] == "GX-HC-05", 5.0, np.nan)
     own = agriremed.plan(plots, agriremed.Scenario(mc_draws=0), tables=t2)

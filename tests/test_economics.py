@@ -138,6 +138,30 @@ def test_subsidies_paid_in_changsha_zhuzhou_xiangtan_only(sample_plots_path):
     assert t.loc[("HN-XT-02", "fallow"), "subsidy_cny_ha"] == pytest.approx(1300 * 15 * ANNUITY)
 
 
+SAME_PLACE = {"xiangtan": ["Hunan/Xiangtan", "湖南/湘潭", "湖南省/湘潭市", "湖南省湘潭市"],
+              "zhuzhou": ["Hunan/Zhuzhou", "湖南/株洲", "Hunan Province, Zhuzhou City", "湖南省株洲市渌口区"]}
+
+
+@pytest.mark.parametrize("place,ph,cd", [("xiangtan", 5.0, 2.5), ("zhuzhou", 5.0, 0.8)])
+def test_subsidies_and_farmer_plan_do_not_depend_on_the_language_of_the_region(place, ph, cd):
+    """长株潭 fallow compensation (1300 CNY/mu/yr) and VIP+n materials reach a plot whose region is written
+    in Chinese, with or without 省/市, in one piece or with its county, as they reach the English name."""
+    base = dict(plot_id="x", area_ha=1.0, som_pct=3.0, clay_pct=28.0, bulk_density_g_cm3=1.2, depth_m=0.2,
+                annual_rain_mm=1300.0, mean_temp_c=17.0, land_use="paddy", crop="rice", ph=ph, cd_mg_kg=cd,
+                basic_farmland="yes")
+    plots = pd.DataFrame([{**base, "plot_id": f"p{i}", "region": r} for i, r in enumerate(SAME_PLACE[place])])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view="farmer"))
+    t = p.table.set_index(["option_id", "plot_id"]).sort_index()
+    assert t.loc[("fallow", "p0"), "subsidy_cny_ha"] == pytest.approx(1300 * 15 * ANNUITY)
+    cols = ["subsidy_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "rank"]
+    first = t.xs("p0", level="plot_id")[cols]
+    for i in range(1, len(SAME_PLACE[place])):
+        pd.testing.assert_frame_equal(t.xs(f"p{i}", level="plot_id")[cols], first)
+    assert p.summary["recommended_option"].nunique() == 1
+    if place == "zhuzhou":  # safe-utilisation paddy: VIP+n materials paid in every spelling
+        assert (t.loc["lime_low_cd_rice", "subsidy_cny_ha"] > 40000).all()
+
+
 def test_economics_view_chooses_what_the_ranking_counts(sample_plots_path):
     base = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     for view in ("combined", "farmer", "programme"):

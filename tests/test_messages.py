@@ -228,3 +228,21 @@ def test_encoding_of_values_json_would_convert_is_json_s():
     assert cases[4].encode() == '[["c",{"a":[["n",{"v":-0.0}]]}]]'
     assert cases[5].encode() == '[["c"],["d",{"e":[]}]]'
     assert cases[-1].encode() == '[["rec.npv",{"money":[["money.cny_ha",{"cny":-0.0}]],"years":20}]]'
+
+
+def test_carbon_that_prints_as_zero_has_no_sign():
+    """PV without lat/lon on strict wasteland: net CO2e −0.012 t/ha/yr (the grass cover's operations)
+    prints as 0.0 in the recommendation and in why_carbon, in English and Chinese, never -0.0."""
+    plot = {"plot_id": "s", "area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2,
+            "depth_m": 0.2, "annual_rain_mm": 1300.0, "mean_temp_c": 17.0, "land_use": "荒地", "crop": "none",
+            "ph": 5.5, "cd_mg_kg": 5.0, "region": "广西/河池", "basic_farmland": "no"}
+    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, options=["pv_grass"]))
+    row = p.table.loc[p.table["recommended"]].iloc[0]
+    assert -0.05 < row["net_co2e_vs_baseline_t_ha_yr"] < 0
+    rec = p.summary["recommendation_msg"].iloc[0]
+    assert ", 0.0 t CO2e/ha/yr;" in messages.render(rec, "en")
+    assert "年净碳效益0.0吨CO₂当量/公顷" in messages.render(rec, "zh")
+    assert row["why_carbon"].startswith("amber: 0.0 t CO2e/ha/yr against doing nothing")
+    assert "相对不治理0.0吨CO₂当量/公顷/年" in messages.render(row["why_carbon_msg"], "zh")
+    for text in (messages.render(rec, "en"), messages.render(rec, "zh"), row["why_carbon"]):
+        assert "-0.0" not in text and "+0.0" not in text

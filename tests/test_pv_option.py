@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 import agriremed
+from agriremed.core import messages
 from agriremed.stages import economics, solar
+from agriremed.stages.advice import plot_advice
 from agriremed.engine.plan import replan
 from agriremed.engine.stream import plan_stream
 
@@ -240,3 +242,52 @@ def test_lanping_recommendation_turns_on_the_pv_tariff():
     assert t.loc["pv_grass", "npv_vs_baseline_cny_ha"] == pytest.approx(-177318.8, rel=1e-4)
     assert t.loc["pv_grass", "light_economics"] == "red" and t.loc["pv_grass", "pv_tariff_cny_kwh"] == 0.30
     assert p.summary["recommended_option"].iloc[0] == "miscanthus"
+
+
+WASTELAND = {"area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2,
+             "annual_rain_mm": 1300.0, "mean_temp_c": 17.0, "land_use": "荒地", "crop": "none", "ph": 5.5,
+             "cd_mg_kg": 0.5, "region": "广西/河池"}
+
+
+def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_options():
+    """Safe-utilisation wasteland without lat/lon: the PV yield, costs and NPV are not computed, so PV
+    (expected by cn_pv_wasteland) is partial, names the gap and ranks after every option whose economics
+    are known; with coordinates it keeps its place."""
+    plots = pd.DataFrame([{**WASTELAND, "plot_id": "nocoord"}, {**WASTELAND, "plot_id": "coord", "lat": 24.7,
+                                                                  "lon": 108.0}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    t = p.table.loc[p.table["applicable"]].set_index(["plot_id", "option_id"])
+    pv = t.loc[("nocoord", "pv_grass")]
+    assert np.isnan(pv["npv_vs_baseline_cny_ha"]) and pv["policy_status"] == "expected"
+    assert pv["evidence"] == "partial"
+    assert pv["data_gaps"] == ("no lat/lon: PV yield not computed (give coordinates or a weather file); "
+                               "costs, cash flows and NPV not computed")
+    assert pv["rank"] == len(t.loc["nocoord"])  # after all 12 options with known economics
+    rec = p.summary.set_index("plot_id")
+    assert rec.loc["nocoord", "recommended_option"] == "miscanthus"
+    assert "n/a" not in rec.loc["nocoord", "recommendation"]
+    c = t.loc[("coord", "pv_grass")]
+    assert c["evidence"] == "complete" and c["data_gaps"] == "" and c["rank"] == 1
+    assert c["npv_vs_baseline_cny_ha"] == pytest.approx(-290297, rel=1e-3)
+
+
+def test_a_recommendation_with_unknown_money_says_so_in_every_language():
+    """Strict-control wasteland without lat/lon where PV is the only option: the sentence says the costs
+    were not computed and why, never 'n/a CNY' or 'year n/a'; the runner-up clause names the gap."""
+    plots = pd.DataFrame([{**WASTELAND, "plot_id": "s", "cd_mg_kg": 5.0, "basic_farmland": "no"},
+                          {**WASTELAND, "plot_id": "n"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=["pv_grass"]))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["s", "recommended_option"] == "pv_grass"
+    en = s.loc["s", "recommendation"]
+    zh = messages.render(s.loc["s", "recommendation_msg"], "zh")
+    assert "NPV vs doing nothing over 20 yr not computed" in en
+    assert "On the plot (15.0 mu): cost and cash flows not computed: lat/lon needed for the PV yield" in en
+    assert "地块（15.0亩）：未计算成本和现金流（光伏发电量需要经纬度）" in zh and "20年净现值无法计算" in zh
+    for text in (en, zh):
+        assert "n/a" not in text and "nan" not in text
+    assert s.loc["n", "recommended_option"] == "do_nothing"
+    assert "ahead of Solar PV with a permanent grass cover (phytostabilisation) (score 0.36 vs 0.08), whose costs " \
+           "and NPV were not computed" in s.loc["n", "recommendation"]
+    sheet = plot_advice(p, "s", "zh")
+    assert sheet.first_year_cost == "未计算" and sheet.typical_year == "–"

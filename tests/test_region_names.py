@@ -37,6 +37,33 @@ def test_region_name_translates_the_province_part(region, zh):
     assert i18n.region_name(region, "en") == region
 
 
+@pytest.mark.parametrize(
+    "region,path",
+    [
+        ("Hunan/Xiangtan", ("hunan", "xiangtan")),
+        ("湖南/湘潭", ("hunan", "xiangtan")),
+        ("湖南省/湘潭市", ("hunan", "xiangtan")),
+        ("湖南省湘潭市", ("hunan", "xiangtan")),  # one piece
+        ("hunan province / Xiangtan City", ("hunan", "xiangtan")),
+        ("湖南省株洲市渌口区", ("hunan", "zhuzhou", "lukou")),
+        ("广西壮族自治区河池市南丹县", ("guangxi", "hechi", "nandan")),
+        ("湖南省湘潭市雨湖区", ("hunan", "xiangtan", "雨湖区")),  # not in place_names.csv: as written
+        ("Anhui/Suzhou", ("anhui", "suzhou")),
+        ("Atlantis/North", ("atlantis", "north")),
+        ("", ()),
+        (None, ()),
+    ],
+)
+def test_region_path_reads_english_and_chinese_spellings_alike(region, path):
+    assert i18n.region_path(region) == path
+
+
+def test_region_in_compares_places_by_their_english_parts():
+    regions = ["湖南省湘潭市", "湖南/株洲/渌口", "Hunan", "Hunan/Xiangtanx", "安徽/宿州", None, ""]
+    assert i18n.region_in(regions, ["Hunan/Xiangtan", "Hunan/Zhuzhou"]).tolist() == [
+        True, True, False, False, False, False, False]
+
+
 def test_region_name_of_a_missing_region_is_empty():
     assert i18n.region_name(None, "zh") == ""
     assert i18n.region_name(float("nan"), "zh") == ""

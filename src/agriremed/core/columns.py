@@ -589,7 +589,8 @@ _out("untreated_metals", "", "Metals not treated", "未处理重金属",
      "Metals above the screening value that the option does not treat.", dtype="str")
 _out("data_gaps", "", "Evidence gaps", "证据缺口",
      "What the literature does not confirm for an applicable option (e.g. its yield), and what is "
-     "therefore not computed.", dtype="str")
+     "therefore not computed; also an option whose costs and NPV were not computed, and why (PV without "
+     "lat/lon).", dtype="str")
 
 # ------------------------------------------------------------------ duration stage
 _out("target_mg_kg", "mg/kg", "Target concentration", "目标浓度",
@@ -938,7 +939,8 @@ _out("cash_flow_cny_ha_yr", "CNY/ha/yr", "Cash flow", "现金流",
 # ------------------------------------------------------------------ ranking stage
 _out("evidence", "", "Evidence", "证据完整性",
      "complete, or partial when the evidence leaves out part of the outcome or the costs (see data_gaps); "
-     "partial options rank after complete ones.", dtype="category", categories=("complete", "partial"))
+     "partial options rank after complete ones, and an option whose NPV could not be computed (PV without "
+     "lat/lon) after every option with known economics.", dtype="category", categories=("complete", "partial"))
 _out("policy_status", "", "Policy status", "政策属性",
      "What the scenario's jurisdiction rule set (land_rules.csv) says of the option on this land: expected "
      "(ranked first), allowed, restrained (allowed, ranked after every allowed option) or forbidden "

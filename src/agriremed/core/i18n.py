@@ -46,6 +46,7 @@ import functools
 import re
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
@@ -65,6 +66,8 @@ __all__ = [
     "metal_name",
     "metals",
     "region_name",
+    "region_path",
+    "region_in",
     "description",
     "message",
     "untranslated",
@@ -339,6 +342,99 @@ def _province_english(tables=None) -> dict[str, str]:
         for spelling in [str(r.province), str(r.name_zh), *aliases]:
             out[spelling.strip().lower()] = str(r.province).strip().lower()
     return out
+
+
+def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
+    """The parts of a region as English names in lower case, however the region is written.
+
+    Parameters
+    ----------
+    region : str
+        Region as the plots table gives it: parts separated by ``/ , ; | ， ； 、 ·``, in
+        English or Chinese, with or without *Province*/省, *City*/市 …, or written in one
+        piece in Chinese (``'湖南省湘潭市'``).
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    tuple of str
+        The province's English name (any spelling of ``provinces.csv``, as the first part
+        or, in Chinese, at the start of the text), then each city or county of
+        ``place_names.csv`` under it (English or Chinese name, with or without its ending)
+        by its English name; the part that is not found and every part below it as written
+        (lower case, spaces trimmed). Empty for a missing or blank region. Tables of
+        places (``subsidies.csv``, ``transport_distances.csv``) are matched on these parts,
+        so a plot's rows do not depend on the language of its region.
+
+    Examples
+    --------
+    >>> region_path("湖南省湘潭市") == region_path("湖南/湘潭") == region_path("Hunan Province, Xiangtan City")
+    True
+    >>> region_path("Hunan/Xiangtan/Zhubu")
+    ('hunan', 'xiangtan', 'zhubu')
+    >>> region_path("Atlantis/North")
+    ('atlantis', 'north')
+    """
+    if region is None or (isinstance(region, float) and region != region):
+        return ()
+    parts = [p.strip() for p in _REGION_SEP.split(str(region)) if p.strip()]
+    if not parts:
+        return ()
+    provinces = _provinces if _provinces is not None else _province_english(tables)
+    head = _PROVINCE_SUFFIX.sub("", parts[0]).lower()
+    province = provinces.get(head)
+    if province is None:  # Chinese written in one piece: 湖南省湘潭市
+        start = next((s for s in sorted(provinces, key=len, reverse=True) if not s.isascii() and head.startswith(s)),
+                     None)
+        if start is None:
+            return tuple(p.lower() for p in parts)
+        province = provinces[start]
+        rest = head[len(start):].strip()
+        parts = [parts[0], rest, *parts[1:]] if rest else parts
+    spellings, out = _places.place_spellings(), [province]
+    todo = [p.lower() for p in parts[1:]]
+    while todo:
+        part = todo.pop(0)
+        names = spellings.get((province, tuple(out[1:])), {})
+        name = names.get(_places.PLACE_SUFFIX.sub("", part))
+        if name is None and not part.isascii():  # 湘潭市雨湖区: the longest known name it starts with
+            start = next((s for s in sorted(names, key=len, reverse=True) if not s.isascii() and part.startswith(s)),
+                         None)
+            if start is not None:
+                name = names[start]
+                if part[len(start):].strip():
+                    todo.insert(0, part[len(start):].strip())
+        if name is None:  # unknown: this part and the ones below it as written
+            return (*out, part, *todo)
+        out.append(name)
+    return tuple(out)
+
+
+def region_in(regions, places, tables=None) -> np.ndarray:
+    """True where a region lies in (or is) one of ``places``, compared by :func:`region_path`.
+
+    Parameters
+    ----------
+    regions : array_like of str
+        Plot regions (any language, NaN or blank: in no place).
+    places : iterable of str
+        Places of a table (``'Hunan/Xiangtan'`` covers ``'湖南省湘潭市雨湖区'``).
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Per region.
+    """
+    provinces = _province_english(tables)
+    keys = [k for k in (region_path(p, tables, provinces) for p in places) if k]
+    codes, uniq = pd.factorize(pd.Series(list(regions) if not isinstance(regions, pd.Series) else regions,
+                                         dtype=object), use_na_sentinel=True)
+    inside = np.array([any(path[:len(k)] == k for k in keys)
+                       for path in (region_path(u, tables, provinces) for u in uniq)], bool)
+    return np.where(codes >= 0, inside[np.maximum(codes, 0)] if len(inside) else False, False)
 
 
 def description(name, lang: str = "en") -> str:

@@ -119,6 +119,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     cols["biomass_value_positive"] = pd.Series(
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
+    _add_money_gaps(cols, tables)
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
@@ -135,6 +136,30 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
+
+
+def _add_money_gaps(cols: dict, tables: Tables) -> None:
+    """Name in ``data_gaps`` (in place) that an applicable option's NPV, costs and cash flows were
+    not computed (``npv_cny_ha`` NaN), after the option's own gaps and the reason of the PV
+    yield (``pv_note``: no lat/lon, province not in the table) where there is one; the ranking
+    treats such an option as partial and ranks it after the options with known economics."""
+    if "npv_cny_ha" not in cols or "data_gaps_msg" not in cols:
+        return
+    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & np.isnan(cols["npv_cny_ha"].to_numpy(float)))
+    if not len(rows):
+        return
+    own = _frames.obj(cols["data_gaps_msg"])[rows]
+    pv = _frames.obj(cols["pv_note_msg"])[rows] if "pv_note_msg" in cols else np.full(len(rows), "", object)
+    gap = Message.of("opt.gap_money")
+
+    def joined(o, note):
+        return (Message.decode(o) + Message.decode(note) + gap).encode()
+
+    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv)), dtype=object)
+    for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
+        col = _frames.obj(cols[c]).copy()
+        col[rows] = values
+        cols[c] = pd.Series(col, index=cols[c].index, dtype=object)
 
 
 def _reasons_of_output_rows(cols: dict, tables: Tables) -> np.ndarray:
@@ -325,8 +350,9 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     M = Message.of
     npv = _frames.per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
                         else M("rec.npv", money=_fmt_money(x, money), years=H), b["npv_vs_baseline_cny_ha"])
-    co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2", co2e_t_ha_yr=printed(x, 1)),
-                        b["net_co2e_vs_baseline_t_ha_yr"])
+    # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
+    co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
+                               else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
     untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])
     p = b["crop_compliance_prob"]
@@ -446,7 +472,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
                          else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
-                                       "programme_cost_cny_ha") if c in table}
+                                       "programme_cost_cny_ha", "data_gaps_msg") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)
@@ -470,7 +496,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                       for c in keys}), table, tables or load_tables(), std, H)
     s.update(adv)
-    plot = advice_mod.plot_clause(adv, ok, money)
+    gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
+    plot = advice_mod.plot_clause(adv, ok, money, gaps)
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."

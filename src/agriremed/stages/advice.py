@@ -578,18 +578,32 @@ def _year(x: float) -> str:
     return "n/a" if math.isnan(x) else f"{x:.0f}"
 
 
-def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> list:
+#: Why the money of an option was not computed, from the code of its data gap (``pv_note``).
+_MONEY_WHY = {"reuse.pv_no_lat_lon": "rec.money_why_lat_lon", "reuse.pv_no_province": "rec.money_why_province"}
+
+
+def _money_why(gaps: str) -> messages.Message:
+    """The reason clause of ``rec.plot_no_money`` from an option's encoded ``data_gaps_msg``."""
+    codes = messages.Message.decode(gaps).codes if isinstance(gaps, str) else ()
+    return next((messages.Message.of(_MONEY_WHY[c]) for c in codes if c in _MONEY_WHY), messages.Message())
+
+
+def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None) -> list:
     """The clause that ends a recommendation with the plot's money and monitoring, as a message.
 
     "First year on the plot (6.3 mu): cost 12,345 CNY, net -1,234 CNY; a typical year (year 3):
     net +2,345 CNY/yr; grain sampling every season: …." — one :class:`~agriremed.core.messages.Message`
     (code ``rec.plot``) per row of ``cols`` (output of :func:`summary_columns`), or of the rows
     ``rows`` (boolean mask or positions). In another reporting currency ``money`` = (code, CNY per
-    unit) the amounts are given in it with the CNY amount in brackets.
+    unit) the amounts are given in it with the CNY amount in brackets. Where the first-year cost
+    was not computed (PV without coordinates) the clause says so (code ``rec.plot_no_money``)
+    instead of printing amounts, with the reason read from ``gaps`` (the option's encoded
+    ``data_gaps_msg``, one per row of ``rows``) where it names one.
     """
     idx = np.arange(len(cols["area_mu"])) if rows is None else np.flatnonzero(rows) \
         if np.asarray(rows).dtype == bool else np.asarray(rows)
     code, rate = money
+    gaps = np.full(len(idx), "", dtype=object) if gaps is None else np.asarray(gaps, dtype=object)
 
     def amount(x, yearly=False, signed=False):
         fmt = _signed if signed else _money
@@ -604,8 +618,11 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0)) -> list:
     mon = _frames.per_distinct(messages.Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
     return [messages.Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
                                 year=_year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
-            for a, c, n1, t, y, m in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],
-                                         f["cash_flow_typical_plot_cny_yr"], f["typical_year"], mon, strict=True)]
+            if not math.isnan(c) else
+            messages.Message.of("rec.plot_no_money", area_mu=f"{a:,.1f}", why=_money_why(gp), monitoring=m)
+            for a, c, n1, t, y, m, gp in zip(f["area_mu"], f["first_year_cost_plot_cny"],
+                                             f["cash_flow_year1_plot_cny"], f["cash_flow_typical_plot_cny_yr"],
+                                             f["typical_year"], mon, gaps, strict=True)]
 
 
 @dataclasses.dataclass
@@ -711,16 +728,20 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     else:  # not a clean-up method, or doing nothing: the message in the language
         how = messages.render(cols["duration_text_msg"][0], lang, tables)
     money_cur = i18n.unit("CNY", lang)
+    unknown = messages.render(messages.Message.of("money.not_computed"), lang)
+
+    def amount(x, fmt, per=""):  # "not computed" where the option's money is unknown (PV without lat/lon)
+        return unknown if math.isnan(x) else f"{fmt(x)} {money_cur}{per}"
+
     return PlotAdvice(
         plot_id=plot_id, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
         crop_lines=crop_lines,
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),
-        first_year_cost=f"{_money(float(r['first_year_cost_plot_cny']))} {money_cur}",
-        year1_net=f"{_signed(float(r['cash_flow_year1_plot_cny']))} {money_cur}",
-        typical_net=f"{_signed(float(r['cash_flow_typical_plot_cny_yr']))} {money_cur}"
-        + ("/年" if lang == "zh" else "/yr"),
-        typical_year=_year(float(r["typical_year"])),
+        first_year_cost=amount(float(r["first_year_cost_plot_cny"]), _money),
+        year1_net=amount(float(r["cash_flow_year1_plot_cny"]), _signed),
+        typical_net=amount(float(r["cash_flow_typical_plot_cny_yr"]), _signed, "/年" if lang == "zh" else "/yr"),
+        typical_year="–" if math.isnan(float(r["typical_year"])) else _year(float(r["typical_year"])),
         money_note=i18n.t("ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
         how_long=how,

@@ -98,6 +98,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
+from agriremed.core.i18n import region_in, region_path
 from agriremed.core.accounting import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS, RICE_AMENDMENTS,
                                        RICE_PRESEASON, RICE_WATER_REGIMES)
 from agriremed.models.ipcc import (LAND_USE_TO_IPCC, biochar_fc, ipcc_climate_zone, ipcc_soil_class,
@@ -369,9 +370,10 @@ def credit_terms(tables: Tables, method: str) -> set[str]:
 def row_transport_km(plots: pd.DataFrame, g, tables: Tables, scenario_km: float | None = None) -> np.ndarray:
     """One-way haul distance of every plot × option row [km]; NaN: the ``transport_km`` factor.
 
-    The plot's own ``transport_km`` wins; else the longest ``region`` prefix of
-    ``transport_distances.csv`` that the plot's region starts with (``Hunan`` or
-    ``Hunan/Zhuzhou``); else the scenario's ``transport_km``; else NaN (the factor of
+    The plot's own ``transport_km`` wins; else the longest ``region`` of
+    ``transport_distances.csv`` that the plot's region lies in (``Hunan`` or
+    ``Hunan/Zhuzhou``, in any language: :func:`agriremed.core.i18n.region_in`); else the
+    scenario's ``transport_km``; else NaN (the factor of
     ``factors.csv`` applies).
 
     Parameters
@@ -396,9 +398,9 @@ def row_transport_km(plots: pd.DataFrame, g, tables: Tables, scenario_km: float 
     if len(td) and "region" in plots:
         reg = _frames.obj(plots["region"])
         best = np.full(n, -1)
-        for i, prefix in sorted(enumerate(td["region"].astype(str)), key=lambda t: len(t[1])):  # a few rows
-            hit = np.array([isinstance(r, str) and (r == prefix or r.startswith(prefix + "/")) for r in reg])
-            best[hit] = i
+        # a few rows; the longest place wins, compared by the English names of its parts
+        for i, prefix in sorted(enumerate(td["region"].astype(str)), key=lambda t: len(region_path(t[1], tables))):
+            best[region_in(reg, [prefix], tables)] = i
         table_km = np.where(best >= 0, td["transport_km"].to_numpy(float)[np.maximum(best, 0)], np.nan)
         km = np.where(np.isnan(km), table_km, km)
     if scenario_km is not None:

@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
+from agriremed.core.i18n import region_in
 from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
@@ -174,8 +175,9 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
 
     A row of the table applies to a plot × option when the option is one of its
     ``option_ids``, the plot's soil class is one of its ``soil_classes`` (needs
-    ``soil_plot``) and the plot's ``region`` starts with one of its ``regions``
-    (``Hunan/Zhuzhou`` covers ``Hunan/Zhuzhou/Lukou``). Payments per mu are converted
+    ``soil_plot``) and the plot's ``region`` lies in one of its ``regions``, compared
+    by the English names of their parts (:func:`agriremed.core.i18n.region_in`:
+    ``Hunan/Zhuzhou`` covers ``Hunan/Zhuzhou/Lukou``, ``湖南/株洲`` and ``湖南省株洲市``). Payments per mu are converted
     with the ``mu_per_ha`` factor. Several rows add up (a cost share is capped at 1).
 
     Parameters
@@ -212,7 +214,6 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
         return share, per_area
     g = _frames.grid(option_rows, plots, tables, grid)
     region = _frames.plot_column(plots, "region", g, "text")
-    region = np.where(pd.isna(region), "", region).astype(str)
     cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
     oid = _frames.obj(option_rows["option_id"])
     mu = tables.factor("mu_per_ha")
@@ -220,8 +221,7 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
         on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
         places = [p for p in str(r.regions).split("|") if p]
         if places:
-            inside = {x: any(x == p or x.startswith(p + "/") for p in places) for x in set(region)}
-            on &= np.array([inside[x] for x in region], bool)
+            on &= region_in(region, places, tables)
         amount = float(r.typical)
         if r.item == "cost_share":
             share = np.where(on, np.minimum(share + amount, 1.0), share)

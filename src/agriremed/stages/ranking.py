@@ -485,7 +485,10 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                 return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
             return M("why.removes", share=_pct(x), metals=e, years=H)
         if c == "carbon":
-            return M("why.carbon_na") if np.isnan(x) else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
+            if np.isnan(x):
+                return M("why.carbon_na")
+            # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
+            return M("why.carbon_zero") if _num(x, 1) == 0 else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
         code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
         if np.isnan(x):
             return M(f"{code}_na", years=H)
@@ -548,7 +551,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         ``score`` [0–1], ``evidence`` (``complete`` or ``partial``), ``policy_tier`` (0: the
         rule set expects the option; 1: it allows it; 2: it restrains it), ``rank`` (1 = best,
         applicable options only; expected options rank before allowed ones and those before
-        restrained ones, then fully assessed before partial ones) and ``recommended`` (bool).
+        restrained ones, then fully assessed before partial ones; an option whose NPV could
+        not be computed is partial and, if expected, ranks with the allowed ones) and
+        ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -571,10 +576,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     lib = tables.options
     status = _frames.take(_frames.obj(lib["status"]), _frames.index_of(lib["option_id"], table["option_id"]),
                           None)
-    partial = status == "partial"
+    # an option whose NPV could not be computed (PV without coordinates: no yield) is partial too
+    # (its gap is in data_gaps) and ranks after every option with known economics
+    unpriced = ok & np.isnan(vals["economics"].to_numpy(float))
+    partial = (status == "partial") | unpriced
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
-    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier)
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced)
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
@@ -632,11 +640,12 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
     ok = ranked["rank"].notna().to_numpy(bool)
     partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
+    unpriced = ok & np.isnan(vals["economics"].to_numpy(float))
     score = weighted_scores(utilities(vals, tables).to_numpy(float), w, ok)
     out = ranked.copy()
     out["score"] = score
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
-    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier)
+    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced)
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     out["recommended"] = ok & (rank == 1)
     return out
@@ -731,9 +740,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         largest weighted utility gain; scores that tie at two decimals are given with three), ``rec.ahead_policy`` ("…, which the rule set only
         allows on this land", when the policy tier decided), ``pol.ahead_restrained`` ("…,
         which the rule set restrains on this land", when the runner-up is restrained and the
-        winner only allowed) or ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
-        runner-up scores higher but ranks after the fully assessed winner); ``""`` for plots with
-        a single applicable option.
+        winner only allowed), ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
+        runner-up scores higher but ranks after the fully assessed winner) or
+        ``rec.ahead_unpriced`` ("…, whose costs and NPV were not computed", when only the
+        runner-up's NPV is unknown); ``""`` for plots with a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -774,6 +784,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         by_evidence = (by_policy == 0) & (tier[fr] == tier[sr]) & (ev[fr] == "complete") & (ev[sr] == "partial") \
             & (score_of(sr) > score_of(fr))
         by_policy = np.where(by_evidence, 3, by_policy)
+    # the runner-up's NPV was not computed where the winner's was (4): that decided the order
+    econ = ranked["crit_economics"].to_numpy(float)
+    by_policy = np.where(np.isnan(econ[sr]) & ~np.isnan(econ[fr]) & ((by_policy == 0) | (by_policy == 3)), 4,
+                         by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -782,7 +796,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [_num(x, 3) for x in score[fr][tie].tolist()]
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
-    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence"}
+    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]

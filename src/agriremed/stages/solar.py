@@ -716,20 +716,22 @@ def pv_site_yields(plots: pd.DataFrame, tables: Tables | None = None, weather_fi
     Returns
     -------
     pandas.DataFrame
-        ``plot_id``, ``specific_yield_kwh_kwp_yr`` [kWh kWp⁻¹ yr⁻¹], ``pv_note``.
+        ``plot_id``, ``specific_yield_kwh_kwp_yr`` [kWh kWp⁻¹ yr⁻¹], ``pv_note`` and
+        ``pv_note_msg`` (the note as an encoded message; empty for the pvlib note).
     """
     tables = tables or load_tables()
     if not len(plots):
         return pd.DataFrame({"plot_id": pd.Series(dtype=object),
                              "specific_yield_kwh_kwp_yr": pd.Series(dtype=float),
-                             "pv_note": pd.Series(dtype=object)})
+                             "pv_note": pd.Series(dtype=object), "pv_note_msg": pd.Series(dtype=object)})
     try:
         y = specific_yield_for_plots(plots.reset_index(drop=True), tables, weather_file)
     except ImportError:
         return pd.DataFrame({"plot_id": plots["plot_id"].to_numpy(object), "specific_yield_kwh_kwp_yr": np.nan,
                              "pv_note": "pvlib is not installed: PV yield not computed "
-                                        "(pip install 'agriremed[pv]')"})
-    return y[["plot_id", "specific_yield_kwh_kwp_yr", "pv_note"]].astype({"pv_note": object})
+                                        "(pip install 'agriremed[pv]')", "pv_note_msg": ""})
+    return y[["plot_id", "specific_yield_kwh_kwp_yr", "pv_note", "pv_note_msg"]].astype(
+        {"pv_note": object, "pv_note_msg": object})
 
 
 def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.DataFrame, horizon_yr: int,
@@ -768,7 +770,8 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     Returns
     -------
     energy : pandas.DataFrame
-        ``energy`` with the PV rows filled and the columns of :data:`PV_PLAN_COLUMNS`.
+        ``energy`` with the PV rows filled and the columns of :data:`PV_PLAN_COLUMNS`, and
+        ``pv_note_msg`` (``pv_note`` as an encoded message).
     yields : pandas.DataFrame
         Site yields of the plots with an applicable PV row (:func:`pv_site_yields`).
     """
@@ -783,6 +786,8 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     y = np.where(ok, yields["specific_yield_kwh_kwp_yr"].to_numpy(float)[np.maximum(at, 0)] if len(yields)
                  else np.nan, np.nan)
     note = np.where(ok, yields["pv_note"].to_numpy(object)[np.maximum(at, 0)] if len(yields) else None, None)
+    note_msg = (np.where(ok, yields["pv_note_msg"].to_numpy(object)[np.maximum(at, 0)], "")
+                if len(yields) and "pv_note_msg" in yields else np.full(len(pid), "", dtype=object))
     land = pv_parameter(tables, "land_ha_per_mwp")
     mwp = 1.0 / land
     shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"),
@@ -807,5 +812,6 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     out["pv_opex_cny_ha_yr"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "opex_cny_w_yr"), np.nan)
     out["pv_tariff_cny_kwh"] = np.where(pv, price, np.nan)
     out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=energy.index)
+    out["pv_note_msg"] = pd.Series(np.where(pd.isna(note_msg), "", note_msg), dtype=object, index=energy.index)
     out = pd.DataFrame(out, index=energy.index, copy=True)
     return out, yields
