@@ -250,3 +250,19 @@ def test_runner_up_with_partial_evidence_is_explained_by_its_evidence():
     assert "whose evidence is partial" in rec and "mostly on" not in rec
     zh = messages.render(p.summary["recommendation_msg"].iloc[0], "zh")
     assert "后者证据不完整" in zh
+
+
+def test_unpriced_expected_option_ranks_with_the_allowed_never_past_restrained():
+    from agriremed.models.ranking import rank_in_plot
+
+    # one plot: an expected option without computed economics (partial), an allowed one and a
+    # restrained one with the best score
+    score = np.array([0.1, 0.2, 0.9, 0.5])
+    ok = np.ones(4, bool)
+    tier = np.array([0, 1, 2, 0])
+    unpriced = np.array([True, False, False, False])
+    partial = unpriced.copy()
+    rank = rank_in_plot(score, ok, partial, ["P"] * 4, tier, unpriced)
+    # the priced expected option first, then the allowed one, the unpriced (now allowed, partial)
+    # and last the restrained one whatever its score
+    assert rank.tolist() == [3, 2, 4, 1]
