@@ -466,3 +466,21 @@ def test_monitoring_is_a_message(result):
                                         "Cd/Pb, for 20 yr; each sample mixes at least 5 points along the plot's "
                                         "diagonals, taken within 3 days before harvest")
     assert messages.render(advice._monitoring_message(1, [], 20.0, False), "zh") == "不种植食用作物：无需农产品采样"
+
+
+def test_unknown_clean_up_time_is_said_not_left_blank():
+    # an option whose clean-up years could not be computed says so (the plot sheet's "How long" line
+    # was empty); doing nothing and stabilising options keep their own texts
+    m = advice.years_messages([float("nan"), 77.4, float("nan")], ["phytomanagement", "phytomanagement", "baseline"],
+                              ["cd", "cd", ""])
+    assert [messages.render(x, "en") for x in m] == ["not known", "77", "metals stay in the soil"]
+    assert messages.render(m[0], "zh") == "未知"
+
+
+def test_sheet_prints_the_farmer_of_a_chinese_header():
+    # a county sheet names the contract holder 户主 (passed through as written): the plot sheet shows it
+    df = pd.read_csv(SAMPLES).iloc[[0]].copy()
+    df["户主"] = "李四"
+    p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
+    a = advice.plot_advice(p, "HN-ZZ-01", "zh")
+    assert a.fields["farmer"] == "李四"

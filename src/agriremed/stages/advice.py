@@ -382,10 +382,21 @@ def years_text(years, kind, target_metals) -> np.ndarray:
     return np.where(k == "baseline", BASELINE_TEXT, out).astype(object)
 
 
+#: Passed-through input columns that name the farmer on the plot sheet, first found wins (county
+#: sheets name the contract holder 户主, 承包户 or 承包方).
+FARMER_COLUMNS = ("farmer", "owner", "farmer_name", "household", "contact", "户主", "户主姓名", "农户",
+                  "农户姓名", "承包户", "承包户姓名", "承包方", "承包方名称", "承包人", "经营者", "经营主体",
+                  "联系人")
+
+#: Placeholder text of an option whose years could not be computed (rendered as ``dur.unknown``).
+_UNKNOWN = "\x00unknown"
+
+
 def years_messages(years, kind, target_metals) -> np.ndarray:
     """How long, as messages (:mod:`agriremed.core.messages`) whose English text is
     :func:`years_text`: ``rec.stabilises``, ``dur.stay`` for doing nothing, ``dur.years``
-    (a whole number or ``> 200``), or an empty message where the years are not known.
+    (a whole number or ``> 200``), ``dur.unknown`` ("not known") for an option whose years
+    could not be computed, or an empty message where there is no option.
 
     Parameters
     ----------
@@ -397,8 +408,10 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     numpy.ndarray of Message
     """
     text = years_text(years, kind, target_metals)
+    k = np.atleast_1d(np.asarray(kind, dtype=object))
+    text = np.where((text == "") & np.array([isinstance(x, str) and x != "" for x in k], bool), _UNKNOWN, text)
     fixed = {STABILISES_TEXT: messages.Message.of("rec.stabilises"), BASELINE_TEXT: messages.Message.of("dur.stay"),
-             "": messages.Message()}
+             "": messages.Message(), _UNKNOWN: messages.Message.of("dur.unknown")}
     codes, uniq = pd.factorize(text)
     msgs = [fixed.get(t) if t in fixed else messages.Message.of("dur.years", years=t) for t in uniq]
     out = np.empty(len(text), dtype=object)
@@ -692,7 +705,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                 fields["location"] = where
         elif isinstance(v, str) and v:
             fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else i18n.value("land_use", v, lang)
-    for c in ("farmer", "owner", "farmer_name", "household", "contact"):
+    for c in FARMER_COLUMNS:
         v = r.get(c)
         if isinstance(v, str) and v.strip():
             fields["farmer"] = v.strip()
