@@ -10,7 +10,7 @@ from agriremed.stages import economics
 from agriremed.engine.plan import replan
 from agriremed.core.scenario import ScenarioError
 
-from plotdata import make_plots
+from plotdata import SAMPLES, make_plots
 
 
 def test_discount_factors_and_npv():
@@ -434,3 +434,21 @@ def test_vip_n_organic_fertiliser_is_costed_hand_computed(sample_plots_path):
     r = t.loc[("HN-ZZ-01", "vip_n_no_flood")]
     # seed premium + sprays 1200 CNY/ha/yr and 3 t/ha/yr organic fertiliser × 800 CNY/t, every year
     assert r["cost_management_cny_ha"] == pytest.approx((1200 + 3 * 800) * ANNUITY)
+
+
+def test_strict_control_baseline_crop_is_valued_as_grain_over_the_limit():
+    # HN-XT-02 is strict-control land (a specific-product prohibition zone): the rice doing nothing keeps
+    # growing is valued with P(comply) = 0, whatever its predicted compliance. Between selling it at the
+    # discount of non-compliant grain (value 0.6) and destroying it (0) the baseline NPV then differs by
+    # the whole harvest: 7.14 t/ha × 2580 CNY/t × 0.6 × annuity (20 yr, 6 %), not by (1 − P) of it
+    df = pd.read_csv(SAMPLES / "plots.csv")
+    df = df[df["plot_id"] == "HN-XT-02"]
+    runs = {g: agriremed.plan(df, agriremed.Scenario(mc_draws=0, noncompliant_grain=g), progress=False)
+            for g in ("discount_sale", "destroyed")}
+    assert runs["destroyed"].summary["soil_class"].iloc[0] == "strict_control"
+    t = {g: r.table.set_index("option_id") for g, r in runs.items()}
+    pc = t["destroyed"].loc["do_nothing", "crop_compliance_prob"]
+    assert 0.2 < pc < 0.4
+    ann = sum(1.06 ** -k for k in range(1, 21))
+    diff = t["discount_sale"].loc["do_nothing", "npv_cny_ha"] - t["destroyed"].loc["do_nothing", "npv_cny_ha"]
+    assert diff == pytest.approx(7.14 * 2580 * 0.6 * ann, rel=1e-6)

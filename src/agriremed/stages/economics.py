@@ -6,7 +6,9 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
 * ``crop_revenue`` / ``crop_cost`` — in every year the schedule grows a food crop
   (:func:`agriremed.stages.duration.compliance_by_year`): yield × price × [P(crop meets the
   food limit) + (1 − P) × v] and the production cost, where v is what grain over the
-  food limit is worth under the scenario's ``noncompliant_grain`` rule
+  food limit is worth under the scenario's ``noncompliant_grain`` rule (on strict-control
+  land, a specific-product prohibition zone, the crop that doing nothing keeps growing is
+  valued with P = 0)
   (``noncompliant_grain.csv``: ``discount_sale`` — sold for feed or industry at a
   discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
@@ -404,6 +406,14 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         return np.nan_to_num(_frames.take(library_parameter(tables, name), opt))
 
     code, vocab, active, p_comply, srow = _schedule_matrices(option_rows, schedule, H, rows)
+    if soil_plot is not None and len(rows):
+        # strict-control land is a specific-product prohibition zone (Soil Pollution Law Art. 54): the
+        # food crop that doing nothing keeps growing there is valued as grain over the food limit
+        cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
+        banned = rows[is_base[rows] & (cls[rows] == "strict_control")]
+        if len(banned):
+            p_comply = p_comply.copy()  # the schedule's own matrix is shared
+            p_comply[srow[np.searchsorted(rows, banned)]] = 0.0
     farmer_frac, value_frac = noncompliant_fractions(noncompliant_grain, tables, noncompliant_price_fraction)
     share, per_area = subsidy_inputs(option_rows, plots, soil_plot, tables, g)
     crops = tables.indexed("crops", "crop")
