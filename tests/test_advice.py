@@ -15,6 +15,7 @@ import agriremed
 from agriremed.stages import advice
 from agriremed.core import i18n, messages
 from agriremed.core.scenario import Scenario, ScenarioError
+from plotdata import make_plots
 from agriremed.core.tables import load_tables
 
 SAMPLES = str(Path(__file__).resolve().parents[1] / "data" / "samples" / "plots.csv")
@@ -235,7 +236,7 @@ def test_do_nothing_says_metals_stay(result):
     assert [messages.render(x, "zh") for x in m] == ["重金属仍留在土壤中", "12", "> 200",
                                                      "固定土壤中的重金属，不能去除（非修复方法）"]
     s = result.summary.set_index("plot_id")
-    base = s.loc[s["recommended_option"] == "do_nothing"]
+    base = s.loc[(s["recommended_option"] == "do_nothing") & (s["soil_class"] != "priority_protection")]
     assert len(base) and (base["duration_text"] == "metals stay in the soil").all()
     assert (base["duration_text_msg"] == '[["dur.stay"]]').all()
     assert list(messages.render_column(s["duration_text_msg"], "en")) == list(s["duration_text"].fillna(""))
@@ -484,3 +485,16 @@ def test_sheet_prints_the_farmer_of_a_chinese_header():
     p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
     a = advice.plot_advice(p, "HN-ZZ-01", "zh")
     assert a.fields["farmer"] == "李四"
+
+
+def test_clean_land_says_nothing_to_clean_up():
+    # priority-protection plots (below every screening value): no "metals stay in the soil" in the
+    # sentence, and "How long" says there is nothing to clean up
+    df = make_plots(2, plot_id=["RICE", "IDLE"], land_use=["paddy", "upland"], crop=["rice", "none"],
+                    ph=[6.8, 7.8], cd_mg_kg=0.2, region="Hunan/Changsha")
+    s = agriremed.plan(df, Scenario(mc_draws=0), progress=False).summary.set_index("plot_id")
+    assert (s["soil_class"] == "priority_protection").all()
+    for pid in ("RICE", "IDLE"):
+        assert "metals stay in the soil" not in s.loc[pid, "recommendation"]
+        assert s.loc[pid, "duration_text"] == "nothing to clean up: the soil is at or below every screening value"
+        assert messages.render(s.loc[pid, "duration_text_msg"], "zh") == "无需修复：土壤各重金属含量均不超过筛选值"

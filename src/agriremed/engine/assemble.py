@@ -420,10 +420,24 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if sel.any():
         safe = _frames.per_distinct(lambda x, m: M("rec.crop_unknown") if np.isnan(x)
                                     else meets("rec.crop_meets", x, m), p[sel], covered[sel])
-        body[sel] = each("rec.protect", sel, safe=safe, npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
+        # land below every screening value has no excess metal to "stay in the soil"
+        clean = b["soil_class"] == "priority_protection"
+        protect = sel & ~clean
+        if protect.any():
+            body[protect] = each("rec.protect", protect, safe=safe[~clean[sel]], npv=npv[protect],
+                                 co2=co2[protect], untreated=untreated[protect])
+        if (sel & clean).any():
+            body[sel & clean] = each("rec.protect_clean", sel & clean, safe=safe[clean[sel]], npv=npv[sel & clean],
+                                     co2=co2[sel & clean], untreated=untreated[sel & clean])
         rest &= ~sel
     if rest.any():
-        body[rest] = each("rec.no_food_body", rest, npv=npv[rest], co2=co2[rest])
+        clean = b["soil_class"] == "priority_protection"
+        if (rest & ~clean).any():
+            body[rest & ~clean] = each("rec.no_food_body", rest & ~clean, npv=npv[rest & ~clean],
+                                       co2=co2[rest & ~clean])
+        if (rest & clean).any():
+            body[rest & clean] = each("rec.no_food_body_clean", rest & clean, npv=npv[rest & clean],
+                                      co2=co2[rest & clean])
     return body
 
 
@@ -491,7 +505,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
-    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal")
+    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                       for c in keys}), table, tables or load_tables(), std, H)

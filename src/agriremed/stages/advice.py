@@ -455,7 +455,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     ----------
     summary : pandas.DataFrame
         Plan summary (``plot_id``, ``area_ha`` [ha], ``crop``, ``recommended_option``,
-        ``metals_exceeding``, ``controlling_metal``).
+        ``metals_exceeding``, ``controlling_metal``; optional ``soil_class``: on
+        priority-protection land "how long" says there is nothing to clean up).
     table : pandas.DataFrame
         Plan table (``recommended``, ``option_kind``, ``food_crop``, ``cost_year1_cny_ha``
         [CNY ha⁻¹], ``cash_flow_year1_cny_ha`` [CNY ha⁻¹], ``cash_flow_typical_cny_ha_yr``
@@ -500,6 +501,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     targets = col("target_metals", "")
     targets = np.where(pd.isna(targets), "", targets)
     dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets)
+    if "soil_class" in summary:  # land below every screening value has nothing to clean up
+        clean = _frames.obj(summary["soil_class"]) == "priority_protection"
+        dur_msg[clean] = messages.Message.of("dur.clean")
     dur_msg[pd.isna(kind)] = messages.Message()
     dur = messages.render_column(dur_msg, "en")
     rules = monitoring_rules(tables)
