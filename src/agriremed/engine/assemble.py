@@ -301,6 +301,20 @@ def _cleanup_text(row) -> Message:
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
 
+def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
+    """The GB 15618 metals (Cd, Hg, As, Pb, Cr, Cu, Ni, Zn) without a total concentration for
+    each plot of ``P``, as text ('Hg/As'; '' when all eight were measured)."""
+    missing = np.zeros((n, len(C.METALS)), bool)
+    for j, m in enumerate(C.METALS):
+        col = C.metal_column(m)
+        missing[:, j] = np.isnan(P[col].to_numpy(float)) if col in P else True
+    code = missing.astype(np.int64) @ (1 << np.arange(len(C.METALS), dtype=np.int64))
+    uniq, inv = np.unique(code, return_inverse=True)  # one text per distinct set of metals
+    texts = np.array(["/".join(m.title() for j, m in enumerate(C.METALS) if (u >> j) & 1) for u in uniq.tolist()],
+                     dtype=object)
+    return texts[inv.reshape(-1)] if n else np.empty(0, dtype=object)
+
+
 def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
@@ -346,9 +360,11 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         safe = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.chance", share=_pct(x), standard=std),
                              p[sel])
         clean = b["soil_class"][sel] == "priority_protection"
+        unmeasured = (b["metals_unmeasured"][sel] if "metals_unmeasured" in b
+                      else np.full(int(sel.sum()), "", dtype=object))
         msgs = np.empty(int(sel.sum()), dtype=object)
-        msgs[:] = [M("rec.baseline_clean", chance=c) if k else M("rec.baseline", chance=c)
-                   for k, c in zip(clean, safe, strict=True)]
+        msgs[:] = [(M("rec.baseline_clean_measured", chance=c, metals=u) if u else M("rec.baseline_clean", chance=c))
+                   if k else M("rec.baseline", chance=c) for k, c, u in zip(clean, safe, unmeasured, strict=True)]
         body[sel] = msgs
         rest &= ~sel
     sel = kind == "phytoextraction"
@@ -428,6 +444,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
+    b["metals_unmeasured"] = _unmeasured_metals(P, n)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)

@@ -37,10 +37,17 @@ from agriremed.io.geo import read_layer
 from agriremed.core.names import is_known_header
 from agriremed.io.outputs import csv_text
 
-__all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv", "decode_text", "excel_sheets"]
+__all__ = ["InputFileError", "read_table", "NA_STRINGS", "ND_STRINGS", "write_csv", "decode_text",
+           "excel_sheets"]
 
-#: Cell texts that mean "no value" (not measured).
+#: Cell texts that mean "no value" (not measured). In a metal column a non-empty one of them is
+#: read as not measured with a warning naming the cell, and ``nd`` is one of :data:`ND_STRINGS`.
 NA_STRINGS = ("", "na", "n/a", "nan", "null", "none", "-", "—", "--", "nd", "未测", "无")
+
+#: Cell texts (lower case, spaces removed) of a laboratory result "not detected": in a metal
+#: column they are rejected like ``<0.01`` (the detection limit is needed, never a blank).
+ND_STRINGS = ("nd", "n.d.", "n.d", "n/d", "notdetected", "未检出", "未检测出", "低于检出限", "检出限以下",
+              "<dl", "<lod", "bdl")
 
 _EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
-from agriremed.io.readers import NA_STRINGS, read_table
+from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
 from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES,
                                   RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
 from agriremed.core.tables import Tables, load_tables
@@ -535,6 +535,12 @@ class _Numbers:
     th_amb: np.ndarray
     th_read: np.ndarray
     comma_read: bool = False
+    #: metal cells holding a word for "not measured" (``-``, ``无``, ``未测``): read as blank, reported
+    na_word: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.na_word is None:
+            self.na_word = np.zeros(len(self.blank), bool)
 
 
 def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool]) -> _Numbers:
@@ -548,6 +554,12 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         return _Numbers(text=_lazy_text(s), blank=np.isnan(values), num=values.copy(), bad_text=none,
                         decimal_comma=none, below_dl=none, th_amb=none, th_read=none)
     text, blank = _cell_text(s, canon)
+    na_word = np.zeros(n, bool)
+    nd = np.zeros(n, bool)
+    if C.COLUMNS[canon].group == "metal":  # 'ND', '未检出': the detection limit is needed
+        nd = text.str.lower().str.replace(r"\s+", "", regex=True).isin(ND_STRINGS).to_numpy(bool)
+        blank = blank & ~nd
+        na_word = blank & text.ne("").to_numpy(bool)
     num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
     maybe_comma = ~blank & np.isnan(num)
     th_read, th_amb = _thousands(text, blank, comma_decimals, marks)
@@ -576,8 +588,9 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
     below_dl = np.zeros(n, bool)
     if bad_text.any():
         below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
+    below_dl |= nd
     return _Numbers(text=text, blank=blank, num=num, bad_text=bad_text, decimal_comma=decimal_comma,
-                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read)
+                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read, na_word=na_word)
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float) -> np.ndarray:
@@ -597,6 +610,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
     col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev,
             Message.of("val.not_number", tail=tail), expected)
+    col.add(cells.na_word, canon, text, "warning", Message.of("val.na_word_metal"), expected)
     num = cells.num * factor
     below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
     _check_typical(col, canon, spec, text, num, below, above)
