@@ -50,3 +50,34 @@ def test_not_detected_spellings_are_one_rejection(tmp_path, word):
     assert err["value"].tolist() == [word] and err["problem"].str.startswith("below the detection limit").all()
     assert "line 2" in v.messages()[-1]
     assert len(v.plots) + len(v.rejected) == v.n_input == 1
+
+
+_UNIT_ROW_SHEET = ("县级土壤调查 2025\n"
+                   "地块编号,土地利用类型,作物,面积,pH,有机质,镉,汞\n"
+                   ",,,亩,无量纲,g/kg,mg/kg,μg/kg\n"
+                   "A,水田,水稻,7.5,5.4,31,0.8,150\n"
+                   "\n"
+                   "B,旱地,小麦,15,7.9,18,abc,90\n"
+                   "C,旱地,小麦,3,7.9,18,0.5,310\n")
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1, 2])
+def test_unit_row_read_whole_and_in_chunks(tmp_path, chunk_size):
+    """A unit row under the header (below a title line): μg/kg Hg and 亩 are converted, the
+    row is no plot, and input rows and file lines of the data rows stay right, read whole or
+    chunk by chunk."""
+    from agriremed.engine.stream import validate_stream
+
+    p = _write(tmp_path, _UNIT_ROW_SHEET)
+    v = agriremed.validate_plots(p) if chunk_size is None else \
+        validate_stream(p, chunk_size=chunk_size, keep_plots=10)
+    assert v.n_input == 3 and len(v.plots) + len(v.rejected) == 3
+    assert v.plots["plot_id"].tolist() == ["A", "C"]
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.15, 0.31])
+    assert v.plots["area_ha"].tolist() == pytest.approx([0.5, 0.2])
+    assert v.plots["som_pct"].tolist() == pytest.approx([3.1, 1.8])
+    assert v.plots["line"].tolist() == [4, 7] and v.plots["input_row"].tolist() == [1, 3]
+    err = v.errors
+    assert (err["input_row"].tolist(), err["line"].tolist(), err["column"].tolist()) == ([2], [6], ["cd_mg_kg"])
+    assert any("line 3 read as the units of the columns above" in n for n in v.notes), v.notes
+    assert any("header found on line 2" in n for n in v.notes), v.notes

@@ -39,6 +39,10 @@ __all__ = [
     "read_header",
     "normalise_header",
     "is_known_header",
+    "is_unit_text",
+    "unit_row",
+    "with_unit_row",
+    "is_no_unit_word",
     "unit_factor",
     "UnitReadError",
     "place_names",
@@ -119,6 +123,15 @@ _HEADER_ALIASES = {
 _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha", "ha": "area_ha",
                       "hectare": "area_ha", "hectares": "area_ha", "平方米": "area_ha", "m2": "area_ha",
                       "mu": "area_ha"}
+
+#: Words stating that a column has no unit (pH (无量纲)): they agree with a unitless column.
+_NO_UNIT_WORDS = ("无量纲", "无单位", "dimensionless", "unitless", "no_unit", "none", "无", "1")
+
+#: Cell texts that hold no unit at all in a unit row (under a plot id or a crop).
+_DASHES = ("", "-", "--", "/", "—", "–", "、")
+
+#: The first cell of a unit row may name it (单位: …).
+_UNIT_ROW_LABELS = ("单位", "unit", "units", "计量单位", "单位:")
 
 #: Columns whose bare header (no unit) is read in the registry unit with a warning that
 #: says so, because field sheets often use another unit (亩 for area, g/kg for SOM).
@@ -349,6 +362,84 @@ def unit_factor(unit: str, target: str) -> float:
     except Exception as exc:  # any parse error of pint: an unknown unit
         raise UnitReadError(f"{unit!r} is not a unit agriremed knows", "val.header_unknown_unit",
                             unit=repr(unit)) from exc
+
+
+def is_no_unit_word(text: str) -> bool:
+    """True for a word stating "no unit" (``无量纲``, ``无单位``, ``dimensionless``)."""
+    return _key(_clean(text)) in _NO_UNIT_WORDS
+
+
+@functools.lru_cache(maxsize=1024)
+def is_unit_text(text: str) -> bool:
+    """True when a cell holds only a unit of some registered column (``mg/kg``, ``μg/kg``, ``g/kg``,
+    ``%``, ``亩``, ``公顷``, ``ha``, ``cm``, ``无量纲`` …), as in a unit row under the header.
+
+    Examples
+    --------
+    >>> [is_unit_text(t) for t in ("μg/kg", "亩", "无量纲", "g/kg", "5.6", "G-01", "水田")]
+    [True, True, True, True, False, False, False]
+    """
+    t = _clean(text)
+    if not t or is_no_unit_word(t):
+        return bool(t)
+    if re.fullmatch(r"[-+]?[\d.,]+", t) or not re.search(r"[A-Za-z%°µμ\u4e00-\u9fff]", t):
+        return False
+    for target in sorted({c.unit for c in C.COLUMNS.values()
+                          if c.role == "input" and c.dtype in ("float", "int") and c.unit not in ("", "1")}):
+        try:
+            unit_factor(t, target)
+            return True
+        except UnitReadError:
+            continue
+    return False
+
+
+def unit_row(cells: list[str]) -> bool:
+    """True when a row below the header holds units only: every filled cell a unit (or a dash, or
+    a label 单位 in the first cell) and at least one of them a real unit.
+
+    Examples
+    --------
+    >>> unit_row(["", "无量纲", "g/kg", "mg/kg", "μg/kg", "亩"])
+    True
+    >>> unit_row(["A-1", "水田", "5.6", "0.3"])
+    False
+    """
+    filled = [(j, _clean(c)) for j, c in enumerate(cells) if _clean(c) not in _DASHES]
+    filled = [(j, c) for j, c in filled if not (j == 0 and _key(c) in _UNIT_ROW_LABELS)]
+    return bool(filled) and all(is_unit_text(c) for _, c in filled) and \
+        any(not is_no_unit_word(c) for _, c in filled)
+
+
+def with_unit_row(header: str, unit: str) -> str:
+    """The header a unit of a unit row stands for: ``汞`` and ``μg/kg`` → ``汞（μg/kg）``.
+
+    The header is kept as it is when the unit row adds nothing (a dash, 无量纲 under a unitless
+    column, the unit the header already states); a unit other than the header's own is added
+    too, so that the header reads as stating two units (an error that stops the file).
+
+    Examples
+    --------
+    >>> with_unit_row("汞", "μg/kg"), with_unit_row("pH", "无量纲"), with_unit_row("面积（亩）", "亩")
+    ('汞（μg/kg）', 'pH', '面积（亩）')
+    >>> with_unit_row("Cd (mg/kg)", "μg/kg")
+    'Cd (mg/kg) (μg/kg)'
+    """
+    u = _clean(unit)
+    if u in _DASHES:
+        return header
+    h = read_header(header)
+    spec = C.COLUMNS.get(h.canonical)
+    if spec is not None and h.error is None:
+        if is_no_unit_word(u) and (spec.unit in ("", "1") or spec.dtype not in ("float", "int")):
+            return header
+        if h.unit is not None and spec.unit not in ("", "1"):
+            try:
+                if unit_factor(u, spec.unit) == h.factor:
+                    return header
+            except UnitReadError:
+                pass
+    return f"{header}（{unit.strip()}）" if _CJK.search(header) else f"{header} ({unit.strip()})"
 
 
 def _split(s: str) -> list[tuple[str, list[str]]]:
