@@ -81,3 +81,11 @@ def test_unit_row_read_whole_and_in_chunks(tmp_path, chunk_size):
     assert (err["input_row"].tolist(), err["line"].tolist(), err["column"].tolist()) == ([2], [6], ["cd_mg_kg"])
     assert any("line 3 read as the units of the columns above" in n for n in v.notes), v.notes
     assert any("header found on line 2" in n for n in v.notes), v.notes
+
+
+@pytest.mark.parametrize("header", ["pH（无量纲）", "pH(无量纲)", "pH（无单位）", "pH (dimensionless)", "土壤pH（无量纲）"])
+def test_ph_header_stating_no_unit_is_read(tmp_path, header):
+    p = _write(tmp_path, f"plot_id,land_use,crop,area_ha,{header},cd_mg_kg\nA,paddy,rice,0.5,5.6,0.3\n")
+    v = agriremed.validate_plots(p)
+    assert v.errors.empty, v.messages()
+    assert v.plots["ph"].tolist() == [5.6]

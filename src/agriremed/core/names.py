@@ -365,8 +365,9 @@ def unit_factor(unit: str, target: str) -> float:
 
 
 def is_no_unit_word(text: str) -> bool:
-    """True for a word stating "no unit" (``无量纲``, ``无单位``, ``dimensionless``)."""
-    return _key(_clean(text)) in _NO_UNIT_WORDS
+    """True for a word stating "no unit" (``无量纲``, ``无单位``, ``dimensionless``, ``-``)."""
+    t = _clean(text)
+    return _key(t) in _NO_UNIT_WORDS or (bool(t) and t in _DASHES)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -632,6 +633,13 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
             return _read(raw, canon, note=_message("val.header_no_unit_hint", header=header, column=canon,
                                                    unit=bare_unit, example=example))
         return _read(raw, canon, note=None if canon == raw else _header_read(raw, canon, avail_note))
+    if is_no_unit_word(unit):  # pH（无量纲）: agrees with a column without unit
+        if target in ("", "1"):
+            return _read(raw, canon, note=_header_read(raw, canon, _message("val.header_no_unit_word",
+                                                                            unit=repr(unit))))
+        return _read(raw, canon, unit=unit, error=_message("val.header_not_unit_of", header=header,
+                                                           unit=repr(unit), target=C.unit_display(target)),
+                     expected=expected)
     if target in ("", "1"):
         return _read(raw, canon, unit=unit, error=_message("val.header_unit_on_unitless", header=header,
                                                            column=canon, unit=repr(unit)),
