@@ -89,3 +89,11 @@ def test_ph_header_stating_no_unit_is_read(tmp_path, header):
     v = agriremed.validate_plots(p)
     assert v.errors.empty, v.messages()
     assert v.plots["ph"].tolist() == [5.6]
+
+
+def test_grassland_rejection_lists_the_classes_in_chinese(tmp_path):
+    p = _write(tmp_path, "plot_id,land_use,crop,area_ha,ph,cd_mg_kg\nA,草地,none,1,6.5,3\n")
+    v = agriremed.validate_plots(p)
+    zh = text_of(v.rejected.loc[0, "reasons_msg"], "zh")
+    assert "草地、林地" in zh and "水田（paddy）、旱地（upland）、果园（orchard）、菜地（vegetable）" in zh
+    assert "边际土地（marginal" in zh

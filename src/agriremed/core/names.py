@@ -32,6 +32,7 @@ from agriremed.core.places import PLACE_SUFFIX, place_names  # noqa: F401 (re-ex
 
 __all__ = [
     "LAND_USE_ALIASES",
+    "LAND_USE_NOT_MODELLED",
     "BASIC_FARMLAND_ALIASES",
     "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
@@ -61,7 +62,14 @@ LAND_USE_ALIASES: dict[str, str] = {
     "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
     "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
     "闲置地": "marginal", "未利用地": "marginal",
+    "brownfield": "marginal", "mine": "marginal", "mine land": "marginal", "mining land": "marginal",
+    "矿区": "marginal", "矿山": "marginal", "工矿废弃地": "marginal", "废弃地": "marginal", "采矿用地": "marginal",
 }
+
+#: Land uses agriremed does not model (no soil class, uptake or option rules are set up for
+#: them): rejected with the classes it plans.
+LAND_USE_NOT_MODELLED: tuple[str, ...] = ("grassland", "grass", "pasture", "meadow", "草地", "牧草地", "天然牧草地",
+                                          "人工牧草地", "草原", "forest", "woodland", "林地", "有林地")
 
 #: Crop words that name a group of crops, not one crop: the food limits and transfer
 #: functions differ within the group, so the plot needs the crop itself.
@@ -91,7 +99,8 @@ RICE_TYPE_ALIASES: dict[str, str] = {
 _HEADER_ALIASES = {
     "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
     "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
-    "点位编号": "plot_id", "样品编号": "plot_id", "地块号": "plot_id",
+    "点位编号": "plot_id", "样品编号": "plot_id", "地块号": "plot_id", "地块编码": "plot_id",
+    "图斑编号": "plot_id", "地块代码": "plot_id",
     "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use", "用地类型": "land_use",
     "地类": "land_use", "土地类型": "land_use", "利用类型": "land_use",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
@@ -115,6 +124,7 @@ _HEADER_ALIASES = {
     "村": "village", "村庄": "village", "行政村": "village",
     "年降水量": "annual_rain_mm", "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c",
     "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
+    "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
     "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
 }

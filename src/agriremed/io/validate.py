@@ -25,7 +25,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
-from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES,
+from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
                                   RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
 from agriremed.core.tables import Tables, load_tables
 
@@ -669,7 +669,9 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     mapped = low.map(LAND_USE_ALIASES)
     unknown_lu = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
-    col.add(unknown_lu, canon, text, "error", Message.of("val.unknown_land_use"), expected)
+    not_modelled = unknown_lu & low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)
+    col.add(not_modelled, canon, text, "error", Message.of("val.land_use_not_modelled"), expected)
+    col.add(unknown_lu & ~not_modelled, canon, text, "error", Message.of("val.unknown_land_use"), expected)
     respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
