@@ -16,6 +16,7 @@ as a warning. Every check is vectorised over rows.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -537,10 +538,14 @@ class _Numbers:
     comma_read: bool = False
     #: metal cells holding a word for "not measured" (``-``, ``无``, ``未测``): read as blank, reported
     na_word: np.ndarray | None = None
+    #: cells with full-width characters read as numbers after NFKC normalisation
+    wide_read: np.ndarray | None = None
 
     def __post_init__(self):
         if self.na_word is None:
             self.na_word = np.zeros(len(self.blank), bool)
+        if self.wide_read is None:
+            self.wide_read = np.zeros(len(self.blank), bool)
 
 
 def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool]) -> _Numbers:
@@ -554,13 +559,24 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         return _Numbers(text=_lazy_text(s), blank=np.isnan(values), num=values.copy(), bad_text=none,
                         decimal_comma=none, below_dl=none, th_amb=none, th_read=none)
     text, blank = _cell_text(s, canon)
+    shown = text  # the cells as typed, for the problems
+    num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+    maybe = ~blank & np.isnan(num)
+    wide = np.zeros(n, bool)
+    if maybe.any():
+        wide[maybe] = _full_width(text[maybe])
+    if wide.any():  # '５．６', '－0.3': read after NFKC normalisation, reported per cell
+        text = text.where(~wide, text.map(_nfkc))
+        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
     na_word = np.zeros(n, bool)
     nd = np.zeros(n, bool)
-    if C.COLUMNS[canon].group == "metal":  # 'ND', '未检出': the detection limit is needed
+    if C.COLUMNS[canon].group == "metal" and (maybe.any() or (blank & text.ne("").to_numpy(bool)).any()):
+        # 'ND', '未检出': the detection limit is needed; '-', '无': not measured, reported
         nd = text.str.lower().str.replace(r"\s+", "", regex=True).isin(ND_STRINGS).to_numpy(bool)
         blank = blank & ~nd
         na_word = blank & text.ne("").to_numpy(bool)
-    num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+    if wide.any() or nd.any():
+        num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
     maybe_comma = ~blank & np.isnan(num)
     th_read, th_amb = _thousands(text, blank, comma_decimals, marks)
     comma_read = False
@@ -589,8 +605,29 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
     if bad_text.any():
         below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
     below_dl |= nd
+    if wide.any():
+        text = text.where(~wide, shown)
     return _Numbers(text=text, blank=blank, num=num, bad_text=bad_text, decimal_comma=decimal_comma,
-                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read, na_word=na_word)
+                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read, na_word=na_word,
+                    wide_read=wide & ~np.isnan(num))
+
+
+def _full_width(text: pd.Series) -> np.ndarray:
+    """Cells holding full-width (全角) characters or a minus sign that NFKC normalisation changes."""
+    if not text.str.contains(r"[^\x00-\x7f]", regex=True).any():
+        return np.zeros(len(text), bool)
+    return (text.map(_nfkc) != text).to_numpy(bool)
+
+
+def _nfkc(t: str) -> str:
+    """A cell's text after NFKC normalisation (full-width digits, point, comma, minus → ASCII) and
+    with the minus sign U+2212 as '-'."""
+    return unicodedata.normalize("NFKC", t).replace("\u2212", "-").strip()
+
+
+#: A number with a unit or label typed in the same cell ('8.0亩', 'pH5.6', '0.3 mg/kg').
+_NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\d+)?\s*"
+                     r"(?P<suf>[^\d\s.,][^\d]*?)?\s*$")
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float) -> np.ndarray:
@@ -608,8 +645,20 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
             Message.of("exp.thousands"))
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
-    col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev,
-            Message.of("val.not_number", tail=tail), expected)
+    rest = bad_text & ~decimal_comma & ~below_dl & ~th_amb
+    with_text = np.zeros(len(rest), bool)
+    extra = np.full(len(rest), "", dtype=object)
+    if rest.any():  # '8.0亩', 'pH5.6': the unit or label is named in the message
+        parts = text[rest].map(_nfkc).str.extract(_NUMBER_WITH_TEXT)
+        words = (parts["pre"].fillna("") + " " + parts["suf"].fillna("")).str.strip()
+        hit = words.str.contains(r"[A-Za-z%°µμ\u4e00-\u9fff/]", regex=True).to_numpy(bool)
+        idx = np.flatnonzero(rest)
+        with_text[idx[hit]] = True
+        extra[idx[hit]] = words.to_numpy(object)[hit]
+    col.add(with_text, canon, text, sev,
+            lambda idx: [Message.of("val.number_with_text", text=repr(e), tail=tail) for e in extra[idx]], expected)
+    col.add(rest & ~with_text, canon, text, sev, Message.of("val.not_number", tail=tail), expected)
+    col.add(cells.wide_read, canon, text, "warning", Message.of("val.full_width_read"), expected)
     col.add(cells.na_word, canon, text, "warning", Message.of("val.na_word_metal"), expected)
     num = cells.num * factor
     below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
