@@ -97,3 +97,20 @@ def test_grassland_rejection_lists_the_classes_in_chinese(tmp_path):
     zh = text_of(v.rejected.loc[0, "reasons_msg"], "zh")
     assert "草地、林地" in zh and "水田（paddy）、旱地（upland）、果园（orchard）、菜地（vegetable）" in zh
     assert "边际土地（marginal" in zh
+
+
+def test_gbk_sheet_with_plot_code_and_area_unit_column(tmp_path):
+    """A GBK sheet headed 地块编码, with 面积 + 面积单位 (亩 and 公顷 mixed) and 是否永久基本农田:
+    every plot read, the area of each row in its own unit, the basic-farmland flag read."""
+    text = ("地块编码,乡镇,pH值,镉(mg/kg),种植作物,面积,面积单位,是否永久基本农田,土地利用类型\n"
+            "HJ-01,大才乡,6.5,0.55,水稻,12,亩,是,水田\n"
+            "HJ-02,大才乡,6.2,1.2,水稻,0.8,公顷,是,水田\n"
+            "HJ-03,洛阳镇,7.6,0.9,玉米,25,亩,否,旱地\n")
+    p = _write(tmp_path, text, encoding="gbk")
+    v = agriremed.validate_plots(p)
+    assert v.errors.empty, v.messages()
+    assert v.plots["plot_id"].tolist() == ["HJ-01", "HJ-02", "HJ-03"]
+    assert v.plots["area_ha"].tolist() == pytest.approx([0.8, 0.8, 25 / 15])
+    assert v.plots["basic_farmland"].tolist() == ["yes", "yes", "no"]
+    assert not v.problems["problem"].str.contains("ha assumed").any()
+    assert not v.problems["problem"].str.contains("column not used").any()

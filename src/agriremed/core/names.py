@@ -33,6 +33,8 @@ from agriremed.core.places import PLACE_SUFFIX, place_names  # noqa: F401 (re-ex
 __all__ = [
     "LAND_USE_ALIASES",
     "LAND_USE_NOT_MODELLED",
+    "AREA_UNIT_HEADERS",
+    "header_key",
     "BASIC_FARMLAND_ALIASES",
     "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
@@ -133,6 +135,10 @@ _HEADER_ALIASES = {
 _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha", "ha": "area_ha",
                       "hectare": "area_ha", "hectares": "area_ha", "平方米": "area_ha", "m2": "area_ha",
                       "mu": "area_ha"}
+
+#: Headers of a column giving the unit of the area row by row (面积 12 | 面积单位 亩).
+AREA_UNIT_HEADERS: tuple[str, ...] = ("面积单位", "单位", "面积计量单位", "计量单位", "area_unit", "unit",
+                                      "area_units", "units")
 
 #: Words stating that a column has no unit (pH (无量纲)): they agree with a unitless column.
 _NO_UNIT_WORDS = ("无量纲", "无单位", "dimensionless", "unitless", "no_unit", "none", "无", "1")
@@ -372,6 +378,11 @@ def unit_factor(unit: str, target: str) -> float:
     except Exception as exc:  # any parse error of pint: an unknown unit
         raise UnitReadError(f"{unit!r} is not a unit agriremed knows", "val.header_unknown_unit",
                             unit=repr(unit)) from exc
+
+
+def header_key(name: str) -> str:
+    """A header as compared with the alias lists (NFKC, trimmed, lower case, ``_`` for spaces)."""
+    return _key(_clean(name))
 
 
 def is_no_unit_word(text: str) -> bool:

@@ -26,8 +26,9 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
-from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
-                                  RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
+                                  RICE_TYPE_ALIASES, UnitReadError, header_key, normalise_header, read_header,
+                                  required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -351,6 +352,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw, attrs, notes = _read_raw(data, sheet)
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
+    area_units = _area_unit_column(raw, mapping, header_notes)
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -359,7 +361,10 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 else np.full(n, "", dtype=object))
     col = Collector(n, plot_ids)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
-    metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n)
+    metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
+                                 used=[mapping[area_units]] if area_units else [])
+    if area_units and "area_ha" not in dups:
+        factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
@@ -404,6 +409,43 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
+def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
+    """The column giving the area's unit row by row (``面积`` with ``面积单位``), when the area
+    header states no unit; its header note then says where the units come from."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).unit is not None:
+        return None
+    units = [c for c, v in mapping.items() if v not in C.COLUMNS and header_key(c) in AREA_UNIT_HEADERS]
+    if len(units) != 1:
+        return None
+    note = Message.of("val.area_unit_column", header=repr(area[0]), units=repr(units[0]))
+    header_notes[:] = [(c, o, note if c == "area_ha" else m) for c, o, m in header_notes]
+    if not any(c == "area_ha" for c, _, _ in header_notes):
+        header_notes.append(("area_ha", area[0], note))
+    return units[0]
+
+
+def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> np.ndarray:
+    """Factor to ha of every row from its unit in ``unit_col`` (亩, 公顷, ha, mu, 平方米 …); a row
+    with an area but a blank or unknown unit is rejected (factor NaN)."""
+    area_col = next(c for c, v in mapping.items() if v == "area_ha")
+    units = as_text(raw[unit_col])
+    codes, uniques = pd.factorize(units.to_numpy(object))
+    per = np.full(len(uniques), np.nan)
+    for i, u in enumerate(uniques.tolist()):
+        try:
+            per[i] = unit_factor(u, "ha") if u else np.nan
+        except UnitReadError:
+            pass
+    factor = per[codes] if len(uniques) else np.full(len(units), np.nan)
+    has_area = ~as_text(raw[area_col]).str.lower().isin(NA_STRINGS).to_numpy(bool)
+    bad = has_area & np.isnan(factor)
+    col.add(bad, "area_ha", units.to_numpy(object), "error",
+            Message.of("val.area_unit_unknown", units=repr(unit_col)),
+            Message.of("exp.area_unit"))
+    return factor
+
+
 def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[str, str], n: int) -> None:
     """Reject the rows the reader could not read as they stand, with the reader's problem only."""
     for rp in row_problems:
@@ -422,7 +464,7 @@ def _as_message(item: dict, key: str):
 
 
 def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_errors, dups: list[str],
-                n: int) -> list[str]:
+                n: int, used=()) -> list[str]:
     """File-level checks (headers, duplicate, required, recommended and unknown columns, rows,
     metal columns); every row is rejected when one of them is an error. Returns the metals
     with a column."""
@@ -448,7 +490,7 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
         if r not in canon_cols:
             col.add_file(r, "warning", Message.of("val.missing_recommended", column=r),
                          Message.of("exp.description", column=r))
-    unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1]
+    unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1 and c not in used]
     for u in unknown:
         col.add_file(u, "warning", Message.of("val.unused_column"), "")
 
