@@ -72,7 +72,12 @@ def _spellings_markdown() -> list[str]:
              "铜 镍 锌), optionally with 总/全/土壤/含量 (total); `CaCl2-Cd`, `Cd_DTPA`, `有效态镉(CaCl2)` for "
              "extracts (`有效态镉` without a method is read as DTPA-extractable, the method of HJ 804-2016). "
              "A header that looks like a metal but cannot be read, or whose unit does not fit, stops the "
-             "file.", "", "| column | other spellings |", "|---|---|"]
+             "file. `pH（无量纲）`, `pH（无单位）`, `pH (dimensionless)`: the \"no unit\" word agrees with pH. "
+             "A row directly under the header whose filled cells are all units (`无量纲, g/kg, mg/kg, μg/kg, "
+             "亩`) is read as the units of the columns above (as if written in each header; a unit other than "
+             "the header's own stops the file) and is no data row. An area without unit (`面积`) next to a "
+             "column " + ", ".join(f"`{h}`" for h in names.AREA_UNIT_HEADERS) + " is read row by row in that "
+             "row's unit.", "", "| column | other spellings |", "|---|---|"]
     by_col: dict[str, list[str]] = {}
     for alias, col in {**names._HEADER_ALIASES, **names._UNIT_ONLY_HEADERS}.items():
         by_col.setdefault(col, []).append(alias)
@@ -86,6 +91,7 @@ def _spellings_markdown() -> list[str]:
     for alias, use in names.LAND_USE_ALIASES.items():
         lu.setdefault(use, []).append(alias)
     lines += ["", "Land-use values: " + "; ".join(f"`{u}`: {', '.join(a)}" for u, a in lu.items())
+              + ". Not modelled (rejected with the classes above): " + ", ".join(names.LAND_USE_NOT_MODELLED)
               + ". Crop values: the codes and aliases of `data/crops.csv` (水稻/稻谷 → rice, 小白菜/青菜 → "
               "pak_choi …); a crop group (" + ", ".join(names.CROP_GROUP_WORDS) + ") is refused: name the crop."]
     return lines

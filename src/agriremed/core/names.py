@@ -32,6 +32,9 @@ from agriremed.core.places import PLACE_SUFFIX, place_names  # noqa: F401 (re-ex
 
 __all__ = [
     "LAND_USE_ALIASES",
+    "LAND_USE_NOT_MODELLED",
+    "AREA_UNIT_HEADERS",
+    "header_key",
     "BASIC_FARMLAND_ALIASES",
     "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
@@ -39,6 +42,10 @@ __all__ = [
     "read_header",
     "normalise_header",
     "is_known_header",
+    "is_unit_text",
+    "unit_row",
+    "with_unit_row",
+    "is_no_unit_word",
     "unit_factor",
     "UnitReadError",
     "place_names",
@@ -57,7 +64,14 @@ LAND_USE_ALIASES: dict[str, str] = {
     "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
     "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
     "闲置地": "marginal", "未利用地": "marginal",
+    "brownfield": "marginal", "mine": "marginal", "mine land": "marginal", "mining land": "marginal",
+    "矿区": "marginal", "矿山": "marginal", "工矿废弃地": "marginal", "废弃地": "marginal", "采矿用地": "marginal",
 }
+
+#: Land uses agriremed does not model (no soil class, uptake or option rules are set up for
+#: them): rejected with the classes it plans.
+LAND_USE_NOT_MODELLED: tuple[str, ...] = ("grassland", "grass", "pasture", "meadow", "草地", "牧草地", "天然牧草地",
+                                          "人工牧草地", "草原", "forest", "woodland", "林地", "有林地")
 
 #: Crop words that name a group of crops, not one crop: the food limits and transfer
 #: functions differ within the group, so the plot needs the crop itself.
@@ -87,7 +101,8 @@ RICE_TYPE_ALIASES: dict[str, str] = {
 _HEADER_ALIASES = {
     "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
     "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
-    "点位编号": "plot_id", "样品编号": "plot_id", "地块号": "plot_id",
+    "点位编号": "plot_id", "样品编号": "plot_id", "地块号": "plot_id", "地块编码": "plot_id",
+    "图斑编号": "plot_id", "地块代码": "plot_id",
     "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use", "用地类型": "land_use",
     "地类": "land_use", "土地类型": "land_use", "利用类型": "land_use",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
@@ -111,6 +126,7 @@ _HEADER_ALIASES = {
     "村": "village", "村庄": "village", "行政村": "village",
     "年降水量": "annual_rain_mm", "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c",
     "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
+    "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
     "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
 }
@@ -119,6 +135,19 @@ _HEADER_ALIASES = {
 _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha", "ha": "area_ha",
                       "hectare": "area_ha", "hectares": "area_ha", "平方米": "area_ha", "m2": "area_ha",
                       "mu": "area_ha"}
+
+#: Headers of a column giving the unit of the area row by row (面积 12 | 面积单位 亩).
+AREA_UNIT_HEADERS: tuple[str, ...] = ("面积单位", "单位", "面积计量单位", "计量单位", "area_unit", "unit",
+                                      "area_units", "units")
+
+#: Words stating that a column has no unit (pH (无量纲)): they agree with a unitless column.
+_NO_UNIT_WORDS = ("无量纲", "无单位", "dimensionless", "unitless", "no_unit", "none", "无", "1")
+
+#: Cell texts that hold no unit at all in a unit row (under a plot id or a crop).
+_DASHES = ("", "-", "--", "/", "—", "–", "、")
+
+#: The first cell of a unit row may name it (单位: …).
+_UNIT_ROW_LABELS = ("单位", "unit", "units", "计量单位", "单位:")
 
 #: Columns whose bare header (no unit) is read in the registry unit with a warning that
 #: says so, because field sheets often use another unit (亩 for area, g/kg for SOM).
@@ -351,6 +380,90 @@ def unit_factor(unit: str, target: str) -> float:
                             unit=repr(unit)) from exc
 
 
+def header_key(name: str) -> str:
+    """A header as compared with the alias lists (NFKC, trimmed, lower case, ``_`` for spaces)."""
+    return _key(_clean(name))
+
+
+def is_no_unit_word(text: str) -> bool:
+    """True for a word stating "no unit" (``无量纲``, ``无单位``, ``dimensionless``, ``-``)."""
+    t = _clean(text)
+    return _key(t) in _NO_UNIT_WORDS or (bool(t) and t in _DASHES)
+
+
+@functools.lru_cache(maxsize=1024)
+def is_unit_text(text: str) -> bool:
+    """True when a cell holds only a unit of some registered column (``mg/kg``, ``μg/kg``, ``g/kg``,
+    ``%``, ``亩``, ``公顷``, ``ha``, ``cm``, ``无量纲`` …), as in a unit row under the header.
+
+    Examples
+    --------
+    >>> [is_unit_text(t) for t in ("μg/kg", "亩", "无量纲", "g/kg", "5.6", "G-01", "水田")]
+    [True, True, True, True, False, False, False]
+    """
+    t = _clean(text)
+    if not t or is_no_unit_word(t):
+        return bool(t)
+    if re.fullmatch(r"[-+]?[\d.,]+", t) or not re.search(r"[A-Za-z%°µμ\u4e00-\u9fff]", t):
+        return False
+    for target in sorted({c.unit for c in C.COLUMNS.values()
+                          if c.role == "input" and c.dtype in ("float", "int") and c.unit not in ("", "1")}):
+        try:
+            unit_factor(t, target)
+            return True
+        except UnitReadError:
+            continue
+    return False
+
+
+def unit_row(cells: list[str]) -> bool:
+    """True when a row below the header holds units only: every filled cell a unit (or a dash, or
+    a label 单位 in the first cell) and at least one of them a real unit.
+
+    Examples
+    --------
+    >>> unit_row(["", "无量纲", "g/kg", "mg/kg", "μg/kg", "亩"])
+    True
+    >>> unit_row(["A-1", "水田", "5.6", "0.3"])
+    False
+    """
+    filled = [(j, _clean(c)) for j, c in enumerate(cells) if _clean(c) not in _DASHES]
+    filled = [(j, c) for j, c in filled if not (j == 0 and _key(c) in _UNIT_ROW_LABELS)]
+    return bool(filled) and all(is_unit_text(c) for _, c in filled) and \
+        any(not is_no_unit_word(c) for _, c in filled)
+
+
+def with_unit_row(header: str, unit: str) -> str:
+    """The header a unit of a unit row stands for: ``汞`` and ``μg/kg`` → ``汞（μg/kg）``.
+
+    The header is kept as it is when the unit row adds nothing (a dash, 无量纲 under a unitless
+    column, the unit the header already states); a unit other than the header's own is added
+    too, so that the header reads as stating two units (an error that stops the file).
+
+    Examples
+    --------
+    >>> with_unit_row("汞", "μg/kg"), with_unit_row("pH", "无量纲"), with_unit_row("面积（亩）", "亩")
+    ('汞（μg/kg）', 'pH', '面积（亩）')
+    >>> with_unit_row("Cd (mg/kg)", "μg/kg")
+    'Cd (mg/kg) (μg/kg)'
+    """
+    u = _clean(unit)
+    if u in _DASHES:
+        return header
+    h = read_header(header)
+    spec = C.COLUMNS.get(h.canonical)
+    if spec is not None and h.error is None:
+        if is_no_unit_word(u) and (spec.unit in ("", "1") or spec.dtype not in ("float", "int")):
+            return header
+        if h.unit is not None and spec.unit not in ("", "1"):
+            try:
+                if unit_factor(u, spec.unit) == h.factor:
+                    return header
+            except UnitReadError:
+                pass
+    return f"{header}（{unit.strip()}）" if _CJK.search(header) else f"{header} ({unit.strip()})"
+
+
 def _split(s: str) -> list[tuple[str, list[str]]]:
     """Ways to split a cleaned header into a name and unit texts, most explicit first."""
     out = []
@@ -541,6 +654,13 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
             return _read(raw, canon, note=_message("val.header_no_unit_hint", header=header, column=canon,
                                                    unit=bare_unit, example=example))
         return _read(raw, canon, note=None if canon == raw else _header_read(raw, canon, avail_note))
+    if is_no_unit_word(unit):  # pH（无量纲）: agrees with a column without unit
+        if target in ("", "1"):
+            return _read(raw, canon, note=_header_read(raw, canon, _message("val.header_no_unit_word",
+                                                                            unit=repr(unit))))
+        return _read(raw, canon, unit=unit, error=_message("val.header_not_unit_of", header=header,
+                                                           unit=repr(unit), target=C.unit_display(target)),
+                     expected=expected)
     if target in ("", "1"):
         return _read(raw, canon, unit=unit, error=_message("val.header_unit_on_unitless", header=header,
                                                            column=canon, unit=repr(unit)),

@@ -335,6 +335,20 @@ def _cleanup_text(row) -> Message:
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
 
+def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
+    """The GB 15618 metals (Cd, Hg, As, Pb, Cr, Cu, Ni, Zn) without a total concentration for
+    each plot of ``P``, as text ('Hg/As'; '' when all eight were measured)."""
+    missing = np.zeros((n, len(C.METALS)), bool)
+    for j, m in enumerate(C.METALS):
+        col = C.metal_column(m)
+        missing[:, j] = np.isnan(P[col].to_numpy(float)) if col in P else True
+    code = missing.astype(np.int64) @ (1 << np.arange(len(C.METALS), dtype=np.int64))
+    uniq, inv = np.unique(code, return_inverse=True)  # one text per distinct set of metals
+    texts = np.array(["/".join(m.title() for j, m in enumerate(C.METALS) if (u >> j) & 1) for u in uniq.tolist()],
+                     dtype=object)
+    return texts[inv.reshape(-1)] if n else np.empty(0, dtype=object)
+
+
 def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
@@ -390,12 +404,16 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         safe = _frames.per_distinct(lambda x, m: Message() if np.isnan(x) else meets("rec.chance", x, m),
                                     p[sel], covered[sel])
         cls = b["soil_class"][sel]
+        unmeasured = (b["metals_unmeasured"][sel] if "metals_unmeasured" in b
+                      else np.full(int(sel.sum()), "", dtype=object))
         # on safe-utilisation land unchanged practice ranks first only when no measure the plan
-        # expects applies: the sentence says so instead of "no other option ranks higher"
+        # expects applies: the sentence says so instead of "no other option ranks higher"; on clean
+        # land with metals not measured, "every measured metal" names them
         code = np.where(cls == "priority_protection", "rec.baseline_clean",
                         np.where(cls == "safe_utilisation", "rec.baseline_no_measure", "rec.baseline"))
         msgs = np.empty(int(sel.sum()), dtype=object)
-        msgs[:] = [M(k, chance=c) for k, c in zip(code, safe, strict=True)]
+        msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
+                   else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
         body[sel] = msgs
         rest &= ~sel
     sel = kind == "phytoextraction"
@@ -497,6 +515,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
+    b["metals_unmeasured"] = _unmeasured_metals(P, n)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)

@@ -57,6 +57,7 @@ from agriremed.core.version import __version__
 from agriremed.io.readers import (InputFileError, header_row, mostly_common_chinese,
                                   sniff_separator, empty_lines_note, parquet_as_text, read_table,
                                   row_width_problem, encoding_note, separator_note, header_line_note,
+                                  apply_unit_row,
                                   unbalanced_quote_error)
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
@@ -585,6 +586,11 @@ class _DelimitedFile:
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
         header = [str(c).strip() for c in first[h][0]]
+        below = first[h + 1] if h + 1 < len(first) else None
+        header, units = apply_unit_row(self.name, header, below[0] if below else None, below[1] if below else 0)
+        self.skip = h + 1 if units is not None else h  # the last record above the data rows
+        if units is not None:
+            self.notes.append(units)
         self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
         self.header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
         self.trailing = [j for j, c in enumerate(self.header)
@@ -595,8 +601,8 @@ class _DelimitedFile:
         file-level check of quoted cells over several lines runs as they come."""
         width = len(self.header)
         for i, (rec, s, e, last) in enumerate(_records(self.p, self.enc, self.sep)):
-            if i <= self.h:
-                if i < self.h:
+            if i <= self.skip:
+                if i != self.h:
                     continue
                 if e > s:
                     self._multi(i, rec, s, e, last, width)

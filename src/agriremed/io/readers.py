@@ -34,13 +34,20 @@ import pandas as pd
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.geo import read_layer
-from agriremed.core.names import is_known_header
+from agriremed.core.names import is_known_header, unit_row, with_unit_row
 from agriremed.io.outputs import csv_text
 
-__all__ = ["InputFileError", "read_table", "NA_STRINGS", "write_csv", "decode_text", "excel_sheets"]
+__all__ = ["InputFileError", "read_table", "NA_STRINGS", "ND_STRINGS", "write_csv", "decode_text",
+           "excel_sheets"]
 
-#: Cell texts that mean "no value" (not measured).
+#: Cell texts that mean "no value" (not measured). In a metal column a non-empty one of them is
+#: read as not measured with a warning naming the cell, and ``nd`` is one of :data:`ND_STRINGS`.
 NA_STRINGS = ("", "na", "n/a", "nan", "null", "none", "-", "—", "--", "nd", "未测", "无")
+
+#: Cell texts (lower case, spaces removed) of a laboratory result "not detected": in a metal
+#: column they are rejected like ``<0.01`` (the detection limit is needed, never a blank).
+ND_STRINGS = ("nd", "n.d.", "n.d", "n/d", "notdetected", "未检出", "未检测出", "低于检出限", "检出限以下",
+              "<dl", "<lod", "bdl")
 
 _EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -153,6 +160,40 @@ def header_line_note(file_name: str, line: int, skipped: int) -> Note:
     return Note.of("io.header_line", file=file_name, line=int(line), skipped=int(skipped))
 
 
+def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
+                   line: int) -> tuple[list[str], Note | None]:
+    """The header with the units of a unit row under it, and the note that the row was read so.
+
+    Parameters
+    ----------
+    file_name : str
+        File name for the note.
+    header : list of str
+        The header's cells.
+    below : list of str or None
+        The record directly below the header (``None``: there is none).
+    line : int
+        File line (or spreadsheet row) of that record.
+
+    Returns
+    -------
+    header : list of str
+        Each header with its unit of the unit row, as if written in it (``汞`` and ``μg/kg`` →
+        ``汞（μg/kg）``, read by :func:`agriremed.core.names.read_header`); unchanged when
+        ``below`` is not a unit row (:func:`agriremed.core.names.unit_row`).
+    note : Note or None
+        ``io.unit_row`` when ``below`` is a unit row (the row is then not a data row).
+    """
+    if below is None:
+        return header, None
+    cells = [str(c).strip() for c in below]
+    if not unit_row(cells):
+        return header, None
+    cells = (cells + [""] * len(header))[:len(header)]
+    out = [with_unit_row(hd, u) if hd else hd for hd, u in zip(header, cells)]
+    return out, Note.of("io.unit_row", file=file_name, line=int(line))
+
+
 def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -> InputFileError:
     """The error of a quoted field opened on line ``start`` that runs to line ``end`` (the end of
     the file when ``at_end``)."""
@@ -174,6 +215,11 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     if h > 0:
         notes.append(header_line_note(name, starts[h], h))
     header = [str(c).strip() for c in records[h]]
+    header, units = apply_unit_row(name, header, records[h + 1] if h + 1 < len(records) else None,
+                                   starts[h + 1] if h + 1 < len(records) else 0)
+    if units is not None:
+        notes.append(units)
+    first_data = h + 2 if units is not None else h + 1
     for i, s, e in multi:  # quoted cells running over several lines
         if i < h:
             continue
@@ -184,7 +230,7 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     header = [c if c else f"unnamed_{i + 1}" for i, c in enumerate(header)]
     width = len(header)
     rows, lines, empty, problems = [], [], [], []
-    for i in range(h + 1, len(records)):
+    for i in range(first_data, len(records)):
         rec = [str(c).strip() for c in records[i]]
         if not any(rec):
             empty.append(starts[i])

@@ -16,6 +16,7 @@ as a warning. Every check is vectorised over rows.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,10 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
-from agriremed.io.readers import NA_STRINGS, read_table
-from agriremed.core.names import (BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES,
-                                  RICE_TYPE_ALIASES, normalise_header, read_header, required_hint)
+from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
+                                  RICE_TYPE_ALIASES, UnitReadError, header_key, normalise_header, read_header,
+                                  required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -350,6 +352,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw, attrs, notes = _read_raw(data, sheet)
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
+    area_units = _area_unit_column(raw, mapping, header_notes)
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -358,7 +361,10 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 else np.full(n, "", dtype=object))
     col = Collector(n, plot_ids)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
-    metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n)
+    metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
+                                 used=[mapping[area_units]] if area_units else [])
+    if area_units and "area_ha" not in dups:
+        factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
@@ -403,6 +409,43 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
+def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
+    """The column giving the area's unit row by row (``面积`` with ``面积单位``), when the area
+    header states no unit; its header note then says where the units come from."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).unit is not None:
+        return None
+    units = [c for c, v in mapping.items() if v not in C.COLUMNS and header_key(c) in AREA_UNIT_HEADERS]
+    if len(units) != 1:
+        return None
+    note = Message.of("val.area_unit_column", header=repr(area[0]), units=repr(units[0]))
+    header_notes[:] = [(c, o, note if c == "area_ha" else m) for c, o, m in header_notes]
+    if not any(c == "area_ha" for c, _, _ in header_notes):
+        header_notes.append(("area_ha", area[0], note))
+    return units[0]
+
+
+def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> np.ndarray:
+    """Factor to ha of every row from its unit in ``unit_col`` (亩, 公顷, ha, mu, 平方米 …); a row
+    with an area but a blank or unknown unit is rejected (factor NaN)."""
+    area_col = next(c for c, v in mapping.items() if v == "area_ha")
+    units = as_text(raw[unit_col])
+    codes, uniques = pd.factorize(units.to_numpy(object))
+    per = np.full(len(uniques), np.nan)
+    for i, u in enumerate(uniques.tolist()):
+        try:
+            per[i] = unit_factor(u, "ha") if u else np.nan
+        except UnitReadError:
+            pass
+    factor = per[codes] if len(uniques) else np.full(len(units), np.nan)
+    has_area = ~as_text(raw[area_col]).str.lower().isin(NA_STRINGS).to_numpy(bool)
+    bad = has_area & np.isnan(factor)
+    col.add(bad, "area_ha", units.to_numpy(object), "error",
+            Message.of("val.area_unit_unknown", units=repr(unit_col)),
+            Message.of("exp.area_unit"))
+    return factor
+
+
 def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[str, str], n: int) -> None:
     """Reject the rows the reader could not read as they stand, with the reader's problem only."""
     for rp in row_problems:
@@ -421,7 +464,7 @@ def _as_message(item: dict, key: str):
 
 
 def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_errors, dups: list[str],
-                n: int) -> list[str]:
+                n: int, used=()) -> list[str]:
     """File-level checks (headers, duplicate, required, recommended and unknown columns, rows,
     metal columns); every row is rejected when one of them is an error. Returns the metals
     with a column."""
@@ -447,7 +490,7 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
         if r not in canon_cols:
             col.add_file(r, "warning", Message.of("val.missing_recommended", column=r),
                          Message.of("exp.description", column=r))
-    unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1]
+    unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1 and c not in used]
     for u in unknown:
         col.add_file(u, "warning", Message.of("val.unused_column"), "")
 
@@ -535,6 +578,16 @@ class _Numbers:
     th_amb: np.ndarray
     th_read: np.ndarray
     comma_read: bool = False
+    #: metal cells holding a word for "not measured" (``-``, ``无``, ``未测``): read as blank, reported
+    na_word: np.ndarray | None = None
+    #: cells with full-width characters read as numbers after NFKC normalisation
+    wide_read: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.na_word is None:
+            self.na_word = np.zeros(len(self.blank), bool)
+        if self.wide_read is None:
+            self.wide_read = np.zeros(len(self.blank), bool)
 
 
 def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool]) -> _Numbers:
@@ -548,7 +601,24 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         return _Numbers(text=_lazy_text(s), blank=np.isnan(values), num=values.copy(), bad_text=none,
                         decimal_comma=none, below_dl=none, th_amb=none, th_read=none)
     text, blank = _cell_text(s, canon)
+    shown = text  # the cells as typed, for the problems
     num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
+    maybe = ~blank & np.isnan(num)
+    wide = np.zeros(n, bool)
+    if maybe.any():
+        wide[maybe] = _full_width(text[maybe])
+    if wide.any():  # '５．６', '－0.3': read after NFKC normalisation, reported per cell
+        text = text.where(~wide, text.map(_nfkc))
+        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+    na_word = np.zeros(n, bool)
+    nd = np.zeros(n, bool)
+    if C.COLUMNS[canon].group == "metal" and (maybe.any() or (blank & text.ne("").to_numpy(bool)).any()):
+        # 'ND', '未检出': the detection limit is needed; '-', '无': not measured, reported
+        nd = text.str.lower().str.replace(r"\s+", "", regex=True).isin(ND_STRINGS).to_numpy(bool)
+        blank = blank & ~nd
+        na_word = blank & text.ne("").to_numpy(bool)
+    if wide.any() or nd.any():
+        num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
     maybe_comma = ~blank & np.isnan(num)
     th_read, th_amb = _thousands(text, blank, comma_decimals, marks)
     comma_read = False
@@ -576,8 +646,30 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
     below_dl = np.zeros(n, bool)
     if bad_text.any():
         below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
+    below_dl |= nd
+    if wide.any():
+        text = text.where(~wide, shown)
     return _Numbers(text=text, blank=blank, num=num, bad_text=bad_text, decimal_comma=decimal_comma,
-                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read)
+                    below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read, na_word=na_word,
+                    wide_read=wide & ~np.isnan(num))
+
+
+def _full_width(text: pd.Series) -> np.ndarray:
+    """Cells holding full-width (全角) characters or a minus sign that NFKC normalisation changes."""
+    if not text.str.contains(r"[^\x00-\x7f]", regex=True).any():
+        return np.zeros(len(text), bool)
+    return (text.map(_nfkc) != text).to_numpy(bool)
+
+
+def _nfkc(t: str) -> str:
+    """A cell's text after NFKC normalisation (full-width digits, point, comma, minus → ASCII) and
+    with the minus sign U+2212 as '-'."""
+    return unicodedata.normalize("NFKC", t).replace("\u2212", "-").strip()
+
+
+#: A number with a unit or label typed in the same cell ('8.0亩', 'pH5.6', '0.3 mg/kg').
+_NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\d+)?\s*"
+                     r"(?P<suf>[^\d\s.,][^\d]*?)?\s*$")
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float) -> np.ndarray:
@@ -595,8 +687,21 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
             Message.of("exp.thousands"))
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
-    col.add(bad_text & ~decimal_comma & ~below_dl & ~th_amb, canon, text, sev,
-            Message.of("val.not_number", tail=tail), expected)
+    rest = bad_text & ~decimal_comma & ~below_dl & ~th_amb
+    with_text = np.zeros(len(rest), bool)
+    extra = np.full(len(rest), "", dtype=object)
+    if rest.any():  # '8.0亩', 'pH5.6': the unit or label is named in the message
+        parts = text[rest].map(_nfkc).str.extract(_NUMBER_WITH_TEXT)
+        words = (parts["pre"].fillna("") + " " + parts["suf"].fillna("")).str.strip()
+        hit = words.str.contains(r"[A-Za-z%°µμ\u4e00-\u9fff/]", regex=True).to_numpy(bool)
+        idx = np.flatnonzero(rest)
+        with_text[idx[hit]] = True
+        extra[idx[hit]] = words.to_numpy(object)[hit]
+    col.add(with_text, canon, text, sev,
+            lambda idx: [Message.of("val.number_with_text", text=repr(e), tail=tail) for e in extra[idx]], expected)
+    col.add(rest & ~with_text, canon, text, sev, Message.of("val.not_number", tail=tail), expected)
+    col.add(cells.wide_read, canon, text, "warning", Message.of("val.full_width_read"), expected)
+    col.add(cells.na_word, canon, text, "warning", Message.of("val.na_word_metal"), expected)
     num = cells.num * factor
     below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
     _check_typical(col, canon, spec, text, num, below, above)
@@ -655,7 +760,9 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     mapped = low.map(LAND_USE_ALIASES)
     unknown_lu = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
-    col.add(unknown_lu, canon, text, "error", Message.of("val.unknown_land_use"), expected)
+    not_modelled = unknown_lu & low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)
+    col.add(not_modelled, canon, text, "error", Message.of("val.land_use_not_modelled"), expected)
+    col.add(unknown_lu & ~not_modelled, canon, text, "error", Message.of("val.unknown_land_use"), expected)
     respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)

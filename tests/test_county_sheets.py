@@ -1,0 +1,116 @@
+"""County field sheets as extension officers send them: lab words for 'not detected' and
+'not measured', a unit row under the header, 无量纲 pH headers, common Chinese headers and
+land-use words, full-width digits, and an area with a separate unit column."""
+
+from pathlib import Path
+
+import pytest
+
+import agriremed
+from agriremed.core.messages import text_of
+
+_HEAD = "plot_id,land_use,crop,area_ha,ph,cd_mg_kg,hg_mg_kg,pb_mg_kg\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "plots.csv", encoding: str = "utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_clean_plot_with_an_unmeasured_metal_names_it(tmp_path):
+    """'-' under Cd: the plot is kept without Cd, the cell is reported, and the summary says
+    'every measured metal' and names the metals not measured (never 'every screening value')."""
+    p = _write(tmp_path, _HEAD + "A,paddy,rice,0.5,6.8,-,0.1,30\n")
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    warn = plan.problems.loc[plan.problems["column"].eq("cd_mg_kg")]
+    assert warn["severity"].tolist() == ["warning"] and warn["value"].tolist() == ["-"]
+    rec = plan.summary.loc[0, "recommendation"]
+    assert plan.summary.loc[0, "soil_class"] == "priority_protection"
+    assert "every measured metal (Cd/As/Cr/Cu/Ni/Zn not measured)" in rec
+    assert "every GB 15618 screening value" not in rec
+    zh = text_of(plan.summary.loc[0, "recommendation_msg"], "zh")
+    assert "已测定的重金属" in zh and "Cd/As/Cr/Cu/Ni/Zn未测定" in zh
+
+
+def test_clean_plot_with_all_eight_metals_keeps_the_plain_sentence(tmp_path):
+    p = _write(tmp_path, "plot_id,land_use,crop,area_ha,ph,cd_mg_kg,hg_mg_kg,as_mg_kg,pb_mg_kg,cr_mg_kg,"
+                         "cu_mg_kg,ni_mg_kg,zn_mg_kg\nA,paddy,rice,0.5,7.2,0.05,0.1,10,30,50,20,20,60\n")
+    rec = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).summary.loc[0, "recommendation"]
+    assert rec.startswith("Continue current practice")
+    assert "every GB 15618 screening value" in rec and "not measured" not in rec
+
+
+@pytest.mark.parametrize("word", ["ND", "nd", "N.D.", "未检出", "未检测出", "低于检出限", "<0.01"])
+def test_not_detected_spellings_are_one_rejection(tmp_path, word):
+    p = _write(tmp_path, _HEAD + f"A,paddy,rice,0.5,6.8,{word},0.1,30\n")
+    v = agriremed.validate_plots(p)
+    err = v.errors
+    assert err["input_row"].tolist() == [1] and err["column"].tolist() == ["cd_mg_kg"]
+    assert err["value"].tolist() == [word] and err["problem"].str.startswith("below the detection limit").all()
+    assert "line 2" in v.messages()[-1]
+    assert len(v.plots) + len(v.rejected) == v.n_input == 1
+
+
+_UNIT_ROW_SHEET = ("县级土壤调查 2025\n"
+                   "地块编号,土地利用类型,作物,面积,pH,有机质,镉,汞\n"
+                   ",,,亩,无量纲,g/kg,mg/kg,μg/kg\n"
+                   "A,水田,水稻,7.5,5.4,31,0.8,150\n"
+                   "\n"
+                   "B,旱地,小麦,15,7.9,18,abc,90\n"
+                   "C,旱地,小麦,3,7.9,18,0.5,310\n")
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1, 2])
+def test_unit_row_read_whole_and_in_chunks(tmp_path, chunk_size):
+    """A unit row under the header (below a title line): μg/kg Hg and 亩 are converted, the
+    row is no plot, and input rows and file lines of the data rows stay right, read whole or
+    chunk by chunk."""
+    from agriremed.engine.stream import validate_stream
+
+    p = _write(tmp_path, _UNIT_ROW_SHEET)
+    v = agriremed.validate_plots(p) if chunk_size is None else \
+        validate_stream(p, chunk_size=chunk_size, keep_plots=10)
+    assert v.n_input == 3 and len(v.plots) + len(v.rejected) == 3
+    assert v.plots["plot_id"].tolist() == ["A", "C"]
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.15, 0.31])
+    assert v.plots["area_ha"].tolist() == pytest.approx([0.5, 0.2])
+    assert v.plots["som_pct"].tolist() == pytest.approx([3.1, 1.8])
+    assert v.plots["line"].tolist() == [4, 7] and v.plots["input_row"].tolist() == [1, 3]
+    err = v.errors
+    assert (err["input_row"].tolist(), err["line"].tolist(), err["column"].tolist()) == ([2], [6], ["cd_mg_kg"])
+    assert any("line 3 read as the units of the columns above" in n for n in v.notes), v.notes
+    assert any("header found on line 2" in n for n in v.notes), v.notes
+
+
+@pytest.mark.parametrize("header", ["pH（无量纲）", "pH(无量纲)", "pH（无单位）", "pH (dimensionless)", "土壤pH（无量纲）"])
+def test_ph_header_stating_no_unit_is_read(tmp_path, header):
+    p = _write(tmp_path, f"plot_id,land_use,crop,area_ha,{header},cd_mg_kg\nA,paddy,rice,0.5,5.6,0.3\n")
+    v = agriremed.validate_plots(p)
+    assert v.errors.empty, v.messages()
+    assert v.plots["ph"].tolist() == [5.6]
+
+
+def test_grassland_rejection_lists_the_classes_in_chinese(tmp_path):
+    p = _write(tmp_path, "plot_id,land_use,crop,area_ha,ph,cd_mg_kg\nA,草地,none,1,6.5,3\n")
+    v = agriremed.validate_plots(p)
+    zh = text_of(v.rejected.loc[0, "reasons_msg"], "zh")
+    assert "草地、林地" in zh and "水田（paddy）、旱地（upland）、果园（orchard）、菜地（vegetable）" in zh
+    assert "边际土地（marginal" in zh
+
+
+def test_gbk_sheet_with_plot_code_and_area_unit_column(tmp_path):
+    """A GBK sheet headed 地块编码, with 面积 + 面积单位 (亩 and 公顷 mixed) and 是否永久基本农田:
+    every plot read, the area of each row in its own unit, the basic-farmland flag read."""
+    text = ("地块编码,乡镇,pH值,镉(mg/kg),种植作物,面积,面积单位,是否永久基本农田,土地利用类型\n"
+            "HJ-01,大才乡,6.5,0.55,水稻,12,亩,是,水田\n"
+            "HJ-02,大才乡,6.2,1.2,水稻,0.8,公顷,是,水田\n"
+            "HJ-03,洛阳镇,7.6,0.9,玉米,25,亩,否,旱地\n")
+    p = _write(tmp_path, text, encoding="gbk")
+    v = agriremed.validate_plots(p)
+    assert v.errors.empty, v.messages()
+    assert v.plots["plot_id"].tolist() == ["HJ-01", "HJ-02", "HJ-03"]
+    assert v.plots["area_ha"].tolist() == pytest.approx([0.8, 0.8, 25 / 15])
+    assert v.plots["basic_farmland"].tolist() == ["yes", "yes", "no"]
+    assert not v.problems["problem"].str.contains("ha assumed").any()
+    assert not v.problems["problem"].str.contains("column not used").any()
