@@ -890,11 +890,13 @@ def _covered_metals(limits: tuple, codes: np.ndarray, n_plots: int) -> np.ndarra
     the rows with a limit and a prediction."""
     lim, fw50, se, metal = limits
     ok = np.isfinite(lim) & np.isfinite(fw50) & np.isfinite(se)
-    order = {m: i for i, m in enumerate(C.METALS)}
-    found = [set() for _ in range(n_plots)]
-    for c, m in zip(codes[ok], metal[ok], strict=True):
-        found[c].add(m)
-    return np.array(["+".join(sorted(f, key=lambda m: order.get(m, len(order)))) for f in found], dtype=object)
+    names = list(C.METALS) + sorted({m for m in metal[ok].tolist() if m not in C.METALS})
+    bit = {m: 1 << i for i, m in enumerate(names)}
+    mask = np.zeros(n_plots, np.int64)
+    np.bitwise_or.at(mask, codes[ok], np.array([bit[m] for m in metal[ok].tolist()], np.int64))
+    uniq, inv = np.unique(mask, return_inverse=True)  # a few distinct sets of metals
+    text = np.array(["+".join(m for m in names if u & bit[m]) for u in uniq.tolist()], dtype=object)
+    return text[inv.ravel()] if n_plots else np.zeros(0, dtype=object)
 
 
 def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
