@@ -361,6 +361,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 else np.full(n, "", dtype=object))
     col = Collector(n, plot_ids)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
+    _report_total_rows(col, plot_ids)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[area_units]] if area_units else [])
     if area_units and "area_ha" not in dups:
@@ -455,6 +456,23 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
         one[rp["row"]] = True
         col.add(one, mapping.get(rp["column"], rp["column"]), np.full(n, rp["value"], dtype=object), "error",
                 _as_message(rp, "problem"), _as_message(rp, "expected"), force=True)
+
+
+#: Plot ids that label a total or summary row of a county sheet (合计 …), compared lower-case.
+TOTAL_LABELS = frozenset({"合计", "小计", "总计", "累计", "汇总", "平均", "平均值", "均值", "total", "totals",
+                          "subtotal", "sum", "average", "mean"})
+
+
+def _report_total_rows(col: Collector, plot_ids: np.ndarray) -> None:
+    """Reject a total or summary row (its plot id is 合计, 小计, total … :data:`TOTAL_LABELS`)
+    with that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
+    ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
+                    for v in plot_ids], dtype=object)
+    total = np.isin(ids, list(TOTAL_LABELS)) & ~col.unreadable
+    if total.any():
+        col.add(total, "plot_id", plot_ids, "error", Message.of("val.total_row"), Message.of("exp.plot_row"),
+                force=True)
+        col.unreadable |= total
 
 
 def _as_message(item: dict, key: str):
