@@ -114,3 +114,46 @@ def test_gbk_sheet_with_plot_code_and_area_unit_column(tmp_path):
     assert v.plots["basic_farmland"].tolist() == ["yes", "yes", "no"]
     assert not v.problems["problem"].str.contains("ha assumed").any()
     assert not v.problems["problem"].str.contains("column not used").any()
+
+
+_BRACKETED_UNITS = ("样点编号,pH,镉,汞,面积,作物,土地利用类型\n"
+                    "\n"
+                    "单位：,(无量纲),（mg/kg）,[μg/kg],(亩),,\n"
+                    "T1,6.0,0.5,150,8,水稻,水田\n"
+                    "T2,7.8,0.7,90,12,玉米,旱地\n")
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1])
+def test_unit_row_with_brackets_after_a_blank_line(tmp_path, chunk_size):
+    """Units written in brackets or after 单位：, below a blank line, are the units of the columns
+    above: Hg 150 μg/kg is 0.15 mg/kg and 8 亩 is 0.533 ha (not 150 mg/kg and 8 ha)."""
+    from agriremed.engine.stream import validate_stream
+
+    p = _write(tmp_path, _BRACKETED_UNITS)
+    v = agriremed.validate_plots(p) if chunk_size is None else \
+        validate_stream(p, chunk_size=chunk_size, keep_plots=10)
+    assert len(v.plots) == 2 and len(v.rejected) == 0
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.15, 0.09])
+    assert v.plots["area_ha"].tolist() == pytest.approx([8 / 15, 12 / 15])
+    assert v.plots["line"].tolist() == [4, 5]
+
+
+def test_unit_row_naming_its_own_column_is_read(tmp_path):
+    p = _write(tmp_path, "样点编号,pH,镉,面积,作物,土地利用类型\n,pH,mg/kg,mu,,\nT1,6.0,0.5,8,水稻,水田\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["area_ha"].tolist() == pytest.approx([8 / 15])
+
+
+@pytest.mark.parametrize("row, words", [
+    (",无量纲,mg/kg,mg/kg,,亩,\n", ["'亩'", "'作物'", "shifted"]),      # 亩 one column to the right
+    (",无量纲,mg/kg,ug/kgx,亩,,\n", ["'ug/kgx' is not a unit"]),           # a unit row with an unreadable cell
+])
+def test_unit_row_that_cannot_be_read_stops_the_file(tmp_path, row, words):
+    """A unit row that is shifted or has a cell that is no unit stops the file with its line,
+    instead of being planned with assumed units (mg/kg, ha)."""
+    from agriremed.core.inputs import InputFileError
+
+    p = _write(tmp_path, "样点编号,pH,镉,砷,面积,作物,土地利用类型\n" + row + "T1,5.5,0.5,10,3,水稻,水田\n")
+    with pytest.raises(InputFileError) as e:
+        agriremed.validate_plots(p)
+    assert "line 2" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)

@@ -44,6 +44,8 @@ __all__ = [
     "is_known_header",
     "is_unit_text",
     "unit_row",
+    "unit_cell",
+    "unit_like_share",
     "with_unit_row",
     "is_no_unit_word",
     "unit_factor",
@@ -416,21 +418,58 @@ def is_unit_text(text: str) -> bool:
     return False
 
 
-def unit_row(cells: list[str]) -> bool:
-    """True when a row below the header holds units only: every filled cell a unit (or a dash, or
-    a label 单位 in the first cell) and at least one of them a real unit.
+_UNIT_CELL_WRAP = re.compile(r"^(?:单位|计量单位|unit|units)?\s*[:：]?\s*[(（\[【]\s*(.*?)\s*[)）\]】]$|"
+                             r"^(?:单位|计量单位|unit|units)\s*[:：]\s*(.*)$", re.IGNORECASE)
+
+
+def unit_cell(cell: str, header: str = "") -> str:
+    """The unit a cell of a unit row states: brackets and a 单位： label removed (``（mg/kg）``,
+    ``[亩]``, ``单位：mg/kg`` → the unit); ``''`` for a dash or for the column's own name written
+    under it (``pH`` under ``pH``).
+
+    Examples
+    --------
+    >>> unit_cell("（μg/kg）"), unit_cell("单位：亩"), unit_cell("pH", "pH"), unit_cell("-")
+    ('μg/kg', '亩', '', '')
+    """
+    c = _clean(cell)
+    m = _UNIT_CELL_WRAP.match(c)
+    if m:
+        c = _clean(m.group(1) if m.group(1) is not None else m.group(2))
+    if c in _DASHES or (header and _key(c) == _key(_clean(header))):
+        return ""
+    return c
+
+
+def unit_row(cells: list[str], header: list[str] | None = None) -> bool:
+    """True when a row below the header holds units only: every filled cell a unit (or a dash,
+    the column's own name, or a label 单位 in the first cell; brackets around a unit allowed) and
+    at least one of them a real unit.
 
     Examples
     --------
     >>> unit_row(["", "无量纲", "g/kg", "mg/kg", "μg/kg", "亩"])
     True
+    >>> unit_row(["", "(无量纲)", "（mg/kg）", "[亩]"]), unit_row(["", "pH", "mg/kg"], ["id", "pH", "镉"])
+    (True, True)
     >>> unit_row(["A-1", "水田", "5.6", "0.3"])
     False
     """
-    filled = [(j, _clean(c)) for j, c in enumerate(cells) if _clean(c) not in _DASHES]
-    filled = [(j, c) for j, c in filled if not (j == 0 and _key(c) in _UNIT_ROW_LABELS)]
+    header = list(header or [])
+    filled = [(j, unit_cell(c, header[j] if j < len(header) else "")) for j, c in enumerate(cells)]
+    filled = [(j, c) for j, c in filled if c and not (j == 0 and _key(c) in _UNIT_ROW_LABELS)]
     return bool(filled) and all(is_unit_text(c) for _, c in filled) and \
         any(not is_no_unit_word(c) for _, c in filled)
+
+
+def unit_like_share(cells: list[str]) -> tuple[int, int, str]:
+    """How many filled cells of a row read as units, how many are filled, and the first that
+    does not (to tell a unit row with an unreadable cell from a data row)."""
+    filled = [unit_cell(c) for c in cells]
+    filled = [c for c in filled if c]
+    units = [c for c in filled if is_unit_text(c) and not re.fullmatch(r"[-+]?[\d.,]+", c)]
+    other = next((c for c in filled if not is_unit_text(c)), "")
+    return len(units), len(filled), other
 
 
 def with_unit_row(header: str, unit: str) -> str:
@@ -447,8 +486,8 @@ def with_unit_row(header: str, unit: str) -> str:
     >>> with_unit_row("Cd (mg/kg)", "μg/kg")
     'Cd (mg/kg) (μg/kg)'
     """
-    u = _clean(unit)
-    if u in _DASHES:
+    u = unit_cell(unit, header)
+    if not u:
         return header
     h = read_header(header)
     spec = C.COLUMNS.get(h.canonical)
@@ -461,7 +500,7 @@ def with_unit_row(header: str, unit: str) -> str:
                     return header
             except UnitReadError:
                 pass
-    return f"{header}（{unit.strip()}）" if _CJK.search(header) else f"{header} ({unit.strip()})"
+    return f"{header}（{u}）" if _CJK.search(header) else f"{header} ({u})"
 
 
 def _split(s: str) -> list[tuple[str, list[str]]]:

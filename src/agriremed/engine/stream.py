@@ -586,9 +586,12 @@ class _DelimitedFile:
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
         header = [str(c).strip() for c in first[h][0]]
-        below = first[h + 1] if h + 1 < len(first) else None
+        u = h + 1  # the first filled record under the header: a unit row may follow blank lines
+        while u < len(first) - 1 and not any(str(c).strip() for c in first[u][0]):
+            u += 1
+        below = first[u] if u < len(first) else None
         header, units = apply_unit_row(self.name, header, below[0] if below else None, below[1] if below else 0)
-        self.skip = h + 1 if units is not None else h  # the last record above the data rows
+        self.skip = u if units is not None else h  # the last record above the data rows
         if units is not None:
             self.notes.append(units)
         self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)

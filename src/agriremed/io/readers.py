@@ -34,7 +34,9 @@ import pandas as pd
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.geo import read_layer
-from agriremed.core.names import is_known_header, unit_row, with_unit_row
+from agriremed.core import columns as C
+from agriremed.core.names import (is_known_header, is_no_unit_word, read_header, unit_cell, unit_like_share,
+                                   unit_row, with_unit_row)
 from agriremed.io.outputs import csv_text
 
 __all__ = ["InputFileError", "read_table", "NA_STRINGS", "ND_STRINGS", "write_csv", "decode_text",
@@ -187,9 +189,21 @@ def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
     if below is None:
         return header, None
     cells = [str(c).strip() for c in below]
-    if not unit_row(cells):
+    if not unit_row(cells, header):
+        units, filled, other = unit_like_share(cells)
+        if units >= 2 and 2 * units >= filled:  # a unit row with a cell that is no unit: not a plot either
+            raise InputFileError.of("io.unit_row_unread", file=file_name, line=int(line), cell=other)
         return header, None
     cells = (cells + [""] * len(header))[:len(header)]
+    for j, (hd, u) in enumerate(zip(header, cells)):
+        unit = unit_cell(u, hd)
+        h = read_header(hd) if hd else None
+        spec = C.COLUMNS.get(h.canonical) if h is not None and h.canonical else None
+        takes_unit = spec is not None and spec.dtype in ("float", "int")
+        label = j == 0 and unit.rstrip(":：").lower() in ("单位", "计量单位", "unit", "units")
+        if unit and not label and not is_no_unit_word(unit) and not takes_unit:  # e.g. 亩 under 作物: shifted
+            raise InputFileError.of("io.unit_row_misplaced", file=file_name, line=int(line), unit=unit,
+                                    column=hd or f"column {j + 1}")
     out = [with_unit_row(hd, u) if hd else hd for hd, u in zip(header, cells)]
     return out, Note.of("io.unit_row", file=file_name, line=int(line))
 
@@ -215,11 +229,14 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     if h > 0:
         notes.append(header_line_note(name, starts[h], h))
     header = [str(c).strip() for c in records[h]]
-    header, units = apply_unit_row(name, header, records[h + 1] if h + 1 < len(records) else None,
-                                   starts[h + 1] if h + 1 < len(records) else 0)
+    u = h + 1  # the first filled record under the header: a unit row may follow blank lines
+    while u < len(records) - 1 and not any(str(c).strip() for c in records[u]):
+        u += 1
+    header, units = apply_unit_row(name, header, records[u] if u < len(records) else None,
+                                   starts[u] if u < len(records) else 0)
     if units is not None:
         notes.append(units)
-    first_data = h + 2 if units is not None else h + 1
+    first_data = u + 1 if units is not None else h + 1
     for i, s, e in multi:  # quoted cells running over several lines
         if i < h:
             continue
