@@ -491,10 +491,16 @@ def test_clean_land_says_nothing_to_clean_up():
     # priority-protection plots (below every screening value): no "metals stay in the soil" in the
     # sentence, and "How long" says there is nothing to clean up
     df = make_plots(2, plot_id=["RICE", "IDLE"], land_use=["paddy", "upland"], crop=["rice", "none"],
-                    ph=[6.8, 7.8], cd_mg_kg=0.2, region="Hunan/Changsha")
+                    ph=[6.8, 7.8], cd_mg_kg=0.2, hg_mg_kg=0.1, as_mg_kg=10.0, pb_mg_kg=30.0, cr_mg_kg=60.0,
+                    cu_mg_kg=20.0, ni_mg_kg=20.0, zn_mg_kg=80.0, region="Hunan/Changsha")
     s = agriremed.plan(df, Scenario(mc_draws=0), progress=False).summary.set_index("plot_id")
     assert (s["soil_class"] == "priority_protection").all()
     for pid in ("RICE", "IDLE"):
         assert "metals stay in the soil" not in s.loc[pid, "recommendation"]
         assert s.loc[pid, "duration_text"] == "nothing to clean up: the soil is at or below every screening value"
         assert messages.render(s.loc[pid, "duration_text_msg"], "zh") == "无需修复：土壤各重金属含量均不超过筛选值"
+    # with metals not measured, it says which (the grain is then tested for those with a food limit)
+    one = agriremed.plan(make_plots(1, land_use="paddy", crop="rice", ph=6.8, cd_mg_kg=0.2, region="Hunan"),
+                         Scenario(mc_draws=0), progress=False).summary.iloc[0]
+    assert one["duration_text"] == "nothing to clean up in the measured metals (Hg/As/Pb/Cr/Cu/Ni/Zn not measured)"
+    assert "tested for Cd/Hg/As/Pb/Cr," in one["monitoring"]

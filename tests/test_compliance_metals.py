@@ -42,11 +42,12 @@ def test_sentence_names_the_metals_the_probability_covers(plan):
 
 def test_harvest_is_tested_for_the_predicted_metals_too(plan):
     s = plan.summary.set_index("plot_id")
-    # the As paddy's grain is predicted to fail on Cd: the harvest is tested for Cd as well as As
+    # the As paddy's grain is predicted to fail on Cd: the harvest is tested for Cd as well as As (and for
+    # Pb and Cr, not measured in its soil, which GB 2762 limits in rice)
     p = plan.table.set_index(["plot_id", "option_id"]).loc[("AS", "do_nothing"), "crop_compliance_prob"]
     assert p < 0.9
     tested = s.loc["AS", "monitoring"].split("tested for ")[1].split(",")[0]
-    assert set(tested.split("/")) == {"As", "Cd"}
+    assert set(tested.split("/")) == {"As", "Cd", "Pb", "Cr"}
     assert "tested for Hg/Cd" in s.loc["HG", "monitoring"]
     assert np.isfinite(s.loc["HG", "current_crop_compliance_prob"])
 

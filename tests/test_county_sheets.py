@@ -30,7 +30,7 @@ def test_clean_plot_with_an_unmeasured_metal_names_it(tmp_path):
     assert "every measured metal (Cd/As/Cr/Cu/Ni/Zn not measured)" in rec
     assert "every GB 15618 screening value" not in rec
     zh = text_of(plan.summary.loc[0, "recommendation_msg"], "zh")
-    assert "已测定的重金属" in zh and "Cd/As/Cr/Cu/Ni/Zn未测定" in zh
+    assert "已测定的重金属" in zh and "镉、砷、铬、铜、镍、锌未测定" in zh
 
 
 def test_clean_plot_with_all_eight_metals_keeps_the_plain_sentence(tmp_path):

@@ -337,14 +337,14 @@ def _cleanup_text(row) -> Message:
 
 def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
     """The GB 15618 metals (Cd, Hg, As, Pb, Cr, Cu, Ni, Zn) without a total concentration for
-    each plot of ``P``, as text ('Hg/As'; '' when all eight were measured)."""
+    each plot of ``P``, as '+'-joined codes ('hg+as'; '' when all eight were measured)."""
     missing = np.zeros((n, len(C.METALS)), bool)
     for j, m in enumerate(C.METALS):
         col = C.metal_column(m)
         missing[:, j] = np.isnan(P[col].to_numpy(float)) if col in P else True
     code = missing.astype(np.int64) @ (1 << np.arange(len(C.METALS), dtype=np.int64))
     uniq, inv = np.unique(code, return_inverse=True)  # one text per distinct set of metals
-    texts = np.array(["/".join(m.title() for j, m in enumerate(C.METALS) if (u >> j) & 1) for u in uniq.tolist()],
+    texts = np.array(["+".join(m for j, m in enumerate(C.METALS) if (u >> j) & 1) for u in uniq.tolist()],
                      dtype=object)
     return texts[inv.reshape(-1)] if n else np.empty(0, dtype=object)
 
@@ -409,8 +409,11 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         # on safe-utilisation land unchanged practice ranks first only when no measure the plan
         # expects applies: the sentence says so instead of "no other option ranks higher"; on clean
         # land with metals not measured, "every measured metal" names them
+        food = _frames.obj(b["food_crop"])[sel] if "food_crop" in b else np.full(int(sel.sum()), None)
+        grows_food = np.array([isinstance(f, str) and f not in ("", "none") for f in food], bool)
         code = np.where(cls == "priority_protection", "rec.baseline_clean",
-                        np.where(cls == "safe_utilisation", "rec.baseline_no_measure", "rec.baseline"))
+                        np.where((cls == "safe_utilisation") & grows_food, "rec.baseline_no_measure",
+                                 "rec.baseline"))
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
@@ -515,7 +518,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
-    b["metals_unmeasured"] = _unmeasured_metals(P, n)
+    b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
@@ -524,7 +527,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
-    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class")
+    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                       for c in keys}), table, tables or load_tables(), std, H)

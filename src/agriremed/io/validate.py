@@ -419,6 +419,15 @@ def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: 
     units = [c for c, v in mapping.items() if v not in C.COLUMNS and header_key(c) in AREA_UNIT_HEADERS]
     if len(units) != 1:
         return None
+    if not any(w in header_key(units[0]) for w in ("面积", "area")):
+        # a column named only 单位/unit may hold other units (mg/kg) or names: it is the area's unit
+        # column only when every filled cell is an area unit
+        vals = [v for v in pd.unique(as_text(raw[units[0]]).to_numpy(object)) if v]
+        try:
+            if not vals or not all(unit_factor(v, "ha") > 0 for v in vals):
+                return None
+        except UnitReadError:
+            return None
     note = Message.of("val.area_unit_column", header=repr(area[0]), units=repr(units[0]))
     header_notes[:] = [(c, o, note if c == "area_ha" else m) for c, o, m in header_notes]
     if not any(c == "area_ha" for c, _, _ in header_notes):

@@ -501,9 +501,14 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     targets = col("target_metals", "")
     targets = np.where(pd.isna(targets), "", targets)
     dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets)
+    unmeasured = _frames.obj(summary["metals_unmeasured"]) if "metals_unmeasured" in summary \
+        else np.full(n, "", dtype=object)
+    unmeasured = np.where(pd.isna(unmeasured), "", unmeasured).astype(object)
     if "soil_class" in summary:  # land below every screening value has nothing to clean up
         clean = _frames.obj(summary["soil_class"]) == "priority_protection"
-        dur_msg[clean] = messages.Message.of("dur.clean")
+        dur_msg[clean] = _frames.per_distinct(
+            lambda u: messages.Message.of("dur.clean_measured", metals=u) if u else messages.Message.of("dur.clean"),
+            unmeasured[clean]) if clean.any() else dur_msg[clean]
     dur_msg[pd.isna(kind)] = messages.Message()
     dur = messages.render_column(dur_msg, "en")
     rules = monitoring_rules(tables)
@@ -525,7 +530,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal, option,
     # metals of the compliance probability)
     first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control),
-                                  _frames.obj(opt_ids), covered)
+                                  _frames.obj(opt_ids), covered, unmeasured)
     food_k = np.zeros(len(first), bool)
     metals_k = []
     for k, r in enumerate(first):
@@ -538,6 +543,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         # metal whose compliance the plan predicts (the harvest checks the stated probability)
         metals += [m for m in raised.get(opt_ids[r], []) if m not in metals]
         metals += [m for m in covered[r].split("+") if m and m not in metals]
+        # a metal not measured in the soil is tested in the harvest where the food standard limits it
+        metals += [m for m in unmeasured[r].split("+") if m and m not in metals]
         metals_k.append(metals)
     # with a food crop, only the metals the food standard limits in it (one look-up for all pairs)
     pairs = [(k, grown[first[k]], m) for k in np.flatnonzero(food_k) for m in metals_k[k]]
