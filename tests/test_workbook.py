@@ -100,6 +100,13 @@ def test_chinese_values_translated(written):
     assert s.loc[1, "measures"].startswith("本季：") and not i18n.untranslated(s.loc[1, "monitoring"])
     opts = pd.read_excel(paths["zh"], sheet_name="方案", header=1, engine="openpyxl")
     assert set(opts["light_economics"].dropna()) <= {"绿", "黄", "红"}
+    # the residue notes (who handles hazardous waste) are Chinese, rendered from their messages
+    assert len(opts) == len(plan.table)  # every plot × option, in the plan's order
+    has = opts["residue_note"].notna().to_numpy()
+    notes = opts.loc[has, "residue_note"]
+    assert len(notes) and not any(i18n.untranslated(x) for x in notes)
+    assert notes.tolist() == [messages.render(m, "zh") for m in plan.table.loc[has, "residue_note_msg"]]
+    assert notes.str.contains("超富集植物生物质：其残余物属危险废物").any()
     readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True)]
     flat = {r[0]: r[1] for r in readme if r and r[0]}
     assert flat["随机种子"] == plan.scenario.seed and flat["日期"] == "2026年12月4日"

@@ -710,6 +710,9 @@ _out("feedstock_group", "", "Feedstock group", "原料类别",
      "partition.", dtype="str")
 _out("residue_note", "", "Residue note", "残余物说明",
      "Why the residue has its disposal class (the limiting metal, product and limit).", dtype="str")
+_out("residue_note_msg", "", "Residue note (message code)", "残余物说明（消息代码）",
+     "residue_note as message codes with their parameters (JSON, agriremed.core.messages), rendered in any "
+     "language.", dtype="str")
 _out("biomass_metal_mg_kg", "mg/kg", "Metal in harvested biomass", "收获生物质中重金属",
      "Metal concentration in the harvested biomass (dry mass), first year.")
 _out("metal_in_g_ha_yr", "g/ha/yr", "Metal into conversion", "进入转化的重金属",

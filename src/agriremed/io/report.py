@@ -1078,8 +1078,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         "residue_disposal",
         "residue_note",
     ]
-    bio = t.loc[t["applicable"] & t["biomass_t_dm_ha_yr"].notna(), [*bcols, "option_id"]]
-    bio = translate_frame(bio, lang, tables).drop(columns="option_id")
+    msg = [c for c in ("residue_note_msg",) if c in t.columns]  # rendered into residue_note
+    bio = t.loc[t["applicable"] & t["biomass_t_dm_ha_yr"].notna(), [*bcols, "option_id", *msg]]
+    bio = translate_frame(bio, lang, tables).drop(columns=["option_id", *msg])
     out.append(
         Section(
             "biomass",
