@@ -107,6 +107,12 @@ def test_chinese_values_translated(written):
     assert len(notes) and not any(i18n.untranslated(x) for x in notes)
     assert notes.tolist() == [messages.render(m, "zh") for m in plan.table.loc[has, "residue_note_msg"]]
     assert notes.str.contains("超富集植物生物质：其残余物属危险废物").any()
+    # the carbon ledger's method and note columns are Chinese too
+    led = pd.read_excel(paths["zh"], sheet_name="碳账", header=1, engine="openpyxl")
+    texts = [x for c in ("term_method", "note") for x in led[c].dropna()]
+    assert len(texts) > 10 and [x for x in texts if i18n.untranslated(x)] == []
+    assert "耕作和碳投入因子只用于一年生耕地和水田" in set(led["note"])
+    assert "term_method_msg" not in led.columns and "note_msg" not in led.columns
     readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True)]
     flat = {r[0]: r[1] for r in readme if r and r[0]}
     assert flat["随机种子"] == plan.scenario.seed and flat["日期"] == "2026年12月4日"

@@ -760,6 +760,9 @@ _out("term_category", "", "Term category", "核算项类别",
      "removal, avoided_emission or emission.", dtype="str")
 _out("term_unit", "", "Term unit", "核算项单位", "Unit of the ledger value.", dtype="str")
 _out("term_method", "", "Method", "方法", "How the ledger term is computed.", dtype="str")
+_out("term_method_msg", "", "Method (message code)", "方法（消息代码）",
+     "term_method as a message code with its parameters (JSON, agriremed.core.messages), rendered in any "
+     "language.", dtype="str")
 _out("co2e_t_ha", "t CO2e/ha", "CO₂e over horizon", "期内CO₂当量", "Ledger term summed over the horizon.")
 _out("co2e_t_ha_yr_p10", "t CO2e/ha/yr", "CO₂e per year (P10)", "年CO₂当量P10",
      "10th percentile of the ledger term over the Monte Carlo draws.")

@@ -637,7 +637,9 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
         rec = plan.table.loc[is_rec, ["plot_id", "option_id"]]
         ledger = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"])
         ledger = ledger.assign(option_name=ledger["option_id"])
-        ledger = translate_frame(ledger[[c for c in LEDGER_COLUMNS if c in ledger.columns]], lang, tables)
+        msgs = [f"{c}_msg" for c in LEDGER_COLUMNS if f"{c}_msg" in ledger.columns]  # rendered into their text
+        keep = [c for c in LEDGER_COLUMNS if c in ledger.columns]
+        ledger = translate_frame(ledger[keep + msgs], lang, tables).drop(columns=msgs)
     book.sheet("ledger", ledger.columns, labels).add(ledger)
     rej = _rejected(plan.rejected, lang, tables)
     book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
