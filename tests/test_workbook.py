@@ -113,6 +113,22 @@ def test_chinese_values_translated(written):
     assert len(texts) > 10 and [x for x in texts if i18n.untranslated(x)] == []
     assert "耕作和碳投入因子只用于一年生耕地和水田" in set(led["note"])
     assert "term_method_msg" not in led.columns and "note_msg" not in led.columns
+    # yes/no columns are words in the Chinese workbook, Excel booleans in the English one; the
+    # economics view is named in the workbook's language
+    cells = openpyxl.load_workbook(paths["zh"])["方案"]
+    names = [c.value for c in cells[2]]
+    for col in ("applicable", "recommended"):
+        j = names.index(col) + 1
+        vals = [cells.cell(row=r, column=j).value for r in range(3, cells.max_row + 1)]
+        want = ["是" if v else "否" for v in plan.table[col]]
+        assert vals == want
+    assert set(s["economics_view"]) == {"综合"}
+    en_ws = openpyxl.load_workbook(paths["en"])[W.sheet_names("en")["options"]]
+    en_names = [c.value for c in en_ws[2]]
+    j = en_names.index("applicable") + 1
+    assert [en_ws.cell(row=r, column=j).value for r in range(3, en_ws.max_row + 1)] == plan.table["applicable"].tolist()
+    en_s = pd.read_excel(paths["en"], sheet_name=W.sheet_names("en")["summary"], header=1, engine="openpyxl")
+    assert set(en_s["economics_view"]) == {"combined"}
     readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True)]
     flat = {r[0]: r[1] for r in readme if r and r[0]}
     assert flat["随机种子"] == plan.scenario.seed and flat["日期"] == "2026年12月4日"

@@ -341,7 +341,7 @@ VALUE_COLUMNS = {
     "criterion": "criterion", "severity": "severity", "crop": "crop", "controlling_metal": "metal",
     "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
     "target_metals": "metals",
-    "untreated_metals": "metals", "best_alternative": "option",
+    "untreated_metals": "metals", "best_alternative": "option", "economics_view": "economics_view",
 }
 
 #: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).

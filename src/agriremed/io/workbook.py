@@ -309,6 +309,7 @@ class _Sheet:
         labels: dict | None = None,
     ):
         self.ws = wb.create_sheet(title=title[:31])
+        self.lang = lang
         self.columns = list(columns)
         self.rows = 0
         self.dropped = 0
@@ -341,8 +342,28 @@ class _Sheet:
         if len(df) and self.columns:  # the rows' XML, put into the sheet when the workbook is saved
             if self.data is None:
                 self.data = tempfile.TemporaryFile("w+", encoding="utf-8")
-            self.data.write(_rows_xml(df.reindex(columns=self.columns), self.rows + 1))
+            self.data.write(_rows_xml(_yes_no(df.reindex(columns=self.columns), self.lang), self.rows + 1))
         self.rows += len(df)
+
+
+def _yes_no(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with its yes/no columns (booleans) as the words of ``lang`` (是/否) where the language
+    is not English; an English sheet keeps Excel's TRUE/FALSE. Missing values stay empty."""
+    if lang == "en":
+        return df
+    words = {True: i18n.t("ui.yes", lang), False: i18n.t("ui.no", lang)}
+    out = None
+    for c in df.columns:
+        s = df[c]
+        if not (pd.api.types.is_bool_dtype(s.dtype)
+                or (s.dtype == object and pd.api.types.infer_dtype(s.to_numpy(object), skipna=True) == "boolean")):
+            continue
+        if out is None:
+            out = df.copy()
+        v = s.to_numpy(object)
+        out[c] = pd.Series([words[bool(x)] if isinstance(x, (bool, np.bool_)) else None for x in v],
+                           index=df.index, dtype=object)
+    return df if out is None else out
 
 
 def _letter(i: int) -> str:
