@@ -205,6 +205,48 @@ def test_cli_writes_the_workbook_by_default_and_skips_it_on_request(tmp_path, sa
     assert exc.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
 
 
+def _formats(ws) -> dict:
+    """Column name (row 2) → the number formats of its number cells."""
+    names = [c.value for c in ws[2]]
+    out = {}
+    for row in ws.iter_rows(min_row=3):
+        for name, c in zip(names, row, strict=False):
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                out.setdefault(name, set()).add(c.number_format)
+    return out
+
+
+def test_numbers_have_formats_for_people_and_keep_their_precision(written):
+    plan, paths = written
+    for lang, path in paths.items():
+        wb = openpyxl.load_workbook(path)
+        names = W.sheet_names(lang)
+        f = _formats(wb[names["summary"]])
+        assert f["area_ha"] == {"#,##0.00"} and f["area_mu"] == {"#,##0.00"}
+        assert f["current_crop_compliance_prob"] == {"0%"} and f["p_target_20yr"] == {"0%"}
+        assert f["npv_vs_baseline_cny_ha"] == {"#,##0"} and f["first_year_cost_plot_cny"] == {"#,##0"}
+        assert f["net_co2e_t"] == {"#,##0.0"} and f["net_co2e_vs_baseline_t_ha_yr"] == {"#,##0.0"}
+        assert f["max_exceedance_ratio"] == {"General"} and f["score"] == {"General"}
+        o = _formats(wb[names["options"]])
+        assert o["crop_compliance_prob"] == {"0%"} and o["biomass_t_dm_ha_yr"] == {"#,##0.0"}
+        assert o["cost_per_g_removed_cny_g"] == {"#,##0.00"} and o["years_p50"] == {"General"}
+        assert _formats(wb[names["ledger"]])["co2e_t_ha_yr"] == {"#,##0.0"}
+    # only the display changes: the values are the plan's numbers
+    s = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=1, engine="openpyxl")
+    for c in ("current_crop_compliance_prob", "area_ha", "npv_vs_baseline_cny_ha"):  # 16 significant digits
+        assert s[c].tolist() == pytest.approx(plan.summary[c].tolist(), rel=1e-15, nan_ok=True)
+
+
+def test_number_format_follows_the_registry_unit():
+    assert W.number_format("npv_vs_baseline_eur_ha") == "#,##0"  # money in the scenario currency
+    assert W.number_format("cash_flow_typical_plot_cny_yr") == "#,##0"
+    assert W.number_format("pv_tariff_cny_kwh") == "#,##0.00"
+    assert W.number_format("safe_prob") == "0%" and W.number_format("biomass_area_share") == "0%"
+    assert W.number_format("max_exceedance_ratio") is None and W.number_format("score") is None
+    assert W.number_format("co2e_t_ha") == "#,##0.0" and W.number_format("harvest_t_dm_ha") == "#,##0.0"
+    assert W.number_format("plot_id") is None and W.number_format("not_a_column") is None
+
+
 def test_streamed_workbook_has_each_plot_once_with_its_recommended_option(tmp_path, capsys):
     f = tmp_path / "p.csv"
     synthetic_plots(90, seed=4).to_csv(f, index=False)
@@ -213,6 +255,8 @@ def test_streamed_workbook_has_each_plot_once_with_its_recommended_option(tmp_pa
     capsys.readouterr()
     s = pd.read_excel(out / "plan.xlsx", sheet_name="summary", header=1, engine="openpyxl")
     ref = pd.read_parquet(out / "summary.parquet")
+    f = _formats(openpyxl.load_workbook(out / "plan.xlsx")["summary"])  # chunks written with the formats
+    assert f["area_ha"] == {"#,##0.00"} and f["npv_vs_baseline_cny_ha"] == {"#,##0"}
     assert s["plot_id"].tolist() == ref["plot_id"].tolist()
     o = pd.read_excel(out / "plan.xlsx", sheet_name="options", header=1, engine="openpyxl")
     assert o["plot_id"].tolist() == ref["plot_id"].tolist() and o["recommended"].all()
