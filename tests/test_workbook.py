@@ -237,6 +237,24 @@ def test_numbers_have_formats_for_people_and_keep_their_precision(written):
         assert s[c].tolist() == pytest.approx(plan.summary[c].tolist(), rel=1e-15, nan_ok=True)
 
 
+def test_summary_has_money_per_mu(written):
+    plan, paths = written
+    s, t = plan.summary, plan.table
+    rec = t.loc[t["recommended"]].set_index("plot_id").loc[s["plot_id"]]
+    # 1 亩 = 1/15 ha: per mu = per ha ÷ 15
+    assert s["first_year_cost_cny_mu"].tolist() == pytest.approx((rec["cost_year1_cny_ha"] / 15).tolist(),
+                                                                  nan_ok=True)
+    assert s["npv_vs_baseline_cny_mu"].tolist() == pytest.approx((s["npv_vs_baseline_cny_ha"] / 15).tolist(),
+                                                                  nan_ok=True)
+    assert s["first_year_cost_cny_mu"].notna().sum() > 10
+    both = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=[0, 1], engine="openpyxl")
+    heads = dict((b, a) for a, b in both.columns)
+    assert heads["first_year_cost_cny_mu"] == "每亩首年成本 [元/亩]"
+    assert heads["npv_vs_baseline_cny_mu"] == "每亩相对不治理的净现值 [元/亩]"
+    f = _formats(openpyxl.load_workbook(paths["zh"])["地块汇总"])
+    assert f["first_year_cost_cny_mu"] == {"#,##0"} and f["npv_vs_baseline_cny_mu"] == {"#,##0"}
+
+
 def test_number_format_follows_the_registry_unit():
     assert W.number_format("npv_vs_baseline_eur_ha") == "#,##0"  # money in the scenario currency
     assert W.number_format("cash_flow_typical_plot_cny_yr") == "#,##0"

@@ -118,10 +118,12 @@ for _cur in CURRENCIES[1:]:
     for _u in ("CNY/ha", "CNY/ha/yr", "CNY", "CNY/g"):
         _UNIT_DISPLAY[_u.replace("CNY", _cur)] = _UNIT_DISPLAY[_u].replace("CNY", _cur)
 
-# money per plot and year (the advice of :mod:`agriremed.stages.advice`)
+# money per plot and year, and per mu (the advice of :mod:`agriremed.stages.advice`)
 _UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
+_UNIT_DISPLAY["CNY/mu"] = "CNY mu⁻¹"
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
+    _UNIT_DISPLAY[f"{_cur}/mu"] = f"{_cur} mu⁻¹"
 # electricity prices (the PV tariff of agriremed.stages.solar)
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/kWh"] = f"{_cur} kWh⁻¹"
@@ -1103,6 +1105,11 @@ _out("grain_samples_per_season", "1", "Composite grain samples a season", "每�
 _out("duration_text", "", "How long", "所需时间",
      "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
      "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")
+_out("first_year_cost_cny_mu", "CNY/mu", "First-year cost per mu", "每亩首年成本",
+     "First-year cost per hectare of the recommended option per mu (cost_year1_cny_ha × 1/15 ha per mu), "
+     "the unit subsidies are set in.")
+_out("npv_vs_baseline_cny_mu", "CNY/mu", "NPV vs doing nothing per mu", "每亩相对不治理的净现值",
+     "NPV against doing nothing of the recommended option per mu (npv_vs_baseline_cny_ha × 1/15 ha per mu).")
 
 # money columns in the other reporting currencies (same amount ÷ CNY per unit of the currency)
 for _col in [c for c in COLUMNS.values() if c.unit.split("/")[0] == "CNY" and c.role == "output"]:
