@@ -6,6 +6,7 @@ import pytest
 
 import agriremed
 from agriremed.stages import carbon
+from agriremed.core import i18n, messages
 from agriremed.core.scenario import ScenarioError
 
 
@@ -164,6 +165,28 @@ def test_nitrogen_split_and_full_chain_by_hand(sample_plots_path):
         "included in n_fertiliser").all()
     # upland wheat: EF1 0.010
     assert value(split, "HB-SJZ-09", "n2o_fertiliser_direct") == pytest.approx(-0.222 * 0.010 * 44 / 28 * 273)
+
+
+def test_ledger_method_and_note_are_messages_with_the_factors_used(sample_plots_path):
+    s = agriremed.Scenario(mc_draws=0, n_fertiliser_method="full_chain",
+                           overrides={"factor.n_fert_t_co2e_t_n": 10.0, "factor.ethanol_plant_coal_kg_l": 0.0})
+    led = agriremed.plan(sample_plots_path, s).carbon_ledger
+    # the English columns are the messages rendered in English
+    for c in ("term_method", "note"):
+        assert led[c].fillna("").tolist() == messages.render_column(led[f"{c}_msg"].to_numpy(object), "en").tolist()
+    by_term = led.drop_duplicates("term").set_index("term")
+    # the numbers in the texts are the factors the ledger used (override applied), not fixed text
+    assert by_term.loc["n_fertiliser", "term_method"] == "full chain: N × 10 t CO2e/t N (manufacture and field N2O)"
+    assert "13.5" not in " ".join(led["term_method"])
+    conv = by_term.loc["conversion_process", "note"]
+    assert "125 kWh per t biochar" in conv and "0.3001 kWh and 0 kg coal per litre of ethanol" in conv
+    # in Chinese: the explanatory notes and methods are Chinese (formulas, symbols and codes aside)
+    zh = {t: (messages.render(by_term.loc[t, "term_method_msg"], "zh"), messages.render(by_term.loc[t, "note_msg"], "zh"))
+          for t in by_term.index}
+    assert zh["soc_change"] == ("IPCC 2019 Tier 1：SOC_ref·F_LU·F_MG·F_I，20年线性过渡", "耕作和碳投入因子只用于一年生耕地和水田")
+    assert zh["n_fertiliser"][0] == "全链条：施氮量 × 10 t CO2e/t N（生产及田间N2O）"
+    assert zh["biochar_sink"][1] == "生物炭在地块上只施用一次（第1年）；富含重金属的生物质制成的炭不计碳汇"
+    assert [t for t, (m, n) in zh.items() if i18n.untranslated(m) or i18n.untranslated(n)] == []
 
 
 def test_direct_n2o_example():

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from agriremed.apps.cli import main
+from agriremed.core import i18n
 from agriremed.core.tables import load_tables
 
 BAD = Path(__file__).parent / "bad_inputs"
@@ -46,6 +47,28 @@ def test_plan_writes_outputs(tmp_path, sample_plots_path, capsys):
     assert not re.search(r"<script[^>]+src=[\"']https?://", html)
     assert not re.search(r"<link[^>]+href=[\"']https?://", html)
     assert html.count("<script") >= 4
+
+
+def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
+    args = ["plan", str(BAD / "four_problems.csv"), "--out", str(tmp_path), "--draws", "0", "--no-report",
+            "--no-xlsx"]
+    assert main(args + ["--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    table = out.split("\n\n")[0]
+    head = table.splitlines()[0].split()
+    assert head == ["地块", "土壤类别", "超筛选值重金属", "推荐方案", "管控规则", "所需年限P50",
+                    "相对不治理净现值[元/公顷]", "相对不治理CO2e[吨/公顷/年]"]
+    s = pd.read_csv(tmp_path / "summary.csv")
+    for cls in s["soil_class"]:
+        assert i18n.value("soil_class", cls, "zh") in table
+    assert "safe utilisation" not in table and "strict control" not in table
+    assert "共规划2个地块，拒绝4行（随机种子" in out and "无法规划的行及原因见rejected.csv：" in out
+    assert "  第1行：" in out and "row 1:" not in out
+    # English stays as it was
+    assert main(args) == 0
+    en = capsys.readouterr().out
+    assert en.splitlines()[0].split()[:3] == ["plot", "class", "metals>screen"]
+    assert "2 plot(s) planned, 4 rejected" in en and "  row 1: " in en
 
 
 def test_plan_with_bad_rows_plans_the_rest(tmp_path, capsys):

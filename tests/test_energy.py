@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import agriremed
+from agriremed.core import messages
 from agriremed.stages import energy
 
 
@@ -246,6 +247,28 @@ def test_hyperaccumulator_biomass_never_becomes_a_soil_amendment(sample_plan):
     pyro = phyto.loc[phyto["energy_pathway"].eq("pyrolysis")]
     assert len(pyro) and (pyro["biochar_t_ha_yr"] > 0).all()
     assert phyto["biochar_sink_co2e_t_ha_yr"].eq(0).all()
+
+
+def test_residue_note_is_a_message_rendered_in_either_language(sample_plan):
+    e = sample_plan.energy.set_index(["plot_id", "option_id"])
+    m = e.loc[("HN-ZZ-01", "miscanthus")]
+    msg = messages.Message.decode(m["residue_note_msg"])
+    assert msg.codes == ("res.not_for_land", "res.metal_over", "res.fly_ash")
+    params = dict(msg.parts[1][1])
+    assert (params["metal"], params["product"], params["limit"], params["limit_set"]) == (
+        "cd", "bottom_ash", 3.0, "ny525_2012")
+    assert params["conc"] == pytest.approx(0.5 * 0.55 * 9.9 / (9.9 * 0.027 * 0.925))
+    # the English column is the message rendered in English, word for word as before
+    assert messages.render(msg, "en") == m["residue_note"] == (
+        "not for land application; Cd in bottom ash ≥ 11 mg/kg (limit 3 mg/kg, ny525_2012); " + energy.FLY_ASH_NOTE)
+    zh = messages.render(msg, "zh")
+    assert zh.startswith("不得施用于农田；底灰中镉 ≥ 11 mg/kg（限值3 mg/kg，ny525_2012）；飞灰（细颗粒过滤灰）：")
+    s = e.loc[("HN-ZZ-01", "sedum_plumbizincicola")]
+    assert messages.render(s["residue_note_msg"], "zh").startswith("超富集植物生物质：其残余物属危险废物，不得用作土壤改良剂；")
+    # no note (and no message) where the option is not applicable or harvests nothing
+    t = sample_plan.table
+    none = t.loc[~t["applicable"]]
+    assert none["residue_note"].isna().all() and none["residue_note_msg"].eq("").all()
 
 
 def test_hyperaccumulator_rule_holds_even_for_clean_looking_biomass(tables):

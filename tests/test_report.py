@@ -108,6 +108,11 @@ def test_chinese_report_has_chinese_title_labels_and_no_exponents(plan):
     assert "安全利用类" in text and "水田 / 水稻" in text and "相对不治理的净现值 [元/公顷]" in text
     assert "低镉水稻品种（VIP：V）" in text  # option names from options.csv
     assert "逗号分隔文件中使用了小数逗号" in text  # rejected-row reason translated
+    # residue notes in Chinese (their English text never shows)
+    assert "超富集植物生物质：其残余物属危险废物，不得用作土壤改良剂" in text
+    assert "never a soil amendment" not in text and "test the residue before any use" not in text
+    assert "IPCC 2019 Tier 1：SOC_ref·F_LU·F_MG·F_I，20年线性过渡" in text  # ledger methods in Chinese
+    assert "20-yr linear transition" not in text
     assert not re.search(r"\de[+-]\d", text), re.findall(r".{20}\de[+-]\d.{10}", text)
     # the plain-language summary comes before the first table
     assert text.index("共规划16个地块") < text.index("地块编号")

@@ -100,6 +100,35 @@ def test_chinese_values_translated(written):
     assert s.loc[1, "measures"].startswith("本季：") and not i18n.untranslated(s.loc[1, "monitoring"])
     opts = pd.read_excel(paths["zh"], sheet_name="方案", header=1, engine="openpyxl")
     assert set(opts["light_economics"].dropna()) <= {"绿", "黄", "红"}
+    # the residue notes (who handles hazardous waste) are Chinese, rendered from their messages
+    assert len(opts) == len(plan.table)  # every plot × option, in the plan's order
+    has = opts["residue_note"].notna().to_numpy()
+    notes = opts.loc[has, "residue_note"]
+    assert len(notes) and not any(i18n.untranslated(x) for x in notes)
+    assert notes.tolist() == [messages.render(m, "zh") for m in plan.table.loc[has, "residue_note_msg"]]
+    assert notes.str.contains("超富集植物生物质：其残余物属危险废物").any()
+    # the carbon ledger's method and note columns are Chinese too
+    led = pd.read_excel(paths["zh"], sheet_name="碳账", header=1, engine="openpyxl")
+    texts = [x for c in ("term_method", "note") for x in led[c].dropna()]
+    assert len(texts) > 10 and [x for x in texts if i18n.untranslated(x)] == []
+    assert "耕作和碳投入因子只用于一年生耕地和水田" in set(led["note"])
+    assert "term_method_msg" not in led.columns and "note_msg" not in led.columns
+    # yes/no columns are words in the Chinese workbook, Excel booleans in the English one; the
+    # economics view is named in the workbook's language
+    cells = openpyxl.load_workbook(paths["zh"])["方案"]
+    names = [c.value for c in cells[2]]
+    for col in ("applicable", "recommended"):
+        j = names.index(col) + 1
+        vals = [cells.cell(row=r, column=j).value for r in range(3, cells.max_row + 1)]
+        want = ["是" if v else "否" for v in plan.table[col]]
+        assert vals == want
+    assert set(s["economics_view"]) == {"综合"}
+    en_ws = openpyxl.load_workbook(paths["en"])[W.sheet_names("en")["options"]]
+    en_names = [c.value for c in en_ws[2]]
+    j = en_names.index("applicable") + 1
+    assert [en_ws.cell(row=r, column=j).value for r in range(3, en_ws.max_row + 1)] == plan.table["applicable"].tolist()
+    en_s = pd.read_excel(paths["en"], sheet_name=W.sheet_names("en")["summary"], header=1, engine="openpyxl")
+    assert set(en_s["economics_view"]) == {"combined"}
     readme = [r for r in openpyxl.load_workbook(paths["zh"])["说明"].iter_rows(values_only=True)]
     flat = {r[0]: r[1] for r in readme if r and r[0]}
     assert flat["随机种子"] == plan.scenario.seed and flat["日期"] == "2026年12月4日"
@@ -176,6 +205,66 @@ def test_cli_writes_the_workbook_by_default_and_skips_it_on_request(tmp_path, sa
     assert exc.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
 
 
+def _formats(ws) -> dict:
+    """Column name (row 2) → the number formats of its number cells."""
+    names = [c.value for c in ws[2]]
+    out = {}
+    for row in ws.iter_rows(min_row=3):
+        for name, c in zip(names, row, strict=False):
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                out.setdefault(name, set()).add(c.number_format)
+    return out
+
+
+def test_numbers_have_formats_for_people_and_keep_their_precision(written):
+    plan, paths = written
+    for lang, path in paths.items():
+        wb = openpyxl.load_workbook(path)
+        names = W.sheet_names(lang)
+        f = _formats(wb[names["summary"]])
+        assert f["area_ha"] == {"#,##0.00"} and f["area_mu"] == {"#,##0.00"}
+        assert f["current_crop_compliance_prob"] == {"0%"} and f["p_target_20yr"] == {"0%"}
+        assert f["npv_vs_baseline_cny_ha"] == {"#,##0"} and f["first_year_cost_plot_cny"] == {"#,##0"}
+        assert f["net_co2e_t"] == {"#,##0.0"} and f["net_co2e_vs_baseline_t_ha_yr"] == {"#,##0.0"}
+        assert f["max_exceedance_ratio"] == {"General"} and f["score"] == {"General"}
+        o = _formats(wb[names["options"]])
+        assert o["crop_compliance_prob"] == {"0%"} and o["biomass_t_dm_ha_yr"] == {"#,##0.0"}
+        assert o["cost_per_g_removed_cny_g"] == {"#,##0.00"} and o["years_p50"] == {"General"}
+        assert _formats(wb[names["ledger"]])["co2e_t_ha_yr"] == {"#,##0.0"}
+    # only the display changes: the values are the plan's numbers
+    s = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=1, engine="openpyxl")
+    for c in ("current_crop_compliance_prob", "area_ha", "npv_vs_baseline_cny_ha"):  # 16 significant digits
+        assert s[c].tolist() == pytest.approx(plan.summary[c].tolist(), rel=1e-15, nan_ok=True)
+
+
+def test_summary_has_money_per_mu(written):
+    plan, paths = written
+    s, t = plan.summary, plan.table
+    rec = t.loc[t["recommended"]].set_index("plot_id").loc[s["plot_id"]]
+    # 1 亩 = 1/15 ha: per mu = per ha ÷ 15
+    assert s["first_year_cost_cny_mu"].tolist() == pytest.approx((rec["cost_year1_cny_ha"] / 15).tolist(),
+                                                                  nan_ok=True)
+    assert s["npv_vs_baseline_cny_mu"].tolist() == pytest.approx((s["npv_vs_baseline_cny_ha"] / 15).tolist(),
+                                                                  nan_ok=True)
+    assert s["first_year_cost_cny_mu"].notna().sum() > 10
+    both = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=[0, 1], engine="openpyxl")
+    heads = dict((b, a) for a, b in both.columns)
+    assert heads["first_year_cost_cny_mu"] == "每亩首年成本 [元/亩]"
+    assert heads["npv_vs_baseline_cny_mu"] == "每亩相对不治理的净现值 [元/亩]"
+    f = _formats(openpyxl.load_workbook(paths["zh"])["地块汇总"])
+    assert f["first_year_cost_cny_mu"] == {"#,##0"} and f["npv_vs_baseline_cny_mu"] == {"#,##0"}
+
+
+def test_number_format_follows_the_registry_unit():
+    assert W.number_format("npv_vs_baseline_eur_ha") == "#,##0"  # money in the scenario currency
+    assert W.number_format("cash_flow_typical_plot_cny_yr") == "#,##0"
+    assert W.number_format("pv_tariff_cny_kwh") == "#,##0.00"
+    assert W.number_format("safe_prob") == "0%" and W.number_format("biomass_area_share") == "0%"
+    assert W.number_format("max_exceedance_ratio") is None and W.number_format("score") is None
+    assert W.number_format("co2e_t_ha") == "#,##0.0" and W.number_format("harvest_t_dm_ha") == "#,##0.0"
+    assert W.number_format("plot_id") is None and W.number_format("not_a_column") is None
+
+
 def test_streamed_workbook_has_each_plot_once_with_its_recommended_option(tmp_path, capsys):
     f = tmp_path / "p.csv"
     synthetic_plots(90, seed=4).to_csv(f, index=False)
@@ -184,6 +273,8 @@ def test_streamed_workbook_has_each_plot_once_with_its_recommended_option(tmp_pa
     capsys.readouterr()
     s = pd.read_excel(out / "plan.xlsx", sheet_name="summary", header=1, engine="openpyxl")
     ref = pd.read_parquet(out / "summary.parquet")
+    f = _formats(openpyxl.load_workbook(out / "plan.xlsx")["summary"])  # chunks written with the formats
+    assert f["area_ha"] == {"#,##0.00"} and f["npv_vs_baseline_cny_ha"] == {"#,##0"}
     assert s["plot_id"].tolist() == ref["plot_id"].tolist()
     o = pd.read_excel(out / "plan.xlsx", sheet_name="options", header=1, engine="openpyxl")
     assert o["plot_id"].tolist() == ref["plot_id"].tolist() and o["recommended"].all()

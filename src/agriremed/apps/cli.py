@@ -24,7 +24,7 @@ from agriremed.core.tables import TableError, load_tables
 from agriremed.io.pairs import fit_transfer_function, write_fit
 from agriremed.stages.uptake.fit import FitError
 from agriremed.apps.dashboards.serve import main as serve
-from agriremed.core import columns as C, messages
+from agriremed.core import columns as C, i18n, messages
 from agriremed.engine.global_sensitivity import global_sensitivity
 from agriremed.engine.plan import plan
 from agriremed.engine.sensitivity import tornado
@@ -503,28 +503,40 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
 
 
 def _print_plan(p, lang: str) -> None:
-    """The summary of a plan on the terminal (first 40 plots) and its rejected rows."""
+    """The summary of a plan on the terminal (first 40 plots) and its rejected rows, in ``lang``
+    (headers, soil classes, metals and sentences; in Chinese the recommended option by its name)."""
     s = p.summary
+
+    def head(k):
+        return i18n.t(f"ui.cli.plan.col_{k}", lang)
+
+    def named(col, domain):
+        return s[col].map(lambda v: "-" if v is None or v != v or v == "" else i18n.value(domain, v, lang, p.tables))
+
     show = pd.DataFrame({
-        "plot": s["plot_id"], "class": s["soil_class"].str.replace("_", " "),
-        "metals>screen": s["metals_exceeding"].replace("", "-"),
-        "recommended": s["recommended_option"],
-        "policy rule": s["policy_rule"].fillna("").replace("", "-"),
-        "yrs P50": _years_column(p, lang),
-        "NPV vs none [CNY/ha]": s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
-        "CO2e vs none [t/ha/yr]": s["net_co2e_vs_baseline_t_ha_yr"].map(
+        head("plot"): s["plot_id"],
+        head("class"): named("soil_class", "soil_class"),
+        head("metals"): (s["metals_exceeding"].replace("", "-") if lang == "en"
+                         else named("metals_exceeding", "metals")),
+        head("recommended"): (s["recommended_option"] if lang == "en" else named("recommended_option", "option")),
+        head("rule"): s["policy_rule"].fillna("").replace("", "-"),
+        head("years"): _years_column(p, lang),
+        head("npv"): s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
+        head("co2e"): s["net_co2e_vs_baseline_t_ha_yr"].map(
             lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
     })
-    with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30):
+    with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30,
+                           "display.unicode.east_asian_width", lang == "zh"):
         _say(_shown(show.head(40)).to_string(index=False))
     if len(s) > 40:
-        _say(f"… {len(s) - 40} more plots in summary.csv")
-    _say(f"\n{len(p.plots)} plot(s) planned, {len(p.rejected)} rejected "
-          f"(seed {p.scenario.seed}, {p.scenario.mc_draws} Monte Carlo draws).")
+        _say(i18n.t("ui.cli.plan.more", lang, n=len(s) - 40))
+    _say("\n" + i18n.t("ui.cli.plan.done", lang, planned=len(p.plots), rejected=len(p.rejected),
+                       seed=p.scenario.seed, draws=p.scenario.mc_draws))
     if len(p.rejected):
-        _say("Rejected rows and reasons are in rejected.csv:")
-        for r in p.rejected.itertuples(index=False):
-            _say(f"  row {r.input_row}: {r.reasons}")
+        _say(i18n.t("ui.cli.plan.rejected_head", lang))
+        reasons = messages.column_texts(p.rejected, "reasons", lang, p.tables)
+        for row, why in zip(p.rejected["input_row"], reasons, strict=True):
+            _say("  " + i18n.t("ui.cli.plan.rejected_row", lang, row=row, reasons=why))
 
 
 def _is_geo(path) -> bool:

@@ -118,10 +118,12 @@ for _cur in CURRENCIES[1:]:
     for _u in ("CNY/ha", "CNY/ha/yr", "CNY", "CNY/g"):
         _UNIT_DISPLAY[_u.replace("CNY", _cur)] = _UNIT_DISPLAY[_u].replace("CNY", _cur)
 
-# money per plot and year (the advice of :mod:`agriremed.stages.advice`)
+# money per plot and year, and per mu (the advice of :mod:`agriremed.stages.advice`)
 _UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
+_UNIT_DISPLAY["CNY/mu"] = "CNY mu⁻¹"
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
+    _UNIT_DISPLAY[f"{_cur}/mu"] = f"{_cur} mu⁻¹"
 # electricity prices (the PV tariff of agriremed.stages.solar)
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/kWh"] = f"{_cur} kWh⁻¹"
@@ -190,6 +192,8 @@ class Column:
     required : {"required", "recommended", "optional"}
         For inputs: required columns must exist and be filled in every row;
         recommended columns produce a warning when absent or blank.
+    fraction : bool
+        A probability or share from 0 to 1 (unit ``"1"``), shown as a percentage in the workbook.
     """
 
     name: str
@@ -206,6 +210,7 @@ class Column:
     required: str = "optional"
     group: str = "plot"
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    fraction: bool = False
 
     def label(self, lang: str = "en", with_unit: bool = True) -> str:
         """Label for widgets and axis titles, e.g. ``'Soil pH [–]'``."""
@@ -441,7 +446,7 @@ _out("crop_fw_p50_mg_kg", "mg/kg", "Crop concentration (median, as sold)",
 _out("food_limit_mg_kg", "mg/kg", "Food limit", "食品限量",
      "Maximum level in the chosen food standard, on its own (as-sold) basis.")
 _out("p_exceed_limit", "1", "Probability above food limit", "超食品限量概率",
-     "Probability that the crop exceeds the food limit, from the prediction interval.")
+     "Probability that the crop exceeds the food limit, from the prediction interval.", fraction=True)
 _out("function_id", "", "Transfer function", "转移函数",
      "Identifier of the soil→crop transfer function used.", dtype="str")
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
@@ -476,7 +481,7 @@ _out("soil_measure", "", "Soil extraction of the function", "函数所用土壤�
      dtype="category", categories=("total", "cacl2", "hno3", "dtpa"))
 _out("safe_prob", "1", "Probability of meeting the limit", "达标概率要求",
      "Probability with which the crop meets the food limit at the safe threshold (0.95 = 95 % "
-     "prediction bound).")
+     "prediction bound).", fraction=True)
 _out("soil_input_mg_kg", "mg/kg", "Soil metal used by the function", "函数输入土壤含量",
      "The plot's soil metal in the extract the transfer function expects (total or extractable).")
 _out("safe_soil_mg_kg", "mg/kg", "Safe soil threshold", "安全土壤阈值",
@@ -607,15 +612,15 @@ _out("years_p50", "yr", "Years to target (P50)", "达标年限P50",
 _out("years_p90", "yr", "Years to target (P90)", "达标年限P90",
      "90th percentile of years to target over the Monte Carlo draws.")
 _out("p_target_10yr", "1", "Probability of target within 10 years", "10年内达标概率",
-     "Fraction of Monte Carlo draws that reach the target within 10 years.")
+     "Fraction of Monte Carlo draws that reach the target within 10 years.", fraction=True)
 _out("p_target_20yr", "1", "Probability of target within 20 years", "20年内达标概率",
-     "Fraction of Monte Carlo draws that reach the target within 20 years.")
+     "Fraction of Monte Carlo draws that reach the target within 20 years.", fraction=True)
 _out("current_crop_compliance_prob", "1", "Probability the current crop meets the food limit",
      "当前作物达标概率",
-     "Probability that the plot's current crop meets every food limit of the chosen standard.")
+     "Probability that the plot's current crop meets every food limit of the chosen standard.", fraction=True)
 _out("crop_compliance_prob", "1", "Probability the crop meets the food limit",
      "作物达标概率",
-     "Probability that the crop grown under the option meets the food limit in a season.")
+     "Probability that the crop grown under the option meets the food limit in a season.", fraction=True)
 _out("compliance_metals", "", "Metals the compliance probability covers", "达标概率涵盖的重金属",
      "Metals ('+'-joined) whose food limit the crop compliance probability checks: those with a "
      "prediction and a limit in the crop; a metal above screening without a transfer function is "
@@ -645,7 +650,7 @@ _out("effect_duration_yr", "yr", "Duration of the amendment effect", "钝化效�
 _out("compliant_season_fraction", "1", "Share of seasons the crop meets the food limit",
      "作物达标季节比例",
      "Expected share of the food seasons within the horizon in which the crop meets every food limit "
-     "(the crop, the soil and the option's effect year by year).")
+     "(the crop, the soil and the option's effect year by year).", fraction=True)
 _out("food_seasons", "", "Food seasons", "食用作物季数",
      "Number of years within the horizon in which a food crop is grown.", dtype="int")
 _out("option_active", "", "Option running", "方案实施中",
@@ -710,6 +715,9 @@ _out("feedstock_group", "", "Feedstock group", "原料类别",
      "partition.", dtype="str")
 _out("residue_note", "", "Residue note", "残余物说明",
      "Why the residue has its disposal class (the limiting metal, product and limit).", dtype="str")
+_out("residue_note_msg", "", "Residue note (message code)", "残余物说明（消息代码）",
+     "residue_note as message codes with their parameters (JSON, agriremed.core.messages), rendered in any "
+     "language.", dtype="str")
 _out("biomass_metal_mg_kg", "mg/kg", "Metal in harvested biomass", "收获生物质中重金属",
      "Metal concentration in the harvested biomass (dry mass), first year.")
 _out("metal_in_g_ha_yr", "g/ha/yr", "Metal into conversion", "进入转化的重金属",
@@ -757,6 +765,9 @@ _out("term_category", "", "Term category", "核算项类别",
      "removal, avoided_emission or emission.", dtype="str")
 _out("term_unit", "", "Term unit", "核算项单位", "Unit of the ledger value.", dtype="str")
 _out("term_method", "", "Method", "方法", "How the ledger term is computed.", dtype="str")
+_out("term_method_msg", "", "Method (message code)", "方法（消息代码）",
+     "term_method as a message code with its parameters (JSON, agriremed.core.messages), rendered in any "
+     "language.", dtype="str")
 _out("co2e_t_ha", "t CO2e/ha", "CO₂e over horizon", "期内CO₂当量", "Ledger term summed over the horizon.")
 _out("co2e_t_ha_yr_p10", "t CO2e/ha/yr", "CO₂e per year (P10)", "年CO₂当量P10",
      "10th percentile of the ledger term over the Monte Carlo draws.")
@@ -1002,15 +1013,15 @@ _out("policy_family", "", "Policy family", "政策类别", "Family the jurisdict
 _out("allowed", "", "Allowed", "允许", "The re-use is allowed on the plot (rules, soil class, plan verdict).",
      dtype="bool")
 _out("pv_area_share", "1", "Share under PV", "光伏占地比例", "Share of the plot inside the PV plant's fence.",
-     valid=(0.0, 1.0))
+     valid=(0.0, 1.0), fraction=True)
 _out("cover", "", "Permanent cover", "永久覆盖", "Managed cover of the re-use (none, grass, woodland).", dtype="str")
 _out("cover_area_share", "1", "Share under cover", "覆盖比例", "Share of the plot under the permanent cover "
-     "(under the panels: the same land as the PV share).", valid=(0.0, 1.0))
+     "(under the panels: the same land as the PV share).", valid=(0.0, 1.0), fraction=True)
 _out("biomass_option", "", "Biomass option", "生物质方案", "Plan option whose biomass the re-use grows.", dtype="str")
 _out("biomass_area_share", "1", "Share under the biomass crop", "生物质作物占地比例",
-     "Share of the plot under the biomass crop (its energy, carbon and NPV scaled by it).", valid=(0.0, 1.0))
+     "Share of the plot under the biomass crop (its energy, carbon and NPV scaled by it).", valid=(0.0, 1.0), fraction=True)
 _out("habitat_area_share", "1", "Share as habitat", "生境比例", "Share of the plot kept as permanent habitat.",
-     valid=(0.0, 1.0))
+     valid=(0.0, 1.0), fraction=True)
 _out("public_access", "", "Public access", "公众进入", "People use the land (yes/no).", dtype="str")
 _out("labour", "", "Work created", "用工", "Labour the re-use needs (low, medium, high; an assumption).", dtype="str")
 _out("solar_zone", "", "Solar resource class", "太阳能资源等级", "China's solar resource class (I–V) of the province.",
@@ -1094,6 +1105,11 @@ _out("grain_samples_per_season", "1", "Composite grain samples a season", "每�
 _out("duration_text", "", "How long", "所需时间",
      "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
      "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")
+_out("first_year_cost_cny_mu", "CNY/mu", "First-year cost per mu", "每亩首年成本",
+     "First-year cost per hectare of the recommended option per mu (cost_year1_cny_ha × 1/15 ha per mu), "
+     "the unit subsidies are set in.")
+_out("npv_vs_baseline_cny_mu", "CNY/mu", "NPV vs doing nothing per mu", "每亩相对不治理的净现值",
+     "NPV against doing nothing of the recommended option per mu (npv_vs_baseline_cny_ha × 1/15 ha per mu).")
 
 # money columns in the other reporting currencies (same amount ÷ CNY per unit of the currency)
 for _col in [c for c in COLUMNS.values() if c.unit.split("/")[0] == "CNY" and c.role == "output"]:

@@ -95,6 +95,8 @@ PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg",
                  "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
 #: The evidence gaps as message codes (appended).
 PLAN_COLUMNS += ["data_gaps_msg"]
+#: The residue note as message codes (appended).
+PLAN_COLUMNS += ["residue_note_msg"]
 
 def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
                         text_rows: str = "all", located=()):

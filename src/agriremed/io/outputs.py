@@ -341,7 +341,7 @@ VALUE_COLUMNS = {
     "criterion": "criterion", "severity": "severity", "crop": "crop", "controlling_metal": "metal",
     "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
     "target_metals": "metals",
-    "untreated_metals": "metals", "best_alternative": "option",
+    "untreated_metals": "metals", "best_alternative": "option", "economics_view": "economics_view",
 }
 
 #: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).
@@ -350,6 +350,10 @@ MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_
                    "duration_text",
                    "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up", "why_carbon",
                    "why_economics")
+
+#: Columns rendered from their message column ``<column>_msg`` where the frame has one, and
+#: otherwise kept as they are (the carbon ledger's method and note).
+MESSAGE_ONLY_COLUMNS = ("term_method", "note")
 
 #: Columns of option names, and the column of option ids they are named from.
 NAME_COLUMNS = {"option_name": "option_id", "recommended_name": "recommended_option"}
@@ -361,8 +365,8 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     Category codes (:data:`VALUE_COLUMNS`, and every ``light_*`` column) become their names
     (``strict_control`` → ``strict control`` / ``严格管控类``), option names are taken from the
     option library in ``lang`` (:data:`NAME_COLUMNS`), planner sentences
-    (:data:`MESSAGE_COLUMNS`) are rendered in ``lang`` from their message column
-    ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`; in English
+    (:data:`MESSAGE_COLUMNS`, and the ledger texts of :data:`MESSAGE_ONLY_COLUMNS`) are rendered in
+    ``lang`` from their message column ``<column>_msg`` where ``df`` has one (:func:`agriremed.core.messages.column_texts`; in English
     the sentences the planner already wrote are kept), and
     otherwise translated by :func:`agriremed.core.i18n.message` (in English they stay as written). Ids, numbers and other columns are unchanged; each distinct text is
     translated once. Column names are kept.
@@ -384,7 +388,7 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     out = df.copy()
     for col in df.columns:
         name = str(col)
-        if name in MESSAGE_COLUMNS and f"{name}_msg" in df.columns:
+        if (name in MESSAGE_COLUMNS or name in MESSAGE_ONLY_COLUMNS) and f"{name}_msg" in df.columns:
             out[col] = pd.Series(_message_texts(df, name, lang, tables), index=df.index, dtype=object)
             continue
         if name in NAME_COLUMNS and NAME_COLUMNS[name] in df.columns:

@@ -1054,7 +1054,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         )
         if c in ledger.columns
     ]
-    ledger = translate_frame(ledger[lcols].assign(option_name=ledger["option_id"]), lang, tables)
+    lmsg = [c for c in ("term_method_msg",) if c in ledger.columns]  # rendered into term_method
+    ledger = translate_frame(ledger[lcols + lmsg].assign(option_name=ledger["option_id"]), lang, tables)
+    ledger = ledger.drop(columns=lmsg)
     ledger = ledger[["plot_id", "option_name", *[c for c in lcols if c not in ("plot_id", "option_id")]]]
     out.append(
         Section(
@@ -1078,8 +1080,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         "residue_disposal",
         "residue_note",
     ]
-    bio = t.loc[t["applicable"] & t["biomass_t_dm_ha_yr"].notna(), [*bcols, "option_id"]]
-    bio = translate_frame(bio, lang, tables).drop(columns="option_id")
+    msg = [c for c in ("residue_note_msg",) if c in t.columns]  # rendered into residue_note
+    bio = t.loc[t["applicable"] & t["biomass_t_dm_ha_yr"].notna(), [*bcols, "option_id", *msg]]
+    bio = translate_frame(bio, lang, tables).drop(columns=["option_id", *msg])
     out.append(
         Section(
             "biomass",

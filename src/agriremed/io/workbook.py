@@ -61,7 +61,7 @@ from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_colum
 from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date
 from agriremed.stages import advice
 
-__all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "write_workbook", "StreamWorkbook"]
+__all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "number_format", "write_workbook", "StreamWorkbook"]
 
 #: Sheet keys in workbook order; their names come from ``ui.workbook.sheet.<key>``.
 SHEETS = ("readme", "summary", "options", "ledger", "rejected", "glossary")
@@ -230,16 +230,17 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-def _cell_xml(value, ref: str) -> str:
+def _cell_xml(value, ref: str, style: str = "") -> str:
     """The ``<c>`` element of one value as openpyxl's write-only sheets write it (numbers with 16
-    significant digits, text inline, booleans as 1/0); ``''`` for an empty cell (None)."""
+    significant digits, text inline, booleans as 1/0); ``''`` for an empty cell (None).
+    ``style``: the cell-style attribute of a number (`` s="3"``, a number format), ``""`` for none."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         text = "" if isinstance(value, float) and not math.isfinite(value) else "%.16g" % value  # noqa: UP031
-        return f'<c r="{ref}" t="n"><v>{text}</v></c>'
+        return f'<c r="{ref}"{style} t="n"><v>{text}</v></c>'
     value = str(value)[:32767]
     if value == "":
         return f'<c r="{ref}" t="inlineStr"></c>'
@@ -251,7 +252,7 @@ def _cell_xml(value, ref: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
 
 
-def _float_column_xml(a: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray:
+def _float_column_xml(a: np.ndarray, letter: str, rows: np.ndarray, style: str = "") -> np.ndarray:
     """The ``<c>`` elements of a float column, as :func:`_cell_xml` writes each value of
     :func:`_cells` (NaN: no cell; ±inf: the text ∞ or -∞; others with 16 significant digits),
     built column-wise: a float column's values are mostly distinct."""
@@ -259,22 +260,24 @@ def _float_column_xml(a: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarra
     fin = np.isfinite(a)
     if fin.any():
         text = np.array(["%.16g" % x for x in a[fin].tolist()], dtype=object)  # noqa: UP031
-        out[fin] = '<c r="' + letter + rows[fin] + '" t="n"><v>' + text + "</v></c>"
+        out[fin] = '<c r="' + letter + rows[fin] + '"' + style + ' t="n"><v>' + text + "</v></c>"
     for j in np.flatnonzero(np.isinf(a)):
         out[j] = _cell_xml("∞" if a[j] > 0 else "-∞", letter + rows[j])
     return out
 
 
-def _column_xml(values: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray:
+def _column_xml(values: np.ndarray, letter: str, rows: np.ndarray, style: str = "") -> np.ndarray:
     """The ``<c>`` elements of one column (``rows``: the row numbers as text, ``object`` array);
-    each distinct value's element is built once, around its cell reference."""
+    each distinct value's element is built once, around its cell reference. ``style``: the
+    cell-style attribute of its numbers (:func:`_cell_xml`)."""
     if values.dtype == np.float64:
-        return _float_column_xml(values, letter, rows)
+        return _float_column_xml(values, letter, rows, style)
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind not in ("string", "empty", "floating", "integer", "boolean"):
-        return np.array([_cell_xml(x, letter + r) for x, r in zip(values.tolist(), rows, strict=True)], dtype=object)
+        return np.array([_cell_xml(x, letter + r, style) for x, r in zip(values.tolist(), rows, strict=True)],
+                        dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parts = [_cell_xml(u, "\0").split("\0") for u in uniques.tolist()]
+    parts = [_cell_xml(u, "\0", style).split("\0") for u in uniques.tolist()]
     pre = np.array([q[0] for q in parts] + [""], dtype=object)
     post = np.array([q[1] for q in parts] + [""], dtype=object)
     refs = np.where(codes >= 0, letter + rows, "")
@@ -282,15 +285,18 @@ def _column_xml(values: np.ndarray, letter: str, rows: np.ndarray) -> np.ndarray
     if kind == "floating":  # -0.0 and 0.0 are one value to factorize: each zero written by its sign
         for z in [k for k, u in enumerate(uniques.tolist()) if u == 0.0]:
             for j in np.flatnonzero(codes == z):
-                out[j] = _cell_xml(values[j], letter + rows[j])
+                out[j] = _cell_xml(values[j], letter + rows[j], style)
     return out
 
 
-def _rows_xml(df: pd.DataFrame, first_row: int) -> str:
+def _rows_xml(df: pd.DataFrame, first_row: int, styles: dict | None = None) -> str:
     """The ``<row>`` elements of ``df``'s rows, numbered from ``first_row`` (the sheet XML that
-    openpyxl's write-only mode writes for the values of :func:`_cells`), built column by column."""
+    openpyxl's write-only mode writes for the values of :func:`_cells`), built column by column;
+    ``styles``: column position → cell-style id of its numbers (a number format)."""
     rows = np.array([str(first_row + j) for j in range(len(df))], dtype=object)
-    cols = [_column_xml(v, _letter(i), rows) for i, v in enumerate(_cells(df, float_arrays=True))]
+    styles = styles or {}
+    cols = [_column_xml(v, _letter(i), rows, f' s="{styles[i]}"' if i in styles else "")
+            for i, v in enumerate(_cells(df, float_arrays=True))]
     heads = [f'<row r="{r}">' for r in rows]
     return "".join(h + "".join(cells) + "</row>" for h, *cells in zip(heads, *cols, strict=True))
 
@@ -309,7 +315,16 @@ class _Sheet:
         labels: dict | None = None,
     ):
         self.ws = wb.create_sheet(title=title[:31])
+        self.lang = lang
         self.columns = list(columns)
+        #: Column position → cell-style id of the column's number format (:func:`number_format`).
+        self.styles = {}
+        for i, c in enumerate(self.columns):
+            fmt = number_format(str(c))
+            if fmt is not None:
+                cell = WriteOnlyCell(self.ws)
+                cell.number_format = fmt
+                self.styles[i] = cell.style_id
         self.rows = 0
         self.dropped = 0
         self.ws.freeze_panes = "B3" if self.columns and self.columns[0] == "plot_id" else "A3"
@@ -341,8 +356,63 @@ class _Sheet:
         if len(df) and self.columns:  # the rows' XML, put into the sheet when the workbook is saved
             if self.data is None:
                 self.data = tempfile.TemporaryFile("w+", encoding="utf-8")
-            self.data.write(_rows_xml(df.reindex(columns=self.columns), self.rows + 1))
+            self.data.write(_rows_xml(_yes_no(df.reindex(columns=self.columns), self.lang), self.rows + 1,
+                                      self.styles))
         self.rows += len(df)
+
+
+#: Excel number format of the money units per area or year (whole units; other money units, per
+#: gram or per kWh, with two decimals).
+_MONEY_WHOLE = ("", "/ha", "/ha/yr", "/yr", "/mu")
+
+
+def number_format(name: str) -> str | None:
+    """The Excel number format a column's numbers are shown with, from its unit in the column
+    registry (the value itself stays the full-precision number); ``None`` for Excel's General.
+
+    Probabilities and shares (:attr:`agriremed.core.columns.Column.fraction`) ``0%``; money per
+    hectare, per mu, per year or per plot (any currency) ``#,##0``, other money units
+    ``#,##0.00``; areas (ha, mu) ``#,##0.00``; tonnes (t/ha, t CO₂e, t CO₂e/ha/yr …) ``#,##0.0``.
+
+    >>> number_format("crop_compliance_prob"), number_format("npv_vs_baseline_usd_ha")
+    ('0%', '#,##0')
+    >>> number_format("area_ha"), number_format("net_co2e_t"), number_format("ph")
+    ('#,##0.00', '#,##0.0', None)
+    """
+    spec = _registry(name)
+    if spec is None or spec.dtype not in ("float", "int"):
+        return None
+    if spec.fraction:
+        return "0%"
+    unit = spec.unit
+    cur = next((x for x in C.CURRENCIES if unit == x or unit.startswith(x + "/")), None)
+    if cur is not None:
+        return "#,##0" if unit[len(cur):] in _MONEY_WHOLE else "#,##0.00"
+    if unit in ("ha", "mu"):
+        return "#,##0.00"
+    if unit == "t" or unit.startswith(("t/", "t ")):
+        return "#,##0.0"
+    return None
+
+
+def _yes_no(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with its yes/no columns (booleans) as the words of ``lang`` (是/否) where the language
+    is not English; an English sheet keeps Excel's TRUE/FALSE. Missing values stay empty."""
+    if lang == "en":
+        return df
+    words = {True: i18n.t("ui.yes", lang), False: i18n.t("ui.no", lang)}
+    out = None
+    for c in df.columns:
+        s = df[c]
+        if not (pd.api.types.is_bool_dtype(s.dtype)
+                or (s.dtype == object and pd.api.types.infer_dtype(s.to_numpy(object), skipna=True) == "boolean")):
+            continue
+        if out is None:
+            out = df.copy()
+        v = s.to_numpy(object)
+        out[c] = pd.Series([words[bool(x)] if isinstance(x, (bool, np.bool_)) else None for x in v],
+                           index=df.index, dtype=object)
+    return df if out is None else out
 
 
 def _letter(i: int) -> str:
@@ -637,7 +707,9 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
         rec = plan.table.loc[is_rec, ["plot_id", "option_id"]]
         ledger = plan.carbon_ledger.merge(rec, on=["plot_id", "option_id"])
         ledger = ledger.assign(option_name=ledger["option_id"])
-        ledger = translate_frame(ledger[[c for c in LEDGER_COLUMNS if c in ledger.columns]], lang, tables)
+        msgs = [f"{c}_msg" for c in LEDGER_COLUMNS if f"{c}_msg" in ledger.columns]  # rendered into their text
+        keep = [c for c in LEDGER_COLUMNS if c in ledger.columns]
+        ledger = translate_frame(ledger[keep + msgs], lang, tables).drop(columns=msgs)
     book.sheet("ledger", ledger.columns, labels).add(ledger)
     rej = _rejected(plan.rejected, lang, tables)
     book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)

@@ -72,7 +72,7 @@ BASELINE_TEXT = "metals stay in the soil"
 #: Summary columns of :func:`summary_columns`.
 SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_year1_plot_cny",
                  "cash_flow_typical_plot_cny_yr", "typical_year", "grain_samples_per_season",
-                 "monitoring", "duration_text")
+                 "monitoring", "duration_text", "first_year_cost_cny_mu", "npv_vs_baseline_cny_mu")
 
 
 @functools.lru_cache(maxsize=1)
@@ -481,7 +481,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         ``cash_flow_year1_plot_cny`` [CNY], ``cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹],
         ``typical_year`` [yr], ``grain_samples_per_season`` [–],
         ``monitoring``, ``duration_text`` (English) and ``monitoring_msg``,
-        ``duration_text_msg`` (the same as encoded messages, :func:`years_messages`).
+        ``duration_text_msg`` (the same as encoded messages, :func:`years_messages`),
+        ``first_year_cost_cny_mu`` and ``npv_vs_baseline_cny_mu`` (the recommended option's
+        first-year cost and NPV against doing nothing per mu: per ha × :func:`ha_per_mu`) [CNY mu⁻¹].
     """
     n = len(summary)
     pid = _frames.obj(summary["plot_id"])
@@ -583,7 +585,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "cash_flow_typical_plot_cny_yr": col("cash_flow_typical_cny_ha_yr") * area,
             "typical_year": col("typical_year"),
             "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur,
-            "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg}
+            "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
+            "first_year_cost_cny_mu": col("cost_year1_cny_ha") * ha_per_mu(),
+            "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
 
 
 def _money(x: float) -> str:

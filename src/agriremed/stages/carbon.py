@@ -98,6 +98,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, render_column
 from agriremed.core.i18n import region_in, region_path
 from agriremed.core.accounting import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS, N_METHODS, RICE_AMENDMENTS,
                                        RICE_PRESEASON, RICE_WATER_REGIMES)
@@ -162,12 +163,8 @@ LEDGER_TERMS: dict[str, str] = {
 #: Columns of the long carbon ledger.
 LEDGER_COLUMNS = ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr", "co2e_t_ha",
                   "co2e_t_ha_yr_p10", "co2e_t_ha_yr_p50", "co2e_t_ha_yr_p90", "term_unit", "term_method",
-                  "source", "note")
+                  "source", "note", "term_method_msg", "note_msg")
 
-_PRESEASON_TEXT = {"non_flooded_lt180": "not flooded for < 180 d before the season",
-                   "non_flooded_gt180": "not flooded for > 180 d before the season",
-                   "flooded_gt30": "flooded for > 30 d before the season",
-                   "non_flooded_gt365": "not flooded for > 365 d before the season"}
 #: Region row of ``paddy_water_regime.csv`` giving the baseline practice of the plots (all Chinese).
 RICE_PRACTICE_REGION = "china"
 
@@ -748,10 +745,12 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                                    seed, biomass_draws, average, active, is_pv, is_base, has_base, bix, H,
                                    term_percentiles=ledger)
 
-    method_text, sources, notes = _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set,
-                                              rice_season_days, biochar_reapply_interval_yr, heat_user,
-                                              base_regime, rice_preseason, rice_amendment,
-                                              rice_amendment_t_ha)
+    method_msg, sources, note_msg = _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set,
+                                                rice_season_days, biochar_reapply_interval_yr, heat_user,
+                                                base_regime, rice_preseason, rice_amendment,
+                                                rice_amendment_t_ha, f_typ)
+    method_text, notes = ({t: str(x) for t, x in zip(d, render_column(list(d.values()), "en", tables), strict=True)}
+                          for d in (method_msg, note_msg))
     names = list(terms)
     K = len(names)
     idx = np.flatnonzero(active)
@@ -767,7 +766,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
             "term_category": tile(LEDGER_TERMS), "co2e_t_ha_yr": vals, "co2e_t_ha": vals * H,
             "co2e_t_ha_yr_p10": pcts[0], "co2e_t_ha_yr_p50": pcts[1], "co2e_t_ha_yr_p90": pcts[2],
             "term_unit": "t CO2e/ha/yr", "term_method": tile(method_text), "source": tile(sources),
-            "note": tile(notes)}, len(idx) * K)
+            "note": tile(notes), "term_method_msg": tile(method_msg), "note_msg": tile(note_msg)}, len(idx) * K)
     else:
         long = _frames.frame({c: np.zeros(0, object) for c in LEDGER_COLUMNS}, 0)
 
@@ -902,27 +901,28 @@ def _ledger_draws(compute, terms, rows, biomass, energy, tables, g, factor_names
 
 def _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set, rice_season_days,
                 biochar_reapply_interval_yr, heat_user, base_regime, rice_preseason, rice_amendment,
-                rice_amendment_t_ha):
-    """Method, source keys and note of every ledger term of :func:`carbon_ledger` (term → text)."""
-    method_text = {
-        "soc_change": "IPCC 2019 Tier 1: SOC_ref·F_LU·F_MG·F_I, 20-yr linear transition",
-        "biochar_sink": BIOCHAR_METHODS[biochar_method][1],
-        "avoided_electricity": "electricity exported × grid emission factor",
-        "avoided_heat": "useful heat × emission factor of supplied heat",
-        "avoided_fuel": "biomethane × natural-gas factor; ethanol × gasoline factor",
-        "field_diesel": "diesel × CO2 per litre",
-        "n_fertiliser": ("full chain: N × 13.5 t CO2e/t N (manufacture and field N2O)" if full_chain
-                         else "manufacture: N × t CO2e/t N"),
-        "n2o_fertiliser_direct": ("included in n_fertiliser (full chain)" if full_chain
-                                  else "IPCC Tier 1: N × EF1 (EF1FR for flooded rice) × 44/28 × GWP"),
-        "paddy_ch4": (f"IPCC 2019 Tier 1: EF_c·SF_w·SF_p·SF_o × {days:g} d × GWP {gwp_ch4:g} "
-                      f"({gwp_set.upper()}) per rice season"),
-        "lime": "CaCO3 × 44/100 (all carbonate C released)",
-        "biomass_transport": "biomass × haul distance × freight factor",
-        "processing": "biomass × processing electricity × grid factor",
-        "conversion_process": ("digester CH4 leakage × GWP; pyrolysis CH4 per t char × GWP and plant "
-                               "electricity per t char × grid factor; ethanol plant electricity per litre "
-                               "× grid factor and coal per litre × coal factor"),
+                rice_amendment_t_ha, factors):
+    """Method, source keys and note of every ledger term of :func:`carbon_ledger`: the method and
+    the note as encoded messages (``led.method.*``, ``led.note.*``; ``''`` for no note), the
+    sources as text (term → value). Numbers in the texts are the factors the ledger used
+    (``factors``: factor name → typical value, overrides applied)."""
+    M = Message.of
+    method = {
+        "soc_change": M("led.method.soc_change"),
+        "biochar_sink": M(f"led.method.biochar_sink.{biochar_method}"),
+        "avoided_electricity": M("led.method.avoided_electricity"),
+        "avoided_heat": M("led.method.avoided_heat"),
+        "avoided_fuel": M("led.method.avoided_fuel"),
+        "field_diesel": M("led.method.field_diesel"),
+        "n_fertiliser": (M("led.method.n_fertiliser_full_chain", factor=float(factors["n_fert_t_co2e_t_n"]))
+                         if full_chain else M("led.method.n_fertiliser")),
+        "n2o_fertiliser_direct": M("led.method.n2o_in_full_chain" if full_chain
+                                   else "led.method.n2o_fertiliser_direct"),
+        "paddy_ch4": M("led.method.paddy_ch4", days=float(days), gwp=float(gwp_ch4), gwp_set=gwp_set.upper()),
+        "lime": M("led.method.lime"),
+        "biomass_transport": M("led.method.biomass_transport"),
+        "processing": M("led.method.processing"),
+        "conversion_process": M("led.method.conversion_process"),
     }
     persistence_src = {"ipcc2019": "ipcc2019_biochar", "puro2025": "ipcc2019_biochar;puro2025_biochar",
                        "ebc2020": "ipcc2019_biochar;ebc2020_csink"}[biochar_method]
@@ -941,32 +941,29 @@ def _term_texts(biochar_method, full_chain, days, gwp_ch4, gwp_set, rice_season_
         "conversion_process": ("cdm_tool14_digester;verra2025_vm0044;nist_webbook;pronatura2016_carbochar;"
                                "dongying2021_sorghum_lca;ipcc2006_coal_ef;gbt2589_ncv;mee2024_grid"),
     }
+    amendment = (M("led.note.amendment", amendment=rice_amendment, t_ha=float(rice_amendment_t_ha))
+                 if rice_amendment else M("led.note.no_amendment"))
     notes = {
-        "soc_change": "tillage and carbon input apply to annual cropland and paddy",
-        "biochar_sink": ("biochar applied to the plot "
-                         + (f"every {biochar_reapply_interval_yr:g} years" if biochar_reapply_interval_yr
-                            else "once (year 1)")
-                         + "; char of metal-rich biomass is not credited"),
-        "avoided_electricity": "",
-        "avoided_heat": (f"heat from biomass CHP taken by {heat_user}, replacing supplied heat" if heat_user
-                         else "no heat user named: the plant sells power only and its heat displaces "
-                              "nothing"),
-        "paddy_ch4": (f"rice seasons only; current practice {base_regime.replace('_', ' ')}, "
-                      f"{_PRESEASON_TEXT[rice_preseason]}, "
-                      + (f"{rice_amendment.replace('_', ' ')} {rice_amendment_t_ha:g} t/ha"
-                         if rice_amendment else "no organic amendment")
-                      + ("" if rice_season_days is not None else "; season length: IPCC world default")),
-        "avoided_fuel": "", "field_diesel": "", "n_fertiliser": "",
-        "n2o_fertiliser_direct": "", "lime": "CaCO3 applied",
-        "biomass_transport": "one-way haul of harvested biomass",
-        "processing": "not quantified until factor.processing_kwh_t is set",
-        "conversion_process": ("CH4 leaked from digesters; pyrolysis CH4 0 for a plant that burns its "
-                               "gases; pyrolysis plant electricity 125 kWh per t biochar (CarboChar "
-                               "ratings); sweet-sorghum ethanol plant 380 kWh and 611 kg coal per t "
-                               "ethanol (Shandong LCA; 0 with a bagasse boiler: set "
-                               "factor.ethanol_plant_coal_kg_l); enzymes and chemicals not counted"),
+        "soc_change": M("led.note.soc_change"),
+        "biochar_sink": (M("led.note.biochar_sink_every", years=float(biochar_reapply_interval_yr))
+                         if biochar_reapply_interval_yr else M("led.note.biochar_sink_once")),
+        "avoided_electricity": Message(),
+        "avoided_heat": (M("led.note.avoided_heat_user", user=str(heat_user)) if heat_user
+                         else M("led.note.avoided_heat_none")),
+        "paddy_ch4": (M("led.note.paddy_ch4", regime=base_regime, preseason=rice_preseason, amendment=amendment)
+                      + (None if rice_season_days is not None else M("led.note.season_default"))),
+        "avoided_fuel": Message(), "field_diesel": Message(), "n_fertiliser": Message(),
+        "n2o_fertiliser_direct": Message(), "lime": M("led.note.lime"),
+        "biomass_transport": M("led.note.biomass_transport"),
+        "processing": M("led.note.processing", key="factor.processing_kwh_t"),
+        "conversion_process": M("led.note.conversion_process",
+                                ch4=float(factors["pyrolysis_ch4_t_t_char"]),
+                                kwh_char=float(factors["pyrolysis_electricity_kwh_t_char"]),
+                                kwh_l=float(factors["ethanol_plant_kwh_l"]),
+                                coal_kg_l=float(factors["ethanol_plant_coal_kg_l"]),
+                                coal_key="factor.ethanol_plant_coal_kg_l"),
     }
-    return method_text, sources, notes
+    return ({t: m.encode() for t, m in method.items()}, sources, {t: m.encode() for t, m in notes.items()})
 
 
 def _ledger_by_year(compute, n, names, idx, pid, oid, eff, years_new, hv, cuts_hv, B, soc_rate, opt_diesel_typ,

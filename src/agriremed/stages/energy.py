@@ -95,6 +95,7 @@ import pandas as pd
 
 from agriremed.stages.biomass import metal_in_biomass, species_property, species_property_draws
 from agriremed.core import frames as _frames
+from agriremed.core.messages import Message, render_column
 from agriremed.models.ipcc import biochar_fc
 from agriremed.models.energy import PATHWAYS, TEMPERATURE_C, char_yield, conversion, factor_draws
 from agriremed.stages.options import library_parameter, option_parameter_draws
@@ -130,6 +131,14 @@ HAZARDOUS_STATUS = "hazardous_unless_tested"
 FLY_ASH_NOTE = ("fly ash (fine filter ash): hazardous waste unless tested — volatile Cd, Pb and Zn "
                 "condense on it, straw fly-ash Cd is about half water-leachable, and it must be "
                 "industrially used or disposed of, never spread on land")
+
+#: :data:`FLY_ASH_NOTE` as a message (``res.fly_ash``; the English template is that text).
+FLY_ASH_MSG = Message.of("res.fly_ash")
+
+#: Message of each residue class code of :func:`_disposal` (none, hazardous waste, exceeds a
+#: land-application limit, land application ok, test before use).
+_DISPOSAL_MSG = (None, Message.of("res.hyperaccumulator"), Message.of("res.not_for_land"),
+                 Message.of("res.below_limits"), Message.of("res.test_first"))
 
 #: Land product of each pathway when the partition table names none.
 _DEFAULT_PRODUCT = {"chp": "bottom_ash", "pyrolysis": "char", "digestion": "digestate", "ethanol": "stillage",
@@ -491,7 +500,9 @@ def metal_fate(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: pd.Da
 
 
 def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
-    """Residue class and an explanation per plot × option."""
+    """Residue class and its explanation per plot × option: the class code and the explanation
+    as an encoded message (:mod:`agriremed.core.messages`; ``None`` where the option is not
+    applicable or harvests nothing)."""
     B = biomass["biomass_t_dm_ha_yr"].to_numpy(float)
     n = len(B)
     produces = ~np.isnan(B) & (B > 0)
@@ -515,18 +526,19 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
         if below.any():
             first, _ = _frames.distinct(row[below], metal[below])  # metals, counted once per row
             n_below = np.bincount(row[below][first], minlength=n)
-        lim_txt = " mg/kg, " + limit_set + ")"
         low = land["product_conc_low_mg_kg"].to_numpy(float)
         high = land["product_conc_high_mg_kg"].to_numpy(float)
         limit = land["land_limit_mg_kg"].to_numpy(float)
-        product = _frames.format_unique(_frames.obj(land["product"]), lambda p: str(p).replace("_", " "))
+        product = _frames.obj(land["product"])
+
+        def metal_msg(code, conc, i):
+            return Message.of(code, metal=str(metal[i]), product=str(product[i]), conc=float(conc[i]),
+                              limit=float(limit[i]), limit_set=limit_set).encode()
+
         with np.errstate(divide="ignore", invalid="ignore"):
-            worst = _top_text(row, ex, low / limit, lambda i: (
-                f"; {metal[i].title()} in {product[i]} ≥ {low[i]:.3g} mg/kg (limit {limit[i]:g}{lim_txt}"), n)
+            worst = _top_text(row, ex, low / limit, lambda i: metal_msg("res.metal_over", low, i), n)
             unknown = (status == "unknown") & ~np.isnan(limit) & np.isfinite(high) & ok
-            bound = _top_text(row, unknown, high / limit, lambda i: (
-                f"; {metal[i].title()} in {product[i]} could reach {high[i]:.3g} mg/kg (limit {limit[i]:g}"
-                f"{lim_txt}"), n)
+            bound = _top_text(row, unknown, high / limit, lambda i: metal_msg("res.metal_could_reach", high, i), n)
         worst = np.where(worst == "", bound, worst)
     ok = (n_below >= len(limited)) & (len(limited) > 0)
     hyper = group == "hyperaccumulator"
@@ -534,16 +546,11 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
     code = np.select([~produces, hyper, exceeds, ok], [0, 1, 2, 3], 4)
     disposal = _frames.texts_by_code(code, ("none", "hazardous_waste", "exceeds_land_limit", "land_application_ok",
                                             "test_before_use"))
-    fixed = np.array(["", "hyperaccumulator biomass: its residues are hazardous waste, never a soil amendment",
-                      "not for land application", "every metal with a limit is below it",
-                      "metal partition or limits incomplete: test the residue before any use"], dtype=object)
-    note = fixed[code]
-    has = np.flatnonzero(worst != "")
-    joined = note[has] + worst[has]
-    # "(t + w).lstrip('; ')": only a note that is empty (or starts with "; ") loses characters
-    bare = np.array([t == "" or t[0] in "; " for t in fixed])[code[has]]
-    joined[bare] = _frames.format_unique(joined[bare], lambda t: t.lstrip("; "))
-    note[has] = joined
+
+    def joined(c, w):
+        return ((_DISPOSAL_MSG[c] or Message()) + Message.decode(w)).encode()
+
+    note = _frames.per_distinct(joined, code, worst)
     return np.where(applicable, disposal, None), np.where(applicable & produces, note, None)
 
 
@@ -596,7 +603,8 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
         ``fly_ash_cd_mg_kg`` (typical Cd in each combustion ash; blank where the split is
         not sourced) [mg kg⁻¹], ``biomass_c_t_ha_yr``, ``char_c_t_ha_yr``, ``volatiles_c_t_ha_yr``
         [t C ha⁻¹ yr⁻¹], ``pyrolysis_temp_c`` [°C], ``feedstock_group``,
-        ``residue_disposal`` and ``residue_note``.
+        ``residue_disposal``, ``residue_note`` (why the residue has its class, in English) and
+        ``residue_note_msg`` (the same as message codes, rendered in any language at the edges).
     """
     tables = tables or load_tables()
     prods, path, temp, species, kind, g = _products(option_rows, biomass, tables, grid)
@@ -636,8 +644,12 @@ def energy_outputs(option_rows: pd.DataFrame, biomass: pd.DataFrame, by_metal: p
     disposal, note = _disposal(option_rows, biomass, group, fate, tables, limit_set, g)
     fly = chp & (prods["fly_ash_t"] > 0) & pd.notna(note)
     note = note.astype(object)
-    note[fly] = _frames.format_unique(note[fly], lambda t: f"{t}; {FLY_ASH_NOTE}")
-    out["residue_disposal"], out["residue_note"] = disposal, note
+    note[fly] = _frames.format_unique(note[fly], lambda t: (Message.decode(t) + FLY_ASH_MSG).encode())
+    text = np.full(len(note), None, dtype=object)
+    has = pd.notna(note)
+    text[has] = render_column(note[has], "en", tables)
+    out["residue_disposal"], out["residue_note"] = disposal, text
+    out["residue_note_msg"] = np.where(has, note, "")
     return _frames.frame(out, len(B))
 
 
