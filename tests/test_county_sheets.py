@@ -157,3 +157,12 @@ def test_unit_row_that_cannot_be_read_stops_the_file(tmp_path, row, words):
     with pytest.raises(InputFileError) as e:
         agriremed.validate_plots(p)
     assert "line 2" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
+
+
+@pytest.mark.parametrize("word", ["0.01L", "未检出(<0.01)", "ND(0.01)", "nd 0.01"])
+def test_lab_spellings_of_below_the_detection_limit(tmp_path, word):
+    p = _write(tmp_path, _HEAD + f"A,paddy,rice,1,5.5,{word},0.1,30\nB,paddy,rice,1,5.5,0.3,0.1,30\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["B"]
+    err = v.errors
+    assert err["column"].tolist() == ["cd_mg_kg"] and err["problem"].iloc[0].startswith("below the detection limit")

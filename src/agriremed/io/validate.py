@@ -672,7 +672,9 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
     decimal_comma = bad_text & comma & ~th_amb
     below_dl = np.zeros(n, bool)
     if bad_text.any():
-        below_dl[bad_text] = text[bad_text].str.match(r"^\s*<").to_numpy(bool)
+        # '<0.01', a lab's '0.01L' (below the detection limit 0.01) and '未检出(<0.01)', 'ND (0.01)'
+        lab = r"|^\s*\d+(?:\.\d+)?\s*L\s*$|未检出|检出限|^\s*N\.?D\.?\b" if C.COLUMNS[canon].group == "metal" else ""
+        below_dl[bad_text] = text[bad_text].str.contains(r"^\s*<" + lab, case=False, regex=True).to_numpy(bool)
     below_dl |= nd
     if wide.any():
         text = text.where(~wide, shown)
