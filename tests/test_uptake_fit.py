@@ -136,12 +136,26 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
     assert set(ranges) == {"soil", "ph", "som_pct"} and ranges["ph"][0] >= 4.5
     p = plots_factory(3, region="", ph=[5.0, 6.5, 8.5], cd_mg_kg=[0.3, 1.0, 2.0], som_pct=2.0)
     pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
-    # pH 8.5 is beyond the data: the fitted function is not used there, the packaged default is
-    assert pred["function_id"].tolist() == [sim_fit.function_id] * 2 + ["synth_rice_cd_ph"]
-    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"][:2], sim_fit.predict(p)["plant_fit_mg_kg"][:2], rtol=1e-5)
-    assert pred["extrapolated"].tolist() == [False, False, False]
-    assert pred["selection"].iloc[2] == f"skipped {sim_fit.function_id} (ph outside {ranges['ph'][0]:.4g}–" \
-                                        f"{ranges['ph'][1]:.4g})"
+    # pH 8.5 is beyond the data: the user's function is extrapolated there (flagged), not swapped for
+    # the packaged default, so the prediction follows the fitted law continuously past the data
+    assert pred["function_id"].tolist() == [sim_fit.function_id] * 3
+    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"], sim_fit.predict(p)["plant_fit_mg_kg"], rtol=1e-5)
+    assert pred["extrapolated"].tolist() == [False, False, True]
+    assert pred["selection"].iloc[2] == f"{sim_fit.function_id} extrapolated beyond its data (ph outside " \
+                                        f"{ranges['ph'][0]:.4g}–{ranges['ph'][1]:.4g})"
+
+
+def test_user_function_is_continuous_at_the_edge_of_its_data(sim_fit, plots_factory):
+    # just inside and just outside the largest soil Cd of the data: the same function, nearly the same
+    # prediction (a switch to the packaged default made it jump)
+    hi = uptake.parse_ranges(sim_fit.function_row().iloc[0]["valid_ranges"])["soil"][1]
+    p = plots_factory(2, region="", ph=6.0, som_pct=2.0, cd_mg_kg=[hi * 0.999, hi * 1.01])
+    pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
+    assert pred["function_id"].tolist() == [sim_fit.function_id] * 2
+    assert pred["extrapolated"].tolist() == [False, True]
+    ratio = pred["crop_fw_p50_mg_kg"].iloc[1] / pred["crop_fw_p50_mg_kg"].iloc[0]
+    b = sim_fit.coefficients.set_index("model_term").loc["log10(soil)", "coef"]
+    assert ratio == pytest.approx((1.01 / 0.999) ** b, rel=1e-4)
 
 
 def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory):

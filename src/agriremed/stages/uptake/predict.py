@@ -67,6 +67,8 @@ __all__ = [
     "function_inputs",
     "province_names",
     "unassessed_metals",
+    "user_fitted_functions",
+    "FITTED_STATUS",
     "predict_and_unassessed",
     "above_screening",
     "PH_DOMAIN",
@@ -387,7 +389,8 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         ``se_log10`` [log10 units], ``crop_dw_p05_mg_kg``, ``crop_dw_p50_mg_kg``,
         ``crop_dw_p95_mg_kg``, ``crop_fw_p05_mg_kg``, ``crop_fw_p50_mg_kg``,
         ``crop_fw_p95_mg_kg`` [mg kg⁻¹; ``fw`` = as-sold basis], ``extrapolated``
-        (always False: a function is not used outside its published validity range;
+        (True only for the user's own function beyond the range of its data, see below; a
+        packaged function is not used outside its published validity range;
         NA when the range is not published), ``selection`` (why this function: the
         functions of higher priority that were skipped for the plot, and why) and
         ``note`` (with ``note_msg``, the note as an encoded message of
@@ -401,9 +404,13 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
 
     Notes
     -----
-    Functions are tried in order (province first, then by ``priority``); a function is
-    skipped for a plot when one of its inputs is missing, when an input is outside its
-    published validity range, or when its prediction is not positive. Plots with a pH
+    Functions are tried in order (the user's own functions, priority ≤ 0, first; then the
+    province's; then by ``priority``); a function is skipped for a plot when one of its inputs
+    is missing, when an input is outside its published validity range, or when its prediction
+    is not positive. A function fitted to the user's own pairs (``fit-uptake``; its source's
+    status is :data:`FITTED_STATUS`) is not skipped for being outside the range of its data: it is extrapolated, ``extrapolated`` is True and ``selection`` names
+    the input beyond the range, so that the prediction stays continuous where the data end
+    (a packaged default the user's data contradict would make it jump). Plots with a pH
     outside :data:`PH_DOMAIN` get no prediction.
     """
     return _predict(plots, crop, metals, tables)[0]
@@ -567,6 +574,21 @@ def rice_type_factor_of(rice_type, crops, metals, priority, fitted_crop,
     return f, note
 
 
+#: Status of a ``sources.csv`` row that cites a function fitted with ``fit-uptake`` (its validity
+#: range is the range of the user's data, not a published one).
+FITTED_STATUS = "fitted to user data"
+
+
+def user_fitted_functions(tables: Tables) -> frozenset:
+    """Ids of the transfer functions fitted to the user's own pairs (``fit-uptake``): those whose
+    source row has the status :data:`FITTED_STATUS`. Their validity range is the range of the
+    data they were fitted on, beyond which they are extrapolated rather than skipped."""
+    src = tables.sources
+    keys = set(src.loc[src["status"].astype(str).str.startswith(FITTED_STATUS), "key"])
+    tf = tables.transfer_functions
+    return frozenset(tf.loc[tf["source"].isin(keys), "function_id"])
+
+
 def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     tables = tables or load_tables()
     n = len(plots)
@@ -581,6 +603,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     reg_codes, reg_uniq = pd.factorize(region, use_na_sentinel=False)
     reg_uniq = np.asarray(reg_uniq, dtype=object)
     by_metal = tables.memo("usable_functions_by_metal", lambda: _usable_functions(tables))
+    fitted = tables.memo("user_fitted_functions", lambda: user_fitted_functions(tables))
     pnames = province_names(tables)
     pid = plots["plot_id"].to_numpy(object)
     ph = plots["ph"].to_numpy(float) if "ph" in plots.columns else np.full(n, np.nan)
@@ -622,6 +645,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         chosen = np.full(n, -1)
         pred = np.full(n, np.nan)
         skipped = np.full(n, "", dtype=object)
+        beyond = np.full(n, "", dtype=object)  # a user function used beyond the range of its data
         has_fn = np.zeros(n, bool)
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
         # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
@@ -646,7 +670,15 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 v = variables[key].subset(idx)
                 p = _response(fn, predictor_sum(fn, v, len(idx)))
                 outside = _range_text(fn, v, len(idx))
-                ok = np.isfinite(p) & (p > 0) & (outside == "")
+                if pass_ == "user" and fn.function_id in fitted:
+                    # a function fitted to the user's own pairs replaces the packaged ones for their
+                    # fields: beyond the range of its data it is extrapolated (flagged), not swapped for
+                    # a default that would make the prediction jump at the edge of the data
+                    ok = np.isfinite(p) & (p > 0)
+                    ext = ok & (outside != "")
+                    beyond[idx[ext]] = fn.function_id + " extrapolated beyond its data (" + outside[ext] + ")"
+                else:
+                    ok = np.isfinite(p) & (p > 0) & (outside == "")
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
                 if ok.all():
@@ -691,6 +723,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                                   + (fn.message if isinstance(fn, Note) else Message())
                                   for known, fn in zip(is_dw | is_fw, factor_note, strict=True)])
         sk = skipped[have]
+        bey = beyond[have]
+        sel = np.where(sk == "", "", "skipped " + sk).astype(object)
+        sel = np.where(bey == "", sel, np.where(sel == "", bey, sel + "; " + bey)).astype(object)
         parts.append(_frames.frame({
             "plot_id": pid[have],
             "crop": crops[have],
@@ -704,8 +739,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "crop_fw_p05_mg_kg": fw50 / f,
             "crop_fw_p50_mg_kg": fw50,
             "crop_fw_p95_mg_kg": fw50 * f,
-            "extrapolated": pd.array(np.where(ranged, False, None), dtype="boolean"),
-            "selection": np.where(sk == "", "", "skipped " + sk).astype(object),
+            "extrapolated": pd.array(np.where(ranged, bey != "", None), dtype="boolean"),
+            "selection": sel,
             "note": notes.astype(object),
             "note_msg": note_msg,
         }, len(hidx)))
