@@ -131,7 +131,10 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
     row = sim_fit.function_row().iloc[0]
     assert row["form"] == "loglinear" and row["usable"] and row["priority"] == 0
     assert row["terms"].startswith("const:") and "|log10(soil):" in row["terms"]
-    assert row["n"] == 400 and row["se_log10"] == pytest.approx(sim_fit.stats["se_log10"], abs=1e-4)
+    # the plan's spread is the predictive one: residual SE × √(1 + p/n) × t(0.975, n − p)/z(0.975)
+    # (n = 400, p = 4: × 1.00504 × 1.96599/1.95996)
+    assert row["n"] == 400 and row["se_log10"] == pytest.approx(
+        sim_fit.stats["se_log10"] * np.sqrt(1 + 4 / 400) * 1.965994 / 1.959964, abs=1e-4)
     ranges = uptake.parse_ranges(row["valid_ranges"])
     assert set(ranges) == {"soil", "ph", "som_pct"} and ranges["ph"][0] >= 4.5
     p = plots_factory(3, region="", ph=[5.0, 6.5, 8.5], cd_mg_kg=[0.3, 1.0, 2.0], som_pct=2.0)
@@ -251,3 +254,11 @@ def test_microgram_headers_are_converted_and_reported():
     np.testing.assert_allclose(b.coefficients["coef"], a.coefficients["coef"], rtol=1e-9)
     assert any("states µg/kg: values converted to mg/kg (× 0.001) as plant_cd_mg_kg" in m
                for m in b.validation.messages())
+
+
+def test_small_sample_widens_the_plan_spread():
+    # 8 pairs, 3 terms + const: residual SE × √1.5 × t(0.975, 4)/z(0.975) = × 1.2247 × 2.7764/1.9600
+    fit = fit_transfer_function(simulate(n=8, seed=3), crop="rice", terms=TERMS)
+    assert fit.predictive_se() == pytest.approx(fit.stats["se_log10"] * np.sqrt(1.5) * 2.776445 / 1.959964,
+                                                rel=1e-5)
+    assert fit.function_row().iloc[0]["se_log10"] == pytest.approx(fit.predictive_se(), abs=1e-4)

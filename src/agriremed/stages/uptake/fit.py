@@ -13,7 +13,8 @@ reads, checks and fits a file or a DataFrame in one call), and
 
 * fits it by ordinary least squares (statsmodels ``OLS``) or robustly (statsmodels
   ``RLM`` with Huber's T norm), with a coefficient table and 95 % confidence
-  intervals, R², the residual standard error (the function's ``se_log10``), residual
+  intervals, R², the residual standard error (widened for the coefficients' uncertainty
+  and the t quantile, :meth:`TransferFit.predictive_se`, it is the function's ``se_log10``), residual
   diagnostics (Shapiro–Wilk, Jarque–Bera, Breusch–Pagan), leverage, studentised
   residuals, Cook's distance with an influence flag (default threshold 4/n), and 95 %
   prediction intervals for new samples;
@@ -255,8 +256,22 @@ class TransferFit:
         c = self.coefficients
         return "|".join(f"{t}:{v:.6g}" for t, v in zip(c["model_term"], c["coef"], strict=True))
 
+    def predictive_se(self) -> float:
+        """Spread [log10 units] of a prediction for a new field, the function's ``se_log10`` in a
+        plan: the residual SE widened for the uncertainty of the coefficients, σ·√(1 + p/n)
+        (the mean leverage of the data is p/n), and by t₀.₉₇₅(n − p)/z₀.₉₇₅ so that the plan's
+        normal quantiles give the t prediction interval's width. It tends to the residual SE for
+        large n and is wider for a small sample (n = 8, p = 4: × 1.73)."""
+        from scipy import stats as st
+
+        s = self.stats
+        n, p = int(s["n"]), int(s["n_params"])
+        widen = np.sqrt(1.0 + p / n) * st.t.ppf(0.975, max(n - p, 1)) / st.norm.ppf(0.975)
+        return float(s["se_log10"] * widen)
+
     def function_row(self) -> pd.DataFrame:
-        """The fitted function as a one-row ``transfer_functions.csv`` table."""
+        """The fitted function as a one-row ``transfer_functions.csv`` table (``se_log10`` is the
+        predictive spread of :meth:`predictive_se`, not the residual SE alone)."""
         ranges = ";".join(f"{v}:{lo:.4g}..{hi:.4g}" for v, (lo, hi) in self.valid_ranges.items())
         s = self.stats
         return pd.DataFrame([{
@@ -264,10 +279,11 @@ class TransferFit:
             "metal": self.metal, "part": "edible part (user data)", "form": "loglinear",
             "soil_measure": self.soil_measure, "terms": self.terms_cell(), "plant_basis": self.plant_basis,
             "priority": self.priority, "usable": True, "valid_ranges": ranges, "n": s["n"],
-            "r2": round(s["r2"], 4), "se_log10": round(s["se_log10"], 4), "se_source": self.source_key,
+            "r2": round(s["r2"], 4), "se_log10": round(self.predictive_se(), 4), "se_source": self.source_key,
             "region": self.region, "provinces": self.provinces, "source": self.source_key,
             "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
-                     f"n = {s['n']}, R² = {s['r2']:.3f}; coefficient 95 % CIs in "
+                     f"n = {s['n']}, R² = {s['r2']:.3f}; se_log10 = residual SE {s['se_log10']:.4f} "
+                     f"× √(1 + p/n) × t/z for new fields; coefficient 95 % CIs in "
                      f"{self.function_id}_coefficients.csv"),
         }])
 
