@@ -262,3 +262,22 @@ def test_small_sample_widens_the_plan_spread():
     assert fit.predictive_se() == pytest.approx(fit.stats["se_log10"] * np.sqrt(1.5) * 2.776445 / 1.959964,
                                                 rel=1e-5)
     assert fit.function_row().iloc[0]["se_log10"] == pytest.approx(fit.predictive_se(), abs=1e-4)
+
+
+def test_provenance_names_the_user_function_and_the_changed_tables(sim_fit, tmp_path, plots_factory):
+    # run.json of a plan made with a fitted function says so; a default plan's says nothing of tables
+    write_fit(sim_fit, tmp_path)
+    p = plots_factory(1, region="", ph=6.0)
+    mine = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=load_tables(tmp_path)).provenance()
+    default = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).provenance()
+    assert not any("tables" in line or "fitted to user data" in line for line in default)
+    changed = next(line for line in mine if line.startswith("tables differing from the packaged ones: "))
+    assert "transfer_functions (digest " in changed and "sources (digest " in changed
+    fitted = [line for line in mine if line.startswith("transfer function fitted to user data: ")]
+    assert fitted == [f"transfer function fitted to user data: {sim_fit.function_id} (rice Cd, n = 400, "
+                      f"R² = {round(sim_fit.stats['r2'], 4)}, se_log10 = {round(sim_fit.predictive_se(), 4)}; "
+                      f"source {sim_fit.source_key})"]
+    out = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=load_tables(tmp_path)).write(
+        tmp_path / "out", report=False, xlsx=False)
+    import json
+    assert fitted[0] in json.loads(out["run"].read_text(encoding="utf-8"))["provenance"]

@@ -31,7 +31,7 @@ from agriremed.core.version import __version__
 from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note
 from agriremed.core.scenario import Scenario, ScenarioError
-from agriremed.core.tables import Tables, load_tables
+from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.engine import assemble
 from agriremed.engine.assemble import PLAN_COLUMNS, SUMMARY_COLUMNS, TEXT_ROWS, pass_through_columns
 from agriremed.engine.pipeline import (LATE_FIELDS, PHASES, RunContext, StageResults, missing_results, phase,
@@ -45,6 +45,7 @@ from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
 from agriremed.stages import ranking as ranking_mod
 from agriremed.stages.softreuse import for_plan as _soft_reuse
+from agriremed.stages.uptake.predict import user_fitted_functions
 
 __all__ = ["Plan", "plan", "replan", "can_replan", "rerank", "reprice", "LATE_FIELDS", "REPLAN_MAX_ROWS",
            "apply_overrides", "apply_heat_user", "apply_biochar_choice", "STAGES", "pass_through_columns",
@@ -197,6 +198,36 @@ def apply_biochar_choice(tables: Tables, feedstock: str | None = None, temperatu
     return tables, notes
 
 
+def _digest(df: pd.DataFrame) -> str:
+    h = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
+    return hashlib.sha256(h.tobytes() + "|".join(map(str, df.columns)).encode()).hexdigest()[:16]
+
+
+def tables_provenance(tables: Tables) -> list[str]:
+    """Provenance lines of the literature tables a plan used: each table that differs from the
+    packaged one (a user folder of ``--tables``, an override of the scenario) with a digest of
+    its content, and each transfer function fitted to user data (``fit-uptake``) with its n, R²,
+    spread and source, so that a plan made with a local calibration can be told from a default
+    one. No line when the packaged tables were used as they are."""
+    packaged = load_tables()
+    changed = []
+    for name in TABLE_FILES:
+        mine, base = getattr(tables, name, None), getattr(packaged, name, None)
+        if mine is None or base is None or mine is base:
+            continue
+        if not (mine.shape == base.shape and list(mine.columns) == list(base.columns) and _digest(mine) == _digest(base)):
+            changed.append(f"{name} (digest {_digest(mine)})")
+    lines = [f"tables differing from the packaged ones: {', '.join(changed)}"] if changed else []
+    fitted = user_fitted_functions(tables)
+    if fitted:
+        tf = tables.transfer_functions.set_index("function_id")
+        for fid in sorted(fitted):
+            r = tf.loc[fid]
+            lines.append(f"transfer function fitted to user data: {fid} ({r['applies_to']} {str(r['metal']).capitalize()}, "
+                         f"n = {int(r['n'])}, R² = {r['r2']}, se_log10 = {r['se_log10']}; source {r['source']})")
+    return lines
+
+
 @dataclasses.dataclass
 class Plan:
     """Result of :func:`plan`: one tidy table per stage plus the merged outputs.
@@ -310,14 +341,16 @@ class Plan:
         return {"code": self.scenario.currency, "cny_per_unit": rate, "basis": basis}
 
     def provenance(self) -> list[str]:
-        """Provenance lines (version, scenario, counts and input digest, currency) recorded in
-        ``run.json`` and ``datapackage.json``."""
+        """Provenance lines (version, scenario, counts and input digest, the tables that differ
+        from the packaged ones and the transfer functions fitted to user data
+        (:func:`tables_provenance`), currency) recorded in ``run.json`` and ``datapackage.json``."""
         lines = [
             f"agriremed {self.version}",
             f"scenario {self.scenario.to_json()}",
             f"plots: {self.n_input} rows read, {len(self.plots)} planned, {len(self.rejected)} rejected; "
             f"input digest {self.input_digest()}",
         ]
+        lines += tables_provenance(self.tables)
         m = self.money()
         if m["code"] != "CNY":
             lines.append(f"money: computed in CNY; *_{m['code'].lower()}* columns = CNY ÷ "

@@ -65,7 +65,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots
-from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables
+from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables, tables_provenance
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
 from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_plan
@@ -1390,7 +1390,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
     paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
     paths["problems"] = write_csv(problems_df, out / "problems.csv")
     paths["scenario"] = scenario.save(out / "scenario.json")
-    provenance = [*head, counts]
+    provenance = [*head, counts, *tables_provenance(tables)]
     if first_plan is not None and first_plan.money()["code"] != "CNY":
         provenance.append(first_plan.provenance()[-1])  # the money line
 
