@@ -281,3 +281,17 @@ def test_provenance_names_the_user_function_and_the_changed_tables(sim_fit, tmp_
         tmp_path / "out", report=False, xlsx=False)
     import json
     assert fitted[0] in json.loads(out["run"].read_text(encoding="utf-8"))["provenance"]
+
+
+def test_assessment_dashboard_marks_an_extrapolated_user_function(sim_fit, tmp_path):
+    from agriremed.apps.dashboards.assessment import PlotAssessment
+
+    write_fit(sim_fit, tmp_path)
+    hi = uptake.parse_ranges(sim_fit.function_row().iloc[0]["valid_ranges"])["soil"][1]
+    plots = tmp_path / "plots.csv"
+    pd.DataFrame({"plot_id": ["P1"], "land_use": ["paddy"], "crop": ["rice"], "area_ha": [1.0], "ph": [6.0],
+                  "som_pct": [2.0], "cd_mg_kg": [hi * 1.01], "region": [""]}).to_csv(plots, index=False)
+    a = PlotAssessment(str(plots), plot_id="P1", background=False, tables=load_tables(tmp_path))
+    assert a.uptake["extrapolated"].tolist() == [True]
+    assert f"{sim_fit.function_id} (extrapolated beyond its data)" in a._crop_table("en")
+    assert "超出拟合数据范围外推" in a._crop_table("zh")

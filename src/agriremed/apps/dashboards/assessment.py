@@ -445,7 +445,11 @@ class PlotAssessment(Dashboard):
                 ],
                 "food_limit_mg_kg": u["food_limit_mg_kg"].map(fmt_number),
                 "p_exceed_limit": u["p_exceed_limit"].map(lambda x: fmt_number(x, pct=True)),
-                "function_id": u["function_id"].fillna(""),
+                # a user-fitted function used beyond its data says so (extrapolated)
+                "function_id": [f"{f} ({i18n.t('ui.assess.extrapolated', lang)})" if x is True else f
+                                for f, x in zip(u["function_id"].fillna(""),
+                                                u["extrapolated"].astype(object) if "extrapolated" in u
+                                                else [None] * len(u), strict=True)],
             }
         )
         heads = {c: i18n.label(c, lang) for c in df.columns}
