@@ -625,6 +625,10 @@ _out("compliance_metals", "", "Metals the compliance probability covers", "达�
      "Metals ('+'-joined) whose food limit the crop compliance probability checks: those with a "
      "prediction and a limit in the crop; a metal above screening without a transfer function is "
      "not covered (see metals_not_assessed).")
+_out("uptake_functions", "", "Transfer functions of the current crop", "当前作物的转移函数",
+     "The transfer function that predicts each metal in the plot's current crop ('cd: "
+     "synth_rice_cd_ph'; a user-fitted function used beyond its data is marked '(extrapolated)'); "
+     "crop_uptake.csv has the full selection.")
 _out("current_compliance_metals", "", "Metals the current crop's compliance covers",
      "当前作物达标概率涵盖的重金属",
      "Metals ('+'-joined) whose food limit current_crop_compliance_prob checks.")

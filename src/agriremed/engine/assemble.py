@@ -71,7 +71,7 @@ PLAN_COLUMNS += [
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
-    "current_crop_compliance_prob", "current_compliance_metals",
+    "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
     "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
@@ -488,7 +488,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
     sp = _frames.positions(soil_plot["plot_id"], pid)
     for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
-              "metals_not_assessed"):
+              "metals_not_assessed", "uptake_functions"):
         if c not in soil_plot:
             s[c] = np.full(n, "", dtype=object)
             continue

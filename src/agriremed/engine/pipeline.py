@@ -200,6 +200,25 @@ def with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([plots.reset_index(drop=True), pd.DataFrame(missing)], axis=1)
 
 
+def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
+    """The transfer function that predicts each metal in each plot's current crop, as text
+    (``'cd: user_rice_cd_pairs (extrapolated)'``, '; '-joined by metal; ``''`` where none), so
+    that the summary says which function, the user's own or a packaged one, stands behind the
+    plot's crop risk."""
+    pid = _frames.obj(plot_ids)
+    out = np.full(len(pid), "", dtype=object)
+    if pred.empty:
+        return out
+    ext = pred["extrapolated"].astype(object).to_numpy() if "extrapolated" in pred else np.full(len(pred), None)
+    item = [f"{m}: {f}{' (extrapolated)' if x is True else ''}"
+            for m, f, x in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), ext, strict=True)]
+    joined = pd.Series(item, dtype=object).groupby(_frames.obj(pred["plot_id"]), sort=False).agg("; ".join)
+    at = _frames.positions(joined.index.to_numpy(object), pid)
+    found = at >= 0
+    out[found] = joined.to_numpy(object)[at[found]]
+    return out
+
+
 def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     """Soil, uptake, options, biomass, crop compliance and clean-up removal."""
     scenario, tables = ctx.scenario, ctx.tables
@@ -211,6 +230,7 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
     unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot,
                                                          scenario.food_standard, tables)
+    soil_plot = soil_plot.assign(uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]))
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
