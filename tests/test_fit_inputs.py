@@ -1,0 +1,75 @@
+"""Pairs tables for ``fit-uptake``: Chinese headers and units, crop aliases, unknown columns,
+duplicated pairs, implausible plant values, and the warnings on weak fits."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agriremed.io.pairs import fit_transfer_function, read_pair_header, validate_pairs
+
+TERMS = ["log10(soil)", "ph", "log10(som_pct)"]
+
+
+def simulate(n=120, seed=3, noise=0.25):
+    """Rice pairs from log10 C = −0.8 + 0.9·log10 S − 0.25·(pH − 6) + N(0, noise)."""
+    rng = np.random.default_rng(seed)
+    soil = 10 ** rng.uniform(-1, np.log10(2), n)
+    ph = rng.uniform(4.5, 7.5, n)
+    som = rng.uniform(1, 5, n)
+    plant = 10 ** (-0.8 + 0.9 * np.log10(soil) - 0.25 * (ph - 6) + rng.normal(0, noise, n))
+    return pd.DataFrame({"pair_id": [f"F{i:03d}" for i in range(n)], "crop": "rice", "soil_cd_mg_kg": soil,
+                         "ph": ph, "som_pct": som, "plant_cd_mg_kg": plant})
+
+
+def chinese(d: pd.DataFrame, soil="土壤镉", plant="籽粒镉", som="有机质", pid="样品编号") -> pd.DataFrame:
+    return d.assign(crop="水稻").rename(columns={"pair_id": pid, "crop": "作物", "soil_cd_mg_kg": soil,
+                                                "ph": "pH", "som_pct": som, "plant_cd_mg_kg": plant})
+
+
+@pytest.mark.parametrize("header, canonical, factor", [
+    ("土壤镉", "soil_cd_mg_kg", 1.0), ("土壤总镉", "soil_cd_mg_kg", 1.0), ("土壤镉(mg/kg)", "soil_cd_mg_kg", 1.0),
+    ("籽粒镉（mg/kg）", "plant_cd_mg_kg", 1.0), ("糙米镉", "plant_cd_mg_kg", 1.0), ("稻米镉", "plant_cd_mg_kg", 1.0),
+    ("大米镉", "plant_cd_mg_kg", 1.0), ("籽粒镉(μg/kg)", "plant_cd_mg_kg", 0.001), ("植株铅", "plant_pb_mg_kg", 1.0),
+    ("可食部砷（mg/kg）", "plant_as_mg_kg", 1.0), ("土壤汞", "soil_hg_mg_kg", 1.0), ("土壤总铬", "soil_cr_mg_kg", 1.0),
+    ("有机质(%)", "som_pct", 1.0), ("有机质(g/kg)", "som_pct", 0.1), ("样品编号", "pair_id", 1.0),
+    ("样点编号", "pair_id", 1.0), ("作物", "crop", 1.0), ("pH", "ph", 1.0), ("plant_cd_ug_kg", "plant_cd_mg_kg", 0.001),
+])
+def test_pair_headers_in_chinese_with_units(header, canonical, factor):
+    h = read_pair_header(header, "cd")
+    assert (h.canonical, h.error) == (canonical, None)
+    assert h.factor == pytest.approx(factor, rel=1e-12)
+
+
+def test_chinese_headers_fit_as_the_english_ones_and_crop_alias_is_read():
+    d = simulate()
+    ref = fit_transfer_function(d, crop="rice", terms=TERMS)
+    zh = fit_transfer_function(chinese(d), crop="水稻", terms=TERMS)
+    np.testing.assert_allclose(zh.coefficients["coef"], ref.coefficients["coef"], rtol=1e-10)
+    assert zh.crop == "rice" and zh.function_row().loc[0, "fitted_crop"] == "rice"
+    assert zh.stats["n"] == 120
+
+
+def test_chinese_headers_with_units_are_converted():
+    d = simulate()
+    ref = fit_transfer_function(d, crop="rice", terms=TERMS)
+    zh = chinese(d.assign(plant_cd_mg_kg=d["plant_cd_mg_kg"] * 1000, som_pct=d["som_pct"] * 10),
+                 soil="土壤总镉（mg/kg）", plant="糙米镉(μg/kg)", som="有机质(g/kg)")
+    f = fit_transfer_function(zh, crop="水稻", terms=TERMS)
+    np.testing.assert_allclose(f.coefficients["coef"], ref.coefficients["coef"], rtol=1e-9)
+    msgs = f.validation.messages()
+    assert any("'糙米镉(μg/kg)' states μg/kg: values converted to mg/kg (× 0.001) as plant_cd_mg_kg" in m
+               for m in msgs), msgs
+
+
+def test_default_terms_include_som_under_a_chinese_header():
+    d = simulate().rename(columns={"som_pct": "有机质"})
+    f = fit_transfer_function(d, crop="rice")
+    assert f.terms == ("log10(soil)", "ph", "log10(som_pct)")
+
+
+def test_unknown_column_is_reported_not_silently_dropped():
+    d = simulate().rename(columns={"som_pct": "土壤有机碳含量"}).assign(备注="x")
+    v = validate_pairs(d, "cd", "rice")
+    unread = v.problems.loc[v.problems["problem"].str.startswith("column not read"), "column"].tolist()
+    assert unread == ["土壤有机碳含量", "备注"]
+    assert (v.problems.loc[v.problems["column"].isin(unread), "severity"] == "warning").all()
