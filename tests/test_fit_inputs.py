@@ -73,3 +73,61 @@ def test_unknown_column_is_reported_not_silently_dropped():
     unread = v.problems.loc[v.problems["problem"].str.startswith("column not read"), "column"].tolist()
     assert unread == ["土壤有机碳含量", "备注"]
     assert (v.problems.loc[v.problems["column"].isin(unread), "severity"] == "warning").all()
+
+
+def test_repeated_pair_id_and_identical_rows_are_warned_with_their_rows(tmp_path):
+    from agriremed.io.pairs import write_fit
+
+    d = simulate(n=40)
+    d.loc[11, "pair_id"] = d.loc[10, "pair_id"]            # rows 11 and 12 share F010
+    d = pd.concat([d, d.iloc[:3]], ignore_index=True)       # rows 41–43 copy rows 1–3
+    f = fit_transfer_function(d, crop="rice", terms=TERMS)
+    p = f.validation.problems
+    ids = p.loc[p["problem"].str.startswith("pair id used by several rows")]
+    assert ids["input_row"].tolist() == [11, 12] and (ids["severity"] == "warning").all()
+    assert ids["problem"].iloc[0] == "pair id used by several rows (11, 12)"
+    same = p.loc[p["problem"].str.startswith("row identical to another")]
+    assert same["input_row"].tolist() == [1, 2, 3, 41, 42, 43]
+    assert same["problem"].iloc[0].startswith("row identical to another (rows 1, 41)")
+    assert f.stats["n"] == 43  # warnings: every pair is still fitted
+    write_fit(f, tmp_path)
+    probs = pd.read_csv(tmp_path / f"{f.function_id}_problems.csv", encoding="utf-8-sig")
+    assert list(probs.columns[:2]) == ["input_row", "pair_id"]
+
+
+def test_plant_values_in_micrograms_under_a_mg_header_are_flagged():
+    from agriremed.core import columns as C
+    from agriremed.io.pairs import bcf_band, plant_typical_max
+
+    d = simulate()
+    ok = fit_transfer_function(d, crop="rice", terms=TERMS)
+    assert ok.warnings == [] and not (ok.validation.problems["severity"] == "warning").any()
+    ug = fit_transfer_function(d.assign(plant_cd_mg_kg=d["plant_cd_mg_kg"] * 1000), crop="rice", terms=TERMS)
+    p = ug.validation.problems
+    high = p.loc[p["column"] == "plant_cd_mg_kg"]
+    assert (high["severity"] == "warning").all()
+    assert high["input_row"].tolist() == [i + 1 for i in np.flatnonzero(d["plant_cd_mg_kg"] * 1000 > 2.0)]
+    assert "typically at most 2 mg/kg (10 × the highest GB 2762 limit" in high["expected"].iloc[0]
+    # rice grain Cd limit 0.2 mg/kg (food_limits.csv) → 2 mg/kg; the registry's any-crop range agrees
+    assert plant_typical_max("cd", "rice") == (2.0, "rice")
+    assert C.COLUMNS["plant_cd_mg_kg"].typical == (None, 2.0)
+    lo, hi, ids = bcf_band("rice", "cd")
+    assert len(ids) >= 4 and lo < ok.stats["bcf_geometric_mean"] < hi
+    assert ug.stats["bcf_geometric_mean"] > hi
+    texts = ug.warning_texts()
+    assert len(texts) == 1 and texts[0].startswith(
+        f"the geometric-mean BCF of the pairs (plant/soil) is {ug.stats['bcf_geometric_mean']:.3g}, outside")
+    assert "WARNING: the geometric-mean BCF" in ug.function_row().loc[0, "note"]
+    assert "warnings:\n  WARNING the geometric-mean BCF" in ug.summary()
+
+
+def test_plant_typical_ranges_are_ten_times_the_highest_gb2762_limit():
+    from agriremed.core import columns as C
+    from agriremed.core.tables import load_tables
+
+    fl = load_tables().food_limits
+    gb = fl.loc[fl["standard"] == "GB2762"].groupby("metal")["limit_mg_kg"].max()
+    assert C.PLANT_TYPICAL_MAX == pytest.approx({m: 10 * float(v) for m, v in gb.items()})
+    for m in C.METALS:
+        t = C.COLUMNS[f"plant_{m}_mg_kg"].typical
+        assert t == ((None, C.PLANT_TYPICAL_MAX[m]) if m in gb.index else None)

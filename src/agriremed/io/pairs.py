@@ -38,7 +38,8 @@ from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_o
                                          parse_model_terms, plant_column, soil_column)
 
 __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
-           "fit_transfer_function", "write_fit"]
+           "fit_transfer_function", "write_fit", "read_pair_header", "plant_typical_max", "bcf_band",
+           "bcf_warnings"]
 
 
 class PairsValidation(Validation):
@@ -321,7 +322,106 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     for keep in ("pair_id", "crop"):
         if keep in raw.columns and keep not in dups:
             out[keep] = as_text(raw[keep]).to_numpy(object)
+    _check_repeated_pairs(col, raw, use, dups)
+    _check_plant_plausible(col, raw, out, plant_column(metal), crop, use, tables)
     return _pairs_result(col, raw, out, use, notes)
+
+
+def _rows_text(rows) -> str:
+    return ", ".join(str(int(r) + 1) for r in rows)
+
+
+def _check_repeated_pairs(col: Collector, raw: pd.DataFrame, use: np.ndarray, dups: list[str]) -> None:
+    """Warn about rows identical to another row and about a ``pair_id`` used by several rows.
+
+    Warnings, not errors (plot tables reject a repeated plot id, which keys every plot output):
+    a pair's id only labels its diagnostics and the fit still runs, but a pair entered twice
+    counts twice — a pseudo-replicate that narrows the coefficients' confidence intervals — so
+    the user is told which rows to check. Only the rows of the fitted crop are compared.
+    """
+    if dups or not use.any():
+        return
+    rows = np.flatnonzero(use)
+    cells = raw.iloc[rows].astype(str).apply(lambda c: c.str.strip())
+    key = pd.Series(list(map(tuple, cells.to_numpy(object))), index=rows)
+    same = key.duplicated(keep=False).to_numpy()
+    identical = np.zeros(len(raw), bool)
+    identical[rows[same]] = True
+    if same.any():
+        groups = key[same].groupby(key[same]).groups
+        text = {r: _rows_text(g) for g in groups.values() for r in g}
+        col.add(identical, "", None, "warning",
+                lambda idx: [Message.of("val.pair_identical_rows", rows=text[i]) for i in idx],
+                Message.of("exp.pair_once"))
+    if "pair_id" not in raw.columns:
+        return
+    pid = as_text(raw["pair_id"]).iloc[rows]
+    rep = (pid != "").to_numpy() & pid.duplicated(keep=False).to_numpy() & ~same
+    if rep.any():
+        both = pid[(pid != "").to_numpy() & pid.duplicated(keep=False).to_numpy()]
+        groups = both.groupby(both).groups
+        text = {r: _rows_text(g) for g in groups.values() for r in g}
+        mask = np.zeros(len(raw), bool)
+        mask[rows[rep]] = True
+        col.add(mask, "pair_id", as_text(raw["pair_id"]).to_numpy(object), "warning",
+                lambda idx: [Message.of("val.pair_duplicate_id", rows=text[i]) for i in idx],
+                Message.of("exp.pair_id_once"))
+
+
+def _check_plant_plausible(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, plant: str,
+                           crop: str | None, use: np.ndarray, tables: Tables) -> None:
+    """Warn about plant values above ten times the highest GB 2762 limit of the metal for the
+    crop (:func:`plant_typical_max`; for any crop, the registry's ``typical`` range of
+    ``plant_<metal>_mg_kg``, when no crop is named): most often a value typed in µg/kg under a
+    mg/kg header. The values are kept."""
+    if plant not in out.columns:
+        return
+    hi, group = plant_typical_max(plant.split("_")[1], crop, tables)
+    if hi is None:
+        return
+    x = out[plant].to_numpy(float)
+    soft = use & ~np.isnan(x) & (x > hi)
+    col.add(soft, plant, as_text(raw[plant]).to_numpy(object), "warning", Message.of("val.unusual"),
+            Message.of("exp.plant_typical", hi=f"{hi:g}", crop=crop, group=group))
+
+
+def plant_typical_max(metal: str, crop: str | None = None, tables: Tables | None = None):
+    """Highest plausible plant concentration of a metal: 10 × the highest GB 2762 limit.
+
+    Parameters
+    ----------
+    metal : str
+        Metal code.
+    crop : str, optional
+        Crop code: the limits of its ``crop_group`` (``crops.csv``) are used; all GB 2762
+        limits of the metal when None or when the crop has none.
+    tables : Tables, optional
+        Literature tables (``food_limits.csv``, ``crops.csv``).
+
+    Returns
+    -------
+    tuple
+        (limit × 10 [mg kg⁻¹] or None when GB 2762 sets no limit for the metal, the crop
+        group of the limit or ``"all crops"``).
+
+    Examples
+    --------
+    >>> plant_typical_max("cd", "rice")
+    (2.0, 'rice')
+    """
+    tables = tables or load_tables()
+    fl = tables.food_limits
+    fl = fl.loc[(fl["standard"] == "GB2762") & (fl["metal"] == metal)]
+    group = "all crops"
+    if crop is not None:
+        crops = tables.crops.set_index("crop")
+        g = crops["crop_group"].get(crop)
+        mine = fl.loc[fl["crop_group"].isin([crop, g])]
+        if len(mine):
+            fl, group = mine, str(mine["crop_group"].iloc[0])
+    if fl.empty:
+        return None, group
+    return 10.0 * float(pd.to_numeric(fl["limit_mg_kg"]).max()), group
 
 
 def _pair_headers(raw: pd.DataFrame, metal: str):
@@ -432,7 +532,7 @@ def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, 
     col.add(use & below, report, text, "error", Message.of("val.below", tail=Message()), expected)
     col.add(use & above, report, text, "error", Message.of("val.above_unit", tail=Message()), expected)
     bad = bad | below | above
-    if spec.typical is not None:
+    if spec.typical is not None and not report.startswith("plant_"):  # plant: _check_plant_plausible
         tlo, thi = spec.typical
         soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
                             ((num > thi) if thi is not None else False))
@@ -561,8 +661,59 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     needed = tuple("ph" if v == "ph_kcl" else v for v in needed)
     v = validate_pairs(pairs, metal, crop, needed, soil_measure, tables)
     v.notes[:0] = read_notes
-    return fit_pairs(v, metal, crop, terms, method, soil_measure, plant_basis, function_id, source_name, stem,
-                     priority, provinces, region, cv_folds, seed, cooks_threshold)
+    fit = fit_pairs(v, metal, crop, terms, method, soil_measure, plant_basis, function_id, source_name, stem,
+                    priority, provinces, region, cv_folds, seed, cooks_threshold)
+    fit.warnings.extend(bcf_warnings(fit, tables))
+    return fit
+
+
+def bcf_band(crop: str, metal: str, tables: Tables | None = None):
+    """Plausible band of the geometric-mean bioconcentration factor of a crop × metal.
+
+    The band is the lowest and highest ratio of mean plant to mean soil metal among the field
+    surveys of ``uptake_surveys.csv`` for the crop and metal, widened tenfold each way
+    (agriremed's own rule: a data set outside it is most often in another unit, µg/kg or
+    g/kg, or another plant part).
+
+    Parameters
+    ----------
+    crop, metal : str
+        Crop and metal codes.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple or None
+        (low, high, survey ids) [–: plant mg kg⁻¹ / soil mg kg⁻¹], None without a survey.
+
+    Examples
+    --------
+    >>> lo, hi, ids = bcf_band("rice", "cd")
+    >>> lo < 0.1 < 1.0 < hi < 100
+    True
+    """
+    tables = tables or load_tables()
+    s = tables.uptake_surveys
+    s = s.loc[(s["crop"] == crop) & (s["metal"] == metal)]
+    ratio = pd.to_numeric(s["crop_mean_mg_kg"], errors="coerce") / pd.to_numeric(s["soil_mean_mg_kg"],
+                                                                                errors="coerce")
+    ok = ratio.notna() & (ratio > 0)
+    if not ok.any():
+        return None
+    return float(ratio[ok].min()) / 10.0, float(ratio[ok].max()) * 10.0, tuple(s.loc[ok, "survey_id"])
+
+
+def bcf_warnings(fit: TransferFit, tables: Tables | None = None) -> list[Message]:
+    """A warning when the geometric-mean BCF of the pairs is outside :func:`bcf_band` (only for a
+    fit on total soil metal)."""
+    if fit.soil_measure != "total":
+        return []
+    band = bcf_band(fit.crop, fit.metal, tables)
+    bcf = fit.stats["bcf_geometric_mean"]
+    if band is None or band[0] <= bcf <= band[1]:
+        return []
+    return [Message.of("fit.warn_bcf", bcf=bcf, lo=band[0], hi=band[1], n=len(band[2]))]
 
 
 def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
@@ -602,7 +753,7 @@ def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
     fid = fit.function_id
     for name, df in (("coefficients", fit.coefficients), ("diagnostics", fit.diagnostics),
                      ("cross_validation", fit.cv), ("cv_predictions", fit.cv_predictions),
-                     ("problems", fit.validation.problems)):
+                     ("problems", fit.validation.problems.rename(columns={"plot_id": "pair_id"}))):
         paths[name] = write_csv(df, out / f"{fid}_{name}.csv")
     p = out / f"{fid}_summary.txt"
     p.write_text(fit.summary(), encoding="utf-8")

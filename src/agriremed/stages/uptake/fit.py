@@ -54,6 +54,7 @@ import pandas as pd
 
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
+from agriremed.core.messages import render
 from agriremed.core.tables import Tables, load_tables
 from agriremed.models.uptake import term_transform
 from agriremed.stages.uptake.predict import TERM_RE, plot_variables
@@ -248,6 +249,13 @@ class TransferFit:
     provinces: str = ""
     region: str = ""
     result: object = dataclasses.field(default=None, repr=False)
+    #: Warnings on the fit (:class:`agriremed.core.messages.Message`): printed by ``fit-uptake``,
+    #: listed in :meth:`summary` and appended to the ``note`` of :meth:`function_row`.
+    warnings: list = dataclasses.field(default_factory=list)
+
+    def warning_texts(self, lang: str = "en") -> list[str]:
+        """The warnings as sentences in ``lang``."""
+        return [render(w, lang) for w in self.warnings]
 
     # -- the function as table rows ---------------------------------------------------
     def terms_cell(self) -> str:
@@ -268,7 +276,8 @@ class TransferFit:
             "region": self.region, "provinces": self.provinces, "source": self.source_key,
             "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
                      f"n = {s['n']}, R² = {s['r2']:.3f}; coefficient 95 % CIs in "
-                     f"{self.function_id}_coefficients.csv"),
+                     f"{self.function_id}_coefficients.csv"
+                     + "".join(f"; WARNING: {w}" for w in self.warning_texts())),
         }])
 
     def source_row(self) -> pd.DataFrame:
@@ -346,6 +355,8 @@ class TransferFit:
                   "cross-validation (RMSE in log10 units, mean ± SD over folds):"]
         for r in self.cv.itertuples(index=False):
             lines.append(f"  {r.model:<8} {r.rmse_log10:.3f} ± {r.rmse_log10_sd:.3f}   R²cv = {r.r2_cv:.3f}")
+        if self.warnings:
+            lines += ["", "warnings:", *[f"  WARNING {w}" for w in self.warning_texts()]]
         lines += ["", "transfer_functions.csv row:", self.function_row().to_csv(index=False).strip()]
         return "\n".join(lines) + "\n"
 
