@@ -101,7 +101,8 @@ def test_plant_values_in_micrograms_under_a_mg_header_are_flagged():
 
     d = simulate()
     ok = fit_transfer_function(d, crop="rice", terms=TERMS)
-    assert ok.warnings == [] and not (ok.validation.problems["severity"] == "warning").any()
+    assert not any(w.codes == ("fit.warn_bcf",) for w in ok.warnings)
+    assert not (ok.validation.problems["severity"] == "warning").any()
     ug = fit_transfer_function(d.assign(plant_cd_mg_kg=d["plant_cd_mg_kg"] * 1000), crop="rice", terms=TERMS)
     p = ug.validation.problems
     high = p.loc[p["column"] == "plant_cd_mg_kg"]
@@ -114,11 +115,11 @@ def test_plant_values_in_micrograms_under_a_mg_header_are_flagged():
     lo, hi, ids = bcf_band("rice", "cd")
     assert len(ids) >= 4 and lo < ok.stats["bcf_geometric_mean"] < hi
     assert ug.stats["bcf_geometric_mean"] > hi
-    texts = ug.warning_texts()
+    texts = [t for t, w in zip(ug.warning_texts(), ug.warnings, strict=True) if w.codes == ("fit.warn_bcf",)]
     assert len(texts) == 1 and texts[0].startswith(
         f"the geometric-mean BCF of the pairs (plant/soil) is {ug.stats['bcf_geometric_mean']:.3g}, outside")
     assert "WARNING: the geometric-mean BCF" in ug.function_row().loc[0, "note"]
-    assert "warnings:\n  WARNING the geometric-mean BCF" in ug.summary()
+    assert "\n  WARNING the geometric-mean BCF" in ug.summary().split("warnings:\n", 1)[1]
 
 
 def test_plant_typical_ranges_are_ten_times_the_highest_gb2762_limit():
@@ -131,3 +132,53 @@ def test_plant_typical_ranges_are_ten_times_the_highest_gb2762_limit():
     for m in C.METALS:
         t = C.COLUMNS[f"plant_{m}_mg_kg"].typical
         assert t == ((None, C.PLANT_TYPICAL_MAX[m]) if m in gb.index else None)
+
+
+def codes(fit):
+    return [w.codes[0] for w in fit.warnings]
+
+
+def test_weak_fits_are_warned_but_written():
+    d = simulate(n=400, seed=5)
+    good = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"])
+    assert good.warnings == []
+    small = fit_transfer_function(d.iloc[:8], crop="rice", terms=TERMS)
+    assert "fit.warn_small_n" in codes(small)
+    assert small.warning_texts()[0] == ("only 8 pairs for 4 coefficients: at least 40 are advised (30, and 10 "
+                                        "per coefficient); the coefficients and the function's spread are uncertain")
+    # 25 pairs, 2 terms: 30 pairs advised
+    assert codes(fit_transfer_function(d.iloc[:25], crop="rice", terms=["log10(soil)", "ph"]))[:1] == \
+        ["fit.warn_small_n"]
+    row = small.function_row().loc[0]
+    assert bool(row["usable"]) and "WARNING: only 8 pairs for 4 coefficients" in row["note"]
+
+
+def test_cv_worse_than_bcf_and_wide_ci_are_warned():
+    rng = np.random.default_rng(2)
+    d = simulate(n=60, seed=2)
+    noise = d.assign(plant_cd_mg_kg=d["soil_cd_mg_kg"] * 10 ** rng.normal(-0.8, 0.4, 60))  # plant ∝ soil only
+    f = fit_transfer_function(noise, crop="rice", terms=TERMS)
+    cv = f.cv.set_index("model")["r2_cv"]
+    assert cv["loglog"] <= max(cv["bcf"], cv["mean"])
+    assert "fit.warn_cv" in codes(f)
+    wide = [w for w in f.warnings if w.codes == ("fit.warn_coef_ci",)]
+    c = f.coefficients.set_index("model_term")
+    flagged = [dict(w.parts[0][1])["term"] for w in wide]
+    for t in ("ph", "log10(som_pct)"):
+        lo, hi, coef = c.loc[t, "coef_ci_low"], c.loc[t, "coef_ci_high"], c.loc[t, "coef"]
+        assert (t in flagged) == (lo <= 0 <= hi and hi - lo > 2 * abs(coef))
+    assert "ph" in flagged
+
+
+def test_narrow_ph_range_is_warned():
+    d = simulate(n=60, seed=4)
+    narrow = d.assign(ph=np.linspace(5.95, 6.05, 60))
+    f = fit_transfer_function(narrow, crop="rice", terms=["log10(soil)", "ph"])
+    assert "fit.warn_narrow_ph" in codes(f)
+    text = [t for t in f.warning_texts() if t.startswith("ph spans only")]
+    assert text == ["ph spans only 5.95–6.05 in the data (less than 1 pH unit): its slope cannot be estimated "
+                    "reliably; drop it from --terms or add pairs over a wider pH range"]
+    wide = fit_transfer_function(d.assign(ph=np.linspace(5.5, 6.5, 60)), crop="rice", terms=["log10(soil)", "ph"])
+    assert "fit.warn_narrow_ph" not in codes(wide)  # 1 pH unit is enough
+    som = fit_transfer_function(d.assign(som_pct=np.linspace(2.0, 3.9, 60)), crop="rice", terms=TERMS)
+    assert "fit.warn_narrow_log_range" in codes(som)

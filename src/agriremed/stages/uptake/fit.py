@@ -54,7 +54,7 @@ import pandas as pd
 
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
-from agriremed.core.messages import render
+from agriremed.core.messages import Message, render
 from agriremed.core.tables import Tables, load_tables
 from agriremed.models.uptake import term_transform
 from agriremed.stages.uptake.predict import TERM_RE, plot_variables
@@ -574,9 +574,80 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
         x = P[col].to_numpy(float)
         ranges["ph" if var == "ph_kcl" else var] = (float(np.nanmin(x)), float(np.nanmax(x)))
     fid = function_id or "_".join(["user", _slug(crop), metal] + ([_slug(stem)] if stem else []))
+    warnings = fit_warnings(coefficients, cv, ranges, n)
     return TransferFit(
         function_id=fid, crop=crop, metal=metal, soil_measure=soil_measure, plant_basis=plant_basis,
         method=method, terms=terms, coefficients=coefficients, diagnostics=diagnostics, cv=cv,
         cv_predictions=cv_pred, stats=stat, valid_ranges=ranges, validation=v, source_key=f"data_{fid}",
         source_name=str(source_name), notes=notes,
-        priority=priority, provinces=provinces, region=region, result=res)
+        priority=priority, provinces=provinces, region=region, result=res, warnings=warnings)
+
+
+#: Fewest pairs a fit should have: 30, and 10 per coefficient (the constant included).
+MIN_PAIRS, PAIRS_PER_COEF = 30, 10
+#: Narrowest data range of a term for its slope to be estimated: 1 pH unit; for a log10 term,
+#: a factor of 2 between the smallest and largest value (0.301 log10 units).
+MIN_PH_RANGE, MIN_LOG10_RANGE = 1.0, float(np.log10(2.0))
+
+
+def fit_warnings(coefficients: pd.DataFrame, cv: pd.DataFrame, ranges: dict, n: int) -> list:
+    """Warnings on a fit that runs but may not be fit for use (agriremed's own rules).
+
+    * fewer than :data:`MIN_PAIRS` pairs or fewer than :data:`PAIRS_PER_COEF` per
+      coefficient (the constant included);
+    * a cross-validated R² of the log–log model not above that of the BCF model or of the
+      mean (it predicts new pairs no better than the simpler model);
+    * a term whose 95 % CI includes 0 and is wider than twice the coefficient's magnitude
+      (the data do not tell its sign);
+    * a term whose data range is too narrow to estimate its slope: pH (or pH-KCl) spanning
+      less than :data:`MIN_PH_RANGE` (1 pH unit), a log10 term spanning less than a factor
+      of 2 (:data:`MIN_LOG10_RANGE`).
+
+    The function is still written: the warnings go to the console, the summary and the
+    ``note`` of the function row.
+
+    Parameters
+    ----------
+    coefficients : pandas.DataFrame
+        ``model_term``, ``coef``, ``coef_ci_low``, ``coef_ci_high`` (log10 units per unit of term).
+    cv : pandas.DataFrame
+        Cross-validation (``model``, ``r2_cv``); empty when skipped.
+    ranges : dict
+        Data range ``{variable: (min, max)}`` of each term's variable.
+    n : int
+        Number of pairs fitted.
+
+    Returns
+    -------
+    list of Message
+        Codes ``fit.warn_*``.
+    """
+    out = []
+    p = len(coefficients)
+    need = max(MIN_PAIRS, PAIRS_PER_COEF * p)
+    if n < need:
+        out.append(Message.of("fit.warn_small_n", n=n, p=p, need=need))
+    r2 = dict(zip(cv["model"], pd.to_numeric(cv["r2_cv"]), strict=True)) if len(cv) else {}
+    if "loglog" in r2:
+        rival = max(("bcf", "mean"), key=lambda m: r2.get(m, -np.inf))
+        if rival in r2 and not r2["loglog"] > r2[rival]:
+            out.append(Message.of("fit.warn_cv", r2=r2["loglog"], model=rival, r2_other=r2[rival]))
+    for r in coefficients.itertuples(index=False):
+        if r.model_term == "const":
+            continue
+        width = r.coef_ci_high - r.coef_ci_low
+        if r.coef_ci_low <= 0 <= r.coef_ci_high and width > 2 * abs(r.coef):
+            out.append(Message.of("fit.warn_coef_ci", term=r.model_term, coef=r.coef, lo=r.coef_ci_low,
+                                  hi=r.coef_ci_high))
+    for term in coefficients["model_term"]:
+        m = TERM_RE.match(term)
+        var = None if m is None or term == "const" else (m["var"] or m["plain"])
+        var = "ph" if var == "ph_kcl" else var
+        if var not in ranges:
+            continue
+        lo, hi = ranges[var]
+        if m["fn"] and lo > 0 and np.log10(hi / lo) < MIN_LOG10_RANGE:
+            out.append(Message.of("fit.warn_narrow_log_range", term=term, lo=lo, hi=hi))
+        elif not m["fn"] and var == "ph" and hi - lo < MIN_PH_RANGE:
+            out.append(Message.of("fit.warn_narrow_ph", term=term, lo=lo, hi=hi, need=MIN_PH_RANGE))
+    return out
