@@ -182,3 +182,31 @@ def test_narrow_ph_range_is_warned():
     assert "fit.warn_narrow_ph" not in codes(wide)  # 1 pH unit is enough
     som = fit_transfer_function(d.assign(som_pct=np.linspace(2.0, 3.9, 60)), crop="rice", terms=TERMS)
     assert "fit.warn_narrow_log_range" in codes(som)
+
+
+def test_second_function_for_the_same_crop_and_metal_in_a_folder_is_warned(tmp_path, plots_factory):
+    import agriremed
+    from agriremed.core.tables import load_tables
+    from agriremed.io.pairs import write_fit
+
+    d = simulate(n=120, seed=7)
+    first = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"], function_id="user_a")
+    write_fit(first, tmp_path)
+    assert first.warnings == []
+    second = fit_transfer_function(d.iloc[:60], crop="rice", terms=["log10(soil)", "ph"], function_id="user_b")
+    write_fit(second, tmp_path)
+    texts = [t for t in second.warning_texts() if "folder already holds" in t]
+    assert texts == ["the folder already holds user_a for rice Cd with the same provinces (priority 0): a plan "
+                     "tries the user's functions by priority, then in the order of transfer_functions.csv, so "
+                     "user_a is used wherever it applies and user_b only where it does not (outside its range); "
+                     "give one another --provinces, or fit into another folder"]
+    assert "folder already holds user_a" in (tmp_path / "user_b_summary.txt").read_text(encoding="utf-8")
+    # the rule stated is the plan's: inside both ranges the first row wins
+    p = plots_factory(1, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=0.5)
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=load_tables(tmp_path))
+    assert plan.uptake.loc[plan.uptake["metal"] == "cd", "function_id"].tolist() == ["user_a"]
+    # another province or another crop is no conflict
+    other = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"], function_id="user_c",
+                                  provinces="Hunan")
+    write_fit(other, tmp_path)
+    assert not any("folder already" in t for t in other.warning_texts())

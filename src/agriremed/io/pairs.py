@@ -39,7 +39,7 @@ from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_o
 
 __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
            "fit_transfer_function", "write_fit", "read_pair_header", "plant_typical_max", "bcf_band",
-           "bcf_warnings"]
+           "bcf_warnings", "folder_warnings"]
 
 
 class PairsValidation(Validation):
@@ -716,6 +716,61 @@ def bcf_warnings(fit: TransferFit, tables: Tables | None = None) -> list[Message
     return [Message.of("fit.warn_bcf", bcf=bcf, lo=band[0], hi=band[1], n=len(band[2]))]
 
 
+def folder_warnings(fit: TransferFit, out: str | Path) -> list[Message]:
+    """Warnings when the tables folder ``out`` already holds another usable function for the
+    fit's crop, metal and soil measure with the same provinces.
+
+    A plan tries the user's functions (``priority`` ≤ 0) in ascending ``priority`` and, at equal
+    priority, in the row order of ``transfer_functions.csv`` (a stable sort), and takes the
+    first whose inputs are given and inside whose validity range the plot lies.
+    :func:`write_fit` puts a new function after the rows already there, so at equal priority
+    the function already in the folder is used wherever it applies, and the new one only
+    outside its range.
+
+    Parameters
+    ----------
+    fit : TransferFit
+        The fitted function.
+    out : str or Path
+        Tables folder it is to be written to.
+
+    Returns
+    -------
+    list of Message
+        One ``fit.warn_folder_same`` per such function.
+    """
+    p = Path(out) / TABLE_FILES["transfer_functions"]
+    if not p.exists():
+        return []
+    old = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    need = {"function_id", "applies_to", "metal", "priority"}
+    if not need <= set(old.columns):
+        return []
+    out_msgs = []
+    mine = set(fit.provinces.split("|")) - {""}
+    for r in old.to_dict("records"):
+        if r["function_id"] == fit.function_id or r["metal"] != fit.metal:
+            continue
+        if str(r.get("usable", "True")).strip().lower() in ("false", "0", "no"):
+            continue
+        if fit.crop not in str(r["applies_to"]).split("|"):
+            continue
+        if (r.get("soil_measure") or "total") != fit.soil_measure:
+            continue
+        if set(str(r.get("provinces", "")).split("|")) - {""} != mine:
+            continue
+        try:
+            prio = float(r["priority"])
+        except ValueError:
+            continue
+        first, second = ((r["function_id"], fit.function_id) if prio <= fit.priority
+                         else (fit.function_id, r["function_id"]))
+        out_msgs.append(Message.of("fit.warn_folder_same", other=r["function_id"], crop=fit.crop,
+                                   metal=C.METAL_NAMES[fit.metal][0], priority=f"{prio:g}",
+                                   first=first, second=second))
+    return out_msgs
+
+
 def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
     """Write the function and its reports to a folder usable as a user table folder.
 
@@ -724,7 +779,9 @@ def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
     share a folder, and ``load_tables(out)`` / ``agriremed plan --tables out`` use
     them. ``<function_id>_coefficients.csv``, ``_diagnostics.csv``,
     ``_cross_validation.csv``, ``_cv_predictions.csv``, ``_problems.csv`` and
-    ``_summary.txt`` hold the reports.
+    ``_summary.txt`` hold the reports. Another function of the folder for the same crop,
+    metal, soil measure and provinces is a warning of the fit (:func:`folder_warnings`:
+    which one a plan uses).
 
     Parameters
     ----------
@@ -739,6 +796,7 @@ def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
         Name → path of every file written.
     """
     out = Path(out)
+    fit.warnings.extend(w for w in folder_warnings(fit, out) if w not in fit.warnings)
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
     for table, row, key in (("transfer_functions", fit.function_row(), "function_id"),
