@@ -210,3 +210,22 @@ def test_second_function_for_the_same_crop_and_metal_in_a_folder_is_warned(tmp_p
                                   provinces="Hunan")
     write_fit(other, tmp_path)
     assert not any("folder already" in t for t in other.warning_texts())
+
+
+def test_failed_residual_diagnostics_are_warnings():
+    d = simulate(n=100, seed=11)
+    clean = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"])
+    assert clean.stats["shapiro_p"] > 0.01 and clean.stats["breusch_pagan_p"] > 0.01
+    assert not {"fit.warn_nonnormal", "fit.warn_heteroscedastic"} & set(codes(clean))
+    out = d.copy()
+    out.loc[:4, "plant_cd_mg_kg"] *= 30  # five gross errors in rows 1–5
+    f = fit_transfer_function(out, crop="rice", terms=["log10(soil)", "ph"])
+    assert f.stats["shapiro_p"] < 0.01 and "fit.warn_nonnormal" in codes(f)
+    text = next(t for t in f.warning_texts() if t.startswith("the residuals are not normal"))
+    rows = text.split("(rows ")[1].split(")")[0].split(", ")
+    assert sorted(map(int, rows)) == [1, 2, 3, 4, 5] and text.endswith("or refit with --method huber")
+    rng = np.random.default_rng(12)
+    het = d.assign(plant_cd_mg_kg=d["plant_cd_mg_kg"] * 10 ** (rng.normal(0, 1, 100)
+                                                               * 0.6 * (d["ph"] - 4.4)))  # spread grows with pH
+    h = fit_transfer_function(het, crop="rice", terms=["log10(soil)", "ph"])
+    assert h.stats["breusch_pagan_p"] < 0.01 and "fit.warn_heteroscedastic" in codes(h)

@@ -574,7 +574,7 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
         x = P[col].to_numpy(float)
         ranges["ph" if var == "ph_kcl" else var] = (float(np.nanmin(x)), float(np.nanmax(x)))
     fid = function_id or "_".join(["user", _slug(crop), metal] + ([_slug(stem)] if stem else []))
-    warnings = fit_warnings(coefficients, cv, ranges, n)
+    warnings = fit_warnings(coefficients, cv, ranges, n) + diagnostic_warnings(stat, diagnostics, method)
     return TransferFit(
         function_id=fid, crop=crop, metal=metal, soil_measure=soil_measure, plant_basis=plant_basis,
         method=method, terms=terms, coefficients=coefficients, diagnostics=diagnostics, cv=cv,
@@ -650,4 +650,46 @@ def fit_warnings(coefficients: pd.DataFrame, cv: pd.DataFrame, ranges: dict, n: 
             out.append(Message.of("fit.warn_narrow_log_range", term=term, lo=lo, hi=hi))
         elif not m["fn"] and var == "ph" and hi - lo < MIN_PH_RANGE:
             out.append(Message.of("fit.warn_narrow_ph", term=term, lo=lo, hi=hi, need=MIN_PH_RANGE))
+    return out
+
+
+#: p-value of a residual test below which the fit is warned about (agriremed's own rule).
+DIAGNOSTIC_P = 0.01
+
+
+def diagnostic_warnings(stats: dict, diagnostics: pd.DataFrame, method: str) -> list:
+    """Warnings when the residual diagnostics fail (p < :data:`DIAGNOSTIC_P`, agriremed's rule).
+
+    * Shapiro–Wilk (or, above 5000 pairs, Jarque–Bera) p < 0.01: the residuals are not normal,
+      so ``se_log10`` and the exceedance probabilities of a plan, which assume a normal
+      spread in log10, are off; outliers are the usual cause — the warning names the
+      influential rows and, for an OLS fit, suggests ``--method huber``;
+    * Breusch–Pagan p < 0.01: the spread changes with the terms (heteroscedasticity), so one
+      ``se_log10`` is too wide for some soils and too narrow for others.
+
+    Parameters
+    ----------
+    stats : dict
+        ``shapiro_p``, ``jarque_bera_p``, ``breusch_pagan_p`` of the fit.
+    diagnostics : pandas.DataFrame
+        Per-pair diagnostics (``input_row``, ``cooks_distance``, ``influential``).
+    method : str
+        ``ols`` or ``huber``.
+
+    Returns
+    -------
+    list of Message
+        Codes ``fit.warn_nonnormal`` and ``fit.warn_heteroscedastic``.
+    """
+    out = []
+    p_norm = stats["shapiro_p"] if np.isfinite(stats["shapiro_p"]) else stats["jarque_bera_p"]
+    if np.isfinite(p_norm) and p_norm < DIAGNOSTIC_P:
+        infl = diagnostics.loc[diagnostics["influential"]].sort_values("cooks_distance", ascending=False)
+        rows = ", ".join(str(int(r)) for r in infl["input_row"].head(10))
+        out.append(Message.of("fit.warn_nonnormal", p=p_norm, n=len(infl),
+                              rows=rows + (" …" if len(infl) > 10 else "") if rows else "–",
+                              tail=Message.of("fit.try_huber") if method == "ols" else Message()))
+    p_bp = stats["breusch_pagan_p"]
+    if np.isfinite(p_bp) and p_bp < DIAGNOSTIC_P:
+        out.append(Message.of("fit.warn_heteroscedastic", p=p_bp))
     return out
