@@ -228,7 +228,8 @@ def test_pairs_validation_names_row_column_and_expectation():
     d.loc[4, "ph"] = 15.0
     d.loc[5, "som_pct"] = np.nan
     v = validate_pairs(d, "cd", "rice", needed=("ph", "som_pct"))
-    msgs = v.messages()
+    msgs = [m for m in v.messages() if m.startswith("ERROR")]
+    assert "WARNING file, column data_origin — column not read" in v.messages()[0]
     assert len(v.pairs) == 116 and v.rejected["input_row"].tolist() == [3, 4, 5, 6]
     assert msgs[0].startswith("ERROR row 3 (pair R003), column soil_cd_mg_kg: value '0,5' — decimal comma")
     assert "row 4 (pair R004), column plant_cd_mg_kg: value '0' — zero or negative" in msgs[1]

@@ -21,7 +21,7 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.stages.soil import CLASS_NAMES, ThresholdSetError, exceedance_table
 from agriremed.engine.stream import MEMORY_BUDGET_MB
 from agriremed.core.tables import TableError, load_tables
-from agriremed.io.pairs import fit_transfer_function, write_fit
+from agriremed.io.pairs import fit_transfer_function, folder_warnings, write_fit
 from agriremed.stages.uptake.fit import FitError
 from agriremed.apps.dashboards.serve import main as serve
 from agriremed.core import columns as C, i18n, messages
@@ -747,6 +747,7 @@ def _cmd_fit_uptake(args) -> int:
     except FitError as exc:  # the table was read but cannot be fitted: an input error
         _say(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
+    fit.warnings.extend(folder_warnings(fit, args.out))  # before the summary is printed
     _say(fit.summary())
     if len(fit.validation.problems):
         _say("problems in the pairs table (rows with an error were left out of the fit):")

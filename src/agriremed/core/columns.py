@@ -492,6 +492,12 @@ _out("safe_ph", "1", "Safe soil pH", "安全pH阈值",
      "soil metal; with a negative pH coefficient the crop complies at this pH or above.")
 
 # -------------------------------------------- paired soil–plant data (fit-uptake)
+#: Plant concentration above which a pair value is flagged "unusual" [mg kg⁻¹]: 10 × the highest
+#: GB 2762—2025 limit of the metal for any food crop in food_limits.csv (Cd 0.2 rice/leafy
+#: vegetables, Hg 0.02, As 0.5, Pb 5.0 tea, Cr 1.0); no GB 2762 limit for Cu, Ni, Zn, so no
+#: typical range. A test checks these against food_limits.csv.
+PLANT_TYPICAL_MAX = {"cd": 2.0, "hg": 0.2, "as": 5.0, "pb": 50.0, "cr": 10.0}
+
 for _m in METALS:
     _sym, _zh = METAL_NAMES[_m]
     register(Column(f"soil_{_m}_mg_kg", "mg/kg", f"{_sym}, total in soil (pair)", f"配对样土壤总{_zh}",
@@ -500,9 +506,14 @@ for _m in METALS:
                     typical=(None, _PLAUSIBLE_MAX[_m]), role="pairs", group="metal", extra={"metal": _m}))
     register(Column(f"plant_{_m}_mg_kg", "mg/kg", f"{_sym} in plant (pair)", f"配对样作物{_zh}",
                     f"{_sym} in the edible part of the plant sample, on the basis stated when fitting "
-                    "(dry weight, fresh weight or unknown).",
-                    valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False), role="pairs", group="metal",
-                    extra={"metal": _m}))
+                    "(dry weight, fresh weight or unknown)."
+                    + (f" Values above {PLANT_TYPICAL_MAX[_m]:g} mg/kg (10 × the highest GB 2762 limit of "
+                       f"{_sym} for a food crop) are flagged as unusual (often µg/kg under a mg/kg header); "
+                       "fit-uptake also flags values above 10 × the limit of the fitted crop."
+                       if _m in PLANT_TYPICAL_MAX else ""),
+                    valid=(0.0, _MAX_TOTAL_MG_KG), valid_open=(True, False),
+                    typical=(None, PLANT_TYPICAL_MAX[_m]) if _m in PLANT_TYPICAL_MAX else None,
+                    role="pairs", group="metal", extra={"metal": _m}))
 register(Column("oc_g_kg", "g/kg", "Soil organic carbon", "土壤有机碳",
                 "Soil organic carbon; converted to som_pct = oc_g_kg × SOM/OC factor / 10 when som_pct is "
                 "absent (factor som_per_oc in factors.csv).", valid=(0.0, 600.0), typical=(1.0, 120.0),

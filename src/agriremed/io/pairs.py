@@ -21,6 +21,7 @@ file (or DataFrame) and fits it with :func:`agriremed.stages.uptake.fit.fit_pair
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -28,15 +29,17 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core import names
 from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
-from agriremed.io.validate import Collector, Validation, as_text, expected_message
+from agriremed.io.validate import Collector, Validation, _crop_lookup, as_text, expected_message
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 
 __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
-           "fit_transfer_function", "write_fit"]
+           "fit_transfer_function", "write_fit", "read_pair_header", "plant_typical_max", "bcf_band",
+           "bcf_warnings", "folder_warnings"]
 
 
 class PairsValidation(Validation):
@@ -81,9 +84,121 @@ def som_from_oc(oc_g_kg, factor: float) -> np.ndarray:
 
 _UG_KG = re.compile(r"^(?P<side>soil|plant)_(?P<metal>[a-z]{2})_(?:ug|µg|μg)_kg$")
 
+#: Words before a metal name in a Chinese pairs header: the soil (土壤镉, 土壤总镉) or the edible
+#: part / plant (籽粒镉, 糙米镉, 稻米镉, 大米镉, 植株镉, 可食部镉) side of the pair.
+PAIR_SIDE_WORDS: dict[str, tuple[str, ...]] = {
+    "soil": ("土壤总", "土壤全", "土壤", "soil_total", "soil"),
+    "plant": ("可食部分", "可食部", "籽粒", "糙米", "稻米", "大米", "精米", "植株", "作物", "plant"),
+}
+_METAL_WORDS = {w.lower(): m for m, (sym, zh) in C.METAL_NAMES.items() for w in (m, sym, zh)}
+_PAIR_METAL = re.compile(
+    r"^(?P<side>" + "|".join(sorted((w for ws in PAIR_SIDE_WORDS.values() for w in ws), key=len, reverse=True))
+    + r")[\s_]*(?P<metal>" + "|".join(sorted(map(re.escape, _METAL_WORDS), key=len, reverse=True))
+    + r")(?:含量|浓度)?$", re.IGNORECASE)
+_SIDE_OF = {w.lower(): side for side, ws in PAIR_SIDE_WORDS.items() for w in ws}
+#: Pairs columns besides the registry's input columns.
+_PAIR_ONLY = re.compile(r"^(?:pair_id|crop|(?:soil|plant)_[a-z]{2}_mg_kg)$")
 
-def _canonical(name: str, metal: str) -> tuple[str, str | None]:
-    """Canonical column name of a pairs header and a note when it was not an exact match."""
+
+@dataclasses.dataclass(frozen=True)
+class PairHeader:
+    """How one header of a pairs table is read.
+
+    Attributes
+    ----------
+    canonical : str
+        Pairs column it maps to (``soil_cd_mg_kg``, ``plant_cd_mg_kg``, ``pair_id``,
+        ``ph`` …) or the cleaned header when it maps to none.
+    factor : float
+        Multiplier converting the values to the column's unit [–] (µg/kg → mg/kg: 0.001;
+        SOM in g/kg → %: 0.1).
+    note : Message or Note or None
+        Warning describing a mapping that is not an exact match.
+    error : Message or None
+        Why the header cannot be used (a unit that cannot be read).
+    expected : Message or str
+        What was expected, for an error.
+    known : bool
+        The column is a pairs column or a registered input column.
+    """
+
+    canonical: str
+    factor: float = 1.0
+    note: object = None
+    error: object = None
+    expected: object = ""
+    known: bool = True
+
+
+def _pair_metal_header(raw: str) -> PairHeader | None:
+    """A soil or plant metal header (土壤镉, 籽粒镉（mg/kg）, 糙米镉(μg/kg), Soil Cd (ppm)), or None."""
+    s = names._clean(raw)
+    units = [g.strip() for g in names._BRACKET_GROUP.findall(s) if g.strip()]
+    base = names._BRACKET_GROUP.sub(" ", s).strip(" ,;:_/")
+    m = _PAIR_METAL.match(base) or _PAIR_METAL.match(re.sub(r"[\s\-.]+", "_", base))
+    if m is None and not units:  # 土壤镉mg/kg, soil Cd mg/kg
+        m2 = re.fullmatch(r"(.+?(?:" + "|".join(map(re.escape, _METAL_WORDS)) + r"))[\s_/]*([^\u4e00-\u9fff]+/.+)",
+                          base, re.IGNORECASE)
+        if m2:
+            m, units = _PAIR_METAL.match(m2[1].strip()), [m2[2].strip()]
+    if m is None:
+        return None
+    side, metal = _SIDE_OF[m["side"].lower()], _METAL_WORDS[m["metal"].lower()]
+    canon = f"{side}_{metal}_mg_kg"
+    units = [u for u in (names._FRESH_BASIS.sub(" ", names._DRY_BASIS.sub(" ", u)).strip(" ,;") for u in units)
+             if u]  # the plant basis is stated with --basis, not read from the header
+    header = repr(raw)
+    expected = Message.of("exp.unit_of", target="mg/kg", examples="mg/kg, µg/kg, mg kg-1, ppm")
+    if len(units) > 1:
+        return PairHeader(canon, error=Message.of("val.header_two_units", header=header, first=repr(units[0]),
+                                                  second=repr(units[1])), expected=expected)
+    if not units:
+        return PairHeader(canon, note=Message.of("val.header_no_unit", header=header, column=canon,
+                                                 unit="mg/kg", tail=Message()))
+    try:
+        factor = names.unit_factor(units[0], "mg/kg")
+    except names.UnitReadError as exc:
+        return PairHeader(canon, error=Message.of(exc.code, header=header, **exc.params), expected=expected)
+    if factor == 1.0:
+        return PairHeader(canon, note=Message.of("val.header_read", header=header, column=canon, tail=Message()))
+    return PairHeader(canon, factor=factor, note=Message.of("val.header_unit", header=header, unit=units[0],
+                                                            target="mg/kg", factor=factor, column=canon,
+                                                            tail=Message()))
+
+
+def read_pair_header(name: str, metal: str = "cd") -> PairHeader:
+    """Read a header of a pairs table: pairs column, unit factor, note or error.
+
+    The pairs names (``soil_<metal>_mg_kg``, ``plant_<metal>_mg_kg``, ``pair_id``, their
+    short English spellings and ``…_ug_kg``), then soil and plant metal headers in
+    Chinese or English with the unit in brackets (``土壤镉``, ``土壤总镉(mg/kg)``,
+    ``籽粒镉（mg/kg）``, ``糙米镉(μg/kg)``, ``稻米镉``, ``大米镉``, ``植株镉``,
+    ``可食部镉`` for every metal of :data:`agriremed.core.columns.METALS`), then the
+    header reader of plot tables (:func:`agriremed.core.names.read_header`: ``pH``,
+    ``有机质(%)``, ``有机质(g/kg)`` → ``som_pct`` × 0.1, ``作物`` → ``crop``,
+    ``样品编号``/``样点编号`` → ``pair_id``, extract columns such as ``有效态镉``).
+
+    Parameters
+    ----------
+    name : str
+        Header as found in the file.
+    metal : str
+        Metal code of the fit (the short spellings ``soil_cd``, ``cd_plant`` … of this metal).
+
+    Returns
+    -------
+    PairHeader
+        Canonical column, factor to its unit, note or error.
+
+    Examples
+    --------
+    >>> read_pair_header("土壤镉(mg/kg)").canonical, read_pair_header("籽粒镉（μg/kg）").factor
+    ('soil_cd_mg_kg', 0.001)
+    >>> h = read_pair_header("有机质(g/kg)"); h.canonical, h.factor
+    ('som_pct', 0.1)
+    >>> read_pair_header("样品编号").canonical, read_pair_header("备注").known
+    ('pair_id', False)
+    """
     s = str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
     s = re.sub(r"[\s\-.]+", "_", s)
     s = re.sub(r"_+", "_", s).strip("_")
@@ -97,15 +212,36 @@ def _canonical(name: str, metal: str) -> tuple[str, str | None]:
     m = _UG_KG.match(s)
     if m:
         canon = f"{m['side']}_{m['metal']}_mg_kg"
-        return canon, Note.of("val.header_unit", header=repr(name), unit="µg/kg", target="mg/kg", factor=0.001,
-                              column=canon, tail=Message())
+        return PairHeader(canon, 0.001, Note.of("val.header_unit", header=repr(name), unit="µg/kg",
+                                                target="mg/kg", factor=0.001, column=canon, tail=Message()))
     if s in aliases:
         canon = aliases[s]
         note = None if canon.endswith("_mg_kg") and s.endswith("_mg_kg") else \
             Note.of("val.header_read", header=repr(name), column=canon,
                     tail=Message.of("val.unit_assumed", unit="mg/kg") if canon.endswith("_mg_kg") else Message())
-        return canon, note
-    return s, (None if s == name else Note.of("val.header_read", header=repr(name), column=s, tail=Message()))
+        return PairHeader(canon, note=note)
+    if _PAIR_ONLY.match(s):
+        return PairHeader(s, note=None if s == name else Note.of("val.header_read", header=repr(name), column=s,
+                                                                 tail=Message()))
+    pair = _pair_metal_header(str(name))
+    if pair is not None:
+        return pair
+    h = names.read_header(str(name))
+    canon = "pair_id" if h.canonical == "plot_id" else h.canonical
+    spec = C.COLUMNS.get(canon)
+    known = canon == "pair_id" or (spec is not None and spec.role == "input")
+    note = h.note_msg
+    if canon != h.canonical:
+        note = Message.of("val.header_read", header=repr(name), column=canon, tail=Message())
+    if not known and h.error_msg is None:
+        return PairHeader(canon, note=None if canon == str(name) else note, known=False)
+    return PairHeader(canon, h.factor, note, h.error_msg, h.expected_msg or "", known)
+
+
+def _canonical(name: str, metal: str) -> tuple[str, str | None]:
+    """Canonical column name of a pairs header and a note when it was not an exact match."""
+    h = read_pair_header(name, metal)
+    return h.canonical, h.note
 
 
 def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tuple[str, ...] = ("ph",),
@@ -140,13 +276,19 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     tables = tables or load_tables()
     raw, notes = read_table(data) if isinstance(data, (str, Path)) else (pd.DataFrame(data).copy(), [])
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1).reset_index(drop=True)
-    mapping, header_notes, factor_of = _pair_headers(raw, metal)
+    mapping, header_notes, factor_of, header_errors, unknown = _pair_headers(raw, metal)
     raw = raw.rename(columns=mapping)
     n = len(raw)
     ids = as_text(raw["pair_id"]).to_numpy(object) if "pair_id" in raw.columns else np.full(n, "", object)
     col = Collector(n, ids)
     for canon, note in header_notes:
         col.add_file(canon, "warning", note)
+    for header, error, expected in header_errors:
+        col.add_file(header, "error", error, expected)
+    for header in unknown:
+        col.add_file(header, "warning", Message.of("val.pair_unused_column"),
+                     Message.of("exp.pair_columns", soil=soil_column(metal, soil_measure),
+                                plant=plant_column(metal)))
     dups = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     for d in dups:
         col.add_file(d, "error", f"several columns map to {d}", Message.of("exp.each_once"))
@@ -167,7 +309,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
         else:
             expected = Message.of("exp.column_named", column=r)
         col.add_file(r, "error", Message.of("val.missing_required", column=r, hint=Message()), expected)
-    if missing or dups or n == 0:
+    if missing or dups or n == 0 or header_errors:
         col.error_rows[:] = True
 
     # ---- cells -------------------------------------------------------------------------
@@ -180,20 +322,124 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     for keep in ("pair_id", "crop"):
         if keep in raw.columns and keep not in dups:
             out[keep] = as_text(raw[keep]).to_numpy(object)
+    _check_repeated_pairs(col, raw, use, dups)
+    _check_plant_plausible(col, raw, out, plant_column(metal), crop, use, tables)
     return _pairs_result(col, raw, out, use, notes)
 
 
+def _rows_text(rows) -> str:
+    return ", ".join(str(int(r) + 1) for r in rows)
+
+
+def _check_repeated_pairs(col: Collector, raw: pd.DataFrame, use: np.ndarray, dups: list[str]) -> None:
+    """Warn about rows identical to another row and about a ``pair_id`` used by several rows.
+
+    Warnings, not errors (plot tables reject a repeated plot id, which keys every plot output):
+    a pair's id only labels its diagnostics and the fit still runs, but a pair entered twice
+    counts twice — a pseudo-replicate that narrows the coefficients' confidence intervals — so
+    the user is told which rows to check. Only the rows of the fitted crop are compared.
+    """
+    if dups or not use.any():
+        return
+    rows = np.flatnonzero(use)
+    cells = raw.iloc[rows].astype(str).apply(lambda c: c.str.strip())
+    key = pd.Series(list(map(tuple, cells.to_numpy(object))), index=rows)
+    same = key.duplicated(keep=False).to_numpy()
+    identical = np.zeros(len(raw), bool)
+    identical[rows[same]] = True
+    if same.any():
+        groups = key[same].groupby(key[same]).groups
+        text = {r: _rows_text(g) for g in groups.values() for r in g}
+        col.add(identical, "", None, "warning",
+                lambda idx: [Message.of("val.pair_identical_rows", rows=text[i]) for i in idx],
+                Message.of("exp.pair_once"))
+    if "pair_id" not in raw.columns:
+        return
+    pid = as_text(raw["pair_id"]).iloc[rows]
+    rep = (pid != "").to_numpy() & pid.duplicated(keep=False).to_numpy() & ~same
+    if rep.any():
+        both = pid[(pid != "").to_numpy() & pid.duplicated(keep=False).to_numpy()]
+        groups = both.groupby(both).groups
+        text = {r: _rows_text(g) for g in groups.values() for r in g}
+        mask = np.zeros(len(raw), bool)
+        mask[rows[rep]] = True
+        col.add(mask, "pair_id", as_text(raw["pair_id"]).to_numpy(object), "warning",
+                lambda idx: [Message.of("val.pair_duplicate_id", rows=text[i]) for i in idx],
+                Message.of("exp.pair_id_once"))
+
+
+def _check_plant_plausible(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, plant: str,
+                           crop: str | None, use: np.ndarray, tables: Tables) -> None:
+    """Warn about plant values above ten times the highest GB 2762 limit of the metal for the
+    crop (:func:`plant_typical_max`; for any crop, the registry's ``typical`` range of
+    ``plant_<metal>_mg_kg``, when no crop is named): most often a value typed in µg/kg under a
+    mg/kg header. The values are kept."""
+    if plant not in out.columns:
+        return
+    hi, group = plant_typical_max(plant.split("_")[1], crop, tables)
+    if hi is None:
+        return
+    x = out[plant].to_numpy(float)
+    soft = use & ~np.isnan(x) & (x > hi)
+    col.add(soft, plant, as_text(raw[plant]).to_numpy(object), "warning", Message.of("val.unusual"),
+            Message.of("exp.plant_typical", hi=f"{hi:g}", crop=crop, group=group))
+
+
+def plant_typical_max(metal: str, crop: str | None = None, tables: Tables | None = None):
+    """Highest plausible plant concentration of a metal: 10 × the highest GB 2762 limit.
+
+    Parameters
+    ----------
+    metal : str
+        Metal code.
+    crop : str, optional
+        Crop code: the limits of its ``crop_group`` (``crops.csv``) are used; all GB 2762
+        limits of the metal when None or when the crop has none.
+    tables : Tables, optional
+        Literature tables (``food_limits.csv``, ``crops.csv``).
+
+    Returns
+    -------
+    tuple
+        (limit × 10 [mg kg⁻¹] or None when GB 2762 sets no limit for the metal, the crop
+        group of the limit or ``"all crops"``).
+
+    Examples
+    --------
+    >>> plant_typical_max("cd", "rice")
+    (2.0, 'rice')
+    """
+    tables = tables or load_tables()
+    fl = tables.food_limits
+    fl = fl.loc[(fl["standard"] == "GB2762") & (fl["metal"] == metal)]
+    group = "all crops"
+    if crop is not None:
+        crops = tables.crops.set_index("crop")
+        g = crops["crop_group"].get(crop)
+        mine = fl.loc[fl["crop_group"].isin([crop, g])]
+        if len(mine):
+            fl, group = mine, str(mine["crop_group"].iloc[0])
+    if fl.empty:
+        return None, group
+    return 10.0 * float(pd.to_numeric(fl["limit_mg_kg"]).max()), group
+
+
 def _pair_headers(raw: pd.DataFrame, metal: str):
-    """Headers read: original → canonical name, the (canonical, note) of each converted header
-    and canonical name → unit factor (µg/kg headers: 1e-3 to mg/kg)."""
-    mapping, header_notes, factor_of = {}, [], {}
+    """Headers read: original → canonical name, the (canonical, note) of each converted header,
+    canonical name → unit factor (µg/kg headers: 1e-3 to mg/kg; SOM in g/kg: 0.1 to %), the
+    headers that cannot be read (original, error, expected) and the unknown ones."""
+    mapping, header_notes, factor_of, errors, unknown = {}, [], {}, [], []
     for col in raw.columns:
-        canon, note = _canonical(col, metal)
-        mapping[col] = canon
-        factor_of[canon] = 1e-3 if note and "µg/kg" in note else 1.0
-        if note:
-            header_notes.append((canon, note))
-    return mapping, header_notes, factor_of
+        h = read_pair_header(col, metal)
+        mapping[col] = h.canonical
+        factor_of[h.canonical] = h.factor
+        if h.error is not None:
+            errors.append((col, h.error, h.expected))
+        elif h.note:
+            header_notes.append((h.canonical, h.note))
+        if not h.known and h.error is None:
+            unknown.append(col)
+    return mapping, header_notes, factor_of, errors, unknown
 
 
 def _crop_rows(col: Collector, raw: pd.DataFrame, crop: str | None, dups: list[str], tables: Tables,
@@ -286,7 +532,7 @@ def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, 
     col.add(use & below, report, text, "error", Message.of("val.below", tail=Message()), expected)
     col.add(use & above, report, text, "error", Message.of("val.above_unit", tail=Message()), expected)
     bad = bad | below | above
-    if spec.typical is not None:
+    if spec.typical is not None and not report.startswith("plant_"):  # plant: _check_plant_plausible
         tlo, thi = spec.typical
         soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
                             ((num > thi) if thi is not None else False))
@@ -395,6 +641,10 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     """
     tables = tables or load_tables()
     check_fit_options(metal, method, plant_basis, soil_measure)
+    if crop is not None:  # a crop alias (水稻, paddy rice) is read as its code, as in plot tables
+        lookup = _crop_lookup(tables.crops)
+        key = str(crop).strip().lower()
+        crop = lookup.get(key) or lookup.get(re.sub(r"[\s\-]+", "_", key)) or crop
     read_notes: list[str] = []
     stem = ""
     if isinstance(pairs, (str, Path)):
@@ -411,8 +661,115 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     needed = tuple("ph" if v == "ph_kcl" else v for v in needed)
     v = validate_pairs(pairs, metal, crop, needed, soil_measure, tables)
     v.notes[:0] = read_notes
-    return fit_pairs(v, metal, crop, terms, method, soil_measure, plant_basis, function_id, source_name, stem,
-                     priority, provinces, region, cv_folds, seed, cooks_threshold)
+    fit = fit_pairs(v, metal, crop, terms, method, soil_measure, plant_basis, function_id, source_name, stem,
+                    priority, provinces, region, cv_folds, seed, cooks_threshold)
+    fit.warnings.extend(bcf_warnings(fit, tables))
+    return fit
+
+
+def bcf_band(crop: str, metal: str, tables: Tables | None = None):
+    """Plausible band of the geometric-mean bioconcentration factor of a crop × metal.
+
+    The band is the lowest and highest ratio of mean plant to mean soil metal among the field
+    surveys of ``uptake_surveys.csv`` for the crop and metal, widened tenfold each way
+    (agriremed's own rule: a data set outside it is most often in another unit, µg/kg or
+    g/kg, or another plant part).
+
+    Parameters
+    ----------
+    crop, metal : str
+        Crop and metal codes.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple or None
+        (low, high, survey ids) [–: plant mg kg⁻¹ / soil mg kg⁻¹], None without a survey.
+
+    Examples
+    --------
+    >>> lo, hi, ids = bcf_band("rice", "cd")
+    >>> lo < 0.1 < 1.0 < hi < 100
+    True
+    """
+    tables = tables or load_tables()
+    s = tables.uptake_surveys
+    s = s.loc[(s["crop"] == crop) & (s["metal"] == metal)]
+    ratio = pd.to_numeric(s["crop_mean_mg_kg"], errors="coerce") / pd.to_numeric(s["soil_mean_mg_kg"],
+                                                                                errors="coerce")
+    ok = ratio.notna() & (ratio > 0)
+    if not ok.any():
+        return None
+    return float(ratio[ok].min()) / 10.0, float(ratio[ok].max()) * 10.0, tuple(s.loc[ok, "survey_id"])
+
+
+def bcf_warnings(fit: TransferFit, tables: Tables | None = None) -> list[Message]:
+    """A warning when the geometric-mean BCF of the pairs is outside :func:`bcf_band` (only for a
+    fit on total soil metal)."""
+    if fit.soil_measure != "total":
+        return []
+    band = bcf_band(fit.crop, fit.metal, tables)
+    bcf = fit.stats["bcf_geometric_mean"]
+    if band is None or band[0] <= bcf <= band[1]:
+        return []
+    return [Message.of("fit.warn_bcf", bcf=bcf, lo=band[0], hi=band[1], n=len(band[2]))]
+
+
+def folder_warnings(fit: TransferFit, out: str | Path) -> list[Message]:
+    """Warnings when the tables folder ``out`` already holds another usable function for the
+    fit's crop, metal and soil measure with the same provinces.
+
+    A plan tries the user's functions (``priority`` ≤ 0) in ascending ``priority`` and, at equal
+    priority, in the row order of ``transfer_functions.csv`` (a stable sort), and takes the
+    first whose inputs are given (a function fitted to user data is extrapolated beyond the
+    range of its data, :func:`agriremed.stages.uptake.predict.predict_crop_concentration`).
+    :func:`write_fit` puts a new function after the rows already there, so at equal priority
+    the function already in the folder is used for every plot whose inputs it has, and the new
+    one only where it lacks an input.
+
+    Parameters
+    ----------
+    fit : TransferFit
+        The fitted function.
+    out : str or Path
+        Tables folder it is to be written to.
+
+    Returns
+    -------
+    list of Message
+        One ``fit.warn_folder_same`` per such function.
+    """
+    p = Path(out) / TABLE_FILES["transfer_functions"]
+    if not p.exists():
+        return []
+    old = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    need = {"function_id", "applies_to", "metal", "priority"}
+    if not need <= set(old.columns):
+        return []
+    out_msgs = []
+    mine = set(fit.provinces.split("|")) - {""}
+    for r in old.to_dict("records"):
+        if r["function_id"] == fit.function_id or r["metal"] != fit.metal:
+            continue
+        if str(r.get("usable", "True")).strip().lower() in ("false", "0", "no"):
+            continue
+        if fit.crop not in str(r["applies_to"]).split("|"):
+            continue
+        if (r.get("soil_measure") or "total") != fit.soil_measure:
+            continue
+        if set(str(r.get("provinces", "")).split("|")) - {""} != mine:
+            continue
+        try:
+            prio = float(r["priority"])
+        except ValueError:
+            continue
+        first, second = ((r["function_id"], fit.function_id) if prio <= fit.priority
+                         else (fit.function_id, r["function_id"]))
+        out_msgs.append(Message.of("fit.warn_folder_same", other=r["function_id"], crop=fit.crop,
+                                   metal=C.METAL_NAMES[fit.metal][0], priority=f"{prio:g}",
+                                   first=first, second=second))
+    return out_msgs
 
 
 def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
@@ -423,7 +780,9 @@ def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
     share a folder, and ``load_tables(out)`` / ``agriremed plan --tables out`` use
     them. ``<function_id>_coefficients.csv``, ``_diagnostics.csv``,
     ``_cross_validation.csv``, ``_cv_predictions.csv``, ``_problems.csv`` and
-    ``_summary.txt`` hold the reports.
+    ``_summary.txt`` hold the reports. Another function of the folder for the same crop,
+    metal, soil measure and provinces is a warning of the fit (:func:`folder_warnings`:
+    which one a plan uses).
 
     Parameters
     ----------
@@ -438,6 +797,7 @@ def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
         Name → path of every file written.
     """
     out = Path(out)
+    fit.warnings.extend(w for w in folder_warnings(fit, out) if w not in fit.warnings)
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
     for table, row, key in (("transfer_functions", fit.function_row(), "function_id"),
@@ -452,7 +812,7 @@ def write_fit(fit: TransferFit, out: str | Path) -> dict[str, Path]:
     fid = fit.function_id
     for name, df in (("coefficients", fit.coefficients), ("diagnostics", fit.diagnostics),
                      ("cross_validation", fit.cv), ("cv_predictions", fit.cv_predictions),
-                     ("problems", fit.validation.problems)):
+                     ("problems", fit.validation.problems.rename(columns={"plot_id": "pair_id"}))):
         paths[name] = write_csv(df, out / f"{fid}_{name}.csv")
     p = out / f"{fid}_summary.txt"
     p.write_text(fit.summary(), encoding="utf-8")

@@ -55,6 +55,7 @@ import pandas as pd
 
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
+from agriremed.core.messages import Message, render
 from agriremed.core.tables import Tables, load_tables
 from agriremed.models.uptake import term_transform
 from agriremed.stages.uptake.predict import TERM_RE, plot_variables
@@ -249,6 +250,13 @@ class TransferFit:
     provinces: str = ""
     region: str = ""
     result: object = dataclasses.field(default=None, repr=False)
+    #: Warnings on the fit (:class:`agriremed.core.messages.Message`): printed by ``fit-uptake``,
+    #: listed in :meth:`summary` and appended to the ``note`` of :meth:`function_row`.
+    warnings: list = dataclasses.field(default_factory=list)
+
+    def warning_texts(self, lang: str = "en") -> list[str]:
+        """The warnings as sentences in ``lang``."""
+        return [render(w, lang) for w in self.warnings]
 
     # -- the function as table rows ---------------------------------------------------
     def terms_cell(self) -> str:
@@ -284,7 +292,8 @@ class TransferFit:
             "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
                      f"n = {s['n']}, R² = {s['r2']:.3f}; se_log10 = residual SE {s['se_log10']:.4f} "
                      f"× √(1 + p/n) × t/z for new fields; coefficient 95 % CIs in "
-                     f"{self.function_id}_coefficients.csv"),
+                     f"{self.function_id}_coefficients.csv"
+                     + "".join(f"; WARNING: {w}" for w in self.warning_texts())),
         }])
 
     def source_row(self) -> pd.DataFrame:
@@ -362,6 +371,8 @@ class TransferFit:
                   "cross-validation (RMSE in log10 units, mean ± SD over folds):"]
         for r in self.cv.itertuples(index=False):
             lines.append(f"  {r.model:<8} {r.rmse_log10:.3f} ± {r.rmse_log10_sd:.3f}   R²cv = {r.r2_cv:.3f}")
+        if self.warnings:
+            lines += ["", "warnings:", *[f"  WARNING {w}" for w in self.warning_texts()]]
         lines += ["", "transfer_functions.csv row:", self.function_row().to_csv(index=False).strip()]
         return "\n".join(lines) + "\n"
 
@@ -579,9 +590,122 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
         x = P[col].to_numpy(float)
         ranges["ph" if var == "ph_kcl" else var] = (float(np.nanmin(x)), float(np.nanmax(x)))
     fid = function_id or "_".join(["user", _slug(crop), metal] + ([_slug(stem)] if stem else []))
+    warnings = fit_warnings(coefficients, cv, ranges, n) + diagnostic_warnings(stat, diagnostics, method)
     return TransferFit(
         function_id=fid, crop=crop, metal=metal, soil_measure=soil_measure, plant_basis=plant_basis,
         method=method, terms=terms, coefficients=coefficients, diagnostics=diagnostics, cv=cv,
         cv_predictions=cv_pred, stats=stat, valid_ranges=ranges, validation=v, source_key=f"data_{fid}",
         source_name=str(source_name), notes=notes,
-        priority=priority, provinces=provinces, region=region, result=res)
+        priority=priority, provinces=provinces, region=region, result=res, warnings=warnings)
+
+
+#: Fewest pairs a fit should have: 30, and 10 per coefficient (the constant included).
+MIN_PAIRS, PAIRS_PER_COEF = 30, 10
+#: Narrowest data range of a term for its slope to be estimated: 1 pH unit; for a log10 term,
+#: a factor of 2 between the smallest and largest value (0.301 log10 units).
+MIN_PH_RANGE, MIN_LOG10_RANGE = 1.0, float(np.log10(2.0))
+
+
+def fit_warnings(coefficients: pd.DataFrame, cv: pd.DataFrame, ranges: dict, n: int) -> list:
+    """Warnings on a fit that runs but may not be fit for use (agriremed's own rules).
+
+    * fewer than :data:`MIN_PAIRS` pairs or fewer than :data:`PAIRS_PER_COEF` per
+      coefficient (the constant included);
+    * a cross-validated R² of the log–log model not above that of the BCF model or of the
+      mean (it predicts new pairs no better than the simpler model);
+    * a term whose 95 % CI includes 0 and is wider than twice the coefficient's magnitude
+      (the data do not tell its sign);
+    * a term whose data range is too narrow to estimate its slope: pH (or pH-KCl) spanning
+      less than :data:`MIN_PH_RANGE` (1 pH unit), a log10 term spanning less than a factor
+      of 2 (:data:`MIN_LOG10_RANGE`).
+
+    The function is still written: the warnings go to the console, the summary and the
+    ``note`` of the function row.
+
+    Parameters
+    ----------
+    coefficients : pandas.DataFrame
+        ``model_term``, ``coef``, ``coef_ci_low``, ``coef_ci_high`` (log10 units per unit of term).
+    cv : pandas.DataFrame
+        Cross-validation (``model``, ``r2_cv``); empty when skipped.
+    ranges : dict
+        Data range ``{variable: (min, max)}`` of each term's variable.
+    n : int
+        Number of pairs fitted.
+
+    Returns
+    -------
+    list of Message
+        Codes ``fit.warn_*``.
+    """
+    out = []
+    p = len(coefficients)
+    need = max(MIN_PAIRS, PAIRS_PER_COEF * p)
+    if n < need:
+        out.append(Message.of("fit.warn_small_n", n=n, p=p, need=need))
+    r2 = dict(zip(cv["model"], pd.to_numeric(cv["r2_cv"]), strict=True)) if len(cv) else {}
+    if "loglog" in r2:
+        rival = max(("bcf", "mean"), key=lambda m: r2.get(m, -np.inf))
+        if rival in r2 and not r2["loglog"] > r2[rival]:
+            out.append(Message.of("fit.warn_cv", r2=r2["loglog"], model=rival, r2_other=r2[rival]))
+    for r in coefficients.itertuples(index=False):
+        if r.model_term == "const":
+            continue
+        width = r.coef_ci_high - r.coef_ci_low
+        if r.coef_ci_low <= 0 <= r.coef_ci_high and width > 2 * abs(r.coef):
+            out.append(Message.of("fit.warn_coef_ci", term=r.model_term, coef=r.coef, lo=r.coef_ci_low,
+                                  hi=r.coef_ci_high))
+    for term in coefficients["model_term"]:
+        m = TERM_RE.match(term)
+        var = None if m is None or term == "const" else (m["var"] or m["plain"])
+        var = "ph" if var == "ph_kcl" else var
+        if var not in ranges:
+            continue
+        lo, hi = ranges[var]
+        if m["fn"] and lo > 0 and np.log10(hi / lo) < MIN_LOG10_RANGE:
+            out.append(Message.of("fit.warn_narrow_log_range", term=term, lo=lo, hi=hi))
+        elif not m["fn"] and var == "ph" and hi - lo < MIN_PH_RANGE:
+            out.append(Message.of("fit.warn_narrow_ph", term=term, lo=lo, hi=hi, need=MIN_PH_RANGE))
+    return out
+
+
+#: p-value of a residual test below which the fit is warned about (agriremed's own rule).
+DIAGNOSTIC_P = 0.01
+
+
+def diagnostic_warnings(stats: dict, diagnostics: pd.DataFrame, method: str) -> list:
+    """Warnings when the residual diagnostics fail (p < :data:`DIAGNOSTIC_P`, agriremed's rule).
+
+    * Shapiro–Wilk (or, above 5000 pairs, Jarque–Bera) p < 0.01: the residuals are not normal,
+      so ``se_log10`` and the exceedance probabilities of a plan, which assume a normal
+      spread in log10, are off; outliers are the usual cause — the warning names the
+      influential rows and, for an OLS fit, suggests ``--method huber``;
+    * Breusch–Pagan p < 0.01: the spread changes with the terms (heteroscedasticity), so one
+      ``se_log10`` is too wide for some soils and too narrow for others.
+
+    Parameters
+    ----------
+    stats : dict
+        ``shapiro_p``, ``jarque_bera_p``, ``breusch_pagan_p`` of the fit.
+    diagnostics : pandas.DataFrame
+        Per-pair diagnostics (``input_row``, ``cooks_distance``, ``influential``).
+    method : str
+        ``ols`` or ``huber``.
+
+    Returns
+    -------
+    list of Message
+        Codes ``fit.warn_nonnormal`` and ``fit.warn_heteroscedastic``.
+    """
+    out = []
+    p_norm = stats["shapiro_p"] if np.isfinite(stats["shapiro_p"]) else stats["jarque_bera_p"]
+    if np.isfinite(p_norm) and p_norm < DIAGNOSTIC_P:
+        infl = diagnostics.loc[diagnostics["influential"]].sort_values("cooks_distance", ascending=False)
+        rows = ", ".join(str(int(r)) for r in infl["input_row"].head(10))
+        out.append(Message.of("fit.warn_nonnormal", p=p_norm, n=len(infl),
+                              rows=rows + (" …" if len(infl) > 10 else "") if rows else "–",
+                              tail=Message.of("fit.try_huber") if method == "ols" else Message()))
+    p_bp = stats["breusch_pagan_p"]
+    if np.isfinite(p_bp) and p_bp < DIAGNOSTIC_P:
+        out.append(Message.of("fit.warn_heteroscedastic", p=p_bp))
+    return out
