@@ -33,7 +33,7 @@ from agriremed.core import names
 from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import NA_STRINGS, read_table, write_csv
-from agriremed.io.validate import Collector, Validation, _crop_lookup, as_text, expected_message
+from agriremed.io.validate import Collector, Validation, as_text, crop_lookup, expected_message
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 
@@ -642,7 +642,7 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     tables = tables or load_tables()
     check_fit_options(metal, method, plant_basis, soil_measure)
     if crop is not None:  # a crop alias (水稻, paddy rice) is read as its code, as in plot tables
-        lookup = _crop_lookup(tables.crops)
+        lookup = crop_lookup(tables.crops)
         key = str(crop).strip().lower()
         crop = lookup.get(key) or lookup.get(re.sub(r"[\s\-]+", "_", key)) or crop
     read_notes: list[str] = []

@@ -823,8 +823,15 @@ def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: n
     return mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
 
 
-def _crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
-    """Crop code or alias (lower case) → crop code."""
+def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
+    """Crop code or alias (lower case) → crop code, from ``crops.csv`` (``crop``, ``aliases``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> crop_lookup(pd.DataFrame({"crop": ["rice"], "aliases": ["水稻|稻谷"]}))["水稻"]
+    'rice'
+    """
     lookup = {c.lower(): c for c in crops["crop"]}
     for c, aliases in zip(crops["crop"], crops["aliases"]):
         for a in str(aliases).split("|"):
@@ -836,7 +843,7 @@ def _crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
 def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Crops read through their codes and aliases; crop groups, unknown and blank crops are errors."""
     crops = tables.crops
-    lookup = _crop_lookup(crops)
+    lookup = crop_lookup(crops)
     low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
     mapped = low.map(lookup)
     unknown_crop = ~blank & mapped.isna().to_numpy()
