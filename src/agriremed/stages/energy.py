@@ -531,9 +531,18 @@ def _disposal(option_rows, biomass, group, fate, tables, limit_set, g):
         limit = land["land_limit_mg_kg"].to_numpy(float)
         product = _frames.obj(land["product"])
 
+        memo: dict = {}
+
         def metal_msg(code, conc, i):
-            return Message.of(code, metal=str(metal[i]), product=str(product[i]), conc=float(conc[i]),
-                              limit=float(limit[i]), limit_set=limit_set).encode()
+            # the concentration as its text prints it (3 significant digits): rows that print alike
+            # share one message, encoded once
+            c = float(f"{float(conc[i]):.3g}") if np.isfinite(conc[i]) else float(conc[i])
+            key = (code, metal[i], product[i], c, float(limit[i]))
+            enc = memo.get(key)
+            if enc is None:
+                enc = memo[key] = Message.of(code, metal=str(metal[i]), product=str(product[i]), conc=c,
+                                             limit=float(limit[i]), limit_set=limit_set).encode()
+            return enc
 
         with np.errstate(divide="ignore", invalid="ignore"):
             worst = _top_text(row, ex, low / limit, lambda i: metal_msg("res.metal_over", low, i), n)
