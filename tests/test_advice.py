@@ -250,10 +250,12 @@ def test_cli_table_do_nothing_text(result):
     years = dict(zip(result.summary["plot_id"], _years_column(result), strict=True))
     s = result.summary.set_index("plot_id")
     for pid, opt in s["recommended_option"].items():
-        if opt == "do_nothing":
+        if opt == "do_nothing" and s.loc[pid, "soil_class"] != "priority_protection":
             assert years[pid] == "metals stay in the soil"
         elif s.loc[pid, "duration_text"] == "stabilises, does not clean up":
             assert years[pid] == "stabilises, does not clean up"
+    # the console says what the summary says (clean land: nothing to clean up)
+    assert [years[p] for p in s.index] == [t if isinstance(t, str) and t else "-" for t in s["duration_text"]]
 
 
 def test_metals_without_food_limit_are_not_not_assessed(result, tables):

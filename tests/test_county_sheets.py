@@ -166,3 +166,15 @@ def test_lab_spellings_of_below_the_detection_limit(tmp_path, word):
     assert v.plots["plot_id"].tolist() == ["B"]
     err = v.errors
     assert err["column"].tolist() == ["cd_mg_kg"] and err["problem"].iloc[0].startswith("below the detection limit")
+
+
+def test_unit_column_beside_a_metal_stops_the_file(tmp_path):
+    """A column named only 单位 that holds μg/kg (beside 汞) is no area unit column: the file stops,
+    instead of Hg 150 μg/kg being read as 150 mg/kg."""
+    p = _write(tmp_path, "样点编号,pH,汞,单位,面积,作物,土地利用类型\nB1,5.5,150,μg/kg,3,水稻,水田\n"
+                         "B2,5.5,90,μg/kg,4,水稻,水田\n")
+    v = agriremed.validate_plots(p)
+    assert len(v.plots) == 0 and len(v.rejected) == 2
+    err = v.problems.loc[v.problems["severity"] == "error"]
+    assert err["problem"].tolist() == ["column '单位' holds units (μg/kg) but it is not the area's unit column: which "
+                                       "column they belong to cannot be told"]

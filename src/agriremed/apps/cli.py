@@ -371,7 +371,10 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
 
 def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
-    "metals stay in the soil" for doing nothing, "> 200", a whole number, or "-"), in ``lang``."""
+    "metals stay in the soil" for doing nothing, "nothing to clean up" on clean land, "> 200", a
+    whole number, or "-"), in ``lang``: the summary's ``duration_text``, rendered."""
+    if "duration_text_msg" in p.summary:
+        return [t if t else "-" for t in messages.render_column(p.summary["duration_text_msg"].to_numpy(object), lang)]
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
     msgs = years_messages(y, rec["option_kind"].fillna("").to_numpy(object),

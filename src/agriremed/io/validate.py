@@ -27,8 +27,8 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
-                                  RICE_TYPE_ALIASES, UnitReadError, header_key, normalise_header, read_header,
-                                  required_hint, unit_factor)
+                                  RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
+                                  read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
@@ -366,6 +366,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                                  used=[mapping[area_units]] if area_units else [])
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
+    _check_unit_columns(col, raw, mapping, area_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
@@ -433,6 +434,20 @@ def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: 
     if not any(c == "area_ha" for c, _, _ in header_notes):
         header_notes.append(("area_ha", area[0], note))
     return units[0]
+
+
+def _check_unit_columns(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], area_units: str | None) -> None:
+    """Stop the file when a column named only 单位/unit (not the area's unit column) holds units
+    (``μg/kg`` beside 汞): which column they belong to cannot be told, and reading its
+    neighbour in the registry unit would be a silent conversion."""
+    for c, v in mapping.items():
+        if c == area_units or v in C.COLUMNS or header_key(c) not in AREA_UNIT_HEADERS:
+            continue
+        vals = [u for u in pd.unique(as_text(raw[c]).to_numpy(object)) if u]
+        if vals and all(is_unit_text(u) for u in vals):
+            col.add_file(c, "error", Message.of("val.unit_column", column=repr(c), units=", ".join(vals[:3])),
+                         Message.of("exp.unit_in_header"))
+            col.error_rows[:] = True  # a file-level error: no row is read with a unit left unplaced
 
 
 def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> np.ndarray:
