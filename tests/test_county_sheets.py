@@ -27,7 +27,8 @@ def test_clean_plot_with_an_unmeasured_metal_names_it(tmp_path):
     assert warn["severity"].tolist() == ["warning"] and warn["value"].tolist() == ["-"]
     rec = plan.summary.loc[0, "recommendation"]
     assert plan.summary.loc[0, "soil_class"] == "priority_protection"
-    assert "every measured metal (Cd/As/Cr/Cu/Ni/Zn not measured)" in rec
+    assert "every measured metal; Cd/As/Cr/Cu/Ni/Zn not measured" in rec
+    assert "not measured) (" not in rec and "未测定）（" not in text_of(plan.summary.loc[0, "recommendation_msg"], "zh")
     assert "every GB 15618 screening value" not in rec
     zh = text_of(plan.summary.loc[0, "recommendation_msg"], "zh")
     assert "已测定的重金属" in zh and "镉、砷、铬、铜、镍、锌未测定" in zh
