@@ -1006,7 +1006,7 @@ _out("utility", "1", "Utility", "效用值",
 _out("weight", "1", "Weight", "权重",
      "Normalised criterion weight over the criteria assessed for the option.")
 _out("contribution", "1", "Contribution to the score", "得分贡献", "Weight × utility; sums to the score.")
-_out("programme_cost_cny_ha", "CNY/ha", "Programme cost per hectare", "每公顷项目补贴",
+_out("programme_cost_cny_ha", "CNY/ha", "Programme cost per hectare", "每公顷项目成本（财政支出）",
      "Present value over the horizon that a programme pays for the option beyond what it pays under "
      "doing nothing (subsidies, compensation, price support of non-compliant grain) plus what keeps the "
      "farmer no worse off than doing nothing (the farmer's NPV shortfall against the baseline); negative "
