@@ -394,11 +394,15 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(names, v)))),
                                     *cols, text)
 
-    def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts
+    def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts (code: one or per row)
         idx = np.flatnonzero(sel)
         cols = {k: (v if isinstance(v, np.ndarray) and len(v) == len(idx) else np.asarray(v)[idx])
                 for k, v in parts.items()}
-        return [M(code, **{k: c[i] for k, c in cols.items()}) for i in range(len(idx))]
+        codes = np.full(len(idx), code, dtype=object) if isinstance(code, str) else np.asarray(code, object)[idx]
+        return [M(codes[i], **{k: c[i] for k, c in cols.items()}) for i in range(len(idx))]
+
+    # land below every screening value has no excess metal to "stay in the soil"
+    clean = b["soil_class"] == "priority_protection"
 
     rest = np.ones(n, bool)
     sel = kind == "baseline"
@@ -443,24 +447,12 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if sel.any():
         safe = _frames.per_distinct(lambda x, m: M("rec.crop_unknown") if np.isnan(x)
                                     else meets("rec.crop_meets", x, m), p[sel], covered[sel])
-        # land below every screening value has no excess metal to "stay in the soil"
-        clean = b["soil_class"] == "priority_protection"
-        protect = sel & ~clean
-        if protect.any():
-            body[protect] = each("rec.protect", protect, safe=safe[~clean[sel]], npv=npv[protect],
-                                 co2=co2[protect], untreated=untreated[protect])
-        if (sel & clean).any():
-            body[sel & clean] = each("rec.protect_clean", sel & clean, safe=safe[clean[sel]], npv=npv[sel & clean],
-                                     co2=co2[sel & clean], untreated=untreated[sel & clean])
+        body[sel] = each(np.where(clean, "rec.protect_clean", "rec.protect"), sel, safe=safe, npv=npv[sel],
+                         co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     if rest.any():
-        clean = b["soil_class"] == "priority_protection"
-        if (rest & ~clean).any():
-            body[rest & ~clean] = each("rec.no_food_body", rest & ~clean, npv=npv[rest & ~clean],
-                                       co2=co2[rest & ~clean])
-        if (rest & clean).any():
-            body[rest & clean] = each("rec.no_food_body_clean", rest & clean, npv=npv[rest & clean],
-                                      co2=co2[rest & clean])
+        body[rest] = each(np.where(clean, "rec.no_food_body_clean", "rec.no_food_body"), rest, npv=npv[rest],
+                          co2=co2[rest])
     return body
 
 
