@@ -388,10 +388,6 @@ FARMER_COLUMNS = ("farmer", "owner", "farmer_name", "household", "contact", "户
                   "农户姓名", "承包户", "承包户姓名", "承包方", "承包方名称", "承包人", "经营者", "经营主体",
                   "联系人")
 
-#: Placeholder text of an option whose years could not be computed (rendered as ``dur.unknown``).
-_UNKNOWN = "\x00unknown"
-
-
 def years_messages(years, kind, target_metals) -> np.ndarray:
     """How long, as messages (:mod:`agriremed.core.messages`) whose English text is
     :func:`years_text`: ``rec.stabilises``, ``dur.stay`` for doing nothing, ``dur.years``
@@ -408,14 +404,15 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     numpy.ndarray of Message
     """
     text = years_text(years, kind, target_metals)
-    k = np.atleast_1d(np.asarray(kind, dtype=object))
-    text = np.where((text == "") & np.array([isinstance(x, str) and x != "" for x in k], bool), _UNKNOWN, text)
     fixed = {STABILISES_TEXT: messages.Message.of("rec.stabilises"), BASELINE_TEXT: messages.Message.of("dur.stay"),
-             "": messages.Message(), _UNKNOWN: messages.Message.of("dur.unknown")}
+             "": messages.Message()}
     codes, uniq = pd.factorize(text)
     msgs = [fixed.get(t) if t in fixed else messages.Message.of("dur.years", years=t) for t in uniq]
     out = np.empty(len(text), dtype=object)
     out[:] = [msgs[c] for c in codes]
+    k = np.atleast_1d(np.asarray(kind, dtype=object))
+    option = np.array([isinstance(x, str) and x != "" for x in k], bool)
+    out[(text == "") & option] = messages.Message.of("dur.unknown")  # an option whose years are not known
     return out
 
 
