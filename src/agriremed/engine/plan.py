@@ -215,8 +215,9 @@ def tables_provenance(tables: Tables) -> list[str]:
         mine, base = getattr(tables, name, None), getattr(packaged, name, None)
         if mine is None or base is None or mine is base:
             continue
-        if not (mine.shape == base.shape and list(mine.columns) == list(base.columns) and _digest(mine) == _digest(base)):
-            changed.append(f"{name} (digest {_digest(mine)})")
+        digest = _digest(mine)
+        if not (mine.shape == base.shape and list(mine.columns) == list(base.columns) and digest == _digest(base)):
+            changed.append(f"{name} (digest {digest})")
     lines = [f"tables differing from the packaged ones: {', '.join(changed)}"] if changed else []
     fitted = user_fitted_functions(tables)
     if fitted:

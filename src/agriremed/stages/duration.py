@@ -1007,8 +1007,8 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if id(pred) not in checked:
             chk = food_safety(pred, food_standard, tables)
             codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
-            checked[id(pred)] = _limit_columns(chk), codes, pids, _covered_metals(_limit_columns(chk), codes,
-                                                                                  len(pids))
+            lc = _limit_columns(chk)
+            checked[id(pred)] = lc, codes, pids, _covered_metals(lc, codes, len(pids))
         limits, codes, pids, metals_of = checked[id(pred)]
         red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
                                  seed, rate_t_ha)
