@@ -172,6 +172,28 @@ def test_a_plot_table_without_the_basic_farmland_column_reads_unknown():
     assert r["policy_rule"] == "cn_strict_risk_control" and r["policy_family"] in PANEL["families"]["non_food_no_trees"]
 
 
+def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one_inside_is_not():
+    # strict-control citrus orchard (Cd 2.2 > 1.5 at pH 5.0) outside, inside and of unknown basic-farmland
+    # status: short-rotation willow and poplar are expected outside (退耕还林, Art. 54; an orchard is
+    # already woody land), forbidden inside, allowed after a check when unknown; never on safe land
+    base = {**DEFAULTS, "land_use": "orchard", "crop": "citrus", "ph": 5.0, "region": "Hunan/Chenzhou"}
+    plots = pd.DataFrame([{**base, "plot_id": "out", "cd_mg_kg": 2.2, "basic_farmland": "no"},
+                          {**base, "plot_id": "in", "cd_mg_kg": 2.2, "basic_farmland": "yes"},
+                          {**base, "plot_id": "unknown", "cd_mg_kg": 2.2, "basic_farmland": "unknown"},
+                          {**base, "plot_id": "safe", "cd_mg_kg": 0.5, "basic_farmland": "no"}])
+    t = _plan(plots).table.set_index(["plot_id", "option_id"])
+    for oid in ("willow_src", "poplar_src"):
+        assert t.loc[("out", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
+            == [True, "expected", "cn_strict_orchard_trees"], oid
+        assert t.loc[("out", oid), "reason"].endswith("policy china, rule cn_strict_orchard_trees: expected")
+        assert t.loc[("in", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_bf_no_trees"], oid
+        assert t.loc[("unknown", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
+            == [True, "allowed", "cn_strict_retire_check"], oid
+        assert t.loc[("safe", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_safe_no_trees"], oid
+    rule = load_tables().land_rules.set_index("rule_id").loc["cn_strict_orchard_trees"]
+    assert rule["source"] == "cn_soil_law2018;mnr2023_pv_land;mep2017_order46" and "退耕还林" in rule["reason_zh"]
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}
