@@ -194,6 +194,33 @@ def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one
     assert rule["source"] == "cn_soil_law2018;mnr2023_pv_land;mep2017_order46" and "退耕还林" in rule["reason_zh"]
 
 
+def test_an_idle_safe_paddy_returned_to_rice_judges_liming_as_for_rice():
+    # idle safe-utilisation paddies (no crop; Cd above screening): the plan returns them to rice (VIP+n,
+    # low-Cd rice, flooding), so liming is judged as for rice, never excluded for "no food crop" while a
+    # package containing lime applies; above pH 6.5 lime and the limed packages are out for the same reason
+    base = {**DEFAULTS, "land_use": "paddy", "crop": "none", "basic_farmland": "no", "region": "Hunan/Zhuzhou"}
+    plots = pd.DataFrame([{**base, "plot_id": "acid", "ph": 5.2, "cd_mg_kg": 0.6},
+                          {**base, "plot_id": "acid_as", "ph": 5.8, "cd_mg_kg": 0.8, "as_mg_kg": 45.0},
+                          {**base, "plot_id": "neutral", "ph": 7.0, "cd_mg_kg": 0.9}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    lime = t.loc[("acid", "lime_rice")]
+    assert lime["applicable"] and lime["policy_rule"] == "cn_safe_keep_food"
+    assert lime["reason"].startswith("treats cd; 7.5 t/ha CaCO3 raises pH 5.2 → 6.2")
+    assert t.loc[("acid_as", "lime_rice"), "applicable"] and t.loc[("acid_as", "vip_n_no_flood"), "applicable"]
+    for oid in ("lime_rice", "lime_low_cd_rice", "vip_n_no_flood"):
+        assert t.loc[("neutral", oid), "reason"].startswith("soil pH 7.0 is above 6.5"), oid
+    # every component of an applicable package is judged on the same crop: none is excluded for want of one
+    packages = load_tables().option_packages
+    no_food = "no food crop on the plot to protect"
+    for pid in ("acid", "acid_as", "neutral"):
+        for pkg, comp in zip(packages["package_id"], packages["component_option_id"], strict=True):
+            if t.loc[(pid, pkg), "applicable"]:
+                assert t.loc[(pid, comp), "reason"] != no_food, (pid, pkg, comp)
+    rec = _recommended(p)
+    assert rec.loc["acid", "policy_rule"] == "cn_safe_keep_food" and rec.loc["acid", "food_crop"] == "rice"
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}
