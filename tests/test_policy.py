@@ -221,6 +221,35 @@ def test_an_idle_safe_paddy_returned_to_rice_judges_liming_as_for_rice():
     assert rec.loc["acid", "policy_rule"] == "cn_safe_keep_food" and rec.loc["acid", "food_crop"] == "rice"
 
 
+def test_idle_clean_upland_goes_back_to_grain_and_farmed_or_paddy_land_does_not_switch():
+    # idle dry land below every screening value: maize grain (the library's upland grain, assumed: no crop
+    # given) is expected by cn_clean_idle_grain and ranks before leaving it idle; a farmed clean plot is
+    # not switched, and an idle clean paddy (its grain is rice) is not given maize
+    base = {**DEFAULTS, "ph": 7.8, "cd_mg_kg": 0.2, "basic_farmland": "no", "region": "Henan/Xinxiang"}
+    plots = pd.DataFrame([{**base, "plot_id": "idle", "land_use": "upland", "crop": "none"},
+                          {**base, "plot_id": "wheat", "land_use": "upland", "crop": "wheat"},
+                          {**base, "plot_id": "paddy", "land_use": "paddy", "crop": "none"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    g = t.loc[("idle", "maize_grain")]
+    assert g["applicable"] and g["policy_status"] == "expected" and g["policy_rule"] == "cn_clean_idle_grain"
+    assert g["reason"] == ("returns the idle land to grain: maize assumed (the plot names no crop and no default "
+                           "crop per region is tabulated); policy china, rule cn_clean_idle_grain: expected")
+    assert g["rank"] < t.loc[("idle", "do_nothing"), "rank"] < t.loc[("idle", "fallow"), "rank"]
+    assert t.loc[("idle", "fallow"), "policy_rule"] == "cn_clean_keep_farming"
+    rec = _recommended(p)
+    assert rec.loc["idle", "option_id"] == "maize_grain" and rec.loc["idle", "food_crop"] == "maize"
+    for pid in ("wheat", "paddy"):
+        r = t.loc[(pid, "maize_grain")]
+        assert not r["applicable"] and r["reason"] == "soil is at or below all screening values: no remediation needed"
+        assert rec.loc[pid, "option_id"] == "do_nothing"
+    from agriremed.core import messages
+
+    zh = messages.column_texts(p.table.loc[p.table["plot_id"].eq("idle") & p.table["option_id"].eq("maize_grain")],
+                               "reason", "zh")[0]
+    assert zh.startswith("闲置耕地复耕种粮：假定种植玉米"), zh
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}
