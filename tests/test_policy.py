@@ -172,6 +172,84 @@ def test_a_plot_table_without_the_basic_farmland_column_reads_unknown():
     assert r["policy_rule"] == "cn_strict_risk_control" and r["policy_family"] in PANEL["families"]["non_food_no_trees"]
 
 
+def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one_inside_is_not():
+    # strict-control citrus orchard (Cd 2.2 > 1.5 at pH 5.0) outside, inside and of unknown basic-farmland
+    # status: short-rotation willow and poplar are expected outside (退耕还林, Art. 54; an orchard is
+    # already woody land), forbidden inside, allowed after a check when unknown; never on safe land
+    base = {**DEFAULTS, "land_use": "orchard", "crop": "citrus", "ph": 5.0, "region": "Hunan/Chenzhou"}
+    plots = pd.DataFrame([{**base, "plot_id": "out", "cd_mg_kg": 2.2, "basic_farmland": "no"},
+                          {**base, "plot_id": "in", "cd_mg_kg": 2.2, "basic_farmland": "yes"},
+                          {**base, "plot_id": "unknown", "cd_mg_kg": 2.2, "basic_farmland": "unknown"},
+                          {**base, "plot_id": "safe", "cd_mg_kg": 0.5, "basic_farmland": "no"}])
+    t = _plan(plots).table.set_index(["plot_id", "option_id"])
+    for oid in ("willow_src", "poplar_src"):
+        assert t.loc[("out", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
+            == [True, "expected", "cn_strict_orchard_trees"], oid
+        assert t.loc[("out", oid), "reason"].endswith("policy china, rule cn_strict_orchard_trees: expected")
+        assert t.loc[("in", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_bf_no_trees"], oid
+        assert t.loc[("unknown", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
+            == [True, "allowed", "cn_strict_retire_check"], oid
+        assert t.loc[("safe", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_safe_no_trees"], oid
+    rule = load_tables().land_rules.set_index("rule_id").loc["cn_strict_orchard_trees"]
+    assert rule["source"] == "cn_soil_law2018;mnr2023_pv_land;mep2017_order46" and "退耕还林" in rule["reason_zh"]
+
+
+def test_an_idle_safe_paddy_returned_to_rice_judges_liming_as_for_rice():
+    # idle safe-utilisation paddies (no crop; Cd above screening): the plan returns them to rice (VIP+n,
+    # low-Cd rice, flooding), so liming is judged as for rice, never excluded for "no food crop" while a
+    # package containing lime applies; above pH 6.5 lime and the limed packages are out for the same reason
+    base = {**DEFAULTS, "land_use": "paddy", "crop": "none", "basic_farmland": "no", "region": "Hunan/Zhuzhou"}
+    plots = pd.DataFrame([{**base, "plot_id": "acid", "ph": 5.2, "cd_mg_kg": 0.6},
+                          {**base, "plot_id": "acid_as", "ph": 5.8, "cd_mg_kg": 0.8, "as_mg_kg": 45.0},
+                          {**base, "plot_id": "neutral", "ph": 7.0, "cd_mg_kg": 0.9}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    lime = t.loc[("acid", "lime_rice")]
+    assert lime["applicable"] and lime["policy_rule"] == "cn_safe_keep_food"
+    assert lime["reason"].startswith("treats cd; 7.5 t/ha CaCO3 raises pH 5.2 → 6.2")
+    assert t.loc[("acid_as", "lime_rice"), "applicable"] and t.loc[("acid_as", "vip_n_no_flood"), "applicable"]
+    for oid in ("lime_rice", "lime_low_cd_rice", "vip_n_no_flood"):
+        assert t.loc[("neutral", oid), "reason"].startswith("soil pH 7.0 is above 6.5"), oid
+    # every component of an applicable package is judged on the same crop: none is excluded for want of one
+    packages = load_tables().option_packages
+    no_food = "no food crop on the plot to protect"
+    for pid in ("acid", "acid_as", "neutral"):
+        for pkg, comp in zip(packages["package_id"], packages["component_option_id"], strict=True):
+            if t.loc[(pid, pkg), "applicable"]:
+                assert t.loc[(pid, comp), "reason"] != no_food, (pid, pkg, comp)
+    rec = _recommended(p)
+    assert rec.loc["acid", "policy_rule"] == "cn_safe_keep_food" and rec.loc["acid", "food_crop"] == "rice"
+
+
+def test_idle_clean_upland_goes_back_to_grain_and_farmed_or_paddy_land_does_not_switch():
+    # idle dry land below every screening value: maize grain (the library's upland grain, assumed: no crop
+    # given) is expected by cn_clean_idle_grain and ranks before leaving it idle; a farmed clean plot is
+    # not switched, and an idle clean paddy (its grain is rice) is not given maize
+    base = {**DEFAULTS, "ph": 7.8, "cd_mg_kg": 0.2, "basic_farmland": "no", "region": "Henan/Xinxiang"}
+    plots = pd.DataFrame([{**base, "plot_id": "idle", "land_use": "upland", "crop": "none"},
+                          {**base, "plot_id": "wheat", "land_use": "upland", "crop": "wheat"},
+                          {**base, "plot_id": "paddy", "land_use": "paddy", "crop": "none"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    g = t.loc[("idle", "maize_grain")]
+    assert g["applicable"] and g["policy_status"] == "expected" and g["policy_rule"] == "cn_clean_idle_grain"
+    assert g["reason"] == ("returns the idle land to grain: maize assumed (the plot names no crop and no default "
+                           "crop per region is tabulated); policy china, rule cn_clean_idle_grain: expected")
+    assert g["rank"] < t.loc[("idle", "do_nothing"), "rank"] < t.loc[("idle", "fallow"), "rank"]
+    assert t.loc[("idle", "fallow"), "policy_rule"] == "cn_clean_keep_farming"
+    rec = _recommended(p)
+    assert rec.loc["idle", "option_id"] == "maize_grain" and rec.loc["idle", "food_crop"] == "maize"
+    for pid in ("wheat", "paddy"):
+        r = t.loc[(pid, "maize_grain")]
+        assert not r["applicable"] and r["reason"] == "soil is at or below all screening values: no remediation needed"
+        assert rec.loc[pid, "option_id"] == "do_nothing"
+    from agriremed.core import messages
+
+    zh = messages.column_texts(p.table.loc[p.table["plot_id"].eq("idle") & p.table["option_id"].eq("maize_grain")],
+                               "reason", "zh")[0]
+    assert zh.startswith("闲置耕地复耕种粮：假定种植玉米"), zh
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}

@@ -33,7 +33,9 @@ Rules, in order:
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As);
 7. an option that protects the current crop needs a current food crop; a crop
-   substitution needs a current crop other than the one it switches to;
+   substitution needs a current crop other than the one it switches to; on idle dry land
+   below every screening value (no food crop, ``upland``) a crop substitution returns the
+   land to grain: rules 3 and 4 do not exclude it and its reason names the crop assumed;
 8. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
    (species whose field evidence comes only from warm-temperate and subtropical
    China); plots without ``mean_temp_c`` are not excluded, and the reason says the
@@ -55,7 +57,8 @@ Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`
   them; non-food uses restrained, ranked after unchanged practice too, so that no weighting
   takes a plot that can keep its food crop out of food production); strict-control land grows no edible crops (forbidden) and leaves food
   production by structure adjustment, fallow or, outside permanent basic farmland,
-  returning farmland to forest or grass (expected); trees, nursery stock and turf
+  returning farmland to forest or grass (expected; on an orchard, energy trees); idle dry
+  land below every screening value goes back to grain (expected); trees, nursery stock and turf
   are forbidden on permanent basic farmland, and on safe-utilisation and
   priority-protection cultivated land;
 * ``none``: research runs, nothing forbidden or expected by policy (the option
@@ -475,6 +478,10 @@ POLICY_STATUSES = ("forbidden", "expected", "restrained", "allowed")
 #: Ranking tier of each status (the ranking puts expected options before allowed ones and
 #: allowed ones before restrained ones).
 POLICY_TIER = {"expected": 0, "allowed": 1, "restrained": 2, "forbidden": 3}
+#: Land uses whose idle priority-protection plots a crop switch (``switches_crop``) returns to
+#: grain: dry land, whose grains (wheat, maize) the option library grows; a paddy's grain is rice,
+#: which no option offers on clean land.
+BACK_TO_GRAIN_LAND_USES = ("upland",)
 #: Values of the plot input ``basic_farmland``; blank or missing reads as ``unknown``.
 BASIC_FARMLAND = ("yes", "no", "unknown")
 
@@ -712,6 +719,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     t_uniq = np.asarray(t_uniq).view(np.float64).tolist()
     lu_uniq, cls_uniq = list(lu_uniq), list(cls_uniq)
     unmeasured_t = np.isnan(mean_t)
+    # idle dry land below every screening value: a crop switch may return it to its grain
+    idle_clean_dry = ~has_food & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
 
     k = len(opts)
     reasons = np.empty((k, n), dtype=object)
@@ -743,16 +752,21 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         forbidden = pol_st[i] == "forbidden"
         if forbidden.any():
             fail(forbidden[land_code], list(pol_txt[i]), land_code)
+        # idle priority-protection land (no food crop): a crop switch returns it to farming with the
+        # option's crop, whatever its soil classes and with no metal to treat
+        switches = _text(o.switches_crop).lower() == "true"
+        back_to_grain = (idle_clean_dry if switches else np.zeros(n, bool))
         classes = _split(o.soil_classes)
         if classes != ["*"]:
-            bad = ~np.isin(cls, classes)
+            bad = ~np.isin(cls, classes) & ~back_to_grain
             strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
             fail(strict_food, Message.of("opt.strict_food"))
             fail(bad & (cls == "priority_protection"), Message.of("opt.clean"))
             fail(bad, [Message.of("opt.soil_class", soil_class=c) for c in cls_uniq], cls_codes)
         target = treated_metals(o.kind, exceed, risk, tmask)
         if o.kind in ("immobilisation", "safe_crop"):
-            fail(target == 0, Message.of("opt.no_target_crop", metals=", ".join(sorted(treats)) or "none"))
+            fail((target == 0) & ~back_to_grain,
+                 Message.of("opt.no_target_crop", metals=", ".join(sorted(treats)) or "none"))
         elif o.kind not in ("baseline", "land_use_change"):
             # on strict-control land a non-food use is risk control whatever it treats
             risk_control = (cls == "strict_control") & (o.food_crop == "none")
@@ -775,7 +789,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             fail((exceed & _mask_of(blockers, bits)) != 0, text)
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
-        if _text(o.switches_crop).lower() == "true":
+        if switches:
             fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
         unchecked = np.zeros(n, bool)
         if not np.isnan(o.min_mean_temp_c):
@@ -793,6 +807,12 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, as_warn,
                                            land_code[applicable], pol_suffix[i])
+            grain = applicable & back_to_grain & (target == 0)
+            if grain.any():  # no metal to treat: the text says which crop the idle land is given
+                reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
+                                          lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
+                                          (as_measured & bool(as_warn))[grain], as_warn, land_code[grain],
+                                          pol_suffix[i], base=Message.of("opt.back_to_grain", crop=o.food_crop))
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -873,9 +893,10 @@ def _biochar_text(o, tables: Tables) -> Message | None:
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
               extra: Message | None = None, warn=None, warn_text: Message | None = None, suffix_codes=None,
-              suffixes=(None,)):
+              suffixes=(None,), base: Message | None = None):
     """What an applicable option does, per row, built once per distinct combination
-    (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land)."""
+    (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land; ``base`` opens
+    the text of a row that treats no metal instead of the reference / out-of-food words)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
     warn = np.zeros(len(target), bool) if warn is None else np.asarray(warn, bool)
@@ -892,7 +913,7 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
         phc, kv = kv % n_ph, kv // n_ph
         t, u = kv // len(mask_text), kv % len(mask_text)
         tt, ut = mask_text[t], mask_text[u]
-        text = (Message.of("opt.treats", metals=tt) if tt else
+        text = (Message.of("opt.treats", metals=tt) if tt else base if base is not None else
                 Message.of("opt.reference" if o.kind == "baseline" else "opt.out_of_food"))
         if ut and o.kind not in ("baseline", "land_use_change"):
             text += Message.of("opt.untreated", metals=ut)
