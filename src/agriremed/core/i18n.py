@@ -292,7 +292,10 @@ def region_name(region, lang: str = "en", tables=None) -> str:
         county of ``place_names.csv`` under that province (and city), optionally followed
         by *City*, *County* or *District*, by their official Chinese names
         (:func:`agriremed.core.places.place_names`); separators, unknown names and every part
-        below an unknown one stay as they are. For ``"en"`` the region unchanged.
+        below an unknown one stay as they are. A first part that names a city or county of
+        one place alone (:func:`region_path`) becomes the province, city and county in Chinese
+        (``'Xiangtan'`` → ``'湖南省/湘潭市'``, ``'株洲市渌口区'`` → ``'湖南省/株洲市/渌口区'``).
+        For ``"en"`` the region unchanged.
 
     Examples
     --------
@@ -378,7 +381,13 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
         or, in Chinese, at the start of the text), then each city or county of
         ``place_names.csv`` under it (English or Chinese name, with or without its ending)
         by its English name; the part that is not found and every part below it as written
-        (lower case, spaces trimmed). Empty for a missing or blank region. Tables of
+        (lower case, spaces trimmed). A first part that is not a province but a city or
+        county of ``place_names.csv`` (official Chinese name, English name, Chinese name
+        without its ending, or Chinese written in one piece: ``'湘潭'``, ``'Xiangtan'``,
+        ``'株洲市渌口区'``) gives its province and the cities above it when it names one
+        division only (or a division and one inside it of the same name: 湘潭市 and 湘潭县);
+        a name several divisions share (``'朝阳区'``, ``'Suzhou'``) is left as written
+        (:func:`region_candidates`). Empty for a missing or blank region. Tables of
         places (``subsidies.csv``, ``transport_distances.csv``) are matched on these parts,
         so a plot's rows do not depend on the language of its region.
 
@@ -390,6 +399,8 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
     ('hunan', 'xiangtan', 'zhubu')
     >>> region_path("Atlantis/North")
     ('atlantis', 'north')
+    >>> region_path("湘潭"), region_path("株洲市渌口区"), region_path("朝阳区")
+    (('hunan', 'xiangtan'), ('hunan', 'zhuzhou', 'lukou'), ('朝阳区',))
     """
     if region is None or (isinstance(region, float) and region != region):
         return ()
