@@ -16,19 +16,20 @@ from agriremed.io.report import region_title
         ("hunan province / Zhuzhou City", "湖南省 / 株洲市"),
         ("湖南/株洲", "湖南省/株洲"),  # short Chinese name → full name
         ("湖南省株洲市渌口区", "湖南省株洲市渌口区"),  # one part, already Chinese: as it is
-        ("Inner Mongolia/Baotou", "内蒙古自治区/Baotou"),  # two-word province; Baotou not in the table
+        ("Inner Mongolia/Baotou", "内蒙古自治区/包头市"),  # two-word province
+        ("Inner Mongolia/Baotoux", "内蒙古自治区/Baotoux"),  # not in the table
         ("Guangxi, Hechi", "广西壮族自治区, 河池市"),
         ("Yunnan/Nujiang/Lanping County", "云南省/怒江傈僳族自治州/兰坪白族普米族自治县"),
         ("Jiangsu/Suzhou/Xiangcheng", "江苏省/苏州市/相城区"),
-        ("Anhui/Suzhou", "安徽省/Suzhou"),  # 宿州 in Anhui, not 苏州: a name is read under its parent only
+        ("Anhui/Suzhou", "安徽省/宿州市"),  # 宿州 in Anhui, not 苏州: a name is read under its parent only
         ("Hunan/Xiangtan/Zhubu", "湖南省/湘潭市/Zhubu"),  # not a division of the table: as written
         ("Hunan/Somewhere/Lukou", "湖南省/Somewhere/Lukou"),  # below an unknown part: as written
         ("Hunan/Lukou", "湖南省/Lukou"),  # a county is read under its city
         ("Henan/Jiyuan/Chengliu", "河南省/济源市/Chengliu"),
-        ("Chongqing|Yongchuan", "重庆市|Yongchuan"),  # municipality
+        ("Chongqing|Yongchuan", "重庆市|永川区"),  # municipality: districts right under it
         ("Macau/Taipa", "澳门特别行政区/Taipa"),  # an alias
         ("Atlantis/North", "Atlantis/North"),  # unknown: unchanged
-        ("Zhuzhou/Hunan", "Zhuzhou/Hunan"),  # only the first part is read as a province
+        ("Zhuzhou/Hunan", "湖南省/株洲市/Hunan"),  # only the first part is read as a province (or a city)
         ("", ""),
     ],
 )
@@ -47,7 +48,8 @@ def test_region_name_translates_the_province_part(region, zh):
         ("hunan province / Xiangtan City", ("hunan", "xiangtan")),
         ("湖南省株洲市渌口区", ("hunan", "zhuzhou", "lukou")),
         ("广西壮族自治区河池市南丹县", ("guangxi", "hechi", "nandan")),
-        ("湖南省湘潭市雨湖区", ("hunan", "xiangtan", "雨湖区")),  # not in place_names.csv: as written
+        ("湖南省湘潭市雨湖区", ("hunan", "xiangtan", "yuhu")),
+        ("湖南省湘潭市某某区", ("hunan", "xiangtan", "某某区")),  # not in place_names.csv: as written
         ("Anhui/Suzhou", ("anhui", "suzhou")),
         ("Atlantis/North", ("atlantis", "north")),
         ("", ()),

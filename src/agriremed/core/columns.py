@@ -343,7 +343,9 @@ _inp("lat", "degree", "Latitude", "纬度", "Latitude (WGS84); carried into the 
      "plot sheet.", valid=(-90.0, 90.0))
 _inp("lon", "degree", "Longitude", "经度", "Longitude (WGS84); carried into the summary and printed on the "
      "plot sheet.", valid=(-180.0, 180.0))
-_inp("region", "", "Region", "地区", "Free-text region (province / county / village).",
+_inp("region", "", "Region", "地区", "Free-text region (province / county / village); a city or county "
+     "written without its province (湘潭, Xiangtan, 株洲市渌口区) is placed in it when no other division "
+     "of China has that name.",
      dtype="str")
 _inp("village", "", "Village", "村", "Village or other local grouping used in portfolio summaries; "
      "carried into the summary, the workbook, the report and the plot sheet with the region.",

@@ -68,6 +68,8 @@ __all__ = [
     "region_name",
     "region_path",
     "region_in",
+    "region_province",
+    "region_candidates",
     "description",
     "message",
     "untranslated",
@@ -237,7 +239,7 @@ def metals(codes: str, lang: str = "en") -> str:
 
 
 #: Separators between the parts of a region path (``Hunan/Zhuzhou/Lukou``).
-_REGION_SEP = re.compile(r"[/,;|，；、·]")
+REGION_SEP = _REGION_SEP = re.compile(r"[/,;|，；、·]")
 #: English words that may follow a province name (``Hunan Province``).
 _PROVINCE_SUFFIX = re.compile(
     r"\s+(?:province|sheng|autonomous\s+region|municipality|shi|special\s+administrative\s+region|sar)$", re.I
@@ -290,7 +292,10 @@ def region_name(region, lang: str = "en", tables=None) -> str:
         county of ``place_names.csv`` under that province (and city), optionally followed
         by *City*, *County* or *District*, by their official Chinese names
         (:func:`agriremed.core.places.place_names`); separators, unknown names and every part
-        below an unknown one stay as they are. For ``"en"`` the region unchanged.
+        below an unknown one stay as they are. A first part that names a city or county of
+        one place alone (:func:`region_path`) becomes the province, city and county in Chinese
+        (``'Xiangtan'`` → ``'湖南省/湘潭市'``, ``'株洲市渌口区'`` → ``'湖南省/株洲市/渌口区'``).
+        For ``"en"`` the region unchanged.
 
     Examples
     --------
@@ -312,11 +317,24 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     head = parts[0]
     key = _PROVINCE_SUFFIX.sub("", head.strip()).lower()
     full = _province_map(tables).get(key)
-    if full is None:
-        return text
-    parts[0] = _same_space(head, full)
-    province = _province_english(tables).get(key, key)
     places, chain = _places.place_names(), []
+    if full is None:  # a city or county named alone: its province and city first (Xiangtan → 湖南省/湘潭市)
+        path, rest, _ = _placed(head) if not any(
+            not s.isascii() and key.startswith(s) for s in _province_map(tables)) else (None, "", ())
+        if path is None:
+            return text
+        province, chain = path[0], list(path[1:])
+        prov_zh = next((v for k, v in _province_map(tables).items()
+                        if _province_english(tables).get(k) == province), None)
+        if prov_zh is None:
+            return text
+        zh = [places[(province, tuple(chain[:i]), chain[i])] for i in range(len(chain))]
+        parts[0] = _same_space(head, "/".join([prov_zh, *zh, *([rest] if rest else [])]))
+        if rest:  # the text after the name read is not a known division: the parts below stay as written
+            return "".join(parts)
+    else:
+        parts[0] = _same_space(head, full)
+        province = _province_english(tables).get(key, key)
     for i in range(2, len(parts), 2):
         name = _places.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
         zh = places.get((province, tuple(chain), name))
@@ -363,7 +381,13 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
         or, in Chinese, at the start of the text), then each city or county of
         ``place_names.csv`` under it (English or Chinese name, with or without its ending)
         by its English name; the part that is not found and every part below it as written
-        (lower case, spaces trimmed). Empty for a missing or blank region. Tables of
+        (lower case, spaces trimmed). A first part that is not a province but a city or
+        county of ``place_names.csv`` (official Chinese name, English name, Chinese name
+        without its ending, or Chinese written in one piece: ``'湘潭'``, ``'Xiangtan'``,
+        ``'株洲市渌口区'``) gives its province and the cities above it when it names one
+        division only (or a division and one inside it of the same name: 湘潭市 and 湘潭县);
+        a name several divisions share (``'朝阳区'``, ``'Suzhou'``) is left as written
+        (:func:`region_candidates`). Empty for a missing or blank region. Tables of
         places (``subsidies.csv``, ``transport_distances.csv``) are matched on these parts,
         so a plot's rows do not depend on the language of its region.
 
@@ -375,6 +399,8 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
     ('hunan', 'xiangtan', 'zhubu')
     >>> region_path("Atlantis/North")
     ('atlantis', 'north')
+    >>> region_path("湘潭"), region_path("株洲市渌口区"), region_path("朝阳区")
+    (('hunan', 'xiangtan'), ('hunan', 'zhuzhou', 'lukou'), ('朝阳区',))
     """
     if region is None or (isinstance(region, float) and region != region):
         return ()
@@ -387,13 +413,38 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
     if province is None:  # Chinese written in one piece: 湖南省湘潭市
         start = next((s for s in sorted(provinces, key=len, reverse=True) if not s.isascii() and head.startswith(s)),
                      None)
-        if start is None:
-            return tuple(p.lower() for p in parts)
+        if start is None:  # no province: a city or county named alone (湘潭, Xiangtan, 株洲市渌口区)
+            path, rest, _ = _placed(parts[0])
+            if path is None:
+                return tuple(p.lower() for p in parts)
+            out, todo = list(path), [*([rest] if rest else []), *(p.lower() for p in parts[1:])]
+            return _below(out, todo)
         province = provinces[start]
         rest = head[len(start):].strip()
         parts = [parts[0], rest, *parts[1:]] if rest else parts
-    spellings, out = _places.place_spellings(), [province]
-    todo = [p.lower() for p in parts[1:]]
+    return _below([province], [p.lower() for p in parts[1:]])
+
+
+def _placed(part: str) -> tuple[tuple[str, ...] | None, str, tuple[tuple[str, ...], ...]]:
+    """The division a region part written without its province names (:func:`agriremed.core.places.locate`).
+
+    Returns the division's path (English, lower case, from the province down) when the part
+    names exactly one division, or only a division and divisions inside it (湘潭: 湘潭市 and its
+    湘潭县 → 湘潭市), else None; the text after the name read; and every division the part may name.
+    """
+    paths, rest = _places.locate(part)
+    if not paths:
+        return None, rest, ()
+    top = min(paths, key=len)
+    if all(p[:len(top)] == top for p in paths):
+        return top, rest, paths
+    return None, rest, paths
+
+
+def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
+    """``out`` (a known path) followed by the parts of ``todo`` read under it (see :func:`region_path`)."""
+    spellings = _places.place_spellings()
+    province = out[0]
     while todo:
         part = todo.pop(0)
         names = spellings.get((province, tuple(out[1:])), {})
@@ -409,6 +460,73 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
             return (*out, part, *todo)
         out.append(name)
     return tuple(out)
+
+
+def region_province(region, tables=None) -> str:
+    """The province of a region (:func:`region_path`): its English name in lower case, or ``''``.
+
+    Parameters
+    ----------
+    region : str
+        Region as the plots table gives it.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    str
+        ``'hunan'`` for ``'Hunan/Xiangtan'``, ``'湖南省湘潭市'`` and ``'湘潭'`` alike; ``''`` when
+        the region names no province and no city or county of a single province.
+
+    Examples
+    --------
+    >>> region_province("湘潭市雨湖区"), region_province("Suzhou"), region_province("Atlantis")
+    ('hunan', '', '')
+    """
+    path = region_path(region, tables)
+    return path[0] if path and path[0] in set(_province_english(tables).values()) else ""
+
+
+def region_candidates(region, tables=None) -> tuple[tuple[str, ...], ...]:
+    """The divisions a region written without its province may be, when it is not placed for that.
+
+    Parameters
+    ----------
+    region : str
+        Region as the plots table gives it.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    tuple of tuple of str
+        Paths (English names as in ``place_names.csv`` and ``provinces.csv``, from the province
+        down) of the divisions in several provinces or cities that the region's first part names
+        (``'Suzhou'``: Jiangsu/Suzhou, Anhui/Suzhou, Gansu/Jiuquan/Suzhou); empty when the region
+        starts with a province, names one division or none.
+
+    Examples
+    --------
+    >>> region_candidates("朝阳区")
+    (('Beijing', 'Chaoyang'), ('Jilin', 'Changchun', 'Chaoyang'))
+    >>> region_candidates("Xiangtan"), region_candidates("Hunan/Suzhou")
+    ((), ())
+    """
+    if region is None or (isinstance(region, float) and region != region):
+        return ()
+    parts = [p.strip() for p in _REGION_SEP.split(str(region)) if p.strip()]
+    if not parts:
+        return ()
+    provinces = _province_english(tables)
+    head = _PROVINCE_SUFFIX.sub("", parts[0]).lower()
+    if head in provinces or any(not s.isascii() and head.startswith(s) for s in provinces):
+        return ()
+    path, _, paths = _placed(parts[0])
+    if path is not None:
+        return ()
+    english = _places.place_english()
+    names = {p.lower(): p for p in (tables or _default_tables()).provinces["province"].astype(str)}
+    return tuple((names.get(p[0], p[0]), *(english[p[:i + 1]] for i in range(1, len(p)))) for p in paths)
 
 
 def region_in(regions, places, tables=None) -> np.ndarray:

@@ -477,6 +477,13 @@ def _region(v, lang, tables):
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
 
+def _regions(v, lang, tables):
+    """Region paths (``'Beijing/Chaoyang; Jilin/Changchun/Chaoyang'``), each in ``lang``, separated
+    as the language separates a list."""
+    paths = [_region(p.strip(), lang, tables) for p in str(v).split(";") if p.strip()]
+    return ("；" if lang == "zh" else "; ").join(paths)
+
+
 def _unit(v, lang, tables):
     """A registry unit as shown in ``lang`` (English: as in the column registry's texts)."""
 
@@ -514,6 +521,7 @@ DOMAINS = {
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
     "sources": _sources,
     "region": _region,
+    "regions": _regions,
     "reg_unit": _unit,
     "description": _description,
     "label": _label,

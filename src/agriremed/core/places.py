@@ -1,5 +1,9 @@
 """Official Chinese names of Chinese cities and counties (``data/place_names.csv``).
 
+The table holds every prefecture-level and county-level division of the mainland (Ministry of
+Civil Affairs / GB/T 2260 codes); a city or county written without its province is found in it
+by :func:`locate`.
+
 Read by :mod:`agriremed.core.i18n` (region names in Chinese) and re-exported by
 :mod:`agriremed.core.names`; it imports nothing of agriremed, so both can use it.
 """
@@ -11,7 +15,7 @@ import functools
 import re
 from importlib import resources
 
-__all__ = ["PLACE_SUFFIX", "ZH_PLACE_SUFFIX", "place_names", "place_spellings"]
+__all__ = ["PLACE_SUFFIX", "ZH_PLACE_SUFFIX", "locate", "place_english", "place_names", "place_paths", "place_spellings"]
 
 #: English words that may follow a city or county name (``Zhuzhou City``, ``Youxian County``).
 PLACE_SUFFIX = re.compile(r"\s+(?:city|county|district|prefecture|autonomous\s+(?:county|prefecture)|shi|xian|qu)$",
@@ -53,6 +57,24 @@ def place_names() -> dict[tuple[str, tuple[str, ...], str], str]:
 
 
 @functools.lru_cache(maxsize=1)
+def place_english() -> dict[tuple[str, ...], str]:
+    """English name of each city and county as ``data/place_names.csv`` writes it, by its path.
+
+    Returns
+    -------
+    dict
+        Path (English names in lower case from the province down: ``("hunan", "zhuzhou")``)
+        → English name (``"Zhuzhou"``).
+    """
+    text = resources.files("agriremed.data").joinpath("place_names.csv").read_text(encoding="utf-8")
+    out = {}
+    for row in csv.DictReader(text.splitlines()):
+        parent = tuple(x.strip().lower() for x in row["parent"].split("/") if x.strip())
+        out[(*parent, row["name"].strip().lower())] = row["name"].strip()
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def place_spellings() -> dict[tuple[str, tuple[str, ...]], dict[str, str]]:
     """Every spelling of the cities and counties of ``data/place_names.csv``, by parent.
 
@@ -72,8 +94,88 @@ def place_spellings() -> dict[tuple[str, tuple[str, ...]], dict[str, str]]:
         names = out.setdefault((province, parents), {})
         names[name] = name
         names[zh.lower()] = name
-        for end in ZH_PLACE_SUFFIX:
-            if zh.endswith(end) and len(zh) - len(end) >= 2:
-                names.setdefault(zh[: -len(end)].lower(), name)
-                break
+        short = _short(zh)
+        if short:
+            names.setdefault(short, name)
     return out
+
+
+def _short(zh: str) -> str:
+    """A Chinese name without its ending when at least two characters remain (湘潭市 → 湘潭), else ''."""
+    for end in ZH_PLACE_SUFFIX:
+        if zh.endswith(end) and len(zh) - len(end) >= 2:
+            return zh[: -len(end)].lower()
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def place_paths() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tuple[tuple[str, ...], ...]]]:
+    """Every city and county of ``data/place_names.csv`` by its spellings, across the country.
+
+    Returns
+    -------
+    tuple of two dict
+        Official Chinese name → paths, and other spelling (English name, Chinese name without
+        its ending; lower case) → paths. A path is the division's English names in lower case
+        from the province down (``("hunan", "zhuzhou", "lukou")``); a spelling shared by several
+        divisions has several paths (``"suzhou"``: 苏州市 in Jiangsu and 宿州市 in Anhui).
+    """
+    full: dict[str, list] = {}
+    other: dict[str, list] = {}
+    for (province, parents, name), zh in place_names().items():
+        path = (province, *parents, name)
+        full.setdefault(zh.lower(), []).append(path)
+        for spelling in dict.fromkeys(s for s in (name, _short(zh)) if s):
+            other.setdefault(spelling, []).append(path)
+    return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in other.items()})
+
+
+def locate(text: str) -> tuple[tuple[tuple[str, ...], ...], str]:
+    """The divisions a region part written without its province may name.
+
+    Parameters
+    ----------
+    text : str
+        One part of a region (``'湘潭'``, ``'Xiangtan City'``, ``'株洲市渌口区'``), lower or
+        upper case.
+
+    Returns
+    -------
+    paths : tuple of tuple of str
+        Paths (:func:`place_paths`) of the divisions the part names: by its official Chinese
+        name first, else by its English name or Chinese name without ending (*City*, *County* …
+        after an English name are read off). Chinese written in one piece is read by the longest
+        official name it starts with (株洲市 of 株洲市渌口区), or by a name without its ending when
+        the text after it names a division under it (湘潭 of 湘潭雨湖区). Empty when the part
+        names no division.
+    rest : str
+        The text after the name read (``'渌口区'``), lower case; ``''`` when the whole part was read.
+
+    Examples
+    --------
+    >>> locate("株洲市渌口区")
+    ((('hunan', 'zhuzhou'),), '渌口区')
+    >>> [p[0] for p in locate("Suzhou")[0]]
+    ['jiangsu', 'anhui', 'gansu']
+    """
+    full, other = place_paths()
+    key = PLACE_SUFFIX.sub("", text.strip()).lower()
+    for index in (full, other):
+        if key in index:
+            return index[key], ""
+    if key.isascii():
+        return (), key
+    spellings = place_spellings()
+    for k in range(len(key) - 1, 1, -1):  # the longest name the text starts with
+        head, rest = key[:k], key[k:].strip()
+        if head in full:
+            return full[head], rest
+        under = tuple(p for p in other.get(head, ()) if _starts_with_name(rest, spellings.get((p[0], p[1:]), {})))
+        if under:
+            return under, rest
+    return (), key
+
+
+def _starts_with_name(text: str, names: dict[str, str]) -> bool:
+    """True where ``text`` is, or starts with, a Chinese spelling of ``names``."""
+    return any(text.startswith(s) for s in names if not s.isascii())

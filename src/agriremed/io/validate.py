@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
@@ -880,9 +881,26 @@ def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np
     return low.where(~pd.Series(blank | bad, index=low.index), None).to_numpy(object)
 
 
+def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """Regions kept as written; a warning where the region starts with a city or county name that
+    several divisions of China share (朝阳区, Suzhou) and no province: the plot is not placed."""
+    codes, uniq = pd.factorize(text.where(~pd.Series(blank, index=text.index), ""), use_na_sentinel=False)
+    found = [i18n.region_candidates(u, tables) if u else () for u in uniq]
+    ambiguous = np.array([bool(c) for c in found], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
+    if ambiguous.any():
+        msgs = {}
+        for i, (u, paths) in enumerate(zip(uniq, found, strict=True)):
+            if paths:
+                rest = [p.strip() for p in i18n.REGION_SEP.split(str(u)) if p.strip()][1:]
+                msgs[i] = Message.of("val.region_ambiguous", places="; ".join("/".join(p) for p in paths),
+                                     example="/".join([*paths[0], *rest]))
+        col.add(ambiguous, canon, text, "warning", lambda idx: [msgs[c] for c in codes[idx]])
+    return text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
+
+
 #: columns read through a list of spellings: column → check returning the values read
 _TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
-                "rice_type": _check_rice_type, "crop": _check_crop}
+                "rice_type": _check_rice_type, "crop": _check_crop, "region": _check_region}
 
 
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],

@@ -63,6 +63,7 @@ from agriremed.models.finance import npv
 from agriremed.models.solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year,
                                     pv_parameter, pv_parameter_draws, pv_year_shape)
 from agriremed.core import frames as _frames
+from agriremed.core.i18n import region_province
 from agriremed.core.messages import Message, encode_column, render_column
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import province_names
@@ -110,7 +111,8 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     ----------
     region : array_like of str
         Plot region texts (``"Gansu/Baiyin/…"``, ``"甘肃/白银"``); the province is found by
-        any of its spellings in ``provinces.csv``.
+        any of its spellings in ``provinces.csv``, or by a city or county of ``place_names.csv``
+        written without its province (``"白银"``: :func:`agriremed.core.i18n.region_province`).
     tables : Tables, optional
         Literature tables.
 
@@ -143,6 +145,8 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     for r in uniq:
         low = r.lower()
         prov = next((spell[s] for s in ordered if s in low), None)
+        if prov is None:  # a city or county named without its province (白银, Baiyin)
+            prov = spell.get(region_province(r, tables))
         if prov is None:
             rows.append({"province": "", "solar_zone": "", "ghi_kwh_m2_yr": np.nan, "ghi_low_kwh_m2_yr": np.nan,
                          "ghi_high_kwh_m2_yr": np.nan, "resource_status": "missing", "resource_source": ""})

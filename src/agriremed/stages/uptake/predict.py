@@ -10,7 +10,8 @@ the metal in the soil extract the function expects), the plant *basis* of its ou
 Selection rule (readable, data-driven): for a plot × crop × metal, take the usable
 functions whose ``applies_to`` lists the crop. First try the user's own functions
 (``priority`` ≤ 0, as written by ``fit-uptake``), then those fitted in the plot's
-province (``provinces`` named in the plot's ``region`` text, in English or Chinese), then
+province (``provinces`` named in the plot's ``region`` text, in English or Chinese, or the
+province of the city or county the region names alone, ``湘潭``), then
 those that name no province, each time in ascending ``priority`` (a function that names
 its provinces is used only there); use the first one whose inputs are all available for the plot, inside its
 published validity range, and whose prediction is positive. The chosen ``function_id``
@@ -46,6 +47,7 @@ from scipy.special import ndtr
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
+from agriremed.core.i18n import region_province
 from agriremed.core.messages import Message, Note, encode_column, printed, render
 from agriremed.models.uptake import (Z95, as_sold_factor, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl, missing_term_inputs, outside_validity_range,
@@ -291,12 +293,15 @@ def province_names(tables: Tables) -> dict[str, tuple[str, ...]]:
     return tables.memo("province_names", build)
 
 
-def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None) -> np.ndarray:
+def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None,
+                  placed: np.ndarray | None = None) -> np.ndarray:
     """True where the (lower-case) region text names one of the function's provinces.
 
     ``region`` holds the distinct region texts of the plots (the caller maps them back);
     ``names`` maps a province spelling to all its spellings (:func:`province_names`), so
-    English and Chinese names select the same functions.
+    English and Chinese names select the same functions; ``placed`` holds the province of
+    each region (:func:`agriremed.core.i18n.region_province`: English, lower case, ``''`` for
+    none), so that a region naming only its city or county (``'湘潭'``) is in its province too.
     """
     listed = [p.strip().lower() for p in str(provinces if isinstance(provinces, str) else "").split("|")
               if p.strip()]
@@ -305,7 +310,10 @@ def _in_provinces(region: np.ndarray, provinces, names: Mapping | None = None) -
     names = names or {}
     spellings = sorted({s for p in listed for s in names.get(p, (p,))}, key=len, reverse=True)
     rx = re.compile("|".join(re.escape(nm) for nm in spellings))
-    return np.fromiter((rx.search(r) is not None for r in region), bool, len(region))
+    inside = np.fromiter((rx.search(r) is not None for r in region), bool, len(region))
+    if placed is not None:
+        inside |= np.isin(np.asarray(placed, dtype=object), list(spellings))
+    return inside
 
 
 def moisture_of_crops(crops, tables: Tables) -> np.ndarray:
@@ -605,6 +613,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     by_metal = tables.memo("usable_functions_by_metal", lambda: _usable_functions(tables))
     fitted = tables.memo("user_fitted_functions", lambda: user_fitted_functions(tables))
     pnames = province_names(tables)
+    reg_province = np.array([region_province(r, tables) for r in reg_uniq], dtype=object)
     pid = plots["plot_id"].to_numpy(object)
     ph = plots["ph"].to_numpy(float) if "ph" in plots.columns else np.full(n, np.nan)
     ph_ok = (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
@@ -660,7 +669,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 has_fn |= for_crop
                 applies = for_crop & ph_ok & (chosen < 0)
                 if pass_ == "local" or (pass_ == "user" and str(fn.provinces or "").strip()):
-                    applies &= _in_provinces(reg_uniq, fn.provinces, pnames)[reg_codes]
+                    applies &= _in_provinces(reg_uniq, fn.provinces, pnames, reg_province)[reg_codes]
                 if not applies.any():
                     continue
                 idx = np.flatnonzero(applies)
