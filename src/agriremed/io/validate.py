@@ -25,7 +25,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
-from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
+from agriremed.io.readers import ND_STRINGS, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
@@ -463,7 +463,7 @@ def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str]
         except UnitReadError:
             pass
     factor = per[codes] if len(uniques) else np.full(len(units), np.nan)
-    has_area = ~as_text(raw[area_col]).str.lower().isin(NA_STRINGS).to_numpy(bool)
+    has_area = ~na_cells(as_text(raw[area_col]))
     bad = has_area & np.isnan(factor)
     col.add(bad, "area_ha", units.to_numpy(object), "error",
             Message.of("val.area_unit_unknown", units=repr(unit_col)),
@@ -602,7 +602,7 @@ def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:
     if canon == "crop":  # 'none' is a crop code here, not a missing value
         blank = text.eq("").to_numpy()
     else:
-        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        blank = na_cells(text)
     return text, blank
 
 
@@ -620,7 +620,7 @@ class _Numbers:
     th_amb: np.ndarray
     th_read: np.ndarray
     comma_read: bool = False
-    #: metal cells holding a word for "not measured" (``-``, ``无``, ``未测``): read as blank, reported
+    #: metal cells holding a word for "not measured" (``-``, ``/``, ``无``, ``未测``, ``未检测``): read as blank, reported
     na_word: np.ndarray | None = None
     #: cells with full-width characters read as numbers after NFKC normalisation
     wide_read: np.ndarray | None = None
@@ -651,11 +651,11 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         wide[maybe] = _full_width(text[maybe])
     if wide.any():  # '５．６', '－0.3': read after NFKC normalisation, reported per cell
         text = text.where(~wide, text.map(_nfkc))
-        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        blank = na_cells(text)
     na_word = np.zeros(n, bool)
     nd = np.zeros(n, bool)
     if C.COLUMNS[canon].group == "metal" and (maybe.any() or (blank & text.ne("").to_numpy(bool)).any()):
-        # 'ND', '未检出': the detection limit is needed; '-', '无': not measured, reported
+        # 'ND', '未检出': the detection limit is needed; '-', '/', '无', '未检测': not measured, reported
         nd = text.str.lower().str.replace(r"\s+", "", regex=True).isin(ND_STRINGS).to_numpy(bool)
         blank = blank & ~nd
         na_word = blank & text.ne("").to_numpy(bool)
