@@ -353,6 +353,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
     area_units = _area_unit_column(raw, mapping, header_notes)
+    header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -363,10 +364,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_total_rows(col, plot_ids)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
-                                 used=[mapping[area_units]] if area_units else [])
+                                 used=[mapping[c] for c in (area_units, header_units) if c])
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
-    _check_unit_columns(col, raw, mapping, area_units)
+    if header_units and "area_ha" not in dups:
+        _check_area_units_agree(col, raw, mapping, header_units)
+    _check_unit_columns(col, raw, mapping, area_units or header_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
@@ -411,12 +414,9 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
-def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
-    """The column giving the area's unit row by row (``面积`` with ``面积单位``), when the area
-    header states no unit; its header note then says where the units come from."""
-    area = [c for c, v in mapping.items() if v == "area_ha"]
-    if len(area) != 1 or read_header(area[0]).unit is not None:
-        return None
+def _area_units_candidate(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
+    """The one column that gives an area unit row by row (``面积单位``, or ``单位`` whose every
+    filled cell is a unit of area), or None."""
     units = [c for c, v in mapping.items() if v not in C.COLUMNS and header_key(c) in AREA_UNIT_HEADERS]
     if len(units) != 1:
         return None
@@ -429,6 +429,61 @@ def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: 
                 return None
         except UnitReadError:
             return None
+    return units[0]
+
+
+def _area_header_unit_column(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
+    """The area-unit column (``面积单位``) beside an area header that states its unit itself
+    (``面积（亩）``): its cells are checked against the header's unit, not used for the values."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).unit is None:
+        return None
+    return _area_units_candidate(raw, mapping)
+
+
+def _check_area_units_agree(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> None:
+    """Reject the rows whose unit in ``unit_col`` is not the unit the area header states
+    (``面积（亩）`` with ``面积单位`` 公顷): which of the two is meant cannot be told. A blank unit
+    cell or the header's unit written another way (亩 / mu) is fine. When every filled unit cell
+    disagrees the header's unit is in doubt for the whole file: a file error stops it."""
+    area_col = next(c for c, v in mapping.items() if v == "area_ha")
+    head = read_header(area_col)
+    units = as_text(raw[unit_col])
+    codes, uniques = pd.factorize(units.to_numpy(object))
+    per = np.full(len(uniques), True)
+    for i, u in enumerate(uniques.tolist()):
+        try:
+            per[i] = (not u) or bool(np.isclose(unit_factor(u, "ha"), head.factor, rtol=1e-9))
+        except UnitReadError:
+            per[i] = False
+    agree = per[codes] if len(uniques) else np.ones(len(units), bool)
+    filled = units.ne("").to_numpy(bool) & ~na_cells(as_text(raw[area_col]))
+    bad = filled & ~agree
+    if not bad.any():
+        return
+    msg = Message.of("val.area_unit_disagrees", header=repr(area_col), unit=repr(head.unit),
+                     units=repr(unit_col))
+    if bad.sum() == filled.sum() and bad.sum() > 1:
+        vals = list(pd.unique(units[bad].to_numpy(object)))
+        col.add_file("area_ha", "error",
+                     Message.of("val.area_unit_disagrees_all", header=repr(area_col), unit=repr(head.unit),
+                                units=repr(unit_col), values=", ".join(vals[:3])),
+                     Message.of("exp.area_unit_one"))
+        col.error_rows[:] = True  # a file-level error: no area is read in a unit in doubt
+        return
+    col.add(bad, "area_ha", units.to_numpy(object), "error", msg, Message.of("exp.area_unit_one"))
+
+
+def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
+    """The column giving the area's unit row by row (``面积`` with ``面积单位``), when the area
+    header states no unit; its header note then says where the units come from."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).unit is not None:
+        return None
+    unit_col = _area_units_candidate(raw, mapping)
+    if unit_col is None:
+        return None
+    units = [unit_col]
     note = Message.of("val.area_unit_column", header=repr(area[0]), units=repr(units[0]))
     header_notes[:] = [(c, o, note if c == "area_ha" else m) for c, o, m in header_notes]
     if not any(c == "area_ha" for c, _, _ in header_notes):
