@@ -444,8 +444,9 @@ def _area_header_unit_column(raw: pd.DataFrame, mapping: dict[str, str]) -> str 
 def _check_area_units_agree(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> None:
     """Reject the rows whose unit in ``unit_col`` is not the unit the area header states
     (``面积（亩）`` with ``面积单位`` 公顷): which of the two is meant cannot be told. A blank unit
-    cell or the header's unit written another way (亩 / mu) is fine. When every filled unit cell
-    disagrees the header's unit is in doubt for the whole file: a file error stops it."""
+    cell or the header's unit written another way (亩 / mu) is fine. Each such row is a row
+    error (also when every row disagrees), so a file read whole or in chunks gives the same
+    messages."""
     area_col = next(c for c, v in mapping.items() if v == "area_ha")
     head = read_header(area_col)
     units = as_text(raw[unit_col])
@@ -457,21 +458,11 @@ def _check_area_units_agree(col: Collector, raw: pd.DataFrame, mapping: dict[str
         except UnitReadError:
             per[i] = False
     agree = per[codes] if len(uniques) else np.ones(len(units), bool)
-    filled = units.ne("").to_numpy(bool) & ~na_cells(as_text(raw[area_col]))
-    bad = filled & ~agree
-    if not bad.any():
-        return
-    msg = Message.of("val.area_unit_disagrees", header=repr(area_col), unit=repr(head.unit),
-                     units=repr(unit_col))
-    if bad.sum() == filled.sum() and bad.sum() > 1:
-        vals = list(pd.unique(units[bad].to_numpy(object)))
-        col.add_file("area_ha", "error",
-                     Message.of("val.area_unit_disagrees_all", header=repr(area_col), unit=repr(head.unit),
-                                units=repr(unit_col), values=", ".join(vals[:3])),
-                     Message.of("exp.area_unit_one"))
-        col.error_rows[:] = True  # a file-level error: no area is read in a unit in doubt
-        return
-    col.add(bad, "area_ha", units.to_numpy(object), "error", msg, Message.of("exp.area_unit_one"))
+    bad = units.ne("").to_numpy(bool) & ~na_cells(as_text(raw[area_col])) & ~agree
+    col.add(bad, "area_ha", units.to_numpy(object), "error",
+            Message.of("val.area_unit_disagrees", header=repr(area_col), unit=repr(head.unit),
+                       units=repr(unit_col)),
+            Message.of("exp.area_unit_one"))
 
 
 def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
