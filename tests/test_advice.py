@@ -506,3 +506,18 @@ def test_clean_land_says_nothing_to_clean_up():
                          Scenario(mc_draws=0), progress=False).summary.iloc[0]
     assert one["duration_text"] == "nothing to clean up in the measured metals (Hg/As/Pb/Cr/Cu/Ni/Zn not measured)"
     assert "tested for Cd/Hg/As/Pb/Cr," in one["monitoring"]
+
+
+@pytest.mark.parametrize("p, en, zh", [(0.996, "> 99 %", "大于99 %"), (0.004, "< 1 %", "小于1 %"), (0.37, "37 %", "37 %")])
+def test_probability_beyond_99_or_below_1_percent_is_said_in_chinese(p, en, zh):
+    """'> 99 %' and '< 1 %' are words in a Chinese sentence (大于99 %, 小于1 %), never the signs."""
+    from agriremed.engine import assemble
+
+    share = assemble._pct(p)
+    m = messages.Message.of("rec.crop_meets_for", share=share, standard="GB2762", metals="cd")
+    assert messages.render(m, "en") == f"crop meets GB2762 for Cd with {en} probability"
+    assert messages.render(m, "zh") == f"作物镉含量符合GB2762的概率为{zh}"
+    assert messages.render(messages.Message.decode(m.encode()), "zh") == f"作物镉含量符合GB2762的概率为{zh}"
+    assert advice.pct_text(p, "zh") == zh and advice.pct_text(p) == en
+    line = i18n.t("ui.sheet.crop_line", "zh", metal="镉", median="0.1", limit="0.2", p=advice.pct_text(p, "zh"))
+    assert line.endswith(f"超标概率{zh}")

@@ -71,6 +71,37 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
     assert "2 plot(s) planned, 4 rejected" in en and "  row 1: " in en
 
 
+def test_wrote_lines_and_chunked_summary_are_chinese_under_lang_zh(tmp_path, capsys):
+    """--lang zh: the 'wrote …' lines, the chunked run's summary and its table of options by area are
+    Chinese (options by their names); the report's score table and assumptions are headed in Chinese."""
+    from agriremed.io.synthetic import synthetic_plots
+
+    f = tmp_path / "p.csv"
+    synthetic_plots(12, seed=3).to_csv(f, index=False)
+    base = ["plan", str(f), "--draws", "0", "--no-xlsx"]
+    assert main(base + ["--out", str(tmp_path / "w"), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert f"已写出{tmp_path / 'w' / 'summary.csv'}" in out and "wrote " not in out
+    html = (tmp_path / "w" / "report.html").read_text(encoding="utf-8")
+    assert "<th>信号灯</th>" in html and "<th>light</th>" not in html and "<th>value</th>" not in html
+    assert "说明列为数据表中的英文注释" in html
+    assert main(base + ["--out", str(tmp_path / "c"), "--lang", "zh", "--chunk-size", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "分块规划，每块5个地块" in out and "planning in chunks" not in out
+    assert "共规划12个地块，拒绝0行，分3块，用时" in out and "plot(s) planned" not in out
+    assert f"已写出{tmp_path / 'c' / 'summary.parquet'}" in out and "wrote " not in out
+    s = pd.read_parquet(tmp_path / "c" / "summary.parquet", columns=["recommended_option", "area_ha"])
+    top = s["recommended_option"].value_counts().index[0]
+    head = next(line for line in out.splitlines() if "地块数" in line)
+    assert head.split() == ["地块数", "面积[公顷]"]
+    assert i18n.value("option", top, "zh") in out and "recommended_option" not in out
+    # English stays as it was
+    assert main(base + ["--out", str(tmp_path / "e"), "--chunk-size", "5", "--no-report"]) == 0
+    en = capsys.readouterr().out
+    assert "12 plot(s) planned, 0 rejected, 3 chunk(s)" in en and f"wrote {tmp_path / 'e' / 'run.json'}" in en
+    assert "plots  area [ha]" in en and "recommended_option" in en
+
+
 def test_plan_with_bad_rows_plans_the_rest(tmp_path, capsys):
     assert main(["plan", str(BAD / "four_problems.csv"), "--out", str(tmp_path), "--draws", "0"]) == 0
     out = capsys.readouterr().out

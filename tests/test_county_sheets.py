@@ -160,6 +160,41 @@ def test_unit_row_that_cannot_be_read_stops_the_file(tmp_path, row, words):
     assert "line 2" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
 
 
+@pytest.mark.parametrize("chunk_size", [None, 1, 2])
+def test_area_header_unit_against_unit_column_whole_and_in_chunks(tmp_path, chunk_size):
+    """面积（亩） beside 面积单位: the rows saying 公顷 are rejected naming both columns and the unit,
+    the rows saying 亩 or nothing are read in 亩, read whole or chunk by chunk."""
+    from agriremed.engine.stream import validate_stream
+
+    p = _write(tmp_path, "地块编号,土地利用,作物,面积（亩）,面积单位,pH,镉\n"
+                         "A,水田,水稻,15,亩,5.4,0.3\nB,水田,水稻,3,公顷,5.4,0.3\n"
+                         "C,水田,水稻,3,公顷,5.4,0.3\nD,水田,水稻,6,,5.4,0.3\n")
+    v = agriremed.validate_plots(p) if chunk_size is None else \
+        validate_stream(p, chunk_size=chunk_size, keep_plots=10)
+    assert v.plots["plot_id"].tolist() == ["A", "D"]
+    assert v.plots["area_ha"].tolist() == pytest.approx([1.0, 0.4])
+    err = v.errors
+    assert err["input_row"].tolist() == [2, 3] and err["value"].tolist() == ["公顷", "公顷"]
+    assert (err["column"] == "area_ha").all()
+    assert err["problem"].str.startswith("header '面积（亩）' states '亩', but column '面积单位' gives another "
+                                         "unit on this row").all()
+
+
+def test_first_data_row_with_no_value_words_and_ones_is_data(tmp_path):
+    """A first data row holding 无 (no crop, metals not measured, no remark) and 1 cells is a
+    plot, not a unit row with an unreadable cell: the file is read and both plots planned."""
+    p = _write(tmp_path, "地块编号,土地利用,作物,面积（亩）,pH,镉,铅,汞,砷,备注\n"
+                         "1,水田,无,1,5.4,0.3,无,无,无,无\n"
+                         "2,水田,水稻,15,5.6,0.5,40,0.1,12,无\n")
+    v = agriremed.validate_plots(p)
+    assert v.errors.empty, v.messages()
+    assert v.plots["plot_id"].tolist() == ["1", "2"]
+    assert v.plots["area_ha"].tolist() == pytest.approx([1 / 15, 1.0])
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.3, 0.5])
+    assert v.plots["line"].tolist() == [2, 3]
+    assert len(agriremed.plan(p, agriremed.Scenario(mc_draws=0)).summary) == 2
+
+
 @pytest.mark.parametrize("word", ["0.01L", "未检出(<0.01)", "ND(0.01)", "nd 0.01"])
 def test_lab_spellings_of_below_the_detection_limit(tmp_path, word):
     p = _write(tmp_path, _HEAD + f"A,paddy,rice,1,5.5,{word},0.1,30\nB,paddy,rice,1,5.5,0.3,0.1,30\n")

@@ -181,7 +181,7 @@ def test_cli_writes_the_workbook_by_default_and_skips_it_on_request(tmp_path, sa
         main(["plan", str(sample_plots_path), "--out", str(tmp_path / "a"), "--draws", "0", "--lang", "zh"])
         == 0
     )
-    assert f"wrote {tmp_path / 'a' / 'plan.xlsx'}" in capsys.readouterr().out
+    assert f"已写出{tmp_path / 'a' / 'plan.xlsx'}" in capsys.readouterr().out
     assert openpyxl.load_workbook(tmp_path / "a" / "plan.xlsx").sheetnames[0] == "说明"
     assert "元/公顷" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
     assert (

@@ -482,13 +482,13 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
     if geo_input and len(p.plots):
         _attach_geometry(args, p)
+    lang = getattr(args, "lang", "en") or "en"
     if len(p.plots) == 0:
-        _say(f"no plot could be planned: {len(p.rejected)} row(s) rejected")
+        _say(i18n.t("ui.cli.plan.none_planned", lang, rejected=len(p.rejected)))
         _print_problems(_messages(p.problems))
         paths = p.write(args.out, report=False)
-        _say(f"wrote {paths['rejected']}")
+        _say(i18n.t("ui.cli.wrote", lang, path=paths["rejected"]))
         return 1
-    lang = getattr(args, "lang", "en") or "en"
     paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
     if getattr(args, "sheets", False):
         try:
@@ -501,7 +501,7 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     if not args.quiet:
         _print_plan(p, lang)
     for name, path in paths.items():
-        _say(f"wrote {path}")
+        _say(i18n.t("ui.cli.wrote", lang, path=path))
     return 0
 
 
@@ -602,20 +602,14 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     gpkg = fmt == "gpkg"
     fmt = "parquet" if gpkg else fmt
     plan_rows = "all" if all_rows else "recommended"
+    lang = getattr(args, "lang", "en") or "en"
     if not args.quiet:
-        why = "" if rows is None else (
-            f" (the input has up to {rows:,} rows; with {draws:,} Monte Carlo draws {fitting:,} plots "
-            f"at a time keep the memory under about {args.memory:,.0f} MB)")
-        which = ("every option of every plot" if plan_rows == "all" else
-                 "each plot's recommended option (--all-options: every option of every plot)")
+        why = "" if rows is None else i18n.t("ui.cli.plan.chunks_why", lang, rows=f"{rows:,}", draws=f"{draws:,}",
+                                             fitting=f"{fitting:,}", memory=f"{args.memory:,.0f}")
         if jobs > 1:
-            why += f", {jobs} worker processes planning at the same time (--jobs)"
-        _say(f"planning in chunks of {chunk:,} plots{why}; writing plan.{fmt} ({which}) and summary.{fmt} "
-             f"as they come "
-             f"(report.html from portfolio totals, plan.xlsx with each plot's recommended option; "
-             f"no per-plot "
-             f"report tables or per-year tables: those need the whole input in one plan of at most "
-             f"{whole or fitting:,} plots)")
+            why += i18n.t("ui.cli.plan.chunks_jobs", lang, jobs=jobs)
+        _say(i18n.t("ui.cli.plan.chunks", lang, chunk=f"{chunk:,}", why=why, fmt=fmt,
+                    which=i18n.t(f"ui.cli.plan.rows_{plan_rows}", lang), whole=f"{whole or fitting:,}"))
     extra = []
     if not args.no_report:
         extra.append(StreamReport(lang=args.lang))
@@ -634,16 +628,18 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:
-        _say(f"\n{r.n_planned:,} plot(s) planned, {len(r.rejected):,} rejected, {r.n_chunks} chunk(s), "
-              f"{r.seconds:,.1f} s ({r.plots_per_second:,.0f} plots/s; seed {r.scenario.seed}, "
-              f"{r.scenario.mc_draws} Monte Carlo draws).")
-        top = _recommended_area(r.paths.get("summary"), fmt)
+        _say("\n" + i18n.t("ui.cli.plan.chunks_done", lang, planned=f"{r.n_planned:,}",
+                           rejected=f"{len(r.rejected):,}", chunks=r.n_chunks, seconds=f"{r.seconds:,.1f}",
+                           rate=f"{r.plots_per_second:,.0f}", seed=r.scenario.seed,
+                           draws=r.scenario.mc_draws))
+        top = _recommended_area(r.paths.get("summary"), fmt, lang, _tables(args) if lang != "en" else None)
         if top is not None:
-            _say(top.to_string(float_format=lambda x: f"{x:,.1f}"))
+            with pd.option_context("display.unicode.east_asian_width", lang == "zh"):
+                _say(top.to_string(float_format=lambda x: f"{x:,.1f}"))
         if len(r.rejected):
-            _say(f"{len(r.rejected):,} rejected row(s) and reasons are in rejected.csv")
+            _say(i18n.t("ui.cli.plan.chunks_rejected", lang, rejected=f"{len(r.rejected):,}"))
     for path in r.paths.values():
-        _say(f"wrote {path}")
+        _say(i18n.t("ui.cli.wrote", lang, path=path))
     return 0 if r.n_planned else 1
 
 
@@ -722,9 +718,10 @@ def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
     return write_csv(totals, Path(args.out) / "regions.csv")
 
 
-def _recommended_area(path, fmt: str) -> pd.DataFrame | None:
+def _recommended_area(path, fmt: str, lang: str = "en", tables=None) -> pd.DataFrame | None:
     """Plots and area by recommended option (ten largest), read back from the summary written
-    (two columns, so the summary of every plot is never held in memory)."""
+    (two columns, so the summary of every plot is never held in memory); headers in ``lang``,
+    and in Chinese the options by their names."""
     if path is None:
         return None
     cols = ["recommended_option", "area_ha"]
@@ -734,9 +731,13 @@ def _recommended_area(path, fmt: str) -> pd.DataFrame | None:
         s = pd.read_csv(path, usecols=cols, encoding="utf-8-sig", dtype={"recommended_option": str})
     if not len(s):
         return None
-    top = (s.groupby(s["recommended_option"].fillna("none applicable"))["area_ha"]
+    none = i18n.t("ui.cli.plan.no_option", lang)
+    top = (s.groupby(s["recommended_option"].fillna(none))["area_ha"]
            .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
-    top.columns = ["plots", "area [ha]"]
+    top.columns = [i18n.t("ui.cli.plan.col_plots", lang), i18n.t("ui.cli.plan.col_area", lang)]
+    if lang != "en":
+        top.index = [o if o == none else i18n.value("option", o, lang, tables) for o in top.index]
+    top.index.name = i18n.t("ui.cli.plan.col_option", lang)
     return top
 
 

@@ -464,12 +464,27 @@ def unit_row(cells: list[str], header: list[str] | None = None) -> bool:
 
 def unit_like_share(cells: list[str]) -> tuple[int, int, str]:
     """How many filled cells of a row read as units, how many are filled, and the first that
-    does not (to tell a unit row with an unreadable cell from a data row)."""
+    does not (to tell a unit row with an unreadable cell from a data row).
+
+    Words stating "no unit" (``无``, ``无量纲``, ``1``) count as units only beside at least two
+    real units (``mg/kg``, ``亩``): a data row with ``无`` (not measured, no crop) and ``1`` cells
+    is no unit row. Other numbers never count.
+
+    Examples
+    --------
+    >>> unit_like_share(["", "无量纲", "mg/kg", "ug/kgx", "亩"])
+    (3, 4, 'ug/kgx')
+    >>> unit_like_share(["1", "无", "1", "5.4", "0.3", "无", "无"])
+    (0, 7, '5.4')
+    """
     filled = [unit_cell(c) for c in cells]
     filled = [c for c in filled if c]
-    units = [c for c in filled if is_unit_text(c) and not re.fullmatch(r"[-+]?[\d.,]+", c)]
+    unit_like = [c for c in filled if is_unit_text(c)]
+    real = [c for c in unit_like if not is_no_unit_word(c) and not re.fullmatch(r"[-+]?[\d.,]+", c)]
+    no_unit = [c for c in unit_like if is_no_unit_word(c)]
+    units = len(real) + (len(no_unit) if len(real) >= 2 else 0)
     other = next((c for c in filled if not is_unit_text(c)), "")
-    return len(units), len(filled), other
+    return units, len(filled), other
 
 
 def with_unit_row(header: str, unit: str) -> str:

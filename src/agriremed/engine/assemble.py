@@ -309,7 +309,7 @@ def _fmt_money(x: float, money=("CNY", 1.0)) -> Message:
     return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
 
 
-_pct = advice_mod.pct_text
+_pct = advice_mod.pct_param
 
 
 def _title(metals: str) -> str:

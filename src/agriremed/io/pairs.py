@@ -32,7 +32,7 @@ from agriremed.core import columns as C
 from agriremed.core import names
 from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
-from agriremed.io.readers import NA_STRINGS, read_table, write_csv
+from agriremed.io.readers import na_cells, read_table, write_csv
 from agriremed.io.validate import Collector, Validation, as_text, crop_lookup, expected_message
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
@@ -496,7 +496,7 @@ def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bo
         num = raw[report].to_numpy(float, copy=True)  # numbers stay numbers (no rounding via text)
         blank = np.isnan(num)
     else:
-        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        blank = na_cells(text)
         num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float, copy=True)
     bad_text = ~blank & np.isnan(num)
     num = num * factor_of.get(report, 1.0)  # µg/kg headers: checked and kept in mg/kg

@@ -29,6 +29,7 @@ import math
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text  # noqa: F401
@@ -39,17 +40,30 @@ from agriremed.core.names import (is_known_header, is_no_unit_word, read_header,
                                    unit_row, with_unit_row)
 from agriremed.io.outputs import csv_text
 
-__all__ = ["InputFileError", "read_table", "NA_STRINGS", "ND_STRINGS", "write_csv", "decode_text",
+__all__ = ["InputFileError", "read_table", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
            "excel_sheets"]
 
 #: Cell texts that mean "no value" (not measured). In a metal column a non-empty one of them is
 #: read as not measured with a warning naming the cell, and ``nd`` is one of :data:`ND_STRINGS`.
-NA_STRINGS = ("", "na", "n/a", "nan", "null", "none", "-", "—", "--", "nd", "未测", "无")
+#: Matched case-insensitively with all spaces removed (' / ', '未 检 测'), see :func:`na_cells`.
+NA_STRINGS = ("", "na", "n/a", "nan", "null", "none", "-", "—", "--", "——", "－", "/", "／", "nd", "未测",
+              "未检测", "未测定", "无")
 
 #: Cell texts (lower case, spaces removed) of a laboratory result "not detected": in a metal
 #: column they are rejected like ``<0.01`` (the detection limit is needed, never a blank).
 ND_STRINGS = ("nd", "n.d.", "n.d", "n/d", "notdetected", "未检出", "未检测出", "低于检出限", "检出限以下",
               "<dl", "<lod", "bdl")
+
+
+def na_cells(text: pd.Series) -> np.ndarray:
+    """Which cells (stripped texts) are a word of :data:`NA_STRINGS` ("no value"), compared in
+    lower case with all spaces (also the ideographic space) removed."""
+    low = text.str.lower()
+    spaced = low.str.contains(r"\s", regex=True).to_numpy(bool)
+    if spaced.any():
+        low = low.where(~spaced, low.str.replace(r"\s+", "", regex=True))
+    return low.isin(NA_STRINGS).to_numpy(bool)
+
 
 _EXCEL = (".xlsx", ".xlsm", ".xls", ".ods")
 

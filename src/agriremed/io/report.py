@@ -783,6 +783,8 @@ def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
         _plain_headers(lang, "table", "entry", "value", "range", "note"),
         long_cols=("note",),
     )
+    if lang == "zh":  # the notes are the data tables' own (English) note column
+        assumptions += f"<p class='muted'>{html.escape(i18n.t('ui.report.notes_en', lang))}</p>"
     terms = [
         "priority_protection",
         "safe_utilisation",
@@ -978,7 +980,8 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         Section(
             "why",
             i18n.t("ui.report.head_why", lang),
-            _table(_recommended_scores(plan, lang), lang, long_cols=("reason",)),
+            _table(_recommended_scores(plan, lang), lang, _plain_headers(lang, "value", "light"),
+                   long_cols=("reason",)),
             i18n.t("ui.report.intro_why", lang),
             folded=True,
         )

@@ -26,7 +26,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, render
-from agriremed.io.readers import NA_STRINGS, ND_STRINGS, read_table
+from agriremed.io.readers import ND_STRINGS, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
@@ -354,6 +354,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
     area_units = _area_unit_column(raw, mapping, header_notes)
+    header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -364,10 +365,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_total_rows(col, plot_ids)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
-                                 used=[mapping[area_units]] if area_units else [])
+                                 used=[mapping[c] for c in (area_units, header_units) if c])
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
-    _check_unit_columns(col, raw, mapping, area_units)
+    if header_units and "area_ha" not in dups:
+        _check_area_units_agree(col, raw, mapping, header_units)
+    _check_unit_columns(col, raw, mapping, area_units or header_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
@@ -412,12 +415,9 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
-def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
-    """The column giving the area's unit row by row (``面积`` with ``面积单位``), when the area
-    header states no unit; its header note then says where the units come from."""
-    area = [c for c, v in mapping.items() if v == "area_ha"]
-    if len(area) != 1 or read_header(area[0]).unit is not None:
-        return None
+def _area_units_candidate(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
+    """The one column that gives an area unit row by row (``面积单位``, or ``单位`` whose every
+    filled cell is a unit of area), or None."""
     units = [c for c, v in mapping.items() if v not in C.COLUMNS and header_key(c) in AREA_UNIT_HEADERS]
     if len(units) != 1:
         return None
@@ -430,6 +430,52 @@ def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: 
                 return None
         except UnitReadError:
             return None
+    return units[0]
+
+
+def _area_header_unit_column(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
+    """The area-unit column (``面积单位``) beside an area header that states its unit itself
+    (``面积（亩）``): its cells are checked against the header's unit, not used for the values."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).unit is None:
+        return None
+    return _area_units_candidate(raw, mapping)
+
+
+def _check_area_units_agree(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> None:
+    """Reject the rows whose unit in ``unit_col`` is not the unit the area header states
+    (``面积（亩）`` with ``面积单位`` 公顷): which of the two is meant cannot be told. A blank unit
+    cell or the header's unit written another way (亩 / mu) is fine. Each such row is a row
+    error (also when every row disagrees), so a file read whole or in chunks gives the same
+    messages."""
+    area_col = next(c for c, v in mapping.items() if v == "area_ha")
+    head = read_header(area_col)
+    units = as_text(raw[unit_col])
+    codes, uniques = pd.factorize(units.to_numpy(object))
+    per = np.full(len(uniques), True)
+    for i, u in enumerate(uniques.tolist()):
+        try:
+            per[i] = (not u) or bool(np.isclose(unit_factor(u, "ha"), head.factor, rtol=1e-9))
+        except UnitReadError:
+            per[i] = False
+    agree = per[codes] if len(uniques) else np.ones(len(units), bool)
+    bad = units.ne("").to_numpy(bool) & ~na_cells(as_text(raw[area_col])) & ~agree
+    col.add(bad, "area_ha", units.to_numpy(object), "error",
+            Message.of("val.area_unit_disagrees", header=repr(area_col), unit=repr(head.unit),
+                       units=repr(unit_col)),
+            Message.of("exp.area_unit_one"))
+
+
+def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> str | None:
+    """The column giving the area's unit row by row (``面积`` with ``面积单位``), when the area
+    header states no unit; its header note then says where the units come from."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).unit is not None:
+        return None
+    unit_col = _area_units_candidate(raw, mapping)
+    if unit_col is None:
+        return None
+    units = [unit_col]
     note = Message.of("val.area_unit_column", header=repr(area[0]), units=repr(units[0]))
     header_notes[:] = [(c, o, note if c == "area_ha" else m) for c, o, m in header_notes]
     if not any(c == "area_ha" for c, _, _ in header_notes):
@@ -464,7 +510,7 @@ def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str]
         except UnitReadError:
             pass
     factor = per[codes] if len(uniques) else np.full(len(units), np.nan)
-    has_area = ~as_text(raw[area_col]).str.lower().isin(NA_STRINGS).to_numpy(bool)
+    has_area = ~na_cells(as_text(raw[area_col]))
     bad = has_area & np.isnan(factor)
     col.add(bad, "area_ha", units.to_numpy(object), "error",
             Message.of("val.area_unit_unknown", units=repr(unit_col)),
@@ -603,7 +649,7 @@ def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:
     if canon == "crop":  # 'none' is a crop code here, not a missing value
         blank = text.eq("").to_numpy()
     else:
-        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        blank = na_cells(text)
     return text, blank
 
 
@@ -621,7 +667,7 @@ class _Numbers:
     th_amb: np.ndarray
     th_read: np.ndarray
     comma_read: bool = False
-    #: metal cells holding a word for "not measured" (``-``, ``无``, ``未测``): read as blank, reported
+    #: metal cells holding a word for "not measured" (``-``, ``/``, ``无``, ``未测``, ``未检测``): read as blank, reported
     na_word: np.ndarray | None = None
     #: cells with full-width characters read as numbers after NFKC normalisation
     wide_read: np.ndarray | None = None
@@ -652,11 +698,11 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         wide[maybe] = _full_width(text[maybe])
     if wide.any():  # '５．６', '－0.3': read after NFKC normalisation, reported per cell
         text = text.where(~wide, text.map(_nfkc))
-        blank = text.str.lower().isin(NA_STRINGS).to_numpy()
+        blank = na_cells(text)
     na_word = np.zeros(n, bool)
     nd = np.zeros(n, bool)
     if C.COLUMNS[canon].group == "metal" and (maybe.any() or (blank & text.ne("").to_numpy(bool)).any()):
-        # 'ND', '未检出': the detection limit is needed; '-', '无': not measured, reported
+        # 'ND', '未检出': the detection limit is needed; '-', '/', '无', '未检测': not measured, reported
         nd = text.str.lower().str.replace(r"\s+", "", regex=True).isin(ND_STRINGS).to_numpy(bool)
         blank = blank & ~nd
         na_word = blank & text.ne("").to_numpy(bool)

@@ -739,7 +739,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                 continue
             crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
                                      median=f"{med:.3g}", limit=f"{lim:g}",
-                                     p="" if pd.isna(pex) else pct_text(float(pex))))
+                                     p="" if pd.isna(pex) else pct_text(float(pex), lang)))
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
@@ -818,10 +818,30 @@ def location_text(lat, lon) -> str:
     return f"{_degrees(la)}°{'N' if la >= 0 else 'S'} {_degrees(lo)}°{'E' if lo >= 0 else 'W'}"
 
 
-def pct_text(p: float) -> str:
-    """Probability as text that never rounds a risk away (0.996 → '> 99 %')."""
+def pct_param(p: float) -> str | messages.Message:
+    """Probability as a message parameter that never rounds a risk away: ``'37 %'``, or above
+    0.99 and below 0.01 the message ``rec.pct_above`` / ``rec.pct_below`` (``> 99 %``, in
+    Chinese ``大于99 %``).
+
+    Parameters
+    ----------
+    p : float
+        Probability [0–1].
+
+    Examples
+    --------
+    >>> pct_param(0.37), messages.render(pct_param(0.996), "zh"), messages.render(pct_param(0.004), "en")
+    ('37 %', '大于99 %', '< 1 %')
+    """
     if p > 0.99:
-        return "> 99 %"
+        return messages.Message.of("rec.pct_above", pct=99)
     if p < 0.01:
-        return "< 1 %"
+        return messages.Message.of("rec.pct_below", pct=1)
     return f"{100 * p:.0f} %"
+
+
+def pct_text(p: float, lang: str = "en") -> str:
+    """Probability as text in ``lang`` that never rounds a risk away (0.996 → '> 99 %',
+    in Chinese '大于99 %'); ``p`` [0–1]."""
+    v = pct_param(p)
+    return v if isinstance(v, str) else messages.render(v, lang)
