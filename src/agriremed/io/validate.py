@@ -16,6 +16,7 @@ as a warning. Every check is vectorised over rows.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -852,6 +853,8 @@ def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
         for a in str(aliases).split("|"):
             if a.strip():
                 lookup[a.strip().lower()] = c
+                # a plot's crop is read with spaces and hyphens as "_": aliases of several words match too
+                lookup[re.sub(r"[\s\-]+", "_", a.strip().lower())] = c
     return lookup
 
 
