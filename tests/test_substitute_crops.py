@@ -118,3 +118,17 @@ def test_crop_alias_of_two_words_is_read():
     plots = make_plots(1, crop=["paddy rice"], region="Hunan/Yiyang")
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
     assert p.summary["crop"].tolist() == ["rice"]
+
+
+def test_unknown_crop_message_lists_the_crops():
+    plots = make_plots(2, plot_id=["A", "B"], crop=["durian", "paddy rice"], region="Hunan/Yiyang")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    assert p.summary["crop"].tolist() == ["rice"]  # an alias of two words is read as its crop
+    r = p.rejected.iloc[0]
+    assert r["reasons"].startswith("crop: unknown crop: agriremed plans rice (水稻), wheat (小麦), maize (玉米), ")
+    for c in NEW + ["none"]:
+        assert f"{c} (" in r["reasons"]
+    assert r["reasons"].endswith("and none for land without a crop")
+    zh = messages.render(r["reasons_msg"], "zh")
+    assert zh.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
+    assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh

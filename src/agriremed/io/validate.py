@@ -867,7 +867,7 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     unknown_crop = ~blank & mapped.isna().to_numpy()
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
-    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop"),
+    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
     respelled, read_as = _respelled(text, blank, unknown_crop, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")
