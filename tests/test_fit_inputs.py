@@ -109,9 +109,10 @@ def test_plant_values_in_micrograms_under_a_mg_header_are_flagged():
     assert (high["severity"] == "warning").all()
     assert high["input_row"].tolist() == [i + 1 for i in np.flatnonzero(d["plant_cd_mg_kg"] * 1000 > 2.0)]
     assert "typically at most 2 mg/kg (10 × the highest GB 2762 limit" in high["expected"].iloc[0]
-    # rice grain Cd limit 0.2 mg/kg (food_limits.csv) → 2 mg/kg; the registry's any-crop range agrees
+    # rice grain Cd limit 0.2 mg/kg (food_limits.csv) → 2 mg/kg; the registry's any-crop range is
+    # 10 × the highest Cd limit of any food crop (peanut 0.5 mg/kg)
     assert plant_typical_max("cd", "rice") == (2.0, "rice")
-    assert C.COLUMNS["plant_cd_mg_kg"].typical == (None, 2.0)
+    assert C.COLUMNS["plant_cd_mg_kg"].typical == (None, 5.0)
     lo, hi, ids = bcf_band("rice", "cd")
     assert len(ids) >= 4 and lo < ok.stats["bcf_geometric_mean"] < hi
     assert ug.stats["bcf_geometric_mean"] > hi

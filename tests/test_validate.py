@@ -352,8 +352,12 @@ def test_problems_carry_message_codes():
     assert messages.render(dup["problem_msg"], "zh") == "地块编号重复（第1, 2行）"
     r = v.rejected.set_index("input_row")
     assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
-    assert messages.render(r.loc[2, "reasons_msg"], "zh") == (
-        "crop：未知作物；land_use：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
+    zh = messages.render(r.loc[2, "reasons_msg"], "zh")
+    # the unknown-crop reason lists the crops that can be planned (from crops.csv)
+    crops, rest = zh.split("；land_use：", 1)
+    assert crops.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
+    assert "land_use：" + rest == (
+        "land_use：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
         "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；ph：高于有效范围；plot_id：地块编号重复（第1, 2行）")
 
 

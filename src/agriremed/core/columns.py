@@ -326,7 +326,7 @@ _inp("area_ha", "ha", "Area", "面积", "Plot area.", valid=(0.0, 1.0e6), valid_
      typical=(0.001, 1000.0), required="required")
 _inp("crop", "", "Current crop", "当前作物",
      "Crop currently grown (a crop code from the crop table, e.g. rice, wheat, maize, "
-     "pak_choi, apple, tea, none).", dtype="str", required="required")
+     "pak_choi, apple, tea, soybean, cotton, none).", dtype="str", required="required")
 _inp("ph_kcl", "1", "Soil pH (1 M KCl)", "土壤pH（KCl浸提）",
      "Soil pH in 1 M KCl (1:2.5); when absent it is estimated from pH in water for functions that "
      "need it.", valid=(2.0, 11.0), typical=(3.0, 9.0))
@@ -495,10 +495,10 @@ _out("safe_ph", "1", "Safe soil pH", "安全pH阈值",
 
 # -------------------------------------------- paired soil–plant data (fit-uptake)
 #: Plant concentration above which a pair value is flagged "unusual" [mg kg⁻¹]: 10 × the highest
-#: GB 2762—2025 limit of the metal for any food crop in food_limits.csv (Cd 0.2 rice/leafy
-#: vegetables, Hg 0.02, As 0.5, Pb 5.0 tea, Cr 1.0); no GB 2762 limit for Cu, Ni, Zn, so no
+#: GB 2762—2025 limit of the metal for any food crop in food_limits.csv (Cd 0.5 peanut,
+#: Hg 0.02, As 0.5, Pb 5.0 tea, Cr 1.0); no GB 2762 limit for Cu, Ni, Zn, so no
 #: typical range. A test checks these against food_limits.csv.
-PLANT_TYPICAL_MAX = {"cd": 2.0, "hg": 0.2, "as": 5.0, "pb": 50.0, "cr": 10.0}
+PLANT_TYPICAL_MAX = {"cd": 5.0, "hg": 0.2, "as": 5.0, "pb": 50.0, "cr": 10.0}
 
 for _m in METALS:
     _sym, _zh = METAL_NAMES[_m]

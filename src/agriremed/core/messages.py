@@ -498,6 +498,16 @@ def _label(v, lang, tables):
     return i18n.label(v, lang, with_unit=False)
 
 
+def _crop_codes(v, lang, tables):
+    """Crop codes (``'rice|wheat'``) with their names: ``rice (水稻), wheat (小麦)`` in English,
+    ``水稻（rice）、小麦（wheat）`` in Chinese, so a reader of either language can type one."""
+    codes = [c for c in str(v).split("|") if c]
+    zh = [i18n.crop_name(c, "zh", tables) for c in codes]
+    if lang == "zh":
+        return "、".join(f"{z}（{c}）" for c, z in zip(codes, zh, strict=True))
+    return ", ".join(f"{c} ({z})" for c, z in zip(codes, zh, strict=True))
+
+
 def _score(v, lang, tables):
     """A score with two decimals, or three where it carries a third (scores that tie at two
     decimals are rounded to three before they enter a message: "0.672 vs 0.668")."""
@@ -510,6 +520,7 @@ def _score(v, lang, tables):
 DOMAINS = {
     "metals": _metals,
     "score": _score,
+    "crop_codes": _crop_codes,
     "metal": _value("metal"),
     "option": _value("option"),
     "crop": _value("crop"),

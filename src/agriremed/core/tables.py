@@ -175,6 +175,11 @@ class Tables:
         """The crops grown as food (``food`` in ``crops.csv``), in table order, found once."""
         return self.memo("food_crops", lambda: tuple(self.crops.loc[self.crops["food"], "crop"].tolist()))
 
+    def nonfood_grown_crops(self) -> tuple:
+        """Codes of the non-food crops grown on a plot (``food`` false; ``none``, no crop, excluded)."""
+        return self.memo("nonfood_grown_crops", lambda: tuple(
+            self.crops.loc[~self.crops["food"] & (self.crops["crop_group"] != "none"), "crop"].tolist()))
+
     def rows(self, name: str) -> list:
         """The rows of table ``name`` as named tuples (``itertuples(index=False)``), built once.
 

@@ -16,6 +16,7 @@ as a warning. Every check is vectorised over rows.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -899,6 +900,8 @@ def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
         for a in str(aliases).split("|"):
             if a.strip():
                 lookup[a.strip().lower()] = c
+                # a plot's crop is read with spaces and hyphens as "_": aliases of several words match too
+                lookup[re.sub(r"[\s\-]+", "_", a.strip().lower())] = c
     return lookup
 
 
@@ -911,7 +914,7 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     unknown_crop = ~blank & mapped.isna().to_numpy()
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
-    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop"),
+    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
     respelled, read_as = _respelled(text, blank, unknown_crop, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")

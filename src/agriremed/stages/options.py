@@ -565,26 +565,32 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
     return st[:, codes], rid[:, codes], txt[:, codes]
 
 
-def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set):
+def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set, nonfood_kept=None):
     """:func:`policy_status` per distinct kind of land: ``codes`` (plot → kind) and
-    (options × kinds) arrays of status, rule id and text."""
+    (options × kinds) arrays of status, rule id and text.
+
+    ``nonfood_kept`` (bool per plot, optional) marks strict-control plots that grow a non-food
+    crop (cotton, tobacco …): there continuing current practice is a non-food use, so the
+    baseline is judged by the rules of the ``non_food_crop`` family."""
     tables = tables or load_tables()
     # the rules of the set as named tuples, built once per tables object (unknown set: an error)
     R = tables.memo(("rule_rows", rule_set), lambda: list(_rules_of(tables, rule_set).itertuples(index=False)))
     n = len(soil_class)
+    kept = np.zeros(n, bool) if nonfood_kept is None else np.asarray(nonfood_kept, bool)
     key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
-                                     _frames.obj(basic_farmland)])
+                                     _frames.obj(basic_farmland), kept])
     codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
-    fam = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
+    fam0 = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
     oid = _frames.obj(opts["option_id"])
     rank = {s: i for i, s in enumerate(POLICY_STATUSES)}
     k, m = len(opts), len(combos)
     st = np.full((k, m), "allowed", dtype=object)
     rid = np.full((k, m), "", dtype=object)
     txt = np.full((k, m), None, dtype=object)
-    for j, (cls, lu, bf) in enumerate(combos):
+    for j, (cls, lu, bf, nf) in enumerate(combos):
         live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
                 and _matches(r.basic_farmland, bf)]
+        fam = np.where(fam0 == "baseline", "non_food_crop", fam0) if nf else fam0
         for i in range(k):
             best = None
             for r in live:
@@ -689,6 +695,9 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     has_food = np.isin(crop, tables.food_crops())
     cls = _frames.take(_frames.obj(plot_soil["soil_class"]), pos, None)
     cls = np.where(pd.isna(cls), "", cls).astype(object)
+    # a strict-control plot that grows a non-food crop (cotton, tobacco …) already uses the land
+    # as risk control asks: continuing it is judged as a non-food crop, not as food production
+    nonfood_kept = (cls == "strict_control") & np.isin(crop, tables.nonfood_grown_crops())
     bits = _metal_bits()
     mask_text = _mask_texts(bits)
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
@@ -702,7 +711,7 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if col not in opts:
             opts[col] = ""
     land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
-                                                          rule_set)
+                                                          rule_set, nonfood_kept)
     # an applicable option's reason ends with its rule: in full where the rule only allows it
     # (it ranks after the expected options), by name where the rule expects it
     pol_suffix = [[(None if not r else Message.of("opt.policy_expected", rule_set=rule_set, rule=r)
@@ -759,6 +768,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         classes = _split(o.soil_classes)
         if classes != ["*"]:
             bad = ~np.isin(cls, classes) & ~back_to_grain
+            if o.kind == "baseline":  # keeping a non-food crop on strict-control land is a non-food use
+                bad &= ~nonfood_kept
             strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
             fail(strict_food, Message.of("opt.strict_food"))
             fail(bad & (cls == "priority_protection"), Message.of("opt.clean"))

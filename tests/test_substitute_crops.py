@@ -1,0 +1,134 @@
+"""Substitute-planting and structure-adjustment crops (soybean, peanut, rapeseed, sweet potato,
+cotton, tobacco): planned under their Chinese and English names, GB 2762—2025 limits read from
+the standard's tables, metals without a transfer function reported as not assessed, cotton and
+tobacco non-food (kept on strict-control land as its non-food use), and an unknown crop
+rejected with the list of the crops that can be planned."""
+
+import numpy as np
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.core.tables import load_tables
+from agriremed.stages.uptake.predict import limits_for_crops
+from plotdata import make_plots
+
+NEW = ["soybean", "peanut", "rapeseed", "sweet_potato", "cotton", "tobacco"]
+
+
+def test_gb2762_limits_of_the_new_crops():
+    # GB 2762—2025: 豆类 Pb 0.2 (Table 1), Cd 0.2 (Table 2), Cr 1.0 (Table 7), no Hg or As limit;
+    # 坚果及籽类 Pb 0.2 (Table 1) and 花生 Cd 0.5 (Table 2), no Hg, As or Cr limit;
+    # 薯类 Pb 0.2 (Table 1), 块根和块茎蔬菜 Cd 0.1 (Table 2), fresh vegetables Hg 0.01, total As 0.5,
+    # Cr 0.5 (Tables 3, 4, 7); no limit for the rapeseed seed itself (the oil's limits are not the seed's)
+    t = load_tables()
+    pairs = [("soybean", "pb", 0.2), ("soybean", "cd", 0.2), ("soybean", "cr", 1.0),
+             ("peanut", "pb", 0.2), ("peanut", "cd", 0.5),
+             ("sweet_potato", "pb", 0.2), ("sweet_potato", "cd", 0.1), ("sweet_potato", "hg", 0.01),
+             ("sweet_potato", "as", 0.5), ("sweet_potato", "cr", 0.5)]
+    limit, species = limits_for_crops([c for c, _, _ in pairs], [m for _, m, _ in pairs], "GB2762", t)
+    np.testing.assert_array_equal(limit, [v for _, _, v in pairs])
+    assert set(species) == {"total"}
+    none = [("soybean", "hg"), ("soybean", "as"), ("peanut", "hg"), ("peanut", "as"), ("peanut", "cr"),
+            ("rapeseed", "cd"), ("rapeseed", "pb"), ("cotton", "cd"), ("tobacco", "cd")]
+    limit, _ = limits_for_crops([c for c, _ in none], [m for _, m in none], "GB2762", t)
+    assert np.isnan(limit).all()
+
+
+def test_food_and_non_food_crops():
+    t = load_tables()
+    food = t.crops.set_index("crop")["food"]
+    assert food[["soybean", "peanut", "rapeseed", "sweet_potato"]].all()
+    assert not food[["cotton", "tobacco"]].any()
+    assert set(t.nonfood_grown_crops()) == {"cotton", "tobacco"}
+    # yields of the national statistics (2023 communiqué): soybean 20.84 Mt / 10.47 Mha, cotton lint
+    # 5.62 Mt / 2.79 Mha
+    y = t.crops.set_index("crop")
+    assert (y.loc["soybean", "yield_t_ha"], y.loc["soybean", "yield_source"]) == (1.99, "nbs2023_yield")
+    assert (y.loc["cotton", "yield_t_ha"], y.loc["cotton", "yield_source"]) == (2.01, "nbs2023_yield")
+    for c in NEW:  # every crop has a price, a production cost, N fertiliser and diesel
+        for item in ("crop_price_cny_t", "production_cost_cny_ha_yr", "n_fert_kg_ha_yr", "diesel_l_ha_yr"):
+            assert c in t.crop_price_table(item).index, (c, item)
+
+
+ZH = ["大豆", "黄豆", "花生", "油菜籽", "油菜", "红薯", "地瓜", "番薯", "甘薯", "棉花", "烤烟", "烟叶", "烟草"]
+ZH_CODES = ["soybean", "soybean", "peanut", "rapeseed", "rapeseed", "sweet_potato", "sweet_potato",
+            "sweet_potato", "sweet_potato", "cotton", "tobacco", "tobacco", "tobacco"]
+EN = ["soybean", "peanut", "rapeseed", "oilseed rape", "sweet potato", "cotton", "tobacco"]
+EN_CODES = ["soybean", "peanut", "rapeseed", "rapeseed", "sweet_potato", "cotton", "tobacco"]
+
+
+@pytest.fixture(scope="module")
+def planned():
+    crops = ZH + EN
+    n = len(crops)
+    plots = make_plots(n, plot_id=[f"C{i:02d}" for i in range(n)], land_use="upland", crop=crops,
+                       ph=5.5, cd_mg_kg=0.9, region="Hunan/Yiyang")
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+
+
+def test_each_crop_planned_under_its_chinese_and_english_names(planned):
+    assert len(planned.rejected) == 0
+    assert planned.summary.sort_values("plot_id")["crop"].tolist() == ZH_CODES + EN_CODES
+
+
+def test_metals_of_crops_without_a_transfer_function_are_not_assessed(planned):
+    # Cd 0.9 > 0.3 (upland, pH 5.5): GB 2762 limits Cd in beans, peanut and sweet potato, and no function
+    # predicts it for these crops: not assessed, never another crop's function
+    s = planned.summary.set_index("plot_id")
+    u = planned.uptake.set_index(["plot_id", "metal"])
+    for pid, crop in zip(s.index, s["crop"], strict=True):
+        if crop in ("soybean", "peanut", "sweet_potato"):
+            assert s.loc[pid, "metals_not_assessed"] == "cd", crop
+            assert u.loc[(pid, "cd"), "not_assessed_reason_msg"].startswith('[["upt.none'), crop
+        else:  # rapeseed: no seed limit; cotton, tobacco: no food
+            assert s.loc[pid, "metals_not_assessed"] == "", crop
+    row = s.loc[s["crop"] == "soybean"].iloc[0]
+    assert row["monitoring"].startswith("bean sampling every season:")
+    assert s.loc[s["crop"] == "sweet_potato", "monitoring"].iloc[0].startswith("root sampling every season:")
+    assert messages.render(s.loc[s["crop"] == "peanut", "monitoring_msg"].iloc[0], "zh").startswith("每季花生采样：")
+
+
+@pytest.fixture(scope="module")
+def strict():
+    plots = make_plots(3, plot_id=["COT", "TOB", "RICE"], land_use=["upland", "upland", "paddy"],
+                       crop=["棉花", "烤烟", "rice"], ph=[8.0, 5.5, 5.5], cd_mg_kg=[4.5, 2.5, 2.5],
+                       basic_farmland=["yes", "no", "yes"], region=["Hebei/Baoding", "Hunan/Chenzhou", "Hunan/Yiyang"])
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+
+
+def test_strict_control_plot_keeps_its_non_food_crop(strict):
+    # strict-control land grows no food: cotton and tobacco already are the non-food use risk control
+    # asks for, so continuing them is expected (cn_strict_risk_control), not forbidden as food production
+    s = strict.summary.set_index("plot_id")
+    assert (s.loc[["COT", "TOB", "RICE"], "soil_class"] == "strict_control").all()
+    t = strict.table.set_index(["plot_id", "option_id"])
+    for pid in ("COT", "TOB"):
+        keep = t.loc[(pid, "do_nothing")]
+        assert bool(keep["applicable"]) and keep["policy_status"] == "expected"
+        assert keep["policy_rule"] == "cn_strict_risk_control"
+        assert s.loc[pid, "recommended_option"] == "do_nothing"
+        assert s.loc[pid, "monitoring"].startswith("no food crop: no crop sampling")
+    # a food crop on strict-control land is still not kept
+    assert not bool(t.loc[("RICE", "do_nothing"), "applicable"])
+    assert s.loc["RICE", "recommended_option"] != "do_nothing"
+
+
+def test_crop_alias_of_two_words_is_read():
+    plots = make_plots(1, crop=["paddy rice"], region="Hunan/Yiyang")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    assert p.summary["crop"].tolist() == ["rice"]
+
+
+def test_unknown_crop_message_lists_the_crops():
+    plots = make_plots(2, plot_id=["A", "B"], crop=["durian", "paddy rice"], region="Hunan/Yiyang")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    assert p.summary["crop"].tolist() == ["rice"]  # an alias of two words is read as its crop
+    r = p.rejected.iloc[0]
+    assert r["reasons"].startswith("crop: unknown crop: agriremed plans rice (水稻), wheat (小麦), maize (玉米), ")
+    for c in NEW + ["none"]:
+        assert f"{c} (" in r["reasons"]
+    assert r["reasons"].endswith("and none for land without a crop")
+    zh = messages.render(r["reasons_msg"], "zh")
+    assert zh.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
+    assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh
