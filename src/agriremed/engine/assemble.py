@@ -416,10 +416,14 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         # expects applies: the sentence says so instead of "no other option ranks higher"; on clean
         # land with metals not measured, "every measured metal" names them
         food = _frames.obj(b["food_crop"])[sel] if "food_crop" in b else np.full(int(sel.sum()), None)
-        grows_food = np.array([isinstance(f, str) and f not in ("", "none") for f in food], bool)
+        grows_crop = np.array([isinstance(f, str) and f not in ("", "none") for f in food], bool)
+        grows_food = (grows_crop & b["food_crop_is_food"][sel].astype(bool) if "food_crop_is_food" in b
+                      else grows_crop)
+        # a non-food crop kept on safe-utilisation land is substitute planting already in place
         code = np.where(cls == "priority_protection", "rec.baseline_clean",
                         np.where((cls == "safe_utilisation") & grows_food, "rec.baseline_no_measure",
-                                 "rec.baseline"))
+                                 np.where((cls == "safe_utilisation") & grows_crop, "rec.baseline_nonfood",
+                                          "rec.baseline")))
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
@@ -515,6 +519,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
+        b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."

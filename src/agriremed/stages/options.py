@@ -565,13 +565,19 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
     return st[:, codes], rid[:, codes], txt[:, codes]
 
 
+#: Policy family (``land_rules.csv`` ``applies_to``) of continuing a non-food crop already grown on
+#: safe-utilisation land (cotton, tobacco …): substitute planting already in place.
+KEPT_NONFOOD_FAMILY = "kept_non_food_crop"
+
+
 def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set, nonfood_kept=None):
     """:func:`policy_status` per distinct kind of land: ``codes`` (plot → kind) and
     (options × kinds) arrays of status, rule id and text.
 
-    ``nonfood_kept`` (bool per plot, optional) marks strict-control plots that grow a non-food
-    crop (cotton, tobacco …): there continuing current practice is a non-food use, so the
-    baseline is judged by the rules of the ``non_food_crop`` family."""
+    ``nonfood_kept`` (bool per plot, optional) marks strict-control and safe-utilisation plots
+    that grow a non-food crop (cotton, tobacco …): there continuing current practice is a
+    non-food use, so the baseline is judged by the rules of the ``non_food_crop`` family on
+    strict-control land and of :data:`KEPT_NONFOOD_FAMILY` on safe-utilisation land."""
     tables = tables or load_tables()
     # the rules of the set as named tuples, built once per tables object (unknown set: an error)
     R = tables.memo(("rule_rows", rule_set), lambda: list(_rules_of(tables, rule_set).itertuples(index=False)))
@@ -590,7 +596,8 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     for j, (cls, lu, bf, nf) in enumerate(combos):
         live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
                 and _matches(r.basic_farmland, bf)]
-        fam = np.where(fam0 == "baseline", "non_food_crop", fam0) if nf else fam0
+        kept_as = "non_food_crop" if cls == "strict_control" else KEPT_NONFOOD_FAMILY
+        fam = np.where(fam0 == "baseline", kept_as, fam0) if nf else fam0
         for i in range(k):
             best = None
             for r in live:
@@ -644,6 +651,34 @@ def treated_metals(kind: str, exceed, crop_risk, treats_mask):
 
 
 
+def _target_failure(o, target, cls, exempt, treats) -> tuple:
+    """``(mask, reason)`` of the plots where option ``o`` treats no metal that needs it
+    (``target`` 0): protective options (amendments, safe crops) need a metal at risk in the crop
+    unless the plot is ``exempt``; other treatments a metal above screening, except non-food uses
+    on strict-control land (risk control whatever they treat); baselines and land-use changes
+    need none."""
+    metals = ", ".join(sorted(treats)) or "none"
+    if o.kind in ("immobilisation", "safe_crop"):
+        return (target == 0) & ~exempt, Message.of("opt.no_target_crop", metals=metals)
+    if o.kind in ("baseline", "land_use_change"):
+        return np.zeros(len(cls), bool), Message.of("opt.no_target", metals=metals)
+    risk_control = (cls == "strict_control") & (o.food_crop == "none")
+    return (target == 0) & ~risk_control, Message.of("opt.no_target", metals=metals)
+
+
+def _class_failures(o, cls, classes, exempt, nonfood_kept, cls_uniq, cls_codes) -> list:
+    """``(mask, reason, codes)`` of the plots whose soil class the option ``o`` does not serve,
+    the most specific reason first; ``exempt`` plots (idle clean land a crop switch returns to
+    farming) pass, and so does continuing a non-food crop (``nonfood_kept``), a non-food use."""
+    bad = ~np.isin(cls, classes) & ~exempt
+    if o.kind == "baseline":
+        bad &= ~nonfood_kept
+    strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
+    return [(strict_food, Message.of("opt.strict_food"), None),
+            (bad & (cls == "priority_protection"), Message.of("opt.clean"), None),
+            (bad, [Message.of("opt.soil_class", soil_class=c) for c in cls_uniq], cls_codes)]
+
+
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
                      only=None, crop_risk: pd.DataFrame | None = None,
                      rule_set: str = "china", render: bool = True) -> pd.DataFrame:
@@ -695,9 +730,12 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     has_food = np.isin(crop, tables.food_crops())
     cls = _frames.take(_frames.obj(plot_soil["soil_class"]), pos, None)
     cls = np.where(pd.isna(cls), "", cls).astype(object)
-    # a strict-control plot that grows a non-food crop (cotton, tobacco …) already uses the land
-    # as risk control asks: continuing it is judged as a non-food crop, not as food production
-    nonfood_kept = (cls == "strict_control") & np.isin(crop, tables.nonfood_grown_crops())
+    # a strict-control or safe-utilisation plot that grows a non-food crop (cotton, tobacco …)
+    # already uses the land as the plan asks: continuing it is judged as a non-food crop on
+    # strict-control land (risk control) and as substitute planting already in place on
+    # safe-utilisation land (KEPT_NONFOOD_FAMILY), not as food production
+    nonfood_kept = (np.isin(cls, ("strict_control", "safe_utilisation"))
+                    & np.isin(crop, tables.nonfood_grown_crops()))
     bits = _metal_bits()
     mask_text = _mask_texts(bits)
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
@@ -764,25 +802,14 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         # idle priority-protection land (no food crop): a crop switch returns it to farming with the
         # option's crop, whatever its soil classes and with no metal to treat
         switches = _text(o.switches_crop).lower() == "true"
-        back_to_grain = (idle_clean_dry if switches else np.zeros(n, bool))
+        back_to_grain = idle_clean_dry & switches
         classes = _split(o.soil_classes)
         if classes != ["*"]:
-            bad = ~np.isin(cls, classes) & ~back_to_grain
-            if o.kind == "baseline":  # keeping a non-food crop on strict-control land is a non-food use
-                bad &= ~nonfood_kept
-            strict_food = bad & (cls == "strict_control") & (o.food_crop != "none")
-            fail(strict_food, Message.of("opt.strict_food"))
-            fail(bad & (cls == "priority_protection"), Message.of("opt.clean"))
-            fail(bad, [Message.of("opt.soil_class", soil_class=c) for c in cls_uniq], cls_codes)
+            for mask, text, codes in _class_failures(o, cls, classes, back_to_grain, nonfood_kept,
+                                                     cls_uniq, cls_codes):
+                fail(mask, text, codes)
         target = treated_metals(o.kind, exceed, risk, tmask)
-        if o.kind in ("immobilisation", "safe_crop"):
-            fail((target == 0) & ~back_to_grain,
-                 Message.of("opt.no_target_crop", metals=", ".join(sorted(treats)) or "none"))
-        elif o.kind not in ("baseline", "land_use_change"):
-            # on strict-control land a non-food use is risk control whatever it treats
-            risk_control = (cls == "strict_control") & (o.food_crop == "none")
-            fail((target == 0) & ~risk_control,
-                 Message.of("opt.no_target", metals=", ".join(sorted(treats)) or "none"))
+        fail(*_target_failure(o, target, cls, back_to_grain, treats))
         if not np.isnan(o.ph_min):
             fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):
