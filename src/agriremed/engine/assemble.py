@@ -538,7 +538,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std, H)
+                      for c in keys}), table, tables or load_tables(), std, H, rule_set=scenario.rule_set)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
     plot = advice_mod.plot_clause(adv, ok, money, gaps)
