@@ -471,6 +471,24 @@ def test_monitoring_is_a_message(result):
     assert messages.render(advice._monitoring_message(1, [], 20.0, False), "zh") == "不种植食用作物：无需农产品采样"
 
 
+def test_soil_monitoring_cites_chinese_law_only_under_the_china_rule_set():
+    # a UK wheat plot (Cd 1.5 mg/kg, safe utilisation under GB 15618) planned without the Chinese
+    # rules and with the EU food standard: the soil re-test names no Chinese law
+    plots = make_plots(1, land_use="upland", crop="wheat", ph=6.5, cd_mg_kg=1.5, mean_temp_c=9.5,
+                       region="UK/Derbyshire")
+    en = "soil monitoring: re-test the soil for Cd at the interval of the local soil monitoring plan"
+    for rule_set, standard in (("none", "EU2023_915"), ("none", "GB2762")):
+        p = agriremed.plan(plots, Scenario(mc_draws=0, rule_set=rule_set, food_standard=standard))
+        s = p.summary.iloc[0]
+        assert s["monitoring"].endswith(en) and "Soil Pollution Law" not in s["recommendation"]
+        zh = messages.render(s["recommendation_msg"], "zh")
+        assert "按当地土壤监测方案的频次复测土壤镉" in zh and "土壤污染防治法" not in zh
+        sheet = advice.plot_advice(p, "P1", "zh")
+        assert sheet.monitoring.endswith("按当地土壤监测方案的频次复测土壤镉")
+    china = agriremed.plan(plots, Scenario(mc_draws=0)).summary.iloc[0]
+    assert china["monitoring"].endswith("(Soil Pollution Law Arts. 53–54)")
+
+
 def test_unknown_clean_up_time_is_said_not_left_blank():
     # an option whose clean-up years could not be computed says so (the plot sheet's "How long" line
     # was empty); doing nothing and stabilising options keep their own texts

@@ -182,6 +182,33 @@ def test_economics_view_chooses_what_the_ranking_counts(sample_plots_path):
     assert r.summary["recommended_option"].tolist() == far.summary["recommended_option"].tolist()
 
 
+def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
+    # safe-utilisation paddy in Changsha (长株潭 VIP+n materials paid): the sentence quotes the
+    # amount the ranking read, named by its view, in English and Chinese
+    from agriremed.core import messages
+
+    plots = plots_factory(1, ph=5.0, cd_mg_kg=1.2, region="Hunan/Changsha", basic_farmland="yes", clay_pct=28.0,
+                           annual_rain_mm=1300.0)
+    for view, col, en, zh in [
+            ("combined", "npv_vs_baseline_cny_ha", "{} CNY/ha vs doing nothing over 20 yr", "20年净现值相对不治理{}元/公顷"),
+            ("farmer", "npv_farmer_vs_baseline_cny_ha", "farmer's NPV {} CNY/ha vs doing nothing over 20 yr",
+             "20年农户净现值相对不治理{}元/公顷"),
+            ("programme", "programme_cost_cny_ha",
+             "programme cost {} CNY/ha beyond doing nothing over 20 yr (farmer kept no worse off)",
+             "20年项目支出比不治理多{}元/公顷（保证农户收益不低于不治理）")]:
+        p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=view))
+        s = p.summary.iloc[0]
+        amount = f"{s[col]:+,.0f}"
+        assert en.format(amount) in s["recommendation"], (view, s["recommendation"])
+        assert zh.format(amount) in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
+        if view != "combined":  # the combined NPV is not quoted
+            assert f"{s['npv_vs_baseline_cny_ha']:+,.0f} CNY/ha" not in s["recommendation"]
+    # farmer view on this plot: VIP+n without flooding, +46,774 CNY/ha for the farmer (−12,519 combined)
+    far = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view="farmer")).summary.iloc[0]
+    assert far["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(46774, abs=1)
+    assert "farmer's NPV +46,774 CNY/ha" in far["recommendation"]
+
+
 def _plan(plots_factory, **scenario):
     p = plots_factory(1, ph=5.0, cd_mg_kg=0.8)            # paddy, safe utilisation (0.3 < 0.8 < 1.5)
     # rule set none: the cash flows of every option (willow included) are checked on this paddy

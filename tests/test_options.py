@@ -70,6 +70,23 @@ def test_vip_package_without_flooding_is_offered_where_arsenic_is_high(tables, p
     assert _row(rows, "P2", "lime_low_cd_rice")["applicable"] and _row(rows, "P2", "vip_n_no_flood")["applicable"]
 
 
+def test_mercury_blocks_flooding_and_the_package_without_flooding_is_offered(tables, plots_factory):
+    # Hg 0.8 mg/kg on a pH 5.0 paddy exceeds its screening value (0.5): flooded, anoxic paddy
+    # soil methylates Hg and rice accumulates methylmercury; Cd 0.35 (above 0.3) is still treated
+    rows = _rows(tables, plots_factory(3, ph=5.0, cd_mg_kg=0.35, hg_mg_kg=[0.8, 0.3, 0.8],
+                                       as_mg_kg=[10.0, 10.0, 60.0], region="Guizhou/Tongren"))
+    for oid in ("flooded_rice", "lime_low_cd_rice"):
+        r = _row(rows, "P1", oid)
+        assert not r["applicable"] and r["reason"].startswith("hg exceeds its screening value"), r["reason"]
+        assert "peng2012_hg_water" in r["reason"]
+        # Hg below its screening value: flooding stays on offer
+        assert _row(rows, "P2", oid)["applicable"]
+        # both metals exceed: both are named
+        assert _row(rows, "P3", oid)["reason"].startswith("as+hg exceeds")
+    dry = _row(rows, "P1", "vip_n_no_flood")
+    assert dry["applicable"] and dry["target_metals"] == "cd"
+
+
 def test_vip_package_increment_is_the_median_of_the_same_trial_increments(tables):
     p = tables.option_parameters.set_index(["option_id", "parameter"])
     # further cut of adding measures to a measure or set already applied, in the same trial:

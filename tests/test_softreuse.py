@@ -107,6 +107,18 @@ def test_pv_is_forbidden_on_farmland_with_its_rule_and_source(tables, land_use, 
     assert "自然资办发〔2023〕12号" in txt[0, 0] and "mnr2023_pv_land" in txt[0, 0]
 
 
+@pytest.mark.parametrize("land_use,bf,status,rule", [("marginal", "yes", "forbidden", "cn_green_no_basic_farmland"),
+                                                     ("marginal", "no", "allowed", "cn_green_marginal"),
+                                                     ("paddy", "yes", "forbidden", "cn_green_no_cultivated")])
+def test_public_green_space_is_forbidden_on_permanent_basic_farmland(tables, land_use, bf, status, rule):
+    ro = tables.reuse_options.rename(columns={"reuse_id": "option_id"})
+    st, rid, txt = policy_status(ro.loc[ro["option_id"] == "green_space"], ["strict_control"], [land_use], [bf],
+                                 tables)
+    assert (st[0, 0], rid[0, 0]) == (status, rule)
+    if rule == "cn_green_no_basic_farmland":
+        assert "自然资发〔2021〕166号" in txt[0, 0] and "mnr2021_166" in txt[0, 0] and "cn_nonfarm2020" in txt[0, 0]
+
+
 def test_pv_is_expected_on_wasteland(tables):
     ro = tables.reuse_options.rename(columns={"reuse_id": "option_id"})
     st, rid, _ = policy_status(ro.loc[ro["option_id"] == "pv"], ["strict_control"], ["marginal"], ["unknown"], tables)
@@ -259,6 +271,15 @@ def test_plan_writes_the_reuse_files_report_section_and_dashboard_table(sample_p
     assert "id='opportunity-matrix'" in zh and "光伏+板下种草" in zh and "得分：能源" in zh
     farm = agriremed.plan(pd.read_csv(SAMPLES).head(3), agriremed.Scenario(mc_draws=0))
     assert soft_reuse_html(farm, "en") == ""  # no marginal plot: no matrix
+
+
+def test_chinese_report_names_the_soft_reuses_in_chinese(sample_plan):
+    from agriremed.io.report import _soft_reuse_section
+
+    zh = _soft_reuse_section(sample_plan, "zh").body
+    en = _soft_reuse_section(sample_plan, "en").body
+    assert "公共绿地（公园）" in zh and "Public green space (park)" not in zh
+    assert "Public green space (park)" in en
 
 
 def test_reuse_rows_of_three_plots_by_hand(tables):

@@ -351,10 +351,22 @@ def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
     return texts[inv.reshape(-1)] if n else np.empty(0, dtype=object)
 
 
-def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
+#: The money clause of the sentence in each economics view: the column the ranking read and
+#: the message code (``<code>_na`` when the amount is not computed).
+_VIEW_NPV = {"combined": ("npv_vs_baseline_cny_ha", "rec.npv"),
+             "farmer": ("npv_farmer_vs_baseline_cny_ha", "rec.npv_farmer"),
+             "programme": ("programme_cost_cny_ha", "rec.programme_cost")}
+
+
+def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_view: str = "combined") -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
     option's name, without the final full stop.
+
+    The money clause quotes the amount of the scenario's ``economics_view`` (the one the
+    ranking read): the NPV against doing nothing [CNY/ha] (``combined``), the farmer's NPV
+    against doing nothing (``farmer``) or the programme's cost beyond doing nothing with the
+    farmer kept no worse off (``programme``), and names the view.
 
     Each part of a sentence is built once per distinct value of the columns it reads.
     """
@@ -364,8 +376,10 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     if not n:
         return body
     M = Message.of
-    npv = _frames.per_distinct(lambda x: M("rec.npv_na", years=H) if np.isnan(x)
-                        else M("rec.npv", money=_fmt_money(x, money), years=H), b["npv_vs_baseline_cny_ha"])
+    col, code = _VIEW_NPV[economics_view]
+    npv = _frames.per_distinct(lambda x: M(f"{code}_na", years=H) if np.isnan(x)
+                        else M(code, money=_fmt_money(x, money), years=H),
+                        b[col] if col in b else np.full(n, np.nan))
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
@@ -521,7 +535,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
-    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
+    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
@@ -530,7 +544,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std, H)
+                      for c in keys}), table, tables or load_tables(), std, H, rule_set=scenario.rule_set)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
     plot = advice_mod.plot_clause(adv, ok, money, gaps)

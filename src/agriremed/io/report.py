@@ -1140,6 +1140,10 @@ def _soft_reuse_section(plan, lang: str) -> Section | None:
     if soft is None or soft[1].empty:
         return None
     reuse, matrix = soft
+    if lang == "zh":  # the matrix carries the English name; the re-use rows carry both
+        zh = matrix[["plot_id", "reuse_id"]].merge(reuse[["plot_id", "reuse_id", "reuse_name_zh"]],
+                                                   on=["plot_id", "reuse_id"], how="left")["reuse_name_zh"]
+        matrix = matrix.assign(reuse_name=zh.fillna(matrix["reuse_name"].reset_index(drop=True)).to_numpy())
     nums = reuse[["plot_id", "reuse_id", "electricity_mwh_ha_yr", "net_co2e_t_ha_yr",
                   "npv_vs_baseline_cny_ha", "exposure_verdict"]]
     shown = matrix[["plot_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total"]].join(

@@ -618,7 +618,7 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     if lang != "en" and texts and len(s):
         sc = plan.scenario
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
-                                      lang)
+                                      lang, sc.rule_set)
         for c in texts:
             if c in cols:
                 s[c] = np.asarray(cols[c], dtype=object)

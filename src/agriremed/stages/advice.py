@@ -416,17 +416,24 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     return out
 
 
+#: Rule sets whose soil monitoring follows the Soil Pollution Law of the PRC (Arts. 53–54);
+#: under any other rule set the soil re-test names no law (``mon.soil_local``).
+CHINA_RULE_SETS = ("china",)
+
+
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
                         rules: dict | None = None, part: str = "rice",
-                        soil_metals: list[str] | None = None) -> messages.Message:
+                        soil_metals: list[str] | None = None, rule_set: str = "china") -> messages.Message:
     """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
     how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
     (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
     fruit, tea …). ``soil_metals`` (the metals above their screening value) adds the soil
     re-test of the joint soil and crop monitoring that Soil Pollution Law Arts. 53–54 ask for on
     safe-utilisation and strict-control land; its interval is the county plan's (no source read
-    gives one)."""
-    soil = messages.Message.of("mon.soil", metals="+".join(soil_metals)) if soil_metals else messages.Message()
+    gives one). Under a rule set other than :data:`CHINA_RULE_SETS` the re-test follows the local
+    soil monitoring plan and cites no Chinese law (``mon.soil_local``)."""
+    soil_code = "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local"
+    soil = messages.Message.of(soil_code, metals="+".join(soil_metals)) if soil_metals else messages.Message()
     if not food:
         return messages.Message.of("mon.none") + soil
     names = messages.Message.of("mon.metals", metals="+".join(metals)) if metals else messages.Message.of(
@@ -445,7 +452,7 @@ def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str =
 
 
 def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
-                    horizon_yr: int, lang: str = "en") -> dict[str, np.ndarray]:
+                    horizon_yr: int, lang: str = "en", rule_set: str = "china") -> dict[str, np.ndarray]:
     """The advice columns of every summary row (texts in ``lang``; the summary keeps English).
 
     Parameters
@@ -469,6 +476,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         clean-up option lowers the soil: the crop is what must comply).
     lang : {"en", "zh"}
         Language of the monitoring text.
+    rule_set : str
+        The plan's rule set: the soil re-test of the monitoring cites the Soil Pollution Law
+        only under :data:`CHINA_RULE_SETS`.
 
     Returns
     -------
@@ -568,7 +578,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
 
         def text(k, m, f, g, e):
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
-                                       rules, g, [x for x in e.split("+") if x]).encode()
+                                       rules, g, [x for x in e.split("+") if x], rule_set).encode()
 
         mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
@@ -745,7 +755,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     sc = result.scenario
-    cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang)
+    cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set)
     how = str(cols["duration_text"][0])
     if how and how[-1].isdigit():
         how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \

@@ -31,7 +31,8 @@ Rules, in order:
    predicted compliance below the food-safety amber threshold);
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
-   flooding can mobilise As);
+   flooding can mobilise As; flooding promotes Hg methylation and grain methylmercury);
+   the reason names the blocking metals that exceed on the plot;
 7. an option that protects the current crop needs a current food crop; a crop
    substitution needs a current crop other than the one it switches to; on idle dry land
    below every screening value (no food crop, ``upland``) a crop substitution returns the
@@ -822,9 +823,14 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
         as_block, as_warn = _biochar_as_texts(o, tables) if biochar else (None, None)
         if blockers:
-            text = (as_block if as_block and blockers == {"as"} else
-                    Message.of("opt.blocked", metals="+".join(sorted(blockers)), sources=o.blocked_source))
-            fail((exceed & _mask_of(blockers, bits)) != 0, text)
+            # the text names the blocking metals that exceed on the plot (As, Hg or both)
+            hit = exceed & _mask_of(blockers, bits)
+            if as_block and blockers == {"as"}:
+                fail(hit != 0, as_block)
+            else:
+                hit_codes, hit_uniq = pd.factorize(hit, use_na_sentinel=False)
+                fail(hit != 0, [Message.of("opt.blocked", metals=mask_text[h], sources=o.blocked_source)
+                                for h in hit_uniq], hit_codes)
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
         if switches:
