@@ -567,3 +567,20 @@ def test_package_beats_its_strongest_component_on_a_light_hunan_paddy():
     assert c["vip_n_no_flood"] > c[["lime_rice", "low_cd_rice", "foliar_inhibitor"]].max()
     assert c["lime_low_cd_rice"] >= c["vip_n_no_flood"]
     assert c["lime_low_cd_rice"] >= HUNAN_VIP_COMPLIANCE[0] + 0.15
+
+
+def test_willow_shoot_cd_is_capped_at_its_source_maximum(tables, plots_factory):
+    # willow BCF 1.9 × soil Cd 20 mg/kg would be 38 mg/kg in the shoot, above the 22.2 mg/kg measured at
+    # most in the six European Salix trials (SUMATECS Table 6): removal = yield × 22.2 (× 0.380 at pH 8)
+    def row(ph, cd):
+        p = plots_factory(1, land_use="marginal", crop="none", ph=ph, cd_mg_kg=cd, depth_m=0.2,
+                          bulk_density_g_cm3=1.2)
+        s, rows = _setup(tables, p)
+        by_metal, _ = _duration(tables, p, s, rows)
+        return by_metal.loc[by_metal["option_id"] == "willow_src"].iloc[0]
+
+    low, high, calc = row(5.0, 5.0), row(5.0, 20.0), row(8.0, 20.0)
+    assert low["shoot_mg_kg"] == pytest.approx(1.9 * 5.0)              # below the cap: BCF × soil
+    assert high["shoot_mg_kg"] == pytest.approx(22.2)
+    assert high["removal_g_ha_yr"] == pytest.approx(low["removal_g_ha_yr"] * 22.2 / 9.5)
+    assert calc["shoot_mg_kg"] == pytest.approx(22.2 * 10 ** (-0.42))

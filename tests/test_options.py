@@ -515,3 +515,23 @@ def test_risk_only_measures_stay_where_the_crop_risk_is_red(tables, plots_factor
         assert r["target_metals"] == "cd" and r["untreated_metals"] == "as"
     assert _row(rows, "ACID", "as_fe_si_amendment")["applicable"]
     assert not _row(rows, "NEUTRAL", "low_cd_rice")["applicable"]
+
+
+def test_calcareous_soil_rule_is_the_same_for_every_cd_hyperaccumulator(tables, plots_factory):
+    # every option growing a Cd hyperaccumulator (Sedum species, Noccaea) rests on acid-soil evidence:
+    # the same pH ceiling and the Jiyuan calcareous-soil figure come from options.csv for each
+    lib = tables.options.set_index("option_id")
+    hyper = lib.index[lib.index.str.contains("sedum|noccaea")
+                      | lib["species"].fillna("").str.contains("sedum|noccaea")].tolist()
+    assert {"sedum_plumbizincicola", "sedum_alfredii", "noccaea_caerulescens", "sedum_rice_rotation",
+            "sedum_wheat_intercrop"} <= set(hyper)
+    assert (lib.loc[hyper, "ph_max"] == 7.5).all()
+    assert lib.loc[hyper, "rule_source"].str.contains("lu2015_sedum_calcareous").all()
+    notes = lib.loc[[h for h in hyper if h != "sedum_wheat_intercrop"], ["ph_note", "ph_note_zh"]]
+    assert notes["ph_note"].str.contains("2.12 g Cd/ha").all() and notes["ph_note_zh"].str.contains("2.12克").all()
+    calc = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=8.0, cd_mg_kg=1.0))
+    acid = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=5.0, cd_mg_kg=1.0))
+    for oid in ("sedum_alfredii", "noccaea_caerulescens"):
+        r = _row(calc, "P1", oid)
+        assert not r["applicable"] and "above 7.5" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
+        assert _row(acid, "P1", oid)["applicable"]

@@ -266,3 +266,48 @@ def test_unpriced_expected_option_ranks_with_the_allowed_never_past_restrained()
     # the priced expected option first, then the allowed one, the unpriced (now allowed, partial)
     # and last the restrained one whatever its score
     assert rank.tolist() == [3, 2, 4, 1]
+
+
+def test_food_crop_of_unpredicted_safety_scores_as_the_least_safe_assessed_option():
+    # plot P1 grows rice (40 % compliant); option "m" switches to a food crop whose safety has no
+    # prediction (NaN); "x" grows no food (0). Plot P2 has no assessed option: the unknown crop gets 0.
+    t = pd.DataFrame({
+        "plot_id": ["P1", "P1", "P1", "P2", "P2"], "option_id": ["do_nothing", "m", "x", "do_nothing", "m"],
+        "applicable": [True] * 5, "food_crop": ["rice", "maize", "none", "none", "maize"],
+        "crop_compliance_prob": [0.4, np.nan, np.nan, np.nan, np.nan],
+        "biomass_value_positive": [False, False, True, False, False],
+        "removed_g_ha": [np.nan, np.nan, 300.0, np.nan, np.nan], "needed_g_ha": [np.nan, np.nan, 600.0] + [np.nan] * 2,
+        "target_metals": ["", "", "cd", "", ""], "metals_exceeding": ["cd"] * 5,
+        "net_co2e_vs_baseline_t_ha_yr": [0.0] * 5, "npv_vs_baseline_cny_ha": [0.0, 5e4, 0.0, 0.0, 5e4]})
+    v = ranking.criteria_values(t, 20)
+    assert v["food_safety"].tolist()[:2] == pytest.approx([0.4, 0.0])
+    assert v["food_safety"].iloc[4] == 0.0 and np.isnan(v["food_safety"].iloc[3])
+    # with the non-food option gone, the worst assessed value of P1 is the rice it grows now
+    v2 = ranking.criteria_values(t.drop(index=2), 20)
+    assert v2["food_safety"].iloc[1] == pytest.approx(0.4)
+    r = ranking.rank_options(t, agriremed.Scenario().normalised_weights()).set_index(["plot_id", "option_id"])
+    assert r.loc[("P1", "m"), "why_food_safety"] == (
+        "red: crop safety not predicted (no uptake function or food limit for the crop): counted as the "
+        "least safe option assessed on the plot, 0 % (red below 50 %)")
+    assert "未能预测作物安全性" in render(r.loc[("P1", "m"), "why_food_safety_msg"], "zh")
+
+
+def test_recommendation_does_not_jump_to_a_crop_whose_safety_is_no_longer_predicted():
+    # calcareous wheat plot (Jiyuan): the maize grain function is valid for soil Cd 0.15–2.66 mg/kg;
+    # above it maize's compliance is not predicted and maize must not gain from that
+    row = {"region": "Henan/Jiyuan/Chengliu", "lat": 35.1, "lon": 112.58, "land_use": "upland", "crop": "wheat",
+           "area_ha": 0.9, "ph": 8.0, "som_pct": 1.8, "clay_pct": 22, "bulk_density_g_cm3": 1.36, "depth_m": 0.2,
+           "pb_mg_kg": 30, "as_mg_kg": 10, "hg_mg_kg": 0.21, "cr_mg_kg": 69, "cu_mg_kg": 38, "ni_mg_kg": 28,
+           "zn_mg_kg": 215, "annual_rain_mm": 600, "mean_temp_c": 14.4}
+    cds = [2.60, 2.66, 2.67, 2.80]
+    plots = pd.DataFrame([{**row, "plot_id": f"W{c:.2f}", "cd_mg_kg": c} for c in cds])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    t = p.table[p.table["applicable"].astype(bool)]
+    maize = t[t["option_id"] == "maize_grain"].set_index("plot_id")
+    assert maize["crop_compliance_prob"].isna().tolist() == [False, False, True, True]
+    # its score moves by less than 0.01 across the edge and never rises to the top
+    assert abs(maize.loc["W2.67", "score"] - maize.loc["W2.66", "score"]) < 0.01
+    assert (maize["rank"] > 1).all()
+    rec = t[t["recommended"].astype(bool)].set_index("plot_id")["option_id"]
+    assert rec.nunique() == 1 and rec.iloc[0] != "maize_grain"
+    assert maize.loc["W2.80", "why_food_safety"].startswith("red: crop safety not predicted")

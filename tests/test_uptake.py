@@ -287,3 +287,18 @@ def test_blank_ph_kcl_falls_back_to_the_estimate_row_by_row(tables, plots_factor
     est = 10 ** (2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))
     meas = 10 ** (2.55 - 0.33 * 5.5 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))
     np.testing.assert_allclose(r["crop_dw_p50_mg_kg"], [est, meas], rtol=1e-5)
+
+
+def test_jiangsu_wheat_function_is_not_a_default(tables, plots_factory):
+    # jiangsu2007_wheat_cd is transcribed as published (W3: 0.624 − 0.164 pH + 0.421 log Cd_soil) but
+    # predicts ~3× every other wheat evidence: Jiangsu wheat uses the UK function like the rest of China
+    tf = tables.transfer_functions.set_index("function_id")
+    row = tf.loc["jiangsu2007_wheat_cd"]
+    assert row["terms"] == "const:0.624|ph:-0.164|log10(soil):0.421"
+    assert not row["usable"] and "Not a default" in row["note"] and "0.049" in row["note"]
+    p = plots_factory(3, region=["Jiangsu/Suzhou", "江苏省苏州市", "Henan"], crop="wheat", land_use="upland",
+                      ph=6.0, cd_mg_kg=0.6)
+    pred = uptake.predict_crop_concentration(p, tables=tables)
+    assert pred["function_id"].tolist() == ["mcgrath2002_wheat_cd"] * 3
+    # 10^(0.282 + 0.44·log10 0.6 − 0.1834·6) = 0.12134 mg/kg (was 0.352 from the Jiangsu function)
+    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"], 10 ** (0.282 + 0.44 * math.log10(0.6) - 0.1834 * 6.0), rtol=1e-9)

@@ -60,12 +60,12 @@ def test_coverage_check_finds_a_missing_function_and_a_wrong_status(tmp_path):
     cov = pd.read_csv(folder / COVERAGE_FILE, dtype=str)
     cov = cov[cov["item"] != "mcgrath2002_wheat_cd"]
     cov.loc[cov["item"] == "chen2021_wheat_cd_bcf", "status"] = "cases"
-    cov.loc[cov["item"] == "jiangsu2007_wheat_cd", "searched"] = ""
+    cov.loc[cov["item"] == "devries2007_wheat_cd", "searched"] = ""
     cov.to_csv(folder / COVERAGE_FILE, index=False)
     problems = coverage_problems(folder)
     assert "usable transfer function 'mcgrath2002_wheat_cd' is not in coverage.csv" in problems
     assert "chen2021_wheat_cd_bcf: status 'cases' but no case in the case files" in problems
-    assert "jiangsu2007_wheat_cd: status 'no_published_prediction' must say what was searched" in problems
+    assert "devries2007_wheat_cd: status 'no_published_prediction' must say what was searched" in problems
 
 
 # hand-computed rows (not published values) that exercise the transfer-function runner:

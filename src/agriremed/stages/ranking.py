@@ -12,7 +12,9 @@ food_safety       social         share of the horizon's years that give safe
                                  that grows no food where the plot grows food
                                  now (no food is not safe food); not assessed
                                  where the plot grows no food now and the option
-                                 grows none
+                                 grows none; a food crop whose safety is not
+                                 predicted gets the lowest value assessed among
+                                 the plot's options (0 if none), never a gap
 food_production   social         food kept: the option's food output averaged
                                  over the horizon [t ha⁻¹ yr⁻¹, crop table
                                  yields] over the current crop's; not assessed
@@ -60,8 +62,9 @@ Each raw value is turned into a utility u ∈ [0, 1] by a linear value function
 between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
 ``utility_one_at`` → 1, clipped), so an option's score never depends on which other
 options are on the list. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
-assessed (a criterion without a value — e.g. no food limit for the crop — is left
-out and reported as not assessed, never counted as 0). Each criterion also gets a
+assessed (a criterion without a value — e.g. no NPV for the option — is left
+out and reported as not assessed, never counted as 0; food safety is the exception, see the
+table: a food crop of unknown safety must not gain from the gap). Each criterion also gets a
 REJUVENATE-style traffic light (green / amber / red) from the same table, with the
 reason for its colour: the number behind it and the threshold it passed or missed
 (``why_<criterion>``). The recommended option is the applicable option with the
@@ -157,7 +160,8 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     tables = tables or load_tables()
     f = _food_parts(table, horizon_yr, tables)
     food, share, p, base, base_food = f["food"], f["share"], f["p"], f["base"], f["base_food"]
-    food_safety = np.where(food, p * share, np.where(base_food, 0.0, np.nan))
+    food_safety = _unpredicted_food_safety(table["plot_id"], food,
+                                           np.where(food, p * share, np.where(base_food, 0.0, np.nan)))
     with np.errstate(divide="ignore", invalid="ignore"):
         food_production = np.where(base_food & (f["y_now"] > 0), share * f["y_opt"] / f["y_now"], np.nan)
     other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
@@ -178,6 +182,23 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
         "economics": _economics_value(table, economics_view),
     }, index=table.index)
+
+
+def _unpredicted_food_safety(plot_id, food: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Food-safety values [–] with each food row whose crop safety was not predicted (NaN)
+    set to the lowest assessed value among its plot's rows, or 0 where the plot has none:
+    a crop of unknown safety never scores better on food safety than the worst option
+    assessed beside it."""
+    v = np.asarray(value, float)
+    unknown = food & np.isnan(v)
+    if not unknown.any():
+        return v
+    pc = _frames.codes(_frames.obj(plot_id))[0]
+    worst = np.full(int(pc.max()) + 1, np.inf)
+    known = ~np.isnan(v)
+    np.minimum.at(worst, pc[known], v[known])
+    worst = np.where(np.isinf(worst), 0.0, worst)
+    return np.where(unknown, worst[pc], v)
 
 
 def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
@@ -442,7 +463,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
     v = V["food_safety"]
     fp = V["food_production"]
-    keys = {"food_safety": (food, base_food, np.isnan(v), *printed(v, 100), *printed(p_food, 100),
+    keys = {"food_safety": (food, base_food, np.isnan(v), np.isnan(p_food), *printed(v, 100), *printed(p_food, 100),
                             *printed(food_share, 100)),
             "food_production": (np.isnan(fp), np.isnan(y_now), *printed(fp, 100), *printed(fp * y_now, 10),
                                 *printed(y_now, 10)),
@@ -458,8 +479,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         if c == "food_safety":
             if not food[i]:
                 return M("why.no_safe_food") if base_food[i] else M("rec.no_food")
-            if np.isnan(x):
-                return M("why.no_function")
+            if np.isnan(p_food[i]):
+                return M("why.safety_unpredicted", share=_pct(x))
             if food_share[i] >= 1:
                 return M("why.food_seasons", standard=food_standard, share=_pct(p_food[i]))
             return M("why.safe_food", standard=food_standard, share=_pct(x), seasons=_pct(p_food[i]),
