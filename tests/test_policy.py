@@ -250,6 +250,39 @@ def test_idle_clean_upland_goes_back_to_grain_and_farmed_or_paddy_land_does_not_
     assert zh.startswith("闲置耕地复耕种粮：假定种植玉米"), zh
 
 
+def test_abandoned_cultivated_land_is_cultivated_land_never_wasteland():
+    # 撂荒地 / 闲置地 (abandoned or idle cultivated land) is still cultivated land (耕地): without its recorded
+    # class (水田 or 旱地, whose GB 15618 values differ) the row is rejected asking for it, never planned as
+    # wasteland (PV, non-food sorghum); a marginal plot flagged permanent basic farmland or growing a food
+    # crop contradicts itself and is rejected the same way
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "ph": 5.0, "cd_mg_kg": 0.8, "region": "湖南/衡阳"}
+    plots = pd.DataFrame([{**base, "plot_id": "liaohuang", "land_use": "撂荒地", "crop": "none", "basic_farmland": "是"},
+                          {**base, "plot_id": "xianzhi", "land_use": "闲置地", "crop": "none", "basic_farmland": "否",
+                           "lat": 26.9, "lon": 112.6},
+                          {**base, "plot_id": "marg_bf", "land_use": "marginal", "crop": "none", "basic_farmland": "yes"},
+                          {**base, "plot_id": "marg_rice", "land_use": "marginal", "crop": "rice", "basic_farmland": "no"},
+                          {**base, "plot_id": "paddy", "land_use": "撂荒水田", "crop": "撂荒", "basic_farmland": "是"},
+                          {**base, "plot_id": "waste", "land_use": "荒地", "crop": "none", "basic_farmland": "否"}])
+    p = _plan(plots)
+    rej = p.rejected.set_index("plot_id")["reasons"]
+    assert sorted(rej.index) == ["liaohuang", "marg_bf", "marg_rice", "xianzhi"]
+    assert rej["liaohuang"] == rej["xianzhi"] == (
+        "land_use: abandoned or idle cultivated land (撂荒地) is still cultivated land (耕地), not wasteland: write the "
+        "land class it is recorded as in the land survey, paddy (水田, e.g. 撂荒水田) or upland (旱地, e.g. 撂荒旱地), "
+        "with crop none (撂荒); paddy and dry land have different GB 15618 screening values")
+    assert rej["marg_bf"].startswith("land_use, basic_farmland: the inputs contradict: marginal land")
+    assert rej["marg_rice"].startswith("land_use, crop: the inputs contradict: marginal land")
+    zh = dict(zip(p.rejected["plot_id"], messages.column_texts(p.rejected, "reasons", "zh")))
+    assert "撂荒地、闲置地仍属耕地而非荒地" in zh["liaohuang"] and "输入相互矛盾" in zh["marg_rice"]
+    s = p.summary.set_index("plot_id")
+    assert s.loc["paddy", ["land_use", "crop", "soil_class"]].tolist() == ["paddy", "none", "safe_utilisation"]
+    assert s.loc["waste", "land_use"] == "marginal"
+    rec = _recommended(p)
+    assert rec.loc["paddy", "policy_rule"] == "cn_safe_keep_food" and rec.loc["paddy", "food_crop"] == "rice"
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}
