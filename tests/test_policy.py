@@ -283,6 +283,62 @@ def test_abandoned_cultivated_land_is_cultivated_land_never_wasteland():
     assert rec.loc["paddy", "policy_rule"] == "cn_safe_keep_food" and rec.loc["paddy", "food_crop"] == "rice"
 
 
+def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_after_compliant_ones():
+    # safe utilisation counts only with compliant produce: an expected food option whose crop is predicted
+    # to meet GB 2762 with less than the scenario's target (0.5) ranks after the expected ones that meet it,
+    # and where it is the plan the sentence says it is not expected to make the crop compliant
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "land_use": "upland", "crop": "none"}
+    plots = pd.DataFrame([{**base, "plot_id": "alkaline", "ph": 8.4, "cd_mg_kg": 2.3, "region": "Yunnan/Gejiu"},
+                          {**base, "plot_id": "acid", "ph": 5.6, "cd_mg_kg": 1.15, "region": "Hunan"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    rk = p.ranking.set_index(["plot_id", "option_id"])
+    rec = _recommended(p)
+    # pH 8.4: maize grain (27 %) is still the plan (safe land stays in food), with the warning
+    assert rec.loc["alkaline", "option_id"] == "maize_grain"
+    assert round(t.loc[("alkaline", "maize_grain"), "crop_compliance_prob"], 2) == 0.27
+    assert rk.loc[("alkaline", "maize_grain"), "target_tier"] == 1
+    s = p.summary.set_index("plot_id")
+    assert ("metals stay in the soil; not expected to make the crop meet GB2762 (27 % < 50 %): test the harvest; "
+            "re-check the class with crop data; if it fails, strict-control measures apply; ahead of") \
+        in s.loc["alkaline", "recommendation"]
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert "预计不能使作物达到GB2762（27 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
+    # pH 5.6: maize grain (43 %) scores higher than Sedum-wheat intercropping (wheat compliant in 54 % of
+    # seasons) but misses the target, so the intercrop is the plan, and the sentence says why
+    assert round(t.loc[("acid", "maize_grain"), "crop_compliance_prob"], 2) == 0.43
+    assert t.loc[("acid", "maize_grain"), "score"] > t.loc[("acid", "sedum_wheat_intercrop"), "score"]
+    assert rec.loc["acid", "option_id"] == "sedum_wheat_intercrop"
+    assert rk.loc[("acid", "sedum_wheat_intercrop"), "target_tier"] == 0
+    assert "whose crop is predicted to miss the food limit more often than the target allows" \
+        in s.loc["acid", "recommendation"]
+    assert "not expected to make" not in s.loc["acid", "recommendation"]
+    assert "后者作物达标概率预计低于目标" in zh["acid"]
+
+
+def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_is_not_forced_above_it():
+    # a wheat field at pH 7.8 (Cd 1.0, safe utilisation) whose only measure is the switch to maize grain:
+    # maize meets the Cd limit with 47 % (< 50 % target), wheat as now with 64 %, and maize loses 4,175
+    # CNY/ha: the rule set does not put it ahead of unchanged practice, which wins on score
+    base = {**DEFAULTS, "plot_id": "w", "land_use": "upland", "crop": "wheat", "ph": 7.8, "cd_mg_kg": 1.0,
+            "region": "Hunan/Xiangtan", "basic_farmland": "no"}
+    p = agriremed.plan(pd.DataFrame([base]),
+                       agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain")))
+    t = p.table.set_index("option_id")
+    assert (round(t.loc["maize_grain", "crop_compliance_prob"], 2), round(t.loc["do_nothing", "crop_compliance_prob"], 2)) \
+        == (0.47, 0.64)
+    assert round(t.loc["maize_grain", "npv_vs_baseline_cny_ha"]) == -4175
+    assert t.loc["maize_grain", "policy_status"] == "expected"
+    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
+    assert _recommended(p).loc["w", "option_id"] == "do_nothing"
+    # the same switch at a 0.4 target meets it and the rule set puts it first again
+    p = agriremed.plan(pd.DataFrame([base]), agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain"),
+                                                                target_compliance_prob=0.4))
+    assert _recommended(p).loc["w", "option_id"] == "maize_grain"
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}

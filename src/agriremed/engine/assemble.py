@@ -125,7 +125,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
-                                    reasons_for="applicable" if text_rows == "all" else "recommended")
+                                    reasons_for="applicable" if text_rows == "all" else "recommended",
+                                    target_compliance_prob=scenario.target_compliance_prob)
     add_columns(cols, rank, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
@@ -456,6 +457,26 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
     return body
 
 
+def _below_target(body: np.ndarray, b: dict, std: str, target: float) -> np.ndarray:
+    """The sentence bodies, with the warning ``rec.below_target`` after each whose option keeps a
+    food crop on safe-utilisation land that is predicted to meet ``std`` with a probability
+    (share of food seasons where the option has them) below ``target`` [0–1]: such a plot only
+    counts as safely used with compliant produce."""
+    if not len(body):
+        return body
+    p = np.asarray(b["crop_compliance_prob"], float)
+    if "compliant_season_fraction" in b:
+        seasons = np.asarray(b["compliant_season_fraction"], float)
+        p = np.where(np.isnan(seasons), p, seasons)
+    food = np.array([isinstance(f, str) and f not in ("", "none") for f in _frames.obj(b["food_crop"])], bool) \
+        if "food_crop" in b else np.zeros(len(body), bool)
+    sel = (b["soil_class"] == "safe_utilisation") & food & ~np.isnan(p) & (p < float(target))
+    out = body.copy()
+    out[sel] = [Message.of("rec.below_target", body=bd, standard=std, share=_pct(x), target=_pct(float(target)))
+                for bd, x in zip(body[sel], p[sel], strict=True)]
+    return out
+
+
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
                      "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "compliance_metals",
                      "soil_class",
@@ -516,6 +537,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
+    body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
