@@ -339,6 +339,55 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
     assert _recommended(p).loc["w", "option_id"] == "maize_grain"
 
 
+def test_idle_safe_paddies_go_back_to_food_with_a_measure_for_their_metal_or_are_told_none_fits():
+    # idle safe-utilisation cultivated land: an idle As paddy goes back to rice with the As amendment (a
+    # paddy-only amendment judged as for rice, as liming is), never excluded for "no food crop"; an idle
+    # paddy or dry land whose metal (Hg, Cr, Pb, Ni) no food-keeping measure treats stays idle and the
+    # sentence says that no measure fits, instead of "no other option ranks higher"
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "crop": "none", "ph": 5.0, "cd_mg_kg": 0.2, "basic_farmland": "no", "region": "Hunan/Zhuzhou"}
+    plots = pd.DataFrame([{**base, "plot_id": "as_paddy", "land_use": "paddy", "as_mg_kg": 45.0},
+                          {**base, "plot_id": "hg_paddy", "land_use": "paddy", "hg_mg_kg": 0.8},
+                          {**base, "plot_id": "cr_paddy", "land_use": "paddy", "cr_mg_kg": 260.0},
+                          {**base, "plot_id": "pb_upland", "land_use": "upland", "pb_mg_kg": 100.0},
+                          {**base, "plot_id": "ni_upland", "land_use": "upland", "ni_mg_kg": 65.0}])
+    p = _plan(plots)
+    assert set(p.soil_plot["soil_class"]) == {"safe_utilisation"}
+    t = p.table.set_index(["plot_id", "option_id"])
+    r = t.loc[("as_paddy", "as_fe_si_amendment")]
+    assert r["applicable"] and r["food_crop"] == "rice" and r["policy_rule"] == "cn_safe_keep_food"
+    assert r["reason"] == "treats as; policy china, rule cn_safe_keep_food: expected"
+    rec = _recommended(p)
+    assert rec.loc["as_paddy", "option_id"] == "as_fe_si_amendment"
+    s = p.summary.set_index("plot_id")
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    for pid in ("hg_paddy", "cr_paddy", "pb_upland", "ni_upland"):
+        assert rec.loc[pid, "option_id"] == "do_nothing", pid
+        assert s.loc[pid, "recommendation"].startswith(
+            "Continue current practice: the land is idle and no measure of a safe-utilisation plan in the option "
+            "library brings it back into food production on this soil: choose a crop and a measure for its metals "
+            "locally and monitor the crop; metals stay in the soil"), pid
+        assert "该地块闲置，选项库中没有可使其在此土壤上恢复食用农产品生产的安全利用措施" in zh[pid], pid
+
+
+def test_crop_switch_and_rice_steps_read_right_on_idle_and_non_rice_land():
+    # the maize-grain switch is offered on wheat, vegetable and idle land too: its steps never say
+    # "instead of rice"; the paddy amendments that grow rice say so instead of "the current crop"
+    from agriremed.stages.advice import measures_text
+
+    t = load_tables()
+    en, zh = measures_text("maize_grain", t), measures_text("maize_grain", t, "zh")
+    assert en == ("This season: Harvest the crop in the field, if any, as usual and have it tested before the switch"
+                  " | Next season: Grow maize for grain in place of the current crop, or on the idle land "
+                  "(crop-structure adjustment)")
+    assert "rice" not in en and "水稻" not in zh and "闲置地" in zh
+    for oid in ("lime_rice", "as_fe_si_amendment"):
+        txt = measures_text(oid, t)
+        assert "Grow rice: the current rice as usual, or the idle paddy back to rice" in txt, oid
+        assert "current crop" not in txt, oid
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}

@@ -352,6 +352,11 @@ def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
     return texts[inv.reshape(-1)] if n else np.empty(0, dtype=object)
 
 
+#: Land uses of cultivated land (and orchards) under the safe-utilisation rules: idle land of them
+#: left idle is told that no measure of the plan fits it.
+CULTIVATED_LAND_USES = ("paddy", "upland", "vegetable", "orchard")
+
+
 def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
@@ -418,9 +423,13 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0)) -> np.ndarra
         # land with metals not measured, "every measured metal" names them
         food = _frames.obj(b["food_crop"])[sel] if "food_crop" in b else np.full(int(sel.sum()), None)
         grows_food = np.array([isinstance(f, str) and f not in ("", "none") for f in food], bool)
+        # idle safe-utilisation cultivated land left idle: no measure that would bring it back into
+        # food production fits (none treats its metal), and the sentence says so
+        land = _frames.obj(b["land_use"])[sel] if "land_use" in b else np.full(int(sel.sum()), None)
+        idle_farmland = (cls == "safe_utilisation") & ~grows_food & np.isin(land, CULTIVATED_LAND_USES)
         code = np.where(cls == "priority_protection", "rec.baseline_clean",
                         np.where((cls == "safe_utilisation") & grows_food, "rec.baseline_no_measure",
-                                 "rec.baseline"))
+                                 np.where(idle_farmland, "rec.baseline_idle_no_measure", "rec.baseline")))
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
@@ -534,6 +543,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
+    b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money)
