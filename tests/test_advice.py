@@ -432,7 +432,7 @@ def test_as_amendment_steps_hand_computed(tables):
     assert am["amount_per_mu"] == pytest.approx(0.2) and am["amount_plot"] == pytest.approx(1.35)
     assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot")
     assert "moist_water" in set(s["measure"]) and "flood" not in set(s["measure"])
-    assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "continue_crop"}
+    assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "grow_rice"}
 
 
 def test_vip_n_organic_fertiliser_rate_hand_computed(tables):

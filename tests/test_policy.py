@@ -250,6 +250,144 @@ def test_idle_clean_upland_goes_back_to_grain_and_farmed_or_paddy_land_does_not_
     assert zh.startswith("闲置耕地复耕种粮：假定种植玉米"), zh
 
 
+def test_abandoned_cultivated_land_is_cultivated_land_never_wasteland():
+    # 撂荒地 / 闲置地 (abandoned or idle cultivated land) is still cultivated land (耕地): without its recorded
+    # class (水田 or 旱地, whose GB 15618 values differ) the row is rejected asking for it, never planned as
+    # wasteland (PV, non-food sorghum); a marginal plot flagged permanent basic farmland or growing a food
+    # crop contradicts itself and is rejected the same way
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "ph": 5.0, "cd_mg_kg": 0.8, "region": "湖南/衡阳"}
+    plots = pd.DataFrame([{**base, "plot_id": "liaohuang", "land_use": "撂荒地", "crop": "none", "basic_farmland": "是"},
+                          {**base, "plot_id": "xianzhi", "land_use": "闲置地", "crop": "none", "basic_farmland": "否",
+                           "lat": 26.9, "lon": 112.6},
+                          {**base, "plot_id": "marg_bf", "land_use": "marginal", "crop": "none", "basic_farmland": "yes"},
+                          {**base, "plot_id": "marg_rice", "land_use": "marginal", "crop": "rice", "basic_farmland": "no"},
+                          {**base, "plot_id": "paddy", "land_use": "撂荒水田", "crop": "撂荒", "basic_farmland": "是"},
+                          {**base, "plot_id": "waste", "land_use": "荒地", "crop": "none", "basic_farmland": "否"}])
+    p = _plan(plots)
+    rej = p.rejected.set_index("plot_id")["reasons"]
+    assert sorted(rej.index) == ["liaohuang", "marg_bf", "marg_rice", "xianzhi"]
+    assert rej["liaohuang"] == rej["xianzhi"] == (
+        "land_use: abandoned or idle cultivated land (撂荒地) is still cultivated land (耕地), not wasteland: write the "
+        "land class it is recorded as in the land survey, paddy (水田, e.g. 撂荒水田) or upland (旱地, e.g. 撂荒旱地), "
+        "with crop none (撂荒); paddy and dry land have different GB 15618 screening values")
+    assert rej["marg_bf"].startswith("land_use, basic_farmland: the inputs contradict: marginal land")
+    assert rej["marg_rice"].startswith("land_use, crop: the inputs contradict: marginal land")
+    zh = dict(zip(p.rejected["plot_id"], messages.column_texts(p.rejected, "reasons", "zh")))
+    assert "撂荒地、闲置地仍属耕地而非荒地" in zh["liaohuang"] and "输入相互矛盾" in zh["marg_rice"]
+    s = p.summary.set_index("plot_id")
+    assert s.loc["paddy", ["land_use", "crop", "soil_class"]].tolist() == ["paddy", "none", "safe_utilisation"]
+    assert s.loc["waste", "land_use"] == "marginal"
+    rec = _recommended(p)
+    assert rec.loc["paddy", "policy_rule"] == "cn_safe_keep_food" and rec.loc["paddy", "food_crop"] == "rice"
+
+
+def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_after_compliant_ones():
+    # safe utilisation counts only with compliant produce: an expected food option whose crop is predicted
+    # to meet GB 2762 with less than the scenario's target (0.5) ranks after the expected ones that meet it,
+    # and where it is the plan the sentence says it is not expected to make the crop compliant
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "land_use": "upland", "crop": "none"}
+    plots = pd.DataFrame([{**base, "plot_id": "alkaline", "ph": 8.4, "cd_mg_kg": 2.3, "region": "Yunnan/Gejiu"},
+                          {**base, "plot_id": "acid", "ph": 5.6, "cd_mg_kg": 1.15, "region": "Hunan"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    rk = p.ranking.set_index(["plot_id", "option_id"])
+    rec = _recommended(p)
+    # pH 8.4: maize grain (27 %) is still the plan (safe land stays in food), with the warning
+    assert rec.loc["alkaline", "option_id"] == "maize_grain"
+    assert round(t.loc[("alkaline", "maize_grain"), "crop_compliance_prob"], 2) == 0.27
+    assert rk.loc[("alkaline", "maize_grain"), "target_tier"] == 1
+    s = p.summary.set_index("plot_id")
+    assert ("metals stay in the soil; not expected to make the crop meet GB2762 (27 % < 50 %): test the harvest; "
+            "re-check the class with crop data; if it fails, strict-control measures apply; ahead of") \
+        in s.loc["alkaline", "recommendation"]
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert "预计不能使作物达到GB2762（27 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
+    # pH 5.6: maize grain (43 %) scores higher than Sedum-wheat intercropping (wheat compliant in 54 % of
+    # seasons) but misses the target, so the intercrop is the plan, and the sentence says why
+    assert round(t.loc[("acid", "maize_grain"), "crop_compliance_prob"], 2) == 0.43
+    assert t.loc[("acid", "maize_grain"), "score"] > t.loc[("acid", "sedum_wheat_intercrop"), "score"]
+    assert rec.loc["acid", "option_id"] == "sedum_wheat_intercrop"
+    assert rk.loc[("acid", "sedum_wheat_intercrop"), "target_tier"] == 0
+    assert "whose crop is predicted to miss the food limit more often than the target allows" \
+        in s.loc["acid", "recommendation"]
+    assert "not expected to make" not in s.loc["acid", "recommendation"]
+    assert "后者作物达标概率预计低于目标" in zh["acid"]
+
+
+def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_is_not_forced_above_it():
+    # a wheat field at pH 7.8 (Cd 1.0, safe utilisation) whose only measure is the switch to maize grain:
+    # maize meets the Cd limit with 47 % (< 50 % target), wheat as now with 64 %, and maize loses 4,175
+    # CNY/ha: the rule set does not put it ahead of unchanged practice, which wins on score
+    base = {**DEFAULTS, "plot_id": "w", "land_use": "upland", "crop": "wheat", "ph": 7.8, "cd_mg_kg": 1.0,
+            "region": "Hunan/Xiangtan", "basic_farmland": "no"}
+    p = agriremed.plan(pd.DataFrame([base]),
+                       agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain")))
+    t = p.table.set_index("option_id")
+    assert (round(t.loc["maize_grain", "crop_compliance_prob"], 2), round(t.loc["do_nothing", "crop_compliance_prob"], 2)) \
+        == (0.47, 0.64)
+    assert round(t.loc["maize_grain", "npv_vs_baseline_cny_ha"]) == -4175
+    assert t.loc["maize_grain", "policy_status"] == "expected"
+    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
+    assert _recommended(p).loc["w", "option_id"] == "do_nothing"
+    # the same switch at a 0.4 target meets it and the rule set puts it first again
+    p = agriremed.plan(pd.DataFrame([base]), agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain"),
+                                                                target_compliance_prob=0.4))
+    assert _recommended(p).loc["w", "option_id"] == "maize_grain"
+
+
+def test_idle_safe_paddies_go_back_to_food_with_a_measure_for_their_metal_or_are_told_none_fits():
+    # idle safe-utilisation cultivated land: an idle As paddy goes back to rice with the As amendment (a
+    # paddy-only amendment judged as for rice, as liming is), never excluded for "no food crop"; an idle
+    # paddy or dry land whose metal (Hg, Cr, Pb, Ni) no food-keeping measure treats stays idle and the
+    # sentence says that no measure fits, instead of "no other option ranks higher"
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "crop": "none", "ph": 5.0, "cd_mg_kg": 0.2, "basic_farmland": "no", "region": "Hunan/Zhuzhou"}
+    plots = pd.DataFrame([{**base, "plot_id": "as_paddy", "land_use": "paddy", "as_mg_kg": 45.0},
+                          {**base, "plot_id": "hg_paddy", "land_use": "paddy", "hg_mg_kg": 0.8},
+                          {**base, "plot_id": "cr_paddy", "land_use": "paddy", "cr_mg_kg": 260.0},
+                          {**base, "plot_id": "pb_upland", "land_use": "upland", "pb_mg_kg": 100.0},
+                          {**base, "plot_id": "ni_upland", "land_use": "upland", "ni_mg_kg": 65.0}])
+    p = _plan(plots)
+    assert set(p.soil_plot["soil_class"]) == {"safe_utilisation"}
+    t = p.table.set_index(["plot_id", "option_id"])
+    r = t.loc[("as_paddy", "as_fe_si_amendment")]
+    assert r["applicable"] and r["food_crop"] == "rice" and r["policy_rule"] == "cn_safe_keep_food"
+    assert r["reason"] == "treats as; policy china, rule cn_safe_keep_food: expected"
+    rec = _recommended(p)
+    assert rec.loc["as_paddy", "option_id"] == "as_fe_si_amendment"
+    s = p.summary.set_index("plot_id")
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    for pid in ("hg_paddy", "cr_paddy", "pb_upland", "ni_upland"):
+        assert rec.loc[pid, "option_id"] == "do_nothing", pid
+        assert s.loc[pid, "recommendation"].startswith(
+            "Continue current practice: the land is idle and no measure of a safe-utilisation plan in the option "
+            "library brings it back into food production on this soil: choose a crop and a measure for its metals "
+            "locally and monitor the crop; metals stay in the soil"), pid
+        assert "该地块闲置，选项库中没有可使其在此土壤上恢复食用农产品生产的安全利用措施" in zh[pid], pid
+
+
+def test_crop_switch_and_rice_steps_read_right_on_idle_and_non_rice_land():
+    # the maize-grain switch is offered on wheat, vegetable and idle land too: its steps never say
+    # "instead of rice"; the paddy amendments that grow rice say so instead of "the current crop"
+    from agriremed.stages.advice import measures_text
+
+    t = load_tables()
+    en, zh = measures_text("maize_grain", t), measures_text("maize_grain", t, "zh")
+    assert en == ("This season: Harvest the crop in the field, if any, as usual and have it tested before the switch"
+                  " | Next season: Grow maize for grain in place of the current crop, or on the idle land "
+                  "(crop-structure adjustment)")
+    assert "rice" not in en and "水稻" not in zh and "闲置地" in zh
+    for oid in ("lime_rice", "as_fe_si_amendment"):
+        txt = measures_text(oid, t)
+        assert "Grow rice: the current rice as usual, or the idle paddy back to rice" in txt, oid
+        assert "current crop" not in txt, oid
+
+
 # ---- properties over generated plots ------------------------------------------------------
 
 _GRAIN = {"paddy": ["rice"], "upland": ["wheat", "maize"]}

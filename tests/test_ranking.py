@@ -311,3 +311,19 @@ def test_recommendation_does_not_jump_to_a_crop_whose_safety_is_no_longer_predic
     rec = t[t["recommended"].astype(bool)].set_index("plot_id")["option_id"]
     assert rec.nunique() == 1 and rec.iloc[0] != "maize_grain"
     assert maize.loc["W2.80", "why_food_safety"].startswith("red: crop safety not predicted")
+def test_expected_options_missing_the_food_target_rank_after_those_meeting_it():
+    from agriremed.models.ranking import rank_in_plot
+
+    # one plot: two expected options, the better-scoring one predicted to miss the compliance target
+    # (target tier 1), one expected option also less compliant than unchanged practice at a cost
+    # (target tier 2), unchanged practice (allowed) and a restrained option
+    score = np.array([0.60, 0.40, 0.70, 0.50, 0.90])
+    ok = np.ones(5, bool)
+    tier = np.array([0, 0, 0, 1, 2])
+    target_tier = np.array([1, 0, 2, 0, 0])
+    partial = np.zeros(5, bool)
+    rank = rank_in_plot(score, ok, partial, ["P"] * 5, tier, None, target_tier)
+    # meeting the target first, then missing it; the tier-2 option competes with unchanged practice on
+    # score (0.70 > 0.50); the restrained option last whatever its score
+    assert rank.tolist() == [2, 1, 3, 4, 5]
+    assert rank_in_plot(score, ok, partial, ["P"] * 5, tier).tolist() == [2, 3, 1, 4, 5]

@@ -92,6 +92,8 @@ def _spellings_markdown() -> list[str]:
         lu.setdefault(use, []).append(alias)
     lines += ["", "Land-use values: " + "; ".join(f"`{u}`: {', '.join(a)}" for u, a in lu.items())
               + ". Not modelled (rejected with the classes above): " + ", ".join(names.LAND_USE_NOT_MODELLED)
+              + ". Abandoned or idle cultivated land without its class (rejected asking for 水田 or 旱地, "
+              "e.g. 撂荒水田): " + ", ".join(names.LAND_USE_IDLE_CULTIVATED)
               + ". Crop values: the codes and aliases of `data/crops.csv` (水稻/稻谷 → rice, 小白菜/青菜 → "
               "pak_choi …); a crop group (" + ", ".join(names.CROP_GROUP_WORDS) + ") is refused: name the crop."]
     return lines

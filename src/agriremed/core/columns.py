@@ -980,6 +980,12 @@ _out("policy_tier", "", "Policy tier", "政策排序层级",
      "0 when the rule set expects the option on this land, 1 when it only allows it, 2 when it restrains it; "
      "tier 0 ranks first.",
      dtype="int")
+_out("target_tier", "", "Food-target tier", "达标排序层级",
+     "0, or for an option the rule set expects: 1 when its food crop is predicted to meet the food limit with "
+     "less than the scenario's target_compliance_prob (ranked after the expected options that meet it), 2 when "
+     "it is also less compliant than unchanged practice and has a lower economics value (ranked with the "
+     "allowed options).",
+     dtype="int")
 _out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
      dtype="str")
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")

@@ -33,6 +33,7 @@ from agriremed.core.places import PLACE_SUFFIX, place_names  # noqa: F401 (re-ex
 __all__ = [
     "LAND_USE_ALIASES",
     "LAND_USE_NOT_MODELLED",
+    "LAND_USE_IDLE_CULTIVATED",
     "AREA_UNIT_HEADERS",
     "header_key",
     "BASIC_FARMLAND_ALIASES",
@@ -57,15 +58,17 @@ __all__ = [
 LAND_USE_ALIASES: dict[str, str] = {
     "paddy": "paddy", "paddy field": "paddy", "rice paddy": "paddy", "paddy_field": "paddy",
     "水田": "paddy", "稻田": "paddy", "水稻田": "paddy",
+    "撂荒水田": "paddy", "闲置水田": "paddy", "抛荒水田": "paddy", "abandoned paddy": "paddy", "idle paddy": "paddy",
     "upland": "upland", "dryland": "upland", "dry land": "upland", "upland field": "upland",
     "旱地": "upland", "旱田": "upland", "水浇地": "upland", "旱作地": "upland",
+    "撂荒旱地": "upland", "闲置旱地": "upland", "抛荒旱地": "upland", "abandoned upland": "upland",
+    "idle upland": "upland",
     "orchard": "orchard", "果园": "orchard", "园地": "orchard", "茶园": "orchard",
     "vegetable": "vegetable", "vegetables": "vegetable", "vegetable field": "vegetable",
     "菜地": "vegetable", "蔬菜地": "vegetable", "菜园": "vegetable", "菜园地": "vegetable",
     "菜田": "vegetable",
     "marginal": "marginal", "marginal land": "marginal", "wasteland": "marginal",
-    "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "撂荒地": "marginal",
-    "闲置地": "marginal", "未利用地": "marginal",
+    "边际土地": "marginal", "边际地": "marginal", "荒地": "marginal", "未利用地": "marginal",
     "brownfield": "marginal", "mine": "marginal", "mine land": "marginal", "mining land": "marginal",
     "矿区": "marginal", "矿山": "marginal", "工矿废弃地": "marginal", "废弃地": "marginal", "采矿用地": "marginal",
 }
@@ -74,6 +77,14 @@ LAND_USE_ALIASES: dict[str, str] = {
 #: them): rejected with the classes it plans.
 LAND_USE_NOT_MODELLED: tuple[str, ...] = ("grassland", "grass", "pasture", "meadow", "草地", "牧草地", "天然牧草地",
                                           "人工牧草地", "草原", "forest", "woodland", "林地", "有林地")
+
+#: Words for abandoned or idle cultivated land that do not say whether it is paddy or dry land:
+#: such land is still cultivated land (耕地), not wasteland, and paddy and other land have
+#: different GB 15618 screening values, so the plot is rejected asking for its recorded class
+#: (水田 / 旱地, e.g. "撂荒水田") with crop "none".
+LAND_USE_IDLE_CULTIVATED: tuple[str, ...] = ("撂荒地", "闲置地", "撂荒耕地", "闲置耕地", "抛荒地", "抛荒耕地",
+                                             "弃耕地", "撂荒", "abandoned land", "abandoned farmland",
+                                             "abandoned cropland", "idle land", "idle farmland")
 
 #: Crop words that name a group of crops, not one crop: the food limits and transfer
 #: functions differ within the group, so the plot needs the crop itself.

@@ -125,7 +125,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     weights = scenario.normalised_weights()
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
-                                    reasons_for="applicable" if text_rows == "all" else "recommended")
+                                    reasons_for="applicable" if text_rows == "all" else "recommended",
+                                    target_compliance_prob=scenario.target_compliance_prob)
     add_columns(cols, rank, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
@@ -351,6 +352,10 @@ def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
     return texts[inv.reshape(-1)] if n else np.empty(0, dtype=object)
 
 
+#: Land uses of cultivated land (and orchards) under the safe-utilisation rules: idle land of them
+#: left idle is told that no measure of the plan fits it.
+CULTIVATED_LAND_USES = ("paddy", "upland", "vegetable", "orchard")
+
 #: The money clause of the sentence in each economics view: the column the ranking read and
 #: the message code (``<code>_na`` when the amount is not computed).
 _VIEW_NPV = {"combined": ("npv_vs_baseline_cny_ha", "rec.npv"),
@@ -433,11 +438,15 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         grows_crop = np.array([isinstance(f, str) and f not in ("", "none") for f in food], bool)
         grows_food = (grows_crop & b["food_crop_is_food"][sel].astype(bool) if "food_crop_is_food" in b
                       else grows_crop)
-        # a non-food crop kept on safe-utilisation land is substitute planting already in place
-        code = np.where(cls == "priority_protection", "rec.baseline_clean",
-                        np.where((cls == "safe_utilisation") & grows_food, "rec.baseline_no_measure",
-                                 np.where((cls == "safe_utilisation") & grows_crop, "rec.baseline_nonfood",
-                                          "rec.baseline")))
+        # a non-food crop kept on safe-utilisation land is substitute planting already in place;
+        # idle safe-utilisation cultivated land left idle: no measure that would bring it back into
+        # food production fits (none treats its metal), and the sentence says so
+        land = _frames.obj(b["land_use"])[sel] if "land_use" in b else np.full(int(sel.sum()), None)
+        on_safe = cls == "safe_utilisation"
+        idle_farmland = on_safe & ~grows_crop & np.isin(land, CULTIVATED_LAND_USES)
+        code = np.select([cls == "priority_protection", on_safe & grows_food, on_safe & grows_crop, idle_farmland],
+                         ["rec.baseline_clean", "rec.baseline_no_measure", "rec.baseline_nonfood",
+                          "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
@@ -472,6 +481,26 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         body[rest] = each(np.where(clean, "rec.no_food_body_clean", "rec.no_food_body"), rest, npv=npv[rest],
                           co2=co2[rest])
     return body
+
+
+def _below_target(body: np.ndarray, b: dict, std: str, target: float) -> np.ndarray:
+    """The sentence bodies, with the warning ``rec.below_target`` after each whose option keeps a
+    food crop on safe-utilisation land that is predicted to meet ``std`` with a probability
+    (share of food seasons where the option has them) below ``target`` [0–1]: such a plot only
+    counts as safely used with compliant produce."""
+    if not len(body):
+        return body
+    p = np.asarray(b["crop_compliance_prob"], float)
+    if "compliant_season_fraction" in b:
+        seasons = np.asarray(b["compliant_season_fraction"], float)
+        p = np.where(np.isnan(seasons), p, seasons)
+    food = np.array([isinstance(f, str) and f not in ("", "none") for f in _frames.obj(b["food_crop"])], bool) \
+        if "food_crop" in b else np.zeros(len(body), bool)
+    sel = (b["soil_class"] == "safe_utilisation") & food & ~np.isnan(p) & (p < float(target))
+    out = body.copy()
+    out[sel] = [Message.of("rec.below_target", body=bd, standard=std, share=_pct(x), target=_pct(float(target)))
+                for bd, x in zip(body[sel], p[sel], strict=True)]
+    return out
 
 
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
@@ -531,11 +560,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
+    b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     std, H = scenario.food_standard, scenario.horizon_yr
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view)
+    body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]

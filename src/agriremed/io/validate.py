@@ -28,7 +28,8 @@ from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import ND_STRINGS, na_cells, read_table
-from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED,
+                                  LAND_USE_NOT_MODELLED,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
@@ -373,6 +374,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         _check_area_units_agree(col, raw, mapping, header_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
+    _check_marginal_cultivated(col, out, tables)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
@@ -854,7 +856,9 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     expected = expected_message(spec)
     not_modelled = unknown_lu & low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)
     col.add(not_modelled, canon, text, "error", Message.of("val.land_use_not_modelled"), expected)
-    col.add(unknown_lu & ~not_modelled, canon, text, "error", Message.of("val.unknown_land_use"), expected)
+    idle = unknown_lu & low.isin(LAND_USE_IDLE_CULTIVATED).to_numpy(bool)
+    col.add(idle, canon, text, "error", Message.of("val.land_use_idle_cultivated"), expected)
+    col.add(unknown_lu & ~not_modelled & ~idle, canon, text, "error", Message.of("val.unknown_land_use"), expected)
     respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
@@ -972,6 +976,29 @@ def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
         col.add(dup, "plot_id", pid.to_numpy(object), "error",
                 lambda idx: [Message.of("val.duplicate_id", rows=r) for r in first_rows[idx]],
                 Message.of("exp.unique"))
+
+
+def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables) -> None:
+    """Reject marginal plots (wasteland, mine, brownfield) that the other inputs show to be
+    cultivated land: flagged permanent basic farmland, or growing a food crop.
+
+    Both contradict ``marginal`` (permanent basic farmland and land farmed for food are
+    cultivated land, under the cultivated-land rules), and paddy and other land have
+    different GB 15618 screening values, so the land class is asked for rather than guessed.
+    """
+    if "land_use" not in out.columns:
+        return
+    marginal = (pd.Series(out["land_use"], dtype=object) == "marginal").to_numpy(bool)
+    if "basic_farmland" in out.columns:
+        bf_yes = marginal & (pd.Series(out["basic_farmland"], dtype=object) == "yes").to_numpy(bool)
+        col.add(bf_yes, "land_use, basic_farmland", np.full(len(out), "marginal, yes", dtype=object), "error",
+                Message.of("val.marginal_basic_farmland"), Message.of("exp.cultivated_land_use"))
+    if "crop" in out.columns:
+        food = dict(zip(tables.crops["crop"], tables.crops["food"].astype(str).str.lower() == "true"))
+        crop = pd.Series(out["crop"], dtype=object)
+        grows_food = marginal & crop.map(food).fillna(False).to_numpy(bool)
+        col.add(grows_food, "land_use, crop", ("marginal, " + crop.fillna("").astype(str)).to_numpy(object),
+                "error", Message.of("val.marginal_food_crop"), Message.of("exp.cultivated_land_use"))
 
 
 def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: list[str], n: int) -> None:

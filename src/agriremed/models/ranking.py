@@ -99,24 +99,29 @@ def weighted_scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None,
-                 unpriced=None) -> np.ndarray:
+                 unpriced=None, target_tier=None) -> np.ndarray:
     """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
 
     Options the rule set expects rank before those it merely allows, and those before the
-    ones it restrains (``tier``); then fully assessed options before partial ones; among
-    equals the higher score, then the row order (library order) wins. An expected option
-    whose economics could not be computed (``unpriced``: NPV NaN, e.g. PV without
-    coordinates) ranks with the allowed ones: an encouragement does not put an option of
-    unknown cost ahead of assessed ones, and it never passes a restrained one's tier.
+    ones it restrains (``tier``); among the expected ones, those predicted to make the crop
+    meet the compliance target before those predicted to miss it (``target_tier`` 1); then
+    fully assessed options before partial ones; among equals the higher score, then the row
+    order (library order) wins. An expected option whose economics could not be computed
+    (``unpriced``: NPV NaN, e.g. PV without coordinates) ranks with the allowed ones: an
+    encouragement does not put an option of unknown cost ahead of assessed ones, and it never
+    passes a restrained one's tier. So does an expected option with ``target_tier`` 2
+    (predicted to miss the target, less compliant than unchanged practice and costlier).
     """
     n = len(score)
     rows = np.flatnonzero(ok)
     tier = np.zeros(n, np.int64) if tier is None else np.asarray(tier, np.int64)
     unpriced = np.zeros(n, bool) if unpriced is None else np.asarray(unpriced, bool)
+    target_tier = np.zeros(n, np.int64) if target_tier is None else np.asarray(target_tier, np.int64)
     pc = _frames.codes(_frames.obj(plot_id))[0]
     neg = -np.nan_to_num(score, nan=-np.inf)
-    tier = np.where(unpriced & (tier == 0), 1, tier)
-    order = rows[np.lexsort((rows, neg[rows], partial[rows], tier[rows], pc[rows]))]
+    tier = np.where((unpriced | (target_tier == 2)) & (tier == 0), 1, tier)
+    short = (target_tier == 1) & (tier == 0)
+    order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], tier[rows], pc[rows]))]
     grp = pc[order]
     start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
     first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \

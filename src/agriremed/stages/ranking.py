@@ -537,7 +537,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
                  food_standard: str = "GB2762", horizon_yr: int = 20,
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
-                 reasons_for: str = "applicable") -> pd.DataFrame:
+                 reasons_for: str = "applicable", target_compliance_prob: float | None = None) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -563,6 +563,12 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         plot's recommended one (portfolio runs that write only the recommended rows; the
         other rows get ``None`` and an empty message). Scores, ranks and lights are the
         same either way.
+    target_compliance_prob : float, optional
+        Probability [0–1] with which a food option should make the crop meet the food limit
+        (the scenario's ``target_compliance_prob``). Given, an expected option predicted to miss
+        it ranks after the expected options that meet it (or whose crop safety is not
+        predicted), and one that also leaves the crop less compliant than unchanged practice
+        at a lower NPV ranks with the allowed options (``target_tier``). None: no such ordering.
 
     Returns
     -------
@@ -573,7 +579,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         rule set expects the option; 1: it allows it; 2: it restrains it), ``rank`` (1 = best,
         applicable options only; expected options rank before allowed ones and those before
         restrained ones, then fully assessed before partial ones; an option whose NPV could
-        not be computed is partial and, if expected, ranks with the allowed ones) and
+        not be computed is partial and, if expected, ranks with the allowed ones),
+        ``target_tier`` (0; 1: expected, but its food crop is predicted to miss the compliance
+        target, ranked after the expected options that meet it; 2: also less compliant than
+        unchanged practice at a lower NPV, ranked with the allowed options) and
         ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
@@ -603,7 +612,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     partial = (status == "partial") | unpriced
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
-    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced)
+    target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob)
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier)
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
@@ -618,11 +628,40 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["score"] = score
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
     out["policy_tier"] = tier
+    out["target_tier"] = target_tier
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     frame["recommended"] = ok & (rank == 1)
     return frame
+
+
+def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
+                 tables: Tables, target: float | None) -> np.ndarray:
+    """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
+
+    Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
+    an expected food option predicted (crop compliance below ``target``) to miss it is not
+    preferred over expected options that meet it, and one that is also less compliant than
+    unchanged practice (whose compliance is known) at a lower value of the economics criterion
+    is not put ahead of unchanged practice by the rule set.
+    """
+    n = len(table)
+    out = np.zeros(n, np.int64)
+    if target is None or not n:
+        return out
+    fp = _food_parts(table, horizon_yr, tables)
+    p = fp["p"]
+    below = ok & (tier == 0) & fp["food"] & ~np.isnan(p) & (p < float(target))
+    base = fp["base"]
+    at = np.maximum(base, 0)
+    econ = vals["economics"].to_numpy(float)
+    p_base = np.where(base >= 0, p[at], np.nan)
+    e_base = np.where(base >= 0, econ[at], np.nan)
+    worse = below & (base >= 0) & fp["base_food"] & ~np.isnan(p_base) & (p < p_base) & (econ < e_base)
+    out[below] = 1
+    out[worse] = 2
+    return out
 
 
 def _policy_tier(table: pd.DataFrame) -> np.ndarray:
@@ -666,7 +705,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     out = ranked.copy()
     out["score"] = score
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
-    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced)
+    target_tier = ranked["target_tier"].to_numpy(np.int64) if "target_tier" in ranked else None
+    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier)
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     out["recommended"] = ok & (rank == 1)
     return out
@@ -764,7 +804,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         winner only allowed), ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
         runner-up scores higher but ranks after the fully assessed winner) or
         ``rec.ahead_unpriced`` ("…, whose costs and NPV were not computed", when only the
-        runner-up's NPV is unknown); ``""`` for plots with a single applicable option.
+        runner-up's NPV is unknown) or ``rec.ahead_below_target`` ("…, whose crop is predicted to
+        miss the food limit more often than the target allows", when both are expected and the
+        higher-scoring runner-up ranks second for that, ``target_tier`` 1); ``""`` for plots with
+        a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -809,6 +852,11 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     econ = ranked["crit_economics"].to_numpy(float)
     by_policy = np.where(np.isnan(econ[sr]) & ~np.isnan(econ[fr]) & ((by_policy == 0) | (by_policy == 3)), 4,
                          by_policy)
+    # both expected, the runner-up ranks second because its crop is predicted to miss the target (5)
+    if "target_tier" in ranked:
+        tt = ranked["target_tier"].to_numpy(np.int64)
+        by_policy = np.where((by_policy == 0) & (tier[fr] == 0) & (tier[sr] == 0) & (tt[fr] == 0) & (tt[sr] == 1)
+                             & (score_of(sr) > score_of(fr)), 5, by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -817,7 +865,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [_num(x, 3) for x in score[fr][tie].tolist()]
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
-    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced"}
+    code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
+            5: "rec.ahead_below_target"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
