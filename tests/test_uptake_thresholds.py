@@ -206,3 +206,23 @@ def test_threshold_property_forward_prediction_and_monotony(ph, som, clay, prob,
     assert uptake.evaluate_function(fn, plots.assign(cd_mg_kg=s))[0] == pytest.approx(target, rel=1e-9)
     # asking for more certainty never raises the threshold
     assert T.safe_soil_concentration(fn, plots, 0.1, 0.14, min(prob + 0.005, 0.995))[0] <= s
+
+
+def test_safe_thresholds_lists_plots_outside_the_domain_with_the_reason(tables, plots_factory):
+    p = plots_factory(3, region="", crop="rice", land_use="paddy", ph=[11.0, 6.0, 3.5], cd_mg_kg=0.4)
+    t = uptake.safe_thresholds(p, metals=["cd"], tables=tables)
+    assert t["plot_id"].tolist() == p["plot_id"].tolist()
+    assert t["not_assessed_reason"].tolist() == [
+        "soil pH outside 3–10, the domain of the transfer functions", "",
+        "no function could be used: synth_rice_cd_ph (ph outside 4–8.5)"]
+    assert np.isnan(t["safe_soil_mg_kg"].iloc[[0, 2]]).all()
+    s_star = 10 ** ((math.log10(0.2) - Z95 * 0.454 - 0.4519 + 0.22975 * 6.0) / 0.4305)
+    assert t["safe_soil_mg_kg"].iloc[1] == pytest.approx(s_star, rel=1e-9)
+
+
+def test_safe_thresholds_names_a_text_ph(tables, plots_factory):
+    p = plots_factory(2, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=0.4)
+    p["ph"] = p["ph"].astype(object)
+    p.loc[1, "ph"] = "acid"
+    with pytest.raises(ValueError, match=r"ph: not a number in row 2 \(plot .*\): 'acid'; expected a number"):
+        uptake.safe_thresholds(p, tables=tables)
