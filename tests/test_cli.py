@@ -147,10 +147,10 @@ def test_fit_uptake_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
                  "--terms", "log10(soil),ph"]) == 0
     out = capsys.readouterr().out
     assert "12 rows read: 8 valid, 4 rejected" in out and "n = 8," in out
-    for piece in ("row 2 (pair P02), column soil_cd_mg_kg: value '0,52' — decimal comma",
-                  "row 3 (pair P03), column plant_cd_mg_kg: value '0' — zero or negative",
-                  "row 4 (pair P04), column ph: value '15' — above the valid range",
-                  "row 5 (pair P05), column plant_cd_mg_kg: value 'abc' — not a number"):
+    for piece in ("row 2 (line 3, pair P02), column soil_cd_mg_kg: value '0,52' — decimal comma",
+                  "row 3 (line 4, pair P03), column plant_cd_mg_kg: value '0' — zero or negative",
+                  "row 4 (line 5, pair P04), column ph: value '15' — above the valid range",
+                  "row 5 (line 6, pair P05), column plant_cd_mg_kg: value 'abc' — not a number"):
         assert piece in out
     assert "Traceback" not in out
 
