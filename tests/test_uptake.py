@@ -287,3 +287,15 @@ def test_blank_ph_kcl_falls_back_to_the_estimate_row_by_row(tables, plots_factor
     est = 10 ** (2.55 - 0.33 * 4.936703 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))
     meas = 10 ** (2.55 - 0.33 * 5.5 - 0.39 * math.log10(3) - 0.19 * math.log10(20) + 0.85 * math.log10(0.5))
     np.testing.assert_allclose(r["crop_dw_p50_mg_kg"], [est, meas], rtol=1e-5)
+
+
+def test_a_zero_input_is_outside_the_domain_not_missing(tables):
+    p = pd.DataFrame({"plot_id": ["SOM0", "CD0", "SOMNA"], "crop": "pak_choi", "land_use": "vegetable",
+                      "region": "", "ph": 6.0, "som_pct": [0.0, 3.0, np.nan], "clay_pct": 20.0,
+                      "cd_mg_kg": [0.5, 0.0, 0.5]})
+    r = uptake.unassessed_metals(p, tables=tables).set_index("plot_id")["reason"]
+    assert r["SOM0"] == ("no function could be used: devries2007_lettuce_cd_leafy (som_pct = 0: outside the "
+                         "function's domain, which needs a value > 0)")
+    assert r["CD0"] == ("no function could be used: devries2007_lettuce_cd_leafy (cd_mg_kg = 0: outside the "
+                        "function's domain, which needs a value > 0)")
+    assert r["SOMNA"] == "no function could be used: devries2007_lettuce_cd_leafy (needs som_pct)"
