@@ -548,3 +548,15 @@ def test_safe_soil_lists_rejected_and_unassessed_plots(tmp_path, sample_plots_pa
     assert set(problems.loc[problems["severity"] == "error", "plot_id"]) == {"NEG", "TXT"}
     rejected = pd.read_csv(tmp_path / "o" / "rejected.csv", encoding="utf-8-sig")
     assert rejected["plot_id"].tolist() == ["NEG", "TXT"]
+
+
+def test_safe_soil_flags_thresholds_below_background(tmp_path, sample_plots_path, capsys):
+    assert main(["safe-soil", str(sample_plots_path), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Cd threshold below the natural background (0.097 mg/kg): soil Cd alone cannot make the crop" in out
+    assert "HN-ZZ-01" in out.split("below the natural background")[1]
+    t = pd.read_csv(tmp_path / "safe_soil.csv", encoding="utf-8-sig").set_index(["plot_id", "metal"])
+    # Hunan rice at pH 5.1: median threshold 10^((log10 0.2 − 0.6753 + 0.22975·5.1)/0.4305)
+    expected = 10 ** ((np.log10(0.2) - 0.6753 + 0.22975 * 5.1) / 0.4305)
+    assert t.loc[("HN-ZZ-01", "cd"), "safe_soil_p50_mg_kg"] == pytest.approx(expected, rel=1e-5)
+    assert bool(t.loc[("HN-ZZ-01", "cd"), "below_background"]) is True

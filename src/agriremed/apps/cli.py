@@ -778,16 +778,27 @@ def _cmd_safe_soil(args) -> int:
         "limit [mg/kg]": t["food_limit_mg_kg"].map(lambda x: f"{x:g}"),
         "soil now": t["soil_input_mg_kg"].map(lambda x: f"{x:.3g}"),
         "safe soil": t["safe_soil_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "median": t["safe_soil_p50_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "< background": t["below_background"].map(lambda x: "" if pd.isna(x) else ("yes" if x else "no")),
         "extract": t["soil_measure"],
         "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
         "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
     })
     _say(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
-          f"probability {args.prob:g} (safe pH: pH at which it does for the plot's soil; "
-          "the crop complies at that pH or above).")
+          f"probability {args.prob:g} (median: with probability 0.5; safe pH: pH at which it does for the "
+          "plot's soil; the crop complies at that pH or above).")
     if len(show):
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
             _say(_shown(show).to_string(index=False))
+    low = t.loc[t["below_background"].fillna(False).astype(bool)]
+    if len(low):
+        _say("")
+        for (metal, bg), g in low.groupby(["metal", "background_mg_kg"], sort=False):
+            msg = messages.Message.of("upt.below_background", background=float(bg), metal=metal.capitalize())
+            ids = list(map(str, g["plot_id"]))
+            more = f" … and {len(ids) - 20} more (below_background in safe_soil.csv)" if len(ids) > 20 else ""
+            _say(f"{metal.capitalize()} threshold {messages.render(msg, 'en', tables)}")
+            _say(f"  {len(ids)} plot(s): {', '.join(ids[:20])}{more}")
     n_done = t["plot_id"].nunique()
     _say(f"\n{v.n_input} row(s): {n_done} assessed, {len(v.rejected)} rejected, {len(why)} not assessed")
     if len(v.problems):

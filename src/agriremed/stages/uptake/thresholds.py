@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.core.messages import Message
+from agriremed.core.messages import Message, render
 from agriremed.models.uptake import critical_median
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import (function_inputs, limits_for_crops, moisture_of_crops, outside_range,
@@ -65,6 +65,7 @@ __all__ = [
     "safe_ph",
     "safe_thresholds",
     "safe_soil_curve",
+    "soil_background",
 ]
 
 #: pH (in water) within which a safe pH is reported for functions that publish no pH range [–]:
@@ -271,6 +272,11 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         ``se_log10`` [log10], ``food_limit_mg_kg`` [mg kg⁻¹ as sold],
         ``safe_prob`` [–], ``soil_input_mg_kg`` (the plot's soil metal in the
         function's extract) [mg kg⁻¹], ``safe_soil_mg_kg`` [mg kg⁻¹, same extract],
+        ``safe_soil_p50_mg_kg`` (the threshold at which the *median* crop meets the limit,
+        probability 0.5) [mg kg⁻¹], ``background_mg_kg`` (natural background of the metal,
+        :func:`soil_background`; NaN for an extract or a metal without one) [mg kg⁻¹],
+        ``below_background`` (the threshold is below the background: soil metal alone cannot
+        make the crop comply at this pH with this probability; the ``note`` says so),
         ``safe_ph`` [–, in water, at the plot's soil metal; NaN when it would lie outside
         the function's pH range, or :data:`SAFE_PH_RANGE`, with the reason in ``note``], ``extrapolated``
         (threshold outside the function's validity range; NA when unpublished) and
@@ -309,6 +315,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     tf = tables.transfer_functions.set_index("function_id", drop=False)
     n = len(pred)
     soil_in, s_soil, s_ph = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    s_p50, background = np.full(n, np.nan), np.full(n, np.nan)
     measure = np.empty(n, dtype=object)
     outside = np.full(n, np.nan)
     notes = np.empty(n, dtype=object)
@@ -328,6 +335,9 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
         soil_in[sel] = sub[soil_col].to_numpy(float)
         s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob)
+        s_p50[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], 0.5)
+        if fn.soil_measure == "total":  # the background is of total soil metal
+            background[sel] = soil_background(fn.metal, tables)
         s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob)
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
@@ -343,6 +353,12 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
             nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}"
             notes[sel] = nt
             s_ph[sel] = np.where(high | low, np.nan, ph_sel)
+    below = s_soil < background
+    if below.any():  # the threshold lies under the natural background: soil metal alone cannot do it
+        notes[below] = [f"{nt}; " + render(Message.of("upt.below_background", background=float(b),
+                                                       metal=m.capitalize()), "en")
+                        for nt, b, m in zip(notes[below], background[below], pred["metal"].to_numpy(object)[below],
+                                            strict=True)]
     out = pd.DataFrame({
         "plot_id": pred["plot_id"].to_numpy(object),
         "crop": pred["crop"].to_numpy(object),
@@ -355,6 +371,10 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         "safe_prob": np.full(n, float(prob)),
         "soil_input_mg_kg": soil_in,
         "safe_soil_mg_kg": s_soil,
+        "safe_soil_p50_mg_kg": s_p50,
+        "background_mg_kg": background,
+        "below_background": pd.array(np.where(np.isnan(background) | np.isnan(s_soil), None, below),
+                                     dtype="boolean"),
         "safe_ph": s_ph,
         "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
         "note": notes,
@@ -371,8 +391,29 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
 
 #: Columns of :func:`safe_thresholds`.
 THRESHOLD_COLUMNS = ["plot_id", "crop", "metal", "function_id", "soil_measure", "plant_basis", "se_log10",
-                     "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg", "safe_ph",
+                     "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg",
+                     "safe_soil_p50_mg_kg", "background_mg_kg", "below_background", "safe_ph",
                      "extrapolated", "note", "not_assessed_reason", "not_assessed_reason_msg"]
+
+
+def soil_background(metal: str, tables: Tables | None = None) -> float:
+    """Natural background of a metal in (total) Chinese topsoil [mg kg⁻¹]; NaN when none is tabulated.
+
+    The factor ``soil_background_<metal>_mg_kg`` of ``factors.csv`` (Cd: 0.097 mg kg⁻¹, the
+    A-horizon arithmetic mean of the 1990 national soil background survey; set a local value
+    with ``factor.soil_background_cd_mg_kg``). A safe soil threshold below it cannot be reached
+    by lowering soil metal: :func:`safe_thresholds` flags it (``below_background``).
+
+    Examples
+    --------
+    >>> soil_background("cd")
+    0.097
+    """
+    tables = tables or load_tables()
+    try:
+        return tables.factor(f"soil_background_{metal}_mg_kg")
+    except KeyError:
+        return float("nan")
 
 
 def _numeric_inputs(plots: pd.DataFrame, tables: Tables) -> pd.DataFrame:
@@ -419,6 +460,8 @@ def _unassessed_rows(missing: pd.DataFrame, standard: str, tables: Tables) -> pd
         "soil_measure": np.full(k, None, dtype=object), "plant_basis": np.full(k, None, dtype=object),
         "se_log10": np.full(k, np.nan), "food_limit_mg_kg": limit, "safe_prob": np.full(k, np.nan),
         "soil_input_mg_kg": np.full(k, np.nan), "safe_soil_mg_kg": np.full(k, np.nan),
+        "safe_soil_p50_mg_kg": np.full(k, np.nan), "background_mg_kg": np.full(k, np.nan),
+        "below_background": pd.array([None] * k, dtype="boolean"),
         "safe_ph": np.full(k, np.nan), "extrapolated": pd.array([None] * k, dtype="boolean"),
         "note": np.full(k, "", dtype=object), "not_assessed_reason": m["reason"].to_numpy(object),
         "not_assessed_reason_msg": m["reason_msg"].to_numpy(object),
