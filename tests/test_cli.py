@@ -178,10 +178,10 @@ def test_fit_uptake_leaves_bad_rows_out_and_lists_them(tmp_path, capsys):
                  "--terms", "log10(soil),ph"]) == 0
     out = capsys.readouterr().out
     assert "12 rows read: 8 valid, 4 rejected" in out and "n = 8," in out
-    for piece in ("row 2 (pair P02), column soil_cd_mg_kg: value '0,52' — decimal comma",
-                  "row 3 (pair P03), column plant_cd_mg_kg: value '0' — zero or negative",
-                  "row 4 (pair P04), column ph: value '15' — above the valid range",
-                  "row 5 (pair P05), column plant_cd_mg_kg: value 'abc' — not a number"):
+    for piece in ("row 2 (line 3, pair P02), column soil_cd_mg_kg: value '0,52' — decimal comma",
+                  "row 3 (line 4, pair P03), column plant_cd_mg_kg: value '0' — zero or negative",
+                  "row 4 (line 5, pair P04), column ph: value '15' — above the valid range",
+                  "row 5 (line 6, pair P05), column plant_cd_mg_kg: value 'abc' — not a number"):
         assert piece in out
     assert "Traceback" not in out
 
@@ -547,3 +547,47 @@ def test_validate_and_screen_stream_large_inputs_with_the_same_answers(tmp_path,
     from agriremed.stages.soil import CLASS_NAMES
 
     assert ", ".join(f"{counts.get(c, 0):,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()) in out
+
+
+def _bad_plots(tmp_path, sample_plots_path) -> Path:
+    """Sample row HN-ZZ-01 six times: negative Cd, pH 2.5, pH 11, pH 'acid', as is, pH 3.5."""
+    row = pd.read_csv(sample_plots_path, dtype=str).iloc[[0] * 6].reset_index(drop=True)
+    row["plot_id"] = ["NEG", "PH25", "PH11", "TXT", "OK", "PH35"]
+    row.loc[0, "cd_mg_kg"] = "-0.5"
+    row["ph"] = ["5.1", "2.5", "11", "acid", "5.1", "3.5"]
+    path = tmp_path / "bad.csv"
+    row.to_csv(path, index=False)
+    return path
+
+
+def test_safe_soil_lists_rejected_and_unassessed_plots(tmp_path, sample_plots_path, capsys):
+    bad = _bad_plots(tmp_path, sample_plots_path)
+    assert main(["safe-soil", str(bad), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    # planned + rejected + not assessed = rows
+    assert "6 row(s): 1 assessed, 2 rejected, 3 not assessed" in out
+    assert "ERROR row 1 (line 2, plot NEG), column cd_mg_kg" in out
+    assert "ERROR row 4 (line 5, plot TXT), column ph: value 'acid' — not a number" in out
+    assert "row 2 (line 3, plot PH25) — Cd: soil pH outside 3–10" in out
+    assert "row 3 (line 4, plot PH11) — Cd: soil pH outside 3–10" in out
+    assert "row 6 (line 7, plot PH35) — Cd: no function could be used: synth_rice_cd_ph_hunan (ph outside 4–8.5)" in out
+    t = pd.read_csv(tmp_path / "o" / "safe_soil.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert t["plot_id"].tolist() == ["PH25", "PH11", "OK", "PH35"]
+    assert t.set_index("plot_id").loc["PH11", "safe_soil_mg_kg"] == ""
+    assert t.set_index("plot_id").loc["OK", "not_assessed_reason"] == ""
+    problems = pd.read_csv(tmp_path / "o" / "problems.csv", encoding="utf-8-sig")
+    assert set(problems.loc[problems["severity"] == "error", "plot_id"]) == {"NEG", "TXT"}
+    rejected = pd.read_csv(tmp_path / "o" / "rejected.csv", encoding="utf-8-sig")
+    assert rejected["plot_id"].tolist() == ["NEG", "TXT"]
+
+
+def test_safe_soil_flags_thresholds_below_background(tmp_path, sample_plots_path, capsys):
+    assert main(["safe-soil", str(sample_plots_path), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Cd threshold below the natural background (0.097 mg/kg): soil Cd alone cannot make the crop" in out
+    assert "HN-ZZ-01" in out.split("below the natural background")[1]
+    t = pd.read_csv(tmp_path / "safe_soil.csv", encoding="utf-8-sig").set_index(["plot_id", "metal"])
+    # Hunan rice at pH 5.1: median threshold 10^((log10 0.2 − 0.6753 + 0.22975·5.1)/0.4305)
+    expected = 10 ** ((np.log10(0.2) - 0.6753 + 0.22975 * 5.1) / 0.4305)
+    assert t.loc[("HN-ZZ-01", "cd"), "safe_soil_p50_mg_kg"] == pytest.approx(expected, rel=1e-5)
+    assert bool(t.loc[("HN-ZZ-01", "cd"), "below_background"]) is True

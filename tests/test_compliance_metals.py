@@ -62,3 +62,24 @@ def test_unchanged_practice_on_safe_land_says_no_measure_fits(plan):
     assert "no measure of a safe-utilisation plan in the option library fits this plot" in en
     assert "no other option ranks higher" not in en
     assert "请因地制宜确定替代种植" in messages.render(s.loc["HG", "recommendation_msg"], "zh")
+
+
+def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
+    # Cd 0.8 > 0.3 screening at pH 5.5 or below: above screening, but pH 2.5 and 11 are outside the
+    # domain of every function (3–10) and pH 3.5 outside the rice functions' 4–8.5; Hg 1.5 has no function
+    plots = make_plots(3, plot_id=["PH25", "PH35", "PH11"], ph=[2.5, 3.5, 11.0], cd_mg_kg=[0.8, 0.8, 4.0],
+                       hg_mg_kg=[0.1, 1.5, 0.1], region="Guizhou/Tongren")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    en = s["recommendation"]
+    assert en["PH25"].endswith(" Cd in the crop not assessed (soil pH outside 3–10, the domain of the transfer "
+                               "functions): measure it in the harvest.")
+    assert "no usable transfer function" not in en["PH25"]
+    assert en["PH35"].endswith(" Hg in the crop not assessed (no usable transfer function): measure it in the "
+                               "harvest. Cd in the crop not assessed (no function could be used: synth_rice_cd_ph "
+                               "(ph outside 4–8.5)): measure it in the harvest.")
+    assert "Cd in the crop not assessed (soil pH outside 3–10" in en["PH11"]
+    zh = messages.render(s.loc["PH25", "recommendation_msg"], "zh")
+    assert zh.endswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））：请检测收获物。")
+    zh35 = messages.render(s.loc["PH35", "recommendation_msg"], "zh")
+    assert "作物中的汞未评估（无可用的转移函数）：请检测收获物。作物中的镉未评估（没有可用的转移函数：synth_rice_cd_ph" in zh35

@@ -302,3 +302,15 @@ def test_jiangsu_wheat_function_is_not_a_default(tables, plots_factory):
     assert pred["function_id"].tolist() == ["mcgrath2002_wheat_cd"] * 3
     # 10^(0.282 + 0.44·log10 0.6 − 0.1834·6) = 0.12134 mg/kg (was 0.352 from the Jiangsu function)
     np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"], 10 ** (0.282 + 0.44 * math.log10(0.6) - 0.1834 * 6.0), rtol=1e-9)
+
+
+def test_a_zero_input_is_outside_the_domain_not_missing(tables):
+    p = pd.DataFrame({"plot_id": ["SOM0", "CD0", "SOMNA"], "crop": "pak_choi", "land_use": "vegetable",
+                      "region": "", "ph": 6.0, "som_pct": [0.0, 3.0, np.nan], "clay_pct": 20.0,
+                      "cd_mg_kg": [0.5, 0.0, 0.5]})
+    r = uptake.unassessed_metals(p, tables=tables).set_index("plot_id")["reason"]
+    assert r["SOM0"] == ("no function could be used: devries2007_lettuce_cd_leafy (som_pct = 0: outside the "
+                         "function's domain, which needs a value > 0)")
+    assert r["CD0"] == ("no function could be used: devries2007_lettuce_cd_leafy (cd_mg_kg = 0: outside the "
+                        "function's domain, which needs a value > 0)")
+    assert r["SOMNA"] == "no function could be used: devries2007_lettuce_cd_leafy (needs som_pct)"

@@ -296,3 +296,31 @@ def test_assessment_dashboard_marks_an_extrapolated_user_function(sim_fit, tmp_p
     assert a.uptake["extrapolated"].tolist() == [True]
     assert f"{sim_fit.function_id} (extrapolated beyond its data)" in a._crop_table("en")
     assert "超出拟合数据范围外推" in a._crop_table("zh")
+
+
+def test_pairs_outside_the_ph_domain_are_rejected_and_never_widen_the_range(tmp_path):
+    """pH 2.5 and 11 are within the column's valid range (2–11) but outside PH_DOMAIN (3–10),
+    where no function is evaluated: they are errors naming the pair and line, not fitted, and the
+    written range stays inside 3–10."""
+    raw = pd.read_csv(PAIRS, dtype=str)
+    raw = raw.loc[raw["crop"] == "rice"].reset_index(drop=True)
+    raw.loc[0, "ph"], raw.loc[1, "ph"] = "2.5", "11"
+    path = tmp_path / "bad_pairs.csv"
+    raw.to_csv(path, index=False)
+    fit = fit_transfer_function(path, crop="rice", terms=["log10(soil)", "ph"])
+    msgs = fit.validation.messages()
+    assert any(m.startswith(f"ERROR row 1 (line 2, pair {raw.loc[0, 'pair_id']}), column ph: value '2.5' — "
+                            "outside the prediction domain") for m in msgs), msgs
+    assert any(m.startswith(f"ERROR row 2 (line 3, pair {raw.loc[1, 'pair_id']}), column ph: value '11' — "
+                            "outside the prediction domain") for m in msgs), msgs
+    assert 1 not in set(fit.diagnostics["input_row"]) and 2 not in set(fit.diagnostics["input_row"])
+    assert fit.stats["n"] == len(raw) - 2
+    ph = raw["ph"].astype(float).iloc[2:]
+    assert fit.valid_ranges["ph"] == (ph.min(), ph.max())
+    lo, hi = fit.valid_ranges["ph"]
+    assert 3.0 <= lo and hi <= 10.0
+    # given straight to fit_pairs, such a pair is refused, never fitted
+    v = validate_pairs(PAIRS, crop="rice")
+    v.plots.loc[0, "ph"] = 11.0
+    with pytest.raises(FitError, match="ph: pairs with soil pH outside 3–10"):
+        uptake.fit_pairs(v, crop="rice")

@@ -206,3 +206,45 @@ def test_threshold_property_forward_prediction_and_monotony(ph, som, clay, prob,
     assert uptake.evaluate_function(fn, plots.assign(cd_mg_kg=s))[0] == pytest.approx(target, rel=1e-9)
     # asking for more certainty never raises the threshold
     assert T.safe_soil_concentration(fn, plots, 0.1, 0.14, min(prob + 0.005, 0.995))[0] <= s
+
+
+def test_safe_thresholds_lists_plots_outside_the_domain_with_the_reason(tables, plots_factory):
+    p = plots_factory(3, region="", crop="rice", land_use="paddy", ph=[11.0, 6.0, 3.5], cd_mg_kg=0.4)
+    t = uptake.safe_thresholds(p, metals=["cd"], tables=tables)
+    assert t["plot_id"].tolist() == p["plot_id"].tolist()
+    assert t["not_assessed_reason"].tolist() == [
+        "soil pH outside 3–10, the domain of the transfer functions", "",
+        "no function could be used: synth_rice_cd_ph (ph outside 4–8.5)"]
+    assert np.isnan(t["safe_soil_mg_kg"].iloc[[0, 2]]).all()
+    s_star = 10 ** ((math.log10(0.2) - Z95 * 0.454 - 0.4519 + 0.22975 * 6.0) / 0.4305)
+    assert t["safe_soil_mg_kg"].iloc[1] == pytest.approx(s_star, rel=1e-9)
+
+
+def test_safe_thresholds_names_a_text_ph(tables, plots_factory):
+    p = plots_factory(2, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=0.4)
+    p["ph"] = p["ph"].astype(object)
+    p.loc[1, "ph"] = "acid"
+    with pytest.raises(ValueError, match=r"ph: not a number in row 2 \(plot .*\): 'acid'; expected a number"):
+        uptake.safe_thresholds(p, tables=tables)
+
+
+def test_thresholds_below_the_natural_background_are_flagged_with_the_median(tables, plots_factory):
+    # Hunan rice, Cd 0.6: log S* = (log10(0.2) − z·0.468 − 0.6753 + 0.22975·pH) / 0.4305
+    p = plots_factory(2, region="Hunan", crop="rice", land_use="paddy", ph=[5.5, 8.0], cd_mg_kg=0.6)
+    t = uptake.safe_thresholds(p, metals=["cd"], tables=tables)
+    assert (t["function_id"] == "synth_rice_cd_ph_hunan").all()
+    s95 = [10 ** ((math.log10(0.2) - Z95 * 0.468 - 0.6753 + 0.22975 * ph) / 0.4305) for ph in (5.5, 8.0)]
+    s50 = [10 ** ((math.log10(0.2) - 0.6753 + 0.22975 * ph) / 0.4305) for ph in (5.5, 8.0)]
+    np.testing.assert_allclose(t["safe_soil_mg_kg"], s95, rtol=1e-9)   # 0.00901, 0.195
+    np.testing.assert_allclose(t["safe_soil_p50_mg_kg"], s50, rtol=1e-9)  # 0.553, 11.9
+    assert s95[0] == pytest.approx(0.00901, abs=5e-6)
+    # national background of soil Cd (1990 survey, factors.csv): 0.097 mg/kg
+    assert uptake.soil_background("cd", tables) == 0.097
+    assert (t["background_mg_kg"] == 0.097).all()
+    assert t["below_background"].tolist() == [True, False]
+    assert ("below the natural background (0.097 mg/kg): soil Cd alone cannot make the crop meet the limit at "
+            "this pH with this confidence — raise the pH / choose a measure / fit local data") in t["note"].iloc[0]
+    assert "background" not in t["note"].iloc[1]
+    from agriremed.core import messages
+    zh = messages.render(messages.Message.of("upt.below_background", background=0.097, metal="Cd"), "zh")
+    assert zh.startswith("低于自然背景值（0.097 mg/kg）：在此pH和置信度下，仅降低土壤镉无法使作物达标")

@@ -39,7 +39,7 @@ from agriremed.io.validate import Validation, validate_plots
 from agriremed.io.workbook import StreamWorkbook
 from agriremed.stages import soil
 from agriremed.stages.advice import years_messages
-from agriremed.stages.uptake import safe_thresholds
+from agriremed.stages.uptake import safe_thresholds, unassessed_metals
 
 __all__ = ["main", "build_parser"]
 
@@ -772,23 +772,85 @@ def _cmd_safe_soil(args) -> int:
         return 1
     tables, v = valid
     t = safe_thresholds(v.plots, crop=args.crop, standard=args.standard, prob=args.prob, tables=tables)
+    why = _not_assessed(v.plots, t, args.crop, tables)
+    full, t = t, t.loc[t["not_assessed_reason"] == ""].reset_index(drop=True)
     show = pd.DataFrame({
         "plot": t["plot_id"], "crop": t["crop"], "metal": t["metal"], "function": t["function_id"],
         "limit [mg/kg]": t["food_limit_mg_kg"].map(lambda x: f"{x:g}"),
         "soil now": t["soil_input_mg_kg"].map(lambda x: f"{x:.3g}"),
         "safe soil": t["safe_soil_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "median": t["safe_soil_p50_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "< background": t["below_background"].map(lambda x: "" if pd.isna(x) else ("yes" if x else "no")),
         "extract": t["soil_measure"],
         "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
         "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
     })
     _say(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
-          f"probability {args.prob:g} (safe pH: pH at which it does for the plot's soil; "
-          "the crop complies at that pH or above).")
-    with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
-        _say(_shown(show).to_string(index=False))
+          f"probability {args.prob:g} (median: with probability 0.5; safe pH: pH at which it does for the "
+          "plot's soil; the crop complies at that pH or above).")
+    if len(show):
+        with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
+            _say(_shown(show).to_string(index=False))
+    low = t.loc[t["below_background"].fillna(False).astype(bool)]
+    if len(low):
+        _say("")
+        for (metal, bg), g in low.groupby(["metal", "background_mg_kg"], sort=False):
+            msg = messages.Message.of("upt.below_background", background=float(bg), metal=metal.capitalize())
+            ids = list(map(str, g["plot_id"]))
+            more = f" … and {len(ids) - 20} more (below_background in safe_soil.csv)" if len(ids) > 20 else ""
+            _say(f"{metal.capitalize()} threshold {messages.render(msg, 'en', tables)}")
+            _say(f"  {len(ids)} plot(s): {', '.join(ids[:20])}{more}")
+    n_done = t["plot_id"].nunique()
+    _say(f"\n{v.n_input} row(s): {n_done} assessed, {len(v.rejected)} rejected, {len(why)} not assessed")
+    if len(v.problems):
+        _say("problems in the plot table (rows with an error were rejected):")
+        _print_problems(v.messages())
+    if len(why):
+        _say("not assessed (no safe soil threshold):")
+        _print_problems([f"row {r.input_row} (line {r.line}, plot {r.plot_id}) — {r.reason}"
+                         for r in why.itertuples(index=False)])
     if args.out:
-        _say(f"wrote {write_csv(t, Path(args.out) / 'safe_soil.csv')}")
-    return 0
+        out = Path(args.out)
+        nothing = why.loc[~why["plot_id"].isin(full["plot_id"])]  # plots whose crop has no function at all
+        if len(nothing):
+            full = pd.concat([full, nothing.rename(columns={"reason": "not_assessed_reason",
+                                                            "reason_msg": "not_assessed_reason_msg"})
+                              .drop(columns=["input_row", "line"])], ignore_index=True)
+        _say(f"wrote {write_csv(full, out / 'safe_soil.csv')}")
+        _say(f"wrote {write_csv(v.problems, out / 'problems.csv')}")
+        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+    return 0 if n_done else 1
+
+
+def _not_assessed(plots: pd.DataFrame, t: pd.DataFrame, crop, tables) -> pd.DataFrame:
+    """The valid plots without any safe soil threshold, one row each: ``input_row``, ``line``,
+    ``plot_id``, ``crop``, ``metal`` ('+'-joined), ``reason`` and ``reason_msg`` (each metal's
+    reason, joined)."""
+    done = set(t.loc[t["not_assessed_reason"] == "", "plot_id"])
+    rest = plots.loc[~plots["plot_id"].isin(done)]
+    cols = ["input_row", "line", "plot_id", "crop", "metal", "reason", "reason_msg"]
+    if not len(rest):
+        return pd.DataFrame(columns=cols)
+    listed = t.loc[t["not_assessed_reason"] != ""].rename(columns={"not_assessed_reason": "reason",
+                                                                   "not_assessed_reason_msg": "reason_msg"})
+    # plots whose crop has no function for any measured metal: the reasons of every metal
+    generic = unassessed_metals(rest.loc[~rest["plot_id"].isin(set(listed["plot_id"]))], crop=crop, tables=tables)
+    rows = []
+    for r in rest.itertuples(index=False):
+        mine = listed.loc[listed["plot_id"] == r.plot_id]
+        if not len(mine):
+            mine = generic.loc[generic["plot_id"] == r.plot_id]
+        c = crop or r.crop
+        if len(mine):
+            reason = "; ".join(f"{m.capitalize()}: {x}" for m, x in zip(mine["metal"], mine["reason"], strict=True))
+            msgs = messages.Message()
+            for x in mine["reason_msg"]:
+                msgs = msgs + messages.Message.decode(x)
+            rows.append((r.input_row, r.line, r.plot_id, c, "+".join(mine["metal"]), reason, msgs.encode()))
+        else:
+            msg = messages.Message.of("upt.no_metal_assessable", crop=c)
+            rows.append((r.input_row, r.line, r.plot_id, c, "", messages.render(msg, "en", tables), msg.encode()))
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _cmd_sensitivity(args) -> int:

@@ -489,6 +489,16 @@ _out("soil_input_mg_kg", "mg/kg", "Soil metal used by the function", "函数输�
 _out("safe_soil_mg_kg", "mg/kg", "Safe soil threshold", "安全土壤阈值",
      "Soil metal (in the function's extract) at or below which the crop meets the food limit with the "
      "stated probability, for the plot's pH and other soil properties.")
+_out("safe_soil_p50_mg_kg", "mg/kg", "Median safe soil threshold", "安全土壤阈值（中位数）",
+     "Soil metal (in the function's extract) at which the median crop concentration equals the food limit "
+     "(probability 0.5), beside the threshold at the stated probability.")
+_out("background_mg_kg", "mg/kg", "Natural soil background", "土壤自然背景值",
+     "Natural background of the metal in total topsoil (factor soil_background_<metal>_mg_kg; Cd 0.097 "
+     "mg/kg, 1990 national soil background survey); empty for an extract or a metal without one.")
+_out("below_background", "", "Threshold below background", "阈值低于背景值",
+     "True when the safe soil threshold is below the natural background: soil metal alone cannot make the "
+     "crop meet the limit at this pH with this probability (raise the pH, choose a measure or fit local "
+     "data); empty where no background applies.", dtype="bool")
 _out("safe_ph", "1", "Safe soil pH", "安全pH阈值",
      "Soil pH (water) at which the crop meets the food limit with the stated probability for the plot's "
      "soil metal; with a negative pH coefficient the crop complies at this pH or above.")

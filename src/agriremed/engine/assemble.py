@@ -583,10 +583,16 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     has_na = ~pd.isna(na) & (na != "")
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
-    if has_na.any():
-        unassessed[has_na] = _frames.per_distinct(
+    why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
+           if "not_assessed_msg" in soil_plot else np.full(n, "", dtype=object))
+    with_why = has_na & ~pd.isna(why) & (why != "")
+    if with_why.any():  # the metals with the reason each was not assessed for
+        unassessed[with_why] = _frames.per_distinct(Message.decode, why[with_why])
+    rest = has_na & ~with_why
+    if rest.any():
+        unassessed[rest] = _frames.per_distinct(
             lambda m: Message.of("rec.not_assessed_many" if "+" in m else "rec.not_assessed_one",
-                                 metals="/".join(x.capitalize() for x in m.split("+"))), na[has_na])
+                                 metals="/".join(x.capitalize() for x in m.split("+"))), na[rest])
     rec = np.empty(n, dtype=object)
     rec[~ok] = [Message.of("rec.none", unassessed=u) for u in unassessed[~ok]]
     # a recommended option that grows no food has no harvest to measure the unassessed metals in

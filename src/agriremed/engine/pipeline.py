@@ -294,9 +294,56 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
         else pd.Series(dtype=object)
     pid = _frames.obj(soil_plot["plot_id"])
-    text = _frames.take(_frames.obj(joined), _frames.positions(joined.index.to_numpy(object), pid), "") \
-        if len(joined) else np.full(len(pid), "", dtype=object)
-    return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object))
+    at = _frames.positions(joined.index.to_numpy(object), pid) if len(joined) else None
+    text = _frames.take(_frames.obj(joined), at, "") if len(joined) else np.full(len(pid), "", dtype=object)
+    # each plot's metals with their reasons, one line per metal, → the sentence's message
+    why = (listed.assign(k=_frames.obj(listed["metal"]) + "\t" + _frames.obj(listed["reason_msg"]))
+           .groupby("plot_id", sort=False)["k"].agg("\n".join)) if len(listed) else None
+    msg = np.full(len(pid), "", dtype=object)
+    if why is not None:
+        keys = _frames.take(_frames.obj(why), at, None)
+        has = ~pd.isna(keys)
+        msg[has] = _frames.per_distinct(lambda k: not_assessed_message(k).encode(), keys[has])
+    return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object),
+                               not_assessed_msg=msg)
+
+
+#: Reasons (message codes of :func:`agriremed.stages.uptake.unassessed_metals`) that mean the crop
+#: has no transfer function for the metal: the sentence says so in one phrase.
+NO_FUNCTION_REASONS = ("upt.none_any", "upt.none_crop")
+
+
+def not_assessed_message(key: str) -> Message:
+    """The sentence part on the metals not assessed in the crop, with their reasons.
+
+    ``key``: one line per metal, ``metal<TAB>encoded reason``. Metals without any transfer
+    function share "no usable transfer function"; the others give their own reason (soil pH
+    outside the domain of the functions, an input outside a function's range …), metals with
+    the same reason together."""
+    groups: dict[str, list[str]] = {}
+    generic: list[str] = []
+    for line in key.split("\n"):
+        metal, enc = line.split("\t", 1)
+        codes = Message.decode(enc).codes if enc else ()
+        if not codes or codes[0] in NO_FUNCTION_REASONS:
+            generic.append(metal)
+        else:
+            groups.setdefault(enc, []).append(metal)
+
+    def names(ms):
+        return "/".join(m.capitalize() for m in ms)
+
+    parts = []
+    if generic:
+        parts.append(Message.of("rec.not_assessed_many" if len(generic) > 1 else "rec.not_assessed_one",
+                                metals=names(generic)))
+    for enc, ms in groups.items():
+        parts.append(Message.of("rec.not_assessed_why_many" if len(ms) > 1 else "rec.not_assessed_why_one",
+                                metals=names(ms), why=Message.decode(enc)))
+    out = parts[0]
+    for part in parts[1:]:
+        out = Message.of("rec.not_assessed_and", first=out, second=part)
+    return out
 
 
 def _years(ctx: RunContext, r: StageResults, bar) -> dict:

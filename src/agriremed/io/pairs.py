@@ -36,6 +36,7 @@ from agriremed.io.readers import na_cells, read_table, write_csv
 from agriremed.io.validate import Collector, Validation, as_text, crop_lookup, expected_message
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
+from agriremed.stages.uptake.predict import PH_DOMAIN
 
 __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "som_from_oc",
            "fit_transfer_function", "write_fit", "read_pair_header", "plant_typical_max", "bcf_band",
@@ -47,7 +48,8 @@ class PairsValidation(Validation):
 
     def messages(self) -> list[str]:
         """Every problem as one readable sentence (rows are pairs, named by ``pair_id``)."""
-        return [m.replace(" (plot ", " (pair ", 1) for m in super().messages()]
+        return [re.sub(r"^(\S+ row \d+ \((?:line \d+, )?)plot ", r"\1pair ", m, count=1)
+                for m in super().messages()]
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -275,6 +277,8 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     """
     tables = tables or load_tables()
     raw, notes = read_table(data) if isinstance(data, (str, Path)) else (pd.DataFrame(data).copy(), [])
+    attrs = dict(raw.attrs or getattr(data, "attrs", {}))  # how a file was read (header line, file lines)
+    raw.attrs = {}
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1).reset_index(drop=True)
     mapping, header_notes, factor_of, header_errors, unknown = _pair_headers(raw, metal)
     raw = raw.rename(columns=mapping)
@@ -324,7 +328,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
             out[keep] = as_text(raw[keep]).to_numpy(object)
     _check_repeated_pairs(col, raw, use, dups)
     _check_plant_plausible(col, raw, out, plant_column(metal), crop, use, tables)
-    return _pairs_result(col, raw, out, use, notes)
+    return _pairs_result(col, raw, out, use, notes, attrs)
 
 
 def _rows_text(rows) -> str:
@@ -513,6 +517,14 @@ def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bo
         bad = ok & (num <= 0)
     else:
         bad = np.zeros(n, bool)
+    if name == "ph":  # no function is evaluated outside PH_DOMAIN: a pair there cannot enter a fit
+        lo, hi = (spec.valid if spec is not None else (None, None))
+        inside_valid = ok & ((num >= lo) if lo is not None else True) & ((num <= hi) if hi is not None else True)
+        domain = inside_valid & ~bad & ((num < PH_DOMAIN[0]) | (num > PH_DOMAIN[1]))
+        col.add(use & domain, report, text, "error",
+                Message.of("val.pair_ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])),
+                Message.of("exp.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
+        bad = bad | domain
     if spec is not None and spec.dtype == "float":
         bad = _check_pair_range(col, report, spec, text, num, ok, bad, use, expected)
     num[bad | bad_text] = np.nan
@@ -543,10 +555,18 @@ def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, 
 
 
 def _pairs_result(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, use: np.ndarray,
-                  notes: list[str]) -> PairsValidation:
-    """Valid pairs of the rows used, rejected rows with their reasons, problems and notes."""
+                  notes: list[str], attrs: dict | None = None) -> PairsValidation:
+    """Valid pairs of the rows used, rejected rows with their reasons, problems (with the file
+    line of each row when the pairs were read from a file) and notes."""
     n = len(raw)
     problems = col.frame()
+    header_line = (attrs or {}).get("header_line")
+    if header_line is not None:
+        lines = (attrs or {}).get("lines")
+        line_of = (np.asarray(lines, int) if lines is not None and len(lines) == n
+                   else np.arange(1, n + 1) + int(header_line))
+        problems.insert(1, "line", pd.array([line_of[int(r) - 1] if not pd.isna(r) else pd.NA
+                                             for r in problems["input_row"]], dtype="Int64"))
     err = col.error_rows
     out.insert(0, "input_row", np.arange(1, n + 1))
     good = use & ~err

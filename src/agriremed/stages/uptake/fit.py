@@ -58,7 +58,7 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.core.tables import Tables, load_tables
 from agriremed.models.uptake import term_transform
-from agriremed.stages.uptake.predict import TERM_RE, plot_variables
+from agriremed.stages.uptake.predict import PH_DOMAIN, TERM_RE, plot_variables
 
 __all__ = ["FitError", "TransferFit", "fit_pairs", "DEFAULT_TERMS", "design_matrix", "parse_model_terms",
            "check_fit_options", "soil_column", "plant_column"]
@@ -486,7 +486,8 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
     Raises
     ------
     FitError
-        Unknown method, basis or term; no valid pairs; fewer valid pairs than
+        Unknown method, basis or term; no valid pairs; a pair with soil pH outside
+        :data:`~agriremed.stages.uptake.PH_DOMAIN` (3–10); fewer valid pairs than
         coefficients + 3; a term that is constant in the data.
 
     References
@@ -515,6 +516,16 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
     if not v.ok and len(v.pairs) == 0:
         raise FitError("no valid pair to fit:\n  " + "\n  ".join(v.messages()[:20]))
     P = v.pairs
+    if "ph" in needed and "ph" in P:
+        # a function is never evaluated outside PH_DOMAIN: it is not fitted there either, and its
+        # validity range (the range of its data) stays inside it
+        ph = P["ph"].to_numpy(float)
+        out = (ph < PH_DOMAIN[0]) | (ph > PH_DOMAIN[1])
+        if out.any():
+            rows = ", ".join(f"row {int(r)}" for r in P["input_row"].to_numpy()[out][:10])
+            raise FitError(f"ph: pairs with soil pH outside {PH_DOMAIN[0]:g}–{PH_DOMAIN[1]:g}, the domain of "
+                           f"the transfer functions ({rows}); expected a pH in water from {PH_DOMAIN[0]:g} to "
+                           f"{PH_DOMAIN[1]:g} (validate_pairs rejects them)")
     D = design_matrix(P, terms, metal, soil_measure)
     y = np.log10(P[plant_column(metal)].to_numpy(float))
     p = D.shape[1]

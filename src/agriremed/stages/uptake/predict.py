@@ -487,13 +487,23 @@ def _listed(out: np.ndarray, bad: np.ndarray, text: str) -> np.ndarray:
     return np.where(bad, np.where(out == "", text, out + ", " + text), out)
 
 
-def _missing_inputs(fn, v, n: int) -> np.ndarray:
-    """Text naming the inputs of ``fn`` that are missing (or not positive where logged), '' where none."""
+def _missing_inputs(fn, v, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Texts naming the inputs of ``fn`` that are missing, and those given but zero or negative
+    where the function takes their log10 (outside its domain); '' where none."""
     out = np.full(n, "", dtype=object)
+    nonpos = np.full(n, "", dtype=object)
     for var, bad in missing_term_inputs(parse_terms(fn.terms), v, n):
         if bad.any():
-            out = _listed(out, bad, _input_name(fn, var))
-    return out
+            x = v.get(var)
+            given = bad & ~np.isnan(x) if x is not None else np.zeros(n, bool)
+            out = _listed(out, bad & ~given, _input_name(fn, var))
+            if given.any():
+                name = _input_name(fn, var)
+                text = np.full(n, "", dtype=object)
+                text[given] = [f"{name} = {x_:g}: outside the function's domain, which needs a value > 0"
+                               for x_ in x[given]]
+                nonpos = np.where(given, np.where(nonpos == "", text, nonpos + ", " + text), nonpos)
+    return out, nonpos
 
 
 def _range_text(fn, v, n: int) -> np.ndarray:
@@ -693,8 +703,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 if ok.all():
                     continue
                 why = np.where(outside != "", outside, "")
-                need = _missing_inputs(fn, v, len(idx))
-                why = np.where(need != "", "needs " + need, why)
+                need, nonpos = _missing_inputs(fn, v, len(idx))
+                why = np.where(nonpos != "", nonpos, why)
+                why = np.where(need != "", np.where(nonpos != "", "needs " + need + ", " + nonpos,
+                                                    "needs " + need), why)
                 why = np.where((why == "") & ~ok, "prediction not positive", why)
                 bad = idx[~ok]
                 txt = fn.function_id + " (" + why[~ok] + ")"

@@ -50,11 +50,12 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core.messages import Message, render
 from agriremed.models.uptake import critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import (limits_for_crops, moisture_of_crops, outside_range, predictor_sum,
-                                             plot_variables, parse_ranges, parse_terms, ph_kcl_from_ph_water,
-                                             ph_water_from_ph_kcl, predict_crop_concentration,
+from agriremed.stages.uptake.predict import (function_inputs, limits_for_crops, moisture_of_crops, outside_range,
+                                             predictor_sum, plot_variables, parse_ranges, parse_terms,
+                                             ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
                                              rice_type_factor_of)
 
 __all__ = [
@@ -64,11 +65,16 @@ __all__ = [
     "safe_ph",
     "safe_thresholds",
     "safe_soil_curve",
+    "soil_background",
 ]
 
 #: pH (in water) within which a safe pH is reported for functions that publish no pH range [–]:
 #: soils are limed up to about 8.5 at most, and few farmed soils are below 4.
 SAFE_PH_RANGE = (4.0, 8.5)
+
+#: Reasons of :func:`~agriremed.stages.uptake.unassessed_metals` that mean the crop has no
+#: transfer function for the metal at all (not listed by :func:`safe_thresholds`).
+_NO_FUNCTION_CODES = ("upt.none_any", "upt.none_crop")
 
 #: Bisection brackets: log10 soil [log10 mg kg⁻¹] and pH in water [–].
 _BRACKET = {"soil": (-6.0, 6.0), "ph": (2.0, 11.0)}
@@ -266,30 +272,50 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         ``se_log10`` [log10], ``food_limit_mg_kg`` [mg kg⁻¹ as sold],
         ``safe_prob`` [–], ``soil_input_mg_kg`` (the plot's soil metal in the
         function's extract) [mg kg⁻¹], ``safe_soil_mg_kg`` [mg kg⁻¹, same extract],
+        ``safe_soil_p50_mg_kg`` (the threshold at which the *median* crop meets the limit,
+        probability 0.5) [mg kg⁻¹], ``background_mg_kg`` (natural background of the metal,
+        :func:`soil_background`; NaN for an extract or a metal without one) [mg kg⁻¹],
+        ``below_background`` (the threshold is below the background: soil metal alone cannot
+        make the crop comply at this pH with this probability; the ``note`` says so),
         ``safe_ph`` [–, in water, at the plot's soil metal; NaN when it would lie outside
         the function's pH range, or :data:`SAFE_PH_RANGE`, with the reason in ``note``], ``extrapolated``
         (threshold outside the function's validity range; NA when unpublished) and
-        ``note``.
+        ``note``. A plot × metal whose crop has a transfer function for the metal and a
+        food limit, but on which no function can be used (soil pH outside
+        :data:`~agriremed.stages.uptake.PH_DOMAIN`, an input outside every function's
+        validity range, functions of other provinces only), gets a row without a threshold
+        and the reason in ``not_assessed_reason`` (with ``not_assessed_reason_msg``, the
+        reason as an encoded message; both ``''`` on assessed rows). Pairs for which the crop
+        has no function for the metal at all are not listed
+        (:func:`~agriremed.stages.uptake.unassessed_metals` lists them).
+
+    Raises
+    ------
+    ValueError
+        If a soil metal concentration is negative, or a column the functions read (``ph``,
+        soil metals, ``som_pct`` …) holds a value that is not a number (the message names
+        the rows, the column and what was expected); validate the plots first with
+        :func:`agriremed.validate_plots` for every check of the plot table.
 
     References
     ----------
     .. [1] Food limits: GB 2762—2025, EU 2023/915, Codex CXS 193 (``food_limits.csv``).
     """
     tables = tables or load_tables()
-    pred = predict_crop_concentration(plots, crop=crop, metals=metals, tables=tables)
+    plots = _numeric_inputs(plots, tables)
+    pred, missing = predict_and_unassessed(plots, crop=crop, metals=metals, tables=tables)
     limit, _ = limits_for_crops(pred["crop"], pred["metal"], standard, tables)
     keep = ~np.isnan(limit)
     pred = pred.loc[keep].reset_index(drop=True)
     limit = limit[keep]
-    cols = ["plot_id", "crop", "metal", "function_id", "soil_measure", "plant_basis", "se_log10",
-            "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg", "safe_ph",
-            "extrapolated", "note"]
+    unassessed = _unassessed_rows(missing, standard, tables)
     if pred.empty:
-        return pd.DataFrame(columns=cols)
+        return unassessed
     by_id = plots.drop_duplicates("plot_id").set_index("plot_id")
     tf = tables.transfer_functions.set_index("function_id", drop=False)
     n = len(pred)
     soil_in, s_soil, s_ph = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    s_p50, background = np.full(n, np.nan), np.full(n, np.nan)
     measure = np.empty(n, dtype=object)
     outside = np.full(n, np.nan)
     notes = np.empty(n, dtype=object)
@@ -309,6 +335,9 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
         soil_in[sel] = sub[soil_col].to_numpy(float)
         s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob)
+        s_p50[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], 0.5)
+        if fn.soil_measure == "total":  # the background is of total soil metal
+            background[sel] = soil_background(fn.metal, tables)
         s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob)
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
@@ -324,7 +353,13 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
             nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}"
             notes[sel] = nt
             s_ph[sel] = np.where(high | low, np.nan, ph_sel)
-    return pd.DataFrame({
+    below = s_soil < background
+    if below.any():  # the threshold lies under the natural background: soil metal alone cannot do it
+        notes[below] = [f"{nt}; " + render(Message.of("upt.below_background", background=float(b),
+                                                       metal=m.capitalize()), "en")
+                        for nt, b, m in zip(notes[below], background[below], pred["metal"].to_numpy(object)[below],
+                                            strict=True)]
+    out = pd.DataFrame({
         "plot_id": pred["plot_id"].to_numpy(object),
         "crop": pred["crop"].to_numpy(object),
         "metal": pred["metal"].to_numpy(object),
@@ -336,10 +371,101 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         "safe_prob": np.full(n, float(prob)),
         "soil_input_mg_kg": soil_in,
         "safe_soil_mg_kg": s_soil,
+        "safe_soil_p50_mg_kg": s_p50,
+        "background_mg_kg": background,
+        "below_background": pd.array(np.where(np.isnan(background) | np.isnan(s_soil), None, below),
+                                     dtype="boolean"),
         "safe_ph": s_ph,
         "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
         "note": notes,
-    })[cols]
+        "not_assessed_reason": "",
+        "not_assessed_reason_msg": "",
+    })[THRESHOLD_COLUMNS]
+    if not len(unassessed):
+        return out
+    both = pd.concat([out, unassessed], ignore_index=True)
+    # plot by plot in the input order, the metals of a plot in their order
+    order = np.lexsort((np.arange(len(both)), pd.Index(pd.unique(plots["plot_id"])).get_indexer(both["plot_id"])))
+    return both.iloc[order].reset_index(drop=True)
+
+
+#: Columns of :func:`safe_thresholds`.
+THRESHOLD_COLUMNS = ["plot_id", "crop", "metal", "function_id", "soil_measure", "plant_basis", "se_log10",
+                     "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg",
+                     "safe_soil_p50_mg_kg", "background_mg_kg", "below_background", "safe_ph",
+                     "extrapolated", "note", "not_assessed_reason", "not_assessed_reason_msg"]
+
+
+def soil_background(metal: str, tables: Tables | None = None) -> float:
+    """Natural background of a metal in (total) Chinese topsoil [mg kg⁻¹]; NaN when none is tabulated.
+
+    The factor ``soil_background_<metal>_mg_kg`` of ``factors.csv`` (Cd: 0.097 mg kg⁻¹, the
+    A-horizon arithmetic mean of the 1990 national soil background survey; set a local value
+    with ``factor.soil_background_cd_mg_kg``). A safe soil threshold below it cannot be reached
+    by lowering soil metal: :func:`safe_thresholds` flags it (``below_background``).
+
+    Examples
+    --------
+    >>> soil_background("cd")
+    0.097
+    """
+    tables = tables or load_tables()
+    try:
+        return tables.factor(f"soil_background_{metal}_mg_kg")
+    except KeyError:
+        return float("nan")
+
+
+def _numeric_inputs(plots: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """``plots`` with the columns the transfer functions read as numbers; a ``ValueError`` naming
+    the rows, the column and what was expected when a value is not a number (a blank is not
+    measured)."""
+    names = set(function_inputs(tables)) - {"plot_id", "crop", "region"}
+    names |= {C.metal_column(m) for m in C.present_metals(plots.columns)}
+    fixed = {}
+    for col in sorted(names & set(plots.columns)):
+        s = plots[col]
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            continue
+        num = pd.to_numeric(s, errors="coerce")
+        blank = s.isna() | (s.astype(str).str.strip() == "")
+        bad = np.flatnonzero((num.isna() & ~blank).to_numpy())
+        if bad.size:
+            where = ", ".join(f"row {i + 1} (plot {plots['plot_id'].iloc[i]}): {s.iloc[i]!r}"
+                              for i in bad[:5]) if "plot_id" in plots else \
+                ", ".join(f"row {i + 1}: {s.iloc[i]!r}" for i in bad[:5])
+            more = f" and {bad.size - 5} more" if bad.size > 5 else ""
+            raise ValueError(f"{col}: not a number in {where}{more}; expected a number (blank = not "
+                             f"measured): check the plots with agriremed.validate_plots")
+        fixed[col] = num.astype(float)
+    return plots.assign(**fixed) if fixed else plots
+
+
+def _unassessed_rows(missing: pd.DataFrame, standard: str, tables: Tables) -> pd.DataFrame:
+    """Rows of :func:`safe_thresholds` for the plot × metal pairs whose crop has a transfer function
+    for the metal and a food limit but whose function cannot be used on the plot (pH outside
+    :data:`~agriremed.stages.uptake.PH_DOMAIN`, an input outside a function's range, a province
+    without the function …): no threshold, the reason in ``not_assessed_reason``."""
+    if not len(missing):
+        return pd.DataFrame(columns=THRESHOLD_COLUMNS)
+    enc = missing["reason_msg"].to_numpy(object)
+    generic = np.array([Message.decode(e).codes[:1] in [(c,) for c in _NO_FUNCTION_CODES] for e in enc], bool)
+    limit, _ = limits_for_crops(missing["crop"], missing["metal"], standard, tables)
+    m = missing.loc[~generic & ~np.isnan(limit)].reset_index(drop=True)
+    limit = limit[~generic & ~np.isnan(limit)]
+    k = len(m)
+    return pd.DataFrame({
+        "plot_id": m["plot_id"].to_numpy(object), "crop": m["crop"].to_numpy(object),
+        "metal": m["metal"].to_numpy(object), "function_id": np.full(k, None, dtype=object),
+        "soil_measure": np.full(k, None, dtype=object), "plant_basis": np.full(k, None, dtype=object),
+        "se_log10": np.full(k, np.nan), "food_limit_mg_kg": limit, "safe_prob": np.full(k, np.nan),
+        "soil_input_mg_kg": np.full(k, np.nan), "safe_soil_mg_kg": np.full(k, np.nan),
+        "safe_soil_p50_mg_kg": np.full(k, np.nan), "background_mg_kg": np.full(k, np.nan),
+        "below_background": pd.array([None] * k, dtype="boolean"),
+        "safe_ph": np.full(k, np.nan), "extrapolated": pd.array([None] * k, dtype="boolean"),
+        "note": np.full(k, "", dtype=object), "not_assessed_reason": m["reason"].to_numpy(object),
+        "not_assessed_reason_msg": m["reason_msg"].to_numpy(object),
+    })[THRESHOLD_COLUMNS]
 
 
 def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str = "GB2762",
