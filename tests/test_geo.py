@@ -112,6 +112,37 @@ def test_projected_metres_labelled_as_degrees_are_refused(tmp_path):
         geo.read_layer(p)
 
 
+@pytest.mark.parametrize("x0, labelled, use, zone", [
+    (38_395_919.0, "EPSG:4547", "EPSG:4526", 38),   # zone-prefixed eastings labelled without prefix
+    (395_919.0, "EPSG:4526", "EPSG:4547", 38),      # eastings without prefix labelled with prefix 38
+    (39_500_000.0, "EPSG:4548", "EPSG:4527", 39),   # zone 39 (CM 117E)
+])
+def test_gauss_kruger_zone_prefix_mix_up_is_refused_naming_the_crs_to_use(tmp_path, capsys, x0, labelled,
+                                                                          use, zone):
+    p = _write(tmp_path / "gk.gpkg", _attrs(2), _squares_gk(2, x0=x0), labelled)
+    with pytest.raises(InputFileError, match=rf"\({labelled}\).*zone number {zone}.*CRS of such "
+                                             rf"coordinates is {use};"):
+        geo.read_layer(p)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert use in err and "Traceback" not in err
+    # the same coordinates without CRS given the wrong --crs: the same refusal
+    q = _write(tmp_path / "gk.shp", _attrs(2), _squares_gk(2, x0=x0), None)
+    with pytest.raises(InputFileError, match=f"CRS of such coordinates is {use}"):
+        geo.read_layer(q, crs=labelled)
+    assert main(["plan", str(q), "--crs", labelled, "--out", str(tmp_path / "o"), "--draws", "0"]) == 2
+    assert use in capsys.readouterr().err
+    # labelled right, it reads: 1 ha squares
+    r = _write(tmp_path / "ok.gpkg", _attrs(2), _squares_gk(2, x0=x0), use)
+    assert geo.read_layer(r).table["area_ha"].astype(float).to_numpy() == pytest.approx([1.0, 1.0], rel=2e-3)
+
+
+def test_eastings_far_outside_a_gauss_kruger_zone_are_refused(tmp_path):
+    p = _write(tmp_path / "far.gpkg", _attrs(1), _squares_gk(1, x0=3_500_000.0), "EPSG:4547")
+    with pytest.raises(InputFileError, match="more than 1,000 km from the false easting 500,000 m"):
+        geo.read_layer(p)
+
+
 def test_several_layers_need_a_choice_and_the_error_lists_them(tmp_path, capsys):
     p = tmp_path / "two.gpkg"
     _write(p, _attrs(2), _squares_gk(2), "EPSG:4547", layer="parcels")

@@ -333,6 +333,83 @@ def _check_degrees(geometry, crs, name: str) -> None:
             "layer's CRS in a GIS (坐标系与坐标值不符)")
 
 
+def _tm_false_easting(crs) -> float | None:
+    """False easting [m] of a transverse Mercator (Gauss–Krüger) CRS; None for other CRSs."""
+    try:
+        conv = crs.to_json_dict().get("conversion", {})
+    except Exception:
+        return None
+    if "transverse mercator" not in str(conv.get("method", {}).get("name", "")).lower():
+        return None
+    for par in conv.get("parameters", []):
+        if par.get("name") == "False easting":
+            return float(par["value"])
+    return None
+
+
+def _with_false_easting(crs, false_easting: float) -> str | None:
+    """EPSG code (``"EPSG:4526"``) of the CRS that is ``crs`` with another false easting [m]; None
+    when the EPSG database has none."""
+    import copy
+
+    from pyproj import CRS
+
+    d = copy.deepcopy(crs.to_json_dict())
+    for par in d.get("conversion", {}).get("parameters", []):
+        if par.get("name") == "False easting":
+            par["value"] = false_easting
+    d.pop("id", None)
+    d["name"] = "candidate"
+    try:
+        auth = CRS.from_json_dict(d).to_authority(min_confidence=20)
+    except Exception:
+        return None
+    return f"{auth[0]}:{auth[1]}" if auth else None
+
+
+def _check_zone_prefix(geometry, crs, name: str) -> None:
+    """Gauss–Krüger eastings that contradict the CRS's zone prefix.
+
+    A 3° or 6° Gauss–Krüger CRS either puts the zone number in front of the easting (false
+    easting zone × 10⁶ + 500 000 m, e.g. EPSG:4526: eastings of 8 digits, 38 xxx xxx m) or not
+    (false easting 500 000 m, e.g. EPSG:4547: eastings of 6 digits). Coordinates of the one kind
+    labelled with a CRS of the other lie thousands of kilometres outside the zone; they are
+    refused naming the CRS to use.
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        Zone-prefixed eastings in a CRS without prefix or the reverse, or eastings more than
+        10⁶ m from the false easting of a Gauss–Krüger CRS.
+    """
+    fe = _tm_false_easting(crs)
+    if fe is None:
+        return
+    ok = ~(geometry.isna() | geometry.is_empty)
+    if not ok.any():
+        return
+    x0, _, x1, _ = geometry[ok].total_bounds
+    if not (np.isfinite(x0) and np.isfinite(x1)):
+        return
+    code = crs.to_epsg()
+    declared = f"{crs.name} (EPSG:{code})" if code else crs.name
+    zone_width = 1.0e6  # metres per zone number in a prefixed easting
+    if fe < zone_width and x0 >= 10 * zone_width and int(x0 // zone_width) == int(x1 // zone_width):
+        zone = int(x0 // zone_width)
+        use = _with_false_easting(crs, zone * zone_width + fe)
+        raise InputFileError.of("geo.zone_prefix_data", file=name, crs=declared, x0=printed(x0, 0),
+                                x1=printed(x1, 0), zone=zone,
+                                use=Message.of("geo.use_crs", crs=use) if use else Message())
+    if fe >= zone_width and x1 < zone_width:
+        use = _with_false_easting(crs, fe % zone_width)
+        raise InputFileError.of("geo.zone_prefix_crs", file=name, crs=declared, x0=printed(x0, 0),
+                                x1=printed(x1, 0), zone=int(fe // zone_width),
+                                use=Message.of("geo.use_crs", crs=use) if use else Message())
+    if x0 < fe - zone_width or x1 > fe + zone_width:
+        raise InputFileError.of("geo.outside_zone", file=name, crs=declared, x0=printed(x0, 0),
+                                x1=printed(x1, 0), fe=printed(fe, 0))
+
+
 def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None = None) -> Layer:
     """Read a GIS layer of plots as a text table with its geometry kept aside.
 
@@ -390,6 +467,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     gdf = _layer_crs(gdf, crs, p.name, name, notes)
     geom = gdf.geometry
     _check_degrees(geom, gdf.crs, p.name)
+    _check_zone_prefix(geom, gdf.crs, p.name)
     problems, usable = _geometry_problems(geom, fid)
     attrs = pd.DataFrame(gdf.drop(columns="geometry"))
     if p.suffix.lower() in (".shp", ".zip"):
