@@ -328,6 +328,24 @@ def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
     assert normalise_header("永久基本农田")[0] == "basic_farmland"
 
 
+def test_basic_farmland_tick_and_cross_marks_and_english_words(plots_factory):
+    marks = ["√", "✓", "✔", "是", "Y", "1", "×", "✗", "否", "N", "0", "", "Permanent basic farmland", "yes",
+             "not permanent basic farmland"]
+    v = validate_plots(plots_factory(len(marks), basic_farmland=marks))
+    assert v.plots["basic_farmland"].tolist() == ["yes"] * 6 + ["no"] * 5 + ["unknown", "yes", "yes", "no"]
+    pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
+    assert not pb["problem"].str.contains("unknown value").any()
+    assert not pb["problem"].str.contains("only tick marks").any()   # not only ticks: no file warning
+
+
+def test_basic_farmland_column_of_ticks_and_blanks_is_warned_once(plots_factory):
+    v = validate_plots(plots_factory(4, basic_farmland=["√", "", "√", ""]))
+    assert v.plots["basic_farmland"].tolist() == ["yes", "unknown", "yes", "unknown"]
+    pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
+    note = pb.loc[pb["problem"].str.contains("only tick marks")]
+    assert len(note) == 1 and "the 2 blank cell(s) are read as unknown" in note["problem"].iloc[0]
+
+
 def test_problems_carry_message_codes():
     """Every problem of validate.py has its text as a message code: English renders to the
     problem text, Chinese to the catalogue's template; rejected reasons too."""

@@ -36,6 +36,7 @@ __all__ = [
     "AREA_UNIT_HEADERS",
     "header_key",
     "BASIC_FARMLAND_ALIASES",
+    "BASIC_FARMLAND_TICKS",
     "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
     "HeaderRead",
@@ -90,7 +91,15 @@ BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "非永久基本农田": "no",
     "unknown": "unknown", "not known": "unknown", "?": "unknown", "未知": "unknown", "不详": "unknown",
     "不清楚": "unknown",
+    # tick and cross marks of paper-derived sheets, and the English words of the flag
+    "√": "yes", "✓": "yes", "✔": "yes", "☑": "yes", "×": "no", "✗": "no", "✘": "no", "☒": "no",
+    "permanent basic farmland": "yes", "basic farmland": "yes", "pbf": "yes", "基本农田": "yes",
+    "not permanent basic farmland": "no", "not basic farmland": "no", "非基本农田": "no",
 }
+
+#: The tick marks among :data:`BASIC_FARMLAND_ALIASES`: a column holding only ticks and blanks
+#: is warned about once (blank is read as unknown, not as no).
+BASIC_FARMLAND_TICKS: tuple[str, ...] = ("√", "✓", "✔", "☑")
 
 #: Spellings accepted for the rice type (compared case-insensitively).
 RICE_TYPE_ALIASES: dict[str, str] = {

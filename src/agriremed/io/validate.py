@@ -26,7 +26,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import ND_STRINGS, na_cells, read_table
-from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
@@ -877,6 +877,9 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
+    ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
+    if ticks.any() and blank.any() and (ticks | blank).all():
+        col.add_file(canon, "warning", Message.of("val.bf_ticks_blank", n=int(blank.sum())), expected)
     keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
     return mapped.where(keep, "unknown").to_numpy(object)
 
