@@ -412,3 +412,46 @@ def test_total_row_is_rejected_with_its_own_reason_only(tmp_path):
     assert errs["input_row"].tolist() == [3, 4]
     assert set(errs["column"]) == {"plot_id"}
     assert errs["problem"].str.startswith("a total or summary row of the sheet").all()
+
+
+# ---------------------------------------------------------------------------- DMS and swapped lat/lon
+def test_degree_minute_second_coordinates_are_read_with_one_warning_per_column(plots_factory):
+    from agriremed.io.validate import parse_dms
+
+    lon = ["112°56′30″", "112°56'30\"", "112度56分30秒", "E112°56′30″", "113°10.5′", "东经112°56′30″"]
+    lat = ["27°51′12″", "27°51'12\"", "27度51分12秒", "27°51′12″N", "28°10.5′", "北纬27°51′12″"]
+    v = validate_plots(plots_factory(6, lon=lon, lat=lat))
+    assert v.ok and len(v.plots) == 6
+    np.testing.assert_allclose(v.plots["lon"].to_numpy(float),
+                               [112.941666667] * 4 + [113.175, 112.941666667], atol=1e-8)
+    np.testing.assert_allclose(v.plots["lat"].to_numpy(float), [27.853333333] * 4 + [28.175, 27.853333333],
+                               atol=1e-8)
+    pb = v.problems.loc[v.problems["column"].isin(["lat", "lon"])]
+    assert len(pb) == 2 and pb["input_row"].isna().all()                 # one per column, not one per cell
+    assert "6 value(s) written in degrees, minutes and seconds" in pb["problem"].iloc[0]
+    val, dms, bad = parse_dms(pd.Series(["112°56′30″W", "27°51′12″S", "1.5"]), "lon")
+    assert val[0] == pytest.approx(-112.941666667) and bad.tolist() == [False, True, False]
+
+
+def test_invalid_degree_minute_second_is_a_row_error(plots_factory):
+    v = validate_plots(plots_factory(3, lon=["112°60′30″", "112°56′75″", "112°56′30″"],
+                                     lat=["27°51′12″"] * 3))
+    assert len(v.rejected) == 2 and len(v.plots) == 1
+    err = v.errors.loc[v.errors["column"] == "lon"]
+    assert err["input_row"].tolist() == [1, 2]
+    assert err["problem"].str.contains("minutes or seconds of 60 or more").all()
+    assert v.plots["lon"].to_numpy(float) == pytest.approx([112.941666667])
+
+
+def test_swapped_lat_lon_is_warned_by_row_and_not_swapped(plots_factory):
+    # row 1 swapped (lon 27.85, lat 112.95: lat out of range), row 2 swapped within both ranges (Xinjiang:
+    # lon 80.3, lat 41.2 given as lat 80.3, lon 41.2), row 3 right, row 4 outside China either way
+    v = validate_plots(plots_factory(4, lat=["112.9542", "80.3", "27.85", "48.85"],
+                                     lon=["27.8511", "41.2", "112.95", "2.35"]))
+    assert len(v.plots) == 4
+    sw = v.problems.loc[v.problems["problem"].str.contains("look swapped")]
+    assert sw["input_row"].tolist() == [1, 2] and set(sw["severity"]) == {"warning"}
+    assert sw["value"].tolist() == ["lat 112.954, lon 27.8511", "lat 80.3, lon 41.2"]
+    lat, lon = v.plots["lat"].to_numpy(float), v.plots["lon"].to_numpy(float)
+    assert np.isnan(lat[:2]).all() and np.isnan(lon[:2]).all()          # ignored, not swapped
+    assert (lat[2], lon[2]) == (27.85, 112.95) and (lat[3], lon[3]) == (48.85, 2.35)

@@ -620,6 +620,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
               else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
     out = {}  # canonical name → values; the table is built once at the end
+    degrees: dict[str, np.ndarray] = {}  # lat and lon as read, before the range checks
     for orig, canon in mapping.items():
         if canon in dups:
             continue
@@ -631,6 +632,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             cells = _read_numbers(raw[orig], canon, comma_decimals, marks)
             if cells.comma_read:
                 comma_used.add(canon)
+            if canon in ("lat", "lon"):
+                _read_dms(col, canon, spec, cells)
+                degrees[canon] = cells.num.copy()
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0))
             continue
         text, blank = _cell_text(raw[orig], canon)
@@ -647,7 +651,104 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
 
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
+    if "lat" in degrees and "lon" in degrees:
+        _check_swapped_lat_lon(col, degrees["lat"], degrees["lon"], out, tables)
     return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
+
+
+#: A coordinate in degrees, minutes and seconds: optional hemisphere (E/W/N/S, 东经/西经/北纬/南纬)
+#: before or after, degrees with a degree sign (° º ˚ 度), minutes (′ ' ’ 分) and seconds
+#: (″ " ” '' ′′ 秒), each optional after the degrees, each possibly with decimals.
+_DMS = (r"^\s*(?P<h1>[EWNSewns]|东经|西经|北纬|南纬)?\s*(?P<d>\d+(?:\.\d+)?)\s*[°º˚度]\s*"
+        r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:′|'|’|分)(?!′|')\s*)?"
+        r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:″|\"|”|''|′′|秒)\s*)?(?P<h2>[EWNSewns])?\s*$")
+_HEMISPHERES = {"lat": {"n": 1.0, "s": -1.0, "北纬": 1.0, "南纬": -1.0},
+                "lon": {"e": 1.0, "w": -1.0, "东经": 1.0, "西经": -1.0}}
+
+
+def parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinates written in degrees, minutes and seconds read as decimal degrees.
+
+    Parameters
+    ----------
+    text : pandas.Series
+        Cell texts (``112°56′30″``, ``112°56'30"``, ``112度56分30秒``, ``28°10.5′``, ``N27°51′12″``,
+        ``112°56′30″E``).
+    axis : {"lat", "lon"}
+        The column: its hemisphere letters (N/S, E/W) give the sign; the other axis's letters
+        make the cell invalid.
+
+    Returns
+    -------
+    value : numpy.ndarray
+        Decimal degrees [degree] = D + M/60 + S/3600 (negative for S and W); NaN elsewhere.
+    dms : numpy.ndarray
+        Cells written in degrees (with a degree sign), valid or not.
+    invalid : numpy.ndarray
+        Of those, cells with minutes or seconds ≥ 60, or a hemisphere of the other axis.
+
+    Examples
+    --------
+    >>> v, dms, bad = parse_dms(pd.Series(["112°56′30″", "28°10.5′", "27°61′", "1.5"]), "lon")
+    >>> [round(float(x), 6) for x in v[:2]], dms.tolist(), bad.tolist()
+    ([112.941667, 28.175], [True, True, True, False], [False, False, True, False])
+    """
+    n = len(text)
+    value = np.full(n, np.nan)
+    parts = text.astype(str).str.extract(_DMS)
+    dms = parts["d"].notna().to_numpy(bool)
+    if not dms.any():
+        return value, dms, np.zeros(n, bool)
+    d = pd.to_numeric(parts["d"], errors="coerce").to_numpy(float)
+    m = pd.to_numeric(parts["m"], errors="coerce").fillna(0.0).to_numpy(float)
+    sec = pd.to_numeric(parts["s"], errors="coerce").fillna(0.0).to_numpy(float)
+    hemi = parts["h1"].fillna(parts["h2"]).fillna("").str.lower()
+    signs = _HEMISPHERES[axis]
+    other = ~hemi.eq("").to_numpy(bool) & ~hemi.isin(list(signs)).to_numpy(bool)
+    sign = hemi.map(signs).fillna(1.0).to_numpy(float)
+    invalid = dms & ((m >= 60) | (sec >= 60) | other)
+    ok = dms & ~invalid
+    value[ok] = (sign * (d + m / 60.0 + sec / 3600.0))[ok]
+    return value, dms, invalid
+
+
+def _read_dms(col: Collector, canon: str, spec, cells: _Numbers) -> None:
+    """Cells of ``lat``/``lon`` written in degrees, minutes and seconds read as decimal degrees
+    (one warning for the column), invalid ones are row errors."""
+    if callable(cells.text) or not cells.bad_text.any():
+        return
+    value, dms, invalid = parse_dms(cells.text, canon)
+    read = cells.bad_text & dms & ~invalid
+    bad = cells.bad_text & invalid
+    if read.any():
+        i = int(np.flatnonzero(read)[0])
+        cells.num = cells.num.copy()
+        cells.num[read] = value[read]
+        col.add_file(canon, "warning", Message.of("val.dms_read", n=int(read.sum()), example=repr(cells.text.iloc[i]),
+                                                  value=float(value[i])), expected_message(spec))
+    if bad.any():
+        col.add(bad, canon, cells.text, "error", Message.of("val.dms_invalid"), Message.of("exp.dms"))
+    cells.bad_text = cells.bad_text & ~read & ~bad
+
+
+def _check_swapped_lat_lon(col: Collector, lat: np.ndarray, lon: np.ndarray, out: dict, tables: Tables) -> None:
+    """Rows whose lat/lon lie outside China but inside it when swapped: warned by row, both
+    ignored (the extent of China from ``factors.csv``)."""
+    lat0, lat1 = tables.factor("china_lat_min"), tables.factor("china_lat_max")
+    lon0, lon1 = tables.factor("china_lon_min"), tables.factor("china_lon_max")
+    with np.errstate(invalid="ignore"):
+        inside = (lat >= lat0) & (lat <= lat1) & (lon >= lon0) & (lon <= lon1)
+        swapped = (lon >= lat0) & (lon <= lat1) & (lat >= lon0) & (lat <= lon1)
+    hit = swapped & ~inside
+    if not hit.any():
+        return
+    shown = pd.Series([f"lat {a:g}, lon {b:g}" for a, b in zip(lat, lon, strict=True)])
+    col.add(hit, "lat, lon", shown, "warning", Message.of("val.lat_lon_swapped", tail=_IGNORED),
+            Message.of("exp.lat_lon_china"))
+    for c in ("lat", "lon"):
+        v = np.asarray(out[c], dtype=float).copy()
+        v[hit] = np.nan
+        out[c] = v
 
 
 def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:
