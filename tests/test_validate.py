@@ -455,3 +455,46 @@ def test_swapped_lat_lon_is_warned_by_row_and_not_swapped(plots_factory):
     lat, lon = v.plots["lat"].to_numpy(float), v.plots["lon"].to_numpy(float)
     assert np.isnan(lat[:2]).all() and np.isnan(lon[:2]).all()          # ignored, not swapped
     assert (lat[2], lon[2]) == (27.85, 112.95) and (lat[3], lon[3]) == (48.85, 2.35)
+
+
+# ---------------------------------------------------------------------------- 三调 land classes
+@pytest.mark.parametrize("value, land_use", [
+    ("0101", "paddy"), ("101", "paddy"), ("水田（0101）", "paddy"), ("0101 水田", "paddy"), ("0102", "upland"),
+    ("0103", "upland"), ("0201", "orchard"), ("0202", "orchard"), ("0204", "orchard"), ("其他园地", "orchard"),
+    ("可调整果园", "orchard"), ("0201K", "orchard"), ("橡胶园", "orchard"), ("0602", "marginal"),
+    ("裸土地", "marginal")])
+def test_sandiao_land_class_codes_and_names_are_read(plots_factory, value, land_use):
+    v = validate_plots(plots_factory(1, land_use=[value]))
+    assert v.ok and v.plots["land_use"].tolist() == [land_use]
+    pb = v.problems.loc[v.problems["column"] == "land_use"]
+    assert pb["problem"].str.match(rf"read as {land_use}( \(land class \d{{4}}K? \S+\))?$").all()
+
+
+@pytest.mark.parametrize("value, words", [
+    ("0301", "land class 0301 乔木林地 (forest land"), ("竹林地", "land class 0302 竹林地 (forest land"),
+    ("0404", "land class 0404 其他草地 (grassland"), ("0601", "land class 0601 工业用地 (construction land"),
+    ("农村道路", "land class 1006 农村道路 (transport land"), ("1104", "land class 1104 坑塘水面 (water"),
+    ("1202", "land class 1202 设施农用地 (facility agricultural land"),
+    ("耕地", "耕地 (01) is a level-1 class"), ("0101旱地", "unknown land use")])
+def test_sandiao_land_classes_agriremed_does_not_plan_are_rejected_naming_the_class(plots_factory, value, words):
+    v = validate_plots(plots_factory(2, land_use=[value, "水田"]))
+    assert len(v.rejected) == 1 and len(v.plots) == 1
+    err = v.errors.loc[v.errors["column"] == "land_use"]
+    assert err["input_row"].tolist() == [1] and words in err["problem"].iloc[0]
+
+
+def test_sandiao_layer_fields_dlmc_dlbm_tbbh(plots_factory):
+    df = plots_factory(2).drop(columns=["land_use"]).rename(columns={"plot_id": "TBBH"})
+    df.insert(1, "DLMC", ["水田", "其他园地"])
+    df.insert(2, "DLBM", ["0101", "0204"])
+    v = validate_plots(df)
+    assert v.ok and v.plots["land_use"].tolist() == ["paddy", "orchard"]
+    assert v.plots["plot_id"].tolist() == df["TBBH"].tolist()
+    assert v.plots["dlbm"].tolist() == ["0101", "0204"]              # the code column passed through
+    only_code = plots_factory(2).drop(columns=["land_use"])
+    only_code["地类编码"] = ["0103", "0202"]
+    v = validate_plots(only_code)
+    assert v.ok and v.plots["land_use"].tolist() == ["upland", "orchard"]
+    named = plots_factory(1).drop(columns=["land_use"])
+    named["地类名称"] = ["旱地"]
+    assert validate_plots(named).plots["land_use"].tolist() == ["upland"]

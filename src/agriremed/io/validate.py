@@ -26,7 +26,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import ND_STRINGS, na_cells, read_table
-from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED,
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED, read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
@@ -411,6 +411,13 @@ def _map_headers(raw: pd.DataFrame):
         factors[canon] = factor
         if note and canon != col:
             header_notes.append((canon, col, note))
+    # a land-class layer (三调) with both DLMC (name) and DLBM (code): the name is the land use
+    land = [c for c, v in mapping.items() if v == "land_use"]
+    codes = [c for c in land if header_key(c) in LAND_CLASS_CODE_HEADERS]
+    if codes and len(land) > len(codes):
+        for c in codes:
+            mapping[c] = str(c).strip().lower()
+            header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
 
 
@@ -960,13 +967,39 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     mapped = low.map(LAND_USE_ALIASES)
     unknown_lu = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
+    # classes of the land-use classification (三调: 0101, 其他园地, 乔木林地 …)
+    classes = pd.Series([None] * len(text), index=text.index, dtype=object)
+    if unknown_lu.any():
+        classes[unknown_lu] = text[unknown_lu].map(read_land_class)
+    by_class = classes.notna().to_numpy(bool)
+    planned = by_class & classes.map(lambda c: bool(c and c.land_use)).to_numpy(bool)
+    if planned.any():
+        mapped = mapped.copy()
+        mapped[planned] = classes[planned].map(lambda c: c.land_use)
+        col.add(planned, canon, text, "warning",
+                lambda idx: [Message.of("val.read_as_land_class", value=c.land_use, class_code=c.code, name=c.name)
+                             for c in classes.to_numpy(object)[idx]], expected)
+    refused = by_class & ~planned
+    col.add(refused, canon, text, "error",
+            lambda idx: [_land_class_refusal(c) for c in classes.to_numpy(object)[idx]], expected)
+    unknown_lu = unknown_lu & ~by_class
     not_modelled = unknown_lu & low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)
     col.add(not_modelled, canon, text, "error", Message.of("val.land_use_not_modelled"), expected)
     col.add(unknown_lu & ~not_modelled, canon, text, "error", Message.of("val.unknown_land_use"), expected)
-    respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
     return mapped.to_numpy(object)
+
+
+def _land_class_refusal(lc) -> Message:
+    """The error of a land class agriremed does not plan (forest, construction, 设施农用地 …)."""
+    if lc.not_planned == "facility":
+        return Message.of("val.land_class_facility", class_code=lc.code, name=lc.name)
+    if lc.not_planned == "level1":
+        return Message.of("val.land_class_level1", class_code=lc.code, name=lc.name)
+    return Message.of("val.land_class_not_planned", class_code=lc.code, name=lc.name,
+                      group=Message.of(f"lc.{lc.not_planned}"))
 
 
 def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
