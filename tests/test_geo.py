@@ -396,6 +396,28 @@ def test_shapefile_field_names_cut_to_ten_characters_are_named(tmp_path):
     assert len(notes) == 1 and "'bulk_densi'" in notes[0] and "bulk_density_g_cm3" in notes[0]
 
 
+@pytest.mark.filterwarnings("ignore:Could not decode error message")
+def test_utf8_shapefile_with_chinese_field_names_cut_mid_character_is_read(tmp_path):
+    # GDAL writes UTF-8 field names cut to 10 bytes: 图斑编号 → 图斑编 + one byte of 号
+    attrs = pd.DataFrame({"图斑编号": ["P1", "P2"], "土地利用类型": ["水田", "其他园地"], "种植作物": ["中稻", "柑橘"],
+                          "pH": ["5.5", "6.0"], "土壤镉含量(mg/kg)": ["0.45", "0.30"], "面积(亩)": ["15", "15"]})
+    p = _write(tmp_path / "u.shp", attrs, _squares_gk(2), "EPSG:4547", encoding="UTF-8")
+    import pyogrio as po
+
+    with pytest.raises(UnicodeDecodeError):                      # GDAL/pyogrio alone cannot read it
+        po.read_dataframe(p)
+    lay = geo.read_layer(p)
+    assert list(lay.table.columns[:6]) == ["图斑编号", "土地利用", "种植作物", "pH", "土壤镉", "面积(亩)"]
+    assert lay.table["种植作物"].tolist() == ["中稻", "柑橘"] and lay.table["土地利用"].tolist() == ["水田", "其他园地"]
+    note = next(str(n) for n in lay.notes if "10-byte limit" in str(n))
+    assert "'图斑编' read as '图斑编号'" in note and "'土壤镉' read as it stands" in note
+    assert "'面积(亩' read as '面积(亩)'" in note
+    v = validate_plots(p)
+    assert v.ok and v.plots["land_use"].tolist() == ["paddy", "orchard"]
+    assert v.plots["crop"].tolist() == ["rice", "citrus"]
+    assert v.plots["area_ha"].to_numpy(float) == pytest.approx([1.0, 1.0])
+
+
 def test_sample_regions_are_labelled_illustrative_in_the_layer_the_note_and_the_map(tmp_path, capsys):
     import json
 

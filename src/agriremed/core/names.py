@@ -48,6 +48,7 @@ __all__ = [
     "read_header",
     "normalise_header",
     "is_known_header",
+    "complete_header",
     "is_unit_text",
     "unit_row",
     "unit_cell",
@@ -873,6 +874,34 @@ def required_hint(header: str, column: str) -> bool:
     """True when an unrecognised ``header`` looks meant for the required ``column``."""
     pat = _REQUIRED_HINTS.get(column)
     return bool(pat is not None and pat.search(_clean(header)))
+
+
+def complete_header(prefix: str) -> str | None:
+    """The known header that a cut header begins, when all such headers name one column.
+
+    Parameters
+    ----------
+    prefix : str
+        A header cut short (a shapefile field name: 10 bytes, 3 Chinese characters in UTF-8).
+
+    Returns
+    -------
+    str or None
+        The shortest known header (alias) longer than ``prefix`` that starts with it, when
+        every known header starting with it maps to the same column; None otherwise.
+
+    Examples
+    --------
+    >>> complete_header("图斑编"), complete_header("种植作"), complete_header("土")
+    ('图斑编号', '种植作物', None)
+    """
+    k = _key(prefix)
+    if not k:
+        return None
+    hits = sorted((a for a in _HEADER_ALIASES if a.startswith(k) and a != k), key=len)
+    if not hits or len({_HEADER_ALIASES[a] for a in hits}) != 1:
+        return None
+    return hits[0]
 
 
 def is_known_header(name: str) -> bool:

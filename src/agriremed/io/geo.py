@@ -54,7 +54,7 @@ import pandas as pd
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, printed
-from agriremed.core.names import read_header
+from agriremed.core.names import complete_header, read_header
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
@@ -271,6 +271,57 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
         "layer as GeoPackage (属性表编码无法识别：请添加 .cpg 文件注明编码，如 GBK)")
 
 
+def _utf8_cut(gdf, name: str, notes: list[str]):
+    """A shapefile read byte for byte (Latin-1) whose UTF-8 field names were cut in the middle of
+    a character by the 10-byte limit of DBF field names: names and values decoded as UTF-8 with
+    the broken trailing bytes dropped, cut names completed to the known header they begin
+    (:func:`agriremed.core.names.complete_header`) when that is unique; each step noted."""
+    def dec(b: bytes) -> tuple[str, bool]:
+        try:
+            return b.decode("utf-8"), False
+        except UnicodeDecodeError:
+            return b.decode("utf-8", errors="ignore"), True
+
+    out = gdf.copy()
+    renamed, cut_values = [], 0
+    columns = []
+    for c in gdf.columns:
+        if c == "geometry":
+            columns.append(c)
+            continue
+        raw = str(c).encode("latin1", errors="replace")
+        text, cut = dec(raw)
+        new = text
+        if cut or len(raw) == 10:
+            h = read_header(text)
+            known = h.error is None and h.canonical in C.COLUMNS
+            full = complete_header(text)
+            if full is not None and known and read_header(full).canonical != h.canonical:
+                full = None
+            if full is None and not known and text.count("(") > text.count(")"):
+                full = text + ")" if read_header(text + ")").error is None else None
+            if full is None and not known and text.count("（") > text.count("）"):
+                full = text + "）" if read_header(text + "）").error is None else None
+            new = full or text
+            if cut or new != text:
+                renamed.append(Message.of("geo.utf8_cut_field", field=repr(text), header=repr(new)) if new != text
+                               else Message.of("geo.utf8_cut_kept", field=repr(text)))
+        columns.append(new)
+        if gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]):
+            vals = gdf[c].map(lambda v: dec(v.encode("latin1"))[0] if isinstance(v, str) else v)
+            cut_values += int(gdf[c].map(lambda v: isinstance(v, str) and dec(v.encode("latin1"))[1]).sum())
+            out[c] = vals.astype(object)
+    out.columns = columns
+    out = out.set_geometry("geometry") if "geometry" in out.columns else out
+    shown = None
+    for m in renamed[::-1]:
+        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    notes.append(Note(Message.of("geo.utf8_cut", file=name, fields=shown or Message())))
+    if cut_values:
+        notes.append(Note(Message.of("geo.utf8_cut_values", file=name, n=cut_values)))
+    return out
+
+
 def equal_area_crs(lon0: float, lat0: float) -> str:
     """Lambert azimuthal equal-area projection centred on (lon0, lat0) [degree], GRS80, metres.
 
@@ -454,6 +505,18 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     try:
         gdf = pyogrio.read_dataframe(_source(p), layer=name, fid_as_index=True, encoding=enc,
                                      use_arrow=False, on_invalid="ignore")
+    except UnicodeDecodeError as exc:
+        if p.suffix.lower() not in (".shp", ".zip"):
+            raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
+        # UTF-8 field names cut by the 10-byte limit in the middle of a character: bytes kept,
+        # decoded by _utf8_cut
+        try:
+            gdf = pyogrio.read_dataframe(_source(p), layer=name, fid_as_index=True, encoding="latin1",
+                                         use_arrow=False, on_invalid="ignore")
+        except Exception as exc2:
+            raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc2}") from exc2
+        gdf = _utf8_cut(gdf, p.name, notes)
+        enc = "utf-8 (cut names)"
     except Exception as exc:
         raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
     if enc == "latin1":
