@@ -498,3 +498,15 @@ def test_sandiao_layer_fields_dlmc_dlbm_tbbh(plots_factory):
     named = plots_factory(1).drop(columns=["land_use"])
     named["地类名称"] = ["旱地"]
     assert validate_plots(named).plots["land_use"].tolist() == ["upland"]
+
+
+# ---------------------------------------------------------------------------- double-cropped rice
+def test_double_cropped_rice_is_rice_with_a_warning_that_one_season_is_modelled(plots_factory):
+    crops = ["双季稻", "早稻+晚稻", "早晚稻", "Double rice", "中稻", "早稻"]
+    v = validate_plots(plots_factory(len(crops), crop=crops, land_use=["水田"] * len(crops)))
+    assert v.ok and v.plots["crop"].tolist() == ["rice"] * 6
+    pb = v.problems.loc[v.problems["column"] == "crop"]
+    one = pb.loc[pb["problem"].str.contains("planned as ONE rice season a year")]
+    assert one["input_row"].tolist() == [1, 2, 3, 4]                   # not 中稻 or 早稻 (one season each)
+    assert pb.loc[pb["input_row"] <= 4].groupby("input_row").size().eq(1).all()   # one warning per cell
+    assert (pb.loc[pb["input_row"] > 4, "problem"] == "read as rice").all()

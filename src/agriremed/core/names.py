@@ -44,6 +44,7 @@ __all__ = [
     "read_land_class",
     "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
+    "DOUBLE_RICE_WORDS",
     "HeaderRead",
     "read_header",
     "normalise_header",
@@ -175,6 +176,14 @@ CROP_GROUP_WORDS: dict[str, str] = {
     "粮食作物": "grain crops", "谷物": "cereals", "cereal": "cereals", "cereals": "cereals",
     "水果": "fruit", "fruit": "fruit",
 }
+
+#: Crop words for double-cropped rice (early and late rice on the same plot in one year,
+#: compared case-insensitively with spaces and hyphens as ``_``): read as rice, one season
+#: modelled, with a warning per row.
+DOUBLE_RICE_WORDS: tuple[str, ...] = (
+    "双季稻", "双季水稻", "双季", "早稻+晚稻", "早稻＋晚稻", "早晚稻", "早稻、晚稻", "早稻/晚稻", "早稻,晚稻",
+    "早稻，晚稻", "早稻和晚稻", "早稻_晚稻", "early+late_rice", "double_rice", "double_cropped_rice",
+    "double_cropping_rice", "double_season_rice")
 
 #: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
 BASIC_FARMLAND_ALIASES: dict[str, str] = {

@@ -26,7 +26,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import ND_STRINGS, na_cells, read_table
-from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED, read_land_class, LAND_CLASS_CODE_HEADERS,
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_NOT_MODELLED, read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
@@ -1053,12 +1053,17 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     lookup = crop_lookup(crops)
     low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
     mapped = low.map(lookup)
+    double = ~blank & low.isin(DOUBLE_RICE_WORDS).to_numpy(bool)
+    if double.any():  # early + late rice: one rice season modelled
+        mapped = mapped.copy()
+        mapped[double] = "rice"
+        col.add(double, canon, text, "warning", Message.of("val.double_rice"), "")
     unknown_crop = ~blank & mapped.isna().to_numpy()
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
     col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop"),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
-    respelled, read_as = _respelled(text, blank, unknown_crop, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_crop | double, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
