@@ -418,6 +418,18 @@ def test_utf8_shapefile_with_chinese_field_names_cut_mid_character_is_read(tmp_p
     assert v.plots["area_ha"].to_numpy(float) == pytest.approx([1.0, 1.0])
 
 
+def test_blank_or_zero_area_attribute_takes_the_polygon_area_with_a_note(tmp_path):
+    attrs = _attrs(3)
+    attrs["面积(亩)"] = ["15", "", "0"]
+    lay = geo.read_layer(_write(tmp_path / "a.gpkg", attrs, _squares_gk(3), "EPSG:4547"))
+    mu = lay.table["面积(亩)"].astype(float).to_numpy()
+    assert mu[0] == 15 and mu[1:] == pytest.approx([15.0, 15.0], rel=2e-3)      # 1 ha squares = 15 mu
+    note = next(str(n) for n in lay.notes if "take the area of their polygon" in str(n))
+    assert "2 feature(s)" in note and "FID 2, FID 3" in note
+    v = validate_plots(_write(tmp_path / "b.gpkg", attrs, _squares_gk(3), "EPSG:4547"))
+    assert v.ok and v.plots["area_ha"].to_numpy(float) == pytest.approx([1.0, 1.0, 1.0], rel=2e-3)
+
+
 def test_sample_regions_are_labelled_illustrative_in_the_layer_the_note_and_the_map(tmp_path, capsys):
     import json
 

@@ -646,9 +646,21 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
             h = read_header(col)
             given = _number(table[col]) * (h.factor or 1.0)
             table["geometry_area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
+            missing = np.flatnonzero(has_area & ~(given > 0))  # blank, zero or negative beside a polygon
+            fill_note = None
+            if len(missing):
+                filled = table[col].to_numpy(object).copy()
+                filled[missing] = [_fmt(area[i] / (h.factor or 1.0)) for i in missing]
+                table[col] = filled
+                given[missing] = area[missing]
+                shown = ", ".join(f"FID {fid[i]}" for i in missing[:10]) + (" …" if len(missing) > 10 else "")
+                fill_note = Note(Message.of("geo.area_filled", file=name, field=repr(col), n=len(missing),
+                                            features=shown))
             rel = np.abs(given - area) / area
             off = np.flatnonzero(has_area & np.isfinite(rel) & (rel > AREA_MISMATCH_FRAC))
             notes.append(Note(Message.of("geo.area_column", file=name, field=repr(col), method=method)))
+            if fill_note is not None:
+                notes.append(fill_note)
             if len(off):
                 shown = None  # the first ten features, as one list message
                 for i in off[:10][::-1]:
