@@ -510,3 +510,8 @@ def test_double_cropped_rice_is_rice_with_a_warning_that_one_season_is_modelled(
     assert one["input_row"].tolist() == [1, 2, 3, 4]                   # not 中稻 or 早稻 (one season each)
     assert pb.loc[pb["input_row"] <= 4].groupby("input_row").size().eq(1).all()   # one warning per cell
     assert (pb.loc[pb["input_row"] > 4, "problem"] == "read as rice").all()
+
+
+@pytest.mark.parametrize("header", ["采样点编号", "采样点号", "样点号", "点号", "TBBH", "图斑号"])
+def test_more_plot_id_headers(header):
+    assert normalise_header(header)[0] == "plot_id"

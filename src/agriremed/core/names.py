@@ -219,6 +219,7 @@ _HEADER_ALIASES = {
     # fields of the 三调 land-class layer (DLTB): 地类名称 DLMC, 地类编码 DLBM, 图斑编号 TBBH
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
+    "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
     "酸碱度": "ph",
     "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
