@@ -969,8 +969,9 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     expected = expected_message(spec)
     # classes of the land-use classification (三调: 0101, 其他园地, 乔木林地 …)
     classes = pd.Series([None] * len(text), index=text.index, dtype=object)
-    if unknown_lu.any():
-        classes[unknown_lu] = text[unknown_lu].map(read_land_class)
+    lookup = unknown_lu & ~low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)  # 草地, 林地: their own message
+    if lookup.any():
+        classes[lookup] = text[lookup].map(read_land_class)
     by_class = classes.notna().to_numpy(bool)
     planned = by_class & classes.map(lambda c: bool(c and c.land_use)).to_numpy(bool)
     if planned.any():
