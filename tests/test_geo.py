@@ -112,6 +112,37 @@ def test_projected_metres_labelled_as_degrees_are_refused(tmp_path):
         geo.read_layer(p)
 
 
+@pytest.mark.parametrize("x0, labelled, use, zone", [
+    (38_395_919.0, "EPSG:4547", "EPSG:4526", 38),   # zone-prefixed eastings labelled without prefix
+    (395_919.0, "EPSG:4526", "EPSG:4547", 38),      # eastings without prefix labelled with prefix 38
+    (39_500_000.0, "EPSG:4548", "EPSG:4527", 39),   # zone 39 (CM 117E)
+])
+def test_gauss_kruger_zone_prefix_mix_up_is_refused_naming_the_crs_to_use(tmp_path, capsys, x0, labelled,
+                                                                          use, zone):
+    p = _write(tmp_path / "gk.gpkg", _attrs(2), _squares_gk(2, x0=x0), labelled)
+    with pytest.raises(InputFileError, match=rf"\({labelled}\).*zone number {zone}.*CRS of such "
+                                             rf"coordinates is {use};"):
+        geo.read_layer(p)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert use in err and "Traceback" not in err
+    # the same coordinates without CRS given the wrong --crs: the same refusal
+    q = _write(tmp_path / "gk.shp", _attrs(2), _squares_gk(2, x0=x0), None)
+    with pytest.raises(InputFileError, match=f"CRS of such coordinates is {use}"):
+        geo.read_layer(q, crs=labelled)
+    assert main(["plan", str(q), "--crs", labelled, "--out", str(tmp_path / "o"), "--draws", "0"]) == 2
+    assert use in capsys.readouterr().err
+    # labelled right, it reads: 1 ha squares
+    r = _write(tmp_path / "ok.gpkg", _attrs(2), _squares_gk(2, x0=x0), use)
+    assert geo.read_layer(r).table["area_ha"].astype(float).to_numpy() == pytest.approx([1.0, 1.0], rel=2e-3)
+
+
+def test_eastings_far_outside_a_gauss_kruger_zone_are_refused(tmp_path):
+    p = _write(tmp_path / "far.gpkg", _attrs(1), _squares_gk(1, x0=3_500_000.0), "EPSG:4547")
+    with pytest.raises(InputFileError, match="more than 1,000 km from the false easting 500,000 m"):
+        geo.read_layer(p)
+
+
 def test_several_layers_need_a_choice_and_the_error_lists_them(tmp_path, capsys):
     p = tmp_path / "two.gpkg"
     _write(p, _attrs(2), _squares_gk(2), "EPSG:4547", layer="parcels")
@@ -363,6 +394,40 @@ def test_shapefile_field_names_cut_to_ten_characters_are_named(tmp_path):
     p = _write(tmp_path / "cut.shp", a, _squares_gk(1), "EPSG:4547")
     notes = [n for n in geo.read_layer(p).notes if "cut to the 10 characters" in n]
     assert len(notes) == 1 and "'bulk_densi'" in notes[0] and "bulk_density_g_cm3" in notes[0]
+
+
+@pytest.mark.filterwarnings("ignore:Could not decode error message")
+def test_utf8_shapefile_with_chinese_field_names_cut_mid_character_is_read(tmp_path):
+    # GDAL writes UTF-8 field names cut to 10 bytes: 图斑编号 → 图斑编 + one byte of 号
+    attrs = pd.DataFrame({"图斑编号": ["P1", "P2"], "土地利用类型": ["水田", "其他园地"], "种植作物": ["中稻", "柑橘"],
+                          "pH": ["5.5", "6.0"], "土壤镉含量(mg/kg)": ["0.45", "0.30"], "面积(亩)": ["15", "15"]})
+    p = _write(tmp_path / "u.shp", attrs, _squares_gk(2), "EPSG:4547", encoding="UTF-8")
+    import pyogrio as po
+
+    with pytest.raises(UnicodeDecodeError):                      # GDAL/pyogrio alone cannot read it
+        po.read_dataframe(p)
+    lay = geo.read_layer(p)
+    assert list(lay.table.columns[:6]) == ["图斑编号", "土地利用", "种植作物", "pH", "土壤镉", "面积(亩)"]
+    assert lay.table["种植作物"].tolist() == ["中稻", "柑橘"] and lay.table["土地利用"].tolist() == ["水田", "其他园地"]
+    note = next(str(n) for n in lay.notes if "10-byte limit" in str(n))
+    assert "'图斑编' read as '图斑编号'" in note and "'土壤镉' read as it stands" in note
+    assert "'面积(亩' read as '面积(亩)'" in note
+    v = validate_plots(p)
+    assert v.ok and v.plots["land_use"].tolist() == ["paddy", "orchard"]
+    assert v.plots["crop"].tolist() == ["rice", "citrus"]
+    assert v.plots["area_ha"].to_numpy(float) == pytest.approx([1.0, 1.0])
+
+
+def test_blank_or_zero_area_attribute_takes_the_polygon_area_with_a_note(tmp_path):
+    attrs = _attrs(3)
+    attrs["面积(亩)"] = ["15", "", "0"]
+    lay = geo.read_layer(_write(tmp_path / "a.gpkg", attrs, _squares_gk(3), "EPSG:4547"))
+    mu = lay.table["面积(亩)"].astype(float).to_numpy()
+    assert mu[0] == 15 and mu[1:] == pytest.approx([15.0, 15.0], rel=2e-3)      # 1 ha squares = 15 mu
+    note = next(str(n) for n in lay.notes if "take the area of their polygon" in str(n))
+    assert "2 feature(s)" in note and "FID 2, FID 3" in note
+    v = validate_plots(_write(tmp_path / "b.gpkg", attrs, _squares_gk(3), "EPSG:4547"))
+    assert v.ok and v.plots["area_ha"].to_numpy(float) == pytest.approx([1.0, 1.0, 1.0], rel=2e-3)
 
 
 def test_sample_regions_are_labelled_illustrative_in_the_layer_the_note_and_the_map(tmp_path, capsys):

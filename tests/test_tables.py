@@ -150,3 +150,20 @@ def test_light_thresholds_and_crop_price_tables_read_the_tables(tables):
     rows = tables.prices.loc[tables.prices["item"] == "crop_price_cny_t"]
     assert prices.to_dict() == dict(zip(rows["crop"], rows["typical"].astype(float), strict=True))
     assert prices is tables.crop_price_table("crop_price_cny_t")
+
+
+def test_land_classes_cite_known_sources_and_map_to_planned_land_uses():
+    from importlib import resources
+
+    import pandas as pd
+
+    from agriremed.core.names import LAND_USE_ALIASES, land_classes
+    from agriremed.core.tables import split_keys
+
+    rows = pd.read_csv(resources.files("agriremed.data").joinpath("land_classes.csv"), dtype=str,
+                       keep_default_na=False)
+    keys = set(pd.read_csv(resources.files("agriremed.data").joinpath("sources.csv"))["key"])
+    assert all(k in keys for s in rows["source"] for k in split_keys(s))
+    assert ((rows["land_use"] == "") != (rows["not_planned"] == "")).all()   # planned as one use, or why not
+    assert set(rows["land_use"]) - {""} <= set(LAND_USE_ALIASES.values())
+    assert land_classes()["0101"].land_use == "paddy" and land_classes()["其他林地"].code == "0307"

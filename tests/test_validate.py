@@ -328,6 +328,24 @@ def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
     assert normalise_header("永久基本农田")[0] == "basic_farmland"
 
 
+def test_basic_farmland_tick_and_cross_marks_and_english_words(plots_factory):
+    marks = ["√", "✓", "✔", "是", "Y", "1", "×", "✗", "否", "N", "0", "", "Permanent basic farmland", "yes",
+             "not permanent basic farmland"]
+    v = validate_plots(plots_factory(len(marks), basic_farmland=marks))
+    assert v.plots["basic_farmland"].tolist() == ["yes"] * 6 + ["no"] * 5 + ["unknown", "yes", "yes", "no"]
+    pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
+    assert not pb["problem"].str.contains("unknown value").any()
+    assert not pb["problem"].str.contains("only tick marks").any()   # not only ticks: no file warning
+
+
+def test_basic_farmland_column_of_ticks_and_blanks_is_warned_once(plots_factory):
+    v = validate_plots(plots_factory(4, basic_farmland=["√", "", "√", ""]))
+    assert v.plots["basic_farmland"].tolist() == ["yes", "unknown", "yes", "unknown"]
+    pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
+    note = pb.loc[pb["problem"].str.contains("only tick marks")]
+    assert len(note) == 1 and "the 2 blank cell(s) are read as unknown" in note["problem"].iloc[0]
+
+
 def test_problems_carry_message_codes():
     """Every problem of validate.py has its text as a message code: English renders to the
     problem text, Chinese to the catalogue's template; rejected reasons too."""
@@ -398,3 +416,106 @@ def test_total_row_is_rejected_with_its_own_reason_only(tmp_path):
     assert errs["input_row"].tolist() == [3, 4]
     assert set(errs["column"]) == {"plot_id"}
     assert errs["problem"].str.startswith("a total or summary row of the sheet").all()
+
+
+# ---------------------------------------------------------------------------- DMS and swapped lat/lon
+def test_degree_minute_second_coordinates_are_read_with_one_warning_per_column(plots_factory):
+    from agriremed.io.validate import parse_dms
+
+    lon = ["112°56′30″", "112°56'30\"", "112度56分30秒", "E112°56′30″", "113°10.5′", "东经112°56′30″"]
+    lat = ["27°51′12″", "27°51'12\"", "27度51分12秒", "27°51′12″N", "28°10.5′", "北纬27°51′12″"]
+    v = validate_plots(plots_factory(6, lon=lon, lat=lat))
+    assert v.ok and len(v.plots) == 6
+    np.testing.assert_allclose(v.plots["lon"].to_numpy(float),
+                               [112.941666667] * 4 + [113.175, 112.941666667], atol=1e-8)
+    np.testing.assert_allclose(v.plots["lat"].to_numpy(float), [27.853333333] * 4 + [28.175, 27.853333333],
+                               atol=1e-8)
+    pb = v.problems.loc[v.problems["column"].isin(["lat", "lon"])]
+    assert len(pb) == 2 and pb["input_row"].isna().all()                 # one per column, not one per cell
+    assert "6 value(s) written in degrees, minutes and seconds" in pb["problem"].iloc[0]
+    val, dms, bad = parse_dms(pd.Series(["112°56′30″W", "27°51′12″S", "1.5"]), "lon")
+    assert val[0] == pytest.approx(-112.941666667) and bad.tolist() == [False, True, False]
+
+
+def test_invalid_degree_minute_second_is_a_row_error(plots_factory):
+    v = validate_plots(plots_factory(3, lon=["112°60′30″", "112°56′75″", "112°56′30″"],
+                                     lat=["27°51′12″"] * 3))
+    assert len(v.rejected) == 2 and len(v.plots) == 1
+    err = v.errors.loc[v.errors["column"] == "lon"]
+    assert err["input_row"].tolist() == [1, 2]
+    assert err["problem"].str.contains("minutes or seconds of 60 or more").all()
+    assert v.plots["lon"].to_numpy(float) == pytest.approx([112.941666667])
+
+
+def test_swapped_lat_lon_is_warned_by_row_and_not_swapped(plots_factory):
+    # row 1 swapped (lon 27.85, lat 112.95: lat out of range), row 2 swapped within both ranges (Xinjiang:
+    # lon 80.3, lat 41.2 given as lat 80.3, lon 41.2), row 3 right, row 4 outside China either way
+    v = validate_plots(plots_factory(4, lat=["112.9542", "80.3", "27.85", "48.85"],
+                                     lon=["27.8511", "41.2", "112.95", "2.35"]))
+    assert len(v.plots) == 4
+    sw = v.problems.loc[v.problems["problem"].str.contains("look swapped")]
+    assert sw["input_row"].tolist() == [1, 2] and set(sw["severity"]) == {"warning"}
+    assert sw["value"].tolist() == ["lat 112.954, lon 27.8511", "lat 80.3, lon 41.2"]
+    lat, lon = v.plots["lat"].to_numpy(float), v.plots["lon"].to_numpy(float)
+    assert np.isnan(lat[:2]).all() and np.isnan(lon[:2]).all()          # ignored, not swapped
+    assert (lat[2], lon[2]) == (27.85, 112.95) and (lat[3], lon[3]) == (48.85, 2.35)
+
+
+# ---------------------------------------------------------------------------- 三调 land classes
+@pytest.mark.parametrize("value, land_use", [
+    ("0101", "paddy"), ("101", "paddy"), ("水田（0101）", "paddy"), ("0101 水田", "paddy"), ("0102", "upland"),
+    ("0103", "upland"), ("0201", "orchard"), ("0202", "orchard"), ("0204", "orchard"), ("其他园地", "orchard"),
+    ("可调整果园", "orchard"), ("0201K", "orchard"), ("橡胶园", "orchard"), ("0602", "marginal"),
+    ("裸土地", "marginal")])
+def test_sandiao_land_class_codes_and_names_are_read(plots_factory, value, land_use):
+    v = validate_plots(plots_factory(1, land_use=[value]))
+    assert v.ok and v.plots["land_use"].tolist() == [land_use]
+    pb = v.problems.loc[v.problems["column"] == "land_use"]
+    assert pb["problem"].str.match(rf"read as {land_use}( \(land class \d{{4}}K? \S+\))?$").all()
+
+
+@pytest.mark.parametrize("value, words", [
+    ("0301", "land class 0301 乔木林地 (forest land"), ("竹林地", "land class 0302 竹林地 (forest land"),
+    ("0404", "land class 0404 其他草地 (grassland"), ("0601", "land class 0601 工业用地 (construction land"),
+    ("农村道路", "land class 1006 农村道路 (transport land"), ("1104", "land class 1104 坑塘水面 (water"),
+    ("1202", "land class 1202 设施农用地 (facility agricultural land"),
+    ("耕地", "耕地 (01) is a level-1 class"), ("0101旱地", "unknown land use")])
+def test_sandiao_land_classes_agriremed_does_not_plan_are_rejected_naming_the_class(plots_factory, value, words):
+    v = validate_plots(plots_factory(2, land_use=[value, "水田"]))
+    assert len(v.rejected) == 1 and len(v.plots) == 1
+    err = v.errors.loc[v.errors["column"] == "land_use"]
+    assert err["input_row"].tolist() == [1] and words in err["problem"].iloc[0]
+
+
+def test_sandiao_layer_fields_dlmc_dlbm_tbbh(plots_factory):
+    df = plots_factory(2).drop(columns=["land_use"]).rename(columns={"plot_id": "TBBH"})
+    df.insert(1, "DLMC", ["水田", "其他园地"])
+    df.insert(2, "DLBM", ["0101", "0204"])
+    v = validate_plots(df)
+    assert v.ok and v.plots["land_use"].tolist() == ["paddy", "orchard"]
+    assert v.plots["plot_id"].tolist() == df["TBBH"].tolist()
+    assert v.plots["dlbm"].tolist() == ["0101", "0204"]              # the code column passed through
+    only_code = plots_factory(2).drop(columns=["land_use"])
+    only_code["地类编码"] = ["0103", "0202"]
+    v = validate_plots(only_code)
+    assert v.ok and v.plots["land_use"].tolist() == ["upland", "orchard"]
+    named = plots_factory(1).drop(columns=["land_use"])
+    named["地类名称"] = ["旱地"]
+    assert validate_plots(named).plots["land_use"].tolist() == ["upland"]
+
+
+# ---------------------------------------------------------------------------- double-cropped rice
+def test_double_cropped_rice_is_rice_with_a_warning_that_one_season_is_modelled(plots_factory):
+    crops = ["双季稻", "早稻+晚稻", "早晚稻", "Double rice", "中稻", "早稻"]
+    v = validate_plots(plots_factory(len(crops), crop=crops, land_use=["水田"] * len(crops)))
+    assert v.ok and v.plots["crop"].tolist() == ["rice"] * 6
+    pb = v.problems.loc[v.problems["column"] == "crop"]
+    one = pb.loc[pb["problem"].str.contains("planned as ONE rice season a year")]
+    assert one["input_row"].tolist() == [1, 2, 3, 4]                   # not 中稻 or 早稻 (one season each)
+    assert pb.loc[pb["input_row"] <= 4].groupby("input_row").size().eq(1).all()   # one warning per cell
+    assert (pb.loc[pb["input_row"] > 4, "problem"] == "read as rice").all()
+
+
+@pytest.mark.parametrize("header", ["采样点编号", "采样点号", "样点号", "点号", "TBBH", "图斑号"])
+def test_more_plot_id_headers(header):
+    assert normalise_header(header)[0] == "plot_id"

@@ -359,8 +359,8 @@ _inp("transport_km", "km", "Haul distance", "运输距离",
      "transport_distances.csv, then the scenario transport_km, then the default factor.",
      valid=(0.0, 5000.0), typical=(0.0, 500.0))
 _inp("basic_farmland", "", "Permanent basic farmland", "永久基本农田",
-     "Whether the plot is permanent basic farmland (永久基本农田): yes, no or unknown (是/否/未知 "
-     "accepted); blank = unknown. The jurisdiction rule set decides which options it forbids there "
+     "Whether the plot is permanent basic farmland (永久基本农田): yes, no or unknown (是/否/未知, "
+     "ticks √ ✓ ✔ and crosses × ✗, Y/N, 1/0 accepted); blank = unknown. The jurisdiction rule set decides which options it forbids there "
      "(trees, nursery stock and turf under the china rules).",
      dtype="category", categories=("yes", "no", "unknown"))
 _inp("tillage", "", "Tillage", "耕作方式",

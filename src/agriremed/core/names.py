@@ -20,6 +20,7 @@ MEE (2016) HJ 804-2016, DTPA extraction of soil available (有效态) elements.
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 import unicodedata
@@ -37,12 +38,19 @@ __all__ = [
     "AREA_UNIT_HEADERS",
     "header_key",
     "BASIC_FARMLAND_ALIASES",
+    "BASIC_FARMLAND_TICKS",
+    "LandClass",
+    "LAND_CLASS_CODE_HEADERS",
+    "land_classes",
+    "read_land_class",
     "RICE_TYPE_ALIASES",
     "CROP_GROUP_WORDS",
+    "DOUBLE_RICE_WORDS",
     "HeaderRead",
     "read_header",
     "normalise_header",
     "is_known_header",
+    "complete_header",
     "is_unit_text",
     "unit_row",
     "unit_cell",
@@ -73,6 +81,91 @@ LAND_USE_ALIASES: dict[str, str] = {
     "矿区": "marginal", "矿山": "marginal", "工矿废弃地": "marginal", "废弃地": "marginal", "采矿用地": "marginal",
 }
 
+@dataclass(frozen=True)
+class LandClass:
+    """A class of the land-use classification GB/T 21010-2017 as used by the third national
+    land survey (三调工作分类), from ``data/land_classes.csv``.
+
+    Attributes
+    ----------
+    code : str
+        Class code (``0101``, ``0201K``, ``05H1``).
+    name : str
+        Chinese class name (水田).
+    land_use : str
+        The agriremed land use it is read as (paddy, upland, orchard, marginal); '' for a
+        class agriremed does not plan.
+    not_planned : str
+        Why it is not planned: forest, grassland, construction, transport, water, facility, ridge,
+        bare_rock or level1 (a level-1 class holding classes planned differently); '' when
+        planned.
+    """
+
+    code: str
+    name: str
+    land_use: str
+    not_planned: str
+
+
+@functools.lru_cache(maxsize=1)
+def land_classes() -> dict[str, LandClass]:
+    """三调 land classes by code and by name (both keys), from ``data/land_classes.csv``.
+
+    References
+    ----------
+    GB/T 21010-2017 土地利用现状分类; 第三次全国国土调查工作分类 (TD/T 1055-2019).
+    """
+    text = resources.files("agriremed.data").joinpath("land_classes.csv").read_text(encoding="utf-8")
+    out: dict[str, LandClass] = {}
+    for row in csv.DictReader(text.splitlines()):
+        lc = LandClass(row["code"].strip().upper(), row["name"].strip(), row["land_use"].strip(),
+                       row["not_planned"].strip())
+        out[lc.code] = lc
+        out.setdefault(lc.name, lc)
+    return out
+
+
+_LAND_CLASS_TEXT = re.compile(r"^(?P<n1>[\u4e00-\u9fff]+)?\s*[(（]?\s*(?P<code>\d{2,4}[A-Za-z]?\d?)\s*[)）]?\s*"
+                              r"(?P<n2>[\u4e00-\u9fff]+)?$")
+
+
+def read_land_class(text: str) -> LandClass | None:
+    """The 三调 land class a land-use cell names: a code (``0101``, ``0201K``; ``101``–``103``,
+    the codes 0101–0103 with the leading zero lost in a spreadsheet), a class name (``其他园地``)
+    or both (``0101水田``, ``水田（0101）``, ``0101 水田``); None when the cell names none, or its
+    code and name disagree.
+
+    Examples
+    --------
+    >>> read_land_class("水田（0101）").land_use, read_land_class("101").code, read_land_class("乔木林地").not_planned
+    ('paddy', '0101', 'forest')
+    >>> read_land_class("0101旱地") is None
+    True
+    """
+    classes = land_classes()
+    t = unicodedata.normalize("NFKC", str(text)).strip()
+    if t in classes:
+        return classes[t]
+    m = _LAND_CLASS_TEXT.match(t)
+    if m is None or m.group("code") is None:
+        return None
+    code = m.group("code").upper()
+    if code in ("101", "102", "103"):
+        code = "0" + code
+    lc = classes.get(code)
+    if lc is None or lc.code != code:
+        return None
+    names = [n for n in (m.group("n1"), m.group("n2")) if n]
+    if len(names) > 1 or (names and names[0] != lc.name):
+        return None
+    return lc
+
+
+#: Headers of a land-class code column (三调 DLBM): beside a land-class name column (DLMC)
+#: the code column is passed through, the name column is read as ``land_use``.
+LAND_CLASS_CODE_HEADERS: tuple[str, ...] = ("地类编码", "dlbm", "地类代码")
+
+
 #: Land uses agriremed does not model (no soil class, uptake or option rules are set up for
 #: them): rejected with the classes it plans.
 LAND_USE_NOT_MODELLED: tuple[str, ...] = ("grassland", "grass", "pasture", "meadow", "草地", "牧草地", "天然牧草地",
@@ -95,13 +188,29 @@ CROP_GROUP_WORDS: dict[str, str] = {
     "水果": "fruit", "fruit": "fruit",
 }
 
+#: Crop words for double-cropped rice (early and late rice on the same plot in one year,
+#: compared case-insensitively with spaces and hyphens as ``_``): read as rice, one season
+#: modelled, with a warning per row.
+DOUBLE_RICE_WORDS: tuple[str, ...] = (
+    "双季稻", "双季水稻", "双季", "早稻+晚稻", "早稻＋晚稻", "早晚稻", "早稻、晚稻", "早稻/晚稻", "早稻,晚稻",
+    "早稻，晚稻", "早稻和晚稻", "早稻_晚稻", "early+late_rice", "double_rice", "double_cropped_rice",
+    "double_cropping_rice", "double_season_rice")
+
 #: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
 BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "永久基本农田": "yes",
     "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "非永久基本农田": "no",
     "unknown": "unknown", "not known": "unknown", "?": "unknown", "未知": "unknown", "不详": "unknown",
     "不清楚": "unknown",
+    # tick and cross marks of paper-derived sheets, and the English words of the flag
+    "√": "yes", "✓": "yes", "✔": "yes", "☑": "yes", "×": "no", "✗": "no", "✘": "no", "☒": "no",
+    "permanent basic farmland": "yes", "basic farmland": "yes", "pbf": "yes", "基本农田": "yes",
+    "not permanent basic farmland": "no", "not basic farmland": "no", "非基本农田": "no",
 }
+
+#: The tick marks among :data:`BASIC_FARMLAND_ALIASES`: a column holding only ticks and blanks
+#: is warned about once (blank is read as unknown, not as no).
+BASIC_FARMLAND_TICKS: tuple[str, ...] = ("√", "✓", "✔", "☑")
 
 #: Spellings accepted for the rice type (compared case-insensitively).
 RICE_TYPE_ALIASES: dict[str, str] = {
@@ -118,6 +227,10 @@ _HEADER_ALIASES = {
     "图斑编号": "plot_id", "地块代码": "plot_id",
     "landuse": "land_use", "土地利用类型": "land_use", "土地利用": "land_use", "用地类型": "land_use",
     "地类": "land_use", "土地类型": "land_use", "利用类型": "land_use",
+    # fields of the 三调 land-class layer (DLTB): 地类名称 DLMC, 地类编码 DLBM, 图斑编号 TBBH
+    "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
+    "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
+    "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
     "酸碱度": "ph",
     "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
@@ -782,6 +895,34 @@ def required_hint(header: str, column: str) -> bool:
     """True when an unrecognised ``header`` looks meant for the required ``column``."""
     pat = _REQUIRED_HINTS.get(column)
     return bool(pat is not None and pat.search(_clean(header)))
+
+
+def complete_header(prefix: str) -> str | None:
+    """The known header that a cut header begins, when all such headers name one column.
+
+    Parameters
+    ----------
+    prefix : str
+        A header cut short (a shapefile field name: 10 bytes, 3 Chinese characters in UTF-8).
+
+    Returns
+    -------
+    str or None
+        The shortest known header (alias) longer than ``prefix`` that starts with it, when
+        every known header starting with it maps to the same column; None otherwise.
+
+    Examples
+    --------
+    >>> complete_header("图斑编"), complete_header("种植作"), complete_header("土")
+    ('图斑编号', '种植作物', None)
+    """
+    k = _key(prefix)
+    if not k:
+        return None
+    hits = sorted((a for a in _HEADER_ALIASES if a.startswith(k) and a != k), key=len)
+    if not hits or len({_HEADER_ALIASES[a] for a in hits}) != 1:
+        return None
+    return hits[0]
 
 
 def is_known_header(name: str) -> bool:

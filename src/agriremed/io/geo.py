@@ -54,7 +54,7 @@ import pandas as pd
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, printed
-from agriremed.core.names import read_header
+from agriremed.core.names import complete_header, read_header
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
@@ -271,6 +271,57 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
         "layer as GeoPackage (属性表编码无法识别：请添加 .cpg 文件注明编码，如 GBK)")
 
 
+def _utf8_cut(gdf, name: str, notes: list[str]):
+    """A shapefile read byte for byte (Latin-1) whose UTF-8 field names were cut in the middle of
+    a character by the 10-byte limit of DBF field names: names and values decoded as UTF-8 with
+    the broken trailing bytes dropped, cut names completed to the known header they begin
+    (:func:`agriremed.core.names.complete_header`) when that is unique; each step noted."""
+    def dec(b: bytes) -> tuple[str, bool]:
+        try:
+            return b.decode("utf-8"), False
+        except UnicodeDecodeError:
+            return b.decode("utf-8", errors="ignore"), True
+
+    out = gdf.copy()
+    renamed, cut_values = [], 0
+    columns = []
+    for c in gdf.columns:
+        if c == "geometry":
+            columns.append(c)
+            continue
+        raw = str(c).encode("latin1", errors="replace")
+        text, cut = dec(raw)
+        new = text
+        if cut or len(raw) == 10:
+            h = read_header(text)
+            known = h.error is None and h.canonical in C.COLUMNS
+            full = complete_header(text)
+            if full is not None and known and read_header(full).canonical != h.canonical:
+                full = None
+            if full is None and not known and text.count("(") > text.count(")"):
+                full = text + ")" if read_header(text + ")").error is None else None
+            if full is None and not known and text.count("（") > text.count("）"):
+                full = text + "）" if read_header(text + "）").error is None else None
+            new = full or text
+            if cut or new != text:
+                renamed.append(Message.of("geo.utf8_cut_field", field=repr(text), header=repr(new)) if new != text
+                               else Message.of("geo.utf8_cut_kept", field=repr(text)))
+        columns.append(new)
+        if gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]):
+            vals = gdf[c].map(lambda v: dec(v.encode("latin1"))[0] if isinstance(v, str) else v)
+            cut_values += int(gdf[c].map(lambda v: isinstance(v, str) and dec(v.encode("latin1"))[1]).sum())
+            out[c] = vals.astype(object)
+    out.columns = columns
+    out = out.set_geometry("geometry") if "geometry" in out.columns else out
+    shown = None
+    for m in renamed[::-1]:
+        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    notes.append(Note(Message.of("geo.utf8_cut", file=name, fields=shown or Message())))
+    if cut_values:
+        notes.append(Note(Message.of("geo.utf8_cut_values", file=name, n=cut_values)))
+    return out
+
+
 def equal_area_crs(lon0: float, lat0: float) -> str:
     """Lambert azimuthal equal-area projection centred on (lon0, lat0) [degree], GRS80, metres.
 
@@ -333,6 +384,83 @@ def _check_degrees(geometry, crs, name: str) -> None:
             "layer's CRS in a GIS (坐标系与坐标值不符)")
 
 
+def _tm_false_easting(crs) -> float | None:
+    """False easting [m] of a transverse Mercator (Gauss–Krüger) CRS; None for other CRSs."""
+    try:
+        conv = crs.to_json_dict().get("conversion", {})
+    except Exception:
+        return None
+    if "transverse mercator" not in str(conv.get("method", {}).get("name", "")).lower():
+        return None
+    for par in conv.get("parameters", []):
+        if par.get("name") == "False easting":
+            return float(par["value"])
+    return None
+
+
+def _with_false_easting(crs, false_easting: float) -> str | None:
+    """EPSG code (``"EPSG:4526"``) of the CRS that is ``crs`` with another false easting [m]; None
+    when the EPSG database has none."""
+    import copy
+
+    from pyproj import CRS
+
+    d = copy.deepcopy(crs.to_json_dict())
+    for par in d.get("conversion", {}).get("parameters", []):
+        if par.get("name") == "False easting":
+            par["value"] = false_easting
+    d.pop("id", None)
+    d["name"] = "candidate"
+    try:
+        auth = CRS.from_json_dict(d).to_authority(min_confidence=20)
+    except Exception:
+        return None
+    return f"{auth[0]}:{auth[1]}" if auth else None
+
+
+def _check_zone_prefix(geometry, crs, name: str) -> None:
+    """Gauss–Krüger eastings that contradict the CRS's zone prefix.
+
+    A 3° or 6° Gauss–Krüger CRS either puts the zone number in front of the easting (false
+    easting zone × 10⁶ + 500 000 m, e.g. EPSG:4526: eastings of 8 digits, 38 xxx xxx m) or not
+    (false easting 500 000 m, e.g. EPSG:4547: eastings of 6 digits). Coordinates of the one kind
+    labelled with a CRS of the other lie thousands of kilometres outside the zone; they are
+    refused naming the CRS to use.
+
+    Raises
+    ------
+    agriremed.io.readers.InputFileError
+        Zone-prefixed eastings in a CRS without prefix or the reverse, or eastings more than
+        10⁶ m from the false easting of a Gauss–Krüger CRS.
+    """
+    fe = _tm_false_easting(crs)
+    if fe is None:
+        return
+    ok = ~(geometry.isna() | geometry.is_empty)
+    if not ok.any():
+        return
+    x0, _, x1, _ = geometry[ok].total_bounds
+    if not (np.isfinite(x0) and np.isfinite(x1)):
+        return
+    code = crs.to_epsg()
+    declared = f"{crs.name} (EPSG:{code})" if code else crs.name
+    zone_width = 1.0e6  # metres per zone number in a prefixed easting
+    if fe < zone_width and x0 >= 10 * zone_width and int(x0 // zone_width) == int(x1 // zone_width):
+        zone = int(x0 // zone_width)
+        use = _with_false_easting(crs, zone * zone_width + fe)
+        raise InputFileError.of("geo.zone_prefix_data", file=name, crs=declared, x0=printed(x0, 0),
+                                x1=printed(x1, 0), zone=zone,
+                                use=Message.of("geo.use_crs", crs=use) if use else Message())
+    if fe >= zone_width and x1 < zone_width:
+        use = _with_false_easting(crs, fe % zone_width)
+        raise InputFileError.of("geo.zone_prefix_crs", file=name, crs=declared, x0=printed(x0, 0),
+                                x1=printed(x1, 0), zone=int(fe // zone_width),
+                                use=Message.of("geo.use_crs", crs=use) if use else Message())
+    if x0 < fe - zone_width or x1 > fe + zone_width:
+        raise InputFileError.of("geo.outside_zone", file=name, crs=declared, x0=printed(x0, 0),
+                                x1=printed(x1, 0), fe=printed(fe, 0))
+
+
 def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None = None) -> Layer:
     """Read a GIS layer of plots as a text table with its geometry kept aside.
 
@@ -377,6 +505,18 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     try:
         gdf = pyogrio.read_dataframe(_source(p), layer=name, fid_as_index=True, encoding=enc,
                                      use_arrow=False, on_invalid="ignore")
+    except UnicodeDecodeError as exc:
+        if p.suffix.lower() not in (".shp", ".zip"):
+            raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
+        # UTF-8 field names cut by the 10-byte limit in the middle of a character: bytes kept,
+        # decoded by _utf8_cut
+        try:
+            gdf = pyogrio.read_dataframe(_source(p), layer=name, fid_as_index=True, encoding="latin1",
+                                         use_arrow=False, on_invalid="ignore")
+        except Exception as exc2:
+            raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc2}") from exc2
+        gdf = _utf8_cut(gdf, p.name, notes)
+        enc = "utf-8 (cut names)"
     except Exception as exc:
         raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
     if enc == "latin1":
@@ -390,6 +530,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     gdf = _layer_crs(gdf, crs, p.name, name, notes)
     geom = gdf.geometry
     _check_degrees(geom, gdf.crs, p.name)
+    _check_zone_prefix(geom, gdf.crs, p.name)
     problems, usable = _geometry_problems(geom, fid)
     attrs = pd.DataFrame(gdf.drop(columns="geometry"))
     if p.suffix.lower() in (".shp", ".zip"):
@@ -505,9 +646,21 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
             h = read_header(col)
             given = _number(table[col]) * (h.factor or 1.0)
             table["geometry_area_ha"] = np.where(has_area, pd.Series(area).map(_fmt), "")
+            missing = np.flatnonzero(has_area & ~(given > 0))  # blank, zero or negative beside a polygon
+            fill_note = None
+            if len(missing):
+                filled = table[col].to_numpy(object).copy()
+                filled[missing] = [_fmt(area[i] / (h.factor or 1.0)) for i in missing]
+                table[col] = filled
+                given[missing] = area[missing]
+                shown = ", ".join(f"FID {fid[i]}" for i in missing[:10]) + (" …" if len(missing) > 10 else "")
+                fill_note = Note(Message.of("geo.area_filled", file=name, field=repr(col), n=len(missing),
+                                            features=shown))
             rel = np.abs(given - area) / area
             off = np.flatnonzero(has_area & np.isfinite(rel) & (rel > AREA_MISMATCH_FRAC))
             notes.append(Note(Message.of("geo.area_column", file=name, field=repr(col), method=method)))
+            if fill_note is not None:
+                notes.append(fill_note)
             if len(off):
                 shown = None  # the first ten features, as one list message
                 for i in off[:10][::-1]:

@@ -28,8 +28,9 @@ from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.readers import ND_STRINGS, na_cells, read_table
-from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED,
-                                  LAND_USE_NOT_MODELLED,
+from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
+                                  CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
+                                  read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
@@ -415,6 +416,13 @@ def _map_headers(raw: pd.DataFrame):
         factors[canon] = factor
         if note and canon != col:
             header_notes.append((canon, col, note))
+    # a land-class layer (三调) with both DLMC (name) and DLBM (code): the name is the land use
+    land = [c for c, v in mapping.items() if v == "land_use"]
+    codes = [c for c in land if header_key(c) in LAND_CLASS_CODE_HEADERS]
+    if codes and len(land) > len(codes):
+        for c in codes:
+            mapping[c] = str(c).strip().lower()
+            header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
 
 
@@ -615,6 +623,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
               else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
     out = {}  # canonical name → values; the table is built once at the end
+    degrees: dict[str, np.ndarray] = {}  # lat and lon as read, before the range checks
     for orig, canon in mapping.items():
         if canon in dups:
             continue
@@ -626,6 +635,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             cells = _read_numbers(raw[orig], canon, comma_decimals, marks)
             if cells.comma_read:
                 comma_used.add(canon)
+            if canon in ("lat", "lon"):
+                _read_dms(col, canon, spec, cells)
+                degrees[canon] = cells.num.copy()
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0))
             continue
         text, blank = _cell_text(raw[orig], canon)
@@ -642,7 +654,104 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
 
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
+    if "lat" in degrees and "lon" in degrees:
+        _check_swapped_lat_lon(col, degrees["lat"], degrees["lon"], out, tables)
     return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
+
+
+#: A coordinate in degrees, minutes and seconds: optional hemisphere (E/W/N/S, 东经/西经/北纬/南纬)
+#: before or after, degrees with a degree sign (° º ˚ 度), minutes (′ ' ’ 分) and seconds
+#: (″ " ” '' ′′ 秒), each optional after the degrees, each possibly with decimals.
+_DMS = (r"^\s*(?P<h1>[EWNSewns]|东经|西经|北纬|南纬)?\s*(?P<d>\d+(?:\.\d+)?)\s*[°º˚度]\s*"
+        r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:′|'|’|分)(?!′|')\s*)?"
+        r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:″|\"|”|''|′′|秒)\s*)?(?P<h2>[EWNSewns])?\s*$")
+_HEMISPHERES = {"lat": {"n": 1.0, "s": -1.0, "北纬": 1.0, "南纬": -1.0},
+                "lon": {"e": 1.0, "w": -1.0, "东经": 1.0, "西经": -1.0}}
+
+
+def parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinates written in degrees, minutes and seconds read as decimal degrees.
+
+    Parameters
+    ----------
+    text : pandas.Series
+        Cell texts (``112°56′30″``, ``112°56'30"``, ``112度56分30秒``, ``28°10.5′``, ``N27°51′12″``,
+        ``112°56′30″E``).
+    axis : {"lat", "lon"}
+        The column: its hemisphere letters (N/S, E/W) give the sign; the other axis's letters
+        make the cell invalid.
+
+    Returns
+    -------
+    value : numpy.ndarray
+        Decimal degrees [degree] = D + M/60 + S/3600 (negative for S and W); NaN elsewhere.
+    dms : numpy.ndarray
+        Cells written in degrees (with a degree sign), valid or not.
+    invalid : numpy.ndarray
+        Of those, cells with minutes or seconds ≥ 60, or a hemisphere of the other axis.
+
+    Examples
+    --------
+    >>> v, dms, bad = parse_dms(pd.Series(["112°56′30″", "28°10.5′", "27°61′", "1.5"]), "lon")
+    >>> [round(float(x), 6) for x in v[:2]], dms.tolist(), bad.tolist()
+    ([112.941667, 28.175], [True, True, True, False], [False, False, True, False])
+    """
+    n = len(text)
+    value = np.full(n, np.nan)
+    parts = text.astype(str).str.extract(_DMS)
+    dms = parts["d"].notna().to_numpy(bool)
+    if not dms.any():
+        return value, dms, np.zeros(n, bool)
+    d = pd.to_numeric(parts["d"], errors="coerce").to_numpy(float)
+    m = pd.to_numeric(parts["m"], errors="coerce").fillna(0.0).to_numpy(float)
+    sec = pd.to_numeric(parts["s"], errors="coerce").fillna(0.0).to_numpy(float)
+    hemi = parts["h1"].fillna(parts["h2"]).fillna("").str.lower()
+    signs = _HEMISPHERES[axis]
+    other = ~hemi.eq("").to_numpy(bool) & ~hemi.isin(list(signs)).to_numpy(bool)
+    sign = hemi.map(signs).fillna(1.0).to_numpy(float)
+    invalid = dms & ((m >= 60) | (sec >= 60) | other)
+    ok = dms & ~invalid
+    value[ok] = (sign * (d + m / 60.0 + sec / 3600.0))[ok]
+    return value, dms, invalid
+
+
+def _read_dms(col: Collector, canon: str, spec, cells: _Numbers) -> None:
+    """Cells of ``lat``/``lon`` written in degrees, minutes and seconds read as decimal degrees
+    (one warning for the column), invalid ones are row errors."""
+    if callable(cells.text) or not cells.bad_text.any():
+        return
+    value, dms, invalid = parse_dms(cells.text, canon)
+    read = cells.bad_text & dms & ~invalid
+    bad = cells.bad_text & invalid
+    if read.any():
+        i = int(np.flatnonzero(read)[0])
+        cells.num = cells.num.copy()
+        cells.num[read] = value[read]
+        col.add_file(canon, "warning", Message.of("val.dms_read", n=int(read.sum()), example=repr(cells.text.iloc[i]),
+                                                  value=float(value[i])), expected_message(spec))
+    if bad.any():
+        col.add(bad, canon, cells.text, "error", Message.of("val.dms_invalid"), Message.of("exp.dms"))
+    cells.bad_text = cells.bad_text & ~read & ~bad
+
+
+def _check_swapped_lat_lon(col: Collector, lat: np.ndarray, lon: np.ndarray, out: dict, tables: Tables) -> None:
+    """Rows whose lat/lon lie outside China but inside it when swapped: warned by row, both
+    ignored (the extent of China from ``factors.csv``)."""
+    lat0, lat1 = tables.factor("china_lat_min"), tables.factor("china_lat_max")
+    lon0, lon1 = tables.factor("china_lon_min"), tables.factor("china_lon_max")
+    with np.errstate(invalid="ignore"):
+        inside = (lat >= lat0) & (lat <= lat1) & (lon >= lon0) & (lon <= lon1)
+        swapped = (lon >= lat0) & (lon <= lat1) & (lat >= lon0) & (lat <= lon1)
+    hit = swapped & ~inside
+    if not hit.any():
+        return
+    shown = pd.Series([f"lat {a:g}, lon {b:g}" for a, b in zip(lat, lon, strict=True)])
+    col.add(hit, "lat, lon", shown, "warning", Message.of("val.lat_lon_swapped", tail=_IGNORED),
+            Message.of("exp.lat_lon_china"))
+    for c in ("lat", "lon"):
+        v = np.asarray(out[c], dtype=float).copy()
+        v[hit] = np.nan
+        out[c] = v
 
 
 def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:
@@ -854,15 +963,42 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     mapped = low.map(LAND_USE_ALIASES)
     unknown_lu = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
+    # classes of the land-use classification (三调: 0101, 其他园地, 乔木林地 …)
+    classes = pd.Series([None] * len(text), index=text.index, dtype=object)
+    lookup = unknown_lu & ~low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)  # 草地, 林地: their own message
+    if lookup.any():
+        classes[lookup] = text[lookup].map(read_land_class)
+    by_class = classes.notna().to_numpy(bool)
+    planned = by_class & classes.map(lambda c: bool(c and c.land_use)).to_numpy(bool)
+    if planned.any():
+        mapped = mapped.copy()
+        mapped[planned] = classes[planned].map(lambda c: c.land_use)
+        col.add(planned, canon, text, "warning",
+                lambda idx: [Message.of("val.read_as_land_class", value=c.land_use, class_code=c.code, name=c.name)
+                             for c in classes.to_numpy(object)[idx]], expected)
+    refused = by_class & ~planned
+    col.add(refused, canon, text, "error",
+            lambda idx: [_land_class_refusal(c) for c in classes.to_numpy(object)[idx]], expected)
+    unknown_lu = unknown_lu & ~by_class
     not_modelled = unknown_lu & low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool)
     col.add(not_modelled, canon, text, "error", Message.of("val.land_use_not_modelled"), expected)
     idle = unknown_lu & low.isin(LAND_USE_IDLE_CULTIVATED).to_numpy(bool)
     col.add(idle, canon, text, "error", Message.of("val.land_use_idle_cultivated"), expected)
     col.add(unknown_lu & ~not_modelled & ~idle, canon, text, "error", Message.of("val.unknown_land_use"), expected)
-    respelled, read_as = _respelled(text, blank, unknown_lu, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
     return mapped.to_numpy(object)
+
+
+def _land_class_refusal(lc) -> Message:
+    """The error of a land class agriremed does not plan (forest, construction, 设施农用地 …)."""
+    if lc.not_planned == "facility":
+        return Message.of("val.land_class_facility", class_code=lc.code, name=lc.name)
+    if lc.not_planned == "level1":
+        return Message.of("val.land_class_level1", class_code=lc.code, name=lc.name)
+    return Message.of("val.land_class_not_planned", class_code=lc.code, name=lc.name,
+                      group=Message.of(f"lc.{lc.not_planned}"))
 
 
 def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
@@ -874,6 +1010,9 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
+    ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
+    if ticks.any() and blank.any() and (ticks | blank).all():
+        col.add_file(canon, "warning", Message.of("val.bf_ticks_blank", n=int(blank.sum())), expected)
     keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
     return mapped.where(keep, "unknown").to_numpy(object)
 
@@ -915,12 +1054,17 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     lookup = crop_lookup(crops)
     low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
     mapped = low.map(lookup)
+    double = ~blank & low.isin(DOUBLE_RICE_WORDS).to_numpy(bool)
+    if double.any():  # early + late rice: one rice season modelled
+        mapped = mapped.copy()
+        mapped[double] = "rice"
+        col.add(double, canon, text, "warning", Message.of("val.double_rice"), "")
     unknown_crop = ~blank & mapped.isna().to_numpy()
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
     col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
-    respelled, read_as = _respelled(text, blank, unknown_crop, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_crop | double, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
