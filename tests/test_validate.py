@@ -468,7 +468,8 @@ def test_swapped_lat_lon_is_warned_by_row_and_not_swapped(plots_factory):
     ("可调整果园", "orchard"), ("0201K", "orchard"), ("橡胶园", "orchard"), ("0602", "marginal"),
     ("裸土地", "marginal")])
 def test_sandiao_land_class_codes_and_names_are_read(plots_factory, value, land_use):
-    v = validate_plots(plots_factory(1, land_use=[value]))
+    extra = {"crop": ["none"]} if land_use == "marginal" else {}  # wasteland grows no food crop
+    v = validate_plots(plots_factory(1, land_use=[value], **extra))
     assert v.ok and v.plots["land_use"].tolist() == [land_use]
     pb = v.problems.loc[v.problems["column"] == "land_use"]
     assert pb["problem"].str.match(rf"read as {land_use}( \(land class \d{{4}}K? \S+\))?$").all()
