@@ -10,7 +10,7 @@ Nothing is guessed silently:
 
 * the text encoding is detected without turning single-byte text into Chinese
   characters (GB18030 is taken only when the decoded non-ASCII characters are common
-  Chinese ones, GB 2312), and any encoding other than UTF-8 is reported;
+  Chinese ones, GB 2312 hanzi, punctuation and symbols such as ``°′″√``), and any encoding other than UTF-8 is reported;
 * a line with fewer or more cells than the header is rejected with its line number and
   the counts (never padded or shifted: the other rows are still read);
 * a quoted field that runs over several lines without a matching cell count (an
@@ -389,8 +389,8 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
     -----
     Order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); then UTF-16 without BOM
     (every other byte NUL); then strict UTF-8; then GB18030, taken only when at least
-    90 % of the decoded non-ASCII characters are common Chinese characters or
-    punctuation (GB 2312), so that Windows-1252 text (``µ``, ``é``, ``ü``) is never
+    90 % of the decoded non-ASCII characters are common Chinese characters,
+    punctuation or symbols (GB 2312, with ``°′″√≤μ``), so that Windows-1252 text (``µ``, ``é``, ``ü``) is never
     turned into rare CJK characters; else Windows-1252 (Latin-1 for its five unused
     bytes).
 
