@@ -46,3 +46,39 @@ def test_gbk_table_with_english_headers_keeps_chinese_village_names(tmp_path):
 
 def test_cp1252_text_is_still_cp1252():
     assert decode_text("Müller Straße größe, Cd (µg/kg)".encode("cp1252"))[1] == "cp1252"
+
+
+def _title_gbk(tmp_path: Path) -> Path:
+    rows = [["湘乡县受污染耕地点位调查表"], ["填报日期：2026年"]] + _dms_rows(3)
+    rows.insert(4, [""] * 10)
+    return _gbk(tmp_path, rows, "title.csv")
+
+
+def test_plan_shows_and_stores_the_reading_notes(tmp_path, capsys):
+    """The encoding, title lines skipped and empty lines: on the plan console, in problems.csv
+    (severity note), run.json and report.html, as ``validate`` prints them."""
+    import json
+
+    from agriremed.apps.cli import main
+
+    p = _title_gbk(tmp_path)
+    out = tmp_path / "out"
+    assert main(["plan", str(p), "--out", str(out), "--draws", "0", "--no-xlsx"]) == 0
+    said = capsys.readouterr().out
+    assert "note: title.csv was read with the GB18030 text encoding" in said
+    assert "header found on line 3; 2 title line(s) above it were skipped" in said
+    assert "1 empty line(s) ignored (line 5)" in said
+    probs = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    notes = probs.loc[probs["severity"].eq("note"), "problem"].tolist()
+    assert any("GB18030" in n for n in notes) and any("2 title line(s)" in n for n in notes)
+    assert any("empty line" in n for n in notes)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert any("GB18030" in n for n in run["input_notes"])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "How the input was read" in html and "GB18030" in html
+
+
+def test_plan_api_keeps_the_reading_notes(tmp_path):
+    plan = agriremed.plan(_title_gbk(tmp_path), agriremed.Scenario(mc_draws=0))
+    assert any("2 title line(s)" in n for n in plan.input_notes)
+    assert len(plan.plots) == 3

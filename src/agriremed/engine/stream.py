@@ -64,7 +64,7 @@ from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots
+from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots, with_note_rows
 from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables, tables_provenance
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
@@ -1256,6 +1256,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     inp = _Input(source, chunk_size, sheet)
     scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
     duplicates, notes, total = scan.duplicates, list(scan.notes), scan.n_rows
+    read_notes = list(notes)  # how the input was read: also rows of problems.csv (severity note)
 
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
     sinks, soft_sinks = {}, {}
@@ -1296,7 +1297,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     paths = {}
     if out is not None:
         paths = _write_stream_run(out, fmt, head, sinks, soft_sinks, acc, rejected_df, problems_df, scenario,
-                                  tables, chunk_size, input_digest, notes, extra_outputs)
+                                  tables, chunk_size, input_digest, notes, extra_outputs, read_notes)
     rec = pd.concat(acc.recommended, ignore_index=True) if acc.recommended else None
     if rec is None and keep_recommended and first_plan is not None:
         rec = first_plan.table.iloc[:0]
@@ -1374,9 +1375,11 @@ class _Collected:
 
 def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
                       rejected_df: pd.DataFrame, problems_df: pd.DataFrame, scenario: Scenario, tables: Tables,
-                      chunk_size: int, input_digest: str, notes: list[str], extra_outputs) -> dict:
+                      chunk_size: int, input_digest: str, notes: list[str], extra_outputs,
+                      read_notes=()) -> dict:
     """Close the plan and summary files and write the rest of a streamed run to ``out``: soft
-    re-use tables, rejected rows, problems, scenario, further outputs, datapackage.json and
+    re-use tables, rejected rows, problems (with the notes on how the input was read, ``read_notes``,
+    as rows of severity note), scenario, further outputs, datapackage.json and
     run.json. Returns ``{name: path}``."""
     first_plan = acc.first_plan
     paths = {}
@@ -1388,6 +1391,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
               f"input digest {input_digest}")
     paths.update(_close_soft_sinks(out, soft_sinks, acc))
     paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
+    problems_df = with_note_rows(problems_df, list(read_notes))
     paths["problems"] = write_csv(problems_df, out / "problems.csv")
     paths["scenario"] = scenario.save(out / "scenario.json")
     provenance = [*head, counts, *tables_provenance(tables)]

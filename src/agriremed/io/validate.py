@@ -31,7 +31,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, CRO
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 
-__all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
+__all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
 
 PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected",
                    "problem_msg", "expected_msg"]
@@ -207,6 +207,45 @@ class Collector:
         df["input_row"] = df["input_row"].astype("Int64")
         return df.sort_values(["input_row", "column"], na_position="first", kind="stable",
                               ignore_index=True)
+
+
+def with_note_rows(problems: pd.DataFrame, notes) -> pd.DataFrame:
+    """The problems followed by one row of severity ``note`` per note on how the input was read
+    (text encoding, title lines skipped, empty lines, sheet, GIS layer), as ``problems.csv`` of a
+    plan holds them.
+
+    Parameters
+    ----------
+    problems : pandas.DataFrame
+        Problems of a validation (:attr:`Validation.problems`).
+    notes : list of str
+        The validation's notes (:class:`agriremed.core.messages.Note` carry their message, kept
+        in ``problem_msg``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``problems`` unchanged when there is no note.
+
+    Examples
+    --------
+    >>> from agriremed.core.messages import Note
+    >>> p = with_note_rows(pd.DataFrame(columns=PROBLEM_COLUMNS), [Note.of("io.encoding", file="a.csv",
+    ...                                                                      encoding="GB18030")])
+    >>> p[["severity", "problem"]].values.tolist()
+    [['note', 'a.csv was read with the GB18030 text encoding']]
+    """
+    if not notes:
+        return problems
+    text, enc = _texts(list(notes))
+    rows = pd.DataFrame({"input_row": pd.array([pd.NA] * len(text), dtype="Int64"), "plot_id": "",
+                         "column": "", "value": "", "severity": "note", "problem": text, "expected": "",
+                         "problem_msg": enc, "expected_msg": ""})
+    if "line" in problems.columns:
+        rows.insert(1, "line", pd.array([pd.NA] * len(text), dtype="Int64"))
+    if problems.empty:
+        return rows[[c for c in problems.columns if c in rows.columns] or rows.columns]
+    return pd.concat([problems, rows[[c for c in rows.columns if c in problems.columns]]], ignore_index=True)
 
 
 def _number_text(v) -> str:
