@@ -57,7 +57,7 @@ from agriremed.core.version import __version__
 from agriremed.io.readers import (InputFileError, header_row, mostly_common_chinese,
                                   sniff_separator, empty_lines_note, parquet_as_text, read_table,
                                   row_width_problem, encoding_note, separator_note, header_line_note,
-                                  apply_unit_row,
+                                  apply_unit_row, header_lines,
                                   unbalanced_quote_error)
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
@@ -585,13 +585,14 @@ class _DelimitedFile:
         self.header_line = first[h][1]
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
-        header = [str(c).strip() for c in first[h][0]]
-        u = h + 1  # the first filled record under the header: a unit row may follow blank lines
+        header, last, more = header_lines(self.name, [r[0] for r in first], [r[1] for r in first], h)
+        self.notes += more
+        u = last + 1  # the first filled record under the header: a unit row may follow blank lines
         while u < len(first) - 1 and not any(str(c).strip() for c in first[u][0]):
             u += 1
         below = first[u] if u < len(first) else None
         header, units = apply_unit_row(self.name, header, below[0] if below else None, below[1] if below else 0)
-        self.skip = u if units is not None else h  # the last record above the data rows
+        self.skip = u if units is not None else last  # the last record above the data rows
         if units is not None:
             self.notes.append(units)
         self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
