@@ -282,3 +282,15 @@ def test_title_over_the_whole_table_is_no_group_heading(tmp_path):
             ["P1", "水田", "中稻", 5, 5.5, 0.45]]
     v = validate_plots(_xlsx(tmp_path, rows, ["A1:F1"]))
     assert v.n_valid == 1 and v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
+
+
+def test_chunked_plan_stores_the_reading_notes_in_problems_csv(tmp_path, capsys):
+    from agriremed.apps.cli import main
+
+    out = tmp_path / "out"
+    assert main(["plan", str(_title_gbk(tmp_path)), "--out", str(out), "--draws", "0", "--chunk-size", "2",
+                 "--no-report", "--no-xlsx"]) == 0
+    assert "note: title.csv was read with the GB18030 text encoding" in capsys.readouterr().out
+    probs = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    notes = probs.loc[probs["severity"].eq("note"), "problem"].tolist()
+    assert any("GB18030" in n for n in notes) and any("2 title line(s)" in n for n in notes)
