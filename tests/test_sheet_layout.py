@@ -294,3 +294,13 @@ def test_chunked_plan_stores_the_reading_notes_in_problems_csv(tmp_path, capsys)
     probs = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     notes = probs.loc[probs["severity"].eq("note"), "problem"].tolist()
     assert any("GB18030" in n for n in notes) and any("2 title line(s)" in n for n in notes)
+
+
+def test_available_heading_without_unit_is_reported(tmp_path):
+    rows = [["", "", "", "", "", "有效态", "", "全量", ""],
+            ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉", "铅", "镉", "铅"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.12, 3.1, 0.45, 60]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["F1:G1", "H1:I1"]))
+    assert v.plots["cd_dtpa_mg_kg"].tolist() == pytest.approx([0.12])
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
+    assert any("the heading '有效态' on line 1 read with the columns under it: 镉 → 有效态镉" in n for n in v.notes)

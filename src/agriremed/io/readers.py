@@ -414,8 +414,10 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
                     raise InputFileError.of("io.group_unit_unused", file=name, group=g, line=int(starts[a]),
                                             unit=unit, columns=", ".join(header[j] for j in cols))
                 if new:
-                    notes.append(Note.of("io.group_unit", file=name, unit=unit or "-", group=g, line=int(starts[a]),
-                                         columns=", ".join(f"{header[j]} → {v}" for j, v in new.items())))
+                    what = ", ".join(f"{header[j]} → {v}" for j, v in new.items())
+                    notes.append(Note.of("io.group_unit", file=name, unit=unit, group=g, line=int(starts[a]),
+                                         columns=what) if unit else
+                                 Note.of("io.group_heading", file=name, group=g, line=int(starts[a]), columns=what))
                     for j, v in new.items():
                         header[j] = v
     for i in range(h):
