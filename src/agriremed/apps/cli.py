@@ -480,6 +480,11 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
         plots = validate_plots(args.plots, tables, sheet=args.sheet)
         plots.notes[:0] = getattr(args, "geo_notes", [])
     p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
+    if not args.quiet:  # how the table was read (a GIS layer's notes are printed when it is read)
+        shown = {str(n) for n in getattr(args, "geo_notes", [])}
+        for note in p.input_notes:
+            if str(note) not in shown:
+                _say("note: " + messages.text_of(note, getattr(args, "lang", "en") or "en"))
     if geo_input and len(p.plots):
         _attach_geometry(args, p)
     lang = getattr(args, "lang", "en") or "en"
@@ -621,6 +626,12 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     for w in extra:
         if getattr(w, "note", ""):
             _say(w.note)
+    if not args.quiet:  # how the table was read (a GIS layer's notes are printed when it is read)
+        shown = {str(n) for n in getattr(args, "geo_notes", [])}
+        for note in r.notes:
+            codes = getattr(getattr(note, "message", None), "codes", ())
+            if str(note) not in shown and any(c.startswith("io.") for c in codes):
+                _say("note: " + messages.text_of(note, getattr(args, "lang", "en") or "en"))
     if gpkg and r.n_planned:
         r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
                                                          geometry_by_id(args._geo_layer), r.paths["summary"],

@@ -56,7 +56,18 @@ def parquet_as_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def mostly_common_chinese(text: str) -> bool:
-    """True when ≥ 90 % of the non-ASCII characters are GB 2312 hanzi or CJK punctuation."""
+    """True when ≥ 90 % of the non-ASCII characters are common Chinese text: GB 2312 hanzi, CJK
+    punctuation and full-width forms, or the GB 2312 symbol rows (first byte 0xA1–0xA9: ``°``,
+    ``′``, ``″``, ``√``, ``×``, ``≤``, ``μ``, ``№``, ``①``, full-width letters), which a GBK table of
+    degree-minute-second coordinates, check marks or μg/kg units holds in large numbers.
+
+    Examples
+    --------
+    >>> mostly_common_chinese("罗家村 27°51′12″ 112°56′30″ √")
+    True
+    >>> mostly_common_chinese("Müller Straße größe".encode("cp1252").decode("gb18030"))
+    False
+    """
     non_ascii = [ch for ch in text[:200_000] if ord(ch) > 127]
     if not non_ascii:
         return True
@@ -70,6 +81,6 @@ def mostly_common_chinese(text: str) -> bool:
             b = ch.encode("gb2312")
         except UnicodeEncodeError:
             continue
-        if len(b) == 2 and 0xB0 <= b[0] <= 0xF7:
+        if len(b) == 2 and (0xB0 <= b[0] <= 0xF7 or 0xA1 <= b[0] <= 0xA9):
             good += n
     return good >= 0.9 * len(non_ascii)

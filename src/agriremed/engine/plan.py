@@ -39,7 +39,7 @@ from agriremed.engine.pipeline import (LATE_FIELDS, PHASES, RunContext, StageRes
 from agriremed.io.outputs import prepare_out_dir, write_datapackage
 from agriremed.io.readers import write_csv
 from agriremed.io.report import write_report
-from agriremed.io.validate import Validation, validate_plots
+from agriremed.io.validate import Validation, validate_plots, with_note_rows
 from agriremed.io.workbook import write_workbook
 from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
@@ -298,6 +298,10 @@ class Plan:
     tables: Tables = dataclasses.field(repr=False)
     version: str = __version__
     notes: list = dataclasses.field(default_factory=list)
+    #: How the input was read (text encoding, title lines skipped above the header, empty lines,
+    #: sheet, GIS layer), as :class:`agriremed.core.messages.Note`: shown by ``agriremed plan``,
+    #: written to ``problems.csv`` (severity ``note``), ``run.json`` and ``report.html``.
+    input_notes: list = dataclasses.field(default_factory=list)
     metal_fate: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     carbon_by_year: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     targets: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
@@ -403,7 +407,7 @@ class Plan:
         """
         out = prepare_out_dir(out_dir)
         tables = {"plan": self.table, "summary": self.summary, "rejected": self.rejected,
-                  "problems": self.problems, "soil_screening": self.soil, "crop_uptake": self.uptake,
+                  "problems": with_note_rows(self.problems, self.input_notes), "soil_screening": self.soil, "crop_uptake": self.uptake,
                   "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
                   "carbon_by_year": self.carbon_by_year, "scores": self.scores,
                   "soil_trajectories": self.trajectories}
@@ -425,7 +429,7 @@ class Plan:
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
                "rows_read": self.n_input, "plots_planned": len(self.plots),
                "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
-               "passed_through": passed,
+               "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
@@ -527,7 +531,7 @@ def _plan_of(ctx: RunContext, r: StageResults, base_notes: list[str]) -> Plan:
                 duration_by_metal=r.by_metal, compliance=r.compliance, biomass=r.bio, energy=r.energy,
                 carbon_ledger=r.carbon_ledger, carbon=r.carbon, economics=r.economics, ranking=r.ranking,
                 scenario=ctx.scenario, n_input=r.v.n_input, tables=ctx.tables, notes=list(ctx.notes),
-                metal_fate=r.metal_fate, carbon_by_year=r.carbon_by_year, targets=r.targets,
+                input_notes=list(r.v.notes), metal_fate=r.metal_fate, carbon_by_year=r.carbon_by_year, targets=r.targets,
                 trajectories=r.trajectories,
                 schedule=_applicable_years(r.schedule, r.opts) if ctx.detail else pd.DataFrame(), scores=r.scores,
                 reuse=reuse, text_rows=ctx.text_rows)

@@ -57,14 +57,14 @@ from agriremed.core.version import __version__
 from agriremed.io.readers import (InputFileError, header_row, mostly_common_chinese,
                                   sniff_separator, empty_lines_note, parquet_as_text, read_table,
                                   row_width_problem, encoding_note, separator_note, header_line_note,
-                                  apply_unit_row,
+                                  apply_unit_row, header_lines,
                                   unbalanced_quote_error)
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots
+from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots, with_note_rows
 from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables, tables_provenance
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
@@ -585,13 +585,14 @@ class _DelimitedFile:
         self.header_line = first[h][1]
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
-        header = [str(c).strip() for c in first[h][0]]
-        u = h + 1  # the first filled record under the header: a unit row may follow blank lines
+        header, last, more = header_lines(self.name, [r[0] for r in first], [r[1] for r in first], h)
+        self.notes += more
+        u = last + 1  # the first filled record under the header: a unit row may follow blank lines
         while u < len(first) - 1 and not any(str(c).strip() for c in first[u][0]):
             u += 1
         below = first[u] if u < len(first) else None
         header, units = apply_unit_row(self.name, header, below[0] if below else None, below[1] if below else 0)
-        self.skip = u if units is not None else h  # the last record above the data rows
+        self.skip = u if units is not None else last  # the last record above the data rows
         if units is not None:
             self.notes.append(units)
         self.named = max((i + 1 for i, c in enumerate(header) if c), default=0)
@@ -1256,6 +1257,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     inp = _Input(source, chunk_size, sheet)
     scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
     duplicates, notes, total = scan.duplicates, list(scan.notes), scan.n_rows
+    read_notes = list(notes)  # how the input was read: also rows of problems.csv (severity note)
 
     head = [f"agriremed {__version__}", f"scenario {scenario.to_json()}"]
     sinks, soft_sinks = {}, {}
@@ -1296,7 +1298,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     paths = {}
     if out is not None:
         paths = _write_stream_run(out, fmt, head, sinks, soft_sinks, acc, rejected_df, problems_df, scenario,
-                                  tables, chunk_size, input_digest, notes, extra_outputs)
+                                  tables, chunk_size, input_digest, notes, extra_outputs, read_notes)
     rec = pd.concat(acc.recommended, ignore_index=True) if acc.recommended else None
     if rec is None and keep_recommended and first_plan is not None:
         rec = first_plan.table.iloc[:0]
@@ -1374,9 +1376,11 @@ class _Collected:
 
 def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
                       rejected_df: pd.DataFrame, problems_df: pd.DataFrame, scenario: Scenario, tables: Tables,
-                      chunk_size: int, input_digest: str, notes: list[str], extra_outputs) -> dict:
+                      chunk_size: int, input_digest: str, notes: list[str], extra_outputs,
+                      read_notes=()) -> dict:
     """Close the plan and summary files and write the rest of a streamed run to ``out``: soft
-    re-use tables, rejected rows, problems, scenario, further outputs, datapackage.json and
+    re-use tables, rejected rows, problems (with the notes on how the input was read, ``read_notes``,
+    as rows of severity note), scenario, further outputs, datapackage.json and
     run.json. Returns ``{name: path}``."""
     first_plan = acc.first_plan
     paths = {}
@@ -1388,6 +1392,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
               f"input digest {input_digest}")
     paths.update(_close_soft_sinks(out, soft_sinks, acc))
     paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
+    problems_df = with_note_rows(problems_df, list(read_notes))
     paths["problems"] = write_csv(problems_df, out / "problems.csv")
     paths["scenario"] = scenario.save(out / "scenario.json")
     provenance = [*head, counts, *tables_provenance(tables)]

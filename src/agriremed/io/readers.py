@@ -10,7 +10,7 @@ Nothing is guessed silently:
 
 * the text encoding is detected without turning single-byte text into Chinese
   characters (GB18030 is taken only when the decoded non-ASCII characters are common
-  Chinese ones, GB 2312), and any encoding other than UTF-8 is reported;
+  Chinese ones, GB 2312 hanzi, punctuation and symbols such as ``°′″√``), and any encoding other than UTF-8 is reported;
 * a line with fewer or more cells than the header is rejected with its line number and
   the counts (never padded or shifted: the other rows are still read);
 * a quoted field that runs over several lines without a matching cell count (an
@@ -26,6 +26,7 @@ import codecs
 import csv
 import io as _io
 import math
+import re
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -36,11 +37,11 @@ from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet
 from agriremed.core.messages import Message, Note, render
 from agriremed.io.geo import read_layer
 from agriremed.core import columns as C
-from agriremed.core.names import (is_known_header, is_no_unit_word, read_header, unit_cell, unit_like_share,
-                                   unit_row, with_unit_row)
+from agriremed.core.names import (UnitReadError, is_known_header, is_no_unit_word, is_unit_text, read_header,
+                                   unit_cell, unit_factor, unit_like_share, unit_row, with_unit_row)
 from agriremed.io.outputs import csv_text
 
-__all__ = ["InputFileError", "read_table", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
+__all__ = ["InputFileError", "read_table", "header_lines", "dedupe_header", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
            "excel_sheets"]
 
 #: Cell texts that mean "no value" (not measured). In a metal column a non-empty one of them is
@@ -124,12 +125,13 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     sep = None
     enc = None
     formulas: dict = {}
+    layout: dict = {}
     if suffix in (".gpkg", ".shp", ".geojson", ".zip"):  # GIS layers: agriremed.io.geo (extra 'geo')
         layer = read_layer(p, layer=sheet)
         return layer.table, layer.notes
     try:
         if suffix in _EXCEL:
-            records, formulas, chosen, sheet_notes = _read_excel(p, sheet)
+            records, formulas, chosen, sheet_notes, layout = _read_excel(p, sheet)
             notes += sheet_notes
             starts = list(range(1, len(records) + 1))
             multi: list = []
@@ -152,7 +154,8 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
         raise InputFileError.of("io.unreadable", file=p.name, error=str(exc)) from exc
     if not any(any(str(c).strip() for c in r) for r in records):
         raise InputFileError.of("io.empty", file=p.name)
-    df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None)
+    df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None,
+                      merges=layout.get("merges", ()), percent=layout.get("percent", ()))
     notes += more
     df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
     return df, notes
@@ -222,6 +225,318 @@ def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
     return out, Note.of("io.unit_row", file=file_name, line=int(line))
 
 
+# ---- header lines: group headings, two-row headers, repeated header texts -------------------
+
+_BRACKETED = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]")
+_UNIT_LABEL = re.compile(r"(?:单位|计量单位|unit|units)\s*[:：]\s*([^,，;；\s]+)", re.IGNORECASE)
+#: A group heading that names no kind of value (its sub-headings name the column alone).
+_GENERIC_GROUP = re.compile(r"(?:土壤)?(?:重金属元素|重金属|金属元素|金属|元素|污染物|理化性质|理化性状|基本信息|样品信息|"
+                            r"点位信息|地块信息|位置信息|基本情况|检测项目|检测指标|分析项目)?"
+                            r"(?:含量|浓度|检测结果|检测值|测定结果|测定值|分析结果|结果)?")
+#: Words of a group heading that change what the columns under it measure (有效态, 稻米 …): a
+#: sub-heading under it is never read as the plain soil column.
+_QUALIFIER = re.compile(r"有效|全量|总量|可提取|交换|稻米|糙米|大米|籽粒|谷物|作物|农产品|植株|秸秆|根系|蔬菜|小麦|玉米|"
+                        r"灌溉|水样|大气|沉降|肥料|available|extractable|grain|plant|crop|water", re.IGNORECASE)
+
+
+def group_unit(cell: str) -> str:
+    """The unit a heading states in brackets or after 单位： (``重金属含量（μg/kg）`` → ``μg/kg``), or ``''``.
+
+    Examples
+    --------
+    >>> group_unit("重金属含量（μg/kg）"), group_unit("单位：mg/kg"), group_unit("调查表（2026年）")
+    ('μg/kg', 'mg/kg', '')
+    """
+    c = str(cell).strip()
+    found = _BRACKETED.findall(c) + _UNIT_LABEL.findall(c)
+    for u in reversed(found):
+        u = unit_cell(u)
+        if u and not is_no_unit_word(u) and is_unit_text(u):
+            return u
+    return ""
+
+
+def _group_base(cell: str) -> str:
+    return _UNIT_LABEL.sub("", _BRACKETED.sub("", str(cell))).strip(" :：,，;；")
+
+
+def _takes_unit(header: str, unit: str) -> bool:
+    """True when ``header`` reads as a numeric column whose unit ``unit`` can be converted to."""
+    h = read_header(header)
+    spec = C.COLUMNS.get(h.canonical) if h.error is None else None
+    if spec is None or spec.dtype not in ("float", "int") or spec.unit in ("", "1"):
+        return False
+    try:
+        unit_factor(unit, spec.unit)
+    except UnitReadError:
+        return False
+    return True
+
+
+def _under_group(group: str, sub: str) -> str | None:
+    """The header a sub-heading ``sub`` under the group heading ``group`` stands for (``None``: the two
+    cannot be read together).
+
+    ``有效态含量（mg/kg）`` over ``镉`` → ``有效态镉（mg/kg）``; ``重金属含量（μg/kg）`` over ``镉`` →
+    ``镉（μg/kg）``; ``土壤理化性质（g/kg）`` over ``pH`` → ``pH`` (the unit is not pH's).
+    """
+    unit, base = group_unit(group), _group_base(group)
+    if base and base != sub and is_known_header(base + sub):
+        name = base + sub
+    elif not base or _GENERIC_GROUP.fullmatch(base) or (is_known_header(sub) and not _QUALIFIER.search(base)):
+        name = sub
+    elif _QUALIFIER.search(base):
+        name = base + sub  # read (or refused) as what it says, never as the plain column
+    else:
+        return None
+    if unit and _takes_unit(name, unit):
+        return with_unit_row(name, unit)
+    return name
+
+
+def _spans(cells: list[str]) -> list[int]:
+    """For each column, the column of the heading cell over it: the cell itself, or the nearest filled
+    cell to its left when blank (a heading merged over the following blank cells)."""
+    out, last = [], -1
+    for j, c in enumerate(cells):
+        if c:
+            last = j
+        out.append(last)
+    return out
+
+
+def column_letter(j: int) -> str:
+    """Spreadsheet letter of the 0-based column ``j`` (0 → A, 26 → AA)."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _sub_header_row(header: list[str], below: list[str]) -> dict[int, str] | None:
+    """The combined headers of a second header line ``below`` (sub-headings under group headings or
+    under blank header cells), by column; ``None`` when ``below`` is no such line."""
+    width = len(header)
+    below = (list(below) + [""] * width)[:width]
+    owner = _spans(header)
+    out: dict[int, str] = {}
+    for j, s in enumerate(below):
+        if not s or s == header[j]:
+            continue
+        if header[j] and is_known_header(header[j]):
+            return None  # a value under a column heading: a data row
+        g = header[j] if header[j] else (header[owner[j]] if owner[j] >= 0 else "")
+        name = _under_group(g, s) if g else s
+        if name is None:
+            return None
+        out[j] = name
+    known = sum(is_known_header(v) for v in out.values())
+    return out if known and 2 * known >= len(out) else None
+
+
+def header_lines(name: str, records: list[list[str]], starts: list[int], h: int) -> tuple[list[str], int, list]:
+    """The header of a table whose header row is ``records[h]``, read with the lines around it.
+
+    * a second header line under it (sub-headings under a group heading merged over them, such as
+      ``重金属含量（mg/kg）`` over ``镉 汞 砷 铅 铬``, or under blank cells) is combined with it:
+      ``镉（mg/kg）``, reported;
+    * a group heading directly above it that states a unit (``重金属含量（μg/kg）`` over ``镉 汞``) gives
+      that unit to the columns under it that take it (``镉（μg/kg）``), reported; a qualifying word
+      (``有效态``) is read with them (``有效态镉``); a unit no column under it takes stops the file;
+    * a unit stated in another line above the header stops the file (which columns it belongs
+      to cannot be told);
+    * identical header texts of a column agriremed reads stop the file naming both columns;
+      of other columns (two 备注) they are read as ``备注``, ``备注_2``, reported.
+
+    Parameters
+    ----------
+    name : str
+        File name for messages.
+    records : list of list of str
+        The first records of the file (at least up to the line under the header); cells of
+        merged ranges in the header lines filled (:func:`fill_merged`).
+    starts : list of int
+        File line (or spreadsheet row) of each record.
+    h : int
+        Index of the header record (:func:`header_row`).
+
+    Returns
+    -------
+    header : list of str
+        The header cells.
+    last : int
+        Index of the last header record (``h``, or ``h + 1`` for a two-line header).
+    notes : list of Note
+
+    Raises
+    ------
+    InputFileError
+        ``io.group_unit_unused``, ``io.title_unit``, ``io.dup_header``.
+    """
+    notes: list = []
+    header = [str(c).strip() for c in records[h]]
+    width = len(header)
+    last = h
+    if h + 1 < len(records):
+        sub = _sub_header_row(header, [str(c).strip() for c in records[h + 1]])
+        if sub:
+            pairs = []
+            for j, v in sub.items():
+                pairs.append(f"{column_letter(j)} {v}")
+                header[j] = v
+            last = h + 1
+            notes.append(Note.of("io.two_row_header", file=name, first=int(starts[h]), last=int(starts[h + 1]),
+                                 columns=", ".join(pairs)))
+    above_used = -1
+    if h > 0:
+        a = h - 1
+        above = ([str(c).strip() for c in records[a]] + [""] * width)[:width]
+        owner = _spans(above)
+        groups: dict[int, list[int]] = {}
+        for j in range(width):
+            if owner[j] >= 0 and header[j]:
+                k = owner[j]
+                while k > 0 and above[k - 1] == above[k]:  # a merged heading filled over its columns
+                    k -= 1
+                groups.setdefault(k, []).append(j)
+        named = sum(1 for c in header if c)
+        title = len(groups) == 1 and len(next(iter(groups.values()))) >= named  # one cell over the whole table
+        if not title and any(group_unit(above[k]) or _QUALIFIER.search(_group_base(above[k])) for k in groups):
+            above_used = a
+            for k, cols in groups.items():
+                g, unit = above[k], group_unit(above[k])
+                new = {j: _under_group(g, header[j]) for j in cols if above[j] != header[j]}
+                new = {j: v for j, v in new.items() if v is not None and v != header[j]}
+                if unit and not any(_takes_unit(header[j], unit) or _takes_unit(new.get(j, header[j]), unit)
+                                    for j in cols):
+                    raise InputFileError.of("io.group_unit_unused", file=name, group=g, line=int(starts[a]),
+                                            unit=unit, columns=", ".join(header[j] for j in cols))
+                if new:
+                    what = ", ".join(f"{header[j]} → {v}" for j, v in new.items())
+                    notes.append(Note.of("io.group_unit", file=name, unit=unit, group=g, line=int(starts[a]),
+                                         columns=what) if unit else
+                                 Note.of("io.group_heading", file=name, group=g, line=int(starts[a]), columns=what))
+                    for j, v in new.items():
+                        header[j] = v
+    for i in range(h):
+        if i == above_used:
+            continue
+        for c in records[i]:
+            u = group_unit(str(c))
+            if u:
+                raise InputFileError.of("io.title_unit", file=name, line=int(starts[i]), unit=u, cell=str(c).strip())
+    header, more = dedupe_header(name, header)
+    return header, last, notes + more
+
+
+def dedupe_header(name: str, header: list[str]) -> tuple[list[str], list]:
+    """Header texts made unique: identical texts of a column agriremed reads (two ``镉``) stop the
+    file naming both columns; other ones (two ``备注``) are read as ``备注``, ``备注_2``, with a note.
+
+    Raises
+    ------
+    InputFileError
+        ``io.dup_header``.
+    """
+    header, notes = list(header), []
+    seen: dict[str, list[int]] = {}
+    for j, c in enumerate(header):
+        if c:
+            seen.setdefault(c, []).append(j)
+    for text, cols in seen.items():
+        if len(cols) < 2:
+            continue
+        where = ", ".join(f"column {column_letter(j)}" for j in cols)
+        if is_known_header(text):
+            raise InputFileError.of("io.dup_header", file=name, columns=where, header=text)
+        names = [text] + [f"{text}_{n}" for n in range(2, len(cols) + 1)]
+        for j, nm in zip(cols, names):
+            header[j] = nm
+        notes.append(Note.of("io.dup_header_renamed", file=name, columns=where, header=text,
+                             names=", ".join(names)))
+    return header, notes
+
+
+def fill_merged(records: list[list[str]], merges) -> list[list[str]]:
+    """A copy of ``records`` (the first records of a sheet) with every merged range that lies in them
+    filled with its top-left cell (``merges``: 0-based ``(row0, col0, row1, col1)``, inclusive)."""
+    out = [list(r) for r in records]
+    for r0, c0, r1, c1 in merges:
+        if r0 >= len(out) or r1 >= len(out):
+            continue
+        top = out[r0][c0] if c0 < len(out[r0]) else ""
+        for i in range(r0, r1 + 1):
+            row = out[i]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for j in range(c0, c1 + 1):
+                row[j] = top
+    return out
+
+
+def _fill_merged_down(records: list[list[str]], merges, last: int) -> list[str]:
+    """Fill the cells merged down the rows of one column below the header (``乡镇`` merged over the
+    plots of a township) with the top cell, in place; the ranges filled (``B5:B9 (花石镇)``).
+
+    A range over several columns below the header is left as read (its other cells stay blank):
+    a value merged across columns (a remark over the metal columns) is not a value of each."""
+    done = []
+    for r0, c0, r1, c1 in sorted(merges):
+        if r0 <= last or c0 != c1 or r1 == r0 or r1 >= len(records):
+            continue
+        top = records[r0][c0] if c0 < len(records[r0]) else ""
+        if not str(top).strip():
+            continue
+        for i in range(r0 + 1, r1 + 1):
+            row = list(records[i])
+            if len(row) <= c0:
+                row.extend([""] * (c0 + 1 - len(row)))
+            row[c0] = top
+            records[i] = row
+        done.append(f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{r1 + 1} ({top})")
+    return done
+
+
+def _percent_cells(name: str, records: list[list[str]], starts: list[int], header: list[str], percent,
+                   first_data: int) -> list:
+    """Read the numbers of cells formatted as percent in Excel (``3.1 %`` stored as ``0.031``) as the
+    percent shown in the columns in % (``有机质（%）``, ``clay_pct``), in place; other columns keep the
+    stored value. One note per column either way."""
+    from decimal import Decimal, InvalidOperation
+
+    notes, by_col = [], {}
+    for i, j in sorted(percent):
+        if i >= first_data and j < len(header):
+            by_col.setdefault(j, []).append(i)
+    for j, rows in by_col.items():
+        h = read_header(header[j])
+        spec = C.COLUMNS.get(h.canonical) if h.error is None else None
+        in_pct = spec is not None and spec.unit == "%" and (h.unit is None or h.factor == 1.0)
+        first_i = rows[0]
+        stored = str(records[first_i][j])
+        try:
+            shown = format((Decimal(stored) * 100).normalize(), "f")
+        except InvalidOperation:
+            continue
+        cell = f"{column_letter(j)}{starts[first_i]}"
+        if not in_pct:
+            notes.append(Note.of("io.percent_other", file=name, column=header[j], n=len(rows), cell=cell,
+                                 shown=f"{shown}%", stored=stored))
+            continue
+        for i in rows:
+            row = list(records[i])
+            try:
+                row[j] = format((Decimal(str(row[j])) * 100).normalize(), "f")
+            except InvalidOperation:
+                continue
+            records[i] = row
+        notes.append(Note.of("io.percent_cells", file=name, column=header[j], n=len(rows), cell=cell,
+                             shown=f"{shown}%"))
+    return notes
+
+
 def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -> InputFileError:
     """The error of a quoted field opened on line ``start`` that runs to line ``end`` (the end of
     the file when ``at_end``)."""
@@ -231,26 +546,39 @@ def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -
 
 
 def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
-           check_width: bool) -> tuple[pd.DataFrame, list[str]]:
-    """Header, data rows, empty lines and unreadable rows of a parsed file."""
+           check_width: bool, merges=(), percent=()) -> tuple[pd.DataFrame, list[str]]:
+    """Header, data rows, empty lines and unreadable rows of a parsed file (``merges``: merged
+    ranges of a spreadsheet, ``percent``: its cells formatted as percent, see :func:`_read_excel`)."""
     notes: list[str] = []
-    first = records[:10]
-    width0 = max((len(r) for r in first), default=0)
-    grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in first], dtype=object)
+    first = fill_merged(records[:11], merges)
+    width0 = max((len(r) for r in first[:10]), default=0)
+    grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in first[:10]], dtype=object)
     h = header_row(grid)
     while h < len(records) - 1 and not any(str(c).strip() for c in records[h]):
         h += 1  # blank lines above a header that names no known column
     if h > 0:
         notes.append(header_line_note(name, starts[h], h))
-    header = [str(c).strip() for c in records[h]]
-    u = h + 1  # the first filled record under the header: a unit row may follow blank lines
+    if h >= len(first) - 1:
+        first = fill_merged(records[:h + 2], merges)
+    header, last, more = header_lines(name, first, starts, h)
+    notes += more
+    if merges:
+        records = list(records)
+        records[:last + 1] = first[:last + 1]
+        filled = _fill_merged_down(records, merges, last)
+        if filled:
+            notes.append(Note.of("io.merged_filled", file=name, ranges=", ".join(filled[:10]) +
+                                 (" …" if len(filled) > 10 else "")))
+    u = last + 1  # the first filled record under the header: a unit row may follow blank lines
     while u < len(records) - 1 and not any(str(c).strip() for c in records[u]):
         u += 1
     header, units = apply_unit_row(name, header, records[u] if u < len(records) else None,
                                    starts[u] if u < len(records) else 0)
     if units is not None:
         notes.append(units)
-    first_data = u + 1 if units is not None else h + 1
+    first_data = u + 1 if units is not None else last + 1
+    if percent:
+        notes += _percent_cells(name, records, starts, header, percent, first_data)
     for i, s, e in multi:  # quoted cells running over several lines
         if i < h:
             continue
@@ -389,8 +717,8 @@ def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str]:
     -----
     Order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); then UTF-16 without BOM
     (every other byte NUL); then strict UTF-8; then GB18030, taken only when at least
-    90 % of the decoded non-ASCII characters are common Chinese characters or
-    punctuation (GB 2312), so that Windows-1252 text (``µ``, ``é``, ``ü``) is never
+    90 % of the decoded non-ASCII characters are common Chinese characters,
+    punctuation or symbols (GB 2312, with ``°′″√≤μ``), so that Windows-1252 text (``µ``, ``é``, ``ü``) is never
     turned into rare CJK characters; else Windows-1252 (Latin-1 for its five unused
     bytes).
 
@@ -564,20 +892,25 @@ def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet) -> tuple[str
     return full[0], notes
 
 
-def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str]]:
-    """Cells of the chosen sheet as text, formulas without a saved value, sheet name, notes."""
+def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], dict]:
+    """Cells of the chosen sheet as text, formulas without a saved value, sheet name, notes, and the
+    layout of an ``.xlsx`` sheet: ``merges`` (merged ranges, 0-based ``(row0, col0, row1, col1)``) and
+    ``percent`` (cells holding a number formatted as percent, ``(row, col)``)."""
     chosen, notes = _choose_sheet(p.name, excel_sheets(p), sheet)
     formulas: dict[tuple[int, int], str] = {}
+    layout: dict = {}
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
         wb = load_workbook(p, read_only=True, data_only=False)
         try:
-            cells = [[(c.value, getattr(c, "data_type", None)) for c in row]
-                     for row in wb[chosen].iter_rows()]
+            ws = wb[chosen]
+            cells = [[(c.value, getattr(c, "data_type", None), getattr(c, "number_format", None)) for c in row]
+                     for row in ws.iter_rows()]
+            layout["merges"] = _merged_ranges(p, getattr(ws, "_worksheet_path", None))
         finally:
             wb.close()
-        has_formula = any(t == "f" for row in cells for _, t in row)
+        has_formula = any(t == "f" for row in cells for _, t, _ in row)
         cached = None
         if has_formula:
             wb = load_workbook(p, read_only=True, data_only=True)
@@ -586,9 +919,10 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str]]:
             finally:
                 wb.close()
         records = []
+        percent = []
         for i, row in enumerate(cells):
             out = []
-            for j, (v, t) in enumerate(row):
+            for j, (v, t, fmt) in enumerate(row):
                 if t == "f":
                     saved = cached[i][j] if i < len(cached) and j < len(cached[i]) else None
                     if saved is None:
@@ -596,14 +930,38 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str]]:
                         out.append("")
                         continue
                     v = saved
+                if fmt and "%" in str(fmt) and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    percent.append((i, j))
                 out.append(_cell_text(v))
             records.append(out)
+        layout["percent"] = percent
     else:
         rows = _calamine(p).get_sheet_by_name(chosen).to_python(skip_empty_area=False)
         records = [[_cell_text(v) for v in row] for row in rows]
     while records and not any(records[-1]):
         records.pop()
-    return records, formulas, chosen, notes
+    return records, formulas, chosen, notes, layout
+
+
+def _merged_ranges(p: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a worksheet of an ``.xlsx`` file, 0-based ``(row0, col0, row1, col1)``, read from
+    its XML (``<mergeCell ref="B2:B6"/>``; a read-only workbook does not list them)."""
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    if not sheet_path:
+        return []
+    try:
+        with zipfile.ZipFile(p) as z:
+            xml = z.read(sheet_path.lstrip("/")).decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    out = []
+    for ref in re.findall(r"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"", xml):
+        c0, r0, c1, r1 = range_boundaries(ref)
+        out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+    return out
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:

@@ -63,6 +63,7 @@ SECTION_ORDER = (
     "summary",
     "key_numbers",
     "rejected",
+    "input_notes",
     "skipped",
     "recommendations",
     "by_option",
@@ -753,6 +754,15 @@ def _rejected_section(rejected: pd.DataFrame, lang: str, tables) -> Section | No
     )
 
 
+def _input_notes_section(notes, lang: str) -> Section | None:
+    """How the input was read (text encoding, title lines skipped, empty lines, sheet, GIS layer)."""
+    if not notes:
+        return None
+    items = "".join(f"<li>{html.escape(messages.text_of(n, lang))}</li>" for n in notes)
+    return Section("input_notes", i18n.t("ui.report.head_input_notes", lang), f"<ul>{items}</ul>",
+                   i18n.t("ui.report.intro_input_notes", lang))
+
+
 def _overview_figure(frame: pd.DataFrame, lang: str, tables):
     """The area by soil class and recommended option, with translated option and class names."""
     fig = viz.recommendation_overview(frame, lang)
@@ -1204,6 +1214,9 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
     rej = _rejected_section(plan.rejected, lang, plan.tables)
     if rej is not None:
         sections.append(rej)
+    read = _input_notes_section(getattr(plan, "input_notes", []), lang)
+    if read is not None:
+        sections.append(read)
     sections.append(_by_option_section(digest, lang, plan.tables))
     sections += _plan_sections(plan, lang)
     sections += [x for x in (_soft_reuse_section(plan, lang), _credits_section(plan, lang)) if x is not None]

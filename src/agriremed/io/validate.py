@@ -27,7 +27,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, render
-from agriremed.io.readers import ND_STRINGS, na_cells, read_table
+from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
@@ -35,7 +35,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 
-__all__ = ["Validation", "validate_plots", "normalise_header", "LAND_USE_ALIASES"]
+__all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
 
 PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "problem", "expected",
                    "problem_msg", "expected_msg"]
@@ -213,6 +213,45 @@ class Collector:
                               ignore_index=True)
 
 
+def with_note_rows(problems: pd.DataFrame, notes) -> pd.DataFrame:
+    """The problems followed by one row of severity ``note`` per note on how the input was read
+    (text encoding, title lines skipped, empty lines, sheet, GIS layer), as ``problems.csv`` of a
+    plan holds them.
+
+    Parameters
+    ----------
+    problems : pandas.DataFrame
+        Problems of a validation (:attr:`Validation.problems`).
+    notes : list of str
+        The validation's notes (:class:`agriremed.core.messages.Note` carry their message, kept
+        in ``problem_msg``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``problems`` unchanged when there is no note.
+
+    Examples
+    --------
+    >>> from agriremed.core.messages import Note
+    >>> p = with_note_rows(pd.DataFrame(columns=PROBLEM_COLUMNS), [Note.of("io.encoding", file="a.csv",
+    ...                                                                      encoding="GB18030")])
+    >>> p[["severity", "problem"]].values.tolist()
+    [['note', 'a.csv was read with the GB18030 text encoding']]
+    """
+    if not notes:
+        return problems
+    text, enc = _texts(list(notes))
+    rows = pd.DataFrame({"input_row": pd.array([pd.NA] * len(text), dtype="Int64"), "plot_id": "",
+                         "column": "", "value": "", "severity": "note", "problem": text, "expected": "",
+                         "problem_msg": enc, "expected_msg": ""})
+    if "line" in problems.columns:
+        rows.insert(1, "line", pd.array([pd.NA] * len(text), dtype="Int64"))
+    if problems.empty:
+        return rows[[c for c in problems.columns if c in rows.columns] or rows.columns]
+    return pd.concat([problems, rows[[c for c in rows.columns if c in problems.columns]]], ignore_index=True)
+
+
 def _number_text(v) -> str:
     """A number as the user would write it: '15' for 15.0, full precision otherwise."""
     if pd.isna(v):
@@ -366,7 +405,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 else np.full(n, "", dtype=object))
     col = Collector(n, plot_ids)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
-    _report_total_rows(col, plot_ids)
+    _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c])
     if area_units and "area_ha" not in dups:
@@ -390,6 +429,9 @@ def _read_raw(data, sheet) -> tuple[pd.DataFrame, dict, list[str]]:
     else:
         raw = pd.DataFrame(data).copy()
         raw.columns = [str(c) for c in raw.columns]
+        if raw.columns.duplicated().any():  # two columns labelled alike: told apart, or refused
+            cols, notes = dedupe_header("the table", list(raw.columns))
+            raw.columns = cols
         raw.attrs = dict(getattr(data, "attrs", {}))  # how a file was read (header line, file lines)
     attrs = dict(raw.attrs)
     # the table keeps no attrs: pandas copies them (deeply) into every frame derived from it, and
@@ -540,21 +582,47 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
                 _as_message(rp, "problem"), _as_message(rp, "expected"), force=True)
 
 
-#: Plot ids that label a total or summary row of a county sheet (合计 …), compared lower-case.
+#: Plot ids that label a total or summary row of a county sheet (合计 …, the statistics rows 平均值,
+#: 最大值, 标准差 …), compared lower-case with spaces removed.
 TOTAL_LABELS = frozenset({"合计", "小计", "总计", "累计", "汇总", "平均", "平均值", "均值", "total", "totals",
-                          "subtotal", "sum", "average", "mean"})
+                          "subtotal", "sum", "average", "mean", "最大值", "最小值", "最大", "最小", "标准差",
+                          "标准偏差", "中位数", "中值", "变异系数", "极差", "几何均值", "几何平均值", "算术平均值",
+                          "样本数", "样品数", "点位数", "max", "min", "maximum", "minimum", "std", "sd",
+                          "median", "cv"})
+
+#: A cell that starts a signature or note line under a county sheet (审核人：张三 填表人：李四).
+FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
+               r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期)\s*(?:[:：]|$)")
 
 
-def _report_total_rows(col: Collector, plot_ids: np.ndarray) -> None:
-    """Reject a total or summary row (its plot id is 合计, 小计, total … :data:`TOTAL_LABELS`)
-    with that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
+def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
+    """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
+    :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
+    the label sits in a 序号 column) and a signature line under the sheet (a cell 审核人：…,
+    填表人：… :data:`FOOTER_CELL`, with a blank plot id) with that reason only: it is a row of the
+    sheet, not a plot, so its cells are not checked."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
                     for v in plot_ids], dtype=object)
     total = np.isin(ids, list(TOTAL_LABELS)) & ~col.unreadable
+    footer = np.zeros(len(ids), bool)
+    blank = (ids == "") & ~col.unreadable
+    if raw is not None and blank.any():
+        idx = np.flatnonzero(blank)
+        part = raw.iloc[idx]
+        for c in part.columns:
+            t = as_text(part[c])
+            key = t.str.replace(r"\s+", "", regex=True).str.lower()
+            total[idx] |= key.isin(TOTAL_LABELS).to_numpy(bool)
+            footer[idx] |= t.str.contains(FOOTER_CELL, regex=True).to_numpy(bool)
+        footer &= ~total
     if total.any():
         col.add(total, "plot_id", plot_ids, "error", Message.of("val.total_row"), Message.of("exp.plot_row"),
                 force=True)
         col.unreadable |= total
+    if footer.any():
+        col.add(footer, "plot_id", plot_ids, "error", Message.of("val.footer_row"), Message.of("exp.plot_row"),
+                force=True)
+        col.unreadable |= footer
 
 
 def _as_message(item: dict, key: str):

@@ -1,0 +1,306 @@
+"""County sheet layouts: GBK text with symbols (° ′ ″ √ ≤ μ), reading notes of ``plan``, group
+headings with units above the header, two-row headers, repeated header texts, cells merged down
+the rows, statistics and footer rows, percent-formatted cells."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.io.readers import decode_text, read_table
+from agriremed.io.validate import validate_plots
+
+
+def _gbk(tmp_path: Path, rows: list[list[str]], name: str = "plots.csv") -> Path:
+    p = tmp_path / name
+    p.write_bytes("\n".join(",".join(r) for r in rows).encode("gbk") + b"\n")
+    return p
+
+
+def _dms_rows(n: int = 14) -> list[list[str]]:
+    rows = [["点位编号", "村", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)", "经度", "纬度", "是否永久基本农田"]]
+    rows += [[f"P{i}", "罗家村", "水田", "中稻", "5", "5.5", "0.45", "112°56′30″", "27°51′12″", "√"] for i in range(n)]
+    return rows
+
+
+def test_gbk_table_with_dms_coordinates_and_check_marks_is_read_as_gb18030(tmp_path):
+    """Degree/minute/second signs and √ are GB 2312 symbols: the file is Chinese text, not cp1252."""
+    p = _gbk(tmp_path, _dms_rows())
+    text, enc = decode_text(p.read_bytes())
+    assert enc == "GB18030"
+    assert "112°56′30″" in text and "罗家村" in text
+    v = validate_plots(p)
+    assert v.n_valid == 14 and set(v.plots["village"]) == {"罗家村"}
+
+
+def test_gbk_table_with_english_headers_keeps_chinese_village_names(tmp_path):
+    rows = [["plot_id", "land_use", "crop", "area_ha", "ph", "cd_mg_kg", "village", "gps_n", "gps_e"]]
+    rows += [[f"P{i}", "paddy", "rice", "0.5", "5.5", "0.5", "罗家村", "27°51′12″", "112°56′30″"] for i in range(6)]
+    p = _gbk(tmp_path, rows)
+    table, notes = read_table(p)
+    assert table["village"].tolist() == ["罗家村"] * 6
+    assert table["gps_n"].tolist() == ["27°51′12″"] * 6
+    assert any("GB18030" in n for n in notes)
+
+
+def test_cp1252_text_is_still_cp1252():
+    assert decode_text("Müller Straße größe, Cd (µg/kg)".encode("cp1252"))[1] == "cp1252"
+
+
+def _title_gbk(tmp_path: Path) -> Path:
+    rows = [["湘乡县受污染耕地点位调查表"], ["填报日期：2026年"]] + _dms_rows(3)
+    rows.insert(4, [""] * 10)
+    return _gbk(tmp_path, rows, "title.csv")
+
+
+def test_plan_shows_and_stores_the_reading_notes(tmp_path, capsys):
+    """The encoding, title lines skipped and empty lines: on the plan console, in problems.csv
+    (severity note), run.json and report.html, as ``validate`` prints them."""
+    import json
+
+    from agriremed.apps.cli import main
+
+    p = _title_gbk(tmp_path)
+    out = tmp_path / "out"
+    assert main(["plan", str(p), "--out", str(out), "--draws", "0", "--no-xlsx"]) == 0
+    said = capsys.readouterr().out
+    assert "note: title.csv was read with the GB18030 text encoding" in said
+    assert "header found on line 3; 2 title line(s) above it were skipped" in said
+    assert "1 empty line(s) ignored (line 5)" in said
+    probs = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    notes = probs.loc[probs["severity"].eq("note"), "problem"].tolist()
+    assert any("GB18030" in n for n in notes) and any("2 title line(s)" in n for n in notes)
+    assert any("empty line" in n for n in notes)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert any("GB18030" in n for n in run["input_notes"])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "How the input was read" in html and "GB18030" in html
+
+
+def test_plan_api_keeps_the_reading_notes(tmp_path):
+    plan = agriremed.plan(_title_gbk(tmp_path), agriremed.Scenario(mc_draws=0))
+    assert any("2 title line(s)" in n for n in plan.input_notes)
+    assert len(plan.plots) == 3
+
+
+# ---- group headings and two-row headers ---------------------------------------------------
+
+def _xlsx(tmp_path: Path, rows: list[list], merges=(), name: str = "plots.xlsx", formats=None) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    for m in merges:
+        ws.merge_cells(m)
+    for ref, fmt in (formats or {}).items():
+        ws[ref].number_format = fmt
+    p = tmp_path / name
+    wb.save(p)
+    return p
+
+
+def _group_ugkg_rows():
+    return [["湘乡县受污染耕地安全利用点位调查表"],
+            ["基本信息", "", "", "", "", "土壤理化性质", "", "重金属含量(μg/kg)", ""],
+            ["点位编号", "乡镇", "土地利用类型", "种植作物", "面积(亩)", "pH", "有机质(%)", "镉", "汞"],
+            ["P1", "花石镇", "水田", "中稻", 5, 5.5, 3.0, 450, 120],
+            ["P2", "花石镇", "旱地", "玉米", 5, 7.5, 2.5, 380, 90]]
+
+
+def test_unit_of_a_merged_group_heading_above_the_header_applies_to_its_columns(tmp_path):
+    """重金属含量(μg/kg) merged over 镉/汞 one line above the header: 450 μg/kg = 0.45 mg/kg."""
+    p = _xlsx(tmp_path, _group_ugkg_rows(), ["A1:I1", "A2:E2", "F2:G2", "H2:I2"])
+    v = validate_plots(p)
+    assert v.n_valid == 2
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.38])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.09])
+    assert v.plots["ph"].tolist() == pytest.approx([5.5, 7.5])
+    assert any("μg/kg" in n and "镉" in n for n in v.notes)
+
+
+def test_unit_of_a_group_heading_in_a_csv_applies_to_the_columns_up_to_the_next_heading(tmp_path):
+    rows = [[str(c) for c in r] + [""] * (9 - len(r)) for r in _group_ugkg_rows()]
+    p = tmp_path / "g.csv"
+    p.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    v = validate_plots(p)
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.38])
+
+
+def test_unit_in_a_title_line_that_fits_no_column_layout_stops_the_file(tmp_path):
+    from agriremed.io.readers import InputFileError
+
+    rows = [["调查表（单位：μg/kg）"], ["说明：2026年采样"],
+            ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉", "汞"],
+            ["P1", "水田", "中稻", 5, 5.5, 450, 120]]
+    p = _xlsx(tmp_path, rows)
+    with pytest.raises(InputFileError, match="line 1 above the header states the unit μg/kg"):
+        read_table(p)
+
+
+def test_group_heading_unit_that_contradicts_the_header_unit_stops_the_file(tmp_path):
+    rows = [["", "", "", "", "", "重金属含量(μg/kg)", ""],
+            ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)", "汞"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.45, 120]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["F1:G1"]))
+    assert not v.ok and v.n_valid == 0
+    assert v.errors["column"].str.contains("镉").any()
+
+
+def _two_row_rows():
+    return [["湘乡县点位调查表"], ["填报单位：花石镇", "", "", "", "", "", "填报日期：2026年"],
+            ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "重金属含量(mg/kg)", "", ""],
+            ["", "", "", "", "", "镉", "汞", "铅"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.45, 0.12, 31],
+            ["P2", "旱地", "玉米", 4, 7.5, 0.38, 0.09, 28]]
+
+
+def test_two_row_merged_header_is_read_as_one_header(tmp_path):
+    p = _xlsx(tmp_path, _two_row_rows(), ["A1:H1", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:H3"])
+    v = validate_plots(p)
+    assert v.n_input == 2 and v.n_valid == 2
+    assert v.plots["plot_id"].tolist() == ["P1", "P2"]
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.38])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([31, 28])
+
+
+def test_two_row_header_in_a_csv_is_read_as_one_header(tmp_path):
+    rows = [[str(c) for c in r] + [""] * (8 - len(r)) for r in _two_row_rows()]
+    p = tmp_path / "two.csv"
+    p.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    v = validate_plots(p)
+    assert v.n_input == 2 and v.n_valid == 2
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.09])
+    assert any("lines 3–4 read as one header" in n for n in v.notes)
+    from agriremed.engine.stream import validate_stream
+
+    s = validate_stream(p, chunk_size=1)
+    assert s.n_valid == 2 and s.n_input == 2
+
+
+# ---- repeated header texts --------------------------------------------------------------
+
+def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_two_remark_columns_are_both_kept_with_a_note(tmp_path):
+    p = _csv(tmp_path, "点位编号,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg),备注,备注\nP1,水田,中稻,5,5.5,0.45,a,b\n")
+    v = validate_plots(p)
+    assert v.n_valid == 1
+    assert v.plots["备注"].tolist() == ["a"] and v.plots["备注_2"].tolist() == ["b"]
+    assert any("column G, column H have the same header '备注'" in n for n in v.notes)
+
+
+@pytest.mark.parametrize("head", ["镉,铅,镉,铅", "镉(mg/kg),铅,镉(mg/kg),铅(mg/kg)"])
+def test_repeated_metal_header_stops_the_file_naming_both_columns(tmp_path, head):
+    from agriremed.io.readers import InputFileError
+
+    p = _csv(tmp_path, f"点位编号,土地利用类型,种植作物,面积(亩),pH,{head}\nP1,水田,中稻,5,5.5,0.12,3.1,0.45,60\n")
+    with pytest.raises(InputFileError, match="column F, column H have the same header '镉"):
+        validate_plots(p)
+
+
+def test_available_and_total_groups_over_the_same_metals_are_told_apart(tmp_path):
+    rows = [["", "", "", "", "", "有效态含量(mg/kg)", "", "全量(mg/kg)", ""],
+            ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉", "铅", "镉", "铅"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.12, 3.1, 0.45, 60]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["F1:G1", "H1:I1"]))
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60])
+    assert v.plots["cd_dtpa_mg_kg"].tolist() == pytest.approx([0.12])
+
+
+def test_dataframe_with_repeated_column_labels_is_refused_without_a_traceback():
+    from agriremed.io.readers import InputFileError
+
+    df = pd.DataFrame([["P1", "paddy", "rice", 0.5, 5.5, 0.1, 0.2, "a", "b"]],
+                      columns=["plot_id", "land_use", "crop", "area_ha", "ph", "镉", "镉", "备注", "备注"])
+    with pytest.raises(InputFileError, match="same header '镉'"):
+        validate_plots(df)
+    v = validate_plots(df.iloc[:, [0, 1, 2, 3, 4, 5, 7, 8]])
+    assert v.n_valid == 1 and v.plots["备注_2"].tolist() == ["b"]
+
+
+# ---- cells merged down the rows, statistics rows, percent cells ---------------------------
+
+def test_cells_merged_down_the_rows_are_filled_and_reported(tmp_path):
+    rows = [["点位编号", "乡镇", "村", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)"],
+            ["P1", "花石镇", "罗家村", "水田", "中稻", 5, 5.5, 0.45],
+            ["P2", None, None, None, None, 4, 5.6, 0.50],
+            ["P3", None, None, None, None, 3, 5.7, 0.30],
+            ["P4", None, "石门村", "旱地", "玉米", 2, 7.5, 0.20],
+            ["P5", None, None, None, None, 2, 7.6, 0.25]]
+    p = _xlsx(tmp_path, rows, ["B2:B6", "C2:C4", "D2:D4", "E2:E4", "C5:C6", "D5:D6", "E5:E6"])
+    v = validate_plots(p)
+    assert v.n_valid == 5
+    assert v.plots["region"].tolist() == ["花石镇"] * 5
+    assert v.plots["village"].tolist() == ["罗家村"] * 3 + ["石门村"] * 2
+    assert v.plots["land_use"].tolist() == ["paddy"] * 3 + ["upland"] * 2
+    assert any("B2:B6 (花石镇)" in n and "C5:C6 (石门村)" in n for n in v.notes)
+
+
+def test_value_merged_across_columns_below_the_header_is_not_copied(tmp_path):
+    rows = [["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)", "铅(mg/kg)"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.45, None]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["F2:G2"]))
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
+    assert v.plots["pb_mg_kg"].isna().all()
+
+
+def test_statistics_and_signature_rows_are_not_plots(tmp_path):
+    text = ("序号,点位编号,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+            "1,A-1,水田,中稻,5,5.5,0.45\n2,A-2,水田,中稻,4,5.6,0.30\n"
+            "平均值,,,,,5.55,0.375\n最大值,,,,,5.6,0.45\n最小值,,,,,5.5,0.30\n标准差,,,,,0.07,0.1\n"
+            "审核人：张三,,填表人：李四,,,,\n")
+    v = validate_plots(_csv(tmp_path, text))
+    assert v.n_input == 7 and v.n_valid == 2 and len(v.rejected) == 5
+    errs = v.errors
+    assert len(errs) == 5  # one reason per non-plot row, no 'required value is blank'
+    assert errs["problem"].str.contains("total or summary row").sum() == 4
+    assert errs["problem"].str.contains("signature or note line").sum() == 1
+
+
+def test_percent_formatted_cells_of_a_percent_column_are_read_as_shown(tmp_path):
+    rows = [["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)", "有机质(%)", "备注"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.45, 0.031, 0.5],
+            ["P2", "水田", "中稻", 5, 5.5, 0.45, 0.025, 0.25]]
+    p = _xlsx(tmp_path, rows, formats={"G2": "0.0%", "G3": "0.0%", "H2": "0%", "H3": "0%"})
+    v = validate_plots(p)
+    assert v.plots["som_pct"].tolist() == pytest.approx([3.1, 2.5])
+    assert v.plots["备注"].tolist() == ["0.5", "0.25"]
+    assert any("'有机质(%)': 2 cell(s) formatted as percent" in n and "G2 shows 3.1%" in n for n in v.notes)
+    assert any("'备注'" in n and "stored value 0.5" in n for n in v.notes)
+
+
+def test_title_over_the_whole_table_is_no_group_heading(tmp_path):
+    rows = [["湘乡县稻米镉检测结果"], ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.45]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["A1:F1"]))
+    assert v.n_valid == 1 and v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
+
+
+def test_chunked_plan_stores_the_reading_notes_in_problems_csv(tmp_path, capsys):
+    from agriremed.apps.cli import main
+
+    out = tmp_path / "out"
+    assert main(["plan", str(_title_gbk(tmp_path)), "--out", str(out), "--draws", "0", "--chunk-size", "2",
+                 "--no-report", "--no-xlsx"]) == 0
+    assert "note: title.csv was read with the GB18030 text encoding" in capsys.readouterr().out
+    probs = pd.read_csv(out / "problems.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    notes = probs.loc[probs["severity"].eq("note"), "problem"].tolist()
+    assert any("GB18030" in n for n in notes) and any("2 title line(s)" in n for n in notes)
+
+
+def test_available_heading_without_unit_is_reported(tmp_path):
+    rows = [["", "", "", "", "", "有效态", "", "全量", ""],
+            ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉", "铅", "镉", "铅"],
+            ["P1", "水田", "中稻", 5, 5.5, 0.12, 3.1, 0.45, 60]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["F1:G1", "H1:I1"]))
+    assert v.plots["cd_dtpa_mg_kg"].tolist() == pytest.approx([0.12])
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
+    assert any("the heading '有效态' on line 1 read with the columns under it: 镉 → 有效态镉" in n for n in v.notes)
