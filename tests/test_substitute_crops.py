@@ -107,11 +107,29 @@ def test_strict_control_plot_keeps_its_non_food_crop(strict):
         keep = t.loc[(pid, "do_nothing")]
         assert bool(keep["applicable"]) and keep["policy_status"] == "expected"
         assert keep["policy_rule"] == "cn_strict_risk_control"
-        assert s.loc[pid, "recommended_option"] == "do_nothing"
-        assert s.loc[pid, "monitoring"].startswith("no food crop: no crop sampling")
+    # on basic farmland (no trees) cotton is kept; outside it, tobacco competes with energy trees,
+    # and keeping it earns no food-production credit (tobacco is no food)
+    assert s.loc["COT", "recommended_option"] == "do_nothing"
+    assert s.loc["COT", "monitoring"].startswith("no food crop: no crop sampling")
+    assert t.loc[("TOB", s.loc["TOB", "recommended_option"]), "food_crop"] == "none" or \
+        s.loc["TOB", "recommended_option"] == "do_nothing"
     # a food crop on strict-control land is still not kept
     assert not bool(t.loc[("RICE", "do_nothing"), "applicable"])
     assert s.loc["RICE", "recommended_option"] != "do_nothing"
+
+
+def test_a_kept_non_food_crop_produces_no_food_and_is_said_so(strict):
+    # cotton and tobacco are no food: keeping them scores no food production and no food safety
+    # (both not applicable), and the sentence says the crop is a non-food use of strict-control land
+    sc = strict.scores
+    keep = sc.loc[sc["plot_id"].isin(["COT", "TOB"]) & (sc["option_id"] == "do_nothing")].set_index(
+        ["plot_id", "criterion"])["value"]
+    assert np.isnan(keep.loc[(["COT", "TOB"], ["food_production", "food_safety"])]).all()
+    s = strict.summary.set_index("plot_id")
+    for pid in ("COT",):
+        assert "keep growing the non-food crop: a non-food use, as strict-control land requires" in s.loc[pid, "recommendation"]
+        assert "food-production" not in s.loc[pid, "recommendation"]
+        assert "符合严格管控类耕地不种植食用农产品的要求" in messages.render(s.loc[pid, "recommendation_msg"], "zh")
 
 
 def test_crop_alias_of_two_words_is_read():

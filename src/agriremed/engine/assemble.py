@@ -444,9 +444,11 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         land = _frames.obj(b["land_use"])[sel] if "land_use" in b else np.full(int(sel.sum()), None)
         on_safe = cls == "safe_utilisation"
         idle_farmland = on_safe & ~grows_crop & np.isin(land, CULTIVATED_LAND_USES)
-        code = np.select([cls == "priority_protection", on_safe & grows_food, on_safe & grows_crop, idle_farmland],
+        nonfood = grows_crop & ~grows_food
+        code = np.select([cls == "priority_protection", on_safe & grows_food, on_safe & nonfood,
+                          (cls == "strict_control") & nonfood, idle_farmland],
                          ["rec.baseline_clean", "rec.baseline_no_measure", "rec.baseline_nonfood",
-                          "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
+                          "rec.baseline_nonfood_strict", "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]

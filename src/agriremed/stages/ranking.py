@@ -215,12 +215,12 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     whether the plot grows food now, and the current and the option's crop yields [t ha⁻¹ yr⁻¹]."""
     n = len(table)
     p = table["crop_compliance_prob"].to_numpy(float)
-    food = _grows_food(table["food_crop"])
+    food = _grows_food(table["food_crop"], tables)
     if "compliant_season_fraction" in table:
         seasons = table["compliant_season_fraction"].to_numpy(float)
         grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
         p = np.where(np.isnan(seasons), p, seasons)
-        food = food | grows
+        food = food | (grows & ~np.isin(_frames.obj(table["food_crop"]), tables.nonfood_grown_crops()))
     share = np.where(food, 1.0, 0.0)
     if "food_seasons" in table:
         fs = table["food_seasons"].to_numpy(float)
@@ -287,10 +287,11 @@ def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
     return exceeds & (strict | ~complies)
 
 
-def _grows_food(food_crop) -> np.ndarray:
-    """True where a food crop is named (not blank, not ``'none'``)."""
+def _grows_food(food_crop, tables: Tables) -> np.ndarray:
+    """True where a food crop is named: not blank, not ``'none'`` and not a non-food crop of
+    ``crops.csv`` (cotton, tobacco …: no food production, no food to keep safe)."""
     f = _frames.obj(food_crop)
-    return ~pd.isna(f) & (f != "none")
+    return ~pd.isna(f) & (f != "none") & ~np.isin(f, tables.nonfood_grown_crops())
 
 
 def _count_metals(texts) -> np.ndarray:
