@@ -270,26 +270,38 @@ def test_unpriced_expected_option_ranks_with_the_allowed_never_past_restrained()
 
 def test_food_crop_of_unpredicted_safety_scores_as_the_least_safe_assessed_option():
     # plot P1 grows rice (40 % compliant); option "m" switches to a food crop whose safety has no
-    # prediction (NaN); "x" grows no food (0). Plot P2 has no assessed option: the unknown crop gets 0.
+    # prediction (NaN): a new crop of unknown safety earns no food-safety credit (0); "x" grows no
+    # food (0). Plot P2 has no assessed option: the unknown crop gets 0. Plot P3 grows peanut (no
+    # transfer function): its own crop, kept ("do_nothing") or amended ("b"), counts as the least
+    # safe applicable food option assessed on the plot (the maize switch "z", 70 %), so the switch
+    # does not win on the unknown alone; "w" (wheat, 20 %) does not apply and does not count.
     t = pd.DataFrame({
-        "plot_id": ["P1", "P1", "P1", "P2", "P2"], "option_id": ["do_nothing", "m", "x", "do_nothing", "m"],
-        "applicable": [True] * 5, "food_crop": ["rice", "maize", "none", "none", "maize"],
-        "crop_compliance_prob": [0.4, np.nan, np.nan, np.nan, np.nan],
-        "biomass_value_positive": [False, False, True, False, False],
-        "removed_g_ha": [np.nan, np.nan, 300.0, np.nan, np.nan], "needed_g_ha": [np.nan, np.nan, 600.0] + [np.nan] * 2,
-        "target_metals": ["", "", "cd", "", ""], "metals_exceeding": ["cd"] * 5,
-        "net_co2e_vs_baseline_t_ha_yr": [0.0] * 5, "npv_vs_baseline_cny_ha": [0.0, 5e4, 0.0, 0.0, 5e4]})
+        "plot_id": ["P1", "P1", "P1", "P2", "P2", "P3", "P3", "P3", "P3"],
+        "option_id": ["do_nothing", "m", "x", "do_nothing", "m", "do_nothing", "b", "z", "w"],
+        "applicable": [True] * 8 + [False],
+        "food_crop": ["rice", "maize", "none", "none", "maize", "peanut", "peanut", "maize", "wheat"],
+        "crop_compliance_prob": [0.4, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, 0.7, 0.2],
+        "biomass_value_positive": [False, False, True, False, False, False, False, False, False],
+        "removed_g_ha": [np.nan, np.nan, 300.0] + [np.nan] * 6, "needed_g_ha": [np.nan, np.nan, 600.0] + [np.nan] * 6,
+        "target_metals": ["", "", "cd", "", "", "", "cd", "", ""], "metals_exceeding": ["cd"] * 9,
+        "net_co2e_vs_baseline_t_ha_yr": [0.0] * 9,
+        "npv_vs_baseline_cny_ha": [0.0, 5e4, 0.0, 0.0, 5e4, 0.0, -1e4, -5e4, 0.0]})
     v = ranking.criteria_values(t, 20)
     assert v["food_safety"].tolist()[:2] == pytest.approx([0.4, 0.0])
     assert v["food_safety"].iloc[4] == 0.0 and np.isnan(v["food_safety"].iloc[3])
-    # with the non-food option gone, the worst assessed value of P1 is the rice it grows now
+    assert v["food_safety"].iloc[5:8].tolist() == pytest.approx([0.7, 0.7, 0.7])
+    # without the non-food option, the new crop of P1 still earns nothing
     v2 = ranking.criteria_values(t.drop(index=2), 20)
-    assert v2["food_safety"].iloc[1] == pytest.approx(0.4)
+    assert v2["food_safety"].iloc[1] == pytest.approx(0.0)
     r = ranking.rank_options(t, agriremed.Scenario().normalised_weights()).set_index(["plot_id", "option_id"])
     assert r.loc[("P1", "m"), "why_food_safety"] == (
-        "red: crop safety not predicted (no uptake function or food limit for the crop): counted as the "
-        "least safe option assessed on the plot, 0 % (red below 50 %)")
+        "red: crop safety not predicted (no uptake function or food limit for the crop, or the soil outside its "
+        "range): a crop the plot does not grow now earns no food-safety credit, 0 % (red below 50 %)")
+    assert r.loc[("P3", "do_nothing"), "why_food_safety"].startswith(
+        "amber: crop safety not predicted (no uptake function or food limit for the crop, or the soil outside its "
+        "range): the plot's own crop, counted as the least safe food option assessed on the plot, 70 %")
     assert "未能预测作物安全性" in render(r.loc[("P1", "m"), "why_food_safety_msg"], "zh")
+    assert "本地块目前未种植的作物不计食品安全分" in render(r.loc[("P1", "m"), "why_food_safety_msg"], "zh")
 
 
 def test_recommendation_does_not_jump_to_a_crop_whose_safety_is_no_longer_predicted():

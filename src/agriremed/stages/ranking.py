@@ -160,8 +160,10 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     tables = tables or load_tables()
     f = _food_parts(table, horizon_yr, tables)
     food, share, p, base, base_food = f["food"], f["share"], f["p"], f["base"], f["base_food"]
+    applicable = table["applicable"].to_numpy(bool) if "applicable" in table else np.ones(len(table), bool)
     food_safety = _unpredicted_food_safety(table["plot_id"], food,
-                                           np.where(food, p * share, np.where(base_food, 0.0, np.nan)))
+                                           np.where(food, p * share, np.where(base_food, 0.0, np.nan)),
+                                           applicable, f["current"])
     with np.errstate(divide="ignore", invalid="ignore"):
         food_production = np.where(base_food & (f["y_now"] > 0), share * f["y_opt"] / f["y_now"], np.nan)
     other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
@@ -184,21 +186,31 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     }, index=table.index)
 
 
-def _unpredicted_food_safety(plot_id, food: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Food-safety values [–] with each food row whose crop safety was not predicted (NaN)
-    set to the lowest assessed value among its plot's rows, or 0 where the plot has none:
-    a crop of unknown safety never scores better on food safety than the worst option
-    assessed beside it."""
+def _unpredicted_food_safety(plot_id, food: np.ndarray, value: np.ndarray, applicable=None,
+                             current=None) -> np.ndarray:
+    """Food-safety values [–] of the food rows whose crop safety was not predicted (NaN).
+
+    A crop of unknown safety never scores better on food safety than the food options assessed
+    beside it: a row growing the plot's current crop (``current``: the farmer's crop, e.g. a
+    paddy below the pH domain of the rice functions, or a crop without a transfer function)
+    counts as the least safe applicable food option assessed on its plot, so an assessed crop
+    switch does not win on the unknown alone; a row growing another crop counts 0, so a new
+    crop cannot gain by leaving the range of its function. 0 where the plot has no assessed
+    food option.
+    """
     v = np.asarray(value, float)
     unknown = food & np.isnan(v)
     if not unknown.any():
         return v
+    n = len(v)
+    app = np.ones(n, bool) if applicable is None else np.asarray(applicable, bool)
+    cur = np.zeros(n, bool) if current is None else np.asarray(current, bool)
     pc = _frames.codes(_frames.obj(plot_id))[0]
     worst = np.full(int(pc.max()) + 1, np.inf)
-    known = ~np.isnan(v)
+    known = food & app & ~np.isnan(v)
     np.minimum.at(worst, pc[known], v[known])
     worst = np.where(np.isinf(worst), 0.0, worst)
-    return np.where(unknown, worst[pc], v)
+    return np.where(unknown, np.where(cur, worst[pc], 0.0), v)
 
 
 def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
@@ -232,8 +244,9 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     crops = _frames.obj(table["food_crop"])
     y_now = np.where(base_food, _lookup(y, crops[at]) if n else np.zeros(0), np.nan)
     y_opt = np.where(food, _lookup(y, crops), 0.0)
+    current = base_food & (crops == crops[at]) if n else np.zeros(0, bool)  # grows the plot's crop
     return {"food": food, "share": share, "p": p, "base": base, "base_food": base_food, "y_now": y_now,
-            "y_opt": y_opt}
+            "y_opt": y_opt, "current": current}
 
 
 def _baseline_rows(table: pd.DataFrame) -> np.ndarray:
@@ -447,8 +460,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     """
     tl = tables.light_thresholds()
     f = _food_parts(table, horizon_yr, tables)
-    food, food_share, p_food, base_food, y_now = (f[k][rows]
-                                                  for k in ("food", "share", "p", "base_food", "y_now"))
+    food, food_share, p_food, base_food, y_now, current = (
+        f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current"))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
     e_code, t_code = e_code[rows], t_code[rows]
@@ -481,7 +494,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             if not food[i]:
                 return M("why.no_safe_food") if base_food[i] else M("rec.no_food")
             if np.isnan(p_food[i]):
-                return M("why.safety_unpredicted", share=_pct(x))
+                return M("why.safety_unpredicted" if current[i] else "why.safety_unpredicted_new", share=_pct(x))
             if food_share[i] >= 1:
                 return M("why.food_seasons", standard=food_standard, share=_pct(p_food[i]))
             return M("why.safe_food", standard=food_standard, share=_pct(x), seasons=_pct(p_food[i]),
