@@ -539,3 +539,35 @@ def test_probability_beyond_99_or_below_1_percent_is_said_in_chinese(p, en, zh):
     assert advice.pct_text(p, "zh") == zh and advice.pct_text(p) == en
     line = i18n.t("ui.sheet.crop_line", "zh", metal="镉", median="0.1", limit="0.2", p=advice.pct_text(p, "zh"))
     assert line.endswith(f"超标概率{zh}")
+
+
+def test_sheet_workbook_and_sentence_name_the_same_metals_to_test(tmp_path):
+    """A plot with metals not measured in the soil: the plot sheet's monitoring box, the Chinese
+    workbook's monitoring column and the summary sentence name the same metals (Hg and Cr, not
+    measured, are tested in the rice), and the sheet's all-clear of clean idle land names the
+    metals not measured, as the summary does."""
+    import openpyxl
+
+    from agriremed.io import workbook as W
+
+    df = make_plots(2, plot_id=["RICE", "IDLE"], land_use=["paddy", "upland"], crop=["rice", "none"],
+                    ph=[5.3, 7.0], cd_mg_kg=[0.4, 0.25], as_mg_kg=[12.0, 10.0], pb_mg_kg=[45.0, 40.0])
+    p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
+    s = p.summary.set_index("plot_id")
+    assert "Hg/Cr, for 20 yr" in s.loc["RICE", "monitoring"]
+    zh_mon = messages.render(s.loc["RICE", "monitoring_msg"], "zh")
+    assert "汞、铬，共20年" in zh_mon and zh_mon in messages.render(s.loc["RICE", "recommendation_msg"], "zh")
+    assert advice.plot_advice(p, "RICE", "en").monitoring == s.loc["RICE", "monitoring"]
+    assert advice.plot_advice(p, "RICE", "zh").monitoring == zh_mon
+    idle_en = advice.plot_advice(p, "IDLE", "en")
+    assert "tested for Cd/Hg/Cr," in idle_en.monitoring
+    assert idle_en.how_long == s.loc["IDLE", "duration_text"] == \
+        "nothing to clean up in the measured metals (Hg/Cr/Cu/Ni/Zn not measured)"
+    idle_zh = advice.plot_advice(p, "IDLE", "zh")
+    assert idle_zh.how_long == "已测定的重金属无需修复（汞、铬、铜、镍、锌未测定）"
+    assert "检测镉、汞、铬，" in idle_zh.monitoring
+    path = W.write_workbook(p, tmp_path / "plan.xlsx", lang="zh", date="2026-12-06")
+    wb = pd.read_excel(path, sheet_name="地块汇总", header=1, engine="openpyxl").set_index("plot_id")
+    assert wb.loc["RICE", "monitoring"] == zh_mon
+    assert wb.loc["IDLE", "monitoring"] == idle_zh.monitoring
+    assert openpyxl.load_workbook(path)  # readable

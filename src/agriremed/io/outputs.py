@@ -352,8 +352,8 @@ MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_
                    "why_economics")
 
 #: Columns rendered from their message column ``<column>_msg`` where the frame has one, and
-#: otherwise kept as they are (the carbon ledger's method and note).
-MESSAGE_ONLY_COLUMNS = ("term_method", "note")
+#: otherwise kept as they are (the carbon ledger's method and note, the summary's monitoring).
+MESSAGE_ONLY_COLUMNS = ("term_method", "note", "monitoring")
 
 #: Columns of option names, and the column of option ids they are named from.
 NAME_COLUMNS = {"option_name": "option_id", "recommended_name": "recommended_option"}

@@ -608,20 +608,23 @@ def _ledger_total_label(lang: str) -> dict:
 
 
 def _summary_frame(plan, lang: str) -> pd.DataFrame:
-    """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
-    monitoring) written in ``lang`` by :func:`agriremed.stages.advice.summary_columns`."""
+    """The summary in ``lang``: codes and sentences translated (the monitoring from the summary's
+    own ``monitoring_msg``, so that it names the metals of the summary sentence), and the
+    measures of each recommended option written in ``lang`` by
+    :func:`agriremed.stages.advice.measures_text`."""
     s = translate_frame(plan.summary, lang, plan.tables)
     s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
     if "region" in s.columns and lang != "en":
         s["region"] = region_names(s["region"], lang, plan.tables)
-    texts = [c for c in ("measures", "monitoring") if c in s.columns]
-    if lang != "en" and texts and len(s):
-        sc = plan.scenario
+    if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
+        opts = plan.summary["recommended_option"].to_numpy(object)
+        by_option = {o: advice.measures_text(o, plan.tables, lang) for o in set(opts) if isinstance(o, str)}
+        s["measures"] = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
+    if lang != "en" and "monitoring" in s.columns and "monitoring_msg" not in plan.summary and len(s):
+        sc = plan.scenario  # a summary without the monitoring message: computed again from its columns
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
                                       lang, sc.rule_set)
-        for c in texts:
-            if c in cols:
-                s[c] = np.asarray(cols[c], dtype=object)
+        s["monitoring"] = np.asarray(cols["monitoring"], dtype=object)
     return s
 
 

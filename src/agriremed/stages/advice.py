@@ -683,6 +683,11 @@ class PlotAdvice:
     sentence: str
 
 
+#: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
+#: that :func:`plot_advice` prints as they are.
+_ADVICE_MESSAGES = ("duration_text_msg", "monitoring_msg")
+
+
 def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
     t = table.loc[(table["plot_id"] == plot_id) & table["rank"].notna()]
     t = t.loc[t["rank"].astype(float) == 2]
@@ -754,9 +759,15 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
-    sc = result.scenario
-    cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set)
-    how = str(cols["duration_text"][0])
+    if all(c in s for c in _ADVICE_MESSAGES):
+        # the summary's own monitoring and clean-up time (one source: the metals to test and the
+        # metals not measured are those of the summary sentence)
+        cols = {c: s[c].to_numpy(object) for c in ("duration_text", *_ADVICE_MESSAGES)}
+        cols["monitoring"] = messages.column_texts(s, "monitoring", lang, tables)
+    else:  # a summary without the advice messages: computed again from its columns
+        sc = result.scenario
+        cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set)
+    how = str(cols["duration_text"][0]) if isinstance(cols["duration_text"][0], str) else ""
     if how and how[-1].isdigit():
         how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \
             (how.replace("> ", "超过") + "年" if lang == "zh" else f"{how} yr")
