@@ -430,9 +430,18 @@ def test_as_amendment_steps_hand_computed(tables):
     s = advice.plot_steps("as_fe_si_amendment", 0.45, tables)
     am = s.loc[(s["measure"] == "as_amendment") & (s["season"] == "this")].iloc[0]
     assert am["amount_per_mu"] == pytest.approx(0.2) and am["amount_plot"] == pytest.approx(1.35)
-    assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot")
+    # the cost model buys it every year (reapply_interval_yr = 1): the step says so
+    assert am["repeat_yr"] == 1
+    assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot (every year)")
     assert "moist_water" in set(s["measure"]) and "flood" not in set(s["measure"])
     assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "grow_rice"}
+    zh = advice.plot_steps("as_fe_si_amendment", 0.45, tables, "zh")
+    assert zh.loc[zh["measure"] == "as_amendment", "text"].iloc[0].endswith("：每亩200 公斤，本地块共1.35 吨（每年施用）")
+    assert "每亩200 公斤（每年施用）" in advice.measures_text("as_fe_si_amendment", tables, "zh")
+    # lime every 2 years keeps its own words; a step without an interval says nothing of repeating
+    lime = advice.plot_steps("lime_rice", 0.45, tables)
+    assert lime.loc[lime["measure"] == "lime", "text"].iloc[0].endswith("(repeat every 2 years)")
+    assert not any("every year" in t for t in advice.plot_steps("biochar_amendment", 0.45, tables)["text"])
 
 
 def test_vip_n_organic_fertiliser_rate_hand_computed(tables):
