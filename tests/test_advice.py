@@ -580,3 +580,20 @@ def test_sheet_workbook_and_sentence_name_the_same_metals_to_test(tmp_path):
     assert wb.loc["RICE", "monitoring"] == zh_mon
     assert wb.loc["IDLE", "monitoring"] == idle_zh.monitoring
     assert openpyxl.load_workbook(path)  # readable
+
+
+def test_npv_per_mu_beside_per_ha_on_the_sheet_and_in_the_report(result):
+    """The sentence (sheet, summary, report) gives the NPV against doing nothing per 亩 beside per
+    公顷: per mu = per ha / 15, the summary's npv_vs_baseline_cny_mu; the report's area too."""
+    from agriremed.io import report
+
+    s = result.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    ha, mu = s["npv_vs_baseline_cny_ha"], s["npv_vs_baseline_cny_mu"]
+    assert mu == pytest.approx(ha / 15)
+    assert f"{ha:+,.0f} CNY/ha ({mu:+,.0f} CNY/mu) vs doing nothing over 20 yr" in s["recommendation"]
+    zh = advice.plot_advice(result, "HN-ZZ-01", "zh").sentence
+    assert f"20年净现值相对不治理{ha:+,.0f}元/公顷（{mu:+,.0f}元/亩）" in zh
+    first = report.plain_summary(report.PlanDigest.from_plan(result), "zh")[0]
+    area = result.summary["area_ha"].sum()
+    assert area == pytest.approx(15.63, abs=0.005)  # 3 significant digits: 15.6 ha = 234 mu
+    assert first == "共规划16个地块，面积15.6公顷（234亩）。"

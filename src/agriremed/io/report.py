@@ -41,7 +41,7 @@ from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
-from agriremed.stages.advice import location_text
+from agriremed.stages.advice import ha_per_mu, location_text
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.softreuse import SERVICES, for_plan
 
@@ -608,7 +608,10 @@ def plain_summary(
             out.append(i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}"))
         return out
     area = lambda a: format_number(a, lang, "ha")  # noqa: E731
-    out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=area(digest.area_ha))]
+    # the planned area in ha and in mu (the unit a county's land records use)
+    both = i18n.t("ui.report.area_ha_mu", lang, ha=area(digest.area_ha),
+                  mu=format_number(digest.area_ha / ha_per_mu(), lang, "mu"))
+    out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=both)]
     out.append(
         i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")
         if n_rejected
