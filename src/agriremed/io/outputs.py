@@ -342,6 +342,9 @@ VALUE_COLUMNS = {
     "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
     "target_metals": "metals",
     "untreated_metals": "metals", "best_alternative": "option", "economics_view": "economics_view",
+    "current_compliance_metals": "metals", "compliance_metals": "metals", "policy_rule": "policy_rule",
+    "yield_land": "yield_land", "biochar_status_csink": "biochar_status_csink",
+    "biochar_status_puro": "biochar_status_puro", "biochar_status_vm0044": "biochar_status_vm0044",
 }
 
 #: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).

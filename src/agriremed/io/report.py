@@ -677,7 +677,7 @@ def _head(
     meta = i18n.t(
         "ui.report.meta",
         lang,
-        scenario=scenario.name,
+        scenario=i18n.scenario_name(scenario.name, lang),
         draws=f"{scenario.mc_draws:,}",
         horizon=scenario.horizon_yr,
         standard=i18n.value("standard", scenario.food_standard, lang),
@@ -934,7 +934,8 @@ def _recommendation_table(s: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
         df.insert(at, "location", [location_text(a, b) for a, b in
                                    zip(s["lat"].to_numpy(float), s["lon"].to_numpy(float), strict=True)])
     if "policy_rule" in s:
-        rule = s["policy_rule"].fillna("").replace("", i18n.t("ui.report.no_rule", lang))
+        rule = s["policy_rule"].fillna("").map(lambda r: i18n.rule_text(r, lang, tables)).replace(
+            "", i18n.t("ui.report.no_rule", lang))
         df["rule"] = tr["rule_set"].astype(str) + i18n.colon(lang) + rule
     return df
 

@@ -583,7 +583,7 @@ def _provenance(
         ("version", f"agriremed {version}"),
         ("date", format_date(d, lang)),
         ("seed", scenario.seed),
-        ("scenario", scenario.name),
+        ("scenario", i18n.scenario_name(scenario.name, lang)),
         ("standard", i18n.value("standard", scenario.food_standard, lang)),
         ("rules", i18n.value("rule_set", scenario.rule_set, lang)),
         ("horizon", scenario.horizon_yr),
