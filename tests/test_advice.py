@@ -430,9 +430,18 @@ def test_as_amendment_steps_hand_computed(tables):
     s = advice.plot_steps("as_fe_si_amendment", 0.45, tables)
     am = s.loc[(s["measure"] == "as_amendment") & (s["season"] == "this")].iloc[0]
     assert am["amount_per_mu"] == pytest.approx(0.2) and am["amount_plot"] == pytest.approx(1.35)
-    assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot")
+    # the cost model buys it every year (reapply_interval_yr = 1): the step says so
+    assert am["repeat_yr"] == 1
+    assert am["text"].endswith(": 200 kg per mu, 1.35 t for the plot (every year)")
     assert "moist_water" in set(s["measure"]) and "flood" not in set(s["measure"])
     assert set(s.loc[s["season"] == "next", "measure"]) == {"moist_water", "grow_rice"}
+    zh = advice.plot_steps("as_fe_si_amendment", 0.45, tables, "zh")
+    assert zh.loc[zh["measure"] == "as_amendment", "text"].iloc[0].endswith("：每亩200 公斤，本地块共1.35 吨（每年施用）")
+    assert "每亩200 公斤（每年施用）" in advice.measures_text("as_fe_si_amendment", tables, "zh")
+    # lime every 2 years keeps its own words; a step without an interval says nothing of repeating
+    lime = advice.plot_steps("lime_rice", 0.45, tables)
+    assert lime.loc[lime["measure"] == "lime", "text"].iloc[0].endswith("(repeat every 2 years)")
+    assert not any("every year" in t for t in advice.plot_steps("biochar_amendment", 0.45, tables)["text"])
 
 
 def test_vip_n_organic_fertiliser_rate_hand_computed(tables):
@@ -539,3 +548,52 @@ def test_probability_beyond_99_or_below_1_percent_is_said_in_chinese(p, en, zh):
     assert advice.pct_text(p, "zh") == zh and advice.pct_text(p) == en
     line = i18n.t("ui.sheet.crop_line", "zh", metal="镉", median="0.1", limit="0.2", p=advice.pct_text(p, "zh"))
     assert line.endswith(f"超标概率{zh}")
+
+
+def test_sheet_workbook_and_sentence_name_the_same_metals_to_test(tmp_path):
+    """A plot with metals not measured in the soil: the plot sheet's monitoring box, the Chinese
+    workbook's monitoring column and the summary sentence name the same metals (Hg and Cr, not
+    measured, are tested in the rice), and the sheet's all-clear of clean idle land names the
+    metals not measured, as the summary does."""
+    import openpyxl
+
+    from agriremed.io import workbook as W
+
+    df = make_plots(2, plot_id=["RICE", "IDLE"], land_use=["paddy", "upland"], crop=["rice", "none"],
+                    ph=[5.3, 7.0], cd_mg_kg=[0.4, 0.25], as_mg_kg=[12.0, 10.0], pb_mg_kg=[45.0, 40.0])
+    p = agriremed.plan(df, Scenario(mc_draws=0), progress=False)
+    s = p.summary.set_index("plot_id")
+    assert "Hg/Cr, for 20 yr" in s.loc["RICE", "monitoring"]
+    zh_mon = messages.render(s.loc["RICE", "monitoring_msg"], "zh")
+    assert "汞、铬，共20年" in zh_mon and zh_mon in messages.render(s.loc["RICE", "recommendation_msg"], "zh")
+    assert advice.plot_advice(p, "RICE", "en").monitoring == s.loc["RICE", "monitoring"]
+    assert advice.plot_advice(p, "RICE", "zh").monitoring == zh_mon
+    idle_en = advice.plot_advice(p, "IDLE", "en")
+    assert "tested for Cd/Hg/Cr," in idle_en.monitoring
+    assert idle_en.how_long == s.loc["IDLE", "duration_text"] == \
+        "nothing to clean up in the measured metals (Hg/Cr/Cu/Ni/Zn not measured)"
+    idle_zh = advice.plot_advice(p, "IDLE", "zh")
+    assert idle_zh.how_long == "已测定的重金属无需修复（汞、铬、铜、镍、锌未测定）"
+    assert "检测镉、汞、铬，" in idle_zh.monitoring
+    path = W.write_workbook(p, tmp_path / "plan.xlsx", lang="zh", date="2026-12-06")
+    wb = pd.read_excel(path, sheet_name="地块汇总", header=1, engine="openpyxl").set_index("plot_id")
+    assert wb.loc["RICE", "monitoring"] == zh_mon
+    assert wb.loc["IDLE", "monitoring"] == idle_zh.monitoring
+    assert openpyxl.load_workbook(path)  # readable
+
+
+def test_npv_per_mu_beside_per_ha_on_the_sheet_and_in_the_report(result):
+    """The sentence (sheet, summary, report) gives the NPV against doing nothing per 亩 beside per
+    公顷: per mu = per ha / 15, the summary's npv_vs_baseline_cny_mu; the report's area too."""
+    from agriremed.io import report
+
+    s = result.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    ha, mu = s["npv_vs_baseline_cny_ha"], s["npv_vs_baseline_cny_mu"]
+    assert mu == pytest.approx(ha / 15)
+    assert f"{ha:+,.0f} CNY/ha ({mu:+,.0f} CNY/mu) vs doing nothing over 20 yr" in s["recommendation"]
+    zh = advice.plot_advice(result, "HN-ZZ-01", "zh").sentence
+    assert f"20年净现值相对不治理{ha:+,.0f}元/公顷（{mu:+,.0f}元/亩）" in zh
+    first = report.plain_summary(report.PlanDigest.from_plan(result), "zh")[0]
+    area = result.summary["area_ha"].sum()
+    assert area == pytest.approx(15.63, abs=0.005)  # 3 significant digits: 15.6 ha = 234 mu
+    assert first == "共规划16个地块，面积15.6公顷（234亩）。"

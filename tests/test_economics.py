@@ -190,17 +190,18 @@ def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
     plots = plots_factory(1, ph=5.0, cd_mg_kg=1.2, region="Hunan/Changsha", basic_farmland="yes", clay_pct=28.0,
                            annual_rain_mm=1300.0)
     for view, col, en, zh in [
-            ("combined", "npv_vs_baseline_cny_ha", "{} CNY/ha vs doing nothing over 20 yr", "20年净现值相对不治理{}元/公顷"),
-            ("farmer", "npv_farmer_vs_baseline_cny_ha", "farmer's NPV {} CNY/ha vs doing nothing over 20 yr",
-             "20年农户净现值相对不治理{}元/公顷"),
+            ("combined", "npv_vs_baseline_cny_ha", "{} CNY/ha ({} CNY/mu) vs doing nothing over 20 yr",
+             "20年净现值相对不治理{}元/公顷（{}元/亩）"),
+            ("farmer", "npv_farmer_vs_baseline_cny_ha", "farmer's NPV {} CNY/ha ({} CNY/mu) vs doing nothing over 20 yr",
+             "20年农户净现值相对不治理{}元/公顷（{}元/亩）"),
             ("programme", "programme_cost_cny_ha",
-             "programme cost {} CNY/ha beyond doing nothing over 20 yr (farmer kept no worse off)",
-             "20年项目支出比不治理多{}元/公顷（保证农户收益不低于不治理）")]:
+             "programme cost {} CNY/ha ({} CNY/mu) beyond doing nothing over 20 yr (farmer kept no worse off)",
+             "20年项目支出比不治理多{}元/公顷（{}元/亩）（保证农户收益不低于不治理）")]:
         p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=view))
         s = p.summary.iloc[0]
-        amount = f"{s[col]:+,.0f}"
-        assert en.format(amount) in s["recommendation"], (view, s["recommendation"])
-        assert zh.format(amount) in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
+        amount, per_mu = f"{s[col]:+,.0f}", f"{s[col] / 15:+,.0f}"  # 1 mu = 1/15 ha
+        assert en.format(amount, per_mu) in s["recommendation"], (view, s["recommendation"])
+        assert zh.format(amount, per_mu) in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
         if view != "combined":  # the combined NPV is not quoted
             assert f"{s['npv_vs_baseline_cny_ha']:+,.0f} CNY/ha" not in s["recommendation"]
     # farmer view on this plot: VIP+n without flooding, +46,774 CNY/ha for the farmer (−12,519 combined)
@@ -354,7 +355,7 @@ def test_plan_reports_money_in_the_scenario_currency(tmp_path, sample_plots_path
     np.testing.assert_allclose(s["npv_vs_baseline_eur_ha"], s["npv_vs_baseline_cny_ha"] / 7.7748,
                                equal_nan=True)
     rec = p.summary["recommendation"].dropna()
-    assert rec.str.contains(r"EUR/ha \([+-][\d,]+ CNY/ha\) vs doing nothing").any()
+    assert rec.str.contains(r"EUR/ha \([+-][\d,]+ EUR/mu; [+-][\d,]+ CNY/ha\) vs doing nothing").any()
     why = t["why_economics"].dropna()
     assert why.str.contains("EUR/ha").sum() > 100
     assert why[~why.str.contains("EUR/ha")].str.contains("nan CNY/ha").all()   # not assessed: no amount

@@ -206,13 +206,15 @@ def test_cli_writes_the_workbook_by_default_and_skips_it_on_request(tmp_path, sa
 
 
 def _formats(ws) -> dict:
-    """Column name (row 2) → the number formats of its number cells."""
+    """Column name (row 2) → the number formats of its number cells (without the leading
+    sections that show ±1E+307 as ∞, :data:`agriremed.io.workbook.INFINITE_FORMAT`)."""
     names = [c.value for c in ws[2]]
     out = {}
     for row in ws.iter_rows(min_row=3):
         for name, c in zip(names, row, strict=False):
             if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                out.setdefault(name, set()).add(c.number_format)
+                assert c.number_format.startswith(W.INFINITE_FORMAT), (name, c.number_format)
+                out.setdefault(name, set()).add(c.number_format[len(W.INFINITE_FORMAT):])
     return out
 
 
@@ -226,10 +228,12 @@ def test_numbers_have_formats_for_people_and_keep_their_precision(written):
         assert f["current_crop_compliance_prob"] == {"0%"} and f["p_target_20yr"] == {"0%"}
         assert f["npv_vs_baseline_cny_ha"] == {"#,##0"} and f["first_year_cost_plot_cny"] == {"#,##0"}
         assert f["net_co2e_t"] == {"#,##0.0"} and f["net_co2e_vs_baseline_t_ha_yr"] == {"#,##0.0"}
-        assert f["max_exceedance_ratio"] == {"General"} and f["score"] == {"General"}
+        assert f["max_exceedance_ratio"] == {"0.00"} and f["score"] == {"0.00"}
+        assert f["input_row"] == {"0"} and f["lat"] == {"0.0#####"}
         o = _formats(wb[names["options"]])
         assert o["crop_compliance_prob"] == {"0%"} and o["biomass_t_dm_ha_yr"] == {"#,##0.0"}
-        assert o["cost_per_g_removed_cny_g"] == {"#,##0.00"} and o["years_p50"] == {"General"}
+        assert o["cost_per_g_removed_cny_g"] == {"#,##0.00"} and o["years_p50"] == {"#,##0.0"}
+        assert o["useful_energy_gj_ha_yr"] == {"#,##0.0"} and o["payback_yr"] == {"#,##0.0"}
         assert _formats(wb[names["ledger"]])["co2e_t_ha_yr"] == {"#,##0.0"}
     # only the display changes: the values are the plan's numbers
     s = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=1, engine="openpyxl")
@@ -260,7 +264,11 @@ def test_number_format_follows_the_registry_unit():
     assert W.number_format("cash_flow_typical_plot_cny_yr") == "#,##0"
     assert W.number_format("pv_tariff_cny_kwh") == "#,##0.00"
     assert W.number_format("safe_prob") == "0%" and W.number_format("biomass_area_share") == "0%"
-    assert W.number_format("max_exceedance_ratio") is None and W.number_format("score") is None
+    # every other number of the registry has a format too: no column shows 16 digits
+    assert W.number_format("max_exceedance_ratio") == "0.00" and W.number_format("score") == "0.00"
+    assert W.number_format("years_p50") == "#,##0.0" and W.number_format("useful_energy_gj_ha_yr") == "#,##0.0"
+    assert W.number_format("input_row") == "0" and W.number_format("ph") == "0.00"
+    assert W.number_format("cd_mg_kg") == "0.000" and W.number_format("lat") == "0.0#####"
     assert W.number_format("co2e_t_ha") == "#,##0.0" and W.number_format("harvest_t_dm_ha") == "#,##0.0"
     assert W.number_format("plot_id") is None and W.number_format("not_a_column") is None
 
@@ -322,7 +330,7 @@ def test_a_large_plan_keeps_the_recommended_option_of_each_plot(tmp_path, monkey
 def test_data_rows_written_as_sheet_xml_read_back_as_given(tmp_path):
     """The data rows go into the sheet XML column by column (each distinct value once): numbers
     as numbers (16 significant digits, as openpyxl writes them; -0 kept), missing values as empty
-    cells, ±inf as ∞, booleans, text with XML's special characters, a carriage return, edge
+    cells, ±inf as ±1E+307 (shown as ∞), booleans, text with XML's special characters, a carriage return, edge
     spaces and an error-looking text, formula-looking text neutralised; the same values as
     openpyxl's own rows in a second, identical sheet."""
     df = pd.DataFrame({
@@ -349,7 +357,7 @@ def test_data_rows_written_as_sheet_xml_read_back_as_given(tmp_path):
     assert got[0] == ["a&b", 0.3333333333333333, 3, 1, True, 2.5]
     assert got[1][:5] == ["<c>", 0, -2, None, False] and got[1][5] is True
     assert got[2][0] == " lead" and got[3][0] == "x\ry" and got[4][0] == "#N/A" and got[5][0] == "'=1+2"
-    assert [r[1] for r in got[3:6]] == [None, "∞", "-∞"]
+    assert [r[1] for r in got[3:6]] == [None, 1e307, -1e307]  # numbers, never the text ∞
     assert got[5][5] == "-1.5" and got[3][5] == "x" and got[2][5] is None
     assert len(got) == 8 and got[6] == got[0] and got[7] == got[1]
     assert wb[W.sheet_names("en")["summary"]].freeze_panes == "B3"
@@ -357,7 +365,7 @@ def test_data_rows_written_as_sheet_xml_read_back_as_given(tmp_path):
 
 def test_float_columns_are_written_as_each_value_alone_would_be():
     """A float column's cells built column-wise equal the cells of its values one by one
-    (NaN: no cell; ±inf: the text ∞; −0.0 keeps its sign; 16 significant digits)."""
+    (NaN: no cell; ±inf: the number ±1E+307; −0.0 keeps its sign; 16 significant digits)."""
     import numpy as np
 
     from agriremed.io.workbook import _cell_xml, _column_xml
@@ -365,8 +373,32 @@ def test_float_columns_are_written_as_each_value_alone_would_be():
     a = np.array([1.0, np.nan, -0.0, 0.0, np.inf, -np.inf, 1 / 3, 1e300, -2.5e-12, 123456789.123456789, 1.0])
     rows = np.array([str(r) for r in range(7, 7 + len(a))], dtype=object)
     got = _column_xml(a, "C", rows)
-    want = ["" if np.isnan(x) else _cell_xml("∞" if x == np.inf else "-∞" if x == -np.inf else float(x), f"C{r}")
+    want = ["" if np.isnan(x) else _cell_xml(1e307 if x == np.inf else -1e307 if x == -np.inf else float(x), f"C{r}")
             for x, r in zip(a, rows, strict=True)]
     assert got.tolist() == want
     assert got[2] == '<c r="C9" t="n"><v>-0</v></c>' and got[6] == '<c r="C13" t="n"><v>0.3333333333333333</v></c>'
-    assert got[4] == '<c r="C11" t="inlineStr"><is><t>∞</t></is></c>'
+    assert got[4] == '<c r="C11" t="n"><v>1e+307</v></c>'
+
+
+def test_infinite_years_are_numbers_shown_as_infinity(tmp_path):
+    """An option that never reaches its target (years ∞) or never pays back: the cell is the
+    number 1E+307 (the column stays numeric for sorting, filters, pandas and R), shown as ∞ by
+    its number format, and the README says so."""
+    import numpy as np
+
+    plan = agriremed.plan(SAMPLES / "plots.csv", agriremed.Scenario(mc_draws=0), progress=False)
+    inf = np.isinf(plan.table["payback_yr"].to_numpy(float))
+    assert inf.any()
+    path = W.write_workbook(plan, tmp_path / "plan.xlsx", lang="zh", date="2026-12-06")
+    o = pd.read_excel(path, sheet_name="方案", header=1, engine="openpyxl")
+    assert pd.api.types.is_float_dtype(o["payback_yr"]) and pd.api.types.is_float_dtype(o["years_p50"])
+    assert (o.loc[inf, "payback_yr"] == 1e307).all()
+    assert o.loc[~inf, "payback_yr"].tolist() == pytest.approx(plan.table.loc[~inf, "payback_yr"].tolist(),
+                                                                nan_ok=True)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["方案"]
+    col = [c.value for c in ws[2]].index("payback_yr") + 1
+    cells = [ws.cell(row=r + 3, column=col) for r in np.flatnonzero(inf)]
+    assert all(c.number_format == W.INFINITE_FORMAT + "#,##0.0" for c in cells)
+    readme = " ".join(str(c.value) for r in wb["说明"].iter_rows() for c in r if c.value)
+    assert "1E+307" in readme and "∞" in readme

@@ -213,6 +213,37 @@ def option_name(option_id: str, lang: str = "en", tables=None) -> str:
     return _name_map("options", "option_id", _check_lang(lang), tables).get(option_id, str(option_id))
 
 
+def rule_text(rule_id, lang: str = "en", tables=None) -> str:
+    """A policy rule (``rule_id`` of ``land_rules.csv``) as people read it in ``lang``: in Chinese
+    its reason (``reason_zh``), in English the id (``''`` for a blank id; an id the tables do not
+    hold stays as it is).
+
+    >>> rule_text("cn_strict_no_food", "zh")[:12]
+    '严格管控类耕地不种植食用'
+    >>> rule_text("cn_strict_no_food", "en"), rule_text("my_rule", "zh")
+    ('cn_strict_no_food', 'my_rule')
+    """
+    if rule_id is None or (isinstance(rule_id, float) and rule_id != rule_id) or rule_id == "":
+        return ""
+    if _check_lang(lang) == "en":
+        return str(rule_id)
+    t = tables or _default_tables()
+    reasons = t.memo(("i18n_rule_reasons", lang), lambda: {
+        r: z for r, z in zip(t.land_rules["rule_id"], t.land_rules["reason_zh"], strict=True)
+        if isinstance(z, str) and z.strip()})
+    return reasons.get(str(rule_id), str(rule_id))
+
+
+def scenario_name(name, lang: str = "en") -> str:
+    """A scenario's name in ``lang``: the packaged ``default`` as 默认 in Chinese; a name the user
+    gave stays as written.
+
+    >>> scenario_name("default", "zh"), scenario_name("county_2025", "zh")
+    ('默认', 'county_2025')
+    """
+    return _texts()[_check_lang(lang)].get(f"value.scenario.{name}", str(name))
+
+
 def crop_name(crop: str, lang: str = "en", tables=None) -> str:
     """Name of a crop code in ``lang`` (from ``crops.csv``)."""
     return _name_map("crops", "crop", _check_lang(lang), tables).get(crop, str(crop))
@@ -640,6 +671,8 @@ def value(domain: str, code, lang: str = "en", tables=None) -> str:
         return metals(code, lang)
     if domain == "unit":
         return unit(code, lang)
+    if domain == "policy_rule":
+        return rule_text(code, lang, tables)
     if domain == "column":
         return label(code, lang, with_unit=False)
     text = _texts()[lang].get(f"value.{domain}.{code}")

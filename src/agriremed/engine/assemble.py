@@ -303,11 +303,16 @@ def with_pass_through(table: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, _frames.frame(cols, len(table)).set_axis(table.index)], axis=1)
 
 def _fmt_money(x: float, money=("CNY", 1.0)) -> Message:
-    """An amount per hectare as a message (:func:`agriremed.stages.economics.money_text`)."""
+    """An amount per hectare [CNY ha⁻¹] as a message with the amount per mu beside it
+    (× :func:`agriremed.stages.advice.ha_per_mu`; per mu is the unit subsidies are set in)."""
     currency, rate = money
-    if np.isnan(x) or currency == "CNY":
+    if np.isnan(x):
         return Message.of("money.cny_ha", cny=printed(x))
-    return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
+    mu = x * advice_mod.ha_per_mu()
+    if currency == "CNY":
+        return Message.of("money.cny_ha_mu", cny=printed(x), cny_mu=printed(mu))
+    return Message.of("money.cur_ha_mu", value=printed(x / rate), value_mu=printed(mu / rate), currency=currency,
+                      cny=printed(x))
 
 
 _pct = advice_mod.pct_param

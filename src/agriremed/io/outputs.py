@@ -342,6 +342,9 @@ VALUE_COLUMNS = {
     "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
     "target_metals": "metals",
     "untreated_metals": "metals", "best_alternative": "option", "economics_view": "economics_view",
+    "current_compliance_metals": "metals", "compliance_metals": "metals", "policy_rule": "policy_rule",
+    "yield_land": "yield_land", "biochar_status_csink": "biochar_status_csink",
+    "biochar_status_puro": "biochar_status_puro", "biochar_status_vm0044": "biochar_status_vm0044",
 }
 
 #: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).
@@ -352,8 +355,8 @@ MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_
                    "why_economics")
 
 #: Columns rendered from their message column ``<column>_msg`` where the frame has one, and
-#: otherwise kept as they are (the carbon ledger's method and note).
-MESSAGE_ONLY_COLUMNS = ("term_method", "note")
+#: otherwise kept as they are (the carbon ledger's method and note, the summary's monitoring).
+MESSAGE_ONLY_COLUMNS = ("term_method", "note", "monitoring")
 
 #: Columns of option names, and the column of option ids they are named from.
 NAME_COLUMNS = {"option_name": "option_id", "recommended_name": "recommended_option"}

@@ -41,7 +41,7 @@ from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
-from agriremed.stages.advice import location_text
+from agriremed.stages.advice import ha_per_mu, location_text
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.softreuse import SERVICES, for_plan
 
@@ -608,7 +608,10 @@ def plain_summary(
             out.append(i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}"))
         return out
     area = lambda a: format_number(a, lang, "ha")  # noqa: E731
-    out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=area(digest.area_ha))]
+    # the planned area in ha and in mu (the unit a county's land records use)
+    both = i18n.t("ui.report.area_ha_mu", lang, ha=area(digest.area_ha),
+                  mu=format_number(digest.area_ha / ha_per_mu(), lang, "mu"))
+    out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=both)]
     out.append(
         i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")
         if n_rejected
@@ -674,7 +677,7 @@ def _head(
     meta = i18n.t(
         "ui.report.meta",
         lang,
-        scenario=scenario.name,
+        scenario=i18n.scenario_name(scenario.name, lang),
         draws=f"{scenario.mc_draws:,}",
         horizon=scenario.horizon_yr,
         standard=i18n.value("standard", scenario.food_standard, lang),
@@ -931,7 +934,8 @@ def _recommendation_table(s: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
         df.insert(at, "location", [location_text(a, b) for a, b in
                                    zip(s["lat"].to_numpy(float), s["lon"].to_numpy(float), strict=True)])
     if "policy_rule" in s:
-        rule = s["policy_rule"].fillna("").replace("", i18n.t("ui.report.no_rule", lang))
+        rule = s["policy_rule"].fillna("").map(lambda r: i18n.rule_text(r, lang, tables)).replace(
+            "", i18n.t("ui.report.no_rule", lang))
         df["rule"] = tr["rule_set"].astype(str) + i18n.colon(lang) + rule
     return df
 

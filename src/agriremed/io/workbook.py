@@ -27,7 +27,10 @@ CSV's columns and ``header=[0, 1]`` both. With ``lang="zh"`` soil classes, land 
 option names, traffic lights, reasons and recommendation sentences are in Chinese
 (:func:`agriremed.io.outputs.translate_frame`). Text that Excel would run as a formula gets a
 leading ``'`` (:func:`agriremed.io.outputs.neutralise_text`, as in the CSV files); numbers stay
-numbers (missing = empty cell, infinite = ``∞``).
+numbers (missing = empty cell; infinite — a target never reached, no payback — the number
+±1E+307, :data:`INFINITE_CELL`, which every column's number format shows as ``∞``, so that a
+numeric column holds only numbers). Every number of the column registry has a number format
+(:func:`number_format`).
 
 The workbook is written with openpyxl's write-only mode (sheets, header rows, styles, widths,
 panes and the README); the data rows of each sheet are written as sheet XML, column by column
@@ -176,8 +179,18 @@ def _legal(text: str) -> str:
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
 
 
+#: The number an infinite value is written as (a numeric column holds numbers only: a target
+#: never reached or no payback sorts after every finite value); Excel's largest number is
+#: 9.99999999999999E+307.
+INFINITE_CELL = 1e307
+
+#: The sections every number format of a sheet starts with: ±:data:`INFINITE_CELL` shown as ∞.
+INFINITE_FORMAT = '[>=1E+307]"∞";[<=-1E+307]"-∞";'
+
+
 def _cells(df: pd.DataFrame, float_arrays: bool = False) -> list[np.ndarray]:
-    """Columns of ``df`` as Python values for a sheet: text neutralised, NaN → empty, ±inf → ∞
+    """Columns of ``df`` as Python values for a sheet: text neutralised, NaN → empty, ±inf →
+    ±:data:`INFINITE_CELL`
     (with ``float_arrays``, a float column as its ``float64`` array, for
     :func:`_float_column_xml`)."""
     cols = []
@@ -191,8 +204,8 @@ def _cells(df: pd.DataFrame, float_arrays: bool = False) -> list[np.ndarray]:
             a = s.to_numpy(float)
             v = a.astype(object)
             v[np.isnan(a)] = None
-            v[np.isposinf(a)] = "∞"
-            v[np.isneginf(a)] = "-∞"
+            v[np.isposinf(a)] = INFINITE_CELL
+            v[np.isneginf(a)] = -INFINITE_CELL
             if pd.api.types.is_integer_dtype(s.dtype):
                 v = np.array([x if x is None or isinstance(x, str) else int(x) for x in v], dtype=object)
         elif pd.api.types.infer_dtype(s.to_numpy(object), skipna=True) in ("string", "empty"):
@@ -254,15 +267,14 @@ def _cell_xml(value, ref: str, style: str = "") -> str:
 
 def _float_column_xml(a: np.ndarray, letter: str, rows: np.ndarray, style: str = "") -> np.ndarray:
     """The ``<c>`` elements of a float column, as :func:`_cell_xml` writes each value of
-    :func:`_cells` (NaN: no cell; ±inf: the text ∞ or -∞; others with 16 significant digits),
-    built column-wise: a float column's values are mostly distinct."""
+    :func:`_cells` (NaN: no cell; ±inf: ±:data:`INFINITE_CELL`; others with 16 significant
+    digits), built column-wise: a float column's values are mostly distinct."""
     out = np.full(len(a), "", dtype=object)
+    a = np.where(np.isinf(a), np.copysign(INFINITE_CELL, a), a)
     fin = np.isfinite(a)
     if fin.any():
         text = np.array(["%.16g" % x for x in a[fin].tolist()], dtype=object)  # noqa: UP031
         out[fin] = '<c r="' + letter + rows[fin] + '"' + style + ' t="n"><v>' + text + "</v></c>"
-    for j in np.flatnonzero(np.isinf(a)):
-        out[j] = _cell_xml("∞" if a[j] > 0 else "-∞", letter + rows[j])
     return out
 
 
@@ -317,14 +329,14 @@ class _Sheet:
         self.ws = wb.create_sheet(title=title[:31])
         self.lang = lang
         self.columns = list(columns)
-        #: Column position → cell-style id of the column's number format (:func:`number_format`).
+        #: Column position → cell-style id of the column's number format (:func:`number_format`,
+        #: after :data:`INFINITE_FORMAT`; General for a column outside the registry).
         self.styles = {}
         for i, c in enumerate(self.columns):
             fmt = number_format(str(c))
-            if fmt is not None:
-                cell = WriteOnlyCell(self.ws)
-                cell.number_format = fmt
-                self.styles[i] = cell.style_id
+            cell = WriteOnlyCell(self.ws)
+            cell.number_format = INFINITE_FORMAT + (fmt or "General")
+            self.styles[i] = cell.style_id
         self.rows = 0
         self.dropped = 0
         self.ws.freeze_panes = "B3" if self.columns and self.columns[0] == "plot_id" else "A3"
@@ -368,16 +380,22 @@ _MONEY_WHOLE = ("", "/ha", "/ha/yr", "/yr", "/mu")
 
 def number_format(name: str) -> str | None:
     """The Excel number format a column's numbers are shown with, from its unit in the column
-    registry (the value itself stays the full-precision number); ``None`` for Excel's General.
+    registry (the value itself stays the full-precision number); ``None`` for a column outside
+    the registry or not a number (Excel's General).
 
     Probabilities and shares (:attr:`agriremed.core.columns.Column.fraction`) ``0%``; money per
     hectare, per mu, per year or per plot (any currency) ``#,##0``, other money units
-    ``#,##0.00``; areas (ha, mu) ``#,##0.00``; tonnes (t/ha, t CO₂e, t CO₂e/ha/yr …) ``#,##0.0``.
+    ``#,##0.00``; areas (ha, mu) ``#,##0.00``; tonnes (t/ha, t CO₂e, t CO₂e/ha/yr …) ``#,##0.0``;
+    years and other amounts per hectare or year (GJ/ha/yr, g/ha/yr, mm/yr …) ``#,##0.0``;
+    concentrations in mg/kg ``0.000``; whole numbers ``0``; latitude and longitude [degree] up
+    to 6 decimals ``0.0#####``; everything else (ratios, scores, pH …) ``0.00``.
 
     >>> number_format("crop_compliance_prob"), number_format("npv_vs_baseline_usd_ha")
     ('0%', '#,##0')
     >>> number_format("area_ha"), number_format("net_co2e_t"), number_format("ph")
-    ('#,##0.00', '#,##0.0', None)
+    ('#,##0.00', '#,##0.0', '0.00')
+    >>> number_format("years_p50"), number_format("score"), number_format("plot_id")
+    ('#,##0.0', '0.00', None)
     """
     spec = _registry(name)
     if spec is None or spec.dtype not in ("float", "int"):
@@ -392,7 +410,15 @@ def number_format(name: str) -> str | None:
         return "#,##0.00"
     if unit == "t" or unit.startswith(("t/", "t ")):
         return "#,##0.0"
-    return None
+    if spec.dtype == "int":
+        return "0"
+    if unit == "yr" or "/ha" in unit or unit.endswith("/yr") or unit == "km":
+        return "#,##0.0"
+    if unit == "mg/kg":
+        return "0.000"
+    if unit == "degree":
+        return "0.0#####"
+    return "0.00"
 
 
 def _yes_no(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -475,7 +501,8 @@ class _Book:
         for key in SHEETS[1:]:
             self.readme.append([self.names[key], about.get(key, "")])
         self.readme.append([])
-        for text in (i18n.t("ui.workbook.headers", lang), i18n.t("ui.workbook.formulas", lang), *notes):
+        for text in (i18n.t("ui.workbook.headers", lang), i18n.t("ui.workbook.formulas", lang),
+                     i18n.t("ui.workbook.infinite", lang), *notes):
             cell = WriteOnlyCell(self.readme, value=str(neutralise_text([text])[0]))
             cell.alignment = _WRAP
             self.readme.append([None, cell])
@@ -556,7 +583,7 @@ def _provenance(
         ("version", f"agriremed {version}"),
         ("date", format_date(d, lang)),
         ("seed", scenario.seed),
-        ("scenario", scenario.name),
+        ("scenario", i18n.scenario_name(scenario.name, lang)),
         ("standard", i18n.value("standard", scenario.food_standard, lang)),
         ("rules", i18n.value("rule_set", scenario.rule_set, lang)),
         ("horizon", scenario.horizon_yr),
@@ -608,20 +635,23 @@ def _ledger_total_label(lang: str) -> dict:
 
 
 def _summary_frame(plan, lang: str) -> pd.DataFrame:
-    """The summary in ``lang``: codes and sentences translated, and the advice texts (measures,
-    monitoring) written in ``lang`` by :func:`agriremed.stages.advice.summary_columns`."""
+    """The summary in ``lang``: codes and sentences translated (the monitoring from the summary's
+    own ``monitoring_msg``, so that it names the metals of the summary sentence), and the
+    measures of each recommended option written in ``lang`` by
+    :func:`agriremed.stages.advice.measures_text`."""
     s = translate_frame(plan.summary, lang, plan.tables)
     s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
     if "region" in s.columns and lang != "en":
         s["region"] = region_names(s["region"], lang, plan.tables)
-    texts = [c for c in ("measures", "monitoring") if c in s.columns]
-    if lang != "en" and texts and len(s):
-        sc = plan.scenario
+    if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
+        opts = plan.summary["recommended_option"].to_numpy(object)
+        by_option = {o: advice.measures_text(o, plan.tables, lang) for o in set(opts) if isinstance(o, str)}
+        s["measures"] = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
+    if lang != "en" and "monitoring" in s.columns and "monitoring_msg" not in plan.summary and len(s):
+        sc = plan.scenario  # a summary without the monitoring message: computed again from its columns
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
                                       lang, sc.rule_set)
-        for c in texts:
-            if c in cols:
-                s[c] = np.asarray(cols[c], dtype=object)
+        s["monitoring"] = np.asarray(cols["monitoring"], dtype=object)
     return s
 
 

@@ -227,6 +227,16 @@ def _amount_text(x: float, unit: str, lang: str) -> str:
     return f"{x:,.2f} {unit}"
 
 
+def _repeat_text(repeat_yr: float, lang: str) -> str:
+    """How often a step is repeated, from the interval the costs assume: " (every year)" for
+    1 yr, " (repeat every n years)" above, nothing for a step not repeated (NaN) [yr]."""
+    if math.isnan(repeat_yr):
+        return ""
+    if repeat_yr == 1:
+        return i18n.t("ui.step.repeat_yearly", lang)
+    return i18n.t("ui.step.repeat", lang, n=f"{repeat_yr:.0f}") if repeat_yr > 1 else ""
+
+
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu and per plot.
 
@@ -275,8 +285,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.D
         if not math.isnan(r.amount_per_ha):
             t += i18n.t("ui.step.amount", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang),
                         plot=_amount_text(r.amount_plot, r.unit, lang))
-        if not math.isnan(r.repeat_yr) and r.repeat_yr > 1:
-            t += i18n.t("ui.step.repeat", lang, n=f"{r.repeat_yr:.0f}")
+        t += _repeat_text(r.repeat_yr, lang)
         texts.append(t)
     out["text"] = np.asarray(texts, dtype=object)
     return out
@@ -316,8 +325,7 @@ def measures_text(option_id: str, tables, lang: str = "en") -> str:
             t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables))
             if not math.isnan(r.amount_per_ha):
                 t += i18n.t("ui.step.amount_mu", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang))
-            if not math.isnan(r.repeat_yr) and r.repeat_yr > 1:
-                t += i18n.t("ui.step.repeat", lang, n=f"{r.repeat_yr:.0f}")
+            t += _repeat_text(r.repeat_yr, lang)
             texts.append(t)
         parts.append(i18n.t(f"ui.sheet.{season}_season", lang) + c + (sep.join(texts) if texts else "—"))
     return " | ".join(parts)
@@ -683,6 +691,11 @@ class PlotAdvice:
     sentence: str
 
 
+#: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
+#: that :func:`plot_advice` prints as they are.
+_ADVICE_MESSAGES = ("duration_text_msg", "monitoring_msg")
+
+
 def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
     t = table.loc[(table["plot_id"] == plot_id) & table["rank"].notna()]
     t = t.loc[t["rank"].astype(float) == 2]
@@ -754,9 +767,15 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
-    sc = result.scenario
-    cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set)
-    how = str(cols["duration_text"][0])
+    if all(c in s for c in _ADVICE_MESSAGES):
+        # the summary's own monitoring and clean-up time (one source: the metals to test and the
+        # metals not measured are those of the summary sentence)
+        cols = {c: s[c].to_numpy(object) for c in ("duration_text", *_ADVICE_MESSAGES)}
+        cols["monitoring"] = messages.column_texts(s, "monitoring", lang, tables)
+    else:  # a summary without the advice messages: computed again from its columns
+        sc = result.scenario
+        cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set)
+    how = str(cols["duration_text"][0]) if isinstance(cols["duration_text"][0], str) else ""
     if how and how[-1].isdigit():
         how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \
             (how.replace("> ", "超过") + "年" if lang == "zh" else f"{how} yr")
