@@ -96,3 +96,31 @@ def test_sorted_row_percentiles_hand_computed():
     x = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [1.0, np.nan, 3.0, np.nan, 5.0], [np.nan] * 5])
     np.testing.assert_allclose(_frames.row_percentiles(x)[:, 1], [1.4, 3.0, 4.6])
     assert np.isnan(_frames.row_percentiles(x)[:, 2]).all()
+
+
+def _frame_by_constructor(columns, n):
+    """What :func:`agriremed.core.frames.frame` builds, by the public DataFrame constructor."""
+    index = pd.RangeIndex(n)
+    return pd.DataFrame({k: _frames._col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_frame_of_plain_arrays_equals_the_constructor_and_keeps_text_as_object(n):
+    x = np.arange(n, dtype=float) * 1.5
+    columns = {"x": x, "k": np.arange(n), "ok": np.arange(n) % 2 == 0,
+               "name": np.array([f"p{i}" for i in range(n)], dtype=object),
+               "code": np.array([f"c{i}" for i in range(n)], dtype="U4"), "crop": "rice", "none": None}
+    got = _frames.frame(columns)
+    pd.testing.assert_frame_equal(got, _frame_by_constructor(columns, n))
+    assert [str(t) for t in got.dtypes] == ["float64", "int64", "bool", "object", "object", "object", "object"]
+    assert got["crop"].tolist() == ["rice"] * n and got["none"].tolist() == [None] * n
+    assert np.shares_memory(got["x"].to_numpy(), x) == (n > 0)  # not copied, as by the constructor
+
+
+def test_frame_of_other_values_goes_through_the_constructor():
+    s = pd.Series([1.0, 2.0], index=[1, 0])  # aligned on its index by the constructor
+    got = _frames.frame({"s": s, "d": np.array(["2024-01-01", "2024-02-01"], dtype="datetime64[ns]")})
+    assert got["s"].tolist() == [2.0, 1.0]
+    assert str(got["d"].dtype) == "datetime64[ns]"
+    with pytest.raises(ValueError):  # unequal lengths are still refused
+        _frames.frame({"a": np.zeros(2), "b": np.zeros(3)})

@@ -12,6 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+try:  # pandas' own array → frame builder (used by the DataFrame constructor)
+    from pandas.core.internals.construction import arrays_to_mgr as _arrays_to_mgr
+except ImportError:  # pragma: no cover - another pandas layout: the public constructor is used
+    _arrays_to_mgr = None
+
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
            "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
            "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
@@ -50,7 +55,30 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
     if n is None:
         n = next((len(v) for v in columns.values() if hasattr(v, "__len__") and not isinstance(v, str)), 0)
     index = pd.RangeIndex(n)
+    arrays = _plain_arrays(columns, n)
+    if arrays is not None and _arrays_to_mgr is not None:
+        # the same frame as below (one block per column, arrays not copied) without the
+        # per-column Series and the constructor's checks, which dominate for small tables
+        mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=False)
+        return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
     return pd.DataFrame({k: _col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+def _plain_arrays(columns: dict, n: int) -> list | None:
+    """The values of ``columns`` as 1-D numpy arrays of length ``n`` (text as ``object``), or
+    None when one is anything else (a Series, a list, an extension array, a date, a number)."""
+    arrays = []
+    for v in columns.values():
+        if isinstance(v, str) or v is None:
+            v = np.full(n, v, dtype=object)
+        elif not isinstance(v, np.ndarray) or v.ndim != 1 or len(v) != n:
+            return None
+        elif v.dtype.kind in "US":
+            v = v.astype(object)
+        elif v.dtype.kind not in "biufO":
+            return None
+        arrays.append(v)
+    return arrays
 
 
 def text_series(values, index: pd.Index) -> pd.Series:
