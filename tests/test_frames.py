@@ -124,3 +124,19 @@ def test_frame_of_other_values_goes_through_the_constructor():
     assert str(got["d"].dtype) == "datetime64[ns]"
     with pytest.raises(ValueError):  # unequal lengths are still refused
         _frames.frame({"a": np.zeros(2), "b": np.zeros(3)})
+
+
+def test_consolidated_equals_a_copying_constructor_and_shares_no_memory():
+    index = pd.RangeIndex(3)
+    x = pd.Series([1.0, 2.0, 3.0], index=index)
+    columns = {"x": x, "y": pd.Series([4.0, 5.0, 6.0], index=index),
+               "t": pd.Series(["a", None, "c"], dtype=object, index=index),
+               "s": pd.Series(["u", "v", "w"], index=index),  # a pandas string column stays one
+               "n": pd.Series([1, 2, 3], dtype="Int64", index=index)}
+    got = _frames.consolidated(columns, index)
+    pd.testing.assert_frame_equal(got, pd.DataFrame(columns, index=index, copy=True))
+    assert got._mgr.nblocks == pd.DataFrame(columns, index=index, copy=True)._mgr.nblocks
+    got.loc[0, "x"] = -1.0
+    assert x.iloc[0] == 1.0  # a copy: changing the frame leaves the columns it was built from alone
+    shifted = {"x": pd.Series([1.0, 2.0], index=[1, 2])}  # another index: aligned (NaN where absent)
+    assert _frames.consolidated(shifted, index)["x"].tolist()[1:] == [1.0, 2.0]

@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - another pandas layout: the public cons
     _arrays_to_mgr = None
 
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
-           "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
+           "consolidated", "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
            "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
            "sorted_row_percentiles"]
 
@@ -62,6 +62,22 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
         mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=False)
         return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
     return pd.DataFrame({k: _col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
+    """A new DataFrame of ``columns`` (column name → Series on ``index``), copied into one
+    block per dtype: ``pd.DataFrame(columns, index=index, copy=True)``.
+
+    Series on another index are aligned by that constructor; Series on ``index`` itself (the
+    usual case: columns of one plot × option table) skip its per-column checks.
+    """
+    series = list(columns.values())
+    if _arrays_to_mgr is None or not all(isinstance(s, pd.Series) and (s.index is index or s.index.equals(index))
+                                         for s in series):
+        return pd.DataFrame(columns, index=index, copy=True)
+    mgr = _arrays_to_mgr([s._values.copy() for s in series], pd.Index(list(columns)), index,
+                         verify_integrity=False, consolidate=True)
+    return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
 
 
 def _plain_arrays(columns: dict, n: int) -> list | None:

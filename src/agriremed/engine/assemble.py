@@ -258,7 +258,7 @@ def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
         else:
             cols[c] = s
     # one copy consolidates the columns into a block per dtype, so that users can add columns
-    return pd.DataFrame(cols, index=index, copy=True)
+    return _frames.consolidated(cols, index)
 
 
 def _missing(values: np.ndarray) -> np.ndarray | None:
