@@ -140,3 +140,19 @@ def test_consolidated_equals_a_copying_constructor_and_shares_no_memory():
     assert x.iloc[0] == 1.0  # a copy: changing the frame leaves the columns it was built from alone
     shifted = {"x": pd.Series([1.0, 2.0], index=[1, 2])}  # another index: aligned (NaN where absent)
     assert _frames.consolidated(shifted, index)["x"].tolist()[1:] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 18, 64, 65, 300])
+def test_codes_number_values_in_order_of_first_appearance_as_pandas_factorize(n):
+    rng = np.random.default_rng(n)
+    cases = [rng.integers(-3, 4, n), rng.integers(0, 2, n).astype(bool), rng.integers(0, 5, n).astype(np.uint8),
+             rng.choice([0.0, -0.0, 1.5, np.nan, np.inf], n),  # -0.0 and 0.0 apart (compared bit for bit)
+             np.array(rng.choice(["a", "b", None], n), dtype=object)]
+    for v in cases:
+        key = (v.astype(np.int64) if v.dtype.kind in "biu"
+               else v.view(np.int64) if v.dtype == np.float64 else v)
+        expected, uniq = pd.factorize(key, use_na_sentinel=False)
+        got, count = _frames.codes(v)
+        np.testing.assert_array_equal(got, expected)
+        assert got.dtype == np.int64 and count == len(uniq)
+    np.testing.assert_array_equal(_frames.codes(np.array([5, 3, 5, 7]))[0], [0, 1, 0, 2])

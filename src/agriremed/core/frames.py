@@ -311,13 +311,22 @@ def plot_column(plots: pd.DataFrame, name: str, g: Grid, kind: str = "float"):
     return g.per_plot(obj(plots[name]), None)
 
 
+#: Up to this many values, :func:`codes` numbers integers in a dict (faster than a hash table).
+_SMALL = 64
+
+
 def codes(values) -> tuple[np.ndarray, int]:
     """Integer codes of the distinct values of a 1-D array (NaN/None are a value too) and their count."""
     v = np.asarray(values)
-    if v.dtype.kind in "biu":
-        c, u = pd.factorize(v.astype(np.int64), use_na_sentinel=False)
-    elif v.dtype == np.float64:
-        c, u = pd.factorize(np.ascontiguousarray(v).view(np.int64), use_na_sentinel=False)
+    if len(v) <= 1:  # none or one value
+        return np.zeros(len(v), np.int64), len(v)
+    if v.dtype.kind in "biu" or v.dtype == np.float64:
+        k = v.astype(np.int64) if v.dtype.kind in "biu" else np.ascontiguousarray(v).view(np.int64)
+        if len(k) <= _SMALL:  # a dict in order of first appearance, as pd.factorize numbers them
+            seen: dict[int, int] = {}
+            c = np.fromiter((seen.setdefault(x, len(seen)) for x in k.tolist()), np.int64, len(k))
+            return c, len(seen)
+        c, u = pd.factorize(k, use_na_sentinel=False)
     else:
         c, u = pd.factorize(v, use_na_sentinel=False)
     return c.astype(np.int64), len(u)
