@@ -156,3 +156,22 @@ def test_codes_number_values_in_order_of_first_appearance_as_pandas_factorize(n)
         np.testing.assert_array_equal(got, expected)
         assert got.dtype == np.int64 and count == len(uniq)
     np.testing.assert_array_equal(_frames.codes(np.array([5, 3, 5, 7]))[0], [0, 1, 0, 2])
+
+
+def test_consolidated_takes_numeric_arrays_and_leaves_other_values_to_the_constructor():
+    index = pd.RangeIndex(2)
+    limit = np.array([0.2, np.nan])
+    columns = {"p": pd.Series([0.1, 0.3], index=index), "limit": limit, "ok": np.array([True, False]),
+               "species": np.array(["total", None], dtype=object)}  # an object array: inferred as text
+    pd.testing.assert_frame_equal(_frames.consolidated(columns, index), pd.DataFrame(columns, index=index, copy=True))
+    numeric = {k: v for k, v in columns.items() if k != "species"}
+    got = _frames.consolidated(numeric, index)
+    pd.testing.assert_frame_equal(got, pd.DataFrame(numeric, index=index, copy=True))
+    assert not np.shares_memory(got["limit"].to_numpy(), limit)
+
+
+def test_frame_keeps_extension_arrays():
+    flags = pd.array([True, None], dtype="boolean")
+    got = _frames.frame({"x": np.array([1.0, 2.0]), "extrapolated": flags})
+    pd.testing.assert_frame_equal(got, _frame_by_constructor({"x": np.array([1.0, 2.0]), "extrapolated": flags}, 2))
+    assert str(got["extrapolated"].dtype) == "boolean"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
+from pandas.arrays import NumpyExtensionArray
 
 try:  # pandas' own array → frame builder (used by the DataFrame constructor)
     from pandas.core.internals.construction import arrays_to_mgr as _arrays_to_mgr
@@ -65,28 +67,44 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
 
 
 def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
-    """A new DataFrame of ``columns`` (column name → Series on ``index``), copied into one
-    block per dtype: ``pd.DataFrame(columns, index=index, copy=True)``.
+    """A new DataFrame of ``columns`` copied into one block per dtype:
+    ``pd.DataFrame(columns, index=index, copy=True)``.
 
-    Series on another index are aligned by that constructor; Series on ``index`` itself (the
-    usual case: columns of one plot × option table) skip its per-column checks.
+    Parameters
+    ----------
+    columns : dict
+        Column name → Series or array. Series on ``index`` itself and numeric (bool, int,
+        float) numpy arrays of its length, the usual case of a plot × option table, skip the
+        constructor's per-column checks; anything else goes through the constructor (Series
+        on another index are aligned, object arrays inferred).
+    index : pandas.Index
+        Row index of the frame.
     """
-    series = list(columns.values())
-    if _arrays_to_mgr is None or not all(isinstance(s, pd.Series) and (s.index is index or s.index.equals(index))
-                                         for s in series):
+    arrays = []
+    for v in columns.values():
+        if isinstance(v, pd.Series) and (v.index is index or v.index.equals(index)):
+            arrays.append(v._values.copy())
+        elif isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == len(index) and v.dtype.kind in "biuf":
+            arrays.append(v.copy())
+        else:
+            return pd.DataFrame(columns, index=index, copy=True)
+    if _arrays_to_mgr is None:
         return pd.DataFrame(columns, index=index, copy=True)
-    mgr = _arrays_to_mgr([s._values.copy() for s in series], pd.Index(list(columns)), index,
-                         verify_integrity=False, consolidate=True)
+    mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=True)
     return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
 
 
 def _plain_arrays(columns: dict, n: int) -> list | None:
-    """The values of ``columns`` as 1-D numpy arrays of length ``n`` (text as ``object``), or
-    None when one is anything else (a Series, a list, an extension array, a date, a number)."""
+    """The values of ``columns`` as 1-D numpy arrays (text as ``object``) or pandas extension
+    arrays of length ``n``, or None when one is anything else (a Series, a list, a numpy array
+    of dates, a number)."""
     arrays = []
     for v in columns.values():
         if isinstance(v, str) or v is None:
             v = np.full(n, v, dtype=object)
+        elif isinstance(v, ExtensionArray) and not isinstance(v, NumpyExtensionArray):
+            if len(v) != n:
+                return None
         elif not isinstance(v, np.ndarray) or v.ndim != 1 or len(v) != n:
             return None
         elif v.dtype.kind in "US":

@@ -796,7 +796,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (np.log10(limit) - np.log10(fw50)) / se
     cols["p_exceed_limit"] = 1.0 - ndtr(z)
-    out = pd.DataFrame(cols, index=predictions.index, copy=True)
+    out = _frames.consolidated(cols, predictions.index)
     inorganic = (metal == "as") & (species == "inorganic")
     if inorganic.any():
         out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
