@@ -324,13 +324,17 @@ def moisture_of_crops(crops, tables: Tables) -> np.ndarray:
 
 def limits_for_crops(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
-    fl = tables.food_limits
-    at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
-    keys = zip(fl["crop_group"].to_numpy(object)[at], fl["metal"].to_numpy(object)[at], strict=True)
-    values = zip(fl["limit_mg_kg"].to_numpy(float)[at], fl["species"].to_numpy(object)[at], strict=True)
-    lookup = dict(zip(keys, values, strict=True))
-    groups = dict(zip(tables.crops["crop"].to_numpy(object), tables.crops["crop_group"].to_numpy(object),
-                      strict=True))
+    def build_lookup():
+        fl = tables.food_limits
+        at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
+        keys = zip(fl["crop_group"].to_numpy(object)[at], fl["metal"].to_numpy(object)[at], strict=True)
+        values = zip(fl["limit_mg_kg"].to_numpy(float)[at], fl["species"].to_numpy(object)[at], strict=True)
+        return dict(zip(keys, values, strict=True))
+
+    # built once per tables object (read-only) and standard
+    lookup = tables.memo(("food_limit_lookup", standard), build_lookup)
+    groups = tables.memo("crop_groups", lambda: dict(zip(
+        tables.crops["crop"].to_numpy(object), tables.crops["crop_group"].to_numpy(object), strict=True)))
     crops_a = _frames.obj(np.asarray(crops, dtype=object))
     metals_a = _frames.obj(np.asarray(metals, dtype=object))
     first, inv = _frames.distinct(crops_a, metals_a)  # a few crops × metals
