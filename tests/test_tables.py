@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from agriremed.core.tables import source_problems
 
@@ -150,3 +151,16 @@ def test_light_thresholds_and_crop_price_tables_read_the_tables(tables):
     rows = tables.prices.loc[tables.prices["item"] == "crop_price_cny_t"]
     assert prices.to_dict() == dict(zip(rows["crop"], rows["typical"].astype(float), strict=True))
     assert prices is tables.crop_price_table("crop_price_cny_t")
+
+
+def test_factor_gives_the_first_row_of_each_factor_in_every_column(tables):
+    t = tables
+    first = t.factors.drop_duplicates("factor").set_index("factor")
+    for which in ("low", "typical", "high"):
+        for name in first.index:
+            got, expected = t.factor(name, which), float(first.at[name, which])
+            assert got == expected or (np.isnan(got) and np.isnan(expected)), (name, which)
+    with pytest.raises(KeyError, match="is not in factors.csv"):
+        t.factor("no_such_factor")
+    with pytest.raises(KeyError):
+        t.factor(first.index[0], "no_such_column")
