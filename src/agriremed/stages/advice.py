@@ -575,7 +575,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             metals_k[k].append(m)
     metals_k = ["+".join(m) for m in metals_k]
     food = food_k[inv]
-    group_of = dict(zip(tables.crops["crop"], tables.crops["crop_group"], strict=True))
+    group_of = tables.memo("advice_crop_groups", lambda: dict(zip(tables.crops["crop"], tables.crops["crop_group"],
+                                                                  strict=True)))
     part = np.array([group_of.get(grown[r], "") if isinstance(grown[r], str) else "" for r in first],
                     dtype=object)[inv]
     samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
