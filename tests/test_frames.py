@@ -162,8 +162,14 @@ def test_consolidated_takes_numeric_arrays_and_leaves_other_values_to_the_constr
     index = pd.RangeIndex(2)
     limit = np.array([0.2, np.nan])
     columns = {"p": pd.Series([0.1, 0.3], index=index), "limit": limit, "ok": np.array([True, False]),
-               "species": np.array(["total", None], dtype=object)}  # an object array: inferred as text
-    pd.testing.assert_frame_equal(_frames.consolidated(columns, index), pd.DataFrame(columns, index=index, copy=True))
+               "species": np.array(["total", None], dtype=object)}
+    got = _frames.consolidated(columns, index)
+    assert got["species"].dtype == object and got["species"].tolist() == ["total", None]  # not inferred
+    as_series = {**columns, "species": pd.Series(columns["species"], dtype=object, index=index)}
+    pd.testing.assert_frame_equal(got, pd.DataFrame(as_series, index=index, copy=True))
+    other = {**columns, "q": pd.Series([1.0], index=[1])}  # aligned by the constructor; text still object
+    got = _frames.consolidated(other, index)
+    assert got["species"].dtype == object and got["q"].tolist()[1] == 1.0 and np.isnan(got["q"].iloc[0])
     numeric = {k: v for k, v in columns.items() if k != "species"}
     got = _frames.consolidated(numeric, index)
     pd.testing.assert_frame_equal(got, pd.DataFrame(numeric, index=index, copy=True))

@@ -68,15 +68,16 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
 
 def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
     """A new DataFrame of ``columns`` copied into one block per dtype:
-    ``pd.DataFrame(columns, index=index, copy=True)``.
+    ``pd.DataFrame(columns, index=index, copy=True)``, except that ``object`` arrays stay
+    ``object`` columns (never inferred as Arrow strings, as in :func:`frame`).
 
     Parameters
     ----------
     columns : dict
-        Column name → Series or array. Series on ``index`` itself and numeric (bool, int,
-        float) numpy arrays of its length, the usual case of a plot × option table, skip the
+        Column name → Series or 1-D array. Series on ``index`` itself and numpy arrays (bool,
+        int, float, object) of its length, the usual case of a plot × option table, skip the
         constructor's per-column checks; anything else goes through the constructor (Series
-        on another index are aligned, object arrays inferred).
+        on another index are aligned).
     index : pandas.Index
         Row index of the frame.
     """
@@ -84,12 +85,16 @@ def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
     for v in columns.values():
         if isinstance(v, pd.Series) and (v.index is index or v.index.equals(index)):
             arrays.append(v._values.copy())
-        elif isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == len(index) and v.dtype.kind in "biuf":
+        elif isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == len(index) and v.dtype.kind in "biufO":
             arrays.append(v.copy())
         else:
-            return pd.DataFrame(columns, index=index, copy=True)
-    if _arrays_to_mgr is None:
-        return pd.DataFrame(columns, index=index, copy=True)
+            arrays = None
+            break
+    if arrays is None or _arrays_to_mgr is None:
+        return pd.DataFrame({k: pd.Series(v, dtype=object, index=index, copy=False)
+                             if isinstance(v, np.ndarray) and v.dtype == object and v.ndim == 1
+                             and len(v) == len(index) else v for k, v in columns.items()},
+                            index=index, copy=True)
     mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=True)
     return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
 
