@@ -461,6 +461,8 @@ def test_metals_an_option_raises_are_tested_in_the_grain():
     assert raised == {"flooded_rice": ["as"], "lime_low_cd_rice": ["as"]}
     # a drained package does not raise As, so its grain is tested for the exceeding metal only
     assert "vip_n_no_flood" not in raised
+    raised["flooded_rice"].append("cd")  # each call gives its own lists (the tables keep theirs)
+    assert advice.raised_metals(t)["flooded_rice"] == ["as"]
 
 
 def test_monitoring_is_a_message(result):

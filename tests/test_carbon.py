@@ -713,3 +713,13 @@ def test_bagasse_fired_ethanol_plant_is_an_override(plots_factory):
     r = agriremed.plan(p, s).table.set_index("option_id").loc["sorghum"]
     assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-r["ethanol_l_ha_yr"] * 0.3001 * 0.5366 / 1000)
     assert r["conversion_process_co2e_t_ha_yr"] == pytest.approx(-0.8461, abs=1e-4)
+
+
+def test_credit_terms_are_a_new_set_per_call_and_an_unknown_method_is_refused_every_time(tables):
+    terms = carbon.credit_terms(tables, "land_based")
+    assert "avoided_electricity" not in terms and "avoided_electricity" in carbon.credit_terms(tables, "all_terms")
+    terms.add("avoided_electricity")  # the caller's copy only
+    assert "avoided_electricity" not in carbon.credit_terms(tables, "land_based")
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not in carbon_credit_terms.csv"):
+            carbon.credit_terms(tables, "no_such_method")

@@ -96,3 +96,88 @@ def test_sorted_row_percentiles_hand_computed():
     x = np.array([[1.0, 2.0, 3.0, 4.0, 5.0], [1.0, np.nan, 3.0, np.nan, 5.0], [np.nan] * 5])
     np.testing.assert_allclose(_frames.row_percentiles(x)[:, 1], [1.4, 3.0, 4.6])
     assert np.isnan(_frames.row_percentiles(x)[:, 2]).all()
+
+
+def _frame_by_constructor(columns, n):
+    """What :func:`agriremed.core.frames.frame` builds, by the public DataFrame constructor."""
+    index = pd.RangeIndex(n)
+    return pd.DataFrame({k: _frames._col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_frame_of_plain_arrays_equals_the_constructor_and_keeps_text_as_object(n):
+    x = np.arange(n, dtype=float) * 1.5
+    columns = {"x": x, "k": np.arange(n), "ok": np.arange(n) % 2 == 0,
+               "name": np.array([f"p{i}" for i in range(n)], dtype=object),
+               "code": np.array([f"c{i}" for i in range(n)], dtype="U4"), "crop": "rice", "none": None}
+    got = _frames.frame(columns)
+    pd.testing.assert_frame_equal(got, _frame_by_constructor(columns, n))
+    assert [str(t) for t in got.dtypes] == ["float64", "int64", "bool", "object", "object", "object", "object"]
+    assert got["crop"].tolist() == ["rice"] * n and got["none"].tolist() == [None] * n
+    assert np.shares_memory(got["x"].to_numpy(), x) == (n > 0)  # not copied, as by the constructor
+
+
+def test_frame_of_other_values_goes_through_the_constructor():
+    s = pd.Series([1.0, 2.0], index=[1, 0])  # aligned on its index by the constructor
+    got = _frames.frame({"s": s, "d": np.array(["2024-01-01", "2024-02-01"], dtype="datetime64[ns]")})
+    assert got["s"].tolist() == [2.0, 1.0]
+    assert str(got["d"].dtype) == "datetime64[ns]"
+    with pytest.raises(ValueError):  # unequal lengths are still refused
+        _frames.frame({"a": np.zeros(2), "b": np.zeros(3)})
+
+
+def test_consolidated_equals_a_copying_constructor_and_shares_no_memory():
+    index = pd.RangeIndex(3)
+    x = pd.Series([1.0, 2.0, 3.0], index=index)
+    columns = {"x": x, "y": pd.Series([4.0, 5.0, 6.0], index=index),
+               "t": pd.Series(["a", None, "c"], dtype=object, index=index),
+               "s": pd.Series(["u", "v", "w"], index=index),  # a pandas string column stays one
+               "n": pd.Series([1, 2, 3], dtype="Int64", index=index)}
+    got = _frames.consolidated(columns, index)
+    pd.testing.assert_frame_equal(got, pd.DataFrame(columns, index=index, copy=True))
+    assert got._mgr.nblocks == pd.DataFrame(columns, index=index, copy=True)._mgr.nblocks
+    got.loc[0, "x"] = -1.0
+    assert x.iloc[0] == 1.0  # a copy: changing the frame leaves the columns it was built from alone
+    shifted = {"x": pd.Series([1.0, 2.0], index=[1, 2])}  # another index: aligned (NaN where absent)
+    assert _frames.consolidated(shifted, index)["x"].tolist()[1:] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 18, 64, 65, 300])
+def test_codes_number_values_in_order_of_first_appearance_as_pandas_factorize(n):
+    rng = np.random.default_rng(n)
+    cases = [rng.integers(-3, 4, n), rng.integers(0, 2, n).astype(bool), rng.integers(0, 5, n).astype(np.uint8),
+             rng.choice([0.0, -0.0, 1.5, np.nan, np.inf], n),  # -0.0 and 0.0 apart (compared bit for bit)
+             np.array(rng.choice(["a", "b", None], n), dtype=object)]
+    for v in cases:
+        key = (v.astype(np.int64) if v.dtype.kind in "biu"
+               else v.view(np.int64) if v.dtype == np.float64 else v)
+        expected, uniq = pd.factorize(key, use_na_sentinel=False)
+        got, count = _frames.codes(v)
+        np.testing.assert_array_equal(got, expected)
+        assert got.dtype == np.int64 and count == len(uniq)
+    np.testing.assert_array_equal(_frames.codes(np.array([5, 3, 5, 7]))[0], [0, 1, 0, 2])
+
+
+def test_consolidated_takes_numeric_arrays_and_leaves_other_values_to_the_constructor():
+    index = pd.RangeIndex(2)
+    limit = np.array([0.2, np.nan])
+    columns = {"p": pd.Series([0.1, 0.3], index=index), "limit": limit, "ok": np.array([True, False]),
+               "species": np.array(["total", None], dtype=object)}
+    got = _frames.consolidated(columns, index)
+    assert got["species"].dtype == object and got["species"].tolist() == ["total", None]  # not inferred
+    as_series = {**columns, "species": pd.Series(columns["species"], dtype=object, index=index)}
+    pd.testing.assert_frame_equal(got, pd.DataFrame(as_series, index=index, copy=True))
+    other = {**columns, "q": pd.Series([1.0], index=[1])}  # aligned by the constructor; text still object
+    got = _frames.consolidated(other, index)
+    assert got["species"].dtype == object and got["q"].tolist()[1] == 1.0 and np.isnan(got["q"].iloc[0])
+    numeric = {k: v for k, v in columns.items() if k != "species"}
+    got = _frames.consolidated(numeric, index)
+    pd.testing.assert_frame_equal(got, pd.DataFrame(numeric, index=index, copy=True))
+    assert not np.shares_memory(got["limit"].to_numpy(), limit)
+
+
+def test_frame_keeps_extension_arrays():
+    flags = pd.array([True, None], dtype="boolean")
+    got = _frames.frame({"x": np.array([1.0, 2.0]), "extrapolated": flags})
+    pd.testing.assert_frame_equal(got, _frame_by_constructor({"x": np.array([1.0, 2.0]), "extrapolated": flags}, 2))
+    assert str(got["extrapolated"].dtype) == "boolean"

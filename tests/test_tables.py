@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from agriremed.core.tables import source_problems
 
@@ -167,3 +168,16 @@ def test_land_classes_cite_known_sources_and_map_to_planned_land_uses():
     assert ((rows["land_use"] == "") != (rows["not_planned"] == "")).all()   # planned as one use, or why not
     assert set(rows["land_use"]) - {""} <= set(LAND_USE_ALIASES.values())
     assert land_classes()["0101"].land_use == "paddy" and land_classes()["其他林地"].code == "0307"
+
+
+def test_factor_gives_the_first_row_of_each_factor_in_every_column(tables):
+    t = tables
+    first = t.factors.drop_duplicates("factor").set_index("factor")
+    for which in ("low", "typical", "high"):
+        for name in first.index:
+            got, expected = t.factor(name, which), float(first.at[name, which])
+            assert got == expected or (np.isnan(got) and np.isnan(expected)), (name, which)
+    with pytest.raises(KeyError, match="is not in factors.csv"):
+        t.factor("no_such_factor")
+    with pytest.raises(KeyError):
+        t.factor(first.index[0], "no_such_column")

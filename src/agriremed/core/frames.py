@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
+from pandas.arrays import NumpyExtensionArray
+
+try:  # pandas' own array → frame builder (used by the DataFrame constructor)
+    from pandas.core.internals.construction import arrays_to_mgr as _arrays_to_mgr
+except ImportError:  # pragma: no cover - another pandas layout: the public constructor is used
+    _arrays_to_mgr = None
 
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
-           "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
+           "consolidated", "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
            "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
            "sorted_row_percentiles"]
 
@@ -50,7 +57,73 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
     if n is None:
         n = next((len(v) for v in columns.values() if hasattr(v, "__len__") and not isinstance(v, str)), 0)
     index = pd.RangeIndex(n)
+    arrays = _plain_arrays(columns, n)
+    if arrays is not None and _arrays_to_mgr is not None:
+        # the same frame as below (one block per column, arrays not copied) without the
+        # per-column Series and the constructor's checks, which dominate for small tables
+        try:
+            mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=False)
+            return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
+        except (TypeError, AttributeError):  # pragma: no cover - pandas changed its internals
+            pass
     return pd.DataFrame({k: _col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
+    """A new DataFrame of ``columns`` copied into one block per dtype:
+    ``pd.DataFrame(columns, index=index, copy=True)``, except that ``object`` arrays stay
+    ``object`` columns (never inferred as Arrow strings, as in :func:`frame`).
+
+    Parameters
+    ----------
+    columns : dict
+        Column name → Series or 1-D array. Series on ``index`` itself and numpy arrays (bool,
+        int, float, object) of its length, the usual case of a plot × option table, skip the
+        constructor's per-column checks; anything else goes through the constructor (Series
+        on another index are aligned).
+    index : pandas.Index
+        Row index of the frame.
+    """
+    arrays = []
+    for v in columns.values():
+        if isinstance(v, pd.Series) and (v.index is index or v.index.equals(index)):
+            arrays.append(v._values.copy())
+        elif isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == len(index) and v.dtype.kind in "biufO":
+            arrays.append(v.copy())
+        else:
+            arrays = None
+            break
+    if arrays is not None and _arrays_to_mgr is not None:
+        try:
+            mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=True)
+            return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
+        except (TypeError, AttributeError):  # pragma: no cover - pandas changed its internals
+            pass
+    return pd.DataFrame({k: pd.Series(v, dtype=object, index=index, copy=False)
+                         if isinstance(v, np.ndarray) and v.dtype == object and v.ndim == 1
+                         and len(v) == len(index) else v for k, v in columns.items()},
+                        index=index, copy=True)
+
+
+def _plain_arrays(columns: dict, n: int) -> list | None:
+    """The values of ``columns`` as 1-D numpy arrays (text as ``object``) or pandas extension
+    arrays of length ``n``, or None when one is anything else (a Series, a list, a numpy array
+    of dates, a number)."""
+    arrays = []
+    for v in columns.values():
+        if isinstance(v, str) or v is None:
+            v = np.full(n, v, dtype=object)
+        elif isinstance(v, ExtensionArray) and not isinstance(v, NumpyExtensionArray):
+            if len(v) != n:
+                return None
+        elif not isinstance(v, np.ndarray) or v.ndim != 1 or len(v) != n:
+            return None
+        elif v.dtype.kind in "US":
+            v = v.astype(object)
+        elif v.dtype.kind not in "biufO":
+            return None
+        arrays.append(v)
+    return arrays
 
 
 def text_series(values, index: pd.Index) -> pd.Series:
@@ -267,13 +340,22 @@ def plot_column(plots: pd.DataFrame, name: str, g: Grid, kind: str = "float"):
     return g.per_plot(obj(plots[name]), None)
 
 
+#: Up to this many values, :func:`codes` numbers integers in a dict (faster than a hash table).
+_SMALL = 64
+
+
 def codes(values) -> tuple[np.ndarray, int]:
     """Integer codes of the distinct values of a 1-D array (NaN/None are a value too) and their count."""
     v = np.asarray(values)
-    if v.dtype.kind in "biu":
-        c, u = pd.factorize(v.astype(np.int64), use_na_sentinel=False)
-    elif v.dtype == np.float64:
-        c, u = pd.factorize(np.ascontiguousarray(v).view(np.int64), use_na_sentinel=False)
+    if len(v) <= 1:  # none or one value
+        return np.zeros(len(v), np.int64), len(v)
+    if v.dtype.kind in "biu" or v.dtype == np.float64:
+        k = v.astype(np.int64) if v.dtype.kind in "biu" else np.ascontiguousarray(v).view(np.int64)
+        if len(k) <= _SMALL:  # a dict in order of first appearance, as pd.factorize numbers them
+            seen: dict[int, int] = {}
+            c = np.fromiter((seen.setdefault(x, len(seen)) for x in k.tolist()), np.int64, len(k))
+            return c, len(seen)
+        c, u = pd.factorize(k, use_na_sentinel=False)
     else:
         c, u = pd.factorize(v, use_na_sentinel=False)
     return c.astype(np.int64), len(u)

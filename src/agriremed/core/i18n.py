@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+from collections.abc import Mapping
 from importlib import resources
 
 import numpy as np
@@ -381,16 +383,32 @@ def _same_space(old: str, new: str) -> str:
     return f"{old[: len(old) - len(old.lstrip())]}{new}{old[len(old.rstrip()):]}"
 
 
-def _province_english(tables=None) -> dict[str, str]:
-    """Every spelling of a province (lower case) → its English name (lower case)."""
+def _province_english(tables=None) -> Mapping[str, str]:
+    """Every spelling of a province (lower case) → its English name (lower case).
+
+    Built once per tables object (read-only) and returned as a read-only mapping.
+    """
     tables = tables or _default_tables()
-    out: dict[str, str] = {}
-    provinces = getattr(tables, "provinces", None)
-    for r in provinces.itertuples(index=False) if provinces is not None else ():
-        aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
-        for spelling in [str(r.province), str(r.name_zh), *aliases]:
-            out[spelling.strip().lower()] = str(r.province).strip().lower()
-    return out
+
+    def build() -> Mapping[str, str]:
+        out: dict[str, str] = {}
+        provinces = getattr(tables, "provinces", None)
+        for r in provinces.itertuples(index=False) if provinces is not None else ():
+            aliases = [a.strip() for a in str(r.aliases or "").split("|") if a.strip() and a.strip() != "nan"]
+            for spelling in [str(r.province), str(r.name_zh), *aliases]:
+                out[spelling.strip().lower()] = str(r.province).strip().lower()
+        return types.MappingProxyType(out)
+
+    memo = getattr(tables, "memo", None)
+    return memo("i18n_province_english", build) if memo is not None else build()
+
+
+def _province_english_names(tables=None) -> frozenset[str]:
+    """The English names (lower case) of the provinces of ``provinces.csv``."""
+    tables = tables or _default_tables()
+    memo = getattr(tables, "memo", None)
+    build = lambda: frozenset(_province_english(tables).values())  # noqa: E731
+    return memo("i18n_province_english_names", build) if memo is not None else build()
 
 
 def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
@@ -515,7 +533,7 @@ def region_province(region, tables=None) -> str:
     ('hunan', '', '')
     """
     path = region_path(region, tables)
-    return path[0] if path and path[0] in set(_province_english(tables).values()) else ""
+    return path[0] if path and path[0] in _province_english_names(tables) else ""
 
 
 def region_candidates(region, tables=None) -> tuple[tuple[str, ...], ...]:

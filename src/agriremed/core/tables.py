@@ -216,9 +216,12 @@ class Tables:
     def factor(self, name: str, which: str = "typical") -> float:
         """Value of a scalar factor from ``factors.csv`` (``which`` = low/typical/high)."""
         first = self.memo("factors", lambda: self.factors.drop_duplicates("factor").set_index("factor"))
-        if name not in first.index:
+        # one column as a dict, built once: a frame lookup per factor costs more than the stages' use
+        values = self.memo(("factor_values", which), lambda: dict(zip(first.index.tolist(), first[which].tolist(),
+                                                                      strict=True)))
+        if name not in values:
             raise KeyError(f"factor {name!r} is not in factors.csv")
-        return float(first.at[name, which])
+        return float(values[name])
 
     def indexed(self, name: str, key) -> pd.DataFrame:
         """Table ``name`` indexed by column(s) ``key`` (``set_index``), built once and shared:

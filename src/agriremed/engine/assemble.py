@@ -255,11 +255,11 @@ def text_as_object(df: pd.DataFrame | dict) -> pd.DataFrame:
             elif isinstance(dt, np.dtype) and dt.kind == "O" and s.index.equals(index):  # already as wanted
                 cols[c] = s
                 continue
-            cols[c] = pd.Series(v, dtype=object, index=index, copy=False)
+            cols[c] = v  # an object array: kept as object by frames.consolidated
         else:
             cols[c] = s
     # one copy consolidates the columns into a block per dtype, so that users can add columns
-    return pd.DataFrame(cols, index=index, copy=True)
+    return _frames.consolidated(cols, index)
 
 
 def _missing(values: np.ndarray) -> np.ndarray | None:

@@ -264,12 +264,19 @@ def gwp_value(tables: Tables, gwp_set: str, gas: str) -> float:
     >>> gwp_value(t, "ar6", "ch4"), gwp_value(t, "ar5", "n2o")
     (27.0, 265.0)
     """
-    g = tables.gwp
-    row = g.loc[(g["gwp_set"] == gwp_set) & (g["gas"] == gas), "value"]
-    if row.empty:
+    def build() -> dict:
+        values: dict = {}
+        for key, v in zip(zip(tables.gwp["gwp_set"], tables.gwp["gas"], strict=True), tables.gwp["value"],
+                          strict=True):
+            values.setdefault(key, v)  # the first row of a set and gas
+        return values
+
+    # read once per tables object (read-only)
+    values = tables.memo("gwp_values", build)
+    if (gwp_set, gas) not in values:
         raise ValueError(f"GWP of {gas!r} in set {gwp_set!r} is not in gwp.csv; expected sets "
-                         + ", ".join(sorted(set(g["gwp_set"]))))
-    return float(row.iloc[0])
+                         + ", ".join(sorted(set(tables.gwp["gwp_set"]))))
+    return float(values[(gwp_set, gas)])
 
 
 def rice_factor(tables: Tables, parameter: str, category, which: str = "typical") -> np.ndarray:

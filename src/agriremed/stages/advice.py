@@ -341,13 +341,17 @@ def raised_metals(tables) -> dict[str, list[str]]:
     >>> raised_metals(load_tables())["flooded_rice"]
     ['as']
     """
-    p = tables.option_parameters
-    r = p.loc[(p["parameter"] == "crop_reduction_frac") & (p["typical"].astype(float) < 0)]
-    out: dict[str, list[str]] = {}
-    for o, m in zip(r["option_id"], r["metal"].fillna(""), strict=True):
-        if m:
-            out.setdefault(str(o), []).append(str(m))
-    return out
+    def build() -> dict[str, tuple[str, ...]]:
+        p = tables.option_parameters
+        r = p.loc[(p["parameter"] == "crop_reduction_frac") & (p["typical"].astype(float) < 0)]
+        out: dict[str, list[str]] = {}
+        for o, m in zip(r["option_id"], r["metal"].fillna(""), strict=True):
+            if m:
+                out.setdefault(str(o), []).append(str(m))
+        return {o: tuple(ms) for o, ms in out.items()}
+
+    # read once per tables object (read-only); each caller gets its own lists
+    return {o: list(ms) for o, ms in tables.memo("raised_metals", build).items()}
 
 
 def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
@@ -373,10 +377,15 @@ def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
     >>> food_limit_metals(["rice", "rice", "rice"], ["cd", "cu", "zn"], "GB2762", load_tables()).tolist()
     [True, False, False]
     """
-    fl = tables.food_limits
-    fl = fl.loc[fl["standard"] == standard]
-    have = set(zip(fl["crop_group"], fl["metal"], strict=True))
-    groups = dict(zip(tables.crops["crop"], tables.crops["crop_group"], strict=True))
+    def build_have() -> frozenset:
+        fl = tables.food_limits
+        fl = fl.loc[fl["standard"] == standard]
+        return frozenset(zip(fl["crop_group"], fl["metal"], strict=True))
+
+    # built once per tables object (read-only) and standard
+    have = tables.memo(("food_limit_pairs", standard), build_have)
+    groups = tables.memo("advice_crop_groups", lambda: dict(zip(tables.crops["crop"], tables.crops["crop_group"],
+                                                                strict=True)))
     c = np.atleast_1d(np.asarray(crop, dtype=object))
     m = np.atleast_1d(np.asarray(metals, dtype=object))
     return np.fromiter(((groups.get(a), b) in have for a, b in zip(c, m, strict=True)), bool, len(m))
@@ -536,7 +545,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     exceeding = _frames.obj(summary["metals_exceeding"]) if "metals_exceeding" in summary else np.full(n, "")
     control = _frames.obj(summary["controlling_metal"]) if "controlling_metal" in summary \
         else np.full(n, None)
-    food_crops = set(tables.crops.loc[tables.crops["food"].astype(bool), "crop"])
+    food_crops = tables.memo("advice_food_crops",
+                             lambda: frozenset(tables.crops.loc[tables.crops["food"].astype(bool), "crop"]))
     mu = area / ha_per_mu()
     planned = ~pd.isna(kind)
     grown = np.where(pd.isna(food_opt) | (food_opt == "current"), crops, food_opt)
@@ -573,7 +583,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             metals_k[k].append(m)
     metals_k = ["+".join(m) for m in metals_k]
     food = food_k[inv]
-    group_of = dict(zip(tables.crops["crop"], tables.crops["crop_group"], strict=True))
+    group_of = tables.memo("advice_crop_groups", lambda: dict(zip(tables.crops["crop"], tables.crops["crop_group"],
+                                                                  strict=True)))
     part = np.array([group_of.get(grown[r], "") if isinstance(grown[r], str) else "" for r in first],
                     dtype=object)[inv]
     samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)

@@ -220,7 +220,7 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
             "climate_zone": np.asarray(climate_zone, dtype=object)}
     d_all = (parameter_draws(a, n_draws, seed, id_columns=("species", "driver", "category"))
              if n_draws else None)
-    out = pd.DataFrame(index=range(n))
+    out = {}  # column → factors; the frame is built once at the end
     total = np.ones(n)
     total_d = np.ones((n, n_draws)) if n_draws else None
     names = {"soil_ph": "yield_factor_ph", "contamination": "yield_factor_contamination",
@@ -241,12 +241,12 @@ def yield_adjustments(species, ph, soil_class, climate_zone, tables: Tables | No
         wt = np.minimum(wt, f)
         if n_draws:
             wt_d = np.minimum(wt_d, fd)
-    out["yield_factor_climate"] = out["yield_factor_climate"].to_numpy(float) * wt
+    out["yield_factor_climate"] = out["yield_factor_climate"] * wt
     total = total * wt
     if n_draws:
         total_d = total_d * wt_d
     out["yield_factor"] = total
-    return out, total_d
+    return _frames.frame(out, n), total_d
 
 
 _RAMP_NAMES = {"annual_rain_mm": "yield_factor_water", "mean_temp_c": "yield_factor_temperature"}

@@ -357,11 +357,15 @@ def credit_terms(tables: Tables, method: str) -> set[str]:
     >>> sorted(set(LEDGER_TERMS) - credit_terms(load_tables(), "land_based"))
     ['avoided_electricity', 'avoided_fuel', 'avoided_heat']
     """
-    c = tables.carbon_credit_terms
-    rows = c.loc[c["method"] == method]
-    if rows.empty:
-        raise ValueError(f"credit method {method!r} is not in carbon_credit_terms.csv")
-    return set(rows.loc[rows["credited"].astype(str).str.lower() == "yes", "term"])
+    def build() -> frozenset:
+        c = tables.carbon_credit_terms
+        rows = c.loc[c["method"] == method]
+        if rows.empty:
+            raise ValueError(f"credit method {method!r} is not in carbon_credit_terms.csv")
+        return frozenset(rows.loc[rows["credited"].astype(str).str.lower() == "yes", "term"])
+
+    # read once per tables object (read-only) and method; each caller gets its own set
+    return set(tables.memo(("credit_terms", method), build))
 
 
 def row_transport_km(plots: pd.DataFrame, g, tables: Tables, scenario_km: float | None = None) -> np.ndarray:

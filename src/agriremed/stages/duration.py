@@ -852,9 +852,13 @@ def _feedstock_efficacy(tables: Tables, option_id: str, metal: str, n_draws: int
 
 def _has_own_reduction_row(tables, option_id: str, metal: str) -> bool:
     """True when ``option_parameters.csv`` has a ``crop_reduction_frac`` row of the option for the metal."""
-    p = tables.option_parameters
-    return bool(((p["option_id"] == option_id) & (p["parameter"] == "crop_reduction_frac")
-                 & (p["metal"].fillna("") == metal)).any())
+    def build() -> frozenset:
+        p = tables.option_parameters
+        p = p.loc[p["parameter"] == "crop_reduction_frac"]
+        return frozenset(zip(p["option_id"], p["metal"].fillna(""), strict=True))
+
+    # the (option, metal) pairs with a row, read once per tables object (read-only)
+    return (option_id, metal) in tables.memo("crop_reduction_rows", build)
 
 
 def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_ha=None):

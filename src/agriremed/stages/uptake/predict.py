@@ -324,13 +324,17 @@ def moisture_of_crops(crops, tables: Tables) -> np.ndarray:
 
 def limits_for_crops(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
-    fl = tables.food_limits
-    at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
-    keys = zip(fl["crop_group"].to_numpy(object)[at], fl["metal"].to_numpy(object)[at], strict=True)
-    values = zip(fl["limit_mg_kg"].to_numpy(float)[at], fl["species"].to_numpy(object)[at], strict=True)
-    lookup = dict(zip(keys, values, strict=True))
-    groups = dict(zip(tables.crops["crop"].to_numpy(object), tables.crops["crop_group"].to_numpy(object),
-                      strict=True))
+    def build_lookup():
+        fl = tables.food_limits
+        at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
+        keys = zip(fl["crop_group"].to_numpy(object)[at], fl["metal"].to_numpy(object)[at], strict=True)
+        values = zip(fl["limit_mg_kg"].to_numpy(float)[at], fl["species"].to_numpy(object)[at], strict=True)
+        return dict(zip(keys, values, strict=True))
+
+    # built once per tables object (read-only) and standard
+    lookup = tables.memo(("food_limit_lookup", standard), build_lookup)
+    groups = tables.memo("crop_groups", lambda: dict(zip(
+        tables.crops["crop"].to_numpy(object), tables.crops["crop_group"].to_numpy(object), strict=True)))
     crops_a = _frames.obj(np.asarray(crops, dtype=object))
     metals_a = _frames.obj(np.asarray(metals, dtype=object))
     first, inv = _frames.distinct(crops_a, metals_a)  # a few crops × metals
@@ -808,7 +812,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (np.log10(limit) - np.log10(fw50)) / se
     cols["p_exceed_limit"] = 1.0 - ndtr(z)
-    out = pd.DataFrame(cols, index=predictions.index, copy=True)
+    out = _frames.consolidated(cols, predictions.index)
     inorganic = (metal == "as") & (species == "inorganic")
     if inorganic.any():
         out.loc[inorganic, "note"] = (out.loc[inorganic, "note"].fillna("") +
