@@ -129,6 +129,67 @@ def test_unit_of_a_group_heading_in_a_csv_applies_to_the_columns_up_to_the_next_
     assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.38])
 
 
+_H = ["点位编号", "乡镇", "村", "土地利用类型", "种植作物", "面积(亩)", "pH"]
+_BASE = [("P1", "花石镇", "罗家村", "水田", "中稻", 5, 5.5), ("P2", "花石镇", "罗家村", "水田", "晚稻", 6, 6.0),
+         ("P3", "排头乡", "杨林村", "旱地", "玉米", 8, 7.2), ("P4", "排头乡", "杨林村", "水田", "中稻", 4, 5.0)]
+
+
+def _group_mid_rows(as_pb):
+    """重金属含量(μg/kg) over 镉/汞 only; 砷/铅 to its right in mg/kg (their headers ``as_pb``)."""
+    return ([["湘乡县点位调查表"], ["基本信息", "", "", "", "", "", "", "重金属含量(μg/kg)", "", "", ""],
+             _H + ["镉", "汞"] + as_pb] +
+            [list(b) + m for b, m in zip(_BASE, [[450, 120, 12, 60], [650, 250, 18, 85], [400, 150, 20, 70],
+                                                  [1800, 300, 25, 120]])])
+
+
+@pytest.mark.parametrize("as_pb", [["砷", "铅"], ["砷(mg/kg)", "铅(mg/kg)"]])
+def test_group_heading_unit_covers_only_its_merged_range(tmp_path, as_pb):
+    """Merged over H2:I2 only: 砷/铅 to its right stay in mg/kg (Pb 120 mg/kg, not 0.12)."""
+    v = validate_plots(_xlsx(tmp_path, _group_mid_rows(as_pb), ["A1:K1", "A2:G2", "H2:I2"]))
+    assert v.n_valid == 4
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.65, 0.40, 1.80])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.25, 0.15, 0.30])
+    assert v.plots["as_mg_kg"].tolist() == pytest.approx([12, 18, 20, 25])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60, 85, 70, 120])
+    assert any("镉 → 镉（μg/kg）, 汞 → 汞（μg/kg）" in n and "砷" not in n for n in v.notes)
+
+
+def test_unmerged_group_heading_covers_only_its_own_column(tmp_path):
+    v = validate_plots(_xlsx(tmp_path, _group_mid_rows(["砷", "铅"]), ["A1:K1", "A2:G2"]))
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.65, 0.40, 1.80])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([120, 250, 150, 300])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60, 85, 70, 120])
+
+
+def test_metal_heading_merged_over_two_columns_leaves_organic_matter_to_its_right_alone(tmp_path):
+    rows = [["湘乡县点位调查表"], ["基本信息", "", "", "", "", "", "重金属含量(mg/kg)", "", ""],
+            ["点位编号", "乡镇", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉", "铅", "有机质"],
+            ["P1", "花石镇", "水田", "中稻", 5, 5.5, 0.45, 60, 3.0]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["A1:I1", "A2:F2", "G2:H2"]))
+    assert v.plots["som_pct"].tolist() == pytest.approx([3.0])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60])
+
+
+def test_csv_group_heading_over_columns_of_other_kinds_stops_the_file(tmp_path):
+    from agriremed.io.readers import InputFileError
+
+    text = ("湘乡县点位调查表\n基本信息,,,,,,重金属含量(mg/kg),,\n"
+            "点位编号,乡镇,土地利用类型,种植作物,面积(亩),pH,镉,铅,有机质\nP1,花石镇,水田,中稻,5,5.5,0.45,60,3.0\n")
+    with pytest.raises(InputFileError, match="heading '重金属含量\\(mg/kg\\)' on line 2 .* no merged cells .*镉, 铅, 有机质"):
+        read_table(_csv(tmp_path, text))
+    text = ("基本信息,,,,,,,重金属含量(μg/kg),,,\n" + ",".join(_H + ["镉", "汞", "砷(mg/kg)", "铅(mg/kg)"]) +
+            "\nP1,花石镇,罗家村,水田,中稻,5,5.5,450,120,12,60\n")
+    with pytest.raises(InputFileError, match="cannot be told"):
+        read_table(_csv(tmp_path, text))
+
+
+def test_csv_group_heading_over_metals_is_applied_and_said_to_be_a_guess(tmp_path):
+    rows = [[str(c) for c in r] for r in _group_mid_rows(["砷", "铅"])]
+    v = validate_plots(_csv(tmp_path, "\n".join(",".join(r) for r in rows) + "\n"))
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([0.06, 0.085, 0.07, 0.12])
+    assert any("keeps no merged cells" in n and "铅 → 铅（μg/kg）" in n for n in v.notes)
+
+
 def test_unit_in_a_title_line_that_fits_no_column_layout_stops_the_file(tmp_path):
     from agriremed.io.readers import InputFileError
 
