@@ -201,6 +201,24 @@ def test_unit_in_a_title_line_that_fits_no_column_layout_stops_the_file(tmp_path
         read_table(p)
 
 
+@pytest.mark.parametrize("note", ["注：汞含量单位为μg/kg", "注：汞含量单位为μg/kg，其余重金属单位为mg/kg",
+                                  "单位为：mg/kg（汞为μg/kg）", "计量单位是 μg/kg"])
+def test_unit_written_in_words_in_a_note_line_stops_the_file(tmp_path, note):
+    """Hg 80 μg/kg is 0.08 mg/kg: a note line giving the unit in words is never ignored."""
+    from agriremed.io.readers import InputFileError
+
+    p = _csv(tmp_path, f"湘乡县调查表\n{note}\n点位编号,土地利用类型,种植作物,面积(亩),pH,镉,汞\nP1,水田,中稻,5,5.5,0.45,80\n")
+    with pytest.raises(InputFileError, match="line 2 above the header states the unit μg/kg"):
+        read_table(p)
+
+
+def test_title_lines_naming_no_unit_are_skipped(tmp_path):
+    p = _csv(tmp_path, "湘乡县调查表\n填报单位（盖章）：湘乡县农业农村局,填报日期：2024年10月15日\n"
+                       "点位编号,土地利用类型,种植作物,面积(亩),pH,镉,汞\nP1,水田,中稻,5,5.5,0.45,0.08\n")
+    v = validate_plots(p)
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.08])
+
+
 def test_group_heading_unit_that_contradicts_the_header_unit_stops_the_file(tmp_path):
     rows = [["", "", "", "", "", "重金属含量(μg/kg)", ""],
             ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)", "汞"],

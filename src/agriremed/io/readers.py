@@ -256,6 +256,34 @@ def group_unit(cell: str) -> str:
     return ""
 
 
+#: A unit written in the words of a title or note line (``注：汞含量单位为μg/kg``).
+_UNIT_WORD = re.compile(r"(?:[mμµun]?g|ppm|ppb)(?:\s*(?:/|·|每)\s*(?:k?g|千克|公斤)(?:\s*-1|⁻¹)?)?", re.IGNORECASE)
+_UNIT_SAID = re.compile(r"单位|unit", re.IGNORECASE)
+
+
+def title_unit(cell: str) -> str:
+    """The unit a title or note line states: in brackets or after 单位：, like a heading
+    (:func:`group_unit`), or in words after 单位 (``注：汞含量单位为μg/kg`` → ``μg/kg``; of several,
+    the first other than mg/kg, the unit assumed for a metal column without one:
+    ``单位为：mg/kg（汞为μg/kg）`` → ``μg/kg``); ``''`` when it states none.
+
+    Examples
+    --------
+    >>> title_unit("注：汞含量单位为μg/kg"), title_unit("单位为：mg/kg（汞为μg/kg）"), title_unit("采样时间2024年")
+    ('μg/kg', 'μg/kg', '')
+    """
+    c = str(cell).strip()
+    if not _UNIT_SAID.search(c):
+        return group_unit(c)
+    found = []
+    for m in _UNIT_WORD.finditer(c):
+        w = m.group(0).strip()
+        u = unit_cell(w)
+        if (set(w) & set("/·每") or w.lower() in ("ppm", "ppb")) and u and not is_no_unit_word(u) and is_unit_text(u):
+            found.append(u)
+    return next((u for u in found if u != "mg/kg"), found[0]) if found else group_unit(c)
+
+
 def _group_base(cell: str) -> str:
     return _UNIT_LABEL.sub("", _BRACKETED.sub("", str(cell))).strip(" :：,，;；")
 
@@ -382,8 +410,9 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
       to its right up to the next heading, and then only when all of them are metal columns of
       one kind stating no unit of their own: any other span stops the file (which columns the
       heading was merged over cannot be told);
-    * a unit stated in another line above the header stops the file (which columns it belongs
-      to cannot be told);
+    * a unit stated in another line above the header, in brackets, after 单位： or in words
+      (``注：汞含量单位为μg/kg``, :func:`title_unit`), stops the file (which columns it belongs to
+      cannot be told from the header: the unit is to be written in the header);
     * identical header texts of a column agriremed reads stop the file naming both columns;
       of other columns (two 备注) they are read as ``备注``, ``备注_2``, reported.
 
@@ -469,7 +498,7 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
         if i == above_used:
             continue
         for c in records[i]:
-            u = group_unit(str(c))
+            u = title_unit(str(c))
             if u:
                 raise InputFileError.of("io.title_unit", file=name, line=int(starts[i]), unit=u, cell=str(c).strip())
     header, more = dedupe_header(name, header)
