@@ -383,3 +383,28 @@ def test_available_heading_without_unit_is_reported(tmp_path):
     assert v.plots["cd_dtpa_mg_kg"].tolist() == pytest.approx([0.12])
     assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
     assert any("the heading '有效态' on line 1 read with the columns under it: 镉 → 有效态镉" in n for n in v.notes)
+
+
+# ---- region columns: county and township -----------------------------------------------------
+
+def test_county_and_township_columns_are_read_together_as_the_region(tmp_path):
+    p = _csv(tmp_path, "点位编号,乡镇,县（市、区）,村,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+                       "R1,花石镇,湘乡市,罗家村,水田,中稻,5,5.5,0.45\nR2,,湘乡市,,水田,中稻,5,6.2,0.65\n")
+    v = validate_plots(p)
+    assert v.n_valid == 2
+    assert v.plots["region"].tolist() == ["湘乡市/花石镇", "湘乡市"]
+    assert v.plots["village"].tolist()[0] == "罗家村"
+    assert not v.warnings["problem"].str.contains("not placed").any()
+    assert v.warnings["problem"].str.contains("'县（市、区）', '乡镇' read together as the region").any()
+
+
+def test_township_alone_is_not_placed_and_says_so(tmp_path):
+    from agriremed.core import i18n
+
+    p = _csv(tmp_path, "点位编号,乡镇,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\nR1,花石镇,水田,中稻,5,5.5,0.45\n"
+                       "R2,湘乡市,水田,中稻,5,5.5,0.45\n")
+    v = validate_plots(p)
+    w = v.warnings[v.warnings["column"].eq("region")]
+    unplaced = w[w["problem"].str.contains("not placed in a province")]
+    assert unplaced["value"].tolist() == ["花石镇"]
+    assert i18n.region_province("湘乡市/花石镇") == "hunan"

@@ -397,6 +397,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     mapping, factors, header_notes, header_errors = _map_headers(raw)
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
+    raw = _join_region_columns(raw, mapping, header_notes)
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -466,6 +467,46 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
+
+
+def region_level(header: str) -> int | None:
+    """Level of a region column by its header: 0 province (省), 1 city (市), 2 county (县, 区县,
+    县（市、区）), 3 township (乡镇, 乡, 镇, 街道); ``None`` for a header naming no level (地区, 区域).
+
+    Examples
+    --------
+    >>> [region_level(h) for h in ("省", "市", "县（市、区）", "乡镇", "地区")]
+    [0, 1, 2, 3, None]
+    """
+    k = re.sub(r"\(.*?\)", "", header_key(header))
+    for level, pattern in ((3, r"乡|镇|街道"), (2, r"县"), (1, r"市"), (0, r"省")):
+        if re.search(pattern, k):
+            return level
+    return None
+
+
+def _join_region_columns(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> pd.DataFrame:
+    """Several region columns of different levels (县 and 乡镇; 省, 市, 县) read as one region,
+    their cells joined from the province down (``湘乡市/花石镇``), so that the county places the
+    plot; reported. Two columns of one level, or one naming no level (地区), are left (refused as
+    duplicates)."""
+    cols = [c for c, v in mapping.items() if v == "region"]
+    levels = [region_level(c) for c in cols]
+    if len(cols) < 2 or None in levels or len(set(levels)) < len(levels):
+        return raw
+    order = [c for _, c in sorted(zip(levels, cols, strict=True))]
+    parts = [as_text(raw[c]).str.strip() for c in order]
+    joined = parts[0]
+    for p in parts[1:]:
+        joined = joined.where(p.eq(""), joined.where(joined.eq(""), joined + "/") + p)
+    name = "/".join(order)
+    raw = raw.drop(columns=cols)
+    raw[name] = joined.to_numpy(object)
+    for c in cols:
+        del mapping[c]
+    mapping[name] = "region"
+    header_notes.append(("region", name, Message.of("val.region_joined", headers=", ".join(map(repr, order)))))
+    return raw
 
 
 def _area_units_candidate(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
@@ -1148,10 +1189,15 @@ def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np
 
 def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Regions kept as written; a warning where the region starts with a city or county name that
-    several divisions of China share (朝阳区, Suzhou) and no province: the plot is not placed."""
+    several divisions of China share (朝阳区, Suzhou) and no province, or names no province and no
+    city or county of ``place_names.csv`` (a township 花石镇 alone): the plot is not placed."""
     codes, uniq = pd.factorize(text.where(~pd.Series(blank, index=text.index), ""), use_na_sentinel=False)
     found = [i18n.region_candidates(u, tables) if u else () for u in uniq]
     ambiguous = np.array([bool(c) for c in found], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
+    unplaced = (np.array([bool(u) and not f and not i18n.region_province(u, tables) for u, f in zip(uniq, found,
+                                                                                                strict=True)],
+                         bool)[codes] if len(uniq) else np.zeros(len(text), bool))
+    col.add(unplaced, canon, text, "warning", Message.of("val.region_unplaced"))
     if ambiguous.any():
         msgs = {}
         for i, (u, paths) in enumerate(zip(uniq, found, strict=True)):
