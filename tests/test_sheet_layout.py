@@ -408,3 +408,24 @@ def test_township_alone_is_not_placed_and_says_so(tmp_path):
     unplaced = w[w["problem"].str.contains("not placed in a province")]
     assert unplaced["value"].tolist() == ["花石镇"]
     assert i18n.region_province("湘乡市/花石镇") == "hunan"
+
+
+# ---- two identifier columns, subtotal rows labelled in another column ----------------------
+
+def test_second_identifier_column_is_passed_through(tmp_path):
+    p = _csv(tmp_path, "序号,点位编号,样品编号,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+                       "1,P1,XT24-101,水田,中稻,5,5.5,0.45\n2,P2,XT24-102,水田,中稻,5,6.0,0.65\n")
+    v = validate_plots(p)
+    assert v.n_valid == 2
+    assert v.plots["plot_id"].tolist() == ["P1", "P2"]
+    assert v.plots["样品编号"].tolist() == ["XT24-101", "XT24-102"]
+    assert v.warnings["problem"].str.contains("another identifier column besides '点位编号': '样品编号'").any()
+
+
+def test_subtotal_row_labelled_in_the_village_column_is_a_total_row(tmp_path):
+    p = _csv(tmp_path, "点位编号,村,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+                       "P1,罗家村,水田,中稻,5,5.5,0.45\nP2,罗家村,水田,晚稻,6,6.0,0.65\n,罗家村小计,,,11,,\n")
+    v = validate_plots(p)
+    assert v.n_valid == 2 and len(v.rejected) == 1
+    e = v.errors
+    assert e["problem"].str.contains("a total or summary row").tolist() == [True]

@@ -398,6 +398,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     raw = _join_region_columns(raw, mapping, header_notes)
+    more_ids = _first_plot_id(mapping, header_notes)
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -408,7 +409,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
-                                 used=[mapping[c] for c in (area_units, header_units) if c])
+                                 used=[mapping[c] for c in (area_units, header_units) if c] + more_ids)
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
     if header_units and "area_ha" not in dups:
@@ -467,6 +468,19 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
+
+
+def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
+    """Several identifier columns (点位编号 and 样品编号): the first is the plot id, the others are
+    passed through as they are, reported. Returns the names they are passed through as."""
+    ids = [c for c, v in mapping.items() if v == "plot_id"]
+    kept = []
+    for c in ids[1:]:
+        mapping[c] = str(c).strip().lower()
+        header_notes[:] = [t for t in header_notes if t[1] != c]
+        header_notes.append(("plot_id", c, Message.of("val.second_id", header=repr(c), first=repr(ids[0]))))
+        kept.append(mapping[c])
+    return kept
 
 
 def region_level(header: str) -> int | None:
@@ -631,6 +645,9 @@ TOTAL_LABELS = frozenset({"合计", "小计", "总计", "累计", "汇总", "平
                           "样本数", "样品数", "点位数", "max", "min", "maximum", "minimum", "std", "sd",
                           "median", "cv"})
 
+#: A cell labelling the total of a group of plots (罗家村小计, 花石镇合计), in a row with a blank plot id.
+SUBTOTAL_CELL = r"^\S+(?:小计|合计|总计)$"
+
 #: A cell that starts a signature or note line under a county sheet (审核人：张三 填表人：李四).
 FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
                r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期)\s*(?:[:：]|$)")
@@ -639,7 +656,8 @@ FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|�
 def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
     """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
     :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
-    the label sits in a 序号 column) and a signature line under the sheet (a cell 审核人：…,
+    the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
+    :data:`SUBTOTAL_CELL`) and a signature line under the sheet (a cell 审核人：…,
     填表人：… :data:`FOOTER_CELL`, with a blank plot id) with that reason only: it is a row of the
     sheet, not a plot, so its cells are not checked."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
@@ -653,7 +671,7 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
         for c in part.columns:
             t = as_text(part[c])
             key = t.str.replace(r"\s+", "", regex=True).str.lower()
-            total[idx] |= key.isin(TOTAL_LABELS).to_numpy(bool)
+            total[idx] |= (key.isin(TOTAL_LABELS) | key.str.contains(SUBTOTAL_CELL, regex=True)).to_numpy(bool)
             footer[idx] |= t.str.contains(FOOTER_CELL, regex=True).to_numpy(bool)
         footer &= ~total
     if total.any():
