@@ -333,7 +333,8 @@ def _spans(cells: list[str]) -> list[int]:
     return out
 
 
-_METAL_COLUMN = re.compile(r"(%s)(?:_(%s))?_mg_kg" % ("|".join(C.METALS), "|".join(C.EXTRACTIONS)))
+_METALS_RE, _EXTRACTIONS_RE = "|".join(C.METALS), "|".join(C.EXTRACTIONS)
+_METAL_COLUMN = re.compile(rf"({_METALS_RE})(?:_({_EXTRACTIONS_RE}))?_mg_kg")
 
 
 def _metal_kind(header: str) -> str | None:
