@@ -129,6 +129,67 @@ def test_unit_of_a_group_heading_in_a_csv_applies_to_the_columns_up_to_the_next_
     assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.38])
 
 
+_H = ["点位编号", "乡镇", "村", "土地利用类型", "种植作物", "面积(亩)", "pH"]
+_BASE = [("P1", "花石镇", "罗家村", "水田", "中稻", 5, 5.5), ("P2", "花石镇", "罗家村", "水田", "晚稻", 6, 6.0),
+         ("P3", "排头乡", "杨林村", "旱地", "玉米", 8, 7.2), ("P4", "排头乡", "杨林村", "水田", "中稻", 4, 5.0)]
+
+
+def _group_mid_rows(as_pb):
+    """重金属含量(μg/kg) over 镉/汞 only; 砷/铅 to its right in mg/kg (their headers ``as_pb``)."""
+    return ([["湘乡县点位调查表"], ["基本信息", "", "", "", "", "", "", "重金属含量(μg/kg)", "", "", ""],
+             _H + ["镉", "汞"] + as_pb] +
+            [list(b) + m for b, m in zip(_BASE, [[450, 120, 12, 60], [650, 250, 18, 85], [400, 150, 20, 70],
+                                                  [1800, 300, 25, 120]])])
+
+
+@pytest.mark.parametrize("as_pb", [["砷", "铅"], ["砷(mg/kg)", "铅(mg/kg)"]])
+def test_group_heading_unit_covers_only_its_merged_range(tmp_path, as_pb):
+    """Merged over H2:I2 only: 砷/铅 to its right stay in mg/kg (Pb 120 mg/kg, not 0.12)."""
+    v = validate_plots(_xlsx(tmp_path, _group_mid_rows(as_pb), ["A1:K1", "A2:G2", "H2:I2"]))
+    assert v.n_valid == 4
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.65, 0.40, 1.80])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.25, 0.15, 0.30])
+    assert v.plots["as_mg_kg"].tolist() == pytest.approx([12, 18, 20, 25])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60, 85, 70, 120])
+    assert any("镉 → 镉（μg/kg）, 汞 → 汞（μg/kg）" in n and "砷" not in n for n in v.notes)
+
+
+def test_unmerged_group_heading_covers_only_its_own_column(tmp_path):
+    v = validate_plots(_xlsx(tmp_path, _group_mid_rows(["砷", "铅"]), ["A1:K1", "A2:G2"]))
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.65, 0.40, 1.80])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([120, 250, 150, 300])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60, 85, 70, 120])
+
+
+def test_metal_heading_merged_over_two_columns_leaves_organic_matter_to_its_right_alone(tmp_path):
+    rows = [["湘乡县点位调查表"], ["基本信息", "", "", "", "", "", "重金属含量(mg/kg)", "", ""],
+            ["点位编号", "乡镇", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉", "铅", "有机质"],
+            ["P1", "花石镇", "水田", "中稻", 5, 5.5, 0.45, 60, 3.0]]
+    v = validate_plots(_xlsx(tmp_path, rows, ["A1:I1", "A2:F2", "G2:H2"]))
+    assert v.plots["som_pct"].tolist() == pytest.approx([3.0])
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([60])
+
+
+def test_csv_group_heading_over_columns_of_other_kinds_stops_the_file(tmp_path):
+    from agriremed.io.readers import InputFileError
+
+    text = ("湘乡县点位调查表\n基本信息,,,,,,重金属含量(mg/kg),,\n"
+            "点位编号,乡镇,土地利用类型,种植作物,面积(亩),pH,镉,铅,有机质\nP1,花石镇,水田,中稻,5,5.5,0.45,60,3.0\n")
+    with pytest.raises(InputFileError, match="heading '重金属含量\\(mg/kg\\)' on line 2 .* no merged cells .*镉, 铅, 有机质"):
+        read_table(_csv(tmp_path, text))
+    text = ("基本信息,,,,,,,重金属含量(μg/kg),,,\n" + ",".join(_H + ["镉", "汞", "砷(mg/kg)", "铅(mg/kg)"]) +
+            "\nP1,花石镇,罗家村,水田,中稻,5,5.5,450,120,12,60\n")
+    with pytest.raises(InputFileError, match="cannot be told"):
+        read_table(_csv(tmp_path, text))
+
+
+def test_csv_group_heading_over_metals_is_applied_and_said_to_be_a_guess(tmp_path):
+    rows = [[str(c) for c in r] for r in _group_mid_rows(["砷", "铅"])]
+    v = validate_plots(_csv(tmp_path, "\n".join(",".join(r) for r in rows) + "\n"))
+    assert v.plots["pb_mg_kg"].tolist() == pytest.approx([0.06, 0.085, 0.07, 0.12])
+    assert any("keeps no merged cells" in n and "铅 → 铅（μg/kg）" in n for n in v.notes)
+
+
 def test_unit_in_a_title_line_that_fits_no_column_layout_stops_the_file(tmp_path):
     from agriremed.io.readers import InputFileError
 
@@ -138,6 +199,24 @@ def test_unit_in_a_title_line_that_fits_no_column_layout_stops_the_file(tmp_path
     p = _xlsx(tmp_path, rows)
     with pytest.raises(InputFileError, match="line 1 above the header states the unit μg/kg"):
         read_table(p)
+
+
+@pytest.mark.parametrize("note", ["注：汞含量单位为μg/kg", "注：汞含量单位为μg/kg，其余重金属单位为mg/kg",
+                                  "单位为：mg/kg（汞为μg/kg）", "计量单位是 μg/kg"])
+def test_unit_written_in_words_in_a_note_line_stops_the_file(tmp_path, note):
+    """Hg 80 μg/kg is 0.08 mg/kg: a note line giving the unit in words is never ignored."""
+    from agriremed.io.readers import InputFileError
+
+    p = _csv(tmp_path, f"湘乡县调查表\n{note}\n点位编号,土地利用类型,种植作物,面积(亩),pH,镉,汞\nP1,水田,中稻,5,5.5,0.45,80\n")
+    with pytest.raises(InputFileError, match="line 2 above the header states the unit μg/kg"):
+        read_table(p)
+
+
+def test_title_lines_naming_no_unit_are_skipped(tmp_path):
+    p = _csv(tmp_path, "湘乡县调查表\n填报单位（盖章）：湘乡县农业农村局,填报日期：2024年10月15日\n"
+                       "点位编号,土地利用类型,种植作物,面积(亩),pH,镉,汞\nP1,水田,中稻,5,5.5,0.45,0.08\n")
+    v = validate_plots(p)
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.08])
 
 
 def test_group_heading_unit_that_contradicts_the_header_unit_stops_the_file(tmp_path):
@@ -304,3 +383,49 @@ def test_available_heading_without_unit_is_reported(tmp_path):
     assert v.plots["cd_dtpa_mg_kg"].tolist() == pytest.approx([0.12])
     assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45])
     assert any("the heading '有效态' on line 1 read with the columns under it: 镉 → 有效态镉" in n for n in v.notes)
+
+
+# ---- region columns: county and township -----------------------------------------------------
+
+def test_county_and_township_columns_are_read_together_as_the_region(tmp_path):
+    p = _csv(tmp_path, "点位编号,乡镇,县（市、区）,村,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+                       "R1,花石镇,湘乡市,罗家村,水田,中稻,5,5.5,0.45\nR2,,湘乡市,,水田,中稻,5,6.2,0.65\n")
+    v = validate_plots(p)
+    assert v.n_valid == 2
+    assert v.plots["region"].tolist() == ["湘乡市/花石镇", "湘乡市"]
+    assert v.plots["village"].tolist()[0] == "罗家村"
+    assert not v.warnings["problem"].str.contains("not placed").any()
+    assert v.warnings["problem"].str.contains("'县（市、区）', '乡镇' read together as the region").any()
+
+
+def test_township_alone_is_not_placed_and_says_so(tmp_path):
+    from agriremed.core import i18n
+
+    p = _csv(tmp_path, "点位编号,乡镇,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\nR1,花石镇,水田,中稻,5,5.5,0.45\n"
+                       "R2,湘乡市,水田,中稻,5,5.5,0.45\n")
+    v = validate_plots(p)
+    w = v.warnings[v.warnings["column"].eq("region")]
+    unplaced = w[w["problem"].str.contains("not placed in a province")]
+    assert unplaced["value"].tolist() == ["花石镇"]
+    assert i18n.region_province("湘乡市/花石镇") == "hunan"
+
+
+# ---- two identifier columns, subtotal rows labelled in another column ----------------------
+
+def test_second_identifier_column_is_passed_through(tmp_path):
+    p = _csv(tmp_path, "序号,点位编号,样品编号,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+                       "1,P1,XT24-101,水田,中稻,5,5.5,0.45\n2,P2,XT24-102,水田,中稻,5,6.0,0.65\n")
+    v = validate_plots(p)
+    assert v.n_valid == 2
+    assert v.plots["plot_id"].tolist() == ["P1", "P2"]
+    assert v.plots["样品编号"].tolist() == ["XT24-101", "XT24-102"]
+    assert v.warnings["problem"].str.contains("another identifier column besides '点位编号': '样品编号'").any()
+
+
+def test_subtotal_row_labelled_in_the_village_column_is_a_total_row(tmp_path):
+    p = _csv(tmp_path, "点位编号,村,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
+                       "P1,罗家村,水田,中稻,5,5.5,0.45\nP2,罗家村,水田,晚稻,6,6.0,0.65\n,罗家村小计,,,11,,\n")
+    v = validate_plots(p)
+    assert v.n_valid == 2 and len(v.rejected) == 1
+    e = v.errors
+    assert e["problem"].str.contains("a total or summary row").tolist() == [True]

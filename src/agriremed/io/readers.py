@@ -155,7 +155,7 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     if not any(any(str(c).strip() for c in r) for r in records):
         raise InputFileError.of("io.empty", file=p.name)
     df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None,
-                      merges=layout.get("merges", ()), percent=layout.get("percent", ()))
+                      merges=layout.get("merges"), percent=layout.get("percent", ()))
     notes += more
     df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
     return df, notes
@@ -256,6 +256,34 @@ def group_unit(cell: str) -> str:
     return ""
 
 
+#: A unit written in the words of a title or note line (``注：汞含量单位为μg/kg``).
+_UNIT_WORD = re.compile(r"(?:[mμµun]?g|ppm|ppb)(?:\s*(?:/|·|每)\s*(?:k?g|千克|公斤)(?:\s*-1|⁻¹)?)?", re.IGNORECASE)
+_UNIT_SAID = re.compile(r"单位|unit", re.IGNORECASE)
+
+
+def title_unit(cell: str) -> str:
+    """The unit a title or note line states: in brackets or after 单位：, like a heading
+    (:func:`group_unit`), or in words after 单位 (``注：汞含量单位为μg/kg`` → ``μg/kg``; of several,
+    the first other than mg/kg, the unit assumed for a metal column without one:
+    ``单位为：mg/kg（汞为μg/kg）`` → ``μg/kg``); ``''`` when it states none.
+
+    Examples
+    --------
+    >>> title_unit("注：汞含量单位为μg/kg"), title_unit("单位为：mg/kg（汞为μg/kg）"), title_unit("采样时间2024年")
+    ('μg/kg', 'μg/kg', '')
+    """
+    c = str(cell).strip()
+    if not _UNIT_SAID.search(c):
+        return group_unit(c)
+    found = []
+    for m in _UNIT_WORD.finditer(c):
+        w = m.group(0).strip()
+        u = unit_cell(w)
+        if (set(w) & set("/·每") or w.lower() in ("ppm", "ppb")) and u and not is_no_unit_word(u) and is_unit_text(u):
+            found.append(u)
+    return next((u for u in found if u != "mg/kg"), found[0]) if found else group_unit(c)
+
+
 def _group_base(cell: str) -> str:
     return _UNIT_LABEL.sub("", _BRACKETED.sub("", str(cell))).strip(" :：,，;；")
 
@@ -305,6 +333,38 @@ def _spans(cells: list[str]) -> list[int]:
     return out
 
 
+_METALS_RE, _EXTRACTIONS_RE = "|".join(C.METALS), "|".join(C.EXTRACTIONS)
+_METAL_COLUMN = re.compile(rf"({_METALS_RE})(?:_({_EXTRACTIONS_RE}))?_mg_kg")
+
+
+def _metal_kind(header: str) -> str | None:
+    """The kind of metal column ``header`` reads as (``''`` total in soil, ``'dtpa'`` …), ``None``
+    when it is no metal column or states a unit of its own."""
+    h = read_header(header)
+    if h.error is not None or h.unit:
+        return None
+    m = _METAL_COLUMN.fullmatch(h.canonical)
+    return None if m is None else (m.group(2) or "")
+
+
+def _heading_owner(above: list[str], row: int, merges) -> list[int]:
+    """For each column, the column of the heading cell of line ``row`` over it (``-1``: none).
+
+    With the merged ranges of a spreadsheet (``merges`` not ``None``) a heading covers exactly its
+    merged range, an unmerged cell its own column; without them (CSV, .xls, .ods) a blank cell
+    belongs to the nearest filled cell to its left (:func:`_spans`), a guess checked by
+    :func:`header_lines`.
+    """
+    if merges is None:
+        return _spans(above)
+    owner = [j if c else -1 for j, c in enumerate(above)]
+    for r0, c0, r1, c1 in merges:
+        if r0 <= row <= r1:
+            for j in range(c0, min(c1, len(above) - 1) + 1):
+                owner[j] = c0
+    return owner
+
+
 def column_letter(j: int) -> str:
     """Spreadsheet letter of the 0-based column ``j`` (0 → A, 26 → AA)."""
     s = ""
@@ -336,7 +396,8 @@ def _sub_header_row(header: list[str], below: list[str]) -> dict[int, str] | Non
     return out if known and 2 * known >= len(out) else None
 
 
-def header_lines(name: str, records: list[list[str]], starts: list[int], h: int) -> tuple[list[str], int, list]:
+def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
+                 merges=None) -> tuple[list[str], int, list]:
     """The header of a table whose header row is ``records[h]``, read with the lines around it.
 
     * a second header line under it (sub-headings under a group heading merged over them, such as
@@ -344,9 +405,15 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
       ``镉（mg/kg）``, reported;
     * a group heading directly above it that states a unit (``重金属含量（μg/kg）`` over ``镉 汞``) gives
       that unit to the columns under it that take it (``镉（μg/kg）``), reported; a qualifying word
-      (``有效态``) is read with them (``有效态镉``); a unit no column under it takes stops the file;
-    * a unit stated in another line above the header stops the file (which columns it belongs
-      to cannot be told);
+      (``有效态``) is read with them (``有效态镉``); a unit no column under it takes stops the file.
+      The columns under a heading are those of its merged range when the merged ranges are known
+      (``merges``, .xlsx); otherwise (CSV, .xls, .ods) the heading's own column and the blank cells
+      to its right up to the next heading, and then only when all of them are metal columns of
+      one kind stating no unit of their own: any other span stops the file (which columns the
+      heading was merged over cannot be told);
+    * a unit stated in another line above the header, in brackets, after 单位： or in words
+      (``注：汞含量单位为μg/kg``, :func:`title_unit`), stops the file (which columns it belongs to
+      cannot be told from the header: the unit is to be written in the header);
     * identical header texts of a column agriremed reads stop the file naming both columns;
       of other columns (two 备注) they are read as ``备注``, ``备注_2``, reported.
 
@@ -361,6 +428,9 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
         File line (or spreadsheet row) of each record.
     h : int
         Index of the header record (:func:`header_row`).
+    merges : list of tuple of int, optional
+        Merged ranges of a spreadsheet, 0-based ``(row0, col0, row1, col1)`` with rows counted as
+        ``records``; ``None`` when the file keeps none (CSV, .xls, .ods).
 
     Returns
     -------
@@ -373,7 +443,7 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
     Raises
     ------
     InputFileError
-        ``io.group_unit_unused``, ``io.title_unit``, ``io.dup_header``.
+        ``io.group_unit_unused``, ``io.group_span_unclear``, ``io.title_unit``, ``io.dup_header``.
     """
     notes: list = []
     header = [str(c).strip() for c in records[h]]
@@ -393,12 +463,12 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
     if h > 0:
         a = h - 1
         above = ([str(c).strip() for c in records[a]] + [""] * width)[:width]
-        owner = _spans(above)
+        owner = _heading_owner(above, a, merges)
         groups: dict[int, list[int]] = {}
         for j in range(width):
             if owner[j] >= 0 and header[j]:
                 k = owner[j]
-                while k > 0 and above[k - 1] == above[k]:  # a merged heading filled over its columns
+                while merges is None and k > 0 and above[k - 1] == above[k]:  # a heading filled over its columns
                     k -= 1
                 groups.setdefault(k, []).append(j)
         named = sum(1 for c in header if c)
@@ -407,6 +477,11 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
             above_used = a
             for k, cols in groups.items():
                 g, unit = above[k], group_unit(above[k])
+                guess = merges is None and unit and any(not above[j] for j in cols)
+                kinds = {_metal_kind(header[j]) for j in cols}
+                if guess and (None in kinds or len(kinds) != 1):
+                    raise InputFileError.of("io.group_span_unclear", file=name, group=g, line=int(starts[a]),
+                                            unit=unit, columns=", ".join(header[j] for j in cols))
                 new = {j: _under_group(g, header[j]) for j in cols if above[j] != header[j]}
                 new = {j: v for j, v in new.items() if v is not None and v != header[j]}
                 if unit and not any(_takes_unit(header[j], unit) or _takes_unit(new.get(j, header[j]), unit)
@@ -415,8 +490,8 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
                                             unit=unit, columns=", ".join(header[j] for j in cols))
                 if new:
                     what = ", ".join(f"{header[j]} → {v}" for j, v in new.items())
-                    notes.append(Note.of("io.group_unit", file=name, unit=unit, group=g, line=int(starts[a]),
-                                         columns=what) if unit else
+                    notes.append(Note.of("io.group_unit_guess" if guess else "io.group_unit", file=name, unit=unit,
+                                         group=g, line=int(starts[a]), columns=what) if unit else
                                  Note.of("io.group_heading", file=name, group=g, line=int(starts[a]), columns=what))
                     for j, v in new.items():
                         header[j] = v
@@ -424,7 +499,7 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int)
         if i == above_used:
             continue
         for c in records[i]:
-            u = group_unit(str(c))
+            u = title_unit(str(c))
             if u:
                 raise InputFileError.of("io.title_unit", file=name, line=int(starts[i]), unit=u, cell=str(c).strip())
     header, more = dedupe_header(name, header)
@@ -546,11 +621,11 @@ def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -
 
 
 def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
-           check_width: bool, merges=(), percent=()) -> tuple[pd.DataFrame, list[str]]:
+           check_width: bool, merges=None, percent=()) -> tuple[pd.DataFrame, list[str]]:
     """Header, data rows, empty lines and unreadable rows of a parsed file (``merges``: merged
     ranges of a spreadsheet, ``percent``: its cells formatted as percent, see :func:`_read_excel`)."""
     notes: list[str] = []
-    first = fill_merged(records[:11], merges)
+    first = fill_merged(records[:11], merges or ())
     width0 = max((len(r) for r in first[:10]), default=0)
     grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in first[:10]], dtype=object)
     h = header_row(grid)
@@ -559,8 +634,8 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     if h > 0:
         notes.append(header_line_note(name, starts[h], h))
     if h >= len(first) - 1:
-        first = fill_merged(records[:h + 2], merges)
-    header, last, more = header_lines(name, first, starts, h)
+        first = fill_merged(records[:h + 2], merges or ())
+    header, last, more = header_lines(name, first, starts, h, merges)
     notes += more
     if merges:
         records = list(records)

@@ -397,6 +397,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     mapping, factors, header_notes, header_errors = _map_headers(raw)
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
+    raw = _join_region_columns(raw, mapping, header_notes)
+    more_ids = _first_plot_id(mapping, header_notes)
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
 
@@ -407,7 +409,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
-                                 used=[mapping[c] for c in (area_units, header_units) if c])
+                                 used=[mapping[c] for c in (area_units, header_units) if c] + more_ids)
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
     if header_units and "area_ha" not in dups:
@@ -466,6 +468,59 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
+
+
+def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
+    """Several identifier columns (点位编号 and 样品编号): the first is the plot id, the others are
+    passed through as they are, reported. Returns the names they are passed through as."""
+    ids = [c for c, v in mapping.items() if v == "plot_id"]
+    kept = []
+    for c in ids[1:]:
+        mapping[c] = str(c).strip().lower()
+        header_notes[:] = [t for t in header_notes if t[1] != c]
+        header_notes.append(("plot_id", c, Message.of("val.second_id", header=repr(c), first=repr(ids[0]))))
+        kept.append(mapping[c])
+    return kept
+
+
+def region_level(header: str) -> int | None:
+    """Level of a region column by its header: 0 province (省), 1 city (市), 2 county (县, 区县,
+    县（市、区）), 3 township (乡镇, 乡, 镇, 街道); ``None`` for a header naming no level (地区, 区域).
+
+    Examples
+    --------
+    >>> [region_level(h) for h in ("省", "市", "县（市、区）", "乡镇", "地区")]
+    [0, 1, 2, 3, None]
+    """
+    k = re.sub(r"\(.*?\)", "", header_key(header))
+    for level, pattern in ((3, r"乡|镇|街道"), (2, r"县"), (1, r"市"), (0, r"省")):
+        if re.search(pattern, k):
+            return level
+    return None
+
+
+def _join_region_columns(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> pd.DataFrame:
+    """Several region columns of different levels (县 and 乡镇; 省, 市, 县) read as one region,
+    their cells joined from the province down (``湘乡市/花石镇``), so that the county places the
+    plot; reported. Two columns of one level, or one naming no level (地区), are left (refused as
+    duplicates)."""
+    cols = [c for c, v in mapping.items() if v == "region"]
+    levels = [region_level(c) for c in cols]
+    if len(cols) < 2 or None in levels or len(set(levels)) < len(levels):
+        return raw
+    order = [c for _, c in sorted(zip(levels, cols, strict=True))]
+    parts = [as_text(raw[c]).str.strip() for c in order]
+    joined = parts[0]
+    for p in parts[1:]:
+        joined = joined.where(p.eq(""), joined.where(joined.eq(""), joined + "/") + p)
+    name = "/".join(order)
+    raw = raw.drop(columns=cols)
+    raw[name] = joined.to_numpy(object)
+    for c in cols:
+        del mapping[c]
+    mapping[name] = "region"
+    header_notes.append(("region", name, Message.of("val.region_joined", headers=", ".join(map(repr, order)))))
+    return raw
 
 
 def _area_units_candidate(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
@@ -590,6 +645,9 @@ TOTAL_LABELS = frozenset({"合计", "小计", "总计", "累计", "汇总", "平
                           "样本数", "样品数", "点位数", "max", "min", "maximum", "minimum", "std", "sd",
                           "median", "cv"})
 
+#: A cell labelling the total of a group of plots (罗家村小计, 花石镇合计), in a row with a blank plot id.
+SUBTOTAL_CELL = r"^\S+(?:小计|合计|总计)$"
+
 #: A cell that starts a signature or note line under a county sheet (审核人：张三 填表人：李四).
 FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
                r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期)\s*(?:[:：]|$)")
@@ -598,7 +656,8 @@ FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|�
 def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
     """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
     :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
-    the label sits in a 序号 column) and a signature line under the sheet (a cell 审核人：…,
+    the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
+    :data:`SUBTOTAL_CELL`) and a signature line under the sheet (a cell 审核人：…,
     填表人：… :data:`FOOTER_CELL`, with a blank plot id) with that reason only: it is a row of the
     sheet, not a plot, so its cells are not checked."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
@@ -612,7 +671,7 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
         for c in part.columns:
             t = as_text(part[c])
             key = t.str.replace(r"\s+", "", regex=True).str.lower()
-            total[idx] |= key.isin(TOTAL_LABELS).to_numpy(bool)
+            total[idx] |= (key.isin(TOTAL_LABELS) | key.str.contains(SUBTOTAL_CELL, regex=True)).to_numpy(bool)
             footer[idx] |= t.str.contains(FOOTER_CELL, regex=True).to_numpy(bool)
         footer &= ~total
     if total.any():
@@ -1148,10 +1207,15 @@ def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np
 
 def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Regions kept as written; a warning where the region starts with a city or county name that
-    several divisions of China share (朝阳区, Suzhou) and no province: the plot is not placed."""
+    several divisions of China share (朝阳区, Suzhou) and no province, or names no province and no
+    city or county of ``place_names.csv`` (a township 花石镇 alone): the plot is not placed."""
     codes, uniq = pd.factorize(text.where(~pd.Series(blank, index=text.index), ""), use_na_sentinel=False)
     found = [i18n.region_candidates(u, tables) if u else () for u in uniq]
     ambiguous = np.array([bool(c) for c in found], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
+    unplaced = (np.array([bool(u) and not f and not i18n.region_province(u, tables) for u, f in zip(uniq, found,
+                                                                                                strict=True)],
+                         bool)[codes] if len(uniq) else np.zeros(len(text), bool))
+    col.add(unplaced, canon, text, "warning", Message.of("val.region_unplaced"))
     if ambiguous.any():
         msgs = {}
         for i, (u, paths) in enumerate(zip(uniq, found, strict=True)):
