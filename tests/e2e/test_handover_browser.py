@@ -362,3 +362,45 @@ def test_cli_writes_chinese_report_sheets_and_workbook(browser, artifacts, tmp_p
     finally:
         ctx.close()
 
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """report.html of the bundled samples in English and Chinese."""
+    from agriremed.io.report import report_html
+
+    plan = agriremed.plan(SAMPLE, agriremed.Scenario(mc_draws=0), progress=False)
+    out = tmp_path_factory.mktemp("reports")
+    paths = {}
+    for lang in ("en", "zh"):
+        paths[lang] = out / f"report_{lang}.html"
+        paths[lang].write_text(report_html(plan, lang=lang, date="2026-12-04"), encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1024, 768)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_never_scrolls_sideways(browser, reports, artifacts, width, height, lang):
+    """Wide report tables (the recommendation table, and the folded ones once opened) scroll
+    inside their own box; the page is never wider than the screen."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    try:
+        page.goto(reports[lang].as_uri())
+        no_sideways_page_scroll(page)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        no_sideways_page_scroll(page)  # the folded tables and the scenario too
+        boxes = page.evaluate("""w => [...document.querySelectorAll('table')].map(t => {
+            const box = t.parentElement.getBoundingClientRect();
+            return [box.left, box.right, t.getBoundingClientRect().width];
+        })""", width)
+        assert boxes, "no table in the report"
+        wide = [b for b in boxes if b[0] < -1 or b[1] > width + 1]
+        assert not wide, f"table boxes outside the {width} px screen: {wide}"
+        # the recommendation table: its sentence column comes on screen by scrolling its box
+        cell = page.locator("table").filter(has_text="HN-ZZ-01").first.locator("td.long").first
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= -1 and box["x"] + box["width"] <= width + 1, box
+        page.screenshot(path=str(artifacts / f"14_report_{lang}_{width}px.png"))
+    finally:
+        ctx.close()
