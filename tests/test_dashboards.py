@@ -23,7 +23,7 @@ import agriremed
 from agriremed.core import columns as C
 from agriremed.core import i18n, messages
 from agriremed.apps.dashboards import (App, DownloadButton, OptionComparison, PlotAssessment, Portfolio,
-                                       plan_in_chunks, region_summary)
+                                       plan_in_chunks, region_groups, region_summary)
 from agriremed.apps.dashboards._base import BackgroundJob, fmt_number
 from agriremed.apps.dashboards.serve import find_notebooks, voila_command
 
@@ -412,6 +412,44 @@ def test_region_summary_adds_up(portfolio, sample_plan):
     )
     portfolio.level.value = 1
 
+
+
+def test_regions_without_their_province_are_grouped_under_it():
+    """A county file whose region is 湘潭县 (no province) is grouped under 湖南省 / 湘潭市, with
+    the plots written Hunan/Xiangtan/… in any spelling; a name no place has or several places
+    share goes to one explicit group, a blank region to '—'."""
+    s = pd.DataFrame({
+        "region": ["湘潭县", "湘潭县", "Hunan/Xiangtan/Xiangtan", "湖南省株洲市渌口区", "Hunan/Zhuzhou/Youxian",
+                   "朝阳区", "Suzhou", "Atlantis/North", None],
+        "area_ha": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0],
+        "soil_class": ["safe_utilisation"] * 9,
+        "recommended_option": ["fallow"] * 9,
+        "net_co2e_t": [1.0] * 9,
+    })
+    zh1 = region_summary(s, 1, "zh").set_index("region")
+    assert zh1.index.tolist() == ["—", "湖南省", "省份未能确定"]
+    assert zh1.loc["湖南省", "plots"] == 5 and zh1.loc["湖南省", "area_ha"] == pytest.approx(31.0)
+    assert zh1.loc["省份未能确定", "plots"] == 3 and zh1.loc["省份未能确定", "area_ha"] == pytest.approx(224.0)
+    assert zh1.loc["—", "area_ha"] == pytest.approx(256.0)
+    zh2 = region_summary(s, 2, "zh").set_index("region")
+    assert zh2.loc["湖南省/湘潭市", "area_ha"] == pytest.approx(7.0)
+    assert zh2.loc["湖南省/株洲市", "area_ha"] == pytest.approx(24.0)
+    assert region_groups(s["region"], 3, "zh")[:5] == [
+        "湖南省/湘潭市/湘潭县", "湖南省/湘潭市/湘潭县", "湖南省/湘潭市/湘潭县", "湖南省/株洲市/渌口区", "湖南省/株洲市/攸县"]
+    en1 = region_summary(s, 1, "en").set_index("region")
+    assert en1.loc["Hunan", "plots"] == 5 and en1.loc["Province not identified", "plots"] == 3
+    assert region_groups(["湘潭县"], 2, "en") == ["Hunan/Xiangtan"]
+
+
+def test_portfolio_groups_by_province_in_the_page_language(portfolio):
+    portfolio.set_lang("zh")
+    try:
+        assert portfolio.level.value == 1
+        html_ = portfolio.region_html.value
+        regions = [cell(html_, "region-table", "region", i) for i in range(n_rows(html_, "region-table"))]
+        assert "湖南省" in regions and "Hunan" not in regions
+    finally:
+        portfolio.set_lang("en")
 
 def test_downloads_hold_the_plan_and_the_report(portfolio, sample_plan, tables):
     plan_csv = portfolio.downloads["plan"].payload().decode("utf-8-sig")

@@ -138,6 +138,17 @@ def test_english_report_numbers_and_print_layout(plan):
     assert "Glossary" in text and "npv_vs_baseline_cny_ha" in text and "Strict control (严格管控类)" in text
 
 
+
+def test_wide_tables_scroll_in_their_own_box(plan):
+    """Every table (the recommendation table ~1 060 px wide among them) sits in a box that scrolls
+    sideways, and the scenario's one-line JSON scrolls too: the page is never wider than a phone
+    (checked in Chromium by tests/e2e/test_handover_browser.py)."""
+    doc = report_html(plan, lang="zh", date="2026-12-04")
+    assert doc.count("<table>") > 5
+    assert doc.count("<table>") == doc.count("<div class='tablebox'><table>")
+    assert ".tablebox,pre{overflow-x:auto;max-width:100%}" in doc
+    assert "<pre>" in doc
+
 def test_input_text_cannot_break_out_of_the_page_footer(plan):
     doc = report_html(plan, lang="en", title='x"};</style><script>alert(1)</script>', date="2026-12-04")
     assert "<script>alert(1)</script>" not in doc

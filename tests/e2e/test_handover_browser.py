@@ -113,6 +113,79 @@ def test_phone_and_tablet_layout(browser, voila_url, artifacts, width, height, m
         ctx.close()
 
 
+#: Each panel of the money chart is at least this wide [px] (or this share of a narrower screen).
+MIN_PANEL_PX, MIN_PANEL_SHARE = 300, 0.6
+
+
+def money_chart_readable(page, width):
+    """The option-comparison money chart can be read: every panel has a useful width, every
+    value label is drawn whole (not cut by its panel's clip path, nor by the screen), and no
+    two texts (title, panel headings, option names, value labels, ticks) overlap."""
+    fig = page.locator(".ar-fig-money .js-plotly-plot")
+    page.wait_for_function(
+        """w => { const e = document.querySelector('.ar-fig-money .js-plotly-plot');
+            return e && e._fullLayout && e._fullLayout.width <= w + 1
+                && e.querySelectorAll('.bartext').length > 0; }""", arg=width, timeout=30_000)
+    got = fig.evaluate("""e => {
+        const box = r => ({l: r.left, r: r.right, t: r.top, b: r.bottom});
+        const L = e._fullLayout;
+        const panels = Object.keys(L).filter(k => /^xaxis\\d*$/.test(k)).map(k => L[k]._length);
+        // a label under a clip path (cliponaxis) shows only the part inside its subplot's area
+        const svg = e.querySelector('.main-svg').getBoundingClientRect();
+        const areas = Object.values(L._plots).map(p => ({
+            l: svg.left + p.xaxis._offset, r: svg.left + p.xaxis._offset + p.xaxis._length,
+            t: svg.top + p.yaxis._offset, b: svg.top + p.yaxis._offset + p.yaxis._length}));
+        const clipped = [];
+        const labels = [...e.querySelectorAll('.bartext')].filter(t => t.textContent).map(t => {
+            const b = box(t.getBoundingClientRect());
+            const whole = areas.some(c => b.l >= c.l - 1 && b.r <= c.r + 1 && b.t >= c.t - 1 && b.b <= c.b + 1);
+            if (t.closest('[clip-path]') && !whole) { clipped.push(t.textContent); }
+            return [t.textContent, b];
+        });
+        const texts = [...e.querySelectorAll('.annotation-text-g, .gtitle, .bartext, .xtick text')]
+            .filter(t => t.textContent && t.getClientRects().length)
+            .map(t => [t.textContent, box(t.getBoundingClientRect())]);
+        return {panels, clipped, labels, texts};
+    }""")
+    least = min(MIN_PANEL_PX, MIN_PANEL_SHARE * width)
+    assert got["panels"] and min(got["panels"]) >= least, (
+        f"money chart panels {got['panels']} px wide at {width} px (at least {least:.0f})")
+    assert not got["clipped"], f"value labels cut by their panel: {got['clipped']}"
+    chart = fig.locator(".main-svg").first.bounding_box()
+    left, right = max(0, chart["x"]), min(width, chart["x"] + chart["width"])
+    off = [s for s, b in got["labels"] + got["texts"] if b["l"] < left - 1 or b["r"] > right + 1]
+    assert not off, f"texts cut by the edge of the money chart ({left:.0f}–{right:.0f} px): {off}"
+    over = [
+        (s1, s2)
+        for i, (s1, b1) in enumerate(got["texts"])
+        for s2, b2 in got["texts"][i + 1:]
+        if min(b1["r"], b2["r"]) - max(b1["l"], b2["l"]) > 1 and min(b1["b"], b2["b"]) - max(b1["t"], b2["t"]) > 1
+    ]
+    assert not over, f"texts of the money chart overlap: {over[:5]}"
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1024, 768)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_money_chart_readable_on_phone_and_tablet(browser, voila_url, artifacts, width, height, lang):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_app(page, voila_url)
+        if lang == "zh":
+            page.get_by_role("button", name="中文").click()
+        page.get_by_role("tab", name="2 · 方案比较" if lang == "zh" else "2 · Option comparison").click()
+        expect(page.locator("#recommended-name")).not_to_have_text("", timeout=LOAD)
+        charts_inside_screen(page, width, at_least=2)
+        money_chart_readable(page, width)
+        # the page scrolls inside its notebook panel: a screen as tall as the chart shows it whole
+        tall = page.locator(".ar-fig-money").bounding_box()["height"]
+        page.set_viewport_size({"width": width, "height": int(max(height, tall + 100))})
+        page.locator(".ar-fig-money").screenshot(path=str(artifacts / f"10_money_{lang}_{width}px.png"))
+    finally:
+        ctx.close()
+
+
 def test_legend_language_switch_and_print(watched, voila_url, artifacts):
     page = watched
     record(artifacts, "open_1400px_s", round(open_app(page, voila_url), 2))
@@ -286,5 +359,48 @@ def test_cli_writes_chinese_report_sheets_and_workbook(browser, artifacts, tmp_p
         page.goto((out / "report.html").as_uri())
         expect(page.locator("h1")).to_contain_text("受污染耕地")
         page.screenshot(path=str(artifacts / "13_cli_report_zh.png"), full_page=False)
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """report.html of the bundled samples in English and Chinese."""
+    from agriremed.io.report import report_html
+
+    plan = agriremed.plan(SAMPLE, agriremed.Scenario(mc_draws=0), progress=False)
+    out = tmp_path_factory.mktemp("reports")
+    paths = {}
+    for lang in ("en", "zh"):
+        paths[lang] = out / f"report_{lang}.html"
+        paths[lang].write_text(report_html(plan, lang=lang, date="2026-12-04"), encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1024, 768)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_never_scrolls_sideways(browser, reports, artifacts, width, height, lang):
+    """Wide report tables (the recommendation table, and the folded ones once opened) scroll
+    inside their own box; the page is never wider than the screen."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    try:
+        page.goto(reports[lang].as_uri())
+        no_sideways_page_scroll(page)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        no_sideways_page_scroll(page)  # the folded tables and the scenario too
+        boxes = page.evaluate("""w => [...document.querySelectorAll('table')].map(t => {
+            const box = t.parentElement.getBoundingClientRect();
+            return [box.left, box.right, t.getBoundingClientRect().width];
+        })""", width)
+        assert boxes, "no table in the report"
+        wide = [b for b in boxes if b[0] < -1 or b[1] > width + 1]
+        assert not wide, f"table boxes outside the {width} px screen: {wide}"
+        # the recommendation table: its sentence column comes on screen by scrolling its box
+        cell = page.locator("table").filter(has_text="HN-ZZ-01").first.locator("td.long").first
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= -1 and box["x"] + box["width"] <= width + 1, box
+        page.screenshot(path=str(artifacts / f"14_report_{lang}_{width}px.png"))
     finally:
         ctx.close()

@@ -92,7 +92,8 @@ MAX_REGIONS = 1000
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans SC','Noto Sans CJK SC','Microsoft YaHei',
-sans-serif;margin:2em auto;max-width:1200px;color:#222;line-height:1.45;padding:0 1em}
+sans-serif;margin:2em auto;max-width:1200px;color:#222;line-height:1.45;padding:0 1em;
+overflow-wrap:break-word}
 h1{margin-bottom:.1em}h2{border-bottom:2px solid #2c7bb6;padding-bottom:.2em;margin-top:2em}
 .lede{font-size:1.05em;max-width:60em}.lede p{margin:.4em 0}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
@@ -104,10 +105,15 @@ th{background:#f0f4f8}.muted{color:#666;font-size:.9em}
 .green{background:#d9f2d9}.amber{background:#fff2cc}.red{background:#f8d7da}
 code{background:#f4f4f4;padding:0 .2em}
 td.long{min-width:24em}
+.tablebox,pre{overflow-x:auto;max-width:100%}
 .printonly{display:none}
 details>summary{cursor:pointer;list-style:none}details>summary h2{display:inline-block}
 details>summary::before{content:"▸ ";color:#2c7bb6;font-size:1.4em}
 details[open]>summary::before{content:"▾ "}
+@media (max-width:700px){
+ body{margin:1em auto;padding:0 .6em}
+ td.long{min-width:14em}
+}
 @media print{
  body{max-width:none;margin:0;padding:0;font-size:10pt}
  h2{break-after:avoid;margin-top:1.2em}
@@ -118,6 +124,8 @@ details[open]>summary::before{content:"▾ "}
  td.long{min-width:16em}
  thead{display:table-header-group}
  tr{break-inside:avoid}
+ .tablebox{overflow:visible}
+ pre{white-space:pre-wrap;overflow-wrap:anywhere}
  .js-plotly-plot,.plotly-graph-div{break-inside:avoid}
  details>summary::before{content:none}
  details::details-content{content-visibility:visible;display:contents}
@@ -320,7 +328,8 @@ def _table(
     long_cols=(),
 ) -> str:
     """An HTML table: headers from the column registry in ``lang`` (or ``headers``), numbers by
-    :func:`format_number`, booleans as yes/no, text escaped; at most ``max_rows`` rows."""
+    :func:`format_number`, booleans as yes/no, text escaped; at most ``max_rows`` rows; inside a box
+    (``div.tablebox``) that scrolls sideways when the table is wider than the screen."""
     if df is None or df.empty:
         return f"<p class='muted'>{html.escape(i18n.t('ui.none', lang))}</p>"
     shown = df.head(max_rows)
@@ -344,7 +353,8 @@ def _table(
     body = []
     for i in range(len(shown)):
         body.append("<tr>" + "".join(f"<td{cls}>{html.escape(text[i])}</td>" for cls, text in cols) + "</tr>")
-    out = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # a table wider than the screen scrolls sideways inside its own box; the page never does
+    out = f"<div class='tablebox'><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     if len(df) > max_rows:
         more = i18n.t("ui.report.more_rows", lang, n=f"{len(df) - max_rows:,}")
         out += f"<p class='muted'>{html.escape(more)}</p>"

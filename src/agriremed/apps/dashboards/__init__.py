@@ -21,7 +21,7 @@ from agriremed.apps.dashboards.app import App
 from agriremed.apps.dashboards.assessment import PlotAssessment
 from agriremed.apps.dashboards.comparison import OptionComparison
 from agriremed.apps.dashboards.download import DownloadButton
-from agriremed.apps.dashboards.portfolio import Portfolio, plan_in_chunks, region_summary
+from agriremed.apps.dashboards.portfolio import Portfolio, plan_in_chunks, region_groups, region_summary
 
 __all__ = [
     "App",
@@ -30,5 +30,6 @@ __all__ = [
     "Portfolio",
     "DownloadButton",
     "plan_in_chunks",
+    "region_groups",
     "region_summary",
 ]

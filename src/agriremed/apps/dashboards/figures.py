@@ -9,6 +9,8 @@ so a chart is always drawn from the planner's numbers in one step. Texts come fr
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -332,8 +334,54 @@ def duration_fan(table: pd.DataFrame, lang: str = "en", cap_yr: float = DURATION
     return _figure(data, layout, title, height=max(240, 60 * len(t) + 140), barmode="overlay")
 
 
+#: Money chart: bar thickness, height of a line of an option's name, gap between options [px].
+_MONEY_BAR_PX, _MONEY_LINE_PX, _MONEY_GAP_PX = 16, 15, 7
+#: Longest line of an option's name in the money chart [Latin-letter widths; a Chinese
+#: character counts two], so that a name fits the chart on a phone screen (~320 px).
+_MONEY_NAME_WIDTH = 42
+#: Room left beside the longest bar of a panel for its value label, as a fraction of the bars' span.
+_MONEY_LABEL_PAD = 0.3
+
+
+def _text_width(text: str) -> int:
+    """Display width of ``text`` in Latin-letter widths (a CJK character counts two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _wrap_name(name: str, width: int = _MONEY_NAME_WIDTH) -> list[str]:
+    """``name`` broken into lines no wider than ``width`` (after spaces, or between CJK
+    characters). A line keeps its closing space, so the lines joined with ``<br>`` read
+    as the unbroken text in the page's text content."""
+    lines, line = [], ""
+    for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", name):
+        closing = token[0] in "）)，,。；;、：:"  # punctuation stays with the text before it
+        if line.strip() and not closing and _text_width(line + token.rstrip()) > width:
+            lines.append(line)
+            line = token
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return [x for x in lines if x] or [""]
+
+
+def _padded_range(v: np.ndarray) -> list[float]:
+    """x range of a bar panel: zero and every bar, with room beyond the longest bar on each
+    side that has bars for its value label (drawn outside the bar end)."""
+    finite = v[np.isfinite(v)]
+    lo = min(0.0, float(finite.min())) if finite.size else 0.0
+    hi = max(0.0, float(finite.max())) if finite.size else 1.0
+    span = (hi - lo) or 1.0
+    pad = _MONEY_LABEL_PAD * span
+    return [lo - (pad if lo < 0 else 0.04 * span), hi + (pad if hi > 0 or lo == 0 else 0.04 * span)]
+
+
 def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     """NPV and net CO₂e relative to doing nothing of the applicable options of one plot.
+
+    The two panels are stacked, each the full width of the chart, and every option's
+    name is written above its bar (not on an axis beside it, wrapped when long), so the
+    bars keep the screen's width on a phone as on a tablet. Value labels sit outside the
+    bar ends, inside a padded x range, and are never clipped by the axes.
 
     Parameters
     ----------
@@ -345,63 +393,87 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        Two bar panels; the recommended option is outlined in black.
+        Two bar panels, NPV [CNY/ha] above net CO₂e [t CO₂e/ha/yr]; the recommended
+        option is outlined in black. The y axes are in pixels from the panel's top.
     """
     t = table.loc[table["applicable"].astype(bool)]
     names = [i18n.option_name(o, lang) for o in t["option_id"]]
     colours = [OPTION_COLOURS.get(o, "#888") for o in t["option_id"]]
     outline = np.where(t["recommended"].astype(bool), 3, 0)
+    # each option: its name's lines, then its bar; y in pixels from the top of the panel
+    lines = [_wrap_name(nm) for nm in names]
+    pitch = np.array([len(x) * _MONEY_LINE_PX + _MONEY_BAR_PX + _MONEY_GAP_PX for x in lines], float)
+    bottom_of_row = np.cumsum(pitch)
+    centre = bottom_of_row - _MONEY_GAP_PX - _MONEY_BAR_PX / 2
+    rows_px = float(bottom_of_row[-1]) if len(t) else 40.0
+    top, gap, bottom = 100, 90, 40  # title and heading; panel 1's ticks and panel 2's heading; ticks
+    area = 2 * rows_px + gap
+    upper = [(rows_px + gap) / area, 1.0]
+    lower = [0.0, rows_px / area]
     panels = (
-        ("x", "y", "npv_vs_baseline_cny_ha", "CNY/ha", "{:,.0f}"),
-        ("x2", "y2", "net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "{:+.2f}"),
+        ("x", "y", "npv_vs_baseline_cny_ha", "CNY/ha", "{:,.0f}", upper),
+        ("x2", "y2", "net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "{:+.2f}", lower),
     )
-    data, shapes, annotations = [], [], []
-    for xa, ya, name, unit, fmt in panels:
+    data, shapes, annotations, layout = [], [], [], {}
+    for xa, ya, name, unit, fmt, domain in panels:
         v = t[name].to_numpy(float)
         data.append(dict(
             type="bar",
-            y=names,
+            y=centre,
             x=v,
+            width=_MONEY_BAR_PX,
+            customdata=names,
             orientation="h",
             xaxis=xa,
             yaxis=ya,
             showlegend=False,
             marker=dict(color=colours, line=dict(width=outline, color="black")),
             text=["" if np.isnan(x) else fmt.format(x) for x in v],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:,.2f} " + i18n.unit(unit, lang) + "<extra></extra>",
+            textposition="outside",
+            cliponaxis=False,
+            constraintext="none",
+            textfont=dict(size=12),
+            hovertemplate="%{customdata}: %{x:,.2f} " + i18n.unit(unit, lang) + "<extra></extra>",
         ))
-        shapes.append(dict(type="line", xref=xa, yref="paper", x0=0, x1=0, y0=0, y1=1,
+        shapes.append(dict(type="line", xref=xa, yref=f"{ya} domain", x0=0, x1=0, y0=0, y1=1,
                            line=dict(color="#444")))
-    for x0, name in ((0.0, "npv_vs_baseline_cny_ha"), (0.56, "net_co2e_vs_baseline_t_ha_yr")):
-        # the unit on a line of its own: a panel is too narrow for label and unit in English
-        unit = i18n.unit(C.COLUMNS[name].unit, lang)
+        # the option's name above its bar, from the chart's left edge
+        annotations.extend(
+            dict(text="<br>".join(ln), x=0, xref="paper", xanchor="left", y=c - _MONEY_BAR_PX / 2 - 1,
+                 yref=ya, yanchor="bottom", showarrow=False, font=dict(size=12), align="left",
+                 bgcolor="rgba(255,255,255,0.8)", borderpad=0)
+            for ln, c in zip(lines, centre, strict=True)
+        )
+        # the panel's heading, the unit on a line of its own
         annotations.append(dict(
-            text=f"<b>{i18n.label(name, lang, with_unit=False)}</b><br>[{unit}]",
-            x=x0,
+            text=f"<b>{i18n.label(name, lang, with_unit=False)}</b><br>[{i18n.unit(C.COLUMNS[name].unit, lang)}]",
+            x=0,
             xref="paper",
             xanchor="left",
-            y=1.0,
+            y=domain[1],
             yref="paper",
             yanchor="bottom",
+            yshift=4,
             showarrow=False,
             font=dict(size=12),
+            align="left",
         ))
-    layout = dict(
-        xaxis=dict(domain=[0.0, 0.44], zeroline=False),
-        xaxis2=dict(domain=[0.56, 1.0], zeroline=False),
-        yaxis=dict(autorange="reversed"),
-        yaxis2=dict(anchor="x2", matches="y", showticklabels=False),
-        shapes=shapes,
-        annotations=annotations,
-    )
-    return _figure(
+        layout[f"xaxis{xa[1:]}"] = dict(range=_padded_range(v), zeroline=False, anchor=ya)
+        layout[f"yaxis{ya[1:]}"] = dict(domain=domain, range=[rows_px, -4.0], showticklabels=False,
+                                        anchor=xa, showgrid=False)
+    layout.update(shapes=shapes, annotations=annotations)
+    fig = _figure(
         data,
         layout,
         i18n.t("ui.fig.money.title", lang),
-        height=max(260, 46 * len(t) + 150),
-        margin=dict(l=260, r=20, t=105, b=40),
+        height=int(round(area + top + bottom)),
+        margin=dict(l=12, r=12, t=top, b=bottom),
     )
+    # the title from the chart's left edge, wrapped to a phone's width
+    fig.update_layout(title=dict(text="<br>".join(_wrap_name(i18n.t("ui.fig.money.title", lang))), x=0,
+                                 xref="paper", y=1, yref="container", yanchor="top", pad=dict(t=8),
+                                 font=dict(size=13)))
+    return fig
 
 
 def plot_map(

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from agriremed.core import i18n, messages
+from agriremed.core import i18n, messages, places
 from agriremed.io.readers import excel_sheets, write_csv
 from agriremed.engine.plan import Plan, plan
 from agriremed.io.report import report_html
@@ -31,7 +31,7 @@ from agriremed.apps.dashboards.download import DownloadButton
 from agriremed.io.geo import geometry_by_id, is_geo_path, read_layer
 from agriremed.io.viz import parcel_map
 
-__all__ = ["Portfolio", "plan_in_chunks", "region_summary", "ACCEPT"]
+__all__ = ["Portfolio", "plan_in_chunks", "region_groups", "region_summary", "ACCEPT"]
 
 #: File types the upload accepts.
 ACCEPT = ".csv,.txt,.xlsx,.xls,.xlsm,.parquet,.gpkg,.geojson,.zip"
@@ -140,7 +140,63 @@ def _join(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
+def region_groups(regions, level: int = 1, lang: str = "en", tables=None) -> list[str]:
+    """The group of each region at a level of the country's divisions, named in ``lang``.
+
+    Parameters
+    ----------
+    regions : sequence of str
+        Regions as the plots table gives them (any spelling :func:`agriremed.core.i18n.region_path`
+        reads: ``'Hunan/Zhuzhou/Lukou'``, ``'湖南省湘潭市'``, or a city or county alone, ``'湘潭县'``).
+    level : int
+        How many parts of the placed region to keep: 1 = province, 2 = the city (or the
+        first part below the province), 3 = the next part (county or village).
+    lang : {"en", "zh"}
+        Language of the group names.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    list of str
+        One group name per region: the province and the parts below it down to ``level``
+        (``'Hunan/Xiangtan'``, ``'湖南省/湘潭市'``; a part the national places table does not
+        hold as written), so a region written without its province is grouped under its
+        province. A region whose province cannot be told (a name no place has, or one that
+        several places share: ``'朝阳区'``, ``'Suzhou'``) goes to the group
+        ``ui.portfolio.region_unknown``; a missing or blank region to ``'—'``.
+
+    Examples
+    --------
+    >>> region_groups(["湘潭县", "Hunan/Zhuzhou/Lukou", "Atlantis", ""], 1)
+    ['Hunan', 'Hunan', 'Province not identified', '—']
+    >>> region_groups(["湘潭县", "湖南/株洲/渌口"], 3, "zh")
+    ['湖南省/湘潭市/湘潭县', '湖南省/株洲市/渌口区']
+    """
+    english = places.place_english()
+    unknown = i18n.t("ui.portfolio.region_unknown", lang)
+    names: dict[str, str] = {}
+    out = []
+    for region in regions:
+        key = "" if region is None or (isinstance(region, float) and region != region) else str(region).strip()
+        if key not in names:
+            path = i18n.region_path(key, tables)
+            if not key:
+                names[key] = "—"
+            elif not i18n.region_province(key, tables):
+                names[key] = unknown
+            else:
+                parts = [
+                    english.get(path[: i + 1]) or (part.title() if part.isascii() else part)
+                    for i, part in enumerate(path[:level])
+                ]
+                name = "/".join(parts)
+                names[key] = i18n.region_name(name, "zh", tables) if lang == "zh" else name
+        out.append(names[key])
+    return out
+
+
+def region_summary(summary: pd.DataFrame, level: int = 1, lang: str = "en", tables=None) -> pd.DataFrame:
     """Plots, area, soil classes and recommended options per region.
 
     Parameters
@@ -148,8 +204,12 @@ def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
     summary : pandas.DataFrame
         ``Plan.summary``.
     level : int
-        How many ``/``-separated parts of ``region`` to group by (1 = province,
-        2 = city or county, 3 = township or village).
+        Level of the country's divisions to group by (:func:`region_groups`: 1 = province,
+        2 = city, 3 = the part below it).
+    lang : {"en", "zh"}
+        Language of the region names.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
 
     Returns
     -------
@@ -161,21 +221,15 @@ def region_summary(summary: pd.DataFrame, level: int = 1) -> pd.DataFrame:
 
     Examples
     --------
-    >>> s = pd.DataFrame({"region": ["A/x", "A/y", "B/z"], "area_ha": [1.0, 2.0, 4.0],
+    >>> s = pd.DataFrame({"region": ["Hunan/Zhuzhou", "湘潭县", "Atlantis"], "area_ha": [1.0, 2.0, 4.0],
     ...                   "soil_class": ["strict_control", "safe_utilisation", "strict_control"],
     ...                   "recommended_option": ["fallow", "fallow", "miscanthus"],
     ...                   "net_co2e_t": [1.0, 2.0, 3.0]})
     >>> region_summary(s)[["region", "plots", "area_ha", "area_strict_control_ha"]].values.tolist()
-    [['A', 2, 3.0, 1.0], ['B', 1, 4.0, 4.0]]
+    [['Hunan', 2, 3.0, 1.0], ['Province not identified', 1, 4.0, 4.0]]
     """
-    reg = (
-        summary["region"]
-        .fillna("")
-        .astype(str)
-        .str.split("/")
-        .map(lambda parts: "/".join(p.strip() for p in parts[:level]) or "—")
-    )
-    d = summary.assign(_region=reg.to_numpy(object))
+    reg = region_groups(summary["region"].tolist(), level, lang, tables)
+    d = summary.assign(_region=np.asarray(reg, dtype=object))
     g = d.groupby("_region", sort=True)
     out = pd.DataFrame({"plots": g.size(), "area_ha": g["area_ha"].sum()})
     for cls in ("priority_protection", "safe_utilisation", "strict_control"):
@@ -547,7 +601,7 @@ class Portfolio(Dashboard):
         if self.result is None:
             self.region_html.value = ""
             return
-        r = region_summary(self.result.summary, int(self.level.value))
+        r = region_summary(self.result.summary, int(self.level.value), lang, self.tables)
         show = pd.DataFrame(
             {
                 "region": r["region"],
