@@ -477,7 +477,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
     v = V["food_safety"]
     fp = V["food_production"]
-    keys = {"food_safety": (food, base_food, np.isnan(v), np.isnan(p_food), *printed(v, 100), *printed(p_food, 100),
+    keys = {"food_safety": (food, base_food, current, np.isnan(v), np.isnan(p_food), *printed(v, 100), *printed(p_food, 100),
                             *printed(food_share, 100)),
             "food_production": (np.isnan(fp), np.isnan(y_now), *printed(fp, 100), *printed(fp * y_now, 10),
                                 *printed(y_now, 10)),
