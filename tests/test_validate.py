@@ -520,3 +520,17 @@ def test_double_cropped_rice_is_rice_with_a_warning_that_one_season_is_modelled(
 @pytest.mark.parametrize("header", ["采样点编号", "采样点号", "样点号", "点号", "TBBH", "图斑号"])
 def test_more_plot_id_headers(header):
     assert normalise_header(header)[0] == "plot_id"
+
+
+def test_sandiao_parcel_area_fields_are_square_metres():
+    # 三调 database fields TBMJ (图斑面积) and TBDLMJ (图斑地类面积) are in m² by the data standard
+    from agriremed.core.names import read_header
+
+    for field in ("TBMJ", "tbdlmj"):
+        h = read_header(field)
+        assert (h.canonical, h.factor) == ("area_ha", 0.0001)
+    df = pd.DataFrame({"TBBH": ["0012", "0013"], "DLMC": ["水田", "旱地"], "crop": ["rice", "wheat"], "ph": [5.5, 6.0],
+                       "cd_mg_kg": [0.5, 0.4], "TBMJ": [6667.0, 12000.0]})
+    v = validate_plots(df)
+    assert v.ok and v.plots["area_ha"].tolist() == pytest.approx([0.6667, 1.2])
+    assert v.plots["plot_id"].tolist() == ["0012", "0013"]

@@ -264,6 +264,11 @@ _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha"
                       "hectare": "area_ha", "hectares": "area_ha", "平方米": "area_ha", "m2": "area_ha",
                       "mu": "area_ha"}
 
+#: Field names of the third national land survey (三调) database whose unit the data standard
+#: fixes: TBMJ (图斑面积, parcel area) and TBDLMJ (图斑地类面积, area of the land class) are in
+#: square metres (TD/T 1055-2019 database structure), so they are read as area in m².
+_IMPLIED_UNIT_HEADERS = {"tbmj": ("area_ha", "m2"), "tbdlmj": ("area_ha", "m2")}
+
 #: Headers of a column giving the unit of the area row by row (面积 12 | 面积单位 亩).
 AREA_UNIT_HEADERS: tuple[str, ...] = ("面积单位", "单位", "面积计量单位", "计量单位", "area_unit", "unit",
                                       "area_units", "units")
@@ -774,6 +779,9 @@ def read_header(name: str) -> HeaderRead:
     bracket_key = _key(re.sub(r"[" + re.escape(_OPEN + _CLOSE) + "]", " ", s))
     if bracket_key in C.COLUMNS and C.COLUMNS[bracket_key].role == "input":  # pH (KCl)
         return _read(raw, bracket_key, note=_header_read(raw, bracket_key))
+    if k in _IMPLIED_UNIT_HEADERS:  # 三调 TBMJ: square metres by the data standard
+        canon, unit = _IMPLIED_UNIT_HEADERS[k]
+        return _with_unit(raw, k, canon, [unit])
     for kk in (k, bracket_key):
         if kk in _HEADER_ALIASES or kk in _UNIT_ONLY_HEADERS:
             return _with_unit(raw, kk, _HEADER_ALIASES.get(kk) or _UNIT_ONLY_HEADERS[kk], [],
