@@ -543,8 +543,13 @@ def _print_plan(p, lang: str) -> None:
     if len(p.rejected):
         _say(i18n.t("ui.cli.plan.rejected_head", lang))
         reasons = messages.column_texts(p.rejected, "reasons", lang, p.tables)
-        for row, why in zip(p.rejected["input_row"], reasons, strict=True):
-            _say("  " + i18n.t("ui.cli.plan.rejected_row", lang, row=row, reasons=why))
+        # the file line where the input has one: a spreadsheet user counts lines, not records
+        lines = p.rejected["line"] if "line" in p.rejected else [None] * len(p.rejected)
+        for row, line, why in zip(p.rejected["input_row"], lines, reasons, strict=True):
+            if line is None or pd.isna(line):
+                _say("  " + i18n.t("ui.cli.plan.rejected_row", lang, row=row, reasons=why))
+            else:
+                _say("  " + i18n.t("ui.cli.plan.rejected_row_line", lang, row=row, line=int(line), reasons=why))
 
 
 def _is_geo(path) -> bool:
