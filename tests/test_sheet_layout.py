@@ -429,3 +429,41 @@ def test_subtotal_row_labelled_in_the_village_column_is_a_total_row(tmp_path):
     assert v.n_valid == 2 and len(v.rejected) == 1
     e = v.errors
     assert e["problem"].str.contains("a total or summary row").tolist() == [True]
+
+
+# ---- .xls (97-2003) sheets: merged ranges read through python-calamine --------------------
+
+SHEETS = Path(__file__).parent / "sheets"
+
+
+def test_xls_cells_merged_down_the_rows_are_filled_and_reported():
+    """merged_rows.xls: 乡镇 merged B2:B5 (花石镇), 村/土地利用类型/种植作物 merged over two rows each."""
+    v = validate_plots(SHEETS / "merged_rows.xls")
+    assert v.n_valid == 4 and len(v.rejected) == 0
+    assert v.plots["region"].tolist() == ["花石镇"] * 4
+    assert v.plots["village"].tolist() == ["罗家村", "罗家村", "石门村", "石门村"]
+    assert v.plots["crop"].tolist() == ["rice", "rice", "maize", "maize"]
+    assert v.plots["area_ha"].tolist() == pytest.approx([5 / 15, 6 / 15, 8 / 15, 9 / 15])
+    assert any("B2:B5 (花石镇)" in n and "C4:C5 (石门村)" in n for n in v.notes)
+
+
+def test_xls_group_heading_unit_covers_its_merged_range():
+    v = validate_plots(SHEETS / "group_ugkg.xls")
+    assert v.n_valid == 2
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.38])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.09])
+    assert not any("keeps no merged cells" in n for n in v.notes)
+
+
+def test_sheet_without_merge_information_warns_of_blank_cells_below_a_filled_one(monkeypatch):
+    """An .ods (python-calamine gives no merged ranges for it): blank 乡镇 cells under 花石镇 are
+    named with their lines instead of being read as blank without a word."""
+    from agriremed.io import readers
+
+    monkeypatch.setattr(readers, "_calamine_merges", lambda ws, suffix: None)
+    df, notes = read_table(SHEETS / "merged_rows.xls")
+    assert df["乡镇"].tolist() == ["花石镇", "", "", ""]
+    hit = [n for n in notes if "'乡镇'" in n and "may have been merged" in n]
+    assert len(hit) == 1 and "lines 3, 4, 5" in hit[0]
+    assert any("'村'" in n and "lines 3, 5" in n for n in notes)
+    assert not any("'pH'" in n or "'面积(亩)'" in n for n in notes)

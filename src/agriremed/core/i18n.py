@@ -951,7 +951,7 @@ def _untranslated(text: str) -> tuple[str, ...]:
     # what the user typed (quoted), file names and paths are shown as they are
     text = re.sub(
         r"'[^']*'|\"[^\"]*\"|“[^”]*”"
-        r"|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)(?![A-Za-z0-9])|\S*/\S*",
+        r"|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|ods|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)(?![A-Za-z0-9])|\S*/\S*",
         " ",
         str(text),
     )

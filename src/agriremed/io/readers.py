@@ -155,7 +155,8 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     if not any(any(str(c).strip() for c in r) for r in records):
         raise InputFileError.of("io.empty", file=p.name)
     df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None,
-                      merges=layout.get("merges"), percent=layout.get("percent", ()))
+                      merges=layout.get("merges"), percent=layout.get("percent", ()),
+                      merges_unknown=layout.get("merges_unknown", False))
     notes += more
     df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
     return df, notes
@@ -351,7 +352,7 @@ def _heading_owner(above: list[str], row: int, merges) -> list[int]:
     """For each column, the column of the heading cell of line ``row`` over it (``-1``: none).
 
     With the merged ranges of a spreadsheet (``merges`` not ``None``) a heading covers exactly its
-    merged range, an unmerged cell its own column; without them (CSV, .xls, .ods) a blank cell
+    merged range, an unmerged cell its own column; without them (CSV, .ods) a blank cell
     belongs to the nearest filled cell to its left (:func:`_spans`), a guess checked by
     :func:`header_lines`.
     """
@@ -407,7 +408,7 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
       that unit to the columns under it that take it (``镉（μg/kg）``), reported; a qualifying word
       (``有效态``) is read with them (``有效态镉``); a unit no column under it takes stops the file.
       The columns under a heading are those of its merged range when the merged ranges are known
-      (``merges``, .xlsx); otherwise (CSV, .xls, .ods) the heading's own column and the blank cells
+      (``merges``, .xlsx, .xls); otherwise (CSV, .ods) the heading's own column and the blank cells
       to its right up to the next heading, and then only when all of them are metal columns of
       one kind stating no unit of their own: any other span stops the file (which columns the
       heading was merged over cannot be told);
@@ -430,7 +431,7 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
         Index of the header record (:func:`header_row`).
     merges : list of tuple of int, optional
         Merged ranges of a spreadsheet, 0-based ``(row0, col0, row1, col1)`` with rows counted as
-        ``records``; ``None`` when the file keeps none (CSV, .xls, .ods).
+        ``records``; ``None`` when the file keeps none (CSV, .ods).
 
     Returns
     -------
@@ -574,6 +575,36 @@ def _fill_merged_down(records: list[list[str]], merges, last: int) -> list[str]:
     return done
 
 
+def _blank_below_filled(name: str, records: list[list[str]], starts: list[int], header: list[str],
+                        first_data: int) -> list:
+    """Notes naming the blank cells of a text column under a filled cell (a spreadsheet whose merged
+    ranges cannot be read: ``乡镇`` merged over the plots of a township reads as blank below its top
+    cell). One note per column with the file lines of the blank cells; nothing is filled."""
+    notes = []
+    for j, col in enumerate(header):
+        if not col:
+            continue
+        filled, blank, numbers = False, [], False
+        for i in range(first_data, len(records)):
+            rec = records[i]
+            if not any(str(c).strip() for c in rec):
+                continue
+            v = str(rec[j]).strip() if j < len(rec) else ""
+            if v:
+                filled = True
+                try:
+                    float(v)
+                    numbers = True
+                except ValueError:
+                    pass
+            elif filled:
+                blank.append(starts[i])
+        if blank and not numbers:
+            lines = ", ".join(str(n) for n in blank[:10]) + (" …" if len(blank) > 10 else "")
+            notes.append(Note.of("io.merged_unknown", file=name, column=col, n=len(blank), lines=lines))
+    return notes
+
+
 def _percent_cells(name: str, records: list[list[str]], starts: list[int], header: list[str], percent,
                    first_data: int) -> list:
     """Read the numbers of cells formatted as percent in Excel (``3.1 %`` stored as ``0.031``) as the
@@ -621,9 +652,10 @@ def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -
 
 
 def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
-           check_width: bool, merges=None, percent=()) -> tuple[pd.DataFrame, list[str]]:
+           check_width: bool, merges=None, percent=(), merges_unknown: bool = False) -> tuple[pd.DataFrame, list[str]]:
     """Header, data rows, empty lines and unreadable rows of a parsed file (``merges``: merged
-    ranges of a spreadsheet, ``percent``: its cells formatted as percent, see :func:`_read_excel`)."""
+    ranges of a spreadsheet, ``percent``: its cells formatted as percent, ``merges_unknown``: a
+    spreadsheet whose merged ranges cannot be read, see :func:`_read_excel`)."""
     notes: list[str] = []
     first = fill_merged(records[:11], merges or ())
     width0 = max((len(r) for r in first[:10]), default=0)
@@ -654,6 +686,8 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     first_data = u + 1 if units is not None else last + 1
     if percent:
         notes += _percent_cells(name, records, starts, header, percent, first_data)
+    if merges_unknown:
+        notes += _blank_below_filled(name, records, starts, header, first_data)
     for i, s, e in multi:  # quoted cells running over several lines
         if i < h:
             continue
@@ -969,8 +1003,10 @@ def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet) -> tuple[str
 
 def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], dict]:
     """Cells of the chosen sheet as text, formulas without a saved value, sheet name, notes, and the
-    layout of an ``.xlsx`` sheet: ``merges`` (merged ranges, 0-based ``(row0, col0, row1, col1)``) and
-    ``percent`` (cells holding a number formatted as percent, ``(row, col)``)."""
+    layout of the sheet: ``merges`` (merged ranges, 0-based ``(row0, col0, row1, col1)``; ``.xlsx`` from
+    its XML, ``.xls`` through python-calamine), ``merges_unknown`` (True when the format keeps none
+    that can be read: ``.ods``) and ``percent`` (``.xlsx`` only: cells holding a number formatted as
+    percent, ``(row, col)``)."""
     chosen, notes = _choose_sheet(p.name, excel_sheets(p), sheet)
     formulas: dict[tuple[int, int], str] = {}
     layout: dict = {}
@@ -1011,11 +1047,27 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], 
             records.append(out)
         layout["percent"] = percent
     else:
-        rows = _calamine(p).get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        ws = _calamine(p).get_sheet_by_name(chosen)
+        rows = ws.to_python(skip_empty_area=False)
         records = [[_cell_text(v) for v in row] for row in rows]
+        merges = _calamine_merges(ws, p.suffix.lower())
+        if merges is None:
+            layout["merges_unknown"] = True
+        else:
+            layout["merges"] = merges
     while records and not any(records[-1]):
         records.pop()
     return records, formulas, chosen, notes, layout
+
+
+def _calamine_merges(ws, suffix: str) -> list[tuple[int, int, int, int]] | None:
+    """Merged ranges of a sheet read through python-calamine, 0-based ``(row0, col0, row1, col1)``,
+    or ``None`` when they are not known: python-calamine reads them from ``.xls`` (and ``.xlsx``)
+    but gives none for ``.ods``, and releases before 0.3 have no ``merged_cell_ranges``."""
+    ranges = getattr(ws, "merged_cell_ranges", None)
+    if ranges is None or (not ranges and suffix not in (".xls", ".xlsx", ".xlsm", ".xlsb")):
+        return None
+    return [(int(r0), int(c0), int(r1), int(c1)) for (r0, c0), (r1, c1) in ranges]
 
 
 def _merged_ranges(p: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
