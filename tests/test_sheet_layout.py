@@ -467,3 +467,38 @@ def test_sheet_without_merge_information_warns_of_blank_cells_below_a_filled_one
     assert len(hit) == 1 and "lines 3, 4, 5" in hit[0]
     assert any("'村'" in n and "lines 3, 5" in n for n in notes)
     assert not any("'pH'" in n or "'面积(亩)'" in n for n in notes)
+
+
+# ---- header far below the first line ------------------------------------------------------
+
+def _notes_block(n: int) -> str:
+    return "湘乡县受污染耕地点位调查表\n填表说明：\n" + "".join(f"{i}. 第{i}条说明\n" for i in range(1, n + 1)) + "\n"
+
+
+_L12_TABLE = ("点位编号,乡镇,村,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg),汞(mg/kg)\n"
+              "P1,花石镇,罗家村,水田,中稻,5,5.5,0.45,0.12\nP2,花石镇,罗家村,水田,晚稻,6,6.0,0.65,0.25\n")
+
+
+def test_header_below_a_long_instructions_block_is_found(tmp_path):
+    """Header on line 12 under a title, 填表说明 and 8 numbered lines; whole and streamed reads agree."""
+    from agriremed.engine.stream import _DelimitedFile
+
+    p = _csv(tmp_path, _notes_block(8) + _L12_TABLE)
+    v = validate_plots(p)
+    assert v.n_valid == 2
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.65])
+    assert any("header found on line 12; 11 title line(s)" in n for n in v.notes)
+    f = _DelimitedFile(p)
+    assert f.header_line == 12 and f.header[7] == "镉(mg/kg)"
+    assert any("header found on line 12" in n for n in f.notes)
+
+
+def test_header_beyond_the_lines_searched_is_said_not_found(tmp_path):
+    p = _csv(tmp_path, _notes_block(35) + _L12_TABLE)
+    v = validate_plots(p)
+    assert v.n_valid == 0
+    assert any("no line of the first 30 names two known columns" in n and "line 1 was read as the header" in n
+               and "delete the lines above it" in n for n in v.notes)
+    from agriremed.engine.stream import _DelimitedFile
+
+    assert any("no line of the first 30 names two known columns" in n for n in _DelimitedFile(p).notes)

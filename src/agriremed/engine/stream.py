@@ -54,8 +54,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from agriremed.core.version import __version__
-from agriremed.io.readers import (InputFileError, header_row, mostly_common_chinese,
-                                  sniff_separator, empty_lines_note, parquet_as_text, read_table,
+from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_row, mostly_common_chinese,
+                                  header_search_note, sniff_separator, empty_lines_note, parquet_as_text, read_table,
                                   row_width_problem, encoding_note, separator_note, header_line_note,
                                   apply_unit_row, header_lines,
                                   unbalanced_quote_error)
@@ -567,14 +567,15 @@ class _DelimitedFile:
     def _find_header(self) -> None:
         first: list = []
         records = _records(self.p, self.enc, self.sep)
-        for rec in records:  # the first ten records, and on to a filled one (blank lines above a header)
+        n = HEADER_SEARCH_LINES
+        for rec in records:  # the first n records, and on to a filled one (blank lines above a header)
             first.append(rec)
-            if len(first) >= 10 and any(any(str(c).strip() for c in r[0]) for r in first[9:]):
+            if len(first) >= n and any(any(str(c).strip() for c in r[0]) for r in first[n - 1:]):
                 break
         records.close()
         if not any(any(str(c).strip() for c in r[0]) for r in first):
             raise InputFileError.of("io.empty", file=self.name)
-        recs = [r[0] for r in first[:10]]
+        recs = [r[0] for r in first[:n]]
         width0 = max((len(r) for r in recs), default=0)
         grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in recs],
                             dtype=object)
@@ -585,6 +586,9 @@ class _DelimitedFile:
         self.header_line = first[h][1]
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
+        missing = header_search_note(self.name, first[h][0], self.header_line, len(first))
+        if missing is not None:
+            self.notes.append(missing)
         header, last, more = header_lines(self.name, [r[0] for r in first], [r[1] for r in first], h)
         self.notes += more
         u = last + 1  # the first filled record under the header: a unit row may follow blank lines

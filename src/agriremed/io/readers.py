@@ -41,7 +41,7 @@ from agriremed.core.names import (UnitReadError, is_known_header, is_no_unit_wor
                                    unit_cell, unit_factor, unit_like_share, unit_row, with_unit_row)
 from agriremed.io.outputs import csv_text
 
-__all__ = ["InputFileError", "read_table", "header_lines", "dedupe_header", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
+__all__ = ["InputFileError", "read_table", "header_lines", "header_search_note", "HEADER_SEARCH_LINES", "dedupe_header", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
            "excel_sheets"]
 
 #: Cell texts that mean "no value" (not measured). In a metal column a non-empty one of them is
@@ -657,14 +657,18 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     ranges of a spreadsheet, ``percent``: its cells formatted as percent, ``merges_unknown``: a
     spreadsheet whose merged ranges cannot be read, see :func:`_read_excel`)."""
     notes: list[str] = []
-    first = fill_merged(records[:11], merges or ())
-    width0 = max((len(r) for r in first[:10]), default=0)
-    grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in first[:10]], dtype=object)
+    n = HEADER_SEARCH_LINES
+    first = fill_merged(records[:n + 1], merges or ())
+    width0 = max((len(r) for r in first[:n]), default=0)
+    grid = pd.DataFrame([[str(c).strip() for c in r] + [""] * (width0 - len(r)) for r in first[:n]], dtype=object)
     h = header_row(grid)
     while h < len(records) - 1 and not any(str(c).strip() for c in records[h]):
         h += 1  # blank lines above a header that names no known column
     if h > 0:
         notes.append(header_line_note(name, starts[h], h))
+    missing = header_search_note(name, records[h], starts[h], len(records))
+    if missing is not None:
+        notes.append(missing)
     if h >= len(first) - 1:
         first = fill_merged(records[:h + 2], merges or ())
     header, last, more = header_lines(name, first, starts, h, merges)
@@ -782,14 +786,31 @@ def empty_lines_note(file_name: str, lines: list[int]) -> Note:
                    lines=f"{shown}{' …' if len(lines) > 10 else ''}")
 
 
+#: Lines searched for the header (title lines and a 填表说明 block above it are skipped).
+HEADER_SEARCH_LINES = 30
+
+
+def _known_count(cells) -> int:
+    return sum(is_known_header(c) for c in cells if str(c).strip())
+
+
 def header_row(grid: pd.DataFrame) -> int:
-    """Index of the header row: the one of the first ten naming the most known columns."""
+    """Index of the header row: the one of the first :data:`HEADER_SEARCH_LINES` naming the most
+    known columns (at least two), else 0."""
     best, best_score = 0, 0
-    for i in range(min(10, len(grid))):
-        score = sum(is_known_header(c) for c in grid.iloc[i].tolist() if str(c).strip())
+    for i in range(min(HEADER_SEARCH_LINES, len(grid))):
+        score = _known_count(grid.iloc[i].tolist())
         if score > best_score:
             best, best_score = i, score
     return best if best_score >= 2 else 0
+
+
+def header_search_note(file_name: str, header: list, line: int, n_lines: int) -> Note | None:
+    """The note of a header line naming fewer than two known columns: no header was found in the
+    first lines searched, and what to do (``None`` when the header names two or more)."""
+    if _known_count(header) >= 2 or n_lines < 2:
+        return None
+    return Note.of("io.header_not_found", file=file_name, n=min(n_lines, HEADER_SEARCH_LINES), line=int(line))
 
 
 # ---- text ---------------------------------------------------------------------------------
