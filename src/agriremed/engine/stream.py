@@ -586,9 +586,7 @@ class _DelimitedFile:
         self.header_line = first[h][1]
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
-        missing = header_search_note(self.name, first[h][0], self.header_line, len(first))
-        if missing is not None:
-            self.notes.append(missing)
+        self.notes += header_search_note(self.name, first[h][0], self.header_line, len(first))
         header, last, more = header_lines(self.name, [r[0] for r in first], [r[1] for r in first], h)
         self.notes += more
         u = last + 1  # the first filled record under the header: a unit row may follow blank lines

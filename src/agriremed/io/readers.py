@@ -666,9 +666,7 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
         h += 1  # blank lines above a header that names no known column
     if h > 0:
         notes.append(header_line_note(name, starts[h], h))
-    missing = header_search_note(name, records[h], starts[h], len(records))
-    if missing is not None:
-        notes.append(missing)
+    notes += header_search_note(name, records[h], starts[h], len(records))
     if h >= len(first) - 1:
         first = fill_merged(records[:h + 2], merges or ())
     header, last, more = header_lines(name, first, starts, h, merges)
@@ -805,12 +803,12 @@ def header_row(grid: pd.DataFrame) -> int:
     return best if best_score >= 2 else 0
 
 
-def header_search_note(file_name: str, header: list, line: int, n_lines: int) -> Note | None:
+def header_search_note(file_name: str, header: list, line: int, n_lines: int) -> list[Note]:
     """The note of a header line naming fewer than two known columns: no header was found in the
-    first lines searched, and what to do (``None`` when the header names two or more)."""
+    first lines searched, and what to do (empty when the header names two or more)."""
     if _known_count(header) >= 2 or n_lines < 2:
-        return None
-    return Note.of("io.header_not_found", file=file_name, n=min(n_lines, HEADER_SEARCH_LINES), line=int(line))
+        return []
+    return [Note.of("io.header_not_found", file=file_name, n=min(n_lines, HEADER_SEARCH_LINES), line=int(line))]
 
 
 # ---- text ---------------------------------------------------------------------------------
