@@ -502,3 +502,28 @@ def test_header_beyond_the_lines_searched_is_said_not_found(tmp_path):
     from agriremed.engine.stream import _DelimitedFile
 
     assert any("no line of the first 30 names two known columns" in n for n in _DelimitedFile(p).notes)
+
+
+# ---- 面积单位：亩 in a title line -----------------------------------------------------------
+
+def test_area_unit_cell_of_a_title_line_is_the_unit_of_a_bare_area_column(tmp_path):
+    """面积单位：亩 at the right of line 2 (like 填报日期) above the header's bare 面积: 5 亩 = 1/3 ha."""
+    from agriremed.engine.stream import _DelimitedFile
+
+    p = _csv(tmp_path, "湘乡县点位监测结果表,,,,,,\n,,,,,,面积单位：亩\n"
+                       "点位编号,土地利用类型,种植作物,面积,pH,镉(mg/kg),汞(mg/kg)\nP1,水田,中稻,5,5.5,0.45,0.08\n")
+    v = validate_plots(p)
+    assert v.n_valid == 1
+    assert v.plots["area_ha"].tolist() == pytest.approx([5 / 15])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.08])
+    assert any("'面积单位：亩' on line 2 read as the unit of the column '面积'" in n for n in v.notes)
+    assert not v.warnings["problem"].str.contains("ha assumed").any()
+    assert "面积（亩）" in _DelimitedFile(p).header
+
+
+def test_area_unit_cell_of_a_title_line_is_title_text_when_the_area_has_its_unit(tmp_path):
+    p = _csv(tmp_path, "湘乡县点位监测结果表,,,,,,\n,,,,,,面积单位：亩\n"
+                       "点位编号,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg),汞(mg/kg)\nP1,水田,中稻,6,5.5,0.45,0.08\n")
+    v = validate_plots(p)
+    assert v.n_valid == 1
+    assert v.plots["area_ha"].tolist() == pytest.approx([6 / 15])

@@ -460,6 +460,8 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
             last = h + 1
             notes.append(Note.of("io.two_row_header", file=name, first=int(starts[h]), last=int(starts[h + 1]),
                                  columns=", ".join(pairs)))
+    records, more = _title_area_unit(name, records, starts, h, header)
+    notes += more
     above_used = -1
     if h > 0:
         a = h - 1
@@ -505,6 +507,38 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
                 raise InputFileError.of("io.title_unit", file=name, line=int(starts[i]), unit=u, cell=str(c).strip())
     header, more = dedupe_header(name, header)
     return header, last, notes + more
+
+
+#: A title-line cell stating the unit of the area (``面积单位：亩``, ``面积单位为公顷``).
+_AREA_UNIT_CELL = re.compile(r"^(?:面积|area)\s*(?:单位|unit)\s*(?:为|是|is)?\s*[:：]?\s*(\S.*)$", re.IGNORECASE)
+
+
+def _title_area_unit(name: str, records: list[list[str]], starts: list[int], h: int,
+                     header: list[str]) -> tuple[list[list[str]], list]:
+    """Title-line cells stating the area unit (``面积单位：亩``, placed at the right of a title line
+    like 填报日期) taken out of the title lines: the unit of a header ``面积`` without one, in place
+    (``面积`` → ``面积（亩）``, with a note), title text otherwise. The title lines are copied, not
+    changed in place."""
+    notes: list = []
+    out = list(records)
+    for i in range(h):
+        for j, c in enumerate(records[i]):
+            m = _AREA_UNIT_CELL.match(str(c).strip().strip("()（）[]【】 "))
+            u = unit_cell(m.group(1).strip("()（）[]【】 ")) if m else ""
+            if not u or not _takes_unit("面积", u):
+                continue
+            row = list(out[i])
+            row[j] = ""
+            out[i] = row
+            bare = [k for k, hd in enumerate(header) if hd and hd.lower() != "area_ha"
+                    and read_header(hd).canonical == "area_ha"
+                    and read_header(hd).unit is None and read_header(hd).error is None]
+            for k in bare[:1]:
+                new = f"{header[k]}（{u}）"
+                notes.append(Note.of("io.title_area_unit", file=name, cell=str(c).strip(), line=int(starts[i]),
+                                     column=header[k], read=new))
+                header[k] = new
+    return out, notes
 
 
 def dedupe_header(name: str, header: list[str]) -> tuple[list[str], list]:
