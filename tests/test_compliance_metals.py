@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import agriremed
-from agriremed.core import messages
+from agriremed.core import i18n, messages
 from plotdata import make_plots
 
 
@@ -83,3 +83,6 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     assert zh.endswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））：请检测收获物。")
     zh35 = messages.render(s.loc["PH35", "recommendation_msg"], "zh")
     assert "作物中的汞未评估（无可用的转移函数）：请检测收获物。作物中的镉未评估（没有可用的转移函数：synth_rice_cd_ph" in zh35
+    # the function's reason in Chinese too, the input by its Chinese label
+    assert "synth_rice_cd_ph（土壤pH（水浸提）超出4–8.5））：请检测收获物。" in zh35
+    assert "outside" not in zh35 and i18n.untranslated(zh35) == []

@@ -508,6 +508,44 @@ def _crop_codes(v, lang, tables):
     return ", ".join(f"{c} ({z})" for c, z in zip(codes, zh, strict=True))
 
 
+#: The reasons :func:`agriremed.stages.uptake.predict` gives for a transfer function it could not
+#: use (English, built by that module in these forms only), as shown in Chinese: the input by
+#: its Chinese label.
+_SKIP_FORMS = (
+    (re.compile(r"^needs ([a-z0-9_, ]+?)(?=(, [a-z0-9_]+ = )|$)"),
+     lambda m: "缺少" + "、".join(_zh_input(x.strip()) for x in m[1].split(","))),
+    (re.compile(r"([a-z0-9_]+) = ([^:;]+): outside the function's domain, which needs a value > 0"),
+     lambda m: f"{_zh_input(m[1])} = {m[2]}：超出函数定义域（须大于0）"),
+    (re.compile(r"([a-z0-9_]+) outside ([-\d.eE+]+)–([-\d.eE+]+)"),
+     lambda m: f"{_zh_input(m[1])}超出{m[2]}–{m[3]}"),
+    (re.compile(r"^prediction not positive$"), lambda m: "预测值不为正"),
+)
+
+
+def _zh_input(name: str) -> str:
+    """A plot column's Chinese label (the name itself where it is not a registered column)."""
+    return i18n.label(name, "zh", with_unit=False) if name in C.COLUMNS else name
+
+
+def _skipped(v, lang, tables):
+    """Transfer functions that could not be used and why (``'fid (ph outside 4–8.5); …'``): as
+    written in English; in Chinese each reason in the forms of :data:`_SKIP_FORMS`."""
+    text = str(v)
+    if lang != "zh":
+        return text
+    out = []
+    for item in text.split("; "):
+        m = re.match(r"^(\S+) \((.*)\)$", item)
+        if m is None:
+            out.append(item)
+            continue
+        why = m[2]
+        for pattern, repl in _SKIP_FORMS:
+            why = pattern.sub(repl, why)
+        out.append(f"{m[1]}（{why.replace(', ', '，')}）")
+    return "；".join(out)
+
+
 def _score(v, lang, tables):
     """A score with two decimals, or three where it carries a third (scores that tie at two
     decimals are rounded to three before they enter a message: "0.672 vs 0.668")."""
@@ -521,6 +559,7 @@ DOMAINS = {
     "metals": _metals,
     "score": _score,
     "crop_codes": _crop_codes,
+    "skipped": _skipped,
     "metal": _value("metal"),
     "option": _value("option"),
     "crop": _value("crop"),
