@@ -58,15 +58,25 @@ def frame(columns: dict, n: int | None = None) -> pd.DataFrame:
         n = next((len(v) for v in columns.values() if hasattr(v, "__len__") and not isinstance(v, str)), 0)
     index = pd.RangeIndex(n)
     arrays = _plain_arrays(columns, n)
-    if arrays is not None and _arrays_to_mgr is not None:
-        # the same frame as below (one block per column, arrays not copied) without the
-        # per-column Series and the constructor's checks, which dominate for small tables
-        try:
-            mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=False)
-            return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
-        except (TypeError, AttributeError):  # pragma: no cover - pandas changed its internals
-            pass
+    # the same frame as below (one block per column, arrays not copied) without the per-column
+    # Series and the constructor's checks, which dominate for small tables
+    fast = _from_arrays(arrays, columns, index, consolidate=False)
+    if fast is not None:
+        return fast
     return pd.DataFrame({k: _col(v, n, index) for k, v in columns.items()}, index=index, copy=False)
+
+
+def _from_arrays(arrays: list | None, columns: dict, index: pd.Index, consolidate: bool) -> pd.DataFrame | None:
+    """A DataFrame of ``arrays`` (named by the keys of ``columns``) built by pandas' own array →
+    frame builder, without the constructor's per-column checks; None when ``arrays`` is None or
+    this pandas has no such builder (the caller then uses the public constructor)."""
+    if arrays is None or _arrays_to_mgr is None:
+        return None
+    try:
+        mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=consolidate)
+        return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
+    except (TypeError, AttributeError):  # pragma: no cover - pandas changed its internals
+        return None
 
 
 def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
@@ -93,12 +103,9 @@ def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
         else:
             arrays = None
             break
-    if arrays is not None and _arrays_to_mgr is not None:
-        try:
-            mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=True)
-            return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
-        except (TypeError, AttributeError):  # pragma: no cover - pandas changed its internals
-            pass
+    fast = _from_arrays(arrays, columns, index, consolidate=True)
+    if fast is not None:
+        return fast
     return pd.DataFrame({k: pd.Series(v, dtype=object, index=index, copy=False)
                          if isinstance(v, np.ndarray) and v.dtype == object and v.ndim == 1
                          and len(v) == len(index) else v for k, v in columns.items()},
