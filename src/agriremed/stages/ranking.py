@@ -227,12 +227,15 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     whether the plot grows food now, and the current and the option's crop yields [t ha⁻¹ yr⁻¹]."""
     n = len(table)
     p = table["crop_compliance_prob"].to_numpy(float)
-    food = _grows_food(table["food_crop"], tables)
+    crops = _frames.obj(table["food_crop"])
+    # cotton, tobacco …: a crop of crops.csv that is no food produces no food, seasons or not
+    nonfood = np.isin(crops, tables.nonfood_grown_crops())
+    food = _grows_food(crops) & ~nonfood
     if "compliant_season_fraction" in table:
         seasons = table["compliant_season_fraction"].to_numpy(float)
         grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
         p = np.where(np.isnan(seasons), p, seasons)
-        food = food | (grows & ~np.isin(_frames.obj(table["food_crop"]), tables.nonfood_grown_crops()))
+        food = food | (grows & ~nonfood)
     share = np.where(food, 1.0, 0.0)
     if "food_seasons" in table:
         fs = table["food_seasons"].to_numpy(float)
@@ -241,7 +244,6 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     at = np.maximum(base, 0)
     base_food = (base >= 0) & food[at] if n else np.zeros(0, bool)
     y = _crop_yields(tables)
-    crops = _frames.obj(table["food_crop"])
     y_now = np.where(base_food, _lookup(y, crops[at]) if n else np.zeros(0), np.nan)
     y_opt = np.where(food, _lookup(y, crops), 0.0)
     current = base_food & (crops == crops[at]) if n else np.zeros(0, bool)  # grows the plot's crop
@@ -300,11 +302,11 @@ def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
     return exceeds & (strict | ~complies)
 
 
-def _grows_food(food_crop, tables: Tables) -> np.ndarray:
-    """True where a food crop is named: not blank, not ``'none'`` and not a non-food crop of
-    ``crops.csv`` (cotton, tobacco …: no food production, no food to keep safe)."""
+def _grows_food(food_crop) -> np.ndarray:
+    """True where a crop is named (not blank, not ``'none'``); :func:`_food_parts` leaves out the
+    crops of ``crops.csv`` that are no food."""
     f = _frames.obj(food_crop)
-    return ~pd.isna(f) & (f != "none") & ~np.isin(f, tables.nonfood_grown_crops())
+    return ~pd.isna(f) & (f != "none")
 
 
 def _count_metals(texts) -> np.ndarray:
