@@ -1088,9 +1088,11 @@ _out("pv_land_ha_per_mwp", "ha/MWp", "PV land per MWp", "每兆瓦光伏占地",
      "Fenced land per MWp of the PV plant (pv_parameters.csv); capacity per hectare is its inverse.",
      valid=(0.0, 10.0))
 _out("pv_opex_cny_ha_yr", "CNY/ha/yr", "PV operating cost", "光伏运维费用",
-     "Operation, maintenance, insurance and land rent of the PV plant per hectare and year while it runs.")
+     "Operation, maintenance and insurance of the PV plant per hectare and year while it runs (the land "
+     "lease is paid to the landholder: pv_parameters.csv land_lease_cny_mu_yr).")
 _out("pv_tariff_cny_kwh", "CNY/kWh", "PV electricity price", "光伏上网电价",
-     "Price of the PV electricity sold (scenario pv_tariff_cny_kwh or pv_parameters.csv).", valid=(0.0, 10.0))
+     "Price of the PV electricity sold (scenario pv_tariff_cny_kwh, else the province's coal-fired "
+     "benchmark price of pv_tariffs.csv, else pv_parameters.csv).", valid=(0.0, 10.0))
 for _svc, _en, _zh in [("energy", "energy", "能源"), ("carbon", "carbon", "碳"), ("biodiversity", "biodiversity", "生物多样性"),
                        ("water_regulation", "water regulation", "水调节"), ("amenity", "amenity", "休闲景观"),
                        ("risk_reduction", "risk reduction", "风险削减"), ("income", "income", "收益"),

@@ -71,7 +71,8 @@ from agriremed.stages.uptake.predict import province_names
 __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_file", "dc_ac_power",
            "annual_specific_yield", "specific_yield_for_plots", "pv_energy_by_year", "pv_per_hectare",
            "PVWeatherError", "PV_FAMILY", "PV_DRAWN", "PV_PLAN_COLUMNS", "pv_year_shape",
-           "pv_parameter_draws", "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy"]
+           "pv_parameter_draws", "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy",
+           "pv_tariff"]
 
 #: Local standard time of China (UTC+8) for the clear-sky year.
 CHINA_TZ = "Etc/GMT-8"
@@ -159,6 +160,43 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     per_region = pd.DataFrame(rows, columns=["province", "solar_zone", "ghi_kwh_m2_yr", "ghi_low_kwh_m2_yr",
                                              "ghi_high_kwh_m2_yr", "resource_status", "resource_source"])
     return per_region.iloc[codes].reset_index(drop=True) if len(codes) else per_region
+
+
+def pv_tariff(region, tables: Tables | None = None, tariff_cny_kwh: float | None = None) -> np.ndarray:
+    """Price of the PV electricity sold in each plot's province [CNY kWh⁻¹].
+
+    Grid-parity PV is paid the provincial coal-fired benchmark price (燃煤发电基准价); the
+    province's row of ``pv_tariffs.csv`` gives it, and a province without a row takes the
+    ``tariff_cny_kwh`` row of ``pv_parameters.csv``. A scenario price (``pv_tariff_cny_kwh``)
+    replaces both.
+
+    Parameters
+    ----------
+    region : array_like of str
+        Plot region texts (the province found as in :func:`solar_resource`).
+    tables : Tables, optional
+        Literature tables.
+    tariff_cny_kwh : float, optional
+        Scenario price for every plot [CNY kWh⁻¹].
+
+    Returns
+    -------
+    numpy.ndarray
+        One price per plot [CNY kWh⁻¹].
+
+    Examples
+    --------
+    >>> pv_tariff(["Hunan/Xiangtan", "Gansu/Baiyin"]).tolist()
+    [0.45, 0.35]
+    """
+    tables = tables or load_tables()
+    n = len(pd.Series(region, dtype=object))
+    if tariff_cny_kwh is not None:
+        return np.full(n, float(tariff_cny_kwh))
+    prov = solar_resource(region, tables)["province"].to_numpy(object) if n else np.zeros(0, object)
+    by = tables.pv_tariffs.set_index("province")["tariff_cny_kwh"].astype(float)
+    price = pd.Series(prov, dtype=object).map(by).to_numpy(float)
+    return np.where(np.isnan(price), pv_parameter(tables, "tariff_cny_kwh"), price)
 
 
 def _hours(year: int = CLEAR_SKY_YEAR, tz: str = CHINA_TZ) -> pd.DatetimeIndex:
@@ -769,7 +807,8 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     weather_file : str, optional
         EPW/TMY3 file (scenario ``pv_weather_file``).
     tariff_cny_kwh : float, optional
-        Electricity price of PV [CNY kWh⁻¹] (scenario ``pv_tariff_cny_kwh``; table value when None).
+        Electricity price of PV [CNY kWh⁻¹] (scenario ``pv_tariff_cny_kwh``; when None the
+        province's benchmark price of ``pv_tariffs.csv`` (:func:`pv_tariff`), else the table value).
 
     Returns
     -------
@@ -797,7 +836,11 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     shape = pv_year_shape(horizon_yr, pv_parameter(tables, "degradation_pct_yr"),
                           pv_parameter(tables, "lifetime_yr"))
     mean_mwh = y * mwp * shape.mean()
-    price = pv_parameter(tables, "tariff_cny_kwh") if tariff_cny_kwh is None else float(tariff_cny_kwh)
+    # the plot's provincial benchmark price (pv_tariffs.csv), the table value or the scenario's
+    region = plots.set_index("plot_id")["region"].reindex(pd.unique(pid[pv])) if "region" in plots \
+        else pd.Series(np.full(len(pd.unique(pid[pv])), "", dtype=object), index=pd.unique(pid[pv]))
+    by_plot = pd.Series(pv_tariff(region.fillna("").to_numpy(object), tables, tariff_cny_kwh), index=region.index)
+    price = np.where(pv, pd.Series(pid, dtype=object).map(by_plot).to_numpy(float), np.nan)
     out = dict(energy.items())  # columns replaced or added by name; the table is built once
     el = out["electricity_mwh_ha_yr"].to_numpy(float).copy()
     el[pv] = mean_mwh[pv]
@@ -814,7 +857,7 @@ def plan_pv_energy(option_rows: pd.DataFrame, plots: pd.DataFrame, energy: pd.Da
     out["pv_land_ha_per_mwp"] = np.where(pv, land, np.nan)
     out["pv_capex_cny_ha"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "capex_cny_w"), np.nan)
     out["pv_opex_cny_ha_yr"] = np.where(pv, mwp * 1e6 * pv_parameter(tables, "opex_cny_w_yr"), np.nan)
-    out["pv_tariff_cny_kwh"] = np.where(pv, price, np.nan)
+    out["pv_tariff_cny_kwh"] = price
     out["pv_note"] = pd.Series(np.where(pd.isna(note), None, note), dtype=object, index=energy.index)
     out["pv_note_msg"] = pd.Series(np.where(pd.isna(note_msg), "", note_msg), dtype=object, index=energy.index)
     out = pd.DataFrame(out, index=energy.index, copy=True)
