@@ -33,3 +33,27 @@ def test_hunan_plan_sells_pv_electricity_at_the_hunan_price(hunan_pv):
     assert y == pytest.approx(1022.62, abs=0.01)
     rev11 = y * mwp * 1000 * 0.995 ** 10 * 0.45
     assert rev11 == pytest.approx(291_788, rel=1e-5)
+
+
+def _hand_npv(tariff, H=20, r=0.06, life=25, lease_cny_ha_yr=0.0, residual=True):
+    """NPV of PV with a grass cover against doing nothing (no income) on 1 ha [CNY ha⁻¹]: typical rows of
+    pv_parameters.csv, the Hunan site yield 1022.62 kWh/kWp, grass cover 1350 CNY/ha/yr."""
+    t = np.arange(1, H + 1)
+    df = 1.06 ** -t if r == 0.06 else (1 + r) ** -t
+    mwp = 1 / 1.5                      # land_ha_per_mwp 1.5
+    capex = mwp * 1e6 * 4.15           # capex_cny_w 4.15
+    opex = mwp * 1e6 * 0.04            # opex_cny_w_yr 0.04
+    rev = 1022.6235270037228 * mwp * 1000 * tariff * 0.995 ** (t - 1)
+    cf = rev - opex - 1350.0 - lease_cny_ha_yr
+    cf[0] -= capex
+    if residual:
+        cf[-1] += capex * (life - H) / life
+    return float((cf * df).sum())
+
+
+def test_residual_value_of_an_array_outlasting_the_horizon(hunan_pv):
+    # 25-year array, 20-year horizon: 5/25 of the 2 766 667 CNY/ha capital cost = 553 333 CNY/ha
+    # credited in year 20, worth 553 333 × 1.06^-20 = 172 532 CNY/ha today
+    assert _hand_npv(0.45) - _hand_npv(0.45, residual=False) == pytest.approx(172_532, abs=1)
+    assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(_hand_npv(0.45), rel=1e-9)
+    assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(629_645, abs=1)

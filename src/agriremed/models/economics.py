@@ -134,9 +134,12 @@ def block_items(inp: dict, sel) -> dict:
     items["product_sale"] = np.where(active, inp["product"][sel][:, None], 0.0)
     items["carbon_credit"] = np.repeat(inp["credit"][sel][:, None], H, axis=1)
     pv = inp.get("pv")
-    if pv is not None:  # PV plant: capital cost in year 1, operation while it runs, electricity sold
+    if pv is not None:  # PV plant: capital cost in year 1 (less its residual value in year H), operation
+        # while it runs, electricity sold
         items["establishment"] = items["establishment"].copy()
         items["establishment"][:, 0] -= pv["capex"][sel]
+        if H:  # residual value of an array that outlasts the horizon, in the last year
+            items["establishment"][:, H - 1] += pv["residual"][sel]
         items["management"] = items["management"] - pv["opex"][sel][:, None] * pv["running"][None, :]
         items["energy_sale"] = items["energy_sale"] + pv["rev1"][sel][:, None] * pv["shape"][None, :]
     return items

@@ -33,7 +33,12 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
 * ``carbon_credit`` — scenario carbon price × the *credited* CO2e gain over doing
   nothing (``credited_co2e_vs_baseline_t_ha_yr`` of the carbon ledger: the terms its
   credit method may sell — by default not the avoided emissions of electricity, heat
-  or fuel that are sold, so they are never paid twice), when positive.
+  or fuel that are sold, so they are never paid twice), when positive;
+* a PV plant (option ``pv_grass``): its capital cost in year 1 (``establishment``), operation
+  while it runs (``management``) and the electricity sold at the province's benchmark price
+  (``energy_sale``); when the array's ``lifetime_yr`` L outlasts the horizon H, the
+  undepreciated share of the capital cost, capex × (L − H) ÷ L (straight line), is its residual
+  value, credited in year H (a negative ``establishment`` cost).
 
 Who pays: the items above are the *combined* account (farmer and programme together;
 ``npv_cny_ha``). Two transfers move money between them and cancel in the combined
@@ -465,7 +470,10 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                      # first-year electricity [kWh ha⁻¹] × tariff: revenue of year 1 [CNY ha⁻¹]
                      "rev1": pv["y"] * pv["mwp"] * 1000.0 * pv["tariff"],
                      "shape": pv_year_shape(H, pv_parameter(tables, "degradation_pct_yr"), life),
-                     "running": (np.arange(1, H + 1) <= life).astype(float)}
+                     "running": (np.arange(1, H + 1) <= life).astype(float),
+                     # an array that outlasts the horizon keeps the undepreciated share of its capital
+                     # cost (straight line over the lifetime), credited in year H [CNY ha⁻¹]
+                     "residual": pv["capex"] * max(0.0, life - H) / life}
     credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
         else "net_co2e_vs_baseline_t_ha_yr"
     gain = _frames.take(carbon_totals[credited].to_numpy(float),
