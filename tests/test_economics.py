@@ -113,6 +113,10 @@ def test_farmer_and_programme_add_up_to_the_combined_npv(sample_plots_path):
         t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, noncompliant_grain=rule)).table
         a = t.loc[t["npv_cny_ha"].notna()]
         np.testing.assert_allclose(a["npv_farmer_cny_ha"] + a["npv_programme_cny_ha"], a["npv_cny_ha"], atol=1e-6)
+        # a PV plant: the farmer keeps the land lease (400 CNY/mu/yr = 6000 CNY/ha/yr for 20 years at 6 %)
+        pv = a["option_id"] == "pv_grass"
+        np.testing.assert_allclose(a.loc[pv, "npv_farmer_cny_ha"], 6000 * (1 - 1.06 ** -20) / 0.06, rtol=1e-9)
+        a = a.loc[~pv]
         np.testing.assert_allclose(a["npv_programme_cny_ha"], -(a["grain_support_cny_ha"] + a["subsidy_cny_ha"]),
                                    atol=1e-6)
         assert (a["npv_programme_cny_ha"] <= 1e-9).all()

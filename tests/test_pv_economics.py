@@ -57,3 +57,14 @@ def test_residual_value_of_an_array_outlasting_the_horizon(hunan_pv):
     assert _hand_npv(0.45) - _hand_npv(0.45, residual=False) == pytest.approx(172_532, abs=1)
     assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(_hand_npv(0.45), rel=1e-9)
     assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(629_645, abs=1)
+
+
+def test_the_farmer_leases_the_land_and_the_developer_carries_the_plant(hunan_pv):
+    # lease 400 CNY/mu/yr × 15 mu/ha = 6000 CNY/ha/yr for 20 years at 6 %: 6000 × 11.46992 = 68 820 CNY/ha
+    annuity = float((1.06 ** -np.arange(1, 21)).sum())
+    assert hunan_pv["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(6000 * annuity, rel=1e-9)
+    assert hunan_pv["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(68_820, abs=1)
+    # the developer (programme account) has the plant's NPV less the lease; the two add up to the combined NPV
+    assert hunan_pv["npv_programme_vs_baseline_cny_ha"] == pytest.approx(_hand_npv(0.45) - 6000 * annuity, rel=1e-9)
+    assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(
+        hunan_pv["npv_farmer_vs_baseline_cny_ha"] + hunan_pv["npv_programme_vs_baseline_cny_ha"], rel=1e-12)

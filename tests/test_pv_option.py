@@ -51,6 +51,7 @@ def test_hand_computed_pv_option_row(fixed_yield_plan):
     # cash flows: capex 2 766 667 in year 1, opex 26 667 + cover 1 350 a year, electricity at 350 CNY/MWh
     cf = 350.0 * e_year - 26666.6667 - 1350.0
     cf[0] -= 2766666.6667
+    cf[-1] += 2766666.6667 * 5 / 25  # residual value (straight line): 553 333 CNY/ha in year 20
     hand = float((cf / 1.06 ** years).sum())
     assert r["npv_cny_ha"] == pytest.approx(hand, rel=1e-6)
     assert t.loc["do_nothing", "npv_cny_ha"] == 0.0  # bare mine land earns nothing now
@@ -195,6 +196,7 @@ def test_economics_pv_items_match_the_solar_kernel(tables):
     e = 1000.0 * solar.pv_year_shape(20, 0.5, 25)
     cf = 350.0 * e - 26666.6667
     cf[0] -= 2766666.6667
+    cf[-1] += 2766666.6667 * 5 / 25  # residual value: 5 of the array's 25 years outlast the 20-year horizon
     assert ref["pv_npv_cny_ha"] == pytest.approx(float(economics.npv(cf[None, :], 0.06)[0]), rel=1e-6)
     assert ref["pv_npv_cny_ha"] == pytest.approx(float((cf / 1.06 ** years).sum()), rel=1e-6)
 
@@ -237,10 +239,11 @@ def test_lanping_recommendation_turns_on_the_pv_tariff():
     # the site yield and the typical costs give Lanping a break-even tariff of about 0.32 CNY/kWh:
     # at 0.30 PV loses money against doing nothing (economics red) and Miscanthus is recommended again
     pytest.importorskip("pvlib")
-    p = agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=0.30))
+    # (0.30 CNY/kWh gave −177 319 CNY/ha before the residual value of 172 532 CNY/ha was credited: 0.26 now)
+    p = agriremed.plan(_plots(["YN-LP-12"]), agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=0.26))
     t = p.table.set_index("option_id")
-    assert t.loc["pv_grass", "npv_vs_baseline_cny_ha"] == pytest.approx(-177318.8, rel=1e-4)
-    assert t.loc["pv_grass", "light_economics"] == "red" and t.loc["pv_grass", "pv_tariff_cny_kwh"] == 0.30
+    assert t.loc["pv_grass", "npv_vs_baseline_cny_ha"] == pytest.approx(-371999.3, rel=1e-4)
+    assert t.loc["pv_grass", "light_economics"] == "red" and t.loc["pv_grass", "pv_tariff_cny_kwh"] == 0.26
     assert p.summary["recommended_option"].iloc[0] == "miscanthus"
 
 
@@ -268,7 +271,7 @@ def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_optio
     assert "n/a" not in rec.loc["nocoord", "recommendation"]
     c = t.loc[("coord", "pv_grass")]
     assert c["evidence"] == "complete" and c["data_gaps"] == "" and c["rank"] == 1
-    assert c["npv_vs_baseline_cny_ha"] == pytest.approx(-290297, rel=1e-3)
+    assert c["npv_vs_baseline_cny_ha"] == pytest.approx(-290297 + 172532, rel=1e-3)  # + residual value
 
 
 def test_a_recommendation_with_unknown_money_says_so_in_every_language():

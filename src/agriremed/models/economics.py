@@ -134,14 +134,14 @@ def block_items(inp: dict, sel) -> dict:
     items["product_sale"] = np.where(active, inp["product"][sel][:, None], 0.0)
     items["carbon_credit"] = np.repeat(inp["credit"][sel][:, None], H, axis=1)
     pv = inp.get("pv")
-    if pv is not None:  # PV plant: capital cost in year 1 (less its residual value in year H), operation
-        # while it runs, electricity sold
+    if pv is not None:  # PV plant: capital cost in year 1, operation
+        # while it runs, electricity sold (and the residual value in year H)
         items["establishment"] = items["establishment"].copy()
         items["establishment"][:, 0] -= pv["capex"][sel]
-        if H:  # residual value of an array that outlasts the horizon, in the last year
-            items["establishment"][:, H - 1] += pv["residual"][sel]
         items["management"] = items["management"] - pv["opex"][sel][:, None] * pv["running"][None, :]
         items["energy_sale"] = items["energy_sale"] + pv["rev1"][sel][:, None] * pv["shape"][None, :]
+        if H:  # residual value of an array that outlasts the horizon (what it still sells after it), year H
+            items["energy_sale"][:, H - 1] += pv["residual"][sel]
     return items
 
 
@@ -152,7 +152,9 @@ def block_transfers(inp: dict, sel, items: dict) -> dict:
     ``farmer_frac`` of the price while it is worth ``value_frac``; ``subsidy``: the
     programme's share of the option's establishment, management and amendment costs
     (``items``, the output of :func:`block_items` for the same rows) plus the per-area
-    payment in every year the option runs.
+    payment in every year the option runs; ``pv_lease``: on a PV plant, the land lease minus the
+    row's cash flows (``items``), so that the farmer is left with the lease and the developer
+    (the programme account) with the plant's capital, operation and sales.
     """
     srow = inp["srow"][sel]
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
@@ -161,7 +163,13 @@ def block_transfers(inp: dict, sel, items: dict) -> dict:
     support = np.where(grows, inp["crop_value"][code] * fails * (inp["farmer_frac"] - inp["value_frac"]), 0.0)
     costs = -(items["establishment"] + items["management"] + items["amendment"])
     subsidy = inp["cost_share"][sel][:, None] * costs + np.where(active, inp["per_area"][sel][:, None], 0.0)
-    return {"grain_support": support, "subsidy": subsidy}
+    lease = np.zeros_like(subsidy)
+    pv = inp.get("pv")
+    if pv is not None:  # a developer's PV plant: the farmer keeps the lease, the developer the row's cash flows
+        is_pv = pv["capex"][sel] > 0
+        own = pv["lease"][sel][:, None] * pv["running"][None, :] - sum(items.values())
+        lease = np.where(is_pv[:, None], own, 0.0)
+    return {"grain_support": support, "subsidy": subsidy, "pv_lease": lease}
 
 
 def versus_best(plot_codes, option_ids, value):

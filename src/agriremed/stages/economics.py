@@ -38,14 +38,20 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   while it runs (``management``) and the electricity sold at the province's benchmark price
   (``energy_sale``); when the array's ``lifetime_yr`` L outlasts the horizon H, the
   undepreciated share of the capital cost, capex × (L − H) ÷ L (straight line), is its residual
-  value, credited in year H (a negative ``establishment`` cost).
+  value, credited in year H with the ``energy_sale`` item (it stands for what the array still
+  earns after the horizon).
 
 Who pays: the items above are the *combined* account (farmer and programme together;
 ``npv_cny_ha``). Two transfers move money between them and cancel in the combined
 account: the price support of non-compliant grain (farmer price − value, e.g. 收储 at the
 normal price of grain worth v) and the subsidies and compensation of ``subsidies.csv``
 (per-area payments such as the 长株潭 fallow compensation, or a share of an option's
-material and operation costs). ``npv_farmer_cny_ha`` = combined + transfers and
+material and operation costs). A PV plant is built and run by a developer who pays the
+landholder a land lease (``land_lease_cny_mu_yr`` of ``pv_parameters.csv``, per mu of fenced
+land and year while the plant runs): the transfer ``pv_lease`` hands the farmer the lease and
+the developer everything else, so on a PV row the farmer's account is the lease (plus any
+subsidy) and the "programme" account is the investor's (capital, operation, electricity sales,
+minus the lease). ``npv_farmer_cny_ha`` = combined + transfers and
 ``npv_programme_cny_ha`` = − transfers, so the two always add up to the combined NPV;
 each is also given against doing nothing. ``programme_cost_cny_ha`` is what the
 programme pays for an option beyond what it pays under doing nothing when it also keeps
@@ -94,6 +100,7 @@ from agriremed.models.economics import (block_items, block_transfers, versus_bes
                                         typical_year)
 from agriremed.stages.options import library_parameter
 from agriremed.stages.solar import pv_parameter, pv_year_shape
+from agriremed.stages.advice import ha_per_mu
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core import columns as C
 from agriremed.stages.duration import YearlySchedule, compliance_by_year
@@ -113,8 +120,9 @@ CASH_FLOW_ITEMS = {
 }
 
 #: Transfers from the programme to the farmer (positive for the farmer); they cancel in the
-#: combined account: price support of non-compliant grain, and subsidies/compensation.
-TRANSFER_ITEMS = ("grain_support", "subsidy")
+#: combined account: price support of non-compliant grain, subsidies/compensation, and on a PV
+#: plant the developer's account (the farmer keeps the land lease, the developer the rest).
+TRANSFER_ITEMS = ("grain_support", "subsidy", "pv_lease")
 
 #: How harvested biomass is valued: sold per tonne, or as exported electricity.
 BIOMASS_VALUATIONS = ("sale", "electricity")
@@ -473,7 +481,11 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                      "running": (np.arange(1, H + 1) <= life).astype(float),
                      # an array that outlasts the horizon keeps the undepreciated share of its capital
                      # cost (straight line over the lifetime), credited in year H [CNY ha⁻¹]
-                     "residual": pv["capex"] * max(0.0, life - H) / life}
+                     "residual": pv["capex"] * max(0.0, life - H) / life,
+                     # land lease the developer pays the landholder for the fenced land while the plant
+                     # runs: CNY mu⁻¹ yr⁻¹ ÷ ha mu⁻¹, × the share of the plot inside the fence [CNY ha⁻¹ yr⁻¹]
+                     "lease": np.where(pv["capex"] > 0, pv_parameter(tables, "land_lease_cny_mu_yr") / ha_per_mu()
+                                       * pv["mwp"] * pv_parameter(tables, "land_ha_per_mwp"), 0.0)}
     credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
         else "net_co2e_vs_baseline_t_ha_yr"
     gain = _frames.take(carbon_totals[credited].to_numpy(float),
@@ -727,7 +739,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     for item, group in CASH_FLOW_ITEMS.items():
         groups[group] = groups.get(group, 0.0) + pv[item]
     npv_vs = np.where(has_base, value - value[bi_r], np.nan)
-    transfer = pv_t["grain_support"] + pv_t["subsidy"]
+    transfer = pv_t["grain_support"] + pv_t["subsidy"] + pv_t["pv_lease"]
     farmer, programme = value + transfer, -transfer
     farmer_vs = np.where(has_base, farmer - farmer[bi_r], np.nan)
     programme_vs = np.where(has_base, programme - programme[bi_r], np.nan)

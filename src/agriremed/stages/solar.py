@@ -704,11 +704,11 @@ def pv_per_hectare(specific_yield_kwh_kwp_yr, pv_area_share, horizon_yr: int, di
     --------
     1400 kWh/kWp, whole hectare (0.667 MWp), 2 years at 0 %: capex 2 766 667 CNY,
     electricity 933.3 + 928.7 MWh, revenue at 0.35 CNY/kWh 326 667 + 325 033 CNY,
-    opex 26 667 CNY a year:
+    opex 26 667 CNY a year, residual value 23/25 of the capex (2 545 333 CNY) in year 2:
 
     >>> r = pv_per_hectare([1400.0], [1.0], 2, 0.0)
     >>> round(float(r["electricity_mwh_ha_yr"][0]), 1), round(float(r["pv_npv_cny_ha"][0]))
-    (931.0, -2168300)
+    (931.0, 377033)
     """
     tables = tables or load_tables()
     share = np.asarray(pv_area_share, float)
@@ -724,6 +724,8 @@ def pv_per_hectare(specific_yield_kwh_kwp_yr, pv_area_share, horizon_yr: int, di
     revenue = e * 1000.0 * price
     cf = revenue - opex
     cf[:, 0] -= capex
+    if len(t):  # residual value (straight line) of an array outlasting the horizon, in the last year
+        cf[:, -1] += capex * max(0.0, life - len(t)) / life
     return pd.DataFrame({
         "pv_mwp_ha": mwp,
         "electricity_mwh_ha_yr": e.mean(axis=1),
