@@ -138,6 +138,9 @@ def test_consolidated_equals_a_copying_constructor_and_shares_no_memory():
     assert got._mgr.nblocks == pd.DataFrame(columns, index=index, copy=True)._mgr.nblocks
     got.loc[0, "x"] = -1.0
     assert x.iloc[0] == 1.0  # a copy: changing the frame leaves the columns it was built from alone
+    arrays = {"f": np.array([1.0, 2.0, 3.0]), "o": np.array(["a", None, "c"], dtype=object)}
+    got = _frames.consolidated(arrays, index)  # numpy arrays too: the frame holds copies of them
+    assert not any(np.shares_memory(got[c].to_numpy(), a) for c, a in arrays.items())
     shifted = {"x": pd.Series([1.0, 2.0], index=[1, 2])}  # another index: aligned (NaN where absent)
     assert _frames.consolidated(shifted, index)["x"].tolist()[1:] == [1.0, 2.0]
 

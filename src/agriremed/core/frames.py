@@ -94,12 +94,15 @@ def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
     index : pandas.Index
         Row index of the frame.
     """
+    # pandas stacks the numpy arrays of each dtype into a new block (a copy); only the
+    # extension arrays (nullable integers, Arrow text …) keep their own block and are copied here
     arrays = []
     for v in columns.values():
         if isinstance(v, pd.Series) and (v.index is index or v.index.equals(index)):
-            arrays.append(v._values.copy())
+            values = v._values
+            arrays.append(values if isinstance(values, np.ndarray) else values.copy())
         elif isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == len(index) and v.dtype.kind in "biufO":
-            arrays.append(v.copy())
+            arrays.append(v)
         else:
             arrays = None
             break
