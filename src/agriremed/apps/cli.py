@@ -17,7 +17,7 @@ import pandas as pd
 from agriremed.core.version import __version__
 from agriremed.io.readers import InputFileError, write_csv
 from agriremed.io.outputs import OutputError, check_out_dir, terminal_text
-from agriremed.core.scenario import Scenario, ScenarioError
+from agriremed.core.scenario import AREA_UNITS, Scenario, ScenarioError
 from agriremed.stages.soil import CLASS_NAMES, ThresholdSetError, exceedance_table
 from agriremed.engine.stream import MEMORY_BUDGET_MB
 from agriremed.core.tables import TableError, load_tables
@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--rules", dest="rule_set",
                     help="jurisdiction rule set of land_rules.csv: china (default), none (research runs) "
                          "or a set added with --tables (overrides the scenario)")
+    pl.add_argument("--area-unit", dest="area_unit", choices=list(AREA_UNITS),
+                    help="area unit of the texts (sentence, measures, plot sheets, report, workbook): mu, ha, "
+                         "or auto (default): mu for a plot in China, ha for a plot elsewhere (overrides the "
+                         "scenario)")
+    pl.add_argument("--currency", choices=list(C.CURRENCIES),
+                    help="currency the plan also reports money in, converted at exchange_rates.csv "
+                         "(overrides the scenario; computation stays in CNY)")
     pl.add_argument("--economics-view", dest="economics_view", choices=["combined", "farmer", "programme"],
                     help="whose money the ranking's economics criterion counts (default combined)")
     pl.add_argument("--noncompliant-grain", dest="noncompliant_grain",
@@ -423,6 +430,8 @@ def _plan_scenario(args) -> Scenario:
                                  "food_standard": args.standard, "threshold_set": args.threshold_set,
                                  "rule_set": getattr(args, "rule_set", None),
                                  "economics_view": getattr(args, "economics_view", None),
+                                 "area_unit": getattr(args, "area_unit", None),
+                                 "currency": getattr(args, "currency", None),
                                  "noncompliant_grain": getattr(args, "noncompliant_grain", None),
                                  "sampling": getattr(args, "sampling", None)}.items()
                if v is not None}

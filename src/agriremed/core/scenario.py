@@ -58,6 +58,8 @@ TARGETS = ("screening", "food_limit", "strictest")
 BIOMASS_VALUATIONS = ("sale", "electricity")
 #: Whose money the ranking's economics criterion counts (see ``economics.VIEW_COLUMNS``).
 ECONOMICS_VIEWS = ("combined", "farmer", "programme")
+#: Area units of the plan's texts: chosen per plot by its region (``auto``), or mu or ha for all.
+AREA_UNITS = ("auto", "mu", "ha")
 
 
 class ScenarioError(ValueError):
@@ -147,6 +149,14 @@ class Scenario:
     exchange_rate_cny : float, optional
         CNY per one unit of ``currency`` [CNY unit⁻¹]; default: the rate of
         ``exchange_rates.csv`` (ECB reference rates of 28 June 2024).
+    area_unit : {"auto", "mu", "ha"}
+        Area unit of the plan's texts (recommendation sentence, measures, plot sheet,
+        report, workbook): ``mu`` (亩, 1/15 ha: amounts per mu beside those per ha and the
+        plot's area in mu), ``ha`` (hectares only) or ``auto`` (default): per plot, ``mu``
+        for a plot in China (a region naming a Chinese province, city or county, or written
+        in Chinese characters; a plot without a region under the ``china`` rule set) and
+        ``ha`` for every other plot (``UK/Derbyshire``, ``Denmark/Jutland``; a plot without
+        a region under another rule set). Computation and the ``*_ha`` columns do not change.
     rule_set : str
         Jurisdiction rule set of ``land_rules.csv`` that forbids, expects or allows each
         option family by soil class, land use and permanent-basic-farmland status:
@@ -226,6 +236,7 @@ class Scenario:
     biochar_temperature: str | None = None
     currency: str = "CNY"
     exchange_rate_cny: float | None = None
+    area_unit: str = "auto"
     rule_set: str = "china"
     gwp_set: str = "ar6"
     rice_water_regime: str | None = None
@@ -380,6 +391,7 @@ def _check(s: Scenario) -> None:
     if not isinstance(s.rule_set, str) or not s.rule_set.strip() or len(s.rule_set) > MAX_NAME_CHARS:
         c.bad("rule_set", s.rule_set, "the name of a rule set of land_rules.csv (china, none or a user set)")
     c.choice("currency", s.currency, CURRENCIES)
+    c.choice("area_unit", s.area_unit, AREA_UNITS)
     if s.exchange_rate_cny is not None:
         lo, hi = EXCHANGE_RATE_RANGE
         c.number("exchange_rate_cny", s.exchange_rate_cny, lo, hi,

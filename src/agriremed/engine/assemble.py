@@ -302,12 +302,16 @@ def with_pass_through(table: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
         cols[name] = _frames.take(_frames.obj(P[c]), pos, None)
     return pd.concat([table, _frames.frame(cols, len(table)).set_axis(table.index)], axis=1)
 
-def _fmt_money(x: float, money=("CNY", 1.0)) -> Message:
+def _fmt_money(x: float, money=("CNY", 1.0), unit: str = "mu") -> Message:
     """An amount per hectare [CNY ha⁻¹] as a message with the amount per mu beside it
-    (× :func:`agriremed.stages.advice.ha_per_mu`; per mu is the unit subsidies are set in)."""
+    (× :func:`agriremed.stages.advice.ha_per_mu`; per mu is the unit subsidies are set in in
+    China); per hectare only where the plot's area ``unit`` is ``'ha'``
+    (:func:`agriremed.stages.advice.area_units`)."""
     currency, rate = money
-    if np.isnan(x):
+    if np.isnan(x) or (unit == "ha" and currency == "CNY"):
         return Message.of("money.cny_ha", cny=printed(x))
+    if unit == "ha":
+        return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
     mu = x * advice_mod.ha_per_mu()
     if currency == "CNY":
         return Message.of("money.cny_ha_mu", cny=printed(x), cny_mu=printed(mu))
@@ -368,7 +372,8 @@ _VIEW_NPV = {"combined": ("npv_vs_baseline_cny_ha", "rec.npv"),
              "programme": ("programme_cost_cny_ha", "rec.programme_cost")}
 
 
-def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_view: str = "combined") -> np.ndarray:
+def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_view: str = "combined",
+                     units=None) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
     option's name, without the final full stop.
@@ -377,6 +382,9 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
     ranking read): the NPV against doing nothing [CNY/ha] (``combined``), the farmer's NPV
     against doing nothing (``farmer``) or the programme's cost beyond doing nothing with the
     farmer kept no worse off (``programme``), and names the view.
+
+    ``units`` (one per row, :func:`agriremed.stages.advice.area_units`; default all ``'mu'``)
+    gives the area unit of the money clause: per hectare and per mu (``'mu'``) or per hectare only.
 
     Each part of a sentence is built once per distinct value of the columns it reads.
     """
@@ -387,9 +395,10 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         return body
     M = Message.of
     col, code = _VIEW_NPV[economics_view]
-    npv = _frames.per_distinct(lambda x: M(f"{code}_na", years=H) if np.isnan(x)
-                        else M(code, money=_fmt_money(x, money), years=H),
-                        b[col] if col in b else np.full(n, np.nan))
+    units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
+    npv = _frames.per_distinct(lambda x, u: M(f"{code}_na", years=H) if np.isnan(x)
+                               else M(code, money=_fmt_money(x, money, u), years=H),
+                               np.asarray(b[col] if col in b else np.full(n, np.nan), dtype=float), units)
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
@@ -569,10 +578,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     std, H = scenario.food_standard, scenario.horizon_yr
+    region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
+    units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
-    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view)
+    body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
@@ -582,10 +593,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std, H, rule_set=scenario.rule_set)
+                      for c in keys}), table, tables or load_tables(), std, H, rule_set=scenario.rule_set,
+        units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
-    plot = advice_mod.plot_clause(adv, ok, money, gaps)
+    plot = advice_mod.plot_clause(adv, ok, money, gaps, units)
     na = _frames.obj(s["metals_not_assessed"])
     has_na = ~pd.isna(na) & (na != "")
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."

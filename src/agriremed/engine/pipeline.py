@@ -443,7 +443,8 @@ _CARBON_READS = frozenset({"horizon_yr", "biochar_method", "biochar_h_corg", "n_
 _ECONOMICS_READS = frozenset({"horizon_yr", "discount_rate", "carbon_price_cny_t", "noncompliant_price_fraction",
                               "noncompliant_grain", "biomass_valuation", "biochar_reapply_interval_yr",
                               "transport_km"})
-_RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny"})
+_RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny",
+                            "area_unit"})
 #: Fields no stage reads (recorded with the plan only).
 _RECORDED_ONLY = frozenset({"name"})
 

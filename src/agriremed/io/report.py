@@ -41,7 +41,7 @@ from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
-from agriremed.stages.advice import ha_per_mu, location_text
+from agriremed.stages.advice import area_units, ha_per_mu, location_text
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.softreuse import SERVICES, for_plan
 
@@ -427,6 +427,9 @@ class PlanDigest:
         Plots planned.
     area_ha : float
         Their area [ha].
+    area_mu_plots : int
+        Plots whose area unit is mu (:func:`agriremed.stages.advice.area_units`): the
+        summary states the planned area in mu too when there is one.
     by_class : dict
         Soil class → ``[plots, area_ha]``.
     by_option : dict
@@ -442,6 +445,7 @@ class PlanDigest:
 
     n_planned: int = 0
     area_ha: float = 0.0
+    area_mu_plots: int = 0
     by_class: dict = dataclasses.field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
     by_option: dict = dataclasses.field(default_factory=dict)
     by_class_option: dict = dataclasses.field(default_factory=lambda: defaultdict(float))
@@ -463,6 +467,11 @@ class PlanDigest:
         area = s["area_ha"].to_numpy(float)
         self.n_planned += len(s)
         self.area_ha += float(np.nansum(area))
+        sc = getattr(plan, "scenario", None)
+        region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
+        units = area_units(region, getattr(sc, "area_unit", "auto"), getattr(sc, "rule_set", "china"),
+                           getattr(plan, "tables", None))
+        self.area_mu_plots += int((units == "mu").sum())
         self.regions.add(s["region"] if "region" in s else [])
         for c, g in s.groupby("soil_class", dropna=False, sort=False):
             acc = self.by_class[str(c)]
@@ -618,9 +627,11 @@ def plain_summary(
             out.append(i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}"))
         return out
     area = lambda a: format_number(a, lang, "ha")  # noqa: E731
-    # the planned area in ha and in mu (the unit a county's land records use)
+    # the planned area in ha and in mu (the unit a county's land records use), in ha only when
+    # no plot is stated in mu (plots outside China)
     both = i18n.t("ui.report.area_ha_mu", lang, ha=area(digest.area_ha),
-                  mu=format_number(digest.area_ha / ha_per_mu(), lang, "mu"))
+                  mu=format_number(digest.area_ha / ha_per_mu(), lang, "mu")) if digest.area_mu_plots \
+        else area(digest.area_ha)
     out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=both)]
     out.append(
         i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")

@@ -634,23 +634,47 @@ def _ledger_total_label(lang: str) -> dict:
     return {"co2e_t_yr": f"{i18n.label('co2e_t_ha_yr', lang, with_unit=False)} [{unit}]"}
 
 
+def _per_mu(name: str) -> bool:
+    """Whether a summary column is per mu or in mu (``area_mu``, ``first_year_cost_cny_mu``)."""
+    return str(name).endswith("_mu")
+
+
+def _summary_units(plan) -> np.ndarray:
+    """Area unit of each summary row (:func:`agriremed.stages.advice.area_units`)."""
+    s, sc = plan.summary, plan.scenario
+    region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
+    return advice.area_units(region, sc.area_unit, sc.rule_set, plan.tables)
+
+
 def _summary_frame(plan, lang: str) -> pd.DataFrame:
     """The summary in ``lang``: codes and sentences translated (the monitoring from the summary's
     own ``monitoring_msg``, so that it names the metals of the summary sentence), and the
     measures of each recommended option written in ``lang`` by
-    :func:`agriremed.stages.advice.measures_text`."""
+    :func:`agriremed.stages.advice.measures_text`. The columns per mu (``area_mu``,
+    ``first_year_cost_cny_mu`` …) are blank on the rows of plots whose area unit is ha
+    (:func:`agriremed.stages.advice.area_units`) and left out when no plot's unit is mu."""
     s = translate_frame(plan.summary, lang, plan.tables)
     s = s.drop(columns=[c for c in s.columns if str(c).endswith("_msg")])  # rendered into their text column
+    units = _summary_units(plan)
+    in_ha = units == "ha"
+    if in_ha.any():
+        mu_cols = [c for c in s.columns if _per_mu(c)]
+        if in_ha.all():
+            s = s.drop(columns=mu_cols)
+        else:
+            s.loc[in_ha, mu_cols] = np.nan
     if "region" in s.columns and lang != "en":
         s["region"] = region_names(s["region"], lang, plan.tables)
     if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
         opts = plan.summary["recommended_option"].to_numpy(object)
-        by_option = {o: advice.measures_text(o, plan.tables, lang) for o in set(opts) if isinstance(o, str)}
-        s["measures"] = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
+        by_option = {(o, u): advice.measures_text(o, plan.tables, lang, u)
+                     for o, u in set(zip(opts, units, strict=True)) if isinstance(o, str)}
+        s["measures"] = np.array([by_option.get((o, u), "") if isinstance(o, str) else ""
+                                  for o, u in zip(opts, units, strict=True)], dtype=object)
     if lang != "en" and "monitoring" in s.columns and "monitoring_msg" not in plan.summary and len(s):
         sc = plan.scenario  # a summary without the monitoring message: computed again from its columns
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
-                                      lang, sc.rule_set)
+                                      lang, sc.rule_set, units=units)
         s["monitoring"] = np.asarray(cols["monitoring"], dtype=object)
     return s
 
@@ -723,7 +747,10 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     code = plan.money()["code"]
     book = _Book(path, lang, code)
     s = plan.summary
-    book.sheet("summary", s.columns).add(_summary_frame(plan, lang))
+    frame = _summary_frame(plan, lang)
+    # the columns per mu are left out when no plot is stated in mu
+    shown = [c for c in s.columns if c in frame.columns or not _per_mu(c)]
+    book.sheet("summary", shown).add(frame)
     large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
     is_rec = plan.table["recommended"].to_numpy(bool)
     opts = _options_frame(plan.table.loc[is_rec] if large else plan.table, lang, tables, code, s)
@@ -743,7 +770,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     book.sheet("ledger", ledger.columns, labels).add(ledger)
     rej = _rejected(plan.rejected, lang, tables)
     book.sheet("rejected", rej.columns, _reason_label(lang)).add(rej)
-    gl = _glossary([*s.columns, *opts.columns, *ledger.columns, *rej.columns], lang)
+    gl = _glossary([*shown, *opts.columns, *ledger.columns, *rej.columns], lang)
     book.sheet("glossary", gl.columns, _gloss_labels(lang)).add(gl)
     prov = _provenance(
         lang,

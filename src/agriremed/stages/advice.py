@@ -59,7 +59,7 @@ from agriremed.core import frames as _frames, i18n, messages
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.core.names import unit_factor, unit_table
 
-__all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "step_table", "monitoring_rules", "option_steps",
+__all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
            "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
            "plot_advice",
@@ -91,6 +91,61 @@ def ha_per_mu() -> float:
     if m:
         return float(m[1]) / float(m[2]) / 10000.0
     return unit_factor("亩", "ha")
+
+
+#: A Chinese character (CJK unified ideographs): a region written in Chinese is in China.
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _region_in_china(region, tables=None) -> bool | None:
+    """Whether a region is in China (True), outside it (False) or not given (None)."""
+    if not isinstance(region, str) or not region.strip():
+        return None
+    return bool(_HAN.search(region) or i18n.region_province(region, tables)
+                or i18n.region_candidates(region, tables))
+
+
+def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=None) -> np.ndarray:
+    """Area unit of each plot's texts: ``'mu'`` (亩, amounts per mu beside those per ha) or ``'ha'``.
+
+    Parameters
+    ----------
+    region : array_like of str
+        Region of each plot as the plots table gives it.
+    area_unit : {"auto", "mu", "ha"}
+        The scenario's ``area_unit``: ``mu`` or ``ha`` for every plot, or ``auto``: ``mu`` for a
+        plot in China (its region names a province, city or county of ``provinces.csv`` /
+        ``place_names.csv`` or is written in Chinese characters), ``ha`` for a plot whose
+        region names a place outside these tables (``UK/Derbyshire``); a plot without a
+        region gets ``mu`` under :data:`CHINA_RULE_SETS` and ``ha`` under any other rule set.
+    rule_set : str
+        The plan's rule set.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    numpy.ndarray of str
+        ``'mu'`` or ``'ha'`` per plot.
+
+    Examples
+    --------
+    >>> area_units(["Hunan/Zhuzhou", "湘潭", "UK/Derbyshire", ""]).tolist()
+    ['mu', 'mu', 'ha', 'mu']
+    >>> area_units(["", "Denmark/Jutland"], rule_set="none").tolist(), area_units(["UK"], "mu").tolist()
+    (['ha', 'ha'], ['mu'])
+    """
+    region = _frames.obj(np.asarray(region, dtype=object)) if not isinstance(region, np.ndarray) \
+        else _frames.obj(region)
+    if area_unit in ("mu", "ha"):
+        return np.full(len(region), area_unit, dtype=object)
+    blank = "mu" if rule_set in CHINA_RULE_SETS else "ha"
+
+    def unit(r):
+        inside = _region_in_china(r, tables)
+        return blank if inside is None else "mu" if inside else "ha"
+
+    return _frames.per_distinct(unit, region) if len(region) else np.zeros(0, dtype=object)
 
 
 def _packaged(name: str) -> pd.DataFrame:
@@ -237,8 +292,9 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
     return i18n.t("ui.step.repeat", lang, n=f"{repeat_yr:.0f}") if repeat_yr > 1 else ""
 
 
-def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.DataFrame:
-    """Steps of ``option_id`` for one plot, this season and next, with amounts per mu and per plot.
+def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu") -> pd.DataFrame:
+    """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
+    ha) and per plot.
 
     Parameters
     ----------
@@ -250,6 +306,8 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.D
         Literature tables.
     lang : {"en", "zh"}
         Language of ``text``.
+    unit : {"mu", "ha"}
+        Area unit of the amounts in ``text`` (:func:`area_units`): per mu, or per ha.
 
     Returns
     -------
@@ -282,7 +340,10 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.D
     texts = []
     for r in out.itertuples(index=False):
         t = i18n.t(f"ui.step.{r.measure}", lang, option=name)
-        if not math.isnan(r.amount_per_ha):
+        if not math.isnan(r.amount_per_ha) and unit == "ha":
+            t += i18n.t("ui.step.amount_ha", lang, per_ha=_amount_text(r.amount_per_ha, r.unit, lang),
+                        plot=_amount_text(r.amount_plot, r.unit, lang))
+        elif not math.isnan(r.amount_per_ha):
             t += i18n.t("ui.step.amount", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang),
                         plot=_amount_text(r.amount_plot, r.unit, lang))
         t += _repeat_text(r.repeat_yr, lang)
@@ -291,8 +352,8 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en") -> pd.D
     return out
 
 
-def measures_text(option_id: str, tables, lang: str = "en") -> str:
-    """The steps of an option this season and next as one text, with amounts per mu.
+def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu") -> str:
+    """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 
     Parameters
     ----------
@@ -302,6 +363,8 @@ def measures_text(option_id: str, tables, lang: str = "en") -> str:
         Literature tables.
     lang : {"en", "zh"}
         Language.
+    unit : {"mu", "ha"}
+        Area unit of the amounts (:func:`area_units`): per mu, or per ha.
 
     Returns
     -------
@@ -323,7 +386,9 @@ def measures_text(option_id: str, tables, lang: str = "en") -> str:
         texts = []
         for r in s.loc[s["season"] == season].itertuples(index=False):
             t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables))
-            if not math.isnan(r.amount_per_ha):
+            if not math.isnan(r.amount_per_ha) and unit == "ha":
+                t += i18n.t("ui.step.amount_ha_only", lang, per_ha=_amount_text(r.amount_per_ha, r.unit, lang))
+            elif not math.isnan(r.amount_per_ha):
                 t += i18n.t("ui.step.amount_mu", lang, per_mu=_amount_text(r.amount_per_mu, r.unit, lang))
             t += _repeat_text(r.repeat_yr, lang)
             texts.append(t)
@@ -469,7 +534,8 @@ def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str =
 
 
 def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
-                    horizon_yr: int, lang: str = "en", rule_set: str = "china") -> dict[str, np.ndarray]:
+                    horizon_yr: int, lang: str = "en", rule_set: str = "china",
+                    units=None) -> dict[str, np.ndarray]:
     """The advice columns of every summary row (texts in ``lang``; the summary keeps English).
 
     Parameters
@@ -496,6 +562,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     rule_set : str
         The plan's rule set: the soil re-test of the monitoring cites the Soil Pollution Law
         only under :data:`CHINA_RULE_SETS`.
+    units : array_like of str, optional
+        Area unit of each row (:func:`area_units`; default all ``'mu'``): the amounts of
+        ``measures`` per mu, or per ha.
 
     Returns
     -------
@@ -603,9 +672,13 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
-    by_option = {o: tables.memo(("advice.measures_text", o, lang), lambda o=o: measures_text(o, tables, lang))
-                 for o in set(opts) if isinstance(o, str)}
-    measures = np.array([by_option.get(o, "") if isinstance(o, str) else "" for o in opts], dtype=object)
+    units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
+    by_option = {(o, u): tables.memo(("advice.measures_text", o, lang, u),
+                                     lambda o=o, u=u: measures_text(o, tables, lang, u))
+                 for o, u in set(zip(opts, units, strict=True)) if isinstance(o, str)}
+    measures = np.array([by_option.get((o, u), "") if isinstance(o, str) else "" for o, u in zip(opts, units,
+                                                                                                 strict=True)],
+                        dtype=object)
     return {"area_mu": mu, "measures": measures, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
             "cash_flow_year1_plot_cny": col("cash_flow_year1_cny_ha") * area,
             "cash_flow_typical_plot_cny_yr": col("cash_flow_typical_cny_ha_yr") * area,
@@ -642,7 +715,7 @@ def _money_why(gaps: str) -> messages.Message:
     return next((messages.Message.of(_MONEY_WHY[c]) for c in codes if c in _MONEY_WHY), messages.Message())
 
 
-def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None) -> list:
+def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None) -> list:
     """The clause that ends a recommendation with the plot's money and monitoring, as a message.
 
     "First year on the plot (6.3 mu): cost 12,345 CNY, net -1,234 CNY; a typical year (year 3):
@@ -652,7 +725,9 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None) -> list:
     unit) the amounts are given in it with the CNY amount in brackets. Where the first-year cost
     was not computed (PV without coordinates) the clause says so (code ``rec.plot_no_money``)
     instead of printing amounts, with the reason read from ``gaps`` (the option's encoded
-    ``data_gaps_msg``, one per row of ``rows``) where it names one.
+    ``data_gaps_msg``, one per row of ``rows``) where it names one. ``units`` (one per row of
+    ``cols``, :func:`area_units`; default all ``'mu'``) gives the area unit of the clause: a
+    plot in ``'ha'`` states its area in hectares (codes ``rec.plot_ha``, ``rec.plot_no_money_ha``).
     """
     idx = np.arange(len(cols["area_mu"])) if rows is None else np.flatnonzero(rows) \
         if np.asarray(rows).dtype == bool else np.asarray(rows)
@@ -670,13 +745,21 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None) -> list:
                                                               "cash_flow_year1_plot_cny",
                                                               "cash_flow_typical_plot_cny_yr", "typical_year")}
     mon = _frames.per_distinct(messages.Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
-    return [messages.Message.of("rec.plot", area_mu=f"{a:,.1f}", cost=amount(c), net=amount(n1, signed=True),
-                                year=_year(y), typical=amount(t, yearly=True, signed=True), monitoring=m)
+    unit = np.full(len(idx), "mu", dtype=object) if units is None else np.asarray(units, dtype=object)[idx]
+    hpm = ha_per_mu()
+
+    def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha
+        return {"area_ha": f"{a * hpm:,.2f}"} if u == "ha" else {"area_mu": f"{a:,.1f}"}
+
+    return [messages.Message.of("rec.plot_ha" if u == "ha" else "rec.plot", **area(a, u), cost=amount(c),
+                                net=amount(n1, signed=True), year=_year(y), typical=amount(t, yearly=True, signed=True),
+                                monitoring=m)
             if not math.isnan(c) else
-            messages.Message.of("rec.plot_no_money", area_mu=f"{a:,.1f}", why=_money_why(gp), monitoring=m)
-            for a, c, n1, t, y, m, gp in zip(f["area_mu"], f["first_year_cost_plot_cny"],
-                                             f["cash_flow_year1_plot_cny"], f["cash_flow_typical_plot_cny_yr"],
-                                             f["typical_year"], mon, gaps, strict=True)]
+            messages.Message.of("rec.plot_no_money_ha" if u == "ha" else "rec.plot_no_money", **area(a, u),
+                                why=_money_why(gp), monitoring=m)
+            for a, c, n1, t, y, m, gp, u in zip(f["area_mu"], f["first_year_cost_plot_cny"],
+                                                f["cash_flow_year1_plot_cny"], f["cash_flow_typical_plot_cny_yr"],
+                                                f["typical_year"], mon, gaps, unit, strict=True)]
 
 
 @dataclasses.dataclass
@@ -737,9 +820,13 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     fields = {"plot_id": plot_id}
     area = float(r["area_ha"])
     mu = area / ha_per_mu()
+    sc = result.scenario
+    unit = area_units([r.get("region")], sc.area_unit, sc.rule_set, tables)[0]
     for c in ("region", "area", "crop", "land_use"):
         v = r.get(c)
-        if c == "area":
+        if c == "area" and unit == "ha":
+            fields["area"] = f"{area:,.2f} 公顷" if lang == "zh" else f"{area:,.2f} ha"
+        elif c == "area":
             fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh"
                               else f"{mu:,.1f} mu ({area:,.2f} ha)")
         elif c == "region":  # region and village: "网岭镇 罗家村"
@@ -775,7 +862,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                                      median=f"{med:.3g}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else pct_text(float(pex), lang)))
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang) if isinstance(opt, str) \
+    steps = plot_steps(opt, area, tables, lang, unit) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):
@@ -784,8 +871,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cols = {c: s[c].to_numpy(object) for c in ("duration_text", *_ADVICE_MESSAGES)}
         cols["monitoring"] = messages.column_texts(s, "monitoring", lang, tables)
     else:  # a summary without the advice messages: computed again from its columns
-        sc = result.scenario
-        cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set)
+        cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set,
+                               units=[unit])
     how = str(cols["duration_text"][0]) if isinstance(cols["duration_text"][0], str) else ""
     if how and how[-1].isdigit():
         how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \
@@ -794,9 +881,16 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         how = messages.render(cols["duration_text_msg"][0], lang, tables)
     money_cur = i18n.unit("CNY", lang)
     unknown = messages.render(messages.Message.of("money.not_computed"), lang)
+    code, rate = _plan_money(result)
 
     def amount(x, fmt, per=""):  # "not computed" where the option's money is unknown (PV without lat/lon)
-        return unknown if math.isnan(x) else f"{fmt(x)} {money_cur}{per}"
+        if math.isnan(x):
+            return unknown
+        if code != "CNY":  # in the plan's currency with the CNY amount in brackets, as in the sentence
+            m = messages.Message.of(f"money.cur{'_yr' if per else ''}", value=fmt(x / rate), currency=code,
+                                    cny=fmt(x))
+            return messages.render(m, lang, tables)
+        return f"{fmt(x)} {money_cur}{per}"
 
     return PlotAdvice(
         plot_id=plot_id, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
@@ -814,6 +908,16 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             messages.Message.of("rec.none", unassessed=messages.Message()), lang),
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0])
+
+
+def _plan_money(result) -> tuple[str, float]:
+    """Reporting currency of a plan result and CNY per unit of it (``('CNY', 1.0)`` when the
+    result does not say)."""
+    money = getattr(result, "money", None)
+    if not callable(money) or getattr(result.scenario, "currency", "CNY") == "CNY":
+        return "CNY", 1.0
+    m = money()
+    return str(m["code"]), float(m["cny_per_unit"])
 
 
 def place_text(region, village, lang: str = "en", tables=None) -> str:
