@@ -569,6 +569,12 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
 #: Policy family (``land_rules.csv`` ``applies_to``) of continuing a non-food crop already grown on
 #: safe-utilisation land (cotton, tobacco …): substitute planting already in place.
 KEPT_NONFOOD_FAMILY = "kept_non_food_crop"
+#: Policy family (``land_rules.csv`` ``applies_to``) of a protective option (amendment, safe crop)
+#: on a plot where it treats none of the metals above their screening value (it answers only a
+#: predicted crop risk of a metal below it): the rule it names (status ``allowed`` or stronger)
+#: replaces an ``expected`` status, since the measure does not treat the metal that puts the land
+#: in its class.
+OFF_CLASS_FAMILY = "measure_not_for_class_metal"
 
 
 def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set, nonfood_kept=None):
@@ -756,6 +762,16 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     pol_suffix = [[(None if not r else Message.of("opt.policy_expected", rule_set=rule_set, rule=r)
                     if st == "expected" else t) for st, r, t in zip(srow, rrow, trow, strict=True)]
                   for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
+    # the rule of a protective option that treats none of the metals putting the land in its class
+    off_code, off_st, off_rid, off_txt = _policy_by_land(
+        pd.DataFrame({"option_id": [""], "policy_family": [OFF_CLASS_FAMILY]}), cls, lu,
+        _basic_farmland(plots), tables, rule_set, nonfood_kept)
+    off_suffix = list(off_txt[0])  # per kind of land, after the option's own suffixes
+    off_st, off_rid = off_st[0][off_code], off_rid[0][off_code]
+    off_tier = np.array([POLICY_TIER.get(s, 1) for s in off_st], np.int64)
+    # per option × plot: status and rule (the land's, unless the off-class rule replaces them)
+    st_plot = pol_st[:, land_code] if n else np.zeros((len(opts), 0), object)
+    rid_plot = pol_rid[:, land_code] if n else np.zeros((len(opts), 0), object)
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
     # distinct values of the plot columns that appear in texts (formatted once per option)
@@ -844,19 +860,27 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             unchecked = unmeasured_t
         applicable = todo
         untreated = exceed & ~tmask
+        # a protective option that treats none of the metals above their screening value is not the
+        # measure the land's class expects: the off-class rule's status (allowed) and text replace it
+        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & ((target & exceed) == 0)
+               & (off_rid != "") & (st_plot[i] == "expected") & (off_tier > POLICY_TIER["expected"]))
+        st_plot[i] = np.where(off, off_st, st_plot[i])
+        rid_plot[i] = np.where(off, off_rid, rid_plot[i])
+        sfx_codes = np.where(off, len(pol_suffix[i]) + off_code, land_code)
+        suffixes = list(pol_suffix[i]) + off_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
             warn = (as_measured & bool(as_warn))[applicable]
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, as_warn,
-                                           land_code[applicable], pol_suffix[i])
+                                           sfx_codes[applicable], suffixes)
             grain = applicable & back_to_grain & (target == 0)
             if grain.any():  # no metal to treat: the text says which crop the idle land is given
                 reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
                                           lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
-                                          (as_measured & bool(as_warn))[grain], as_warn, land_code[grain],
-                                          pol_suffix[i], base=Message.of("opt.back_to_grain", crop=o.food_crop))
+                                          (as_measured & bool(as_warn))[grain], as_warn, sfx_codes[grain],
+                                          suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop))
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -880,8 +904,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "untreated_metals": mask_text[untreated_all.T.ravel()],
         "data_gaps": np.where(app, np.tile(gaps, n), ""),
         "data_gaps_msg": np.where(app, np.tile(gap_msgs, n), ""),
-        "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
-        "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
+        "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
+        "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
     }, n * k)
 
 
