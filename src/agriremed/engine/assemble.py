@@ -450,9 +450,12 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         on_safe = cls == "safe_utilisation"
         idle_farmland = on_safe & ~grows_crop & np.isin(land, CULTIVATED_LAND_USES)
         nonfood = grows_crop & ~grows_food
-        code = np.select([cls == "priority_protection", on_safe & grows_food, on_safe & nonfood,
+        # a substitute food crop (rapeseed) kept on safe-utilisation land: substitute planting in place
+        substitute = (grows_food & b["food_crop_is_substitute"][sel].astype(bool) if "food_crop_is_substitute" in b
+                      else np.zeros(len(grows_food), bool))
+        code = np.select([cls == "priority_protection", on_safe & substitute, on_safe & grows_food, on_safe & nonfood,
                           (cls == "strict_control") & nonfood, idle_farmland],
-                         ["rec.baseline_clean", "rec.baseline_no_measure", "rec.baseline_nonfood",
+                         ["rec.baseline_clean", "rec.baseline_substitute", "rec.baseline_no_measure", "rec.baseline_nonfood",
                           "rec.baseline_nonfood_strict", "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
@@ -572,6 +575,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
+        b["food_crop_is_substitute"] = np.isin(b["food_crop"], (tables or load_tables()).substitute_grown_crops())
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view)
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
