@@ -389,6 +389,34 @@ def test_on_an_as_paddy_the_cd_measures_kept_for_a_red_crop_risk_rank_after_the_
     assert _recommended(p).loc["acid", "option_id"] == "as_fe_si_amendment"
 
 
+def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
+    # pH 3.9 is below 4, the lowest pH of both rice Cd functions (valid_ranges ph:4..8.5): the rice's Cd
+    # cannot be predicted (not extrapolated), so no expected option is credited with crop safety; the
+    # liming options of the expected tier rank first, and the sentence says why; at pH 5.0 the functions
+    # apply and the ordering is the usual one
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "land_use": "paddy", "crop": "rice", "cd_mg_kg": 0.6, "basic_farmland": "yes",
+            "region": "Hunan/Xiangtan"}
+    p = _plan(pd.DataFrame([{**base, "plot_id": "acid", "ph": 3.9}, {**base, "plot_id": "usual", "ph": 5.0}]))
+    t = p.table.set_index(["plot_id", "option_id"])
+    rk = p.ranking.set_index(["plot_id", "option_id"])
+    limes = ["lime_rice", "lime_low_cd_rice", "vip_n_no_flood"]
+    assert sorted(rk.loc["acid"].index[rk.loc["acid", "lime_first"]]) == sorted(limes)
+    assert sorted(rk.loc["acid", "rank"].sort_values().index[:3]) == sorted(limes)
+    assert t.loc[("acid", "sedum_rice_rotation"), "score"] > t.loc[("acid", "lime_rice"), "score"]
+    assert pd.isna(t.loc[("acid", "lime_rice"), "crop_compliance_prob"])
+    rec = _recommended(p)
+    assert rec.loc["acid", "option_id"] == "lime_rice"
+    s = p.summary.set_index("plot_id")
+    assert ("; liming comes first: the soil pH is below the range of every transfer function for the crop, "
+            "so its metal uptake cannot be predicted") in s.loc["acid", "recommendation"]
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert "应首先施石灰调酸：土壤pH低于该作物所有转移函数的适用范围" in zh["acid"]
+    assert not rk.loc["usual", "lime_first"].any()
+    assert "liming comes first" not in s.loc["usual", "recommendation"]
+
+
 def test_idle_safe_paddies_go_back_to_food_with_a_measure_for_their_metal_or_are_told_none_fits():
     # idle safe-utilisation cultivated land: an idle As paddy goes back to rice with the As amendment (a
     # paddy-only amendment judged as for rice, as liming is), never excluded for "no food crop"; an idle

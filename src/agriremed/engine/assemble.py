@@ -25,6 +25,7 @@ from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
 from agriremed.stages import ranking as ranking_mod
 from agriremed.stages import solar as solar_mod
+from agriremed.stages import uptake as uptake_mod
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
            "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
@@ -123,10 +124,18 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         index=index)
     _add_money_gaps(cols, tables)
     weights = scenario.normalised_weights()
+    # liming options on plots too acid for every transfer function of the crop rank first (expected)
+    ppos_in = _frames.plot_index(P, opts)
+    exceeding = _frames.take(_frames.obj(soil_plot["metals_exceeding"]),
+                             _frames.index_of(soil_plot["plot_id"], P["plot_id"]), "")
+    acid = uptake_mod.ph_below_every_function(_frames.obj(P["crop"]), exceeding, P["ph"].to_numpy(float), tables)
+    limes = ~np.isnan(options_mod.parameter_for_rows(tables, cols["option_id"], "lime_t_ha"))
+    lime_first = limes & _frames.take(acid, ppos_in, False).astype(bool)
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
                                     reasons_for="applicable" if text_rows == "all" else "recommended",
-                                    target_compliance_prob=scenario.target_compliance_prob)
+                                    target_compliance_prob=scenario.target_compliance_prob,
+                                    lime_first=lime_first)
     add_columns(cols, rank, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
