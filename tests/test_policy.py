@@ -339,6 +339,84 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
     assert _recommended(p).loc["w", "option_id"] == "maize_grain"
 
 
+def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe_use_measure():
+    # maize at pH 5.0 with Ni 65 (> 60, the screening value at pH ≤ 5.5) and Cd 0.2 (< 0.3): the land is
+    # safe utilisation because of Ni; biochar answers only the maize's Cd risk, so the rule set allows it
+    # (cn_safe_measure_off_class) instead of expecting it, and unchanged practice (higher score) is the
+    # plan with the words for "no measure of the plan fits"; at Cd 0.31 and pH 7.0 (> 0.3) biochar
+    # treats the class metal and stays expected and recommended
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "land_use": "upland", "crop": "maize", "basic_farmland": "yes"}
+    plots = pd.DataFrame([{**base, "plot_id": "ni", "ph": 5.0, "ni_mg_kg": 65.0, "cd_mg_kg": 0.2,
+                           "region": "Guangxi/Baise"},
+                          {**base, "plot_id": "cd", "ph": 7.0, "cd_mg_kg": 0.31, "region": "Hebei/Baoding",
+                           "mean_temp_c": 12.5, "annual_rain_mm": 550.0}])
+    p = _plan(plots)
+    s = p.summary.set_index("plot_id")
+    assert (s.loc["ni", "soil_class"], s.loc["ni", "metals_exceeding"]) == ("safe_utilisation", "ni")
+    t = p.table.set_index(["plot_id", "option_id"])
+    bio = t.loc[("ni", "biochar_amendment")]
+    assert bool(bio["applicable"]) and bio["target_metals"] == "cd" and bio["untreated_metals"] == "ni"
+    assert (bio["policy_status"], bio["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
+    assert "rule cn_safe_measure_off_class: a measure that treats none of the metals above their screening value" \
+        in bio["reason"]
+    rec = _recommended(p)
+    assert rec.loc["ni", "option_id"] == "do_nothing"
+    assert s.loc["ni", "recommendation"].startswith(
+        "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot")
+    assert "ahead of Biochar amendment (score 0.67 vs 0.65)" in s.loc["ni", "recommendation"]
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert zh["ni"].startswith("维持现状：选项库中没有适用于本地块的安全利用措施")
+    assert "不处理超过筛选值重金属的措施" in messages.render(t.loc[("ni", "biochar_amendment"), "reason_msg"], "zh")
+    cd = t.loc[("cd", "biochar_amendment")]
+    assert (cd["policy_status"], cd["policy_rule"], cd["target_metals"]) == ("expected", "cn_safe_keep_food", "cd")
+    assert rec.loc["cd", "option_id"] == "biochar_amendment"
+
+
+def test_on_an_as_paddy_the_cd_measures_kept_for_a_red_crop_risk_rank_after_the_as_measure():
+    # As 32 > 30 and soil Cd 0.2 < 0.3 at pH 4.5 (rule 4b keeps the Cd measures: the rice's Cd risk is red):
+    # they stay applicable but only allowed; the As amendment treats the class metal and is expected
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "acid", "land_use": "paddy", "crop": "rice", "ph": 4.5,
+                           "cd_mg_kg": 0.2, "as_mg_kg": 32.0, "region": "Hunan/Changde", "basic_farmland": "yes"}])
+    p = _plan(plots)
+    t = p.table.set_index("option_id")
+    for oid in ("low_cd_rice", "lime_rice", "vip_n_no_flood"):
+        assert bool(t.loc[oid, "applicable"]), (oid, t.loc[oid, "reason"])
+        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
+    assert (t.loc["as_fe_si_amendment", "policy_status"], t.loc["as_fe_si_amendment", "policy_rule"]) \
+        == ("expected", "cn_safe_keep_food")
+    assert _recommended(p).loc["acid", "option_id"] == "as_fe_si_amendment"
+
+
+def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
+    # pH 3.9 is below 4, the lowest pH of both rice Cd functions (valid_ranges ph:4..8.5): the rice's Cd
+    # cannot be predicted (not extrapolated), so no expected option is credited with crop safety; the
+    # liming options of the expected tier rank first, and the sentence says why; at pH 5.0 the functions
+    # apply and the ordering is the usual one
+    from agriremed.core import messages
+
+    base = {**DEFAULTS, "land_use": "paddy", "crop": "rice", "cd_mg_kg": 0.6, "basic_farmland": "yes",
+            "region": "Hunan/Xiangtan"}
+    p = _plan(pd.DataFrame([{**base, "plot_id": "acid", "ph": 3.9}, {**base, "plot_id": "usual", "ph": 5.0}]))
+    t = p.table.set_index(["plot_id", "option_id"])
+    rk = p.ranking.set_index(["plot_id", "option_id"])
+    limes = ["lime_rice", "lime_low_cd_rice", "vip_n_no_flood"]
+    assert sorted(rk.loc["acid"].index[rk.loc["acid", "lime_first"]]) == sorted(limes)
+    assert sorted(rk.loc["acid", "rank"].sort_values().index[:3]) == sorted(limes)
+    assert t.loc[("acid", "sedum_rice_rotation"), "score"] > t.loc[("acid", "lime_rice"), "score"]
+    assert pd.isna(t.loc[("acid", "lime_rice"), "crop_compliance_prob"])
+    rec = _recommended(p)
+    assert rec.loc["acid", "option_id"] == "lime_rice"
+    s = p.summary.set_index("plot_id")
+    assert ("; liming comes first: the soil pH is below the range of every transfer function for the crop, "
+            "so its metal uptake cannot be predicted") in s.loc["acid", "recommendation"]
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert "应首先施石灰调酸：土壤pH低于该作物所有转移函数的适用范围" in zh["acid"]
+    assert not rk.loc["usual", "lime_first"].any()
+    assert "liming comes first" not in s.loc["usual", "recommendation"]
+
+
 def test_idle_safe_paddies_go_back_to_food_with_a_measure_for_their_metal_or_are_told_none_fits():
     # idle safe-utilisation cultivated land: an idle As paddy goes back to rice with the As amendment (a
     # paddy-only amendment judged as for rice, as liming is), never excluded for "no food crop"; an idle

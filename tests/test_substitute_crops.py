@@ -1,7 +1,8 @@
 """Substitute-planting and structure-adjustment crops (soybean, peanut, rapeseed, sweet potato,
 cotton, tobacco): planned under their Chinese and English names, GB 2762—2025 limits read from
 the standard's tables, metals without a transfer function reported as not assessed, cotton and
-tobacco non-food (kept on strict-control land as its non-food use), and an unknown crop
+tobacco non-food (kept on strict-control land as its non-food use), rapeseed kept as substitute
+planting on safe-utilisation land, and an unknown crop
 rejected with the list of the crops that can be planned."""
 
 import numpy as np
@@ -150,3 +151,31 @@ def test_unknown_crop_message_lists_the_crops():
     zh = messages.render(r["reasons_msg"], "zh")
     assert zh.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
     assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh
+
+
+def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_planting():
+    # paddy under winter rapeseed, pH 5.2, Cd 0.9 (> 0.3): rapeseed is a substitute crop on Cd-polluted
+    # land (crops.csv substitute_crop; GB 2762 sets no Cd limit for the seed): keeping it is expected
+    # (cn_safe_keep_substitute) and the rice options that would replace it are only allowed
+    # (cn_safe_substitute_kept_first), so the field keeps rapeseed with seed and soil monitoring
+    plots = make_plots(1, plot_id=["RAPE"], land_use="paddy", crop="油菜", ph=5.2, cd_mg_kg=0.9,
+                       basic_farmland="yes", region="Hunan/Yiyang")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    assert load_tables().substitute_grown_crops() == ("rapeseed",)
+    t = p.table.set_index("option_id")
+    assert (t.loc["do_nothing", "policy_status"], t.loc["do_nothing", "policy_rule"]) == \
+        ("expected", "cn_safe_keep_substitute")
+    for oid in ("sedum_rice_rotation", "lime_rice", "maize_grain"):
+        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("allowed", "cn_safe_substitute_kept_first")
+    assert t.loc["sedum_rice_rotation", "score"] > t.loc["do_nothing", "score"]
+    s = p.summary.iloc[0]
+    assert s["recommended_option"] == "do_nothing"
+    assert s["recommendation"].startswith("Continue current practice: keep growing the substitute crop: substitute "
+                                          "planting already in place")
+    assert messages.render(s["recommendation_msg"], "zh").startswith("维持现状：继续种植替代作物：已属替代种植")
+    assert s["monitoring"].startswith("seed sampling every season:")
+    assert "soil monitoring: re-test the soil for Cd" in s["monitoring"]
+    # rapeseed stays food production: the same field on strict-control land does not keep it
+    strict = agriremed.plan(make_plots(1, plot_id=["S"], land_use="paddy", crop="rapeseed", ph=5.2, cd_mg_kg=2.5,
+                                       basic_farmland="yes", region="Hunan/Yiyang"), agriremed.Scenario(mc_draws=0))
+    assert not bool(strict.table.set_index("option_id").loc["do_nothing", "applicable"])

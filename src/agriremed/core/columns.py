@@ -996,6 +996,11 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "it is also less compliant than unchanged practice and has a lower economics value (ranked with the "
      "allowed options).",
      dtype="int")
+_out("lime_first", "", "Liming first", "优先调酸",
+     "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "
+     "range of every transfer function of the crop: the crop's metal cannot be predicted and the liming options "
+     "rank before the other expected options.",
+     dtype="bool")
 _out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
      dtype="str")
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")

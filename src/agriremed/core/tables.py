@@ -182,6 +182,17 @@ class Tables:
         return self.memo("nonfood_grown_crops", lambda: tuple(
             self.crops.loc[~self.crops["food"] & (self.crops["crop_group"] != "none"), "crop"].tolist()))
 
+    def substitute_grown_crops(self) -> tuple:
+        """Codes of the food crops grown as substitute crops on Cd-polluted land (``substitute_crop``
+        true in ``crops.csv``, e.g. rapeseed: its oil carries little Cd); empty without the column."""
+        def build():
+            c = self.crops
+            if "substitute_crop" not in c:
+                return ()
+            flag = c["substitute_crop"].astype(str).str.strip().str.lower().eq("true")
+            return tuple(c.loc[flag & c["food"], "crop"].tolist())
+        return self.memo("substitute_grown_crops", build)
+
     def rows(self, name: str) -> list:
         """The rows of table ``name`` as named tuples (``itertuples(index=False)``), built once.
 
@@ -299,7 +310,7 @@ MERGE_KEYS: dict[str, tuple[str, ...]] = {
 OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
-    "policy_family",
+    "policy_family", "substitute_crop", "substitute_source",
 })
 
 

@@ -25,6 +25,7 @@ from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
 from agriremed.stages import ranking as ranking_mod
 from agriremed.stages import solar as solar_mod
+from agriremed.stages import uptake as uptake_mod
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
            "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
@@ -123,10 +124,18 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         index=index)
     _add_money_gaps(cols, tables)
     weights = scenario.normalised_weights()
+    # liming options on plots too acid for every transfer function of the crop rank first (expected)
+    ppos_in = _frames.plot_index(P, opts)
+    exceeding = _frames.take(_frames.obj(soil_plot["metals_exceeding"]),
+                             _frames.index_of(soil_plot["plot_id"], P["plot_id"]), "")
+    acid = uptake_mod.ph_below_every_function(_frames.obj(P["crop"]), exceeding, P["ph"].to_numpy(float), tables)
+    limes = ~np.isnan(options_mod.parameter_for_rows(tables, cols["option_id"], "lime_t_ha"))
+    lime_first = limes & _frames.take(acid, ppos_in, False).astype(bool)
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
                                     reasons_for="applicable" if text_rows == "all" else "recommended",
-                                    target_compliance_prob=scenario.target_compliance_prob)
+                                    target_compliance_prob=scenario.target_compliance_prob,
+                                    lime_first=lime_first)
     add_columns(cols, rank, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
@@ -459,9 +468,12 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         on_safe = cls == "safe_utilisation"
         idle_farmland = on_safe & ~grows_crop & np.isin(land, CULTIVATED_LAND_USES)
         nonfood = grows_crop & ~grows_food
-        code = np.select([cls == "priority_protection", on_safe & grows_food, on_safe & nonfood,
+        # a substitute food crop (rapeseed) kept on safe-utilisation land: substitute planting in place
+        substitute = (grows_food & b["food_crop_is_substitute"][sel].astype(bool) if "food_crop_is_substitute" in b
+                      else np.zeros(len(grows_food), bool))
+        code = np.select([cls == "priority_protection", on_safe & substitute, on_safe & grows_food, on_safe & nonfood,
                           (cls == "strict_control") & nonfood, idle_farmland],
-                         ["rec.baseline_clean", "rec.baseline_no_measure", "rec.baseline_nonfood",
+                         ["rec.baseline_clean", "rec.baseline_substitute", "rec.baseline_no_measure", "rec.baseline_nonfood",
                           "rec.baseline_nonfood_strict", "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
@@ -583,6 +595,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
+        b["food_crop_is_substitute"] = np.isin(b["food_crop"], (tables or load_tables()).substitute_grown_crops())
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)

@@ -99,7 +99,7 @@ def weighted_scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None,
-                 unpriced=None, target_tier=None) -> np.ndarray:
+                 unpriced=None, target_tier=None, first=None) -> np.ndarray:
     """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
 
     Options the rule set expects rank before those it merely allows, and those before the
@@ -111,6 +111,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     encouragement does not put an option of unknown cost ahead of assessed ones, and it never
     passes a restrained one's tier. So does an expected option with ``target_tier`` 2
     (predicted to miss the target, less compliant than unchanged practice and costlier).
+    Expected rows marked ``first`` (liming where the soil is too acid for every transfer
+    function of the crop) rank before the other expected ones.
     """
     n = len(score)
     rows = np.flatnonzero(ok)
@@ -121,7 +123,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     neg = -np.nan_to_num(score, nan=-np.inf)
     tier = np.where((unpriced | (target_tier == 2)) & (tier == 0), 1, tier)
     short = (target_tier == 1) & (tier == 0)
-    order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], tier[rows], pc[rows]))]
+    later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
+    order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], later[rows], tier[rows], pc[rows]))]
     grp = pc[order]
     start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
     first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \

@@ -569,6 +569,19 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
 #: Policy family (``land_rules.csv`` ``applies_to``) of continuing a non-food crop already grown on
 #: safe-utilisation land (cotton, tobacco …): substitute planting already in place.
 KEPT_NONFOOD_FAMILY = "kept_non_food_crop"
+#: Policy family of continuing a substitute food crop already grown on safe-utilisation land
+#: (``substitute_crop`` of ``crops.csv``: rapeseed): substitute planting already in place.
+KEPT_SUBSTITUTE_FAMILY = "kept_substitute_crop"
+#: Policy family (``land_rules.csv`` ``applies_to``) of a protective option (amendment, safe crop)
+#: on a plot where it treats none of the metals above their screening value (it answers only a
+#: predicted crop risk of a metal below it): the rule it names (status ``allowed`` or stronger)
+#: replaces an ``expected`` status, since the measure does not treat the metal that puts the land
+#: in its class.
+OFF_CLASS_FAMILY = "measure_not_for_class_metal"
+#: Policy family of an option that replaces a kept substitute crop (:data:`KEPT_SUBSTITUTE_FAMILY`)
+#: with another food crop (e.g. rice after rapeseed): the rule it names (``allowed`` or stronger)
+#: replaces an ``expected`` status, so keeping the substitute planting in place comes first.
+SWITCH_BACK_FAMILY = "replaces_substitute_crop"
 
 
 def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set, nonfood_kept=None):
@@ -578,12 +591,16 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     ``nonfood_kept`` (bool per plot, optional) marks strict-control and safe-utilisation plots
     that grow a non-food crop (cotton, tobacco …): there continuing current practice is a
     non-food use, so the baseline is judged by the rules of the ``non_food_crop`` family on
-    strict-control land and of :data:`KEPT_NONFOOD_FAMILY` on safe-utilisation land."""
+    strict-control land and of :data:`KEPT_NONFOOD_FAMILY` on safe-utilisation land. Instead of
+    bools it may hold, per plot, the policy family of the kept crop (``''``: none), e.g.
+    :data:`KEPT_SUBSTITUTE_FAMILY` for a substitute food crop on safe-utilisation land."""
     tables = tables or load_tables()
     # the rules of the set as named tuples, built once per tables object (unknown set: an error)
     R = tables.memo(("rule_rows", rule_set), lambda: list(_rules_of(tables, rule_set).itertuples(index=False)))
     n = len(soil_class)
-    kept = np.zeros(n, bool) if nonfood_kept is None else np.asarray(nonfood_kept, bool)
+    kept = np.zeros(n, bool) if nonfood_kept is None else np.asarray(nonfood_kept)
+    if kept.dtype != bool:  # family names per plot ('' none)
+        kept = np.array(["" if k is None else str(k) for k in kept], dtype=object)
     key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
                                      _frames.obj(basic_farmland), kept])
     codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
@@ -597,7 +614,8 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     for j, (cls, lu, bf, nf) in enumerate(combos):
         live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
                 and _matches(r.basic_farmland, bf)]
-        kept_as = "non_food_crop" if cls == "strict_control" else KEPT_NONFOOD_FAMILY
+        kept_as = (nf if isinstance(nf, str) else "non_food_crop" if cls == "strict_control"
+                   else KEPT_NONFOOD_FAMILY)
         fam = np.where(fam0 == "baseline", kept_as, fam0) if nf else fam0
         for i in range(k):
             best = None
@@ -737,6 +755,11 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     # safe-utilisation land (KEPT_NONFOOD_FAMILY), not as food production
     nonfood_kept = (np.isin(cls, ("strict_control", "safe_utilisation"))
                     & np.isin(crop, tables.nonfood_grown_crops()))
+    # a safe-utilisation plot that grows a substitute food crop (rapeseed) is in substitute planting:
+    # continuing it is judged by the rules of KEPT_SUBSTITUTE_FAMILY
+    kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),
+                           np.where((cls == "safe_utilisation") & np.isin(crop, tables.substitute_grown_crops()),
+                                    KEPT_SUBSTITUTE_FAMILY, "")).astype(object)
     bits = _metal_bits()
     mask_text = _mask_texts(bits)
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
@@ -750,12 +773,29 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         if col not in opts:
             opts[col] = ""
     land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
-                                                          rule_set, nonfood_kept)
+                                                          rule_set, kept_family)
     # an applicable option's reason ends with its rule: in full where the rule only allows it
     # (it ranks after the expected options), by name where the rule expects it
     pol_suffix = [[(None if not r else Message.of("opt.policy_expected", rule_set=rule_set, rule=r)
                     if st == "expected" else t) for st, r, t in zip(srow, rrow, trow, strict=True)]
                   for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
+    # the rule of a protective option that treats none of the metals putting the land in its class
+    off_code, off_st, off_rid, off_txt = _policy_by_land(
+        pd.DataFrame({"option_id": [""], "policy_family": [OFF_CLASS_FAMILY]}), cls, lu,
+        _basic_farmland(plots), tables, rule_set, kept_family)
+    off_suffix = list(off_txt[0])  # per kind of land, after the option's own suffixes
+    off_st, off_rid = off_st[0][off_code], off_rid[0][off_code]
+    off_tier = np.array([POLICY_TIER.get(s, 1) for s in off_st], np.int64)
+    sw_code, sw_st, sw_rid, sw_txt = _policy_by_land(
+        pd.DataFrame({"option_id": [""], "policy_family": [SWITCH_BACK_FAMILY]}), cls, lu,
+        _basic_farmland(plots), tables, rule_set, kept_family)
+    sw_suffix = list(sw_txt[0])
+    sw_st, sw_rid = sw_st[0][sw_code], sw_rid[0][sw_code]
+    sw_tier = np.array([POLICY_TIER.get(s, 1) for s in sw_st], np.int64)
+    kept_substitute = kept_family == KEPT_SUBSTITUTE_FAMILY
+    # per option × plot: status and rule (the land's, unless the off-class rule replaces them)
+    st_plot = pol_st[:, land_code] if n else np.zeros((len(opts), 0), object)
+    rid_plot = pol_rid[:, land_code] if n else np.zeros((len(opts), 0), object)
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
     # distinct values of the plot columns that appear in texts (formatted once per option)
@@ -844,19 +884,34 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
             unchecked = unmeasured_t
         applicable = todo
         untreated = exceed & ~tmask
+        # a protective option that treats none of the metals above their screening value is not the
+        # measure the land's class expects: the off-class rule's status (allowed) and text replace it
+        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & ((target & exceed) == 0)
+               & (off_rid != "") & (st_plot[i] == "expected") & (off_tier > POLICY_TIER["expected"]))
+        st_plot[i] = np.where(off, off_st, st_plot[i])
+        rid_plot[i] = np.where(off, off_rid, rid_plot[i])
+        # an option growing another food crop where a substitute crop (rapeseed) is kept
+        sw = (kept_substitute & (o.kind != "baseline") & (o.food_crop not in ("current", "none"))
+              & (o.food_crop != crop) & (sw_rid != "") & (st_plot[i] == "expected") & ~off
+              & (sw_tier > POLICY_TIER["expected"]))
+        st_plot[i] = np.where(sw, sw_st, st_plot[i])
+        rid_plot[i] = np.where(sw, sw_rid, rid_plot[i])
+        sfx_codes = np.where(off, len(pol_suffix[i]) + off_code,
+                             np.where(sw, len(pol_suffix[i]) + len(off_suffix) + sw_code, land_code))
+        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
             warn = (as_measured & bool(as_warn))[applicable]
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, as_warn,
-                                           land_code[applicable], pol_suffix[i])
+                                           sfx_codes[applicable], suffixes)
             grain = applicable & back_to_grain & (target == 0)
             if grain.any():  # no metal to treat: the text says which crop the idle land is given
                 reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
                                           lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
-                                          (as_measured & bool(as_warn))[grain], as_warn, land_code[grain],
-                                          pol_suffix[i], base=Message.of("opt.back_to_grain", crop=o.food_crop))
+                                          (as_measured & bool(as_warn))[grain], as_warn, sfx_codes[grain],
+                                          suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop))
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -880,8 +935,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         "untreated_metals": mask_text[untreated_all.T.ravel()],
         "data_gaps": np.where(app, np.tile(gaps, n), ""),
         "data_gaps_msg": np.where(app, np.tile(gap_msgs, n), ""),
-        "policy_status": pol_st[:, land_code].T.ravel() if n else np.zeros(0, object),
-        "policy_rule": pol_rid[:, land_code].T.ravel() if n else np.zeros(0, object),
+        "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
+        "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
     }, n * k)
 
 

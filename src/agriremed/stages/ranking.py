@@ -553,7 +553,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
                  food_standard: str = "GB2762", horizon_yr: int = 20,
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
-                 reasons_for: str = "applicable", target_compliance_prob: float | None = None) -> pd.DataFrame:
+                 reasons_for: str = "applicable", target_compliance_prob: float | None = None,
+                 lime_first=None) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -585,6 +586,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         it ranks after the expected options that meet it (or whose crop safety is not
         predicted), and one that also leaves the crop less compliant than unchanged practice
         at a lower NPV ranks with the allowed options (``target_tier``). None: no such ordering.
+    lime_first : array-like of bool, optional
+        Rows (one per row of ``table``) of liming options on plots whose soil pH is below the
+        range of every transfer function of the crop (the crop's metal cannot be predicted):
+        where expected, they rank before the other expected options (``lime_first`` of the
+        output). None: no such ordering.
 
     Returns
     -------
@@ -598,8 +604,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         not be computed is partial and, if expected, ranks with the allowed ones),
         ``target_tier`` (0; 1: expected, but its food crop is predicted to miss the compliance
         target, ranked after the expected options that meet it; 2: also less compliant than
-        unchanged practice at a lower NPV, ranked with the allowed options) and
-        ``recommended`` (bool).
+        unchanged practice at a lower NPV, ranked with the allowed options), ``lime_first``
+        (bool: an expected liming option ranked first because the soil is too acid for every
+        transfer function of the crop) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -629,7 +636,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob)
-    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier)
+    first = ok & (tier == 0) & (np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first)
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
@@ -645,6 +653,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
     out["policy_tier"] = tier
     out["target_tier"] = target_tier
+    out["lime_first"] = first
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -722,7 +731,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     out["score"] = score
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
     target_tier = ranked["target_tier"].to_numpy(np.int64) if "target_tier" in ranked else None
-    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier)
+    first = ranked["lime_first"].to_numpy(bool) if "lime_first" in ranked else None
+    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier, first)
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     out["recommended"] = ok & (rank == 1)
     return out
@@ -822,7 +832,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_unpriced`` ("…, whose costs and NPV were not computed", when only the
         runner-up's NPV is unknown) or ``rec.ahead_below_target`` ("…, whose crop is predicted to
         miss the food limit more often than the target allows", when both are expected and the
-        higher-scoring runner-up ranks second for that, ``target_tier`` 1); ``""`` for plots with
+        higher-scoring runner-up ranks second for that, ``target_tier`` 1) or
+        ``rec.ahead_lime_first`` ("…: the soil pH is below the range of every transfer function for
+        the crop … liming the soil comes first", ``lime_first``); ``""`` for plots with
         a single applicable option.
     """
     tables = tables or load_tables()
@@ -873,6 +885,14 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         tt = ranked["target_tier"].to_numpy(np.int64)
         by_policy = np.where((by_policy == 0) & (tier[fr] == 0) & (tier[sr] == 0) & (tt[fr] == 0) & (tt[sr] == 1)
                              & (score_of(sr) > score_of(fr)), 5, by_policy)
+    # the winner limes a soil too acid for every transfer function of the crop, ahead of an expected
+    # option that does not lime and scores higher (6)
+    if "lime_first" in ranked:
+        lf = ranked["lime_first"].to_numpy(bool)
+        other = (rank >= 1) & (tier == 0) & ~lf
+        best_other = pd.Series(np.where(other, np.nan_to_num(score, nan=-np.inf), -np.inf)).groupby(pid).max()
+        beaten = best_other.reindex(pid[fr]).to_numpy(float) > score_of(fr)
+        by_policy = np.where((by_policy == 0) & lf[fr] & beaten, 6, by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -882,7 +902,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
-            5: "rec.ahead_below_target"}
+            5: "rec.ahead_below_target", 6: "rec.ahead_lime_first"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]

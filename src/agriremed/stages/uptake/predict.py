@@ -61,6 +61,7 @@ __all__ = [
     "ph_water_from_ph_kcl",
     "parse_terms",
     "parse_ranges",
+    "ph_below_every_function",
     "evaluate_function",
     "predict_crop_concentration",
     "food_safety",
@@ -426,6 +427,57 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     outside :data:`PH_DOMAIN` get no prediction.
     """
     return _predict(plots, crop, metals, tables)[0]
+
+
+def ph_below_every_function(crops, metals_exceeding, ph, tables: Tables | None = None) -> np.ndarray:
+    """Plots whose soil is too acid for every transfer function of their crop.
+
+    True where, for a metal above its screening value, the crop has usable transfer functions
+    and the soil pH (in water) is below the lower pH bound (``valid_ranges``) of every one of
+    them: the metal in the crop cannot be predicted because the soil is more acid than any
+    function's data. A function without a pH range counts as usable at any pH.
+
+    Parameters
+    ----------
+    crops : array-like of str
+        Crop code per plot.
+    metals_exceeding : array-like of str
+        Metals above their screening value per plot (``'+'``-joined codes, ``''`` none).
+    ph : array-like of float
+        Soil pH in water per plot [–].
+    tables : Tables, optional
+        Literature tables (``transfer_functions.csv``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One value per plot.
+
+    Examples
+    --------
+    >>> ph_below_every_function(["rice", "rice", "rice"], ["cd", "cd", ""], [3.9, 5.0, 3.9]).tolist()
+    [True, False, False]
+    """
+    tables = tables or load_tables()
+
+    def build():  # (crop, metal) -> lowest lower pH bound over the usable functions
+        lo = {}
+        for r in tables.transfer_functions.loc[tables.transfer_functions["usable"]].itertuples(index=False):
+            bound = parse_ranges(r.valid_ranges).get("ph", (-np.inf, np.inf))[0]
+            for crop in str(r.applies_to).split("|"):
+                key = (crop.strip(), str(r.metal))
+                lo[key] = min(lo.get(key, np.inf), bound)
+        return lo
+    lo = tables.memo("ph_lower_bounds", build)
+    crops = np.asarray(crops, dtype=object)
+    exceeding = np.asarray(metals_exceeding, dtype=object)
+    ph = np.asarray(ph, float)
+    # per distinct (crop, metals): the pH below which no function of any of its metals applies
+    codes, uniq = pd.factorize(pd.MultiIndex.from_arrays([crops, exceeding]), use_na_sentinel=False) \
+        if len(ph) else (np.zeros(0, np.intp), [])
+    bound = np.array([max((lo.get((c, metal), -np.inf) for metal in m.split("+")), default=-np.inf)
+                      if isinstance(m, str) and m else -np.inf for c, m in uniq], float)
+    return ph < bound[codes] if len(ph) else np.zeros(0, bool)
 
 
 def unassessed_metals(plots: pd.DataFrame, crop=None, metals=None, tables: Tables | None = None) -> pd.DataFrame:
