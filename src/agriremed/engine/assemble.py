@@ -126,7 +126,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
                                     H, money=money, economics_view=scenario.economics_view,
                                     reasons_for="applicable" if text_rows == "all" else "recommended",
-                                    target_compliance_prob=scenario.target_compliance_prob)
+                                    target_compliance_prob=scenario.target_compliance_prob,
+                                    min_compliance_gain=scenario.min_compliance_gain)
     add_columns(cols, rank, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
