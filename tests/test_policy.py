@@ -333,10 +333,12 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
     assert t.loc["maize_grain", "policy_status"] == "expected"
     assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
     assert _recommended(p).loc["w", "option_id"] == "do_nothing"
-    # the same switch at a 0.4 target meets it and the rule set puts it first again
+    # the same switch at a 0.4 target meets the target, but it still leaves the crop less safe than wheat
+    # at a loss: the rule set does not put it first (target_tier 2 whatever the target)
     p = agriremed.plan(pd.DataFrame([base]), agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain"),
                                                                 target_compliance_prob=0.4))
-    assert _recommended(p).loc["w", "option_id"] == "maize_grain"
+    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
+    assert _recommended(p).loc["w", "option_id"] == "do_nothing"
 
 
 def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe_use_measure():
@@ -560,3 +562,42 @@ def test_no_sentence_prints_centuries_and_stabilising_options_say_so(panel_resul
             assert all(y <= 200 for y in years), text
     assert cleanup_years_text([5991.0, 350.0], ["phytomanagement", "phytoextraction"], ["cd", "cd"]).tolist() \
         == ["stabilises, does not clean up", "> 200"]
+
+
+def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_safer():
+    # light Cd acid paddy (Jiangxi/Yichun, pH 5.4, Cd 0.35 = 1.17 × the screening value): the Sedum–rice
+    # rotation scores highest (0.778, on clean-up) but its rice is as exposed as today's (0.736 in the first
+    # season, 0.755 of the seasons over 20 years as the soil is cleaned), while low-Cd rice, flooding and
+    # lime raise the rice to 0.92–0.99: safe use counts only compliant produce, so the rotation ranks after
+    # the measures that make the crop safer (target_tier 3) and low-Cd rice (best score among them) wins
+    from agriremed.core import messages
+
+    rows = [{**DEFAULTS, "plot_id": "light", "land_use": "水田", "crop": "水稻", "ph": 5.4, "cd_mg_kg": 0.35,
+             "basic_farmland": "是", "region": "江西/宜春"}]
+    # the GB 15618 band edge at pH 5.5 (screening 0.3 → 0.4, class unchanged) no longer flips the
+    # recommendation to the rotation (its rice compliance 0.52 against flooding's 0.87)
+    rows += [{**DEFAULTS, "plot_id": f"edge_{ph}", "land_use": "paddy", "crop": "rice", "ph": ph, "cd_mg_kg": 0.5,
+              "basic_farmland": "yes", "region": "Hunan/Zhuzhou"} for ph in (5.50, 5.51)]
+    p = _plan(pd.DataFrame(rows))
+    t = p.table.set_index(["plot_id", "option_id"])
+    tt = p.ranking.set_index(["plot_id", "option_id"])["target_tier"]
+    rot = t.loc[("light", "sedum_rice_rotation")]
+    assert round(rot["crop_compliance_prob"], 3) == round(t.loc[("light", "do_nothing"), "crop_compliance_prob"], 3) \
+        == 0.736
+    assert round(rot["compliant_season_fraction"], 3) == 0.755 and round(rot["score"], 3) == 0.778
+    assert tt[("light", "sedum_rice_rotation")] == 3 and tt[("light", "low_cd_rice")] == 0
+    rec = _recommended(p)
+    assert rec.loc["light", "option_id"] == "low_cd_rice"
+    assert round(rec.loc["light", "crop_compliance_prob"], 3) == 0.924
+    assert rec.loc["edge_5.5", "option_id"] == rec.loc["edge_5.51", "option_id"] == "flooded_rice"
+    assert (rec["policy_family"] == "agronomic_control").all()
+    # the sentence says why the higher-scoring rotation ranks second
+    two = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(
+        mc_draws=0, options=("do_nothing", "sedum_rice_rotation", "flooded_rice")))
+    s = two.summary.iloc[0]
+    assert "ahead of Sedum (winter) – rice (summer) rotation (score 0.70 vs 0.78), which leaves the crop no " \
+           "safer than unchanged practice" in s["recommendation"]
+    assert "后者不能使作物比维持现状更安全" in messages.column_texts(two.summary, "recommendation", "zh")[0]
+    # with no minimum gain the rotation (+0.019) counts as a measure and wins on its score again
+    zero = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(mc_draws=0, min_compliance_gain=0.0))
+    assert _recommended(zero).loc["light", "option_id"] == "sedum_rice_rotation"

@@ -73,7 +73,8 @@ def test_invalid_currency_and_biochar_fields(changes, field):
 # ---- field types and ranges ------------------------------------------------------------------
 
 NUMBER_FIELDS = ["seed", "mc_draws", "horizon_yr", "discount_rate", "carbon_price_cny_t",
-                 "noncompliant_price_fraction", "target_compliance_prob", "other_loss_frac_per_yr"]
+                 "noncompliant_price_fraction", "target_compliance_prob", "min_compliance_gain",
+                 "other_loss_frac_per_yr"]
 
 
 @pytest.mark.parametrize("field", NUMBER_FIELDS)

@@ -104,7 +104,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
 
     Options the rule set expects rank before those it merely allows, and those before the
     ones it restrains (``tier``); among the expected ones, those predicted to make the crop
-    meet the compliance target before those predicted to miss it (``target_tier`` 1); then
+    meet the compliance target before those predicted to miss it (``target_tier`` 1) or to
+    leave the crop no safer than unchanged practice where another makes it safer (3); then
     fully assessed options before partial ones; among equals the higher score, then the row
     order (library order) wins. An expected option whose economics could not be computed
     (``unpriced``: NPV NaN, e.g. PV without coordinates) ranks with the allowed ones: an
@@ -122,7 +123,7 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     pc = _frames.codes(_frames.obj(plot_id))[0]
     neg = -np.nan_to_num(score, nan=-np.inf)
     tier = np.where((unpriced | (target_tier == 2)) & (tier == 0), 1, tier)
-    short = (target_tier == 1) & (tier == 0)
+    short = np.isin(target_tier, (1, 3)) & (tier == 0)
     later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
     order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], later[rows], tier[rows], pc[rows]))]
     grp = pc[order]

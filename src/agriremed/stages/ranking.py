@@ -554,7 +554,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                  food_standard: str = "GB2762", horizon_yr: int = 20,
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
                  reasons_for: str = "applicable", target_compliance_prob: float | None = None,
-                 lime_first=None) -> pd.DataFrame:
+                 lime_first=None, min_compliance_gain: float | None = None) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -591,6 +591,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         range of every transfer function of the crop (the crop's metal cannot be predicted):
         where expected, they rank before the other expected options (``lime_first`` of the
         output). None: no such ordering.
+    min_compliance_gain : float, optional
+        Smallest rise of the crop's compliance over unchanged practice [0–1] that makes a food
+        option a measure for the crop (the scenario's ``min_compliance_gain``). Given, on a plot
+        where an expected food option with complete evidence reaches it, an expected food option
+        that does not ranks after those that do (``target_tier`` 3), and one less compliant than
+        unchanged practice at a lower NPV ranks with the allowed options (``target_tier`` 2)
+        whatever the target.
 
     Returns
     -------
@@ -604,9 +611,12 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         not be computed is partial and, if expected, ranks with the allowed ones),
         ``target_tier`` (0; 1: expected, but its food crop is predicted to miss the compliance
         target, ranked after the expected options that meet it; 2: also less compliant than
-        unchanged practice at a lower NPV, ranked with the allowed options), ``lime_first``
-        (bool: an expected liming option ranked first because the soil is too acid for every
-        transfer function of the crop) and ``recommended`` (bool).
+        unchanged practice at a lower NPV, ranked with the allowed options; 3: expected, but its
+        food crop is predicted to be no safer than under unchanged practice (compliance gain below
+        ``min_compliance_gain``) where another expected option makes it safer, ranked after the
+        expected options that do), ``lime_first`` (bool: an expected liming option ranked first
+        because the soil is too acid for every transfer function of the crop) and
+        ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -635,7 +645,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     partial = (status == "partial") | unpriced
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
-    target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob)
+    target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
+                               min_compliance_gain, partial)
     first = ok & (tier == 0) & (np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
     rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first)
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
@@ -662,30 +673,49 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
 
 
 def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
-                 tables: Tables, target: float | None) -> np.ndarray:
+                 tables: Tables, target: float | None, min_gain: float | None = None,
+                 partial: np.ndarray | None = None) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
     an expected food option predicted (crop compliance below ``target``) to miss it is not
-    preferred over expected options that meet it, and one that is also less compliant than
+    preferred over expected options that meet it (1), and one that is also less compliant than
     unchanged practice (whose compliance is known) at a lower value of the economics criterion
-    is not put ahead of unchanged practice by the rule set.
+    is not put ahead of unchanged practice by the rule set (2). With ``min_gain``, a food
+    option is a measure for the crop only if it raises the crop's compliance over unchanged
+    practice by at least ``min_gain``: where one of the plot's fully assessed expected food
+    options does (``partial`` False), the expected food options that do not rank after it (3),
+    whatever they score on clean-up,
+    carbon or money; and an option less compliant than unchanged practice at a lower economics
+    value ranks with the allowed options even above the target (2).
     """
     n = len(table)
     out = np.zeros(n, np.int64)
-    if target is None or not n:
+    if (target is None and min_gain is None) or not n:
         return out
     fp = _food_parts(table, horizon_yr, tables)
     p = fp["p"]
-    below = ok & (tier == 0) & fp["food"] & ~np.isnan(p) & (p < float(target))
+    cand = ok & (tier == 0) & fp["food"] & ~np.isnan(p)
+    below = cand & (p < float(target)) if target is not None else np.zeros(n, bool)
     base = fp["base"]
     at = np.maximum(base, 0)
     econ = vals["economics"].to_numpy(float)
     p_base = np.where(base >= 0, p[at], np.nan)
     e_base = np.where(base >= 0, econ[at], np.nan)
-    worse = below & (base >= 0) & fp["base_food"] & ~np.isnan(p_base) & (p < p_base) & (econ < e_base)
+    known = cand & (base >= 0) & fp["base_food"] & ~np.isnan(p_base)
+    less = known & (p < p_base) & (econ < e_base)
     out[below] = 1
-    out[worse] = 2
+    if min_gain is None:
+        out[below & less] = 2
+        return out
+    gain = p - p_base
+    safer = known & (gain >= float(min_gain))
+    proven = safer if partial is None else safer & ~np.asarray(partial, bool)
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    plot_has = np.zeros(int(pc.max()) + 1 if n else 0, bool)
+    plot_has[pc[proven]] = True
+    out[known & ~safer & plot_has[pc] & (out == 0)] = 3
+    out[less] = 2
     return out
 
 
@@ -834,8 +864,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         miss the food limit more often than the target allows", when both are expected and the
         higher-scoring runner-up ranks second for that, ``target_tier`` 1) or
         ``rec.ahead_lime_first`` ("…: the soil pH is below the range of every transfer function for
-        the crop … liming the soil comes first", ``lime_first``); ``""`` for plots with
-        a single applicable option.
+        the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, which
+        leaves the crop no safer than unchanged practice", ``target_tier`` 3); ``""`` for plots
+        with a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -885,6 +916,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         tt = ranked["target_tier"].to_numpy(np.int64)
         by_policy = np.where((by_policy == 0) & (tier[fr] == 0) & (tier[sr] == 0) & (tt[fr] == 0) & (tt[sr] == 1)
                              & (score_of(sr) > score_of(fr)), 5, by_policy)
+        # … or because its crop is predicted to be no safer than under unchanged practice (7)
+        by_policy = np.where((by_policy == 0) & (tier[fr] == 0) & (tier[sr] == 0) & (tt[fr] == 0) & (tt[sr] == 3)
+                             & (score_of(sr) > score_of(fr)), 7, by_policy)
     # the winner limes a soil too acid for every transfer function of the crop, ahead of an expected
     # option that does not lime and scores higher (6)
     if "lime_first" in ranked:
@@ -902,7 +936,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
-            5: "rec.ahead_below_target", 6: "rec.ahead_lime_first"}
+            5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
