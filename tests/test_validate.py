@@ -534,3 +534,33 @@ def test_sandiao_parcel_area_fields_are_square_metres():
     v = validate_plots(df)
     assert v.ok and v.plots["area_ha"].tolist() == pytest.approx([0.6667, 1.2])
     assert v.plots["plot_id"].tolist() == ["0012", "0013"]
+
+
+def test_a_warning_shared_by_many_rows_is_one_console_sentence(tmp_path, plots_factory, capsys):
+    from agriremed.apps.cli import main
+
+    df = plots_factory(205, land_use="paddy")
+    df["region"] = ["湖南/株洲"] * 3 + ["花石镇"] * 200 + ["朝阳区", "朝阳区"]
+    path = tmp_path / "plots.csv"
+    df.to_csv(path, index=False)
+    v = validate_plots(path)
+    # problems.csv: still one row per plot and problem (planned + rejected = rows)
+    unplaced = v.warnings.loc[v.warnings["value"] == "花石镇"]
+    assert len(unplaced) == 200 and unplaced["input_row"].tolist() == list(range(4, 204))
+    assert len(v.plots) == 205 and len(v.warnings) == 202
+    grouped = v.messages()
+    assert len(grouped) == 2
+    assert grouped[0].startswith("WARNING rows 4–203 (lines 5–204; 200 rows), column region: value '花石镇' — ")
+    assert grouped[1].startswith("WARNING rows 204–205 (lines 205–206; 2 rows), column region: value '朝阳区' — ")
+    assert len(v.messages(group=False)) == 202
+    assert main(["validate", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("value '花石镇'") == 1 and "more (see problems.csv)" not in out
+    assert len(pd.read_csv(tmp_path / "out" / "problems.csv")) == 202
+
+
+def test_grouped_rows_are_ranges():
+    from agriremed.io.validate import _ranges
+
+    assert _ranges([9, 2, 3, 4, 12, 11]) == "2–4, 9, 11–12"
+    assert _ranges(range(1, 40, 2)) == "1, 3, 5, 7, 9, 11, 13, 15, …"

@@ -141,11 +141,39 @@ class Validation:
         return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings")
 
-    def messages(self) -> list[str]:
-        """Every problem as one readable sentence."""
+    def messages(self, group: bool = True) -> list[str]:
+        """Every problem as one readable sentence.
+
+        Parameters
+        ----------
+        group : bool
+            One sentence for a warning that several rows share (same column, value, problem and
+            expected value: a township 花石镇 on 200 rows), naming its rows as ranges and their
+            count, at the place of its first row; ``False``: one sentence per problem, as
+            ``problems`` holds them (one row per plot and problem).
+
+        Returns
+        -------
+        list of str
+            The sentences, in the order of ``problems``.
+
+        Examples
+        --------
+        >>> p = pd.DataFrame({"input_row": [1, 2, 3], "plot_id": ["A", "B", "C"], "column": "region",
+        ...                   "value": "花石镇", "severity": "warning", "problem": "not placed", "expected": ""})
+        >>> Validation(pd.DataFrame(), pd.DataFrame(), p, 3).messages()
+        ["WARNING rows 1–3 (3 rows), column region: value '花石镇' — not placed"]
+        """
         out = []
         has_line = "line" in self.problems.columns
-        for r in self.problems.itertuples(index=False):
+        groups = _warning_groups(self.problems, has_line) if group else {}
+        for i, r in enumerate(self.problems.itertuples(index=False)):
+            if i in groups:
+                g = groups[i]
+                if g is None:  # a later row of a group: said with its first row
+                    continue
+                out.append(_group_sentence(r, *g))
+                continue
             where = "file" if pd.isna(r.input_row) else f"row {int(r.input_row)}"
             extra = []
             if has_line and not pd.isna(r.line):
@@ -159,6 +187,60 @@ class Validation:
             exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
             out.append(f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}")
         return out
+
+
+#: Ranges of rows shown in a grouped warning before "…" (:meth:`Validation.messages`).
+_MAX_RANGES = 8
+
+
+def _ranges(numbers) -> str:
+    """Sorted whole numbers as ranges: ``[2, 3, 4, 9]`` → ``'2–4, 9'`` (at most
+    :data:`_MAX_RANGES` ranges, then ``…``)."""
+    nums = sorted(set(int(x) for x in numbers))
+    spans = []
+    for x in nums:
+        if spans and x == spans[-1][1] + 1:
+            spans[-1][1] = x
+        else:
+            spans.append([x, x])
+    text = [f"{a}–{b}" if b > a else f"{a}" for a, b in spans[:_MAX_RANGES]]
+    return ", ".join(text) + (", …" if len(spans) > _MAX_RANGES else "")
+
+
+def _warning_groups(problems: pd.DataFrame, has_line: bool) -> dict:
+    """Warnings that several rows share (same column, value, problem, expected): position of
+    the first → (rows, lines), positions of the others → ``None``."""
+    warn = (problems["severity"] == "warning").to_numpy(bool) & problems["input_row"].notna().to_numpy(bool)
+    if warn.sum() < 2:
+        return {}
+    keys = problems.loc[warn, ["column", "value", "problem", "expected"]].astype(str)
+    pos = np.flatnonzero(warn)
+    members: dict = {}
+    for p, key in zip(pos, keys.itertuples(index=False, name=None)):
+        members.setdefault(key, []).append(p)
+    out: dict = {}
+    rows = problems["input_row"].to_numpy(object)
+    lines = problems["line"].to_numpy(object) if has_line else None
+    for ps in members.values():
+        if len(ps) < 2:
+            continue
+        out[ps[0]] = ([rows[p] for p in ps],
+                      [lines[p] for p in ps if not pd.isna(lines[p])] if lines is not None else [])
+        for p in ps[1:]:
+            out[p] = None
+    return out
+
+
+def _group_sentence(r, rows: list, lines: list) -> str:
+    """The sentence of a warning shared by ``rows`` (their file ``lines`` when known)."""
+    where = f"rows {_ranges(rows)} ("
+    if lines:
+        where += f"lines {_ranges(lines)}; "
+    where += f"{len(rows)} rows)"
+    col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
+    val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
+    exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
+    return f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}"
 
 
 class Collector:
