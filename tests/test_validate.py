@@ -372,11 +372,15 @@ def test_problems_carry_message_codes():
     assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
     zh = messages.render(r.loc[2, "reasons_msg"], "zh")
     # the unknown-crop reason lists the crops that can be planned (from crops.csv)
-    crops, rest = zh.split("；land_use：", 1)
-    assert crops.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
-    assert "land_use：" + rest == (
-        "land_use：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
-        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；ph：高于有效范围；plot_id：地块编号重复（第1, 2行）")
+    # each column by its Chinese label (the English text and the problems' column field keep the code)
+    crops, rest = zh.split("；土地利用类型：", 1)
+    assert crops.startswith("当前作物：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
+    assert "土地利用类型：" + rest == (
+        "土地利用类型：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
+        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；土壤pH（水浸提）：高于有效范围；"
+        "地块编号：地块编号重复（第1, 2行）")
+    assert r.loc[2, "reasons"].startswith("crop: unknown crop") and "; land_use: unknown" in r.loc[2, "reasons"]
+    assert sorted(p.loc[p["input_row"] == 2, "column"]) == ["crop", "land_use", "ph", "plot_id"]
 
 
 def test_cell_texts_of_object_columns_stripped_column_wise():
