@@ -847,7 +847,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             if canon in ("lat", "lon"):
                 _read_dms(col, canon, spec, cells)
                 degrees[canon] = cells.num.copy()
-            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0))
+            field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
+            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field)
             continue
         text, blank = _cell_text(raw[orig], canon)
         check = _TEXT_CHECKS.get(canon)
@@ -1084,9 +1085,12 @@ _NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\
                      r"(?P<suf>[^\d\s.,][^\d]*?)?\s*$")
 
 
-def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float) -> np.ndarray:
+def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
+                   min_field: float | None = None) -> np.ndarray:
     """Report the cells of a numeric column that are not numbers, out of the valid or typical
-    range, or blank; returns the values in the registry unit, blank where rejected or ignored."""
+    range, or blank; returns the values in the registry unit, blank where rejected or ignored.
+    ``min_field`` [ha], for the area: valid areas below it are warned about as smaller than a
+    field (:func:`_check_field_area`) instead of as unusual."""
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
@@ -1116,7 +1120,10 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(cells.na_word, canon, text, "warning", Message.of("val.na_word_metal"), expected)
     num = cells.num * factor
     below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
-    _check_typical(col, canon, spec, text, num, below, above)
+    small = np.zeros(len(num), bool)
+    if min_field is not None:
+        small = _check_field_area(col, canon, spec, text, num, below, above, min_field)
+    _check_typical(col, canon, spec, text, num, below | small, above)
     if spec.required == "required":
         col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
     elif spec.required == "recommended":
@@ -1141,6 +1148,23 @@ def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: s
     col.add(above, canon, text, sev,
             Message.of("val.above_unit" if spec.group == "metal" else "val.above", tail=tail), expected)
     return below, above
+
+
+def _check_field_area(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
+                      above: np.ndarray, min_field: float) -> np.ndarray:
+    """Warn about valid areas [ha] below ``min_field`` [ha] (``min_field_area_ha`` of
+    ``factors.csv``): smaller than a field, a GIS sliver or an area in the wrong unit; the plot is
+    planned as given. Returns the rows warned about."""
+    with np.errstate(invalid="ignore"):
+        small = ~np.isnan(num) & ~below & ~above & (num < min_field)
+    if small.any():
+        thi = spec.typical[1] if spec.typical is not None else None
+        col.add(small, canon, text, "warning",
+                lambda idx: [Message.of("val.area_below_field", area_m2=float(a) * 1.0e4, min_m2=min_field * 1.0e4,
+                                        min_ha=min_field) for a in num[idx]],
+                Message.of("exp.typically", lo=f"{min_field:g}", hi=f"{thi if thi is not None else ''}",
+                           unit=spec.unit))
+    return small
 
 
 def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
