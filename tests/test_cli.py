@@ -65,11 +65,14 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
     assert "共规划2个地块，拒绝4行（随机种子" in out and "无法规划的行及原因见rejected.csv：" in out
     # rejected rows by their file line (the header is line 1), the record number beside it
     assert "  文件第2行（第1条记录）：" in out and "row 1:" not in out
+    # each reason names its column by the Chinese label (the English output keeps the column name)
+    assert "土壤pH（水浸提）：高于有效范围" in out and "ph：" not in out and "土壤总镉：" in out
     # English stays as it was
     assert main(args) == 0
     en = capsys.readouterr().out
     assert en.splitlines()[0].split()[:3] == ["plot", "class", "metals>screen"]
     assert "2 plot(s) planned, 4 rejected" in en and "  line 2 (row 1): " in en
+    assert "ph: above the valid range" in en and "cd_mg_kg: zero or negative" in en
 
 
 def test_wrote_lines_and_chunked_summary_are_chinese_under_lang_zh(tmp_path, capsys):

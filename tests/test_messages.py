@@ -246,3 +246,17 @@ def test_carbon_that_prints_as_zero_has_no_sign():
     assert "相对不治理0.0吨CO₂当量/公顷/年" in messages.render(row["why_carbon_msg"], "zh")
     for text in (messages.render(rec, "en"), messages.render(rec, "zh"), row["why_carbon"]):
         assert "-0.0" not in text and "+0.0" not in text
+
+
+def test_a_rejected_rows_column_is_named_by_its_label_in_chinese():
+    """``val.in_column``: the column name in English, the Chinese label in Chinese (a list of
+    columns label by label; a name outside the registry as written)."""
+    m = Message.of("val.in_column", column="crop", problem=Message.of("val.required_blank"))
+    render = messages.render
+    assert render(m, "en").startswith("crop: ")
+    assert render(m, "zh").startswith("当前作物：")
+    both = Message.of("val.in_column", column="land_use, crop", problem=Message.of("val.marginal_food_crop"))
+    assert render(both, "en").startswith("land_use, crop: ")
+    assert render(both, "zh").startswith("土地利用类型、当前作物：")
+    other = Message.of("val.in_column", column="owner_note", problem=Message.of("val.required_blank"))
+    assert render(other, "zh").startswith("owner_note：")

@@ -356,6 +356,50 @@ def test_percent_formatted_cells_of_a_percent_column_are_read_as_shown(tmp_path)
     assert any("'备注'" in n and "stored value 0.5" in n for n in v.notes)
 
 
+class _FakeSheet:
+    """A sheet as python-calamine gives it: stored values only, no number formats."""
+
+    def __init__(self, rows):
+        self.rows, self.merged_cell_ranges = rows, []
+
+    def to_python(self, skip_empty_area=False):
+        return self.rows
+
+
+class _FakeBook:
+    def __init__(self, rows):
+        self.sheet_names, self.rows = ["Sheet1"], rows
+
+    def get_sheet_by_name(self, name):
+        return _FakeSheet(self.rows)
+
+
+def test_fractions_in_a_percent_column_of_an_xls_file_are_noted(tmp_path, monkeypatch):
+    """.xls cell formats cannot be read (python-calamine): a column in % holding only fractions of 1
+    (52 % stored as 0.52) is kept as stored, with a note that says so and how to fix it."""
+    from agriremed.io import readers
+
+    rows = [["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉(mg/kg)", "有机质(%)", "粘粒(%)"],
+            ["P1", "水田", "中稻", 5.0, 5.5, 0.45, 0.031, 0.52],
+            ["P2", "水田", "中稻", 5.0, 5.5, 0.45, 0.025, 31.0]]
+    p = tmp_path / "field.xls"
+    p.write_bytes(b"stand-in: the workbook is given by the patched reader")
+    monkeypatch.setattr(readers, "_calamine", lambda path: _FakeBook(rows))
+    v = validate_plots(p)
+    assert v.plots["som_pct"].tolist() == pytest.approx([0.031, 0.025])  # as stored
+    assert v.plots["clay_pct"].tolist() == pytest.approx([0.52, 31.0])
+    noted = [n for n in v.notes if "values are at most 1" in n]
+    assert noted == ["field.xls: column '有机质(%)': all 2 values are at most 1 (e.g. G2 holds 0.031, read as "
+                     "0.031 %): the cell formats of this file cannot be read, so whether these are cells formatted "
+                     "as percent in Excel (showing 3.1%) cannot be told; if they are, enter the numbers in % or "
+                     "save the file as .xlsx (its percent cells are read as shown)"]
+    # the same cells in an .xlsx file formatted as percent: read as shown, no such note
+    x = _xlsx(tmp_path, rows, formats={"G2": "0.0%", "G3": "0.0%"})
+    vx = validate_plots(x)
+    assert vx.plots["som_pct"].tolist() == pytest.approx([3.1, 2.5])
+    assert not any("values are at most 1" in n for n in vx.notes)
+
+
 def test_title_over_the_whole_table_is_no_group_heading(tmp_path):
     rows = [["湘乡县稻米镉检测结果"], ["点位编号", "土地利用类型", "种植作物", "面积(亩)", "pH", "镉"],
             ["P1", "水田", "中稻", 5, 5.5, 0.45]]

@@ -372,11 +372,15 @@ def test_problems_carry_message_codes():
     assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
     zh = messages.render(r.loc[2, "reasons_msg"], "zh")
     # the unknown-crop reason lists the crops that can be planned (from crops.csv)
-    crops, rest = zh.split("；land_use：", 1)
-    assert crops.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
-    assert "land_use：" + rest == (
-        "land_use：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
-        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；ph：高于有效范围；plot_id：地块编号重复（第1, 2行）")
+    # each column by its Chinese label (the English text and the problems' column field keep the code)
+    crops, rest = zh.split("；土地利用类型：", 1)
+    assert crops.startswith("当前作物：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
+    assert "土地利用类型：" + rest == (
+        "土地利用类型：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
+        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；土壤pH（水浸提）：高于有效范围；"
+        "地块编号：地块编号重复（第1, 2行）")
+    assert r.loc[2, "reasons"].startswith("crop: unknown crop") and "; land_use: unknown" in r.loc[2, "reasons"]
+    assert sorted(p.loc[p["input_row"] == 2, "column"]) == ["crop", "land_use", "ph", "plot_id"]
 
 
 def test_cell_texts_of_object_columns_stripped_column_wise():
@@ -534,3 +538,64 @@ def test_sandiao_parcel_area_fields_are_square_metres():
     v = validate_plots(df)
     assert v.ok and v.plots["area_ha"].tolist() == pytest.approx([0.6667, 1.2])
     assert v.plots["plot_id"].tolist() == ["0012", "0013"]
+
+
+def test_a_warning_shared_by_many_rows_is_one_console_sentence(tmp_path, plots_factory, capsys):
+    from agriremed.apps.cli import main
+
+    df = plots_factory(205, land_use="paddy")
+    df["region"] = ["湖南/株洲"] * 3 + ["花石镇"] * 200 + ["朝阳区", "朝阳区"]
+    path = tmp_path / "plots.csv"
+    df.to_csv(path, index=False)
+    v = validate_plots(path)
+    # problems.csv: still one row per plot and problem (planned + rejected = rows)
+    unplaced = v.warnings.loc[v.warnings["value"] == "花石镇"]
+    assert len(unplaced) == 200 and unplaced["input_row"].tolist() == list(range(4, 204))
+    assert len(v.plots) == 205 and len(v.warnings) == 202
+    grouped = v.messages()
+    assert len(grouped) == 2
+    assert grouped[0].startswith("WARNING rows 4–203 (lines 5–204; 200 rows), column region: value '花石镇' — ")
+    assert grouped[1].startswith("WARNING rows 204–205 (lines 205–206; 2 rows), column region: value '朝阳区' — ")
+    assert len(v.messages(group=False)) == 202
+    assert main(["validate", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("value '花石镇'") == 1 and "more (see problems.csv)" not in out
+    assert len(pd.read_csv(tmp_path / "out" / "problems.csv")) == 202
+
+
+def test_grouped_rows_are_ranges():
+    from agriremed.io.validate import _ranges
+
+    assert _ranges([9, 2, 3, 4, 12, 11]) == "2–4, 9, 11–12"
+    assert _ranges(range(1, 40, 2)) == "1, 3, 5, 7, 9, 11, 13, 15, …"
+
+
+def test_an_area_smaller_than_a_field_is_warned_about_and_planned(plots_factory):
+    """Below min_field_area_ha (0.04 ha = 400 m², factors.csv) a plot is a sliver or a unit error:
+    one warning on its row naming the area in m², the plot still valid; 0.04 ha and above: none."""
+    from agriremed.core import messages
+    from agriremed.core.tables import load_tables
+
+    assert load_tables().factor("min_field_area_ha") == 0.04
+    df = plots_factory(5, land_use="paddy")
+    df["area_ha"] = [0.0002, 0.0399, 0.04, 0.5, 0.00005]
+    v = validate_plots(df)
+    assert len(v.plots) == 5 and v.ok
+    w = v.warnings.loc[v.warnings["column"] == "area_ha"]
+    assert w["input_row"].tolist() == [1, 2, 5]  # one warning per row: not also "unusual value"
+    assert w["problem"].iloc[0] == (
+        "smaller than a field: 2 m², below 400 m² (0.04 ha; factor min_field_area_ha), the smallest plausible "
+        "field: a GIS sliver, a fragment of a split parcel or an area in the wrong unit? planned as given; "
+        "please check it")
+    assert w["problem"].iloc[1].startswith("smaller than a field: 399 m², below 400 m²")
+    assert w["problem"].iloc[2].startswith("smaller than a field: 0.5 m²")
+    assert w["expected"].iloc[0] == "typically 0.04–1000.0 ha"
+    assert messages.render(w["problem_msg"].iloc[0], "zh").startswith(
+        "小于一块田：2平方米，低于可信的最小田块面积400平方米（0.04公顷；系数min_field_area_ha）")
+    assert v.plots["area_ha"].tolist() == [0.0002, 0.0399, 0.04, 0.5, 0.00005]  # kept as given
+    # an area in mu: 0.5 mu = 333 m²
+    mu = plots_factory(1, land_use="paddy").rename(columns={"area_ha": "面积（亩）"})
+    mu["面积（亩）"] = 0.5
+    wm = validate_plots(mu).warnings
+    row = wm.loc[(wm["column"] == "area_ha") & wm["input_row"].notna()]
+    assert row["problem"].str.startswith("smaller than a field: 333 m²").tolist() == [True]

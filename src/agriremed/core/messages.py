@@ -498,6 +498,15 @@ def _label(v, lang, tables):
     return i18n.label(v, lang, with_unit=False)
 
 
+def _columns(v, lang, tables):
+    """Plot columns (``'crop'``, ``'land_use, crop'``) as a reader of ``lang`` names them: in
+    English the column names as written; in Chinese each registered column by its Chinese label
+    (``当前作物``), the others as written, separated by ``、``."""
+    if lang != "zh":
+        return str(v)
+    return "、".join(_zh_input(c.strip()) for c in str(v).split(",") if c.strip())
+
+
 def _crop_codes(v, lang, tables):
     """Crop codes (``'rice|wheat'``) with their names: ``rice (水稻), wheat (小麦)`` in English,
     ``水稻（rice）、小麦（wheat）`` in Chinese, so a reader of either language can type one."""
@@ -575,6 +584,7 @@ DOMAINS = {
     "reg_unit": _unit,
     "description": _description,
     "label": _label,
+    "columns": _columns,
 }
 
 

@@ -46,10 +46,11 @@ __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "
 class PairsValidation(Validation):
     """Result of :func:`validate_pairs` (``pairs`` is the table of valid rows)."""
 
-    def messages(self) -> list[str]:
-        """Every problem as one readable sentence (rows are pairs, named by ``pair_id``)."""
+    def messages(self, group: bool = True) -> list[str]:
+        """Every problem as one readable sentence (rows are pairs, named by ``pair_id``; ``group``:
+        as :meth:`Validation.messages`)."""
         return [re.sub(r"^(\S+ row \d+ \((?:line \d+, )?)plot ", r"\1pair ", m, count=1)
-                for m in super().messages()]
+                for m in super().messages(group)]
 
     @property
     def pairs(self) -> pd.DataFrame:

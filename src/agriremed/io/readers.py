@@ -156,7 +156,8 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
         raise InputFileError.of("io.empty", file=p.name)
     df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None,
                       merges=layout.get("merges"), percent=layout.get("percent", ()),
-                      merges_unknown=layout.get("merges_unknown", False))
+                      merges_unknown=layout.get("merges_unknown", False),
+                      formats_unknown=layout.get("formats_unknown", False))
     notes += more
     df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
     return df, notes
@@ -677,6 +678,36 @@ def _percent_cells(name: str, records: list[list[str]], starts: list[int], heade
     return notes
 
 
+def _percent_unknown(name: str, records: list[list[str]], starts: list[int], header: list[str],
+                     first_data: int) -> list:
+    """Notes on the columns in % (``有机质（%）``, ``clay_pct``) of a sheet whose cell formats cannot
+    be read (``.xls``, ``.ods`` through python-calamine, which gives the stored values only) where
+    every number is a fraction (at most 1, one above 0): cells formatted as percent in Excel
+    (``52 %``) store ``0.52``, read as 0.52 %. Values are kept as stored; one note per column."""
+    notes = []
+    for j, head in enumerate(header):
+        h = read_header(head)
+        spec = C.COLUMNS.get(h.canonical) if h.error is None else None
+        if spec is None or spec.unit != "%" or not (h.unit is None or h.factor == 1.0):
+            continue
+        values = []
+        for i in range(first_data, len(records)):
+            cell = str(records[i][j]).strip() if j < len(records[i]) else ""
+            try:
+                values.append((i, float(cell)))
+            except ValueError:
+                if cell:  # a text cell: the column is not read as numbers here
+                    values = []
+                    break
+        if not values or not all(0.0 <= v <= 1.0 for _, v in values) or not any(v > 0.0 for _, v in values):
+            continue
+        i, v = next((i, v) for i, v in values if v > 0.0)
+        stored = str(records[i][j]).strip()
+        notes.append(Note.of("io.percent_unknown", file=name, column=head, n=len(values),
+                             cell=f"{column_letter(j)}{starts[i]}", stored=stored, shown=f"{v * 100:g}%"))
+    return notes
+
+
 def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -> InputFileError:
     """The error of a quoted field opened on line ``start`` that runs to line ``end`` (the end of
     the file when ``at_end``)."""
@@ -686,7 +717,8 @@ def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -
 
 
 def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
-           check_width: bool, merges=None, percent=(), merges_unknown: bool = False) -> tuple[pd.DataFrame, list[str]]:
+           check_width: bool, merges=None, percent=(), merges_unknown: bool = False,
+           formats_unknown: bool = False) -> tuple[pd.DataFrame, list[str]]:
     """Header, data rows, empty lines and unreadable rows of a parsed file (``merges``: merged
     ranges of a spreadsheet, ``percent``: its cells formatted as percent, ``merges_unknown``: a
     spreadsheet whose merged ranges cannot be read, see :func:`_read_excel`)."""
@@ -720,8 +752,9 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     if units is not None:
         notes.append(units)
     first_data = u + 1 if units is not None else last + 1
-    if percent:
-        notes += _percent_cells(name, records, starts, header, percent, first_data)
+    notes += _percent_cells(name, records, starts, header, percent, first_data)  # none without percent cells
+    if formats_unknown:
+        notes += _percent_unknown(name, records, starts, header, first_data)
     if merges_unknown:
         notes += _blank_below_filled(name, records, starts, header, first_data)
     for i, s, e in multi:  # quoted cells running over several lines
@@ -1103,6 +1136,7 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], 
         ws = _calamine(p).get_sheet_by_name(chosen)
         rows = ws.to_python(skip_empty_area=False)
         records = [[_cell_text(v) for v in row] for row in rows]
+        layout["formats_unknown"] = True  # python-calamine gives values, not number formats (percent)
         merges = _calamine_merges(ws, p.suffix.lower())
         if merges is None:
             layout["merges_unknown"] = True

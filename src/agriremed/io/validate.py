@@ -141,11 +141,39 @@ class Validation:
         return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings")
 
-    def messages(self) -> list[str]:
-        """Every problem as one readable sentence."""
+    def messages(self, group: bool = True) -> list[str]:
+        """Every problem as one readable sentence.
+
+        Parameters
+        ----------
+        group : bool
+            One sentence for a warning that several rows share (same column, value, problem and
+            expected value: a township 花石镇 on 200 rows), naming its rows as ranges and their
+            count, at the place of its first row; ``False``: one sentence per problem, as
+            ``problems`` holds them (one row per plot and problem).
+
+        Returns
+        -------
+        list of str
+            The sentences, in the order of ``problems``.
+
+        Examples
+        --------
+        >>> p = pd.DataFrame({"input_row": [1, 2, 3], "plot_id": ["A", "B", "C"], "column": "region",
+        ...                   "value": "花石镇", "severity": "warning", "problem": "not placed", "expected": ""})
+        >>> Validation(pd.DataFrame(), pd.DataFrame(), p, 3).messages()
+        ["WARNING rows 1–3 (3 rows), column region: value '花石镇' — not placed"]
+        """
         out = []
         has_line = "line" in self.problems.columns
-        for r in self.problems.itertuples(index=False):
+        groups = _warning_groups(self.problems, has_line) if group else {}
+        for i, r in enumerate(self.problems.itertuples(index=False)):
+            if i in groups:
+                g = groups[i]
+                if g is None:  # a later row of a group: said with its first row
+                    continue
+                out.append(_group_sentence(r, *g))
+                continue
             where = "file" if pd.isna(r.input_row) else f"row {int(r.input_row)}"
             extra = []
             if has_line and not pd.isna(r.line):
@@ -159,6 +187,60 @@ class Validation:
             exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
             out.append(f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}")
         return out
+
+
+#: Ranges of rows shown in a grouped warning before "…" (:meth:`Validation.messages`).
+_MAX_RANGES = 8
+
+
+def _ranges(numbers) -> str:
+    """Sorted whole numbers as ranges: ``[2, 3, 4, 9]`` → ``'2–4, 9'`` (at most
+    :data:`_MAX_RANGES` ranges, then ``…``)."""
+    nums = sorted(set(int(x) for x in numbers))
+    spans = []
+    for x in nums:
+        if spans and x == spans[-1][1] + 1:
+            spans[-1][1] = x
+        else:
+            spans.append([x, x])
+    text = [f"{a}–{b}" if b > a else f"{a}" for a, b in spans[:_MAX_RANGES]]
+    return ", ".join(text) + (", …" if len(spans) > _MAX_RANGES else "")
+
+
+def _warning_groups(problems: pd.DataFrame, has_line: bool) -> dict:
+    """Warnings that several rows share (same column, value, problem, expected): position of
+    the first → (rows, lines), positions of the others → ``None``."""
+    warn = (problems["severity"] == "warning").to_numpy(bool) & problems["input_row"].notna().to_numpy(bool)
+    if warn.sum() < 2:
+        return {}
+    keys = problems.loc[warn, ["column", "value", "problem", "expected"]].astype(str)
+    pos = np.flatnonzero(warn)
+    members: dict = {}
+    for p, key in zip(pos, keys.itertuples(index=False, name=None)):
+        members.setdefault(key, []).append(p)
+    out: dict = {}
+    rows = problems["input_row"].to_numpy(object)
+    lines = problems["line"].to_numpy(object) if has_line else None
+    for ps in members.values():
+        if len(ps) < 2:
+            continue
+        out[ps[0]] = ([rows[p] for p in ps],
+                      [lines[p] for p in ps if not pd.isna(lines[p])] if lines is not None else [])
+        for p in ps[1:]:
+            out[p] = None
+    return out
+
+
+def _group_sentence(r, rows: list, lines: list) -> str:
+    """The sentence of a warning shared by ``rows`` (their file ``lines`` when known)."""
+    where = f"rows {_ranges(rows)} ("
+    if lines:
+        where += f"lines {_ranges(lines)}; "
+    where += f"{len(rows)} rows)"
+    col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
+    val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
+    exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
+    return f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}"
 
 
 class Collector:
@@ -765,7 +847,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             if canon in ("lat", "lon"):
                 _read_dms(col, canon, spec, cells)
                 degrees[canon] = cells.num.copy()
-            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0))
+            field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
+            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field)
             continue
         text, blank = _cell_text(raw[orig], canon)
         check = _TEXT_CHECKS.get(canon)
@@ -1002,9 +1085,12 @@ _NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\
                      r"(?P<suf>[^\d\s.,][^\d]*?)?\s*$")
 
 
-def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float) -> np.ndarray:
+def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
+                   min_field: float | None = None) -> np.ndarray:
     """Report the cells of a numeric column that are not numbers, out of the valid or typical
-    range, or blank; returns the values in the registry unit, blank where rejected or ignored."""
+    range, or blank; returns the values in the registry unit, blank where rejected or ignored.
+    ``min_field`` [ha], for the area: valid areas below it are warned about as smaller than a
+    field (:func:`_check_field_area`) instead of as unusual."""
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
@@ -1034,7 +1120,10 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(cells.na_word, canon, text, "warning", Message.of("val.na_word_metal"), expected)
     num = cells.num * factor
     below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
-    _check_typical(col, canon, spec, text, num, below, above)
+    small = np.zeros(len(num), bool)
+    if min_field is not None:
+        small = _check_field_area(col, canon, spec, text, num, below, above, min_field)
+    _check_typical(col, canon, spec, text, num, below | small, above)
     if spec.required == "required":
         col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
     elif spec.required == "recommended":
@@ -1059,6 +1148,23 @@ def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: s
     col.add(above, canon, text, sev,
             Message.of("val.above_unit" if spec.group == "metal" else "val.above", tail=tail), expected)
     return below, above
+
+
+def _check_field_area(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
+                      above: np.ndarray, min_field: float) -> np.ndarray:
+    """Warn about valid areas [ha] below ``min_field`` [ha] (``min_field_area_ha`` of
+    ``factors.csv``): smaller than a field, a GIS sliver or an area in the wrong unit; the plot is
+    planned as given. Returns the rows warned about."""
+    with np.errstate(invalid="ignore"):
+        small = ~np.isnan(num) & ~below & ~above & (num < min_field)
+    if small.any():
+        thi = spec.typical[1] if spec.typical is not None else None
+        col.add(small, canon, text, "warning",
+                lambda idx: [Message.of("val.area_below_field", area_m2=float(a) * 1.0e4, min_m2=min_field * 1.0e4,
+                                        min_ha=min_field) for a in num[idx]],
+                Message.of("exp.typically", lo=f"{min_field:g}", hi=f"{thi if thi is not None else ''}",
+                           unit=spec.unit))
+    return small
 
 
 def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
