@@ -154,7 +154,7 @@ def test_a_plot_without_ph_is_rejected_by_name_and_the_others_are_planned():
     assert p.rejected["input_row"].tolist() == [1]
     assert p.rejected["reasons"].iloc[0] == "ph: required value is blank"
     zh = messages.column_texts(p.rejected, "reasons", "zh")[0]
-    assert "ph" in zh and zh != p.rejected["reasons"].iloc[0]
+    assert zh == "土壤pH（水浸提）：必填值为空" and zh != p.rejected["reasons"].iloc[0]
     assert p.summary["plot_id"].tolist() == [case["id"]]
     assert len(p.rejected) + len(p.summary) == len(plots)
 
@@ -599,5 +599,30 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
            "safer than unchanged practice" in s["recommendation"]
     assert "后者不能使作物比维持现状更安全" in messages.column_texts(two.summary, "recommendation", "zh")[0]
     # with no minimum gain the rotation (+0.019) counts as a measure and wins on its score again
-    zero = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(mc_draws=0, min_compliance_gain=0.0))
+    zero = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(mc_draws=0, min_compliance_gain=0.0,
+                                                                     min_gain_share=0.0))
     assert _recommended(zero).loc["light", "option_id"] == "sedum_rice_rotation"
+
+
+def test_a_rotation_buying_less_than_half_the_best_gain_ranks_after_the_measures_that_buy_it():
+    # light Cd acid paddy (Jiangxi/Yichun, pH 5.2, Cd 0.5): as the Sedum rotation cleans the soil its rice
+    # complies in 0.72 of the seasons, more than unchanged practice (0.65: +0.07, above the 0.05 minimum
+    # gain), but lime and flooding raise it to 0.95 and 0.93 and the VIP+n package to 0.98: the rotation buys
+    # less than half the best gain (0.33), so it ranks after them although it scores highest on clean-up
+    plot = {**DEFAULTS, "plot_id": "y", "land_use": "paddy", "crop": "rice", "ph": 5.2, "cd_mg_kg": 0.5,
+            "basic_farmland": "yes", "region": "Jiangxi/Yichun"}
+    p = _plan(pd.DataFrame([plot]))
+    t = p.table.set_index("option_id")
+    r = p.ranking.set_index("option_id")
+    base = t.loc["do_nothing", "crop_compliance_prob"]
+    rot = t.loc["sedum_rice_rotation", "compliant_season_fraction"]
+    best = t.loc[r.index[(r["policy_tier"] == 0) & (t["evidence"] == "complete")], "compliant_season_fraction"].max()
+    assert round(base, 2) == 0.65 and round(rot, 2) == 0.72 and round(best, 2) == 0.98
+    assert 0.05 <= rot - base < 0.5 * (best - base)
+    assert r.loc["sedum_rice_rotation", "target_tier"] == 3
+    assert t.loc["sedum_rice_rotation", "rank"] > t.loc[["lime_rice", "flooded_rice"], "rank"].max()
+    rec = _recommended(p).loc["y"]
+    assert rec["option_id"] == "low_cd_rice" and round(rec["crop_compliance_prob"], 2) == 0.88  # gain 0.23 ≥ 0.17
+    # with the share at 0 (absolute gain only) the rotation wins on its score, as before
+    old = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, min_gain_share=0.0))
+    assert _recommended(old).loc["y", "option_id"] == "sedum_rice_rotation"

@@ -73,7 +73,7 @@ def test_invalid_currency_and_biochar_fields(changes, field):
 # ---- field types and ranges ------------------------------------------------------------------
 
 NUMBER_FIELDS = ["seed", "mc_draws", "horizon_yr", "discount_rate", "carbon_price_cny_t",
-                 "noncompliant_price_fraction", "target_compliance_prob", "min_compliance_gain",
+                 "noncompliant_price_fraction", "target_compliance_prob", "min_compliance_gain", "min_gain_share",
                  "other_loss_frac_per_yr"]
 
 

@@ -149,7 +149,7 @@ def test_unknown_crop_message_lists_the_crops():
         assert f"{c} (" in r["reasons"]
     assert r["reasons"].endswith("and none for land without a crop")
     zh = messages.render(r["reasons_msg"], "zh")
-    assert zh.startswith("crop：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
+    assert zh.startswith("当前作物：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
     assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh
 
 

@@ -995,8 +995,9 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "less than the scenario's target_compliance_prob (ranked after the expected options that meet it), 2 when "
      "it is also less compliant than unchanged practice and has a lower economics value (ranked with the "
      "allowed options, whatever the target), 3 when its food crop is predicted to be no safer than under "
-     "unchanged practice (compliance gain below the scenario's min_compliance_gain) on a plot where a fully "
-     "assessed expected option makes it safer (ranked after the expected options that do).",
+     "unchanged practice (compliance gain below the scenario's min_compliance_gain, or below its "
+     "min_gain_share of the largest gain of a fully assessed expected food option of the plot) where such an "
+     "option makes it safer (ranked after the expected options that do).",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "

@@ -121,14 +121,20 @@ class Scenario:
         the food limit with less than this ranks after the expected options that meet it.
     min_compliance_gain : float
         Smallest rise of the crop's predicted compliance over unchanged practice [–] that
-        counts as making the crop safer (default 0.05). On a plot where an expected food
-        option with complete evidence reaches it, an expected food option that does not (for example a removal
-        rotation whose crop is as exposed as today's) ranks after those that do: safe
-        utilisation counts only land whose produce complies, so clean-up or money never
-        buys a measure that leaves the crop as exposed. 0.05 is above the Monte Carlo
-        noise of the default draws (about ±0.02) and well below the gain of the VIP
-        measures (0.2–0.4 on light paddies); 0 orders only options less compliant than
-        unchanged practice.
+        counts as making the crop safer (default 0.05: above the Monte Carlo noise of the
+        default draws, about ±0.02, and well below the gain of the VIP measures, 0.2–0.4 on
+        light paddies).
+    min_gain_share : float
+        Share of the largest compliance gain that a fully assessed expected food option buys
+        on the plot [–] that another expected food option must also reach to count as making
+        the crop safer (default 0.5). On a plot where a fully assessed expected food option
+        raises compliance by at least ``min_compliance_gain``, the expected food options below
+        ``max(min_compliance_gain, min_gain_share × that gain)`` rank after those above it.
+        Safe utilisation counts only land whose produce complies, so clean-up or money does
+        not buy a measure that leaves the crop far more exposed than the best measure would
+        (a Sedum–rice rotation whose rice reaches 72 % of compliant seasons where flooding
+        or lime reach 93–95 %); it still competes where it buys at least half the best gain.
+        0 keeps the absolute gain only.
     other_loss_frac_per_yr : float
         Yearly loss of soil metal other than by harvest (leaching, run-off) as a share
         of the soil metal [–]; default 0 (none credited). Credited to removal options
@@ -237,6 +243,7 @@ class Scenario:
     target: str = "screening"
     target_compliance_prob: float = 0.5
     min_compliance_gain: float = 0.05
+    min_gain_share: float = 0.5
     other_loss_frac_per_yr: float = 0.0
     biomass_valuation: str = "sale"
     weights: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -387,6 +394,7 @@ def _check(s: Scenario) -> None:
              "a probability between 0 and 1 (e.g. 0.5)", open_=(True, True))
     c.number("min_compliance_gain", s.min_compliance_gain, 0.0, 1.0,
              "a share of compliance from 0 to below 1 (e.g. 0.05)", open_=(False, True))
+    c.number("min_gain_share", s.min_gain_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.5)")
     c.number("other_loss_frac_per_yr", s.other_loss_frac_per_yr, 0.0, 1.0,
              "a yearly fraction from 0 to below 1", open_=(False, True))
     c.choice("biomass_valuation", s.biomass_valuation, BIOMASS_VALUATIONS)

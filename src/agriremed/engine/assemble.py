@@ -136,7 +136,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                                     reasons_for="applicable" if text_rows == "all" else "recommended",
                                     target_compliance_prob=scenario.target_compliance_prob,
                                     lime_first=lime_first,
-                                    min_compliance_gain=scenario.min_compliance_gain)
+                                    min_compliance_gain=scenario.min_compliance_gain,
+                                    min_gain_share=scenario.min_gain_share)
     add_columns(cols, rank, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)

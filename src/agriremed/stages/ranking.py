@@ -554,7 +554,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                  food_standard: str = "GB2762", horizon_yr: int = 20,
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
                  reasons_for: str = "applicable", target_compliance_prob: float | None = None,
-                 lime_first=None, min_compliance_gain: float | None = None) -> pd.DataFrame:
+                 lime_first=None, min_compliance_gain: float | None = None,
+                 min_gain_share: float = 0.0) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -598,6 +599,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         that does not ranks after those that do (``target_tier`` 3), and one less compliant than
         unchanged practice at a lower NPV ranks with the allowed options (``target_tier`` 2)
         whatever the target.
+    min_gain_share : float
+        With ``min_compliance_gain``: share [0–1] of the largest compliance gain of the plot's
+        fully assessed expected food options that an expected food option must reach to count
+        as making the crop safer (the scenario's ``min_gain_share``; 0: the absolute gain only).
 
     Returns
     -------
@@ -646,7 +651,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
-                               min_compliance_gain, partial)
+                               min_compliance_gain, partial, min_gain_share)
     first = ok & (tier == 0) & (np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
     rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first)
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
@@ -674,7 +679,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
 
 def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
                  tables: Tables, target: float | None, min_gain: float | None = None,
-                 partial: np.ndarray | None = None) -> np.ndarray:
+                 partial: np.ndarray | None = None, min_gain_share: float = 0.0) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
@@ -683,9 +688,9 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     unchanged practice (whose compliance is known) at a lower value of the economics criterion
     is not put ahead of unchanged practice by the rule set (2). With ``min_gain``, a food
     option is a measure for the crop only if it raises the crop's compliance over unchanged
-    practice by at least ``min_gain``: where one of the plot's fully assessed expected food
-    options does (``partial`` False), the expected food options that do not rank after it (3),
-    whatever they score on clean-up,
+    practice by at least ``min_gain`` and by at least ``min_gain_share`` of the largest gain a
+    fully assessed (``partial`` False) expected food option buys on the plot: where one does, the
+    expected food options that do not rank after it (3), whatever they score on clean-up,
     carbon or money; and an option less compliant than unchanged practice at a lower economics
     value ranks with the allowed options even above the target (2).
     """
@@ -709,12 +714,16 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
         out[below & less] = 2
         return out
     gain = p - p_base
-    safer = known & (gain >= float(min_gain))
-    proven = safer if partial is None else safer & ~np.asarray(partial, bool)
+    assessed = known if partial is None else known & ~np.asarray(partial, bool)
     pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
-    plot_has = np.zeros(int(pc.max()) + 1 if n else 0, bool)
-    plot_has[pc[proven]] = True
-    out[known & ~safer & plot_has[pc] & (out == 0)] = 3
+    # the largest gain a fully assessed expected food option buys on each plot
+    best = np.full(int(pc.max()) + 1 if n else 0, -np.inf)
+    np.maximum.at(best, pc[assessed], gain[assessed])
+    best_here = best[pc]
+    plot_has = best_here >= float(min_gain)
+    need = np.maximum(float(min_gain), float(min_gain_share) * np.where(plot_has, best_here, 0.0))
+    safer = known & (gain >= need)
+    out[known & ~safer & plot_has & (out == 0)] = 3
     out[less] = 2
     return out
 
