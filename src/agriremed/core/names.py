@@ -293,6 +293,14 @@ _AVAILABLE_WORDS = ("有效态", "有效", "可提取态", "可提取", "availab
 #: Extraction taken for a header that says 有效态 (available) without naming the method: the
 #: national method standards for soil available metals (HJ 804-2016, GB/T 23739-2009) use DTPA.
 _AVAILABLE_DEFAULT = "dtpa"
+
+#: Labels naming the extraction of a soil pH, in a header's brackets or typed after the number in
+#: a cell ('6.5（水）', '5.2(KCl)'): water (水, 水浸, 水浸提, H2O, water; the basis of the ``ph``
+#: column and of the GB 15618-2018 classes, soil:water 1:2.5), 1 M KCl (KCl, 氯化钾) or
+#: 0.01 M CaCl2 (CaCl2, 氯化钙), each optionally with its molarity and 浸提/浸/提/提取.
+_PH_EXTRACTIONS = (("water", r"水|h2o|water"), ("kcl", r"kcl|氯化钾"), ("cacl2", r"cacl2|氯化钙"))
+_PH_LABEL = re.compile(r"^(?:[\d_]*(?:mol/l|m)_?)?(?P<word>水|h2o|water|kcl|氯化钾|cacl2|氯化钙)_?"
+                       r"(?:浸提|浸|提取|提|extract(?:ion|ed)?)?(?:_?(?:1:2[._]5))?$")
 _TOTAL_WORDS = ("总", "全", "total", "tot", "总量", "全量")
 _FILLER_WORDS = ("土壤", "soil", "含量", "浓度", "content", "conc", "concentration", "元素", "值")
 
@@ -715,6 +723,34 @@ def _resolve_name(base: str) -> tuple[str, str | None] | None:
     return None
 
 
+def ph_extraction(label: str) -> str | None:
+    """The extraction a pH label names: ``"water"``, ``"kcl"`` or ``"cacl2"``; None for other texts.
+
+    Parameters
+    ----------
+    label : str
+        A label as typed in a header's brackets or after a number in a cell, brackets (ASCII or
+        full-width) and spaces included or not.
+
+    Returns
+    -------
+    str or None
+        ``"water"`` for 水, 水浸, 水浸提, H2O, H₂O, water; ``"kcl"`` for KCl, 1M KCl, 氯化钾;
+        ``"cacl2"`` for CaCl2, CaCl₂, 0.01M CaCl2, 氯化钙; None otherwise.
+
+    Examples
+    --------
+    >>> [ph_extraction(t) for t in ["（水）", "( H₂O )", "水浸提", "(KCl)", "0.01 M CaCl2", "氯化钙", "(亩)"]]
+    ['water', 'water', 'water', 'kcl', 'cacl2', 'cacl2', None]
+    """
+    k = _key(re.sub(r"[()\[\]{}【】〔〕]", " ", _clean(label)))
+    m = _PH_LABEL.match(k)
+    if m is None:
+        return None
+    word = m["word"]
+    return next(name for name, pat in _PH_EXTRACTIONS if re.fullmatch(pat, word))
+
+
 def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, str | None]:
     """(unit text, extraction named in the brackets, problem) from the bracket texts; the problem
     as (message code, parameters) without the header."""
@@ -729,12 +765,20 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
         kq = _key(bare)
         if not bare:
             continue
-        if kq in _EXTRACTION_WORDS or re.fullmatch(r"0?\.?\d*m?_?(cacl2|hno3|dtpa)(提取)?", kq):
+        if canon in ("ph", "ph_kcl") and ph_extraction(bare) == "cacl2":
+            pass  # pH in CaCl2: reported below
+        elif kq in _EXTRACTION_WORDS or re.fullmatch(r"0?\.?\d*m?_?(cacl2|hno3|dtpa)(提取)?", kq):
             ex = re.sub(r"^[\d._m]*|提取$", "", kq)
             continue
         if kq in ("total", "总量", "全量", "总", "全"):
             continue
-        if canon in ("ph", "ph_kcl") and kq in ("h2o", "水", "water", "水浸", "水提", "1:2_5", "1:2.5"):
+        if canon in ("ph", "ph_kcl") and kq in ("1:2_5", "1:2.5"):
+            continue
+        ph_ex = ph_extraction(bare) if canon in ("ph", "ph_kcl") else None
+        if ph_ex == "cacl2":  # no column holds pH in CaCl2: never read as the water pH
+            problem = ("val.header_ph_cacl2", {"label": repr(p)})
+            continue
+        if (canon, ph_ex) in (("ph", "water"), ("ph_kcl", "kcl")):
             continue
         if spec.dtype not in ("float", "int"):
             continue  # a remark on a text column (作物（当季）)
@@ -813,6 +857,8 @@ def read_header(name: str) -> HeaderRead:
 
 def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: bool = False,
                available: bool = False) -> HeaderRead:
+    if canon == "ph" and any(ph_extraction(p) == "kcl" for p in parts):  # pH（KCl浸提）, pH(氯化钾)
+        canon = "ph_kcl"
     spec = C.COLUMNS[canon]
     unit, ex, problem = _unit_part(parts, canon)
     if unit_only:  # the header is the unit itself (亩, 公顷)
@@ -830,6 +876,8 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
                 if target not in ("", "1") else _message("exp.no_unit"))
     header = repr(raw)
     if problem is not None:
+        if problem[0] == "val.header_ph_cacl2":
+            expected = _message("exp.ph_water")
         return _read(raw, canon, error=_message(problem[0], header=header, **problem[1]), expected=expected)
     avail_note = (_message("val.header_available", example=f"CaCl2-{C.METAL_NAMES[spec.extra['metal']][0]}")
                   if available else _message(None))

@@ -32,7 +32,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
-                                  read_header, required_hint, unit_factor)
+                                  ph_extraction, read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
@@ -818,6 +818,9 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
     for r in missing_required:
         near = [c for c in unread if required_hint(c, r)]
         hint = Message.of("val.not_recognised", header=repr(near[0]), column=r) if near else Message()
+        kcl = [c for c, v in mapping.items() if v == "ph_kcl"]
+        if r == "ph" and kcl:  # pH(KCl) is its own column, never read as the water pH
+            hint = Message.of("val.ph_kcl_not_ph", header=repr(kcl[0]))
         col.add_file(r, "error", Message.of("val.missing_required", column=r, hint=hint),
                      Message.of("exp.column_named", column=r))
     return missing_required
@@ -846,6 +849,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                 comma_used.add(canon)
             if canon in ("lat", "lon"):
                 _read_dms(col, canon, spec, cells)
+            if canon == "ph":
+                _read_ph_labels(col, canon, cells)
                 degrees[canon] = cells.num.copy()
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field)
@@ -942,6 +947,42 @@ def _read_dms(col: Collector, canon: str, spec, cells: _Numbers) -> None:
     if bad.any():
         col.add(bad, canon, cells.text, "error", Message.of("val.dms_invalid"), Message.of("exp.dms"))
     cells.bad_text = cells.bad_text & ~read & ~bad
+
+
+#: A number followed by a label that may hold digits after a letter ('6.5(H2O)', '5.0（CaCl2）').
+_NUMBER_LABEL = r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<label>[^\d\s.,](?:[^\d]|(?<=[A-Za-z])\d)*?)\s*$"
+
+
+def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
+    """pH cells with the extraction typed after the number: a water label (（水）, (H2O), 水浸提,
+    water; the column's own basis, soil:water 1:2.5) is read as the number with a warning on the
+    row; a KCl or CaCl2 label (KCl, 氯化钾, CaCl2, 氯化钙) is an error on the row, the value not
+    converted (GB 15618-2018 classes use the water pH)."""
+    if callable(cells.text) or not cells.bad_text.any():
+        return
+    idx = np.flatnonzero(cells.bad_text)
+    parts = cells.text.iloc[idx].map(_nfkc).str.extract(_NUMBER_LABEL)
+    kind = parts["label"].map(lambda t: ph_extraction(t) if isinstance(t, str) else None).to_numpy(object)
+    water = np.zeros(len(cells.bad_text), bool)
+    salt = np.zeros(len(cells.bad_text), bool)
+    water[idx[kind == "water"]] = True
+    salt[idx[(kind == "kcl") | (kind == "cacl2")]] = True
+    label = np.full(len(water), "", dtype=object)
+    label[idx] = parts["label"].fillna("").to_numpy(object)
+    extract = np.full(len(water), "", dtype=object)
+    extract[idx] = np.where(kind == "kcl", "KCl", "CaCl2")
+    if water.any():
+        cells.num = cells.num.copy()
+        cells.num[water] = pd.to_numeric(parts["num"], errors="coerce").to_numpy(float)[kind == "water"]
+        col.add(water, canon, cells.text, "warning",
+                lambda rows: [Message.of("val.ph_water_label", text=repr(label[i])) for i in rows],
+                Message.of("exp.ph_water"))
+    if salt.any():
+        col.add(salt, canon, cells.text, "error",
+                lambda rows: [Message.of("val.ph_salt_label", extract=extract[i], text=repr(label[i]))
+                              for i in rows], Message.of("exp.ph_water"))
+    cells.bad_text = cells.bad_text & ~water & ~salt
+    cells.wide_read = cells.wide_read & ~water & ~salt
 
 
 def _check_swapped_lat_lon(col: Collector, lat: np.ndarray, lon: np.ndarray, out: dict, tables: Tables) -> None:
@@ -1080,9 +1121,10 @@ def _nfkc(t: str) -> str:
     return unicodedata.normalize("NFKC", t).replace("\u2212", "-").strip()
 
 
-#: A number with a unit or label typed in the same cell ('8.0亩', 'pH5.6', '0.3 mg/kg').
+#: A number with a unit or label typed in the same cell ('8.0亩', 'pH5.6', '0.3 mg/kg', '5 m2',
+#: '6.5(H2O)': digits in the label only right after a letter).
 _NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\d+)?\s*"
-                     r"(?P<suf>[^\d\s.,][^\d]*?)?\s*$")
+                     r"(?P<suf>[^\d\s.,](?:[^\d]|(?<=[A-Za-z])\d)*?)?\s*$")
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
