@@ -464,6 +464,15 @@ def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
             "so its metal uptake cannot be predicted") in s.loc["acid", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "应首先施石灰调酸：土壤pH低于该作物所有转移函数的适用范围" in zh["acid"]
+    # the sentence names the rice transfer functions, not their ids; crop_uptake.csv keeps the ids
+    assert s.loc["acid", "recommendation"].endswith(
+        " Cd in the crop not assessed (the rice transfer functions could not be used: ph outside 4–8.5): "
+        "measure it in the harvest.")
+    assert zh["acid"].endswith("作物中的镉未评估（水稻转移函数均不可用：土壤pH（水浸提）超出4–8.5）：请检测收获物。")
+    assert "synth_" not in s.loc["acid", "recommendation"] and "synth_" not in zh["acid"]
+    u = p.uptake.set_index(["plot_id", "metal"])
+    assert u.loc[("acid", "cd"), "not_assessed_reason"] == (
+        "no function could be used: synth_rice_cd_ph_hunan (ph outside 4–8.5); synth_rice_cd_ph (ph outside 4–8.5)")
     assert not rk.loc["usual", "lime_first"].any()
     assert "liming comes first" not in s.loc["usual", "recommendation"]
 
