@@ -75,14 +75,30 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     assert en["PH25"].endswith(" Cd in the crop not assessed (soil pH outside 3–10, the domain of the transfer "
                                "functions): measure it in the harvest.")
     assert "no usable transfer function" not in en["PH25"]
+    # the sentence names the crop's transfer functions, not their ids (crop_uptake.csv keeps them)
     assert en["PH35"].endswith(" Hg in the crop not assessed (no usable transfer function): measure it in the "
-                               "harvest. Cd in the crop not assessed (no function could be used: synth_rice_cd_ph "
-                               "(ph outside 4–8.5)): measure it in the harvest.")
+                               "harvest. Cd in the crop not assessed (the rice transfer function could not be used: "
+                               "ph outside 4–8.5): measure it in the harvest.")
+    u = p.uptake.set_index(["plot_id", "metal"])
+    assert u.loc[("PH35", "cd"), "not_assessed_reason"] == "no function could be used: synth_rice_cd_ph (ph outside 4–8.5)"
     assert "Cd in the crop not assessed (soil pH outside 3–10" in en["PH11"]
     zh = messages.render(s.loc["PH25", "recommendation_msg"], "zh")
     assert zh.endswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））：请检测收获物。")
     zh35 = messages.render(s.loc["PH35", "recommendation_msg"], "zh")
-    assert "作物中的汞未评估（无可用的转移函数）：请检测收获物。作物中的镉未评估（没有可用的转移函数：synth_rice_cd_ph" in zh35
     # the function's reason in Chinese too, the input by its Chinese label
-    assert "synth_rice_cd_ph（土壤pH（水浸提）超出4–8.5））：请检测收获物。" in zh35
+    assert zh35.endswith("作物中的汞未评估（无可用的转移函数）：请检测收获物。作物中的镉未评估（水稻转移函数不可用：土壤pH（水浸提）"
+                         "超出4–8.5）：请检测收获物。")
+    assert "synth_" not in zh35 and "synth_" not in en["PH35"]
     assert "outside" not in zh35 and i18n.untranslated(zh35) == []
+
+
+def test_the_sentence_names_unusable_transfer_functions_by_the_crop_with_their_distinct_reasons():
+    from agriremed.engine import pipeline
+
+    enc = messages.Message.of("upt.no_function_used",
+                              skipped="f1 (needs som_pct); f2 (ph outside 4–8.5); f3 (ph outside 4–8.5)").encode()
+    out = pipeline._sentence_reason("rice", enc)
+    assert messages.render(out, "en") == "the rice transfer functions could not be used: needs som_pct; ph outside 4–8.5"
+    assert messages.render(out, "zh") == "水稻转移函数均不可用：缺少土壤有机质；土壤pH（水浸提）超出4–8.5"
+    other = messages.Message.of("upt.other_provinces").encode()
+    assert pipeline._sentence_reason("rice", other) == other

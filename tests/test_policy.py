@@ -376,6 +376,55 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     assert rec.loc["cd", "option_id"] == "biochar_amendment"
 
 
+def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal():
+    # wheat with Zn 262.5 only (> 250 at pH 7.2) and a paddy with Hg 0.8 only (> 0.6 at pH 6.0): no
+    # measure of the library treats the metal that puts the land in its class; the maize switch and
+    # low-Cd rice only protect the crop from Cd (cn_safe_measure_off_class) and score above unchanged
+    # practice: the sentence says what the sentence of unchanged practice says where no measure
+    # fits, naming the class metal and the metal the option protects the crop from
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 7.2,
+                           "cd_mg_kg": 0.2, "zn_mg_kg": 262.5, "basic_farmland": "yes",
+                           "region": "Shandong/Liaocheng"},
+                          {**DEFAULTS, "plot_id": "rice_hg", "land_use": "水田", "crop": "水稻", "ph": 6.0,
+                           "cd_mg_kg": 0.2, "hg_mg_kg": 0.8, "basic_farmland": "是", "region": "贵州/铜仁"}])
+    p = _plan(plots)
+    s = p.summary.set_index("plot_id")
+    assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_hg": "low_cd_rice"}
+    assert s["policy_rule"].tolist() == ["cn_safe_measure_off_class"] * 2
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert s.loc["wheat_zn", "recommendation"].split(" First year")[0] == (
+        "Switch to maize grain (crop-structure adjustment): no measure of a safe-utilisation plan in the option "
+        "library that treats Zn (above the screening value) fits this plot; this option only protects the crop "
+        "from Cd: crop meets GB2762 for Cd with 83 % probability; +9,635 CNY/ha (+642 CNY/mu) vs doing nothing "
+        "over 20 yr, +0.3 t CO2e/ha/yr; choose substitute planting or another measure for Zn locally and monitor "
+        "the crop; metals stay in the soil; ahead of Continue current practice (score 0.69 vs 0.67), mostly on "
+        "economics.")
+    assert zh["wheat_zn"].split("地块（")[0] == (
+        "改种玉米（种植结构调整）：选项库中没有适用于本地块、处理锌（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
+        "作物镉含量符合GB2762的概率为83 %；20年净现值相对不治理+9,635元/公顷（+642元/亩），"
+        "年净碳效益+0.3吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对锌的替代种植或其他措施，并监测农产品；"
+        "重金属仍留在土壤中；优于维持现状（得分0.69对0.67），主要优势在于经济性。")
+    assert s.loc["rice_hg", "recommendation"].split(" First year")[0] == (
+        "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Hg "
+        "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
+        "GB2762 for Cd with 98 % probability; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
+        "0.0 t CO2e/ha/yr; choose substitute planting or another measure for Hg locally and monitor the crop; "
+        "metals stay in the soil; ahead of Foliar Si/Zn/Se spray on rice (VIP+n) (score 0.712 vs 0.705), mostly "
+        "on food-safety.")
+    assert zh["rice_hg"].split("地块（")[0] == (
+        "低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理汞（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
+        "作物镉含量符合GB2762的概率为98 %；20年净现值相对不治理+1,350元/公顷（+90元/亩），"
+        "年净碳效益0.0吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对汞的替代种植或其他措施，并监测农产品；"
+        "重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）（得分0.712对0.705），主要优势在于食品安全。")
+    # a measure that treats the class metal keeps the usual words
+    cd = _plan(pd.DataFrame([{**DEFAULTS, "plot_id": "cd", "land_use": "paddy", "crop": "rice", "ph": 6.0,
+                              "cd_mg_kg": 0.5, "basic_farmland": "yes", "region": "Hunan/Changde"}]))
+    assert cd.summary["policy_rule"].iloc[0] != "cn_safe_measure_off_class"
+    assert "option library" not in cd.summary["recommendation"].iloc[0]
+
+
 def test_on_an_as_paddy_the_cd_measures_kept_for_a_red_crop_risk_rank_after_the_as_measure():
     # As 32 > 30 and soil Cd 0.2 < 0.3 at pH 4.5 (rule 4b keeps the Cd measures: the rice's Cd risk is red):
     # they stay applicable but only allowed; the As amendment treats the class metal and is expected
@@ -415,6 +464,15 @@ def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
             "so its metal uptake cannot be predicted") in s.loc["acid", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "应首先施石灰调酸：土壤pH低于该作物所有转移函数的适用范围" in zh["acid"]
+    # the sentence names the rice transfer functions, not their ids; crop_uptake.csv keeps the ids
+    assert s.loc["acid", "recommendation"].endswith(
+        " Cd in the crop not assessed (the rice transfer functions could not be used: ph outside 4–8.5): "
+        "measure it in the harvest.")
+    assert zh["acid"].endswith("作物中的镉未评估（水稻转移函数均不可用：土壤pH（水浸提）超出4–8.5）：请检测收获物。")
+    assert "synth_" not in s.loc["acid", "recommendation"] and "synth_" not in zh["acid"]
+    u = p.uptake.set_index(["plot_id", "metal"])
+    assert u.loc[("acid", "cd"), "not_assessed_reason"] == (
+        "no function could be used: synth_rice_cd_ph_hunan (ph outside 4–8.5); synth_rice_cd_ph (ph outside 4–8.5)")
     assert not rk.loc["usual", "lime_first"].any()
     assert "liming comes first" not in s.loc["usual", "recommendation"]
 

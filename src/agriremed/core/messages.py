@@ -548,11 +548,23 @@ def _skipped(v, lang, tables):
         if m is None:
             out.append(item)
             continue
-        why = m[2]
-        for pattern, repl in _SKIP_FORMS:
-            why = pattern.sub(repl, why)
-        out.append(f"{m[1]}（{why.replace(', ', '，')}）")
+        out.append(f"{m[1]}（{_zh_skip_reason(m[2])}）")
     return "；".join(out)
+
+
+def _zh_skip_reason(why: str) -> str:
+    """One reason a transfer function could not be used, in Chinese (:data:`_SKIP_FORMS`)."""
+    for pattern, repl in _SKIP_FORMS:
+        why = pattern.sub(repl, why)
+    return why.replace(", ", "，")
+
+
+def _skip_reasons(v, lang, tables):
+    """Reasons transfer functions could not be used, without the functions (``'ph outside 4–8.5;
+    needs som_pct'``): as written in English; in Chinese each in the forms of :data:`_SKIP_FORMS`."""
+    if lang != "zh":
+        return str(v)
+    return "；".join(_zh_skip_reason(why) for why in str(v).split("; "))
 
 
 def _score(v, lang, tables):
@@ -569,6 +581,7 @@ DOMAINS = {
     "score": _score,
     "crop_codes": _crop_codes,
     "skipped": _skipped,
+    "skip_reasons": _skip_reasons,
     "metal": _value("metal"),
     "option": _value("option"),
     "crop": _value("crop"),

@@ -502,10 +502,23 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
         rest &= ~sel
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
-        safe = _frames.per_distinct(lambda x, m: M("rec.crop_unknown") if np.isnan(x)
-                                    else meets("rec.crop_meets", x, m), p[sel], covered[sel])
-        body[sel] = each(np.where(clean, "rec.protect_clean", "rec.protect"), sel, safe=safe, npv=npv[sel],
-                         co2=co2[sel], untreated=untreated[sel])
+        safe = np.full(n, None, dtype=object)
+        safe[sel] = _frames.per_distinct(lambda x, m: M("rec.crop_unknown") if np.isnan(x)
+                                         else meets("rec.crop_meets", x, m), p[sel], covered[sel])
+        # a measure that treats none of the metals putting safe-utilisation land in its class (the
+        # off-class rule allows it): the sentence says that no measure of the library treats them
+        # and that the option only protects the crop from the metal it treats, as the sentence of
+        # unchanged practice does where no measure fits (rec.baseline_no_measure)
+        off = sel & (np.asarray(b["off_class"], bool) if "off_class" in b else np.zeros(n, bool))
+        on = sel & ~off
+        if on.any():
+            body[on] = each(np.where(clean, "rec.protect_clean", "rec.protect"), on, safe=safe, npv=npv,
+                            co2=co2, untreated=untreated)
+        if off.any():
+            title = _frames.per_distinct(lambda m: _title(m if isinstance(m, str) else ""), _frames.obj(b["untreated_metals"])[off])
+            treated = _frames.per_distinct(lambda m: _title(m if isinstance(m, str) else ""), _frames.obj(b["target_metals"])[off])
+            body[off] = each("rec.protect_off_class", off, safe=safe, npv=npv, co2=co2, class_metals=title,
+                             metals=treated)
         rest &= ~sel
     if rest.any():
         body[rest] = each(np.where(clean, "rec.no_food_body_clean", "rec.no_food_body"), rest, npv=npv[rest],
@@ -595,6 +608,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
     units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    # the recommended option on safe-utilisation land treats none of the metals above their
+    # screening value: the rule that decided it is one of the off-class family (cn_safe_measure_off_class)
+    lr = (tables or load_tables()).land_rules
+    off_rules = _frames.obj(lr["rule_id"])[_frames.obj(lr["applies_to"]) == options_mod.OFF_CLASS_FAMILY]
+    b["off_class"] = (np.isin(_frames.obj(s["policy_rule"]), off_rules)
+                      & (_frames.obj(s["soil_class"]) == "safe_utilisation"))
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
         b["food_crop_is_substitute"] = np.isin(b["food_crop"], (tables or load_tables()).substitute_grown_crops())

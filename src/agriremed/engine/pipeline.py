@@ -22,6 +22,7 @@ built.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -296,8 +297,11 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     pid = _frames.obj(soil_plot["plot_id"])
     at = _frames.positions(joined.index.to_numpy(object), pid) if len(joined) else None
     text = _frames.take(_frames.obj(joined), at, "") if len(joined) else np.full(len(pid), "", dtype=object)
-    # each plot's metals with their reasons, one line per metal, → the sentence's message
-    why = (listed.assign(k=_frames.obj(listed["metal"]) + "\t" + _frames.obj(listed["reason_msg"]))
+    # each plot's metals with their reasons, one line per metal, → the sentence's message (which
+    # names no transfer function by its id: crop_uptake.csv keeps them)
+    reason = (_frames.per_distinct(_sentence_reason, _frames.obj(listed["crop"]), _frames.obj(listed["reason_msg"]))
+              if len(listed) else np.empty(0, dtype=object))
+    why = (listed.assign(k=_frames.obj(listed["metal"]) + "\t" + reason)
            .groupby("plot_id", sort=False)["k"].agg("\n".join)) if len(listed) else None
     msg = np.full(len(pid), "", dtype=object)
     if why is not None:
@@ -306,6 +310,32 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
         msg[has] = _frames.per_distinct(lambda k: not_assessed_message(k).encode(), keys[has])
     return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object),
                                not_assessed_msg=msg)
+
+
+#: A transfer function that could not be used, as ``upt.no_function_used`` lists it:
+#: ``function_id (reason)``.
+_SKIPPED_ITEM = re.compile(r"^(\S+) \((.*)\)$")
+
+
+def _sentence_reason(crop, enc) -> str:
+    """The reason a metal of ``crop`` was not assessed, as the recommendation sentence gives it
+    (an encoded message).
+
+    ``enc``: the encoded reason of ``crop_uptake.csv`` (``not_assessed_reason_msg``). Where it
+    lists transfer functions that could not be used by their ids (``upt.no_function_used``),
+    the sentence names them by the crop ("the rice transfer functions could not be used: ph
+    outside 4–8.5"; ``upt.no_function_used_crop``) with their distinct reasons; any other
+    reason is returned as it is.
+    """
+    m = Message.decode(enc) if isinstance(enc, str) else Message()
+    if m.codes != ("upt.no_function_used",) or not isinstance(crop, str) or not crop:
+        return enc
+    items = [_SKIPPED_ITEM.match(x) for x in str(dict(m.parts[0][1]).get("skipped", "")).split("; ")]
+    if not items or any(x is None for x in items):
+        return enc
+    reasons = list(dict.fromkeys(x[2] for x in items))
+    code = "upt.no_function_used_crop_one" if len(items) == 1 else "upt.no_function_used_crop"
+    return Message.of(code, crop=crop, reasons="; ".join(reasons)).encode()
 
 
 #: Reasons (message codes of :func:`agriremed.stages.uptake.unassessed_metals`) that mean the crop
