@@ -85,3 +85,13 @@ def test_explicit_standard_keeps_gb2762_on_a_uk_plot():
     u = r.uptake.loc[r.uptake["metal"] == "cd"].iloc[0]
     assert u["food_limit_mg_kg"] == pytest.approx(0.20)
     assert "GB2762" in r.summary["recommendation"].iloc[0]
+
+
+def test_run_json_and_report_name_the_standards_used(mixed, tmp_path):
+    import json
+    assert mixed.food_standards() == {"EU2023_915": 2, "GB2762": 1, "CODEX": 1}
+    mixed.write(tmp_path, report=True, xlsx=False)
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert run["food_standards"] == {"EU2023_915": 2, "GB2762": 1, "CODEX": 1}
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "chosen per plot from its region" in html and "EU 2023/915 (European Union) × 2" in html
