@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="Monte Carlo sampling: a Latin hypercube (lhs, the default) or independent "
                          "random draws (overrides the scenario)")
     pl.add_argument("--horizon", type=int, help="planning horizon in years")
-    pl.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], help="food standard")
+    pl.add_argument("--standard", choices=["auto", "GB2762", "EU2023_915", "CODEX"],
+                    help="food standard: auto (default: per plot from its region) or one for every plot")
     pl.add_argument("--no-report", action="store_true", help="skip report.html")
     pl.add_argument("--no-xlsx", action="store_true", help="skip the Excel workbook plan.xlsx")
     pl.add_argument("--quiet", action="store_true", help="print only the output paths")

@@ -1006,6 +1006,10 @@ _out("lime_first", "", "Liming first", "优先调酸",
      dtype="bool")
 _out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
      dtype="str")
+_out("food_standard", "", "Food standard", "食品标准",
+     "Food standard the plot's crop is judged against (food_limits.csv): the scenario's, or under "
+     "food_standard auto the one of the plot's region (GB2762 in China, EU2023_915 in the EU and UK, "
+     "CODEX elsewhere).", dtype="str")
 _out("score", "1", "Score", "综合得分", "Weighted multi-criteria score (0–1, higher is better).")
 _out("rank", "", "Rank", "排名", "Rank of the option within the plot (1 = best).", dtype="int")
 _out("recommended", "", "Recommended", "推荐", "True for the recommended option of the plot.",

@@ -106,8 +106,12 @@ class Scenario:
         farmer and programme together (default; transfers between them cancel), the
         farmer (incl. subsidies and price support received) or the programme (what it
         pays, ≤ 0). All three NPVs are reported whatever the choice.
-    food_standard : {"GB2762", "EU2023_915", "CODEX"}
-        Food-limit set used to judge crop compliance.
+    food_standard : {"auto", "GB2762", "EU2023_915", "CODEX"}
+        Food-limit set used to judge crop compliance: one for every plot, or ``auto``
+        (default): per plot from its region (:func:`agriremed.stages.advice.food_standards`):
+        ``GB2762`` in China (and for a plot without a region under the ``china`` rule set),
+        ``EU2023_915`` in the EU and the UK (``food_standard_regions.csv``), ``CODEX``
+        elsewhere.
     threshold_set : str
         Soil threshold set (``set_id`` in ``soil_thresholds.csv``).
     target : {"screening", "food_limit", "strictest"}
@@ -238,7 +242,7 @@ class Scenario:
     noncompliant_grain: str = "discount_sale"
     noncompliant_price_fraction: float | None = None
     economics_view: str = "combined"
-    food_standard: str = "GB2762"
+    food_standard: str = "auto"
     threshold_set: str = "gb15618_2018"
     target: str = "screening"
     target_compliance_prob: float = 0.5
@@ -387,7 +391,7 @@ def _check(s: Scenario) -> None:
                  "a fraction from 0 to 1, or none to use the noncompliant_grain rule")
     c.text("noncompliant_grain", s.noncompliant_grain, max_len=MAX_NAME_CHARS, one_line=True)
     c.choice("economics_view", s.economics_view, ECONOMICS_VIEWS)
-    c.choice("food_standard", s.food_standard, FOOD_STANDARDS)
+    c.choice("food_standard", s.food_standard, ("auto", *FOOD_STANDARDS))
     c.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)
     c.choice("target", s.target, TARGETS)
     c.number("target_compliance_prob", s.target_compliance_prob, 0.0, 1.0,

@@ -73,7 +73,7 @@ SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
-    "recommended_option", "recommended_name", "rule_set", "policy_rule", "score", "years_p50",
+    "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
@@ -131,7 +131,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     acid = uptake_mod.ph_below_every_function(_frames.obj(P["crop"]), exceeding, P["ph"].to_numpy(float), tables)
     limes = ~np.isnan(options_mod.parameter_for_rows(tables, cols["option_id"], "lime_t_ha"))
     lime_first = limes & _frames.take(acid, ppos_in, False).astype(bool)
-    rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables, scenario.food_standard,
+    rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables,
+                                    advice_mod.plan_food_standards(P, scenario, tables),
                                     H, money=money, economics_view=scenario.economics_view,
                                     reasons_for="applicable" if text_rows == "all" else "recommended",
                                     target_compliance_prob=scenario.target_compliance_prob,
@@ -383,7 +384,7 @@ _VIEW_NPV = {"combined": ("npv_vs_baseline_cny_ha", "rec.npv"),
              "programme": ("programme_cost_cny_ha", "rec.programme_cost")}
 
 
-def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_view: str = "combined",
+def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: str = "combined",
                      units=None) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
     numbers), as messages (:class:`agriremed.core.messages.Message`) of the part after the
@@ -420,10 +421,13 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
     covered = b["compliance_metals"] if "compliance_metals" in b else np.full(n, "", dtype=object)
     covered = np.where(pd.isna(covered), "", covered).astype(object)
 
-    def meets(code, x, metals, **params):  # "<code>_for" names the metals the probability covers
+    # the food standard of each row (the scenario's, or its plot's under food_standard "auto")
+    stds = np.full(n, std, dtype=object) if isinstance(std, str) else _frames.obj(np.asarray(std, dtype=object))
+
+    def meets(code, x, metals, sd, **params):  # "<code>_for" names the metals the probability covers
         if metals:
-            return M(f"{code}_for", share=_pct(x), standard=std, metals=metals, **params)
-        return M(code, share=_pct(x), standard=std, **params)
+            return M(f"{code}_for", share=_pct(x), standard=sd, metals=metals, **params)
+        return M(code, share=_pct(x), standard=sd, **params)
 
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
                                 "years_p90", "option_kind") if c in b]
@@ -451,8 +455,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
     rest = np.ones(n, bool)
     sel = kind == "baseline"
     if sel.any():
-        safe = _frames.per_distinct(lambda x, m: Message() if np.isnan(x) else meets("rec.chance", x, m),
-                                    p[sel], covered[sel])
+        safe = _frames.per_distinct(lambda x, m, sd: Message() if np.isnan(x) else meets("rec.chance", x, m, sd),
+                                    p[sel], covered[sel], stds[sel])
         cls = b["soil_class"][sel]
         unmeasured = (b["metals_unmeasured"][sel] if "metals_unmeasured" in b
                       else np.full(int(sel.sum()), "", dtype=object))
@@ -486,9 +490,9 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
     if sel.any():
         seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
             else np.full(int(sel.sum()), np.nan)
-        food = _frames.per_distinct(lambda fc, x, m: meets("rec.seasons", x, m, crop=fc)
+        food = _frames.per_distinct(lambda fc, x, m, sd: meets("rec.seasons", x, m, sd, crop=fc)
                                     if fc not in ("none", None) and not np.isnan(x) else Message(),
-                                    b["food_crop"][sel], seasons, covered[sel])
+                                    b["food_crop"][sel], seasons, covered[sel], stds[sel])
         body[sel] = each("rec.phytoextraction", sel, cleanup=cleanup(sel), seasons=food, npv=npv[sel],
                          co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
@@ -503,8 +507,8 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
         safe = np.full(n, None, dtype=object)
-        safe[sel] = _frames.per_distinct(lambda x, m: M("rec.crop_unknown") if np.isnan(x)
-                                         else meets("rec.crop_meets", x, m), p[sel], covered[sel])
+        safe[sel] = _frames.per_distinct(lambda x, m, sd: M("rec.crop_unknown") if np.isnan(x)
+                                         else meets("rec.crop_meets", x, m, sd), p[sel], covered[sel], stds[sel])
         # a measure that treats none of the metals putting safe-utilisation land in its class (the
         # off-class rule allows it): the sentence says that no measure of the library treats them
         # and that the option only protects the crop from the metal it treats, as the sentence of
@@ -526,7 +530,7 @@ def _sentence_bodies(b: dict, std: str, H: int, money=("CNY", 1.0), economics_vi
     return body
 
 
-def _below_target(body: np.ndarray, b: dict, std: str, target: float) -> np.ndarray:
+def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     """The sentence bodies, with the warning ``rec.below_target`` after each whose option keeps a
     food crop on safe-utilisation land that is predicted to meet ``std`` with a probability
     (share of food seasons where the option has them) below ``target`` [0–1]: such a plot only
@@ -541,8 +545,9 @@ def _below_target(body: np.ndarray, b: dict, std: str, target: float) -> np.ndar
         if "food_crop" in b else np.zeros(len(body), bool)
     sel = (b["soil_class"] == "safe_utilisation") & food & ~np.isnan(p) & (p < float(target))
     out = body.copy()
-    out[sel] = [Message.of("rec.below_target", body=bd, standard=std, share=_pct(x), target=_pct(float(target)))
-                for bd, x in zip(body[sel], p[sel], strict=True)]
+    stds = np.full(len(body), std, dtype=object) if isinstance(std, str) else _frames.obj(np.asarray(std, dtype=object))
+    out[sel] = [Message.of("rec.below_target", body=bd, standard=sd, share=_pct(x), target=_pct(float(target)))
+                for bd, x, sd in zip(body[sel], p[sel], stds[sel], strict=True)]
     return out
 
 
@@ -604,10 +609,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
-    std, H = scenario.food_standard, scenario.horizon_yr
+    H = scenario.horizon_yr
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
     units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)
+    s["food_standard"] = advice_mod.food_standards(region, scenario.food_standard, scenario.rule_set, tables)
+    std_all = advice_mod.plot_food_standards(pid, region, scenario.food_standard, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    std = s["food_standard"][ok]  # each recommended plot's standard, named in its sentence
     # the recommended option on safe-utilisation land treats none of the metals above their
     # screening value: the rule that decided it is one of the off-class family (cn_safe_measure_off_class)
     lr = (tables or load_tables()).land_rules
@@ -627,7 +635,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std, H, rule_set=scenario.rule_set,
+                      for c in keys}), table, tables or load_tables(), std_all, H, rule_set=scenario.rule_set,
         units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None

@@ -113,6 +113,7 @@ class StageResults:
     bio_draws: object = None  #: biomass Monte Carlo draws
     compliance: pd.DataFrame | None = None  #: crop compliance outcome
     targets: pd.DataFrame | None = None  #: target soil concentrations
+    food_standard: object = None  #: the food standard: one name, or a Series of names by plot id
     removal: object = None  #: clean-up removal inputs
     # years: years to target, trajectories, yearly crop schedule
     by_metal: pd.DataFrame | None = None
@@ -228,9 +229,9 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
     bar.update()
     pred, unassessed = uptake_mod.predict_and_unassessed(P, tables=tables)
-    checked = uptake_mod.food_safety(pred, scenario.food_standard, tables)
-    unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot,
-                                                         scenario.food_standard, tables)
+    std = advice_mod.plan_food_standards(P, scenario, tables)
+    checked = uptake_mod.food_safety(pred, std, tables)
+    unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot, std, tables)
     soil_plot = soil_plot.assign(uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]))
     bar.update()
     try:
@@ -253,9 +254,9 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
                                                    grid=grid)
     bar.update()
-    compliance = duration_mod.crop_compliance_outcome(opts, preds, P, scenario.food_standard, tables,
+    compliance = duration_mod.crop_compliance_outcome(opts, preds, P, std, tables,
                                                       n_draws, seed_, grid=grid)
-    targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, scenario.food_standard,
+    targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, std,
                                                  scenario.target_compliance_prob)
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
                                           grid=grid)
@@ -269,7 +270,7 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     uptake_table = uptake_table.iloc[order].reset_index(drop=True)
     return {"P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
             "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
-            "removal": removal}
+            "removal": removal, "food_standard": std}
 
 
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,
@@ -283,11 +284,13 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     u = uptake_mod.above_screening(unassessed, screened)
     listed = u
     if food_standard is not None and len(u):
+        std = uptake_mod.row_standards(food_standard, _frames.obj(u["plot_id"]))
         has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
-                                                 food_standard, tables or load_tables())
-        metal = _frames.obj(u["metal"])  # a message and its text once per metal
-        msg = _frames.per_distinct(lambda m: Message.of("upt.no_food_limit", standard=food_standard,
-                                                        metal=m.capitalize()).encode(), metal)
+                                                 std, tables or load_tables())
+        std = np.full(len(u), std, dtype=object) if isinstance(std, str) else std
+        metal = _frames.obj(u["metal"]) + "\t" + std  # a message and its text once per metal and standard
+        msg = _frames.per_distinct(lambda k: Message.of("upt.no_food_limit", standard=k.split("\t")[1],
+                                                        metal=k.split("\t")[0].capitalize()).encode(), metal)
         reason = _frames.per_distinct(lambda m: render(m, "en"), msg)
         u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), reason),
                      reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg))
@@ -390,7 +393,7 @@ def _years(ctx: RunContext, r: StageResults, bar) -> dict:
         traj = pd.DataFrame()
     schedule, seasons = duration_mod.compliance_by_year(
         r.opts, r.P, r.compliance, dur, by_metal, duration_mod.typical_trajectories(r.removal, H, loss),
-        ctx.scenario.food_standard, tables, H, n_draws, seed_, removal=r.removal, grid=r.grid, matrices=True)
+        r.food_standard, tables, H, n_draws, seed_, removal=r.removal, grid=r.grid, matrices=True)
     bar.update()
     return {"by_metal": by_metal, "duration": dur, "trajectories": traj, "schedule": schedule, "seasons": seasons}
 
@@ -485,13 +488,13 @@ LATE_FIELDS = tuple(sorted(_YEARS_READS | _PV_READS | _CARBON_READS | _ECONOMICS
 _EARLY_READS = frozenset(f.name for f in dataclasses.fields(Scenario)) - frozenset(LATE_FIELDS)
 
 _EARLY_GIVES = ("P", "screened", "soil_plot", "uptake", "opts", "grid", "bio", "bio_draws", "compliance",
-                "targets", "removal")
+                "targets", "removal", "food_standard")
 
 #: The phases of a plan in the order they run.
 PHASES = (
     Phase("early", _EARLY_READS, ("v",), _EARLY_GIVES, (), 4, _early),
     Phase("years", _YEARS_READS, ("opts", "P", "screened", "bio", "bio_draws", "targets", "removal", "grid",
-                                  "compliance"),
+                                  "compliance", "food_standard"),
           ("by_metal", "duration", "trajectories", "schedule", "seasons"), ("early",), 1, _years),
     Phase("energy", frozenset(), ("opts", "bio", "by_metal", "grid"), ("metal_fate", "energy_biomass"),
           ("early",), 0, _energy),

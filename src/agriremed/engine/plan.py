@@ -368,6 +368,15 @@ class Plan:
         h = pd.util.hash_pandas_object(self.plots.astype(str), index=False).to_numpy()
         return hashlib.sha256(h.tobytes()).hexdigest()[:16]
 
+    def food_standards(self) -> dict[str, int]:
+        """The food standards the plan's plots were judged against, with their number of plots
+        (``{'GB2762': 12, 'EU2023_915': 3}``; one standard for every plot unless the scenario's
+        ``food_standard`` is ``auto``)."""
+        s = self.summary
+        if s is None or "food_standard" not in s or not len(s):
+            return {}
+        return {str(k): int(v) for k, v in s["food_standard"].value_counts(sort=False).items()}
+
     def write(self, out_dir: str | Path, report: bool = True, lang: str = "en", xlsx: bool = True,
               date=None) -> dict[str, Path]:
         """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables, report.html,
@@ -429,6 +438,7 @@ class Plan:
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
                "rows_read": self.n_input, "plots_planned": len(self.plots),
                "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
+               "food_standards": self.food_standards(),
                "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"

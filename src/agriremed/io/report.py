@@ -683,8 +683,18 @@ def plain_summary(
 
 
 # --------------------------------------------------------------------------- shared parts
+def standard_text(scenario, standards: dict | None, lang: str) -> str:
+    """The food standard of a plan in ``lang``: the scenario's, or under ``food_standard`` ``auto``
+    each standard its plots were judged against with their number (``standards``)."""
+    if getattr(scenario, "food_standard", "") != "auto" or not standards:
+        return i18n.value("standard", scenario.food_standard, lang)
+    used = "; ".join(f"{i18n.value('standard', k, lang)} × {n}" for k, n in standards.items())
+    return messages.render(messages.Message.of("std.auto_used", standards=used), lang)
+
+
 def _head(
-    title: str, lang: str, *, date, version: str, scenario, digest_text: str, money: dict | None, region: str
+    title: str, lang: str, *, date, version: str, scenario, digest_text: str, money: dict | None, region: str,
+    standards: dict | None = None,
 ) -> str:
     """``<head>`` with the print page boxes, and the title block."""
     d = report_date(date)
@@ -701,7 +711,7 @@ def _head(
         scenario=i18n.scenario_name(scenario.name, lang),
         draws=f"{scenario.mc_draws:,}",
         horizon=scenario.horizon_yr,
-        standard=i18n.value("standard", scenario.food_standard, lang),
+        standard=standard_text(scenario, standards, lang),
         rules=i18n.value("rule_set", scenario.rule_set, lang),
         digest=digest_text,
     )
@@ -1256,6 +1266,7 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
         lang,
         date=date,
         version=plan.version,
+        standards=plan.food_standards() if hasattr(plan, "food_standards") else None,
         scenario=plan.scenario,
         digest_text=plan.input_digest(),
         money=plan.money(),

@@ -61,7 +61,7 @@ from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core import i18n
 from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_column, translate_frame
-from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date
+from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date, standard_text
 from agriremed.stages import advice
 
 __all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "number_format", "write_workbook", "StreamWorkbook"]
@@ -576,7 +576,8 @@ def _splice_rows(path: Path, parts: dict) -> None:
 
 
 def _provenance(
-    lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money
+    lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money,
+    standards: dict | None = None,
 ) -> list[tuple[str, object]]:
     d = report_date(date)
     rows = [
@@ -584,7 +585,7 @@ def _provenance(
         ("date", format_date(d, lang)),
         ("seed", scenario.seed),
         ("scenario", i18n.scenario_name(scenario.name, lang)),
-        ("standard", i18n.value("standard", scenario.food_standard, lang)),
+        ("standard", standard_text(scenario, standards, lang)),
         ("rules", i18n.value("rule_set", scenario.rule_set, lang)),
         ("horizon", scenario.horizon_yr),
         ("draws", scenario.mc_draws),
@@ -775,6 +776,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     prov = _provenance(
         lang,
         version=plan.version,
+        standards=plan.food_standards() if hasattr(plan, "food_standards") else None,
         date=date,
         scenario=plan.scenario,
         input_digest=plan.input_digest(),

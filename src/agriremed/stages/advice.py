@@ -57,9 +57,11 @@ import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
+from agriremed.stages.uptake.predict import row_standards
 from agriremed.core.names import unit_factor, unit_table
 
-__all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "step_table", "monitoring_rules", "option_steps",
+__all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
+           "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
            "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
            "plot_advice",
@@ -146,6 +148,110 @@ def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=
         return blank if inside is None else "mu" if inside else "ha"
 
     return _frames.per_distinct(unit, region) if len(region) else np.zeros(0, dtype=object)
+
+
+def _standard_regions(tables=None) -> dict[str, str]:
+    """Country (lower case) → food standard (``food_standard_regions.csv``)."""
+    t = getattr(tables, "food_standard_regions", None) if tables is not None else None
+    if not isinstance(t, pd.DataFrame):
+        with resources.files("agriremed.data").joinpath("food_standard_regions.csv").open("r", encoding="utf-8") as f:
+            t = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return dict(zip(t["country"].str.strip().str.lower(), t["standard"].str.strip(), strict=True))
+
+
+#: Food standard of a plot outside China whose region names no country of ``food_standard_regions.csv``.
+OTHER_STANDARD = "CODEX"
+#: Food standard of a plot in China.
+CHINA_STANDARD = "GB2762"
+
+
+def food_standards(region, food_standard: str = "auto", rule_set: str = "china", tables=None) -> np.ndarray:
+    """Food standard each plot's crop is judged against.
+
+    Parameters
+    ----------
+    region : array_like of str
+        Region of each plot as the plots table gives it.
+    food_standard : str
+        The scenario's ``food_standard``: a standard of ``food_limits.csv`` for every plot, or
+        ``auto``: ``GB2762`` for a plot in China (as :func:`area_units` decides it: a region
+        naming a province, city or county of China, or written in Chinese characters), the
+        standard ``food_standard_regions.csv`` gives to the country a part of the region names
+        (``EU2023_915`` for an EU member state and for the UK, ``UK/Derbyshire``), and
+        ``CODEX`` for any other region; a plot without a region gets ``GB2762`` under
+        :data:`CHINA_RULE_SETS` and ``CODEX`` under any other rule set.
+    rule_set : str
+        The plan's rule set.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``, ``food_standard_regions.csv``).
+
+    Returns
+    -------
+    numpy.ndarray of str
+        Food standard per plot.
+
+    Examples
+    --------
+    >>> food_standards(["Hunan/Zhuzhou", "UK/Derbyshire", "Denmark/Jutland", "Kenya/Nakuru", ""]).tolist()
+    ['GB2762', 'EU2023_915', 'EU2023_915', 'CODEX', 'GB2762']
+    >>> food_standards(["", "UK"], "GB2762").tolist(), food_standards([""], rule_set="none").tolist()
+    (['GB2762', 'GB2762'], ['CODEX'])
+    """
+    region = _frames.obj(np.asarray(region, dtype=object)) if not isinstance(region, np.ndarray) \
+        else _frames.obj(region)
+    if food_standard != "auto":
+        return np.full(len(region), food_standard, dtype=object)
+    blank = CHINA_STANDARD if rule_set in CHINA_RULE_SETS else OTHER_STANDARD
+    countries = _standard_regions(tables)
+
+    def standard(r):
+        inside = _region_in_china(r, tables)
+        if inside is None:
+            return blank
+        if inside:
+            return CHINA_STANDARD
+        parts = (p.strip().lower() for p in re.split(r"[/,;|]", r))
+        return next((countries[p] for p in parts if p in countries), OTHER_STANDARD)
+
+    return _frames.per_distinct(standard, region) if len(region) else np.zeros(0, dtype=object)
+
+
+def plot_food_standards(plot_ids, region, food_standard: str = "auto", rule_set: str = "china", tables=None):
+    """The food standard of a plan's plots, as the model stages take it.
+
+    Parameters
+    ----------
+    plot_ids, region : array_like
+        Plot ids and their regions.
+    food_standard, rule_set, tables
+        As for :func:`food_standards`.
+
+    Returns
+    -------
+    str or pandas.Series
+        The one standard when every plot has the same (always so for an explicit
+        ``food_standard``), else a Series of standards indexed by plot id.
+
+    Examples
+    --------
+    >>> plot_food_standards(["a", "b"], ["Hunan", "湘潭"])
+    'GB2762'
+    >>> plot_food_standards(["a", "b"], ["Hunan", "UK/Derbyshire"]).to_dict()
+    {'a': 'GB2762', 'b': 'EU2023_915'}
+    """
+    std = food_standards(region, food_standard, rule_set, tables)
+    first = std[0] if len(std) else (CHINA_STANDARD if food_standard == "auto" else food_standard)
+    if food_standard != "auto" or (std == first).all():
+        return first
+    return pd.Series(std, index=_frames.obj(np.asarray(plot_ids, dtype=object)), dtype=object, name="food_standard")
+
+
+def plan_food_standards(plots: pd.DataFrame, scenario, tables=None):
+    """:func:`plot_food_standards` of a plots table (``plot_id``, optional ``region``) under a
+    scenario (``food_standard``, ``rule_set``)."""
+    region = _frames.obj(plots["region"]) if "region" in plots else np.full(len(plots), None, dtype=object)
+    return plot_food_standards(plots["plot_id"], region, getattr(scenario, "food_standard", "auto"),
+                               getattr(scenario, "rule_set", "china"), tables)
 
 
 def _packaged(name: str) -> pd.DataFrame:
@@ -419,15 +525,15 @@ def raised_metals(tables) -> dict[str, list[str]]:
     return {o: list(ms) for o, ms in tables.memo("raised_metals", build).items()}
 
 
-def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
+def food_limit_metals(crop, metals, standard, tables) -> np.ndarray:
     """Whether the food standard sets a limit for each crop × metal pair.
 
     Parameters
     ----------
     crop, metals : array_like of str
         Crop (``crops.csv``) and metal per pair.
-    standard : str
-        Food standard (``food_limits.csv`` ``standard``, e.g. ``GB2762``).
+    standard : str or array_like of str
+        Food standard (``food_limits.csv`` ``standard``, e.g. ``GB2762``), or one per pair.
     tables : Tables
         Literature tables.
 
@@ -442,6 +548,15 @@ def food_limit_metals(crop, metals, standard: str, tables) -> np.ndarray:
     >>> food_limit_metals(["rice", "rice", "rice"], ["cd", "cu", "zn"], "GB2762", load_tables()).tolist()
     [True, False, False]
     """
+    if not isinstance(standard, str):
+        std = _frames.obj(np.asarray(standard, dtype=object))
+        c = np.atleast_1d(np.asarray(crop, dtype=object))
+        m = np.atleast_1d(np.asarray(metals, dtype=object))
+        out = np.zeros(len(std), bool)
+        for one in pd.unique(std):
+            out[std == one] = food_limit_metals(c[std == one], m[std == one], one, tables)
+        return out
+
     def build_have() -> frozenset:
         fl = tables.food_limits
         fl = fl.loc[fl["standard"] == standard]
@@ -533,7 +648,7 @@ def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str =
     return messages.render(_monitoring_message(n, metals, years, food, rules, part), lang)
 
 
-def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard: str,
+def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard,
                     horizon_yr: int, lang: str = "en", rule_set: str = "china",
                     units=None) -> dict[str, np.ndarray]:
     """The advice columns of every summary row (texts in ``lang``; the summary keeps English).
@@ -552,8 +667,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         food limit the crop probability covers, which the harvest is tested for too).
     tables : Tables
         Literature tables (food limits, monitoring rule).
-    food_standard : str
-        Food standard of the plan.
+    food_standard : str or pandas.Series
+        Food standard of the plan, or of each plot (a Series indexed by plot id).
     horizon_yr : int
         Plan horizon [yr]: grain sampling runs every season over it (also while and after a
         clean-up option lowers the soil: the crop is what must comply).
@@ -625,8 +740,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     raised = raised_metals(tables)
     # the food crop and metals to test depend on a few distinct (crop, metals, controlling metal, option,
     # metals of the compliance probability)
+    std_row = row_standards(food_standard, pid)  # each plot's food standard
+    std_row = np.full(n, std_row, dtype=object) if isinstance(std_row, str) else std_row
     first, inv = _frames.distinct(_frames.obj(grown), _frames.obj(exceeding), _frames.obj(control),
-                                  _frames.obj(opt_ids), covered, unmeasured)
+                                  _frames.obj(opt_ids), covered, unmeasured, std_row)
     food_k = np.zeros(len(first), bool)
     metals_k = []
     for k, r in enumerate(first):
@@ -644,7 +761,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         metals_k.append(metals)
     # with a food crop, only the metals the food standard limits in it (one look-up for all pairs)
     pairs = [(k, grown[first[k]], m) for k in np.flatnonzero(food_k) for m in metals_k[k]]
-    limited = food_limit_metals([g for _, g, _ in pairs], [m for _, _, m in pairs], food_standard, tables)
+    limited = food_limit_metals([g for _, g, _ in pairs], [m for _, _, m in pairs],
+                                _frames.obj(std_row[first[[k for k, _, _ in pairs]]]) if pairs else food_standard,
+                                tables)
     for k in np.flatnonzero(food_k):
         metals_k[k] = []
     for (k, _, m), ok in zip(pairs, limited, strict=True):

@@ -67,7 +67,7 @@ from agriremed.models.duration import package_reduction
 from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
-from agriremed.stages.uptake import food_safety, predict_crop_concentration
+from agriremed.stages.uptake import food_safety, predict_crop_concentration, row_standards
 from agriremed.stages.uptake.predict import function_inputs
 
 __all__ = [
@@ -183,7 +183,7 @@ def _scaled(plots: pd.DataFrame, metal: str, scale) -> pd.DataFrame:
     return out
 
 
-def _p_comply_one_metal(plots: pd.DataFrame, crops, metal: str, food_standard: str, tables: Tables):
+def _p_comply_one_metal(plots: pd.DataFrame, crops, metal: str, food_standard, tables: Tables):
     """P(crop meets the food limit for ``metal``) per plot (NaN: no prediction or no limit)."""
     pred = predict_crop_concentration(plots, crop=crops, metals=[metal], tables=tables)
     out = np.full(len(plots), np.nan)
@@ -194,7 +194,7 @@ def _p_comply_one_metal(plots: pd.DataFrame, crops, metal: str, food_standard: s
     return p.reindex(plots["plot_id"].to_numpy(object)).to_numpy(float)
 
 
-def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_standard: str = "GB2762",
+def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_standard="GB2762",
                             tables: Tables | None = None, compliance_prob: float = 0.5,
                             log10_range=(-4.0, 3.0), iterations: int = 40) -> np.ndarray:
     """Soil concentration at which the crop meets the food limit with a given probability.
@@ -212,8 +212,8 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
         Metal code.
     crop : str or array_like of str, optional
         Crop grown on each plot (default: the plot's ``crop``).
-    food_standard : str
-        Food-limit set.
+    food_standard : str or pandas.Series
+        Food-limit set, or one per plot (a Series indexed by plot id).
     tables : Tables, optional
         Literature tables.
     compliance_prob : float
@@ -273,7 +273,7 @@ def safe_soil_concentration(plots: pd.DataFrame, metal: str, crop=None, food_sta
 
 
 def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: Tables | None = None,
-                          target: str = "screening", food_standard: str = "GB2762",
+                          target: str = "screening", food_standard="GB2762",
                           compliance_prob: float = 0.5) -> pd.DataFrame:
     """Clean-up target of every plot × metal.
 
@@ -291,8 +291,8 @@ def target_concentrations(plots: pd.DataFrame, screened: pd.DataFrame, tables: T
         the food limit with probability ``compliance_prob`` (:func:`safe_soil_concentration`),
         falling back to the screening value where the crop has no uptake function or
         limit; ``strictest``: the lower of the two.
-    food_standard : str
-        Food-limit set.
+    food_standard : str or pandas.Series
+        Food-limit set, or one per plot (a Series indexed by plot id).
     compliance_prob : float
         See :func:`safe_soil_concentration` [–].
 
@@ -937,7 +937,7 @@ def _treats(treats) -> set:
 
 
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
-                            plots: pd.DataFrame, food_standard: str = "GB2762",
+                            plots: pd.DataFrame, food_standard="GB2762",
                             tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
                             rate_t_ha: float | None = None, *, grid: _frames.Grid | None = None) -> pd.DataFrame:
     """Probability that the crop grown under each option meets every food limit in a season.
@@ -952,8 +952,8 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         missing entries are computed here.
     plots : pandas.DataFrame
         Validated plots.
-    food_standard : str
-        Food-limit set.
+    food_standard : str or pandas.Series
+        Food-limit set, or one per plot (a Series indexed by plot id).
     tables : Tables, optional
         Literature tables.
     n_draws, seed : int
@@ -1039,7 +1039,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
 
 def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, compliance: pd.DataFrame,
                        duration: pd.DataFrame, duration_by_metal: pd.DataFrame | None = None,
-                       trajectories: pd.DataFrame | None = None, food_standard: str = "GB2762",
+                       trajectories: pd.DataFrame | None = None, food_standard="GB2762",
                        tables: Tables | None = None, horizon_yr: int = 20, n_draws: int = 0,
                        seed: int = 0, *, removal: dict | None = None, grid: _frames.Grid | None = None,
                        matrices: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1073,8 +1073,8 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     trajectories : pandas.DataFrame or Trajectories, optional
         Output of :func:`soil_trajectories` (or :func:`typical_trajectories`) covering at least ``horizon_yr − 1`` years;
         without it a rotation's crop is judged on the current soil every year.
-    food_standard : str
-        Food-limit set.
+    food_standard : str or pandas.Series
+        Food-limit set, or one per plot (a Series indexed by plot id).
     tables : Tables, optional
         Literature tables.
     horizon_yr : int
@@ -1163,7 +1163,9 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             return out
         which = pred["plot_id"].to_numpy(np.intp)
         opt_of = oid[idx]
-        limits = _limit_columns(food_safety(pred, food_standard, tables))  # row-aligned with pred
+        std = food_standard if isinstance(food_standard, str) else \
+            row_standards(food_standard, plot_ids[idx][which])  # the virtual plots' own plots
+        limits = _limit_columns(food_safety(pred, std, tables))  # row-aligned with pred
         for o in pd.unique(opt_of):
             sel = opt_of == o
             keep = np.flatnonzero(sel[which])

@@ -96,6 +96,7 @@ from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
 from agriremed.stages.options import POLICY_TIER
+from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
@@ -405,7 +406,7 @@ def _money(x_cny: float, money) -> Message:
 
 
 def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
-                  tables: Tables | None = None, food_standard: str = "GB2762",
+                  tables: Tables | None = None, food_standard="GB2762",
                   horizon_yr: int = 20) -> pd.DataFrame:
     """The reason for every traffic light: the number behind it and the threshold.
 
@@ -420,8 +421,8 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
         Output of :func:`traffic_lights`.
     tables : Tables, optional
         Literature tables (thresholds in ``traffic_lights.csv``).
-    food_standard : str
-        Food standard named in the text.
+    food_standard : str or pandas.Series
+        Food standard named in the text, or one per plot (a Series indexed by plot id).
     horizon_yr : int
         Horizon named in the text [yr].
 
@@ -479,7 +480,9 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
     v = V["food_safety"]
     fp = V["food_production"]
-    keys = {"food_safety": (food, base_food, current, np.isnan(v), np.isnan(p_food), *printed(v, 100), *printed(p_food, 100),
+    std = row_standards(food_standard, _frames.obj(table["plot_id"])[rows])  # each row's plot's standard
+    std = np.full(len(rows), std, dtype=object) if isinstance(std, str) else std
+    keys = {"food_safety": (std, food, base_food, current, np.isnan(v), np.isnan(p_food), *printed(v, 100), *printed(p_food, 100),
                             *printed(food_share, 100)),
             "food_production": (np.isnan(fp), np.isnan(y_now), *printed(fp, 100), *printed(fp * y_now, 10),
                                 *printed(y_now, 10)),
@@ -498,8 +501,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             if np.isnan(p_food[i]):
                 return M("why.safety_unpredicted" if current[i] else "why.safety_unpredicted_new", share=_pct(x))
             if food_share[i] >= 1:
-                return M("why.food_seasons", standard=food_standard, share=_pct(p_food[i]))
-            return M("why.safe_food", standard=food_standard, share=_pct(x), seasons=_pct(p_food[i]),
+                return M("why.food_seasons", standard=std[i], share=_pct(p_food[i]))
+            return M("why.safe_food", standard=std[i], share=_pct(x), seasons=_pct(p_food[i]),
                      food_years=_pct(food_share[i]))
         if c == "food_production":
             if np.isnan(x):
@@ -551,7 +554,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
 
 
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
-                 food_standard: str = "GB2762", horizon_yr: int = 20,
+                 food_standard="GB2762", horizon_yr: int = 20,
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
                  reasons_for: str = "applicable", target_compliance_prob: float | None = None,
                  lime_first=None, min_compliance_gain: float | None = None,
@@ -567,8 +570,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Criterion → weight (normalised here to sum to 1).
     tables : Tables, optional
         Literature tables.
-    food_standard : str
-        Food standard named in the reasons.
+    food_standard : str or pandas.Series
+        Food standard named in the reasons, or one per plot (a Series indexed by plot id).
     horizon_yr : int
         Horizon named in the reasons [yr].
     money : (str, float)

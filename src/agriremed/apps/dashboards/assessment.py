@@ -21,7 +21,7 @@ from agriremed.core import columns as C
 from agriremed.core import i18n, messages
 from agriremed.stages import soil as soil_mod
 from agriremed.stages import uptake as uptake_mod
-from agriremed.stages.advice import food_limit_metals
+from agriremed.stages.advice import food_limit_metals, plot_food_standards
 from agriremed.core.scenario import FOOD_STANDARDS
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
@@ -150,7 +150,7 @@ class PlotAssessment(Dashboard):
         self.text(
             self.standard,
             "options",
-            lambda lang: [(i18n.value("standard", s, lang), s) for s in FOOD_STANDARDS],
+            lambda lang: [(i18n.value("standard", s, lang), s) for s in ("auto", *FOOD_STANDARDS)],
         )
         self.standard.value = self.scenario.food_standard
         self.text(self.standard, "description", "ui.assess.standard")
@@ -317,11 +317,15 @@ class PlotAssessment(Dashboard):
             self.soil = screened
             self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object))
             pred, miss = uptake_mod.predict_and_unassessed(v.plots, tables=self.tables)
-            self.uptake = uptake_mod.food_safety(pred, self.standard.value, self.tables)
+            region = v.plots["region"] if "region" in v.plots else [None] * len(v.plots)
+            std = plot_food_standards(v.plots["plot_id"], region, self.standard.value, self.scenario.rule_set,
+                                      self.tables)  # one name, or per plot under "auto"
+            self.uptake = uptake_mod.food_safety(pred, std, self.tables)
             miss = uptake_mod.above_screening(miss, screened)
             # a metal without a food limit in the standard (Cu, Zn under GB 2762) is not "not assessed"
-            self.unassessed = miss.loc[food_limit_metals(miss["crop"], miss["metal"], self.standard.value,
-                                                         self.tables)] if len(miss) else miss
+            self.unassessed = miss.loc[food_limit_metals(
+                miss["crop"], miss["metal"], uptake_mod.row_standards(std, miss["plot_id"]),
+                self.tables)] if len(miss) else miss
         self.render()
         if not v.plots.empty:
             for cb in self.on_plot_change:

@@ -65,6 +65,7 @@ __all__ = [
     "evaluate_function",
     "predict_crop_concentration",
     "food_safety",
+    "row_standards",
     "crop_compliance",
     "function_coverage",
     "function_inputs",
@@ -323,8 +324,50 @@ def moisture_of_crops(crops, tables: Tables) -> np.ndarray:
     return _frames.lookup(m, crops).astype(float)
 
 
-def limits_for_crops(crops, metals, standard: str, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
-    """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit)."""
+def row_standards(standard, plot_ids):
+    """Food standard of each row: ``standard`` itself when it is one name, else per row.
+
+    Parameters
+    ----------
+    standard : str, pandas.Series or array_like
+        One standard for every row; a Series of standards indexed by plot id
+        (:func:`agriremed.stages.advice.plot_food_standards`), read at each row's plot;
+        or one standard per row.
+    plot_ids : array_like
+        Plot id of each row.
+
+    Returns
+    -------
+    str or numpy.ndarray of str
+    """
+    if isinstance(standard, str):
+        return standard
+    pid = _frames.obj(np.asarray(plot_ids, dtype=object))
+    if isinstance(standard, pd.Series):
+        at = _frames.positions(standard.index.to_numpy(object), pid)
+        if (at < 0).any():
+            raise KeyError(f"no food standard for plot {pid[np.flatnonzero(at < 0)[0]]!r}")
+        return _frames.obj(standard.to_numpy(object))[at]
+    out = _frames.obj(np.asarray(standard, dtype=object))
+    if len(out) != len(pid):
+        raise ValueError(f"{len(out)} food standards for {len(pid)} rows")
+    return out
+
+
+def limits_for_crops(crops, metals, standard, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Food limit [mg kg⁻¹ as sold] and its species for each crop × metal pair (NaN: no limit).
+
+    ``standard`` is one standard of ``food_limits.csv`` or one per pair."""
+    if not isinstance(standard, str):
+        std = _frames.obj(np.asarray(standard, dtype=object))
+        limit = np.full(len(std), np.nan)
+        species = np.full(len(std), np.nan, dtype=object)
+        crops_a = _frames.obj(np.asarray(crops, dtype=object))
+        metals_a = _frames.obj(np.asarray(metals, dtype=object))
+        for one in pd.unique(std):
+            sel = std == one
+            limit[sel], species[sel] = limits_for_crops(crops_a[sel], metals_a[sel], one, tables)
+        return limit, species
     def build_lookup():
         fl = tables.food_limits
         at = np.flatnonzero(fl["standard"].to_numpy(object) == standard)
@@ -828,7 +871,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     return pred_df, miss_df
 
 
-def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
+def food_safety(predictions: pd.DataFrame, standard="GB2762",
                 tables: Tables | None = None, reduction=None) -> pd.DataFrame:
     """Compare predicted crop concentrations with a food standard.
 
@@ -836,8 +879,9 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     ----------
     predictions : pandas.DataFrame
         Output of :func:`predict_crop_concentration`.
-    standard : str
-        ``standard`` in ``food_limits.csv`` (``GB2762``, ``EU2023_915``, ``CODEX``).
+    standard : str, pandas.Series or array_like
+        ``standard`` in ``food_limits.csv`` (``GB2762``, ``EU2023_915``, ``CODEX``) for every
+        row, or per plot (a Series indexed by plot id) or per row (:func:`row_standards`).
     tables : Tables, optional
         Literature tables.
     reduction : array_like, optional
@@ -854,7 +898,7 @@ def food_safety(predictions: pd.DataFrame, standard: str = "GB2762",
     tables = tables or load_tables()
     cols = dict(predictions.items())  # the new columns are added by name, the table built once
     metal = _frames.obj(cols["metal"])
-    limit, species = limits_for_crops(cols["crop"], metal, standard, tables)
+    limit, species = limits_for_crops(cols["crop"], metal, row_standards(standard, cols["plot_id"]), tables)
     cols["food_limit_mg_kg"] = limit
     cols["limit_species"] = _frames.text_series(species, predictions.index)
     fw50 = cols["crop_fw_p50_mg_kg"].to_numpy(float)

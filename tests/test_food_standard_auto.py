@@ -1,0 +1,97 @@
+"""Food standard per plot (Scenario food_standard "auto"): GB 2762 in China, EU 2023/915 in the EU and UK."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import ndtr
+
+import agriremed
+from agriremed.core.scenario import Scenario
+from agriremed.stages import advice
+
+# a wheat plot of 1 ha, Cd 1.5 mg/kg at pH 6.5
+_PLOT = {"area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2,
+         "depth_m": 0.2, "land_use": "upland", "crop": "wheat", "ph": 6.5, "cd_mg_kg": 1.5, "basic_farmland": "no",
+         "mean_temp_c": 9.0, "annual_rain_mm": 800.0}
+
+
+def _plan(rows, **scenario):
+    return agriremed.plan(pd.DataFrame([{**_PLOT, **r} for r in rows]), Scenario(mc_draws=0, **scenario),
+                          progress=False)
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return _plan([{"plot_id": "UK", "region": "UK/Derbyshire"},
+                  {"plot_id": "UKR", "region": "UK/Derbyshire", "crop": "rice", "land_use": "paddy"},
+                  {"plot_id": "CNR", "region": "Hunan/Zhuzhou", "crop": "rice", "land_use": "paddy"},
+                  {"plot_id": "KE", "region": "Kenya/Nakuru"}])
+
+
+def test_standards_follow_the_region():
+    regions = ["Hunan/Zhuzhou", "湘潭", "UK/Derbyshire", "Denmark/Jutland", "Kenya/Nakuru", "", None]
+    assert advice.food_standards(regions).tolist() == ["GB2762", "GB2762", "EU2023_915", "EU2023_915", "CODEX",
+                                                       "GB2762", "GB2762"]
+    assert advice.food_standards(["", None], rule_set="none").tolist() == ["CODEX", "CODEX"]
+    assert advice.food_standards(regions, "GB2762").tolist() == ["GB2762"] * 7
+
+
+def test_default_is_auto():
+    assert Scenario().food_standard == "auto"
+
+
+def test_derbyshire_wheat_is_judged_against_the_eu_limit(mixed):
+    s = mixed.summary.set_index("plot_id")
+    assert s.loc["UK", "food_standard"] == "EU2023_915"
+    u = mixed.uptake.loc[(mixed.uptake["plot_id"] == "UK") & (mixed.uptake["metal"] == "cd")].iloc[0]
+    assert u["food_limit_mg_kg"] == pytest.approx(0.10)  # EU 2023/915 cereals (food_limits.csv)
+    p = 1.0 - ndtr((np.log10(0.10) - np.log10(u["crop_fw_p50_mg_kg"])) / u["se_log10"])
+    assert u["p_exceed_limit"] == pytest.approx(p, rel=1e-9)
+    text = s.loc["UK", "recommendation"]
+    assert "EU2023_915" in text and "GB2762" not in text
+    # EU 2023/915 sets no Pb, Hg, As or Cr limit for wheat: the harvest is tested for Cd only
+    assert "tested for Cd," in text
+
+
+def test_derbyshire_rice_uses_the_eu_rice_limit(mixed):
+    u = mixed.uptake.loc[(mixed.uptake["metal"] == "cd") & mixed.uptake["plot_id"].isin(["UKR", "CNR"])]
+    u = u.set_index("plot_id")
+    assert u.loc["UKR", "food_limit_mg_kg"] == pytest.approx(0.15)  # EU 2023/915 rice
+    assert u.loc["CNR", "food_limit_mg_kg"] == pytest.approx(0.20)  # GB 2762 brown rice
+    for pid, lim in (("UKR", 0.15), ("CNR", 0.20)):
+        p = 1.0 - ndtr((np.log10(lim) - np.log10(u.loc[pid, "crop_fw_p50_mg_kg"])) / u.loc[pid, "se_log10"])
+        assert u.loc[pid, "p_exceed_limit"] == pytest.approx(p, rel=1e-9)
+    s = mixed.summary.set_index("plot_id")
+    assert s.loc["UKR", "current_crop_compliance_prob"] == pytest.approx(1 - u.loc["UKR", "p_exceed_limit"])
+    assert s.loc["CNR", "current_crop_compliance_prob"] == pytest.approx(1 - u.loc["CNR", "p_exceed_limit"])
+    assert "GB2762" in s.loc["CNR", "recommendation"] and "EU2023_915" not in s.loc["CNR", "recommendation"]
+
+
+def test_mixed_run_records_each_plots_standard(mixed):
+    s = mixed.summary.set_index("plot_id")
+    assert s["food_standard"].to_dict() == {"UK": "EU2023_915", "UKR": "EU2023_915", "CNR": "GB2762",
+                                            "KE": "CODEX"}
+    u = mixed.uptake
+    ke = u.loc[(u["plot_id"] == "KE") & (u["metal"] == "cd"), "food_limit_mg_kg"]
+    assert ke.tolist() == [pytest.approx(0.2)]  # Codex wheat
+
+
+def test_explicit_standard_keeps_gb2762_on_a_uk_plot():
+    r = _plan([{"plot_id": "UK", "region": "UK/Derbyshire", "crop": "rice", "land_use": "paddy"}],
+              food_standard="GB2762")
+    assert r.summary["food_standard"].tolist() == ["GB2762"]
+    u = r.uptake.loc[r.uptake["metal"] == "cd"].iloc[0]
+    assert u["food_limit_mg_kg"] == pytest.approx(0.20)
+    assert "GB2762" in r.summary["recommendation"].iloc[0]
+
+
+def test_run_json_and_report_name_the_standards_used(mixed, tmp_path):
+    import json
+    assert mixed.food_standards() == {"EU2023_915": 2, "GB2762": 1, "CODEX": 1}
+    mixed.write(tmp_path, report=True, xlsx=False)
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert run["food_standards"] == {"EU2023_915": 2, "GB2762": 1, "CODEX": 1}
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "chosen per plot from its region" in html and "EU 2023/915 (European Union) × 2" in html
