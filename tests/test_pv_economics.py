@@ -68,3 +68,32 @@ def test_the_farmer_leases_the_land_and_the_developer_carries_the_plant(hunan_pv
     assert hunan_pv["npv_programme_vs_baseline_cny_ha"] == pytest.approx(_hand_npv(0.45) - 6000 * annuity, rel=1e-9)
     assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(
         hunan_pv["npv_farmer_vs_baseline_cny_ha"] + hunan_pv["npv_programme_vs_baseline_cny_ha"], rel=1e-12)
+
+
+def _two_provinces(tariff=None):
+    plots = pd.DataFrame([
+        {**D, "plot_id": "HN", "land_use": "marginal", "crop": "none", "ph": 6.0, "cd_mg_kg": 0.2,
+         "region": "Hunan/Changsha", "lat": 28.2, "lon": 112.9},
+        {**D, "plot_id": "GS", "land_use": "marginal", "crop": "none", "ph": 8.0, "cd_mg_kg": 0.2,
+         "region": "Gansu/Baiyin", "lat": 36.5, "lon": 104.2, "annual_rain_mm": 200.0, "mean_temp_c": 9.0}])
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=tariff))
+
+
+@pytest.mark.parametrize("tariff, prices", [(None, {"HN": 0.45, "GS": 0.35}), (0.3, {"HN": 0.3, "GS": 0.3})])
+def test_reuse_table_and_matrix_price_pv_as_the_plan(tariff, prices):
+    from agriremed.stages.softreuse import reuse_for_plan
+    p = _two_provinces(tariff)
+    reuse, matrix = reuse_for_plan(p)
+    plan = p.table.loc[p.table["option_id"] == "pv_grass"].set_index("plot_id")
+    re = reuse.loc[reuse["reuse_id"] == "pv_grass"].set_index("plot_id")
+    for pid, price in prices.items():
+        assert plan.loc[pid, "pv_tariff_cny_kwh"] == pytest.approx(price)
+        assert re.loc[pid, "pv_tariff_cny_kwh"] == pytest.approx(price)
+        # one price per plot: the re-use table's NPV of PV with grass is the plan's
+        assert re.loc[pid, "npv_vs_baseline_cny_ha"] == pytest.approx(plan.loc[pid, "npv_vs_baseline_cny_ha"],
+                                                                      rel=1e-9)
+    if tariff is None:
+        # Hunan at 0.45 CNY/kWh: +628 910 CNY/ha (at the generic 0.35 it was a net cost, −123 932)
+        assert re.loc["HN", "npv_vs_baseline_cny_ha"] == pytest.approx(628_910, abs=1)
+        m = matrix.set_index(["plot_id", "reuse_id"]).loc[("HN", "pv_grass")]
+        assert m["score_income"] > 0 and "net cost" not in m["why_income"]
