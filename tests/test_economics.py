@@ -108,15 +108,25 @@ def test_baseline_npv_changes_as_documented_with_the_noncompliant_grain_rule(sam
                                    plans["destroyed"].table["crop_compliance_prob"])
 
 
-def test_farmer_and_programme_add_up_to_the_combined_npv(sample_plots_path):
+def test_farmer_programme_and_developer_add_up_to_the_combined_npv(sample_plots_path):
     for rule in ("discount_sale", "state_purchase"):
         t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, noncompliant_grain=rule)).table
         a = t.loc[t["npv_cny_ha"].notna()]
-        np.testing.assert_allclose(a["npv_farmer_cny_ha"] + a["npv_programme_cny_ha"], a["npv_cny_ha"], atol=1e-6)
-        # a PV plant: the farmer keeps the land lease (400 CNY/mu/yr = 6000 CNY/ha/yr for 20 years at 6 %)
+        # three accounts: farmer + programme + developer = combined
+        np.testing.assert_allclose(a["npv_farmer_cny_ha"] + a["npv_programme_cny_ha"] + a["npv_developer_cny_ha"],
+                                   a["npv_cny_ha"], atol=1e-6)
+        # a PV plant: the farmer keeps the land lease (400 CNY/mu/yr = 6000 CNY/ha/yr for 20 years at 6 %),
+        # the developer the rest; the programme pays nothing
         pv = a["option_id"] == "pv_grass"
+        assert pv.any()
         np.testing.assert_allclose(a.loc[pv, "npv_farmer_cny_ha"], 6000 * (1 - 1.06 ** -20) / 0.06, rtol=1e-9)
-        a = a.loc[~pv]
+        np.testing.assert_allclose(a.loc[pv, "npv_developer_cny_ha"],
+                                   a.loc[pv, "npv_cny_ha"] - 6000 * (1 - 1.06 ** -20) / 0.06, rtol=1e-9)
+        np.testing.assert_allclose(a.loc[pv, "npv_programme_cny_ha"], 0.0, atol=1e-9)
+        assert (a.loc[~pv, "npv_developer_cny_ha"] == 0).all()
+        # without a developer, the two accounts add up to the combined NPV
+        np.testing.assert_allclose(a.loc[~pv, "npv_farmer_cny_ha"] + a.loc[~pv, "npv_programme_cny_ha"],
+                                   a.loc[~pv, "npv_cny_ha"], atol=1e-6)
         np.testing.assert_allclose(a["npv_programme_cny_ha"], -(a["grain_support_cny_ha"] + a["subsidy_cny_ha"]),
                                    atol=1e-6)
         assert (a["npv_programme_cny_ha"] <= 1e-9).all()

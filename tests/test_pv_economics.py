@@ -64,7 +64,92 @@ def test_the_farmer_leases_the_land_and_the_developer_carries_the_plant(hunan_pv
     annuity = float((1.06 ** -np.arange(1, 21)).sum())
     assert hunan_pv["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(6000 * annuity, rel=1e-9)
     assert hunan_pv["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(68_820, abs=1)
-    # the developer (programme account) has the plant's NPV less the lease; the two add up to the combined NPV
-    assert hunan_pv["npv_programme_vs_baseline_cny_ha"] == pytest.approx(_hand_npv(0.45) - 6000 * annuity, rel=1e-9)
+    assert hunan_pv["pv_lease_cny_ha_yr"] == pytest.approx(6000.0)
+    # the developer has its own account: the plant's NPV less the lease; the programme pays nothing for
+    # it (no subsidies.csv row), and farmer + programme + developer = combined NPV
+    assert hunan_pv["npv_developer_vs_baseline_cny_ha"] == pytest.approx(_hand_npv(0.45) - 6000 * annuity, rel=1e-9)
+    assert hunan_pv["npv_developer_vs_baseline_cny_ha"] == pytest.approx(560_826, abs=1)
+    assert hunan_pv["npv_programme_vs_baseline_cny_ha"] == 0.0
+    assert hunan_pv["programme_cost_cny_ha"] == 0.0
     assert hunan_pv["npv_vs_baseline_cny_ha"] == pytest.approx(
-        hunan_pv["npv_farmer_vs_baseline_cny_ha"] + hunan_pv["npv_programme_vs_baseline_cny_ha"], rel=1e-12)
+        hunan_pv["npv_farmer_vs_baseline_cny_ha"] + hunan_pv["npv_programme_vs_baseline_cny_ha"]
+        + hunan_pv["npv_developer_vs_baseline_cny_ha"], rel=1e-12)
+
+
+def _two_provinces(tariff=None):
+    plots = pd.DataFrame([
+        {**D, "plot_id": "HN", "land_use": "marginal", "crop": "none", "ph": 6.0, "cd_mg_kg": 0.2,
+         "region": "Hunan/Changsha", "lat": 28.2, "lon": 112.9},
+        {**D, "plot_id": "GS", "land_use": "marginal", "crop": "none", "ph": 8.0, "cd_mg_kg": 0.2,
+         "region": "Gansu/Baiyin", "lat": 36.5, "lon": 104.2, "annual_rain_mm": 200.0, "mean_temp_c": 9.0}])
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=tariff))
+
+
+@pytest.mark.parametrize("tariff, prices", [(None, {"HN": 0.45, "GS": 0.35}), (0.3, {"HN": 0.3, "GS": 0.3})])
+def test_reuse_table_and_matrix_price_pv_as_the_plan(tariff, prices):
+    from agriremed.stages.softreuse import reuse_for_plan
+    p = _two_provinces(tariff)
+    reuse, matrix = reuse_for_plan(p)
+    plan = p.table.loc[p.table["option_id"] == "pv_grass"].set_index("plot_id")
+    re = reuse.loc[reuse["reuse_id"] == "pv_grass"].set_index("plot_id")
+    for pid, price in prices.items():
+        assert plan.loc[pid, "pv_tariff_cny_kwh"] == pytest.approx(price)
+        assert re.loc[pid, "pv_tariff_cny_kwh"] == pytest.approx(price)
+        # one price per plot: the re-use table's NPV of PV with grass is the plan's
+        assert re.loc[pid, "npv_vs_baseline_cny_ha"] == pytest.approx(plan.loc[pid, "npv_vs_baseline_cny_ha"],
+                                                                      rel=1e-9)
+    if tariff is None:
+        # Hunan at 0.45 CNY/kWh: +628 910 CNY/ha (at the generic 0.35 it was a net cost, −123 932)
+        assert re.loc["HN", "npv_vs_baseline_cny_ha"] == pytest.approx(628_910, abs=1)
+        m = matrix.set_index(["plot_id", "reuse_id"]).loc[("HN", "pv_grass")]
+        assert m["score_income"] > 0 and "net cost" not in m["why_income"]
+
+
+@pytest.fixture(scope="module")
+def changsha_views():
+    plots = pd.DataFrame([{**D, "plot_id": "HN", "land_use": "marginal", "crop": "none", "ph": 6.0,
+                           "cd_mg_kg": 0.2, "basic_farmland": "no", "region": "Hunan/Changsha", "lat": 28.2,
+                           "lon": 112.9}])
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v))
+            for v in ("combined", "farmer", "programme")}
+
+
+def _texts(p):
+    from agriremed.core import messages
+    return p.summary["recommendation"].iat[0], messages.column_texts(p.summary, "recommendation", "zh")[0]
+
+
+def test_programme_view_does_not_count_the_developers_profit(changsha_views):
+    p = changsha_views["programme"]
+    assert p.summary["recommended_option"].iat[0] == "pv_grass"
+    assert p.summary["programme_cost_cny_ha"].iat[0] == 0.0
+    en, zh = _texts(p)
+    # no negative "programme cost" (was "programme cost -560,091 CNY/ha"; zh "项目支出比不治理多-560,091元")
+    assert "no programme cost beyond doing nothing over 20 yr" in en and "-560,091" not in en
+    assert "20年项目无需比不治理多支出" in zh and "多-" not in zh
+    # the developer's own account is named, in every view
+    for v in ("combined", "farmer", "programme"):
+        en, zh = _texts(changsha_views[v])
+        assert "developer's NPV +560,091 CNY/ha (+37,339 CNY/mu)" in en
+        assert "开发商净现值+560,091元/公顷（+37,339元/亩）" in zh
+    assert "farmer's NPV +68,820 CNY/ha" in _texts(changsha_views["farmer"])[0]
+
+
+def test_plot_money_of_a_pv_plant_is_the_landholders(changsha_views):
+    from agriremed.stages.advice import plot_advice
+    p = changsha_views["combined"]
+    s = p.summary.iloc[0]
+    # 1 ha = 15 mu at 400 CNY/mu/yr: 6 000 CNY a year; the landholder invests nothing
+    assert s["first_year_cost_plot_cny"] == 0.0
+    assert s["cash_flow_year1_plot_cny"] == pytest.approx(6000.0)
+    assert s["cash_flow_typical_plot_cny_yr"] == pytest.approx(6000.0)
+    en, zh = _texts(p)
+    # was "First year on the plot (15.0 mu): cost 2,794,683 CNY, net -2,487,963 CNY" (the developer's plant)
+    assert "cost 2,794,683" not in en and "First year on the plot" not in en
+    assert ("On the plot (15.0 mu) the landholder pays nothing and receives a land lease of +6,000 CNY/yr while "
+            "the plant runs; the developer invests 2,766,667 CNY up front and sells the power (a typical year "
+            "(year 10): net +259,174 CNY/yr after the lease)") in en
+    assert "地块（15.0亩）土地所有者无需投入，电站运行期间每年获得土地租金+6,000元/年；开发商首年投资2,766,667元" in zh
+    sheet = plot_advice(p, "HN", "en")
+    assert sheet.first_year_cost == "0 CNY" and sheet.typical_net == "+6,000 CNY/yr"
+    assert "land lease" in sheet.money_note

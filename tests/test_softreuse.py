@@ -86,8 +86,8 @@ def test_avoided_co2_from_the_grid_factor(tables):
     assert r["electricity_mwh_ha_yr"] == pytest.approx(1000.0)
     assert tables.factor("grid_ef_t_co2_mwh") == 0.5366  # MEE, China national average 2022
     assert r["avoided_co2_t_ha_yr"] == pytest.approx(536.6)
-    # NPV: (1000 MWh × 350 CNY/MWh − 26 667 opex − 2 766 667 capex) / 1.06
-    assert r["pv_npv_cny_ha"] == pytest.approx((350000 - 26666.667 - 2766666.667) / 1.06, rel=1e-6)
+    # NPV: (1000 MWh × 350 CNY/MWh − 26 667 opex − 2 766 667 capex + residual value 24/25 of the capex) / 1.06
+    assert r["pv_npv_cny_ha"] == pytest.approx((350000 - 26666.667 - 2766666.667 / 25) / 1.06, rel=1e-6)
 
 
 def test_degradation_and_lifetime(tables):
@@ -327,8 +327,10 @@ def test_reuse_rows_of_three_plots_by_hand(tables):
     assert not row["m1", "pv_grazed"]["allowed"] and "grazing" in row["m1", "pv_grazed"]["reason"]
     assert not row["m1", "poplar"]["allowed"] and row["m1", "poplar"]["reason"] == "poplar_src: too wet"
     assert row["m2", "poplar"]["allowed"] and row["m2", "poplar"]["electricity_mwh_ha_yr"] == pytest.approx(9.0)
-    # PV: the per-hectare figures of the site yield; m2 has no yield: allowed, no figures, the note says why
-    pv1 = solar.pv_per_hectare([1100.0], [1.0], 20, 0.06, tables).iloc[0]
+    # PV: the per-hectare figures of the site yield at the Hunan price (0.45 CNY/kWh, pv_tariffs.csv, as in
+    # the plan); m2 has no yield: allowed, no figures, the note says why
+    pv1 = solar.pv_per_hectare([1100.0], [1.0], 20, 0.06, tables, 0.45).iloc[0]
+    assert row["m1", "pv"]["pv_tariff_cny_kwh"] == 0.45
     assert row["m1", "pv"]["electricity_mwh_ha_yr"] == pv1["electricity_mwh_ha_yr"]
     assert row["m1", "pv"]["npv_vs_baseline_cny_ha"] == pytest.approx(pv1["pv_npv_cny_ha"] - 10_000.0)
     assert row["m1", "pv_grass"]["npv_vs_baseline_cny_ha"] == pytest.approx(

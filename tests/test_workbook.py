@@ -251,9 +251,11 @@ def test_summary_has_money_per_mu(written):
     plan, paths = written
     s, t = plan.summary, plan.table
     rec = t.loc[t["recommended"]].set_index("plot_id").loc[s["plot_id"]]
-    # 1 亩 = 1/15 ha: per mu = per ha ÷ 15
-    assert s["first_year_cost_cny_mu"].tolist() == pytest.approx((rec["cost_year1_cny_ha"] / 15).tolist(),
-                                                                  nan_ok=True)
+    # 1 亩 = 1/15 ha: per mu = per ha ÷ 15; a PV plant costs the landholder nothing (the developer invests)
+    pv = rec["pv_lease_cny_ha_yr"].notna().to_numpy()
+    assert pv.any()
+    assert s["first_year_cost_cny_mu"].tolist() == pytest.approx(
+        (rec["cost_year1_cny_ha"].where(~pv, 0.0) / 15).tolist(), nan_ok=True)
     assert s["npv_vs_baseline_cny_mu"].tolist() == pytest.approx((s["npv_vs_baseline_cny_ha"] / 15).tolist(),
                                                                   nan_ok=True)
     assert s["first_year_cost_cny_mu"].notna().sum() > 10

@@ -926,7 +926,14 @@ _out("npv_farmer_vs_baseline_cny_ha", "CNY/ha", "Farmer's NPV relative to doing 
      "Farmer's NPV of the option minus that of doing nothing, per hectare.")
 _out("npv_programme_cny_ha", "CNY/ha", "Programme's NPV", "项目（政府）净现值",
      "NPV per hectare of the programme's payments (subsidies, compensation, price support of "
-     "non-compliant grain; zero or negative). Farmer's NPV + programme's NPV = combined NPV.")
+     "non-compliant grain; zero or negative). Farmer's NPV + programme's NPV + developer's NPV = combined NPV.")
+_out("npv_developer_cny_ha", "CNY/ha", "Developer's NPV", "开发商净现值",
+     "NPV per hectare of the developer who builds and runs a PV plant: its capital cost, operation, "
+     "electricity sales and residual value minus the land lease paid to the landholder (0 on options "
+     "without a developer).")
+_out("npv_developer_vs_baseline_cny_ha", "CNY/ha", "Developer's NPV relative to doing nothing",
+     "相对不治理的开发商净现值",
+     "Developer's NPV of the option minus that of doing nothing (which has no developer), per hectare.")
 _out("npv_programme_vs_baseline_cny_ha", "CNY/ha", "Programme's NPV relative to doing nothing",
      "相对不治理的项目净现值",
      "Programme's NPV of the option minus that of doing nothing, per hectare (positive: the option "
@@ -1115,6 +1122,9 @@ for _svc, _en, _zh in [("energy", "energy", "能源"), ("carbon", "carbon", "碳
         _out(f"why_{_svc}", "", f"Why: {_en}", f"理由：{_zh}", f"Rule and numbers behind the {_en} score.", dtype="str")
 _out("score_total", "1", "Opportunity score", "机会总分", "Sum of the eight service scores (0–24).", dtype="int",
      valid=(0, 24))
+_out("pv_lease_cny_ha_yr", "CNY/ha/yr", "PV land lease", "光伏土地租金",
+     "Land lease the developer of a PV plant pays the landholder per hectare of plot and year while the "
+     "plant runs (pv_parameters.csv land_lease_cny_mu_yr × 15 mu/ha × the fenced share); blank on other options.")
 _out("cost_year1_cny_ha", "CNY/ha", "First-year cost per hectare", "首年每公顷成本",
      "Undiscounted cost items of year 1 of the yearly cash flows (crop production, establishment, "
      "management, harvest, amendment, biomass disposal), combined account (no subsidies).")
@@ -1122,7 +1132,8 @@ _out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "
      "Undiscounted revenue items of the yearly cash flows (crop, biomass, product, energy, carbon "
      "credit; no subsidies or price support) averaged over the horizon.")
 _out("first_year_cost_plot_cny", "CNY", "First-year cost of the plot", "地块首年成本",
-     "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha).")
+     "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha); 0 for "
+     "a PV plant, which the developer builds (the landholder invests nothing).")
 _out("cash_flow_year1_cny_ha", "CNY/ha", "Net cash flow of year 1 per hectare", "第一年每公顷净现金流",
      "Undiscounted revenue minus cost of year 1 of the yearly cash flows, combined account (no subsidies "
      "or price support).")
@@ -1135,11 +1146,13 @@ _out("typical_year", "yr", "Typical year", "典型年份",
      valid=(2, None))
 _out("cash_flow_year1_plot_cny", "CNY", "Net cash flow of the plot in year 1", "地块第一年净现金流",
      "Net cash flow of year 1 per hectare of the recommended option × plot area "
-     "(cash_flow_year1_cny_ha × area_ha); subsidies are not included.")
+     "(cash_flow_year1_cny_ha × area_ha); subsidies are not included. For a PV plant the landholder's: the "
+     "land lease (pv_lease_cny_ha_yr × area_ha).")
 _out("cash_flow_typical_plot_cny_yr", "CNY/yr", "Net cash flow of the plot in a typical year",
      "地块典型年份净现金流",
      "Net cash flow of the typical year per hectare of the recommended option × plot area "
-     "(cash_flow_typical_cny_ha_yr × area_ha); subsidies are not included.")
+     "(cash_flow_typical_cny_ha_yr × area_ha); subsidies are not included. For a PV plant the landholder's: "
+     "the land lease (pv_lease_cny_ha_yr × area_ha).")
 _out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
 _out("measures", "", "Measures this season and next", "本季和下一季措施",
      "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "

@@ -42,7 +42,8 @@ PLAN_COLUMNS = [
     "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
     "npv_vs_baseline_cny_ha", "npv_farmer_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_programme_cny_ha",
-    "npv_programme_vs_baseline_cny_ha", "programme_cost_cny_ha", "grain_support_cny_ha", "subsidy_cny_ha",
+    "npv_programme_vs_baseline_cny_ha", "npv_developer_cny_ha", "npv_developer_vs_baseline_cny_ha",
+    "programme_cost_cny_ha", "grain_support_cny_ha", "subsidy_cny_ha",
     "npv_cny", "payback_yr",
     "cost_per_g_removed_cny_g",
     "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
@@ -87,6 +88,8 @@ SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
+#: The land lease a PV plant's developer pays the landholder (appended; blank on other rows).
+PLAN_COLUMNS += ["pv_lease_cny_ha_yr"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.stages.solar.plan_pv_energy`; blank on other rows; appended).
@@ -408,9 +411,24 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     M = Message.of
     col, code = _VIEW_NPV[economics_view]
     units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
+    # the programme view: an option that costs the programme less than doing nothing "saves" (never
+    # "costs −x"), one that costs what doing nothing costs has "no programme cost"
     npv = _frames.per_distinct(lambda x, u: M(f"{code}_na", years=H) if np.isnan(x)
+                               else M("rec.programme_saving", money=_fmt_money(-x, money, u), years=H)
+                               if code == "rec.programme_cost" and printed(x) < 0
+                               else M("rec.programme_cost_zero", years=H)
+                               if code == "rec.programme_cost" and printed(x) == 0
                                else M(code, money=_fmt_money(x, money, u), years=H),
                                np.asarray(b[col] if col in b else np.full(n, np.nan), dtype=float), units)
+    # a PV plant: the developer's own account beside the amount of the view
+    lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
+    dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
+        else np.full(n, np.nan)
+    pv_at = np.flatnonzero(np.isfinite(lease) & np.isfinite(dev))
+    if len(pv_at):
+        npv = npv.copy()
+        npv[pv_at] = [M("rec.npv_developer", npv=npv[i], money=_fmt_money(dev[i], money, units[i]))
+                      for i in pv_at]
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
@@ -596,7 +614,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
                          else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
-                                       "programme_cost_cny_ha", "data_gaps_msg") if c in table}
+                                       "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
+                                       "pv_lease_cny_ha_yr", "data_gaps_msg") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)

@@ -21,7 +21,11 @@ option tables, money from the economics stage, years from the duration stage.
   × area and ``cash_flow_typical_plot_cny_yr`` = ``cash_flow_typical_cny_ha_yr`` (revenue
   minus cost of the typical year ``typical_year``, :func:`agriremed.stages.economics.typical_year`)
   × area: actual years of the option's undiscounted yearly cash flows, subsidies not
-  included.
+  included. On a PV plant these are the landholder's: no cost, the land lease
+  (``pv_lease_cny_ha_yr`` × area, ``pv_lease_plot_cny_yr``) in year 1 and every year; the
+  developer's investment (``pv_capex_cny_ha`` × area, ``developer_investment_plot_cny``) and
+  typical-year net cash flow after the lease (``developer_cash_flow_typical_plot_cny_yr``) are
+  given beside them (code ``rec.plot_pv``).
 * **Monitoring** (``monitoring_rules.csv``; :func:`grain_samples_per_season`): composite
   grain samples a season = max(minimum, ceil(area in mu / mu per sample)) every season a
   food crop is grown, over the plan horizon, tested for the metals
@@ -691,7 +695,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         ``monitoring``, ``duration_text`` (English) and ``monitoring_msg``,
         ``duration_text_msg`` (the same as encoded messages, :func:`years_messages`),
         ``first_year_cost_cny_mu`` and ``npv_vs_baseline_cny_mu`` (the recommended option's
-        first-year cost and NPV against doing nothing per mu: per ha × :func:`ha_per_mu`) [CNY mu⁻¹].
+        first-year cost and NPV against doing nothing per mu: per ha × :func:`ha_per_mu`) [CNY mu⁻¹];
+        on a PV plant the plot's cost and cash flows are the landholder's (no cost, the lease),
+        with ``pv_lease_plot_cny_yr`` [CNY yr⁻¹], ``developer_investment_plot_cny`` [CNY] and
+        ``developer_cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹] (NaN on other options).
     """
     n = len(summary)
     pid = _frames.obj(summary["plot_id"])
@@ -798,13 +805,22 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     measures = np.array([by_option.get((o, u), "") if isinstance(o, str) else "" for o, u in zip(opts, units,
                                                                                                  strict=True)],
                         dtype=object)
-    return {"area_mu": mu, "measures": measures, "first_year_cost_plot_cny": col("cost_year1_cny_ha") * area,
-            "cash_flow_year1_plot_cny": col("cash_flow_year1_cny_ha") * area,
-            "cash_flow_typical_plot_cny_yr": col("cash_flow_typical_cny_ha_yr") * area,
+    # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
+    # invests the capital cost and keeps the plant's cash flows minus the lease
+    lease = col("pv_lease_cny_ha_yr")
+    pv = np.isfinite(lease)
+    cost_y1, net_y1, net_typ = col("cost_year1_cny_ha"), col("cash_flow_year1_cny_ha"), col("cash_flow_typical_cny_ha_yr")
+    dev_typ = np.where(pv, net_typ - lease, np.nan)
+    return {"area_mu": mu, "measures": measures,
+            "first_year_cost_plot_cny": np.where(pv, 0.0, cost_y1) * area,
+            "cash_flow_year1_plot_cny": np.where(pv, lease, net_y1) * area,
+            "cash_flow_typical_plot_cny_yr": np.where(pv, lease, net_typ) * area,
             "typical_year": col("typical_year"),
+            "pv_lease_plot_cny_yr": lease * area, "developer_investment_plot_cny": col("pv_capex_cny_ha") * area,
+            "developer_cash_flow_typical_plot_cny_yr": dev_typ * area,
             "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur,
             "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
-            "first_year_cost_cny_mu": col("cost_year1_cny_ha") * ha_per_mu(),
+            "first_year_cost_cny_mu": np.where(pv, 0.0, cost_y1) * ha_per_mu(),
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
 
 
@@ -863,6 +879,9 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     f = {k: np.asarray(cols[k], float)[idx].tolist() for k in ("area_mu", "first_year_cost_plot_cny",
                                                               "cash_flow_year1_plot_cny",
                                                               "cash_flow_typical_plot_cny_yr", "typical_year")}
+    n_idx = len(idx)
+    for k in ("pv_lease_plot_cny_yr", "developer_investment_plot_cny", "developer_cash_flow_typical_plot_cny_yr"):
+        f[k] = np.asarray(cols[k], float)[idx].tolist() if k in cols else [math.nan] * n_idx
     mon = _frames.per_distinct(messages.Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
     unit = np.full(len(idx), "mu", dtype=object) if units is None else np.asarray(units, dtype=object)[idx]
     hpm = ha_per_mu()
@@ -870,15 +889,22 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha
         return {"area_ha": f"{a * hpm:,.2f}"} if u == "ha" else {"area_mu": f"{a:,.1f}"}
 
-    return [messages.Message.of("rec.plot_ha" if u == "ha" else "rec.plot", **area(a, u), cost=amount(c),
-                                net=amount(n1, signed=True), year=_year(y), typical=amount(t, yearly=True, signed=True),
-                                monitoring=m)
-            if not math.isnan(c) else
-            messages.Message.of("rec.plot_no_money_ha" if u == "ha" else "rec.plot_no_money", **area(a, u),
-                                why=_money_why(gp), monitoring=m)
-            for a, c, n1, t, y, m, gp, u in zip(f["area_mu"], f["first_year_cost_plot_cny"],
-                                                f["cash_flow_year1_plot_cny"], f["cash_flow_typical_plot_cny_yr"],
-                                                f["typical_year"], mon, gaps, unit, strict=True)]
+    def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev):
+        if math.isnan(c):
+            return messages.Message.of("rec.plot_no_money_ha" if u == "ha" else "rec.plot_no_money", **area(a, u),
+                                       why=_money_why(gp), monitoring=m)
+        if not math.isnan(lease):  # a PV plant: the landholder's lease, the developer's investment
+            return messages.Message.of("rec.plot_pv_ha" if u == "ha" else "rec.plot_pv", **area(a, u),
+                                       lease=amount(lease, yearly=True, signed=True), capex=amount(capex),
+                                       year=_year(y), typical=amount(dev, yearly=True, signed=True), monitoring=m)
+        return messages.Message.of("rec.plot_ha" if u == "ha" else "rec.plot", **area(a, u), cost=amount(c),
+                                   net=amount(n1, signed=True), year=_year(y),
+                                   typical=amount(t, yearly=True, signed=True), monitoring=m)
+
+    return [clause(*v) for v in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],
+                                    f["cash_flow_typical_plot_cny_yr"], f["typical_year"], mon, gaps, unit,
+                                    f["pv_lease_plot_cny_yr"], f["developer_investment_plot_cny"],
+                                    f["developer_cash_flow_typical_plot_cny_yr"], strict=True)]
 
 
 @dataclasses.dataclass
@@ -913,6 +939,14 @@ def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
     t = table.loc[(table["plot_id"] == plot_id) & table["rank"].notna()]
     t = t.loc[t["rank"].astype(float) == 2]
     return str(t["option_id"].iloc[0]) if len(t) else None
+
+
+def _is_pv_plant(table: pd.DataFrame, plot_id: str) -> bool:
+    """Whether the plot's recommended option is a developer's PV plant (it has a land lease)."""
+    if "pv_lease_cny_ha_yr" not in table:
+        return False
+    rec = table.loc[(table["plot_id"] == plot_id) & table["recommended"].astype(bool), "pv_lease_cny_ha_yr"]
+    return bool(len(rec)) and bool(np.isfinite(pd.to_numeric(rec, errors="coerce").to_numpy(float)).any())
 
 
 def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
@@ -1020,7 +1054,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         year1_net=amount(float(r["cash_flow_year1_plot_cny"]), _signed),
         typical_net=amount(float(r["cash_flow_typical_plot_cny_yr"]), _signed, "/年" if lang == "zh" else "/yr"),
         typical_year="–" if math.isnan(float(r["typical_year"])) else _year(float(r["typical_year"])),
-        money_note=i18n.t("ui.sheet.money_note", lang),
+        money_note=i18n.t("ui.sheet.money_note_pv" if _is_pv_plant(result.table, plot_id)
+                          else "ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
         how_long=how,
         recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else messages.render(

@@ -41,22 +41,24 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   value, credited in year H with the ``energy_sale`` item (it stands for what the array still
   earns after the horizon).
 
-Who pays: the items above are the *combined* account (farmer and programme together;
-``npv_cny_ha``). Two transfers move money between them and cancel in the combined
-account: the price support of non-compliant grain (farmer price − value, e.g. 收储 at the
-normal price of grain worth v) and the subsidies and compensation of ``subsidies.csv``
-(per-area payments such as the 长株潭 fallow compensation, or a share of an option's
-material and operation costs). A PV plant is built and run by a developer who pays the
+Who pays: the items above are the *combined* account (everyone together; ``npv_cny_ha``).
+Transfers move money between three accounts and cancel in the combined account. The
+programme pays the farmer the price support of non-compliant grain (farmer price − value, e.g.
+收储 at the normal price of grain worth v) and the subsidies and compensation of
+``subsidies.csv`` (per-area payments such as the 长株潭 fallow compensation, or a share of an
+option's material and operation costs). A PV plant is built and run by a developer who pays the
 landholder a land lease (``land_lease_cny_mu_yr`` of ``pv_parameters.csv``, per mu of fenced
 land and year while the plant runs): the transfer ``pv_lease`` hands the farmer the lease and
 the developer everything else, so on a PV row the farmer's account is the lease (plus any
-subsidy) and the "programme" account is the investor's (capital, operation, electricity sales,
-minus the lease). ``npv_farmer_cny_ha`` = combined + transfers and
-``npv_programme_cny_ha`` = − transfers, so the two always add up to the combined NPV;
-each is also given against doing nothing. ``programme_cost_cny_ha`` is what the
-programme pays for an option beyond what it pays under doing nothing when it also keeps
-the farmer no worse off than doing nothing (− programme NPV against doing nothing +
-max(0, − farmer's NPV against doing nothing); the programme cost of :func:`budget_curve`).
+subsidy) and the developer's (``npv_developer_cny_ha``) the plant's capital, operation,
+electricity sales and residual value minus the lease; the programme pays nothing for it unless
+``subsidies.csv`` has a row for it. ``npv_farmer_cny_ha`` = combined + all transfers,
+``npv_programme_cny_ha`` = − (grain support + subsidies) and ``npv_developer_cny_ha`` =
+− ``pv_lease``, so farmer + programme + developer = combined NPV on every row; each is also given
+against doing nothing. ``programme_cost_cny_ha`` is what the programme pays for an option beyond
+what it pays under doing nothing when it also keeps the farmer no worse off than doing nothing
+(− programme NPV against doing nothing + max(0, − farmer's NPV against doing nothing); the
+programme cost of :func:`budget_curve`); the developer's money is never part of it.
 The ranking reads one of three views (scenario ``economics_view``): ``combined`` (NPV
 against doing nothing), ``farmer`` (farmer's NPV against doing nothing) or ``programme``
 (minus ``programme_cost_cny_ha``).
@@ -670,8 +672,12 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         [CNY g⁻¹], the present value of the transfers to the farmer
         (``grain_support_cny_ha``: price support of non-compliant grain;
         ``subsidy_cny_ha``: subsidies and compensation), ``npv_farmer_cny_ha`` (combined
-        NPV + transfers), ``npv_programme_cny_ha`` (− transfers) and both against doing
-        nothing (``npv_farmer_vs_baseline_cny_ha``, ``npv_programme_vs_baseline_cny_ha``)
+        NPV + transfers), ``npv_programme_cny_ha`` (− grain support − subsidies),
+        ``npv_developer_cny_ha`` (a PV plant's developer: − ``pv_lease``; 0 on other rows), each
+        against doing nothing (``npv_farmer_vs_baseline_cny_ha``,
+        ``npv_programme_vs_baseline_cny_ha``, ``npv_developer_vs_baseline_cny_ha``), the land
+        lease a PV row's developer pays the landholder ``pv_lease_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹,
+        undiscounted, every year the plant runs; NaN on other rows]
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
         farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
         items of year 1 (crop production, establishment, management, harvest, transport, amendment,
@@ -739,10 +745,16 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     for item, group in CASH_FLOW_ITEMS.items():
         groups[group] = groups.get(group, 0.0) + pv[item]
     npv_vs = np.where(has_base, value - value[bi_r], np.nan)
-    transfer = pv_t["grain_support"] + pv_t["subsidy"] + pv_t["pv_lease"]
-    farmer, programme = value + transfer, -transfer
+    # three accounts: the programme pays grain support and subsidies, the developer of a PV
+    # plant carries it and pays the lease; farmer + programme + developer = combined
+    pv_in = inp.get("pv")
+    lease_yr = (np.where(pv_in["capex"] > 0, pv_in["lease"], np.nan) if pv_in is not None else np.full(k, np.nan))
+    programme = -(pv_t["grain_support"] + pv_t["subsidy"])
+    developer = -pv_t["pv_lease"]
+    farmer = value - programme - developer
     farmer_vs = np.where(has_base, farmer - farmer[bi_r], np.nan)
     programme_vs = np.where(has_base, programme - programme[bi_r], np.nan)
+    developer_vs = np.where(has_base, developer - developer[bi_r], np.nan)
     # what the programme pays for the option beyond doing nothing, with the farmer kept whole
     programme_cost = -programme_vs + np.maximum(0.0, -farmer_vs) + 0.0  # + 0.0: no -0.0 on the baseline
     payback = np.where(has_base & ~is_base[rows], payback, np.nan)
@@ -768,6 +780,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "grain_support_cny_ha": pv_t["grain_support"], "subsidy_cny_ha": pv_t["subsidy"],
         "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
+        "npv_developer_cny_ha": developer, "npv_developer_vs_baseline_cny_ha": developer_vs,
+        "pv_lease_cny_ha_yr": lease_yr,
         "programme_cost_cny_ha": programme_cost,
         "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
         "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,

@@ -83,7 +83,7 @@ REUSE_COLUMNS = [
     "biomass_option", "biomass_area_share", "habitat_area_share", "public_access", "labour",
     "solar_zone", "ghi_kwh_m2_yr", "specific_yield_kwh_kwp_yr", "pv_mwp_ha", "electricity_mwh_ha_yr",
     "avoided_co2_t_ha_yr", "soc_co2e_t_ha_yr", "net_co2e_t_ha_yr", "npv_vs_baseline_cny_ha",
-    "pv_capex_cny_ha", "exposure_class", "exposure_verdict", "exposure_reason", "pv_note", "note",
+    "pv_capex_cny_ha", "pv_tariff_cny_kwh", "exposure_class", "exposure_verdict", "exposure_reason", "pv_note", "note",
     "reason_msg", "exposure_reason_msg", "pv_note_msg",
 ]
 
@@ -285,7 +285,9 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     weather_file : str, optional
         EPW/TMY3 file for the PV yield (scenario ``pv_weather_file``).
     tariff_cny_kwh : float, optional
-        Electricity price for PV [CNY kWh⁻¹] (table value when None).
+        Electricity price for PV on every plot [CNY kWh⁻¹]; when None each plot's province price
+        (:func:`agriremed.stages.solar.pv_tariff`, as in the plan: ``pv_tariffs.csv``, else the
+        ``tariff_cny_kwh`` row of ``pv_parameters.csv``).
 
     Returns
     -------
@@ -349,8 +351,11 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     plan_at, plan_cols = _plan_rows(plan_table, P["plot_id"].to_numpy(object), bio_opt, g)
     allowed, reason, rmsg = _refusals(g, st_r, rid_r, txt_r, rule_msg, ro["grazing"].to_numpy(object) == "yes",
                                       cls.astype(object), bio_opt, plan_at, plan_cols, tables)
+    # one price per plot, the plan's (the province's benchmark price unless the scenario sets one)
+    region = P["region"] if "region" in P else pd.Series("", index=P.index, dtype=object)
+    price = solar.pv_tariff(region.astype(object).fillna(""), tables, tariff_cny_kwh)
     pvc = _pv_columns(allowed & (pv_share[g.k] > 0), g, yields, pv_msg, pv_share, horizon_yr, discount_rate,
-                      tables, tariff_cny_kwh)
+                      tables, price)
     soc = np.where(allowed, soc_rate[g.i] * cover_share[g.k], 0.0)
     cash_npv = _cover_npv(allowed, g, soc, est * cover_share, ann * cover_share, horizon_yr, discount_rate,
                           carbon_price_cny_t)
@@ -466,15 +471,16 @@ def _refusals(g: _Grid, st, rid, txt, rule_msg: dict, grazing_use: np.ndarray, c
 
 
 def _pv_columns(pv: np.ndarray, g: _Grid, yields: pd.DataFrame, pv_msg: np.ndarray, pv_share: np.ndarray,
-                horizon_yr: int, discount_rate: float, tables: Tables, tariff_cny_kwh) -> dict:
-    """The PV columns of the rows ``pv`` (allowed, with a PV share): the plot's site yield and note,
-    and the per-hectare figures of :func:`agriremed.stages.solar.pv_per_hectare`, computed once per
-    (yield, PV share) pair (plots of one PV site share them). Also ``pv`` and the figures used
+                horizon_yr: int, discount_rate: float, tables: Tables, price: np.ndarray) -> dict:
+    """The PV columns of the rows ``pv`` (allowed, with a PV share): the plot's site yield, price
+    (``price``, one per plot [CNY kWh⁻¹]) and note, and the per-hectare figures of
+    :func:`agriremed.stages.solar.pv_per_hectare`, computed once per (yield, PV share, price)
+    triple (plots of one PV site and province share them). Also ``pv`` and the figures used
     further: ``pv_el``, ``pv_av``, ``pv_npv``."""
     ip = g.i[pv]
     out = {"solar_zone": np.full(g.size, "", dtype=object), "ghi_kwh_m2_yr": np.full(g.size, np.nan),
            "specific_yield_kwh_kwp_yr": np.full(g.size, np.nan), "pv_mwp_ha": np.zeros(g.size),
-           "pv_capex_cny_ha": np.zeros(g.size), "pv_note": np.full(g.size, "", dtype=object),
+           "pv_capex_cny_ha": np.zeros(g.size), "pv_tariff_cny_kwh": np.full(g.size, np.nan), "pv_note": np.full(g.size, "", dtype=object),
            "pv_note_msg": np.full(g.size, "", dtype=object), "pv": pv, "pv_el": np.zeros(g.size),
            "pv_av": np.zeros(g.size), "pv_npv": np.zeros(g.size)}
     out["solar_zone"][pv] = yields["solar_zone"].to_numpy(object)[ip]
@@ -483,14 +489,17 @@ def _pv_columns(pv: np.ndarray, g: _Grid, yields: pd.DataFrame, pv_msg: np.ndarr
     yld[pv] = yields["specific_yield_kwh_kwp_yr"].astype(float).to_numpy()[ip]
     out["pv_note"][pv] = yields["pv_note"].to_numpy(object)[ip]
     out["pv_note_msg"][pv] = pv_msg[ip]
+    tariff = out["pv_tariff_cny_kwh"]
+    tariff[pv] = np.asarray(price, float)[ip]
     at = np.flatnonzero(pv)
-    key = np.stack([yld[at].view(np.int64), pv_share[g.k[at]].astype(float).view(np.int64)], axis=1)
+    key = np.stack([yld[at].view(np.int64), pv_share[g.k[at]].astype(float).view(np.int64),
+                    tariff[at].view(np.int64)], axis=1)
     _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
     inv = np.asarray(inv).ravel()
     for u, f in enumerate(first):
         j = at[f]
         r = solar.pv_per_hectare([yld[j]], [pv_share[g.k[j]]], horizon_yr, discount_rate, tables,
-                                 tariff_cny_kwh).iloc[0]
+                                 tariff[j]).iloc[0]
         rows = at[inv == u]
         for col, name in (("pv_mwp_ha", "pv_mwp_ha"), ("pv_el", "electricity_mwh_ha_yr"),
                           ("pv_av", "avoided_co2_t_ha_yr"), ("pv_capex_cny_ha", "pv_capex_cny_ha"),
@@ -737,7 +746,8 @@ def reuse_for_plan(result, weather_file=None, tariff_cny_kwh: float | None = Non
     weather_file : str, optional
         EPW/TMY3 file for the PV yield; the scenario's ``pv_weather_file`` when None.
     tariff_cny_kwh : float, optional
-        PV electricity price [CNY kWh⁻¹]; the scenario's ``pv_tariff_cny_kwh`` or the table's.
+        PV electricity price for every plot [CNY kWh⁻¹]; the scenario's ``pv_tariff_cny_kwh`` when
+        None, else each plot's province price (as in the plan).
 
     Returns
     -------
