@@ -218,6 +218,28 @@ def test_safe_soil_command(tmp_path, sample_plots_path, capsys):
     assert "expected a probability" in capsys.readouterr().err
 
 
+def test_safe_soil_judges_each_plot_against_its_own_standard(tmp_path, sample_plots_path, capsys):
+    # the same rice plot in Hunan and in Derbyshire: under the default --standard auto the Hunan plot's
+    # threshold is computed at the GB 2762 limit (0.2 mg/kg) and the UK plot's at the EU 2023/915 limit
+    # (0.15 mg/kg, the rice row of food_limits.csv), as a plan judges them; --standard GB2762 keeps 0.2 for both
+    df = pd.read_csv(sample_plots_path).query("plot_id == 'HN-ZZ-01'")
+    uk = df.assign(plot_id="UK-1", region="UK/Derbyshire")
+    path = tmp_path / "mixed.csv"
+    pd.concat([uk, df]).to_csv(path, index=False)
+    assert main(["safe-soil", str(path), "--out", str(tmp_path / "auto")]) == 0
+    out = capsys.readouterr().out
+    assert "meets the EU2023_915 / GB2762 limit" in out
+    t = pd.read_csv(tmp_path / "auto" / "safe_soil.csv", encoding="utf-8-sig")
+    cd = t.loc[t["metal"] == "cd"].set_index("plot_id")
+    assert list(cd.index) == ["UK-1", "HN-ZZ-01"]                       # plot order kept
+    assert cd.loc["UK-1", "food_standard"] == "EU2023_915" and cd.loc["UK-1", "food_limit_mg_kg"] == 0.15
+    assert cd.loc["HN-ZZ-01", "food_standard"] == "GB2762" and cd.loc["HN-ZZ-01", "food_limit_mg_kg"] == 0.2
+    assert main(["safe-soil", str(path), "--standard", "GB2762", "--out", str(tmp_path / "gb")]) == 0
+    g = pd.read_csv(tmp_path / "gb" / "safe_soil.csv", encoding="utf-8-sig")
+    assert (g.loc[g["metal"] == "cd", "food_limit_mg_kg"] == 0.2).all()
+    assert (g["food_standard"] == "GB2762").all()
+
+
 # ---- outputs people can open -----------------------------------------------------------------
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from agriremed.core.version import __version__
@@ -38,7 +39,7 @@ from agriremed.io.sheets import SheetError, write_sheets
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.io.workbook import StreamWorkbook
 from agriremed.stages import soil
-from agriremed.stages.advice import years_messages
+from agriremed.stages.advice import food_standards, years_messages
 from agriremed.stages.uptake import safe_thresholds, unassessed_metals
 
 __all__ = ["main", "build_parser"]
@@ -163,8 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
     ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     ss.add_argument("--out", help="folder for safe_soil.csv")
-    ss.add_argument("--standard", choices=["GB2762", "EU2023_915", "CODEX"], default="GB2762",
-                    help="food standard")
+    ss.add_argument("--standard", choices=["auto", "GB2762", "EU2023_915", "CODEX"], default="auto",
+                    help="food standard (default auto: each plot's from its region, as plan does: GB2762 in "
+                         "China, EU2023_915 in the EU and the UK, CODEX elsewhere)")
     ss.add_argument("--prob", type=float, default=0.95,
                     help="probability of meeting the limit (default 0.95)")
     ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
@@ -797,7 +799,7 @@ def _cmd_safe_soil(args) -> int:
     if valid is None:
         return 1
     tables, v = valid
-    t = safe_thresholds(v.plots, crop=args.crop, standard=args.standard, prob=args.prob, tables=tables)
+    t, used = _safe_thresholds(v.plots, args.crop, args.standard, args.prob, tables)
     why = _not_assessed(v.plots, t, args.crop, tables)
     full, t = t, t.loc[t["not_assessed_reason"] == ""].reset_index(drop=True)
     show = pd.DataFrame({
@@ -811,7 +813,7 @@ def _cmd_safe_soil(args) -> int:
         "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
         "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
     })
-    _say(f"Safe soil threshold: soil metal at which the crop meets the {args.standard} limit with "
+    _say(f"Safe soil threshold: soil metal at which the crop meets the {' / '.join(used)} limit with "
           f"probability {args.prob:g} (median: with probability 0.5; safe pH: pH at which it does for the "
           "plot's soil; the crop complies at that pH or above).")
     if len(show):
@@ -846,6 +848,25 @@ def _cmd_safe_soil(args) -> int:
         _say(f"wrote {write_csv(v.problems, out / 'problems.csv')}")
         _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
     return 0 if n_done else 1
+
+
+def _safe_thresholds(plots: pd.DataFrame, crop, standard: str, prob: float, tables) -> tuple[pd.DataFrame, list]:
+    """:func:`~agriremed.stages.uptake.safe_thresholds` of the plots against ``standard``, or under
+    ``auto`` against each plot's own standard (:func:`~agriremed.stages.advice.food_standards`, as a
+    plan chooses it), in plot order, with the column ``food_standard``; and the standards used."""
+    if standard != "auto":
+        t = safe_thresholds(plots, crop=crop, standard=standard, prob=prob, tables=tables)
+        return t.assign(food_standard=standard), [standard]
+    region = plots["region"] if "region" in plots else pd.Series("", index=plots.index)
+    stds = food_standards(region.to_numpy(object), "auto", "china", tables)
+    used = list(dict.fromkeys(stds.tolist()))
+    parts = [safe_thresholds(plots.loc[stds == sd], crop=crop, standard=sd, prob=prob, tables=tables)
+             .assign(food_standard=sd) for sd in used]
+    t = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if len(parts) > 1:  # back in plot order (each part keeps its own order)
+        order = {pid: i for i, pid in enumerate(dict.fromkeys(plots["plot_id"]))}
+        t = t.iloc[np.argsort(t["plot_id"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+    return t, used
 
 
 def _not_assessed(plots: pd.DataFrame, t: pd.DataFrame, crop, tables) -> pd.DataFrame:
