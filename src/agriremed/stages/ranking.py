@@ -271,7 +271,7 @@ def _crop_yields(tables: Tables) -> dict:
 
 
 def _lookup(d: dict, keys) -> np.ndarray:
-    codes, uniq = pd.factorize(_frames.obj(keys), use_na_sentinel=False)
+    codes, uniq = _frames.factorize(_frames.obj(keys))
     vals = np.array([d.get(k, np.nan) for k in np.asarray(uniq).tolist()], dtype=float)
     return vals[codes] if len(vals) else np.full(len(codes), np.nan)
 
@@ -311,7 +311,7 @@ def _grows_food(food_crop) -> np.ndarray:
 
 def _count_metals(texts) -> np.ndarray:
     """Number of metals in each '+'-joined list (blank: 0), counted once per distinct text."""
-    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    codes, uniq = _frames.factorize(_frames.obj(texts))
     counts = np.array([len([m for m in str(t).split("+") if m]) if isinstance(t, str) else 0
                        for t in np.asarray(uniq).tolist()], dtype=int)
     return counts[codes] if len(counts) else np.zeros(len(codes), int)
@@ -319,7 +319,7 @@ def _count_metals(texts) -> np.ndarray:
 
 def _titles(texts):
     """'cd+pb' → 'Cd/Pb' for each text (codes into the distinct titles)."""
-    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    codes, uniq = _frames.factorize(_frames.obj(texts))
     return codes, [(t if isinstance(t, str) else "").replace("+", "/").title() for t in np.asarray(uniq).tolist()]
 
 
@@ -537,7 +537,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         rule = {lt: _threshold_text(lt, c, tl, fmt[c]) for lt in ("green", "amber", "red")}
         lt = L[c]
         lc = np.array([light_code.get(x, 3) if isinstance(x, str) else 3 for x in pd.unique(lt)], dtype=int)
-        lcode = lc[pd.factorize(lt, use_na_sentinel=False)[0]] if len(lt) else np.zeros(0, int)
+        lcode = lc[_frames.factorize(lt)[0]] if len(lt) else np.zeros(0, int)
         assessed = (lcode < 3) & ~np.isnan(V[c])
         first, inv = _frames.distinct(*keys[c], lcode, assessed) if len(rows) else (np.zeros(0, int),
                                                                                     np.zeros(0, int))
