@@ -184,3 +184,23 @@ def test_frame_keeps_extension_arrays():
     got = _frames.frame({"x": np.array([1.0, 2.0]), "extrapolated": flags})
     pd.testing.assert_frame_equal(got, _frame_by_constructor({"x": np.array([1.0, 2.0]), "extrapolated": flags}, 2))
     assert str(got["extrapolated"].dtype) == "boolean"
+
+
+def test_factorize_numbers_missing_values_where_they_first_appear_as_pandas():
+    # every kind of missing value is one value, numbered where the first one appears
+    v = np.array(["b", None, "a", np.nan, "b", pd.NaT, "c", pd.NA], dtype=object)
+    codes, uniq = _frames.factorize(v)
+    np.testing.assert_array_equal(codes, [0, 1, 2, 1, 0, 1, 3, 1])
+    assert uniq[0] == "b" and uniq[2] == "a" and uniq[3] == "c" and np.isnan(uniq[1])
+    rng = np.random.default_rng(3)
+    pool = ["a", None, "b", np.nan, pd.NA, pd.NaT, float("nan"), np.datetime64("NaT"), "c", 1.5, 2, ""]
+    for n in (0, 1, 2, 7, 50, 400):
+        for _ in range(20):
+            w = np.empty(n, dtype=object)
+            w[:] = [pool[i] for i in rng.integers(0, len(pool), n)]
+            want_c, want_u = pd.factorize(w, use_na_sentinel=False)
+            got_c, got_u = _frames.factorize(w)
+            np.testing.assert_array_equal(got_c, want_c)
+            assert got_c.dtype == want_c.dtype and got_u.dtype == want_u.dtype
+            assert [type(x) for x in got_u] == [type(x) for x in want_u]
+            assert pd.Series(got_u).equals(pd.Series(want_u))

@@ -58,6 +58,28 @@ def test_encoding_is_compact_stable_json_and_round_trips():
     assert messages.printed(-0.04, 1) == 0.0 and str(messages.printed(-0.04, 1)) == "-0.0"
 
 
+def test_render_encode_gives_render_column_and_encode_column_rendering_each_distinct_message_once(monkeypatch):
+    neg, pos = Message.of("why.carbon", co2e_t_ha_yr=-0.0), Message.of("why.carbon", co2e_t_ha_yr=0.0)
+    pos2 = Message.of("why.carbon", co2e_t_ha_yr=0.0)  # equal to pos, another object
+    one = Message.of("why.carbon", co2e_t_ha_yr=1.0)
+    nested = Message.of("why.not_assessed", statement=pos) + Message.of("opt.clean")
+    rows = [neg, pos, None, pos2, Message(), nested, neg, one, pos2, 1 and one]
+    want = (messages.render_column(np.array(rows, dtype=object), "en"), messages.encode_column(rows))
+    calls = []
+    real = messages._render_message
+    monkeypatch.setattr(messages, "_render_message",
+                        lambda m, *a, **k: calls.append(m.encode()) or real(m, *a, **k))
+    text, enc = messages.render_encode(rows, "en")
+    assert text.dtype == object and enc.dtype == object
+    assert list(text) == list(want[0]) and list(enc) == list(want[1])
+    assert text[0] == "-0.0 t CO2e/ha/yr against doing nothing" and text[2] == "" and enc[2] == ""
+    # one rendering per distinct text (0.0 of two objects once; None and the empty message: no call);
+    # the 0.0 nested in the fourth is the object rendered before (its text is kept)
+    assert calls == [neg.encode(), pos.encode(), nested.encode(), pos.encode(), one.encode()]
+    empty = messages.render_encode([], "en")
+    assert [len(a) for a in empty] == [0, 0]
+
+
 def test_render_hand_written_cases():
     m = Message.of("opt.ph_above", ph=6.84, ph_max=6.5)
     assert messages.render(m, "en") == "soil pH 6.8 is above 6.5: the option works on more acid soils"

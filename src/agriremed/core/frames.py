@@ -19,7 +19,7 @@ try:  # pandas' own array → frame builder (used by the DataFrame constructor)
 except ImportError:  # pragma: no cover - another pandas layout: the public constructor is used
     _arrays_to_mgr = None
 
-__all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "index_of", "positions", "take",
+__all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "factorize", "index_of", "positions", "take",
            "consolidated", "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
            "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
            "sorted_row_percentiles"]
@@ -160,6 +160,30 @@ def same_ids(a, b) -> bool:
         return False
 
 
+def factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=False)``: integer codes of the distinct values in
+    order of first appearance (every missing value — None, NaN, NaT, ``pd.NA`` — one value) and
+    the distinct values, the missing one as a NaN.
+
+    For an ``object`` array, the hash table skips the missing values (``use_na_sentinel=True``)
+    and they are numbered afterwards, where they first appear: the same codes and values as
+    pandas gives, without its separate missing-value scan of the whole array.
+    """
+    v = np.asarray(values) if not isinstance(values, np.ndarray) else values
+    if v.dtype != object or v.ndim != 1:
+        return pd.factorize(values, use_na_sentinel=False)
+    c, u = pd.factorize(v, use_na_sentinel=True)
+    miss = np.flatnonzero(c < 0)
+    if not len(miss):
+        return c, u
+    k = int(c[:miss[0]].max()) + 1 if miss[0] else 0  # distinct values seen before the first missing one
+    c[c >= k] += 1
+    c[miss] = k
+    out = np.empty(len(u) + 1, dtype=object)
+    out[:k], out[k], out[k + 1:] = u[:k], float("nan"), u[k:]
+    return c, out
+
+
 #: Above this many keys, :func:`index_of` uses a pandas hash index instead of a dict.
 _DICT_KEYS_MAX = 20_000
 
@@ -177,7 +201,7 @@ def index_of(keys, wanted) -> np.ndarray:
     at = dict(zip(keys[::-1].tolist(), range(len(keys) - 1, -1, -1), strict=True))
     if len(wanted) <= 256:
         return np.fromiter((at.get(x, -1) for x in wanted.tolist()), np.intp, len(wanted))
-    codes, uniq = pd.factorize(wanted, use_na_sentinel=False)
+    codes, uniq = factorize(wanted)
     pos_u = np.fromiter((at.get(x, -1) for x in np.asarray(uniq, dtype=object).tolist()), np.intp, len(uniq))
     return pos_u[codes] if len(pos_u) else np.full(len(wanted), -1, np.intp)
 
@@ -246,7 +270,7 @@ def format_unique(values, fmt) -> np.ndarray:
         codes, uniq = pd.factorize(np.ascontiguousarray(v).view(np.int64), use_na_sentinel=False)
         uniq = uniq.view(np.float64)
     else:
-        codes, uniq = pd.factorize(v, use_na_sentinel=False)
+        codes, uniq = factorize(v)
     return texts_by_code(codes, [fmt(u) for u in np.asarray(uniq).tolist()])
 
 
@@ -367,7 +391,7 @@ def codes(values) -> tuple[np.ndarray, int]:
             return c, len(seen)
         c, u = pd.factorize(k, use_na_sentinel=False)
     else:
-        c, u = pd.factorize(v, use_na_sentinel=False)
+        c, u = factorize(v)
     return c.astype(np.int64), len(u)
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "render",
     "render_column",
     "encode_column",
+    "render_encode",
     "add_catalogue_dir",
     "languages",
     "is_encoded",
@@ -776,6 +777,49 @@ def encode_column(messages) -> np.ndarray:
     out = np.empty(len(messages), dtype=object)
     out[:] = ["" if m is None else m.encode() for m in messages]  # encode() is computed once per object
     return out
+
+
+def render_encode(messages, lang: str = "en", tables=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`render_column` and :func:`encode_column` of a column of messages in one pass.
+
+    Each message object is encoded once; messages whose encoded texts are equal (equal
+    messages, built separately for different rows) are rendered once, from one of them.
+
+    Parameters
+    ----------
+    messages : array_like of Message or None
+        One message per row (``None``: empty text).
+    lang : str
+        Language.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    texts : numpy.ndarray of object
+        The rendered texts (``render_column(messages, lang, tables)``).
+    encoded : numpy.ndarray of object
+        The encoded texts (``encode_column(messages)``).
+    """
+    arr = np.empty(len(messages), dtype=object)
+    arr[:] = list(messages) if not isinstance(messages, np.ndarray) else messages
+    if not len(arr):
+        return arr.copy(), arr.copy()
+    # distinct objects (a stage shares one object among the rows of a distinct message) …
+    obj_code, ids = pd.factorize(np.fromiter(map(id, arr), np.int64, len(arr)))
+    first = np.empty(len(ids), dtype=np.intp)
+    first[obj_code[::-1]] = np.arange(len(arr) - 1, -1, -1)
+    objs = arr[first].tolist()
+    enc = np.empty(len(objs), dtype=object)
+    enc[:] = ["" if m is None else m.encode() for m in objs]
+    # … and distinct messages among them (equal encoded texts render alike)
+    text_code, uniq = pd.factorize(enc)
+    rep = np.empty(len(uniq), dtype=np.intp)
+    rep[text_code[::-1]] = np.arange(len(enc) - 1, -1, -1)
+    memo: dict = {}  # nested messages repeat across a column: each object rendered once
+    texts = np.empty(len(uniq), dtype=object)
+    texts[:] = ["" if objs[i] is None else _render_message(objs[i], lang, tables, memo) for i in rep.tolist()]
+    return texts[text_code][obj_code], enc[obj_code]
 
 
 def column_texts(df: pd.DataFrame, col: str, lang: str = "en", tables=None) -> np.ndarray:

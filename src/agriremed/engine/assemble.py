@@ -16,7 +16,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
-from agriremed.core.messages import Message, encode_column, printed, render_column
+from agriremed.core.messages import Message, printed, render_column, render_encode
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages import advice as advice_mod
 from agriremed.stages import carbon as carbon_mod
@@ -682,8 +682,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     unassessed[no_food] = Message()
     rec[ok] = [Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
-    s["recommendation_msg"] = encode_column(rec)
-    s["recommendation"] = render_column(rec, "en", tables)
+    s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
     return _frames.frame({c: s[c] for c in [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]}, n)
 

@@ -108,7 +108,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
-from agriremed.core.messages import Message, encode_column, printed, render, render_column
+from agriremed.core.messages import Message, encode_column, printed, render, render_encode
 from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core.uncertainty import parameter_draws
 from agriremed.core.columns import METALS, metal_column
@@ -923,13 +923,13 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
     gap_msgs = np.array([Message.of("opt.gap_note", note=g).encode() if g else "" for g in gaps], dtype=object)
     flat = reasons.T.ravel()
-    reason_msg = encode_column(flat)
+    reason_text, reason_msg = render_encode(flat, "en", tables) if render else (None, encode_column(flat))
     return _frames.frame({
         "plot_id": np.repeat(pid, k),
         "option_id": np.tile(_frames.obj(opts["option_id"]), n),
         "option_kind": np.tile(_frames.obj(opts["kind"]), n),
         "applicable": app,
-        "reason": render_column(flat, "en", tables) if render else np.full(n * k, None, dtype=object),
+        "reason": reason_text if render else np.full(n * k, None, dtype=object),
         "reason_msg": reason_msg,
         "target_metals": mask_text[target_all.T.ravel()],
         "untreated_metals": mask_text[untreated_all.T.ravel()],

@@ -91,7 +91,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
-from agriremed.core.messages import Message, encode_column, render_column
+from agriremed.core.messages import Message, render_column, render_encode
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
@@ -272,7 +272,7 @@ def _crop_yields(tables: Tables) -> dict:
 
 
 def _lookup(d: dict, keys) -> np.ndarray:
-    codes, uniq = pd.factorize(_frames.obj(keys), use_na_sentinel=False)
+    codes, uniq = _frames.factorize(_frames.obj(keys))
     vals = np.array([d.get(k, np.nan) for k in np.asarray(uniq).tolist()], dtype=float)
     return vals[codes] if len(vals) else np.full(len(codes), np.nan)
 
@@ -312,7 +312,7 @@ def _grows_food(food_crop) -> np.ndarray:
 
 def _count_metals(texts) -> np.ndarray:
     """Number of metals in each '+'-joined list (blank: 0), counted once per distinct text."""
-    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    codes, uniq = _frames.factorize(_frames.obj(texts))
     counts = np.array([len([m for m in str(t).split("+") if m]) if isinstance(t, str) else 0
                        for t in np.asarray(uniq).tolist()], dtype=int)
     return counts[codes] if len(counts) else np.zeros(len(codes), int)
@@ -320,7 +320,7 @@ def _count_metals(texts) -> np.ndarray:
 
 def _titles(texts):
     """'cd+pb' → 'Cd/Pb' for each text (codes into the distinct titles)."""
-    codes, uniq = pd.factorize(_frames.obj(texts), use_na_sentinel=False)
+    codes, uniq = _frames.factorize(_frames.obj(texts))
     return codes, [(t if isinstance(t, str) else "").replace("+", "/").title() for t in np.asarray(uniq).tolist()]
 
 
@@ -449,14 +449,16 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     texts = _reasons(table, V, L, np.arange(len(table)), tables, food_standard, horizon_yr)
     out = pd.DataFrame(index=values.index)
     for c in CRITERIA:
-        out[f"why_{c}"] = pd.Series(render_column(texts[c], "en", tables), dtype=object, index=values.index)
+        inv, msgs = texts[c]
+        out[f"why_{c}"] = pd.Series(render_encode(msgs, "en", tables)[0][inv], dtype=object, index=values.index)
     return out
 
 
 def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
              economics_view="combined") -> dict:
     """The ``why_<criterion>`` messages of the rows ``rows`` of ``table``
-    (:class:`agriremed.core.messages.Message`).
+    (:class:`agriremed.core.messages.Message`): criterion → (message of each row, as a position
+    in the list, list of distinct messages).
 
     Messages are built once per distinct (statement, light): numbers enter them only
     through their printed form, so rows that print alike share a message.
@@ -540,7 +542,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         rule = {lt: _threshold_text(lt, c, tl, fmt[c]) for lt in ("green", "amber", "red")}
         lt = L[c]
         lc = np.array([light_code.get(x, 3) if isinstance(x, str) else 3 for x in pd.unique(lt)], dtype=int)
-        lcode = lc[pd.factorize(lt, use_na_sentinel=False)[0]] if len(lt) else np.zeros(0, int)
+        lcode = lc[_frames.factorize(lt)[0]] if len(lt) else np.zeros(0, int)
         assessed = (lcode < 3) & ~np.isnan(V[c])
         first, inv = _frames.distinct(*keys[c], lcode, assessed) if len(rows) else (np.zeros(0, int),
                                                                                     np.zeros(0, int))
@@ -549,7 +551,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             st = statement(c, i)
             texts.append(Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]])
                          if assessed[i] else Message.of("why.not_assessed", statement=st))
-        out[c] = _frames.texts_by_code(inv, texts)
+        out[c] = (inv, texts)
     return out
 
 
@@ -662,11 +664,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
                    money, economics_view)
     for c in CRITERIA:
+        inv, msgs = why[c]
+        text, enc = render_encode(msgs, "en", tables)  # each distinct message once, then by row
         col = np.full(n, None, dtype=object)
-        col[rows] = render_column(why[c], "en", tables)
+        col[rows] = text[inv]
         out[f"why_{c}"] = col
         msg = np.full(n, "", dtype=object)
-        msg[rows] = encode_column(why[c])
+        msg[rows] = enc[inv]
         out[f"why_{c}_msg"] = msg
     out["score"] = score
     out["evidence"] = np.where(ok, np.where(partial, "partial", "complete"), None)
