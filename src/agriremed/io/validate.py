@@ -849,9 +849,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                 comma_used.add(canon)
             if canon in ("lat", "lon"):
                 _read_dms(col, canon, spec, cells)
+                degrees[canon] = cells.num.copy()
             if canon == "ph":
                 _read_ph_labels(col, canon, cells)
-                degrees[canon] = cells.num.copy()
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field)
             continue

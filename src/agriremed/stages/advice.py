@@ -769,8 +769,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     # with a food crop, only the metals the food standard limits in it (one look-up for all pairs)
     pairs = [(k, grown[first[k]], m) for k in np.flatnonzero(food_k) for m in metals_k[k]]
     limited = food_limit_metals([g for _, g, _ in pairs], [m for _, _, m in pairs],
-                                _frames.obj(std_row[first[[k for k, _, _ in pairs]]]) if pairs else food_standard,
-                                tables)
+                                _frames.obj(std_row[first[[k for k, _, _ in pairs]]]),
+                                tables) if pairs else np.zeros(0, bool)
     for k in np.flatnonzero(food_k):
         metals_k[k] = []
     for (k, _, m), ok in zip(pairs, limited, strict=True):

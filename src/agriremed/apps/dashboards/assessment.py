@@ -21,7 +21,7 @@ from agriremed.core import columns as C
 from agriremed.core import i18n, messages
 from agriremed.stages import soil as soil_mod
 from agriremed.stages import uptake as uptake_mod
-from agriremed.stages.advice import food_limit_metals, plot_food_standards
+from agriremed.stages.advice import food_limit_metals, food_standards, plot_food_standards
 from agriremed.core.scenario import FOOD_STANDARDS
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
@@ -153,6 +153,7 @@ class PlotAssessment(Dashboard):
             lambda lang: [(i18n.value("standard", s, lang), s) for s in ("auto", *FOOD_STANDARDS)],
         )
         self.standard.value = self.scenario.food_standard
+        self.plot_standard = self.scenario.food_standard  # the form's plot's standard, once assessed
         self.text(self.standard, "description", "ui.assess.standard")
 
         self.fields: dict[str, w.Widget] = {}
@@ -320,6 +321,9 @@ class PlotAssessment(Dashboard):
             region = v.plots["region"] if "region" in v.plots else [None] * len(v.plots)
             std = plot_food_standards(v.plots["plot_id"], region, self.standard.value, self.scenario.rule_set,
                                       self.tables)  # one name, or per plot under "auto"
+            # the form's plot's own standard (the figure names it; "auto" is no standard)
+            self.plot_standard = str(food_standards(region, self.standard.value, self.scenario.rule_set,
+                                                    self.tables)[0])
             self.uptake = uptake_mod.food_safety(pred, std, self.tables)
             miss = uptake_mod.above_screening(miss, screened)
             # a metal without a food limit in the standard (Cu, Zn under GB 2762) is not "not assessed"
@@ -368,7 +372,7 @@ class PlotAssessment(Dashboard):
         )
         # built first, then put on the page together: the charts arrive with the tables
         soil_fig = F.soil_exceedance(self.soil, lang)
-        crop_fig = F.crop_vs_limits(self.uptake, lang, self.standard.value)
+        crop_fig = F.crop_vs_limits(self.uptake, lang, self.plot_standard)
         soil, crop = self._soil_table(lang), self._crop_table(lang)
         self.soil_html.value = soil
         self.soil_fig.show(soil_fig)
