@@ -886,6 +886,23 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
 
 
+def area_number(x: float, decimals: int) -> str:
+    """An area as text: ``decimals`` decimals (``30.0`` mu, ``2.00`` ha), and below 1 three
+    significant figures, so that a small plot does not read as zero (0.0002 ha → ``0.0002``,
+    0.003 mu → ``0.003``, 0.42 ha → ``0.42``).
+
+    Examples
+    --------
+    >>> [area_number(x, 1) for x in (30.0, 6.3, 0.42, 0.003)]
+    ['30.0', '6.3', '0.42', '0.003']
+    >>> area_number(0.0002, 2), area_number(1234.5, 2)
+    ('0.0002', '1,234.50')
+    """
+    if math.isnan(x) or not 0 < abs(x) < 1:
+        return f"{x:,.{decimals}f}"
+    return np.format_float_positional(x, precision=3, fractional=False, trim="-")
+
+
 def _money(x: float) -> str:
     return "n/a" if math.isnan(x) else f"{x:,.0f}"
 
@@ -948,8 +965,8 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     unit = np.full(len(idx), "mu", dtype=object) if units is None else np.asarray(units, dtype=object)[idx]
     hpm = ha_per_mu()
 
-    def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha
-        return {"area_ha": f"{a * hpm:,.2f}"} if u == "ha" else {"area_mu": f"{a:,.1f}"}
+    def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha, "0.003" mu (2 m²)
+        return {"area_ha": area_number(a * hpm, 2)} if u == "ha" else {"area_mu": area_number(a, 1)}
 
     def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev):
         if math.isnan(c):
@@ -1040,10 +1057,10 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     for c in ("region", "area", "crop", "land_use"):
         v = r.get(c)
         if c == "area" and unit == "ha":
-            fields["area"] = f"{area:,.2f} 公顷" if lang == "zh" else f"{area:,.2f} ha"
+            fields["area"] = f"{area_number(area, 2)} 公顷" if lang == "zh" else f"{area_number(area, 2)} ha"
         elif c == "area":
-            fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh"
-                              else f"{mu:,.1f} mu ({area:,.2f} ha)")
+            fields["area"] = (f"{area_number(mu, 1)} 亩（{area_number(area, 2)} 公顷）" if lang == "zh"
+                              else f"{area_number(mu, 1)} mu ({area_number(area, 2)} ha)")
         elif c == "region":  # region and village: "网岭镇 罗家村"
             place = place_text(v, r.get("village"), lang, tables)
             if place:
