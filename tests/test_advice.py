@@ -599,3 +599,16 @@ def test_npv_per_mu_beside_per_ha_on_the_sheet_and_in_the_report(result):
     area = result.summary["area_ha"].sum()
     assert area == pytest.approx(15.63, abs=0.005)  # 3 significant digits: 15.6 ha = 234 mu
     assert first == "共规划16个地块，面积15.6公顷（234亩）。"
+
+
+def test_a_small_plot_does_not_read_as_zero_area():
+    # 2 m² = 0.0002 ha = 0.003 mu: three significant figures below 1, the usual decimals above
+    assert [advice.area_number(x, 1) for x in (30.0, 6.3, 0.42, 0.003)] == ["30.0", "6.3", "0.42", "0.003"]
+    assert advice.area_number(0.0002, 2) == "0.0002"
+    p = agriremed.plan(make_plots(2, plot_id=["CN", "UK"], area_ha=[0.0002, 0.0002],
+                                  region=["Hunan/Yiyang", "UK/Derbyshire"]), Scenario(mc_draws=0))
+    s = p.summary
+    assert "First year on the plot (0.003 mu): cost 3 CNY" in s["recommendation"][0]
+    assert "地块（0.003亩）首年成本3元" in messages.render(s["recommendation_msg"][0], "zh")
+    assert "First year on the plot (0.0002 ha): cost 3 CNY" in s["recommendation"][1]
+    assert "地块（0.0002公顷）首年成本3元" in messages.render(s["recommendation_msg"][1], "zh")

@@ -617,3 +617,26 @@ def test_safe_soil_flags_thresholds_below_background(tmp_path, sample_plots_path
     expected = 10 ** ((np.log10(0.2) - 0.6753 + 0.22975 * 5.1) / 0.4305)
     assert t.loc[("HN-ZZ-01", "cd"), "safe_soil_p50_mg_kg"] == pytest.approx(expected, rel=1e-5)
     assert bool(t.loc[("HN-ZZ-01", "cd"), "below_background"]) is True
+
+
+def test_plan_prints_the_grouped_warnings_of_planned_rows(capsys, tmp_path):
+    # two plots of 2 m² share the small-area warning: said once with their rows; the 1 ha plot has none
+    f = tmp_path / "small.csv"
+    f.write_text("plot_id,region,land_use,crop,area_ha,ph,cd_mg_kg,basic_farmland,som_pct,clay_pct,"
+                 "bulk_density_g_cm3,depth_m\n"
+                 + "".join(f"{p},Hunan/Yiyang,paddy,rice,{a},5.5,0.5,yes,3,30,1.2,0.2\n"
+                           for p, a in (("A1", 0.0002), ("A2", 0.0002), ("A3", 1.0))), encoding="utf-8")
+    assert main(["plan", str(f), "--out", str(tmp_path / "o"), "--draws", "0", "--no-xlsx", "--no-report"]) == 0
+    out = capsys.readouterr().out
+    assert "2 warnings on planned rows, all in problems.csv (a warning that several rows share is said once):" in out
+    assert ("  WARNING rows 1–2 (lines 2–3; 2 rows), column area_ha: value '0.0002' — smaller than a field: 2 m², "
+            "below 400 m²") in out
+    assert main(["plan", str(f), "--out", str(tmp_path / "z"), "--draws", "0", "--no-xlsx", "--no-report",
+                 "--lang", "zh"]) == 0
+    assert "已规划的行有2条警告，全部见problems.csv（多行相同的警告合并为一条）：" in capsys.readouterr().out
+
+
+def test_plan_of_the_sample_plots_prints_no_warning_block(capsys, sample_plots_path, tmp_path):
+    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "0", "--no-xlsx",
+                 "--no-report"]) == 0
+    assert "warnings on planned rows" not in capsys.readouterr().out

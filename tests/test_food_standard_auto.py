@@ -8,7 +8,9 @@ import pytest
 from scipy.special import ndtr
 
 import agriremed
+from agriremed.core import messages
 from agriremed.core.scenario import Scenario
+from agriremed.core.tables import load_tables
 from agriremed.stages import advice
 
 # a wheat plot of 1 ha, Cd 1.5 mg/kg at pH 6.5
@@ -95,3 +97,30 @@ def test_run_json_and_report_name_the_standards_used(mixed, tmp_path):
     assert run["food_standards"] == {"EU2023_915": 2, "GB2762": 1, "CODEX": 1}
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "chosen per plot from its region" in html and "EU 2023/915 (European Union) × 2" in html
+
+
+def test_metal_whose_limit_the_library_lacks_is_tested_in_the_harvest():
+    # Pb 120 > screening 90: EU 2023/915 limits Pb in cereals, but the library's EU rows carry Pb only
+    # for leaf and root vegetables and potatoes; Pb stays "not assessed" and is tested in the harvest
+    p = _plan([{"plot_id": "UK", "region": "UK/Derbyshire", "pb_mg_kg": 120.0},
+               {"plot_id": "CN", "region": "Hunan/Zhuzhou", "pb_mg_kg": 120.0}])
+    s = p.summary.set_index("plot_id")
+    assert s.loc["UK", "food_standard"] == "EU2023_915"
+    assert s.loc["UK", "metals_not_assessed"] == "pb"
+    assert "tested for Cd/Pb, for 20 yr" in s.loc["UK", "monitoring"]
+    assert s.loc["UK", "recommendation"].endswith(
+        "Pb in the crop not assessed (no usable transfer function): measure it in the harvest.")
+    assert s.loc["CN", "metals_not_assessed"] == "pb"
+    zh = messages.render(s.loc["UK", "recommendation_msg"], "zh")
+    assert "作物中的铅未评估（无可用的转移函数）：请检测收获物。" in zh
+
+
+def test_library_gaps_only_for_standards_with_partial_rows():
+    t = load_tables()
+    assert advice.food_limit_gaps(["wheat", "wheat", "wheat", "rice"], ["pb", "hg", "cd", "pb"], "EU2023_915",
+                                  t).tolist() == [True, False, False, True]
+    # GB 2762 rows are complete: Zn (no limit anywhere) and tea Cd (no limit in tea) are no gaps
+    assert advice.food_limit_gaps(["wheat", "tea", "cotton"], ["zn", "cd", "pb"], "GB2762", t).tolist() == \
+        [False, False, False]
+    # a non-food crop has no food limit to lack
+    assert advice.food_limit_gaps(["cotton"], ["pb"], "EU2023_915", t).tolist() == [False]

@@ -179,3 +179,26 @@ def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_plantin
     strict = agriremed.plan(make_plots(1, plot_id=["S"], land_use="paddy", crop="rapeseed", ph=5.2, cd_mg_kg=2.5,
                                        basic_farmland="yes", region="Hunan/Yiyang"), agriremed.Scenario(mc_draws=0))
     assert not bool(strict.table.set_index("option_id").loc["do_nothing", "applicable"])
+
+
+def test_rapeseed_is_kept_only_where_cd_alone_is_above_screening():
+    # crops.csv substitute_metals: rapeseed keeps Cd out of its oil (substitute_source); a rapeseed
+    # paddy polluted by As, Pb and Ni (Cd 0.2 below 0.3) is not substitute planting for those metals:
+    # the ordinary safe-utilisation rules apply (the As amendment is recommended, not "keep rapeseed")
+    assert load_tables().substitute_metals()["rapeseed"] == frozenset({"cd"})
+    plots = make_plots(1, plot_id=["S223"], land_use="paddy", crop="rapeseed", ph=4.3, cd_mg_kg=0.2,
+                       as_mg_kg=31.5, pb_mg_kg=84.0, ni_mg_kg=96.0, basic_farmland="unknown",
+                       region="Hubei/Huangshi")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view="farmer"))
+    t = p.table.set_index("option_id")
+    assert t.loc["do_nothing", "policy_rule"] != "cn_safe_keep_substitute"
+    assert "cn_safe_keep_substitute" not in set(p.table["policy_rule"])
+    s = p.summary.iloc[0]
+    assert s["recommended_option"] == "as_fe_si_amendment"
+    assert "keep growing the substitute crop" not in s["recommendation"]
+    assert "继续种植替代作物" not in messages.render(s["recommendation_msg"], "zh")
+    # the same paddy with Cd 0.9 as well: As and Pb still exceed, so it is not kept either
+    both = agriremed.plan(make_plots(1, plot_id=["B"], land_use="paddy", crop="rapeseed", ph=5.2, cd_mg_kg=0.9,
+                                     as_mg_kg=31.5, basic_farmland="yes", region="Hunan/Yiyang"),
+                          agriremed.Scenario(mc_draws=0))
+    assert "cn_safe_keep_substitute" not in set(both.table["policy_rule"])

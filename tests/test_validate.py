@@ -599,3 +599,16 @@ def test_an_area_smaller_than_a_field_is_warned_about_and_planned(plots_factory)
     wm = validate_plots(mu).warnings
     row = wm.loc[(wm["column"] == "area_ha") & wm["input_row"].notna()]
     assert row["problem"].str.startswith("smaller than a field: 333 m²").tolist() == [True]
+
+
+@pytest.mark.parametrize("rain, temp", [("年降水（mm）", "年均温（℃）"), ("年均降水（mm）", "年均气温（°C）"),
+                                        ("年降雨量（毫米）", "年平均温度（℃）"), ("年均降水量", "年均温度")])
+def test_short_chinese_climate_headers_are_read(rain, temp):
+    # county sheets write 年降水（mm） and 年均温（℃）: read as annual_rain_mm (mm of the year = mm/yr) and
+    # mean_temp_c, not passed through as unused columns
+    df = pd.DataFrame({"地块编号": ["A"], "地区": ["湖南/长沙"], "土地利用类型": ["水田"], "作物": ["水稻"],
+                       "面积（亩）": [30], "pH": [5.5], "镉（mg/kg）": [0.5], "基本农田": ["是"],
+                       rain: [1400], temp: [17.5]})
+    v = validate_plots(df)
+    assert v.ok
+    assert v.plots[["annual_rain_mm", "mean_temp_c"]].iloc[0].tolist() == [1400.0, 17.5]

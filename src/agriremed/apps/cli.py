@@ -522,6 +522,10 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     return 0
 
 
+#: Grouped warnings of planned rows the plan console prints (the rest: problems.csv).
+PLAN_WARNINGS_SHOWN = 10
+
+
 def _print_plan(p, lang: str) -> None:
     """The summary of a plan on the terminal (first 40 plots) and its rejected rows, in ``lang``
     (headers, soil classes, metals and sentences; in Chinese the recommended option by its name)."""
@@ -562,6 +566,14 @@ def _print_plan(p, lang: str) -> None:
                 _say("  " + i18n.t("ui.cli.plan.rejected_row", lang, row=row, reasons=why))
             else:
                 _say("  " + i18n.t("ui.cli.plan.rejected_row_line", lang, row=row, line=int(line), reasons=why))
+    # warnings of the planned rows (a plot of 2 m²), grouped as validate prints them, the first few
+    pr = p.problems
+    if len(pr) and "severity" in pr:
+        warn = pr.loc[(pr["severity"] == "warning").to_numpy(bool)
+                      & ~pr["input_row"].isin(p.rejected["input_row"] if "input_row" in p.rejected else [])]
+        if len(warn):
+            _say(i18n.t("ui.cli.plan.warnings_head", lang, n=len(warn)))
+            _print_problems(_messages(warn.reset_index(drop=True)), limit=PLAN_WARNINGS_SHOWN)
 
 
 def _is_geo(path) -> bool:

@@ -252,7 +252,11 @@ _HEADER_ALIASES = {
     "乡": "region", "镇": "region", "街道": "region", "乡镇街道": "region", "乡镇名称": "region", "所在乡镇": "region",
     "省": "region", "省份": "region", "市": "region", "地市": "region",
     "村": "village", "村庄": "village", "行政村": "village",
-    "年降水量": "annual_rain_mm", "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c",
+    "年降水量": "annual_rain_mm", "年降水": "annual_rain_mm", "年均降水": "annual_rain_mm",
+    "年均降水量": "annual_rain_mm", "年平均降水量": "annual_rain_mm", "年降雨量": "annual_rain_mm",
+    "年均降雨量": "annual_rain_mm", "年降雨": "annual_rain_mm",
+    "年均气温": "mean_temp_c", "年平均气温": "mean_temp_c", "年均温": "mean_temp_c", "年平均温度": "mean_temp_c",
+    "年均温度": "mean_temp_c",
     "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
     "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
@@ -904,8 +908,18 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
     try:
         factor = unit_factor(unit, target)
     except UnitReadError as exc:
-        return _read(raw, canon, unit=unit, error=_message(exc.code, header=header, **exc.params),
-                     expected=expected)
+        # a yearly column (annual_rain_mm) whose header names the year (年降水（mm）, annual rain (mm)):
+        # a unit of the yearly amount (mm, 毫米) is that amount per year
+        per_year = None
+        if target.endswith("/yr"):
+            try:
+                per_year = unit_factor(unit, target[:-len("/yr")])
+            except UnitReadError:
+                per_year = None
+        if per_year is None:
+            return _read(raw, canon, unit=unit, error=_message(exc.code, header=header, **exc.params),
+                         expected=expected)
+        factor = per_year
     if factor == 1.0:
         same = _key(unit) in (_key(target), _key(target.replace("/", "_")))
         tail = avail_note if same else _message("val.header_same_unit", unit=unit, target=target, tail=avail_note)

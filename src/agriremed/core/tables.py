@@ -193,6 +193,18 @@ class Tables:
             return tuple(c.loc[flag & c["food"], "crop"].tolist())
         return self.memo("substitute_grown_crops", build)
 
+    def substitute_metals(self) -> dict:
+        """Substitute crop → the metals it is documented to keep out of its product
+        (``substitute_metals`` of ``crops.csv``, '|'-separated: rapeseed ``cd``, per its
+        ``substitute_source``); a crop without the column or an entry keeps none."""
+        def build():
+            c = self.crops
+            if "substitute_metals" not in c:
+                return {}
+            return {crop: frozenset(m.strip().lower() for m in str(v).split("|") if m.strip())
+                    for crop, v in zip(c["crop"], c["substitute_metals"].fillna(""), strict=True)}
+        return self.memo("substitute_metals", build)
+
     def rows(self, name: str) -> list:
         """The rows of table ``name`` as named tuples (``itertuples(index=False)``), built once.
 
@@ -310,7 +322,7 @@ MERGE_KEYS: dict[str, tuple[str, ...]] = {
 OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
-    "policy_family", "substitute_crop", "substitute_source",
+    "policy_family", "substitute_crop", "substitute_metals", "substitute_source",
 })
 
 

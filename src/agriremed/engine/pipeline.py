@@ -280,13 +280,18 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
 
     A metal for which the food standard sets no limit in the plot's crop (Cu and Zn under
     GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
-    it is left out of ``metals_not_assessed``."""
+    it is left out of ``metals_not_assessed``. A metal whose limit in the crop the library
+    may lack (:func:`agriremed.stages.advice.food_limit_gaps`: EU 2023/915 Pb in wheat) stays
+    "not assessed", to be measured in the harvest."""
     u = uptake_mod.above_screening(unassessed, screened)
     listed = u
     if food_standard is not None and len(u):
         std = uptake_mod.row_standards(food_standard, _frames.obj(u["plot_id"]))
         has_limit = advice_mod.food_limit_metals(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
                                                  std, tables or load_tables())
+        # a limit the library may lack (EU 2023/915: Pb in wheat) keeps the metal not assessed
+        has_limit = has_limit | advice_mod.food_limit_gaps(_frames.obj(u["crop"]), _frames.obj(u["metal"]),
+                                                           std, tables or load_tables())
         std = np.full(len(u), std, dtype=object) if isinstance(std, str) else std
         metal = _frames.obj(u["metal"]) + "\t" + std  # a message and its text once per metal and standard
         msg = _frames.per_distinct(lambda k: Message.of("upt.no_food_limit", standard=k.split("\t")[1],

@@ -67,7 +67,7 @@ from agriremed.core.names import unit_factor, unit_table
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "food_limit_metals", "summary_columns", "plot_clause",
+           "plot_steps", "measures_text", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
@@ -575,6 +575,62 @@ def food_limit_metals(crop, metals, standard, tables) -> np.ndarray:
     return np.fromiter(((groups.get(a), b) in have for a, b in zip(c, m, strict=True)), bool, len(m))
 
 
+def _incomplete_standards() -> frozenset:
+    """The food standards only part of whose limits for the library's crops are in
+    ``food_limits.csv`` (``food_standards.csv`` ``rows_complete`` false)."""
+    with resources.files("agriremed.data").joinpath("food_standards.csv").open("r", encoding="utf-8") as f:
+        t = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return frozenset(t.loc[t["rows_complete"].str.strip().str.lower() != "true", "standard"].str.strip())
+
+
+def food_limit_gaps(crop, metals, standard, tables) -> np.ndarray:
+    """Whether the library may lack the food standard's limit for each crop × metal pair.
+
+    A pair is a gap where the standard's rows in ``food_limits.csv`` are incomplete
+    (``food_standards.csv``), the crop is a food crop, ``food_limits.csv`` has no row for the
+    crop's group and the metal, but has one for the metal in another crop group (EU 2023/915:
+    Pb in leaf vegetables but not in wheat). Such a metal is measured in the harvest rather
+    than dropped as "no limit".
+
+    Parameters
+    ----------
+    crop, metals : array_like of str
+        Crop (``crops.csv``) and metal per pair.
+    standard : str or array_like of str
+        Food standard (``food_limits.csv`` ``standard``), or one per pair.
+    tables : Tables
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the pair is such a gap.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> food_limit_gaps(["wheat", "wheat", "wheat"], ["pb", "hg", "cd"], "EU2023_915", load_tables()).tolist()
+    [True, False, False]
+    >>> food_limit_gaps(["wheat"], ["zn"], "GB2762", load_tables()).tolist()
+    [False]
+    """
+    c = np.atleast_1d(np.asarray(crop, dtype=object))
+    m = np.atleast_1d(np.asarray(metals, dtype=object))
+    std = np.full(len(m), standard, dtype=object) if isinstance(standard, str) \
+        else _frames.obj(np.asarray(standard, dtype=object))
+    partial = tables.memo("food_limit_incomplete_standards", _incomplete_standards)
+    limited = tables.memo("food_limit_metals_by_standard",
+                          lambda: frozenset(zip(tables.food_limits["standard"], tables.food_limits["metal"],
+                                                strict=True)))
+    food = tables.memo("advice_food_crops",
+                       lambda: frozenset(tables.crops.loc[tables.crops["food"].astype(bool), "crop"]))
+    maybe = np.fromiter(((s in partial and a in food and (s, b) in limited) for a, b, s in zip(c, m, std, strict=True)),
+                        bool, len(m))
+    if not maybe.any():
+        return maybe
+    return maybe & ~food_limit_metals(c, m, std, tables)
+
+
 def years_text(years, kind, target_metals) -> np.ndarray:
     """How long, as text: :func:`agriremed.stages.duration.cleanup_years_text`, and
     :data:`BASELINE_TEXT` for doing nothing."""
@@ -768,9 +824,16 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         metals_k.append(metals)
     # with a food crop, only the metals the food standard limits in it (one look-up for all pairs)
     pairs = [(k, grown[first[k]], m) for k in np.flatnonzero(food_k) for m in metals_k[k]]
-    limited = food_limit_metals([g for _, g, _ in pairs], [m for _, _, m in pairs],
-                                _frames.obj(std_row[first[[k for k, _, _ in pairs]]]),
-                                tables) if pairs else np.zeros(0, bool)
+    pair_std = _frames.obj(std_row[first[[k for k, _, _ in pairs]]]) if pairs else np.zeros(0, dtype=object)
+    limited = food_limit_metals([g for _, g, _ in pairs], [m for _, _, m in pairs], pair_std, tables) \
+        if pairs else np.zeros(0, bool)
+    # a metal above its screening value whose limit in this crop may be missing from the library
+    # (EU 2023/915: Pb in wheat) is tested too
+    above = np.array([isinstance(exceeding[first[k]], str) and m in exceeding[first[k]].split("+")
+                      for k, _, m in pairs], dtype=bool)
+    if above.any():
+        limited = limited | (above & food_limit_gaps([g for _, g, _ in pairs], [m for _, _, m in pairs],
+                                                     pair_std, tables))
     for k in np.flatnonzero(food_k):
         metals_k[k] = []
     for (k, _, m), ok in zip(pairs, limited, strict=True):
@@ -822,6 +885,23 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
             "first_year_cost_cny_mu": np.where(pv, 0.0, cost_y1) * ha_per_mu(),
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
+
+
+def area_number(x: float, decimals: int) -> str:
+    """An area as text: ``decimals`` decimals (``30.0`` mu, ``2.00`` ha), and below 1 three
+    significant figures, so that a small plot does not read as zero (0.0002 ha → ``0.0002``,
+    0.003 mu → ``0.003``, 0.42 ha → ``0.42``).
+
+    Examples
+    --------
+    >>> [area_number(x, 1) for x in (30.0, 6.3, 0.42, 0.003)]
+    ['30.0', '6.3', '0.42', '0.003']
+    >>> area_number(0.0002, 2), area_number(1234.5, 2)
+    ('0.0002', '1,234.50')
+    """
+    if math.isnan(x) or not 0 < abs(x) < 1:
+        return f"{x:,.{decimals}f}"
+    return np.format_float_positional(x, precision=3, fractional=False, trim="-")
 
 
 def _money(x: float) -> str:
@@ -886,8 +966,8 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     unit = np.full(len(idx), "mu", dtype=object) if units is None else np.asarray(units, dtype=object)[idx]
     hpm = ha_per_mu()
 
-    def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha
-        return {"area_ha": f"{a * hpm:,.2f}"} if u == "ha" else {"area_mu": f"{a:,.1f}"}
+    def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha, "0.003" mu (2 m²)
+        return {"area_ha": area_number(a * hpm, 2)} if u == "ha" else {"area_mu": area_number(a, 1)}
 
     def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev):
         if math.isnan(c):
@@ -978,10 +1058,10 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     for c in ("region", "area", "crop", "land_use"):
         v = r.get(c)
         if c == "area" and unit == "ha":
-            fields["area"] = f"{area:,.2f} 公顷" if lang == "zh" else f"{area:,.2f} ha"
+            fields["area"] = f"{area_number(area, 2)} 公顷" if lang == "zh" else f"{area_number(area, 2)} ha"
         elif c == "area":
-            fields["area"] = (f"{mu:,.1f} 亩（{area:,.2f} 公顷）" if lang == "zh"
-                              else f"{mu:,.1f} mu ({area:,.2f} ha)")
+            fields["area"] = (f"{area_number(mu, 1)} 亩（{area_number(area, 2)} 公顷）" if lang == "zh"
+                              else f"{area_number(mu, 1)} mu ({area_number(area, 2)} ha)")
         elif c == "region":  # region and village: "网岭镇 罗家村"
             place = place_text(v, r.get("village"), lang, tables)
             if place:

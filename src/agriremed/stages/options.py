@@ -755,14 +755,20 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     # safe-utilisation land (KEPT_NONFOOD_FAMILY), not as food production
     nonfood_kept = (np.isin(cls, ("strict_control", "safe_utilisation"))
                     & np.isin(crop, tables.nonfood_grown_crops()))
-    # a safe-utilisation plot that grows a substitute food crop (rapeseed) is in substitute planting:
-    # continuing it is judged by the rules of KEPT_SUBSTITUTE_FAMILY
-    kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),
-                           np.where((cls == "safe_utilisation") & np.isin(crop, tables.substitute_grown_crops()),
-                                    KEPT_SUBSTITUTE_FAMILY, "")).astype(object)
     bits = _metal_bits()
     mask_text = _mask_texts(bits)
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
+    # a safe-utilisation plot that grows a substitute food crop (rapeseed) is in substitute planting
+    # where every metal above its screening value is one the crop keeps out of its product
+    # (substitute_metals: rapeseed Cd): continuing it is judged by the rules of KEPT_SUBSTITUTE_FAMILY;
+    # a rapeseed paddy polluted by As or Pb follows the ordinary rules
+    sub_metals = tables.substitute_metals()
+    sub_mask = np.array([_mask_of(sub_metals.get(c, ()), bits) for c in crop], dtype=np.int64) if n \
+        else np.zeros(0, np.int64)
+    substitute = (np.isin(crop, tables.substitute_grown_crops()) & (exceed != 0) & ((exceed & ~sub_mask) == 0))
+    kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),
+                           np.where((cls == "safe_utilisation") & substitute,
+                                    KEPT_SUBSTITUTE_FAMILY, "")).astype(object)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
