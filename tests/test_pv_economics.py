@@ -153,3 +153,79 @@ def test_plot_money_of_a_pv_plant_is_the_landholders(changsha_views):
     sheet = plot_advice(p, "HN", "en")
     assert sheet.first_year_cost == "0 CNY" and sheet.typical_net == "+6,000 CNY/yr"
     assert "land lease" in sheet.money_note
+
+
+#: Fujian wasteland (no tariff row: the fallback 0.35 CNY/kWh): the plant's NPV is −118 328 CNY/ha, the
+#: developer's after the lease −187 147 CNY/ha.
+FUJIAN = {**D, "plot_id": "FJ", "land_use": "marginal", "crop": "none", "ph": 5.2, "region": "Fujian/Quanzhou",
+          "cd_mg_kg": 0.2, "as_mg_kg": 208.0, "basic_farmland": "no", "lat": 25.0, "lon": 110.0}
+
+
+@pytest.fixture(scope="module")
+def fujian_views():
+    plots = pd.DataFrame([FUJIAN])
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v))
+            for v in ("combined", "farmer", "programme")}
+
+
+def test_no_view_recommends_a_pv_plant_no_developer_would_build(fujian_views):
+    for v, p in fujian_views.items():
+        pv = p.table.set_index("option_id").loc["pv_grass"]
+        # no developer: no lease, the landholder carries the plant's loss in every account that counts it
+        assert pv["pv_developer_npv_cny_ha"] == pytest.approx(-187_147, abs=1)
+        assert np.isnan(pv["pv_lease_cny_ha_yr"])
+        assert pv["npv_developer_vs_baseline_cny_ha"] == 0.0
+        assert pv["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(-118_328, abs=1)
+        assert pv["programme_cost_cny_ha"] == pytest.approx(118_328, abs=1)
+        # was pv_grass in the farmer and programme views (the farmer's account held the +68 820 lease)
+        assert p.summary["recommended_option"].iat[0] == "miscanthus", v
+
+
+@pytest.fixture(scope="module")
+def fujian_pv_only():
+    plots = pd.DataFrame([FUJIAN])
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v,
+                                                        options=("do_nothing", "pv_grass")))
+            for v in ("farmer", "programme")}
+
+
+def test_sentence_of_a_pv_plant_no_developer_would_build(fujian_pv_only):
+    from agriremed.stages.advice import plot_advice
+    p = fujian_pv_only["farmer"]
+    assert p.summary["recommended_option"].iat[0] == "pv_grass"
+    en, zh = _texts(p)
+    assert ("farmer's NPV -118,328 CNY/ha (-7,889 CNY/mu) vs doing nothing over 20 yr (not viable for a developer "
+            "at 0.35 CNY/kWh (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)): a developer would build it only "
+            "with a subsidy or a higher price)") in en
+    assert "a developer builds and runs the plant" not in en and "land lease" not in en
+    assert ("按0.35元/千瓦时的电价开发商无利可图（开发商净现值-187,147元/公顷（-12,476元/亩））：只有补贴或更高电价时"
+            "开发商才会建设") in zh
+    # the plot's money is the landholder's, who builds the plant: 2 766 667 CNY/ha capital + grass cover in year 1
+    assert "First year on the plot (15.0 mu): cost 2,794,683 CNY, net -2,555,616 CNY" in en
+    s = p.summary.iloc[0]
+    assert s["first_year_cost_plot_cny"] == pytest.approx(2_794_683, abs=1)
+    assert s["cash_flow_year1_plot_cny"] == pytest.approx(-2_555_616, abs=1)
+    sheet = plot_advice(p, "FJ", "en")
+    assert sheet.first_year_cost == "2,794,683 CNY" and "land lease" not in sheet.money_note
+    en, _ = _texts(fujian_pv_only["programme"])
+    assert "programme cost +118,328 CNY/ha (+7,889 CNY/mu) beyond doing nothing" in en
+    assert "not viable for a developer at 0.35 CNY/kWh" in en
+
+
+@pytest.mark.parametrize("rate, developer, lease", [(0.08, 131_773, 6000.0), (0.10, -193_600, np.nan)])
+def test_the_developer_decides_at_the_scenarios_discount_rate(rate, developer, lease):
+    plots = pd.DataFrame([{**D, "plot_id": "PV", "land_use": "marginal", "crop": "none", "ph": 6.0,
+                           "cd_mg_kg": 0.2, "region": "Hunan/Xiangtan", "lat": 27.8, "lon": 112.9}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, discount_rate=rate))
+    pv = p.table.set_index("option_id").loc["pv_grass"]
+    assert pv["pv_developer_npv_cny_ha"] == pytest.approx(developer, abs=1)
+    np.testing.assert_equal(pv["pv_lease_cny_ha_yr"], lease)
+    # the yearly transfers take the same decision: the lease is paid only to a financed plant
+    cf = p.yearly_cash_flows(transfers=True)
+    own = cf.loc[(cf["option_id"] == "pv_grass") & (cf["item"] == "pv_lease"), "cash_flow_cny_ha_yr"]
+    if np.isnan(lease):
+        assert (own == 0).all()
+    else:
+        flows = cf.loc[(cf["option_id"] == "pv_grass") & (cf["item"] != "pv_lease")
+                       & ~cf["item"].isin(["grain_support", "subsidy"])].groupby("year")["cash_flow_cny_ha_yr"].sum()
+        np.testing.assert_allclose(own.to_numpy(), 6000.0 - flows.to_numpy(), rtol=1e-9)

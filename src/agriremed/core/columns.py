@@ -930,7 +930,7 @@ _out("npv_programme_cny_ha", "CNY/ha", "Programme's NPV", "项目（政府）净
 _out("npv_developer_cny_ha", "CNY/ha", "Developer's NPV", "开发商净现值",
      "NPV per hectare of the developer who builds and runs a PV plant: its capital cost, operation, "
      "electricity sales and residual value minus the land lease paid to the landholder (0 on options "
-     "without a developer).")
+     "without a developer and on a PV plant no developer finances: pv_developer_npv_cny_ha below 0).")
 _out("npv_developer_vs_baseline_cny_ha", "CNY/ha", "Developer's NPV relative to doing nothing",
      "相对不治理的开发商净现值",
      "Developer's NPV of the option minus that of doing nothing (which has no developer), per hectare.")
@@ -1124,7 +1124,14 @@ _out("score_total", "1", "Opportunity score", "机会总分", "Sum of the eight 
      valid=(0, 24))
 _out("pv_lease_cny_ha_yr", "CNY/ha/yr", "PV land lease", "光伏土地租金",
      "Land lease the developer of a PV plant pays the landholder per hectare of plot and year while the "
-     "plant runs (pv_parameters.csv land_lease_cny_mu_yr × 15 mu/ha × the fenced share); blank on other options.")
+     "plant runs (pv_parameters.csv land_lease_cny_mu_yr × 15 mu/ha × the fenced share); blank on other options "
+     "and on a plant no developer finances (pv_developer_npv_cny_ha below 0).")
+_out("pv_developer_npv_cny_ha", "CNY/ha", "Developer's NPV of the PV plant", "光伏电站开发商净现值",
+     "NPV per hectare a developer would make on the PV plant against doing nothing: capital cost, operation, "
+     "electricity sales and residual value minus the land lease, at the scenario's discount rate. A developer "
+     "finances the plant where it is ≥ 0 (then npv_developer_cny_ha equals it and the lease is paid); below 0 "
+     "the plant is not viable for a developer: no lease, developer's NPV 0, the landholder's account carries "
+     "the plant. Blank on other options.")
 _out("cost_year1_cny_ha", "CNY/ha", "First-year cost per hectare", "首年每公顷成本",
      "Undiscounted cost items of year 1 of the yearly cash flows (crop production, establishment, "
      "management, harvest, amendment, biomass disposal), combined account (no subsidies).")

@@ -90,6 +90,8 @@ PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
 #: The land lease a PV plant's developer pays the landholder (appended; blank on other rows).
 PLAN_COLUMNS += ["pv_lease_cny_ha_yr"]
+#: The NPV a developer would make on a PV plant (financed where ≥ 0; appended; blank on other rows).
+PLAN_COLUMNS += ["pv_developer_npv_cny_ha"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.stages.solar.plan_pv_energy`; blank on other rows; appended).
@@ -429,6 +431,15 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         npv = npv.copy()
         npv[pv_at] = [M("rec.npv_developer", npv=npv[i], money=_fmt_money(dev[i], money, units[i]))
                       for i in pv_at]
+    # a PV plant no developer would finance (its NPV below 0): no lease; say so, with the price and the
+    # developer's NPV (the amount of the view is the landholder's, who carries the plant)
+    plant = np.asarray(b["pv_developer_npv_cny_ha"], float) if "pv_developer_npv_cny_ha" in b else np.full(n, np.nan)
+    tariff = np.asarray(b["pv_tariff_cny_kwh"], float) if "pv_tariff_cny_kwh" in b else np.full(n, np.nan)
+    off_at = np.flatnonzero(np.isnan(lease) & (plant < 0))
+    if len(off_at):
+        npv = npv.copy()
+        npv[off_at] = [M("rec.npv_pv_not_viable", npv=npv[i], tariff=float(tariff[i]),
+                         money=_fmt_money(plant[i], money, units[i])) for i in off_at]
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
@@ -615,7 +626,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                          else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
                                        "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
-                                       "pv_lease_cny_ha_yr", "data_gaps_msg") if c in table}
+                                       "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
+                                       "data_gaps_msg") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)

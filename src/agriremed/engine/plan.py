@@ -320,8 +320,10 @@ class Plan:
         plot_ids : iterable of str, optional
             Plots to include.
         transfers : bool
-            Also list the transfers from the programme to the farmer (price support of
-            non-compliant grain, subsidies); they are not part of the combined account.
+            Also list the transfers between the accounts (price support of non-compliant
+            grain, subsidies, and ``pv_lease``, which leaves the landholder the land lease of a PV
+            plant a developer finances at the scenario's discount rate); they are not part of the
+            combined account.
 
         Returns
         -------
@@ -337,7 +339,8 @@ class Plan:
             s.horizon_yr, s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
             energy=self.energy, biomass_valuation=s.biomass_valuation, noncompliant_grain=s.noncompliant_grain,
             soil_plot=self.soil_plot, transfers=transfers,
-            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km)
+            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km,
+            discount_rate=s.discount_rate)
 
     def money(self) -> dict:
         """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""

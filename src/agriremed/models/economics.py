@@ -145,16 +145,41 @@ def block_items(inp: dict, sel) -> dict:
     return items
 
 
-def block_transfers(inp: dict, sel, items: dict) -> dict:
+def pv_developer_npv(inp: dict, sel, items: dict) -> np.ndarray:
+    """NPV a developer would make on the PV plant of each row [CNY ha⁻¹] (NaN on rows without one).
+
+    The developer builds and runs the plant and pays the landholder the land lease: its yearly
+    cash flow is the row's items (``items``, the output of :func:`block_items` for the same rows:
+    capital cost, operation, electricity sales, residual value) minus the lease in every year the
+    plant runs, discounted with ``inp["pv"]["df"]`` (the scenario's discount factors, year 1…H).
+    Doing nothing has no developer, so this is also the developer's NPV against doing nothing.
+    A plant whose value is below 0 is not financed by a developer (:func:`block_transfers`).
+    """
+    pv = inp.get("pv")
+    first = next(iter(items.values()))
+    out = np.full(first.shape[0], np.nan)
+    if pv is None:
+        return out
+    at = np.flatnonzero(pv["capex"][sel] > 0)
+    if len(at):
+        cf = sum(v[at] for v in items.values()) - pv["lease"][sel][at][:, None] * pv["running"][None, :]
+        out[at] = (cf * pv["df"][None, :]).sum(axis=1)
+    return out
+
+
+def block_transfers(inp: dict, sel, items: dict, developer: np.ndarray | None = None) -> dict:
     """Yearly transfers from the programme to the farmer [CNY ha⁻¹], rows × years (see :data:`TRANSFER_ITEMS`).
 
     ``grain_support``: the crop that fails the food limit, paid to the farmer at
     ``farmer_frac`` of the price while it is worth ``value_frac``; ``subsidy``: the
     programme's share of the option's establishment, management and amendment costs
     (``items``, the output of :func:`block_items` for the same rows) plus the per-area
-    payment in every year the option runs; ``pv_lease``: on a PV plant, the land lease minus the
-    row's cash flows (``items``), so that the farmer is left with the lease and the developer
-    (the programme account) with the plant's capital, operation and sales.
+    payment in every year the option runs; ``pv_lease``: on a PV plant that a developer
+    finances, the land lease minus the row's cash flows (``items``), so that the farmer is left
+    with the lease and the developer with the plant's capital, operation and sales. A developer
+    finances the plant only where its NPV (``developer``, :func:`pv_developer_npv`; computed
+    when not given) is ≥ 0; elsewhere ``pv_lease`` is 0: no lease is paid and the landholder's
+    account carries the plant.
     """
     srow = inp["srow"][sel]
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
@@ -166,9 +191,11 @@ def block_transfers(inp: dict, sel, items: dict) -> dict:
     lease = np.zeros_like(subsidy)
     pv = inp.get("pv")
     if pv is not None:  # a developer's PV plant: the farmer keeps the lease, the developer the row's cash flows
-        is_pv = pv["capex"][sel] > 0
-        own = pv["lease"][sel][:, None] * pv["running"][None, :] - sum(items.values())
-        lease = np.where(is_pv[:, None], own, 0.0)
+        if developer is None:
+            developer = pv_developer_npv(inp, sel, items)
+        at = np.flatnonzero(developer >= 0)  # financed by a developer (NaN: no plant)
+        if len(at):
+            lease[at] = pv["lease"][sel][at][:, None] * pv["running"][None, :] - sum(v[at] for v in items.values())
     return {"grain_support": support, "subsidy": subsidy, "pv_lease": lease}
 
 

@@ -48,11 +48,18 @@ programme pays the farmer the price support of non-compliant grain (farmer price
 ``subsidies.csv`` (per-area payments such as the 长株潭 fallow compensation, or a share of an
 option's material and operation costs). A PV plant is built and run by a developer who pays the
 landholder a land lease (``land_lease_cny_mu_yr`` of ``pv_parameters.csv``, per mu of fenced
-land and year while the plant runs): the transfer ``pv_lease`` hands the farmer the lease and
-the developer everything else, so on a PV row the farmer's account is the lease (plus any
-subsidy) and the developer's (``npv_developer_cny_ha``) the plant's capital, operation,
-electricity sales and residual value minus the lease; the programme pays nothing for it unless
-``subsidies.csv`` has a row for it. ``npv_farmer_cny_ha`` = combined + all transfers,
+land and year while the plant runs) — where a developer would finance it: the developer's NPV
+of the plant (its capital, operation, electricity sales and residual value minus the lease, at
+the scenario's discount rate; ``pv_developer_npv_cny_ha``, against doing nothing, which has no
+developer) is ≥ 0. Then the transfer ``pv_lease`` hands the farmer the lease and the developer
+everything else, so on a PV row the farmer's account is the lease (plus any subsidy) and the
+developer's (``npv_developer_cny_ha``) that NPV; the programme pays nothing for it unless
+``subsidies.csv`` has a row for it. A plant whose developer's NPV is below 0 is not viable for a
+developer: no lease is paid (``pv_lease`` 0, ``pv_lease_cny_ha_yr`` blank), the developer's
+account is 0 and the landholder's account carries the plant (its loss shows in the farmer's
+and the programme's views). The decision is taken on the deterministic economics (no
+Monte Carlo draws enter the NPVs); a sensitivity run that changes the price or the discount
+rate takes it again for each of its plans. ``npv_farmer_cny_ha`` = combined + all transfers,
 ``npv_programme_cny_ha`` = − (grain support + subsidies) and ``npv_developer_cny_ha`` =
 − ``pv_lease``, so farmer + programme + developer = combined NPV on every row; each is also given
 against doing nothing. ``programme_cost_cny_ha`` is what the programme pays for an option beyond
@@ -98,8 +105,8 @@ from agriremed.core.i18n import region_in
 from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
-from agriremed.models.economics import (block_items, block_transfers, versus_best, payback_year,
-                                        typical_year)
+from agriremed.models.economics import (block_items, block_transfers, pv_developer_npv, versus_best,
+                                        payback_year, typical_year)
 from agriremed.stages.options import library_parameter
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
@@ -390,11 +397,13 @@ _BLOCK_ROWS = 8192
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
                  noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
-                 transport_km=None):
+                 transport_km=None, discount_rate=0.06):
     """Per-row inputs of the yearly cash-flow items (see :func:`block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
-    can be assessed, plus every baseline row), and the rows not assessed.
+    can be assessed, plus every baseline row), and the rows not assessed. ``discount_rate``
+    [yr⁻¹] discounts a PV plant's cash flows for the developer's decision to finance it
+    (:func:`agriremed.models.economics.pv_developer_npv`).
     """
     if biomass_valuation not in BIOMASS_VALUATIONS:
         raise ValueError(f"biomass_valuation {biomass_valuation!r} is not one of "
@@ -487,7 +496,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                      # land lease the developer pays the landholder for the fenced land while the plant
                      # runs: CNY mu⁻¹ yr⁻¹ ÷ ha mu⁻¹, × the share of the plot inside the fence [CNY ha⁻¹ yr⁻¹]
                      "lease": np.where(pv["capex"] > 0, pv_parameter(tables, "land_lease_cny_mu_yr") / ha_per_mu()
-                                       * pv["mwp"] * pv_parameter(tables, "land_ha_per_mwp"), 0.0)}
+                                       * pv["mwp"] * pv_parameter(tables, "land_ha_per_mwp"), 0.0),
+                     # the scenario's discount factors of years 1…H, for the developer's NPV
+                     "df": discount_factors(discount_rate, H)}
     credited = "credited_co2e_vs_baseline_t_ha_yr" if "credited_co2e_vs_baseline_t_ha_yr" in carbon_totals \
         else "net_co2e_vs_baseline_t_ha_yr"
     gain = _frames.take(carbon_totals[credited].to_numpy(float),
@@ -500,7 +511,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
            biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
            noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None,
-           transport_km=None):
+           transport_km=None, discount_rate=0.06):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -509,7 +520,7 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr, transport_km)
+                                         biochar_reapply_interval_yr, transport_km, discount_rate)
     items = block_items(inp, slice(None))
     if transfers:
         items = {**items, **block_transfers(inp, slice(None), items)}
@@ -523,7 +534,7 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
                       noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
                       transfers: bool = False, biochar_reapply_interval_yr: float | None = None,
-                      transport_km: float | None = None) -> pd.DataFrame:
+                      transport_km: float | None = None, discount_rate: float = 0.06) -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -561,8 +572,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
     soil_plot : pandas.DataFrame, optional
         Plot classes, for the subsidies of :func:`subsidy_inputs`.
     transfers : bool
-        Also list the transfers from the programme to the farmer (items
-        :data:`TRANSFER_ITEMS`; they are not part of the combined account).
+        Also list the transfers between the accounts (items :data:`TRANSFER_ITEMS`; they are
+        not part of the combined account).
     biochar_reapply_interval_yr : float, optional
         Re-apply (and pay for) the biochar every so many years [yr]; default: once, in
         year 1 (lime follows its ``reapply_interval_yr``).
@@ -570,6 +581,10 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
         Scenario one-way haul distance [km] for plots without their own ``transport_km``
         or a row of ``transport_distances.csv`` (default: the ``transport_km`` factor);
         the ``transport`` item charges it at ``freight_cost_cny_tkm``.
+    discount_rate : float
+        Real discount rate [yr⁻¹] of the developer's decision to finance a PV plant (with
+        ``transfers``: a plant whose developer's NPV is below 0 has no ``pv_lease``); the
+        scenario's, as in :func:`evaluate_economics`.
 
     Returns
     -------
@@ -584,7 +599,7 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
                                      biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
                                      transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr,
-                                     transport_km=transport_km)
+                                     transport_km=transport_km, discount_rate=discount_rate)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -673,11 +688,13 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         (``grain_support_cny_ha``: price support of non-compliant grain;
         ``subsidy_cny_ha``: subsidies and compensation), ``npv_farmer_cny_ha`` (combined
         NPV + transfers), ``npv_programme_cny_ha`` (− grain support − subsidies),
-        ``npv_developer_cny_ha`` (a PV plant's developer: − ``pv_lease``; 0 on other rows), each
-        against doing nothing (``npv_farmer_vs_baseline_cny_ha``,
+        ``npv_developer_cny_ha`` (the developer of a PV plant it finances: − ``pv_lease``; 0 on
+        other rows), each against doing nothing (``npv_farmer_vs_baseline_cny_ha``,
         ``npv_programme_vs_baseline_cny_ha``, ``npv_developer_vs_baseline_cny_ha``), the land
         lease a PV row's developer pays the landholder ``pv_lease_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹,
-        undiscounted, every year the plant runs; NaN on other rows]
+        undiscounted, every year the plant runs; NaN on other rows and on a plant no developer
+        finances], the NPV a developer would make on a PV plant ``pv_developer_npv_cny_ha``
+        [CNY ha⁻¹; financed where ≥ 0; NaN on other rows]
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
         farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
         items of year 1 (crop production, establishment, management, harvest, transport, amendment,
@@ -702,7 +719,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr, transport_km)
+                                         biochar_reapply_interval_yr, transport_km, discount_rate)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])
@@ -725,6 +742,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     cost_y1, rev_mean = np.empty(k), np.empty(k)
     net_y1, net_typ, typ_year = np.empty(k), np.empty(k), np.empty(k)
     pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
+    plant_npv = np.full(k, np.nan)  # the developer's NPV of a PV plant, financed or not
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
     for lo in range(0, k, _BLOCK_ROWS):
         blk = slice(lo, min(lo + _BLOCK_ROWS, k))
@@ -732,7 +750,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         cf = sum(items.values())
         for key, v in items.items():
             pv[key][blk] = (v * df).sum(axis=1)
-        for key, v in block_transfers(inp, blk, items).items():
+        plant_npv[blk] = pv_developer_npv(inp, blk, items)
+        for key, v in block_transfers(inp, blk, items, plant_npv[blk]).items():
             pv_t[key][blk] = (v * df).sum(axis=1)
         pv_cost[blk] = -sum(np.minimum(v, 0.0) * df for v in items.values()).sum(axis=1)
         pv_rev[blk] = sum(np.maximum(v, 0.0) * df for v in items.values()).sum(axis=1)
@@ -746,9 +765,12 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         groups[group] = groups.get(group, 0.0) + pv[item]
     npv_vs = np.where(has_base, value - value[bi_r], np.nan)
     # three accounts: the programme pays grain support and subsidies, the developer of a PV
-    # plant carries it and pays the lease; farmer + programme + developer = combined
+    # plant it finances (developer's NPV ≥ 0) carries it and pays the lease; a plant no developer
+    # finances stays on the landholder's account; farmer + programme + developer = combined
     pv_in = inp.get("pv")
-    lease_yr = (np.where(pv_in["capex"] > 0, pv_in["lease"], np.nan) if pv_in is not None else np.full(k, np.nan))
+    financed = plant_npv >= 0
+    lease_yr = (np.where((pv_in["capex"] > 0) & financed, pv_in["lease"], np.nan) if pv_in is not None
+                else np.full(k, np.nan))
     programme = -(pv_t["grain_support"] + pv_t["subsidy"])
     developer = -pv_t["pv_lease"]
     farmer = value - programme - developer
@@ -781,7 +803,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
         "npv_developer_cny_ha": developer, "npv_developer_vs_baseline_cny_ha": developer_vs,
-        "pv_lease_cny_ha_yr": lease_yr,
+        "pv_lease_cny_ha_yr": lease_yr, "pv_developer_npv_cny_ha": plant_npv,
         "programme_cost_cny_ha": programme_cost,
         "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
         "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
