@@ -415,7 +415,7 @@ def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: p
     if (at < 0).any():
         raise KeyError(f"no rule set for plot {pid[np.flatnonzero(at < 0)[0]]!r}")
     rs = _frames.obj(rule_set.to_numpy(object))[at]
-    parts = [evaluate_options(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render)
+    parts = [_evaluate_one(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render)
              for r in pd.unique(rs)]
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     order = np.argsort(_frames.positions(pid, _frames.obj(out["plot_id"])), kind="stable")
@@ -758,6 +758,11 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     tables = tables or load_tables()
     if not isinstance(rule_set, str):
         return _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set, render)
+    return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render)
+
+
+def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
+    """:func:`evaluate_options` of plots governed by one rule set."""
     opts = options_table(tables, only)
     pid = _frames.obj(plots["plot_id"])
     pos = _frames.positions(plot_soil["plot_id"], pid)
