@@ -152,3 +152,14 @@ def test_run_json_and_report_record_the_sets(auto, china, tmp_path):
     notes = [str(n) for n in auto.notes]
     assert any("auto" in n and "GB 15618" in n for n in notes)
     assert dataclasses.replace(auto.scenario).rule_set == "auto"
+
+
+def test_a_plan_in_chunks_records_the_sets(tmp_path):
+    from agriremed.engine.stream import plan_stream
+    src = tmp_path / "plots.csv"
+    pd.DataFrame([{**_SOIL, **r} for r in _PLOTS]).to_csv(src, index=False)
+    plan_stream(src, Scenario(mc_draws=0), out=tmp_path / "s", chunk_size=2, fmt="csv", progress=False)
+    run = json.loads((tmp_path / "s" / "run.json").read_text(encoding="utf-8"))
+    assert run["rule_sets"] == {"china": 1, "none": 2}
+    s = pd.read_csv(tmp_path / "s" / "summary.csv")
+    assert s["rule_set"].tolist() == ["china", "none", "none"]
