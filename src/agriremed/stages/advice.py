@@ -124,7 +124,8 @@ def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=
         plot in China (its region names a province, city or county of ``provinces.csv`` /
         ``place_names.csv`` or is written in Chinese characters), ``ha`` for a plot whose
         region names a place outside these tables (``UK/Derbyshire``); a plot without a
-        region gets ``mu`` under :data:`CHINA_RULE_SETS` and ``ha`` under any other rule set.
+        region gets ``mu`` under ``auto`` and :data:`CHINA_RULE_SETS` and ``ha`` under any other
+        rule set.
     rule_set : str
         The plan's rule set.
     tables : Tables, optional
@@ -291,8 +292,8 @@ def food_standards(region, food_standard: str = "auto", rule_set: str = "china",
         naming a province, city or county of China, or written in Chinese characters), the
         standard ``food_standard_regions.csv`` gives to the country a part of the region names
         (``EU2023_915`` for an EU member state and for the UK, ``UK/Derbyshire``), and
-        ``CODEX`` for any other region; a plot without a region gets ``GB2762`` under
-        :data:`CHINA_RULE_SETS` and ``CODEX`` under any other rule set.
+        ``CODEX`` for any other region; a plot without a region gets ``GB2762`` under ``auto``
+        and :data:`CHINA_RULE_SETS` and ``CODEX`` under any other rule set.
     rule_set : str
         The plan's rule set.
     tables : Tables, optional
