@@ -496,8 +496,11 @@ def test_soil_monitoring_cites_chinese_law_only_under_the_china_rule_set():
         assert "按当地土壤监测方案的频次复测土壤镉" in zh and "土壤污染防治法" not in zh
         sheet = advice.plot_advice(p, "P1", "zh")
         assert sheet.monitoring.endswith("按当地土壤监测方案的频次复测土壤镉")
-    china = agriremed.plan(plots, Scenario(mc_draws=0)).summary.iloc[0]
+    china = agriremed.plan(plots, Scenario(mc_draws=0, rule_set="china")).summary.iloc[0]
     assert china["monitoring"].endswith("(Soil Pollution Law Arts. 53–54)")
+    # the default rule set (auto) governs a plot outside China by none
+    auto = agriremed.plan(plots, Scenario(mc_draws=0)).summary.iloc[0]
+    assert auto["rule_set"] == "none" and auto["monitoring"].endswith(en)
 
 
 def test_unknown_clean_up_time_is_said_not_left_blank():

@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "threshold set) added to the packaged ones")
     pl.add_argument("--set", dest="threshold_set", help="soil threshold set id (overrides the scenario)")
     pl.add_argument("--rules", dest="rule_set",
-                    help="jurisdiction rule set of land_rules.csv: china (default), none (research runs) "
+                    help="jurisdiction rule set of land_rules.csv: auto (default: china for plots in China or "
+                         "without a region, none for plots elsewhere), china, none (research runs) "
                          "or a set added with --tables (overrides the scenario)")
     pl.add_argument("--area-unit", dest="area_unit", choices=list(AREA_UNITS),
                     help="area unit of the texts (sentence, measures, plot sheets, report, workbook): mu, ha, "

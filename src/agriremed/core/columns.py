@@ -1011,7 +1011,9 @@ _out("lime_first", "", "Liming first", "优先调酸",
      "range of every transfer function of the crop: the crop's metal cannot be predicted and the liming options "
      "rank before the other expected options.",
      dtype="bool")
-_out("rule_set", "", "Rule set", "规则集", "Jurisdiction rule set of the scenario (land_rules.csv).",
+_out("rule_set", "", "Rule set", "规则集",
+     "Jurisdiction rule set that governed the plot (land_rules.csv): the scenario's, or under rule_set "
+     "auto china for a plot in China or without a region and none (no jurisdiction rule) elsewhere.",
      dtype="str")
 _out("food_standard", "", "Food standard", "食品标准",
      "Food standard the plot's crop is judged against (food_limits.csv): the scenario's, or under "

@@ -182,8 +182,14 @@ class Scenario:
     rule_set : str
         Jurisdiction rule set of ``land_rules.csv`` that forbids, expects or allows each
         option family by soil class, land use and permanent-basic-farmland status:
-        ``china`` (default), ``none`` (research runs: nothing forbidden or expected by
-        policy) or a set added by a user table folder. Recorded in every output.
+        ``auto`` (default): per plot from its region
+        (:func:`agriremed.stages.advice.rule_sets_of`): ``china`` for a plot in China (as
+        ``area_unit`` decides it) and for a plot without a region, ``none`` for a plot
+        elsewhere (``UK/Derbyshire``); or, for every plot, ``china``, ``none`` (research runs:
+        nothing forbidden or expected by policy) or a set added by a user table folder.
+        Each plot's set is recorded in the summary column ``rule_set`` and the counts in
+        ``run.json``. The GB 15618 soil class is the only threshold set: plots abroad are
+        classed by it too.
     gwp_set : {"ar6", "ar5"}
         GWP100 set of CH4 and N2O in the carbon ledger (``gwp.csv``; AR5 is the set of
         Puro.earth and VM0044).
@@ -261,7 +267,7 @@ class Scenario:
     currency: str = "CNY"
     exchange_rate_cny: float | None = None
     area_unit: str = "auto"
-    rule_set: str = "china"
+    rule_set: str = "auto"
     gwp_set: str = "ar6"
     rice_water_regime: str | None = None
     rice_preseason: str = "non_flooded_lt180"
@@ -416,7 +422,7 @@ def _check(s: Scenario) -> None:
             c.bad(field, v,
                   "a feedstock or temperature class name, or none for the option library's choice")
     if not isinstance(s.rule_set, str) or not s.rule_set.strip() or len(s.rule_set) > MAX_NAME_CHARS:
-        c.bad("rule_set", s.rule_set, "the name of a rule set of land_rules.csv (china, none or a user set)")
+        c.bad("rule_set", s.rule_set, "auto, or the name of a rule set of land_rules.csv (china, none or a user set)")
     c.choice("currency", s.currency, CURRENCIES)
     c.choice("area_unit", s.area_unit, AREA_UNITS)
     if s.exchange_rate_cny is not None:

@@ -630,7 +630,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                        "data_gaps_msg") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
-    s["rule_set"] = np.full(n, scenario.rule_set, dtype=object)
+    region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
+    s["rule_set"] = advice_mod.rule_sets_of(region, scenario.rule_set, tables)  # each plot's own
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
@@ -641,7 +642,6 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     H = scenario.horizon_yr
-    region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
     units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)
     s["food_standard"] = advice_mod.food_standards(region, scenario.food_standard, scenario.rule_set, tables)
     std_all = advice_mod.plot_food_standards(pid, region, scenario.food_standard, scenario.rule_set, tables)
@@ -666,8 +666,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std_all, H, rule_set=scenario.rule_set,
-        units=units)
+                      for c in keys}), table, tables or load_tables(), std_all, H,
+        rule_set=advice_mod.plot_rule_sets(pid, region, scenario.rule_set, tables), units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
     plot = advice_mod.plot_clause(adv, ok, money, gaps, units)

@@ -236,7 +236,8 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
-                                            rule_set=scenario.rule_set, render=ctx.text_rows == "all")
+                                            rule_set=advice_mod.plan_rule_sets(P, scenario, tables),
+                                            render=ctx.text_rows == "all")
     except ValueError as exc:
         if "rule set" not in str(exc):
             raise

@@ -380,6 +380,15 @@ class Plan:
             return {}
         return {str(k): int(v) for k, v in s["food_standard"].value_counts(sort=False).items()}
 
+    def rule_sets(self) -> dict[str, int]:
+        """The jurisdiction rule sets that governed the plan's plots, with their number of plots
+        (``{'china': 12, 'none': 3}``; one set for every plot unless the scenario's ``rule_set``
+        is ``auto``)."""
+        s = self.summary
+        if s is None or "rule_set" not in s or not len(s):
+            return {}
+        return {str(k): int(v) for k, v in s["rule_set"].value_counts(sort=False).items()}
+
     def write(self, out_dir: str | Path, report: bool = True, lang: str = "en", xlsx: bool = True,
               date=None) -> dict[str, Path]:
         """Write plan.csv, summary.csv, rejected.csv, problems.csv, stage tables, report.html,
@@ -441,7 +450,7 @@ class Plan:
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
                "rows_read": self.n_input, "plots_planned": len(self.plots),
                "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
-               "food_standards": self.food_standards(),
+               "food_standards": self.food_standards(), "rule_sets": self.rule_sets(),
                "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
@@ -572,6 +581,8 @@ def _check_option_ids(scenario: Scenario, tables: Tables) -> None:
 def rules_note(scenario: Scenario) -> list[str]:
     """The note every plan records about its jurisdiction rule set (``land_rules.csv``), as a
     :class:`agriremed.core.messages.Note`."""
+    if scenario.rule_set == "auto":
+        return [Note(Message.of("note.rule_set_auto", china="china", none="none"))]
     return [Note(Message.of("note.rule_set", rule_set=scenario.rule_set))]
 
 

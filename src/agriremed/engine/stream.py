@@ -1334,6 +1334,7 @@ class _Collected:
     first_plan: object = None
     soft_ok: bool = True
     soft_first: dict = dataclasses.field(default_factory=dict)  # columns and dtypes, for datapackage.json
+    rule_sets: collections.Counter = dataclasses.field(default_factory=collections.Counter)  # set → plots
 
     def add(self, part: _Part, sinks: dict, soft_sinks: dict) -> None:
         """Take the next chunk's part: keep what is kept, write its rows to the sinks."""
@@ -1356,6 +1357,7 @@ class _Collected:
         """The planned plots of a chunk: to the sinks, the kept tables and the further outputs
         (``soft``: the chunk's soft re-use tables, ``None`` without pvlib)."""
         rec = None
+        self.rule_sets.update(p.rule_sets())
         if self.keep_recommended or self.plan_rows == "recommended":
             rec = p.table.loc[p.table["recommended"].to_numpy(bool)]
         for name, sink in sinks.items():
@@ -1421,6 +1423,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
            "input_digest": input_digest, "rows_read": acc.n_input, "plots_planned": acc.n_planned,
            "rows_rejected": len(rejected_df), "chunks": acc.n_chunks, "chunk_size": chunk_size,
            "notes": notes, "provenance": provenance, "passed_through": passed,
+           "rule_sets": dict(acc.rule_sets),
            "files": sorted([p.name for p in paths.values()] + ["run.json"])}
     if first_plan is not None:
         run["currency"] = first_plan.money()

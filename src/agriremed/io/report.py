@@ -692,9 +692,19 @@ def standard_text(scenario, standards: dict | None, lang: str) -> str:
     return messages.render(messages.Message.of("std.auto_used", standards=used), lang)
 
 
+def rule_set_text(scenario, rule_sets: dict | None, lang: str) -> str:
+    """The jurisdiction rule set of a plan in ``lang``: the scenario's, or under ``rule_set``
+    ``auto`` each set that governed its plots with their number (``rule_sets``,
+    :meth:`agriremed.engine.plan.Plan.rule_sets`)."""
+    if getattr(scenario, "rule_set", "") != "auto" or not rule_sets:
+        return i18n.value("rule_set", scenario.rule_set, lang)
+    used = "; ".join(f"{i18n.value('rule_set', k, lang)} × {n}" for k, n in rule_sets.items())
+    return messages.render(messages.Message.of("rules.auto_used", rule_sets=used), lang)
+
+
 def _head(
     title: str, lang: str, *, date, version: str, scenario, digest_text: str, money: dict | None, region: str,
-    standards: dict | None = None,
+    standards: dict | None = None, rule_sets: dict | None = None,
 ) -> str:
     """``<head>`` with the print page boxes, and the title block."""
     d = report_date(date)
@@ -712,7 +722,7 @@ def _head(
         draws=f"{scenario.mc_draws:,}",
         horizon=scenario.horizon_yr,
         standard=standard_text(scenario, standards, lang),
-        rules=i18n.value("rule_set", scenario.rule_set, lang),
+        rules=rule_set_text(scenario, rule_sets, lang),
         digest=digest_text,
     )
     if money and money.get("code", "CNY") != "CNY":
@@ -1267,6 +1277,7 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
         date=date,
         version=plan.version,
         standards=plan.food_standards() if hasattr(plan, "food_standards") else None,
+        rule_sets=plan.rule_sets() if hasattr(plan, "rule_sets") else None,
         scenario=plan.scenario,
         digest_text=plan.input_digest(),
         money=plan.money(),

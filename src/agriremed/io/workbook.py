@@ -61,7 +61,8 @@ from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core import i18n
 from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_column, translate_frame
-from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date, standard_text
+from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date, \
+    rule_set_text, standard_text
 from agriremed.stages import advice
 
 __all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "number_format", "write_workbook", "StreamWorkbook"]
@@ -577,7 +578,7 @@ def _splice_rows(path: Path, parts: dict) -> None:
 
 def _provenance(
     lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money,
-    standards: dict | None = None,
+    standards: dict | None = None, rule_sets: dict | None = None,
 ) -> list[tuple[str, object]]:
     d = report_date(date)
     rows = [
@@ -586,7 +587,7 @@ def _provenance(
         ("seed", scenario.seed),
         ("scenario", i18n.scenario_name(scenario.name, lang)),
         ("standard", standard_text(scenario, standards, lang)),
-        ("rules", i18n.value("rule_set", scenario.rule_set, lang)),
+        ("rules", rule_set_text(scenario, rule_sets, lang)),
         ("horizon", scenario.horizon_yr),
         ("draws", scenario.mc_draws),
         ("digest", input_digest),
@@ -640,6 +641,11 @@ def _per_mu(name: str) -> bool:
     return str(name).endswith("_mu")
 
 
+def region_of(s: pd.DataFrame) -> np.ndarray:
+    """The ``region`` column of a summary (None where it has none)."""
+    return s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
+
+
 def _summary_units(plan) -> np.ndarray:
     """Area unit of each summary row (:func:`agriremed.stages.advice.area_units`)."""
     s, sc = plan.summary, plan.scenario
@@ -675,7 +681,8 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     if lang != "en" and "monitoring" in s.columns and "monitoring_msg" not in plan.summary and len(s):
         sc = plan.scenario  # a summary without the monitoring message: computed again from its columns
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,
-                                      lang, sc.rule_set, units=units)
+                                      lang, advice.plot_rule_sets(plan.summary["plot_id"], region_of(plan.summary),
+                                                                  sc.rule_set, plan.tables), units=units)
         s["monitoring"] = np.asarray(cols["monitoring"], dtype=object)
     return s
 
@@ -777,6 +784,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
         lang,
         version=plan.version,
         standards=plan.food_standards() if hasattr(plan, "food_standards") else None,
+        rule_sets=plan.rule_sets() if hasattr(plan, "rule_sets") else None,
         date=date,
         scenario=plan.scenario,
         input_digest=plan.input_digest(),

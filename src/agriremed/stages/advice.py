@@ -65,6 +65,7 @@ from agriremed.stages.uptake.predict import row_standards
 from agriremed.core.names import unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
+           "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
            "plot_steps", "measures_text", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
@@ -123,7 +124,8 @@ def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=
         plot in China (its region names a province, city or county of ``provinces.csv`` /
         ``place_names.csv`` or is written in Chinese characters), ``ha`` for a plot whose
         region names a place outside these tables (``UK/Derbyshire``); a plot without a
-        region gets ``mu`` under :data:`CHINA_RULE_SETS` and ``ha`` under any other rule set.
+        region gets ``mu`` under ``auto`` and :data:`CHINA_RULE_SETS` and ``ha`` under any other
+        rule set.
     rule_set : str
         The plan's rule set.
     tables : Tables, optional
@@ -145,13 +147,121 @@ def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=
         else _frames.obj(region)
     if area_unit in ("mu", "ha"):
         return np.full(len(region), area_unit, dtype=object)
-    blank = "mu" if rule_set in CHINA_RULE_SETS else "ha"
+    blank = "mu" if _china_blank(rule_set) else "ha"
 
     def unit(r):
         inside = _region_in_china(r, tables)
         return blank if inside is None else "mu" if inside else "ha"
 
     return _frames.per_distinct(unit, region) if len(region) else np.zeros(0, dtype=object)
+
+
+#: Scenario ``rule_set`` that chooses each plot's rule set from its region (:func:`rule_sets_of`).
+AUTO_RULE_SET = "auto"
+#: Rule set of a plot in China (or without a region) under ``rule_set`` "auto".
+CHINA_RULE_SET = "china"
+#: Rule set of a plot outside China under ``rule_set`` "auto" (no jurisdiction rule applied).
+OTHER_RULE_SET = "none"
+
+
+def _china_blank(rule_set) -> bool:
+    """Whether a plot without a region is taken to be in China under the plan's ``rule_set``."""
+    return rule_set == AUTO_RULE_SET or rule_set in CHINA_RULE_SETS
+
+
+def rule_sets_of(region, rule_set: str = AUTO_RULE_SET, tables=None) -> np.ndarray:
+    """Jurisdiction rule set of ``land_rules.csv`` that governs each plot.
+
+    Parameters
+    ----------
+    region : array_like of str
+        Region of each plot as the plots table gives it.
+    rule_set : str
+        The scenario's ``rule_set``: a set of ``land_rules.csv`` for every plot, or ``auto``:
+        ``china`` for a plot in China (as :func:`area_units` decides it: a region naming a
+        province, city or county of China, or written in Chinese characters) and for a plot
+        without a region, ``none`` (no jurisdiction rule applied) for a plot elsewhere.
+    tables : Tables, optional
+        Literature tables (``provinces.csv``, ``place_names.csv``).
+
+    Returns
+    -------
+    numpy.ndarray of str
+        Rule set per plot.
+
+    Examples
+    --------
+    >>> rule_sets_of(["Hunan/Zhuzhou", "湘潭", "UK/Derbyshire", "Denmark/Jutland", ""]).tolist()
+    ['china', 'china', 'none', 'none', 'china']
+    >>> rule_sets_of(["UK"], "china").tolist()
+    ['china']
+    """
+    region = _frames.obj(np.asarray(region, dtype=object)) if not isinstance(region, np.ndarray) \
+        else _frames.obj(region)
+    if rule_set != AUTO_RULE_SET:
+        return np.full(len(region), rule_set, dtype=object)
+
+    def one(r):
+        return OTHER_RULE_SET if _region_in_china(r, tables) is False else CHINA_RULE_SET
+
+    return _frames.per_distinct(one, region) if len(region) else np.zeros(0, dtype=object)
+
+
+def plot_rule_sets(plot_ids, region, rule_set: str = AUTO_RULE_SET, tables=None):
+    """The rule set of a plan's plots, as the model stages take it.
+
+    Parameters
+    ----------
+    plot_ids, region : array_like
+        Plot ids and their regions.
+    rule_set, tables
+        As for :func:`rule_sets_of`.
+
+    Returns
+    -------
+    str or pandas.Series
+        The one rule set when every plot has the same (always so for an explicit
+        ``rule_set``), else a Series of rule sets indexed by plot id.
+
+    Examples
+    --------
+    >>> plot_rule_sets(["a", "b"], ["Hunan", "湘潭"])
+    'china'
+    >>> plot_rule_sets(["a", "b"], ["Hunan", "UK/Derbyshire"]).to_dict()
+    {'a': 'china', 'b': 'none'}
+    """
+    rs = rule_sets_of(region, rule_set, tables)
+    first = rs[0] if len(rs) else (CHINA_RULE_SET if rule_set == AUTO_RULE_SET else rule_set)
+    if rule_set != AUTO_RULE_SET or (rs == first).all():
+        return first
+    return pd.Series(rs, index=_frames.obj(np.asarray(plot_ids, dtype=object)), dtype=object, name="rule_set")
+
+
+def plan_rule_sets(plots: pd.DataFrame, scenario, tables=None):
+    """:func:`plot_rule_sets` of a plots table (``plot_id``, optional ``region``) under a
+    scenario (``rule_set``)."""
+    region = _frames.obj(plots["region"]) if "region" in plots else np.full(len(plots), None, dtype=object)
+    return plot_rule_sets(plots["plot_id"], region, getattr(scenario, "rule_set", AUTO_RULE_SET), tables)
+
+
+def row_rule_sets(rule_set, plot_ids) -> np.ndarray:
+    """Rule set of each row: ``rule_set`` (one name, or a Series by plot id from
+    :func:`plot_rule_sets`) read at each row's plot.
+
+    Examples
+    --------
+    >>> row_rule_sets("china", ["a", "b"]).tolist()
+    ['china', 'china']
+    """
+    pid = _frames.obj(np.asarray(plot_ids, dtype=object))
+    if isinstance(rule_set, str):
+        return np.full(len(pid), rule_set, dtype=object)
+    if isinstance(rule_set, pd.Series):
+        at = _frames.positions(rule_set.index.to_numpy(object), pid)
+        if (at < 0).any():
+            raise KeyError(f"no rule set for plot {pid[np.flatnonzero(at < 0)[0]]!r}")
+        return _frames.obj(rule_set.to_numpy(object))[at]
+    return _frames.obj(np.asarray(rule_set, dtype=object))
 
 
 def _standard_regions(tables=None) -> dict[str, str]:
@@ -182,8 +292,8 @@ def food_standards(region, food_standard: str = "auto", rule_set: str = "china",
         naming a province, city or county of China, or written in Chinese characters), the
         standard ``food_standard_regions.csv`` gives to the country a part of the region names
         (``EU2023_915`` for an EU member state and for the UK, ``UK/Derbyshire``), and
-        ``CODEX`` for any other region; a plot without a region gets ``GB2762`` under
-        :data:`CHINA_RULE_SETS` and ``CODEX`` under any other rule set.
+        ``CODEX`` for any other region; a plot without a region gets ``GB2762`` under ``auto``
+        and :data:`CHINA_RULE_SETS` and ``CODEX`` under any other rule set.
     rule_set : str
         The plan's rule set.
     tables : Tables, optional
@@ -205,7 +315,7 @@ def food_standards(region, food_standard: str = "auto", rule_set: str = "china",
         else _frames.obj(region)
     if food_standard != "auto":
         return np.full(len(region), food_standard, dtype=object)
-    blank = CHINA_STANDARD if rule_set in CHINA_RULE_SETS else OTHER_STANDARD
+    blank = CHINA_STANDARD if _china_blank(rule_set) else OTHER_STANDARD
     countries = _standard_regions(tables)
 
     def standard(r):
@@ -734,9 +844,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         clean-up option lowers the soil: the crop is what must comply).
     lang : {"en", "zh"}
         Language of the monitoring text.
-    rule_set : str
-        The plan's rule set: the soil re-test of the monitoring cites the Soil Pollution Law
-        only under :data:`CHINA_RULE_SETS`.
+    rule_set : str or pandas.Series
+        Rule set of the plan, or of each plot (a Series indexed by plot id,
+        :func:`plot_rule_sets`): a plot's soil re-test cites the Soil Pollution Law only
+        under :data:`CHINA_RULE_SETS`.
     units : array_like of str, optional
         Area unit of each row (:func:`area_units`; default all ``'mu'``): the amounts of
         ``measures`` per mu, or per ha.
@@ -853,11 +964,14 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         at = np.flatnonzero(planned)
         soil_m = np.where(pd.isna(exceeding), "", exceeding).astype(object)
 
-        def text(k, m, f, g, e):
-            return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
-                                       rules, g, [x for x in e.split("+") if x], rule_set).encode()
+        rs_row = row_rule_sets(rule_set, pid)  # each plot's rule set: its soil re-test cites its law
 
-        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at])
+        def text(k, m, f, g, e, r):
+            return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
+                                       rules, g, [x for x in e.split("+") if x], r).encode()
+
+        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at],
+                                           rs_row[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
@@ -1104,8 +1218,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cols = {c: s[c].to_numpy(object) for c in ("duration_text", *_ADVICE_MESSAGES)}
         cols["monitoring"] = messages.column_texts(s, "monitoring", lang, tables)
     else:  # a summary without the advice messages: computed again from its columns
-        cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang, sc.rule_set,
-                               units=[unit])
+        cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang,
+                               rule_sets_of([r.get("region")], sc.rule_set, tables)[0], units=[unit])
     how = str(cols["duration_text"][0]) if isinstance(cols["duration_text"][0], str) else ""
     if how and how[-1].isdigit():
         how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \

@@ -407,6 +407,21 @@ def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
     return rise
 
 
+def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render):
+    """:func:`evaluate_options` of plots governed by different rule sets: the plots of each set
+    evaluated under it, the rows put back in plot-major input order."""
+    pid = _frames.obj(plots["plot_id"])
+    at = _frames.positions(rule_set.index.to_numpy(object), pid)
+    if (at < 0).any():
+        raise KeyError(f"no rule set for plot {pid[np.flatnonzero(at < 0)[0]]!r}")
+    rs = _frames.obj(rule_set.to_numpy(object))[at]
+    parts = [_evaluate_one(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render)
+             for r in pd.unique(rs)]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    order = np.argsort(_frames.positions(pid, _frames.obj(out["plot_id"])), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
+
+
 def _numeric(opts: pd.DataFrame, col: str) -> pd.Series:
     if col not in opts:
         return pd.Series(np.nan, index=opts.index)
@@ -718,9 +733,11 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         options (amendments, safe crops) also apply where a metal they treat is predicted
         in the crop with a compliance probability below the food-safety green threshold
         of ``traffic_lights.csv``, even on soil below the screening value.
-    rule_set : str
-        Jurisdiction rule set of ``land_rules.csv`` (``china``, ``none`` or a user set);
-        reads the optional plot column ``basic_farmland`` (blank or missing: unknown).
+    rule_set : str or pandas.Series
+        Jurisdiction rule set of ``land_rules.csv`` (``china``, ``none`` or a user set), or
+        each plot's (a Series indexed by plot id,
+        :func:`agriremed.stages.advice.plot_rule_sets`: the plots of each set are judged by
+        its rules); reads the optional plot column ``basic_farmland`` (blank or missing: unknown).
     render : bool
         Render the English ``reason`` of every row. Without it ``reason`` is ``None`` and
         only the message ``reason_msg`` is filled: the engine renders the rows it writes
@@ -739,6 +756,13 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         of ``land_rules.csv``; ``''`` when no rule names the option).
     """
     tables = tables or load_tables()
+    if not isinstance(rule_set, str):
+        return _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set, render)
+    return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render)
+
+
+def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
+    """:func:`evaluate_options` of plots governed by one rule set."""
     opts = options_table(tables, only)
     pid = _frames.obj(plots["plot_id"])
     pos = _frames.positions(plot_soil["plot_id"], pid)

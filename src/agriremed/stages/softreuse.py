@@ -64,6 +64,7 @@ from agriremed.stages import carbon as carbon_mod
 from agriremed.stages import solar
 from agriremed.models.finance import npv
 from agriremed.stages.options import parameter_for_rows, policy_status
+from agriremed.stages.advice import plan_rule_sets, row_rule_sets
 from agriremed.core.tables import Tables, load_tables, split_keys
 
 __all__ = ["SERVICES", "EXPOSURE_VERDICTS", "gb36600_screening", "evaluate_reuse", "opportunity_matrix",
@@ -258,6 +259,23 @@ def _cover_soc_rate(plots: pd.DataFrame, horizon_yr: int, tables: Tables) -> np.
     return np.nan_to_num(d * carbon_mod.C_TO_CO2 / horizon_yr, nan=0.0)
 
 
+def _policy_by_rule_set(ro, cls, lu, bf, tables, rule_set, plot_ids):
+    """:func:`agriremed.stages.options.policy_status` of the re-uses on each plot under its own
+    rule set, and the rule messages (:func:`_rule_messages`) of every set."""
+    if isinstance(rule_set, str):
+        st, rid, txt = policy_status(ro, cls, lu, bf, tables, rule_set)
+        return st, rid, txt, _rule_messages(rid, txt, rule_set, tables)
+    rs = row_rule_sets(rule_set, plot_ids)
+    shape = (len(ro), len(rs))
+    st, rid, txt = (np.empty(shape, dtype=object) for _ in range(3))
+    rule_msg = {}
+    for r in pd.unique(rs):
+        m = rs == r
+        st[:, m], rid[:, m], txt[:, m] = policy_status(ro, cls[m], lu[m], bf[m], tables, str(r))
+        rule_msg.update(_rule_messages(rid[:, m], txt[:, m], str(r), tables))
+    return st, rid, txt, rule_msg
+
+
 def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | None = None, *,
                    horizon_yr: int = 20, discount_rate: float = 0.06, carbon_price_cny_t: float = 0.0,
                    rule_set: str = "china", tables: Tables | None = None, yields: pd.DataFrame | None = None,
@@ -277,7 +295,9 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         The plan's plot × option table: the biomass re-uses read their option's row from it
         (without it they are listed as not assessed).
     horizon_yr, discount_rate, carbon_price_cny_t, rule_set
-        Scenario values [yr], [yr⁻¹], [CNY t⁻¹ CO₂e], rule set of ``land_rules.csv``.
+        Scenario values [yr], [yr⁻¹], [CNY t⁻¹ CO₂e], rule set of ``land_rules.csv`` (one
+        name, or each plot's: a Series indexed by plot id,
+        :func:`agriremed.stages.advice.plot_rule_sets`).
     tables : Tables, optional
         Literature tables.
     yields : pandas.DataFrame, optional
@@ -314,8 +334,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
     lu = P["land_use"].astype(object).to_numpy()
     bf = (P["basic_farmland"].astype(object).fillna("unknown").replace("", "unknown").to_numpy()
           if "basic_farmland" in P else np.full(n, "unknown", object))
-    st, rid, txt = policy_status(ro, cls, lu, bf, tables, rule_set)
-    rule_msg = _rule_messages(rid, txt, rule_set, tables)
+    st, rid, txt, rule_msg = _policy_by_rule_set(ro, cls, lu, bf, tables, rule_set, P["plot_id"])
     pv_rows = ro["pv_area_share"].to_numpy(float) > 0
     if yields is None:
         need_pv = np.array([(st[pv_rows, i] != "forbidden").any() for i in range(n)]) if pv_rows.any() \
@@ -763,7 +782,8 @@ def reuse_for_plan(result, weather_file=None, tariff_cny_kwh: float | None = Non
     sp = result.soil_plot.set_index("plot_id")["soil_class"] if "plot_id" in result.soil_plot else None
     cls = sp.reindex(P["plot_id"]).to_numpy(object) if sp is not None else np.full(len(P), "", object)
     reuse = evaluate_reuse(P, cls, result.table, horizon_yr=s.horizon_yr, discount_rate=s.discount_rate,
-                           carbon_price_cny_t=s.carbon_price_cny_t, rule_set=s.rule_set, tables=result.tables,
+                           carbon_price_cny_t=s.carbon_price_cny_t,
+                           rule_set=plan_rule_sets(P, s, result.tables), tables=result.tables,
                            weather_file=wf, tariff_cny_kwh=tariff)
     return reuse, opportunity_matrix(reuse, result.tables)
 
