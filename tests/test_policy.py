@@ -684,3 +684,35 @@ def test_a_rotation_buying_less_than_half_the_best_gain_ranks_after_the_measures
     # with the share at 0 (absolute gain only) the rotation wins on its score, as before
     old = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, min_gain_share=0.0))
     assert _recommended(old).loc["y", "option_id"] == "sedum_rice_rotation"
+
+
+def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
+    # lettuce at pH 6.5 on Cd 0.315 (Zhejiang, safe utilisation just above the 0.3 screening value) meets
+    # the limit in 99.5 % of seasons; biochar, the only expected measure, raises it to 99.8 % at -36 808
+    # CNY/ha: no measure for the crop, it ranks with the allowed options and unchanged practice with
+    # monitoring is recommended, with a sentence that says the crop already complies. A maize field in
+    # Guangxi (pH 5.0, Cd 0.7) whose crop fails in 44 % of seasons keeps biochar (+0.04): there the measure
+    # the rule set expects is not overruled
+    from agriremed.core import messages
+
+    rows = [{**DEFAULTS, "plot_id": "lettuce", "land_use": "菜地", "crop": "生菜", "ph": 6.5, "cd_mg_kg": 0.315,
+             "basic_farmland": "否", "region": "浙江/杭州"},
+            {**DEFAULTS, "plot_id": "maize", "land_use": "旱地", "crop": "玉米", "ph": 5.0, "cd_mg_kg": 0.7,
+             "basic_farmland": "是", "region": "广西/河池"}]
+    p = _plan(pd.DataFrame(rows))
+    t = p.table.set_index(["plot_id", "option_id"])
+    tt = p.ranking.set_index(["plot_id", "option_id"])["target_tier"]
+    assert round(t.loc[("lettuce", "do_nothing"), "crop_compliance_prob"], 3) == 0.995
+    assert round(t.loc[("lettuce", "biochar_amendment"), "crop_compliance_prob"], 3) == 0.998
+    assert round(t.loc[("lettuce", "biochar_amendment"), "npv_vs_baseline_cny_ha"]) == -36808
+    assert tt[("lettuce", "biochar_amendment")] == 2 and tt[("maize", "biochar_amendment")] == 0
+    rec = _recommended(p)
+    assert rec.loc["lettuce", "option_id"] == "do_nothing" and rec.loc["maize", "option_id"] == "biochar_amendment"
+    s = p.summary.set_index("plot_id")
+    assert s.loc["lettuce", "recommendation"].startswith(
+        "Continue current practice: the crop is already predicted to meet the food limit (> 99 % chance the crop "
+        "meets GB2762 for Cd); no measure of a safe-utilisation plan in the option library makes it materially "
+        "safer for its cost: keep the crop and monitor it")
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert zh["lettuce"].startswith("维持现状：预计作物已符合食品限量（作物镉含量符合GB2762的概率为大于99 %）；"
+                                    "选项库中的安全利用措施均不能以合理成本使其明显更安全：保持现有作物并监测农产品")

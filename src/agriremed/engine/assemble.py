@@ -506,10 +506,12 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         # a substitute food crop (rapeseed) kept on safe-utilisation land: substitute planting in place
         substitute = (grows_food & b["food_crop_is_substitute"][sel].astype(bool) if "food_crop_is_substitute" in b
                       else np.zeros(len(grows_food), bool))
-        code = np.select([cls == "priority_protection", on_safe & substitute, on_safe & grows_food, on_safe & nonfood,
-                          (cls == "strict_control") & nonfood, idle_farmland],
-                         ["rec.baseline_clean", "rec.baseline_substitute", "rec.baseline_no_measure", "rec.baseline_nonfood",
-                          "rec.baseline_nonfood_strict", "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
+        complies = b["crop_complies"][sel].astype(bool) if "crop_complies" in b else np.zeros(len(grows_food), bool)
+        code = np.select([cls == "priority_protection", on_safe & substitute, on_safe & grows_food & complies,
+                          on_safe & grows_food, on_safe & nonfood, (cls == "strict_control") & nonfood, idle_farmland],
+                         ["rec.baseline_clean", "rec.baseline_substitute", "rec.baseline_complies",
+                          "rec.baseline_no_measure", "rec.baseline_nonfood", "rec.baseline_nonfood_strict",
+                          "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
@@ -656,6 +658,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
         b["food_crop_is_substitute"] = np.isin(b["food_crop"], (tables or load_tables()).substitute_grown_crops())
+    # the crop already complies (green on food safety) for every metal above its screening value:
+    # unchanged practice needs no measure for it
+    green = (tables or load_tables()).light_thresholds()["food_safety"]["green_at_least"]
+    covered = _frames.obj(b["compliance_metals"]) if "compliance_metals" in b else np.full(n, "", dtype=object)
+    over = _frames.obj(s["metals_exceeding"])
+    every = np.array([isinstance(o, str) and bool(o) and isinstance(c, str)
+                      and set(o.split("+")) <= set(c.split("+")) for o, c in zip(over, covered, strict=True)], bool)
+    b["crop_complies"] = every & (np.nan_to_num(np.asarray(b["crop_compliance_prob"], float), nan=-1.0)
+                                  >= green - 1e-12)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)

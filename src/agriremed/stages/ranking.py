@@ -699,7 +699,9 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     fully assessed (``partial`` False) expected food option buys on the plot: where one does, the
     expected food options that do not rank after it (3), whatever they score on clean-up,
     carbon or money; and an option less compliant than unchanged practice at a lower economics
-    value ranks with the allowed options even above the target (2).
+    value ranks with the allowed options even above the target (2), as does, where the crop
+    already complies (unchanged practice at least green on food safety, ``traffic_lights.csv``),
+    one that raises its compliance by less than ``min_gain`` at a lower economics value.
     """
     n = len(table)
     out = np.zeros(n, np.int64)
@@ -731,7 +733,11 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     need = np.maximum(float(min_gain), float(min_gain_share) * np.where(plot_has, best_here, 0.0))
     safer = known & (gain >= need)
     out[known & ~safer & plot_has & (out == 0)] = 3
-    out[less] = 2
+    # where the crop already complies (unchanged practice green on food safety), an option that makes
+    # it no safer at a lower economics value is no measure for it, whether or not another option is
+    green = tables.light_thresholds()["food_safety"]["green_at_least"]
+    complies = p_base >= green - 1e-12
+    out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
     return out
 
 
