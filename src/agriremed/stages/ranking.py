@@ -736,7 +736,14 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # where the crop already complies (unchanged practice green on food safety), an option that makes
     # it no safer at a lower economics value is no measure for it, whether or not another option is
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
-    complies = p_base >= green - 1e-12
+    # … for every metal above its screening value (a probability of Cd alone says nothing of As)
+    over = _frames.obj(table["metals_exceeding"]) if "metals_exceeding" in table else np.full(n, "", dtype=object)
+    cover = (_frames.obj(table["compliance_metals"]) if "compliance_metals" in table
+             else np.full(n, "", dtype=object))
+    cover_base = np.where(base >= 0, cover[at], "")
+    every = np.array([isinstance(o, str) and bool(o) and isinstance(c, str) and set(o.split("+")) <= set(c.split("+"))
+                      for o, c in zip(over, cover_base, strict=True)], bool)
+    complies = every & (p_base >= green - 1e-12)
     out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
     return out
 
