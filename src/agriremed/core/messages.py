@@ -589,6 +589,7 @@ DOMAINS = {
     "land_use": _value("land_use"),
     "soil_class": _value("soil_class"),
     "rule_set": _value("rule_set"),
+    "standard_short": _value("standard_short"),
     "biochar_feedstock": _value("biochar_feedstock"),
     "note": _note,
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
