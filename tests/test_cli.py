@@ -636,6 +636,23 @@ def test_plan_prints_the_grouped_warnings_of_planned_rows(capsys, tmp_path):
     assert "已规划的行有2条警告，全部见problems.csv（多行相同的警告合并为一条）：" in capsys.readouterr().out
 
 
+def test_plan_warnings_leave_out_reading_echoes_and_plots_abroad_are_placed(capsys, tmp_path):
+    # a county sheet with Chinese headers and values (作物 → crop, 是 → yes) and a UK plot: the readings
+    # stay in problems.csv but the console's warnings keep only what to act on (the 亩 conversion); a
+    # region naming a country outside China is not "not placed in a province"
+    f = tmp_path / "cn.csv"
+    f.write_text("地块编号,地区,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,基本农田,有机质（%）,黏粒（%）,容重,耕层深度（m）\n"
+                 "A1,湖南/益阳,水田,水稻,15,5.5,0.5,是,3,30,1.2,0.2\n"
+                 "UK1,UK/Derbyshire,旱地,小麦,15,6.5,1.5,否,3,30,1.2,0.2\n", encoding="utf-8")
+    assert main(["plan", str(f), "--out", str(tmp_path / "o"), "--draws", "0", "--no-xlsx", "--no-report"]) == 0
+    out = capsys.readouterr().out
+    assert "1 warnings on planned rows" in out and "states 亩: values converted to ha" in out
+    assert "read as crop" not in out and "not placed in a province" not in out
+    problems = pd.read_csv(tmp_path / "o" / "problems.csv", encoding="utf-8-sig")
+    assert problems["problem_msg"].str.contains("val.header_read").sum() == 11  # 面积（亩） is a conversion
+    assert not problems["problem_msg"].str.contains("val.region_unplaced").any()
+
+
 def test_plan_of_the_sample_plots_prints_no_warning_block(capsys, sample_plots_path, tmp_path):
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "0", "--no-xlsx",
                  "--no-report"]) == 0

@@ -526,6 +526,10 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
 #: Grouped warnings of planned rows the plan console prints (the rest: problems.csv).
 PLAN_WARNINGS_SHOWN = 10
 
+#: Problem codes that only echo how a header or a value was read (in problems.csv, not on the plan
+#: console's warnings).
+READING_ECHOES = frozenset({"val.header_read", "val.read_as"})
+
 
 def _print_plan(p, lang: str) -> None:
     """The summary of a plan on the terminal (first 40 plots) and its rejected rows, in ``lang``
@@ -570,7 +574,11 @@ def _print_plan(p, lang: str) -> None:
     # warnings of the planned rows (a plot of 2 m²), grouped as validate prints them, the first few
     pr = p.problems
     if len(pr) and "severity" in pr:
-        warn = pr.loc[(pr["severity"] == "warning").to_numpy(bool)
+        # a header or a value read as agriremed names it (作物 → crop, 是 → yes) is no warning to act on
+        echo = (pr["problem_msg"].map(lambda m: bool(m) and isinstance(m, str)
+                                      and bool(set(messages.Message.decode(m).codes) & READING_ECHOES))
+                .to_numpy(bool) if "problem_msg" in pr else np.zeros(len(pr), bool))
+        warn = pr.loc[(pr["severity"] == "warning").to_numpy(bool) & ~echo
                       & ~pr["input_row"].isin(p.rejected["input_row"] if "input_row" in p.rejected else [])]
         if len(warn):
             _say(i18n.t("ui.cli.plan.warnings_head", lang, n=len(warn)))

@@ -273,6 +273,21 @@ def _standard_regions(tables=None) -> dict[str, str]:
     return dict(zip(t["country"].str.strip().str.lower(), t["standard"].str.strip(), strict=True))
 
 
+def named_country(region, tables=None) -> str | None:
+    """The country of ``food_standard_regions.csv`` that a part of the region names (lower case), or
+    None (a region in China, one naming no listed country, or none).
+
+    Examples
+    --------
+    >>> named_country("UK/Derbyshire"), named_country("Hunan/Xiangtan"), named_country("花石镇")
+    ('uk', None, None)
+    """
+    if not isinstance(region, str) or not region.strip() or _region_in_china(region, tables):
+        return None
+    countries = _standard_regions(tables)
+    return next((p for p in (q.strip().lower() for q in re.split(r"[/,;|]", region)) if p in countries), None)
+
+
 #: Food standard of a plot outside China whose region names no country of ``food_standard_regions.csv``.
 OTHER_STANDARD = "CODEX"
 #: Food standard of a plot in China.
