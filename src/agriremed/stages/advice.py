@@ -265,11 +265,18 @@ def row_rule_sets(rule_set, plot_ids) -> np.ndarray:
 
 
 def _standard_regions(tables=None) -> dict[str, str]:
-    """Country (lower case) → food standard (``food_standard_regions.csv``)."""
+    """Country (lower case) → food standard (``food_standard_regions.csv``; read-only)."""
     t = getattr(tables, "food_standard_regions", None) if tables is not None else None
     if not isinstance(t, pd.DataFrame):
-        with resources.files("agriremed.data").joinpath("food_standard_regions.csv").open("r", encoding="utf-8") as f:
-            t = pd.read_csv(f, dtype=str, keep_default_na=False)
+        return _packaged_standard_regions()
+    return dict(zip(t["country"].str.strip().str.lower(), t["standard"].str.strip(), strict=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_standard_regions() -> dict[str, str]:
+    """The packaged ``food_standard_regions.csv`` as country → standard, read once."""
+    with resources.files("agriremed.data").joinpath("food_standard_regions.csv").open("r", encoding="utf-8") as f:
+        t = pd.read_csv(f, dtype=str, keep_default_na=False)
     return dict(zip(t["country"].str.strip().str.lower(), t["standard"].str.strip(), strict=True))
 
 
