@@ -500,7 +500,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         # idle safe-utilisation cultivated land left idle: no measure that would bring it back into
         # food production fits (none treats its metal), and the sentence says so
         land = _frames.obj(b["land_use"])[sel] if "land_use" in b else np.full(int(sel.sum()), None)
-        on_safe = cls == "safe_utilisation"
+        # safe-utilisation wording (plans, substitute planting) only under a Chinese rule set
+        china = b["china_rules"][sel].astype(bool) if "china_rules" in b else np.ones(int(sel.sum()), bool)
+        on_safe = (cls == "safe_utilisation") & china
         idle_farmland = on_safe & ~grows_crop & np.isin(land, CULTIVATED_LAND_USES)
         nonfood = grows_crop & ~grows_food
         # a substitute food crop (rapeseed) kept on safe-utilisation land: substitute planting in place
@@ -577,8 +579,11 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     sel = (b["soil_class"] == "safe_utilisation") & food & ~np.isnan(p) & (p < float(target))
     out = body.copy()
     stds = np.full(len(body), std, dtype=object) if isinstance(std, str) else _frames.obj(np.asarray(std, dtype=object))
-    out[sel] = [Message.of("rec.below_target", body=bd, standard=sd, share=_pct(x), target=_pct(float(target)))
-                for bd, x, sd in zip(body[sel], p[sel], stds[sel], strict=True)]
+    # the class re-check and strict-control measures are Chinese rules: elsewhere only the harvest test
+    china = np.asarray(b["china_rules"], bool) if "china_rules" in b else np.ones(len(body), bool)
+    code = np.where(china, "rec.below_target", "rec.below_target_local")
+    out[sel] = [Message.of(c, body=bd, standard=sd, share=_pct(x), target=_pct(float(target)))
+                for c, bd, x, sd in zip(code[sel], body[sel], p[sel], stds[sel], strict=True)]
     return out
 
 
@@ -634,6 +639,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["recommended_name"] = b["option_name"]
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
     s["rule_set"] = advice_mod.rule_sets_of(region, scenario.rule_set, tables)  # each plot's own
+    # the plot is governed by a Chinese rule set: its sentence may speak of safe-utilisation plans
+    b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
