@@ -653,9 +653,10 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
     two = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(
         mc_draws=0, options=("do_nothing", "sedum_rice_rotation", "flooded_rice")))
     s = two.summary.iloc[0]
-    assert "ahead of Sedum (winter) – rice (summer) rotation (score 0.70 vs 0.78), which leaves the crop no " \
-           "safer than unchanged practice" in s["recommendation"]
-    assert "后者不能使作物比维持现状更安全" in messages.column_texts(two.summary, "recommendation", "zh")[0]
+    assert "ahead of Sedum (winter) – rice (summer) rotation (score 0.70 vs 0.78), whose gain in crop safety " \
+           "over unchanged practice is too small to rank with the measures before it" in s["recommendation"]
+    assert "后者相对维持现状提高作物安全性的幅度过小，排在更有效的措施之后" in \
+        messages.column_texts(two.summary, "recommendation", "zh")[0]
     # with no minimum gain the rotation (+0.019) counts as a measure and wins on its score again
     zero = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(mc_draws=0, min_compliance_gain=0.0,
                                                                      min_gain_share=0.0))

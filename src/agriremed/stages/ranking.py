@@ -893,9 +893,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         miss the food limit more often than the target allows", when both are expected and the
         higher-scoring runner-up ranks second for that, ``target_tier`` 1) or
         ``rec.ahead_lime_first`` ("…: the soil pH is below the range of every transfer function for
-        the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, which
-        leaves the crop no safer than unchanged practice", ``target_tier`` 3); ``""`` for plots
-        with a single applicable option.
+        the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, whose
+        gain in crop safety over unchanged practice is too small to rank with the measures before
+        it", ``target_tier`` 3); ``""`` for plots with a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
