@@ -731,3 +731,17 @@ def test_the_crop_counts_as_complying_only_for_every_metal_above_screening():
     assert round(s["current_crop_compliance_prob"], 3) == 0.989 and s["current_compliance_metals"] == "cd"
     assert p.ranking.set_index("option_id").loc["as_fe_si_amendment", "target_tier"] == 0
     assert _recommended(p).loc["as", "option_id"] == "as_fe_si_amendment"
+
+
+def test_strict_wasteland_is_revegetated_under_the_wasteland_rule_not_the_farmland_one():
+    # bare strict-control wasteland outside basic farmland (Fujian, Cd 12, Pb 2 200): the grass or trees
+    # recommended there are decided by the wasteland rule (not cultivated land), never by the rule for
+    # returning farmland to forest or grass (退耕还林还草, Soil Pollution Law Art. 54), which is for farmland
+    plot = {**DEFAULTS, "plot_id": "w", "land_use": "裸土地", "crop": "无", "ph": 5.0, "cd_mg_kg": 12.0,
+            "pb_mg_kg": 2200.0, "basic_farmland": "否", "region": "福建/龙岩"}
+    p = _plan(pd.DataFrame([plot]))
+    t = p.table.set_index("option_id")
+    rules = set(t.loc[t["applicable"] & t["policy_family"].isin(["trees", "perennial_grass"])
+                      if "policy_family" in t else t["applicable"], "policy_rule"])
+    assert "cn_strict_retire" not in set(t["policy_rule"].dropna())
+    assert "cn_strict_wasteland_revegetate" in rules
