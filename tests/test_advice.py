@@ -540,9 +540,9 @@ def test_clean_land_says_nothing_to_clean_up():
     assert "tested for Cd/Hg/As/Pb/Cr," in one["monitoring"]
 
 
-@pytest.mark.parametrize("p, en, zh", [(0.996, "> 99 %", "大于99 %"), (0.004, "< 1 %", "小于1 %"), (0.37, "37 %", "37 %")])
+@pytest.mark.parametrize("p, en, zh", [(0.996, "> 99 %", "99 %以上"), (0.004, "< 1 %", "1 %以下"), (0.37, "37 %", "37 %")])
 def test_probability_beyond_99_or_below_1_percent_is_said_in_chinese(p, en, zh):
-    """'> 99 %' and '< 1 %' are words in a Chinese sentence (大于99 %, 小于1 %), never the signs."""
+    """'> 99 %' and '< 1 %' are words in a Chinese sentence (99 %以上, 1 %以下: '概率为99 %以上'), never the signs."""
     from agriremed.engine import assemble
 
     share = assemble._pct(p)

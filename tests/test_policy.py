@@ -715,7 +715,7 @@ def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
         "meets GB2762 for Cd); no measure of a safe-utilisation plan in the option library makes it materially "
         "safer for its cost: keep the crop and monitor it")
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
-    assert zh["lettuce"].startswith("维持现状：预计作物已符合食品限量（作物镉含量符合GB2762的概率为大于99 %）；"
+    assert zh["lettuce"].startswith("维持现状：预计作物已符合食品限量（作物镉含量符合GB2762的概率为99 %以上）；"
                                     "选项库中的安全利用措施均不能以合理成本使其明显更安全：保持现有作物并监测农产品")
 
 

@@ -1335,7 +1335,7 @@ def location_text(lat, lon) -> str:
 def pct_param(p: float) -> str | messages.Message:
     """Probability as a message parameter that never rounds a risk away: ``'37 %'``, or above
     0.99 and below 0.01 the message ``rec.pct_above`` / ``rec.pct_below`` (``> 99 %``, in
-    Chinese ``大于99 %``).
+    Chinese ``99 %以上``).
 
     Parameters
     ----------
@@ -1345,7 +1345,7 @@ def pct_param(p: float) -> str | messages.Message:
     Examples
     --------
     >>> pct_param(0.37), messages.render(pct_param(0.996), "zh"), messages.render(pct_param(0.004), "en")
-    ('37 %', '大于99 %', '< 1 %')
+    ('37 %', '99 %以上', '< 1 %')
     """
     if p > 0.99:
         return messages.Message.of("rec.pct_above", pct=99)
@@ -1356,6 +1356,6 @@ def pct_param(p: float) -> str | messages.Message:
 
 def pct_text(p: float, lang: str = "en") -> str:
     """Probability as text in ``lang`` that never rounds a risk away (0.996 → '> 99 %',
-    in Chinese '大于99 %'); ``p`` [0–1]."""
+    in Chinese '99 %以上'); ``p`` [0–1]."""
     v = pct_param(p)
     return v if isinstance(v, str) else messages.render(v, lang)
