@@ -194,12 +194,19 @@ def test_sentence_of_a_pv_plant_no_developer_would_build(fujian_pv_only):
     p = fujian_pv_only["farmer"]
     assert p.summary["recommended_option"].iat[0] == "pv_grass"
     en, zh = _texts(p)
+    # Fujian has no row in pv_tariffs.csv: 0.35 CNY/kWh is the assumed default, and the sentence says so
     assert ("farmer's NPV -118,328 CNY/ha (-7,889 CNY/mu) vs doing nothing over 20 yr (not viable for a developer "
-            "at 0.35 CNY/kWh (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)): a developer would build it only "
-            "with a subsidy or a higher price)") in en
+            "at 0.35 CNY/kWh, an assumed price: the province's coal-fired benchmark price is not in the library, "
+            "check it (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)); a developer would build it only with a "
+            "subsidy or a higher price)") in en
     assert "a developer builds and runs the plant" not in en and "land lease" not in en
-    assert ("按0.35元/千瓦时的电价开发商无利可图（开发商净现值-187,147元/公顷（-12,476元/亩））：只有补贴或更高电价时"
-            "开发商才会建设") in zh
+    assert ("按假定电价0.35元/千瓦时开发商无利可图：本工具未收录该省燃煤发电基准价，请核实（开发商净现值-187,147元/公顷"
+            "（-12,476元/亩））；只有补贴或更高电价时开发商才会建设") in zh
+    # the same price given by the scenario is no assumption
+    given = agriremed.plan(pd.DataFrame([FUJIAN]), agriremed.Scenario(
+        mc_draws=0, economics_view="farmer", options=("do_nothing", "pv_grass"), pv_tariff_cny_kwh=0.35))
+    assert ("(not viable for a developer at 0.35 CNY/kWh (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)): a "
+            "developer would build it only with a subsidy or a higher price)") in _texts(given)[0]
     # the plot's money is the landholder's, who builds the plant: 2 766 667 CNY/ha capital + grass cover in year 1
     assert "First year on the plot (15.0 mu): cost 2,794,683 CNY, net -2,555,616 CNY" in en
     s = p.summary.iloc[0]

@@ -438,8 +438,10 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     off_at = np.flatnonzero(np.isnan(lease) & (plant < 0))
     if len(off_at):
         npv = npv.copy()
-        npv[off_at] = [M("rec.npv_pv_not_viable", npv=npv[i], tariff=float(tariff[i]),
-                         money=_fmt_money(plant[i], money, units[i])) for i in off_at]
+        # a price that is the assumed default (no row for the province in pv_tariffs.csv) is said to be one
+        assumed = np.asarray(b["pv_tariff_assumed"], bool) if "pv_tariff_assumed" in b else np.zeros(n, bool)
+        npv[off_at] = [M("rec.npv_pv_not_viable_assumed" if assumed[i] else "rec.npv_pv_not_viable", npv=npv[i],
+                         tariff=float(tariff[i]), money=_fmt_money(plant[i], money, units[i])) for i in off_at]
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
@@ -674,6 +676,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                       and set(o.split("+")) <= set(c.split("+")) for o, c in zip(over, covered, strict=True)], bool)
     b["crop_complies"] = every & (np.nan_to_num(np.asarray(b["crop_compliance_prob"], float), nan=-1.0)
                                   >= green - 1e-12)
+    b["pv_tariff_assumed"] = solar_mod.pv_tariff_assumed(region, tables, scenario.pv_tariff_cny_kwh)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)

@@ -199,6 +199,23 @@ def pv_tariff(region, tables: Tables | None = None, tariff_cny_kwh: float | None
     return np.where(np.isnan(price), pv_parameter(tables, "tariff_cny_kwh"), price)
 
 
+def pv_tariff_assumed(region, tables: Tables | None = None, tariff_cny_kwh: float | None = None) -> np.ndarray:
+    """Whether each plot's PV price is the assumed default of ``pv_parameters.csv`` (no scenario
+    price and no row of ``pv_tariffs.csv`` for the plot's province), as :func:`pv_tariff` takes it.
+
+    Examples
+    --------
+    >>> pv_tariff_assumed(["Hunan/Xiangtan", "Gansu/Baiyin"]).tolist()
+    [False, True]
+    """
+    tables = tables or load_tables()
+    n = len(pd.Series(region, dtype=object))
+    if tariff_cny_kwh is not None or not n:
+        return np.zeros(n, bool)
+    prov = solar_resource(region, tables)["province"].to_numpy(object)
+    return ~pd.Series(prov, dtype=object).isin(set(tables.pv_tariffs["province"])).to_numpy(bool)
+
+
 def _hours(year: int = CLEAR_SKY_YEAR, tz: str = CHINA_TZ) -> pd.DatetimeIndex:
     """Hour midpoints of one year in local standard time."""
     return pd.date_range(f"{year}-01-01 00:30", f"{year}-12-31 23:30", freq="h", tz=tz)
