@@ -672,8 +672,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     green = (tables or load_tables()).light_thresholds()["food_safety"]["green_at_least"]
     covered = _frames.obj(b["compliance_metals"]) if "compliance_metals" in b else np.full(n, "", dtype=object)
     over = _frames.obj(s["metals_exceeding"])
-    every = np.array([isinstance(o, str) and bool(o) and isinstance(c, str)
-                      and set(o.split("+")) <= set(c.split("+")) for o, c in zip(over, covered, strict=True)], bool)
+    every = ranking_mod.covers_every_metal(over, covered)
     b["crop_complies"] = every & (np.nan_to_num(np.asarray(b["crop_compliance_prob"], float), nan=-1.0)
                                   >= green - 1e-12)
     b["pv_tariff_assumed"] = solar_mod.pv_tariff_assumed(region, tables, scenario.pv_tariff_cny_kwh)

@@ -230,11 +230,19 @@ def plot_rule_sets(plot_ids, region, rule_set: str = AUTO_RULE_SET, tables=None)
     >>> plot_rule_sets(["a", "b"], ["Hunan", "UK/Derbyshire"]).to_dict()
     {'a': 'china', 'b': 'none'}
     """
-    rs = rule_sets_of(region, rule_set, tables)
-    first = rs[0] if len(rs) else (CHINA_RULE_SET if rule_set == AUTO_RULE_SET else rule_set)
-    if rule_set != AUTO_RULE_SET or (rs == first).all():
+    auto = rule_set == AUTO_RULE_SET
+    return _one_or_by_plot(rule_sets_of(region, rule_set, tables), plot_ids, auto,
+                           CHINA_RULE_SET if auto else rule_set, "rule_set")
+
+
+def _one_or_by_plot(values: np.ndarray, plot_ids, per_plot: bool, empty: str, name: str):
+    """``values`` (one per plot) as the model stages take a per-plot choice: the one value when the
+    choice was not made per plot or every plot got the same (``empty`` for no plot), else a Series
+    named ``name`` indexed by plot id."""
+    first = values[0] if len(values) else empty
+    if not per_plot or (values == first).all():
         return first
-    return pd.Series(rs, index=_frames.obj(np.asarray(plot_ids, dtype=object)), dtype=object, name="rule_set")
+    return pd.Series(values, index=_frames.obj(np.asarray(plot_ids, dtype=object)), dtype=object, name=name)
 
 
 def plan_rule_sets(plots: pd.DataFrame, scenario, tables=None):
@@ -291,7 +299,11 @@ def named_country(region, tables=None) -> str | None:
     """
     if not isinstance(region, str) or not region.strip() or _region_in_china(region, tables):
         return None
-    countries = _standard_regions(tables)
+    return _country_in(region, _standard_regions(tables))
+
+
+def _country_in(region: str, countries) -> str | None:
+    """The first part of ``region`` (split at / , ; |) that is a key of ``countries`` (lower case)."""
     return next((p for p in (q.strip().lower() for q in re.split(r"[/,;|]", region)) if p in countries), None)
 
 
@@ -346,8 +358,8 @@ def food_standards(region, food_standard: str = "auto", rule_set: str = "china",
             return blank
         if inside:
             return CHINA_STANDARD
-        parts = (p.strip().lower() for p in re.split(r"[/,;|]", r))
-        return next((countries[p] for p in parts if p in countries), OTHER_STANDARD)
+        country = _country_in(r, countries)
+        return OTHER_STANDARD if country is None else countries[country]
 
     return _frames.per_distinct(standard, region) if len(region) else np.zeros(0, dtype=object)
 
@@ -375,11 +387,9 @@ def plot_food_standards(plot_ids, region, food_standard: str = "auto", rule_set:
     >>> plot_food_standards(["a", "b"], ["Hunan", "UK/Derbyshire"]).to_dict()
     {'a': 'GB2762', 'b': 'EU2023_915'}
     """
-    std = food_standards(region, food_standard, rule_set, tables)
-    first = std[0] if len(std) else (CHINA_STANDARD if food_standard == "auto" else food_standard)
-    if food_standard != "auto" or (std == first).all():
-        return first
-    return pd.Series(std, index=_frames.obj(np.asarray(plot_ids, dtype=object)), dtype=object, name="food_standard")
+    auto = food_standard == "auto"
+    return _one_or_by_plot(food_standards(region, food_standard, rule_set, tables), plot_ids, auto,
+                           CHINA_STANDARD if auto else food_standard, "food_standard")
 
 
 def plan_food_standards(plots: pd.DataFrame, scenario, tables=None):

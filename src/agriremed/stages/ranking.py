@@ -741,11 +741,25 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     cover = (_frames.obj(table["compliance_metals"]) if "compliance_metals" in table
              else np.full(n, "", dtype=object))
     cover_base = np.where(base >= 0, cover[at], "")
-    every = np.array([isinstance(o, str) and bool(o) and isinstance(c, str) and set(o.split("+")) <= set(c.split("+"))
-                      for o, c in zip(over, cover_base, strict=True)], bool)
+    every = covers_every_metal(over, cover_base)
     complies = every & (p_base >= green - 1e-12)
     out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
     return out
+
+
+def covers_every_metal(exceeding, covered) -> np.ndarray:
+    """Per row, whether the metals of ``covered`` ('+'-joined, e.g. the metals a compliance
+    probability covers) include every metal of ``exceeding`` (the metals above their screening
+    value; a row with none is False).
+
+    Examples
+    --------
+    >>> covers_every_metal(["cd", "as", "cd+pb", ""], ["cd", "cd", "cd+pb+hg", "cd"]).tolist()
+    [True, False, True, False]
+    """
+    return np.array([isinstance(o, str) and bool(o) and isinstance(c, str) and set(o.split("+")) <= set(c.split("+"))
+                     for o, c in zip(_frames.obj(np.asarray(exceeding, dtype=object)),
+                                     _frames.obj(np.asarray(covered, dtype=object)), strict=True)], bool)
 
 
 def _policy_tier(table: pd.DataFrame) -> np.ndarray:
