@@ -675,7 +675,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     every = ranking_mod.covers_every_metal(over, covered)
     b["crop_complies"] = every & (np.nan_to_num(np.asarray(b["crop_compliance_prob"], float), nan=-1.0)
                                   >= green - 1e-12)
-    b["pv_tariff_assumed"] = solar_mod.pv_tariff_assumed(region, tables, scenario.pv_tariff_cny_kwh)
+    # the price of a PV plant no developer finances is said to be assumed where it is (looked up only then)
+    if "pv_developer_npv_cny_ha" in b and "pv_lease_cny_ha_yr" in b and np.any(
+            np.isnan(np.asarray(b["pv_lease_cny_ha_yr"], float)) & (np.asarray(b["pv_developer_npv_cny_ha"], float) < 0)):
+        b["pv_tariff_assumed"] = solar_mod.pv_tariff_assumed(region, tables, scenario.pv_tariff_cny_kwh)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)

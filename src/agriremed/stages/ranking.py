@@ -757,9 +757,12 @@ def covers_every_metal(exceeding, covered) -> np.ndarray:
     >>> covers_every_metal(["cd", "as", "cd+pb", ""], ["cd", "cd", "cd+pb+hg", "cd"]).tolist()
     [True, False, True, False]
     """
-    return np.array([isinstance(o, str) and bool(o) and isinstance(c, str) and set(o.split("+")) <= set(c.split("+"))
-                     for o, c in zip(_frames.obj(np.asarray(exceeding, dtype=object)),
-                                     _frames.obj(np.asarray(covered, dtype=object)), strict=True)], bool)
+    def covers(o, c):
+        return isinstance(o, str) and bool(o) and isinstance(c, str) and set(o.split("+")) <= set(c.split("+"))
+
+    # a few distinct (exceeding, covered) pairs among many rows: each is judged once
+    return _frames.per_distinct(covers, _frames.obj(np.asarray(exceeding, dtype=object)),
+                                _frames.obj(np.asarray(covered, dtype=object))).astype(bool)
 
 
 def _policy_tier(table: pd.DataFrame) -> np.ndarray:
