@@ -14,9 +14,10 @@ _HEAD = "plot_id,land_use,crop,area_ha,ph,cd_mg_kg\n"
 _WATER_EN = ("read as water pH: the label {} names water extraction (soil:water 1:2.5), the basis of this "
              "column and of the GB 15618 classes")
 _WATER_ZH = "已按水浸提pH读取：标注{}表示水浸提（土水比1:2.5），即本列和GB 15618分类所用的pH"
-_SALT_EN = ("pH measured in {} ({}): pH measured in KCl/CaCl2 is usually 0.5–1 unit lower than water pH; "
-            "GB 15618 classes use water pH: give the water pH (not converted)")
-_SALT_ZH = "{}浸提测定的pH（{}）：KCl/CaCl2浸提的pH通常比水浸提pH低0.5–1个单位；GB 15618分类使用水浸提pH：请填写水浸提pH（不作换算）"
+_SALT_EN = "pH measured in {} ({}): {}; GB 15618 classes use water pH: give the water pH (not converted)"
+_SALT_ZH = "{}浸提测定的pH（{}）：{}；GB 15618分类使用水浸提pH：请填写水浸提pH（不作换算）"
+_OFFSET_EN = ('pH in KCl lies on average 0.94 unit below water pH (0.03–1.99 in acid soils of Guangxi and Yunnan) and pH in CaCl2 0.525–0.675 below it (sources in factors.csv): too variable to convert a single value')
+_OFFSET_ZH = ('KCl浸提的pH平均比水浸提pH低0.94个单位（广西、云南酸性土壤为0.03–1.99），CaCl2浸提的pH低0.525–0.675个单位（来源见factors.csv），差值变化大，单个数值无法换算')
 _EXP_EN = "the water pH (soil:water 1:2.5; 土壤pH（水浸提）, pH（水）)"
 _EXP_ZH = "水浸提pH（土水比1:2.5；土壤pH（水浸提）、pH（水））"
 
@@ -52,8 +53,8 @@ def test_kcl_or_cacl2_label_is_a_row_error_never_converted(tmp_path, cell, extra
     assert v.plots["plot_id"].tolist() == ["B"] and v.plots["ph"].tolist() == [6.5]
     e = v.errors
     assert (e["input_row"].tolist(), e["column"].tolist(), e["value"].tolist()) == ([1], ["ph"], [cell])
-    assert e["problem"].tolist() == [_SALT_EN.format(extract, label)]
-    assert text_of(e["problem_msg"].iloc[0], "zh") == _SALT_ZH.format(extract, label)
+    assert e["problem"].tolist() == [_SALT_EN.format(extract, label, _OFFSET_EN)]
+    assert text_of(e["problem_msg"].iloc[0], "zh") == _SALT_ZH.format(extract, label, _OFFSET_ZH)
     assert e["expected"].tolist() == [_EXP_EN] and text_of(e["expected_msg"].iloc[0], "zh") == _EXP_ZH
     assert v.rejected["plot_id"].tolist() == ["A"]
 
@@ -84,15 +85,15 @@ def test_labelled_ph_through_the_cli(tmp_path, capsys):
     out = capsys.readouterr().out
     assert ("WARNING row 1 (line 2, plot A), column ph: value '6.5（水）' — " + _WATER_EN.format("'(水)'")
             + "; expected " + _EXP_EN) in out
-    assert ("ERROR row 2 (line 3, plot B), column ph: value '5.2（KCl）' — " + _SALT_EN.format("KCl", "'(KCl)'")
+    assert ("ERROR row 2 (line 3, plot B), column ph: value '5.2（KCl）' — " + _SALT_EN.format("KCl", "'(KCl)'", _OFFSET_EN)
             + "; expected " + _EXP_EN) in out
     assert agriremed.validate_plots(p).plots["ph"].tolist() == [6.5]
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
     assert plan.summary["plot_id"].tolist() == ["A"]
 
 
-_CACL2_EN = ("header {} names pH measured in CaCl2 ({}): pH measured in KCl/CaCl2 is usually 0.5–1 unit lower "
-             "than water pH; GB 15618 classes use water pH: give the water pH (not converted)")
+_CACL2_EN = ("header {} names pH measured in CaCl2 ({}): " + _OFFSET_EN
+             + "; GB 15618 classes use water pH: give the water pH (not converted)")
 
 
 @pytest.mark.parametrize(("header", "label"), [("pH（CaCl2）", "'CaCl2'"), ("pH(0.01M CaCl2)", "'0.01M CaCl2'"),
@@ -104,7 +105,7 @@ def test_ph_header_naming_cacl2_stops_the_file(tmp_path, header, label):
     e = v.errors.loc[v.errors["column"].eq(header)]
     assert e["problem"].tolist() == [_CACL2_EN.format(repr(header), label)]
     assert text_of(e["problem_msg"].iloc[0], "zh") == (
-        f"表头{header!r}注明为CaCl2浸提的pH（{label}）：KCl/CaCl2浸提的pH通常比水浸提pH低0.5–1个单位；"
+        f"表头{header!r}注明为CaCl2浸提的pH（{label}）：{_OFFSET_ZH}；"
         "GB 15618分类使用水浸提pH：请提供水浸提pH（不作换算）")
     assert e["expected"].tolist() == [_EXP_EN]
 
@@ -117,10 +118,10 @@ def test_ph_kcl_header_without_water_ph_stops_the_file_naming_it(tmp_path, heade
     assert v.plots.empty
     e = v.errors.loc[v.errors["column"].eq("ph")]
     assert e["problem"].tolist() == [
-        f"required column ph is missing (column ph_kcl, header {header!r}, holds pH measured in KCl: pH measured "
-        "in KCl/CaCl2 is usually 0.5–1 unit lower than water pH; GB 15618 classes use water pH: give the water pH)"]
+        f"required column ph is missing (column ph_kcl, header {header!r}, holds pH measured in KCl: {_OFFSET_EN}; "
+        "GB 15618 classes use water pH: give the water pH)"]
     assert text_of(e["problem_msg"].iloc[0], "zh") == (
-        f"缺少必填列ph（列ph_kcl（表头{header!r}）为KCl浸提的pH：KCl/CaCl2浸提的pH通常比水浸提pH低0.5–1个单位；"
+        f"缺少必填列ph（列ph_kcl（表头{header!r}）为KCl浸提的pH：{_OFFSET_ZH}；"
         "GB 15618分类使用水浸提pH：请提供水浸提pH）")
 
 
@@ -133,3 +134,18 @@ def test_ph_extraction_words():
     assert [ph_extraction(t) for t in ["（水）", "( H₂O )", "水浸提", "water", "(KCl)", "1 M KCl", "氯化钾浸提",
                                        "0.01 M CaCl2", "（CaCl₂）", "氯化钙", "(亩)", "mg/kg", ""]] == [
         "water", "water", "water", "water", "kcl", "kcl", "kcl", "cacl2", "cacl2", "cacl2", None, None, None]
+
+
+def test_ph_offset_quoted_by_the_messages_is_the_sourced_factor_row(tables):
+    # the water − KCl offset is the mean of the two provincial means of wang2019_ph_kcl (0.99 Guangxi,
+    # 0.89 Yunnan) over the range of both; the CaCl2 one is 0.9 − 0.05 pHw (pHCa = 1.05 pHw − 0.9) at
+    # water pH 7.5, 6 and 4.5; both rows name a source listed in sources.csv
+    f = tables.factors.set_index("factor")
+    k, c = f.loc["ph_kcl_below_water"], f.loc["ph_cacl2_below_water"]
+    assert k["typical"] == pytest.approx((0.99 + 0.89) / 2, abs=0.005)
+    assert (k["low"], k["high"]) == (0.03, 1.99)
+    for ph, col in ((7.5, "low"), (6.0, "typical"), (4.5, "high")):
+        assert c[col] == pytest.approx(ph - (1.05 * ph - 0.9), abs=0.005)
+    keys = set(tables.sources["key"])
+    assert {k["source"], c["source"]} <= keys
+    assert f"{k['typical']:g} unit below water pH" in _OFFSET_EN and f"{c['low']:g}–{c['high']:g}" in _OFFSET_EN

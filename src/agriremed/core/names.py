@@ -424,6 +424,26 @@ def _key(s: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def ph_salt_offset() -> Message:
+    """How far pH in KCl and in CaCl2 lies below water pH, as the message part the pH-extraction
+    input messages quote (``val.ph_salt_offset``).
+
+    The numbers are the ``ph_kcl_below_water`` and ``ph_cacl2_below_water`` rows of the packaged
+    ``data/factors.csv`` [pH unit]; they are quoted to the user, never used to convert a value.
+
+    References
+    ----------
+    Wang A. et al. (2019) Agricultural Sciences 10:142–149 (``wang2019_ph_kcl``);
+    Soil Science 145:29–36 (1988) (``soilsci1988_ph_cacl2``).
+    """
+    text = resources.files("agriremed.data").joinpath("factors.csv").read_text(encoding="utf-8")
+    rows = {r["factor"]: r for r in csv.DictReader(text.splitlines())}
+    kcl, cacl2 = rows["ph_kcl_below_water"], rows["ph_cacl2_below_water"]
+    return Message.of("val.ph_salt_offset", kcl=float(kcl["typical"]), kcl_low=float(kcl["low"]),
+                      kcl_high=float(kcl["high"]), cacl2_low=float(cacl2["low"]), cacl2_high=float(cacl2["high"]))
+
+
+@functools.lru_cache(maxsize=1)
 def unit_table() -> tuple[dict[str, str], dict[str, str]]:
     """Spellings → pint unit, and pint definitions to add, from ``data/units.csv``."""
     import csv
@@ -780,7 +800,7 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
             continue
         ph_ex = ph_extraction(bare) if canon in ("ph", "ph_kcl") else None
         if ph_ex == "cacl2":  # no column holds pH in CaCl2: never read as the water pH
-            problem = ("val.header_ph_cacl2", {"label": repr(p)})
+            problem = ("val.header_ph_cacl2", {"label": repr(p), "offset": ph_salt_offset()})
             continue
         if (canon, ph_ex) in (("ph", "water"), ("ph_kcl", "kcl")):
             continue

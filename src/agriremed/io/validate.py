@@ -32,7 +32,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
-                                  ph_extraction, read_header, required_hint, unit_factor)
+                                  ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import named_country
 
@@ -821,7 +821,7 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
         hint = Message.of("val.not_recognised", header=repr(near[0]), column=r) if near else Message()
         kcl = [c for c, v in mapping.items() if v == "ph_kcl"]
         if r == "ph" and kcl:  # pH(KCl) is its own column, never read as the water pH
-            hint = Message.of("val.ph_kcl_not_ph", header=repr(kcl[0]))
+            hint = Message.of("val.ph_kcl_not_ph", header=repr(kcl[0]), offset=ph_salt_offset())
         col.add_file(r, "error", Message.of("val.missing_required", column=r, hint=hint),
                      Message.of("exp.column_named", column=r))
     return missing_required
@@ -980,7 +980,8 @@ def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
                 Message.of("exp.ph_water"))
     if salt.any():
         col.add(salt, canon, cells.text, "error",
-                lambda rows: [Message.of("val.ph_salt_label", extract=extract[i], text=repr(label[i]))
+                lambda rows: [Message.of("val.ph_salt_label", extract=extract[i], text=repr(label[i]),
+                                              offset=ph_salt_offset())
                               for i in rows], Message.of("exp.ph_water"))
     cells.bad_text = cells.bad_text & ~water & ~salt
     cells.wide_read = cells.wide_read & ~water & ~salt
