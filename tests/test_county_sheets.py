@@ -214,3 +214,34 @@ def test_unit_column_beside_a_metal_stops_the_file(tmp_path):
     err = v.problems.loc[v.problems["severity"] == "error"]
     assert err["problem"].tolist() == ["column '单位' holds units (μg/kg) but it is not the area's unit column: which "
                                        "column they belong to cannot be told"]
+
+
+@pytest.mark.parametrize("recorded", ["A1:C3", "A1"])
+def test_xlsx_whose_recorded_used_range_is_too_small_is_read_whole(tmp_path, recorded):
+    # some exporters write a <dimension ref> smaller than the data (or just A1): every stored row and
+    # column is read, so 6 rows in the file are 6 plots and the 是否永久基本农田 column (G) is not lost
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["地块编号", "土地利用类型", "作物", "面积（亩）", "pH", "镉（mg/kg）", "是否永久基本农田"])
+    for i in range(6):
+        ws.append([f"P{i + 1}", "水田", "水稻", 3.0, 5.5, 0.45 + 0.1 * i, "是" if i < 2 else "否"])
+    full = tmp_path / "full.xlsx"
+    wb.save(full)
+    bad = tmp_path / "sheet.xlsx"
+    with zipfile.ZipFile(full) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text, n = re.subn(r'<dimension ref="[^"]*"/>', f'<dimension ref="{recorded}"/>', data.decode("utf-8"))
+                assert n == 1
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    v = agriremed.validate_plots(bad)
+    assert len(v.plots) + len(v.rejected) == 6 and len(v.plots) == 6
+    assert v.plots["basic_farmland"].tolist() == ["yes", "yes", "no", "no", "no", "no"]
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.45, 0.55, 0.65, 0.75, 0.85, 0.95])

@@ -1045,11 +1045,20 @@ def excel_sheets(path: str | Path) -> list[tuple[str, bool]]:
 
         wb = load_workbook(p, read_only=True, data_only=False)
         try:
-            return [(ws.title, _has_values(ws.iter_rows(values_only=True))) for ws in wb.worksheets]
+            return [(ws.title, _has_values(_all_rows(ws).iter_rows(values_only=True))) for ws in wb.worksheets]
         finally:
             wb.close()
     wb = _calamine(p)
     return [(n, _has_values(wb.get_sheet_by_name(n).to_python(skip_empty_area=True))) for n in wb.sheet_names]
+
+
+def _all_rows(ws):
+    """``ws`` (a read-only openpyxl worksheet) reading every stored cell: the used range recorded in the
+    file (``<dimension ref>``) is ignored, as exporters may write one smaller than the data (``A1``),
+    which read-only iteration would otherwise stop at, dropping rows and columns unseen."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    return ws
 
 
 def _has_values(rows) -> bool:
@@ -1101,7 +1110,7 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], 
 
         wb = load_workbook(p, read_only=True, data_only=False)
         try:
-            ws = wb[chosen]
+            ws = _all_rows(wb[chosen])
             cells = [[(c.value, getattr(c, "data_type", None), getattr(c, "number_format", None)) for c in row]
                      for row in ws.iter_rows()]
             layout["merges"] = _merged_ranges(p, getattr(ws, "_worksheet_path", None))
@@ -1112,7 +1121,7 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], 
         if has_formula:
             wb = load_workbook(p, read_only=True, data_only=True)
             try:
-                cached = [list(row) for row in wb[chosen].iter_rows(values_only=True)]
+                cached = [list(row) for row in _all_rows(wb[chosen]).iter_rows(values_only=True)]
             finally:
                 wb.close()
         records = []
