@@ -108,10 +108,10 @@ def test_baseline_npv_changes_as_documented_with_the_noncompliant_grain_rule(sam
                                    plans["destroyed"].table["crop_compliance_prob"])
 
 
-#: A wasteland plot in Fujian (no tariff row: the fallback 0.35 CNY/kWh) whose PV plant loses money for a
-#: developer (developer's NPV −187 147 CNY/ha): no developer finances it.
-UNFINANCED_PV = {"plot_id": "PV-FJ", "land_use": "marginal", "crop": "none", "ph": 5.2, "region": "Fujian/Quanzhou",
-                 "cd_mg_kg": 0.2, "as_mg_kg": 208.0, "lat": 25.0, "lon": 110.0, "area_ha": 1.0, "som_pct": 3.0,
+#: A wasteland plot near Guiyang (Guizhou coal benchmark 0.3515 CNY/kWh, 829 kWh/kWp a year) whose PV plant
+#: loses money for a developer (developer's NPV −682 930 CNY/ha): no developer finances it.
+UNFINANCED_PV = {"plot_id": "PV-FJ", "land_use": "marginal", "crop": "none", "ph": 5.2, "region": "Guizhou/Guiyang",
+                 "cd_mg_kg": 0.2, "as_mg_kg": 208.0, "lat": 26.6, "lon": 106.7, "area_ha": 1.0, "som_pct": 3.0,
                  "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2, "annual_rain_mm": 1300.0,
                  "mean_temp_c": 17.0}
 
@@ -124,17 +124,17 @@ def test_farmer_programme_and_developer_add_up_to_the_combined_npv(sample_plots_
         # three accounts: farmer + programme + developer = combined, on every row (financed PV or not)
         np.testing.assert_allclose(a["npv_farmer_cny_ha"] + a["npv_programme_cny_ha"] + a["npv_developer_cny_ha"],
                                    a["npv_cny_ha"], atol=1e-6)
-        # a PV plant no developer finances (its NPV −187 147 < 0): no lease, developer's account 0, the
-        # landholder carries the plant (farmer = combined = −118 328 CNY/ha against doing nothing)
+        # a PV plant no developer finances (its NPV −682 930 < 0): no lease, developer's account 0, the
+        # landholder carries the plant (farmer = combined = −614 110 CNY/ha against doing nothing)
         off = (a["plot_id"] == "PV-FJ") & (a["option_id"] == "pv_grass")
         assert off.sum() == 1
         o = a.loc[off].iloc[0]
-        assert o["pv_developer_npv_cny_ha"] == pytest.approx(-187_147, abs=1)
+        assert o["pv_developer_npv_cny_ha"] == pytest.approx(-682_930, abs=1)
         assert np.isnan(o["pv_lease_cny_ha_yr"])
         assert o["npv_developer_cny_ha"] == 0.0 and o["npv_developer_vs_baseline_cny_ha"] == 0.0
         assert o["npv_farmer_cny_ha"] == pytest.approx(o["npv_cny_ha"], rel=1e-12)
-        assert o["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(-118_328, abs=1)
-        assert o["programme_cost_cny_ha"] == pytest.approx(118_328, abs=1)
+        assert o["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(-614_110, abs=1)
+        assert o["programme_cost_cny_ha"] == pytest.approx(614_110, abs=1)
         # a PV plant a developer finances: the farmer keeps the land lease (400 CNY/mu/yr = 6000 CNY/ha/yr
         # for 20 years at 6 %), the developer the rest; the programme pays nothing
         pv = (a["option_id"] == "pv_grass") & ~off

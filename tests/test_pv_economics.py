@@ -20,9 +20,10 @@ def hunan_pv():
 
 
 def test_pv_is_paid_the_provincial_coal_benchmark_price():
-    # Hunan 0.45 CNY/kWh (pv_tariffs.csv); Gansu has no row: the pv_parameters.csv typical 0.35;
-    # a scenario price replaces both
-    assert pv_tariff(["Hunan/Xiangtan", "湖南/株洲", "Gansu/Baiyin"]).tolist() == [0.45, 0.45, 0.35]
+    # Hunan 0.45, Gansu 0.3078, Yunnan 0.3358 CNY/kWh (pv_tariffs.csv); Qinghai and Tibet have no row
+    # (the listings disagree): the pv_parameters.csv typical 0.35; a scenario price replaces all
+    assert pv_tariff(["Hunan/Xiangtan", "湖南/株洲", "Gansu/Baiyin", "云南/红河", "Qinghai/Xining",
+                      "Tibet/Lhasa"]).tolist() == [0.45, 0.45, 0.3078, 0.3358, 0.35, 0.35]
     assert pv_tariff(["Hunan/Xiangtan"], tariff_cny_kwh=0.3).tolist() == [0.3]
 
 
@@ -85,7 +86,7 @@ def _two_provinces(tariff=None):
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, pv_tariff_cny_kwh=tariff))
 
 
-@pytest.mark.parametrize("tariff, prices", [(None, {"HN": 0.45, "GS": 0.35}), (0.3, {"HN": 0.3, "GS": 0.3})])
+@pytest.mark.parametrize("tariff, prices", [(None, {"HN": 0.45, "GS": 0.3078}), (0.3, {"HN": 0.3, "GS": 0.3})])
 def test_reuse_table_and_matrix_price_pv_as_the_plan(tariff, prices):
     from agriremed.stages.softreuse import reuse_for_plan
     p = _two_provinces(tariff)
@@ -110,7 +111,8 @@ def changsha_views():
     plots = pd.DataFrame([{**D, "plot_id": "HN", "land_use": "marginal", "crop": "none", "ph": 6.0,
                            "cd_mg_kg": 0.2, "basic_farmland": "no", "region": "Hunan/Changsha", "lat": 28.2,
                            "lon": 112.9}])
-    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v))
+    t = _no_fujian_price()
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v), tables=t)
             for v in ("combined", "farmer", "programme")}
 
 
@@ -155,16 +157,25 @@ def test_plot_money_of_a_pv_plant_is_the_landholders(changsha_views):
     assert "land lease" in sheet.money_note
 
 
-#: Fujian wasteland (no tariff row: the fallback 0.35 CNY/kWh): the plant's NPV is −118 328 CNY/ha, the
+#: Fujian wasteland planned with tables whose pv_tariffs.csv has no Fujian row (a province whose coal benchmark
+#: price the library does not hold: the fallback 0.35 CNY/kWh): the plant's NPV is −118 328 CNY/ha, the
 #: developer's after the lease −187 147 CNY/ha.
 FUJIAN = {**D, "plot_id": "FJ", "land_use": "marginal", "crop": "none", "ph": 5.2, "region": "Fujian/Quanzhou",
           "cd_mg_kg": 0.2, "as_mg_kg": 208.0, "basic_farmland": "no", "lat": 25.0, "lon": 110.0}
 
 
+def _no_fujian_price():
+    from agriremed.core.tables import load_tables
+
+    t = load_tables()
+    return t.replace(pv_tariffs=t.pv_tariffs.loc[t.pv_tariffs["province"] != "Fujian"].reset_index(drop=True))
+
+
 @pytest.fixture(scope="module")
 def fujian_views():
     plots = pd.DataFrame([FUJIAN])
-    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v))
+    t = _no_fujian_price()
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v), tables=t)
             for v in ("combined", "farmer", "programme")}
 
 
@@ -184,8 +195,9 @@ def test_no_view_recommends_a_pv_plant_no_developer_would_build(fujian_views):
 @pytest.fixture(scope="module")
 def fujian_pv_only():
     plots = pd.DataFrame([FUJIAN])
+    t = _no_fujian_price()
     return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v,
-                                                        options=("do_nothing", "pv_grass")))
+                                                        options=("do_nothing", "pv_grass")), tables=t)
             for v in ("farmer", "programme")}
 
 
@@ -194,7 +206,7 @@ def test_sentence_of_a_pv_plant_no_developer_would_build(fujian_pv_only):
     p = fujian_pv_only["farmer"]
     assert p.summary["recommended_option"].iat[0] == "pv_grass"
     en, zh = _texts(p)
-    # Fujian has no row in pv_tariffs.csv: 0.35 CNY/kWh is the assumed default, and the sentence says so
+    # no row for Fujian in these tables' pv_tariffs.csv: 0.35 CNY/kWh is the assumed default, and the sentence says so
     assert ("farmer's NPV -118,328 CNY/ha (-7,889 CNY/mu) vs doing nothing over 20 yr (not viable for a developer "
             "at 0.35 CNY/kWh, an assumed price: the province's coal-fired benchmark price is not in the library, "
             "check it (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)); a developer would build it only with a "
@@ -204,7 +216,8 @@ def test_sentence_of_a_pv_plant_no_developer_would_build(fujian_pv_only):
             "（-12,476元/亩））；只有补贴或更高电价时开发商才会建设") in zh
     # the same price given by the scenario is no assumption
     given = agriremed.plan(pd.DataFrame([FUJIAN]), agriremed.Scenario(
-        mc_draws=0, economics_view="farmer", options=("do_nothing", "pv_grass"), pv_tariff_cny_kwh=0.35))
+        mc_draws=0, economics_view="farmer", options=("do_nothing", "pv_grass"), pv_tariff_cny_kwh=0.35),
+        tables=_no_fujian_price())
     assert ("(not viable for a developer at 0.35 CNY/kWh (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)): a "
             "developer would build it only with a subsidy or a higher price)") in _texts(given)[0]
     # the plot's money is the landholder's, who builds the plant: 2 766 667 CNY/ha capital + grass cover in year 1

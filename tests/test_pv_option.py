@@ -37,7 +37,7 @@ def fixed_yield_plan():
 def test_hand_computed_pv_option_row(fixed_yield_plan):
     # stated parameter set (typical values of pv_parameters.csv and option_parameters.csv):
     # 1500 kWh/kWp, 1.5 ha/MWp → 0.6667 MWp/ha; degradation 0.5 %/yr; lifetime 25 yr (> horizon 20);
-    # capex 4.15 CNY/W; opex 0.04 CNY/W/yr; tariff 0.35 CNY/kWh; grass cover 1350 CNY/ha/yr; 6 %; grid 0.5366
+    # capex 4.15 CNY/W; opex 0.04 CNY/W/yr; tariff 0.3358 CNY/kWh (Yunnan, pv_tariffs.csv); grass cover 1350 CNY/ha/yr; 6 %; grid 0.5366
     t = fixed_yield_plan.table.set_index("option_id")
     r = t.loc["pv_grass"]
     assert bool(r["applicable"]) and r["energy_pathway"] == "pv" and r["policy_rule"] == "cn_pv_wasteland"
@@ -48,8 +48,8 @@ def test_hand_computed_pv_option_row(fixed_yield_plan):
     assert r["electricity_mwh_ha_yr"] == pytest.approx(953.896, abs=1e-3)  # 1000 (1 − 0.995²⁰) / (20 × 0.005)
     # avoided CO2 through the carbon ledger's avoided_electricity term, grid factor 0.5366 t/MWh
     assert r["avoided_electricity_co2e_t_ha_yr"] == pytest.approx(953.896 * 0.5366, abs=1e-3)
-    # cash flows: capex 2 766 667 in year 1, opex 26 667 + cover 1 350 a year, electricity at 350 CNY/MWh
-    cf = 350.0 * e_year - 26666.6667 - 1350.0
+    # cash flows: capex 2 766 667 in year 1, opex 26 667 + cover 1 350 a year, electricity at 335.8 CNY/MWh
+    cf = 335.8 * e_year - 26666.6667 - 1350.0
     cf[0] -= 2766666.6667
     cf[-1] += 2766666.6667 * 5 / 25  # residual value (straight line): 553 333 CNY/ha in year 20
     hand = float((cf / 1.06 ** years).sum())
@@ -271,7 +271,9 @@ def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_optio
     assert "n/a" not in rec.loc["nocoord", "recommendation"]
     c = t.loc[("coord", "pv_grass")]
     assert c["evidence"] == "complete" and c["data_gaps"] == "" and c["rank"] == 1
-    assert c["npv_vs_baseline_cny_ha"] == pytest.approx(-290297 + 172532, rel=1e-3)  # + residual value
+    # Guangxi coal benchmark 0.4207 CNY/kWh (pv_tariffs.csv): −290 297 at the former 0.35 + residual value
+    # 172 532 + 70.7 CNY/MWh more on the site's discounted electricity
+    assert c["npv_vs_baseline_cny_ha"] == pytest.approx(415_740, rel=1e-3)
 
 
 def test_a_recommendation_with_unknown_money_says_so_in_every_language():
