@@ -615,3 +615,38 @@ def test_a_small_plot_does_not_read_as_zero_area():
     assert "地块（0.003亩）首年成本3元" in messages.render(s["recommendation_msg"][0], "zh")
     assert "First year on the plot (0.0002 ha): cost 3 CNY" in s["recommendation"][1]
     assert "地块（0.0002公顷）首年成本3元" in messages.render(s["recommendation_msg"][1], "zh")
+
+
+def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
+    # plot 1: an As paddy (As 60 > 30 at pH 5.5; Cd 0.2 < 0.3): As has no transfer function, the
+    # Cd probability covers a metal below its screening value. Plot 2: Pb 300 > 100 at pH 6.0 (Cd 0.25
+    # < 0.3), likewise. Plot 3: a Cd paddy (Cd 0.6 > 0.3) whose class metal is assessed.
+    p = make_plots(3, plot_id=["AS", "PB", "CD"], ph=[5.5, 6.0, 5.5], cd_mg_kg=[0.2, 0.25, 0.6],
+                   as_mg_kg=[60, 25, 10], pb_mg_kg=[30, 300, 30], region="Hunan/Chenzhou/Suxian")
+    pl = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    s = pl.summary.set_index("plot_id")
+    en = s["recommendation"]
+    zh = dict(zip(pl.summary["plot_id"], messages.column_texts(pl.summary, "recommendation", "zh")))
+    assert s.loc["AS", "metals_exceeding"] == "as" and s.loc["AS", "metals_not_assessed"] == "as"
+    lead = "As in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+    assert en["AS"].startswith(lead + "Fe–Si As-reducing amendment")
+    assert en["AS"].index("measure it in the harvest") < en["AS"].index("probability")
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 66 % probability;" in en["AS"]
+    assert en["AS"].count("not assessed") == 1 and en["AS"].endswith("(Soil Pollution Law Arts. 53–54).")
+    assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物。降砷修复剂")
+    assert "作物镉含量符合GB2762的概率为66 %（土壤镉不超过筛选值）；" in zh["AS"]
+    assert zh["AS"].count("未评估") == 1
+    assert en["PB"].startswith("Pb in the crop not assessed (no usable transfer function) — measure it in the "
+                               "harvest. Low-Cd rice variety (VIP: V): ")
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 91 % probability" in en["PB"]
+    assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物。低镉水稻品种")
+    # the class metal is assessed: the sentence is unchanged
+    assert s.loc["CD", "metals_not_assessed"] == ""
+    assert en["CD"].startswith("Continuous flooding of rice (VIP: I): crop meets GB2762 for Cd with 85 % probability; ")
+    assert zh["CD"].startswith("全生育期淹水（VIP：I）：作物镉含量符合GB2762的概率为85 %；")
+    # the plot sheet lists the unassessed class metal first under what the crop will contain
+    a = advice.plot_advice(pl, "AS", "en")
+    assert a.crop_lines[0] == "As (above the screening value): not assessed — test the harvest"
+    assert a.crop_lines[1].startswith("Cd: median")
+    assert advice.plot_advice(pl, "AS", "zh").crop_lines[0] == "砷（超过筛选值）：未评估——请检测收获物"
+    assert advice.plot_advice(pl, "CD", "en").crop_lines[0].startswith("Cd: median")

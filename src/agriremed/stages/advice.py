@@ -1226,6 +1226,10 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
     crop_lines = []
+    # metals above their screening value not assessed in the crop come first, as in the sentence
+    na = r.get("metals_not_assessed")
+    if isinstance(na, str) and na:
+        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
     u = result.uptake
     if u is not None and len(u):
         uu = u.loc[(u["plot_id"] == plot_id)]
