@@ -1175,6 +1175,32 @@ def _is_pv_plant(table: pd.DataFrame, plot_id: str) -> bool:
     return bool(len(rec)) and bool(np.isfinite(pd.to_numeric(rec, errors="coerce").to_numpy(float)).any())
 
 
+def _crop_lines(result, r, plot_id: str, lang: str) -> list:
+    """What the crop will contain under current practice, one line per metal, in ``lang``: the
+    metals above their screening value not assessed in the crop first (as in the sentence), then
+    each assessed metal's median [mg/kg, as sold] against its food limit and chance of exceeding it."""
+    crop_lines = []
+    # metals above their screening value not assessed in the crop come first, as in the sentence
+    na = r.get("metals_not_assessed")
+    if isinstance(na, str) and na:
+        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
+    u = result.uptake
+    if u is not None and len(u):
+        uu = u.loc[(u["plot_id"] == plot_id)]
+        if "assessed" in uu:
+            uu = uu.loc[uu["assessed"].astype(bool)]
+        for row in uu.itertuples(index=False):
+            lim = getattr(row, "food_limit_mg_kg", np.nan)
+            med = getattr(row, "crop_fw_p50_mg_kg", np.nan)  # as sold: the basis of the food limit
+            pex = getattr(row, "p_exceed_limit", np.nan)
+            if pd.isna(lim) or pd.isna(med):
+                continue
+            crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
+                                     median=f"{med:.3g}", limit=f"{lim:g}",
+                                     p="" if pd.isna(pex) else pct_text(float(pex), lang)))
+    return crop_lines
+
+
 def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     """The advice for one plot of a plan, in ``lang``.
 
@@ -1225,25 +1251,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     cls = r.get("soil_class")
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
-    crop_lines = []
-    # metals above their screening value not assessed in the crop come first, as in the sentence
-    na = r.get("metals_not_assessed")
-    if isinstance(na, str) and na:
-        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
-    u = result.uptake
-    if u is not None and len(u):
-        uu = u.loc[(u["plot_id"] == plot_id)]
-        if "assessed" in uu:
-            uu = uu.loc[uu["assessed"].astype(bool)]
-        for row in uu.itertuples(index=False):
-            lim = getattr(row, "food_limit_mg_kg", np.nan)
-            med = getattr(row, "crop_fw_p50_mg_kg", np.nan)  # as sold: the basis of the food limit
-            pex = getattr(row, "p_exceed_limit", np.nan)
-            if pd.isna(lim) or pd.isna(med):
-                continue
-            crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
-                                     median=f"{med:.3g}", limit=f"{lim:g}",
-                                     p="" if pd.isna(pex) else pct_text(float(pex), lang)))
+    crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang, unit) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
