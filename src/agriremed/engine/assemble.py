@@ -90,6 +90,8 @@ PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
 #: The land lease a PV plant's developer pays the landholder (appended; blank on other rows).
 PLAN_COLUMNS += ["pv_lease_cny_ha_yr"]
+#: The lowest, highest and mean net cash flow of years 2…horizon (appended).
+PLAN_COLUMNS += ["cash_flow_later_low_cny_ha_yr", "cash_flow_later_high_cny_ha_yr", "cash_flow_later_mean_cny_ha_yr"]
 #: The NPV a developer would make on a PV plant (financed where ≥ 0; appended; blank on other rows).
 PLAN_COLUMNS += ["pv_developer_npv_cny_ha"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
@@ -734,7 +736,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         rule_set=advice_mod.plot_rule_sets(pid, region, scenario.rule_set, tables), units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
-    plot = advice_mod.plot_clause(adv, ok, money, gaps, units)
+    plot = advice_mod.plot_clause(adv, ok, money, gaps, units, options=s["recommended_option"],
+                                  tables=tables or load_tables(), horizon_yr=H)
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
