@@ -615,3 +615,90 @@ def test_a_small_plot_does_not_read_as_zero_area():
     assert "地块（0.003亩）首年成本3元" in messages.render(s["recommendation_msg"][0], "zh")
     assert "First year on the plot (0.0002 ha): cost 3 CNY" in s["recommendation"][1]
     assert "地块（0.0002公顷）首年成本3元" in messages.render(s["recommendation_msg"][1], "zh")
+
+
+def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
+    # plot 1: an As paddy (As 60 > 30 at pH 5.5; Cd 0.2 < 0.3): As has no transfer function, the
+    # Cd probability covers a metal below its screening value. Plot 2: Pb 300 > 100 at pH 6.0 (Cd 0.25
+    # < 0.3), likewise. Plot 3: a Cd paddy (Cd 0.6 > 0.3) whose class metal is assessed.
+    p = make_plots(3, plot_id=["AS", "PB", "CD"], ph=[5.5, 6.0, 5.5], cd_mg_kg=[0.2, 0.25, 0.6],
+                   as_mg_kg=[60, 25, 10], pb_mg_kg=[30, 300, 30], region="Hunan/Chenzhou/Suxian")
+    pl = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    s = pl.summary.set_index("plot_id")
+    en = s["recommendation"]
+    zh = dict(zip(pl.summary["plot_id"], messages.column_texts(pl.summary, "recommendation", "zh")))
+    assert s.loc["AS", "metals_exceeding"] == "as" and s.loc["AS", "metals_not_assessed"] == "as"
+    lead = "As in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+    assert en["AS"].startswith(lead + "Fe–Si As-reducing amendment")
+    assert en["AS"].index("measure it in the harvest") < en["AS"].index("probability")
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 66 % probability;" in en["AS"]
+    assert en["AS"].count("not assessed") == 1 and en["AS"].endswith("(Soil Pollution Law Arts. 53–54).")
+    assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物。降砷修复剂")
+    assert "作物镉含量符合GB2762的概率为66 %（土壤镉不超过筛选值）；" in zh["AS"]
+    assert zh["AS"].count("未评估") == 1
+    assert en["PB"].startswith("Pb in the crop not assessed (no usable transfer function) — measure it in the "
+                               "harvest. Low-Cd rice variety (VIP: V): ")
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 91 % probability" in en["PB"]
+    assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物。低镉水稻品种")
+    # the class metal is assessed: the sentence is unchanged
+    assert s.loc["CD", "metals_not_assessed"] == ""
+    assert en["CD"].startswith("Continuous flooding of rice (VIP: I): crop meets GB2762 for Cd with 85 % probability; ")
+    assert zh["CD"].startswith("全生育期淹水（VIP：I）：作物镉含量符合GB2762的概率为85 %；")
+    # the plot sheet lists the unassessed class metal first under what the crop will contain
+    a = advice.plot_advice(pl, "AS", "en")
+    assert a.crop_lines[0] == "As (above the screening value): not assessed — test the harvest"
+    assert a.crop_lines[1].startswith("Cd: median")
+    assert advice.plot_advice(pl, "AS", "zh").crop_lines[0] == "砷（超过筛选值）：未评估——请检测收获物"
+    assert advice.plot_advice(pl, "CD", "en").crop_lines[0].startswith("Cd: median")
+
+
+def test_later_years_name_the_liming_years_not_one_typical_year():
+    # L: a Cd paddy at pH 4.3 (Cd 0.6 > 0.3): the VIP+n package with lime every 2 years is recommended.
+    # Lime costs 7.5 t × 300 CNY/t + 800 CNY spreading = 3 050 CNY/ha in years 1, 3, …, 19; years 2…20
+    # are ten without lime (the highest flow) and nine with it (3 050 less). F: flooding, the same
+    # every year, keeps its typical year.
+    p = make_plots(2, plot_id=["L", "F"], ph=[4.3, 5.0], cd_mg_kg=0.6, region="Hunan/Xiangtan")
+    pl = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    s = pl.summary.set_index("plot_id")
+    assert s.loc["L", "recommended_option"] == "lime_low_cd_rice" and s.loc["F", "recommended_option"] == "flooded_rice"
+    t = pl.table.set_index(["plot_id", "option_id"]).loc[("L", "lime_low_cd_rice")]
+    low, high, mean = (t[f"cash_flow_later_{k}_cny_ha_yr"] for k in ("low", "high", "mean"))
+    assert high - low == pytest.approx(7.5 * 300 + 800, rel=1e-9)
+    assert mean == pytest.approx((10 * high + 9 * low) / 19, rel=1e-9)
+    # the one typical year showed only the year without lime
+    assert t["cash_flow_typical_cny_ha_yr"] == pytest.approx(high) and t["typical_year"] == 2
+    cf = pl.yearly_cash_flows(["L"])
+    net = cf.loc[cf["option_id"] == "lime_low_cd_rice"].groupby("year")["cash_flow_cny_ha_yr"].sum()
+    assert [y for y in range(2, 21) if net.loc[y] == pytest.approx(low)] == list(range(3, 20, 2))
+    assert (round(low), round(high), round(mean)) == (-2908, 142, -1303)  # the plot is 1 ha
+    for k, v in (("low", low), ("high", high), ("mean", mean)):
+        assert s.loc["L", f"cash_flow_later_{k}_plot_cny_yr"] == pytest.approx(v * 1.0)
+    en = s.loc["L", "recommendation"]
+    assert ("First year on the plot (15.0 mu): cost 20,050 CNY, net -2,908 CNY; years 2–20: net -2,908 CNY/yr "
+            "to +142 CNY/yr, average -1,303 CNY/yr (lime again every 2 yr from year 3 to year 19); grain sampling") in en
+    assert "a typical year" not in en
+    zh = dict(zip(pl.summary["plot_id"], messages.column_texts(pl.summary, "recommendation", "zh")))
+    assert ("首年净现金流-2,908元；第2–20年净现金流-2,908元/年至+142元/年，平均-1,303元/年（第3年至第19年每2年再施一次石灰）；"
+            "每季籽粒采样") in zh["L"]
+    assert "典型年份" not in zh["L"]
+    # the same on the sheet
+    a = advice.plot_advice(pl, "L", "en")
+    assert (a.later_label, a.later_net) == ("Net cash flow in years 2–20", "-2,908 CNY/yr to +142 CNY/yr, average "
+                                            "-1,303 CNY/yr (lime again every 2 yr from year 3 to year 19)")
+    assert advice.plot_advice(pl, "L", "zh").later_net == "-2,908 元/年至+142 元/年，平均-1,303 元/年（第3年至第19年每2年再施一次石灰）"
+    # flooding: every later year the same, the typical year as before
+    assert "; a typical year (year 2): net +1,048 CNY/yr; grain sampling" in s.loc["F", "recommendation"]
+    assert advice.plot_advice(pl, "F", "en").later_net == ""
+
+
+def test_later_years_by_hand():
+    from agriremed.models.economics import later_years
+
+    low, high, mean = later_years([[-9000.0, 400.0, 1500.0, 1500.0, 1500.0], [5.0, 5.0, 5.0, 5.0, 5.0]])
+    assert low.tolist() == [400.0, 5.0] and high.tolist() == [1500.0, 5.0]
+    assert mean.tolist() == [(400.0 + 3 * 1500.0) / 4, 5.0]
+    low, high, mean = later_years([[-10.0]])  # a one-year horizon has no later years
+    assert math.isnan(low[0]) and math.isnan(high[0]) and math.isnan(mean[0])
+    assert messages.render(advice.reapply_message("lime_rice", load_tables(), 9), "zh") == "（第3年至第9年每2年再施一次石灰）"
+    assert messages.render(advice.reapply_message("lime_rice", load_tables(), 4), "en") == " (lime again in year 3)"
+    assert messages.render(advice.reapply_message("lime_rice", load_tables(), 2), "en") == ""

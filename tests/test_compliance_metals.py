@@ -33,11 +33,14 @@ def test_compliance_metals_are_those_with_a_prediction_and_a_limit(plan):
 def test_sentence_names_the_metals_the_probability_covers(plan):
     s = plan.summary.set_index("plot_id")
     en = s.loc["HG", "recommendation"]
-    assert "chance the crop meets GB2762 for Cd)" in en
-    assert "Hg in the crop not assessed" in en
+    # Hg (above its screening value) is not assessed: the sentence leads with it, and the chance of
+    # unchanged practice says it covers Cd, at or below its screening value
+    assert "chance the crop meets GB2762 for Cd, at or below the screening value)" in en
+    assert en.startswith("Hg in the crop not assessed")
     zh = messages.render(s.loc["HG", "recommendation_msg"], "zh")
-    assert "作物镉含量符合GB2762的概率为" in zh
-    assert "crop meets GB2762 for Cd with" in s.loc["AS", "recommendation"]
+    assert "作物镉含量符合GB2762的概率为" in zh and "土壤镉不超过筛选值）" in zh
+    assert s.loc["AS", "recommendation"].startswith("As in the crop not assessed")
+    assert "crop meets GB2762 for Cd (at or below the screening value) with" in s.loc["AS", "recommendation"]
 
 
 def test_harvest_is_tested_for_the_predicted_metals_too(plan):
@@ -72,22 +75,22 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
     s = p.summary.set_index("plot_id")
     en = s["recommendation"]
-    assert en["PH25"].endswith(" Cd in the crop not assessed (soil pH outside 3–10, the domain of the transfer "
-                               "functions): measure it in the harvest.")
+    assert en["PH25"].startswith("Cd in the crop not assessed (soil pH outside 3–10, the domain of the transfer "
+                                 "functions) — measure it in the harvest. ")
     assert "no usable transfer function" not in en["PH25"]
     # the sentence names the crop's transfer functions, not their ids (crop_uptake.csv keeps them)
-    assert en["PH35"].endswith(" Hg in the crop not assessed (no usable transfer function): measure it in the "
-                               "harvest. Cd in the crop not assessed (the rice transfer function could not be used: "
-                               "ph outside 4–8.5): measure it in the harvest.")
+    assert en["PH35"].startswith("Hg in the crop not assessed (no usable transfer function) — measure it in the "
+                                 "harvest. Cd in the crop not assessed (the rice transfer function could not be used: "
+                                 "ph outside 4–8.5) — measure it in the harvest. ")
     u = p.uptake.set_index(["plot_id", "metal"])
     assert u.loc[("PH35", "cd"), "not_assessed_reason"] == "no function could be used: synth_rice_cd_ph (ph outside 4–8.5)"
     assert "Cd in the crop not assessed (soil pH outside 3–10" in en["PH11"]
     zh = messages.render(s.loc["PH25", "recommendation_msg"], "zh")
-    assert zh.endswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））：请检测收获物。")
+    assert zh.startswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））——请检测收获物。")
     zh35 = messages.render(s.loc["PH35", "recommendation_msg"], "zh")
     # the function's reason in Chinese too, the input by its Chinese label
-    assert zh35.endswith("作物中的汞未评估（无可用的转移函数）：请检测收获物。作物中的镉未评估（水稻转移函数不可用：土壤pH（水浸提）"
-                         "超出4–8.5）：请检测收获物。")
+    assert zh35.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。作物中的镉未评估（水稻转移函数不可用：土壤pH（水浸提）"
+                           "超出4–8.5）——请检测收获物。")
     assert "synth_" not in zh35 and "synth_" not in en["PH35"]
     assert "outside" not in zh35 and i18n.untranslated(zh35) == []
 

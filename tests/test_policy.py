@@ -406,16 +406,20 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
         "作物镉含量符合GB2762的概率为83 %；20年净现值相对不治理+9,635元/公顷（+642元/亩），"
         "年净碳效益+0.3吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对锌的替代种植或其他措施，并监测农产品；"
         "重金属仍留在土壤中；优于维持现状（得分0.69对0.67），主要优势在于经济性。")
+    # Hg (above its screening value) is not assessed in the crop: the sentence leads with it, and the
+    # probability says it covers Cd, at or below its screening value
     assert s.loc["rice_hg", "recommendation"].split(" First year")[0] == (
+        "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest. "
         "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Hg "
         "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
-        "GB2762 for Cd with 98 % probability; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
+        "GB2762 for Cd (at or below the screening value) with 98 % probability; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
         "0.0 t CO2e/ha/yr; choose substitute planting or another measure for Hg locally and monitor the crop; "
         "metals stay in the soil; ahead of Foliar Si/Zn/Se spray on rice (VIP+n) (score 0.712 vs 0.705), mostly "
         "on food-safety.")
     assert zh["rice_hg"].split("地块（")[0] == (
+        "作物中的汞未评估（无可用的转移函数）——请检测收获物。"
         "低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理汞（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
-        "作物镉含量符合GB2762的概率为98 %；20年净现值相对不治理+1,350元/公顷（+90元/亩），"
+        "作物镉含量符合GB2762的概率为98 %（土壤镉不超过筛选值）；20年净现值相对不治理+1,350元/公顷（+90元/亩），"
         "年净碳效益0.0吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对汞的替代种植或其他措施，并监测农产品；"
         "重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）（得分0.712对0.705），主要优势在于食品安全。")
     # a measure that treats the class metal keeps the usual words
@@ -465,10 +469,11 @@ def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "应首先施石灰调酸：土壤pH低于该作物所有转移函数的适用范围" in zh["acid"]
     # the sentence names the rice transfer functions, not their ids; crop_uptake.csv keeps the ids
-    assert s.loc["acid", "recommendation"].endswith(
-        " Cd in the crop not assessed (the rice transfer functions could not be used: ph outside 4–8.5): "
-        "measure it in the harvest.")
-    assert zh["acid"].endswith("作物中的镉未评估（水稻转移函数均不可用：土壤pH（水浸提）超出4–8.5）：请检测收获物。")
+    # Cd sets the class and is not assessed: the sentence leads with it
+    assert s.loc["acid", "recommendation"].startswith(
+        "Cd in the crop not assessed (the rice transfer functions could not be used: ph outside 4–8.5) — "
+        "measure it in the harvest. Liming")
+    assert zh["acid"].startswith("作物中的镉未评估（水稻转移函数均不可用：土壤pH（水浸提）超出4–8.5）——请检测收获物。施石灰")
     assert "synth_" not in s.loc["acid", "recommendation"] and "synth_" not in zh["acid"]
     u = p.uptake.set_index(["plot_id", "metal"])
     assert u.loc[("acid", "cd"), "not_assessed_reason"] == (

@@ -1153,6 +1153,17 @@ _out("cash_flow_typical_cny_ha_yr", "CNY/ha/yr", "Net cash flow of a typical yea
 _out("typical_year", "yr", "Typical year", "典型年份",
      "The year of the yearly cash flows whose net cash flow is shown as a typical year (2…horizon).",
      valid=(2, None))
+_out("cash_flow_later_low_cny_ha_yr", "CNY/ha/yr", "Lowest net cash flow of years 2 on per hectare",
+     "第2年起最低每公顷净现金流",
+     "Undiscounted revenue minus cost of the year with the lowest net cash flow among years 2…horizon "
+     "(a re-application year of an option limed every few years), combined account.")
+_out("cash_flow_later_high_cny_ha_yr", "CNY/ha/yr", "Highest net cash flow of years 2 on per hectare",
+     "第2年起最高每公顷净现金流",
+     "Undiscounted revenue minus cost of the year with the highest net cash flow among years 2…horizon, "
+     "combined account.")
+_out("cash_flow_later_mean_cny_ha_yr", "CNY/ha/yr", "Mean net cash flow of years 2 on per hectare",
+     "第2年起平均每公顷净现金流",
+     "Undiscounted revenue minus cost averaged over years 2…horizon, combined account.")
 _out("cash_flow_year1_plot_cny", "CNY", "Net cash flow of the plot in year 1", "地块第一年净现金流",
      "Net cash flow of year 1 per hectare of the recommended option × plot area "
      "(cash_flow_year1_cny_ha × area_ha); subsidies are not included. For a PV plant the landholder's: the "
@@ -1162,6 +1173,18 @@ _out("cash_flow_typical_plot_cny_yr", "CNY/yr", "Net cash flow of the plot in a 
      "Net cash flow of the typical year per hectare of the recommended option × plot area "
      "(cash_flow_typical_cny_ha_yr × area_ha); subsidies are not included. For a PV plant the landholder's: "
      "the land lease (pv_lease_cny_ha_yr × area_ha).")
+_out("cash_flow_later_low_plot_cny_yr", "CNY/yr", "Lowest net cash flow of the plot in years 2 on",
+     "地块第2年起最低净现金流",
+     "Lowest net cash flow of years 2…horizon per hectare of the recommended option × plot area "
+     "(cash_flow_later_low_cny_ha_yr × area_ha); subsidies are not included. For a PV plant the land lease.")
+_out("cash_flow_later_high_plot_cny_yr", "CNY/yr", "Highest net cash flow of the plot in years 2 on",
+     "地块第2年起最高净现金流",
+     "Highest net cash flow of years 2…horizon per hectare of the recommended option × plot area "
+     "(cash_flow_later_high_cny_ha_yr × area_ha); subsidies are not included. For a PV plant the land lease.")
+_out("cash_flow_later_mean_plot_cny_yr", "CNY/yr", "Mean net cash flow of the plot in years 2 on",
+     "地块第2年起平均净现金流",
+     "Net cash flow averaged over years 2…horizon per hectare of the recommended option × plot area "
+     "(cash_flow_later_mean_cny_ha_yr × area_ha); subsidies are not included. For a PV plant the land lease.")
 _out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
 _out("measures", "", "Measures this season and next", "本季和下一季措施",
      "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "

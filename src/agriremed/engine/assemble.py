@@ -90,6 +90,8 @@ PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_year1_cny_ha", "cash_flow_typical_cny_ha_yr", "typical_year"]
 #: The land lease a PV plant's developer pays the landholder (appended; blank on other rows).
 PLAN_COLUMNS += ["pv_lease_cny_ha_yr"]
+#: The lowest, highest and mean net cash flow of years 2…horizon (appended).
+PLAN_COLUMNS += ["cash_flow_later_low_cny_ha_yr", "cash_flow_later_high_cny_ha_yr", "cash_flow_later_mean_cny_ha_yr"]
 #: The NPV a developer would make on a PV plant (financed where ≥ 0; appended; blank on other rows).
 PLAN_COLUMNS += ["pv_developer_npv_cny_ha"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
@@ -451,13 +453,16 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     # the metals the probability covers (those with a prediction and a limit), named in the sentence
     covered = b["compliance_metals"] if "compliance_metals" in b else np.full(n, "", dtype=object)
     covered = np.where(pd.isna(covered), "", covered).astype(object)
+    # in a sentence led by a metal above its screening value that is not assessed in the crop, a
+    # probability covering only metals at or below their screening value says so ("<code>_below")
+    below = np.asarray(b["covers_below_only"], bool) if "covers_below_only" in b else np.zeros(n, bool)
 
     # the food standard of each row (the scenario's, or its plot's under food_standard "auto")
     stds = np.full(n, std, dtype=object) if isinstance(std, str) else _frames.obj(np.asarray(std, dtype=object))
 
-    def meets(code, x, metals, sd, **params):  # "<code>_for" names the metals the probability covers
+    def meets(code, x, metals, sd, bl=False, **params):  # "<code>_for" names the metals the probability covers
         if metals:
-            return M(f"{code}_for", share=_pct(x), standard=sd, metals=metals, **params)
+            return M(f"{code}_below" if bl else f"{code}_for", share=_pct(x), standard=sd, metals=metals, **params)
         return M(code, share=_pct(x), standard=sd, **params)
 
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
@@ -486,8 +491,8 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     rest = np.ones(n, bool)
     sel = kind == "baseline"
     if sel.any():
-        safe = _frames.per_distinct(lambda x, m, sd: Message() if np.isnan(x) else meets("rec.chance", x, m, sd),
-                                    p[sel], covered[sel], stds[sel])
+        safe = _frames.per_distinct(lambda x, m, sd, bl: Message() if np.isnan(x)
+                                    else meets("rec.chance", x, m, sd, bl), p[sel], covered[sel], stds[sel], below[sel])
         cls = b["soil_class"][sel]
         unmeasured = (b["metals_unmeasured"][sel] if "metals_unmeasured" in b
                       else np.full(int(sel.sum()), "", dtype=object))
@@ -525,9 +530,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     if sel.any():
         seasons = b["compliant_season_fraction"][sel] if "compliant_season_fraction" in b \
             else np.full(int(sel.sum()), np.nan)
-        food = _frames.per_distinct(lambda fc, x, m, sd: meets("rec.seasons", x, m, sd, crop=fc)
+        food = _frames.per_distinct(lambda fc, x, m, sd, bl: meets("rec.seasons", x, m, sd, bl, crop=fc)
                                     if fc not in ("none", None) and not np.isnan(x) else Message(),
-                                    b["food_crop"][sel], seasons, covered[sel], stds[sel])
+                                    b["food_crop"][sel], seasons, covered[sel], stds[sel], below[sel])
         body[sel] = each("rec.phytoextraction", sel, cleanup=cleanup(sel), seasons=food, npv=npv[sel],
                          co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
@@ -542,8 +547,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
         safe = np.full(n, None, dtype=object)
-        safe[sel] = _frames.per_distinct(lambda x, m, sd: M("rec.crop_unknown") if np.isnan(x)
-                                         else meets("rec.crop_meets", x, m, sd), p[sel], covered[sel], stds[sel])
+        safe[sel] = _frames.per_distinct(lambda x, m, sd, bl: M("rec.crop_unknown") if np.isnan(x)
+                                         else meets("rec.crop_meets", x, m, sd, bl), p[sel], covered[sel], stds[sel],
+                                         below[sel])
         # a measure that treats none of the metals putting safe-utilisation land in its class (the
         # off-class rule allows it): the sentence says that no measure of the library treats them
         # and that the option only protects the crop from the metal it treats, as the sentence of
@@ -563,6 +569,33 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         body[rest] = each(np.where(clean, "rec.no_food_body_clean", "rec.no_food_body"), rest, npv=npv[rest],
                           co2=co2[rest])
     return body
+
+
+def _covers_below_only(covered, exceeding) -> bool:
+    """Whether the metals a probability covers (``covered``, '+'-joined) are all at or below
+    their screening value: none of them is among ``exceeding`` (the plot's metals above it).
+
+    >>> _covers_below_only("cd", "as"), _covers_below_only("cd+as", "as"), _covers_below_only("", "as")
+    (True, False, False)
+    """
+    c = [m for m in (covered if isinstance(covered, str) else "").split("+") if m]
+    over = set((exceeding if isinstance(exceeding, str) else "").split("+"))
+    return bool(c) and not over.intersection(c)
+
+
+#: The part on metals not assessed in the crop (rec.not_assessed_*) → its form at the head of the
+#: sentence (rec.not_assessed_lead_*, no leading space, a dash before what to do).
+_LEAD_PREFIX = ("rec.not_assessed_", "rec.not_assessed_lead_")
+
+
+def _lead_form(m: Message) -> Message:
+    """The message ``m`` on metals not assessed in the crop (``rec.not_assessed_*``, reasons
+    nested in it as they are) in its form at the head of the sentence (``rec.not_assessed_lead_*``)."""
+    old, new = _LEAD_PREFIX
+    parts = tuple((new + c[len(old):] if c.startswith(old) else c,
+                   tuple((k, _lead_form(v) if isinstance(v, Message) and k in ("first", "second") else v)
+                         for k, v in p)) for c, p in m.parts)
+    return Message(parts)
 
 
 def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
@@ -679,6 +712,16 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     if "pv_developer_npv_cny_ha" in b and "pv_lease_cny_ha_yr" in b and np.any(
             np.isnan(np.asarray(b["pv_lease_cny_ha_yr"], float)) & (np.asarray(b["pv_developer_npv_cny_ha"], float) < 0)):
         b["pv_tariff_assumed"] = solar_mod.pv_tariff_assumed(region, tables, scenario.pv_tariff_cny_kwh)
+    # metals above their screening value (those that set the soil class) not assessed in the crop
+    # of a food option: the sentence leads with them, before any probability (rec.sentence_lead)
+    na = _frames.obj(s["metals_not_assessed"])
+    has_na = ~pd.isna(na) & (na != "")
+    # a recommended option that grows no food has no harvest to measure the unassessed metals in
+    no_food = np.zeros(n, bool)
+    if "food_crop" in b:
+        no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
+    lead = has_na & ok & ~no_food
+    b["covers_below_only"] = lead & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
@@ -693,9 +736,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         rule_set=advice_mod.plot_rule_sets(pid, region, scenario.rule_set, tables), units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
-    plot = advice_mod.plot_clause(adv, ok, money, gaps, units)
-    na = _frames.obj(s["metals_not_assessed"])
-    has_na = ~pd.isna(na) & (na != "")
+    plot = advice_mod.plot_clause(adv, ok, money, gaps, units, options=s["recommended_option"],
+                                  tables=tables or load_tables(), horizon_yr=H)
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
@@ -710,13 +752,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                  metals="/".join(x.capitalize() for x in m.split("+"))), na[rest])
     rec = np.empty(n, dtype=object)
     rec[~ok] = [Message.of("rec.none", unassessed=u) for u in unassessed[~ok]]
-    # a recommended option that grows no food has no harvest to measure the unassessed metals in
-    no_food = np.zeros(n, bool)
-    if "food_crop" in b:
-        no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
     unassessed[no_food] = Message()
-    rec[ok] = [Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
-               for o, bd, a, pl, u in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], strict=True)]
+    rec[ok] = [Message.of("rec.sentence_lead", option=o, body=bd, ahead=a, plot=pl, unassessed=_lead_form(u)) if ld
+               else Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
+               for o, bd, a, pl, u, ld in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], lead[ok],
+                                              strict=True)]
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
     return _frames.frame({c: s[c] for c in [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]}, n)

@@ -28,7 +28,7 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.models.finance import discount_factors
 
-__all__ = ["payback_year", "typical_year"]
+__all__ = ["payback_year", "typical_year", "later_years"]
 
 
 def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
@@ -87,6 +87,34 @@ def typical_year(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     typical = np.sort(later, axis=1)[:, (H - 2) // 2]
     year = np.argmax(later == typical[:, None], axis=1) + 2.0
     return year1 + 0.0, typical + 0.0, year
+
+
+def later_years(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lowest, highest and mean net cash flow of years 2…H, read from the yearly series.
+
+    An option re-applied every few years (lime every 2 years) has two kinds of later year;
+    one typical year (:func:`typical_year`) shows only one of them.
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Undiscounted net cash flows, rows × H years [CNY ha⁻¹ yr⁻¹].
+
+    Returns
+    -------
+    low, high, mean : numpy.ndarray
+        Lowest, highest and mean net cash flow of years 2…H [CNY ha⁻¹ yr⁻¹] (NaN when H < 2).
+
+    >>> low, high, mean = later_years([[-900.0, 2143.0, -907.0, 2143.0, -907.0]])
+    >>> float(low[0]), float(high[0]), float(mean[0])
+    (-907.0, 2143.0, 618.0)
+    """
+    cf = np.atleast_2d(np.asarray(cash_flows, float))
+    n, H = cf.shape
+    if H < 2:
+        return (np.full(n, np.nan),) * 3
+    later = cf[:, 1:]
+    return later.min(axis=1) + 0.0, later.max(axis=1) + 0.0, later.mean(axis=1) + 0.0
 
 
 def block_items(inp: dict, sel) -> dict:

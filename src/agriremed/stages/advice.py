@@ -21,7 +21,10 @@ option tables, money from the economics stage, years from the duration stage.
   × area and ``cash_flow_typical_plot_cny_yr`` = ``cash_flow_typical_cny_ha_yr`` (revenue
   minus cost of the typical year ``typical_year``, :func:`agriremed.stages.economics.typical_year`)
   × area: actual years of the option's undiscounted yearly cash flows, subsidies not
-  included. On a PV plant these are the landholder's: no cost, the land lease
+  included. Where years 2…horizon differ (lime every 2 years), the lowest, highest and mean of
+  them × area (``cash_flow_later_*_plot_cny_yr``, :func:`agriremed.models.economics.later_years`)
+  replace the typical year in the sentence and on the sheet, with the re-application years
+  (:func:`reapply_message`). On a PV plant these are the landholder's: no cost, the land lease
   (``pv_lease_cny_ha_yr`` × area, ``pv_lease_plot_cny_yr``) in year 1 and every year; the
   developer's investment (``pv_capex_cny_ha`` × area, ``developer_investment_plot_cny``) and
   typical-year net cash flow after the lease (``developer_cash_flow_typical_plot_cny_yr``) are
@@ -78,7 +81,8 @@ TIMINGS = ("this_season", "next_season", "every_season")
 BASELINE_TEXT = "metals stay in the soil"
 #: Summary columns of :func:`summary_columns`.
 SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_year1_plot_cny",
-                 "cash_flow_typical_plot_cny_yr", "typical_year", "grain_samples_per_season",
+                 "cash_flow_typical_plot_cny_yr", "typical_year", "cash_flow_later_low_plot_cny_yr",
+                 "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr", "grain_samples_per_season",
                  "monitoring", "duration_text", "first_year_cost_cny_mu", "npv_vs_baseline_cny_mu")
 
 
@@ -864,7 +868,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     table : pandas.DataFrame
         Plan table (``recommended``, ``option_kind``, ``food_crop``, ``cost_year1_cny_ha``
         [CNY ha⁻¹], ``cash_flow_year1_cny_ha`` [CNY ha⁻¹], ``cash_flow_typical_cny_ha_yr``
-        [CNY ha⁻¹ yr⁻¹], ``typical_year`` [yr], ``years_p50``,
+        [CNY ha⁻¹ yr⁻¹], ``typical_year`` [yr], ``cash_flow_later_low_cny_ha_yr``,
+        ``cash_flow_later_high_cny_ha_yr``, ``cash_flow_later_mean_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹], ``years_p50``,
         ``years_to_target`` [yr], ``target_metals``, ``compliance_metals``: the metals whose
         food limit the crop probability covers, which the harvest is tested for too).
     tables : Tables
@@ -890,7 +895,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         Column → values: ``area_mu`` [mu], ``measures`` (:func:`measures_text`),
         ``first_year_cost_plot_cny`` [CNY],
         ``cash_flow_year1_plot_cny`` [CNY], ``cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹],
-        ``typical_year`` [yr], ``grain_samples_per_season`` [–],
+        ``typical_year`` [yr], ``cash_flow_later_low_plot_cny_yr``, ``cash_flow_later_high_plot_cny_yr``,
+        ``cash_flow_later_mean_plot_cny_yr`` [CNY yr⁻¹] (lowest, highest and mean net cash flow of
+        years 2…horizon × area), ``grain_samples_per_season`` [–],
         ``monitoring``, ``duration_text`` (English) and ``monitoring_msg``,
         ``duration_text_msg`` (the same as encoded messages, :func:`years_messages`),
         ``first_year_cost_cny_mu`` and ``npv_vs_baseline_cny_mu`` (the recommended option's
@@ -1020,11 +1027,13 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     pv = np.isfinite(lease)
     cost_y1, net_y1, net_typ = col("cost_year1_cny_ha"), col("cash_flow_year1_cny_ha"), col("cash_flow_typical_cny_ha_yr")
     dev_typ = np.where(pv, net_typ - lease, np.nan)
+    later = {f"cash_flow_later_{k}_plot_cny_yr": np.where(pv, lease, col(f"cash_flow_later_{k}_cny_ha_yr")) * area
+             for k in ("low", "high", "mean")}
     return {"area_mu": mu, "measures": measures,
             "first_year_cost_plot_cny": np.where(pv, 0.0, cost_y1) * area,
             "cash_flow_year1_plot_cny": np.where(pv, lease, net_y1) * area,
             "cash_flow_typical_plot_cny_yr": np.where(pv, lease, net_typ) * area,
-            "typical_year": col("typical_year"),
+            "typical_year": col("typical_year"), **later,
             "pv_lease_plot_cny_yr": lease * area, "developer_investment_plot_cny": col("pv_capex_cny_ha") * area,
             "developer_cash_flow_typical_plot_cny_yr": dev_typ * area,
             "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur,
@@ -1076,7 +1085,39 @@ def _money_why(gaps: str) -> messages.Message:
     return next((messages.Message.of(_MONEY_WHY[c]) for c in codes if c in _MONEY_WHY), messages.Message())
 
 
-def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None) -> list:
+def reapply_message(option_id, tables, horizon_yr: int) -> messages.Message:
+    """The years an option's re-applied step falls in again within the horizon, as a message.
+
+    The step of ``option_steps.csv`` with a re-application interval n > 1 yr (lime every 2 years)
+    is applied in year 1 and again in years 1 + n, 1 + 2n, … ≤ ``horizon_yr``, as the economics
+    stage costs it: " (lime again every 2 yr from year 3 to year 19)" (``rec.reapply``), one year
+    only ``rec.reapply_once``; an empty message for an option without such a step.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> messages.render(reapply_message("lime_rice", load_tables(), 20), "en")
+    ' (lime again every 2 yr from year 3 to year 19)'
+    >>> messages.render(reapply_message("flooded_rice", load_tables(), 20), "en")
+    ''
+    """
+    if not isinstance(option_id, str) or not option_id:
+        return messages.Message()
+    st = tables.memo(("advice.option_steps", option_id), lambda: option_steps(option_id, tables))
+    st = st.loc[st["repeat_yr"].to_numpy(float) > 1]
+    if st.empty:
+        return messages.Message()
+    n, measure = float(st["repeat_yr"].iloc[0]), str(st["measure"].iloc[0])
+    first, last = 1 + n, 1 + ((int(horizon_yr) - 1) // n) * n
+    if first > horizon_yr:
+        return messages.Message()
+    if first == last:
+        return messages.Message.of("rec.reapply_once", measure=measure, first=_year(first))
+    return messages.Message.of("rec.reapply", measure=measure, n=_year(n), first=_year(first), last=_year(last))
+
+
+def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None, options=None, tables=None,
+                horizon_yr=None) -> list:
     """The clause that ends a recommendation with the plot's money and monitoring, as a message.
 
     "First year on the plot (6.3 mu): cost 12,345 CNY, net -1,234 CNY; a typical year (year 3):
@@ -1089,6 +1130,12 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     ``data_gaps_msg``, one per row of ``rows``) where it names one. ``units`` (one per row of
     ``cols``, :func:`area_units`; default all ``'mu'``) gives the area unit of the clause: a
     plot in ``'ha'`` states its area in hectares (codes ``rec.plot_ha``, ``rec.plot_no_money_ha``).
+
+    Where the net cash flow of years 2…``horizon_yr`` varies (its lowest and highest amounts print
+    differently: an option limed every two years), one typical year would hide the other kind of
+    year: the clause gives the lowest, highest and mean net cash flow of those years (code
+    ``rec.plot_later``, ``rec.plot_later_ha``) and the re-application years of the recommended
+    option ``options`` (one per row of ``cols``; :func:`reapply_message`).
     """
     idx = np.arange(len(cols["area_mu"])) if rows is None else np.flatnonzero(rows) \
         if np.asarray(rows).dtype == bool else np.asarray(rows)
@@ -1106,8 +1153,10 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
                                                               "cash_flow_year1_plot_cny",
                                                               "cash_flow_typical_plot_cny_yr", "typical_year")}
     n_idx = len(idx)
-    for k in ("pv_lease_plot_cny_yr", "developer_investment_plot_cny", "developer_cash_flow_typical_plot_cny_yr"):
+    for k in ("pv_lease_plot_cny_yr", "developer_investment_plot_cny", "developer_cash_flow_typical_plot_cny_yr",
+              "cash_flow_later_low_plot_cny_yr", "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr"):
         f[k] = np.asarray(cols[k], float)[idx].tolist() if k in cols else [math.nan] * n_idx
+    opt = np.full(n_idx, None, dtype=object) if options is None else np.asarray(options, dtype=object)[idx]
     mon = _frames.per_distinct(messages.Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
     unit = np.full(len(idx), "mu", dtype=object) if units is None else np.asarray(units, dtype=object)[idx]
     hpm = ha_per_mu()
@@ -1115,7 +1164,7 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha, "0.003" mu (2 m²)
         return {"area_ha": area_number(a * hpm, 2)} if u == "ha" else {"area_mu": area_number(a, 1)}
 
-    def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev):
+    def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev, low, high, mean, o):
         if math.isnan(c):
             return messages.Message.of("rec.plot_no_money_ha" if u == "ha" else "rec.plot_no_money", **area(a, u),
                                        why=_money_why(gp), monitoring=m)
@@ -1123,6 +1172,15 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
             return messages.Message.of("rec.plot_pv_ha" if u == "ha" else "rec.plot_pv", **area(a, u),
                                        lease=amount(lease, yearly=True, signed=True), capex=amount(capex),
                                        year=_year(y), typical=amount(dev, yearly=True, signed=True), monitoring=m)
+        if horizon_yr is not None and not math.isnan(low + high) and _signed(low) != _signed(high):
+            # later years differ (a re-application year and the others): their range and mean
+            return messages.Message.of("rec.plot_later_ha" if u == "ha" else "rec.plot_later", **area(a, u),
+                                       cost=amount(c), net=amount(n1, signed=True), last=_year(horizon_yr),
+                                       low=amount(low, yearly=True, signed=True),
+                                       high=amount(high, yearly=True, signed=True),
+                                       mean=amount(mean, yearly=True, signed=True),
+                                       reapply=reapply_message(o, tables, horizon_yr) if tables is not None
+                                       else messages.Message(), monitoring=m)
         return messages.Message.of("rec.plot_ha" if u == "ha" else "rec.plot", **area(a, u), cost=amount(c),
                                    net=amount(n1, signed=True), year=_year(y),
                                    typical=amount(t, yearly=True, signed=True), monitoring=m)
@@ -1130,7 +1188,9 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     return [clause(*v) for v in zip(f["area_mu"], f["first_year_cost_plot_cny"], f["cash_flow_year1_plot_cny"],
                                     f["cash_flow_typical_plot_cny_yr"], f["typical_year"], mon, gaps, unit,
                                     f["pv_lease_plot_cny_yr"], f["developer_investment_plot_cny"],
-                                    f["developer_cash_flow_typical_plot_cny_yr"], strict=True)]
+                                    f["developer_cash_flow_typical_plot_cny_yr"], f["cash_flow_later_low_plot_cny_yr"],
+                                    f["cash_flow_later_high_plot_cny_yr"], f["cash_flow_later_mean_plot_cny_yr"], opt,
+                                    strict=True)]
 
 
 @dataclasses.dataclass
@@ -1154,6 +1214,10 @@ class PlotAdvice:
     recommended: str
     runner_up: str
     sentence: str
+    #: Where the net cash flow of years 2…horizon varies: its label ("Net cash flow in years 2–20")
+    #: and its lowest, highest and mean amounts with the re-application years; "" otherwise.
+    later_label: str = ""
+    later_net: str = ""
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -1173,6 +1237,32 @@ def _is_pv_plant(table: pd.DataFrame, plot_id: str) -> bool:
         return False
     rec = table.loc[(table["plot_id"] == plot_id) & table["recommended"].astype(bool), "pv_lease_cny_ha_yr"]
     return bool(len(rec)) and bool(np.isfinite(pd.to_numeric(rec, errors="coerce").to_numpy(float)).any())
+
+
+def _crop_lines(result, r, plot_id: str, lang: str) -> list:
+    """What the crop will contain under current practice, one line per metal, in ``lang``: the
+    metals above their screening value not assessed in the crop first (as in the sentence), then
+    each assessed metal's median [mg/kg, as sold] against its food limit and chance of exceeding it."""
+    crop_lines = []
+    # metals above their screening value not assessed in the crop come first, as in the sentence
+    na = r.get("metals_not_assessed")
+    if isinstance(na, str) and na:
+        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
+    u = result.uptake
+    if u is not None and len(u):
+        uu = u.loc[(u["plot_id"] == plot_id)]
+        if "assessed" in uu:
+            uu = uu.loc[uu["assessed"].astype(bool)]
+        for row in uu.itertuples(index=False):
+            lim = getattr(row, "food_limit_mg_kg", np.nan)
+            med = getattr(row, "crop_fw_p50_mg_kg", np.nan)  # as sold: the basis of the food limit
+            pex = getattr(row, "p_exceed_limit", np.nan)
+            if pd.isna(lim) or pd.isna(med):
+                continue
+            crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
+                                     median=f"{med:.3g}", limit=f"{lim:g}",
+                                     p="" if pd.isna(pex) else pct_text(float(pex), lang)))
+    return crop_lines
 
 
 def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
@@ -1225,21 +1315,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     cls = r.get("soil_class")
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
-    crop_lines = []
-    u = result.uptake
-    if u is not None and len(u):
-        uu = u.loc[(u["plot_id"] == plot_id)]
-        if "assessed" in uu:
-            uu = uu.loc[uu["assessed"].astype(bool)]
-        for row in uu.itertuples(index=False):
-            lim = getattr(row, "food_limit_mg_kg", np.nan)
-            med = getattr(row, "crop_fw_p50_mg_kg", np.nan)  # as sold: the basis of the food limit
-            pex = getattr(row, "p_exceed_limit", np.nan)
-            if pd.isna(lim) or pd.isna(med):
-                continue
-            crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
-                                     median=f"{med:.3g}", limit=f"{lim:g}",
-                                     p="" if pd.isna(pex) else pct_text(float(pex), lang)))
+    crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang, unit) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
@@ -1271,8 +1347,16 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             return messages.render(m, lang, tables)
         return f"{fmt(x)} {money_cur}{per}"
 
+    later_label = later_net = ""
+    low, high = (float(r.get(f"cash_flow_later_{k}_plot_cny_yr", np.nan)) for k in ("low", "high"))
+    if not _is_pv_plant(result.table, plot_id) and not math.isnan(low + high) and _signed(low) != _signed(high):
+        per = "/年" if lang == "zh" else "/yr"
+        later_label = i18n.t("ui.sheet.later_net", lang, last=_year(sc.horizon_yr))
+        later_net = i18n.t("ui.sheet.later_range", lang, low=amount(low, _signed, per), high=amount(high, _signed, per),
+                           mean=amount(float(r["cash_flow_later_mean_plot_cny_yr"]), _signed, per)) + messages.render(
+            reapply_message(opt, tables, sc.horizon_yr), lang, tables)
     return PlotAdvice(
-        plot_id=plot_id, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
+        plot_id=plot_id, later_label=later_label, later_net=later_net, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
         crop_lines=crop_lines,
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),

@@ -106,7 +106,7 @@ from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, pv_developer_npv, versus_best,
-                                        payback_year, typical_year)
+                                        payback_year, typical_year, later_years)
 from agriremed.stages.options import library_parameter
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
@@ -703,7 +703,9 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         H years [CNY ha⁻¹ yr⁻¹]; the net cash flow of year 1 ``cash_flow_year1_cny_ha``
         [CNY ha⁻¹] and of a typical year ``cash_flow_typical_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]
         with its year ``typical_year`` [yr] (:func:`typical_year`; undiscounted, combined
-        account); NaN for options that do not apply or cannot be assessed.
+        account), the lowest, highest and mean net cash flow of years 2…H
+        ``cash_flow_later_low_cny_ha_yr``, ``cash_flow_later_high_cny_ha_yr``,
+        ``cash_flow_later_mean_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹] (:func:`later_years`); NaN for options that do not apply or cannot be assessed.
 
     Examples
     --------
@@ -741,6 +743,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     pv_cost, pv_rev, value, payback = (np.empty(k) for _ in range(4))
     cost_y1, rev_mean = np.empty(k), np.empty(k)
     net_y1, net_typ, typ_year = np.empty(k), np.empty(k), np.empty(k)
+    net_low, net_high, net_mean = np.empty(k), np.empty(k), np.empty(k)
     pv_t = {key: np.empty(k) for key in TRANSFER_ITEMS}
     plant_npv = np.full(k, np.nan)  # the developer's NPV of a PV plant, financed or not
     # items are built, discounted and summed in blocks of rows (rows × years arrays stay small)
@@ -758,6 +761,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         cost_y1[blk] = -sum(np.minimum(v[:, 0], 0.0) for v in items.values()) + 0.0
         rev_mean[blk] = sum(np.maximum(v, 0.0) for v in items.values()).mean(axis=1) if H else 0.0
         net_y1[blk], net_typ[blk], typ_year[blk] = typical_year(cf)
+        net_low[blk], net_high[blk], net_mean[blk] = later_years(cf)
         value[blk] = (cf * df).sum(axis=1)
         payback[blk] = payback_year(cf - cf_base[base_at[bi_r[blk]]], discount_rate)
     groups = {}
@@ -807,6 +811,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "programme_cost_cny_ha": programme_cost,
         "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
         "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
+        "cash_flow_later_low_cny_ha_yr": net_low, "cash_flow_later_high_cny_ha_yr": net_high,
+        "cash_flow_later_mean_cny_ha_yr": net_mean,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]
