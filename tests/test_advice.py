@@ -503,6 +503,59 @@ def test_soil_monitoring_cites_chinese_law_only_under_the_china_rule_set():
     assert auto["rule_set"] == "none" and auto["monitoring"].endswith(en)
 
 
+#: Every GB 15618 metal measured below its screening value (pH 6), so only the metals a test raises
+#: are above it.
+_ALL_METALS = {"cd_mg_kg": 0.1, "pb_mg_kg": 30.0, "as_mg_kg": 5.0, "hg_mg_kg": 0.1, "cr_mg_kg": 50.0,
+               "cu_mg_kg": 20.0, "ni_mg_kg": 20.0, "zn_mg_kg": 100.0}
+
+
+def test_harvest_sampling_names_the_metals_where_the_crop_has_no_limit_for_them():
+    """Hunan rapeseed (GB 2762 limits no metal in oilseed) with Cd 1.0 and Pb 150 mg/kg is tested
+    for Cd and Pb and the sentence says the standard sets no limit for rapeseed; an apple orchard
+    with only As (or Zn) above screening (GB 2762 limits Cd and Pb in fruit, not As or Zn) is
+    tested for Cd and Pb and says As has no limit. Never "the metals of the food standard"."""
+    plots = make_plots(3, plot_id=["RAPE", "APPLE_AS", "APPLE_ZN"], land_use=["upland", "orchard", "orchard"],
+                       crop=["rapeseed", "apple", "apple"], ph=6.0, region="Hunan/Zhuzhou/Lukou",
+                       **{**_ALL_METALS, "cd_mg_kg": [1.0, 0.1, 0.1], "pb_mg_kg": [150.0, 30.0, 30.0],
+                          "as_mg_kg": [5.0, 60.0, 5.0], "zn_mg_kg": [100.0, 100.0, 600.0]})
+    p = agriremed.plan(plots, Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s["metals_exceeding"].tolist() == ["cd+pb", "as", "zn"]
+    assert s.at["RAPE", "food_standard"] == "GB2762"
+    rape_en = ("tested for Cd/Pb (GB2762 sets no limit for Rapeseed (oilseed rape); compare the results with "
+               "the limits that apply locally to its products), for 20 yr")
+    rape_zh = "检测镉、铅（GB2762未规定油菜的限量，检测结果请对照当地适用于其产品的限量），共20年"
+    apple_en = "tested for Cd/Pb, the metals GB2762 limits for Apple (it sets no limit for {m} in it), for 20 yr"
+    apple_zh = "检测镉、铅（GB2762对苹果规定限量的重金属；未规定{m}的限量），共20年"
+    for pid, en, zh in (("RAPE", rape_en, rape_zh), ("APPLE_AS", apple_en.format(m="As"), apple_zh.format(m="砷")),
+                        ("APPLE_ZN", apple_en.format(m="Zn"), apple_zh.format(m="锌"))):
+        assert en in s.at[pid, "monitoring"], s.at[pid, "monitoring"]
+        assert en in s.at[pid, "recommendation"]
+        assert zh in messages.render(s.at[pid, "recommendation_msg"], "zh")
+        for lang, text in (("en", en), ("zh", zh)):
+            sheet = advice.plot_advice(p, pid, lang)
+            assert text in sheet.monitoring and text in sheet.sentence
+            assert messages.render("mon.any_metal", lang) not in sheet.monitoring
+    # the message codes exist in both catalogues
+    for code in ("mon.group_metals", "mon.group_metals_listed", "mon.metals_no_limit", "mon.metals_no_limit_listed"):
+        assert code in messages.catalogue("en") and code in messages.catalogue("zh")
+
+
+def test_harvest_sampling_under_a_partial_standard_says_the_library_holds_no_limit():
+    # EU 2023/915 is only partly in food_limits.csv: rapeseed with Zn above screening (no EU limit for Zn in
+    # the library at all) names Zn and says the library holds no EU limit for rapeseed
+    t = load_tables()
+    assert advice.food_limit_group_metals("rapeseed", "GB2762", t) == []
+    assert advice.food_limit_group_metals("apple", "GB2762", t) == ["cd", "pb"]
+    m = advice._tested_metals("rapeseed", "EU2023_915", ["zn"], t)
+    assert m[0] == ["zn"]
+    assert messages.render(m[1], "en") == ("Zn (the library holds no EU 2023/915 limit for Rapeseed (oilseed rape); "
+                                           "check the standard's text)")
+    assert messages.render(m[1], "zh") == "锌（本库未收录EU 2023/915对油菜的限量，请查阅标准原文）"
+    assert advice._tested_metals("apple", "GB2762", [], t)[0] == ["cd", "pb"]
+    assert advice._tested_metals("rapeseed", "GB2762", [], t) == ([], messages.Message())
+
+
 def test_unknown_clean_up_time_is_said_not_left_blank():
     # an option whose clean-up years could not be computed says so (the plot sheet's "How long" line
     # was empty); doing nothing and stabilising options keep their own texts

@@ -75,6 +75,48 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
     assert "ph: above the valid range" in en and "cd_mg_kg: zero or negative" in en
 
 
+#: The Chinese column names of a county's plot table (read as agriremed names them).
+_ZH_HEADER = "地块编号,地区,土地利用类型,作物,面积(公顷),pH,有机质(%),黏粒(%),容重,耕层深度(m),镉(mg/kg),年降水(mm),年均温(℃)"
+
+
+def test_plan_warnings_and_nothing_planned_are_chinese_under_lang_zh(tmp_path, capsys):
+    """--lang zh: the warnings of the planned rows (a township 花石镇 no province places) and, when
+    every row is rejected, the problems printed instead of the plan are Chinese (prob.* messages),
+    with no English frame or sentence; English stays as it was."""
+    ok = "湖南省株洲市渌口区,水田,水稻,0.5,{ph},3.0,30,1.2,0.2,0.8,1400,17"
+    one_bad = tmp_path / "one_bad.csv"
+    one_bad.write_text("\n".join([_ZH_HEADER, "A1," + ok.format(ph="5.2"),
+                                  "A2," + ok.format(ph="5.2").replace("湖南省株洲市渌口区", "花石镇"),
+                                  "A3," + ok.format(ph="abc")]) + "\n", encoding="utf-8")
+    base = ["--draws", "0", "--no-report", "--no-xlsx"]
+    assert main(["plan", str(one_bad), "--out", str(tmp_path / "o1"), "--lang", "zh", *base]) == 0
+    out = capsys.readouterr()
+    warn = out.out[out.out.index("已规划的行有1条警告"):].splitlines()[1]
+    assert warn.startswith("  警告：第2条记录（文件第3行，地块A2），列地区：值'花石镇'——未写省份，也不是agriremed已知的市或县")
+    english = ("WARNING", "ERROR", "row ", "column ", "value ", "expected", "names no province", "not a number",
+               "note:", "more (see")
+    assert [w for w in english if w in out.out + out.err] == []
+    assert main(["plan", str(one_bad), "--out", str(tmp_path / "e1"), *base]) == 0
+    en = capsys.readouterr().out
+    assert "  WARNING row 2 (line 3, plot A2), column region: value '花石镇' — names no province" in en
+
+    all_bad = tmp_path / "all_bad.csv"
+    all_bad.write_text("\n".join([_ZH_HEADER, "B1," + ok.format(ph="abc"),
+                                  "B2," + ok.format(ph="5.2").replace(",0.5,", ",-1,", 1)]) + "\n",
+                       encoding="utf-8")
+    assert main(["plan", str(all_bad), "--out", str(tmp_path / "o2"), "--lang", "zh", *base]) == 1
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert lines[0] == "没有可规划的地块：2行被拒绝"
+    assert "  错误：第1条记录（文件第2行，地块B1），列土壤pH（水浸提）：值'abc'——不是数字；应为数值≥ 2且≤ 11" in lines
+    assert any(x.startswith("  错误：第2条记录（文件第3行，地块B2），列面积：值'-1'——必须为正数；应为数值> 0") for x in lines)
+    assert any(x.startswith("  警告：文件，列地块编号——表头'地块编号'识别为plot_id") for x in lines)
+    assert [w for w in english if w in out.out + out.err] == []
+    assert main(["plan", str(all_bad), "--out", str(tmp_path / "e2"), *base]) == 1
+    en = capsys.readouterr().out
+    assert "  ERROR row 1 (line 2, plot B1), column ph: value 'abc' — not a number; expected a number ≥ 2 and ≤ 11" in en
+
+
 def test_wrote_lines_and_chunked_summary_are_chinese_under_lang_zh(tmp_path, capsys):
     """--lang zh: the 'wrote …' lines, the chunked run's summary and its table of options by area are
     Chinese (options by their names); the report's score table and assumptions are headed in Chinese."""

@@ -367,7 +367,8 @@ def test_currency_and_biochar_messages_are_translated(tables, plots_factory):
 def test_rule_ids_scenario_and_codes_in_chinese_outputs():
     """Chinese outputs show a rule's Chinese reason (land_rules.csv reason_zh) for its id, the
     default scenario as 默认, metal codes as 镉, and the yield basis and biochar credit status
-    in Chinese; English keeps the ids, and a scenario or rule of the user's own keeps its name."""
+    in Chinese; English shows the rule's English reason (reason_en), and a scenario or rule of the
+    user's own keeps its name."""
     import pandas as pd
 
     from agriremed.core.tables import load_tables
@@ -377,7 +378,8 @@ def test_rule_ids_scenario_and_codes_in_chinese_outputs():
     rules = t.land_rules.set_index("rule_id")
     zh_reason = rules.at["cn_safe_keep_food", "reason_zh"]
     assert i18n.rule_text("cn_safe_keep_food", "zh", t) == zh_reason
-    assert i18n.rule_text("cn_safe_keep_food", "en", t) == "cn_safe_keep_food"
+    assert i18n.rule_text("cn_safe_keep_food", "en", t) == rules.at["cn_safe_keep_food", "reason_en"]
+    assert i18n.rule_text("my_county_rule", "en", t) == "my_county_rule"
     assert i18n.rule_text("my_county_rule", "zh", t) == "my_county_rule"
     assert i18n.scenario_name("default", "zh") == "默认" and i18n.scenario_name("default", "en") == "default"
     assert i18n.scenario_name("my_scen", "zh") == "my_scen"
@@ -393,4 +395,5 @@ def test_rule_ids_scenario_and_codes_in_chinese_outputs():
     assert zh["biochar_status_csink"].tolist() == ["待确认", "符合"]
     assert zh["biochar_status_vm0044"].tolist()[0] == "待确认"
     en = translate_frame(df, "en", t)
-    assert en["policy_rule"].tolist()[0] == "cn_safe_keep_food" and en["yield_land"].tolist()[0] == "contaminated"
+    assert en["policy_rule"].tolist()[0] == rules.at["cn_safe_keep_food", "reason_en"]
+    assert en["yield_land"].tolist()[0] == "contaminated"

@@ -238,3 +238,43 @@ def test_chinese_glossary_describes_every_column_in_chinese(plan):
     # in English the registry's descriptions
     en = report_html(plan, lang="en", date="2026-12-04")
     assert i18n.description("area_ha", "en") in en
+
+
+#: A cell that is an internal code rather than words: a snake_case id (``cn_safe_keep_food``,
+#: ``site_assessment``), a dotted message code (``rec.stabilises``) or a raw boolean.
+_CODE_CELL = re.compile(r"^(?:[a-z]+(?:_[a-z0-9]+)+|[a-z]+(?:\.[a-z0-9_]+)+|true|false|True|False)$")
+
+
+def _section_cells(doc: str, key: str) -> dict[str, list[str]]:
+    """Visible text of every table cell of the report section ``key``, by column heading."""
+    sec = doc[doc.index(f"<section id='{key}'"):]
+    sec = sec[: sec.index("</section>")]
+    heads = [html.unescape(h) for h in re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", sec, flags=re.S)]
+    out: dict[str, list[str]] = {h: [] for h in heads}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", sec, flags=re.S):
+        for h, c in zip(heads, re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S), strict=False):
+            out[h].append(html.unescape(re.sub(r"<[^>]+>", "", c)).strip())
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plan_tables_of_the_report_print_words_not_codes(plan, lang):
+    """The recommendation, every-option and soft re-use tables show the policy rule (its reason
+    in land_rules.csv) and the GB 36600 exposure check as words, never as codes."""
+    doc = report_html(plan, lang=lang, date="2026-12-04")
+    rules = plan.tables.land_rules.set_index("rule_id")[f"reason_{lang}"]
+    for key in ("recommendations", "options", "soft_reuse"):
+        cells = _section_cells(doc, key)
+        assert cells and any(cells.values()), key
+        codes = {(h, c) for h, col in cells.items() for c in col if _CODE_CELL.match(c) or c in rules.index}
+        assert codes == set(), (key, sorted(codes)[:5])
+    rule_head = i18n.label("policy_rule", lang, with_unit=False)
+    options = _section_cells(doc, "options")[rule_head]
+    assert rules["cn_safe_keep_food"] in options and rules["cn_strict_risk_control"] in options
+    rec = _section_cells(doc, "recommendations")
+    hn01 = rec[i18n.t("ui.report.col_rule", lang)][rec[i18n.t("ui.report.col_plot", lang)].index("HN-ZZ-01")]
+    assert hn01 == i18n.value("rule_set", "china", lang) + i18n.colon(lang) + rules["cn_safe_keep_food"]
+    exposure = _section_cells(doc, "soft_reuse")[i18n.label("exposure_verdict", lang, with_unit=False)]
+    assessed = {"en": "site investigation and risk assessment needed (GB 36600 screening value exceeded)",
+                "zh": "须开展场地调查与风险评估（超过GB 36600筛选值）"}[lang]
+    assert assessed in exposure and "site_assessment" not in exposure

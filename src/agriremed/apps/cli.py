@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
     pl.add_argument("--lang", choices=["en", "zh"], default="en",
-                    help="language of report.html, plan.xlsx and the plot sheets: en (default) or zh (中文); "
+                    help="language of report.html, plan.xlsx, the plot sheets and the console: en (default) or zh (中文); "
                          "the CSV files keep their column names")
     pl.add_argument("--sheets", action="store_true",
                     help="also write one A4 PDF advice sheet per plot to <out>/sheets/<plot_id>.pdf "
@@ -220,11 +220,16 @@ def _shown(df: pd.DataFrame) -> pd.DataFrame:
                     if s.dtype == object else s)
 
 
-def _print_problems(msgs: list[str], limit: int = 200) -> None:
+def _print_problems(msgs: list[str], limit: int = 200, lang: str = "en") -> None:
     for m in msgs[:limit]:
         _say("  " + m)
     if len(msgs) > limit:
-        _say(f"  … and {len(msgs) - limit} more (see problems.csv)")
+        _say("  " + messages.render(messages.Message.of("prob.more", n=len(msgs) - limit), lang))
+
+
+def _note_line(note, lang: str = "en") -> str:
+    """A note on how the input was read, as the console prints it in ``lang`` (``prob.note``)."""
+    return messages.render(messages.Message.of("prob.note", text=messages.text_of(note, lang)), lang)
 
 
 #: Inputs with more data rows than this are validated and screened chunk by chunk.
@@ -467,7 +472,7 @@ def _read_geo_input(args, scenario, fitting: int) -> int:
         args.region_polygons = read_regions(args.regions, args.region_field, args.region_layer)
     if not args.quiet:
         for note in args.geo_notes:
-            _say("note: " + note)
+            _say(_note_line(note, getattr(args, "lang", "en") or "en"))
         about = getattr(args, "region_polygons", None)
         if about is not None and about.attrs.get("description"):  # e.g. illustrative, not official
             _say(f"note: {Path(args.regions).name}: {about.attrs['description']}")
@@ -497,13 +502,13 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
         shown = {str(n) for n in getattr(args, "geo_notes", [])}
         for note in p.input_notes:
             if str(note) not in shown:
-                _say("note: " + messages.text_of(note, getattr(args, "lang", "en") or "en"))
+                _say(_note_line(note, getattr(args, "lang", "en") or "en"))
     if geo_input and len(p.plots):
         _attach_geometry(args, p)
     lang = getattr(args, "lang", "en") or "en"
     if len(p.plots) == 0:
         _say(i18n.t("ui.cli.plan.none_planned", lang, rejected=len(p.rejected)))
-        _print_problems(_messages(p.problems))
+        _print_problems(_messages(p.problems, lang, p.tables), lang=lang)
         paths = p.write(args.out, report=False)
         _say(i18n.t("ui.cli.wrote", lang, path=paths["rejected"]))
         return 1
@@ -582,7 +587,8 @@ def _print_plan(p, lang: str) -> None:
                       & ~pr["input_row"].isin(p.rejected["input_row"] if "input_row" in p.rejected else [])]
         if len(warn):
             _say(i18n.t("ui.cli.plan.warnings_head", lang, n=len(warn)))
-            _print_problems(_messages(warn.reset_index(drop=True)), limit=PLAN_WARNINGS_SHOWN)
+            _print_problems(_messages(warn.reset_index(drop=True), lang, p.tables), limit=PLAN_WARNINGS_SHOWN,
+                            lang=lang)
 
 
 def _is_geo(path) -> bool:
@@ -669,7 +675,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         for note in r.notes:
             codes = getattr(getattr(note, "message", None), "codes", ())
             if str(note) not in shown and any(c.startswith("io.") for c in codes):
-                _say("note: " + messages.text_of(note, getattr(args, "lang", "en") or "en"))
+                _say(_note_line(note, getattr(args, "lang", "en") or "en"))
     if gpkg and r.n_planned:
         r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
                                                          geometry_by_id(args._geo_layer), r.paths["summary"],
@@ -943,9 +949,10 @@ def _cmd_sensitivity(args) -> int:
     return 0
 
 
-def _messages(problems: pd.DataFrame) -> list[str]:
+def _messages(problems: pd.DataFrame, lang: str = "en", tables=None) -> list[str]:
+    """The problems as the console prints them in ``lang`` (:meth:`Validation.messages`)."""
     v = Validation(plots=pd.DataFrame(), rejected=pd.DataFrame(), problems=problems, n_input=0)
-    return v.messages()
+    return v.messages(lang=lang, tables=tables)
 
 
 def main(argv: list[str] | None = None) -> int:

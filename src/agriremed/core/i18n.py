@@ -216,23 +216,25 @@ def option_name(option_id: str, lang: str = "en", tables=None) -> str:
 
 
 def rule_text(rule_id, lang: str = "en", tables=None) -> str:
-    """A policy rule (``rule_id`` of ``land_rules.csv``) as people read it in ``lang``: in Chinese
-    its reason (``reason_zh``), in English the id (``''`` for a blank id; an id the tables do not
-    hold stays as it is).
+    """A policy rule (``rule_id`` of ``land_rules.csv``) as people read it in ``lang``: its reason
+    (``reason_en`` / ``reason_zh``; ``''`` for a blank id; an id the tables do not hold, or one
+    without a reason in ``lang``, stays as it is).
 
     >>> rule_text("cn_strict_no_food", "zh")[:12]
     '严格管控类耕地不种植食用'
-    >>> rule_text("cn_strict_no_food", "en"), rule_text("my_rule", "zh")
-    ('cn_strict_no_food', 'my_rule')
+    >>> rule_text("cn_strict_no_food", "en")[:38]
+    'strict-control land grows no edible cr'
+    >>> rule_text("my_rule", "zh")
+    'my_rule'
     """
     if rule_id is None or (isinstance(rule_id, float) and rule_id != rule_id) or rule_id == "":
         return ""
-    if _check_lang(lang) == "en":
-        return str(rule_id)
+    lang = _check_lang(lang)
     t = tables or _default_tables()
+    col = f"reason_{lang}"
     reasons = t.memo(("i18n_rule_reasons", lang), lambda: {
-        r: z for r, z in zip(t.land_rules["rule_id"], t.land_rules["reason_zh"], strict=True)
-        if isinstance(z, str) and z.strip()})
+        r: z for r, z in zip(t.land_rules["rule_id"], t.land_rules[col], strict=True)
+        if isinstance(z, str) and z.strip()} if col in t.land_rules.columns else {})
     return reasons.get(str(rule_id), str(rule_id))
 
 

@@ -345,6 +345,7 @@ VALUE_COLUMNS = {
     "current_compliance_metals": "metals", "compliance_metals": "metals", "policy_rule": "policy_rule",
     "yield_land": "yield_land", "biochar_status_csink": "biochar_status_csink",
     "biochar_status_puro": "biochar_status_puro", "biochar_status_vm0044": "biochar_status_vm0044",
+    "exposure_verdict": "exposure_verdict", "exposure_class": "exposure_class",
 }
 
 #: Columns of sentences written by the planner (translated with :func:`agriremed.core.i18n.message`).

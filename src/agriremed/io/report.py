@@ -1204,6 +1204,7 @@ def _soft_reuse_section(plan, lang: str) -> Section | None:
     shown = matrix[["plot_id", "reuse_name", *[f"score_{s}" for s in SERVICES], "score_total"]].join(
         matrix[["plot_id", "reuse_id"]].merge(nums, on=["plot_id", "reuse_id"], how="left").drop(
             columns=["plot_id", "reuse_id"]))
+    shown = translate_frame(shown, lang, plan.tables)  # the exposure verdict as words
     return Section("soft_reuse", i18n.t("ui.report.head_soft_reuse", lang), _table(shown, lang),
                    i18n.t("ui.report.intro_soft_reuse", lang), folded=True)
 

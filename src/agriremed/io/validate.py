@@ -26,7 +26,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
-from agriremed.core.messages import Message, Note, render
+from agriremed.core.messages import Message, Note, column_texts, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
@@ -142,7 +142,7 @@ class Validation:
         return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings")
 
-    def messages(self, group: bool = True) -> list[str]:
+    def messages(self, group: bool = True, lang: str = "en", tables=None) -> list[str]:
         """Every problem as one readable sentence.
 
         Parameters
@@ -152,6 +152,12 @@ class Validation:
             expected value: a township 花石镇 on 200 rows), naming its rows as ranges and their
             count, at the place of its first row; ``False``: one sentence per problem, as
             ``problems`` holds them (one row per plot and problem).
+        lang : {"en", "zh"}
+            Language of the sentences: the frame (``prob.*`` messages), the column (in Chinese its
+            label) and the problem and expected value (rendered from ``problem_msg`` and
+            ``expected_msg`` where the problems have them).
+        tables : Tables, optional
+            Literature tables (names in the rendered problems).
 
         Returns
         -------
@@ -166,28 +172,55 @@ class Validation:
         ["WARNING rows 1–3 (3 rows), column region: value '花石镇' — not placed"]
         """
         out = []
-        has_line = "line" in self.problems.columns
-        groups = _warning_groups(self.problems, has_line) if group else {}
-        for i, r in enumerate(self.problems.itertuples(index=False)):
+        pr = self.problems
+        has_line = "line" in pr.columns
+        groups = _warning_groups(pr, has_line) if group else {}
+        problem = _problem_texts(pr, "problem", lang, tables)
+        expected = _problem_texts(pr, "expected", lang, tables)
+        for i, r in enumerate(pr.itertuples(index=False)):
             if i in groups:
                 g = groups[i]
                 if g is None:  # a later row of a group: said with its first row
                     continue
-                out.append(_group_sentence(r, *g))
+                out.append(_group_sentence(r, *g, lang=lang, problem=problem[i], expected=expected[i]))
                 continue
-            where = "file" if pd.isna(r.input_row) else f"row {int(r.input_row)}"
-            extra = []
-            if has_line and not pd.isna(r.line):
-                extra.append(f"line {int(r.line)}")
-            if isinstance(r.plot_id, str) and r.plot_id:
-                extra.append(f"plot {r.plot_id}")
-            if extra:
-                where += f" ({', '.join(extra)})"
-            col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
-            val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
-            exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
-            out.append(f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}")
+            if pd.isna(r.input_row):
+                where = Message.of("prob.file")
+            else:
+                line = int(r.line) if has_line and not pd.isna(r.line) else None
+                plot = r.plot_id if isinstance(r.plot_id, str) and r.plot_id else None
+                code = "prob.row" + ("_line" if line is not None else "") + ("_plot" if plot is not None else "")
+                where = Message.of(code, row=int(r.input_row), **({"line": line} if line is not None else {}),
+                                   **({"plot": plot} if plot is not None else {}))
+            out.append(_sentence(r, where, lang, problem[i], expected[i]))
         return out
+
+
+def _problem_texts(problems: pd.DataFrame, col: str, lang: str, tables) -> np.ndarray:
+    """The ``problem`` or ``expected`` texts of the problems in ``lang`` (English: as written)."""
+    if col not in problems.columns:
+        return np.full(len(problems), "", dtype=object)
+    if lang == "en":
+        return problems[col].to_numpy(object)
+    return column_texts(problems, col, lang, tables)
+
+
+def _column_name(column: str, lang: str) -> str:
+    """A problem's column as its reader names it: the machine name in English, the column
+    registry's label in other languages (a column the registry does not know: as written)."""
+    if lang == "en" or column.startswith("ui."):
+        return column
+    return i18n.label(column, lang, with_unit=False)
+
+
+def _sentence(r, where: Message, lang: str, problem, expected) -> str:
+    """One problem (``r``: a row of the problems table) as a sentence in ``lang`` (``prob.sentence``)."""
+    col = Message.of("prob.column", column=_column_name(r.column, lang)) \
+        if isinstance(r.column, str) and r.column else Message()
+    val = Message() if r.value is None or r.value == "" else Message.of("prob.value", value=repr(r.value))
+    exp = Message.of("prob.expected", expected=expected) if isinstance(expected, str) and expected else Message()
+    return render(Message.of("prob.sentence", severity=str(r.severity), where=where, column=col, value=val,
+                             problem="" if not isinstance(problem, str) else problem, expected=exp), lang)
 
 
 #: Ranges of rows shown in a grouped warning before "…" (:meth:`Validation.messages`).
@@ -232,16 +265,12 @@ def _warning_groups(problems: pd.DataFrame, has_line: bool) -> dict:
     return out
 
 
-def _group_sentence(r, rows: list, lines: list) -> str:
-    """The sentence of a warning shared by ``rows`` (their file ``lines`` when known)."""
-    where = f"rows {_ranges(rows)} ("
-    if lines:
-        where += f"lines {_ranges(lines)}; "
-    where += f"{len(rows)} rows)"
-    col = f", column {r.column}" if isinstance(r.column, str) and r.column else ""
-    val = "" if r.value is None or r.value == "" else f": value {r.value!r}"
-    exp = f"; expected {r.expected}" if isinstance(r.expected, str) and r.expected else ""
-    return f"{r.severity.upper()} {where}{col}{val} — {r.problem}{exp}"
+def _group_sentence(r, rows: list, lines: list, lang: str = "en", problem=None, expected=None) -> str:
+    """The sentence of a warning shared by ``rows`` (their file ``lines`` when known) in ``lang``."""
+    where = Message.of("prob.rows_lines", rows=_ranges(rows), lines=_ranges(lines), n=len(rows)) if lines \
+        else Message.of("prob.rows", rows=_ranges(rows), n=len(rows))
+    return _sentence(r, where, lang, r.problem if problem is None else problem,
+                     r.expected if expected is None else expected)
 
 
 class Collector:

@@ -721,6 +721,47 @@ def food_limit_metals(crop, metals, standard, tables) -> np.ndarray:
     return np.fromiter(((groups.get(a), b) in have for a, b in zip(c, m, strict=True)), bool, len(m))
 
 
+def food_limit_group_metals(crop: str, standard: str, tables) -> list[str]:
+    """The metals the food standard limits in a crop's group (``food_limits.csv``), in the order
+    of :data:`agriremed.core.columns.METALS`.
+
+    Parameters
+    ----------
+    crop : str
+        Crop (``crops.csv``).
+    standard : str
+        Food standard (``food_limits.csv`` ``standard``, e.g. ``GB2762``).
+    tables : Tables
+        Literature tables.
+
+    Returns
+    -------
+    list of str
+        Metal codes; empty where the table holds no limit for the crop's group.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = load_tables()
+    >>> food_limit_group_metals("apple", "GB2762", t), food_limit_group_metals("rapeseed", "GB2762", t)
+    (['cd', 'pb'], [])
+    """
+    from agriremed.core.columns import METALS
+
+    def build() -> dict:
+        fl = tables.food_limits
+        out: dict = {}
+        for sd, g, m in zip(fl["standard"], fl["crop_group"], fl["metal"], strict=True):
+            out.setdefault((str(sd), str(g)), set()).add(str(m))
+        order = {m: i for i, m in enumerate(METALS)}
+        return {k: tuple(sorted(v, key=lambda m: (order.get(m, len(order)), m))) for k, v in out.items()}
+
+    groups = tables.memo("advice_crop_groups", lambda: dict(zip(tables.crops["crop"], tables.crops["crop_group"],
+                                                                strict=True)))
+    by_group = tables.memo("food_limit_group_metals", build)
+    return list(by_group.get((str(standard), str(groups.get(crop))), ()))
+
+
 def _incomplete_standards() -> frozenset:
     """The food standards only part of whose limits for the library's crops are in
     ``food_limits.csv`` (``food_standards.csv`` ``rows_complete`` false)."""
@@ -826,7 +867,8 @@ CHINA_RULE_SETS = ("china",)
 
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
                         rules: dict | None = None, part: str = "rice",
-                        soil_metals: list[str] | None = None, rule_set: str = "china") -> messages.Message:
+                        soil_metals: list[str] | None = None, rule_set: str = "china",
+                        names: messages.Message | None = None) -> messages.Message:
     """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
     how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
     (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
@@ -834,19 +876,46 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
     re-test of the joint soil and crop monitoring that Soil Pollution Law Arts. 53–54 ask for on
     safe-utilisation and strict-control land; its interval is the county plan's (no source read
     gives one). Under a rule set other than :data:`CHINA_RULE_SETS` the re-test follows the local
-    soil monitoring plan and cites no Chinese law (``mon.soil_local``)."""
+    soil monitoring plan and cites no Chinese law (``mon.soil_local``). ``names`` (a message)
+    names the metals tested in place of ``metals`` (:func:`_tested_metals`)."""
     soil_code = "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local"
     soil = messages.Message.of(soil_code, metals="+".join(soil_metals)) if soil_metals else messages.Message()
     if not food:
         return messages.Message.of("mon.none") + soil
-    names = messages.Message.of("mon.metals", metals="+".join(metals)) if metals else messages.Message.of(
-        "mon.any_metal")
+    if not names:
+        names = messages.Message.of("mon.metals", metals="+".join(metals)) if metals else messages.Message.of(
+            "mon.any_metal")
     text = messages.Message.of("mon.grain_one" if n == 1 else "mon.grain", n=int(n), metals=names,
                                years=messages.printed(years), part=str(part))
     rules = monitoring_rules() if rules is None else rules
     how = messages.Message.of("mon.method", points=messages.printed(rules["subsamples_per_composite"]),
                               days=messages.printed(rules["sampling_days_before_harvest"]))
     return text + how + soil
+
+
+def _tested_metals(crop: str, standard: str, soil: list[str], tables) -> tuple[list[str], messages.Message]:
+    """The metals to test in the harvest of a food crop when none of the plot's metals (``soil``:
+    above screening, raised by the option, covered by the compliance probability) has a limit in
+    the crop under the food standard, and the message that names them.
+
+    Where the standard limits other metals in the crop's group (fruit: Cd, Pb), those are tested
+    and the soil metals without a limit are named (``mon.group_metals``); where it limits no metal
+    in the group (GB 2762: rapeseed seed), the soil metals are tested and the message says the
+    standard sets no limit for the crop (``mon.metals_no_limit``). For a standard only part of
+    whose limits the library holds (``food_standards.csv`` ``rows_complete`` false) the messages
+    say the library holds no such limit (``..._listed``). Without any metal to name: no metals
+    and an empty message (``mon.any_metal``)."""
+    listed = "_listed" if standard in tables.memo("food_limit_incomplete_standards", _incomplete_standards) else ""
+    group = food_limit_group_metals(crop, standard, tables)
+    if group:
+        msg = messages.Message.of(f"mon.group_metals{listed}", metals="+".join(group), unlimited="+".join(soil),
+                                  standard=standard, crop=crop) if soil \
+            else messages.Message.of("mon.metals", metals="+".join(group))
+        return group, msg
+    if soil:
+        return list(soil), messages.Message.of(f"mon.metals_no_limit{listed}", metals="+".join(soil),
+                                               standard=standard, crop=crop)
+    return [], messages.Message()
 
 
 def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str = "en",
@@ -959,6 +1028,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
                                   _frames.obj(opt_ids), covered, unmeasured, std_row)
     food_k = np.zeros(len(first), bool)
     metals_k = []
+    plot_metals = []  # the metals of the plot itself (above screening, raised, covered), not the unmeasured
     for k, r in enumerate(first):
         g, ex, ctl = grown[r], exceeding[r], control[r]
         food_k[k] = isinstance(g, str) and g in food_crops
@@ -969,6 +1039,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         # metal whose compliance the plan predicts (the harvest checks the stated probability)
         metals += [m for m in raised.get(opt_ids[r], []) if m not in metals]
         metals += [m for m in covered[r].split("+") if m and m not in metals]
+        plot_metals.append(list(metals))
         # a metal not measured in the soil is tested in the harvest where the food standard limits it
         metals += [m for m in unmeasured[r].split("+") if m and m not in metals]
         metals_k.append(metals)
@@ -989,6 +1060,12 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     for (k, _, m), ok in zip(pairs, limited, strict=True):
         if ok:
             metals_k[k].append(m)
+    # a food crop none of whose metals has a limit in it is still tested for named metals
+    names_k = np.full(len(first), "", dtype=object)
+    for k in np.flatnonzero(food_k):
+        if not metals_k[k]:
+            metals_k[k], msg = _tested_metals(grown[first[k]], std_row[first[k]], plot_metals[k], tables)
+            names_k[k] = msg.encode() if msg else ""
     metals_k = ["+".join(m) for m in metals_k]
     food = food_k[inv]
     group_of = tables.memo("advice_crop_groups", lambda: dict(zip(tables.crops["crop"], tables.crops["crop_group"],
@@ -1005,12 +1082,15 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
 
         rs_row = row_rule_sets(rule_set, pid)  # each plot's rule set: its soil re-test cites its law
 
-        def text(k, m, f, g, e, r):
+        names = names_k[inv]
+
+        def text(k, m, f, g, e, r, nm):
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
-                                       rules, g, [x for x in e.split("+") if x], r).encode()
+                                       rules, g, [x for x in e.split("+") if x], r,
+                                       messages.Message.decode(nm) if nm else None).encode()
 
         mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at],
-                                           rs_row[at])
+                                           rs_row[at], names[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
