@@ -904,10 +904,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                                 for h in hit_uniq], hit_codes)
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
-        grown = _split(getattr(o, "crops", None))
-        if grown:  # a measure whose field evidence covers only some crops
-            fail(~np.isin(crop, grown), [Message.of("opt.crop_not_listed", crop=c, crops="|".join(grown))
-                                         for c in crop_uniq], crop_codes)
+        fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
         if switches:
             fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
         unchecked = np.zeros(n, bool)
@@ -973,6 +970,17 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
         "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
     }, n * k)
+
+
+def _crop_not_listed(o, crop, crop_uniq, crop_codes):
+    """(mask, texts, codes) of :func:`_evaluate_one`'s ``fail`` for an option whose field evidence
+    covers only some crops (the ``crops`` column of ``options.csv``, ``|``-separated): the plots
+    growing another crop; no plot where the column is empty."""
+    grown = _split(getattr(o, "crops", None))
+    if not grown:
+        return np.zeros(len(crop), bool), Message(), None
+    return (~np.isin(crop, grown), [Message.of("opt.crop_not_listed", crop=c, crops="|".join(grown))
+                                    for c in crop_uniq], crop_codes)
 
 
 def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text, red_risk=None) -> None:
