@@ -28,6 +28,17 @@ def _plan(plots: pd.DataFrame, rule_set: str = "china"):
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set=rule_set))
 
 
+#: the upland safe-utilisation measures (liming, foliar Zn, low-Cd wheat): tests of other mechanisms
+#: (biochar off-class, a crop switch off-class, the min-gain tier) leave them out so that the option
+#: they are about stays the one compared
+UPLAND_MEASURES = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat")
+
+
+def _plan_without_upland_measures(plots: pd.DataFrame):
+    ids = tuple(o for o in load_tables().options["option_id"] if o not in UPLAND_MEASURES)
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set="china", options=ids))
+
+
 def _recommended(p) -> pd.DataFrame:
     fam = load_tables().options.set_index("option_id")["policy_family"]
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id")
@@ -354,7 +365,7 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
                            "region": "Guangxi/Baise"},
                           {**base, "plot_id": "cd", "ph": 7.0, "cd_mg_kg": 0.31, "region": "Hebei/Baoding",
                            "mean_temp_c": 12.5, "annual_rain_mm": 550.0}])
-    p = _plan(plots)
+    p = _plan_without_upland_measures(plots)
     s = p.summary.set_index("plot_id")
     assert (s.loc["ni", "soil_class"], s.loc["ni", "metals_exceeding"]) == ("safe_utilisation", "ni")
     t = p.table.set_index(["plot_id", "option_id"])
@@ -389,7 +400,7 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
                            "region": "Shandong/Liaocheng"},
                           {**DEFAULTS, "plot_id": "rice_hg", "land_use": "水田", "crop": "水稻", "ph": 6.0,
                            "cd_mg_kg": 0.2, "hg_mg_kg": 0.8, "basic_farmland": "是", "region": "贵州/铜仁"}])
-    p = _plan(plots)
+    p = _plan_without_upland_measures(plots)
     s = p.summary.set_index("plot_id")
     assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_hg": "low_cd_rice"}
     assert s["policy_rule"].tolist() == ["cn_safe_measure_off_class"] * 2
@@ -705,7 +716,7 @@ def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
              "basic_farmland": "否", "region": "浙江/杭州"},
             {**DEFAULTS, "plot_id": "maize", "land_use": "旱地", "crop": "玉米", "ph": 5.0, "cd_mg_kg": 0.7,
              "basic_farmland": "是", "region": "广西/河池"}]
-    p = _plan(pd.DataFrame(rows))
+    p = _plan_without_upland_measures(pd.DataFrame(rows))
     t = p.table.set_index(["plot_id", "option_id"])
     tt = p.ranking.set_index(["plot_id", "option_id"])["target_tier"]
     assert round(t.loc[("lettuce", "do_nothing"), "crop_compliance_prob"], 3) == 0.995
@@ -750,3 +761,75 @@ def test_strict_wasteland_is_revegetated_under_the_wasteland_rule_not_the_farmla
                       if "policy_family" in t else t["applicable"], "policy_rule"])
     assert "cn_strict_retire" not in set(t["policy_rule"].dropna())
     assert "cn_strict_wasteland_revegetate" in rules
+
+
+def test_upland_safe_use_measures_are_expected_and_cheaper_than_biochar():
+    # Guizhou karst maize (pH 7.6, Cd 2.2) and Tianjin sewage-irrigated wheat (pH 8.0, Cd 0.9): a foliar
+    # Zn spray (grain Cd −44.5 %, lu2024_foliar_zn_wheat) is an expected agronomic measure that keeps the
+    # crop, makes it safer than 20 t/ha biochar and costs far less, so it is recommended; liming applies
+    # only on acid soil (Guangxi maize, pH 5.3: 7.5 t/ha limestone, +2.3 pH units), and each measure only
+    # on the crop its field evidence covers
+    from agriremed.core import messages
+    from agriremed.stages.options import lime_ph_change
+
+    base = {**DEFAULTS, "land_use": "upland", "basic_farmland": "yes"}
+    plots = pd.DataFrame([{**base, "plot_id": "gz", "crop": "maize", "ph": 7.6, "cd_mg_kg": 2.2,
+                           "region": "Guizhou/Liupanshui/Shuicheng"},
+                          {**base, "plot_id": "tj", "crop": "wheat", "ph": 8.0, "cd_mg_kg": 0.9,
+                           "region": "Tianjin/Xiqing"},
+                          {**base, "plot_id": "gx", "crop": "maize", "ph": 5.3, "cd_mg_kg": 0.8,
+                           "region": "Guangxi/Hechi/Huanjiang"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    rec = _recommended(p)
+    assert rec["option_id"].to_dict() == {"gz": "foliar_zn_maize", "tj": "foliar_zn_wheat", "gx": "foliar_zn_maize"}
+    for pid, opt in (("gz", "foliar_zn_maize"), ("tj", "foliar_zn_wheat")):
+        r, bio, now = t.loc[(pid, opt)], t.loc[(pid, "biochar_amendment")], t.loc[(pid, "do_nothing")]
+        assert (r["policy_status"], r["policy_rule"]) == ("expected", "cn_safe_keep_food")
+        assert r["crop_compliance_prob"] > bio["crop_compliance_prob"] > now["crop_compliance_prob"]
+        assert r["npv_vs_baseline_cny_ha"] > 0 > bio["npv_vs_baseline_cny_ha"]
+    assert round(t.loc[("gz", "foliar_zn_maize"), "crop_compliance_prob"], 3) == 0.418
+    assert round(t.loc[("gz", "do_nothing"), "crop_compliance_prob"], 3) == 0.278
+    assert round(t.loc[("tj", "foliar_zn_wheat"), "crop_compliance_prob"], 3) == 0.875
+    assert round(t.loc[("tj", "low_cd_wheat"), "crop_compliance_prob"], 3) == 0.815
+    # liming: acid soil only
+    assert bool(t.loc[("gx", "lime_upland_maize"), "applicable"])
+    assert t.loc[("gx", "lime_upland_maize"), "policy_status"] == "expected"
+    assert not t.loc[("gz", "lime_upland_maize"), "applicable"]
+    assert round(float(5.3 + lime_ph_change(7.5, 0.307, 5.3)), 1) == 7.5  # capped at pH 7.5
+    assert round(float(lime_ph_change(7.5, 0.307)), 2) == 2.30  # pH 4.5 → 6.8 in the field trial
+    # crops: the wheat measures do not apply to maize, and say why
+    w = t.loc[("gz", "foliar_zn_wheat")]
+    assert not w["applicable"] and w["reason"] == "not for maize: the field evidence covers wheat"
+    zh = messages.render(w["reason_msg"], "zh")
+    assert zh.startswith("不适用于玉米：田间证据仅涉及小麦"), zh
+
+
+def test_upland_measure_effects_are_the_sourced_values():
+    # hand check: the typical grain-Cd reduction credited is the table's sourced figure — foliar Zn on
+    # wheat 44.5 % (two-year field mean), liming maize the midpoint of 21–63 %, liming wheat of 5–38 %,
+    # a low-Cd wheat cultivar 30 % (assumed midpoint of 0 to 1 − 1/2.5)
+    from agriremed.stages.duration import _reduction_typical_and_draws
+
+    tb = load_tables()
+    got = {o: round(_reduction_typical_and_draws(tb, o, "cd", 0, 1)[0], 4)
+           for o in ("foliar_zn_wheat", "foliar_zn_maize", "lime_upland_maize", "lime_upland_wheat", "low_cd_wheat")}
+    assert got == {"foliar_zn_wheat": 0.445, "foliar_zn_maize": 0.445, "lime_upland_maize": 0.42,
+                   "lime_upland_wheat": 0.215, "low_cd_wheat": 0.3}
+
+
+def test_a_costly_measure_with_a_small_gain_says_so():
+    # Zhejiang pak choi (pH 5.6, Cd 0.5): biochar is the only expected measure (no upland or vegetable
+    # measure of the library covers the crop) and raises compliance by 4.8 points (< min_compliance_gain
+    # 0.05) at −18 207 CNY/ha: it is recommended, and the sentence says it makes the crop only slightly safer
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "zj", "land_use": "vegetable", "crop": "pak_choi", "ph": 5.6,
+                           "cd_mg_kg": 0.5, "basic_farmland": "no", "region": "Zhejiang/Wenzhou/Ouhai"}])
+    p = _plan(plots)
+    s = p.summary.set_index("plot_id")
+    assert s.loc["zj", "recommended_option"] == "biochar_amendment"
+    assert ("it makes the crop only slightly safer (4.8 percentage points more likely to meet the limit than "
+            "under unchanged practice) for its cost") in s.loc["zj", "recommendation"]
+    zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
+    assert "该措施仅使作物略为安全（达标概率仅比维持现状高4.8个百分点）" in zh

@@ -622,6 +622,29 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     return out
 
 
+def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarray:
+    """The sentence bodies, with ``rec.slight_gain`` after each whose option is a measure for the
+    crop (amendment, safe crop) on safe-utilisation land under a Chinese rule set that costs more
+    than unchanged practice (NPV vs doing nothing below 0) and raises the crop's compliance
+    probability by less than ``min_gain`` [0–1] (and by at least the 0.05 percentage points its
+    text prints) over unchanged practice (``base_p``): the plan
+    expects a measure and this is the one recommended, but the sentence says it makes the crop
+    only slightly safer for its cost."""
+    if not len(body):
+        return body
+    p = np.asarray(b["crop_compliance_prob"], float)
+    gain = p - np.asarray(base_p, float)
+    kind = _frames.obj(b["option_kind"])
+    npv = np.asarray(b["npv_vs_baseline_cny_ha"], float)
+    china = np.asarray(b["china_rules"], bool) if "china_rules" in b else np.ones(len(body), bool)
+    sel = (np.isin(kind, ("immobilisation", "safe_crop")) & (b["soil_class"] == "safe_utilisation") & china
+           & ~np.isnan(gain) & (gain >= 0.0005) & (gain < float(min_gain)) & (npv < 0))
+    out = body.copy()
+    out[sel] = [Message.of("rec.slight_gain", body=bd, points=printed(100.0 * g, 1))
+                for bd, g in zip(body[sel], gain[sel], strict=True)]
+    return out
+
+
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
                      "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "compliance_metals",
                      "soil_class",
@@ -724,6 +747,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["covers_below_only"] = lead & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
+    body = _slight_gain(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok],
+                        scenario.min_compliance_gain)
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]

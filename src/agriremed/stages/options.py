@@ -799,7 +799,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     as_col = _metal_column("as")
     as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
-    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop"):
+    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops"):
         if col not in opts:
             opts[col] = ""
     land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
@@ -836,6 +836,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     t_codes, t_uniq = pd.factorize(np.ascontiguousarray(mean_t).view(np.int64), use_na_sentinel=False)
     t_uniq = np.asarray(t_uniq).view(np.float64).tolist()
     lu_uniq, cls_uniq = list(lu_uniq), list(cls_uniq)
+    crop_codes, crop_uniq = pd.factorize(crop, use_na_sentinel=False)
     unmeasured_t = np.isnan(mean_t)
     # idle dry land below every screening value: a crop switch may return it to its grain
     idle_clean_dry = ~has_food & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
@@ -903,6 +904,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                                 for h in hit_uniq], hit_codes)
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
+        fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
         if switches:
             fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
         unchecked = np.zeros(n, bool)
@@ -968,6 +970,17 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
         "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
     }, n * k)
+
+
+def _crop_not_listed(o, crop, crop_uniq, crop_codes):
+    """(mask, texts, codes) of :func:`_evaluate_one`'s ``fail`` for an option whose field evidence
+    covers only some crops (the ``crops`` column of ``options.csv``, ``|``-separated): the plots
+    growing another crop; no plot where the column is empty."""
+    grown = _split(getattr(o, "crops", None))
+    if not grown:
+        return np.zeros(len(crop), bool), Message(), None
+    return (~np.isin(crop, grown), [Message.of("opt.crop_not_listed", crop=c, crops="|".join(grown))
+                                    for c in crop_uniq], crop_codes)
 
 
 def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text, red_risk=None) -> None:
