@@ -69,3 +69,61 @@ def test_double_rice_with_one_season_is_an_error_and_seasons_on_maize_are_ignore
     assert warn["severity"].tolist() == ["warning"]
     assert warn["problem"].iloc[0].startswith("rice seasons given for a plot that grows no rice: ignored")
     assert np.isnan(v.plots["rice_seasons_per_yr"].iloc[0])
+
+
+# --------------------------------------------------------------------------- economics
+def _hunan(crop: str):
+    """A Hunan paddy (Cd 0.8 mg/kg, pH 5.0) planned deterministically, as one plot × option table."""
+    p = agriremed.plan(make_plots(1, crop=crop), agriremed.Scenario(mc_draws=0))
+    return p, p.table.set_index("option_id")
+
+
+@pytest.fixture(scope="module")
+def single():
+    return _hunan("水稻")
+
+
+@pytest.fixture(scope="module")
+def double():
+    return _hunan("双季稻")
+
+
+def test_unchanged_double_rice_earns_and_spends_two_seasons_hand_computed(single, double):
+    one, two = single[1].loc["do_nothing"], double[1].loc["do_nothing"]
+    P = two["crop_compliance_prob"]                         # a share of seasons: the same for one or two
+    assert P == one["crop_compliance_prob"]
+    # each season: 7.14 t/ha × 2580 CNY/t × [P + (1 − P) × 0.6] − 15 000 CNY/ha; two a year, 20 yr at 6 %
+    season = 7.14 * 2580 * (P + (1 - P) * 0.6) - 15000
+    assert two["npv_cny_ha"] == pytest.approx(2 * season * ANNUITY, rel=1e-9)
+    assert one["npv_cny_ha"] == pytest.approx(season * ANNUITY, rel=1e-9)
+    assert two["revenue_crop_cny_ha"] == pytest.approx(2 * 7.14 * 2580 * (P + (1 - P) * 0.6) * ANNUITY)
+    assert two["cost_crop_cny_ha"] == pytest.approx(2 * 15000 * ANNUITY)
+
+
+def test_vip_n_on_double_rice_doubles_the_seasonal_items_not_the_lime(single, double):
+    one, two = single[1].loc["lime_low_cd_rice"], double[1].loc["lime_low_cd_rice"]
+    for col in ("revenue_crop_cny_ha", "cost_crop_cny_ha"):
+        assert two[col] == pytest.approx(2 * one[col], rel=1e-12), col
+    # seed premium + water management + two foliar sprays a season: 2000 CNY/ha each season
+    assert one["cost_management_cny_ha"] == pytest.approx(2000 * ANNUITY)
+    assert two["cost_management_cny_ha"] == pytest.approx(2 * 2000 * ANNUITY)
+    # lime 7.5 t/ha × 300 CNY/t + 800 CNY/ha spreading every second year: once a year's worth, not per season
+    assert two["cost_amendment_cny_ha"] == one["cost_amendment_cny_ha"]
+    lime = sum((7.5 * 300 + 800) * 1.06 ** -t for t in range(1, 21, 2))
+    assert two["cost_amendment_cny_ha"] == pytest.approx(lime)
+
+
+def test_switching_to_maize_loses_the_second_rice_season(single, double):
+    one, two = single[1], double[1]
+    assert two.loc["maize_grain", "npv_cny_ha"] == one.loc["maize_grain", "npv_cny_ha"]   # one maize crop a year
+    second = one.loc["do_nothing", "npv_cny_ha"]              # the margin of the second rice season
+    assert two.loc["maize_grain", "npv_vs_baseline_cny_ha"] == pytest.approx(
+        one.loc["maize_grain", "npv_vs_baseline_cny_ha"] - second, rel=1e-9)
+    assert two.loc["fallow", "npv_vs_baseline_cny_ha"] == pytest.approx(
+        one.loc["fallow", "npv_vs_baseline_cny_ha"] - second, rel=1e-9)
+
+
+def test_sedum_rice_rotation_keeps_one_rice_season(single, double):
+    # Sedum from October to June leaves the summer rice only (rice_seasons.csv)
+    for col in ("npv_cny_ha", "revenue_crop_cny_ha", "cost_crop_cny_ha", "cost_management_cny_ha"):
+        assert double[1].loc["sedum_rice_rotation", col] == single[1].loc["sedum_rice_rotation", col], col
