@@ -73,8 +73,9 @@ def test_double_rice_with_one_season_is_an_error_and_seasons_on_maize_are_ignore
 
 # --------------------------------------------------------------------------- economics
 def _hunan(crop: str):
-    """A Hunan paddy (Cd 0.8 mg/kg, pH 5.0) planned deterministically, as one plot × option table."""
-    p = agriremed.plan(make_plots(1, crop=crop), agriremed.Scenario(mc_draws=0))
+    """A Hunan paddy (Cd 0.8 mg/kg, pH 5.0) planned deterministically without a carbon price (the
+    money of the seasons alone), and the plan's plot × option table."""
+    p = agriremed.plan(make_plots(1, crop=crop), agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0))
     return p, p.table.set_index("option_id")
 
 
@@ -123,7 +124,51 @@ def test_switching_to_maize_loses_the_second_rice_season(single, double):
         one.loc["fallow", "npv_vs_baseline_cny_ha"] - second, rel=1e-9)
 
 
-def test_sedum_rice_rotation_keeps_one_rice_season(single, double):
-    # Sedum from October to June leaves the summer rice only (rice_seasons.csv)
-    for col in ("npv_cny_ha", "revenue_crop_cny_ha", "cost_crop_cny_ha", "cost_management_cny_ha"):
-        assert double[1].loc["sedum_rice_rotation", col] == single[1].loc["sedum_rice_rotation", col], col
+def test_sedum_rice_rotation_keeps_one_rice_season_while_it_runs(single, double):
+    # Sedum from October to June leaves the summer rice only (rice_seasons.csv); when the Cd target is
+    # reached the rotation stops and the plot's two rice seasons come back
+    one, two = single[1].loc["sedum_rice_rotation"], double[1].loc["sedum_rice_rotation"]
+    T = int(np.ceil(two["years_to_target"]))
+    assert 1 < T < 20
+    d = 1.06 ** -np.arange(1, 21)
+    assert one["cost_crop_cny_ha"] == pytest.approx(15000 * ANNUITY)
+    assert two["cost_crop_cny_ha"] == pytest.approx(15000 * d[:T].sum() + 2 * 15000 * d[T:].sum())
+    assert two["cost_management_cny_ha"] == one["cost_management_cny_ha"]     # the winter Sedum: once a year
+
+
+# --------------------------------------------------------------------------- carbon
+def _terms(plan, option):
+    led = plan.carbon_ledger
+    return led.loc[led["option_id"] == option].set_index("term")["co2e_t_ha_yr"]
+
+
+def test_paddy_ch4_counts_both_seasons_hand_computed(single, double):
+    # IPCC 2019 Tier 1, East Asia 1.32 kg CH4/ha/d × 113 d a season × GWP 27.0: single drainage (SFw 0.71)
+    # under current practice, continuous flooding (SFw 1.0) under the VIP+n package
+    season_now = 1.32 * 0.71 * 113 * 27.0 / 1000
+    season_vip = 1.32 * 1.00 * 113 * 27.0 / 1000
+    assert _terms(single[0], "do_nothing")["paddy_ch4"] == pytest.approx(-season_now, rel=1e-6)
+    assert _terms(double[0], "do_nothing")["paddy_ch4"] == pytest.approx(-2 * season_now, rel=1e-6)
+    assert _terms(double[0], "lime_low_cd_rice")["paddy_ch4"] == pytest.approx(-2 * season_vip, rel=1e-6)
+    assert _terms(double[0], "maize_grain")["paddy_ch4"] == 0.0
+
+
+def test_fertiliser_and_diesel_count_both_seasons_lime_once(single, double):
+    for option in ("do_nothing", "lime_low_cd_rice"):
+        one, two = _terms(single[0], option), _terms(double[0], option)
+        for term in ("n_fertiliser", "n2o_fertiliser_direct"):
+            assert two[term] == pytest.approx(2 * one[term], rel=1e-12), (option, term)
+        assert two["lime"] == one["lime"]
+    # rice field diesel 80 L/ha a season × 2.676 kg CO2/L; the lime spreading (8 L/ha every 2nd year) once
+    one, two = _terms(single[0], "do_nothing"), _terms(double[0], "do_nothing")
+    assert two["field_diesel"] == pytest.approx(2 * one["field_diesel"], rel=1e-12)
+    vip1, vip2 = _terms(single[0], "lime_low_cd_rice"), _terms(double[0], "lime_low_cd_rice")
+    assert vip2["field_diesel"] - vip1["field_diesel"] == pytest.approx(one["field_diesel"], rel=1e-12)
+
+
+def test_switching_to_maize_avoids_two_seasons_of_ch4(single, double):
+    led1, led2 = single[0].carbon_ledger, double[0].carbon_ledger
+    ch4 = lambda led, o: led.query("option_id == @o and term == 'paddy_ch4'")["co2e_t_ha_yr"].iloc[0]  # noqa: E731
+    gain1 = ch4(led1, "maize_grain") - ch4(led1, "do_nothing")
+    gain2 = ch4(led2, "maize_grain") - ch4(led2, "do_nothing")
+    assert gain2 == pytest.approx(2 * gain1, rel=1e-12) and gain1 > 0

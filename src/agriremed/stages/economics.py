@@ -109,7 +109,7 @@ from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, pv_developer_npv, versus_best,
                                         payback_year, typical_year)
 from agriremed.stages.options import library_parameter
-from agriremed.stages.seasons import per_season, row_rice_seasons
+from agriremed.stages.seasons import per_season, plot_rice_seasons, row_rice_seasons
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
 from agriremed.core.tables import Tables, load_tables
@@ -408,32 +408,33 @@ def _grows_rice(option_rows, plots, tables, g) -> np.ndarray:
     return (food == "rice") | ((food == "current") & (crop == "rice"))
 
 
-def _rice_season_codes(code, vocab, srow, seas, value, cost, tables):
-    """The schedule's crop codes with the rice of a row of several seasons a year coded apart.
+def _rice_season_codes(code, vocab, srow, active, seas, seas_idle, value, cost, tables):
+    """The schedule's crop codes with the rice of several seasons a year coded apart.
 
-    A row of ``s`` rice seasons a year (``seas``, per assessed row) gets, in its years of rice,
-    a vocabulary entry whose value [CNY ha⁻¹ yr⁻¹] (yield × price) and production cost are
-    ``s`` times those of one season (where ``rice_seasons.csv`` counts ``crop_revenue`` and
-    ``production_cost_cny_ha_yr`` once a season). Returns (code, vocab, value, cost); the
+    In a year a row grows rice it grows ``seas`` seasons while its option runs and
+    ``seas_idle`` (the plot's current practice) otherwise (both per assessed row; they differ
+    only for an option ``rice_seasons.csv`` caps, the Sedum–rice rotation). Rice of ``s`` > 1
+    seasons gets a vocabulary entry whose value [CNY ha⁻¹ yr⁻¹] (yield × price) and production
+    cost are ``s`` times those of one season (where ``rice_seasons.csv`` counts ``crop_revenue``
+    and ``production_cost_cny_ha_yr`` once a season). Returns (code, vocab, value, cost); the
     inputs are returned unchanged when no row grows more than one season.
     """
     rice = np.flatnonzero(np.asarray(vocab, dtype=object) == "rice")
-    many = np.unique(seas[seas > 1])
-    if not len(rice) or not len(many):
+    if not len(rice) or not ((seas > 1).any() or (seas_idle > 1).any()):
         return code, vocab, value, cost
-    code = code.astype(np.int64)  # a copy: the schedule's codes are shared
     r = int(rice[0])
-    fv = _season_factor(tables, "crop_revenue", many)
-    fc = _season_factor(tables, "production_cost_cny_ha_yr", many)
+    many = np.flatnonzero((seas > 1) | (seas_idle > 1))
+    at = srow[many]
+    n_seas = np.where(active[at], seas[many][:, None], seas_idle[many][:, None])  # rows × years
+    block = code[at].astype(np.int64)  # a copy: the schedule's codes are shared
+    code = code.astype(np.int64)
     vocab, value, cost = list(vocab), list(value), list(cost)
-    for k, s in enumerate(many):
-        at = srow[seas == s]
-        block = code[at]
-        block[block == r] = len(vocab)
-        code[at] = block
+    for s in np.unique(n_seas[(block == r) & (n_seas > 1)]):
+        block[(block == r) & (n_seas == s)] = len(vocab)
         vocab.append("rice")
-        value.append(value[r] * fv[k])
-        cost.append(cost[r] * fc[k])
+        value.append(value[r] * _season_factor(tables, "crop_revenue", np.array([s]))[0])
+        cost.append(cost[r] * _season_factor(tables, "production_cost_cny_ha_yr", np.array([s]))[0])
+    code[at] = block
     return code, np.array(vocab, dtype=object), np.array(value, float), np.array(cost, float)
 
 
@@ -489,8 +490,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     price = v.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     seas = row_rice_seasons(option_rows, plots, tables, g)[rows]  # rice seasons a year of each row
-    code, vocab, value, pcost = _rice_season_codes(code, vocab, srow, seas, np.nan_to_num(y * price),
-                                                   np.nan_to_num(pcost), tables)
+    seas_idle = g.per_plot(plot_rice_seasons(plots), 1.0)[rows]    # … of the current practice
+    code, vocab, value, pcost = _rice_season_codes(code, vocab, srow, active, seas, seas_idle,
+                                                   np.nan_to_num(y * price), np.nan_to_num(pcost), tables)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
     # perennials grow a share of their mature yield in their establishment years (yield_establishment.csv)
