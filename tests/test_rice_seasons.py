@@ -172,3 +172,26 @@ def test_switching_to_maize_avoids_two_seasons_of_ch4(single, double):
     gain1 = ch4(led1, "maize_grain") - ch4(led1, "do_nothing")
     gain2 = ch4(led2, "maize_grain") - ch4(led2, "do_nothing")
     assert gain2 == pytest.approx(2 * gain1, rel=1e-12) and gain1 > 0
+
+
+# --------------------------------------------------------------------------- sampling
+def test_double_rice_is_sampled_each_season():
+    # 2 ha = 30 mu: one composite sample per started 10 mu = 3 a season (monitoring_rules.csv)
+    for crop, per_yr in (("水稻", 3.0), ("双季稻", 6.0)):
+        p = agriremed.plan(make_plots(1, crop=crop, area_ha=2.0), agriremed.Scenario(mc_draws=0))
+        s = p.summary.iloc[0]
+        assert p.table.set_index("option_id").loc[s["recommended_option"], "food_crop"] == "rice"
+        assert (s["grain_samples_per_season"], s["grain_samples_per_yr"]) == (3.0, per_yr), crop
+    assert "2 rice seasons a year (early and late rice, each sampled before its harvest): 6 composite samples a " \
+           "year" in s["monitoring"]
+
+
+@pytest.mark.parametrize("option, per_yr", [("do_nothing", 6.0), ("lime_low_cd_rice", 6.0),
+                                            ("sedum_rice_rotation", 3.0), ("maize_grain", 3.0)])
+def test_samples_a_year_of_each_kind_of_option(double, option, per_yr):
+    from agriremed.stages import advice
+    plan, table = double[0], double[0].table.copy()
+    table["recommended"] = table["option_id"].eq(option)
+    s = plan.summary.assign(area_ha=2.0, rice_seasons_per_yr=2.0)
+    cols = advice.summary_columns(s, table, agriremed.load_tables(), "gb2762_2022", 20)
+    assert (cols["grain_samples_per_season"][0], cols["grain_samples_per_yr"][0]) == (3.0, per_yr)

@@ -1181,6 +1181,10 @@ _out("monitoring", "", "Monitoring", "监测",
      "to test and for how long (rule of monitoring_rules.csv).", dtype="str")
 _out("grain_samples_per_season", "1", "Composite grain samples a season", "每季混合籽粒样品数",
      "Composite grain samples a season for the plot (0: no food crop grown).", valid=(0, None))
+_out("grain_samples_per_yr", "1/yr", "Composite grain samples a year", "每年混合籽粒样品数",
+     "Composite grain samples a year for the plot: the samples of a season × the rice seasons a year the "
+     "recommended option grows (rice_seasons_per_yr: two on double-cropped rice; one season for other crops).",
+     valid=(0, None))
 _out("duration_text", "", "How long", "所需时间",
      "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
      "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")

@@ -687,9 +687,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
+    adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
+                           for c in keys})
+    if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season
+        adv_in["rice_seasons_per_yr"] = P["rice_seasons_per_yr"].to_numpy(float)
     adv = advice_mod.summary_columns(
-        pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std_all, H,
+        adv_in, table, tables or load_tables(), std_all, H,
         rule_set=advice_mod.plot_rule_sets(pid, region, scenario.rule_set, tables), units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
