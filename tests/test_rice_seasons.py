@@ -195,3 +195,18 @@ def test_samples_a_year_of_each_kind_of_option(double, option, per_yr):
     s = plan.summary.assign(area_ha=2.0, rice_seasons_per_yr=2.0)
     cols = advice.summary_columns(s, table, agriremed.load_tables(), "gb2762_2022", 20)
     assert (cols["grain_samples_per_season"][0], cols["grain_samples_per_yr"][0]) == (3.0, per_yr)
+
+
+# --------------------------------------------------------------------------- ranking
+def test_food_production_counts_both_rice_seasons(single, double):
+    one, two = single[1], double[1]
+    assert two.loc["do_nothing", "rice_seasons_grown_per_yr"] == 2.0
+    assert two.loc["lime_low_cd_rice", "rice_seasons_grown_per_yr"] == 2.0
+    assert two.loc["sedum_rice_rotation", "rice_seasons_grown_per_yr"] == 1.0
+    assert two.loc["maize_grain", "rice_seasons_grown_per_yr"] == 1.0
+    assert two.loc["lime_low_cd_rice", "crit_food_production"] == 1.0
+    # one maize crop (or one rice season) in place of two rice seasons keeps half the share it keeps of one
+    for option in ("maize_grain", "sedum_rice_rotation"):
+        assert two.loc[option, "crit_food_production"] == pytest.approx(
+            one.loc[option, "crit_food_production"] / 2, rel=1e-12), option
+    assert "keeps 14.3 of 14.3 t/ha/yr of food" in two.loc["do_nothing", "why_food_production"]   # 2 × 7.14

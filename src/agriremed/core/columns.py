@@ -1181,6 +1181,10 @@ _out("monitoring", "", "Monitoring", "监测",
      "to test and for how long (rule of monitoring_rules.csv).", dtype="str")
 _out("grain_samples_per_season", "1", "Composite grain samples a season", "每季混合籽粒样品数",
      "Composite grain samples a season for the plot (0: no food crop grown).", valid=(0, None))
+_out("rice_seasons_grown_per_yr", "1/yr", "Rice seasons a year grown", "每年种植水稻季数",
+     "Rice seasons a year the option grows where its crop is rice (the plot's rice_seasons_per_yr: two on "
+     "double-cropped rice; one under the Sedum–rice rotation, rice_seasons.csv); 1 for other crops. Rice "
+     "yield, revenue, per-season costs, paddy CH₄ and grain samples count each season.", valid=(1, 2))
 _out("grain_samples_per_yr", "1/yr", "Composite grain samples a year", "每年混合籽粒样品数",
      "Composite grain samples a year for the plot: the samples of a season × the rice seasons a year the "
      "recommended option grows (rice_seasons_per_yr: two on double-cropped rice; one season for other crops).",
