@@ -375,6 +375,16 @@ _inp("rice_type", "", "Rice type", "水稻类型",
      "grain Cd of the packaged rice functions (calibrated on indica and hybrid indica rice) is multiplied "
      "by a sourced factor for the type (japonica ≈ 0.61, uptake_slopes.csv); blank = no change.",
      dtype="category", categories=("indica", "japonica", "hybrid"))
+_inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
+     "Rice seasons the plot grows each year: 1 (one rice crop) or 2 (double-cropped rice, 双季稻: early + "
+     "late rice on the same paddy); 种植季数, 水稻季数, 复种指数 accepted as headers; blank = 2 where the crop "
+     "reads 双季稻 / 早稻+晚稻, else 1. Every option that grows rice on the plot (unchanged practice, VIP+n, "
+     "flooding, lime, low-Cd rice …) grows that many seasons: rice yield, revenue, production cost, per-season "
+     "measure costs, paddy CH₄, fertiliser, field diesel and grain samples are counted once a season "
+     "(rice_seasons.csv); early and late rice are modelled alike (the same yield and Cd uptake each season: the "
+     "usually higher Cd of late rice is not modelled). Ignored, with a warning, on a plot that grows no rice.",
+     dtype="int", valid=(1.0, 2.0),
+     extra={"invalid_is_error": True, "integer": True, "expected": "exp.rice_seasons"})
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.
@@ -1194,6 +1204,14 @@ _out("monitoring", "", "Monitoring", "监测",
      "to test and for how long (rule of monitoring_rules.csv).", dtype="str")
 _out("grain_samples_per_season", "1", "Composite grain samples a season", "每季混合籽粒样品数",
      "Composite grain samples a season for the plot (0: no food crop grown).", valid=(0, None))
+_out("rice_seasons_grown_per_yr", "1/yr", "Rice seasons a year grown", "每年种植水稻季数",
+     "Rice seasons a year the option grows where its crop is rice (the plot's rice_seasons_per_yr: two on "
+     "double-cropped rice; one under the Sedum–rice rotation, rice_seasons.csv); 1 for other crops. Rice "
+     "yield, revenue, per-season costs, paddy CH₄ and grain samples count each season.", valid=(1, 2))
+_out("grain_samples_per_yr", "1/yr", "Composite grain samples a year", "每年混合籽粒样品数",
+     "Composite grain samples a year for the plot: the samples of a season × the rice seasons a year the "
+     "recommended option grows (rice_seasons_per_yr: two on double-cropped rice; one season for other crops).",
+     valid=(0, None))
 _out("duration_text", "", "How long", "所需时间",
      "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
      "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")

@@ -189,8 +189,8 @@ CROP_GROUP_WORDS: dict[str, str] = {
 }
 
 #: Crop words for double-cropped rice (early and late rice on the same plot in one year,
-#: compared case-insensitively with spaces and hyphens as ``_``): read as rice, one season
-#: modelled, with a warning per row.
+#: compared case-insensitively with spaces and hyphens as ``_``): read as rice with
+#: ``rice_seasons_per_yr`` = 2 (two rice seasons a year), with a note per row.
 DOUBLE_RICE_WORDS: tuple[str, ...] = (
     "双季稻", "双季水稻", "双季", "早稻+晚稻", "早稻＋晚稻", "早晚稻", "早稻、晚稻", "早稻/晚稻", "早稻,晚稻",
     "早稻，晚稻", "早稻和晚稻", "早稻_晚稻", "early+late_rice", "double_rice", "double_cropped_rice",
@@ -261,6 +261,10 @@ _HEADER_ALIASES = {
     "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
     "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
+    "种植季数": "rice_seasons_per_yr", "水稻季数": "rice_seasons_per_yr", "复种指数": "rice_seasons_per_yr",
+    "水稻种植季数": "rice_seasons_per_yr", "稻季数": "rice_seasons_per_yr", "季数": "rice_seasons_per_yr",
+    "rice_seasons": "rice_seasons_per_yr", "seasons_per_yr": "rice_seasons_per_yr",
+    "rice_seasons_per_year": "rice_seasons_per_yr", "水稻熟制": "rice_seasons_per_yr",
 }
 
 #: Headers that are themselves a unit: the column is the area in that unit.

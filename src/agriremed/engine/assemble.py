@@ -37,7 +37,8 @@ PLAN_COLUMNS = [
     "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
     "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
-    "p_target_10yr", "p_target_20yr", "food_crop", "crop_compliance_prob", "compliance_metals", "biomass_t_dm_ha_yr",
+    "p_target_10yr", "p_target_20yr", "food_crop", "rice_seasons_grown_per_yr", "crop_compliance_prob",
+    "compliance_metals", "biomass_t_dm_ha_yr",
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
     "residue_disposal", "net_co2e_t_ha_yr", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t_ha",
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
@@ -755,9 +756,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
+    adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
+                           for c in keys})
+    if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season
+        adv_in["rice_seasons_per_yr"] = P["rice_seasons_per_yr"].to_numpy(float)
     adv = advice_mod.summary_columns(
-        pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
-                      for c in keys}), table, tables or load_tables(), std_all, H,
+        adv_in, table, tables or load_tables(), std_all, H,
         rule_set=advice_mod.plot_rule_sets(pid, region, scenario.rule_set, tables), units=units)
     s.update(adv)
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None

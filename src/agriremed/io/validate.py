@@ -70,6 +70,8 @@ def expected_message(spec) -> Message:
     """The valid values of a registry column as a message (the text of ``spec.expected()``)."""
     if spec.categories:
         return Message.of("exp.one_of", values=", ".join(spec.categories))
+    if spec.extra.get("expected"):  # a column whose valid values a sentence of their own says
+        return Message.of(spec.extra["expected"])
     if spec.dtype not in ("float", "int"):
         return Message.of("exp.text")
     lo, hi = spec.valid
@@ -897,6 +899,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                         Message.of("exp.non_empty"))
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
+    crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
+    if crop_col is not None and "rice_seasons_per_yr" not in dups:
+        _check_rice_seasons(col, raw, mapping, crop_col, out)
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
@@ -1166,7 +1171,8 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     field (:func:`_check_field_area`) instead of as unusual."""
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
-    sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
+    sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal"
+                      or spec.extra.get("invalid_is_error")) else "warning"
     tail = Message() if sev == "error" else _IGNORED
     expected = expected_message(spec)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
@@ -1193,6 +1199,11 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(cells.na_word, canon, text, "warning", Message.of("val.na_word_metal"), expected)
     num = cells.num * factor
     below, above = _check_range(col, canon, spec, text, num, sev, tail, expected)
+    if spec.extra.get("integer"):  # a count (rice seasons a year): 1.5 is not one
+        with np.errstate(invalid="ignore"):
+            frac = ~np.isnan(num) & ~below & ~above & (num != np.round(num))
+        col.add(frac, canon, text, sev, Message.of("val.not_whole", tail=tail), expected)
+        below = below | frac
     small = np.zeros(len(num), bool)
     if min_field is not None:
         small = _check_field_area(col, canon, spec, text, num, below, above, min_field)
@@ -1354,14 +1365,26 @@ def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
+def _crop_words(text: pd.Series) -> pd.Series:
+    """Crop cells as compared with crop codes and aliases: lower case, spaces and hyphens as ``_``."""
+    return text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def double_rice_rows(text: pd.Series, blank: np.ndarray) -> np.ndarray:
+    """Rows whose crop cell names double-cropped rice (:data:`DOUBLE_RICE_WORDS`: 双季稻, 早稻+晚稻 …)."""
+    return ~blank & _crop_words(text).isin(DOUBLE_RICE_WORDS).to_numpy(bool)
+
+
 def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
-    """Crops read through their codes and aliases; crop groups, unknown and blank crops are errors."""
+    """Crops read through their codes and aliases; crop groups, unknown and blank crops are errors.
+    Double-cropped rice (双季稻) is read as rice with a note (its two seasons a year are set by
+    :func:`_check_rice_seasons`)."""
     crops = tables.crops
     lookup = crop_lookup(crops)
-    low = text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
+    low = _crop_words(text)
     mapped = low.map(lookup)
-    double = ~blank & low.isin(DOUBLE_RICE_WORDS).to_numpy(bool)
-    if double.any():  # early + late rice: one rice season modelled
+    double = double_rice_rows(text, blank)
+    if double.any():  # early + late rice: rice, two seasons a year (rice_seasons_per_yr)
         mapped = mapped.copy()
         mapped[double] = "rice"
         col.add(double, canon, text, "warning", Message.of("val.double_rice"), "")
@@ -1374,6 +1397,38 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
+
+
+def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,
+                        out: dict) -> None:
+    """Rice seasons a year of each plot (``rice_seasons_per_yr``, read by :func:`_check_numbers`):
+    2 where the crop names double-cropped rice and the cell is blank; a 1 beside such a crop is an
+    error (the two disagree); a value on a plot that grows no rice is reported and ignored (blank).
+    The column is added only when the input has it or a crop names double-cropped rice."""
+    text, blank = _cell_text(raw[crop_col], "crop")
+    double = double_rice_rows(text, blank)
+    have = "rice_seasons_per_yr" in out
+    if not have and not double.any():
+        return
+    seasons = (np.asarray(out["rice_seasons_per_yr"], float).copy() if have
+               else np.full(len(raw), np.nan))
+    given = ~np.isnan(seasons)
+    one = double & given & (seasons == 1)
+    both = (text + ", " + pd.Series(np.where(given, seasons, np.nan), index=text.index).map(
+        lambda v: "" if pd.isna(v) else f"{v:g}")).to_numpy(object)
+    col.add(one, "crop, rice_seasons_per_yr", both, "error", Message.of("val.double_rice_one_season"),
+            Message.of("exp.rice_seasons"))
+    seasons[double & ~given] = 2.0
+    rice = pd.Series(out["crop"], dtype=object).eq("rice").to_numpy(bool) if "crop" in out \
+        else np.zeros(len(raw), bool)
+    not_rice = given & ~rice & ~blank
+    if not_rice.any():
+        cells = pd.Series(np.where(given, seasons, np.nan), index=text.index).map(
+            lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(object)
+        col.add(not_rice, "rice_seasons_per_yr", cells, "warning", Message.of("val.seasons_not_rice"),
+                Message.of("exp.rice_seasons"))
+        seasons[not_rice] = np.nan
+    out["rice_seasons_per_yr"] = seasons
 
 
 def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray):

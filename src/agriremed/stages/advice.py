@@ -65,6 +65,7 @@ import pandas as pd
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.uptake.predict import row_standards
+from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
 from agriremed.core.names import unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
@@ -83,7 +84,8 @@ BASELINE_TEXT = "metals stay in the soil"
 SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_year1_plot_cny",
                  "cash_flow_typical_plot_cny_yr", "typical_year", "cash_flow_later_low_plot_cny_yr",
                  "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr", "grain_samples_per_season",
-                 "monitoring", "duration_text", "first_year_cost_cny_mu", "npv_vs_baseline_cny_mu")
+                 "grain_samples_per_yr", "monitoring", "duration_text", "first_year_cost_cny_mu",
+                 "npv_vs_baseline_cny_mu")
 
 
 @functools.lru_cache(maxsize=1)
@@ -868,7 +870,7 @@ CHINA_RULE_SETS = ("china",)
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
                         rules: dict | None = None, part: str = "rice",
                         soil_metals: list[str] | None = None, rule_set: str = "china",
-                        names: messages.Message | None = None) -> messages.Message:
+                        names: messages.Message | None = None, seasons: float = 1.0) -> messages.Message:
     """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
     how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
     (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
@@ -877,7 +879,8 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
     safe-utilisation and strict-control land; its interval is the county plan's (no source read
     gives one). Under a rule set other than :data:`CHINA_RULE_SETS` the re-test follows the local
     soil monitoring plan and cites no Chinese law (``mon.soil_local``). ``names`` (a message)
-    names the metals tested in place of ``metals`` (:func:`_tested_metals`)."""
+    names the metals tested in place of ``metals`` (:func:`_tested_metals`). ``seasons`` > 1 (rice
+    seasons a year of double-cropped rice) adds the samples a year (``mon.seasons``)."""
     soil_code = "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local"
     soil = messages.Message.of(soil_code, metals="+".join(soil_metals)) if soil_metals else messages.Message()
     if not food:
@@ -887,6 +890,8 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
             "mon.any_metal")
     text = messages.Message.of("mon.grain_one" if n == 1 else "mon.grain", n=int(n), metals=names,
                                years=messages.printed(years), part=str(part))
+    if seasons > 1:
+        text = text + messages.Message.of("mon.seasons", seasons=float(seasons), n_yr=float(n * seasons))
     rules = monitoring_rules() if rules is None else rules
     how = messages.Message.of("mon.method", points=messages.printed(rules["subsamples_per_composite"]),
                               days=messages.printed(rules["sampling_days_before_harvest"]))
@@ -1073,6 +1078,15 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     part = np.array([group_of.get(grown[r], "") if isinstance(grown[r], str) else "" for r in first],
                     dtype=object)[inv]
     samples = np.where(planned, grain_samples_per_season(mu, food, per_sample, at_least), np.nan)
+    # sampling is per harvest: a recommended option that grows rice on double-cropped rice is sampled
+    # each of its seasons (rice_seasons.csv grain_samples; the Sedum–rice rotation keeps one)
+    seasons = np.ones(n)
+    if "rice_seasons_per_yr" in summary and per_season(tables, "grain_samples"):
+        s_plot = plot_rice_seasons(pd.DataFrame({"crop": crops, "rice_seasons_per_yr": summary["rice_seasons_per_yr"]}))
+        cap = option_rice_seasons_cap(tables)
+        s_opt = np.array([min(s, cap.get(o, s)) if isinstance(o, str) else s
+                          for s, o in zip(s_plot, col("option_id", None), strict=True)], float)
+        seasons = np.where(food & (grown == "rice"), s_opt, 1.0)
     texts = np.full(n, "", dtype=object)
     mon_msg = np.full(n, "", dtype=object)
     if planned.any():
@@ -1084,13 +1098,13 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
 
         names = names_k[inv]
 
-        def text(k, m, f, g, e, r, nm):
+        def text(k, m, f, g, e, r, nm, s):
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
                                        rules, g, [x for x in e.split("+") if x], r,
-                                       messages.Message.decode(nm) if nm else None).encode()
+                                       messages.Message.decode(nm) if nm else None, s).encode()
 
         mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at],
-                                           rs_row[at], names[at])
+                                           rs_row[at], names[at], seasons[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
@@ -1116,7 +1130,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "typical_year": col("typical_year"), **later,
             "pv_lease_plot_cny_yr": lease * area, "developer_investment_plot_cny": col("pv_capex_cny_ha") * area,
             "developer_cash_flow_typical_plot_cny_yr": dev_typ * area,
-            "grain_samples_per_season": samples, "monitoring": texts, "duration_text": dur,
+            "grain_samples_per_season": samples, "grain_samples_per_yr": samples * seasons, "monitoring": texts, "duration_text": dur,
             "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
             "first_year_cost_cny_mu": np.where(pv, 0.0, cost_y1) * ha_per_mu(),
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}

@@ -27,7 +27,9 @@ horizon and, with Monte Carlo draws, its P10/P50/P90:
     (``factor.grid_ef_t_co2_mwh`` …).
 ``paddy_ch4``
     IPCC 2019 Tier 1 CH4 of every rice season on paddy (:func:`paddy_ch4_t_co2e`):
-    EF_c (East Asia) · SF_w · SF_p · SF_o × days × GWP(CH4). The baseline practice
+    EF_c (East Asia) · SF_w · SF_p · SF_o × days × GWP(CH4), × the rice seasons a year of the
+    plot (``rice_seasons_per_yr``: two on double-cropped rice; the rice N fertiliser and field
+    diesel likewise, :mod:`agriremed.stages.seasons`). The baseline practice
     and the options that keep it use the regional default water regime
     (``paddy_water_regime.csv``: mid-season drainage in China); continuous flooding
     (``flooded_rice``, the VIP package with flooding) is charged more than the
@@ -109,6 +111,7 @@ from agriremed.models.carbon import (C_TO_CO2, N2O_N_TO_N2O, RICE_EF_REGION, app
                                      gwp_value, n2o_direct_t_co2e, paddy_ch4_t_co2e, soc_change_with_return,
                                      soc_factor, soc_stock_change, rice_factor)
 from agriremed.stages.options import library_parameter, option_parameter_draws
+from agriremed.stages.seasons import per_season, plot_rice_seasons, row_rice_seasons
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.biomass import harvest_series
 from agriremed.stages.energy import energy_draw_sampler, factor_draws
@@ -624,8 +627,17 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         fixed = g.per_option(_frames.lookup(table, _frames.obj(lib["food_crop"])).astype(float))
         return np.nan_to_num(cur), np.nan_to_num(np.where(current, cur, fixed))
 
-    cur_diesel, food_diesel = by_crop(crop_diesel)
-    cur_n, food_n = by_crop(crop_n)
+    # a plot of double-cropped rice (rice_seasons_per_yr 2) farms, fertilises and floods each rice season:
+    # the per-season quantities of rice_seasons.csv count its seasons (the option's, capped for the
+    # Sedum–rice rotation, and the current practice's)
+    s_opt = np.where(food_crop == "rice", row_rice_seasons(rows, plots, tables, g), 1.0)
+    s_cur = np.where(crop == "rice", g.per_plot(plot_rice_seasons(plots), 1.0), 1.0)
+
+    def seasonal(quantity, cur, opt):
+        return (cur * s_cur, opt * s_opt) if per_season(tables, quantity) else (cur, opt)
+
+    cur_diesel, food_diesel = seasonal("diesel_l_ha_yr", *by_crop(crop_diesel))
+    cur_n, food_n = seasonal("n_fert_kg_ha_yr", *by_crop(crop_n))
     grows_food = food != "none"
     app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app"))   # per application
     lime_t = np.nan_to_num(opt_param("lime_t_ha"))               # per application
@@ -663,6 +675,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                                         RICE_EF_REGION, gwp_ch4, tables)[0]) for r in RICE_WATER_REGIMES}
     ch4_opt = np.where(flooded_opt, _frames.format_unique(opt_regime, season.get).astype(float), 0.0)
     ch4_cur = np.where(flooded_cur, season[base_regime], 0.0)
+    ch4_cur, ch4_opt = seasonal("paddy_ch4", ch4_cur, ch4_opt)  # the seasons of the year
     km_row = row_transport_km(plots, g, tables, transport_km)
     factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
                     "gasoline_ef_t_co2_gj",

@@ -64,6 +64,7 @@ from agriremed.models.duration import (concentration_by_model, concentration_fro
                                        years_first_order, years_zero_order)
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
 from agriremed.models.duration import package_reduction
+from agriremed.stages.seasons import row_rice_seasons
 from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
@@ -968,9 +969,11 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     pandas.DataFrame
         ``plot_id``, ``option_id``, ``crop_compliance_prob`` [–] (at the current soil,
         while the option is kept up; NaN when the option grows no food crop or no limit
-        applies), ``food_crop`` (crop grown) and ``effect_duration_yr`` (how long one
+        applies; a probability a season), ``food_crop`` (crop grown), ``effect_duration_yr`` (how long one
         application of an amendment works, after which it is re-applied [yr]; NaN for
-        options that are not applied).
+        options that are not applied) and ``rice_seasons_grown_per_yr`` (rice seasons a year
+        the option grows where its crop is rice, :func:`agriremed.stages.seasons.row_rice_seasons`;
+        1 otherwise) [yr⁻¹].
 
     References
     ----------
@@ -1030,11 +1033,13 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
             prob[sel] = np.where(rows >= 0, p_plot[rows], np.nan)
             covered[sel] = np.where(rows >= 0, metals_of[rows], "")
     eff = g.per_option(library_parameter(tables, "effect_duration_yr"))
+    # rice seasons a year the row grows (double-cropped rice: two; the Sedum–rice rotation one)
+    seasons = np.where(food == "rice", row_rice_seasons(option_rows, plots, tables, g), 1.0)
     return _frames.frame({"plot_id": _frames.obj(option_rows["plot_id"]),
                           "option_id": _frames.obj(option_rows["option_id"]), "food_crop": food,
                           "crop_compliance_prob": prob,
                           "compliance_metals": np.where(np.isnan(prob), "", covered).astype(object),
-                          "effect_duration_yr": eff}, n)
+                          "effect_duration_yr": eff, "rice_seasons_grown_per_yr": seasons}, n)
 
 
 def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, compliance: pd.DataFrame,

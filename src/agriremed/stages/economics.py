@@ -8,11 +8,12 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   food limit) + (1 − P) × v] and the production cost, where v is what grain over the
   food limit is worth under the scenario's ``noncompliant_grain`` rule (on strict-control
   land, a specific-product prohibition zone, the crop that doing nothing keeps growing is
-  valued with P = 0)
+  valued with P = 0; on a plot of double-cropped rice, ``rice_seasons_per_yr`` = 2, each year of
+  rice counts the revenue and production cost of its two seasons, :mod:`agriremed.stages.seasons`)
   (``noncompliant_grain.csv``: ``discount_sale`` — sold for feed or industry at a
   discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
-  crop and the organic fertiliser of a package, ``organic_fertiliser_t_ha_yr`` ×
+  crop — once per rice season of the row, ``rice_seasons.csv`` — and the organic fertiliser of a package, ``organic_fertiliser_t_ha_yr`` ×
   ``organic_fertiliser_price_cny_t``), ``harvest`` (per tonne of harvested biomass) and ``amendment`` (material and
   spreading at every application: year 1, then lime and other conditioners
   (``amendment_t_ha`` × ``amendment_price_cny_t``) at their ``reapply_interval_yr``
@@ -108,6 +109,7 @@ from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, pv_developer_npv, versus_best,
                                         payback_year, typical_year, later_years)
 from agriremed.stages.options import library_parameter
+from agriremed.stages.seasons import per_season, plot_rice_seasons, row_rice_seasons
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
 from agriremed.core.tables import Tables, load_tables
@@ -394,6 +396,48 @@ def _schedule_matrices(option_rows, schedule, H, rows):
 _BLOCK_ROWS = 8192
 
 
+def _season_factor(tables: Tables, quantity: str, seasons: np.ndarray) -> np.ndarray:
+    """``seasons`` where ``rice_seasons.csv`` counts ``quantity`` once a rice season, else 1."""
+    return np.asarray(seasons, float) if per_season(tables, quantity) else np.ones(len(seasons))
+
+
+def _grows_rice(option_rows, plots, tables, g) -> np.ndarray:
+    """Rows whose option grows rice: its food crop is rice, or the current crop and the plot's is rice."""
+    food = g.per_option(_frames.obj(tables.options["food_crop"]), None)
+    crop = _frames.plot_column(plots, "crop", g, "text")
+    return (food == "rice") | ((food == "current") & (crop == "rice"))
+
+
+def _rice_season_codes(code, vocab, srow, active, seas, seas_idle, value, cost, tables):
+    """The schedule's crop codes with the rice of several seasons a year coded apart.
+
+    In a year a row grows rice it grows ``seas`` seasons while its option runs and
+    ``seas_idle`` (the plot's current practice) otherwise (both per assessed row; they differ
+    only for an option ``rice_seasons.csv`` caps, the Sedum–rice rotation). Rice of ``s`` > 1
+    seasons gets a vocabulary entry whose value [CNY ha⁻¹ yr⁻¹] (yield × price) and production
+    cost are ``s`` times those of one season (where ``rice_seasons.csv`` counts ``crop_revenue``
+    and ``production_cost_cny_ha_yr`` once a season). Returns (code, vocab, value, cost); the
+    inputs are returned unchanged when no row grows more than one season.
+    """
+    rice = np.flatnonzero(np.asarray(vocab, dtype=object) == "rice")
+    if not len(rice) or not ((seas > 1).any() or (seas_idle > 1).any()):
+        return code, vocab, value, cost
+    r = int(rice[0])
+    many = np.flatnonzero((seas > 1) | (seas_idle > 1))
+    at = srow[many]
+    n_seas = np.where(active[at], seas[many][:, None], seas_idle[many][:, None])  # rows × years
+    block = code[at].astype(np.int64)  # a copy: the schedule's codes are shared
+    code = code.astype(np.int64)
+    vocab, value, cost = list(vocab), list(value), list(cost)
+    for s in np.unique(n_seas[(block == r) & (n_seas > 1)]):
+        block[(block == r) & (n_seas == s)] = len(vocab)
+        vocab.append("rice")
+        value.append(value[r] * _season_factor(tables, "crop_revenue", np.array([s]))[0])
+        cost.append(cost[r] * _season_factor(tables, "production_cost_cny_ha_yr", np.array([s]))[0])
+    code[at] = block
+    return code, np.array(vocab, dtype=object), np.array(value, float), np.array(cost, float)
+
+
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
                  noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
@@ -445,6 +489,10 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     y = v.map(crops["yield_t_ha"]).to_numpy(float)
     price = v.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
+    seas = row_rice_seasons(option_rows, plots, tables, g)[rows]  # rice seasons a year of each row
+    seas_idle = g.per_plot(plot_rice_seasons(plots), 1.0)[rows]    # … of the current practice
+    code, vocab, value, pcost = _rice_season_codes(code, vocab, srow, active, seas, seas_idle,
+                                                   np.nan_to_num(y * price), np.nan_to_num(pcost), tables)
     B = B_all[rows]
     bval = np.nan_to_num(bval_all[rows])
     # perennials grow a share of their mature yield in their establishment years (yield_establishment.csv)
@@ -462,10 +510,15 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
     inp = {
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
-        "grows_vocab": vocab != "none", "crop_value": np.nan_to_num(y * price), "crop_cost": np.nan_to_num(pcost),
+        "grows_vocab": vocab != "none", "crop_value": value, "crop_cost": pcost,
         "farmer_frac": farmer_frac, "value_frac": value_frac,
         "establishment": p("establishment_cost_cny_ha"),
-        "management": p("annual_cost_cny_ha") + p("extra_cost_cny_ha_yr")
+        # the extra cost of an option that grows rice (seed premium, water management, sprays) is
+        # spent each rice season (rice_seasons.csv); the yearly running cost once a year
+        "management": p("annual_cost_cny_ha")
+        + p("extra_cost_cny_ha_yr") * _season_factor(tables, "extra_cost_cny_ha_yr",
+                                                     np.where(_grows_rice(option_rows, plots, tables, g)[rows],
+                                                              seas, 1.0))
         + p("organic_fertiliser_t_ha_yr") * p("organic_fertiliser_price_cny_t"),
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
         "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),

@@ -247,6 +247,10 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     y = _crop_yields(tables)
     y_now = np.where(base_food, _lookup(y, crops[at]) if n else np.zeros(0), np.nan)
     y_opt = np.where(food, _lookup(y, crops), 0.0)
+    if "rice_seasons_grown_per_yr" in table and n:  # double-cropped rice yields each of its seasons
+        rs = np.nan_to_num(table["rice_seasons_grown_per_yr"].to_numpy(float), nan=1.0)
+        y_opt = y_opt * np.where(crops == "rice", rs, 1.0)
+        y_now = y_now * np.where(crops[at] == "rice", rs[at], 1.0)
     current = base_food & (crops == crops[at]) if n else np.zeros(0, bool)  # grows the plot's crop
     return {"food": food, "share": share, "p": p, "base": base, "base_food": base_food, "y_now": y_now,
             "y_opt": y_opt, "current": current}

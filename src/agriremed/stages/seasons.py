@@ -1,0 +1,110 @@
+"""Rice seasons a year: one per-plot factor on the quantities counted once a rice season.
+
+A plot of double-cropped rice (双季稻: early + late rice on the same paddy; input column
+``rice_seasons_per_yr`` = 2, set from the crop 双季稻 / 早稻+晚稻) harvests rice twice a year.
+Every option that grows rice on it (unchanged practice, VIP+n, flooding, lime, low-Cd rice,
+an amendment under the current rice …) grows that many seasons, except where
+``rice_seasons.csv`` caps an option (``scope`` = ``option``: the Sedum–rice rotation leaves one
+rice season a year). ``rice_seasons.csv`` (``scope`` = ``quantity``) says which yearly quantities
+are counted once a season (``per`` = ``season``: rice yield and revenue, production cost, the
+per-season measure costs ``extra_cost_cny_ha_yr``, N fertiliser, field diesel, paddy CH₄, grain
+samples) and which once a year (``per`` = ``year``: lime and other amendments, the yearly
+running cost ``annual_cost_cny_ha``, organic fertiliser, soil re-tests). The stage adapters
+(economics, carbon, advice) multiply the per-season quantities of the years a row grows rice by
+:func:`row_rice_seasons`; the kernels stay per season. Early and late rice are modelled alike
+(same yield, price and grain Cd each season).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agriremed.core import frames as _frames
+from agriremed.core.tables import Tables
+
+__all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "option_rice_seasons_cap"]
+
+
+def plot_rice_seasons(plots: pd.DataFrame) -> np.ndarray:
+    """Rice seasons a year of each plot [yr⁻¹]: ``rice_seasons_per_yr`` on rice plots, else 1.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Validated plots (``crop``; ``rice_seasons_per_yr`` optional, blank = 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 or 2.0 per plot (1.0 where the plot grows no rice or the column is absent or blank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plot_rice_seasons(pd.DataFrame({"crop": ["rice", "rice", "maize"],
+    ...                                 "rice_seasons_per_yr": [2.0, None, 2.0]})).tolist()
+    [2.0, 1.0, 1.0]
+    """
+    n = len(plots)
+    if "rice_seasons_per_yr" not in plots or "crop" not in plots:
+        return np.ones(n)
+    s = pd.to_numeric(plots["rice_seasons_per_yr"], errors="coerce").to_numpy(float)
+    rice = _frames.obj(plots["crop"]) == "rice"
+    return np.where(rice & ~np.isnan(s), s, 1.0)
+
+
+def option_rice_seasons_cap(tables: Tables) -> dict[str, float]:
+    """Option → the most rice seasons it grows a year (``rice_seasons.csv`` rows of scope ``option``)."""
+    t = tables.rice_seasons
+    o = t.loc[t["scope"] == "option"]
+    return dict(zip(o["key"], pd.to_numeric(o["rice_seasons"], errors="coerce"), strict=True))
+
+
+def per_season(tables: Tables, quantity: str) -> bool:
+    """Whether ``quantity`` (a ``rice_seasons.csv`` key of scope ``quantity``) is counted once a rice season.
+
+    Raises
+    ------
+    KeyError
+        When the table has no row for ``quantity``.
+    """
+    t = tables.rice_seasons
+    row = t.loc[(t["scope"] == "quantity") & (t["key"] == quantity), "per"]
+    if not len(row):
+        raise KeyError(f"rice_seasons.csv has no quantity {quantity!r}")
+    return str(row.iloc[0]) == "season"
+
+
+def row_rice_seasons(option_rows: pd.DataFrame, plots: pd.DataFrame, tables: Tables,
+                     grid=None) -> np.ndarray:
+    """Rice seasons a year of each plot × option row, in the years it grows rice [yr⁻¹].
+
+    The plot's seasons (:func:`plot_rice_seasons`), capped by the option's row of
+    ``rice_seasons.csv`` where it has one. A row is multiplied by it only where (and when) it
+    grows rice; on a plot of one season, and for an option that grows another crop, it is 1 in
+    effect.
+
+    Parameters
+    ----------
+    option_rows : pandas.DataFrame
+        Plot × option rows (``plot_id``, ``option_id``).
+    plots : pandas.DataFrame
+        Validated plots.
+    tables : Tables
+        Literature tables (``rice_seasons.csv``).
+    grid : agriremed.core.frames.Grid, optional
+        The rows' plot and option positions, when already computed.
+
+    Returns
+    -------
+    numpy.ndarray
+        Seasons per row (≥ 1).
+    """
+    g = _frames.grid(option_rows, plots, tables, grid)
+    s = g.per_plot(plot_rice_seasons(plots), 1.0)
+    cap = option_rice_seasons_cap(tables)
+    if cap:
+        c = g.per_option(np.array([cap.get(o, np.nan) for o in tables.options["option_id"]], float))
+        s = np.where(np.isnan(c), s, np.minimum(s, c))
+    return np.where(np.isnan(s), 1.0, s)
