@@ -80,6 +80,46 @@ def test_render_encode_gives_render_column_and_encode_column_rendering_each_dist
     assert [len(a) for a in empty] == [0, 0]
 
 
+def test_render_encode_filled_writes_numbers_into_one_rendering_and_equals_render_encode(monkeypatch):
+    rule = Message.of("why.rule_green", green="+0")
+
+    def cny_only(cny):
+        return Message.of("why.light", light="green", rule=rule,
+                          statement=Message.of("why.npv", money=Message.of("money.cny_ha", cny=cny), years=20))
+
+    def two(value, cny):
+        return Message.of("why.not_assessed", statement=Message.of(
+            "why.programme", money=Message.of("money.cur_ha", value=value, currency="GBP", cny=cny), years=20))
+
+    cny = [34558.0, -0.0, 0.0, -1234567.0, 918273645.0, float("nan"), 34558.0]
+    for build, values in ((cny_only, (cny,)), (two, ([x / 9.1 for x in cny], cny))):
+        calls = []
+        real = messages._render_message
+        monkeypatch.setattr(messages, "_render_message",
+                            lambda m, *a, calls=calls, real=real, **k: calls.append(m) or real(m, *a, **k))
+        text, enc = messages.render_encode_filled(build, values, "en")
+        monkeypatch.setattr(messages, "_render_message", real)
+        top = build(*[1.0] * len(values)).codes
+        assert [m.codes for m in calls].count(top) == 1  # rendered once, with stand-in numbers
+        want = messages.render_encode([build(*row) for row in zip(*values)], "en")
+        assert list(text) == list(want[0]) and list(enc) == list(want[1])
+    text, enc = messages.render_encode_filled(cny_only, (cny,), "en")
+    assert text[0] == "green: NPV +34,558 CNY/ha against doing nothing over 20 yr (green at ≥ +0)"
+    assert text[1] == "green: NPV -0 CNY/ha against doing nothing over 20 yr (green at ≥ +0)"
+    assert enc[3] == ('[["why.light",{"light":"green","rule":[["why.rule_green",{"green":"+0"}]],"statement":'
+                      '[["why.npv",{"money":[["money.cny_ha",{"cny":-1234567.0}]],"years":20}]]}]]')
+    # a number used twice, or in a part with a domain field, is rendered row by row (same texts)
+    twice = lambda x: Message.of("money.cur_ha", value=x, currency="GBP", cny=x)  # noqa: E731
+    domain = lambda x: Message.of("why.not_assessed", statement=Message.of(  # noqa: E731
+        "rec.chance_for", share=x, standard="GB2762", metals="cd"))
+    for build in (twice, domain):
+        assert messages._filled_pieces(build, 1, "en", None) is None
+        text, enc = messages.render_encode_filled(build, ([1.0, 2.5, 1.0],), "en")
+        want = messages.render_encode([build(x) for x in (1.0, 2.5, 1.0)], "en")
+        assert list(text) == list(want[0]) and list(enc) == list(want[1])
+    assert [len(a) for a in messages.render_encode_filled(cny_only, ([],), "en")] == [0, 0]
+
+
 def test_render_hand_written_cases():
     m = Message.of("opt.ph_above", ph=6.84, ph_max=6.5)
     assert messages.render(m, "en") == "soil pH 6.8 is above 6.5: the option works on more acid soils"

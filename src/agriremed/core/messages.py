@@ -64,6 +64,7 @@ __all__ = [
     "render_column",
     "encode_column",
     "render_encode",
+    "render_encode_filled",
     "add_catalogue_dir",
     "languages",
     "is_encoded",
@@ -821,6 +822,116 @@ def render_encode(messages, lang: str = "en", tables=None) -> tuple[np.ndarray, 
     texts = np.empty(len(uniq), dtype=object)
     texts[:] = ["" if objs[i] is None else _render_message(objs[i], lang, tables, memo) for i in rep.tolist()]
     return texts[text_code][obj_code], enc[obj_code]
+
+
+#: Stand-in values of :func:`render_encode_filled` (numbers no sentence prints by chance).
+_HOLES = (918273645.0, -546372819.0, 735291846.0)
+
+
+def render_encode_filled(build, values, lang: str = "en", tables=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`render_encode` of ``[build(*row) for row in zip(*values)]`` for messages that
+    differ only in a few float parameters: the message is rendered and encoded once, and each
+    row's texts are that text with its numbers written in.
+
+    A parameter is written in where it appears once in the message, in a part whose fields
+    are all plain ``format()`` fields (or nested messages), so that its text is
+    ``format(value, spec)`` and its encoding that of a float; otherwise (or where the
+    stand-in's text is not found exactly once) every row is built and rendered by
+    :func:`render_encode`. Either way the texts are those of :func:`render_encode`.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(*params) -> Message``; its structure must not depend on the values.
+    values : sequence of array_like of float
+        One array per parameter (at most three), one value per row.
+    lang : str
+        Language.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    texts, encoded : numpy.ndarray of object
+        The rendered and the encoded text of every row.
+    """
+    cols = [np.asarray(v, dtype=float).tolist() for v in values]
+    n = len(cols[0]) if cols else 0
+    if not n:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    pieces = _filled_pieces(build, len(cols), lang, tables) if len(cols) <= len(_HOLES) else None
+    if pieces is None:
+        return render_encode([build(*row) for row in zip(*cols, strict=True)], lang, tables)
+    (text_lit, text_order, specs), (enc_lit, enc_order) = pieces
+    texts = np.empty(n, dtype=object)
+    enc = np.empty(n, dtype=object)
+    texts[:] = _fill(text_lit, [[format(v, specs[j]) for v in cols[j]] for j in text_order])
+    enc[:] = _fill(enc_lit, [[_json_float(v) for v in cols[j]] for j in enc_order])
+    return texts, enc
+
+
+def _fill(literals: list, numbers: list) -> list:
+    """Per row: the literals with the row's numbers between them (``numbers`` in text order)."""
+    if len(numbers) == 1:
+        a, b = literals
+        return [f"{a}{x}{b}" for x in numbers[0]]
+    out = [literals[0]] * len(numbers[0])
+    for lit, col in zip(literals[1:], numbers, strict=True):
+        out = [f"{s}{x}{lit}" for s, x in zip(out, col, strict=True)]
+    return out
+
+
+def _filled_pieces(build, k: int, lang: str, tables):
+    """The rendered and encoded text of ``build(*holes)`` cut at its ``k`` numbers, or None
+    where a number cannot be written in (see :func:`render_encode_filled`)."""
+    holes = _HOLES[:k]
+    message = build(*holes)
+    found = {}  # hole → (code, name) of the part that holds it
+
+    def walk(m) -> bool:
+        for code, params in m.parts:
+            holds = [name for name, v in params if type(v) is float and v in holes]
+            for name, v in params:
+                if type(v) is Message and not walk(v):
+                    return False
+            if not holds:
+                continue
+            compiled = _compiled(code, lang)
+            if not all(plain for _, name, _, plain in compiled if name is not None):
+                return False  # a domain or rule field may read its neighbours
+            for name in holds:
+                hole = dict(params)[name]
+                uses = [spec for _, fname, spec, _ in compiled if fname == name]
+                if hole in found or len(uses) != 1:
+                    return False
+                found[hole] = (code, name, uses[0])
+        return True
+
+    if not walk(message) or len(found) != k:
+        return None
+    text, enc = _render_message(message, lang, tables), message.encode()
+    specs = [found[h][2] for h in holes]
+    text_cut = _cut(text, [format(h, s) for h, s in zip(holes, specs, strict=True)])
+    enc_cut = _cut(enc, [_json_float(h) for h in holes])
+    if text_cut is None or enc_cut is None:
+        return None
+    return (text_cut[0], text_cut[1], specs), enc_cut
+
+
+def _cut(text: str, marks: list):
+    """``text`` cut at each of ``marks`` (each found exactly once, not overlapping): the literal
+    pieces and the order in which the marks appear; None otherwise."""
+    if any(text.count(m) != 1 for m in marks):
+        return None
+    at = sorted((text.index(m), j) for j, m in enumerate(marks))
+    literals, pos = [], 0
+    for start, j in at:
+        if start < pos:
+            return None
+        literals.append(text[pos:start])
+        pos = start + len(marks[j])
+    literals.append(text[pos:])
+    return literals, [j for _, j in at]
 
 
 def column_texts(df: pd.DataFrame, col: str, lang: str = "en", tables=None) -> np.ndarray:

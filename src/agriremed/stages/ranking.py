@@ -91,7 +91,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
-from agriremed.core.messages import Message, render_column, render_encode
+from agriremed.core.messages import Message, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
@@ -400,15 +400,6 @@ def _threshold_text(light, c, tl, fmt) -> Message:
     return Message.of("why.rule_red", amber=fmt(a))
 
 
-def _money(x_cny: float, money) -> Message:
-    """An amount per hectare in the reporting currency (and in CNY), as
-    :func:`agriremed.stages.economics.money_text` writes it."""
-    currency, rate = money
-    if np.isnan(x_cny) or currency == "CNY":
-        return Message.of("money.cny_ha", cny=_num(x_cny))
-    return Message.of("money.cur_ha", value=_num(x_cny / rate), currency=currency, cny=_num(x_cny))
-
-
 def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFrame,
                   tables: Tables | None = None, food_standard="GB2762",
                   horizon_yr: int = 20) -> pd.DataFrame:
@@ -453,19 +444,21 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
     texts = _reasons(table, V, L, np.arange(len(table)), tables, food_standard, horizon_yr)
     out = pd.DataFrame(index=values.index)
     for c in CRITERIA:
-        inv, msgs = texts[c]
-        out[f"why_{c}"] = pd.Series(render_encode(msgs, "en", tables)[0][inv], dtype=object, index=values.index)
+        inv, text, _ = texts[c]
+        out[f"why_{c}"] = pd.Series(text[inv], dtype=object, index=values.index)
     return out
 
 
 def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
              economics_view="combined") -> dict:
-    """The ``why_<criterion>`` messages of the rows ``rows`` of ``table``
-    (:class:`agriremed.core.messages.Message`): criterion → (message of each row, as a position
-    in the list, list of distinct messages).
+    """The ``why_<criterion>`` texts of the rows ``rows`` of ``table``: criterion → (distinct
+    message of each row, as a position in the arrays; rendered English text and encoded
+    :class:`agriremed.core.messages.Message` of each distinct message).
 
     Messages are built once per distinct (statement, light): numbers enter them only
-    through their printed form, so rows that print alike share a message.
+    through their printed form, so rows that print alike share a message. The economics
+    messages, distinct in their amount on nearly every row, are rendered once per light and
+    filled with each row's amount (:func:`agriremed.core.messages.render_encode_filled`).
     """
     tl = tables.light_thresholds()
     f = _food_parts(table, horizon_yr, tables)
@@ -535,10 +528,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                 return M("why.carbon_na")
             # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
             return M("why.carbon_zero") if _num(x, 1) == 0 else M("why.carbon", co2e_t_ha_yr=_num(x, 1))
-        code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
-        if np.isnan(x):
-            return M(f"{code}_na", years=H)
-        return M(code, money=_money(-x if economics_view == "programme" else x, money), years=H)
+        raise ValueError(f"criterion {c!r} has no statement here")  # economics: _economics_texts
 
     light_code = {"green": 0, "amber": 1, "red": 2}
     out = {}
@@ -550,13 +540,59 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         assessed = (lcode < 3) & ~np.isnan(V[c])
         first, inv = _frames.distinct(*keys[c], lcode, assessed) if len(rows) else (np.zeros(0, int),
                                                                                     np.zeros(0, int))
+        if c == "economics":
+            out[c] = (inv, *_economics_texts(V[c], lt, assessed, first, rule, H, money, economics_view, tables))
+            continue
         texts = []
         for i in first:
             st = statement(c, i)
             texts.append(Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]])
                          if assessed[i] else Message.of("why.not_assessed", statement=st))
-        out[c] = (inv, texts)
+        out[c] = (inv, *render_encode(texts, "en", tables))
     return out
+
+
+def _economics_texts(x, lt, assessed, first, rule, H, money, economics_view, tables):
+    """Rendered and encoded ``why_economics`` message of each row ``first`` of ``_reasons``:
+    one message per (light, assessed) with the rows' amounts written in; the rows without an
+    amount (NaN) one by one."""
+    code = {"programme": "why.programme", "farmer": "why.farmer_npv"}.get(economics_view, "why.npv")
+    currency, rate = money
+    first = np.asarray(first, dtype=np.intp)
+    texts = np.empty(len(first), dtype=object)
+    enc = np.empty(len(first), dtype=object)
+    xf = x[first]
+    nan = np.isnan(xf)
+
+    def wrap(i, st):
+        return (Message.of("why.light", light=lt[i], statement=st, rule=rule[lt[i]])
+                if assessed[i] else Message.of("why.not_assessed", statement=st))
+
+    if nan.any():
+        at = np.flatnonzero(nan)
+        texts[at], enc[at] = render_encode([wrap(i, Message.of(f"{code}_na", years=H)) for i in first[at]],
+                                           "en", tables)
+    at = np.flatnonzero(~nan)
+    if not len(at):
+        return texts, enc
+    sx = -xf[at] if economics_view == "programme" else xf[at]
+    light = np.where(assessed[first[at]], _frames.obj(lt)[first[at]], None)
+    group, _ = pd.factorize(np.asarray(light, dtype=object), use_na_sentinel=False)
+    for g in range(int(group.max()) + 1):
+        sel = at[group == g]
+        i = int(first[sel[0]])
+        s = sx[group == g]
+        if currency == "CNY":
+            def build(cny, i=i):
+                return wrap(i, Message.of(code, money=Message.of("money.cny_ha", cny=cny), years=H))
+            values = ([_num(v) for v in s.tolist()],)
+        else:
+            def build(value, cny, i=i):
+                return wrap(i, Message.of(code, money=Message.of("money.cur_ha", value=value, currency=currency,
+                                                                 cny=cny), years=H))
+            values = ([_num(v / rate) for v in s.tolist()], [_num(v) for v in s.tolist()])
+        texts[sel], enc[sel] = render_encode_filled(build, values, "en", tables)
+    return texts, enc
 
 
 def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
@@ -668,8 +704,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
                    money, economics_view)
     for c in CRITERIA:
-        inv, msgs = why[c]
-        text, enc = render_encode(msgs, "en", tables)  # each distinct message once, then by row
+        inv, text, enc = why[c]  # each distinct message once, then by row
         col = np.full(n, None, dtype=object)
         col[rows] = text[inv]
         out[f"why_{c}"] = col
