@@ -301,25 +301,26 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     from agriremed.core import messages
 
     base = {**DEFAULTS, "land_use": "upland", "crop": "none"}
-    plots = pd.DataFrame([{**base, "plot_id": "alkaline", "ph": 8.4, "cd_mg_kg": 2.3, "region": "Yunnan/Gejiu"},
+    plots = pd.DataFrame([{**base, "plot_id": "alkaline", "ph": 8.4, "cd_mg_kg": 4.0, "region": "Yunnan/Gejiu"},
                           {**base, "plot_id": "acid", "ph": 5.6, "cd_mg_kg": 1.15, "region": "Hunan"}])
     p = _plan(plots)
     t = p.table.set_index(["plot_id", "option_id"])
     rk = p.ranking.set_index(["plot_id", "option_id"])
     rec = _recommended(p)
-    # pH 8.4: maize grain (27 %) is still the plan (safe land stays in food), with the warning
+    # pH 8.4, Cd 4.0 (the intervention value): maize grain (47 %) is still the plan (safe land stays in
+    # food), with the warning
     assert rec.loc["alkaline", "option_id"] == "maize_grain"
-    assert round(t.loc[("alkaline", "maize_grain"), "crop_compliance_prob"], 2) == 0.27
+    assert round(t.loc[("alkaline", "maize_grain"), "crop_compliance_prob"], 2) == 0.47
     assert rk.loc[("alkaline", "maize_grain"), "target_tier"] == 1
     s = p.summary.set_index("plot_id")
-    assert ("metals stay in the soil; not expected to make the crop meet GB2762 (27 % < 50 %): test the harvest; "
+    assert ("metals stay in the soil; not expected to make the crop meet GB2762 (47 % < 50 %): test the harvest; "
             "re-check the class with crop data; if it fails, strict-control measures apply; ahead of") \
         in s.loc["alkaline", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
-    assert "预计不能使作物达到GB2762（27 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
-    # pH 5.6: maize grain (43 %) scores higher than Sedum-wheat intercropping (wheat compliant in 54 % of
+    assert "预计不能使作物达到GB2762（47 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
+    # pH 5.6: maize grain (41 %) scores higher than Sedum-wheat intercropping (wheat compliant in 54 % of
     # seasons) but misses the target, so the intercrop is the plan, and the sentence says why
-    assert round(t.loc[("acid", "maize_grain"), "crop_compliance_prob"], 2) == 0.43
+    assert round(t.loc[("acid", "maize_grain"), "crop_compliance_prob"], 2) == 0.41
     assert t.loc[("acid", "maize_grain"), "score"] > t.loc[("acid", "sedum_wheat_intercrop"), "score"]
     assert rec.loc["acid", "option_id"] == "sedum_wheat_intercrop"
     assert rk.loc[("acid", "sedum_wheat_intercrop"), "target_tier"] == 0
@@ -330,17 +331,17 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
 
 
 def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_is_not_forced_above_it():
-    # a wheat field at pH 7.8 (Cd 1.0, safe utilisation) whose only measure is the switch to maize grain:
-    # maize meets the Cd limit with 47 % (< 50 % target), wheat as now with 64 %, and maize loses 4,175
+    # a wheat field at pH 8.4 (Cd 1.0, safe utilisation) whose only measure is the switch to maize grain:
+    # maize meets the Cd limit with 61 %, wheat as now with 74 %, and maize loses 833
     # CNY/ha: the rule set does not put it ahead of unchanged practice, which wins on score
-    base = {**DEFAULTS, "plot_id": "w", "land_use": "upland", "crop": "wheat", "ph": 7.8, "cd_mg_kg": 1.0,
+    base = {**DEFAULTS, "plot_id": "w", "land_use": "upland", "crop": "wheat", "ph": 8.4, "cd_mg_kg": 1.0,
             "region": "Hunan/Xiangtan", "basic_farmland": "no"}
     p = agriremed.plan(pd.DataFrame([base]),
                        agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain")))
     t = p.table.set_index("option_id")
     assert (round(t.loc["maize_grain", "crop_compliance_prob"], 2), round(t.loc["do_nothing", "crop_compliance_prob"], 2)) \
-        == (0.47, 0.64)
-    assert round(t.loc["maize_grain", "npv_vs_baseline_cny_ha"]) == -4175
+        == (0.61, 0.74)
+    assert round(t.loc["maize_grain", "npv_vs_baseline_cny_ha"]) == -833
     assert t.loc["maize_grain", "policy_status"] == "expected"
     assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
     assert _recommended(p).loc["w", "option_id"] == "do_nothing"
@@ -378,7 +379,7 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     assert rec.loc["ni", "option_id"] == "do_nothing"
     assert s.loc["ni", "recommendation"].startswith(
         "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot")
-    assert "ahead of Biochar amendment (score 0.67 vs 0.65)" in s.loc["ni", "recommendation"]
+    assert "ahead of Biochar amendment (score 0.60 vs 0.59)" in s.loc["ni", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert zh["ni"].startswith("维持现状：选项库中没有适用于本地块的安全利用措施")
     assert "不处理超过筛选值重金属的措施" in messages.render(t.loc[("ni", "biochar_amendment"), "reason_msg"], "zh")
@@ -388,14 +389,14 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
 
 
 def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal():
-    # wheat with Zn 262.5 only (> 250 at pH 7.2) and a paddy with Hg 0.8 only (> 0.6 at pH 6.0): no
+    # wheat with Zn 262.5 only (> 200 at pH 5.0) and a paddy with Hg 0.8 only (> 0.6 at pH 6.0): no
     # measure of the library treats the metal that puts the land in its class; the maize switch and
     # low-Cd rice only protect the crop from Cd (cn_safe_measure_off_class) and score above unchanged
     # practice: the sentence says what the sentence of unchanged practice says where no measure
     # fits, naming the class metal and the metal the option protects the crop from
     from agriremed.core import messages
 
-    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 7.2,
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 5.0,
                            "cd_mg_kg": 0.2, "zn_mg_kg": 262.5, "basic_farmland": "yes",
                            "region": "Shandong/Liaocheng"},
                           {**DEFAULTS, "plot_id": "rice_hg", "land_use": "水田", "crop": "水稻", "ph": 6.0,
@@ -408,15 +409,15 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
     assert s.loc["wheat_zn", "recommendation"].split(" First year")[0] == (
         "Switch to maize grain (crop-structure adjustment): no measure of a safe-utilisation plan in the option "
         "library that treats Zn (above the screening value) fits this plot; this option only protects the crop "
-        "from Cd: crop meets GB2762 for Cd with 83 % probability; +9,635 CNY/ha (+642 CNY/mu) vs doing nothing "
+        "from Cd: crop meets GB2762 for Cd with 54 % probability; +13,315 CNY/ha (+888 CNY/mu) vs doing nothing "
         "over 20 yr, +0.3 t CO2e/ha/yr; choose substitute planting or another measure for Zn locally and monitor "
-        "the crop; metals stay in the soil; ahead of Continue current practice (score 0.69 vs 0.67), mostly on "
-        "economics.")
+        "the crop; metals stay in the soil; ahead of Continue current practice (score 0.62 vs 0.58), mostly on "
+        "food-safety.")
     assert zh["wheat_zn"].split("地块（")[0] == (
         "改种玉米（种植结构调整）：选项库中没有适用于本地块、处理锌（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
-        "作物镉含量符合GB2762的概率为83 %；20年净现值相对不治理+9,635元/公顷（+642元/亩），"
+        "作物镉含量符合GB2762的概率为54 %；20年净现值相对不治理+13,315元/公顷（+888元/亩），"
         "年净碳效益+0.3吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对锌的替代种植或其他措施，并监测农产品；"
-        "重金属仍留在土壤中；优于维持现状（得分0.69对0.67），主要优势在于经济性。")
+        "重金属仍留在土壤中；优于维持现状（得分0.62对0.58），主要优势在于食品安全。")
     # Hg (above its screening value) is not assessed in the crop: the sentence leads with it, and the
     # probability says it covers Cd, at or below its screening value
     assert s.loc["rice_hg", "recommendation"].split(" First year")[0] == (
@@ -708,13 +709,13 @@ def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
     # the limit in 99.5 % of seasons; biochar, the only expected measure, raises it to 99.8 % at -36 808
     # CNY/ha: no measure for the crop, it ranks with the allowed options and unchanged practice with
     # monitoring is recommended, with a sentence that says the crop already complies. A maize field in
-    # Guangxi (pH 5.0, Cd 0.7) whose crop fails in 44 % of seasons keeps biochar (+0.04): there the measure
+    # Guangxi (pH 6.0, Cd 0.7) whose crop fails in 51 % of seasons keeps biochar (+0.04): there the measure
     # the rule set expects is not overruled
     from agriremed.core import messages
 
     rows = [{**DEFAULTS, "plot_id": "lettuce", "land_use": "菜地", "crop": "生菜", "ph": 6.5, "cd_mg_kg": 0.315,
              "basic_farmland": "否", "region": "浙江/杭州"},
-            {**DEFAULTS, "plot_id": "maize", "land_use": "旱地", "crop": "玉米", "ph": 5.0, "cd_mg_kg": 0.7,
+            {**DEFAULTS, "plot_id": "maize", "land_use": "旱地", "crop": "玉米", "ph": 6.0, "cd_mg_kg": 0.7,
              "basic_farmland": "是", "region": "广西/河池"}]
     p = _plan_without_upland_measures(pd.DataFrame(rows))
     t = p.table.set_index(["plot_id", "option_id"])

@@ -308,24 +308,25 @@ def test_food_crop_of_unpredicted_safety_scores_as_the_least_safe_assessed_optio
 
 
 def test_recommendation_does_not_jump_to_a_crop_whose_safety_is_no_longer_predicted():
-    # calcareous wheat plot (Jiyuan): the maize grain function is valid for soil Cd 0.15–2.66 mg/kg;
+    # calcareous wheat plot (Jiyuan): the maize grain functions are valid up to pH 9;
     # above it maize's compliance is not predicted and maize must not gain from that
     row = {"region": "Henan/Jiyuan/Chengliu", "lat": 35.1, "lon": 112.58, "land_use": "upland", "crop": "wheat",
-           "area_ha": 0.9, "ph": 8.0, "som_pct": 1.8, "clay_pct": 22, "bulk_density_g_cm3": 1.36, "depth_m": 0.2,
-           "pb_mg_kg": 30, "as_mg_kg": 10, "hg_mg_kg": 0.21, "cr_mg_kg": 69, "cu_mg_kg": 38, "ni_mg_kg": 28,
-           "zn_mg_kg": 215, "annual_rain_mm": 600, "mean_temp_c": 14.4}
-    cds = [2.60, 2.66, 2.67, 2.80]
-    plots = pd.DataFrame([{**row, "plot_id": f"W{c:.2f}", "cd_mg_kg": c} for c in cds])
+           "area_ha": 0.9, "cd_mg_kg": 2.6, "som_pct": 1.8, "clay_pct": 22, "bulk_density_g_cm3": 1.36,
+           "depth_m": 0.2, "pb_mg_kg": 30, "as_mg_kg": 10, "hg_mg_kg": 0.21, "cr_mg_kg": 69, "cu_mg_kg": 38,
+           "ni_mg_kg": 28, "zn_mg_kg": 215, "annual_rain_mm": 600, "mean_temp_c": 14.4}
+    phs = [8.95, 9.0, 9.01, 9.2]
+    plots = pd.DataFrame([{**row, "plot_id": f"W{h:.2f}", "ph": h} for h in phs])
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
     t = p.table[p.table["applicable"].astype(bool)]
     maize = t[t["option_id"] == "maize_grain"].set_index("plot_id")
     assert maize["crop_compliance_prob"].isna().tolist() == [False, False, True, True]
-    # its score moves by less than 0.01 across the edge and never rises to the top
-    assert abs(maize.loc["W2.67", "score"] - maize.loc["W2.66", "score"]) < 0.01
+    # its score does not rise across the edge (it falls: unpredicted safety scores as red) and never
+    # rises to the top
+    assert maize.loc["W9.01", "score"] < maize.loc["W9.00", "score"]
     assert (maize["rank"] > 1).all()
     rec = t[t["recommended"].astype(bool)].set_index("plot_id")["option_id"]
     assert rec.nunique() == 1 and rec.iloc[0] != "maize_grain"
-    assert maize.loc["W2.80", "why_food_safety"].startswith("red: crop safety not predicted")
+    assert maize.loc["W9.20", "why_food_safety"].startswith("red: crop safety not predicted")
 def test_expected_options_missing_the_food_target_rank_after_those_meeting_it():
     from agriremed.models.ranking import rank_in_plot
 

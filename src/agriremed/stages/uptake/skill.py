@@ -38,7 +38,7 @@ from agriremed.stages.uptake.predict import (evaluate_function, food_safety, out
                                              predict_crop_concentration)
 from agriremed.stages.uptake.synthesis import lognormal_from_mean_share
 
-__all__ = ["exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
+__all__ = ["maize_share_checks", "exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
            "survey_check", "ASSUMED_CLAY_PCT"]
 
 
@@ -199,3 +199,71 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
                          "survey_sigma_log10": lognormal_from_mean_share(obs, sv["frac_above"].astype(float),
                                                                          lim)[1],
                          "outside_valid_range": outside_range(fn, plots) if len(plots) else np.zeros(0)})
+
+
+def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> pd.DataFrame:
+    """Predicted against published shares of maize kernels above the limit (survey-level checks).
+
+    The default maize Cd synthesis (``synth_maize_cd_ph``, its pH term held at the cap of
+    :func:`agriremed.stages.uptake.synthesis.maize_cd_synthesis` above it, which is
+    ``synth_maize_cd_ph_alkaline``) is evaluated over each check's soil Cd and pH distribution:
+    log10 soil ~ Normal(log10 ``soil_mg_kg``, ``soil_sigma_log10``), pH ~ Normal(``ph``, ``ph_sd``)
+    (independent; an SD of 0 is a point), on a grid of ``points`` × ``points`` equal-probability
+    quantiles. The predicted share is the mean of P(C > L) = 1 − Φ((log10 L − log10 m)/se) over the
+    grid. Soils outside the function's validity range are evaluated as extrapolated (a plan would
+    not assess them); the check rows say so. Nothing in a check is used to fit anything.
+
+    Kinds: ``share_above`` (a survey's share of kernels above the limit), ``share_above_bound``
+    (a lower bound of the survey's predicted share: its soils lie above ``soil_mg_kg``) and
+    ``hc5`` (the soil Cd at which a survey's species-sensitivity distribution puts 5 % of kernels
+    above the limit: the prediction there should be 5 %).
+
+    Parameters
+    ----------
+    checks : pandas.DataFrame
+        ``tests/validation/maize_cd_surveys.csv``: ``check_id``, ``kind``, ``n``, ``observed``
+        [–], ``limit_mg_kg``, ``soil_mg_kg`` [mg kg⁻¹], ``soil_sigma_log10`` [log10 units],
+        ``ph``, ``ph_sd`` [–] and the basis of each (``soil_basis``, ``ph_basis``).
+    tables : Tables, optional
+        Literature tables.
+    points : int
+        Quantiles per distribution.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``checks`` with ``predicted`` [–] (share above the limit), ``predicted_median_mg_kg``
+        (at the median soil and mean pH), ``ratio`` (predicted / observed share) and
+        ``predicted_bcf`` [–], the share predicted by the pH-blind ratio it replaced
+        (``chen2021_maize_cd_bcf``, its own spread), for comparison.
+    """
+    from scipy.special import ndtr, ndtri
+
+    from agriremed.stages.uptake.synthesis import maize_cd_synthesis
+
+    tables = tables or load_tables()
+    syn = maize_cd_synthesis(tables)
+    tf = tables.transfer_functions.set_index("function_id")
+    fn = tf.loc["synth_maize_cd_ph"].copy()
+    fn["function_id"] = "synth_maize_cd_ph"
+    se = float(fn["se_log10"])
+    bcf = tf.loc["chen2021_maize_cd_bcf"].copy()
+    bcf["function_id"] = "chen2021_maize_cd_bcf"
+    se_bcf = float(bcf["se_log10"])
+    z = ndtri((np.arange(points) + 0.5) / points)
+    out = []
+    for r in checks.itertuples(index=False):
+        soil = 10 ** (np.log10(r.soil_mg_kg) + float(r.soil_sigma_log10) * z)
+        ph = np.minimum(float(r.ph) + float(r.ph_sd) * z, syn["ph_cap"])
+        grid_s, grid_p = np.meshgrid(soil, ph)
+        plots = pd.DataFrame({"ph": grid_p.ravel(), "cd_mg_kg": grid_s.ravel()})
+        m = evaluate_function(fn, plots)
+        share = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m)) / se)))
+        m_bcf = evaluate_function(bcf, plots)
+        share_bcf = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m_bcf)) / se_bcf)))
+        med = float(evaluate_function(fn, pd.DataFrame({"ph": [min(float(r.ph), syn["ph_cap"])],
+                                                        "cd_mg_kg": [float(r.soil_mg_kg)]}))[0])
+        out.append({"predicted": share, "predicted_median_mg_kg": med, "predicted_bcf": share_bcf})
+    res = checks.reset_index(drop=True).join(pd.DataFrame(out))
+    res["ratio"] = res["predicted"] / res["observed"]
+    return res

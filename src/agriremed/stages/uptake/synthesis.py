@@ -58,7 +58,7 @@ from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
            "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
-           "ratio_synthesis", "leafy_spread_components"]
+           "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis"]
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
@@ -381,3 +381,77 @@ def leafy_spread_components(slopes: pd.DataFrame, metal: str = "cd") -> dict:
                              f"found {len(v)}")
         out[part] = float(v.iloc[0])
     return out
+
+
+def maize_cd_synthesis(tables: Tables | None = None) -> dict:
+    """The packaged maize grain Cd synthesis, recomputed from ``uptake_slopes.csv``.
+
+    No maize grain function with a readable pH coefficient and no maize survey that prints mean
+    soil Cd, mean pH and mean grain Cd together were found, so the function is anchored on the
+    national mean BCF of summer maize (Chen et al. 2021) at an assumed reference state:
+
+        log10 C = log10(BCF_ref·S_ref) + b·log10(S / S_ref) + c·(min(pH, pH_cap) − pH_ref)
+
+    * c: median of the pH terms of the upland cereal field functions (kind ``field_function``,
+      crop wheat; the paddy rice function is left out: flooding changes how pH acts) and of
+      the maize field estimates (kind ``maize_field``: Dutch fodder maize, the NW Guizhou and
+      northern-China pH-class thresholds); its sample SD is ``c_sd``;
+    * b: median soil exponent of the cereal field functions (as for rice);
+    * BCF_ref, S_ref (geometric mid-range of the source's soil Cd), pH_ref (assumed) and the
+      pH cap: rows of term ``ref:…`` and ``cap:ph``;
+    * spread: se = √(se_BCF² + (c·ΔpH_ref)² + ((1 − b)·log10 f_S)² + (c_sd·(pH_ref − pH_low))²),
+      with se_BCF the spread of the pH-blind BCF it replaces (``chen2021_maize_cd_bcf``),
+      ΔpH_ref the half-width of the plausible reference pH, f_S the factor within which the
+      reference soil Cd is assumed to lie, and the last term the slope's SD at the most acid
+      pH of the validity range (pH_low = 4.0), the farthest from pH_ref.
+
+    Parameters
+    ----------
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    dict
+        ``ph`` (c) [log10 per pH unit], ``ph_sd`` [log10 per pH unit], ``soil`` (b) [–],
+        ``bcf_ref`` [–], ``soil_ref`` [mg kg⁻¹], ``ph_ref``, ``ph_halfwidth``, ``ph_cap``, ``ph_low``
+        [–], ``soil_factor`` [–], ``intercept`` (the constant of the pH form) and
+        ``intercept_capped`` (the constant above ``ph_cap``, where the pH term is held)
+        [log10 mg kg⁻¹], ``se_bcf``, ``se_components`` (dict) and ``se_log10`` [log10 units],
+        ``ph_values`` (the estimates behind c).
+
+    Examples
+    --------
+    >>> s = maize_cd_synthesis()
+    >>> round(s["ph"], 3), round(s["soil"], 4), round(s["se_log10"], 3)
+    (-0.142, 0.4305, 0.722)
+    """
+    tables = tables or load_tables()
+    sl = tables.uptake_slopes
+    d = sl.loc[sl["metal"] == "cd"]
+    ph_vals = d.loc[(d["term"] == "ph") & (((d["kind"] == "field_function") & (d["crop"] == "wheat"))
+                                          | ((d["kind"] == "maize_field") & (d["crop"] == "maize"))),
+                    "value"].astype(float).to_numpy()
+    soil = d.loc[(d["term"] == "log10(soil)") & (d["kind"] == "field_function"), "value"].astype(float)
+    ref = d.loc[(d["crop"] == "maize") & (d["kind"] == "reference_state")].set_index("term")["value"].astype(float)
+    need = ["ref:bcf", "ref:soil", "ref:soil_factor", "ref:ph", "ref:ph_halfwidth", "cap:ph"]
+    missing = [t for t in need if t not in ref.index]
+    if missing:
+        raise ValueError(f"uptake_slopes.csv has no maize cd reference_state row of term {missing}")
+    c, b = float(np.median(ph_vals)), float(np.median(soil))
+    c_sd = float(np.std(ph_vals, ddof=1))
+    bcf, s_ref, ph_ref = float(ref["ref:bcf"]), float(ref["ref:soil"]), float(ref["ref:ph"])
+    ph_cap, ph_low = float(ref["cap:ph"]), 4.0
+    intercept = np.log10(bcf * s_ref) - b * np.log10(s_ref) - c * ph_ref
+    tf = tables.transfer_functions.set_index("function_id")
+    se_bcf = float(tf.loc["chen2021_maize_cd_bcf", "se_log10"])
+    comp = {"bcf": se_bcf, "ph_ref": abs(c) * float(ref["ref:ph_halfwidth"]),
+            "soil_ref": (1.0 - b) * np.log10(float(ref["ref:soil_factor"])),
+            "slope": c_sd * (ph_ref - ph_low)}
+    se = float(np.sqrt(sum(v ** 2 for v in comp.values())))
+    return {"ph": c, "ph_sd": c_sd, "soil": b, "bcf_ref": bcf, "soil_ref": s_ref, "ph_ref": ph_ref,
+            "ph_halfwidth": float(ref["ref:ph_halfwidth"]), "ph_cap": ph_cap, "ph_low": ph_low,
+            "soil_factor": float(ref["ref:soil_factor"]), "intercept": float(intercept),
+            "intercept_capped": float(intercept + c * ph_cap), "se_bcf": se_bcf,
+            "se_components": {k: float(v) for k, v in comp.items()}, "se_log10": se,
+            "ph_values": ph_vals.tolist()}
