@@ -166,13 +166,14 @@ def test_a_plan_in_chunks_records_the_sets(tmp_path):
 
 
 def test_sentences_abroad_speak_no_chinese_policy(auto):
-    # a Derbyshire wheat field switched to maize predicted to miss the EU limit (45 % < 50 %): "test the
-    # harvest", without the Chinese class re-check and strict-control measures or "safe-utilisation plan"
+    # a Derbyshire wheat field kept in wheat with a foliar Zn spray, judged against the EU limit, without the
+    # Chinese class re-check and strict-control measures or "safe-utilisation plan"
     s = auto.summary.set_index("plot_id")
     text = s.loc["UK", "recommendation"]
-    assert "not expected to make the crop meet EU 2023/915 (45 % < 50 %): test the harvest;" in text
+    assert "Foliar Zn spray on wheat: crop meets EU 2023/915 for Cd with 59 % probability;" in text
+    assert "re-test the soil for Cd/Pb at the interval of the local soil monitoring plan" in text
     for phrase in ("strict-control", "re-check the class", "safe-utilisation plan", "substitute planting"):
         assert phrase not in " ".join(s.loc[_ABROAD, "recommendation"]), phrase
     zh = dict(zip(auto.summary["plot_id"], messages.column_texts(auto.summary, "recommendation", "zh")))
-    assert "预计不能使作物达到EU 2023/915（45 % < 50 %）：请检测收获的农产品；" in zh["UK"]
+    assert "小麦叶面喷锌阻控：作物镉含量符合EU 2023/915的概率为59 %；" in zh["UK"]
     assert "严格管控" not in zh["UK"] + zh["DK"]
