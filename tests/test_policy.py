@@ -834,3 +834,20 @@ def test_a_costly_measure_with_a_small_gain_says_so():
             "under unchanged practice) for its cost") in s.loc["zj", "recommendation"]
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
     assert "该措施仅使作物略为安全（达标概率仅比维持现状高4.8个百分点）" in zh
+
+
+def test_a_crop_switch_that_leaves_the_crop_less_safe_is_no_safe_use_measure_however_it_earns():
+    # calcareous Jiyuan wheat (pH 8.5, Cd 2.0, safe utilisation): switching to maize earns +784 CNY/ha
+    # against unchanged practice but its grain meets GB 2762 in 54 % of seasons against wheat's 64 %: it
+    # ranks with the allowed options (target_tier 2), after unchanged practice, not ahead of it by the rule set
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "jy", "land_use": "upland", "crop": "wheat", "ph": 8.5,
+                           "cd_mg_kg": 2.0, "region": "Henan/Jiyuan", "basic_farmland": "yes"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain",
+                                                                      "biochar_amendment")))
+    t = p.table.set_index("option_id")
+    m, now = t.loc["maize_grain"], t.loc["do_nothing"]
+    assert m["policy_status"] == "expected"
+    assert round(m["crop_compliance_prob"], 2) == 0.54 and round(now["crop_compliance_prob"], 2) == 0.64
+    assert m["npv_vs_baseline_cny_ha"] == pytest.approx(784, abs=1)
+    assert m["score"] < now["score"] and m["rank"] > now["rank"]
+    assert t["rank"].to_dict() == {"biochar_amendment": 1, "do_nothing": 2, "maize_grain": 3}

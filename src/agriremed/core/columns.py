@@ -1010,8 +1010,8 @@ _out("policy_tier", "", "Policy tier", "政策排序层级",
 _out("target_tier", "", "Food-target tier", "达标排序层级",
      "0, or for an option the rule set expects: 1 when its food crop is predicted to meet the food limit with "
      "less than the scenario's target_compliance_prob (ranked after the expected options that meet it), 2 when "
-     "it is also less compliant than unchanged practice and has a lower economics value (ranked with the "
-     "allowed options, whatever the target), 3 when its food crop is predicted to be no safer than under "
+     "it is less compliant than unchanged practice (with the scenario's min_compliance_gain; without it: also "
+     "missing the target at a lower economics value) (ranked with the allowed options, whatever the target), 3 when its food crop is predicted to be no safer than under "
      "unchanged practice (compliance gain below the scenario's min_compliance_gain, or below its "
      "min_gain_share of the largest gain of a fully assessed expected food option of the plot) where such an "
      "option makes it safer (ranked after the expected options that do).",

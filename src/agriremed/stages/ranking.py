@@ -642,8 +642,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         option a measure for the crop (the scenario's ``min_compliance_gain``). Given, on a plot
         where an expected food option with complete evidence reaches it, an expected food option
         that does not ranks after those that do (``target_tier`` 3), and one less compliant than
-        unchanged practice at a lower NPV ranks with the allowed options (``target_tier`` 2)
-        whatever the target.
+        unchanged practice ranks with the allowed options (``target_tier`` 2) whatever the target
+        and its money: a crop switch or measure that leaves the crop less safe is no safe-use
+        measure, however much it earns.
     min_gain_share : float
         With ``min_compliance_gain``: share [0–1] of the largest compliance gain of the plot's
         fully assessed expected food options that an expected food option must reach to count
@@ -660,8 +661,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         restrained ones, then fully assessed before partial ones; an option whose NPV could
         not be computed is partial and, if expected, ranks with the allowed ones),
         ``target_tier`` (0; 1: expected, but its food crop is predicted to miss the compliance
-        target, ranked after the expected options that meet it; 2: also less compliant than
-        unchanged practice at a lower NPV, ranked with the allowed options; 3: expected, but its
+        target, ranked after the expected options that meet it; 2: less compliant than
+        unchanged practice (without ``min_compliance_gain``: also missing the target at a lower
+        NPV), ranked with the allowed options; 3: expected, but its
         food crop is predicted to be no safer than under unchanged practice (compliance gain below
         ``min_compliance_gain``) where another expected option makes it safer, ranked after the
         expected options that do), ``lime_first`` (bool: an expected liming option ranked first
@@ -737,8 +739,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     practice by at least ``min_gain`` and by at least ``min_gain_share`` of the largest gain a
     fully assessed (``partial`` False) expected food option buys on the plot: where one does, the
     expected food options that do not rank after it (3), whatever they score on clean-up,
-    carbon or money; and an option less compliant than unchanged practice at a lower economics
-    value ranks with the allowed options even above the target (2), as does, where the crop
+    carbon or money; and an option less compliant than unchanged practice ranks with the
+    allowed options even above the target and whatever its economics value (2), as does, where the crop
     already complies (unchanged practice at least green on food safety, ``traffic_lights.csv``),
     one that raises its compliance by less than ``min_gain`` at a lower economics value.
     """
@@ -756,7 +758,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     p_base = np.where(base >= 0, p[at], np.nan)
     e_base = np.where(base >= 0, econ[at], np.nan)
     known = cand & (base >= 0) & fp["base_food"] & ~np.isnan(p_base)
-    less = known & (p < p_base) & (econ < e_base)
+    less = known & (p < p_base) & ((econ < e_base) | (min_gain is not None))
     out[below] = 1
     if min_gain is None:
         out[below & less] = 2
