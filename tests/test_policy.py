@@ -302,7 +302,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     assert rk.loc[("alkaline", "maize_grain"), "target_tier"] == 1
     s = p.summary.set_index("plot_id")
     assert ("metals stay in the soil; not expected to make the crop meet GB2762 (27 % < 50 %): test the harvest; "
-            "re-check the class with crop data; if it fails, strict-control measures apply; ahead of") \
+            "re-check the class with crop data; if it fails, strict-control measures apply; ranked before") \
         in s.loc["alkaline", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "预计不能使作物达到GB2762（27 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
@@ -658,7 +658,7 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
     two = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(
         mc_draws=0, options=("do_nothing", "sedum_rice_rotation", "flooded_rice")))
     s = two.summary.iloc[0]
-    assert "ahead of Sedum (winter) – rice (summer) rotation (score 0.70 vs 0.78), whose gain in crop safety " \
+    assert "ranked before Sedum (winter) – rice (summer) rotation (score 0.70 vs its 0.78), whose gain in crop safety " \
            "over unchanged practice is too small to rank with the measures before it" in s["recommendation"]
     assert "后者相对维持现状提高作物安全性的幅度过小，排在更有效的措施之后" in \
         messages.column_texts(two.summary, "recommendation", "zh")[0]
