@@ -584,3 +584,25 @@ def test_willow_shoot_cd_is_capped_at_its_source_maximum(tables, plots_factory):
     assert high["shoot_mg_kg"] == pytest.approx(22.2)
     assert high["removal_g_ha_yr"] == pytest.approx(low["removal_g_ha_yr"] * 22.2 / 9.5)
     assert calc["shoot_mg_kg"] == pytest.approx(22.2 * 10 ** (-0.42))
+
+
+def test_p10_and_p90_beyond_200_years_print_as_over_200_in_the_sentence():
+    # issue 16: years above 200 read "> 200" — the P10–P90 bounds as well as the median
+    from types import SimpleNamespace
+
+    from agriremed.core import messages
+    from agriremed.engine.assemble import _cleanup_text
+
+    def clause(p10, p50, p90, lang):
+        row = SimpleNamespace(target_metals="cd", target_basis="screening_value", years_p10=p10, years_p50=p50,
+                              years_to_target=p50, years_p90=p90, years_text=f"{p50:.0f}")
+        return messages.render(_cleanup_text(row), lang)
+
+    en = clause(47.2, 191.0, 742.0, "en")
+    assert "191 yr" in en and "(P10–P90 47 to > 200)" in en and "742" not in en
+    assert "（P10–P90：47至> 200年）" in clause(47.2, 191.0, 742.0, "zh")
+    assert "(P10–P90 127 to > 200)" in clause(127.0, 157.0, 204.0, "en")
+    # a P90 that is never reached (inf) is "> 200" too, not left out
+    assert "(P10–P90 60 to > 200)" in clause(60.0, 150.0, float("inf"), "en")
+    # within 200 years both bounds stay numbers
+    assert "(P10–P90 6–12)" in clause(5.9, 8.0, 11.6, "en")

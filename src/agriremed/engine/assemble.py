@@ -346,6 +346,13 @@ def _title(metals: str) -> str:
     return metals.replace("+", "/").title() if metals else "metal"
 
 
+def _bound_text(years: float) -> str:
+    """A P10 or P90 of the years to target as printed: whole years, or ``"> 200"`` above
+    :data:`agriremed.stages.duration.YEARS_SHOWN_UP_TO` (infinity included) [yr]."""
+    cap = duration_mod.YEARS_SHOWN_UP_TO
+    return f"> {cap:.0f}" if years > cap else f"{printed(years):.0f}"
+
+
 def _cleanup_text(row) -> Message:
     """The clean-up clause of a recommendation as a message (``row.years_text``: the years as
     :func:`agriremed.stages.duration.cleanup_years_text` writes them)."""
@@ -361,7 +368,12 @@ def _cleanup_text(row) -> Message:
     if np.isinf(y) or y > duration_mod.YEARS_SHOWN_UP_TO:
         return Message.of("rec.cleanup_never", metals=metals, goal=goal, years=duration_mod.YEARS_SHOWN_UP_TO)
     rng = Message()
-    if not np.isnan(row.years_p10) and np.isfinite(row.years_p90):
+    cap = duration_mod.YEARS_SHOWN_UP_TO
+    if np.isnan(row.years_p10) or np.isnan(row.years_p90):
+        pass
+    elif row.years_p10 > cap or row.years_p90 > cap:  # a bound beyond the cap (or never) reads "> 200"
+        rng = Message.of("rec.range_over", p10=_bound_text(row.years_p10), p90=_bound_text(row.years_p90))
+    else:
         rng = Message.of("rec.range", p10=printed(row.years_p10), p90=printed(row.years_p90))
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
