@@ -436,6 +436,15 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                                if code == "rec.programme_cost" and printed(x) == 0
                                else M(code, money=_fmt_money(x, money, u), years=H),
                                np.asarray(b[col] if col in b else np.full(n, np.nan), dtype=float), units)
+    # strict-control land where the rule set forbids the edible crop doing nothing keeps growing: the
+    # sentence says how that crop is valued (scenario strict_baseline_crop: not sold at all, or sold as
+    # grain over the food limit)
+    banned = np.asarray(b["baseline_banned"], dtype=object) if "baseline_banned" in b else np.full(n, None)
+    at = np.flatnonzero(pd.notna(banned))
+    if len(at):
+        npv = npv.copy()
+        npv[at] = [M("rec.npv_not_sold" if banned[i] == "not_sold" else "rec.npv_banned_sold", npv=npv[i])
+                   for i in at]
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
@@ -688,6 +697,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["rule_set"] = advice_mod.rule_sets_of(region, scenario.rule_set, tables)  # each plot's own
     # the plot is governed by a Chinese rule set: its sentence may speak of safe-utilisation plans
     b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
+    # strict-control land where the rule set forbids the edible crop doing nothing keeps growing: how the
+    # economics stage valued it (scenario strict_baseline_crop), None elsewhere
+    if "policy_status" in table:
+        base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
+            else np.full(n, None, dtype=object)
+        banned = ((_frames.obj(s["soil_class"]) == "strict_control")
+                  & (_frames.take(_frames.obj(table["policy_status"]), base, None) == "forbidden")
+                  & ~pd.isna(base_food) & (base_food != "none"))
+        b["baseline_banned"] = np.where(banned, scenario.strict_baseline_crop, None).astype(object)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
