@@ -592,6 +592,22 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     return body
 
 
+def _expected_without_coordinates(table: pd.DataFrame, g, n: int):
+    """Plots (positions among ``n``) and options the rule set expects whose PV yield was not computed
+    for want of the plot's lat/lon (``pv_capex_cny_ha`` set, ``specific_yield_kwh_kwp_yr`` NaN) and
+    that are not recommended."""
+    need = ("policy_status", "pv_capex_cny_ha", "specific_yield_kwh_kwp_yr", "applicable", "recommended")
+    if not all(c in table for c in need):
+        return np.zeros(0, np.intp), np.zeros(0, dtype=object)
+    rows = np.flatnonzero((_frames.obj(table["policy_status"]) == "expected") & table["applicable"].to_numpy(bool)
+                          & np.isfinite(table["pv_capex_cny_ha"].to_numpy(float))
+                          & np.isnan(table["specific_yield_kwh_kwp_yr"].to_numpy(float))
+                          & ~table["recommended"].to_numpy(bool) & (g.plot >= 0))
+    _, first = np.unique(g.plot[rows], return_index=True)  # one per plot
+    rows = rows[first]
+    return g.plot[rows], _frames.obj(table["option_id"])[rows]
+
+
 def _covers_below_only(covered, exceeding) -> bool:
     """Whether the metals a probability covers (``covered``, '+'-joined) are all at or below
     their screening value: none of them is among ``exceeding`` (the plot's metals above it).
@@ -759,6 +775,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
+    # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates: the sentence
+    # says it could not be assessed (its NPV is unknown, so it ranks with the allowed options)
+    pos_ok = np.cumsum(ok) - 1  # position of each recommended plot among them
+    for i, o in zip(*_expected_without_coordinates(table, g, n), strict=True):
+        if not ok[i]:
+            continue
+        j = int(pos_ok[i])
+        part = Message.of("rec.pv_no_coords", option=o)
+        ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv = advice_mod.summary_columns(
         pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
