@@ -750,3 +750,24 @@ def test_strict_wasteland_is_revegetated_under_the_wasteland_rule_not_the_farmla
                       if "policy_family" in t else t["applicable"], "policy_rule"])
     assert "cn_strict_retire" not in set(t["policy_rule"].dropna())
     assert "cn_strict_wasteland_revegetate" in rules
+
+
+def test_trees_on_safe_wasteland_name_the_rule_that_allows_them():
+    # marginal land is not cultivated land (Order No. 46 Art. 2): trees or grass on a safe-utilisation
+    # wasteland plot are allowed by a named rule, not by the absence of one
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "w", "land_use": "marginal", "crop": "none", "ph": 5.5,
+                           "cd_mg_kg": 0.5, "region": "Hunan/Zhuzhou", "basic_farmland": "unknown"},
+                          {**DEFAULTS, "plot_id": "bf", "land_use": "upland", "crop": "maize", "ph": 5.5,
+                           "cd_mg_kg": 0.5, "region": "Hunan/Zhuzhou", "basic_farmland": "unknown"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert p.summary.set_index("plot_id").loc["w", "soil_class"] == "safe_utilisation"
+    for o in ("miscanthus", "willow_src", "poplar_src"):
+        assert t.loc[("w", o), "applicable"]
+        assert t.loc[("w", o), "policy_status"] == "allowed"
+        assert t.loc[("w", o), "policy_rule"] == "cn_safe_wasteland_revegetate"
+    rec = _recommended(p)
+    assert rec.loc["w", "option_id"] == "miscanthus"
+    assert rec.loc["w", "policy_rule"] == "cn_safe_wasteland_revegetate"
+    # cultivated safe-utilisation land keeps its ban on trees
+    assert t.loc[("bf", "willow_src"), "policy_rule"] == "cn_safe_no_trees"
