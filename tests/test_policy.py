@@ -771,3 +771,24 @@ def test_trees_on_safe_wasteland_name_the_rule_that_allows_them():
     assert rec.loc["w", "policy_rule"] == "cn_safe_wasteland_revegetate"
     # cultivated safe-utilisation land keeps its ban on trees
     assert t.loc[("bf", "willow_src"), "policy_rule"] == "cn_safe_no_trees"
+
+
+def test_a_plot_outside_china_says_its_soil_class_is_gb15618s():
+    # Mae Sot (Thailand): the class comes from GB 15618-2018, a Chinese standard; the sentence says so, and a
+    # plot in China does not get the remark
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "th", "land_use": "paddy", "crop": "rice", "ph": 7.0,
+                           "cd_mg_kg": 8.0, "region": "Thailand/Tak", "mean_temp_c": 27.0},
+                          {**DEFAULTS, "plot_id": "cn", "land_use": "paddy", "crop": "rice", "ph": 7.0,
+                           "cd_mg_kg": 8.0, "region": "Hunan/Zhuzhou"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["th", "soil_class"] == "strict_control" and s.loc["th", "rule_set"] == "none"
+    assert s.loc["th", "recommendation"].endswith(
+        " The soil class, strict control (a metal above its intervention value), is that of GB 15618-2018, a "
+        "Chinese standard applied here for comparison: it is not a local designation.")
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert zh["th"].endswith("土壤类别“严格管控类耕地（有重金属超过管制值）”依据中国标准GB 15618-2018划定，仅供比较，"
+                             "并非当地的法定类别。")
+    assert "GB 15618-2018" not in s.loc["cn", "recommendation"] and "中国标准" not in zh["cn"]

@@ -793,6 +793,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
     plot = advice_mod.plot_clause(adv, ok, money, gaps, units, options=s["recommended_option"],
                                   tables=tables or load_tables(), horizon_yr=H)
+    # a plot outside China: its soil class is GB 15618-2018's, a Chinese standard applied for comparison
+    if scenario.threshold_set == "gb15618_2018" and ok.any():
+        cls_ok = _frames.obj(s["soil_class"])[ok]
+        abroad = np.array([advice_mod._region_in_china(r, tables) is False for r in region[ok].tolist()], bool) \
+            & ~pd.isna(cls_ok)
+        if abroad.any():
+            plot = np.asarray(plot, dtype=object).copy()
+            plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
+                            for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
