@@ -755,3 +755,13 @@ def test_later_years_by_hand():
     assert messages.render(advice.reapply_message("lime_rice", load_tables(), 9), "zh") == "（第3年至第9年每2年再施一次石灰）"
     assert messages.render(advice.reapply_message("lime_rice", load_tables(), 4), "en") == " (lime again in year 3)"
     assert messages.render(advice.reapply_message("lime_rice", load_tables(), 2), "en") == ""
+
+
+def test_sedum_wheat_intercrop_steps_say_wheat_replaces_another_crop():
+    from agriremed.core.tables import load_tables
+
+    t = load_tables()
+    en, zh = advice.measures_text("sedum_wheat_intercrop", t), advice.measures_text("sedum_wheat_intercrop", t, "zh")
+    assert "where the plot grows another crop (e.g. maize), wheat replaces it (substitute planting)" in en
+    assert "Establish" not in en
+    assert "改种小麦（替代种植）" in zh

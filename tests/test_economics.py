@@ -509,7 +509,9 @@ def test_strict_control_baseline_crop_is_valued_as_grain_over_the_limit():
     # the whole harvest: 7.14 t/ha × 2580 CNY/t × 0.6 × annuity (20 yr, 6 %), not by (1 − P) of it
     df = pd.read_csv(SAMPLES / "plots.csv")
     df = df[df["plot_id"] == "HN-XT-02"]
-    runs = {g: agriremed.plan(df, agriremed.Scenario(mc_draws=0, noncompliant_grain=g), progress=False)
+    # (the old valuation, scenario strict_baseline_crop = noncompliant_grain; the default is not_sold: below)
+    runs = {g: agriremed.plan(df, agriremed.Scenario(mc_draws=0, noncompliant_grain=g,
+                                                     strict_baseline_crop="noncompliant_grain"), progress=False)
             for g in ("discount_sale", "destroyed")}
     assert runs["destroyed"].summary["soil_class"].iloc[0] == "strict_control"
     t = {g: r.table.set_index("option_id") for g, r in runs.items()}
@@ -518,3 +520,61 @@ def test_strict_control_baseline_crop_is_valued_as_grain_over_the_limit():
     ann = sum(1.06 ** -k for k in range(1, 21))
     diff = t["discount_sale"].loc["do_nothing", "npv_cny_ha"] - t["destroyed"].loc["do_nothing", "npv_cny_ha"]
     assert diff == pytest.approx(7.14 * 2580 * 0.6 * ann, rel=1e-6)
+
+
+def test_strict_control_baseline_crop_that_the_rule_set_forbids_can_be_valued_as_not_sold():
+    # cn_strict_no_food forbids the edible crop on strict-control land: with strict_baseline_crop = not_sold
+    # doing nothing's harvest may not be sold at all (the destroyed row), whatever the noncompliant_grain rule,
+    # so the options are compared with a crop that earns nothing; the farmer, programme and combined accounts
+    # stay consistent. The default keeps the noncompliant_grain valuation and the sentence says so.
+    assert agriremed.Scenario().strict_baseline_crop == "noncompliant_grain"
+    df = pd.read_csv(SAMPLES / "plots.csv")
+    df = df[df["plot_id"] == "HN-XT-02"]
+    ann = sum(1.06 ** -k for k in range(1, 21))
+    runs = {(g, v): agriremed.plan(df, agriremed.Scenario(mc_draws=0, noncompliant_grain=g,
+                                                          strict_baseline_crop=v), progress=False)
+            for g in ("discount_sale", "state_purchase", "destroyed") for v in ("not_sold", "noncompliant_grain")}
+    t = {k: r.table.set_index("option_id") for k, r in runs.items()}
+    assert t[("discount_sale", "not_sold")].loc["do_nothing", "policy_status"] == "forbidden"
+    base = {k: x.loc["do_nothing"] for k, x in t.items()}
+    # default: the baseline earns what the destroyed rule gives, under any noncompliant_grain rule
+    for g in ("discount_sale", "state_purchase"):
+        assert base[(g, "not_sold")]["npv_cny_ha"] == pytest.approx(base[("destroyed", "not_sold")]["npv_cny_ha"],
+                                                                   rel=1e-9)
+        # no grain support on a crop that may not be sold: farmer and programme as the combined account
+        assert base[(g, "not_sold")]["npv_farmer_cny_ha"] == pytest.approx(base[(g, "not_sold")]["npv_cny_ha"],
+                                                                          rel=1e-9)
+    old = base[("discount_sale", "noncompliant_grain")]["npv_cny_ha"]
+    assert old - base[("discount_sale", "not_sold")]["npv_cny_ha"] == pytest.approx(7.14 * 2580 * 0.6 * ann,
+                                                                                  rel=1e-6)
+    # under state purchase the old valuation paid the farmer the full price (programme bore 0.4 of it)
+    sp_old = base[("state_purchase", "noncompliant_grain")]
+    assert sp_old["npv_farmer_cny_ha"] - base[("state_purchase", "not_sold")]["npv_farmer_cny_ha"] == \
+        pytest.approx(7.14 * 2580 * 1.0 * ann, rel=1e-6)
+    # every option's NPV against doing nothing rises by what the baseline no longer sells; the combined
+    # NPV of the options themselves is unchanged
+    new, was = t[("discount_sale", "not_sold")], t[("discount_sale", "noncompliant_grain")]
+    opts = [o for o in new.index if o != "do_nothing" and new.loc[o, "applicable"]]
+    assert opts
+    for o in opts:
+        assert new.loc[o, "npv_cny_ha"] == pytest.approx(was.loc[o, "npv_cny_ha"], rel=1e-9)
+        assert new.loc[o, "npv_vs_baseline_cny_ha"] - was.loc[o, "npv_vs_baseline_cny_ha"] == \
+            pytest.approx(7.14 * 2580 * 0.6 * ann, rel=1e-6)
+        # combined = farmer + programme (transfers cancel)
+        assert new.loc[o, "npv_cny_ha"] == pytest.approx(new.loc[o, "npv_farmer_cny_ha"]
+                                                        + new.loc[o, "npv_programme_cny_ha"], rel=1e-9, abs=1e-6)
+    # the sentence says the comparison is with a crop that may not be sold (EN and ZH)
+    from agriremed.core import messages
+    s = runs[("discount_sale", "not_sold")].summary
+    assert "(doing nothing keeps growing an edible crop that may not be sold on this strict-control land)" \
+        in s["recommendation"].iloc[0]
+    assert "不治理即继续种植在该严格管控类耕地上不得销售的食用农产品" in \
+        messages.column_texts(s, "recommendation", "zh")[0]
+    was_s = runs[("discount_sale", "noncompliant_grain")].summary
+    assert "may not be sold" not in was_s["recommendation"].iloc[0]
+    assert ("(doing nothing is valued as selling its edible crop, which may not be grown on this strict-control "
+            "land, as grain over the food limit)") in was_s["recommendation"].iloc[0]
+    assert "禁止种植的食用农产品作为超标农产品出售计算" in messages.column_texts(was_s, "recommendation", "zh")[0]
+    from agriremed.core.scenario import ScenarioError
+    with pytest.raises(ScenarioError, match="strict_baseline_crop"):
+        agriremed.Scenario(strict_baseline_crop="sold")

@@ -314,7 +314,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     assert rk.loc[("alkaline", "maize_grain"), "target_tier"] == 1
     s = p.summary.set_index("plot_id")
     assert ("metals stay in the soil; not expected to make the crop meet GB2762 (47 % < 50 %): test the harvest; "
-            "re-check the class with crop data; if it fails, strict-control measures apply; ahead of") \
+            "re-check the class with crop data; if it fails, strict-control measures apply; ranked before") \
         in s.loc["alkaline", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "预计不能使作物达到GB2762（47 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
@@ -670,7 +670,7 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
     two = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(
         mc_draws=0, options=("do_nothing", "sedum_rice_rotation", "flooded_rice")))
     s = two.summary.iloc[0]
-    assert "ahead of Sedum (winter) – rice (summer) rotation (score 0.70 vs 0.78), whose gain in crop safety " \
+    assert "ranked before Sedum (winter) – rice (summer) rotation (score 0.70 vs its 0.78), whose gain in crop safety " \
            "over unchanged practice is too small to rank with the measures before it" in s["recommendation"]
     assert "后者相对维持现状提高作物安全性的幅度过小，排在更有效的措施之后" in \
         messages.column_texts(two.summary, "recommendation", "zh")[0]
@@ -851,3 +851,45 @@ def test_a_crop_switch_that_leaves_the_crop_less_safe_is_no_safe_use_measure_how
     assert m["npv_vs_baseline_cny_ha"] == pytest.approx(784, abs=1)
     assert m["score"] < now["score"] and m["rank"] > now["rank"]
     assert t["rank"].to_dict() == {"biochar_amendment": 1, "do_nothing": 2, "maize_grain": 3}
+
+
+def test_trees_on_safe_wasteland_name_the_rule_that_allows_them():
+    # marginal land is not cultivated land (Order No. 46 Art. 2): trees or grass on a safe-utilisation
+    # wasteland plot are allowed by a named rule, not by the absence of one
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "w", "land_use": "marginal", "crop": "none", "ph": 5.5,
+                           "cd_mg_kg": 0.5, "region": "Hunan/Zhuzhou", "basic_farmland": "unknown"},
+                          {**DEFAULTS, "plot_id": "bf", "land_use": "upland", "crop": "maize", "ph": 5.5,
+                           "cd_mg_kg": 0.5, "region": "Hunan/Zhuzhou", "basic_farmland": "unknown"}])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert p.summary.set_index("plot_id").loc["w", "soil_class"] == "safe_utilisation"
+    for o in ("miscanthus", "willow_src", "poplar_src"):
+        assert t.loc[("w", o), "applicable"]
+        assert t.loc[("w", o), "policy_status"] == "allowed"
+        assert t.loc[("w", o), "policy_rule"] == "cn_safe_wasteland_revegetate"
+    rec = _recommended(p)
+    assert rec.loc["w", "option_id"] == "miscanthus"
+    assert rec.loc["w", "policy_rule"] == "cn_safe_wasteland_revegetate"
+    # cultivated safe-utilisation land keeps its ban on trees
+    assert t.loc[("bf", "willow_src"), "policy_rule"] == "cn_safe_no_trees"
+
+
+def test_a_plot_outside_china_says_its_soil_class_is_gb15618s():
+    # Mae Sot (Thailand): the class comes from GB 15618-2018, a Chinese standard; the sentence says so, and a
+    # plot in China does not get the remark
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "th", "land_use": "paddy", "crop": "rice", "ph": 7.0,
+                           "cd_mg_kg": 8.0, "region": "Thailand/Tak", "mean_temp_c": 27.0},
+                          {**DEFAULTS, "plot_id": "cn", "land_use": "paddy", "crop": "rice", "ph": 7.0,
+                           "cd_mg_kg": 8.0, "region": "Hunan/Zhuzhou"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["th", "soil_class"] == "strict_control" and s.loc["th", "rule_set"] == "none"
+    assert s.loc["th", "recommendation"].endswith(
+        " The soil class, strict control (a metal above its intervention value), is that of GB 15618-2018, a "
+        "Chinese standard applied here for comparison: it is not a local designation.")
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert zh["th"].endswith("土壤类别“严格管控类耕地（有重金属超过管制值）”依据中国标准GB 15618-2018划定，仅供比较，"
+                             "并非当地的法定类别。")
+    assert "GB 15618-2018" not in s.loc["cn", "recommendation"] and "中国标准" not in zh["cn"]

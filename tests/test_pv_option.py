@@ -274,6 +274,17 @@ def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_optio
     # Guangxi coal benchmark 0.4207 CNY/kWh (pv_tariffs.csv): −290 297 at the former 0.35 + residual value
     # 172 532 + 70.7 CNY/MWh more on the site's discounted electricity
     assert c["npv_vs_baseline_cny_ha"] == pytest.approx(415_740, rel=1e-3)
+    # no "nan" in any text: the economics reason of the unpriced PV row says the NPV was not computed
+    assert pv["why_economics"] == "not assessed: NPV against doing nothing over 20 yr not computed"
+    texts = p.table.select_dtypes(include="object")
+    assert not texts.apply(lambda col: col.astype(str).str.contains(r"\bnan\b", regex=True)).any().any()
+    # the sentence says that PV, which the rule set expects, could not be assessed without coordinates
+    en = rec.loc["nocoord", "recommendation"]
+    assert ("; Solar PV with a permanent grass cover (phytostabilisation), which the rule set expects on this "
+            "land, could not be assessed: its power yield needs the plot's coordinates (give lat and lon).") in en
+    zh = messages.render(rec.loc["nocoord", "recommendation_msg"], "zh")
+    assert "规则集在该类土地上鼓励的光伏电站+板下永久草地（植物稳定）无法评估：其发电量需要地块坐标（请填写经纬度）" in zh
+    assert "could not be assessed" not in rec.loc["coord", "recommendation"]
 
 
 def test_a_recommendation_with_unknown_money_says_so_in_every_language():
@@ -292,7 +303,7 @@ def test_a_recommendation_with_unknown_money_says_so_in_every_language():
     for text in (en, zh):
         assert "n/a" not in text and "nan" not in text
     assert s.loc["n", "recommended_option"] == "do_nothing"
-    assert "ahead of Solar PV with a permanent grass cover (phytostabilisation) (score 0.36 vs 0.08), whose costs " \
+    assert "ranked before Solar PV with a permanent grass cover (phytostabilisation) (score 0.36 vs its 0.08), whose costs " \
            "and NPV were not computed" in s.loc["n", "recommendation"]
     sheet = plot_advice(p, "s", "zh")
     assert sheet.first_year_cost == "未计算" and sheet.typical_year == "–"

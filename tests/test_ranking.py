@@ -169,8 +169,36 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
     r2 = ranking.rank_options(t2, w)
     clause2 = ranking.runner_up_clause(r2, pd.Series({"sorghum": "Sorghum"}), w)
     assert clause2["A"] == \
-        "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
+        ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set only allows on this land, "
+        "because the rule set expects the recommended option here")
 
+
+
+def test_a_lower_scoring_winner_is_ranked_before_never_ahead_of_the_runner_up():
+    # policy tier: maize grain expected (0.75), sorghum only allowed (1.00): EN and ZH say "ranked before"
+    from agriremed.core import messages
+    t = _two_plots(policy_status=["allowed", "allowed", "expected"] * 2,
+                   npv_vs_baseline_cny_ha=[0.0, 50000.0, 0.0] * 2)
+    w = {"economics": 1.0}
+    r = ranking.rank_options(t, w)
+    msg = ranking.runner_up_message(r, w)["A"]
+    en, zh = messages.render(msg, "en"), messages.render(msg, "zh")
+    assert "ahead of" not in en and "优于" not in zh
+    assert en.startswith("ranked before ") and en.endswith(
+        "(score 0.75 vs its 1.00), which the rule set only allows on this land, because the rule set expects "
+        "the recommended option here")
+    assert zh.startswith("排在") and "之前（得分0.75，后者1.00）" in zh and zh.endswith("而规则集要求在此采用推荐方案")
+    # an order no other message names (same policy tier, runner-up scoring higher): still "ranked before"
+    same = r.assign(policy_tier=0, target_tier=0)
+    other = messages.render(ranking.runner_up_message(same, w)["A"], "en")
+    assert other.startswith("ranked before ") and "(score 0.75 vs its 1.00), by the order of the ranking" in other
+    # a runner-up of target_tier 2 (less safe than unchanged practice, lower NPV) is named as such
+    tt2 = same.assign(target_tier=np.where(same["rank"] == 2, 2, 0))
+    less = messages.render(ranking.runner_up_message(tt2, w)["A"], "zh")
+    assert "得分0.75，后者1.00" in less and "达标概率低于维持现状" in less
+    # where the winner also scores higher the sentence keeps "ahead of"
+    won = same.assign(score=np.where(same["rank"] == 1, 1.0, 0.5))
+    assert messages.render(ranking.runner_up_message(won, w)["A"], "en").startswith("ahead of ")
 
 def test_restrained_options_rank_after_allowed_ones_whatever_the_weights():
     # sorghum is restrained (leaving food production on safe-utilisation land), unchanged practice
@@ -190,17 +218,18 @@ def test_restrained_options_rank_after_allowed_ones_whatever_the_weights():
     rec = r1.loc[r1["recommended"]].set_index("plot_id")["option_id"]
     assert rec.to_dict() == {"A": "do_nothing", "B": "do_nothing"}
     clause = ranking.runner_up_clause(r1, pd.Series({"sorghum": "Sorghum"}), w)
-    assert clause["A"] == ("ahead of Sorghum (score 0.75 vs 1.00), which the rule set restrains on this land "
+    assert clause["A"] == ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set restrains on this land "
                            "(ranked after the options it allows)")
     from agriremed.core import messages
     zh = messages.render(ranking.runner_up_message(r1, w)["A"], "zh")
-    assert zh.endswith("后者在该类土地上受规则集限制（排在规则允许的方案之后）") and "0.75对1.00" in zh
+    assert zh.endswith("后者在该类土地上受规则集限制（排在规则允许的方案之后）") and "得分0.75，后者1.00" in zh
     # reweight keeps the tiers; an allowed runner-up behind an expected winner keeps its clause
     again = ranking.reweight(r1, {"carbon": 1.0}).set_index(["plot_id", "option_id"])
     assert again.loc[("A", "do_nothing"), "rank"] == 1 and again.loc[("A", "sorghum"), "rank"] == 2
     t2 = t.assign(policy_status=["restrained", "restrained", "expected"] * 2)
     clause2 = ranking.runner_up_clause(ranking.rank_options(t2, w), pd.Series({"sorghum": "Sorghum"}), w)
-    assert clause2["A"] == "ahead of Sorghum (score 0.75 vs 1.00), which the rule set only allows on this land"
+    assert clause2["A"] == ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set only allows on this land, "
+        "because the rule set expects the recommended option here")
 
 
 def test_default_weights_include_food_production_and_sum_to_one():

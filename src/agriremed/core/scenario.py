@@ -58,6 +58,9 @@ TARGETS = ("screening", "food_limit", "strictest")
 BIOMASS_VALUATIONS = ("sale", "electricity")
 #: Whose money the ranking's economics criterion counts (see ``economics.VIEW_COLUMNS``).
 ECONOMICS_VIEWS = ("combined", "farmer", "programme")
+#: How doing nothing's forbidden edible crop on strict-control land is valued
+#: (``agriremed.stages.economics.STRICT_BASELINE_CROP``).
+STRICT_BASELINE_CROPS = ("not_sold", "noncompliant_grain")
 #: Area units of the plan's texts: chosen per plot by its region (``auto``), or mu or ha for all.
 AREA_UNITS = ("auto", "mu", "ha")
 
@@ -101,6 +104,18 @@ class Scenario:
     noncompliant_price_fraction : float, optional
         Share of the normal price paid for a food crop that fails the food limit [–];
         when set it replaces the ``noncompliant_grain`` rule (farmer paid = value).
+    strict_baseline_crop : {"not_sold", "noncompliant_grain"}
+        How doing nothing's edible crop is valued on strict-control land where the rule set
+        forbids it (China: ``cn_strict_no_food``, edible crops prohibited on 严格管控类 land):
+        ``not_sold`` (the whole harvest may not be sold, the ``destroyed`` row of
+        ``noncompliant_grain.csv``, so the options are compared with a crop that may not be
+        sold) or ``noncompliant_grain`` (default: as any crop over the food limit, under the
+        ``noncompliant_grain`` rule, sold at a discount by default). The sentence says which.
+        ``not_sold`` is not the default: against a baseline that loses its whole harvest every
+        risk-control option that earns anything reaches the top of the economics utility
+        (+50 000 CNY/ha against doing nothing, ``traffic_lights.csv``), and the economics
+        criterion no longer tells them apart (energy maize would rank before sorghum on the
+        Hunan strict-control sample plots on carbon alone).
     economics_view : {"combined", "farmer", "programme"}
         Whose money the ranking's economics criterion counts, against doing nothing:
         farmer and programme together (default; transfers between them cancel), the
@@ -247,6 +262,7 @@ class Scenario:
     carbon_price_cny_t: float = 80.0
     noncompliant_grain: str = "discount_sale"
     noncompliant_price_fraction: float | None = None
+    strict_baseline_crop: str = "noncompliant_grain"
     economics_view: str = "combined"
     food_standard: str = "auto"
     threshold_set: str = "gb15618_2018"
@@ -396,6 +412,7 @@ def _check(s: Scenario) -> None:
         c.number("noncompliant_price_fraction", s.noncompliant_price_fraction, 0.0, 1.0,
                  "a fraction from 0 to 1, or none to use the noncompliant_grain rule")
     c.text("noncompliant_grain", s.noncompliant_grain, max_len=MAX_NAME_CHARS, one_line=True)
+    c.choice("strict_baseline_crop", s.strict_baseline_crop, STRICT_BASELINE_CROPS)
     c.choice("economics_view", s.economics_view, ECONOMICS_VIEWS)
     c.choice("food_standard", s.food_standard, ("auto", *FOOD_STANDARDS))
     c.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)

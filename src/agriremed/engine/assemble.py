@@ -347,6 +347,13 @@ def _title(metals: str) -> str:
     return metals.replace("+", "/").title() if metals else "metal"
 
 
+def _bound_text(years: float) -> str:
+    """A P10 or P90 of the years to target as printed: whole years, or ``"> 200"`` above
+    :data:`agriremed.stages.duration.YEARS_SHOWN_UP_TO` (infinity included) [yr]."""
+    cap = duration_mod.YEARS_SHOWN_UP_TO
+    return f"> {cap:.0f}" if years > cap else f"{printed(years):.0f}"
+
+
 def _cleanup_text(row) -> Message:
     """The clean-up clause of a recommendation as a message (``row.years_text``: the years as
     :func:`agriremed.stages.duration.cleanup_years_text` writes them)."""
@@ -362,7 +369,12 @@ def _cleanup_text(row) -> Message:
     if np.isinf(y) or y > duration_mod.YEARS_SHOWN_UP_TO:
         return Message.of("rec.cleanup_never", metals=metals, goal=goal, years=duration_mod.YEARS_SHOWN_UP_TO)
     rng = Message()
-    if not np.isnan(row.years_p10) and np.isfinite(row.years_p90):
+    cap = duration_mod.YEARS_SHOWN_UP_TO
+    if np.isnan(row.years_p10) or np.isnan(row.years_p90):
+        pass
+    elif row.years_p10 > cap or row.years_p90 > cap:  # a bound beyond the cap (or never) reads "> 200"
+        rng = Message.of("rec.range_over", p10=_bound_text(row.years_p10), p90=_bound_text(row.years_p90))
+    else:
         rng = Message.of("rec.range", p10=printed(row.years_p10), p90=printed(row.years_p90))
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
@@ -425,6 +437,15 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                                if code == "rec.programme_cost" and printed(x) == 0
                                else M(code, money=_fmt_money(x, money, u), years=H),
                                np.asarray(b[col] if col in b else np.full(n, np.nan), dtype=float), units)
+    # strict-control land where the rule set forbids the edible crop doing nothing keeps growing: the
+    # sentence says how that crop is valued (scenario strict_baseline_crop: not sold at all, or sold as
+    # grain over the food limit)
+    banned = np.asarray(b["baseline_banned"], dtype=object) if "baseline_banned" in b else np.full(n, None)
+    at = np.flatnonzero(pd.notna(banned))
+    if len(at):
+        npv = npv.copy()
+        npv[at] = [M("rec.npv_not_sold" if banned[i] == "not_sold" else "rec.npv_banned_sold", npv=npv[i])
+                   for i in at]
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
@@ -572,6 +593,22 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     return body
 
 
+def _expected_without_coordinates(table: pd.DataFrame, g, n: int):
+    """Plots (positions among ``n``) and options the rule set expects whose PV yield was not computed
+    for want of the plot's lat/lon (``pv_capex_cny_ha`` set, ``specific_yield_kwh_kwp_yr`` NaN) and
+    that are not recommended."""
+    need = ("policy_status", "pv_capex_cny_ha", "specific_yield_kwh_kwp_yr", "applicable", "recommended")
+    if not all(c in table for c in need):
+        return np.zeros(0, np.intp), np.zeros(0, dtype=object)
+    rows = np.flatnonzero((_frames.obj(table["policy_status"]) == "expected") & table["applicable"].to_numpy(bool)
+                          & np.isfinite(table["pv_capex_cny_ha"].to_numpy(float))
+                          & np.isnan(table["specific_yield_kwh_kwp_yr"].to_numpy(float))
+                          & ~table["recommended"].to_numpy(bool) & (g.plot >= 0))
+    _, first = np.unique(g.plot[rows], return_index=True)  # one per plot
+    rows = rows[first]
+    return g.plot[rows], _frames.obj(table["option_id"])[rows]
+
+
 def _covers_below_only(covered, exceeding) -> bool:
     """Whether the metals a probability covers (``covered``, '+'-joined) are all at or below
     their screening value: none of them is among ``exceeding`` (the plot's metals above it).
@@ -700,6 +737,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["rule_set"] = advice_mod.rule_sets_of(region, scenario.rule_set, tables)  # each plot's own
     # the plot is governed by a Chinese rule set: its sentence may speak of safe-utilisation plans
     b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
+    # strict-control land where the rule set forbids the edible crop doing nothing keeps growing: how the
+    # economics stage valued it (scenario strict_baseline_crop), None elsewhere
+    if "policy_status" in table:
+        base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
+            else np.full(n, None, dtype=object)
+        banned = ((_frames.obj(s["soil_class"]) == "strict_control")
+                  & (_frames.take(_frames.obj(table["policy_status"]), base, None) == "forbidden")
+                  & ~pd.isna(base_food) & (base_food != "none"))
+        b["baseline_banned"] = np.where(banned, scenario.strict_baseline_crop, None).astype(object)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
@@ -755,6 +801,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
+    # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates: the sentence
+    # says it could not be assessed (its NPV is unknown, so it ranks with the allowed options)
+    pos_ok = np.cumsum(ok) - 1  # position of each recommended plot among them
+    for i, o in zip(*_expected_without_coordinates(table, g, n), strict=True):
+        if not ok[i]:
+            continue
+        j = int(pos_ok[i])
+        part = Message.of("rec.pv_no_coords", option=o)
+        ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                            for c in keys})
@@ -767,6 +822,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     gaps = b["data_gaps_msg"][ok] if "data_gaps_msg" in b else None
     plot = advice_mod.plot_clause(adv, ok, money, gaps, units, options=s["recommended_option"],
                                   tables=tables or load_tables(), horizon_yr=H)
+    # a plot outside China: its soil class is GB 15618-2018's, a Chinese standard applied for comparison
+    if scenario.threshold_set == "gb15618_2018" and ok.any():
+        cls_ok = _frames.obj(s["soil_class"])[ok]
+        abroad = np.array([advice_mod._region_in_china(r, tables) is False for r in region[ok].tolist()], bool) \
+            & ~pd.isna(cls_ok)
+        if abroad.any():
+            plot = np.asarray(plot, dtype=object).copy()
+            plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
+                            for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")

@@ -451,7 +451,8 @@ def _economics(ctx: RunContext, r: StageResults, bar) -> dict:
             s.carbon_price_cny_t, noncompliant_price_fraction=s.noncompliant_price_fraction,
             schedule=r.schedule, energy=r.energy, biomass_valuation=s.biomass_valuation, grid=r.grid,
             noncompliant_grain=s.noncompliant_grain, soil_plot=r.soil_plot,
-            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km)
+            biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km,
+            strict_baseline_crop=s.strict_baseline_crop)
     except ValueError as exc:
         if "noncompliant_grain.csv" in str(exc):
             raise ScenarioError(f"scenario field noncompliant_grain = {s.noncompliant_grain!r} is invalid: "
@@ -481,7 +482,7 @@ _CARBON_READS = frozenset({"horizon_yr", "biochar_method", "biochar_h_corg", "n_
                            "transport_km"})
 _ECONOMICS_READS = frozenset({"horizon_yr", "discount_rate", "carbon_price_cny_t", "noncompliant_price_fraction",
                               "noncompliant_grain", "biomass_valuation", "biochar_reapply_interval_yr",
-                              "transport_km"})
+                              "transport_km", "strict_baseline_crop"})
 _RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny",
                             "area_unit", "min_compliance_gain", "min_gain_share"})
 #: Fields no stage reads (recorded with the plan only).

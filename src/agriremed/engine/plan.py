@@ -340,7 +340,7 @@ class Plan:
             energy=self.energy, biomass_valuation=s.biomass_valuation, noncompliant_grain=s.noncompliant_grain,
             soil_plot=self.soil_plot, transfers=transfers,
             biochar_reapply_interval_yr=s.biochar_reapply_interval_yr, transport_km=s.transport_km,
-            discount_rate=s.discount_rate)
+            discount_rate=s.discount_rate, strict_baseline_crop=s.strict_baseline_crop)
 
     def money(self) -> dict:
         """Reporting currency of the plan: ``code``, ``cny_per_unit`` and the ``basis`` of the rate."""

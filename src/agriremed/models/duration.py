@@ -36,6 +36,7 @@ __all__ = [
     "concentration_terms",
     "concentration_from_terms",
     "removal_ph_factor",
+    "cap_fraction_removal",
     "package_reduction",
 ]
 
@@ -517,6 +518,42 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
             cref = get("rcref")
             cap = np.where(np.isfinite(cref), Y * smax * cref / c0, Y * smax)
             p["rr"] = np.where(np.isnan(cap), rr, np.minimum(rr, cap))
+
+
+def cap_fraction_removal(p: dict, c0, mass) -> None:
+    """Cap the yearly fraction ``fr`` of the ``fraction`` model, in place, at what a stand of the
+    accumulator alone removes from the same soil in year 1.
+
+    An intercrop holds fewer accumulator plants per area than the accumulator's monoculture, so
+    it cannot remove more: f ≤ Y_cap (1 − h) C_ref,s (C₀ / C_ref)ᵇ / (C₀ M), the year-1 removal
+    of the declining-BCF model (:func:`years_declining_bcf`) with the monoculture's parameters
+    (``sref``, ``cref``, ``b``) and yield ``ycap`` [t ha⁻¹ yr⁻¹]. Rows without ``ycap`` (NaN)
+    keep their fraction. The cap is taken at the initial concentration: as b < 1 the
+    monoculture's fraction rises as the soil is cleaned, so the capped first-order removal never
+    exceeds it later either.
+
+    Parameters
+    ----------
+    p : dict
+        Removal parameters (``fr``, ``ycap``, ``h``, ``sref`` [mg kg⁻¹], ``cref`` [mg kg⁻¹],
+        ``b`` [–]), rows (× draws); changed in place.
+    c0 : array_like
+        Initial soil concentration [mg kg⁻¹], rows (× 1).
+    mass : array_like
+        Soil mass of the treated layer [t ha⁻¹], rows (× 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = {"fr": np.array([0.243, 0.243]), "ycap": np.array([3.26, np.nan]), "h": np.zeros(2),
+    ...      "sref": np.full(2, 109.3), "cref": np.full(2, 1.244), "b": np.full(2, 0.614)}
+    >>> cap_fraction_removal(p, np.full(2, 1.2), np.full(2, 2400.0))
+    >>> np.round(p["fr"], 4).tolist()
+    [0.121, 0.243]
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cap = p["ycap"] * (1.0 - p["h"]) * p["sref"] * (c0 / p["cref"]) ** p["b"] / (c0 * mass)
+    p["fr"] = np.where(np.isfinite(cap), np.minimum(p["fr"], cap), p["fr"])
 
 
 def removal_rates(p, mass, model):

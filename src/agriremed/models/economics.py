@@ -117,6 +117,11 @@ def later_years(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return later.min(axis=1) + 0.0, later.max(axis=1) + 0.0, later.mean(axis=1) + 0.0
 
 
+def _per_row(v, sel):
+    """A value of the assessed rows (a scalar, or one per row) for the entries ``sel``, as a column."""
+    return np.asarray(v, float)[sel][:, None] if np.ndim(v) else v
+
+
 def block_items(inp: dict, sel) -> dict:
     """Yearly cash-flow items [CNY ha⁻¹] of the entries ``sel`` of the assessed rows, each rows × years.
 
@@ -132,7 +137,7 @@ def block_items(inp: dict, sel) -> dict:
     srow = inp["srow"][sel]
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
     comply = np.nan_to_num(p_comply, nan=1.0)
-    sold = comply + (1.0 - comply) * inp["value_frac"]
+    sold = comply + (1.0 - comply) * _per_row(inp["value_frac"], sel)
     grows = inp["grows_vocab"][code]
     items = {
         "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
@@ -213,7 +218,8 @@ def block_transfers(inp: dict, sel, items: dict, developer: np.ndarray | None = 
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
     fails = 1.0 - np.nan_to_num(p_comply, nan=1.0)
     grows = inp["grows_vocab"][code]
-    support = np.where(grows, inp["crop_value"][code] * fails * (inp["farmer_frac"] - inp["value_frac"]), 0.0)
+    support = np.where(grows, inp["crop_value"][code] * fails
+                       * (_per_row(inp["farmer_frac"], sel) - _per_row(inp["value_frac"], sel)), 0.0)
     costs = -(items["establishment"] + items["management"] + items["amendment"])
     subsidy = inp["cost_share"][sel][:, None] * costs + np.where(active, inp["per_area"][sel][:, None], 0.0)
     lease = np.zeros_like(subsidy)

@@ -59,7 +59,8 @@ from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.stages import soil as soil_mod
 from agriremed.models.duration import (concentration_by_model, concentration_from_model_terms, model_terms,
-                                       removal_rates, apply_soil_chemistry, valid_edge, years_by_model,
+                                       removal_rates, apply_soil_chemistry, cap_fraction_removal, valid_edge,
+                                       years_by_model,
                                        years_from_rates, bcf_fraction, concentration_after, years_declining_bcf,
                                        years_first_order, years_zero_order)
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
@@ -373,6 +374,7 @@ _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
     "s": ("seasons_per_yr", False, 1.0), "rcref": ("removal_soil_ref_mg_kg", True, np.nan),
     "phs": ("removal_ph_slope", True, 0.0), "phr": ("removal_ph_ref", False, np.nan),
     "smax": ("shoot_max_mg_kg", True, np.inf),
+    "ycap": ("removal_cap_yield_t_ha_yr", False, np.nan),
 }
 
 
@@ -482,6 +484,10 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
     apply_soil_chemistry(typ, ph_row, c0)
     if drw:
         apply_soil_chemistry(drw, ph_row[:, None], c0[:, None], typ)
+    # an intercrop removes no more than the accumulator's monoculture on the same soil
+    cap_fraction_removal(typ, c0, mass)
+    if drw:
+        cap_fraction_removal(drw, c0[:, None], mass[:, None])
     return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
                 oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
                 model=model_r[lrow], kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw)

@@ -8,8 +8,11 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
   food limit) + (1 − P) × v] and the production cost, where v is what grain over the
   food limit is worth under the scenario's ``noncompliant_grain`` rule (on strict-control
   land, a specific-product prohibition zone, the crop that doing nothing keeps growing is
-  valued with P = 0; on a plot of double-cropped rice, ``rice_seasons_per_yr`` = 2, each year of
-  rice counts the revenue and production cost of its two seasons, :mod:`agriremed.stages.seasons`)
+  valued with P = 0, and where the rule set forbids it, China's ``cn_strict_no_food``, as not
+  sellable at all where the scenario's ``strict_baseline_crop`` is ``not_sold``: the
+  ``destroyed`` row; by default, ``noncompliant_grain``, as grain over the limit; on a plot of
+  double-cropped rice, ``rice_seasons_per_yr`` = 2, each year of rice counts the revenue and
+  production cost of its two seasons, :mod:`agriremed.stages.seasons`)
   (``noncompliant_grain.csv``: ``discount_sale`` — sold for feed or industry at a
   discount, the default; ``state_purchase`` — 收储 at the normal price; ``destroyed``);
 * ``establishment`` (year 1), ``management`` (yearly, incl. extra costs of a safe
@@ -119,7 +122,7 @@ from agriremed.stages.duration import YearlySchedule, compliance_by_year
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
-           "subsidy_inputs"]
+           "subsidy_inputs", "STRICT_BASELINE_CROP"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -143,6 +146,12 @@ BIOMASS_VALUATIONS = ("sale", "electricity")
 VIEW_COLUMNS = {"combined": ("npv_vs_baseline_cny_ha", 1.0), "farmer": ("npv_farmer_vs_baseline_cny_ha", 1.0),
                 "programme": ("programme_cost_cny_ha", -1.0)}
 ECONOMICS_VIEWS = tuple(VIEW_COLUMNS)
+
+
+#: How doing nothing's edible crop is valued on strict-control land where the rule set forbids it:
+#: not sold at all (the ``destroyed`` row of ``noncompliant_grain.csv``), or as grain over the food
+#: limit under the scenario's ``noncompliant_grain`` rule.
+STRICT_BASELINE_CROP = ("not_sold", "noncompliant_grain")
 
 
 def noncompliant_fractions(rule: str = "discount_sale", tables: Tables | None = None,
@@ -441,7 +450,7 @@ def _rice_season_codes(code, vocab, srow, active, seas, seas_idle, value, cost, 
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
                  noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
-                 transport_km=None, discount_rate=0.06):
+                 transport_km=None, discount_rate=0.06, strict_baseline_crop="noncompliant_grain"):
     """Per-row inputs of the yearly cash-flow items (see :func:`block_items`).
 
     Returns the inputs, the rows they are for (applicable options and the baseline that
@@ -482,7 +491,20 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         if len(banned):
             p_comply = p_comply.copy()  # the schedule's own matrix is shared
             p_comply[srow[np.searchsorted(rows, banned)]] = 0.0
+    else:
+        banned = np.zeros(0, np.intp)
     farmer_frac, value_frac = noncompliant_fractions(noncompliant_grain, tables, noncompliant_price_fraction)
+    if strict_baseline_crop not in STRICT_BASELINE_CROP:
+        raise ValueError(f"strict_baseline_crop {strict_baseline_crop!r} is not one of "
+                         f"{', '.join(STRICT_BASELINE_CROP)}")
+    farmer_frac = np.full(len(rows), farmer_frac)
+    value_frac = np.full(len(rows), value_frac)
+    if strict_baseline_crop == "not_sold" and len(banned) and "policy_status" in option_rows:
+        # where the rule set forbids the edible crop doing nothing keeps growing (China: cn_strict_no_food), the
+        # whole harvest may not be sold: valued as the ``destroyed`` row of noncompliant_grain.csv
+        forbidden = banned[_frames.obj(option_rows["policy_status"])[banned] == "forbidden"]
+        at = np.searchsorted(rows, forbidden)
+        farmer_frac[at], value_frac[at] = noncompliant_fractions("destroyed", tables)
     share, per_area = subsidy_inputs(option_rows, plots, soil_plot, tables, g)
     crops = tables.indexed("crops", "crop")
     v = pd.Series(vocab, dtype=object)
@@ -564,7 +586,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
 def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
            biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
            noncompliant_grain="discount_sale", soil_plot=None, transfers=False, biochar_reapply_interval_yr=None,
-           transport_km=None, discount_rate=0.06):
+           transport_km=None, discount_rate=0.06, strict_baseline_crop="noncompliant_grain"):
     """Yearly cash-flow items [CNY ha⁻¹], each rows × years for the rows that are assessed.
 
     Returns the items, the rows they are for (applicable options and the baseline that
@@ -573,7 +595,8 @@ def _items(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carb
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr, transport_km, discount_rate)
+                                         biochar_reapply_interval_yr, transport_km, discount_rate,
+                                         strict_baseline_crop)
     items = block_items(inp, slice(None))
     if transfers:
         items = {**items, **block_transfers(inp, slice(None), items)}
@@ -587,7 +610,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                       energy: pd.DataFrame | None = None, biomass_valuation: str = "sale",
                       noncompliant_grain: str = "discount_sale", soil_plot: pd.DataFrame | None = None,
                       transfers: bool = False, biochar_reapply_interval_yr: float | None = None,
-                      transport_km: float | None = None, discount_rate: float = 0.06) -> pd.DataFrame:
+                      transport_km: float | None = None, discount_rate: float = 0.06,
+                      strict_baseline_crop: str = "noncompliant_grain") -> pd.DataFrame:
     """Itemised yearly cash flows of every applicable plot × option (undiscounted).
 
     Parameters
@@ -638,6 +662,15 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
         Real discount rate [yr⁻¹] of the developer's decision to finance a PV plant (with
         ``transfers``: a plant whose developer's NPV is below 0 has no ``pv_lease``); the
         scenario's, as in :func:`evaluate_economics`.
+    strict_baseline_crop : {"not_sold", "noncompliant_grain"}
+        How doing nothing's edible crop is valued on strict-control land where the rule set
+        forbids it (``policy_status`` ``forbidden``, China: ``cn_strict_no_food``): ``not_sold``
+        (the whole harvest may not be sold, the ``destroyed`` row of ``noncompliant_grain.csv``)
+        or ``noncompliant_grain`` (default: as any crop over the food limit, under the
+        ``noncompliant_grain`` rule). ``not_sold`` is not the default because the economics
+        utility (``traffic_lights.csv``: 0 at −150 000, 1 at +50 000 CNY/ha against doing
+        nothing) then saturates for every risk-control option that earns anything, so the
+        economics criterion no longer tells them apart.
 
     Returns
     -------
@@ -652,7 +685,8 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
                                      carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction, energy,
                                      biomass_valuation, noncompliant_grain=noncompliant_grain, soil_plot=soil_plot,
                                      transfers=transfers, biochar_reapply_interval_yr=biochar_reapply_interval_yr,
-                                     transport_km=transport_km, discount_rate=discount_rate)
+                                     transport_km=transport_km, discount_rate=discount_rate,
+                                     strict_baseline_crop=strict_baseline_crop)
     keep = (option_rows["applicable"].to_numpy(bool) | option_rows["option_kind"].eq("baseline").to_numpy()) \
         & ~unassessed
     sub = np.flatnonzero(keep[rows])
@@ -674,7 +708,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
                        grid=None, noncompliant_grain: str = "discount_sale",
                        soil_plot: pd.DataFrame | None = None,
                        biochar_reapply_interval_yr: float | None = None,
-                       transport_km: float | None = None) -> pd.DataFrame:
+                       transport_km: float | None = None, strict_baseline_crop: str = "noncompliant_grain") -> pd.DataFrame:
     """Discounted costs, revenues and NPV of every plot × option, beside doing nothing and the best alternative.
 
     Parameters
@@ -725,6 +759,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         See :func:`yearly_cash_flows`.
     transport_km : float, optional
         See :func:`yearly_cash_flows`.
+    strict_baseline_crop : {"not_sold", "noncompliant_grain"}
+        See :func:`yearly_cash_flows`.
 
     Returns
     -------
@@ -774,7 +810,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     inp, rows, unassessed = _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H,
                                          carbon_price_cny_t, biochar_rate_t_ha, noncompliant_price_fraction,
                                          energy, biomass_valuation, grid, noncompliant_grain, soil_plot,
-                                         biochar_reapply_interval_yr, transport_km, discount_rate)
+                                         biochar_reapply_interval_yr, transport_km, discount_rate,
+                                         strict_baseline_crop)
     n, k = len(option_rows), len(rows)
     g = _frames.grid(option_rows, plots, tables, grid)
     oid = _frames.obj(option_rows["option_id"])

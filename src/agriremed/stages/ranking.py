@@ -910,8 +910,9 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     Returns
     -------
     pandas.Series
-        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"``
-        (``""`` for plots with a single applicable option).
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"`` or
+        ``"ranked before <option> (score 0.52 vs its 0.54), …"`` (``""`` for plots with a single
+        applicable option).
     """
     msg = runner_up_message(ranked, weights, tables)
     tables = tables or load_tables()
@@ -919,7 +920,8 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     out = pd.Series(render_column(msg.to_numpy(object), "en", tables), index=msg.index, dtype=object)
     if any(names.get(k, k) != v for k, v in lib.items() if k in names):  # other display names
         for k in names.index:
-            out = out.str.replace(f"ahead of {lib.get(k, k)} (", f"ahead of {names[k]} (", regex=False)
+            for lead in ("ahead of", "ranked before"):
+                out = out.str.replace(f"{lead} {lib.get(k, k)} (", f"{lead} {names[k]} (", regex=False)
     return out
 
 
@@ -941,7 +943,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     pandas.Series
         Plot id → encoded message (:mod:`agriremed.core.messages`) ``rec.ahead`` ("ahead of
         <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
-        largest weighted utility gain; scores that tie at two decimals are given with three), ``rec.ahead_policy`` ("…, which the rule set only
+        largest weighted utility gain; scores that tie at two decimals are given with three), or,
+        where an ordering rule rather than the score decided (the winner may score lower), a
+        message that reads "ranked before <option> (score 0.52 vs its 0.54), …":
+        ``rec.ahead_policy`` ("…, which the rule set only
         allows on this land", when the policy tier decided), ``pol.ahead_restrained`` ("…,
         which the rule set restrains on this land", when the runner-up is restrained and the
         winner only allowed), ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
@@ -953,7 +958,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_lime_first`` ("…: the soil pH is below the range of every transfer function for
         the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, whose
         gain in crop safety over unchanged practice is too small to rank with the measures before
-        it", ``target_tier`` 3); ``""`` for plots with a single applicable option.
+        it", ``target_tier`` 3) or ``rec.ahead_less_safe`` (runner-up of ``target_tier`` 2) or
+        ``rec.ahead_order`` (any other order that puts a lower score first); ``""`` for plots with
+        a single applicable option.
     """
     tables = tables or load_tables()
     rank = ranked["rank"].to_numpy(dtype=float, na_value=np.nan)
@@ -1014,6 +1021,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         best_other = pd.Series(np.where(other, np.nan_to_num(score, nan=-np.inf), -np.inf)).groupby(pid).max()
         beaten = best_other.reindex(pid[fr]).to_numpy(float) > score_of(fr)
         by_policy = np.where((by_policy == 0) & lf[fr] & beaten, 6, by_policy)
+    if "target_tier" in ranked:
+        # the higher-scoring runner-up is expected but ranks with the allowed options because its
+        # crop is less safe than under unchanged practice at a lower NPV (8)
+        by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
+    # any other order that puts a lower score first never reads "ahead of" (9)
+    by_policy = np.where((by_policy == 0) & (score_of(sr) > score_of(fr)), 9, by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -1023,7 +1036,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
-            5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer"}
+            5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
+            8: "rec.ahead_less_safe", 9: "rec.ahead_order"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
