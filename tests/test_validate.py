@@ -510,13 +510,14 @@ def test_sandiao_layer_fields_dlmc_dlbm_tbbh(plots_factory):
 
 
 # ---------------------------------------------------------------------------- double-cropped rice
-def test_double_cropped_rice_is_rice_with_a_warning_that_one_season_is_modelled(plots_factory):
+def test_double_cropped_rice_is_rice_with_a_warning_that_two_seasons_are_modelled(plots_factory):
     crops = ["双季稻", "早稻+晚稻", "早晚稻", "Double rice", "中稻", "早稻"]
     v = validate_plots(plots_factory(len(crops), crop=crops, land_use=["水田"] * len(crops)))
     assert v.ok and v.plots["crop"].tolist() == ["rice"] * 6
     pb = v.problems.loc[v.problems["column"] == "crop"]
-    one = pb.loc[pb["problem"].str.contains("planned as ONE rice season a year")]
+    one = pb.loc[pb["problem"].str.contains("planned as TWO rice seasons a year")]
     assert one["input_row"].tolist() == [1, 2, 3, 4]                   # not 中稻 or 早稻 (one season each)
+    assert v.plots["rice_seasons_per_yr"].head(4).tolist() == [2] * 4 and v.plots["rice_seasons_per_yr"].tail(2).isna().all()
     assert pb.loc[pb["input_row"] <= 4].groupby("input_row").size().eq(1).all()   # one warning per cell
     assert (pb.loc[pb["input_row"] > 4, "problem"] == "read as rice").all()
 

@@ -49,8 +49,8 @@ from agriremed.core.tables import load_tables, split_keys
 from agriremed.stages import carbon, duration, uptake  # kernels called as module attributes (MODEL_KERNELS)
 from agriremed.stages.soil import soil_mass_t_ha, threshold_values
 from agriremed.stages.uptake import food_safety
-from agriremed.stages.uptake.skill import ASSUMED_CLAY_PCT, leafy_cd_skill, survey_check
-from agriremed.stages.uptake.synthesis import ratio_synthesis, survey_skill
+from agriremed.stages.uptake.skill import ASSUMED_CLAY_PCT, leafy_cd_skill, maize_share_checks, survey_check
+from agriremed.stages.uptake.synthesis import maize_cd_synthesis, ratio_synthesis, survey_skill
 
 __all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown",
            "rice_as_skill_markdown",
@@ -546,9 +546,6 @@ MAIZE_CHECKS_FILE = Path("data") / "validation" / "maize_cd_surveys.csv"
 def maize_cd_checks_markdown(root: str | Path | None = None, tables=None) -> list[str]:
     """The maize Cd section of the validation page: the default synthesis against published shares of
     kernels above the limit and pH-class thresholds (:func:`agriremed.stages.uptake.skill.maize_share_checks`)."""
-    from agriremed.stages.uptake.skill import maize_share_checks
-    from agriremed.stages.uptake.synthesis import maize_cd_synthesis
-
     path = Path(root or _repo_root()) / MAIZE_CHECKS_FILE
     if not path.is_file():
         return []

@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
+from agriremed.core.columns import METALS
 from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
 from agriremed.stages.uptake.predict import row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
@@ -748,8 +749,6 @@ def food_limit_group_metals(crop: str, standard: str, tables) -> list[str]:
     >>> food_limit_group_metals("apple", "GB2762", t), food_limit_group_metals("rapeseed", "GB2762", t)
     (['cd', 'pb'], [])
     """
-    from agriremed.core.columns import METALS
-
     def build() -> dict:
         fl = tables.food_limits
         out: dict = {}

@@ -186,8 +186,8 @@ def pv_tariff(region, tables: Tables | None = None, tariff_cny_kwh: float | None
 
     Examples
     --------
-    >>> pv_tariff(["Hunan/Xiangtan", "Gansu/Baiyin"]).tolist()
-    [0.45, 0.35]
+    >>> pv_tariff(["Hunan/Xiangtan", "Gansu/Baiyin", "Qinghai/Xining"]).tolist()
+    [0.45, 0.3078, 0.35]
     """
     tables = tables or load_tables()
     n = len(pd.Series(region, dtype=object))
@@ -205,8 +205,8 @@ def pv_tariff_assumed(region, tables: Tables | None = None, tariff_cny_kwh: floa
 
     Examples
     --------
-    >>> pv_tariff_assumed(["Hunan/Xiangtan", "Gansu/Baiyin"]).tolist()
-    [False, True]
+    >>> pv_tariff_assumed(["Hunan/Xiangtan", "Gansu/Baiyin", "Qinghai/Xining"]).tolist()
+    [False, False, True]
     """
     tables = tables or load_tables()
     n = len(pd.Series(region, dtype=object))

@@ -36,7 +36,7 @@ from agriremed.models.uptake import Z95, auc, brier, exceedance_probability, ski
 from agriremed.core.tables import load_tables
 from agriremed.stages.uptake.predict import (evaluate_function, food_safety, outside_range,
                                              predict_crop_concentration)
-from agriremed.stages.uptake.synthesis import lognormal_from_mean_share
+from agriremed.stages.uptake.synthesis import lognormal_from_mean_share, maize_cd_synthesis
 
 __all__ = ["maize_share_checks", "exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
            "survey_check", "ASSUMED_CLAY_PCT"]
@@ -238,8 +238,6 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
         (``chen2021_maize_cd_bcf``, its own spread), for comparison.
     """
     from scipy.special import ndtr, ndtri
-
-    from agriremed.stages.uptake.synthesis import maize_cd_synthesis
 
     tables = tables or load_tables()
     syn = maize_cd_synthesis(tables)
