@@ -231,6 +231,9 @@ _HEADER_ALIASES = {
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
     "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
+    # field names of the 土壤污染状况详查 point tables and sampling databases
+    "点位编码": "plot_id", "点位代码": "plot_id", "样点编码": "plot_id", "采样点编码": "plot_id",
+    "样品编码": "plot_id",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
     "酸碱度": "ph",
     "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
@@ -321,7 +324,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words that show a header was meant for a required column.
 _REQUIRED_HINTS = {
-    "plot_id": re.compile(r"(?i)编号|地块|(?<![a-z])(plot|id)(?![a-z])"),
+    "plot_id": re.compile(r"(?i)编号|编码|代码|地块|(?<![a-z])(plot|id)(?![a-z])"),
     "land_use": re.compile(r"(?i)土地利用|用地|地类|land[\s_]*use"),
     "ph": re.compile(r"(?i)(?<![a-z])ph(?![a-z])|酸碱"),
     "area_ha": re.compile(r"(?i)面积|(?<![a-z])area(?![a-z])"),
