@@ -36,3 +36,48 @@ def test_missing_plot_id_names_a_code_column(tmp_path):
     assert "header '监测点位编码' was not recognised as plot_id" in err["problem"].iloc[0]
     assert "表头'监测点位编码'未被识别为plot_id" in text_of(err["problem_msg"].iloc[0], "zh")
     assert len(v.plots) + len(v.rejected) == v.n_input == 1
+
+
+_PH_HEAD = "点位编号,土地利用类型,作物,面积（亩）,{ph},镉（mg/kg）\n"
+
+
+@pytest.mark.parametrize("cell", ["6.5（水土比2.5:1）", "6.5(土水比1:2.5)", "6.5（水土比 2.5：1）", "6.5(1:2.5)"])
+def test_ph_cell_with_the_water_ratio_is_water_ph(tmp_path, cell):
+    """A pH cell annotated with the method's water ratio is read as water pH with the warning of
+    '6.5（水）', naming row, line and column, in English and Chinese."""
+    p = _write(tmp_path, _PH_HEAD.format(ph="pH") + f"B01,水田,水稻,15,{cell},0.25\nB02,水田,水稻,15,5.8,0.25\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["ph"].tolist() == pytest.approx([6.5, 5.8])
+    w = v.problems.loc[v.problems["column"].eq("ph") & v.problems["input_row"].notna()]
+    assert w["severity"].tolist() == ["warning"] and w["input_row"].tolist() == [1]
+    assert w["line"].tolist() == [2] and w["value"].tolist() == [cell]
+    assert w["problem"].iloc[0].startswith("read as water pH: the label ")
+    assert "names water extraction (soil:water 1:2.5)" in w["problem"].iloc[0]
+    assert text_of(w["problem_msg"].iloc[0], "zh").startswith("已按水浸提pH读取")
+    assert len(v.plots) + len(v.rejected) == v.n_input == 2
+
+
+@pytest.mark.parametrize("cell, extract", [("5.2(KCl，水土比2.5:1)", "KCl"), ("5.0（CaCl2 1:2.5）", "CaCl2")])
+def test_ph_cell_with_a_salt_and_a_ratio_stays_refused(tmp_path, cell, extract):
+    p = _write(tmp_path, _PH_HEAD.format(ph="pH") + f"B01,水田,水稻,15,{cell},0.25\nB02,水田,水稻,15,5.8,0.25\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["B02"]
+    e = v.errors.loc[v.errors["column"].eq("ph")]
+    assert e["input_row"].tolist() == [1] and e["problem"].iloc[0].startswith(f"pH measured in {extract}")
+    assert len(v.plots) + len(v.rejected) == v.n_input == 2
+
+
+@pytest.mark.parametrize("header", ["pH（水土比2.5:1）", "pH(土水比1:2.5)", "土壤pH（水土比2.5：1）"])
+def test_ph_header_with_the_water_ratio_is_water_ph(tmp_path, header):
+    p = _write(tmp_path, _PH_HEAD.format(ph=header) + "B01,水田,水稻,15,6.5,0.25\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["ph"].tolist() == [6.5] and v.errors.empty
+    assert len(v.plots) + len(v.rejected) == v.n_input == 1
+
+
+@pytest.mark.parametrize("header", ["pH（CaCl2，水土比2.5:1）", "pH（水土比5:1）"])
+def test_ph_header_with_a_salt_or_another_ratio_stops_the_file(tmp_path, header):
+    p = _write(tmp_path, _PH_HEAD.format(ph=header) + "B01,水田,水稻,15,6.5,0.25\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots.empty and len(v.rejected) == v.n_input == 1
+    assert v.errors["problem"].str.contains(f"header '{header}'", regex=False).any()

@@ -306,8 +306,13 @@ _AVAILABLE_DEFAULT = "dtpa"
 #: column and of the GB 15618-2018 classes, soil:water 1:2.5), 1 M KCl (KCl, 氯化钾) or
 #: 0.01 M CaCl2 (CaCl2, 氯化钙), each optionally with its molarity and 浸提/浸/提/提取.
 _PH_EXTRACTIONS = (("water", r"水|h2o|water"), ("kcl", r"kcl|氯化钾"), ("cacl2", r"cacl2|氯化钙"))
+#: The ratio of the pH methods (水土比2.5:1 = 土水比1:2.5, NY/T 1121.2 and HJ 962), alone or named as
+#: water to soil: the water extraction; after KCl or CaCl2 it names that extraction's ratio.
+_PH_RATIO = (r"(?:(?:水土比|土水比)_?(?:为|=)?_?)?"
+             r"(?:2[._]5_?:_?1|1_?:_?2[._]5)")
 _PH_LABEL = re.compile(r"^(?:[\d_]*(?:mol/l|m)_?)?(?P<word>水|h2o|water|kcl|氯化钾|cacl2|氯化钙)_?"
-                       r"(?:浸提|浸|提取|提|extract(?:ion|ed)?)?(?:_?(?:1:2[._]5))?$")
+                       r"(?:浸提|浸|提取|提|extract(?:ion|ed)?)?(?:_?[,;]?_?" + _PH_RATIO + r")?$")
+_PH_RATIO_LABEL = re.compile(r"^" + _PH_RATIO + r"(?:_?(?:浸提|浸|提取|提))?$")
 _TOTAL_WORDS = ("总", "全", "total", "tot", "总量", "全量")
 _FILLER_WORDS = ("土壤", "soil", "含量", "浓度", "content", "conc", "concentration", "元素", "值")
 
@@ -763,14 +768,20 @@ def ph_extraction(label: str) -> str | None:
     -------
     str or None
         ``"water"`` for 水, 水浸, 水浸提, H2O, H₂O, water; ``"kcl"`` for KCl, 1M KCl, 氯化钾;
-        ``"cacl2"`` for CaCl2, CaCl₂, 0.01M CaCl2, 氯化钙; None otherwise.
+        ``"cacl2"`` for CaCl2, CaCl₂, 0.01M CaCl2, 氯化钙 (each also followed by the method's
+        ratio); ``"water"`` also for the ratio alone or named as water to soil (1:2.5,
+        水土比2.5:1, 土水比1:2.5); None otherwise.
 
     Examples
     --------
     >>> [ph_extraction(t) for t in ["（水）", "( H₂O )", "水浸提", "(KCl)", "0.01 M CaCl2", "氯化钙", "(亩)"]]
     ['water', 'water', 'water', 'kcl', 'cacl2', 'cacl2', None]
+    >>> [ph_extraction(t) for t in ["（水土比2.5:1）", "(土水比1:2.5)", "(1:2.5)", "(KCl，水土比2.5:1)", "(水土比5:1)"]]
+    ['water', 'water', 'water', 'kcl', None]
     """
     k = _key(re.sub(r"[()\[\]{}【】〔〕]", " ", _clean(label)))
+    if _PH_RATIO_LABEL.match(k):
+        return "water"
     m = _PH_LABEL.match(k)
     if m is None:
         return None

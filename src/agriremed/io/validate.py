@@ -979,8 +979,9 @@ def _read_dms(col: Collector, canon: str, spec, cells: _Numbers) -> None:
     cells.bad_text = cells.bad_text & ~read & ~bad
 
 
-#: A number followed by a label that may hold digits after a letter ('6.5(H2O)', '5.0（CaCl2）').
-_NUMBER_LABEL = r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<label>[^\d\s.,](?:[^\d]|(?<=[A-Za-z])\d)*?)\s*$"
+#: A number followed by a label, digits allowed after its first character ('6.5(H2O)',
+#: '5.0（CaCl2）', '6.5（水土比2.5:1）'); only labels that name an extraction are acted on.
+_NUMBER_LABEL = r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<label>[^\d\s.,].*?)\s*$"
 
 
 def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
