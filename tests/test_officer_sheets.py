@@ -81,3 +81,19 @@ def test_ph_header_with_a_salt_or_another_ratio_stops_the_file(tmp_path, header)
     v = agriremed.validate_plots(p)
     assert v.plots.empty and len(v.rejected) == v.n_input == 1
     assert v.errors["problem"].str.contains(f"header '{header}'", regex=False).any()
+
+
+@pytest.mark.parametrize("header", ["阳离子交换量（cmol(+)/kg）", "CEC(cmol/kg)", "阳离子交换量(cmol+/kg)", "CEC（me/100g）",
+                                    "CEC(cmol(+)/kg)"])
+def test_cec_headers_in_cmol_per_kg(tmp_path, header):
+    """CEC in cmol(+)/kg (the unit of NY/T 1121.5 / HJ 889 reports) and me/100g (= cmol(+)/kg)
+    is read as cec_cmol_kg, × 1, with the header-read note in English and Chinese."""
+    p = _write(tmp_path, f"点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,{header}\n"
+                         "E01,水田,水稻,15,5.4,0.25,12.5\nE02,旱地,小麦,15,7.9,0.25,8\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["cec_cmol_kg"].tolist() == pytest.approx([12.5, 8.0])
+    assert header not in v.plots.columns and v.errors.empty
+    note = v.problems.loc[v.problems["column"].eq("cec_cmol_kg")]
+    assert len(note) == 1 and note["problem"].iloc[0].startswith(f"header '{header}' read as cec_cmol_kg")
+    assert f"表头'{header}'" in text_of(note["problem_msg"].iloc[0], "zh")
+    assert len(v.plots) + len(v.rejected) == v.n_input == 2

@@ -827,6 +827,11 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
     return unit, ex, problem
 
 
+#: The charge mark of a CEC unit (cmol(+)/kg, cmol（+）/kg, cmol+/kg): dropped before the brackets of
+#: a header are read, as cmol(+)/kg is the cmol/kg of the registry.
+_CHARGE_MARK = re.compile(r"(?i)cmol\s*(?:\(\s*\+\s*\)|\+)")
+
+
 @functools.lru_cache(maxsize=4096)
 def read_header(name: str) -> HeaderRead:
     """Read a user column header: canonical column, unit conversion, note or error.
@@ -854,7 +859,7 @@ def read_header(name: str) -> HeaderRead:
     0.1
     """
     raw = str(name)
-    s = _clean(raw)
+    s = _CHARGE_MARK.sub("cmol", _clean(raw))
     k = _key(s)
     if k in C.COLUMNS and C.COLUMNS[k].role == "input":
         return _read(raw, k, note=None if k == raw else _header_read(raw, k))
