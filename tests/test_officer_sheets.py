@@ -97,3 +97,42 @@ def test_cec_headers_in_cmol_per_kg(tmp_path, header):
     assert len(note) == 1 and note["problem"].iloc[0].startswith(f"header '{header}' read as cec_cmol_kg")
     assert f"表头'{header}'" in text_of(note["problem_msg"].iloc[0], "zh")
     assert len(v.plots) + len(v.rejected) == v.n_input == 2
+
+
+def _mu_layer(tmp_path, given_mu, suffix):
+    """Squares of 100 m × 100 m (1 ha = 15 亩) in EPSG:4547 with the given 面积（亩）."""
+    gpd = pytest.importorskip("geopandas")
+    pyogrio = pytest.importorskip("pyogrio")
+    shapely = pytest.importorskip("shapely")
+    import pandas as pd
+
+    n = len(given_mu)
+    geoms = [shapely.box(499_950, 3_100_000 + 300 * i, 500_050, 3_100_100 + 300 * i) for i in range(n)]
+    attrs = pd.DataFrame({"图斑编号": [f"D{i + 1:02d}" for i in range(n)], "地类名称": ["旱地"] * n,
+                          "种植作物": ["玉米"] * n, "pH": ["6.2"] * n, "镉（mg/kg）": ["0.25"] * n,
+                          "面积（亩）": [str(a) for a in given_mu]})
+    p = tmp_path / f"d.{suffix}"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(attrs, geometry=geoms, crs="EPSG:4547"), p)
+    return p
+
+
+@pytest.mark.parametrize("suffix, first_fid", [("gpkg", 1), ("geojson", 0)])
+def test_gis_area_mismatch_is_warned_on_its_row(tmp_path, suffix, first_fid):
+    """An area field 10× or 1/15 of the polygon's area: planned at the field's value, with a
+    warning on the plot's row naming both areas in the field's unit (亩) and the feature's FID
+    (GDAL's: from 1 in a GeoPackage, from 0 in a GeoJSON), besides the file-level note."""
+    p = _mu_layer(tmp_path, [15, 150, 1, 15.5], suffix)
+    v = agriremed.validate_plots(p)
+    assert v.plots["area_ha"].tolist() == pytest.approx([1.0, 10.0, 1 / 15, 15.5 / 15])
+    w = v.problems.loc[v.problems["column"].eq("area_ha") & v.problems["input_row"].notna()]
+    assert w["input_row"].tolist() == [2, 3] and w["plot_id"].tolist() == ["D02", "D03"]
+    assert w["severity"].eq("warning").all() and w["value"].tolist() == ["150", "1"]
+    fid = first_fid + 1
+    assert w["problem"].iloc[0] == (f"area 150 亩 in the area field, 15 亩 by the polygon of FID {fid}: "
+                                    "they differ by more than 10%; planned with 150 亩")
+    assert w["expected"].iloc[0].startswith("an area within 10% of the polygon's area")
+    assert text_of(w["problem_msg"].iloc[1], "zh") == (f"面积字段为1 亩，FID {fid + 1}的图形面积为15 亩：两者相差超过10%；"
+                                                        "按1 亩规划")
+    msgs = v.messages()
+    assert any(m.startswith("WARNING row 2") and "plot D02" in m and "150 亩" in m for m in msgs)
+    assert len(v.plots) + len(v.rejected) == v.n_input == 4

@@ -519,6 +519,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 else np.full(n, "", dtype=object))
     col = Collector(n, plot_ids)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
+    _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c] + more_ids)
@@ -747,6 +748,16 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
         one[rp["row"]] = True
         col.add(one, mapping.get(rp["column"], rp["column"]), np.full(n, rp["value"], dtype=object), "error",
                 _as_message(rp, "problem"), _as_message(rp, "expected"), force=True)
+
+
+def _report_reader_warnings(col: Collector, row_warnings: list, mapping: dict[str, str], n: int) -> None:
+    """Warn on the rows the reader found doubtful but read (a GIS feature whose area field differs
+    from its polygon's area), each a dict like a row problem; the row is planned."""
+    for rw in row_warnings:
+        one = np.zeros(n, bool)
+        one[rw["row"]] = True
+        col.add(one, mapping.get(rw["column"], rw["column"]), np.full(n, rw["value"], dtype=object), "warning",
+                _as_message(rw, "problem"), _as_message(rw, "expected"))
 
 
 #: Plot ids that label a total or summary row of a county sheet (合计 …, the statistics rows 平均值,
