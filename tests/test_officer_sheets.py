@@ -136,3 +136,53 @@ def test_gis_area_mismatch_is_warned_on_its_row(tmp_path, suffix, first_fid):
     msgs = v.messages()
     assert any(m.startswith("WARNING row 2") and "plot D02" in m and "150 亩" in m for m in msgs)
     assert len(v.plots) + len(v.rejected) == v.n_input == 4
+
+
+_COUNTY = ("点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,{header}\n"
+           "P1,水田,水稻,15,5.4,0.25,{a}\n"      # 0.25 ≤ 0.3: priority protection
+           "P2,旱地,小麦,15,7.8,0.9,{b}\n"       # 0.6 < 0.9 ≤ 4.0: safe utilisation
+           "P3,水田,水稻,15,5.4,2.5,{c}\n")      # > 2.0: strict control
+
+
+@pytest.mark.parametrize("header", ["类别", "土壤环境质量类别", "划分类别", "类别划分", "质量类别"])
+@pytest.mark.parametrize("a, b, c", [("优先保护类", "优先保护类", "严格管控类"), ("优先保护", "优先保护", "严格管控"),
+                                     ("I类", "Ⅰ类", "III类"),
+                                     ("priority protection", "Priority protection", "strict_control")])
+def test_county_class_column_is_read_and_compared(tmp_path, header, a, b, c):
+    """The county's class column is read as soil_class_county; the plan keeps the computed GB 15618
+    class, warns on the row whose county class differs (naming both, EN and 中文) and carries the
+    county class beside the computed one in the summary."""
+    p = _write(tmp_path, _COUNTY.format(header=header, a=a, b=b, c=c))
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    s = plan.summary
+    assert s["soil_class"].tolist() == ["priority_protection", "safe_utilisation", "strict_control"]
+    assert s["soil_class_county"].tolist() == ["priority_protection", "priority_protection", "strict_control"]
+    cols = list(s.columns)
+    assert cols.index("soil_class_county") == cols.index("soil_class") + 1
+    assert header not in cols
+    w = plan.problems.loc[plan.problems["problem_msg"].str.contains("val.county_class_differs", regex=False)]
+    assert w["input_row"].tolist() == [2] and w["line"].tolist() == [3] and w["plot_id"].tolist() == ["P2"]
+    assert w["column"].tolist() == ["soil_class_county"] and w["severity"].tolist() == ["warning"]
+    assert w["problem"].iloc[0].startswith(
+        "the county's class priority protection (优先保护类) differs from the class computed from "
+        "GB 15618-2018, safe utilisation (安全利用类): the plan follows the computed class; the county's "
+        "classification (农用地土壤环境质量类别划分")
+    assert text_of(w["problem_msg"].iloc[0], "zh").startswith(
+        "县级类别划分结果优先保护类与按GB 15618-2018计算的类别安全利用类不同：规划按计算的类别；")
+    assert len(plan.plots) + len(plan.rejected) == plan.n_input == 3
+
+
+def test_county_class_unknown_value_is_ignored_with_a_warning(tmp_path):
+    p = _write(tmp_path, _COUNTY.format(header="类别", a="待定", b="安全利用类", c=""))
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    assert plan.summary["soil_class_county"].tolist() == [None, "safe_utilisation", None]
+    w = plan.problems.loc[plan.problems["column"].eq("soil_class_county") & plan.problems["input_row"].eq(1)]
+    assert w["problem"].tolist() == ["unknown value (value ignored)"] and w["value"].tolist() == ["待定"]
+    assert not plan.problems["problem_msg"].str.contains("county_class_differs", regex=False).any()
+    assert len(plan.plots) + len(plan.rejected) == plan.n_input == 3
+
+
+def test_without_a_county_class_the_summary_is_unchanged(tmp_path):
+    p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\nP1,水田,水稻,15,5.4,0.25\n")
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    assert "soil_class_county" not in plan.summary.columns

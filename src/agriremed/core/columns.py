@@ -375,6 +375,12 @@ _inp("rice_type", "", "Rice type", "水稻类型",
      "grain Cd of the packaged rice functions (calibrated on indica and hybrid indica rice) is multiplied "
      "by a sourced factor for the type (japonica ≈ 0.61, uptake_slopes.csv); blank = no change.",
      dtype="category", categories=("indica", "japonica", "hybrid"))
+_inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
+     "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
+     "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: carried into the summary "
+     "beside the class computed from GB 15618-2018, and a plot whose county class differs is warned on its "
+     "row; the plan follows the computed class.",
+     dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.

@@ -44,6 +44,7 @@ __all__ = [
     "land_classes",
     "read_land_class",
     "RICE_TYPE_ALIASES",
+    "SOIL_CLASS_ALIASES",
     "CROP_GROUP_WORDS",
     "DOUBLE_RICE_WORDS",
     "HeaderRead",
@@ -220,6 +221,22 @@ RICE_TYPE_ALIASES: dict[str, str] = {
     "indica rice": "indica", "japonica rice": "japonica",
 }
 
+#: Spellings accepted for the county's soil class (compared case-insensitively after NFKC, so
+#: Ⅰ Ⅱ Ⅲ are I II III; spaces removed): the class names of the 农用地土壤环境质量类别划分 and
+#: GB 15618-2018 practice, with or without 类, the I/II/III 类 numbering and the English names.
+SOIL_CLASS_ALIASES: dict[str, str] = {
+    "priority_protection": "priority_protection", "safe_utilisation": "safe_utilisation",
+    "strict_control": "strict_control",
+    "优先保护类": "priority_protection", "优先保护": "priority_protection", "优先保护类耕地": "priority_protection",
+    "安全利用类": "safe_utilisation", "安全利用": "safe_utilisation", "安全利用类耕地": "safe_utilisation",
+    "严格管控类": "strict_control", "严格管控": "strict_control", "严格管控类耕地": "strict_control",
+    "i类": "priority_protection", "ii类": "safe_utilisation", "iii类": "strict_control",
+    "第i类": "priority_protection", "第ii类": "safe_utilisation", "第iii类": "strict_control",
+    "priorityprotection": "priority_protection", "safeutilisation": "safe_utilisation",
+    "safeutilization": "safe_utilisation", "safe_utilization": "safe_utilisation",
+    "strictcontrol": "strict_control",
+}
+
 _HEADER_ALIASES = {
     "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
     "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
@@ -231,6 +248,11 @@ _HEADER_ALIASES = {
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
     "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
+    # the county's own class (农用地土壤环境质量类别划分)
+    "类别": "soil_class_county", "土壤环境质量类别": "soil_class_county", "划分类别": "soil_class_county",
+    "类别划分": "soil_class_county", "质量类别": "soil_class_county", "类别划分结果": "soil_class_county",
+    "农用地土壤环境质量类别": "soil_class_county", "耕地土壤环境质量类别": "soil_class_county",
+    "county_class": "soil_class_county", "county_soil_class": "soil_class_county",
     # field names of the 土壤污染状况详查 point tables and sampling databases
     "点位编码": "plot_id", "点位代码": "plot_id", "样点编码": "plot_id", "采样点编码": "plot_id",
     "样品编码": "plot_id",

@@ -291,9 +291,11 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
 
 
 def location_columns(plots: pd.DataFrame) -> list[str]:
-    """The location columns (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon)
-    of the valid plots as read, i.e. before the absent input columns are added blank."""
-    return [c for c in C.LOCATION_COLUMNS if c in plots.columns]
+    """The input columns the summary carries as read: the location columns
+    (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon) and the county's soil
+    class (``soil_class_county``) of the valid plots as read, i.e. before the absent input columns
+    are added blank."""
+    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county") if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -633,7 +635,8 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=()) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
-    ``located`` (:func:`location_columns`) right after ``region``, unchanged."""
+    ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
+    (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -641,6 +644,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
+    county = "soil_class_county" in located and "soil_class_county" in P
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
@@ -759,6 +763,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                               strict=True)]
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
-    return _frames.frame({c: s[c] for c in [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]}, n)
+    order = [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]
+    if county:  # the county's class beside the computed one (the plan follows the computed class)
+        s["soil_class_county"] = _frames.obj(P["soil_class_county"])
+        order.insert(order.index("soil_class") + 1, "soil_class_county")
+    return _frames.frame({c: s[c] for c in order}, n)
 
 

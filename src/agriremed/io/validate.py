@@ -31,7 +31,7 @@ from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
-                                  RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
+                                  RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import named_country
@@ -1347,6 +1347,61 @@ def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: n
     return mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
 
 
+def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """The county's soil classes read through their spellings (优先保护类, 安全利用, II类 …);
+    unknown ones are ignored with a warning."""
+    low = text.map(lambda t: unicodedata.normalize("NFKC", t).lower().replace(" ", "").replace("\u3000", "")
+                   if isinstance(t, str) else t)
+    mapped = low.map(SOIL_CLASS_ALIASES)
+    unknown = ~blank & mapped.isna().to_numpy()
+    expected = expected_message(spec)
+    col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
+    respelled, read_as = _respelled(text, blank, unknown, mapped)
+    col.add(respelled, canon, text, "warning", read_as, expected)
+    return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
+
+
+def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.DataFrame:
+    """Warnings on the plots whose county class (``soil_class_county``) differs from the class
+    computed from GB 15618-2018 (``soil_plot['soil_class']``), in the form of ``problems``.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Valid plots (``plot_id``, ``input_row``, ``line`` where the input has lines,
+        ``soil_class_county`` where the input has it).
+    soil_plot : pandas.DataFrame
+        ``plot_id`` and the computed ``soil_class`` (:func:`agriremed.stages.soil.plot_classes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One warning row per such plot (column ``soil_class_county``, value the county class);
+        empty without the column or without a difference. The plan follows the computed class.
+    """
+    if "soil_class_county" not in plots.columns or not len(plots):
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    county = plots["soil_class_county"].astype(object).to_numpy(object)
+    computed = pd.Series(soil_plot["soil_class"].to_numpy(object), index=soil_plot["plot_id"].to_numpy(object))
+    computed = computed[~computed.index.duplicated()].reindex(plots["plot_id"].to_numpy(object)).to_numpy(object)
+    given = np.array([isinstance(c, str) and c != "" for c in county]) & \
+        np.array([isinstance(c, str) and c != "" for c in computed])
+    idx = np.flatnonzero(given & (county != computed))
+    if not idx.size:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    probs = [Message.of("val.county_class_differs", county=Message.of(f"val.class.{county[i]}"),
+                        computed=Message.of(f"val.class.{computed[i]}")) for i in idx]
+    ptext, pmsg = _texts(probs)
+    etext, emsg = _texts([Message.of("exp.county_class")])
+    out = pd.DataFrame({
+        "input_row": plots["input_row"].to_numpy()[idx], "plot_id": plots["plot_id"].to_numpy(object)[idx],
+        "column": "soil_class_county", "value": county[idx], "severity": "warning", "problem": ptext,
+        "expected": etext[0], "problem_msg": pmsg, "expected_msg": emsg[0]})
+    if "line" in plots.columns:
+        out.insert(1, "line", plots["line"].to_numpy()[idx])
+    return out
+
+
 def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
     """Crop code or alias (lower case) → crop code, from ``crops.csv`` (``crop``, ``aliases``).
 
@@ -1422,7 +1477,8 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
 
 #: columns read through a list of spellings: column → check returning the values read
 _TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
-                "rice_type": _check_rice_type, "crop": _check_crop, "region": _check_region}
+                "rice_type": _check_rice_type, "soil_class_county": _check_county_class, "crop": _check_crop,
+                "region": _check_region}
 
 
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
