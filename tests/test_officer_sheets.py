@@ -186,3 +186,24 @@ def test_without_a_county_class_the_summary_is_unchanged(tmp_path):
     p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\nP1,水田,水稻,15,5.4,0.25\n")
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
     assert "soil_class_county" not in plan.summary.columns
+
+
+def test_decimal_degrees_with_a_hemisphere_letter(tmp_path):
+    """112.9312E / E112.9312 / 28.12N are read like E112°55′10″ (one warning per column); the
+    letter of the other axis is an error on the row, as for E112°55′10″ under 纬度."""
+    p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,经度,纬度\n"
+                         "P1,水田,水稻,15,5.4,0.25,112.9312E,28.12N\n"
+                         "P2,水田,水稻,15,5.4,0.25,E112.5,N27.5\n"
+                         "P3,水田,水稻,15,5.4,0.25,112.5N,27.5\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["lon"].tolist()[:2] == pytest.approx([112.9312, 112.5])
+    assert v.plots["lat"].tolist() == pytest.approx([28.12, 27.5])
+    assert v.plots["plot_id"].tolist() == ["P1", "P2"]
+    w = v.problems.loc[v.problems["column"].eq("lon") & v.problems["input_row"].isna()
+                       & v.problems["problem"].str.contains("degrees", regex=False)]
+    assert len(w) == 1 and w["problem"].iloc[0].startswith("2 value(s) written in degrees")
+    assert "e.g. '112.9312E' → 112.931200" in w["problem"].iloc[0]
+    bad = v.problems.loc[v.problems["column"].eq("lon") & v.problems["input_row"].eq(3)]
+    assert bad["value"].tolist() == ["112.5N"] and bad["severity"].tolist() == ["error"]
+    assert bad["problem"].str.contains("hemisphere letter of the other axis").all()
+    assert len(v.plots) + len(v.rejected) == v.n_input == 3

@@ -921,6 +921,10 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
 _DMS = (r"^\s*(?P<h1>[EWNSewns]|东经|西经|北纬|南纬)?\s*(?P<d>\d+(?:\.\d+)?)\s*[°º˚度]\s*"
         r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:′|'|’|分)(?!′|')\s*)?"
         r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:″|\"|”|''|′′|秒)\s*)?(?P<h2>[EWNSewns])?\s*$")
+#: Decimal degrees with a hemisphere and no degree sign, as GPS handhelds write them: before
+#: (``E112.9312``, ``东经112.91``) or after the number (``112.9312E``, ``28.12N``).
+_DEG_HEMISPHERE = (r"^\s*(?:(?P<h1>[EWNSewns]|东经|西经|北纬|南纬)\s*(?P<d1>\d+(?:\.\d+)?)"
+                   r"|(?P<d2>\d+(?:\.\d+)?)\s*(?P<h2>[EWNSewns]))\s*$")
 _HEMISPHERES = {"lat": {"n": 1.0, "s": -1.0, "北纬": 1.0, "南纬": -1.0},
                 "lon": {"e": 1.0, "w": -1.0, "东经": 1.0, "西经": -1.0}}
 
@@ -932,7 +936,7 @@ def parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, np.nd
     ----------
     text : pandas.Series
         Cell texts (``112°56′30″``, ``112°56'30"``, ``112度56分30秒``, ``28°10.5′``, ``N27°51′12″``,
-        ``112°56′30″E``).
+        ``112°56′30″E``, and decimal degrees with a hemisphere: ``112.9312E``, ``E112.9312``, ``28.12N``).
     axis : {"lat", "lon"}
         The column: its hemisphere letters (N/S, E/W) give the sign; the other axis's letters
         make the cell invalid.
@@ -951,10 +955,19 @@ def parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, np.nd
     >>> v, dms, bad = parse_dms(pd.Series(["112°56′30″", "28°10.5′", "27°61′", "1.5"]), "lon")
     >>> [round(float(x), 6) for x in v[:2]], dms.tolist(), bad.tolist()
     ([112.941667, 28.175], [True, True, True, False], [False, False, True, False])
+    >>> v, dms, bad = parse_dms(pd.Series(["112.9312E", "E112.9312", "28.12N", "28.12W"]), "lon")
+    >>> [round(float(x), 4) for x in v[:2]], dms.tolist(), bad.tolist()
+    ([112.9312, 112.9312], [True, True, True, True], [False, False, True, False])
     """
     n = len(text)
     value = np.full(n, np.nan)
     parts = text.astype(str).str.extract(_DMS)
+    rest = parts["d"].isna().to_numpy(bool)
+    if rest.any():  # 112.9312E: decimal degrees with a hemisphere letter
+        hemi = text[rest].astype(str).str.extract(_DEG_HEMISPHERE)
+        parts.loc[rest, "d"] = hemi["d1"].fillna(hemi["d2"]).to_numpy(object)
+        parts.loc[rest, "h1"] = hemi["h1"].to_numpy(object)
+        parts.loc[rest, "h2"] = hemi["h2"].to_numpy(object)
     dms = parts["d"].notna().to_numpy(bool)
     if not dms.any():
         return value, dms, np.zeros(n, bool)
