@@ -207,3 +207,21 @@ def test_decimal_degrees_with_a_hemisphere_letter(tmp_path):
     assert bad["value"].tolist() == ["112.5N"] and bad["severity"].tolist() == ["error"]
     assert bad["problem"].str.contains("hemisphere letter of the other axis").all()
     assert len(v.plots) + len(v.rejected) == v.n_input == 3
+
+
+@pytest.mark.parametrize("note", ["备注：类别依据GB 15618-2018划分；面积单位为亩", "注：镉单位mg/kg", "说明: 数据来自详查",
+                                  "Note: areas in mu"])
+def test_note_line_under_the_sheet_is_one_note_rejection(tmp_path, note):
+    """A 备注：/注：/说明： line under the table is rejected once as a note line, not as blank
+    required values."""
+    p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\n"
+                         "P1,水田,水稻,15,5.4,0.25\nP2,旱地,小麦,15,7.8,0.9\n"
+                         f"{note},,,,,\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["P1", "P2"]
+    e = v.errors.loc[v.errors["input_row"].eq(3)]
+    assert len(e) == 1 and e["column"].tolist() == ["plot_id"] and e["value"].tolist() == [note]
+    assert e["problem"].iloc[0].startswith("a signature or note line under the sheet")
+    assert "line 4" in [m for m in v.messages() if "signature or note" in m][0]
+    assert text_of(e["problem_msg"].iloc[0], "zh").startswith("表格下方的签名或备注行（审核人/填表人/制表人、备注/注等）")
+    assert len(v.plots) + len(v.rejected) == v.n_input == 3

@@ -775,18 +775,23 @@ SUBTOTAL_CELL = r"^\S+(?:小计|合计|总计)$"
 FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
                r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期)\s*(?:[:：]|$)")
 
+#: A cell that starts a note line under a county sheet (备注：类别依据GB 15618-2018划分, 注：…, 说明：…),
+#: in the plot-id column or, with a blank plot id, in another cell (a colon after the word).
+NOTE_CELL = r"(?i)^\s*(?:备注|注|附注|注释|说明|填表说明|note|notes|remark|remarks)\s*[:：]"
+
 
 def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
     """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
     :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
     the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
-    :data:`SUBTOTAL_CELL`) and a signature line under the sheet (a cell 审核人：…,
-    填表人：… :data:`FOOTER_CELL`, with a blank plot id) with that reason only: it is a row of the
-    sheet, not a plot, so its cells are not checked."""
+    :data:`SUBTOTAL_CELL`), a signature line under the sheet (a cell 审核人：…,
+    填表人：… :data:`FOOTER_CELL`, with a blank plot id) and a note line (备注：…, 注：…
+    :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id) with
+    that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
                     for v in plot_ids], dtype=object)
     total = np.isin(ids, list(TOTAL_LABELS)) & ~col.unreadable
-    footer = np.zeros(len(ids), bool)
+    footer = pd.Series(ids, dtype=object).str.contains(NOTE_CELL, regex=True).to_numpy(bool) & ~col.unreadable
     blank = (ids == "") & ~col.unreadable
     if raw is not None and blank.any():
         idx = np.flatnonzero(blank)
@@ -795,8 +800,9 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
             t = as_text(part[c])
             key = t.str.replace(r"\s+", "", regex=True).str.lower()
             total[idx] |= (key.isin(TOTAL_LABELS) | key.str.contains(SUBTOTAL_CELL, regex=True)).to_numpy(bool)
-            footer[idx] |= t.str.contains(FOOTER_CELL, regex=True).to_numpy(bool)
-        footer &= ~total
+            footer[idx] |= (t.str.contains(FOOTER_CELL, regex=True) | t.str.contains(NOTE_CELL, regex=True)
+                            ).to_numpy(bool)
+    footer &= ~total
     if total.any():
         col.add(total, "plot_id", plot_ids, "error", Message.of("val.total_row"), Message.of("exp.plot_row"),
                 force=True)
