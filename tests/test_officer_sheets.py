@@ -138,7 +138,7 @@ def test_gis_area_mismatch_is_warned_on_its_row(tmp_path, suffix, first_fid):
     assert len(v.plots) + len(v.rejected) == v.n_input == 4
 
 
-_COUNTY = ("点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,{header}\n"
+_COUNTY = ("点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,{header}\n"
            "P1,水田,水稻,15,5.4,0.25,{a}\n"      # 0.25 ≤ 0.3: priority protection
            "P2,旱地,小麦,15,7.8,0.9,{b}\n"       # 0.6 < 0.9 ≤ 4.0: safe utilisation
            "P3,水田,水稻,15,5.4,2.5,{c}\n")      # > 2.0: strict control
@@ -183,7 +183,7 @@ def test_county_class_unknown_value_is_ignored_with_a_warning(tmp_path):
 
 
 def test_without_a_county_class_the_summary_is_unchanged(tmp_path):
-    p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\nP1,水田,水稻,15,5.4,0.25\n")
+    p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\nP1,水田,水稻,15,5.4,0.25\n")
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
     assert "soil_class_county" not in plan.summary.columns
 
@@ -191,7 +191,7 @@ def test_without_a_county_class_the_summary_is_unchanged(tmp_path):
 def test_decimal_degrees_with_a_hemisphere_letter(tmp_path):
     """112.9312E / E112.9312 / 28.12N are read like E112°55′10″ (one warning per column); the
     letter of the other axis is an error on the row, as for E112°55′10″ under 纬度."""
-    p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,经度,纬度\n"
+    p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,经度,纬度\n"
                          "P1,水田,水稻,15,5.4,0.25,112.9312E,28.12N\n"
                          "P2,水田,水稻,15,5.4,0.25,E112.5,N27.5\n"
                          "P3,水田,水稻,15,5.4,0.25,112.5N,27.5\n")
@@ -214,7 +214,7 @@ def test_decimal_degrees_with_a_hemisphere_letter(tmp_path):
 def test_note_line_under_the_sheet_is_one_note_rejection(tmp_path, note):
     """A 备注：/注：/说明： line under the table is rejected once as a note line, not as blank
     required values."""
-    p = _write(tmp_path, "点位编码,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\n"
+    p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\n"
                          "P1,水田,水稻,15,5.4,0.25\nP2,旱地,小麦,15,7.8,0.9\n"
                          f"{note},,,,,\n")
     v = agriremed.validate_plots(p)
@@ -225,3 +225,40 @@ def test_note_line_under_the_sheet_is_one_note_rejection(tmp_path, note):
     assert "line 4" in [m for m in v.messages() if "signature or note" in m][0]
     assert text_of(e["problem_msg"].iloc[0], "zh").startswith("表格下方的签名或备注行（审核人/填表人/制表人、备注/注等）")
     assert len(v.plots) + len(v.rejected) == v.n_input == 3
+
+
+def test_excel_error_values_and_dates_are_named(tmp_path):
+    """#DIV/0!, #N/A, #VALUE! (error cells of a workbook) and a date in a pH or metal cell are
+    rejected saying what Excel made of the cell, naming row, line and column (EN and 中文)."""
+    import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["点位编号", "土地利用类型", "作物", "面积（亩）", "pH", "镉（mg/kg）", "铅（mg/kg）"])
+    ws.append(["F1", "水田", "水稻", 15, 5.4, 0.25, "#DIV/0!"])
+    ws.append(["F2", "水田", "水稻", 15, 5.4, "#N/A", 30])
+    ws.append(["F3", "水田", "水稻", 15, "#VALUE!", 0.25, 30])
+    ws.append(["F4", "水田", "水稻", 15, datetime.datetime(2023, 6, 5), 0.25, 30])
+    ws.append(["F5", "水田", "水稻", 15, 5.4, 0.25, 30])
+    ws.append(["F6", "水田", "水稻", 15, 5.4, None, 30])
+    ws["F7"] = datetime.datetime(2023, 3, 15)  # F6's Cd: a date-formatted number
+    p = tmp_path / "f.xlsx"
+    wb.save(p)
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["F5"]
+    e = v.errors.set_index("plot_id")
+    assert e.loc["F1", "column"] == "pb_mg_kg" and e.loc["F1", "value"] == "#DIV/0!"
+    assert e.loc["F1", "problem"].startswith("an Excel error value (#DIV/0!), not a number: the formula of this cell "
+                                             "failed in Excel")
+    assert e.loc["F2", "problem"].startswith("an Excel error value (#N/A)")
+    assert e.loc["F3", "column"] == "ph" and e.loc["F3", "problem"].startswith("an Excel error value (#VALUE!)")
+    assert e.loc["F4", "column"] == "ph" and e.loc["F4", "problem"].startswith(
+        "the cell holds a date (2023-06-05), not a number: Excel stored what was typed")
+    assert e.loc["F6", "column"] == "cd_mg_kg" and e.loc["F6", "problem"].startswith("the cell holds a date (2023-03-15)")
+    assert text_of(e.loc["F1", "problem_msg"], "zh").startswith("Excel错误值（#DIV/0!），不是数字")
+    assert text_of(e.loc["F4", "problem_msg"], "zh").startswith("单元格中是日期（2023-06-05），不是数字")
+    assert "'#DIV/ !'" not in " ".join(v.messages())
+    msg = [m for m in v.messages() if "#DIV/0!" in m][0]
+    assert "line 2" in msg and "pb_mg_kg" in msg
+    assert len(v.plots) + len(v.rejected) == v.n_input == 6

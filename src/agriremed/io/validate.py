@@ -1208,6 +1208,8 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
             Message.of("exp.thousands"))
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
     rest = bad_text & ~decimal_comma & ~below_dl & ~th_amb
+    if rest.any():  # '#DIV/0!', a date: what Excel made of the cell is named
+        rest = rest & ~_excel_error_or_date(col, canon, text, rest, sev, tail, expected)
     with_text = np.zeros(len(rest), bool)
     extra = np.full(len(rest), "", dtype=object)
     if rest.any():  # '8.0亩', 'pH5.6': the unit or label is named in the message
@@ -1234,6 +1236,34 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
         col.add(cells.blank, canon, text, "warning", Message.of("val.recommended_blank"), expected)
     num[bad_text | below | above] = np.nan
     return num
+
+
+#: Excel's error values (a formula that failed), as a cell holds or a CSV export writes them.
+EXCEL_ERRORS = r"^\s*(#DIV/0!|#N/A|#VALUE!|#REF!|#NAME\?|#NUM!|#NULL!|#SPILL!|#CALC!|#GETTING_DATA|#N/A N/A)\s*$"
+#: A date (and time) as a date cell of a workbook is read ('2023-06-05 00:00:00'): a number typed
+#: as 6-5 or 6.5 that Excel stored as a date, or a date format on a number column.
+EXCEL_DATE = r"^\s*(\d{4}-\d{1,2}-\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
+
+
+def _excel_error_or_date(col: Collector, canon: str, text: pd.Series, rest: np.ndarray, sev: str,
+                         tail: Message, expected: Message) -> np.ndarray:
+    """Report the cells among ``rest`` holding an Excel error value (``#DIV/0!``, ``#N/A``,
+    ``#VALUE!`` …) or a date, each with what Excel made of it; returns those cells."""
+    idx = np.flatnonzero(rest)
+    t = text.iloc[idx].astype(str)
+    err = np.zeros(len(rest), bool)
+    err[idx] = t.str.match(EXCEL_ERRORS).to_numpy(bool)
+    dates = t.str.extract(EXCEL_DATE)[0]
+    date = np.zeros(len(rest), bool)
+    date[idx] = dates.notna().to_numpy(bool) & ~err[idx]
+    day = np.full(len(rest), "", dtype=object)
+    day[idx] = dates.fillna("").to_numpy(object)
+    vals = text.to_numpy(object)
+    col.add(err, canon, text, sev,
+            lambda rows: [Message.of("val.excel_error", value=str(vals[i]).strip(), tail=tail) for i in rows], expected)
+    col.add(date, canon, text, sev,
+            lambda rows: [Message.of("val.excel_date", date=day[i], tail=tail) for i in rows], expected)
+    return err | date
 
 
 def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: str, tail: Message,
