@@ -262,3 +262,28 @@ def test_excel_error_values_and_dates_are_named(tmp_path):
     msg = [m for m in v.messages() if "#DIV/0!" in m][0]
     assert "line 2" in msg and "pb_mg_kg" in msg
     assert len(v.plots) + len(v.rejected) == v.n_input == 6
+
+
+def test_ids_of_more_than_15_digits_stored_as_numbers_get_the_excel_hint(tmp_path):
+    """19-digit 地块编码 stored as numbers in a workbook are all the same float: rejected as
+    duplicates, and each row says that Excel keeps 15 digits (store the ids as text)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地块编码", "土地利用类型", "作物", "面积（亩）", "pH", "镉（mg/kg）"])
+    for i in (1, 2, 3):
+        ws.append([4303211010010100000 + i, "水田", "水稻", 15, 5.4, 0.25])
+    ws.append([430321101001010, "水田", "水稻", 15, 5.4, 0.25])  # 15 digits: exact
+    p = tmp_path / "k.xlsx"
+    wb.save(p)
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["430321101001010"]
+    w = v.warnings.loc[v.warnings["column"].eq("plot_id") & v.warnings["input_row"].notna()]
+    assert w["input_row"].tolist() == [1, 2, 3] and w["value"].tolist() == ["4.3032110100101e+18"] * 3
+    assert w["problem"].iloc[0] == ("an id of more than 15 digits stored as a number (4.3032110100101e+18): Excel keeps "
+                                    "only 15 significant digits of a number, so its last digits are lost and ids that "
+                                    "differ only there have become equal")
+    assert w["expected"].iloc[0].startswith("the ids stored as text")
+    assert text_of(w["problem_msg"].iloc[0], "zh").startswith("超过15位的编号以数字存储（4.3032110100101e+18）")
+    assert v.errors["problem"].str.startswith("duplicate plot id").sum() == 3
+    assert len(v.plots) + len(v.rejected) == v.n_input == 4

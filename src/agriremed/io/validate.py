@@ -530,6 +530,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_marginal_cultivated(col, out, tables)
+    _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
@@ -1528,6 +1529,24 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
 _TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
                 "rice_type": _check_rice_type, "soil_class_county": _check_county_class, "crop": _check_crop,
                 "region": _check_region}
+
+
+#: A plot id that was a number of more than 15 digits in a workbook (``4.3032110100101e+18``,
+#: ``4303211010010101.0``) or in a CSV saved by Excel (``4.30321E+18``): Excel keeps 15
+#: significant digits of a number.
+LONG_NUMBER_ID = r"^\s*(?:\d{16,}\.0|\d(?:\.\d+)?[eE]\+?(?:1[5-9]|[2-9]\d))\s*$"
+
+
+def _check_long_numeric_ids(col: Collector, out: pd.DataFrame, dups: list[str]) -> None:
+    """Warn on the plot ids stored as numbers of more than 15 digits (:data:`LONG_NUMBER_ID`):
+    their last digits are lost, so ids that differ only there have become equal."""
+    if "plot_id" not in out.columns or "plot_id" in dups:
+        return
+    pid = pd.Series(out["plot_id"], dtype=object)
+    long_id = pid.map(lambda v: isinstance(v, str) and re.match(LONG_NUMBER_ID, v) is not None).to_numpy(bool)
+    col.add(long_id, "plot_id", pid.to_numpy(object), "warning",
+            lambda idx: [Message.of("val.id_digits_lost", value=pid.iloc[i]) for i in idx],
+            Message.of("exp.id_as_text"))
 
 
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
