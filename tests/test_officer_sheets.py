@@ -287,3 +287,20 @@ def test_ids_of_more_than_15_digits_stored_as_numbers_get_the_excel_hint(tmp_pat
     assert text_of(w["problem_msg"].iloc[0], "zh").startswith("超过15位的编号以数字存储（4.3032110100101e+18）")
     assert v.errors["problem"].str.startswith("duplicate plot id").sum() == 3
     assert len(v.plots) + len(v.rejected) == v.n_input == 4
+
+
+def test_unusual_area_in_mu_is_quoted_in_ha(tmp_path):
+    """150000 亩 = 10000 ha, above the typical 1000 ha: the warning states the converted value in
+    the unit of the range it is compared with."""
+    p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\nC1,水田,水稻,15,5.4,0.25\n"
+                         "C11,水田,水稻,150000,5.4,0.25\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["area_ha"].tolist() == pytest.approx([1.0, 10000.0])
+    w = v.warnings.loc[v.warnings["column"].eq("area_ha") & v.warnings["input_row"].notna()]
+    assert w["input_row"].tolist() == [2] and w["value"].tolist() == ["150000"]
+    assert w["problem"].iloc[0] == ("unusual value: 10000 ha after conversion from the unit of the header: kept, "
+                                    "please check it (and its unit)")
+    assert w["expected"].iloc[0] == "typically 0.001–1000.0 ha"
+    assert text_of(w["problem_msg"].iloc[0], "zh") == "数值异常：按表头单位换算后为10000 公顷：已保留，请核对数值（及单位）"
+    assert "line 3" in [m for m in v.messages() if "unusual value" in m][0]
+    assert len(v.plots) + len(v.rejected) == v.n_input == 2

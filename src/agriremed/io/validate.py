@@ -1230,7 +1230,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     small = np.zeros(len(num), bool)
     if min_field is not None:
         small = _check_field_area(col, canon, spec, text, num, below, above, min_field)
-    _check_typical(col, canon, spec, text, num, below | small, above)
+    _check_typical(col, canon, spec, text, num, below | small, above, factor)
     if spec.required == "required":
         col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
     elif spec.required == "recommended":
@@ -1303,15 +1303,22 @@ def _check_field_area(col: Collector, canon: str, spec, text, num: np.ndarray, b
 
 
 def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
-                   above: np.ndarray) -> None:
-    """Warn about valid values outside the registry's typical range."""
+                   above: np.ndarray, factor=1.0) -> None:
+    """Warn about valid values outside the registry's typical range; a value converted from the
+    file's unit (``factor`` ≠ 1, a scalar or one per row) is quoted in the range's unit."""
     if spec.typical is None:
         return
     ok = ~np.isnan(num)
     tlo, thi = spec.typical
     soft = ok & ~below & ~above & (
         ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
-    col.add(soft, canon, text, "warning", Message.of("val.unusual"),
+    converted = np.broadcast_to(np.asarray(factor, dtype=float) != 1.0, num.shape)
+    plain = soft & ~converted
+    col.add(soft & converted, canon, text, "warning",
+            lambda idx: [Message.of("val.unusual_converted", value=float(num[i]), unit=spec.unit) for i in idx],
+            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
+                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
+    col.add(plain, canon, text, "warning", Message.of("val.unusual"),
             Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
                        hi=f"{thi if thi is not None else ''}", unit=spec.unit))
 
