@@ -304,3 +304,22 @@ def test_unusual_area_in_mu_is_quoted_in_ha(tmp_path):
     assert text_of(w["problem_msg"].iloc[0], "zh") == "数值异常：按表头单位换算后为10000 公顷：已保留，请核对数值（及单位）"
     assert "line 3" in [m for m in v.messages() if "unusual value" in m][0]
     assert len(v.plots) + len(v.rejected) == v.n_input == 2
+
+
+@pytest.mark.parametrize("sep, advice", [("\t", "decimal comma: write the number with a point (e.g. 5.6)"),
+                                         (",", "decimal comma in a comma-separated file: write the number with a "
+                                               "point (e.g. 5.6) or save the file with semicolons")])
+def test_decimal_comma_message_fits_the_separator(tmp_path, sep, advice):
+    """0，45 (a full-width comma) in a tab-separated file: the message does not tell it to use
+    semicolons; in a comma-separated file it still does."""
+    rows = [["点位编号", "土地利用类型", "作物", "面积（亩）", "pH", "镉（mg/kg）"], ["E1", "水田", "水稻", "15", "5.4", "0.25"],
+            ["E2", "水田", "水稻", "15", "5.4", "0，45"]]
+    p = _write(tmp_path, "\n".join(sep.join(r) for r in rows) + "\n", name="e.txt" if sep == "\t" else "e.csv")
+    v = agriremed.validate_plots(p)
+    e = v.errors.loc[v.errors["column"].eq("cd_mg_kg")]
+    assert e["input_row"].tolist() == [2] and e["value"].tolist() == ["0，45"]
+    assert e["problem"].tolist() == [advice]
+    if sep == "\t":
+        assert text_of(e["problem_msg"].iloc[0], "zh") == "使用了小数逗号：请用小数点书写（如5.6）"
+    assert "line 3" in [m for m in v.messages() if "decimal comma" in m][0]
+    assert len(v.plots) + len(v.rejected) == v.n_input == 2

@@ -901,7 +901,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             if canon == "ph":
                 _read_ph_labels(col, canon, cells)
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
-            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field)
+            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field,
+                                        comma_file=attrs.get("separator") == ",")
             continue
         text, blank = _cell_text(raw[orig], canon)
         check = _TEXT_CHECKS.get(canon)
@@ -1191,11 +1192,12 @@ _NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
-                   min_field: float | None = None) -> np.ndarray:
+                   min_field: float | None = None, comma_file: bool = False) -> np.ndarray:
     """Report the cells of a numeric column that are not numbers, out of the valid or typical
     range, or blank; returns the values in the registry unit, blank where rejected or ignored.
     ``min_field`` [ha], for the area: valid areas below it are warned about as smaller than a
-    field (:func:`_check_field_area`) instead of as unusual."""
+    field (:func:`_check_field_area`) instead of as unusual. ``comma_file``: the file is
+    comma-separated (a decimal comma's message then also offers semicolons)."""
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal") else "warning"
@@ -1203,7 +1205,8 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     expected = expected_message(spec)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
                                                        cells.below_dl, cells.th_amb)
-    col.add(decimal_comma, canon, text, sev, Message.of("val.decimal_comma_file", tail=tail), expected)
+    col.add(decimal_comma, canon, text, sev,
+            Message.of("val.decimal_comma_file" if comma_file else "val.decimal_comma_cell", tail=tail), expected)
     col.add(below_dl, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
     col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
             Message.of("exp.thousands"))
