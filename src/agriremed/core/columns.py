@@ -385,6 +385,12 @@ _inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
      "usually higher Cd of late rice is not modelled). Ignored, with a warning, on a plot that grows no rice.",
      dtype="int", valid=(1.0, 2.0),
      extra={"invalid_is_error": True, "integer": True, "expected": "exp.rice_seasons"})
+_inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
+     "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
+     "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: carried into the summary "
+     "beside the class computed from GB 15618-2018, and a plot whose county class differs is warned on its "
+     "row; the plan follows the computed class.",
+     dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.

@@ -44,6 +44,7 @@ __all__ = [
     "land_classes",
     "read_land_class",
     "RICE_TYPE_ALIASES",
+    "SOIL_CLASS_ALIASES",
     "CROP_GROUP_WORDS",
     "DOUBLE_RICE_WORDS",
     "HeaderRead",
@@ -220,6 +221,22 @@ RICE_TYPE_ALIASES: dict[str, str] = {
     "indica rice": "indica", "japonica rice": "japonica",
 }
 
+#: Spellings accepted for the county's soil class (compared case-insensitively after NFKC, so
+#: Ⅰ Ⅱ Ⅲ are I II III; spaces removed): the class names of the 农用地土壤环境质量类别划分 and
+#: GB 15618-2018 practice, with or without 类, the I/II/III 类 numbering and the English names.
+SOIL_CLASS_ALIASES: dict[str, str] = {
+    "priority_protection": "priority_protection", "safe_utilisation": "safe_utilisation",
+    "strict_control": "strict_control",
+    "优先保护类": "priority_protection", "优先保护": "priority_protection", "优先保护类耕地": "priority_protection",
+    "安全利用类": "safe_utilisation", "安全利用": "safe_utilisation", "安全利用类耕地": "safe_utilisation",
+    "严格管控类": "strict_control", "严格管控": "strict_control", "严格管控类耕地": "strict_control",
+    "i类": "priority_protection", "ii类": "safe_utilisation", "iii类": "strict_control",
+    "第i类": "priority_protection", "第ii类": "safe_utilisation", "第iii类": "strict_control",
+    "priorityprotection": "priority_protection", "safeutilisation": "safe_utilisation",
+    "safeutilization": "safe_utilisation", "safe_utilization": "safe_utilisation",
+    "strictcontrol": "strict_control",
+}
+
 _HEADER_ALIASES = {
     "id": "plot_id", "plot": "plot_id", "plotid": "plot_id", "plot_no": "plot_id",
     "地块编号": "plot_id", "编号": "plot_id", "地块": "plot_id", "样点编号": "plot_id",
@@ -231,6 +248,14 @@ _HEADER_ALIASES = {
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
     "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
+    # the county's own class (农用地土壤环境质量类别划分)
+    "类别": "soil_class_county", "土壤环境质量类别": "soil_class_county", "划分类别": "soil_class_county",
+    "类别划分": "soil_class_county", "质量类别": "soil_class_county", "类别划分结果": "soil_class_county",
+    "农用地土壤环境质量类别": "soil_class_county", "耕地土壤环境质量类别": "soil_class_county",
+    "county_class": "soil_class_county", "county_soil_class": "soil_class_county",
+    # field names of the 土壤污染状况详查 point tables and sampling databases
+    "点位编码": "plot_id", "点位代码": "plot_id", "样点编码": "plot_id", "采样点编码": "plot_id",
+    "样品编码": "plot_id",
     "ph_water": "ph", "ph_h2o": "ph", "soil_ph": "ph", "ph值": "ph", "土壤ph": "ph", "土壤ph值": "ph",
     "酸碱度": "ph",
     "som": "som_pct", "om_pct": "som_pct", "organic_matter_pct": "som_pct", "有机质": "som_pct",
@@ -307,8 +332,13 @@ _AVAILABLE_DEFAULT = "dtpa"
 #: column and of the GB 15618-2018 classes, soil:water 1:2.5), 1 M KCl (KCl, 氯化钾) or
 #: 0.01 M CaCl2 (CaCl2, 氯化钙), each optionally with its molarity and 浸提/浸/提/提取.
 _PH_EXTRACTIONS = (("water", r"水|h2o|water"), ("kcl", r"kcl|氯化钾"), ("cacl2", r"cacl2|氯化钙"))
+#: The ratio of the pH methods (水土比2.5:1 = 土水比1:2.5, NY/T 1121.2 and HJ 962), alone or named as
+#: water to soil: the water extraction; after KCl or CaCl2 it names that extraction's ratio.
+_PH_RATIO = (r"(?:(?:水土比|土水比)_?(?:为|=)?_?)?"
+             r"(?:2[._]5_?:_?1|1_?:_?2[._]5)")
 _PH_LABEL = re.compile(r"^(?:[\d_]*(?:mol/l|m)_?)?(?P<word>水|h2o|water|kcl|氯化钾|cacl2|氯化钙)_?"
-                       r"(?:浸提|浸|提取|提|extract(?:ion|ed)?)?(?:_?(?:1:2[._]5))?$")
+                       r"(?:浸提|浸|提取|提|extract(?:ion|ed)?)?(?:_?[,;]?_?" + _PH_RATIO + r")?$")
+_PH_RATIO_LABEL = re.compile(r"^" + _PH_RATIO + r"(?:_?(?:浸提|浸|提取|提))?$")
 _TOTAL_WORDS = ("总", "全", "total", "tot", "总量", "全量")
 _FILLER_WORDS = ("土壤", "soil", "含量", "浓度", "content", "conc", "concentration", "元素", "值")
 
@@ -325,7 +355,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words that show a header was meant for a required column.
 _REQUIRED_HINTS = {
-    "plot_id": re.compile(r"(?i)编号|地块|(?<![a-z])(plot|id)(?![a-z])"),
+    "plot_id": re.compile(r"(?i)编号|编码|代码|地块|(?<![a-z])(plot|id)(?![a-z])"),
     "land_use": re.compile(r"(?i)土地利用|用地|地类|land[\s_]*use"),
     "ph": re.compile(r"(?i)(?<![a-z])ph(?![a-z])|酸碱"),
     "area_ha": re.compile(r"(?i)面积|(?<![a-z])area(?![a-z])"),
@@ -764,14 +794,20 @@ def ph_extraction(label: str) -> str | None:
     -------
     str or None
         ``"water"`` for 水, 水浸, 水浸提, H2O, H₂O, water; ``"kcl"`` for KCl, 1M KCl, 氯化钾;
-        ``"cacl2"`` for CaCl2, CaCl₂, 0.01M CaCl2, 氯化钙; None otherwise.
+        ``"cacl2"`` for CaCl2, CaCl₂, 0.01M CaCl2, 氯化钙 (each also followed by the method's
+        ratio); ``"water"`` also for the ratio alone or named as water to soil (1:2.5,
+        水土比2.5:1, 土水比1:2.5); None otherwise.
 
     Examples
     --------
     >>> [ph_extraction(t) for t in ["（水）", "( H₂O )", "水浸提", "(KCl)", "0.01 M CaCl2", "氯化钙", "(亩)"]]
     ['water', 'water', 'water', 'kcl', 'cacl2', 'cacl2', None]
+    >>> [ph_extraction(t) for t in ["（水土比2.5:1）", "(土水比1:2.5)", "(1:2.5)", "(KCl，水土比2.5:1)", "(水土比5:1)"]]
+    ['water', 'water', 'water', 'kcl', None]
     """
     k = _key(re.sub(r"[()\[\]{}【】〔〕]", " ", _clean(label)))
+    if _PH_RATIO_LABEL.match(k):
+        return "water"
     m = _PH_LABEL.match(k)
     if m is None:
         return None
@@ -817,6 +853,11 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
     return unit, ex, problem
 
 
+#: The charge mark of a CEC unit (cmol(+)/kg, cmol（+）/kg, cmol+/kg): dropped before the brackets of
+#: a header are read, as cmol(+)/kg is the cmol/kg of the registry.
+_CHARGE_MARK = re.compile(r"(?i)cmol\s*(?:\(\s*\+\s*\)|\+)")
+
+
 @functools.lru_cache(maxsize=4096)
 def read_header(name: str) -> HeaderRead:
     """Read a user column header: canonical column, unit conversion, note or error.
@@ -844,7 +885,7 @@ def read_header(name: str) -> HeaderRead:
     0.1
     """
     raw = str(name)
-    s = _clean(raw)
+    s = _CHARGE_MARK.sub("cmol", _clean(raw))
     k = _key(s)
     if k in C.COLUMNS and C.COLUMNS[k].role == "input":
         return _read(raw, k, note=None if k == raw else _header_read(raw, k))

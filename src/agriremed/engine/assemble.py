@@ -292,9 +292,11 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
 
 
 def location_columns(plots: pd.DataFrame) -> list[str]:
-    """The location columns (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon)
-    of the valid plots as read, i.e. before the absent input columns are added blank."""
-    return [c for c in C.LOCATION_COLUMNS if c in plots.columns]
+    """The input columns the summary carries as read: the location columns
+    (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon) and the county's soil
+    class (``soil_class_county``) of the valid plots as read, i.e. before the absent input columns
+    are added blank."""
+    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county") if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -691,10 +693,39 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
                      "policy_rule")
 
 
+def _soil_columns(soil_plot: pd.DataFrame, pid: np.ndarray) -> dict:
+    """The soil columns of the summary for plots ``pid`` (rows of ``soil_plot``; "" where a column is absent)."""
+    n = len(pid)
+    sp = _frames.positions(soil_plot["plot_id"], pid)
+    out = {}
+    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
+              "metals_not_assessed", "uptake_functions"):
+        if c not in soil_plot:
+            out[c] = np.full(n, "", dtype=object)
+            continue
+        v = soil_plot[c].to_numpy(float) if c == "max_exceedance_ratio" else _frames.obj(soil_plot[c])
+        out[c] = _frames.take(v, sp, np.nan if c == "max_exceedance_ratio" else None)
+    return out
+
+
+def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str) -> np.ndarray:
+    """Per plot, on strict-control land where the rule set forbids the edible crop that doing nothing
+    (row ``base`` of ``table``, −1: none) keeps growing, how the economics stage valued it (the
+    scenario's ``strict_baseline_crop``, ``how``); None elsewhere."""
+    n = len(base)
+    base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
+        else np.full(n, None, dtype=object)
+    banned = ((_frames.obj(soil_class) == "strict_control")
+              & (_frames.take(_frames.obj(table["policy_status"]), base, None) == "forbidden")
+              & ~pd.isna(base_food) & (base_food != "none"))
+    return np.where(banned, how, None).astype(object)
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=()) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
-    ``located`` (:func:`location_columns`) right after ``region``, unchanged."""
+    ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
+    (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -702,17 +733,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
+    county = "soil_class_county" in located and "soil_class_county" in P
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
-    sp = _frames.positions(soil_plot["plot_id"], pid)
-    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
-              "metals_not_assessed", "uptake_functions"):
-        if c not in soil_plot:
-            s[c] = np.full(n, "", dtype=object)
-            continue
-        v = soil_plot[c].to_numpy(float) if c == "max_exceedance_ratio" else _frames.obj(soil_plot[c])
-        s[c] = _frames.take(v, sp, np.nan if c == "max_exceedance_ratio" else None)
+    s.update(_soil_columns(soil_plot, pid))
 
     def per_plot(mask):  # the row of each plot where ``mask`` holds (−1: none)
         at = np.full(n, -1, dtype=np.intp)
@@ -737,15 +762,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["rule_set"] = advice_mod.rule_sets_of(region, scenario.rule_set, tables)  # each plot's own
     # the plot is governed by a Chinese rule set: its sentence may speak of safe-utilisation plans
     b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
-    # strict-control land where the rule set forbids the edible crop doing nothing keeps growing: how the
-    # economics stage valued it (scenario strict_baseline_crop), None elsewhere
     if "policy_status" in table:
-        base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
-            else np.full(n, None, dtype=object)
-        banned = ((_frames.obj(s["soil_class"]) == "strict_control")
-                  & (_frames.take(_frames.obj(table["policy_status"]), base, None) == "forbidden")
-                  & ~pd.isna(base_food) & (base_food != "none"))
-        b["baseline_banned"] = np.where(banned, scenario.strict_baseline_crop, None).astype(object)
+        b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
@@ -833,7 +851,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                             for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
-    why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
+    why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), _frames.positions(soil_plot["plot_id"], pid), "")
            if "not_assessed_msg" in soil_plot else np.full(n, "", dtype=object))
     with_why = has_na & ~pd.isna(why) & (why != "")
     if with_why.any():  # the metals with the reason each was not assessed for
@@ -852,6 +870,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                               strict=True)]
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
-    return _frames.frame({c: s[c] for c in [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]}, n)
+    order = [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]
+    if county:  # the county's class beside the computed one (the plan follows the computed class)
+        s["soil_class_county"] = _frames.obj(P["soil_class_county"])
+        order.insert(order.index("soil_class") + 1, "soil_class_county")
+    return _frames.frame({c: s[c] for c in order}, n)
 
 

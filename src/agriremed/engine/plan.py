@@ -39,7 +39,7 @@ from agriremed.engine.pipeline import (LATE_FIELDS, PHASES, RunContext, StageRes
 from agriremed.io.outputs import prepare_out_dir, write_datapackage
 from agriremed.io.readers import write_csv
 from agriremed.io.report import write_report
-from agriremed.io.validate import Validation, validate_plots, with_note_rows
+from agriremed.io.validate import Validation, county_class_problems, validate_plots, with_note_rows
 from agriremed.io.workbook import write_workbook
 from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
@@ -548,7 +548,8 @@ def _plan_of(ctx: RunContext, r: StageResults, base_notes: list[str]) -> Plan:
     if small or ctx.detail:
         keep = r.present() if small else _uses_from("economics")
         reuse = {"results": r.kept(keep), "base_notes": list(base_notes), "detail": ctx.detail}
-    return Plan(table=r.table, summary=r.summary, plots=r.v.plots, rejected=r.v.rejected, problems=r.v.problems,
+    return Plan(table=r.table, summary=r.summary, plots=r.v.plots, rejected=r.v.rejected,
+                problems=_with_county_class(r.v.problems, r.v.plots, r.soil_plot),
                 soil=r.screened, soil_plot=r.soil_plot, uptake=r.uptake, options=r.opts, duration=r.duration,
                 duration_by_metal=r.by_metal, compliance=r.compliance, biomass=r.bio, energy=r.energy,
                 carbon_ledger=r.carbon_ledger, carbon=r.carbon, economics=r.economics, ranking=r.ranking,
@@ -557,6 +558,19 @@ def _plan_of(ctx: RunContext, r: StageResults, base_notes: list[str]) -> Plan:
                 trajectories=r.trajectories,
                 schedule=_applicable_years(r.schedule, r.opts) if ctx.detail else pd.DataFrame(), scores=r.scores,
                 reuse=reuse, text_rows=ctx.text_rows)
+
+
+def _with_county_class(problems: pd.DataFrame, plots: pd.DataFrame, soil_plot) -> pd.DataFrame:
+    """``problems`` with a warning on each plot whose county class differs from the computed one
+    (:func:`agriremed.io.validate.county_class_problems`), in row order."""
+    if soil_plot is None or "soil_class_county" not in plots.columns:
+        return problems
+    extra = county_class_problems(plots, soil_plot)
+    if extra.empty:
+        return problems
+    out = pd.concat([problems, extra.astype({c: problems[c].dtype for c in extra.columns if c in problems})],
+                    ignore_index=True)
+    return out.sort_values("input_row", kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _uses_from(name: str) -> set[str]:

@@ -660,16 +660,20 @@ class _DelimitedFile:
 
 
 def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
-    """Chunks of a table already in memory; row problems go with their chunk (renumbered)."""
+    """Chunks of a table already in memory; row problems and row warnings go with their chunk
+    (renumbered)."""
     lines = df.attrs.get("lines")
     problems = df.attrs.get("row_problems") or []
+    warned = df.attrs.get("row_warnings") or []
     for start in range(0, max(len(df), 1), chunk_size):
         chunk = df.iloc[start:start + chunk_size].reset_index(drop=True)
-        chunk.attrs = {k: v for k, v in df.attrs.items() if k not in ("lines", "row_problems")}
+        chunk.attrs = {k: v for k, v in df.attrs.items() if k not in ("lines", "row_problems", "row_warnings")}
         if lines is not None:
             chunk.attrs["lines"] = list(lines[start:start + chunk_size])
         chunk.attrs["row_problems"] = [dict(rp, row=rp["row"] - start) for rp in problems
                                        if start <= rp["row"] < start + chunk_size]
+        chunk.attrs["row_warnings"] = [dict(rw, row=rw["row"] - start) for rw in warned
+                                       if start <= rw["row"] < start + chunk_size]
         yield chunk
 
 

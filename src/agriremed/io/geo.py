@@ -136,7 +136,9 @@ class Layer:
         :func:`agriremed.io.readers.read_table`); ``area_ha``, ``lat`` and ``lon`` added where the
         attributes lack them, ``geometry_area_ha`` where they hold an area.
         ``table.attrs['row_problems']`` lists features whose geometry cannot be used (their
-        ``problem`` and ``expected`` as :class:`agriremed.core.messages.Message`).
+        ``problem`` and ``expected`` as :class:`agriremed.core.messages.Message`);
+        ``table.attrs['row_warnings']`` (same form) the features whose area field differs from
+        their polygon's area by more than :data:`AREA_MISMATCH_FRAC` (read, warned on the row).
     notes : list of str
         How the layer was read (layer, CRS, encoding, area method, area mismatches): each a
         :class:`agriremed.core.messages.Note`, its English text carrying its message code.
@@ -662,6 +664,14 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
             if fill_note is not None:
                 notes.append(fill_note)
             if len(off):
+                unit = h.unit or "ha"
+                text = table[col].to_numpy(object)
+                table.attrs["row_warnings"] = [dict(
+                    row=int(i), column=col, value=str(text[i]),
+                    problem=Message.of("geo.area_row", fid=fid[i], unit=unit, frac=AREA_MISMATCH_FRAC,
+                                       given=float(given[i] / (h.factor or 1.0)),
+                                       geometry=float(area[i] / (h.factor or 1.0))),
+                    expected=Message.of("exp.area_polygon", frac=AREA_MISMATCH_FRAC)) for i in off]
                 shown = None  # the first ten features, as one list message
                 for i in off[:10][::-1]:
                     pair = Message.of("geo.area_pair", fid=fid[i], given=float(given[i]), geometry=float(area[i]))

@@ -31,7 +31,7 @@ from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
-                                  RICE_TYPE_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
+                                  RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import named_country
@@ -521,6 +521,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
                 else np.full(n, "", dtype=object))
     col = Collector(n, plot_ids)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
+    _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c] + more_ids)
@@ -531,6 +532,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
     _check_marginal_cultivated(col, out, tables)
+    _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, duplicates)
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
@@ -751,6 +753,16 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
                 _as_message(rp, "problem"), _as_message(rp, "expected"), force=True)
 
 
+def _report_reader_warnings(col: Collector, row_warnings: list, mapping: dict[str, str], n: int) -> None:
+    """Warn on the rows the reader found doubtful but read (a GIS feature whose area field differs
+    from its polygon's area), each a dict like a row problem; the row is planned."""
+    for rw in row_warnings:
+        one = np.zeros(n, bool)
+        one[rw["row"]] = True
+        col.add(one, mapping.get(rw["column"], rw["column"]), np.full(n, rw["value"], dtype=object), "warning",
+                _as_message(rw, "problem"), _as_message(rw, "expected"))
+
+
 #: Plot ids that label a total or summary row of a county sheet (合计 …, the statistics rows 平均值,
 #: 最大值, 标准差 …), compared lower-case with spaces removed.
 TOTAL_LABELS = frozenset({"合计", "小计", "总计", "累计", "汇总", "平均", "平均值", "均值", "total", "totals",
@@ -766,18 +778,23 @@ SUBTOTAL_CELL = r"^\S+(?:小计|合计|总计)$"
 FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
                r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期)\s*(?:[:：]|$)")
 
+#: A cell that starts a note line under a county sheet (备注：类别依据GB 15618-2018划分, 注：…, 说明：…),
+#: in the plot-id column or, with a blank plot id, in another cell (a colon after the word).
+NOTE_CELL = r"(?i)^\s*(?:备注|注|附注|注释|说明|填表说明|note|notes|remark|remarks)\s*[:：]"
+
 
 def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
     """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
     :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
     the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
-    :data:`SUBTOTAL_CELL`) and a signature line under the sheet (a cell 审核人：…,
-    填表人：… :data:`FOOTER_CELL`, with a blank plot id) with that reason only: it is a row of the
-    sheet, not a plot, so its cells are not checked."""
+    :data:`SUBTOTAL_CELL`), a signature line under the sheet (a cell 审核人：…,
+    填表人：… :data:`FOOTER_CELL`, with a blank plot id) and a note line (备注：…, 注：…
+    :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id) with
+    that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
                     for v in plot_ids], dtype=object)
     total = np.isin(ids, list(TOTAL_LABELS)) & ~col.unreadable
-    footer = np.zeros(len(ids), bool)
+    footer = pd.Series(ids, dtype=object).str.contains(NOTE_CELL, regex=True).to_numpy(bool) & ~col.unreadable
     blank = (ids == "") & ~col.unreadable
     if raw is not None and blank.any():
         idx = np.flatnonzero(blank)
@@ -786,8 +803,9 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
             t = as_text(part[c])
             key = t.str.replace(r"\s+", "", regex=True).str.lower()
             total[idx] |= (key.isin(TOTAL_LABELS) | key.str.contains(SUBTOTAL_CELL, regex=True)).to_numpy(bool)
-            footer[idx] |= t.str.contains(FOOTER_CELL, regex=True).to_numpy(bool)
-        footer &= ~total
+            footer[idx] |= (t.str.contains(FOOTER_CELL, regex=True) | t.str.contains(NOTE_CELL, regex=True)
+                            ).to_numpy(bool)
+    footer &= ~total
     if total.any():
         col.add(total, "plot_id", plot_ids, "error", Message.of("val.total_row"), Message.of("exp.plot_row"),
                 force=True)
@@ -885,7 +903,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             if canon == "ph":
                 _read_ph_labels(col, canon, cells)
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
-            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field)
+            out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field,
+                                        comma_file=attrs.get("separator") == ",")
             continue
         text, blank = _cell_text(raw[orig], canon)
         check = _TEXT_CHECKS.get(canon)
@@ -915,6 +934,10 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
 _DMS = (r"^\s*(?P<h1>[EWNSewns]|东经|西经|北纬|南纬)?\s*(?P<d>\d+(?:\.\d+)?)\s*[°º˚度]\s*"
         r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:′|'|’|分)(?!′|')\s*)?"
         r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:″|\"|”|''|′′|秒)\s*)?(?P<h2>[EWNSewns])?\s*$")
+#: Decimal degrees with a hemisphere and no degree sign, as GPS handhelds write them: before
+#: (``E112.9312``, ``东经112.91``) or after the number (``112.9312E``, ``28.12N``).
+_DEG_HEMISPHERE = (r"^\s*(?:(?P<h1>[EWNSewns]|东经|西经|北纬|南纬)\s*(?P<d1>\d+(?:\.\d+)?)"
+                   r"|(?P<d2>\d+(?:\.\d+)?)\s*(?P<h2>[EWNSewns]))\s*$")
 _HEMISPHERES = {"lat": {"n": 1.0, "s": -1.0, "北纬": 1.0, "南纬": -1.0},
                 "lon": {"e": 1.0, "w": -1.0, "东经": 1.0, "西经": -1.0}}
 
@@ -926,7 +949,7 @@ def parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, np.nd
     ----------
     text : pandas.Series
         Cell texts (``112°56′30″``, ``112°56'30"``, ``112度56分30秒``, ``28°10.5′``, ``N27°51′12″``,
-        ``112°56′30″E``).
+        ``112°56′30″E``, and decimal degrees with a hemisphere: ``112.9312E``, ``E112.9312``, ``28.12N``).
     axis : {"lat", "lon"}
         The column: its hemisphere letters (N/S, E/W) give the sign; the other axis's letters
         make the cell invalid.
@@ -945,10 +968,19 @@ def parse_dms(text: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, np.nd
     >>> v, dms, bad = parse_dms(pd.Series(["112°56′30″", "28°10.5′", "27°61′", "1.5"]), "lon")
     >>> [round(float(x), 6) for x in v[:2]], dms.tolist(), bad.tolist()
     ([112.941667, 28.175], [True, True, True, False], [False, False, True, False])
+    >>> v, dms, bad = parse_dms(pd.Series(["112.9312E", "E112.9312", "28.12N", "28.12W"]), "lon")
+    >>> [round(float(x), 4) for x in v[:2]], dms.tolist(), bad.tolist()
+    ([112.9312, 112.9312], [True, True, True, True], [False, False, True, False])
     """
     n = len(text)
     value = np.full(n, np.nan)
     parts = text.astype(str).str.extract(_DMS)
+    rest = parts["d"].isna().to_numpy(bool)
+    if rest.any():  # 112.9312E: decimal degrees with a hemisphere letter
+        hemi = text[rest].astype(str).str.extract(_DEG_HEMISPHERE)
+        parts.loc[rest, "d"] = hemi["d1"].fillna(hemi["d2"]).to_numpy(object)
+        parts.loc[rest, "h1"] = hemi["h1"].to_numpy(object)
+        parts.loc[rest, "h2"] = hemi["h2"].to_numpy(object)
     dms = parts["d"].notna().to_numpy(bool)
     if not dms.any():
         return value, dms, np.zeros(n, bool)
@@ -984,8 +1016,9 @@ def _read_dms(col: Collector, canon: str, spec, cells: _Numbers) -> None:
     cells.bad_text = cells.bad_text & ~read & ~bad
 
 
-#: A number followed by a label that may hold digits after a letter ('6.5(H2O)', '5.0（CaCl2）').
-_NUMBER_LABEL = r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<label>[^\d\s.,](?:[^\d]|(?<=[A-Za-z])\d)*?)\s*$"
+#: A number followed by a label, digits allowed after its first character ('6.5(H2O)',
+#: '5.0（CaCl2）', '6.5（水土比2.5:1）'); only labels that name an extraction are acted on.
+_NUMBER_LABEL = r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<label>[^\d\s.,].*?)\s*$"
 
 
 def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
@@ -1164,11 +1197,12 @@ _NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
-                   min_field: float | None = None) -> np.ndarray:
+                   min_field: float | None = None, comma_file: bool = False) -> np.ndarray:
     """Report the cells of a numeric column that are not numbers, out of the valid or typical
     range, or blank; returns the values in the registry unit, blank where rejected or ignored.
     ``min_field`` [ha], for the area: valid areas below it are warned about as smaller than a
-    field (:func:`_check_field_area`) instead of as unusual."""
+    field (:func:`_check_field_area`) instead of as unusual. ``comma_file``: the file is
+    comma-separated (a decimal comma's message then also offers semicolons)."""
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal"
@@ -1177,12 +1211,15 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     expected = expected_message(spec)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
                                                        cells.below_dl, cells.th_amb)
-    col.add(decimal_comma, canon, text, sev, Message.of("val.decimal_comma_file", tail=tail), expected)
+    col.add(decimal_comma, canon, text, sev,
+            Message.of("val.decimal_comma_file" if comma_file else "val.decimal_comma_cell", tail=tail), expected)
     col.add(below_dl, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
     col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
             Message.of("exp.thousands"))
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
     rest = bad_text & ~decimal_comma & ~below_dl & ~th_amb
+    if rest.any():  # '#DIV/0!', a date: what Excel made of the cell is named
+        rest = rest & ~_excel_error_or_date(col, canon, text, rest, sev, tail, expected)
     with_text = np.zeros(len(rest), bool)
     extra = np.full(len(rest), "", dtype=object)
     if rest.any():  # '8.0亩', 'pH5.6': the unit or label is named in the message
@@ -1207,13 +1244,41 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     small = np.zeros(len(num), bool)
     if min_field is not None:
         small = _check_field_area(col, canon, spec, text, num, below, above, min_field)
-    _check_typical(col, canon, spec, text, num, below | small, above)
+    _check_typical(col, canon, spec, text, num, below | small, above, factor)
     if spec.required == "required":
         col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
     elif spec.required == "recommended":
         col.add(cells.blank, canon, text, "warning", Message.of("val.recommended_blank"), expected)
     num[bad_text | below | above] = np.nan
     return num
+
+
+#: Excel's error values (a formula that failed), as a cell holds or a CSV export writes them.
+EXCEL_ERRORS = r"^\s*(#DIV/0!|#N/A|#VALUE!|#REF!|#NAME\?|#NUM!|#NULL!|#SPILL!|#CALC!|#GETTING_DATA|#N/A N/A)\s*$"
+#: A date (and time) as a date cell of a workbook is read ('2023-06-05 00:00:00'): a number typed
+#: as 6-5 or 6.5 that Excel stored as a date, or a date format on a number column.
+EXCEL_DATE = r"^\s*(\d{4}-\d{1,2}-\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
+
+
+def _excel_error_or_date(col: Collector, canon: str, text: pd.Series, rest: np.ndarray, sev: str,
+                         tail: Message, expected: Message) -> np.ndarray:
+    """Report the cells among ``rest`` holding an Excel error value (``#DIV/0!``, ``#N/A``,
+    ``#VALUE!`` …) or a date, each with what Excel made of it; returns those cells."""
+    idx = np.flatnonzero(rest)
+    t = text.iloc[idx].astype(str)
+    err = np.zeros(len(rest), bool)
+    err[idx] = t.str.match(EXCEL_ERRORS).to_numpy(bool)
+    dates = t.str.extract(EXCEL_DATE)[0]
+    date = np.zeros(len(rest), bool)
+    date[idx] = dates.notna().to_numpy(bool) & ~err[idx]
+    day = np.full(len(rest), "", dtype=object)
+    day[idx] = dates.fillna("").to_numpy(object)
+    vals = text.to_numpy(object)
+    col.add(err, canon, text, sev,
+            lambda rows: [Message.of("val.excel_error", value=str(vals[i]).strip(), tail=tail) for i in rows], expected)
+    col.add(date, canon, text, sev,
+            lambda rows: [Message.of("val.excel_date", date=day[i], tail=tail) for i in rows], expected)
+    return err | date
 
 
 def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: str, tail: Message,
@@ -1252,15 +1317,22 @@ def _check_field_area(col: Collector, canon: str, spec, text, num: np.ndarray, b
 
 
 def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, below: np.ndarray,
-                   above: np.ndarray) -> None:
-    """Warn about valid values outside the registry's typical range."""
+                   above: np.ndarray, factor=1.0) -> None:
+    """Warn about valid values outside the registry's typical range; a value converted from the
+    file's unit (``factor`` ≠ 1, a scalar or one per row) is quoted in the range's unit."""
     if spec.typical is None:
         return
     ok = ~np.isnan(num)
     tlo, thi = spec.typical
     soft = ok & ~below & ~above & (
         ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
-    col.add(soft, canon, text, "warning", Message.of("val.unusual"),
+    converted = np.broadcast_to(np.asarray(factor, dtype=float) != 1.0, num.shape)
+    plain = soft & ~converted
+    col.add(soft & converted, canon, text, "warning",
+            lambda idx: [Message.of("val.unusual_converted", value=float(num[i]), unit=spec.unit) for i in idx],
+            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
+                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
+    col.add(plain, canon, text, "warning", Message.of("val.unusual"),
             Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
                        hi=f"{thi if thi is not None else ''}", unit=spec.unit))
 
@@ -1344,6 +1416,61 @@ def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: n
     respelled, read_as = _respelled(text, blank, unknown_rt, mapped)
     col.add(respelled, canon, text, "warning", read_as, expected)
     return mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
+
+
+def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """The county's soil classes read through their spellings (优先保护类, 安全利用, II类 …);
+    unknown ones are ignored with a warning."""
+    low = text.map(lambda t: unicodedata.normalize("NFKC", t).lower().replace(" ", "").replace("\u3000", "")
+                   if isinstance(t, str) else t)
+    mapped = low.map(SOIL_CLASS_ALIASES)
+    unknown = ~blank & mapped.isna().to_numpy()
+    expected = expected_message(spec)
+    col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
+    respelled, read_as = _respelled(text, blank, unknown, mapped)
+    col.add(respelled, canon, text, "warning", read_as, expected)
+    return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
+
+
+def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.DataFrame:
+    """Warnings on the plots whose county class (``soil_class_county``) differs from the class
+    computed from GB 15618-2018 (``soil_plot['soil_class']``), in the form of ``problems``.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Valid plots (``plot_id``, ``input_row``, ``line`` where the input has lines,
+        ``soil_class_county`` where the input has it).
+    soil_plot : pandas.DataFrame
+        ``plot_id`` and the computed ``soil_class`` (:func:`agriremed.stages.soil.plot_classes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One warning row per such plot (column ``soil_class_county``, value the county class);
+        empty without the column or without a difference. The plan follows the computed class.
+    """
+    if "soil_class_county" not in plots.columns or not len(plots):
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    county = plots["soil_class_county"].astype(object).to_numpy(object)
+    computed = pd.Series(soil_plot["soil_class"].to_numpy(object), index=soil_plot["plot_id"].to_numpy(object))
+    computed = computed[~computed.index.duplicated()].reindex(plots["plot_id"].to_numpy(object)).to_numpy(object)
+    given = np.array([isinstance(c, str) and c != "" for c in county]) & \
+        np.array([isinstance(c, str) and c != "" for c in computed])
+    idx = np.flatnonzero(given & (county != computed))
+    if not idx.size:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    probs = [Message.of("val.county_class_differs", county=Message.of(f"val.class.{county[i]}"),
+                        computed=Message.of(f"val.class.{computed[i]}")) for i in idx]
+    ptext, pmsg = _texts(probs)
+    etext, emsg = _texts([Message.of("exp.county_class")])
+    out = pd.DataFrame({
+        "input_row": plots["input_row"].to_numpy()[idx], "plot_id": plots["plot_id"].to_numpy(object)[idx],
+        "column": "soil_class_county", "value": county[idx], "severity": "warning", "problem": ptext,
+        "expected": etext[0], "problem_msg": pmsg, "expected_msg": emsg[0]})
+    if "line" in plots.columns:
+        out.insert(1, "line", plots["line"].to_numpy()[idx])
+    return out
 
 
 def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
@@ -1465,7 +1592,26 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
 
 #: columns read through a list of spellings: column → check returning the values read
 _TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
-                "rice_type": _check_rice_type, "crop": _check_crop, "region": _check_region}
+                "rice_type": _check_rice_type, "soil_class_county": _check_county_class, "crop": _check_crop,
+                "region": _check_region}
+
+
+#: A plot id that was a number of more than 15 digits in a workbook (``4.3032110100101e+18``,
+#: ``4303211010010101.0``) or in a CSV saved by Excel (``4.30321E+18``): Excel keeps 15
+#: significant digits of a number.
+LONG_NUMBER_ID = r"^\s*(?:\d{16,}\.0|\d(?:\.\d+)?[eE]\+?(?:1[5-9]|[2-9]\d))\s*$"
+
+
+def _check_long_numeric_ids(col: Collector, out: pd.DataFrame, dups: list[str]) -> None:
+    """Warn on the plot ids stored as numbers of more than 15 digits (:data:`LONG_NUMBER_ID`):
+    their last digits are lost, so ids that differ only there have become equal."""
+    if "plot_id" not in out.columns or "plot_id" in dups:
+        return
+    pid = pd.Series(out["plot_id"], dtype=object)
+    long_id = pid.map(lambda v: isinstance(v, str) and re.match(LONG_NUMBER_ID, v) is not None).to_numpy(bool)
+    col.add(long_id, "plot_id", pid.to_numpy(object), "warning",
+            lambda idx: [Message.of("val.id_digits_lost", value=pid.iloc[i]) for i in idx],
+            Message.of("exp.id_as_text"))
 
 
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
