@@ -314,7 +314,8 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     assert rk.loc[("alkaline", "maize_grain"), "target_tier"] == 1
     s = p.summary.set_index("plot_id")
     assert ("metals stay in the soil; not expected to make the crop meet GB2762 (47 % < 50 %): test the harvest; "
-            "re-check the class with crop data; if it fails, strict-control measures apply; ranked before") \
+            "re-check the class with crop data; if it fails, strict-control measures apply; ahead of Continue current "
+            "practice (score 0.48 vs 0.36), which the rule set only allows on this land.") \
         in s.loc["alkaline", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "预计不能使作物达到GB2762（47 % < 50 %）：请检测收获的农产品" in zh["alkaline"], zh["alkaline"]
@@ -893,3 +894,28 @@ def test_a_plot_outside_china_says_its_soil_class_is_gb15618s():
     assert zh["th"].endswith("土壤类别“严格管控类耕地（有重金属超过管制值）”依据中国标准GB 15618-2018划定，仅供比较，"
                              "并非当地的法定类别。")
     assert "GB 15618-2018" not in s.loc["cn", "recommendation"] and "中国标准" not in zh["cn"]
+
+
+def test_a_zinc_spray_is_not_offered_on_land_above_the_zinc_screening_value():
+    # Huize maize (Zn 800 mg/kg, above its screening value): a foliar Zn spray against Cd would add the
+    # metal the land is already over for; it is excluded with the reason and its source label, and kept
+    # on the same plot with ordinary Zn
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": pid, "land_use": "upland", "crop": "maize", "ph": 7.2,
+                           "cd_mg_kg": 1.2, "zn_mg_kg": zn, "region": "Yunnan/Qujing/Huize"}
+                          for pid, zn in (("high_zn", 800.0), ("low_zn", 100.0))])
+    t = _plan(plots).table.set_index(["plot_id", "option_id"])
+    hi, lo = t.loc[("high_zn", "foliar_zn_maize")], t.loc[("low_zn", "foliar_zn_maize")]
+    assert not hi["applicable"] and lo["applicable"]
+    assert hi["reason"] == ("zn exceeds its screening value and this option can raise its mobility or crop uptake "
+                            "(agriremed_assumption)")
+
+
+def test_crop_of_an_option_is_named_not_coded_in_a_chinese_reason():
+    # a peanut field: the wheat spray's reason reads 田间证据仅涉及小麦, without the code in brackets
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "pn", "land_use": "upland", "crop": "peanut", "ph": 6.0,
+                           "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}])
+    t = _plan(plots).table
+    zh = dict(zip(t["option_id"], messages.column_texts(t, "reason", "zh")))
+    assert zh["foliar_zn_wheat"] == "不适用于花生：田间证据仅涉及小麦"

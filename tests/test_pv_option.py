@@ -303,7 +303,8 @@ def test_a_recommendation_with_unknown_money_says_so_in_every_language():
     for text in (en, zh):
         assert "n/a" not in text and "nan" not in text
     assert s.loc["n", "recommended_option"] == "do_nothing"
-    assert "ranked before Solar PV with a permanent grass cover (phytostabilisation) (score 0.36 vs its 0.08), whose costs " \
+    # the unknown NPV put PV last, but the winner also scores higher: "ahead of", not "ranked before"
+    assert "ahead of Solar PV with a permanent grass cover (phytostabilisation) (score 0.36 vs 0.08), whose costs " \
            "and NPV were not computed" in s.loc["n", "recommendation"]
     sheet = plot_advice(p, "s", "zh")
     assert sheet.first_year_cost == "未计算" and sheet.typical_year == "–"

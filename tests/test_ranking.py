@@ -372,3 +372,21 @@ def test_expected_options_missing_the_food_target_rank_after_those_meeting_it():
     # score (0.70 > 0.50); the restrained option last whatever its score
     assert rank.tolist() == [2, 1, 3, 4, 5]
     assert rank_in_plot(score, ok, partial, ["P"] * 5, tier).tolist() == [2, 3, 1, 4, 5]
+
+
+def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
+    # the policy tier decides, but the expected winner also scores higher than the only-allowed runner-up:
+    # "ahead of X (score a vs b), which the rule set only allows", never "ranked before" (EN and 中文)
+    import agriremed
+    from agriremed.core import messages
+    from plotdata import make_plots
+
+    p = agriremed.plan(make_plots(1, land_use="upland", crop="none", ph=8.4, cd_mg_kg=4.0, region="Yunnan/Gejiu"),
+                       agriremed.Scenario(mc_draws=0))
+    s = p.summary["recommendation"].iloc[0]
+    r = p.table.set_index("option_id")
+    assert r.loc[p.summary["recommended_option"].iloc[0], "score"] > r.loc["do_nothing", "score"]
+    assert "ahead of Continue current practice (score 0.48 vs 0.36), which the rule set only allows on this land" in s
+    assert "ranked before" not in s
+    zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
+    assert "优于维持现状（得分0.48对0.36），后者在该类土地上仅为规则集所允许" in zh and "排在" not in zh

@@ -519,6 +519,12 @@ def _crop_codes(v, lang, tables):
     return ", ".join(f"{c} ({z})" for c, z in zip(codes, zh, strict=True))
 
 
+def _crop_names(v, lang, tables):
+    """Crop codes (``'rice|wheat'``) as names in the language: ``rice, wheat`` / ``水稻、小麦``."""
+    names = [i18n.crop_name(c, lang, tables) for c in str(v).split("|") if c]
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
 #: The reasons :func:`agriremed.stages.uptake.predict` gives for a transfer function it could not
 #: use (English, built by that module in these forms only), as shown in Chinese: the input by
 #: its Chinese label.
@@ -582,6 +588,7 @@ DOMAINS = {
     "metals": _metals,
     "score": _score,
     "crop_codes": _crop_codes,
+    "crop_names": _crop_names,
     "skipped": _skipped,
     "skip_reasons": _skip_reasons,
     "metal": _value("metal"),

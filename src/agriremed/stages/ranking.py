@@ -959,7 +959,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, whose
         gain in crop safety over unchanged practice is too small to rank with the measures before
         it", ``target_tier`` 3) or ``rec.ahead_less_safe`` (runner-up of ``target_tier`` 2) or
-        ``rec.ahead_order`` (any other order that puts a lower score first); ``""`` for plots with
+        ``rec.ahead_order`` (any other order that puts a lower score first), with "ahead of" where the
+        policy tier or an unknown NPV decided and the winner also scores higher
+        (``rec.ahead_policy_higher``, ``rec.ahead_unpriced_higher``); ``""`` for plots with
         a single applicable option.
     """
     tables = tables or load_tables()
@@ -1027,6 +1029,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
     # any other order that puts a lower score first never reads "ahead of" (9)
     by_policy = np.where((by_policy == 0) & (score_of(sr) > score_of(fr)), 9, by_policy)
+    # the policy tier or the unknown NPV decided, but the winner also scores higher: "ahead of" (10, 11)
+    higher = score_of(fr) >= score_of(sr)
+    by_policy = np.where(higher & (by_policy == 1), 10, np.where(higher & (by_policy == 4), 11, by_policy))
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -1037,7 +1042,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
-            8: "rec.ahead_less_safe", 9: "rec.ahead_order"}
+            8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
+            11: "rec.ahead_unpriced_higher"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
