@@ -398,7 +398,9 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
       northern-China pH-class thresholds); its sample SD is ``c_sd``;
     * b: median soil exponent of the cereal field functions (as for rice);
     * BCF_ref, S_ref (geometric mid-range of the source's soil Cd), pH_ref (assumed) and the
-      pH cap: rows of term ``ref:…`` and ``cap:ph``;
+      pH cap: rows of term ``ref:…`` and ``cap:ph``; BCF_ref is a mean of per-field ratios, so
+      the function's central value (a median of the lognormal) is BCF_ref·10^(−ln10·σ_w²/2) with
+      σ_w the within-survey spread of log10 BCF (row ``ref:bcf_within_sd``);
     * spread: se = √(se_BCF² + (c·ΔpH_ref)² + ((1 − b)·log10 f_S)² + (c_sd·(pH_ref − pH_low))²),
       with se_BCF the spread of the pH-blind BCF it replaces (``chen2021_maize_cd_bcf``),
       ΔpH_ref the half-width of the plausible reference pH, f_S the factor within which the
@@ -414,7 +416,7 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     -------
     dict
         ``ph`` (c) [log10 per pH unit], ``ph_sd`` [log10 per pH unit], ``soil`` (b) [–],
-        ``bcf_ref`` [–], ``soil_ref`` [mg kg⁻¹], ``ph_ref``, ``ph_halfwidth``, ``ph_cap``, ``ph_low``
+        ``bcf_ref`` (the source's mean) and ``bcf_median`` [–], ``bcf_within_sd`` [log10 units], ``soil_ref`` [mg kg⁻¹], ``ph_ref``, ``ph_halfwidth``, ``ph_cap``, ``ph_low``
         [–], ``soil_factor`` [–], ``intercept`` (the constant of the pH form) and
         ``intercept_capped`` (the constant above ``ph_cap``, where the pH term is held)
         [log10 mg kg⁻¹], ``se_bcf``, ``se_components`` (dict) and ``se_log10`` [log10 units],
@@ -442,14 +444,17 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     c_sd = float(np.std(ph_vals, ddof=1))
     bcf, s_ref, ph_ref = float(ref["ref:bcf"]), float(ref["ref:soil"]), float(ref["ref:ph"])
     ph_cap, ph_low = float(ref["cap:ph"]), 4.0
-    intercept = np.log10(bcf * s_ref) - b * np.log10(s_ref) - c * ph_ref
+    sw = float(ref["ref:bcf_within_sd"]) if "ref:bcf_within_sd" in ref.index else 0.0
+    bcf_median = bcf * 10 ** (-LN10 * sw ** 2 / 2)  # the median of a lognormal with mean bcf
+    intercept = np.log10(bcf_median * s_ref) - b * np.log10(s_ref) - c * ph_ref
     tf = tables.transfer_functions.set_index("function_id")
     se_bcf = float(tf.loc["chen2021_maize_cd_bcf", "se_log10"])
     comp = {"bcf": se_bcf, "ph_ref": abs(c) * float(ref["ref:ph_halfwidth"]),
             "soil_ref": (1.0 - b) * np.log10(float(ref["ref:soil_factor"])),
             "slope": c_sd * (ph_ref - ph_low)}
     se = float(np.sqrt(sum(v ** 2 for v in comp.values())))
-    return {"ph": c, "ph_sd": c_sd, "soil": b, "bcf_ref": bcf, "soil_ref": s_ref, "ph_ref": ph_ref,
+    return {"ph": c, "ph_sd": c_sd, "soil": b, "bcf_ref": bcf, "bcf_median": bcf_median, "bcf_within_sd": sw,
+            "soil_ref": s_ref, "ph_ref": ph_ref,
             "ph_halfwidth": float(ref["ref:ph_halfwidth"]), "ph_cap": ph_cap, "ph_low": ph_low,
             "soil_factor": float(ref["ref:soil_factor"]), "intercept": float(intercept),
             "intercept_capped": float(intercept + c * ph_cap), "se_bcf": se_bcf,
