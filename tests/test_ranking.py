@@ -386,7 +386,7 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     s = p.summary["recommendation"].iloc[0]
     r = p.table.set_index("option_id")
     assert r.loc[p.summary["recommended_option"].iloc[0], "score"] > r.loc["do_nothing", "score"]
-    assert "ahead of Continue current practice (score 0.48 vs 0.36), which the rule set only allows on this land" in s
+    assert "ahead of Continue current practice (score 0.52 vs 0.36), which the rule set only allows on this land" in s
     assert "ranked before" not in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "优于维持现状（得分0.48对0.36），后者在该类土地上仅为规则集所允许" in zh and "排在" not in zh
+    assert "优于维持现状（得分0.52对0.36），后者在该类土地上仅为规则集所允许" in zh and "排在" not in zh
