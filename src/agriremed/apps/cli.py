@@ -297,7 +297,7 @@ def _cmd_screen(args) -> int:
         return 1
     tables, v = valid
     screened = soil.screen(v.plots, tables, set_id=args.set)
-    classes = soil.plot_classes(screened, v.plots["plot_id"])
+    classes = soil.plot_classes(screened, v.plots["plot_id"], _county_classes(v.plots))
     _say(_screen_text(screened, classes, args.set, tables))
     if len(v.rejected):
         _say(f"\n{len(v.rejected)} row(s) rejected:")
@@ -308,6 +308,12 @@ def _cmd_screen(args) -> int:
         _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
         _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
     return 0
+
+
+def _county_classes(plots: pd.DataFrame):
+    """The county's class of each plot (``soil_class_county``) where the input has the column, else None:
+    a stricter county class is the class of the plot (:func:`agriremed.stages.soil.plot_classes`)."""
+    return plots["soil_class_county"].astype(object).to_numpy(object) if "soil_class_county" in plots else None
 
 
 def _screen_in_chunks(args) -> int:
@@ -324,7 +330,7 @@ def _screen_in_chunks(args) -> int:
 
     def on_valid(plots):
         screened = soil.screen(plots, tables, set_id=args.set)
-        classes = soil.plot_classes(screened, plots["plot_id"])
+        classes = soil.plot_classes(screened, plots["plot_id"], _county_classes(plots))
         counts.loc[:] += classes["soil_class"].value_counts().reindex(counts.index, fill_value=0).to_numpy()
         if sum(len(c) for _, c in first) < 40:  # the plots printed
             first.append((screened, classes))

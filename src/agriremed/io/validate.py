@@ -1442,25 +1442,32 @@ def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.Da
         Valid plots (``plot_id``, ``input_row``, ``line`` where the input has lines,
         ``soil_class_county`` where the input has it).
     soil_plot : pandas.DataFrame
-        ``plot_id`` and the computed ``soil_class`` (:func:`agriremed.stages.soil.plot_classes`).
+        ``plot_id`` and the computed class: ``soil_class_computed`` where the plot classes were
+        made with the county's classes (:func:`agriremed.stages.soil.plot_classes`), else
+        ``soil_class``.
 
     Returns
     -------
     pandas.DataFrame
         One warning row per such plot (column ``soil_class_county``, value the county class);
-        empty without the column or without a difference. The plan follows the computed class.
+        empty without the column or without a difference. The warning says which class the plan
+        uses: the county's where it is stricter (``val.county_class_stricter``), the computed one
+        where the county's is looser (``val.county_class_differs``).
     """
     if "soil_class_county" not in plots.columns or not len(plots):
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     county = plots["soil_class_county"].astype(object).to_numpy(object)
-    computed = pd.Series(soil_plot["soil_class"].to_numpy(object), index=soil_plot["plot_id"].to_numpy(object))
+    col = "soil_class_computed" if "soil_class_computed" in soil_plot else "soil_class"
+    computed = pd.Series(soil_plot[col].to_numpy(object), index=soil_plot["plot_id"].to_numpy(object))
     computed = computed[~computed.index.duplicated()].reindex(plots["plot_id"].to_numpy(object)).to_numpy(object)
     given = np.array([isinstance(c, str) and c != "" for c in county]) & \
         np.array([isinstance(c, str) and c != "" for c in computed])
     idx = np.flatnonzero(given & (county != computed))
     if not idx.size:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    probs = [Message.of("val.county_class_differs", county=Message.of(f"val.class.{county[i]}"),
+    rank = {c: i for i, c in enumerate(C.COLUMNS["soil_class_county"].categories)}  # best to worst
+    probs = [Message.of("val.county_class_stricter" if rank.get(county[i], -1) > rank.get(computed[i], -1)
+                        else "val.county_class_differs", county=Message.of(f"val.class.{county[i]}"),
                         computed=Message.of(f"val.class.{computed[i]}")) for i in idx]
     ptext, pmsg = _texts(probs)
     etext, emsg = _texts([Message.of("exp.county_class")])

@@ -1408,6 +1408,12 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     cls = r.get("soil_class")
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
+    computed = r.get("soil_class_computed")
+    if r.get("soil_class_basis") == "county" and isinstance(cls, str) and isinstance(computed, str):
+        # planned with the county's class, stricter than the values' class: the sheet names the basis
+        cls_text = i18n.t("ui.sheet.class_by_county", lang, soil_class=cls_text,
+                          computed=i18n.value("soil_class", computed, lang))
+        cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang, unit) if isinstance(opt, str) \
