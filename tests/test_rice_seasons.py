@@ -25,12 +25,29 @@ def test_double_rice_crop_sets_two_seasons_and_a_note():
     assert "ONE rice season" not in " ".join(v.problems["problem"])
 
 
-@pytest.mark.parametrize("header", ["水稻季数", "种植季数", "复种指数", "rice_seasons_per_yr"])
+@pytest.mark.parametrize("header", ["水稻季数", "稻作季数", "rice seasons", "rice_seasons_per_yr"])
 def test_seasons_read_from_a_chinese_header(header):
     df = make_plots(2, crop=["水稻", "rice"])
     df[header] = [2, 1]
     v = validate_plots(df)
     assert v.plots["rice_seasons_per_yr"].tolist() == [2.0, 1.0]
+    assert not (v.problems["severity"] == "error").any()
+
+
+@pytest.mark.parametrize("header", ["复种指数", "种植季数", "季数"])
+def test_a_multiple_cropping_index_is_not_rice_seasons(header):
+    """复种指数 (200 % for 稻-稻 and for 小麦-玉米, 3 for 稻-稻-油), 种植季数 and 季数 count every crop of
+    the year: the column is passed through unread and rejects no row, on rice or on upland."""
+    df = make_plots(4, crop=["双季稻", "水稻", "wheat", "maize"],
+                    land_use=["paddy", "paddy", "upland", "upland"])
+    df[header] = pd.Series(["200%", 3, "200%", 2], dtype=object)
+    v = validate_plots(df)
+    assert v.plots["plot_id"].tolist() == ["P1", "P2", "P3", "P4"] and v.rejected.empty
+    assert v.plots["rice_seasons_per_yr"].tolist()[0] == 2.0  # from the crop 双季稻
+    assert np.isnan(v.plots["rice_seasons_per_yr"].tolist()[1:]).all()
+    assert v.plots[header].astype(str).tolist() == ["200%", "3", "200%", "2"]
+    w = v.problems.loc[v.problems["column"].eq(header)]
+    assert w["problem"].str.startswith("column not used by agriremed").tolist() == [True]
     assert not (v.problems["severity"] == "error").any()
 
 

@@ -377,7 +377,8 @@ _inp("rice_type", "", "Rice type", "水稻类型",
      dtype="category", categories=("indica", "japonica", "hybrid"))
 _inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
      "Rice seasons the plot grows each year: 1 (one rice crop) or 2 (double-cropped rice, 双季稻: early + "
-     "late rice on the same paddy); 种植季数, 水稻季数, 复种指数 accepted as headers; blank = 2 where the crop "
+     "late rice on the same paddy); 水稻季数, 稻作季数 accepted as headers (not 复种指数 or 种植季数, which "
+     "count every crop of the year: such a column is passed through unread); blank = 2 where the crop "
      "reads 双季稻 / 早稻+晚稻, else 1. Every option that grows rice on the plot (unchanged practice, VIP+n, "
      "flooding, lime, low-Cd rice …) grows that many seasons: rice yield, revenue, production cost, per-season "
      "measure costs, paddy CH₄, fertiliser, field diesel and grain samples are counted once a season "

@@ -286,10 +286,11 @@ _HEADER_ALIASES = {
     "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
     "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
-    "种植季数": "rice_seasons_per_yr", "水稻季数": "rice_seasons_per_yr", "复种指数": "rice_seasons_per_yr",
-    "水稻种植季数": "rice_seasons_per_yr", "稻季数": "rice_seasons_per_yr", "季数": "rice_seasons_per_yr",
-    "rice_seasons": "rice_seasons_per_yr", "seasons_per_yr": "rice_seasons_per_yr",
-    "rice_seasons_per_year": "rice_seasons_per_yr", "水稻熟制": "rice_seasons_per_yr",
+    # only headers that name rice seasons: 复种指数 (multiple-cropping index, 200 % for 稻-稻 and for
+    # 小麦-玉米, 3 for 稻-稻-油), 种植季数 and 季数 count every crop, not rice seasons
+    "水稻季数": "rice_seasons_per_yr", "稻作季数": "rice_seasons_per_yr",
+    "水稻种植季数": "rice_seasons_per_yr", "稻季数": "rice_seasons_per_yr",
+    "rice_seasons": "rice_seasons_per_yr", "rice_seasons_per_year": "rice_seasons_per_yr",
 }
 
 #: Headers that are themselves a unit: the column is the area in that unit.
