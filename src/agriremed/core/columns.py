@@ -386,6 +386,11 @@ _inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
      "usually higher Cd of late rice is not modelled). Ignored, with a warning, on a plot that grows no rice.",
      dtype="int", valid=(1.0, 2.0),
      extra={"invalid_is_error": True, "integer": True, "expected": "exp.rice_seasons"})
+_inp("cropping_system", "", "Cropping system", "种植制度",
+     "The plot's cropping system (种植制度, 种植模式, 熟制 accepted as headers). Optional: on a rice plot "
+     "双季稻, 早稻+晚稻, 稻-稻, 稻-稻-油 set rice_seasons_per_yr to 2 and 一季稻, 单季稻, 中稻, 稻-油 to 1 where "
+     "rice_seasons_per_yr and the crop say nothing of the seasons; other values (冬小麦-夏玉米 …) are ignored "
+     "with a warning; carried through as text.", dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
      "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: where it is stricter "
