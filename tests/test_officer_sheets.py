@@ -242,6 +242,20 @@ def test_stricter_county_class_on_the_plot_sheet_and_workbook(tmp_path):
         "严格管控类", "严格管控类", "安全利用类", "县级类别划分"]
 
 
+def test_plot_sheet_crop_line_of_double_rice(tmp_path):
+    """The plot sheet's crop line says 双季稻 for a plot of two rice seasons (its money lines are for two
+    crops a year), 水稻 for one."""
+    from agriremed.stages.advice import plot_advice
+
+    p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\n"
+                         "D1,水田,双季稻,8,5.3,0.6\nD2,水田,水稻,8,5.3,0.6\n")
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    assert plot_advice(plan, "D1", "zh").fields["crop"] == "双季稻（早稻+晚稻，每年两季）"
+    assert plot_advice(plan, "D1", "en").fields["crop"] == (
+        "double-cropped rice (双季稻: early + late rice, two seasons a year)")
+    assert plot_advice(plan, "D2", "zh").fields["crop"] == "水稻"
+
+
 def test_county_class_unknown_value_is_ignored_with_a_warning(tmp_path):
     p = _write(tmp_path, _COUNTY.format(header="类别", a="待定", b="安全利用类", c=""))
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
