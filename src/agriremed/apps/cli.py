@@ -209,9 +209,11 @@ def _say(*parts, file=None) -> None:
     print(*(terminal_text(p) for p in parts), file=file)
 
 
-def _one_line(exc: BaseException) -> str:
-    """The message of ``exc`` on one line."""
-    return " ".join(terminal_text(str(exc)).split()) or type(exc).__name__
+def _one_line(exc: BaseException, lang: str = "en") -> str:
+    """The message of ``exc`` on one line, in ``lang`` where the error carries a message code
+    (:func:`agriremed.core.messages.text_of`)."""
+    text = str(exc) if lang == "en" else messages.text_of(exc, lang)
+    return " ".join(terminal_text(text).split()) or type(exc).__name__
 
 
 def _shown(df: pd.DataFrame) -> pd.DataFrame:
@@ -945,7 +947,8 @@ def _cmd_sensitivity(args) -> int:
             cols = ["parameter", "source", "low", "high", "mu_star", "mu_star_conf", "sigma"] + \
                 (["S1", "S1_conf", "ST", "ST_conf"] if args.method == "sobol" else [])
     except (KeyError, ValueError, ImportError) as exc:
-        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        lang = getattr(args, "lang", "en") or "en"
+        _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 2
     _say(f"{args.method} sensitivity of {t.attrs['output']} for {t.attrs['option_id']} on plot {args.plot}")
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 40):
@@ -984,7 +987,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_plan(args)
     except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError, WorkerError,
             OSError) as exc:  # OSError: a file or folder that cannot be read or written
-        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        lang = getattr(args, "lang", "en") or "en"
+        _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         _say("interrupted (已中断); the outputs written so far are incomplete", file=sys.stderr)
