@@ -699,3 +699,17 @@ def test_plan_of_the_sample_plots_prints_no_warning_block(capsys, sample_plots_p
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "0", "--no-xlsx",
                  "--no-report"]) == 0
     assert "warnings on planned rows" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("zh", "错误：plots.xlsx有2个含数据的工作表（'plots', '说明'）：请用“--sheet 工作表名”选择地块所在的工作表"),
+    ("en", "error: plots.xlsx has 2 sheets with data ('plots', '说明'): choose the sheet of plots with --sheet NAME")])
+def test_several_sheets_error_in_the_language_of_the_run(capsys, tmp_path, lang, expected):
+    """The error of a workbook with several sheets of data is printed in the language of --lang."""
+    path = tmp_path / "plots.xlsx"
+    with pd.ExcelWriter(path) as w:
+        pd.DataFrame({"plot_id": ["P1"], "land_use": ["paddy"], "crop": ["rice"], "ph": [5.4],
+                      "cd_mg_kg": [0.8]}).to_excel(w, sheet_name="plots", index=False)
+        pd.DataFrame({"说明": ["填表说明", "单位mg/kg"]}).to_excel(w, sheet_name="说明", index=False)
+    assert main(["plan", str(path), "--out", str(tmp_path / "out"), "--lang", lang, "--draws", "0"]) == 2
+    assert capsys.readouterr().err.strip() == expected

@@ -165,11 +165,95 @@ def test_county_class_column_is_read_and_compared(tmp_path, header, a, b, c):
     assert w["column"].tolist() == ["soil_class_county"] and w["severity"].tolist() == ["warning"]
     assert w["problem"].iloc[0].startswith(
         "the county's class priority protection (优先保护类) differs from the class computed from "
-        "GB 15618-2018, safe utilisation (安全利用类): the plan follows the computed class; the county's "
-        "classification (农用地土壤环境质量类别划分")
+        "GB 15618-2018, safe utilisation (安全利用类), and is looser: the plan uses the computed class, the "
+        "stricter of the two; the county's classification (农用地土壤环境质量类别划分")
     assert text_of(w["problem_msg"].iloc[0], "zh").startswith(
-        "县级类别划分结果优先保护类与按GB 15618-2018计算的类别安全利用类不同：规划按计算的类别；")
+        "县级类别划分结果优先保护类与按GB 15618-2018计算的类别安全利用类不同且较宽：规划采用计算的类别（两者中较严者）；")
+    assert s["soil_class_computed"].tolist() == s["soil_class"].tolist()
+    assert s["soil_class_basis"].tolist() == ["computed"] * 3
     assert len(plan.plots) + len(plan.rejected) == plan.n_input == 3
+
+
+_STRICTER = ("点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）,类别\n"
+             "S1,水田,水稻,12,5.8,0.8,严格管控类\n"    # 0.4 < 0.8 ≤ 2.0: safe utilisation by the values
+             "S2,水田,水稻,12,5.8,0.8,\n"              # the same plot without a county class
+             "S3,水田,水稻,9,5.2,2.0,安全利用类\n"     # 2.0 > 1.5: strict control, the county's is looser
+             "S4,水田,水稻,10,6.0,0.25,III类\n")       # 0.25 ≤ 0.4: priority protection by the values
+
+
+def test_stricter_county_class_governs_the_plan(tmp_path):
+    """A county 严格管控类 plot whose values are safe utilisation is planned as strict control: no food
+    option is recommended or allowed (土壤污染防治行动计划: 严格管控类 严禁种植食用农产品), the summary
+    records the computed class and the basis, the sentence names the basis (EN, 中文) and the warning
+    says the plan uses the county's class. A looser county class keeps the computed strict class."""
+    p = _write(tmp_path, _STRICTER)
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    s = plan.summary.set_index("plot_id")
+    assert s["soil_class"].tolist() == ["strict_control", "safe_utilisation", "strict_control", "strict_control"]
+    assert s["soil_class_computed"].tolist() == ["safe_utilisation", "safe_utilisation", "strict_control",
+                                                 "priority_protection"]
+    assert s["soil_class_basis"].tolist() == ["county", "computed", "computed", "county"]
+    cols = list(plan.summary.columns)
+    at = cols.index("soil_class")
+    assert cols[at + 1:at + 4] == ["soil_class_county", "soil_class_computed", "soil_class_basis"]
+    food = set(plan.tables.food_crops())
+    lib = plan.tables.options.set_index("option_id")["food_crop"]
+    for pid in ("S1", "S3", "S4"):
+        rec = s.loc[pid, "recommended_option"]
+        assert lib[rec] not in food | {"current"}, (pid, rec)
+        t = plan.table.loc[plan.table["plot_id"].eq(pid) & plan.table["option_id"].isin(
+            ["flooded_rice", "lime_rice", "low_cd_rice", "vip_n"])]
+        assert not (t["applicable"].astype(bool) & t["policy_status"].ne("forbidden")).any(), pid
+    # the same values without a county class: a rice measure is recommended (food kept)
+    assert lib[s.loc["S2", "recommended_option"]] in food | {"current"}
+    assert s.loc["S1", "recommendation"].endswith(
+        " Class from the county's classification: strict control (严格管控类) (GB 15618 values alone: "
+        "safe utilisation (安全利用类)).")
+    assert text_of(s.loc["S1", "recommendation_msg"], "zh").endswith(
+        "土壤类别依据县级类别划分：严格管控类（仅按GB 15618数值：安全利用类）。")
+    assert "county's classification" not in s.loc["S2", "recommendation"]
+    assert "county's classification" not in s.loc["S3", "recommendation"]
+    w = plan.problems.loc[plan.problems["problem_msg"].str.contains("val.county_class_", regex=False)]
+    w = w.set_index("plot_id")
+    assert w.index.tolist() == ["S1", "S3", "S4"] and set(w["column"]) == {"soil_class_county"}
+    assert w.loc["S1", "problem"].startswith(
+        "the county's class strict control (严格管控类) is stricter than the class computed from GB 15618-2018, "
+        "safe utilisation (安全利用类): the plan uses the county's class")
+    assert text_of(w.loc["S1", "problem_msg"], "zh").startswith(
+        "县级类别划分结果严格管控类严于按GB 15618-2018计算的类别安全利用类：规划采用县级类别")
+    assert "and is looser: the plan uses the computed class" in w.loc["S3", "problem"]
+    assert len(plan.plots) + len(plan.rejected) == plan.n_input == 4
+
+
+def test_stricter_county_class_on_the_plot_sheet_and_workbook(tmp_path):
+    """The plot sheet's class line names the county basis; the workbook shows the class columns as words."""
+    from agriremed.stages.advice import plot_advice
+    from agriremed.io.outputs import translate_frame
+
+    plan = agriremed.plan(_write(tmp_path, _STRICTER), agriremed.Scenario(mc_draws=0))
+    a = plot_advice(plan, "S1", "zh")
+    assert a.soil_class_text.startswith("严格管控类（以县级类别划分为准；仅按GB 15618数值为安全利用类） — 县级类别划分为严格管控类")
+    a = plot_advice(plan, "S1", "en")
+    assert a.soil_class_text.startswith(
+        "strict control, from the county's classification (GB 15618 values alone: safe utilisation) — the county")
+    assert plot_advice(plan, "S2", "en").soil_class_text.startswith("safe utilisation — the soil is above")
+    z = translate_frame(plan.summary, "zh", plan.tables)
+    assert z.iloc[0][["soil_class", "soil_class_county", "soil_class_computed", "soil_class_basis"]].tolist() == [
+        "严格管控类", "严格管控类", "安全利用类", "县级类别划分"]
+
+
+def test_plot_sheet_crop_line_of_double_rice(tmp_path):
+    """The plot sheet's crop line says 双季稻 for a plot of two rice seasons (its money lines are for two
+    crops a year), 水稻 for one."""
+    from agriremed.stages.advice import plot_advice
+
+    p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\n"
+                         "D1,水田,双季稻,8,5.3,0.6\nD2,水田,水稻,8,5.3,0.6\n")
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
+    assert plot_advice(plan, "D1", "zh").fields["crop"] == "双季稻（早稻+晚稻，每年两季）"
+    assert plot_advice(plan, "D1", "en").fields["crop"] == (
+        "double-cropped rice (双季稻: early + late rice, two seasons a year)")
+    assert plot_advice(plan, "D2", "zh").fields["crop"] == "水稻"
 
 
 def test_county_class_unknown_value_is_ignored_with_a_warning(tmp_path):

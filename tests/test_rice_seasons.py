@@ -25,13 +25,87 @@ def test_double_rice_crop_sets_two_seasons_and_a_note():
     assert "ONE rice season" not in " ".join(v.problems["problem"])
 
 
-@pytest.mark.parametrize("header", ["水稻季数", "种植季数", "复种指数", "rice_seasons_per_yr"])
+@pytest.mark.parametrize("header", ["水稻季数", "稻作季数", "rice seasons", "rice_seasons_per_yr"])
 def test_seasons_read_from_a_chinese_header(header):
     df = make_plots(2, crop=["水稻", "rice"])
     df[header] = [2, 1]
     v = validate_plots(df)
     assert v.plots["rice_seasons_per_yr"].tolist() == [2.0, 1.0]
     assert not (v.problems["severity"] == "error").any()
+
+
+@pytest.mark.parametrize("header", ["复种指数", "种植季数", "季数"])
+def test_a_multiple_cropping_index_is_not_rice_seasons(header):
+    """复种指数 (200 % for 稻-稻 and for 小麦-玉米, 3 for 稻-稻-油), 种植季数 and 季数 count every crop of
+    the year: the column is passed through unread and rejects no row, on rice or on upland."""
+    df = make_plots(4, crop=["双季稻", "水稻", "wheat", "maize"],
+                    land_use=["paddy", "paddy", "upland", "upland"])
+    df[header] = pd.Series(["200%", 3, "200%", 2], dtype=object)
+    v = validate_plots(df)
+    assert v.plots["plot_id"].tolist() == ["P1", "P2", "P3", "P4"] and v.rejected.empty
+    assert v.plots["rice_seasons_per_yr"].tolist()[0] == 2.0  # from the crop 双季稻
+    assert np.isnan(v.plots["rice_seasons_per_yr"].tolist()[1:]).all()
+    assert v.plots[header].astype(str).tolist() == ["200%", "3", "200%", "2"]
+    w = v.problems.loc[v.problems["column"].eq(header)]
+    assert w["problem"].str.startswith("column not used by agriremed").tolist() == [True]
+    assert not (v.problems["severity"] == "error").any()
+
+
+@pytest.mark.parametrize("header", ["种植制度", "种植模式", "熟制"])
+def test_cropping_system_column_sets_the_rice_seasons(header):
+    """双季稻 / 早稻+晚稻 / 稻-稻 / 稻稻 / 稻-稻-油 / 稻稻油 in a 种植制度 column → two rice seasons on a rice
+    plot (with the double-rice warning), 一季稻 / 单季稻 / 中稻 / 一季中稻 / 稻-油 / 稻油 → one; other values
+    are ignored with a warning naming the column; rice seasons given by rice_seasons_per_yr win."""
+    system = ["双季稻", "早稻+晚稻", "稻-稻", "稻稻", "稻-稻-油", "稻稻油",
+              "一季稻", "单季稻", "中稻", "一季中稻", "稻-油", "稻油", "冬小麦-夏玉米", ""]
+    n = len(system)
+    df = make_plots(n, crop=["水稻"] * 12 + ["wheat", "水稻"], land_use=["paddy"] * 12 + ["upland", "paddy"])
+    df[header] = system
+    v = validate_plots(df)
+    assert v.rejected.empty and len(v.plots) == n
+    seasons = v.plots["rice_seasons_per_yr"].tolist()
+    assert seasons[:12] == [2.0] * 6 + [1.0] * 6
+    assert np.isnan(seasons[12]) and np.isnan(seasons[13])
+    assert v.plots["cropping_system"].tolist()[:3] == ["双季稻", "早稻+晚稻", "稻-稻"]
+    w = v.problems.loc[v.problems["column"].eq("cropping_system") & v.problems["input_row"].notna()]
+    two = w.loc[w["problem"].str.startswith("cropping system of double-cropped rice: planned as TWO rice seasons")]
+    assert two["input_row"].tolist() == [1, 2, 3, 4, 5, 6]
+    other = w.loc[w["input_row"].eq(13)]
+    assert other["problem"].tolist() == [
+        f"cropping system (column {header}) not read for rice seasons (value ignored): the plot's rice seasons "
+        "come from its crop and rice_seasons_per_yr"]
+    assert other["value"].tolist() == ["冬小麦-夏玉米"]
+    assert len(w) == 7
+    assert not (v.problems["severity"] == "error").any()
+
+
+def test_cropping_system_beside_given_seasons():
+    """Seasons given by rice_seasons_per_yr or the crop are kept; a cropping system that disagrees is warned on."""
+    df = make_plots(3, crop=["水稻", "双季稻", "水稻"])
+    df["种植制度"] = ["一季稻", "一季稻", "双季稻"]
+    df["水稻季数"] = pd.Series([2, None, 2], dtype=object)
+    v = validate_plots(df)
+    assert v.plots["rice_seasons_per_yr"].tolist() == [2.0, 2.0, 2.0]
+    w = v.problems.loc[v.problems["column"].eq("cropping_system") & v.problems["input_row"].notna()]
+    assert w["input_row"].tolist() == [1, 2]
+    assert w["problem"].str.startswith("the cropping system disagrees with the rice seasons").all()
+
+
+def test_cropping_system_plans_two_seasons_of_rice():
+    """A 种植制度 双季稻 plot with crop 水稻 earns two seasons of rice in the plan."""
+    df = make_plots(2, crop=["水稻", "水稻"])
+    df["种植制度"] = ["双季稻", "一季稻"]
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0))
+    t = p.table.loc[p.table["option_id"].eq("do_nothing")].set_index("plot_id")
+    assert t["rice_seasons_grown_per_yr"].tolist() == [2, 1]
+
+
+@pytest.mark.parametrize("crop", ["双季晚稻", "双季早稻", "稻稻油", "稻-稻-油", "稻-稻"])
+def test_double_rice_crop_spellings(crop):
+    v = validate_plots(make_plots(1, crop=[crop]))
+    assert v.plots["crop"].tolist() == ["rice"] and v.plots["rice_seasons_per_yr"].tolist() == [2.0]
+    assert v.problems.loc[v.problems["column"].eq("crop"), "problem"].iloc[0].startswith(
+        "read as rice, planned as TWO rice seasons a year")
 
 
 @pytest.mark.parametrize("value, problem", [(3, "above the valid range"), (0, "below the valid range"),

@@ -209,9 +209,11 @@ def _say(*parts, file=None) -> None:
     print(*(terminal_text(p) for p in parts), file=file)
 
 
-def _one_line(exc: BaseException) -> str:
-    """The message of ``exc`` on one line."""
-    return " ".join(terminal_text(str(exc)).split()) or type(exc).__name__
+def _one_line(exc: BaseException, lang: str = "en") -> str:
+    """The message of ``exc`` on one line, in ``lang`` where the error carries a message code
+    (:func:`agriremed.core.messages.text_of`)."""
+    text = str(exc) if lang == "en" else messages.text_of(exc, lang)
+    return " ".join(terminal_text(text).split()) or type(exc).__name__
 
 
 def _shown(df: pd.DataFrame) -> pd.DataFrame:
@@ -297,7 +299,7 @@ def _cmd_screen(args) -> int:
         return 1
     tables, v = valid
     screened = soil.screen(v.plots, tables, set_id=args.set)
-    classes = soil.plot_classes(screened, v.plots["plot_id"])
+    classes = soil.plot_classes(screened, v.plots["plot_id"], _county_classes(v.plots))
     _say(_screen_text(screened, classes, args.set, tables))
     if len(v.rejected):
         _say(f"\n{len(v.rejected)} row(s) rejected:")
@@ -308,6 +310,12 @@ def _cmd_screen(args) -> int:
         _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
         _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
     return 0
+
+
+def _county_classes(plots: pd.DataFrame):
+    """The county's class of each plot (``soil_class_county``) where the input has the column, else None:
+    a stricter county class is the class of the plot (:func:`agriremed.stages.soil.plot_classes`)."""
+    return plots["soil_class_county"].astype(object).to_numpy(object) if "soil_class_county" in plots else None
 
 
 def _screen_in_chunks(args) -> int:
@@ -324,7 +332,7 @@ def _screen_in_chunks(args) -> int:
 
     def on_valid(plots):
         screened = soil.screen(plots, tables, set_id=args.set)
-        classes = soil.plot_classes(screened, plots["plot_id"])
+        classes = soil.plot_classes(screened, plots["plot_id"], _county_classes(plots))
         counts.loc[:] += classes["soil_class"].value_counts().reindex(counts.index, fill_value=0).to_numpy()
         if sum(len(c) for _, c in first) < 40:  # the plots printed
             first.append((screened, classes))
@@ -939,7 +947,8 @@ def _cmd_sensitivity(args) -> int:
             cols = ["parameter", "source", "low", "high", "mu_star", "mu_star_conf", "sigma"] + \
                 (["S1", "S1_conf", "ST", "ST_conf"] if args.method == "sobol" else [])
     except (KeyError, ValueError, ImportError) as exc:
-        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        lang = getattr(args, "lang", "en") or "en"
+        _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 2
     _say(f"{args.method} sensitivity of {t.attrs['output']} for {t.attrs['option_id']} on plot {args.plot}")
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 40):
@@ -978,7 +987,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_plan(args)
     except (InputFileError, ScenarioError, OutputError, TableError, ThresholdSetError, FitError, WorkerError,
             OSError) as exc:  # OSError: a file or folder that cannot be read or written
-        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        lang = getattr(args, "lang", "en") or "en"
+        _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         _say("interrupted (已中断); the outputs written so far are incomplete", file=sys.stderr)

@@ -377,7 +377,8 @@ _inp("rice_type", "", "Rice type", "水稻类型",
      dtype="category", categories=("indica", "japonica", "hybrid"))
 _inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
      "Rice seasons the plot grows each year: 1 (one rice crop) or 2 (double-cropped rice, 双季稻: early + "
-     "late rice on the same paddy); 种植季数, 水稻季数, 复种指数 accepted as headers; blank = 2 where the crop "
+     "late rice on the same paddy); 水稻季数, 稻作季数 accepted as headers (not 复种指数 or 种植季数, which "
+     "count every crop of the year: such a column is passed through unread); blank = 2 where the crop "
      "reads 双季稻 / 早稻+晚稻, else 1. Every option that grows rice on the plot (unchanged practice, VIP+n, "
      "flooding, lime, low-Cd rice …) grows that many seasons: rice yield, revenue, production cost, per-season "
      "measure costs, paddy CH₄, fertiliser, field diesel and grain samples are counted once a season "
@@ -385,11 +386,19 @@ _inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
      "usually higher Cd of late rice is not modelled). Ignored, with a warning, on a plot that grows no rice.",
      dtype="int", valid=(1.0, 2.0),
      extra={"invalid_is_error": True, "integer": True, "expected": "exp.rice_seasons"})
+_inp("cropping_system", "", "Cropping system", "种植制度",
+     "The plot's cropping system (种植制度, 种植模式, 熟制 accepted as headers). Optional: on a rice plot "
+     "双季稻, 早稻+晚稻, 稻-稻, 稻-稻-油 set rice_seasons_per_yr to 2 and 一季稻, 单季稻, 中稻, 稻-油 to 1 where "
+     "rice_seasons_per_yr and the crop say nothing of the seasons; other values (冬小麦-夏玉米 …) are ignored "
+     "with a warning; carried through as text.", dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
-     "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: carried into the summary "
-     "beside the class computed from GB 15618-2018, and a plot whose county class differs is warned on its "
-     "row; the plan follows the computed class.",
+     "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: where it is stricter "
+     "than the class computed from GB 15618-2018 (priority_protection < safe_utilisation < strict_control) "
+     "the plot is planned with the county's class (policy rules, options, ranking and sentence; "
+     "soil_class_basis = county): a county 严格管控类 plot gets no food crop recommended. Where it is looser "
+     "the computed class is kept. A plot whose county class differs is warned on its row (the warning says "
+     "which class the plan uses); the county class is carried into the summary beside soil_class.",
      dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
@@ -438,8 +447,17 @@ _out("exceedance_ratio", "1", "Exceedance ratio", "超标倍数",
      "Soil concentration divided by the screening value (> 1 exceeds).")
 _out("soil_class", "", "Soil class", "土壤类别",
      "GB 15618 management class: priority_protection (≤ screening), safe_utilisation "
-     "(between screening and intervention), strict_control (> intervention).", dtype="category",
+     "(between screening and intervention), strict_control (> intervention); the county's class "
+     "(soil_class_county) where it is stricter.", dtype="category",
      categories=("priority_protection", "safe_utilisation", "strict_control"))
+_out("soil_class_computed", "", "Soil class from GB 15618 values", "按GB 15618计算的土壤类别",
+     "The class computed from the plot's values alone (as soil_class without the county's class); "
+     "present where the input has a soil_class_county column.", dtype="category",
+     categories=("priority_protection", "safe_utilisation", "strict_control"))
+_out("soil_class_basis", "", "Basis of the soil class", "土壤类别依据",
+     "Where soil_class comes from: computed (the plot's values under GB 15618-2018) or county (the "
+     "county's 农用地土壤环境质量类别划分, stricter than the computed class); present where the input has a "
+     "soil_class_county column.", dtype="category", categories=("computed", "county"))
 _out("controlling_metal", "", "Controlling metal", "主控重金属",
      "Metal with the highest exceedance ratio in the plot.", dtype="str")
 _out("max_exceedance_ratio", "1", "Highest exceedance ratio", "最大超标倍数",

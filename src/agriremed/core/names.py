@@ -47,6 +47,7 @@ __all__ = [
     "SOIL_CLASS_ALIASES",
     "CROP_GROUP_WORDS",
     "DOUBLE_RICE_WORDS",
+    "SINGLE_RICE_WORDS",
     "HeaderRead",
     "read_header",
     "normalise_header",
@@ -195,7 +196,15 @@ CROP_GROUP_WORDS: dict[str, str] = {
 DOUBLE_RICE_WORDS: tuple[str, ...] = (
     "双季稻", "双季水稻", "双季", "早稻+晚稻", "早稻＋晚稻", "早晚稻", "早稻、晚稻", "早稻/晚稻", "早稻,晚稻",
     "早稻，晚稻", "早稻和晚稻", "早稻_晚稻", "early+late_rice", "double_rice", "double_cropped_rice",
-    "double_cropping_rice", "double_season_rice")
+    "double_cropping_rice", "double_season_rice",
+    # the early or late crop of a double-rice plot, and double rice with a winter crop (稻-稻-油)
+    "双季晚稻", "双季早稻", "稻_稻", "稻稻", "稻+稻", "稻_稻_油", "稻稻油", "稻_稻_油菜", "稻稻油菜")
+
+#: Cropping-system words (种植制度, 种植模式, 熟制 columns; compared as :data:`DOUBLE_RICE_WORDS`) of one
+#: rice season a year, with or without a winter crop: ``rice_seasons_per_yr`` = 1 on a rice plot.
+SINGLE_RICE_WORDS: tuple[str, ...] = (
+    "一季稻", "单季稻", "中稻", "一季中稻", "一季晚稻", "单季晚稻", "一季", "单季", "稻_油", "稻油", "稻+油",
+    "稻_油菜", "稻油菜", "single_rice", "single_cropped_rice", "one_rice_season")
 
 #: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
 BASIC_FARMLAND_ALIASES: dict[str, str] = {
@@ -286,10 +295,13 @@ _HEADER_ALIASES = {
     "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
     "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
-    "种植季数": "rice_seasons_per_yr", "水稻季数": "rice_seasons_per_yr", "复种指数": "rice_seasons_per_yr",
-    "水稻种植季数": "rice_seasons_per_yr", "稻季数": "rice_seasons_per_yr", "季数": "rice_seasons_per_yr",
-    "rice_seasons": "rice_seasons_per_yr", "seasons_per_yr": "rice_seasons_per_yr",
-    "rice_seasons_per_year": "rice_seasons_per_yr", "水稻熟制": "rice_seasons_per_yr",
+    # only headers that name rice seasons: 复种指数 (multiple-cropping index, 200 % for 稻-稻 and for
+    # 小麦-玉米, 3 for 稻-稻-油), 种植季数 and 季数 count every crop, not rice seasons
+    "水稻季数": "rice_seasons_per_yr", "稻作季数": "rice_seasons_per_yr",
+    "种植制度": "cropping_system", "种植模式": "cropping_system", "熟制": "cropping_system",
+    "水稻熟制": "cropping_system", "耕作制度": "cropping_system", "cropping_pattern": "cropping_system",
+    "水稻种植季数": "rice_seasons_per_yr", "稻季数": "rice_seasons_per_yr",
+    "rice_seasons": "rice_seasons_per_yr", "rice_seasons_per_year": "rice_seasons_per_yr",
 }
 
 #: Headers that are themselves a unit: the column is the area in that unit.

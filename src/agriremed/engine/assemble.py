@@ -721,11 +721,30 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     return np.where(banned, how, None).astype(object)
 
 
+def _county_basis(plot, soil_plot: pd.DataFrame, pid: np.ndarray, soil_class: np.ndarray):
+    """The plot clauses ``plot`` of the recommended plots ``pid`` (their class ``soil_class``), where a
+    plot is planned with the county's class (stricter than its values' class, ``soil_class_basis`` =
+    county) followed by the basis: "Class from the county's classification: … (GB 15618 values alone: …)"."""
+    if "soil_class_basis" not in soil_plot or not len(pid):
+        return plot
+    sp = _frames.positions(soil_plot["plot_id"], pid)
+    by_county = _frames.take(_frames.obj(soil_plot["soil_class_basis"]), sp, None) == "county"
+    if not by_county.any():
+        return plot
+    plot = np.asarray(plot, dtype=object).copy()
+    computed = _frames.take(_frames.obj(soil_plot["soil_class_computed"]), sp, None)
+    plot[by_county] = [Message.of("rec.class_county", plot=pl, soil_class=c, computed=k) for pl, c, k in
+                       zip(plot[by_county], soil_class[by_county], computed[by_county], strict=True)]
+    return plot
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=()) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
-    (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged."""
+    (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
+    ``soil_class_computed`` and ``soil_class_basis`` (the plan uses the county's class where it is
+    stricter: :func:`agriremed.stages.soil.plot_classes`)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -849,6 +868,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
             plot = np.asarray(plot, dtype=object).copy()
             plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
                             for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
+    plot = _county_basis(plot, soil_plot, pid[ok], _frames.obj(s["soil_class"])[ok])
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), _frames.positions(soil_plot["plot_id"], pid), "")
@@ -871,9 +891,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
     order = [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]
-    if county:  # the county's class beside the computed one (the plan follows the computed class)
+    if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
-        order.insert(order.index("soil_class") + 1, "soil_class_county")
+        extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]
+        s.update({c: _frames.take(_frames.obj(soil_plot[c]), _frames.positions(soil_plot["plot_id"], pid), None)
+                  for c in extra[1:]})
+        at = order.index("soil_class") + 1
+        order[at:at] = extra
     return _frames.frame({c: s[c] for c in order}, n)
 
 

@@ -226,7 +226,9 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     scenario, tables = ctx.scenario, ctx.tables
     P = with_all_input_columns(r.v.plots)
     screened = soil_mod.screen(P, tables, scenario.threshold_set)
-    soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object))
+    # the county's class, where the input has it, governs the plan where it is stricter
+    county = _frames.obj(P["soil_class_county"]) if "soil_class_county" in r.v.plots else None
+    soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object), county)
     bar.update()
     pred, unassessed = uptake_mod.predict_and_unassessed(P, tables=tables)
     std = advice_mod.plan_food_standards(P, scenario, tables)

@@ -29,6 +29,7 @@ from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, column_texts, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
+                                  SINGLE_RICE_WORDS,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
@@ -1442,25 +1443,32 @@ def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.Da
         Valid plots (``plot_id``, ``input_row``, ``line`` where the input has lines,
         ``soil_class_county`` where the input has it).
     soil_plot : pandas.DataFrame
-        ``plot_id`` and the computed ``soil_class`` (:func:`agriremed.stages.soil.plot_classes`).
+        ``plot_id`` and the computed class: ``soil_class_computed`` where the plot classes were
+        made with the county's classes (:func:`agriremed.stages.soil.plot_classes`), else
+        ``soil_class``.
 
     Returns
     -------
     pandas.DataFrame
         One warning row per such plot (column ``soil_class_county``, value the county class);
-        empty without the column or without a difference. The plan follows the computed class.
+        empty without the column or without a difference. The warning says which class the plan
+        uses: the county's where it is stricter (``val.county_class_stricter``), the computed one
+        where the county's is looser (``val.county_class_differs``).
     """
     if "soil_class_county" not in plots.columns or not len(plots):
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     county = plots["soil_class_county"].astype(object).to_numpy(object)
-    computed = pd.Series(soil_plot["soil_class"].to_numpy(object), index=soil_plot["plot_id"].to_numpy(object))
+    col = "soil_class_computed" if "soil_class_computed" in soil_plot else "soil_class"
+    computed = pd.Series(soil_plot[col].to_numpy(object), index=soil_plot["plot_id"].to_numpy(object))
     computed = computed[~computed.index.duplicated()].reindex(plots["plot_id"].to_numpy(object)).to_numpy(object)
     given = np.array([isinstance(c, str) and c != "" for c in county]) & \
         np.array([isinstance(c, str) and c != "" for c in computed])
     idx = np.flatnonzero(given & (county != computed))
     if not idx.size:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    probs = [Message.of("val.county_class_differs", county=Message.of(f"val.class.{county[i]}"),
+    rank = {c: i for i, c in enumerate(C.COLUMNS["soil_class_county"].categories)}  # best to worst
+    probs = [Message.of("val.county_class_stricter" if rank.get(county[i], -1) > rank.get(computed[i], -1)
+                        else "val.county_class_differs", county=Message.of(f"val.class.{county[i]}"),
                         computed=Message.of(f"val.class.{computed[i]}")) for i in idx]
     ptext, pmsg = _texts(probs)
     etext, emsg = _texts([Message.of("exp.county_class")])
@@ -1535,7 +1543,7 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
     text, blank = _cell_text(raw[crop_col], "crop")
     double = double_rice_rows(text, blank)
     have = "rice_seasons_per_yr" in out
-    if not have and not double.any():
+    if not have and not double.any() and "cropping_system" not in out:
         return
     seasons = (np.asarray(out["rice_seasons_per_yr"], float).copy() if have
                else np.full(len(raw), np.nan))
@@ -1555,7 +1563,36 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         col.add(not_rice, "rice_seasons_per_yr", cells, "warning", Message.of("val.seasons_not_rice"),
                 Message.of("exp.rice_seasons"))
         seasons[not_rice] = np.nan
-    out["rice_seasons_per_yr"] = seasons
+    if "cropping_system" in out:
+        header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
+        _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header))
+    if have or double.any() or not np.isnan(seasons).all():
+        out["rice_seasons_per_yr"] = seasons
+
+
+def _seasons_of_cropping_system(col: Collector, system, rice: np.ndarray, seasons: np.ndarray,
+                                header: str) -> None:
+    """Rice seasons a year (``seasons``, changed in place) from the cropping-system column (种植制度,
+    种植模式, 熟制): on a rice plot (``rice``) whose seasons are not given, 双季稻 / 早稻+晚稻 / 稻-稻 /
+    稻-稻-油 (:data:`DOUBLE_RICE_WORDS`) give 2 with a warning and 一季稻 / 中稻 / 稻-油
+    (:data:`SINGLE_RICE_WORDS`) give 1; a system that disagrees with seasons given by the crop or
+    ``rice_seasons_per_yr`` is warned on and the given seasons are kept; other values (冬小麦-夏玉米 …)
+    are ignored with a warning naming the input's ``header``."""
+    text = pd.Series(system, dtype=object).map(lambda t: t if isinstance(t, str) else "")
+    blank = (text.str.strip() == "").to_numpy(bool)
+    words = _crop_words(text)
+    n = np.where(words.isin(DOUBLE_RICE_WORDS), 2.0, np.where(words.isin(SINGLE_RICE_WORDS), 1.0, np.nan))
+    n[blank] = np.nan
+    expected = Message.of("exp.cropping_system")
+    col.add(~blank & np.isnan(n), "cropping_system", text, "warning", Message.of("val.cropping_system_other", header=header),
+            expected)
+    read = ~np.isnan(n)
+    col.add(read & ~rice, "cropping_system", text, "warning", Message.of("val.seasons_not_rice"), expected)
+    fill = read & rice & np.isnan(seasons)
+    seasons[fill] = n[fill]
+    col.add(fill & (n == 2), "cropping_system", text, "warning", Message.of("val.cropping_system_double"), "")
+    clash = read & rice & ~fill & (seasons != n)
+    col.add(clash, "cropping_system", text, "warning", Message.of("val.cropping_system_disagrees"), expected)
 
 
 def _check_category(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray):

@@ -1358,6 +1358,15 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     return crop_lines
 
 
+def _plot_rice_seasons_of(result, plot_id: str) -> float:
+    """Rice seasons a year of the plot ``plot_id`` of a plan (:func:`plot_rice_seasons` of its validated row)."""
+    plots = getattr(result, "plots", None)
+    if plots is None or "plot_id" not in plots:
+        return 1.0
+    row = plots.loc[plots["plot_id"] == plot_id]
+    return float(plot_rice_seasons(row)[0]) if len(row) else 1.0
+
+
 def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     """The advice for one plot of a plan, in ``lang``.
 
@@ -1400,6 +1409,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
                 fields["location"] = where
         elif isinstance(v, str) and v:
             fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else i18n.value("land_use", v, lang)
+    if fields.get("crop") and _plot_rice_seasons_of(result, plot_id) == 2:  # the money lines are for two crops a year
+        fields["crop"] = i18n.t("ui.sheet.crop_double_rice", lang)
     for c in FARMER_COLUMNS:
         v = r.get(c)
         if isinstance(v, str) and v.strip():
@@ -1408,6 +1419,12 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     cls = r.get("soil_class")
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
+    computed = r.get("soil_class_computed")
+    if r.get("soil_class_basis") == "county" and isinstance(cls, str) and isinstance(computed, str):
+        # planned with the county's class, stricter than the values' class: the sheet names the basis
+        cls_text = i18n.t("ui.sheet.class_by_county", lang, soil_class=cls_text,
+                          computed=i18n.value("soil_class", computed, lang))
+        cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang, unit) if isinstance(opt, str) \

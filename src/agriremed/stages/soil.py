@@ -43,6 +43,7 @@ __all__ = [
     "threshold_values",
     "screen",
     "plot_classes",
+    "CLASS_BASES",
     "exceedance_table",
     "soil_mass_t_ha",
     "metal_stock_kg_ha",
@@ -58,6 +59,11 @@ CLASS_NAMES: dict[str, tuple[str, str]] = {
     "safe_utilisation": ("safe utilisation", "安全利用类"),
     "strict_control": ("strict control", "严格管控类"),
 }
+
+
+#: Where the class a plot is planned with comes from: the plot's values under the threshold set
+#: (``computed``) or the county's 农用地土壤环境质量类别划分 where it is stricter (``county``).
+CLASS_BASES = ("computed", "county")
 
 
 class ThresholdSetError(ValueError):
@@ -219,8 +225,8 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
     })
 
 
-def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
-    """Overall class of each plot from its per-metal classes.
+def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataFrame:
+    """Overall class of each plot from its per-metal classes, or the county's class where it is stricter.
 
     Parameters
     ----------
@@ -228,13 +234,31 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
         Output of :func:`screen`.
     plot_ids : array_like, optional
         Plots to report (in this order); default: plots present in ``screened``.
+    county : array_like of str, optional
+        The county's class of each plot of ``plot_ids`` (``soil_class_county``: one of
+        :data:`CLASSES`, blank where not given). Where it is stricter than the class computed
+        from the values (order priority_protection < safe_utilisation < strict_control), the
+        plot is planned with the county's class: the county's classification is the legal
+        designation and may tighten a class by crop monitoring, which the soil values cannot
+        show. Where it is looser, the computed class is kept.
 
     Returns
     -------
     pandas.DataFrame
-        One row per plot: ``plot_id``, ``soil_class`` (worst metal),
-        ``controlling_metal`` (highest exceedance ratio), ``max_exceedance_ratio``
-        and ``metals_exceeding`` (metals above screening, ``'+'``-joined, ``''`` if none).
+        One row per plot: ``plot_id``, ``soil_class`` (worst metal; with ``county``, the
+        stricter of it and the county's class), ``controlling_metal`` (highest exceedance
+        ratio), ``max_exceedance_ratio`` and ``metals_exceeding`` (metals above screening,
+        ``'+'``-joined, ``''`` if none); with ``county`` also ``soil_class_computed`` (the
+        class from the values alone) and ``soil_class_basis`` (:data:`CLASS_BASES`:
+        ``county`` where the county's class governs, else ``computed``; blank without a class).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"plot_id": ["A", "B"], "metal": ["cd", "cd"], "exceedance_ratio": [1.5, 3.0],
+    ...                   "soil_class": ["safe_utilisation", "strict_control"]})
+    >>> out = plot_classes(s, ["A", "B"], county=["strict_control", "safe_utilisation"])
+    >>> out[["soil_class", "soil_class_computed", "soil_class_basis"]].values.tolist()
+    [['strict_control', 'safe_utilisation', 'county'], ['strict_control', 'strict_control', 'computed']]
     """
     s = screened.dropna(subset=["soil_class"])
     pid = _frames.obj(s["plot_id"])
@@ -267,6 +291,29 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None) -> pd.DataFrame:
             "max_exceedance_ratio": _frames.take(out["max_exceedance_ratio"].to_numpy(float), pos, np.nan),
             "metals_exceeding": _frames.take(out["metals_exceeding"].to_numpy(object), pos, ""),
         }, len(pos))
+    if county is not None:
+        out = _county_governs(out, county)
+    return out
+
+
+def _county_governs(classes: pd.DataFrame, county) -> pd.DataFrame:
+    """``classes`` (:func:`plot_classes`, one row per plot of ``county``) planned with the county's
+    class where it is stricter than the computed one, with ``soil_class_computed`` and
+    ``soil_class_basis``."""
+    computed = _frames.obj(classes["soil_class"])
+    cty = np.asarray(list(county), dtype=object)
+    if len(cty) != len(computed):
+        raise ValueError(f"county classes: {len(cty)} values for {len(computed)} plots")
+    rank_of = np.vectorize(lambda c: _CLASS_RANK.get(c, -1) if isinstance(c, str) else -1, otypes=[np.intp])
+    r_comp = rank_of(computed) if len(computed) else np.zeros(0, np.intp)
+    r_cty = rank_of(cty) if len(cty) else np.zeros(0, np.intp)
+    stricter = (r_comp >= 0) & (r_cty > r_comp)
+    out = classes.copy()
+    out["soil_class"] = np.where(stricter, cty, computed).astype(object)
+    at = list(out.columns).index("soil_class") + 1
+    out.insert(at, "soil_class_computed", computed)
+    out.insert(at + 1, "soil_class_basis", np.where(stricter, "county", np.where(r_comp >= 0, "computed", None))
+               .astype(object))
     return out
 
 
