@@ -344,7 +344,8 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
 
     ``option_pos`` indexes ``tables.options``; ``metal_codes`` index ``metal_names``
     ('' for a parameter that is not per metal). Draws that are NaN (no row, or a NaN draw)
-    become ``default``; the typical values keep NaN.
+    become ``default``; the typical values keep NaN. Draws that are the same in every draw for
+    every row (bit for bit) come as a read-only rows × draws view of one column.
     """
     p, where = tables.memo(("duration.parameter_rows", parameter), lambda: _parameter_rows(tables, parameter))
     lib = _frames.obj(tables.options["option_id"])
@@ -363,7 +364,12 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
     ok = ix_u >= 0
     du[ok] = draws_all[ix_u[ok]]
     du = np.where(np.isnan(du), default, du)
-    return typical, du[inv] if len(ix_u) else np.zeros((0, n_draws))
+    if not len(ix_u):
+        return typical, np.zeros((0, n_draws))
+    bits = du.view(np.int64)
+    if (bits == bits[:, :1]).all():  # no row varies by draw (e.g. no uncertainty, or the default):
+        return typical, np.broadcast_to(du[inv, :1], (len(inv), n_draws))  # a read-only view of one column
+    return typical, du[inv]
 
 
 _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
@@ -507,6 +513,9 @@ def _draw_chemistry_and_rates(drw: dict, typ: dict, ph, c0, mass, model, n_draws
     # matrices (arrays of their own, made by _param_matrix)
     changed = ("bcf", "cs", "rr", "fr")
     rates = {}
+    for k in changed:  # a parameter that does not vary by draw is a read-only view: give it its own array
+        if k in drw and not drw[k].flags.writeable:
+            drw[k] = np.array(drw[k], float, copy=True)
     for b in _frames.row_blocks(n, n_draws):
         sub = {k: v[b] for k, v in drw.items()}
         apply_soil_chemistry(sub, ph[b, None], c0[b, None], {k: v[b] for k, v in typ.items()})
