@@ -512,8 +512,9 @@ def sorted_row_percentiles(s: np.ndarray, q=(10, 50, 90)) -> np.ndarray:
 BLOCK_CELLS = 500_000
 
 
-def row_blocks(n_rows: int, n_cols: int, cells: int = BLOCK_CELLS) -> list[slice]:
-    """Consecutive row slices of a rows × ``n_cols`` array, each of at most ``cells`` cells (at least one row).
+def row_blocks(n_rows: int, n_cols: int, cells: int | None = None) -> list[slice]:
+    """Consecutive row slices of a rows × ``n_cols`` array, each of at most ``cells`` cells (default
+    :data:`BLOCK_CELLS`; at least one row a block).
 
     Monte Carlo arrays of a large plan (10⁴ rows × 500 draws: 40 MB each) are computed block by
     block with the same element-by-element arithmetic, so the results are identical bit for bit
@@ -526,7 +527,7 @@ def row_blocks(n_rows: int, n_cols: int, cells: int = BLOCK_CELLS) -> list[slice
     >>> row_blocks(0, 500)
     []
     """
-    step = max(1, int(cells) // max(int(n_cols), 1))
+    step = max(1, int(BLOCK_CELLS if cells is None else cells) // max(int(n_cols), 1))
     return [slice(i, min(i + step, n_rows)) for i in range(0, int(n_rows), step)]
 
 

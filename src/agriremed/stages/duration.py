@@ -746,7 +746,7 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     tables = tables or load_tables()
     r = removal if removal is not None else removal_inputs(option_rows, plots, screened, biomass, tables, n_draws,
                                                             seed, biomass_draws, targets)
-    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
+    c0, ct, model = r["c0"], r["ct"], r["model"]
     loss = float(other_loss_frac_per_yr)
     t = np.arange(int(years) + 1, dtype=float)
     stops = r["kind"] == "phytoextraction"
