@@ -170,6 +170,35 @@ def test_monte_carlo_same_seed_same_numbers_other_seed_other_draws(tables, plots
     assert 0.0 <= o["p_target_10yr"] <= o["p_target_20yr"] <= 1.0
 
 
+def test_monte_carlo_in_blocks_of_rows_gives_the_same_numbers_bit_for_bit(tables, plots_factory, monkeypatch):
+    # the drawn removal work runs in blocks of rows (frames.row_blocks); any block size gives the
+    # same arrays, and the drawn rates are computed once and equal removal_rates of the draws
+    p = plots_factory(4, ph=[5.0, 6.5, 7.8, 5.5], cd_mg_kg=[0.9, 1.4, 0.6, 3.0])
+    s, rows = _setup(tables, p)
+    bio, draws = biomass.harvested_biomass(rows, tables, 50, 5)
+
+    def run():
+        r = duration.removal_inputs(rows, p, s, bio, tables, 50, 5, draws)
+        by_metal, overall = duration.estimate_duration(rows, p, s, bio, tables, 50, 5, removal=r)
+        traj = duration.soil_trajectories(rows, p, s, bio, tables, 50, 5, 20, draws, removal=r)
+        return r, by_metal, overall, traj
+
+    whole = run()
+    monkeypatch.setattr(duration._frames, "BLOCK_CELLS", 60)  # blocks of one row (50 draws)
+    assert len(duration._frames.row_blocks(len(whole[0]["c0"]), 50)) == len(whole[0]["c0"]) > 4
+    blocks = run()
+    for a, b in zip(whole[1:], blocks[1:], strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    r = blocks[0]
+    # seasons a year have no uncertainty: the same in every draw, a read-only view of one column
+    assert r["drw"]["s"].strides[1] == 0 and not r["drw"]["s"].flags.writeable
+    ref = duration.removal_rates(r["drw"], r["mass"][:, None], r["model"][:, None])
+    assert set(r["drw_rates"]) == set(ref)
+    for k in ref:
+        np.testing.assert_array_equal(r["drw_rates"][k], ref[k])
+        np.testing.assert_array_equal(whole[0]["drw_rates"][k], ref[k])
+
+
 def test_draws_do_not_depend_on_which_plots_are_planned(tables, plots_factory):
     p = plots_factory(3, ph=5.0, cd_mg_kg=[0.9, 1.4, 0.6])
     s, rows = _setup(tables, p)

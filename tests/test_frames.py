@@ -204,3 +204,11 @@ def test_factorize_numbers_missing_values_where_they_first_appear_as_pandas():
             assert got_c.dtype == want_c.dtype and got_u.dtype == want_u.dtype
             assert [type(x) for x in got_u] == [type(x) for x in want_u]
             assert pd.Series(got_u).equals(pd.Series(want_u))
+
+
+def test_row_blocks_cover_every_row_once_within_the_cell_budget():
+    blocks = _frames.row_blocks(10_545, 500)
+    assert [b.start for b in blocks] == list(range(0, 10_545, 1000))
+    assert blocks[-1].stop == 10_545 and all(b.stop - b.start <= 1000 for b in blocks)
+    assert _frames.row_blocks(3, 10**7) == [slice(0, 1), slice(1, 2), slice(2, 3)]  # at least one row
+    assert _frames.row_blocks(0, 500) == []

@@ -344,7 +344,8 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
 
     ``option_pos`` indexes ``tables.options``; ``metal_codes`` index ``metal_names``
     ('' for a parameter that is not per metal). Draws that are NaN (no row, or a NaN draw)
-    become ``default``; the typical values keep NaN.
+    become ``default``; the typical values keep NaN. Draws that are the same in every draw for
+    every row (bit for bit) come as a read-only rows × draws view of one column.
     """
     p, where = tables.memo(("duration.parameter_rows", parameter), lambda: _parameter_rows(tables, parameter))
     lib = _frames.obj(tables.options["option_id"])
@@ -363,7 +364,12 @@ def _param_matrix(tables: Tables, option_pos, parameter, metal_codes, metal_name
     ok = ix_u >= 0
     du[ok] = draws_all[ix_u[ok]]
     du = np.where(np.isnan(du), default, du)
-    return typical, du[inv] if len(ix_u) else np.zeros((0, n_draws))
+    if not len(ix_u):
+        return typical, np.zeros((0, n_draws))
+    bits = du.view(np.int64)
+    if (bits == bits[:, :1]).all():  # no row varies by draw (e.g. no uncertainty, or the default):
+        return typical, np.broadcast_to(du[inv, :1], (len(inv), n_draws))  # a read-only view of one column
+    return typical, du[inv]
 
 
 _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
@@ -434,8 +440,10 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
     -------
     dict
         ``row`` (position of each row in ``option_rows``), ``plot_id``, ``oid``, ``metal``,
-        ``c0``, ``ct`` [mg kg⁻¹], ``basis``, ``mass`` [t ha⁻¹], ``model``, ``kind`` and the
-        typical (``typ``) and drawn (``drw``) model parameters.
+        ``c0``, ``ct`` [mg kg⁻¹], ``basis``, ``mass`` [t ha⁻¹], ``model``, ``kind``, the
+        typical (``typ``) and drawn (``drw``) model parameters and the yearly rates of the drawn
+        parameters (``drw_rates``: :func:`agriremed.models.duration.removal_rates`, rows × draws;
+        empty without draws), which the years to target and the soil trajectories share.
     """
     tables = tables or load_tables()
     g = _frames.grid(option_rows, plots, tables, grid)
@@ -482,15 +490,44 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
         drw["Y"] = np.asarray(biomass_draws)[lrow]
     ph_row = _frames.take(np.broadcast_to(np.asarray(get("ph"), float), (len(plots),)), pidx)
     apply_soil_chemistry(typ, ph_row, c0)
-    if drw:
-        apply_soil_chemistry(drw, ph_row[:, None], c0[:, None], typ)
     # an intercrop removes no more than the accumulator's monoculture on the same soil
     cap_fraction_removal(typ, c0, mass)
-    if drw:
-        cap_fraction_removal(drw, c0[:, None], mass[:, None])
+    model_l = model_r[lrow]
+    drw_rates = _draw_chemistry_and_rates(drw, typ, ph_row, c0, mass, model_l, n_draws) if drw and len(lrow) else {}
     return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
                 oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
-                model=model_r[lrow], kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw)
+                model=model_l, kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw,
+                drw_rates=drw_rates)
+
+
+def _draw_chemistry_and_rates(drw: dict, typ: dict, ph, c0, mass, model, n_draws: int) -> dict:
+    """Soil chemistry and the fraction cap applied to the drawn parameters ``drw`` (in place), and their
+    yearly rates (:func:`agriremed.models.duration.removal_rates`), block of rows by block of rows.
+
+    The same kernels on row slices (:func:`agriremed.core.frames.row_blocks`): every element gets
+    the same arithmetic, so the results equal those of whole rows × draws arrays bit for bit,
+    while the kernels' temporaries stay a few MB.
+    """
+    n = len(c0)
+    # what apply_soil_chemistry and cap_fraction_removal replace, written back into the drawn
+    # matrices (arrays of their own, made by _param_matrix)
+    changed = ("bcf", "cs", "rr", "fr")
+    rates = {}
+    for k in changed:  # a parameter that does not vary by draw is a read-only view: give it its own array
+        if k in drw and not drw[k].flags.writeable:
+            drw[k] = np.array(drw[k], float, copy=True)
+    for b in _frames.row_blocks(n, n_draws):
+        sub = {k: v[b] for k, v in drw.items()}
+        apply_soil_chemistry(sub, ph[b, None], c0[b, None], {k: v[b] for k, v in typ.items()})
+        cap_fraction_removal(sub, c0[b, None], mass[b, None])
+        for k in changed:
+            if k in drw:
+                drw[k][b] = sub[k]
+        for k, v in removal_rates(sub, _col(mass[b]), _col(model[b])).items():
+            if k not in rates:
+                rates[k] = np.empty((n, n_draws))
+            rates[k][b] = v
+    return rates
 
 
 _removal_inputs = removal_inputs
@@ -498,6 +535,15 @@ _removal_inputs = removal_inputs
 
 def _col(a):
     return np.asarray(a)[:, None]
+
+
+def _draw_rates(removal: dict) -> dict:
+    """Yearly rates of the drawn removal parameters of :func:`removal_inputs` (rows × draws), computed
+    there once; a dict made without them (``drw_rates``) gets them here."""
+    r = removal
+    if r.get("drw_rates"):
+        return r["drw_rates"]
+    return removal_rates(r["drw"], _col(r["mass"]), _col(r["model"]))
 
 
 def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
@@ -590,14 +636,23 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for c in ("years_p10", "years_p50", "years_p90", *(f"p_target_{h}yr" for h in HORIZONS)):
             bm[c] = np.full(L, np.nan)
     if n_draws and L:
-        draws_years = years_from_rates(removal_rates(r["drw"], _col(mass), _col(model)), r["drw"], _col(c0), _col(ct),
-                                       _col(mass), _col(model), loss)
-        q = _frames.row_percentiles(np.where(np.isinf(draws_years), _BIG, draws_years))
+        # years of every draw, block of rows by block of rows (row by row arithmetic: the blocks
+        # only keep the temporaries small); infinite years as _BIG for the percentiles
+        rates, pdraw = _draw_rates(r), r["drw"]
+        draws_years = np.empty((L, n_draws))
+        q = np.empty((3, L))
+        reached_p = {h: np.empty(L) for h in HORIZONS}
+        for b in _frames.row_blocks(L, n_draws):
+            yb = years_from_rates({k: v[b] for k, v in rates.items()}, {k: v[b] for k, v in pdraw.items()},
+                                  _col(c0[b]), _col(ct[b]), _col(mass[b]), _col(model[b]), loss)
+            for h in HORIZONS:
+                reached_p[h][b] = np.where(np.isnan(yb), np.nan, yb <= h).mean(axis=1)
+            draws_years[b] = np.where(np.isinf(yb), _BIG, yb)
+            q[:, b] = _frames.row_percentiles(draws_years[b])
         q = np.where(q >= _BIG, np.inf, q)
         bm["years_p10"], bm["years_p50"], bm["years_p90"] = q
         for h in HORIZONS:
-            reached = np.where(np.isnan(draws_years), np.nan, draws_years <= h)
-            bm[f"p_target_{h}yr"] = reached.mean(axis=1)
+            bm[f"p_target_{h}yr"] = reached_p[h]
     by_metal = _frames.frame(bm, L)
 
     # ---- overall per plot × option: slowest metal, draw by draw --------------------
@@ -621,8 +676,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
             v = np.asarray(bm[c])[slowest]
             out[c] = spread(v, None if c == "target_basis" else np.nan)
-        if draws_years is not None:
-            mx = np.fmax.reduceat(np.where(np.isinf(draws_years), _BIG, draws_years), starts, axis=0)
+        if draws_years is not None:  # (infinite years already _BIG)
+            mx = np.fmax.reduceat(draws_years, starts, axis=0)
             whole = ~np.isnan(mx).any(axis=1)  # a row with an undefined draw has undefined percentiles
             q = np.full((3, len(mx)), np.nan)
             q[:, whole] = _frames.sorted_row_percentiles(np.sort(mx[whole], axis=1), (10, 50, 90))
@@ -691,7 +746,7 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     tables = tables or load_tables()
     r = removal if removal is not None else removal_inputs(option_rows, plots, screened, biomass, tables, n_draws,
                                                             seed, biomass_draws, targets)
-    c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
+    c0, ct, model = r["c0"], r["ct"], r["model"]
     loss = float(other_loss_frac_per_yr)
     t = np.arange(int(years) + 1, dtype=float)
     stops = r["kind"] == "phytoextraction"
@@ -706,16 +761,18 @@ def soil_trajectories(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     if n_draws:  # the columns exist even when no plot has a removal option
         cols["conc_p10_mg_kg"] = cols["conc_p50_mg_kg"] = cols["conc_p90_mg_kg"] = np.full(n * ny, np.nan)
     if n_draws and n:
-        pdraw = r["drw"]
-        std = removal_rates(pdraw, _col(mass), _col(model))
-        terms = model_terms(std, _col(c0), _col(model), loss, pdraw)  # once; then each year
-        at = np.flatnonzero(stops)
-        floor = _col(np.minimum(ct, c0)[at])
+        pdraw, std = r["drw"], _draw_rates(r)
+        low = np.minimum(ct, c0)
         q = np.empty((3, n, ny))
-        for j, yr in enumerate(t):
-            cd = concentration_from_model_terms(terms, yr)
-            cd[at] = np.maximum(cd[at], floor)  # a crop that stops at its target stays there
-            q[:, :, j] = _frames.row_percentiles(cd)
+        for b in _frames.row_blocks(n, n_draws):  # row by row arithmetic: blocks keep temporaries small
+            terms = model_terms({k: v[b] for k, v in std.items()}, _col(c0[b]), _col(model[b]), loss,
+                                {k: v[b] for k, v in pdraw.items()})  # once; then each year
+            at = np.flatnonzero(stops[b])
+            floor = _col(low[b][at])
+            for j, yr in enumerate(t):
+                cd = concentration_from_model_terms(terms, yr)
+                cd[at] = np.maximum(cd[at], floor)  # a crop that stops at its target stays there
+                q[:, b, j] = _frames.row_percentiles(cd)
         cols["conc_p10_mg_kg"], cols["conc_p50_mg_kg"], cols["conc_p90_mg_kg"] = (q[k].ravel() for k in range(3))
     return _frames.frame(cols, n * ny)
 
