@@ -578,3 +578,30 @@ def test_strict_control_baseline_crop_that_the_rule_set_forbids_can_be_valued_as
     from agriremed.core.scenario import ScenarioError
     with pytest.raises(ScenarioError, match="strict_baseline_crop"):
         agriremed.Scenario(strict_baseline_crop="sold")
+
+
+def test_the_forbidden_crop_does_not_return_after_a_target_on_land_that_stays_strict():
+    # strict-control vegetable land (China rule set: edible crops forbidden): after Sedum reaches its Cd
+    # target the pak choi does not come back where Pb stays above its intervention value (untreated by
+    # Sedum) or where the class is the county's strict control; it did, paying +49 761 CNY/ha/yr of
+    # forbidden sales into the Sedum option
+    plots = pd.DataFrame([
+        {"plot_id": "county", "region": "Guangdong/Qingyuan", "land_use": "vegetable", "crop": "pak_choi",
+         "area_ha": 1.0, "ph": 6.0, "cd_mg_kg": 0.2, "pb_mg_kg": 30.0, "soil_class_county": "strict_control",
+         "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2},
+        {"plot_id": "pb", "region": "Guangdong/Qingyuan", "land_use": "vegetable", "crop": "pak_choi",
+         "area_ha": 1.0, "ph": 4.5, "cd_mg_kg": 0.35, "pb_mg_kg": 520.0,
+         "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    assert (p.soil_plot.set_index("plot_id")["soil_class"] == "strict_control").all()
+    t = p.table.set_index(["plot_id", "option_id"])
+    for pid in ("county", "pb"):
+        sedum = t.loc[(pid, "sedum_plumbizincicola")]
+        assert sedum["revenue_mean_cny_ha_yr"] < 10.0, (pid, sedum["revenue_mean_cny_ha_yr"])
+        assert sedum["npv_vs_baseline_cny_ha"] < 0
+    # with the strict class lifted by clean-up (Cd the only metal above screening, no county class) the
+    # crop still returns after the target (the land is no longer strict control)
+    one = pd.DataFrame([{**plots.iloc[1].to_dict(), "plot_id": "cd_only", "pb_mg_kg": 30.0, "cd_mg_kg": 2.0,
+                         "ph": 5.0}])
+    q = agriremed.plan(one, agriremed.Scenario(mc_draws=0)).table.set_index("option_id")
+    assert q.loc["sedum_plumbizincicola", "revenue_mean_cny_ha_yr"] > 1_000.0

@@ -1122,7 +1122,11 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
       the uptake functions at the soil of the start of that year (typical trajectory of
       :func:`soil_trajectories`) with the option's crop reduction;
     * a phytoextraction option stops when its target is reached; from the next year
-      the plot's current crop returns (if it is a food crop) on soil at the target;
+      the plot's current crop returns (if it is a food crop) on soil at the target — unless
+      the land stays strict-control, where the rule set forbids the edible crop (its unchanged
+      practice row ``forbidden``) and the option leaves a metal above its screening value
+      untreated or the class is the county's (``soil_class_county`` strict control): no food
+      is grown there after the target (:func:`_stays_strict`);
     * other years grow no food.
 
     Parameters
@@ -1189,7 +1193,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     stops = (kind == "phytoextraction") & np.isfinite(T)
     active = (~stops[:, None] | (years[None, :] <= np.ceil(np.nan_to_num(T, nan=np.inf))[:, None])) \
         & active_row[:, None]
-    after = active_row[:, None] & ~active & current_food[:, None]
+    after = active_row[:, None] & ~active & current_food[:, None] & ~_stays_strict(rows, plots, g, oid)[:, None]
     # the crop grown: the option's crop, the plot's own crop after a target, or none (as codes)
     f_code, f_uniq = pd.factorize(food_opt, use_na_sentinel=False)
     c_code, c_uniq = pd.factorize(current, use_na_sentinel=False)
@@ -1313,6 +1317,27 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
                                 "compliant_season_fraction": np.where(all_unknown, np.nan, frac),
                                 "food_seasons": grows.sum(axis=1)}, n)
     return (schedule if matrices else schedule.frame(rows)), per_option
+
+
+def _stays_strict(rows: pd.DataFrame, plots: pd.DataFrame, g, oid: np.ndarray) -> np.ndarray:
+    """Per option row, whether its plot stays strict-control land after the option's target, so
+    that the edible crop the rule set forbids there (unchanged practice ``forbidden``) does not
+    return: the option leaves a metal above its screening value untreated (``untreated_metals``),
+    or the plot's class is the county's strict control (``soil_class_county``), which clean-up of
+    the soil alone does not lift."""
+    n = len(rows)
+    if "policy_status" not in rows or not n:
+        return np.zeros(n, bool)
+    status = _frames.obj(rows["policy_status"])
+    base = (oid == "do_nothing") & (status == "forbidden")
+    forbidden = np.zeros(int(g.plot.max()) + 1 if n else 0, bool)
+    forbidden[g.plot[base & (g.plot >= 0)]] = True
+    on_plot = np.where(g.plot >= 0, forbidden[np.maximum(g.plot, 0)], False)
+    untreated = _frames.obj(rows["untreated_metals"]) if "untreated_metals" in rows else np.full(n, "", object)
+    untreated = ~pd.isna(untreated) & (untreated != "")
+    county = (_frames.plot_column(plots, "soil_class_county", g, "text") == "strict_control") \
+        if "soil_class_county" in plots else np.zeros(n, bool)
+    return on_plot & (untreated | county)
 
 
 class YearlySchedule:
