@@ -422,7 +422,11 @@ def test_cli_years_column_in_chinese(result):
 
     zh = dict(zip(result.summary["plot_id"], _years_column(result, "zh"), strict=True))
     assert zh["SD-YT-14"] == "重金属仍留在土壤中"  # doing nothing (orchard Cu: no measure in the library)
-    assert zh["HN-ZZ-01"] == "固定土壤中的重金属，不能去除（非修复方法）"
+    # a safe crop (continuous flooding): it lowers the crop's uptake, it does not hold metals in the soil
+    assert result.summary.set_index("plot_id").loc["HN-ZZ-01", "recommended_option"] == "flooded_rice"
+    assert zh["HN-ZZ-01"] == "降低作物吸收、保护作物，不改变土壤中的重金属（非修复方法）"
+    assert dict(zip(result.summary["plot_id"], _years_column(result, "en"), strict=True))["HN-ZZ-01"] == \
+        "protects the crop, does not clean up"
 
 
 def test_as_amendment_steps_hand_computed(tables):

@@ -163,6 +163,7 @@ def test_county_class_column_is_read_and_compared(tmp_path, header, a, b, c):
     w = plan.problems.loc[plan.problems["problem_msg"].str.contains("val.county_class_differs", regex=False)]
     assert w["input_row"].tolist() == [2] and w["line"].tolist() == [3] and w["plot_id"].tolist() == ["P2"]
     assert w["column"].tolist() == ["soil_class_county"] and w["severity"].tolist() == ["warning"]
+    assert w["value"].tolist() == ["优先保护类"]  # the class as the sheet writes it, not its code
     assert w["problem"].iloc[0].startswith(
         "the county's class priority protection (优先保护类) differs from the class computed from "
         "GB 15618-2018, safe utilisation (安全利用类), and is looser: the plan uses the computed class, the "

@@ -308,3 +308,18 @@ def test_a_recommendation_with_unknown_money_says_so_in_every_language():
            "and NPV were not computed" in s.loc["n", "recommendation"]
     sheet = plot_advice(p, "s", "zh")
     assert sheet.first_year_cost == "未计算" and sheet.typical_year == "–"
+
+
+def test_pv_of_a_located_plot_whose_region_is_not_placed_says_the_province_is_missing():
+    # lat/lon given but the region a township alone (云湖桥镇): the yield needs the province's solar
+    # resource, so the sentence asks for the county, not for coordinates the sheet already has
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**WASTELAND, "plot_id": "t", "region": "云湖桥镇", "lat": 27.65, "lon": 112.62,
+                           "basic_farmland": "no"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    en = p.summary["recommendation"].iloc[0]
+    assert "its power yield needs the plot's province, and the region names none agriremed can place" in en
+    assert "give lat and lon" not in en
+    zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
+    assert "其发电量需要地块所在省份" in zh and "请填写经纬度" not in zh

@@ -362,8 +362,8 @@ def _cleanup_text(row) -> Message:
     metals = _title(row.target_metals)
     goal = "food_limit_target" if getattr(row, "target_basis", "") == "food_limit" else "screening_value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
-    if row.years_text == duration_mod.STABILISES_TEXT:  # not a clean-up method: no years are printed
-        return Message.of("rec.stabilises")
+    if row.years_text in duration_mod.NOT_CLEAN_UP_CODES:  # not a clean-up method: no years are printed
+        return Message.of(duration_mod.NOT_CLEAN_UP_CODES[row.years_text])
     if np.isnan(y):
         return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
     if y == 0:
@@ -838,14 +838,17 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
-    # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates: the sentence
-    # says it could not be assessed (its NPV is unknown, so it ranks with the allowed options)
+    # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates and province:
+    # the sentence says it could not be assessed and why (its NPV is unknown, so it ranks with the allowed options)
     pos_ok = np.cumsum(ok) - 1  # position of each recommended plot among them
+    # with lat/lon given, the yield is missing because the region names no province agriremed places
+    has_latlon = np.isfinite(P["lat"].to_numpy(float)) & np.isfinite(P["lon"].to_numpy(float)) \
+        if "lat" in P and "lon" in P else np.zeros(n, bool)
     for i, o in zip(*_expected_without_coordinates(table, g, n), strict=True):
         if not ok[i]:
             continue
         j = int(pos_ok[i])
-        part = Message.of("rec.pv_no_coords", option=o)
+        part = Message.of("rec.pv_no_province" if has_latlon[i] else "rec.pv_no_coords", option=o)
         ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)

@@ -42,7 +42,7 @@ from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
 from agriremed.stages.advice import area_units, ha_per_mu, location_text
-from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
+from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
 from agriremed.stages.softreuse import SERVICES, for_plan
 
 __all__ = [
@@ -1074,8 +1074,8 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     msgs = [f"{c}_msg" for c in cols if f"{c}_msg" in head.columns]  # rendered into their text column
     shown = translate_frame(head[[c for c in cols if c in head.columns] + ["option_id"] + msgs], lang, tables)
     shown = shown.drop(columns=msgs)
-    stab = messages.render("rec.stabilises", lang)  # the one text of years_text that is not a number
-    shown["years_text"] = [stab if x == STABILISES_TEXT else x for x in shown["years_text"]]
+    fixed = {t: messages.render(c, lang) for t, c in NOT_CLEAN_UP_CODES.items()}  # the texts that are no number
+    shown["years_text"] = [fixed.get(x, x) for x in shown["years_text"]]
     shown = shown.drop(columns="option_id")
     heads = {"years_text": i18n.t("ui.report.col_years", lang)}
     body = _table(shown, lang, heads, max_rows=MAX_TABLE_ROWS, long_cols=("reason",))

@@ -618,7 +618,7 @@ def region_level(header: str) -> int | None:
 
 def _join_region_columns(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> pd.DataFrame:
     """Several region columns of different levels (县 and 乡镇; 省, 市, 县) read as one region,
-    their cells joined from the province down (``湘乡市/花石镇``), so that the county places the
+    their cells joined from the province down (``湘潭县/花石镇``), so that the county places the
     plot; reported. Two columns of one level, or one naming no level (地区), are left (refused as
     duplicates)."""
     cols = [c for c, v in mapping.items() if v == "region"]
@@ -1450,7 +1450,8 @@ def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.Da
     Returns
     -------
     pandas.DataFrame
-        One warning row per such plot (column ``soil_class_county``, value the county class);
+        One warning row per such plot (column ``soil_class_county``, value the county class as a
+        county sheet writes it, 严格管控类);
         empty without the column or without a difference. The warning says which class the plan
         uses: the county's where it is stricter (``val.county_class_stricter``), the computed one
         where the county's is looser (``val.county_class_differs``).
@@ -1474,7 +1475,9 @@ def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.Da
     etext, emsg = _texts([Message.of("exp.county_class")])
     out = pd.DataFrame({
         "input_row": plots["input_row"].to_numpy()[idx], "plot_id": plots["plot_id"].to_numpy(object)[idx],
-        "column": "soil_class_county", "value": county[idx], "severity": "warning", "problem": ptext,
+        # the class as a county sheet writes it (严格管控类), not its code
+        "column": "soil_class_county", "value": [i18n.t(f"value.soil_class_county.{c}", "zh") for c in county[idx]],
+        "severity": "warning", "problem": ptext,
         "expected": etext[0], "problem_msg": pmsg, "expected_msg": emsg[0]})
     if "line" in plots.columns:
         out.insert(1, "line", plots["line"].to_numpy()[idx])

@@ -64,7 +64,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.core.columns import METALS
-from agriremed.stages.duration import STABILISES_TEXT, cleanup_years_text
+from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
 from agriremed.stages.uptake.predict import row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
 from agriremed.core.names import unit_factor, unit_table
@@ -849,8 +849,8 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     numpy.ndarray of Message
     """
     text = years_text(years, kind, target_metals)
-    fixed = {STABILISES_TEXT: messages.Message.of("rec.stabilises"), BASELINE_TEXT: messages.Message.of("dur.stay"),
-             "": messages.Message()}
+    fixed = {**{t: messages.Message.of(c) for t, c in NOT_CLEAN_UP_CODES.items()},
+             BASELINE_TEXT: messages.Message.of("dur.stay"), "": messages.Message()}
     codes, uniq = pd.factorize(text)
     msgs = [fixed.get(t) if t in fixed else messages.Message.of("dur.years", years=t) for t in uniq]
     out = np.empty(len(text), dtype=object)

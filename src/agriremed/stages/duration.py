@@ -77,6 +77,8 @@ __all__ = [
     "cleanup_years_text",
     "YEARS_SHOWN_UP_TO",
     "STABILISES_TEXT",
+    "PROTECTS_TEXT",
+    "NOT_CLEAN_UP_CODES",
     "NOT_CLEAN_UP_KINDS",
     "years_zero_order",
     "years_first_order",
@@ -105,6 +107,11 @@ YEARS_SHOWN_UP_TO = 200.0
 NOT_CLEAN_UP_KINDS = ("baseline", "immobilisation", "safe_crop", "land_use_change")
 #: Text for an option that is not a clean-up method.
 STABILISES_TEXT = "stabilises, does not clean up"
+#: Text for a safe crop (a low-uptake variety, a foliar spray, flooding): it lowers what the crop
+#: takes up and leaves the soil as it is.
+PROTECTS_TEXT = "protects the crop, does not clean up"
+#: Message code of each text of an option that is not a clean-up method.
+NOT_CLEAN_UP_CODES = {STABILISES_TEXT: "rec.stabilises", PROTECTS_TEXT: "rec.protects"}
 
 
 def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
@@ -113,7 +120,9 @@ def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
     An option that is not a clean-up method (a kind of :data:`NOT_CLEAN_UP_KINDS`, an option
     that treats none of the exceeding metals, or a phytomanagement crop whose removal would
     take more than :data:`YEARS_SHOWN_UP_TO` years, i.e. it mainly holds the soil in place)
-    reads ``"stabilises, does not clean up"``; other years above the bound read ``"> 200"``.
+    reads ``"stabilises, does not clean up"`` (a safe crop, which lowers the crop's uptake and
+    leaves the soil as it is: ``"protects the crop, does not clean up"``); other years above the
+    bound read ``"> 200"``.
 
     Parameters
     ----------
@@ -132,10 +141,10 @@ def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
     Examples
     --------
     >>> kinds = ["phytomanagement", "phytoextraction", "phytoextraction", "phytoextraction",
-    ...          "immobilisation", "phytoextraction"]
-    >>> y = [5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan")]
-    >>> cleanup_years_text(y, kinds, ["cd"] * 6).tolist()
-    ['stabilises, does not clean up', '> 200', '12', '0', 'stabilises, does not clean up', '']
+    ...          "immobilisation", "phytoextraction", "safe_crop"]
+    >>> y = [5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan"), float("inf")]
+    >>> cleanup_years_text(y, kinds, ["cd"] * 7).tolist()
+    ['stabilises, does not clean up', '> 200', '12', '0', 'stabilises, does not clean up', '', 'protects the crop, does not clean up']
     """
     y = np.atleast_1d(np.asarray(years, float))
     k = np.atleast_1d(np.asarray(kind, dtype=object))
@@ -146,7 +155,8 @@ def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
     stabilises = np.isin(k, NOT_CLEAN_UP_KINDS) | ~treats | ((k == "phytomanagement") & slow)
     out = np.empty(len(y), dtype=object)
     for i in range(len(y)):
-        out[i] = (STABILISES_TEXT if stabilises[i] else "" if np.isnan(y[i])
+        out[i] = ((PROTECTS_TEXT if k[i] == "safe_crop" else STABILISES_TEXT) if stabilises[i]
+                  else "" if np.isnan(y[i])
                   else f"> {YEARS_SHOWN_UP_TO:.0f}" if slow[i] else f"{y[i]:.0f}")
     return out
 

@@ -23,7 +23,7 @@ from agriremed.core.scenario import DEFAULT_WEIGHTS
 from agriremed.io.validate import Validation
 from agriremed.apps.dashboards import figures as F
 from agriremed.stages.advice import BASELINE_TEXT, years_text
-from agriremed.stages.duration import STABILISES_TEXT
+from agriremed.stages.duration import NOT_CLEAN_UP_CODES
 from agriremed.apps.dashboards._base import (Dashboard, FigureSlot, fmt_number, fmt_years, guarded,
                                              html_table, light_legend)
 from agriremed.apps.dashboards.assessment import load_plots
@@ -344,14 +344,14 @@ class OptionComparison(Dashboard):
         kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
         targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
         texts = years_text(mids, kinds, targets)  # doing nothing: "metals stay in the soil"
-        stabilises = np.isin(texts, (STABILISES_TEXT, BASELINE_TEXT))
+        stabilises = np.isin(texts, (*NOT_CLEAN_UP_CODES, BASELINE_TEXT))
         for p10, p50, p90, det, stab, text in zip(
             t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts,
             strict=True,
         ):
             if stab:  # not a clean-up method: no years
                 years.append(messages.render(
-                    messages.Message.of("rec.stabilises" if text == STABILISES_TEXT else "dur.stay"), lang))
+                    messages.Message.of(NOT_CLEAN_UP_CODES.get(text, "dur.stay")), lang))
                 continue
             mid = p50 if not np.isnan(p50) else det
             spread = not np.isnan(p10) and np.isfinite(mid) and fmt_years(p10) != fmt_years(p90)
