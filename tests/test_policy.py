@@ -926,3 +926,22 @@ def test_crop_of_an_option_is_named_not_coded_in_a_chinese_reason():
     t = _plan(plots).table
     zh = dict(zip(t["option_id"], messages.column_texts(t, "reason", "zh")))
     assert zh["foliar_zn_wheat"] == "不适用于花生：田间证据仅涉及小麦"
+
+
+def test_a_measure_recommended_over_higher_scoring_unchanged_practice_says_so():
+    # a potato field on safe-utilisation land (potato Cd not predicted): biochar, the only expected measure,
+    # ranks first by the rule set at −37 834 CNY/ha; unchanged practice scores higher (0.61 against 0.58)
+    # but is only allowed and ranks fourth, so the runner-up clause (the maize switch) alone would hide it
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "po", "land_use": "upland", "crop": "potato", "ph": 6.0,
+                           "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}])
+    p = _plan(plots)
+    t = p.table.set_index("option_id")
+    assert p.summary["recommended_option"].iat[0] == "biochar_amendment"
+    assert t.loc["do_nothing", "score"] > t.loc["biochar_amendment", "score"] and t.loc["do_nothing", "rank"] > 2
+    s = p.summary["recommendation"].iat[0]
+    assert ("; unchanged practice scores higher (0.61), but the rule set expects a safe-utilisation measure on "
+            "this land.") in s
+    zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
+    assert "；维持现状得分更高（0.61），但规则集要求在该类土地上采取安全利用措施。" in zh

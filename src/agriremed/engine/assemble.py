@@ -611,6 +611,49 @@ def _expected_without_coordinates(table: pd.DataFrame, g, n: int):
     return g.plot[rows], _frames.obj(table["option_id"])[rows]
 
 
+def _add_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, g, P: pd.DataFrame, n: int) -> None:
+    """Append to the runner-up clause (``ahead_msg``, one per recommended plot, in place) what the
+    sentence must add: an expected PV option that could not be assessed and why, and unchanged
+    practice that outscores the recommended measure (``ok``: plots with a recommended option)."""
+    # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates and province:
+    # the sentence says it could not be assessed and why (its NPV is unknown, so it ranks with the allowed options)
+    pos_ok = np.cumsum(ok) - 1  # position of each recommended plot among them
+    # with lat/lon given, the yield is missing because the region names no province agriremed places
+    has_latlon = np.isfinite(P["lat"].to_numpy(float)) & np.isfinite(P["lon"].to_numpy(float)) \
+        if "lat" in P and "lon" in P else np.zeros(n, bool)
+    for i, o in zip(*_expected_without_coordinates(table, g, n), strict=True):
+        if not ok[i]:
+            continue
+        j = int(pos_ok[i])
+        part = Message.of("rec.pv_no_province" if has_latlon[i] else "rec.pv_no_coords", option=o)
+        ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
+    # unchanged practice, only allowed, scores above the recommended measure the rule set expects and is
+    # not the runner-up the clause names: the sentence says so (a potato field's biochar at a loss)
+    for i, sc in zip(*_baseline_scores_higher(table, g), strict=True):
+        if ok[i]:
+            j = int(pos_ok[i])
+            part = Message.of("rec.baseline_higher", score=f"{sc:.2f}")
+            ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
+
+
+def _baseline_scores_higher(table: pd.DataFrame, g):
+    """Plots (positions) where unchanged practice, only allowed by the rule set, scores above the
+    recommended option and is not its runner-up (rank > 2), with unchanged practice's score."""
+    need = ("option_id", "score", "rank", "recommended", "policy_status")
+    if not all(c in table for c in need) or not len(table):
+        return np.zeros(0, np.intp), np.zeros(0)
+    oid = _frames.obj(table["option_id"])
+    score = table["score"].to_numpy(float)
+    on = g.plot >= 0
+    base = np.flatnonzero(on & (oid == "do_nothing") & (_frames.obj(table["policy_status"]) == "allowed")
+                          & (table["rank"].to_numpy(float) > 2))
+    best = np.full(int(g.plot.max()) + 1, np.nan)
+    rec = np.flatnonzero(on & table["recommended"].to_numpy(bool))
+    best[g.plot[rec]] = score[rec]
+    higher = base[score[base] > best[g.plot[base]] + 1e-12]
+    return g.plot[higher], score[higher]
+
+
 def _covers_below_only(covered, exceeding) -> bool:
     """Whether the metals a probability covers (``covered``, '+'-joined) are all at or below
     their screening value: none of them is among ``exceeding`` (the plot's metals above it).
@@ -838,18 +881,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
-    # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates and province:
-    # the sentence says it could not be assessed and why (its NPV is unknown, so it ranks with the allowed options)
-    pos_ok = np.cumsum(ok) - 1  # position of each recommended plot among them
-    # with lat/lon given, the yield is missing because the region names no province agriremed places
-    has_latlon = np.isfinite(P["lat"].to_numpy(float)) & np.isfinite(P["lon"].to_numpy(float)) \
-        if "lat" in P and "lon" in P else np.zeros(n, bool)
-    for i, o in zip(*_expected_without_coordinates(table, g, n), strict=True):
-        if not ok[i]:
-            continue
-        j = int(pos_ok[i])
-        part = Message.of("rec.pv_no_province" if has_latlon[i] else "rec.pv_no_coords", option=o)
-        ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
+    _add_clauses(ahead_msg, ok, table, g, P, n)
     keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                            for c in keys})
