@@ -33,19 +33,19 @@ def test_header_unit_note(no_patterns):
     # 1 亩 = 1/15 ha = 0.0666667 ha (6 significant digits)
     assert h.note_msg.codes == ("val.header_unit",)
     assert h.note == "header '面积（亩）' states 亩: values converted to ha (× 0.0666667) as area_ha"
-    assert _both(h.note_msg) == (h.note, "表头'面积（亩）'注明单位为亩：数值已换算为ha（×0.0666667），列名area_ha")
+    assert _both(h.note_msg) == (h.note, "表头'面积（亩）'注明单位为亩：数值已换算为ha（×0.0666667），列名area_ha（面积）")
     bare = read_header("面积")
     assert _both(bare.note_msg) == (
         "header '面积' has no unit: read as area_ha (ha assumed; write the unit in the header, e.g. 面积（亩）, "
         "if not ha)",
-        "表头'面积'未注明单位：识别为area_ha（按ha处理；如单位不是ha，请在表头注明单位，如面积（亩））")
+        "表头'面积'未注明单位：识别为area_ha（面积，按ha处理；如单位不是ha，请在表头注明单位，如面积（亩））")
     same = read_header("镉（mg kg-1）")
     assert _both(same.note_msg) == ("header '镉（mg kg-1）' read as cd_mg_kg (mg kg-1 = mg/kg, × 1)",
                                     "表头'镉（mg kg-1）'识别为cd_mg_kg（mg kg-1 = mg/kg，×1）")
     avail = read_header("有效态镉")
     assert avail.note.endswith("name the extraction in the header, e.g. CaCl2-Cd, if another was used)")
     assert messages.render(avail.note_msg, "zh") == (
-        "表头'有效态镉'未注明单位：识别为cd_dtpa_mg_kg（按mg/kg处理）（未注明提取方法的有效态按DTPA提取态读取，"
+        "表头'有效态镉'未注明单位：识别为cd_dtpa_mg_kg（土壤DTPA提取态镉，按mg/kg处理）（未注明提取方法的有效态按DTPA提取态读取，"
         "即“HJ 804-2016”的方法；如用其他提取方法，请在表头注明，如CaCl2-Cd）")
 
 
@@ -69,9 +69,9 @@ def test_header_notes_reach_the_problems_table_as_messages(tmp_path):
     p = v.problems.set_index("column")
     assert p.loc["area_ha", "problem"] == "header '面积（亩）' states 亩: values converted to ha (× 0.0666667) as area_ha"
     assert messages.render(p.loc["area_ha", "problem_msg"], "zh") == \
-        "表头'面积（亩）'注明单位为亩：数值已换算为ha（×0.0666667），列名area_ha"
+        "表头'面积（亩）'注明单位为亩：数值已换算为ha（×0.0666667），列名area_ha（面积）"
     assert messages.render(p.loc["depth_m", "problem_msg"], "zh") == \
-        "表头'耕层厚度（cm）'注明单位为cm：数值已换算为m（×0.01），列名depth_m"
+        "表头'耕层厚度（cm）'注明单位为cm：数值已换算为m（×0.01），列名depth_m（耕层/处理层厚度）"
     header_rows = p["problem"].str.startswith("header ")
     assert header_rows.sum() == 11 and (p.loc[header_rows, "problem_msg"] != "").all()
 
