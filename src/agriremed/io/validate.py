@@ -1407,16 +1407,23 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     return mapped.where(keep, "unknown").to_numpy(object)
 
 
+def _read_spellings(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, low: pd.Series,
+                    aliases: dict) -> np.ndarray:
+    """Values of an optional category column read through ``aliases`` (``low``: the cells as
+    compared with them); an unknown value is ignored with a warning, a respelled one read with a
+    note of what it was read as."""
+    mapped = low.map(aliases)
+    unknown = ~blank & mapped.isna().to_numpy()
+    expected = expected_message(spec)
+    col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
+    respelled, read_as = _respelled(text, blank, unknown, mapped)
+    col.add(respelled, canon, text, "warning", read_as, expected)
+    return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
+
+
 def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Rice types read through their spellings; unknown ones are ignored with a warning."""
-    low = text.str.lower().str.strip()
-    mapped = low.map(RICE_TYPE_ALIASES)
-    unknown_rt = ~blank & mapped.isna().to_numpy()
-    expected = expected_message(spec)
-    col.add(unknown_rt, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
-    respelled, read_as = _respelled(text, blank, unknown_rt, mapped)
-    col.add(respelled, canon, text, "warning", read_as, expected)
-    return mapped.where(~pd.Series(blank | unknown_rt, index=mapped.index), None).to_numpy(object)
+    return _read_spellings(col, canon, spec, text, blank, text.str.lower().str.strip(), RICE_TYPE_ALIASES)
 
 
 def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
@@ -1424,13 +1431,7 @@ def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank
     unknown ones are ignored with a warning."""
     low = text.map(lambda t: unicodedata.normalize("NFKC", t).lower().replace(" ", "").replace("\u3000", "")
                    if isinstance(t, str) else t)
-    mapped = low.map(SOIL_CLASS_ALIASES)
-    unknown = ~blank & mapped.isna().to_numpy()
-    expected = expected_message(spec)
-    col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
-    respelled, read_as = _respelled(text, blank, unknown, mapped)
-    col.add(respelled, canon, text, "warning", read_as, expected)
-    return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
+    return _read_spellings(col, canon, spec, text, blank, low, SOIL_CLASS_ALIASES)
 
 
 def county_class_problems(plots: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.DataFrame:
@@ -1552,8 +1553,8 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
                else np.full(len(raw), np.nan))
     given = ~np.isnan(seasons)
     one = double & given & (seasons == 1)
-    both = (text + ", " + pd.Series(np.where(given, seasons, np.nan), index=text.index).map(
-        lambda v: "" if pd.isna(v) else f"{v:g}")).to_numpy(object)
+    shown = pd.Series(seasons, index=text.index).map(lambda v: "" if pd.isna(v) else f"{v:g}")  # as given
+    both = (text + ", " + shown).to_numpy(object)
     col.add(one, "crop, rice_seasons_per_yr", both, "error", Message.of("val.double_rice_one_season"),
             Message.of("exp.rice_seasons"))
     seasons[double & ~given] = 2.0
@@ -1561,9 +1562,7 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         else np.zeros(len(raw), bool)
     not_rice = given & ~rice & ~blank
     if not_rice.any():
-        cells = pd.Series(np.where(given, seasons, np.nan), index=text.index).map(
-            lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(object)
-        col.add(not_rice, "rice_seasons_per_yr", cells, "warning", Message.of("val.seasons_not_rice"),
+        col.add(not_rice, "rice_seasons_per_yr", shown.to_numpy(object), "warning", Message.of("val.seasons_not_rice"),
                 Message.of("exp.rice_seasons"))
         seasons[not_rice] = np.nan
     if "cropping_system" in out:

@@ -111,7 +111,7 @@ from agriremed.models.carbon import (C_TO_CO2, N2O_N_TO_N2O, RICE_EF_REGION, app
                                      gwp_value, n2o_direct_t_co2e, paddy_ch4_t_co2e, soc_change_with_return,
                                      soc_factor, soc_stock_change, rice_factor)
 from agriremed.stages.options import library_parameter, option_parameter_draws
-from agriremed.stages.seasons import per_season, plot_rice_seasons, row_rice_seasons
+from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.biomass import harvest_series
 from agriremed.stages.energy import energy_draw_sampler, factor_draws
@@ -634,7 +634,7 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     s_cur = np.where(crop == "rice", g.per_plot(plot_rice_seasons(plots), 1.0), 1.0)
 
     def seasonal(quantity, cur, opt):
-        return (cur * s_cur, opt * s_opt) if per_season(tables, quantity) else (cur, opt)
+        return cur * season_factor(tables, quantity, s_cur), opt * season_factor(tables, quantity, s_opt)
 
     cur_diesel, food_diesel = seasonal("diesel_l_ha_yr", *by_crop(crop_diesel))
     cur_n, food_n = seasonal("n_fert_kg_ha_yr", *by_crop(crop_n))

@@ -112,7 +112,7 @@ from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, pv_developer_npv, versus_best,
                                         payback_year, typical_year, later_years)
 from agriremed.stages.options import library_parameter
-from agriremed.stages.seasons import per_season, plot_rice_seasons, row_rice_seasons
+from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
 from agriremed.core.tables import Tables, load_tables
@@ -405,11 +405,6 @@ def _schedule_matrices(option_rows, schedule, H, rows):
 _BLOCK_ROWS = 8192
 
 
-def _season_factor(tables: Tables, quantity: str, seasons: np.ndarray) -> np.ndarray:
-    """``seasons`` where ``rice_seasons.csv`` counts ``quantity`` once a rice season, else 1."""
-    return np.asarray(seasons, float) if per_season(tables, quantity) else np.ones(len(seasons))
-
-
 def _grows_rice(option_rows, plots, tables, g) -> np.ndarray:
     """Rows whose option grows rice: its food crop is rice, or the current crop and the plot's is rice."""
     food = g.per_option(_frames.obj(tables.options["food_crop"]), None)
@@ -441,8 +436,8 @@ def _rice_season_codes(code, vocab, srow, active, seas, seas_idle, value, cost, 
     for s in np.unique(n_seas[(block == r) & (n_seas > 1)]):
         block[(block == r) & (n_seas == s)] = len(vocab)
         vocab.append("rice")
-        value.append(value[r] * _season_factor(tables, "crop_revenue", np.array([s]))[0])
-        cost.append(cost[r] * _season_factor(tables, "production_cost_cny_ha_yr", np.array([s]))[0])
+        value.append(value[r] * season_factor(tables, "crop_revenue", np.array([s]))[0])
+        cost.append(cost[r] * season_factor(tables, "production_cost_cny_ha_yr", np.array([s]))[0])
     code[at] = block
     return code, np.array(vocab, dtype=object), np.array(value, float), np.array(cost, float)
 
@@ -538,7 +533,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         # the extra cost of an option that grows rice (seed premium, water management, sprays) is
         # spent each rice season (rice_seasons.csv); the yearly running cost once a year
         "management": p("annual_cost_cny_ha")
-        + p("extra_cost_cny_ha_yr") * _season_factor(tables, "extra_cost_cny_ha_yr",
+        + p("extra_cost_cny_ha_yr") * season_factor(tables, "extra_cost_cny_ha_yr",
                                                      np.where(_grows_rice(option_rows, plots, tables, g)[rows],
                                                               seas, 1.0))
         + p("organic_fertiliser_t_ha_yr") * p("organic_fertiliser_price_cny_t"),

@@ -23,7 +23,7 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.core.tables import Tables
 
-__all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "option_rice_seasons_cap"]
+__all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "season_factor", "option_rice_seasons_cap"]
 
 
 def plot_rice_seasons(plots: pd.DataFrame) -> np.ndarray:
@@ -74,6 +74,13 @@ def per_season(tables: Tables, quantity: str) -> bool:
     if not len(row):
         raise KeyError(f"rice_seasons.csv has no quantity {quantity!r}")
     return str(row.iloc[0]) == "season"
+
+
+def season_factor(tables: Tables, quantity: str, seasons) -> np.ndarray:
+    """The factor on ``quantity`` of rows growing ``seasons`` rice seasons a year [–]: ``seasons``
+    where ``rice_seasons.csv`` counts it once a rice season (:func:`per_season`), else 1."""
+    seasons = np.asarray(seasons, float)
+    return seasons if per_season(tables, quantity) else np.ones(seasons.shape)
 
 
 def row_rice_seasons(option_rows: pd.DataFrame, plots: pd.DataFrame, tables: Tables,
