@@ -736,10 +736,10 @@ _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline
                      "policy_rule")
 
 
-def _soil_columns(soil_plot: pd.DataFrame, pid: np.ndarray) -> dict:
-    """The soil columns of the summary for plots ``pid`` (rows of ``soil_plot``; "" where a column is absent)."""
-    n = len(pid)
-    sp = _frames.positions(soil_plot["plot_id"], pid)
+def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
+    """The soil columns of the summary for the plots at rows ``sp`` of ``soil_plot`` ("" where a column
+    is absent)."""
+    n = len(sp)
     out = {}
     for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
               "metals_not_assessed", "uptake_functions"):
@@ -764,13 +764,13 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     return np.where(banned, how, None).astype(object)
 
 
-def _county_basis(plot, soil_plot: pd.DataFrame, pid: np.ndarray, soil_class: np.ndarray):
-    """The plot clauses ``plot`` of the recommended plots ``pid`` (their class ``soil_class``), where a
+def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.ndarray):
+    """The plot clauses ``plot`` of the recommended plots (their rows ``sp`` of ``soil_plot``, their
+    class ``soil_class``), where a
     plot is planned with the county's class (stricter than its values' class, ``soil_class_basis`` =
     county) followed by the basis: "Class from the county's classification: … (GB 15618 values alone: …)"."""
-    if "soil_class_basis" not in soil_plot or not len(pid):
+    if "soil_class_basis" not in soil_plot or not len(sp):
         return plot
-    sp = _frames.positions(soil_plot["plot_id"], pid)
     by_county = _frames.take(_frames.obj(soil_plot["soil_class_basis"]), sp, None) == "county"
     if not by_county.any():
         return plot
@@ -799,7 +799,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
-    s.update(_soil_columns(soil_plot, pid))
+    sp = _frames.positions(soil_plot["plot_id"], pid)  # each plot's row of the soil table
+    s.update(_soil_columns(soil_plot, sp))
 
     def per_plot(mask):  # the row of each plot where ``mask`` holds (−1: none)
         at = np.full(n, -1, dtype=np.intp)
@@ -903,10 +904,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
             plot = np.asarray(plot, dtype=object).copy()
             plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
                             for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
-    plot = _county_basis(plot, soil_plot, pid[ok], _frames.obj(s["soil_class"])[ok])
+    plot = _county_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok])
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
-    why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), _frames.positions(soil_plot["plot_id"], pid), "")
+    why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
            if "not_assessed_msg" in soil_plot else np.full(n, "", dtype=object))
     with_why = has_na & ~pd.isna(why) & (why != "")
     if with_why.any():  # the metals with the reason each was not assessed for
@@ -929,8 +930,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
         extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]
-        s.update({c: _frames.take(_frames.obj(soil_plot[c]), _frames.positions(soil_plot["plot_id"], pid), None)
-                  for c in extra[1:]})
+        s.update({c: _frames.take(_frames.obj(soil_plot[c]), sp, None) for c in extra[1:]})
         at = order.index("soil_class") + 1
         order[at:at] = extra
     return _frames.frame({c: s[c] for c in order}, n)
