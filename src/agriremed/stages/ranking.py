@@ -758,10 +758,10 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     p_base = np.where(base >= 0, p[at], np.nan)
     e_base = np.where(base >= 0, econ[at], np.nan)
     known = cand & (base >= 0) & fp["base_food"] & ~np.isnan(p_base)
-    less = known & (p < p_base) & ((econ < e_base) | (min_gain is not None))
+    less = known & (p < p_base)  # less compliant than unchanged practice
     out[below] = 1
     if min_gain is None:
-        out[below & less] = 2
+        out[below & less & (econ < e_base)] = 2
         return out
     gain = p - p_base
     assessed = known if partial is None else known & ~np.asarray(partial, bool)
