@@ -80,10 +80,15 @@ def test_no_flooding_where_as_is_high(tables):
 
 
 def test_generic_steps_of_a_non_food_option(tables):
+    # an annual energy crop is planted again every season; a coppice is planted once
     s = advice.plot_steps("sorghum", 1.0, tables)
-    assert s.loc[s["season"] == "this", "measure"].tolist() == ["stop_food", "establish", "harvest_remove"]
-    assert s.loc[s["season"] == "next", "measure"].tolist() == ["harvest_remove"]
+    assert s.loc[s["season"] == "this", "measure"].tolist() == ["stop_food", "sow", "harvest_remove"]
+    assert s.loc[s["season"] == "next", "measure"].tolist() == ["sow", "harvest_remove"]
     assert s["amount_per_ha"].isna().all()
+    assert "下一季：种植甜高粱/能源高粱（一年生作物，每季重新种植）" in advice.measures_text("sorghum", tables, "zh")
+    w = advice.plot_steps("willow_src", 1.0, tables)
+    assert w.loc[w["season"] == "this", "measure"].tolist() == ["stop_food", "establish", "harvest_remove"]
+    assert w.loc[w["season"] == "next", "measure"].tolist() == ["harvest_remove"]
 
 
 def test_first_year_cost_and_income_hn_zz_01(result, tables):

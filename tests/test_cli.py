@@ -57,10 +57,16 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
     table = out.split("\n\n")[0]
     head = table.splitlines()[0].split()
     assert head == ["地块", "土壤类别", "超筛选值重金属", "推荐方案", "管控规则", "所需年限P50",
-                    "相对不治理净现值[元/公顷]", "相对不治理CO2e[吨/公顷/年]"]
+                    "相对不治理净现值[元/亩]", "相对不治理CO2e[吨/亩/年]"]
     s = pd.read_csv(tmp_path / "summary.csv")
     for cls in s["soil_class"]:
         assert i18n.value("soil_class", cls, "zh") in table
+    # the rule by its short name, not its id; money per mu (as the sentences of plots in China give it)
+    assert "cn_" not in table and "安全利用：继续生产食用农产品" in table
+    rows = table.splitlines()[1:]
+    for pid, npv in zip(s["plot_id"], s["npv_vs_baseline_cny_ha"], strict=True):
+        row = next(r for r in rows if r.split()[0] == pid)
+        assert row.split()[-2] == f"{npv / 15:,.0f}"
     assert "safe utilisation" not in table and "strict control" not in table
     assert "共规划2个地块，拒绝4行（随机种子" in out and "无法规划的行及原因见rejected.csv：" in out
     # rejected rows by their file line (the header is line 1), the record number beside it

@@ -39,7 +39,7 @@ from agriremed.io.sheets import SheetError, write_sheets
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.io.workbook import StreamWorkbook
 from agriremed.stages import soil
-from agriremed.stages.advice import food_standards, years_messages
+from agriremed.stages.advice import area_units, food_standards, ha_per_mu, years_messages
 from agriremed.stages.uptake import safe_thresholds, unassessed_metals
 
 __all__ = ["main", "build_parser"]
@@ -555,17 +555,21 @@ def _print_plan(p, lang: str) -> None:
     def named(col, domain):
         return s[col].map(lambda v: "-" if v is None or v != v or v == "" else i18n.value(domain, v, lang, p.tables))
 
+    # per mu where every plot's texts are in mu (a county's sheet), as the sentences and sheets give them
+    units = area_units(s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object),
+                       getattr(p.scenario, "area_unit", "auto"), getattr(p.scenario, "rule_set", "china"), p.tables)
+    per, ha_each = ("_mu", ha_per_mu()) if len(units) and (units == "mu").all() else ("", 1.0)
     show = pd.DataFrame({
         head("plot"): s["plot_id"],
         head("class"): named("soil_class", "soil_class"),
         head("metals"): (s["metals_exceeding"].replace("", "-") if lang == "en"
                          else named("metals_exceeding", "metals")),
         head("recommended"): (s["recommended_option"] if lang == "en" else named("recommended_option", "option")),
-        head("rule"): s["policy_rule"].fillna("").replace("", "-"),
+        head("rule"): s["policy_rule"].map(lambda r: i18n.rule_label(r, lang, p.tables) or "-"),
         head("years"): _years_column(p, lang),
-        head("npv"): s["npv_vs_baseline_cny_ha"].map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
-        head("co2e"): s["net_co2e_vs_baseline_t_ha_yr"].map(
-            lambda x: "-" if pd.isna(x) else f"{x:+.2f}"),
+        head(f"npv{per}"): (s["npv_vs_baseline_cny_ha"] * ha_each).map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
+        head(f"co2e{per}"): (s["net_co2e_vs_baseline_t_ha_yr"] * ha_each).map(
+            lambda x: "-" if pd.isna(x) else f"{x:+.{3 if per else 2}f}"),
     })
     with pd.option_context("display.width", 160, "display.max_rows", 40, "display.max_colwidth", 30,
                            "display.unicode.east_asian_width", lang == "zh"):

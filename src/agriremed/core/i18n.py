@@ -238,6 +238,29 @@ def rule_text(rule_id, lang: str = "en", tables=None) -> str:
     return reasons.get(str(rule_id), str(rule_id))
 
 
+def rule_label(rule_id, lang: str = "en", tables=None) -> str:
+    """A policy rule's short name in ``lang`` (``label_en`` / ``label_zh`` of ``land_rules.csv``), for
+    narrow places such as the console table; a rule table without labels, or a rule without one in
+    ``lang``, gives its reason (:func:`rule_text`).
+
+    >>> rule_label("cn_safe_keep_food", "zh")
+    '安全利用：继续生产食用农产品'
+    >>> rule_label("cn_strict_no_food", "en")
+    'strict control: no edible crops'
+    >>> rule_label("my_rule", "en")
+    'my_rule'
+    """
+    if rule_id is None or (isinstance(rule_id, float) and rule_id != rule_id) or rule_id == "":
+        return ""
+    lang = _check_lang(lang)
+    t = tables or _default_tables()
+    col = f"label_{lang}"
+    labels = t.memo(("i18n_rule_labels", lang), lambda: {
+        r: z for r, z in zip(t.land_rules["rule_id"], t.land_rules[col], strict=True)
+        if isinstance(z, str) and z.strip()} if col in t.land_rules.columns else {})
+    return labels.get(str(rule_id)) or rule_text(rule_id, lang, tables)
+
+
 def scenario_name(name, lang: str = "en") -> str:
     """A scenario's name in ``lang``: the packaged ``default`` as 默认 in Chinese; a name the user
     gave stays as written.

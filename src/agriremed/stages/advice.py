@@ -511,6 +511,11 @@ def option_steps(option_id: str, tables) -> pd.DataFrame:
         food = lib.at[option_id, "food_crop"] if option_id in lib.index else "none"
         if food != "none":
             rows = rows.loc[rows["measure"] != "stop_food_if_none"]
+        # an annual crop is sown again every season: next season's steps say so
+        if option_id in lib.index and lib.at[option_id, "new_land_use"] == "annual_crop":
+            sow = (rows["measure"] == "establish").to_numpy()
+            rows = rows.assign(timing=np.where(sow, "every_season", rows["timing"].to_numpy(object)),
+                               measure=np.where(sow, "sow", rows["measure"].to_numpy(object)))
     rows = rows.assign(step=rows["step"].astype(int)).sort_values("step", kind="stable")
     amount, repeat = [], []
     for r in rows.itertuples(index=False):
