@@ -70,11 +70,12 @@ def test_cropping_system_column_sets_the_rice_seasons(header):
     w = v.problems.loc[v.problems["column"].eq("cropping_system") & v.problems["input_row"].notna()]
     two = w.loc[w["problem"].str.startswith("cropping system of double-cropped rice: planned as TWO rice seasons")]
     assert two["input_row"].tolist() == [1, 2, 3, 4, 5, 6]
-    other = w.loc[w["input_row"].eq(13)]
+    other = w.loc[w["input_row"].eq(13)]  # a wheat plot's wheat–maize rotation: its maize season not planned
     assert other["problem"].tolist() == [
-        f"cropping system (column {header}) not read for rice seasons (value ignored): the plot's rice seasons "
-        "come from its crop and rice_seasons_per_yr"]
+        f"cropping system (column {header}) is a rotation: Wheat planned; the Maize season is not planned (test "
+        "its harvest, or plan it in a row of its own with that crop)"]
     assert other["value"].tolist() == ["冬小麦-夏玉米"]
+    assert v.plots["crops_not_planned"].tolist()[12] == "maize"
     assert len(w) == 7
     assert not (v.problems["severity"] == "error").any()
 

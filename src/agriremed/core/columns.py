@@ -391,6 +391,12 @@ _inp("cropping_system", "", "Cropping system", "种植制度",
      "双季稻, 早稻+晚稻, 稻-稻, 稻-稻-油 set rice_seasons_per_yr to 2 and 一季稻, 单季稻, 中稻, 稻-油 to 1 where "
      "rice_seasons_per_yr and the crop say nothing of the seasons; other values (冬小麦-夏玉米 …) are ignored "
      "with a warning; carried through as text.", dtype="str")
+_inp("crops_not_planned", "", "Rotation crops not planned", "轮作中未规划的作物",
+     "Crops the plot grows in rotation with its crop that the plan does not grow (crop codes joined by |, "
+     "e.g. maize for 冬小麦-夏玉米). Optional: filled where the crop cell names a rotation (小麦-玉米, 水稻+油菜: "
+     "the plot is planned with rice, else wheat, else maize, else the first crop written) or the cropping "
+     "system does (种植制度 冬小麦-夏玉米 beside the crop 小麦); the recommendation then says that season is "
+     "not planned (test its harvest, or plan it in a row of its own). Carried through as text.", dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
      "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: where it is stricter "

@@ -48,6 +48,9 @@ __all__ = [
     "CROP_GROUP_WORDS",
     "DOUBLE_RICE_WORDS",
     "SINGLE_RICE_WORDS",
+    "ROTATION_SEP",
+    "ROTATION_ENDINGS",
+    "ROTATION_PLANNED_FIRST",
     "HeaderRead",
     "read_header",
     "normalise_header",
@@ -199,6 +202,17 @@ DOUBLE_RICE_WORDS: tuple[str, ...] = (
     "double_cropping_rice", "double_season_rice",
     # the early or late crop of a double-rice plot, and double rice with a winter crop (稻-稻-油)
     "双季晚稻", "双季早稻", "稻_稻", "稻稻", "稻+稻", "稻_稻_油", "稻稻油", "稻_稻_油菜", "稻稻油菜")
+
+#: Separators between the crops of a rotation written in one cell (小麦-玉米, 冬小麦/夏玉米, 水稻+油菜).
+ROTATION_SEP = re.compile(r"\s*[-－—–~～/／+＋、，,;；→]\s*")
+
+#: Words that may end a rotation written in one cell (小麦-玉米轮作, 麦玉两熟), removed before it is read.
+ROTATION_ENDINGS: tuple[str, ...] = ("一年两熟", "一年二熟", "轮作", "复种", "两熟", "二熟", "rotation")
+
+#: The crop planned where a cell names a rotation of several crops: the first of these in it (the
+#: grain crops that take up the most Cd first), else the first written; the others are listed as
+#: not planned (``crops_not_planned``).
+ROTATION_PLANNED_FIRST: tuple[str, ...] = ("rice", "wheat", "maize")
 
 #: Cropping-system words (种植制度, 种植模式, 熟制 columns; compared as :data:`DOUBLE_RICE_WORDS`) of one
 #: rice season a year, with or without a winter crop: ``rice_seasons_per_yr`` = 1 on a rice plot.

@@ -29,7 +29,7 @@ from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, column_texts, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
-                                  SINGLE_RICE_WORDS,
+                                  SINGLE_RICE_WORDS, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
@@ -921,7 +921,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
 
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
-        _check_rice_seasons(col, raw, mapping, crop_col, out)
+        _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
+    if crop_col is not None and "crops_not_planned" not in mapping.values():
+        _read_rotations(col, raw, mapping, crop_col, out, tables)
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
@@ -1514,10 +1516,50 @@ def double_rice_rows(text: pd.Series, blank: np.ndarray) -> np.ndarray:
     return ~blank & _crop_words(text).isin(DOUBLE_RICE_WORDS).to_numpy(bool)
 
 
+def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
+    """The crops of a rotation written in one cell (小麦-玉米, 冬小麦/夏玉米, 水稻+油菜, 小麦-玉米轮作):
+    their codes in the order written, each once; None unless the cell names two or more
+    different known crops (``lookup``: :func:`crop_lookup`) and nothing else.
+
+    Examples
+    --------
+    >>> lk = {"小麦": "wheat", "冬小麦": "wheat", "玉米": "maize", "夏玉米": "maize", "水稻": "rice"}
+    >>> rotation_crops("冬小麦-夏玉米", lk), rotation_crops("小麦/玉米轮作", lk)
+    (['wheat', 'maize'], ['wheat', 'maize'])
+    >>> rotation_crops("小麦", lk), rotation_crops("小麦-高粱", lk), rotation_crops("水稻-水稻", lk)
+    (None, None, None)
+    """
+    if not isinstance(cell, str):
+        return None
+    t = cell.strip()
+    for e in ROTATION_ENDINGS:
+        if t.lower().endswith(e):
+            t = t[: -len(e)].strip()
+            break
+    parts = [p.strip().lower() for p in ROTATION_SEP.split(t) if p.strip()]
+    if len(parts) < 2:
+        return None
+    codes = [lookup.get(p) or lookup.get(re.sub(r"\s+", "_", p)) for p in parts]
+    if any(c is None or c == "none" for c in codes):
+        return None
+    distinct = list(dict.fromkeys(codes))
+    return distinct if len(distinct) >= 2 else None
+
+
+def rotation_planned(crops: list[str]) -> str:
+    """The crop of a rotation the plan grows (:data:`~agriremed.core.names.ROTATION_PLANNED_FIRST`).
+
+    >>> rotation_planned(["maize", "wheat"]), rotation_planned(["peanut", "sweet_potato"])
+    ('wheat', 'peanut')
+    """
+    return next((c for c in ROTATION_PLANNED_FIRST if c in crops), crops[0])
+
+
 def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Crops read through their codes and aliases; crop groups, unknown and blank crops are errors.
     Double-cropped rice (双季稻) is read as rice with a note (its two seasons a year are set by
-    :func:`_check_rice_seasons`)."""
+    :func:`_check_rice_seasons`); a rotation in one cell (小麦-玉米) is read as its planned crop
+    (:func:`rotation_planned`) with a warning naming the crops not planned."""
     crops = tables.crops
     lookup = crop_lookup(crops)
     low = _crop_words(text)
@@ -1528,18 +1570,30 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
         mapped[double] = "rice"
         col.add(double, canon, text, "warning", Message.of("val.double_rice"), "")
     unknown_crop = ~blank & mapped.isna().to_numpy()
+    rotation = np.zeros(len(text), bool)
+    if unknown_crop.any():  # 小麦-玉米: the planned crop, the others listed as not planned
+        rot = {i: rotation_crops(text.iloc[i], lookup) for i in np.flatnonzero(unknown_crop)}
+        rot = {i: c for i, c in rot.items() if c}
+        if rot:
+            rotation[list(rot)] = True
+            mapped = mapped.copy()
+            mapped.iloc[list(rot)] = [rotation_planned(c) for c in rot.values()]
+            col.add(rotation, canon, text, "warning", lambda idx: [
+                Message.of("val.crop_rotation", crop=rotation_planned(rot[i]),
+                           others="|".join(c for c in rot[i] if c != rotation_planned(rot[i]))) for i in idx], "")
+            unknown_crop &= ~rotation
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
     col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
-    respelled, read_as = _respelled(text, blank, unknown_crop | double, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
 
 
 def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,
-                        out: dict) -> None:
+                        out: dict, tables) -> None:
     """Rice seasons a year of each plot (``rice_seasons_per_yr``, read by :func:`_check_numbers`):
     2 where the crop names double-cropped rice and the cell is blank; a 1 beside such a crop is an
     error (the two disagree); a value on a plot that grows no rice is reported and ignored (blank).
@@ -1567,26 +1621,65 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         seasons[not_rice] = np.nan
     if "cropping_system" in out:
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
-        _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header))
+        rotation = pd.Series(out["cropping_system"], dtype=object).map(
+            lambda t: rotation_crops(t, crop_lookup(tables.crops)) is not None).to_numpy(bool)
+        _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation)
     if have or double.any() or not np.isnan(seasons).all():
         out["rice_seasons_per_yr"] = seasons
 
 
+def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str, out: dict,
+                    tables) -> None:
+    """The crops of each plot's rotation that the plan does not grow (``crops_not_planned``, crop
+    codes joined by ``|``): from a rotation written in the crop cell (小麦-玉米, read as its planned
+    crop by :func:`_check_crop`) or in the cropping-system column (种植制度 冬小麦-夏玉米 beside the
+    crop 小麦, warned on here). The column is added only where some plot has such crops."""
+    lookup = crop_lookup(tables.crops)
+    text, blank = _cell_text(raw[crop_col], "crop")
+    crop = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).to_numpy(object)
+    others = np.full(len(raw), "", dtype=object)
+    for i, cell in enumerate(text.tolist()):
+        rot = None if blank[i] else rotation_crops(cell, lookup)
+        if rot and crop[i] in rot:
+            others[i] = "|".join(c for c in rot if c != crop[i])
+    if "cropping_system" in out:
+        system = pd.Series(out["cropping_system"], dtype=object).tolist()
+        header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
+        warn, msgs = np.zeros(len(raw), bool), {}
+        for i, cell in enumerate(system):
+            rot = rotation_crops(cell, lookup)
+            if not rot or others[i] or not isinstance(crop[i], str):
+                continue
+            warn[i] = True
+            if crop[i] in rot:
+                others[i] = "|".join(c for c in rot if c != crop[i])
+                msgs[i] = Message.of("val.cropping_system_rotation", crop=crop[i], others=others[i], header=header)
+            else:
+                msgs[i] = Message.of("val.cropping_system_other_crops", crop=crop[i], crops="|".join(rot),
+                                     header=header)
+        col.add(warn, "cropping_system", pd.Series(system, dtype=object).fillna(""), "warning",
+                lambda idx: [msgs[i] for i in idx], "")
+    if (others != "").any():
+        out["crops_not_planned"] = np.where(others == "", None, others)
+
+
 def _seasons_of_cropping_system(col: Collector, system, rice: np.ndarray, seasons: np.ndarray,
-                                header: str) -> None:
+                                header: str, rotation: np.ndarray | None = None) -> None:
     """Rice seasons a year (``seasons``, changed in place) from the cropping-system column (种植制度,
     种植模式, 熟制): on a rice plot (``rice``) whose seasons are not given, 双季稻 / 早稻+晚稻 / 稻-稻 /
     稻-稻-油 (:data:`DOUBLE_RICE_WORDS`) give 2 with a warning and 一季稻 / 中稻 / 稻-油
     (:data:`SINGLE_RICE_WORDS`) give 1; a system that disagrees with seasons given by the crop or
     ``rice_seasons_per_yr`` is warned on and the given seasons are kept; other values (冬小麦-夏玉米 …)
-    are ignored with a warning naming the input's ``header``."""
+    are ignored with a warning naming the input's ``header``, except the rotations of known crops
+    (``rotation``, read by :func:`_read_rotations`)."""
     text = pd.Series(system, dtype=object).map(lambda t: t if isinstance(t, str) else "")
     blank = (text.str.strip() == "").to_numpy(bool)
     words = _crop_words(text)
     n = np.where(words.isin(DOUBLE_RICE_WORDS), 2.0, np.where(words.isin(SINGLE_RICE_WORDS), 1.0, np.nan))
     n[blank] = np.nan
     expected = Message.of("exp.cropping_system")
-    col.add(~blank & np.isnan(n), "cropping_system", text, "warning", Message.of("val.cropping_system_other", header=header),
+    other = ~blank & np.isnan(n) & (~rotation if rotation is not None else True)
+    col.add(other, "cropping_system", text, "warning", Message.of("val.cropping_system_other", header=header),
             expected)
     read = ~np.isnan(n)
     col.add(read & ~rice, "cropping_system", text, "warning", Message.of("val.seasons_not_rice"), expected)

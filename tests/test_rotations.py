@@ -1,0 +1,80 @@
+"""Rotations written in one cell (小麦-玉米): read as the planned crop, the other crops named as not planned."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.io.validate import validate_plots
+from plotdata import make_plots
+
+
+@pytest.mark.parametrize("cell, crop, others", [
+    ("小麦-玉米", "wheat", "maize"), ("冬小麦-夏玉米", "wheat", "maize"), ("小麦/玉米轮作", "wheat", "maize"),
+    ("玉米－小麦", "wheat", "maize"), ("小麦、玉米一年两熟", "wheat", "maize"), ("水稻+油菜", "rice", "rapeseed"),
+    ("花生-甘薯", "peanut", "sweet_potato"), ("wheat - maize", "wheat", "maize"),
+])
+def test_a_rotation_cell_is_read_as_its_planned_crop(cell, crop, others):
+    v = validate_plots(make_plots(2, crop=[cell, "maize"], land_use=["upland", "upland"]))
+    assert v.rejected.empty
+    assert v.plots["crop"].tolist() == [crop, "maize"]
+    got = v.plots["crops_not_planned"].tolist()
+    assert got[0] == others and pd.isna(got[1])
+    w = v.problems.loc[v.problems["input_row"].eq(1) & v.problems["column"].eq("crop")]
+    assert w["severity"].tolist() == ["warning"]
+    assert w["problem"].iloc[0].startswith("a rotation of several crops: planned as ")
+
+
+@pytest.mark.parametrize("cell", ["小麦-高粱", "小麦-", "小麦-小麦", "小麦-撂荒"])
+def test_a_cell_that_is_not_a_rotation_of_known_crops_stays_an_error(cell):
+    v = validate_plots(make_plots(1, crop=[cell], land_use=["upland"]))
+    assert v.rejected["input_row"].tolist() == [1]
+    assert "crops_not_planned" not in v.plots
+
+
+def test_no_column_without_a_rotation():
+    v = validate_plots(make_plots(2))
+    assert "crops_not_planned" not in v.plots
+
+
+def test_cropping_system_naming_other_crops_is_not_read():
+    df = make_plots(1, crop=["花生"], land_use=["upland"])
+    df["种植制度"] = ["冬小麦-夏玉米"]
+    v = validate_plots(df)
+    w = v.problems.loc[v.problems["column"].eq("cropping_system") & v.problems["input_row"].notna()]
+    assert w["problem"].tolist() == [
+        "cropping system (column 种植制度) names Wheat, Maize, not the plot's crop Peanut: not read (the plot is "
+        "planned with its crop; check the two columns)"]
+    assert "crops_not_planned" not in v.plots
+
+
+def test_a_wheat_maize_plot_is_planned_as_wheat_and_says_the_maize_season_is_not_planned():
+    df = make_plots(2, crop=["小麦-玉米", "小麦"], land_use=["upland", "upland"], ph=[7.9, 7.9],
+                    cd_mg_kg=[0.9, 0.9], region="Henan/Jiyuan")
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s["crops_not_planned"].tolist()[0] == "maize" and pd.isna(s["crops_not_planned"].tolist()[1])
+    # the same numbers as the plain wheat plot: only the sentence adds the maize season
+    t = p.table.set_index(["plot_id", "option_id"])
+    a, b = t.xs("P1"), t.xs("P2")
+    for c in ("crop_compliance_prob", "npv_vs_baseline_cny_ha", "score"):
+        np.testing.assert_allclose(a[c].to_numpy(float), b[c].to_numpy(float), equal_nan=True)
+    rec = s["recommendation"].tolist()
+    assert rec[0] == rec[1] + " Rotation crop not planned: Maize — test its harvest, or plan it in a row of its own."
+    zh = agriremed.core.messages.column_texts(p.summary, "recommendation", "zh", p.tables)
+    assert zh[0].endswith("轮作作物未纳入规划：玉米——请检测其收获物，或另起一行规划。")
+    assert not zh[1].endswith("另起一行规划。")
+
+
+def test_chinese_cabbage_is_a_leafy_vegetable_with_the_leafy_cd_function():
+    # 大白菜 (napa): GB 2762 leafy vegetable, predicted with the leafy-vegetable proxy as pak choi is
+    df = make_plots(2, crop=["大白菜", "小白菜"], land_use=["vegetable", "vegetable"], ph=6.0, cd_mg_kg=0.6)
+    df["som_pct"], df["clay_pct"] = 3.0, 25.0
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    assert p.plots["crop"].tolist() == ["chinese_cabbage", "pak_choi"]
+    u = p.uptake.set_index("plot_id")
+    assert u.loc["P1", "function_id"] == u.loc["P2", "function_id"] == "devries2007_lettuce_cd_leafy"
+    # the same dry-weight prediction, on fresh weight by each crop's water content (0.944 and 0.953)
+    assert u.loc["P1", "crop_dw_p50_mg_kg"] == pytest.approx(u.loc["P2", "crop_dw_p50_mg_kg"])
+    assert u.loc["P1", "crop_fw_p50_mg_kg"] == pytest.approx(
+        u.loc["P2", "crop_fw_p50_mg_kg"] * (1 - 0.944) / (1 - 0.953), rel=1e-6)
