@@ -78,3 +78,4 @@ def test_chinese_cabbage_is_a_leafy_vegetable_with_the_leafy_cd_function():
     assert u.loc["P1", "crop_dw_p50_mg_kg"] == pytest.approx(u.loc["P2", "crop_dw_p50_mg_kg"])
     assert u.loc["P1", "crop_fw_p50_mg_kg"] == pytest.approx(
         u.loc["P2", "crop_fw_p50_mg_kg"] * (1 - 0.944) / (1 - 0.953), rel=1e-6)
+

@@ -276,6 +276,8 @@ _HEADER_ALIASES = {
     "类别划分": "soil_class_county", "质量类别": "soil_class_county", "类别划分结果": "soil_class_county",
     "农用地土壤环境质量类别": "soil_class_county", "耕地土壤环境质量类别": "soil_class_county",
     "county_class": "soil_class_county", "county_soil_class": "soil_class_county",
+    "县级类别": "soil_class_county", "县级划分类别": "soil_class_county", "县级分类": "soil_class_county",
+    "县级土壤类别": "soil_class_county", "土壤环境质量类别划分": "soil_class_county",
     # field names of the 土壤污染状况详查 point tables and sampling databases
     "点位编码": "plot_id", "点位代码": "plot_id", "样点编码": "plot_id", "采样点编码": "plot_id",
     "样品编码": "plot_id",
@@ -307,6 +309,7 @@ _HEADER_ALIASES = {
     "年均温度": "mean_temp_c",
     "永久基本农田": "basic_farmland", "基本农田": "basic_farmland", "permanent_basic_farmland": "basic_farmland",
     "是否永久基本农田": "basic_farmland", "是否基本农田": "basic_farmland", "是否为永久基本农田": "basic_farmland",
+    "永农": "basic_farmland", "是否永农": "basic_farmland", "是否为永农": "basic_farmland",
     "水稻类型": "rice_type", "稻型": "rice_type", "水稻类别": "rice_type", "籼粳类型": "rice_type",
     "籼粳": "rice_type", "rice_subspecies": "rice_type", "ricetype": "rice_type", "rice_variety_type": "rice_type",
     # only headers that name rice seasons: 复种指数 (multiple-cropping index, 200 % for 稻-稻 and for
@@ -789,6 +792,20 @@ def _looks_like_metal(s: str) -> bool:
     return bool(_METAL_ZH_ANY.search(s) or _METAL_SYMBOL.search(s))
 
 
+@functools.lru_cache(maxsize=1)
+def _label_headers() -> dict[str, str]:
+    """Each input column's own labels (``label_zh`` and ``label_en`` of the column registry, as the
+    workbook and the report print them) → the column: a table written by agriremed reads back."""
+    out: dict[str, str] = {}
+    for name, col in C.COLUMNS.items():
+        if col.role != "input":
+            continue
+        for label in (col.label_zh, col.label_en):
+            if label:
+                out.setdefault(_key(_clean(label)), name)
+    return out
+
+
 def _resolve_name(base: str) -> tuple[str, str | None] | None:
     """Canonical column of a header name without unit, and a remark (available → DTPA)."""
     k = _key(base)
@@ -796,6 +813,8 @@ def _resolve_name(base: str) -> tuple[str, str | None] | None:
         return k, None
     if k in _HEADER_ALIASES:
         return _HEADER_ALIASES[k], None
+    if k in _label_headers():
+        return _label_headers()[k], None
     if k in _UNIT_ONLY_HEADERS:
         return _UNIT_ONLY_HEADERS[k], None
     m = _metal_of(base)
