@@ -705,6 +705,10 @@ _out("removed_g_ha", "g/ha", "Metal removed within the horizon", "期内去除�
      "Metal removed from the treated layer within the horizon, never beyond the target.")
 _out("needed_g_ha", "g/ha", "Metal to remove", "需去除量",
      "Metal that has to leave the treated layer to reach the target.")
+_out("removed_share", "", "Share of the excess removed within the horizon", "期内去除超标量的比例",
+     "Share of the metal above the target removed within the horizon: removed_g_ha / needed_g_ha, computed "
+     "without the soil mass where the removal model needs none (a yearly fraction of the soil metal); blank "
+     "where the target is met or the soil mass (bulk density × depth) is not known.")
 _out("year", "yr", "Year", "年份", "Year since the start of the option (0 = now).", dtype="int")
 _out("conc_p10_mg_kg", "mg/kg", "Soil concentration (P10)", "土壤含量P10",
      "10th percentile of the soil concentration in that year over the Monte Carlo draws.")

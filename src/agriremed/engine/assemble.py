@@ -72,7 +72,8 @@ PLAN_COLUMNS += [
 ]
 
 SUMMARY_COLUMNS = [
-    "plot_id", "input_row", "region", "land_use", "crop", "area_ha", "basic_farmland", "soil_class",
+    "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
+    "soil_class",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
     "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
@@ -924,18 +925,15 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                else Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u, ld in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], lead[ok],
                                               strict=True)]
-    rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else None
-    if rotation is not None:  # 小麦-玉米: the maize season is not planned, said after the sentence
-        has_rot = ~pd.isna(rotation) & (rotation != "")
-        rec[has_rot] = [Message.of("rec.rotation", sentence=r, crops=c)
-                        for r, c in zip(rec[has_rot], rotation[has_rot], strict=True)]
+    # 小麦-玉米: the maize season is not planned, said after the sentence
+    rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
+    has_rot = ~pd.isna(rotation) & (rotation != "")
+    rec[has_rot] = [Message.of("rec.rotation", sentence=r, crops=c)
+                    for r, c in zip(rec[has_rot], rotation[has_rot], strict=True)]
+    s["crops_not_planned"] = np.where(has_rot, rotation, None)
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
     order = [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]
-    if rotation is not None:
-        s["crops_not_planned"] = rotation
-        at = order.index("crop") + 1
-        order[at:at] = ["crops_not_planned"]
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
         extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]

@@ -632,14 +632,22 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     c0, ct, mass, model = r["c0"], r["ct"], r["mass"], r["model"]
     loss = float(other_loss_frac_per_yr)
     years, st = years_by_model(r["typ"], c0, ct, mass, model, loss)
+    # a soil mass not known (no bulk density or depth) leaves the years of every model that needs it
+    # unknown (a yearly fraction of the soil metal needs none)
+    mass_unknown = ~np.isfinite(np.asarray(mass, float)) & (np.asarray(model, dtype=object) != "fraction")
+    years = np.where(mass_unknown, np.nan, years)
     c_h = concentration_by_model(st, c0, model, horizon_yr, loss, r["typ"])
     removed = (c0 - np.maximum(ct, c_h)) * mass  # g/ha over the horizon (stops at the target)
+    with np.errstate(invalid="ignore", divide="ignore"):  # the same share without the soil mass
+        share = np.where(c0 > ct, np.clip((c0 - np.maximum(ct, c_h)) / (c0 - ct), 0.0, 1.0), np.nan)
+    share = np.where(mass_unknown, np.nan, share)
     L = len(c0)
     bm = {
         "plot_id": r["plot_id"], "option_id": r["oid"], "metal": r["metal"],
         "conc_mg_kg": c0, "target_mg_kg": ct, "target_basis": r["basis"], "shoot_mg_kg": st["shoot"],
         "removal_g_ha_yr": st["removal"], "fraction_per_yr": st["frac"], "years_to_target": years,
         "removed_g_ha": np.maximum(removed, 0.0), "needed_g_ha": np.maximum(c0 - ct, 0.0) * mass,
+        "removed_share": share,
     }
     draws_years = None
     if n_draws:  # the columns exist even when no plot has a removal option
@@ -655,6 +663,7 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         for b in _frames.row_blocks(L, n_draws):
             yb = years_from_rates({k: v[b] for k, v in rates.items()}, {k: v[b] for k, v in pdraw.items()},
                                   _col(c0[b]), _col(ct[b]), _col(mass[b]), _col(model[b]), loss)
+            yb = np.where(_col(mass_unknown[b]), np.nan, yb)
             for h in HORIZONS:
                 reached_p[h][b] = np.where(np.isnan(yb), np.nan, yb <= h).mean(axis=1)
             draws_years[b] = np.where(np.isinf(yb), _BIG, yb)
@@ -683,7 +692,7 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         y = np.where(np.isnan(years), -np.inf, years)  # the slowest metal decides; NaN sorts last
         ymax = np.maximum.reduceat(y, starts)
         slowest = np.minimum.reduceat(np.where(y == ymax[seg], np.arange(L), L), starts)
-        for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
+        for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha", "removed_share"):
             v = np.asarray(bm[c])[slowest]
             out[c] = spread(v, None if c == "target_basis" else np.nan)
         if draws_years is not None:  # (infinite years already _BIG)
@@ -716,7 +725,7 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         v = out[c] if c in out else np.full(n, np.nan)
         yrs = out["years_to_target"]
         out[c] = np.where(np.isnan(v) & applicable & ~np.isnan(yrs), (yrs <= h).astype(float), v)
-    for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha"):
+    for c in ("target_mg_kg", "target_basis", "removal_g_ha_yr", "removed_g_ha", "needed_g_ha", "removed_share"):
         if c not in out:
             out[c] = np.full(n, np.nan)
     overall = _frames.frame(out, n)

@@ -175,8 +175,11 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     needed = table["needed_g_ha"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(needed > 0, np.minimum(removed / needed, 1.0), np.nan)
+    if "removed_share" in table:  # the same share, also where the soil mass is not needed for it
+        part = np.where(np.isnan(part), table["removed_share"].to_numpy(float), part)
     part = np.where(np.isnan(part), 0.0, part) * np.where(n_exc > 0, n_tr / np.maximum(n_exc, 1), 1.0)
-    clean_up = np.where(_soil_needs_lowering(table, base, base_food, p, tables), part, np.nan)
+    clean_up = np.where(_soil_needs_lowering(table, base, base_food, p, tables) & ~clean_up_unknown(table),
+                        part, np.nan)
     return pd.DataFrame({
         "food_safety": food_safety,
         "food_production": food_production,
@@ -185,6 +188,32 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
         "economics": _economics_value(table, economics_view),
     }, index=table.index)
+
+
+def clean_up_unknown(table: pd.DataFrame) -> np.ndarray:
+    """Rows of the plots on which some applicable option that removes a metal above its screening
+    value has unknown years to target (its removal model needs the soil mass, and the plot gives no
+    bulk density or depth): the clean-up criterion is not assessed on the whole plot, so no option
+    is ranked on a removal that could not be computed (an unknown removal is not a removal of 0 %).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"plot_id": ["a", "a", "b"], "applicable": [True, True, True],
+    ...     "target_metals": ["", "cd", "cd"], "years_to_target": [float("inf"), float("nan"), 12.0]})
+    >>> clean_up_unknown(t).tolist()
+    [True, True, False]
+    """
+    n = len(table)
+    if not n or "years_to_target" not in table or "target_metals" not in table:
+        return np.zeros(n, bool)
+    app = table["applicable"].to_numpy(bool) if "applicable" in table else np.ones(n, bool)
+    row = app & table["target_metals"].fillna("").ne("").to_numpy(bool) \
+        & np.isnan(table["years_to_target"].to_numpy(float))
+    if not row.any():
+        return row
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    return (np.bincount(pc, weights=row, minlength=int(pc.max()) + 1) > 0)[pc]
 
 
 def _unpredicted_food_safety(plot_id, food: np.ndarray, value: np.ndarray, applicable=None,
@@ -467,6 +496,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
     e_code, t_code = e_code[rows], t_code[rows]
+    unknown = clean_up_unknown(table)[rows]  # removal not computed: no soil mass
     H = int(horizon_yr)
     fmt = {"food_safety": _pct, "food_production": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
            "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
@@ -487,7 +517,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                                 *printed(y_now, 10)),
             "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
                            *printed(food_share, 100)),
-            "clean_up": (e_code, t_code, np.isnan(V["clean_up"]), *printed(V["clean_up"], 100)),
+            "clean_up": (e_code, t_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
             "carbon": (V["carbon"],),
             "economics": printed(V["economics"])}
 
@@ -513,16 +543,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
                     else M("why.biomass") if x >= 0.5 else M("why.nothing"))
         if c == "clean_up":
-            e, t = e_names[e_code[i]], t_names[t_code[i]]
-            if not e:
-                return M("why.clean")
-            if np.isnan(x):
-                return M("why.clean_not_needed")
-            if not t:
-                return M("why.removes_none", metals=e)
-            if t != e:
-                return M("why.removes_part", share=_pct(x), metals=e, years=H, treated=t)
-            return M("why.removes", share=_pct(x), metals=e, years=H)
+            return _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H)
         if c == "carbon":
             if np.isnan(x):
                 return M("why.carbon_na")
@@ -550,6 +571,23 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                          if assessed[i] else Message.of("why.not_assessed", statement=st))
         out[c] = (inv, *render_encode(texts, "en", tables))
     return out
+
+
+def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H: int) -> Message:
+    """What the clean-up criterion says of a row: no metal exceeds, its removal is not known (no soil
+    mass), not needed, none, part or all of the excess removed within ``H`` years (``x``: share)."""
+    M = Message.of
+    if not exceeding:
+        return M("why.clean")
+    if unknown:
+        return M("why.clean_up_unknown", metals=exceeding)
+    if np.isnan(x):
+        return M("why.clean_not_needed")
+    if not treated:
+        return M("why.removes_none", metals=exceeding)
+    if treated != exceeding:
+        return M("why.removes_part", share=_pct(x), metals=exceeding, years=H, treated=treated)
+    return M("why.removes", share=_pct(x), metals=exceeding, years=H)
 
 
 def _economics_texts(x, lt, assessed, first, rule, H, money, economics_view, tables):
