@@ -72,13 +72,16 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
     # rejected rows by their file line (the header is line 1), the record number beside it
     assert "  文件第2行（第1条记录）：" in out and "row 1:" not in out
     # each reason names its column by the Chinese label (the English output keeps the column name)
-    assert "土壤pH（水浸提）：高于有效范围" in out and "ph：" not in out and "土壤总镉：" in out
+    # with the value read and what was expected
+    assert "土壤pH（水浸提）：值'15'——高于有效范围（应为数值≥ 2且≤ 11）" in out and "ph：" not in out
+    assert "土壤总镉：值'-0.4'——" in out
     # English stays as it was
     assert main(args) == 0
     en = capsys.readouterr().out
     assert en.splitlines()[0].split()[:3] == ["plot", "class", "metals>screen"]
     assert "2 plot(s) planned, 4 rejected" in en and "  line 2 (row 1): " in en
-    assert "ph: above the valid range" in en and "cd_mg_kg: zero or negative" in en
+    assert "ph '15': above the valid range (expected a number ≥ 2 and ≤ 11)" in en
+    assert "cd_mg_kg '-0.4': zero or negative" in en
 
 
 #: The Chinese column names of a county's plot table (read as agriremed names them).

@@ -99,7 +99,7 @@ def test_duplicate_ids_are_found_across_chunks():
     assert duplicate_ids(df, chunk_size=7) == {"X": "3, 31, 50"}
     r = plan_stream(df, SC, chunk_size=7, progress=False)
     assert r.rejected["input_row"].tolist() == [3, 31, 50]
-    assert set(r.rejected["reasons"]) == {"plot_id: duplicate plot id (rows 3, 31, 50)"}
+    assert set(r.rejected["reasons"]) == {"plot_id 'X': duplicate plot id (rows 3, 31, 50) (expected a unique id per plot)"}
 
 
 def test_header_only_file_is_one_file_level_error(tmp_path):

@@ -374,12 +374,13 @@ def test_problems_carry_message_codes():
     # the unknown-crop reason lists the crops that can be planned (from crops.csv)
     # each column by its Chinese label (the English text and the problems' column field keep the code)
     crops, rest = zh.split("；土地利用类型：", 1)
-    assert crops.startswith("当前作物：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
+    assert crops.startswith("当前作物：值'zz'——未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
     assert "土地利用类型：" + rest == (
-        "土地利用类型：未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
-        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；土壤pH（水浸提）：高于有效范围；"
-        "地块编号：地块编号重复（第1, 2行）")
-    assert r.loc[2, "reasons"].startswith("crop: unknown crop") and "; land_use: unknown" in r.loc[2, "reasons"]
+        "土地利用类型：值'moon'——未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
+        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）（应为以下之一：paddy, upland, orchard, vegetable, "
+        "marginal）；土壤pH（水浸提）：值'15'——高于有效范围（应为数值≥ 2且≤ 11）；"
+        "地块编号：值'a'——地块编号重复（第1, 2行）（应为每个地块唯一的编号）")
+    assert r.loc[2, "reasons"].startswith("crop 'zz': unknown crop") and "; land_use 'moon': unknown" in r.loc[2, "reasons"]
     assert sorted(p.loc[p["input_row"] == 2, "column"]) == ["crop", "land_use", "ph", "plot_id"]
 
 
@@ -613,3 +614,22 @@ def test_short_chinese_climate_headers_are_read(rain, temp):
     v = validate_plots(df)
     assert v.ok
     assert v.plots[["annual_rain_mm", "mean_temp_c"]].iloc[0].tolist() == [1400.0, 17.5]
+
+
+def test_a_value_below_a_named_detection_limit_says_which_number_to_write():
+    # '<0.05' names its limit: the officer is told to write a number (the limit as an upper bound),
+    # not asked for the limit the cell already gives; '未检出' names none
+    from agriremed.core import messages
+    from plotdata import make_plots
+
+    df = make_plots(3)
+    df["cd_mg_kg"] = pd.Series([0.6, "<0.05", "未检出"], dtype=object)
+    v = validate_plots(df)
+    assert v.rejected["input_row"].tolist() == [2, 3]
+    r = v.rejected.set_index("input_row")["reasons"]
+    assert r[2] == ("cd_mg_kg '<0.05': below the detection limit 0.05: write a number in its place (the limit 0.05 "
+                    "as an upper bound, or the value your laboratory's rule gives), or leave blank if not measured "
+                    "(expected a number > 0 and ≤ 100000 mg kg⁻¹)")
+    assert r[3].startswith("cd_mg_kg '未检出': below the detection limit: enter the limit value")
+    zh = messages.render(v.rejected.set_index("input_row").loc[2, "reasons_msg"], "zh")
+    assert zh.startswith("土壤总镉：值'<0.05'——低于检出限0.05：请改填数值（以检出限0.05作为上限")

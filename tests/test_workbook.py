@@ -83,7 +83,7 @@ def test_two_header_rows_read_back_with_pandas(written):
     assert opts["lon"].tolist() == loc.loc[plan.table["plot_id"], "lon"].tolist()
     rej = pd.read_excel(paths["en"], sheet_name=names["rejected"], header=1, engine="openpyxl")
     assert rej["input_row"].tolist() == [17, 18]
-    assert rej["reasons"].str.split(":").str[0].tolist() == ["ph", "cd_mg_kg"]
+    assert rej["reasons"].str.split(" ").str[0].tolist() == ["ph", "cd_mg_kg"]
     # in Chinese each reason names its column by the Chinese label
     zh = pd.read_excel(paths["zh"], sheet_name="无法规划的行", header=1, engine="openpyxl")
     assert zh["reasons"].str.split("：").str[0].tolist() == ["土壤pH（水浸提）", "土壤总镉"]

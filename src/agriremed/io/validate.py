@@ -1216,7 +1216,16 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
                                                        cells.below_dl, cells.th_amb)
     col.add(decimal_comma, canon, text, sev,
             Message.of("val.decimal_comma_file" if comma_file else "val.decimal_comma_cell", tail=tail), expected)
-    col.add(below_dl, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
+    # '<0.05' names its limit: the message says which number to write; '未检出' / 'ND' does not
+    limit = np.full(len(below_dl), None, dtype=object)
+    if below_dl.any():
+        at = np.flatnonzero(below_dl)
+        shown = pd.Series(text(at) if callable(text) else np.asarray(text, dtype=object)[at], dtype=object)
+        limit[at] = shown.astype(str).str.extract(r"^\s*[<＜]\s*=?\s*(\d+(?:\.\d+)?)", expand=False).to_numpy(object)
+    with_limit = below_dl & ~pd.isna(limit)
+    col.add(with_limit, canon, text, sev,
+            lambda idx: [Message.of("val.below_dl_limit", limit=limit[i], tail=tail) for i in idx], expected)
+    col.add(below_dl & ~with_limit, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
     col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
             Message.of("exp.thousands"))
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
@@ -1829,8 +1838,11 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
     rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
     if header_line is not None:
         rejected.insert(1, "line", line_of[rejected["input_row"].to_numpy(int) - 1])
-    rejected["reasons"] = _reasons(problems, rejected)
     rejected["reasons_msg"] = _reasons_msg(problems, rejected)
+    # the text of each row's errors is its message in English (the column, the value and what was expected)
+    rejected["reasons"] = [render(Message.decode(m), "en") or r for m, r in
+                           zip(rejected["reasons_msg"], _reasons(problems, rejected), strict=True)]
+    rejected = rejected[[c for c in rejected.columns if c != "reasons_msg"] + ["reasons_msg"]]
     return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
                       n_input=n, notes=notes)
 
@@ -1848,10 +1860,19 @@ def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):
     return [reasons.get(r, file_reason) or file_reason for r in rejected["input_row"]]
 
 
-def _problem_message(column, problem: str, encoded: str) -> Message:
-    """One error of a rejected row as a message part (``column: problem``)."""
+def _problem_message(column, problem: str, encoded: str, value="", expected: str = "") -> Message:
+    """One error of a rejected row as a message part (``column 'value': problem (expected …)``;
+    the value and what was expected where the problem has them)."""
     msg = Message.decode(encoded) if encoded else Message.of("val.text", text=problem)
-    return Message.of("val.in_column", column=column, problem=msg) if column else msg
+    if not column:
+        return msg
+    value = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    if not value or len(value) > 40:  # a whole line (ragged rows) is in the row itself, not repeated here
+        return Message.of("val.in_column", column=column, problem=msg)
+    if expected:
+        return Message.of("val.in_column_value_expected", column=column, value=value, problem=msg,
+                          expected=Message.decode(expected))
+    return Message.of("val.in_column_value", column=column, value=value, problem=msg)
 
 
 def _reasons_msg(problems: pd.DataFrame, rejected: pd.DataFrame):
@@ -1861,20 +1882,23 @@ def _reasons_msg(problems: pd.DataFrame, rejected: pd.DataFrame):
     err = problems["severity"] == "error"
     enc = problems["problem_msg"] if "problem_msg" in problems else pd.Series("", index=problems.index)
     enc = enc.fillna("")
+    exp = problems["expected_msg"] if "expected_msg" in problems else pd.Series("", index=problems.index)
+    exp = exp.fillna("")
+    val = problems["value"] if "value" in problems else pd.Series("", index=problems.index)
     memo: dict = {}
 
-    def part(c, p, e):
-        key = (c, p, e)
+    def part(c, p, e, v, x):
+        key = (c, p, e, str(v), x)
         if key not in memo:
-            memo[key] = _problem_message(c, p, e)
+            memo[key] = _problem_message(c, p, e, v, x)
         return memo[key]
 
     by_row: dict = {}
     file_msg = Message()
-    for r, c, p, e in zip(problems.loc[err, "input_row"], problems.loc[err, "column"].fillna(""),
-                          problems.loc[err, "problem"], enc[err]):
+    for r, c, p, e, v, x in zip(problems.loc[err, "input_row"], problems.loc[err, "column"].fillna(""),
+                                problems.loc[err, "problem"], enc[err], val[err], exp[err]):
         if pd.isna(r):
             file_msg = file_msg + (Message.decode(e) if e else Message.of("val.text", text=p))
         else:
-            by_row[int(r)] = by_row.get(int(r), Message()) + part(c, p, e)
+            by_row[int(r)] = by_row.get(int(r), Message()) + part(c, p, e, v, x)
     return [(by_row.get(int(r)) or file_msg).encode() for r in rejected["input_row"]]
