@@ -605,3 +605,25 @@ def test_the_forbidden_crop_does_not_return_after_a_target_on_land_that_stays_st
                          "ph": 5.0}])
     q = agriremed.plan(one, agriremed.Scenario(mc_draws=0)).table.set_index("option_id")
     assert q.loc["sedum_plumbizincicola", "revenue_mean_cny_ha_yr"] > 1_000.0
+
+
+def test_the_sentence_names_the_farmers_npv_and_the_programmes_payments_where_subsidies_differ():
+    # 长株潭 fallow compensation: the plot's NPV hides what the farmer gets and the programme pays
+    import agriremed
+    from agriremed.core.messages import column_texts
+    from plotdata import make_plots
+
+    df = make_plots(1, ph=5.0, cd_mg_kg=2.0, region="Hunan/Zhuzhou/Lukou", area_ha=0.02)
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0, options=("fallow",)))
+    s = p.summary.iloc[0]
+    farmer, whole = s["npv_farmer_vs_baseline_cny_ha"], s["npv_vs_baseline_cny_ha"]
+    assert farmer - whole > 100_000
+    rec = s["recommendation"]
+    assert f"; for the farmer {farmer:+,.0f} CNY/ha ({farmer / 15:+,.0f} CNY/mu) with subsidies and compensation" in rec
+    assert f"the programme's payments {farmer - whole:+,.0f} CNY/ha ({(farmer - whole) / 15:+,.0f} CNY/mu) vs doing" in rec
+    zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
+    assert f"农户计入补贴和补偿后{farmer:+,.0f}元/公顷" in zh
+    # without subsidies (outside 长株潭) the sentence keeps one amount
+    q = agriremed.plan(make_plots(1, ph=5.0, cd_mg_kg=0.6, region="Jiangxi/Ganzhou"),
+                       agriremed.Scenario(mc_draws=0, options=("flooded_rice",)))
+    assert "for the farmer" not in q.summary["recommendation"].iloc[0]

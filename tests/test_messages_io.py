@@ -102,7 +102,7 @@ def test_ragged_line_in_a_file_is_rejected_with_its_message(tmp_path, streamed):
         "该行有10个单元格，而表头有11列：缺少单元格，数值无法与列对应（该行未读取）"]
     assert list(messages.column_texts(bad, "expected", "zh")) == ["11个单元格，每列一个"]
     assert list(messages.column_texts(v.rejected, "reasons", "zh")) == [
-        "土壤总铅：该行有10个单元格，而表头有11列：缺少单元格，数值无法与列对应（该行未读取）"]
+        "土壤总铅：该行有10个单元格，而表头有11列：缺少单元格，数值无法与列对应（该行未读取）（应为11个单元格，每列一个）"]
     assert v.rejected["reasons"].iloc[0].startswith("pb_mg_kg: line has 10 cells")
 
 

@@ -311,6 +311,7 @@ def test_invalid_feature_problem(tmp_path):
 
     v = validate_plots(lay.table)
     assert v.rejected["reasons"].tolist() == [
-        "geometry: feature FID 2 has an invalid geometry: Self-intersection[500050 3100050] (几何无效)"]
-    assert messages.render_column(v.rejected["reasons_msg"], "zh").tolist() == [
-        "geometry：要素FID 2的几何无效：“Self-intersection[500050 3100050]”"]
+        "geometry: feature FID 2 has an invalid geometry: Self-intersection[500050 3100050] (几何无效) (expected a "
+        "valid polygon: repair it in a GIS (e.g. QGIS Fix geometries, shapely make_valid) and read the layer again)"]
+    assert messages.render_column(v.rejected["reasons_msg"], "zh").tolist()[0].startswith(
+        "geometry：要素FID 2的几何无效：“Self-intersection[500050 3100050]”（应为")

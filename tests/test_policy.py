@@ -163,7 +163,7 @@ def test_a_plot_without_ph_is_rejected_by_name_and_the_others_are_planned():
     p = _plan(plots)
     assert p.rejected["plot_id"].tolist() == ["no_ph"]
     assert p.rejected["input_row"].tolist() == [1]
-    assert p.rejected["reasons"].iloc[0] == "ph: required value is blank"
+    assert p.rejected["reasons"].iloc[0] == "ph: required value is blank (expected a number ≥ 2 and ≤ 11)"
     zh = messages.column_texts(p.rejected, "reasons", "zh")[0]
     assert zh == "土壤pH（水浸提）：必填值为空" and zh != p.rejected["reasons"].iloc[0]
     assert p.summary["plot_id"].tolist() == [case["id"]]
@@ -279,12 +279,12 @@ def test_abandoned_cultivated_land_is_cultivated_land_never_wasteland():
     p = _plan(plots)
     rej = p.rejected.set_index("plot_id")["reasons"]
     assert sorted(rej.index) == ["liaohuang", "marg_bf", "marg_rice", "xianzhi"]
-    assert rej["liaohuang"] == rej["xianzhi"] == (
-        "land_use: abandoned or idle cultivated land (撂荒地) is still cultivated land (耕地), not wasteland: write the "
-        "land class it is recorded as in the land survey, paddy (水田, e.g. 撂荒水田) or upland (旱地, e.g. 撂荒旱地), "
-        "with crop none (撂荒); paddy and dry land have different GB 15618 screening values")
-    assert rej["marg_bf"].startswith("land_use, basic_farmland: the inputs contradict: marginal land")
-    assert rej["marg_rice"].startswith("land_use, crop: the inputs contradict: marginal land")
+    why = ("abandoned or idle cultivated land (撂荒地) is still cultivated land (耕地), not wasteland: write the "
+           "land class it is recorded as in the land survey, paddy (水田, e.g. 撂荒水田) or upland (旱地, e.g. 撂荒旱地), "
+           "with crop none (撂荒); paddy and dry land have different GB 15618 screening values")
+    assert rej["liaohuang"].startswith("land_use '撂荒地': " + why) and rej["xianzhi"].startswith("land_use '闲置地': " + why)
+    assert rej["marg_bf"].startswith("land_use, basic_farmland 'marginal, yes': the inputs contradict: marginal land")
+    assert rej["marg_rice"].startswith("land_use, crop 'marginal, rice': the inputs contradict: marginal land")
     zh = dict(zip(p.rejected["plot_id"], messages.column_texts(p.rejected, "reasons", "zh")))
     assert "撂荒地、闲置地仍属耕地而非荒地" in zh["liaohuang"] and "输入相互矛盾" in zh["marg_rice"]
     s = p.summary.set_index("plot_id")

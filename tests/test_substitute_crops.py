@@ -144,12 +144,12 @@ def test_unknown_crop_message_lists_the_crops():
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
     assert p.summary["crop"].tolist() == ["rice"]  # an alias of two words is read as its crop
     r = p.rejected.iloc[0]
-    assert r["reasons"].startswith("crop: unknown crop: agriremed plans rice (水稻), wheat (小麦), maize (玉米), ")
+    assert r["reasons"].startswith("crop 'durian': unknown crop: agriremed plans rice (水稻), wheat (小麦), maize (玉米), ")
     for c in NEW + ["none"]:
         assert f"{c} (" in r["reasons"]
-    assert r["reasons"].endswith("and none for land without a crop")
+    assert "and none for land without a crop (expected one of rice, wheat, maize" in r["reasons"]
     zh = messages.render(r["reasons_msg"], "zh")
-    assert zh.startswith("当前作物：未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
+    assert zh.startswith("当前作物：值'durian'——未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
     assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh
 
 

@@ -449,6 +449,17 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         npv = npv.copy()
         npv[at] = [M("rec.npv_not_sold" if banned[i] == "not_sold" else "rec.npv_banned_sold", npv=npv[i])
                    for i in at]
+    # the combined view: where subsidies or compensation make the farmer's account differ from the
+    # plot's, the farmer's NPV (with them) and what the programme pays beyond doing nothing are named
+    if economics_view == "combined" and "npv_farmer_vs_baseline_cny_ha" in b:
+        farmer = np.asarray(b["npv_farmer_vs_baseline_cny_ha"], float)
+        whole = np.asarray(b[col], float)
+        pv = np.asarray(b["energy_pathway"], dtype=object) == "pv" if "energy_pathway" in b else np.zeros(n, bool)
+        split = np.flatnonzero(np.isfinite(farmer) & np.isfinite(whole) & ~pv & (np.abs(farmer - whole) >= 1.0))
+        if len(split):
+            npv = npv.copy()
+            npv[split] = [M("rec.npv_split", npv=npv[i], farmer=_fmt_money(farmer[i], money, units[i]),
+                            programme=_fmt_money(farmer[i] - whole[i], money, units[i])) for i in split]
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \

@@ -1867,7 +1867,12 @@ def _problem_message(column, problem: str, encoded: str, value="", expected: str
     if not column:
         return msg
     value = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-    if not value or len(value) > 40:  # a whole line (ragged rows) is in the row itself, not repeated here
+    # a whole line (ragged rows) is in the row itself; a feature's id (FID 2) is named by its problem
+    if not value or len(value) > 40 or column == "geometry":
+        value = ""
+    if not value and expected:
+        return Message.of("val.in_column_expected", column=column, problem=msg, expected=Message.decode(expected))
+    if not value:
         return Message.of("val.in_column", column=column, problem=msg)
     if expected:
         return Message.of("val.in_column_value_expected", column=column, value=value, problem=msg,
