@@ -165,7 +165,7 @@ def test_a_plot_without_ph_is_rejected_by_name_and_the_others_are_planned():
     assert p.rejected["input_row"].tolist() == [1]
     assert p.rejected["reasons"].iloc[0] == "ph: required value is blank (expected a number ≥ 2 and ≤ 11)"
     zh = messages.column_texts(p.rejected, "reasons", "zh")[0]
-    assert zh == "土壤pH（水浸提）：必填值为空" and zh != p.rejected["reasons"].iloc[0]
+    assert zh == "土壤pH（水浸提）：必填值为空（应为数值≥ 2且≤ 11）" and zh != p.rejected["reasons"].iloc[0]
     assert p.summary["plot_id"].tolist() == [case["id"]]
     assert len(p.rejected) + len(p.summary) == len(plots)
 
