@@ -659,11 +659,11 @@ def test_npv_per_mu_beside_per_ha_on_the_sheet_and_in_the_report(result):
     assert mu == pytest.approx(ha / 15)
     assert f"{ha:+,.0f} CNY/ha ({mu:+,.0f} CNY/mu) vs doing nothing over 20 yr" in s["recommendation"]
     zh = advice.plot_advice(result, "HN-ZZ-01", "zh").sentence
-    assert f"20年净现值相对不治理{ha:+,.0f}元/公顷（{mu:+,.0f}元/亩）" in zh
+    assert f"20年净现值相对不治理{mu:+,.0f}元/亩（{ha:+,.0f}元/公顷）" in zh
     first = report.plain_summary(report.PlanDigest.from_plan(result), "zh")[0]
     area = result.summary["area_ha"].sum()
     assert area == pytest.approx(15.63, abs=0.005)  # 3 significant digits: 15.6 ha = 234 mu
-    assert first == "共规划16个地块，面积15.6公顷（234亩）。"
+    assert first == "共规划16个地块，面积234亩（15.6公顷）。"
 
 
 def test_a_small_plot_does_not_read_as_zero_area():

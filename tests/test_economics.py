@@ -229,12 +229,12 @@ def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
                            annual_rain_mm=1300.0)
     for view, col, en, zh in [
             ("combined", "npv_vs_baseline_cny_ha", "{} CNY/ha ({} CNY/mu) vs doing nothing over 20 yr",
-             "20年净现值相对不治理{}元/公顷（{}元/亩）"),
+             "20年净现值相对不治理{1}元/亩（{0}元/公顷）"),
             ("farmer", "npv_farmer_vs_baseline_cny_ha", "farmer's NPV {} CNY/ha ({} CNY/mu) vs doing nothing over 20 yr",
-             "20年农户净现值相对不治理{}元/公顷（{}元/亩）"),
+             "20年农户净现值相对不治理{1}元/亩（{0}元/公顷）"),
             ("programme", "programme_cost_cny_ha",
              "programme cost {} CNY/ha ({} CNY/mu) beyond doing nothing over 20 yr (farmer kept no worse off)",
-             "20年项目支出比不治理多{}元/公顷（{}元/亩）（保证农户收益不低于不治理）")]:
+             "20年项目支出比不治理多{1}元/亩（{0}元/公顷）（保证农户收益不低于不治理）")]:
         p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=view))
         s = p.summary.iloc[0]
         amount, per_mu = f"{s[col]:+,.0f}", f"{s[col] / 15:+,.0f}"  # 1 mu = 1/15 ha
@@ -622,7 +622,7 @@ def test_the_sentence_names_the_farmers_npv_and_the_programmes_payments_where_su
     assert f"; for the farmer {farmer:+,.0f} CNY/ha ({farmer / 15:+,.0f} CNY/mu) with subsidies and compensation" in rec
     assert f"the programme's payments {farmer - whole:+,.0f} CNY/ha ({(farmer - whole) / 15:+,.0f} CNY/mu) vs doing" in rec
     zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
-    assert f"农户计入补贴和补偿后{farmer:+,.0f}元/公顷" in zh
+    assert f"农户计入补贴和补偿后{farmer / 15:+,.0f}元/亩（{farmer:+,.0f}元/公顷）" in zh
     # without subsidies (outside 长株潭) the sentence keeps one amount
     q = agriremed.plan(make_plots(1, ph=5.0, cd_mg_kg=0.6, region="Jiangxi/Ganzhou"),
                        agriremed.Scenario(mc_draws=0, options=("flooded_rice",)))

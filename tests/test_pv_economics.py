@@ -133,7 +133,7 @@ def test_programme_view_does_not_count_the_developers_profit(changsha_views):
     for v in ("combined", "farmer", "programme"):
         en, zh = _texts(changsha_views[v])
         assert "developer's NPV +560,091 CNY/ha (+37,339 CNY/mu)" in en
-        assert "开发商净现值+560,091元/公顷（+37,339元/亩）" in zh
+        assert "开发商净现值+37,339元/亩（+560,091元/公顷）" in zh
     assert "farmer's NPV +68,820 CNY/ha" in _texts(changsha_views["farmer"])[0]
 
 
@@ -212,8 +212,8 @@ def test_sentence_of_a_pv_plant_no_developer_would_build(fujian_pv_only):
             "check it (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)); a developer would build it only with a "
             "subsidy or a higher price)") in en
     assert "a developer builds and runs the plant" not in en and "land lease" not in en
-    assert ("按假定电价0.35元/千瓦时开发商无利可图：本工具未收录该省燃煤发电基准价，请核实（开发商净现值-187,147元/公顷"
-            "（-12,476元/亩））；只有补贴或更高电价时开发商才会建设") in zh
+    assert ("按假定电价0.35元/千瓦时开发商无利可图：本工具未收录该省燃煤发电基准价，请核实（开发商净现值-12,476元/亩"
+            "（-187,147元/公顷））；只有补贴或更高电价时开发商才会建设") in zh
     # the same price given by the scenario is no assumption
     given = agriremed.plan(pd.DataFrame([FUJIAN]), agriremed.Scenario(
         mc_draws=0, economics_view="farmer", options=("do_nothing", "pv_grass"), pv_tariff_cny_kwh=0.35),

@@ -69,15 +69,18 @@ def test_plain_summary_counts_areas_and_money_by_hand(plan):
     )
     assert en[1].startswith("2 rows of the input could not be planned")
     assert (
-        f"strict control {len(strict)} plots ({agriremed.io.outputs.format_number(strict['area_ha'].sum())} ha)"
+        f"strict control {len(strict)} plots ({agriremed.io.outputs.format_number(strict['area_ha'].sum())} ha "
+        f"({agriremed.io.outputs.format_number(strict['area_ha'].sum() * 15)} mu))"
         in en[2]
     )
     money = f"worth {agriremed.io.outputs.format_number(npv)} CNY in total over 20 years"
     assert any(money in x for x in en)
     zh = plain_summary(d, "zh", n_rejected=2, horizon_yr=20)
-    assert zh[0] == (f"共规划16个地块，面积{agriremed.io.outputs.format_number(s['area_ha'].sum())}公顷"
-                     f"（{agriremed.io.outputs.format_number(s['area_ha'].sum() * 15)}亩）。")
-    assert f"严格管控类{len(strict)}个地块" in zh[2]
+    # mu first in Chinese, the unit of a county's land records, and for each class too
+    assert zh[0] == (f"共规划16个地块，面积{agriremed.io.outputs.format_number(s['area_ha'].sum() * 15)}亩"
+                     f"（{agriremed.io.outputs.format_number(s['area_ha'].sum())}公顷）。")
+    assert (f"严格管控类{len(strict)}个地块（{agriremed.io.outputs.format_number(strict['area_ha'].sum() * 15)}亩"
+            f"（{agriremed.io.outputs.format_number(strict['area_ha'].sum())}公顷））") in zh[2]
     assert not any(i18n.untranslated(x) for x in zh), [i18n.untranslated(x) for x in zh]
 
 

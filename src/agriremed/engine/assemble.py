@@ -454,7 +454,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     if economics_view == "combined" and "npv_farmer_vs_baseline_cny_ha" in b:
         farmer = np.asarray(b["npv_farmer_vs_baseline_cny_ha"], float)
         whole = np.asarray(b[col], float)
-        pv = np.asarray(b["energy_pathway"], dtype=object) == "pv" if "energy_pathway" in b else np.zeros(n, bool)
+        # a PV plant's accounts differ by the developer's, said by its own clause below
+        pv = np.isfinite(np.asarray(b["pv_developer_npv_cny_ha"], float)) if "pv_developer_npv_cny_ha" in b \
+            else np.zeros(n, bool)
         split = np.flatnonzero(np.isfinite(farmer) & np.isfinite(whole) & ~pv & (np.abs(farmer - whole) >= 1.0))
         if len(split):
             npv = npv.copy()

@@ -626,12 +626,15 @@ def plain_summary(
         if n_rejected:
             out.append(i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}"))
         return out
-    area = lambda a: format_number(a, lang, "ha")  # noqa: E731
-    # the planned area in ha and in mu (the unit a county's land records use), in ha only when
-    # no plot is stated in mu (plots outside China)
-    both = i18n.t("ui.report.area_ha_mu", lang, ha=area(digest.area_ha),
-                  mu=format_number(digest.area_ha / ha_per_mu(), lang, "mu")) if digest.area_mu_plots \
-        else area(digest.area_ha)
+    ha = lambda a: format_number(a, lang, "ha")  # noqa: E731
+
+    def area(a):
+        # areas in ha and in mu (the unit a county's land records use; mu first in Chinese), in ha
+        # only when no plot is stated in mu (plots outside China)
+        return (i18n.t("ui.report.area_ha_mu", lang, ha=ha(a), mu=format_number(a / ha_per_mu(), lang, "mu"))
+                if digest.area_mu_plots else ha(a))
+
+    both = area(digest.area_ha)
     out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=both)]
     out.append(
         i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")
