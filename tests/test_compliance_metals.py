@@ -105,3 +105,24 @@ def test_the_sentence_names_unusable_transfer_functions_by_the_crop_with_their_d
     assert messages.render(out, "zh") == "水稻转移函数均不可用：缺少土壤有机质；土壤pH（水浸提）超出4–8.5"
     other = messages.Message.of("upt.other_provinces").encode()
     assert pipeline._sentence_reason("rice", other) == other
+
+
+def test_a_class_metal_without_a_food_limit_in_the_crop_is_named_in_the_sentence():
+    # Ni sets the wheat field's class but GB 2762 sets no Ni limit in wheat: the sentence says the
+    # crop is not checked for it (every metal above screening accounted for)
+    import pandas as pd
+
+    import agriremed
+    from agriremed.core.messages import column_texts
+
+    rows = [dict(plot_id="NI", region="Gansu/Jinchang", land_use="upland", crop="wheat", ph=8.2, ni_mg_kg=300,
+                 area_ha=1.0),
+            dict(plot_id="CD", region="Gansu/Jinchang", land_use="upland", crop="wheat", ph=8.2, cd_mg_kg=0.2,
+                 area_ha=1.0)]
+    p = agriremed.plan(pd.DataFrame(rows), agriremed.Scenario(mc_draws=0))
+    rec = p.summary.set_index("plot_id")["recommendation"]
+    assert rec["NI"].endswith(" Ni above the screening value: GB2762 sets no food limit for it in Wheat, so the crop "
+                              "is not checked for it (the soil class still applies).")
+    assert "screening value: GB2762 sets no food limit" not in rec["CD"]
+    zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
+    assert zh.endswith("镍超过筛选值：GB2762未规定小麦中该元素的限量，故未评估作物中的含量（土壤类别仍按其划定）。")

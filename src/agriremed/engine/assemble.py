@@ -938,6 +938,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                else Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u, ld in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], lead[ok],
                                               strict=True)]
+    # a metal above its screening value for which the standard sets no limit in the crop (Ni in wheat)
+    nl = (_frames.take(_frames.obj(soil_plot["no_food_limit_msg"]), sp, "")
+          if "no_food_limit_msg" in soil_plot else np.full(n, "", dtype=object))
+    has_nl = ~pd.isna(nl) & (nl != "")
+    rec[has_nl] = [Message.of("rec.with_note", sentence=r, note=Message.decode(m))
+                   for r, m in zip(rec[has_nl], nl[has_nl], strict=True)]
     # 小麦-玉米: the maize season is not planned, said after the sentence
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")

@@ -301,7 +301,7 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
                                                         metal=k.split("\t")[0].capitalize()).encode(), metal)
         reason = _frames.per_distinct(lambda m: render(m, "en"), msg)
         u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), reason),
-                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg))
+                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg), standard_=std)
         listed = u.loc[has_limit]
     joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
         else pd.Series(dtype=object)
@@ -319,8 +319,21 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
         keys = _frames.take(_frames.obj(why), at, None)
         has = ~pd.isna(keys)
         msg[has] = _frames.per_distinct(lambda k: not_assessed_message(k).encode(), keys[has])
+    # metals above screening for which the standard sets no limit in the crop (Ni in wheat, Cu in
+    # tea): not "not assessed", but the sentence says why the crop is not checked for them
+    no_limit = np.full(len(pid), "", dtype=object)
+    unlisted = u.loc[~u.index.isin(listed.index)] if len(u) else u
+    if len(unlisted) and "standard_" in unlisted:
+        by_plot = unlisted.groupby("plot_id", sort=False).agg(
+            metals=("metal", "+".join), crop=("crop", "first"),
+            standard=("standard_", "first"))
+        row = _frames.positions(by_plot.index.to_numpy(object), pid)  # each plot's row of by_plot (-1: none)
+        msgs = [Message.of("rec.no_food_limit", metals="/".join(x.capitalize() for x in m.split("+")),
+                           standard=st, crop=c).encode() for m, c, st in by_plot.itertuples(index=False)]
+        no_limit[row >= 0] = [msgs[r] for r in row[row >= 0]]
+    u = u.drop(columns="standard_", errors="ignore")
     return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object),
-                               not_assessed_msg=msg)
+                               not_assessed_msg=msg, no_food_limit_msg=no_limit)
 
 
 #: A transfer function that could not be used, as ``upt.no_function_used`` lists it:
