@@ -126,3 +126,27 @@ def test_a_class_metal_without_a_food_limit_in_the_crop_is_named_in_the_sentence
     assert "screening value: GB2762 sets no food limit" not in rec["CD"]
     zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
     assert zh.endswith("镍超过筛选值：GB2762未规定小麦中该元素的限量，故未评估作物中的含量（土壤类别仍按其划定）。")
+
+
+def test_an_element_outside_gb15618_is_named_as_measured_but_not_assessed(tmp_path):
+    # 锑 (Sb) 300 mg/kg near Lengshuijiang: no screening value, food limit or transfer function; the
+    # column is passed through, the file warned once, and the plot's sentence names the value
+    import pandas as pd
+
+    import agriremed
+    from agriremed.core.messages import column_texts
+
+    f = tmp_path / "sb.csv"
+    pd.DataFrame([dict(plot_id="SB", region="Hunan/Loudi/Lengshuijiang", land_use="paddy", crop="rice", ph=6.2,
+                       cd_mg_kg=0.2, area_ha=1.0, **{"锑（mg/kg）": 300}),
+                  dict(plot_id="X", region="Hunan/Loudi/Lengshuijiang", land_use="paddy", crop="rice", ph=6.2,
+                       cd_mg_kg=0.2, area_ha=1.0, **{"锑（mg/kg）": None})]).to_csv(f, index=False)
+    p = agriremed.plan(f, agriremed.Scenario(mc_draws=0))
+    rec = p.summary.set_index("plot_id")["recommendation"]
+    assert rec["SB"].endswith("Also measured, not assessed by agriremed (no screening value or uptake function): "
+                              "Sb 300 — compare with the standard that applies and test the harvest where high.")
+    assert "Also measured" not in rec["X"]
+    assert column_texts(p.summary, "recommendation", "zh", p.tables)[0].endswith(
+        "另测定Sb 300：agriremed未收录其筛选值和吸收函数，未评估——请对照适用标准判断，含量高时检测收获物。")
+    w = p.problems.loc[p.problems["problem"].str.startswith("column of Sb, an element outside GB 15618")]
+    assert len(w) == 1 and w["severity"].iloc[0] == "warning"

@@ -397,6 +397,11 @@ _inp("crops_not_planned", "", "Rotation crops not planned", "轮作中未规划�
      "the plot is planned with rice, else wheat, else maize, else the first crop written) or the cropping "
      "system does (种植制度 冬小麦-夏玉米 beside the crop 小麦); the recommendation then says that season is "
      "not planned (test its harvest, or plan it in a row of its own). Carried through as text.", dtype="str")
+_inp("other_metals_measured", "", "Other elements measured, not assessed", "另测元素（未评估）",
+     "Elements outside GB 15618 a sheet measures (锑 Sb, 铊 Tl, 钼 Mo, 钴 Co, 锰 Mn, 硒 Se …), as written "
+     "(Sb 300; Tl 2): filled from columns naming one, which are passed through as they are. agriremed holds "
+     "no screening value, food limit or transfer function for them: the recommendation names them as measured "
+     "but not assessed. Carried through as text.", dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
      "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: where it is stricter "

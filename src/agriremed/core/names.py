@@ -49,6 +49,8 @@ __all__ = [
     "DOUBLE_RICE_WORDS",
     "SINGLE_RICE_WORDS",
     "ROTATION_SEP",
+    "OTHER_METALS",
+    "other_metal",
     "ROTATION_ENDINGS",
     "ROTATION_PLANNED_FIRST",
     "HeaderRead",
@@ -202,6 +204,29 @@ DOUBLE_RICE_WORDS: tuple[str, ...] = (
     "double_cropping_rice", "double_season_rice",
     # the early or late crop of a double-rice plot, and double rice with a winter crop (稻-稻-油)
     "双季晚稻", "双季早稻", "稻_稻", "稻稻", "稻+稻", "稻_稻_油", "稻稻油", "稻_稻_油菜", "稻稻油菜")
+
+#: Elements a county sheet may measure beside the eight of GB 15618 (锑 Sb near antimony mines, 铊 Tl …):
+#: no screening value, food limit or transfer function in agriremed. A column naming one is passed
+#: through and each plot's sentence says it was measured but not assessed. Chinese name → symbol.
+OTHER_METALS: dict[str, str] = {"锑": "Sb", "铊": "Tl", "钼": "Mo", "钴": "Co", "锰": "Mn", "硒": "Se", "铍": "Be",
+                                "锡": "Sn", "钡": "Ba", "银": "Ag", "钒": "V"}
+_OTHER_METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Sb|SB|Tl|TL|Mo|MO|Co|CO|Mn|MN|Se|SE|Be|BE|Sn|SN|Ba|BA|Ag|AG)"
+                                 r"(?![A-Za-z])")
+
+
+def other_metal(header: str) -> str | None:
+    """The element a header names among :data:`OTHER_METALS` (its symbol), or None.
+
+    >>> other_metal("锑（mg/kg）"), other_metal("Sb mg/kg"), other_metal("镉"), other_metal("Soil")
+    ('Sb', 'Sb', None, None)
+    """
+    t = str(header)
+    zh = [sym for ch, sym in OTHER_METALS.items() if ch in t]
+    if len(zh) == 1:
+        return zh[0]
+    m = _OTHER_METAL_SYMBOL.findall(t)
+    return m[0].capitalize() if len(set(x.lower() for x in m)) == 1 and not zh else None
+
 
 #: Separators between the crops of a rotation written in one cell (小麦-玉米, 冬小麦/夏玉米, 水稻+油菜).
 ROTATION_SEP = re.compile(r"\s*[-－—–~～/／+＋、，,;；→]\s*")

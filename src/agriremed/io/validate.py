@@ -29,7 +29,7 @@ from agriremed.core import i18n
 from agriremed.core.messages import Message, Note, column_texts, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
-                                  SINGLE_RICE_WORDS, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
+                                  SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
@@ -852,7 +852,9 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
                          Message.of("exp.description", column=r))
     unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1 and c not in used]
     for u in unknown:
-        col.add_file(u, "warning", Message.of("val.unused_column"), "")
+        metal = other_metal(u)
+        col.add_file(u, "warning", Message.of("val.other_metal_column", metal=metal) if metal
+                     else Message.of("val.unused_column"), "")
 
     if missing_required or dups or n == 0 or not metals_present or header_errors:
         col.error_rows[:] = True
@@ -919,6 +921,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                         Message.of("exp.non_empty"))
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
+    _read_other_metals(raw, mapping, out)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
         _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
@@ -1635,6 +1638,33 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation)
     if have or double.any() or not np.isnan(seasons).all():
         out["rice_seasons_per_yr"] = seasons
+
+
+def _as_written_number(x) -> str:
+    """A cell as text, a number without trailing zeros (300.0 → '300'); '' for a blank cell."""
+    if x is None or (isinstance(x, float) and x != x):
+        return ""
+    t = str(x).strip()
+    try:
+        return f"{float(t):g}"
+    except ValueError:
+        return t
+
+
+def _read_other_metals(raw: pd.DataFrame, mapping: dict[str, str], out: dict) -> None:
+    """Each plot's values of the elements outside GB 15618 its sheet measures (锑 Sb, 铊 Tl …:
+    :data:`~agriremed.core.names.OTHER_METALS`), as written (``other_metals_measured``: ``Sb 300``,
+    ``; ``-joined); the column is added only where some plot has one. The columns stay as they are."""
+    cols = [(o, other_metal(o)) for o, c in mapping.items() if c not in C.COLUMNS and other_metal(o)]
+    if not cols or "other_metals_measured" in mapping.values():
+        return
+    parts = []
+    for o, sym in cols:
+        v = raw[o].map(_as_written_number)
+        parts.append(np.where(v.to_numpy(object) != "", sym + " " + v.to_numpy(object).astype(str), ""))
+    joined = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
+    if any(joined):
+        out["other_metals_measured"] = np.array([j or None for j in joined], dtype=object)
 
 
 def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str, out: dict,
