@@ -573,7 +573,7 @@ def test_strict_control_baseline_crop_that_the_rule_set_forbids_can_be_valued_as
     was_s = runs[("discount_sale", "noncompliant_grain")].summary
     assert "may not be sold" not in was_s["recommendation"].iloc[0]
     assert ("(doing nothing is valued as selling its edible crop, which may not be grown on this strict-control "
-            "land, as grain over the food limit)") in was_s["recommendation"].iloc[0]
+            "land, as produce over the food limit)") in was_s["recommendation"].iloc[0]
     assert "禁止种植的食用农产品作为超标农产品出售计算" in messages.column_texts(was_s, "recommendation", "zh")[0]
     from agriremed.core.scenario import ScenarioError
     with pytest.raises(ScenarioError, match="strict_baseline_crop"):
