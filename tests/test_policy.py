@@ -131,7 +131,9 @@ def test_every_panel_recommendation_reads_in_chinese(panel_results):
         p, case = panel_results[cid]
         rec = p.table.loc[p.table["recommended"] & p.table["plot_id"].eq(cid)]
         zh = messages.column_texts(rec, "reason", "zh")[0]
-        assert f"中国规则集规则{rec['policy_rule'].iloc[0]}" in zh, zh
+        # the rule by its short name, not its id
+        label = load_tables().land_rules.set_index("rule_id").at[rec["policy_rule"].iloc[0], "label_zh"]
+        assert f"中国规则集规则“{label}”" in zh and rec["policy_rule"].iloc[0] not in zh, zh
     # a rule that only allows the recommended option is quoted in full, from reason_zh of land_rules.csv
     rules = load_tables().land_rules.set_index("rule_id")
     for cid in ("tea_garden_pb", "citrus_orchard_safe", "cu_upland_maize_safe"):

@@ -601,6 +601,7 @@ DOMAINS = {
     "biochar_feedstock": _value("biochar_feedstock"),
     "note": _note,
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
+    "rule_label": lambda v, lang, tables: i18n.rule_label(v, lang, tables),
     "sources": _sources,
     "region": _region,
     "regions": _regions,
