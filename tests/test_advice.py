@@ -609,9 +609,9 @@ def test_probability_beyond_99_or_below_1_percent_is_said_in_chinese(p, en, zh):
 
     share = assemble._pct(p)
     m = messages.Message.of("rec.crop_meets_for", share=share, standard="GB2762", metals="cd")
-    assert messages.render(m, "en") == f"crop meets GB2762 for Cd with {en} probability"
-    assert messages.render(m, "zh") == f"作物镉含量符合GB2762的概率为{zh}"
-    assert messages.render(messages.Message.decode(m.encode()), "zh") == f"作物镉含量符合GB2762的概率为{zh}"
+    assert messages.render(m, "en") == f"crop meets GB2762 for Cd with {en} probability a season"
+    assert messages.render(m, "zh") == f"作物镉含量每季符合GB2762的概率为{zh}"
+    assert messages.render(messages.Message.decode(m.encode()), "zh") == f"作物镉含量每季符合GB2762的概率为{zh}"
     assert advice.pct_text(p, "zh") == zh and advice.pct_text(p) == en
     line = i18n.t("ui.sheet.crop_line", "zh", metal="镉", median="0.1", limit="0.2", p=advice.pct_text(p, "zh"))
     assert line.endswith(f"超标概率{zh}")
@@ -693,19 +693,19 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     lead = "As in the crop not assessed (no usable transfer function) — measure it in the harvest. "
     assert en["AS"].startswith(lead + "Fe–Si As-reducing amendment")
     assert en["AS"].index("measure it in the harvest") < en["AS"].index("probability")
-    assert "crop meets GB2762 for Cd (at or below the screening value) with 66 % probability;" in en["AS"]
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 66 % probability a season;" in en["AS"]
     assert en["AS"].count("not assessed") == 1 and en["AS"].endswith("(Soil Pollution Law Arts. 53–54).")
     assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物。降砷修复剂")
-    assert "作物镉含量符合GB2762的概率为66 %（土壤镉不超过筛选值）；" in zh["AS"]
+    assert "作物镉含量每季符合GB2762的概率为66 %（土壤镉不超过筛选值）；" in zh["AS"]
     assert zh["AS"].count("未评估") == 1
     assert en["PB"].startswith("Pb in the crop not assessed (no usable transfer function) — measure it in the "
                                "harvest. Low-Cd rice variety (VIP: V): ")
-    assert "crop meets GB2762 for Cd (at or below the screening value) with 91 % probability" in en["PB"]
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 91 % probability a season" in en["PB"]
     assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物。低镉水稻品种")
     # the class metal is assessed: the sentence is unchanged
     assert s.loc["CD", "metals_not_assessed"] == ""
-    assert en["CD"].startswith("Continuous flooding of rice (VIP: I): crop meets GB2762 for Cd with 85 % probability; ")
-    assert zh["CD"].startswith("全生育期淹水（VIP：I）：作物镉含量符合GB2762的概率为85 %；")
+    assert en["CD"].startswith("Continuous flooding of rice (VIP: I): crop meets GB2762 for Cd with 85 % probability a season; ")
+    assert zh["CD"].startswith("全生育期淹水（VIP：I）：作物镉含量每季符合GB2762的概率为85 %；")
     # the plot sheet lists the unassessed class metal first under what the crop will contain
     a = advice.plot_advice(pl, "AS", "en")
     assert a.crop_lines[0] == "As (above the screening value): not assessed — test the harvest"

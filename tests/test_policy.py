@@ -415,13 +415,13 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
     assert s.loc["wheat_zn", "recommendation"].split(" First year")[0] == (
         "Switch to maize grain (crop-structure adjustment): no measure of a safe-utilisation plan in the option "
         "library that treats Zn (above the screening value) fits this plot; this option only protects the crop "
-        "from Cd: crop meets GB2762 for Cd with 64 % probability; +19,455 CNY/ha (+1,297 CNY/mu) vs doing nothing "
+        "from Cd: crop meets GB2762 for Cd with 64 % probability a season; +19,455 CNY/ha (+1,297 CNY/mu) vs doing nothing "
         "over 20 yr, +0.3 t CO2e/ha/yr; choose substitute planting or another measure for Zn locally and monitor "
         "the crop; metals stay in the soil; ahead of Continue current practice (score 0.65 vs 0.58), mostly on "
         "food-safety.")
     assert zh["wheat_zn"].split("地块（")[0] == (
         "改种玉米（种植结构调整）：选项库中没有适用于本地块、处理锌（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
-        "作物镉含量符合GB2762的概率为64 %；20年净现值相对不治理+1,297元/亩（+19,455元/公顷），"
+        "作物镉含量每季符合GB2762的概率为64 %；20年净现值相对不治理+1,297元/亩（+19,455元/公顷），"
         "年净碳效益+0.3吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对锌的替代种植或其他措施，并监测农产品；"
         "重金属仍留在土壤中；优于维持现状（得分0.65对0.58），主要优势在于食品安全。")
     # Hg (above its screening value) is not assessed in the crop: the sentence leads with it, and the
@@ -430,14 +430,14 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
         "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest. "
         "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Hg "
         "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
-        "GB2762 for Cd (at or below the screening value) with 98 % probability; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
+        "GB2762 for Cd (at or below the screening value) with 98 % probability a season; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
         "0.0 t CO2e/ha/yr; choose substitute planting or another measure for Hg locally and monitor the crop; "
         "metals stay in the soil; ahead of Foliar Si/Zn/Se spray on rice (VIP+n) (score 0.712 vs 0.705), mostly "
         "on food-safety.")
     assert zh["rice_hg"].split("地块（")[0] == (
         "作物中的汞未评估（无可用的转移函数）——请检测收获物。"
         "低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理汞（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
-        "作物镉含量符合GB2762的概率为98 %（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），"
+        "作物镉含量每季符合GB2762的概率为98 %（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），"
         "年净碳效益0.0吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对汞的替代种植或其他措施，并监测农产品；"
         "重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）（得分0.712对0.705），主要优势在于食品安全。")
     # a measure that treats the class metal keeps the usual words

@@ -172,10 +172,10 @@ def test_sentences_abroad_speak_no_chinese_policy(auto):
     s = auto.summary.set_index("plot_id")
     text = s.loc["UK", "recommendation"]
     assert ("Switch to maize grain (crop-structure adjustment): crop meets EU 2023/915 for Cd with 55 % "
-            "probability;") in text
+            "probability a season;") in text
     assert "re-test the soil for Cd/Pb at the interval of the local soil monitoring plan" in text
     for phrase in ("strict-control", "re-check the class", "safe-utilisation plan", "substitute planting"):
         assert phrase not in " ".join(s.loc[_ABROAD, "recommendation"]), phrase
     zh = dict(zip(auto.summary["plot_id"], messages.column_texts(auto.summary, "recommendation", "zh")))
-    assert "改种玉米（种植结构调整）：作物镉含量符合EU 2023/915的概率为55 %；" in zh["UK"]
+    assert "改种玉米（种植结构调整）：作物镉含量每季符合EU 2023/915的概率为55 %；" in zh["UK"]
     assert "严格管控" not in zh["UK"] + zh["DK"]
