@@ -63,6 +63,7 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
         assert i18n.value("soil_class", cls, "zh") in table
     # the rule by its short name, not its id; money per mu (as the sentences of plots in China give it)
     assert "cn_" not in table and "安全利用：继续生产食用农产品" in table
+    assert "相对不治理CO2e：正值表示比不治理清除或避免的排放，负值表示排放更多" in out  # the sign explained
     rows = table.splitlines()[1:]
     for pid, npv in zip(s["plot_id"], s["npv_vs_baseline_cny_ha"], strict=True):
         row = next(r for r in rows if r.split()[0] == pid)

@@ -576,6 +576,7 @@ def _print_plan(p, lang: str) -> None:
         _say(_shown(show.head(40)).to_string(index=False))
     if len(s) > 40:
         _say(i18n.t("ui.cli.plan.more", lang, n=len(s) - 40))
+    _say(i18n.t("ui.cli.plan.co2e_sign", lang))
     _say("\n" + i18n.t("ui.cli.plan.done", lang, planned=len(p.plots), rejected=len(p.rejected),
                        seed=p.scenario.seed, draws=p.scenario.mc_draws))
     if len(p.rejected):
