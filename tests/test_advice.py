@@ -239,7 +239,7 @@ def test_do_nothing_says_metals_stay(result):
     m = advice.years_messages([float("nan"), 12.4, 5991.0, 3.0], ["baseline", "phytoextraction",
                                                                  "phytoextraction", "immobilisation"], ["", "cd", "cd", "cd"])
     assert [messages.render(x, "zh") for x in m] == ["重金属仍留在土壤中", "12", "> 200",
-                                                     "固定土壤中的重金属，不能去除（非修复方法）"]
+                                                     "稳定土壤、不能去除重金属（非修复方法）"]
     s = result.summary.set_index("plot_id")
     base = s.loc[(s["recommended_option"] == "do_nothing") & (s["soil_class"] != "priority_protection")]
     assert len(base) and (base["duration_text"] == "metals stay in the soil").all()

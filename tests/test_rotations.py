@@ -13,6 +13,8 @@ from plotdata import make_plots
     ("小麦-玉米", "wheat", "maize"), ("冬小麦-夏玉米", "wheat", "maize"), ("小麦/玉米轮作", "wheat", "maize"),
     ("玉米－小麦", "wheat", "maize"), ("小麦、玉米一年两熟", "wheat", "maize"), ("水稻+油菜", "rice", "rapeseed"),
     ("花生-甘薯", "peanut", "sweet_potato"), ("wheat - maize", "wheat", "maize"),
+    ("麦玉两熟", "wheat", "maize"), ("小麦玉米轮作", "wheat", "maize"), ("麦-玉", "wheat", "maize"),
+    ("稻-油", "rice", "rapeseed"),
 ])
 def test_a_rotation_cell_is_read_as_its_planned_crop(cell, crop, others):
     v = validate_plots(make_plots(2, crop=[cell, "maize"], land_use=["upland", "upland"]))
@@ -25,7 +27,7 @@ def test_a_rotation_cell_is_read_as_its_planned_crop(cell, crop, others):
     assert w["problem"].iloc[0].startswith("a rotation of several crops: planned as ")
 
 
-@pytest.mark.parametrize("cell", ["小麦-高粱", "小麦-", "小麦-小麦", "小麦-撂荒"])
+@pytest.mark.parametrize("cell", ["小麦-高粱", "小麦-", "小麦-小麦", "小麦-撂荒", "麦", "小麦高粱"])
 def test_a_cell_that_is_not_a_rotation_of_known_crops_stays_an_error(cell):
     v = validate_plots(make_plots(1, crop=[cell], land_use=["upland"]))
     assert v.rejected["input_row"].tolist() == [1]
@@ -55,8 +57,8 @@ def test_a_wheat_maize_plot_is_planned_as_wheat_and_says_the_maize_season_is_not
     s = p.summary.set_index("plot_id")
     assert s["crops_not_planned"].tolist()[0] == "maize" and pd.isna(s["crops_not_planned"].tolist()[1])
     # the same numbers as the plain wheat plot: only the sentence adds the maize season
-    t = p.table.set_index(["plot_id", "option_id"])
-    a, b = t.xs("P1"), t.xs("P2")
+    t = p.table.loc[p.table["option_id"] != "maize_grain"].set_index(["plot_id", "option_id"])
+    a, b = t.xs("P1"), t.xs("P2")  # (maize in place of the wheat is no switch on the rotation plot)
     for c in ("crop_compliance_prob", "npv_vs_baseline_cny_ha", "score"):
         np.testing.assert_allclose(a[c].to_numpy(float), b[c].to_numpy(float), equal_nan=True)
     rec = s["recommendation"].tolist()
@@ -79,3 +81,24 @@ def test_chinese_cabbage_is_a_leafy_vegetable_with_the_leafy_cd_function():
     assert u.loc["P1", "crop_fw_p50_mg_kg"] == pytest.approx(
         u.loc["P2", "crop_fw_p50_mg_kg"] * (1 - 0.944) / (1 - 0.953), rel=1e-6)
 
+
+
+def test_fallow_written_as_xiugeng_is_no_crop():
+    v = validate_plots(make_plots(1, crop=["休耕"], land_use=["upland"]))
+    assert v.plots["crop"].tolist() == ["none"] and v.rejected.empty
+
+
+def test_a_rotation_is_not_switched_to_its_own_other_crop_and_strict_land_is_not_told_to_test_it():
+    # 小麦-玉米: maize in place of the wheat drops a season, it is not a crop switch; on strict-control
+    # land (no food) the sentence does not ask for the maize season to be tested
+    df = make_plots(3, crop=["小麦-玉米", "小麦-玉米", "小麦"], land_use="upland", ph=[6.2, 7.9, 6.2],
+                    cd_mg_kg=[0.9, 4.8, 0.9], region="Henan/Jiyuan")
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert not t.loc[("P1", "maize_grain"), "applicable"]
+    assert t.loc[("P1", "maize_grain"), "reason"].startswith("the plot already grows Maize in its rotation")
+    assert t.loc[("P3", "maize_grain"), "applicable"]  # a wheat-only plot may still switch
+    s = p.summary.set_index("plot_id")
+    assert s.loc["P2", "soil_class"] == "strict_control"
+    assert s.loc["P2", "crops_not_planned"] == "maize" and "Rotation crop not planned" not in s.loc["P2", "recommendation"]
+    assert "Rotation crop not planned: Maize" in s.loc["P1", "recommendation"]

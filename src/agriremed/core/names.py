@@ -53,6 +53,7 @@ __all__ = [
     "other_metal",
     "ROTATION_ENDINGS",
     "ROTATION_PLANNED_FIRST",
+    "ROTATION_SHORT",
     "HeaderRead",
     "read_header",
     "normalise_header",
@@ -233,6 +234,10 @@ ROTATION_SEP = re.compile(r"\s*[-－—–~～/／+＋、，,;；→]\s*")
 
 #: Words that may end a rotation written in one cell (小麦-玉米轮作, 麦玉两熟), removed before it is read.
 ROTATION_ENDINGS: tuple[str, ...] = ("一年两熟", "一年二熟", "轮作", "复种", "两熟", "二熟", "rotation")
+
+#: One-character names of crops in a rotation written short (麦-玉, 麦玉两熟, 稻-油): read only as parts
+#: of a rotation, never as a crop cell of their own.
+ROTATION_SHORT: dict[str, str] = {"麦": "wheat", "玉": "maize", "稻": "rice", "油": "rapeseed", "豆": "soybean"}
 
 #: The crop planned where a cell names a rotation of several crops: the first of these in it (the
 #: grain crops that take up the most Cd first), else the first written; the others are listed as

@@ -952,8 +952,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # 小麦-玉米: the maize season is not planned, said after the sentence
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
-    rec[has_rot] = [Message.of("rec.rotation", sentence=r, crops=c)
-                    for r, c in zip(rec[has_rot], rotation[has_rot], strict=True)]
+    # a recommendation that grows no food (strict land) ends the rotation too: no season to test then
+    said = has_rot & ~no_food
+    rec[said] = [Message.of("rec.rotation", sentence=r, crops=c)
+                 for r, c in zip(rec[said], rotation[said], strict=True)]
     s["crops_not_planned"] = np.where(has_rot, rotation, None)
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1

@@ -30,6 +30,7 @@ from agriremed.core.messages import Message, Note, column_texts, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
+                                  ROTATION_SHORT,
                                   CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
@@ -1540,6 +1541,8 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
     (['wheat', 'maize'], ['wheat', 'maize'])
     >>> rotation_crops("小麦", lk), rotation_crops("小麦-高粱", lk), rotation_crops("水稻-水稻", lk)
     (None, None, None)
+    >>> rotation_crops("麦玉两熟", lk), rotation_crops("小麦玉米轮作", lk), rotation_crops("麦-玉", lk)
+    (['wheat', 'maize'], ['wheat', 'maize'], ['wheat', 'maize'])
     """
     if not isinstance(cell, str):
         return None
@@ -1549,13 +1552,30 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
             t = t[: -len(e)].strip()
             break
     parts = [p.strip().lower() for p in ROTATION_SEP.split(t) if p.strip()]
+    if len(parts) == 1:  # 小麦玉米, 麦玉: crop names written together
+        parts = _crop_run(parts[0], lookup) or parts
     if len(parts) < 2:
         return None
-    codes = [lookup.get(p) or lookup.get(re.sub(r"\s+", "_", p)) for p in parts]
+    codes = [lookup.get(p) or lookup.get(re.sub(r"\s+", "_", p)) or ROTATION_SHORT.get(p) for p in parts]
     if any(c is None or c == "none" for c in codes):
         return None
     distinct = list(dict.fromkeys(codes))
     return distinct if len(distinct) >= 2 else None
+
+
+def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
+    """A text of Chinese crop names written together (小麦玉米, 麦玉) split into them, the longest
+    known name first at each place; None unless the whole text is such names."""
+    names = sorted({k for k in lookup if re.search(r"[\u4e00-\u9fff]", k)} | set(ROTATION_SHORT), key=len,
+                   reverse=True)
+    out, i = [], 0
+    while i < len(text):
+        hit = next((n for n in names if text.startswith(n, i)), None)
+        if hit is None:
+            return None
+        out.append(hit)
+        i += len(hit)
+    return out
 
 
 def rotation_planned(crops: list[str]) -> str:

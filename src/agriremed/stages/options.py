@@ -770,6 +770,11 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lu = _frames.obj(plots["land_use"])
     ph = plots["ph"].to_numpy(float)
     crop = _frames.obj(plots["crop"])
+    rotation = (np.where(pd.isna(plots["crops_not_planned"].to_numpy(object)), "",
+                         plots["crops_not_planned"].to_numpy(object)) if "crops_not_planned" in plots
+                else np.full(len(crop), "", dtype=object))
+    rot_codes, rot_uniq = pd.factorize(rotation, use_na_sentinel=False)
+    rot_uniq = list(rot_uniq)
     has_food = np.isin(crop, tables.food_crops())
     cls = _frames.take(_frames.obj(plot_soil["soil_class"]), pos, None)
     cls = np.where(pd.isna(cls), "", cls).astype(object)
@@ -907,6 +912,10 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
         if switches:
             fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
+            # 小麦-玉米: maize in place of the wheat drops a season of the rotation, not a switch
+            if rot_uniq != [""]:
+                fail(np.array([o.food_crop in str(r).split("|") for r in rot_uniq], bool)[rot_codes],
+                     Message.of("opt.rotation_crop", crop=o.food_crop))
         unchecked = np.zeros(n, bool)
         if not np.isnan(o.min_mean_temp_c):
             note = _text(o.climate_note) or Message.of("opt.climate_default_note")
