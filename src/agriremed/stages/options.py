@@ -761,6 +761,16 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render)
 
 
+def _switch_failures(food_crop: str, crop: np.ndarray, rot_uniq: list, rot_codes: np.ndarray):
+    """Plots a crop switch to ``food_crop`` does not apply to, with the reason: the plot grows that
+    crop already, or grows it in its rotation (小麦-玉米: maize in place of the wheat drops a season)."""
+    out = [(crop == food_crop, Message.of("opt.same_crop", crop=food_crop))]
+    if rot_uniq != [""]:
+        out.append((np.array([food_crop in str(r).split("|") for r in rot_uniq], bool)[rot_codes],
+                    Message.of("opt.rotation_crop", crop=food_crop)))
+    return out
+
+
 def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
     opts = options_table(tables, only)
@@ -910,12 +920,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
         fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
-        if switches:
-            fail(crop == o.food_crop, Message.of("opt.same_crop", crop=o.food_crop))
-            # 小麦-玉米: maize in place of the wheat drops a season of the rotation, not a switch
-            if rot_uniq != [""]:
-                fail(np.array([o.food_crop in str(r).split("|") for r in rot_uniq], bool)[rot_codes],
-                     Message.of("opt.rotation_crop", crop=o.food_crop))
+        for mask, text in _switch_failures(o.food_crop, crop, rot_uniq, rot_codes) if switches else ():
+            fail(mask, text)
         unchecked = np.zeros(n, bool)
         if not np.isnan(o.min_mean_temp_c):
             note = _text(o.climate_note) or Message.of("opt.climate_default_note")
