@@ -886,7 +886,10 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
     names the metals tested in place of ``metals`` (:func:`_tested_metals`). ``seasons`` > 1 (rice
     seasons a year of double-cropped rice) adds the samples a year (``mon.seasons``)."""
     soil_code = "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local"
-    soil = messages.Message.of(soil_code, metals="+".join(soil_metals)) if soil_metals else messages.Message()
+    if soil_metals == ["*"]:  # a class set by the county, no metal above screening: the soil as a whole
+        soil = messages.Message.of(f"{soil_code}_class")
+    else:
+        soil = messages.Message.of(soil_code, metals="+".join(soil_metals)) if soil_metals else messages.Message()
     if not food:
         return messages.Message.of("mon.none") + soil
     if not names:
@@ -1097,6 +1100,11 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         metals = np.asarray(metals_k, dtype=object)[inv]
         at = np.flatnonzero(planned)
         soil_m = np.where(pd.isna(exceeding), "", exceeding).astype(object)
+        # land the county put in a stricter class than its metals (none above screening): the soil is
+        # re-tested all the same (joint monitoring of safe-utilisation and strict-control land)
+        if "soil_class" in summary:
+            cls = np.asarray(summary["soil_class"], dtype=object)
+            soil_m = np.where((soil_m == "") & np.isin(cls, ["safe_utilisation", "strict_control"]), "*", soil_m)
 
         rs_row = row_rule_sets(rule_set, pid)  # each plot's rule set: its soil re-test cites its law
 
