@@ -32,3 +32,14 @@ def test_yongnong_is_the_basic_farmland_flag():
     df = make_plots(1)
     df["永农"] = ["是"]
     assert validate_plots(df).plots["basic_farmland"].tolist() == ["yes"]
+
+
+def test_land_the_county_classed_safe_utilisation_gets_its_soil_re_tested():
+    # no metal above screening, but the county's 安全利用类 governs: joint soil and crop monitoring
+    df = make_plots(2, ph=5.5, cd_mg_kg=0.2, region="Hunan/Zhuzhou")
+    df["县级类别"] = ["安全利用类", ""]
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    m = p.summary.set_index("plot_id")["monitoring"]
+    assert m["P1"].endswith("soil monitoring: re-test the soil at the interval of the county's joint soil and crop "
+                            "monitoring plan (Soil Pollution Law Arts. 53–54; the class is the county's)")
+    assert "soil monitoring" not in m["P2"]

@@ -103,13 +103,3 @@ def test_a_rotation_is_not_switched_to_its_own_other_crop_and_strict_land_is_not
     assert s.loc["P2", "crops_not_planned"] == "maize" and "Rotation crop not planned" not in s.loc["P2", "recommendation"]
     assert "Rotation crop not planned: Maize" in s.loc["P1", "recommendation"]
 
-
-def test_land_the_county_classed_safe_utilisation_gets_its_soil_re_tested():
-    # no metal above screening, but the county's 安全利用类 governs: joint soil and crop monitoring
-    df = make_plots(2, ph=5.5, cd_mg_kg=0.2, region="Hunan/Zhuzhou")
-    df["县级类别"] = ["安全利用类", ""]
-    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
-    m = p.summary.set_index("plot_id")["monitoring"]
-    assert m["P1"].endswith("soil monitoring: re-test the soil at the interval of the county's joint soil and crop "
-                            "monitoring plan (Soil Pollution Law Arts. 53–54; the class is the county's)")
-    assert "soil monitoring" not in m["P2"]
