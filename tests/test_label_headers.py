@@ -43,3 +43,14 @@ def test_land_the_county_classed_safe_utilisation_gets_its_soil_re_tested():
     assert m["P1"].endswith("soil monitoring: re-test the soil at the interval of the county's joint soil and crop "
                             "monitoring plan (Soil Pollution Law Arts. 53–54; the class is the county's)")
     assert "soil monitoring" not in m["P2"]
+
+
+def test_a_looser_county_class_is_said_on_the_plot():
+    # the county's 优先保护类 on values of safe utilisation: the plan keeps the values' class and says so
+    df = make_plots(2, ph=5.5, cd_mg_kg=0.6, region="Hunan/Zhuzhou")
+    df["县级类别"] = ["优先保护类", ""]
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    rec = p.summary.set_index("plot_id")["recommendation"]
+    assert rec["P1"].endswith("The county classes it priority protection (优先保护类); its GB 15618 values put it in "
+                              "safe utilisation (安全利用类), which the plan uses (check the county's classification).")
+    assert "The county classes it" not in rec["P2"]

@@ -778,20 +778,27 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     return np.where(banned, how, None).astype(object)
 
 
-def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.ndarray):
+def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.ndarray, county=None):
     """The plot clauses ``plot`` of the recommended plots (their rows ``sp`` of ``soil_plot``, their
-    class ``soil_class``), where a
+    class ``soil_class``, the county's class ``county``), where a
     plot is planned with the county's class (stricter than its values' class, ``soil_class_basis`` =
-    county) followed by the basis: "Class from the county's classification: … (GB 15618 values alone: …)"."""
+    county) followed by the basis: "Class from the county's classification: … (GB 15618 values alone: …)";
+    where the county's class is looser than its values' class, the clause says the values' class is used."""
     if "soil_class_basis" not in soil_plot or not len(sp):
         return plot
-    by_county = _frames.take(_frames.obj(soil_plot["soil_class_basis"]), sp, None) == "county"
-    if not by_county.any():
+    basis = _frames.take(_frames.obj(soil_plot["soil_class_basis"]), sp, None)
+    by_county = basis == "county"
+    cty = np.asarray(county, dtype=object) if county is not None else np.full(len(sp), None, dtype=object)
+    looser = (basis == "computed") & np.array([isinstance(c, str) and c != "" for c in cty], bool) \
+        & (cty != soil_class)
+    if not (by_county.any() or looser.any()):
         return plot
     plot = np.asarray(plot, dtype=object).copy()
     computed = _frames.take(_frames.obj(soil_plot["soil_class_computed"]), sp, None)
     plot[by_county] = [Message.of("rec.class_county", plot=pl, soil_class=c, computed=k) for pl, c, k in
                        zip(plot[by_county], soil_class[by_county], computed[by_county], strict=True)]
+    plot[looser] = [Message.of("rec.class_county_looser", plot=pl, soil_class=c, county=k) for pl, c, k in
+                    zip(plot[looser], soil_class[looser], cty[looser], strict=True)]
     return plot
 
 
@@ -918,7 +925,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
             plot = np.asarray(plot, dtype=object).copy()
             plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
                             for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
-    plot = _county_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok])
+    plot = _county_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok],
+                         _frames.obj(P["soil_class_county"])[ok] if "soil_class_county" in P else None)
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")
