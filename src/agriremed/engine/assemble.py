@@ -955,8 +955,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # 锑 300 on a sheet: measured, but no screening value or uptake function: said after the sentence
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     has_om = ~pd.isna(om) & (om != "")
-    rec[has_om] = [Message.of("rec.with_note", sentence=r, note=Message.of("rec.other_metals", values=v))
-                   for r, v in zip(rec[has_om], om[has_om], strict=True)]
+    rec[has_om] = [Message.of("rec.with_note", sentence=r, note=Message.of(
+                       "rec.other_metals_no_food" if nf else "rec.other_metals", values=v))
+                   for r, v, nf in zip(rec[has_om], om[has_om], no_food[has_om], strict=True)]
     # 小麦-玉米: the maize season is not planned, said after the sentence
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
