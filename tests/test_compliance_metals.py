@@ -147,6 +147,6 @@ def test_an_element_outside_gb15618_is_named_as_measured_but_not_assessed(tmp_pa
                               "Sb 300 — compare with the standard that applies and test the harvest where high.")
     assert "Also measured" not in rec["X"]
     assert column_texts(p.summary, "recommendation", "zh", p.tables)[0].endswith(
-        "另测定Sb 300：agriremed未收录其筛选值和吸收函数，未评估——请对照适用标准判断，含量高时检测收获物。")
+        "另测定锑300：agriremed未收录其筛选值和吸收函数，未评估——请对照适用标准判断，含量高时检测收获物。")
     w = p.problems.loc[p.problems["problem"].str.startswith("column of Sb, an element outside GB 15618")]
     assert len(w) == 1 and w["severity"].iloc[0] == "warning"

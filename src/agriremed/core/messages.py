@@ -575,6 +575,18 @@ def _skip_reasons(v, lang, tables):
     return "；".join(_zh_skip_reason(why) for why in str(v).split("; "))
 
 
+def _other_metals(v, lang):
+    """Elements outside GB 15618 with their values as written (``'Sb 300; Tl 2'``); in Chinese each
+    symbol by its Chinese name (锑 300；铊 2)."""
+    if lang != "zh":
+        return str(v)
+    from agriremed.core.names import OTHER_METALS  # names imports this module
+
+    zh = {sym: ch for ch, sym in OTHER_METALS.items()}
+    return "；".join(zh.get(p.split(" ", 1)[0], p.split(" ", 1)[0]) + (p.split(" ", 1)[1] if " " in p else "")
+                    for p in str(v).split("; "))
+
+
 def _score(v, lang, tables):
     """A score with two decimals, or three where it carries a third (scores that tie at two
     decimals are rounded to three before they enter a message: "0.672 vs 0.668")."""
@@ -602,6 +614,7 @@ DOMAINS = {
     "note": _note,
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
     "rule_label": lambda v, lang, tables: i18n.rule_label(v, lang, tables),
+    "other_metals": lambda v, lang, tables: _other_metals(v, lang),
     "sources": _sources,
     "region": _region,
     "regions": _regions,
