@@ -539,7 +539,7 @@ def test_crop_switch_and_rice_steps_read_right_on_idle_and_non_rice_land():
 
     t = load_tables()
     en, zh = measures_text("maize_grain", t), measures_text("maize_grain", t, "zh")
-    assert en == ("This season: Harvest the crop in the field, if any, as usual and have it tested before the switch"
+    assert en == ("This season: Harvest the crop in the field, if any, as usual and have it tested before the switch (idle land: prepare the field)"
                   " | Next season: Grow maize for grain in place of the current crop, or on the idle land "
                   "(crop-structure adjustment)")
     assert "rice" not in en and "水稻" not in zh and "闲置地" in zh
