@@ -263,6 +263,8 @@ def test_summary_has_money_per_mu(written):
     both = pd.read_excel(paths["zh"], sheet_name="地块汇总", header=[0, 1], engine="openpyxl")
     heads = dict((b, a) for a, b in both.columns)
     assert heads["first_year_cost_cny_mu"] == "每亩首年成本 [元/亩]"
+    codes = [b for _, b in both.columns]
+    assert codes.index("area_mu") + 1 == codes.index("area_ha")  # the area in mu first
     assert heads["npv_vs_baseline_cny_mu"] == "每亩相对不治理的净现值 [元/亩]"
     f = _formats(openpyxl.load_workbook(paths["zh"])["地块汇总"])
     assert f["first_year_cost_cny_mu"] == {"#,##0"} and f["npv_vs_baseline_cny_mu"] == {"#,##0"}

@@ -670,6 +670,10 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
             s = s.drop(columns=mu_cols)
         else:
             s.loc[in_ha, mu_cols] = np.nan
+    if "area_mu" in s.columns and "area_ha" in s.columns:  # the area in mu first, where a county reads it
+        cols = [c for c in s.columns if c != "area_mu"]
+        cols.insert(cols.index("area_ha"), "area_mu")
+        s = s[cols]
     if "region" in s.columns and lang != "en":
         s["region"] = region_names(s["region"], lang, plan.tables)
     if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
