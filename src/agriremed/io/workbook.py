@@ -762,6 +762,9 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     frame = _summary_frame(plan, lang)
     # the columns per mu are left out when no plot is stated in mu
     shown = [c for c in s.columns if c in frame.columns or not _per_mu(c)]
+    if "area_mu" in shown and "area_ha" in shown:  # in the frame's order: the area in mu first
+        shown.remove("area_mu")
+        shown.insert(shown.index("area_ha"), "area_mu")
     book.sheet("summary", shown).add(frame)
     large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
     is_rec = plan.table["recommended"].to_numpy(bool)
