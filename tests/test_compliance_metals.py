@@ -150,3 +150,44 @@ def test_an_element_outside_gb15618_is_named_as_measured_but_not_assessed(tmp_pa
         "另测定锑300：agriremed未收录其筛选值和吸收函数，未评估——请对照适用标准判断，含量高时检测收获物。")
     w = p.problems.loc[p.problems["problem"].str.startswith("column of Sb, an element outside GB 15618")]
     assert len(w) == 1 and w["severity"].iloc[0] == "warning"
+
+
+def test_columns_that_only_look_like_elements_are_not_named_and_unmeasured_cells_are_not_quoted(sample_plots_path):
+    # 'CO2排放 (t/ha)', 'SE' (a standard error) are not cobalt and selenium; Sb '未检出' or -1 is no value
+    import pandas as pd
+
+    import agriremed
+
+    df = pd.read_csv(sample_plots_path, comment="#").iloc[:3].copy()
+    df["CO2排放 (t/ha)"] = [3.1, 2.8, 1.0]
+    df["SE"] = [0.02, 0.03, 0.01]
+    df["锑"] = pd.Series(["未检出", -1, 12], dtype=object)
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    rec = p.summary["recommendation"].tolist()
+    assert not any("Co " in r or "Se " in r for r in rec)
+    assert ["Also measured" in r for r in rec] == [False, False, True] and rec[2].count("Sb 12 —") == 1
+
+
+def test_the_npv_split_never_prints_a_signed_zero_and_quotes_the_programme_cost(sample_plots_path):
+    import agriremed
+    from agriremed.core.messages import column_texts
+
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, noncompliant_grain="state_purchase"))
+    rec = p.summary["recommendation"].tolist() + column_texts(p.summary, "recommendation", "zh", p.tables)
+    assert not any("-0 CNY" in r or "+0 CNY" in r or "-0元" in r or "+0元" in r for r in rec)
+    s = p.summary.set_index("plot_id")
+    said = [i for i in s.index if "for the farmer" in s.at[i, "recommendation"]
+            or "the farmer ends as under doing nothing" in s.at[i, "recommendation"]]
+    assert said
+    for i in said:
+        assert f"the programme's cost {s.at[i, 'programme_cost_cny_ha']:+,.0f} CNY/ha" in s.at[i, "recommendation"]
+
+
+def test_no_food_limit_clause_only_where_the_plan_grows_food(sample_plots_path):
+    import agriremed
+
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
+    lib = p.tables.indexed("options", "option_id")["food_crop"]
+    for _, r in p.summary.iterrows():
+        if lib[r["recommended_option"]] == "none":
+            assert "so the crop is not checked for" not in r["recommendation"], r["plot_id"]

@@ -620,7 +620,8 @@ def test_the_sentence_names_the_farmers_npv_and_the_programmes_payments_where_su
     assert farmer - whole > 100_000
     rec = s["recommendation"]
     assert f"; for the farmer {farmer:+,.0f} CNY/ha ({farmer / 15:+,.0f} CNY/mu) with subsidies and compensation" in rec
-    assert f"the programme's payments {farmer - whole:+,.0f} CNY/ha ({(farmer - whole) / 15:+,.0f} CNY/mu) vs doing" in rec
+    prog = s["programme_cost_cny_ha"]
+    assert f"the programme's cost {prog:+,.0f} CNY/ha ({prog / 15:+,.0f} CNY/mu) beyond doing nothing (the farmer " in rec
     zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
     assert f"农户计入补贴和补偿后{farmer / 15:+,.0f}元/亩（{farmer:+,.0f}元/公顷）" in zh
     # without subsidies (outside 长株潭) the sentence keeps one amount

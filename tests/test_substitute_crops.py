@@ -147,7 +147,7 @@ def test_unknown_crop_message_lists_the_crops():
     assert r["reasons"].startswith("crop 'durian': unknown crop: agriremed plans rice (水稻), wheat (小麦), maize (玉米), ")
     for c in NEW + ["none"]:
         assert f"{c} (" in r["reasons"]
-    assert "and none for land without a crop (expected one of rice, wheat, maize" in r["reasons"]
+    assert r["reasons"].endswith("and none for land without a crop")  # the list is not repeated as 'expected'
     zh = messages.render(r["reasons_msg"], "zh")
     assert zh.startswith("当前作物：值'durian'——未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
     assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh

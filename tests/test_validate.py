@@ -377,8 +377,7 @@ def test_problems_carry_message_codes():
     assert crops.startswith("当前作物：值'zz'——未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
     assert "土地利用类型：" + rest == (
         "土地利用类型：值'moon'——未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
-        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）（应为以下之一：paddy, upland, orchard, vegetable, "
-        "marginal）；土壤pH（水浸提）：值'15'——高于有效范围（应为数值≥ 2且≤ 11）；"
+        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；土壤pH（水浸提）：值'15'——高于有效范围（应为数值≥ 2且≤ 11）；"
         "地块编号：值'a'——地块编号重复（第1, 2行）（应为每个地块唯一的编号）")
     assert r.loc[2, "reasons"].startswith("crop 'zz': unknown crop") and "; land_use 'moon': unknown" in r.loc[2, "reasons"]
     assert sorted(p.loc[p["input_row"] == 2, "column"]) == ["crop", "land_use", "ph", "plot_id"]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "METALS",
+    "OTHER_METALS",
     "METAL_NAMES",
     "LAND_USES",
     "LOCATION_COLUMNS",
@@ -43,6 +44,12 @@ __all__ = [
 
 #: Metals (and the metalloid As) handled by the planner, in the order of GB 15618-2018.
 METALS: tuple[str, ...] = ("cd", "hg", "as", "pb", "cr", "cu", "ni", "zn")
+
+#: Elements a county sheet may measure beside :data:`METALS` (锑 Sb near antimony mines, 铊 Tl …), which
+#: have no screening value, food limit or transfer function here: Chinese name → symbol
+#: (read by :func:`agriremed.core.names.other_metal`).
+OTHER_METALS: dict[str, str] = {"锑": "Sb", "铊": "Tl", "钼": "Mo", "钴": "Co", "锰": "Mn", "硒": "Se", "铍": "Be",
+                                "锡": "Sn", "钡": "Ba", "银": "Ag", "钒": "V"}
 
 #: Element names (EN, 中文) for each metal code.
 METAL_NAMES: dict[str, tuple[str, str]] = {

@@ -575,14 +575,30 @@ def _skip_reasons(v, lang, tables):
     return "；".join(_zh_skip_reason(why) for why in str(v).split("; "))
 
 
+#: Value domains a column's category codes may belong to, tried in order for their names.
+_CATEGORY_DOMAINS = ("land_use", "crop", "soil_class", "basic_farmland", "rice_type", "soil_class_county")
+
+
+def _category_values(v, lang, tables):
+    """Category codes (``'paddy, upland'``) as people read them: in Chinese each by its name with the
+    code beside it (水田（paddy）、旱地（upland）), the code alone where no name is known."""
+    codes = [c.strip() for c in str(v).split(",") if c.strip()]
+    if lang != "zh":
+        return ", ".join(codes)
+    known = i18n.translations().index
+    names = [next((i18n.value(d, c, lang, tables) for d in _CATEGORY_DOMAINS if f"value.{d}.{c}" in known), None)
+             for c in codes]
+    if not any(names):  # codes without Chinese names (IPCC climate zones, tillage) stay as listed
+        return ", ".join(codes)
+    return "、".join(f"{n}（{c}）" if n and c not in n else (n or c) for n, c in zip(names, codes, strict=True))
+
+
 def _other_metals(v, lang):
     """Elements outside GB 15618 with their values as written (``'Sb 300; Tl 2'``); in Chinese each
     symbol by its Chinese name (锑 300；铊 2)."""
     if lang != "zh":
         return str(v)
-    from agriremed.core.names import OTHER_METALS  # names imports this module
-
-    zh = {sym: ch for ch, sym in OTHER_METALS.items()}
+    zh = {sym: ch for ch, sym in C.OTHER_METALS.items()}
     return "；".join(zh.get(p.split(" ", 1)[0], p.split(" ", 1)[0]) + (p.split(" ", 1)[1] if " " in p else "")
                     for p in str(v).split("; "))
 
@@ -615,6 +631,7 @@ DOMAINS = {
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
     "rule_label": lambda v, lang, tables: i18n.rule_label(v, lang, tables),
     "other_metals": lambda v, lang, tables: _other_metals(v, lang),
+    "category_values": lambda v, lang, tables: _category_values(v, lang, tables),
     "sources": _sources,
     "region": _region,
     "regions": _regions,

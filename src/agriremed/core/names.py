@@ -209,24 +209,38 @@ DOUBLE_RICE_WORDS: tuple[str, ...] = (
 #: Elements a county sheet may measure beside the eight of GB 15618 (锑 Sb near antimony mines, 铊 Tl …):
 #: no screening value, food limit or transfer function in agriremed. A column naming one is passed
 #: through and each plot's sentence says it was measured but not assessed. Chinese name → symbol.
-OTHER_METALS: dict[str, str] = {"锑": "Sb", "铊": "Tl", "钼": "Mo", "钴": "Co", "锰": "Mn", "硒": "Se", "铍": "Be",
-                                "锡": "Sn", "钡": "Ba", "银": "Ag", "钒": "V"}
-_OTHER_METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Sb|SB|Tl|TL|Mo|MO|Co|CO|Mn|MN|Se|SE|Be|BE|Sn|SN|Ba|BA|Ag|AG)"
-                                 r"(?![A-Za-z])")
+OTHER_METALS: dict[str, str] = C.OTHER_METALS
+
+
+#: A header naming one element and nothing else: 锑, 土壤锑, 总锑, 锑含量, 土壤总锑含量, Sb, SB, sb_mg_kg,
+#: Sb total, each with an optional unit in brackets or after it.
+_OTHER_METAL_HEADER = re.compile(
+    r"^\s*(?:土壤)?(?:总)?(?P<zh>[锑铊钼钴锰硒铍锡钡银钒])(?:含量)?"
+    r"|^\s*(?P<sym>sb|tl|mo|co|mn|se|be|sn|ba|ag|v)(?:[_\s]*(?:total|mg[_/]?kg|_mg_kg))?", re.I)
 
 
 def other_metal(header: str) -> str | None:
-    """The element a header names among :data:`OTHER_METALS` (its symbol), or None.
+    """The element a header names among :data:`OTHER_METALS` (its symbol), or None: the header is the
+    element's Chinese name (土壤锑, 总锑, 锑含量) or symbol (Sb, sb_mg_kg) and at most a unit.
 
-    >>> other_metal("锑（mg/kg）"), other_metal("Sb mg/kg"), other_metal("镉"), other_metal("Soil")
-    ('Sb', 'Sb', None, None)
+    >>> [other_metal(h) for h in ("锑（mg/kg）", "Sb mg/kg", "sb_mg_kg", "土壤总锑含量(mg/kg)", "镉")]
+    ['Sb', 'Sb', 'Sb', 'Sb', None]
+    >>> [other_metal(h) for h in ("SE", "Cd SE", "银川", "锡林郭勒", "CO2排放 (t/ha)", "Co.", "备注CO")]
+    [None, None, None, None, None, None, None]
     """
-    t = str(header)
-    zh = [sym for ch, sym in OTHER_METALS.items() if ch in t]
-    if len(zh) == 1:
-        return zh[0]
-    m = _OTHER_METAL_SYMBOL.findall(t)
-    return m[0].capitalize() if len(set(x.lower() for x in m)) == 1 and not zh else None
+    t = str(header).strip()
+    t = re.sub(r"\s*[(（\[【].*?[)）\]】]\s*$", "", t)  # a unit in brackets at the end
+    t = re.sub(r"\s*(?:mg/kg|mg kg-1|mg·kg-1|mg·kg⁻¹|ppm)\s*$", "", t, flags=re.I)
+    m = _OTHER_METAL_HEADER.match(t)
+    if not m or m.end() != len(t):
+        return None
+    if m.group("zh"):
+        return OTHER_METALS[m.group("zh")]
+    sym = m.group("sym")
+    # a bare two-letter word in capitals (SE: standard error, CO, MO) is not read as an element
+    if sym.isupper() and "_" not in t and len(t) == len(sym):
+        return None
+    return sym.capitalize()
 
 
 #: Separators between the crops of a rotation written in one cell (小麦-玉米, 冬小麦/夏玉米, 水稻+油菜).

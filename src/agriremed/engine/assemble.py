@@ -452,16 +452,23 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     # the combined view: where subsidies or compensation make the farmer's account differ from the
     # plot's, the farmer's NPV (with them) and what the programme pays beyond doing nothing are named
     if economics_view == "combined" and "npv_farmer_vs_baseline_cny_ha" in b:
+        # amounts that print as 0 are 0 (a farmer's NPV of −1e-11 is not "-0")
         farmer = np.asarray(b["npv_farmer_vs_baseline_cny_ha"], float)
+        farmer = np.where(np.abs(farmer) < 0.5, 0.0, farmer)
         whole = np.asarray(b[col], float)
+        # the programme's cost beyond doing nothing, the farmer kept no worse off (programme_cost_cny_ha)
+        prog = np.asarray(b["programme_cost_cny_ha"], float) if "programme_cost_cny_ha" in b else farmer - whole
         # a PV plant's accounts differ by the developer's, said by its own clause below
         pv = np.isfinite(np.asarray(b["pv_developer_npv_cny_ha"], float)) if "pv_developer_npv_cny_ha" in b \
             else np.zeros(n, bool)
-        split = np.flatnonzero(np.isfinite(farmer) & np.isfinite(whole) & ~pv & (np.abs(farmer - whole) >= 1.0))
+        split = np.flatnonzero(np.isfinite(farmer) & np.isfinite(whole) & np.isfinite(prog) & ~pv
+                               & (np.abs(farmer - whole) >= 1.0))
         if len(split):
             npv = npv.copy()
-            npv[split] = [M("rec.npv_split", npv=npv[i], farmer=_fmt_money(farmer[i], money, units[i]),
-                            programme=_fmt_money(farmer[i] - whole[i], money, units[i])) for i in split]
+            npv[split] = [M("rec.npv_split_farmer_same", npv=npv[i], programme=_fmt_money(prog[i], money, units[i]))
+                          if farmer[i] == 0 else
+                          M("rec.npv_split", npv=npv[i], farmer=_fmt_money(farmer[i], money, units[i]),
+                            programme=_fmt_money(prog[i], money, units[i])) for i in split]
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
@@ -949,7 +956,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # a metal above its screening value for which the standard sets no limit in the crop (Ni in wheat)
     nl = (_frames.take(_frames.obj(soil_plot["no_food_limit_msg"]), sp, "")
           if "no_food_limit_msg" in soil_plot else np.full(n, "", dtype=object))
-    has_nl = ~pd.isna(nl) & (nl != "")
+    has_nl = ~pd.isna(nl) & (nl != "") & ~no_food  # a plan that grows no food has no crop to check
     rec[has_nl] = [Message.of("rec.with_note", sentence=r, note=Message.decode(m))
                    for r, m in zip(rec[has_nl], nl[has_nl], strict=True)]
     # 锑 300 on a sheet: measured, but no screening value or uptake function: said after the sentence

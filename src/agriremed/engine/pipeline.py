@@ -328,8 +328,9 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
             metals=("metal", "+".join), crop=("crop", "first"),
             standard=("standard_", "first"))
         row = _frames.positions(by_plot.index.to_numpy(object), pid)  # each plot's row of by_plot (-1: none)
-        msgs = [Message.of("rec.no_food_limit", metals="/".join(x.capitalize() for x in m.split("+")),
-                           standard=st, crop=c).encode() for m, c, st in by_plot.itertuples(index=False)]
+        msgs = [Message.of("rec.no_food_limit_many" if "+" in m else "rec.no_food_limit",
+                           metals="/".join(x.capitalize() for x in m.split("+")), standard=st, crop=c).encode()
+                for m, c, st in by_plot.itertuples(index=False)]
         no_limit[row >= 0] = [msgs[r] for r in row[row >= 0]]
     u = u.drop(columns="standard_", errors="ignore")
     return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object),

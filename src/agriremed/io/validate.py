@@ -68,6 +68,12 @@ def _texts(items) -> tuple[np.ndarray, np.ndarray]:
     return text, enc
 
 
+def _bound(x) -> str:
+    """A bound of a valid range as people write it: 2.65, 100000, 1,000,000 (never 1e+06)."""
+    t = f"{x:g}"
+    return f"{x:,.0f}" if "e" in t else t
+
+
 def expected_message(spec) -> Message:
     """The valid values of a registry column as a message (the text of ``spec.expected()``)."""
     if spec.categories:
@@ -81,9 +87,9 @@ def expected_message(spec) -> Message:
     unit = Message.of("exp.unit", unit=spec.unit) if spec.unit not in ("", "1") else Message()
     bounds = []
     if lo is not None and not (isinstance(lo, float) and np.isinf(lo)):
-        bounds.append(("> " if lo_open else "≥ ") + f"{lo:g}")
+        bounds.append(("> " if lo_open else "≥ ") + _bound(lo))
     if hi is not None and not (isinstance(hi, float) and np.isinf(hi)):
-        bounds.append(("< " if hi_open else "≤ ") + f"{hi:g}")
+        bounds.append(("< " if hi_open else "≤ ") + _bound(hi))
     if len(bounds) == 2:
         return Message.of("exp.number_between", lo=bounds[0], hi=bounds[1], unit=unit)
     if bounds:
@@ -852,8 +858,9 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
             col.add_file(r, "warning", Message.of("val.missing_recommended", column=r),
                          Message.of("exp.description", column=r))
     unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1 and c not in used]
+    original = {c: o for o, c in mapping.items()}
     for u in unknown:
-        metal = other_metal(u)
+        metal = other_metal(original.get(u, u))
         col.add_file(u, "warning", Message.of("val.other_metal_column", metal=metal) if metal
                      else Message.of("val.unused_column"), "")
 
@@ -1653,8 +1660,9 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         seasons[not_rice] = np.nan
     if "cropping_system" in out:
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
+        lookup = crop_lookup(tables.crops)
         rotation = pd.Series(out["cropping_system"], dtype=object).map(
-            lambda t: rotation_crops(t, crop_lookup(tables.crops)) is not None).to_numpy(bool)
+            lambda t: rotation_crops(t, lookup) is not None).to_numpy(bool)
         _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation)
     if have or double.any() or not np.isnan(seasons).all():
         out["rice_seasons_per_yr"] = seasons
@@ -1666,9 +1674,17 @@ def _as_written_number(x) -> str:
         return ""
     t = str(x).strip()
     try:
-        return f"{float(t):g}"
+        x = float(t)
+        return f"{x:g}" if "e" not in f"{x:g}" else f"{x:.6g}" if abs(x) < 1 else f"{x:,.0f}"
     except ValueError:
         return t
+
+
+def _positive_number(t: str) -> bool:
+    try:
+        return float(t) > 0
+    except ValueError:
+        return False
 
 
 def _read_other_metals(raw: pd.DataFrame, mapping: dict[str, str], out: dict) -> None:
@@ -1679,8 +1695,8 @@ def _read_other_metals(raw: pd.DataFrame, mapping: dict[str, str], out: dict) ->
     if not cols or "other_metals_measured" in mapping.values():
         return
     parts = []
-    for o, sym in cols:
-        v = raw[o].map(_as_written_number)
+    for o, sym in cols:  # measured values only: a number above 0 (a word, 未检出, -1 is not named)
+        v = raw[o].map(_as_written_number).map(lambda t: t if _positive_number(t) else "")
         parts.append(np.where(v.to_numpy(object) != "", sym + " " + v.to_numpy(object).astype(str), ""))
     joined = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
     if any(joined):
@@ -1705,8 +1721,10 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
         system = pd.Series(out["cropping_system"], dtype=object).tolist()
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
         warn, msgs = np.zeros(len(raw), bool), {}
+        rice_words = set(DOUBLE_RICE_WORDS) | set(SINGLE_RICE_WORDS)  # read for the rice seasons only
+        words = _crop_words(pd.Series(system, dtype=object).map(lambda t: t if isinstance(t, str) else "")).tolist()
         for i, cell in enumerate(system):
-            rot = rotation_crops(cell, lookup)
+            rot = None if words[i] in rice_words else rotation_crops(cell, lookup)
             if not rot or others[i] or not isinstance(crop[i], str):
                 continue
             warn[i] = True
@@ -1910,6 +1928,11 @@ def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):
     return [reasons.get(r, file_reason) or file_reason for r in rejected["input_row"]]
 
 
+#: Problems whose message lists the values expected (the crops, the land uses agriremed plans): a
+#: rejected row's reason does not repeat the list.
+_PROBLEMS_THAT_LIST = frozenset({"val.unknown_crop", "val.unknown_land_use"})
+
+
 def _problem_message(column, problem: str, encoded: str, value="", expected: str = "") -> Message:
     """One error of a rejected row as a message part (``column 'value': problem (expected …)``;
     the value and what was expected where the problem has them)."""
@@ -1920,6 +1943,8 @@ def _problem_message(column, problem: str, encoded: str, value="", expected: str
     # a whole line (ragged rows) is in the row itself; a feature's id (FID 2) is named by its problem
     if not value or len(value) > 40 or column == "geometry":
         value = ""
+    if msg.parts and msg.parts[0][0] in _PROBLEMS_THAT_LIST:  # the problem already lists what is expected
+        expected = ""
     if not value and expected:
         return Message.of("val.in_column_expected", column=column, problem=msg, expected=Message.decode(expected))
     if not value:
