@@ -1517,6 +1517,12 @@ def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
     'rice'
     """
     lookup = {c.lower(): c for c in crops["crop"]}
+    # the names the outputs print (Chinese cabbage (napa), 大白菜) read back as the crop
+    for col in ("name_en", "name_zh"):
+        for c, name in zip(crops["crop"], crops[col] if col in crops else [], strict=False):
+            if isinstance(name, str) and name.strip():
+                lookup.setdefault(name.strip().lower(), c)
+                lookup.setdefault(re.sub(r"[\s\-]+", "_", name.strip().lower()), c)
     for c, aliases in zip(crops["crop"], crops["aliases"]):
         for a in str(aliases).split("|"):
             if a.strip():
