@@ -1579,6 +1579,8 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
 def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
     """A text of Chinese crop names written together (小麦玉米, 麦玉) split into them, the longest
     known name first at each place; None unless the whole text is such names."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return None
     names = sorted({k for k in lookup if re.search(r"[\u4e00-\u9fff]", k)} | set(ROTATION_SHORT), key=len,
                    reverse=True)
     out, i = [], 0
@@ -1719,18 +1721,23 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
     text, blank = _cell_text(raw[crop_col], "crop")
     crop = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).to_numpy(object)
     others = np.full(len(raw), "", dtype=object)
-    for i, cell in enumerate(text.tolist()):
-        rot = None if blank[i] else rotation_crops(cell, lookup)
-        if rot and crop[i] in rot:
-            others[i] = "|".join(c for c in rot if c != crop[i])
+    # each distinct cell read once; a cell that names one crop is no rotation
+    codes, uniq = pd.factorize(pd.Series(np.where(blank, "", text.to_numpy(object)), dtype=object))
+    rots = [None if not u or _crop_words(pd.Series([u])).iloc[0] in lookup else rotation_crops(u, lookup)
+            for u in uniq]
+    for k in np.flatnonzero([r is not None for r in rots]):
+        rows = np.flatnonzero(codes == k)
+        for i in rows[np.isin(crop[rows], rots[k])]:
+            others[i] = "|".join(c for c in rots[k] if c != crop[i])
     if "cropping_system" in out:
         system = pd.Series(out["cropping_system"], dtype=object).tolist()
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
         warn, msgs = np.zeros(len(raw), bool), {}
         rice_words = set(DOUBLE_RICE_WORDS) | set(SINGLE_RICE_WORDS)  # read for the rice seasons only
         words = _crop_words(pd.Series(system, dtype=object).map(lambda t: t if isinstance(t, str) else "")).tolist()
+        read = {w: None if w in rice_words else rotation_crops(c, lookup) for w, c in zip(words, system, strict=True)}
         for i, cell in enumerate(system):
-            rot = None if words[i] in rice_words else rotation_crops(cell, lookup)
+            rot = read[words[i]]
             if not rot or others[i] or not isinstance(crop[i], str):
                 continue
             warn[i] = True
