@@ -946,4 +946,4 @@ def test_a_measure_recommended_over_higher_scoring_unchanged_practice_says_so():
     assert ("; unchanged practice scores higher (0.61), but the rule set expects a safe-utilisation measure on "
             "this land.") in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "；维持现状得分更高（0.61），但规则集要求在该类土地上采取安全利用措施。" in zh
+    assert "；维持现状得分更高（0.61），但管控规则要求在该类土地上采取安全利用措施。" in zh

@@ -283,7 +283,7 @@ def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_optio
     assert ("; Solar PV with a permanent grass cover (phytostabilisation), which the rule set expects on this "
             "land, could not be assessed: its power yield needs the plot's coordinates (give lat and lon).") in en
     zh = messages.render(rec.loc["nocoord", "recommendation_msg"], "zh")
-    assert "规则集在该类土地上鼓励的光伏电站+板下永久草地（植物稳定）无法评估：其发电量需要地块坐标（请填写经纬度）" in zh
+    assert "管控规则在该类土地上鼓励的光伏电站+板下永久草地（植物稳定）无法评估：其发电量需要地块坐标（请填写经纬度）" in zh
     assert "could not be assessed" not in rec.loc["coord", "recommendation"]
 
 

@@ -187,7 +187,7 @@ def test_a_lower_scoring_winner_is_ranked_before_never_ahead_of_the_runner_up():
     assert en.startswith("ranked before ") and en.endswith(
         "(score 0.75 vs its 1.00), which the rule set only allows on this land, because the rule set expects "
         "the recommended option here")
-    assert zh.startswith("排在") and "之前（得分0.75，后者1.00）" in zh and zh.endswith("而规则集要求在此采用推荐方案")
+    assert zh.startswith("排在") and "之前（得分0.75，后者1.00）" in zh and zh.endswith("而管控规则要求在此采用推荐方案")
     # an order no other message names (same policy tier, runner-up scoring higher): still "ranked before"
     same = r.assign(policy_tier=0, target_tier=0)
     other = messages.render(ranking.runner_up_message(same, w)["A"], "en")
@@ -222,7 +222,7 @@ def test_restrained_options_rank_after_allowed_ones_whatever_the_weights():
                            "(ranked after the options it allows)")
     from agriremed.core import messages
     zh = messages.render(ranking.runner_up_message(r1, w)["A"], "zh")
-    assert zh.endswith("后者在该类土地上受规则集限制（排在规则允许的方案之后）") and "得分0.75，后者1.00" in zh
+    assert zh.endswith("后者在该类土地上受管控规则限制（排在规则允许的方案之后）") and "得分0.75，后者1.00" in zh
     # reweight keeps the tiers; an allowed runner-up behind an expected winner keeps its clause
     again = ranking.reweight(r1, {"carbon": 1.0}).set_index(["plot_id", "option_id"])
     assert again.loc[("A", "do_nothing"), "rank"] == 1 and again.loc[("A", "sorghum"), "rank"] == 2
@@ -389,4 +389,4 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     assert "ahead of Continue current practice (score 0.52 vs 0.36), which the rule set only allows on this land" in s
     assert "ranked before" not in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "优于维持现状（得分0.52对0.36），后者在该类土地上仅为规则集所允许" in zh and "排在" not in zh
+    assert "优于维持现状（得分0.52对0.36），后者在该类土地上仅为管控规则所允许" in zh and "排在" not in zh
