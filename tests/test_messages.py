@@ -322,3 +322,13 @@ def test_a_rejected_rows_column_is_named_by_its_label_in_chinese():
     assert render(both, "zh").startswith("土地利用类型、当前作物：")
     other = Message.of("val.in_column", column="owner_note", problem=Message.of("val.required_blank"))
     assert render(other, "zh").startswith("owner_note：")
+
+
+def test_chinese_texts_cite_a_law_by_its_title_beside_its_key():
+    from agriremed.core.messages import Message, render
+
+    m = Message.of("opt.policy_rule", rule_set="china", rule="cn_strict_no_food",
+                   sources="cn_soil_law2018;liao2021_liming")
+    zh = render(m, "zh")
+    assert zh.endswith("（《土壤污染防治法》（cn_soil_law2018）；liao2021_liming）")  # a paper keeps its key
+    assert render(m, "en").endswith("(cn_soil_law2018; liao2021_liming)")

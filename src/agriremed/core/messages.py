@@ -470,9 +470,34 @@ def _rule_reason_of(tables, v, lang, rule_set):
 
 
 def _sources(v, lang, tables):
-    """Source keys (``'a;b'``) separated as the language separates a list."""
+    """Source keys (``'a;b'``) separated as the language separates a list; in Chinese a law or notice
+    by its title (:func:`_source_short`: 《土壤污染防治法》)."""
     keys = [s.strip() for s in str(v).split(";") if s.strip()]
-    return ("；" if lang == "zh" else "; ").join(keys)
+    if lang != "zh":
+        return "; ".join(keys)
+    t = tables or load_tables()
+    return "；".join(t.memo(("messages.source_short", k), lambda k=k: _source_short(t, k)) for k in keys)
+
+
+#: The first Chinese title in a citation (a law, a notice, a standard: 土壤污染防治法, 国办发明电〔2020〕24号).
+_CJK_TITLE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff〔〕0-9、“”]{3,}")
+
+
+def _source_short(tables, key: str) -> str:
+    """A source of ``sources.csv`` as a Chinese reader would cite it: its Chinese title in 《》 where the
+    citation has one (a law, a notice, a standard), followed by its key; otherwise its key (listed in
+    the report's 数据来源)."""
+    src = getattr(tables, "sources", None)
+    if src is None or "key" not in src:
+        return key
+    row = src.loc[src["key"] == key]
+    if row.empty:
+        return key
+    citation = str(row["citation"].iloc[0])
+    m = _CJK_TITLE.search(citation)
+    # the key stays beside the title: it is the entry of the report's 数据来源 (and its digits are the
+    # English text's); a paper or the tool's own assumption keeps its key alone
+    return f"《{m.group(0)}》（{key}）" if m and not key.startswith("agriremed_") else key
 
 
 def _region(v, lang, tables):
