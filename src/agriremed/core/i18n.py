@@ -229,13 +229,18 @@ def rule_text(rule_id, lang: str = "en", tables=None) -> str:
     """
     if rule_id is None or (isinstance(rule_id, float) and rule_id != rule_id) or rule_id == "":
         return ""
+    return _rule_column("reason", lang, tables).get(str(rule_id), str(rule_id))
+
+
+def _rule_column(column: str, lang: str, tables=None) -> dict[str, str]:
+    """Rule id → the rule's ``<column>_<lang>`` text of ``land_rules.csv`` (``reason``, ``label``), the
+    rules without one left out; read once per tables object."""
     lang = _check_lang(lang)
     t = tables or _default_tables()
-    col = f"reason_{lang}"
-    reasons = t.memo(("i18n_rule_reasons", lang), lambda: {
+    col = f"{column}_{lang}"
+    return t.memo(("i18n_rule_column", column, lang), lambda: {
         r: z for r, z in zip(t.land_rules["rule_id"], t.land_rules[col], strict=True)
         if isinstance(z, str) and z.strip()} if col in t.land_rules.columns else {})
-    return reasons.get(str(rule_id), str(rule_id))
 
 
 def rule_label(rule_id, lang: str = "en", tables=None) -> str:
@@ -252,13 +257,7 @@ def rule_label(rule_id, lang: str = "en", tables=None) -> str:
     """
     if rule_id is None or (isinstance(rule_id, float) and rule_id != rule_id) or rule_id == "":
         return ""
-    lang = _check_lang(lang)
-    t = tables or _default_tables()
-    col = f"label_{lang}"
-    labels = t.memo(("i18n_rule_labels", lang), lambda: {
-        r: z for r, z in zip(t.land_rules["rule_id"], t.land_rules[col], strict=True)
-        if isinstance(z, str) and z.strip()} if col in t.land_rules.columns else {})
-    return labels.get(str(rule_id)) or rule_text(rule_id, lang, tables)
+    return _rule_column("label", lang, tables).get(str(rule_id)) or rule_text(rule_id, lang, tables)
 
 
 def scenario_name(name, lang: str = "en") -> str:

@@ -1593,6 +1593,17 @@ def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
     return out
 
 
+def _rotations_of(values, lookup: dict[str, str], skip=frozenset()) -> tuple[np.ndarray, list]:
+    """:func:`rotation_crops` of each distinct value of ``values`` (read once however many rows hold
+    it): the code of each row's value and the crops of each distinct value (None: no rotation, or a
+    value whose crop words, as :func:`_crop_words` writes them, are in ``skip``)."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object).map(lambda t: t if isinstance(t, str) else ""))
+    uniq = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+    words = _crop_words(uniq).tolist() if len(uniq) else []
+    return codes, [rotation_crops(u, lookup) if u and w not in skip else None
+                   for u, w in zip(uniq.tolist(), words, strict=True)]
+
+
 def rotation_planned(crops: list[str]) -> str:
     """The crop of a rotation the plan grows (:data:`~agriremed.core.names.ROTATION_PLANNED_FIRST`).
 
@@ -1619,8 +1630,9 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     unknown_crop = ~blank & mapped.isna().to_numpy()
     rotation = np.zeros(len(text), bool)
     if unknown_crop.any():  # 小麦-玉米: the planned crop, the others listed as not planned
-        rot = {i: rotation_crops(text.iloc[i], lookup) for i in np.flatnonzero(unknown_crop)}
-        rot = {i: c for i, c in rot.items() if c}
+        at = np.flatnonzero(unknown_crop)
+        codes, rots = _rotations_of(text.to_numpy(object)[at], lookup)
+        rot = {i: rots[k] for i, k in zip(at.tolist(), codes.tolist(), strict=True) if rots[k]}
         if rot:
             rotation[list(rot)] = True
             mapped = mapped.copy()
@@ -1668,9 +1680,8 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         seasons[not_rice] = np.nan
     if "cropping_system" in out:
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
-        lookup = crop_lookup(tables.crops)
-        rotation = pd.Series(out["cropping_system"], dtype=object).map(
-            lambda t: rotation_crops(t, lookup) is not None).to_numpy(bool)
+        codes, rots = _rotations_of(out["cropping_system"], crop_lookup(tables.crops))
+        rotation = np.array([r is not None for r in rots], bool)[codes] if len(codes) else np.zeros(0, bool)
         _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation)
     if have or double.any() or not np.isnan(seasons).all():
         out["rice_seasons_per_yr"] = seasons
@@ -1722,9 +1733,7 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
     crop = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).to_numpy(object)
     others = np.full(len(raw), "", dtype=object)
     # each distinct cell read once; a cell that names one crop is no rotation
-    codes, uniq = pd.factorize(pd.Series(np.where(blank, "", text.to_numpy(object)), dtype=object))
-    rots = [None if not u or _crop_words(pd.Series([u])).iloc[0] in lookup else rotation_crops(u, lookup)
-            for u in uniq]
+    codes, rots = _rotations_of(np.where(blank, "", text.to_numpy(object)), lookup)
     for k in np.flatnonzero([r is not None for r in rots]):
         rows = np.flatnonzero(codes == k)
         for i in rows[np.isin(crop[rows], rots[k])]:
@@ -1734,11 +1743,10 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
         warn, msgs = np.zeros(len(raw), bool), {}
         rice_words = set(DOUBLE_RICE_WORDS) | set(SINGLE_RICE_WORDS)  # read for the rice seasons only
-        words = _crop_words(pd.Series(system, dtype=object).map(lambda t: t if isinstance(t, str) else "")).tolist()
-        read = {w: None if w in rice_words else rotation_crops(c, lookup) for w, c in zip(words, system, strict=True)}
-        for i, cell in enumerate(system):
-            rot = read[words[i]]
-            if not rot or others[i] or not isinstance(crop[i], str):
+        codes, rots = _rotations_of(system, lookup, skip=rice_words)
+        for i in np.flatnonzero(np.array([r is not None for r in rots], bool)[codes] if len(codes) else []):
+            rot = rots[codes[i]]
+            if others[i] or not isinstance(crop[i], str):
                 continue
             warn[i] = True
             if crop[i] in rot:
