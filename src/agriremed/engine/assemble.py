@@ -785,6 +785,11 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     return np.where(banned, how, None).astype(object)
 
 
+def _given(values: np.ndarray) -> np.ndarray:
+    """Cells holding a value (not None, NaN or '')."""
+    return ~pd.isna(values) & (values != "")
+
+
 def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.ndarray, county=None):
     """The plot clauses ``plot`` of the recommended plots (their rows ``sp`` of ``soil_plot``, their
     class ``soil_class``, the county's class ``county``), where a
@@ -953,25 +958,22 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                else Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u, ld in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], lead[ok],
                                               strict=True)]
-    # a metal above its screening value for which the standard sets no limit in the crop (Ni in wheat)
+    # notes closing the sentence (a plan that grows no food has no crop to check and no season to test):
+    # a metal above screening without a food limit in the crop (Ni in wheat); elements outside GB 15618
+    # measured on the sheet (锑 300); a rotation's crops not planned (小麦-玉米: the maize season)
     nl = (_frames.take(_frames.obj(soil_plot["no_food_limit_msg"]), sp, "")
           if "no_food_limit_msg" in soil_plot else np.full(n, "", dtype=object))
-    has_nl = ~pd.isna(nl) & (nl != "") & ~no_food  # a plan that grows no food has no crop to check
-    rec[has_nl] = [Message.of("rec.with_note", sentence=r, note=Message.decode(m))
-                   for r, m in zip(rec[has_nl], nl[has_nl], strict=True)]
-    # 锑 300 on a sheet: measured, but no screening value or uptake function: said after the sentence
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
-    has_om = ~pd.isna(om) & (om != "")
-    rec[has_om] = [Message.of("rec.with_note", sentence=r, note=Message.of(
-                       "rec.other_metals_no_food" if nf else "rec.other_metals", values=v))
-                   for r, v, nf in zip(rec[has_om], om[has_om], no_food[has_om], strict=True)]
-    # 小麦-玉米: the maize season is not planned, said after the sentence
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
-    # a recommendation that grows no food (strict land) ends the rotation too: no season to test then
-    said = has_rot & ~no_food
-    rec[said] = [Message.of("rec.rotation", sentence=r, crops=c)
-                 for r, c in zip(rec[said], rotation[said], strict=True)]
+    notes = (
+        (_given(nl) & ~no_food, lambda i: Message.decode(nl[i])),
+        (_given(om), lambda i: Message.of("rec.other_metals_no_food" if no_food[i] else "rec.other_metals",
+                                          values=om[i])),
+        (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
+    )
+    for mask, note in notes:
+        rec[mask] = [Message.of("rec.with_note", sentence=rec[i], note=note(i)) for i in np.flatnonzero(mask)]
     s["crops_not_planned"] = np.where(has_rot, rotation, None)
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
