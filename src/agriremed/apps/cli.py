@@ -517,7 +517,7 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     if len(p.plots) == 0:
         _say(i18n.t("ui.cli.plan.none_planned", lang, rejected=len(p.rejected)))
         _print_problems(_messages(p.problems, lang, p.tables), lang=lang)
-        paths = p.write(args.out, report=False)
+        paths = p.write(args.out, report=False, lang=lang)
         _say(i18n.t("ui.cli.wrote", lang, path=paths["rejected"]))
         return 1
     paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
@@ -679,7 +679,8 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         extra.append(StreamWorkbook(lang=args.lang))
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
-                    memory_mb=args.memory, extra_outputs=extra, plan_rows=plan_rows, jobs=jobs)
+                    memory_mb=args.memory, extra_outputs=extra, plan_rows=plan_rows, jobs=jobs,
+                    lang=args.lang)
     for w in extra:
         if getattr(w, "note", ""):
             _say(w.note)

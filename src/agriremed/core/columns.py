@@ -638,7 +638,7 @@ _out("applicable", "", "Applicable", "适用", "Whether the option can be used o
 _out("reason", "", "Reason", "原因", "Why the option is or is not applicable.", dtype="str")
 _out("reason_msg", "", "Reason (message code)", "原因（消息代码）",
      "The reason as message codes with their parameters (JSON, agriremed.core.messages); the reason column "
-     "is this message rendered in English.", dtype="str")
+     "is this message rendered in the run's language (English, or Chinese with --lang zh).", dtype="str")
 _out("why_food_safety_msg", "", "Why (food safety, message code)", "原因（食品安全，消息代码）",
      "The why_food_safety text as message codes with their parameters (JSON, agriremed.core.messages).", dtype="str")
 _out("why_food_production_msg", "", "Why (food production, message code)", "原因（粮食生产，消息代码）",
@@ -653,7 +653,7 @@ _out("why_economics_msg", "", "Why (economics, message code)", "原因（经济�
      "The why_economics text as message codes with their parameters (JSON, agriremed.core.messages).", dtype="str")
 _out("recommendation_msg", "", "Recommendation (message code)", "推荐说明（消息代码）",
      "The recommendation as message codes with their parameters (JSON, agriremed.core.messages); the "
-     "recommendation column is this message rendered in English.", dtype="str")
+     "recommendation column is this message rendered in the run's language (English, or Chinese with --lang zh).", dtype="str")
 _out("duration_text_msg", "", "How long (message code)", "所需年限（消息代码）",
      "duration_text as a message code with its parameters (JSON), rendered in any language.", dtype="str")
 _out("data_gaps_msg", "", "Evidence gaps (message code)", "证据缺口（消息代码）",
@@ -1156,10 +1156,10 @@ _out("pv_note", "", "PV note", "光伏说明", "Why the PV yield is missing, or 
      dtype="str")
 _out("exposure_reason_msg", "", "Exposure check: why (message code)", "暴露核查理由（消息代码）",
      "The exposure reason as message codes with their parameters (JSON, agriremed.core.messages); the "
-     "exposure_reason column is this message rendered in English.", dtype="str")
+     "exposure_reason column is this message rendered in the run's language (English, or Chinese with --lang zh).", dtype="str")
 _out("pv_note_msg", "", "PV note (message code)", "光伏说明（消息代码）",
      "The PV note as message codes with their parameters (JSON, agriremed.core.messages); the pv_note "
-     "column is this message rendered in English.", dtype="str")
+     "column is this message rendered in the run's language (English, or Chinese with --lang zh).", dtype="str")
 # PV as a plan option (agriremed.stages.solar.plan_pv_energy): plan.csv
 _out("pv_land_ha_per_mwp", "ha/MWp", "PV land per MWp", "每兆瓦光伏占地",
      "Fenced land per MWp of the PV plant (pv_parameters.csv); capacity per hectare is its inverse.",

@@ -36,7 +36,7 @@ from agriremed.engine import assemble
 from agriremed.engine.assemble import PLAN_COLUMNS, SUMMARY_COLUMNS, TEXT_ROWS, pass_through_columns
 from agriremed.engine.pipeline import (LATE_FIELDS, PHASES, RunContext, StageResults, missing_results, phase,
                                        phases_to_rerun, run_phases, with_all_input_columns)
-from agriremed.io.outputs import prepare_out_dir, write_datapackage
+from agriremed.io.outputs import prepare_out_dir, texts_in, write_datapackage
 from agriremed.io.readers import write_csv
 from agriremed.io.report import write_report
 from agriremed.io.validate import Validation, county_class_problems, validate_plots, with_note_rows
@@ -410,7 +410,9 @@ class Plan:
         report : bool
             Also write the self-contained HTML report.
         lang : {"en", "zh"}
-            Language of ``report.html`` and ``plan.xlsx`` (the CSV files keep column names).
+            Language of ``report.html``, ``plan.xlsx`` and the sentences in the CSV files (the
+            recommendation, reasons, problems: :func:`agriremed.io.outputs.texts_in`); the CSV
+            files keep their column names, codes and message columns in every language.
         xlsx : bool
             Also write the Excel workbook ``plan.xlsx`` (:mod:`agriremed.io.workbook`).
         date : datetime.date or str, optional
@@ -436,7 +438,7 @@ class Plan:
         soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
         if soft is not None:
             tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
-        paths = {name: write_csv(df, out / f"{name}.csv") for name, df in tables.items()}
+        paths = {name: write_csv(texts_in(df, lang, self.tables), out / f"{name}.csv") for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report and len(self.plots):
             paths["report"] = write_report(self, out / "report.html", lang=lang, date=date)
@@ -452,6 +454,7 @@ class Plan:
                "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
                "food_standards": self.food_standards(), "rule_sets": self.rule_sets(),
                "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
+               "text_language": lang,
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",

@@ -61,7 +61,7 @@ from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_ro
                                   unbalanced_quote_error)
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
-from agriremed.io.outputs import csv_text, prepare_out_dir, write_datapackage
+from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots, with_note_rows
@@ -1098,10 +1098,13 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
 
 
 class TableSink:
-    """One output table written chunk by chunk (CSV rows appended, or Parquet row groups)."""
+    """One output table written chunk by chunk (CSV rows appended, or Parquet row groups);
+    ``texts``: what each chunk's table becomes before it is written (its sentences in the run's
+    language, :func:`agriremed.io.outputs.texts_in`), default the table itself."""
 
-    def __init__(self, path: Path, fmt: str, head: list[str]):
+    def __init__(self, path: Path, fmt: str, head: list[str], texts=None):
         self.path, self.fmt, self.head = path, fmt, head
+        self.texts = texts
         self.columns = None
         self._writer = None
         self._schema = None
@@ -1111,6 +1114,8 @@ class TableSink:
         if self.columns is None:
             self.columns = list(df.columns)
         df = df[self.columns]
+        if self.texts is not None:
+            df = self.texts(df)
         if self.fmt == "csv":
             body = csv_text(df, header=self._writer is None)
             if self._writer is None:
@@ -1147,7 +1152,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                 progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
                 seed: int | None = None, sheet: str | int | None = None,
                 memory_mb: float = MEMORY_BUDGET_MB, extra_outputs=(), plan_rows: str = "all",
-                jobs: int = 1) -> StreamResult:
+                jobs: int = 1, lang: str = "en") -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -1203,6 +1208,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         ``if __name__ == "__main__":`` on systems that start processes by "spawn".
         Workers start from a fresh import of agriremed: changes made at run time in the
         calling process (a registered column, a patched function) do not reach them.
+    lang : {"en", "zh"}
+        Language of the sentences in the files written (recommendation, reasons, problems;
+        :func:`agriremed.io.outputs.texts_in`); column names, codes and message columns are the
+        same in every language. The summary and rows kept in memory stay in English.
 
     Returns
     -------
@@ -1269,9 +1278,10 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     sinks, soft_sinks = {}, {}
     if out is not None:
         out = prepare_out_dir(out)
-        sinks = {name: TableSink(out / f"{name}.{fmt}", fmt, head) for name in ("plan", "summary")}
+        texts = None if lang == "en" else (lambda df: texts_in(df, lang, tables))
+        sinks = {name: TableSink(out / f"{name}.{fmt}", fmt, head, texts) for name in ("plan", "summary")}
         # soft re-uses and the opportunity matrix: rows of one plot only, so appended chunk by chunk
-        soft_sinks = {name: TableSink(out / f"{name}.csv", "csv", head) for name in SOFT_REUSE_OUTPUTS}
+        soft_sinks = {name: TableSink(out / f"{name}.csv", "csv", head, texts) for name in SOFT_REUSE_OUTPUTS}
 
     acc = _Collected(keep_summary=keep_summary, keep_recommended=keep_recommended, writing=out is not None,
                      extra_outputs=extra_outputs, plan_rows=plan_rows)
@@ -1304,7 +1314,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     paths = {}
     if out is not None:
         paths = _write_stream_run(out, fmt, head, sinks, soft_sinks, acc, rejected_df, problems_df, scenario,
-                                  tables, chunk_size, input_digest, notes, extra_outputs, read_notes)
+                                  tables, chunk_size, input_digest, notes, extra_outputs, read_notes, lang)
     rec = pd.concat(acc.recommended, ignore_index=True) if acc.recommended else None
     if rec is None and keep_recommended and first_plan is not None:
         rec = first_plan.table.iloc[:0]
@@ -1385,11 +1395,11 @@ class _Collected:
 def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
                       rejected_df: pd.DataFrame, problems_df: pd.DataFrame, scenario: Scenario, tables: Tables,
                       chunk_size: int, input_digest: str, notes: list[str], extra_outputs,
-                      read_notes=()) -> dict:
+                      read_notes=(), lang: str = "en") -> dict:
     """Close the plan and summary files and write the rest of a streamed run to ``out``: soft
     re-use tables, rejected rows, problems (with the notes on how the input was read, ``read_notes``,
     as rows of severity note), scenario, further outputs, datapackage.json and
-    run.json. Returns ``{name: path}``."""
+    run.json, with their sentences in ``lang``. Returns ``{name: path}``."""
     first_plan = acc.first_plan
     paths = {}
     for name, sink in sinks.items():
@@ -1399,9 +1409,9 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
     counts = (f"plots: {acc.n_input} rows read, {acc.n_planned} planned, {len(rejected_df)} rejected; "
               f"input digest {input_digest}")
     paths.update(_close_soft_sinks(out, soft_sinks, acc))
-    paths["rejected"] = write_csv(rejected_df, out / "rejected.csv")
+    paths["rejected"] = write_csv(texts_in(rejected_df, lang, tables), out / "rejected.csv")
     problems_df = with_note_rows(problems_df, list(read_notes))
-    paths["problems"] = write_csv(problems_df, out / "problems.csv")
+    paths["problems"] = write_csv(texts_in(problems_df, lang, tables), out / "problems.csv")
     paths["scenario"] = scenario.save(out / "scenario.json")
     provenance = [*head, counts, *tables_provenance(tables)]
     if first_plan is not None and first_plan.money()["code"] != "CNY":
@@ -1427,7 +1437,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
            "input_digest": input_digest, "rows_read": acc.n_input, "plots_planned": acc.n_planned,
            "rows_rejected": len(rejected_df), "chunks": acc.n_chunks, "chunk_size": chunk_size,
            "notes": notes, "provenance": provenance, "passed_through": passed,
-           "rule_sets": dict(acc.rule_sets),
+           "rule_sets": dict(acc.rule_sets), "text_language": lang,
            "files": sorted([p.name for p in paths.values()] + ["run.json"])}
     if first_plan is not None:
         run["currency"] = first_plan.money()

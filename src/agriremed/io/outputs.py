@@ -413,6 +413,46 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     return out
 
 
+def texts_in(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataFrame:
+    """``df`` as a run in ``lang`` writes it to CSV or Parquet: the planner's sentences in ``lang``.
+
+    Every text column that has a message column ``<column>_msg`` (the recommendation, reasons,
+    problems, what was expected, notes) is rendered in ``lang`` from its message
+    (:func:`agriremed.core.messages.column_texts`), and option names (:data:`NAME_COLUMNS`) are
+    the option library's names in ``lang``. Codes, ids, numbers, column names and the message
+    columns themselves are unchanged, so a file written in Chinese is read by the same code and
+    can be rendered again in another language. A missing text stays missing.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        An output table (plan, summary, rejected rows, problems, soft re-use tables).
+    lang : {"en", "zh"}
+        Language of the texts; ``"en"`` returns ``df`` itself (its texts are English).
+    tables : Tables, optional
+        Literature tables (option names, rule labels, sources).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` or a copy with the texts in ``lang``.
+    """
+    if lang == "en" or df is None or not len(df):
+        return df
+    cols = [c for c in df.columns if isinstance(c, str) and not c.endswith("_msg") and f"{c}_msg" in df.columns]
+    names = [c for c, src in NAME_COLUMNS.items() if c in df.columns and src in df.columns]
+    if not cols and not names:
+        return df
+    out = df.copy()
+    for col in cols:
+        texts = messages.column_texts(df, col, lang, tables)
+        missing = df[col].isna().to_numpy() & (texts == "")
+        out[col] = pd.Series(np.where(missing, None, texts), index=df.index, dtype=object)
+    if names:
+        out[names] = translate_frame(df[names + [NAME_COLUMNS[c] for c in names]], lang, tables)[names]
+    return out
+
+
 def _message_texts(df: pd.DataFrame, col: str, lang: str, tables) -> np.ndarray:
     """:func:`agriremed.core.messages.column_texts` of ``col``; in English a sentence the planner
     has already written (a non-empty text beside its message: the English rendering of that
