@@ -469,6 +469,20 @@ def test_downloads_hold_the_plan_and_the_report(portfolio, sample_plan, tables):
     assert not any(b.disabled for k, b in portfolio.downloads.items())
 
 
+def test_downloads_follow_the_page_language(portfolio):
+    en = pd.read_csv(io.StringIO(portfolio.downloads["summary"].payload().decode("utf-8-sig")))
+    portfolio.set_lang("zh")
+    try:
+        zh = pd.read_csv(io.StringIO(portfolio.downloads["summary"].payload().decode("utf-8-sig")))
+        rej = pd.read_csv(io.StringIO(portfolio.downloads["rejected"].payload().decode("utf-8-sig")))
+    finally:
+        portfolio.set_lang("en")
+    assert zh["recommended_option"].tolist() == en["recommended_option"].tolist()
+    assert zh["recommendation"].str.contains("[\u4e00-\u9fff]").all()
+    assert not en["recommendation"].str.contains("[\u4e00-\u9fff]").any()
+    assert rej["reasons"].str.contains("[\u4e00-\u9fff]").all()
+
+
 def test_portfolio_in_chinese(portfolio):
     portfolio.set_lang("zh")
     try:

@@ -23,6 +23,7 @@ from pandas.api.types import union_categoricals
 from agriremed.core import i18n, messages, places
 from agriremed.io.readers import excel_sheets, write_csv
 from agriremed.engine.plan import Plan, plan
+from agriremed.io.outputs import texts_in
 from agriremed.io.report import report_html
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
@@ -488,8 +489,10 @@ class Portfolio(Dashboard):
 
     # ---------------------------------------------------------------- downloads
     def _csv(self, df: pd.DataFrame) -> bytes:
+        """``df`` as the CSV file the plan command writes, its sentences in the page's language."""
+        tables = self.result.tables if self.result is not None else None
         with tempfile.TemporaryDirectory(prefix="agriremed-") as d:
-            return write_csv(df, Path(d) / "x.csv").read_bytes()
+            return write_csv(texts_in(df, self.lang, tables), Path(d) / "x.csv").read_bytes()
 
     def _plan_csv(self) -> bytes:
         return self._csv(self.result.table)
