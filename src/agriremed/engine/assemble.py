@@ -785,6 +785,26 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     return np.where(banned, how, None).astype(object)
 
 
+def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """What the plot's missing climate left unchecked for its recommended option: the rain of full
+    yield [mm] of a water-limited crop on a plot without ``annual_rain_mm`` (it got the unlimited
+    yield), and on a plot without ``mean_temp_c`` the mean temperature [°C] the option needs (the
+    higher of its lowest temperature, ``min_mean_temp_c``, and that of its full yield); NaN elsewhere."""
+    rec = _frames.obj(recommended)
+    n = len(rec)
+    opts = tables.options.set_index("option_id")
+    species = [opts["species"].get(o, "") if isinstance(o, str) else "" for o in rec]
+    rain = options_mod.climate_for_full_yield(species, "annual_rain_mm", tables)
+    lowest = pd.to_numeric(opts["min_mean_temp_c"], errors="coerce")
+    temp = np.fmax(np.array([lowest.get(o, np.nan) if isinstance(o, str) else np.nan for o in rec], dtype=float),
+                   options_mod.climate_for_full_yield(species, "mean_temp_c", tables))
+
+    def known(col):
+        return ~np.isnan(plots[col].to_numpy(float)) if col in plots else np.zeros(n, bool)
+
+    return np.where(known("annual_rain_mm"), np.nan, rain), np.where(known("mean_temp_c"), np.nan, temp)
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -966,7 +986,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
+    rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     notes = (
+        (~np.isnan(min_c) & ok, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
+        (~np.isnan(rain_mm) & ok, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
         (_given(nl) & ~no_food, lambda i: Message.decode(nl[i])),
         (_given(om), lambda i: Message.of("rec.other_metals_no_food" if no_food[i] else "rec.other_metals",
                                           values=om[i])),

@@ -113,7 +113,8 @@ from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core.uncertainty import parameter_draws
 from agriremed.core.columns import METALS, metal_column
 
-__all__ = ["evaluate_options", "policy_status", "rule_sets", "treated_metals", "POLICY_STATUSES",
+__all__ = ["evaluate_options", "policy_status", "climate_for_full_yield", "rule_sets", "treated_metals",
+           "POLICY_STATUSES",
            "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
@@ -248,6 +249,45 @@ def _parameter_index(p: pd.DataFrame):
         _PARAM_INDEX.clear()
     _PARAM_INDEX[id(p)] = (p, (index, values))
     return index, values
+
+
+def climate_for_full_yield(species, driver: str = "annual_rain_mm", tables: Tables | None = None) -> np.ndarray:
+    """Annual rain [mm] or mean temperature [°C] from which each species' yield is no longer
+    limited by it, NaN where its yield has no such ramp.
+
+    The ``x_full`` of the ramp row of ``driver`` in ``yield_adjustments.csv`` (the species' own
+    row over a ``*`` row; :func:`agriremed.stages.biomass.yield_adjustments`). A plot without the
+    driver's column gets the unlimited yield of such a species, which its reason and its
+    recommendation say.
+
+    Parameters
+    ----------
+    species : array_like of str
+        Species of the options (``species`` of ``options.csv``; blank for none).
+    driver : {"annual_rain_mm", "mean_temp_c"}
+        Climate driver of the ramp.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Value of full yield [mm or °C], one per species.
+
+    Examples
+    --------
+    >>> climate_for_full_yield(["miscanthus", "sorghum", ""]).tolist()
+    [800.0, 450.0, nan]
+    >>> climate_for_full_yield(["miscanthus"], "mean_temp_c").tolist()
+    [10.0]
+    """
+    tables = tables or load_tables()
+    full = {}
+    for r in tables.rows("yield_adjustments"):
+        if r.driver == driver:
+            full[r.species] = float(pd.to_numeric(r.x_full, errors="coerce"))
+    default = full.get("*", np.nan)
+    return np.array([full.get(_text(sp), default) if _text(sp) else np.nan for sp in species], dtype=float)
 
 
 def align_rows(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -811,6 +851,10 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
+    no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
+    species = opts["species"] if "species" in opts else [""] * len(opts)
+    rain_full = climate_for_full_yield(species, "annual_rain_mm", tables)
+    temp_ramp = ~np.isnan(climate_for_full_yield(species, "mean_temp_c", tables))
     as_col = _metal_column("as")
     as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
@@ -922,13 +966,15 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
         for mask, text in _switch_failures(o.food_crop, crop, rot_uniq, rot_codes) if switches else ():
             fail(mask, text)
-        unchecked = np.zeros(n, bool)
+        unchecked = unmeasured_t & temp_ramp[i]  # a temperature-limited yield taken as unlimited
         if not np.isnan(o.min_mean_temp_c):
             note = _text(o.climate_note) or Message.of("opt.climate_default_note")
             fail(mean_t < o.min_mean_temp_c,
                  [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
                   for t in t_uniq], t_codes)
             unchecked = unmeasured_t
+        # bit 2: a water-limited species on a plot without annual rain gets its unlimited yield
+        unchecked = unchecked.astype(np.int64) + 2 * (no_rain & ~np.isnan(rain_full[i]))
         applicable = todo
         untreated = exceed & ~tmask
         # a protective option that treats none of the metals above their screening value is not the
@@ -952,13 +998,14 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, as_warn,
-                                           sfx_codes[applicable], suffixes)
+                                           sfx_codes[applicable], suffixes, rain_mm=rain_full[i])
             grain = applicable & back_to_grain & (target == 0)
             if grain.any():  # no metal to treat: the text says which crop the idle land is given
                 reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
                                           lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
                                           (as_measured & bool(as_warn))[grain], as_warn, sfx_codes[grain],
-                                          suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop))
+                                          suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop),
+                                          rain_mm=rain_full[i])
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -1050,23 +1097,25 @@ def _biochar_text(o, tables: Tables) -> Message | None:
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
               extra: Message | None = None, warn=None, warn_text: Message | None = None, suffix_codes=None,
-              suffixes=(None,), base: Message | None = None):
+              suffixes=(None,), base: Message | None = None, rain_mm: float = np.nan):
     """What an applicable option does, per row, built once per distinct combination
     (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land; ``base`` opens
-    the text of a row that treats no metal instead of the reference / out-of-food words)."""
+    the text of a row that treats no metal instead of the reference / out-of-food words;
+    ``unchecked``: 1 the temperature, 2 the rain of the water-limited yield, ``rain_mm`` its rain
+    of full yield, not checked for want of the plot's value)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
     warn = np.zeros(len(target), bool) if warn is None else np.asarray(warn, bool)
     sfx = np.zeros(len(target), np.int64) if suffix_codes is None else np.asarray(suffix_codes, np.int64)
     n_sfx = max(len(suffixes), 1)
-    key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 2 + unchecked
+    key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 4 + unchecked
     key = (key * 2 + warn) * n_sfx + sfx
     codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
     texts = []
     for kv in np.asarray(uniq).tolist():
         sc, kv = kv % n_sfx, kv // n_sfx
         wrn, kv = kv % 2, kv // 2
-        unc, kv = kv % 2, kv // 2
+        unc, kv = kv % 4, kv // 4
         phc, kv = kv % n_ph, kv // n_ph
         t, u = kv // len(mask_text), kv % len(mask_text)
         tt, ut = mask_text[t], mask_text[u]
@@ -1079,8 +1128,10 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
             b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
             text += Message.of("opt.lime", lime_t_ha=float(lime_t), ph=printed(a, 1), ph_limed=printed(b, 1))
         text += extra
-        if unc:
+        if unc & 1:
             text += Message.of("opt.climate_unchecked")
+        if unc & 2:
+            text += Message.of("opt.water_unchecked", rain_mm=float(rain_mm))
         if wrn:
             text += warn_text
         text += suffixes[sc] if len(suffixes) else None
