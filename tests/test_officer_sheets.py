@@ -207,16 +207,15 @@ def test_stricter_county_class_governs_the_plan(tmp_path):
         assert not (t["applicable"].astype(bool) & t["policy_status"].ne("forbidden")).any(), pid
     # the same values without a county class: a rice measure is recommended (food kept)
     assert lib[s.loc["S2", "recommended_option"]] in food | {"current"}
-    assert s.loc["S1", "recommendation"].endswith(
-        " Class from the county's classification: strict control (严格管控类) (GB 15618 values alone: "
-        "safe utilisation (安全利用类)).")
-    assert text_of(s.loc["S1", "recommendation_msg"], "zh").endswith(
-        "土壤类别依据县级类别划分：严格管控类（仅按GB 15618数值：安全利用类）。")
+    # the class basis closes the plan's sentence (before the note on the climate the sheet does not give)
+    assert (" Class from the county's classification: strict control (严格管控类) (GB 15618 values alone: "
+            "safe utilisation (安全利用类)). Yield as with enough rain") in s.loc["S1", "recommendation"]
+    assert "土壤类别依据县级类别划分：严格管控类（仅按GB 15618数值：安全利用类）。产量按降水充足" in text_of(
+        s.loc["S1", "recommendation_msg"], "zh")
     assert "county's classification" not in s.loc["S2", "recommendation"]
     # a looser county class: the values' class is used, and the sentence says so
-    assert s.loc["S3", "recommendation"].endswith(
-        " The county classes it safe utilisation (安全利用类); its GB 15618 values put it in strict control "
-        "(严格管控类), which the plan uses (check the county's classification).")
+    assert (" The county classes it safe utilisation (安全利用类); its GB 15618 values put it in strict control "
+            "(严格管控类), which the plan uses (check the county's classification). ") in s.loc["S3", "recommendation"]
     w = plan.problems.loc[plan.problems["problem_msg"].str.contains("val.county_class_", regex=False)]
     w = w.set_index("plot_id")
     assert w.index.tolist() == ["S1", "S3", "S4"] and set(w["column"]) == {"soil_class_county"}

@@ -65,3 +65,15 @@ def test_recommendation_of_a_crop_with_a_climate_limit_says_the_temperature_was_
     assert s["recommendation"].endswith(
         f"Climate not checked: the plot has no mean_temp_c, and the crop needs a mean annual temperature of "
         f"{min_c:g} °C or more for the yield assumed (give the plot's mean temperature).")
+
+
+def test_both_missing_make_one_note():
+    p = agriremed.plan(make_plots(1, region="Gansu/Baiyin", land_use="marginal", crop="none", area_ha=0.15, ph=7.8,
+                                  cd_mg_kg=3.5, pb_mg_kg=400.0, as_mg_kg=30.0, bulk_density_g_cm3=1.3, depth_m=0.2,
+                                  annual_rain_mm=np.nan, mean_temp_c=np.nan, lat=np.nan, lon=np.nan),
+                       agriremed.Scenario(mc_draws=0), progress=False)
+    rec = p.summary.iloc[0]["recommendation"]
+    assert rec.endswith("Climate not checked: the plot has no mean_temp_c or annual_rain_mm, and the yield assumed "
+                        "needs a mean annual temperature of 10 °C or more and 800 mm of rain a year or more (give the "
+                        "plot's mean temperature and annual rain).")
+    assert rec.count("Climate not checked") == 1 and "Yield as with enough rain" not in rec

@@ -301,6 +301,12 @@ REGION_SEP = _REGION_SEP = re.compile(r"[/,;|，；、·]")
 _PROVINCE_SUFFIX = re.compile(
     r"\s+(?:province|sheng|autonomous\s+region|municipality|shi|special\s+administrative\s+region|sar)$", re.I
 )
+#: Characters between the words of a region written in English without separators (``Hunan Yiyang``).
+_WORD_SEP = " -"
+#: An English word for the level of the division just read, before the next division's name.
+_LEADING_PROVINCE_WORD = re.compile(
+    r"^(?:province|sheng|autonomous\s+region|municipality|special\s+administrative\s+region|sar)\b", re.I)
+_LEADING_PLACE_WORD = re.compile(r"^(?:city|shi|prefecture|county|xian|district|qu|autonomous\s+county)\b", re.I)
 #: Endings of the full Chinese name of a province-level division.
 _PROVINCE_ZH_END = ("省", "市", "自治区", "特别行政区")
 
@@ -483,17 +489,25 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
     provinces = _provinces if _provinces is not None else _province_english(tables)
     head = _PROVINCE_SUFFIX.sub("", parts[0]).lower()
     province = provinces.get(head)
-    if province is None:  # Chinese written in one piece: 湖南省湘潭市
-        start = next((s for s in sorted(provinces, key=len, reverse=True) if not s.isascii() and head.startswith(s)),
-                     None)
-        if start is None:  # no province: a city or county named alone (湘潭, Xiangtan, 株洲市渌口区)
+    if province is None:  # Chinese written in one piece (湖南省湘潭市), English words (Hunan Yiyang, Hunan-Zhuzhou)
+        start = next((s for s in sorted(provinces, key=len, reverse=True)
+                      if head.startswith(s) and (not s.isascii() or head[len(s):len(s) + 1] in _WORD_SEP)), None)
+        if start is None:  # no province: a city or county named alone (湘潭, Xiangtan, 株洲市渌口区, Zhuzhou Lukou)
             path, rest, _ = _placed(parts[0])
+            words = parts[0].split() if parts[0].isascii() else []
+            for k in range(len(words) - 1, 0, -1) if path is None else ():
+                path, rest, _ = _placed(" ".join(words[:k]))
+                if path is not None:
+                    rest = _LEADING_PLACE_WORD.sub("", " ".join(words[k:])).strip(_WORD_SEP).lower()
+                    break
             if path is None:
                 return tuple(p.lower() for p in parts)
             out, todo = list(path), [*([rest] if rest else []), *(p.lower() for p in parts[1:])]
             return _below(out, todo)
         province = provinces[start]
         rest = head[len(start):].strip()
+        if start.isascii():  # "hunan province zhuzhou city": the words after the province and its suffix
+            rest = _LEADING_PROVINCE_WORD.sub("", rest.strip(_WORD_SEP)).strip(_WORD_SEP)
         parts = [parts[0], rest, *parts[1:]] if rest else parts
     return _below([province], [p.lower() for p in parts[1:]])
 
@@ -522,13 +536,16 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
         part = todo.pop(0)
         names = spellings.get((province, tuple(out[1:])), {})
         name = names.get(_places.PLACE_SUFFIX.sub("", part))
-        if name is None and not part.isascii():  # 湘潭市雨湖区: the longest known name it starts with
-            start = next((s for s in sorted(names, key=len, reverse=True) if not s.isascii() and part.startswith(s)),
-                         None)
+        if name is None:  # 湘潭市雨湖区, zhuzhou lukou: the longest known name it starts with
+            start = next((s for s in sorted(names, key=len, reverse=True) if part.startswith(s)
+                          and (not s.isascii() or part[len(s):len(s) + 1] in _WORD_SEP)), None)
             if start is not None:
                 name = names[start]
-                if part[len(start):].strip():
-                    todo.insert(0, part[len(start):].strip())
+                rest = part[len(start):].strip(_WORD_SEP)
+                if start.isascii():
+                    rest = _LEADING_PLACE_WORD.sub("", rest).strip(_WORD_SEP)
+                if rest:
+                    todo.insert(0, rest)
         if name is None:  # unknown: this part and the ones below it as written
             return (*out, part, *todo)
         out.append(name)

@@ -987,9 +987,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
+    no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     notes = (
-        (~np.isnan(min_c) & ok, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
-        (~np.isnan(rain_mm) & ok, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
+        (no_t & no_r, lambda i: Message.of("rec.climate_water_unchecked", min_c=float(min_c[i]),
+                                           rain_mm=float(rain_mm[i]))),
+        (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
+        (no_r & ~no_t, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
         (_given(nl) & ~no_food, lambda i: Message.decode(nl[i])),
         (_given(om), lambda i: Message.of("rec.other_metals_no_food" if no_food[i] else "rec.other_metals",
                                           values=om[i])),

@@ -36,7 +36,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.advice import named_country
+from agriremed.stages.advice import region_in_china
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
 
@@ -1800,13 +1800,14 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
     """Regions kept as written; a warning where the region starts with a city or county name that
     several divisions of China share (朝阳区, Suzhou) and no province, or names no province and no
     city or county of ``place_names.csv`` (a township 花石镇 alone) nor a country outside China
-    (``food_standard_regions.csv``): the plot is not placed."""
+    (``countries.csv``, ``food_standard_regions.csv``): the plot is not placed, and is planned as a
+    plot in China (:func:`agriremed.stages.advice.region_in_china`)."""
     codes, uniq = pd.factorize(text.where(~pd.Series(blank, index=text.index), ""), use_na_sentinel=False)
     found = [i18n.region_candidates(u, tables) if u else () for u in uniq]
     ambiguous = np.array([bool(c) for c in found], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
     # a region naming a country outside China (UK/Derbyshire) is placed there, not warned
     unplaced = (np.array([bool(u) and not f and not i18n.region_province(u, tables)
-                          and named_country(u, tables) is None for u, f in zip(uniq, found, strict=True)],
+                          and region_in_china(u, tables) is not False for u, f in zip(uniq, found, strict=True)],
                          bool)[codes] if len(uniq) else np.zeros(len(text), bool))
     col.add(unplaced, canon, text, "warning", Message.of("val.region_unplaced"))
     if ambiguous.any():

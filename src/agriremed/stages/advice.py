@@ -111,12 +111,30 @@ def ha_per_mu() -> float:
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
+def region_in_china(region, tables=None) -> bool | None:
+    """Whether a region is in China (True), in another country (False) or not known (None: not
+    given, or naming neither a place of China nor a country; planned as a plot in China under
+    the ``auto`` rule set and food standard).
+
+    Examples
+    --------
+    >>> [region_in_china(r) for r in ("Hunan Yiyang", "湘潭", "UK Derbyshire", "Kenya/Nakuru", "Atlantis", "")]
+    [True, True, False, False, None, None]
+    """
+    return _region_in_china(region, tables)
+
+
 def _region_in_china(region, tables=None) -> bool | None:
-    """Whether a region is in China (True), outside it (False) or not given (None)."""
+    """Whether a region is in China (True: written in Chinese characters, or naming a province,
+    city or county of China), outside it (False: a part names another country of
+    ``countries.csv`` or ``food_standard_regions.csv``, ``UK/Derbyshire``, ``Denmark Jutland``) or
+    not known (None: not given, or naming neither; treated as a plot without a region, which
+    validation warns about)."""
     if not isinstance(region, str) or not region.strip():
         return None
-    return bool(_HAN.search(region) or i18n.region_province(region, tables)
-                or i18n.region_candidates(region, tables))
+    if _HAN.search(region) or i18n.region_province(region, tables) or i18n.region_candidates(region, tables):
+        return True
+    return False if _country_in(region, _foreign_countries(tables)) else None
 
 
 def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=None) -> np.ndarray:
@@ -310,8 +328,32 @@ def named_country(region, tables=None) -> str | None:
 
 
 def _country_in(region: str, countries) -> str | None:
-    """The first part of ``region`` (split at / , ; |) that is a key of ``countries`` (lower case)."""
-    return next((p for p in (q.strip().lower() for q in re.split(r"[/,;|]", region)) if p in countries), None)
+    """The first part of ``region`` (split at / , ; |), or the longest run of words a part starts
+    with (``UK Derbyshire``, ``United Kingdom Derbyshire``), that is a key of ``countries`` (lower case)."""
+    for part in (q.strip().lower() for q in re.split(r"[/,;|]", region)):
+        if part in countries:
+            return part
+        words = part.replace("-", " ").split()
+        hit = next((" ".join(words[:k]) for k in range(len(words) - 1, 0, -1) if " ".join(words[:k]) in countries),
+                   None)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _foreign_countries(tables=None) -> frozenset:
+    """Names of the countries other than China (lower case): ``countries.csv`` (ISO 3166-1 names,
+    common and official names) and the countries of ``food_standard_regions.csv``."""
+    return _packaged_countries() | frozenset(_standard_regions(tables))
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_countries() -> frozenset:
+    """The packaged ``countries.csv`` as a set of lower-case names, read once."""
+    with resources.files("agriremed.data").joinpath("countries.csv").open("r", encoding="utf-8") as f:
+        t = pd.read_csv(f, dtype=str, keep_default_na=False)
+    names = [*t["name"], *(a for cell in t["aliases"] for a in cell.split("|"))]
+    return frozenset(n.strip().lower() for n in names if n.strip() and "," not in n)
 
 
 #: Food standard of a plot outside China whose region names no country of ``food_standard_regions.csv``.
