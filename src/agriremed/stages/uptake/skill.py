@@ -29,6 +29,8 @@ References
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 
@@ -39,7 +41,7 @@ from agriremed.stages.uptake.predict import (evaluate_function, food_safety, out
 from agriremed.stages.uptake.synthesis import lognormal_from_mean_share, maize_cd_synthesis
 
 __all__ = ["maize_share_checks", "exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
-           "survey_check", "ASSUMED_CLAY_PCT"]
+           "survey_check", "ASSUMED_CLAY_PCT", "study_halves", "between_study_spread"]
 
 
 def reliability(prob, outcome, edges=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)) -> pd.DataFrame:
@@ -73,6 +75,94 @@ def reliability(prob, outcome, edges=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)) -> pd.DataF
     out = pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_prob", "observed_freq"])
     out["difference"] = out["observed_freq"] - out["mean_prob"]
     return out
+
+
+def study_halves(studies) -> tuple[list[str], list[str]]:
+    """Split study labels into a calibration half and a check half, reproducibly.
+
+    The distinct labels are sorted by the SHA-256 digest (hexadecimal) of their UTF-8 text;
+    the labels at even positions (0, 2, 4, …) of that order form the calibration half, those
+    at odd positions the check half. The split depends only on the label texts: no random
+    seed, and a study's half does not change when pairs are added to or removed from the
+    other studies. All pairs of one study fall in the same half.
+
+    Parameters
+    ----------
+    studies : array_like of str
+        Study label of each pair (repeats allowed).
+
+    Returns
+    -------
+    tuple of list of str
+        Calibration and check labels, each in digest order; disjoint, together all labels
+        (the calibration half has one more label when their number is odd).
+
+    Examples
+    --------
+    >>> study_halves(["b", "a", "b", "c"])
+    (['c', 'a'], ['b'])
+    """
+    labels = sorted(set(map(str, studies)), key=lambda a: hashlib.sha256(a.encode("utf-8")).hexdigest())
+    return labels[0::2], labels[1::2]
+
+
+def between_study_spread(residual, study, se_log10: float) -> dict:
+    """Between-study spread of log10 residuals: one-way random-effects analysis of variance.
+
+    Residuals rᵢⱼ = log10 observed − log10 predicted of pair j in study i are modelled as
+    rᵢⱼ = μ + aᵢ + eᵢⱼ with study effects aᵢ ~ (0, τ²) and within-study errors
+    eᵢⱼ ~ (0, σ²). The method-of-moments (ANOVA) estimators for unbalanced groups [1]_ are,
+    with k studies of nᵢ pairs, N = Σnᵢ, r̄ᵢ the study means and r̄ the mean of all pairs:
+
+    * σ̂² = MSW = Σᵢⱼ(rᵢⱼ − r̄ᵢ)² / (N − k) (studies with one pair add nothing to it);
+    * τ̂² = max(0, (MSB − MSW) / n₀), MSB = Σᵢ nᵢ(r̄ᵢ − r̄)² / (k − 1),
+      n₀ = (N − Σnᵢ²/N) / (k − 1).
+
+    A field in a new study scatters around the median by τ̂² + σ̂² (the mean residual μ is
+    removed: only the spread is estimated, the median is not shifted). A function whose
+    sourced spread is ``se_log10`` lacks the extra component
+    s_study = √max(0, τ̂² + σ̂² − se_log10²), so that √(se_log10² + s_study²) is the total.
+
+    Parameters
+    ----------
+    residual : array_like
+        log10 observed − log10 predicted per pair [log10 units].
+    study : array_like of str
+        Study label per pair.
+    se_log10 : float
+        Sourced spread of the function [log10 units].
+
+    Returns
+    -------
+    dict
+        ``n_pairs``, ``n_studies``, ``mean`` (μ̂ = r̄), ``within_sd`` (σ̂), ``between_sd`` (τ̂),
+        ``total_sd`` (√(τ̂² + σ̂²)) and ``extra_sd`` (s_study) [log10 units].
+
+    References
+    ----------
+    .. [1] Searle S.R., Casella G. & McCulloch C.E. (1992) Variance Components. Wiley, §3.5
+       (ANOVA estimation, unbalanced one-way classification).
+
+    Examples
+    --------
+    >>> s = between_study_spread([0.0, 0.2, 1.0, 1.2], ["a", "a", "b", "b"], 0.1)
+    >>> round(s["within_sd"], 4), round(s["between_sd"], 4), round(s["extra_sd"], 4)
+    (0.1414, 0.7, 0.7071)
+    """
+    d = pd.DataFrame({"r": np.asarray(residual, float), "g": np.asarray(study, object)})
+    grp = d.groupby("g", sort=False)["r"]
+    n = grp.size().to_numpy(float)
+    big_n, k = float(n.sum()), len(n)
+    if k < 2 or big_n <= k:
+        raise ValueError("between_study_spread needs at least two studies and one study with two pairs")
+    msw = float(((d["r"] - grp.transform("mean")) ** 2).sum()) / (big_n - k)
+    msb = float((n * (grp.mean().to_numpy(float) - d["r"].mean()) ** 2).sum()) / (k - 1)
+    n0 = (big_n - float((n ** 2).sum()) / big_n) / (k - 1)
+    tau2 = max(0.0, (msb - msw) / n0)
+    total2 = tau2 + msw
+    return {"n_pairs": int(big_n), "n_studies": k, "mean": float(d["r"].mean()), "within_sd": float(np.sqrt(msw)),
+            "between_sd": float(np.sqrt(tau2)), "total_sd": float(np.sqrt(total2)),
+            "extra_sd": float(np.sqrt(max(0.0, total2 - float(se_log10) ** 2)))}
 
 
 #: Clay content assumed for paired data that publish none [%] (``agriremed_assumption``): a

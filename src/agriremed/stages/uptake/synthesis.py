@@ -346,12 +346,15 @@ def ratio_synthesis(surveys: pd.DataFrame, crop: str, metal: str) -> dict:
 
 
 def leafy_spread_components(slopes: pd.DataFrame, metal: str = "cd") -> dict:
-    """Between-species and between-variety SD of log10 leafy-vegetable uptake [log10 units].
+    """Variance components of log10 leafy-vegetable uptake [log10 units].
 
     The ``uptake_slopes.csv`` rows of crop ``leafy_vegetable``, kind ``variance_component``
-    and term ``sd:species`` / ``sd:variety``. A leafy-vegetable function used for a species
-    it was not fitted on (e.g. the lettuce relation for pak choi) adds both to its residual
-    spread: se = √(se_function² + sd_species² + sd_variety²).
+    and term ``sd:species``, ``sd:variety`` and ``sd:study``. A leafy-vegetable function used
+    for a species it was not fitted on (e.g. the lettuce relation for pak choi) adds all three
+    to its residual spread: se = √(se_function² + sd_species² + sd_variety² + sd_study²); the
+    function used for its own species (lettuce) adds the between-study part only. The
+    between-study part is the spread of leafy-vegetable studies that the sourced components do
+    not cover (:func:`agriremed.stages.uptake.skill.between_study_spread`).
 
     Parameters
     ----------
@@ -363,18 +366,18 @@ def leafy_spread_components(slopes: pd.DataFrame, metal: str = "cd") -> dict:
     Returns
     -------
     dict
-        ``species`` and ``variety`` [log10 units].
+        ``species``, ``variety`` and ``study`` [log10 units].
 
     Examples
     --------
     >>> from agriremed.core.tables import load_tables
     >>> leafy_spread_components(load_tables().uptake_slopes)
-    {'species': 0.172, 'variety': 0.125}
+    {'species': 0.172, 'variety': 0.125, 'study': 0.516}
     """
     d = slopes.loc[(slopes["crop"] == "leafy_vegetable") & (slopes["metal"] == metal)
                    & (slopes["kind"] == "variance_component")]
     out = {}
-    for part in ("species", "variety"):
+    for part in ("species", "variety", "study"):
         v = d.loc[d["term"] == f"sd:{part}", "value"].astype(float)
         if len(v) != 1:
             raise ValueError(f"uptake_slopes.csv needs one leafy_vegetable {metal} row of term sd:{part}, "
