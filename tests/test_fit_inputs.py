@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from agriremed.io.pairs import fit_transfer_function, read_pair_header, validate_pairs
+from agriremed.stages.uptake.fit import FitError
 
 TERMS = ["log10(soil)", "ph", "log10(som_pct)"]
 
@@ -234,3 +235,17 @@ def test_failed_residual_diagnostics_are_warnings():
                                                                * 0.6 * (d["ph"] - 4.4)))  # spread grows with pH
     h = fit_transfer_function(het, crop="rice", terms=["log10(soil)", "ph"])
     assert h.stats["breusch_pagan_p"] < 0.01 and "fit.warn_heteroscedastic" in codes(h)
+
+
+@pytest.mark.parametrize("provinces,bad", [("Hunnan", "'Hunnan'"), ("Hunan|Xiangtan", "'Xiangtan'"),
+                                           ("Jiangxi|Hunan/Zhuzhou", "'Hunan/Zhuzhou'")])
+def test_a_province_that_is_not_one_stops_the_fit_with_its_name(provinces, bad):
+    # Hunnan is a district of Shenyang, not a misspelt Hunan: a function for it would apply to no Hunan plot
+    with pytest.raises(FitError, match=f"--provinces {bad}: not a province of China"):
+        fit_transfer_function(simulate(n=60), crop="rice", terms=["log10(soil)", "ph"], provinces=provinces)
+
+
+def test_provinces_in_english_chinese_and_with_their_suffix_fit():
+    f = fit_transfer_function(simulate(n=60), crop="rice", terms=["log10(soil)", "ph"],
+                              provinces="Hunan|湖南省|Guangxi Zhuang")
+    assert f.function_row().loc[0, "provinces"] == "Hunan|湖南省|Guangxi Zhuang"

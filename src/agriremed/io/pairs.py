@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
-from agriremed.core import names
+from agriremed.core import i18n, names
 from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import na_cells, read_table, write_csv
 from agriremed.io.validate import Collector, Validation, as_text, crop_lookup, expected_message
-from agriremed.stages.uptake.fit import (DEFAULT_TERMS, TransferFit, check_fit_options, fit_pairs,
+from agriremed.stages.uptake.fit import (DEFAULT_TERMS, FitError, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 from agriremed.stages.uptake.predict import PH_DOMAIN
 
@@ -662,6 +662,7 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
     """
     tables = tables or load_tables()
     check_fit_options(metal, method, plant_basis, soil_measure)
+    check_provinces(provinces, tables)
     if crop is not None:  # a crop alias (水稻, paddy rice) is read as its code, as in plot tables
         lookup = crop_lookup(tables.crops)
         key = str(crop).strip().lower()
@@ -686,6 +687,30 @@ def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, ter
                     priority, provinces, region, cv_folds, seed, cooks_threshold)
     fit.warnings.extend(bcf_warnings(fit, tables))
     return fit
+
+
+def check_provinces(provinces: str, tables: Tables | None = None) -> None:
+    """Raise :class:`FitError` naming every part of ``provinces`` ('|'-separated) that is not a
+    province of ``provinces.csv`` (English, Chinese or an alias: ``Hunan``, ``湖南``, ``湖南省``):
+    a misspelt province would make the fitted function apply to no plot.
+
+    Examples
+    --------
+    >>> check_provinces("Hunan|湖南省|Jiangxi")
+    >>> check_provinces("Hunnan|Jiangxi")
+    Traceback (most recent call last):
+    ...
+    agriremed.stages.uptake.fit.FitError: --provinces 'Hunnan': not a province of China (provinces.csv); expected '|'-separated provinces such as Hunan|湖南|Jiangxi
+    """
+    tables = tables or load_tables()
+
+    def province(p):  # the province itself, not a place in one (Hunnan is a district of Shenyang)
+        return len(i18n.region_path(p, tables)) == 1 and bool(i18n.region_province(p, tables))
+
+    bad = [p.strip() for p in str(provinces or "").split("|") if p.strip() and not province(p.strip())]
+    if bad:
+        raise FitError(f"--provinces {', '.join(map(repr, bad))}: not a province of China (provinces.csv); "
+                       "expected '|'-separated provinces such as Hunan|湖南|Jiangxi")
 
 
 def bcf_band(crop: str, metal: str, tables: Tables | None = None):
