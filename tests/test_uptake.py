@@ -117,9 +117,11 @@ def test_skipped_functions_are_reported_with_their_reason(tables):
                       "zn_cacl2_mg_kg": [np.nan, 2.0, 0.1]})
     pred, miss = uptake.predict_and_unassessed(p, tables=t)
     sel = pred.set_index("plot_id")["selection"]
-    assert sel["A"] == "skipped li2017_rice_cd_cacl2 (needs cd_cacl2_mg_kg, zn_cacl2_mg_kg)"
+    # the functions tried in their order, and the Hunan function passed over on plots not placed in Hunan
+    assert sel["A"] == ("skipped li2017_rice_cd_cacl2 (needs cd_cacl2_mg_kg, zn_cacl2_mg_kg); "
+                        "synth_rice_cd_ph_hunan (for Hunan only)")
     # 0.167 + 2.547·0.05 − 0.532·2 < 0: not used, never a jump to a clipped value
-    assert sel["B"] == "skipped li2017_rice_cd_cacl2 (prediction not positive)"
+    assert sel["B"] == "skipped li2017_rice_cd_cacl2 (prediction not positive); synth_rice_cd_ph_hunan (for Hunan only)"
     # soil Cd 12 is outside both the CaCl2 model's (0.17–10.5) and the default's (0.05–10) range
     assert "C" not in sel.index
     reason = miss.set_index(["plot_id", "metal"]).loc[("C", "cd"), "reason"]

@@ -764,6 +764,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         pred = np.full(n, np.nan)
         skipped = np.full(n, "", dtype=object)
         beyond = np.full(n, "", dtype=object)  # a user function used beyond the range of its data
+        elsewhere = np.full(n, "", dtype=object)  # functions for the crop passed over: fitted in other provinces
         has_fn = np.zeros(n, bool)
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
         # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
@@ -778,7 +779,11 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 has_fn |= for_crop
                 applies = for_crop & ph_ok & (chosen < 0)
                 if pass_ == "local" or (pass_ == "user" and str(fn.provinces or "").strip()):
-                    applies &= _in_provinces(reg_uniq, fn.provinces, pnames, reg_province)[reg_codes]
+                    inside = _in_provinces(reg_uniq, fn.provinces, pnames, reg_province)[reg_codes]
+                    away = applies & ~inside & bool(str(fn.provinces or "").strip())
+                    txt = f"{fn.function_id} (for {str(fn.provinces).replace('|', ', ')} only)"
+                    elsewhere[away] = np.where(elsewhere[away] == "", txt, elsewhere[away] + "; " + txt)
+                    applies &= inside
                 if not applies.any():
                     continue
                 idx = np.flatnonzero(applies)
@@ -842,7 +847,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         note_msg = encode_column([(Message() if known else basis_msg)
                                   + (fn.message if isinstance(fn, Note) else Message())
                                   for known, fn in zip(is_dw | is_fw, factor_note, strict=True)])
-        sk = skipped[have]
+        sk, away = skipped[have], elsewhere[have]
+        sk = np.where(away == "", sk, np.where(sk == "", away, sk + "; " + away)).astype(object)
         bey = beyond[have]
         sel = np.where(sk == "", "", "skipped " + sk).astype(object)
         sel = np.where(bey == "", sel, np.where(sel == "", bey, sel + "; " + bey)).astype(object)
