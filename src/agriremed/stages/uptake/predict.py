@@ -726,6 +726,11 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     pid = plots["plot_id"].to_numpy(object)
     ph = plots["ph"].to_numpy(float) if "ph" in plots.columns else np.full(n, np.nan)
     ph_ok = (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
+    # rice grown on land that is not a paddy (upland rice, 旱稻): the rice functions are fitted on
+    # flooded paddies, and the water regime changes grain Cd and As many-fold (hu2013_water)
+    lu = _frames.obj(plots["land_use"]) if "land_use" in plots.columns else np.full(n, None, dtype=object)
+    aerobic = (crops == "rice") & ~pd.isna(lu) & (lu != "paddy") & (lu != "")
+    domain = ph_ok & ~aerobic
     variables = {}
     parts, missing_parts = [], []
 
@@ -777,7 +782,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     continue  # used only in its provinces; the user's functions were tried first
                 for_crop = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured
                 has_fn |= for_crop
-                applies = for_crop & ph_ok & (chosen < 0)
+                applies = for_crop & domain & (chosen < 0)
                 if pass_ == "local" or (pass_ == "user" and str(fn.provinces or "").strip()):
                     inside = _in_provinces(reg_uniq, fn.provinces, pnames, reg_province)[reg_codes]
                     away = applies & ~inside & bool(str(fn.provinces or "").strip())
@@ -820,7 +825,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         unassessed(measured & ~has_fn, metal, lambda c, m=cap: Message.of("upt.none_crop", crop=c, metal=m), crops)
         unassessed(measured & has_fn & ~ph_ok, metal,
                    Message.of("upt.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
-        unassessed(measured & has_fn & ph_ok & ~have, metal,
+        unassessed(measured & has_fn & ph_ok & aerobic, metal,
+                   lambda u: Message.of("upt.aerobic_rice", land_use=u), lu)
+        unassessed(measured & has_fn & domain & ~have, metal,
                    lambda s: Message.of("upt.other_provinces") if s == "" else Message.of("upt.no_function_used",
                                                                                         skipped=s), skipped)
         if not have.any():
