@@ -616,9 +616,10 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     kept = np.zeros(n, bool) if nonfood_kept is None else np.asarray(nonfood_kept)
     if kept.dtype != bool:  # family names per plot ('' none)
         kept = np.array(["" if k is None else str(k) for k in kept], dtype=object)
-    key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
-                                     _frames.obj(basic_farmland), kept])
-    codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
+    columns = (_frames.obj(soil_class), _frames.obj(land_use), _frames.obj(basic_farmland), kept)
+    # the kinds of land in order of first appearance (as factorizing their MultiIndex numbers them)
+    first, codes = _frames.distinct(*columns)
+    combos = list(zip(*(c[first].tolist() for c in columns), strict=True)) if n else []
     fam0 = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
     oid = _frames.obj(opts["option_id"])
     rank = {s: i for i, s in enumerate(POLICY_STATUSES)}
