@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - another pandas layout: the public cons
     _arrays_to_mgr = None
 
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "factorize", "index_of", "positions", "take",
-           "consolidated", "plot_index", "row_index", "Grid", "grid", "plot_column", "codes", "distinct",
+           "consolidated", "plot_index", "row_index", "pair_positions", "Grid", "grid", "plot_column", "codes", "distinct",
            "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
            "sorted_row_percentiles", "row_blocks"]
 
@@ -259,8 +259,34 @@ def row_index(frame_: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
         return np.arange(len(rows))
     if not len(frame_):
         return np.full(len(rows), -1)
-    key = pd.MultiIndex.from_arrays([obj(frame_["plot_id"]), obj(frame_["option_id"])])
-    return key.get_indexer(pd.MultiIndex.from_arrays([obj(rows["plot_id"]), obj(rows["option_id"])]))
+    return pair_positions((frame_["plot_id"], frame_["option_id"]), (rows["plot_id"], rows["option_id"]))
+
+
+#: Up to this many pairs on either side, :func:`pair_positions` looks them up in a dict.
+_PAIR_DICT_MAX = 512
+
+
+def pair_positions(keys: tuple, wanted: tuple) -> np.ndarray:
+    """Position of each ``wanted`` pair of values among the ``keys`` pairs (−1: absent).
+
+    ``pd.MultiIndex.from_arrays(keys).get_indexer(pd.MultiIndex.from_arrays(wanted))``; the few
+    pairs of a small plan (unique text keys) are looked up in a dict instead, without building
+    two MultiIndexes (which dominate for a plot or a few). Non-unique or non-text keys go
+    through pandas (which refuses non-unique keys).
+
+    Parameters
+    ----------
+    keys, wanted : tuple of two 1-D arrays or Series
+        The key columns and the pairs looked up.
+    """
+    k1, k2, w1, w2 = obj(keys[0]), obj(keys[1]), obj(wanted[0]), obj(wanted[1])
+    if len(k1) <= _PAIR_DICT_MAX and len(w1) <= _PAIR_DICT_MAX:
+        pairs = list(zip(k1.tolist(), k2.tolist(), strict=True))
+        at = {p: i for i, p in enumerate(pairs)}
+        if len(at) == len(pairs) and all(type(a) is str and type(b) is str for a, b in pairs):
+            return np.fromiter((at.get(p, -1) for p in zip(w1.tolist(), w2.tolist(), strict=True)),
+                               np.intp, len(w1))
+    return pd.MultiIndex.from_arrays([k1, k2]).get_indexer(pd.MultiIndex.from_arrays([w1, w2]))
 
 
 def format_unique(values, fmt) -> np.ndarray:
@@ -318,8 +344,7 @@ class Grid:
         if pos is None:
             if not len(frame):
                 return np.full(len(rows), -1)
-            return pd.MultiIndex.from_arrays([obj(frame["plot_id"]), obj(frame["option_id"])]).get_indexer(
-                pd.MultiIndex.from_arrays([obj(rows["plot_id"]), obj(rows["option_id"])]))
+            return pair_positions((frame["plot_id"], frame["option_id"]), (rows["plot_id"], rows["option_id"]))
         out = np.full(self.n_rows, -1, dtype=np.intp)
         ok = pos >= 0
         out[pos[ok]] = np.flatnonzero(ok)

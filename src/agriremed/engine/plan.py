@@ -188,6 +188,14 @@ def apply_biochar_choice(tables: Tables, feedstock: str | None = None, temperatu
         if temperature is not None:
             lib.loc[is_char, "biochar_temperature"] = temperature
         tables = tables.replace(options=lib)
+    # the notes depend on the tables alone: found once per tables object (read-only), a copy returned
+    return tables, list(tables.memo("biochar_choice_notes", lambda: _biochar_notes(tables)))
+
+
+def _biochar_notes(tables: Tables) -> tuple:
+    """A note per feedstock of the biochar options that has no grain-Cd figure of its own."""
+    lib = tables.options
+    is_char = (lib["kind"] == "immobilisation") & (lib["biochar_feedstock"].fillna("") != "")
     notes = []
     for fs in sorted(set(lib.loc[is_char, "biochar_feedstock"])):
         e, pooled = options_mod.biochar_efficacy([fs], tables)
@@ -195,7 +203,7 @@ def apply_biochar_choice(tables: Tables, feedstock: str | None = None, temperatu
             notes.append(f"biochar feedstock {fs!r} has no grain-Cd figure of its own in "
                          f"biochar_feedstock_effects.csv: the pooled paddy dose–response "
                          f"(× {e[0]:g}) is used")
-    return tables, notes
+    return tuple(notes)
 
 
 def _digest(df: pd.DataFrame) -> str:

@@ -820,8 +820,7 @@ class Trajectories:
         tr = trajectories
         if not len(tr):
             return cls(np.zeros(0, np.intp), np.zeros(0, object), np.zeros((0, 1)))
-        rp = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])]) \
-            .get_indexer(pd.MultiIndex.from_arrays([_frames.obj(tr["plot_id"]), _frames.obj(tr["option_id"])]))
+        rp = _frames.pair_positions((option_rows["plot_id"], option_rows["option_id"]), (tr["plot_id"], tr["option_id"]))
         metal = _frames.obj(tr["metal"])
         yr = tr["year"].to_numpy(int)
         keep = (rp >= 0) & (yr >= 0)
@@ -1304,8 +1303,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
             b_row, b_metal, b_c0, b_ct = removal["row"], removal["metal"], removal["c0"], removal["ct"]
         elif duration_by_metal is not None and len(duration_by_metal):
             bm = duration_by_metal
-            b_row = pd.MultiIndex.from_arrays([plot_ids, oid]).get_indexer(
-                pd.MultiIndex.from_arrays([_frames.obj(bm["plot_id"]), _frames.obj(bm["option_id"])]))
+            b_row = _frames.pair_positions((plot_ids, oid), (bm["plot_id"], bm["option_id"]))
             b_metal = _frames.obj(bm["metal"])
             b_c0, b_ct = bm["conc_mg_kg"].to_numpy(float), bm["target_mg_kg"].to_numpy(float)
         else:

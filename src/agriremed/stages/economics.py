@@ -383,8 +383,7 @@ def _schedule_matrices(option_rows, schedule, H, rows):
     if isinstance(schedule, YearlySchedule) and schedule.active.shape[0] == len(option_rows):
         return schedule.crop_code, schedule.crops, schedule.active, schedule.p, rows
     s = schedule
-    key = pd.MultiIndex.from_arrays([_frames.obj(option_rows["plot_id"]), _frames.obj(option_rows["option_id"])])
-    r = key.get_indexer(pd.MultiIndex.from_arrays([_frames.obj(s["plot_id"]), _frames.obj(s["option_id"])])) \
+    r = _frames.pair_positions((option_rows["plot_id"], option_rows["option_id"]), (s["plot_id"], s["option_id"])) \
         if len(s) else np.zeros(0, np.intp)
     yr = s["year"].to_numpy(int) - 1 if len(s) else np.zeros(0, int)
     ok = (r >= 0) & (yr >= 0) & (yr < H)

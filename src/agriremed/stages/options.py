@@ -656,9 +656,10 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     kept = np.zeros(n, bool) if nonfood_kept is None else np.asarray(nonfood_kept)
     if kept.dtype != bool:  # family names per plot ('' none)
         kept = np.array(["" if k is None else str(k) for k in kept], dtype=object)
-    key = pd.MultiIndex.from_arrays([_frames.obj(soil_class), _frames.obj(land_use),
-                                     _frames.obj(basic_farmland), kept])
-    codes, combos = pd.factorize(key) if n else (np.zeros(0, np.intp), [])
+    columns = (_frames.obj(soil_class), _frames.obj(land_use), _frames.obj(basic_farmland), kept)
+    # the kinds of land in order of first appearance (as factorizing their MultiIndex numbers them)
+    first, codes = _frames.distinct(*columns)
+    combos = list(zip(*(c[first].tolist() for c in columns), strict=True)) if n else []
     fam0 = _frames.obj(opts["policy_family"]) if "policy_family" in opts else np.full(len(opts), "", object)
     oid = _frames.obj(opts["option_id"])
     rank = {s: i for i, s in enumerate(POLICY_STATUSES)}
@@ -666,24 +667,45 @@ def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set
     st = np.full((k, m), "allowed", dtype=object)
     rid = np.full((k, m), "", dtype=object)
     txt = np.full((k, m), None, dtype=object)
-    for j, (cls, lu, bf, nf) in enumerate(combos):
-        live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
-                and _matches(r.basic_farmland, bf)]
-        kept_as = (nf if isinstance(nf, str) else "non_food_crop" if cls == "strict_control"
-                   else KEPT_NONFOOD_FAMILY)
-        fam = np.where(fam0 == "baseline", kept_as, fam0) if nf else fam0
-        for i in range(k):
-            best = None
-            for r in live:
-                targets = _split(r.applies_to)
-                if targets == ["*"] or fam[i] in targets or oid[i] in targets:
-                    if best is None or rank[r.status] < rank[best.status]:
-                        best = r
-            if best is not None:
-                st[i, j], rid[i, j] = best.status, best.rule_id
-                txt[i, j] = Message.of("opt.policy_rule", rule_set=rule_set, rule=best.rule_id,
-                                       sources=";".join(split_keys(best.source)))
+    options_key = (_hashable(oid), _hashable(fam0))
+    for j, combo in enumerate(combos):
+        # decided once per options × kind of land for these tables (read-only): the dashboards
+        # re-plan the same plot on every change
+        found = tables.memo(("policy_by_kind", rule_set, options_key, _hashable(combo)),
+                            lambda c=combo: _policy_of_kind(R, rank, oid, fam0, c, rule_set))
+        for i, status, rule_id, text in found:
+            st[i, j], rid[i, j], txt[i, j] = status, rule_id, text
     return np.asarray(codes, np.intp), st, rid, txt
+
+
+def _hashable(values) -> tuple:
+    """``values`` as a key of :meth:`Tables.memo`: text as it is, anything else (a flag, a missing
+    NaN, which equals nothing) by its type and ``repr``."""
+    return tuple(v if isinstance(v, str) else (type(v).__name__, repr(v)) for v in values)
+
+
+def _policy_of_kind(R, rank, oid, fam0, combo, rule_set) -> tuple:
+    """``(option position, status, rule id, text)`` of each option a rule of ``R`` names on one
+    kind of land ``combo`` (soil class, land use, basic farmland, kept crop): the strictest rule."""
+    cls, lu, bf, nf = combo
+    live = [r for r in R if _matches(r.soil_class, cls) and _matches(r.land_use, lu)
+            and _matches(r.basic_farmland, bf)]
+    kept_as = (nf if isinstance(nf, str) else "non_food_crop" if cls == "strict_control"
+               else KEPT_NONFOOD_FAMILY)
+    fam = np.where(fam0 == "baseline", kept_as, fam0) if nf else fam0
+    found = []
+    for i in range(len(oid)):
+        best = None
+        for r in live:
+            targets = _split(r.applies_to)
+            if targets == ["*"] or fam[i] in targets or oid[i] in targets:
+                if best is None or rank[r.status] < rank[best.status]:
+                    best = r
+        if best is not None:
+            found.append((i, best.status, best.rule_id,
+                          Message.of("opt.policy_rule", rule_set=rule_set, rule=best.rule_id,
+                                     sources=";".join(split_keys(best.source)))))
+    return tuple(found)
 
 
 def treated_metals(kind: str, exceed, crop_risk, treats_mask):

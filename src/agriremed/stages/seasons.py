@@ -56,9 +56,12 @@ def plot_rice_seasons(plots: pd.DataFrame) -> np.ndarray:
 
 def option_rice_seasons_cap(tables: Tables) -> dict[str, float]:
     """Option → the most rice seasons it grows a year (``rice_seasons.csv`` rows of scope ``option``)."""
-    t = tables.rice_seasons
-    o = t.loc[t["scope"] == "option"]
-    return dict(zip(o["key"], pd.to_numeric(o["rice_seasons"], errors="coerce"), strict=True))
+    def build():
+        t = tables.rice_seasons
+        o = t.loc[t["scope"] == "option"]
+        return dict(zip(o["key"], pd.to_numeric(o["rice_seasons"], errors="coerce"), strict=True))
+    # read once per tables object (the tables are read-only); a copy, so callers may change it
+    return dict(tables.memo("option_rice_seasons_cap", build))
 
 
 def per_season(tables: Tables, quantity: str) -> bool:
@@ -69,11 +72,15 @@ def per_season(tables: Tables, quantity: str) -> bool:
     KeyError
         When the table has no row for ``quantity``.
     """
-    t = tables.rice_seasons
-    row = t.loc[(t["scope"] == "quantity") & (t["key"] == quantity), "per"]
-    if not len(row):
+    def build():
+        t = tables.rice_seasons
+        q = t.loc[t["scope"] == "quantity"].drop_duplicates("key")  # the first row of a quantity counts
+        return {k: str(v) == "season" for k, v in zip(q["key"], q["per"], strict=True)}
+    # the quantities, read once per tables object (the tables are read-only)
+    per = tables.memo("rice_seasons_per_quantity", build)
+    if quantity not in per:
         raise KeyError(f"rice_seasons.csv has no quantity {quantity!r}")
-    return str(row.iloc[0]) == "season"
+    return per[quantity]
 
 
 def season_factor(tables: Tables, quantity: str, seasons) -> np.ndarray:
