@@ -568,7 +568,7 @@ def test_strict_control_baseline_crop_that_the_rule_set_forbids_can_be_valued_as
     s = runs[("discount_sale", "not_sold")].summary
     assert "(doing nothing keeps growing an edible crop that may not be sold on this strict-control land)" \
         in s["recommendation"].iloc[0]
-    assert "不治理即继续种植在该严格管控类耕地上不得销售的食用农产品" in \
+    assert "不治理即继续种植在该严格管控类土地上不得销售的食用农产品" in \
         messages.column_texts(s, "recommendation", "zh")[0]
     was_s = runs[("discount_sale", "noncompliant_grain")].summary
     assert "may not be sold" not in was_s["recommendation"].iloc[0]

@@ -624,6 +624,9 @@ def policy_status(opts: pd.DataFrame, soil_class, land_use, basic_farmland, tabl
 #: Policy family (``land_rules.csv`` ``applies_to``) of continuing a non-food crop already grown on
 #: safe-utilisation land (cotton, tobacco …): substitute planting already in place.
 KEPT_NONFOOD_FAMILY = "kept_non_food_crop"
+#: Policy family (``land_rules.csv`` ``applies_to``) of leaving idle strict-control land as it is
+#: (no crop): it grows no edible crop, as fallow.
+IDLE_FAMILY = "fallow"
 #: Policy family of continuing a substitute food crop already grown on safe-utilisation land
 #: (``substitute_crop`` of ``crops.csv``: rapeseed): substitute planting already in place.
 KEPT_SUBSTITUTE_FAMILY = "kept_substitute_crop"
@@ -765,7 +768,8 @@ def _target_failure(o, target, cls, exempt, treats) -> tuple:
 def _class_failures(o, cls, classes, exempt, nonfood_kept, cls_uniq, cls_codes) -> list:
     """``(mask, reason, codes)`` of the plots whose soil class the option ``o`` does not serve,
     the most specific reason first; ``exempt`` plots (idle clean land a crop switch returns to
-    farming) pass, and so does continuing a non-food crop (``nonfood_kept``), a non-food use."""
+    farming) pass, and so does continuing a non-food crop or leaving idle strict-control land idle
+    (``nonfood_kept``), a non-food use."""
     bad = ~np.isin(cls, classes) & ~exempt
     if o.kind == "baseline":
         bad &= ~nonfood_kept
@@ -870,6 +874,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),
                            np.where((cls == "safe_utilisation") & substitute,
                                     KEPT_SUBSTITUTE_FAMILY, "")).astype(object)
+    # idle strict-control land (no crop): leaving it so grows no edible crop; it is judged as fallow
+    idle_strict = (cls == "strict_control") & (crop == "none")
+    kept_family = np.where(idle_strict, IDLE_FAMILY, kept_family).astype(object)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
@@ -958,7 +965,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         back_to_grain = idle_clean_dry & switches
         classes = _split(o.soil_classes)
         if classes != ["*"]:
-            for mask, text, codes in _class_failures(o, cls, classes, back_to_grain, nonfood_kept,
+            for mask, text, codes in _class_failures(o, cls, classes, back_to_grain, nonfood_kept | idle_strict,
                                                      cls_uniq, cls_codes):
                 fail(mask, text, codes)
         target = treated_metals(o.kind, exceed, risk, tmask)
