@@ -212,9 +212,32 @@ def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
     -------
     numpy.ndarray
         Predicted concentration [mg kg⁻¹, in the function's plant basis]; ``NaN``
-        where an input is missing or a logged input is not positive.
+        where an input is missing, a logged input is not positive or the soil pH is outside
+        :data:`PH_DOMAIN` (3–10, the domain of every function). Whether an input is outside the
+        function's own validity range is :func:`outside_range`.
+
+    Raises
+    ------
+    ValueError
+        If a soil metal concentration is negative (naming the plots).
     """
-    return _response(fn, predictor_sum(fn, plot_variables(plots, fn.metal, fn.soil_measure), len(plots)))
+    v = plot_variables(plots, fn.metal, fn.soil_measure)
+    soil = v["soil"] if "soil" in _term_variables(fn) else None
+    if soil is not None and (np.asarray(soil, float) < 0).any():
+        pid = plots["plot_id"].to_numpy(object) if "plot_id" in plots else np.arange(len(plots))
+        bad = pid[np.asarray(soil, float) < 0]
+        raise ValueError(f"{fn.function_id}: negative soil concentration for plot(s) "
+                         f"{', '.join(map(str, bad[:5]))}{' …' if len(bad) > 5 else ''}; expected ≥ 0 mg/kg")
+    out = _response(fn, predictor_sum(fn, v, len(plots)))
+    if "ph" in plots:
+        ph = plots["ph"].to_numpy(float)
+        out = np.where((ph < PH_DOMAIN[0]) | (ph > PH_DOMAIN[1]), np.nan, out)  # an unknown pH stays as it was
+    return out
+
+
+def _term_variables(fn) -> set[str]:
+    """The variables a transfer function row's terms read (``soil``, ``ph``, ``som_pct`` …)."""
+    return {var for var, *_ in parse_terms(fn.terms)}
 
 
 def predictor_sum(fn, v: dict[str, np.ndarray], n: int, skip: frozenset = frozenset()) -> np.ndarray:

@@ -53,7 +53,7 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.models.uptake import critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import (function_inputs, limits_for_crops, moisture_of_crops, outside_range,
+from agriremed.stages.uptake.predict import (PH_DOMAIN, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
                                              rice_type_factor_of)
@@ -494,7 +494,9 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     -------
     pandas.DataFrame
         ``ph`` [–] and ``safe_soil_mg_kg`` [mg kg⁻¹, in the function's extract], with
-        ``function_id``, ``crop`` and ``food_limit_mg_kg`` [mg kg⁻¹ as sold].
+        ``function_id``, ``crop``, ``food_limit_mg_kg`` [mg kg⁻¹ as sold] and ``note``: a pH
+        outside the domain of the functions (3–10) or outside the function's published pH range
+        gets no threshold (NaN) and says so, as a plot there gets no prediction.
 
     Examples
     --------
@@ -514,8 +516,15 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     grid = pd.DataFrame({"ph": ph, **{k: np.full(ph.shape, float(v)) for k, v in soil.items()}})
     limit, _ = limits_for_crops([crop], [fn.metal], standard, tables)
     moist = moisture_of_crops([crop], tables)
+    safe = safe_soil_concentration(fn, grid, limit[0], moist[0], prob)
+    lo, hi = parse_ranges(fn.valid_ranges).get("ph", PH_DOMAIN)
+    lo, hi = max(lo, PH_DOMAIN[0]), min(hi, PH_DOMAIN[1])
+    outside = (ph < lo) | (ph > hi)
+    note = np.where(outside, f"pH outside {lo:g}–{hi:g}, the range of {function_id} and of the functions: not used",
+                    "").astype(object)
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
         "food_limit_mg_kg": limit[0],
-        "safe_soil_mg_kg": safe_soil_concentration(fn, grid, limit[0], moist[0], prob),
+        "safe_soil_mg_kg": np.where(outside, np.nan, safe),
+        "note": note,
     })
