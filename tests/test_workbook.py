@@ -137,10 +137,10 @@ def test_chinese_values_translated(written):
     flat = {r[0]: r[1] for r in readme if r and r[0]}
     assert flat["随机种子"] == plan.scenario.seed and flat["日期"] == "2026年12月4日"
     assert flat["agriremed版本"] == f"agriremed {agriremed.__version__}"
-    # food_standard auto: the plot whose region is "@SUM(A1)" (no place in China) is judged against Codex
-    assert flat["食品标准"] == "GB 2762—2025（中国） × 15; 国际食品法典（CXS 193） × 1——按各地块所在地区选定"
-    # rule_set auto: that plot is governed by no jurisdiction rule (none)
-    assert flat["管控规则"] == "中国 × 15; 无（研究情景） × 1——按各地块所在地区选定"
+    # food_standard auto: the plot whose region is "@SUM(A1)" names no place and no country: it is planned
+    # as a plot in China (GB 2762, China's rules), as a plot without a region, and validation warns on it
+    assert flat["食品标准"] == "GB 2762—2025（中国） × 16——按各地块所在地区选定"
+    assert flat["管控规则"] == "中国 × 16——按各地块所在地区选定"
     assert flat["读取/规划/拒绝行数"] == "18 / 16 / 2"
     gl = pd.read_excel(paths["zh"], sheet_name="术语表", header=1, engine="openpyxl")
     row = gl.set_index("name").loc["npv_vs_baseline_cny_ha"]
