@@ -874,8 +874,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),
                            np.where((cls == "safe_utilisation") & substitute,
                                     KEPT_SUBSTITUTE_FAMILY, "")).astype(object)
-    # idle strict-control land (no crop): leaving it so grows no edible crop; it is judged as fallow
-    idle_strict = (cls == "strict_control") & (crop == "none")
+    # idle strict-control farmland (no crop): leaving it so grows no edible crop; it is judged as fallow
+    # (idle wasteland is not fallow: there the rules of marginal land apply)
+    idle_strict = (cls == "strict_control") & (crop == "none") & (lu != "marginal")
     kept_family = np.where(idle_strict, IDLE_FAMILY, kept_family).astype(object)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")

@@ -56,7 +56,7 @@ from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import (PH_DOMAIN, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
-                                             rice_type_factor_of)
+                                             rice_type_factor_of, user_fitted_functions)
 
 __all__ = [
     "critical_median",
@@ -522,6 +522,10 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     outside = (ph < lo) | (ph > hi)
     note = np.where(outside, f"pH outside {lo:g}–{hi:g}, the range of {function_id} and of the functions: not used",
                     "").astype(object)
+    if function_id in user_fitted_functions(tables):  # a plan extrapolates a user's function beyond its data
+        beyond = outside & (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
+        note[beyond] = f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: extrapolated"
+        outside = outside & ~beyond
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
         "food_limit_mg_kg": limit[0],
