@@ -561,7 +561,7 @@ def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path,
                  "--quiet"]) == 0
     lines = (whole / "plan.csv").read_text(encoding="utf-8-sig").splitlines()
     col = lines[0].split(",").index("recommended")
-    want = [lines[0]] + [x for x in lines[1:] if next(csv.reader([x]))[col] == "True"]
+    want = [lines[0]] + [x for x in lines[1:] if next(csv.reader([x]))[col] == "TRUE"]
     assert (tmp_path / "rec" / "plan.csv").read_text(encoding="utf-8-sig").splitlines() == want
     assert (tmp_path / "rec" / "summary.csv").read_bytes() == (whole / "summary.csv").read_bytes()
     # the same file fits in one plan with the default budget: report.html and the per-year tables

@@ -24,9 +24,11 @@ def test_non_text_cells_and_numbers_are_written_unchanged():
     df = pd.DataFrame({"x": [-1.5, np.nan, 2.0], "flag": [True, False, True],
                        "mixed": [None, True, "=a"], "=h": ["-", "ok", "-3"]})
     text = csv_text(df)
-    assert text.splitlines() == ["x,flag,mixed,'=h", "-1.5,True,,'-", ",False,True,ok", "2,True,'=a,-3"]
+    # true/false as TRUE/FALSE: logical in R's read.csv (True/False are text there), bool in pandas, Excel
+    assert text.splitlines() == ["x,flag,mixed,'=h", "-1.5,TRUE,,'-", ",FALSE,TRUE,ok", "2,TRUE,'=a,-3"]
     back = pd.read_csv(io.StringIO(text))
     assert back["x"].tolist()[0] == -1.5 and back["flag"].tolist() == [True, False, True]
+    assert back["flag"].dtype == bool
 
 
 def test_csv_text_columnwise_matches_hand_written_text_and_pandas():
@@ -43,14 +45,15 @@ def test_csv_text_columnwise_matches_hand_written_text_and_pandas():
     text = csv_text(df)
     assert text == ('x,n,k,t,m\n'
                     '0.3333333333,3,1,"a,b",2.5\n'
-                    '-0,-2,,"say ""hi""",True\n'
+                    '-0,-2,,"say ""hi""",TRUE\n'
                     '0,0,2,"two\nlines",\n'
                     ',7,2,,x\n'
                     'inf,7,,,1\n'
                     '0.3333333333,3,5,\'=1,"y,z"\n')
     from agriremed.io.outputs import neutralise_frame
 
-    expected = neutralise_frame(df).to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    logical = df.assign(m=[x if x is not True else "TRUE" for x in df["m"]])  # pandas writes True
+    expected = neutralise_frame(logical).to_csv(index=False, float_format="%.10g", lineterminator="\n")
     assert text == expected
     assert csv_text(df, header=False) == expected.split("\n", 1)[1]
     assert csv_text(df.iloc[:0]) == "x,n,k,t,m\n"

@@ -411,7 +411,7 @@ def test_recommended_plan_rows_equal_the_recommended_rows_of_the_full_run(messy_
                     plan_rows="recommended")
     full = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
     rec = pd.read_csv(tmp_path / "plan.csv", dtype=str, keep_default_na=False)
-    want = full.loc[full["recommended"] == "True"].reset_index(drop=True)
+    want = full.loc[full["recommended"] == "TRUE"].reset_index(drop=True)
     assert len(rec) == 127 and rec["plot_id"].is_unique  # one row per planned plot
     pd.testing.assert_frame_equal(rec, want)  # every column, the sentences included
     assert (rec["why_food_safety"] != "").all() and (rec["why_economics"] != "").all()

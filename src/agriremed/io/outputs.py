@@ -176,11 +176,35 @@ def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     simple = df.shape[1] > 1 and all(isinstance(c, str) for c in df.columns)
     fields = [_csv_fields(df.iloc[:, j]) for j in range(df.shape[1])] if simple else [None]
     if any(f is None for f in fields):
-        return neutralise_frame(df).to_csv(index=False, header=header, float_format=_FLOAT, lineterminator="\n")
+        return neutralise_frame(_logical_text(df)).to_csv(index=False, header=header, float_format=_FLOAT,
+                                                          lineterminator="\n")
     head = _csv_row(neutralise_text(list(df.columns)).tolist()) if header else ""
     if not len(df):
         return head
     return head + "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
+
+
+#: How true/false cells are written: the spelling Excel, R's ``read.csv`` (logical) and pandas
+#: (bool) all read as a logical value (R reads ``True``/``False`` as text).
+LOGICAL_TEXT = {True: "TRUE", False: "FALSE"}
+
+
+def _logical(x):
+    """A true/false cell as :data:`LOGICAL_TEXT` spells it; any other value as it is."""
+    return LOGICAL_TEXT[bool(x)] if isinstance(x, (bool, np.bool_)) else x
+
+
+def _logical_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its true/false cells (boolean columns, and booleans in object columns) as the
+    text of :data:`LOGICAL_TEXT`, for the pandas writer."""
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        if s.dtype.kind == "b" or (s.dtype == object and any(isinstance(x, (bool, np.bool_)) for x in s.tolist())):
+            s = pd.Series([_logical(x) if not (x is None or (isinstance(x, float) and x != x)) else x
+                           for x in s.tolist()], index=df.index, dtype=object)
+        cols[c] = s
+    return pd.DataFrame(cols, index=df.index, copy=False).set_axis(df.columns, axis=1)
 
 
 def _csv_row(values) -> str:
@@ -225,7 +249,8 @@ def _csv_fields(s: pd.Series) -> np.ndarray | None:
     """The CSV fields of one column as :func:`csv_text` writes them (``object`` array of text), or
     None for a column kind left to pandas.
 
-    Floats: ``%.10g``, missing → ``''``; integers and booleans: their text; text columns:
+    Floats: ``%.10g``, missing → ``''``; integers: their text; booleans: ``TRUE``/``FALSE``
+    (:data:`LOGICAL_TEXT`); text columns:
     missing → ``''``, each distinct text neutralised (:func:`neutralise_text`) and quoted once. Other objects in a text column are
     written as the CSV writer writes them (``str``, floats by ``repr``).
     """
@@ -241,7 +266,7 @@ def _csv_fields(s: pd.Series) -> np.ndarray | None:
     if dt.kind in "iub" and isinstance(dt, (np.dtype, *_NULLABLE)):
         codes, uniques = pd.factorize(s.to_numpy(object) if not isinstance(dt, np.dtype) else s.to_numpy(),
                                       use_na_sentinel=True)
-        return np.array([str(x) for x in uniques.tolist()] + [""], dtype=object)[codes]
+        return np.array([str(_logical(x)) for x in uniques.tolist()] + [""], dtype=object)[codes]
     if isinstance(dt, pd.StringDtype) or (isinstance(dt, np.dtype) and dt.kind == "O"):
         v = s.to_numpy(object)
         if pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
@@ -252,7 +277,7 @@ def _csv_fields(s: pd.Series) -> np.ndarray | None:
         v = neutralise_text(v)
         out = np.empty(len(v), dtype=object)
         for i, x in enumerate(v.tolist()):  # mixed objects: rare, written one by one
-            out[i] = "" if missing[i] else _csv_row([x, ""])[:-2]
+            out[i] = "" if missing[i] else _csv_row([_logical(x), ""])[:-2]
         return out
     return None
 
