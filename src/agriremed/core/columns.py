@@ -503,6 +503,9 @@ _out("p_exceed_limit", "1", "Probability above food limit", "超食品限量概�
      "Probability that the crop exceeds the food limit, from the prediction interval.", fraction=True)
 _out("function_id", "", "Transfer function", "转移函数",
      "Identifier of the soil→crop transfer function used.", dtype="str")
+_out("user_function", "", "Fitted to the user's data", "用户数据拟合",
+     "True when the transfer function was fitted to the user's own paired soil–crop data (agriremed "
+     "fit-uptake, plan --tables), False for a packaged function.", dtype="bool")
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
      "True when an input lies outside the range the transfer function was fitted on (functions are "
      "not used there, so False where a range is published; empty where none is).",

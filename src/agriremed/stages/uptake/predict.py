@@ -432,7 +432,7 @@ def _usable_functions(tables: Tables) -> dict:
 
 
 #: Columns of :func:`predict_crop_concentration`.
-PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "plant_basis", "se_log10",
+PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "user_function", "plant_basis", "se_log10",
                       "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
                       "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note", "note_msg"]
 
@@ -810,7 +810,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     inside = _in_provinces(reg_uniq, fn.provinces, pnames, reg_province)[reg_codes]
                     away = applies & ~inside & bool(str(fn.provinces or "").strip())
                     txt = f"{fn.function_id} (for {str(fn.provinces).replace('|', ', ')} only)"
-                    elsewhere[away] = np.where(elsewhere[away] == "", txt, elsewhere[away] + "; " + txt)
+                    elsewhere[away] = [e if txt in e.split("; ") else txt if e == "" else e + "; " + txt
+                                       for e in elsewhere[away].tolist()]  # a user's function: once
                     applies &= inside
                 if not applies.any():
                     continue
@@ -887,6 +888,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "crop": crops[have],
             "metal": metal,
             "function_id": fns["function_id"],
+            "user_function": np.isin(fns["function_id"], list(fitted)),
             "plant_basis": basis,
             "se_log10": se,
             "crop_dw_p05_mg_kg": dw50 / f,
