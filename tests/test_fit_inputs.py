@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agriremed.io.pairs import fit_transfer_function, read_pair_header, validate_pairs
+from agriremed.io.pairs import fit_transfer_function, folder_warnings, read_pair_header, validate_pairs, write_fit
 from agriremed.stages.uptake.fit import FitError
 
 TERMS = ["log10(soil)", "ph", "log10(som_pct)"]
@@ -249,3 +249,25 @@ def test_provinces_in_english_chinese_and_with_their_suffix_fit():
     f = fit_transfer_function(simulate(n=60), crop="rice", terms=["log10(soil)", "ph"],
                               provinces="Hunan|湖南省|Guangxi Zhuang")
     assert f.function_row().loc[0, "provinces"] == "Hunan|湖南省|Guangxi Zhuang"
+
+
+def test_refitting_the_same_function_id_into_a_folder_says_it_replaces_it(tmp_path):
+
+    d = simulate(n=60)
+    first = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"], function_id="user_a")
+    assert folder_warnings(first, tmp_path) == []
+    write_fit(first, tmp_path)
+    again = fit_transfer_function(d.iloc[:50], crop="rice", terms=["log10(soil)", "ph"], function_id="user_a")
+    texts = [m.encode() for m in folder_warnings(again, tmp_path)]
+    assert len(texts) == 1 and "fit.warn_folder_replaced" in texts[0]
+    write_fit(again, tmp_path)
+    rows = pd.read_csv(tmp_path / "transfer_functions.csv")
+    assert rows["function_id"].tolist().count("user_a") == 1 and int(rows.loc[0, "n"]) == 50
+
+
+def test_a_header_only_read_under_another_name_is_a_note_not_a_warning():
+    v = fit_transfer_function(chinese(simulate(n=60)), crop="rice", terms=["log10(soil)", "ph"]).validation
+    p = v.problems.set_index("column")["severity"]
+    assert p["ph"] == "note" and p["pair_id"] == "note"         # 'pH', '样品编号': read as they are
+    assert p["soil_cd_mg_kg"] == "warning"                      # '土壤镉' without a unit: mg/kg assumed
+    assert len(v.warnings) == 3

@@ -286,8 +286,10 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     n = len(raw)
     ids = as_text(raw["pair_id"]).to_numpy(object) if "pair_id" in raw.columns else np.full(n, "", object)
     col = Collector(n, ids)
-    for canon, note in header_notes:
-        col.add_file(canon, "warning", note)
+    for canon, note in header_notes:  # a header only read under another name is a note; a converted unit a warning
+        msg = note.message if isinstance(note, Note) else note
+        echo = isinstance(msg, Message) and tuple(msg.codes) == ("val.header_read",)
+        col.add_file(canon, "note" if echo else "warning", note)
     for header, error, expected in header_errors:
         col.add_file(header, "error", error, expected)
     for header in unknown:
@@ -784,7 +786,8 @@ def folder_warnings(fit: TransferFit, out: str | Path) -> list[Message]:
     Returns
     -------
     list of Message
-        One ``fit.warn_folder_same`` per such function.
+        One ``fit.warn_folder_same`` per such function, and ``fit.warn_folder_replaced`` when the
+        folder already holds a function of the same id (the new fit replaces it).
     """
     p = Path(out) / TABLE_FILES["transfer_functions"]
     if not p.exists():
@@ -796,7 +799,10 @@ def folder_warnings(fit: TransferFit, out: str | Path) -> list[Message]:
     out_msgs = []
     mine = set(fit.provinces.split("|")) - {""}
     for r in old.to_dict("records"):
-        if r["function_id"] == fit.function_id or r["metal"] != fit.metal:
+        if r["function_id"] == fit.function_id:  # written again: the new fit replaces the row
+            out_msgs.append(Message.of("fit.warn_folder_replaced", function=fit.function_id))
+            continue
+        if r["metal"] != fit.metal:
             continue
         if str(r.get("usable", "True")).strip().lower() in ("false", "0", "no"):
             continue
