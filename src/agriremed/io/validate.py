@@ -935,6 +935,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
     if crop_col is not None and "crops_not_planned" not in mapping.values():
         _read_rotations(col, raw, mapping, crop_col, out, tables)
+    if crop_col is not None and "rice_type" not in dups:
+        _rice_type_from_crop(col, raw, crop_col, out)
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
@@ -1446,6 +1448,29 @@ def _read_spellings(col: Collector, canon: str, spec, text: pd.Series, blank: np
 def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Rice types read through their spellings; unknown ones are ignored with a warning."""
     return _read_spellings(col, canon, spec, text, blank, text.str.lower().str.strip(), RICE_TYPE_ALIASES)
+
+
+def _rice_type_from_crop(col: Collector, raw: pd.DataFrame, crop_col: str, out: dict) -> None:
+    """The rice type a rice crop cell names (粳稻 → japonica, 杂交稻 → hybrid, 籼稻 → indica:
+    :data:`~agriremed.core.names.RICE_TYPE_ALIASES`) as the plot's ``rice_type`` where that column
+    is absent or blank, with a warning; where the column gives another type, the column's is kept
+    and the two are warned about. The column is added only when a crop cell names a type."""
+    text, blank = _cell_text(raw[crop_col], "crop")
+    named = text.str.lower().str.strip().map(RICE_TYPE_ALIASES).to_numpy(object)
+    rice = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).eq("rice").to_numpy(bool)
+    typed = rice & ~blank & ~pd.isna(named)
+    if not typed.any():
+        return
+    have = "rice_type" in out
+    given = (np.asarray(out["rice_type"], dtype=object) if have else np.full(len(raw), None, dtype=object)).copy()
+    unset = typed & pd.isna(given)
+    col.add(unset, "crop", text, "warning", lambda idx: [Message.of("val.rice_type_from_crop", rice_type=named[i])
+                                                         for i in idx], "")
+    differ = typed & ~pd.isna(given) & (given != named)
+    col.add(differ, "crop, rice_type", (text + ", " + pd.Series(given, index=text.index).astype(str)).to_numpy(object),
+            "warning", Message.of("val.rice_type_differs"), "")
+    given[unset] = named[unset]
+    out["rice_type"] = given
 
 
 def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
