@@ -520,6 +520,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     raw = _join_region_columns(raw, mapping, header_notes)
+    raw = _land_use_from_crop(raw, mapping, header_notes, tables)
     more_ids = _first_plot_id(mapping, header_notes)
     canon_cols = list(mapping.values())
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
@@ -644,6 +645,28 @@ def _join_region_columns(raw: pd.DataFrame, mapping: dict[str, str], header_note
         del mapping[c]
     mapping[name] = "region"
     header_notes.append(("region", name, Message.of("val.region_joined", headers=", ".join(map(repr, order)))))
+    return raw
+
+
+def _land_use_from_crop(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list, tables) -> pd.DataFrame:
+    """A sheet without a land-use column (a county's paddy sheet lists only 早稻/晚稻): each plot's
+    land use read from its crop (``land_use`` of ``crops.csv``: rice → paddy, vegetables →
+    vegetable, fruit and tea → orchard, other field crops → upland) as a column ``land_use``,
+    reported once; a crop that gives none (no crop, an unknown crop) leaves the cell blank, so the
+    row is rejected for its blank land use. A sheet with the column is read as it is."""
+    values = list(mapping.values())
+    if "land_use" in values or values.count("crop") != 1 or "land_use" in raw.columns:
+        return raw
+    crop_col = next(c for c, v in mapping.items() if v == "crop")
+    text, blank = _cell_text(raw[crop_col], "crop")
+    quiet = Collector(len(raw), np.full(len(raw), "", dtype=object))  # the crop's own problems are told later
+    crops = _check_crop(quiet, "crop", C.COLUMNS["crop"], text, blank, tables)
+    default = dict(zip(tables.crops["crop"], tables.crops["land_use"], strict=True)) \
+        if "land_use" in tables.crops else {}
+    raw = raw.copy()
+    raw["land_use"] = [default.get(c, "") or "" if isinstance(c, str) else "" for c in crops]
+    mapping["land_use"] = "land_use"
+    header_notes.append(("land_use", "land_use", Message.of("val.land_use_from_crop", header=repr(crop_col))))
     return raw
 
 
