@@ -59,7 +59,7 @@ def test_codes_numbers_and_message_columns_are_the_same_in_both_languages(writte
     _, out, _ = written
     en, zh = _read(out["en"], name), _read(out["zh"], name)
     assert list(en.columns) == list(zh.columns)
-    texts = {c[:-4] for c in en.columns if c.endswith("_msg")} | {"option_name", "recommended_name"}
+    texts = {c[:-4] for c in en.columns if c.endswith("_msg")} | {"option_name", "recommended_name", "measures"}
     same = [c for c in en.columns if c not in texts]
     pd.testing.assert_frame_equal(en[same], zh[same])
 
@@ -105,3 +105,12 @@ def test_texts_in_keeps_a_missing_text_missing_and_english_as_it_is():
     assert zh["reason"].iloc[1] is None
     assert zh["reason"].iloc[0] == messages.render(messages.Message.of("opt.data_gap_default"), "zh")
     assert zh["reason_msg"].tolist() == df["reason_msg"].tolist()
+
+
+def test_the_measures_of_the_summary_are_chinese_with_amounts_per_mu(written):
+    p, out, _ = written
+    zh = _read(out["zh"], "summary").set_index("plot_id")
+    en = _read(out["en"], "summary").set_index("plot_id")
+    assert en.loc["A1", "measures"].startswith("This season:")
+    assert zh.loc["A1", "measures"].startswith("本季：")
+    assert not zh["measures"].str.contains("This season|Next season", regex=True).any()

@@ -446,7 +446,8 @@ class Plan:
         soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
         if soft is not None:
             tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
-        paths = {name: write_csv(texts_in(df, lang, self.tables), out / f"{name}.csv") for name, df in tables.items()}
+        paths = {name: write_csv(texts_in(df, lang, self.tables, self.scenario), out / f"{name}.csv")
+                 for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report and len(self.plots):
             paths["report"] = write_report(self, out / "report.html", lang=lang, date=date)

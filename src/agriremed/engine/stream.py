@@ -1278,7 +1278,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     sinks, soft_sinks = {}, {}
     if out is not None:
         out = prepare_out_dir(out)
-        texts = None if lang == "en" else (lambda df: texts_in(df, lang, tables))
+        texts = None if lang == "en" else (lambda df: texts_in(df, lang, tables, scenario))
         sinks = {name: TableSink(out / f"{name}.{fmt}", fmt, head, texts) for name in ("plan", "summary")}
         # soft re-uses and the opportunity matrix: rows of one plot only, so appended chunk by chunk
         soft_sinks = {name: TableSink(out / f"{name}.csv", "csv", head, texts) for name in SOFT_REUSE_OUTPUTS}

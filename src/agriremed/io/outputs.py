@@ -56,6 +56,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import i18n, messages
+from agriremed.stages import advice
 
 __all__ = [
     "OutputError",
@@ -438,7 +439,7 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
     return out
 
 
-def texts_in(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataFrame:
+def texts_in(df: pd.DataFrame, lang: str = "en", tables=None, scenario=None) -> pd.DataFrame:
     """``df`` as a run in ``lang`` writes it to CSV or Parquet: the planner's sentences in ``lang``.
 
     Every text column that has a message column ``<column>_msg`` (the recommendation, reasons,
@@ -456,6 +457,10 @@ def texts_in(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataFrame:
         Language of the texts; ``"en"`` returns ``df`` itself (its texts are English).
     tables : Tables, optional
         Literature tables (option names, rule labels, sources).
+    scenario : Scenario, optional
+        The run's scenario: with it, the summary's ``measures`` (the steps of each recommended
+        option, amounts per mu or per ha as :func:`agriremed.stages.advice.area_units` decides)
+        are written in ``lang`` too (:func:`agriremed.stages.advice.measures_in`).
 
     Returns
     -------
@@ -464,6 +469,10 @@ def texts_in(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataFrame:
     """
     if lang == "en" or df is None or not len(df):
         return df
+    if scenario is not None and {"measures", "recommended_option"} <= set(df.columns):
+        region = df["region"].to_numpy(object) if "region" in df else np.full(len(df), None, dtype=object)
+        units = advice.area_units(region, scenario.area_unit, scenario.rule_set, tables)
+        df = df.assign(measures=advice.measures_in(df["recommended_option"].to_numpy(object), units, tables, lang))
     cols = [c for c in df.columns if isinstance(c, str) and not c.endswith("_msg") and f"{c}_msg" in df.columns]
     names = [c for c, src in NAME_COLUMNS.items() if c in df.columns and src in df.columns]
     if not cols and not names:

@@ -677,11 +677,8 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
     if "region" in s.columns and lang != "en":
         s["region"] = region_names(s["region"], lang, plan.tables)
     if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
-        opts = plan.summary["recommended_option"].to_numpy(object)
-        by_option = {(o, u): advice.measures_text(o, plan.tables, lang, u)
-                     for o, u in set(zip(opts, units, strict=True)) if isinstance(o, str)}
-        s["measures"] = np.array([by_option.get((o, u), "") if isinstance(o, str) else ""
-                                  for o, u in zip(opts, units, strict=True)], dtype=object)
+        s["measures"] = advice.measures_in(plan.summary["recommended_option"].to_numpy(object), units,
+                                           plan.tables, lang)
     if lang != "en" and "monitoring" in s.columns and "monitoring_msg" not in plan.summary and len(s):
         sc = plan.scenario  # a summary without the monitoring message: computed again from its columns
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,

@@ -658,6 +658,33 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     return out
 
 
+def measures_in(options, units, tables, lang: str = "en") -> np.ndarray:
+    """:func:`measures_text` of each plot's recommended option in its area unit (one text per
+    distinct option and unit; ``''`` where a plot has no option).
+
+    Parameters
+    ----------
+    options : array_like of str
+        Recommended option of each plot (None or NaN for none).
+    units : array_like of str
+        Area unit of each plot (:func:`area_units`).
+    tables : Tables
+        Literature tables.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        The measures of each plot.
+    """
+    opts = np.asarray(options, dtype=object)
+    units = np.asarray(units, dtype=object)
+    by = {(o, u): measures_text(o, tables, lang, u) for o, u in set(zip(opts.tolist(), units.tolist(), strict=True))
+          if isinstance(o, str) and o}
+    return np.array([by.get((o, u), "") for o, u in zip(opts.tolist(), units.tolist(), strict=True)], dtype=object)
+
+
 def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu") -> str:
     """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 

@@ -491,8 +491,9 @@ class Portfolio(Dashboard):
     def _csv(self, df: pd.DataFrame) -> bytes:
         """``df`` as the CSV file the plan command writes, its sentences in the page's language."""
         tables = self.result.tables if self.result is not None else None
+        scenario = self.result.scenario if self.result is not None else None
         with tempfile.TemporaryDirectory(prefix="agriremed-") as d:
-            return write_csv(texts_in(df, self.lang, tables), Path(d) / "x.csv").read_bytes()
+            return write_csv(texts_in(df, self.lang, tables, scenario), Path(d) / "x.csv").read_bytes()
 
     def _plan_csv(self) -> bytes:
         return self._csv(self.result.table)
