@@ -24,7 +24,7 @@ from agriremed.io.report import region_title
         ("Anhui/Suzhou", "安徽省/宿州市"),  # 宿州 in Anhui, not 苏州: a name is read under its parent only
         ("Hunan/Xiangtan/Zhubu", "湖南省/湘潭市/Zhubu"),  # not a division of the table: as written
         ("Hunan/Somewhere/Lukou", "湖南省/Somewhere/Lukou"),  # below an unknown part: as written
-        ("Hunan/Lukou", "湖南省/Lukou"),  # a county is read under its city
+        ("Hunan/Lukou", "湖南省/株洲市/渌口区"),  # a county under its province alone: its city is found
         ("Henan/Jiyuan/Chengliu", "河南省/济源市/Chengliu"),
         ("Chongqing|Yongchuan", "重庆市|永川区"),  # municipality: districts right under it
         ("Macau/Taipa", "澳门特别行政区/Taipa"),  # an alias

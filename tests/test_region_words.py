@@ -18,7 +18,7 @@ from plotdata import make_plots
     ("Hunan Zhuzhou Lukou", ("hunan", "zhuzhou", "lukou")),
     ("Zhuzhou Lukou", ("hunan", "zhuzhou", "lukou")),
     ("Zhuzhou City Lukou", ("hunan", "zhuzhou", "lukou")),
-    ("Yunnan Lanping", ("yunnan", "lanping")),
+    ("Yunnan Lanping", ("yunnan", "nujiang", "lanping")),  # a county under its province: its prefecture found
     ("Guangxi Zhuang Autonomous Region", ("guangxi",)),
     ("Inner Mongolia Baotou", ("inner mongolia", "baotou")),
     ("Hunan/Xiangtan/Zhubu", ("hunan", "xiangtan", "zhubu")),
@@ -65,3 +65,17 @@ def test_an_unknown_region_is_warned_as_planned_in_china():
         "it is planned as a plot in China (China's land rules, GB 2762, mu): for a plot abroad write its country "
         "first, e.g. UK/Derbyshire")
     assert np.array_equal(p.summary["rule_set"].to_numpy(object), np.array(["china", "none"], dtype=object))
+
+
+@pytest.mark.parametrize("region,zh", [
+    ("Hubei Daye", "湖北省/黄石市/大冶市"), ("湖北/大冶", "湖北省/黄石市/大冶市"), ("Guangxi Hechi", "广西壮族自治区/河池市"),
+    ("环江", "广西壮族自治区/河池市/环江毛南族自治县"), ("河池市 环江县", "广西壮族自治区/河池市/环江县"),
+    ("Hunan/Zhuzhou/Somewhere", "湖南省/株洲市/Somewhere"), ("Atlantis/North", "Atlantis/North"),
+])
+def test_chinese_region_names_read_words_short_county_names_and_skipped_cities(region, zh):
+    assert i18n.region_name(region, "zh") == zh
+
+
+def test_autonomous_counties_go_by_their_place_name():
+    assert i18n.region_path("环江") == i18n.region_path("环江县") == ("guangxi", "hechi", "huanjiang")
+    assert i18n.region_path("恩施州") == ("hubei", "enshi")

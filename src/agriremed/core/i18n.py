@@ -376,6 +376,35 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     text = str(region)
     if _check_lang(lang) == "en" or not text.strip():
         return text
+    shown = _region_name_zh(text, tables)
+    # English words left (Hubei Daye) or a division skipped (湖北/大冶: its city): the path read, when every
+    # part of it is a known division
+    by_path = _region_name_by_path(text, tables)
+    parts = [p for p in _REGION_SEP.split(shown) if p.strip()]
+    if by_path is not None and (re.search(r"[A-Za-z]", shown) or 1 < len(parts) < by_path.count("/") + 1):
+        return by_path
+    return shown
+
+
+def _region_name_by_path(text: str, tables=None) -> str | None:
+    """The region in Chinese from its path (:func:`region_path`: 'Hubei Daye' → 湖北省/黄石市/大冶市)
+    when the path is a province and divisions of ``place_names.csv`` only, else None."""
+    path = region_path(text, tables)
+    prov_zh = next((v for k, v in _province_map(tables).items()
+                    if path and _province_english(tables).get(k) == path[0]), None)
+    if prov_zh is None:
+        return None
+    places, zh = _places.place_names(), [prov_zh]
+    for i in range(1, len(path)):
+        name = places.get((path[0], tuple(path[1:i]), path[i]))
+        if name is None:
+            return None
+        zh.append(name)
+    return "/".join(zh)
+
+
+def _region_name_zh(text: str, tables=None) -> str:
+    """:func:`region_name` in Chinese, part by part (separators kept)."""
     parts = re.split(f"({_REGION_SEP.pattern})", text)  # names at even positions, separators between
     head = parts[0]
     key = _PROVINCE_SUFFIX.sub("", head.strip()).lower()
@@ -546,10 +575,23 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
                     rest = _LEADING_PLACE_WORD.sub("", rest).strip(_WORD_SEP)
                 if rest:
                     todo.insert(0, rest)
+        if name is None:  # a county named under its province without its city (湖北/大冶): the one division below
+            below = _one_level_down(spellings, province, tuple(out[1:]), _places.PLACE_SUFFIX.sub("", part))
+            if below is not None:
+                out.extend(below)
+                continue
         if name is None:  # unknown: this part and the ones below it as written
             return (*out, part, *todo)
         out.append(name)
     return tuple(out)
+
+
+def _one_level_down(spellings, province: str, parents: tuple, part: str) -> tuple[str, str] | None:
+    """(city, county) when ``part`` names exactly one division two levels below ``parents`` of
+    ``province`` (大冶 under 湖北: 黄石市/大冶市), else None."""
+    hits = {(key[1][-1], names[part]) for key, names in spellings.items()
+            if key[0] == province and len(key[1]) == len(parents) + 1 and key[1][:-1] == parents and part in names}
+    return next(iter(hits)) if len(hits) == 1 else None
 
 
 def region_province(region, tables=None) -> str:

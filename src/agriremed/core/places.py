@@ -97,6 +97,8 @@ def place_spellings() -> dict[tuple[str, tuple[str, ...]], dict[str, str]]:
         short = _short(zh)
         if short:
             names.setdefault(short, name)
+        for common in _common_names(zh):
+            names.setdefault(common, name)
     return out
 
 
@@ -106,6 +108,23 @@ def _short(zh: str) -> str:
         if zh.endswith(end) and len(zh) - len(end) >= 2:
             return zh[: -len(end)].lower()
     return ""
+
+
+#: The ethnic groups an autonomous county, prefecture or banner is named after (环江毛南族自治县).
+ETHNIC_GROUPS = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
+    "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
+    "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
+    "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各")
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:(?:" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True))
+                         + r")族)+自治(县|州|旗)$")
+
+
+def _common_names(zh: str) -> tuple[str, ...]:
+    """Names an autonomous division goes by without its ethnic groups (环江毛南族自治县 → 环江, 环江县;
+    恩施土家族苗族自治州 → 恩施, 恩施州); empty for other names."""
+    m = _AUTONOMOUS.match(zh)
+    return (m[1].lower(), (m[1] + m[2]).lower()) if m else ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,7 +144,7 @@ def place_paths() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tup
     for (province, parents, name), zh in place_names().items():
         path = (province, *parents, name)
         full.setdefault(zh.lower(), []).append(path)
-        for spelling in dict.fromkeys(s for s in (name, _short(zh)) if s):
+        for spelling in dict.fromkeys(s for s in (name, _short(zh), *_common_names(zh)) if s):
             other.setdefault(spelling, []).append(path)
     return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in other.items()})
 
