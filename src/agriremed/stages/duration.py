@@ -438,6 +438,25 @@ def _plot_metal_values(frame: pd.DataFrame, plot_ids, cols, plot_pos, metal_code
     return out
 
 
+def _above_target(screened: pd.DataFrame, targets: pd.DataFrame | None, plot_ids) -> np.ndarray:
+    """Whether each plot (of ``plot_ids``) has a metal above its clean-up target (``targets``, else
+    the screening value of ``screened``); True where the soil or the target is not known."""
+    if screened is None or not len(screened) or not {"plot_id", "metal", "conc_mg_kg"} <= set(screened.columns):
+        return np.ones(len(plot_ids), bool)
+    s = screened[["plot_id", "metal", "conc_mg_kg", "screening_mg_kg"]]
+    if targets is not None and {"plot_id", "metal", "target_mg_kg"} <= set(targets.columns):
+        s = s.merge(targets[["plot_id", "metal", "target_mg_kg"]], on=["plot_id", "metal"], how="left")
+        target = s["target_mg_kg"].to_numpy(float)
+    else:
+        target = s["screening_mg_kg"].to_numpy(float)
+    conc = s["conc_mg_kg"].to_numpy(float)
+    measured = ~np.isnan(conc)
+    above = measured & (np.isnan(target) | (conc > target))
+    by_plot = pd.Series(above, dtype=bool).groupby(s["plot_id"].to_numpy(object)).any()
+    known = set(s["plot_id"])
+    return np.array([bool(by_plot.get(p, True)) if p in known else True for p in plot_ids], dtype=bool)
+
+
 def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0, seed=0, biomass_draws=None,
                    targets=None, grid: _frames.Grid | None = None) -> dict:
     """Soil, target and model parameters of every plot × removal option × target metal.
@@ -710,6 +729,9 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
     applicable = option_rows["applicable"].to_numpy(bool)
     exceeds = option_rows["target_metals"].fillna("").ne("").to_numpy() | \
         option_rows["untreated_metals"].fillna("").ne("").to_numpy()
+    # a plot whose soil is at or below the target in every metal is at target whatever the option
+    # (a low-Cd variety on clean land: 0 years, not "never")
+    exceeds &= _above_target(screened, targets, _frames.obj(option_rows["plot_id"]))
     model_o = tables.options["removal_model"].astype(object)
     model_none = g.per_option(model_o.where(model_o.notna(), "none").to_numpy(object), "none") == "none"
     # an option that treats none of the exceeding metals (a non-food use kept as risk control on
