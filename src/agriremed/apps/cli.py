@@ -238,16 +238,17 @@ def _note_line(note, lang: str = "en") -> str:
 STREAM_ROWS = 100_000
 
 
-def _validation(args, tables=None, on_valid=None):
+def _validation(args, tables=None, on_valid=None, optional=()):
     """Validation of the input: whole when it is small, else streamed in chunks (bounded
-    memory; ``on_valid`` receives the valid rows of each chunk)."""
+    memory; ``on_valid`` receives the valid rows of each chunk); ``optional``: required columns
+    the command does not need (``validate_plots``)."""
     sheet = getattr(args, "sheet", None)
     plots, geo_notes = _geo_table(args)  # a GIS layer: its attribute table, read whole
     if on_valid is None and data_rows_at_most(plots, sheet) <= STREAM_ROWS:
-        v = validate_plots(plots, tables, sheet=sheet)
+        v = validate_plots(plots, tables, sheet=sheet, optional=optional)
     else:
         v = validate_stream(plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet, on_valid=on_valid,
-                            keep_plots=0)
+                            keep_plots=0, optional=optional)
     v.notes[:0] = geo_notes
     return v
 
@@ -280,10 +281,11 @@ def _tables(args):
     return load_tables(args.tables) if getattr(args, "tables", None) else load_tables()
 
 
-def _valid_plots(args):
-    """Tables and validated plots; ``None`` (after printing why) when no plot is valid."""
+def _valid_plots(args, optional=()):
+    """Tables and validated plots; ``None`` (after printing why) when no plot is valid
+    (``optional``: required columns the command does not need)."""
     tables = _tables(args)
-    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None))
+    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None), optional=optional)
     if len(v.plots) == 0:
         _say(v.summary())
         _print_problems(v.messages())
@@ -291,10 +293,14 @@ def _valid_plots(args):
     return tables, v
 
 
+#: Required plot columns soil screening does not need (the class depends on land use, pH and metals only).
+SCREEN_OPTIONAL = ("crop", "area_ha")
+
+
 def _cmd_screen(args) -> int:
     if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
         return _screen_in_chunks(args)
-    valid = _valid_plots(args)
+    valid = _valid_plots(args, optional=SCREEN_OPTIONAL)
     if valid is None:
         return 1
     tables, v = valid
@@ -341,7 +347,7 @@ def _screen_in_chunks(args) -> int:
                 sinks[name].write(df)
 
     try:
-        v = _validation(args, tables, on_valid=on_valid)
+        v = _validation(args, tables, on_valid=on_valid, optional=SCREEN_OPTIONAL)
     finally:
         for sink in sinks.values():
             sink.close()

@@ -1034,7 +1034,8 @@ def _part_done(item: tuple, tables_of_run: Tables) -> tuple[int, _Part]:
 
 
 def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                    sheet: str | int | None = None, on_valid=None, keep_plots: int = 0) -> Validation:
+                    sheet: str | int | None = None, on_valid=None, keep_plots: int = 0,
+                    optional=()) -> Validation:
     """Validate a plot table of any size chunk by chunk, with bounded memory.
 
     The same checks and messages as :func:`agriremed.io.validate.validate_plots` on the whole
@@ -1056,6 +1057,8 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
         numbered across the whole input), e.g. to screen and write them.
     keep_plots : int
         Valid rows kept in the returned ``plots`` (the first ones); the others are counted.
+    optional : sequence of str
+        Required columns not needed here (``optional`` of :func:`agriremed.io.validate.validate_plots`).
 
     Returns
     -------
@@ -1068,7 +1071,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
     kept, rejected, problems = [], [], []
     n_input = n_valid = n_chunks = 0
     for chunk in _data_chunks(inp.chunks()):
-        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates), n_input)
+        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional), n_input)
         probs = v.problems
         if n_chunks > 0:  # file-level problems (headers, missing columns) once
             probs = probs.loc[probs["input_row"].notna()]

@@ -284,10 +284,12 @@ def _group_sentence(r, rows: list, lines: list, lang: str = "en", problem=None, 
 
 
 class Collector:
-    def __init__(self, n: int, plot_ids: np.ndarray):
+    def __init__(self, n: int, plot_ids: np.ndarray, optional=()):
         self.parts: list[pd.DataFrame] = []
         self.n = n
         self.plot_ids = plot_ids
+        #: columns whose problems do not reject a row (their errors are reported as warnings)
+        self.optional = frozenset(optional)
         self.error_rows = np.zeros(n, dtype=bool)
         #: rows the reader could not read as they stand: only the reader's problems are reported
         self.unreadable = np.zeros(n, dtype=bool)
@@ -310,6 +312,8 @@ class Collector:
         else:
             ptext, pmsg = _texts(np.asarray(problem, dtype=object)[idx])
         etext, emsg = _texts([expected])
+        if severity == "error" and column in self.optional:
+            severity = "warning"
         self.parts.append(pd.DataFrame({
             "input_row": idx + 1, "plot_id": self.plot_ids[idx], "column": column,
             "value": vals, "severity": severity, "problem": ptext, "expected": etext[0],
@@ -319,6 +323,8 @@ class Collector:
             self.error_rows[idx] = True
 
     def add_file(self, column, severity, problem, expected=""):
+        if severity == "error" and column in self.optional:
+            severity = "warning"
         ptext, pmsg = _texts([problem])
         etext, emsg = _texts([expected])
         self.parts.append(pd.DataFrame({
@@ -478,7 +484,7 @@ def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: 
 
 
 def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str] | None = None,
-                   sheet: str | int | None = None) -> Validation:
+                   sheet: str | int | None = None, optional=()) -> Validation:
     """Validate a plot table.
 
     Parameters
@@ -494,6 +500,10 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     sheet : str or int, optional
         Excel sheet to read (name or 0-based index); needed when a workbook holds data
         on several sheets.
+    optional : sequence of str
+        Required columns a use of the plots does not need (``("crop",)`` for soil screening):
+        their problems (a missing column, a blank or unknown cell) are reported as warnings
+        and do not reject the row; an unread cell is left blank.
 
     Returns
     -------
@@ -528,7 +538,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     plot_id_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     plot_ids = (as_text(raw[plot_id_col]).to_numpy(object) if plot_id_col is not None
                 else np.full(n, "", dtype=object))
-    col = Collector(n, plot_ids)
+    col = Collector(n, plot_ids, optional)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
@@ -897,7 +907,7 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
     returns them."""
     canon_cols = list(mapping.values())
     required = [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "required"]
-    missing_required = [r for r in required if r not in canon_cols]
+    missing_required = [r for r in required if r not in canon_cols and r not in col.optional]
     unread = [c for c, v in mapping.items() if v not in C.COLUMNS]
     for r in missing_required:
         near = [c for c in unread if required_hint(c, r)]

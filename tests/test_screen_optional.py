@@ -1,0 +1,37 @@
+"""Soil screening needs land use, pH and metals, not a crop the planner knows: rows with an unknown
+crop (甘蔗, 桑树), a crop group (蔬菜) or no crop column are screened, their crop problems warned; a plan
+still rejects them."""
+
+import pandas as pd
+
+from agriremed.apps.cli import main
+from agriremed.io.validate import validate_plots
+
+SHEET = """地块编号,行政区,土地利用,作物,pH,镉（mg/kg）
+A,广西/河池/环江,旱地,甘蔗,7.6,1.8
+B,广西/河池/环江,旱地,桑树,7.4,4.2
+C,广西/河池/环江,菜地,蔬菜,7.2,0.5
+D,广西/河池/环江,水田,水稻,6.8,0.9
+"""
+
+
+def test_screen_classes_plots_whose_crop_is_not_planned(tmp_path, capsys):
+    p = tmp_path / "s.csv"
+    p.write_text(SHEET, encoding="utf-8")
+    assert main(["screen", str(p), "--out", str(tmp_path / "o")]) == 0
+    classes = pd.read_csv(tmp_path / "o" / "soil_classes.csv").set_index("plot_id")["soil_class"]
+    assert classes.to_dict() == {"A": "safe_utilisation", "B": "strict_control", "C": "safe_utilisation",
+                                 "D": "safe_utilisation"}
+    # the plan needs the crop: the same rows are rejected there, with their reason
+    v = validate_plots(str(p))
+    assert v.rejected["地块编号"].tolist() == ["A", "B", "C"]
+    soft = validate_plots(str(p), optional=("crop", "area_ha"))
+    assert soft.rejected.empty and len(soft.plots) == 4
+    assert set(soft.problems.loc[soft.problems["column"] == "crop", "severity"]) == {"warning"}
+
+
+def test_screen_without_a_crop_column(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("plot_id,region,land_use,ph,cd_mg_kg\nA,Hunan/Zhuzhou,paddy,5.0,0.6\n", encoding="utf-8")
+    assert main(["screen", str(p), "--out", str(tmp_path / "o")]) == 0
+    assert pd.read_csv(tmp_path / "o" / "soil_classes.csv")["soil_class"].tolist() == ["safe_utilisation"]
