@@ -792,12 +792,15 @@ def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tupl
     higher of its lowest temperature, ``min_mean_temp_c``, and that of its full yield); NaN elsewhere."""
     rec = _frames.obj(recommended)
     n = len(rec)
-    opts = tables.options.set_index("option_id")
-    species = [opts["species"].get(o, "") if isinstance(o, str) else "" for o in rec]
-    rain = options_mod.climate_for_full_yield(species, "annual_rain_mm", tables)
+    # looked up once per distinct option (code −1, no option, reads the last entry: None)
+    code, uniq = pd.factorize(rec, use_na_sentinel=True)
+    uniq = [*uniq.tolist(), None]
+    opts = tables.indexed("options", "option_id")
+    species = [opts["species"].get(o, "") if isinstance(o, str) else "" for o in uniq]
+    rain = options_mod.climate_for_full_yield(species, "annual_rain_mm", tables)[code]
     lowest = pd.to_numeric(opts["min_mean_temp_c"], errors="coerce")
-    temp = np.fmax(np.array([lowest.get(o, np.nan) if isinstance(o, str) else np.nan for o in rec], dtype=float),
-                   options_mod.climate_for_full_yield(species, "mean_temp_c", tables))
+    temp = np.fmax(np.array([lowest.get(o, np.nan) if isinstance(o, str) else np.nan for o in uniq], dtype=float),
+                   options_mod.climate_for_full_yield(species, "mean_temp_c", tables))[code]
 
     def known(col):
         return ~np.isnan(plots[col].to_numpy(float)) if col in plots else np.zeros(n, bool)
