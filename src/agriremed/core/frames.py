@@ -300,6 +300,21 @@ def format_unique(values, fmt) -> np.ndarray:
     return texts_by_code(codes, [fmt(u) for u in np.asarray(uniq).tolist()])
 
 
+def category_of_codes(codes: np.ndarray, names) -> pd.Categorical:
+    """``pd.Series(names[codes]).astype("category").array`` (categories: the names that occur,
+    sorted) built from the integer ``codes`` without making and factorising the text column;
+    the text route where a name is not text or a name repeats."""
+    names = obj(names)
+    codes = np.asarray(codes, dtype=np.intp)
+    if not len(codes) or not all(type(x) is str for x in names) or len(set(names.tolist())) < len(names):
+        return pd.Series(names[codes], dtype=object).astype("category").array
+    present = np.flatnonzero(np.bincount(codes, minlength=len(names)))
+    order = sorted(present.tolist(), key=lambda i: names[i])
+    remap = np.full(len(names), -1, dtype=np.intp)
+    remap[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(remap[codes], dtype=pd.CategoricalDtype(pd.Index(names[order].tolist())))
+
+
 def texts_by_code(codes, texts) -> np.ndarray:
     """``texts[codes]`` as an ``object`` array."""
     t = np.empty(len(texts), dtype=object)

@@ -24,6 +24,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -813,5 +814,5 @@ def _applicable_years(schedule, opts: pd.DataFrame) -> pd.DataFrame:
     (and the baseline) only, as a tidy table."""
     keep = opts["applicable"].to_numpy(bool) | (_frames.obj(opts["option_kind"]) == "baseline")
     out = schedule.frame(opts, keep)
-    out["food_crop"] = out["food_crop"].astype("category")
+    out["food_crop"] = _frames.category_of_codes(schedule.crop_code[np.flatnonzero(keep)].ravel(), schedule.crops)
     return out
