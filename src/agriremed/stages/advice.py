@@ -1278,6 +1278,13 @@ def reapply_message(option_id, tables, horizon_yr: int) -> messages.Message:
     """
     if not isinstance(option_id, str) or not option_id:
         return messages.Message()
+    # one (immutable) message per option and horizon, shared by the plots recommended it
+    return tables.memo(("advice.reapply_message", option_id, horizon_yr),
+                       lambda: _reapply_message(option_id, tables, horizon_yr))
+
+
+def _reapply_message(option_id: str, tables, horizon_yr: int) -> messages.Message:
+    """:func:`reapply_message` of an option id, computed."""
     st = tables.memo(("advice.option_steps", option_id), lambda: option_steps(option_id, tables))
     st = st.loc[st["repeat_yr"].to_numpy(float) > 1]
     if st.empty:
