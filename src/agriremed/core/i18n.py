@@ -283,11 +283,26 @@ def metal_name(metal: str, lang: str = "en") -> str:
     return names[1] if _check_lang(lang) == "zh" else names[0]
 
 
+#: Distinct (metal codes, language) pairs whose text :func:`metals` keeps.
+_METALS_CACHE_SIZE = 4096
+
+
 def metals(codes: str, lang: str = "en") -> str:
     """Metal codes separated by +, comma or / in ``lang`` (``'cd+pb'`` → ``'Cd/Pb'``, ``'镉、铅'``).
 
     The planner's placeholder ``'metal'`` (clean-up of an unnamed metal) becomes ``'重金属'``.
     """
+    if type(codes) is str and type(lang) is str:  # a handful of distinct texts: each written once
+        return _metals_text(codes, lang)
+    return _metals(codes, lang)
+
+
+@functools.lru_cache(maxsize=_METALS_CACHE_SIZE)
+def _metals_text(codes: str, lang: str) -> str:
+    return _metals(codes, lang)
+
+
+def _metals(codes, lang: str) -> str:
     if _check_lang(lang) == "zh" and str(codes).strip().lower() in ("metal", "metals"):
         return "重金属"
     parts = [p for p in re.split(r"[+,/]\s*|\s+", str(codes).strip()) if p]
