@@ -212,3 +212,20 @@ def test_row_blocks_cover_every_row_once_within_the_cell_budget():
     assert blocks[-1].stop == 10_545 and all(b.stop - b.start <= 1000 for b in blocks)
     assert _frames.row_blocks(3, 10**7) == [slice(0, 1), slice(1, 2), slice(2, 3)]  # at least one row
     assert _frames.row_blocks(0, 500) == []
+
+
+@pytest.mark.parametrize("codes", [[0, 3, 3, 1, 0, 2], [2, 2], [], [4, 4, 0]])
+def test_category_of_codes_is_the_text_column_as_category(codes):
+    names = np.array(["wheat", "none", "rice", "maize", "tea"], dtype=object)
+    codes = np.asarray(codes, dtype=np.intp)
+    expected = pd.Series(names[codes], dtype=object).astype("category").array
+    got = _frames.category_of_codes(codes, names)
+    pd.testing.assert_extension_array_equal(got, expected)
+    assert got.dtype == expected.dtype
+
+
+def test_category_of_codes_with_repeated_or_missing_names():
+    names = np.array(["rice", None, "rice"], dtype=object)
+    codes = np.array([0, 1, 2, 2], dtype=np.intp)
+    expected = pd.Series(names[codes], dtype=object).astype("category").array
+    pd.testing.assert_extension_array_equal(_frames.category_of_codes(codes, names), expected)
