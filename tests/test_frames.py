@@ -229,3 +229,15 @@ def test_category_of_codes_with_repeated_or_missing_names():
     codes = np.array([0, 1, 2, 2], dtype=np.intp)
     expected = pd.Series(names[codes], dtype=object).astype("category").array
     pd.testing.assert_extension_array_equal(_frames.category_of_codes(codes, names), expected)
+
+
+def test_joined_by_is_groupby_join_in_order_of_first_appearance():
+    rng = np.random.default_rng(3)
+    keys = np.array([f"p{i}" for i in rng.integers(0, 50, 400)], dtype=object)
+    keys[::37] = None  # missing keys are left out, as groupby does
+    values = [f"m{i}" for i in rng.integers(0, 9, 400)]
+    expected = pd.Series(values, dtype=object).groupby(keys, sort=False).agg("+".join)
+    got = _frames.joined_by(keys, values, "+")
+    assert got.index.tolist() == expected.index.tolist()
+    assert got.tolist() == expected.tolist()
+    assert got.dtype == object and len(_frames.joined_by([], [], "+")) == 0

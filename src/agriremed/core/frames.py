@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - another pandas layout: the public cons
 
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "factorize", "index_of", "positions", "take",
            "consolidated", "plot_index", "row_index", "pair_positions", "Grid", "grid", "plot_column", "codes", "distinct",
-           "per_distinct", "format_unique", "texts_by_code", "row_percentiles",
+           "per_distinct", "format_unique", "texts_by_code", "joined_by", "category_of_codes", "row_percentiles",
            "sorted_row_percentiles", "row_blocks"]
 
 
@@ -298,6 +298,30 @@ def format_unique(values, fmt) -> np.ndarray:
     else:
         codes, uniq = factorize(v)
     return texts_by_code(codes, [fmt(u) for u in np.asarray(uniq).tolist()])
+
+
+def joined_by(keys, values, sep: str) -> pd.Series:
+    """The ``values`` (text) of each key joined by ``sep``, keys in order of first appearance:
+    ``pd.Series(values).groupby(keys, sort=False).agg(sep.join)`` (missing keys left out) in one
+    pass over plain lists, without pandas calling the join once per group.
+
+    Returns
+    -------
+    pandas.Series of object
+        The joined text of every key, indexed by the keys (``object``).
+    """
+    groups: dict = {}
+    for k, v in zip(obj(keys).tolist(), obj(values).tolist(), strict=True):
+        if k is None or k != k:  # groupby drops missing keys
+            continue
+        g = groups.get(k)
+        if g is None:
+            groups[k] = [v]
+        else:
+            g.append(v)
+    texts = np.empty(len(groups), dtype=object)
+    texts[:] = [sep.join(g) for g in groups.values()]
+    return pd.Series(texts, index=pd.Index(list(groups), dtype=object), dtype=object, copy=False)
 
 
 def category_of_codes(codes: np.ndarray, names) -> pd.Categorical:

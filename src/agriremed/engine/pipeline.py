@@ -214,7 +214,7 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     ext = pred["extrapolated"].astype(object).to_numpy() if "extrapolated" in pred else np.full(len(pred), None)
     item = [f"{m}: {f}{' (extrapolated)' if x is True else ''}"
             for m, f, x in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), ext, strict=True)]
-    joined = pd.Series(item, dtype=object).groupby(_frames.obj(pred["plot_id"]), sort=False).agg("; ".join)
+    joined = _frames.joined_by(pred["plot_id"], item, "; ")
     at = _frames.positions(joined.index.to_numpy(object), pid)
     found = at >= 0
     out[found] = joined.to_numpy(object)[at[found]]
@@ -303,7 +303,7 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
         u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), reason),
                      reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg), standard_=std)
         listed = u.loc[has_limit]
-    joined = listed.groupby("plot_id", sort=False)["metal"].agg("+".join) if len(listed) \
+    joined = _frames.joined_by(listed["plot_id"], listed["metal"], "+") if len(listed) \
         else pd.Series(dtype=object)
     pid = _frames.obj(soil_plot["plot_id"])
     at = _frames.positions(joined.index.to_numpy(object), pid) if len(joined) else None
@@ -312,8 +312,8 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     # names no transfer function by its id: crop_uptake.csv keeps them)
     reason = (_frames.per_distinct(_sentence_reason, _frames.obj(listed["crop"]), _frames.obj(listed["reason_msg"]))
               if len(listed) else np.empty(0, dtype=object))
-    why = (listed.assign(k=_frames.obj(listed["metal"]) + "\t" + reason)
-           .groupby("plot_id", sort=False)["k"].agg("\n".join)) if len(listed) else None
+    why = _frames.joined_by(listed["plot_id"], _frames.obj(listed["metal"]) + "\t" + reason, "\n") \
+        if len(listed) else None
     msg = np.full(len(pid), "", dtype=object)
     if why is not None:
         keys = _frames.take(_frames.obj(why), at, None)
