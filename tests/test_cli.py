@@ -120,7 +120,7 @@ def test_plan_warnings_and_nothing_planned_are_chinese_under_lang_zh(tmp_path, c
     assert lines[0] == "没有可规划的地块：2行被拒绝"
     assert "  错误：第1条记录（文件第2行，地块B1），列土壤pH（水浸提）：值'abc'——不是数字；应为数值≥ 2且≤ 11" in lines
     assert any(x.startswith("  错误：第2条记录（文件第3行，地块B2），列面积：值'-1'——必须为正数；应为数值> 0") for x in lines)
-    assert any(x.startswith("  警告：文件，列地块编号——表头'地块编号'识别为plot_id") for x in lines)
+    assert any(x.startswith("  说明：文件，列地块编号——表头'地块编号'识别为plot_id") for x in lines)  # a note
     assert [w for w in english if w in out.out + out.err] == []
     assert main(["plan", str(all_bad), "--out", str(tmp_path / "e2"), *base]) == 1
     en = capsys.readouterr().out

@@ -27,7 +27,7 @@ def test_screen_classes_plots_whose_crop_is_not_planned(tmp_path, capsys):
     assert v.rejected["地块编号"].tolist() == ["A", "B", "C"]
     soft = validate_plots(str(p), optional=("crop", "area_ha"))
     assert soft.rejected.empty and len(soft.plots) == 4
-    assert set(soft.problems.loc[soft.problems["column"] == "crop", "severity"]) == {"warning"}
+    assert "error" not in set(soft.problems.loc[soft.problems["column"] == "crop", "severity"])
 
 
 def test_screen_without_a_crop_column(tmp_path):
@@ -35,3 +35,16 @@ def test_screen_without_a_crop_column(tmp_path):
     p.write_text("plot_id,region,land_use,ph,cd_mg_kg\nA,Hunan/Zhuzhou,paddy,5.0,0.6\n", encoding="utf-8")
     assert main(["screen", str(p), "--out", str(tmp_path / "o")]) == 0
     assert pd.read_csv(tmp_path / "o" / "soil_classes.csv")["soil_class"].tolist() == ["safe_utilisation"]
+
+
+def test_validate_speaks_chinese_under_lang_zh(tmp_path, capsys):
+    p = tmp_path / "s.csv"
+    p.write_text(SHEET, encoding="utf-8")
+    assert main(["validate", str(p), "--lang", "zh", "--out", str(tmp_path / "v")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("读取4行：有效1行，拒绝3行；错误3条，警告")
+    assert any(x.startswith("  错误：第1条记录（文件第2行，地块A），列当前作物：值'甘蔗'——未知作物") for x in out)
+    probs = pd.read_csv(tmp_path / "v" / "problems.csv")
+    assert probs.loc[probs["plot_id"] == "A", "problem"].iloc[0].startswith("未知作物")
+    # header only read under another name: a note, not a warning
+    assert set(probs.loc[probs["problem_msg"].str.contains("val.header_read", regex=False), "severity"]) == {"note"}

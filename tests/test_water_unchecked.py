@@ -49,7 +49,7 @@ def test_recommendation_of_a_water_limited_crop_closes_with_the_rain_it_assumed(
     assert y(dry) == pytest.approx(y(unknown) * 0.25 / 0.75, rel=1e-9)
     assert "annual_rain_mm" not in dry.summary.iloc[0]["recommendation"]
     zh = messages.column_texts(unknown.summary, "recommendation", "zh", unknown.tables)[0]
-    assert zh.endswith("产量按降水充足（年降水800毫米以上）估算：本地块未填年降水量（annual_rain_mm），较干旱的土地产量更低（请补填年降水量）。")
+    assert zh.endswith("产量按降水充足（年降水800毫米以上）估算：本地块未填年降水量，较干旱的土地产量更低（请补填年降水量）。")
 
 
 def test_recommendation_of_a_crop_with_a_climate_limit_says_the_temperature_was_not_checked(tables):

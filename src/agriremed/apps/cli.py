@@ -17,7 +17,7 @@ import pandas as pd
 
 from agriremed.core.version import __version__
 from agriremed.io.readers import InputFileError, write_csv
-from agriremed.io.outputs import OutputError, check_out_dir, terminal_text
+from agriremed.io.outputs import OutputError, check_out_dir, terminal_text, texts_in
 from agriremed.core.scenario import AREA_UNITS, Scenario, ScenarioError
 from agriremed.stages.soil import CLASS_NAMES, ThresholdSetError, exceedance_table
 from agriremed.engine.stream import MEMORY_BUDGET_MB
@@ -193,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
     va.add_argument("--out", help="write problems.csv to this folder")
     va.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    va.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of the problems printed and of problems.csv's texts: en (default) or zh (中文)")
     va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
     va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
@@ -255,13 +257,16 @@ def _validation(args, tables=None, on_valid=None, optional=()):
 
 def _cmd_validate(args) -> int:
     v = _validation(args)
-    _say(v.summary())
+    lang = getattr(args, "lang", "en") or "en"
+    _say(v.summary() if lang == "en" else i18n.t("ui.cli.validate.summary", lang, rows=v.n_input, valid=v.n_valid,
+                                                   rejected=len(v.rejected), errors=len(v.errors),
+                                                   warnings=len(v.warnings)))
     for note in v.notes:
-        _say("note: " + note)
-    _print_problems(v.messages())
+        _say(_note_line(note, lang) if lang != "en" else "note: " + note)
+    _print_problems(v.messages(lang=lang) if lang != "en" else v.messages(), lang=lang)
     if args.out:
-        path = write_csv(v.problems, Path(args.out) / "problems.csv")
-        _say(f"wrote {path}")
+        path = write_csv(texts_in(v.problems, lang), Path(args.out) / "problems.csv")
+        _say(i18n.t("ui.cli.wrote", lang, path=path))
     if not v.ok:
         return 1
     return 1 if (args.strict and len(v.warnings)) else 0

@@ -872,8 +872,9 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
     for h in header_errors:
         col.add_file(h.header, "error", h.error_msg or h.error, h.expected_msg or h.expected)
 
-    for canon, orig, note in header_notes:
-        sev = "warning"
+    for canon, orig, note in header_notes:  # a header only read under another name is a note
+        msg = note.message if isinstance(note, Note) else note
+        sev = "note" if isinstance(msg, Message) and tuple(msg.codes) == ("val.header_read",) else "warning"
         col.add_file(canon, sev, note)
     for d in dups:
         origs = [k for k, v in mapping.items() if v == d]
