@@ -202,3 +202,16 @@ def test_rapeseed_is_kept_only_where_cd_alone_is_above_screening():
                                      as_mg_kg=31.5, basic_farmland="yes", region="Hunan/Yiyang"),
                           agriremed.Scenario(mc_draws=0))
     assert "cn_safe_keep_substitute" not in set(both.table["policy_rule"])
+
+
+def test_rapeseed_is_kept_where_the_other_metal_has_no_food_limit():
+    # Daye, Hubei: upland rapeseed on Cd 0.45 and Cu 95 (both above screening at pH 6.3): no food standard
+    # limits Cu (food_limits.csv), so Cu cannot make the oil unsafe: the field stays substitute planting
+    plots = make_plots(2, plot_id=["cu", "pb"], land_use="upland", crop="rapeseed", ph=6.3, cd_mg_kg=0.45,
+                       cu_mg_kg=[95.0, 20.0], pb_mg_kg=[60.0, 150.0], basic_farmland="no", region="Hubei/Daye")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["cu", "metals_exceeding"] == "cd+cu"
+    assert (s.loc["cu", "recommended_option"], s.loc["cu", "policy_rule"]) == ("do_nothing", "cn_safe_keep_substitute")
+    # Pb, which GB 2762 limits, still takes the field out of substitute planting
+    assert "cn_safe_keep_substitute" not in set(p.table.loc[p.table["plot_id"] == "pb", "policy_rule"])

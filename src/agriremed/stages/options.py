@@ -865,12 +865,16 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     exceed = _masks_of_texts(_frames.take(_frames.obj(plot_soil["metals_exceeding"]), pos, None), bits)
     # a safe-utilisation plot that grows a substitute food crop (rapeseed) is in substitute planting
     # where every metal above its screening value is one the crop keeps out of its product
-    # (substitute_metals: rapeseed Cd): continuing it is judged by the rules of KEPT_SUBSTITUTE_FAMILY;
-    # a rapeseed paddy polluted by As or Pb follows the ordinary rules
+    # (substitute_metals: rapeseed Cd) or one no food standard limits (Cu, Zn): continuing it is judged
+    # by the rules of KEPT_SUBSTITUTE_FAMILY; a rapeseed paddy polluted by As or Pb follows the ordinary rules
     sub_metals = tables.substitute_metals()
     sub_mask = np.array([_mask_of(sub_metals.get(c, ()), bits) for c in crop], dtype=np.int64) if n \
         else np.zeros(0, np.int64)
-    substitute = (np.isin(crop, tables.substitute_grown_crops()) & (exceed != 0) & ((exceed & ~sub_mask) == 0))
+    # a metal no food standard limits (Cu, Zn, Ni: none in food_limits.csv) cannot make the product unsafe
+    limited = _mask_of(tables.memo("food_limited_metals", lambda: tuple(sorted(set(tables.food_limits["metal"])))),
+                       bits)
+    substitute = (np.isin(crop, tables.substitute_grown_crops()) & (exceed != 0)
+                  & ((exceed & ~sub_mask & limited) == 0))
     kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),
                            np.where((cls == "safe_utilisation") & substitute,
                                     KEPT_SUBSTITUTE_FAMILY, "")).astype(object)

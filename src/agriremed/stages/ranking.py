@@ -780,7 +780,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     carbon or money; and an option less compliant than unchanged practice ranks with the
     allowed options even above the target and whatever its economics value (2), as does, where the crop
     already complies (unchanged practice at least green on food safety, ``traffic_lights.csv``),
-    one that raises its compliance by less than ``min_gain`` at a lower economics value.
+    one that raises its compliance by less than ``min_gain`` at a lower economics value. A metal no food
+    standard limits (Cu, Zn, Ni) needs no compliance to count the crop as complying.
     """
     n = len(table)
     out = np.zeros(n, np.int64)
@@ -817,6 +818,10 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
     # … for every metal above its screening value (a probability of Cd alone says nothing of As)
     over = _frames.obj(table["metals_exceeding"]) if "metals_exceeding" in table else np.full(n, "", dtype=object)
+    # a metal no food standard limits (Cu, Zn, Ni: none in food_limits.csv) has no compliance to cover
+    limited = set(tables.memo("food_limited_metals", lambda: tuple(sorted(set(tables.food_limits["metal"])))))
+    over = _frames.per_distinct(lambda o: "+".join(m for m in o.split("+") if m in limited)
+                                if isinstance(o, str) else o, over) if len(over) else over
     cover = (_frames.obj(table["compliance_metals"]) if "compliance_metals" in table
              else np.full(n, "", dtype=object))
     cover_base = np.where(base >= 0, cover[at], "")
