@@ -41,7 +41,7 @@ def test_food_and_non_food_crops():
     food = t.crops.set_index("crop")["food"]
     assert food[["soybean", "peanut", "rapeseed", "sweet_potato"]].all()
     assert not food[["cotton", "tobacco"]].any()
-    assert set(t.nonfood_grown_crops()) == {"cotton", "tobacco"}
+    assert set(t.nonfood_grown_crops()) == {"cotton", "tobacco", "mulberry"}
     # yields of the national statistics (2023 communiqué): soybean 20.84 Mt / 10.47 Mha, cotton lint
     # 5.62 Mt / 2.79 Mha
     y = t.crops.set_index("crop")
@@ -161,7 +161,7 @@ def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_plantin
     plots = make_plots(1, plot_id=["RAPE"], land_use="paddy", crop="油菜", ph=5.2, cd_mg_kg=0.9,
                        basic_farmland="yes", region="Hunan/Yiyang")
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
-    assert load_tables().substitute_grown_crops() == ("rapeseed",)
+    assert load_tables().substitute_grown_crops() == ("rapeseed", "sugarcane")
     t = p.table.set_index("option_id")
     assert (t.loc["do_nothing", "policy_status"], t.loc["do_nothing", "policy_rule"]) == \
         ("expected", "cn_safe_keep_substitute")

@@ -567,8 +567,10 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                           "rec.baseline_no_measure", "rec.baseline_nonfood", "rec.baseline_nonfood_strict",
                           "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
+        # a kept substitute crop says why it is safe in its own words (rec.substitute_why.<crop>)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
-                   else M(k, chance=c) for k, c, u in zip(code, safe, unmeasured, strict=True)]
+                   else M(k, chance=c, crop=str(f)) if k == "rec.baseline_substitute"
+                   else M(k, chance=c) for k, c, u, f in zip(code, safe, unmeasured, food, strict=True)]
         body[sel] = msgs
         rest &= ~sel
     sel = kind == "phytoextraction"
