@@ -1199,6 +1199,10 @@ _out("cost_year1_cny_ha", "CNY/ha", "First-year cost per hectare", "首年每公
 _out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "年均每公顷收入",
      "Undiscounted revenue items of the yearly cash flows (crop, biomass, product, energy, carbon "
      "credit; no subsidies or price support) averaged over the horizon.")
+_out("first_year_extra_cost_plot_cny", "CNY", "First-year cost beyond doing nothing", "比维持现状增加的首年成本",
+     "First-year cost of the recommended option on the plot minus that of doing nothing (unchanged practice) on "
+     "the same plot (cost_year1_cny_ha of both × area_ha): what the measure adds to the farm's spending in year 1; "
+     "negative where it costs less.")
 _out("first_year_cost_plot_cny", "CNY", "First-year cost of the plot", "地块首年成本",
      "First-year cost per hectare of the recommended option × plot area (cost_year1_cny_ha × area_ha); 0 for "
      "a PV plant, which the developer builds (the landholder invests nothing).")

@@ -86,7 +86,7 @@ SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_y
                  "cash_flow_typical_plot_cny_yr", "typical_year", "cash_flow_later_low_plot_cny_yr",
                  "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr", "grain_samples_per_season",
                  "grain_samples_per_yr", "monitoring", "duration_text", "first_year_cost_cny_mu",
-                 "npv_vs_baseline_cny_mu")
+                 "npv_vs_baseline_cny_mu", "first_year_extra_cost_plot_cny")
 
 
 @functools.lru_cache(maxsize=1)
@@ -1004,6 +1004,22 @@ def _monitoring(n: int, metals: list[str], years: float, food: bool, lang: str =
     return messages.render(_monitoring_message(n, metals, years, food, rules, part), lang)
 
 
+def _baseline_cost_year1(table: pd.DataFrame, plot_ids) -> np.ndarray:
+    """First-year cost per hectare of doing nothing on each plot of ``plot_ids`` [CNY ha⁻¹] (the plan
+    table's ``do_nothing`` row; NaN where the table has none)."""
+    if "cost_year1_cny_ha" not in table or "option_id" not in table:
+        return np.full(len(plot_ids), np.nan)
+    base = table.loc[_frames.obj(table["option_id"]) == BASELINE_OPTION]
+    at = _frames.positions(_frames.obj(base["plot_id"]), plot_ids)
+    return _frames.take(base["cost_year1_cny_ha"].to_numpy(float), at, np.nan)
+
+
+#: The option of unchanged practice, the plot's reference case.
+BASELINE_OPTION = "do_nothing"
+#: Policy family of a solar PV plant (``options.csv``).
+PV_FAMILY = "solar_pv"
+
+
 def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_standard,
                     horizon_yr: int, lang: str = "en", rule_set: str = "china",
                     units=None) -> dict[str, np.ndarray]:
@@ -1051,7 +1067,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         ``monitoring``, ``duration_text`` (English) and ``monitoring_msg``,
         ``duration_text_msg`` (the same as encoded messages, :func:`years_messages`),
         ``first_year_cost_cny_mu`` and ``npv_vs_baseline_cny_mu`` (the recommended option's
-        first-year cost and NPV against doing nothing per mu: per ha × :func:`ha_per_mu`) [CNY mu⁻¹];
+        first-year cost and NPV against doing nothing per mu: per ha × :func:`ha_per_mu`) [CNY mu⁻¹],
+        ``first_year_extra_cost_plot_cny`` (its first-year cost beyond that of doing nothing on the
+        plot, × area; NaN where the plan has no row of doing nothing) [CNY];
         on a PV plant the plot's cost and cash flows are the landholder's (no cost, the lease),
         with ``pv_lease_plot_cny_yr`` [CNY yr⁻¹], ``developer_investment_plot_cny`` [CNY] and
         ``developer_cash_flow_typical_plot_cny_yr`` [CNY yr⁻¹] (NaN on other options).
@@ -1201,6 +1219,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     lease = col("pv_lease_cny_ha_yr")
     pv = np.isfinite(lease)
     cost_y1, net_y1, net_typ = col("cost_year1_cny_ha"), col("cash_flow_year1_cny_ha"), col("cash_flow_typical_cny_ha_yr")
+    base_cost = _baseline_cost_year1(table, pid)
     dev_typ = np.where(pv, net_typ - lease, np.nan)
     later = {f"cash_flow_later_{k}_plot_cny_yr": np.where(pv, lease, col(f"cash_flow_later_{k}_cny_ha_yr")) * area
              for k in ("low", "high", "mean")}
@@ -1214,6 +1233,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "grain_samples_per_season": samples, "grain_samples_per_yr": samples * seasons, "monitoring": texts, "duration_text": dur,
             "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
             "first_year_cost_cny_mu": np.where(pv, 0.0, cost_y1) * ha_per_mu(),
+            "first_year_extra_cost_plot_cny": (np.where(pv, 0.0, cost_y1) - base_cost) * area,
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
 
 
@@ -1232,6 +1252,18 @@ def area_number(x: float, decimals: int) -> str:
     if math.isnan(x) or not 0 < abs(x) < 1:
         return f"{x:,.{decimals}f}"
     return np.format_float_positional(x, precision=3, fractional=False, trim="-")
+
+
+def _extra_cost_text(extra: float, option, amount, lang: str, tables) -> str:
+    """What the recommended option adds to the first year's spending beyond doing nothing, as the plot
+    sheet prints it after the first-year cost (``''`` for doing nothing itself, for a PV plant, whose
+    money the sheet gives as the landholder's and the developer's, or when not known)."""
+    if math.isnan(extra) or option == BASELINE_OPTION or not isinstance(option, str):
+        return ""
+    families = tables.options.set_index("option_id")["policy_family"]
+    if families.get(option) == PV_FAMILY:
+        return ""
+    return i18n.t("ui.sheet.extra_cost", lang, extra=amount(extra, _signed))
 
 
 def _money(x: float) -> str:
@@ -1559,7 +1591,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         crop_lines=crop_lines,
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),
-        first_year_cost=amount(float(r["first_year_cost_plot_cny"]), _money),
+        first_year_cost=amount(float(r["first_year_cost_plot_cny"]), _money) + _extra_cost_text(
+            float(r.get("first_year_extra_cost_plot_cny", np.nan)), opt, amount, lang, tables),
         year1_net=amount(float(r["cash_flow_year1_plot_cny"]), _signed),
         typical_net=amount(float(r["cash_flow_typical_plot_cny_yr"]), _signed, "/年" if lang == "zh" else "/yr"),
         typical_year="–" if math.isnan(float(r["typical_year"])) else _year(float(r["typical_year"])),
