@@ -117,9 +117,15 @@ def test_plot_sheet_in_hectares_and_the_plans_currency(dk, uk, cn):
         a = advice.plot_advice(dk, "X", lang)
         assert a.fields["area"] == area
     a = advice.plot_advice(dk, "X", "en")
-    cost = s["first_year_cost_plot_cny"]
-    assert a.first_year_cost == f"{cost / rate:,.0f} EUR ({cost:,.0f} CNY)"
-    assert advice.plot_advice(uk, "X", "en").first_year_cost == f"{cost:,.0f} CNY"
+    cost, extra = s["first_year_cost_plot_cny"], s["first_year_extra_cost_plot_cny"]
+    # the cost, then what it adds to doing nothing, both in the plan's currency with CNY in brackets
+    def signed(x):  # as the sheet writes net money: with its sign, zero unsigned
+        return f"{round(x):+,.0f}" if round(x) else "0"
+
+    assert a.first_year_cost == (f"{cost / rate:,.0f} EUR ({cost:,.0f} CNY) ({signed(extra / rate)} EUR "
+                                 f"({signed(extra)} CNY) vs unchanged practice)")
+    assert advice.plot_advice(uk, "X", "en").first_year_cost == (f"{cost:,.0f} CNY ({signed(extra)} CNY vs "
+                                                                  "unchanged practice)")
     assert advice.plot_advice(cn, "X", "zh").fields["area"] == "15.0 亩（1.00 公顷）"
 
 
