@@ -14,6 +14,7 @@ Cases (the tables are loaded once per interpreter; a warm-up plan of 5 plots fir
 * ``stream_rec`` — :func:`agriremed.engine.stream.plan_stream` of ``--stream-plots`` synthetic
   plots to a temporary folder, Parquet, ``plan_rows="recommended"``.
 * ``one_det``   — the first row of ``data/samples/plots.csv``, deterministic; median of ``--calls`` calls.
+* ``one_mc``    — the same plot with the default scenario (its Monte Carlo draws, same seed each call).
 
 Usage::
 
@@ -34,7 +35,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "data" / "samples" / "plots.csv"
-CASES = ("n_rec", "n_all", "stream_rec", "one_det")
+CASES = ("n_rec", "n_all", "stream_rec", "one_det", "one_mc")
 DEFAULT_PLOTS = 5_000
 DEFAULT_STREAM_PLOTS = 20_000
 DEFAULT_CALLS = 20
@@ -74,9 +75,10 @@ def child(case: str, n_plots: int, n_stream: int, calls: int) -> dict:
             calls, n = 1, n_stream
         else:
             plots = pd.read_csv(SAMPLE).head(1)
+            one = scenario if case == "one_det" else Scenario()
 
             def once():
-                agriremed.plan(plots, scenario, tables=tables, progress=False)
+                agriremed.plan(plots, one, tables=tables, progress=False)
             once()
             n = 1
         wall, cpu = [], []
