@@ -179,6 +179,11 @@ class Tables:
         """The crops grown as food (``food`` in ``crops.csv``), in table order, found once."""
         return self.memo("food_crops", lambda: tuple(self.crops.loc[self.crops["food"], "crop"].tolist()))
 
+    def food_limited_metals(self) -> tuple:
+        """Metals some food standard limits in some crop (``metal`` of ``food_limits.csv``); a metal
+        outside them (Cu, Zn, Ni) cannot make a crop fail a food limit."""
+        return self.memo("food_limited_metals", lambda: tuple(sorted(set(self.food_limits["metal"]))))
+
     def nonfood_grown_crops(self) -> tuple:
         """Codes of the non-food crops grown on a plot (``food`` false; ``none``, no crop, excluded)."""
         return self.memo("nonfood_grown_crops", lambda: tuple(

@@ -33,7 +33,8 @@ from agriremed.core import i18n, names
 from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import na_cells, read_table, write_csv
-from agriremed.io.validate import Collector, Validation, as_text, crop_lookup, expected_message
+from agriremed.io.validate import (Collector, Validation, as_text, crop_lookup, expected_message,
+                                   header_note_severity)
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, FitError, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 from agriremed.stages.uptake.predict import PH_DOMAIN
@@ -286,10 +287,8 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
     n = len(raw)
     ids = as_text(raw["pair_id"]).to_numpy(object) if "pair_id" in raw.columns else np.full(n, "", object)
     col = Collector(n, ids)
-    for canon, note in header_notes:  # a header only read under another name is a note; a converted unit a warning
-        msg = note.message if isinstance(note, Note) else note
-        echo = isinstance(msg, Message) and tuple(msg.codes) == ("val.header_read",)
-        col.add_file(canon, "note" if echo else "warning", note)
+    for canon, note in header_notes:
+        col.add_file(canon, header_note_severity(note), note)
     for header, error, expected in header_errors:
         col.add_file(header, "error", error, expected)
     for header in unknown:

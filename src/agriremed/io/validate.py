@@ -872,10 +872,8 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
     for h in header_errors:
         col.add_file(h.header, "error", h.error_msg or h.error, h.expected_msg or h.expected)
 
-    for canon, orig, note in header_notes:  # a header only read under another name is a note
-        msg = note.message if isinstance(note, Note) else note
-        sev = "note" if isinstance(msg, Message) and tuple(msg.codes) == ("val.header_read",) else "warning"
-        col.add_file(canon, sev, note)
+    for canon, orig, note in header_notes:
+        col.add_file(canon, header_note_severity(note), note)
     for d in dups:
         origs = [k for k, v in mapping.items() if v == d]
         col.add_file(d, "error", Message.of("val.dup_columns", column=d, headers=", ".join(map(repr, origs))),
@@ -901,6 +899,14 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
     if missing_required or dups or n == 0 or not metals_present or header_errors:
         col.error_rows[:] = True
     return metals_present
+
+
+def header_note_severity(note) -> str:
+    """Severity of a note on how a header was read: ``note`` for a header only read under another
+    name (``val.header_read``: 'pH' read as ph), ``warning`` for one whose unit was assumed or
+    converted."""
+    msg = note.message if isinstance(note, Note) else note
+    return "note" if isinstance(msg, Message) and tuple(msg.codes) == ("val.header_read",) else "warning"
 
 
 def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str]:

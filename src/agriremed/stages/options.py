@@ -871,8 +871,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     sub_mask = np.array([_mask_of(sub_metals.get(c, ()), bits) for c in crop], dtype=np.int64) if n \
         else np.zeros(0, np.int64)
     # a metal no food standard limits (Cu, Zn, Ni: none in food_limits.csv) cannot make the product unsafe
-    limited = _mask_of(tables.memo("food_limited_metals", lambda: tuple(sorted(set(tables.food_limits["metal"])))),
-                       bits)
+    limited = _mask_of(tables.food_limited_metals(), bits)
     substitute = (np.isin(crop, tables.substitute_grown_crops()) & (exceed != 0)
                   & ((exceed & ~sub_mask & limited) == 0))
     kept_family = np.where(nonfood_kept, np.where(cls == "strict_control", "non_food_crop", KEPT_NONFOOD_FAMILY),

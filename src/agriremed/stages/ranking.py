@@ -819,7 +819,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # … for every metal above its screening value (a probability of Cd alone says nothing of As)
     over = _frames.obj(table["metals_exceeding"]) if "metals_exceeding" in table else np.full(n, "", dtype=object)
     # a metal no food standard limits (Cu, Zn, Ni: none in food_limits.csv) has no compliance to cover
-    limited = set(tables.memo("food_limited_metals", lambda: tuple(sorted(set(tables.food_limits["metal"])))))
+    limited = set(tables.food_limited_metals())
     over = _frames.per_distinct(lambda o: "+".join(m for m in o.split("+") if m in limited)
                                 if isinstance(o, str) else o, over) if len(over) else over
     cover = (_frames.obj(table["compliance_metals"]) if "compliance_metals" in table
