@@ -810,6 +810,25 @@ def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tupl
     return np.where(known("annual_rain_mm"), np.nan, rain), np.where(known("mean_temp_c"), np.nan, temp)
 
 
+def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables) -> np.ndarray:
+    """Plots under a Chinese rule set flagged permanent basic farmland (``basic_farmland`` yes) whose
+    recommended option keeps a grown orchard crop (mulberry, tea, fruit: ``land_use`` orchard in
+    ``crops.csv``; the option's ``new_land_use`` current): permanent basic farmland may not become
+    orchard or garden land (自然资发〔2021〕166号, ``mnr2021_166``) and is mainly for grain
+    (国办发〔2020〕44号, ``cn_nongrain2020``), so the sentence says the planting is kept only as it
+    stands (``rec.bf_orchard``)."""
+    n = len(ok)
+    if s["basic_farmland"] is None or s["crop"] is None:
+        return np.zeros(n, bool)
+    crops = tables.crops
+    orchard = _frames.obj(crops["crop"])[_frames.obj(crops["land_use"]) == "orchard"]
+    lib = tables.options
+    keeps = _frames.obj(lib["option_id"])[_frames.obj(lib["new_land_use"]) == "current"]
+    bf = np.array([str(v).strip().lower() == "yes" for v in _frames.obj(s["basic_farmland"])], bool)
+    return (ok & bf & np.asarray(b["china_rules"], bool) & np.isin(_frames.obj(s["crop"]), orchard)
+            & np.isin(_frames.obj(b["option_id"]), keeps))
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -1002,6 +1021,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (_given(om), lambda i: Message.of("rec.other_metals_no_food" if no_food[i] else "rec.other_metals",
                                           values=om[i])),
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
+        (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
+         lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
     )
     for mask, note in notes:
         rec[mask] = [Message.of("rec.with_note", sentence=rec[i], note=note(i)) for i in np.flatnonzero(mask)]
