@@ -125,8 +125,19 @@ def test_first_year_cost_and_income_hn_zz_01(result, tables):
     assert "每季籽粒采样：本地块1个混合样，检测镉、砷，共20年；每个样品按对角线法采集不少于5个点混合，于收获前3天内采样" in zh
 
 
-def test_year1_and_typical_year_cash_flow_hn_zz_01(result):
-    # VIP+n without flooding on HN-ZZ-01 (0.42 ha), by hand from the option tables:
+@pytest.fixture(scope="module")
+def as_zz01():
+    """HN-ZZ-01 with As 40 mg/kg (above its screening value 30 at pH 5.1): flooding is ruled out and
+    the VIP+n package without flooding is offered."""
+    plots = pd.read_csv(SAMPLES)
+    plots = plots.loc[plots["plot_id"] == "HN-ZZ-01"].assign(as_mg_kg=40.0)
+    return agriremed.plan(plots, Scenario(mc_draws=0), progress=False)
+
+
+def test_year1_and_typical_year_cash_flow_hn_zz_01(as_zz01):
+    result = as_zz01
+    # VIP+n without flooding on HN-ZZ-01 (0.42 ha) with As above its screening value, by hand from the
+    # option tables:
     # rice sold: 7.14 t/ha × 2 580 CNY/t × (P + (1 − P) × 0.6) (discount sale of grain over the limit);
     # costs every year: rice production 15 000 + low-Cd seed and sprays 1 200 CNY/ha + organic fertiliser
     # 3 t × 800 CNY/t = 2 400 CNY/ha; lime every second year from year 1: 7.5 t × 300 CNY/t + spreading

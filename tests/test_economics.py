@@ -240,12 +240,22 @@ def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
         amount, per_mu = f"{s[col]:+,.0f}", f"{s[col] / 15:+,.0f}"  # 1 mu = 1/15 ha
         assert en.format(amount, per_mu) in s["recommendation"], (view, s["recommendation"])
         assert zh.format(amount, per_mu) in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
-        if view != "combined":  # the combined NPV is not quoted
+        if view == "programme":  # the combined NPV is not quoted
             assert f"{s['npv_vs_baseline_cny_ha']:+,.0f} CNY/ha" not in s["recommendation"]
-    # farmer view on this plot: VIP+n without flooding, +46,774 CNY/ha for the farmer (−12,519 combined)
-    far = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view="farmer")).summary.iloc[0]
+    # farmer view on this plot: the VIP+n package, +46,774 CNY/ha for the farmer; the sentence also names
+    # what the programme pays (40,941 CNY/ha) and the plot's NPV (46,774 − 40,941 = +5,833 CNY/ha), so a
+    # subsidised option does not read as a gain for everyone
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view="farmer"))
+    far = p.summary.iloc[0]
+    assert far["recommended_option"] == "lime_low_cd_rice"
     assert far["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(46774, abs=1)
-    assert "farmer's NPV +46,774 CNY/ha" in far["recommendation"]
+    assert far["programme_cost_cny_ha"] == pytest.approx(40941, abs=1)
+    assert far["npv_vs_baseline_cny_ha"] == pytest.approx(46774 - 40941, abs=1)
+    assert ("farmer's NPV +46,774 CNY/ha (+3,118 CNY/mu) vs doing nothing over 20 yr, the programme paying "
+            "+40,941 CNY/ha (+2,729 CNY/mu) beyond doing nothing; NPV of the plot +5,833 CNY/ha (+389 CNY/mu)") \
+        in far["recommendation"]
+    assert ("20年农户净现值相对不治理+3,118元/亩（+46,774元/公顷），项目方相对不治理需额外支付+2,729元/亩（+40,941元/公顷）；"
+            "地块净现值+389元/亩（+5,833元/公顷）") in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
 
 
 def _plan(plots_factory, **scenario):
@@ -496,7 +506,10 @@ def test_pteris_costs_come_from_the_project_split_hand_computed(sample_plots_pat
 
 
 def test_vip_n_organic_fertiliser_is_costed_hand_computed(sample_plots_path):
-    t = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
+    # HN-ZZ-01 with As 40 mg/kg (above 30): the package without flooding is offered there
+    plots = pd.read_csv(sample_plots_path)
+    plots = plots.loc[plots["plot_id"] == "HN-ZZ-01"].assign(as_mg_kg=40.0)
+    t = agriremed.plan(plots, agriremed.Scenario(mc_draws=0)).table.set_index(["plot_id", "option_id"])
     r = t.loc[("HN-ZZ-01", "vip_n_no_flood")]
     # seed premium + sprays 1200 CNY/ha/yr and 3 t/ha/yr organic fertiliser × 800 CNY/t, every year
     assert r["cost_management_cny_ha"] == pytest.approx((1200 + 3 * 800) * ANNUITY)

@@ -66,8 +66,13 @@ def test_vip_package_without_flooding_is_offered_where_arsenic_is_high(tables, p
         assert not r["applicable"] and r["reason"].startswith("as exceeds")
     dry = _row(rows, "P1", "vip_n_no_flood")
     assert dry["applicable"] and dry["target_metals"] == "cd" and dry["policy_status"] == "expected"
-    # with As below its screening value both packages are offered
-    assert _row(rows, "P2", "lime_low_cd_rice")["applicable"] and _row(rows, "P2", "vip_n_no_flood")["applicable"]
+    # with As below its screening value the package with flooding is offered, the one without is not:
+    # it is for paddies where As or Hg rules flooding out
+    assert _row(rows, "P2", "lime_low_cd_rice")["applicable"]
+    dry2 = _row(rows, "P2", "vip_n_no_flood")
+    assert not dry2["applicable"]
+    assert dry2["reason"] == ("only for paddies where As/Hg exceeds its screening value and rules flooding out: "
+                              "none does on this plot, so the package with flooding applies")
 
 
 def test_mercury_blocks_flooding_and_the_package_without_flooding_is_offered(tables, plots_factory):
@@ -439,14 +444,13 @@ def test_hn_zz_01_vip_measures_rank_first_and_packages_keep_more_grain_compliant
     import agriremed
 
     # sample plot HN-ZZ-01: acid (pH 5.1) safe-utilisation Hunan paddy, Cd 0.86 mg/kg, As 16.2
-    # (below its screening value, so both packages are offered); default weights. Flooding (VIP 'I')
-    # and the flooded VIP+n package rank first; the package without flooding pays its organic
-    # fertiliser (3 t/ha a year × 800 CNY/t) and ranks after them
+    # (below its screening value, so the package without flooding, for As or Hg paddies, is not offered);
+    # default weights. Flooding (VIP 'I') and the flooded VIP+n package rank first
     p = agriremed.plan(sample_plots_path, agriremed.Scenario())
     t = p.table.loc[p.table["plot_id"] == "HN-ZZ-01"].set_index("option_id")
     assert set(t["rank"].nsmallest(2).index) == {"flooded_rice", "lime_low_cd_rice"}
-    assert t.loc["vip_n_no_flood", "rank"] > t.loc["lime_low_cd_rice", "rank"]
-    c = t["crop_compliance_prob"]
+    assert not t.loc["vip_n_no_flood", "applicable"] and t["rank"].isna()["vip_n_no_flood"]
+    c = t["crop_compliance_prob"]   # computed for the excluded package too
     singles = c[["lime_rice", "flooded_rice", "low_cd_rice", "foliar_inhibitor"]]
     assert c["lime_low_cd_rice"] > singles.max() and c["vip_n_no_flood"] > singles.drop("flooded_rice").max()
 

@@ -33,6 +33,9 @@ Rules, in order:
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As; flooding promotes Hg methylation and grain methylmercury);
    the reason names the blocking metals that exceed on the plot;
+   6b. where ``needs_exceeding`` lists metals, at least one of them exceeds its screening value
+   (the VIP+n package without flooding is for paddies where As or Hg rules flooding out; on a
+   Cd paddy the package with flooding is the programme's measure);
 7. an option that protects the current crop needs a current food crop; a crop
    substitution needs a current crop other than the one it switches to; on idle dry land
    below every screening value (no food crop, ``upland``) a crop substitution returns the
@@ -891,7 +894,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     as_col = _metal_column("as")
     as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
-    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops"):
+    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops", "needs_exceeding"):
         if col not in opts:
             opts[col] = ""
     land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
@@ -994,6 +997,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                 hit_codes, hit_uniq = pd.factorize(hit, use_na_sentinel=False)
                 fail(hit != 0, [Message.of("opt.blocked", metals=mask_text[h], sources=o.blocked_source)
                                 for h in hit_uniq], hit_codes)
+        fail(*_needs_failure(o, exceed, bits))
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
         fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
@@ -1065,6 +1069,17 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
         "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
     }, n * k)
+
+
+def _needs_failure(o, exceed, bits):
+    """(mask, text) of :func:`_evaluate_one`'s ``fail`` for an option made for land where one of the
+    metals of its ``needs_exceeding`` column exceeds its screening value (the VIP+n package without
+    flooding: As or Hg): the plots where none does; no plot where the column is empty."""
+    needs = _split(getattr(o, "needs_exceeding", None))
+    if not needs:
+        return np.zeros(len(exceed), bool), Message()
+    return ((exceed & _mask_of(set(needs), bits)) == 0,
+            Message.of("opt.needs_exceeding", metals="/".join(m.capitalize() for m in needs)))
 
 
 def _crop_not_listed(o, crop, crop_uniq, crop_codes):
