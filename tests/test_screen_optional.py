@@ -1,5 +1,5 @@
 """Soil screening needs land use, pH and metals, not a crop the planner knows: rows with an unknown
-crop (魔芋, 香蕉树), a crop group (蔬菜) or no crop column are screened, their crop problems warned; a plan
+crop (魔芋, 香蕉树), a crop group (粮食) or no crop column are screened, their crop problems warned; a plan
 still rejects them."""
 
 import pandas as pd
@@ -10,7 +10,7 @@ from agriremed.io.validate import validate_plots
 SHEET = """地块编号,行政区,土地利用,作物,面积（亩）,pH,镉（mg/kg）
 A,广西/河池/环江,旱地,魔芋,3,7.6,1.8
 B,广西/河池/环江,旱地,香蕉树,3,7.4,4.2
-C,广西/河池/环江,菜地,蔬菜,3,7.2,0.5
+C,广西/河池/环江,旱地,粮食,3,7.2,0.5
 D,广西/河池/环江,水田,水稻,3,6.8,0.9
 """
 
