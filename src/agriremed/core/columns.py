@@ -333,7 +333,9 @@ _inp("area_ha", "ha", "Area", "面积", "Plot area.", valid=(0.0, 1.0e6), valid_
      typical=(0.001, 1000.0), required="required")
 _inp("crop", "", "Current crop", "当前作物",
      "Crop currently grown (a crop code from the crop table, e.g. rice, wheat, maize, "
-     "pak_choi, apple, tea, soybean, cotton, none).", dtype="str", required="required")
+     "pak_choi, apple, tea, soybean, cotton, none; leafy_vegetable for a leafy vegetable and "
+     "vegetable_unspecified for a vegetable whose type is not given, judged against the strictest "
+     "vegetable limit).", dtype="str", required="required")
 _inp("ph_kcl", "1", "Soil pH (1 M KCl)", "土壤pH（KCl浸提）",
      "Soil pH in 1 M KCl (1:2.5); when absent it is estimated from pH in water for functions that "
      "need it.", valid=(2.0, 11.0), typical=(3.0, 9.0))

@@ -550,6 +550,16 @@ def _crop_names(v, lang, tables):
     return ("、" if lang == "zh" else ", ").join(names)
 
 
+def _crop_groups(v, lang, tables):
+    """Crop groups of ``food_limits.csv`` (``'root_vegetable|potato'``) as names in the language
+    (``value.crop_group.<group>`` of the translation table): ``root vegetables and potatoes and tubers`` /
+    ``块根类蔬菜和薯类``."""
+    names = [i18n.value("crop_group", g, lang, tables) for g in str(v).split("|") if g]
+    if lang == "zh":
+        return "和".join(names) if len(names) <= 2 else "、".join(names[:-1]) + "和" + names[-1]
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 #: The reasons :func:`agriremed.stages.uptake.predict` gives for a transfer function it could not
 #: use (English, built by that module in these forms only), as shown in Chinese: the input by
 #: its Chinese label.
@@ -669,6 +679,7 @@ DOMAINS = {
     "score": _score,
     "crop_codes": _crop_codes,
     "crop_names": _crop_names,
+    "crop_groups": _crop_groups,
     "skipped": _skipped,
     "skip_reasons": _skip_reasons,
     "metal": _value("metal"),

@@ -46,6 +46,7 @@ __all__ = [
     "RICE_TYPE_ALIASES",
     "SOIL_CLASS_ALIASES",
     "CROP_GROUP_WORDS",
+    "VEGETABLE_UNSPECIFIED",
     "DOUBLE_RICE_WORDS",
     "SINGLE_RICE_WORDS",
     "ROTATION_SEP",
@@ -188,13 +189,18 @@ LAND_USE_IDLE_CULTIVATED: tuple[str, ...] = ("撂荒地", "闲置地", "撂荒�
                                              "abandoned cropland", "idle land", "idle farmland")
 
 #: Crop words that name a group of crops, not one crop: the food limits and transfer
-#: functions differ within the group, so the plot needs the crop itself.
+#: functions differ within the group, so the plot needs the crop itself. Vegetables of no
+#: given type (蔬菜) and leafy vegetables (叶菜) are crops of ``crops.csv`` instead
+#: (:data:`VEGETABLE_UNSPECIFIED`, ``leafy_vegetable``).
 CROP_GROUP_WORDS: dict[str, str] = {
-    "蔬菜": "vegetables", "叶菜": "leafy vegetables", "叶菜类": "leafy vegetables",
-    "vegetable": "vegetables", "vegetables": "vegetables", "粮食": "grain crops",
+    "粮食": "grain crops",
     "粮食作物": "grain crops", "谷物": "cereals", "cereal": "cereals", "cereals": "cereals",
     "水果": "fruit", "fruit": "fruit",
 }
+
+#: Crop code of a vegetable whose type is not given (蔬菜, 蔬菜类, vegetables): judged against the
+#: strictest vegetable limits of its food standard, each plot warned.
+VEGETABLE_UNSPECIFIED = "vegetable_unspecified"
 
 #: Crop words for double-cropped rice (early and late rice on the same plot in one year,
 #: compared case-insensitively with spaces and hyphens as ``_``): read as rice with

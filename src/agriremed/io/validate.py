@@ -31,12 +31,13 @@ from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
-                                  CROP_GROUP_WORDS, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
+                                  CROP_GROUP_WORDS, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor)
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.advice import region_in_china
+from agriremed.stages.advice import CHINA_STANDARD, region_in_china
+from agriremed.stages.uptake.predict import strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
 
@@ -1710,10 +1711,25 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
     col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
-    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation, mapped)
+    unspecified = (mapped == VEGETABLE_UNSPECIFIED).to_numpy(bool)
+    if unspecified.any():  # 蔬菜: judged against the strictest vegetable limits, said once per plot
+        col.add(unspecified, canon, text, "warning", _vegetable_unspecified_message(tables), "")
+    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation | unspecified, mapped)
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
+
+
+def _vegetable_unspecified_message(tables) -> Message:
+    """The warning on a plot whose crop is a vegetable of no given type (蔬菜): the strictest Cd and
+    Pb limits of GB 2762 among the vegetable groups, and the groups that set them."""
+    worst = strictest_vegetable_limits(tables, CHINA_STANDARD)
+    cd, pb = (worst.loc[m] if m in worst.index else None for m in ("cd", "pb"))
+    return Message.of("val.vegetable_unspecified",
+                      cd=float(cd["limit_mg_kg"]) if cd is not None else float("nan"),
+                      cd_groups=cd["crop_groups"] if cd is not None else "",
+                      pb=float(pb["limit_mg_kg"]) if pb is not None else float("nan"),
+                      pb_groups=pb["crop_groups"] if pb is not None else "")
 
 
 def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,

@@ -412,6 +412,46 @@ def limits_for_crops(crops, metals, standard, tables: Tables) -> tuple[np.ndarra
     return limit[inv], species[inv]
 
 
+#: The vegetable groups of ``food_limits.csv``: a vegetable whose type is not given
+#: (crop ``vegetable_unspecified``) is judged against the strictest limit among them.
+VEGETABLE_LIMIT_GROUPS: tuple[str, ...] = ("leafy_vegetable", "brassica_vegetable", "root_vegetable", "potato",
+                                           "fruiting_vegetable", "legume_vegetable")
+
+
+def strictest_vegetable_limits(tables: Tables, standard: str) -> pd.DataFrame:
+    """The strictest limit of each metal among the vegetable groups of a food standard.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables (``food_limits.csv``).
+    standard : str
+        A ``standard`` of ``food_limits.csv`` (``'GB2762'``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by metal: ``limit_mg_kg`` [mg kg⁻¹ as sold], the lowest limit among
+        :data:`VEGETABLE_LIMIT_GROUPS`, and ``crop_groups``, the groups with that limit joined by ``|``
+        in the order of :data:`VEGETABLE_LIMIT_GROUPS`. Empty where the standard limits no vegetable.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> strictest_vegetable_limits(load_tables(), "GB2762").loc[["cd", "pb"]].to_dict("index")
+    {'cd': {'limit_mg_kg': 0.05, 'crop_groups': 'brassica_vegetable|fruiting_vegetable'}, \
+'pb': {'limit_mg_kg': 0.1, 'crop_groups': 'root_vegetable|fruiting_vegetable'}}
+    """
+    fl = tables.food_limits
+    veg = fl.loc[(fl["standard"] == standard) & fl["crop_group"].isin(VEGETABLE_LIMIT_GROUPS)]
+    order = {g: i for i, g in enumerate(VEGETABLE_LIMIT_GROUPS)}
+    veg = veg.assign(_order=veg["crop_group"].map(order)).sort_values("_order", kind="stable")
+    low = veg.groupby("metal", sort=False)["limit_mg_kg"].transform("min")
+    at = veg.loc[veg["limit_mg_kg"] == low]
+    return at.groupby("metal", sort=True).agg(limit_mg_kg=("limit_mg_kg", "first"),
+                                              crop_groups=("crop_group", "|".join))
+
+
 #: Columns of the usable functions read, as arrays, for the rows each plot's chosen function gives.
 _CHOSEN_COLUMNS = {"function_id": object, "plant_basis": object, "se_log10": float, "priority": float,
                    "fitted_crop": object}
