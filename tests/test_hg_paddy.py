@@ -102,3 +102,29 @@ def test_a_cd_only_paddy_keeps_its_recommendation(plan):
     assert s.loc["CD", "score"] == pytest.approx(0.821, abs=0.001)
     r = plan.table.set_index(["plot_id", "option_id"]).loc[("CD", "maize_grain")]
     assert (r["target_metals"], r["policy_rule"]) == ("cd", "cn_safe_keep_food")
+
+
+def test_an_idle_hg_paddy_goes_back_to_food_with_the_switch_and_says_it_treats_hg():
+    # no current crop, no Cd measured: the sentence has no not-assessed lead and no probability, and
+    # still says the switch treats Hg without predicting it in the crop
+    idle = dict(WANSHAN, plot_id="I1", crop="none")
+    del idle["cd_mg_kg"]
+    p = agriremed.plan(pd.DataFrame([idle]), agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert (s.loc["I1", "recommended_option"], s.loc["I1", "policy_rule"]) == ("maize_grain", "cn_safe_keep_food")
+    assert s.loc["I1", "recommendation"].startswith(
+        "Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on the "
+        "crop is not predicted); crop safety not predicted; ")
+
+
+def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so():
+    # As 45 > 40 (paddy, pH 5.5–6.5) with no usable As function: the Fe–Si amendment treats As, and its
+    # probability covers Cd only
+    p = agriremed.plan(pd.DataFrame([dict(CD_PADDY, plot_id="AS", as_mg_kg=45.0, cd_mg_kg=0.2)]),
+                       agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["AS", "recommended_option"] == "as_fe_si_amendment"
+    assert s.loc["AS", "recommendation"].startswith(
+        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As-reducing "
+        "amendment (wollastonite + zeolite + FeCl₃): treats As (above the screening value; its effect on the crop is "
+        "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 74 % probability a season; ")

@@ -625,17 +625,20 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     return body
 
 
-def _shared_metals(a, b) -> str:
-    """The metals of ``a`` that are also in ``b`` ('+'-joined codes, in the order of ``a``; '' none).
+def _shared_metals(a, b, minus=None) -> str:
+    """The metals of ``a`` that are also in ``b`` and not in ``minus`` ('+'-joined codes, in the order
+    of ``a``; '' none).
 
     Examples
     --------
     >>> _shared_metals("cd+hg", "hg"), _shared_metals("cd", "hg"), _shared_metals(None, "hg")
     ('hg', '', '')
+    >>> _shared_metals("cd+hg", "cd+hg", "cd"), _shared_metals("cd+hg", "cd+hg", None)
+    ('hg', 'cd+hg')
     """
     if not isinstance(a, str) or not isinstance(b, str):
         return ""
-    other = set(b.split("+"))
+    other = set(b.split("+")) - (set(minus.split("+")) if isinstance(minus, str) else set())
     return "+".join(m for m in a.split("+") if m and m in other)
 
 
@@ -952,9 +955,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
     lead = has_na & ok & ~no_food
     b["covers_below_only"] = lead & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
-    # … and those of them the recommended option treats ('+'-joined codes; '' none)
+    # the metals above their screening value that the recommended food option treats but whose crop
+    # probability does not cover them ('+'-joined codes; '' none): an idle Hg paddy switched to maize
+    # too, which has no current crop to lead the sentence with its unassessed metals
     treated = _frames.obj(b["target_metals"]) if "target_metals" in b else np.full(n, "", dtype=object)
-    b["treats_unassessed"] = np.where(lead, _frames.per_distinct(_shared_metals, treated, na), "").astype(object)
+    unseen = _frames.per_distinct(_shared_metals, treated, over, covered)
+    b["treats_unassessed"] = np.where(ok & ~no_food, unseen, "").astype(object)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     body = _slight_gain(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok],
