@@ -33,12 +33,14 @@ def test_compliance_metals_are_those_with_a_prediction_and_a_limit(plan):
 def test_sentence_names_the_metals_the_probability_covers(plan):
     s = plan.summary.set_index("plot_id")
     en = s.loc["HG", "recommendation"]
-    # Hg (above its screening value) is not assessed: the sentence leads with it, and the chance of
-    # unchanged practice says it covers Cd, at or below its screening value
-    assert "chance the crop meets GB2762 for Cd, at or below the screening value)" in en
+    # Hg (above its screening value) is not assessed: the sentence leads with it, and the probability
+    # of the recommended maize switch (it treats Hg on a paddy) says it covers Cd, at or below its
+    # screening value
+    assert s.loc["HG", "recommended_option"] == "maize_grain"
+    assert "crop meets GB2762 for Cd (at or below the screening value) with" in en
     assert en.startswith("Hg in the crop not assessed")
     zh = messages.render(s.loc["HG", "recommendation_msg"], "zh")
-    assert "作物镉含量符合GB2762的概率为" in zh and "土壤镉不超过筛选值）" in zh
+    assert "作物镉含量每季符合GB2762的概率为" in zh and "土壤镉不超过筛选值）" in zh
     assert s.loc["AS", "recommendation"].startswith("As in the crop not assessed")
     assert "crop meets GB2762 for Cd (at or below the screening value) with" in s.loc["AS", "recommendation"]
 
@@ -55,16 +57,24 @@ def test_harvest_is_tested_for_the_predicted_metals_too(plan):
     assert np.isfinite(s.loc["HG", "current_crop_compliance_prob"])
 
 
-def test_unchanged_practice_on_safe_land_says_no_measure_fits(plan):
-    # the Hg paddy is safe-utilisation land where no measure of the option library treats Hg: unchanged
-    # practice ranks first, and the sentence says that the plan's measure must be chosen locally
-    s = plan.summary.set_index("plot_id")
-    assert s.loc["HG", "soil_class"] == "safe_utilisation"
-    assert s.loc["HG", "recommended_option"] == "do_nothing"
-    en = s.loc["HG", "recommendation"]
+def test_unchanged_practice_on_safe_land_says_no_measure_fits():
+    # an alkaline paddy above the Cr screening value (400 > 350 at pH > 7.5) is safe-utilisation land
+    # where no measure of the option library treats Cr (and the rice meets the Cd limit): unchanged
+    # practice ranks first, and the sentence says that the plan's measure must be chosen locally and
+    # that its chance covers Cd, at or below its screening value
+    plots = make_plots(1, plot_id=["CR"], land_use="paddy", crop="rice", ph=[7.8], cr_mg_kg=[400.0],
+                       cd_mg_kg=0.2, basic_farmland="yes", region="Guizhou/Tongren")
+    s = agriremed.plan(plots, agriremed.Scenario(mc_draws=0)).summary.set_index("plot_id")
+    assert s.loc["CR", "soil_class"] == "safe_utilisation"
+    assert s.loc["CR", "recommended_option"] == "do_nothing"
+    en = s.loc["CR", "recommendation"]
+    assert en.startswith("Cr in the crop not assessed")
     assert "no measure of a safe-utilisation plan in the option library fits this plot" in en
+    assert "chance the crop meets GB2762 for Cd, at or below the screening value)" in en
     assert "no other option ranks higher" not in en
-    assert "请因地制宜确定替代种植" in messages.render(s.loc["HG", "recommendation_msg"], "zh")
+    zh = messages.render(s.loc["CR", "recommendation_msg"], "zh")
+    assert "请因地制宜确定替代种植" in zh
+    assert "作物镉含量符合GB2762的概率为" in zh and "土壤镉不超过筛选值）" in zh
 
 
 def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():

@@ -249,7 +249,7 @@ def test_every_option_has_the_parameters_its_model_needs(tables):
     for o in tables.options.itertuples(index=False):
         if o.removal_model == "none" or o.status == "data_gap":
             continue
-        for metal in str(o.treats).split("|"):
+        for metal in options.treats_metals(o.treats):
             for name in REMOVAL_MODELS[o.removal_model]:
                 assert ((p["option_id"] == o.option_id) & (p["parameter"] == name)
                         & (p["metal"].fillna("") == metal)).any(), (o.option_id, name, metal)

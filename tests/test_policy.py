@@ -395,7 +395,7 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
 
 
 def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal():
-    # wheat with Zn 262.5 only (> 200 at pH 5.0) and a paddy with Hg 0.8 only (> 0.6 at pH 6.0): no
+    # wheat with Zn 262.5 only (> 200 at pH 5.0) and a paddy with Cr 260 only (> 250 at pH 6.0): no
     # measure of the library treats the metal that puts the land in its class; the maize switch and
     # low-Cd rice only protect the crop from Cd (cn_safe_measure_off_class) and score above unchanged
     # practice: the sentence says what the sentence of unchanged practice says where no measure
@@ -405,11 +405,11 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 5.0,
                            "cd_mg_kg": 0.2, "zn_mg_kg": 262.5, "basic_farmland": "yes",
                            "region": "Shandong/Liaocheng"},
-                          {**DEFAULTS, "plot_id": "rice_hg", "land_use": "水田", "crop": "水稻", "ph": 6.0,
-                           "cd_mg_kg": 0.2, "hg_mg_kg": 0.8, "basic_farmland": "是", "region": "贵州/铜仁"}])
+                          {**DEFAULTS, "plot_id": "rice_cr", "land_use": "水田", "crop": "水稻", "ph": 6.0,
+                           "cd_mg_kg": 0.2, "cr_mg_kg": 260.0, "basic_farmland": "是", "region": "贵州/铜仁"}])
     p = _plan_without_upland_measures(plots)
     s = p.summary.set_index("plot_id")
-    assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_hg": "low_cd_rice"}
+    assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_cr": "low_cd_rice"}
     assert s["policy_rule"].tolist() == ["cn_safe_measure_off_class"] * 2
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert s.loc["wheat_zn", "recommendation"].split(" First year")[0] == (
@@ -424,21 +424,21 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
         "作物镉含量每季符合GB2762的概率为64 %；20年净现值相对不治理+1,297元/亩（+19,455元/公顷），"
         "年净碳效益+0.3吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对锌的替代种植或其他措施，并监测农产品；"
         "重金属仍留在土壤中；优于维持现状（得分0.65对0.58），主要优势在于食品安全。")
-    # Hg (above its screening value) is not assessed in the crop: the sentence leads with it, and the
+    # Cr (above its screening value) is not assessed in the crop: the sentence leads with it, and the
     # probability says it covers Cd, at or below its screening value
-    assert s.loc["rice_hg", "recommendation"].split(" First year")[0] == (
-        "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest. "
-        "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Hg "
+    assert s.loc["rice_cr", "recommendation"].split(" First year")[0] == (
+        "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+        "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Cr "
         "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
         "GB2762 for Cd (at or below the screening value) with 98 % probability a season; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
-        "0.0 t CO2e/ha/yr; choose substitute planting or another measure for Hg locally and monitor the crop; "
+        "0.0 t CO2e/ha/yr; choose substitute planting or another measure for Cr locally and monitor the crop; "
         "metals stay in the soil; ahead of Foliar Si/Zn/Se spray on rice (VIP+n) (score 0.712 vs 0.705), mostly "
         "on food-safety.")
-    assert zh["rice_hg"].split("地块（")[0] == (
-        "作物中的汞未评估（无可用的转移函数）——请检测收获物。"
-        "低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理汞（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
+    assert zh["rice_cr"].split("地块（")[0] == (
+        "作物中的铬未评估（无可用的转移函数）——请检测收获物。"
+        "低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理铬（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
         "作物镉含量每季符合GB2762的概率为98 %（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），"
-        "年净碳效益0.0吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对汞的替代种植或其他措施，并监测农产品；"
+        "年净碳效益0.0吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对铬的替代种植或其他措施，并监测农产品；"
         "重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）（得分0.712对0.705），主要优势在于食品安全。")
     # a measure that treats the class metal keeps the usual words
     cd = _plan(pd.DataFrame([{**DEFAULTS, "plot_id": "cd", "land_use": "paddy", "crop": "rice", "ph": 6.0,
@@ -503,7 +503,8 @@ def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
 def test_idle_safe_paddies_go_back_to_food_with_a_measure_for_their_metal_or_are_told_none_fits():
     # idle safe-utilisation cultivated land: an idle As paddy goes back to rice with the As amendment (a
     # paddy-only amendment judged as for rice, as liming is), never excluded for "no food crop"; an idle
-    # paddy or dry land whose metal (Hg, Cr, Pb, Ni) no food-keeping measure treats stays idle and the
+    # Hg paddy goes back to food with the maize switch (it treats Hg on paddy land: no flooded rice); an
+    # idle paddy or dry land whose metal (Cr, Pb, Ni) no food-keeping measure treats stays idle and the
     # sentence says that no measure fits, instead of "no other option ranks higher"
     from agriremed.core import messages
 
@@ -521,9 +522,12 @@ def test_idle_safe_paddies_go_back_to_food_with_a_measure_for_their_metal_or_are
     assert r["reason"] == "treats as; policy china, rule cn_safe_keep_food: expected"
     rec = _recommended(p)
     assert rec.loc["as_paddy", "option_id"] == "as_fe_si_amendment"
+    r = t.loc[("hg_paddy", "maize_grain")]
+    assert (r["target_metals"], r["policy_rule"]) == ("hg", "cn_safe_keep_food")
+    assert rec.loc["hg_paddy", "option_id"] == "maize_grain"
     s = p.summary.set_index("plot_id")
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
-    for pid in ("hg_paddy", "cr_paddy", "pb_upland", "ni_upland"):
+    for pid in ("cr_paddy", "pb_upland", "ni_upland"):
         assert rec.loc[pid, "option_id"] == "do_nothing", pid
         assert s.loc[pid, "recommendation"].startswith(
             "Continue current practice: the land is idle and no measure of a safe-utilisation plan in the option "

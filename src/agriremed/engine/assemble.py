@@ -616,6 +616,13 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         # unchanged practice does where no measure fits (rec.baseline_no_measure)
         off = sel & (np.asarray(b["off_class"], bool) if "off_class" in b else np.zeros(n, bool))
         on = sel & ~off
+        # a metal above its screening value that the option treats but no transfer function predicts
+        # in the crop (Hg of a paddy switched to maize): named before the probability of the others
+        unseen = _frames.obj(b["treats_unassessed"]) if "treats_unassessed" in b else np.full(n, "", dtype=object)
+        told = on & (unseen != "")
+        if told.any():
+            safe[told] = [M("rec.treats_unassessed", metals=m) + x for m, x in zip(unseen[told], safe[told],
+                                                                                  strict=True)]
         if on.any():
             body[on] = each(np.where(clean, "rec.protect_clean", "rec.protect"), on, safe=safe, npv=npv,
                             co2=co2, untreated=untreated)
@@ -629,6 +636,23 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         body[rest] = each(np.where(clean, "rec.no_food_body_clean", "rec.no_food_body"), rest, npv=npv[rest],
                           co2=co2[rest])
     return body
+
+
+def _shared_metals(a, b, minus=None) -> str:
+    """The metals of ``a`` that are also in ``b`` and not in ``minus`` ('+'-joined codes, in the order
+    of ``a``; '' none).
+
+    Examples
+    --------
+    >>> _shared_metals("cd+hg", "hg"), _shared_metals("cd", "hg"), _shared_metals(None, "hg")
+    ('hg', '', '')
+    >>> _shared_metals("cd+hg", "cd+hg", "cd"), _shared_metals("cd+hg", "cd+hg", None)
+    ('hg', 'cd+hg')
+    """
+    if not isinstance(a, str) or not isinstance(b, str):
+        return ""
+    other = set(b.split("+")) - (set(minus.split("+")) if isinstance(minus, str) else set())
+    return "+".join(m for m in a.split("+") if m and m in other)
 
 
 def _expected_without_coordinates(table: pd.DataFrame, g, n: int):
@@ -963,6 +987,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
     lead = has_na & ok & ~no_food
     b["covers_below_only"] = lead & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
+    # the metals above their screening value that the recommended food option treats but whose crop
+    # probability does not cover them ('+'-joined codes; '' none): an idle Hg paddy switched to maize
+    # too, which has no current crop to lead the sentence with its unassessed metals
+    treated = _frames.obj(b["target_metals"]) if "target_metals" in b else np.full(n, "", dtype=object)
+    unseen = _frames.per_distinct(_shared_metals, treated, over, covered)
+    b["treats_unassessed"] = np.where(ok & ~no_food, unseen, "").astype(object)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     body = _slight_gain(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok],

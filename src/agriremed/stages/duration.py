@@ -66,7 +66,7 @@ from agriremed.models.duration import (concentration_by_model, concentration_fro
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
 from agriremed.models.duration import package_reduction
 from agriremed.stages.seasons import row_rice_seasons
-from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter
+from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter, treats_metals
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
 from agriremed.stages.uptake import food_safety, predict_crop_concentration, row_standards
@@ -1036,8 +1036,9 @@ def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reducti
 
 
 def _treats(treats) -> set:
-    """The metals of an option's ``treats`` field (``'|'``-separated; blank: none)."""
-    return set(str(treats).split("|")) if isinstance(treats, str) and treats else set()
+    """The metals of an option's ``treats`` field (``'|'``-separated; blank: none; a land-use
+    qualifier such as ``hg@paddy`` is dropped: :func:`agriremed.stages.options.treats_metals`)."""
+    return treats_metals(treats)
 
 
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],

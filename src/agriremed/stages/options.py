@@ -18,7 +18,8 @@ Rules, in order:
 3. the plot's GB 15618 class is among the option's ``soil_classes`` (food crops are
    not grown on strict-control land; priority-protection land needs no clean-up);
 4. the option treats a metal that needs treating (:func:`treated_metals`, one gate for
-   every stage): a remediation option treats at least one metal above its screening
+   every stage; what it treats may depend on the land use, :func:`treats_masks`: the maize
+   switch treats Hg on paddy land only): a remediation option treats at least one metal above its screening
    value; a protective option (amendment, safe crop) may instead answer a metal
    predicted to make the crop fail the food limit; on strict-control land every
    non-food use is applicable as risk control even if it treats none of the metals
@@ -117,6 +118,7 @@ from agriremed.core.uncertainty import parameter_draws
 from agriremed.core.columns import METALS, metal_column
 
 __all__ = ["evaluate_options", "policy_status", "climate_for_full_yield", "rule_sets", "treated_metals",
+           "treats_metals", "treats_masks",
            "POLICY_STATUSES",
            "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
@@ -490,6 +492,56 @@ def _mask_of(metals, bits) -> int:
     return sum(bits[m] for m in set(metals) if m in bits)
 
 
+def treats_metals(cell) -> set[str]:
+    """Metal codes of an option's ``treats`` field (``options.csv``), whatever land they apply on.
+
+    The field lists metals separated by ``'|'``; a metal followed by ``@`` and ``'+'``-separated
+    land uses (``hg@paddy``) is treated on those land uses only.
+
+    Examples
+    --------
+    >>> sorted(treats_metals("cd|hg@paddy"))
+    ['cd', 'hg']
+    >>> treats_metals("")
+    set()
+    """
+    return {x.split("@", 1)[0] for x in _split(cell)}
+
+
+def treats_masks(cell, land_use, bits) -> np.ndarray:
+    """Bit mask per plot of the metals an option treats on the plot's land use.
+
+    Parameters
+    ----------
+    cell : str
+        ``treats`` of ``options.csv``: metals separated by ``'|'``; ``metal@lu1+lu2`` limits a metal
+        to those land uses (``hg@paddy``: Hg is treated where the option replaces paddy rice).
+    land_use : numpy.ndarray of str
+        Land use per plot.
+    bits : dict
+        Bit of every metal code.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        One mask per plot.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bits = {"cd": 1, "hg": 2}
+    >>> treats_masks("cd|hg@paddy", np.array(["paddy", "upland"], dtype=object), bits).tolist()
+    [3, 1]
+    """
+    lu = np.asarray(land_use, dtype=object)
+    out = np.zeros(len(lu), np.int64)
+    for x in _split(cell):
+        metal, _, where = x.partition("@")
+        b = bits.get(metal, 0)
+        out |= np.where(np.isin(lu, where.split("+")), b, 0) if where else b
+    return out
+
+
 def _mask_texts(bits) -> np.ndarray:
     """'+'-joined, sorted metal codes of every mask value."""
     names = sorted(bits)
@@ -730,8 +782,9 @@ def treated_metals(kind: str, exceed, crop_risk, treats_mask):
         Option kind.
     exceed, crop_risk : numpy.ndarray of int
         Bit masks per plot: metals above screening; metals with a predicted crop problem.
-    treats_mask : int
-        Bit mask of the metals the option treats.
+    treats_mask : int or numpy.ndarray of int
+        Bit mask of the metals the option treats, or one per plot (:func:`treats_masks`: a metal
+        may be treated on some land uses only).
 
     Returns
     -------
@@ -753,19 +806,20 @@ def treated_metals(kind: str, exceed, crop_risk, treats_mask):
 
 
 
-def _target_failure(o, target, cls, exempt, treats) -> tuple:
-    """``(mask, reason)`` of the plots where option ``o`` treats no metal that needs it
+def _target_failure(o, target, cls, exempt, tmask, mask_text) -> tuple:
+    """``(mask, reasons, codes)`` of the plots where option ``o`` treats no metal that needs it
     (``target`` 0): protective options (amendments, safe crops) need a metal at risk in the crop
     unless the plot is ``exempt``; other treatments a metal above screening, except non-food uses
     on strict-control land (risk control whatever they treat); baselines and land-use changes
-    need none."""
-    metals = ", ".join(sorted(treats)) or "none"
+    need none. The reason names the metals the option treats on the plot's land use (``tmask``)."""
+    codes, uniq = pd.factorize(np.asarray(tmask, np.int64), use_na_sentinel=False)
+    names = [mask_text[int(u)].replace("+", ", ") or "none" for u in uniq]
     if o.kind in ("immobilisation", "safe_crop"):
-        return (target == 0) & ~exempt, Message.of("opt.no_target_crop", metals=metals)
+        return (target == 0) & ~exempt, [Message.of("opt.no_target_crop", metals=m) for m in names], codes
     if o.kind in ("baseline", "land_use_change"):
-        return np.zeros(len(cls), bool), Message.of("opt.no_target", metals=metals)
+        return np.zeros(len(cls), bool), Message.of("opt.no_target", metals="none"), None
     risk_control = (cls == "strict_control") & (o.food_crop == "none")
-    return (target == 0) & ~risk_control, Message.of("opt.no_target", metals=metals)
+    return (target == 0) & ~risk_control, [Message.of("opt.no_target", metals=m) for m in names], codes
 
 
 def _class_failures(o, cls, classes, exempt, nonfood_kept, cls_uniq, cls_codes) -> list:
@@ -942,8 +996,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     target_all = np.zeros((k, n), np.int64)
     untreated_all = np.zeros((k, n), np.int64)
     for i, o in enumerate(opts.itertuples(index=False)):
-        treats = set(_split(o.treats))
-        tmask = _mask_of(treats, bits)
+        tmask = treats_masks(o.treats, lu, bits)  # per plot: Hg only where a paddy is switched (hg@paddy)
         reason = reasons[i]
         todo = np.ones(n, bool)
         gap = _text(o.gap_note)
@@ -976,7 +1029,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                                                      cls_uniq, cls_codes):
                 fail(mask, text, codes)
         target = treated_metals(o.kind, exceed, risk, tmask)
-        fail(*_target_failure(o, target, cls, back_to_grain, treats))
+        fail(*_target_failure(o, target, cls, back_to_grain, tmask, mask_text))
         if not np.isnan(o.ph_min):
             fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):

@@ -798,6 +798,10 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     e_base = np.where(base >= 0, econ[at], np.nan)
     known = cand & (base >= 0) & fp["base_food"] & ~np.isnan(p_base)
     less = known & (p < p_base)  # less compliant than unchanged practice
+    # … on the metals its compliance covers: an option treating a metal above its screening value
+    # that no compliance covers (Hg: no transfer function) is not put with the allowed options for
+    # it, since the comparison cannot see the metal the option is for
+    less &= ~_treats_unassessed(table, tables)
     out[below] = 1
     if min_gain is None:
         out[below & less & (econ < e_base)] = 2
@@ -829,6 +833,32 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     complies = every & (p_base >= green - 1e-12)
     out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
     return out
+
+
+def _treats_unassessed(table: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per row, whether the option treats (``target_metals``) a metal above its screening value
+    (``metals_exceeding``) that a food standard limits and that its crop compliance does not cover
+    (``compliance_metals``): e.g. the maize switch of an Hg paddy, whose probability covers Cd only.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"target_metals": ["cd+hg", "cd", "cd+zn"], "metals_exceeding": ["hg", "hg", "zn"],
+    ...                   "compliance_metals": ["cd", "cd", "cd"]})
+    >>> _treats_unassessed(t, load_tables()).tolist()
+    [True, False, False]
+    """
+    n = len(table)
+    if not n or not all(c in table for c in ("target_metals", "metals_exceeding", "compliance_metals")):
+        return np.zeros(n, bool)
+    limited = set(tables.food_limited_metals())
+
+    def unseen(t, o, c):
+        parts = [set(x.split("+")) if isinstance(x, str) and x else set() for x in (t, o, c)]
+        return bool((parts[0] & parts[1] & limited) - parts[2])
+
+    return _frames.per_distinct(unseen, _frames.obj(table["target_metals"]), _frames.obj(table["metals_exceeding"]),
+                                _frames.obj(table["compliance_metals"])).astype(bool)
 
 
 def covers_every_metal(exceeding, covered) -> np.ndarray:

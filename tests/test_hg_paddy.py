@@ -1,0 +1,130 @@
+"""An Hg paddy (Wanshan, Tongren) gets a measure that treats Hg: the switch out of flooded rice."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.core.tables import load_tables
+from agriremed.stages import options
+
+#: Hg 2.0 > 0.6 (paddy screening value at pH 6.5–7.5) and < 4.0 (intervention value): safe
+#: utilisation; Cd 0.35 is below its screening value 0.6.
+WANSHAN = dict(plot_id="W1", region="Guizhou/Tongren/Wanshan", land_use="paddy", crop="rice", ph=6.8,
+               hg_mg_kg=2.0, cd_mg_kg=0.35, area_mu=5)
+#: Cd 0.5 > 0.4 (paddy screening value at pH 5.5–6.5), no other metal measured.
+CD_PADDY = dict(plot_id="CD", region="Hunan/Changde", land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.5,
+                area_mu=5)
+#: Hg 3.0 > 2.4 (screening value of other land at pH 6.5–7.5) on a wheat field.
+HG_UPLAND = dict(plot_id="UP", region="Guizhou/Tongren", land_use="upland", crop="wheat", ph=6.8, hg_mg_kg=3.0,
+                 cd_mg_kg=0.2, area_mu=5)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return agriremed.plan(pd.DataFrame([WANSHAN, CD_PADDY, HG_UPLAND]), agriremed.Scenario(mc_draws=0))
+
+
+def test_the_wanshan_paddy_gets_a_measure_that_treats_hg(plan):
+    s = plan.summary.set_index("plot_id")
+    assert (s.loc["W1", "soil_class"], s.loc["W1", "metals_exceeding"]) == ("safe_utilisation", "hg")
+    assert s.loc["W1", "recommended_option"] == "maize_grain"
+    # the rule the plan expects on safe-utilisation land, not the off-class one
+    assert s.loc["W1", "policy_rule"] == "cn_safe_keep_food"
+    t = plan.table.set_index(["plot_id", "option_id"])
+    r = t.loc[("W1", "maize_grain")]
+    assert bool(r["recommended"]) and r["policy_status"] == "expected"
+    assert r["target_metals"] == "cd+hg" and r["untreated_metals"] == ""
+    assert r["reason"] == "treats cd+hg; policy china, rule cn_safe_keep_food: expected"
+    # expected although its crop is predicted less compliant on Cd than rice (71 % vs 91 %): that
+    # probability says nothing of Hg, the metal the switch is for
+    assert r["crop_compliance_prob"] == pytest.approx(0.711, abs=0.001)
+    assert t.loc[("W1", "do_nothing"), "crop_compliance_prob"] == pytest.approx(0.910, abs=0.001)
+    rk = plan.ranking.set_index(["plot_id", "option_id"])
+    assert rk.loc[("W1", "maize_grain"), "target_tier"] == 0
+
+
+def test_the_sentence_names_hg_and_says_it_is_not_assessed(plan):
+    s = plan.summary.set_index("plot_id")
+    en = s.loc["W1", "recommendation"].split(" First year")[0]
+    assert en == (
+        "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+        "Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on "
+        "the crop is not predicted); crop meets GB2762 for Cd (at or below the screening value) with 71 % "
+        "probability a season; -10,034 CNY/ha (-669 CNY/mu) vs doing nothing over 20 yr, +2.2 t CO2e/ha/yr; "
+        "metals stay in the soil; ranked before Continue current practice (score 0.65 vs its 0.69), which the "
+        "rule set only allows on this land, because the rule set expects the recommended option here.")
+    zh = messages.render(s.loc["W1", "recommendation_msg"], "zh")
+    assert zh.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。改种玉米（种植结构调整）："
+                         "处理汞（超过筛选值；对作物的效果未预测）；作物镉含量每季符合GB2762的概率为71 %（土壤镉不超过筛选值）；")
+    assert "tested for Hg/Cd" in s.loc["W1", "monitoring"]
+
+
+def test_flooding_and_cd_only_measures_are_excluded_with_their_reason(plan):
+    t = plan.table.set_index(["plot_id", "option_id"])
+    assert not t.loc[("W1", "flooded_rice"), "applicable"]
+    assert t.loc[("W1", "flooded_rice"), "reason"].startswith(
+        "hg exceeds its screening value and this option can raise its mobility or crop uptake")
+    for oid in ("low_cd_rice", "foliar_inhibitor", "biochar_amendment"):
+        r = t.loc[("W1", oid)]
+        assert not r["applicable"], oid
+        assert r["reason"] == ("answers only a predicted crop risk of cd (below its screening value) while hg, "
+                               "above its screening value, is left untreated: an option for hg applies"), oid
+
+
+def test_the_maize_switch_treats_hg_on_paddy_land_only(plan):
+    t = plan.table.set_index(["plot_id", "option_id"])
+    r = t.loc[("UP", "maize_grain")]
+    # on dry land the switch leaves no flooded rice: no Hg effect is credited
+    assert r["target_metals"] == "cd" and r["untreated_metals"] == "hg"
+    assert r["policy_rule"] == "cn_safe_measure_off_class"
+    assert plan.summary.set_index("plot_id").loc["UP", "policy_rule"] == "cn_safe_measure_off_class"
+    bits = {"cd": 1, "hg": 2}
+    lib = load_tables().indexed("options", "option_id")
+    lu = np.array(["paddy", "upland", "vegetable"], dtype=object)
+    assert options.treats_masks(lib.loc["maize_grain", "treats"], lu, bits).tolist() == [3, 1, 1]
+    assert options.treats_masks(lib.loc["low_cd_rice", "treats"], lu, bits).tolist() == [1, 1, 1]
+
+
+def test_the_switch_cites_the_hg_sources():
+    lib = load_tables().indexed("options", "option_id")
+    src = lib.loc["maize_grain", "source"].split(";")
+    assert {"qiu2008_hg_rice", "peng2012_hg_water", "tang2020_hg_paddy"} <= set(src)
+    assert "Hg" in lib.loc["maize_grain", "evidence"]
+    # a low-Cd variety is not credited with Hg (one secondary summary of one site)
+    assert options.treats_metals(lib.loc["low_cd_rice", "treats"]) == {"cd"}
+
+
+def test_a_cd_only_paddy_keeps_its_recommendation(plan):
+    s = plan.summary.set_index("plot_id")
+    assert (s.loc["CD", "recommended_option"], s.loc["CD", "policy_rule"]) == ("flooded_rice", "cn_safe_keep_food")
+    assert s.loc["CD", "score"] == pytest.approx(0.821, abs=0.001)
+    r = plan.table.set_index(["plot_id", "option_id"]).loc[("CD", "maize_grain")]
+    assert (r["target_metals"], r["policy_rule"]) == ("cd", "cn_safe_keep_food")
+
+
+def test_an_idle_hg_paddy_goes_back_to_food_with_the_switch_and_says_it_treats_hg():
+    # no current crop, no Cd measured: the sentence has no not-assessed lead and no probability, and
+    # still says the switch treats Hg without predicting it in the crop
+    idle = dict(WANSHAN, plot_id="I1", crop="none")
+    del idle["cd_mg_kg"]
+    p = agriremed.plan(pd.DataFrame([idle]), agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert (s.loc["I1", "recommended_option"], s.loc["I1", "policy_rule"]) == ("maize_grain", "cn_safe_keep_food")
+    assert s.loc["I1", "recommendation"].startswith(
+        "Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on the "
+        "crop is not predicted); crop safety not predicted; ")
+
+
+def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so():
+    # As 45 > 40 (paddy, pH 5.5–6.5) with no usable As function: the Fe–Si amendment treats As, and its
+    # probability covers Cd only
+    p = agriremed.plan(pd.DataFrame([dict(CD_PADDY, plot_id="AS", as_mg_kg=45.0, cd_mg_kg=0.2)]),
+                       agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["AS", "recommended_option"] == "as_fe_si_amendment"
+    assert s.loc["AS", "recommendation"].startswith(
+        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As-reducing "
+        "amendment (wollastonite + zeolite + FeCl₃): treats As (above the screening value; its effect on the crop is "
+        "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 74 % probability a season; ")
