@@ -407,6 +407,28 @@ _VIEW_NPV = {"combined": ("npv_vs_baseline_cny_ha", "rec.npv"),
              "programme": ("programme_cost_cny_ha", "rec.programme_cost")}
 
 
+def _farmer_view_split(npv: np.ndarray, b: dict, money, units) -> np.ndarray:
+    """The farmer view's money clauses ``npv`` with what the programme pays beyond doing nothing and
+    the plot's whole NPV named beside the farmer's NPV (``rec.npv_farmer_programme``), so that a
+    subsidised option does not read as a gain for everyone; rows without a programme cost (or PV
+    plants, whose accounts have a clause of their own) unchanged."""
+    if "programme_cost_cny_ha" not in b or "npv_vs_baseline_cny_ha" not in b:
+        return npv
+    M = Message.of
+    n = len(npv)
+    prog = np.asarray(b["programme_cost_cny_ha"], float)
+    whole = np.asarray(b["npv_vs_baseline_cny_ha"], float)
+    pv = np.isfinite(np.asarray(b["pv_developer_npv_cny_ha"], float)) if "pv_developer_npv_cny_ha" in b \
+        else np.zeros(n, bool)
+    paid = np.flatnonzero(np.isfinite(prog) & np.isfinite(whole) & ~pv & (np.abs(prog) >= 0.5))
+    if len(paid):
+        npv = npv.copy()
+        npv[paid] = [M("rec.npv_farmer_programme" if prog[i] > 0 else "rec.npv_farmer_programme_saves",
+                       npv=npv[i], programme=_fmt_money(abs(prog[i]), money, units[i]),
+                       whole=_fmt_money(whole[i], money, units[i])) for i in paid]
+    return npv
+
+
 def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: str = "combined",
                      units=None) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
@@ -469,19 +491,8 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                           if farmer[i] == 0 else
                           M("rec.npv_split", npv=npv[i], farmer=_fmt_money(farmer[i], money, units[i]),
                             programme=_fmt_money(prog[i], money, units[i])) for i in split]
-    # the farmer view: what the programme pays beyond doing nothing and the plot's whole NPV are named
-    # beside the farmer's NPV, so that a subsidised option does not read as a gain for everyone
-    if economics_view == "farmer" and "programme_cost_cny_ha" in b and "npv_vs_baseline_cny_ha" in b:
-        prog = np.asarray(b["programme_cost_cny_ha"], float)
-        whole = np.asarray(b["npv_vs_baseline_cny_ha"], float)
-        pv = np.isfinite(np.asarray(b["pv_developer_npv_cny_ha"], float)) if "pv_developer_npv_cny_ha" in b \
-            else np.zeros(n, bool)
-        paid = np.flatnonzero(np.isfinite(prog) & np.isfinite(whole) & ~pv & (np.abs(prog) >= 0.5))
-        if len(paid):
-            npv = npv.copy()
-            npv[paid] = [M("rec.npv_farmer_programme" if prog[i] > 0 else "rec.npv_farmer_programme_saves",
-                           npv=npv[i], programme=_fmt_money(abs(prog[i]), money, units[i]),
-                           whole=_fmt_money(whole[i], money, units[i])) for i in paid]
+    if economics_view == "farmer":
+        npv = _farmer_view_split(npv, b, money, units)
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
