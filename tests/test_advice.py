@@ -249,7 +249,7 @@ def test_do_nothing_says_metals_stay(result):
     assert advice.years_text([float("nan")], ["baseline"], [""]).tolist() == ["metals stay in the soil"]
     m = advice.years_messages([float("nan"), 12.4, 5991.0, 3.0], ["baseline", "phytoextraction",
                                                                  "phytoextraction", "immobilisation"], ["", "cd", "cd", "cd"])
-    assert [messages.render(x, "zh") for x in m] == ["重金属仍留在土壤中", "12", "> 200",
+    assert [messages.render(x, "zh") for x in m] == ["重金属仍留在土壤中", "约12年", "> 200年",
                                                      "稳定土壤、不能去除重金属（非修复方法）"]
     s = result.summary.set_index("plot_id")
     base = s.loc[(s["recommended_option"] == "do_nothing") & (s["soil_class"] != "priority_protection")]
@@ -258,6 +258,44 @@ def test_do_nothing_says_metals_stay(result):
     assert list(messages.render_column(s["duration_text_msg"], "en")) == list(s["duration_text"].fillna(""))
     zh = {p: messages.render(x, "zh") for p, x in s["duration_text_msg"].items()}
     assert all(zh[p] == "重金属仍留在土壤中" for p in base.index)
+
+
+def test_duration_text_has_its_unit():
+    # issue 16: a clean-up option's years read with their unit, "about 64 yr" / 约64年, never a bare number;
+    # beyond 200 years "> 200 yr" / > 200年 as the sentence's P10–P90 bounds; the texts of options that
+    # are not clean-up methods are unchanged
+    kinds = ["phytoextraction"] * 6 + ["immobilisation", "safe_crop", "phytomanagement"]
+    years = [64.2, 12.4, 350.0, float("inf"), 0.0, 0.3, float("inf"), float("inf"), 5991.0]
+    m = advice.years_messages(years, kinds, ["cd"] * 9)
+    assert [messages.render(x, "en") for x in m] == [
+        "about 64 yr", "about 12 yr", "> 200 yr", "> 200 yr", "already at the target", "less than 1 yr",
+        "stabilises, does not clean up", "protects the crop, does not clean up", "stabilises, does not clean up"]
+    assert [messages.render(x, "zh") for x in m] == [
+        "约64年", "约12年", "> 200年", "> 200年", "已达到目标", "不到1年",
+        "稳定土壤、不能去除重金属（非修复方法）", "降低作物吸收、保护作物，不改变土壤中的重金属（非修复方法）",
+        "稳定土壤、不能去除重金属（非修复方法）"]
+    # the bound reads as the recommendation's P10–P90 range prints it
+    over = messages.render(messages.Message.of("rec.range_over", p10="150", p90="> 200"), "en")
+    assert "> 200" in over and messages.render(m[2], "en").startswith("> 200")
+
+
+def test_summary_duration_text_of_a_clean_up_option():
+    # a strict-control paddy (Cd 2.5 mg/kg) recommended a clean-up crop: the summary's duration_text
+    # is "about N yr" in English and 约N年 in Chinese, N the rounded years_p50 (or years to target)
+    plots = pd.DataFrame([{"plot_id": "S", "region": "Hunan/Zhuzhou/Lukou", "land_use": "paddy", "crop": "rice",
+                           "area_ha": 0.5, "ph": 6.0, "som_pct": 3.0, "clay_pct": 30.0, "bulk_density_g_cm3": 1.15,
+                           "depth_m": 0.2, "cd_mg_kg": 2.5, "basic_farmland": "yes", "mean_temp_c": 17.6,
+                           "annual_rain_mm": 1410.0}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id").loc["S"]
+    rec = p.table.loc[p.table["recommended"]].iloc[0]
+    y = rec["years_p50"] if not math.isnan(rec["years_p50"]) else rec["years_to_target"]
+    assert 1 <= y <= 200, (s["recommended_option"], y)
+    assert s["duration_text"] == f"about {y:.0f} yr"
+    assert messages.render(s["duration_text_msg"], "zh") == f"约{y:.0f}年"
+    # the plot sheet prints the same
+    assert advice.plot_advice(p, "S", "en").how_long == f"about {y:.0f} yr"
+    assert advice.plot_advice(p, "S", "zh").how_long == f"约{y:.0f}年"
 
 
 def test_cli_table_do_nothing_text(result):
@@ -581,7 +619,7 @@ def test_unknown_clean_up_time_is_said_not_left_blank():
     # was empty); doing nothing and stabilising options keep their own texts
     m = advice.years_messages([float("nan"), 77.4, float("nan")], ["phytomanagement", "phytomanagement", "baseline"],
                               ["cd", "cd", ""])
-    assert [messages.render(x, "en") for x in m] == ["not known", "77", "metals stay in the soil"]
+    assert [messages.render(x, "en") for x in m] == ["not known", "about 77 yr", "metals stay in the soil"]
     assert messages.render(m[0], "zh") == "未知"
 
 

@@ -406,8 +406,8 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
 
 def _years_column(p, lang: str = "en") -> list[str]:
     """Years to target of each plot's recommended option as text ("stabilises, does not clean up",
-    "metals stay in the soil" for doing nothing, "nothing to clean up" on clean land, "> 200", a
-    whole number, or "-"), in ``lang``: the summary's ``duration_text``, rendered."""
+    "metals stay in the soil" for doing nothing, "nothing to clean up" on clean land, "> 200 yr",
+    "about 12 yr", or "-"), in ``lang``: the summary's ``duration_text``, rendered."""
     if "duration_text_msg" in p.summary:
         return [t if t else "-" for t in messages.render_column(p.summary["duration_text_msg"].to_numpy(object), lang)]
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])

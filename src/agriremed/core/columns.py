@@ -1268,8 +1268,9 @@ _out("grain_samples_per_yr", "1/yr", "Composite grain samples a year", "每年�
      "recommended option grows (rice_seasons_per_yr: two on double-cropped rice; one season for other crops).",
      valid=(0, None))
 _out("duration_text", "", "How long", "所需时间",
-     "Years to target of the recommended option as text ('stabilises, does not clean up' for an "
-     "option that is not a clean-up method, '> 200' beyond 200 years).", dtype="str")
+     "Years to target of the recommended option as text with its unit ('about 12 yr', 约12年, for a "
+     "clean-up option; '> 200 yr' beyond 200 years; 'stabilises, does not clean up' for an option that is "
+     "not a clean-up method); the number is years_p50.", dtype="str")
 _out("first_year_cost_cny_mu", "CNY/mu", "First-year cost per mu", "每亩首年成本",
      "First-year cost per hectare of the recommended option per mu (cost_year1_cny_ha × 1/15 ha per mu), "
      "the unit subsidies are set in.")

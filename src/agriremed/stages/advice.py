@@ -37,8 +37,9 @@ option tables, money from the economics stage, years from the duration stage.
   the plot's diagonals, taken within 3 days before harvest, and a plot under one option is
   one sampling lot (grain-sampling rule [4]_); the mu per sample is an
   ``agriremed_assumption`` (no rule read gives a density per area).
-* **How long**: :func:`agriremed.stages.duration.cleanup_years_text` ("stabilises, does not clean
-  up" for an option that is not a clean-up method, "> 200" beyond 200 years); for doing
+* **How long**: the years of :func:`agriremed.stages.duration.cleanup_years_text` with their unit
+  (:func:`years_messages`: "about 12 yr" / 约12年, "> 200 yr" / > 200年 beyond 200 years;
+  "stabilises, does not clean up" for an option that is not a clean-up method); for doing
   nothing, "metals stay in the soil".
 
 References
@@ -64,7 +65,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.core.columns import METALS
-from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
+from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
 from agriremed.core.names import unit_factor, unit_table
@@ -908,9 +909,12 @@ FARMER_COLUMNS = ("farmer", "owner", "farmer_name", "household", "contact", "户
                   "联系人")
 
 def years_messages(years, kind, target_metals) -> np.ndarray:
-    """How long, as messages (:mod:`agriremed.core.messages`) whose English text is
-    :func:`years_text`: ``rec.stabilises``, ``dur.stay`` for doing nothing, ``dur.years``
-    (a whole number or ``> 200``), ``dur.unknown`` ("not known") for an option whose years
+    """How long, as messages (:mod:`agriremed.core.messages`) with the years of :func:`years_text`
+    and their unit: ``rec.stabilises`` / ``rec.protects`` for an option that is not a clean-up
+    method, ``dur.stay`` for doing nothing, ``dur.years`` ("about 12 yr", 约12年),
+    ``dur.years_over`` ("> 200 yr" beyond :data:`agriremed.stages.duration.YEARS_SHOWN_UP_TO`
+    years or never), ``dur.done`` ("already at the target", 0 years), ``dur.under_one`` ("less
+    than 1 yr", under half a year), ``dur.unknown`` ("not known") for an option whose years
     could not be computed, or an empty message where there is no option.
 
     Parameters
@@ -924,11 +928,18 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     """
     text = years_text(years, kind, target_metals)
     fixed = {**{t: messages.Message.of(c) for t, c in NOT_CLEAN_UP_CODES.items()},
-             BASELINE_TEXT: messages.Message.of("dur.stay"), "": messages.Message()}
+             BASELINE_TEXT: messages.Message.of("dur.stay"), "": messages.Message(),
+             f"> {YEARS_SHOWN_UP_TO:.0f}": messages.Message.of("dur.years_over", years=YEARS_SHOWN_UP_TO)}
     codes, uniq = pd.factorize(text)
     msgs = [fixed.get(t) if t in fixed else messages.Message.of("dur.years", years=t) for t in uniq]
     out = np.empty(len(text), dtype=object)
     out[:] = [msgs[c] for c in codes]
+    # whole years that print as 0: at the target already, or less than half a year away
+    zero = text == "0"
+    if zero.any():
+        y = np.broadcast_to(np.atleast_1d(np.asarray(years, float)), text.shape)
+        out[zero & (y == 0)] = messages.Message.of("dur.done")
+        out[zero & (y != 0)] = messages.Message.of("dur.under_one")
     k = np.atleast_1d(np.asarray(kind, dtype=object))
     option = np.array([isinstance(x, str) and x != "" for x in k], bool)
     out[(text == "") & option] = messages.Message.of("dur.unknown")  # an option whose years are not known
@@ -1559,12 +1570,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     else:  # a summary without the advice messages: computed again from its columns
         cols = summary_columns(s, result.table, tables, sc.food_standard, sc.horizon_yr, lang,
                                rule_sets_of([r.get("region")], sc.rule_set, tables)[0], units=[unit])
-    how = str(cols["duration_text"][0]) if isinstance(cols["duration_text"][0], str) else ""
-    if how and how[-1].isdigit():
-        how = (f"约{how}年" if lang == "zh" else f"about {how} yr") if how[0].isdigit() else \
-            (how.replace("> ", "超过") + "年" if lang == "zh" else f"{how} yr")
-    else:  # not a clean-up method, or doing nothing: the message in the language
-        how = messages.render(cols["duration_text_msg"][0], lang, tables)
+    # the years with their unit ("about 12 yr", "> 200 yr"), or why there are none, in the language
+    how = messages.render(cols["duration_text_msg"][0], lang, tables)
     money_cur = i18n.unit("CNY", lang)
     unknown = messages.render(messages.Message.of("money.not_computed"), lang)
     code, rate = _plan_money(result)
