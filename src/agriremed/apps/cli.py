@@ -45,6 +45,12 @@ from agriremed.stages.uptake import safe_thresholds, unassessed_metals
 __all__ = ["main", "build_parser"]
 
 
+#: Help of ``--region`` (plan, screen, validate).
+REGION_HELP = ("region of the plots that have none, e.g. 湖南/株洲/渌口 or Hunan/Zhuzhou/Lukou (selects the "
+               "province's uptake functions and rules); a region cell of the table wins, and it wins over the "
+               "place a title line, sheet name or file name starts with")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     p = argparse.ArgumentParser(
@@ -111,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "the automatic chunk size and the most Monte Carlo draws")
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
+    pl.add_argument("--region", help=REGION_HELP)
     pl.add_argument("--lang", choices=["en", "zh"], default="en",
                     help="language of report.html, plan.xlsx, the plot sheets and the console: en (default) or zh (中文); "
                          "the CSV files keep their column names")
@@ -138,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
     sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
+    sc.add_argument("--region", help=REGION_HELP)
 
     fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
     fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
@@ -197,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="language of the problems printed and of problems.csv's texts: en (default) or zh (中文)")
     va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
+    va.add_argument("--region", help=REGION_HELP)
     va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
                                     "several layers")
     va.add_argument("--crs", help="coordinate reference system of a GIS layer that declares none, e.g. "
@@ -247,10 +256,10 @@ def _validation(args, tables=None, on_valid=None, optional=()):
     sheet = getattr(args, "sheet", None)
     plots, geo_notes = _geo_table(args)  # a GIS layer: its attribute table, read whole
     if on_valid is None and data_rows_at_most(plots, sheet) <= STREAM_ROWS:
-        v = validate_plots(plots, tables, sheet=sheet, optional=optional)
+        v = validate_plots(plots, tables, sheet=sheet, optional=optional, region=getattr(args, "region", None))
     else:
         v = validate_stream(plots, tables, chunk_size=STREAM_ROWS // 4, sheet=sheet, on_valid=on_valid,
-                            keep_plots=0, optional=optional)
+                            keep_plots=0, optional=optional, region=getattr(args, "region", None))
     v.notes[:0] = geo_notes
     return v
 
@@ -290,7 +299,8 @@ def _valid_plots(args, optional=()):
     """Tables and validated plots; ``None`` (after printing why) when no plot is valid
     (``optional``: required columns the command does not need)."""
     tables = _tables(args)
-    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None), optional=optional)
+    v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None), optional=optional,
+                       region=getattr(args, "region", None))
     if len(v.plots) == 0:
         _say(v.summary())
         _print_problems(v.messages())
@@ -514,9 +524,9 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     tables = _tables(args)
     plots = args.plots
     if args.sheet is not None or geo_input:
-        plots = validate_plots(args.plots, tables, sheet=args.sheet)
+        plots = validate_plots(args.plots, tables, sheet=args.sheet, region=getattr(args, "region", None))
         plots.notes[:0] = getattr(args, "geo_notes", [])
-    p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False)
+    p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False, region=getattr(args, "region", None))
     if not args.quiet:  # how the table was read (a GIS layer's notes are printed when it is read)
         shown = {str(n) for n in getattr(args, "geo_notes", [])}
         for note in p.input_notes:
@@ -691,7 +701,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     r = plan_stream(args.plots, scenario, out=args.out, chunk_size=chunk, fmt=fmt, tables=_tables(args),
                     progress=None if not args.quiet else False, keep_summary=False, sheet=args.sheet,
                     memory_mb=args.memory, extra_outputs=extra, plan_rows=plan_rows, jobs=jobs,
-                    lang=args.lang)
+                    lang=args.lang, region=getattr(args, "region", None))
     for w in extra:
         if getattr(w, "note", ""):
             _say(w.note)

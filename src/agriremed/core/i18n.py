@@ -72,6 +72,7 @@ __all__ = [
     "region_in",
     "region_province",
     "region_candidates",
+    "region_in_title",
     "description",
     "message",
     "untranslated",
@@ -674,6 +675,86 @@ def region_candidates(region, tables=None) -> tuple[tuple[str, ...], ...]:
     english = _places.place_english()
     names = {p.lower(): p for p in (tables or _default_tables()).provinces["province"].astype(str)}
     return tuple((names.get(p[0], p[0]), *(english[p[:i + 1]] for i in range(1, len(p)))) for p in paths)
+
+
+#: What may stand before the place at the start of a title (``附表1``, ``表2：``, ``2024年``, ``2024年度``).
+_TITLE_LEAD = re.compile(r"^(?:\s*(?:(?:附表|附件|表)\s*[0-9一二三四五六七八九十.\-]*\s*[:：.、]?|"
+                         r"(?:19|20)\d{2}\s*年度?)\s*)+")
+#: Endings of a place named at the start of a title followed by other words (湖南省, 株洲市渌口区).
+_TITLE_PLACE_END = (*_places.ZH_PLACE_SUFFIX, *_PROVINCE_ZH_END)
+#: Separators between the words of a file or sheet name written in Latin letters (``zhuzhou_lukou_2024``).
+_NAME_WORDS = re.compile(r"[\s_.\-]+")
+
+
+def region_in_title(text, tables=None) -> tuple[str, str]:
+    """The place a title line, sheet name or file name starts with, as a region path.
+
+    Parameters
+    ----------
+    text : str
+        A title line (``'株洲市渌口区耕地土壤环境质量类别划分成果表'``), the text after its
+        label (``'填报单位：株洲市渌口区农业农村局'``), a sheet name or a file name without its
+        suffix (``'zhuzhou_lukou_2024'``).
+    tables : Tables, optional
+        Literature tables (``provinces.csv``).
+
+    Returns
+    -------
+    words : str
+        The words naming the place, as written (``'株洲市渌口区'``); ``''`` when none.
+    region : str
+        The place as a region path of English names from the province down, as
+        ``provinces.csv`` and ``place_names.csv`` write them (``'Hunan/Zhuzhou/Lukou'``);
+        ``''`` when none.
+
+    Notes
+    -----
+    The place is the longest start of the text (after a table number such as ``附表1`` or a
+    year such as ``2024年``; in Latin letters, whole words) that :func:`region_path` reads
+    as a province and divisions of ``place_names.csv`` only; a name several divisions share
+    (``'朝阳区'``) names no place. In Chinese followed by other words, the place must end as
+    a division's name does (省, 市, 县, 区 …: ``株洲市渌口区耕地…``), so that a title starting with
+    a word that is also a short place name (``东方红村…``, 东方 of 东方市) names no place; a text that
+    is all a place (a sheet named ``渌口``) may leave the ending out. Only the start is read.
+
+    Examples
+    --------
+    >>> region_in_title("株洲市渌口区耕地土壤环境质量类别划分成果表")
+    ('株洲市渌口区', 'Hunan/Zhuzhou/Lukou')
+    >>> region_in_title("附表1 湖南省耕地质量类别"), region_in_title("zhuzhou_lukou_2024")
+    (('湖南省', 'Hunan'), ('zhuzhou lukou', 'Hunan/Zhuzhou/Lukou'))
+    >>> region_in_title("耕地土壤环境质量类别划分成果表"), region_in_title("朝阳区耕地"), region_in_title("东方红村")
+    (('', ''), ('', ''), ('', ''))
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return "", ""
+    body = str(text).strip()
+    parts = [body]
+    label = re.split(r"[:：]", body, maxsplit=1)
+    if len(label) == 2 and label[1].strip():  # 填报单位：株洲市渌口区农业农村局
+        parts.append(label[1].strip())
+    for part in parts:
+        part = _TITLE_LEAD.sub("", part).strip()
+        if part.isascii():
+            words = [w for w in _NAME_WORDS.split(part) if w]
+            starts = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
+        else:  # a name ending as a division does (株洲市渌口区耕地…), or the whole text (a sheet named 渌口)
+            starts = [part[:k].strip() for k in range(len(part), 1, -1)
+                      if k == len(part) or part[:k].endswith(_TITLE_PLACE_END)]
+        for start in starts:
+            if _REGION_SEP.search(start):
+                continue
+            path = region_path(start, tables)
+            if path and _region_name_by_path(start, tables) is not None:
+                return start, _region_english(path, tables)
+    return "", ""
+
+
+def _region_english(path: tuple[str, ...], tables=None) -> str:
+    """A region path (English, lower case) as ``provinces.csv`` and ``place_names.csv`` write it."""
+    names = {p.lower(): p for p in (tables or _default_tables()).provinces["province"].astype(str)}
+    english = _places.place_english()
+    return "/".join([names.get(path[0], path[0]), *(english.get(path[:i + 1], path[i]) for i in range(1, len(path)))])
 
 
 def region_in(regions, places, tables=None) -> np.ndarray:

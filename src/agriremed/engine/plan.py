@@ -479,7 +479,7 @@ def _progress(total, enabled):
 
 def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
          tables: Tables | None = None, progress: bool | None = None, detail: bool = True,
-         text_rows: str = "all") -> Plan:
+         text_rows: str = "all", region: str | None = None) -> Plan:
     """Plan remediation for a table of plots.
 
     Parameters
@@ -507,6 +507,9 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         with ``plan_rows="recommended"``). Elsewhere ``reason`` is ``None`` but its message
         ``reason_msg`` is kept, and ``why_<criterion>`` and its message are empty. Numbers,
         ranks, the summary and its recommendation are the same either way.
+    region : str, optional
+        Region of the plots without one (``'湖南/株洲/渌口'``; ``region`` of
+        :func:`agriremed.io.validate.validate_plots`); not used when ``plots`` is a Validation.
 
     Returns
     -------
@@ -527,7 +530,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     tables, biochar_notes = run_tables(scenario, tables)
     money, money_note = _money(scenario, tables)
     bar = _progress(len(STAGES), progress)
-    v = plots if isinstance(plots, Validation) else validate_plots(plots, tables)
+    v = plots if isinstance(plots, Validation) else validate_plots(plots, tables, region=region)
     bar.update()
     base_notes = list(v.notes) + biochar_notes + rules_note(scenario)
     ctx = RunContext(scenario, tables, money, tuple(base_notes + money_note), detail, text_rows)

@@ -57,7 +57,7 @@ from agriremed.core.version import __version__
 from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_row, mostly_common_chinese,
                                   header_search_note, sniff_separator, empty_lines_note, parquet_as_text, read_table,
                                   row_width_problem, encoding_note, separator_note, header_line_note,
-                                  apply_unit_row, header_lines,
+                                  apply_unit_row, header_lines, title_lines,
                                   unbalanced_quote_error)
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
@@ -536,6 +536,7 @@ class _Scan:
     notes: list
     keep: list | None = None          # header names kept (trailing unnamed columns with a value somewhere)
     decimal_marks: tuple | None = None  # (decimal commas used, decimal points used), semicolon files
+    region_filled: bool = False       # a region cell is filled somewhere (else the title may give the region)
 
 
 class _DelimitedFile:
@@ -584,6 +585,7 @@ class _DelimitedFile:
             h += 1  # blank lines above a header that names no known column
         self.h = h
         self.header_line = first[h][1]
+        self.title_lines = title_lines([r[0] for r in first[:h]], [r[1] for r in first[:h]])
         if h > 0:
             self.notes.append(header_line_note(self.name, self.header_line, h))
         self.notes += header_search_note(self.name, first[h][0], self.header_line, len(first))
@@ -653,7 +655,8 @@ class _DelimitedFile:
         if keep is not None and len(keep) < len(self.header):
             df = df.loc[:, [c in keep for c in df.columns]]
         df.attrs.update(header_line=self.header_line, lines=lines, row_problems=problems, blank_lines=blank,
-                        separator=self.sep, decimal_comma=self.sep == ";", encoding=self.enc[1], sheet=None)
+                        separator=self.sep, decimal_comma=self.sep == ";", encoding=self.enc[1], sheet=None,
+                        title_lines=self.title_lines, file_name=self.name)
         if marks is not None:
             df.attrs["decimal_marks"] = marks
         return df
@@ -688,7 +691,9 @@ def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         yield parquet_as_text(f.schema_arrow.empty_table().to_pandas())
         return
     for batch in f.iter_batches(batch_size=chunk_size):
-        yield parquet_as_text(batch.to_pandas())
+        df = parquet_as_text(batch.to_pandas())
+        df.attrs["file_name"] = p.name
+        yield df
 
 
 class _Input:
@@ -722,8 +727,15 @@ class _Input:
         self._scan = None
 
     def chunks(self) -> Iterator[pd.DataFrame]:
-        """The data rows in chunks (after :meth:`scan` for text files, whose column choice and
-        decimal marks are file-level)."""
+        """The data rows in chunks (after :meth:`scan`: the column choice and decimal marks of a
+        text file and whether a region cell is filled anywhere are file-level, ``region_filled``
+        in each chunk's attrs)."""
+        filled = self.scan().region_filled
+        for chunk in self._chunks():
+            chunk.attrs["region_filled"] = filled
+            yield chunk
+
+    def _chunks(self) -> Iterator[pd.DataFrame]:
         if self.frame is not None:
             return _frame_chunks(self.frame, self.chunk_size)
         if self.parquet is not None:
@@ -738,8 +750,9 @@ class _Input:
             return self._scan
 
         text = self.text
-        chunks = text.chunks(self.chunk_size) if text is not None else self.chunks()
+        chunks = text.chunks(self.chunk_size) if text is not None else self._chunks()
         ids, rows, start, blank = [], [], 0, []
+        region_filled = False
         has_value = set()
         comma = point = False
         for chunk in chunks:
@@ -750,6 +763,8 @@ class _Input:
                 keep = t != ""
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
+            region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
+                                                 if normalise_header(c)[0] == "region")
             if text is not None:
                 bad = {rp["row"] for rp in chunk.attrs["row_problems"]}
                 good = np.ones(len(chunk), bool)
@@ -770,7 +785,8 @@ class _Input:
                 notes.append(empty_lines_note(self.name, blank))
             keep = [c for j, c in enumerate(text.header) if j not in text.trailing or j in has_value]
             marks = (comma, point) if text.sep == ";" else None
-        self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks)
+        self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
+                           region_filled=region_filled)
         return self._scan
 
 
@@ -858,7 +874,7 @@ def _offset(v: Validation, rows_before: int) -> Validation:
 
 
 def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_before: int = 0,
-               duplicates: dict[str, str] | None = None, text_rows: str = "all"):
+               duplicates: dict[str, str] | None = None, text_rows: str = "all", region: str | None = None):
     """Validate and plan one chunk of a larger input.
 
     Parameters
@@ -875,13 +891,15 @@ def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_bef
         Plot ids repeated anywhere in the input (:func:`duplicate_ids`).
     text_rows : {"all", "recommended"}
         Plan rows whose sentences are rendered (:func:`agriremed.engine.plan.plan`).
+    region : str, optional
+        Region of the plots without one (``region`` of :func:`agriremed.io.validate.validate_plots`).
 
     Returns
     -------
     agriremed.engine.plan.Plan
         The chunk's plan, without the long per-year tables (``detail=False``).
     """
-    v = _offset(validate_plots(chunk, tables, duplicates=duplicates), rows_before)
+    v = _offset(validate_plots(chunk, tables, duplicates=duplicates, region=region), rows_before)
     return plan(v, scenario, tables=tables, progress=False, detail=False, text_rows=text_rows)
 
 
@@ -890,8 +908,8 @@ class _PartContext:
     """What planning one chunk of a streamed run needs besides the chunk (sent once to each
     worker process of a parallel run): the scenario, the tables (without the scenario's
     overrides), the repeated plot ids, the plan rows whose sentences are rendered, whether
-    every plan row is kept (else only the recommended ones), and whether the soft re-use
-    tables are built."""
+    every plan row is kept (else only the recommended ones), whether the soft re-use
+    tables are built, and the region of the plots without one."""
 
     scenario: Scenario
     tables: Tables
@@ -899,6 +917,7 @@ class _PartContext:
     text_rows: str
     all_rows: bool
     soft: bool
+    region: str | None = None
 
 
 @dataclasses.dataclass
@@ -919,7 +938,8 @@ _PART_TABLES = ("table", "summary", "plots", "rejected", "problems")
 
 def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Part:
     """Validate and plan one chunk (:func:`plan_chunk`) and keep what the run needs of it."""
-    p = plan_chunk(chunk, ctx.scenario, ctx.tables, rows_before, ctx.duplicates, text_rows=ctx.text_rows)
+    p = plan_chunk(chunk, ctx.scenario, ctx.tables, rows_before, ctx.duplicates, text_rows=ctx.text_rows,
+                   region=ctx.region)
     soft = _soft_reuse(p) if ctx.soft and len(p.plots) else False
     table = p.table
     if not ctx.all_rows and len(table):
@@ -1035,7 +1055,7 @@ def _part_done(item: tuple, tables_of_run: Tables) -> tuple[int, _Part]:
 
 def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
                     sheet: str | int | None = None, on_valid=None, keep_plots: int = 0,
-                    optional=()) -> Validation:
+                    optional=(), region: str | None = None) -> Validation:
     """Validate a plot table of any size chunk by chunk, with bounded memory.
 
     The same checks and messages as :func:`agriremed.io.validate.validate_plots` on the whole
@@ -1059,6 +1079,8 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
         Valid rows kept in the returned ``plots`` (the first ones); the others are counted.
     optional : sequence of str
         Required columns not needed here (``optional`` of :func:`agriremed.io.validate.validate_plots`).
+    region : str, optional
+        Region of the plots without one (``region`` of :func:`agriremed.io.validate.validate_plots`).
 
     Returns
     -------
@@ -1071,7 +1093,8 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
     kept, rejected, problems = [], [], []
     n_input = n_valid = n_chunks = 0
     for chunk in _data_chunks(inp.chunks()):
-        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional), n_input)
+        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional, region=region),
+                    n_input)
         probs = v.problems
         if n_chunks > 0:  # file-level problems (headers, missing columns) once
             probs = probs.loc[probs["input_row"].notna()]
@@ -1155,7 +1178,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                 progress: bool | None = None, keep_summary: bool = True, keep_recommended: bool = False,
                 seed: int | None = None, sheet: str | int | None = None,
                 memory_mb: float = MEMORY_BUDGET_MB, extra_outputs=(), plan_rows: str = "all",
-                jobs: int = 1, lang: str = "en") -> StreamResult:
+                jobs: int = 1, lang: str = "en", region: str | None = None) -> StreamResult:
     """Plan a plot table of any size chunk by chunk, writing plan and summary as it goes.
 
     Parameters
@@ -1209,6 +1232,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         the default chunk size is the most that fits ``memory_mb`` with ``jobs`` workers.
         A script calling this with ``jobs`` > 1 must guard its top level with
         ``if __name__ == "__main__":`` on systems that start processes by "spawn".
+    region : str, optional
+        Region of the plots without one (``region`` of :func:`agriremed.io.validate.validate_plots`).
         Workers start from a fresh import of agriremed: changes made at run time in the
         calling process (a registered column, a patched function) do not reach them.
     lang : {"en", "zh"}
@@ -1292,7 +1317,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     text_rows = "all" if out is not None and plan_rows == "all" else "recommended"
     bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
                else None)
-    ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=all_rows, soft=out is not None)
+    ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=all_rows, soft=out is not None,
+                       region=region)
     run_tables_ = run_tables(scenario, tables)[0]  # a scenario the tables refuse stops here, before any chunk
     try:
         # closed explicitly, so that a writer's error shuts the worker processes down at once

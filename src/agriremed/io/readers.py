@@ -41,7 +41,7 @@ from agriremed.core.names import (UnitReadError, is_known_header, is_no_unit_wor
                                    unit_cell, unit_factor, unit_like_share, unit_row, with_unit_row)
 from agriremed.io.outputs import csv_text
 
-__all__ = ["InputFileError", "read_table", "header_lines", "header_search_note", "HEADER_SEARCH_LINES", "dedupe_header", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
+__all__ = ["InputFileError", "read_table", "header_lines", "title_lines", "header_search_note", "HEADER_SEARCH_LINES", "dedupe_header", "NA_STRINGS", "ND_STRINGS", "na_cells", "write_csv", "decode_text",
            "excel_sheets"]
 
 #: Cell texts that mean "no value" (not measured). In a metal column a non-empty one of them is
@@ -94,7 +94,10 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
         the header, a formula without a saved value), each a dict with ``row``
         (0-based row of ``table``), ``column`` (header), ``value``, ``problem`` and
         ``expected`` (English), ``problem_msg`` and ``expected_msg`` (the same as encoded
-        messages). Such a row's cells are not to be used.
+        messages). Such a row's cells are not to be used. ``title_lines`` holds the filled
+        lines above the header (:func:`title_lines`: line and cells) and ``file_name`` the
+        file's name: where the table names no region, the place they name is the plots'
+        region (:func:`agriremed.io.validate.validate_plots`).
     notes : list of str
         Remarks about how the file was read (text encoding, header row found below a
         title row, separator, sheet), each a :class:`agriremed.core.messages.Note`: the
@@ -136,7 +139,9 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
             starts = list(range(1, len(records) + 1))
             multi: list = []
         elif suffix in (".parquet", ".pq"):
-            return parquet_as_text(pd.read_parquet(p)), notes
+            df = parquet_as_text(pd.read_parquet(p))
+            df.attrs["file_name"] = p.name
+            return df, notes
         else:
             text, enc = decode_text(p.read_bytes(), p.name)
             if not text.strip():
@@ -790,8 +795,20 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
         df = df.loc[:, [c in keep_cols for c in df.columns]]
     if empty:
         notes.append(empty_lines_note(name, empty))
-    df.attrs.update(header_line=starts[h], lines=lines, row_problems=problems)
+    df.attrs.update(header_line=starts[h], lines=lines, row_problems=problems,
+                    title_lines=title_lines(records[:h], starts[:h]), file_name=name)
     return df, notes
+
+
+def title_lines(records: list[list[str]], starts: list[int]) -> list[tuple[int, list[str]]]:
+    """The filled lines above a header (title lines), each as its file line (or spreadsheet
+    row) and its filled cells, stripped: ``[(1, ['株洲市渌口区耕地土壤环境质量类别划分成果表'])]``."""
+    out = []
+    for rec, line in zip(records, starts, strict=True):
+        cells = [str(c).strip() for c in rec if str(c).strip()]
+        if cells:
+            out.append((int(line), cells))
+    return out
 
 
 _SEP_JOIN = " | "

@@ -485,7 +485,7 @@ def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: 
 
 
 def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str] | None = None,
-                   sheet: str | int | None = None, optional=()) -> Validation:
+                   sheet: str | int | None = None, optional=(), region: str | None = None) -> Validation:
     """Validate a plot table.
 
     Parameters
@@ -505,6 +505,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         Required columns a use of the plots does not need (``("crop",)`` for soil screening):
         their problems (a missing column, a blank or unknown cell) are reported as warnings
         and do not reject the row; an unread cell is left blank.
+    region : str, optional
+        Region of the plots whose region is blank or that have no region column
+        (``'湖南/株洲/渌口'``; CLI ``--region``); a region cell of the table wins. Without
+        it, a table with no region (no region column, or one with every cell blank) takes the
+        place its title line, sheet name or file name starts with
+        (:func:`agriremed.core.i18n.region_in_title`), reported as a warning.
 
     Returns
     -------
@@ -522,7 +528,11 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     duplicate columns; each cell of a numeric column is a number within the
     registry's valid range (errors) and typical range (warnings); required cells are
     filled; land use and crop are known (spelling variants are mapped and reported);
-    plot ids are unique; each plot has at least one measured metal.
+    plot ids are unique; each plot has at least one measured metal. The region of plots
+    without one comes from ``region``, else (for a table with no region at all) from the
+    title lines above the header (the nearest first), the sheet name or the file name,
+    each reported; a table whose plots get no region gets one warning that they are not
+    placed in a province.
     """
     tables = tables or load_tables()
     raw, attrs, notes = _read_raw(data, sheet)
@@ -531,6 +541,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     raw = _join_region_columns(raw, mapping, header_notes)
+    raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
     more_ids = _first_plot_id(mapping, header_notes)
     canon_cols = list(mapping.values())
@@ -545,6 +556,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c] + more_ids)
+    for severity, problem, expected in region_notes:
+        col.add_file("region", severity, problem, expected)
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
     if header_units and "area_ha" not in dups:
@@ -657,6 +670,67 @@ def _join_region_columns(raw: pd.DataFrame, mapping: dict[str, str], header_note
     mapping[name] = "region"
     header_notes.append(("region", name, Message.of("val.region_joined", headers=", ".join(map(repr, order)))))
     return raw
+
+
+def _region_of_plots(raw: pd.DataFrame, mapping: dict[str, str], attrs: dict, region: str | None,
+                     tables) -> tuple[pd.DataFrame, list[tuple[str, Message, Message | str]]]:
+    """The region of the plots that have none: ``region`` (``--region``) in every blank region
+    cell; else, for a table without a region (no region column, or one with every cell blank),
+    the place the title lines above the header (the nearest first), the sheet name or the file
+    name start with (:func:`agriremed.core.i18n.region_in_title`); ``attrs['region_filled']``: a
+    chunk of a larger table (:func:`agriremed.engine.stream.validate_stream`) with a region
+    cell filled in another chunk. Returns the table (with a
+    column ``region`` added when it had none) and the file-level problems (severity, problem,
+    expected) saying where the region came from, or that the plots have none. Regions of
+    other tables (a DataFrame without them) come from ``region`` only."""
+    cols = [c for c, v in mapping.items() if v == "region"]
+    if len(cols) > 1 or len(raw) == 0:  # region columns of one level, or naming none: refused as duplicates
+        return raw, []
+    col = cols[0] if cols else None
+    blank = (as_text(raw[col]).str.strip().eq("").to_numpy(bool) if col is not None
+             else np.ones(len(raw), bool))
+    given = "" if region is None else str(region).strip()
+    if given:  # said whether or not a plot lacks one: a chunk of a larger table says it alike
+        value, problem = given, Message.of("val.region_option", region=given)
+    elif not blank.all() or attrs.get("region_filled", False):  # a chunk of a table with regions elsewhere
+        return raw, []
+    else:
+        value, problem = _region_from_names(attrs, tables)
+        if not value:
+            return raw, [("warning", Message.of("val.region_missing"), Message.of("exp.region_column"))]
+    raw = raw.copy()
+    if col is None:
+        col = "region" if "region" not in raw.columns else "region_given"
+        mapping[col] = "region"
+        raw[col] = ""
+    cells = as_text(raw[col]).to_numpy(object).copy()
+    cells[blank] = value
+    raw[col] = cells
+    return raw, [("note" if given else "warning", problem, "")]
+
+
+def _region_from_names(attrs: dict, tables) -> tuple[str, Message | None]:
+    """The region a table's title lines (the nearest to the header first), sheet name or file
+    name start with, and the message saying where it was read; ``('', None)`` when none names
+    a place."""
+    header = attrs.get("header_line")
+    for line, cells in reversed(attrs.get("title_lines") or []):
+        for cell in cells:
+            words, region = i18n.region_in_title(cell, tables)
+            if region:
+                return region, Message.of("val.region_from_title", line=int(line), header=int(header or 0),
+                                          words=words, region=region)
+    sheet = attrs.get("sheet")
+    if sheet is not None and str(sheet).strip():
+        words, region = i18n.region_in_title(str(sheet), tables)
+        if region:
+            return region, Message.of("val.region_from_sheet", sheet=str(sheet), words=words, region=region)
+    name = attrs.get("file_name")
+    if name:
+        words, region = i18n.region_in_title(Path(str(name)).stem, tables)
+        if region:
+            return region, Message.of("val.region_from_file", file=str(name), words=words, region=region)
+    return "", None
 
 
 def _land_use_from_crop(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list, tables) -> pd.DataFrame:
