@@ -532,7 +532,9 @@ _out("plant_basis", "", "Plant basis of the function", "植物含量基准",
      "Basis of the transfer function's output: dw (dry weight), fw (fresh weight) or unknown "
      "(compared with the as-sold limit as is).", dtype="category", categories=("dw", "fw", "unknown"))
 _out("se_log10", "1", "Residual SE (log10)", "残差标准误（log10）",
-     "Residual standard deviation of log10 crop concentration around the function's prediction.")
+     "Residual standard deviation of log10 crop concentration around the function's prediction; for a "
+     "function fitted with fit-uptake (coef_cov) the spread at the plot's own term values x0, "
+     "√(se_resid_log10² + x0ᵀ·coef_cov·x0) × t/z, wider the farther the plot lies from the centre of the pairs.")
 _out("limit_species", "", "Limit species", "限量形态",
      "Chemical species the food limit applies to (total, inorganic).", dtype="str")
 _out("soil_measure", "", "Soil extraction of the function", "函数所用土壤提取方法",

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys", "MERGE_KEYS",
-           "TableError"]
+           "TableError", "format_coef_cov", "parse_coef_cov", "term_names"]
 
 #: Table name → file name inside the data directory.
 TABLE_FILES: dict[str, str] = {
@@ -301,7 +301,7 @@ def _read(path) -> pd.DataFrame:
 
 _NUMERIC_COLUMNS = {
     "ph_above", "ph_up_to", "value_mg_kg", "limit_mg_kg", "moisture_low", "moisture_typical",
-    "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "ph_min", "ph_max",
+    "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "se_resid_log10", "ph_min", "ph_max",
     "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
     "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
@@ -385,6 +385,8 @@ def _merge_user_table(name: str, base: pd.DataFrame, user: pd.DataFrame, path: P
     if missing:
         raise TableError(f"{path}: column(s) {', '.join(missing)} missing; expected the columns of the "
                          f"packaged {TABLE_FILES[name]} ({', '.join(base.columns)})")
+    if name == "transfer_functions":
+        _check_coef_cov(user, path)
     key = list(MERGE_KEYS.get(name, ()))
     if not key:
         return user
@@ -394,6 +396,132 @@ def _merge_user_table(name: str, base: pd.DataFrame, user: pd.DataFrame, path: P
     text = [c for c in out.columns if c not in _NUMERIC_COLUMNS and not pd.api.types.is_bool_dtype(out[c])]
     out[text] = out[text].fillna("")
     return out
+
+
+def term_names(terms) -> list[str]:
+    """Names of the terms of a ``terms`` cell, in its order (``'const:0.2|ph:-0.1'`` → ``['const', 'ph']``)."""
+    return [part.rsplit(":", 1)[0].strip().replace(" ", "") for part in str(terms).split("|")]
+
+
+def format_coef_cov(names, cov) -> str:
+    """The ``coef_cov`` cell of a transfer function: the covariance of its coefficients.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Term names in the order of the function's ``terms`` cell (``const`` first).
+    cov : array_like
+        Covariance matrix of the coefficients, ``len(names)`` × ``len(names)``
+        [(log10 mg kg⁻¹ per unit of term)²].
+
+    Returns
+    -------
+    str
+        The upper triangle, row by row, as ``term_i*term_j:value`` joined by ``|``, each value
+        with 8 significant digits (:func:`parse_coef_cov` reads it back).
+
+    Examples
+    --------
+    >>> format_coef_cov(["const", "ph"], [[0.5, -0.08], [-0.08, 0.02]])
+    'const*const:0.5|const*ph:-0.08|ph*ph:0.02'
+    """
+    c = np.asarray(cov, float)
+    return "|".join(f"{a}*{b}:{c[i, j]:.8g}" for i, a in enumerate(names) for j, b in enumerate(names) if j >= i)
+
+
+def parse_coef_cov(cell, names) -> np.ndarray | None:
+    """The covariance matrix written in a ``coef_cov`` cell (:func:`format_coef_cov`).
+
+    Parameters
+    ----------
+    cell : str
+        ``term_i*term_j:value`` entries joined by ``|``: every pair of terms once (either order),
+        the diagonal included; blank for none.
+    names : sequence of str
+        Term names in the order of the function's ``terms`` cell (:func:`term_names`).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Symmetric ``len(names)`` × ``len(names)`` matrix in the order of ``names``; None for a blank
+        cell.
+
+    Raises
+    ------
+    ValueError
+        Naming the entry that cannot be read, a term not among ``names``, an entry given twice, a
+        pair of terms left out, a negative variance, or a matrix that is not positive semi-definite.
+
+    Examples
+    --------
+    >>> parse_coef_cov("const*const:0.5|const*ph:-0.08|ph*ph:0.02", ["const", "ph"]).tolist()
+    [[0.5, -0.08], [-0.08, 0.02]]
+    """
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)) or not str(cell).strip():
+        return None
+    names = list(names)
+    at = {t: i for i, t in enumerate(names)}
+    k = len(names)
+    out = np.full((k, k), np.nan)
+    for part in str(cell).split("|"):
+        pair, sep, value = part.strip().rpartition(":")
+        a, star, b = pair.replace(" ", "").partition("*")
+        if not sep or not star:
+            raise ValueError(f"entry {part.strip()!r} not understood; expected term_i*term_j:value")
+        try:
+            x = float(value)
+        except ValueError:
+            raise ValueError(f"entry {part.strip()!r}: value {value.strip()!r} is not a number") from None
+        if not np.isfinite(x):
+            raise ValueError(f"entry {part.strip()!r}: value is not a finite number")
+        for t in (a, b):
+            if t not in at:
+                raise ValueError(f"entry {part.strip()!r}: term {t!r} is not a term of the function "
+                                 f"({', '.join(names)})")
+        i, j = at[a], at[b]
+        if not np.isnan(out[i, j]):
+            raise ValueError(f"entry {part.strip()!r}: the pair {a}*{b} is given twice")
+        out[i, j] = out[j, i] = x
+    gaps = [f"{names[i]}*{names[j]}" for i in range(k) for j in range(i, k) if np.isnan(out[i, j])]
+    if gaps:
+        raise ValueError(f"no entry for {', '.join(gaps[:5])}{' …' if len(gaps) > 5 else ''}; expected every "
+                         "pair of terms once, the diagonal included")
+    if (np.diag(out) < 0).any():
+        raise ValueError(f"negative variance of {names[int(np.argmin(np.diag(out)))]}; expected ≥ 0")
+    # the values are rounded to 8 significant digits: a tolerance well above that rounding
+    if np.linalg.eigvalsh(out).min() < -1e-6 * max(float(np.abs(out).max()), 1e-300):
+        raise ValueError("the matrix is not positive semi-definite, so it is not a covariance")
+    return out
+
+
+def _check_coef_cov(tf: pd.DataFrame, path: Path) -> None:
+    """Raise :class:`TableError` naming the line, column and function of a user ``transfer_functions.csv``
+    whose ``coef_cov`` cannot be read or whose ``se_resid_log10`` or ``n`` cannot go with it."""
+    if "coef_cov" not in tf.columns and "se_resid_log10" not in tf.columns:
+        return
+    cov = tf["coef_cov"] if "coef_cov" in tf.columns else pd.Series("", index=tf.index)
+    resid = tf["se_resid_log10"] if "se_resid_log10" in tf.columns else pd.Series(np.nan, index=tf.index)
+    n = tf["n"] if "n" in tf.columns else pd.Series(np.nan, index=tf.index)
+    for line, fid, terms, c, s, k in zip(range(2, len(tf) + 2), tf["function_id"], tf["terms"], cov, resid, n,
+                                         strict=True):
+        where = f"{path}, line {line} (function {fid})"
+        given = bool(str(c).strip())
+        if not given:
+            if np.isfinite(s):
+                raise TableError(f"{where}, column se_resid_log10: {s:g} given without coef_cov; expected both "
+                                 "(the spread of a plot is computed from them) or neither")
+            continue
+        names = term_names(terms)
+        try:
+            parse_coef_cov(c, names)
+        except ValueError as exc:
+            raise TableError(f"{where}, column coef_cov: {exc}") from None
+        if not (np.isfinite(s) and s > 0):
+            raise TableError(f"{where}, column se_resid_log10: {'blank' if np.isnan(s) else f'{s:g}'}; expected "
+                             "the residual SE (log10 units, > 0) of the fit whose coef_cov is given")
+        if not (np.isfinite(k) and k > len(names)):
+            raise TableError(f"{where}, column n: {'blank' if np.isnan(k) else f'{k:g}'}; expected the number "
+                             f"of pairs fitted, more than the {len(names)} coefficients of coef_cov")
 
 
 def load_tables(directory: str | Path | None = None) -> Tables:

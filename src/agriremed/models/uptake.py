@@ -30,13 +30,16 @@ References
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr, ndtri, stdtrit
 
 __all__ = [
     "ph_kcl_from_ph_water",
     "ph_water_from_ph_kcl",
     "transfer_predictor",
     "transfer_response",
+    "transfer_design",
+    "prediction_widening",
+    "prediction_spread",
     "missing_term_inputs",
     "range_violations",
     "outside_validity_range",
@@ -54,6 +57,10 @@ LN10 = np.log(10.0)
 
 #: Standard-normal 95th percentile [–] (1.645): the one-sided 95 % quantile of a log-normal spread.
 Z95 = float(ndtri(0.95))  # 1.645
+
+#: Two-sided coverage of the prediction interval whose width a fitted function's spread carries
+#: (95 %): its upper quantile 0.975 [–].
+PI_QUANTILE = 0.975
 
 
 def ph_kcl_from_ph_water(ph_water):
@@ -218,6 +225,114 @@ def transfer_response(predictor, form: str) -> np.ndarray:
     0.25
     """
     return 10.0 ** predictor if form == "loglinear" else predictor
+
+
+def transfer_design(terms, variables, n: int) -> np.ndarray:
+    """Values of a transfer function's terms for every plot: the rows x0 of its design matrix.
+
+    Parameters
+    ----------
+    terms : sequence of (str, str, float)
+        The function's terms ``(variable, transform, coefficient)`` (see :func:`transfer_predictor`;
+        the coefficients are not used).
+    variables : Mapping of str to numpy.ndarray
+        Variables of the plots, length ``n`` [unit of each variable].
+    n : int
+        Number of plots.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` × ``len(terms)``: 1 for ``const``, the variable or its log10 for the others, in the
+        order of ``terms`` (so that the predictor of :func:`transfer_predictor` is this matrix times
+        the coefficients); NaN where a value is missing or a logged value is not positive, and in
+        the whole column of a variable that is not available.
+
+    Examples
+    --------
+    >>> terms = [("const", "const", 0.282), ("soil", "log10", 0.44), ("ph", "lin", -0.1834)]
+    >>> transfer_design(terms, {"soil": np.array([100.0]), "ph": np.array([6.0])}, 1).tolist()
+    [[1.0, 2.0, 6.0]]
+    """
+    out = np.empty((n, len(terms)))
+    for k, (var, transform, _) in enumerate(terms):
+        if transform == "const":
+            out[:, k] = 1.0
+            continue
+        x = variables.get(var)
+        out[:, k] = np.nan if x is None else term_transform(np.asarray(x, float), transform)
+    return out
+
+
+def prediction_widening(n, p) -> np.ndarray:
+    """Factor t₀.₉₇₅(n − p)/z₀.₉₇₅ on a fitted function's spread [–].
+
+    A plan reads a function's spread as the SD of a normal distribution; multiplied by this
+    factor, its normal 95 % interval is as wide as the t prediction interval of a regression on
+    ``n`` pairs with ``p`` coefficients (n − p degrees of freedom, at least 1).
+
+    Parameters
+    ----------
+    n : array_like
+        Pairs fitted [–].
+    p : array_like
+        Coefficients, the constant included [–].
+
+    Returns
+    -------
+    numpy.ndarray
+        The factor (→ 1 for large n; 1.42 at n = 8, p = 4).
+
+    Examples
+    --------
+    >>> round(float(prediction_widening(8, 4)), 4), round(float(prediction_widening(400, 3)), 4)
+    (1.4166, 1.0031)
+    """
+    df = np.maximum(np.asarray(n, float) - np.asarray(p, float), 1.0)
+    return stdtrit(df, PI_QUANTILE) / ndtri(PI_QUANTILE)
+
+
+def prediction_spread(design, cov, se_resid, widening) -> np.ndarray:
+    """Spread [log10 units] of a fitted function's prediction for each plot, with its leverage.
+
+    s(x0) = √(σ² + x0ᵀ·Cov(β)·x0) × widening: the residual SE σ of the fit and the variance of the
+    fitted mean at the plot's term values x0 (for ordinary least squares Cov(β) = σ²(XᵀX)⁻¹, so
+    s² = σ²(1 + x0ᵀ(XᵀX)⁻¹x0); for a robust fit the covariance the fit reports), times the t/z
+    factor of :func:`prediction_widening`. Far from the centre of the data the fitted mean is
+    less certain and the spread wider; averaged over the data, x0ᵀ(XᵀX)⁻¹x0 is p/n.
+
+    Parameters
+    ----------
+    design : array_like
+        Term values x0 of each plot, ``m`` × ``p`` (:func:`transfer_design`).
+    cov : array_like
+        Covariance of the coefficients, ``p`` × ``p`` [(log10 mg kg⁻¹ per unit of term)²].
+    se_resid : float
+        Residual SE of the fit [log10 units].
+    widening : float
+        t/z factor [–] (:func:`prediction_widening`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Spread per plot [log10 units], length ``m``.
+
+    References
+    ----------
+    .. [1] Draper N.R., Smith H. (1998) Applied Regression Analysis, 3rd ed., Wiley, §3.1
+       (variance of a prediction for a new observation).
+
+    Examples
+    --------
+    σ = 0.2, Cov(β) = diag(0.01, 0.04), x0 = (1, 0.5): √(0.04 + 0.01 + 0.01) = 0.2449:
+
+    >>> cov = np.diag([0.01, 0.04])
+    >>> prediction_spread(np.array([[1.0, 0.5]]), cov, 0.2, 1.0).round(4).tolist()
+    [0.2449]
+    """
+    X = np.asarray(design, float)
+    var_mean = np.einsum("ij,jk,ik->i", X, np.asarray(cov, float), X)
+    return np.sqrt(float(se_resid) ** 2 + var_mean) * widening
 
 
 def missing_term_inputs(terms, variables, n: int) -> list[tuple[str, np.ndarray]]:

@@ -14,7 +14,8 @@ reads, checks and fits a file or a DataFrame in one call), and
 * fits it by ordinary least squares (statsmodels ``OLS``) or robustly (statsmodels
   ``RLM`` with Huber's T norm), with a coefficient table and 95 % confidence
   intervals, R², the residual standard error (widened for the coefficients' uncertainty
-  and the t quantile, :meth:`TransferFit.predictive_se`, it is the function's ``se_log10``), residual
+  at the mean leverage and the t quantile, :meth:`TransferFit.predictive_se`, it is the function's
+  ``se_log10``; the covariance of the coefficients, :meth:`TransferFit.coef_cov`), residual
   diagnostics (Shapiro–Wilk, Jarque–Bera, Breusch–Pagan), leverage, studentised
   residuals, Cook's distance with an influence flag (default threshold 4/n), and 95 %
   prediction intervals for new samples;
@@ -23,7 +24,9 @@ reads, checks and fits a file or a DataFrame in one call), and
   geometric mean of the training pairs), a gradient-boosting model on the same
   variables and the mean of log10 C_plant, as RMSE in log10 units;
 * returns the function as a ``transfer_functions.csv`` row (coefficients, ``se_log10``,
-  n, R², validity ranges = data ranges, source = the user's file) with a ``sources.csv``
+  the residual SE ``se_resid_log10`` and the coefficients' covariance ``coef_cov``, from which a
+  plan computes each plot's spread at its own leverage, n, R², validity ranges = data ranges,
+  source = the user's file) with a ``sources.csv``
   row, which :meth:`TransferFit.tables` or a folder written by
   :func:`agriremed.io.pairs.write_fit` (``load_tables(folder)``, ``agriremed plan --tables folder``)
   put to use in a plan like a published function.
@@ -56,8 +59,8 @@ import pandas as pd
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
-from agriremed.core.tables import Tables, load_tables
-from agriremed.models.uptake import term_transform
+from agriremed.core.tables import Tables, format_coef_cov, load_tables
+from agriremed.models.uptake import prediction_widening, term_transform
 from agriremed.stages.uptake.predict import PH_DOMAIN, TERM_RE, plot_variables
 
 __all__ = ["FitError", "TransferFit", "fit_pairs", "DEFAULT_TERMS", "design_matrix", "parse_model_terms",
@@ -265,33 +268,53 @@ class TransferFit:
         return "|".join(f"{t}:{v:.6g}" for t, v in zip(c["model_term"], c["coef"], strict=True))
 
     def predictive_se(self) -> float:
-        """Spread [log10 units] of a prediction for a new field, the function's ``se_log10`` in a
-        plan: the residual SE widened for the uncertainty of the coefficients, σ·√(1 + p/n)
-        (the mean leverage of the data is p/n), and by t₀.₉₇₅(n − p)/z₀.₉₇₅ so that the plan's
-        normal quantiles give the t prediction interval's width. It tends to the residual SE for
-        large n and is wider for a small sample (n = 8, p = 4: × 1.73)."""
-        from scipy import stats as st
-
+        """Spread [log10 units] of a prediction for a new field at the mean leverage of the data, the
+        function's ``se_log10``: the residual SE widened for the uncertainty of the coefficients,
+        σ·√(1 + p/n) (the mean leverage of the data is p/n), and by t₀.₉₇₅(n − p)/z₀.₉₇₅
+        (:func:`agriremed.models.uptake.prediction_widening`) so that the plan's normal quantiles
+        give the t prediction interval's width. It tends to the residual SE for large n and is
+        wider for a small sample (n = 8, p = 4: × 1.73). A plan uses it only where the function has
+        no ``coef_cov``: with it, each plot gets the spread at its own leverage
+        (:meth:`coef_cov`)."""
         s = self.stats
         n, p = int(s["n"]), int(s["n_params"])
-        widen = np.sqrt(1.0 + p / n) * st.t.ppf(0.975, max(n - p, 1)) / st.norm.ppf(0.975)
-        return float(s["se_log10"] * widen)
+        return float(s["se_log10"] * np.sqrt(1.0 + p / n) * prediction_widening(n, p))
+
+    def coef_cov(self) -> pd.DataFrame:
+        """Covariance of the coefficients [(log10 mg kg⁻¹ per unit of term)²], indexed and headed by
+        ``model_term`` (``const`` first, the order of ``terms``).
+
+        The covariance the statsmodels fit reports (``cov_params()``): σ²(XᵀX)⁻¹ for OLS, with σ² the
+        residual mean square; for the Huber fit the robust covariance (Huber's H1 correction, with
+        the robust scale). With the residual SE (``se_resid_log10``) it gives the spread of a
+        prediction at any plot's term values x0, √(σ² + x0ᵀ·Cov·x0) × t/z
+        (:func:`agriremed.models.uptake.prediction_spread`), which a plan uses instead of the
+        constant ``se_log10``.
+        """
+        names = list(self.coefficients["model_term"])
+        return pd.DataFrame(np.asarray(self.result.cov_params(), float), index=names, columns=names)
 
     def function_row(self) -> pd.DataFrame:
         """The fitted function as a one-row ``transfer_functions.csv`` table (``se_log10`` is the
-        predictive spread of :meth:`predictive_se`, not the residual SE alone)."""
+        predictive spread of :meth:`predictive_se`, not the residual SE alone; ``se_resid_log10`` is
+        the residual SE and ``coef_cov`` the covariance of the coefficients, :meth:`coef_cov`, as
+        written by :func:`agriremed.core.tables.format_coef_cov`, 8 significant digits)."""
         ranges = ";".join(f"{v}:{lo:.4g}..{hi:.4g}" for v, (lo, hi) in self.valid_ranges.items())
         s = self.stats
+        cov = self.coef_cov()
         return pd.DataFrame([{
             "function_id": self.function_id, "fitted_crop": self.crop, "applies_to": self.crop,
             "metal": self.metal, "part": "edible part (user data)", "form": "loglinear",
             "soil_measure": self.soil_measure, "terms": self.terms_cell(), "plant_basis": self.plant_basis,
             "priority": self.priority, "usable": True, "valid_ranges": ranges, "n": s["n"],
-            "r2": round(s["r2"], 4), "se_log10": round(self.predictive_se(), 4), "se_source": self.source_key,
+            "r2": round(s["r2"], 4), "se_log10": round(self.predictive_se(), 4),
+            "se_resid_log10": float(f"{s['se_log10']:.8g}"),
+            "coef_cov": format_coef_cov(cov.index, cov.to_numpy()), "se_source": self.source_key,
             "region": self.region, "provinces": self.provinces, "source": self.source_key,
             "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
                      f"n = {s['n']}, R² = {s['r2']:.3f}; se_log10 = residual SE {s['se_log10']:.4f} "
-                     f"× √(1 + p/n) × t/z for new fields; coefficient 95 % CIs in "
+                     f"× √(1 + p/n) × t/z for new fields (in a plan, each plot's spread is "
+                     f"√(se_resid_log10² + x0ᵀ·coef_cov·x0) × t/z at its own term values x0); coefficient 95 % CIs in "
                      f"{self.function_id}_coefficients.csv"
                      + "".join(f"; WARNING: {w}" for w in self.warning_texts())),
         }])

@@ -19,7 +19,12 @@ is reported with every prediction, and the functions skipped before it, with the
 in ``selection``.
 
 Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
-exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10).
+exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10). A function
+fitted with ``fit-uptake`` carries the covariance of its coefficients (``coef_cov``) and its residual
+SE (``se_resid_log10``): its spread is then that of each plot,
+se(x0) = √(se_resid² + x0ᵀ·Cov·x0) × t₀.₉₇₅(n − p)/z₀.₉₇₅ at the plot's term values x0
+(:func:`function_spreads`, :func:`agriremed.models.uptake.prediction_spread`), wider the farther the plot
+lies from the centre of the data; every other function keeps its constant ``se_log10``.
 
 Basis: a dry-weight prediction is converted to the as-sold basis of the food limits by
 C_as_sold = C_dw × (1 − moisture); a prediction of unknown basis is compared with the
@@ -51,9 +56,10 @@ from agriremed.core.i18n import region_province
 from agriremed.core.messages import Message, Note, encode_column, printed, render
 from agriremed.models.uptake import (Z95, as_sold_factor, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl, missing_term_inputs, outside_validity_range,
-                                     range_violations, transfer_predictor, transfer_response)
+                                     prediction_spread, prediction_widening, range_violations, transfer_design,
+                                     transfer_predictor, transfer_response)
 from agriremed.models.uptake import term_transform  # noqa: F401  (an ``agriremed.stages.uptake.predict`` name)
-from agriremed.core.tables import Tables, load_tables
+from agriremed.core.tables import Tables, load_tables, parse_coef_cov, term_names
 from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
 
 __all__ = [
@@ -72,6 +78,7 @@ __all__ = [
     "province_names",
     "unassessed_metals",
     "user_fitted_functions",
+    "function_spreads",
     "FITTED_STATUS",
     "predict_and_unassessed",
     "above_screening",
@@ -471,6 +478,55 @@ def _usable_functions(tables: Tables) -> dict:
     return out
 
 
+def function_spreads(tables: Tables) -> dict:
+    """The functions whose spread depends on the plot: those with a ``coef_cov`` (fitted by ``fit-uptake``).
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables (``transfer_functions.csv``; the optional columns ``coef_cov``, the
+        covariance of the coefficients, and ``se_resid_log10``, the residual SE of the fit [log10]).
+
+    Returns
+    -------
+    dict
+        ``function_id`` → ``(cov, se_resid, widening)``: the covariance matrix in the order of the
+        function's terms, the residual SE [log10 units] and the t/z factor
+        (:func:`agriremed.models.uptake.prediction_widening` of ``n`` and the number of terms).
+        Functions with a blank ``coef_cov`` are left out: their spread is the constant ``se_log10``.
+
+    Raises
+    ------
+    ValueError
+        Naming the function and the column when ``coef_cov`` cannot be read or ``se_resid_log10``
+        or ``n`` is missing (a user folder is checked when it is loaded, with its file line).
+    """
+    def build():
+        tf = tables.transfer_functions
+        if "coef_cov" not in tf.columns:
+            return {}
+        out = {}
+        resid = tf["se_resid_log10"] if "se_resid_log10" in tf.columns else pd.Series(np.nan, index=tf.index)
+        for fid, terms, cell, se, n in zip(tf["function_id"], tf["terms"], tf["coef_cov"], resid, tf["n"],
+                                           strict=True):
+            try:
+                cov = parse_coef_cov(cell, term_names(terms))
+            except ValueError as exc:
+                raise ValueError(f"transfer_functions.csv, function {fid}, column coef_cov: {exc}") from None
+            if cov is None:
+                continue
+            se, n = float(se), float(n)
+            if not (np.isfinite(se) and se > 0):
+                raise ValueError(f"transfer_functions.csv, function {fid}, column se_resid_log10: {se:g}; expected "
+                                 "the residual SE (log10 units, > 0) of the fit whose coef_cov is given")
+            if not (np.isfinite(n) and n > len(cov)):
+                raise ValueError(f"transfer_functions.csv, function {fid}, column n: {n:g}; expected the number "
+                                 f"of pairs fitted, more than the {len(cov)} coefficients of coef_cov")
+            out[fid] = (cov, se, float(prediction_widening(n, len(cov))))
+        return out
+    return tables.memo("function_spreads", build)
+
+
 #: Columns of :func:`predict_crop_concentration`.
 PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "user_function", "plant_basis", "se_log10",
                       "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
@@ -784,6 +840,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     reg_uniq = np.asarray(reg_uniq, dtype=object)
     by_metal = tables.memo("usable_functions_by_metal", lambda: _usable_functions(tables))
     fitted = tables.memo("user_fitted_functions", lambda: user_fitted_functions(tables))
+    spreads = function_spreads(tables)
     pnames = province_names(tables)
     reg_province = np.array([region_province(r, tables) for r in reg_uniq], dtype=object)
     pid = plots["plot_id"].to_numpy(object)
@@ -834,6 +891,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         beyond = np.full(n, "", dtype=object)  # a user function used beyond the range of its data
         elsewhere = np.full(n, "", dtype=object)  # functions for the crop passed over: fitted in other provinces
         has_fn = np.zeros(n, bool)
+        se_at = np.full(n, np.nan)  # the spread at the plot's leverage, for functions with coef_cov
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
         # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
         # name no province, by priority
@@ -873,6 +931,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     ok = np.isfinite(p) & (p > 0) & (outside == "")
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
+                if fn.function_id in spreads:
+                    x0 = transfer_design(parse_terms(fn.terms), v, len(idx))[ok]
+                    se_at[idx[ok]] = prediction_spread(x0, *spreads[fn.function_id])
                 if ok.all():
                     continue
                 why = np.where(outside != "", outside, "")
@@ -900,6 +961,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         fns = {c: v[chosen[have]] for c, v in cand_cols.items()}  # the chosen function of each row
         basis = fns["plant_basis"]
         se = fns["se_log10"]
+        own = ~np.isnan(se_at[have])  # a function with coef_cov: the spread of the plot
+        if own.any():
+            se = np.where(own, se_at[have], se)
         moist = moisture_of_crops(crops[have], tables)
         p50 = pred[have]
         factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)

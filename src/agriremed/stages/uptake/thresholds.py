@@ -172,7 +172,7 @@ def _bisect(fn, v: dict, n: int, y: np.ndarray, variable: str, iterations: int =
 
 
 def safe_soil_concentration(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan,
-                            prob: float = 0.95) -> np.ndarray:
+                            prob: float = 0.95, se_log10=None) -> np.ndarray:
     """Soil concentration at which a crop meets its food limit with probability ``prob``.
 
     Parameters
@@ -187,6 +187,10 @@ def safe_soil_concentration(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.na
         Moisture of the edible part as sold [–] (needed for dry-weight functions).
     prob : float
         Probability of meeting the limit [–].
+    se_log10 : array_like, optional
+        Spread of each plot's prediction [log10 units]; default the function's ``se_log10``
+        (:func:`safe_thresholds` passes the spread at each plot's leverage for a fitted function
+        with ``coef_cov``).
 
     Returns
     -------
@@ -204,11 +208,13 @@ def safe_soil_concentration(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.na
     >>> round(float(safe_soil_concentration(fn, pd.DataFrame({"ph": [6.0]}), 0.2)[0]), 4)
     0.0702
     """
-    target = critical_median(limit_mg_kg, fn.plant_basis, moisture, fn.se_log10, prob)
+    se = fn.se_log10 if se_log10 is None else se_log10
+    target = critical_median(limit_mg_kg, fn.plant_basis, moisture, se, prob)
     return solve_for_input(fn, plots, target, "soil")
 
 
-def safe_ph(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan, prob: float = 0.95) -> np.ndarray:
+def safe_ph(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan, prob: float = 0.95,
+            se_log10=None) -> np.ndarray:
     """Soil pH (water) at which a crop meets its food limit with probability ``prob``.
 
     Parameters
@@ -223,6 +229,8 @@ def safe_ph(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan, prob: float =
         Moisture of the edible part as sold [–].
     prob : float
         Probability of meeting the limit [–].
+    se_log10 : array_like, optional
+        Spread of each plot's prediction [log10 units]; default the function's ``se_log10``.
 
     Returns
     -------
@@ -231,7 +239,8 @@ def safe_ph(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan, prob: float =
         the crop complies at this pH or above when the pH coefficient is negative.
         ``NaN`` for functions without a pH term.
     """
-    target = critical_median(limit_mg_kg, fn.plant_basis, moisture, fn.se_log10, prob)
+    se = fn.se_log10 if se_log10 is None else se_log10
+    target = critical_median(limit_mg_kg, fn.plant_basis, moisture, se, prob)
     return solve_for_input(fn, plots, target, "ph")
 
 
@@ -334,11 +343,13 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         sub = by_id.loc[pred.loc[sel, "plot_id"]].reset_index()
         soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
         soil_in[sel] = sub[soil_col].to_numpy(float)
-        s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob)
+        # the spread of the plot's prediction (at its leverage, for a fitted function with coef_cov)
+        se = pred["se_log10"].to_numpy(float)[sel]
+        s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob, se)
         s_p50[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], 0.5)
         if fn.soil_measure == "total":  # the background is of total soil metal
             background[sel] = soil_background(fn.metal, tables)
-        s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob)
+        s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob, se)
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
         outside[sel] = outside_range(fn, at_threshold)
