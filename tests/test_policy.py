@@ -937,19 +937,47 @@ def test_crop_of_an_option_is_named_not_coded_in_a_chinese_reason():
 
 
 def test_a_measure_recommended_over_higher_scoring_unchanged_practice_says_so():
-    # a potato field on safe-utilisation land (potato Cd not predicted): biochar, the only expected measure,
-    # ranks first by the rule set at −37 834 CNY/ha; unchanged practice scores higher (0.61 against 0.58)
-    # but is only allowed and ranks fourth, so the runner-up clause (the maize switch) alone would hide it
+    # a wheat field on safe-utilisation land with two expected measures offered (biochar, liming): both
+    # rank first by the rule set; unchanged practice scores higher (0.56 against 0.55) but is only allowed
+    # and ranks third, so the runner-up clause (liming) alone would hide it
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wh", "land_use": "upland", "crop": "wheat", "ph": 6.0,
+                           "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=("biochar_amendment", "lime_upland_wheat")))
+    t = p.table.set_index("option_id")
+    assert p.summary["recommended_option"].iat[0] == "biochar_amendment"
+    assert t.loc["do_nothing", "score"] > t.loc["biochar_amendment", "score"] and t.loc["do_nothing", "rank"] == 3
+    s = p.summary["recommendation"].iat[0]
+    assert ("; unchanged practice scores higher (0.56), but the rule set expects a safe-utilisation measure on "
+            "this land.") in s
+    zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
+    assert "；维持现状得分更高（0.56），但管控规则要求在该类土地上采取安全利用措施。" in zh
+
+
+def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with_the_allowed_ones():
+    # a potato field on safe-utilisation land (no transfer function predicts potato): biochar's effect on
+    # it and the maize switch's benefit against it are unknown, and both cost more than unchanged
+    # practice, so they rank with the allowed options and unchanged practice (0.61 against biochar's
+    # 0.58) is the plan, its sentence saying why biochar is not
     from agriremed.core import messages
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "po", "land_use": "upland", "crop": "potato", "ph": 6.0,
                            "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}])
     p = _plan(plots)
     t = p.table.set_index("option_id")
-    assert p.summary["recommended_option"].iat[0] == "biochar_amendment"
-    assert t.loc["do_nothing", "score"] > t.loc["biochar_amendment", "score"] and t.loc["do_nothing", "rank"] > 2
+    r = p.ranking.set_index("option_id")
+    assert "potato" not in load_tables().predicted_crops()
+    assert p.summary["recommended_option"].iat[0] == "do_nothing"
+    assert r.loc["biochar_amendment", "target_tier"] == 4 and r.loc["maize_grain", "target_tier"] == 4
+    assert t.loc["do_nothing", "score"] > t.loc["biochar_amendment", "score"]
     s = p.summary["recommendation"].iat[0]
-    assert ("; unchanged practice scores higher (0.61), but the rule set expects a safe-utilisation measure on "
-            "this land.") in s
+    assert (f"ranked before Biochar amendment (score {t.loc['do_nothing', 'score']:.2f} vs its "
+            f"{t.loc['biochar_amendment', 'score']:.2f}), whose benefit for the crop grown cannot be predicted (no "
+            "transfer function for it) at a lower NPV (ranked with the options the rule set only allows)") in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "；维持现状得分更高（0.61），但管控规则要求在该类土地上采取安全利用措施。" in zh
+    assert "后者对现种作物的效果无法预测（该作物无转移函数）且净现值更低" in zh
+    # the same field growing wheat (predicted): the measures keep their expected rank
+    wheat = _plan(plots.assign(crop="wheat"))
+    assert wheat.summary["recommended_option"].iat[0] != "do_nothing"
+    assert set(wheat.ranking["target_tier"]) <= {0, 1, 2, 3}

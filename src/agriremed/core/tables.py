@@ -184,6 +184,16 @@ class Tables:
         outside them (Cu, Zn, Ni) cannot make a crop fail a food limit."""
         return self.memo("food_limited_metals", lambda: tuple(sorted(set(self.food_limits["metal"]))))
 
+    def predicted_crops(self) -> tuple:
+        """Crops some usable transfer function predicts (``applies_to`` of the ``usable`` rows of
+        ``transfer_functions.csv``, user-fitted functions included); a crop outside them (cassava,
+        banana, an unnamed vegetable) has no predicted metal uptake."""
+        def build():
+            tf = self.transfer_functions
+            rows = tf.loc[tf["usable"].astype(bool), "applies_to"].dropna().astype(str)
+            return tuple(sorted({c.strip() for cell in rows for c in cell.split("|") if c.strip()}))
+        return self.memo("predicted_crops", build)
+
     def nonfood_grown_crops(self) -> tuple:
         """Codes of the non-food crops grown on a plot (``food`` false; ``none``, no crop, excluded)."""
         return self.memo("nonfood_grown_crops", lambda: tuple(

@@ -111,7 +111,9 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     (``unpriced``: NPV NaN, e.g. PV without coordinates) ranks with the allowed ones: an
     encouragement does not put an option of unknown cost ahead of assessed ones, and it never
     passes a restrained one's tier. So does an expected option with ``target_tier`` 2
-    (predicted to miss the target, less compliant than unchanged practice and costlier).
+    (predicted to miss the target, less compliant than unchanged practice and costlier) or 4
+    (a measure of no particular crop whose effect on the plot's crop is not predicted, costlier
+    than unchanged practice).
     Expected rows marked ``first`` (liming where the soil is too acid for every transfer
     function of the crop) rank before the other expected ones.
     """
@@ -122,7 +124,7 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     target_tier = np.zeros(n, np.int64) if target_tier is None else np.asarray(target_tier, np.int64)
     pc = _frames.codes(_frames.obj(plot_id))[0]
     neg = -np.nan_to_num(score, nan=-np.inf)
-    tier = np.where((unpriced | (target_tier == 2)) & (tier == 0), 1, tier)
+    tier = np.where((unpriced | np.isin(target_tier, (2, 4))) & (tier == 0), 1, tier)
     short = np.isin(target_tier, (1, 3)) & (tier == 0)
     later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
     order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], later[rows], tier[rows], pc[rows]))]

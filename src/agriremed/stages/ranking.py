@@ -803,6 +803,16 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # it, since the comparison cannot see the metal the option is for
     less &= ~_treats_unassessed(table, tables)
     out[below] = 1
+    # where no transfer function predicts the crop grown now (cassava, banana, an unnamed vegetable), the
+    # benefit of an expected option for it is unknown (an amendment's effect on that crop, or a crop
+    # switch's against it): one that costs more than unchanged practice ranks with the allowed options (4),
+    # unless it grows a crop of its own evidence to treat a metal no transfer function predicts (the
+    # Fe–Si amendment with rice on an As paddy now under rapeseed)
+    crop_now = _frames.obj(table["food_crop"])[at] if n else np.zeros(0, dtype=object)
+    unknown = ok & (tier == 0) & fp["food"] & fp["base_food"] & (base >= 0) & np.isnan(p_base) \
+        & ~np.isin(crop_now, list(tables.predicted_crops())) & (econ < e_base) \
+        & ~(_treats_unassessed(table, tables) & _own_crop(table, tables))
+    out[unknown] = 4
     if min_gain is None:
         out[below & less & (econ < e_base)] = 2
         return out
@@ -833,6 +843,22 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     complies = every & (p_base >= green - 1e-12)
     out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
     return out
+
+
+def _own_crop(table: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per row, whether the option grows a crop of its own (``food_crop`` of ``options.csv`` other
+    than ``current``: the crop its field evidence is on), not whatever the plot grows.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"option_id": ["as_fe_si_amendment", "biochar_amendment", "maize_grain"]})
+    >>> _own_crop(t, load_tables()).tolist()
+    [True, False, True]
+    """
+    lib = tables.options
+    own = set(lib.loc[lib["food_crop"].astype(str) != "current", "option_id"])
+    return np.isin(_frames.obj(table["option_id"]), list(own))
 
 
 def _treats_unassessed(table: pd.DataFrame, tables: Tables) -> np.ndarray:
@@ -1100,6 +1126,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         # the higher-scoring runner-up is expected but ranks with the allowed options because its
         # crop is less safe than under unchanged practice at a lower NPV (8)
         by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
+        # … or because it is a measure whose effect on this crop is not predicted, at a lower NPV (12)
+        by_policy = np.where((by_policy == 0) & (tt[sr] == 4), 12, by_policy)
     # any other order that puts a lower score first never reads "ahead of" (9)
     by_policy = np.where((by_policy == 0) & (score_of(sr) > score_of(fr)), 9, by_policy)
     # the policy tier or the unknown NPV decided, but the winner also scores higher: "ahead of" (10, 11)
@@ -1116,7 +1144,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
-            11: "rec.ahead_unpriced_higher"}
+            11: "rec.ahead_unpriced_higher", 12: "rec.ahead_unpredicted"}
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
