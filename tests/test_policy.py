@@ -981,3 +981,19 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     wheat = _plan(plots.assign(crop="wheat"))
     assert wheat.summary["recommended_option"].iat[0] != "do_nothing"
     assert set(wheat.ranking["target_tier"]) <= {0, 1, 2, 3}
+
+
+def test_sedum_wheat_intercrop_only_replaces_wheat_maize_or_idle_land():
+    from agriremed.core import messages
+
+    # the Sedum–wheat evidence is a wheat field; the intercrop may replace maize (wheat–maize land) or take
+    # idle dry land, not a banana, sugarcane or mulberry plantation
+    base = {**DEFAULTS, "land_use": "upland", "ph": 6.0, "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}
+    crops = ["wheat", "maize", "banana", "sugarcane", "mulberry"]
+    p = _plan(pd.DataFrame([{**base, "plot_id": c, "crop": c} for c in crops]))
+    t = p.table.set_index(["plot_id", "option_id"])
+    ok = {c: bool(t.loc[(c, "sedum_wheat_intercrop"), "applicable"]) for c in crops}
+    assert ok == {"wheat": True, "maize": True, "banana": False, "sugarcane": False, "mulberry": False}
+    assert t.loc[("banana", "sedum_wheat_intercrop"), "reason"] == "not for banana: the field evidence covers wheat|maize"
+    zh = dict(zip(p.table["plot_id"] + p.table["option_id"], messages.column_texts(p.table, "reason", "zh")))
+    assert zh["bananasedum_wheat_intercrop"] == "不适用于香蕉：田间证据仅涉及小麦、玉米"

@@ -1142,7 +1142,8 @@ def _crop_not_listed(o, crop, crop_uniq, crop_codes):
     grown = _split(getattr(o, "crops", None))
     if not grown:
         return np.zeros(len(crop), bool), Message(), None
-    return (~np.isin(crop, grown), [Message.of("opt.crop_not_listed", crop=c, crops="|".join(grown))
+    named = "|".join(g for g in grown if g != "none")  # idle land ('none') is no crop of the evidence
+    return (~np.isin(crop, grown), [Message.of("opt.crop_not_listed", crop=c, crops=named)
                                     for c in crop_uniq], crop_codes)
 
 
