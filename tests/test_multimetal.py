@@ -1,0 +1,91 @@
+"""Paddies with more than one metal above its screening value: every such metal needs a measure, a
+rice measure keeps the field out of flooding where As or Hg exceeds, and a switch to a dry crop is
+checked against the screening value of dry land."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.core.tables import load_tables
+from agriremed.models.ranking import rank_in_plot
+from agriremed.stages import ranking
+
+#: Wanshan WS-03: Cd 0.90 > 0.4 and Hg 1.5 > 0.5 (paddy screening values at pH 5.5–6.5), below
+#: the intervention values: safe utilisation, permanent basic farmland.
+WS03 = dict(plot_id="WS3", region="Guizhou/Tongren/Wanshan", land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.90,
+            hg_mg_kg=1.5, basic_farmland="yes", area_mu=3.1)
+#: Shimen SM-03: Cd 0.45 > 0.4 and As 40 > 30 (paddy screening values at pH 5.5–6.5).
+SM03 = dict(plot_id="SM3", region="Hunan/Changde/Shimen", land_use="paddy", crop="rice", ph=6.2, cd_mg_kg=0.45,
+            as_mg_kg=40.0, area_mu=4)
+#: Wanshan WS-02: Hg 2.8 > 0.6 on a paddy at pH 7.2; Cd 0.40 is at or below the paddy value (0.6) but
+#: above the value of other (dry) land (0.3).
+WS02 = dict(plot_id="WS2", region="Guizhou/Tongren/Wanshan", land_use="paddy", crop="rice", ph=7.2, cd_mg_kg=0.40,
+            hg_mg_kg=2.8, area_mu=3)
+#: Cd only: 0.5 > 0.4 at pH 6.0.
+CD = dict(plot_id="CD", region="Hunan/Changde", land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.5, area_mu=5)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return agriremed.plan(pd.DataFrame([WS03, SM03, WS02, CD]), agriremed.Scenario(mc_draws=0))
+
+
+def test_a_cd_hg_paddy_gets_the_option_that_treats_both(plan):
+    s = plan.summary.set_index("plot_id")
+    assert (s.loc["WS3", "soil_class"], s.loc["WS3", "metals_exceeding"]) == ("safe_utilisation", "cd+hg")
+    assert s.loc["WS3", "recommended_option"] == "maize_grain"
+    rk = plan.ranking.set_index(["plot_id", "option_id"])
+    assert rk.loc[("WS3", "maize_grain"), "untreated_limited"] == ""
+    assert rk.loc[("WS3", "low_cd_rice"), "untreated_limited"] == "hg"
+    # the Cd-only rice measure scores higher, and ranks second
+    assert rk.loc[("WS3", "low_cd_rice"), "score"] == pytest.approx(0.831, abs=0.001)
+    assert rk.loc[("WS3", "maize_grain"), "score"] == pytest.approx(0.731, abs=0.001)
+    assert int(rk.loc[("WS3", "low_cd_rice"), "rank"]) == 2
+    # unchanged practice (allowed) keeps its place after every expected option
+    expected = plan.table.loc[(plan.table["plot_id"] == "WS3") & plan.table["applicable"]
+                              & (plan.table["policy_status"] == "expected")]
+    assert int(rk.loc[("WS3", "do_nothing"), "rank"]) == len(expected) + 1
+
+
+def test_the_sentence_says_the_runner_up_leaves_hg_untreated(plan):
+    s = plan.summary.set_index("plot_id")
+    assert ("ranked before Low-Cd rice variety (VIP: V) (score 0.73 vs its 0.83), which leaves Hg untreated, above "
+            "its screening value and limited in food: a safe-use measure treats every such metal, so the expected "
+            "options that leave fewer of them untreated rank first;") in s.loc["WS3", "recommendation"]
+    zh = messages.render(s.loc["WS3", "recommendation_msg"], "zh")
+    assert ("排在低镉水稻品种（VIP：V）之前（得分0.73，后者0.83），后者不处理汞，而其超过筛选值且受食品限量约束："
+            "安全利用措施须处理每一种此类重金属，因此未处理此类重金属较少的方案排在前面；") in zh
+
+
+def test_a_cd_only_paddy_is_unchanged(plan):
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["CD", "recommended_option"] == "flooded_rice"
+    assert "ahead of Low-Cd rice variety (VIP: V) (score 0.821 vs 0.82), mostly on food-safety." in \
+        s.loc["CD", "recommendation"]
+    assert s.loc["CD", "measures"] == ("This season: Keep the field flooded from tillering to maturity (drain only "
+                                       "shortly before harvest) | Next season: Keep the field flooded from tillering "
+                                       "to maturity (drain only shortly before harvest)")
+    rk = plan.ranking.set_index(["plot_id", "option_id"])
+    assert rk.loc[("CD", "flooded_rice"), "untreated_limited"] == ""
+    assert rk.loc[("CD", "do_nothing"), "untreated_limited"] == "cd"  # allowed: not ordered by it
+
+
+def test_untreated_metals_order_only_the_expected_options():
+    # one plot: an allowed option with the best score, two expected ones; the expected one that
+    # leaves a metal untreated scores higher but ranks after the one that leaves none
+    score = np.array([0.9, 0.8, 0.6, 0.95])
+    tier = np.array([1, 0, 0, 1])
+    untreated = np.array([2, 1, 0, 0])
+    ok = np.ones(4, bool)
+    rank = rank_in_plot(score, ok, np.zeros(4, bool), ["p"] * 4, tier, untreated=untreated)
+    assert rank.tolist() == [4, 2, 1, 3]
+    # without the counts, the score decides within the tier
+    assert rank_in_plot(score, ok, np.zeros(4, bool), ["p"] * 4, tier).tolist() == [4, 1, 2, 3]
+
+
+def test_untreated_limited_counts_food_limited_metals_in_food_only():
+    t = pd.DataFrame({"untreated_metals": ["hg", "zn", "cd+pb", "cd+pb", "as", ""],
+                      "food_crop": ["rice", "rice", "mulberry", "rapeseed", "none", "maize"]})
+    assert ranking.untreated_limited(t, load_tables()).tolist() == ["hg", "", "", "pb", "", ""]
