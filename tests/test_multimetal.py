@@ -9,8 +9,9 @@ import pytest
 import agriremed
 from agriremed.core import messages
 from agriremed.core.tables import load_tables
+from agriremed.io.outputs import texts_in
 from agriremed.models.ranking import rank_in_plot
-from agriremed.stages import ranking
+from agriremed.stages import advice, ranking
 
 #: Wanshan WS-03: Cd 0.90 > 0.4 and Hg 1.5 > 0.5 (paddy screening values at pH 5.5–6.5), below
 #: the intervention values: safe utilisation, permanent basic farmland.
@@ -89,3 +90,41 @@ def test_untreated_limited_counts_food_limited_metals_in_food_only():
     t = pd.DataFrame({"untreated_metals": ["hg", "zn", "cd+pb", "cd+pb", "as", ""],
                       "food_crop": ["rice", "rice", "mulberry", "rapeseed", "none", "maize"]})
     assert ranking.untreated_limited(t, load_tables()).tolist() == ["hg", "", "", "pb", "", ""]
+
+
+NO_FLOOD_EN = ("Do not flood continuously (flooding mobilises As and emits more methane): keep the soil moist and "
+               "drain as usual")
+NO_FLOOD_ZH = "不要长期淹水（淹水会活化砷并增加甲烷排放）：保持土壤湿润，按常规排水"
+
+
+def test_a_rice_measure_on_an_as_paddy_says_not_to_flood(plan):
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["SM3", "metals_exceeding"] == "cd+as"
+    assert s.loc["SM3", "recommended_option"] == "low_cd_rice"
+    # flooding was ruled out for the plot (As exceeds), and the farmer is told so
+    t = plan.table.set_index(["plot_id", "option_id"])
+    assert not bool(t.loc[("SM3", "flooded_rice"), "applicable"])
+    assert s.loc["SM3", "measures"] == (f"This season: Plant a low-Cd rice variety; {NO_FLOOD_EN} | "
+                                        f"Next season: Plant a low-Cd rice variety; {NO_FLOOD_EN}")
+    zh = texts_in(plan.summary, "zh", plan.tables, plan.scenario).set_index("plot_id")
+    assert zh.loc["SM3", "measures"] == f"本季：种植低镉水稻品种；{NO_FLOOD_ZH} | 下一季：种植低镉水稻品种；{NO_FLOOD_ZH}"
+    sheet = advice.plot_advice(plan, "SM3", "zh")
+    assert sheet.this_season == ["种植低镉水稻品种", NO_FLOOD_ZH]
+    assert sheet.next_season == ["种植低镉水稻品种", NO_FLOOD_ZH]
+    assert advice.plot_advice(plan, "SM3", "en").this_season == ["Plant a low-Cd rice variety", NO_FLOOD_EN]
+
+
+def test_no_flood_step_only_for_rice_on_an_as_or_hg_paddy(plan):
+    s = plan.summary.set_index("plot_id")
+    # Cd only: flooding is the measure itself; the maize switch of an Hg paddy grows no rice
+    assert NO_FLOOD_EN not in s.loc["CD", "measures"]
+    assert NO_FLOOD_EN not in s.loc["WS3", "measures"]
+    tables = load_tables()
+    assert advice.no_flood_rows(["paddy", "paddy", "paddy", "upland", "paddy"],
+                                ["cd+hg", "cd", "as", "as", "as"],
+                                ["vip_n_no_flood", "low_cd_rice", "lime_rice", "do_nothing", "maize_grain"],
+                                ["rice", "rice", "rice", "wheat", "rice"], tables).tolist() == \
+        [True, False, True, False, False]
+    # a package that already says not to flood does not say it twice
+    steps = advice.plot_steps("vip_n_no_flood", 1.0, tables, no_flood=True)
+    assert (steps["measure"] == "moist_water").sum() == 2  # this season and next
