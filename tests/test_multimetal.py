@@ -128,3 +128,23 @@ def test_no_flood_step_only_for_rice_on_an_as_or_hg_paddy(plan):
     # a package that already says not to flood does not say it twice
     steps = advice.plot_steps("vip_n_no_flood", 1.0, tables, no_flood=True)
     assert (steps["measure"] == "moist_water").sum() == 2  # this season and next
+
+
+def test_a_switch_to_maize_is_judged_by_the_screening_value_of_dry_land(plan):
+    s = plan.summary.set_index("plot_id")
+    assert (s.loc["WS2", "recommended_option"], s.loc["WS2", "metals_exceeding"]) == ("maize_grain", "hg")
+    en = s.loc["WS2", "recommendation"]
+    # Cd 0.40 is at or below the paddy value at pH 7.2 (0.6), above that of other land (0.3)
+    assert "crop meets GB2762 for Cd with 73 % probability a season;" in en
+    assert "at or below the screening value" not in en
+    zh = messages.render(s.loc["WS2", "recommendation_msg"], "zh")
+    assert "作物镉含量每季符合GB2762的概率为73 %；" in zh and "不超过筛选值" not in zh
+
+
+def test_below_where_grown_compares_with_the_land_the_crop_is_grown_on():
+    from agriremed.engine.assemble import _below_where_grown
+    P = pd.DataFrame({"ph": [7.2, 7.2, 7.2, 7.2], "cd_mg_kg": [0.40, 0.25, 0.40, 0.40]})
+    got = _below_where_grown(P, ["paddy", "paddy", "paddy", "upland"], ["maize", "maize", "rice", "wheat"],
+                             ["cd", "cd", "cd", "cd"], load_tables())
+    # maize on a paddy: 0.40 > 0.3 (other land), 0.25 ≤ 0.3; rice on a paddy and wheat on dry land: unchanged
+    assert got.tolist() == [False, True, True, True]
