@@ -24,6 +24,7 @@ from agriremed.stages import duration as duration_mod
 from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
 from agriremed.stages import ranking as ranking_mod
+from agriremed.stages import soil as soil_mod
 from agriremed.stages import solar as solar_mod
 from agriremed.stages import uptake as uptake_mod
 
@@ -737,6 +738,51 @@ def _covers_below_only(covered, exceeding) -> bool:
     return bool(c) and not over.intersection(c)
 
 
+def _below_where_grown(P: pd.DataFrame, land_use, food_crop, covered, tables: Tables,
+                       set_id: str = "gb15618_2018") -> np.ndarray:
+    """Per plot, whether every metal of ``covered`` ('+'-joined) is at or below its screening value on
+    the land use its crop is grown on (``land_use`` of ``crops.csv``: maize ``upland``, rice
+    ``paddy``) where that differs from the plot's ``land_use``: maize on a paddy at pH 7.2 with Cd 0.40
+    mg/kg is below the paddy value (0.6) but above that of other land (0.3). True where the crop's
+    land use is the plot's or not known; False where the value or the concentration is missing.
+
+    Parameters
+    ----------
+    P : pandas.DataFrame
+        Plots (``ph`` [–], ``<metal>_mg_kg`` [mg kg⁻¹]), one row per plot.
+    land_use, food_crop, covered : array_like
+        Per plot: its land use, the recommended option's food crop and the metals its probability covers.
+    tables : Tables
+        Literature tables (``crops.csv``, ``soil_thresholds.csv``).
+    set_id : str
+        Threshold set.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    n = len(P)
+    out = np.ones(n, bool)
+    c = tables.crops
+    if not n or "land_use" not in c:
+        return out
+    grown_on = dict(zip(c["crop"], c["land_use"].fillna(""), strict=True))
+    lu = _frames.obj(np.asarray(land_use if land_use is not None else np.full(n, None), dtype=object))
+    grown = np.array([grown_on.get(f, "") if isinstance(f, str) else "" for f in _frames.obj(food_crop)], dtype=object)
+    moved = (grown != "") & (grown != lu)
+    cov = _frames.obj(np.asarray(covered, dtype=object))
+    ph = P["ph"].to_numpy(float)
+    for m in C.METALS:
+        rows = np.flatnonzero(moved & np.array([isinstance(x, str) and m in x.split("+") for x in cov], bool))
+        if not len(rows):
+            continue
+        col = C.metal_column(m)
+        conc = P[col].to_numpy(float)[rows] if col in P else np.full(len(rows), np.nan)
+        value = soil_mod.threshold_values(ph[rows], grown[rows], m, "screening", tables, set_id)
+        out[rows] &= conc <= value  # NaN on either side: not said to be below
+    return out
+
+
 #: The part on metals not assessed in the crop (rec.not_assessed_*) → its form at the head of the
 #: sentence (rec.not_assessed_lead_*, no leading space, a dash before what to do).
 _LEAD_PREFIX = ("rec.not_assessed_", "rec.not_assessed_lead_")
@@ -998,6 +1044,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
     lead = has_na & ok & ~no_food
     b["covers_below_only"] = lead & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
+    # … and at or below it on the land the crop is grown as: maize switched onto a paddy is dry-land
+    # farming, judged by the screening values of other land (GB 15618 Table 1), not the paddy's
+    if b["covers_below_only"].any() and "food_crop" in b:
+        b["covers_below_only"] &= _below_where_grown(P, s["land_use"], b["food_crop"], covered,
+                                                     tables or load_tables(), scenario.threshold_set)
     # the metals above their screening value that the recommended food option treats but whose crop
     # probability does not cover them ('+'-joined codes; '' none): an idle Hg paddy switched to maize
     # too, which has no current crop to lead the sentence with its unassessed metals
@@ -1014,7 +1065,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     _add_clauses(ahead_msg, ok, table, g, P, n)
-    keys = ("plot_id", "area_ha", "crop", "metals_exceeding", "controlling_metal", "soil_class", "metals_unmeasured")
+    keys = ("plot_id", "area_ha", "land_use", "crop", "metals_exceeding", "controlling_metal", "soil_class",
+            "metals_unmeasured")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                            for c in keys})
     if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season

@@ -99,7 +99,7 @@ def weighted_scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None,
-                 unpriced=None, target_tier=None, first=None) -> np.ndarray:
+                 unpriced=None, target_tier=None, first=None, untreated=None) -> np.ndarray:
     """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
 
     Options the rule set expects rank before those it merely allows, and those before the
@@ -115,7 +115,11 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     (a measure of no particular crop whose effect on the plot's crop is not predicted, costlier
     than unchanged practice).
     Expected rows marked ``first`` (liming where the soil is too acid for every transfer
-    function of the crop) rank before the other expected ones.
+    function of the crop) rank before the other expected ones. Among the expected options (after
+    the moves above), those that leave fewer metals untreated (``untreated``: the number of metals
+    above their screening value that a food standard limits and the option does not treat) rank
+    first, before the ``first``, target and evidence orderings; the allowed and restrained options
+    keep their order.
     """
     n = len(score)
     rows = np.flatnonzero(ok)
@@ -127,7 +131,9 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     tier = np.where((unpriced | np.isin(target_tier, (2, 4))) & (tier == 0), 1, tier)
     short = np.isin(target_tier, (1, 3)) & (tier == 0)
     later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
-    order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], later[rows], tier[rows], pc[rows]))]
+    gap = np.where(tier == 0, np.zeros(n, np.int64) if untreated is None else np.asarray(untreated, np.int64), 0)
+    order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], later[rows], gap[rows], tier[rows],
+                             pc[rows]))]
     grp = pc[order]
     start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
     first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \

@@ -74,7 +74,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
+           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
@@ -599,7 +599,8 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
     return i18n.t("ui.step.repeat", lang, n=f"{repeat_yr:.0f}") if repeat_yr > 1 else ""
 
 
-def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu") -> pd.DataFrame:
+def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
+               no_flood: bool = False) -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
     ha) and per plot.
 
@@ -615,6 +616,10 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         Language of ``text``.
     unit : {"mu", "ha"}
         Area unit of the amounts in ``text`` (:func:`area_units`): per mu, or per ha.
+    no_flood : bool
+        The plot is a paddy where a metal that rules flooding out exceeds its screening value and
+        the option grows rice (:func:`no_flood_rows`): the option's steps end with the step of not
+        flooding continuously (``moist_water``, every season) unless they have it already.
 
     Returns
     -------
@@ -631,6 +636,9 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     [['this', 0.5, 3.15]]
     """
     st = option_steps(option_id, tables)
+    if no_flood and not (st["measure"] == "moist_water").any():
+        st = pd.concat([st, _no_flood_step(option_id, int(st["step"].max()) + 1 if len(st) else 1, tables)],
+                       ignore_index=True)
     parts = []
     seasons = (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season")))
     for season, timings in seasons:
@@ -659,7 +667,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     return out
 
 
-def measures_in(options, units, tables, lang: str = "en") -> np.ndarray:
+def measures_in(options, units, tables, lang: str = "en", no_flood=None) -> np.ndarray:
     """:func:`measures_text` of each plot's recommended option in its area unit (one text per
     distinct option and unit; ``''`` where a plot has no option).
 
@@ -673,6 +681,9 @@ def measures_in(options, units, tables, lang: str = "en") -> np.ndarray:
         Literature tables.
     lang : {"en", "zh"}
         Language.
+    no_flood : array_like of bool, optional
+        Plots whose rice option gets the step of not flooding continuously (:func:`no_flood_rows`);
+        default none.
 
     Returns
     -------
@@ -681,12 +692,13 @@ def measures_in(options, units, tables, lang: str = "en") -> np.ndarray:
     """
     opts = np.asarray(options, dtype=object)
     units = np.asarray(units, dtype=object)
-    by = {(o, u): measures_text(o, tables, lang, u) for o, u in set(zip(opts.tolist(), units.tolist(), strict=True))
-          if isinstance(o, str) and o}
-    return np.array([by.get((o, u), "") for o, u in zip(opts.tolist(), units.tolist(), strict=True)], dtype=object)
+    dry = np.zeros(len(opts), bool) if no_flood is None else np.asarray(no_flood, bool)
+    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), strict=True))
+    by = {(o, u, d): measures_text(o, tables, lang, u, d) for o, u, d in set(keys) if isinstance(o, str) and o}
+    return np.array([by.get(k, "") for k in keys], dtype=object)
 
 
-def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu") -> str:
+def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no_flood: bool = False) -> str:
     """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 
     Parameters
@@ -699,6 +711,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu") ->
         Language.
     unit : {"mu", "ha"}
         Area unit of the amounts (:func:`area_units`): per mu, or per ha.
+    no_flood : bool
+        Add the step of not flooding continuously (see :func:`plot_steps`).
 
     Returns
     -------
@@ -713,7 +727,7 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu") ->
     >>> this.split("; ")[0].endswith("before transplanting: 500 kg per mu (repeat every 2 years)")
     True
     """
-    s = plot_steps(option_id, 1.0, tables, lang)
+    s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood)
     sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
     parts = []
     for season in ("this", "next"):
@@ -728,6 +742,90 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu") ->
             texts.append(t)
         parts.append(i18n.t(f"ui.sheet.{season}_season", lang) + c + (sep.join(texts) if texts else "—"))
     return " | ".join(parts)
+
+
+def no_flood_metals(tables) -> frozenset:
+    """Metals that rule flooding out where they exceed their screening value: the ``blocked_by``
+    metals (``options.csv``) of the options whose steps flood the paddy (``flood`` in
+    ``option_steps.csv``: continuous flooding and the VIP+n package with it; As and Hg).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> sorted(no_flood_metals(load_tables()))
+    ['as', 'hg']
+    """
+    def build():
+        steps = tables.option_steps
+        flooding = set(steps.loc[steps["measure"] == "flood", "option_id"])
+        o = tables.options
+        blocked = o.loc[o["option_id"].isin(flooding), "blocked_by"].fillna("")
+        return frozenset(m.strip() for b in blocked for m in str(b).split("|") if m.strip())
+
+    return tables.memo("advice_no_flood_metals", build)
+
+
+def no_flood_rows(land_use, metals_exceeding, options, crops, tables) -> np.ndarray:
+    """Plots whose recommended option grows rice on a paddy where a metal that rules flooding out
+    (:func:`no_flood_metals`: As, Hg) exceeds its screening value: flooding mobilises As and
+    promotes Hg methylation, so the farmer is told not to flood continuously (``moist_water`` step).
+
+    Parameters
+    ----------
+    land_use, metals_exceeding, options, crops : array_like
+        Per plot: land use, metals above their screening value ('+'-joined), recommended option
+        (None or NaN for none) and current crop (an option growing the current crop, ``food_crop``
+        ``current`` of ``options.csv``, grows rice where the plot grows rice).
+    tables : Tables
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> no_flood_rows(["paddy", "paddy", "paddy", "upland"], ["cd+as", "cd", "hg", "as"],
+    ...               ["low_cd_rice", "low_cd_rice", "maize_grain", "do_nothing"],
+    ...               ["rice", "rice", "rice", "rice"], load_tables()).tolist()
+    [True, False, False, False]
+    """
+    lu, over = _frames.obj(np.asarray(land_use, dtype=object)), _frames.obj(np.asarray(metals_exceeding, dtype=object))
+    opts, crop = _frames.obj(np.asarray(options, dtype=object)), _frames.obj(np.asarray(crops, dtype=object))
+    if not len(opts):
+        return np.zeros(0, bool)
+    blocking = no_flood_metals(tables)
+    lib = tables.options
+    food = dict(zip(lib["option_id"], lib["food_crop"].fillna(""), strict=True))
+
+    def needs(land, o, ex, c):
+        if land != "paddy" or not isinstance(o, str) or not isinstance(ex, str):
+            return False
+        grown = food.get(o, "")
+        grown = c if grown == "current" else grown
+        return grown == "rice" and bool(blocking.intersection(ex.split("+")))
+
+    return np.asarray(_frames.per_distinct(needs, lu, opts, over, crop), dtype=bool)
+
+
+def no_flood_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
+    """:func:`no_flood_rows` of the plots of a summary-like frame (``land_use``, ``metals_exceeding``,
+    ``crop`` and ``option_column``); all False where a column is missing."""
+    need = ("land_use", "metals_exceeding", option_column, "crop")
+    if not all(c in frame for c in need):
+        return np.zeros(len(frame), bool)
+    return no_flood_rows(*(frame[c].to_numpy(object) for c in need), tables)
+
+
+def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
+    """The step of not flooding continuously (``moist_water`` every season, with the sources of the
+    packaged step that has it) as a row of :func:`option_steps` for ``option_id``."""
+    steps = tables.option_steps
+    src = steps.loc[steps["measure"] == "moist_water", "source"]
+    return pd.DataFrame({"option_id": [option_id], "step": [step], "timing": ["every_season"],
+                         "measure": ["moist_water"], "amount_per_ha": [math.nan], "unit": [None],
+                         "repeat_yr": [math.nan], "source": [str(src.iloc[0]) if len(src) else ""]})
 
 
 def raised_metals(tables) -> dict[str, list[str]]:
@@ -1039,7 +1137,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     Parameters
     ----------
     summary : pandas.DataFrame
-        Plan summary (``plot_id``, ``area_ha`` [ha], ``crop``, ``recommended_option``,
+        Plan summary (``plot_id``, ``area_ha`` [ha], ``crop``, ``recommended_option``, ``land_use``,
         ``metals_exceeding``, ``controlling_metal``; optional ``soil_class``: on
         priority-protection land "how long" says there is nothing to clean up).
     table : pandas.DataFrame
@@ -1219,12 +1317,14 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     opts = col("option_id", None)
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
     units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
-    by_option = {(o, u): tables.memo(("advice.measures_text", o, lang, u),
-                                     lambda o=o, u=u: measures_text(o, tables, lang, u))
-                 for o, u in set(zip(opts, units, strict=True)) if isinstance(o, str)}
-    measures = np.array([by_option.get((o, u), "") if isinstance(o, str) else "" for o, u in zip(opts, units,
-                                                                                                 strict=True)],
-                        dtype=object)
+    # a rice option on a paddy where As or Hg exceeds: the step of not flooding continuously too
+    land = _frames.obj(summary["land_use"]) if "land_use" in summary else np.full(n, None, dtype=object)
+    dry = no_flood_rows(land, exceeding, opts, crops, tables).tolist()
+    by_option = {(o, u, d): tables.memo(("advice.measures_text", o, lang, u, d),
+                                        lambda o=o, u=u, d=d: measures_text(o, tables, lang, u, d))
+                 for o, u, d in set(zip(opts, units, dry, strict=True)) if isinstance(o, str)}
+    measures = np.array([by_option.get((o, u, d), "") if isinstance(o, str) else ""
+                         for o, u, d in zip(opts, units, dry, strict=True)], dtype=object)
     # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
     # invests the capital cost and keeps the plant's cash flows minus the lease
     lease = col("pv_lease_cny_ha_yr")
@@ -1559,7 +1659,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang, unit) if isinstance(opt, str) \
+    steps = plot_steps(opt, area, tables, lang, unit, bool(no_flood_of(s, tables)[0])) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):

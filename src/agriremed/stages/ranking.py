@@ -70,7 +70,10 @@ reason for its colour: the number behind it and the threshold it passed or misse
 (``why_<criterion>``). The recommended option is the applicable option with the
 highest score among the options the jurisdiction rule set expects on the land
 (``policy_status`` of :func:`agriremed.stages.options.evaluate_options`; options it merely
-allows rank after them), fully assessed options before partial ones; ties go to the
+allows rank after them); among the expected options, those that leave fewer metals untreated in
+their food (above their screening value and limited by a food standard, :func:`untreated_limited`)
+rank first, since a safe-utilisation plan addresses every metal that put the plot in its class
+(土壤污染防治法 Art. 53; GB 15618); fully assessed options before partial ones; ties go to the
 option listed first in the library. :func:`score_table` gives the full score table
 (criterion values, utilities, weights, contributions, lights and reasons) and
 :func:`runner_up_clause` the part of the one-sentence recommendation that says what
@@ -99,7 +102,8 @@ from agriremed.stages.options import POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
-           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message"]
+           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message",
+           "untreated_limited"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -705,8 +709,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         food crop is predicted to be no safer than under unchanged practice (compliance gain below
         ``min_compliance_gain``) where another expected option makes it safer, ranked after the
         expected options that do), ``lime_first`` (bool: an expected liming option ranked first
-        because the soil is too acid for every transfer function of the crop) and
-        ``recommended`` (bool).
+        because the soil is too acid for every transfer function of the crop),
+        ``untreated_limited`` (the metals above their screening value that a food standard limits
+        and the option leaves untreated in its food, :func:`untreated_limited`; among the options
+        ranked as expected, fewer such metals rank first, before ``lime_first``, ``target_tier`` and
+        evidence) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -738,7 +745,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
                                min_compliance_gain, partial, min_gain_share)
     first = ok & (tier == 0) & (np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
-    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first)
+    # an expected option leaving a food-limited metal above its screening value untreated ranks after
+    # the expected options that leave fewer such metals untreated
+    left = untreated_limited(table, tables)
+    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first,
+                        _count_metals(left))
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
@@ -756,6 +767,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["policy_tier"] = tier
     out["target_tier"] = target_tier
     out["lime_first"] = first
+    out["untreated_limited"] = left
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -887,6 +899,55 @@ def _treats_unassessed(table: pd.DataFrame, tables: Tables) -> np.ndarray:
                                 _frames.obj(table["compliance_metals"])).astype(bool)
 
 
+def untreated_limited(table: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per row, the metals above their screening value that a food standard limits
+    (:meth:`agriremed.core.tables.Tables.food_limited_metals`) and that the option leaves untreated
+    in the food it grows ('+'-joined codes in the order of ``untreated_metals``; ``''`` none).
+
+    The metals are those of ``untreated_metals``; a table without that column takes the metals of
+    ``metals_exceeding`` that are not in ``target_metals``. Left out: a metal no food standard limits
+    (Cu, Zn, Ni: it cannot make a crop fail a food limit); every metal of a row that grows no food
+    (``food_crop`` blank, ``none`` or a non-food crop of ``crops.csv``: substitute planting with a
+    non-food crop, trees, fallow, PV); and the metals a substitute food crop keeps out of its product
+    (``substitute_metals`` of ``crops.csv``: rapeseed Cd).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"untreated_metals": ["hg", "", "zn", "hg+zn+as", "cd+pb", "cd+pb"],
+    ...                   "food_crop": ["rice", "rice", "rice", "rice", "mulberry", "rapeseed"]})
+    >>> untreated_limited(t, load_tables()).tolist()
+    ['hg', '', '', 'hg+as', '', 'pb']
+    """
+    n = len(table)
+    if not n:
+        return np.zeros(0, dtype=object)
+    if "untreated_metals" in table:
+        left = _frames.obj(table["untreated_metals"])
+    elif "metals_exceeding" in table and "target_metals" in table:
+        def minus(o, t):
+            treated = set(t.split("+")) if isinstance(t, str) else set()
+            return "+".join(m for m in o.split("+") if m and m not in treated) if isinstance(o, str) else ""
+
+        left = _frames.per_distinct(minus, _frames.obj(table["metals_exceeding"]), _frames.obj(table["target_metals"]))
+    else:
+        return np.full(n, "", dtype=object)
+    crop = _frames.obj(table["food_crop"]) if "food_crop" in table else np.full(n, "", dtype=object)
+    limited = set(tables.food_limited_metals())
+    nonfood = set(tables.nonfood_grown_crops())
+    kept_out = tables.substitute_metals()
+
+    def food_metals(u, c):
+        if not isinstance(u, str) or not u:
+            return ""
+        if "food_crop" in table and (not isinstance(c, str) or c in ("", "none") or c in nonfood):
+            return ""
+        own = kept_out.get(c, frozenset()) if isinstance(c, str) else frozenset()
+        return "+".join(m for m in u.split("+") if m in limited and m not in own)
+
+    return np.asarray(_frames.per_distinct(food_metals, left, crop), dtype=object)
+
+
 def covers_every_metal(exceeding, covered) -> np.ndarray:
     """Per row, whether the metals of ``covered`` ('+'-joined, e.g. the metals a compliance
     probability covers) include every metal of ``exceeding`` (the metals above their screening
@@ -948,7 +1009,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
     target_tier = ranked["target_tier"].to_numpy(np.int64) if "target_tier" in ranked else None
     first = ranked["lime_first"].to_numpy(bool) if "lime_first" in ranked else None
-    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier, first)
+    left = _count_metals(ranked["untreated_limited"]) if "untreated_limited" in ranked else None
+    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier, first, left)
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     out["recommended"] = ok & (rank == 1)
     return out
@@ -1058,6 +1120,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, whose
         gain in crop safety over unchanged practice is too small to rank with the measures before
         it", ``target_tier`` 3) or ``rec.ahead_less_safe`` (runner-up of ``target_tier`` 2) or
+        ``rec.ahead_untreated`` ("…, which leaves Hg untreated, above its screening value and limited
+        in food: …", when both rank as expected and the higher-scoring runner-up leaves more
+        ``untreated_limited`` metals) or
         ``rec.ahead_order`` (any other order that puts a lower score first), with "ahead of" where the
         policy tier or an unknown NPV decided and the winner also scores higher
         (``rec.ahead_policy_higher``, ``rec.ahead_unpriced_higher``); ``""`` for plots with
@@ -1106,6 +1171,15 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     econ = ranked["crit_economics"].to_numpy(float)
     by_policy = np.where(np.isnan(econ[sr]) & ~np.isnan(econ[fr]) & ((by_policy == 0) | (by_policy == 3)), 4,
                          by_policy)
+    # both ranked as expected, the higher-scoring runner-up leaves more food-limited metals above their
+    # screening value untreated (12)
+    left = (_frames.obj(ranked["untreated_limited"]) if "untreated_limited" in ranked
+            else np.full(len(ranked), "", dtype=object))
+    n_left = _count_metals(left)
+    tt_all = ranked["target_tier"].to_numpy(np.int64) if "target_tier" in ranked else np.zeros(len(ranked), np.int64)
+    as_expected = (tier == 0) & ~np.isnan(econ) & ~np.isin(tt_all, (2, 4))
+    by_policy = np.where(((by_policy == 0) | (by_policy == 3)) & as_expected[fr] & as_expected[sr] & (n_left[sr] > n_left[fr])
+                         & (score_of(sr) > score_of(fr)), 12, by_policy)
     # both expected, the runner-up ranks second because its crop is predicted to miss the target (5)
     if "target_tier" in ranked:
         tt = ranked["target_tier"].to_numpy(np.int64)
@@ -1126,8 +1200,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         # the higher-scoring runner-up is expected but ranks with the allowed options because its
         # crop is less safe than under unchanged practice at a lower NPV (8)
         by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
-        # … or because it is a measure whose effect on this crop is not predicted, at a lower NPV (12)
-        by_policy = np.where((by_policy == 0) & (tt[sr] == 4), 12, by_policy)
+        # … or because its benefit for a crop no transfer function predicts is unknown, at a lower NPV (13)
+        by_policy = np.where((by_policy == 0) & (tt[sr] == 4), 13, by_policy)
     # any other order that puts a lower score first never reads "ahead of" (9)
     by_policy = np.where((by_policy == 0) & (score_of(sr) > score_of(fr)), 9, by_policy)
     # the policy tier or the unknown NPV decided, but the winner also scores higher: "ahead of" (10, 11)
@@ -1140,12 +1214,15 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     if tie.any():
         a[tie] = [_num(x, 3) for x in score[fr][tie].tolist()]
         b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
-    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy)
+    metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
-            11: "rec.ahead_unpriced_higher", 12: "rec.ahead_unpredicted"}
-    msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
+            11: "rec.ahead_unpriced_higher", 12: "rec.ahead_untreated", 13: "rec.ahead_unpredicted"}
+    msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
+            if by_policy[i] == 12 else
+            Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
     text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])

@@ -1,0 +1,150 @@
+"""Paddies with more than one metal above its screening value: every such metal needs a measure, a
+rice measure keeps the field out of flooding where As or Hg exceeds, and a switch to a dry crop is
+checked against the screening value of dry land."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.core.tables import load_tables
+from agriremed.io.outputs import texts_in
+from agriremed.models.ranking import rank_in_plot
+from agriremed.stages import advice, ranking
+
+#: Wanshan WS-03: Cd 0.90 > 0.4 and Hg 1.5 > 0.5 (paddy screening values at pH 5.5–6.5), below
+#: the intervention values: safe utilisation, permanent basic farmland.
+WS03 = dict(plot_id="WS3", region="Guizhou/Tongren/Wanshan", land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.90,
+            hg_mg_kg=1.5, basic_farmland="yes", area_mu=3.1)
+#: Shimen SM-03: Cd 0.45 > 0.4 and As 40 > 30 (paddy screening values at pH 5.5–6.5).
+SM03 = dict(plot_id="SM3", region="Hunan/Changde/Shimen", land_use="paddy", crop="rice", ph=6.2, cd_mg_kg=0.45,
+            as_mg_kg=40.0, area_mu=4)
+#: Wanshan WS-02: Hg 2.8 > 0.6 on a paddy at pH 7.2; Cd 0.40 is at or below the paddy value (0.6) but
+#: above the value of other (dry) land (0.3).
+WS02 = dict(plot_id="WS2", region="Guizhou/Tongren/Wanshan", land_use="paddy", crop="rice", ph=7.2, cd_mg_kg=0.40,
+            hg_mg_kg=2.8, area_mu=3)
+#: Cd only: 0.5 > 0.4 at pH 6.0.
+CD = dict(plot_id="CD", region="Hunan/Changde", land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.5, area_mu=5)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return agriremed.plan(pd.DataFrame([WS03, SM03, WS02, CD]), agriremed.Scenario(mc_draws=0))
+
+
+def test_a_cd_hg_paddy_gets_the_option_that_treats_both(plan):
+    s = plan.summary.set_index("plot_id")
+    assert (s.loc["WS3", "soil_class"], s.loc["WS3", "metals_exceeding"]) == ("safe_utilisation", "cd+hg")
+    assert s.loc["WS3", "recommended_option"] == "maize_grain"
+    rk = plan.ranking.set_index(["plot_id", "option_id"])
+    assert rk.loc[("WS3", "maize_grain"), "untreated_limited"] == ""
+    assert rk.loc[("WS3", "low_cd_rice"), "untreated_limited"] == "hg"
+    # the Cd-only rice measure scores higher, and ranks second
+    assert rk.loc[("WS3", "low_cd_rice"), "score"] == pytest.approx(0.831, abs=0.001)
+    assert rk.loc[("WS3", "maize_grain"), "score"] == pytest.approx(0.731, abs=0.001)
+    assert int(rk.loc[("WS3", "low_cd_rice"), "rank"]) == 2
+    # unchanged practice (allowed) keeps its place after every expected option
+    expected = plan.table.loc[(plan.table["plot_id"] == "WS3") & plan.table["applicable"]
+                              & (plan.table["policy_status"] == "expected")]
+    assert int(rk.loc[("WS3", "do_nothing"), "rank"]) == len(expected) + 1
+
+
+def test_the_sentence_says_the_runner_up_leaves_hg_untreated(plan):
+    s = plan.summary.set_index("plot_id")
+    assert ("ranked before Low-Cd rice variety (VIP: V) (score 0.73 vs its 0.83), which leaves Hg untreated, above "
+            "its screening value and limited in food: a safe-use measure treats every such metal, so the expected "
+            "options that leave fewer of them untreated rank first;") in s.loc["WS3", "recommendation"]
+    zh = messages.render(s.loc["WS3", "recommendation_msg"], "zh")
+    assert ("排在低镉水稻品种（VIP：V）之前（得分0.73，后者0.83），后者不处理汞，而其超过筛选值且受食品限量约束："
+            "安全利用措施须处理每一种此类重金属，因此未处理此类重金属较少的方案排在前面；") in zh
+
+
+def test_a_cd_only_paddy_is_unchanged(plan):
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["CD", "recommended_option"] == "flooded_rice"
+    assert "ahead of Low-Cd rice variety (VIP: V) (score 0.821 vs 0.82), mostly on food-safety." in \
+        s.loc["CD", "recommendation"]
+    assert s.loc["CD", "measures"] == ("This season: Keep the field flooded from tillering to maturity (drain only "
+                                       "shortly before harvest) | Next season: Keep the field flooded from tillering "
+                                       "to maturity (drain only shortly before harvest)")
+    rk = plan.ranking.set_index(["plot_id", "option_id"])
+    assert rk.loc[("CD", "flooded_rice"), "untreated_limited"] == ""
+    assert rk.loc[("CD", "do_nothing"), "untreated_limited"] == "cd"  # allowed: not ordered by it
+
+
+def test_untreated_metals_order_only_the_expected_options():
+    # one plot: an allowed option with the best score, two expected ones; the expected one that
+    # leaves a metal untreated scores higher but ranks after the one that leaves none
+    score = np.array([0.9, 0.8, 0.6, 0.95])
+    tier = np.array([1, 0, 0, 1])
+    untreated = np.array([2, 1, 0, 0])
+    ok = np.ones(4, bool)
+    rank = rank_in_plot(score, ok, np.zeros(4, bool), ["p"] * 4, tier, untreated=untreated)
+    assert rank.tolist() == [4, 2, 1, 3]
+    # without the counts, the score decides within the tier
+    assert rank_in_plot(score, ok, np.zeros(4, bool), ["p"] * 4, tier).tolist() == [4, 1, 2, 3]
+
+
+def test_untreated_limited_counts_food_limited_metals_in_food_only():
+    t = pd.DataFrame({"untreated_metals": ["hg", "zn", "cd+pb", "cd+pb", "as", ""],
+                      "food_crop": ["rice", "rice", "mulberry", "rapeseed", "none", "maize"]})
+    assert ranking.untreated_limited(t, load_tables()).tolist() == ["hg", "", "", "pb", "", ""]
+
+
+NO_FLOOD_EN = ("Do not flood continuously (flooding mobilises As and emits more methane): keep the soil moist and "
+               "drain as usual")
+NO_FLOOD_ZH = "不要长期淹水（淹水会活化砷并增加甲烷排放）：保持土壤湿润，按常规排水"
+
+
+def test_a_rice_measure_on_an_as_paddy_says_not_to_flood(plan):
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["SM3", "metals_exceeding"] == "cd+as"
+    assert s.loc["SM3", "recommended_option"] == "low_cd_rice"
+    # flooding was ruled out for the plot (As exceeds), and the farmer is told so
+    t = plan.table.set_index(["plot_id", "option_id"])
+    assert not bool(t.loc[("SM3", "flooded_rice"), "applicable"])
+    assert s.loc["SM3", "measures"] == (f"This season: Plant a low-Cd rice variety; {NO_FLOOD_EN} | "
+                                        f"Next season: Plant a low-Cd rice variety; {NO_FLOOD_EN}")
+    zh = texts_in(plan.summary, "zh", plan.tables, plan.scenario).set_index("plot_id")
+    assert zh.loc["SM3", "measures"] == f"本季：种植低镉水稻品种；{NO_FLOOD_ZH} | 下一季：种植低镉水稻品种；{NO_FLOOD_ZH}"
+    sheet = advice.plot_advice(plan, "SM3", "zh")
+    assert sheet.this_season == ["种植低镉水稻品种", NO_FLOOD_ZH]
+    assert sheet.next_season == ["种植低镉水稻品种", NO_FLOOD_ZH]
+    assert advice.plot_advice(plan, "SM3", "en").this_season == ["Plant a low-Cd rice variety", NO_FLOOD_EN]
+
+
+def test_no_flood_step_only_for_rice_on_an_as_or_hg_paddy(plan):
+    s = plan.summary.set_index("plot_id")
+    # Cd only: flooding is the measure itself; the maize switch of an Hg paddy grows no rice
+    assert NO_FLOOD_EN not in s.loc["CD", "measures"]
+    assert NO_FLOOD_EN not in s.loc["WS3", "measures"]
+    tables = load_tables()
+    assert advice.no_flood_rows(["paddy", "paddy", "paddy", "upland", "paddy"],
+                                ["cd+hg", "cd", "as", "as", "as"],
+                                ["vip_n_no_flood", "low_cd_rice", "lime_rice", "do_nothing", "maize_grain"],
+                                ["rice", "rice", "rice", "wheat", "rice"], tables).tolist() == \
+        [True, False, True, False, False]
+    # a package that already says not to flood does not say it twice
+    steps = advice.plot_steps("vip_n_no_flood", 1.0, tables, no_flood=True)
+    assert (steps["measure"] == "moist_water").sum() == 2  # this season and next
+
+
+def test_a_switch_to_maize_is_judged_by_the_screening_value_of_dry_land(plan):
+    s = plan.summary.set_index("plot_id")
+    assert (s.loc["WS2", "recommended_option"], s.loc["WS2", "metals_exceeding"]) == ("maize_grain", "hg")
+    en = s.loc["WS2", "recommendation"]
+    # Cd 0.40 is at or below the paddy value at pH 7.2 (0.6), above that of other land (0.3)
+    assert "crop meets GB2762 for Cd with 73 % probability a season;" in en
+    assert "at or below the screening value" not in en
+    zh = messages.render(s.loc["WS2", "recommendation_msg"], "zh")
+    assert "作物镉含量每季符合GB2762的概率为73 %；" in zh and "不超过筛选值" not in zh
+
+
+def test_below_where_grown_compares_with_the_land_the_crop_is_grown_on():
+    from agriremed.engine.assemble import _below_where_grown
+    P = pd.DataFrame({"ph": [7.2, 7.2, 7.2, 7.2], "cd_mg_kg": [0.40, 0.25, 0.40, 0.40]})
+    got = _below_where_grown(P, ["paddy", "paddy", "paddy", "upland"], ["maize", "maize", "rice", "wheat"],
+                             ["cd", "cd", "cd", "cd"], load_tables())
+    # maize on a paddy: 0.40 > 0.3 (other land), 0.25 ≤ 0.3; rice on a paddy and wheat on dry land: unchanged
+    assert got.tolist() == [False, True, True, True]
