@@ -92,9 +92,9 @@ def test_untreated_limited_counts_food_limited_metals_in_food_only():
     assert ranking.untreated_limited(t, load_tables()).tolist() == ["hg", "", "", "pb", "", ""]
 
 
-NO_FLOOD_EN = ("Do not flood continuously (flooding mobilises As and emits more methane): keep the soil moist and "
-               "drain as usual")
-NO_FLOOD_ZH = "不要长期淹水（淹水会活化砷并增加甲烷排放）：保持土壤湿润，按常规排水"
+NO_FLOOD_EN = ("Do not flood continuously (flooding mobilises As, promotes the methylation of Hg and emits more "
+               "methane): keep the soil moist and drain as usual")
+NO_FLOOD_ZH = "不要长期淹水（淹水会活化砷、促进汞甲基化并增加甲烷排放）：保持土壤湿润，按常规排水"
 
 
 def test_a_rice_measure_on_an_as_paddy_says_not_to_flood(plan):
