@@ -590,7 +590,7 @@ def test_an_area_smaller_than_a_field_is_warned_about_and_planned(plots_factory)
         "please check it")
     assert w["problem"].iloc[1].startswith("smaller than a field: 399 m², below 400 m²")
     assert w["problem"].iloc[2].startswith("smaller than a field: 0.5 m²")
-    assert w["expected"].iloc[0] == "typically 0.04–1000.0 ha"
+    assert w["expected"].iloc[0] == "typically 0.04–1000 ha"
     assert messages.render(w["problem_msg"].iloc[0], "zh").startswith(
         "小于一块田：2平方米，低于可信的最小田块面积400平方米（0.04公顷；系数min_field_area_ha）")
     assert v.plots["area_ha"].tolist() == [0.0002, 0.0399, 0.04, 0.5, 0.00005]  # kept as given

@@ -26,7 +26,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
-from agriremed.core.messages import Message, Note, column_texts, render
+from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
@@ -229,7 +229,10 @@ def _sentence(r, where: Message, lang: str, problem, expected) -> str:
     col = Message.of("prob.column", column=_column_name(r.column, lang)) \
         if isinstance(r.column, str) and r.column else Message()
     val = Message() if r.value is None or r.value == "" else Message.of("prob.value", value=repr(r.value))
-    exp = Message.of("prob.expected", expected=expected) if isinstance(expected, str) and expected else Message()
+    enc = getattr(r, "expected_msg", "")
+    typical = is_encoded(enc) and Message.decode(enc).codes[:1] in {(c,) for c in TYPICAL_CODES}
+    exp = Message.of("prob.expected_typical" if typical else "prob.expected", expected=expected) \
+        if isinstance(expected, str) and expected else Message()
     return render(Message.of("prob.sentence", severity=str(r.severity), where=where, column=col, value=val,
                              problem="" if not isinstance(problem, str) else problem, expected=exp), lang)
 
@@ -1451,8 +1454,7 @@ def _check_field_area(col: Collector, canon: str, spec, text, num: np.ndarray, b
         col.add(small, canon, text, "warning",
                 lambda idx: [Message.of("val.area_below_field", area_m2=float(a) * 1.0e4, min_m2=min_field * 1.0e4,
                                         min_ha=min_field) for a in num[idx]],
-                Message.of("exp.typically", lo=f"{min_field:g}", hi=f"{thi if thi is not None else ''}",
-                           unit=spec.unit))
+                typical_message(min_field, thi, spec.unit))
     return small
 
 
@@ -1468,13 +1470,34 @@ def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, belo
         ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
     converted = np.broadcast_to(np.asarray(factor, dtype=float) != 1.0, num.shape)
     plain = soft & ~converted
+    expected = typical_message(tlo, thi, spec.unit)
     col.add(soft & converted, canon, text, "warning",
             lambda idx: [Message.of("val.unusual_converted", value=float(num[i]), unit=spec.unit) for i in idx],
-            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
-                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
-    col.add(plain, canon, text, "warning", Message.of("val.unusual"),
-            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
-                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
+            expected)
+    col.add(plain, canon, text, "warning", Message.of("val.unusual"), expected)
+
+
+#: Codes of the messages saying what a column's values typically are: a problem's sentence says
+#: them as they are ("; typically ≤ 100 mg/kg", prob.expected_typical), not as what is expected.
+TYPICAL_CODES = frozenset({"exp.typically", "exp.typically_at_most", "exp.typically_at_least",
+                           "exp.plant_typical"})
+
+
+def typical_message(lo: float | None, hi: float | None, unit: str) -> Message:
+    """What a column's values typically are: ``lo``–``hi`` [``unit``], ``≤ hi`` where ``lo`` is
+    ``None`` (an open lower bound) and ``≥ lo`` where ``hi`` is ``None``.
+
+    Examples
+    --------
+    >>> from agriremed.core.messages import render
+    >>> render(typical_message(None, 100.0, "mg/kg"), "en"), render(typical_message(0.8, 1.8, "g/cm3"), "en")
+    ('typically ≤ 100 mg/kg', 'typically 0.8–1.8 g/cm³')
+    """
+    if lo is None:
+        return Message.of("exp.typically_at_most", hi=f"{hi:g}", unit=unit)
+    if hi is None:
+        return Message.of("exp.typically_at_least", lo=f"{lo:g}", unit=unit)
+    return Message.of("exp.typically", lo=f"{lo:g}", hi=f"{hi:g}", unit=unit)
 
 
 def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series):
