@@ -47,3 +47,90 @@ def test_typical_message_of_an_open_range():
     assert render(typical_message(None, 100.0, "mg/kg"), "zh") == "通常不超过100 mg/kg"
     assert render(typical_message(50.0, None, "mm"), "en").startswith("typically ≥ 50 ")
     assert isinstance(pd.__version__, str)
+
+
+# ------------------------------------------------------------------ the plan says to check the value
+import agriremed  # noqa: E402
+from agriremed.core import messages  # noqa: E402
+from agriremed.engine.stream import plan_stream  # noqa: E402
+
+SC = agriremed.Scenario(mc_draws=0)
+#: Shimen-style sheet: SM-08's Cd 450 is 0.45 mg/kg written in µg/kg; its As and Pb are background.
+SHIMEN = ("地块编号,县,地类,作物,面积(亩),pH,镉(mg/kg),砷(mg/kg),铅(mg/kg)\n"
+          "SM-01,湖南省常德市石门县,水田,水稻,3.5,5.6,0.45,12,40\n"
+          "SM-02,湖南省常德市石门县,水田,水稻,2.0,5.8,0.52,15,38\n"
+          "SM-08,湖南省常德市石门县,水田,水稻,2.1,5.4,450,17,46\n"
+          "SM-09,湖南省常德市石门县,水田,水稻,1.5,6.0,0.38,14,52\n")
+NOTE_EN = ("Check the Cd value (450 mg/kg): it is above the values usually measured in soil (≤ 100 mg/kg) — a value "
+           "in µg/kg? — before acting on this plan; the soil class depends on it.")
+NOTE_ZH = ("请核对镉含量（450 mg/kg）：高于土壤中通常测得的数值（≤100 mg/kg），是否以µg/kg填写？"
+           "核实前请勿据此执行方案，土壤类别取决于该值。")
+
+
+def _column_note(value, lang="en"):
+    if lang == "zh":
+        return (f"请核对镉含量（{value} mg/kg）：该列多数数值远高于土壤数值（中位数215 mg/kg），是否整列以µg/kg填写？"
+                "核实前请勿据此执行方案，土壤类别取决于该值。")
+    return (f"Check the Cd value ({value} mg/kg): most values of its column are far above soil values (median 215 "
+            "mg/kg) — is the column in µg/kg? — before acting on this plan; the soil class depends on it.")
+
+
+def _recs(summary, tables, lang="en"):
+    texts = (summary["recommendation"].to_numpy(object) if lang == "en"
+             else messages.column_texts(summary, "recommendation", lang, tables))
+    return dict(zip(summary["plot_id"], texts, strict=True))
+
+
+def test_a_value_above_the_typical_range_closes_the_plots_recommendation(tmp_path):
+    p = agriremed.plan(_csv(tmp_path, SHIMEN), SC, progress=False)
+    en, zh = _recs(p.summary, p.tables), _recs(p.summary, p.tables, "zh")
+    assert en["SM-08"].endswith(" " + NOTE_EN)
+    assert zh["SM-08"].endswith("。" + NOTE_ZH)
+    for pid in ("SM-01", "SM-02", "SM-09"):  # 0.45 mg/kg and the like: no note
+        assert "Check the" not in en[pid] and "请核对" not in zh[pid]
+    assert p.plots.set_index("plot_id")["values_to_check"].fillna("").to_dict() == {
+        "SM-01": "", "SM-02": "", "SM-08": "cd", "SM-09": ""}
+    # the value is planned as given: nothing converted
+    assert p.plots.set_index("plot_id").loc["SM-08", "cd_mg_kg"] == 450.0
+    w = p.problems[(p.problems["plot_id"] == "SM-08") & (p.problems["column"] == "cd_mg_kg")]
+    assert w["expected"].tolist() == ["typically ≤ 100 mg kg⁻¹"]
+
+
+def test_a_column_in_ug_per_kg_is_warned_about_once_and_every_plot_is_told_to_check(tmp_path):
+    p = agriremed.plan(_csv(tmp_path, UGKG_COLUMN), SC, progress=False)
+    f = p.problems[p.problems["input_row"].isna() & (p.problems["column"] == "cd_mg_kg")
+                   & p.problems["problem"].str.contains("median")]
+    assert f["problem"].tolist() == [
+        "most values of this column are far above soil values (median 215 mg/kg, more than 100 × the lowest Cd "
+        "screening value 0.3 mg/kg): is the column in µg/kg? Then write the unit in the header (Cd (µg/kg)): "
+        "agriremed converts it; or divide the values by 1 000. Kept as given: every plot's recommendation says to "
+        "check its value"]
+    en, zh = _recs(p.summary, p.tables), _recs(p.summary, p.tables, "zh")
+    for pid, v in {"E-01": 250, "E-02": 420, "E-03": 180, "E-04": 95}.items():  # E-04 (95) too
+        assert en[pid].endswith(" " + _column_note(v)), pid
+        assert zh[pid].endswith("。" + _column_note(v, "zh")), pid
+    # the route the warning names: the unit in the header is converted, and nothing is left to check
+    p = agriremed.plan(_csv(tmp_path, UGKG_COLUMN.replace("镉(mg/kg)", "镉(µg/kg)"), "ug.csv"), SC, progress=False)
+    assert p.plots["cd_mg_kg"].tolist() == [0.25, 0.42, 0.18, 0.095]
+    assert "values_to_check" not in p.plots
+    assert not p.summary["recommendation"].str.contains("Check the Cd value").any()
+
+
+def test_chunked_plans_give_the_same_notes(tmp_path):
+    # half the column in µg/kg, in the second chunk: the first chunk's plots are flagged by the file's median
+    mixed = UGKG_COLUMN.replace(",250,", ",0.25,").replace(",420,", ",0.42,")
+    for text, name in ((SHIMEN, "shimen.csv"), (UGKG_COLUMN, "ugkg.csv"), (mixed, "mixed.csv")):
+        src = _csv(tmp_path, text, name)
+        whole = agriremed.plan(src, SC, progress=False)
+        r = plan_stream(src, SC, chunk_size=2, progress=False)
+        assert r.n_chunks == 2
+        assert _recs(r.summary, whole.tables) == _recs(whole.summary, whole.tables)
+        f = r.problems[r.problems["input_row"].isna() & r.problems["problem"].str.contains("median")]
+        assert len(f) == (0 if name == "shimen.csv" else 1)
+    recs = _recs(r.summary, whole.tables)
+    assert recs["E-01"].endswith("Check the Cd value (0.25 mg/kg): most values of its column are far above soil "
+                                 "values (median 47.71 mg/kg) — is the column in µg/kg? — before acting on this plan; "
+                                 "the soil class depends on it.")
+    assert recs["E-04"].endswith("Check the Cd value (95 mg/kg): most values of its column are far above soil values "
+                                 "(median 47.71 mg/kg) — is the column in µg/kg? — before acting on this plan; the "
+                                 "soil class depends on it.")

@@ -877,6 +877,23 @@ def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables)
             & np.isin(_frames.obj(b["option_id"]), keeps))
 
 
+def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
+    """The note of the soil metal values to check of plot ``i`` of the plots ``P`` (``entry``: its
+    ``values_to_check``, e.g. ``cd`` or ``cd@215|pb``): per metal, its value [mg/kg] above the typical
+    range of its column (``rec.check_value``) or in a column whose median is far above soil values
+    (``rec.check_column_value``)."""
+    note = Message()
+    for part in entry.split("|"):
+        m, _, median = part.partition("@")
+        canon = C.metal_column(m)
+        value = float(P[canon].iloc[i])
+        if median:
+            note = note + Message.of("rec.check_column_value", metal=m, value=value, median=float(median))
+        else:
+            note = note + Message.of("rec.check_value", metal=m, value=value, hi=C.COLUMNS[canon].typical[1])
+    return note
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -1064,6 +1081,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
+    check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     notes = (
@@ -1077,6 +1095,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
+        # a soil metal value to check (450 mg/kg Cd, a column in µg/kg): last, the class depends on it
+        (_given(check), lambda i: _check_values_note(check[i], P, i)),
     )
     for mask, note in notes:
         rec[mask] = [Message.of("rec.with_note", sentence=rec[i], note=note(i)) for i in np.flatnonzero(mask)]

@@ -1048,6 +1048,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
     _read_other_metals(raw, mapping, out)
+    _values_to_check(col, raw, attrs, mapping, out, tables)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
         _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
@@ -1898,6 +1899,69 @@ def _read_other_metals(raw: pd.DataFrame, mapping: dict[str, str], out: dict) ->
     joined = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
     if any(joined):
         out["other_metals_measured"] = np.array([j or None for j in joined], dtype=object)
+
+
+def metal_column_numbers(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The values of each total soil-metal column of a raw plot table [mg/kg], the unit of its header
+    converted, as plain numbers above 0 (other cells left out): what a column-level check reads, the same
+    on a whole table and on the first pass over a streamed one."""
+    out: dict[str, list] = {}
+    for c in raw.columns:
+        canon, factor, _ = normalise_header(str(c))
+        spec = C.COLUMNS.get(canon)
+        if spec is None or spec.group != "metal" or spec.extra.get("extraction") or spec.role != "input":
+            continue
+        v = pd.to_numeric(as_text(raw[c]).map(_nfkc), errors="coerce").to_numpy(float) * factor
+        out.setdefault(spec.extra["metal"], []).append(v[v > 0])
+    return {m: np.concatenate(v) for m, v in out.items()}
+
+
+def metal_column_medians(values: dict[str, np.ndarray]) -> dict[str, float]:
+    """The median [mg/kg] of each metal's values (:func:`metal_column_numbers`); metals without one left out."""
+    return {m: float(np.median(v)) for m, v in values.items() if len(v)}
+
+
+def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str], out: dict,
+                     tables) -> None:
+    """The total soil metals of each plot whose value to check (``values_to_check``, ``|``-joined): a
+    value above its column's typical range (``cd``), and every value of a column whose median is more
+    than ``unit_check_median_x_screening`` (``factors.csv``) times the metal's lowest screening value
+    (``cd@215``, the median [mg/kg] of the whole input: ``attrs['metal_medians']`` for a chunk), such a
+    column warned about once as written in µg/kg. Nothing is converted; the column is added only where
+    some plot has such a value."""
+    if "values_to_check" in mapping.values():
+        return
+    medians = attrs.get("metal_medians")
+    if medians is None:
+        medians = metal_column_medians(metal_column_numbers(raw))
+    th = tables.soil_thresholds
+    screen = th[th["kind"] == "screening"].groupby("metal")["value_mg_kg"].min()
+    times = tables.factor("unit_check_median_x_screening")
+    parts = []
+    for m in C.METALS:
+        canon = C.metal_column(m)
+        if canon not in out:
+            continue
+        num = np.asarray(out[canon], dtype=float)
+        spec = C.COLUMNS[canon]
+        thi = spec.typical[1] if spec.typical is not None else None
+        with np.errstate(invalid="ignore"):
+            high = (num > thi) if thi is not None else np.zeros(len(num), bool)
+        med = medians.get(m)
+        column = med is not None and m in screen.index and med > times * float(screen[m])
+        if column:
+            col.add_file(canon, "warning",
+                         Message.of("val.column_ug_kg", metal=m, median=med, times=times,
+                                    screening=float(screen[m])),
+                         Message.of("exp.unit_in_header"))
+            parts.append(np.where(~np.isnan(num), f"{m}@{med:g}", ""))
+        else:
+            parts.append(np.where(high, m, ""))
+    if not parts:
+        return
+    joined = np.array(["|".join(p for p in row if p) for row in zip(*parts, strict=True)], dtype=object)
+    if (joined != "").any():
+        out["values_to_check"] = np.where(joined == "", None, joined)
 
 
 def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str, out: dict,
