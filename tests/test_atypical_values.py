@@ -134,3 +134,47 @@ def test_chunked_plans_give_the_same_notes(tmp_path):
     assert recs["E-04"].endswith("Check the Cd value (95 mg/kg): most values of its column are far above soil values "
                                  "(median 47.71 mg/kg) — is the column in µg/kg? — before acting on this plan; the "
                                  "soil class depends on it.")
+
+
+# ------------------------------------------------------------------ small Chinese and format items (F10)
+ROTATION = ("地块编号,县,地类,作物,面积(亩),pH,镉(mg/kg),是否永久基本农田\n"
+            "R-01,湖南省常德市石门县,水田,水稻-油菜,3.0,5.6,0.45,是\n"
+            "R-02,湖南省常德市石门县,旱地,甘蔗,2.0,6.5,0.25,否\n")
+
+
+def test_zh_workbook_names_the_rotation_crops_not_planned(tmp_path):
+    from agriremed.io import workbook as W
+    p = agriremed.plan(_csv(tmp_path, ROTATION), SC, progress=False)
+    assert p.summary.set_index("plot_id").loc["R-01", "crops_not_planned"] == "rapeseed"
+    path = W.write_workbook(p, tmp_path / "plan.xlsx", lang="zh", date="2026-12-06")
+    s = pd.read_excel(path, sheet_name=W.sheet_names("zh")["summary"], header=1).set_index("plot_id")
+    assert s.loc["R-01", "crops_not_planned"] == "油菜"
+
+
+def test_zh_problems_name_the_value_a_cell_is_read_as(tmp_path):
+    v = validate_plots(_csv(tmp_path, ROTATION))
+    zh = messages.column_texts(v.problems, "problem", "zh")
+    got = {(c, t) for c, t in zip(v.problems["column"], zh, strict=True) if t.startswith("识别为")}
+    assert {("land_use", "识别为水田"), ("land_use", "识别为旱地"), ("basic_farmland", "识别为是"),
+            ("crop", "识别为甘蔗")} <= got
+    assert not any(t in ("识别为paddy", "识别为yes", "识别为sugarcane", "识别为upland") for _, t in got)
+    en = dict(zip(v.problems["value"], v.problems["problem"], strict=False))
+    assert en["甘蔗"] == "read as sugarcane" and en["水田"] == "read as paddy"  # English keeps the code
+
+
+def test_an_amount_per_mu_that_rounds_to_zero_prints_without_a_sign():
+    from agriremed.core.messages import render
+    from agriremed.engine.assemble import _fmt_money
+    assert render(_fmt_money(-5.0), "zh") == "0元/亩（-5元/公顷）"
+    assert render(_fmt_money(-5.0), "en") == "-5 CNY/ha (0 CNY/mu)"
+    assert render(_fmt_money(4.0), "zh") == "0元/亩（+4元/公顷）"
+    assert render(_fmt_money(-1051.0), "zh") == "-70元/亩（-1,051元/公顷）"
+
+
+def test_an_area_out_of_range_says_the_range_in_the_unit_of_the_header_too(tmp_path):
+    v = validate_plots(_csv(tmp_path, ROTATION.replace(",3.0,", ",20000000,")))
+    e = v.problems[(v.problems["column"] == "area_ha") & (v.problems["severity"] == "error")]
+    assert e["expected"].tolist() == [
+        "a number > 0 and ≤ 1,000,000 ha (a number > 0 and ≤ 15,000,000 in the unit of the header)"]
+    zh = messages.column_texts(e, "expected", "zh")
+    assert zh.tolist() == ["数值> 0且≤ 1,000,000 公顷（按表头单位：数值> 0且≤ 15,000,000）"]

@@ -367,7 +367,7 @@ def test_problems_carry_message_codes():
     assert messages.render(ph["problem_msg"], "zh") == "不是数字"
     assert messages.render(ph["expected_msg"], "zh") == "数值≥ 2且≤ 11"
     lu = p.loc[(p["column"] == "land_use") & (p["input_row"] == 1)].iloc[0]
-    assert (lu["problem"], messages.render(lu["problem_msg"], "zh")) == ("read as paddy", "识别为paddy")
+    assert (lu["problem"], messages.render(lu["problem_msg"], "zh")) == ("read as paddy", "识别为水田")
     dup = p.loc[p["column"] == "plot_id"].iloc[0]
     assert messages.render(dup["problem_msg"], "zh") == "地块编号重复（第1, 2行）"
     r = v.rejected.set_index("input_row")

@@ -562,7 +562,8 @@ PLAN_WARNINGS_SHOWN = 10
 
 #: Problem codes that only echo how a header or a value was read (in problems.csv, not on the plan
 #: console's warnings).
-READING_ECHOES = frozenset({"val.header_read", "val.read_as"})
+READING_ECHOES = frozenset({"val.header_read", "val.read_as", "val.read_as_land_use", "val.read_as_basic_farmland",
+                            "val.read_as_crop", "val.read_as_rice_type", "val.read_as_soil_class"})
 
 
 def _print_plan(p, lang: str) -> None:

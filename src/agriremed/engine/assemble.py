@@ -332,14 +332,21 @@ def _fmt_money(x: float, money=("CNY", 1.0), unit: str = "mu") -> Message:
     (:func:`agriremed.stages.advice.area_units`)."""
     currency, rate = money
     if np.isnan(x) or (unit == "ha" and currency == "CNY"):
-        return Message.of("money.cny_ha", cny=printed(x))
+        return Message.of("money.cny_ha", cny=_amount(x))
     if unit == "ha":
-        return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
+        return Message.of("money.cur_ha", value=_amount(x / rate), currency=currency, cny=_amount(x))
     mu = x * advice_mod.ha_per_mu()
     if currency == "CNY":
-        return Message.of("money.cny_ha_mu", cny=printed(x), cny_mu=printed(mu))
-    return Message.of("money.cur_ha_mu", value=printed(x / rate), value_mu=printed(mu / rate), currency=currency,
-                      cny=printed(x))
+        return Message.of("money.cny_ha_mu", cny=_amount(x), cny_mu=_amount(mu))
+    return Message.of("money.cur_ha_mu", value=_amount(x / rate), value_mu=_amount(mu / rate), currency=currency,
+                      cny=_amount(x))
+
+
+def _amount(x: float):
+    """A signed amount of a money clause as printed (whole units): an amount that rounds to zero is
+    ``money.zero`` ("0", neither "-0" nor "+0": -0.3 CNY/mu beside -5 CNY/ha)."""
+    v = printed(x)
+    return Message.of("money.zero") if v == 0 else v
 
 
 _pct = advice_mod.pct_param

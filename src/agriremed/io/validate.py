@@ -75,22 +75,33 @@ def _bound(x) -> str:
     return f"{x:,.0f}" if "e" in t else t
 
 
-def expected_message(spec) -> Message:
-    """The valid values of a registry column as a message (the text of ``spec.expected()``)."""
+def expected_message(spec, factor=1.0) -> Message:
+    """The valid values of a registry column as a message (the text of ``spec.expected()``); for a
+    column read in another unit (``factor`` ≠ 1, a scalar: the header's unit, e.g. 亩 → ha × 1/15) the
+    range in the header's unit beside it (≤ 1,000,000 ha; ≤ 15,000,000 in the unit of the header)."""
     if spec.categories:
         return Message.of("exp.one_of", values=", ".join(spec.categories))
     if spec.extra.get("expected"):  # a column whose valid values a sentence of their own says
         return Message.of(spec.extra["expected"])
     if spec.dtype not in ("float", "int"):
         return Message.of("exp.text")
+    unit = Message.of("exp.unit", unit=spec.unit) if spec.unit not in ("", "1") else Message()
+    msg = _range_message(spec, 1.0, unit)
+    if np.ndim(factor) == 0 and float(factor) not in (0.0, 1.0) and msg.codes != ("exp.number",):
+        return Message.of("exp.in_header_unit", expected=msg, header=_range_message(spec, float(factor), Message()))
+    return msg
+
+
+def _range_message(spec, factor: float, unit: Message) -> Message:
+    """The valid range of a numeric registry column divided by ``factor`` (the unit of a header
+    that is converted by it), with ``unit`` after the numbers."""
     lo, hi = spec.valid
     lo_open, hi_open = spec.valid_open
-    unit = Message.of("exp.unit", unit=spec.unit) if spec.unit not in ("", "1") else Message()
     bounds = []
     if lo is not None and not (isinstance(lo, float) and np.isinf(lo)):
-        bounds.append(("> " if lo_open else "≥ ") + _bound(lo))
+        bounds.append(("> " if lo_open else "≥ ") + _bound(lo / factor))
     if hi is not None and not (isinstance(hi, float) and np.isinf(hi)):
-        bounds.append(("< " if hi_open else "≤ ") + _bound(hi))
+        bounds.append(("< " if hi_open else "≤ ") + _bound(hi / factor))
     if len(bounds) == 2:
         return Message.of("exp.number_between", lo=bounds[0], hi=bounds[1], unit=unit)
     if bounds:
@@ -1343,7 +1354,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal"
                       or spec.extra.get("invalid_is_error")) else "warning"
     tail = Message() if sev == "error" else _IGNORED
-    expected = expected_message(spec)
+    expected = expected_message(spec, factor)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
                                                        cells.below_dl, cells.th_amb)
     col.add(decimal_comma, canon, text, sev,
@@ -1501,12 +1512,21 @@ def typical_message(lo: float | None, hi: float | None, unit: str) -> Message:
     return Message.of("exp.typically", lo=f"{lo:g}", hi=f"{hi:g}", unit=unit)
 
 
-def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series):
-    """Rows whose known value is written another way, and the problem text of each ("read as …")."""
+#: The message of a value read as a code of a column, by column: the code in English, its name in
+#: another language (识别为水田, not 识别为paddy).
+_READ_AS = {"land_use": "val.read_as_land_use", "basic_farmland": "val.read_as_basic_farmland",
+            "crop": "val.read_as_crop", "rice_type": "val.read_as_rice_type",
+            "soil_class_county": "val.read_as_soil_class"}
+
+
+def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series, canon: str = ""):
+    """Rows whose known value is written another way, and the problem text of each ("read as …",
+    the code named in the reader's language where the column ``canon`` has names: :data:`_READ_AS`)."""
     respelled = ~blank & ~unknown & (mapped.to_numpy(object) != text.to_numpy(object))
     read_as = mapped.fillna("").to_numpy(object)
+    code = _READ_AS.get(canon, "val.read_as")
     msgs: dict = {}  # one message per value read
-    return respelled, lambda idx, r=read_as: [msgs.get(v) or msgs.setdefault(v, Message.of("val.read_as", value=v))
+    return respelled, lambda idx, r=read_as: [msgs.get(v) or msgs.setdefault(v, Message.of(code, value=v))
                                               for v in r[idx]]
 
 
@@ -1538,7 +1558,7 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     idle = unknown_lu & low.isin(LAND_USE_IDLE_CULTIVATED).to_numpy(bool)
     col.add(idle, canon, text, "error", Message.of("val.land_use_idle_cultivated"), expected)
     col.add(unknown_lu & ~not_modelled & ~idle, canon, text, "error", Message.of("val.unknown_land_use"), expected)
-    respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
     return mapped.to_numpy(object)
@@ -1561,7 +1581,7 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     unknown_bf = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
-    respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_bf, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
     if ticks.any() and blank.any() and (ticks | blank).all():
@@ -1579,7 +1599,7 @@ def _read_spellings(col: Collector, canon: str, spec, text: pd.Series, blank: np
     unknown = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
     col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
-    respelled, read_as = _respelled(text, blank, unknown, mapped)
+    respelled, read_as = _respelled(text, blank, unknown, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
 
@@ -1812,7 +1832,7 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     unspecified = (mapped == VEGETABLE_UNSPECIFIED).to_numpy(bool)
     if unspecified.any():  # 蔬菜: judged against the strictest vegetable limits, said once per plot
         col.add(unspecified, canon, text, "warning", _vegetable_unspecified_message(tables), "")
-    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation | unspecified, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation | unspecified, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
