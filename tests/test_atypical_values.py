@@ -92,6 +92,8 @@ def test_a_value_above_the_typical_range_closes_the_plots_recommendation(tmp_pat
         "SM-01": "", "SM-02": "", "SM-08": "cd", "SM-09": ""}
     # the value is planned as given: nothing converted
     assert p.plots.set_index("plot_id").loc["SM-08", "cd_mg_kg"] == 450.0
+    from agriremed.stages.advice import plot_advice  # the plot sheet prints the same sentence
+    assert plot_advice(p, "SM-08", "zh").sentence.endswith("。" + NOTE_ZH)
     w = p.problems[(p.problems["plot_id"] == "SM-08") & (p.problems["column"] == "cd_mg_kg")]
     assert w["expected"].tolist() == ["typically ≤ 100 mg kg⁻¹"]
 
@@ -178,3 +180,14 @@ def test_an_area_out_of_range_says_the_range_in_the_unit_of_the_header_too(tmp_p
         "a number > 0 and ≤ 1,000,000 ha (a number > 0 and ≤ 15,000,000 in the unit of the header)"]
     zh = messages.column_texts(e, "expected", "zh")
     assert zh.tolist() == ["数值> 0且≤ 1,000,000 公顷（按表头单位：数值> 0且≤ 15,000,000）"]
+
+
+def test_console_shows_the_values_to_check_before_other_warnings(tmp_path, capsys):
+    from agriremed.apps.cli import main
+    src = _csv(tmp_path, SHIMEN)
+    assert main(["plan", str(src), "--out", str(tmp_path / "o"), "--draws", "0", "--no-xlsx", "--no-report",
+                 "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    warn = out[out.index("已规划的行有"):].splitlines()[1]
+    assert warn == ("  警告：第3条记录（文件第4行，地块SM-08），列土壤总镉：值'450'——数值异常：已保留，请核对数值（及单位）；"
+                    "通常不超过100 mg/kg")
