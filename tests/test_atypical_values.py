@@ -191,3 +191,19 @@ def test_console_shows_the_values_to_check_before_other_warnings(tmp_path, capsy
     warn = out[out.index("已规划的行有"):].splitlines()[1]
     assert warn == ("  警告：第3条记录（文件第4行，地块SM-08），列土壤总镉：值'450'——数值异常：已保留，请核对数值（及单位）；"
                     "通常不超过100 mg/kg")
+
+
+def test_dask_partitions_use_the_medians_of_the_whole_table(tmp_path):
+    import pytest
+    dd = pytest.importorskip("dask.dataframe")
+    from agriremed.engine.dask_backend import plan_dask
+    from agriremed.io.readers import read_table
+    mixed = UGKG_COLUMN.replace(",250,", ",0.25,").replace(",420,", ",0.42,")
+    frame, _ = read_table(_csv(tmp_path, mixed))
+    whole = agriremed.plan(frame, SC, progress=False)
+    out = plan_dask(dd.from_pandas(frame, npartitions=2), SC)
+    summary = out.summary.compute()
+    assert _recs(summary, whole.tables) == _recs(whole.summary, whole.tables)
+    assert _recs(summary, whole.tables)["E-01"].endswith(
+        "Check the Cd value (0.25 mg/kg): most values of its column are far above soil values (median 47.71 mg/kg) "
+        "— is the column in µg/kg? — before acting on this plan; the soil class depends on it.")
