@@ -149,7 +149,7 @@ def test_zh_workbook_names_the_rotation_crops_not_planned(tmp_path):
     p = agriremed.plan(_csv(tmp_path, ROTATION), SC, progress=False)
     assert p.summary.set_index("plot_id").loc["R-01", "crops_not_planned"] == "rapeseed"
     path = W.write_workbook(p, tmp_path / "plan.xlsx", lang="zh", date="2026-12-06")
-    s = pd.read_excel(path, sheet_name=W.sheet_names("zh")["summary"], header=1).set_index("plot_id")
+    s = pd.read_excel(path, sheet_name=W.sheet_names("zh")["summary"], header=1, engine="openpyxl").set_index("plot_id")
     assert s.loc["R-01", "crops_not_planned"] == "油菜"
 
 
