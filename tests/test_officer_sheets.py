@@ -387,7 +387,7 @@ def test_unusual_area_in_mu_is_quoted_in_ha(tmp_path):
     assert w["input_row"].tolist() == [2] and w["value"].tolist() == ["150000"]
     assert w["problem"].iloc[0] == ("unusual value: 10000 ha after conversion from the unit of the header: kept, "
                                     "please check it (and its unit)")
-    assert w["expected"].iloc[0] == "typically 0.001–1000.0 ha"
+    assert w["expected"].iloc[0] == "typically 0.001–1000 ha"
     assert text_of(w["problem_msg"].iloc[0], "zh") == "数值异常：按表头单位换算后为10000 公顷：已保留，请核对数值（及单位）"
     assert "line 3" in [m for m in v.messages() if "unusual value" in m][0]
     assert len(v.plots) + len(v.rejected) == v.n_input == 2

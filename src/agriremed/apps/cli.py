@@ -560,9 +560,14 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
 #: Grouped warnings of planned rows the plan console prints (the rest: problems.csv).
 PLAN_WARNINGS_SHOWN = 10
 
+#: Problem codes of a value to check before acting on the plan (a soil metal in µg/kg?): the plan
+#: console shows these warnings first.
+VALUES_TO_CHECK = frozenset({"val.column_ug_kg", "val.unusual", "val.unusual_converted"})
+
 #: Problem codes that only echo how a header or a value was read (in problems.csv, not on the plan
 #: console's warnings).
-READING_ECHOES = frozenset({"val.header_read", "val.read_as"})
+READING_ECHOES = frozenset({"val.header_read", "val.read_as", "val.read_as_land_use", "val.read_as_basic_farmland",
+                            "val.read_as_crop", "val.read_as_rice_type", "val.read_as_soil_class"})
 
 
 def _print_plan(p, lang: str) -> None:
@@ -620,6 +625,11 @@ def _print_plan(p, lang: str) -> None:
         warn = pr.loc[(pr["severity"] == "warning").to_numpy(bool) & ~echo
                       & ~pr["input_row"].isin(p.rejected["input_row"] if "input_row" in p.rejected else [])]
         if len(warn):
+            # a value to check before acting on the plan (Cd 450 mg/kg, a column in µg/kg?) first
+            first = warn["problem_msg"].map(lambda m: bool(m) and isinstance(m, str)
+                                            and bool(set(messages.Message.decode(m).codes) & VALUES_TO_CHECK)) \
+                if "problem_msg" in warn else pd.Series(False, index=warn.index)
+            warn = pd.concat([warn.loc[first.to_numpy(bool)], warn.loc[~first.to_numpy(bool)]])
             _say(i18n.t("ui.cli.plan.warnings_head", lang, n=len(warn)))
             _print_problems(_messages(warn.reset_index(drop=True), lang, p.tables), limit=PLAN_WARNINGS_SHOWN,
                             lang=lang)

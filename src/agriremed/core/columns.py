@@ -411,6 +411,14 @@ _inp("other_metals_measured", "", "Other elements measured, not assessed", "另�
      "(Sb 300; Tl 2): filled from columns naming one, which are passed through as they are. agriremed holds "
      "no screening value, food limit or transfer function for them: the recommendation names them as measured "
      "but not assessed. Carried through as text.", dtype="str")
+_inp("values_to_check", "", "Soil values to check", "待核对的土壤数值",
+     "Total soil metals of the plot whose value to check before acting on the plan (metal codes joined by |): "
+     "filled where a value is above the values usually measured in soil (cd: above 100 mg/kg, the typical range "
+     "of its column) or where most values of its column are far above soil values (cd@215: the column's median "
+     "[mg/kg] is more than unit_check_median_x_screening (factors.csv) times the metal's lowest screening value, "
+     "as a column in µg/kg under a mg/kg header is). The values are planned as given; the recommendation closes "
+     "with a note to check each one (a value in µg/kg?), as the soil class depends on it. Carried through as text.",
+     dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
      "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: where it is stricter "

@@ -838,7 +838,8 @@ def value(domain: str, code, lang: str = "en", tables=None) -> str:
     Parameters
     ----------
     domain : str
-        ``'crop'``, ``'option'``, ``'metal'``, ``'metals'``, ``'unit'``, ``'column'``
+        ``'crop'``, ``'crops'`` (codes joined by ``|``), ``'option'``, ``'metal'``, ``'metals'``,
+        ``'unit'``, ``'column'``
         or a ``value.<domain>`` group of the table (``'soil_class'``, ``'land_use'``,
         ``'light'``, ``'criterion'``, ``'severity'`` …).
     code : str
@@ -860,6 +861,8 @@ def value(domain: str, code, lang: str = "en", tables=None) -> str:
     code = str(code)
     if domain == "crop":
         return crop_name(code, lang, tables)
+    if domain == "crops":  # crop codes joined by | (crops_not_planned)
+        return ("、" if lang == "zh" else ", ").join(crop_name(c, lang, tables) for c in code.split("|") if c)
     if domain == "option":
         return option_name(code, lang, tables)
     if domain == "metal":

@@ -333,14 +333,21 @@ def _fmt_money(x: float, money=("CNY", 1.0), unit: str = "mu") -> Message:
     (:func:`agriremed.stages.advice.area_units`)."""
     currency, rate = money
     if np.isnan(x) or (unit == "ha" and currency == "CNY"):
-        return Message.of("money.cny_ha", cny=printed(x))
+        return Message.of("money.cny_ha", cny=_amount(x))
     if unit == "ha":
-        return Message.of("money.cur_ha", value=printed(x / rate), currency=currency, cny=printed(x))
+        return Message.of("money.cur_ha", value=_amount(x / rate), currency=currency, cny=_amount(x))
     mu = x * advice_mod.ha_per_mu()
     if currency == "CNY":
-        return Message.of("money.cny_ha_mu", cny=printed(x), cny_mu=printed(mu))
-    return Message.of("money.cur_ha_mu", value=printed(x / rate), value_mu=printed(mu / rate), currency=currency,
-                      cny=printed(x))
+        return Message.of("money.cny_ha_mu", cny=_amount(x), cny_mu=_amount(mu))
+    return Message.of("money.cur_ha_mu", value=_amount(x / rate), value_mu=_amount(mu / rate), currency=currency,
+                      cny=_amount(x))
+
+
+def _amount(x: float):
+    """A signed amount of a money clause as printed (whole units): an amount that rounds to zero is
+    ``money.zero`` ("0", neither "-0" nor "+0": -0.3 CNY/mu beside -5 CNY/ha)."""
+    v = printed(x)
+    return Message.of("money.zero") if v == 0 else v
 
 
 _pct = advice_mod.pct_param
@@ -923,6 +930,23 @@ def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables)
             & np.isin(_frames.obj(b["option_id"]), keeps))
 
 
+def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
+    """The note of the soil metal values to check of plot ``i`` of the plots ``P`` (``entry``: its
+    ``values_to_check``, e.g. ``cd`` or ``cd@215|pb``): per metal, its value [mg/kg] above the typical
+    range of its column (``rec.check_value``) or in a column whose median is far above soil values
+    (``rec.check_column_value``)."""
+    note = Message()
+    for part in entry.split("|"):
+        m, _, median = part.partition("@")
+        canon = C.metal_column(m)
+        value = float(P[canon].iloc[i])
+        if median:
+            note = note + Message.of("rec.check_column_value", metal=m, value=value, median=float(median))
+        else:
+            note = note + Message.of("rec.check_value", metal=m, value=value, hi=C.COLUMNS[canon].typical[1])
+    return note
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -1116,6 +1140,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
+    check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     notes = (
@@ -1129,6 +1154,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
+        # a soil metal value to check (450 mg/kg Cd, a column in µg/kg): last, the class depends on it
+        (_given(check), lambda i: _check_values_note(check[i], P, i)),
     )
     for mask, note in notes:
         rec[mask] = [Message.of("rec.with_note", sentence=rec[i], note=note(i)) for i in np.flatnonzero(mask)]

@@ -28,11 +28,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from agriremed.core import columns as C
 from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import plan_chunk, repeated_ids
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import as_text
+from agriremed.io.validate import as_text, metal_column_medians, metal_column_numbers
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -61,10 +62,12 @@ class DaskPlan:
 
 
 def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
-               duplicates: dict, partition_info=None) -> pd.DataFrame:
-    """Plan one partition and return one of its outputs (dask passes ``partition_info``)."""
+               duplicates: dict, medians: dict | None = None, partition_info=None) -> pd.DataFrame:
+    """Plan one partition and return one of its outputs (dask passes ``partition_info``); ``medians``:
+    the median [mg/kg] of each soil-metal column of the whole table (a column in µg/kg?)."""
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
+    part.attrs["metal_medians"] = medians
     p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
     if what == "table":
         return p.table
@@ -98,8 +101,10 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
 
     Notes
     -----
-    Two small passes run before the lazy outputs are built: the partition lengths (to number
-    input rows across partitions) and the plot id column (to find ids repeated anywhere).
+    Small passes run before the lazy outputs are built: the partition lengths (to number
+    input rows across partitions), the plot id column (to find ids repeated anywhere) and the
+    soil-metal columns (their medians over the whole table: a column in µg/kg is found as in
+    :func:`agriremed.plan`).
     The output metadata comes from planning the first rows of the first partition.
 
     Examples
@@ -125,12 +130,15 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         ids = as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
         rows = np.flatnonzero(ids != "") + 1
         duplicates = repeated_ids(ids[rows - 1], rows)
+    metal_cols = [c for c in plots.columns if C.COLUMNS.get(normalise_header(str(c))[0]) is not None
+                  and C.COLUMNS[normalise_header(str(c))[0]].group == "metal"]
+    medians = metal_column_medians(metal_column_numbers(plots[metal_cols].compute())) if metal_cols else {}
     sample = plots.get_partition(0).head(min(50, int(lengths[0])) if len(lengths) else 0, compute=True)
     with dask.config.set(scheduler="sync"):
         example = plan_chunk(sample.reset_index(drop=True), scenario, tables, 0, duplicates)
     metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
              "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0]}
-    out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates,
+    out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates, medians,
                                       meta=metas[what], align_dataframes=False)
            for what in metas}
     return DaskPlan(table=out["table"], summary=out["summary"], rejected=out["rejected"],

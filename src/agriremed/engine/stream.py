@@ -64,7 +64,8 @@ from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import Validation, as_text, decimal_marks, validate_plots, with_note_rows
+from agriremed.io.validate import (Validation, as_text, decimal_marks, metal_column_medians, metal_column_numbers,
+                                   validate_plots, with_note_rows)
 from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables, tables_provenance
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
@@ -537,6 +538,7 @@ class _Scan:
     keep: list | None = None          # header names kept (trailing unnamed columns with a value somewhere)
     decimal_marks: tuple | None = None  # (decimal commas used, decimal points used), semicolon files
     region_filled: bool = False       # a region cell is filled somewhere (else the title may give the region)
+    metal_medians: dict | None = None  # median [mg/kg] of each total soil-metal column (a column in µg/kg?)
 
 
 class _DelimitedFile:
@@ -730,9 +732,10 @@ class _Input:
         """The data rows in chunks (after :meth:`scan`: the column choice and decimal marks of a
         text file and whether a region cell is filled anywhere are file-level, ``region_filled``
         in each chunk's attrs)."""
-        filled = self.scan().region_filled
+        filled, medians = self.scan().region_filled, self.scan().metal_medians
         for chunk in self._chunks():
             chunk.attrs["region_filled"] = filled
+            chunk.attrs["metal_medians"] = medians
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -755,7 +758,10 @@ class _Input:
         region_filled = False
         has_value = set()
         comma = point = False
+        metals: dict[str, list] = {}
         for chunk in chunks:
+            for m, v in metal_column_numbers(chunk).items():
+                metals.setdefault(m, []).append(v)
             blank += chunk.attrs.get("blank_lines", [])
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
             if col is not None:
@@ -785,8 +791,9 @@ class _Input:
                 notes.append(empty_lines_note(self.name, blank))
             keep = [c for j, c in enumerate(text.header) if j not in text.trailing or j in has_value]
             marks = (comma, point) if text.sep == ";" else None
+        medians = metal_column_medians({m: np.concatenate(v) for m, v in metals.items()})
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
-                           region_filled=region_filled)
+                           region_filled=region_filled, metal_medians=medians)
         return self._scan
 
 

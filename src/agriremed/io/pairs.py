@@ -34,7 +34,7 @@ from agriremed.core.messages import Message, Note
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables
 from agriremed.io.readers import na_cells, read_table, write_csv
 from agriremed.io.validate import (Collector, Validation, as_text, crop_lookup, expected_message,
-                                   header_note_severity)
+                                   header_note_severity, typical_message)
 from agriremed.stages.uptake.fit import (DEFAULT_TERMS, FitError, TransferFit, check_fit_options, fit_pairs,
                                          parse_model_terms, plant_column, soil_column)
 from agriremed.stages.uptake.predict import PH_DOMAIN
@@ -551,8 +551,7 @@ def _check_pair_range(col: Collector, report: str, spec, text, num: np.ndarray, 
         soft = ok & ~bad & (((num < tlo) if tlo is not None else False) |
                             ((num > thi) if thi is not None else False))
         col.add(use & soft, report, text, "warning", Message.of("val.unusual"),
-                Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
-                           hi=f"{thi if thi is not None else ''}", unit=spec.unit))
+                typical_message(tlo, thi, spec.unit))
     return bad
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
-from agriremed.core.messages import Message, Note, column_texts, render
+from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
@@ -75,22 +75,33 @@ def _bound(x) -> str:
     return f"{x:,.0f}" if "e" in t else t
 
 
-def expected_message(spec) -> Message:
-    """The valid values of a registry column as a message (the text of ``spec.expected()``)."""
+def expected_message(spec, factor=1.0) -> Message:
+    """The valid values of a registry column as a message (the text of ``spec.expected()``); for a
+    column read in another unit (``factor`` ≠ 1, a scalar: the header's unit, e.g. 亩 → ha × 1/15) the
+    range in the header's unit beside it (≤ 1,000,000 ha; ≤ 15,000,000 in the unit of the header)."""
     if spec.categories:
         return Message.of("exp.one_of", values=", ".join(spec.categories))
     if spec.extra.get("expected"):  # a column whose valid values a sentence of their own says
         return Message.of(spec.extra["expected"])
     if spec.dtype not in ("float", "int"):
         return Message.of("exp.text")
+    unit = Message.of("exp.unit", unit=spec.unit) if spec.unit not in ("", "1") else Message()
+    msg = _range_message(spec, 1.0, unit)
+    if np.ndim(factor) == 0 and float(factor) not in (0.0, 1.0) and msg.codes != ("exp.number",):
+        return Message.of("exp.in_header_unit", expected=msg, header=_range_message(spec, float(factor), Message()))
+    return msg
+
+
+def _range_message(spec, factor: float, unit: Message) -> Message:
+    """The valid range of a numeric registry column divided by ``factor`` (the unit of a header
+    that is converted by it), with ``unit`` after the numbers."""
     lo, hi = spec.valid
     lo_open, hi_open = spec.valid_open
-    unit = Message.of("exp.unit", unit=spec.unit) if spec.unit not in ("", "1") else Message()
     bounds = []
     if lo is not None and not (isinstance(lo, float) and np.isinf(lo)):
-        bounds.append(("> " if lo_open else "≥ ") + _bound(lo))
+        bounds.append(("> " if lo_open else "≥ ") + _bound(lo / factor))
     if hi is not None and not (isinstance(hi, float) and np.isinf(hi)):
-        bounds.append(("< " if hi_open else "≤ ") + _bound(hi))
+        bounds.append(("< " if hi_open else "≤ ") + _bound(hi / factor))
     if len(bounds) == 2:
         return Message.of("exp.number_between", lo=bounds[0], hi=bounds[1], unit=unit)
     if bounds:
@@ -229,7 +240,10 @@ def _sentence(r, where: Message, lang: str, problem, expected) -> str:
     col = Message.of("prob.column", column=_column_name(r.column, lang)) \
         if isinstance(r.column, str) and r.column else Message()
     val = Message() if r.value is None or r.value == "" else Message.of("prob.value", value=repr(r.value))
-    exp = Message.of("prob.expected", expected=expected) if isinstance(expected, str) and expected else Message()
+    enc = getattr(r, "expected_msg", "")
+    typical = is_encoded(enc) and Message.decode(enc).codes[:1] in {(c,) for c in TYPICAL_CODES}
+    exp = Message.of("prob.expected_typical" if typical else "prob.expected", expected=expected) \
+        if isinstance(expected, str) and expected else Message()
     return render(Message.of("prob.sentence", severity=str(r.severity), where=where, column=col, value=val,
                              problem="" if not isinstance(problem, str) else problem, expected=exp), lang)
 
@@ -1045,6 +1059,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
     _read_other_metals(raw, mapping, out)
+    _values_to_check(col, raw, attrs, mapping, out, tables)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
         _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
@@ -1339,7 +1354,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal"
                       or spec.extra.get("invalid_is_error")) else "warning"
     tail = Message() if sev == "error" else _IGNORED
-    expected = expected_message(spec)
+    expected = expected_message(spec, factor)
     text, bad_text, decimal_comma, below_dl, th_amb = (cells.text, cells.bad_text, cells.decimal_comma,
                                                        cells.below_dl, cells.th_amb)
     col.add(decimal_comma, canon, text, sev,
@@ -1451,8 +1466,7 @@ def _check_field_area(col: Collector, canon: str, spec, text, num: np.ndarray, b
         col.add(small, canon, text, "warning",
                 lambda idx: [Message.of("val.area_below_field", area_m2=float(a) * 1.0e4, min_m2=min_field * 1.0e4,
                                         min_ha=min_field) for a in num[idx]],
-                Message.of("exp.typically", lo=f"{min_field:g}", hi=f"{thi if thi is not None else ''}",
-                           unit=spec.unit))
+                typical_message(min_field, thi, spec.unit))
     return small
 
 
@@ -1468,21 +1482,51 @@ def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, belo
         ((num < tlo) if tlo is not None else False) | ((num > thi) if thi is not None else False))
     converted = np.broadcast_to(np.asarray(factor, dtype=float) != 1.0, num.shape)
     plain = soft & ~converted
+    expected = typical_message(tlo, thi, spec.unit)
     col.add(soft & converted, canon, text, "warning",
             lambda idx: [Message.of("val.unusual_converted", value=float(num[i]), unit=spec.unit) for i in idx],
-            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
-                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
-    col.add(plain, canon, text, "warning", Message.of("val.unusual"),
-            Message.of("exp.typically", lo=f"{tlo if tlo is not None else ''}",
-                       hi=f"{thi if thi is not None else ''}", unit=spec.unit))
+            expected)
+    col.add(plain, canon, text, "warning", Message.of("val.unusual"), expected)
 
 
-def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series):
-    """Rows whose known value is written another way, and the problem text of each ("read as …")."""
+#: Codes of the messages saying what a column's values typically are: a problem's sentence says
+#: them as they are ("; typically ≤ 100 mg/kg", prob.expected_typical), not as what is expected.
+TYPICAL_CODES = frozenset({"exp.typically", "exp.typically_at_most", "exp.typically_at_least",
+                           "exp.plant_typical"})
+
+
+def typical_message(lo: float | None, hi: float | None, unit: str) -> Message:
+    """What a column's values typically are: ``lo``–``hi`` [``unit``], ``≤ hi`` where ``lo`` is
+    ``None`` (an open lower bound) and ``≥ lo`` where ``hi`` is ``None``.
+
+    Examples
+    --------
+    >>> from agriremed.core.messages import render
+    >>> render(typical_message(None, 100.0, "mg/kg"), "en"), render(typical_message(0.8, 1.8, "g/cm3"), "en")
+    ('typically ≤ 100 mg/kg', 'typically 0.8–1.8 g/cm³')
+    """
+    if lo is None:
+        return Message.of("exp.typically_at_most", hi=f"{hi:g}", unit=unit)
+    if hi is None:
+        return Message.of("exp.typically_at_least", lo=f"{lo:g}", unit=unit)
+    return Message.of("exp.typically", lo=f"{lo:g}", hi=f"{hi:g}", unit=unit)
+
+
+#: The message of a value read as a code of a column, by column: the code in English, its name in
+#: another language (识别为水田, not 识别为paddy).
+_READ_AS = {"land_use": "val.read_as_land_use", "basic_farmland": "val.read_as_basic_farmland",
+            "crop": "val.read_as_crop", "rice_type": "val.read_as_rice_type",
+            "soil_class_county": "val.read_as_soil_class"}
+
+
+def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: pd.Series, canon: str = ""):
+    """Rows whose known value is written another way, and the problem text of each ("read as …",
+    the code named in the reader's language where the column ``canon`` has names: :data:`_READ_AS`)."""
     respelled = ~blank & ~unknown & (mapped.to_numpy(object) != text.to_numpy(object))
     read_as = mapped.fillna("").to_numpy(object)
+    code = _READ_AS.get(canon, "val.read_as")
     msgs: dict = {}  # one message per value read
-    return respelled, lambda idx, r=read_as: [msgs.get(v) or msgs.setdefault(v, Message.of("val.read_as", value=v))
+    return respelled, lambda idx, r=read_as: [msgs.get(v) or msgs.setdefault(v, Message.of(code, value=v))
                                               for v in r[idx]]
 
 
@@ -1514,7 +1558,7 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     idle = unknown_lu & low.isin(LAND_USE_IDLE_CULTIVATED).to_numpy(bool)
     col.add(idle, canon, text, "error", Message.of("val.land_use_idle_cultivated"), expected)
     col.add(unknown_lu & ~not_modelled & ~idle, canon, text, "error", Message.of("val.unknown_land_use"), expected)
-    respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
     return mapped.to_numpy(object)
@@ -1537,7 +1581,7 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     unknown_bf = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
-    respelled, read_as = _respelled(text, blank, unknown_bf, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_bf, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
     if ticks.any() and blank.any() and (ticks | blank).all():
@@ -1555,7 +1599,7 @@ def _read_spellings(col: Collector, canon: str, spec, text: pd.Series, blank: np
     unknown = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
     col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
-    respelled, read_as = _respelled(text, blank, unknown, mapped)
+    respelled, read_as = _respelled(text, blank, unknown, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
 
@@ -1788,7 +1832,7 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     unspecified = (mapped == VEGETABLE_UNSPECIFIED).to_numpy(bool)
     if unspecified.any():  # 蔬菜: judged against the strictest vegetable limits, said once per plot
         col.add(unspecified, canon, text, "warning", _vegetable_unspecified_message(tables), "")
-    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation | unspecified, mapped)
+    respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation | unspecified, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, "")
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
@@ -1875,6 +1919,69 @@ def _read_other_metals(raw: pd.DataFrame, mapping: dict[str, str], out: dict) ->
     joined = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
     if any(joined):
         out["other_metals_measured"] = np.array([j or None for j in joined], dtype=object)
+
+
+def metal_column_numbers(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The values of each total soil-metal column of a raw plot table [mg/kg], the unit of its header
+    converted, as plain numbers above 0 (other cells left out): what a column-level check reads, the same
+    on a whole table and on the first pass over a streamed one."""
+    out: dict[str, list] = {}
+    for c in raw.columns:
+        canon, factor, _ = normalise_header(str(c))
+        spec = C.COLUMNS.get(canon)
+        if spec is None or spec.group != "metal" or spec.extra.get("extraction") or spec.role != "input":
+            continue
+        v = pd.to_numeric(as_text(raw[c]).map(_nfkc), errors="coerce").to_numpy(float) * factor
+        out.setdefault(spec.extra["metal"], []).append(v[v > 0])
+    return {m: np.concatenate(v) for m, v in out.items()}
+
+
+def metal_column_medians(values: dict[str, np.ndarray]) -> dict[str, float]:
+    """The median [mg/kg] of each metal's values (:func:`metal_column_numbers`); metals without one left out."""
+    return {m: float(np.median(v)) for m, v in values.items() if len(v)}
+
+
+def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str], out: dict,
+                     tables) -> None:
+    """The total soil metals of each plot whose value to check (``values_to_check``, ``|``-joined): a
+    value above its column's typical range (``cd``), and every value of a column whose median is more
+    than ``unit_check_median_x_screening`` (``factors.csv``) times the metal's lowest screening value
+    (``cd@215``, the median [mg/kg] of the whole input: ``attrs['metal_medians']`` for a chunk), such a
+    column warned about once as written in µg/kg. Nothing is converted; the column is added only where
+    some plot has such a value."""
+    if "values_to_check" in mapping.values():
+        return
+    medians = attrs.get("metal_medians")
+    if medians is None:
+        medians = metal_column_medians(metal_column_numbers(raw))
+    th = tables.soil_thresholds
+    screen = th[th["kind"] == "screening"].groupby("metal")["value_mg_kg"].min()
+    times = tables.factor("unit_check_median_x_screening")
+    parts = []
+    for m in C.METALS:
+        canon = C.metal_column(m)
+        if canon not in out:
+            continue
+        num = np.asarray(out[canon], dtype=float)
+        spec = C.COLUMNS[canon]
+        thi = spec.typical[1] if spec.typical is not None else None
+        with np.errstate(invalid="ignore"):
+            high = (num > thi) if thi is not None else np.zeros(len(num), bool)
+        med = medians.get(m)
+        column = med is not None and m in screen.index and med > times * float(screen[m])
+        if column:
+            col.add_file(canon, "warning",
+                         Message.of("val.column_ug_kg", metal=m, median=med, times=times,
+                                    screening=float(screen[m])),
+                         Message.of("exp.unit_in_header"))
+            parts.append(np.where(~np.isnan(num), f"{m}@{med:g}", ""))
+        else:
+            parts.append(np.where(high, m, ""))
+    if not parts:
+        return
+    joined = np.array(["|".join(p for p in row if p) for row in zip(*parts, strict=True)], dtype=object)
+    if (joined != "").any():
+        out["values_to_check"] = np.where(joined == "", None, joined)
 
 
 def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str, out: dict,
