@@ -53,7 +53,9 @@ def test_the_sentence_names_hg_and_says_it_is_not_assessed(plan):
         "Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on "
         "the crop is not predicted); crop meets GB2762 for Cd with 71 % "
         "probability a season; -10,034 CNY/ha (-669 CNY/mu) vs doing nothing over 20 yr, +2.2 t CO2e/ha/yr; "
-        "metals stay in the soil; ranked before Continue current practice (score 0.65 vs its 0.69), which the "
+        "metals stay in the soil; its crop is predicted within the limit for Cd less often than the crop grown "
+        "now (71 % against 91 %): it is chosen for the Hg it treats; "
+        "ranked before Continue current practice (score 0.65 vs its 0.69), which the "
         "rule set only allows on this land, because the rule set expects the recommended option here.")
     zh = messages.render(s.loc["W1", "recommendation_msg"], "zh")
     assert zh.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。改种玉米（种植结构调整）："
@@ -130,3 +132,30 @@ def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so()
         "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As-reducing "
         "amendment (wollastonite + zeolite + FeCl₃): treats As (above the screening value; its effect on the crop is "
         "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 74 % probability a season; ")
+
+
+def test_a_switch_chosen_for_hg_says_its_crop_is_less_often_within_the_cd_limit():
+    # Cd 0.90 and Hg 1.5 above their screening values (pH 6.0): the maize switch treats both and is the
+    # plan, but maize is predicted within the Cd limit less often than the rice grown now; the sentence
+    # says so and that the switch is chosen for the Hg it treats
+    import agriremed
+    from agriremed.core import messages
+    from plotdata import make_plots
+
+    p = agriremed.plan(make_plots(1, plot_id=["WS"], land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.9,
+                                  hg_mg_kg=1.5, basic_farmland="yes", region="Guizhou/Tongren/Wanshan"),
+                       agriremed.Scenario(mc_draws=0))
+    s = p.summary.iloc[0]
+    t = p.table.set_index("option_id")
+    assert s["recommended_option"] == "maize_grain"
+    now, opt = s["current_crop_compliance_prob"], t.loc["maize_grain", "crop_compliance_prob"]
+    assert round(100 * now) > round(100 * opt)
+    en = (f"its crop is predicted within the limit for Cd less often than the crop grown now ({100 * opt:.0f} % "
+          f"against {100 * now:.0f} %): it is chosen for the Hg it treats")
+    assert en in s["recommendation"]
+    zh = messages.render(s["recommendation_msg"], "zh")
+    assert f"其作物镉含量预计达标概率低于现种作物（{100 * opt:.0f} %对{100 * now:.0f} %）：选择该方案是为了处理汞" in zh
+    # a Cd-only paddy: no such clause
+    cd = agriremed.plan(make_plots(1, land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.9, region="Hunan/Zhuzhou"),
+                        agriremed.Scenario(mc_draws=0)).summary.iloc[0]
+    assert "it is chosen for the" not in cd["recommendation"]

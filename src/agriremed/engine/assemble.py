@@ -852,6 +852,27 @@ def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarr
     return out
 
 
+def _less_safe_for_unseen(body: np.ndarray, b: dict, base_p) -> np.ndarray:
+    """The sentence bodies, with ``rec.less_safe_for_unseen`` after each whose option treats a metal
+    above its screening value that no transfer function predicts in the crop (``treats_unassessed``:
+    Hg of a paddy switched to maize) while its crop is predicted within the food limit less often,
+    for the metals the probability covers, than the crop grown now (``base_p``): the option is
+    chosen for the metal it treats, and the sentence says what it costs in the others."""
+    if not len(body) or "treats_unassessed" not in b:
+        return body
+    p = np.asarray(b["crop_compliance_prob"], float)
+    now = np.asarray(base_p, float)
+    unseen = _frames.obj(b["treats_unassessed"])
+    # printed percentages that differ (a 71 % against 71 % comparison says nothing)
+    sel = (unseen != "") & ~np.isnan(p) & ~np.isnan(now) & (np.round(100 * now) > np.round(100 * p))
+    out = body.copy()
+    out[sel] = [Message.of("rec.less_safe_for_unseen", body=bd, metals=m, share=_pct(x), now=_pct(y),
+                           treated=t)
+                for bd, m, x, y, t in zip(body[sel], _frames.obj(b["compliance_metals"])[sel], p[sel], now[sel],
+                                          unseen[sel], strict=True)]
+    return out
+
+
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
                      "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "compliance_metals",
                      "soil_class",
@@ -1083,6 +1104,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     body = _slight_gain(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok],
                         scenario.min_compliance_gain)
+    body = _less_safe_for_unseen(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok])
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
