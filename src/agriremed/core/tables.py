@@ -504,6 +504,33 @@ def parse_coef_cov(cell, names) -> np.ndarray | None:
     return out
 
 
+def coef_cov_checked(terms: str, cell, se_resid, n) -> tuple[np.ndarray | None, float, float]:
+    """``(covariance, residual SE, n)`` of a transfer function's ``coef_cov`` (:func:`parse_coef_cov`;
+    None where blank), ``se_resid_log10`` and ``n``, checked to go together.
+
+    Raises
+    ------
+    ValueError
+        Naming the column: ``coef_cov`` cannot be read, or ``se_resid_log10`` is not a residual SE
+        above 0, or ``n`` is not more than the number of coefficients.
+    """
+    names = term_names(terms)
+    try:
+        cov = parse_coef_cov(cell, names)
+    except ValueError as exc:
+        raise ValueError(f"column coef_cov: {exc}") from None
+    if cov is None:
+        return None, float("nan"), float("nan")
+    se, k = float(se_resid), float(n)
+    if not (np.isfinite(se) and se > 0):
+        raise ValueError(f"column se_resid_log10: {'blank' if np.isnan(se) else f'{se:g}'}; expected the residual "
+                         "SE (log10 units, > 0) of the fit whose coef_cov is given")
+    if not (np.isfinite(k) and k > len(names)):
+        raise ValueError(f"column n: {'blank' if np.isnan(k) else f'{k:g}'}; expected the number of pairs "
+                         f"fitted, more than the {len(names)} coefficients of coef_cov")
+    return cov, se, k
+
+
 def _check_coef_cov(tf: pd.DataFrame, path: Path) -> None:
     """Raise :class:`TableError` naming the line, column and function of a user ``transfer_functions.csv``
     whose ``coef_cov`` cannot be read or whose ``se_resid_log10`` or ``n`` cannot go with it."""
@@ -521,17 +548,10 @@ def _check_coef_cov(tf: pd.DataFrame, path: Path) -> None:
                 raise TableError(f"{where}, column se_resid_log10: {s:g} given without coef_cov; expected both "
                                  "(the spread of a plot is computed from them) or neither")
             continue
-        names = term_names(terms)
         try:
-            parse_coef_cov(c, names)
+            coef_cov_checked(terms, c, s, k)
         except ValueError as exc:
-            raise TableError(f"{where}, column coef_cov: {exc}") from None
-        if not (np.isfinite(s) and s > 0):
-            raise TableError(f"{where}, column se_resid_log10: {'blank' if np.isnan(s) else f'{s:g}'}; expected "
-                             "the residual SE (log10 units, > 0) of the fit whose coef_cov is given")
-        if not (np.isfinite(k) and k > len(names)):
-            raise TableError(f"{where}, column n: {'blank' if np.isnan(k) else f'{k:g}'}; expected the number "
-                             f"of pairs fitted, more than the {len(names)} coefficients of coef_cov")
+            raise TableError(f"{where}, {exc}") from None
 
 
 def load_tables(directory: str | Path | None = None) -> Tables:

@@ -59,7 +59,7 @@ from agriremed.models.uptake import (Z95, as_sold_factor, ph_kcl_from_ph_water,
                                      prediction_spread, prediction_widening, range_violations, transfer_design,
                                      transfer_predictor, transfer_response)
 from agriremed.models.uptake import term_transform  # noqa: F401  (an ``agriremed.stages.uptake.predict`` name)
-from agriremed.core.tables import Tables, load_tables, parse_coef_cov, term_names
+from agriremed.core.tables import Tables, coef_cov_checked, load_tables
 from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
 
 __all__ = [
@@ -510,18 +510,11 @@ def function_spreads(tables: Tables) -> dict:
         for fid, terms, cell, se, n in zip(tf["function_id"], tf["terms"], tf["coef_cov"], resid, tf["n"],
                                            strict=True):
             try:
-                cov = parse_coef_cov(cell, term_names(terms))
+                cov, se, n = coef_cov_checked(terms, cell, se, n)
             except ValueError as exc:
-                raise ValueError(f"transfer_functions.csv, function {fid}, column coef_cov: {exc}") from None
+                raise ValueError(f"transfer_functions.csv, function {fid}, {exc}") from None
             if cov is None:
                 continue
-            se, n = float(se), float(n)
-            if not (np.isfinite(se) and se > 0):
-                raise ValueError(f"transfer_functions.csv, function {fid}, column se_resid_log10: {se:g}; expected "
-                                 "the residual SE (log10 units, > 0) of the fit whose coef_cov is given")
-            if not (np.isfinite(n) and n > len(cov)):
-                raise ValueError(f"transfer_functions.csv, function {fid}, column n: {n:g}; expected the number "
-                                 f"of pairs fitted, more than the {len(cov)} coefficients of coef_cov")
             out[fid] = (cov, se, float(prediction_widening(n, len(cov))))
         return out
     return tables.memo("function_spreads", build)
