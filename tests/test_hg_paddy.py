@@ -135,15 +135,15 @@ def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so()
 
 
 def test_a_switch_chosen_for_hg_says_its_crop_is_less_often_within_the_cd_limit():
-    # Cd 0.90 and Hg 1.5 above their screening values (pH 6.0): the maize switch treats both and is the
+    # Hg 2.6 above its screening value, Cd 0.5 below it (pH 7.2): the maize switch treats Hg and is the
     # plan, but maize is predicted within the Cd limit less often than the rice grown now; the sentence
     # says so and that the switch is chosen for the Hg it treats
     import agriremed
     from agriremed.core import messages
     from plotdata import make_plots
 
-    p = agriremed.plan(make_plots(1, plot_id=["WS"], land_use="paddy", crop="rice", ph=6.0, cd_mg_kg=0.9,
-                                  hg_mg_kg=1.5, basic_farmland="yes", region="Guizhou/Tongren/Wanshan"),
+    p = agriremed.plan(make_plots(1, plot_id=["WS"], land_use="paddy", crop="rice", ph=7.2, cd_mg_kg=0.5,
+                                  hg_mg_kg=2.6, basic_farmland="yes", region="Guizhou/Tongren/Wanshan"),
                        agriremed.Scenario(mc_draws=0))
     s = p.summary.iloc[0]
     t = p.table.set_index("option_id")

@@ -33,31 +33,56 @@ def plan():
     return agriremed.plan(pd.DataFrame([WS03, SM03, WS02, CD]), agriremed.Scenario(mc_draws=0))
 
 
-def test_a_cd_hg_paddy_gets_the_option_that_treats_both(plan):
+def test_a_cd_hg_paddy_keeps_rice_when_the_switch_is_less_cd_safe(plan):
+    # Wanshan WS-03: the maize switch treats Hg but its maize is predicted within the Cd limit less
+    # often than the rice grown now (56 % vs 71 %), so it does not count as treating Cd: it leaves Cd
+    # untreated as the rice measures leave Hg, the count ties and the score decides (low-Cd rice, with
+    # the no-flooding step)
     s = plan.summary.set_index("plot_id")
     assert (s.loc["WS3", "soil_class"], s.loc["WS3", "metals_exceeding"]) == ("safe_utilisation", "cd+hg")
-    assert s.loc["WS3", "recommended_option"] == "maize_grain"
+    t = plan.table.set_index(["plot_id", "option_id"])
+    assert round(100 * t.loc[("WS3", "maize_grain"), "crop_compliance_prob"]) == 56
+    assert round(100 * t.loc[("WS3", "do_nothing"), "crop_compliance_prob"]) == 71
     rk = plan.ranking.set_index(["plot_id", "option_id"])
-    assert rk.loc[("WS3", "maize_grain"), "untreated_limited"] == ""
+    assert rk.loc[("WS3", "maize_grain"), "untreated_limited"] == "cd"
     assert rk.loc[("WS3", "low_cd_rice"), "untreated_limited"] == "hg"
-    # the Cd-only rice measure scores higher, and ranks second
+    assert s.loc["WS3", "recommended_option"] == "low_cd_rice"
     assert rk.loc[("WS3", "low_cd_rice"), "score"] == pytest.approx(0.831, abs=0.001)
-    assert rk.loc[("WS3", "maize_grain"), "score"] == pytest.approx(0.731, abs=0.001)
-    assert int(rk.loc[("WS3", "low_cd_rice"), "rank"]) == 2
+    assert "Do not flood continuously" in s.loc["WS3", "measures"]
     # unchanged practice (allowed) keeps its place after every expected option
     expected = plan.table.loc[(plan.table["plot_id"] == "WS3") & plan.table["applicable"]
                               & (plan.table["policy_status"] == "expected")]
     assert int(rk.loc[("WS3", "do_nothing"), "rank"]) == len(expected) + 1
 
 
-def test_the_sentence_says_the_runner_up_leaves_hg_untreated(plan):
-    s = plan.summary.set_index("plot_id")
-    assert ("ranked before Low-Cd rice variety (VIP: V) (score 0.73 vs its 0.83), which leaves Hg untreated, above "
-            "its screening value and limited in food: a safe-use measure treats every such metal, so the expected "
-            "options that leave fewer of them untreated rank first;") in s.loc["WS3", "recommendation"]
-    zh = messages.render(s.loc["WS3", "recommendation_msg"], "zh")
-    assert ("排在低镉水稻品种（VIP：V）之前（得分0.73，后者0.83），后者不处理汞，而其超过筛选值且受食品限量约束："
-            "安全利用措施须处理每一种此类重金属，因此未处理此类重金属较少的方案排在前面；") in zh
+def test_less_safe_options_leave_the_metals_their_probability_covers_untreated():
+    t = pd.DataFrame({"plot_id": ["a"] * 3 + ["b"] * 2,
+                      "option_id": ["do_nothing", "maize_grain", "low_cd_rice", "do_nothing", "maize_grain"],
+                      "untreated_metals": ["cd+hg", "", "hg", "hg", ""],
+                      "food_crop": ["rice", "maize", "rice", "rice", "maize"],
+                      "crop_compliance_prob": [0.71, 0.56, 0.91, 0.93, 0.73],
+                      "compliance_metals": ["cd", "cd", "cd", "cd", "cd"],
+                      "metals_exceeding": ["cd+hg", "cd+hg", "cd+hg", "hg", "hg"]})
+    # plot a: maize less Cd-safe than rice now, Cd above screening → Cd untreated; plot b: Cd below
+    # its screening value, so a less Cd-safe maize still leaves nothing untreated above screening
+    assert ranking.untreated_limited(t, load_tables()).tolist() == ["cd+hg", "cd", "hg", "hg", ""]
+
+
+def test_the_sentence_says_when_the_runner_up_leaves_a_metal_untreated(plan):
+    # the clause of the untreated-metal order, on WS-03 with the maize switch taken as treating both
+    # metals (as where its crop is not less safe): it ranks before low-Cd rice, which scores higher
+    rk = plan.ranking.loc[plan.ranking["plot_id"] == "WS3"].copy()
+    maize, rice = rk["option_id"] == "maize_grain", rk["option_id"] == "low_cd_rice"
+    rk.loc[maize, "untreated_limited"] = ""
+    rk.loc[maize, "rank"], rk.loc[rice, "rank"] = 1, 2
+    rk["recommended"] = maize.to_numpy()
+    msg = ranking.runner_up_message(rk, dict(agriremed.Scenario().weights), load_tables()).loc["WS3"]
+    assert messages.render(msg, "en") == (
+        "ranked before Low-Cd rice variety (VIP: V) (score 0.73 vs its 0.83), which leaves Hg untreated, above its "
+        "screening value and limited in food: a safe-use measure treats every such metal, so the expected options "
+        "that leave fewer of them untreated rank first")
+    assert messages.render(msg, "zh").startswith(
+        "排在低镉水稻品种（VIP：V）之前（得分0.73，后者0.83），后者不处理汞，而其超过筛选值且受食品限量约束：")
 
 
 def test_a_cd_only_paddy_is_unchanged(plan):
@@ -116,9 +141,11 @@ def test_a_rice_measure_on_an_as_paddy_says_not_to_flood(plan):
 
 def test_no_flood_step_only_for_rice_on_an_as_or_hg_paddy(plan):
     s = plan.summary.set_index("plot_id")
-    # Cd only: flooding is the measure itself; the maize switch of an Hg paddy grows no rice
+    # Cd only: flooding is the measure itself; the maize switch of an Hg paddy grows no rice; low-Cd rice
+    # on the Cd–Hg paddy says it
     assert NO_FLOOD_EN not in s.loc["CD", "measures"]
-    assert NO_FLOOD_EN not in s.loc["WS3", "measures"]
+    assert NO_FLOOD_EN not in s.loc["WS2", "measures"]
+    assert NO_FLOOD_EN in s.loc["WS3", "measures"]
     tables = load_tables()
     assert advice.no_flood_rows(["paddy", "paddy", "paddy", "upland", "paddy"],
                                 ["cd+hg", "cd", "as", "as", "as"],

@@ -909,7 +909,10 @@ def untreated_limited(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     (Cu, Zn, Ni: it cannot make a crop fail a food limit); every metal of a row that grows no food
     (``food_crop`` blank, ``none`` or a non-food crop of ``crops.csv``: substitute planting with a
     non-food crop, trees, fallow, PV); and the metals a substitute food crop keeps out of its product
-    (``substitute_metals`` of ``crops.csv``: rapeseed Cd).
+    (``substitute_metals`` of ``crops.csv``: rapeseed Cd). Added: on a row whose crop is predicted
+    within the limit less often than under unchanged practice, the metals above their screening value
+    its probability covers (:func:`_less_safe_left`: a switch that leaves the crop less Cd-safe does not
+    treat Cd).
 
     Examples
     --------
@@ -936,6 +939,7 @@ def untreated_limited(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     limited = set(tables.food_limited_metals())
     nonfood = set(tables.nonfood_grown_crops())
     kept_out = tables.substitute_metals()
+    left = _less_safe_left(table, left)
 
     def food_metals(u, c):
         if not isinstance(u, str) or not u:
@@ -946,6 +950,35 @@ def untreated_limited(table: pd.DataFrame, tables: Tables) -> np.ndarray:
         return "+".join(m for m in u.split("+") if m in limited and m not in own)
 
     return np.asarray(_frames.per_distinct(food_metals, left, crop), dtype=object)
+
+
+def _less_safe_left(table: pd.DataFrame, left: np.ndarray) -> np.ndarray:
+    """``left`` (metals left untreated per row, '+'-joined) with, on the rows whose crop is predicted
+    within the food limit less often than under unchanged practice (printed percentages of
+    ``crop_compliance_prob`` against the plot's ``do_nothing`` row), the metals above their screening
+    value that this probability covers (``compliance_metals`` ∩ ``metals_exceeding``): an option that
+    leaves the crop less safe from a metal does not treat it, whatever ``treats`` says (the maize
+    switch of a Cd–Hg paddy whose maize is predicted less Cd-safe than the rice grown now)."""
+    need = ("crop_compliance_prob", "compliance_metals", "metals_exceeding")
+    if not all(c in table for c in need):
+        return left
+    p = table["crop_compliance_prob"].to_numpy(float)
+    base = _baseline_rows(table)
+    p_base = np.where(base >= 0, p[np.maximum(base, 0)], np.nan)
+    worse = ~np.isnan(p) & ~np.isnan(p_base) & (np.round(100 * p_base) > np.round(100 * p))
+    if not worse.any():
+        return left
+
+    def add(u, c, o):
+        have = [m for m in u.split("+") if m] if isinstance(u, str) else []
+        over = set(o.split("+")) if isinstance(o, str) else set()
+        extra = [m for m in (c.split("+") if isinstance(c, str) else []) if m in over and m not in have]
+        return "+".join(have + extra)
+
+    out = np.asarray(left, dtype=object).copy()
+    out[worse] = _frames.per_distinct(add, out[worse], _frames.obj(table["compliance_metals"])[worse],
+                                      _frames.obj(table["metals_exceeding"])[worse])
+    return out
 
 
 def covers_every_metal(exceeding, covered) -> np.ndarray:
