@@ -1503,7 +1503,7 @@ def typical_message(lo: float | None, hi: float | None, unit: str) -> Message:
     --------
     >>> from agriremed.core.messages import render
     >>> render(typical_message(None, 100.0, "mg/kg"), "en"), render(typical_message(0.8, 1.8, "g/cm3"), "en")
-    ('typically ≤ 100 mg/kg', 'typically 0.8–1.8 g/cm³')
+    ('typically ≤ 100 mg kg⁻¹', 'typically 0.8–1.8 g cm⁻³')
     """
     if lo is None:
         return Message.of("exp.typically_at_most", hi=f"{hi:g}", unit=unit)
