@@ -134,6 +134,19 @@ def test_an_explicit_region_column_wins_over_the_title_and_a_blank_one_takes_it(
     path = _csv(tmp_path, header=["地区", *HEADER], rows=[["广西河池", *ROWS[0]], ["", *ROWS[1]]])
     v = validate_plots(path)
     assert v.plots["region"].fillna("").tolist() == ["广西河池", ""]
+    # … said once, with the place the title names as a hint
+    rows = _region_rows(v.problems)
+    assert _codes(rows) == ["val.region_blank_cells_hint"]
+    assert text_of(rows["problem_msg"].iloc[0], "en").endswith(
+        "the title names Hunan/Zhuzhou/Lukou: fill the cells, or give --region for the plots without one")
+    assert "标题所指地区为湖南省/株洲市/渌口区：请填写这些单元格" in text_of(rows["problem_msg"].iloc[0], "zh")
+    # without a title naming a place, the warning names the ways to give a region
+    v = validate_plots(_csv(tmp_path, title=None, header=["地区", *HEADER], rows=[["广西河池", *ROWS[0]],
+                                                                               ["", *ROWS[1]]], name="nt.csv"))
+    assert _codes(_region_rows(v.problems)) == ["val.region_blank_cells"]
+    # every cell filled: nothing to say
+    v = validate_plots(_csv(tmp_path, header=["地区", *HEADER], rows=[["广西河池", *ROWS[0]], ["广西河池", *ROWS[1]]],
+                            name="full.csv"))
     assert _codes(_region_rows(v.problems)) == []
     # the same column with every cell blank is no region: the title's place is every plot's
     path = _csv(tmp_path, header=["地区", *HEADER], rows=[["", *ROWS[0]], ["", *ROWS[1]]], name="blank.csv")
@@ -165,7 +178,7 @@ def test_a_streamed_validation_says_the_title_region_once_and_only_for_a_table_w
     v = validate_stream(_csv(tmp_path, header=["地区", *HEADER], rows=rows, name="later.csv"), chunk_size=2,
                         keep_plots=10)
     assert v.plots["region"].fillna("").tolist() == ["", "", "", "", "广西河池"]
-    assert _codes(_region_rows(v.problems)) == []
+    assert _codes(_region_rows(v.problems)) == ["val.region_blank_cells_hint"]  # once, not per chunk
 
 
 @pytest.mark.parametrize("text, words, region", [

@@ -707,7 +707,13 @@ def _region_of_plots(raw: pd.DataFrame, mapping: dict[str, str], attrs: dict, re
     if given:  # said whether or not a plot lacks one: a chunk of a larger table says it alike
         value, problem = given, Message.of("val.region_option", region=given)
     elif not blank.all() or attrs.get("region_filled", False):  # a chunk of a table with regions elsewhere
-        return raw, []
+        # blank cells of a region column filled elsewhere stay blank (a title is no plot's own region),
+        # said once, with the place the title names as a hint
+        if col is None or not blank.any():
+            return raw, []
+        hint, _ = _region_from_names(attrs, tables)
+        return raw, [("warning", Message.of("val.region_blank_cells_hint", region=hint), "") if hint
+                     else ("warning", Message.of("val.region_blank_cells"), Message.of("exp.region_column"))]
     else:
         value, problem = _region_from_names(attrs, tables)
         if not value:
