@@ -251,12 +251,21 @@ def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
     assert far["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(46774, abs=1)
     assert far["programme_cost_cny_ha"] == pytest.approx(40941, abs=1)
     assert far["npv_vs_baseline_cny_ha"] == pytest.approx(46774 - 40941, abs=1)
-    assert ("farmer's NPV +46,774 CNY/ha (+3,118 CNY/mu) vs doing nothing over 20 yr; keeping the farmer no worse "
-            "off than doing nothing costs the programme +40,941 CNY/ha (+2,729 CNY/mu); NPV of the plot +5,833 CNY/ha "
-            "(+389 CNY/mu)") in far["recommendation"]
-    assert ("20年农户净现值相对不治理+3,118元/亩（+46,774元/公顷）；若保证农户收益不低于不治理，项目方相对不治理需支出"
-            "+2,729元/亩（+40,941元/公顷）；地块净现值+389元/亩（+5,833元/公顷）") \
+    # the farmer ends better off by what the programme pays: the clause says so (not "keeping the farmer
+    # no worse off", which costs less)
+    assert ("farmer's NPV +46,774 CNY/ha (+3,118 CNY/mu) vs doing nothing over 20 yr, with the programme's "
+            "subsidies and compensation, which cost it +40,941 CNY/ha (+2,729 CNY/mu) beyond doing nothing; NPV of "
+            "the plot +5,833 CNY/ha (+389 CNY/mu)") in far["recommendation"]
+    assert ("20年农户净现值相对不治理+3,118元/亩（+46,774元/公顷）（含项目补贴和补偿，项目方相对不治理支出"
+            "+2,729元/亩（+40,941元/公顷））；地块净现值+389元/亩（+5,833元/公顷）") \
         in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
+    # a farmer who loses without any subsidy: what keeping the farmer whole would cost the programme
+    asp = agriremed.plan(plots_factory(1, ph=6.6, cd_mg_kg=0.25, as_mg_kg=85.0, region="Hunan/Changde/Shimen"),
+                         agriremed.Scenario(mc_draws=0, economics_view="farmer")).summary.iloc[0]
+    assert asp["recommended_option"] == "as_fe_si_amendment" and asp["npv_farmer_vs_baseline_cny_ha"] < 0
+    assert asp["programme_cost_cny_ha"] == pytest.approx(-asp["npv_farmer_vs_baseline_cny_ha"], abs=1)
+    assert (f"; keeping the farmer no worse off than doing nothing costs the programme "
+            f"{asp['programme_cost_cny_ha']:+,.0f} CNY/ha") in asp["recommendation"]
 
 
 def _plan(plots_factory, **scenario):

@@ -426,13 +426,18 @@ def _farmer_view_split(npv: np.ndarray, b: dict, money, units) -> np.ndarray:
     n = len(npv)
     prog = np.asarray(b["programme_cost_cny_ha"], float)
     whole = np.asarray(b["npv_vs_baseline_cny_ha"], float)
+    farmer = np.asarray(b["npv_farmer_vs_baseline_cny_ha"], float) if "npv_farmer_vs_baseline_cny_ha" in b \
+        else np.full(n, np.nan)
     pv = np.isfinite(np.asarray(b["pv_developer_npv_cny_ha"], float)) if "pv_developer_npv_cny_ha" in b \
         else np.zeros(n, bool)
     paid = np.flatnonzero(np.isfinite(prog) & np.isfinite(whole) & ~pv & (np.abs(prog) >= 0.5))
+    # a farmer better off than under doing nothing is so by what the programme pays (subsidies and
+    # compensation); one no better off is kept whole by it, which is what the cost is then
+    code = np.where(prog <= 0, "rec.npv_farmer_programme_saves",
+                    np.where(farmer >= 0.5, "rec.npv_farmer_programme_paid", "rec.npv_farmer_programme"))
     if len(paid):
         npv = npv.copy()
-        npv[paid] = [M("rec.npv_farmer_programme" if prog[i] > 0 else "rec.npv_farmer_programme_saves",
-                       npv=npv[i], programme=_fmt_money(abs(prog[i]), money, units[i]),
+        npv[paid] = [M(str(code[i]), npv=npv[i], programme=_fmt_money(abs(prog[i]), money, units[i]),
                        whole=_fmt_money(whole[i], money, units[i])) for i in paid]
     return npv
 
