@@ -974,13 +974,21 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     s = p.summary["recommendation"].iat[0]
     assert (f"ranked before Biochar amendment (score {t.loc['do_nothing', 'score']:.2f} vs its "
             f"{t.loc['biochar_amendment', 'score']:.2f}), whose benefit for the crop grown cannot be predicted (no "
-            "transfer function for it) at a lower NPV (ranked with the options the rule set only allows)") in s
+            "transfer function for it, or none usable on this plot) at a lower NPV (ranked with the options the rule "
+            "set only allows)") in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "后者对现种作物的效果无法预测（该作物无转移函数）且净现值更低" in zh
+    assert "后者对现种作物的效果无法预测（该作物无转移函数，或本地块无可用的转移函数）且净现值更低" in zh
     # the same field growing wheat (predicted): the measures keep their expected rank
     wheat = _plan(plots.assign(crop="wheat"))
     assert wheat.summary["recommended_option"].iat[0] != "do_nothing"
     assert set(wheat.ranking["target_tier"]) <= {0, 1, 2, 3}
+    # pak choi has a function, but not without SOM: biochar's benefit is as unknown there
+    veg = {**plots.iloc[0].to_dict(), "land_use": "vegetable", "crop": "pak_choi"}
+    with_som = _plan(pd.DataFrame([veg]))
+    no_som = _plan(pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}]))
+    assert with_som.summary["recommended_option"].iat[0] == "biochar_amendment"
+    assert no_som.summary["recommended_option"].iat[0] == "do_nothing"
+    assert no_som.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 4
 
 
 def test_sedum_wheat_intercrop_only_replaces_wheat_maize_or_idle_land():

@@ -742,9 +742,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     partial = (status == "partial") | unpriced
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
-    target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
-                               min_compliance_gain, partial, min_gain_share)
     first = ok & (tier == 0) & (np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
+    # plots whose soil is too acid for every transfer function of the crop (liming comes first there)
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0] if n else np.zeros(0, np.int64)
+    acid_plot = np.zeros(int(pc.max()) + 1 if n else 0, bool)
+    np.logical_or.at(acid_plot, pc, np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
+    target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
+                               min_compliance_gain, partial, min_gain_share, acid_plot[pc])
     # an expected option leaving a food-limited metal above its screening value untreated ranks after
     # the expected options that leave fewer such metals untreated
     left = untreated_limited(table, tables)
@@ -777,7 +781,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
 
 def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
                  tables: Tables, target: float | None, min_gain: float | None = None,
-                 partial: np.ndarray | None = None, min_gain_share: float = 0.0) -> np.ndarray:
+                 partial: np.ndarray | None = None, min_gain_share: float = 0.0,
+                 acid: np.ndarray | None = None) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
@@ -815,14 +820,17 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # it, since the comparison cannot see the metal the option is for
     less &= ~_treats_unassessed(table, tables)
     out[below] = 1
-    # where no transfer function predicts the crop grown now (cassava, banana, an unnamed vegetable), the
-    # benefit of an expected option for it is unknown (an amendment's effect on that crop, or a crop
-    # switch's against it): one that costs more than unchanged practice ranks with the allowed options (4),
-    # unless it grows a crop of its own evidence to treat a metal no transfer function predicts (the
-    # Fe–Si amendment with rice on an As paddy now under rapeseed)
+    # where no transfer function predicts the crop grown now (cassava, banana, an unnamed vegetable), or
+    # none can on this plot for want of its inputs (pak choi without SOM or clay; not a soil too acid for
+    # every function, ``acid``, where liming comes first), the benefit of an expected option for it is
+    # unknown (an amendment's effect on that crop, or a crop switch's against it): one that costs more
+    # than unchanged practice ranks with the allowed options (4), unless it grows a crop of its own
+    # evidence to treat a metal no transfer function predicts (the Fe–Si amendment with rice on an As
+    # paddy now under rapeseed)
     crop_now = _frames.obj(table["food_crop"])[at] if n else np.zeros(0, dtype=object)
+    acid = np.zeros(n, bool) if acid is None else np.asarray(acid, bool)
     unknown = ok & (tier == 0) & fp["food"] & fp["base_food"] & (base >= 0) & np.isnan(p_base) \
-        & ~np.isin(crop_now, list(tables.predicted_crops())) & (econ < e_base) \
+        & (~np.isin(crop_now, list(tables.predicted_crops())) | ~acid) & (econ < e_base) \
         & ~(_treats_unassessed(table, tables) & _own_crop(table, tables))
     out[unknown] = 4
     if min_gain is None:
