@@ -539,3 +539,15 @@ def test_calcareous_soil_rule_is_the_same_for_every_cd_hyperaccumulator(tables, 
         r = _row(calc, "P1", oid)
         assert not r["applicable"] and "above 7.5" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
         assert _row(acid, "P1", oid)["applicable"]
+
+
+def test_the_package_without_flooding_says_when_as_and_hg_were_not_measured(tables, plots_factory):
+    # a Cd paddy without As or Hg values: the reason does not say they are below their screening
+    # values, it says they were not measured (and to measure them before flooding continuously)
+    p = plots_factory(2, ph=5.5, cd_mg_kg=0.6, as_mg_kg=[np.nan, 10.0], hg_mg_kg=[np.nan, 0.1])
+    rows = _rows(tables, p)
+    unmeasured, measured = _row(rows, "P1", "vip_n_no_flood"), _row(rows, "P2", "vip_n_no_flood")
+    assert not unmeasured["applicable"] and not measured["applicable"]
+    assert unmeasured["reason"] == ("only for paddies where As/Hg exceeds its screening value and rules flooding out: "
+                                    "As/Hg not measured on this plot (measure them before flooding continuously)")
+    assert measured["reason"].endswith("none does on this plot, so the package with flooding applies")

@@ -42,10 +42,10 @@ def test_the_title_row_names_the_region_and_selects_hunans_uptake_function(tmp_p
     rows = _region_rows(p.problems)
     assert _codes(rows) == ["val.region_from_title"] and rows["severity"].tolist() == ["warning"]
     assert rows["problem"].iloc[0] == (
-        "no region column: every plot's region is taken from the title on line 1 above the header (line 2): "
+        "no region given (no region column, or one with every cell blank): every plot's region is taken from the title on line 1 above the header (line 2): "
         "株洲市渌口区 → Hunan/Zhuzhou/Lukou; add a region column (地区) to set the region per plot")
     assert text_of(rows["problem_msg"].iloc[0], "zh") == (
-        "没有地区列：各地块的地区取自表头（第2行）上方第1行的标题：株洲市渌口区 → 湖南省/株洲市/渌口区；"
+        "未给出地区（无地区列或该列全部为空）：各地块的地区取自表头（第2行）上方第1行的标题：株洲市渌口区 → 湖南省/株洲市/渌口区；"
         "如需逐块填写，请增加地区列")
 
 

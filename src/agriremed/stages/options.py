@@ -947,6 +947,11 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     temp_ramp = ~np.isnan(climate_for_full_yield(species, "mean_temp_c", tables))
     as_col = _metal_column("as")
     as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
+    measured_mask = np.zeros(n, np.int64)  # per plot, the bits of the metals it has a value of
+    for m, bit in bits.items():
+        col = _metal_column(m)
+        if col in plots:
+            measured_mask |= np.where(np.isnan(plots[col].to_numpy(float)), 0, bit)
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops", "needs_exceeding"):
         if col not in opts:
@@ -1050,7 +1055,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                 hit_codes, hit_uniq = pd.factorize(hit, use_na_sentinel=False)
                 fail(hit != 0, [Message.of("opt.blocked", metals=mask_text[h], sources=o.blocked_source)
                                 for h in hit_uniq], hit_codes)
-        fail(*_needs_failure(o, exceed, bits))
+        fail(*_needs_failure(o, exceed, bits, measured_mask))
         if o.food_crop == "current":
             fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
         fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
@@ -1124,15 +1129,20 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     }, n * k)
 
 
-def _needs_failure(o, exceed, bits):
-    """(mask, text) of :func:`_evaluate_one`'s ``fail`` for an option made for land where one of the
-    metals of its ``needs_exceeding`` column exceeds its screening value (the VIP+n package without
-    flooding: As or Hg): the plots where none does; no plot where the column is empty."""
+def _needs_failure(o, exceed, bits, measured=None):
+    """(mask, texts, codes) of :func:`_evaluate_one`'s ``fail`` for an option made for land where one of
+    the metals of its ``needs_exceeding`` column exceeds its screening value (the VIP+n package without
+    flooding: As or Hg): the plots where none does, said differently where none of them was measured
+    (``measured``: bit mask per plot of the metals with a value); no plot where the column is empty."""
     needs = _split(getattr(o, "needs_exceeding", None))
+    n = len(exceed)
     if not needs:
-        return np.zeros(len(exceed), bool), Message()
-    return ((exceed & _mask_of(set(needs), bits)) == 0,
-            Message.of("opt.needs_exceeding", metals="/".join(m.capitalize() for m in needs)))
+        return np.zeros(n, bool), Message(), None
+    mask = _mask_of(set(needs), bits)
+    names = "+".join(needs)
+    unmeasured = np.zeros(n, bool) if measured is None else (np.asarray(measured) & mask) == 0
+    texts = [Message.of("opt.needs_exceeding", metals=names), Message.of("opt.needs_unmeasured", metals=names)]
+    return (exceed & mask) == 0, texts, unmeasured.astype(np.intp)
 
 
 def _crop_not_listed(o, crop, crop_uniq, crop_codes):
