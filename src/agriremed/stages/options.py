@@ -947,11 +947,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     temp_ramp = ~np.isnan(climate_for_full_yield(species, "mean_temp_c", tables))
     as_col = _metal_column("as")
     as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
-    measured_mask = np.zeros(n, np.int64)  # per plot, the bits of the metals it has a value of
-    for m, bit in bits.items():
-        col = _metal_column(m)
-        if col in plots:
-            measured_mask |= np.where(np.isnan(plots[col].to_numpy(float)), 0, bit)
+    measured_mask = _measured_mask(plots, bits)
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops", "needs_exceeding"):
         if col not in opts:
@@ -1127,6 +1123,16 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
         "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
     }, n * k)
+
+
+def _measured_mask(plots: pd.DataFrame, bits: dict) -> np.ndarray:
+    """Per plot, the bit mask of the metals it has a value of."""
+    out = np.zeros(len(plots), np.int64)
+    for m, bit in bits.items():
+        col = _metal_column(m)
+        if col in plots:
+            out |= np.where(np.isnan(plots[col].to_numpy(float)), 0, bit)
+    return out
 
 
 def _needs_failure(o, exceed, bits, measured=None):
