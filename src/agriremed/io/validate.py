@@ -1978,8 +1978,7 @@ def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: di
         if column:
             col.add_file(canon, "warning",
                          Message.of("val.column_ug_kg", metal=m, median=med, times=times,
-                                    screening=float(screen[m])),
-                         Message.of("exp.unit_in_header"))
+                                    screening=float(screen[m])), "")  # the message names the header route
             parts.append(np.where(~np.isnan(num), f"{m}@{med:g}", ""))
         else:
             parts.append(np.where(high, m, ""))
