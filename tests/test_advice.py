@@ -823,3 +823,21 @@ def test_sedum_wheat_intercrop_steps_say_wheat_replaces_another_crop():
     assert "where the plot grows another crop (e.g. maize), wheat replaces it (substitute planting)" in en
     assert "Establish" not in en
     assert "改种小麦（替代种植）" in zh
+
+
+def test_an_energy_crop_gives_its_yield_per_mu_beside_per_ha_in_a_mu_plan():
+    # strict-control paddy in Hunan (mu): sorghum's dry matter and useful energy per mu (÷ 15) beside per ha,
+    # as the money is; a plot abroad (ha) keeps per ha only
+    plots = make_plots(2, plot_id=["CN", "UK"], land_use="paddy", crop="rice", ph=5.5, cd_mg_kg=2.5,
+                       basic_farmland="yes", region=["Hunan/Changde/Shimen", "UK/Derbyshire"])
+    p = agriremed.plan(plots, Scenario(mc_draws=0, options=("sorghum",)))
+    s = p.summary.set_index("plot_id")
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert s.loc["CN", "recommended_option"] == "sorghum"
+    y, e = t.loc[("CN", "sorghum"), "biomass_t_dm_ha_yr"], t.loc[("CN", "sorghum"), "useful_energy_gj_ha_yr"]
+    assert (f"non-food crop of {y:.1f} t DM/ha/yr ({y / 15:.2f} t/mu), {e:.0f} GJ/ha/yr ({e / 15:.1f} GJ/mu) useful "
+            "energy") in s.loc["CN", "recommendation"]
+    zh = messages.render(s.loc["CN", "recommendation_msg"], "zh")
+    assert f"年产干物质{y / 15:.2f}吨/亩（{y:.1f}吨/公顷）、有效能量{e / 15:.1f}吉焦/亩（{e:.0f}吉焦/公顷）" in zh
+    if s.loc["UK", "recommended_option"] == "sorghum":
+        assert "/mu" not in s.loc["UK", "recommendation"].split("useful energy")[0]

@@ -622,11 +622,18 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         rest &= ~sel
     sel = kind == "phytomanagement"
     if sel.any():
-        energy = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.energy", energy_gj_ha_yr=printed(x)),
-                               b["useful_energy_gj_ha_yr"][sel])
+        # per mu beside per hectare where the plot's area unit is the mu, as the money clauses are
+        mu = units[sel] == "mu"
+        per_mu = advice_mod.ha_per_mu()
+        energy = _frames.per_distinct(
+            lambda x, m: Message() if np.isnan(x) else
+            M("rec.energy_mu", energy_gj_mu_yr=printed(x * per_mu, 1), energy_gj_ha_yr=printed(x)) if m
+            else M("rec.energy", energy_gj_ha_yr=printed(x)), b["useful_energy_gj_ha_yr"][sel], mu)
         biomass = _frames.per_distinct(lambda x: printed(x, 1), b["biomass_t_dm_ha_yr"][sel])
-        body[sel] = each("rec.phytomanagement", sel, biomass_t_dm_ha_yr=biomass, energy=energy, cleanup=cleanup(sel),
-                         npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
+        biomass_mu = _frames.per_distinct(lambda x: printed(x * per_mu, 2), b["biomass_t_dm_ha_yr"][sel])
+        body[sel] = each(np.where(units == "mu", "rec.phytomanagement_mu", "rec.phytomanagement"), sel,
+                         biomass_t_dm_ha_yr=biomass, biomass_t_dm_mu_yr=biomass_mu, energy=energy,
+                         cleanup=cleanup(sel), npv=npv[sel], co2=co2[sel], untreated=untreated[sel])
         rest &= ~sel
     sel = (kind == "immobilisation") | (kind == "safe_crop")
     if sel.any():
