@@ -68,10 +68,15 @@ def planned():
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
 
 
+def _read_as(p, prefix: str, names: dict) -> None:
+    """Every row planned, and the crop of plot ``<prefix><i>`` read as the i-th value of ``names``."""
+    assert len(p.rejected) == 0
+    s = p.summary.set_index("plot_id")
+    assert [s.loc[f"{prefix}{i}", "crop"] for i in range(len(names))] == list(names.values())
+
+
 def test_chinese_and_english_names_agree(planned):
-    assert len(planned.rejected) == 0
-    s = planned.summary.set_index("plot_id")
-    assert [s.loc[f"C{i}", "crop"] for i in range(len(ALIASES))] == list(ALIASES.values())
+    _read_as(planned, "C", ALIASES)
 
 
 def test_cd_in_cassava_and_banana_is_not_assessed(planned):
@@ -169,9 +174,7 @@ def vegetables():
 
 
 def test_vegetable_names_in_chinese_and_english_agree(vegetables):
-    assert len(vegetables.rejected) == 0
-    s = vegetables.summary.set_index("plot_id")
-    assert [s.loc[f"G{i}", "crop"] for i in range(len(VEG))] == list(VEG.values())
+    _read_as(vegetables, "G", VEG)
 
 
 def test_leafy_vegetables_use_the_leafy_cd_function(vegetables):

@@ -875,8 +875,7 @@ def _less_safe_for_unseen(body: np.ndarray, b: dict, base_p) -> np.ndarray:
     p = np.asarray(b["crop_compliance_prob"], float)
     now = np.asarray(base_p, float)
     unseen = _frames.obj(b["treats_unassessed"])
-    # printed percentages that differ (a 71 % against 71 % comparison says nothing)
-    sel = (unseen != "") & ~np.isnan(p) & ~np.isnan(now) & (np.round(100 * now) > np.round(100 * p))
+    sel = (unseen != "") & ranking_mod.less_often_compliant(p, now)
     out = body.copy()
     out[sel] = [Message.of("rec.less_safe_for_unseen", body=bd, metals=m, share=_pct(x), now=_pct(y),
                            treated=t)

@@ -130,8 +130,8 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         ids = as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
         rows = np.flatnonzero(ids != "") + 1
         duplicates = repeated_ids(ids[rows - 1], rows)
-    metal_cols = [c for c in plots.columns if C.COLUMNS.get(normalise_header(str(c))[0]) is not None
-                  and C.COLUMNS[normalise_header(str(c))[0]].group == "metal"]
+    metal_cols = [c for c in plots.columns
+                  if getattr(C.COLUMNS.get(normalise_header(str(c))[0]), "group", None) == "metal"]
     medians = metal_column_medians(metal_column_numbers(plots[metal_cols].compute())) if metal_cols else {}
     sample = plots.get_partition(0).head(min(50, int(lengths[0])) if len(lengths) else 0, compute=True)
     with dask.config.set(scheduler="sync"):

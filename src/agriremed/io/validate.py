@@ -327,8 +327,7 @@ class Collector:
         else:
             ptext, pmsg = _texts(np.asarray(problem, dtype=object)[idx])
         etext, emsg = _texts([expected])
-        if severity == "error" and column in self.optional:
-            severity = "warning"
+        severity = self._severity(column, severity)
         self.parts.append(pd.DataFrame({
             "input_row": idx + 1, "plot_id": self.plot_ids[idx], "column": column,
             "value": vals, "severity": severity, "problem": ptext, "expected": etext[0],
@@ -337,9 +336,12 @@ class Collector:
         if severity == "error":
             self.error_rows[idx] = True
 
+    def _severity(self, column, severity: str) -> str:
+        """An error of an optional column is a warning (the row is not rejected for it)."""
+        return "warning" if severity == "error" and column in self.optional else severity
+
     def add_file(self, column, severity, problem, expected=""):
-        if severity == "error" and column in self.optional:
-            severity = "warning"
+        severity = self._severity(column, severity)
         ptext, pmsg = _texts([problem])
         etext, emsg = _texts([expected])
         self.parts.append(pd.DataFrame({

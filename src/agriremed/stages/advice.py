@@ -694,7 +694,10 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None) -> np.n
     units = np.asarray(units, dtype=object)
     dry = np.zeros(len(opts), bool) if no_flood is None else np.asarray(no_flood, bool)
     keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), strict=True))
-    by = {(o, u, d): measures_text(o, tables, lang, u, d) for o, u, d in set(keys) if isinstance(o, str) and o}
+    # an option's steps depend only on the tables: built once per tables object (chunks share it)
+    by = {(o, u, d): tables.memo(("advice.measures_text", o, lang, u, d),
+                                 lambda o=o, u=u, d=d: measures_text(o, tables, lang, u, d))
+          for o, u, d in set(keys) if isinstance(o, str) and o}
     return np.array([by.get(k, "") for k in keys], dtype=object)
 
 
@@ -1315,16 +1318,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
                                            rs_row[at], names[at], seasons[at])
         texts[at] = messages.render_column(mon_msg[at], lang)
     opts = col("option_id", None)
-    # an option's steps depend only on the tables: built once per tables object (chunks share it)
     units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
     # a rice option on a paddy where As or Hg exceeds: the step of not flooding continuously too
     land = _frames.obj(summary["land_use"]) if "land_use" in summary else np.full(n, None, dtype=object)
-    dry = no_flood_rows(land, exceeding, opts, crops, tables).tolist()
-    by_option = {(o, u, d): tables.memo(("advice.measures_text", o, lang, u, d),
-                                        lambda o=o, u=u, d=d: measures_text(o, tables, lang, u, d))
-                 for o, u, d in set(zip(opts, units, dry, strict=True)) if isinstance(o, str)}
-    measures = np.array([by_option.get((o, u, d), "") if isinstance(o, str) else ""
-                         for o, u, d in zip(opts, units, dry, strict=True)], dtype=object)
+    measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables))
     # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
     # invests the capital cost and keeps the plant's cash flows minus the lease
     lease = col("pv_lease_cny_ha_yr")

@@ -103,7 +103,7 @@ from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message",
-           "untreated_limited"]
+           "untreated_limited", "less_often_compliant"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -818,7 +818,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # … on the metals its compliance covers: an option treating a metal above its screening value
     # that no compliance covers (Hg: no transfer function) is not put with the allowed options for
     # it, since the comparison cannot see the metal the option is for
-    less &= ~_treats_unassessed(table, tables)
+    unseen = _treats_unassessed(table, tables)
+    less &= ~unseen
     out[below] = 1
     # where no transfer function predicts the crop grown now (cassava, banana, an unnamed vegetable), or
     # none can on this plot for want of its inputs (pak choi without SOM or clay; not a soil too acid for
@@ -831,7 +832,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     acid = np.zeros(n, bool) if acid is None else np.asarray(acid, bool)
     unknown = ok & (tier == 0) & fp["food"] & fp["base_food"] & (base >= 0) & np.isnan(p_base) \
         & (~np.isin(crop_now, list(tables.predicted_crops())) | ~acid) & (econ < e_base) \
-        & ~(_treats_unassessed(table, tables) & _own_crop(table, tables))
+        & ~(unseen & _own_crop(table, tables))
     out[unknown] = 4
     if min_gain is None:
         out[below & less & (econ < e_base)] = 2
@@ -960,6 +961,19 @@ def untreated_limited(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     return np.asarray(_frames.per_distinct(food_metals, left, crop), dtype=object)
 
 
+def less_often_compliant(p, p_base) -> np.ndarray:
+    """Per row, whether the compliance ``p`` is below ``p_base`` as the sentences print them (whole
+    percentages: 71 % against 71 % is no difference); False where either is NaN.
+
+    Examples
+    --------
+    >>> less_often_compliant([0.56, 0.712, np.nan], [0.71, 0.714, 0.9]).tolist()
+    [True, False, False]
+    """
+    p, p_base = np.asarray(p, float), np.asarray(p_base, float)
+    return ~np.isnan(p) & ~np.isnan(p_base) & (np.round(100 * p_base) > np.round(100 * p))
+
+
 def _less_safe_left(table: pd.DataFrame, left: np.ndarray) -> np.ndarray:
     """``left`` (metals left untreated per row, '+'-joined) with, on the rows whose crop is predicted
     within the food limit less often than under unchanged practice (printed percentages of
@@ -973,7 +987,7 @@ def _less_safe_left(table: pd.DataFrame, left: np.ndarray) -> np.ndarray:
     p = table["crop_compliance_prob"].to_numpy(float)
     base = _baseline_rows(table)
     p_base = np.where(base >= 0, p[np.maximum(base, 0)], np.nan)
-    worse = ~np.isnan(p) & ~np.isnan(p_base) & (np.round(100 * p_base) > np.round(100 * p))
+    worse = less_often_compliant(p, p_base)
     if not worse.any():
         return left
 
