@@ -841,3 +841,27 @@ def test_an_energy_crop_gives_its_yield_per_mu_beside_per_ha_in_a_mu_plan():
     assert f"年产干物质{y / 15:.2f}吨/亩（{y:.1f}吨/公顷）、有效能量{e / 15:.1f}吉焦/亩（{e:.0f}吉焦/公顷）" in zh
     if s.loc["UK", "recommended_option"] == "sorghum":
         assert "/mu" not in s.loc["UK", "recommendation"].split("useful energy")[0]
+
+
+def test_unchanged_practice_on_an_unpredicted_safe_utilisation_crop_says_to_test_each_harvest():
+    # peanut on an acid upland with Cd and Pb above their screening values: no measure of the library
+    # can be predicted to help it, so unchanged practice is the plan; the farmer is not told only to
+    # "grow the crop as usual" but to test each harvest before sale and to agree a measure with the county
+    plots = make_plots(3, plot_id=["PN", "PN_UK", "CLEAN"], land_use="upland", crop="peanut",
+                       ph=[5.3, 5.3, 6.0], cd_mg_kg=[0.72, 0.72, 0.1], pb_mg_kg=[320.0, 320.0, 20.0],
+                       region=["Guangdong/Shaoguan", "UK/Derbyshire", "Guangdong/Shaoguan"], area_mu=2.0)
+    plots = plots.drop(columns=["area_ha"])
+    p = agriremed.plan(plots, Scenario(mc_draws=0), progress=False)
+    s = p.summary.set_index("plot_id")
+    assert (s["recommended_option"] == "do_nothing").all()
+    test_en = i18n.t("ui.step.test_harvest", "en")
+    county_en = i18n.t("ui.step.ask_county", "en")
+    assert s.loc["PN", "measures"] == (f"This season: Grow the current crop as usual; {test_en} | "
+                                       f"Next season: Grow the current crop as usual; {test_en}; {county_en}")
+    # abroad: the harvest test, no Chinese county step; nothing above screening: neither
+    assert test_en in s.loc["PN_UK", "measures"] and county_en not in s.loc["PN_UK", "measures"]
+    assert s.loc["CLEAN", "measures"] == ("This season: Grow the current crop as usual | "
+                                          "Next season: Grow the current crop as usual")
+    sheet = advice.plot_advice(p, "PN", "zh")
+    assert sheet.this_season == ["照常种植现有作物", "每季收获后先检测，符合食品安全标准方可出售或食用"]
+    assert sheet.next_season[-1].startswith("与县农业部门商定安全利用措施")

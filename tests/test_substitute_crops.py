@@ -156,8 +156,9 @@ def test_unknown_crop_message_lists_the_crops():
 def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_planting():
     # paddy under winter rapeseed, pH 5.2, Cd 0.9 (> 0.3): rapeseed is a substitute crop on Cd-polluted
     # land (crops.csv substitute_crop; GB 2762 sets no Cd limit for the seed): keeping it is expected
-    # (cn_safe_keep_substitute) and the rice options that would replace it are only allowed
-    # (cn_safe_substitute_kept_first), so the field keeps rapeseed with seed and soil monitoring
+    # (cn_safe_keep_substitute) and a crop switch that would replace it is only allowed
+    # (cn_safe_substitute_kept_first), so the field keeps rapeseed with seed and soil monitoring; the rice
+    # measures are for the rice season of the rotation (a row of its own), not a switch from rapeseed
     plots = make_plots(1, plot_id=["RAPE"], land_use="paddy", crop="油菜", ph=5.2, cd_mg_kg=0.9,
                        basic_farmland="yes", region="Hunan/Yiyang")
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
@@ -165,9 +166,12 @@ def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_plantin
     t = p.table.set_index("option_id")
     assert (t.loc["do_nothing", "policy_status"], t.loc["do_nothing", "policy_rule"]) == \
         ("expected", "cn_safe_keep_substitute")
-    for oid in ("sedum_rice_rotation", "lime_rice", "maize_grain"):
-        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("allowed", "cn_safe_substitute_kept_first")
-    assert t.loc["sedum_rice_rotation", "score"] > t.loc["do_nothing", "score"]
+    assert (t.loc["maize_grain", "policy_status"], t.loc["maize_grain", "policy_rule"]) == \
+        ("allowed", "cn_safe_substitute_kept_first")
+    for oid in ("sedum_rice_rotation", "lime_rice", "low_cd_rice"):
+        assert not t.loc[oid, "applicable"]
+        assert t.loc[oid, "reason"].startswith("the plot grows Rapeseed (oilseed rape): a measure for Rice is for a "
+                                               "Rice season, not a switch from the crop grown")
     s = p.summary.iloc[0]
     assert s["recommended_option"] == "do_nothing"
     assert s["recommendation"].startswith("Continue current practice: keep growing the substitute crop: substitute "
@@ -184,7 +188,8 @@ def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_plantin
 def test_rapeseed_is_kept_only_where_cd_alone_is_above_screening():
     # crops.csv substitute_metals: rapeseed keeps Cd out of its oil (substitute_source); a rapeseed
     # paddy polluted by As, Pb and Ni (Cd 0.2 below 0.3) is not substitute planting for those metals:
-    # the ordinary safe-utilisation rules apply (the As amendment is recommended, not "keep rapeseed")
+    # the ordinary safe-utilisation rules apply: not "keep rapeseed"; the As amendment grows rice (it is for
+    # the rice season of the rotation, a row of its own), so no measure of the library fits the rapeseed
     assert load_tables().substitute_metals()["rapeseed"] == frozenset({"cd"})
     plots = make_plots(1, plot_id=["S223"], land_use="paddy", crop="rapeseed", ph=4.3, cd_mg_kg=0.2,
                        as_mg_kg=31.5, pb_mg_kg=84.0, ni_mg_kg=96.0, basic_farmland="unknown",
@@ -194,7 +199,10 @@ def test_rapeseed_is_kept_only_where_cd_alone_is_above_screening():
     assert t.loc["do_nothing", "policy_rule"] != "cn_safe_keep_substitute"
     assert "cn_safe_keep_substitute" not in set(p.table["policy_rule"])
     s = p.summary.iloc[0]
-    assert s["recommended_option"] == "as_fe_si_amendment"
+    assert s["recommended_option"] == "do_nothing"
+    assert not t.loc["as_fe_si_amendment", "applicable"]
+    assert s["recommendation"].startswith("Continue current practice: no measure of a safe-utilisation plan in the "
+                                          "option library fits this plot")
     assert "keep growing the substitute crop" not in s["recommendation"]
     assert "继续种植替代作物" not in messages.render(s["recommendation_msg"], "zh")
     # the same paddy with Cd 0.9 as well: As and Pb still exceed, so it is not kept either

@@ -669,6 +669,31 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     return body
 
 
+def _substitute_for(crops, metals_exceeding, tables) -> np.ndarray:
+    """Per row, whether the crop is a substitute crop (``substitute_crop`` of ``crops.csv``) for every metal
+    above its screening value that a food standard limits: it keeps them out of its product
+    (``substitute_metals``; rapeseed keeps Cd out of its oil, not As or Pb).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> _substitute_for(["rapeseed", "rapeseed", "rapeseed", "rice"], ["cd", "cd+zn", "cd+as", "cd"],
+    ...                 load_tables()).tolist()
+    [True, True, False, False]
+    """
+    kept, limited = tables.substitute_metals(), set(tables.food_limited_metals())
+    grown = set(tables.substitute_grown_crops())
+
+    def one(c, over):
+        if not isinstance(c, str) or c not in grown:
+            return False
+        metals = [m for m in (over.split("+") if isinstance(over, str) else []) if m in limited]
+        return all(m in kept.get(c, ()) for m in metals)
+
+    return np.array([one(c, o) for c, o in zip(_frames.obj(crops), _frames.obj(metals_exceeding), strict=True)],
+                    dtype=bool)
+
+
 def _shared_metals(a, b, minus=None) -> str:
     """The metals of ``a`` that are also in ``b`` and not in ``minus`` ('+'-joined codes, in the order
     of ``a``; '' none).
@@ -1077,7 +1102,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                       & (_frames.obj(s["soil_class"]) == "safe_utilisation"))
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
-        b["food_crop_is_substitute"] = np.isin(b["food_crop"], (tables or load_tables()).substitute_grown_crops())
+        # … and substitute planting only where it keeps out of its product every metal above its
+        # screening value that a food standard limits (rapeseed: Cd; not As or Pb)
+        b["food_crop_is_substitute"] = _substitute_for(b["food_crop"], s["metals_exceeding"], tables or load_tables())
     # the crop already complies (green on food safety) for every metal above its screening value:
     # unchanged practice needs no measure for it
     green = (tables or load_tables()).light_thresholds()["food_safety"]["green_at_least"]

@@ -74,7 +74,8 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
+           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "harvest_test_rows",
+           "harvest_test_of", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
@@ -600,7 +601,7 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
 
 
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
-               no_flood: bool = False) -> pd.DataFrame:
+               no_flood: bool = False, test_harvest: int = 0) -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
     ha) and per plot.
 
@@ -620,6 +621,12 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         The plot is a paddy where a metal that rules flooding out exceeds its screening value and
         the option grows rice (:func:`no_flood_rows`): the option's steps end with the step of not
         flooding continuously (``moist_water``, every season) unless they have it already.
+    test_harvest : {0, 1, 2}
+        Unchanged practice kept on a plot whose food crop a metal above its screening value may make
+        fail its food limit (:func:`harvest_test_rows`): 1 adds the step of testing each harvest
+        before it is sold (``test_harvest``, every season), 2 also the step of agreeing a
+        safe-utilisation measure with the county for the next season (``ask_county``: safe-utilisation
+        land under the Chinese rule set, where no measure of the library could be predicted to help).
 
     Returns
     -------
@@ -638,6 +645,9 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     st = option_steps(option_id, tables)
     if no_flood and not (st["measure"] == "moist_water").any():
         st = pd.concat([st, _no_flood_step(option_id, int(st["step"].max()) + 1 if len(st) else 1, tables)],
+                       ignore_index=True)
+    if test_harvest:
+        st = pd.concat([st, _test_steps(option_id, int(st["step"].max()) + 1 if len(st) else 1, int(test_harvest))],
                        ignore_index=True)
     parts = []
     seasons = (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season")))
@@ -667,7 +677,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     return out
 
 
-def measures_in(options, units, tables, lang: str = "en", no_flood=None) -> np.ndarray:
+def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_harvest=None) -> np.ndarray:
     """:func:`measures_text` of each plot's recommended option in its area unit (one text per
     distinct option and unit; ``''`` where a plot has no option).
 
@@ -684,6 +694,9 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None) -> np.n
     no_flood : array_like of bool, optional
         Plots whose rice option gets the step of not flooding continuously (:func:`no_flood_rows`);
         default none.
+    test_harvest : array_like of int, optional
+        Plots whose unchanged practice gets the steps of testing the harvest (:func:`harvest_test_rows`);
+        default none.
 
     Returns
     -------
@@ -693,15 +706,17 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None) -> np.n
     opts = np.asarray(options, dtype=object)
     units = np.asarray(units, dtype=object)
     dry = np.zeros(len(opts), bool) if no_flood is None else np.asarray(no_flood, bool)
-    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), strict=True))
+    test = np.zeros(len(opts), np.int64) if test_harvest is None else np.asarray(test_harvest, np.int64)
+    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), test.tolist(), strict=True))
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
-    by = {(o, u, d): tables.memo(("advice.measures_text", o, lang, u, d),
-                                 lambda o=o, u=u, d=d: measures_text(o, tables, lang, u, d))
-          for o, u, d in set(keys) if isinstance(o, str) and o}
+    by = {(o, u, d, h): tables.memo(("advice.measures_text", o, lang, u, d, h),
+                                    lambda o=o, u=u, d=d, h=h: measures_text(o, tables, lang, u, d, h))
+          for o, u, d, h in set(keys) if isinstance(o, str) and o}
     return np.array([by.get(k, "") for k in keys], dtype=object)
 
 
-def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no_flood: bool = False) -> str:
+def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no_flood: bool = False,
+                  test_harvest: int = 0) -> str:
     """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 
     Parameters
@@ -716,6 +731,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
         Area unit of the amounts (:func:`area_units`): per mu, or per ha.
     no_flood : bool
         Add the step of not flooding continuously (see :func:`plot_steps`).
+    test_harvest : {0, 1, 2}
+        Add the steps of testing the harvest (see :func:`plot_steps`).
 
     Returns
     -------
@@ -730,7 +747,7 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
     >>> this.split("; ")[0].endswith("before transplanting: 500 kg per mu (repeat every 2 years)")
     True
     """
-    s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood)
+    s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood, test_harvest=test_harvest)
     sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
     parts = []
     for season in ("this", "next"):
@@ -829,6 +846,75 @@ def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
     return pd.DataFrame({"option_id": [option_id], "step": [step], "timing": ["every_season"],
                          "measure": ["moist_water"], "amount_per_ha": [math.nan], "unit": [None],
                          "repeat_yr": [math.nan], "source": [str(src.iloc[0]) if len(src) else ""]})
+
+
+def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, tables) -> np.ndarray:
+    """Plots whose recommended option is unchanged practice on a food crop while a metal some food
+    standard limits exceeds its screening value: the farmer is told to test each harvest before it
+    is sold (1), and on safe-utilisation land under the Chinese rule set, where a plan of measures
+    is required (GB 15618; Soil Pollution Law Art. 53) but none of the library could be predicted to
+    help, also to agree a measure with the county for the next season (2); 0 elsewhere.
+
+    Parameters
+    ----------
+    options, crops, metals_exceeding, soil_class, rule_sets : array_like
+        Per plot: recommended option (None or NaN for none), current crop, metals above their
+        screening value ('+'-joined), soil class and rule set.
+    tables : Tables
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of int
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> harvest_test_rows(["do_nothing", "do_nothing", "do_nothing", "lime_rice", "do_nothing"],
+    ...                   ["peanut", "peanut", "peanut", "rice", "none"],
+    ...                   ["cd+pb", "cd+pb", "cu", "cd", "cd"],
+    ...                   ["safe_utilisation", "safe_utilisation", "safe_utilisation", "safe_utilisation",
+    ...                    "safe_utilisation"], ["china", "none", "china", "china", "china"],
+    ...                   load_tables()).tolist()
+    [2, 1, 0, 0, 0]
+    """
+    opts, crop = _frames.obj(np.asarray(options, dtype=object)), _frames.obj(np.asarray(crops, dtype=object))
+    over = _frames.obj(np.asarray(metals_exceeding, dtype=object))
+    cls, rs = _frames.obj(np.asarray(soil_class, dtype=object)), _frames.obj(np.asarray(rule_sets, dtype=object))
+    if not len(opts):
+        return np.zeros(0, np.int64)
+    limited = set(tables.food_limited_metals())
+    food = set(tables.food_crops())
+    base = set(tables.options.loc[tables.options["kind"] == "baseline", "option_id"])
+
+    def code(o, c, ex, k, r):
+        if o not in base or c not in food or not isinstance(ex, str) or not limited.intersection(ex.split("+")):
+            return 0
+        return 2 if k == "safe_utilisation" and r == "china" else 1
+
+    return np.array([code(*a) for a in zip(opts, crop, over, cls, rs, strict=True)], dtype=np.int64)
+
+
+def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
+    """:func:`harvest_test_rows` of the plots of a summary-like frame (``crop``, ``metals_exceeding``,
+    ``soil_class``, ``rule_set`` and ``option_column``); all 0 where a column is missing."""
+    need = (option_column, "crop", "metals_exceeding", "soil_class", "rule_set")
+    if not all(c in frame for c in need):
+        return np.zeros(len(frame), np.int64)
+    return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables)
+
+
+def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
+    """The steps of testing each harvest before it is sold (every season) and, for ``code`` 2, of
+    agreeing a safe-utilisation measure with the county for the next season, as rows of
+    :func:`option_steps` for ``option_id`` (:func:`harvest_test_rows`)."""
+    measures = ["test_harvest"] + (["ask_county"] if code == 2 else [])
+    timings = ["every_season"] + (["next_season"] if code == 2 else [])
+    k = len(measures)
+    return pd.DataFrame({"option_id": [option_id] * k, "step": list(range(step, step + k)), "timing": timings,
+                         "measure": measures, "amount_per_ha": [math.nan] * k, "unit": [None] * k,
+                         "repeat_yr": [math.nan] * k,
+                         "source": ["mee2018_gb15618;cn_soil_law2018"] * k})
 
 
 def raised_metals(tables) -> dict[str, list[str]]:
@@ -1321,7 +1407,10 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
     # a rice option on a paddy where As or Hg exceeds: the step of not flooding continuously too
     land = _frames.obj(summary["land_use"]) if "land_use" in summary else np.full(n, None, dtype=object)
-    measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables))
+    # unchanged practice kept on a food crop a metal above screening may make fail: test each harvest
+    cls_col = _frames.obj(summary["soil_class"]) if "soil_class" in summary else np.full(n, None, dtype=object)
+    test = harvest_test_rows(opts, crops, exceeding, cls_col, row_rule_sets(rule_set, pid), tables)
+    measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables), test)
     # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
     # invests the capital cost and keeps the plant's cash flows minus the lease
     lease = col("pv_lease_cny_ha_yr")
@@ -1656,7 +1745,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang, unit, bool(no_flood_of(s, tables)[0])) if isinstance(opt, str) \
+    steps = plot_steps(opt, area, tables, lang, unit, bool(no_flood_of(s, tables)[0]),
+                       int(harvest_test_of(s, tables)[0])) if isinstance(opt, str) \
         else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):

@@ -38,9 +38,13 @@ Rules, in order:
    (the VIP+n package without flooding is for paddies where As or Hg rules flooding out; on a
    Cd paddy the package with flooding is the programme's measure);
 7. an option that protects the current crop needs a current food crop; a crop
-   substitution needs a current crop other than the one it switches to; on idle dry land
-   below every screening value (no food crop, ``upland``) a crop substitution returns the
-   land to grain: rules 3 and 4 do not exclude it and its reason names the crop assumed;
+   substitution needs a current crop other than the one it switches to; a measure made for
+   its own crop that is no crop switch (the rice measures) is not used on a plot growing
+   another food crop (the wheat row of a rice–wheat paddy: its rice season is a row of its
+   own), unless its ``crops`` column lists the crops it replaces; on idle dry land below
+   every screening value (crop ``none``, ``upland``; a cotton or tobacco field is not idle) a
+   crop substitution returns the land to grain: rules 3 and 4 do not exclude it and its
+   reason names the crop assumed;
 8. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
    (species whose field evidence comes only from warm-temperate and subtropical
    China); plots without ``mean_temp_c`` are not excluded, and the reason says the
@@ -894,6 +898,27 @@ def _switch_failures(food_crop: str, crop: np.ndarray, rot_uniq: list, rot_codes
     return out
 
 
+def _crop_failures(o, switches: bool, has_food: np.ndarray, crop: np.ndarray, crops_coded: tuple,
+                   rotations_coded: tuple) -> list[tuple]:
+    """(mask, text[, codes]) of :func:`_evaluate_one`'s ``fail`` for the crop the plot grows (rule 7):
+    an option protecting the current crop needs a food crop; a measure for its own crop that is no
+    crop switch (the rice measures) is not used on a plot growing another food crop (the wheat row of a
+    rice–wheat paddy is no rice season), unless its ``crops`` column lists the crops it replaces; the
+    option's ``crops`` column; a crop switch needs another crop than the one it switches to."""
+    crop_uniq, crop_codes = crops_coded
+    out = []
+    if o.food_crop == "current":
+        out.append((~has_food & (o.kind != "baseline"), Message.of("opt.no_food")))
+    elif not switches and o.food_crop != "none" and not _split(getattr(o, "crops", None)):
+        out.append((has_food & (crop != o.food_crop),
+                    [Message.of("opt.other_crop_season", crop=c, option_crop=o.food_crop) for c in crop_uniq],
+                    crop_codes))
+    out.append(_crop_not_listed(o, crop, crop_uniq, crop_codes))
+    if switches:
+        out.extend(_switch_failures(o.food_crop, crop, *rotations_coded))
+    return out
+
+
 def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
     opts = options_table(tables, only)
@@ -988,8 +1013,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lu_uniq, cls_uniq = list(lu_uniq), list(cls_uniq)
     crop_codes, crop_uniq = pd.factorize(crop, use_na_sentinel=False)
     unmeasured_t = np.isnan(mean_t)
-    # idle dry land below every screening value: a crop switch may return it to its grain
-    idle_clean_dry = ~has_food & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
+    # idle dry land below every screening value (no crop: a cotton or tobacco field is in use, not
+    # idle): a crop switch may return it to its grain
+    idle_clean_dry = (crop == "none") & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
 
     k = len(opts)
     reasons = np.empty((k, n), dtype=object)
@@ -1052,11 +1078,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                 fail(hit != 0, [Message.of("opt.blocked", metals=mask_text[h], sources=o.blocked_source)
                                 for h in hit_uniq], hit_codes)
         fail(*_needs_failure(o, exceed, bits, measured_mask))
-        if o.food_crop == "current":
-            fail(~has_food & (o.kind != "baseline"), Message.of("opt.no_food"))
-        fail(*_crop_not_listed(o, crop, crop_uniq, crop_codes))
-        for mask, text in _switch_failures(o.food_crop, crop, rot_uniq, rot_codes) if switches else ():
-            fail(mask, text)
+        for failure in _crop_failures(o, switches, has_food, crop, (crop_uniq, crop_codes), (rot_uniq, rot_codes)):
+            fail(*failure)
         unchecked = unmeasured_t & temp_ramp[i]  # a temperature-limited yield taken as unlimited
         if not np.isnan(o.min_mean_temp_c):
             note = _text(o.climate_note) or Message.of("opt.climate_default_note")
