@@ -1756,6 +1756,8 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
         if t.lower().endswith(e):
             t = t[: -len(e)].strip()
             break
+    if t.lower() in lookup or re.sub(r"[\s\-]+", "_", t.lower()) in lookup:
+        return None  # one known crop's name (油菜籽, 冬小麦, 油茶 if listed) is never read as several
     parts = [p.strip().lower() for p in ROTATION_SEP.split(t) if p.strip()]
     if len(parts) == 1:  # 小麦玉米, 麦玉: crop names written together
         parts = _crop_run(parts[0], lookup) or parts
@@ -1770,7 +1772,17 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
 
 def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
     """A text of Chinese crop names written together (小麦玉米, 麦玉) split into them, the longest
-    known name first at each place; None unless the whole text is such names."""
+    known name first at each place; None unless the whole text is such names.
+
+    One-character names join only one-character short forms (:data:`ROTATION_SHORT`: 稻油, 麦玉,
+    稻稻油): a word such as 油茶 (oil-tea camellia), 茶油 or 油茶树 is one crop, not 油(菜) + 茶.
+
+    Examples
+    --------
+    >>> lk = {"小麦": "wheat", "玉米": "maize", "稻": "rice", "茶": "tea", "茶树": "tea"}
+    >>> _crop_run("小麦玉米", lk), _crop_run("稻油", lk), _crop_run("油茶", lk), _crop_run("油茶树", lk)
+    (['小麦', '玉米'], ['稻', '油'], None, None)
+    """
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     names = sorted({k for k in lookup if re.search(r"[\u4e00-\u9fff]", k)} | set(ROTATION_SHORT), key=len,
@@ -1782,6 +1794,8 @@ def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
             return None
         out.append(hit)
         i += len(hit)
+    if any(len(n) == 1 for n in out) and not all(n in ROTATION_SHORT for n in out):
+        return None
     return out
 
 
