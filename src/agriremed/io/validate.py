@@ -1644,8 +1644,12 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
+    empty = blank & ~col.unreadable  # a 合计 or 注 row is no plot
     if ticks.any() and blank.any() and (ticks | blank).all():
         col.add_file(canon, "warning", Message.of("val.bf_ticks_blank", n=int(blank.sum())), expected)
+    elif empty.any() and (~blank & ~col.unreadable).any():  # a column with values, some cells left blank
+        col.add_file(canon, "note", Message.of("val.bf_blank_cells", rows=_ranges(np.flatnonzero(empty) + 1),
+                                               n=int(empty.sum())), "")
     keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
     return mapped.where(keep, "unknown").to_numpy(object)
 
