@@ -34,6 +34,28 @@ def test_a_cell_that_is_not_a_rotation_of_known_crops_stays_an_error(cell):
     assert "crops_not_planned" not in v.plots
 
 
+@pytest.mark.parametrize("cell", ["油茶", "油茶树", "茶油", "油茶林"])
+def test_oil_tea_camellia_is_not_split_into_rapeseed_and_tea(cell):
+    # 油茶 (Camellia oleifera) is one woody oil crop: 油 (short for 油菜 in 稻油) does not split it
+    v = validate_plots(make_plots(2, crop=[cell, "maize"], land_use=["orchard", "upland"]))
+    assert v.rejected["input_row"].tolist() == [1]
+    assert "rapeseed" not in v.plots["crop"].tolist() and "crops_not_planned" not in v.plots
+    err = v.problems.loc[v.problems["input_row"].eq(1) & v.problems["column"].eq("crop")]
+    assert err["severity"].tolist() == ["error"]
+    assert err["problem"].iloc[0].startswith("unknown crop")
+
+
+@pytest.mark.parametrize("cell, crops", [
+    ("稻油", ["rice", "rapeseed"]), ("稻稻油", ["rice", "rapeseed"]), ("麦玉", ["wheat", "maize"]),
+    ("油-稻", ["rapeseed", "rice"]), ("小麦玉米", ["wheat", "maize"]), ("油茶", None), ("茶油", None),
+    ("油茶树", None), ("油菜籽", None), ("早稻+晚稻", None),
+])
+def test_rotation_crops_of_short_forms_and_whole_names(cell, crops):
+    from agriremed.core.tables import load_tables
+    from agriremed.io.validate import crop_lookup, rotation_crops
+    assert rotation_crops(cell, crop_lookup(load_tables().crops)) == crops
+
+
 def test_no_column_without_a_rotation():
     v = validate_plots(make_plots(2))
     assert "crops_not_planned" not in v.plots

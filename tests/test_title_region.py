@@ -193,3 +193,39 @@ def test_a_streamed_validation_says_the_title_region_once_and_only_for_a_table_w
 ])
 def test_region_in_title(text, words, region):
     assert i18n.region_in_title(text) == (words, region)
+
+
+def test_town_cells_placed_nowhere_are_read_below_the_county_of_the_title(tmp_path):
+    # 韶关市曲江区…汇总表 with a 乡镇 column of towns only: each town below 广东省/韶关市/曲江区, said once;
+    # a cell naming a known place keeps it; the blank cell of the 合计 row is no plot's
+    header = ["序号", "乡镇", *HEADER]
+    rows = [["1", "沙溪镇", *ROWS[0]], ["2", "大塘镇", *ROWS[1]], ["3", "湖南省株洲市渌口区", "A3", *ROWS[1][1:]],
+            ["4", "沙溪镇", "A4", *ROWS[0][1:]], ["合计", "", "", "", "", "", "", "8"]]
+    v = validate_plots(_csv(tmp_path, title="韶关市曲江区大宝山周边受污染耕地土壤环境质量详查结果汇总表",
+                            header=header, rows=rows, name="qujiang.csv"))
+    assert v.plots["region"].tolist() == ["Guangdong/Shaoguan/Qujiang/沙溪镇", "Guangdong/Shaoguan/Qujiang/大塘镇",
+                                          "湖南省株洲市渌口区", "Guangdong/Shaoguan/Qujiang/沙溪镇"]
+    assert v.rejected["input_row"].tolist() == [5]  # the 合计 row
+    rows = _region_rows(v.problems)
+    assert _codes(rows) == ["val.region_below_title"]  # no blank-cells warning, no per-row unplaced warning
+    assert rows["severity"].tolist() == ["note"] and rows["input_row"].isna().all()
+    msg = rows["problem_msg"].iloc[0]
+    assert text_of(msg, "en").startswith(
+        "region cells 沙溪镇; 大塘镇 name no province and no city or county agriremed knows: read as places in "
+        "Guangdong/Shaoguan/Qujiang")
+    assert "e.g. Guangdong/Shaoguan/Qujiang/沙溪镇" in text_of(msg, "en")
+    assert text_of(msg, "zh").startswith("地区单元格沙溪镇；大塘镇未写省份，也不是agriremed已知的市或县：")
+    assert "读作广东省/韶关市/曲江区下辖地点，如广东省/韶关市/曲江区/沙溪镇" in text_of(msg, "zh")
+    assert [i18n.region_province(r) for r in v.plots["region"]] == ["guangdong", "guangdong", "hunan", "guangdong"]
+
+
+def test_a_blank_region_cell_of_a_plot_is_still_warned_beside_town_cells(tmp_path):
+    header = ["乡镇", *HEADER]
+    rows = [["沙溪镇", *ROWS[0]], ["", *ROWS[1]]]
+    v = validate_plots(_csv(tmp_path, title="韶关市曲江区耕地汇总表", header=header, rows=rows, name="q2.csv"))
+    assert v.plots["region"].fillna("").tolist() == ["Guangdong/Shaoguan/Qujiang/沙溪镇", ""]
+    assert _codes(_region_rows(v.problems)) == ["val.region_below_title", "val.region_blank_cells_hint"]
+    # without a title naming a place, the town stays as written and is warned per row
+    v = validate_plots(_csv(tmp_path, title=None, header=header, rows=rows, name="q3.csv"))
+    assert v.plots["region"].fillna("").tolist() == ["沙溪镇", ""]
+    assert sorted(_codes(_region_rows(v.problems))) == ["val.region_blank_cells", "val.region_unplaced"]

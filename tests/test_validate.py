@@ -324,7 +324,8 @@ def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
     assert len(v.plots) == 6 and v.rejected.empty                  # an optional column never rejects
     assert v.plots["basic_farmland"].tolist() == ["yes", "no", "unknown", "unknown", "yes", "unknown"]
     pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
-    assert set(pb["severity"]) == {"warning"}
+    assert set(pb.loc[pb["input_row"].notna(), "severity"]) == {"warning"}
+    assert pb.loc[pb["input_row"].isna(), "severity"].tolist() == ["note"]  # the blank cell of row 4
     assert "unknown value: treated as unknown" in pb["problem"].tolist()
     assert pb["problem"].str.startswith("read as").sum() == 4       # 是, 否, 未知, Yes
     assert normalise_header("永久基本农田")[0] == "basic_farmland"
@@ -346,6 +347,25 @@ def test_basic_farmland_column_of_ticks_and_blanks_is_warned_once(plots_factory)
     pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
     note = pb.loc[pb["problem"].str.contains("only tick marks")]
     assert len(note) == 1 and "the 2 blank cell(s) are read as unknown" in note["problem"].iloc[0]
+
+
+def test_blank_basic_farmland_cells_beside_values_are_noted_once_with_their_rows(plots_factory):
+    from agriremed.core.messages import text_of
+
+    v = validate_plots(plots_factory(6, basic_farmland=["是", "", "否", "", "", "是"]))
+    assert v.plots["basic_farmland"].tolist() == ["yes", "unknown", "no", "unknown", "unknown", "yes"]
+    pb = v.problems.loc[v.problems["column"].eq("basic_farmland") & v.problems["input_row"].isna()]
+    assert pb["severity"].tolist() == ["note"]
+    msg = pb["problem_msg"].iloc[0]
+    assert text_of(msg, "en").startswith(
+        "the permanent basic farmland cell is blank in rows 2, 4–5 (3 in all): read as unknown, not as no or yes; "
+        "for them, forest or grass on strict-control land is offered only on condition that the plot is checked "
+        "not to be basic farmland, and PV on orchard land is not excluded")
+    assert text_of(msg, "zh").startswith("第2, 4–5条记录（共3条）的永久基本农田单元格为空：按未知处理")
+    # every cell filled, or every cell blank (no column to speak of): nothing said
+    for cells in (["是", "否"], ["", ""]):
+        v = validate_plots(plots_factory(2, basic_farmland=cells))
+        assert not (v.problems["column"].eq("basic_farmland") & v.problems["input_row"].isna()).any()
 
 
 def test_problems_carry_message_codes():

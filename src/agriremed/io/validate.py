@@ -705,19 +705,23 @@ def _region_of_plots(raw: pd.DataFrame, mapping: dict[str, str], attrs: dict, re
     col = cols[0] if cols else None
     blank = (as_text(raw[col]).str.strip().eq("").to_numpy(bool) if col is not None
              else np.ones(len(raw), bool))
+    plots = ~_non_plot_rows(raw, mapping) if col is not None else np.ones(len(raw), bool)
     given = "" if region is None else str(region).strip()
     if given:  # said whether or not a plot lacks one: a chunk of a larger table says it alike
         value, problem = given, Message.of("val.region_option", region=given)
-    elif not blank.all() or attrs.get("region_filled", False):  # a chunk of a table with regions elsewhere
+    elif (~blank & plots).any() or attrs.get("region_filled", False):  # regions in the table, or elsewhere
         # blank cells of a region column filled elsewhere stay blank (a title is no plot's own region),
-        # said once, with the place the title names as a hint
-        if col is None or not blank.any():
+        # said once, with the place the title names as a hint; town cells placed nowhere go below it
+        if col is None:
             return raw, []
-        hint, _ = _region_from_names(attrs, tables)
-        return raw, [("warning", Message.of("val.region_blank_cells_hint", region=hint), "") if hint
-                     else ("warning", Message.of("val.region_blank_cells"), Message.of("exp.region_column"))]
+        hint, _, words = _region_from_names(attrs, tables)
+        raw, notes = _join_below_title(raw, col, blank, hint, words, tables)
+        if (blank & plots).any():  # the blank region cells of a 合计 or 注 row are no plot's
+            notes.append(("warning", Message.of("val.region_blank_cells_hint", region=hint), "") if hint
+                         else ("warning", Message.of("val.region_blank_cells"), Message.of("exp.region_column")))
+        return raw, notes
     else:
-        value, problem = _region_from_names(attrs, tables)
+        value, problem, _ = _region_from_names(attrs, tables)
         if not value:
             return raw, [("warning", Message.of("val.region_missing"), Message.of("exp.region_column"))]
     raw = raw.copy()
@@ -731,28 +735,67 @@ def _region_of_plots(raw: pd.DataFrame, mapping: dict[str, str], attrs: dict, re
     return raw, [("note" if given else "warning", problem, "")]
 
 
-def _region_from_names(attrs: dict, tables) -> tuple[str, Message | None]:
+def _non_plot_rows(raw: pd.DataFrame, mapping: dict[str, str]) -> np.ndarray:
+    """Rows of a table that are its total, signature or note lines (:func:`_total_and_footer_rows`),
+    as read before the cells are checked."""
+    ids = [c for c, v in mapping.items() if v == "plot_id"]
+    pid = raw[ids[0]].to_numpy(object) if ids else np.full(len(raw), "", dtype=object)
+    total, footer = _total_and_footer_rows(pid, raw, np.zeros(len(raw), bool))
+    return total | footer
+
+
+def _region_unplaced(region: str, tables) -> bool:
+    """A region that names no province, no city or county of ``place_names.csv`` (several or
+    one) and no country outside China: a township alone (花石镇)."""
+    return (bool(region) and not i18n.region_candidates(region, tables) and not i18n.region_province(region, tables)
+            and region_in_china(region, tables) is not False)
+
+
+def _join_below_title(raw: pd.DataFrame, col: str, blank: np.ndarray, place: str, words: str,
+                      tables) -> tuple[pd.DataFrame, list]:
+    """Region cells that place a plot nowhere (:func:`_region_unplaced`: 沙溪镇 alone) read below
+    ``place``, the county the title, sheet or file name names (韶关市曲江区 → 广东省/韶关市/曲江区/沙溪镇),
+    with one note naming them; a cell that names a known place keeps it. Returns the table and
+    the file-level notes (none without ``place`` or such cells)."""
+    if not place:
+        return raw, []
+    text = as_text(raw[col]).str.strip()
+    codes, uniq = pd.factorize(text.where(~pd.Series(blank, index=text.index), ""))
+    unplaced = np.array([_region_unplaced(u, tables) for u in uniq], bool)
+    rows = unplaced[codes] & ~blank if len(uniq) else np.zeros(len(raw), bool)
+    if not rows.any():
+        return raw, []
+    raw = raw.copy()
+    cells = raw[col].to_numpy(object).copy()
+    cells[rows] = [f"{place}/{t}" for t in text[rows]]
+    raw[col] = cells
+    names = list(dict.fromkeys(text[rows]))
+    return raw, [("note", Message.of("val.region_below_title", cells="; ".join(names), words=words, region=place,
+                                     example=f"{place}/{names[0]}"), "")]
+
+
+def _region_from_names(attrs: dict, tables) -> tuple[str, Message | None, str]:
     """The region a table's title lines (the nearest to the header first), sheet name or file
-    name start with, and the message saying where it was read; ``('', None)`` when none names
-    a place."""
+    name start with, the message saying where it was read and the words read as the place;
+    ``('', None, '')`` when none names a place."""
     header = attrs.get("header_line")
     for line, cells in reversed(attrs.get("title_lines") or []):
         for cell in cells:
             words, region = i18n.region_in_title(cell, tables)
             if region:
                 return region, Message.of("val.region_from_title", line=int(line), header=int(header or 0),
-                                          words=words, region=region)
+                                          words=words, region=region), words
     sheet = attrs.get("sheet")
     if sheet is not None and str(sheet).strip():
         words, region = i18n.region_in_title(str(sheet), tables)
         if region:
-            return region, Message.of("val.region_from_sheet", sheet=str(sheet), words=words, region=region)
+            return region, Message.of("val.region_from_sheet", sheet=str(sheet), words=words, region=region), words
     name = attrs.get("file_name")
     if name:
         words, region = i18n.region_in_title(Path(str(name)).stem, tables)
         if region:
-            return region, Message.of("val.region_from_file", file=str(name), words=words, region=region)
-    return "", None
+            return region, Message.of("val.region_from_file", file=str(name), words=words, region=region), words
+    return "", None, ""
 
 
 def _land_use_from_crop(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list, tables) -> pd.DataFrame:
@@ -921,19 +964,16 @@ FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|�
 NOTE_CELL = r"(?i)^\s*(?:备注|注|附注|注释|说明|填表说明|note|notes|remark|remarks)\s*[:：]"
 
 
-def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
-    """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
-    :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
-    the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
-    :data:`SUBTOTAL_CELL`), a signature line under the sheet (a cell 审核人：…,
-    填表人：… :data:`FOOTER_CELL`, with a blank plot id) and a note line (备注：…, 注：…
-    :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id) with
-    that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
+def _total_and_footer_rows(plot_ids: np.ndarray, raw: pd.DataFrame | None,
+                           unreadable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of a county sheet that are not plots (:func:`_report_total_rows`): its total or summary
+    rows and its signature and note lines, each a mask (a row is in one of them at most); rows
+    already ``unreadable`` are in neither."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
                     for v in plot_ids], dtype=object)
-    total = np.isin(ids, list(TOTAL_LABELS)) & ~col.unreadable
-    footer = pd.Series(ids, dtype=object).str.contains(NOTE_CELL, regex=True).to_numpy(bool) & ~col.unreadable
-    blank = (ids == "") & ~col.unreadable
+    total = np.isin(ids, list(TOTAL_LABELS)) & ~unreadable
+    footer = pd.Series(ids, dtype=object).str.contains(NOTE_CELL, regex=True).to_numpy(bool) & ~unreadable
+    blank = (ids == "") & ~unreadable
     if raw is not None and blank.any():
         idx = np.flatnonzero(blank)
         part = raw.iloc[idx]
@@ -944,6 +984,18 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
             footer[idx] |= (t.str.contains(FOOTER_CELL, regex=True) | t.str.contains(NOTE_CELL, regex=True)
                             ).to_numpy(bool)
     footer &= ~total
+    return total, footer
+
+
+def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
+    """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
+    :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
+    the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
+    :data:`SUBTOTAL_CELL`), a signature line under the sheet (a cell 审核人：…,
+    填表人：… :data:`FOOTER_CELL`, with a blank plot id) and a note line (备注：…, 注：…
+    :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id) with
+    that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
+    total, footer = _total_and_footer_rows(plot_ids, raw, col.unreadable)
     if total.any():
         col.add(total, "plot_id", plot_ids, "error", Message.of("val.total_row"), Message.of("exp.plot_row"),
                 force=True)
@@ -1592,8 +1644,12 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped, canon)
     col.add(respelled, canon, text, "warning", read_as, expected)
     ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
+    empty = blank & ~col.unreadable  # a 合计 or 注 row is no plot
     if ticks.any() and blank.any() and (ticks | blank).all():
         col.add_file(canon, "warning", Message.of("val.bf_ticks_blank", n=int(blank.sum())), expected)
+    elif empty.any() and (~blank & ~col.unreadable).any():  # a column with values, some cells left blank
+        col.add_file(canon, "note", Message.of("val.bf_blank_cells", rows=_ranges(np.flatnonzero(empty) + 1),
+                                               n=int(empty.sum())), "")
     keep = ~pd.Series(blank | unknown_bf, index=mapped.index)
     return mapped.where(keep, "unknown").to_numpy(object)
 
@@ -1756,6 +1812,8 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
         if t.lower().endswith(e):
             t = t[: -len(e)].strip()
             break
+    if t.lower() in lookup or re.sub(r"[\s\-]+", "_", t.lower()) in lookup:
+        return None  # one known crop's name (油菜籽, 冬小麦, 油茶 if listed) is never read as several
     parts = [p.strip().lower() for p in ROTATION_SEP.split(t) if p.strip()]
     if len(parts) == 1:  # 小麦玉米, 麦玉: crop names written together
         parts = _crop_run(parts[0], lookup) or parts
@@ -1770,7 +1828,17 @@ def rotation_crops(cell, lookup: dict[str, str]) -> list[str] | None:
 
 def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
     """A text of Chinese crop names written together (小麦玉米, 麦玉) split into them, the longest
-    known name first at each place; None unless the whole text is such names."""
+    known name first at each place; None unless the whole text is such names.
+
+    One-character names join only one-character short forms (:data:`ROTATION_SHORT`: 稻油, 麦玉,
+    稻稻油): a word such as 油茶 (oil-tea camellia), 茶油 or 油茶树 is one crop, not 油(菜) + 茶.
+
+    Examples
+    --------
+    >>> lk = {"小麦": "wheat", "玉米": "maize", "稻": "rice", "茶": "tea", "茶树": "tea"}
+    >>> _crop_run("小麦玉米", lk), _crop_run("稻油", lk), _crop_run("油茶", lk), _crop_run("油茶树", lk)
+    (['小麦', '玉米'], ['稻', '油'], None, None)
+    """
     if not re.search(r"[\u4e00-\u9fff]", text):
         return None
     names = sorted({k for k in lookup if re.search(r"[\u4e00-\u9fff]", k)} | set(ROTATION_SHORT), key=len,
@@ -1782,6 +1850,8 @@ def _crop_run(text: str, lookup: dict[str, str]) -> list[str] | None:
             return None
         out.append(hit)
         i += len(hit)
+    if any(len(n) == 1 for n in out) and not all(n in ROTATION_SHORT for n in out):
+        return None
     return out
 
 
@@ -2075,8 +2145,7 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
     found = [i18n.region_candidates(u, tables) if u else () for u in uniq]
     ambiguous = np.array([bool(c) for c in found], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
     # a region naming a country outside China (UK/Derbyshire) is placed there, not warned
-    unplaced = (np.array([bool(u) and not f and not i18n.region_province(u, tables)
-                          and region_in_china(u, tables) is not False for u, f in zip(uniq, found, strict=True)],
+    unplaced = (np.array([not f and _region_unplaced(u, tables) for u, f in zip(uniq, found, strict=True)],
                          bool)[codes] if len(uniq) else np.zeros(len(text), bool))
     col.add(unplaced, canon, text, "warning", Message.of("val.region_unplaced"))
     if ambiguous.any():
