@@ -1540,6 +1540,9 @@ class PlotAdvice:
     #: and its lowest, highest and mean amounts with the re-application years; "" otherwise.
     later_label: str = ""
     later_net: str = ""
+    #: The measured soil pH and each measured metal [mg/kg] with its screening and intervention
+    #: values for the plot's land use and pH, and which of them it exceeds (:func:`soil_values_text`).
+    soil_values: str = ""
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -1585,6 +1588,65 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
                                      median=f"{med:.3g}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else pct_text(float(pex), lang)))
     return crop_lines
+
+
+#: Per-metal soil class → the sheet's mark of the threshold the concentration exceeds.
+_EXCEEDED = {"safe_utilisation": "ui.sheet.soil_above_screening",
+             "strict_control": "ui.sheet.soil_above_intervention"}
+
+
+def _soil_metal_text(metal: str, conc: float, screening: float, intervention: float, cls, lang: str) -> str:
+    """One metal of :func:`soil_values_text`: ``'镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）'``."""
+    if math.isnan(screening):
+        parts = [i18n.t("ui.sheet.soil_no_screening", lang)]
+    else:
+        parts = [i18n.t("ui.sheet.soil_screening", lang, value=f"{screening:g}")]
+        if not math.isnan(intervention):
+            parts.append(i18n.t("ui.sheet.soil_intervention", lang, value=f"{intervention:g}"))
+        if cls in _EXCEEDED:
+            parts.append(i18n.t(_EXCEEDED[cls], lang))
+    return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang), value=f"{conc:g}",
+                  thresholds=("，" if lang == "zh" else ", ").join(parts))
+
+
+def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
+    """The measured soil values of a plot against the thresholds its class was found with.
+
+    Parameters
+    ----------
+    result : agriremed.engine.plan.Plan
+        Plan result (``plots`` with ``ph`` [–]; ``soil``: one row per plot × measured metal with
+        ``conc_mg_kg``, ``screening_mg_kg`` and ``intervention_mg_kg`` [mg kg⁻¹] for the plot's
+        land use and pH, and the metal's ``soil_class``, from :func:`agriremed.stages.soil.screen`).
+    plot_id : str
+        Plot.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        ``'土壤pH 4.6；镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）；…'``: the soil pH, then every
+        measured metal in the order of :data:`agriremed.core.columns.METALS` with its screening
+        value, its intervention value where the threshold set has one, and the value it exceeds;
+        "" when the plan has neither.
+    """
+    parts = []
+    plots = getattr(result, "plots", None)
+    if plots is not None and "ph" in plots and "plot_id" in plots:
+        ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
+        if len(ph):
+            parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=f"{float(ph.iloc[0]):g}"))
+    soil = getattr(result, "soil", None)
+    if soil is not None and len(soil):
+        rows = soil.loc[soil["plot_id"] == plot_id]
+        order = {m: k for k, m in enumerate(METALS)}
+        rows = rows.iloc[np.argsort([order.get(m, len(order)) for m in rows["metal"]], kind="stable")]
+        for m, c, scr, itv, cls in zip(rows["metal"], rows["conc_mg_kg"].to_numpy(float),
+                                      rows["screening_mg_kg"].to_numpy(float),
+                                      rows["intervention_mg_kg"].to_numpy(float), rows["soil_class"], strict=True):
+            parts.append(_soil_metal_text(str(m), float(c), float(scr), float(itv), cls, lang))
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _plot_rice_seasons_of(result, plot_id: str) -> float:
@@ -1692,7 +1754,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             reapply_message(opt, tables, sc.horizon_yr), lang, tables)
     return PlotAdvice(
         plot_id=plot_id, later_label=later_label, later_net=later_net, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
-        crop_lines=crop_lines,
+        crop_lines=crop_lines, soil_values=soil_values_text(result, plot_id, lang),
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),
         first_year_cost=amount(float(r["first_year_cost_plot_cny"]), _money) + _extra_cost_text(
