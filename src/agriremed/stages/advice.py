@@ -1362,6 +1362,30 @@ def area_number(x: float, decimals: int) -> str:
     return np.format_float_positional(x, precision=3, fractional=False, trim="-")
 
 
+def area_text(area_ha: float, unit: str, lang: str = "en") -> str:
+    """A plot's area in its area unit and ``lang``, as the plot sheet prints it.
+
+    Parameters
+    ----------
+    area_ha : float
+        Area [ha].
+    unit : {"mu", "ha"}
+        The plot's area unit (:func:`area_units`): ``mu`` gives mu [亩] with ha in brackets.
+    lang : {"en", "zh"}
+        Language.
+
+    Examples
+    --------
+    >>> area_text(0.42, "mu", "zh"), area_text(0.42, "mu"), area_text(0.42, "ha", "zh")
+    ('6.3 亩（0.42 公顷）', '6.3 mu (0.42 ha)', '0.42 公顷')
+    """
+    ha = area_number(area_ha, 2)
+    if unit == "ha":
+        return f"{ha} 公顷" if lang == "zh" else f"{ha} ha"
+    mu = area_number(area_ha / ha_per_mu(), 1)
+    return f"{mu} 亩（{ha} 公顷）" if lang == "zh" else f"{mu} mu ({ha} ha)"
+
+
 def _extra_cost_text(extra: float, option, amount, lang: str, tables) -> str:
     """What the recommended option adds to the first year's spending beyond doing nothing, as the plot
     sheet prints it after the first-year cost (``''`` for doing nothing itself, for a PV plant, whose
@@ -1681,16 +1705,12 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     tables = result.tables
     fields = {"plot_id": plot_id}
     area = float(r["area_ha"])
-    mu = area / ha_per_mu()
     sc = result.scenario
     unit = area_units([r.get("region")], sc.area_unit, sc.rule_set, tables)[0]
     for c in ("region", "area", "crop", "land_use"):
         v = r.get(c)
-        if c == "area" and unit == "ha":
-            fields["area"] = f"{area_number(area, 2)} 公顷" if lang == "zh" else f"{area_number(area, 2)} ha"
-        elif c == "area":
-            fields["area"] = (f"{area_number(mu, 1)} 亩（{area_number(area, 2)} 公顷）" if lang == "zh"
-                              else f"{area_number(mu, 1)} mu ({area_number(area, 2)} ha)")
+        if c == "area":
+            fields["area"] = area_text(area, unit, lang)
         elif c == "region":  # region and village: "网岭镇 罗家村"
             place = place_text(v, r.get("village"), lang, tables)
             if place:
