@@ -317,8 +317,8 @@ def test_parcel_map_traces_and_colours():
     fig2 = viz.parcel_map(s, g, "recommended_option")
     names = [t.name for t in fig2.data if t.showlegend is not False]
     assert len(fig2.data) == 6 and len(names) == 3
-    # "#888888": no option applies
-    want = {viz.OPTION_COLOURS["fallow"], viz.OPTION_COLOURS["lime_rice"], "#888888"}
+    # NO_OPTION_COLOUR: no option applies
+    want = {viz.OPTION_COLOURS["fallow"], viz.OPTION_COLOURS["lime_rice"], viz.NO_OPTION_COLOUR}
     assert {t.line.color for t in fig2.data if t.fill == "toself"} == want
     # above the polygon limit: points only, one trace per class
     assert len(viz.parcel_map(s, g, "soil_class", polygon_limit=2).data) == 2

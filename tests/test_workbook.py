@@ -61,7 +61,13 @@ def test_two_header_rows_read_back_with_pandas(written):
     plan, paths = written
     names = W.sheet_names("en")
     s = pd.read_excel(paths["en"], sheet_name=names["summary"], header=1, engine="openpyxl")
-    assert sorted(s.columns) == sorted(plan.summary.columns)  # (the area in mu moved before the area in ha)
+    # (the area in mu moved before the area in ha; the soil pH and metals of the input before the class)
+    soil = ["ph", *(f"{m}_mg_kg" for m in ("cd", "hg", "as", "pb", "cr", "cu", "ni", "zn"))]
+    assert sorted(s.columns) == sorted([*plan.summary.columns, *soil])
+    at = s.columns.get_loc("soil_class")
+    assert list(s.columns[at - len(soil):at]) == soil
+    assert s["cd_mg_kg"].tolist() == pytest.approx(
+        plan.plots.set_index("plot_id").loc[plan.summary["plot_id"], "cd_mg_kg"].tolist())
     assert len(s) == len(plan.summary) == 16
     assert s["area_ha"].tolist() == pytest.approx(plan.summary["area_ha"].tolist())
     assert s["npv_vs_baseline_cny_ha"].tolist() == pytest.approx(

@@ -1241,7 +1241,10 @@ def _map_section(plan, lang: str) -> Section | None:
     if geometry is None or not len(plan.summary):
         return None
     regions = getattr(plan, "region_polygons", None)
-    figs = [viz.parcel_map(plan.summary, geometry, c, regions, lang=lang)
+    s, sc = plan.summary, plan.scenario
+    region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
+    units = area_units(region, sc.area_unit, sc.rule_set, plan.tables)  # the hover's area, as on the sheets
+    figs = [viz.parcel_map(s, geometry, c, regions, lang=lang, units=units)
             for c in ("soil_class", "recommended_option")]
     body = "".join(pio.to_html(f, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
                    for f in figs)

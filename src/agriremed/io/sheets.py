@@ -1,7 +1,8 @@
 """One-page A4 advice sheet per plot (PDF), in English or Chinese.
 
 An extension officer hands the farmer one page: the plot and farmer, the soil class in
-plain words, what the crop will contain against the food limit, the measures this season
+plain words with the measured soil pH and metals against their screening and intervention
+values, what the crop will contain against the food limit, the measures this season
 and next with amounts per mu and for the plot, first-year cost, the net cash flow of year 1
 and of a typical year, grain monitoring, how long, the runner-up option and whom to contact. The content comes from
 :func:`agriremed.stages.advice.plot_advice`; this module only lays it out.
@@ -92,6 +93,8 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
               "farmer": "ui.sheet.farmer"}
     cells = [[p(i18n.t(labels[k], lang), "cellb"), p(v, "cell")] for k, v in a.fields.items() if k in labels]
     cells.append([p(i18n.t("ui.sheet.soil_class", lang), "cellb"), p(a.soil_class_text, "cell")])
+    if a.soil_values:  # the measured values and the thresholds the class was found with
+        cells.append([p(i18n.t("ui.sheet.soil_values", lang), "cellb"), p(a.soil_values, "cell")])
     t = Table(cells, colWidths=[0.22 * width, 0.78 * width])
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.93, 0.95, 0.93))]))

@@ -37,7 +37,10 @@ __all__ = [
     "tornado_plot",
     "budget_curve",
     "parcel_map",
+    "distinct_colours",
+    "colour_difference",
     "SOIL_CLASS_COLOURS",
+    "NO_OPTION_COLOUR",
 ]
 
 #: Stable colours per option (so an option looks the same in every figure).
@@ -48,13 +51,81 @@ OPTION_COLOURS = {
     "sedum_alfredii": "#98df8a", "noccaea_caerulescens": "#c5b0d5", "sedum_rice_rotation": "#006d2c",
     "sedum_wheat_intercrop": "#74c476", "tobacco": "#9467bd", "poplar_src": "#c49c94", "sorghum": "#e377c2",
     "maize_energy": "#dbdb8d", "sunflower": "#ffd92f", "ramie": "#8dd3c7", "hemp": "#b3de69",
-    "kenaf": "#bebada", "brassica_juncea": "#fb8072", "lime_rice": "#6baed6", "low_cd_rice": "#08519c",
+    "kenaf": "#661100", "brassica_juncea": "#fb8072", "lime_rice": "#6baed6", "low_cd_rice": "#08519c",
     "flooded_rice": "#9ecae1", "maize_grain": "#fdae6b", "foliar_inhibitor": "#c7e9c0",
-    "vip_n_no_flood": "#3182bd",
+    "vip_n_no_flood": "#990099", "as_fe_si_amendment": "#511cfb", "pv_grass": "#fb00d1",
+    "lime_upland_wheat": "#620042", "lime_upland_maize": "#fc0080", "foliar_zn_wheat": "#fb0d0d",
+    "foliar_zn_maize": "#1616a7", "low_cd_wheat": "#af0038",
 }
+#: Colour of the plots no option applies to (a light grey, apart from do-nothing's grey).
+NO_OPTION_COLOUR = "#d9d9d9"
+#: Smallest CIE76 colour difference ΔE*ab [–] between two classes drawn in one map: about four
+#: times the just-noticeable difference (ΔE ≈ 2.3), so that two classes side by side read as two.
+MIN_COLOUR_DIFFERENCE = 10.0
+#: Colours given, in this order, to a class without its own colour or whose own colour is closer
+#: than :data:`MIN_COLOUR_DIFFERENCE` to a colour already in the figure.
+SPARE_COLOURS = (
+    "#2e91e5", "#e15f99", "#1ca71c", "#fb0d0d", "#da16ff", "#222a2a", "#b68100", "#750d86", "#eb663b",
+    "#511cfb", "#00a08b", "#fb00d1", "#fc0080", "#b2828d", "#6c7c32", "#778aae", "#862a16", "#a777f1",
+    "#620042", "#1616a7", "#da60ca", "#6c4516", "#0d2a63", "#af0038",
+)
 #: Soil classes in the order of GB 15618 (cleanest first), as drawn on category axes.
 SOIL_CLASS_ORDER = ("priority_protection", "safe_utilisation", "strict_control")
 _LIGHT = {"green": "#2ca02c", "amber": "#ffbf00", "red": "#d62728", None: "#cccccc"}
+
+
+def _lab(colours) -> np.ndarray:
+    """CIELAB (D65) coordinates [–] of ``#rrggbb`` sRGB colours, one row per colour (IEC 61966-2-1
+    sRGB transfer function and matrix; CIE 1976 L*a*b*)."""
+    rgb = np.array([[int(str(c).lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)] for c in colours],
+                   dtype=float).reshape(-1, 3) / 255.0
+    lin = np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = lin @ m.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
+
+
+def colour_difference(a, b) -> np.ndarray:
+    """CIE76 colour difference ΔE*ab [–] between each ``#rrggbb`` colour of ``a`` and each of ``b``
+    (array of shape ``len(a) × len(b)``)."""
+    la, lb = _lab(list(a)), _lab(list(b))
+    return np.sqrt(((la[:, None, :] - lb[None, :, :]) ** 2).sum(axis=2))
+
+
+def distinct_colours(codes, palette: dict, missing: str = NO_OPTION_COLOUR) -> dict:
+    """A colour for each class of one figure, every two at least :data:`MIN_COLOUR_DIFFERENCE` apart.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        The classes drawn, in legend order (``""``: no class, e.g. no option applies).
+    palette : dict
+        Each class's own colour (:data:`OPTION_COLOURS`, :data:`SOIL_CLASS_COLOURS`).
+    missing : str
+        The colour of ``""``.
+
+    Returns
+    -------
+    dict
+        Class → ``#rrggbb``: its own colour where it has one far enough from the colours of
+        the classes before it, otherwise the :data:`SPARE_COLOURS` colour farthest from them.
+    """
+    out: dict = {}
+    for code in codes:
+        own = palette.get(code, missing if code == "" else None)
+        taken = list(out.values())
+        if own is not None and (not taken or colour_difference([own], taken).min() >= MIN_COLOUR_DIFFERENCE):
+            out[code] = own
+            continue
+        spare = [c for c in SPARE_COLOURS if c not in taken]
+        if not taken:
+            out[code] = spare[0]
+            continue
+        if not spare:  # more classes than colours: the spare colours again, in order
+            spare = list(SPARE_COLOURS)
+        out[code] = spare[int(np.argmax(colour_difference(spare, taken).min(axis=1)))]
+    return out
 
 
 def _option_label(option_id, lang: str, fallback=None) -> str:
@@ -806,7 +877,7 @@ def _ring_xy(geoms) -> tuple[np.ndarray, np.ndarray]:
 
 
 def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", regions=None,
-               lang: str = "en", polygon_limit: int = MAP_POLYGON_LIMIT) -> go.Figure:
+               lang: str = "en", polygon_limit: int = MAP_POLYGON_LIMIT, units=None) -> go.Figure:
     """Map of plots as polygons (or points) coloured by soil class or recommended option.
 
     Offline: drawn on plain longitude/latitude axes (scaled by the cosine of the mean
@@ -827,6 +898,11 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
         Language.
     polygon_limit : int
         Above this many plots, points at the plots' representative points replace the outlines.
+    units : array_like of str or str, optional
+        Area unit of each row of ``summary`` (``'mu'`` or ``'ha'``, as
+        :func:`agriremed.stages.advice.area_units` gives for the plan's scenario), or one for
+        all; default: :func:`agriremed.stages.advice.area_units` of the summary's ``region``.
+        The hover gives the area in it (``2.3 亩（0.153 公顷）``), as the plot sheet does.
 
     Returns
     -------
@@ -834,9 +910,17 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
         Per colour class one filled-outline trace (``fill='toself'``; omitted for points and
         above ``polygon_limit``) and one marker trace at the representative points carrying
         the hover text (same legend group); then one outline trace of the regions when given.
+        Every two classes have colours at least :data:`MIN_COLOUR_DIFFERENCE` apart
+        (:func:`distinct_colours`).
     """
+    from agriremed.stages.advice import area_text, area_units
+
+    if units is None:
+        region = summary["region"].to_numpy(object) if "region" in summary else np.full(len(summary), None)
+        units = area_units(region)
     g = geometry.to_crs("EPSG:4326")
-    s = summary.drop_duplicates("plot_id").set_index("plot_id")
+    s = summary.assign(_unit=np.broadcast_to(np.asarray(units, dtype=object), (len(summary),)))
+    s = s.drop_duplicates("plot_id").set_index("plot_id")
     s = s.loc[s.index.isin(g.index)]
     g = g.reindex(s.index)
     rep = g.representative_point()
@@ -858,11 +942,13 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
     cls_text = [CLASS_NAMES[c][0 if lang == "en" else 1] if c in CLASS_NAMES else "" for c in s["soil_class"]]
     rec_text = [i18n.option_name(o, lang) if isinstance(o, str) and o else none_name
                 for o in s["recommended_option"].astype(object).where(s["recommended_option"].notna(), "")]
-    area = s["area_ha"].to_numpy(float)
+    area = np.array([area_text(a, u, lang) for a, u in zip(s["area_ha"].to_numpy(float), s["_unit"], strict=True)],
+                    dtype=object)
+    colours = distinct_colours(codes, colours)
     for code in codes:
         m = key == code
         name = name_of(code) if code else none_name
-        colour = colours.get(code, "#888888")
+        colour = colours[code]
         if outlines and (m & polygons).any():
             rx, ry = _ring_xy(g.to_numpy()[m & polygons])
             fig.add_scatter(x=rx, y=ry, mode="lines", fill="toself", fillcolor=_rgba(colour, 0.55),
@@ -879,7 +965,7 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
                         customdata=np.stack([np.asarray(cls_text, object)[idx],
                                              np.asarray(rec_text, object)[idx], area[idx]], axis=1),
                         hovertemplate="%{text}<br>%{customdata[0]}<br>%{customdata[1]}<br>"
-                                      "%{customdata[2]:.3g} ha<extra></extra>")
+                                      "%{customdata[2]}<extra></extra>")
     if regions is not None and len(regions):
         r = regions.to_crs("EPSG:4326")
         rx, ry = _ring_xy(r.geometry.to_numpy())

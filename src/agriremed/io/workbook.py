@@ -7,7 +7,8 @@ Sheets (names in the workbook's language, :func:`sheet_names`):
     version, date, seed, scenario, food standard, rule set, horizon, Monte Carlo draws,
     input digest, rows read / planned / rejected, region, currency).
 ``summary``
-    One row per planned plot (the columns of ``summary.csv``).
+    One row per planned plot (the columns of ``summary.csv``, with the plot's measured soil pH
+    and total metals of the input just before its soil class).
 ``options``
     One row per plot × option with the columns an officer compares (:data:`OPTION_COLUMNS`;
     every column is in ``plan.csv``). A streamed (chunked) plan, or one of more than
@@ -653,11 +654,43 @@ def _summary_units(plan) -> np.ndarray:
     return advice.area_units(region, sc.area_unit, sc.rule_set, plan.tables)
 
 
+def _soil_input_columns(plan) -> list[str]:
+    """The soil pH and total-metal input columns (``ph``, ``cd_mg_kg`` …, in
+    :data:`agriremed.core.columns.METALS` order) of the plan's plots that its summary does not have."""
+    plots = getattr(plan, "plots", None)
+    if plots is None or "plot_id" not in plots:
+        return []
+    cols = [c for c in ("ph", *map(C.metal_column, C.present_metals(plots.columns))) if c in plots]
+    return [c for c in cols if c not in plan.summary.columns]
+
+
+def _before_class(columns, added: list[str]) -> list:
+    """``columns`` with ``added`` put just before ``soil_class`` (at the end without one)."""
+    cols = [c for c in columns if c not in added]
+    at = cols.index("soil_class") if "soil_class" in cols else len(cols)
+    return cols[:at] + added + cols[at:]
+
+
+def _with_soil_inputs(s: pd.DataFrame, plan) -> pd.DataFrame:
+    """The summary frame ``s`` with each plot's measured soil pH [–] and total metals [mg kg⁻¹]
+    (:func:`_soil_input_columns`, blank where not measured) just before its soil class."""
+    added = _soil_input_columns(plan)
+    if not added:
+        return s
+    plots = plan.plots
+    pos = _frames.positions(plots["plot_id"].to_numpy(object), plan.summary["plot_id"].to_numpy(object))
+    s = s.copy()
+    for c in added:
+        s[c] = _frames.take(pd.to_numeric(plots[c], errors="coerce").to_numpy(float), pos, np.nan)
+    return s[_before_class(s.columns, added)]
+
+
 def _summary_frame(plan, lang: str) -> pd.DataFrame:
     """The summary in ``lang``: codes and sentences translated (the monitoring from the summary's
     own ``monitoring_msg``, so that it names the metals of the summary sentence), and the
     measures of each recommended option written in ``lang`` by
-    :func:`agriremed.stages.advice.measures_text`. The columns per mu (``area_mu``,
+    :func:`agriremed.stages.advice.measures_text`, and the measured soil pH and metals of the
+    input before the soil class (:func:`_soil_input_columns`). The columns per mu (``area_mu``,
     ``first_year_cost_cny_mu`` …) are blank on the rows of plots whose area unit is ha
     (:func:`agriremed.stages.advice.area_units`) and left out when no plot's unit is mu."""
     s = translate_frame(plan.summary, lang, plan.tables)
@@ -686,7 +719,7 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
                                       lang, advice.plot_rule_sets(plan.summary["plot_id"], region_of(plan.summary),
                                                                   sc.rule_set, plan.tables), units=units)
         s["monitoring"] = np.asarray(cols["monitoring"], dtype=object)
-    return s
+    return _with_soil_inputs(s, plan)
 
 
 def _reason_label(lang: str) -> dict:
@@ -763,6 +796,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     if "area_mu" in shown and "area_ha" in shown:  # in the frame's order: the area in mu first
         shown.remove("area_mu")
         shown.insert(shown.index("area_ha"), "area_mu")
+    shown = _before_class(shown, _soil_input_columns(plan))  # the measured values next to the class
     book.sheet("summary", shown).add(frame)
     large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
     is_rec = plan.table["recommended"].to_numpy(bool)

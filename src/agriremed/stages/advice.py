@@ -1451,6 +1451,30 @@ def area_number(x: float, decimals: int) -> str:
     return np.format_float_positional(x, precision=3, fractional=False, trim="-")
 
 
+def area_text(area_ha: float, unit: str, lang: str = "en") -> str:
+    """A plot's area in its area unit and ``lang``, as the plot sheet prints it.
+
+    Parameters
+    ----------
+    area_ha : float
+        Area [ha].
+    unit : {"mu", "ha"}
+        The plot's area unit (:func:`area_units`): ``mu`` gives mu [亩] with ha in brackets.
+    lang : {"en", "zh"}
+        Language.
+
+    Examples
+    --------
+    >>> area_text(0.42, "mu", "zh"), area_text(0.42, "mu"), area_text(0.42, "ha", "zh")
+    ('6.3 亩（0.42 公顷）', '6.3 mu (0.42 ha)', '0.42 公顷')
+    """
+    ha = area_number(area_ha, 2)
+    if unit == "ha":
+        return f"{ha} 公顷" if lang == "zh" else f"{ha} ha"
+    mu = area_number(area_ha / ha_per_mu(), 1)
+    return f"{mu} 亩（{ha} 公顷）" if lang == "zh" else f"{mu} mu ({ha} ha)"
+
+
 def _extra_cost_text(extra: float, option, amount, lang: str, tables) -> str:
     """What the recommended option adds to the first year's spending beyond doing nothing, as the plot
     sheet prints it after the first-year cost (``''`` for doing nothing itself, for a PV plant, whose
@@ -1629,6 +1653,9 @@ class PlotAdvice:
     #: and its lowest, highest and mean amounts with the re-application years; "" otherwise.
     later_label: str = ""
     later_net: str = ""
+    #: The measured soil pH and each measured metal [mg/kg] with its screening and intervention
+    #: values for the plot's land use and pH, and which of them it exceeds (:func:`soil_values_text`).
+    soil_values: str = ""
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -1676,6 +1703,65 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     return crop_lines
 
 
+#: Per-metal soil class → the sheet's mark of the threshold the concentration exceeds.
+_EXCEEDED = {"safe_utilisation": "ui.sheet.soil_above_screening",
+             "strict_control": "ui.sheet.soil_above_intervention"}
+
+
+def _soil_metal_text(metal: str, conc: float, screening: float, intervention: float, cls, lang: str) -> str:
+    """One metal of :func:`soil_values_text`: ``'镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）'``."""
+    if math.isnan(screening):
+        parts = [i18n.t("ui.sheet.soil_no_screening", lang)]
+    else:
+        parts = [i18n.t("ui.sheet.soil_screening", lang, value=f"{screening:g}")]
+        if not math.isnan(intervention):
+            parts.append(i18n.t("ui.sheet.soil_intervention", lang, value=f"{intervention:g}"))
+        if cls in _EXCEEDED:
+            parts.append(i18n.t(_EXCEEDED[cls], lang))
+    return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang), value=f"{conc:g}",
+                  thresholds=("，" if lang == "zh" else ", ").join(parts))
+
+
+def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
+    """The measured soil values of a plot against the thresholds its class was found with.
+
+    Parameters
+    ----------
+    result : agriremed.engine.plan.Plan
+        Plan result (``plots`` with ``ph`` [–]; ``soil``: one row per plot × measured metal with
+        ``conc_mg_kg``, ``screening_mg_kg`` and ``intervention_mg_kg`` [mg kg⁻¹] for the plot's
+        land use and pH, and the metal's ``soil_class``, from :func:`agriremed.stages.soil.screen`).
+    plot_id : str
+        Plot.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+        ``'土壤pH 4.6；镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）；…'``: the soil pH, then every
+        measured metal in the order of :data:`agriremed.core.columns.METALS` with its screening
+        value, its intervention value where the threshold set has one, and the value it exceeds;
+        "" when the plan has neither.
+    """
+    parts = []
+    plots = getattr(result, "plots", None)
+    if plots is not None and "ph" in plots and "plot_id" in plots:
+        ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
+        if len(ph):
+            parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=f"{float(ph.iloc[0]):g}"))
+    soil = getattr(result, "soil", None)
+    if soil is not None and len(soil):
+        rows = soil.loc[soil["plot_id"] == plot_id]
+        order = {m: k for k, m in enumerate(METALS)}
+        rows = rows.iloc[np.argsort([order.get(m, len(order)) for m in rows["metal"]], kind="stable")]
+        for m, c, scr, itv, cls in zip(rows["metal"], rows["conc_mg_kg"].to_numpy(float),
+                                      rows["screening_mg_kg"].to_numpy(float),
+                                      rows["intervention_mg_kg"].to_numpy(float), rows["soil_class"], strict=True):
+            parts.append(_soil_metal_text(str(m), float(c), float(scr), float(itv), cls, lang))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
 def _plot_rice_seasons_of(result, plot_id: str) -> float:
     """Rice seasons a year of the plot ``plot_id`` of a plan (:func:`plot_rice_seasons` of its validated row)."""
     plots = getattr(result, "plots", None)
@@ -1708,16 +1794,12 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     tables = result.tables
     fields = {"plot_id": plot_id}
     area = float(r["area_ha"])
-    mu = area / ha_per_mu()
     sc = result.scenario
     unit = area_units([r.get("region")], sc.area_unit, sc.rule_set, tables)[0]
     for c in ("region", "area", "crop", "land_use"):
         v = r.get(c)
-        if c == "area" and unit == "ha":
-            fields["area"] = f"{area_number(area, 2)} 公顷" if lang == "zh" else f"{area_number(area, 2)} ha"
-        elif c == "area":
-            fields["area"] = (f"{area_number(mu, 1)} 亩（{area_number(area, 2)} 公顷）" if lang == "zh"
-                              else f"{area_number(mu, 1)} mu ({area_number(area, 2)} ha)")
+        if c == "area":
+            fields["area"] = area_text(area, unit, lang)
         elif c == "region":  # region and village: "网岭镇 罗家村"
             place = place_text(v, r.get("village"), lang, tables)
             if place:
@@ -1782,7 +1864,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             reapply_message(opt, tables, sc.horizon_yr), lang, tables)
     return PlotAdvice(
         plot_id=plot_id, later_label=later_label, later_net=later_net, fields=fields, soil_class=cls or "", soil_class_text=f"{cls_text} — {cls_plain}",
-        crop_lines=crop_lines,
+        crop_lines=crop_lines, soil_values=soil_values_text(result, plot_id, lang),
         this_season=list(steps.loc[steps["season"] == "this", "text"]),
         next_season=list(steps.loc[steps["season"] == "next", "text"]),
         first_year_cost=amount(float(r["first_year_cost_plot_cny"]), _money) + _extra_cost_text(

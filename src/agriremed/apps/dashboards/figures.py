@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
-from agriremed.io.viz import OPTION_COLOURS
+from agriremed.io.viz import OPTION_COLOURS, distinct_colours
 from agriremed.apps.dashboards._axes import log_axis
 
 __all__ = [
@@ -511,14 +511,17 @@ def plot_map(
         d["area_ha"].astype(float).clip(lower=0) / max(d["area_ha"].astype(float).max(), 1e-9)
     )
     d = d.assign(_size=size)
-    for code, g in d.groupby(colour_by, sort=True, dropna=False):
+    groups = list(d.groupby(colour_by, sort=True, dropna=False))
+    colours = distinct_colours([c if isinstance(c, str) else "" for c, _g in groups], colours)
+    for code, g in groups:
         name = i18n.value(domain, code, lang) if isinstance(code, str) else i18n.t("ui.none", lang)
         fig.add_scatter(
             x=g["lon"],
             y=g["lat"],
             mode="markers",
             name=name,
-            marker=dict(size=g["_size"], color=colours.get(code, "#888"), line=dict(width=1, color="white")),
+            marker=dict(size=g["_size"], color=colours[code if isinstance(code, str) else ""],
+                        line=dict(width=1, color="white")),
             text=g["plot_id"],
             customdata=np.stack(
                 [

@@ -31,6 +31,7 @@ from agriremed.apps.dashboards._base import Dashboard, FigureSlot, fmt_number, g
 from agriremed.apps.dashboards.download import DownloadButton
 from agriremed.io.geo import geometry_by_id, is_geo_path, read_layer
 from agriremed.io.viz import parcel_map
+from agriremed.stages.advice import area_units
 
 __all__ = ["Portfolio", "plan_in_chunks", "region_groups", "region_summary", "ACCEPT"]
 
@@ -596,7 +597,10 @@ class Portfolio(Dashboard):
         if self.result is None:
             return
         if getattr(self, "geometry", None) is not None and len(self.geometry):
-            self.map_fig.show(parcel_map(self.result.summary, self.geometry, self.colour_by.value, lang=lang))
+            s, sc = self.result.summary, self.result.scenario
+            region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
+            units = area_units(region, sc.area_unit, sc.rule_set, self.result.tables)
+            self.map_fig.show(parcel_map(s, self.geometry, self.colour_by.value, lang=lang, units=units))
             return
         self.map_fig.show(F.plot_map(self.result.summary, self.result.plots, self.colour_by.value, lang))
 
