@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import agriremed
-from agriremed.core.messages import render
+from agriremed.core.messages import Message, render
 from agriremed.stages import ranking
 
 
@@ -158,7 +158,11 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
     assert x.loc[("A", "sorghum"), "score"] > x.loc[("A", "do_nothing"), "score"]
     assert x.loc[("A", "sorghum"), "rank"] == 3 and x.loc[("A", "do_nothing"), "rank"] == 1
     clause = ranking.runner_up_clause(r, pd.Series({"maize_grain": "Maize"}), w)
-    assert clause["A"] == "ahead of Maize (score 0.75 vs 0.75), mostly on the overall score"
+    # the two allowed options tie on score: the sentence says so and names the tie-break that decided
+    assert clause["A"] == ("ahead of Maize (same score, 0.75): equal scores go to the lower first-year cost, "
+                           "then the higher NPV, then the option listed first in the option library; both cost "
+                           "and NPV are the same, so the library order decided")
+    assert x.loc[("A", "do_nothing"), "tie_break"] == "option_order"
     # without policy status (rule set none) the weights alone decide
     r0 = ranking.rank_options(t.drop(columns="policy_status"), w).set_index(["plot_id", "option_id"])
     assert r0.loc[("A", "sorghum"), "rank"] == 1
@@ -390,3 +394,62 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     assert "ranked before" not in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
     assert "优于维持现状（得分0.52对0.36），后者在该类土地上仅为管控规则所允许" in zh and "排在" not in zh
+
+
+def _four_tied(**cols):
+    """Four non-food options on one strict-control plot that score the same (no criterion but the NPV
+    differs, and every NPV is below the economics utility's zero anchor): the Gejiu GJ006 case."""
+    n = 4
+    base = {"plot_id": ["G"] * n, "option_id": ["willow_src", "poplar_src", "miscanthus", "maize_energy"],
+            "applicable": [True] * n, "food_crop": ["none"] * n, "crop_compliance_prob": [np.nan] * n,
+            "compliant_season_fraction": [np.nan] * n, "food_seasons": [0] * n,
+            "biomass_value_positive": [True] * n, "removed_g_ha": [0.0] * n, "needed_g_ha": [600.0] * n,
+            "target_metals": ["cd"] * n, "metals_exceeding": ["cd"] * n, "soil_class": ["strict_control"] * n,
+            "net_co2e_vs_baseline_t_ha_yr": [1.0] * n, "policy_status": ["expected"] * n,
+            "npv_vs_baseline_cny_ha": [-293330.0, -292924.0, -284876.0, -338205.0],
+            "cost_year1_cny_ha": [16500.0, 16500.0, 14200.0, 9119.25]}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_equal_scores_go_to_the_lower_first_year_cost_then_the_higher_npv():
+    w = agriremed.Scenario().normalised_weights()
+    r = ranking.rank_options(_four_tied(), w)
+    assert len(set(np.round(r["score"], 9))) == 1                      # a four-way tie
+    # maize 9,119 < miscanthus 14,200 < poplar = willow 16,500 CNY/ha; poplar's NPV -292,924 > willow's -293,330
+    assert r.sort_values("rank")["option_id"].tolist() == ["maize_energy", "miscanthus", "poplar_src", "willow_src"]
+    assert r.set_index("option_id")["tie_break"].to_dict() == {
+        "willow_src": "", "poplar_src": "", "miscanthus": "", "maize_energy": "first_year_cost"}
+    clause = ranking.runner_up_clause(r, pd.Series(dtype=object), w)
+    assert clause["G"] == ("ahead of Miscanthus energy crop (phytostabilisation) (same score, 0.155): equal "
+                           "scores go to the lower first-year cost, then the higher NPV, then the option listed "
+                           "first in the option library, and this option costs less in its first year")
+    zh = render(Message.decode(ranking.runner_up_message(r, w)["G"]), "zh")
+    assert "得分相同（均为0.155）" in zh and zh.endswith("本方案首年成本较低")
+    assert "综合得分" not in zh
+    # equal first-year costs: the higher NPV decides (poplar before willow), and the sentence says so
+    r2 = ranking.rank_options(_four_tied().iloc[:2], w)
+    assert r2.sort_values("rank")["option_id"].tolist() == ["poplar_src", "willow_src"]
+    assert r2.set_index("option_id").loc["poplar_src", "tie_break"] == "npv"
+    assert ranking.runner_up_clause(r2, pd.Series(dtype=object), w)["G"].endswith(
+        "at the same first-year cost, this option has the higher NPV")
+    # equal cost and NPV: the library order decides; reweight keeps the tie-break
+    r3 = ranking.rank_options(_four_tied(npv_vs_baseline_cny_ha=[-300000.0] * 4, cost_year1_cny_ha=[1.0] * 4), w)
+    assert r3.sort_values("rank")["option_id"].tolist() == ["willow_src", "poplar_src", "miscanthus", "maize_energy"]
+    assert r3.set_index("option_id").loc["willow_src", "tie_break"] == "option_order"
+    assert ranking.reweight(r, w).set_index("option_id").loc["maize_energy", "tie_break"] == "first_year_cost"
+
+
+def test_scores_equal_at_three_decimals_tie_and_a_higher_score_wins_without_a_tie_break():
+    from agriremed.models.ranking import rank_in_plot, tie_break_used
+    ok, partial = np.ones(3, bool), np.zeros(3, bool)
+    score = np.array([0.17649, 0.17651, 0.2])  # the first two print as 0.176 and 0.177
+    cost = np.array([100.0, 200.0, 300.0])
+    rank = rank_in_plot(score, ok, partial, ["p"] * 3, cost=cost)
+    assert rank.tolist() == [3, 2, 1]                                  # 0.2 wins outright
+    assert tie_break_used(rank, score, ok, partial, ["p"] * 3, cost=cost).tolist() == ["", "", ""]
+    score = np.array([0.17641, 0.17649, 0.1])  # both 0.176: a tie, the cheaper first
+    rank = rank_in_plot(score, ok, partial, ["p"] * 3, cost=np.array([100.0, 200.0, 0.0]))
+    assert rank.tolist() == [1, 2, 3]
+    assert tie_break_used(rank, score, ok, partial, ["p"] * 3, cost=np.array([100.0, 200.0, 0.0]))[0] == \
+        "first_year_cost"

@@ -100,6 +100,46 @@ def test_worst_metal_decides_and_exceeding_list(tables, plots_factory):
     assert cls.loc[0, "controlling_metal"] == "pb"              # 500/80 = 6.25 > 0.5/0.3
 
 
+def test_controlling_metal_of_a_strict_plot_exceeds_its_intervention_value(tables, plots_factory):
+    # paddy pH 5.0: Cd 1.85 > 1.5 and Pb 420 > 400 make the plot strict-control; Cu 560 / 50 = 11.2
+    # is the largest screening ratio but Cu has no intervention value
+    p = plots_factory(1, ph=5.0, cd_mg_kg=1.85, pb_mg_kg=420.0, cu_mg_kg=560.0)
+    cls = soil.plot_classes(soil.screen(p, tables))
+    assert cls.loc[0, "soil_class"] == "strict_control"
+    assert cls.loc[0, "metals_exceeding"] == "cd+pb+cu"
+    assert cls.loc[0, "controlling_metal"] == "cd"              # 1.85/1.5 = 1.23 > 420/400 = 1.05
+    assert cls.loc[0, "max_exceedance_ratio"] == pytest.approx(1.85 / 0.3)
+
+
+def test_controlling_metal_of_a_strict_plot_by_intervention_ratio(tables, plots_factory):
+    # paddy pH 5.0: As 250 is 8.33 × its screening value 30 but 1.25 × its intervention value 200;
+    # Cd 2.0 is 6.67 × 0.3 but 1.33 × 1.5: Cd sets the class further above its line
+    p = plots_factory(1, ph=5.0, cd_mg_kg=2.0, as_mg_kg=250.0)
+    cls = soil.plot_classes(soil.screen(p, tables))
+    assert cls.loc[0, "controlling_metal"] == "cd"
+    assert cls.loc[0, "max_exceedance_ratio"] == pytest.approx(2.0 / 0.3)
+
+
+def test_controlling_metal_of_a_safe_plot_has_an_intervention_value(tables, plots_factory):
+    # paddy pH 5.5: Cd 0.5 / 0.3 = 1.67, Cu 150 / 50 = 3.0; Cu exceeding alone cannot be the class's
+    # reason where Cd exceeds too
+    p = plots_factory(2, ph=5.5, cd_mg_kg=[0.5, 0.2], cu_mg_kg=150.0)
+    cls = soil.plot_classes(soil.screen(p, tables))
+    assert cls["soil_class"].tolist() == ["safe_utilisation", "safe_utilisation"]
+    assert cls["controlling_metal"].tolist() == ["cd", "cu"]    # P2: only Cu exceeds
+    np.testing.assert_allclose(cls["max_exceedance_ratio"], [0.5 / 0.3, 3.0])
+
+
+def test_controlling_metal_of_a_cu_only_orchard_and_a_clean_plot(tables, plots_factory):
+    # orchard pH 6.0: Cu 300 / 150 = 2.0, Cd 0.1 / 0.3 below; paddy pH 6.0: Cd 0.2 / 0.4, Pb 90 / 100
+    p = plots_factory(2, plot_id=["O", "C"], land_use=["orchard", "paddy"], crop=["apple", "rice"], ph=6.0,
+                      cd_mg_kg=[0.1, 0.2], pb_mg_kg=[np.nan, 90.0], cu_mg_kg=[300.0, np.nan])
+    cls = soil.plot_classes(soil.screen(p, tables))
+    assert cls["soil_class"].tolist() == ["safe_utilisation", "priority_protection"]
+    assert cls["controlling_metal"].tolist() == ["cu", "pb"]
+    np.testing.assert_allclose(cls["max_exceedance_ratio"], [2.0, 0.9])
+
+
 def test_soil_mass_and_stock_hand_computed():
     assert soil.soil_mass_t_ha(0.2, 1.3) == pytest.approx(2600.0)
     # 0.86 mg/kg × 0.2 m × 1.12 t/m3 × 10 000 m2/ha = 1.9264 kg/ha
@@ -217,8 +257,9 @@ def test_plot_classes_of_a_table_in_any_row_order():
     cls = soil.plot_classes(s)
     assert cls["plot_id"].tolist() == ["B", "A"]                     # order of first appearance
     assert cls["soil_class"].tolist() == ["safe_utilisation", "strict_control"]
-    assert cls["controlling_metal"].tolist() == ["pb", "zn"]
-    assert cls["max_exceedance_ratio"].tolist() == [2.0, 4.0]
+    # A is strict-control by Cd: Cd controls, although Zn (no intervention value) has the larger ratio
+    assert cls["controlling_metal"].tolist() == ["pb", "cd"]
+    assert cls["max_exceedance_ratio"].tolist() == [2.0, 3.0]
     assert cls["metals_exceeding"].tolist() == ["pb+zn", "cd+pb+zn"]
     # one common order: one text per distinct set of metals
     s2 = s.iloc[[1, 2, 4, 0, 5]].assign(plot_id=["A", "A", "A", "B", "B"])

@@ -487,9 +487,15 @@ _out("soil_class_basis", "", "Basis of the soil class", "土壤类别依据",
      "county's 农用地土壤环境质量类别划分, stricter than the computed class); present where the input has a "
      "soil_class_county column.", dtype="category", categories=("computed", "county"))
 _out("controlling_metal", "", "Controlling metal", "主控重金属",
-     "Metal with the highest exceedance ratio in the plot.", dtype="str")
-_out("max_exceedance_ratio", "1", "Highest exceedance ratio", "最大超标倍数",
-     "Largest exceedance ratio among the measured metals.")
+     "The metal that sets the plot's class: on strict-control plots the metal with the highest "
+     "ratio to its intervention value; on safe-utilisation plots the metal with the highest ratio "
+     "to its screening value among those that have an intervention value (Cd, Hg, As, Pb, Cr), or, "
+     "where none of these exceeds, the highest screening ratio of any metal (Cu, Ni, Zn); on "
+     "priority-protection plots the metal with the highest screening ratio (below 1).", dtype="str")
+_out("max_exceedance_ratio", "1", "Controlling metal's exceedance ratio", "主控重金属超标倍数",
+     "The controlling metal's soil concentration divided by its screening value (> 1 exceeds); not "
+     "always the largest ratio of the plot (a metal without intervention value, such as Cu, can "
+     "have a larger one: see exceedance_ratio in soil_screening).")
 _out("metals_exceeding", "", "Metals above screening value", "超筛选值重金属",
      "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
 _out("soil_stock_kg_ha", "kg/ha", "Soil metal stock", "土壤重金属储量",

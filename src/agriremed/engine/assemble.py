@@ -727,10 +727,14 @@ def _expected_without_coordinates(table: pd.DataFrame, g, n: int):
     return g.plot[rows], _frames.obj(table["option_id"])[rows]
 
 
-def _add_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, g, P: pd.DataFrame, n: int) -> None:
+def _add_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, g, P: pd.DataFrame, n: int,
+                 tables: Tables) -> None:
     """Append to the runner-up clause (``ahead_msg``, one per recommended plot, in place) what the
-    sentence must add: an expected PV option that could not be assessed and why, and unchanged
-    practice that outscores the recommended measure (``ok``: plots with a recommended option)."""
+    sentence must add: an expected PV option that could not be assessed and why, unchanged
+    practice that outscores the recommended measure, and the in–out balance of cultivated land where
+    the recommended option turns cultivated land that is not permanent basic farmland into forest
+    (``rec.forest_balance``, :func:`agriremed.stages.advice.forest_balance_rows`; ``ok``: plots with a
+    recommended option)."""
     # an option the rule set expects (PV on unused land) whose yield needs the plot's coordinates and province:
     # the sentence says it could not be assessed and why (its NPV is unknown, so it ranks with the allowed options)
     pos_ok = np.cumsum(ok) - 1  # position of each recommended plot among them
@@ -749,6 +753,18 @@ def _add_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, g, 
         if ok[i]:
             j = int(pos_ok[i])
             part = Message.of("rec.baseline_higher", score=f"{sc:.2f}")
+            ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
+    # trees on cultivated land that is not permanent basic farmland: the county's approval and 进出平衡
+    rec = np.flatnonzero((g.plot >= 0) & table["recommended"].to_numpy(bool)) if "recommended" in table \
+        else np.zeros(0, np.intp)
+    if len(rec) and "land_use" in P:
+        plot = g.plot[rec]
+        bf = P["basic_farmland"].to_numpy(object)[plot] if "basic_farmland" in P else np.full(len(rec), None)
+        wood = advice_mod.forest_balance_rows(P["land_use"].to_numpy(object)[plot], bf,
+                                              _frames.obj(table["option_id"])[rec], tables)
+        for i in plot[wood & ok[plot]]:
+            j = int(pos_ok[i])
+            part = Message.of("rec.forest_balance")
             ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
 
 
@@ -1148,9 +1164,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         clause = _frames.take(_frames.obj(ahead), _frames.positions(ahead.index.to_numpy(object), pid), None)[ok]
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
-    _add_clauses(ahead_msg, ok, table, g, P, n)
+    _add_clauses(ahead_msg, ok, table, g, P, n, tables or load_tables())
     keys = ("plot_id", "area_ha", "land_use", "crop", "metals_exceeding", "controlling_metal", "soil_class",
-            "metals_unmeasured")
+            "metals_unmeasured", "basic_farmland")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                            for c in keys})
     if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season

@@ -22,7 +22,7 @@ import numpy as np
 
 from agriremed.core import frames as _frames
 
-__all__ = ["linear_utility", "light_codes", "LIGHTS"]
+__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS"]
 
 #: Traffic-light names by code: 0 green, 1 amber, 2 red, 3 not assessed (None).
 LIGHTS = ("green", "amber", "red", None)
@@ -98,16 +98,51 @@ def weighted_scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return np.where(ok, score, np.nan)
 
 
+SCORE_DECIMALS = 3
+"""Decimals at which scores are compared when ranking (the finest precision the sentence prints):
+scores equal at this precision tie, and the tie goes to :data:`TIE_BREAKS` in turn."""
+
+TIE_BREAKS = ("first_year_cost", "npv", "option_order")
+"""Rules that order options whose scores tie (at :data:`SCORE_DECIMALS`) in the same ordering
+group, in turn: the lower first-year cost, then the higher NPV, then the option listed first in
+the option library (row order)."""
+
+
+def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,
+                untreated=None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Plot codes and the ordering keys of :func:`rank_in_plot` before the score, most significant first."""
+    tier = np.zeros(n, np.int64) if tier is None else np.asarray(tier, np.int64)
+    unpriced = np.zeros(n, bool) if unpriced is None else np.asarray(unpriced, bool)
+    target_tier = np.zeros(n, np.int64) if target_tier is None else np.asarray(target_tier, np.int64)
+    pc = _frames.codes(_frames.obj(plot_id))[0]
+    tier = np.where((unpriced | np.isin(target_tier, (2, 4))) & (tier == 0), 1, tier)
+    short = np.isin(target_tier, (1, 3)) & (tier == 0)
+    later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
+    gap = np.where(tier == 0, np.zeros(n, np.int64) if untreated is None else np.asarray(untreated, np.int64), 0)
+    return pc, [tier, gap, later, short, np.asarray(partial, bool)]
+
+
+def _tie_keys(score, cost, npv, n: int) -> list[np.ndarray]:
+    """Score at :data:`SCORE_DECIMALS` (higher first), then the :data:`TIE_BREAKS` keys (lower first)."""
+    neg = -np.nan_to_num(np.round(np.asarray(score, float), SCORE_DECIMALS), nan=-np.inf)
+    cost = np.full(n, np.nan) if cost is None else np.asarray(cost, float)
+    npv = np.full(n, np.nan) if npv is None else np.asarray(npv, float)
+    return [neg, np.nan_to_num(cost, nan=np.inf), -np.nan_to_num(npv, nan=-np.inf)]
+
+
 def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None,
-                 unpriced=None, target_tier=None, first=None, untreated=None) -> np.ndarray:
+                 unpriced=None, target_tier=None, first=None, untreated=None, cost=None, npv=None) -> np.ndarray:
     """Rank of each applicable row within its plot (1 = best; 0 where not applicable).
 
     Options the rule set expects rank before those it merely allows, and those before the
     ones it restrains (``tier``); among the expected ones, those predicted to make the crop
     meet the compliance target before those predicted to miss it (``target_tier`` 1) or to
     leave the crop no safer than unchanged practice where another makes it safer (3); then
-    fully assessed options before partial ones; among equals the higher score, then the row
-    order (library order) wins. An expected option whose economics could not be computed
+    fully assessed options before partial ones; among equals the higher score (compared at
+    :data:`SCORE_DECIMALS` decimals), and among equal scores the lower first-year cost
+    (``cost`` [CNY ha⁻¹], unknown last), then the higher NPV (``npv`` [CNY ha⁻¹], unknown last),
+    then the row order (library order) wins (:data:`TIE_BREAKS`). An expected option whose
+    economics could not be computed
     (``unpriced``: NPV NaN, e.g. PV without coordinates) ranks with the allowed ones: an
     encouragement does not put an option of unknown cost ahead of assessed ones, and it never
     passes a restrained one's tier. So does an expected option with ``target_tier`` 2
@@ -123,17 +158,10 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     """
     n = len(score)
     rows = np.flatnonzero(ok)
-    tier = np.zeros(n, np.int64) if tier is None else np.asarray(tier, np.int64)
-    unpriced = np.zeros(n, bool) if unpriced is None else np.asarray(unpriced, bool)
-    target_tier = np.zeros(n, np.int64) if target_tier is None else np.asarray(target_tier, np.int64)
-    pc = _frames.codes(_frames.obj(plot_id))[0]
-    neg = -np.nan_to_num(score, nan=-np.inf)
-    tier = np.where((unpriced | np.isin(target_tier, (2, 4))) & (tier == 0), 1, tier)
-    short = np.isin(target_tier, (1, 3)) & (tier == 0)
-    later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
-    gap = np.where(tier == 0, np.zeros(n, np.int64) if untreated is None else np.asarray(untreated, np.int64), 0)
-    order = rows[np.lexsort((rows, neg[rows], partial[rows], short[rows], later[rows], gap[rows], tier[rows],
-                             pc[rows]))]
+    pc, group = _order_keys(n, ok, partial, plot_id, tier, unpriced, target_tier, first, untreated)
+    keys = [rows] + [k[rows] for k in reversed(_tie_keys(score, cost, npv, n))] \
+        + [k[rows] for k in reversed(group)] + [pc[rows]]
+    order = rows[np.lexsort(tuple(keys))]
     grp = pc[order]
     start = np.r_[True, grp[1:] != grp[:-1]] if len(order) else np.zeros(0, bool)
     first_of_group = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0)) if len(order) else \
@@ -141,3 +169,40 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     rank = np.zeros(n, dtype=np.int64)
     rank[order] = np.arange(len(order)) - first_of_group + 1
     return rank
+
+
+def tie_break_used(rank: np.ndarray, score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None,
+                   unpriced=None, target_tier=None, first=None, untreated=None, cost=None,
+                   npv=None) -> np.ndarray:
+    """The tie-break that put each plot's first option before its second (on the first's row).
+
+    Parameters
+    ----------
+    rank : numpy.ndarray of int
+        Output of :func:`rank_in_plot` with the same arguments.
+    score, ok, partial, plot_id, tier, unpriced, target_tier, first, untreated, cost, npv
+        As for :func:`rank_in_plot`.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        On each rank-1 row whose plot's rank-2 row is in the same ordering group with a score
+        equal at :data:`SCORE_DECIMALS`: the :data:`TIE_BREAKS` rule that decided
+        (``first_year_cost``, ``npv`` or ``option_order``); ``""`` on every other row.
+    """
+    n = len(score)
+    out = np.full(n, "", dtype=object)
+    pc, group = _order_keys(n, ok, partial, plot_id, tier, unpriced, target_tier, first, untreated)
+    rank = np.asarray(rank)
+    f_rows, s_rows = np.flatnonzero(rank == 1), np.flatnonzero(rank == 2)
+    if not len(f_rows) or not len(s_rows):
+        return out
+    at = _frames.positions(pc[s_rows], pc[f_rows])
+    fr, sr = f_rows[at >= 0], s_rows[at[at >= 0]]
+    neg, c, v = _tie_keys(score, cost, npv, n)
+    same = np.ones(len(fr), bool)
+    for k in [*group, neg]:
+        same &= k[fr] == k[sr]
+    rule = np.where(c[fr] != c[sr], TIE_BREAKS[0], np.where(v[fr] != v[sr], TIE_BREAKS[1], TIE_BREAKS[2]))
+    out[fr[same]] = rule[same]
+    return out

@@ -75,7 +75,8 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
            "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "harvest_test_rows",
-           "harvest_test_of", "food_limit_metals", "food_limit_gaps", "summary_columns", "plot_clause",
+           "harvest_test_of", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
+           "summary_columns", "plot_clause",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
@@ -601,7 +602,7 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
 
 
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
-               no_flood: bool = False, test_harvest: int = 0) -> pd.DataFrame:
+               no_flood: bool = False, test_harvest: int = 0, forest_balance: bool = False) -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
     ha) and per plot.
 
@@ -627,6 +628,10 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         before it is sold (``test_harvest``, every season), 2 also the step of agreeing a
         safe-utilisation measure with the county for the next season (``ask_county``: safe-utilisation
         land under the Chinese rule set, where no measure of the library could be predicted to help).
+    forest_balance : bool
+        The option turns cultivated land that is not permanent basic farmland into forest
+        (:func:`forest_balance_rows`): the steps start, this season, with its condition
+        (``forest_balance``: the county's approval and the in–out balance, 自然资发〔2021〕166号).
 
     Returns
     -------
@@ -649,6 +654,8 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     if test_harvest:
         st = pd.concat([st, _test_steps(option_id, int(st["step"].max()) + 1 if len(st) else 1, int(test_harvest))],
                        ignore_index=True)
+    if forest_balance:
+        st = pd.concat([_forest_balance_step(option_id), st], ignore_index=True)
     parts = []
     seasons = (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season")))
     for season, timings in seasons:
@@ -677,7 +684,8 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     return out
 
 
-def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_harvest=None) -> np.ndarray:
+def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_harvest=None,
+                forest_balance=None) -> np.ndarray:
     """:func:`measures_text` of each plot's recommended option in its area unit (one text per
     distinct option and unit; ``''`` where a plot has no option).
 
@@ -697,6 +705,9 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_ha
     test_harvest : array_like of int, optional
         Plots whose unchanged practice gets the steps of testing the harvest (:func:`harvest_test_rows`);
         default none.
+    forest_balance : array_like of bool, optional
+        Plots whose option turns cultivated land that is not permanent basic farmland into forest
+        (:func:`forest_balance_rows`): the measures start with its condition; default none.
 
     Returns
     -------
@@ -707,16 +718,17 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_ha
     units = np.asarray(units, dtype=object)
     dry = np.zeros(len(opts), bool) if no_flood is None else np.asarray(no_flood, bool)
     test = np.zeros(len(opts), np.int64) if test_harvest is None else np.asarray(test_harvest, np.int64)
-    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), test.tolist(), strict=True))
+    wood = np.zeros(len(opts), bool) if forest_balance is None else np.asarray(forest_balance, bool)
+    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), test.tolist(), wood.tolist(), strict=True))
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
-    by = {(o, u, d, h): tables.memo(("advice.measures_text", o, lang, u, d, h),
-                                    lambda o=o, u=u, d=d, h=h: measures_text(o, tables, lang, u, d, h))
-          for o, u, d, h in set(keys) if isinstance(o, str) and o}
+    by = {(o, u, d, h, f): tables.memo(("advice.measures_text", o, lang, u, d, h, f),
+                                       lambda o=o, u=u, d=d, h=h, f=f: measures_text(o, tables, lang, u, d, h, f))
+          for o, u, d, h, f in set(keys) if isinstance(o, str) and o}
     return np.array([by.get(k, "") for k in keys], dtype=object)
 
 
 def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no_flood: bool = False,
-                  test_harvest: int = 0) -> str:
+                  test_harvest: int = 0, forest_balance: bool = False) -> str:
     """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 
     Parameters
@@ -733,6 +745,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
         Add the step of not flooding continuously (see :func:`plot_steps`).
     test_harvest : {0, 1, 2}
         Add the steps of testing the harvest (see :func:`plot_steps`).
+    forest_balance : bool
+        Start with the condition of turning cultivated land into forest (see :func:`plot_steps`).
 
     Returns
     -------
@@ -747,7 +761,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
     >>> this.split("; ")[0].endswith("before transplanting: 500 kg per mu (repeat every 2 years)")
     True
     """
-    s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood, test_harvest=test_harvest)
+    s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood, test_harvest=test_harvest,
+                   forest_balance=forest_balance)
     sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
     parts = []
     for season in ("this", "next"):
@@ -836,6 +851,68 @@ def no_flood_of(frame: pd.DataFrame, tables, option_column: str = "recommended_o
     if not all(c in frame for c in need):
         return np.zeros(len(frame), bool)
     return no_flood_rows(*(frame[c].to_numpy(object) for c in need), tables)
+
+
+#: Land uses of cultivated land (耕地) under 自然资发〔2021〕166号: turning them into forest falls under the
+#: in–out balance of cultivated land (an orchard, 园地, is other agricultural land, not cultivated land).
+CULTIVATED_LAND_USES = ("paddy", "upland", "vegetable")
+
+#: Policy family of the options that plant trees (``policy_family`` of ``options.csv``).
+TREE_FAMILY = "trees"
+
+
+def forest_balance_rows(land_use, basic_farmland, options, tables) -> np.ndarray:
+    """Plots whose option turns cultivated land that is not permanent basic farmland into forest.
+
+    On such land (``basic_farmland`` ``no``, or ``unknown``: the rule set then asks for the check
+    first) converting cultivated land (:data:`CULTIVATED_LAND_USES`) to forest needs the county's
+    approval and the in–out balance of cultivated land (进出平衡: the county replaces it with
+    cultivated land of the same amount and quality; 自然资发〔2021〕166号, source ``mnr2021_166``);
+    the option's measures and sentence say so.
+
+    Parameters
+    ----------
+    land_use, basic_farmland, options : array_like
+        Per plot: land use, ``basic_farmland`` flag (``yes``, ``no``, ``unknown``; blank reads as
+        ``unknown``) and option (None or NaN for none).
+    tables : Tables
+        Literature tables (``policy_family`` of the options).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> forest_balance_rows(["upland", "upland", "orchard", "paddy"], ["no", "yes", "no", None],
+    ...                     ["willow_src", "willow_src", "willow_src", "poplar_src"], load_tables()).tolist()
+    [True, False, False, True]
+    """
+    lib = tables.options
+    trees = frozenset(lib.loc[lib["policy_family"] == TREE_FAMILY, "option_id"])
+    opts = _frames.obj(options)
+    pbf = np.array([str(v).strip().lower() == "yes" for v in _frames.obj(basic_farmland).tolist()], dtype=bool)
+    return (np.array([isinstance(o, str) and o in trees for o in opts.tolist()], dtype=bool)
+            & np.isin(_frames.obj(land_use), CULTIVATED_LAND_USES) & ~pbf)
+
+
+def forest_balance_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
+    """:func:`forest_balance_rows` of the plots of a summary-like frame (``land_use``, ``option_column``
+    and, where present, ``basic_farmland``); all False where ``land_use`` or the option is missing."""
+    if "land_use" not in frame or option_column not in frame:
+        return np.zeros(len(frame), bool)
+    bf = frame["basic_farmland"].to_numpy(object) if "basic_farmland" in frame \
+        else np.full(len(frame), "unknown", dtype=object)
+    return forest_balance_rows(frame["land_use"].to_numpy(object), bf, frame[option_column].to_numpy(object), tables)
+
+
+def _forest_balance_step(option_id: str) -> pd.DataFrame:
+    """The condition of turning cultivated land into forest (``forest_balance``, before planting, source
+    ``mnr2021_166``) as the first row of :func:`option_steps` for ``option_id``."""
+    return pd.DataFrame({"option_id": [option_id], "step": [0], "timing": ["this_season"],
+                         "measure": ["forest_balance"], "amount_per_ha": [math.nan], "unit": [None],
+                         "repeat_yr": [math.nan], "source": ["mnr2021_166"]})
 
 
 def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
@@ -1410,7 +1487,12 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     # unchanged practice kept on a food crop a metal above screening may make fail: test each harvest
     cls_col = _frames.obj(summary["soil_class"]) if "soil_class" in summary else np.full(n, None, dtype=object)
     test = harvest_test_rows(opts, crops, exceeding, cls_col, row_rule_sets(rule_set, pid), tables)
-    measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables), test)
+    # trees on cultivated land that is not permanent basic farmland: the condition of the in–out balance first
+    wood = forest_balance_of(pd.DataFrame({"land_use": land, "recommended_option": opts,
+                                           **({"basic_farmland": _frames.obj(summary["basic_farmland"])}
+                                              if "basic_farmland" in summary else {})}), tables)
+    measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables), test,
+                           wood)
     # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
     # invests the capital cost and keeps the plant's cash flows minus the lease
     lease = col("pv_lease_cny_ha_yr")
@@ -1828,8 +1910,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang, unit, bool(no_flood_of(s, tables)[0]),
-                       int(harvest_test_of(s, tables)[0])) if isinstance(opt, str) \
-        else pd.DataFrame({"season": [], "text": []})
+                       int(harvest_test_of(s, tables)[0]), bool(forest_balance_of(s, tables)[0])) \
+        if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):
         # the summary's own monitoring and clean-up time (one source: the metals to test and the

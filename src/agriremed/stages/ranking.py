@@ -73,8 +73,10 @@ highest score among the options the jurisdiction rule set expects on the land
 allows rank after them); among the expected options, those that leave fewer metals untreated in
 their food (above their screening value and limited by a food standard, :func:`untreated_limited`)
 rank first, since a safe-utilisation plan addresses every metal that put the plot in its class
-(土壤污染防治法 Art. 53; GB 15618); fully assessed options before partial ones; ties go to the
-option listed first in the library. :func:`score_table` gives the full score table
+(土壤污染防治法 Art. 53; GB 15618); fully assessed options before partial ones; scores are
+compared at three decimals (the finest the sentence prints), and equal scores go to the lower
+first-year cost, then the higher NPV, then the option listed first in the library
+(:data:`~agriremed.models.ranking.TIE_BREAKS`), which the sentence names. :func:`score_table` gives the full score table
 (criterion values, utilities, weights, contributions, lights and reasons) and
 :func:`runner_up_clause` the part of the one-sentence recommendation that says what
 the choice beat and why.
@@ -94,6 +96,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
+from agriremed.models.ranking import SCORE_DECIMALS, TIE_BREAKS, tie_break_used
 from agriremed.core.messages import Message, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
@@ -713,7 +716,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         ``untreated_limited`` (the metals above their screening value that a food standard limits
         and the option leaves untreated in its food, :func:`untreated_limited`; among the options
         ranked as expected, fewer such metals rank first, before ``lime_first``, ``target_tier`` and
-        evidence) and ``recommended`` (bool).
+        evidence), ``tie_cost_year1_cny_ha`` (the option's first-year cost [CNY ha⁻¹], the first
+        tie-break), ``tie_break`` (on each plot's first option whose score equals that of the
+        second at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals in the same ordering
+        group: the rule of :data:`~agriremed.models.ranking.TIE_BREAKS` that decided, ``first_year_cost``,
+        ``npv`` or ``option_order``; ``""`` elsewhere) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -752,8 +759,12 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # an expected option leaving a food-limited metal above its screening value untreated ranks after
     # the expected options that leave fewer such metals untreated
     left = untreated_limited(table, tables)
-    rank = rank_in_plot(score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first,
-                        _count_metals(left))
+    # equal scores: the lower first-year cost, then the higher NPV, then library order
+    cost = table["cost_year1_cny_ha"].to_numpy(float) if "cost_year1_cny_ha" in table else np.full(n, np.nan)
+    npv = vals["economics"].to_numpy(float)
+    keys = (score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first, _count_metals(left))
+    rank = rank_in_plot(*keys, cost=cost, npv=npv)
+    tie = tie_break_used(rank, *keys, cost=cost, npv=npv)
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
@@ -772,6 +783,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["target_tier"] = target_tier
     out["lime_first"] = first
     out["untreated_limited"] = left
+    out["tie_cost_year1_cny_ha"] = cost
+    out["tie_break"] = tie
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -1050,7 +1063,7 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     Returns
     -------
     pandas.DataFrame
-        A copy of ``ranked`` with ``score`` [0–1], ``rank`` and ``recommended`` recomputed.
+        A copy of ``ranked`` with ``score`` [0–1], ``rank``, ``tie_break`` and ``recommended`` recomputed.
     """
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
@@ -1065,8 +1078,11 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     target_tier = ranked["target_tier"].to_numpy(np.int64) if "target_tier" in ranked else None
     first = ranked["lime_first"].to_numpy(bool) if "lime_first" in ranked else None
     left = _count_metals(ranked["untreated_limited"]) if "untreated_limited" in ranked else None
-    rank = rank_in_plot(score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier, first, left)
+    cost = ranked["tie_cost_year1_cny_ha"].to_numpy(float) if "tie_cost_year1_cny_ha" in ranked else None
+    keys = (score, ok, partial, ranked["plot_id"], tier, unpriced, target_tier, first, left)
+    rank = rank_in_plot(*keys, cost=cost, npv=vals["economics"].to_numpy(float))
     out["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
+    out["tie_break"] = tie_break_used(rank, *keys, cost=cost, npv=vals["economics"].to_numpy(float))
     out["recommended"] = ok & (rank == 1)
     return out
 
@@ -1178,7 +1194,11 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_untreated`` ("…, which leaves Hg untreated, above its screening value and limited
         in food: …", when both rank as expected and the higher-scoring runner-up leaves more
         ``untreated_limited`` metals) or
-        ``rec.ahead_order`` (any other order that puts a lower score first), with "ahead of" where the
+        ``rec.ahead_order`` (any other order that puts a lower score first) or
+        ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
+        ("ahead of <option> (same score, 0.176): equal scores go to …", where the scores tie
+        at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals and the named tie-break of
+        ``tie_break`` decided), with "ahead of" where the
         policy tier or an unknown NPV decided and the winner also scores higher
         (``rec.ahead_policy_higher``, ``rec.ahead_unpriced_higher``); ``""`` for plots with
         a single applicable option.
@@ -1262,19 +1282,24 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # the policy tier or the unknown NPV decided, but the winner also scores higher: "ahead of" (10, 11)
     higher = score_of(fr) >= score_of(sr)
     by_policy = np.where(higher & (by_policy == 1), 10, np.where(higher & (by_policy == 4), 11, by_policy))
+    # scores equal at SCORE_DECIMALS in the same ordering group: the tie-break decided (14–16)
+    tie_rule = _frames.obj(ranked["tie_break"])[fr] if "tie_break" in ranked else np.full(len(fr), "", object)
+    by_policy = np.select([tie_rule == r for r in TIE_BREAKS], [14, 15, 16], by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
-    tie = (a == b) & (score[fr] != score[sr])  # "0.67 vs 0.67" would hide which is ahead: three decimals
+    # "0.67 vs 0.67" would hide which is ahead, and a tie names its score: three decimals
+    tie = ((a == b) & (score[fr] != score[sr])) | (by_policy >= 14)
     if tie.any():
-        a[tie] = [_num(x, 3) for x in score[fr][tie].tolist()]
-        b[tie] = [_num(x, 3) for x in score[sr][tie].tolist()]
+        a[tie] = [_num(x, SCORE_DECIMALS) for x in score[fr][tie].tolist()]
+        b[tie] = [_num(x, SCORE_DECIMALS) for x in score[sr][tie].tolist()]
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
-            11: "rec.ahead_unpriced_higher", 12: "rec.ahead_untreated", 13: "rec.ahead_unpredicted"}
+            11: "rec.ahead_unpriced_higher", 12: "rec.ahead_untreated", 13: "rec.ahead_unpredicted",
+            14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else

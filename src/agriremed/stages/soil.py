@@ -246,8 +246,13 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
     -------
     pandas.DataFrame
         One row per plot: ``plot_id``, ``soil_class`` (worst metal; with ``county``, the
-        stricter of it and the county's class), ``controlling_metal`` (highest exceedance
-        ratio), ``max_exceedance_ratio`` and ``metals_exceeding`` (metals above screening,
+        stricter of it and the county's class), ``controlling_metal`` (the metal
+        that sets the computed class: on strict-control plots the metal with the highest ratio to
+        its intervention value; on safe-utilisation plots the metal with the highest exceedance
+        ratio among those with an intervention value above their screening value, else the highest
+        exceedance ratio of any metal; on priority-protection plots the highest exceedance ratio),
+        ``max_exceedance_ratio`` (the controlling metal's exceedance ratio: concentration /
+        screening value [–]) and ``metals_exceeding`` (metals above screening,
         ``'+'``-joined, ``''`` if none); with ``county`` also ``soil_class_computed`` (the
         class from the values alone) and ``soil_class_basis`` (:data:`CLASS_BASES`:
         ``county`` where the county's class governs, else ``computed``; blank without a class).
@@ -265,14 +270,15 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
     rank = np.array([_CLASS_RANK[c] for c in _frames.obj(s["soil_class"]).tolist()], dtype=np.intp)
     ratio = s["exceedance_ratio"].to_numpy(float)
     metal = _frames.obj(s["metal"])
+    tier, key = _controlling_keys(s, rank, ratio)
     code, uniq = pd.factorize(pid)  # plots in order of first appearance; a blank id has no plot
     have = code >= 0
-    code, rank, ratio, metal = code[have], rank[have], ratio[have], metal[have]
+    code, rank, ratio, metal, tier, key = code[have], rank[have], ratio[have], metal[have], tier[have], key[have]
     k = len(uniq)
     worst = np.full(k, -1, dtype=np.intp)
     np.maximum.at(worst, code, rank)
-    # the first row with the highest ratio of each plot (NaN ratios last)
-    order = np.lexsort((np.arange(len(code)), -np.nan_to_num(ratio, nan=-np.inf), code))
+    # the first row of the highest tier and, within it, the highest key of each plot (NaN keys last)
+    order = np.lexsort((np.arange(len(code)), -np.nan_to_num(key, nan=-np.inf), -tier, code))
     first = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
     ids = np.asarray(uniq, dtype=object)
     out = _frames.frame({
@@ -294,6 +300,44 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
     if county is not None:
         out = _county_governs(out, county)
     return out
+
+
+def _controlling_keys(s: pd.DataFrame, rank: np.ndarray, ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tier and key of each plot × metal row for the choice of the plot's controlling metal.
+
+    The controlling metal is the metal that sets the plot's class: the row of the highest tier,
+    and within it the highest key. Tier 2: the metal exceeds its intervention value (the plot is
+    strict-control), key = concentration / intervention value. Tier 1: the metal exceeds its
+    screening value and has an intervention value (Cd, Hg, As, Pb, Cr under GB 15618), key =
+    concentration / screening value. Tier 0: any other metal (one without an intervention value
+    such as Cu, Ni, Zn, or one below its screening value), key = concentration / screening value;
+    it controls only where no metal of a higher tier is in the plot.
+
+    Parameters
+    ----------
+    s : pandas.DataFrame
+        Rows of :func:`screen` with a class; without ``conc_mg_kg`` and ``intervention_mg_kg``
+        every metal counts as having an intervention value and a strict-control row's key is its
+        screening ratio.
+    rank : numpy.ndarray of int
+        Class rank of each row (0 priority protection, 1 safe utilisation, 2 strict control).
+    ratio : numpy.ndarray of float
+        ``exceedance_ratio`` of each row [–].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(tier, key)``: tier [–] (int) and key [–] (float) of each row.
+    """
+    if "intervention_mg_kg" in s and "conc_mg_kg" in s:
+        itv = s["intervention_mg_kg"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            over_itv = s["conc_mg_kg"].to_numpy(float) / itv
+        has_itv = ~np.isnan(itv)
+    else:
+        over_itv, has_itv = ratio, np.ones(len(rank), bool)
+    tier = np.where(rank == 2, 2, np.where((rank == 1) & has_itv, 1, 0)).astype(np.intp)
+    return tier, np.where(tier == 2, over_itv, ratio)
 
 
 def _county_governs(classes: pd.DataFrame, county) -> pd.DataFrame:
