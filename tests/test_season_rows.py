@@ -49,3 +49,16 @@ def test_a_clean_cotton_or_tobacco_field_is_not_idle_land():
     assert s.loc["IDLE", "recommended_option"] == "maize_grain"  # idle dry land goes back to grain
     t = p.table.set_index(["plot_id", "option_id"])
     assert "the plot names no crop" not in str(t.loc[("COTTON", "maize_grain"), "reason"])
+
+
+def test_a_plot_without_an_applicable_option_beside_a_planned_one():
+    # only trees offered: the basic-farmland plot gets none (trees are forbidden there), the other one a
+    # tree option; the summary's advice columns are read at each plot's own recommended row
+    plots = make_plots(2, plot_id=["BF", "NOT_BF"], land_use="upland", crop="maize", ph=5.0, cd_mg_kg=2.5,
+                       basic_farmland=["yes", "no"], region="Hunan/Zhuzhou")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=("willow_src", "poplar_src")), progress=False)
+    s = p.summary.set_index("plot_id")
+    assert s.loc["NOT_BF", "recommended_option"] in ("willow_src", "poplar_src")
+    assert not isinstance(s.loc["BF", "recommended_option"], str)
+    assert s.loc["NOT_BF", "measures"].startswith("This season:")
+    assert s.loc["BF", "measures"] == ""

@@ -1460,7 +1460,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     mon_msg = np.full(n, "", dtype=object)
     if planned.any():
         metals = np.asarray(metals_k, dtype=object)[inv]
-        at = np.flatnonzero(planned)
+        done = np.flatnonzero(planned)  # not ``at``: col() reads it
         soil_m = np.where(pd.isna(exceeding), "", exceeding).astype(object)
         # land the county put in a stricter class than its metals (none above screening): the soil is
         # re-tested all the same (joint monitoring of safe-utilisation and strict-control land)
@@ -1477,9 +1477,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
                                        rules, g, [x for x in e.split("+") if x], r,
                                        messages.Message.decode(nm) if nm else None, s).encode()
 
-        mon_msg[at] = _frames.per_distinct(text, samples[at], metals[at], food[at], part[at], soil_m[at],
-                                           rs_row[at], names[at], seasons[at])
-        texts[at] = messages.render_column(mon_msg[at], lang)
+        mon_msg[done] = _frames.per_distinct(text, samples[done], metals[done], food[done], part[done],
+                                             soil_m[done], rs_row[done], names[done], seasons[done])
+        texts[done] = messages.render_column(mon_msg[done], lang)
     opts = col("option_id", None)
     units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)
     # a rice option on a paddy where As or Hg exceeds: the step of not flooding continuously too
