@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import agriremed
 from agriremed.core.tables import load_tables
+from plotdata import make_plots
 
 PANEL = yaml.safe_load((Path(__file__).parent / "golden" / "policy_panel.yaml").read_text(encoding="utf-8"))
 CASES = PANEL["cases"]
@@ -1005,3 +1006,18 @@ def test_sedum_wheat_intercrop_only_replaces_wheat_maize_or_idle_land():
     assert t.loc[("banana", "sedum_wheat_intercrop"), "reason"] == "not for banana: the field evidence covers wheat|maize"
     zh = dict(zip(p.table["plot_id"] + p.table["option_id"], messages.column_texts(p.table, "reason", "zh")))
     assert zh["bananasedum_wheat_intercrop"] == "不适用于香蕉：田间证据仅涉及小麦、玉米"
+
+
+def test_every_option_on_safe_or_clean_wasteland_names_its_rule():
+    # marginal land below the intervention values: unchanged use, annual non-food crops and
+    # phytoextraction are allowed by cn_wasteland_other_uses (wasteland is not cultivated land), while
+    # the more specific rules (revegetation, PV) keep their own names
+    p = agriremed.plan(make_plots(2, plot_id=["AS", "CD"], land_use="marginal", crop="none", ph=[6.0, 5.5],
+                                  cd_mg_kg=[0.2, 1.31], as_mg_kg=[52.0, 10.0],
+                                  region=["Guangxi/Hechi", "Guizhou/Tongren"]), agriremed.Scenario(mc_draws=0))
+    t = p.table.loc[p.table["applicable"]].set_index(["plot_id", "option_id"])
+    assert (t["policy_rule"].fillna("") != "").all()
+    assert t.loc[("CD", "sorghum"), "policy_rule"] == "cn_wasteland_other_uses"
+    assert t.loc[("CD", "miscanthus"), "policy_rule"] == "cn_safe_wasteland_revegetate"
+    assert t.loc[("AS", "do_nothing"), "policy_rule"] == "cn_wasteland_other_uses"
+    assert t.loc[("AS", "pv_grass"), "policy_rule"] == "cn_pv_wasteland"
