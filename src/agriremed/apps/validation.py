@@ -379,13 +379,20 @@ def uptake_skill_markdown(tables=None) -> list[str]:
              "*without* it (leave one out); the japonica Nanxun survey is never used for calibration. No "
              "per-sample soil–rice data set other than the reserved blind check could be reached, so skill is "
              "shown at the level of survey medians and shares above the GB 2762 limit (0.2 mg/kg).", "",
+             "The predicted share is that of the survey's fields, not of one field at the survey's median: "
+             "it integrates the survey's own spread of soil Cd (σ_soil, log10) and of pH (σ_pH) as well as "
+             "the function's se, P = 1 − Φ((log10 0.2 − predicted median) / s) with "
+             "s = √(se² + b²σ_soil² + c²σ_pH²) (b, c: the soil and pH slopes; "
+             "`agriremed.stages.uptake.synthesis.survey_skill`). s is the column \"spread of the share\" "
+             "(for a survey whose predicted median is below the limit, a wider s gives a larger share).", "",
              "| survey | role | n | observed median | predicted median | bias (log10) | se (log10) | "
-             "observed share > 0.2 | predicted share > 0.2 |", "|---|---|---|---|---|---|---|---|---|"]
+             "spread of the share s (log10) | observed share > 0.2 | predicted share > 0.2 |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sk.itertuples(index=False):
         obs = f"{r.observed_share_above:.2f}" + ("" if r.share_published else " (from mean ± SD)")
         lines.append(f"| {r.survey_id} | {r.role} | {r.n} | {r.observed_median_mg_kg:.3f} | "
-                     f"{r.predicted_median_mg_kg:.3f} | {r.bias_log10:+.2f} | {r.se_log10:.2f} | {obs} | "
-                     f"{r.predicted_share_above:.2f} |")
+                     f"{r.predicted_median_mg_kg:.3f} | {r.bias_log10:+.2f} | {r.se_log10:.2f} | "
+                     f"{r.share_spread_log10:.2f} | {obs} | {r.predicted_share_above:.2f} |")
     rmse = float(np.sqrt(np.mean(cal["bias_log10"] ** 2)))
     lines += ["", f"Left-one-out over the calibration surveys: mean bias {cal['bias_log10'].mean():+.2f}, RMSE "
               f"{rmse:.2f} log10 units; the largest share error is "
