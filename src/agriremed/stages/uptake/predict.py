@@ -959,7 +959,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         have = chosen >= 0
         cap = metal.capitalize()
         unassessed(measured & ~has_fn, metal, lambda c, m=cap: Message.of("upt.none_crop", crop=c, metal=m), crops)
-        unassessed(measured & has_fn & ~ph_ok, metal,
+        unassessed(measured & has_fn & np.isnan(ph), metal, Message.of("upt.ph_missing"))
+        unassessed(measured & has_fn & ~ph_ok & ~np.isnan(ph), metal,
                    Message.of("upt.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
         unassessed(measured & has_fn & ph_ok & aerobic, metal,
                    lambda u: Message.of("upt.aerobic_rice", land_use=u), lu)
