@@ -15,7 +15,10 @@ reached: ``inf`` years) or does not vary under any design (SD below 10⁻⁹ of 
 magnitude: rounding noise) are left out. Per output the
 script reports the median SD of each design over the rows, the median of the per-row
 ratios ``SD(lhs_200) / SD(random_500)`` and ``SD(lhs_200) / SD(random_200)``, and the
-share of rows where LHS-200 is at least as precise as random-500 (ratio ≤ 1). Theory for
+share of rows where LHS-200 is at least as precise as random-500 (ratio ≤ 1), and the verdict
+``lhs200_as_precise_as_random500`` (:func:`as_precise`): true when the median SD of LHS-200 over the
+rows is at most that of random-500 *and* the median per-row ratio is at most 1 (LHS-200 at least as
+precise in at least half of the rows). Theory for
 a smooth output: LHS removes the additive part of the Monte Carlo variance (McKay et al.
 1979; Stein 1987), random-500 has 200/500 = 0.4 of the variance of random-200, i.e.
 SD ratio √0.4 = 0.63. A ratio ``lhs_200/random_200`` ≤ 0.63 means LHS-200 matches random-500.
@@ -115,6 +118,23 @@ def spread(est: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def as_precise(median_sd_lhs200, median_sd_random500, median_ratio_lhs200_random500):
+    """The verdict "LHS-200 as precise as random-500" of an output: its median SD over the rows is at
+    most random-500's and the median per-row SD ratio LHS-200 / random-500 is at most 1. Arrays in,
+    a boolean array out (False where a number is missing)."""
+    a, b, r = (np.asarray(x, float) for x in (median_sd_lhs200, median_sd_random500,
+                                               median_ratio_lhs200_random500))
+    with np.errstate(invalid="ignore"):
+        return (a <= b) & (r <= 1.0)
+
+
+def reverdict(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` (``results_lhs.csv``) with ``lhs200_as_precise_as_random500`` recomputed from its
+    own numbers by :func:`as_precise` (no new run)."""
+    return summary.assign(lhs200_as_precise_as_random500=as_precise(
+        summary["median_sd_lhs_200"], summary["median_sd_random_500"], summary["median_ratio_lhs200_random500"]))
+
+
 def summarise(rows: pd.DataFrame, n_seeds: int, seconds: dict, load: float) -> pd.DataFrame:
     """One row per output: median SDs, median SD ratios and the share of rows where LHS-200 wins."""
     out = []
@@ -134,7 +154,8 @@ def summarise(rows: pd.DataFrame, n_seeds: int, seconds: dict, load: float) -> p
             "median_ratio_lhs200_random200": float(np.median(r200[ok])) if ok.any() else np.nan,
             "median_ratio_random500_random200": float(np.median(rr[ok])) if ok.any() else np.nan,
             "share_rows_lhs200_le_random500": float((r500[ok] <= 1.0).mean()) if ok.any() else np.nan,
-            "lhs200_as_precise_as_random500": bool(ok.any() and np.median(r500[ok]) <= 1.0),
+            "lhs200_as_precise_as_random500": bool(ok.any() and as_precise(
+                g["sd_lhs_200"].median(), g["sd_random_500"].median(), np.median(r500[ok]))),
             "seconds_lhs_200": round(seconds["lhs_200"], 2), "seconds_random_500": round(seconds["random_500"], 2),
             "seconds_random_200": round(seconds["random_200"], 2),
             "load_avg_1min": round(load, 2), "nproc": os.cpu_count(), "date": today,
@@ -145,12 +166,13 @@ def summarise(rows: pd.DataFrame, n_seeds: int, seconds: dict, load: float) -> p
 def markdown(summary: pd.DataFrame) -> str:
     """The summary as a markdown table."""
     lines = ["| output | rows | median SD LHS-200 | random-500 | random-200 | SD LHS-200 / random-500 "
-             "| LHS-200 / random-200 | rows with LHS-200 ≤ random-500 |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| LHS-200 / random-200 | rows with LHS-200 ≤ random-500 | as precise as random-500 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in summary.itertuples():
         lines.append(f"| {r.output} | {r.rows} | {r.median_sd_lhs_200:.3g} | {r.median_sd_random_500:.3g} "
                      f"| {r.median_sd_random_200:.3g} | {r.median_ratio_lhs200_random500:.2f} "
-                     f"| {r.median_ratio_lhs200_random200:.2f} | {r.share_rows_lhs200_le_random500:.0%} |")
+                     f"| {r.median_ratio_lhs200_random200:.2f} | {r.share_rows_lhs200_le_random500:.0%} "
+                     f"| {'yes' if r.lhs200_as_precise_as_random500 else 'no'} |")
     return "\n".join(lines)
 
 
@@ -160,7 +182,15 @@ def main(argv=None) -> pd.DataFrame:
     ap.add_argument("--seeds", type=int, default=30, help="scenario seeds per design (default 30)")
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=HERE, help="folder of the result CSVs (default bench/)")
+    ap.add_argument("--reverdict", action="store_true",
+                    help="only recompute the verdict column of OUT/results_lhs.csv from its numbers (no run)")
     a = ap.parse_args(argv)
+    if a.reverdict:
+        path = a.out / "results_lhs.csv"
+        summary = reverdict(pd.read_csv(path))
+        summary.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
+        print(markdown(summary))
+        return summary
     plots = pd.read_csv(a.plots)
     seeds = list(range(a.first_seed, a.first_seed + a.seeds))
     load0 = load_average()

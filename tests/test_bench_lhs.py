@@ -53,7 +53,26 @@ def test_spread_and_summary_hand_computed(mods):
     assert s["median_ratio_lhs200_random200"].tolist() == [0.25] * len(B.OUTPUTS)
     assert s["share_rows_lhs200_le_random500"].tolist() == [1.0] * len(B.OUTPUTS)
     assert s["lhs200_as_precise_as_random500"].all()
-    assert "| crop_compliance_prob | 1 | 1 | 2 | 4 | 0.50 | 0.25 | 100% |" in B.markdown(s)
+    assert "| crop_compliance_prob | 1 | 1 | 2 | 4 | 0.50 | 0.25 | 100% | yes |" in B.markdown(s)
+
+
+def test_verdict_compares_the_spreads(mods):
+    B, _ = mods
+    # a median per-row ratio below 1 with a larger median SD than random-500 is not "as precise"
+    assert B.as_precise([1.453, 2.10, 1.0], [1.381, 3.56, 2.0], [0.92, 0.62, 1.2]).tolist() == [False, True, False]
+    assert not B.as_precise(np.nan, 1.0, 0.5)
+    # the committed results follow from their own numbers, and the README states the same verdicts
+    csv_path = BENCH / "results_lhs.csv"
+    committed = pd.read_csv(csv_path)
+    assert committed["lhs200_as_precise_as_random500"].tolist() == \
+        B.reverdict(committed)["lhs200_as_precise_as_random500"].tolist()
+    verdict = dict(zip(committed["output"], committed["lhs200_as_precise_as_random500"], strict=True))
+    assert verdict == {"crop_compliance_prob": True, "years_p10": False, "years_p50": True, "years_p90": True,
+                       "net_co2e_t_ha_yr_p10": True, "net_co2e_t_ha_yr_p90": True}
+    readme = (BENCH.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| LHS percentiles at 200 draws"))
+    assert row.endswith("| **met** for compliance, P50 and P90 of years, P10 and P90 of net CO₂e; **not met** "
+                        "for P10 of years (median SD 1.45 against 1.38) |")
 
 
 def test_bench_lhs_runs_on_two_plots(mods, tmp_path):

@@ -30,3 +30,16 @@ def test_evaluate_function_refuses_negative_soil_and_leaves_ph_outside_3_to_10_b
     assert np.isnan(got[[0, 2]]).all() and got[1] > 0
     with pytest.raises(ValueError, match="synth_rice_cd_ph: negative soil concentration for plot"):
         evaluate_function(fn, plots.assign(cd_mg_kg=[0.5, -0.1, 0.5, 0.5]))
+
+
+def test_a_missing_ph_is_reported_as_missing_not_as_outside_the_domain():
+    from agriremed.core.messages import render
+    from agriremed.stages.uptake.predict import unassessed_metals
+
+    plots = pd.DataFrame({"plot_id": ["n1", "lo", "ok"], "crop": "rice", "ph": [np.nan, 2.5, 6.0],
+                          "cd_mg_kg": 0.5, "land_use": "paddy", "region": ""})
+    u = unassessed_metals(plots).set_index("plot_id")
+    assert sorted(u.index) == ["lo", "n1"]
+    assert u.loc["n1", "reason"] == "soil pH missing: the transfer functions need it"
+    assert render(u.loc["n1", "reason_msg"], "zh") == "缺少土壤pH：转移函数需要该值"
+    assert u.loc["lo", "reason"] == "soil pH outside 3–10, the domain of the transfer functions"

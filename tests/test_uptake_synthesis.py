@@ -117,3 +117,25 @@ def test_default_rice_prediction_falls_with_ph_and_rises_with_soil(tables):
     # × 10^(−0.22975) ≈ 0.589 per pH unit; × 2^0.4305 ≈ 1.348 per doubling of soil Cd
     np.testing.assert_allclose(y[1:4] / y[0:3], 10 ** -0.22975, rtol=1e-9)
     assert y[5] / y[1] == pytest.approx(4 ** 0.4305) and y[1] / y[4] == pytest.approx(2 ** 0.4305)
+
+
+def test_survey_skill_share_integrates_the_survey_spread(tables):
+    """The predicted share > 0.2 uses s = √(se² + b²σ_soil² + c²σ_pH²), printed on the validation page."""
+    from scipy.stats import norm
+
+    from agriremed.apps.validation import uptake_skill_markdown
+
+    sk = synthesis.survey_skill(tables).set_index("survey_id")
+    syn = synthesis.rice_cd_synthesis(tables)
+    m = syn["moments"].set_index("survey_id")
+    w = sk.loc["wenling_zhejiang"]
+    s = np.sqrt(w["se_log10"] ** 2 + (syn["soil"] * m.loc["wenling_zhejiang", "soil_sigma_log10"]) ** 2
+                + (syn["ph"] * m.loc["wenling_zhejiang", "ph_sd"]) ** 2)
+    assert w["share_spread_log10"] == pytest.approx(s) and w["share_spread_log10"] == pytest.approx(0.5101, abs=1e-4)
+    assert w["predicted_share_above"] == pytest.approx(norm.sf(np.log10(0.2 / w["predicted_median_mg_kg"]) / s))
+    # with se alone the share would be 0.200, not the 0.233 printed
+    assert norm.sf(np.log10(0.2 / w["predicted_median_mg_kg"]) / w["se_log10"]) == pytest.approx(0.2004, abs=1e-4)
+    assert w["predicted_share_above"] == pytest.approx(0.233, abs=1e-3)
+    page = "\n".join(uptake_skill_markdown(tables))
+    assert "s = √(se² + b²σ_soil² + c²σ_pH²)" in page and "spread of the share s (log10)" in page
+    assert "| wenling_zhejiang | calibration | 96 | 0.039 | 0.085 | +0.34 | 0.44 | 0.51 | " in page

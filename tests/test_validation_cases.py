@@ -140,3 +140,37 @@ def test_readme_states_the_coverage():
     n_with_cases = int((coverage(HERE, RESULTS)["n_cases"] > 0).sum())
     assert ("at present none has a published prediction" in readme) == (n_with_cases == 0), \
         "update the validation bullet of README.md"
+
+
+def test_readme_skill_blocks_are_current():
+    from agriremed.apps.validation import README_BLOCKS, readme_blocks, update_readme
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = readme_blocks(ROOT)
+    assert sorted(blocks) == sorted(README_BLOCKS) and all(blocks.values())
+    assert update_readme(text, blocks) == text, "run: python -m agriremed.validation"
+    # the numbers of the rice table and the leafy bullet are those of docs/validation.md
+    page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert "| nanxun_zhejiang | check | 100 | 0.006 | 0.055 | +0.99 | 0.45 | 0.48 | 0.00 (from mean ± SD) | 0.12 |" \
+        in page
+    assert "  | Nanxun, Zhejiang (late japonica, never used to calibrate) | 100 | 0.006 | 0.055 | +0.99 | 0.00 / 0.12 |" \
+        in blocks["rice"]
+    assert "| 0.627 | 141 | -0.02 | 0.67 | 0.78 | 0.90 | 0.33 | 0.31 | 0.126 | 0.220 | 0.89 | 0.12 |" in page
+    leafy = " ".join(blocks["leafy"])
+    assert "bias −0.02 log10, RMSE 0.67 log10, Spearman ρ 0.78, AUC 0.89" in leafy
+    assert "Brier 0.126 against 0.220" in leafy and "within 0.12 of the observed" in leafy
+
+
+def test_readme_skill_blocks_follow_the_tables_and_need_their_markers():
+    from agriremed.apps.validation import readme_blocks, update_readme
+    from agriremed.core.tables import load_tables
+
+    t = load_tables()
+    sv = t.uptake_surveys.copy()
+    sv.loc[sv["survey_id"] == "nanxun_zhejiang", "crop_mean_mg_kg"] *= 2
+    rice = readme_blocks(ROOT, t.replace(uptake_surveys=sv))["rice"]
+    assert rice != readme_blocks(ROOT, t)["rice"]
+    assert any(line.startswith("  | Nanxun, Zhejiang (late japonica, never used to calibrate) | 100 | 0.016 | 0.055 | +0.53 |")
+               for line in rice)
+    with pytest.raises(ValueError, match="skill:rice:start"):
+        update_readme("no markers\n", {"rice": rice})

@@ -3,7 +3,7 @@
 Each case file in ``tests/validation/`` holds inputs, the published value, a tolerance
 and the source key. :func:`run_cases` computes the model value with agriremed's own
 functions and reports the agreement; ``python -m agriremed.validation`` writes the table
-to ``docs/validation.md``. The test suite fails when any case disagrees beyond its
+to ``docs/validation.md`` and the skill blocks of ``README.md`` (:func:`readme_blocks`). The test suite fails when any case disagrees beyond its
 tolerance, and checks that every case would fail if its published value were wrong.
 
 Case files (one evaluator each):
@@ -59,7 +59,7 @@ __all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetab
            "rice_as_skill_markdown",
            "CASE_FILES",
            "CASE_KINDS", "MODEL_KERNELS", "COVERAGE_FILE", "COVERAGE_STATUS",
-           "coverage", "coverage_problems"]
+           "coverage", "coverage_problems", "README_BLOCKS", "readme_blocks", "update_readme"]
 
 
 def _zero_order(df: pd.DataFrame) -> pd.DataFrame:
@@ -379,13 +379,20 @@ def uptake_skill_markdown(tables=None) -> list[str]:
              "*without* it (leave one out); the japonica Nanxun survey is never used for calibration. No "
              "per-sample soil–rice data set other than the reserved blind check could be reached, so skill is "
              "shown at the level of survey medians and shares above the GB 2762 limit (0.2 mg/kg).", "",
+             "The predicted share is that of the survey's fields, not of one field at the survey's median: "
+             "it integrates the survey's own spread of soil Cd (σ_soil, log10) and of pH (σ_pH) as well as "
+             "the function's se, P = 1 − Φ((log10 0.2 − predicted median) / s) with "
+             "s = √(se² + b²σ_soil² + c²σ_pH²) (b, c: the soil and pH slopes; "
+             "`agriremed.stages.uptake.synthesis.survey_skill`). s is the column \"spread of the share\" "
+             "(for a survey whose predicted median is below the limit, a wider s gives a larger share).", "",
              "| survey | role | n | observed median | predicted median | bias (log10) | se (log10) | "
-             "observed share > 0.2 | predicted share > 0.2 |", "|---|---|---|---|---|---|---|---|---|"]
+             "spread of the share s (log10) | observed share > 0.2 | predicted share > 0.2 |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sk.itertuples(index=False):
         obs = f"{r.observed_share_above:.2f}" + ("" if r.share_published else " (from mean ± SD)")
         lines.append(f"| {r.survey_id} | {r.role} | {r.n} | {r.observed_median_mg_kg:.3f} | "
-                     f"{r.predicted_median_mg_kg:.3f} | {r.bias_log10:+.2f} | {r.se_log10:.2f} | {obs} | "
-                     f"{r.predicted_share_above:.2f} |")
+                     f"{r.predicted_median_mg_kg:.3f} | {r.bias_log10:+.2f} | {r.se_log10:.2f} | "
+                     f"{r.share_spread_log10:.2f} | {obs} | {r.predicted_share_above:.2f} |")
     rmse = float(np.sqrt(np.mean(cal["bias_log10"] ** 2)))
     lines += ["", f"Left-one-out over the calibration surveys: mean bias {cal['bias_log10'].mean():+.2f}, RMSE "
               f"{rmse:.2f} log10 units; the largest share error is "
@@ -453,18 +460,10 @@ COVERAGE_TARGET = (0.80, 0.98)
 RELIABILITY_TARGET = 0.15
 
 
-def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> list[str]:
-    """The leafy-vegetable section of the validation page: the default leafy Cd function on the
-    per-sample CVCCD pairs (:func:`agriremed.stages.uptake.skill.leafy_cd_skill`), its between-study
-    spread calibrated on half of the source studies (:func:`leafy_spread_split`) and checked on the
-    other half, with the sensitivity to the assumed clay content; empty when the data file is absent."""
-    path = Path(root or _repo_root()) / CVCCD_FILE
-    if not path.is_file():
-        return []
-    tables = tables or load_tables()
-    pairs = pd.read_csv(path)
+def _vegetable_results(pairs: pd.DataFrame, tables) -> dict:
+    """The numbers of the leafy-vegetable check (:func:`vegetable_skill_markdown`, :func:`readme_blocks`):
+    the split, the skill per half with the full and the sourced spread, per crop and per clay content."""
     split = leafy_spread_split(pairs, tables)
-    sp = split["spread"]
     cal_pairs, chk_pairs = pairs.loc[split["is_calibration"]], pairs.loc[~split["is_calibration"]]
     tf = tables.transfer_functions.set_index("function_id")
     fid = "devries2007_lettuce_cd_leafy"
@@ -479,11 +478,27 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
     for key, sub in (("check", chk_pairs), ("calibration", cal_pairs), ("all", pairs)):
         runs[key] = leafy_cd_skill(sub, tables=tables)[:2]
         runs[key + "_sourced"] = leafy_cd_skill(sub, tables=narrow)[:2]
-    m_pak = leafy_cd_skill(pairs.loc[pairs["crop"] == "pak_choi"], tables=tables)[0]
-    m_let = leafy_cd_skill(pairs.loc[pairs["crop"] == "lettuce"], crop="lettuce", tables=tables)[0]
-    clay = {c: leafy_cd_skill(chk_pairs, clay_pct=c, tables=tables)[0] for c in (10.0, 40.0)}
+    return {"pairs": pairs, "split": split, "cal_pairs": cal_pairs, "chk_pairs": chk_pairs, "fid": fid, "se": se,
+            "own_se": own_se, "runs": runs,
+            "m_pak": leafy_cd_skill(pairs.loc[pairs["crop"] == "pak_choi"], tables=tables)[0],
+            "m_let": leafy_cd_skill(pairs.loc[pairs["crop"] == "lettuce"], crop="lettuce", tables=tables)[0],
+            "clay": {c: leafy_cd_skill(chk_pairs, clay_pct=c, tables=tables)[0] for c in (10.0, 40.0)},
+            "gap": {k: float(v[1]["difference"].abs().max()) for k, v in runs.items()}}
+
+
+def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> list[str]:
+    """The leafy-vegetable section of the validation page: the default leafy Cd function on the
+    per-sample CVCCD pairs (:func:`agriremed.stages.uptake.skill.leafy_cd_skill`), its between-study
+    spread calibrated on half of the source studies (:func:`leafy_spread_split`) and checked on the
+    other half, with the sensitivity to the assumed clay content; empty when the data file is absent."""
+    path = Path(root or _repo_root()) / CVCCD_FILE
+    if not path.is_file():
+        return []
+    v = _vegetable_results(pd.read_csv(path), tables or load_tables())
+    pairs, split, sp, cal_pairs, chk_pairs = v["pairs"], v["split"], v["split"]["spread"], v["cal_pairs"], v["chk_pairs"]
+    fid, se, own_se, sourced, runs = v["fid"], v["se"], v["own_se"], v["split"]["sourced_se"], v["runs"]
+    m_pak, m_let, clay, gap = v["m_pak"], v["m_let"], v["clay"], v["gap"]
     m, rel = runs["check"]
-    gap = {k: float(v[1]["difference"].abs().max()) for k, v in runs.items()}
     lo, hi = COVERAGE_TARGET
     lines = ["## Out-of-sample skill of the default leafy-vegetable Cd function", "",
              f"`{fid}` (the leafy-vegetable default: the Dutch lettuce relation used for pak choi and "
@@ -689,6 +704,179 @@ def maize_cd_checks_markdown(root: str | Path | None = None, tables=None) -> lis
     return lines
 
 
+#: README.md blocks written by ``python -m agriremed.validation`` (:func:`readme_blocks`): each is the
+#: lines between ``<!-- skill:NAME:start … -->`` and ``<!-- skill:NAME:end -->`` of README.md.
+README_BLOCKS = ("rice", "leafy", "wheat")
+
+
+def _signed(x: float, digits: int = 2) -> str:
+    """``x`` with its sign, a true minus sign for negatives (``+0.12``, ``−0.39``)."""
+    return f"{x:+.{digits}f}".replace("-", "\u2212")
+
+
+def _minus(x: float, digits: int = 2) -> str:
+    """``x`` with a true minus sign when negative and no sign otherwise."""
+    return f"{x:.{digits}f}".replace("-", "\u2212")
+
+
+def _readme_rice(tables) -> list[str]:
+    sk = survey_skill(tables)
+    sv = tables.uptake_surveys.set_index("survey_id")
+    lines = ["  | survey | n | observed median [mg/kg] | predicted | bias [log10] | "
+             "observed / predicted share > 0.2 (predicted over the survey's soil and pH spread) |",
+             "  |---|---|---|---|---|---|"]
+    for r in sk.itertuples(index=False):
+        kind = str(sv.at[r.survey_id, "rice_type"]) + ("" if r.role == "calibration" else ", never used to calibrate")
+        lines.append(f"  | {sv.at[r.survey_id, 'region']} ({kind}) | {r.n} | {r.observed_median_mg_kg:.3f} | "
+                     f"{r.predicted_median_mg_kg:.3f} | {_signed(r.bias_log10)} | {r.observed_share_above:.2f} / "
+                     f"{r.predicted_share_above:.2f} |")
+    lines += ["", "  Regions differ as much as the pH effect: fit your own function from local pairs",
+              "  (`agriremed fit-uptake … --provinces …`, then `plan --tables DIR` or `run.sh dash --tables DIR`).",
+              "  An optional plot column `rice_type` (indica / japonica / hybrid, 籼稻/粳稻/杂交稻) multiplies the",
+              "  rice Cd of the packaged functions by a sourced factor (varieties grown side by side and safe soil",
+              "  Cd per rice type)"]
+    typed = sk.loc[sk["rice_type_factor"] != 1.0]
+    for r in typed.itertuples(index=False):
+        lines[-1] += (f"; with it (factor {r.rice_type_factor:.3f}) the {sv.at[r.survey_id, 'region'].split(',')[0]} "
+                      f"bias falls from {_signed(r.bias_log10)} to {_signed(r.bias_rice_type_log10)} log10")
+    lines[-1] += ","
+    lines += ["  so japonica fields are still over-predicted. No per-sample soil–rice data set other than one",
+              "  reserved for independent checking could be reached, so calibration of probabilities at the",
+              "  level of single rice fields is not shown here."] if len(typed) else [
+              "  No per-sample soil–rice data set other than one reserved for independent checking could be",
+              "  reached, so calibration of probabilities at the level of single rice fields is not shown here."]
+    return lines
+
+
+def _readme_leafy(root, tables) -> list[str]:
+    path = Path(root) / CVCCD_FILE
+    if not path.is_file():
+        return []
+    v = _vegetable_results(pd.read_csv(path), tables)
+    split, runs, gap = v["split"], v["runs"], v["gap"]
+    m = runs["check"][0]
+    n_art = len(split["calibration"]) + len(split["check"])
+    lim = tables.option_parameters
+    flood = lim.loc[(lim["option_id"] == "flooded_rice") & (lim["parameter"] == "crop_reduction_frac")
+                    & (lim["metal"] == "as"), "typical"]
+    as_checks = ratio_synthesis(tables.uptake_surveys, "rice", "as")["checks"]
+    chk = as_checks.loc[as_checks["role"] == "check", "bias_log10"]
+    text = (
+        "* **Leafy vegetables checked on independent field pairs** — the default leafy Cd function "
+        f"(`{v['fid']}`: the Dutch lettuce relation used for pak choi, with the sourced between-species and "
+        "between-variety spread of leafy-vegetable Cd uptake and a between-study spread added to its spread) on "
+        "every leaf-vegetable pair of the public Chinese Vegetable Cadmium Contamination Database (CVCCD, MIT "
+        f"licence; `data/validation/`) with soil Cd, pH, SOM and CEC, clay set to {ASSUMED_CLAY_PCT:g} % (not "
+        f"published), vegetable Cd read as fresh weight, GB 2762 limit {m['limit_mg_kg']:g} mg/kg. The {n_art} "
+        "source studies are split in two halves by a hash of their titles: the between-study spread "
+        f"({split['table_sd_study']:.3f} log10, random-effects analysis of variance of the residuals by study) is "
+        f"estimated on one half ({len(split['calibration'])} studies, {len(v['cal_pairs'])} pairs), which makes "
+        f"the spread {v['se']:.3f} log10 instead of {split['sourced_se']:.3f}, and checked on the other "
+        f"({len(split['check'])} studies, {len(v['chk_pairs'])} pairs): bias {_minus(m['bias_log10'])} log10, "
+        f"RMSE {m['rmse_log10']:.2f} log10, Spearman ρ {m['spearman']:.2f}, AUC {m['auc']:.2f} for exceeding the "
+        f"limit, Brier {m['brier']:.3f} against {m['brier_base_rate']:.3f} for the base rate; "
+        f"{100 * m['coverage90']:.0f} % of the check pairs fall inside the 90 % interval "
+        f"({100 * runs['check_sourced'][0]['coverage90']:.0f} % with the sourced spread alone) and every "
+        f"reliability bin is within {gap['check']:.2f} of the observed frequency. Nothing else was tuned on these "
+        "data (the median is not moved); lettuce adds the same between-study spread to the lettuce relation's "
+        f"({v['own_se']:.3f} log10). These numbers are written here by `python -m agriremed.validation` from "
+        "the computation behind [docs/validation.md](docs/validation.md), where they are listed with the "
+        "reliability table (`tests/test_validation_cases.py` fails when this text is out of date; "
+        "`tests/test_uptake_vegetable_validation.py` recomputes the metrics from the data file). For As in rice "
+        "a pH-blind grain/soil ratio from survey summaries is in the library (`synth_rice_as_bcf`), but it "
+        f"over-predicts both of its check surveys by a factor {10 ** chk.min():.1f}–{10 ** chk.max():.1f}, so it "
+        "is opt-in (usable = false): As in rice, Pb in crops and As in other crops have no default function and "
+        "are reported as *not assessed* (measure them in the harvest). Where a user's table switches rice As on, "
+        f"continuous flooding raises grain As (typical +{-100 * float(flood.iloc[0]):.0f} %, `li2019_awd_as`) in "
+        "the option comparison.")
+    return _wrap(text)
+
+
+def _readme_wheat(tables) -> list[str]:
+    tf = tables.transfer_functions
+    ids = tf.loc[tf["usable"] & (tf["applies_to"] == "wheat") & (tf["metal"] == "cd"), "function_id"]
+    rows = pd.concat([survey_check(fid, tables).assign(function_id=fid) for fid in ids], ignore_index=True)
+    sv = tables.uptake_surveys.set_index("survey_id")
+    parts = []
+    for sid, g in rows.groupby("survey_id", sort=False):
+        x = sv.loc[sid]
+        ph = "" if pd.notna(x["ph_mean"]) else "; no mean pH printed"
+        r0 = g.iloc[0]
+        readings = []
+        for r in g.loc[np.isfinite(g["predicted_mg_kg"])].itertuples(index=False):
+            word = "over-predicts" if r.bias_log10 > 0 else "under-predicts"
+            readings.append(f"`{r.function_id}` {word} the grain mean by a factor {10 ** abs(r.bias_log10):.1f} and, "
+                            f"with its {r.se_log10:.3f} log10 spread against the survey's own "
+                            f"{r.survey_sigma_log10:.2f}, puts {100 * r.predicted_share_above:.0f} % of fields above "
+                            "the limit")
+        blind = g.loc[~np.isfinite(g["predicted_mg_kg"])]
+        tail = ("; the functions with pH (the wheat default among them) cannot be checked on it"
+                if len(blind) and ph else "")
+        parts.append(f"the {x['region']} survey (soil Cd {r0.soil_mg_kg:.3f}, grain Cd {r0.observed_mg_kg:.3f} mg/kg, "
+                     f"{100 * r0.observed_share_above:.1f} % of grain above {r0.limit_mg_kg:g} mg/kg{ph}) against every "
+                     "usable wheat Cd function (`uptake.skill.survey_check`): " + "; ".join(readings) + tail + ".")
+    text = ("* **Wheat Cd checked on " + ("one independent survey summary" if len(parts) == 1 else
+                                          f"{len(parts)} independent survey summaries") + "** — "
+            + " ".join(parts) + " Recomputed by `tests/test_uptake_wheat_survey_check.py`; written here by "
+            "`python -m agriremed.validation`; table in [docs/validation.md](docs/validation.md).")
+    return _wrap(text)
+
+
+def _wrap(text: str, width: int = 104) -> list[str]:
+    """A bullet paragraph broken into lines of at most ``width`` characters, continued with two spaces;
+    never inside a code span or between a number and its ``%``."""
+    import re
+    import textwrap
+
+    glued = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\0"), text).replace(" %", "\0%")
+    return [line.replace("\0", " ") for line in textwrap.wrap(glued, width=width, subsequent_indent="  ",
+                                                               break_long_words=False, break_on_hyphens=False)]
+
+
+def readme_blocks(root: str | Path | None = None, tables=None) -> dict[str, list[str]]:
+    """The README.md text of the skill checks, computed as docs/validation.md is.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        Repository root (holding ``data/validation/``); default: found from the working folder.
+    tables : Tables, optional
+        Literature tables (default: the packaged ones).
+
+    Returns
+    -------
+    dict
+        Block name (:data:`README_BLOCKS`) → its lines: ``rice`` the out-of-sample table of the
+        rice Cd default (:func:`agriremed.stages.uptake.synthesis.survey_skill`) and the rice-type
+        sentence, ``leafy`` the leafy-vegetable bullet (the numbers of
+        :func:`vegetable_skill_markdown`; empty without the data file), ``wheat`` the wheat bullet
+        (:func:`agriremed.stages.uptake.skill.survey_check`).
+    """
+    tables = tables or load_tables()
+    root = Path(root or _repo_root())
+    return {"rice": _readme_rice(tables), "leafy": _readme_leafy(root, tables), "wheat": _readme_wheat(tables)}
+
+
+def update_readme(text: str, blocks: dict[str, list[str]]) -> str:
+    """``text`` (README.md) with the lines between each block's start and end marker replaced.
+
+    Raises
+    ------
+    ValueError
+        If a block's ``<!-- skill:NAME:start`` or ``<!-- skill:NAME:end -->`` line is missing or
+        out of order.
+    """
+    lines = text.split("\n")
+    for name, new in blocks.items():
+        start = [i for i, x in enumerate(lines) if x.strip().startswith(f"<!-- skill:{name}:start")]
+        end = [i for i, x in enumerate(lines) if x.strip() == f"<!-- skill:{name}:end -->"]
+        if len(start) != 1 or len(end) != 1 or end[0] < start[0]:
+            raise ValueError(f"README.md: expected one '<!-- skill:{name}:start' line followed by one "
+                             f"'<!-- skill:{name}:end -->' line")
+        lines[start[0] + 1:end[0]] = new
+    return "\n".join(lines)
+
+
 def validation_markdown(folder: str | Path) -> str:
     """The validation page: every case, its source and the current agreement, then the coverage table."""
     r = run_cases(folder)
@@ -745,3 +933,6 @@ if __name__ == "__main__":
     out = root / "docs" / "validation.md"
     out.write_text(validation_markdown(root / "tests" / "validation"), encoding="utf-8")
     print(f"wrote {out}")
+    readme = root / "README.md"
+    readme.write_text(update_readme(readme.read_text(encoding="utf-8"), readme_blocks(root)), encoding="utf-8")
+    print(f"wrote {readme} (skill blocks)")

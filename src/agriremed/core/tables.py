@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import hashlib
 import threading
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys", "MERGE_KEYS",
+           "packaged_data_digest", "tables_digest", "folder_digest",
            "TableError", "format_coef_cov", "parse_coef_cov", "term_names"]
 
 #: Table name → file name inside the data directory.
@@ -147,17 +149,23 @@ class Tables:
     #: used are dropped beyond :data:`DRAW_MEMO_SIZE` entries, so sweeps over seeds stay bounded.
     _draw_memo: collections.OrderedDict = dataclasses.field(
         default_factory=collections.OrderedDict, init=False, repr=False, compare=False)
+    #: The user table folder these tables were loaded from (:func:`load_tables`): ``path``,
+    #: ``files`` read from it and their ``sha256`` (:func:`folder_digest`); ``None`` without one.
+    user_folder: dict | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def replace(self, **tables: pd.DataFrame) -> Tables:
-        """Return a copy with some tables replaced."""
-        return dataclasses.replace(self, **tables)
+        """Return a copy with some tables replaced (the record of the user folder is kept)."""
+        new = dataclasses.replace(self, **tables)
+        object.__setattr__(new, "user_folder", self.user_folder)
+        return new
 
     def __getstate__(self) -> dict:
         # the tables only: the lookups and draws derived from them are rebuilt on first use
         # (they may hold objects pickle cannot name, such as itertuples' row classes)
-        return {name: df for name, df in self.items()}
+        return {**{name: df for name, df in self.items()}, "user_folder": self.user_folder}
 
     def __setstate__(self, state: dict) -> None:
+        object.__setattr__(self, "user_folder", None)
         for name, df in state.items():
             object.__setattr__(self, name, df)
         object.__setattr__(self, "_memo", {})
@@ -375,12 +383,69 @@ def _load_dir(directory: str | None, _stamp: tuple = ()) -> Tables:
         path = resources.files("agriremed.data").joinpath(fname)
         with resources.as_file(path) as p:
             frames[name] = _read(p)
-    if directory is not None:
-        for name, fname in TABLE_FILES.items():
-            p = Path(directory) / fname
-            if p.exists():
-                frames[name] = _merge_user_table(name, frames[name], _read_user(p), p)
-    return _finish(frames)
+    if directory is None:
+        return _finish(frames)
+    for name, fname in TABLE_FILES.items():
+        p = Path(directory) / fname
+        if p.exists():
+            frames[name] = _merge_user_table(name, frames[name], _read_user(p), p)
+    tables = _finish(frames)
+    files = sorted(f for f in TABLE_FILES.values() if (Path(directory) / f).exists())
+    object.__setattr__(tables, "user_folder", {"path": str(Path(directory).resolve()), "files": files,
+                                               "sha256": folder_digest(directory, files)})
+    return tables
+
+
+def folder_digest(directory, files) -> str:
+    """SHA-256 (hex) over the names and bytes of ``files`` in ``directory``, in sorted order.
+
+    ``directory`` is a path or an :mod:`importlib.resources` traversable; ``files`` are names
+    relative to it (``messages/en.csv``). Each file contributes its name, a NUL byte, its size
+    in bytes, a NUL byte and its bytes, so that a byte moved from one file to the next changes
+    the digest.
+    """
+    root = Path(directory) if isinstance(directory, str) else directory
+    h = hashlib.sha256()
+    for name in sorted(files):
+        f = root
+        for part in name.split("/"):
+            f = f.joinpath(part)
+        data = f.read_bytes()
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def packaged_data_digest() -> str:
+    """SHA-256 (hex) of the packaged data: every ``data/*.csv`` and ``data/messages/*.csv`` file
+    of the installed package, by relative name and bytes (:func:`folder_digest`).
+
+    Two installations with the same digest hold the same literature tables and message
+    texts; computed once per process.
+    """
+    root = resources.files("agriremed.data")
+    files = [f.name for f in root.iterdir() if f.is_file() and f.name.endswith(".csv")]
+    files += [f"messages/{f.name}" for f in root.joinpath("messages").iterdir()
+              if f.is_file() and f.name.endswith(".csv")]
+    return folder_digest(root, files)
+
+
+def tables_digest(tables: Tables) -> str:
+    """SHA-256 (hex) of the tables as loaded: per table, in name order, its name, its column
+    names and the text of every cell.
+
+    Equal for two :class:`Tables` holding the same values, whatever folder or override they
+    came from; a user table folder (``--tables``), an edited table or a fitted transfer
+    function changes it. Kept with the tables (:meth:`Tables.memo`) once computed.
+    """
+    def build():
+        h = hashlib.sha256()
+        for name, df in sorted(tables.items(), key=lambda kv: kv[0]):
+            h.update(f"{name}\0{'|'.join(map(str, df.columns))}\0".encode())
+            h.update(pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy().tobytes())
+        return h.hexdigest()
+    return tables.memo("tables_digest", build)
 
 
 def _read_user(p: Path) -> pd.DataFrame:

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from agriremed.core.version import __version__
+from agriremed.core.version import __version__, code_state
 from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note
 from agriremed.core.scenario import Scenario, ScenarioError
-from agriremed.core.tables import TABLE_FILES, Tables, load_tables
+from agriremed.core.tables import TABLE_FILES, Tables, load_tables, packaged_data_digest, tables_digest
 from agriremed.engine import assemble
 from agriremed.engine.assemble import PLAN_COLUMNS, SUMMARY_COLUMNS, TEXT_ROWS, pass_through_columns
 from agriremed.engine.pipeline import (LATE_FIELDS, PHASES, RunContext, StageResults, missing_results, phase,
@@ -238,6 +238,36 @@ def tables_provenance(tables: Tables) -> list[str]:
     return lines
 
 
+def code_and_data(tables: Tables) -> dict:
+    """What ties a plan's outputs to the code and table state that made them (``run.json``).
+
+    Returns
+    -------
+    dict
+        ``agriremed_commit``: git commit of the package's source tree, ``None`` when it is not
+        a git checkout (:func:`agriremed.core.version.code_state`); ``agriremed_modified``: the
+        package folder had local changes against that commit (``None``: not known);
+        ``packaged_data_sha256``: SHA-256 of the packaged data files, tables and messages
+        (:func:`agriremed.core.tables.packaged_data_digest`); ``tables_sha256``: SHA-256 of the
+        tables as the plan used them, user folder and overrides included
+        (:func:`agriremed.core.tables.tables_digest`); ``user_tables``: the user table folder
+        (``path``, ``files``, ``sha256`` of those files) or ``None``.
+    """
+    state = code_state()
+    return {"agriremed_commit": state["commit"], "agriremed_modified": state["modified"],
+            "packaged_data_sha256": packaged_data_digest(), "tables_sha256": tables_digest(tables),
+            "user_tables": tables.user_folder}
+
+
+def code_line(info: dict) -> str:
+    """Provenance line of :func:`code_and_data`'s result (commit, local changes, data digests)."""
+    commit = info["agriremed_commit"]
+    code = "not a git checkout" if commit is None else f"git commit {commit}" + {
+        True: " with local changes", False: "", None: " (local changes not known)"}[info["agriremed_modified"]]
+    return (f"code: {code}; packaged data sha256 {info['packaged_data_sha256']}; "
+            f"data as used sha256 {info['tables_sha256']}")
+
+
 @dataclasses.dataclass
 class Plan:
     """Result of :func:`plan`: one tidy table per stage plus the merged outputs.
@@ -360,7 +390,8 @@ class Plan:
     def provenance(self) -> list[str]:
         """Provenance lines (version, scenario, counts and input digest, the tables that differ
         from the packaged ones and the transfer functions fitted to user data
-        (:func:`tables_provenance`), currency) recorded in ``run.json`` and ``datapackage.json``."""
+        (:func:`tables_provenance`), git commit and data digests (:func:`code_line`), currency)
+        recorded in ``run.json`` and ``datapackage.json``."""
         lines = [
             f"agriremed {self.version}",
             f"scenario {self.scenario.to_json()}",
@@ -368,6 +399,7 @@ class Plan:
             f"input digest {self.input_digest()}",
         ]
         lines += tables_provenance(self.tables)
+        lines.append(code_line(code_and_data(self.tables)))
         m = self.money()
         if m["code"] != "CNY":
             lines.append(f"money: computed in CNY; *_{m['code'].lower()}* columns = CNY ÷ "
@@ -406,7 +438,9 @@ class Plan:
         The CSV files are plain tables (header row first, UTF-8 with a byte-order mark, no
         comment lines; text a spreadsheet would run as a formula starts with a single quote,
         see :mod:`agriremed.io.outputs`). ``run.json`` records the provenance (agriremed
-        version, scenario with seed, input digest, counts, currency) and the files written;
+        version and git commit, digests of the packaged data and of the tables as used
+        (:func:`code_and_data`), scenario with seed, input digest, counts, currency) and the
+        files written;
         ``scenario.json`` reloads with :meth:`Scenario.load`; ``datapackage.json`` describes
         every column of every CSV (type, unit, English and Chinese label). Output files of an
         earlier run in the folder (:data:`agriremed.io.outputs.PLAN_OUTPUT_FILES`) are removed
@@ -464,7 +498,7 @@ class Plan:
                "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
                "food_standards": self.food_standards(), "rule_sets": self.rule_sets(),
                "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
-               "text_language": lang,
+               "text_language": lang, **code_and_data(self.tables),
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",

@@ -66,7 +66,8 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, metal_column_medians, metal_column_numbers,
                                    validate_plots, with_note_rows)
-from agriremed.engine.plan import pass_through_columns, plan, rules_note, run_tables, tables_provenance
+from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
+                                   tables_provenance)
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
 from agriremed.stages.softreuse import MATRIX_COLUMNS, REUSE_COLUMNS, reuse_for_plan
@@ -1449,7 +1450,8 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
     problems_df = with_note_rows(problems_df, list(read_notes))
     paths["problems"] = write_csv(texts_in(problems_df, lang, tables), out / "problems.csv")
     paths["scenario"] = scenario.save(out / "scenario.json")
-    provenance = [*head, counts, *tables_provenance(tables)]
+    code = code_and_data(tables)
+    provenance = [*head, counts, *tables_provenance(tables), code_line(code)]
     if first_plan is not None and first_plan.money()["code"] != "CNY":
         provenance.append(first_plan.provenance()[-1])  # the money line
 
@@ -1473,7 +1475,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
            "input_digest": input_digest, "rows_read": acc.n_input, "plots_planned": acc.n_planned,
            "rows_rejected": len(rejected_df), "chunks": acc.n_chunks, "chunk_size": chunk_size,
            "notes": notes, "provenance": provenance, "passed_through": passed,
-           "rule_sets": dict(acc.rule_sets), "text_language": lang,
+           "rule_sets": dict(acc.rule_sets), "text_language": lang, **code,
            "files": sorted([p.name for p in paths.values()] + ["run.json"])}
     if first_plan is not None:
         run["currency"] = first_plan.money()

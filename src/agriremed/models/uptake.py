@@ -30,11 +30,13 @@ References
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.special import ndtr, ndtri, stdtrit
 
 __all__ = [
     "ph_kcl_from_ph_water",
     "ph_water_from_ph_kcl",
+    "PH_KCL_CONVERSION_MAX",
     "transfer_predictor",
     "transfer_response",
     "transfer_design",
@@ -63,6 +65,19 @@ Z95 = float(ndtri(0.95))  # 1.645
 PI_QUANTILE = 0.975
 
 
+def _ph_kcl_fitted(ph_water):
+    """The fitted Kabała et al. (2016) relation, pH-water (1:2.5) → pH-KCl (1:2.5), unbounded."""
+    ph15 = 0.14 + 0.99 * np.asarray(ph_water, float)
+    return 10.0 ** ((ph15 + 1.95) / 11.58)
+
+
+#: pH in water (1:2.5) [–] above which the fitted pH-water → pH-KCl relation of Kabała et al. (2016)
+#: gives a pH-KCl above the pH in water (≈ 9.12), which a soil cannot have (1 M KCl releases
+#: exchangeable acidity: pH-KCl ≤ pH-water). The source states no pH range of its 200 soils, so this
+#: crossing of the relation with pH-KCl = pH-water is the only bound used (computed, not chosen).
+PH_KCL_CONVERSION_MAX = float(brentq(lambda x: float(_ph_kcl_fitted(x)) - x, 7.0, 12.0))
+
+
 def ph_kcl_from_ph_water(ph_water):
     """pH in 1 M KCl (1:2.5) estimated from pH in water (1:2.5).
 
@@ -75,20 +90,24 @@ def ph_kcl_from_ph_water(ph_water):
     -------
     numpy.ndarray
         pH in KCl [–], from pH(H2O 1:5) = 0.14 + 0.99·pH(H2O 1:2.5) and
-        pH(H2O 1:5) = −1.95 + 11.58·log10(pH(KCl 1:2.5)) solved for pH(KCl).
+        pH(H2O 1:5) = −1.95 + 11.58·log10(pH(KCl 1:2.5)) solved for pH(KCl); NaN above
+        :data:`PH_KCL_CONVERSION_MAX` (≈ 9.12), where the relation would give pH-KCl above
+        pH-water (not estimated: the source states no pH range), and where ``ph_water`` is NaN.
 
     References
     ----------
     .. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
-       doi:10.15244/pjoes/61549.
+       doi:10.15244/pjoes/61549 (``kabala2016_ph``; fitted on 200 soils of SW Poland).
 
     Examples
     --------
     >>> round(float(ph_kcl_from_ph_water(6.0)), 2)
     4.94
+    >>> bool(np.isnan(ph_kcl_from_ph_water(9.5)))
+    True
     """
-    ph15 = 0.14 + 0.99 * np.asarray(ph_water, float)
-    return 10.0 ** ((ph15 + 1.95) / 11.58)
+    w = np.asarray(ph_water, float)
+    return np.where(w <= PH_KCL_CONVERSION_MAX, _ph_kcl_fitted(w), np.nan)
 
 
 def ph_water_from_ph_kcl(ph_kcl):
@@ -106,14 +125,22 @@ def ph_water_from_ph_kcl(ph_kcl):
     -------
     numpy.ndarray
         pH in water [–] = (−1.95 + 11.58·log10(pH_KCl) − 0.14) / 0.99 (Kabała et al. 2016,
-        as in :func:`ph_kcl_from_ph_water`).
+        as in :func:`ph_kcl_from_ph_water`); NaN where that pH in water is above
+        :data:`PH_KCL_CONVERSION_MAX` (it would lie below the pH-KCl given).
+
+    References
+    ----------
+    .. [1] Kabała C. et al. (2016) Pol. J. Environ. Stud. 25(2):647–653,
+       doi:10.15244/pjoes/61549 (``kabala2016_ph``).
 
     Examples
     --------
     >>> round(float(ph_water_from_ph_kcl(ph_kcl_from_ph_water(6.0))), 10)
     6.0
     """
-    return (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = (-1.95 + 11.58 * np.log10(np.asarray(ph_kcl, float)) - 0.14) / 0.99
+    return np.where(w <= PH_KCL_CONVERSION_MAX, w, np.nan)
 
 
 def term_transform(x: np.ndarray, transform: str) -> np.ndarray:

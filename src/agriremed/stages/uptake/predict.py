@@ -54,7 +54,7 @@ from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core.i18n import region_province
 from agriremed.core.messages import Message, Note, encode_column, printed, render
-from agriremed.models.uptake import (Z95, as_sold_factor, ph_kcl_from_ph_water,
+from agriremed.models.uptake import (PH_KCL_CONVERSION_MAX, Z95, as_sold_factor, ph_kcl_from_ph_water,
                                      ph_water_from_ph_kcl, missing_term_inputs, outside_validity_range,
                                      prediction_spread, prediction_widening, range_violations, transfer_design,
                                      transfer_predictor, transfer_response)
@@ -698,12 +698,30 @@ def _listed(out: np.ndarray, bad: np.ndarray, text: str) -> np.ndarray:
     return np.where(bad, np.where(out == "", text, out + ", " + text), out)
 
 
+def _unconverted_ph(v, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plots of ``bad`` whose pH-KCl is blank because their pH in water lies above the range of the
+    pH-water → pH-KCl conversion (:data:`PH_KCL_CONVERSION_MAX`), and their pH in water."""
+    ph = np.asarray(v.get("ph"), float)
+    with np.errstate(invalid="ignore"):
+        return bad & (ph > PH_KCL_CONVERSION_MAX), ph
+
+
 def _missing_inputs(fn, v, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Texts naming the inputs of ``fn`` that are missing, and those given but zero or negative
-    where the function takes their log10 (outside its domain); '' where none."""
+    where the function takes their log10 (outside its domain), or (pH-KCl) not estimated from a
+    pH in water above the conversion's range; '' where none."""
     out = np.full(n, "", dtype=object)
     nonpos = np.full(n, "", dtype=object)
     for var, bad in missing_term_inputs(parse_terms(fn.terms), v, n):
+        if bad.any() and var == "ph_kcl":
+            high, ph = _unconverted_ph(v, bad)
+            if high.any():
+                text = np.full(n, "", dtype=object)
+                text[high] = [f"ph_kcl not estimated from ph = {p:g}: above {PH_KCL_CONVERSION_MAX:.2f}, the "
+                              "pH-water → pH-KCl conversion (kabala2016_ph) gives pH-KCl above pH-water"
+                              for p in ph[high]]
+                nonpos = np.where(high, np.where(nonpos == "", text, nonpos + ", " + text), nonpos)
+                bad = bad & ~high
         if bad.any():
             x = v.get(var)
             given = bad & ~np.isnan(x) if x is not None else np.zeros(n, bool)
@@ -941,7 +959,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         have = chosen >= 0
         cap = metal.capitalize()
         unassessed(measured & ~has_fn, metal, lambda c, m=cap: Message.of("upt.none_crop", crop=c, metal=m), crops)
-        unassessed(measured & has_fn & ~ph_ok, metal,
+        unassessed(measured & has_fn & np.isnan(ph), metal, Message.of("upt.ph_missing"))
+        unassessed(measured & has_fn & ~ph_ok & ~np.isnan(ph), metal,
                    Message.of("upt.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
         unassessed(measured & has_fn & ph_ok & aerobic, metal,
                    lambda u: Message.of("upt.aerobic_rice", land_use=u), lu)

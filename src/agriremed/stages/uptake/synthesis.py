@@ -251,7 +251,8 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
     pandas.DataFrame
         One row per survey: ``survey_id``, ``role``, ``n``, ``observed_median_mg_kg``,
         ``predicted_median_mg_kg``, ``bias_log10`` (predicted − observed), ``se_log10``
-        (of the left-one-out function), ``observed_share_above`` (published, or implied by
+        (of the left-one-out function), ``share_spread_log10`` (√(se² + b²σ²_soil + c²σ²_pH), the
+        spread behind ``predicted_share_above``), ``observed_share_above`` (published, or implied by
         the published mean and SD), ``predicted_share_above``, ``share_published``,
         ``rice_type_factor`` (:func:`rice_type_factors` for a survey of one rice type
         — e.g. ``late japonica`` — and 1 for indica, hybrid or mixed surveys) and
@@ -282,7 +283,8 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
         rows.append({"survey_id": r["survey_id"], "role": r["role"], "n": int(r["n"]),
                      "observed_median_mg_kg": 10 ** r["log10_crop_median"],
                      "predicted_median_mg_kg": 10 ** pred, "bias_log10": pred - r["log10_crop_median"],
-                     "se_log10": cal["se_log10"], "observed_share_above": float(obs_share),
+                     "se_log10": cal["se_log10"], "share_spread_log10": float(spread),
+                     "observed_share_above": float(obs_share),
                      "predicted_share_above": float(1.0 - ndtr((np.log10(limit_mg_kg) - pred) / spread)),
                      "share_published": bool(published),
                      "rice_type_factor": type_factor(sv.loc[i, "rice_type"]) if "rice_type" in sv else 1.0})

@@ -51,7 +51,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
-from agriremed.models.uptake import critical_median
+from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import (PH_DOMAIN, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
@@ -103,8 +103,9 @@ def solve_for_input(fn, plots: pd.DataFrame, target_mg_kg, variable: str = "soil
     numpy.ndarray
         The solution for each plot; ``NaN`` where an other input is missing, the
         function does not use the variable, or (pH) no solution lies in pH 2–11 for a
-        function that needs the bisection. Soil: ``inf`` when every concentration
-        complies, 0 when none does.
+        function that needs the bisection (pH 2 to :data:`PH_KCL_CONVERSION_MAX`, ≈ 9.12, for a
+        function with a pH-KCl term: above it pH-KCl is not estimated from pH in water). Soil:
+        ``inf`` when every concentration complies, 0 when none does.
     """
     if variable not in _VARIABLES:
         raise ValueError(f"variable = {variable!r}: expected 'soil' or 'ph'")
@@ -140,6 +141,8 @@ def solve_for_input(fn, plots: pd.DataFrame, target_mg_kg, variable: str = "soil
 def _bisect(fn, v: dict, n: int, y: np.ndarray, variable: str, iterations: int = 60) -> np.ndarray:
     """Vectorised bisection of predictor(x) = y over the variable's bracket."""
     lo_b, hi_b = _BRACKET[variable]
+    if variable == "ph" and any(var == "ph_kcl" for var, _, _ in parse_terms(fn.terms)):
+        hi_b = min(hi_b, PH_KCL_CONVERSION_MAX)  # pH-KCl is estimated from pH-water up to there only
 
     def g(u):
         w = dict(v)
