@@ -70,7 +70,10 @@ def test_land_use_and_crop_spellings_are_mapped_and_reported(plots_factory):
     v = validate_plots(plots_factory(3, land_use=["水田", "Paddy", "paddy"], crop=["水稻", "Rice", "rice"]))
     assert v.plots["land_use"].tolist() == ["paddy"] * 3
     assert v.plots["crop"].tolist() == ["rice"] * 3
-    assert len(v.warnings) == 4 and v.ok
+    # a code's own Chinese name (水田, 水稻) is read with a note; another spelling (Paddy, Rice) with a warning
+    assert len(v.warnings) == 2 and v.ok
+    notes = v.problems.loc[v.problems["severity"] == "note"]
+    assert sorted(notes.loc[notes["column"].isin(["land_use", "crop"]), "value"].tolist()) == ["水田", "水稻"]
 
 
 def test_unknown_land_use_and_crop(plots_factory):
@@ -324,7 +327,10 @@ def test_basic_farmland_spellings_blanks_and_unknown_values(plots_factory):
     assert len(v.plots) == 6 and v.rejected.empty                  # an optional column never rejects
     assert v.plots["basic_farmland"].tolist() == ["yes", "no", "unknown", "unknown", "yes", "unknown"]
     pb = v.problems.loc[v.problems["column"] == "basic_farmland"]
-    assert set(pb.loc[pb["input_row"].notna(), "severity"]) == {"warning"}
+    # 是, 否, 未知: the codes' own Chinese names, read with a note; Yes and maybe: warnings
+    by_value = pb.loc[pb["input_row"].notna()].set_index("value")["severity"]
+    assert by_value[["是", "否", "未知"]].tolist() == ["note"] * 3
+    assert by_value[["Yes", "maybe"]].tolist() == ["warning"] * 2
     assert pb.loc[pb["input_row"].isna(), "severity"].tolist() == ["note"]  # the blank cell of row 4
     assert "unknown value: treated as unknown" in pb["problem"].tolist()
     assert pb["problem"].str.startswith("read as").sum() == 4       # 是, 否, 未知, Yes

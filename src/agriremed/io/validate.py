@@ -1590,6 +1590,37 @@ def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: 
                                               for v in r[idx]]
 
 
+#: Display domain (:func:`agriremed.core.i18n.value`) of the columns whose codes have Chinese names.
+_NAME_DOMAIN = {"land_use": "land_use", "basic_farmland": "basic_farmland", "crop": "crop",
+                "rice_type": "rice_type", "soil_class_county": "soil_class"}
+
+
+def _add_respelled(col: Collector, respelled: np.ndarray, canon: str, text: pd.Series, mapped: pd.Series, read_as,
+                   expected, tables=None) -> None:
+    """Report the respelled rows of :func:`_respelled`: a note where the cell is the code's own name in
+    Chinese (水稻, 是, 水田: nothing to check), a warning where it is another spelling (番薯 read as sweet
+    potato, Paddy Field read as paddy: the reading is worth a look)."""
+    domain = _NAME_DOMAIN.get(canon)
+    own = np.zeros(len(text), bool)
+    if domain is not None and respelled.any():
+        names: dict = {}
+
+        def name(c):
+            if c not in names:
+                try:
+                    names[c] = i18n.value(domain, c, "zh", tables) if isinstance(c, str) and c else None
+                except (KeyError, ValueError):
+                    names[c] = None
+            return names[c]
+
+        cells = text.astype(str).str.strip().to_numpy(object)
+        codes = mapped.to_numpy(object)
+        own = respelled & np.array([name(c) is not None and name(c) == t for c, t in zip(codes, cells, strict=True)],
+                                   dtype=bool)
+    col.add(respelled & own, canon, text, "note", read_as, expected)
+    col.add(respelled & ~own, canon, text, "warning", read_as, expected)
+
+
 def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Land uses read through their spellings; unknown and blank ones are errors."""
     low = text.str.lower().str.strip()
@@ -1619,7 +1650,7 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     col.add(idle, canon, text, "error", Message.of("val.land_use_idle_cultivated"), expected)
     col.add(unknown_lu & ~not_modelled & ~idle, canon, text, "error", Message.of("val.unknown_land_use"), expected)
     respelled, read_as = _respelled(text, blank, unknown_lu | by_class, mapped, canon)
-    col.add(respelled, canon, text, "warning", read_as, expected)
+    _add_respelled(col, respelled, canon, text, mapped, read_as, expected, tables)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), expected)
     return mapped.to_numpy(object)
 
@@ -1642,7 +1673,7 @@ def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, bla
     expected = expected_message(spec)
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
     respelled, read_as = _respelled(text, blank, unknown_bf, mapped, canon)
-    col.add(respelled, canon, text, "warning", read_as, expected)
+    _add_respelled(col, respelled, canon, text, mapped, read_as, expected, tables)
     ticks = low.isin(BASIC_FARMLAND_TICKS).to_numpy(bool)
     empty = blank & ~col.unreadable  # a 合计 or 注 row is no plot
     if ticks.any() and blank.any() and (ticks | blank).all():
@@ -1664,7 +1695,7 @@ def _read_spellings(col: Collector, canon: str, spec, text: pd.Series, blank: np
     expected = expected_message(spec)
     col.add(unknown, canon, text, "warning", Message.of("val.unknown_value", tail=_IGNORED), expected)
     respelled, read_as = _respelled(text, blank, unknown, mapped, canon)
-    col.add(respelled, canon, text, "warning", read_as, expected)
+    _add_respelled(col, respelled, canon, text, mapped, read_as, expected)
     return mapped.where(~pd.Series(blank | unknown, index=mapped.index), None).to_numpy(object)
 
 
@@ -1911,7 +1942,7 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     if unspecified.any():  # 蔬菜: judged against the strictest vegetable limits, said once per plot
         col.add(unspecified, canon, text, "warning", _vegetable_unspecified_message(tables), "")
     respelled, read_as = _respelled(text, blank, unknown_crop | double | rotation | unspecified, mapped, canon)
-    col.add(respelled, canon, text, "warning", read_as, "")
+    _add_respelled(col, respelled, canon, text, mapped, read_as, "", tables)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
 
