@@ -88,11 +88,11 @@ def test_the_sentence_says_when_the_runner_up_leaves_a_metal_untreated(plan):
 def test_a_cd_only_paddy_is_unchanged(plan):
     s = plan.summary.set_index("plot_id")
     assert s.loc["CD", "recommended_option"] == "flooded_rice"
-    assert "ahead of Low-Cd rice variety (VIP: V) (score 0.821 vs 0.82), mostly on food-safety." in \
+    assert "ahead of Low-Cd rice variety (VIP: V) (score 0.821 vs 0.820), mostly on food-safety." in \
         s.loc["CD", "recommendation"]
-    assert s.loc["CD", "measures"] == ("This season: Keep the field flooded from tillering to maturity (drain only "
-                                       "shortly before harvest) | Next season: Keep the field flooded from tillering "
-                                       "to maturity (drain only shortly before harvest)")
+    flood = "Keep the field flooded from tillering to maturity (drain only shortly before harvest)"
+    rice = "Keep growing rice (an idle paddy: back to rice)"
+    assert s.loc["CD", "measures"] == f"This season: {flood}; {rice} | Next season: {flood}; {rice}"
     rk = plan.ranking.set_index(["plot_id", "option_id"])
     assert rk.loc[("CD", "flooded_rice"), "untreated_limited"] == ""
     assert rk.loc[("CD", "do_nothing"), "untreated_limited"] == "cd"  # allowed: not ordered by it

@@ -159,7 +159,7 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
     assert x.loc[("A", "sorghum"), "rank"] == 3 and x.loc[("A", "do_nothing"), "rank"] == 1
     clause = ranking.runner_up_clause(r, pd.Series({"maize_grain": "Maize"}), w)
     # the two allowed options tie on score: the sentence says so and names the tie-break that decided
-    assert clause["A"] == ("ahead of Maize (same score, 0.75): equal scores go to the lower first-year cost, "
+    assert clause["A"] == ("ahead of Maize (same score, 0.750): equal scores go to the lower first-year cost, "
                            "then the higher NPV, then the option listed first in the option library; both cost "
                            "and NPV are the same, so the library order decided")
     assert x.loc[("A", "do_nothing"), "tie_break"] == "option_order"

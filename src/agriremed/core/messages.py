@@ -667,7 +667,10 @@ def _other_metals(v, lang):
 
 def _score(v, lang, tables):
     """A score with two decimals, or three where it carries a third (scores that tie at two
-    decimals are rounded to three before they enter a message: "0.672 vs 0.668")."""
+    decimals are rounded to three before they enter a message: "0.672 vs 0.668"); a score given as text
+    is printed as it is (the pair of a tie keeps its trailing zero: "0.821 vs 0.820")."""
+    if isinstance(v, str):
+        return v
     x = float(v)
     two = f"{x:.2f}"
     return two if float(two) == x else f"{x:.3f}"

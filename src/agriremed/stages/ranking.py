@@ -1290,9 +1290,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
     # "0.67 vs 0.67" would hide which is ahead, and a tie names its score: three decimals
     tie = ((a == b) & (score[fr] != score[sr])) | (by_policy >= 14)
-    if tie.any():
-        a[tie] = [_num(x, SCORE_DECIMALS) for x in score[fr][tie].tolist()]
-        b[tie] = [_num(x, SCORE_DECIMALS) for x in score[sr][tie].tolist()]
+    if tie.any():  # both with three decimals as text ("0.821 vs 0.820", not "0.821 vs 0.82")
+        a, b = a.astype(object), b.astype(object)
+        a[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[fr][tie].tolist()]
+        b[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[sr][tie].tolist()]
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
