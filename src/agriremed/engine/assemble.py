@@ -374,6 +374,8 @@ def _cleanup_text(row) -> Message:
     if row.years_text in duration_mod.NOT_CLEAN_UP_CODES:  # not a clean-up method: no years are printed
         return Message.of(duration_mod.NOT_CLEAN_UP_CODES[row.years_text])
     if np.isnan(y):
+        if getattr(row, "soil_mass_missing", False):  # no bulk density or depth on the plot
+            return Message.of("rec.cleanup_unknown_mass", metals=metals, goal=goal)
         return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
     if y == 0:
         return Message.of("rec.cleanup_done", metals=metals, goal=goal)
@@ -548,7 +550,7 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         return M(code, share=_pct(x), standard=sd, **params)
 
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
-                                "years_p90", "option_kind") if c in b]
+                                "years_p90", "option_kind", "soil_mass_missing") if c in b]
 
     def cleanup(sel):
         cols = [b[c][sel] for c in cleanup_cols]
@@ -1103,6 +1105,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
+    # no soil mass (bulk density × depth): a clean-up time cannot be computed, and the sentence says why
+    b["soil_mass_missing"] = np.zeros(n, bool)
+    for c in ("depth_m", "bulk_density_g_cm3"):
+        b["soil_mass_missing"] |= np.isnan(P[c].to_numpy(float)) if c in P else True
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     H = scenario.horizon_yr
     units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)
