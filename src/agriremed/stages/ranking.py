@@ -27,7 +27,11 @@ clean_up          environmental  share of the excess soil metal removed within
                                  and the target, and either the land is
                                  strict-control, the plot grows no food crop, or
                                  the current crop fails the food limit (its
-                                 baseline food-safety light is not green)
+                                 baseline food-safety light is not green); 0 (as
+                                 for an option removing nothing) where the option
+                                 leaves untreated a metal above its intervention
+                                 value (``class_kept_metals``): the land stays
+                                 strict control whatever else it removes
 carbon            environmental  net CO2e gain over doing nothing [t ha⁻¹ yr⁻¹]
 economics         economic       NPV over doing nothing [CNY ha⁻¹], in the
                                  scenario's ``economics_view``: ``combined``
@@ -106,7 +110,7 @@ from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message",
-           "untreated_limited", "less_often_compliant"]
+           "untreated_limited", "less_often_compliant", "class_kept_metals"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -185,6 +189,8 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     if "removed_share" in table:  # the same share, also where the soil mass is not needed for it
         part = np.where(np.isnan(part), table["removed_share"].to_numpy(float), part)
     part = np.where(np.isnan(part), 0.0, part) * np.where(n_exc > 0, n_tr / np.maximum(n_exc, 1), 1.0)
+    if "class_kept_metals" in table:  # a metal above its intervention value left untreated keeps the class
+        part = np.where(_count_metals(table["class_kept_metals"]) > 0, 0.0, part)
     clean_up = np.where(_soil_needs_lowering(table, base, base_food, p, tables) & ~clean_up_unknown(table),
                         part, np.nan)
     return pd.DataFrame({
@@ -195,6 +201,40 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
         "economics": _economics_value(table, economics_view),
     }, index=table.index)
+
+
+def class_kept_metals(target_metals, above_intervention) -> np.ndarray:
+    """The metals above their intervention value that each option leaves untreated.
+
+    GB 15618-2018 puts land whose soil exceeds the risk intervention (control) value of any
+    metal in the strict-control class; an option that does not treat such a metal cannot take
+    the land out of that class, whatever it removes of the other metals (a Cd hyperaccumulator
+    on land strict-control for Pb). :func:`criteria_values` credits such an option with no
+    clean-up, and the sentence and the duration text say that the land stays strict control.
+
+    Parameters
+    ----------
+    target_metals : array_like of str
+        Metals each option treats, ``'+'``-joined (blank: none).
+    above_intervention : array_like of str
+        Metals of each row's plot above their intervention value, ``'+'``-joined (blank: none;
+        :func:`agriremed.stages.soil.plot_classes`).
+
+    Returns
+    -------
+    numpy.ndarray of str
+        ``'+'``-joined metals of ``above_intervention`` not in ``target_metals`` (``''`` if none).
+
+    Examples
+    --------
+    >>> class_kept_metals(["cd", "cd+pb", "", "cd"], ["pb", "pb", "pb", ""]).tolist()
+    ['pb', '', 'pb', '']
+    """
+    def one(t, a):
+        treated = set(t.split("+")) if isinstance(t, str) else set()
+        return "+".join(m for m in (a.split("+") if isinstance(a, str) else []) if m and m not in treated)
+
+    return _frames.per_distinct(one, _frames.obj(target_metals), _frames.obj(above_intervention))
 
 
 def clean_up_unknown(table: pd.DataFrame) -> np.ndarray:
@@ -502,7 +542,9 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current"))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
-    e_code, t_code = e_code[rows], t_code[rows]
+    k_code, k_names = _titles(table["class_kept_metals"].fillna("") if "class_kept_metals" in table
+                              else np.full(len(table), "", dtype=object))
+    e_code, t_code, k_code = e_code[rows], t_code[rows], k_code[rows]
     unknown = clean_up_unknown(table)[rows]  # removal not computed: no soil mass
     H = int(horizon_yr)
     fmt = {"food_safety": _pct, "food_production": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
@@ -524,7 +566,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                                 *printed(y_now, 10)),
             "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
                            *printed(food_share, 100)),
-            "clean_up": (e_code, t_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
+            "clean_up": (e_code, t_code, k_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
             "carbon": (V["carbon"],),
             "economics": printed(V["economics"])}
 
@@ -550,7 +592,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
                     else M("why.biomass") if x >= 0.5 else M("why.nothing"))
         if c == "clean_up":
-            return _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H)
+            return _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H,
+                                       k_names[k_code[i]])
         if c == "carbon":
             if np.isnan(x):
                 return M("why.carbon_na")
@@ -580,9 +623,12 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     return out
 
 
-def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H: int) -> Message:
+def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H: int,
+                        kept: str = "") -> Message:
     """What the clean-up criterion says of a row: no metal exceeds, its removal is not known (no soil
-    mass), not needed, none, part or all of the excess removed within ``H`` years (``x``: share)."""
+    mass), not needed, none, part or all of the excess removed within ``H`` years (``x``: share);
+    an option that treats some metals but leaves ``kept`` (above their intervention value)
+    untreated keeps the land strict control, and its removal is not credited."""
     M = Message.of
     if not exceeding:
         return M("why.clean")
@@ -592,6 +638,8 @@ def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H
         return M("why.clean_not_needed")
     if not treated:
         return M("why.removes_none", metals=exceeding)
+    if kept:
+        return M("why.class_kept", metals=kept, treated=treated)
     if treated != exceeding:
         return M("why.removes_part", share=_pct(x), metals=exceeding, years=H, treated=treated)
     return M("why.removes", share=_pct(x), metals=exceeding, years=H)
