@@ -1095,6 +1095,12 @@ _out("lime_first", "", "Liming first", "优先调酸",
      "range of every transfer function of the crop: the crop's metal cannot be predicted and the liming options "
      "rank before the other expected options.",
      dtype="bool")
+_out("food_compliance", "1", "Food compliance compared with the target", "与目标比较的达标比例",
+     "The compliance of the option's food crop that the ranking compares with target_compliance_prob: the share "
+     "of its food seasons over the horizon that meet the food limit (compliant_season_fraction), else the "
+     "probability in a season (crop_compliance_prob); blank without a food crop.")
+_out("food_target", "1", "Food compliance target", "达标比例目标",
+     "The scenario's target_compliance_prob the ranking compared food_compliance with; blank when not given.")
 _out("rule_set", "", "Rule set", "规则集",
      "Jurisdiction rule set that governed the plot (land_rules.csv): the scenario's, or under rule_set "
      "auto china for a plot in China or without a region and none (no jurisdiction rule) elsewhere.",

@@ -768,7 +768,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         tie-break), ``tie_break`` (on each plot's first option whose score equals that of the
         second at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals in the same ordering
         group: the rule of :data:`~agriremed.models.ranking.TIE_BREAKS` that decided, ``first_year_cost``,
-        ``npv`` or ``option_order``; ``""`` elsewhere) and ``recommended`` (bool).
+        ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the compliance the
+        food target is compared with: the share of the option's food seasons over the horizon that
+        meet the limit, else the probability in a season [–]; NaN without a food crop),
+        ``food_target`` (``target_compliance_prob`` [–], NaN when not given) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -833,6 +836,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["untreated_limited"] = left
     out["tie_cost_year1_cny_ha"] = cost
     out["tie_break"] = tie
+    fp = _food_parts(table, horizon_yr, tables)
+    out["food_compliance"] = np.where(fp["food"], fp["p"], np.nan)
+    out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -1182,6 +1188,39 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
     }, m * k)
 
 
+def _below_target_shares(ranked: pd.DataFrame, fr: np.ndarray, sr: np.ndarray,
+                         sel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The winner's and the runner-up's food compliance and the food target as printed (``'52 %'``;
+    ``''`` for the winner without a food crop, and on rows not in ``sel``), for ``rec.ahead_below_target``.
+
+    A compliance that prints as the target although below it is given with one decimal
+    (``'49.7 %'`` against ``'50 %'``)."""
+    n = len(fr)
+    own, runner, target = (np.full(n, "", dtype=object) for _ in range(3))
+    if not sel.any() or "food_compliance" not in ranked or "food_target" not in ranked:
+        return own, runner, target
+    p = ranked["food_compliance"].to_numpy(float)
+    t = ranked["food_target"].to_numpy(float)
+    for i in np.flatnonzero(sel):
+        target[i] = _pct(t[sr[i]])
+        runner[i] = _pct_against(p[sr[i]], t[sr[i]])
+        own[i] = "" if np.isnan(p[fr[i]]) else _pct_against(p[fr[i]], t[sr[i]])
+    return own, runner, target
+
+
+def _pct_against(x: float, target: float) -> str:
+    """``x`` [–] as a percentage, with one decimal where the whole percent would print as the
+    ``target`` on the other side of it."""
+    if _pct(x) == _pct(target) and x != target:
+        return f"{100 * x:.1f} %"
+    return _pct(x)
+
+
+def _own_share(share: str) -> Message:
+    """The winner's part of ``rec.ahead_below_target``: its compliance, or that it grows no food crop."""
+    return Message.of("rec.target_own", share=share) if share else Message.of("rec.target_own_nofood")
+
+
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
                      tables: Tables | None = None) -> pd.Series:
     """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
@@ -1233,7 +1272,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         runner-up scores higher but ranks after the fully assessed winner) or
         ``rec.ahead_unpriced`` ("…, whose costs and NPV were not computed", when only the
         runner-up's NPV is unknown) or ``rec.ahead_below_target`` ("…, whose crop is predicted to
-        miss the food limit more often than the target allows", when both are expected and the
+        meet the food limit in 47 % of its food seasons, below the target of 50 % (this option: 52 %)",
+        ``food_compliance`` and ``food_target`` of :func:`rank_options`, when both are expected and the
         higher-scoring runner-up ranks second for that, ``target_tier`` 1) or
         ``rec.ahead_lime_first`` ("…: the soil pH is below the range of every transfer function for
         the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, whose
@@ -1342,7 +1382,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [_num(x, SCORE_DECIMALS) for x in score[fr][tie].tolist()]
         b[tie] = [_num(x, SCORE_DECIMALS) for x in score[sr][tie].tolist()]
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
-    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr)
+    # below the target (5): the runner-up's compliance, the target and the winner's, as printed
+    shares = _below_target_shares(ranked, fr, sr, by_policy == 5)
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, *shares)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -1350,6 +1392,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
+            Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],
+                       target=shares[2][i], own=_own_share(shares[0][i]))
+            if by_policy[i] == 5 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
