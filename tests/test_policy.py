@@ -330,10 +330,12 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     assert t.loc[("acid", "maize_grain"), "score"] > t.loc[("acid", "sedum_wheat_intercrop"), "score"]
     assert rec.loc["acid", "option_id"] == "sedum_wheat_intercrop"
     assert rk.loc[("acid", "sedum_wheat_intercrop"), "target_tier"] == 0
-    assert "whose crop is predicted to miss the food limit more often than the target allows" \
-        in s.loc["acid", "recommendation"]
+    # the clause names the numbers compared: the runner-up's share of compliant food seasons, the target and
+    # the intercrop's share
+    assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 50 % "
+            "(this option: 56 % of its food seasons)") in s.loc["acid", "recommendation"]
     assert "not expected to make" not in s.loc["acid", "recommendation"]
-    assert "后者作物达标概率预计低于目标" in zh["acid"]
+    assert "后者作物预计达标的季数占47 %，低于目标50 %（本方案作物达标的季数占56 %）" in zh["acid"]
 
 
 def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_is_not_forced_above_it():

@@ -498,6 +498,9 @@ _out("max_exceedance_ratio", "1", "Controlling metal's exceedance ratio", "主�
      "have a larger one: see exceedance_ratio in soil_screening).")
 _out("metals_exceeding", "", "Metals above screening value", "超筛选值重金属",
      "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
+_out("metals_above_intervention", "", "Metals above intervention value", "超管制值重金属",
+     "Metals whose concentration exceeds the GB 15618 risk intervention (control) value, which make "
+     "the plot strict-control, separated by '+'.", dtype="str")
 _out("soil_stock_kg_ha", "kg/ha", "Soil metal stock", "土壤重金属储量",
      "Mass of the metal in the treated layer per hectare.")
 _out("threshold_set", "", "Threshold set", "土壤标准值集",
@@ -688,6 +691,10 @@ _out("target_metals", "", "Target metals", "目标重金属",
      "Metals above the screening value that the option treats, separated by '+'.", dtype="str")
 _out("untreated_metals", "", "Metals not treated", "未处理重金属",
      "Metals above the screening value that the option does not treat.", dtype="str")
+_out("class_kept_metals", "", "Untreated metals that keep the class", "未处理且维持类别的重金属",
+     "Metals above their intervention value (strict-control land) that the option does not treat, "
+     "separated by '+': the land stays strict control whatever the option removes, so the clean-up "
+     "criterion credits the option with no clean-up.", dtype="str")
 _out("data_gaps", "", "Evidence gaps", "证据缺口",
      "What the literature does not confirm for an applicable option (e.g. its yield), and what is "
      "therefore not computed; also an option whose costs and NPV were not computed, and why (PV without "
@@ -1088,6 +1095,12 @@ _out("lime_first", "", "Liming first", "优先调酸",
      "range of every transfer function of the crop: the crop's metal cannot be predicted and the liming options "
      "rank before the other expected options.",
      dtype="bool")
+_out("food_compliance", "1", "Food compliance compared with the target", "与目标比较的达标比例",
+     "The compliance of the option's food crop that the ranking compares with target_compliance_prob: the share "
+     "of its food seasons over the horizon that meet the food limit (compliant_season_fraction), else the "
+     "probability in a season (crop_compliance_prob); blank without a food crop.")
+_out("food_target", "1", "Food compliance target", "达标比例目标",
+     "The scenario's target_compliance_prob the ranking compared food_compliance with; blank when not given.")
 _out("rule_set", "", "Rule set", "规则集",
      "Jurisdiction rule set that governed the plot (land_rules.csv): the scenario's, or under rule_set "
      "auto china for a plot in China or without a region and none (no jurisdiction rule) elsewhere.",

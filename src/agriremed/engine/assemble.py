@@ -37,7 +37,7 @@ PLAN_COLUMNS = [
     "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
     "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
-    "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
+    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
     "p_target_10yr", "p_target_20yr", "food_crop", "rice_seasons_grown_per_yr", "crop_compliance_prob",
     "compliance_metals", "biomass_t_dm_ha_yr",
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
@@ -123,6 +123,11 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     ppos = _frames.plot_index(soil_plot, opts)
     for c in ("soil_class", "metals_exceeding"):
         cols[c] = _frames.text_series(_frames.take(_frames.obj(soil_plot[c]), ppos, None), index)
+    # metals above their intervention value that an option leaves untreated keep the land strict control
+    above = (_frames.take(_frames.obj(soil_plot["metals_above_intervention"]), ppos, "")
+             if "metals_above_intervention" in soil_plot else np.full(len(index), "", dtype=object))
+    cols["class_kept_metals"] = _frames.text_series(np.where(
+        cols["applicable"].to_numpy(bool), ranking_mod.class_kept_metals(cols["target_metals"], above), ""), index)
     opos = _frames.index_of(lib.index, opts["option_id"])
     cols["option_name"] = _frames.text_series(_frames.take(_frames.obj(lib["name_en"]), opos, None), index)
     bval = options_mod.parameter_for_rows(tables, cols["option_id"], "biomass_value_cny_t")
@@ -373,6 +378,16 @@ def _cleanup_text(row) -> Message:
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
     if row.years_text in duration_mod.NOT_CLEAN_UP_CODES:  # not a clean-up method: no years are printed
         return Message.of(duration_mod.NOT_CLEAN_UP_CODES[row.years_text])
+    kept = getattr(row, "class_kept_metals", None)
+    if isinstance(kept, str) and kept and row.target_metals:  # the land stays strict control
+        return Message.of("rec.cleanup_class_kept", cleanup=_treated_cleanup_text(row, metals, goal, y),
+                          metals=_title(kept))
+    return _treated_cleanup_text(row, metals, goal, y)
+
+
+def _treated_cleanup_text(row, metals: str, goal: str, y: float) -> Message:
+    """The years to target of the metals an option treats, as the clause of :func:`_cleanup_text`
+    (``y``: median years, else the point estimate [yr])."""
     if np.isnan(y):
         if getattr(row, "soil_mass_missing", False):  # no bulk density or depth on the plot
             return Message.of("rec.cleanup_unknown_mass", metals=metals, goal=goal)
@@ -550,7 +565,7 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         return M(code, share=_pct(x), standard=sd, **params)
 
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
-                                "years_p90", "option_kind", "soil_mass_missing") if c in b]
+                                "years_p90", "option_kind", "class_kept_metals", "soil_mass_missing") if c in b]
 
     def cleanup(sel):
         cols = [b[c][sel] for c in cleanup_cols]
@@ -928,8 +943,8 @@ def _less_safe_for_unseen(body: np.ndarray, b: dict, base_p) -> np.ndarray:
 
 
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
-                     "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "crop_compliance_prob", "compliance_metals",
-                     "soil_class",
+                     "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "class_kept_metals", "crop_compliance_prob",
+                     "compliance_metals", "soil_class",
                      "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
                      "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
                      "policy_rule")

@@ -1210,6 +1210,49 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
     return out
 
 
+#: The how-long messages of :func:`years_messages` that give the years of a clean-up option.
+_YEARS_CODES = {(c,) for c in ("dur.years", "dur.years_over", "dur.under_one", "dur.done", "dur.unknown")}
+
+
+def class_kept_years(msgs, target_metals, kept, target_basis=None) -> np.ndarray:
+    """The how-long messages ``msgs`` (:func:`years_messages`) of clean-up options that leave a metal
+    above its intervention value untreated (``kept``: ``class_kept_metals``), as
+    ``dur.class_kept``: the years of the treated metals and that the land stays strict control
+    ("Cd: about 8 yr to the screening value; Pb (above its intervention value) is not treated: the
+    land stays strict control"). Other rows, and options that treat no metal, are kept.
+
+    Parameters
+    ----------
+    msgs : numpy.ndarray of Message
+        One how-long message per row.
+    target_metals, kept : array_like of str
+        Metals each option treats and metals above their intervention value it leaves untreated
+        (``'+'``-joined, blank: none).
+    target_basis : array_like of str, optional
+        ``food_limit`` where the target is the food-limit target, else the screening value.
+
+    Returns
+    -------
+    numpy.ndarray of Message
+    """
+    out = np.array(msgs, dtype=object)
+    t, k = _frames.obj(target_metals), _frames.obj(kept)
+    basis = (np.full(len(t), "", dtype=object) if target_basis is None else _frames.obj(target_basis))
+    years = np.array([isinstance(m, messages.Message) and m.codes in _YEARS_CODES for m in out], bool)
+    rows = np.flatnonzero(years & np.array([isinstance(x, str) and x != "" for x in t], bool)
+                          & np.array([isinstance(x, str) and x != "" for x in k], bool))
+    for i in rows:
+        out[i] = messages.Message.of("dur.class_kept", treated=_metal_title(t[i]), years=out[i],
+                                     goal="food_limit_target" if basis[i] == "food_limit" else "screening_value",
+                                     metals=_metal_title(k[i]))
+    return out
+
+
+def _metal_title(metals: str) -> str:
+    """'cd+pb' → 'Cd/Pb'."""
+    return metals.replace("+", "/").title()
+
+
 #: Rule sets whose soil monitoring follows the Soil Pollution Law of the PRC (Arts. 53–54);
 #: under any other rule set the soil re-test names no law (``mon.soil_local``).
 CHINA_RULE_SETS = ("china",)
@@ -1367,6 +1410,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     targets = col("target_metals", "")
     targets = np.where(pd.isna(targets), "", targets)
     dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets)
+    kept = col("class_kept_metals", "")
+    dur_msg = class_kept_years(dur_msg, targets, np.where(pd.isna(kept), "", kept).astype(object),
+                               col("target_basis", ""))
     unmeasured = _frames.obj(summary["metals_unmeasured"]) if "metals_unmeasured" in summary \
         else np.full(n, "", dtype=object)
     unmeasured = np.where(pd.isna(unmeasured), "", unmeasured).astype(object)

@@ -27,7 +27,11 @@ clean_up          environmental  share of the excess soil metal removed within
                                  and the target, and either the land is
                                  strict-control, the plot grows no food crop, or
                                  the current crop fails the food limit (its
-                                 baseline food-safety light is not green)
+                                 baseline food-safety light is not green); 0 (as
+                                 for an option removing nothing) where the option
+                                 leaves untreated a metal above its intervention
+                                 value (``class_kept_metals``): the land stays
+                                 strict control whatever else it removes
 carbon            environmental  net CO2e gain over doing nothing [t ha⁻¹ yr⁻¹]
 economics         economic       NPV over doing nothing [CNY ha⁻¹], in the
                                  scenario's ``economics_view``: ``combined``
@@ -106,7 +110,7 @@ from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message",
-           "untreated_limited", "less_often_compliant"]
+           "untreated_limited", "less_often_compliant", "class_kept_metals"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -185,6 +189,8 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     if "removed_share" in table:  # the same share, also where the soil mass is not needed for it
         part = np.where(np.isnan(part), table["removed_share"].to_numpy(float), part)
     part = np.where(np.isnan(part), 0.0, part) * np.where(n_exc > 0, n_tr / np.maximum(n_exc, 1), 1.0)
+    if "class_kept_metals" in table:  # a metal above its intervention value left untreated keeps the class
+        part = np.where(_count_metals(table["class_kept_metals"]) > 0, 0.0, part)
     clean_up = np.where(_soil_needs_lowering(table, base, base_food, p, tables) & ~clean_up_unknown(table),
                         part, np.nan)
     return pd.DataFrame({
@@ -195,6 +201,40 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         "carbon": table["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float),
         "economics": _economics_value(table, economics_view),
     }, index=table.index)
+
+
+def class_kept_metals(target_metals, above_intervention) -> np.ndarray:
+    """The metals above their intervention value that each option leaves untreated.
+
+    GB 15618-2018 puts land whose soil exceeds the risk intervention (control) value of any
+    metal in the strict-control class; an option that does not treat such a metal cannot take
+    the land out of that class, whatever it removes of the other metals (a Cd hyperaccumulator
+    on land strict-control for Pb). :func:`criteria_values` credits such an option with no
+    clean-up, and the sentence and the duration text say that the land stays strict control.
+
+    Parameters
+    ----------
+    target_metals : array_like of str
+        Metals each option treats, ``'+'``-joined (blank: none).
+    above_intervention : array_like of str
+        Metals of each row's plot above their intervention value, ``'+'``-joined (blank: none;
+        :func:`agriremed.stages.soil.plot_classes`).
+
+    Returns
+    -------
+    numpy.ndarray of str
+        ``'+'``-joined metals of ``above_intervention`` not in ``target_metals`` (``''`` if none).
+
+    Examples
+    --------
+    >>> class_kept_metals(["cd", "cd+pb", "", "cd"], ["pb", "pb", "pb", ""]).tolist()
+    ['pb', '', 'pb', '']
+    """
+    def one(t, a):
+        treated = set(t.split("+")) if isinstance(t, str) else set()
+        return "+".join(m for m in (a.split("+") if isinstance(a, str) else []) if m and m not in treated)
+
+    return _frames.per_distinct(one, _frames.obj(target_metals), _frames.obj(above_intervention))
 
 
 def clean_up_unknown(table: pd.DataFrame) -> np.ndarray:
@@ -502,7 +542,9 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current"))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
-    e_code, t_code = e_code[rows], t_code[rows]
+    k_code, k_names = _titles(table["class_kept_metals"].fillna("") if "class_kept_metals" in table
+                              else np.full(len(table), "", dtype=object))
+    e_code, t_code, k_code = e_code[rows], t_code[rows], k_code[rows]
     unknown = clean_up_unknown(table)[rows]  # removal not computed: no soil mass
     H = int(horizon_yr)
     fmt = {"food_safety": _pct, "food_production": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
@@ -524,7 +566,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                                 *printed(y_now, 10)),
             "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
                            *printed(food_share, 100)),
-            "clean_up": (e_code, t_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
+            "clean_up": (e_code, t_code, k_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
             "carbon": (V["carbon"],),
             "economics": printed(V["economics"])}
 
@@ -550,7 +592,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
                     else M("why.biomass") if x >= 0.5 else M("why.nothing"))
         if c == "clean_up":
-            return _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H)
+            return _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H,
+                                       k_names[k_code[i]])
         if c == "carbon":
             if np.isnan(x):
                 return M("why.carbon_na")
@@ -580,9 +623,12 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     return out
 
 
-def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H: int) -> Message:
+def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H: int,
+                        kept: str = "") -> Message:
     """What the clean-up criterion says of a row: no metal exceeds, its removal is not known (no soil
-    mass), not needed, none, part or all of the excess removed within ``H`` years (``x``: share)."""
+    mass), not needed, none, part or all of the excess removed within ``H`` years (``x``: share);
+    an option that treats some metals but leaves ``kept`` (above their intervention value)
+    untreated keeps the land strict control, and its removal is not credited."""
     M = Message.of
     if not exceeding:
         return M("why.clean")
@@ -592,6 +638,8 @@ def _clean_up_statement(x: float, exceeding: str, treated: str, unknown: bool, H
         return M("why.clean_not_needed")
     if not treated:
         return M("why.removes_none", metals=exceeding)
+    if kept:
+        return M("why.class_kept", metals=kept, treated=treated)
     if treated != exceeding:
         return M("why.removes_part", share=_pct(x), metals=exceeding, years=H, treated=treated)
     return M("why.removes", share=_pct(x), metals=exceeding, years=H)
@@ -720,7 +768,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         tie-break), ``tie_break`` (on each plot's first option whose score equals that of the
         second at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals in the same ordering
         group: the rule of :data:`~agriremed.models.ranking.TIE_BREAKS` that decided, ``first_year_cost``,
-        ``npv`` or ``option_order``; ``""`` elsewhere) and ``recommended`` (bool).
+        ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the compliance the
+        food target is compared with: the share of the option's food seasons over the horizon that
+        meet the limit, else the probability in a season [–]; NaN without a food crop),
+        ``food_target`` (``target_compliance_prob`` [–], NaN when not given) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -785,6 +836,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["untreated_limited"] = left
     out["tie_cost_year1_cny_ha"] = cost
     out["tie_break"] = tie
+    fp = _food_parts(table, horizon_yr, tables)
+    out["food_compliance"] = np.where(fp["food"], fp["p"], np.nan)
+    out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -1134,6 +1188,39 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
     }, m * k)
 
 
+def _below_target_shares(ranked: pd.DataFrame, fr: np.ndarray, sr: np.ndarray,
+                         sel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The winner's and the runner-up's food compliance and the food target as printed (``'52 %'``;
+    ``''`` for the winner without a food crop, and on rows not in ``sel``), for ``rec.ahead_below_target``.
+
+    A compliance that prints as the target although below it is given with one decimal
+    (``'49.7 %'`` against ``'50 %'``)."""
+    n = len(fr)
+    own, runner, target = (np.full(n, "", dtype=object) for _ in range(3))
+    if not sel.any() or "food_compliance" not in ranked or "food_target" not in ranked:
+        return own, runner, target
+    p = ranked["food_compliance"].to_numpy(float)
+    t = ranked["food_target"].to_numpy(float)
+    for i in np.flatnonzero(sel):
+        target[i] = _pct(t[sr[i]])
+        runner[i] = _pct_against(p[sr[i]], t[sr[i]])
+        own[i] = "" if np.isnan(p[fr[i]]) else _pct_against(p[fr[i]], t[sr[i]])
+    return own, runner, target
+
+
+def _pct_against(x: float, target: float) -> str:
+    """``x`` [–] as a percentage, with one decimal where the whole percent would print as the
+    ``target`` on the other side of it."""
+    if _pct(x) == _pct(target) and x != target:
+        return f"{100 * x:.1f} %"
+    return _pct(x)
+
+
+def _own_share(share: str) -> Message:
+    """The winner's part of ``rec.ahead_below_target``: its compliance, or that it grows no food crop."""
+    return Message.of("rec.target_own", share=share) if share else Message.of("rec.target_own_nofood")
+
+
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
                      tables: Tables | None = None) -> pd.Series:
     """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
@@ -1185,7 +1272,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         runner-up scores higher but ranks after the fully assessed winner) or
         ``rec.ahead_unpriced`` ("…, whose costs and NPV were not computed", when only the
         runner-up's NPV is unknown) or ``rec.ahead_below_target`` ("…, whose crop is predicted to
-        miss the food limit more often than the target allows", when both are expected and the
+        meet the food limit in 47 % of its food seasons, below the target of 50 % (this option: 52 %)",
+        ``food_compliance`` and ``food_target`` of :func:`rank_options`, when both are expected and the
         higher-scoring runner-up ranks second for that, ``target_tier`` 1) or
         ``rec.ahead_lime_first`` ("…: the soil pH is below the range of every transfer function for
         the crop … liming the soil comes first", ``lime_first``) or ``rec.ahead_no_safer`` ("…, whose
@@ -1295,7 +1383,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[fr][tie].tolist()]
         b[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[sr][tie].tolist()]
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
-    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr)
+    # below the target (5): the runner-up's compliance, the target and the winner's, as printed
+    shares = _below_target_shares(ranked, fr, sr, by_policy == 5)
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, *shares)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -1303,6 +1393,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
+            Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],
+                       target=shares[2][i], own=_own_share(shares[0][i]))
+            if by_policy[i] == 5 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]

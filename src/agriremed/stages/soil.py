@@ -252,8 +252,9 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
         ratio among those with an intervention value above their screening value, else the highest
         exceedance ratio of any metal; on priority-protection plots the highest exceedance ratio),
         ``max_exceedance_ratio`` (the controlling metal's exceedance ratio: concentration /
-        screening value [–]) and ``metals_exceeding`` (metals above screening,
-        ``'+'``-joined, ``''`` if none); with ``county`` also ``soil_class_computed`` (the
+        screening value [–]), ``metals_exceeding`` (metals above screening,
+        ``'+'``-joined, ``''`` if none) and ``metals_above_intervention`` (metals above their
+        intervention value, which make the plot strict-control, ``'+'``-joined, ``''`` if none); with ``county`` also ``soil_class_computed`` (the
         class from the values alone) and ``soil_class_basis`` (:data:`CLASS_BASES`:
         ``county`` where the county's class governs, else ``computed``; blank without a class).
 
@@ -287,6 +288,7 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
         "controlling_metal": metal[first],
         "max_exceedance_ratio": ratio[first],
         "metals_exceeding": _joined_per_plot(code[ratio > 1], metal[ratio > 1], k),
+        "metals_above_intervention": _joined_per_plot(code[rank == 2], metal[rank == 2], k),
     }, k)
     if plot_ids is not None:
         pos = _frames.index_of(ids, np.asarray(list(plot_ids), dtype=object))
@@ -296,6 +298,7 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
             "controlling_metal": _frames.take(out["controlling_metal"].to_numpy(object), pos, np.nan),
             "max_exceedance_ratio": _frames.take(out["max_exceedance_ratio"].to_numpy(float), pos, np.nan),
             "metals_exceeding": _frames.take(out["metals_exceeding"].to_numpy(object), pos, ""),
+            "metals_above_intervention": _frames.take(out["metals_above_intervention"].to_numpy(object), pos, ""),
         }, len(pos))
     if county is not None:
         out = _county_governs(out, county)
