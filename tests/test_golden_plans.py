@@ -35,7 +35,7 @@ def test_the_cases_cover_every_option_family_and_land_type():
     options = {o for c in CASES for o in c.get("options", {})}
     options |= {c["plot_expected"]["recommended_option"]["value"] for c in CASES
                 if "recommended_option" in c.get("plot_expected", {})}
-    for must in ("vip_n_no_flood", "low_cd_rice", "lime_rice", "biochar_amendment",
+    for must in ("vip_n_no_flood", "as_fe_si_low_cd_rice", "low_cd_rice", "lime_rice", "biochar_amendment",
                  "sedum_plumbizincicola", "sedum_rice_rotation", "pteris_vittata", "miscanthus",
                  "willow_src", "sorghum", "maize_energy", "maize_grain", "fallow", "do_nothing"):
         assert must in options, must

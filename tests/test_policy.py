@@ -462,7 +462,12 @@ def test_on_an_as_paddy_the_cd_measures_kept_for_a_red_crop_risk_rank_after_the_
         assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
     assert (t.loc["as_fe_si_amendment", "policy_status"], t.loc["as_fe_si_amendment", "policy_rule"]) \
         == ("expected", "cn_safe_keep_food")
-    assert _recommended(p).loc["acid", "option_id"] == "as_fe_si_amendment"
+    # the Fe–Si As amendment + low-Cd rice treats As and answers the red Cd risk as well: it is expected
+    # (As is treated) and ranks before the amendment alone, which leaves the Cd risk as it is
+    assert (t.loc["as_fe_si_low_cd_rice", "policy_status"], t.loc["as_fe_si_low_cd_rice", "policy_rule"]) \
+        == ("expected", "cn_safe_keep_food")
+    assert _recommended(p).loc["acid", "option_id"] == "as_fe_si_low_cd_rice"
+    assert t.loc["as_fe_si_low_cd_rice", "rank"] < t.loc["as_fe_si_amendment", "rank"]
 
 
 def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():

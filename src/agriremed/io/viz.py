@@ -53,7 +53,8 @@ OPTION_COLOURS = {
     "maize_energy": "#dbdb8d", "sunflower": "#ffd92f", "ramie": "#8dd3c7", "hemp": "#b3de69",
     "kenaf": "#661100", "brassica_juncea": "#fb8072", "lime_rice": "#6baed6", "low_cd_rice": "#08519c",
     "flooded_rice": "#9ecae1", "maize_grain": "#fdae6b", "foliar_inhibitor": "#c7e9c0",
-    "vip_n_no_flood": "#990099", "as_fe_si_amendment": "#511cfb", "pv_grass": "#fb00d1",
+    "vip_n_no_flood": "#990099", "as_fe_si_amendment": "#511cfb", "as_fe_si_low_cd_rice": "#3a5fcd",
+    "pv_grass": "#fb00d1",
     "lime_upland_wheat": "#620042", "lime_upland_maize": "#fc0080", "foliar_zn_wheat": "#fb0d0d",
     "foliar_zn_maize": "#1616a7", "low_cd_wheat": "#af0038",
 }

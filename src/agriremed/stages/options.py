@@ -30,6 +30,10 @@ Rules, in order:
    it leaves untreated (:func:`_drop_risk_only`; e.g. no Cd-only measure as the treatment of
    an As paddy), unless the crop risk it answers is one the plan rates red (the crop's
    predicted compliance below the food-safety amber threshold);
+   4c. a package (``option_packages.csv``) is excluded where one of its components, applicable
+   there, answers every metal the package answers and its other components treat none of them
+   (:func:`_drop_idle_package`; e.g. the Fe–Si As amendment + low-Cd rice on an As paddy whose
+   rice is predicted within the Cd limit: the amendment alone applies);
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As; flooding promotes Hg methylation and grain methylmercury);
@@ -1022,8 +1026,10 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     applicable_all = np.zeros((k, n), bool)
     target_all = np.zeros((k, n), np.int64)
     untreated_all = np.zeros((k, n), np.int64)
+    treats_all = np.zeros((k, n), np.int64)
     for i, o in enumerate(opts.itertuples(index=False)):
         tmask = treats_masks(o.treats, lu, bits)  # per plot: Hg only where a paddy is switched (hg@paddy)
+        treats_all[i] = tmask
         reason = reasons[i]
         todo = np.ones(n, bool)
         gap = _text(o.gap_note)
@@ -1125,6 +1131,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         untreated_all[i] = untreated
 
     _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text, red_risk)
+    _drop_idle_package(opts, tables, applicable_all, target_all, treats_all, reasons, mask_text)
 
     # plot-major order: all options of plot 1, then plot 2 ...
     app = applicable_all.T.ravel()
@@ -1161,7 +1168,7 @@ def _measured_mask(plots: pd.DataFrame, bits: dict) -> np.ndarray:
 def _needs_failure(o, exceed, bits, measured=None):
     """(mask, texts, codes) of :func:`_evaluate_one`'s ``fail`` for an option made for land where one of
     the metals of its ``needs_exceeding`` column exceeds its screening value (the VIP+n package without
-    flooding: As or Hg): the plots where none does, said differently where none of them was measured
+    flooding: As or Hg; the Fe–Si As amendment + low-Cd rice: As): the plots where none does, said differently where none of them was measured
     (``measured``: bit mask per plot of the metals with a value); no plot where the column is empty."""
     needs = _split(getattr(o, "needs_exceeding", None))
     n = len(exceed)
@@ -1170,7 +1177,11 @@ def _needs_failure(o, exceed, bits, measured=None):
     mask = _mask_of(set(needs), bits)
     names = "+".join(needs)
     unmeasured = np.zeros(n, bool) if measured is None else (np.asarray(measured) & mask) == 0
-    texts = [Message.of("opt.needs_exceeding", metals=names), Message.of("opt.needs_unmeasured", metals=names)]
+    # an option that treats the metals it needs (the Fe–Si As amendment + low-Cd rice) is made for
+    # that metal; one that does not (VIP+n without flooding) is the package for land that rules flooding out
+    own = set(needs) <= treats_metals(o.treats)
+    texts = [Message.of("opt.needs_exceeding_own" if own else "opt.needs_exceeding", metals=names),
+             Message.of("opt.needs_unmeasured_own" if own else "opt.needs_unmeasured", metals=names)]
     return (exceed & mask) == 0, texts, unmeasured.astype(np.intp)
 
 
@@ -1219,6 +1230,47 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
         t, u, c = mask_text[kv // (m * m)], mask_text[(kv // m) % m], mask_text[kv % m]
         texts.append(Message.of("opt.risk_only", treated=t, untreated=u, covered=c))
     reasons[drop] = _frames.texts_by_code(codes, texts)
+
+
+def _drop_idle_package(opts, tables: Tables, applicable, target, treats, reasons, mask_text) -> None:
+    """Rule 4c (in place): a package is not used where its added measures answer nothing.
+
+    A package (``option_packages.csv``) is excluded on a plot where one of its components,
+    applicable there, answers every metal the package answers (``target``) while each of its
+    other components treats none of them: the package only adds measures for metals that
+    neither exceed their screening value nor are predicted to make the crop fail the food
+    limit (the Fe–Si As amendment + low-Cd rice on an As paddy whose rice is predicted within
+    the Cd limit: the amendment alone applies). A package whose other components treat a metal
+    it answers (the VIP+n packages, every component for Cd) is kept: they add to its effect.
+    """
+    packages = getattr(tables, "option_packages", None)
+    if packages is None or packages.empty:
+        return
+    row = {oid: i for i, oid in enumerate(_frames.obj(opts["option_id"]).tolist())}
+    for pkg, comps in packages.groupby("package_id", sort=False)["component_option_id"]:
+        p = row.get(pkg)
+        idx = [row.get(c) for c in comps]
+        if p is None or any(c is None for c in idx):
+            continue  # a component outside the library run answers for nothing here
+        tp = target[p]
+        drop = np.zeros(len(tp), bool)
+        alone = np.full(len(tp), -1, np.int64)
+        for c in idx:
+            rest = [d for d in idx if d != c]
+            idle = np.bitwise_or.reduce([treats[d] & tp for d in rest], axis=0) == 0 if rest else True
+            hit = applicable[p] & ~drop & (tp != 0) & applicable[c] & ((target[c] & tp) == tp) & idle
+            alone = np.where(hit, c, alone)
+            drop |= hit
+        if not drop.any():
+            continue
+        applicable[p] &= ~drop
+        extra = treats[p] & ~tp  # the metals of the measures added for nothing
+        key = alone[drop] * len(mask_text) + extra[drop]
+        codes, uniq = pd.factorize(key, use_na_sentinel=False)
+        oids = _frames.obj(opts["option_id"])
+        texts = [Message.of("opt.package_idle", metals=mask_text[kv % len(mask_text)],
+                            option=oids[kv // len(mask_text)]) for kv in np.asarray(uniq).tolist()]
+        reasons[p][drop] = _frames.texts_by_code(codes, texts)
 
 
 def _metal_column(metal: str) -> str:
