@@ -39,6 +39,8 @@ __all__ = [
     "label",
     "unit_display",
     "metal_column",
+    "CROP_METALS",
+    "crop_metal_column",
     "register",
 ]
 
@@ -449,6 +451,39 @@ for _m in METALS:
              valid=(0.0, _MAX_TOTAL_MG_KG), typical=(None, _PLAUSIBLE_MAX[_m]),
              group="metal", extra={"metal": _m, "extraction": _ex})
 
+#: Plant concentration above which a pair value is flagged "unusual" [mg kg⁻¹]: 10 × the highest
+#: GB 2762—2025 limit of the metal for any food crop in food_limits.csv (Cd 0.5 peanut,
+#: Hg 0.02, As 0.5, Pb 5.0 tea, Cr 1.0); no GB 2762 limit for Cu, Ni, Zn, so no
+#: typical range. A test checks these against food_limits.csv.
+PLANT_TYPICAL_MAX = {"cd": 5.0, "hg": 0.2, "as": 5.0, "pb": 50.0, "cr": 10.0}
+
+#: Metals whose measured concentration in the harvested crop a plot table may carry
+#: (``crop_cd_mg_kg`` …): those GB 2762 limits in food crops.
+CROP_METALS: tuple[str, ...] = ("cd", "pb", "as", "hg", "cr")
+
+#: Hard upper bound of a measured crop concentration [mg kg⁻¹]: 0.1 % of the crop's mass, far above
+#: any plant (values in µg/kg under a mg/kg header are caught by the typical range).
+_MAX_CROP_MG_KG = 1.0e3
+
+
+def crop_metal_column(metal: str) -> str:
+    """Name of the input column of ``metal`` measured in the harvested crop (``'cd'`` → ``'crop_cd_mg_kg'``)."""
+    return f"crop_{metal}_mg_kg"
+
+
+for _m in CROP_METALS:
+    _sym, _zh = METAL_NAMES[_m]
+    _inp(crop_metal_column(_m), "mg/kg", f"{_sym} measured in the harvest", f"农产品实测{_zh}",
+         f"Measured {_sym} in the harvested crop of the plot (糙米{_zh}, 籽粒{_zh}, grain {_sym} …), as sold (the part and "
+         "moisture basis the food standard uses). Optional: the plan does not predict from it (one sample is "
+         "no calibration; paired soil–crop data of a county are fitted with agriremed fit-uptake); where the food "
+         "standard limits the metal in the plot's crop, the summary (crop_measured_exceeds) and the recommendation "
+         "say whether the measured value is above the limit, beside the plan's prediction. "
+         f"Values above {PLANT_TYPICAL_MAX[_m]:g} mg/kg (10 × the highest GB 2762 limit of {_sym}) are warned "
+         "about; a value that cannot be read is reported and ignored. Blank = not measured.",
+         valid=(0.0, _MAX_CROP_MG_KG), typical=(None, PLANT_TYPICAL_MAX[_m]), group="crop_metal",
+         extra={"metal": _m})
+
 #: Names of all input columns, in registry order.
 INPUT_COLUMNS: tuple[str, ...] = tuple(n for n, c in COLUMNS.items() if c.role == "input")
 
@@ -541,6 +576,10 @@ _out("not_assessed_reason", "", "Why not assessed", "未评估原因",
 _out("metals_not_assessed", "", "Metals above screening not assessed in the crop", "超筛选值但未评估作物含量的重金属",
      "Metals above their screening value whose concentration in the crop cannot be predicted, "
      "separated by '+': measure them in the harvested crop.", dtype="str")
+_out("crop_measured_exceeds", "", "Metals measured above the food limit in the harvest", "农产品实测超标重金属",
+     "Metals measured in the plot's harvest (crop_cd_mg_kg …) above the food standard's limit for the plot's crop, "
+     "separated by '+'; blank where every measured metal is within its limit or none was compared. Present when "
+     "a plot of the input carries a measured crop value; the measurement is not used by the prediction.", dtype="str")
 _out("crop_fw_p05_mg_kg", "mg/kg", "Crop concentration (P5, as sold)", "作物含量P5（鲜重/商品）",
      "5th percentile of the predicted edible-part concentration on the as-sold basis.")
 _out("crop_fw_p95_mg_kg", "mg/kg", "Crop concentration (P95, as sold)", "作物含量P95（鲜重/商品）",
@@ -580,12 +619,6 @@ _out("safe_ph", "1", "Safe soil pH", "安全pH阈值",
      "soil metal; with a negative pH coefficient the crop complies at this pH or above.")
 
 # -------------------------------------------- paired soil–plant data (fit-uptake)
-#: Plant concentration above which a pair value is flagged "unusual" [mg kg⁻¹]: 10 × the highest
-#: GB 2762—2025 limit of the metal for any food crop in food_limits.csv (Cd 0.5 peanut,
-#: Hg 0.02, As 0.5, Pb 5.0 tea, Cr 1.0); no GB 2762 limit for Cu, Ni, Zn, so no
-#: typical range. A test checks these against food_limits.csv.
-PLANT_TYPICAL_MAX = {"cd": 5.0, "hg": 0.2, "as": 5.0, "pb": 50.0, "cr": 10.0}
-
 for _m in METALS:
     _sym, _zh = METAL_NAMES[_m]
     register(Column(f"soil_{_m}_mg_kg", "mg/kg", f"{_sym}, total in soil (pair)", f"配对样土壤总{_zh}",
@@ -678,6 +711,10 @@ _out("why_economics_msg", "", "Why (economics, message code)", "原因（经济�
 _out("recommendation_msg", "", "Recommendation (message code)", "推荐说明（消息代码）",
      "The recommendation as message codes with their parameters (JSON, agriremed.core.messages); the "
      "recommendation column is this message rendered in the run's language (English, or Chinese with --lang zh).", dtype="str")
+_out("crop_measured_msg", "", "Measured harvest against the food limit (message code)", "农产品实测与限量比较（消息代码）",
+     "Per metal measured in the plot's harvest: its value against the food standard's limit for the plot's crop "
+     "and the plan's prediction for the crop grown now, as message codes (JSON); the clause the recommendation "
+     "carries and the plot sheet prints. Present when a plot of the input carries a measured crop value.", dtype="str")
 _out("duration_text_msg", "", "How long (message code)", "所需年限（消息代码）",
      "duration_text as a message code with its parameters (JSON), rendered in any language.", dtype="str")
 _out("data_gaps_msg", "", "Evidence gaps (message code)", "证据缺口（消息代码）",

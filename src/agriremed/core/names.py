@@ -432,6 +432,21 @@ _METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Cd|Hg|As|Pb|Cr|Cu|Ni|Zn|CD|HG|AS|PB|C
 _METAL_ZH_ANY = re.compile("[" + "".join(_METAL_ZH) + "]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
+#: Words naming the harvested crop or its edible part in a header of a measured crop metal (糙米镉, 籽粒镉,
+#: 农产品镉含量, grain_cd_mg_kg, Cd_rice, crop Cd (mg/kg)): with one metal and at most a unit they name a
+#: column ``crop_<metal>_mg_kg`` (:data:`agriremed.core.columns.CROP_METALS`), optionally followed by 中/的
+#: (稻米中镉) or, in English, preceded by in/of (Cd in rice).
+_CROP_PART_ZH = ("农产品", "农作物", "可食部分", "可食部", "糙米", "稻米", "大米", "精米", "籽粒", "籽实", "稻谷",
+                 "水稻", "小麦", "玉米", "作物", "谷物", "粮食", "蔬菜")
+_CROP_PART_EN = ("brown_rice", "polished_rice", "grains", "grain", "rice", "crops", "crop", "wheat", "maize", "corn",
+                 "kernel", "vegetables", "vegetable", "produce", "harvest")
+_CROP_PART = re.compile(
+    r"(?:" + "|".join(sorted(_CROP_PART_ZH, key=len, reverse=True)) + r")(?:中|的)?"
+    r"|(?i:(?<![a-z])(?:(?:in|of)[\s_]+)?(?:" + "|".join(w.replace("_", r"[\s_]*")
+                                                      for w in _CROP_PART_EN) + r")(?![a-z]))")
+#: A header naming soil is never a crop column (玉米地土壤镉, paddy soil Cd).
+_SOIL_WORD = re.compile(r"(?i)土|(?<![a-z])soils?(?![a-z])")
+
 #: Words that show a header was meant for a required column.
 _REQUIRED_HINTS = {
     "plot_id": re.compile(r"(?i)编号|编码|代码|地块|(?<![a-z])(plot|id)(?![a-z])"),
@@ -994,6 +1009,9 @@ def read_header(name: str) -> HeaderRead:
         if kk in _HEADER_ALIASES or kk in _UNIT_ONLY_HEADERS:
             return _with_unit(raw, kk, _HEADER_ALIASES.get(kk) or _UNIT_ONLY_HEADERS[kk], [],
                               unit_only=kk in _UNIT_ONLY_HEADERS)
+    crop = _crop_metal_header(raw, s)
+    if crop is not None:
+        return crop
     m = _METAL_UNIT_RE.match(k.replace("(", "_(").replace("__", "_")) or _METAL_UNIT_RE.match(k)
     if m:
         unit = m["unit"]
@@ -1017,6 +1035,42 @@ def read_header(name: str) -> HeaderRead:
         return _read(raw, k, error=_message("val.header_metal_lookalike", header=repr(raw)),
                      expected=_message("exp.metal_header"))
     return HeaderRead(raw, k)
+
+
+def _crop_metal_header(raw: str, s: str) -> HeaderRead | None:
+    """The header ``raw`` (cleaned: ``s``) read as a metal measured in the harvested crop, or None.
+
+    The header names a crop or its edible part (:data:`_CROP_PART_ZH`, :data:`_CROP_PART_EN`), no soil,
+    and without the crop words reads as one total soil metal with at most a unit (糙米镉（mg/kg） →
+    镉（mg/kg）): it is read as ``crop_<metal>_mg_kg`` in that unit. A metal without a food limit
+    (Cu, Ni, Zn) or a header that does not read so is left to the other rules (None).
+
+    >>> [read_header(h).canonical for h in ("糙米镉（mg/kg）", "grain_cd_mg_kg", "Cd_rice", "农产品铅含量")]
+    ['crop_cd_mg_kg', 'crop_cd_mg_kg', 'crop_cd_mg_kg', 'crop_pb_mg_kg']
+    >>> read_header("大米镉（μg/kg）").factor, read_header("镉（mg/kg）").canonical, read_header("水稻土壤镉").canonical
+    (0.001, 'cd_mg_kg', '水稻土壤镉')
+    """
+    if _SOIL_WORD.search(s) or not _CROP_PART.search(s):
+        return None
+    rest = _CROP_PART.sub(" ", s).strip(" _-,;:/")
+    fresh = _FRESH_BASIS.search(rest)
+    if fresh is not None:  # the crop as sold (GB 2762: vegetables fresh): the basis of the food limits
+        rest = _FRESH_BASIS.sub(" ", rest)
+        rest = re.sub(r"[(（\[【]\s*[,，;；]?\s*[)）\]】]", " ", rest).strip(" _-,;:/")
+    if not rest:
+        return None
+    h = read_header(rest)
+    spec = C.COLUMNS.get(h.canonical)
+    if (h.error is not None or spec is None or spec.group != "metal" or spec.extra.get("extraction")
+            or spec.extra["metal"] not in C.CROP_METALS):
+        return None
+    canon = C.crop_metal_column(spec.extra["metal"])
+    if _DRY_BASIS.search(rest):  # a dry-weight value is not the crop as sold
+        return _read(raw, canon, error=_message("val.header_crop_dry", header=repr(raw)),
+                     expected=_message("exp.crop_as_sold"))
+    # the unit as written, or the registry's where the rest is the column's own name (grain_cd_mg_kg)
+    unit = h.unit or (spec.unit if _key(_clean(rest)) == h.canonical else None)
+    return _with_unit(raw, rest, canon, [unit] if unit else [])
 
 
 def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: bool = False,
@@ -1045,8 +1099,10 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
         return _read(raw, canon, error=_message(problem[0], header=header, **problem[1]), expected=expected)
     avail_note = (_message("val.header_available", example=f"CaCl2-{C.METAL_NAMES[spec.extra['metal']][0]}")
                   if available else _message(None))
+    if spec.group == "crop_metal":  # what a measured crop value is used for
+        avail_note = _message("val.header_crop", command="agriremed fit-uptake")
     if unit is None:
-        if spec.group == "metal":
+        if spec.group in ("metal", "crop_metal"):
             return _read(raw, canon, note=_message("val.header_no_unit", header=header, column=canon,
                                                    unit="mg/kg", tail=avail_note))
         if canon in _AMBIGUOUS_BARE and _key(raw) != canon:

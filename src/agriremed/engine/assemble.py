@@ -16,7 +16,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
-from agriremed.core.messages import Message, printed, render_column, render_encode
+from agriremed.core.messages import Message, encode_column, printed, render_column, render_encode
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages import advice as advice_mod
 from agriremed.stages import carbon as carbon_mod
@@ -27,6 +27,7 @@ from agriremed.stages import ranking as ranking_mod
 from agriremed.stages import soil as soil_mod
 from agriremed.stages import solar as solar_mod
 from agriremed.stages import uptake as uptake_mod
+from agriremed.stages.uptake import predict as predict_mod
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
            "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
@@ -1037,6 +1038,72 @@ def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
     return note
 
 
+def _then(first: Message, second: Message) -> Message:
+    """Two sentences one after the other (``rec.with_note``); ``second`` alone where ``first`` is empty."""
+    return Message.of("rec.with_note", sentence=first, note=second) if first else second
+
+
+def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each plot's metals measured in its harvest (``crop_<metal>_mg_kg``, :data:`C.CROP_METALS`) against
+    the food limit of its crop, beside the plan's prediction; None where no plot of ``P`` carries such a value.
+
+    The measurement is compared, not used by the prediction (one sample is no calibration).
+
+    Parameters
+    ----------
+    P : pandas.DataFrame
+        The validated plots.
+    s : dict
+        The summary's columns so far: ``crop``, ``food_standard``, ``current_crop_compliance_prob`` [0–1]
+        and ``current_compliance_metals`` ('+'-joined metals that probability covers).
+    tables : Tables
+        Literature tables (``food_limits.csv``, ``crops.csv``).
+
+    Returns
+    -------
+    exceeds : numpy.ndarray of object
+        The metals measured above their limit ('+'-joined), '' where every compared metal is within its
+        limit (a total As above the limit for inorganic As is not counted), None where none was compared.
+    notes : numpy.ndarray of object
+        Per plot, the clauses (:class:`Message`; empty where nothing was measured): ``rec.crop_measured_above``,
+        ``_within``, ``_inorganic`` or ``_no_limit`` per measured metal.
+    """
+    cols = [(m, C.crop_metal_column(m)) for m in C.CROP_METALS
+            if C.crop_metal_column(m) in P and P[C.crop_metal_column(m)].notna().any()]
+    if not cols:
+        return None
+    n = len(P)
+    crop = s["crop"] if s["crop"] is not None else np.full(n, None, dtype=object)
+    std = _frames.obj(s["food_standard"])
+    prob = np.asarray(s["current_crop_compliance_prob"], dtype=float)
+    covered = [set(str(c).split("+")) if isinstance(c, str) else set() for c in s["current_compliance_metals"]]
+    exceeds = np.full(n, None, dtype=object)
+    notes = np.full(n, Message(), dtype=object)
+    for m, c in cols:
+        value = P[c].to_numpy(float)
+        has = np.flatnonzero(~np.isnan(value))
+        if not len(has):
+            continue
+        limit, species = predict_mod.limits_for_crops(crop[has], np.full(len(has), m, dtype=object), std[has],
+                                                      tables)
+        for i, lim, sp in zip(has, limit, species, strict=True):
+            v = float(value[i])
+            if np.isnan(lim):
+                notes[i] = _then(notes[i], Message.of("rec.crop_measured_no_limit", metal=m, value=v,
+                                                      standard=std[i]))
+                continue
+            pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
+                    if m in covered[i] and not np.isnan(prob[i]) else Message.of("rec.crop_measured_unpredicted"))
+            above = v > lim
+            code = ("rec.crop_measured_within" if not above else
+                    "rec.crop_measured_above" if sp == "total" else "rec.crop_measured_inorganic")
+            notes[i] = _then(notes[i], Message.of(code, metal=m, value=v, standard=std[i], limit=float(lim),
+                                                  prediction=pred))
+            over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
+            exceeds[i] = "+".join(over + ([m] if code == "rec.crop_measured_above" else []))
+    return exceeds, notes
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -1240,7 +1307,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
+    measured = crop_measured(P, s, tables or load_tables())
+    grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     notes = (
+        # the metals measured in the harvest against the food limit: first, the crop may already fail
+        (np.array([bool(x.parts) for x in grain], bool), lambda i: grain[i]),
         (no_t & no_r, lambda i: Message.of("rec.climate_water_unchecked", min_c=float(min_c[i]),
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
@@ -1260,6 +1331,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
     at = SUMMARY_COLUMNS.index("region") + 1
     order = [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]
+    if measured is not None:  # the measured harvest beside the metals not assessed, its clauses at the end
+        s["crop_measured_exceeds"] = measured[0]
+        s["crop_measured_msg"] = encode_column(grain)
+        order.insert(order.index("metals_not_assessed") + 1, "crop_measured_exceeds")
+        order.append("crop_measured_msg")
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
         extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]

@@ -232,11 +232,18 @@ def read_pair_header(name: str, metal: str = "cd") -> PairHeader:
         return pair
     h = names.read_header(str(name))
     canon = "pair_id" if h.canonical == "plot_id" else h.canonical
+    crop_metal = C.COLUMNS.get(canon) is not None and C.COLUMNS[canon].group == "crop_metal"
+    if crop_metal:  # a metal measured in the harvest (grain_cd_mg_kg, Cd_rice, crop_cd_mg_kg): the plant side
+        canon = plant_column(C.COLUMNS[canon].extra["metal"])
     spec = C.COLUMNS.get(canon)
-    known = canon == "pair_id" or (spec is not None and spec.role == "input")
+    known = canon == "pair_id" or (spec is not None and (spec.role == "input" or crop_metal))
     note = h.note_msg
     if canon != h.canonical:
-        note = Message.of("val.header_read", header=repr(name), column=canon, tail=Message())
+        note = (Message.of("val.header_unit", header=repr(name), unit=h.unit, target="mg/kg", factor=h.factor,
+                           column=canon, tail=Message()) if h.factor != 1.0 else
+                Message.of("val.header_read", header=repr(name), column=canon,
+                           tail=Message.of("val.unit_assumed", unit="mg/kg") if crop_metal and h.unit is None
+                           else Message()))
     if not known and h.error_msg is None:
         return PairHeader(canon, note=None if canon == str(name) else note, known=False)
     return PairHeader(canon, h.factor, note, h.error_msg, h.expected_msg or "", known)

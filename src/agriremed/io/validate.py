@@ -47,6 +47,10 @@ PROBLEM_COLUMNS = ["input_row", "plot_id", "column", "value", "severity", "probl
 #: Tail of a problem whose value is ignored (an optional site column): the row is still planned.
 _IGNORED = Message.of("val.ignored")
 
+#: Column groups of concentrations measured by a laboratory (soil metals, metals measured in the crop):
+#: their cells may say the value was not detected ('ND', '<0.01', '未检出'), reported as such.
+CONC_GROUPS = ("metal", "crop_metal")
+
 
 def _texts(items) -> tuple[np.ndarray, np.ndarray]:
     """English texts and encoded messages of problems given as messages or English text
@@ -1339,7 +1343,7 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         blank = na_cells(text)
     na_word = np.zeros(n, bool)
     nd = np.zeros(n, bool)
-    if C.COLUMNS[canon].group == "metal" and (maybe.any() or (blank & text.ne("").to_numpy(bool)).any()):
+    if C.COLUMNS[canon].group in CONC_GROUPS and (maybe.any() or (blank & text.ne("").to_numpy(bool)).any()):
         # 'ND', '未检出': the detection limit is needed; '-', '/', '无', '未检测': not measured, reported
         nd = text.str.lower().str.replace(r"\s+", "", regex=True).isin(ND_STRINGS).to_numpy(bool)
         blank = blank & ~nd
@@ -1373,7 +1377,7 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
     below_dl = np.zeros(n, bool)
     if bad_text.any():
         # '<0.01', a lab's '0.01L' (below the detection limit 0.01) and '未检出(<0.01)', 'ND (0.01)'
-        lab = r"|^\s*\d+(?:\.\d+)?\s*L\s*$|未检出|检出限|^\s*N\.?D\.?\b" if C.COLUMNS[canon].group == "metal" else ""
+        lab = r"|^\s*\d+(?:\.\d+)?\s*L\s*$|未检出|检出限|^\s*N\.?D\.?\b" if C.COLUMNS[canon].group in CONC_GROUPS else ""
         below_dl[bad_text] = text[bad_text].str.contains(r"^\s*<" + lab, case=False, regex=True).to_numpy(bool)
     below_dl |= nd
     if wide.any():
@@ -1506,11 +1510,11 @@ def _check_range(col: Collector, canon: str, spec, text, num: np.ndarray, sev: s
     below = ok & (num <= lo if lo_open else num < lo) if lo is not None else np.zeros(n, bool)
     above = ok & (num >= hi if hi_open else num > hi) if hi is not None else np.zeros(n, bool)
     code_below = "val.positive" if lo == 0 and lo_open else "val.below"
-    if C.COLUMNS[canon].group == "metal" and lo == 0:
+    if C.COLUMNS[canon].group in CONC_GROUPS and lo == 0:
         code_below = "val.zero_conc" if lo_open else "val.negative_conc"
     col.add(below, canon, text, sev, Message.of(code_below, tail=tail), expected)
     col.add(above, canon, text, sev,
-            Message.of("val.above_unit" if spec.group == "metal" else "val.above", tail=tail), expected)
+            Message.of("val.above_unit" if spec.group in CONC_GROUPS else "val.above", tail=tail), expected)
     return below, above
 
 

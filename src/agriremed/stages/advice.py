@@ -1808,7 +1808,8 @@ def _is_pv_plant(table: pd.DataFrame, plot_id: str) -> bool:
 def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     """What the crop will contain under current practice, one line per metal, in ``lang``: the
     metals above their screening value not assessed in the crop first (as in the sentence), then
-    each assessed metal's median [mg/kg, as sold] against its food limit and chance of exceeding it."""
+    each assessed metal's median [mg/kg, as sold] against its food limit and chance of exceeding it, then the
+    metals measured in the harvest against their limit (``crop_measured_msg`` of the summary)."""
     crop_lines = []
     # metals above their screening value not assessed in the crop come first, as in the sentence
     na = r.get("metals_not_assessed")
@@ -1828,6 +1829,9 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
             crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
                                      median=f"{med:.3g}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else pct_text(float(pex), lang)))
+    measured = r.get("crop_measured_msg")  # the metals measured in the harvest against their food limit
+    if isinstance(measured, str) and measured:
+        crop_lines.append(messages.render(messages.Message.decode(measured), lang, result.tables))
     return crop_lines
 
 
