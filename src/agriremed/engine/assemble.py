@@ -408,6 +408,15 @@ def _treated_cleanup_text(row, metals: str, goal: str, y: float) -> Message:
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
 
 
+def _soil_mass_missing(P: pd.DataFrame, n: int) -> np.ndarray:
+    """Per plot, whether its soil mass is not known (no ``depth_m`` or no ``bulk_density_g_cm3``): a
+    clean-up time cannot be computed there, and the sentence says why."""
+    out = np.zeros(n, bool)
+    for c in ("depth_m", "bulk_density_g_cm3"):
+        out |= np.isnan(P[c].to_numpy(float)) if c in P else True
+    return out
+
+
 def _unmeasured_metals(P: pd.DataFrame, n: int) -> np.ndarray:
     """The GB 15618 metals (Cd, Hg, As, Pb, Cr, Cu, Ni, Zn) without a total concentration for
     each plot of ``P``, as '+'-joined codes ('hg+as'; '' when all eight were measured)."""
@@ -1187,10 +1196,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
-    # no soil mass (bulk density × depth): a clean-up time cannot be computed, and the sentence says why
-    b["soil_mass_missing"] = np.zeros(n, bool)
-    for c in ("depth_m", "bulk_density_g_cm3"):
-        b["soil_mass_missing"] |= np.isnan(P[c].to_numpy(float)) if c in P else True
+    b["soil_mass_missing"] = _soil_mass_missing(P, n)
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     H = scenario.horizon_yr
     units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)
