@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
+from agriremed.stages.advice import area_text, area_units
 from agriremed.stages.soil import CLASS_NAMES
 
 __all__ = [
@@ -914,8 +915,6 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
         Every two classes have colours at least :data:`MIN_COLOUR_DIFFERENCE` apart
         (:func:`distinct_colours`).
     """
-    from agriremed.stages.advice import area_text, area_units
-
     if units is None:
         region = summary["region"].to_numpy(object) if "region" in summary else np.full(len(summary), None)
         units = area_units(region)
