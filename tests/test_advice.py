@@ -882,3 +882,27 @@ def test_an_unknown_clean_up_time_says_the_soil_mass_is_missing():
     assert "soil mass" not in s.loc["MASS", "recommendation"]
     zh = messages.render(s.loc["NOMASS", "recommendation_msg"], "zh")
     assert "所需时间未知：计算土壤质量需要地块的土壤容重和耕层厚度" in zh
+
+
+def test_a_crop_predicted_at_risk_on_priority_protection_land_is_tested_before_sale():
+    # wheat of a rice–wheat paddy at pH 6.8 with Cd 0.55 (below the paddy value 0.6) and maize at pH 7.8 with
+    # Cd 0.2 are predicted to fail their 0.1 mg/kg limit more often than the green threshold allows; on
+    # priority-protection land unchanged practice stays the plan (risk negligible at or below screening,
+    # GB 15618; the wheat and maize functions are not checked on Chinese survey means with pH), and its
+    # measures say to test each harvest before sale
+    plots = make_plots(2, plot_id=["WHEAT", "MAIZE"], land_use=["paddy", "upland"], crop=["wheat", "maize"],
+                       ph=[6.8, 7.8], cd_mg_kg=[0.55, 0.2], region="Anhui/Chuzhou/Tianchang")
+    p = agriremed.plan(plots, Scenario(mc_draws=0), progress=False)
+    s = p.summary.set_index("plot_id")
+    assert (s["soil_class"] == "priority_protection").all()
+    assert (s["current_crop_compliance_prob"] < 0.95).all()
+    assert (s["recommended_option"] == "do_nothing").all()
+    test_en = i18n.t("ui.step.test_harvest", "en")
+    for pid in ("WHEAT", "MAIZE"):
+        assert s.loc[pid, "measures"] == (f"This season: Grow the current crop as usual; {test_en} | "
+                                          f"Next season: Grow the current crop as usual; {test_en}")
+    # a crop predicted within its limit at least at the green threshold: nothing to add
+    clean = agriremed.plan(make_plots(1, plot_id=["R"], ph=7.0, cd_mg_kg=0.1, region="Hunan/Zhuzhou"),
+                           Scenario(mc_draws=0), progress=False).summary.iloc[0]
+    if clean["recommended_option"] == "do_nothing" and clean["current_crop_compliance_prob"] >= 0.95:
+        assert test_en not in clean["measures"]

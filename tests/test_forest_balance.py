@@ -25,7 +25,8 @@ def test_forest_balance_rows_are_tree_options_on_cultivated_land_outside_basic_f
         ["upland", "paddy", "vegetable", "upland", "orchard", "marginal", "upland", "upland"],
         ["no", "unknown", " No ", "yes", "no", "no", "no", "no"],
         ["willow_src", "poplar_src", "willow_src", "willow_src", "poplar_src", "willow_src", "miscanthus", None], t)
-    assert got.tolist() == [True, True, True, False, False, False, False, False]
+    # perennial grass (Miscanthus) turns cultivated land into grassland: the same in–out balance (166号)
+    assert got.tolist() == [True, True, True, False, False, False, True, False]
 
 
 def test_tree_measures_start_with_the_in_out_balance_condition():
@@ -33,7 +34,7 @@ def test_tree_measures_start_with_the_in_out_balance_condition():
     en, zh = (advice.measures_in(["willow_src", "willow_src"], ["mu", "mu"], t, lang, forest_balance=[True, False])
               for lang in ("en", "zh"))
     assert en[0].startswith("This season: Before planting: turning cultivated land that is not permanent basic "
-                            "farmland into forest needs the county's approval and the in–out balance")
+                            "farmland into forest or grassland needs the county's approval and the in–out balance")
     assert "自然资发〔2021〕166号" in en[0] and "166号" not in en[1]
     assert "进出平衡" in zh[0] and "须经县级人民政府同意" in zh[0] and "进出平衡" not in zh[1]
     # only this season: the condition is met once, before planting

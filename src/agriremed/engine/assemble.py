@@ -1260,7 +1260,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     _add_clauses(ahead_msg, ok, table, g, P, n, tables or load_tables())
     keys = ("plot_id", "area_ha", "land_use", "crop", "metals_exceeding", "controlling_metal", "soil_class",
-            "metals_unmeasured", "basic_farmland")
+            "metals_unmeasured", "basic_farmland", "current_crop_compliance_prob")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
                            for c in keys})
     if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season

@@ -859,13 +859,17 @@ CULTIVATED_LAND_USES = ("paddy", "upland", "vegetable")
 
 #: Policy family of the options that plant trees (``policy_family`` of ``options.csv``).
 TREE_FAMILY = "trees"
+#: Policy families whose options turn cultivated land into another farm use that falls under the in–out
+#: balance of cultivated land (166号: forest, grassland): trees and perennial grass (Miscanthus).
+BALANCE_FAMILIES = (TREE_FAMILY, "perennial_grass")
 
 
 def forest_balance_rows(land_use, basic_farmland, options, tables) -> np.ndarray:
-    """Plots whose option turns cultivated land that is not permanent basic farmland into forest.
+    """Plots whose option turns cultivated land that is not permanent basic farmland into forest or
+    grassland (:data:`BALANCE_FAMILIES`: trees, perennial grass).
 
     On such land (``basic_farmland`` ``no``, or ``unknown``: the rule set then asks for the check
-    first) converting cultivated land (:data:`CULTIVATED_LAND_USES`) to forest needs the county's
+    first) converting cultivated land (:data:`CULTIVATED_LAND_USES`) to forest or grass needs the county's
     approval and the in–out balance of cultivated land (进出平衡: the county replaces it with
     cultivated land of the same amount and quality; 自然资发〔2021〕166号, source ``mnr2021_166``);
     the option's measures and sentence say so.
@@ -885,12 +889,13 @@ def forest_balance_rows(land_use, basic_farmland, options, tables) -> np.ndarray
     Examples
     --------
     >>> from agriremed.core.tables import load_tables
-    >>> forest_balance_rows(["upland", "upland", "orchard", "paddy"], ["no", "yes", "no", None],
-    ...                     ["willow_src", "willow_src", "willow_src", "poplar_src"], load_tables()).tolist()
-    [True, False, False, True]
+    >>> forest_balance_rows(["upland", "upland", "orchard", "paddy", "paddy"], ["no", "yes", "no", None, "no"],
+    ...                     ["willow_src", "willow_src", "willow_src", "poplar_src", "miscanthus"],
+    ...                     load_tables()).tolist()
+    [True, False, False, True, True]
     """
     lib = tables.options
-    trees = frozenset(lib.loc[lib["policy_family"] == TREE_FAMILY, "option_id"])
+    trees = frozenset(lib.loc[lib["policy_family"].isin(BALANCE_FAMILIES), "option_id"])
     opts = _frames.obj(options)
     pbf = np.array([str(v).strip().lower() == "yes" for v in _frames.obj(basic_farmland).tolist()], dtype=bool)
     return (np.array([isinstance(o, str) and o in trees for o in opts.tolist()], dtype=bool)
@@ -925,12 +930,15 @@ def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
                          "repeat_yr": [math.nan], "source": [str(src.iloc[0]) if len(src) else ""]})
 
 
-def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, tables) -> np.ndarray:
+def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, tables,
+                      compliance=None) -> np.ndarray:
     """Plots whose recommended option is unchanged practice on a food crop while a metal some food
-    standard limits exceeds its screening value: the farmer is told to test each harvest before it
-    is sold (1), and on safe-utilisation land under the Chinese rule set, where a plan of measures
-    is required (GB 15618; Soil Pollution Law Art. 53) but none of the library could be predicted to
-    help, also to agree a measure with the county for the next season (2); 0 elsewhere.
+    standard limits exceeds its screening value, or while the crop grown now is predicted to meet its
+    food limit less often than the food-safety green threshold (``traffic_lights.csv``): the farmer is
+    told to test each harvest before it is sold (1), and on safe-utilisation land under the Chinese
+    rule set, where a plan of measures is required (GB 15618; Soil Pollution Law Art. 53) but none of
+    the library could be predicted to help, also to agree a measure with the county for the next
+    season (2); 0 elsewhere.
 
     Parameters
     ----------
@@ -939,6 +947,9 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
         screening value ('+'-joined), soil class and rule set.
     tables : Tables
         Literature tables.
+    compliance : array_like of float, optional
+        Per plot, the predicted probability that the crop grown now meets its food limit in a season
+        (``current_crop_compliance_prob``; NaN where not predicted).
 
     Returns
     -------
@@ -963,13 +974,16 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     limited = set(tables.food_limited_metals())
     food = set(tables.food_crops())
     base = set(tables.options.loc[tables.options["kind"] == "baseline", "option_id"])
+    green = tables.light_thresholds()["food_safety"]["green_at_least"]
+    p = np.full(len(opts), np.nan) if compliance is None else np.asarray(compliance, float)
 
-    def code(o, c, ex, k, r):
-        if o not in base or c not in food or not isinstance(ex, str) or not limited.intersection(ex.split("+")):
+    def code(o, c, ex, k, r, x):
+        above = isinstance(ex, str) and bool(limited.intersection(ex.split("+")))
+        if o not in base or c not in food or not (above or x < green):
             return 0
-        return 2 if k == "safe_utilisation" and r == "china" else 1
+        return 2 if above and k == "safe_utilisation" and r == "china" else 1
 
-    return np.array([code(*a) for a in zip(opts, crop, over, cls, rs, strict=True)], dtype=np.int64)
+    return np.array([code(*a) for a in zip(opts, crop, over, cls, rs, p, strict=True)], dtype=np.int64)
 
 
 def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
@@ -978,7 +992,8 @@ def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommend
     need = (option_column, "crop", "metals_exceeding", "soil_class", "rule_set")
     if not all(c in frame for c in need):
         return np.zeros(len(frame), np.int64)
-    return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables)
+    p = frame["current_crop_compliance_prob"].to_numpy(float) if "current_crop_compliance_prob" in frame else None
+    return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables, p)
 
 
 def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
@@ -1532,7 +1547,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     land = _frames.obj(summary["land_use"]) if "land_use" in summary else np.full(n, None, dtype=object)
     # unchanged practice kept on a food crop a metal above screening may make fail: test each harvest
     cls_col = _frames.obj(summary["soil_class"]) if "soil_class" in summary else np.full(n, None, dtype=object)
-    test = harvest_test_rows(opts, crops, exceeding, cls_col, row_rule_sets(rule_set, pid), tables)
+    test = harvest_test_rows(opts, crops, exceeding, cls_col, row_rule_sets(rule_set, pid), tables,
+                             summary["current_crop_compliance_prob"].to_numpy(float)
+                             if "current_crop_compliance_prob" in summary else None)
     # trees on cultivated land that is not permanent basic farmland: the condition of the in–out balance first
     wood = forest_balance_of(pd.DataFrame({"land_use": land, "recommended_option": opts,
                                            **({"basic_farmland": _frames.obj(summary["basic_farmland"])}
