@@ -49,8 +49,8 @@ def cn():
 def test_area_units_follow_the_plots_region():
     regions = ["Hunan/Zhuzhou", "湖南省湘潭市", "Suzhou", "UK/Derbyshire", "Denmark/Jutland", "", None]
     assert advice.area_units(regions).tolist() == ["mu", "mu", "mu", "ha", "ha", "mu", "mu"]
-    # without a region the rule set tells: the china set plans Chinese land
-    assert advice.area_units(["", None], rule_set="none").tolist() == ["ha", "ha"]
+    # without a region a plot is planned as in China whatever the rule set: the rule set chooses land rules only
+    assert advice.area_units(["", None], rule_set="none").tolist() == ["mu", "mu"]
     assert advice.area_units(regions, "ha").tolist() == ["ha"] * 7
     assert advice.area_units(regions, "mu", rule_set="none").tolist() == ["mu"] * 7
 

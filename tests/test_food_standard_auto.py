@@ -36,7 +36,8 @@ def test_standards_follow_the_region():
     regions = ["Hunan/Zhuzhou", "湘潭", "UK/Derbyshire", "Denmark/Jutland", "Kenya/Nakuru", "", None]
     assert advice.food_standards(regions).tolist() == ["GB2762", "GB2762", "EU2023_915", "EU2023_915", "CODEX",
                                                        "GB2762", "GB2762"]
-    assert advice.food_standards(["", None], rule_set="none").tolist() == ["CODEX", "CODEX"]
+    # without a region a plot is planned as in China whatever the rule set: the rule set chooses land rules only
+    assert advice.food_standards(["", None], rule_set="none").tolist() == ["GB2762", "GB2762"]
     assert advice.food_standards(regions, "GB2762").tolist() == ["GB2762"] * 7
 
 
@@ -124,3 +125,22 @@ def test_library_gaps_only_for_standards_with_partial_rows():
         [False, False, False]
     # a non-food crop has no food limit to lack
     assert advice.food_limit_gaps(["cotton"], ["pb"], "EU2023_915", t).tolist() == [False]
+
+
+def test_a_plot_without_a_region_keeps_gb2762_and_mu_under_the_none_rule_set():
+    # the same paddy (pH 5.2, Cd 0.8) with a blank region and in Hunan: the rule set "none" drops China's land
+    # rules only; the plot without a region is still judged against GB 2762 rice Cd 0.2 (not Codex 0.4) per mu
+    rice = {"land_use": "paddy", "crop": "rice", "area_ha": 0.4, "ph": 5.2, "cd_mg_kg": 0.8, "basic_farmland": "yes",
+            "mean_temp_c": 17.0, "annual_rain_mm": 1400.0}
+    rows = [{"plot_id": "blank", "region": "", **rice}, {"plot_id": "hunan", "region": "Hunan/Zhuzhou/Lukou", **rice}]
+    none, auto = _plan(rows, rule_set="none"), _plan(rows)
+    n, a = none.summary.set_index("plot_id").loc["blank"], auto.summary.set_index("plot_id").loc["blank"]
+    assert (n["rule_set"], a["rule_set"]) == ("none", "china")
+    assert n["food_standard"] == a["food_standard"] == "GB2762"
+    assert n["current_crop_compliance_prob"] == pytest.approx(a["current_crop_compliance_prob"], abs=1e-12)
+    lim = none.uptake.loc[(none.uptake["metal"] == "cd"), "food_limit_mg_kg"]
+    assert lim.tolist() == pytest.approx([0.2] * len(lim))  # GB 2762 brown rice Cd (food_limits.csv)
+    assert "CNY/mu" in n["recommendation"] and "Codex" not in n["recommendation"]
+    w = none.problems.loc[none.problems["column"] == "region", "problem"].tolist()
+    assert any(t.startswith("some plots have a blank region cell") and t.endswith(
+        "they are planned as plots in China (China's land rules under rule set auto, GB 2762, mu)") for t in w)

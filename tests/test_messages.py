@@ -297,7 +297,7 @@ def test_carbon_that_prints_as_zero_has_no_sign():
     prints as 0.0 in the recommendation and in why_carbon, in English and Chinese, never -0.0."""
     plot = {"plot_id": "s", "area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2,
             "depth_m": 0.2, "annual_rain_mm": 1300.0, "mean_temp_c": 17.0, "land_use": "荒地", "crop": "none",
-            "ph": 5.5, "cd_mg_kg": 5.0, "region": "广西/河池", "basic_farmland": "no"}
+            "ph": 5.5, "cd_mg_kg": 5.0, "region": "", "basic_farmland": "no"}  # no region: no point for the PV yield
     p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, options=["pv_grass"]))
     row = p.table.loc[p.table["recommended"]].iloc[0]
     assert -0.05 < row["net_co2e_vs_baseline_t_ha_yr"] < 0

@@ -88,7 +88,9 @@ def test_pv_notes():
     pytest.importorskip("pvlib")
     from agriremed.stages import solar
 
-    pl = pd.DataFrame({"plot_id": ["a", "b", "c"], "region": ["Yunnan/Kunming", "Atlantis", "Hunan"],
+    # c has no region and no lat/lon (a plot in a province without lat/lon takes its place's coordinates:
+    # tests/test_pv_option.py)
+    pl = pd.DataFrame({"plot_id": ["a", "b", "c"], "region": ["Yunnan/Kunming", "Atlantis", ""],
                        "lat": [25.0, 30.0, np.nan], "lon": [102.7, 110.0, np.nan], "mean_temp_c": 15.0})
     y = solar.specific_yield_for_plots(pl, progress=False)
     en, zh = _both(y, "pv_note")
@@ -172,7 +174,7 @@ def test_missing_plan_option_and_pv_without_coordinates(tables):
     from agriremed.stages.softreuse import evaluate_reuse
 
     plots = pd.DataFrame({"plot_id": ["m1"], "land_use": ["marginal"], "basic_farmland": ["no"],
-                          "region": ["Hunan"], "lat": [np.nan], "lon": [np.nan], "cd_mg_kg": [0.4]})
+                          "region": [""], "lat": [np.nan], "lon": [np.nan], "cd_mg_kg": [0.4]})  # nowhere placed
     r = evaluate_reuse(plots, ["priority_protection"], None, tables=tables).set_index("reuse_id")
     bio = r.loc[r["biomass_option"] != ""].iloc[0]
     assert bio["reason"] == f"the plan's option {bio['biomass_option']} is not available"

@@ -891,9 +891,11 @@ def test_trees_on_safe_wasteland_name_the_rule_that_allows_them():
         assert t.loc[("w", o), "applicable"]
         assert t.loc[("w", o), "policy_status"] == "allowed"
         assert t.loc[("w", o), "policy_rule"] == "cn_safe_wasteland_revegetate"
+    # without lat/lon the PV yield is computed at Zhuzhou's point, so PV, which cn_pv_wasteland expects on
+    # unused land, is costed and recommended ahead of the allowed revegetation
     rec = _recommended(p)
-    assert rec.loc["w", "option_id"] == "miscanthus"
-    assert rec.loc["w", "policy_rule"] == "cn_safe_wasteland_revegetate"
+    assert rec.loc["w", "option_id"] == "pv_grass"
+    assert rec.loc["w", "policy_rule"] == "cn_pv_wasteland"
     # cultivated safe-utilisation land keeps its ban on trees
     assert t.loc[("bf", "willow_src"), "policy_rule"] == "cn_safe_no_trees"
 

@@ -253,11 +253,11 @@ WASTELAND = {"area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_c
 
 
 def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_options():
-    """Safe-utilisation wasteland without lat/lon: the PV yield, costs and NPV are not computed, so PV
-    (expected by cn_pv_wasteland) is partial, names the gap and ranks after every option whose economics
-    are known; with coordinates it keeps its place."""
-    plots = pd.DataFrame([{**WASTELAND, "plot_id": "nocoord"}, {**WASTELAND, "plot_id": "coord", "lat": 24.7,
-                                                                  "lon": 108.0}])
+    """Safe-utilisation wasteland without lat/lon and without a region (no place whose coordinates could
+    stand in): the PV yield, costs and NPV are not computed, so PV (expected by cn_pv_wasteland) is partial,
+    names the gap and ranks after every option whose economics are known; with coordinates it keeps its place."""
+    plots = pd.DataFrame([{**WASTELAND, "plot_id": "nocoord", "region": ""},
+                          {**WASTELAND, "plot_id": "coord", "lat": 24.7, "lon": 108.0}])
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
     t = p.table.loc[p.table["applicable"]].set_index(["plot_id", "option_id"])
     pv = t.loc[("nocoord", "pv_grass")]
@@ -288,10 +288,11 @@ def test_pv_without_coordinates_is_a_data_gap_and_ranks_after_the_assessed_optio
 
 
 def test_a_recommendation_with_unknown_money_says_so_in_every_language():
-    """Strict-control wasteland without lat/lon where PV is the only option: the sentence says the costs
-    were not computed and why, never 'n/a CNY' or 'year n/a'; the runner-up clause names the gap."""
-    plots = pd.DataFrame([{**WASTELAND, "plot_id": "s", "cd_mg_kg": 5.0, "basic_farmland": "no"},
-                          {**WASTELAND, "plot_id": "n"}])
+    """Strict-control wasteland without lat/lon and without a region where PV is the only option: the
+    sentence says the costs were not computed and why, never 'n/a CNY' or 'year n/a'; the runner-up clause
+    names the gap."""
+    plots = pd.DataFrame([{**WASTELAND, "plot_id": "s", "cd_mg_kg": 5.0, "basic_farmland": "no", "region": ""},
+                          {**WASTELAND, "plot_id": "n", "region": ""}])
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=["pv_grass"]))
     s = p.summary.set_index("plot_id")
     assert s.loc["s", "recommended_option"] == "pv_grass"
@@ -323,3 +324,36 @@ def test_pv_of_a_located_plot_whose_region_is_not_placed_says_the_province_is_mi
     assert "give lat and lon" not in en
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
     assert "其发电量需要地块所在省份" in zh and "请填写经纬度" not in zh
+
+
+def test_pv_without_coordinates_is_costed_at_the_point_of_its_place():
+    """Wasteland without lat/lon in Zhuzhou: the PV yield is computed at Zhuzhou's point (place_coordinates.csv,
+    GeoNames 27.83° N 113.15° E) and scaled to Hunan's irradiation, equal to a plot given those coordinates;
+    the PV option's reason and the recommendation say so and ask for the site's lat/lon. A prefecture the
+    table lacks (湘西, an autonomous prefecture) takes its province's capital (Changsha, 28.20° N 112.97° E)."""
+    from agriremed.core import messages
+
+    zz = {**WASTELAND, "region": "Hunan/Zhuzhou/Qingshuitang"}
+    plots = pd.DataFrame([{**zz, "plot_id": "place"}, {**zz, "plot_id": "site", "lat": 27.83, "lon": 113.15},
+                          {**zz, "plot_id": "xx", "region": "Hunan/Xiangxi"}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    t = p.table.set_index(["plot_id", "option_id"])
+    place, site = t.loc[("place", "pv_grass")], t.loc[("site", "pv_grass")]
+    assert np.isfinite(place["specific_yield_kwh_kwp_yr"])
+    assert place["specific_yield_kwh_kwp_yr"] == site["specific_yield_kwh_kwp_yr"]
+    assert place["npv_vs_baseline_cny_ha"] == pytest.approx(site["npv_vs_baseline_cny_ha"], rel=1e-12)
+    assert place["evidence"] == "complete" and place["data_gaps"] == ""
+    note = ("no lat/lon: PV yield computed at the coordinates of Hunan/Zhuzhou (27.83° N, 113.15° E, the seat's "
+            "point in place_coordinates.csv), not at the site: give lat and lon for the site")
+    assert place["reason"].endswith("rule cn_pv_wasteland: expected; " + note)
+    assert place["pv_note"].startswith(note + "; the solar class of Hunan is UNCONFIRMED")
+    assert "place_coordinates" not in site["reason"] and "coordinates of" not in site["pv_note"]
+    s = p.summary.set_index("plot_id")
+    assert s.loc["place", "recommended_option"] == s.loc["site", "recommended_option"] == "pv_grass"
+    en = s.loc["place", "recommendation"]
+    assert ("; the power yield is computed at the coordinates of Hunan/Zhuzhou (27.83° N, 113.15° E), not at the "
+            "site: give lat and lon for the site.") in en
+    zh = messages.render(s.loc["place", "recommendation_msg"], "zh")
+    assert "发电量按湖南省/株洲市驻地坐标（北纬27.83°、东经113.15°）而非地块坐标计算：请填写地块经纬度" in zh
+    assert "coordinates of" not in s.loc["site", "recommendation"]
+    assert "coordinates of Hunan (28.20° N, 112.97° E)" in s.loc["xx", "recommendation"]

@@ -62,7 +62,7 @@ def test_an_unknown_region_is_warned_as_planned_in_china():
     w = p.problems.loc[p.problems["column"] == "region"]
     assert w["plot_id"].tolist() == ["a"]
     assert w["problem"].iloc[0].endswith(
-        "it is planned as a plot in China (China's land rules, GB 2762, mu): for a plot abroad write its country "
+        "it is planned as a plot in China (China's land rules under rule set auto, GB 2762, mu): for a plot abroad write its country "
         "first, e.g. UK/Derbyshire")
     assert np.array_equal(p.summary["rule_set"].to_numpy(object), np.array(["china", "none"], dtype=object))
 

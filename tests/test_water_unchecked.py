@@ -6,6 +6,7 @@ import pytest
 
 import agriremed
 from agriremed.core import messages
+from agriremed.core.tables import load_tables
 from agriremed.stages.options import climate_for_full_yield
 from plotdata import make_plots
 
@@ -17,12 +18,19 @@ def test_rain_of_full_yield_is_the_ramp_end_of_yield_adjustments(tables):
     assert climate_for_full_yield(["miscanthus"], "mean_temp_c", tables).tolist() == [10.0]
 
 
+def _no_pv() -> agriremed.Scenario:
+    """Every option of the library but PV: a plot without lat/lon in Baiyin gets a PV yield at Baiyin's point
+    (place_coordinates.csv) and PV ranks first; these plots test the notes of an energy crop."""
+    lib = load_tables().options
+    return agriremed.Scenario(mc_draws=0, options=tuple(lib.loc[lib["policy_family"] != "solar_pv", "option_id"]))
+
+
 @pytest.fixture(scope="module")
 def dry_plans():
     base = dict(region="Gansu/Baiyin", land_use="marginal", crop="none", area_ha=0.15, ph=7.8, cd_mg_kg=3.5,
                 pb_mg_kg=400.0, as_mg_kg=30.0, bulk_density_g_cm3=1.3, depth_m=0.2, mean_temp_c=9.0,
                 lat=np.nan, lon=np.nan)
-    s = agriremed.Scenario(mc_draws=0)
+    s = _no_pv()
     unknown = agriremed.plan(make_plots(1, annual_rain_mm=np.nan, **base), s, progress=False)
     dry = agriremed.plan(make_plots(1, annual_rain_mm=200.0, **base), s, progress=False)
     return unknown, dry
@@ -56,7 +64,7 @@ def test_recommendation_of_a_crop_with_a_climate_limit_says_the_temperature_was_
     p = agriremed.plan(make_plots(1, region="Gansu/Baiyin", land_use="marginal", crop="none", area_ha=0.15, ph=7.8,
                                   cd_mg_kg=3.5, pb_mg_kg=400.0, as_mg_kg=30.0, bulk_density_g_cm3=1.3, depth_m=0.2,
                                   annual_rain_mm=900.0, mean_temp_c=np.nan, lat=np.nan, lon=np.nan),
-                       agriremed.Scenario(mc_draws=0), progress=False)
+                       _no_pv(), progress=False)
     s = p.summary.iloc[0]
     assert s["recommended_option"] == "miscanthus"
     min_c = 10.0  # miscanthus: full yield from 10 °C (the mean_temp_c ramp of yield_adjustments.csv)
@@ -71,7 +79,7 @@ def test_both_missing_make_one_note():
     p = agriremed.plan(make_plots(1, region="Gansu/Baiyin", land_use="marginal", crop="none", area_ha=0.15, ph=7.8,
                                   cd_mg_kg=3.5, pb_mg_kg=400.0, as_mg_kg=30.0, bulk_density_g_cm3=1.3, depth_m=0.2,
                                   annual_rain_mm=np.nan, mean_temp_c=np.nan, lat=np.nan, lon=np.nan),
-                       agriremed.Scenario(mc_draws=0), progress=False)
+                       _no_pv(), progress=False)
     rec = p.summary.iloc[0]["recommendation"]
     assert rec.endswith("Climate not checked: the plot has no mean_temp_c or annual_rain_mm, and the yield assumed "
                         "needs a mean annual temperature of 10 °C or more and 800 mm of rain a year or more (give the "

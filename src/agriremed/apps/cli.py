@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--rules", dest="rule_set",
                     help="jurisdiction rule set of land_rules.csv: auto (default: china for plots in China or "
                          "without a region, none for plots elsewhere), china, none (research runs) "
-                         "or a set added with --tables (overrides the scenario)")
+                         "or a set added with --tables (overrides the scenario); land rules only: the food standard "
+                         "and area unit follow --standard and --area-unit")
     pl.add_argument("--area-unit", dest="area_unit", choices=list(AREA_UNITS),
                     help="area unit of the texts (sentence, measures, plot sheets, report, workbook): mu, ha, "
                          "or auto (default): mu for a plot in China, ha for a plot elsewhere (overrides the "

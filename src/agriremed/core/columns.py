@@ -1223,7 +1223,9 @@ _out("exposure_verdict", "", "Exposure check", "暴露核查结论",
      "GB 36600 outcome: allowed, site_assessment, cover_layer, not_assessed, not_applicable.", dtype="str")
 _out("exposure_reason", "", "Exposure check: why", "暴露核查理由", "Metals and values behind the GB 36600 outcome.",
      dtype="str")
-_out("pv_note", "", "PV note", "光伏说明", "Why the PV yield is missing, or that the solar class is unconfirmed.",
+_out("pv_note", "", "PV note", "光伏说明",
+     "Why the PV yield is missing, that it was computed at the coordinates of the plot's prefecture or "
+     "province (no lat/lon), or that the solar class is unconfirmed.",
      dtype="str")
 _out("exposure_reason_msg", "", "Exposure check: why (message code)", "暴露核查理由（消息代码）",
      "The exposure reason as message codes with their parameters (JSON, agriremed.core.messages); the "

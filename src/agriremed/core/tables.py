@@ -73,6 +73,7 @@ TABLE_FILES: dict[str, str] = {
     "transport_distances": "transport_distances.csv",
     "pv_parameters": "pv_parameters.csv",
     "solar_resource": "solar_resource.csv",
+    "place_coordinates": "place_coordinates.csv",
     "pv_tariffs": "pv_tariffs.csv",
     "gb36600_values": "gb36600_values.csv",
     "reuse_options": "reuse_options.csv",
@@ -135,6 +136,7 @@ class Tables:
     transport_distances: pd.DataFrame
     pv_parameters: pd.DataFrame
     solar_resource: pd.DataFrame
+    place_coordinates: pd.DataFrame
     pv_tariffs: pd.DataFrame
     gb36600_values: pd.DataFrame
     reuse_options: pd.DataFrame

@@ -107,6 +107,8 @@ PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg",
                  "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
 #: The evidence gaps as message codes (appended).
 PLAN_COLUMNS += ["data_gaps_msg"]
+#: The PV note as message codes (appended): the sentence quotes the coordinates a yield was computed at.
+PLAN_COLUMNS += ["pv_note_msg"]
 #: The residue note as message codes (appended).
 PLAN_COLUMNS += ["residue_note_msg"]
 
@@ -139,6 +141,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
     _add_money_gaps(cols, tables)
+    _add_place_coordinates(cols, tables)
     weights = scenario.normalised_weights()
     # liming options on plots too acid for every transfer function of the crop rank first (expected)
     ppos_in = _frames.plot_index(P, opts)
@@ -191,6 +194,40 @@ def _add_money_gaps(cols: dict, tables: Tables) -> None:
         col = _frames.obj(cols[c]).copy()
         col[rows] = values
         cols[c] = pd.Series(col, index=cols[c].index, dtype=object)
+
+
+#: Code of the PV note of a yield computed at the coordinates of the plot's place (:mod:`agriremed.stages.solar`).
+PLACE_COORDS = "reuse.pv_place_coords"
+
+
+def _place_part(note) -> Message:
+    """The ``reuse.pv_place_coords`` part of an encoded PV note (an empty message when it has none)."""
+    m = Message.decode(note) if isinstance(note, str) and note else Message()
+    return Message(tuple(p for p in m.parts if p[0] == PLACE_COORDS))
+
+
+def _add_place_coordinates(cols: dict, tables: Tables) -> None:
+    """Add to the reason (``reason_msg``, and ``reason`` where rendered) of each applicable PV row whose
+    yield was computed at the coordinates of the plot's prefecture or province, not at the site, the
+    note that says so and asks for the site's lat and lon (in place)."""
+    if "pv_note_msg" not in cols or "reason_msg" not in cols:
+        return
+    note = _frames.obj(cols["pv_note_msg"])
+    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & np.isfinite(cols["specific_yield_kwh_kwp_yr"]
+                                                                           .to_numpy(float))
+                          & np.array([isinstance(x, str) and PLACE_COORDS in x for x in note], bool))
+    if not len(rows):
+        return
+
+    def joined(reason, pv):
+        return (Message.decode(reason) + _place_part(pv)).encode()
+
+    new = np.asarray(_frames.per_distinct(joined, _frames.obj(cols["reason_msg"])[rows], note[rows]), dtype=object)
+    for c, values in (("reason_msg", new), ("reason", render_column(new, "en", tables))):
+        if c in cols:
+            col = _frames.obj(cols[c]).copy()
+            col[rows] = values
+            cols[c] = pd.Series(col, index=cols[c].index, dtype=object)
 
 
 def _reasons_of_output_rows(cols: dict, tables: Tables) -> np.ndarray:
@@ -774,6 +811,16 @@ def _add_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, g, 
         j = int(pos_ok[i])
         part = Message.of("rec.pv_no_province" if has_latlon[i] else "rec.pv_no_coords", option=o)
         ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
+    # a recommended PV option whose yield was computed at the coordinates of the plot's place: the sentence says so
+    if "pv_note_msg" in table and "recommended" in table:
+        rec = np.flatnonzero(table["recommended"].to_numpy(bool) & (g.plot >= 0))
+        for r in rec:
+            part = _place_part(_frames.obj(table["pv_note_msg"])[r])
+            i = g.plot[r]
+            if part and ok[i]:
+                j = int(pos_ok[i])
+                part = Message.of("rec.pv_place_coords", **dict(part.parts[0][1]))
+                ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
     # unchanged practice, only allowed, scores above the recommended measure the rule set expects and is
     # not the runner-up the clause names: the sentence says so (a potato field's biochar at a loss)
     for i, sc in zip(*_baseline_scores_higher(table, g), strict=True):

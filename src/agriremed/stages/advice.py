@@ -152,10 +152,11 @@ def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=
         plot in China (its region names a province, city or county of ``provinces.csv`` /
         ``place_names.csv`` or is written in Chinese characters), ``ha`` for a plot whose
         region names a place outside these tables (``UK/Derbyshire``); a plot without a
-        region gets ``mu`` under ``auto`` and :data:`CHINA_RULE_SETS` and ``ha`` under any other
-        rule set.
+        region (or with one naming no known place and no country) is planned as a plot in China
+        and gets ``mu``, whatever the rule set.
     rule_set : str
-        The plan's rule set.
+        The plan's rule set. It chooses the land rules only: the unit of a plot does not depend
+        on it (kept for the callers' signature).
     tables : Tables, optional
         Literature tables (``provinces.csv``).
 
@@ -169,17 +170,14 @@ def area_units(region, area_unit: str = "auto", rule_set: str = "china", tables=
     >>> area_units(["Hunan/Zhuzhou", "湘潭", "UK/Derbyshire", ""]).tolist()
     ['mu', 'mu', 'ha', 'mu']
     >>> area_units(["", "Denmark/Jutland"], rule_set="none").tolist(), area_units(["UK"], "mu").tolist()
-    (['ha', 'ha'], ['mu'])
+    (['mu', 'ha'], ['mu'])
     """
     region = _frames.obj(np.asarray(region, dtype=object)) if not isinstance(region, np.ndarray) \
         else _frames.obj(region)
     if area_unit in ("mu", "ha"):
         return np.full(len(region), area_unit, dtype=object)
-    blank = "mu" if _china_blank(rule_set) else "ha"
-
     def unit(r):
-        inside = _region_in_china(r, tables)
-        return blank if inside is None else "mu" if inside else "ha"
+        return "ha" if _region_in_china(r, tables) is False else "mu"
 
     return _frames.per_distinct(unit, region) if len(region) else np.zeros(0, dtype=object)
 
@@ -190,11 +188,6 @@ AUTO_RULE_SET = "auto"
 CHINA_RULE_SET = "china"
 #: Rule set of a plot outside China under ``rule_set`` "auto" (no jurisdiction rule applied).
 OTHER_RULE_SET = "none"
-
-
-def _china_blank(rule_set) -> bool:
-    """Whether a plot without a region is taken to be in China under the plan's ``rule_set``."""
-    return rule_set == AUTO_RULE_SET or rule_set in CHINA_RULE_SETS
 
 
 def rule_sets_of(region, rule_set: str = AUTO_RULE_SET, tables=None) -> np.ndarray:
@@ -378,10 +371,12 @@ def food_standards(region, food_standard: str = "auto", rule_set: str = "china",
         naming a province, city or county of China, or written in Chinese characters), the
         standard ``food_standard_regions.csv`` gives to the country a part of the region names
         (``EU2023_915`` for an EU member state and for the UK, ``UK/Derbyshire``), and
-        ``CODEX`` for any other region; a plot without a region gets ``GB2762`` under ``auto``
-        and :data:`CHINA_RULE_SETS` and ``CODEX`` under any other rule set.
+        ``CODEX`` for any other region; a plot without a region (or with one naming no known
+        place and no country) is planned as a plot in China and gets ``GB2762``, whatever the
+        rule set.
     rule_set : str
-        The plan's rule set.
+        The plan's rule set. It chooses the land rules only: the food standard of a plot does
+        not depend on it (kept for the callers' signature).
     tables : Tables, optional
         Literature tables (``provinces.csv``, ``food_standard_regions.csv``).
 
@@ -395,20 +390,16 @@ def food_standards(region, food_standard: str = "auto", rule_set: str = "china",
     >>> food_standards(["Hunan/Zhuzhou", "UK/Derbyshire", "Denmark/Jutland", "Kenya/Nakuru", ""]).tolist()
     ['GB2762', 'EU2023_915', 'EU2023_915', 'CODEX', 'GB2762']
     >>> food_standards(["", "UK"], "GB2762").tolist(), food_standards([""], rule_set="none").tolist()
-    (['GB2762', 'GB2762'], ['CODEX'])
+    (['GB2762', 'GB2762'], ['GB2762'])
     """
     region = _frames.obj(np.asarray(region, dtype=object)) if not isinstance(region, np.ndarray) \
         else _frames.obj(region)
     if food_standard != "auto":
         return np.full(len(region), food_standard, dtype=object)
-    blank = CHINA_STANDARD if _china_blank(rule_set) else OTHER_STANDARD
     countries = _standard_regions(tables)
 
     def standard(r):
-        inside = _region_in_china(r, tables)
-        if inside is None:
-            return blank
-        if inside:
+        if _region_in_china(r, tables) is not False:
             return CHINA_STANDARD
         country = _country_in(r, countries)
         return OTHER_STANDARD if country is None else countries[country]

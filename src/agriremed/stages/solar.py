@@ -63,7 +63,7 @@ from agriremed.models.finance import npv
 from agriremed.models.solar import (GJ_PER_MWH, PV_DRAWN, pv_electricity_draws, pv_energy_by_year,
                                     pv_parameter, pv_parameter_draws, pv_year_shape)
 from agriremed.core import frames as _frames
-from agriremed.core.i18n import region_province
+from agriremed.core.i18n import region_path, region_province
 from agriremed.core.messages import Message, encode_column, render_column
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import province_names
@@ -72,7 +72,7 @@ __all__ = ["pv_parameter", "solar_resource", "clear_sky_weather", "read_weather_
            "annual_specific_yield", "specific_yield_for_plots", "pv_energy_by_year", "pv_per_hectare",
            "PVWeatherError", "PV_FAMILY", "PV_DRAWN", "PV_PLAN_COLUMNS", "pv_year_shape",
            "pv_parameter_draws", "pv_electricity_draws", "pv_option_mask", "pv_site_yields", "plan_pv_energy",
-           "pv_tariff"]
+           "pv_tariff", "place_coordinates"]
 
 #: Local standard time of China (UTC+8) for the clear-sky year.
 CHINA_TZ = "Etc/GMT-8"
@@ -160,6 +160,56 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     per_region = pd.DataFrame(rows, columns=["province", "solar_zone", "ghi_kwh_m2_yr", "ghi_low_kwh_m2_yr",
                                              "ghi_high_kwh_m2_yr", "resource_status", "resource_source"])
     return per_region.iloc[codes].reset_index(drop=True) if len(codes) else per_region
+
+
+def place_coordinates(region, province, tables: Tables | None = None) -> pd.DataFrame:
+    """Coordinates of the place a plot's region names, for a plot without its own (``place_coordinates.csv``).
+
+    Parameters
+    ----------
+    region : array_like of str
+        Plot region texts (``"Hunan/Zhuzhou/Qingshuitang"``, ``"株洲市"``).
+    province : array_like of str
+        Each plot's province as :func:`solar_resource` finds it (``""`` none).
+    tables : Tables, optional
+        Literature tables (``place_coordinates.csv``, ``provinces.csv``, ``place_names.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per plot: ``lat`` and ``lon`` [°] of the GeoNames point of the seat of the plot's
+        prefecture-level city when the region names one the table holds, else of its
+        province's capital; ``place``: that prefecture or province as a region path
+        (``"Hunan/Zhuzhou"``, ``"Hunan"``). NaN and ``""`` where the plot has no province or
+        its province has no row.
+
+    Examples
+    --------
+    >>> place_coordinates(["Hunan/Zhuzhou/Lukou", "Hunan/Xiangxi", ""], ["Hunan", "Hunan", ""]).values.tolist()
+    [[27.83, 113.15, 'Hunan/Zhuzhou'], [28.2, 112.97, 'Hunan'], [nan, nan, '']]
+    """
+    tables = tables or load_tables()
+    t = tables.place_coordinates
+    at = dict(zip(zip(t["level"], t["parent"].fillna("").str.lower(), t["place"].str.lower()),
+                  zip(pd.to_numeric(t["lat"]), pd.to_numeric(t["lon"]), t["place"]), strict=True))
+
+    def point(r, prov):
+        if not prov:
+            return np.nan, np.nan, ""
+        path = region_path(r, tables) if isinstance(r, str) else ()
+        city = at.get(("prefecture", prov.lower(), path[1])) if len(path) > 1 and path[0] == prov.lower() else None
+        if city is not None:
+            return city[0], city[1], f"{prov}/{city[2]}"
+        here = at.get(("province", "", prov.lower()))
+        return (here[0], here[1], prov) if here is not None else (np.nan, np.nan, "")
+
+    region = pd.Series(region, dtype=object).fillna("").to_numpy(object)
+    province = pd.Series(province, dtype=object).fillna("").to_numpy(object)
+    keys = pd.MultiIndex.from_arrays([region, province])
+    codes, uniq = pd.factorize(keys)
+    rows = [point(r, p) for r, p in uniq]
+    out = pd.DataFrame(rows, columns=["lat", "lon", "place"]).astype({"lat": float, "lon": float})
+    return out.iloc[codes].reset_index(drop=True) if len(codes) else out
 
 
 def pv_tariff(region, tables: Tables | None = None, tariff_cny_kwh: float | None = None) -> np.ndarray:
@@ -596,9 +646,13 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
 
     With ``weather_file`` every plot takes that file's weather (one site); otherwise each
     plot's province value of ``solar_resource.csv`` scales a clear-sky year at the plot's
-    ``lat``/``lon`` (plots without coordinates or with an unknown province get NaN and a
-    reason). The site is the plot's coordinates rounded to :data:`SITE_GRID_DEG` (0.1°, about
-    10 km; the annual irradiation is the province's, so the grid moves only the sun's path:
+    ``lat``/``lon``; a plot without both takes the coordinates of its prefecture's seat, else of
+    its province's capital (:func:`place_coordinates`), and its note says so and asks for the
+    site's (``reuse.pv_place_coords``); a plot with no province, or none in the table, gets NaN
+    and a reason. The irradiation is the province's either way: the point moves only the sun's
+    path (a Zhuzhou brownfield at Zhuzhou's point, 27.83° N 113.15° E, against the site,
+    27.87° N 113.08° E: the same yield to 0.01 %). The site is the plot's coordinates rounded
+    to :data:`SITE_GRID_DEG` (0.1°, about 10 km; the annual irradiation is the province's, so the grid moves only the sun's path:
     < 0.1 % of the yield at the samples) and its temperature rounded to 0.1 °C; each site is
     computed once per tables object (the chunks of a streamed run share them), so a plot's
     yield does not depend on the other plots of the run (chunked runs equal whole runs).
@@ -631,6 +685,15 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     res = solar_resource(col("region"), tables)
     lat = pd.to_numeric(pd.Series(col("lat")), errors="coerce").to_numpy(float)
     lon = pd.to_numeric(pd.Series(col("lon")), errors="coerce").to_numpy(float)
+    # no lat and no lon: the point of the plot's prefecture or province (a plot with one of them keeps its gap)
+    placed = pd.DataFrame({"lat": np.nan, "lon": np.nan, "place": ""}, index=range(n))
+    bare = np.isnan(lat) & np.isnan(lon)
+    if bare.any():
+        placed.loc[bare] = place_coordinates(col("region")[bare], res["province"].to_numpy(object)[bare],
+                                             tables).to_numpy(object)
+    from_place = bare & np.isfinite(placed["lat"].to_numpy(float))
+    lat = np.where(from_place, placed["lat"].to_numpy(float), lat)
+    lon = np.where(from_place, placed["lon"].to_numpy(float), lon)
     temp = pd.to_numeric(pd.Series(col("mean_temp_c")), errors="coerce").to_numpy(float)
     t_default = pv_parameter(tables, "temp_air_default_c")
     wind = pv_parameter(tables, "wind_speed_m_s")
@@ -675,14 +738,32 @@ def specific_yield_for_plots(plots: pd.DataFrame, tables: Tables | None = None,
     if unconfirmed.any():
         notes[unconfirmed] = _frames.per_distinct(lambda p_: Message.of("reuse.pv_unconfirmed", province=p_),
                                                   prov[unconfirmed])
+    _place_notes(notes, ok & from_place, placed, lat, lon)
     weather = np.full(n, "", dtype=object)
     if ok.any():
         weather[ok] = _frames.per_distinct(
             lambda x, z, q: f"clear-sky year scaled to {x:.0f} kWh/m²/yr (class {z}, {q})", g[ok], zone[ok], prov[ok])
+        at_place = ok & from_place
+        weather[at_place] = weather[at_place] + " at the coordinates of " + placed["place"].to_numpy(object)[at_place]
     out["pv_note_msg"] = encode_column(notes)
     out["pv_note"] = render_column(out["pv_note_msg"].to_numpy(object), "en")
     out["pv_weather"] = weather
     return out
+
+
+def _place_notes(notes: np.ndarray, rows: np.ndarray, placed: pd.DataFrame, lat: np.ndarray,
+                 lon: np.ndarray) -> None:
+    """Put the note of a yield computed at the coordinates of the plot's place (``reuse.pv_place_coords``)
+    before the other note of ``rows`` (in place)."""
+    if not rows.any():
+        return
+    place = placed["place"].to_numpy(object)
+
+    def note(p, a, b):
+        return Message.of("reuse.pv_place_coords", region=p, lat=f"{a:.2f}", lon=f"{b:.2f}")
+
+    first = np.asarray(_frames.per_distinct(note, place[rows], lat[rows], lon[rows]), dtype=object)
+    notes[rows] = [m + o if isinstance(o, Message) else m for m, o in zip(first, notes[rows], strict=True)]
 
 
 #: The numbers :func:`specific_yield_for_plots` takes from a site's yield.
