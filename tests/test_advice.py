@@ -906,3 +906,15 @@ def test_a_crop_predicted_at_risk_on_priority_protection_land_is_tested_before_s
                            Scenario(mc_draws=0), progress=False).summary.iloc[0]
     if clean["recommended_option"] == "do_nothing" and clean["current_crop_compliance_prob"] >= 0.95:
         assert test_en not in clean["measures"]
+
+
+def test_a_crop_no_food_standard_limits_is_not_told_to_sell_within_a_limit():
+    # rapeseed on an As paddy (As 45, Cd 0.2): GB 2762 limits no metal in the seed, so unchanged practice does
+    # not say "sell it only if it meets the food standard"
+    plots = make_plots(1, plot_id=["RAPE"], crop="rapeseed", ph=5.5, cd_mg_kg=0.2, as_mg_kg=45.0,
+                       region="Hunan/Changde/Shimen")
+    s = agriremed.plan(plots, Scenario(mc_draws=0), progress=False).summary.iloc[0]
+    assert s["recommended_option"] == "do_nothing"
+    assert i18n.t("ui.step.test_harvest", "en") not in s["measures"]
+    assert advice.harvest_test_rows(["do_nothing"] * 2, ["rapeseed", "peanut"], ["as", "cd"],
+                                    ["safe_utilisation"] * 2, ["china"] * 2, load_tables()).tolist() == [0, 2]

@@ -159,9 +159,9 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
     assert x.loc[("A", "sorghum"), "rank"] == 3 and x.loc[("A", "do_nothing"), "rank"] == 1
     clause = ranking.runner_up_clause(r, pd.Series({"maize_grain": "Maize"}), w)
     # the two allowed options tie on score: the sentence says so and names the tie-break that decided
-    assert clause["A"] == ("ahead of Maize (same score, 0.750): equal scores go to the lower first-year cost, "
-                           "then the higher NPV, then the option listed first in the option library; both cost "
-                           "and NPV are the same, so the library order decided")
+    assert clause["A"] == ("ahead of Maize (same score, 0.750): equal scores go to the higher NPV, then the lower "
+                           "first-year cost, then the option listed first in the option library; both NPV and "
+                           "first-year cost are the same, so the library order decided")
     assert x.loc[("A", "do_nothing"), "tie_break"] == "option_order"
     # without policy status (rule set none) the weights alone decide
     r0 = ranking.rank_options(t.drop(columns="policy_status"), w).set_index(["plot_id", "option_id"])
@@ -412,32 +412,33 @@ def _four_tied(**cols):
     return pd.DataFrame(base)
 
 
-def test_equal_scores_go_to_the_lower_first_year_cost_then_the_higher_npv():
+def test_equal_scores_go_to_the_higher_npv_then_the_lower_first_year_cost():
     w = agriremed.Scenario().normalised_weights()
     r = ranking.rank_options(_four_tied(), w)
     assert len(set(np.round(r["score"], 9))) == 1                      # a four-way tie
-    # maize 9,119 < miscanthus 14,200 < poplar = willow 16,500 CNY/ha; poplar's NPV -292,924 > willow's -293,330
-    assert r.sort_values("rank")["option_id"].tolist() == ["maize_energy", "miscanthus", "poplar_src", "willow_src"]
+    # NPV: miscanthus -284,876 > poplar -292,924 > willow -293,330 > maize -338,205 CNY/ha (the option losing
+    # least over the plan's years first, not the cheapest first year)
+    assert r.sort_values("rank")["option_id"].tolist() == ["miscanthus", "poplar_src", "willow_src", "maize_energy"]
     assert r.set_index("option_id")["tie_break"].to_dict() == {
-        "willow_src": "", "poplar_src": "", "miscanthus": "", "maize_energy": "first_year_cost"}
+        "willow_src": "", "poplar_src": "", "miscanthus": "npv", "maize_energy": ""}
     clause = ranking.runner_up_clause(r, pd.Series(dtype=object), w)
-    assert clause["G"] == ("ahead of Miscanthus energy crop (phytostabilisation) (same score, 0.155): equal "
-                           "scores go to the lower first-year cost, then the higher NPV, then the option listed "
-                           "first in the option library, and this option costs less in its first year")
+    assert clause["G"] == ("ahead of Poplar short-rotation coppice (same score, 0.155): equal scores go to the "
+                           "higher NPV, then the lower first-year cost, then the option listed first in the option "
+                           "library, and this option has the higher NPV")
     zh = render(Message.decode(ranking.runner_up_message(r, w)["G"]), "zh")
-    assert "得分相同（均为0.155）" in zh and zh.endswith("本方案首年成本较低")
+    assert "得分相同（均为0.155）" in zh and zh.endswith("本方案净现值较高")
     assert "综合得分" not in zh
-    # equal first-year costs: the higher NPV decides (poplar before willow), and the sentence says so
-    r2 = ranking.rank_options(_four_tied().iloc[:2], w)
-    assert r2.sort_values("rank")["option_id"].tolist() == ["poplar_src", "willow_src"]
-    assert r2.set_index("option_id").loc["poplar_src", "tie_break"] == "npv"
+    # equal NPVs: the lower first-year cost decides, and the sentence says so
+    r2 = ranking.rank_options(_four_tied(npv_vs_baseline_cny_ha=[-300000.0] * 4), w)
+    assert r2.sort_values("rank")["option_id"].tolist() == ["maize_energy", "miscanthus", "willow_src", "poplar_src"]
+    assert r2.set_index("option_id").loc["maize_energy", "tie_break"] == "first_year_cost"
     assert ranking.runner_up_clause(r2, pd.Series(dtype=object), w)["G"].endswith(
-        "at the same first-year cost, this option has the higher NPV")
-    # equal cost and NPV: the library order decides; reweight keeps the tie-break
+        "at the same NPV, this option costs less in its first year")
+    # equal NPV and cost: the library order decides; reweight keeps the tie-break
     r3 = ranking.rank_options(_four_tied(npv_vs_baseline_cny_ha=[-300000.0] * 4, cost_year1_cny_ha=[1.0] * 4), w)
     assert r3.sort_values("rank")["option_id"].tolist() == ["willow_src", "poplar_src", "miscanthus", "maize_energy"]
     assert r3.set_index("option_id").loc["willow_src", "tie_break"] == "option_order"
-    assert ranking.reweight(r, w).set_index("option_id").loc["maize_energy", "tie_break"] == "first_year_cost"
+    assert ranking.reweight(r, w).set_index("option_id").loc["miscanthus", "tie_break"] == "npv"
 
 
 def test_scores_equal_at_three_decimals_tie_and_a_higher_score_wins_without_a_tie_break():

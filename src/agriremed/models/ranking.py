@@ -102,10 +102,10 @@ SCORE_DECIMALS = 3
 """Decimals at which scores are compared when ranking (the finest precision the sentence prints):
 scores equal at this precision tie, and the tie goes to :data:`TIE_BREAKS` in turn."""
 
-TIE_BREAKS = ("first_year_cost", "npv", "option_order")
+TIE_BREAKS = ("npv", "first_year_cost", "option_order")
 """Rules that order options whose scores tie (at :data:`SCORE_DECIMALS`) in the same ordering
-group, in turn: the lower first-year cost, then the higher NPV, then the option listed first in
-the option library (row order)."""
+group, in turn: the higher NPV (over the plan's years), then the lower first-year cost, then the
+option listed first in the option library (row order)."""
 
 
 def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,
@@ -123,11 +123,12 @@ def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_t
 
 
 def _tie_keys(score, cost, npv, n: int) -> list[np.ndarray]:
-    """Score at :data:`SCORE_DECIMALS` (higher first), then the :data:`TIE_BREAKS` keys (lower first)."""
+    """Score at :data:`SCORE_DECIMALS` (higher first), then the :data:`TIE_BREAKS` keys in their order
+    (lower first): minus the NPV, the first-year cost."""
     neg = -np.nan_to_num(np.round(np.asarray(score, float), SCORE_DECIMALS), nan=-np.inf)
     cost = np.full(n, np.nan) if cost is None else np.asarray(cost, float)
     npv = np.full(n, np.nan) if npv is None else np.asarray(npv, float)
-    return [neg, np.nan_to_num(cost, nan=np.inf), -np.nan_to_num(npv, nan=-np.inf)]
+    return [neg, -np.nan_to_num(npv, nan=-np.inf), np.nan_to_num(cost, nan=np.inf)]
 
 
 def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id, tier=None,
@@ -139,8 +140,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     meet the compliance target before those predicted to miss it (``target_tier`` 1) or to
     leave the crop no safer than unchanged practice where another makes it safer (3); then
     fully assessed options before partial ones; among equals the higher score (compared at
-    :data:`SCORE_DECIMALS` decimals), and among equal scores the lower first-year cost
-    (``cost`` [CNY ha⁻¹], unknown last), then the higher NPV (``npv`` [CNY ha⁻¹], unknown last),
+    :data:`SCORE_DECIMALS` decimals), and among equal scores the higher NPV (``npv`` [CNY ha⁻¹],
+    unknown last), then the lower first-year cost (``cost`` [CNY ha⁻¹], unknown last),
     then the row order (library order) wins (:data:`TIE_BREAKS`). An expected option whose
     economics could not be computed
     (``unpriced``: NPV NaN, e.g. PV without coordinates) ranks with the allowed ones: an
@@ -199,10 +200,11 @@ def tie_break_used(rank: np.ndarray, score: np.ndarray, ok: np.ndarray, partial:
         return out
     at = _frames.positions(pc[s_rows], pc[f_rows])
     fr, sr = f_rows[at >= 0], s_rows[at[at >= 0]]
-    neg, c, v = _tie_keys(score, cost, npv, n)
+    neg, first_key, second_key = _tie_keys(score, cost, npv, n)
     same = np.ones(len(fr), bool)
     for k in [*group, neg]:
         same &= k[fr] == k[sr]
-    rule = np.where(c[fr] != c[sr], TIE_BREAKS[0], np.where(v[fr] != v[sr], TIE_BREAKS[1], TIE_BREAKS[2]))
+    rule = np.where(first_key[fr] != first_key[sr], TIE_BREAKS[0],
+                    np.where(second_key[fr] != second_key[sr], TIE_BREAKS[1], TIE_BREAKS[2]))
     out[fr[same]] = rule[same]
     return out

@@ -922,7 +922,7 @@ def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
 
 
 def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, tables,
-                      compliance=None) -> np.ndarray:
+                      compliance=None, standards=None) -> np.ndarray:
     """Plots whose recommended option is unchanged practice on a food crop while a metal some food
     standard limits exceeds its screening value, or while the crop grown now is predicted to meet its
     food limit less often than the food-safety green threshold (``traffic_lights.csv``): the farmer is
@@ -941,6 +941,11 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     compliance : array_like of float, optional
         Per plot, the predicted probability that the crop grown now meets its food limit in a season
         (``current_crop_compliance_prob``; NaN where not predicted).
+    standards : array_like of str, optional
+        Per plot, its food standard (default GB 2762): under GB 2762 a metal counts only where the
+        standard limits it in the crop's group (:func:`food_limit_group_metals`; it limits no metal in
+        rapeseed, so a rapeseed field is not told to sell only within a limit); the other standards are
+        held only in part, so any metal some food standard limits counts under them.
 
     Returns
     -------
@@ -962,19 +967,26 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     cls, rs = _frames.obj(np.asarray(soil_class, dtype=object)), _frames.obj(np.asarray(rule_sets, dtype=object))
     if not len(opts):
         return np.zeros(0, np.int64)
-    limited = set(tables.food_limited_metals())
     food = set(tables.food_crops())
+    every_limited = set(tables.food_limited_metals())
     base = set(tables.options.loc[tables.options["kind"] == "baseline", "option_id"])
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
     p = np.full(len(opts), np.nan) if compliance is None else np.asarray(compliance, float)
+    std = np.broadcast_to(np.asarray("GB2762" if standards is None else standards, dtype=object), (len(opts),))
 
-    def code(o, c, ex, k, r, x):
+    def code(o, c, ex, k, r, x, sd):
+        if o not in base or c not in food:
+            return 0
+        # GB 2762 is held whole (it sets no limit in rapeseed); other standards only in part: any metal a
+        # food standard limits counts there
+        sd = sd if isinstance(sd, str) else "GB2762"
+        limited = set(food_limit_group_metals(c, sd, tables)) if sd == "GB2762" else every_limited
         above = isinstance(ex, str) and bool(limited.intersection(ex.split("+")))
-        if o not in base or c not in food or not (above or x < green):
+        if not limited or not (above or x < green):
             return 0
         return 2 if above and k == "safe_utilisation" and r == "china" else 1
 
-    return np.array([code(*a) for a in zip(opts, crop, over, cls, rs, p, strict=True)], dtype=np.int64)
+    return np.array([code(*a) for a in zip(opts, crop, over, cls, rs, p, std, strict=True)], dtype=np.int64)
 
 
 def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
@@ -984,7 +996,8 @@ def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommend
     if not all(c in frame for c in need):
         return np.zeros(len(frame), np.int64)
     p = frame["current_crop_compliance_prob"].to_numpy(float) if "current_crop_compliance_prob" in frame else None
-    return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables, p)
+    std = frame["food_standard"].to_numpy(object) if "food_standard" in frame else None
+    return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables, p, std)
 
 
 def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
@@ -1540,7 +1553,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     cls_col = _frames.obj(summary["soil_class"]) if "soil_class" in summary else np.full(n, None, dtype=object)
     test = harvest_test_rows(opts, crops, exceeding, cls_col, row_rule_sets(rule_set, pid), tables,
                              summary["current_crop_compliance_prob"].to_numpy(float)
-                             if "current_crop_compliance_prob" in summary else None)
+                             if "current_crop_compliance_prob" in summary else None,
+                             row_standards(food_standard, pid))
     # trees on cultivated land that is not permanent basic farmland: the condition of the in–out balance first
     wood = forest_balance_of(pd.DataFrame({"land_use": land, "recommended_option": opts,
                                            **({"basic_farmland": _frames.obj(summary["basic_farmland"])}

@@ -810,7 +810,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # an expected option leaving a food-limited metal above its screening value untreated ranks after
     # the expected options that leave fewer such metals untreated
     left = untreated_limited(table, tables)
-    # equal scores: the lower first-year cost, then the higher NPV, then library order
+    # equal scores: the higher NPV, then the lower first-year cost, then library order
     cost = table["cost_year1_cny_ha"].to_numpy(float) if "cost_year1_cny_ha" in table else np.full(n, np.nan)
     npv = vals["economics"].to_numpy(float)
     keys = (score, ok, partial, table["plot_id"], tier, unpriced, target_tier, first, _count_metals(left))
@@ -1372,7 +1372,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     by_policy = np.where(higher & (by_policy == 1), 10, np.where(higher & (by_policy == 4), 11, by_policy))
     # scores equal at SCORE_DECIMALS in the same ordering group: the tie-break decided (14–16)
     tie_rule = _frames.obj(ranked["tie_break"])[fr] if "tie_break" in ranked else np.full(len(fr), "", object)
-    by_policy = np.select([tie_rule == r for r in TIE_BREAKS], [14, 15, 16], by_policy)
+    tie_codes = {"first_year_cost": 14, "npv": 15, "option_order": 16}
+    by_policy = np.select([tie_rule == r for r in TIE_BREAKS], [tie_codes[r] for r in TIE_BREAKS], by_policy)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
