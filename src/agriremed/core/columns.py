@@ -480,7 +480,9 @@ for _m in CROP_METALS:
          "standard limits the metal in the plot's crop, the summary (crop_measured_exceeds) and the recommendation "
          "say whether the measured value is above the limit, beside the plan's prediction. "
          f"Values above {PLANT_TYPICAL_MAX[_m]:g} mg/kg (10 × the highest GB 2762 limit of {_sym}) are warned "
-         "about; a value that cannot be read is reported and ignored. Blank = not measured.",
+         "about; a value that cannot be read is reported and ignored. Blank = not measured. Several columns of the "
+         "metal (糙米镉 for the rice rows, 小麦籽粒镉 for the wheat rows, a lab's 籽粒镉 in µg/kg) are combined row by "
+         "row: a column naming a crop is used on the rows of that crop; two values that differ reject the row.",
          valid=(0.0, _MAX_CROP_MG_KG), typical=(None, PLANT_TYPICAL_MAX[_m]), group="crop_metal",
          extra={"metal": _m})
 
