@@ -183,3 +183,23 @@ def test_one_column_naming_no_crop_is_used_on_every_row():
     v = validate_plots(df.drop(columns=["糙米镉（mg/kg）", "小麦籽粒镉（mg/kg）"]))
     assert v.rejected.empty and v.plots["crop_cd_mg_kg"].to_list() == [pytest.approx(0.085), pytest.approx(0.04)]
     assert not v.problems["problem"].str.contains("combined row by row").any()
+
+
+def test_value_above_the_typical_range_is_to_be_checked_not_an_exceedance(tmp_path):
+    """90 typed in µg/kg under a mg/kg header: 450 × the rice limit, above the column's typical max (5 mg/kg)."""
+    f = tmp_path / "ug.csv"
+    f.write_text(f"{HEAD},糙米镉（mg/kg）\n{ROWS[0]},90\n{ROWS[1]},0.35\n", encoding="utf-8")
+    p = A.plan(str(f), seed=1)
+    s = p.summary.set_index("plot_id")
+    assert pd.isna(s.loc["G1", "crop_measured_exceeds"])  # not compared, not counted
+    assert s.loc["G2", "crop_measured_exceeds"] == "cd"
+    assert s.loc["G1", "recommendation"].endswith(
+        "Measured Cd in the harvest 90 mg/kg is unusually high for a crop (usually ≤ 5 mg/kg) — a value in µg/kg? — "
+        "check the value and its unit before acting on it; not compared with the GB2762 limit "
+        "(the plan's prediction for the crop grown now: 43 % within the limit a season).")
+    assert "above the GB2762 limit" not in s.loc["G1", "recommendation"]
+    zh = render(Message.decode(s.loc["G1", "recommendation_msg"]), "zh", p.tables)
+    assert zh.endswith("农产品实测镉90 mg/kg，对农产品而言异常偏高（通常≤5 mg/kg），是否以µg/kg填写？请先核对数值及其单位再据此行事；"
+                       "暂不与GB2762限量比较（本方案对现种作物的预测：每季达标概率43 %）。")
+    assert "超过GB2762限量" not in zh
+    assert plot_advice(p, "G1", "zh").crop_lines[-1].startswith("农产品实测镉90 mg/kg，对农产品而言异常偏高")

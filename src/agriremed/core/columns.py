@@ -580,7 +580,8 @@ _out("metals_not_assessed", "", "Metals above screening not assessed in the crop
      "separated by '+': measure them in the harvested crop.", dtype="str")
 _out("crop_measured_exceeds", "", "Metals measured above the food limit in the harvest", "农产品实测超标重金属",
      "Metals measured in the plot's harvest (crop_cd_mg_kg …) above the food standard's limit for the plot's crop, "
-     "separated by '+'; blank where every measured metal is within its limit or none was compared. Present when "
+     "separated by '+'; blank where every measured metal is within its limit or none was compared (a value above "
+     "the typical range of its column is not compared: the recommendation asks to check it and its unit). Present when "
      "a plot of the input carries a measured crop value; the measurement is not used by the prediction.", dtype="str")
 _out("crop_fw_p05_mg_kg", "mg/kg", "Crop concentration (P5, as sold)", "作物含量P5（鲜重/商品）",
      "5th percentile of the predicted edible-part concentration on the as-sold basis.")
