@@ -203,3 +203,11 @@ def test_value_above_the_typical_range_is_to_be_checked_not_an_exceedance(tmp_pa
                        "暂不与GB2762限量比较（本方案对现种作物的预测：每季达标概率43 %）。")
     assert "超过GB2762限量" not in zh
     assert plot_advice(p, "G1", "zh").crop_lines[-1].startswith("农产品实测镉90 mg/kg，对农产品而言异常偏高")
+
+
+def test_metals_measured_above_the_limit_are_named_in_the_output_language(plans):
+    from agriremed.io.outputs import translate_frame
+    p, _ = plans
+    zh = translate_frame(p.summary, "zh", p.tables).set_index("plot_id")
+    assert zh.loc["G1", "crop_measured_exceeds"] == "镉" and zh.loc["G1", "metals_exceeding"] == "镉"
+    assert translate_frame(p.summary, "en", p.tables).set_index("plot_id").loc["G1", "crop_measured_exceeds"] == "Cd"
