@@ -123,3 +123,91 @@ def test_harvest_columns_are_the_plant_side_of_fit_uptake_pairs():
                            ("rice_cd_ug_kg", 0.001)):
         h = read_pair_header(header)
         assert (h.canonical, h.factor, h.error) == ("plant_cd_mg_kg", factor, None)
+
+
+# ------------------------------------------------ several columns of one metal (a co-monitoring sheet)
+def _co_monitoring(rows):
+    """A 协同监测 sheet: one grain column per crop (mg/kg) and an outside lab's column in µg/kg."""
+    base = {"region": "安徽/滁州/天长", "land_use": "水田", "area_ha": 0.2, "ph": 5.6, "cd_mg_kg": 0.5}
+    cols = ["plot_id", "crop", "糙米镉（mg/kg）", "小麦籽粒镉（mg/kg）", "籽粒镉（μg/kg）"]
+    return pd.DataFrame([{**base, **dict(zip(cols, r, strict=True))} for r in rows])
+
+
+def test_columns_per_crop_are_combined_row_by_row():
+    v = validate_plots(_co_monitoring([
+        ("Q1-稻", "水稻", "0.26", None, None), ("Q1-麦", "小麦", None, "0.12", None),
+        ("Q2-稻", "水稻", "未检出", None, None), ("Q2-麦", "小麦", None, None, "85"),
+        ("Q3-稻", "水稻", "0.09", None, "90")]))  # the same value in both units: agreed
+    assert v.rejected.empty
+    got = v.plots.set_index("plot_id")["crop_cd_mg_kg"]
+    assert got["Q1-稻"] == pytest.approx(0.26) and got["Q1-麦"] == pytest.approx(0.12)
+    assert pd.isna(got["Q2-稻"]) and got["Q2-麦"] == pytest.approx(0.085)
+    assert got["Q3-稻"] == pytest.approx(0.09)
+    notes = v.problems[v.problems["problem"].str.contains("combined row by row")]
+    assert len(notes) == 1 and notes["input_row"].isna().all()  # said once, for the file
+    assert notes["problem"].iloc[0] == ("several columns give crop_cd_mg_kg: '糙米镉（mg/kg）', '小麦籽粒镉（mg/kg）', "
+                                        "'籽粒镉（μg/kg）', combined row by row (a column naming a crop, such as 糙米 "
+                                        "or 小麦, is used on the rows of that crop)")
+    zh = render(Message.decode(notes["problem_msg"].iloc[0]), "zh")
+    assert zh.startswith("多列对应crop_cd_mg_kg：'糙米镉（mg/kg）', '小麦籽粒镉（mg/kg）', '籽粒镉（μg/kg）'，已逐行合并")
+    assert not v.problems["problem"].str.contains("several columns map to").any()
+
+
+def test_columns_that_disagree_reject_that_row_only():
+    v = validate_plots(_co_monitoring([
+        ("Q1-稻", "水稻", "0.26", None, "85"), ("Q1-麦", "小麦", None, "0.12", None)]))
+    assert v.plots["plot_id"].to_list() == ["Q1-麦"]
+    assert v.plots["crop_cd_mg_kg"].to_list() == [pytest.approx(0.12)]
+    e = v.errors
+    assert len(e) == 1 and e["input_row"].iloc[0] == 1 and e["column"].iloc[0] == "crop_cd_mg_kg"
+    assert e["problem"].iloc[0] == ("the columns of crop_cd_mg_kg give different values for this row: "
+                                    "'糙米镉（mg/kg）' 0.26 mg/kg, '籽粒镉（μg/kg）' 0.085 mg/kg")
+    assert e["value"].iloc[0] == "0.26 | 0.085"
+
+
+def test_value_in_the_column_of_another_crop_is_warned_about_and_not_used():
+    v = validate_plots(_co_monitoring([
+        ("Q1-稻", "水稻", None, "0.15", None), ("Q1-麦", "小麦", None, "0.12", None)]))
+    assert v.rejected.empty
+    got = v.plots.set_index("plot_id")["crop_cd_mg_kg"]
+    assert pd.isna(got["Q1-稻"]) and got["Q1-麦"] == pytest.approx(0.12)
+    w = v.warnings[v.warnings["problem"].str.contains("this row's crop")]
+    assert w["input_row"].to_list() == [1] and w["value"].to_list() == ["0.15"]
+    assert w["problem"].iloc[0] == "column '小麦籽粒镉（mg/kg）' is for Wheat, this row's crop is Rice: the value is not used"
+    zh = render(Message.decode(w["problem_msg"].iloc[0]), "zh")
+    assert zh == "列'小麦籽粒镉（mg/kg）'为小麦的实测值，本行作物为水稻：该值未采用"
+
+
+def test_one_column_naming_no_crop_is_used_on_every_row():
+    df = _co_monitoring([("Q1-稻", "水稻", None, None, "85"), ("Q1-麦", "小麦", None, None, "40")])
+    v = validate_plots(df.drop(columns=["糙米镉（mg/kg）", "小麦籽粒镉（mg/kg）"]))
+    assert v.rejected.empty and v.plots["crop_cd_mg_kg"].to_list() == [pytest.approx(0.085), pytest.approx(0.04)]
+    assert not v.problems["problem"].str.contains("combined row by row").any()
+
+
+def test_value_above_the_typical_range_is_to_be_checked_not_an_exceedance(tmp_path):
+    """90 typed in µg/kg under a mg/kg header: 450 × the rice limit, above the column's typical max (5 mg/kg)."""
+    f = tmp_path / "ug.csv"
+    f.write_text(f"{HEAD},糙米镉（mg/kg）\n{ROWS[0]},90\n{ROWS[1]},0.35\n", encoding="utf-8")
+    p = A.plan(str(f), seed=1)
+    s = p.summary.set_index("plot_id")
+    assert pd.isna(s.loc["G1", "crop_measured_exceeds"])  # not compared, not counted
+    assert s.loc["G2", "crop_measured_exceeds"] == "cd"
+    assert s.loc["G1", "recommendation"].endswith(
+        "Measured Cd in the harvest 90 mg/kg is unusually high for a crop (usually ≤ 5 mg/kg) — a value in µg/kg? — "
+        "check the value and its unit before acting on it; not compared with the GB2762 limit "
+        "(the plan's prediction for the crop grown now: 43 % within the limit a season).")
+    assert "above the GB2762 limit" not in s.loc["G1", "recommendation"]
+    zh = render(Message.decode(s.loc["G1", "recommendation_msg"]), "zh", p.tables)
+    assert zh.endswith("农产品实测镉90 mg/kg，对农产品而言异常偏高（通常≤5 mg/kg），是否以µg/kg填写？请先核对数值及其单位再据此行事；"
+                       "暂不与GB2762限量比较（本方案对现种作物的预测：每季达标概率43 %）。")
+    assert "超过GB2762限量" not in zh
+    assert plot_advice(p, "G1", "zh").crop_lines[-1].startswith("农产品实测镉90 mg/kg，对农产品而言异常偏高")
+
+
+def test_metals_measured_above_the_limit_are_named_in_the_output_language(plans):
+    from agriremed.io.outputs import translate_frame
+    p, _ = plans
+    zh = translate_frame(p.summary, "zh", p.tables).set_index("plot_id")
+    assert zh.loc["G1", "crop_measured_exceeds"] == "镉" and zh.loc["G1", "metals_exceeding"] == "镉"
+    assert translate_frame(p.summary, "en", p.tables).set_index("plot_id").loc["G1", "crop_measured_exceeds"] == "Cd"

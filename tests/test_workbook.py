@@ -419,3 +419,26 @@ def test_infinite_years_are_numbers_shown_as_infinity(tmp_path):
     assert all(c.number_format == W.INFINITE_FORMAT + "#,##0.0" for c in cells)
     readme = " ".join(str(c.value) for r in wb["说明"].iter_rows() for c in r if c.value)
     assert "1E+307" in readme and "∞" in readme
+
+
+def test_summary_carries_the_harvest_measured_and_its_metals_in_zh(tmp_path):
+    """The metals measured in the harvest (crop_cd_mg_kg) are in the plot summary, just before the metals measured
+    above their food limit, which are named in the workbook's language (镉, not the code cd)."""
+    f = tmp_path / "grain.csv"
+    f.write_text("plot_id,region,land_use,crop,area_ha,ph,som_pct,cd_mg_kg,糙米镉（mg/kg）,稻米铅（mg/kg）\n"
+                 "G1,Hunan/Zhuzhou/Lukou,paddy,rice,0.3,5.2,3.0,0.6,0.35,0.5\n"
+                 "G2,Hunan/Zhuzhou/Lukou,paddy,rice,0.3,6.5,3.0,0.5,0.08,\n", encoding="utf-8")
+    plan = agriremed.plan(str(f), seed=1)
+    assert plan.summary.set_index("plot_id")["crop_measured_exceeds"].to_dict() == {"G1": "cd+pb", "G2": ""}
+    for lang, sheet, head, metals in (("zh", "地块汇总", ["农产品实测镉 [mg/kg]", "农产品实测铅 [mg/kg]", "农产品实测超标重金属"],
+                                       "镉、铅"),
+                                      ("en", "summary", ["Cd measured in the harvest [mg kg⁻¹]",
+                                                         "Pb measured in the harvest [mg kg⁻¹]",
+                                                         "Metals measured above the food limit in the harvest"],
+                                       "Cd/Pb")):
+        path = W.write_workbook(plan, tmp_path / f"{lang}.xlsx", lang=lang)
+        rows = list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+        labels = list(rows[0])
+        at = labels.index(head[2])
+        assert labels[at - 2:at + 1] == head
+        assert [r[at - 2:at + 1] for r in rows[2:4]] == [(0.35, 0.5, metals), (0.08, None, None)]

@@ -480,7 +480,9 @@ for _m in CROP_METALS:
          "standard limits the metal in the plot's crop, the summary (crop_measured_exceeds) and the recommendation "
          "say whether the measured value is above the limit, beside the plan's prediction. "
          f"Values above {PLANT_TYPICAL_MAX[_m]:g} mg/kg (10 × the highest GB 2762 limit of {_sym}) are warned "
-         "about; a value that cannot be read is reported and ignored. Blank = not measured.",
+         "about; a value that cannot be read is reported and ignored. Blank = not measured. Several columns of the "
+         "metal (糙米镉 for the rice rows, 小麦籽粒镉 for the wheat rows, a lab's 籽粒镉 in µg/kg) are combined row by "
+         "row: a column naming a crop is used on the rows of that crop; two values that differ reject the row.",
          valid=(0.0, _MAX_CROP_MG_KG), typical=(None, PLANT_TYPICAL_MAX[_m]), group="crop_metal",
          extra={"metal": _m})
 
@@ -578,7 +580,8 @@ _out("metals_not_assessed", "", "Metals above screening not assessed in the crop
      "separated by '+': measure them in the harvested crop.", dtype="str")
 _out("crop_measured_exceeds", "", "Metals measured above the food limit in the harvest", "农产品实测超标重金属",
      "Metals measured in the plot's harvest (crop_cd_mg_kg …) above the food standard's limit for the plot's crop, "
-     "separated by '+'; blank where every measured metal is within its limit or none was compared. Present when "
+     "separated by '+'; blank where every measured metal is within its limit or none was compared (a value above "
+     "the typical range of its column is not compared: the recommendation asks to check it and its unit). Present when "
      "a plot of the input carries a measured crop value; the measurement is not used by the prediction.", dtype="str")
 _out("crop_fw_p05_mg_kg", "mg/kg", "Crop concentration (P5, as sold)", "作物含量P5（鲜重/商品）",
      "5th percentile of the predicted edible-part concentration on the as-sold basis.")

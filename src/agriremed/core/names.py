@@ -57,6 +57,7 @@ __all__ = [
     "ROTATION_SHORT",
     "HeaderRead",
     "read_header",
+    "crop_metal_header_crop",
     "normalise_header",
     "is_known_header",
     "complete_header",
@@ -444,6 +445,12 @@ _CROP_PART = re.compile(
     r"(?:" + "|".join(sorted(_CROP_PART_ZH, key=len, reverse=True)) + r")(?:中|的)?"
     r"|(?i:(?<![a-z])(?:(?:in|of)[\s_]+)?(?:" + "|".join(w.replace("_", r"[\s_]*")
                                                       for w in _CROP_PART_EN) + r")(?![a-z]))")
+#: Crop part words that name one crop (糙米 → rice, 小麦 → wheat): the crop's name as crops.csv spells it (a name or
+#: alias), so that several columns of one metal measured in different crops are told apart
+#: (:func:`crop_metal_header_crop`); the other words (籽粒, 农产品, grain) name no crop.
+_CROP_PART_CROP = {"糙米": "水稻", "稻米": "水稻", "大米": "水稻", "精米": "水稻", "稻谷": "水稻", "水稻": "水稻",
+                   "brown_rice": "水稻", "polished_rice": "水稻", "rice": "水稻", "小麦": "小麦", "wheat": "小麦",
+                   "玉米": "玉米", "maize": "玉米", "corn": "玉米"}
 #: A header naming soil is never a crop column (玉米地土壤镉, paddy soil Cd).
 _SOIL_WORD = re.compile(r"(?i)土|(?<![a-z])soils?(?![a-z])")
 
@@ -1071,6 +1078,20 @@ def _crop_metal_header(raw: str, s: str) -> HeaderRead | None:
     # the unit as written, or the registry's where the rest is the column's own name (grain_cd_mg_kg)
     unit = h.unit or (spec.unit if _key(_clean(rest)) == h.canonical else None)
     return _with_unit(raw, rest, canon, [unit] if unit else [])
+
+
+def crop_metal_header_crop(header: str) -> str | None:
+    """The crop a header of a measured crop metal names (its Chinese name as crops.csv spells it), or None where
+    it names none (籽粒镉, 农产品镉) or several.
+
+    >>> [crop_metal_header_crop(h) for h in ("糙米镉（mg/kg）", "小麦籽粒镉（mg/kg）", "籽粒镉（μg/kg）", "Cd_rice")]
+    ['水稻', '小麦', None, '水稻']
+    """
+    s = _clean(str(header))
+    words = {re.sub(r"(?:中|的)$", "", re.sub(r"(?i)^(?:in|of)[\s_]+", "", m.group(0))).strip().lower()
+             for m in _CROP_PART.finditer(s)}
+    crops = {_CROP_PART_CROP.get(re.sub(r"[\s_]+", "_", w)) for w in words} - {None}
+    return crops.pop() if len(crops) == 1 else None
 
 
 def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: bool = False,

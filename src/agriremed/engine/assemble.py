@@ -1120,9 +1120,11 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     exceeds : numpy.ndarray of object
         The metals measured above their limit ('+'-joined), '' where every compared metal is within its
         limit (a total As above the limit for inorganic As is not counted), None where none was compared.
+        A value above the typical range of its column (the registry's typical max [mg kg⁻¹]: a value in
+        µg/kg?) is not compared and not counted.
     notes : numpy.ndarray of object
         Per plot, the clauses (:class:`Message`; empty where nothing was measured): ``rec.crop_measured_above``,
-        ``_within``, ``_inorganic`` or ``_no_limit`` per measured metal.
+        ``_within``, ``_inorganic``, ``_no_limit`` or ``_check`` (a value to check) per measured metal.
     """
     cols = [(m, C.crop_metal_column(m)) for m in C.CROP_METALS
             if C.crop_metal_column(m) in P and P[C.crop_metal_column(m)].notna().any()]
@@ -1142,8 +1144,15 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
             continue
         limit, species = predict_mod.limits_for_crops(crop[has], np.full(len(has), m, dtype=object), std[has],
                                                       tables)
+        hi = C.COLUMNS[c].typical[1]  # above the values usually measured in a crop: a unit to check
         for i, lim, sp in zip(has, limit, species, strict=True):
             v = float(value[i])
+            if hi is not None and v > hi:
+                pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
+                        if m in covered[i] and not np.isnan(prob[i]) else Message())
+                notes[i] = _then(notes[i], Message.of("rec.crop_measured_check", metal=m, value=v, hi=float(hi),
+                                                      standard=std[i], prediction=pred))
+                continue
             if np.isnan(lim):
                 notes[i] = _then(notes[i], Message.of("rec.crop_measured_no_limit", metal=m, value=v,
                                                       standard=std[i]))

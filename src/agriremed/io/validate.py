@@ -34,7 +34,8 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   CROP_GROUP_WORDS, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
-                                  ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor)
+                                  ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
+                                  crop_metal_header_crop)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
 from agriremed.stages.uptake.predict import strictest_vegetable_limits
@@ -565,7 +566,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
     more_ids = _first_plot_id(mapping, header_notes)
     canon_cols = list(mapping.values())
-    dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1})
+    # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
+    dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1 and not _is_crop_metal(c)})
 
     plot_id_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     plot_ids = (as_text(raw[plot_id_col]).to_numpy(object) if plot_id_col is not None
@@ -1091,7 +1093,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     out = {}  # canonical name → values; the table is built once at the end
     degrees: dict[str, np.ndarray] = {}  # lat and lon as read, before the range checks
     for orig, canon in mapping.items():
-        if canon in dups:
+        if canon in dups or _is_crop_metal(canon):  # measured crop metals: read below, once the crop is known
             continue
         spec = C.COLUMNS.get(canon)
         if spec is None or spec.role != "input":
@@ -1131,11 +1133,67 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _read_rotations(col, raw, mapping, crop_col, out, tables)
     if crop_col is not None and "rice_type" not in dups:
         _rice_type_from_crop(col, raw, crop_col, out)
+    for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
+        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
+                 for orig, c in mapping.items() if c == canon}
+        comma_used.update(canon for c in cells.values() if c.comma_read)
+        out[canon] = _crop_metal_values(col, canon, cells, out.get("crop"), tables,
+                                        comma_file=attrs.get("separator") == ",")
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
         _check_swapped_lat_lon(col, degrees["lat"], degrees["lon"], out, tables)
     return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
+
+
+def _is_crop_metal(canon: str) -> bool:
+    """Whether ``canon`` is a metal measured in the harvested crop (``crop_cd_mg_kg`` …)."""
+    spec = C.COLUMNS.get(canon)
+    return spec is not None and spec.group == "crop_metal"
+
+
+def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], crop, tables: Tables,
+                       comma_file: bool = False) -> np.ndarray:
+    """The values of a metal measured in the harvest (``canon``, ``crop_<metal>_mg_kg``) [mg kg⁻¹], from one or
+    several columns (``cells``: header as written → its cells), each read and checked in its own unit.
+
+    A column whose header names a crop (糙米镉 → rice, 小麦籽粒镉 → wheat, :func:`crop_metal_header_crop`) gives
+    the value of the rows of that crop; on a row of another crop (``crop``: the rows' crop codes) its value is
+    reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. Several
+    columns are combined row by row, reported once: a row takes the one value given, and two values that
+    differ (after unit conversion) reject the row, naming both columns and values.
+    """
+    spec = C.COLUMNS[canon]
+    lookup = crop_lookup(tables.crops)
+    n = col.error_rows.size
+    row_crop = np.asarray(crop, dtype=object) if crop is not None else np.full(n, None, dtype=object)
+    heads = list(cells)
+    vals = np.full((n, len(heads)), np.nan)
+    for j, h in enumerate(heads):
+        vals[:, j] = _check_numbers(col, canon, spec, cells[h], read_header(h).factor, comma_file=comma_file)
+        word = crop_metal_header_crop(h)
+        code = lookup.get(word.lower()) if word else None
+        if code is None:
+            continue
+        other = ~np.isnan(vals[:, j]) & np.array([isinstance(c, str) and c != code for c in row_crop], bool)
+        col.add(other, canon, cells[h].text, "warning",
+                lambda idx, h=h, code=code: [Message.of("val.crop_col_other_crop", header=repr(h), crop=code,
+                                                        row_crop=row_crop[i]) for i in idx],
+                Message.of("exp.crop_col_of_row_crop"))
+        vals[other, j] = np.nan
+    if len(heads) > 1:
+        col.add_file(canon, "note", Message.of("val.crop_columns_combined", column=canon,
+                                               headers=", ".join(map(repr, heads))))
+    given = ~np.isnan(vals)
+    first = np.where(given.any(axis=1), vals[np.arange(n), given.argmax(axis=1)], np.nan)
+    with np.errstate(invalid="ignore"):
+        differ = (given & ~np.isclose(vals, first[:, None], rtol=1e-9, atol=0.0)).any(axis=1)
+    col.add(differ, canon, lambda idx: [" | ".join(f"{v:g}" for v in vals[i][given[i]]) for i in idx], "error",
+            lambda idx: [Message.of("val.crop_columns_disagree", column=canon, values=", ".join(
+                f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], given[i], strict=True) if g)) for i in idx],
+            Message.of("exp.crop_columns_agree"))
+    first[differ] = np.nan
+    return first
 
 
 #: A coordinate in degrees, minutes and seconds: optional hemisphere (E/W/N/S, 东经/西经/北纬/南纬)

@@ -8,7 +8,8 @@ Sheets (names in the workbook's language, :func:`sheet_names`):
     input digest, rows read / planned / rejected, region, currency).
 ``summary``
     One row per planned plot (the columns of ``summary.csv``, with the plot's measured soil pH
-    and total metals of the input just before its soil class).
+    and total metals of the input just before its soil class, and the metals measured in its harvest,
+    ``crop_cd_mg_kg`` …, just before ``crop_measured_exceeds``).
 ``options``
     One row per plot × option with the columns an officer compares (:data:`OPTION_COLUMNS`;
     every column is in ``plan.csv``). A streamed (chunked) plan, or one of more than
@@ -664,25 +665,43 @@ def _soil_input_columns(plan) -> list[str]:
     return [c for c in cols if c not in plan.summary.columns]
 
 
-def _before_class(columns, added: list[str]) -> list:
-    """``columns`` with ``added`` put just before ``soil_class`` (at the end without one)."""
+def _crop_input_columns(plan) -> list[str]:
+    """The input columns of metals measured in the harvest (``crop_cd_mg_kg`` …, in
+    :data:`agriremed.core.columns.CROP_METALS` order) that a plot of the plan carries and its summary does not have."""
+    plots = getattr(plan, "plots", None)
+    if plots is None or "plot_id" not in plots:
+        return []
+    cols = [C.crop_metal_column(m) for m in C.CROP_METALS if C.crop_metal_column(m) in plots]
+    return [c for c in cols if c not in plan.summary.columns and pd.to_numeric(plots[c], errors="coerce").notna().any()]
+
+
+def _before_class(columns, added: list[str], anchor: str = "soil_class") -> list:
+    """``columns`` with ``added`` put just before ``anchor`` (``soil_class``; at the end without it)."""
     cols = [c for c in columns if c not in added]
-    at = cols.index("soil_class") if "soil_class" in cols else len(cols)
+    at = cols.index(anchor) if anchor in cols else len(cols)
     return cols[:at] + added + cols[at:]
+
+
+#: Where the measured input values go in the workbook's summary: the soil pH and metals before the soil class,
+#: the metals measured in the harvest before the metals measured above their food limit.
+_MEASURED_ANCHORS = ((_soil_input_columns, "soil_class"), (_crop_input_columns, "crop_measured_exceeds"))
 
 
 def _with_soil_inputs(s: pd.DataFrame, plan) -> pd.DataFrame:
     """The summary frame ``s`` with each plot's measured soil pH [–] and total metals [mg kg⁻¹]
-    (:func:`_soil_input_columns`, blank where not measured) just before its soil class."""
-    added = _soil_input_columns(plan)
-    if not added:
+    (:func:`_soil_input_columns`, blank where not measured) just before its soil class, and the metals measured in
+    its harvest [mg kg⁻¹] (:func:`_crop_input_columns`) just before ``crop_measured_exceeds``."""
+    added = [(cols(plan), anchor) for cols, anchor in _MEASURED_ANCHORS]
+    if not any(a for a, _ in added):
         return s
     plots = plan.plots
     pos = _frames.positions(plots["plot_id"].to_numpy(object), plan.summary["plot_id"].to_numpy(object))
     s = s.copy()
-    for c in added:
-        s[c] = _frames.take(pd.to_numeric(plots[c], errors="coerce").to_numpy(float), pos, np.nan)
-    return s[_before_class(s.columns, added)]
+    for cols, anchor in added:
+        for c in cols:
+            s[c] = _frames.take(pd.to_numeric(plots[c], errors="coerce").to_numpy(float), pos, np.nan)
+        s = s[_before_class(s.columns, cols, anchor)]
+    return s
 
 
 def _summary_frame(plan, lang: str) -> pd.DataFrame:
@@ -797,7 +816,8 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     if "area_mu" in shown and "area_ha" in shown:  # in the frame's order: the area in mu first
         shown.remove("area_mu")
         shown.insert(shown.index("area_ha"), "area_mu")
-    shown = _before_class(shown, _soil_input_columns(plan))  # the measured values next to the class
+    for cols, anchor in _MEASURED_ANCHORS:  # the measured values next to the class, the harvest's next to its verdict
+        shown = _before_class(shown, cols(plan), anchor)
     book.sheet("summary", shown).add(frame)
     large = len(plan.table) > ALL_OPTIONS_MAX_ROWS
     is_rec = plan.table["recommended"].to_numpy(bool)
