@@ -46,8 +46,8 @@ def test_cd_extraction_on_pb_strict_land_gets_no_clean_up_and_fallow_wins(veg):
     # it removes all the excess Cd (1 of the 4 metals above screening: 0.25 before), credited 0
     assert sedum["p_target_20yr"] == pytest.approx(1.0)
     assert sedum["crit_clean_up"] == 0.0 and sedum["light_clean_up"] == "red"
-    assert sedum["why_clean_up"].startswith("red: credited with no clean-up: Pb is above its intervention value "
-                                            "and not treated, so the land stays strict control (treats Cd)")
+    assert sedum["why_clean_up"].startswith("red: credited with no clean-up: Pb above the intervention value, "
+                                            "not treated, so the land stays strict control (treats Cd)")
     assert s.loc["V1", "recommended_option"] == "fallow"
     assert s.loc["V2", "recommended_option"] == "fallow"
     assert t.loc[("V1", "fallow"), "score"] > sedum["score"]
@@ -75,9 +75,9 @@ def test_sentence_and_duration_say_the_land_stays_strict_control():
         dur = messages.render(s["duration_text_msg"], lang)
         rec = messages.render(s["recommendation_msg"], lang)
         if lang == "en":
-            assert s["duration_text"] == dur == ("Cd: about 9 yr to the screening value; Pb (above its intervention "
-                                                 "value) is not treated: the land stays strict control")
-            assert ("brings Cd to the screening value in about 9 yr; Pb (above its intervention value) is not "
+            assert s["duration_text"] == dur == ("Cd: about 9 yr to the screening value; Pb above the intervention "
+                                                 "value not treated: the land stays strict control")
+            assert ("brings Cd to the screening value in about 9 yr; Pb above the intervention value not "
                     "treated: the land stays strict control") in rec
         else:
             assert dur == "镉：约9年降至筛选值；铅（超过管制值）未处理：仍为严格管控类"
