@@ -1237,8 +1237,8 @@ def class_kept_years(msgs, target_metals, kept, target_basis=None) -> np.ndarray
     """The how-long messages ``msgs`` (:func:`years_messages`) of clean-up options that leave a metal
     above its intervention value untreated (``kept``: ``class_kept_metals``), as
     ``dur.class_kept``: the years of the treated metals and that the land stays strict control
-    ("Cd: about 8 yr to the screening value; Pb (above its intervention value) is not treated: the
-    land stays strict control"). Other rows, and options that treat no metal, are kept.
+    ("Cd: about 8 yr to the screening value; Pb above the intervention value not treated: the land
+    stays strict control"). Other rows, and options that treat no metal, are kept.
 
     Parameters
     ----------
