@@ -419,3 +419,12 @@ def test_infinite_years_are_numbers_shown_as_infinity(tmp_path):
     assert all(c.number_format == W.INFINITE_FORMAT + "#,##0.0" for c in cells)
     readme = " ".join(str(c.value) for r in wb["说明"].iter_rows() for c in r if c.value)
     assert "1E+307" in readme and "∞" in readme
+
+
+def test_measured_crop_metals_above_the_limit_are_named_in_chinese():
+    """``crop_measured_exceeds`` (``cd``, ``cd,as``) is written as 镉, 镉、砷 in a Chinese workbook (Cd, Cd/As in English)."""
+    from agriremed.io.outputs import translate_frame
+
+    df = pd.DataFrame({"crop_measured_exceeds": ["cd", "cd,as", "", None]})
+    assert translate_frame(df, "zh")["crop_measured_exceeds"].tolist() == ["镉", "镉、砷", "", None]
+    assert translate_frame(df, "en")["crop_measured_exceeds"].tolist() == ["Cd", "Cd/As", "", None]

@@ -368,6 +368,7 @@ VALUE_COLUMNS = {
     "criterion": "criterion", "severity": "severity", "crop": "crop", "crops_not_planned": "crops",
     "controlling_metal": "metal",
     "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
+    "crop_measured_exceeds": "metals",
     "target_metals": "metals",
     "untreated_metals": "metals", "best_alternative": "option", "economics_view": "economics_view",
     "current_compliance_metals": "metals", "compliance_metals": "metals", "policy_rule": "policy_rule",
