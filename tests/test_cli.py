@@ -194,6 +194,37 @@ def test_screen_prints_classes_in_both_languages_and_ratios(sample_plots_path, c
     assert "3 priority protection (优先保护类), 9 safe utilisation (安全利用类), 4 strict control" in out
 
 
+def test_screen_in_chinese_prints_and_writes_in_chinese(tmp_path, sample_plots_path, capsys, monkeypatch):
+    """``screen --lang zh``: table heads, classes, metals, counts, rejected rows, the 'wrote' lines
+    and rejected.csv's reasons in 中文, whole and in chunks; the CSV columns keep their codes."""
+    import agriremed.apps.cli as cli
+
+    rows = pd.read_csv(sample_plots_path, dtype=str)
+    rows.loc[0, "ph"] = "acid"
+    path = tmp_path / "plots.csv"
+    rows.to_csv(path, index=False)
+    assert main(["screen", str(path), "--lang", "zh", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "土壤按风险筛选值标准gb15618_2018" in out and "比值 = 土壤含量/风险筛选值" in out
+    head = next(ln for ln in out.splitlines() if "土壤类别" in ln).split()
+    assert head[:3] == ["地块", "土壤类别", "主控重金属"] and "镉" in head
+    line = next(ln for ln in out.splitlines() if ln.strip().startswith("HN-XT-02")).split()
+    assert line[1:3] == ["严格管控类", "镉"] and "6.40*" in line
+    assert "优先保护类3个，安全利用类8个，严格管控类4个" in out
+    assert "拒绝1行：" in out and f"已写出{tmp_path / 'o' / 'rejected.csv'}" in out
+    for word in ("strict control", "row(s) rejected", "wrote", "controlling", "Soil screening"):
+        assert word not in out
+    rejected = pd.read_csv(tmp_path / "o" / "rejected.csv", encoding="utf-8-sig")
+    assert rejected["reasons"].str.contains("pH").all() and rejected["reasons"].str.contains("应为").all()
+    classes = pd.read_csv(tmp_path / "o" / "soil_classes.csv", encoding="utf-8-sig")
+    assert classes.set_index("plot_id").loc["HN-XT-02", "soil_class"] == "strict_control"
+    monkeypatch.setattr(cli, "STREAM_ROWS", 8)  # chunks of 2 rows
+    assert main(["screen", str(path), "--lang", "zh"]) == 0
+    streamed = capsys.readouterr().out
+    assert "优先保护类3个，安全利用类8个，严格管控类4个" in streamed and "拒绝1行：" in streamed
+    assert "strict control" not in streamed and "row(s) rejected" not in streamed
+
+
 def test_screen_with_a_user_set_and_an_unknown_set(tmp_path, sample_plots_path, capsys):
     (tmp_path / "soil_thresholds.csv").write_text(
         "set_id,kind,metal,land_uses,ph_above,ph_up_to,value_mg_kg,source\n"

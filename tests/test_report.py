@@ -99,6 +99,16 @@ def test_the_digest_ledger_equals_the_ledger_of_the_recommended_options(plan):
         assert got[t] == pytest.approx(v, abs=1e-9), t
 
 
+def _figure_texts(doc: str) -> tuple[list[str], list[str]]:
+    """The hover templates and the titles of the plotly figures of a report (JSON strings decoded)."""
+    import json
+
+    def found(pattern):
+        return [json.loads(f'"{x}"') for x in re.findall(pattern, doc)]
+
+    return (found(r'"hovertemplate":"((?:[^"\\]|\\.)*)"'), found(r'"title":\{"text":"((?:[^"\\]|\\.)*)"'))
+
+
 def test_chinese_report_has_chinese_title_labels_and_no_exponents(plan):
     doc = report_html(plan, lang="zh", date="2026-12-04")
     text = _text(doc)
@@ -116,6 +126,14 @@ def test_chinese_report_has_chinese_title_labels_and_no_exponents(plan):
     ):
         assert head in text, head
     assert "安全利用类" in text and "水田 / 水稻" in text and "相对不治理的净现值 [元/公顷]" in text
+    # the figures' hovers and axis titles (plotly JSON) in Chinese units; the area in mu, as the summary states it
+    hovers, titles = _figure_texts(doc)
+    for h in hovers + titles:
+        for en in ("screening value", " yr", "CNY", "CO2e", "[ha]", "plot ", "year "):
+            assert en not in h, h
+    assert "面积 [亩]" in titles and "相对不治理的净现值 [元/公顷]" in titles and "达标年限P50 [年]" in titles
+    assert "地块 %{y}<br>%{x}: %{text} × 筛选值<extra></extra>" in hovers
+    assert "%{x}<br>%{y:,.1f} 亩（%{customdata:,.2f} 公顷）<extra>%{fullData.name}</extra>" in hovers
     assert "低镉水稻品种（VIP：V）" in text  # option names from options.csv
     assert "逗号分隔文件中使用了小数逗号" in text  # rejected-row reason translated
     # residue notes in Chinese (their English text never shows)

@@ -212,6 +212,71 @@ def test_unit_written_in_words_in_a_note_line_stops_the_file(tmp_path, note):
         read_table(p)
 
 
+def _wps_unit_note_rows(heads: list[str], note: str = "单位：mg/kg（pH无量纲）") -> list[list]:
+    """A WPS county sheet: a title merged over the table, a 填报 line with the unit note at its right
+    (over the last metal column)."""
+    return [["石门县雄黄矿周边受污染耕地详查成果表"] + [None] * 9,
+            ["填报单位：石门县农业农村局"] + [None] * 8 + [note],
+            ["序号", "乡镇", "图斑编号", "地类", "种植作物", "面积（亩）", "pH"] + heads,
+            [1, "白云镇", "SM-BY-01", "水田", "中稻", 2.6, 5.8, 118, 0.3, 0.12],
+            [2, "白云镇", "SM-BY-02", "水田", "水稻", 1.9, 6.8, "85", 0.22, 0.1]]
+
+
+def test_unit_note_in_the_fill_in_line_that_agrees_with_the_headers_is_a_note(tmp_path):
+    """``单位：mg/kg（pH无量纲）`` over headers that all say (mg/kg): every plot is read, with a note."""
+    p = _xlsx(tmp_path, _wps_unit_note_rows(["砷（mg/kg）", "镉（mg/kg）", "汞（mg/kg）"]), ["A1:J1"])
+    v = validate_plots(p)
+    assert v.ok and v.n_input == 2 and v.n_valid == 2
+    assert v.plots["as_mg_kg"].tolist() == pytest.approx([118, 85])
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.3, 0.22])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.1])
+    note = [n for n in v.notes if "line 2 above the header" in n]
+    assert note == ["plots.xlsx: the unit mg/kg stated on line 2 above the header ('单位：mg/kg（pH无量纲）') agrees "
+                    "with the units written in the headers 砷（mg/kg）, 镉（mg/kg）, 汞（mg/kg）"]
+
+
+@pytest.mark.parametrize("note, unit", [("单位：mg/kg（pH无量纲）", "mg/kg"), ("含量单位为mg/kg，pH无量纲", "mg/kg"),
+                                        ("单位：ppm（pH无量纲）", "ppm")])
+def test_unit_note_of_mg_per_kg_is_written_into_metal_headers_without_a_unit(tmp_path, note, unit):
+    p = _xlsx(tmp_path, _wps_unit_note_rows(["砷", "镉（mg/kg）", "汞"], note), ["A1:J1"])
+    v = validate_plots(p)
+    assert v.ok and v.n_valid == 2
+    assert v.plots["as_mg_kg"].tolist() == pytest.approx([118, 85])
+    assert v.plots["hg_mg_kg"].tolist() == pytest.approx([0.12, 0.1])
+    assert v.plots["ph"].tolist() == pytest.approx([5.8, 6.8])
+    said = [n for n in v.notes if "applied to the metal columns whose header states no unit" in n]
+    assert len(said) == 1 and f"砷 → 砷（{unit}）, 汞 → 汞（{unit}）" in said[0]
+    assert any("agrees with the units written in the headers 镉（mg/kg）" in n for n in v.notes)
+
+
+@pytest.mark.parametrize("note, heads, unit, columns", [
+    ("单位：μg/kg（pH无量纲）", ["砷（mg/kg）", "镉（mg/kg）", "汞（μg/kg）"], "μg/kg", "砷（mg/kg）, 镉（mg/kg）"),
+    ("单位：mg/kg（pH无量纲）", ["砷（mg/kg）", "镉（mg/kg）", "汞（μg/kg）"], "mg/kg", "汞（μg/kg）"),
+    ("单位为：mg/kg（汞为μg/kg）", ["砷（mg/kg）", "镉（mg/kg）", "汞（mg/kg）"], "mg/kg, μg/kg",
+     "砷（mg/kg）, 镉（mg/kg）, 汞（mg/kg）"),
+])
+def test_unit_note_contradicting_a_header_unit_stops_the_file_naming_both(tmp_path, note, heads, unit, columns):
+    from agriremed.core.messages import text_of
+    from agriremed.io.readers import InputFileError
+
+    p = _xlsx(tmp_path, _wps_unit_note_rows(heads, note), ["A1:J1"])
+    with pytest.raises(InputFileError) as e:
+        read_table(p)
+    assert str(e.value) == (f"plots.xlsx: line 2 above the header states the unit {unit} ('{note}'), which contradicts "
+                            f"the unit written in the header(s) {columns}: correct the line or the headers so that "
+                            "they agree (or delete the unit from that line)")
+    assert text_of(e.value, "zh").startswith(f"plots.xlsx：表头上方第2行注明单位{unit}（“{note}”），与表头{columns}中")
+
+
+def test_unit_note_of_another_unit_over_headers_without_one_still_stops_the_file(tmp_path):
+    """μg/kg over 砷 镉 汞 without units: which of them it belongs to cannot be told."""
+    from agriremed.io.readers import InputFileError
+
+    p = _xlsx(tmp_path, _wps_unit_note_rows(["砷", "镉", "汞"], "单位：μg/kg（pH无量纲）"), ["A1:J1"])
+    with pytest.raises(InputFileError, match="line 2 above the header states the unit μg/kg .*cannot be told"):
+        read_table(p)
+
+
 def test_title_lines_naming_no_unit_are_skipped(tmp_path):
     p = _csv(tmp_path, "湘乡县调查表\n填报单位（盖章）：湘乡县农业农村局,填报日期：2024年10月15日\n"
                        "点位编号,土地利用类型,种植作物,面积(亩),pH,镉,汞\nP1,水田,中稻,5,5.5,0.45,0.08\n")

@@ -32,6 +32,11 @@ def _texts(fig) -> list[str]:
             out += [str(v) for v in (cats if cats is not None else []) if isinstance(v, str)]
         if tr.type == "table":
             out += [str(v) for v in tr.header.values] + [str(v) for v in tr.cells.values[0]]
+        hover = getattr(tr, "hovertemplate", None)
+        if hover is None and getattr(tr, "link", None) is not None:
+            hover = tr.link.hovertemplate
+        if hover:  # its words and units, without the %{…} fields and the tags
+            out.append(re.sub(r"<[^>]*>|%\{[^}]*\}", " ", hover))
     return out
 
 
@@ -39,7 +44,9 @@ def _figures(plan, lang):
     t, plot = plan.table, "HN-ZZ-01"
     rec = t.loc[t["recommended"] & (t["plot_id"] == plot)].iloc[0]
     return {
+        "exceedance_heatmap": viz.exceedance_heatmap(plan.soil, lang),
         "recommendation_overview": viz.recommendation_overview(plan.summary, lang),
+        "recommendation_overview_mu": viz.recommendation_overview(plan.summary, lang, area_unit="mu"),
         "duration_ranges": viz.duration_ranges(t, lang),
         "npv_vs_carbon": viz.npv_vs_carbon(t, lang),
         "option_scores": viz.option_scores(t, plot, lang),
@@ -69,6 +76,38 @@ def test_chinese_figures_have_no_option_ids_or_english_words(plan):
             for plot_id in plots:  # plot ids are the user's, shown as they are
                 text = text.replace(plot_id, "")
             assert i18n.untranslated(text) == [], (name, text)
+
+
+def test_chinese_hovers_and_axes_write_words_and_units_in_chinese(plan):
+    """No ``× screening value``, ``yr``, ``CNY/ha``, ``t CO2e/ha/yr`` or ``[ha]`` in a Chinese figure's
+    hovers and axis titles: the units are those of the unit table in Chinese."""
+    figs = _figures(plan, "zh")
+    hovers = {name: [getattr(tr, "hovertemplate", None) or "" for tr in f.data] for name, f in figs.items()}
+    for name, texts in hovers.items():
+        for h in texts:
+            for en in ("screening value", " yr", "CNY", "CO2e/", "plot ", "year ", "range ", " ha"):
+                assert en not in h, (name, h)
+    assert "地块 %{y}<br>%{x}: %{text} × 筛选值<extra></extra>" in hovers["exceedance_heatmap"]
+    assert any(h.startswith("%{text}<br>%{x:.2f} 吨CO₂当量/公顷/年<br>%{y:,.0f} 元/公顷") for h in hovers["npv_vs_carbon"])
+    assert all(h.endswith(" 年<extra>%{fullData.name}</extra>") for h in hovers["duration_ranges"])
+    assert figs["npv_vs_carbon"].layout.yaxis.title.text == "相对不治理的净现值 [元/公顷]"
+    assert figs["duration_ranges"].layout.yaxis.title.text == "达标年限P50 [年]"
+    assert figs["recommendation_overview"].layout.yaxis.title.text == "面积 [公顷]"
+
+
+def test_overview_in_mu_draws_the_area_in_mu_with_hectares_in_the_hover(plan):
+    from agriremed.stages.advice import ha_per_mu
+
+    ha = viz.recommendation_overview(plan.summary, "zh")
+    mu = viz.recommendation_overview(plan.summary, "zh", area_unit="mu")
+    assert mu.layout.yaxis.title.text == "面积 [亩]"
+    assert ha_per_mu() == pytest.approx(1 / 15)
+    for a, b in zip(ha.data, mu.data, strict=True):
+        assert list(b.y) == pytest.approx([v * 15 for v in a.y], rel=1e-12)
+        assert list(b.customdata) == pytest.approx(list(a.y), rel=1e-12)
+        assert b.hovertemplate == "%{x}<br>%{y:,.1f} 亩（%{customdata:,.2f} 公顷）<extra>%{fullData.name}</extra>"
+    en = viz.recommendation_overview(plan.summary, "en", area_unit="mu")
+    assert en.layout.yaxis.title.text == "Area [mu]" and "mu (%{customdata:,.2f} ha)" in en.data[0].hovertemplate
 
 
 def test_chinese_figures_name_the_options_of_the_plot_in_chinese(plan):

@@ -442,3 +442,10 @@ def test_summary_carries_the_harvest_measured_and_its_metals_in_zh(tmp_path):
         at = labels.index(head[2])
         assert labels[at - 2:at + 1] == head
         assert [r[at - 2:at + 1] for r in rows[2:4]] == [(0.35, 0.5, metals), (0.08, None, None)]
+def test_measured_crop_metals_above_the_limit_are_named_in_chinese():
+    """``crop_measured_exceeds`` (``cd``, ``cd,as``) is written as 镉, 镉、砷 in a Chinese workbook (Cd, Cd/As in English)."""
+    from agriremed.io.outputs import translate_frame
+
+    df = pd.DataFrame({"crop_measured_exceeds": ["cd", "cd,as", "", None]})
+    assert translate_frame(df, "zh")["crop_measured_exceeds"].tolist() == ["镉", "镉、砷", "", None]
+    assert translate_frame(df, "en")["crop_measured_exceeds"].tolist() == ["Cd", "Cd/As", "", None]

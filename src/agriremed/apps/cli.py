@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
                                     "holds data on several sheets")
     sc.add_argument("--region", help=REGION_HELP)
+    sc.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of the console and of rejected.csv's texts: en (default) or zh (中文); "
+                         "the CSV files keep their column names and codes")
 
     fu = sub.add_parser("fit-uptake", help="fit a soil→crop transfer function to paired soil–plant data")
     fu.add_argument("pairs", help="paired table: soil_<metal>_mg_kg, plant_<metal>_mg_kg, ph, "
@@ -265,12 +268,17 @@ def _validation(args, tables=None, on_valid=None, optional=()):
     return v
 
 
+def _validation_summary(v, lang: str = "en") -> str:
+    """The one-line count of rows read, valid and rejected, errors and warnings, in ``lang``."""
+    return v.summary() if lang == "en" else i18n.t("ui.cli.validate.summary", lang, rows=v.n_input, valid=v.n_valid,
+                                                   rejected=len(v.rejected), errors=len(v.errors),
+                                                   warnings=len(v.warnings))
+
+
 def _cmd_validate(args) -> int:
     v = _validation(args)
     lang = getattr(args, "lang", "en") or "en"
-    _say(v.summary() if lang == "en" else i18n.t("ui.cli.validate.summary", lang, rows=v.n_input, valid=v.n_valid,
-                                                   rejected=len(v.rejected), errors=len(v.errors),
-                                                   warnings=len(v.warnings)))
+    _say(_validation_summary(v, lang))
     for note in v.notes:
         _say(_note_line(note, lang) if lang != "en" else "note: " + note)
     _print_problems(v.messages(lang=lang) if lang != "en" else v.messages(), lang=lang)
@@ -303,8 +311,9 @@ def _valid_plots(args, optional=()):
     v = validate_plots(args.plots, tables, sheet=getattr(args, "sheet", None), optional=optional,
                        region=getattr(args, "region", None))
     if len(v.plots) == 0:
-        _say(v.summary())
-        _print_problems(v.messages())
+        lang = getattr(args, "lang", "en") or "en"
+        _say(_validation_summary(v, lang))
+        _print_problems(v.messages(lang=lang), lang=lang)
         return None
     return tables, v
 
@@ -316,21 +325,22 @@ SCREEN_OPTIONAL = ("crop", "area_ha")
 def _cmd_screen(args) -> int:
     if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
         return _screen_in_chunks(args)
+    lang = getattr(args, "lang", "en") or "en"
     valid = _valid_plots(args, optional=SCREEN_OPTIONAL)
     if valid is None:
         return 1
     tables, v = valid
     screened = soil.screen(v.plots, tables, set_id=args.set)
     classes = soil.plot_classes(screened, v.plots["plot_id"], _county_classes(v.plots))
-    _say(_screen_text(screened, classes, args.set, tables))
+    _say(_screen_text(screened, classes, args.set, tables, lang))
     if len(v.rejected):
-        _say(f"\n{len(v.rejected)} row(s) rejected:")
-        _print_problems(v.messages())
+        _say("\n" + i18n.t("ui.cli.screen.rejected", lang, n=len(v.rejected)))
+        _print_problems(v.messages(lang=lang), lang=lang)
     if args.out:
         out = Path(args.out)
-        _say(f"wrote {write_csv(screened, out / 'soil_screening.csv')}")
-        _say(f"wrote {write_csv(classes, out / 'soil_classes.csv')}")
-        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+        _say(i18n.t("ui.cli.wrote", lang, path=write_csv(screened, out / "soil_screening.csv")))
+        _say(i18n.t("ui.cli.wrote", lang, path=write_csv(classes, out / "soil_classes.csv")))
+        _say(i18n.t("ui.cli.wrote", lang, path=write_csv(texts_in(v.rejected, lang, tables), out / "rejected.csv")))
     return 0
 
 
@@ -344,6 +354,7 @@ def _screen_in_chunks(args) -> int:
     """``screen`` of a large input: validated, screened and written chunk by chunk; the
     printed table shows the first plots and the class counts of all."""
     tables = _tables(args)
+    lang = getattr(args, "lang", "en") or "en"
     out = Path(args.out) if args.out else None
     sinks = {}
     if out is not None:
@@ -368,48 +379,56 @@ def _screen_in_chunks(args) -> int:
         for sink in sinks.values():
             sink.close()
     if not first:
-        _say(v.summary())
-        _print_problems(v.messages())
+        _say(_validation_summary(v, lang))
+        _print_problems(v.messages(lang=lang), lang=lang)
         return 1
     screened = pd.concat([f[0] for f in first], ignore_index=True)
     classes = pd.concat([f[1] for f in first], ignore_index=True)
     ids = classes["plot_id"].head(40)
-    text = _screen_text(screened.loc[screened["plot_id"].isin(ids)], classes.head(40), args.set, tables)
+    text = _screen_text(screened.loc[screened["plot_id"].isin(ids)], classes.head(40), args.set, tables, lang)
     _say(text.rsplit("\n", 1)[0])
-    _say(f"… {v.n_valid - len(ids):,} more plots in soil_classes.csv" if v.n_valid > len(ids) else "")
-    _say(", ".join(f"{counts[c]:,} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items()))
+    _say(i18n.t("ui.cli.screen.more", lang, n=f"{v.n_valid - len(ids):,}") if v.n_valid > len(ids) else "")
+    _say(_class_counts(counts, lang))
     if len(v.rejected):
-        _say(f"\n{len(v.rejected)} row(s) rejected:")
-        _print_problems(v.messages())
+        _say("\n" + i18n.t("ui.cli.screen.rejected", lang, n=len(v.rejected)))
+        _print_problems(v.messages(lang=lang), lang=lang)
     if out is not None:
         for sink in sinks.values():
-            _say(f"wrote {sink.path}")
-        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+            _say(i18n.t("ui.cli.wrote", lang, path=sink.path))
+        _say(i18n.t("ui.cli.wrote", lang, path=write_csv(texts_in(v.rejected, lang, tables), out / "rejected.csv")))
     return 0
 
 
-def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tables) -> str:
-    """Plot classes (EN/中文) and per-metal exceedance ratios as a printable table."""
+def _class_counts(counts, lang: str = "en") -> str:
+    """The number of plots of each soil class (``counts``: by class code) as the console prints it."""
+    sep = "，" if lang == "zh" else ", "
+    return sep.join(i18n.t("ui.cli.screen.count", lang, n=f"{counts.get(c, 0):,}", name=en, name_zh=zh)
+                    for c, (en, zh) in CLASS_NAMES.items())
+
+
+def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tables, lang: str = "en") -> str:
+    """Plot classes and per-metal exceedance ratios as a printable table (``lang`` ``'en'``: class
+    names in English and 中文; ``'zh'``: in 中文 only)."""
     ratios = exceedance_table(screened, classes["plot_id"])
     strict = screened.loc[screened["soil_class"] == "strict_control"]
     strict_cells = set(zip(strict["plot_id"], strict["metal"], strict=True))
+    k = 1 if lang == "zh" else 0
     show = pd.DataFrame({
-        "plot": classes["plot_id"].to_numpy(object),
-        "class 类别": [("-" if not isinstance(c, str) else f"{CLASS_NAMES[c][0]} {CLASS_NAMES[c][1]}")
-                     for c in classes["soil_class"]],
-        "controlling": classes["controlling_metal"].map(lambda m: C.METAL_NAMES[m][0] if isinstance(m, str)
-                                                        else "-").to_numpy(object),
+        i18n.t("ui.cli.plan.col_plot", lang): classes["plot_id"].to_numpy(object),
+        i18n.t("ui.cli.screen.col_class", lang): [
+            "-" if not isinstance(c, str) else CLASS_NAMES[c][1] if k else f"{CLASS_NAMES[c][0]} {CLASS_NAMES[c][1]}"
+            for c in classes["soil_class"]],
+        i18n.t("ui.cli.screen.col_controlling", lang): classes["controlling_metal"].map(
+            lambda m: C.METAL_NAMES[m][k] if isinstance(m, str) else "-").to_numpy(object),
     })
     for m in ratios.columns:
-        show[C.METAL_NAMES[m][0]] = [
+        show[C.METAL_NAMES[m][k]] = [
             "" if pd.isna(r) else f"{r:.2f}" + ("*" if (pid, m) in strict_cells else "")
             for pid, r in zip(ratios.index, ratios[m].to_numpy(float), strict=True)]
     src = tables.soil_thresholds.loc[tables.soil_thresholds["set_id"] == set_id, "source"].iloc[0]
-    head = (f"Soil screening against threshold set {set_id} (source {src}).\n"
-            "Ratio = soil concentration / screening value (> 1 exceeds); "
-            "* = above the intervention value (strict control). 比值 = 含量/筛选值。\n")
-    counts = classes["soil_class"].value_counts()
-    tail = "\n" + ", ".join(f"{counts.get(c, 0)} {en} ({zh})" for c, (en, zh) in CLASS_NAMES.items())
+    head = (i18n.t("ui.cli.screen.head", lang, set_id=set_id, source=src) + "\n" +
+            i18n.t("ui.cli.screen.ratio", lang) + "\n")
+    tail = "\n" + _class_counts(classes["soil_class"].value_counts(), lang)
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 20,
                            "display.unicode.east_asian_width", True):
         return head + _shown(show).to_string(index=False) + tail

@@ -268,27 +268,130 @@ _UNIT_WORD = re.compile(r"(?:[mμµun]?g|ppm|ppb)(?:\s*(?:/|·|每)\s*(?:k?g|千
 _UNIT_SAID = re.compile(r"单位|unit", re.IGNORECASE)
 
 
+def title_units(cell: str) -> list[str]:
+    """Every unit a title or note line states, in order, each once: in brackets or after 单位：,
+    like a heading (:func:`group_unit`), or in words after 单位 (``单位为：mg/kg（汞为μg/kg）`` →
+    ``['mg/kg', 'μg/kg']``); ``[]`` when it states none. Remarks naming no unit (``（pH无量纲）``)
+    add none.
+
+    Examples
+    --------
+    >>> title_units("单位为：mg/kg（汞为μg/kg）"), title_units("单位：mg/kg（pH无量纲）"), title_units("采样时间2024年")
+    (['mg/kg', 'μg/kg'], ['mg/kg'], [])
+    """
+    c = str(cell).strip()
+    if not _UNIT_SAID.search(c):
+        u = group_unit(c)
+        return [u] if u else []
+    found: list[str] = []
+    for m in _UNIT_WORD.finditer(c):
+        w = m.group(0).strip()
+        u = unit_cell(w)
+        if (set(w) & set("/·每") or w.lower() in ("ppm", "ppb")) and u and not is_no_unit_word(u) and is_unit_text(u):
+            if u not in found:
+                found.append(u)
+    if found:
+        return found
+    u = group_unit(c)
+    return [u] if u else []
+
+
 def title_unit(cell: str) -> str:
-    """The unit a title or note line states: in brackets or after 单位：, like a heading
-    (:func:`group_unit`), or in words after 单位 (``注：汞含量单位为μg/kg`` → ``μg/kg``; of several,
-    the first other than mg/kg, the unit assumed for a metal column without one:
-    ``单位为：mg/kg（汞为μg/kg）`` → ``μg/kg``); ``''`` when it states none.
+    """The unit a title or note line states (:func:`title_units`; of several, the first other than
+    mg/kg, the unit assumed for a metal column without one: ``单位为：mg/kg（汞为μg/kg）`` →
+    ``μg/kg``); ``''`` when it states none.
 
     Examples
     --------
     >>> title_unit("注：汞含量单位为μg/kg"), title_unit("单位为：mg/kg（汞为μg/kg）"), title_unit("采样时间2024年")
     ('μg/kg', 'μg/kg', '')
     """
-    c = str(cell).strip()
-    if not _UNIT_SAID.search(c):
-        return group_unit(c)
-    found = []
-    for m in _UNIT_WORD.finditer(c):
-        w = m.group(0).strip()
-        u = unit_cell(w)
-        if (set(w) & set("/·每") or w.lower() in ("ppm", "ppb")) and u and not is_no_unit_word(u) and is_unit_text(u):
-            found.append(u)
-    return next((u for u in found if u != "mg/kg"), found[0]) if found else group_unit(c)
+    found = title_units(cell)
+    return next((u for u in found if u != "mg/kg"), found[0]) if found else ""
+
+
+def _mass_fraction_columns(header: list[str]) -> dict[int, object]:
+    """The columns of ``header`` holding a metal content (registry unit mg/kg: soil, extract or
+    harvest), by index, each with its :func:`agriremed.core.names.read_header` reading."""
+    out: dict[int, object] = {}
+    for j, hd in enumerate(header):
+        h = read_header(hd) if hd else None
+        spec = C.COLUMNS.get(h.canonical) if h is not None and h.error is None and h.canonical else None
+        if spec is not None and spec.unit == "mg/kg":
+            out[j] = h
+    return out
+
+
+def title_unit_line(name: str, cell: str, line: int, header: list[str]) -> tuple[list[str], list]:
+    """The header read with a unit stated in a line above it (``单位：mg/kg（pH无量纲）`` in a 填报
+    line), and the notes saying how.
+
+    The unit concerns the metal columns (registry unit mg/kg). A unit the metal headers state
+    themselves changes nothing (a note). A unit equal to mg/kg (``mg/kg``, ``ppm``, ``mg kg-1``),
+    the unit assumed for a metal header without one, is written into those headers (a note).
+
+    Parameters
+    ----------
+    name : str
+        File name for messages.
+    cell : str
+        The cell of the line above the header.
+    line : int
+        File line (or spreadsheet row) of that line.
+    header : list of str
+        The header cells.
+
+    Returns
+    -------
+    header : list of str
+        ``header``, with the unit added to the metal headers without one when it is mg/kg.
+    notes : list of Note
+        ``io.title_unit_agrees`` and/or ``io.title_unit_applied``; none when the cell states no unit.
+
+    Raises
+    ------
+    InputFileError
+        ``io.title_unit_conflict`` when the unit contradicts the unit a metal header states (a
+        header in mg/kg under ``单位：μg/kg``, or a line naming several units, such as
+        ``单位为：mg/kg（汞为μg/kg）``, of which the headers do not state each); ``io.title_unit``
+        when the unit cannot be told to belong to given columns: no metal column, a unit other
+        than mg/kg for metal headers without one (``注：汞含量单位为μg/kg`` over ``镉 汞``), or a
+        unit that is no metal content.
+    """
+    units = title_units(cell)
+    if not units:
+        return header, []
+    cell = str(cell).strip()
+    stop = InputFileError.of("io.title_unit", file=name, line=int(line), unit=title_unit(cell), cell=cell)
+    try:
+        factors = {u: round(unit_factor(u, "mg/kg"), 12) for u in units}
+    except UnitReadError:
+        raise stop from None
+    cols = _mass_fraction_columns(header)
+    if not cols:
+        raise stop
+    stated = {j: round(h.factor, 12) for j, h in cols.items() if h.unit}
+    bare = [j for j, h in cols.items() if not h.unit]
+    clash = [j for j, f in stated.items() if f not in factors.values()]
+    unsaid = [u for u, f in factors.items() if f not in stated.values()]
+    if clash or (len(factors) > 1 and stated and unsaid and not bare):
+        shown = clash or list(stated)
+        raise InputFileError.of("io.title_unit_conflict", file=name, line=int(line), unit=", ".join(units),
+                                cell=cell, columns=", ".join(header[j] for j in shown))
+    if bare and set(factors.values()) != {1.0}:
+        raise stop
+    notes = []
+    if stated:
+        notes.append(Note.of("io.title_unit_agrees", file=name, line=int(line), unit=", ".join(units), cell=cell,
+                             columns=", ".join(header[j] for j in stated)))
+    if bare:
+        out = list(header)
+        for j in bare:
+            out[j] = with_unit_row(header[j], units[0])
+        notes.append(Note.of("io.title_unit_applied", file=name, line=int(line), unit=units[0], cell=cell,
+                             columns=", ".join(f"{header[j]} → {out[j]}" for j in bare)))
+        header = out
+    return header, notes
 
 
 def _group_base(cell: str) -> str:
@@ -419,8 +522,11 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
       one kind stating no unit of their own: any other span stops the file (which columns the
       heading was merged over cannot be told);
     * a unit stated in another line above the header, in brackets, after 单位： or in words
-      (``注：汞含量单位为μg/kg``, :func:`title_unit`), stops the file (which columns it belongs to
-      cannot be told from the header: the unit is to be written in the header);
+      (``单位：mg/kg（pH无量纲）``, ``注：汞含量单位为μg/kg``) is read by :func:`title_unit_line`: one
+      the metal headers state themselves is noted, mg/kg is written into the metal headers stating
+      none, noted; one contradicting a header's own unit stops the file naming both; any other
+      stops the file (which columns it belongs to cannot be told from the header: the unit is to
+      be written in the header);
     * identical header texts of a column agriremed reads stop the file naming both columns;
       of other columns (two 备注) they are read as ``备注``, ``备注_2``, reported.
 
@@ -450,7 +556,8 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
     Raises
     ------
     InputFileError
-        ``io.group_unit_unused``, ``io.group_span_unclear``, ``io.title_unit``, ``io.dup_header``.
+        ``io.group_unit_unused``, ``io.group_span_unclear``, ``io.title_unit``,
+        ``io.title_unit_conflict``, ``io.dup_header``.
     """
     notes: list = []
     header = [str(c).strip() for c in records[h]]
@@ -508,9 +615,8 @@ def header_lines(name: str, records: list[list[str]], starts: list[int], h: int,
         if i == above_used:
             continue
         for c in records[i]:
-            u = title_unit(str(c))
-            if u:
-                raise InputFileError.of("io.title_unit", file=name, line=int(starts[i]), unit=u, cell=str(c).strip())
+            header, more = title_unit_line(name, str(c), int(starts[i]), header)
+            notes += more
     header, more = dedupe_header(name, header)
     return header, last, notes + more
 

@@ -810,9 +810,10 @@ def _input_notes_section(notes, lang: str) -> Section | None:
                    i18n.t("ui.report.intro_input_notes", lang))
 
 
-def _overview_figure(frame: pd.DataFrame, lang: str, tables):
-    """The area by soil class and recommended option, with translated option and class names."""
-    fig = viz.recommendation_overview(frame, lang)
+def _overview_figure(frame: pd.DataFrame, lang: str, tables, area_mu_plots: int = 0):
+    """The area by soil class and recommended option, with translated option and class names; the
+    area in mu when a plot's area unit is mu (``area_mu_plots`` > 0, as the summary states it), else in ha."""
+    fig = viz.recommendation_overview(frame, lang, area_unit="mu" if area_mu_plots else "ha")
     order = list(_CLASSES)
     for tr in fig.data:
         if tr.name is not None:
@@ -1014,7 +1015,7 @@ def _plan_sections(plan, lang: str) -> list[Section]:
             i18n.t("ui.report.intro_recommendations", lang),
         )
     ]
-    figs = [_overview_figure(s, lang, tables)]
+    figs = [_overview_figure(s, lang, tables, PlanDigest.from_plan(plan).area_mu_plots)]
     if per_plot:
         if len(plan.soil):
             figs.insert(0, viz.exceedance_heatmap(plan.soil, lang))
@@ -1416,7 +1417,7 @@ def digest_report_html(
             Section(
                 "figures",
                 i18n.t("ui.report.head_figures", lang),
-                _figures_html([_overview_figure(digest.overview_frame(), lang, tables)]),
+                _figures_html([_overview_figure(digest.overview_frame(), lang, tables, digest.area_mu_plots)]),
             )
         )
     heads = {

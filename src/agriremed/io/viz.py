@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
-from agriremed.stages.advice import area_text, area_units
+from agriremed.stages.advice import area_text, area_units, ha_per_mu
 from agriremed.stages.soil import CLASS_NAMES
 
 __all__ = [
@@ -142,6 +142,11 @@ def _option_label(option_id, lang: str, fallback=None) -> str:
     return str(option_id if fallback is None else fallback)
 
 
+def _u(unit: str, lang: str) -> str:
+    """A registry unit as a hover label writes it in ``lang`` (``'CNY/ha'`` → ``'元/公顷'``)."""
+    return i18n.unit(unit, lang)
+
+
 def figure_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(title=title, height=height, template="plotly_white",
                       margin=dict(l=60, r=20, t=60, b=60), legend=dict(orientation="h", y=-0.2))
@@ -171,19 +176,29 @@ def exceedance_heatmap(screened: pd.DataFrame, lang: str = "en") -> go.Figure:
         np.nan_to_num(wide.to_numpy(float))))
     lim = max(1.0, float(np.nanmax(np.abs(z)))) if np.isfinite(z).any() else 1.0
     fig = go.Figure(go.Heatmap(
-        z=z, x=[C.METAL_NAMES[m][0] for m in metals], y=wide.index.tolist(), text=text,
+        z=z, x=[C.METAL_NAMES[m][1 if lang == "zh" else 0] for m in metals], y=wide.index.tolist(), text=text,
         texttemplate="%{text}", zmin=-lim, zmax=lim, zmid=0,
         colorscale=[[0, "#2c7bb6"], [0.5, "#ffffbf"], [1, "#d7191c"]],
-        colorbar=dict(title=C.label("exceedance_ratio", lang, with_unit=False), tickvals=[-1, 0, 1, 2],
+        colorbar=dict(title=i18n.label("exceedance_ratio", lang, with_unit=False), tickvals=[-1, 0, 1, 2],
                       ticktext=["0.1", "1", "10", "100"]),
-        hovertemplate="plot %{y}<br>%{x}: %{text} × screening value<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title=C.label("plot_id", lang, with_unit=False))
-    fig.update_xaxes(title=C.label("metal", lang, with_unit=False))
+        hovertemplate=i18n.t("ui.fig.hover.plot", lang) + " %{y}<br>%{x}: %{text} "
+        + i18n.t("ui.fig.hover.times_screening", lang) + "<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", title=i18n.label("plot_id", lang, with_unit=False))
+    fig.update_xaxes(title=i18n.label("metal", lang, with_unit=False))
     title = "Soil / GB 15618 screening value" if lang == "en" else "土壤含量 / GB 15618 筛选值"
     return figure_layout(fig, title, height=max(360, 26 * len(wide) + 140))
 
 
-def recommendation_overview(summary: pd.DataFrame, lang: str = "en") -> go.Figure:
+def _area_hover(mu: bool, lang: str) -> str:
+    """Hover of an area bar: in mu with the hectares in brackets (``customdata``), or in ha."""
+    if not mu:
+        return "%{x}<br>%{y:,.2f} " + _u("ha", lang) + "<extra>%{fullData.name}</extra>"
+    o, c = ("（", "）") if lang == "zh" else (" (", ")")
+    return ("%{x}<br>%{y:,.1f} " + _u("mu", lang) + o + "%{customdata:,.2f} " + _u("ha", lang) + c
+            + "<extra>%{fullData.name}</extra>")
+
+
+def recommendation_overview(summary: pd.DataFrame, lang: str = "en", area_unit: str = "ha") -> go.Figure:
     """Area by soil class and recommended option (stacked bars).
 
     Parameters
@@ -192,18 +207,24 @@ def recommendation_overview(summary: pd.DataFrame, lang: str = "en") -> go.Figur
         ``Plan.summary``.
     lang : {"en", "zh"}
         Label language.
+    area_unit : {"ha", "mu"}
+        Unit of the area axis: hectares, or mu (亩, the unit of a county's land records; the hover
+        gives the hectares too).
     """
     df = summary.groupby(["soil_class", "recommended_option"], dropna=False)["area_ha"].sum().reset_index()
+    mu = area_unit == "mu"
+    per = ha_per_mu() if mu else 1.0
     fig = go.Figure()
     cls = (lambda c: c) if lang == "en" else (lambda c: i18n.value("soil_class", c, lang))
     for opt, g in df.groupby("recommended_option", sort=True):
         name = str(opt) if lang == "en" else _option_label(opt, lang)
-        fig.add_bar(x=[cls(c) for c in g["soil_class"]], y=g["area_ha"], name=name,
-                    marker_color=OPTION_COLOURS.get(opt, None))
+        fig.add_bar(x=[cls(c) for c in g["soil_class"]], y=g["area_ha"].to_numpy(float) / per, name=name,
+                    marker_color=OPTION_COLOURS.get(opt, None), customdata=g["area_ha"].to_numpy(float),
+                    hovertemplate=_area_hover(mu, lang))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title=C.label("soil_class", lang), categoryorder="array",
+    fig.update_xaxes(title=i18n.label("soil_class", lang), categoryorder="array",
                      categoryarray=[cls(c) for c in SOIL_CLASS_ORDER])
-    fig.update_yaxes(title=C.label("area_ha", lang))
+    fig.update_yaxes(title=f"{i18n.label('area_ha', lang, with_unit=False)} [{_u(area_unit, lang)}]")
     title = "Area by soil class and recommended option" if lang == "en" else "按土壤类别和推荐方案统计面积"
     return figure_layout(fig, title)
 
@@ -235,9 +256,9 @@ def duration_ranges(table: pd.DataFrame, lang: str = "en", cap_yr: float = 200.0
                          arrayminus=y - np.minimum(p10, cap_yr)),
             customdata=np.stack([p10, p50, p90], axis=1),
             hovertemplate="%{x}<br>P10 %{customdata[0]:.0f} · P50 %{customdata[1]:.0f} · "
-                          "P90 %{customdata[2]:.0f} yr<extra>%{fullData.name}</extra>")
-    fig.update_yaxes(title=C.label("years_p50", lang), type="log")
-    fig.update_xaxes(title=C.label("plot_id", lang, with_unit=False))
+                          "P90 %{customdata[2]:.0f} " + _u("yr", lang) + "<extra>%{fullData.name}</extra>")
+    fig.update_yaxes(title=i18n.label("years_p50", lang), type="log")
+    fig.update_xaxes(title=i18n.label("plot_id", lang, with_unit=False))
     title = "Years to reach the screening value (P10–P90)" if lang == "en" else "达到筛选值所需年限（P10–P90）"
     return figure_layout(fig, title)
 
@@ -260,12 +281,12 @@ def npv_vs_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
                         text=g["plot_id"],
                         marker=dict(size=9, color=OPTION_COLOURS.get(opt),
                                     line=dict(width=np.where(g["recommended"], 2, 0), color="black")),
-                        hovertemplate="%{text}<br>%{x:.2f} t CO2e/ha/yr<br>%{y:,.0f} CNY/ha"
-                                      "<extra>%{fullData.name}</extra>")
+                        hovertemplate="%{text}<br>%{x:.2f} " + _u("t CO2e/ha/yr", lang) + "<br>%{y:,.0f} "
+                                      + _u("CNY/ha", lang) + "<extra>%{fullData.name}</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
     fig.add_vline(x=0, line_dash="dot", line_color="grey")
-    fig.update_xaxes(title=C.label("net_co2e_vs_baseline_t_ha_yr", lang))
-    fig.update_yaxes(title=C.label("npv_vs_baseline_cny_ha", lang))
+    fig.update_xaxes(title=i18n.label("net_co2e_vs_baseline_t_ha_yr", lang))
+    fig.update_yaxes(title=i18n.label("npv_vs_baseline_cny_ha", lang))
     title = "Money and carbon relative to doing nothing" if lang == "en" else "相对不治理的经济与碳收益"
     return figure_layout(fig, title)
 
@@ -294,7 +315,7 @@ def option_scores(table: pd.DataFrame, plot_id: str, lang: str = "en") -> go.Fig
                         marker=dict(size=14, color=[_LIGHT.get(v) for v in t[f"light_{c}"]]),
                         name=crit, showlegend=False,
                         hovertemplate=crit + ": %{marker.color}<extra></extra>")
-    fig.update_xaxes(title=C.label("score", lang), range=[0, 1.3],
+    fig.update_xaxes(title=i18n.label("score", lang), range=[0, 1.3],
                      tickvals=[0, 0.25, 0.5, 0.75, 1.0, 1.03, 1.08, 1.13, 1.18, 1.23],
                      ticktext=["0", "0.25", "0.5", "0.75", "1"]
                      + (["F", "L", "U", "C", "E"] if lang == "en" else ["食", "生", "除", "碳", "经"]))
@@ -334,7 +355,7 @@ def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.12, vertical_spacing=0.16)
     flag = d["influential"].to_numpy(bool)
     colour = np.where(flag, "#d62728", "#1f77b4")
-    hover = "pair %{text}<br>%{x:.3f}, %{y:.3f}<extra></extra>"
+    hover = i18n.t("ui.fig.hover.pair", lang) + " %{text}<br>%{x:.3f}, %{y:.3f}<extra></extra>"
     text = d["pair_id"].where(d["pair_id"].astype(str) != "", d["input_row"].astype(str)).astype(str)
     lo, hi = float(d[["log10_plant_obs", "log10_plant_fit"]].min().min()), \
         float(d[["log10_plant_obs", "log10_plant_fit"]].max().max())
@@ -358,17 +379,17 @@ def fit_diagnostics(fit, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=[q[0], q[-1]], y=[q[0], q[-1]], mode="lines", line=dict(color="black"),
                     showlegend=False, row=2, col=1)
     fig.add_bar(x=d["input_row"], y=d["cooks_distance"], marker_color=colour, showlegend=False, text=text,
-                hovertemplate="pair %{text}: %{y:.3f}<extra></extra>", row=2, col=2)
+                hovertemplate=i18n.t("ui.fig.hover.pair", lang) + " %{text}: %{y:.3f}<extra></extra>", row=2, col=2)
     fig.add_hline(y=fit.stats["cooks_threshold"], line_dash="dash", line_color="#d62728", row=2, col=2)
     log_label = "log10 作物含量" if zh else "log10 plant"
     fig.update_xaxes(title=f"{log_label} ({'拟合' if zh else 'fitted'})", row=1, col=1)
     fig.update_yaxes(title=f"{log_label} ({'观测' if zh else 'observed'})", row=1, col=1)
     fig.update_xaxes(title=f"{log_label} ({'拟合' if zh else 'fitted'})", row=1, col=2)
-    fig.update_yaxes(title=C.label("residual_log10", lang, with_unit=False), row=1, col=2)
+    fig.update_yaxes(title=i18n.label("residual_log10", lang, with_unit=False), row=1, col=2)
     fig.update_xaxes(title="normal quantile" if not zh else "正态分位数", row=2, col=1)
-    fig.update_yaxes(title=C.label("studentized_residual", lang, with_unit=False), row=2, col=1)
-    fig.update_xaxes(title=C.label("input_row", lang, with_unit=False), row=2, col=2)
-    fig.update_yaxes(title=C.label("cooks_distance", lang, with_unit=False), row=2, col=2)
+    fig.update_yaxes(title=i18n.label("studentized_residual", lang, with_unit=False), row=2, col=1)
+    fig.update_xaxes(title=i18n.label("input_row", lang, with_unit=False), row=2, col=2)
+    fig.update_yaxes(title=i18n.label("cooks_distance", lang, with_unit=False), row=2, col=2)
     s = fit.stats
     if zh:
         title = f"{fit.function_id}：R² = {s['r2']:.2f}，残差标准误 = {s['se_log10']:.3f}，n = {s['n']}"
@@ -404,8 +425,8 @@ def predicted_vs_observed(cv_predictions: pd.DataFrame, lang: str = "en") -> go.
     lo = float(min(p["log10_plant_obs"].min(), p["log10_plant_pred"].min()))
     hi = float(max(p["log10_plant_obs"].max(), p["log10_plant_pred"].max()))
     fig.add_scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(color="black"), name="1:1")
-    fig.update_xaxes(title=C.label("log10_plant_obs", lang, with_unit=False))
-    fig.update_yaxes(title=C.label("log10_plant_pred", lang, with_unit=False), scaleanchor="x")
+    fig.update_xaxes(title=i18n.label("log10_plant_obs", lang, with_unit=False))
+    fig.update_yaxes(title=i18n.label("log10_plant_pred", lang, with_unit=False), scaleanchor="x")
     title = ("Cross-validated predictions against observations (log10 mg/kg)" if lang == "en"
              else "交叉验证预测值与实测值（log10 mg/kg）")
     return figure_layout(fig, title, height=520)
@@ -439,8 +460,8 @@ def safe_threshold_curve(curves: pd.DataFrame, screening: pd.DataFrame | None = 
         fig.add_scatter(x=screening["ph"], y=screening["screening_mg_kg"], mode="lines", line_shape="hv",
                         line=dict(color="black", dash="dash"),
                         name="GB 15618 screening value" if lang == "en" else "GB 15618 筛选值")
-    fig.update_xaxes(title=C.label("ph", lang))
-    fig.update_yaxes(title=C.label("safe_soil_mg_kg", lang), type="log")
+    fig.update_xaxes(title=i18n.label("ph", lang))
+    fig.update_yaxes(title=i18n.label("safe_soil_mg_kg", lang), type="log")
     title = ("Soil metal at which the crop meets its food limit" if lang == "en"
              else "作物达到食品限量时的土壤含量")
     return figure_layout(fig, title)
@@ -469,13 +490,13 @@ def biomass_energy_by_option(table: pd.DataFrame, lang: str = "en") -> go.Figure
     x = [f"{_option_label(o, lang, n)} ({i18n.value('energy_pathway', p, lang) if lang == 'zh' else p})"
          for o, n, p in zip(g.index, g["name"], g["pathway"], strict=True)]
     fig = go.Figure()
-    fig.add_bar(x=x, y=g["biomass"], name=C.label("biomass_t_dm_ha_yr", lang), offsetgroup=0,
+    fig.add_bar(x=x, y=g["biomass"], name=i18n.label("biomass_t_dm_ha_yr", lang), offsetgroup=0,
                 marker_color=[OPTION_COLOURS.get(o) for o in g.index])
-    fig.add_bar(x=x, y=g["energy"], name=C.label("useful_energy_gj_ha_yr", lang), offsetgroup=1, yaxis="y2",
+    fig.add_bar(x=x, y=g["energy"], name=i18n.label("useful_energy_gj_ha_yr", lang), offsetgroup=1, yaxis="y2",
                 marker_color="#9ecae1")
     fig.update_layout(barmode="group", yaxis2=dict(overlaying="y", side="right",
-                                                   title=C.label("useful_energy_gj_ha_yr", lang)))
-    fig.update_yaxes(title=C.label("biomass_t_dm_ha_yr", lang), selector=dict(anchor="x"))
+                                                   title=i18n.label("useful_energy_gj_ha_yr", lang)))
+    fig.update_yaxes(title=i18n.label("biomass_t_dm_ha_yr", lang), selector=dict(anchor="x"))
     title = "Biomass and useful energy by option (median over plots)" if lang == "en" else \
         "各方案生物量与有效能量（地块中位数）"
     return figure_layout(fig, title)
@@ -501,17 +522,17 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
     """
     led = ledger.loc[(ledger["plot_id"] == plot_id) & (ledger["option_id"] == option_id)]
     q = led.loc[led["co2e_t_ha_yr"].notna()]
-    names = [C.label(f"{t}_co2e_t_ha_yr", lang, with_unit=False) for t in q["term"]]
+    names = [i18n.label(f"{t}_co2e_t_ha_yr", lang, with_unit=False) for t in q["term"]]
     net = float(q["co2e_t_ha_yr"].sum())
     fig = go.Figure(go.Waterfall(
-        x=names + [C.label("net_co2e_t_ha_yr", lang, with_unit=False)],
+        x=names + [i18n.label("net_co2e_t_ha_yr", lang, with_unit=False)],
         y=list(q["co2e_t_ha_yr"]) + [net], measure=["relative"] * len(q) + ["total"],
         text=[f"{v:+.2f}" for v in q["co2e_t_ha_yr"]] + [f"{net:+.2f}"], textposition="outside",
         customdata=list(q["term_method"] + " · " + q["source"]) + [""],
-        hovertemplate="%{x}: %{y:.3f} t CO2e/ha/yr<br>%{customdata}<extra></extra>",
+        hovertemplate="%{x}: %{y:.3f} " + _u("t CO2e/ha/yr", lang) + "<br>%{customdata}<extra></extra>",
         increasing=dict(marker_color="#2ca02c"), decreasing=dict(marker_color="#d62728"),
         totals=dict(marker_color="#1f77b4")))
-    fig.update_yaxes(title=C.label("co2e_t_ha_yr", lang))
+    fig.update_yaxes(title=i18n.label("co2e_t_ha_yr", lang))
     if lang == "en":
         missing = ", ".join(led.loc[led["co2e_t_ha_yr"].isna(), "term"])
         title = f"Carbon ledger, {plot_id} · {option_id}"
@@ -567,11 +588,11 @@ def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: st
     fig = go.Figure(go.Sankey(
         node=dict(label=labels, pad=18, thickness=16),
         link=dict(source=src, target=dst, value=val, customdata=txt,
-                  hovertemplate="%{value:.3g} g/ha/yr · %{customdata}<extra></extra>")))
+                  hovertemplate="%{value:.3g} " + _u("g/ha/yr", lang) + " · %{customdata}<extra></extra>")))
     path = f["energy_pathway"].iloc[0] if len(f) else ""
     title = (f"Metal fate, {plot_id} · {option_id} ({path}) [g ha⁻¹ yr⁻¹]" if lang == "en" else
              f"重金属去向，{plot_id} · {_option_label(option_id, lang)}"
-             f"（{i18n.value('energy_pathway', path, lang)}）[g ha⁻¹ yr⁻¹]")
+             f"（{i18n.value('energy_pathway', path, lang)}）[{_u('g/ha/yr', lang)}]")
     return figure_layout(fig, title)
 
 
@@ -611,10 +632,11 @@ def carbon_vs_duration(table: pd.DataFrame, lang: str = "en", cap_yr: float = 20
                          arrayminus=np.nan_to_num(x - x10)),
             error_y=dict(type="data", symmetric=False, array=np.nan_to_num(y90 - y),
                          arrayminus=np.nan_to_num(y - y10)),
-            hovertemplate="%{text}<br>%{x:.1f} yr · %{y:+.2f} t CO2e/ha/yr<extra>%{fullData.name}</extra>")
+            hovertemplate="%{text}<br>%{x:.1f} " + _u("yr", lang) + " · %{y:+.2f} " + _u("t CO2e/ha/yr", lang)
+            + "<extra>%{fullData.name}</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
-    fig.update_xaxes(title=C.label("years_p50", lang), type="log")
-    fig.update_yaxes(title=C.label("net_co2e_vs_baseline_t_ha_yr", lang))
+    fig.update_xaxes(title=i18n.label("years_p50", lang), type="log")
+    fig.update_yaxes(title=i18n.label("net_co2e_vs_baseline_t_ha_yr", lang))
     title = "Net carbon against clean-up time (P10–P90)" if lang == "en" else "净碳收益与修复年限（P10–P90）"
     return figure_layout(fig, title)
 
@@ -644,11 +666,11 @@ def cumulative_carbon(by_year: pd.DataFrame, plot_id: str, lang: str = "en") -> 
         fig.add_scatter(x=g["ledger_year"], y=g["cumulative_net_co2e_t_ha"], mode="lines+markers",
                         name=str(opt) if lang == "en" else _option_label(opt, lang),
                         line=dict(color=OPTION_COLOURS.get(opt)),
-                        hovertemplate=("year" if lang == "en" else "年份")
-                        + " %{x}: %{y:+.1f} t CO2e/ha<extra>%{fullData.name}</extra>")
+                        hovertemplate=i18n.t("ui.fig.hover.year", lang)
+                        + " %{x}: %{y:+.1f} " + _u("t CO2e/ha", lang) + "<extra>%{fullData.name}</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
-    fig.update_xaxes(title=C.label("ledger_year", lang, with_unit=False))
-    fig.update_yaxes(title=C.label("cumulative_net_co2e_t_ha", lang))
+    fig.update_xaxes(title=i18n.label("ledger_year", lang, with_unit=False))
+    fig.update_yaxes(title=i18n.label("cumulative_net_co2e_t_ha", lang))
     title = f"Cumulative net CO₂e, {plot_id}" if lang == "en" else f"累计净CO₂当量，{plot_id}"
     return figure_layout(fig, title)
 
@@ -699,13 +721,14 @@ def duration_fan(trajectories: pd.DataFrame, plot_id: str, metal: str | None = N
         y = g["conc_p50_mg_kg"] if has_band else g["conc_mg_kg"]
         fig.add_scatter(x=g["year"], y=y, mode="lines", name=name, legendgroup=opt,
                         line=dict(color=colour, width=2),
-                        hovertemplate="year %{x}: %{y:.3f} mg/kg<extra>" + name + "</extra>")
+                        hovertemplate=i18n.t("ui.fig.hover.year", lang) + " %{x}: %{y:.3f} " + _u("mg/kg", lang)
+                        + "<extra>" + name + "</extra>")
     if len(t):
         fig.add_hline(y=float(t["target_mg_kg"].iloc[0]), line_dash="dash", line_color="black",
                       annotation_text="target" if lang == "en" else "目标", annotation_position="top right")
-    fig.update_xaxes(title=C.label("year", lang))
+    fig.update_xaxes(title=i18n.label("year", lang))
     sym = C.METAL_NAMES.get(metal, (metal, metal))[0]
-    fig.update_yaxes(title=f"{sym} " + C.label("conc_p50_mg_kg", lang))
+    fig.update_yaxes(title=f"{sym} " + i18n.label("conc_p50_mg_kg", lang))
     zh = C.METAL_NAMES.get(metal, (metal, metal))[1]
     title = (f"Soil {sym} under each removal option, plot {plot_id} (median, P10–P90)" if lang == "en"
              else f"地块 {plot_id} 各修复方案下土壤{zh}（中位数，P10–P90）")
@@ -743,11 +766,12 @@ def npv_over_time(cash_flows: pd.DataFrame, plot_id: str, discount_rate: float, 
         name = _option_label(opt, lang, names.get(opt, opt))
         fig.add_scatter(x=years, y=row.to_numpy(float), mode="lines", name=name,
                         line=dict(color=OPTION_COLOURS.get(opt), width=3 if opt == "do_nothing" else 2),
-                        hovertemplate="year %{x}: %{y:,.0f} CNY/ha<extra>" + name + "</extra>")
+                        hovertemplate=i18n.t("ui.fig.hover.year", lang) + " %{x}: %{y:,.0f} " + _u("CNY/ha", lang)
+                        + "<extra>" + name + "</extra>")
     fig.add_hline(y=0, line_dash="dot", line_color="grey")
-    fig.update_xaxes(title=C.label("year", lang))
+    fig.update_xaxes(title=i18n.label("year", lang))
     what = "npv_vs_baseline_cny_ha" if relative_to_baseline else "npv_cny_ha"
-    fig.update_yaxes(title=C.label(what, lang))
+    fig.update_yaxes(title=i18n.label(what, lang))
     title = (f"Cumulative discounted cash flow, plot {plot_id}" if lang == "en"
              else f"地块 {plot_id} 累计折现现金流")
     return figure_layout(fig, title, height=460)
@@ -785,9 +809,9 @@ def score_table_figure(scores: pd.DataFrame, plot_id: str, names=None, lang: str
     if lang == "en":
         header = ["option"] + [c.replace("_", " ") for c in crits] + ["score"]
     else:
-        header = ([C.label("option_id", lang, with_unit=False)]
+        header = ([i18n.label("option_id", lang, with_unit=False)]
                   + [i18n.value("criterion", c, lang) for c in crits]
-                  + [C.label("score", lang, with_unit=False)])
+                  + [i18n.label("score", lang, with_unit=False)])
     fig = go.Figure(go.Table(header=dict(values=header, fill_color="#f0f4f8", align="left"),
                              cells=dict(values=cells, fill_color=colours, align="left")))
     title = f"Score table, plot {plot_id}" if lang == "en" else f"地块 {plot_id} 评分表"
@@ -815,12 +839,12 @@ def tornado_plot(sensitivity: pd.DataFrame, top: int = 10, lang: str = "en") -> 
                               ("output_at_high", high, "#d7191c")):
         fig.add_bar(y=t["parameter"], x=t[col] - base, base=base, orientation="h", name=name,
                     marker_color=colour, customdata=np.stack([t["low"], t["high"]], axis=1),
-                    hovertemplate="%{y}: %{x:,.3g}<br>range %{customdata[0]:g} – %{customdata[1]:g}"
-                                  "<extra>" + name + "</extra>")
+                    hovertemplate="%{y}: %{x:,.3g}<br>" + i18n.t("ui.fig.hover.range", lang)
+                                  + " %{customdata[0]:g} – %{customdata[1]:g}<extra>" + name + "</extra>")
     fig.update_layout(barmode="overlay")
     fig.add_vline(x=base, line_color="black")
     out = sensitivity.attrs.get("output", "")
-    fig.update_xaxes(title=C.label(out, lang) if out else "")
+    fig.update_xaxes(title=i18n.label(out, lang) if out else "")
     title = (f"Sensitivity of {out} for {sensitivity.attrs.get('option_id', '')}, plot "
              f"{sensitivity.attrs.get('plot_id', '')}" if lang == "en" else "敏感性分析")
     return figure_layout(fig, title, height=max(320, 34 * len(t) + 160))
@@ -841,16 +865,17 @@ def budget_curve(curve: pd.DataFrame, lang: str = "en", marks=(1e6, 1e7, 1e8)) -
     x = np.r_[0.0, curve["cumulative_budget_cny"].to_numpy(float)]
     y = np.r_[0.0, curve["cumulative_area_ha"].to_numpy(float)]
     fig = go.Figure()
-    fig.add_scatter(x=x, y=y, mode="lines", line_shape="hv", name=C.label("cumulative_area_ha", lang),
-                    hovertemplate="%{x:,.0f} CNY → %{y:,.1f} ha<extra></extra>")
+    fig.add_scatter(x=x, y=y, mode="lines", line_shape="hv", name=i18n.label("cumulative_area_ha", lang),
+                    hovertemplate="%{x:,.0f} " + _u("CNY", lang) + " → %{y:,.1f} " + _u("ha", lang)
+                    + "<extra></extra>")
     for m in marks:
         if len(x) and m <= x[-1]:
             a = y[np.searchsorted(x, m, side="right") - 1]
-            fig.add_scatter(x=[m], y=[a], mode="markers+text", text=[f"{a:,.0f} ha"], textposition="top left",
-                            marker=dict(size=8, color="#d62728"), showlegend=False,
-                            hovertemplate=f"{m:,.0f} CNY → {a:,.1f} ha<extra></extra>")
-    fig.update_xaxes(title=C.label("cumulative_budget_cny", lang), tickformat=",.0f")
-    fig.update_yaxes(title=C.label("cumulative_area_ha", lang), rangemode="tozero")
+            fig.add_scatter(x=[m], y=[a], mode="markers+text", text=[f"{a:,.0f} {_u('ha', lang)}"],
+                            textposition="top left", marker=dict(size=8, color="#d62728"), showlegend=False,
+                            hovertemplate=f"{m:,.0f} {_u('CNY', lang)} → {a:,.1f} {_u('ha', lang)}<extra></extra>")
+    fig.update_xaxes(title=i18n.label("cumulative_budget_cny", lang), tickformat=",.0f")
+    fig.update_yaxes(title=i18n.label("cumulative_area_ha", lang), rangemode="tozero")
     title = ("Contaminated area treated vs programme budget (cheapest hectares first)" if lang == "en"
              else "治理面积与项目预算（先治理成本最低的地块）")
     return figure_layout(fig, title)
@@ -976,10 +1001,10 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
         fig.add_scatter(x=lab.x, y=lab.y, mode="text", text=r["region"].astype(str), showlegend=False,
                         textfont=dict(color="#555555", size=11), hoverinfo="skip")
     lat0 = float(np.nanmean(y)) if len(y) else 0.0
-    fig.update_xaxes(title=C.label("lon", lang), showgrid=False)
+    fig.update_xaxes(title=i18n.label("lon", lang), showgrid=False)
     # one degree of longitude is cos(latitude) of a degree of latitude on the ground
     stretch = 1.0 / max(np.cos(np.radians(lat0)), 0.1)
-    fig.update_yaxes(title=C.label("lat", lang), scaleanchor="x", scaleratio=stretch, showgrid=False)
+    fig.update_yaxes(title=i18n.label("lat", lang), scaleanchor="x", scaleratio=stretch, showgrid=False)
     what = ("soil class" if colour_by == "soil_class" else "recommended option") if lang == "en" else (
         "土壤类别" if colour_by == "soil_class" else "推荐方案")
     title = f"Plots by {what}" if lang == "en" else f"地块分布（按{what}）"
