@@ -211,3 +211,20 @@ def test_metals_measured_above_the_limit_are_named_in_the_output_language(plans)
     zh = translate_frame(p.summary, "zh", p.tables).set_index("plot_id")
     assert zh.loc["G1", "crop_measured_exceeds"] == "镉" and zh.loc["G1", "metals_exceeding"] == "镉"
     assert translate_frame(p.summary, "en", p.tables).set_index("plot_id").loc["G1", "crop_measured_exceeds"] == "Cd"
+
+
+def test_fit_uptake_reads_a_grain_column_written_grain_cd():
+    # a pairs file whose plant column is written grain_cd is read as the plant Cd (fit-uptake used to ask for
+    # plant_cd_mg_kg); its two pairs are too few for three coefficients, which is the message now
+    import io as _io
+    from contextlib import redirect_stderr
+
+    from agriremed.apps.cli import main
+    from pathlib import Path
+    import tempfile
+    d = Path(tempfile.mkdtemp())
+    (d / "p.csv").write_text("pair_id,crop,soil_cd_mg_kg,grain_cd,ph\nP01,rice,0.45,0.21,5.2\nP02,rice,0.52,0.25,5.4\n")
+    err = _io.StringIO()
+    with redirect_stderr(err):
+        assert main(["fit-uptake", str(d / "p.csv"), "--crop", "rice", "--out", str(d)]) == 1
+    assert "too few valid pairs: 2" in err.getvalue() and "plant_cd_mg_kg is missing" not in err.getvalue()
