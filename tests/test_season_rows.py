@@ -62,3 +62,25 @@ def test_a_plot_without_an_applicable_option_beside_a_planned_one():
     assert not isinstance(s.loc["BF", "recommended_option"], str)
     assert s.loc["NOT_BF", "measures"].startswith("This season:")
     assert s.loc["BF", "measures"] == ""
+
+
+def test_the_maize_switch_on_a_paddy_is_the_switch_from_rice():
+    # Tianchang rice–wheat paddy, pH 5.2, Cd 0.55 (paddy screening 0.3 at pH ≤ 5.5): a summer maize crop
+    # would take the place of the rice season, not of the winter wheat or rapeseed season
+    plots = make_plots(4, plot_id=["RICE", "WHEAT", "RAPE", "IDLE"], land_use="paddy",
+                       crop=["rice", "wheat", "rapeseed", "none"], ph=5.2, cd_mg_kg=0.55, basic_farmland="yes",
+                       region="Anhui/Chuzhou/Tianchang")
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    for pid, name in (("WHEAT", "Wheat"), ("RAPE", "Rapeseed (oilseed rape)")):
+        assert not t.loc[(pid, "maize_grain"), "applicable"], pid
+        assert t.loc[(pid, "maize_grain"), "reason"].startswith(
+            f"the paddy row grows {name}: on paddy land a switch to Maize is the switch from rice"), pid
+        assert p.summary.set_index("plot_id").loc[pid, "recommended_option"] != "maize_grain"
+    # the rice row and the idle paddy may still switch to maize
+    assert t.loc[("RICE", "maize_grain"), "applicable"]
+    assert "switch from rice" not in str(t.loc[("IDLE", "maize_grain"), "reason"])
+    # maize on upland wheat land stays a switch
+    up = _plan(make_plots(1, plot_id=["UP"], land_use="upland", crop="wheat", ph=5.2, cd_mg_kg=0.55,
+                          region="Anhui/Chuzhou/Tianchang")).table.set_index("option_id")
+    assert up.loc["maize_grain", "applicable"]
