@@ -3,6 +3,11 @@ a rice measure that would count the rice season twice; a cotton or tobacco field
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
+import pytest
+
 import agriremed
 from plotdata import make_plots
 
@@ -62,3 +67,126 @@ def test_a_plot_without_an_applicable_option_beside_a_planned_one():
     assert not isinstance(s.loc["BF", "recommended_option"], str)
     assert s.loc["NOT_BF", "measures"].startswith("This season:")
     assert s.loc["BF", "measures"] == ""
+
+
+def test_the_maize_switch_on_a_paddy_is_the_switch_from_rice():
+    # Tianchang rice–wheat paddy, pH 5.2, Cd 0.55 (paddy screening 0.3 at pH ≤ 5.5): a summer maize crop
+    # would take the place of the rice season, not of the winter wheat or rapeseed season
+    plots = make_plots(4, plot_id=["RICE", "WHEAT", "RAPE", "IDLE"], land_use="paddy",
+                       crop=["rice", "wheat", "rapeseed", "none"], ph=5.2, cd_mg_kg=0.55, basic_farmland="yes",
+                       region="Anhui/Chuzhou/Tianchang")
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    for pid, name in (("WHEAT", "Wheat"), ("RAPE", "Rapeseed (oilseed rape)")):
+        assert not t.loc[(pid, "maize_grain"), "applicable"], pid
+        assert t.loc[(pid, "maize_grain"), "reason"].startswith(
+            f"the paddy row grows {name}: on paddy land a switch to Maize is the switch from rice"), pid
+        assert p.summary.set_index("plot_id").loc[pid, "recommended_option"] != "maize_grain"
+    # the rice row and the idle paddy may still switch to maize
+    assert t.loc[("RICE", "maize_grain"), "applicable"]
+    assert "switch from rice" not in str(t.loc[("IDLE", "maize_grain"), "reason"])
+    # maize on upland wheat land stays a switch
+    up = _plan(make_plots(1, plot_id=["UP"], land_use="upland", crop="wheat", ph=5.2, cd_mg_kg=0.55,
+                          region="Anhui/Chuzhou/Tianchang")).table.set_index("option_id")
+    assert up.loc["maize_grain", "applicable"]
+
+
+def _season_table():
+    # the same 地块编码 on the rice and the wheat row of one field (A, D split across chunks of 1 and 2 rows);
+    # B twice with rice (a duplicate), C once, E with a crop that cannot be read (a duplicate)
+    return make_plots(9, plot_id=["A", "A", "B", "C", "B", "D", "E", "D", "E"],
+                      crop=["rice", "小麦", "rice", "rice", "水稻", "rapeseed", "rice", "rice", "xyz"],
+                      ph=5.6, cd_mg_kg=0.55, region="Anhui/Chuzhou/Tianchang")
+
+
+def _check_season_validation(v):
+    assert v.plots["plot_id"].tolist() == ["A~rice", "A~wheat", "C", "D~rapeseed", "D~rice"]
+    assert [f if isinstance(f, str) else None for f in v.plots["field_id"]] == ["A", "A", None, "D", "D"]
+    assert v.plots["input_row"].tolist() == [1, 2, 4, 6, 8]
+    assert v.rejected["input_row"].tolist() == [3, 5, 7, 9]
+    dup = v.problems.loc[v.problems["problem"].str.startswith("duplicate plot id")]
+    assert sorted(set(dup["problem"])) == ["duplicate plot id (rows 3, 5)", "duplicate plot id (rows 7, 9)"]
+    note = v.problems.loc[v.problems["problem"].str.contains("read as the crop seasons of one field")]
+    assert note["input_row"].tolist() == [1]  # said once per file, on its first season row
+    assert note["problem"].iloc[0].startswith("2 plot ids are repeated on rows growing different crops (4 rows)")
+    assert "(A~rice / A~wheat)" in note["problem"].iloc[0]
+
+
+def test_a_plot_id_repeated_with_different_crops_is_one_field_with_season_rows():
+    from agriremed.io.validate import validate_plots
+    _check_season_validation(validate_plots(_season_table()))
+
+
+def test_season_rows_are_read_alike_in_chunks_and_whole():
+    from agriremed.engine.stream import plan_stream, validate_stream
+    df = _season_table()
+    for size in (1, 2, 4):
+        _check_season_validation(validate_stream(df, chunk_size=size, keep_plots=100))
+    whole = _plan(df).summary
+    assert whole["plot_id"].tolist() == ["A~rice", "A~wheat", "C", "D~rapeseed", "D~rice"]
+    assert [f if isinstance(f, str) else None for f in whole["field_id"]] == ["A", "A", None, "D", "D"]
+    for size in (1, 3):
+        r = plan_stream(df, agriremed.Scenario(mc_draws=0), chunk_size=size, progress=False)
+        assert r.summary["plot_id"].tolist() == whole["plot_id"].tolist()
+        assert r.summary["field_id"].fillna("").tolist() == whole["field_id"].fillna("").tolist()
+        assert r.rejected["input_row"].tolist() == [3, 5, 7, 9]
+
+
+def _rotation_table():
+    # rice–wheat field A written as two rows of one plot id (row 3 between them), C a rice row whose wheat season
+    # has no row of its own
+    return make_plots(3, plot_id=["A", "C", "A"], crop=["rice", "rice", "wheat"], cropping_system="稻-麦",
+                      ph=5.6, cd_mg_kg=0.55, area_ha=[0.5, 2.0, 0.5], region="Anhui/Chuzhou/Tianchang")
+
+
+def test_a_rotation_crop_planned_in_a_season_row_of_the_field_is_not_called_not_planned():
+    from agriremed.engine.stream import validate_stream
+    from agriremed.io.validate import validate_plots
+    for v in [validate_plots(_rotation_table())] + [validate_stream(_rotation_table(), chunk_size=k, keep_plots=9)
+                                                    for k in (1, 2)]:
+        cnp = dict(zip(v.plots["plot_id"], v.plots["crops_not_planned"], strict=True))
+        assert cnp["C"] == "wheat"
+        assert pd.isna(cnp["A~rice"]) and pd.isna(cnp["A~wheat"])
+        notes = v.problems.loc[v.problems["column"] == "crops_not_planned"]
+        assert notes["input_row"].tolist() == [1, 3]
+        assert notes["problem"].tolist() == [
+            "the Wheat season of the rotation is planned in row 3, a season row of the same field",
+            "the Rice season of the rotation is planned in row 1, a season row of the same field"]
+        # the cropping-system warning stays on C only
+        cs = v.problems.loc[v.problems["column"] == "cropping_system"]
+        assert cs["input_row"].tolist() == [2]
+    s = _plan(_rotation_table()).summary.set_index("plot_id")
+    assert "not planned" not in s.loc["A~rice", "recommendation"]
+    assert "not planned" in s.loc["C", "recommendation"]
+
+
+def test_a_field_area_is_counted_once_in_the_totals():
+    from agriremed.io.report import PlanDigest, plain_summary
+    p = _plan(_rotation_table())
+    d = PlanDigest.from_plan(p)
+    assert d.n_planned == 3 and d.season_rows == 2 and d.n_fields == 1
+    assert d.area_ha == pytest.approx(2.5)  # field A 0.5 ha once, C 2.0 ha
+    assert sum(a for _, a in d.by_class.values()) == pytest.approx(2.5)
+    assert sum(a for a in d.by_class_option.values()) >= 2.5 - 1e-9
+    text = " ".join(plain_summary(d, "en"))
+    assert "3 plots covering 2.5 ha (37.5 mu) were planned" in text
+    assert "2 of these plots are crop seasons of 1 fields" in text
+    # chunk by chunk (a streamed plan): the same totals
+    d2 = PlanDigest()
+    for pid in ("A~rice", "C", "A~wheat"):
+        d2.add(dataclasses.replace(p, summary=p.summary.loc[p.summary["plot_id"] == pid].reset_index(drop=True),
+                                   table=p.table.loc[p.table["plot_id"] == pid].reset_index(drop=True)))
+    assert d2.area_ha == pytest.approx(2.5)
+    assert {k: v[1] for k, v in d2.by_class.items()} == pytest.approx({k: v[1] for k, v in d.by_class.items()})
+
+
+def test_the_console_area_by_option_counts_a_field_once(tmp_path):
+    from agriremed.apps.cli import _recommended_area
+    f = tmp_path / "summary.csv"
+    pd.DataFrame({"plot_id": ["A~rice", "A~wheat", "B~rice", "B~wheat", "C"],
+                  "field_id": ["A", "A", "B", "B", None],
+                  "recommended_option": ["sorghum", "sorghum", "low_cd_rice", "foliar_zn_wheat", "sorghum"],
+                  "area_ha": [0.5, 0.5, 1.0, 1.0, 2.0]}).to_csv(f, index=False)
+    top = _recommended_area(f, "csv")
+    assert top.loc["sorghum"].tolist() == [3, 2.5]  # three rows, field A's 0.5 ha once
+    assert top.loc["low_cd_rice"].tolist() == [1, 1.0] and top.loc["foliar_zn_wheat"].tolist() == [1, 1.0]

@@ -844,15 +844,22 @@ def _recommended_area(path, fmt: str, lang: str = "en", tables=None) -> pd.DataF
     and in Chinese the options by their names."""
     if path is None:
         return None
-    cols = ["recommended_option", "area_ha"]
+    cols = ["recommended_option", "area_ha", "field_id"]  # field_id: season rows of one field (if any)
     if fmt == "parquet":
-        s = pd.read_parquet(path, columns=cols)
+        import pyarrow.parquet as pq
+        names = set(pq.read_schema(path).names)
+        s = pd.read_parquet(path, columns=[c for c in cols if c in names])
     else:
-        s = pd.read_csv(path, usecols=cols, encoding="utf-8-sig", dtype={"recommended_option": str})
+        s = pd.read_csv(path, usecols=lambda c: c in cols, encoding="utf-8-sig",
+                        dtype={"recommended_option": str, "field_id": str})
     if not len(s):
         return None
     none = i18n.t("ui.cli.plan.no_option", lang)
-    top = (s.groupby(s["recommended_option"].fillna(none))["area_ha"]
+    s["recommended_option"] = s["recommended_option"].fillna(none)
+    if "field_id" in s:  # a field's area once under an option, however many of its season rows get it
+        s["area_ha"] = s["area_ha"].where(~(s["field_id"].notna() & s.duplicated(["recommended_option", "field_id"])),
+                                          0.0)
+    top = (s.groupby("recommended_option")["area_ha"]
            .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
     top.columns = [i18n.t("ui.cli.plan.col_plots", lang), i18n.t("ui.cli.plan.col_area", lang)]
     if lang != "en":

@@ -1198,6 +1198,15 @@ def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.
     return plot
 
 
+def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
+    """The field a row is one crop season of (``field_id``, where the input has season rows: a plot id
+    repeated with different crops), beside the row's plot id in the summary (``s`` and ``order``,
+    changed in place)."""
+    if "field_id" in P:
+        s["field_id"] = _frames.obj(P["field_id"])
+        order.insert(order.index("plot_id") + 1, "field_id")
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=()) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
@@ -1398,6 +1407,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s["crop_measured_msg"] = encode_column(grain)
         order.insert(order.index("metals_not_assessed") + 1, "crop_measured_exceeds")
         order.append("crop_measured_msg")
+    _with_field(s, P, order)
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
         extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]

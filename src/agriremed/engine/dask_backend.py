@@ -4,7 +4,8 @@ Install with ``pip install agriremed[dask]``; dask is imported only when these f
 run. Each partition is validated and planned by :func:`agriremed.engine.stream.plan_chunk` (the
 function :func:`agriremed.engine.stream.plan_stream` uses for each chunk) through
 ``map_partitions``, so every number equals the pandas path: input rows are numbered across
-the partitions and plot ids repeated in any two partitions are rejected as duplicates.
+the partitions and plot ids repeated in any two partitions are rejected as duplicates (or read as the
+season rows of one field where the rows grow different crops, as the pandas path reads them).
 
 With a ``dask.distributed.Client`` connected, the same graph runs on the cluster's workers::
 
@@ -33,7 +34,7 @@ from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import plan_chunk, repeated_ids
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import as_text, metal_column_medians, metal_column_numbers
+from agriremed.io.validate import as_text, metal_column_medians, metal_column_numbers, row_crops
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -129,7 +130,10 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     if id_col is not None:
         ids = as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
         rows = np.flatnonzero(ids != "") + 1
-        duplicates = repeated_ids(ids[rows - 1], rows)
+        crop_cols = [c for c in plots.columns if normalise_header(str(c))[0] == "crop"]
+        crops = (row_crops(plots[crop_cols].compute().reset_index(drop=True), tables) if crop_cols
+                 else np.full(len(ids), None, dtype=object))
+        duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1])
     metal_cols = [c for c in plots.columns
                   if getattr(C.COLUMNS.get(normalise_header(str(c))[0]), "group", None) == "metal"]
     medians = metal_column_medians(metal_column_numbers(plots[metal_cols].compute())) if metal_cols else {}

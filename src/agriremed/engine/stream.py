@@ -7,8 +7,9 @@ rows to ``plan.parquet`` / ``summary.parquet`` (or ``.csv``) before reading the 
 Peak memory is set by the chunk size, not by the number of plots.
 
 The streamed result equals the in-memory one: input rows are numbered across the whole
-file, plot ids repeated anywhere in the file are rejected as duplicates (a first pass
-over the file collects the plot ids of every row), and every plot's numbers are those
+file, plot ids repeated anywhere in the file are rejected as duplicates, or read as the season
+rows of one field where the rows grow different crops (a first pass over the file collects the
+plot id and the crop of every row), and every plot's numbers are those
 :func:`agriremed.plan` gives, because no stage looks across plots. The dask backend
 (:mod:`agriremed.engine.dask_backend`) runs the
 same chunk function on the partitions of a dask DataFrame.
@@ -65,7 +66,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, metal_column_medians, metal_column_numbers,
-                                   validate_plots, with_note_rows)
+                                   repeated_plot_ids, row_crops, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
 from agriremed.io.geo import feature_count
@@ -702,7 +703,8 @@ def _parquet_chunks(p: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
 class _Input:
     """A plot table read in two passes: :meth:`scan` (file-level facts), then :meth:`chunks`."""
 
-    def __init__(self, source, chunk_size: int, sheet: str | int | None = None):
+    def __init__(self, source, chunk_size: int, sheet: str | int | None = None, tables: Tables | None = None):
+        self.tables = tables  # for the crops of rows with a repeated plot id (season rows of one field)
         if chunk_size < 1:
             raise ValueError(f"chunk_size {chunk_size}: expected a positive number of rows")
         self.chunk_size = chunk_size
@@ -755,7 +757,8 @@ class _Input:
 
         text = self.text
         chunks = text.chunks(self.chunk_size) if text is not None else self._chunks()
-        ids, rows, start, blank = [], [], 0, []
+        ids, rows, crops, start, blank = [], [], [], 0, []
+        tables = self.tables or load_tables()
         region_filled = False
         has_value = set()
         comma = point = False
@@ -770,6 +773,7 @@ class _Input:
                 keep = t != ""
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
+                crops.append(row_crops(chunk, tables)[keep])
             region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
                                                  if normalise_header(c)[0] == "region")
             if text is not None:
@@ -783,7 +787,7 @@ class _Input:
                     c, pt = decimal_marks(chunk)
                     comma, point = comma or c, point or pt
             start += len(chunk)
-        dups = repeated_ids(np.concatenate(ids), np.concatenate(rows)) if ids else {}
+        dups = repeated_ids(np.concatenate(ids), np.concatenate(rows), np.concatenate(crops)) if ids else {}
         notes = list(self.notes)
         keep = marks = None
         if text is not None:
@@ -855,14 +859,15 @@ def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
     return _Input(source, chunk_size, sheet).scan().duplicates
 
 
-def repeated_ids(ids: np.ndarray, rows: np.ndarray) -> dict[str, str]:
-    """Ids that occur more than once → their rows (``"3, 17"``).
+def repeated_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None) -> dict:
+    """Ids that occur more than once → their rows: ``"3, 17"`` (duplicates) or ``{crop: row}`` (the
+    season rows of one field, the same id on rows growing different crops), as
+    :func:`agriremed.io.validate.repeated_plot_ids` decides.
 
-    ``rows`` are the 1-based input rows of ``ids``.
+    ``rows`` are the 1-based input rows of ``ids``; ``crops`` their crop codes as read
+    (:func:`agriremed.io.validate.row_crops`; without them every repeated id is a duplicate).
     """
-    s = pd.Series(rows, index=ids)
-    dup = s[s.index.duplicated(keep=False)]
-    return {k: ", ".join(map(str, g)) for k, g in dup.groupby(level=0, sort=False)}
+    return repeated_plot_ids(ids, rows, crops)
 
 
 # ---- planning one chunk -----------------------------------------------------------------
@@ -1096,7 +1101,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
         ``plots`` holds at most ``keep_plots`` rows; ``n_valid`` counts every valid row, so ``n_valid + len(rejected) == n_input``.
     """
     tables = tables or load_tables()
-    inp = _Input(source, chunk_size, sheet)
+    inp = _Input(source, chunk_size, sheet, tables)
     scan = inp.scan()
     kept, rejected, problems = [], [], []
     n_input = n_valid = n_chunks = 0
@@ -1305,7 +1310,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                          f"{workers}, more than memory_mb {memory_mb:,.0f}: use chunk_size {fitting:,} or less"
                          f"{', fewer jobs' if jobs > 1 else ''}, or a larger memory_mb")
     tables = tables or load_tables()
-    inp = _Input(source, chunk_size, sheet)
+    inp = _Input(source, chunk_size, sheet, tables)
     scan = inp.scan()  # a first pass: repeated plot ids, unbalanced quotes, file-level column choices
     duplicates, notes, total = scan.duplicates, list(scan.notes), scan.n_rows
     read_notes = list(notes)  # how the input was read: also rows of problems.csv (severity note)

@@ -446,6 +446,9 @@ class PlanDigest:
     n_planned: int = 0
     area_ha: float = 0.0
     area_mu_plots: int = 0
+    #: season rows (a ``field_id``) and their fields: a field's area is counted once in every area total
+    season_rows: int = 0
+    seen_fields: set = dataclasses.field(default_factory=set)
     by_class: dict = dataclasses.field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
     by_option: dict = dataclasses.field(default_factory=dict)
     by_class_option: dict = dataclasses.field(default_factory=lambda: defaultdict(float))
@@ -465,24 +468,29 @@ class PlanDigest:
         if s is None or s.empty:
             return
         area = s["area_ha"].to_numpy(float)
+        field = s["field_id"].to_numpy(object) if "field_id" in s else np.full(len(s), None, dtype=object)
+        cls, opt = s["soil_class"].astype(str).to_numpy(object), s["recommended_option"].fillna("").astype(str)
         self.n_planned += len(s)
-        self.area_ha += float(np.nansum(area))
+        self.season_rows += int((~pd.isna(field)).sum())
+        self.area_ha += float(np.nansum(np.where(self._first(field), area, 0.0)))
         sc = getattr(plan, "scenario", None)
         region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
         units = area_units(region, getattr(sc, "area_unit", "auto"), getattr(sc, "rule_set", "china"),
                            getattr(plan, "tables", None))
         self.area_mu_plots += int((units == "mu").sum())
         self.regions.add(s["region"] if "region" in s else [])
-        for c, g in s.groupby("soil_class", dropna=False, sort=False):
+        for c, g in s.assign(_once=np.where(self._first(field, cls), area, 0.0)).groupby(
+                "soil_class", dropna=False, sort=False):
             acc = self.by_class[str(c)]
             acc[0] += len(g)
-            acc[1] += float(g["area_ha"].sum())
-        opt = s["recommended_option"].fillna("").astype(str)
+            acc[1] += float(g["_once"].sum())
         work = pd.DataFrame(
             {
                 "option": opt,
                 "cls": s["soil_class"].astype(str),
                 "area": area,
+                "area_once": np.where(self._first(field, opt.to_numpy(object)), area, 0.0),
+                "area_cls_once": np.where(self._first(field, cls, opt.to_numpy(object)), area, 0.0),
                 "npv": s["npv_vs_baseline_cny_ha"].to_numpy(float) * area,
                 "prog": (s["programme_cost_cny_ha"].to_numpy(float) * area)
                 if "programme_cost_cny_ha" in s
@@ -503,12 +511,12 @@ class PlanDigest:
                 },
             )
             acc["plots"] += len(g)
-            acc["area_ha"] += float(g["area"].sum())
+            acc["area_ha"] += float(g["area_once"].sum())
             acc["npv_cny"] += float(g["npv"].sum())
             acc["npv_plots"] += int(g["npv"].notna().sum())
             acc["programme_cny"] += float(g["prog"].sum())
             acc["co2e_t"] += float(g["co2"].sum())
-        for (c, o), a in work.groupby(["cls", "option"], sort=False)["area"].sum().items():
+        for (c, o), a in work.groupby(["cls", "option"], sort=False)["area_cls_once"].sum().items():
             self.by_class_option[(c, o)] += float(a)
         # the ledger terms of the recommended options, from the plan table's term columns (a
         # streamed chunk has no ledger table)
@@ -525,6 +533,21 @@ class PlanDigest:
                 col = f"{term}_co2e_t_ha_yr"
                 if col in rec.columns:
                     self.ledger_t_yr[(term, cat)] += float(np.nansum(rec[col].to_numpy(float) * a))
+
+    def _first(self, field: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+        """Rows whose area a total counts: every row without a field, and the first row of each
+        field (``field_id``) with the same ``keys`` (soil class, option …) in this or an earlier add."""
+        first = np.ones(len(field), bool)
+        for i in np.flatnonzero(~pd.isna(field)):
+            k = (len(keys), *(str(x[i]) for x in keys), str(field[i]))
+            first[i] = k not in self.seen_fields
+            self.seen_fields.add(k)
+        return first
+
+    @property
+    def n_fields(self) -> int:
+        """Fields of the season rows (distinct ``field_id``)."""
+        return sum(1 for k in self.seen_fields if k[0] == 0)
 
     # ---- derived tables
     def npv_cny(self) -> float:
@@ -636,6 +659,9 @@ def plain_summary(
 
     both = area(digest.area_ha)
     out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=both)]
+    if digest.season_rows:  # the rice and the wheat row of one field: its area once
+        out.append(i18n.t("ui.report.sum_season_rows", lang, n=f"{digest.season_rows:,}",
+                          fields=f"{digest.n_fields:,}"))
     out.append(
         i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")
         if n_rejected

@@ -585,10 +585,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     if header_units and "area_ha" not in dups:
         _check_area_units_agree(col, raw, mapping, header_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
-    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables)
+    repeated = duplicates if duplicates is not None else _repeated_in(raw, mapping, dups, tables)
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, _season_siblings(raw, mapping, dups, repeated,
+                                                                                         tables))
     _check_marginal_cultivated(col, out, tables)
     _check_long_numeric_ids(col, out, dups)
-    _check_plot_ids(col, out, dups, duplicates)
+    _check_plot_ids(col, out, dups, repeated)
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
 
@@ -1083,9 +1085,11 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
 
 
 def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str],
-                 factors: dict[str, float], dups: list[str], tables: Tables) -> pd.DataFrame:
+                 factors: dict[str, float], dups: list[str], tables: Tables,
+                 elsewhere: dict | None = None) -> pd.DataFrame:
     """Every cell checked and read, column by column: the table of values in canonical names
-    and types (unknown columns passed through, duplicated ones left out)."""
+    and types (unknown columns passed through, duplicated ones left out); ``elsewhere``: the crops
+    planned in the other season rows of each row's field (:func:`_season_siblings`)."""
     comma_decimals = bool(attrs.get("decimal_comma", False))
     comma_used: set[str] = set()
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
@@ -1130,7 +1134,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
         _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
     if crop_col is not None and "crops_not_planned" not in mapping.values():
-        _read_rotations(col, raw, mapping, crop_col, out, tables)
+        _read_rotations(col, raw, mapping, crop_col, out, tables, elsewhere)
     if crop_col is not None and "rice_type" not in dups:
         _rice_type_from_crop(col, raw, crop_col, out)
     for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
@@ -2155,11 +2159,13 @@ def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: di
 
 
 def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str, out: dict,
-                    tables) -> None:
+                    tables, elsewhere: dict | None = None) -> None:
     """The crops of each plot's rotation that the plan does not grow (``crops_not_planned``, crop
     codes joined by ``|``): from a rotation written in the crop cell (小麦-玉米, read as its planned
     crop by :func:`_check_crop`) or in the cropping-system column (种植制度 冬小麦-夏玉米 beside the
-    crop 小麦, warned on here). The column is added only where some plot has such crops."""
+    crop 小麦, warned on here). A crop planned in another row of the same field (``elsewhere``: row
+    index → {crop: input row}, :func:`_season_siblings`) is left out, with a note naming its row. The
+    column is added only where some plot has such crops."""
     lookup = crop_lookup(tables.crops)
     text, blank = _cell_text(raw[crop_col], "crop")
     crop = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).to_numpy(object)
@@ -2187,10 +2193,40 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
             else:
                 msgs[i] = Message.of("val.cropping_system_other_crops", crop=crop[i], crops="|".join(rot),
                                      header=header)
+        msgs["rebuild"] = lambda i: Message.of("val.cropping_system_rotation", crop=crop[i], others=others[i],
+                                               header=header)
+        _planned_elsewhere(col, others, elsewhere or {}, warn, msgs)
         col.add(warn, "cropping_system", pd.Series(system, dtype=object).fillna(""), "warning",
                 lambda idx: [msgs[i] for i in idx], "")
+    else:
+        _planned_elsewhere(col, others, elsewhere or {})
     if (others != "").any():
         out["crops_not_planned"] = np.where(others == "", None, others)
+
+
+def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn: np.ndarray | None = None,
+                       msgs: dict | None = None) -> None:
+    """Leave out of each row's rotation crops not planned (``others``, changed in place) the crops planned
+    in another row of its field (``elsewhere``), with a note naming those rows; the cropping-system
+    warning (``warn``, ``msgs``) of a row whose every other crop is planned there is dropped, and that of
+    a row with crops still not planned names only those (``msgs["rebuild"]``)."""
+    note = np.zeros(len(others), bool)
+    texts: dict[int, Message] = {}
+    for i, planned in elsewhere.items():
+        crops = [c for c in str(others[i]).split("|") if c]
+        moved = [c for c in crops if c in planned]
+        if not moved:
+            continue
+        others[i] = "|".join(c for c in crops if c not in planned)
+        note[i] = True
+        texts[i] = Message.of("val.rotation_planned_in_row", crops="|".join(moved),
+                              rows=", ".join(str(planned[c]) for c in moved))
+        if warn is not None and warn[i] and msgs is not None:
+            if others[i]:
+                msgs[i] = msgs["rebuild"](i)
+            else:
+                warn[i] = False
+    col.add(note, "crops_not_planned", None, "note", lambda idx: [texts[i] for i in idx], "")
 
 
 def _seasons_of_cropping_system(col: Collector, system, rice: np.ndarray, seasons: np.ndarray,
@@ -2276,26 +2312,169 @@ def _check_long_numeric_ids(col: Collector, out: pd.DataFrame, dups: list[str]) 
             Message.of("exp.id_as_text"))
 
 
+#: Separator of a season row's plot id: the field's plot id, ``~``, the crop code (``TC-01~wheat``).
+#: Crop codes hold no ``~``, so the field's id is the text before the last ``~``
+#: (:func:`season_plot_id`).
+SEASON_SEP = "~"
+
+
+def season_plot_id(field_id: str, crop: str) -> str:
+    """Plot id of a season row: the field's plot id, :data:`SEASON_SEP`, the crop code.
+
+    >>> season_plot_id("TC-01", "wheat"), season_plot_id("TC-01", "wheat").rsplit(SEASON_SEP, 1)[0]
+    ('TC-01~wheat', 'TC-01')
+    """
+    return f"{field_id}{SEASON_SEP}{crop}"
+
+
+def row_crops(raw: pd.DataFrame, tables: Tables, crop_col=None) -> np.ndarray:
+    """The crop code of each row of a table of cells as :func:`validate_plots` reads it (its
+    ``crop``: aliases, double rice, the planned crop of a rotation), None where the crop is blank or
+    unknown or where the table has no crop column or several (``crop_col``: the crop column, found
+    by its header when not given)."""
+    cols = ([crop_col] if crop_col is not None else
+            [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == "crop"])
+    if len(cols) != 1:
+        return np.full(len(raw), None, dtype=object)
+    text, blank = _cell_text(raw[cols[0]], "crop")
+    quiet = Collector(len(raw), np.full(len(raw), "", dtype=object))
+    crops = _check_crop(quiet, "crop", C.COLUMNS["crop"], text, blank, tables)
+    return np.array([c if isinstance(c, str) else None for c in crops], dtype=object)
+
+
+def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None) -> dict:
+    """Plot ids that occur more than once → their rows: duplicates, or the season rows of one field.
+
+    Parameters
+    ----------
+    ids : numpy.ndarray
+        Plot ids (blank ids left out).
+    rows : numpy.ndarray
+        Their 1-based input rows.
+    crops : numpy.ndarray, optional
+        Their crop codes as read (:func:`row_crops`; None where unread). Without them every
+        repeated id is a duplicate.
+
+    Returns
+    -------
+    dict
+        Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or ``{crop: row}`` (the
+        season rows of one field: every row of the id has a crop read, the crops all differ and no
+        :func:`season_plot_id` of them is the id of another row; each row is kept with its season
+        plot id). The rule sees the whole input, so a chunked reading gives the answer a whole one does.
+
+    Examples
+    --------
+    >>> ids = np.array(["A", "A", "B", "B", "C"], dtype=object)
+    >>> repeated_plot_ids(ids, np.arange(1, 6), np.array(["rice", "wheat", "rice", "rice", "rice"], dtype=object))
+    {'A': {'rice': 1, 'wheat': 2}, 'B': '3, 4'}
+    """
+    s = pd.DataFrame({"id": pd.Series(ids, dtype=object), "row": np.asarray(rows, np.int64),
+                      "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object)})
+    rep = s.loc[s["id"].duplicated(keep=False)]
+    if rep.empty:
+        return {}
+    every = set(s["id"].tolist())
+    out: dict = {}
+    for k, g in rep.groupby("id", sort=False):
+        crop = g["crop"].tolist()
+        seasons = (all(isinstance(c, str) for c in crop) and len(set(crop)) == len(crop)
+                   and not any(season_plot_id(k, c) in every for c in crop))
+        out[k] = (dict(zip(crop, g["row"].tolist(), strict=True)) if seasons
+                  else ", ".join(map(str, g["row"].tolist())))
+    return out
+
+
+def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
+                   tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each row's plot id (None where blank) and crop code (:func:`row_crops`) as
+    :func:`validate_plots` reads them; None without one plot-id column."""
+    pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
+    if pid_col is None or "plot_id" in dups:
+        return None
+    text, blank = _cell_text(raw[pid_col], "plot_id")
+    ids = np.where(blank, None, text.to_numpy(object))
+    crop_col = next((c for c, v in mapping.items() if v == "crop"), None)
+    crops = (row_crops(raw, tables, crop_col) if crop_col is not None and "crop" not in dups
+             else np.full(len(raw), None, dtype=object))
+    return ids, crops
+
+
+def _repeated_in(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], tables: Tables) -> dict:
+    """:func:`repeated_plot_ids` of the rows of ``raw`` (the whole input)."""
+    pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
+    if pid_col is None or "plot_id" in dups or not as_text(raw[pid_col]).duplicated().any():
+        return {}  # no id repeated: the crops are not read twice
+    ids, crops = _ids_and_crops(raw, mapping, dups, tables)
+    known = np.array([isinstance(i, str) for i in ids], bool)
+    return repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known])
+
+
+def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], repeated: dict,
+                     tables: Tables) -> dict:
+    """Row index → {crop: input row} of the other season rows of its field (the rows of a plot id
+    repeated with different crops, :func:`repeated_plot_ids`), for the rows of such fields."""
+    if not any(isinstance(v, dict) for v in repeated.values()):
+        return {}
+    ids, crops = _ids_and_crops(raw, mapping, dups, tables)
+    out = {}
+    for i, (pid, crop) in enumerate(zip(ids, crops, strict=True)):
+        rows = repeated.get(pid) if isinstance(pid, str) else None
+        if isinstance(rows, dict) and crop in rows:
+            out[i] = {c: r for c, r in rows.items() if c != crop}
+    return out
+
+
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
-                    duplicates: dict[str, str] | None) -> None:
+                    duplicates: dict | None) -> None:
     """Reject rows whose plot id occurs more than once (in ``out``, or in the whole input when
-    ``duplicates`` is given)."""
+    ``duplicates`` is given: :func:`repeated_plot_ids`), unless they are the season rows of one
+    field (the same id on rows growing different crops): each keeps its season plot id
+    (:func:`season_plot_id`) and the field's id in ``field_id`` where that cell is blank, and the
+    file's first season row says so once."""
     if "plot_id" not in out.columns or "plot_id" in dups:
         return
     pid = pd.Series(out["plot_id"], dtype=object)
+    crop = (pd.Series(out["crop"], dtype=object).to_numpy(object) if "crop" in out.columns and "crop" not in dups
+            else np.full(len(pid), None, dtype=object))
     if duplicates is None:
-        dup = pid.notna().to_numpy() & pid.duplicated(keep=False).to_numpy()
-        first_rows = (pid[dup].groupby(pid[dup]).transform(
-            lambda g: ", ".join(str(i + 1) for i in g.index)).reindex(pid.index).to_numpy(object)
-            if dup.any() else None)
-    else:  # ids repeated anywhere in the whole input, with its rows
-        mapped = pid.map(duplicates) if len(duplicates) else pd.Series(None, index=pid.index, dtype=object)
-        dup = mapped.notna().to_numpy()
-        first_rows = mapped.to_numpy(object)
+        known = pid.notna().to_numpy()
+        crops = np.array([c if isinstance(c, str) else None for c in crop], dtype=object)
+        duplicates = repeated_plot_ids(pid.to_numpy(object)[known], np.flatnonzero(known) + 1, crops[known])
+    if not duplicates:
+        return
+    mapped = np.empty(len(pid), dtype=object)  # repeated id → rows (str) or {crop: row} (dict)
+    mapped[:] = [duplicates.get(i) if isinstance(i, str) else None for i in pid.to_numpy(object)]
+    dup = np.array([isinstance(m, str) for m in mapped], bool)
     if dup.any():
         col.add(dup, "plot_id", pid.to_numpy(object), "error",
-                lambda idx: [Message.of("val.duplicate_id", rows=r) for r in first_rows[idx]],
+                lambda idx: [Message.of("val.duplicate_id", rows=r) for r in mapped[idx]],
                 Message.of("exp.unique"))
+    season = np.array([isinstance(m, dict) and crop[i] in m for i, m in enumerate(mapped)], bool)
+    if any(isinstance(v, dict) for v in duplicates.values()):  # a file-level column: in every chunk alike
+        _season_rows(col, out, pid, crop, season, duplicates)
+
+
+def _season_rows(col: Collector, out: pd.DataFrame, pid: pd.Series, crop: np.ndarray, season: np.ndarray,
+                 repeated: dict) -> None:
+    """The season rows of ``out`` (``season``) get their season plot id and their field id (the column
+    ``field_id`` is added to every row of an input holding season rows); the first season row of the whole
+    input (by :func:`repeated_plot_ids`' rows) carries the note."""
+    ids = pid.to_numpy(object)
+    field = (pd.Series(out["field_id"], dtype=object) if "field_id" in out.columns
+             else pd.Series(None, index=out.index, dtype=object))
+    blank_field = field.isna().to_numpy(bool)
+    out["field_id"] = np.where(season & blank_field, ids, field.to_numpy(object))
+    out["plot_id"] = np.where(season, [season_plot_id(i, c) if s else i
+                                       for i, c, s in zip(ids, crop, season, strict=True)], ids)
+    fields = {k: v for k, v in repeated.items() if isinstance(v, dict)}
+    first_id, first = min(fields.items(), key=lambda kv: min(kv[1].values()))
+    first_crop = min(first, key=first.get)
+    here = season & (ids == first_id) & (crop == first_crop)
+    example = " / ".join(season_plot_id(first_id, c) for c in first)
+    col.add(here, "plot_id", ids, "warning",
+            Message.of("val.season_rows", n=len(fields), rows=sum(len(v) for v in fields.values()),
+                       id=first_id, example=example, sep=SEASON_SEP), "")
 
 
 def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables) -> None:

@@ -45,7 +45,11 @@ Rules, in order:
    substitution needs a current crop other than the one it switches to; a measure made for
    its own crop that is no crop switch (the rice measures) is not used on a plot growing
    another food crop (the wheat row of a rice–wheat paddy: its rice season is a row of its
-   own), unless its ``crops`` column lists the crops it replaces; on idle dry land below
+   own), unless its ``crops`` column lists the crops it replaces; on paddy land a crop switch
+   (the maize switch) is the switch from the paddy crop (rice, ``land_use`` of ``crops.csv``):
+   it is not used on a paddy row growing another food crop (the winter wheat or rapeseed row
+   of a rice–wheat or rice–rapeseed paddy, where a summer crop would take the place of the
+   rice season, not of the winter one; an idle paddy may still switch); on idle dry land below
    every screening value (crop ``none``, ``upland``; a cotton or tobacco field is not idle) a
    crop substitution returns the land to grain: rules 3 and 4 do not exclude it and its
    reason names the crop assumed;
@@ -903,14 +907,19 @@ def _switch_failures(food_crop: str, crop: np.ndarray, rot_uniq: list, rot_codes
 
 
 def _crop_failures(o, switches: bool, has_food: np.ndarray, crop: np.ndarray, crops_coded: tuple,
-                   rotations_coded: tuple) -> list[tuple]:
+                   rotations_coded: tuple, paddy_other: np.ndarray) -> list[tuple]:
     """(mask, text[, codes]) of :func:`_evaluate_one`'s ``fail`` for the crop the plot grows (rule 7):
     an option protecting the current crop needs a food crop; a measure for its own crop that is no
     crop switch (the rice measures) is not used on a plot growing another food crop (the wheat row of a
     rice–wheat paddy is no rice season), unless its ``crops`` column lists the crops it replaces; the
-    option's ``crops`` column; a crop switch needs another crop than the one it switches to."""
+    option's ``crops`` column; a crop switch needs another crop than the one it switches to; a crop
+    switch on paddy land is a switch from the paddy crop, not used on the paddy rows growing another
+    food crop (``paddy_other``: the winter wheat row of a rice–wheat paddy)."""
     crop_uniq, crop_codes = crops_coded
     out = []
+    if switches and "paddy" in _split(o.land_uses):
+        out.append((paddy_other, [Message.of("opt.paddy_switch_season", crop=c, option_crop=o.food_crop)
+                                  for c in crop_uniq], crop_codes))
     if o.food_crop == "current":
         out.append((~has_food & (o.kind != "baseline"), Message.of("opt.no_food")))
     elif not switches and o.food_crop != "none" and not _split(getattr(o, "crops", None)):
@@ -1017,6 +1026,11 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lu_uniq, cls_uniq = list(lu_uniq), list(cls_uniq)
     crop_codes, crop_uniq = pd.factorize(crop, use_na_sentinel=False)
     unmeasured_t = np.isnan(mean_t)
+    # a paddy row growing another food crop than the paddy's own (wheat or rapeseed in the winter season
+    # of a rice–wheat or rice–rapeseed paddy): a crop switch there would replace the rice season
+    paddy_crops = tables.crops.loc[tables.crops["land_use"] == "paddy", "crop"].tolist() \
+        if "land_use" in tables.crops else []
+    paddy_other = (lu == "paddy") & has_food & ~np.isin(crop, paddy_crops)
     # idle dry land below every screening value (no crop: a cotton or tobacco field is in use, not
     # idle): a crop switch may return it to its grain
     idle_clean_dry = (crop == "none") & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
@@ -1084,7 +1098,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                 fail(hit != 0, [Message.of("opt.blocked", metals=mask_text[h], sources=o.blocked_source)
                                 for h in hit_uniq], hit_codes)
         fail(*_needs_failure(o, exceed, bits, measured_mask))
-        for failure in _crop_failures(o, switches, has_food, crop, (crop_uniq, crop_codes), (rot_uniq, rot_codes)):
+        for failure in _crop_failures(o, switches, has_food, crop, (crop_uniq, crop_codes), (rot_uniq, rot_codes),
+                                     paddy_other):
             fail(*failure)
         unchecked = unmeasured_t & temp_ramp[i]  # a temperature-limited yield taken as unlimited
         if not np.isnan(o.min_mean_temp_c):
