@@ -190,3 +190,15 @@ def test_the_console_area_by_option_counts_a_field_once(tmp_path):
     top = _recommended_area(f, "csv")
     assert top.loc["sorghum"].tolist() == [3, 2.5]  # three rows, field A's 0.5 ha once
     assert top.loc["low_cd_rice"].tolist() == [1, 1.0] and top.loc["foliar_zn_wheat"].tolist() == [1, 1.0]
+
+
+def test_idle_strict_control_farmland_left_idle_says_no_food_crop():
+    p = agriremed.plan(make_plots(1, plot_id=["IDLE"], land_use="vegetable", crop="none", ph=6.0, cd_mg_kg=5.0,
+                                  region="Hunan/Zhuzhou"), agriremed.Scenario(mc_draws=0), progress=False)
+    s = p.summary.iloc[0]
+    assert s["recommended_option"] == "do_nothing"                 # idle strict farmland is judged as fallow
+    assert s["recommendation"].startswith("Continue current practice: leave the land idle: no food crop, as "
+                                          "strict-control land requires")
+    assert "no other option ranks higher" not in s["recommendation"]
+    assert s["measures"] == ("This season: Leave the land idle as it is (no crop is grown) | "
+                             "Next season: Leave the land idle as it is (no crop is grown)")

@@ -662,11 +662,14 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         substitute = (grows_food & b["food_crop_is_substitute"][sel].astype(bool) if "food_crop_is_substitute" in b
                       else np.zeros(len(grows_food), bool))
         complies = b["crop_complies"][sel].astype(bool) if "crop_complies" in b else np.zeros(len(grows_food), bool)
+        # idle strict-control farmland left idle: no food crop, as the class requires (judged as fallow)
+        idle_strict = (cls == "strict_control") & ~grows_crop & np.isin(land, CULTIVATED_LAND_USES)
         code = np.select([cls == "priority_protection", on_safe & substitute, on_safe & grows_food & complies,
-                          on_safe & grows_food, on_safe & nonfood, (cls == "strict_control") & nonfood, idle_farmland],
+                          on_safe & grows_food, on_safe & nonfood, (cls == "strict_control") & nonfood, idle_farmland,
+                          idle_strict],
                          ["rec.baseline_clean", "rec.baseline_substitute", "rec.baseline_complies",
                           "rec.baseline_no_measure", "rec.baseline_nonfood", "rec.baseline_nonfood_strict",
-                          "rec.baseline_idle_no_measure"], "rec.baseline").astype(object)
+                          "rec.baseline_idle_no_measure", "rec.baseline_idle_strict"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         # a kept substitute crop says why it is safe in its own words (rec.substitute_why.<crop>)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u

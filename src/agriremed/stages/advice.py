@@ -613,12 +613,14 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         The plot is a paddy where a metal that rules flooding out exceeds its screening value and
         the option grows rice (:func:`no_flood_rows`): the option's steps end with the step of not
         flooding continuously (``moist_water``, every season) unless they have it already.
-    test_harvest : {0, 1, 2}
-        Unchanged practice kept on a plot whose food crop a metal above its screening value may make
-        fail its food limit (:func:`harvest_test_rows`): 1 adds the step of testing each harvest
+    test_harvest : {0, 1, 2, 3}
+        What unchanged practice means on the plot (:func:`harvest_test_rows`): on a food crop a metal
+        above its screening value may make fail its food limit, 1 adds the step of testing each harvest
         before it is sold (``test_harvest``, every season), 2 also the step of agreeing a
         safe-utilisation measure with the county for the next season (``ask_county``: safe-utilisation
-        land under the Chinese rule set, where no measure of the library could be predicted to help).
+        land under the Chinese rule set, where no measure of the library could be predicted to help);
+        3 (:data:`IDLE_AS_IS`): the plot is idle and stays so (``keep_idle`` in place of growing the
+        current crop).
     forest_balance : bool
         The option turns cultivated land that is not permanent basic farmland into forest
         (:func:`forest_balance_rows`): the steps start, this season, with its condition
@@ -642,7 +644,9 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     if no_flood and not (st["measure"] == "moist_water").any():
         st = pd.concat([st, _no_flood_step(option_id, int(st["step"].max()) + 1 if len(st) else 1, tables)],
                        ignore_index=True)
-    if test_harvest:
+    if int(test_harvest) == IDLE_AS_IS:  # unchanged practice on idle land: it stays idle, no crop is grown
+        st = st.assign(measure=st["measure"].replace({"continue_crop": "keep_idle"}))
+    elif test_harvest:
         st = pd.concat([st, _test_steps(option_id, int(st["step"].max()) + 1 if len(st) else 1, int(test_harvest))],
                        ignore_index=True)
     if forest_balance:
@@ -921,6 +925,10 @@ def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
                          "repeat_yr": [math.nan], "source": [str(src.iloc[0]) if len(src) else ""]})
 
 
+#: :func:`harvest_test_rows` code of unchanged practice on idle land (crop ``none``): it stays idle.
+IDLE_AS_IS = 3
+
+
 def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, tables,
                       compliance=None, standards=None) -> np.ndarray:
     """Plots whose recommended option is unchanged practice on a food crop while a metal some food
@@ -929,7 +937,8 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     told to test each harvest before it is sold (1), and on safe-utilisation land under the Chinese
     rule set, where a plan of measures is required (GB 15618; Soil Pollution Law Art. 53) but none of
     the library could be predicted to help, also to agree a measure with the county for the next
-    season (2); 0 elsewhere.
+    season (2); unchanged practice on idle land (crop ``none``) keeps it idle (:data:`IDLE_AS_IS`);
+    0 elsewhere.
 
     Parameters
     ----------
@@ -960,7 +969,7 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     ...                   ["safe_utilisation", "safe_utilisation", "safe_utilisation", "safe_utilisation",
     ...                    "safe_utilisation"], ["china", "none", "china", "china", "china"],
     ...                   load_tables()).tolist()
-    [2, 1, 0, 0, 0]
+    [2, 1, 0, 0, 3]
     """
     opts, crop = _frames.obj(np.asarray(options, dtype=object)), _frames.obj(np.asarray(crops, dtype=object))
     over = _frames.obj(np.asarray(metals_exceeding, dtype=object))
@@ -975,6 +984,8 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     std = np.broadcast_to(np.asarray("GB2762" if standards is None else standards, dtype=object), (len(opts),))
 
     def code(o, c, ex, k, r, x, sd):
+        if o in base and c == "none":
+            return IDLE_AS_IS
         if o not in base or c not in food:
             return 0
         # GB 2762 is held whole (it sets no limit in rapeseed); other standards only in part: any metal a
