@@ -26,7 +26,9 @@ def _norm(df: pd.DataFrame) -> pd.DataFrame:
 def plots():
     df = synthetic_plots(90, seed=6)
     df.loc[5, "som_pct"] = 150.0          # invalid: rejected
-    df.loc[70, "plot_id"] = df.loc[12, "plot_id"]  # duplicate across partitions
+    df.loc[70, "plot_id"] = df.loc[12, "plot_id"]  # duplicate across partitions (the same crop: not a season row)
+    df.loc[70, ["land_use", "crop"]] = df.loc[12, ["land_use", "crop"]].to_numpy()
+    df.loc[80, "plot_id"] = df.loc[40, "plot_id"]  # the same id with another crop: season rows of one field
     return df
 
 
@@ -43,6 +45,7 @@ def test_dask_outputs_equal_the_pandas_plan(plots, pandas_plan, npartitions):
         pd.testing.assert_frame_equal(_norm(getattr(out, name).compute()), _norm(getattr(pandas_plan, name)),
                                       obj=name)
     assert sorted(out.rejected.compute()["input_row"]) == [6, 13, 71]
+    assert {"S0000040~wheat", "S0000040~rice"} <= set(out.summary.compute()["plot_id"])
 
 
 def test_dask_distributed_cluster_gives_the_same_summary(plots, pandas_plan):
