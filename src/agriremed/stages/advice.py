@@ -74,7 +74,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "harvest_test_rows",
+           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of", "harvest_test_rows",
            "harvest_test_of", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
            "summary_columns", "plot_clause",
            "plot_advice",
@@ -1009,6 +1009,15 @@ def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommend
     p = frame["current_crop_compliance_prob"].to_numpy(float) if "current_crop_compliance_prob" in frame else None
     std = frame["food_standard"].to_numpy(object) if "food_standard" in frame else None
     return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables, p, std)
+
+
+def step_flags_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> dict:
+    """The plot-dependent steps of each plot's option in a summary-like frame, as the keyword arguments of
+    :func:`measures_in` and :func:`plot_steps`: ``no_flood`` (:func:`no_flood_of`), ``test_harvest``
+    (:func:`harvest_test_of`) and ``forest_balance`` (:func:`forest_balance_of`)."""
+    return {"no_flood": no_flood_of(frame, tables, option_column),
+            "test_harvest": harvest_test_of(frame, tables, option_column),
+            "forest_balance": forest_balance_of(frame, tables, option_column)}
 
 
 def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
@@ -1992,8 +2001,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang, unit, bool(no_flood_of(s, tables)[0]),
-                       int(harvest_test_of(s, tables)[0]), bool(forest_balance_of(s, tables)[0])) \
+    steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()}) \
         if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):
