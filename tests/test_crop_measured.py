@@ -228,3 +228,115 @@ def test_fit_uptake_reads_a_grain_column_written_grain_cd():
     with redirect_stderr(err):
         assert main(["fit-uptake", str(d / "p.csv"), "--crop", "rice", "--out", str(d)]) == 1
     assert "too few valid pairs: 2" in err.getvalue() and "plant_cd_mg_kg is missing" not in err.getvalue()
+
+
+# ------------------------------------------------ inorganic As measured in the harvest (GB 2762 limits it in rice)
+AS_HEAD = "plot_id,region,land_use,crop,area_ha,ph,som_pct,cd_mg_kg,as_mg_kg"
+AS_SOIL = "Hunan/Changde/Shimen,paddy,rice,0.3,6.0,3.0,0.25,45"
+
+
+@pytest.mark.parametrize("header, factor", [
+    ("糙米无机砷（mg/kg）", 1.0), ("稻米无机砷含量(mg/kg)", 1.0), ("无机砷", 1.0), ("无机砷含量", 1.0),
+    ("inorganic As (mg/kg)", 1.0), ("Inorganic arsenic (mg/kg)", 1.0), ("iAs", 1.0), ("iAs_mg_kg", 1.0),
+    ("籽粒无机砷（μg/kg）", 0.001), ("i-As (µg/kg)", 0.001), ("crop_as_inorganic_mg_kg", 1.0)])
+def test_inorganic_as_headers(header, factor):
+    h = read_header(header)
+    assert (h.canonical, h.factor, h.error) == ("crop_as_inorganic_mg_kg", pytest.approx(factor), None)
+
+
+def test_inorganic_as_headers_keep_the_crop_word_and_the_other_rules():
+    from agriremed.core.names import crop_metal_header_crop
+    assert [crop_metal_header_crop(h) for h in ("糙米无机砷（mg/kg）", "小麦籽粒无机砷（mg/kg）", "无机砷")] == \
+        ["水稻", "小麦", None]
+    assert read_header("糙米砷（mg/kg）").canonical == "crop_as_mg_kg"  # total As unchanged
+    assert read_header("土壤无机砷").canonical != "crop_as_inorganic_mg_kg"  # soil is never the crop
+    dry = read_header("糙米无机砷（mg/kg，干重）")  # dry weight: a file error, as for the other crop metals
+    assert dry.canonical == "crop_as_inorganic_mg_kg" and "dry-weight basis" in dry.error
+    ratio = read_header("糙米无机砷超标倍数")  # an exceedance ratio is no concentration: unreadable metal header
+    assert ratio.canonical != "crop_as_inorganic_mg_kg" and "cannot be read" in ratio.error
+    assert read_pair_header("糙米无机砷（mg/kg）", "as").canonical != "plant_as_mg_kg"  # not the total of a fit
+
+
+def test_inorganic_as_typical_max_is_ten_times_the_highest_gb2762_inorganic_limit():
+    from agriremed.core import columns as C
+    from agriremed.core.tables import load_tables
+    fl = load_tables().food_limits
+    gb = fl[(fl["standard"] == "GB2762") & (fl["metal"] == "as") & (fl["species"] == "inorganic")]
+    assert C.COLUMNS["crop_as_inorganic_mg_kg"].typical == (None, pytest.approx(10 * gb["limit_mg_kg"].max()))
+    assert C.CROP_METAL_COLUMNS.index("crop_as_inorganic_mg_kg") == C.CROP_METAL_COLUMNS.index("crop_as_mg_kg") + 1
+
+
+@pytest.fixture(scope="module")
+def inorganic_plan(tmp_path_factory):
+    f = tmp_path_factory.mktemp("ias") / "ias.csv"
+    f.write_text(f"{AS_HEAD},糙米无机砷（mg/kg）,糙米总砷（mg/kg）,籽粒无机砷（μg/kg）,小麦籽粒无机砷（mg/kg）\n"
+                 f"A1,{AS_SOIL},0.42,,,\n"  # above the inorganic limit
+                 f"A2,{AS_SOIL},0.2,0.6,,\n"  # both measured: inorganic within decides, total not compared
+                 f"A3,{AS_SOIL},,0.6,,\n"  # total only: the inorganic share decides
+                 f"A4,{AS_SOIL},,,420,\n"  # µg/kg: 0.42 mg/kg
+                 f"A5,{AS_SOIL.replace('paddy,rice', 'upland,wheat')},,,,0.2\n"  # wheat: total-As limit only
+                 f"A6,{AS_SOIL},,,,0.2\n", encoding="utf-8")  # a wheat column on a rice row: not used
+    return A.plan(str(f), seed=1)
+
+
+def test_gb2762_limits_inorganic_as_in_rice_total_as_in_wheat():
+    from agriremed.core.tables import load_tables
+    fl = load_tables().food_limits.set_index(["standard", "crop_group", "metal"])
+    assert tuple(fl.loc[("GB2762", "rice", "as"), ["limit_mg_kg", "species"]]) == (0.35, "inorganic")
+    assert tuple(fl.loc[("GB2762", "wheat", "as"), ["limit_mg_kg", "species"]]) == (0.5, "total")
+
+
+def test_inorganic_as_compared_with_the_inorganic_limit(inorganic_plan):
+    p = inorganic_plan
+    s = p.summary.set_index("plot_id")
+    # 0.42 > 0.35 (A1, and A4 from 420 µg/kg); 0.2 ≤ 0.35 (A2); total 0.6 alone is not counted (A3)
+    assert s.loc["A1", "crop_measured_exceeds"] == "as" and s.loc["A4", "crop_measured_exceeds"] == "as"
+    assert s.loc["A2", "crop_measured_exceeds"] == "" and s.loc["A3", "crop_measured_exceeds"] == ""
+    assert p.plots.set_index("plot_id").loc["A4", "crop_as_inorganic_mg_kg"] == pytest.approx(0.42)
+    above = ("Measured inorganic As in the harvest 0.42 mg/kg is above the GB2762 limit 0.35 mg/kg for inorganic As "
+             "(not predicted by the plan for the crop grown now).")
+    assert s.loc["A1", "recommendation"].endswith(above) and s.loc["A4", "recommendation"].endswith(above)
+    assert s.loc["A3", "recommendation"].endswith(
+        "Measured As in the harvest 0.6 mg/kg is above the GB2762 limit 0.35 mg/kg for inorganic As: a total was "
+        "measured, the inorganic share decides — test it (not predicted by the plan for the crop grown now).")
+
+
+def test_both_measured_the_inorganic_value_decides(inorganic_plan):
+    s = inorganic_plan.summary.set_index("plot_id")
+    en = s.loc["A2", "recommendation"]
+    assert en.endswith("Measured inorganic As in the harvest 0.2 mg/kg is within the GB2762 limit 0.35 mg/kg for "
+                       "inorganic As (not predicted by the plan for the crop grown now).")
+    assert "Measured As in the harvest" not in en and "inorganic share decides" not in en
+
+
+def test_inorganic_as_clauses_in_chinese(inorganic_plan):
+    p = inorganic_plan
+    s = p.summary.set_index("plot_id")
+    zh = {k: render(Message.decode(s.loc[k, "recommendation_msg"]), "zh", p.tables) for k in ("A1", "A2", "A5")}
+    assert zh["A1"].endswith("农产品实测无机砷0.42 mg/kg，超过GB2762无机砷限量0.35 mg/kg（本方案未预测现种作物的该元素含量）。")
+    assert zh["A2"].endswith("农产品实测无机砷0.2 mg/kg，未超过GB2762无机砷限量0.35 mg/kg（本方案未预测现种作物的该元素含量）。")
+    assert "农产品实测砷" not in zh["A2"]
+    assert zh["A5"].endswith("农产品实测无机砷0.2 mg/kg：GB2762对该地块作物未设无机砷限量，未作比较。")
+
+
+def test_inorganic_as_without_an_inorganic_limit_or_of_another_crop_is_not_compared(inorganic_plan):
+    p = inorganic_plan
+    s = p.summary.set_index("plot_id")
+    assert pd.isna(s.loc["A5", "crop_measured_exceeds"]) and pd.isna(s.loc["A6", "crop_measured_exceeds"])
+    assert s.loc["A5", "recommendation"].endswith(
+        "Measured inorganic As in the harvest 0.2 mg/kg: GB2762 sets no inorganic-As limit for this plot's crop, "
+        "not compared.")
+    assert "Measured inorganic As" not in s.loc["A6", "recommendation"]
+    w = p.problems[p.problems["problem"].str.contains("this row's crop")]
+    assert w["severity"].to_list() == ["warning"] and w["column"].to_list() == ["crop_as_inorganic_mg_kg"] and w["value"].to_list() == ["0.2"]
+
+
+def test_inorganic_as_value_above_its_typical_range_is_to_be_checked(tmp_path):
+    f = tmp_path / "ias_ug.csv"
+    f.write_text(f"{AS_HEAD},糙米无机砷（mg/kg）\nA1,{AS_SOIL},42\n", encoding="utf-8")
+    p = A.plan(str(f), seed=1)
+    s = p.summary.set_index("plot_id")
+    assert pd.isna(s.loc["A1", "crop_measured_exceeds"])
+    assert s.loc["A1", "recommendation"].endswith(
+        "Measured inorganic As in the harvest 42 mg/kg is unusually high for a crop (usually ≤ 3.5 mg/kg) — a value "
+        "in µg/kg? — check the value and its unit before acting on it; not compared with the GB2762 limit.")

@@ -40,6 +40,8 @@ __all__ = [
     "unit_display",
     "metal_column",
     "CROP_METALS",
+    "CROP_AS_INORGANIC",
+    "CROP_METAL_COLUMNS",
     "crop_metal_column",
     "register",
 ]
@@ -466,6 +468,15 @@ CROP_METALS: tuple[str, ...] = ("cd", "pb", "as", "hg", "cr")
 _MAX_CROP_MG_KG = 1.0e3
 
 
+#: Input column of inorganic As measured in the harvested crop (糙米无机砷): GB 2762 limits inorganic As in rice.
+CROP_AS_INORGANIC = "crop_as_inorganic_mg_kg"
+
+#: Inorganic As concentration in a crop above which a measured value is flagged "unusual" [mg kg⁻¹]: 10 × the
+#: highest GB 2762—2025 inorganic-As limit of a food crop in food_limits.csv (0.35, brown rice). A test checks it
+#: against food_limits.csv.
+INORGANIC_AS_TYPICAL_MAX = 3.5
+
+
 def crop_metal_column(metal: str) -> str:
     """Name of the input column of ``metal`` measured in the harvested crop (``'cd'`` → ``'crop_cd_mg_kg'``)."""
     return f"crop_{metal}_mg_kg"
@@ -485,6 +496,24 @@ for _m in CROP_METALS:
          "row: a column naming a crop is used on the rows of that crop; two values that differ reject the row.",
          valid=(0.0, _MAX_CROP_MG_KG), typical=(None, PLANT_TYPICAL_MAX[_m]), group="crop_metal",
          extra={"metal": _m})
+    if _m == "as":
+        _inp(CROP_AS_INORGANIC, "mg/kg", "Inorganic As measured in the harvest", "农产品实测无机砷",
+             "Measured inorganic As in the harvested crop of the plot (糙米无机砷, 无机砷, inorganic As, iAs), as sold. "
+             "GB 2762 limits inorganic As in rice (food_limits.csv, species inorganic): where the food standard of the "
+             "plot's crop holds an inorganic-As limit the value is compared with it (the summary's "
+             "crop_measured_exceeds counts As above it), and where total As (crop_as_mg_kg) is measured too the "
+             "inorganic value decides and the total is not compared; elsewhere it is reported, not compared. "
+             "Optional: the plan does not predict from it. "
+             f"Values above {INORGANIC_AS_TYPICAL_MAX:g} mg/kg (10 × the highest GB 2762 inorganic-As limit) are "
+             "warned about; a value that cannot be read is reported and ignored. Blank = not measured. Several "
+             "columns are combined row by row as for the other metals measured in the harvest (a column naming a "
+             "crop is used on the rows of that crop; µg/kg converted).",
+             valid=(0.0, _MAX_CROP_MG_KG), typical=(None, INORGANIC_AS_TYPICAL_MAX), group="crop_metal",
+             extra={"metal": "as", "species": "inorganic"})
+
+#: Input columns of the metals measured in the harvested crop, in registry order (total As followed by
+#: inorganic As).
+CROP_METAL_COLUMNS: tuple[str, ...] = tuple(n for n, c in COLUMNS.items() if c.group == "crop_metal")
 
 #: Names of all input columns, in registry order.
 INPUT_COLUMNS: tuple[str, ...] = tuple(n for n, c in COLUMNS.items() if c.role == "input")

@@ -451,6 +451,10 @@ _CROP_PART = re.compile(
 _CROP_PART_CROP = {"糙米": "水稻", "稻米": "水稻", "大米": "水稻", "精米": "水稻", "稻谷": "水稻", "水稻": "水稻",
                    "brown_rice": "水稻", "polished_rice": "水稻", "rice": "水稻", "小麦": "小麦", "wheat": "小麦",
                    "玉米": "玉米", "maize": "玉米", "corn": "玉米"}
+#: Words naming inorganic As (无机砷, inorganic As, inorganic arsenic, iAs): measured in the harvest (GB 2762 limits
+#: inorganic As in rice), read as ``crop_as_inorganic_mg_kg`` with or without a crop word.
+_INORGANIC_AS = re.compile(r"无机砷|(?i:(?<![a-z])inorganic[\s_-]*(?:arsenic|as)(?![a-z]))"
+                           r"|(?<![A-Za-z])i[-_]?As(?![A-Za-z])")
 #: A header naming soil is never a crop column (玉米地土壤镉, paddy soil Cd).
 _SOIL_WORD = re.compile(r"(?i)土|(?<![a-z])soils?(?![a-z])")
 
@@ -1050,15 +1054,22 @@ def _crop_metal_header(raw: str, s: str) -> HeaderRead | None:
     The header names a crop or its edible part (:data:`_CROP_PART_ZH`, :data:`_CROP_PART_EN`), no soil,
     and without the crop words reads as one total soil metal with at most a unit (糙米镉（mg/kg） →
     镉（mg/kg）): it is read as ``crop_<metal>_mg_kg`` in that unit. A metal without a food limit
-    (Cu, Ni, Zn) or a header that does not read so is left to the other rules (None).
+    (Cu, Ni, Zn) or a header that does not read so is left to the other rules (None). A header naming
+    inorganic As (:data:`_INORGANIC_AS`: 糙米无机砷, 无机砷, inorganic As, iAs), with or without a crop word, is read
+    so as ``crop_as_inorganic_mg_kg``.
 
     >>> [read_header(h).canonical for h in ("糙米镉（mg/kg）", "grain_cd_mg_kg", "Cd_rice", "农产品铅含量")]
     ['crop_cd_mg_kg', 'crop_cd_mg_kg', 'crop_cd_mg_kg', 'crop_pb_mg_kg']
     >>> read_header("大米镉（μg/kg）").factor, read_header("镉（mg/kg）").canonical, read_header("水稻土壤镉").canonical
     (0.001, 'cd_mg_kg', '水稻土壤镉')
+    >>> [read_header(h).canonical for h in ("糙米无机砷（mg/kg）", "无机砷", "inorganic As (mg/kg)", "iAs")]
+    ['crop_as_inorganic_mg_kg', 'crop_as_inorganic_mg_kg', 'crop_as_inorganic_mg_kg', 'crop_as_inorganic_mg_kg']
     """
-    if _SOIL_WORD.search(s) or not _CROP_PART.search(s):
+    inorganic = _INORGANIC_AS.search(s) is not None
+    if _SOIL_WORD.search(s) or not (inorganic or _CROP_PART.search(s)):
         return None
+    if inorganic:  # the metal is As; the words saying inorganic are read by the column
+        s = _INORGANIC_AS.sub(" As ", s)
     rest = _CROP_PART.sub(" ", s).strip(" _-,;:/")
     fresh = _FRESH_BASIS.search(rest)
     if fresh is not None:  # the crop as sold (GB 2762: vegetables fresh): the basis of the food limits
@@ -1069,9 +1080,9 @@ def _crop_metal_header(raw: str, s: str) -> HeaderRead | None:
     h = read_header(rest)
     spec = C.COLUMNS.get(h.canonical)
     if (h.error is not None or spec is None or spec.group != "metal" or spec.extra.get("extraction")
-            or spec.extra["metal"] not in C.CROP_METALS):
+            or spec.extra["metal"] not in C.CROP_METALS or (inorganic and spec.extra["metal"] != "as")):
         return None
-    canon = C.crop_metal_column(spec.extra["metal"])
+    canon = C.CROP_AS_INORGANIC if inorganic else C.crop_metal_column(spec.extra["metal"])
     if _DRY_BASIS.search(rest):  # a dry-weight value is not the crop as sold
         return _read(raw, canon, error=_message("val.header_crop_dry", header=repr(raw)),
                      expected=_message("exp.crop_as_sold"))

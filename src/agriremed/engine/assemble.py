@@ -1103,10 +1103,14 @@ def _then(first: Message, second: Message) -> Message:
 
 
 def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each plot's metals measured in its harvest (``crop_<metal>_mg_kg``, :data:`C.CROP_METALS`) against
-    the food limit of its crop, beside the plan's prediction; None where no plot of ``P`` carries such a value.
+    """Each plot's metals measured in its harvest (:data:`C.CROP_METAL_COLUMNS`: ``crop_<metal>_mg_kg`` and
+    ``crop_as_inorganic_mg_kg``) against the food limit of its crop, beside the plan's prediction; None where no
+    plot of ``P`` carries such a value.
 
-    The measurement is compared, not used by the prediction (one sample is no calibration).
+    The measurement is compared, not used by the prediction (one sample is no calibration). Inorganic As is
+    compared with the inorganic-As limit of the crop's standard (``species`` inorganic in ``food_limits.csv``:
+    rice in GB 2762); on a row where it is so compared, a total As measured beside it is not compared (the
+    inorganic value decides).
 
     Parameters
     ----------
@@ -1121,16 +1125,16 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     Returns
     -------
     exceeds : numpy.ndarray of object
-        The metals measured above their limit ('+'-joined), '' where every compared metal is within its
-        limit (a total As above the limit for inorganic As is not counted), None where none was compared.
-        A value above the typical range of its column (the registry's typical max [mg kg⁻¹]: a value in
-        µg/kg?) is not compared and not counted.
+        The metals measured above their limit ('+'-joined; inorganic As above its limit counts as ``as``), '' where
+        every compared metal is within its limit (a total As above the limit for inorganic As is not counted),
+        None where none was compared. A value above the typical range of its column (the registry's typical max
+        [mg kg⁻¹]: a value in µg/kg?) is not compared and not counted.
     notes : numpy.ndarray of object
         Per plot, the clauses (:class:`Message`; empty where nothing was measured): ``rec.crop_measured_above``,
-        ``_within``, ``_inorganic``, ``_no_limit`` or ``_check`` (a value to check) per measured metal.
+        ``_within``, ``_inorganic``, ``_no_limit`` or ``_check`` (a value to check) per measured metal, and
+        ``rec.crop_measured_ias_above``, ``_within``, ``_no_limit`` or ``_check`` for inorganic As.
     """
-    cols = [(m, C.crop_metal_column(m)) for m in C.CROP_METALS
-            if C.crop_metal_column(m) in P and P[C.crop_metal_column(m)].notna().any()]
+    cols = [c for c in C.CROP_METAL_COLUMNS if c in P and P[c].notna().any()]
     if not cols:
         return None
     n = len(P)
@@ -1140,36 +1144,67 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     covered = [set(str(c).split("+")) if isinstance(c, str) else set() for c in s["current_compliance_metals"]]
     exceeds = np.full(n, None, dtype=object)
     notes = np.full(n, Message(), dtype=object)
-    for m, c in cols:
+    decided = _inorganic_as_decides(P, crop, std, tables)
+    for c in cols:
+        m, inorganic = C.COLUMNS[c].extra["metal"], c == C.CROP_AS_INORGANIC
         value = P[c].to_numpy(float)
-        has = np.flatnonzero(~np.isnan(value))
+        skip = decided if c == C.crop_metal_column("as") else np.zeros(n, dtype=bool)  # inorganic As decides
+        has = np.flatnonzero(~np.isnan(value) & ~skip)
         if not len(has):
             continue
         limit, species = predict_mod.limits_for_crops(crop[has], np.full(len(has), m, dtype=object), std[has],
                                                       tables)
         hi = C.COLUMNS[c].typical[1]  # above the values usually measured in a crop: a unit to check
         for i, lim, sp in zip(has, limit, species, strict=True):
-            v = float(value[i])
-            if hi is not None and v > hi:
-                pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
-                        if m in covered[i] and not np.isnan(prob[i]) else Message())
-                notes[i] = _then(notes[i], Message.of("rec.crop_measured_check", metal=m, value=v, hi=float(hi),
-                                                      standard=std[i], prediction=pred))
-                continue
-            if np.isnan(lim):
-                notes[i] = _then(notes[i], Message.of("rec.crop_measured_no_limit", metal=m, value=v,
-                                                      standard=std[i]))
-                continue
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
-                    if m in covered[i] and not np.isnan(prob[i]) else Message.of("rec.crop_measured_unpredicted"))
-            above = v > lim
-            code = ("rec.crop_measured_within" if not above else
-                    "rec.crop_measured_above" if sp == "total" else "rec.crop_measured_inorganic")
-            notes[i] = _then(notes[i], Message.of(code, metal=m, value=v, standard=std[i], limit=float(lim),
-                                                  prediction=pred))
-            over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
-            exceeds[i] = "+".join(over + ([m] if code == "rec.crop_measured_above" else []))
+                    if m in covered[i] and not np.isnan(prob[i]) else None)
+            clause, counted = _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred)
+            notes[i] = _then(notes[i], clause)
+            if counted is not None:
+                over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
+                exceeds[i] = "+".join(over + ([m] if counted and m not in over else []))
     return exceeds, notes
+
+
+def _inorganic_as_decides(P: pd.DataFrame, crop: np.ndarray, std: np.ndarray, tables: Tables) -> np.ndarray:
+    """Rows whose measured inorganic As (``crop_as_inorganic_mg_kg``) is compared with an inorganic-As limit of
+    their crop's food standard (a value within the column's typical range [mg kg⁻¹], a limit of species inorganic):
+    there the inorganic value decides and a total As measured beside it is not compared."""
+    out = np.zeros(len(P), dtype=bool)
+    if C.CROP_AS_INORGANIC not in P:
+        return out
+    value = P[C.CROP_AS_INORGANIC].to_numpy(float)
+    hi = C.COLUMNS[C.CROP_AS_INORGANIC].typical[1]
+    has = np.flatnonzero(~np.isnan(value) & (value <= hi))
+    if len(has):
+        limit, species = predict_mod.limits_for_crops(crop[has], np.full(len(has), "as", dtype=object), std[has],
+                                                      tables)
+        out[has] = ~np.isnan(limit) & (species == "inorganic")
+    return out
+
+
+def _measured_clause(m: str, inorganic: bool, v: float, lim: float, sp, hi: float | None, standard,
+                     pred: Message | None) -> tuple[Message, bool | None]:
+    """The clause of one value measured in the harvest ``v`` [mg kg⁻¹] of metal ``m`` (``inorganic``: inorganic As)
+    against the limit ``lim`` [mg kg⁻¹] (NaN: none) of species ``sp`` of the food standard ``standard``, the
+    column's typical max ``hi`` [mg kg⁻¹] and the plan's prediction clause ``pred`` (None: the prediction does not
+    cover the metal), and whether it counts as above the limit (None: not compared)."""
+    if hi is not None and v > hi:
+        code = "rec.crop_measured_ias_check" if inorganic else "rec.crop_measured_check"
+        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, hi=float(hi), standard=standard,
+                          prediction=pred or Message()), None
+    if np.isnan(lim) or (inorganic and sp != "inorganic"):
+        code = "rec.crop_measured_ias_no_limit" if inorganic else "rec.crop_measured_no_limit"
+        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, standard=standard), None
+    pred = pred or Message.of("rec.crop_measured_unpredicted")
+    above = v > lim
+    if inorganic:
+        code = "rec.crop_measured_ias_above" if above else "rec.crop_measured_ias_within"
+        return Message.of(code, value=v, standard=standard, limit=lim, prediction=pred), above
+    code = ("rec.crop_measured_within" if not above else
+            "rec.crop_measured_above" if sp == "total" else "rec.crop_measured_inorganic")
+    return (Message.of(code, metal=m, value=v, standard=standard, limit=lim, prediction=pred),
+            code == "rec.crop_measured_above")
 
 
 def _given(values: np.ndarray) -> np.ndarray:

@@ -232,7 +232,8 @@ def read_pair_header(name: str, metal: str = "cd") -> PairHeader:
         return pair
     h = names.read_header(str(name))
     canon = "pair_id" if h.canonical == "plot_id" else h.canonical
-    crop_metal = C.COLUMNS.get(canon) is not None and C.COLUMNS[canon].group == "crop_metal"
+    crop_metal = (C.COLUMNS.get(canon) is not None and C.COLUMNS[canon].group == "crop_metal"
+                  and canon != C.CROP_AS_INORGANIC)  # inorganic As is not the total a transfer function predicts
     if crop_metal:  # a metal measured in the harvest (grain_cd_mg_kg, Cd_rice, crop_cd_mg_kg): the plant side
         canon = plant_column(C.COLUMNS[canon].extra["metal"])
     spec = C.COLUMNS.get(canon)

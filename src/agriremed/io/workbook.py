@@ -667,11 +667,12 @@ def _soil_input_columns(plan) -> list[str]:
 
 def _crop_input_columns(plan) -> list[str]:
     """The input columns of metals measured in the harvest (``crop_cd_mg_kg`` …, in
-    :data:`agriremed.core.columns.CROP_METALS` order) that a plot of the plan carries and its summary does not have."""
+    :data:`agriremed.core.columns.CROP_METAL_COLUMNS` order, inorganic As after total As) that a plot of the plan
+    carries and its summary does not have."""
     plots = getattr(plan, "plots", None)
     if plots is None or "plot_id" not in plots:
         return []
-    cols = [C.crop_metal_column(m) for m in C.CROP_METALS if C.crop_metal_column(m) in plots]
+    cols = [c for c in C.CROP_METAL_COLUMNS if c in plots]
     return [c for c in cols if c not in plan.summary.columns and pd.to_numeric(plots[c], errors="coerce").notna().any()]
 
 
