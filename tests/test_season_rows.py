@@ -202,3 +202,90 @@ def test_idle_strict_control_farmland_left_idle_says_no_food_crop():
     assert "no other option ranks higher" not in s["recommendation"]
     assert s["measures"] == ("This season: Leave the land idle as it is (no crop is grown) | "
                              "Next season: Leave the land idle as it is (no crop is grown)")
+
+
+def _suffix_table():
+    # 天长 rice–wheat fields written with a season suffix: TC-01-稻 / TC-01-麦 (rows 1, 3), TC-02（早稻）/
+    # TC-02（油） (rice, rapeseed), A12-rice / A12_Wheat; negatives: 早稻/晚稻 in brackets (both rice), single
+    # letters, a suffix on one row only, other base ids, the same crop, another region, another area; TC-11稻 /
+    # TC-11麦 are one field: a blank region agrees with any, an area 0.70 with 0.7
+    ids = ["TC-01-稻", "TC-05", "TC-01-麦", "TC-02（早稻）", "TC-02(油)", "A12-rice", "A12_Wheat",
+           "TC-03(早稻)", "TC-03(晚稻)", "B7_R", "B7_W", "TC-04", "TC-04-麦", "TC-06-稻", "TC-07-麦",
+           "TC-08-稻", "TC-08-麦", "TC-09-稻", "TC-09-麦", "TC-10-稻", "TC-10-麦", "TC-11稻", "TC-11麦"]
+    crop = ["rice", "rice", "小麦", "rice", "油菜", "rice", "wheat",
+            "早稻", "晚稻", "rice", "wheat", "rice", "wheat", "rice", "wheat",
+            "rice", "rice", "rice", "wheat", "rice", "wheat", "rice", "wheat"]
+    region = ["Anhui/Chuzhou/Tianchang"] * 18 + ["Anhui/Chuzhou/Quanjiao"] + ["Anhui/Chuzhou/Tianchang"] * 2 + [
+        None, "Anhui/Chuzhou/Tianchang"]
+    area = [0.5, 2.0, 0.5, 0.3, 0.3, 1.0, 1.0] + [0.2] * 13 + [0.4, 0.7, "0.70"]
+    return make_plots(23, plot_id=ids, crop=crop, cropping_system="稻-麦", ph=5.6, cd_mg_kg=0.55,
+                      area_ha=area, region=region)
+
+
+_SUFFIX_FIELDS = {"TC-01-稻": "TC-01", "TC-01-麦": "TC-01", "TC-02（早稻）": "TC-02", "TC-02(油)": "TC-02",
+                  "A12-rice": "A12", "A12_Wheat": "A12", "TC-11稻": "TC-11", "TC-11麦": "TC-11"}
+
+
+def _check_suffix_validation(v):
+    assert len(v.plots) == 23 and v.rejected.empty
+    # each row keeps its plot id; the fields' rows get the id without the suffix as field_id, no other row does
+    assert v.plots["plot_id"].tolist() == _suffix_table()["plot_id"].tolist()
+    field = {p: f for p, f in zip(v.plots["plot_id"], v.plots["field_id"], strict=True) if isinstance(f, str)}
+    assert field == _SUFFIX_FIELDS
+    note = v.problems.loc[v.problems["problem"].str.contains("season suffix")]
+    assert note["input_row"].tolist() == [1]  # said once per file, on the first row of the first field
+    assert note["problem"].iloc[0].startswith(
+        "4 fields are written as rows whose plot ids are one id with a season suffix and that grow different "
+        "crops (8 rows, e.g. TC-01-稻 / TC-01-麦)")
+    assert "its field_id (TC-01)" in note["problem"].iloc[0]
+    assert not v.problems["problem"].str.startswith("duplicate plot id").any()
+    # the rotation clause: the wheat season of TC-01 is planned in row 3, that of TC-06-稻 nowhere
+    cnp = dict(zip(v.plots["plot_id"], v.plots["crops_not_planned"], strict=True))
+    assert pd.isna(cnp["TC-01-稻"]) and pd.isna(cnp["TC-01-麦"]) and pd.isna(cnp["A12-rice"])
+    assert cnp["TC-06-稻"] == "wheat" and cnp["TC-04"] == "wheat" and cnp["TC-10-稻"] == "wheat"
+    planned = v.problems.loc[v.problems["column"] == "crops_not_planned"]
+    assert planned.loc[planned["input_row"] == 1, "problem"].tolist() == [
+        "the Wheat season of the rotation is planned in row 3, a season row of the same field"]
+
+
+def test_plot_ids_with_a_season_suffix_on_rows_of_different_crops_are_one_field():
+    from agriremed.io.validate import validate_plots
+    _check_suffix_validation(validate_plots(_suffix_table()))
+
+
+def test_season_suffix_fields_are_read_alike_in_chunks_and_whole():
+    from agriremed.engine.stream import plan_stream, validate_stream
+    for size in (1, 2, 5):
+        _check_suffix_validation(validate_stream(_suffix_table(), chunk_size=size, keep_plots=100))
+    whole = _plan(_suffix_table()).summary
+    for size in (1, 4):
+        r = plan_stream(_suffix_table(), agriremed.Scenario(mc_draws=0), chunk_size=size, progress=False)
+        assert r.summary["plot_id"].tolist() == whole["plot_id"].tolist()
+        assert r.summary["field_id"].fillna("").tolist() == whole["field_id"].fillna("").tolist()
+
+
+def test_the_area_of_a_field_written_with_season_suffixes_is_counted_once():
+    from agriremed.io.report import PlanDigest, plain_summary
+    plots = make_plots(3, plot_id=["TC-01-稻", "TC-05", "TC-01-麦"], crop=["rice", "rice", "wheat"],
+                       cropping_system="稻-麦", ph=5.6, cd_mg_kg=0.55, area_ha=[0.5, 2.0, 0.5],
+                       region="Anhui/Chuzhou/Tianchang")
+    d = PlanDigest.from_plan(_plan(plots))
+    assert d.n_planned == 3 and d.season_rows == 2 and d.n_fields == 1
+    assert d.area_ha == pytest.approx(2.5)  # field TC-01 0.5 ha once, TC-05 2.0 ha
+    assert sum(a for _, a in d.by_class.values()) == pytest.approx(2.5)
+    assert "2 of these plots are crop seasons of 1 fields" in " ".join(plain_summary(d, "en"))
+
+
+def test_the_season_suffix_pattern():
+    from agriremed.core.tables import load_tables
+    from agriremed.io.validate import season_suffix_pattern
+    p = season_suffix_pattern(load_tables())
+    base = {i: (m["base"] if (m := p.match(i)) else None) for i in (
+        "TC-01-稻", "TC-01稻", "TC-01_麦", "TC-01·油", "TC-01-玉米", "TC-01(早稻)", "TC-01（晚稻）", "TC-01-早稻",
+        "A12-rice", "A12_WHEAT", "A12-rapeseed", "A12-maize", "A12_sweet_potato",
+        "A12_R", "A12-W", "A12rice", "A12(rice)", "TC-01(早稻", "TC-01-none", "稻", "TC-01")}
+    assert base == {"TC-01-稻": "TC-01", "TC-01稻": "TC-01", "TC-01_麦": "TC-01", "TC-01·油": "TC-01",
+                    "TC-01-玉米": "TC-01", "TC-01(早稻)": "TC-01", "TC-01（晚稻）": "TC-01", "TC-01-早稻": "TC-01",
+                    "A12-rice": "A12", "A12_WHEAT": "A12", "A12-rapeseed": "A12", "A12-maize": "A12",
+                    "A12_sweet_potato": "A12", "A12_R": None, "A12-W": None, "A12rice": None, "A12(rice)": None,
+                    "TC-01(早稻": None, "TC-01-none": None, "稻": None, "TC-01": None}

@@ -526,11 +526,14 @@ _out("line", "", "File line", "文件行号",
 _out("field_id", "", "Field ID", "田块编号",
      "The field a row is one crop season of: rows with the same field_id are the seasons of one "
      "field (the rice and the wheat row of a rice–wheat paddy): a rotation crop planned in a sibling row (the same plot id "
-     "repeated) is not called not planned, and the field's area is counted once in the area totals of the report, the "
+     "repeated, or with another season suffix) is not called not planned, and the field's area is counted once in the area totals of the report, the "
      "console and the workbook. Filled where a plot id is repeated on rows growing different crops: such rows "
      "are read as the seasons of one field, not as duplicates, each with the plot id <id>~<crop code> "
      "(TC-01~rice, TC-01~wheat; the text before the last ~ is the id as written) and the id as written in "
-     "field_id; a field_id column of the input is carried through and groups the area totals too.", dtype="str")
+     "field_id. Filled too where plot ids that occur once are one id with a season suffix naming a crop or season "
+     "(TC-01-稻 / TC-01-麦, TC-01（早稻）, A12-rice; not single letters) on rows growing different crops whose "
+     "region and area cells agree where filled: each row keeps its plot id and field_id is the id without the "
+     "suffix; a field_id column of the input is carried through and groups the area totals too.", dtype="str")
 _out("metal", "", "Metal", "重金属", "Metal code (cd, hg, as, pb, cr, cu, ni, zn).", dtype="str")
 _out("note", "", "Note", "说明", "Explanation attached to a result.", dtype="str")
 _out("note_msg", "", "Note (message code)", "说明（消息代码）",

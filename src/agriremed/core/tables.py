@@ -349,7 +349,7 @@ MERGE_KEYS: dict[str, tuple[str, ...]] = {
 OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
-    "policy_family", "substitute_crop", "substitute_metals", "substitute_source",
+    "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
 })
 
 

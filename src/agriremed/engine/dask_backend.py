@@ -34,7 +34,7 @@ from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import plan_chunk, repeated_ids
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import as_text, metal_column_medians, metal_column_numbers, row_crops
+from agriremed.io.validate import as_text, metal_column_medians, metal_column_numbers, row_crops, row_keys
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -133,7 +133,10 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         crop_cols = [c for c in plots.columns if normalise_header(str(c))[0] == "crop"]
         crops = (row_crops(plots[crop_cols].compute().reset_index(drop=True), tables) if crop_cols
                  else np.full(len(ids), None, dtype=object))
-        duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1])
+        key_cols = [c for c in plots.columns if normalise_header(str(c))[0] in ("region", "area_ha")]
+        keys = row_keys(plots[key_cols].compute().reset_index(drop=True) if key_cols
+                        else pd.DataFrame(index=range(len(ids))))
+        duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1], keys[rows - 1], tables)
     metal_cols = [c for c in plots.columns
                   if getattr(C.COLUMNS.get(normalise_header(str(c))[0]), "group", None) == "metal"]
     medians = metal_column_medians(metal_column_numbers(plots[metal_cols].compute())) if metal_cols else {}

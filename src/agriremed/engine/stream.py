@@ -8,8 +8,9 @@ Peak memory is set by the chunk size, not by the number of plots.
 
 The streamed result equals the in-memory one: input rows are numbered across the whole
 file, plot ids repeated anywhere in the file are rejected as duplicates, or read as the season
-rows of one field where the rows grow different crops (a first pass over the file collects the
-plot id and the crop of every row), and every plot's numbers are those
+rows of one field where the rows grow different crops, as are ids that are one id with a season
+suffix (TC-01-稻, TC-01-麦; a first pass over the file collects the plot id, the crop and the
+region and area cells of every row), and every plot's numbers are those
 :func:`agriremed.plan` gives, because no stage looks across plots. The dask backend
 (:mod:`agriremed.engine.dask_backend`) runs the
 same chunk function on the partitions of a dask DataFrame.
@@ -66,7 +67,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, metal_column_medians, metal_column_numbers,
-                                   repeated_plot_ids, row_crops, validate_plots, with_note_rows)
+                                   repeated_plot_ids, row_crops, row_keys, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
 from agriremed.io.geo import feature_count
@@ -757,7 +758,7 @@ class _Input:
 
         text = self.text
         chunks = text.chunks(self.chunk_size) if text is not None else self._chunks()
-        ids, rows, crops, start, blank = [], [], [], 0, []
+        ids, rows, crops, keys, start, blank = [], [], [], [], 0, []
         tables = self.tables or load_tables()
         region_filled = False
         has_value = set()
@@ -774,6 +775,7 @@ class _Input:
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
                 crops.append(row_crops(chunk, tables)[keep])
+                keys.append(row_keys(chunk)[keep])
             region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
                                                  if normalise_header(c)[0] == "region")
             if text is not None:
@@ -787,7 +789,8 @@ class _Input:
                     c, pt = decimal_marks(chunk)
                     comma, point = comma or c, point or pt
             start += len(chunk)
-        dups = repeated_ids(np.concatenate(ids), np.concatenate(rows), np.concatenate(crops)) if ids else {}
+        dups = (repeated_ids(np.concatenate(ids), np.concatenate(rows), np.concatenate(crops), np.concatenate(keys),
+                             tables) if ids else {})
         notes = list(self.notes)
         keep = marks = None
         if text is not None:
@@ -859,15 +862,19 @@ def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
     return _Input(source, chunk_size, sheet).scan().duplicates
 
 
-def repeated_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None) -> dict:
+def repeated_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None,
+                 keys: np.ndarray | None = None, tables=None) -> dict:
     """Ids that occur more than once → their rows: ``"3, 17"`` (duplicates) or ``{crop: row}`` (the
-    season rows of one field, the same id on rows growing different crops), as
-    :func:`agriremed.io.validate.repeated_plot_ids` decides.
+    season rows of one field, the same id on rows growing different crops), and with ``tables`` ids
+    that are one id with a season suffix (``TC-01-稻``, ``TC-01-麦``) on rows growing different crops →
+    their :class:`~agriremed.io.validate.SeasonField`, as :func:`agriremed.io.validate.repeated_plot_ids`
+    decides.
 
     ``rows`` are the 1-based input rows of ``ids``; ``crops`` their crop codes as read
-    (:func:`agriremed.io.validate.row_crops`; without them every repeated id is a duplicate).
+    (:func:`agriremed.io.validate.row_crops`; without them every repeated id is a duplicate);
+    ``keys`` their region and area cells (:func:`agriremed.io.validate.row_keys`).
     """
-    return repeated_plot_ids(ids, rows, crops)
+    return repeated_plot_ids(ids, rows, crops, keys, tables)
 
 
 # ---- planning one chunk -----------------------------------------------------------------

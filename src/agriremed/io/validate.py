@@ -561,6 +561,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     mapping, factors, header_notes, header_errors = _map_headers(raw)
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
+    cells = raw
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
@@ -585,7 +586,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     if header_units and "area_ha" not in dups:
         _check_area_units_agree(col, raw, mapping, header_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
-    repeated = duplicates if duplicates is not None else _repeated_in(raw, mapping, dups, tables)
+    repeated = duplicates if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, _season_siblings(raw, mapping, dups, repeated,
                                                                                          tables))
     _check_marginal_cultivated(col, out, tables)
@@ -2342,7 +2343,106 @@ def row_crops(raw: pd.DataFrame, tables: Tables, crop_col=None) -> np.ndarray:
     return np.array([c if isinstance(c, str) else None for c in crops], dtype=object)
 
 
-def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None) -> dict:
+#: Separators between a plot id and a season suffix (``TC-01-稻``, ``TC-01_稻``, ``TC-01·稻``); a Chinese
+#: suffix may also follow the id directly (``TC-01稻``) or stand in brackets (``TC-01（早稻）``, ``TC-01(早稻)``),
+#: an English one (``A12-rice``) only after ``-`` or ``_`` (:func:`season_suffix_pattern`).
+SUFFIX_SEPS = "-_·"
+
+
+class SeasonField(dict):
+    """{crop: input row} of the season rows of one field whose plot ids are the field's id with a season
+    suffix (``TC-01-稻``, ``TC-01-麦``: :func:`season_suffix_pattern`); ``field`` is the field's id
+    (``TC-01``), ``ids`` the rows' plot ids in input order. The rows keep their plot ids; the id without
+    the suffix is their ``field_id``."""
+
+    def __init__(self, rows: dict, field: str, ids: tuple = ()):
+        super().__init__(rows)
+        self.field = field
+        self.ids = tuple(ids)
+
+
+def season_suffix_pattern(tables: Tables) -> re.Pattern:
+    """Pattern of a plot id ending in a season suffix: the id before it (group ``base``) and the suffix.
+
+    A Chinese suffix is a crop code's Chinese name, alias or short form (``name_zh``, ``aliases``,
+    ``id_suffixes`` of ``crops.csv``: 稻, 早稻, 晚稻, 麦, 油, 玉米 …), optionally after one of
+    :data:`SUFFIX_SEPS` or in brackets (（）or ()); an English suffix is a crop code or a one-word
+    alias of three letters or more (rice, wheat, rapeseed, maize, corn …; any case) after ``-`` or
+    ``_``: single letters (``A12_R``) are not read. The crop ``none`` gives no suffix, nor does an id
+    with a bracket left open (``TC-01(早稻``). The base ends in no separator, bracket or space; the
+    shortest base wins (``TC-01-早稻``: ``TC-01``).
+
+    >>> from agriremed.core.tables import load_tables
+    >>> p = season_suffix_pattern(load_tables())
+    >>> [p.match(i)["base"] if p.match(i) else None for i in ("TC-01-稻", "TC-01麦", "TC-01（早稻）", "A12-Rice",
+    ...                                                       "A12_R", "TC-01")]
+    ['TC-01', 'TC-01', 'TC-01', 'A12', None, None]
+    """
+    def build():
+        c = tables.crops.loc[tables.crops["crop"] != "none"]
+        words = set(c["crop"].astype(str))
+        for col in ("name_zh", "aliases", "id_suffixes"):
+            for v in (c[col] if col in c else []):
+                words.update(w.strip() for w in str(v).split("|") if isinstance(v, str) and w.strip())
+        zh = sorted((w for w in words if re.search(r"[\u4e00-\u9fff]", w)), key=lambda w: (-len(w), w))
+        en = sorted((w.lower() for w in words if re.fullmatch(r"[A-Za-z][A-Za-z_]{2,}", w)),
+                    key=lambda w: (-len(w), w))
+        z, e = "|".join(map(re.escape, zh)), "|".join(map(re.escape, en))
+        seps = re.escape(SUFFIX_SEPS)
+        # an id with a bracket left open has no suffix (TC-01(早稻); the base ends in neither a separator,
+        # a bracket nor a space
+        return re.compile(rf"^(?!.*[（(][^)）]*$)(?P<base>.+?)(?<![{seps}（(\s])(?:[{seps}]?(?:{z})|[（(](?:{z})[)）]|[-_](?i:{e}))$")
+    return tables.memo("season_suffix_pattern", build)
+
+
+def row_keys(raw: pd.DataFrame) -> np.ndarray:
+    """Each row's region and area cells (columns whose header reads as ``region`` or ``area_ha``), as
+    compared by the season-suffix rule of :func:`repeated_plot_ids`: a tuple per row, a number as a
+    float, other text stripped, a blank cell ``""``."""
+    cols = [c for c in raw.columns
+            if read_header(str(c)).error is None and read_header(str(c)).canonical in ("region", "area_ha")]
+    parts = []
+    for c in cols:
+        text = as_text(raw[c]).str.strip()
+        num = pd.to_numeric(text, errors="coerce").to_numpy(float)
+        parts.append([repr(float(x)) if not np.isnan(x) else t for t, x in zip(text.tolist(), num, strict=True)])
+    out = np.empty(len(raw), dtype=object)
+    for i, r in enumerate(zip(*parts, strict=True) if parts else [()] * len(raw)):
+        out[i] = tuple(r)
+    return out
+
+
+def _suffix_fields(s: pd.DataFrame, pattern: re.Pattern) -> dict:
+    """Plot id → :class:`SeasonField` for the rows of ``s`` (``id``, ``row``, ``crop``, ``keys``) whose ids occur
+    once and differ only by a season suffix (``pattern``), whose crops are read and all differ, whose
+    region and area cells agree where filled, and whose id without the suffix is no row's plot id."""
+    once = s.loc[~s["id"].duplicated(keep=False)]
+    base = once["id"].map(lambda i: (m["base"] if (m := pattern.match(i)) else None))
+    cand = once.assign(base=base).loc[base.notna()]
+    cand = cand.loc[cand["base"].duplicated(keep=False)]
+    if cand.empty:
+        return {}
+    every = set(s["id"].tolist())
+    out: dict = {}
+    for b, g in cand.groupby("base", sort=False):
+        crop = g["crop"].tolist()
+        if (b in every or not all(isinstance(c, str) for c in crop) or len(set(crop)) < len(crop)
+                or not _keys_agree(g["keys"].tolist())):
+            continue
+        g = g.sort_values("row")
+        crop = g["crop"].tolist()
+        field = SeasonField(dict(zip(crop, g["row"].tolist(), strict=True)), b, tuple(g["id"].tolist()))
+        out.update(dict.fromkeys(g["id"].tolist(), field))
+    return out
+
+
+def _keys_agree(keys: list) -> bool:
+    """Whether rows' key cells (:func:`row_keys`) agree in every column where more than one row fills it."""
+    return all(len({v for v in col if v != ""}) <= 1 for col in zip(*keys, strict=True)) if keys and keys[0] else True
+
+
+def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None,
+                      keys: np.ndarray | None = None, tables: Tables | None = None) -> dict:
     """Plot ids that occur more than once → their rows: duplicates, or the season rows of one field.
 
     Parameters
@@ -2354,6 +2454,11 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     crops : numpy.ndarray, optional
         Their crop codes as read (:func:`row_crops`; None where unread). Without them every
         repeated id is a duplicate.
+    keys : numpy.ndarray, optional
+        Their region and area cells (:func:`row_keys`); without them these are taken to agree.
+    tables : Tables, optional
+        Literature tables: with them (and ``crops``), ids that differ only by a season suffix
+        (:func:`season_suffix_pattern`) are read as the season rows of one field too.
 
     Returns
     -------
@@ -2361,21 +2466,36 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
         Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or ``{crop: row}`` (the
         season rows of one field: every row of the id has a crop read, the crops all differ and no
         :func:`season_plot_id` of them is the id of another row; each row is kept with its season
-        plot id). The rule sees the whole input, so a chunked reading gives the answer a whole one does.
+        plot id); and, with ``tables``, each id of a field written with season suffixes → its
+        :class:`SeasonField` (ids that occur once, are the same id with a season suffix, grow crops
+        read that all differ, agree in their region and area cells where filled, and whose id without
+        the suffix is no row's id; each row keeps its id). The rule sees the whole input, so a chunked
+        reading gives the answer a whole one does.
 
     Examples
     --------
     >>> ids = np.array(["A", "A", "B", "B", "C"], dtype=object)
     >>> repeated_plot_ids(ids, np.arange(1, 6), np.array(["rice", "wheat", "rice", "rice", "rice"], dtype=object))
     {'A': {'rice': 1, 'wheat': 2}, 'B': '3, 4'}
+    >>> from agriremed.core.tables import load_tables
+    >>> r = repeated_plot_ids(np.array(["T-稻", "T-麦"], dtype=object), np.array([1, 2]),
+    ...                       np.array(["rice", "wheat"], dtype=object), tables=load_tables())
+    >>> r["T-稻"], r["T-稻"].field
+    ({'rice': 1, 'wheat': 2}, 'T')
     """
     s = pd.DataFrame({"id": pd.Series(ids, dtype=object), "row": np.asarray(rows, np.int64),
                       "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object)})
+    out: dict = {}
+    if tables is not None and crops is not None:
+        key = np.empty(len(s), dtype=object)
+        for i, k in enumerate(keys if keys is not None else [()] * len(s)):
+            key[i] = tuple(k)
+        s["keys"] = key
+        out.update(_suffix_fields(s, season_suffix_pattern(tables)))
     rep = s.loc[s["id"].duplicated(keep=False)]
     if rep.empty:
-        return {}
+        return out
     every = set(s["id"].tolist())
-    out: dict = {}
     for k, g in rep.groupby("id", sort=False):
         crop = g["crop"].tolist()
         seasons = (all(isinstance(c, str) for c in crop) and len(set(crop)) == len(crop)
@@ -2400,14 +2520,20 @@ def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
     return ids, crops
 
 
-def _repeated_in(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], tables: Tables) -> dict:
-    """:func:`repeated_plot_ids` of the rows of ``raw`` (the whole input)."""
+def _repeated_in(raw: pd.DataFrame, cells: pd.DataFrame, mapping: dict[str, str], dups: list[str],
+                 tables: Tables) -> dict:
+    """:func:`repeated_plot_ids` of the rows of ``raw`` (the whole input; ``cells``: its cells as read,
+    before region columns are joined or filled, for :func:`row_keys`)."""
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
-    if pid_col is None or "plot_id" in dups or not as_text(raw[pid_col]).duplicated().any():
-        return {}  # no id repeated: the crops are not read twice
+    if pid_col is None or "plot_id" in dups:
+        return {}
+    text = as_text(raw[pid_col])
+    pattern = season_suffix_pattern(tables)
+    if not text.duplicated().any() and not text.map(lambda i: pattern.match(i) is not None).any():
+        return {}  # no id repeated nor with a season suffix: the crops are not read twice
     ids, crops = _ids_and_crops(raw, mapping, dups, tables)
     known = np.array([isinstance(i, str) for i in ids], bool)
-    return repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known])
+    return repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables)
 
 
 def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], repeated: dict,
@@ -2464,17 +2590,32 @@ def _season_rows(col: Collector, out: pd.DataFrame, pid: pd.Series, crop: np.nda
     field = (pd.Series(out["field_id"], dtype=object) if "field_id" in out.columns
              else pd.Series(None, index=out.index, dtype=object))
     blank_field = field.isna().to_numpy(bool)
-    out["field_id"] = np.where(season & blank_field, ids, field.to_numpy(object))
-    out["plot_id"] = np.where(season, [season_plot_id(i, c) if s else i
-                                       for i, c, s in zip(ids, crop, season, strict=True)], ids)
-    fields = {k: v for k, v in repeated.items() if isinstance(v, dict)}
-    first_id, first = min(fields.items(), key=lambda kv: min(kv[1].values()))
-    first_crop = min(first, key=first.get)
-    here = season & (ids == first_id) & (crop == first_crop)
-    example = " / ".join(season_plot_id(first_id, c) for c in first)
-    col.add(here, "plot_id", ids, "warning",
-            Message.of("val.season_rows", n=len(fields), rows=sum(len(v) for v in fields.values()),
-                       id=first_id, example=example, sep=SEASON_SEP), "")
+    suffixed = season & np.array([isinstance(repeated.get(i), SeasonField) for i in ids], bool)
+    field_of = np.array([repeated[i].field if s else i for i, s in zip(ids, suffixed, strict=True)], dtype=object)
+    out["field_id"] = np.where(season & blank_field, field_of, field.to_numpy(object))
+    out["plot_id"] = np.where(season & ~suffixed, [season_plot_id(i, c) if s else i
+                                                   for i, c, s in zip(ids, crop, season, strict=True)], ids)
+    fields = {k: v for k, v in repeated.items() if isinstance(v, dict) and not isinstance(v, SeasonField)}
+    if fields:
+        first_id, first = min(fields.items(), key=lambda kv: min(kv[1].values()))
+        first_crop = min(first, key=first.get)
+        here = season & ~suffixed & (ids == first_id) & (crop == first_crop)
+        example = " / ".join(season_plot_id(first_id, c) for c in first)
+        col.add(here, "plot_id", ids, "warning",
+                Message.of("val.season_rows", n=len(fields), rows=sum(len(v) for v in fields.values()),
+                           id=first_id, example=example, sep=SEASON_SEP), "")
+    _suffix_note(col, ids, suffixed, {k: v for k, v in repeated.items() if isinstance(v, SeasonField)})
+
+
+def _suffix_note(col: Collector, ids: np.ndarray, suffixed: np.ndarray, fields: dict) -> None:
+    """The note on the first row of the whole input (by input row) of the fields written with season suffixes
+    (``fields``: plot id → :class:`SeasonField`), if it is among ``ids`` (its rows ``suffixed``)."""
+    if not fields:
+        return
+    first = min(fields.values(), key=lambda f: min(f.values()))
+    col.add(suffixed & (ids == first.ids[0]), "plot_id", ids, "warning",
+            Message.of("val.season_suffix_rows", n=len({f.field for f in fields.values()}), rows=len(fields),
+                       example=" / ".join(first.ids), field=first.field), "")
 
 
 def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables) -> None:
