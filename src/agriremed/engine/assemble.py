@@ -398,7 +398,7 @@ _pct = advice_mod.pct_param
 
 def _title(metals: str) -> str:
     """'cd+pb' → 'Cd/Pb' ('' → 'metal', the clean-up of an unnamed metal)."""
-    return metals.replace("+", "/").title() if metals else "metal"
+    return advice_mod.metal_title(metals) if metals else "metal"
 
 
 def _bound_text(years: float) -> str:

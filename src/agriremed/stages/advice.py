@@ -74,7 +74,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of", "harvest_test_rows",
+           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of", "harvest_test_rows", "metal_title",
            "harvest_test_of", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
            "summary_columns", "plot_clause",
            "plot_advice",
@@ -622,7 +622,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         3 (:data:`IDLE_AS_IS`): the plot is idle and stays so (``keep_idle`` in place of growing the
         current crop).
     forest_balance : bool
-        The option turns cultivated land that is not permanent basic farmland into forest
+        The option turns cultivated land that is not permanent basic farmland into forest or grassland
         (:func:`forest_balance_rows`): the steps start, this season, with its condition
         (``forest_balance``: the county's approval and the in–out balance, 自然资发〔2021〕166号).
 
@@ -641,14 +641,15 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     [['this', 0.5, 3.15]]
     """
     st = option_steps(option_id, tables)
+    def after(steps):  # the number of a step added after the ones so far
+        return int(steps["step"].max()) + 1 if len(steps) else 1
+
     if no_flood and not (st["measure"] == "moist_water").any():
-        st = pd.concat([st, _no_flood_step(option_id, int(st["step"].max()) + 1 if len(st) else 1, tables)],
-                       ignore_index=True)
+        st = pd.concat([st, _no_flood_step(option_id, after(st), tables)], ignore_index=True)
     if int(test_harvest) == IDLE_AS_IS:  # unchanged practice on idle land: it stays idle, no crop is grown
         st = st.assign(measure=st["measure"].replace({"continue_crop": "keep_idle"}))
     elif test_harvest:
-        st = pd.concat([st, _test_steps(option_id, int(st["step"].max()) + 1 if len(st) else 1, int(test_harvest))],
-                       ignore_index=True)
+        st = pd.concat([st, _test_steps(option_id, after(st), int(test_harvest))], ignore_index=True)
     if forest_balance:
         st = pd.concat([_forest_balance_step(option_id), st], ignore_index=True)
     parts = []
@@ -738,10 +739,10 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
         Area unit of the amounts (:func:`area_units`): per mu, or per ha.
     no_flood : bool
         Add the step of not flooding continuously (see :func:`plot_steps`).
-    test_harvest : {0, 1, 2}
-        Add the steps of testing the harvest (see :func:`plot_steps`).
+    test_harvest : {0, 1, 2, 3}
+        Add the steps of testing the harvest, or keep idle land idle (see :func:`plot_steps`).
     forest_balance : bool
-        Start with the condition of turning cultivated land into forest (see :func:`plot_steps`).
+        Start with the condition of turning cultivated land into forest or grassland (see :func:`plot_steps`).
 
     Returns
     -------
@@ -891,10 +892,11 @@ def forest_balance_rows(land_use, basic_farmland, options, tables) -> np.ndarray
     """
     lib = tables.options
     trees = frozenset(lib.loc[lib["policy_family"].isin(BALANCE_FAMILIES), "option_id"])
-    opts = _frames.obj(options)
-    pbf = np.array([str(v).strip().lower() == "yes" for v in _frames.obj(basic_farmland).tolist()], dtype=bool)
-    return (np.array([isinstance(o, str) and o in trees for o in opts.tolist()], dtype=bool)
-            & np.isin(_frames.obj(land_use), CULTIVATED_LAND_USES) & ~pbf)
+    bf = _frames.obj(np.asarray(basic_farmland, dtype=object))
+    pbf = _frames.per_distinct(lambda v: str(v).strip().lower() == "yes", bf).astype(bool) if len(bf) \
+        else np.zeros(0, bool)
+    return (np.isin(_frames.obj(np.asarray(options, dtype=object)), list(trees))
+            & np.isin(_frames.obj(np.asarray(land_use, dtype=object)), CULTIVATED_LAND_USES) & ~pbf)
 
 
 def forest_balance_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
@@ -907,12 +909,19 @@ def forest_balance_of(frame: pd.DataFrame, tables, option_column: str = "recomme
     return forest_balance_rows(frame["land_use"].to_numpy(object), bf, frame[option_column].to_numpy(object), tables)
 
 
+def _added_steps(option_id: str, first: int, measures: list[str], timings: list[str], source: str) -> pd.DataFrame:
+    """Steps a plot adds to its option's own (no amount, not repeated), as rows of :func:`option_steps`
+    for ``option_id`` numbered from ``first``."""
+    k = len(measures)
+    return pd.DataFrame({"option_id": [option_id] * k, "step": list(range(first, first + k)), "timing": timings,
+                         "measure": measures, "amount_per_ha": [math.nan] * k, "unit": [None] * k,
+                         "repeat_yr": [math.nan] * k, "source": [source] * k})
+
+
 def _forest_balance_step(option_id: str) -> pd.DataFrame:
     """The condition of turning cultivated land into forest (``forest_balance``, before planting, source
     ``mnr2021_166``) as the first row of :func:`option_steps` for ``option_id``."""
-    return pd.DataFrame({"option_id": [option_id], "step": [0], "timing": ["this_season"],
-                         "measure": ["forest_balance"], "amount_per_ha": [math.nan], "unit": [None],
-                         "repeat_yr": [math.nan], "source": ["mnr2021_166"]})
+    return _added_steps(option_id, 0, ["forest_balance"], ["this_season"], "mnr2021_166")
 
 
 def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
@@ -920,9 +929,7 @@ def _no_flood_step(option_id: str, step: int, tables) -> pd.DataFrame:
     packaged step that has it) as a row of :func:`option_steps` for ``option_id``."""
     steps = tables.option_steps
     src = steps.loc[steps["measure"] == "moist_water", "source"]
-    return pd.DataFrame({"option_id": [option_id], "step": [step], "timing": ["every_season"],
-                         "measure": ["moist_water"], "amount_per_ha": [math.nan], "unit": [None],
-                         "repeat_yr": [math.nan], "source": [str(src.iloc[0]) if len(src) else ""]})
+    return _added_steps(option_id, step, ["moist_water"], ["every_season"], str(src.iloc[0]) if len(src) else "")
 
 
 #: :func:`harvest_test_rows` code of unchanged practice on idle land (crop ``none``): it stays idle.
@@ -981,9 +988,11 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
     base = set(tables.options.loc[tables.options["kind"] == "baseline", "option_id"])
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
     p = np.full(len(opts), np.nan) if compliance is None else np.asarray(compliance, float)
-    std = np.broadcast_to(np.asarray("GB2762" if standards is None else standards, dtype=object), (len(opts),))
+    risky = p < green  # the crop grown now predicted to miss its limit more often than green allows
+    std = _frames.obj(np.broadcast_to(np.asarray("GB2762" if standards is None else standards, dtype=object),
+                                      (len(opts),)).copy())
 
-    def code(o, c, ex, k, r, x, sd):
+    def code(o, c, ex, k, r, at_risk, sd):
         if o in base and c == "none":
             return IDLE_AS_IS
         if o not in base or c not in food:
@@ -993,11 +1002,11 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
         sd = sd if isinstance(sd, str) else "GB2762"
         limited = set(food_limit_group_metals(c, sd, tables)) if sd == "GB2762" else every_limited
         above = isinstance(ex, str) and bool(limited.intersection(ex.split("+")))
-        if not limited or not (above or x < green):
+        if not limited or not (above or at_risk):
             return 0
         return 2 if above and k == "safe_utilisation" and r == "china" else 1
 
-    return np.array([code(*a) for a in zip(opts, crop, over, cls, rs, p, std, strict=True)], dtype=np.int64)
+    return _frames.per_distinct(code, opts, crop, over, cls, rs, risky, std).astype(np.int64)
 
 
 def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> np.ndarray:
@@ -1026,11 +1035,7 @@ def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
     :func:`option_steps` for ``option_id`` (:func:`harvest_test_rows`)."""
     measures = ["test_harvest"] + (["ask_county"] if code == 2 else [])
     timings = ["every_season"] + (["next_season"] if code == 2 else [])
-    k = len(measures)
-    return pd.DataFrame({"option_id": [option_id] * k, "step": list(range(step, step + k)), "timing": timings,
-                         "measure": measures, "amount_per_ha": [math.nan] * k, "unit": [None] * k,
-                         "repeat_yr": [math.nan] * k,
-                         "source": ["mee2018_gb15618;cn_soil_law2018"] * k})
+    return _added_steps(option_id, step, measures, timings, "mee2018_gb15618;cn_soil_law2018")
 
 
 def raised_metals(tables) -> dict[str, list[str]]:
@@ -1281,14 +1286,14 @@ def class_kept_years(msgs, target_metals, kept, target_basis=None) -> np.ndarray
     rows = np.flatnonzero(years & np.array([isinstance(x, str) and x != "" for x in t], bool)
                           & np.array([isinstance(x, str) and x != "" for x in k], bool))
     for i in rows:
-        out[i] = messages.Message.of("dur.class_kept", treated=_metal_title(t[i]), years=out[i],
+        out[i] = messages.Message.of("dur.class_kept", treated=metal_title(t[i]), years=out[i],
                                      goal="food_limit_target" if basis[i] == "food_limit" else "screening_value",
-                                     metals=_metal_title(k[i]))
+                                     metals=metal_title(k[i]))
     return out
 
 
-def _metal_title(metals: str) -> str:
-    """'cd+pb' → 'Cd/Pb'."""
+def metal_title(metals: str) -> str:
+    """Metal codes as the sentences print them: 'cd+pb' → 'Cd/Pb'."""
     return metals.replace("+", "/").title()
 
 
@@ -1576,9 +1581,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
                              if "current_crop_compliance_prob" in summary else None,
                              row_standards(food_standard, pid))
     # trees on cultivated land that is not permanent basic farmland: the condition of the in–out balance first
-    wood = forest_balance_of(pd.DataFrame({"land_use": land, "recommended_option": opts,
-                                           **({"basic_farmland": _frames.obj(summary["basic_farmland"])}
-                                              if "basic_farmland" in summary else {})}), tables)
+    bf = _frames.obj(summary["basic_farmland"]) if "basic_farmland" in summary else np.full(n, "unknown", dtype=object)
+    wood = forest_balance_rows(land, bf, opts, tables)
     measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables), test,
                            wood)
     # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
