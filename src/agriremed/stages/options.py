@@ -983,9 +983,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     species = opts["species"] if "species" in opts else [""] * len(opts)
     rain_full = climate_for_full_yield(species, "annual_rain_mm", tables)
     temp_ramp = ~np.isnan(climate_for_full_yield(species, "mean_temp_c", tables))
-    as_col = _metal_column("as")
-    as_measured = (~np.isnan(plots[as_col].to_numpy(float)) if as_col in plots else np.zeros(n, bool))
     measured_mask = _measured_mask(plots, bits)
+    as_measured = (measured_mask & bits["as"]) != 0
     opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
     for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops", "needs_exceeding"):
         if col not in opts:
@@ -1183,8 +1182,9 @@ def _measured_mask(plots: pd.DataFrame, bits: dict) -> np.ndarray:
 def _needs_failure(o, exceed, bits, measured=None):
     """(mask, texts, codes) of :func:`_evaluate_one`'s ``fail`` for an option made for land where one of
     the metals of its ``needs_exceeding`` column exceeds its screening value (the VIP+n package without
-    flooding: As or Hg; the Fe–Si As amendment + low-Cd rice: As): the plots where none does, said differently where none of them was measured
-    (``measured``: bit mask per plot of the metals with a value); no plot where the column is empty."""
+    flooding: As or Hg; the Fe–Si As amendment + low-Cd rice: As): the plots where none does, said
+    differently where none of them was measured (``measured``: bit mask per plot of the metals with a
+    value); no plot where the column is empty."""
     needs = _split(getattr(o, "needs_exceeding", None))
     n = len(exceed)
     if not needs:

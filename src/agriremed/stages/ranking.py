@@ -78,8 +78,8 @@ allows rank after them); among the expected options, those that leave fewer meta
 their food (above their screening value and limited by a food standard, :func:`untreated_limited`)
 rank first, since a safe-utilisation plan addresses every metal that put the plot in its class
 (土壤污染防治法 Art. 53; GB 15618); fully assessed options before partial ones; scores are
-compared at three decimals (the finest the sentence prints), and equal scores go to the lower
-first-year cost, then the higher NPV, then the option listed first in the library
+compared at three decimals (the finest the sentence prints), and equal scores go to the higher
+NPV, then the lower first-year cost, then the option listed first in the library
 (:data:`~agriremed.models.ranking.TIE_BREAKS`), which the sentence names. :func:`score_table` gives the full score table
 (criterion values, utilities, weights, contributions, lights and reasons) and
 :func:`runner_up_clause` the part of the one-sentence recommendation that says what
@@ -230,11 +230,14 @@ def class_kept_metals(target_metals, above_intervention) -> np.ndarray:
     >>> class_kept_metals(["cd", "cd+pb", "", "cd"], ["pb", "pb", "pb", ""]).tolist()
     ['pb', '', 'pb', '']
     """
-    def one(t, a):
-        treated = set(t.split("+")) if isinstance(t, str) else set()
-        return "+".join(m for m in (a.split("+") if isinstance(a, str) else []) if m and m not in treated)
+    return _frames.per_distinct(_metals_not_in, _frames.obj(above_intervention), _frames.obj(target_metals))
 
-    return _frames.per_distinct(one, _frames.obj(target_metals), _frames.obj(above_intervention))
+
+def _metals_not_in(metals, treated) -> str:
+    """The ``'+'``-joined metals of ``metals`` that are not in ``treated`` (both ``'+'``-joined; a
+    missing value is none)."""
+    done = set(treated.split("+")) if isinstance(treated, str) else set()
+    return "+".join(m for m in (metals.split("+") if isinstance(metals, str) else []) if m and m not in done)
 
 
 def clean_up_unknown(table: pd.DataFrame) -> np.ndarray:
@@ -764,8 +767,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         ``untreated_limited`` (the metals above their screening value that a food standard limits
         and the option leaves untreated in its food, :func:`untreated_limited`; among the options
         ranked as expected, fewer such metals rank first, before ``lime_first``, ``target_tier`` and
-        evidence), ``tie_cost_year1_cny_ha`` (the option's first-year cost [CNY ha⁻¹], the first
-        tie-break), ``tie_break`` (on each plot's first option whose score equals that of the
+        evidence), ``tie_cost_year1_cny_ha`` (the option's first-year cost [CNY ha⁻¹], the second
+        tie-break, after the NPV), ``tie_break`` (on each plot's first option whose score equals that of the
         second at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals in the same ordering
         group: the rule of :data:`~agriremed.models.ranking.TIE_BREAKS` that decided, ``first_year_cost``,
         ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the compliance the
@@ -1004,11 +1007,8 @@ def untreated_limited(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     if "untreated_metals" in table:
         left = _frames.obj(table["untreated_metals"])
     elif "metals_exceeding" in table and "target_metals" in table:
-        def minus(o, t):
-            treated = set(t.split("+")) if isinstance(t, str) else set()
-            return "+".join(m for m in o.split("+") if m and m not in treated) if isinstance(o, str) else ""
-
-        left = _frames.per_distinct(minus, _frames.obj(table["metals_exceeding"]), _frames.obj(table["target_metals"]))
+        left = _frames.per_distinct(_metals_not_in, _frames.obj(table["metals_exceeding"]),
+                                    _frames.obj(table["target_metals"]))
     else:
         return np.full(n, "", dtype=object)
     crop = _frames.obj(table["food_crop"]) if "food_crop" in table else np.full(n, "", dtype=object)
