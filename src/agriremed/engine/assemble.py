@@ -736,31 +736,6 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     return body
 
 
-def _substitute_for(crops, metals_exceeding, tables) -> np.ndarray:
-    """Per row, whether the crop is a substitute crop (``substitute_crop`` of ``crops.csv``) for every metal
-    above its screening value that a food standard limits: it keeps them out of its product
-    (``substitute_metals``; rapeseed keeps Cd out of its oil, not As or Pb).
-
-    Examples
-    --------
-    >>> from agriremed.core.tables import load_tables
-    >>> _substitute_for(["rapeseed", "rapeseed", "rapeseed", "rice"], ["cd", "cd+zn", "cd+as", "cd"],
-    ...                 load_tables()).tolist()
-    [True, True, False, False]
-    """
-    kept, limited = tables.substitute_metals(), set(tables.food_limited_metals())
-    grown = set(tables.substitute_grown_crops())
-
-    def one(c, over):
-        if not isinstance(c, str) or c not in grown:
-            return False
-        metals = [m for m in (over.split("+") if isinstance(over, str) else []) if m in limited]
-        return all(m in kept.get(c, ()) for m in metals)
-
-    return np.array([one(c, o) for c, o in zip(_frames.obj(crops), _frames.obj(metals_exceeding), strict=True)],
-                    dtype=bool)
-
-
 def _shared_metals(a, b, minus=None) -> str:
     """The metals of ``a`` that are also in ``b`` and not in ``minus`` ('+'-joined codes, in the order
     of ``a``; '' none).
@@ -1315,9 +1290,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                       & (_frames.obj(s["soil_class"]) == "safe_utilisation"))
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food
         b["food_crop_is_food"] = np.isin(b["food_crop"], (tables or load_tables()).food_crops())
-        # … and substitute planting only where it keeps out of its product every metal above its
-        # screening value that a food standard limits (rapeseed: Cd; not As or Pb)
-        b["food_crop_is_substitute"] = _substitute_for(b["food_crop"], s["metals_exceeding"], tables or load_tables())
+        # … and substitute planting in place where the rule set judged it so (the rule of the kept-substitute
+        # family: the crop keeps out of its product every metal above its screening value that a food
+        # standard limits, stages.options; rapeseed Cd, not As or Pb)
+        kept_rules = _frames.obj(lr["rule_id"])[_frames.obj(lr["applies_to"]) == options_mod.KEPT_SUBSTITUTE_FAMILY]
+        b["food_crop_is_substitute"] = np.isin(_frames.obj(s["policy_rule"]), kept_rules)
     # the crop already complies (green on food safety) for every metal above its screening value:
     # unchanged practice needs no measure for it
     green = (tables or load_tables()).light_thresholds()["food_safety"]["green_at_least"]
