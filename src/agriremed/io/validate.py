@@ -26,6 +26,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import i18n
+from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
@@ -586,9 +587,9 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     if header_units and "area_ha" not in dups:
         _check_area_units_agree(col, raw, mapping, header_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
-    repeated = duplicates if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
-    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, _season_siblings(raw, mapping, dups, repeated,
-                                                                                         tables))
+    repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables,
+                       _season_siblings(raw, mapping, dups, repeated, tables, read))
     _check_marginal_cultivated(col, out, tables)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
@@ -1681,9 +1682,8 @@ def _add_respelled(col: Collector, respelled: np.ndarray, canon: str, text: pd.S
             return names[c]
 
         cells = text.astype(str).str.strip().to_numpy(object)
-        codes = mapped.to_numpy(object)
-        own = respelled & np.array([name(c) is not None and name(c) == t for c, t in zip(codes, cells, strict=True)],
-                                   dtype=bool)
+        zh = _frames.per_distinct(name, _frames.obj(mapped.to_numpy(object)))  # the code's Chinese name
+        own = respelled & np.array([z is not None for z in zh], bool) & (zh == cells)
     col.add(respelled & own, canon, text, "note", read_as, expected)
     col.add(respelled & ~own, canon, text, "warning", read_as, expected)
 
@@ -2395,6 +2395,20 @@ def season_suffix_pattern(tables: Tables) -> re.Pattern:
     return tables.memo("season_suffix_pattern", build)
 
 
+def season_suffix_tail(tables: Tables) -> str:
+    """A regular expression every id :func:`season_suffix_pattern` matches also matches, and fast: the id
+    ends in the last character of a Chinese suffix word, a closing bracket, or ``-``/``_`` and three or
+    more letters (a test of large files before the full pattern)."""
+    def build():
+        c = tables.crops.loc[tables.crops["crop"] != "none"]
+        last = {")", "）"}
+        for col in ("crop", "name_zh", "aliases", "id_suffixes"):
+            for v in (c[col] if col in c else []):
+                last.update(w.strip()[-1] for w in str(v).split("|") if isinstance(v, str) and w.strip())
+        return rf"(?:[{re.escape(''.join(sorted(last)))}]|[-_][A-Za-z_]{{3,}})$"
+    return tables.memo("season_suffix_tail", build)
+
+
 def row_keys(raw: pd.DataFrame) -> np.ndarray:
     """Each row's region and area cells (columns whose header reads as ``region`` or ``area_ha``), as
     compared by the season-suffix rule of :func:`repeated_plot_ids`: a tuple per row, a number as a
@@ -2412,12 +2426,23 @@ def row_keys(raw: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _suffix_fields(s: pd.DataFrame, pattern: re.Pattern) -> dict:
+def season_suffix_bases(ids: pd.Series, tables: Tables) -> pd.Series:
+    """Each id without its season suffix (:func:`season_suffix_pattern`; None where it has none): the
+    full pattern is tried only on the ids :func:`season_suffix_tail` finds."""
+    pattern = season_suffix_pattern(tables)
+    ids = pd.Series(ids, dtype=object)
+    out = pd.Series(None, index=ids.index, dtype=object)
+    ends = ids.str.contains(season_suffix_tail(tables), regex=True).fillna(False).to_numpy(bool)
+    out[ends] = ids[ends].map(lambda i: (m["base"] if (m := pattern.match(i)) else None))
+    return out
+
+
+def _suffix_fields(s: pd.DataFrame, tables: Tables) -> dict:
     """Plot id → :class:`SeasonField` for the rows of ``s`` (``id``, ``row``, ``crop``, ``keys``) whose ids occur
-    once and differ only by a season suffix (``pattern``), whose crops are read and all differ, whose
-    region and area cells agree where filled, and whose id without the suffix is no row's plot id."""
+    once and differ only by a season suffix (:func:`season_suffix_bases`), whose crops are read and all differ,
+    whose region and area cells agree where filled, and whose id without the suffix is no row's plot id."""
     once = s.loc[~s["id"].duplicated(keep=False)]
-    base = once["id"].map(lambda i: (m["base"] if (m := pattern.match(i)) else None))
+    base = season_suffix_bases(once["id"], tables)
     cand = once.assign(base=base).loc[base.notna()]
     cand = cand.loc[cand["base"].duplicated(keep=False)]
     if cand.empty:
@@ -2491,7 +2516,7 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
         for i, k in enumerate(keys if keys is not None else [()] * len(s)):
             key[i] = tuple(k)
         s["keys"] = key
-        out.update(_suffix_fields(s, season_suffix_pattern(tables)))
+        out.update(_suffix_fields(s, tables))
     rep = s.loc[s["id"].duplicated(keep=False)]
     if rep.empty:
         return out
@@ -2521,28 +2546,30 @@ def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
 
 
 def _repeated_in(raw: pd.DataFrame, cells: pd.DataFrame, mapping: dict[str, str], dups: list[str],
-                 tables: Tables) -> dict:
+                 tables: Tables) -> tuple[dict, tuple | None]:
     """:func:`repeated_plot_ids` of the rows of ``raw`` (the whole input; ``cells``: its cells as read,
-    before region columns are joined or filled, for :func:`row_keys`)."""
+    before region columns are joined or filled, for :func:`row_keys`), and the rows' ids and crops as
+    read for it (:func:`_ids_and_crops`; None where they were not read)."""
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     if pid_col is None or "plot_id" in dups:
-        return {}
+        return {}, None
     text = as_text(raw[pid_col])
-    pattern = season_suffix_pattern(tables)
-    if not text.duplicated().any() and not text.map(lambda i: pattern.match(i) is not None).any():
-        return {}  # no id repeated nor with a season suffix: the crops are not read twice
+    if not text.duplicated().any() and season_suffix_bases(text, tables).isna().all():
+        return {}, None  # no id repeated nor with a season suffix: the crops are not read twice
     ids, crops = _ids_and_crops(raw, mapping, dups, tables)
     known = np.array([isinstance(i, str) for i in ids], bool)
-    return repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables)
+    return (repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables),
+            (ids, crops))
 
 
 def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], repeated: dict,
-                     tables: Tables) -> dict:
+                     tables: Tables, read: tuple | None = None) -> dict:
     """Row index → {crop: input row} of the other season rows of its field (the rows of a plot id
-    repeated with different crops, :func:`repeated_plot_ids`), for the rows of such fields."""
+    repeated with different crops, :func:`repeated_plot_ids`), for the rows of such fields (``read``:
+    the rows' ids and crops where :func:`_repeated_in` read them already)."""
     if not any(isinstance(v, dict) for v in repeated.values()):
         return {}
-    ids, crops = _ids_and_crops(raw, mapping, dups, tables)
+    ids, crops = read if read is not None else _ids_and_crops(raw, mapping, dups, tables)
     out = {}
     for i, (pid, crop) in enumerate(zip(ids, crops, strict=True)):
         rows = repeated.get(pid) if isinstance(pid, str) else None
