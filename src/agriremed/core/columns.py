@@ -41,6 +41,7 @@ __all__ = [
     "metal_column",
     "CROP_METALS",
     "CROP_AS_INORGANIC",
+    "CROP_DRY_WEIGHT",
     "CROP_METAL_COLUMNS",
     "crop_metal_column",
     "register",
@@ -510,6 +511,18 @@ for _m in CROP_METALS:
              "crop is used on the rows of that crop; µg/kg converted).",
              valid=(0.0, _MAX_CROP_MG_KG), typical=(None, INORGANIC_AS_TYPICAL_MAX), group="crop_metal",
              extra={"metal": "as", "species": "inorganic"})
+
+#: Input column of the metals whose value measured in the harvest a row carries on a dry-weight basis.
+CROP_DRY_WEIGHT = "crop_dry_weight_metals"
+_inp(CROP_DRY_WEIGHT, "", "Harvest values on a dry-weight basis", "农产品实测值为干重的元素",
+     "Metals measured in the harvest whose value on the row was read from a column marked dry weight (糙米镉（mg/kg，"
+     "干重）, 籽粒镉(mg/kg DW); metal codes joined by |, as_inorganic for inorganic As). GB 2762 limits apply to the "
+     "crop as sold: on the rows of a cereal (cereal in crops.csv: rice, wheat, maize, sold as grain nearly dry) the "
+     "value is read without conversion and compared with the food limit as a conservative (upper) value, the "
+     "recommendation saying so (dry weight; conservative); on the rows of other crops (limits on the fresh weight) "
+     "the value is not used, with a warning on the row. A dry-weight column beside a column of the same metal as "
+     "sold is not read (the value as sold decides) and is passed through as it is. Filled by validation; carried "
+     "through as text.", dtype="str")
 
 #: Input columns of the metals measured in the harvested crop, in registry order (total As followed by
 #: inorganic As).

@@ -1120,6 +1120,7 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     exceeds = np.full(n, None, dtype=object)
     notes = np.full(n, Message(), dtype=object)
     decided = _inorganic_as_decides(P, crop, std, tables)
+    dry = _dry_weight_sets(P)
     for c in cols:
         m, inorganic = C.COLUMNS[c].extra["metal"], c == C.CROP_AS_INORGANIC
         value = P[c].to_numpy(float)
@@ -1130,15 +1131,25 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
         limit, species = predict_mod.limits_for_crops(crop[has], np.full(len(has), m, dtype=object), std[has],
                                                       tables)
         hi = C.COLUMNS[c].typical[1]  # above the values usually measured in a crop: a unit to check
+        code = "as_inorganic" if inorganic else m  # as crop_dry_weight_metals names it
         for i, lim, sp in zip(has, limit, species, strict=True):
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
-            clause, counted = _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred)
+            clause, counted = _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred,
+                                               code in dry[i])
             notes[i] = _then(notes[i], clause)
             if counted is not None:
                 over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
                 exceeds[i] = "+".join(over + ([m] if counted and m not in over else []))
     return exceeds, notes
+
+
+def _dry_weight_sets(P: pd.DataFrame) -> list[set[str]]:
+    """Per plot, the metals whose value measured in the harvest was read on a dry-weight basis
+    (``crop_dry_weight_metals``, '|'-joined: ``cd``, ``as_inorganic``); empty sets without the column."""
+    if C.CROP_DRY_WEIGHT not in P:
+        return [set()] * len(P)
+    return [set(v.split("|")) if isinstance(v, str) and v else set() for v in _frames.obj(P[C.CROP_DRY_WEIGHT])]
 
 
 def _inorganic_as_decides(P: pd.DataFrame, crop: np.ndarray, std: np.ndarray, tables: Tables) -> np.ndarray:
@@ -1159,26 +1170,29 @@ def _inorganic_as_decides(P: pd.DataFrame, crop: np.ndarray, std: np.ndarray, ta
 
 
 def _measured_clause(m: str, inorganic: bool, v: float, lim: float, sp, hi: float | None, standard,
-                     pred: Message | None) -> tuple[Message, bool | None]:
+                     pred: Message | None, dry: bool = False) -> tuple[Message, bool | None]:
     """The clause of one value measured in the harvest ``v`` [mg kg⁻¹] of metal ``m`` (``inorganic``: inorganic As)
     against the limit ``lim`` [mg kg⁻¹] (NaN: none) of species ``sp`` of the food standard ``standard``, the
     column's typical max ``hi`` [mg kg⁻¹] and the plan's prediction clause ``pred`` (None: the prediction does not
-    cover the metal), and whether it counts as above the limit (None: not compared)."""
+    cover the metal), and whether it counts as above the limit (None: not compared). ``dry``: the value was read
+    on a dry-weight basis (a cereal's grain, compared as a conservative value), said after it
+    (``rec.crop_measured_dry``)."""
+    basis = Message.of("rec.crop_measured_dry") if dry else Message()
     if hi is not None and v > hi:
         code = "rec.crop_measured_ias_check" if inorganic else "rec.crop_measured_check"
-        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, hi=float(hi), standard=standard,
-                          prediction=pred or Message()), None
+        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, basis=basis, hi=float(hi),
+                          standard=standard, prediction=pred or Message()), None
     if np.isnan(lim) or (inorganic and sp != "inorganic"):
         code = "rec.crop_measured_ias_no_limit" if inorganic else "rec.crop_measured_no_limit"
-        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, standard=standard), None
+        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, basis=basis, standard=standard), None
     pred = pred or Message.of("rec.crop_measured_unpredicted")
     above = v > lim
     if inorganic:
         code = "rec.crop_measured_ias_above" if above else "rec.crop_measured_ias_within"
-        return Message.of(code, value=v, standard=standard, limit=lim, prediction=pred), above
+        return Message.of(code, value=v, basis=basis, standard=standard, limit=lim, prediction=pred), above
     code = ("rec.crop_measured_within" if not above else
             "rec.crop_measured_above" if sp == "total" else "rec.crop_measured_inorganic")
-    return (Message.of(code, metal=m, value=v, standard=standard, limit=lim, prediction=pred),
+    return (Message.of(code, metal=m, value=v, basis=basis, standard=standard, limit=lim, prediction=pred),
             code == "rec.crop_measured_above")
 
 

@@ -566,7 +566,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
-    more_ids = _first_plot_id(mapping, header_notes)
+    more_ids = _first_plot_id(mapping, header_notes) + _dry_beside_as_sold(mapping, header_notes)
+    more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
     canon_cols = list(mapping.values())
     # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1 and not _is_crop_metal(c)})
@@ -633,7 +634,7 @@ def _map_headers(raw: pd.DataFrame):
         canon, factor, note = h.canonical, h.factor, h.note_msg or h.note
         mapping[col] = canon
         factors[canon] = factor
-        if note and canon != col:
+        if note and (canon != col or h.derived):  # a derived value (超标倍数) is reported under its own name
             header_notes.append((canon, col, note))
     # a land-class layer (三调) with both DLMC (name) and DLBM (code): the name is the land use
     land = [c for c, v in mapping.items() if v == "land_use"]
@@ -643,6 +644,25 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
+
+
+def _dry_beside_as_sold(mapping: dict[str, str], header_notes: list) -> list[str]:
+    """A column of a metal measured in the harvest on a dry-weight basis (糙米镉（mg/kg，干重）) beside a column of
+    the same metal as sold (稻米镉含量(mg/kg)): the value as sold decides; the dry-weight column is passed through as
+    it is, reported. Returns the names it is passed through as."""
+    kept = []
+    for c, canon in list(mapping.items()):
+        if not (_is_crop_metal(canon) and read_header(c).dry):
+            continue
+        as_sold = [o for o, v in mapping.items() if v == canon and not read_header(o).dry]
+        if not as_sold:
+            continue
+        mapping[c] = str(c).strip().lower()
+        header_notes[:] = [t for t in header_notes if t[1] != c]
+        header_notes.append((canon, c, Message.of("val.crop_dry_beside_as_sold", header=repr(c), column=canon,
+                                                  as_sold=", ".join(map(repr, as_sold)))))
+        kept.append(mapping[c])
+    return kept
 
 
 def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
@@ -1139,12 +1159,15 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _read_rotations(col, raw, mapping, crop_col, out, tables, elsewhere)
     if crop_col is not None and "rice_type" not in dups:
         _rice_type_from_crop(col, raw, crop_col, out)
+    dry: dict[str, np.ndarray] = {}
     for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
         cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
                  for orig, c in mapping.items() if c == canon}
         comma_used.update(canon for c in cells.values() if c.comma_read)
-        out[canon] = _crop_metal_values(col, canon, cells, out.get("crop"), tables,
-                                        comma_file=attrs.get("separator") == ",")
+        out[canon], dry[canon] = _crop_metal_values(col, canon, cells, out.get("crop"), tables,
+                                                    comma_file=attrs.get("separator") == ",")
+    if dry:
+        out[C.CROP_DRY_WEIGHT] = _dry_weight_metals(dry)
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
@@ -1158,8 +1181,33 @@ def _is_crop_metal(canon: str) -> bool:
     return spec is not None and spec.group == "crop_metal"
 
 
+def _dry_weight_metals(dry: dict[str, np.ndarray]) -> np.ndarray:
+    """Per row, the metals (``cd|pb``; ``as_inorganic`` for inorganic As) whose value measured in the harvest was
+    read on a dry-weight basis (``dry``: crop metal column → rows), None where none was."""
+    names = ["as_inorganic" if c == C.CROP_AS_INORGANIC else C.COLUMNS[c].extra["metal"] for c in dry]
+    flags = np.column_stack(list(dry.values()))
+    joined = ["|".join(m for m, f in zip(names, row, strict=True) if f) for row in flags.tolist()]
+    return np.array([j or None for j in joined], dtype=object)
+
+
+def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values: np.ndarray, row_crop,
+                  tables: Tables) -> np.ndarray:
+    """The rows of a dry-weight column ``head`` whose value is used: the rows of a cereal
+    (:meth:`Tables.cereal_crops`); on the rows of another crop (or none) a value is reported (warning, the row
+    planned) and set to NaN in ``values``."""
+    cereal = np.isin(np.asarray([c if isinstance(c, str) else "none" for c in row_crop], dtype=object),
+                     tables.cereal_crops())
+    other = ~np.isnan(values) & ~cereal
+    col.add(other, canon, cells.text, "warning",
+            lambda idx: [Message.of("val.crop_dry_not_cereal", header=repr(head),
+                                    row_crop=row_crop[i] if isinstance(row_crop[i], str) else "none") for i in idx],
+            Message.of("exp.crop_as_sold"))
+    values[other] = np.nan
+    return ~np.isnan(values)
+
+
 def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], crop, tables: Tables,
-                       comma_file: bool = False) -> np.ndarray:
+                       comma_file: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The values of a metal measured in the harvest (``canon``, ``crop_<metal>_mg_kg``) [mg kg⁻¹], from one or
     several columns (``cells``: header as written → its cells), each read and checked in its own unit.
 
@@ -1167,7 +1215,9 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     the value of the rows of that crop; on a row of another crop (``crop``: the rows' crop codes) its value is
     reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. Several
     columns are combined row by row, reported once: a row takes the one value given, and two values that
-    differ (after unit conversion) reject the row, naming both columns and values.
+    differ (after unit conversion) reject the row, naming both columns and values. A column on a dry-weight basis
+    (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only (:func:`_dry_not_used`).
+    Returns the values and, per row, whether the value used was read on a dry-weight basis.
     """
     spec = C.COLUMNS[canon]
     lookup = crop_lookup(tables.crops)
@@ -1175,8 +1225,11 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     row_crop = np.asarray(crop, dtype=object) if crop is not None else np.full(n, None, dtype=object)
     heads = list(cells)
     vals = np.full((n, len(heads)), np.nan)
+    dry = np.zeros((n, len(heads)), bool)
     for j, h in enumerate(heads):
         vals[:, j] = _check_numbers(col, canon, spec, cells[h], read_header(h).factor, comma_file=comma_file)
+        if read_header(h).dry:
+            dry[:, j] = _dry_not_used(col, canon, h, cells[h], vals[:, j], row_crop, tables)
         word = crop_metal_header_crop(h)
         code = lookup.get(word.lower()) if word else None
         if code is None:
@@ -1199,7 +1252,8 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
                 f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], given[i], strict=True) if g)) for i in idx],
             Message.of("exp.crop_columns_agree"))
     first[differ] = np.nan
-    return first
+    used = np.where(given.any(axis=1), dry[np.arange(n), given.argmax(axis=1)], False) & ~differ
+    return first, used
 
 
 #: A coordinate in degrees, minutes and seconds: optional hemisphere (E/W/N/S, 东经/西经/北纬/南纬)
