@@ -405,6 +405,15 @@ _inp("cropping_system", "", "Cropping system", "种植制度",
      "双季稻, 早稻+晚稻, 稻-稻, 稻-稻-油 set rice_seasons_per_yr to 2 and 一季稻, 单季稻, 中稻, 稻-油 to 1 where "
      "rice_seasons_per_yr and the crop say nothing of the seasons; other values (冬小麦-夏玉米 …) are ignored "
      "with a warning; carried through as text.", dtype="str")
+_inp("paddy_upland_rotation", "", "Paddy–upland rotation land", "水旱轮作地",
+     "Whether the plot is paddy–upland rotation land (水旱轮作地): yes or no. Optional: filled yes on a paddy "
+     "row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-麦, 稻-油, 稻油轮作, "
+     "水稻-小麦, rice-wheat) or paddy–upland rotation (水旱轮作), and on every row of a field (field_id, "
+     "season rows) that has a rice row and a row of a dry crop (crops.csv land_use not paddy); rice only "
+     "(双季稻, 稻-稻) and rice with fish (稻-鱼) are not rotation land. Under the scenario's rotation_screening "
+     "stricter (default) such land is screened metal by metal with the lower of the paddy and the dry-land "
+     "(upland) screening values (screening_basis rotation_stricter).",
+     dtype="category", categories=("yes", "no"))
 _inp("crops_not_planned", "", "Rotation crops not planned", "轮作中未规划的作物",
      "Crops the plot grows in rotation with its crop that the plan does not grow (crop codes joined by |, "
      "e.g. maize for 冬小麦-夏玉米). Optional: filled where the crop cell names a rotation (小麦-玉米, 水稻+油菜: "
@@ -576,6 +585,19 @@ _out("soil_class_basis", "", "Basis of the soil class", "土壤类别依据",
      "Where soil_class comes from: computed (the plot's values under GB 15618-2018) or county (the "
      "county's 农用地土壤环境质量类别划分, stricter than the computed class); present where the input has a "
      "soil_class_county column.", dtype="category", categories=("computed", "county"))
+_out("screening_basis", "", "Screening values used", "风险筛选值依据",
+     "Which GB 15618 screening values classed the plot: paddy (水田), other (other land: upland, orchard, "
+     "vegetable, marginal) or rotation_stricter (paddy–upland rotation land, paddy_upland_rotation yes: each "
+     "metal's lower of the paddy and the dry-land value, the GB 15618-2018 Table 1 note as quoted in county "
+     "practice, applied as the precautionary reading; scenario rotation_screening paddy uses the plot's own "
+     "land-use values instead). Blank for a plot without a screened metal.",
+     dtype="category", categories=("paddy", "other", "rotation_stricter"))
+_out("soil_class_without_rotation", "", "Soil class with the land use's own screening values",
+     "按本地类筛选值的土壤类别",
+     "The class with the plot's own land-use screening values (a paddy's paddy values), as without the rule "
+     "for paddy–upland rotation land; differs from the computed class only on rotation land whose stricter "
+     "values (screening_basis rotation_stricter) change it (soil_screening and soil-class tables).",
+     dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("controlling_metal", "", "Controlling metal", "主控重金属",
      "The metal that sets the plot's class: on strict-control plots the metal with the highest "
      "ratio to its intervention value; on safe-utilisation plots the metal with the highest ratio "

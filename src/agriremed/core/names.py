@@ -50,6 +50,7 @@ __all__ = [
     "VEGETABLE_UNSPECIFIED",
     "DOUBLE_RICE_WORDS",
     "SINGLE_RICE_WORDS",
+    "PADDY_UPLAND_ROTATION_WORDS",
     "ROTATION_SEP",
     "OTHER_METALS",
     "other_metal",
@@ -271,6 +272,13 @@ ROTATION_PLANNED_FIRST: tuple[str, ...] = ("rice", "wheat", "maize")
 SINGLE_RICE_WORDS: tuple[str, ...] = (
     "一季稻", "单季稻", "中稻", "一季中稻", "一季晚稻", "单季晚稻", "一季", "单季", "稻_油", "稻油", "稻+油",
     "稻_油菜", "稻油菜", "single_rice", "single_cropped_rice", "one_rice_season")
+
+#: Cropping-system words (compared as :data:`DOUBLE_RICE_WORDS`) naming paddy–upland rotation (水旱轮作)
+#: without naming its crops: a paddy row holding one is rotation land for the soil class
+#: (``paddy_upland_rotation``), as is a row whose system names rice and a dry crop (稻麦轮作, 稻-油).
+PADDY_UPLAND_ROTATION_WORDS: tuple[str, ...] = (
+    "水旱轮作", "水旱轮作地", "水旱轮作田", "水旱两熟", "水旱复种", "paddy_upland_rotation", "paddy–upland_rotation",
+    "rice_upland_rotation", "paddy_upland")
 
 #: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
 BASIC_FARMLAND_ALIASES: dict[str, str] = {

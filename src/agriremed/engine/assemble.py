@@ -75,7 +75,7 @@ PLAN_COLUMNS += [
 
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
-    "soil_class",
+    "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
     "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
@@ -990,7 +990,7 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     is absent)."""
     n = len(sp)
     out = {}
-    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
+    for c in ("soil_class", "screening_basis", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
               "metals_not_assessed", "uptake_functions"):
         if c not in soil_plot:
             out[c] = np.full(n, "", dtype=object)
@@ -1225,6 +1225,31 @@ def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.
     return plot
 
 
+def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.ndarray):
+    """The plot clauses ``plot`` of the recommended plots (their rows ``sp`` of ``soil_plot``, their land
+    use ``land_use``), where the stricter screening values of paddy–upland rotation land
+    (``screening_basis`` rotation_stricter) give a stricter class than the plot's own land-use values,
+    followed by the basis: "Paddy–upland rotation land: classed with the stricter of the paddy and dry-land
+    screening values …; with the paddy values alone it would be …" (``rec.class_rotation``, or
+    ``rec.class_rotation_dry`` on land other than paddy)."""
+    if "screening_basis" not in soil_plot or "soil_class_without_rotation" not in soil_plot or not len(sp):
+        return plot
+    cls_col = "soil_class_computed" if "soil_class_computed" in soil_plot else "soil_class"
+    computed = _frames.take(_frames.obj(soil_plot[cls_col]), sp, None)
+    own = _frames.take(_frames.obj(soil_plot["soil_class_without_rotation"]), sp, None)
+    changed = ((_frames.take(_frames.obj(soil_plot["screening_basis"]), sp, None) == "rotation_stricter")
+               & np.array([isinstance(c, str) for c in computed], bool)
+               & np.array([isinstance(c, str) for c in own], bool) & (computed != own))
+    if not changed.any():
+        return plot
+    plot = np.asarray(plot, dtype=object).copy()
+    plot[changed] = [Message.of("rec.class_rotation" if lu == "paddy" else "rec.class_rotation_dry", plot=pl,
+                                soil_class=c, own=k)
+                     for pl, c, k, lu in zip(plot[changed], computed[changed], own[changed], land_use[changed],
+                                             strict=True)]
+    return plot
+
+
 def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
     """The field a row is one crop season of (``field_id``, where the input has season rows: a plot id
     repeated with different crops), beside the row's plot id in the summary (``s`` and ``order``,
@@ -1375,6 +1400,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
             plot = np.asarray(plot, dtype=object).copy()
             plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
                             for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
+    plot = _rotation_basis(plot, soil_plot, sp[ok], _frames.obj(s["land_use"])[ok] if s["land_use"] is not None
+                           else np.full(int(ok.sum()), None, dtype=object))
     plot = _county_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok],
                          _frames.obj(P["soil_class_county"])[ok] if "soil_class_county" in P else None)
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."

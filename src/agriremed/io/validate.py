@@ -30,6 +30,7 @@ from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
+                                  PADDY_UPLAND_ROTATION_WORDS,
                                   SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
                                   CROP_GROUP_WORDS, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
@@ -589,11 +590,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         _check_area_units_agree(col, raw, mapping, header_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
-    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables,
-                       _season_siblings(raw, mapping, dups, repeated, tables, read))
+    siblings = _season_siblings(raw, mapping, dups, repeated, tables, read)
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings)
     _check_marginal_cultivated(col, out, tables)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
+    _paddy_upland_rotation(out, mapping, dups, siblings, tables)
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
 
@@ -2257,6 +2259,46 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
         _planned_elsewhere(col, others, elsewhere or {})
     if (others != "").any():
         out["crops_not_planned"] = np.where(others == "", None, others)
+
+
+def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: list[str], elsewhere: dict,
+                           tables) -> None:
+    """Paddy–upland rotation land (水旱轮作地, ``paddy_upland_rotation`` yes, the column added where some row
+    is): a paddy row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-油, rice-wheat:
+    a crop whose ``crops.csv`` land use is not paddy) or paddy–upland rotation
+    (:data:`~agriremed.core.names.PADDY_UPLAND_ROTATION_WORDS`), a season row whose field grows rice and a dry
+    crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`),
+    and every row of a ``field_id`` of the table holding such a row or both a rice row and a dry-crop row, so
+    that the rows of one field are classed alike. Rice only (双季稻, 稻-稻) and rice with fish (稻-鱼) are not.
+    A ``paddy_upland_rotation`` column of the input is read as given (yes or no)."""
+    if "paddy_upland_rotation" in mapping.values() or "crop" not in out.columns or "crop" in dups:
+        return
+    n = len(out)
+    crop = pd.Series(out["crop"], dtype=object).to_numpy(object)
+    c = tables.crops
+    dry = set(c.loc[c["land_use"].fillna("").ne("paddy") & c["crop"].ne("none"), "crop"])
+    land_use = (pd.Series(out["land_use"], dtype=object).to_numpy(object) if "land_use" in out.columns
+                else np.full(n, None, dtype=object))
+    rot = np.zeros(n, bool)
+    if "cropping_system" in out.columns and "cropping_system" not in dups:
+        system = pd.Series(out["cropping_system"], dtype=object).map(lambda t: t if isinstance(t, str) else "")
+        codes, rots = _rotations_of(system, crop_lookup(c))
+        named = np.array([r is not None and "rice" in r and any(k in dry for k in r) for r in rots], bool)
+        rot = (named[codes] if len(codes) else rot) | _crop_words(system).isin(PADDY_UPLAND_ROTATION_WORDS).to_numpy(bool)
+        rot &= land_use == "paddy"
+    for i, planned in elsewhere.items():  # a season row of a field growing rice and a dry crop
+        grown = {crop[i], *planned}
+        rot[i] |= "rice" in grown and bool(grown & dry)
+    if "field_id" in out.columns:  # every row of one field alike
+        field = pd.Series(out["field_id"], dtype=object).to_numpy(object)
+        known = ~pd.isna(field)
+        if known.any():
+            g = pd.DataFrame({"f": field[known], "rice": crop[known] == "rice",
+                              "dry": np.isin(crop[known], list(dry)), "rot": rot[known]}).groupby("f")
+            whole = (g["rice"].transform("any") & g["dry"].transform("any")) | g["rot"].transform("any")
+            rot[known] = whole.to_numpy(bool)
+    if rot.any():
+        out["paddy_upland_rotation"] = np.where(rot, "yes", None).astype(object)
 
 
 def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn: np.ndarray | None = None,
