@@ -1203,7 +1203,10 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "missing the target at a lower economics value) (ranked with the allowed options, whatever the target), 3 when its food crop is predicted to be no safer than under "
      "unchanged practice (compliance gain below the scenario's min_compliance_gain, or below its "
      "min_gain_share of the largest gain of a fully assessed expected food option of the plot) where such an "
-     "option makes it safer (ranked after the expected options that do).",
+     "option makes it safer (ranked after the expected options that do); 5 for an option the rule set allows by "
+     "its rule for measures that answer only a crop risk of a metal below its screening value where another "
+     "metal exceeds (cn_safe_measure_off_class): ranked after the other options of its policy tier, unchanged "
+     "practice included.",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "
