@@ -556,6 +556,17 @@ _out("field_id", "", "Field ID", "田块编号",
      "(TC-01-稻 / TC-01-麦, TC-01（早稻）, A12-rice; not single letters) on rows growing different crops whose "
      "region and area cells agree where filled: each row keeps its plot id and field_id is the id without the "
      "suffix; a field_id column of the input is carried through and groups the area totals too.", dtype="str")
+_out("rice_season", "", "Rice season", "稻季",
+     "The rice season of a rice row: early (早稻), late (晚稻, 双季晚稻) or single (one rice season a year: 中稻, "
+     "一季稻), from the crop cell, else from a plot-id suffix naming it (LY-01-早稻, LY-01（晚稻）, LY-01-早 / "
+     "LY-01-晚, LY-01早稻, A12-early / A12-late, A12_early_rice); blank where neither says. The early and the late "
+     "rice of one field written as two rows (the same plot id with crops 早稻 and 晚稻, or ids with such suffixes) "
+     "are its two season rows (field_id; a repeated id becomes <id>~early_rice and <id>~late_rice): each row is "
+     "planned as one rice season a year (a 双季稻 cropping system or a 双季晚稻 crop on such a row gives no second "
+     "season), with a note naming the row of the other season, and the field's area is counted once. Early and "
+     "late rice are planned with the same rice parameters (rice_seasons.csv holds no season-specific yield or "
+     "price). Each row keeps its own soil values. Set by agriremed: an input column of that name is replaced.",
+     dtype="str")
 _out("metal", "", "Metal", "重金属", "Metal code (cd, hg, as, pb, cr, cu, ni, zn).", dtype="str")
 _out("note", "", "Note", "说明", "Explanation attached to a result.", dtype="str")
 _out("note_msg", "", "Note (message code)", "说明（消息代码）",

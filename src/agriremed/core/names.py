@@ -51,6 +51,8 @@ __all__ = [
     "DOUBLE_RICE_WORDS",
     "SINGLE_RICE_WORDS",
     "PADDY_UPLAND_ROTATION_WORDS",
+    "RICE_SEASON_WORDS",
+    "RICE_SEASON_SUFFIXES",
     "ROTATION_SEP",
     "OTHER_METALS",
     "other_metal",
@@ -279,6 +281,21 @@ SINGLE_RICE_WORDS: tuple[str, ...] = (
 PADDY_UPLAND_ROTATION_WORDS: tuple[str, ...] = (
     "水旱轮作", "水旱轮作地", "水旱轮作田", "水旱两熟", "水旱复种", "paddy_upland_rotation", "paddy–upland_rotation",
     "rice_upland_rotation", "paddy_upland")
+#: The rice season a rice crop cell names (compared as :data:`DOUBLE_RICE_WORDS`): ``early`` (早稻),
+#: ``late`` (晚稻, the late crop of double rice) or ``single`` (one rice season a year: 中稻, 一季稻).
+#: The early and the late rice of one field may be written as two rows (``rice_season``).
+RICE_SEASON_WORDS: dict[str, str] = {
+    "早稻": "early", "双季早稻": "early", "early_rice": "early", "early_season_rice": "early",
+    "晚稻": "late", "双季晚稻": "late", "late_rice": "late", "late_season_rice": "late",
+    "中稻": "single", "一季稻": "single", "单季稻": "single", "一季中稻": "single", "一季晚稻": "single",
+    "单季晚稻": "single", "middle_rice": "single", "single_rice": "single", "single_season_rice": "single"}
+
+#: Plot-id suffixes naming the early or the late rice season (``LY-01-早稻``, ``LY-01（晚稻）``, ``LY-01-早``,
+#: ``A12-early``, ``A12_late_rice``; English ones compared in lower case): suffix → season code. One
+#: character (早, 晚) is read only after a separator or in brackets.
+RICE_SEASON_SUFFIXES: dict[str, str] = {
+    "早稻": "early", "双季早稻": "early", "早": "early", "early": "early", "early_rice": "early",
+    "晚稻": "late", "双季晚稻": "late", "晚": "late", "late": "late", "late_rice": "late"}
 
 #: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
 BASIC_FARMLAND_ALIASES: dict[str, str] = {

@@ -1252,11 +1252,14 @@ def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.
 
 def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
     """The field a row is one crop season of (``field_id``, where the input has season rows: a plot id
-    repeated with different crops), beside the row's plot id in the summary (``s`` and ``order``,
-    changed in place)."""
+    repeated with different crops) and the rice season of a rice row (``rice_season``: early, late, single),
+    beside the row's plot id in the summary (``s`` and ``order``, changed in place)."""
     if "field_id" in P:
         s["field_id"] = _frames.obj(P["field_id"])
         order.insert(order.index("plot_id") + 1, "field_id")
+    if "rice_season" in P:  # early, late or single rice (the early and the late rice of a field: two rows)
+        s["rice_season"] = _frames.obj(P["rice_season"])
+        order.insert(order.index("plot_id") + 1 + ("field_id" in P), "rice_season")
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
