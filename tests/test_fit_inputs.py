@@ -200,17 +200,20 @@ def test_second_function_for_the_same_crop_and_metal_in_a_folder_is_warned(tmp_p
     texts = [t for t in second.warning_texts() if "folder already holds" in t]
     assert texts == ["the folder already holds user_a for rice Cd with the same provinces (priority 0): a plan "
                      "tries the user's functions by priority, then in the order of transfer_functions.csv, so "
-                     "user_a is used for every plot whose inputs it has (a fitted function is extrapolated beyond "
-                     "its data) and user_b only where user_a lacks an input; give one another --provinces, or fit "
-                     "into another folder"]
+                     "user_a is used for every plot whose inputs it has within the range of its data (a fitted "
+                     "function is not used beyond it) and user_b only where user_a lacks an input or the plot lies "
+                     "beyond its data; give one another --provinces, or fit into another folder"]
     assert "folder already holds user_a" in (tmp_path / "user_b_summary.txt").read_text(encoding="utf-8")
-    # the rule stated is the plan's: the first row wins, also beyond its data (extrapolated)
+    # the rule stated is the plan's: the first row wins inside its data; beyond the data of both the
+    # packaged default predicts
     p = plots_factory(1, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=0.5)
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0), tables=load_tables(tmp_path))
     assert plan.uptake.loc[plan.uptake["metal"] == "cd", "function_id"].tolist() == ["user_a"]
-    far = plots_factory(1, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=50.0)
+    far = plots_factory(1, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=5.0)
     u = agriremed.plan(far, agriremed.Scenario(mc_draws=0), tables=load_tables(tmp_path)).uptake
-    assert u.loc[u["metal"] == "cd", ["function_id", "extrapolated"]].values.tolist() == [["user_a", True]]
+    assert u.loc[u["metal"] == "cd", ["function_id", "user_fit_skipped"]].values.tolist() == [
+        ["synth_rice_cd_ph", "user_a (cd_mg_kg = 5 outside its fitted range {:.4g}–{:.4g})".format(
+            *first.valid_ranges["soil"])]]
     # another province or another crop is no conflict
     other = fit_transfer_function(d, crop="rice", terms=["log10(soil)", "ph"], function_id="user_c",
                                   provinces="Hunan")

@@ -139,26 +139,34 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
     assert set(ranges) == {"soil", "ph", "som_pct"} and ranges["ph"][0] >= 4.5
     p = plots_factory(3, region="", ph=[5.0, 6.5, 8.5], cd_mg_kg=[0.3, 1.0, 2.0], som_pct=2.0)
     pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
-    # pH 8.5 is beyond the data: the user's function is extrapolated there (flagged), not swapped for
-    # the packaged default, so the prediction follows the fitted law continuously past the data
-    assert pred["function_id"].tolist() == [sim_fit.function_id] * 3
-    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"], sim_fit.predict(p)["plant_fit_mg_kg"], rtol=1e-5)
-    assert pred["extrapolated"].tolist() == [False, False, True]
-    assert pred["selection"].iloc[2] == f"{sim_fit.function_id} extrapolated beyond its data (ph outside " \
-                                        f"{ranges['ph'][0]:.4g}–{ranges['ph'][1]:.4g})"
+    # pH 8.5 is beyond the data: the user's function is not used there; the packaged default of the
+    # plot's region predicts, and the plot's record names the fit and why it was skipped
+    assert pred["function_id"].tolist() == [sim_fit.function_id] * 2 + ["synth_rice_cd_ph"]
+    np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"].iloc[:2], sim_fit.predict(p)["plant_fit_mg_kg"].iloc[:2],
+                               rtol=1e-5)
+    assert pred["extrapolated"].tolist() == [False] * 3
+    reason = f"{sim_fit.function_id} (ph = 8.5 outside its fitted range {ranges['ph'][0]:.4g}–{ranges['ph'][1]:.4g})"
+    assert pred["user_fit_skipped"].tolist() == ["", "", reason]
+    assert pred["selection"].iloc[2] == "skipped " + reason + "; synth_rice_cd_ph_hunan (for Hunan only)"
 
 
-def test_user_function_is_continuous_at_the_edge_of_its_data(sim_fit, plots_factory):
-    # just inside and just outside the largest soil Cd of the data: the same function, nearly the same
-    # prediction (a switch to the packaged default made it jump)
+def test_user_function_hands_over_at_the_edge_of_its_data_with_the_step_reported(sim_fit, plots_factory):
+    # just inside and just outside the largest soil Cd of the data: the fit inside, the packaged
+    # default outside; the step between the two at the end of the data is reported, not blended
     hi = uptake.parse_ranges(sim_fit.function_row().iloc[0]["valid_ranges"])["soil"][1]
     p = plots_factory(2, region="", ph=6.0, som_pct=2.0, cd_mg_kg=[hi * 0.999, hi * 1.01])
     pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
-    assert pred["function_id"].tolist() == [sim_fit.function_id] * 2
-    assert pred["extrapolated"].tolist() == [False, True]
-    ratio = pred["crop_fw_p50_mg_kg"].iloc[1] / pred["crop_fw_p50_mg_kg"].iloc[0]
+    assert pred["function_id"].tolist() == [sim_fit.function_id, "synth_rice_cd_ph"]
+    assert pred["user_fit_skipped"].iloc[1].startswith(f"{sim_fit.function_id} (cd_mg_kg = {hi * 1.01:g} outside "
+                                                       "its fitted range ")
+    # both predictions moved to soil Cd = hi along their own soil exponents
     b = sim_fit.coefficients.set_index("model_term").loc["log10(soil)", "coef"]
-    assert ratio == pytest.approx((1.01 / 0.999) ** b, rel=1e-4)
+    terms = dict((v, c) for v, t, c in uptake.parse_terms(
+        sim_fit.tables().transfer_functions.set_index("function_id").loc["synth_rice_cd_ph", "terms"]) if t == "log10")
+    fit_at_hi = pred["crop_fw_p50_mg_kg"].iloc[0] * (1 / 0.999) ** b
+    packaged_at_hi = pred["crop_fw_p50_mg_kg"].iloc[1] * (1 / 1.01) ** terms["soil"]
+    assert pred["user_fit_edge_ratio"].iloc[1] == pytest.approx(packaged_at_hi / fit_at_hi, rel=1e-6)
+    assert np.isnan(pred["user_fit_edge_ratio"].iloc[0])
 
 
 def test_written_folder_is_a_user_table_folder(sim_fit, tmp_path, plots_factory):
@@ -284,7 +292,7 @@ def test_provenance_names_the_user_function_and_the_changed_tables(sim_fit, tmp_
     assert fitted[0] in json.loads(out["run"].read_text(encoding="utf-8"))["provenance"]
 
 
-def test_assessment_dashboard_marks_an_extrapolated_user_function(sim_fit, tmp_path):
+def test_assessment_dashboard_names_the_user_function_it_did_not_use(sim_fit, tmp_path):
     from agriremed.apps.dashboards.assessment import PlotAssessment
 
     write_fit(sim_fit, tmp_path)
@@ -293,9 +301,9 @@ def test_assessment_dashboard_marks_an_extrapolated_user_function(sim_fit, tmp_p
     pd.DataFrame({"plot_id": ["P1"], "land_use": ["paddy"], "crop": ["rice"], "area_ha": [1.0], "ph": [6.0],
                   "som_pct": [2.0], "cd_mg_kg": [hi * 1.01], "region": [""]}).to_csv(plots, index=False)
     a = PlotAssessment(str(plots), plot_id="P1", background=False, tables=load_tables(tmp_path))
-    assert a.uptake["extrapolated"].tolist() == [True]
-    assert f"{sim_fit.function_id} (extrapolated beyond its data)" in a._crop_table("en")
-    assert "超出拟合数据范围外推" in a._crop_table("zh")
+    assert a.uptake["function_id"].tolist() == ["synth_rice_cd_ph"]
+    assert f"synth_rice_cd_ph (skipped {sim_fit.function_id} (cd_mg_kg = " in a._crop_table("en")
+    assert f"未采用：{sim_fit.function_id}（土壤总镉 = " in a._crop_table("zh")
 
 
 def test_pairs_outside_the_ph_domain_are_rejected_and_never_widen_the_range(tmp_path):

@@ -655,6 +655,15 @@ _out("extrapolated", "", "Outside validity range", "超出适用范围",
 _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
      "outside its validity range, prediction not positive).", dtype="str")
+_out("user_fit_skipped", "", "User's fit not used", "未采用的用户拟合函数",
+     "A function fitted to the user's own pairs (fit-uptake, plan --tables) that was not used for the "
+     "plot because an input lies beyond the range of its data, with the plot's value and that range "
+     "('yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'); the next function in the order "
+     "predicts instead. Empty where none.", dtype="str")
+_out("user_fit_edge_ratio", "1", "Step at the end of the user's fit", "用户拟合函数边界处跳变倍数",
+     "Where user_fit_skipped is given: the chosen function's as-sold prediction divided by the user's "
+     "fit's, both at the plot's inputs moved to the nearest end of the fit's ranges — the step the "
+     "prediction takes where a plot crosses the end of the data (1 = none; no blend is made).")
 _out("assessed", "", "Crop metal assessed", "作物含量已评估",
      "True when the metal in the crop was predicted; False when no transfer function could be used "
      "(the reason is in not_assessed_reason).", dtype="bool")
@@ -856,8 +865,9 @@ _out("compliance_metals", "", "Metals the compliance probability covers", "达�
      "not covered (see metals_not_assessed).")
 _out("uptake_functions", "", "Transfer functions of the current crop", "当前作物的转移函数",
      "The transfer function that predicts each metal in the plot's current crop ('cd: "
-     "synth_rice_cd_ph'; a user-fitted function used beyond its data is marked '(extrapolated)'); "
-     "crop_uptake.csv has the full selection.")
+     "synth_rice_cd_ph'; where a user-fitted function was not used because the plot lies beyond its "
+     "data, it is named with the reason: 'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside "
+     "its fitted range 5–5.96)'); crop_uptake.csv has the full selection.")
 _out("current_compliance_metals", "", "Metals the current crop's compliance covers",
      "当前作物达标概率涵盖的重金属",
      "Metals ('+'-joined) whose food limit current_crop_compliance_prob checks.")

@@ -568,6 +568,8 @@ _SKIP_FORMS = (
      lambda m: "缺少" + "、".join(_zh_input(x.strip()) for x in m[1].split(","))),
     (re.compile(r"([a-z0-9_]+) = ([^:;]+): outside the function's domain, which needs a value > 0"),
      lambda m: f"{_zh_input(m[1])} = {m[2]}：超出函数定义域（须大于0）"),
+    (re.compile(r"([a-z0-9_]+) = ([-\d.eE+]+) outside its fitted range ([-\d.eE+]+)–([-\d.eE+]+)"),
+     lambda m: f"{_zh_input(m[1])} = {m[2]}，超出其拟合数据范围{m[3]}–{m[4]}"),
     (re.compile(r"([a-z0-9_]+) outside ([-\d.eE+]+)–([-\d.eE+]+)"),
      lambda m: f"{_zh_input(m[1])}超出{m[2]}–{m[3]}"),
     (re.compile(r"^prediction not positive$"), lambda m: "预测值不为正"),
@@ -577,28 +579,21 @@ _SKIP_FORMS = (
 
 
 def selection_text(text, lang: str = "en") -> str:
-    """The ``selection`` of an uptake prediction (``'skipped fid (reason); …; fid extrapolated beyond
-    its data (reason)'``) in ``lang``: as written in English; in Chinese the functions not used
-    after 未采用 and each reason in the forms of :data:`_SKIP_FORMS`.
+    """The ``selection`` of an uptake prediction (``'skipped fid (reason); …'``) in ``lang``: as
+    written in English; in Chinese the functions not used after 未采用 and each reason in the forms
+    of :data:`_SKIP_FORMS`.
 
     Examples
     --------
     >>> selection_text("skipped synth_rice_cd_ph_hunan (for Hunan only)", "zh")
     '未采用：synth_rice_cd_ph_hunan（仅适用于湖南省）'
+    >>> selection_text("skipped yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)", "zh")
+    '未采用：yx_rice_cd（土壤pH（水浸提） = 7.5，超出其拟合数据范围5–5.96）'
     """
     if lang != "zh" or not isinstance(text, str) or not text:
         return "" if text is None or (isinstance(text, float) and text != text) else str(text)
     body = text[len("skipped "):] if text.startswith("skipped ") else text
-    skipped, beyond = [], []
-    for item in body.split("; "):
-        m = re.match(r"^(\S+) extrapolated beyond its data \((.*)\)$", item)
-        if m is not None:
-            beyond.append(f"{m[1]}（超出拟合数据范围外推：{_zh_skip_reason(m[2])}）")
-            continue
-        m = re.match(r"^(\S+) \((.*)\)$", item)
-        skipped.append(f"{m[1]}（{_zh_skip_reason(m[2])}）" if m is not None else item)
-    parts = (["未采用：" + "；".join(skipped)] if skipped else []) + beyond
-    return "；".join(parts)
+    return "未采用：" + _skipped(body, lang, None)
 
 
 def _zh_input(name: str) -> str:

@@ -1431,6 +1431,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # measured on the sheet (锑 300); a rotation's crops not planned (小麦-玉米: the maize season)
     nl = (_frames.take(_frames.obj(soil_plot["no_food_limit_msg"]), sp, "")
           if "no_food_limit_msg" in soil_plot else np.full(n, "", dtype=object))
+    uf = (_frames.take(_frames.obj(soil_plot["user_fit_msg"]), sp, "")
+          if "user_fit_msg" in soil_plot else np.full(n, "", dtype=object))
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
@@ -1442,6 +1444,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     notes = (
         # the metals measured in the harvest against the food limit: first, the crop may already fail
         (np.array([bool(x.parts) for x in grain], bool), lambda i: grain[i]),
+        # the user's fitted function not used for the crop (an input beyond its data): which one is
+        (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         (no_t & no_r, lambda i: Message.of("rec.climate_water_unchecked", min_c=float(min_c[i]),
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),

@@ -204,20 +204,52 @@ def with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
 
 def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     """The transfer function that predicts each metal in each plot's current crop, as text
-    (``'cd: user_rice_cd_pairs (extrapolated)'``, '; '-joined by metal; ``''`` where none), so
-    that the summary says which function, the user's own or a packaged one, stands behind the
-    plot's crop risk."""
+    (``'cd: synth_rice_cd_ph_hunan'``, '; '-joined by metal; ``''`` where none), so that the summary
+    says which function, the user's own or a packaged one, stands behind the plot's crop risk; a
+    user's fit skipped for an input beyond the range of its data is named after the function used
+    (``'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside its fitted range 5–5.96)'``)."""
     pid = _frames.obj(plot_ids)
     out = np.full(len(pid), "", dtype=object)
     if pred.empty:
         return out
-    ext = pred["extrapolated"].astype(object).to_numpy() if "extrapolated" in pred else np.full(len(pred), None)
-    item = [f"{m}: {f}{' (extrapolated)' if x is True else ''}"
-            for m, f, x in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), ext, strict=True)]
+    fit = (_frames.obj(pred["user_fit_skipped"]) if "user_fit_skipped" in pred
+           else np.full(len(pred), "", dtype=object))
+    item = [f"{m}: {f}" + (" (not " + re.sub(r" \((.*)\)$", r": \1", k) + ")" if isinstance(k, str) and k else "")
+            for m, f, k in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, strict=True)]
     joined = _frames.joined_by(pred["plot_id"], item, "; ")
     at = _frames.positions(joined.index.to_numpy(object), pid)
     found = at >= 0
     out[found] = joined.to_numpy(object)[at[found]]
+    return out
+
+
+def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
+    """Per plot, the note that a function fitted to the user's pairs was not used for its crop
+    (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge`` where the step at the end of the
+    fit's range is known; one per metal, joined by ``rec.with_note``), encoded; ``''`` where none.
+
+    The plan's sentence then says which function its crop risk comes from instead of presenting the
+    user's fit, or the packaged function, silently (issue 15: no silent switches)."""
+    pid = _frames.obj(plot_ids)
+    out = np.full(len(pid), "", dtype=object)
+    if pred.empty or "user_fit_skipped" not in pred:
+        return out
+    fit = _frames.obj(pred["user_fit_skipped"])
+    rows = np.flatnonzero(np.array([isinstance(k, str) and k != "" for k in fit], bool))
+    if not len(rows):
+        return out
+    ratio = pred["user_fit_edge_ratio"].to_numpy(float)
+    fid, metal, rid = _frames.obj(pred["function_id"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
+    notes: dict = {}
+    for i in rows:
+        edge = (Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i]))
+                if np.isfinite(ratio[i]) else Message())
+        msg = Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i], skipped=fit[i], edge=edge)
+        notes[rid[i]] = msg if rid[i] not in notes else Message.of("rec.with_note", sentence=notes[rid[i]],
+                                                                    note=msg)
+    at = _frames.positions(np.array(list(notes), dtype=object), pid)
+    enc = np.array([m.encode() for m in notes.values()], dtype=object)
+    out[at >= 0] = enc[at[at >= 0]]
     return out
 
 
@@ -234,7 +266,8 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     std = advice_mod.plan_food_standards(P, scenario, tables)
     checked = uptake_mod.food_safety(pred, std, tables)
     unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot, std, tables)
-    soil_plot = soil_plot.assign(uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]))
+    soil_plot = soil_plot.assign(uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]),
+                                 user_fit_msg=user_fit_notes(pred, soil_plot["plot_id"]))
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,

@@ -1194,18 +1194,17 @@ def _plan_sections(plan, lang: str) -> list[Section]:
 
 
 #: Columns of the report's uptake section (:func:`_uptake_section`), as crop_uptake.csv names them.
-UPTAKE_COLUMNS = ("plot_id", "crop", "metal", "function_id", "user_function", "extrapolated", "selection",
-                  "crop_fw_p50_mg_kg", "p_exceed_limit")
+UPTAKE_COLUMNS = ("plot_id", "crop", "metal", "function_id", "user_function", "selection",
+                  "user_fit_edge_ratio", "crop_fw_p50_mg_kg", "p_exceed_limit")
 
 
 def _uptake_section(plan, lang: str) -> Section:
     """Which transfer function predicted each metal of each plot's crop, fitted to the user's data
-    or packaged, extrapolated or not, and the functions tried before it (issue: no silent switch)."""
+    or packaged, the functions tried before it (a user's fit beyond its data among them) and the
+    step at the end of that fit's data (issue: no silent switch)."""
     u = plan.uptake.loc[plan.uptake["assessed"].astype(bool)] if "assessed" in plan.uptake else plan.uptake
     u = u[[c for c in UPTAKE_COLUMNS if c in u.columns]].head(MAX_TABLE_ROWS)
     shown = translate_frame(u, lang, plan.tables)
-    if "extrapolated" in shown:  # no published range: neither inside nor outside it
-        shown["extrapolated"] = shown["extrapolated"].astype(object).where(u["extrapolated"].notna(), "")
     if "selection" in shown:
         shown["selection"] = [messages.selection_text(x, lang) for x in u["selection"].tolist()]
     return Section("uptake", i18n.t("ui.report.head_uptake", lang), _table(shown, lang, long_cols=("selection",)),

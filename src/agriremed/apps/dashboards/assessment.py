@@ -454,10 +454,11 @@ class PlotAssessment(Dashboard):
                 ],
                 "food_limit_mg_kg": u["food_limit_mg_kg"].map(fmt_number),
                 "p_exceed_limit": u["p_exceed_limit"].map(lambda x: fmt_number(x, pct=True)),
-                # a user-fitted function used beyond its data says so (extrapolated)
-                "function_id": [f"{f} ({i18n.t('ui.assess.extrapolated', lang)})" if x is True else f
-                                for f, x in zip(u["function_id"].fillna(""),
-                                                u["extrapolated"].astype(object) if "extrapolated" in u
+                # the function used instead of a user's fit the plot lies beyond the data of says so
+                "function_id": [f"{f} ({messages.selection_text('skipped ' + k, lang)})"
+                                if isinstance(k, str) and k else f
+                                for f, k in zip(u["function_id"].fillna(""),
+                                                u["user_fit_skipped"].astype(object) if "user_fit_skipped" in u
                                                 else [None] * len(u), strict=True)],
             }
         )

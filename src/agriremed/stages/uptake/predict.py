@@ -14,7 +14,7 @@ province (``provinces`` named in the plot's ``region`` text, in English or Chine
 province of the city or county the region names alone, ``湘潭``), then
 those that name no province, each time in ascending ``priority`` (a function that names
 its provinces is used only there); use the first one whose inputs are all available for the plot, inside its
-published validity range, and whose prediction is positive. The chosen ``function_id``
+validity range (for a user's fit, the range of its data), and whose prediction is positive. The chosen ``function_id``
 is reported with every prediction, and the functions skipped before it, with the reason,
 in ``selection``.
 
@@ -523,7 +523,8 @@ def function_spreads(tables: Tables) -> dict:
 #: Columns of :func:`predict_crop_concentration`.
 PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "user_function", "plant_basis", "se_log10",
                       "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
-                      "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "note", "note_msg"]
+                      "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "user_fit_skipped",
+                      "user_fit_edge_ratio", "note", "note_msg"]
 
 #: Columns of :func:`unassessed_metals`.
 UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason", "reason_msg"]
@@ -557,10 +558,15 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         ``se_log10`` [log10 units], ``crop_dw_p05_mg_kg``, ``crop_dw_p50_mg_kg``,
         ``crop_dw_p95_mg_kg``, ``crop_fw_p05_mg_kg``, ``crop_fw_p50_mg_kg``,
         ``crop_fw_p95_mg_kg`` [mg kg⁻¹; ``fw`` = as-sold basis], ``extrapolated``
-        (True only for the user's own function beyond the range of its data, see below; a
-        packaged function is not used outside its published validity range;
-        NA when the range is not published), ``selection`` (why this function: the
-        functions of higher priority that were skipped for the plot, and why) and
+        (False where the chosen function publishes a validity range: no function is used outside
+        it; NA when the range is not published), ``selection`` (why this function: the
+        functions of higher priority that were skipped for the plot, and why),
+        ``user_fit_skipped`` (a function fitted to the user's pairs that was skipped because an
+        input lies beyond the range of its data, with the reason:
+        ``'yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'``; ``''`` where none),
+        ``user_fit_edge_ratio`` (there: the chosen function's as-sold prediction ÷ the fit's, both
+        at the plot's inputs moved to the nearest end of the fit's ranges, the step the prediction
+        takes where the plot crosses the end of the data [–]; NaN elsewhere) and
         ``note`` (with ``note_msg``, the note as an encoded message of
         :mod:`agriremed.core.messages`; ``''`` where there is none). Plot × metal pairs without a
         prediction are listed, with the reason, by :func:`unassessed_metals`.
@@ -576,10 +582,11 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     province's; then by ``priority``); a function is skipped for a plot when one of its inputs
     is missing, when an input is outside its published validity range, or when its prediction
     is not positive. A function fitted to the user's own pairs (``fit-uptake``; its source's
-    status is :data:`FITTED_STATUS`) is not skipped for being outside the range of its data: it is extrapolated, ``extrapolated`` is True and ``selection`` names
-    the input beyond the range, so that the prediction stays continuous where the data end
-    (a packaged default the user's data contradict would make it jump). Plots with a pH
-    outside :data:`PH_DOMAIN` get no prediction.
+    status is :data:`FITTED_STATUS`) follows the same rule with the range of its data: beyond it the
+    next function predicts (the packaged default of the plot's region), ``user_fit_skipped`` says
+    which input lies beyond which range, and ``user_fit_edge_ratio`` gives the step between the two
+    functions at the end of the data (no blend: the packaged functions are not blended either).
+    Plots with a pH outside :data:`PH_DOMAIN` get no prediction.
     """
     return _predict(plots, crop, metals, tables)[0]
 
@@ -735,14 +742,55 @@ def _missing_inputs(fn, v, n: int) -> tuple[np.ndarray, np.ndarray]:
     return out, nonpos
 
 
-def _range_text(fn, v, n: int) -> np.ndarray:
-    """Text naming the inputs of ``fn`` outside its published validity range, '' where none."""
+def _range_text(fn, v, n: int, fitted: bool = False) -> np.ndarray:
+    """Text naming the inputs of ``fn`` outside its published validity range, '' where none; for a
+    function fitted to the user's pairs (``fitted``), with the plot's value and the range of the data
+    (``'ph = 7.5 outside its fitted range 5–5.96'``)."""
     out = np.full(n, "", dtype=object)
     ranges = parse_ranges(fn.valid_ranges)
     for var, bad in range_violations(ranges, v, n):
         if bad.any():
             lo, hi = ranges[var]
-            out = _listed(out, bad, f"{_input_name(fn, var)} outside {lo:g}–{hi:g}")
+            name = _input_name(fn, var)
+            if not fitted:
+                out = _listed(out, bad, f"{name} outside {lo:g}–{hi:g}")
+                continue
+            text = np.full(n, "", dtype=object)
+            text[bad] = [f"{name} = {x:g} outside its fitted range {lo:g}–{hi:g}"
+                         for x in np.asarray(v[var], float)[bad]]
+            out = np.where(bad, np.where(out == "", text, out + ", " + text), out)
+    return out
+
+
+def _fitted_edge_ratios(rows, fit_j: np.ndarray, chosen: np.ndarray, plots: pd.DataFrame, moisture: np.ndarray,
+                        factor: np.ndarray) -> np.ndarray:
+    """The step at the edge of a user's fit: where the fit ``rows[fit_j]`` was skipped for an input
+    beyond the range of its data, the chosen function's as-sold prediction ÷ the fit's, both at the
+    plot's inputs moved to the nearest end of the fit's ranges [–]; NaN elsewhere.
+
+    ``chosen`` indexes ``rows`` per prediction row, ``plots`` holds these rows' plots, ``moisture``
+    the crop's moisture [–] and ``factor`` the rice-type factor of the chosen function [–]. A ratio
+    of 1 means no step; 3 means the prediction triples where the plot crosses the end of the data.
+    """
+    out = np.full(len(fit_j), np.nan)
+    at = fit_j >= 0
+    if not at.any():
+        return out
+    pairs = pd.MultiIndex.from_arrays([fit_j[at], chosen[at]]).unique()
+    for a, b in pairs:
+        sel = np.flatnonzero(at & (fit_j == a) & (chosen == b))
+        fa, fb = rows[a], rows[b]
+        edge = plots.iloc[sel].copy()
+        for var, (lo, hi) in parse_ranges(fa.valid_ranges).items():
+            col = _input_name(fa, var)
+            if col in edge.columns:
+                edge[col] = edge[col].astype(float).clip(lo, hi)
+        m = moisture[sel]
+        pa = evaluate_function(fa, edge) * as_sold_factor(np.full(len(sel), fa.plant_basis, dtype=object), m)
+        pb = (evaluate_function(fb, edge) * as_sold_factor(np.full(len(sel), fb.plant_basis, dtype=object), m)
+              * factor[sel])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[sel] = pb / pa
     return out
 
 
@@ -829,7 +877,7 @@ FITTED_STATUS = "fitted to user data"
 def user_fitted_functions(tables: Tables) -> frozenset:
     """Ids of the transfer functions fitted to the user's own pairs (``fit-uptake``): those whose
     source row has the status :data:`FITTED_STATUS`. Their validity range is the range of the
-    data they were fitted on, beyond which they are extrapolated rather than skipped."""
+    data they were fitted on, beyond which they are skipped like any function."""
     src = tables.sources
     keys = set(src.loc[src["status"].astype(str).str.startswith(FITTED_STATUS), "key"])
     tf = tables.transfer_functions
@@ -899,7 +947,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         chosen = np.full(n, -1)
         pred = np.full(n, np.nan)
         skipped = np.full(n, "", dtype=object)
-        beyond = np.full(n, "", dtype=object)  # a user function used beyond the range of its data
+        fit_skipped = np.full(n, -1)  # a user's fit skipped for an input beyond the range of its data
+        fit_reason = np.full(n, "", dtype=object)
         elsewhere = np.full(n, "", dtype=object)  # functions for the crop passed over: fitted in other provinces
         has_fn = np.zeros(n, bool)
         se_at = np.full(n, np.nan)  # the spread at the plot's leverage, for functions with coef_cov
@@ -908,10 +957,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         # name no province, by priority
         for pass_ in ("user", "local", "all"):
             for j, fn in enumerate(rows):
-                if pass_ == "user" and not fn.priority <= 0:
-                    continue
-                if pass_ == "all" and (str(fn.provinces or "").strip() or fn.priority <= 0):
-                    continue  # used only in its provinces; the user's functions were tried first
+                if (pass_ == "user") != (fn.priority <= 0):
+                    continue  # the user's functions in their own pass only (tried, and skipped, once)
+                if pass_ == "all" and str(fn.provinces or "").strip():
+                    continue  # used only in its provinces
                 for_crop = np.isin(crop_uniq, str(fn.applies_to).split("|"))[crop_codes] & measured
                 has_fn |= for_crop
                 applies = for_crop & domain & (chosen < 0)
@@ -930,16 +979,15 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
                 v = variables[key].subset(idx)
                 p = _response(fn, predictor_sum(fn, v, len(idx)))
-                outside = _range_text(fn, v, len(idx))
-                if pass_ == "user" and fn.function_id in fitted:
-                    # a function fitted to the user's own pairs replaces the packaged ones for their
-                    # fields: beyond the range of its data it is extrapolated (flagged), not swapped for
-                    # a default that would make the prediction jump at the edge of the data
-                    ok = np.isfinite(p) & (p > 0)
-                    ext = ok & (outside != "")
-                    beyond[idx[ext]] = fn.function_id + " extrapolated beyond its data (" + outside[ext] + ")"
-                else:
-                    ok = np.isfinite(p) & (p > 0) & (outside == "")
+                user_fit = fn.function_id in fitted
+                outside = _range_text(fn, v, len(idx), fitted=user_fit)
+                # every function, the user's own fits too, is used only inside its range: beyond the
+                # data a fit was made on, the next function in the order predicts
+                ok = np.isfinite(p) & (p > 0) & (outside == "")
+                if user_fit:
+                    only_range = np.isfinite(p) & (p > 0) & (outside != "") & (fit_skipped[idx] < 0)
+                    fit_skipped[idx[only_range]] = j
+                    fit_reason[idx[only_range]] = fn.function_id + " (" + outside[only_range] + ")"
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
                 if fn.function_id in spreads:
@@ -996,9 +1044,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                                   for known, fn in zip(is_dw | is_fw, factor_note, strict=True)])
         sk, away = skipped[have], elsewhere[have]
         sk = np.where(away == "", sk, np.where(sk == "", away, sk + "; " + away)).astype(object)
-        bey = beyond[have]
         sel = np.where(sk == "", "", "skipped " + sk).astype(object)
-        sel = np.where(bey == "", sel, np.where(sel == "", bey, sel + "; " + bey)).astype(object)
+        edge = _fitted_edge_ratios(rows, fit_skipped[have], chosen[have], plots.iloc[hidx], moist, factor)
         parts.append(_frames.frame({
             "plot_id": pid[have],
             "crop": crops[have],
@@ -1013,8 +1060,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "crop_fw_p05_mg_kg": fw50 / f,
             "crop_fw_p50_mg_kg": fw50,
             "crop_fw_p95_mg_kg": fw50 * f,
-            "extrapolated": pd.array(np.where(ranged, bey != "", None), dtype="boolean"),
+            "extrapolated": pd.array(np.where(ranged, False, None), dtype="boolean"),
             "selection": sel,
+            "user_fit_skipped": fit_reason[have],
+            "user_fit_edge_ratio": edge,
             "note": notes.astype(object),
             "note_msg": note_msg,
         }, len(hidx)))

@@ -536,10 +536,9 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     outside = (ph < lo) | (ph > hi)
     note = np.where(outside, f"pH outside {lo:g}–{hi:g}, the range of {function_id} and of the functions: not used",
                     "").astype(object)
-    if function_id in user_fitted_functions(tables):  # a plan extrapolates a user's function beyond its data
+    if function_id in user_fitted_functions(tables):  # a plan does not use a user's fit beyond its data either
         beyond = outside & (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
-        note[beyond] = f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: extrapolated"
-        outside = outside & ~beyond
+        note[beyond] = f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: not used"
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
         "food_limit_mg_kg": limit[0],

@@ -1,0 +1,102 @@
+"""A function fitted to a county's own pairs (fit-uptake → plan --tables) is used only inside the range of
+its data: beyond it the packaged default of the plot's region predicts, the plot's record names the fit
+and why it was skipped, and the sentence says so in English and Chinese (issue 15, item 3)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.io.pairs import fit_transfer_function
+
+from plotdata import make_plots
+
+HUNAN = "synth_rice_cd_ph_hunan"
+FIT = "yx_rice_cd"
+
+
+@pytest.fixture(scope="module")
+def youxian():
+    """24 rice pairs of an acid-paddy survey (Youxian-like: soil Cd 0.259–1.903 mg/kg, pH 5.0–5.96, grain
+    Cd from log10 C = 6.58 + 1.02·log10 S − 1.26·pH + N(0, 0.17)), fitted for Hunan."""
+    rng = np.random.default_rng(15)
+    soil = np.geomspace(0.259, 1.903, 24)
+    ph = rng.permutation(np.round(np.linspace(5.0, 5.96, 24), 4))
+    plant = 10 ** (6.58 + 1.02 * np.log10(soil) - 1.26 * ph + rng.normal(0.0, 0.17, 24))
+    d = pd.DataFrame({"pair_id": [f"Y{i:02d}" for i in range(24)], "crop": "rice", "soil_cd_mg_kg": soil,
+                      "ph": ph, "plant_cd_mg_kg": np.round(plant, 6)})
+    fit = fit_transfer_function(d, crop="rice", metal="cd", terms=["log10(soil)", "ph"], provinces="Hunan",
+                                function_id=FIT)
+    assert fit.function_row().iloc[0]["valid_ranges"] == "soil:0.259..1.903;ph:5..5.96"
+    return fit
+
+
+def plots():
+    # an acid paddy inside the data; neutral and alkaline paddies beyond it (one with rice Cd measured
+    # above the GB 2762 limit 0.2 mg/kg); the end of the data, pH 5.96
+    return make_plots(4, plot_id=["IN55", "PH70", "PH75", "EDGE"], region="Hunan/Zhuzhou/Lukou",
+                      ph=[5.5, 7.0, 7.5, 5.96], cd_mg_kg=[0.3, 0.5, 0.6, 0.6],
+                      crop_cd_mg_kg=[np.nan, 0.35, np.nan, np.nan])
+
+
+@pytest.fixture(scope="module")
+def plans(youxian):
+    scen = agriremed.Scenario(mc_draws=0)
+    return agriremed.plan(plots(), scen, tables=youxian.tables()), agriremed.plan(plots(), scen)
+
+
+def cd(plan):
+    u = plan.uptake
+    return u.loc[(u["metal"] == "cd") & u["assessed"].astype(bool)].set_index("plot_id")
+
+
+def test_the_fit_inside_its_data_the_packaged_function_beyond_it(plans):
+    own, packaged = cd(plans[0]), cd(plans[1])
+    assert own.loc[["IN55", "PH70", "PH75"], "function_id"].tolist() == [FIT, HUNAN, HUNAN]
+    assert own.loc["IN55", "user_fit_skipped"] == ""
+    assert own.loc["PH70", "user_fit_skipped"] == f"{FIT} (ph = 7 outside its fitted range 5–5.96)"
+    assert own.loc["PH75", "user_fit_skipped"] == f"{FIT} (ph = 7.5 outside its fitted range 5–5.96)"
+    assert own.loc["PH75", "selection"] == f"skipped {FIT} (ph = 7.5 outside its fitted range 5–5.96)"
+    assert not own["extrapolated"].any()
+    # beyond the data the prediction is the packaged one, number for number
+    for c in ("crop_fw_p50_mg_kg", "se_log10", "p_exceed_limit"):
+        np.testing.assert_allclose(own.loc[["PH70", "PH75"], c].to_numpy(float),
+                                   packaged.loc[["PH70", "PH75"], c].to_numpy(float), rtol=1e-12)
+    # the fit predicted near-certain compliance there (0.0008 mg/kg at pH 7.5); the packaged function does not
+    assert (own.loc[["PH70", "PH75"], "p_exceed_limit"] > 0.1).all()
+
+
+def test_the_step_at_the_end_of_the_data_is_reported(plans, youxian):
+    own, packaged = cd(plans[0]), cd(plans[1])
+    # at pH 5.96 (the end of the data) the fit and the packaged function predict for the same soil Cd: their
+    # ratio is the step a plot at pH 7.5 and soil Cd 0.6 takes where it crosses the end of the data
+    assert own.loc["EDGE", "function_id"] == FIT and packaged.loc["EDGE", "function_id"] == HUNAN
+    step = packaged.loc["EDGE", "crop_fw_p50_mg_kg"] / own.loc["EDGE", "crop_fw_p50_mg_kg"]
+    assert own.loc["PH75", "user_fit_edge_ratio"] == pytest.approx(step, rel=1e-9)
+    assert step > 1.5  # the packaged Hunan function predicts more Cd than the county's fit at its pH 5.96
+    assert np.isnan(own.loc["IN55", "user_fit_edge_ratio"])
+
+
+def test_summary_and_sentence_name_the_function_used_in_english_and_chinese(plans):
+    s = plans[0].summary.set_index("plot_id")
+    base = plans[1].summary.set_index("plot_id")
+    assert s.loc["IN55", "uptake_functions"] == f"cd: {FIT}"
+    assert s.loc["PH75", "uptake_functions"] == (f"cd: {HUNAN} (not {FIT}: ph = 7.5 outside its fitted range "
+                                                 "5–5.96)")
+    np.testing.assert_allclose(s.loc[["PH70", "PH75"], "current_crop_compliance_prob"].to_numpy(float),
+                               base.loc[["PH70", "PH75"], "current_crop_compliance_prob"].to_numpy(float), rtol=1e-12)
+    assert (s.loc[["PH70", "PH75"], "current_crop_compliance_prob"] < 0.99).all()
+    ratio = cd(plans[0]).loc["PH70", "user_fit_edge_ratio"]
+    en = s.loc["PH70", "recommendation"]
+    assert (f"The crop's Cd is predicted by {HUNAN}, not by the function fitted to your own pairs, outside the "
+            f"range of its data: {FIT} (ph = 7 outside its fitted range 5–5.96); at the end of that range {HUNAN} "
+            f"predicts {ratio:.2g} times the fitted function (the prediction steps there; no blend).") in en
+    # the measured exceedance is set against the packaged prediction, not a > 99 % of the fit
+    assert "Measured Cd in the harvest 0.35 mg/kg is above the GB2762 limit 0.2 mg/kg" in en
+    assert "> 99 % within the limit" not in en
+    zh = messages.render(s.loc["PH70", "recommendation_msg"], "zh")
+    assert (f"作物镉含量由{HUNAN}预测，未采用以您自己的样点对拟合的函数（地块超出其拟合数据范围）：{FIT}（土壤pH（水浸提） = 7，"
+            f"超出其拟合数据范围5–5.96）；在该范围边界处，{HUNAN}的预测值为拟合函数的{ratio:.2g}倍") in zh
+    assert "99 %以上" not in zh.split("农产品实测")[1]
+    assert "not by the function fitted" not in s.loc["IN55", "recommendation"]
