@@ -140,7 +140,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     cols["biomass_value_positive"] = pd.Series(
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
-    _add_money_gaps(cols, tables)
+    _add_money_gaps(cols, tables, _frames.take(_frames.obj(P["crop"]), _frames.plot_index(P, opts), None))
     _add_place_coordinates(cols, tables)
     weights = scenario.normalised_weights()
     # liming options on plots too acid for every transfer function of the crop rank first (expected)
@@ -172,24 +172,35 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     return plan_table, summary, rank, scores
 
 
-def _add_money_gaps(cols: dict, tables: Tables) -> None:
+def _add_money_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
     """Name in ``data_gaps`` (in place) that an applicable option's NPV, costs and cash flows were
     not computed (``npv_cny_ha`` NaN), after the option's own gaps and the reason of the PV
-    yield (``pv_note``: no lat/lon, province not in the table) where there is one; the ranking
-    treats such an option as partial and ranks it after the options with known economics."""
+    yield (``pv_note``: no lat/lon, province not in the table) where there is one; on a plot
+    growing a crop (``crops``, one per row) whose income the library cannot value
+    (:func:`agriremed.stages.economics.crop_value_gaps`), every applicable option whose money or
+    money against doing nothing (``npv_vs_baseline_cny_ha``) is NaN names that crop
+    (``opt.gap_crop_value``); the ranking treats such an option as partial and ranks it after the
+    options with known economics."""
     if "npv_cny_ha" not in cols or "data_gaps_msg" not in cols:
         return
-    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & np.isnan(cols["npv_cny_ha"].to_numpy(float)))
+    npv_nan = np.isnan(cols["npv_cny_ha"].to_numpy(float))
+    vs = (cols["npv_vs_baseline_cny_ha"].to_numpy(float) if "npv_vs_baseline_cny_ha" in cols
+          else np.full(len(npv_nan), np.nan))
+    unvalued = economics_mod.crop_value_gaps(np.where(pd.isna(crops), "none", crops), tables)
+    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & (npv_nan | (unvalued & np.isnan(vs))))
     if not len(rows):
         return
     own = _frames.obj(cols["data_gaps_msg"])[rows]
     pv = _frames.obj(cols["pv_note_msg"])[rows] if "pv_note_msg" in cols else np.full(len(rows), "", object)
-    gap = Message.of("opt.gap_money")
+    crop = np.where(unvalued[rows], crops[rows], "")
 
-    def joined(o, note):
-        return (Message.decode(o) + Message.decode(note) + gap).encode()
+    def joined(o, note, c, money_nan):
+        gap = Message.of("opt.gap_crop_value", crop=c) if c else Message()
+        return (Message.decode(o) + Message.decode(note) + gap
+                + (Message.of("opt.gap_money") if money_nan else Message())).encode()
 
-    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv)), dtype=object)
+    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv), crop, npv_nan[rows]),
+                     dtype=object)
     for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
         col = _frames.obj(cols[c]).copy()
         col[rows] = values

@@ -1678,13 +1678,16 @@ def _year(x: float) -> str:
 
 
 #: Why the money of an option was not computed, from the code of its data gap (``pv_note``).
-_MONEY_WHY = {"reuse.pv_no_lat_lon": "rec.money_why_lat_lon", "reuse.pv_no_province": "rec.money_why_province"}
+_MONEY_WHY = {"reuse.pv_no_lat_lon": "rec.money_why_lat_lon", "reuse.pv_no_province": "rec.money_why_province",
+              "opt.gap_crop_value": "rec.money_why_crop"}
 
 
 def _money_why(gaps: str) -> messages.Message:
-    """The reason clause of ``rec.plot_no_money`` from an option's encoded ``data_gaps_msg``."""
-    codes = messages.Message.decode(gaps).codes if isinstance(gaps, str) else ()
-    return next((messages.Message.of(_MONEY_WHY[c]) for c in codes if c in _MONEY_WHY), messages.Message())
+    """The reason clause of ``rec.plot_no_money`` from an option's encoded ``data_gaps_msg`` (with
+    the parameters of the gap: the crop of ``opt.gap_crop_value``)."""
+    parts = messages.Message.decode(gaps).parts if isinstance(gaps, str) else ()
+    return next((messages.Message.of(_MONEY_WHY[c], **dict(p)) for c, p in parts if c in _MONEY_WHY),
+                messages.Message())
 
 
 def reapply_message(option_id, tables, horizon_yr: int) -> messages.Message:

@@ -122,7 +122,7 @@ from agriremed.stages.duration import YearlySchedule, compliance_by_year
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
-           "subsidy_inputs", "STRICT_BASELINE_CROP"]
+           "subsidy_inputs", "STRICT_BASELINE_CROP", "crop_value_gaps"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -441,6 +441,28 @@ def _rice_season_codes(code, vocab, srow, active, seas, seas_idle, value, cost, 
     return code, np.array(vocab, dtype=object), np.array(value, float), np.array(cost, float)
 
 
+def crop_value_gaps(crops, tables: Tables) -> np.ndarray:
+    """Whether the library cannot value the income of each crop of ``crops``.
+
+    A crop of ``crops.csv`` other than ``none`` lacking its yield (``yield_t_ha`` [t ha⁻¹]), its
+    price (``crop_price_cny_t`` of ``prices.csv`` [CNY t⁻¹]) or its production cost
+    (``production_cost_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]) has an unknown income: it is a data gap,
+    never an income of 0. Names not in ``crops.csv`` give False.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> crop_value_gaps(["rice", "konjac", "none", "sorghum"], load_tables()).tolist()
+    [False, True, False, False]
+    """
+    c = pd.Series(np.asarray(crops, dtype=object), dtype=object)
+    known = c.isin(tables.crops["crop"]).to_numpy() & (c.to_numpy(object) != "none")
+    y = c.map(tables.indexed("crops", "crop")["yield_t_ha"]).to_numpy(float)
+    price = c.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
+    cost = c.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
+    return known & (np.isnan(y) | np.isnan(price) | np.isnan(cost))
+
+
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
                  noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
@@ -507,6 +529,11 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     seas = row_rice_seasons(option_rows, plots, tables, g)[rows]  # rice seasons a year of each row
     seas_idle = g.per_plot(plot_rice_seasons(plots), 1.0)[rows]    # … of the current practice
+    # a row growing, in any year, a crop whose income the library cannot value is not assessed (its
+    # income is not taken as 0); the baseline row stays computed, its plot's comparisons are dropped
+    crop_gap = crop_value_gaps(vocab, tables)[code[srow]].any(axis=1) if H else np.zeros(len(rows), bool)
+    unassessed = unassessed.copy()
+    unassessed[rows[crop_gap]] = True
     code, vocab, value, pcost = _rice_season_codes(code, vocab, srow, active, seas, seas_idle,
                                                    np.nan_to_num(y * price), np.nan_to_num(pcost), tables)
     B = B_all[rows]
@@ -545,6 +572,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),
         "ramp": ramp,
+        "crop_gap": crop_gap,
     }
     if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
@@ -868,6 +896,10 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     # what the programme pays for the option beyond doing nothing, with the farmer kept whole
     programme_cost = -programme_vs + np.maximum(0.0, -farmer_vs) + 0.0  # + 0.0: no -0.0 on the baseline
     payback = np.where(has_base & ~is_base[rows], payback, np.nan)
+    # doing nothing grows a crop the library cannot value: nothing is compared with it
+    base_gap = has_base & inp["crop_gap"][bi_r]
+    npv_vs, farmer_vs, programme_vs, developer_vs, programme_cost, payback = (
+        np.where(base_gap, np.nan, x) for x in (npv_vs, farmer_vs, programme_vs, developer_vs, programme_cost, payback))
     removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
     remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
                     + pv["biomass_disposal"])
