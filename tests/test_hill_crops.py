@@ -11,7 +11,7 @@ import pytest
 import agriremed
 from agriremed.core import i18n, messages
 from agriremed.core.tables import load_tables
-from agriremed.stages.economics import crop_value_gaps
+from agriremed.stages.economics import crop_value_gaps, kept_crop_income
 from agriremed.stages.uptake.predict import limits_for_crops
 from plotdata import make_plots
 
@@ -98,7 +98,9 @@ def test_class_plan_and_money_gap(planned, pid, crop, zh):
     fallow = t.loc[(pid, "fallow")]
     assert np.isfinite(fallow["npv_cny_ha"]) and np.isnan(fallow["npv_vs_baseline_cny_ha"])
     assert "its income is unknown, so money against it is not computed" in fallow["data_gaps"]
-    assert np.isnan(s.loc[pid, "npv_vs_baseline_cny_ha"])
+    # unchanged practice is recommended, compared with itself: 0, not an income of 0
+    assert (s.loc[pid, "recommended_option"], s.loc[pid, "npv_vs_baseline_cny_ha"]) == ("do_nothing", 0.0)
+    assert (base["npv_vs_baseline_cny_ha"], base["cost_year1_vs_baseline_cny_ha"]) == (0.0, 0.0)
 
 
 def test_metals_not_assessed_where_the_crop_has_a_limit(planned):
@@ -118,3 +120,85 @@ def test_a_plot_of_a_valued_crop_keeps_its_money(planned):
     s = planned.summary.set_index("plot_id")
     assert np.isfinite(s.loc["RICE", "npv_vs_baseline_cny_ha"])
     assert "not computed" not in s.loc["RICE", "recommendation"]
+
+
+def test_an_option_keeping_the_crop_is_compared_on_its_own_costs(planned):
+    # biochar on konjac keeps the crop (same crop every year, compliance not predicted on either row): the
+    # unknown income cancels, so the comparison is the option's own money while its NPV stays unknown
+    t = planned.table.set_index(["plot_id", "option_id"])
+    b = t.loc[("H5", "biochar_amendment")]
+    assert np.isnan(b["npv_cny_ha"]) and np.isnan(b["cost_year1_cny_ha"])
+    # year 1: 20 t/ha × 2 000 CNY/t + 1 500 CNY/ha spreading; one application in 20 yr; carbon credit
+    # 1.435 t CO2e/ha/yr × 80 CNY/t every year, discounted at 6 %
+    df = 1.06 ** -np.arange(1, 21)
+    assert b["cost_year1_vs_baseline_cny_ha"] == pytest.approx(41500.0)
+    assert b["net_co2e_vs_baseline_t_ha_yr"] == pytest.approx(1.435326, abs=1e-6)
+    expected = -41500.0 * df[0] + b["net_co2e_vs_baseline_t_ha_yr"] * 80.0 * df.sum()
+    assert b["npv_vs_baseline_cny_ha"] == pytest.approx(expected) == pytest.approx(-37833.897, abs=1e-3)
+    assert b["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(expected)
+    assert b["programme_cost_cny_ha"] == pytest.approx(-expected)
+    assert b["data_gaps"].startswith("Konjac: yield, price or production cost not in the library")
+    assert "only the option's own costs and revenues are counted" in b["data_gaps"]
+    assert "NPV not computed" not in b["data_gaps"]
+    # a switch to another crop (maize) or to none (fallow) is not compared: the konjac income would not cancel
+    for o in ("maize_grain", "fallow"):
+        assert np.isnan(t.loc[("H5", o), "npv_vs_baseline_cny_ha"])
+        assert np.isnan(t.loc[("H5", o), "cost_year1_vs_baseline_cny_ha"])
+
+
+def test_konjac_plot_is_not_given_biochar_of_unpredicted_benefit(planned):
+    # the rule of an expected measure costlier than unchanged practice on a crop no transfer function
+    # predicts (target_tier 4) now sees the cost: biochar ranks with the allowed options, after unchanged practice
+    s = planned.summary.set_index("plot_id")
+    r = planned.ranking.set_index(["plot_id", "option_id"])
+    assert s.loc["H5", "recommended_option"] == "do_nothing"
+    assert r.loc[("H5", "biochar_amendment"), "target_tier"] == 4
+    assert r.loc[("H5", "biochar_amendment"), "rank"] == 2
+    assert r.loc[("H5", "biochar_amendment"), "evidence"] == "complete"
+    assert "ranked before Biochar amendment (score 0.54 vs its 0.50), whose benefit for the crop grown cannot be " \
+        "predicted" in s.loc["H5", "recommendation"]
+
+
+def test_the_sentence_gives_the_extra_cost_of_a_kept_crop_option():
+    # weighted on carbon alone, biochar is recommended on the konjac plot: its cost beyond unchanged practice
+    plots = make_plots(1, plot_id=["K"], land_use="upland", crop="魔芋", ph=5.2, cd_mg_kg=0.5,
+                       basic_farmland="no", region="Hunan/Hengyang", area_ha=0.5)
+    w = {"food_safety": 0, "food_production": 0, "livelihood": 0, "clean_up": 0, "carbon": 1, "economics": 0}
+    s = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, weights=w)).summary.set_index("plot_id")
+    assert s.loc["K", "recommended_option"] == "biochar_amendment"
+    assert s.loc["K", "first_year_extra_cost_plot_cny"] == pytest.approx(41500.0 * 0.5)
+    assert np.isnan(s.loc["K", "first_year_cost_plot_cny"])
+    rec = s.loc["K", "recommendation"]
+    assert "-37,834 CNY/ha (-2,522 CNY/mu) vs doing nothing over 20 yr" in rec
+    assert ("On the plot (7.5 mu): costs 2,767 CNY/mu more than unchanged practice in the first year (20,750 CNY "
+            "for the plot); the crop's income is not in the library (the yield, price or production cost of Konjac "
+            "is missing), so the cash flows are not computed;") in rec
+    zh = messages.render(s.loc["K", "recommendation_msg"], "zh")
+    assert "地块（7.5亩）：首年比维持现状多花2,767元/亩（全地块20,750元）；库中没有该作物的收入（缺魔芋的产量、价格或生产成本）" in zh
+    assert _zh_readable(zh), zh
+
+
+def _inp(code, p, grows=(False, True, True), value_frac=(0.5, 0.5, 0.5)):
+    return {"crop_gap": np.array([True, True, True]), "srow": np.arange(3), "code": np.array(code),
+            "p_comply": np.array(p, float), "grows_vocab": np.array(grows),
+            "value_frac": np.array(value_frac), "farmer_frac": np.array([0.9, 0.9, 0.9])}
+
+
+def test_kept_crop_income_needs_the_same_crop_and_compliance():
+    base = np.zeros(3, np.intp)  # row 0 is the baseline of all three
+    # crop code 1 each year; row 1 keeps it, row 2 leaves it for code 0 (none) in year 2
+    inp = _inp([[1, 1], [1, 1], [1, 0]], [[np.nan] * 2] * 3)
+    assert kept_crop_income(inp, base).tolist() == [True, True, False]
+    # same crop, but the option makes more of it meet the food limit: the income difference is unknown
+    inp = _inp([[1, 1]] * 3, [[0.4, 0.4], [0.4, 0.4], [0.4, 0.9]])
+    assert kept_crop_income(inp, base).tolist() == [True, True, False]
+    # all sold at full price: another share paid for produce over the limit does not matter
+    inp = _inp([[1, 1]] * 3, [[1.0, 1.0], [np.nan, 1.0], [1.0, 1.0]], value_frac=(0.5, 0.5, 0.0))
+    assert kept_crop_income(inp, base).tolist() == [True, True, True]
+    # … but it does where some of it is over the limit
+    inp = _inp([[1, 1]] * 3, [[0.4, 0.4]] * 3, value_frac=(0.5, 0.5, 0.0))
+    assert kept_crop_income(inp, base).tolist() == [True, True, False]
+    # a plot whose baseline crop is valued: nothing to mark
+    inp = _inp([[1, 1]] * 3, [[1.0, 1.0]] * 3)
+    inp["crop_gap"] = np.array([False, True, True])
+    assert kept_crop_income(inp, base).tolist() == [False, False, False]

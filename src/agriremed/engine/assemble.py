@@ -98,6 +98,9 @@ PLAN_COLUMNS += ["pv_lease_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_later_low_cny_ha_yr", "cash_flow_later_high_cny_ha_yr", "cash_flow_later_mean_cny_ha_yr"]
 #: The NPV a developer would make on a PV plant (financed where ≥ 0; appended; blank on other rows).
 PLAN_COLUMNS += ["pv_developer_npv_cny_ha"]
+#: The first-year cost beyond doing nothing (appended; given where the first-year cost is not: an option
+#: keeping a crop whose income the library cannot value).
+PLAN_COLUMNS += ["cost_year1_vs_baseline_cny_ha"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.stages.solar.plan_pv_energy`; blank on other rows; appended).
@@ -179,8 +182,11 @@ def _add_money_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
     growing a crop (``crops``, one per row) whose income the library cannot value
     (:func:`agriremed.stages.economics.crop_value_gaps`), every applicable option whose money or
     money against doing nothing (``npv_vs_baseline_cny_ha``) is NaN names that crop
-    (``opt.gap_crop_value``); the ranking treats such an option as partial and ranks it after the
-    options with known economics."""
+    (``opt.gap_crop_value``); one that keeps that crop as it is and so is compared with doing
+    nothing while its own money is not computed (:func:`agriremed.stages.economics.kept_crop_income`)
+    names it as such (``opt.gap_crop_value_kept``, without ``opt.gap_money``). The ranking treats an
+    option whose money against doing nothing is NaN as partial and ranks it after the options with
+    known economics."""
     if "npv_cny_ha" not in cols or "data_gaps_msg" not in cols:
         return
     npv_nan = np.isnan(cols["npv_cny_ha"].to_numpy(float))
@@ -193,14 +199,16 @@ def _add_money_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
     own = _frames.obj(cols["data_gaps_msg"])[rows]
     pv = _frames.obj(cols["pv_note_msg"])[rows] if "pv_note_msg" in cols else np.full(len(rows), "", object)
     crop = np.where(unvalued[rows], crops[rows], "")
+    # compared with doing nothing although its own money is not computed (doing nothing itself aside)
+    kept = (unvalued & npv_nan & ~np.isnan(vs))[rows] & (_frames.obj(cols["option_id"])[rows] != "do_nothing")
 
-    def joined(o, note, c, money_nan):
-        gap = Message.of("opt.gap_crop_value", crop=c) if c else Message()
+    def joined(o, note, c, money_nan, k):
+        gap = Message.of("opt.gap_crop_value_kept" if k else "opt.gap_crop_value", crop=c) if c else Message()
         return (Message.decode(o) + Message.decode(note) + gap
-                + (Message.of("opt.gap_money") if money_nan else Message())).encode()
+                + (Message.of("opt.gap_money") if money_nan and not k else Message())).encode()
 
-    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv), crop, npv_nan[rows]),
-                     dtype=object)
+    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv), crop, npv_nan[rows],
+                                          kept), dtype=object)
     for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
         col = _frames.obj(cols[c]).copy()
         col[rows] = values
