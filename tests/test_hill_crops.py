@@ -202,3 +202,35 @@ def test_kept_crop_income_needs_the_same_crop_and_compliance():
     inp = _inp([[1, 1]] * 3, [[1.0, 1.0]] * 3)
     inp["crop_gap"] = np.array([False, True, True])
     assert kept_crop_income(inp, base).tolist() == [False, False, False]
+
+
+def test_carbon_against_a_crop_without_field_rows_is_a_data_gap(planned):
+    # konjac has no N fertiliser or diesel row (prices.csv): its field emissions are unknown, not 0, so a
+    # switch to maize (-2.6 t CO2e/ha/yr against konjac counted as 0) or to none is not compared
+    t = planned.table.set_index(["plot_id", "option_id"])
+    for o in ("maize_grain", "fallow", "miscanthus"):
+        row = t.loc[("H5", o)]
+        assert np.isnan(row["net_co2e_vs_baseline_t_ha_yr"]) and np.isnan(row["credited_co2e_vs_baseline_t_ha_yr"])
+        assert "Konjac: no N fertiliser or diesel rate in the library (prices.csv n_fert_kg_ha_yr and " \
+            "diesel_l_ha_yr): its field emissions are unknown, so net CO2e against unchanged practice and the " \
+            "carbon credit are not computed" in row["data_gaps"]
+        zh = messages.render(row["data_gaps_msg"], "zh")
+        assert "库中没有魔芋的施氮量或柴油用量" in zh and _zh_readable(zh), zh
+    # the option's own terms are still given: maize's N fertiliser, 197 kg N/ha × 8.01 t CO2e/t N
+    assert t.loc[("H5", "maize_grain"), "n_fertiliser_co2e_t_ha_yr"] == pytest.approx(-197 * 8.01 / 1000)
+    # biochar keeps konjac: the unknown field terms are the same on both rows and cancel
+    b = t.loc[("H5", "biochar_amendment")]
+    assert b["net_co2e_vs_baseline_t_ha_yr"] == pytest.approx(1.435326, abs=1e-6)
+    assert "no N fertiliser or diesel rate" not in b["data_gaps"]
+    assert t.loc[("H5", "do_nothing"), "net_co2e_vs_baseline_t_ha_yr"] == 0.0
+    # a crop with its rows keeps its comparisons
+    assert np.isfinite(t.loc[("RICE", "flooded_rice"), "net_co2e_vs_baseline_t_ha_yr"])
+    assert np.isfinite(t.loc[("RICE", "fallow"), "net_co2e_vs_baseline_t_ha_yr"])
+
+
+def test_management_gap_crops():
+    from agriremed.stages.carbon import management_gap_crops
+    t = load_tables()
+    got = management_gap_crops(["current", "maize", "none", "maize", "current", "konjac", None],
+                               ["konjac", "konjac", "pomegranate", "rice", "rice", "rice", "camellia_oil"], t)
+    assert got.tolist() == ["", "konjac", "pomegranate", "", "", "konjac", "camellia_oil"]

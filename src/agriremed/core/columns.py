@@ -946,7 +946,9 @@ _out("net_co2e_t_ha_yr", "t CO2e/ha/yr", "Net CO₂e per year", "年净CO₂当�
      "Net carbon benefit per hectare and year (removals + avoided − emissions).")
 _out("net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "Net CO₂e relative to doing nothing",
      "相对不治理的年净CO₂当量",
-     "Net carbon benefit per hectare and year minus that of the do-nothing baseline.")
+     "Net carbon benefit per hectare and year minus that of the do-nothing baseline. Blank where it depends on "
+     "the field emissions of a crop without an N fertiliser or diesel rate in the library (konjac: a switch to "
+     "another crop or to none; an option keeping the crop is compared, its terms cancelling), named in data_gaps.")
 _out("net_co2e_t_ha", "t CO2e/ha", "Net CO₂e over horizon", "期内净CO₂当量",
      "Net carbon benefit per hectare over the scenario horizon.")
 _out("net_co2e_t", "t CO2e", "Net CO₂e over horizon, whole plot", "地块期内净CO₂当量",

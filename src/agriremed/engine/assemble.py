@@ -143,7 +143,9 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     cols["biomass_value_positive"] = pd.Series(
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
-    _add_money_gaps(cols, tables, _frames.take(_frames.obj(P["crop"]), _frames.plot_index(P, opts), None))
+    plot_crops = _frames.take(_frames.obj(P["crop"]), _frames.plot_index(P, opts), None)
+    _add_money_gaps(cols, tables, plot_crops)
+    _add_carbon_gaps(cols, tables, plot_crops)
     _add_place_coordinates(cols, tables)
     weights = scenario.normalised_weights()
     # liming options on plots too acid for every transfer function of the crop rank first (expected)
@@ -209,6 +211,31 @@ def _add_money_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
 
     new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv), crop, npv_nan[rows],
                                           kept), dtype=object)
+    for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
+        col = _frames.obj(cols[c]).copy()
+        col[rows] = values
+        cols[c] = pd.Series(col, index=cols[c].index, dtype=object)
+
+
+def _add_carbon_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
+    """Name in ``data_gaps`` (in place), after the option's other gaps, the crop without an N fertiliser or
+    diesel row (:func:`agriremed.stages.carbon.management_gap_crops`) for which an applicable option's
+    net CO2e against doing nothing (``net_co2e_vs_baseline_t_ha_yr``) and its carbon credit were not
+    computed (``opt.gap_crop_management``); ``crops``: the plot's crop of each row."""
+    if "data_gaps_msg" not in cols or "net_co2e_vs_baseline_t_ha_yr" not in cols:
+        return
+    food = _frames.take(_frames.obj(tables.options["food_crop"]),
+                        _frames.index_of(tables.options["option_id"], cols["option_id"]), None)
+    gap = carbon_mod.management_gap_crops(food, np.where(pd.isna(crops), "none", crops), tables)
+    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & (gap != "")
+                          & np.isnan(cols["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float)))
+    if not len(rows):
+        return
+
+    def joined(o, c):
+        return (Message.decode(o) + Message.of("opt.gap_crop_management", crop=c)).encode()
+
+    new = np.asarray(_frames.per_distinct(joined, _frames.obj(cols["data_gaps_msg"])[rows], gap[rows]), dtype=object)
     for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
         col = _frames.obj(cols[c]).copy()
         col[rows] = values
