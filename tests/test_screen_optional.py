@@ -1,5 +1,5 @@
 """Soil screening needs land use, pH and metals, not a crop the planner knows: rows with an unknown
-crop (魔芋, 香蕉树), a crop group (粮食) or no crop column are screened, their crop problems warned; a plan
+crop (黄精, 香蕉树), a crop group (粮食) or no crop column are screened, their crop problems warned; a plan
 still rejects them."""
 
 import pandas as pd
@@ -8,7 +8,7 @@ from agriremed.apps.cli import main
 from agriremed.io.validate import validate_plots
 
 SHEET = """地块编号,行政区,土地利用,作物,面积（亩）,pH,镉（mg/kg）
-A,广西/河池/环江,旱地,魔芋,3,7.6,1.8
+A,广西/河池/环江,旱地,黄精,3,7.6,1.8
 B,广西/河池/环江,旱地,香蕉树,3,7.4,4.2
 C,广西/河池/环江,旱地,粮食,3,7.2,0.5
 D,广西/河池/环江,水田,水稻,3,6.8,0.9
@@ -43,7 +43,7 @@ def test_validate_speaks_chinese_under_lang_zh(tmp_path, capsys):
     assert main(["validate", str(p), "--lang", "zh", "--out", str(tmp_path / "v")]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("读取4行：有效1行，拒绝3行；错误3条，警告")
-    assert any(x.startswith("  错误：第1条记录（文件第2行，地块A），列当前作物：值'魔芋'——未知作物") for x in out)
+    assert any(x.startswith("  错误：第1条记录（文件第2行，地块A），列当前作物：值'黄精'——未知作物") for x in out)
     probs = pd.read_csv(tmp_path / "v" / "problems.csv")
     assert probs.loc[probs["plot_id"] == "A", "problem"].iloc[0].startswith("未知作物")
     # header only read under another name: a note, not a warning

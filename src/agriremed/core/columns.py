@@ -1002,7 +1002,9 @@ _out("net_co2e_t_ha_yr", "t CO2e/ha/yr", "Net CO₂e per year", "年净CO₂当�
      "Net carbon benefit per hectare and year (removals + avoided − emissions).")
 _out("net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "Net CO₂e relative to doing nothing",
      "相对不治理的年净CO₂当量",
-     "Net carbon benefit per hectare and year minus that of the do-nothing baseline.")
+     "Net carbon benefit per hectare and year minus that of the do-nothing baseline. Blank where it depends on "
+     "the field emissions of a crop without an N fertiliser or diesel rate in the library (konjac: a switch to "
+     "another crop or to none; an option keeping the crop is compared, its terms cancelling), named in data_gaps.")
 _out("net_co2e_t_ha", "t CO2e/ha", "Net CO₂e over horizon", "期内净CO₂当量",
      "Net carbon benefit per hectare over the scenario horizon.")
 _out("net_co2e_t", "t CO2e", "Net CO₂e over horizon, whole plot", "地块期内净CO₂当量",
@@ -1138,7 +1140,10 @@ _out("carbon_revenue_cny_ha", "CNY/ha", "Carbon revenue (discounted)", "碳收�
      "Present value of carbon-credit revenue per hectare at the scenario carbon price.")
 _out("npv_cny_ha", "CNY/ha", "Net present value", "净现值", "NPV per hectare over the horizon.")
 _out("npv_vs_baseline_cny_ha", "CNY/ha", "NPV relative to doing nothing", "相对不治理的净现值",
-     "NPV of the option minus the NPV of the do-nothing baseline, per hectare.")
+     "NPV of the option minus the NPV of the do-nothing baseline, per hectare. On a plot whose crop has no "
+     "yield, price or production cost in the library (konjac), given for the options that keep that crop as it "
+     "is (same crop, same compliance: the unknown income cancels) while their own NPV is blank; blank for the "
+     "others.")
 _out("npv_farmer_cny_ha", "CNY/ha", "Farmer's NPV", "农户净现值",
      "NPV per hectare of what the farmer gets: the combined NPV plus the subsidies and the price "
      "support of non-compliant grain paid by the programme.")
@@ -1368,6 +1373,13 @@ _out("pv_developer_npv_cny_ha", "CNY/ha", "Developer's NPV of the PV plant", "�
 _out("cost_year1_cny_ha", "CNY/ha", "First-year cost per hectare", "首年每公顷成本",
      "Undiscounted cost items of year 1 of the yearly cash flows (crop production, establishment, "
      "management, harvest, amendment, biomass disposal), combined account (no subsidies).")
+_out("cost_year1_vs_baseline_cny_ha", "CNY/ha", "First-year cost per hectare beyond doing nothing",
+     "比维持现状增加的首年每公顷成本",
+     "cost_year1_cny_ha minus that of doing nothing on the same plot. Also given where both are blank because "
+     "the plot's crop has no yield, price or production cost in the library (konjac) and the option keeps that "
+     "crop as it is (an amendment, a spray): the crop's unknown income and production cost are the same on both "
+     "rows, so the difference is the option's own costs; blank for an option that switches that crop or "
+     "changes its compliance.")
 _out("revenue_mean_cny_ha_yr", "CNY/ha/yr", "Mean yearly revenue per hectare", "年均每公顷收入",
      "Undiscounted revenue items of the yearly cash flows (crop, biomass, product, energy, carbon "
      "credit; no subsidies or price support) averaged over the horizon.")

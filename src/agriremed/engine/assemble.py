@@ -98,6 +98,9 @@ PLAN_COLUMNS += ["pv_lease_cny_ha_yr"]
 PLAN_COLUMNS += ["cash_flow_later_low_cny_ha_yr", "cash_flow_later_high_cny_ha_yr", "cash_flow_later_mean_cny_ha_yr"]
 #: The NPV a developer would make on a PV plant (financed where ≥ 0; appended; blank on other rows).
 PLAN_COLUMNS += ["pv_developer_npv_cny_ha"]
+#: The first-year cost beyond doing nothing (appended; given where the first-year cost is not: an option
+#: keeping a crop whose income the library cannot value).
+PLAN_COLUMNS += ["cost_year1_vs_baseline_cny_ha"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.stages.solar.plan_pv_energy`; blank on other rows; appended).
@@ -140,7 +143,9 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     cols["biomass_value_positive"] = pd.Series(
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
-    _add_money_gaps(cols, tables)
+    plot_crops = _frames.take(_frames.obj(P["crop"]), _frames.plot_index(P, opts), None)
+    _add_money_gaps(cols, tables, plot_crops)
+    _add_carbon_gaps(cols, tables, plot_crops)
     _add_place_coordinates(cols, tables)
     weights = scenario.normalised_weights()
     # liming options on plots too acid for every transfer function of the crop rank first (expected)
@@ -172,24 +177,65 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     return plan_table, summary, rank, scores
 
 
-def _add_money_gaps(cols: dict, tables: Tables) -> None:
+def _add_money_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
     """Name in ``data_gaps`` (in place) that an applicable option's NPV, costs and cash flows were
     not computed (``npv_cny_ha`` NaN), after the option's own gaps and the reason of the PV
-    yield (``pv_note``: no lat/lon, province not in the table) where there is one; the ranking
-    treats such an option as partial and ranks it after the options with known economics."""
+    yield (``pv_note``: no lat/lon, province not in the table) where there is one; on a plot
+    growing a crop (``crops``, one per row) whose income the library cannot value
+    (:func:`agriremed.stages.economics.crop_value_gaps`), every applicable option whose money or
+    money against doing nothing (``npv_vs_baseline_cny_ha``) is NaN names that crop
+    (``opt.gap_crop_value``); one that keeps that crop as it is and so is compared with doing
+    nothing while its own money is not computed (:func:`agriremed.stages.economics.kept_crop_income`)
+    names it as such (``opt.gap_crop_value_kept``, without ``opt.gap_money``). The ranking treats an
+    option whose money against doing nothing is NaN as partial and ranks it after the options with
+    known economics."""
     if "npv_cny_ha" not in cols or "data_gaps_msg" not in cols:
         return
-    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & np.isnan(cols["npv_cny_ha"].to_numpy(float)))
+    npv_nan = np.isnan(cols["npv_cny_ha"].to_numpy(float))
+    vs = (cols["npv_vs_baseline_cny_ha"].to_numpy(float) if "npv_vs_baseline_cny_ha" in cols
+          else np.full(len(npv_nan), np.nan))
+    unvalued = economics_mod.crop_value_gaps(np.where(pd.isna(crops), "none", crops), tables)
+    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & (npv_nan | (unvalued & np.isnan(vs))))
     if not len(rows):
         return
     own = _frames.obj(cols["data_gaps_msg"])[rows]
     pv = _frames.obj(cols["pv_note_msg"])[rows] if "pv_note_msg" in cols else np.full(len(rows), "", object)
-    gap = Message.of("opt.gap_money")
+    crop = np.where(unvalued[rows], crops[rows], "")
+    # compared with doing nothing although its own money is not computed (doing nothing itself aside)
+    kept = (unvalued & npv_nan & ~np.isnan(vs))[rows] & (_frames.obj(cols["option_id"])[rows] != "do_nothing")
 
-    def joined(o, note):
-        return (Message.decode(o) + Message.decode(note) + gap).encode()
+    def joined(o, note, c, money_nan, k):
+        gap = Message.of("opt.gap_crop_value_kept" if k else "opt.gap_crop_value", crop=c) if c else Message()
+        return (Message.decode(o) + Message.decode(note) + gap
+                + (Message.of("opt.gap_money") if money_nan and not k else Message())).encode()
 
-    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv)), dtype=object)
+    new = np.asarray(_frames.per_distinct(joined, own, np.where(pd.isna(pv), "", pv), crop, npv_nan[rows],
+                                          kept), dtype=object)
+    for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
+        col = _frames.obj(cols[c]).copy()
+        col[rows] = values
+        cols[c] = pd.Series(col, index=cols[c].index, dtype=object)
+
+
+def _add_carbon_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
+    """Name in ``data_gaps`` (in place), after the option's other gaps, the crop without an N fertiliser or
+    diesel row (:func:`agriremed.stages.carbon.management_gap_crops`) for which an applicable option's
+    net CO2e against doing nothing (``net_co2e_vs_baseline_t_ha_yr``) and its carbon credit were not
+    computed (``opt.gap_crop_management``); ``crops``: the plot's crop of each row."""
+    if "data_gaps_msg" not in cols or "net_co2e_vs_baseline_t_ha_yr" not in cols:
+        return
+    food = _frames.take(_frames.obj(tables.options["food_crop"]),
+                        _frames.index_of(tables.options["option_id"], cols["option_id"]), None)
+    gap = carbon_mod.management_gap_crops(food, np.where(pd.isna(crops), "none", crops), tables)
+    rows = np.flatnonzero(cols["applicable"].to_numpy(bool) & (gap != "")
+                          & np.isnan(cols["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float)))
+    if not len(rows):
+        return
+
+    def joined(o, c):
+        return (Message.decode(o) + Message.of("opt.gap_crop_management", crop=c)).encode()
+
+    new = np.asarray(_frames.per_distinct(joined, _frames.obj(cols["data_gaps_msg"])[rows], gap[rows]), dtype=object)
     for c, values in (("data_gaps_msg", new), ("data_gaps", render_column(new, "en", tables))):
         col = _frames.obj(cols[c]).copy()
         col[rows] = values

@@ -1591,6 +1591,9 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     pv = np.isfinite(lease)
     cost_y1, net_y1, net_typ = col("cost_year1_cny_ha"), col("cash_flow_year1_cny_ha"), col("cash_flow_typical_cny_ha_yr")
     base_cost = _baseline_cost_year1(table, pid)
+    # an option keeping a crop of unknown income: its first-year cost beyond doing nothing, both costs unknown
+    extra_y1 = np.where(pv, 0.0, cost_y1) - base_cost
+    extra_y1 = np.where(np.isnan(extra_y1), col("cost_year1_vs_baseline_cny_ha"), extra_y1)
     dev_typ = np.where(pv, net_typ - lease, np.nan)
     later = {f"cash_flow_later_{k}_plot_cny_yr": np.where(pv, lease, col(f"cash_flow_later_{k}_cny_ha_yr")) * area
              for k in ("low", "high", "mean")}
@@ -1604,7 +1607,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
             "grain_samples_per_season": samples, "grain_samples_per_yr": samples * seasons, "monitoring": texts, "duration_text": dur,
             "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
             "first_year_cost_cny_mu": np.where(pv, 0.0, cost_y1) * ha_per_mu(),
-            "first_year_extra_cost_plot_cny": (np.where(pv, 0.0, cost_y1) - base_cost) * area,
+            "first_year_extra_cost_plot_cny": extra_y1 * area,
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
 
 
@@ -1678,13 +1681,23 @@ def _year(x: float) -> str:
 
 
 #: Why the money of an option was not computed, from the code of its data gap (``pv_note``).
-_MONEY_WHY = {"reuse.pv_no_lat_lon": "rec.money_why_lat_lon", "reuse.pv_no_province": "rec.money_why_province"}
+_MONEY_WHY = {"reuse.pv_no_lat_lon": "rec.money_why_lat_lon", "reuse.pv_no_province": "rec.money_why_province",
+              "opt.gap_crop_value": "rec.money_why_crop", "opt.gap_crop_value_kept": "rec.money_why_crop"}
+
+
+def _kept_crop(gaps) -> str | None:
+    """The crop of unknown income an option keeps (the ``opt.gap_crop_value_kept`` part of its encoded
+    ``data_gaps_msg``), or None."""
+    parts = messages.Message.decode(gaps).parts if isinstance(gaps, str) and gaps else ()
+    return next((dict(p).get("crop") for c, p in parts if c == "opt.gap_crop_value_kept"), None)
 
 
 def _money_why(gaps: str) -> messages.Message:
-    """The reason clause of ``rec.plot_no_money`` from an option's encoded ``data_gaps_msg``."""
-    codes = messages.Message.decode(gaps).codes if isinstance(gaps, str) else ()
-    return next((messages.Message.of(_MONEY_WHY[c]) for c in codes if c in _MONEY_WHY), messages.Message())
+    """The reason clause of ``rec.plot_no_money`` from an option's encoded ``data_gaps_msg`` (with
+    the parameters of the gap: the crop of ``opt.gap_crop_value``)."""
+    parts = messages.Message.decode(gaps).parts if isinstance(gaps, str) else ()
+    return next((messages.Message.of(_MONEY_WHY[c], **dict(p)) for c, p in parts if c in _MONEY_WHY),
+                messages.Message())
 
 
 def reapply_message(option_id, tables, horizon_yr: int) -> messages.Message:
@@ -1751,9 +1764,9 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     code, rate = money
     gaps = np.full(len(idx), "", dtype=object) if gaps is None else np.asarray(gaps, dtype=object)
 
-    def amount(x, yearly=False, signed=False):
+    def amount(x, yearly=False, signed=False, per_mu=False):
         fmt = _signed if signed else _money
-        per = "_yr" if yearly else ""
+        per = "_yr" if yearly else "_mu" if per_mu else ""
         if code == "CNY" or np.isnan(x):
             return messages.Message.of(f"money.cny{per}", cny=fmt(x))
         return messages.Message.of(f"money.cur{per}", value=fmt(x / rate), currency=code, cny=fmt(x))
@@ -1763,7 +1776,8 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
                                                               "cash_flow_typical_plot_cny_yr", "typical_year")}
     n_idx = len(idx)
     for k in ("pv_lease_plot_cny_yr", "developer_investment_plot_cny", "developer_cash_flow_typical_plot_cny_yr",
-              "cash_flow_later_low_plot_cny_yr", "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr"):
+              "cash_flow_later_low_plot_cny_yr", "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr",
+              "first_year_extra_cost_plot_cny"):
         f[k] = np.asarray(cols[k], float)[idx].tolist() if k in cols else [math.nan] * n_idx
     opt = np.full(n_idx, None, dtype=object) if options is None else np.asarray(options, dtype=object)[idx]
     mon = _frames.per_distinct(messages.Message.decode, np.asarray(cols["monitoring_msg"], dtype=object)[idx])
@@ -1773,7 +1787,14 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
     def area(a, u):  # the plot's area in its unit: "6.3" mu, "0.42" ha, "0.003" mu (2 m²)
         return {"area_ha": area_number(a * hpm, 2)} if u == "ha" else {"area_mu": area_number(a, 1)}
 
-    def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev, low, high, mean, o):
+    def clause(a, c, n1, t, y, m, gp, u, lease, capex, dev, low, high, mean, o, extra):
+        kept = _kept_crop(gp) if math.isnan(c) and not math.isnan(extra) else None
+        if kept is not None:  # keeps a crop of unknown income: what it costs beyond doing nothing
+            if u == "ha":
+                return messages.Message.of("rec.plot_extra_cost_ha", **area(a, u), extra=amount(extra), crop=kept,
+                                           monitoring=m)
+            return messages.Message.of("rec.plot_extra_cost", **area(a, u), extra=amount(extra),
+                                       extra_mu=amount(extra / a, per_mu=True), crop=kept, monitoring=m)
         if math.isnan(c):
             return messages.Message.of("rec.plot_no_money_ha" if u == "ha" else "rec.plot_no_money", **area(a, u),
                                        why=_money_why(gp), monitoring=m)
@@ -1799,7 +1820,7 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
                                     f["pv_lease_plot_cny_yr"], f["developer_investment_plot_cny"],
                                     f["developer_cash_flow_typical_plot_cny_yr"], f["cash_flow_later_low_plot_cny_yr"],
                                     f["cash_flow_later_high_plot_cny_yr"], f["cash_flow_later_mean_plot_cny_yr"], opt,
-                                    strict=True)]
+                                    f["first_year_extra_cost_plot_cny"], strict=True)]
 
 
 @dataclasses.dataclass

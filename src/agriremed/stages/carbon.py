@@ -118,6 +118,7 @@ from agriremed.stages.energy import energy_draw_sampler, factor_draws
 from agriremed.stages.solar import pv_electricity_draws, pv_parameter, pv_parameter_draws, pv_year_shape
 
 __all__ = [
+    "management_gap_crops",
     "C_TO_CO2",
     "N2O_N_TO_N2O",
     "LAND_USE_TO_IPCC",
@@ -424,6 +425,46 @@ def _column(pl: pd.DataFrame, name: str, default: str) -> np.ndarray:
         return np.full(len(pl), default, dtype=object)
     v = pl[name].astype(object)
     return v.where(v.notna(), default).to_numpy(object)
+
+
+def management_gap_crops(option_food, plot_crop, tables: Tables) -> np.ndarray:
+    """Per row, the crop whose field emissions the library cannot give and on which the row's net CO2e
+    against doing nothing depends ("" where none).
+
+    A crop of ``crops.csv`` other than ``none`` without its N fertiliser rate (``n_fert_kg_ha_yr``
+    [kg N ha⁻¹ yr⁻¹]) or its diesel use (``diesel_l_ha_yr`` [L ha⁻¹ yr⁻¹]) in ``prices.csv`` has
+    unknown field diesel, N fertiliser and fertiliser N2O terms, never 0. Doing nothing grows the plot's
+    crop (``plot_crop``): an option that keeps it (``option_food`` ``current``, the ``food_crop`` of
+    ``options.csv``) has the same terms and they cancel; any other option (another crop, none, or the
+    current crop only after its own years) is compared with them, so the plot's crop is named where its
+    rows are missing, else the option's own crop where its rows are. A name not in ``crops.csv`` gives "".
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> management_gap_crops(["current", "maize", "none", "maize"], ["konjac", "konjac", "konjac", "rice"],
+    ...                      load_tables()).tolist()
+    ['', 'konjac', 'konjac', '']
+    """
+    food = np.asarray(option_food, dtype=object)
+    crop = np.asarray(plot_crop, dtype=object)
+    missing = sorted(_management_missing(tables))
+    cur = np.isin(crop, missing) & (food != "current")
+    own = np.isin(food, missing)
+    return np.where(cur, crop, np.where(own, food, "")).astype(object)
+
+
+def _management_missing(tables: Tables) -> set:
+    """Crops of ``crops.csv`` (``none`` aside) lacking their ``n_fert_kg_ha_yr`` or ``diesel_l_ha_yr`` row."""
+    def build():
+        crops = set(tables.crops["crop"]) - {"none"}
+        out = set()
+        for item in ("n_fert_kg_ha_yr", "diesel_l_ha_yr"):
+            t = tables.crop_price_table(item)
+            have = set(t.index[~np.isnan(t.to_numpy(float))])
+            out |= crops - have
+        return out
+    return tables.memo("carbon_management_missing", build)
 
 
 def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.DataFrame,
@@ -789,11 +830,15 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
 
     net = sum(np.nan_to_num(np.ravel(v)) for v in terms.values())
     net = np.where(active, net, np.nan)
-    vs = np.where(has_base, net - net[bix], np.nan)
+    # the field terms of a crop without its N fertiliser or diesel row are unknown (taken as 0 in the
+    # terms): a comparison with doing nothing that depends on them is not computed
+    compared = has_base & (management_gap_crops(food, crop, tables) == "")
+    vs = np.where(compared, net - net[bix], np.nan)
+    qv = np.where(compared, qv, np.nan)
     credited_terms = credit_terms(tables, credit_method)
     cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
     cred = np.where(active, cred, np.nan)
-    cred_vs = np.where(has_base, cred - cred[bix], np.nan)
+    cred_vs = np.where(compared, cred - cred[bix], np.nan)
     cols = {
         "plot_id": pid, "option_id": oid,
         "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,

@@ -122,7 +122,8 @@ from agriremed.stages.duration import YearlySchedule, compliance_by_year
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
-           "subsidy_inputs", "STRICT_BASELINE_CROP"]
+           "subsidy_inputs", "STRICT_BASELINE_CROP", "crop_value_gaps", "kept_crop_income",
+           "COMPARISON_COLUMNS"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -441,6 +442,76 @@ def _rice_season_codes(code, vocab, srow, active, seas, seas_idle, value, cost, 
     return code, np.array(vocab, dtype=object), np.array(value, float), np.array(cost, float)
 
 
+def crop_value_gaps(crops, tables: Tables) -> np.ndarray:
+    """Whether the library cannot value the income of each crop of ``crops``.
+
+    A crop of ``crops.csv`` other than ``none`` lacking its yield (``yield_t_ha`` [t ha⁻¹]), its
+    price (``crop_price_cny_t`` of ``prices.csv`` [CNY t⁻¹]) or its production cost
+    (``production_cost_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]) has an unknown income: it is a data gap,
+    never an income of 0. Names not in ``crops.csv`` give False.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> crop_value_gaps(["rice", "konjac", "none", "sorghum"], load_tables()).tolist()
+    [False, True, False, False]
+    """
+    c = pd.Series(np.asarray(crops, dtype=object), dtype=object)
+    known = c.isin(tables.crops["crop"]).to_numpy() & (c.to_numpy(object) != "none")
+    y = c.map(tables.indexed("crops", "crop")["yield_t_ha"]).to_numpy(float)
+    price = c.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
+    cost = c.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
+    return known & (np.isnan(y) | np.isnan(price) | np.isnan(cost))
+
+
+#: Columns of :func:`evaluate_economics` that compare an option with doing nothing on the same plot:
+#: given for an option that keeps a crop whose income the library cannot value
+#: (:func:`kept_crop_income`) while its own NPV and cash flows are not.
+COMPARISON_COLUMNS = ("npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_programme_vs_baseline_cny_ha",
+                      "npv_developer_vs_baseline_cny_ha", "programme_cost_cny_ha", "payback_yr",
+                      "cost_year1_vs_baseline_cny_ha")
+
+
+def kept_crop_income(inp: dict, base) -> np.ndarray:
+    """Whether each assessed row keeps a crop of unknown income and earns from it what doing nothing earns.
+
+    True where the plot's baseline row (positions ``base`` among the assessed rows) grows a crop whose
+    income the library cannot value (``inp["crop_gap"]``, :func:`crop_value_gaps`) and the row grows
+    the same crop as it in every year (same code of the schedule, rice seasons apart), sells the same
+    share of it (the same P(crop meets the limit) [–], a NaN probability taken as 1 as the cash flows
+    take it, and the same shares of the price for produce over the limit) and so gets the same price
+    support for it: the crop's revenue and production cost [CNY ha⁻¹ yr⁻¹], unknown, are then the
+    same on both rows and cancel in every comparison. The cash flows value a crop by its ``crops.csv``
+    yield alone (no option changes the yield of the crop it keeps), so an option keeping the crop
+    changes its income only through its compliance. Only the rows of such plots are compared, so the
+    rows × years arrays stay the size of those plots.
+
+    Parameters
+    ----------
+    inp : dict
+        First output of :func:`_item_inputs`.
+    base : numpy.ndarray of int
+        Position of each assessed row's baseline row among the assessed rows.
+    """
+    base = np.asarray(base, np.intp)
+    out = np.zeros(len(base), bool)
+    at = np.flatnonzero(inp["crop_gap"][base]) if len(base) else np.zeros(0, np.intp)
+    if not len(at):
+        return out
+    s, sb = inp["srow"][at], inp["srow"][base[at]]
+    code = inp["code"][s]
+    comply = np.nan_to_num(inp["p_comply"][s], nan=1.0)
+    comply_b = np.nan_to_num(inp["p_comply"][sb], nan=1.0)
+    grows = inp["grows_vocab"][code]
+    same_crop = (code == inp["code"][sb]).all(axis=1)
+    same_sold = (np.where(grows, comply, 0.0) == np.where(grows, comply_b, 0.0)).all(axis=1)
+    sold_all = (np.where(grows, comply, 1.0) == 1.0).all(axis=1)  # nothing over the limit: no price share used
+    same_frac = ((inp["value_frac"][at] == inp["value_frac"][base[at]])
+                 & (inp["farmer_frac"][at] == inp["farmer_frac"][base[at]]))
+    out[at] = same_crop & same_sold & (same_frac | sold_all)
+    return out
+
+
 def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H, carbon_price_cny_t,
                  biochar_rate_t_ha, noncompliant_price_fraction, energy, biomass_valuation, grid=None,
                  noncompliant_grain="discount_sale", soil_plot=None, biochar_reapply_interval_yr=None,
@@ -507,6 +578,12 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     pcost = v.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
     seas = row_rice_seasons(option_rows, plots, tables, g)[rows]  # rice seasons a year of each row
     seas_idle = g.per_plot(plot_rice_seasons(plots), 1.0)[rows]    # … of the current practice
+    # a row growing, in any year, a crop whose income the library cannot value is not assessed (its
+    # income is not taken as 0); the baseline row stays computed, its plot's comparisons are dropped but
+    # for the options that keep its crop as it is (kept_crop_income)
+    crop_gap = crop_value_gaps(vocab, tables)[code[srow]].any(axis=1) if H else np.zeros(len(rows), bool)
+    unassessed = unassessed.copy()
+    unassessed[rows[crop_gap]] = True
     code, vocab, value, pcost = _rice_season_codes(code, vocab, srow, active, seas, seas_idle,
                                                    np.nan_to_num(y * price), np.nan_to_num(pcost), tables)
     B = B_all[rows]
@@ -545,6 +622,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),
         "ramp": ramp,
+        "crop_gap": crop_gap,
     }
     if biomass_valuation == "electricity" and energy is not None and "electricity_mwh_ha_yr" in energy:
         mwh = _frames.take(energy["electricity_mwh_ha_yr"].to_numpy(float), _frames.row_index(energy, option_rows))
@@ -781,7 +859,8 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         and ``programme_cost_cny_ha`` (programme's cost beyond doing nothing with the
         farmer kept whole) [CNY ha⁻¹]; ``cost_year1_cny_ha``, the undiscounted cost
         items of year 1 (crop production, establishment, management, harvest, transport, amendment,
-        disposal) [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
+        disposal) [CNY ha⁻¹] and that of doing nothing subtracted ``cost_year1_vs_baseline_cny_ha``
+        [CNY ha⁻¹], and ``revenue_mean_cny_ha_yr``, the undiscounted revenue items
         (crop, biomass, product, energy, carbon credit; no transfers) averaged over the
         H years [CNY ha⁻¹ yr⁻¹]; the net cash flow of year 1 ``cash_flow_year1_cny_ha``
         [CNY ha⁻¹] and of a typical year ``cash_flow_typical_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹]
@@ -789,6 +868,10 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         account), the lowest, highest and mean net cash flow of years 2…H
         ``cash_flow_later_low_cny_ha_yr``, ``cash_flow_later_high_cny_ha_yr``,
         ``cash_flow_later_mean_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹] (:func:`later_years`); NaN for options that do not apply or cannot be assessed.
+        On a plot whose crop's income the library cannot value (:func:`crop_value_gaps`) every row
+        growing that crop is NaN, and so are the comparisons with doing nothing, except the
+        :data:`COMPARISON_COLUMNS` of the rows that keep the crop as it is (:func:`kept_crop_income`:
+        the unknown income cancels, so the comparison is the option's own costs and revenues).
 
     Examples
     --------
@@ -868,6 +951,15 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     # what the programme pays for the option beyond doing nothing, with the farmer kept whole
     programme_cost = -programme_vs + np.maximum(0.0, -farmer_vs) + 0.0  # + 0.0: no -0.0 on the baseline
     payback = np.where(has_base & ~is_base[rows], payback, np.nan)
+    cost_y1_vs = np.where(has_base, cost_y1 - cost_y1[bi_r], np.nan) + 0.0
+    # doing nothing grows a crop the library cannot value: only an option that keeps that crop as it is
+    # (same crop each year, same share sold) is compared with it, on its own costs and revenues (the
+    # unknown income cancels); a crop switch or a change of the crop's compliance is not
+    kept = has_base & kept_crop_income(inp, bi_r)
+    base_gap = has_base & inp["crop_gap"][bi_r] & ~kept
+    npv_vs, farmer_vs, programme_vs, developer_vs, programme_cost, payback, cost_y1_vs = (
+        np.where(base_gap, np.nan, x)
+        for x in (npv_vs, farmer_vs, programme_vs, developer_vs, programme_cost, payback, cost_y1_vs))
     removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
     remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
                     + pv["biomass_disposal"])
@@ -893,16 +985,18 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_developer_cny_ha": developer, "npv_developer_vs_baseline_cny_ha": developer_vs,
         "pv_lease_cny_ha_yr": lease_yr, "pv_developer_npv_cny_ha": plant_npv,
         "programme_cost_cny_ha": programme_cost,
-        "cost_year1_cny_ha": cost_y1, "revenue_mean_cny_ha_yr": rev_mean,
+        "cost_year1_cny_ha": cost_y1, "cost_year1_vs_baseline_cny_ha": cost_y1_vs, "revenue_mean_cny_ha_yr": rev_mean,
         "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
         "cash_flow_later_low_cny_ha_yr": net_low, "cash_flow_later_high_cny_ha_yr": net_high,
         "cash_flow_later_mean_cny_ha_yr": net_mean,
     }
     out = {"plot_id": _frames.obj(option_rows["plot_id"]), "option_id": oid}
     act = active[rows]
+    # an option keeping a crop of unknown income: its comparisons with doing nothing, not its own money
+    compared = act | (kept & inp["crop_gap"] & (option_rows["applicable"].to_numpy(bool) | baseline)[rows])
     for k, v in cols.items():
         o = np.full(n, np.nan)
-        o[rows] = np.where(act, v, np.nan)
+        o[rows] = np.where(compared if k in COMPARISON_COLUMNS else act, v, np.nan)
         out[k] = o
     out["best_alternative"] = np.where(active, best_alt, None)
     return _frames.frame(out, n)
