@@ -134,7 +134,7 @@ def test_plot_management_enters_the_soc_term(plots_factory):
 def test_harvested_annual_remediation_crop_counts_as_low_input(plots_factory):
     # an upland wheat plot in a Henan-like climate (warm temperate dry, high-activity clay: 24 t C/ha),
     # acid enough for Sedum to apply
-    df = plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=0.8, clay_pct=22.0,
+    df = plots_factory(1, land_use="upland", crop="wheat", ph=5.5, cd_mg_kg=0.8, clay_pct=22.0,
                        mean_temp_c=14.4, annual_rain_mm=600.0, region="Henan")
     p = agriremed.plan(df, agriremed.Scenario(mc_draws=0, horizon_yr=20))
     t = p.table.set_index(["plot_id", "option_id"])
@@ -690,7 +690,7 @@ def test_registry_buffer_shares_are_the_documented_rules(tables):
 def test_plant_energy_is_a_ledger_term_of_the_plan(plots_factory):
     """Upland maize plot, every option: sweet-sorghum ethanol pays its plant's grid electricity and coal,
     a Sedum pyrolysis its plant electricity per t of char (both in ``conversion_process``)."""
-    p = plots_factory(1, land_use="upland", crop="maize", ph=6.0, cd_mg_kg=0.8)
+    p = plots_factory(1, land_use="upland", crop="maize", ph=5.5, cd_mg_kg=0.8)
     t = agriremed.plan(p, agriremed.Scenario(mc_draws=0, rule_set="none")).table.set_index("option_id")
     s = t.loc["sorghum"]
     per_l = (0.3001 * 0.5366 + 0.4822 * 1.978) / 1000                 # 1.1148 kg CO2 per litre

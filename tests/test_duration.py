@@ -99,9 +99,9 @@ def test_estimate_duration_sedum_hand_computed(tables, plots_factory):
 
 
 def test_estimate_duration_first_order_and_removal_rate_hand_computed(tables, plots_factory):
-    p = plots_factory(1, land_use="upland", crop="wheat", ph=6.0, cd_mg_kg=0.9, depth_m=0.2,
+    p = plots_factory(1, land_use="upland", crop="wheat", ph=5.5, cd_mg_kg=0.9, depth_m=0.2,
                       bulk_density_g_cm3=1.2, region="")
-    s, rows = _setup(tables, p)                                        # upland pH 6: screening 0.3
+    s, rows = _setup(tables, p)                                        # upland pH 5.5: screening 0.3
     by_metal = _duration(tables, p, s, rows)[0].set_index(["option_id", "metal"])
     f = 1.62 * 27.3 / 2400.0                                           # Noccaea: Y × BCF / M
     assert by_metal.loc[("noccaea_caerulescens", "cd"), "years_to_target"] == pytest.approx(
@@ -651,7 +651,12 @@ def test_sedum_wheat_intercrop_removes_no_more_than_the_sedum_monoculture_and_ha
     plots = make_plots(2, plot_id=["huize", "tongling"], land_use="upland", crop=["maize", "wheat"],
                        ph=[7.2, 5.6], cd_mg_kg=[1.2, 1.2], region=["Yunnan/Qujing", "Anhui/Tongling"])
     t = agriremed.plan(plots, s).table.set_index(["plot_id", "option_id"])
-    for pid in ("huize", "tongling"):
+    # pH 7.2 is above the pH of the Sedum field evidence (5.61): neither is credited any removal there
+    for oid in ("sedum_plumbizincicola", "sedum_wheat_intercrop"):
+        r = t.loc[("huize", oid)]
+        assert not r["applicable"] and "above 5.61" in r["reason"]
+        assert np.isnan(r["removal_g_ha_yr"]) and np.isnan(r["years_to_target"])
+    for pid in ("tongling",):
         mono, inter = t.loc[(pid, "sedum_plumbizincicola")], t.loc[(pid, "sedum_wheat_intercrop")]
         assert inter["removal_g_ha_yr"] == pytest.approx(mono["removal_g_ha_yr"], rel=1e-9)
         assert inter["removal_g_ha_yr"] == pytest.approx(348.5, abs=0.5)   # 3.26 t × 106.9 mg/kg

@@ -621,7 +621,7 @@ def test_the_forbidden_crop_does_not_return_after_a_target_on_land_that_stays_st
     # forbidden sales into the Sedum option
     plots = pd.DataFrame([
         {"plot_id": "county", "region": "Guangdong/Qingyuan", "land_use": "vegetable", "crop": "pak_choi",
-         "area_ha": 1.0, "ph": 6.0, "cd_mg_kg": 0.2, "pb_mg_kg": 30.0, "soil_class_county": "strict_control",
+         "area_ha": 1.0, "ph": 5.5, "cd_mg_kg": 0.2, "pb_mg_kg": 30.0, "soil_class_county": "strict_control",
          "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2},
         {"plot_id": "pb", "region": "Guangdong/Qingyuan", "land_use": "vegetable", "crop": "pak_choi",
          "area_ha": 1.0, "ph": 4.5, "cd_mg_kg": 0.35, "pb_mg_kg": 520.0,

@@ -183,14 +183,14 @@ def test_restricting_options_keeps_the_baseline(tables, plots_factory):
 
 
 def test_climate_rule_excludes_subtropical_species_with_a_reason(tables, plots_factory):
-    rows = _rows(tables, plots_factory(2, land_use="marginal", crop="none", ph=6.0, cd_mg_kg=2.0,
+    rows = _rows(tables, plots_factory(2, land_use="marginal", crop="none", ph=5.5, cd_mg_kg=2.0,
                                        mean_temp_c=[6.9, 17.0]))
     r = _row(rows, "P1", "sedum_plumbizincicola")
     assert not r["applicable"] and r["reason"].startswith("mean annual temperature 6.9 °C is below 10 °C")
     assert _row(rows, "P2", "sedum_plumbizincicola")["applicable"]
     assert _row(rows, "P1", "willow_src")["applicable"]                 # no climate limit
     # without a temperature the option is kept and the reason says the climate was not checked
-    no_t = plots_factory(1, land_use="marginal", crop="none", ph=6.0, cd_mg_kg=2.0)
+    no_t = plots_factory(1, land_use="marginal", crop="none", ph=5.5, cd_mg_kg=2.0)
     no_t = no_t.drop(columns="mean_temp_c")
     r = _row(_rows(tables, no_t), "P1", "sedum_plumbizincicola")
     assert r["applicable"] and "climate not checked" in r["reason"]
@@ -211,7 +211,7 @@ def test_options_with_a_data_gap_are_excluded_with_the_gap_named(tables, plots_f
 def test_calcareous_soil_excludes_sedum_with_the_evidence(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=8.0, cd_mg_kg=2.4))
     r = _row(rows, "P1", "sedum_plumbizincicola")
-    assert not r["applicable"] and "above 7.5" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
+    assert not r["applicable"] and "above 5.61" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
 
 
 def test_crop_substitution_needs_another_crop_and_flooding_is_blocked_by_arsenic(tables, plots_factory):
@@ -424,8 +424,8 @@ def test_a_user_rule_set_is_added_to_the_packaged_ones(tmp_path, plots_factory):
 
 
 def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treating(tables, plots_factory):
-    # Hg 5 mg/kg on a paddy at pH 6.0: above the intervention value; no Cd problem
-    rows = _rows(tables, plots_factory(1, ph=6.0, cd_mg_kg=0.2, hg_mg_kg=5.0, basic_farmland="no"))
+    # Hg 5 mg/kg on a paddy at pH 5.5: above the intervention value; no Cd problem
+    rows = _rows(tables, plots_factory(1, ph=5.5, cd_mg_kg=0.2, hg_mg_kg=5.0, basic_farmland="no"))
     for oid in ("sedum_plumbizincicola", "willow_src", "miscanthus", "sorghum", "maize_energy", "ramie",
                 "fallow"):
         r = _row(rows, "P1", oid)
@@ -434,7 +434,7 @@ def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treatin
         assert r["reason"].startswith("keeps the land out of food production")
     # food options stay excluded; removal on safe-utilisation land still needs a treated metal
     assert not _row(rows, "P1", "low_cd_rice")["applicable"]
-    safe = _rows(tables, plots_factory(1, ph=6.0, cd_mg_kg=0.2, hg_mg_kg=1.0))   # Hg between 0.6 and 2.5
+    safe = _rows(tables, plots_factory(1, ph=5.5, cd_mg_kg=0.2, hg_mg_kg=1.0))   # Hg between 0.5 and 2.0
     r = _row(safe, "P1", "sedum_plumbizincicola")
     assert not r["applicable"] and r["reason"].startswith("no metal it treats (cd)")
 
@@ -523,21 +523,26 @@ def test_risk_only_measures_stay_where_the_crop_risk_is_red(tables, plots_factor
 
 def test_calcareous_soil_rule_is_the_same_for_every_cd_hyperaccumulator(tables, plots_factory):
     # every option growing a Cd hyperaccumulator (Sedum species, Noccaea) rests on acid-soil evidence:
-    # the same pH ceiling and the Jiyuan calcareous-soil figure come from options.csv for each
+    # a pH ceiling and the Jiyuan calcareous-soil figure come from options.csv for each. Every Sedum
+    # option stops at pH 5.61, the least acid soil of the Sedum field evidence (8-ha Yunnan field);
+    # Noccaea, whose European trials' pH is not in the library, keeps 7.5
     lib = tables.options.set_index("option_id")
     hyper = lib.index[lib.index.str.contains("sedum|noccaea")
                       | lib["species"].fillna("").str.contains("sedum|noccaea")].tolist()
+    sedum = [h for h in hyper if h != "noccaea_caerulescens"]
     assert {"sedum_plumbizincicola", "sedum_alfredii", "noccaea_caerulescens", "sedum_rice_rotation",
             "sedum_wheat_intercrop"} <= set(hyper)
-    assert (lib.loc[hyper, "ph_max"] == 7.5).all()
+    assert (lib.loc[sedum, "ph_max"] == 5.61).all() and lib.loc["noccaea_caerulescens", "ph_max"] == 7.5
+    assert lib.loc[sedum, "rule_source"].str.contains("sedum_yunnan8ha").all()
     assert lib.loc[hyper, "rule_source"].str.contains("lu2015_sedum_calcareous").all()
-    notes = lib.loc[[h for h in hyper if h != "sedum_wheat_intercrop"], ["ph_note", "ph_note_zh"]]
+    notes = lib.loc[hyper, ["ph_note", "ph_note_zh"]]
     assert notes["ph_note"].str.contains("2.12 g Cd/ha").all() and notes["ph_note_zh"].str.contains("2.12克").all()
+    assert lib.loc[sedum, "ph_note"].str.contains("5.61").all() and lib.loc[sedum, "ph_note_zh"].str.contains("5.61").all()
     calc = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=8.0, cd_mg_kg=1.0))
     acid = _rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=5.0, cd_mg_kg=1.0))
-    for oid in ("sedum_alfredii", "noccaea_caerulescens"):
+    for oid, ph_max in (("sedum_alfredii", "5.61"), ("noccaea_caerulescens", "7.5")):
         r = _row(calc, "P1", oid)
-        assert not r["applicable"] and "above 7.5" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
+        assert not r["applicable"] and f"above {ph_max}" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
         assert _row(acid, "P1", oid)["applicable"]
 
 

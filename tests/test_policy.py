@@ -1005,7 +1005,7 @@ def test_sedum_wheat_intercrop_only_replaces_wheat_maize_or_idle_land():
 
     # the Sedum–wheat evidence is a wheat field; the intercrop may replace maize (wheat–maize land) or take
     # idle dry land, not a banana, sugarcane or mulberry plantation
-    base = {**DEFAULTS, "land_use": "upland", "ph": 6.0, "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}
+    base = {**DEFAULTS, "land_use": "upland", "ph": 5.5, "cd_mg_kg": 0.8, "region": "Hunan/Zhuzhou"}
     crops = ["wheat", "maize", "banana", "sugarcane", "mulberry"]
     p = _plan(pd.DataFrame([{**base, "plot_id": c, "crop": c} for c in crops]))
     t = p.table.set_index(["plot_id", "option_id"])
