@@ -121,9 +121,9 @@ def test_render_encode_filled_writes_numbers_into_one_rendering_and_equals_rende
 
 
 def test_render_hand_written_cases():
-    m = Message.of("opt.ph_above", ph=6.84, ph_max=6.5)
-    assert messages.render(m, "en") == "soil pH 6.8 is above 6.5: the option works on more acid soils"
-    assert messages.render(m.encode(), "zh") == "土壤pH 6.8高于6.5：该方案适用于酸性更强的土壤"
+    m = Message.of("opt.ph_above", ph="6.84", ph_max=6.5)
+    assert messages.render(m, "en") == "soil pH 6.84 is above 6.5: the option works on more acid soils"
+    assert messages.render(m.encode(), "zh") == "土壤pH 6.84高于6.5：该方案适用于酸性更强的土壤"
     lime = Message.of("opt.lime", lime_t_ha=2.25, ph=5.04, ph_limed=6.0)
     assert messages.render(lime, "en") == "2.25 t/ha CaCO3 raises pH 5.0 → 6.0"
     assert messages.render(lime, "zh") == "施用CaCO3 2.25吨/公顷，pH由5.0升至6.0"

@@ -1165,9 +1165,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):
             note = _text(o.ph_note)
-            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=printed(p, 1), ph_max=float(o.ph_max),
+            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=ph_text(p), ph_max=float(o.ph_max),
                                             note=note)
-                                 if note else Message.of("opt.ph_above", ph=printed(p, 1), ph_max=float(o.ph_max))
+                                 if note else Message.of("opt.ph_above", ph=ph_text(p), ph_max=float(o.ph_max))
                                  for p in ph_uniq], ph_codes)
         blockers = set(_split(o.blocked_by))
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
@@ -1285,6 +1285,20 @@ def _needs_failure(o, exceed, bits, measured=None):
     texts = [Message.of("opt.needs_exceeding_own" if own else "opt.needs_exceeding", metals=names),
              Message.of("opt.needs_unmeasured_own" if own else "opt.needs_unmeasured", metals=names)]
     return (exceed & mask) == 0, texts, unmeasured.astype(np.intp)
+
+
+def ph_text(ph: float) -> str:
+    """A plot's pH as a message prints it beside a limit: two decimals where the second one is given,
+    else one (7.0, 5.62), so that a pH just above a limit with two decimals never reads as the limit
+    itself ("soil pH 5.6 is above 5.61").
+
+    Examples
+    --------
+    >>> ph_text(7.0), ph_text(5.62), ph_text(7.454)
+    ('7.0', '5.62', '7.45')
+    """
+    t = f"{float(ph):.2f}"
+    return t[:-1] if t.endswith("0") else t
 
 
 def _crop_not_listed(o, crop, crop_uniq, crop_codes):
