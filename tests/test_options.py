@@ -525,7 +525,7 @@ def test_calcareous_soil_rule_is_the_same_for_every_cd_hyperaccumulator(tables, 
     # every option growing a Cd hyperaccumulator (Sedum species, Noccaea) rests on acid-soil evidence:
     # a pH ceiling and the Jiyuan calcareous-soil figure come from options.csv for each. Every Sedum
     # option stops at pH 5.61, the least acid soil of the Sedum field evidence (8-ha Yunnan field);
-    # Noccaea, whose European trials' pH is not in the library, keeps 7.5
+    # Noccaea, whose European field trials include a calcareous soil (Dornach), keeps 7.5
     lib = tables.options.set_index("option_id")
     hyper = lib.index[lib.index.str.contains("sedum|noccaea")
                       | lib["species"].fillna("").str.contains("sedum|noccaea")].tolist()

@@ -87,6 +87,26 @@ def test_every_sedum_option_stops_at_the_same_ph(tables, plots_factory):
     assert not r["applicable"] and "above 5.61" in r["reason"] and "2.12 g Cd/ha" in r["reason"]
 
 
+def test_noccaea_keeps_ph_7_5_because_its_field_evidence_includes_a_calcareous_soil(tables, plots_factory):
+    # the European trials behind the Noccaea BCF include Keller et al. (2003) at Dornach, Switzerland,
+    # a calcareous soil (0.9 t/ha × 184 mg/kg = 166 g Cd/ha a year, SUMATECS Table 6): its limit is not
+    # moved down to the pH of an acid field soil, and the exclusion reason says why
+    lib = tables.options.set_index("option_id")
+    r = lib.loc["noccaea_caerulescens"]
+    assert r["ph_max"] == 7.5
+    assert {"sumatecs2008", "dornach_calcareous", "lu2015_sedum_calcareous"} <= set(r["rule_source"].split(";"))
+    assert "dornach_calcareous" in set(tables.sources["key"])
+    assert "calcareous soil at Dornach" in r["ph_note"] and "166 g Cd/ha" in r["ph_note"]
+    assert "多尔纳赫" in r["ph_note_zh"] and "166克" in r["ph_note_zh"] and "7.5" in r["ph_note_zh"]
+    rows = options_rows(tables, plots_factory(2, land_use="upland", crop="wheat", ph=[7.5, 7.6], cd_mg_kg=1.0))
+    assert rows.loc[("P1", "noccaea_caerulescens"), "applicable"]
+    out = rows.loc[("P2", "noccaea_caerulescens")]
+    assert not out["applicable"]
+    assert out["reason"].startswith("soil pH 7.6 is above 7.5: the option works on more acid soils (")
+    assert "calcareous soil at Dornach" in out["reason"] and "so its limit is 7.5" in out["reason"]
+    assert "2.12 g Cd/ha" in out["reason"]
+
+
 def options_rows(tables, plots):
     s = soil.screen(plots, tables)
     cls = soil.plot_classes(s, plots["plot_id"])
