@@ -105,16 +105,20 @@ def test_soil_words_and_dry_weight_are_not_read_as_the_crop_as_sold():
     assert h.canonical == "crop_cd_mg_kg" and "dry-weight basis" in h.error
 
 
-def test_ug_kg_values_converted_and_bad_cells_ignored():
+def test_ug_kg_values_converted_and_below_detection_limit_read_as_the_limit():
     df = pd.DataFrame({"plot_id": ["G1", "G2", "G3"], "region": ["Hunan/Zhuzhou/Lukou"] * 3,
                        "land_use": ["paddy"] * 3, "crop": ["rice"] * 3, "area_ha": [0.3] * 3,
                        "ph": [5.2, 6.5, 6.0], "cd_mg_kg": [0.6, 0.5, 0.4], "大米镉（μg/kg）": ["350", "80", "<10"]})
     v = validate_plots(df)
     assert v.rejected.empty
     got = v.plots.set_index("plot_id")["crop_cd_mg_kg"]
-    assert got["G1"] == pytest.approx(0.35) and got["G2"] == pytest.approx(0.08) and pd.isna(got["G3"])
+    # '<10' µg/kg: below the detection limit 10 µg/kg, read as 0.01 mg/kg (an upper bound), reported
+    assert got["G1"] == pytest.approx(0.35) and got["G2"] == pytest.approx(0.08) and got["G3"] == pytest.approx(0.01)
+    assert v.plots["crop_censored_metals"].fillna("").tolist() == ["", "", "crop_cd_mg_kg"]
     w = v.warnings
-    assert ((w["column"] == "crop_cd_mg_kg") & w["problem"].str.contains("detection limit")).any()
+    assert w.loc[(w["column"] == "crop_cd_mg_kg") & (w["input_row"] == 3), "problem"].tolist() == [
+        "below the detection limit 0.01 mg/kg: compared with the food limit as an upper bound (at or below the "
+        "limit the harvest complies)"]
     assert v.plots.set_index("plot_id")["cd_mg_kg"].to_list() == [0.6, 0.5, 0.4]  # soil unchanged
 
 

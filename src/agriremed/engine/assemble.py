@@ -338,10 +338,11 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
 
 def location_columns(plots: pd.DataFrame) -> list[str]:
     """The input columns the summary carries as read: the location columns
-    (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon) and the county's soil
-    class (``soil_class_county``) of the valid plots as read, i.e. before the absent input columns
+    (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon), the county's soil
+    class (``soil_class_county``) and the soil metals planned at their detection limit
+    (``censored_metals``) of the valid plots as read, i.e. before the absent input columns
     are added blank."""
-    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county") if c in plots.columns]
+    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county", "censored_metals") if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -1120,6 +1121,8 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     exceeds = np.full(n, None, dtype=object)
     notes = np.full(n, Message(), dtype=object)
     decided = _inorganic_as_decides(P, crop, std, tables)
+    below = (_frames.obj(P["crop_censored_metals"]) if "crop_censored_metals" in P
+             else np.full(n, None, dtype=object))
     for c in cols:
         m, inorganic = C.COLUMNS[c].extra["metal"], c == C.CROP_AS_INORGANIC
         value = P[c].to_numpy(float)
@@ -1133,7 +1136,10 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
         for i, lim, sp in zip(has, limit, species, strict=True):
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
-            clause, counted = _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred)
+            censored = isinstance(below[i], str) and c in below[i].split("+")
+            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred)
+                               if censored else
+                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred))
             notes[i] = _then(notes[i], clause)
             if counted is not None:
                 over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
@@ -1182,6 +1188,23 @@ def _measured_clause(m: str, inorganic: bool, v: float, lim: float, sp, hi: floa
             code == "rec.crop_measured_above")
 
 
+def _below_dl_clause(m: str, inorganic: bool, dl: float, lim: float, sp, standard,
+                     pred: Message | None) -> tuple[Message, bool | None]:
+    """The clause of a value measured in the harvest given below the detection limit ``dl`` [mg kg⁻¹] ('<0.02')
+    of metal ``m`` (``inorganic``: inorganic As) against the limit ``lim`` [mg kg⁻¹] (NaN: none) of species ``sp``
+    of the food standard ``standard``, and whether it counts as above the limit: a limit of detection at or
+    below the food limit shows the harvest complies (False); above it the value is not comparable (None), nor
+    where the standard sets no limit of the species."""
+    what = {} if inorganic else {"metal": m}
+    pre = "rec.crop_measured_ias_below_dl" if inorganic else "rec.crop_measured_below_dl"
+    if np.isnan(lim) or (inorganic and sp != "inorganic"):  # a total below an inorganic limit complies too
+        return Message.of(pre + "_no_limit", **what, dl=dl, standard=standard), None
+    if dl > lim:
+        return Message.of(pre + "_undecided", **what, dl=dl, standard=standard, limit=lim), None
+    return Message.of(pre, **what, dl=dl, standard=standard, limit=lim,
+                      prediction=pred or Message.of("rec.crop_measured_unpredicted")), False
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -1211,6 +1234,15 @@ def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.
     return plot
 
 
+def _with_censored(s: dict, P: pd.DataFrame, order: list, read: bool) -> None:
+    """The soil metals each plot gives below the detection limit, planned at the limit (``censored_metals``,
+    where the plots as read carry the column: ``read``), beside the metals exceeding in the summary (``s`` and
+    ``order``, changed in place)."""
+    if read and "censored_metals" in P:
+        s["censored_metals"] = _frames.obj(P["censored_metals"])
+        order.insert(order.index("metals_exceeding") + 1, "censored_metals")
+
+
 def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
     """The field a row is one crop season of (``field_id``, where the input has season rows: a plot id
     repeated with different crops), beside the row's plot id in the summary (``s`` and ``order``,
@@ -1235,6 +1267,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
     county = "soil_class_county" in located and "soil_class_county" in P
+    censored = "censored_metals" in located
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
@@ -1422,6 +1455,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s["crop_measured_msg"] = encode_column(grain)
         order.insert(order.index("metals_not_assessed") + 1, "crop_measured_exceeds")
         order.append("crop_measured_msg")
+    _with_censored(s, P, order, censored)
     _with_field(s, P, order)
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
