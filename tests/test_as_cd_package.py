@@ -1,5 +1,6 @@
 """The Fe–Si As amendment + low-Cd rice package (``as_fe_si_low_cd_rice``): its rows, its
-per-metal crediting and where the plan uses it (As paddies whose rice is also at risk for Cd)."""
+per-metal crediting and where the plan uses it (As paddies whose rice is also at risk for Cd: Cd above
+its screening value, a Cd risk rated red, or rice measured above the Cd limit)."""
 
 import numpy as np
 import pandas as pd
@@ -28,9 +29,11 @@ def _plot(plot_id, ph, cd, as_, **kw):
 @pytest.fixture(scope="module")
 def plan():
     # A10: As 85 > 30 (paddy pH ≤ 5.5), Cd 0.25 < 0.3; GREEN: As 45 > 40 (pH 6.5–7.5), Cd 0.05, rice
-    # within the Cd limit in ≥ 95 % of seasons; CD: Cd 0.6 > 0.3, As 10; BOTH: Cd 0.8 > 0.3 and As 45 > 30
+    # within the Cd limit in ≥ 95 % of seasons; CD: Cd 0.6 > 0.3, As 10; BOTH: Cd 0.8 > 0.3 and As 45 > 30;
+    # A10M: A10 with its rice measured at Cd 0.25 mg/kg (> 0.2)
     p = pd.concat([_plot("A10", 5.4, 0.25, 85.0), _plot("GREEN", 7.0, 0.05, 45.0), _plot("CD", 5.5, 0.6, 10.0),
-                   _plot("BOTH", 5.5, 0.8, 45.0)], ignore_index=True)
+                   _plot("BOTH", 5.5, 0.8, 45.0), _plot("A10M", 5.4, 0.25, 85.0, crop_cd_mg_kg=0.25)],
+                  ignore_index=True)
     return agriremed.plan(p, agriremed.Scenario(mc_draws=0))
 
 
@@ -73,7 +76,7 @@ def test_each_metal_is_credited_its_component_effect_by_hand(tables):
         np.testing.assert_allclose(d_pkg, d_c, rtol=0, atol=1e-12)  # g = 0 in every draw: no interaction credited
 
 
-def test_as_paddy_with_a_cd_risk_gets_the_package_first(plan, tables):
+def test_as_paddy_with_an_amber_cd_risk_below_screening_gets_the_amendment_first(plan, tables):
     t = plan.table.set_index(["plot_id", "option_id"])
     s = plan.summary.set_index("plot_id")
     # rice Cd on A10 by hand: median 0.1498 mg/kg fresh weight, s.e. 0.468 log10, limit 0.2
@@ -86,16 +89,30 @@ def test_as_paddy_with_a_cd_risk_gets_the_package_first(plan, tables):
     # the low-Cd cultivar's 56.65 % cut shifts the median: Φ(z − log10(1 − 0.5665) / 0.468)
     assert pk["crop_compliance_prob"] == pytest.approx(norm.cdf(z - np.log10(1 - 0.5665) / fs["se_log10"]))
     assert pk["crop_compliance_prob"] == pytest.approx(0.8518, abs=1e-4)
-    assert (pk["applicable"], pk["rank"], pk["target_metals"], pk["untreated_metals"]) == (True, 1, "as+cd", "")
-    assert s.loc["A10", "recommended_option"] == PKG
+    # Cd 0.25 is below its screening value (0.3) and the risk is amber (0.61 ≥ 0.5): GB 15618 rates it low, so
+    # the low-Cd variety makes the package only allowed, ranked after unchanged practice
+    assert (pk["applicable"], pk["rank"], pk["target_metals"], pk["untreated_metals"]) == (True, 3, "as+cd", "")
+    assert (pk["policy_status"], pk["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
+    assert t.loc[("A10", "do_nothing"), "rank"] == 2
     am = t.loc[("A10", "as_fe_si_amendment")]
-    assert am["rank"] == 2 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
+    assert am["rank"] == 1 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
+    assert s.loc["A10", "recommended_option"] == "as_fe_si_amendment"
     # rule 4b is unchanged: the Cd-only measures are still not the treatment of the As paddy
     for oid in ("low_cd_rice", "foliar_inhibitor", "vip_n_no_flood"):
         r = t.loc[("A10", oid)]
         assert not r["applicable"] and r["reason"].startswith("answers only a predicted crop risk of cd"), oid
-    assert "Fe–Si As amendment + low-Cd rice: treats As" in s.loc["A10", "recommendation"]
-    assert s.loc["A10", "measures"].startswith(
+
+
+def test_as_paddy_whose_rice_was_measured_above_the_cd_limit_gets_the_package_first(plan):
+    t = plan.table.set_index(["plot_id", "option_id"])
+    s = plan.summary.set_index("plot_id")
+    pk = t.loc[("A10M", PKG)]
+    assert (pk["applicable"], pk["rank"], pk["target_metals"], pk["untreated_metals"]) == (True, 1, "as+cd", "")
+    assert (pk["policy_status"], pk["policy_rule"]) == ("expected", "cn_safe_keep_food")
+    assert s.loc["A10M", "recommended_option"] == PKG
+    assert t.loc[("A10M", "as_fe_si_amendment"), "rank"] == 2
+    assert "Fe–Si As amendment + low-Cd rice: treats As" in s.loc["A10M", "recommendation"]
+    assert s.loc["A10M", "measures"].startswith(
         "This season: Spread the Fe–Si As-reducing conditioner and plough it in before transplanting: 200 kg per mu "
         "(every year); Plant a low-Cd rice variety; Do not flood continuously")
 

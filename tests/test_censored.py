@@ -96,6 +96,33 @@ def test_harvest_limit_above_the_food_limit_is_not_comparable(tmp_path):
         in s["recommendation"].iloc[0]
 
 
+def test_harvest_below_a_limit_in_a_dry_weight_column(tmp_path):
+    """'<0.02' in a dry-weight column: on a cereal row the limit is compared with the dry-weight tail, on a
+    vegetable row the value is not used (only the dry-weight warning, no below-limit one)."""
+    p = _write(tmp_path, "plot_id,region,land_use,crop,area_ha,ph,cd_mg_kg,糙米镉（mg/kg，干重）\n"
+                         "A,湖南/株洲/渌口,paddy,rice,0.5,5.0,0.5,<0.02\n"
+                         "B,湖南/株洲/渌口,paddy,rice,0.5,5.0,0.5,<0.5\n"
+                         "C,湖南/株洲/渌口,upland,vegetables,0.5,5.0,0.5,<0.02\n")
+    v = agriremed.validate_plots(p)
+    np.testing.assert_allclose(v.plots["crop_cd_mg_kg"].to_numpy(float), [0.02, 0.5, np.nan])
+    assert v.plots["crop_dry_weight_metals"].tolist()[:2] == ["cd", "cd"]
+    assert v.plots["crop_censored_metals"].tolist()[:2] == ["crop_cd_mg_kg", "crop_cd_mg_kg"]
+    assert pd.isna(v.plots["crop_dry_weight_metals"].iloc[2]) and pd.isna(v.plots["crop_censored_metals"].iloc[2])
+    w = v.problems.loc[(v.problems["column"] == "crop_cd_mg_kg") & v.problems["line"].notna()]
+    assert w["line"].tolist() == [2, 3, 4]
+    assert w["problem"].iloc[2].startswith("column '糙米镉（mg/kg，干重）' gives a dry-weight value")
+    s = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).summary
+    assert s["crop_measured_exceeds"].iloc[0] == "" and pd.isna(s["crop_measured_exceeds"].iloc[1])
+    assert pd.isna(s["crop_measured_exceeds"].iloc[2])
+    assert ("Measured Cd in the harvest is below the detection limit 0.02 mg/kg (dry weight; conservative), within "
+            "the GB2762 limit 0.2 mg/kg: the harvest complies") in s["recommendation"].iloc[0]
+    assert ("Measured Cd in the harvest is below the detection limit 0.5 mg/kg (dry weight; conservative), which is "
+            "above the GB2762 limit 0.2 mg/kg: not comparable") in s["recommendation"].iloc[1]
+    assert "Measured Cd in the harvest" not in s["recommendation"].iloc[2]
+    zh = messages.render(s["recommendation_msg"].iloc[0], "zh")
+    assert "农产品实测镉低于检出限0.02 mg/kg（干重；保守值），未超过GB2762限量0.2 mg/kg：农产品达标" in zh
+
+
 def test_detection_limits_and_lowest_screening_numbers():
     from agriremed.io.validate import detection_limits, lowest_screening
 

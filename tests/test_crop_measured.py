@@ -99,10 +99,10 @@ def test_soil_and_crop_headers_unchanged(header, canonical):
     assert h.error is None and h.canonical == canonical
 
 
-def test_soil_words_and_dry_weight_are_not_read_as_the_crop_as_sold():
+def test_soil_words_are_not_read_as_the_crop_and_dry_weight_is_marked():
     assert read_header("玉米地土壤镉").canonical != "crop_cd_mg_kg"
     h = read_header("grain Cd (mg/kg DW)")
-    assert h.canonical == "crop_cd_mg_kg" and "dry-weight basis" in h.error
+    assert (h.canonical, h.error, h.dry) == ("crop_cd_mg_kg", None, True) and "dry-weight basis" in h.note
 
 
 def test_ug_kg_values_converted_and_below_detection_limit_read_as_the_limit():
@@ -254,10 +254,10 @@ def test_inorganic_as_headers_keep_the_crop_word_and_the_other_rules():
         ["水稻", "小麦", None]
     assert read_header("糙米砷（mg/kg）").canonical == "crop_as_mg_kg"  # total As unchanged
     assert read_header("土壤无机砷").canonical != "crop_as_inorganic_mg_kg"  # soil is never the crop
-    dry = read_header("糙米无机砷（mg/kg，干重）")  # dry weight: a file error, as for the other crop metals
-    assert dry.canonical == "crop_as_inorganic_mg_kg" and "dry-weight basis" in dry.error
-    ratio = read_header("糙米无机砷超标倍数")  # an exceedance ratio is no concentration: unreadable metal header
-    assert ratio.canonical != "crop_as_inorganic_mg_kg" and "cannot be read" in ratio.error
+    dry = read_header("糙米无机砷（mg/kg，干重）")  # dry weight: read and marked, as for the other crop metals
+    assert (dry.canonical, dry.error, dry.dry) == ("crop_as_inorganic_mg_kg", None, True)
+    ratio = read_header("糙米无机砷超标倍数")  # an exceedance ratio is no concentration: a derived value, not read
+    assert ratio.canonical == "糙米无机砷超标倍数" and ratio.error is None and ratio.derived
     assert read_pair_header("糙米无机砷（mg/kg）", "as").canonical != "plant_as_mg_kg"  # not the total of a fit
 
 

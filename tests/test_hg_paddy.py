@@ -83,7 +83,8 @@ def test_the_maize_switch_treats_hg_on_paddy_land_only(plan):
     # on dry land the switch leaves no flooded rice: no Hg effect is credited
     assert r["target_metals"] == "cd" and r["untreated_metals"] == "hg"
     assert r["policy_rule"] == "cn_safe_measure_off_class"
-    assert plan.summary.set_index("plot_id").loc["UP", "policy_rule"] == "cn_safe_measure_off_class"
+    # it answers only the crop's Cd risk, below the screening value: it ranks after unchanged practice
+    assert plan.summary.set_index("plot_id").loc["UP", "policy_rule"] == "cn_safe_baseline_needs_plan"
     bits = {"cd": 1, "hg": 2}
     lib = load_tables().indexed("options", "option_id")
     lu = np.array(["paddy", "upland", "vegetable"], dtype=object)
@@ -122,19 +123,19 @@ def test_an_idle_hg_paddy_goes_back_to_food_with_the_switch_and_says_it_treats_h
 
 
 def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so():
-    # As 45 > 40 (paddy, pH 5.5–6.5) with no usable As function: the Fe–Si amendment + low-Cd rice treats As,
-    # and its probability covers Cd only. The rice is predicted within the Cd limit in 74 % of seasons now, so
-    # the package (the amendment + a low-Cd variety) is recommended over the amendment alone (its Cd part
-    # answers that risk: 92 %)
+    # As 45 > 40 (paddy, pH 5.5–6.5) with no usable As function: the Fe–Si amendment treats As, and its
+    # probability covers Cd only. The rice is predicted within the Cd limit in 74 % of seasons now (amber; soil
+    # Cd 0.2, below its screening value): the amendment alone is recommended; the package, whose low-Cd variety
+    # answers only that Cd risk, is only allowed
     p = agriremed.plan(pd.DataFrame([dict(CD_PADDY, plot_id="AS", as_mg_kg=45.0, cd_mg_kg=0.2)]),
                        agriremed.Scenario(mc_draws=0))
     s = p.summary.set_index("plot_id")
     assert s.loc["AS", "current_crop_compliance_prob"] == pytest.approx(0.7428, abs=1e-4)
-    assert s.loc["AS", "recommended_option"] == "as_fe_si_low_cd_rice"
+    assert s.loc["AS", "recommended_option"] == "as_fe_si_amendment"
     assert s.loc["AS", "recommendation"].startswith(
-        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As amendment "
-        "+ low-Cd rice: treats As (above the screening value; its effect on the crop is "
-        "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 92 % probability a season; ")
+        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As-reducing "
+        "amendment (wollastonite + zeolite + FeCl₃): treats As (above the screening value; its effect on the crop is "
+        "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 74 % probability a season; ")
 
 
 def test_a_switch_chosen_for_hg_says_its_crop_is_less_often_within_the_cd_limit():

@@ -382,7 +382,7 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     bio = t.loc[("ni", "biochar_amendment")]
     assert bool(bio["applicable"]) and bio["target_metals"] == "cd" and bio["untreated_metals"] == "ni"
     assert (bio["policy_status"], bio["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
-    assert "rule cn_safe_measure_off_class: a measure that treats none of the metals above their screening value" \
+    assert "rule cn_safe_measure_off_class: GB 15618 defines the screening value as the level at or below which" \
         in bio["reason"]
     rec = _recommended(p)
     assert rec.loc["ni", "option_id"] == "do_nothing"
@@ -391,18 +391,20 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     assert "ahead of Biochar amendment (score 0.63 vs 0.61)" in s.loc["ni", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert zh["ni"].startswith("维持现状：选项库中没有适用于本地块的安全利用措施")
-    assert "不处理超过筛选值重金属的措施" in messages.render(t.loc[("ni", "biochar_amendment"), "reason_msg"], "zh")
+    assert "不处理任何超过筛选值的重金属" in messages.render(t.loc[("ni", "biochar_amendment"), "reason_msg"], "zh")
     cd = t.loc[("cd", "biochar_amendment")]
     assert (cd["policy_status"], cd["policy_rule"], cd["target_metals"]) == ("expected", "cn_safe_keep_food", "cd")
     assert rec.loc["cd", "option_id"] == "biochar_amendment"
 
 
-def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal():
+def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_unless_its_risk_is_red():
     # wheat with Zn 262.5 only (> 200 at pH 5.0) and a paddy with Cr 260 only (> 250 at pH 6.0): no
-    # measure of the library treats the metal that puts the land in its class; the maize switch and
-    # low-Cd rice only protect the crop from Cd (cn_safe_measure_off_class) and score above unchanged
-    # practice: the sentence says what the sentence of unchanged practice says where no measure
-    # fits, naming the class metal and the metal the option protects the crop from
+    # measure of the library treats the metal that puts the land in its class, and soil Cd (0.2) is below
+    # its screening value on both. The paddy's rice is predicted within the Cd limit in 88 % of seasons
+    # (amber): low-Cd rice, which answers only that risk, is allowed (cn_safe_measure_off_class) and ranks
+    # after unchanged practice although it scores higher (GB 15618: at or below the screening value the
+    # risk is low). The acid wheat field's Cd risk is red (44 %): the maize switch stays expected and is
+    # recommended
     from agriremed.core import messages
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 5.0,
@@ -412,37 +414,32 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
                            "cd_mg_kg": 0.2, "cr_mg_kg": 260.0, "basic_farmland": "是", "region": "贵州/铜仁"}])
     p = _plan_without_upland_measures(plots)
     s = p.summary.set_index("plot_id")
-    assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_cr": "low_cd_rice"}
-    assert s["policy_rule"].tolist() == ["cn_safe_measure_off_class"] * 2
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert round(s.loc["wheat_zn", "current_crop_compliance_prob"], 3) == 0.443
+    assert round(s.loc["rice_cr", "current_crop_compliance_prob"], 3) == 0.878
+    assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_cr": "do_nothing"}
+    assert s["policy_rule"].to_dict() == {"wheat_zn": "cn_safe_keep_food", "rice_cr": "cn_safe_baseline_needs_plan"}
+    low = t.loc[("rice_cr", "low_cd_rice")]
+    assert (low["policy_status"], low["policy_rule"], low["rank"]) == ("allowed", "cn_safe_measure_off_class", 2)
+    assert low["score"] > t.loc[("rice_cr", "do_nothing"), "score"]
+    assert p.ranking.set_index(["plot_id", "option_id"]).loc[("rice_cr", "low_cd_rice"), "target_tier"] == 5
+    assert "rule cn_safe_measure_off_class: GB 15618 defines the screening value as the level at or below which " \
+        "the risk to produce quality, crop growth or soil ecology is low and can generally be ignored" in low["reason"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
-    assert s.loc["wheat_zn", "recommendation"].split(" First year")[0] == (
-        "Switch to maize grain (crop-structure adjustment): no measure of a safe-utilisation plan in the option "
-        "library that treats Zn (above the screening value) fits this plot; this option only protects the crop "
-        "from Cd: crop meets GB2762 for Cd with 64 % probability a season; +19,455 CNY/ha (+1,297 CNY/mu) vs doing nothing "
-        "over 20 yr, +0.3 t CO2e/ha/yr; choose substitute planting or another measure for Zn locally and monitor "
-        "the crop; metals stay in the soil; ahead of Continue current practice (score 0.65 vs 0.58), mostly on "
-        "food-safety.")
-    assert zh["wheat_zn"].split("地块（")[0] == (
-        "改种玉米（种植结构调整）：选项库中没有适用于本地块、处理锌（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
-        "作物镉含量每季符合GB2762的概率为64 %；20年净现值相对不治理+1,297元/亩（+19,455元/公顷），"
-        "年净碳效益+0.3吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对锌的替代种植或其他措施，并监测农产品；"
-        "重金属仍留在土壤中；优于维持现状（得分0.65对0.58），主要优势在于食品安全。")
-    # Cr (above its screening value) is not assessed in the crop: the sentence leads with it, and the
-    # probability says it covers Cd, at or below its screening value
     assert s.loc["rice_cr", "recommendation"].split(" First year")[0] == (
         "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest. "
-        "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Cr "
-        "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
-        "GB2762 for Cd (at or below the screening value) with 98 % probability a season; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, "
-        "0.0 t CO2e/ha/yr; choose substitute planting or another measure for Cr locally and monitor the crop; "
-        "metals stay in the soil; ahead of Foliar Si/Zn/Se spray on rice (VIP+n) (score 0.712 vs 0.705), mostly "
-        "on food-safety.")
-    assert zh["rice_cr"].split("地块（")[0] == (
-        "作物中的铬未评估（无可用的转移函数）——请检测收获物。"
-        "低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理铬（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害："
-        "作物镉含量每季符合GB2762的概率为98 %（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），"
-        "年净碳效益0.0吨CO₂当量/公顷（相对不治理）；请因地制宜确定针对铬的替代种植或其他措施，并监测农产品；"
-        "重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）（得分0.712对0.705），主要优势在于食品安全。")
+        "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot "
+        "with a benefit for its crop that can be predicted (88 % chance the crop meets GB2762 for Cd, at or below "
+        "the screening value): choose substitute planting or another measure locally and monitor the crop; "
+        "metals stay in the soil; ranked before Low-Cd rice variety (VIP: V) (score 0.686 vs its 0.712), which "
+        "answers only a crop risk of a metal below its screening value, where GB 15618 rates the risk low: the "
+        "rule set allows such a measure but ranks it with unchanged practice, not ahead of it.")
+    assert zh["rice_cr"].split("地块（")[0].endswith(
+        "排在低镉水稻品种（VIP：V）之前（得分0.686，后者0.712），后者仅针对含量低于筛选值的重金属的作物风险，"
+        "GB 15618认为此时风险低：管控规则允许采用，但与维持现状同档且排在其后。")
+    # the red Cd risk keeps the switch expected: it is the safe-utilisation plan's measure for the crop
+    assert (t.loc[("wheat_zn", "maize_grain"), "policy_status"], t.loc[("wheat_zn", "maize_grain"), "rank"]) \
+        == ("expected", 1)
     # a measure that treats the class metal keeps the usual words
     cd = _plan(pd.DataFrame([{**DEFAULTS, "plot_id": "cd", "land_use": "paddy", "crop": "rice", "ph": 6.0,
                               "cd_mg_kg": 0.5, "basic_farmland": "yes", "region": "Hunan/Changde"}]))
@@ -452,14 +449,16 @@ def test_an_off_class_measure_recommended_says_no_measure_treats_the_class_metal
 
 def test_on_an_as_paddy_the_cd_measures_kept_for_a_red_crop_risk_rank_after_the_as_measure():
     # As 32 > 30 and soil Cd 0.2 < 0.3 at pH 4.5 (rule 4b keeps the Cd measures: the rice's Cd risk is red):
-    # they stay applicable but only allowed; the As amendment treats the class metal and is expected
+    # they stay applicable and expected (a red risk is not one GB 15618 lets the plan leave to monitoring),
+    # but rank after the As amendment, which treats the class metal (fewer metals left untreated)
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "acid", "land_use": "paddy", "crop": "rice", "ph": 4.5,
                            "cd_mg_kg": 0.2, "as_mg_kg": 32.0, "region": "Hunan/Changde", "basic_farmland": "yes"}])
     p = _plan(plots)
     t = p.table.set_index("option_id")
     for oid in ("low_cd_rice", "lime_rice", "vip_n_no_flood"):
         assert bool(t.loc[oid, "applicable"]), (oid, t.loc[oid, "reason"])
-        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
+        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("expected", "cn_safe_keep_food")
+        assert t.loc[oid, "rank"] > t.loc["as_fe_si_amendment", "rank"], oid
     assert (t.loc["as_fe_si_amendment", "policy_status"], t.loc["as_fe_si_amendment", "policy_rule"]) \
         == ("expected", "cn_safe_keep_food")
     # the Fe–Si As amendment + low-Cd rice treats As and answers the red Cd risk as well: it is expected

@@ -105,10 +105,16 @@ def _check_season_validation(v):
     assert v.plots["input_row"].tolist() == [1, 2, 4, 6, 8]
     assert v.rejected["input_row"].tolist() == [3, 5, 7, 9]
     dup = v.problems.loc[v.problems["problem"].str.startswith("duplicate plot id")]
-    assert sorted(set(dup["problem"])) == ["duplicate plot id (rows 3, 5)", "duplicate plot id (rows 7, 9)"]
+    # a rice row's duplicate says how the early and the late rice of one field are told apart
+    hint = (": rows of rice with one id are read as one field's early and late rice only where each names its "
+            "season: add 早稻/晚稻 to the crop cells, or -早/-晚 (-早稻/-晚稻, -early/-late) to the plot ids")
+    assert dict(zip(dup["input_row"], dup["problem"], strict=True)) == {
+        3: "duplicate plot id (rows 3, 5)" + hint, 5: "duplicate plot id (rows 3, 5)" + hint,
+        7: "duplicate plot id (rows 7, 9)" + hint, 9: "duplicate plot id (rows 7, 9)"}
     note = v.problems.loc[v.problems["problem"].str.contains("read as the crop seasons of one field")]
     assert note["input_row"].tolist() == [1]  # said once per file, on its first season row
-    assert note["problem"].iloc[0].startswith("2 plot ids are repeated on rows growing different crops (4 rows)")
+    assert note["problem"].iloc[0].startswith("2 plot ids are repeated on rows growing different crops or rice "
+                                              "seasons (4 rows)")
     assert "(A~rice / A~wheat)" in note["problem"].iloc[0]
 
 
@@ -206,8 +212,8 @@ def test_idle_strict_control_farmland_left_idle_says_no_food_crop():
 
 def _suffix_table():
     # 天长 rice–wheat fields written with a season suffix: TC-01-稻 / TC-01-麦 (rows 1, 3), TC-02（早稻）/
-    # TC-02（油） (rice, rapeseed), A12-rice / A12_Wheat; negatives: 早稻/晚稻 in brackets (both rice), single
-    # letters, a suffix on one row only, other base ids, the same crop, another region, another area; TC-11稻 /
+    # TC-02（油） (rice, rapeseed), A12-rice / A12_Wheat, TC-03(早稻) / TC-03(晚稻) (early and late rice); negatives:
+    # single letters, a suffix on one row only, other base ids, the same crop, another region, another area; TC-11稻 /
     # TC-11麦 are one field: a blank region agrees with any, an area 0.70 with 0.7
     ids = ["TC-01-稻", "TC-05", "TC-01-麦", "TC-02（早稻）", "TC-02(油)", "A12-rice", "A12_Wheat",
            "TC-03(早稻)", "TC-03(晚稻)", "B7_R", "B7_W", "TC-04", "TC-04-麦", "TC-06-稻", "TC-07-麦",
@@ -223,7 +229,8 @@ def _suffix_table():
 
 
 _SUFFIX_FIELDS = {"TC-01-稻": "TC-01", "TC-01-麦": "TC-01", "TC-02（早稻）": "TC-02", "TC-02(油)": "TC-02",
-                  "A12-rice": "A12", "A12_Wheat": "A12", "TC-11稻": "TC-11", "TC-11麦": "TC-11"}
+                  "A12-rice": "A12", "A12_Wheat": "A12", "TC-11稻": "TC-11", "TC-11麦": "TC-11",
+                  "TC-03(早稻)": "TC-03", "TC-03(晚稻)": "TC-03"}
 
 
 def _check_suffix_validation(v):
@@ -235,8 +242,8 @@ def _check_suffix_validation(v):
     note = v.problems.loc[v.problems["problem"].str.contains("season suffix")]
     assert note["input_row"].tolist() == [1]  # said once per file, on the first row of the first field
     assert note["problem"].iloc[0].startswith(
-        "4 fields are written as rows whose plot ids are one id with a season suffix and that grow different "
-        "crops (8 rows, e.g. TC-01-稻 / TC-01-麦)")
+        "5 fields are written as rows whose plot ids are one id with a season suffix and that grow different "
+        "crops or rice seasons (10 rows, e.g. TC-01-稻 / TC-01-麦)")
     assert "its field_id (TC-01)" in note["problem"].iloc[0]
     assert not v.problems["problem"].str.startswith("duplicate plot id").any()
     # the rotation clause: the wheat season of TC-01 is planned in row 3, that of TC-06-稻 nowhere

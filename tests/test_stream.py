@@ -99,7 +99,12 @@ def test_duplicate_ids_are_found_across_chunks():
     assert duplicate_ids(df, chunk_size=7) == {"X": "3, 31, 50"}
     r = plan_stream(df, SC, chunk_size=7, progress=False)
     assert r.rejected["input_row"].tolist() == [3, 31, 50]
-    assert set(r.rejected["reasons"]) == {"plot_id 'X': duplicate plot id (rows 3, 31, 50) (expected a unique id per plot)"}
+    hint = (": rows of rice with one id are read as one field's early and late rice only where each names its "
+            "season: add 早稻/晚稻 to the crop cells, or -早/-晚 (-早稻/-晚稻, -early/-late) to the plot ids")
+    rice = df.loc[[2, 30, 49], "crop"].eq("rice").tolist()
+    assert r.rejected["reasons"].tolist() == [
+        f"plot_id 'X': duplicate plot id (rows 3, 31, 50){hint if k else ''} (expected a unique id per plot)"
+        for k in rice]
 
 
 def test_header_only_file_is_one_file_level_error(tmp_path):

@@ -63,7 +63,11 @@ def test_missing_metals_are_not_measured_but_a_row_needs_one(plots_factory):
 def test_duplicate_ids_reject_all_copies(plots_factory):
     v = validate_plots(plots_factory(3, plot_id=["X", "Y", "X"]))
     assert v.plots["plot_id"].tolist() == ["Y"]
-    assert set(v.errors["problem"]) == {"duplicate plot id (rows 1, 3)"}
+    # rice rows (the factory's crop): the message says how the early and the late rice of one field are marked
+    assert set(v.errors["problem"]) == {
+        "duplicate plot id (rows 1, 3): rows of rice with one id are read as one field's early and late rice only "
+        "where each names its season: add 早稻/晚稻 to the crop cells, or -早/-晚 (-早稻/-晚稻, -early/-late) to the "
+        "plot ids"}
 
 
 def test_land_use_and_crop_spellings_are_mapped_and_reported(plots_factory):
@@ -395,7 +399,9 @@ def test_problems_carry_message_codes():
     lu = p.loc[(p["column"] == "land_use") & (p["input_row"] == 1)].iloc[0]
     assert (lu["problem"], messages.render(lu["problem_msg"], "zh")) == ("read as paddy", "识别为水田")
     dup = p.loc[p["column"] == "plot_id"].iloc[0]
-    assert messages.render(dup["problem_msg"], "zh") == "地块编号重复（第1, 2行）"
+    assert messages.render(dup["problem_msg"], "zh") == (  # row 1 grows rice: how to mark early and late rice
+        "地块编号重复（第1, 2行）：同一编号的多行水稻只有在各行注明季别时才按同一田块的早稻和晚稻读取：请在作物栏填写早稻/晚稻，"
+        "或在地块编号后加-早/-晚（-早稻/-晚稻、-early/-late）")
     r = v.rejected.set_index("input_row")
     assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
     zh = messages.render(r.loc[2, "reasons_msg"], "zh")

@@ -41,6 +41,7 @@ __all__ = [
     "metal_column",
     "CROP_METALS",
     "CROP_AS_INORGANIC",
+    "CROP_DRY_WEIGHT",
     "CROP_METAL_COLUMNS",
     "crop_metal_column",
     "register",
@@ -404,6 +405,15 @@ _inp("cropping_system", "", "Cropping system", "种植制度",
      "双季稻, 早稻+晚稻, 稻-稻, 稻-稻-油 set rice_seasons_per_yr to 2 and 一季稻, 单季稻, 中稻, 稻-油 to 1 where "
      "rice_seasons_per_yr and the crop say nothing of the seasons; other values (冬小麦-夏玉米 …) are ignored "
      "with a warning; carried through as text.", dtype="str")
+_inp("paddy_upland_rotation", "", "Paddy–upland rotation land", "水旱轮作地",
+     "Whether the plot is paddy–upland rotation land (水旱轮作地): yes or no. Optional: filled yes on a paddy "
+     "row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-麦, 稻-油, 稻油轮作, "
+     "水稻-小麦, rice-wheat) or paddy–upland rotation (水旱轮作), and on every row of a field (field_id, "
+     "season rows) that has a rice row and a row of a dry crop (crops.csv land_use not paddy); rice only "
+     "(双季稻, 稻-稻) and rice with fish (稻-鱼) are not rotation land. Under the scenario's rotation_screening "
+     "stricter (default) such land is screened metal by metal with the lower of the paddy and the dry-land "
+     "(upland) screening values (screening_basis rotation_stricter).",
+     dtype="category", categories=("yes", "no"))
 _inp("crops_not_planned", "", "Rotation crops not planned", "轮作中未规划的作物",
      "Crops the plot grows in rotation with its crop that the plan does not grow (crop codes joined by |, "
      "e.g. maize for 冬小麦-夏玉米). Optional: filled where the crop cell names a rotation (小麦-玉米, 水稻+油菜: "
@@ -523,6 +533,18 @@ for _m in CROP_METALS:
              valid=(0.0, _MAX_CROP_MG_KG), typical=(None, INORGANIC_AS_TYPICAL_MAX), group="crop_metal",
              extra={"metal": "as", "species": "inorganic"})
 
+#: Input column of the metals whose value measured in the harvest a row carries on a dry-weight basis.
+CROP_DRY_WEIGHT = "crop_dry_weight_metals"
+_inp(CROP_DRY_WEIGHT, "", "Harvest values on a dry-weight basis", "农产品实测值为干重的元素",
+     "Metals measured in the harvest whose value on the row was read from a column marked dry weight (糙米镉（mg/kg，"
+     "干重）, 籽粒镉(mg/kg DW); metal codes joined by |, as_inorganic for inorganic As). GB 2762 limits apply to the "
+     "crop as sold: on the rows of a cereal (cereal in crops.csv: rice, wheat, maize, sold as grain nearly dry) the "
+     "value is read without conversion and compared with the food limit as a conservative (upper) value, the "
+     "recommendation saying so (dry weight; conservative); on the rows of other crops (limits on the fresh weight) "
+     "the value is not used, with a warning on the row. A dry-weight column beside a column of the same metal as "
+     "sold is not read (the value as sold decides) and is passed through as it is. Filled by validation; carried "
+     "through as text.", dtype="str")
+
 #: Input columns of the metals measured in the harvested crop, in registry order (total As followed by
 #: inorganic As).
 CROP_METAL_COLUMNS: tuple[str, ...] = tuple(n for n, c in COLUMNS.items() if c.group == "crop_metal")
@@ -546,6 +568,17 @@ _out("field_id", "", "Field ID", "田块编号",
      "(TC-01-稻 / TC-01-麦, TC-01（早稻）, A12-rice; not single letters) on rows growing different crops whose "
      "region and area cells agree where filled: each row keeps its plot id and field_id is the id without the "
      "suffix; a field_id column of the input is carried through and groups the area totals too.", dtype="str")
+_out("rice_season", "", "Rice season", "稻季",
+     "The rice season of a rice row: early (早稻), late (晚稻, 双季晚稻) or single (one rice season a year: 中稻, "
+     "一季稻), from the crop cell, else from a plot-id suffix naming it (LY-01-早稻, LY-01（晚稻）, LY-01-早 / "
+     "LY-01-晚, LY-01早稻, A12-early / A12-late, A12_early_rice); blank where neither says. The early and the late "
+     "rice of one field written as two rows (the same plot id with crops 早稻 and 晚稻, or ids with such suffixes) "
+     "are its two season rows (field_id; a repeated id becomes <id>~early_rice and <id>~late_rice): each row is "
+     "planned as one rice season a year (a 双季稻 cropping system or a 双季晚稻 crop on such a row gives no second "
+     "season), with a note naming the row of the other season, and the field's area is counted once. Early and "
+     "late rice are planned with the same rice parameters (rice_seasons.csv holds no season-specific yield or "
+     "price). Each row keeps its own soil values. Set by agriremed: an input column of that name is replaced.",
+     dtype="str")
 _out("metal", "", "Metal", "重金属", "Metal code (cd, hg, as, pb, cr, cu, ni, zn).", dtype="str")
 _out("note", "", "Note", "说明", "Explanation attached to a result.", dtype="str")
 _out("note_msg", "", "Note (message code)", "说明（消息代码）",
@@ -575,6 +608,19 @@ _out("soil_class_basis", "", "Basis of the soil class", "土壤类别依据",
      "Where soil_class comes from: computed (the plot's values under GB 15618-2018) or county (the "
      "county's 农用地土壤环境质量类别划分, stricter than the computed class); present where the input has a "
      "soil_class_county column.", dtype="category", categories=("computed", "county"))
+_out("screening_basis", "", "Screening values used", "风险筛选值依据",
+     "Which GB 15618 screening values classed the plot: paddy (水田), other (other land: upland, orchard, "
+     "vegetable, marginal) or rotation_stricter (paddy–upland rotation land, paddy_upland_rotation yes: each "
+     "metal's lower of the paddy and the dry-land value, the GB 15618-2018 Table 1 note as quoted in county "
+     "practice, applied as the precautionary reading; scenario rotation_screening paddy uses the plot's own "
+     "land-use values instead). Blank for a plot without a screened metal.",
+     dtype="category", categories=("paddy", "other", "rotation_stricter"))
+_out("soil_class_without_rotation", "", "Soil class with the land use's own screening values",
+     "按本地类筛选值的土壤类别",
+     "The class with the plot's own land-use screening values (a paddy's paddy values), as without the rule "
+     "for paddy–upland rotation land; differs from the computed class only on rotation land whose stricter "
+     "values (screening_basis rotation_stricter) change it (soil_screening and soil-class tables).",
+     dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("controlling_metal", "", "Controlling metal", "主控重金属",
      "The metal that sets the plot's class: on strict-control plots the metal with the highest "
      "ratio to its intervention value; on safe-utilisation plots the metal with the highest ratio "
@@ -1180,7 +1226,10 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "missing the target at a lower economics value) (ranked with the allowed options, whatever the target), 3 when its food crop is predicted to be no safer than under "
      "unchanged practice (compliance gain below the scenario's min_compliance_gain, or below its "
      "min_gain_share of the largest gain of a fully assessed expected food option of the plot) where such an "
-     "option makes it safer (ranked after the expected options that do).",
+     "option makes it safer (ranked after the expected options that do); 5 for an option the rule set allows by "
+     "its rule for measures that answer only a crop risk of a metal below its screening value where another "
+     "metal exceeds (cn_safe_measure_off_class): ranked after the other options of its policy tier, unchanged "
+     "practice included.",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "

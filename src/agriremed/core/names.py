@@ -24,6 +24,7 @@ import csv
 import functools
 import re
 import unicodedata
+import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 
@@ -49,6 +50,9 @@ __all__ = [
     "VEGETABLE_UNSPECIFIED",
     "DOUBLE_RICE_WORDS",
     "SINGLE_RICE_WORDS",
+    "PADDY_UPLAND_ROTATION_WORDS",
+    "RICE_SEASON_WORDS",
+    "RICE_SEASON_SUFFIXES",
     "ROTATION_SEP",
     "OTHER_METALS",
     "other_metal",
@@ -271,6 +275,28 @@ SINGLE_RICE_WORDS: tuple[str, ...] = (
     "一季稻", "单季稻", "中稻", "一季中稻", "一季晚稻", "单季晚稻", "一季", "单季", "稻_油", "稻油", "稻+油",
     "稻_油菜", "稻油菜", "single_rice", "single_cropped_rice", "one_rice_season")
 
+#: Cropping-system words (compared as :data:`DOUBLE_RICE_WORDS`) naming paddy–upland rotation (水旱轮作)
+#: without naming its crops: a paddy row holding one is rotation land for the soil class
+#: (``paddy_upland_rotation``), as is a row whose system names rice and a dry crop (稻麦轮作, 稻-油).
+PADDY_UPLAND_ROTATION_WORDS: tuple[str, ...] = (
+    "水旱轮作", "水旱轮作地", "水旱轮作田", "水旱两熟", "水旱复种", "paddy_upland_rotation", "paddy–upland_rotation",
+    "rice_upland_rotation", "paddy_upland")
+#: The rice season a rice crop cell names (compared as :data:`DOUBLE_RICE_WORDS`): ``early`` (早稻),
+#: ``late`` (晚稻, the late crop of double rice) or ``single`` (one rice season a year: 中稻, 一季稻).
+#: The early and the late rice of one field may be written as two rows (``rice_season``).
+RICE_SEASON_WORDS: dict[str, str] = {
+    "早稻": "early", "双季早稻": "early", "early_rice": "early", "early_season_rice": "early",
+    "晚稻": "late", "双季晚稻": "late", "late_rice": "late", "late_season_rice": "late",
+    "中稻": "single", "一季稻": "single", "单季稻": "single", "一季中稻": "single", "一季晚稻": "single",
+    "单季晚稻": "single", "middle_rice": "single", "single_rice": "single", "single_season_rice": "single"}
+
+#: Plot-id suffixes naming the early or the late rice season (``LY-01-早稻``, ``LY-01（晚稻）``, ``LY-01-早``,
+#: ``A12-early``, ``A12_late_rice``; English ones compared in lower case): suffix → season code. One
+#: character (早, 晚) is read only after a separator or in brackets.
+RICE_SEASON_SUFFIXES: dict[str, str] = {
+    "早稻": "early", "双季早稻": "early", "早": "early", "early": "early", "early_rice": "early",
+    "晚稻": "late", "双季晚稻": "late", "晚": "late", "late": "late", "late_rice": "late"}
+
 #: Spellings accepted for the permanent-basic-farmland flag (compared case-insensitively).
 BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "永久基本农田": "yes",
@@ -425,6 +451,11 @@ _FILLER_WORDS = ("土壤", "soil", "含量", "浓度", "content", "conc", "conce
 _DRY_BASIS = re.compile(r"(?i)(?<![a-z])(dw|d\.w\.|dry\s*weight|dry\s*mass|dry\s*matter|dry|dm)(?![a-z])"
                         r"|干重|干基|烘干")
 _FRESH_BASIS = re.compile(r"(?i)(?<![a-z])(fw|f\.w\.|fresh\s*weight|fresh)(?![a-z])|鲜重|鲜基")
+#: A value derived from measured values and a limit (稻米镉超标倍数, 最大超标倍数, 镉单项污染指数, 是否超标,
+#: Cd exceedance ratio, pollution index): not a measurement; the plan compares the measured values itself.
+_DERIVED_VALUE = re.compile(r"超标倍数|超标率|污染指数|是否超标|超标与否"
+                            r"|(?i:(?<![a-z])exceed(?:ance|ing|ed)?[\s_-]*(?:ratio|factor|multiple|times|rate)(?![a-z])"
+                            r"|(?<![a-z])pollution[\s_-]*index(?![a-z]))")
 
 _OPEN, _CLOSE = "([{【〔<《〈「", ")]}】〕>》〉」"
 _BRACKET_GROUP = re.compile(r"[\(\[\{【〔<《〈「]([^\)\]\}】〕>》〉」]*)[\)\]\}】〕>》〉」]")
@@ -528,6 +559,11 @@ class HeaderRead:
     note_msg, error_msg, expected_msg : Message or None
         ``note``, ``error`` and ``expected`` as messages (codes ``val.header_*``, ``exp.*``);
         the texts are their English renderings.
+    derived : bool
+        The header names a value derived from measured values and a limit (超标倍数, a pollution
+        index): not read, passed through under ``canonical``.
+    dry : bool
+        The header names a metal measured in the harvest on a dry-weight basis (糙米镉（mg/kg，干重）).
     """
 
     header: str
@@ -540,6 +576,8 @@ class HeaderRead:
     note_msg: object = None
     error_msg: object = None
     expected_msg: object = None
+    derived: bool = False
+    dry: bool = False
 
 
 def _read(raw: str, canonical: str, note=None, error=None, expected=None, **kw) -> HeaderRead:
@@ -1020,6 +1058,8 @@ def read_header(name: str) -> HeaderRead:
         if kk in _HEADER_ALIASES or kk in _UNIT_ONLY_HEADERS:
             return _with_unit(raw, kk, _HEADER_ALIASES.get(kk) or _UNIT_ONLY_HEADERS[kk], [],
                               unit_only=kk in _UNIT_ONLY_HEADERS)
+    if _DERIVED_VALUE.search(s):  # 超标倍数 beside the measured value: passed through, not read
+        return _read(raw, k, note=_message("val.header_derived", header=repr(raw)), derived=True)
     crop = _crop_metal_header(raw, s)
     if crop is not None:
         return crop
@@ -1056,8 +1096,12 @@ def _crop_metal_header(raw: str, s: str) -> HeaderRead | None:
     镉（mg/kg）): it is read as ``crop_<metal>_mg_kg`` in that unit. A metal without a food limit
     (Cu, Ni, Zn) or a header that does not read so is left to the other rules (None). A header naming
     inorganic As (:data:`_INORGANIC_AS`: 糙米无机砷, 无机砷, inorganic As, iAs), with or without a crop word, is read
-    so as ``crop_as_inorganic_mg_kg``.
+    so as ``crop_as_inorganic_mg_kg``. A header marked dry weight (干重, DW) is read so too, with ``dry`` set and a
+    warning (``val.header_crop_dry``): validation uses its values on the rows of a cereal only.
 
+    >>> h = read_header("糙米镉（mg/kg，干重）")
+    >>> h.canonical, h.dry, h.error
+    ('crop_cd_mg_kg', True, None)
     >>> [read_header(h).canonical for h in ("糙米镉（mg/kg）", "grain_cd_mg_kg", "Cd_rice", "农产品铅含量")]
     ['crop_cd_mg_kg', 'crop_cd_mg_kg', 'crop_cd_mg_kg', 'crop_pb_mg_kg']
     >>> read_header("大米镉（μg/kg）").factor, read_header("镉（mg/kg）").canonical, read_header("水稻土壤镉").canonical
@@ -1083,12 +1127,13 @@ def _crop_metal_header(raw: str, s: str) -> HeaderRead | None:
             or spec.extra["metal"] not in C.CROP_METALS or (inorganic and spec.extra["metal"] != "as")):
         return None
     canon = C.CROP_AS_INORGANIC if inorganic else C.crop_metal_column(spec.extra["metal"])
-    if _DRY_BASIS.search(rest):  # a dry-weight value is not the crop as sold
-        return _read(raw, canon, error=_message("val.header_crop_dry", header=repr(raw)),
-                     expected=_message("exp.crop_as_sold"))
     # the unit as written, or the registry's where the rest is the column's own name (grain_cd_mg_kg)
     unit = h.unit or (spec.unit if _key(_clean(rest)) == h.canonical else None)
-    return _with_unit(raw, rest, canon, [unit] if unit else [])
+    read = _with_unit(raw, rest, canon, [unit] if unit else [])
+    if _DRY_BASIS.search(rest) and read.error is None:  # not the crop as sold: used on cereal rows only
+        note = _message("val.header_crop_dry", read=read.note_msg or _header_read(raw, canon))
+        return dataclasses.replace(read, note=_english(note), note_msg=note, dry=True)
+    return read
 
 
 def crop_metal_header_crop(header: str) -> str | None:

@@ -55,6 +55,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 FOOD_STANDARDS = ("GB2762", "EU2023_915", "CODEX")
 TARGETS = ("screening", "food_limit", "strictest")
+#: Screening values of paddy–upland rotation land (``paddy_upland_rotation`` yes): each metal's lower of
+#: the paddy and the dry-land value (``stricter``) or the plot's own land-use values (``paddy``).
+ROTATION_SCREENINGS = ("stricter", "paddy")
 BIOMASS_VALUATIONS = ("sale", "electricity")
 #: Whose money the ranking's economics criterion counts (see ``economics.VIEW_COLUMNS``).
 ECONOMICS_VIEWS = ("combined", "farmer", "programme")
@@ -129,6 +132,14 @@ class Scenario:
         elsewhere.
     threshold_set : str
         Soil threshold set (``set_id`` in ``soil_thresholds.csv``).
+    rotation_screening : {"stricter", "paddy"}
+        Screening values of paddy–upland rotation land (水旱轮作地, ``paddy_upland_rotation`` yes:
+        稻麦轮作, 稻-油, or the season rows of a field growing rice and a dry crop): ``stricter``
+        (default) screens each metal with the lower of the set's paddy and dry-land (upland) values,
+        the GB 15618-2018 Table 1 note on rotation land as quoted in county practice (source
+        ``gb15618_rotation_note``: the standard's text was not read for this project, so the note is
+        unconfirmed; it is applied as the precautionary reading); ``paddy`` screens the land with its
+        own land-use values (a paddy's paddy values), as before the rule.
     target : {"screening", "food_limit", "strictest"}
         Clean-up target: the GB 15618 screening value for the plot's pH and land use,
         the soil concentration at which the current crop meets the food limit
@@ -266,6 +277,7 @@ class Scenario:
     economics_view: str = "combined"
     food_standard: str = "auto"
     threshold_set: str = "gb15618_2018"
+    rotation_screening: str = "stricter"
     target: str = "screening"
     target_compliance_prob: float = 0.5
     min_compliance_gain: float = 0.05
@@ -416,6 +428,7 @@ def _check(s: Scenario) -> None:
     c.choice("economics_view", s.economics_view, ECONOMICS_VIEWS)
     c.choice("food_standard", s.food_standard, ("auto", *FOOD_STANDARDS))
     c.text("threshold_set", s.threshold_set, max_len=MAX_NAME_CHARS, one_line=True)
+    c.choice("rotation_screening", s.rotation_screening, ROTATION_SCREENINGS)
     c.choice("target", s.target, TARGETS)
     c.number("target_compliance_prob", s.target_compliance_prob, 0.0, 1.0,
              "a probability between 0 and 1 (e.g. 0.5)", open_=(True, True))

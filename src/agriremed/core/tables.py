@@ -220,6 +220,18 @@ class Tables:
             return tuple(c.loc[flag & c["food"], "crop"].tolist())
         return self.memo("substitute_grown_crops", build)
 
+    def cereal_crops(self) -> tuple:
+        """Codes of the cereals (``cereal`` true in ``crops.csv``: rice, wheat, maize, the GB 2762 cereals, sold as
+        grain nearly dry, per ``cereal_source``); empty without the column. A metal measured in their grain on a
+        dry-weight basis is at most a little above its value as sold."""
+        def build():
+            c = self.crops
+            if "cereal" not in c:
+                return ()
+            flag = c["cereal"].astype(str).str.strip().str.lower().eq("true")
+            return tuple(c.loc[flag, "crop"].tolist())
+        return self.memo("cereal_crops", build)
+
     def substitute_metals(self) -> dict:
         """Substitute crop → the metals it is documented to keep out of its product
         (``substitute_metals`` of ``crops.csv``, '|'-separated: rapeseed ``cd``, per its
@@ -350,6 +362,7 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
+    "cereal", "cereal_source",
 })
 
 

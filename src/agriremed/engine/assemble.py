@@ -75,7 +75,7 @@ PLAN_COLUMNS += [
 
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
-    "soil_class",
+    "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
     "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
@@ -991,7 +991,7 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     is absent)."""
     n = len(sp)
     out = {}
-    for c in ("soil_class", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
+    for c in ("soil_class", "screening_basis", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
               "metals_not_assessed", "uptake_functions"):
         if c not in soil_plot:
             out[c] = np.full(n, "", dtype=object)
@@ -1123,6 +1123,7 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     decided = _inorganic_as_decides(P, crop, std, tables)
     below = (_frames.obj(P["crop_censored_metals"]) if "crop_censored_metals" in P
              else np.full(n, None, dtype=object))
+    dry = _dry_weight_sets(P)
     for c in cols:
         m, inorganic = C.COLUMNS[c].extra["metal"], c == C.CROP_AS_INORGANIC
         value = P[c].to_numpy(float)
@@ -1133,18 +1134,29 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
         limit, species = predict_mod.limits_for_crops(crop[has], np.full(len(has), m, dtype=object), std[has],
                                                       tables)
         hi = C.COLUMNS[c].typical[1]  # above the values usually measured in a crop: a unit to check
+        code = "as_inorganic" if inorganic else m  # as crop_dry_weight_metals names it
         for i, lim, sp in zip(has, limit, species, strict=True):
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
             censored = isinstance(below[i], str) and c in below[i].split("+")
-            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred)
+            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred,
+                                                code in dry[i])
                                if censored else
-                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred))
+                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred,
+                                                code in dry[i]))
             notes[i] = _then(notes[i], clause)
             if counted is not None:
                 over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
                 exceeds[i] = "+".join(over + ([m] if counted and m not in over else []))
     return exceeds, notes
+
+
+def _dry_weight_sets(P: pd.DataFrame) -> list[set[str]]:
+    """Per plot, the metals whose value measured in the harvest was read on a dry-weight basis
+    (``crop_dry_weight_metals``, '|'-joined: ``cd``, ``as_inorganic``); empty sets without the column."""
+    if C.CROP_DRY_WEIGHT not in P:
+        return [set()] * len(P)
+    return [set(v.split("|")) if isinstance(v, str) and v else set() for v in _frames.obj(P[C.CROP_DRY_WEIGHT])]
 
 
 def _inorganic_as_decides(P: pd.DataFrame, crop: np.ndarray, std: np.ndarray, tables: Tables) -> np.ndarray:
@@ -1165,43 +1177,48 @@ def _inorganic_as_decides(P: pd.DataFrame, crop: np.ndarray, std: np.ndarray, ta
 
 
 def _measured_clause(m: str, inorganic: bool, v: float, lim: float, sp, hi: float | None, standard,
-                     pred: Message | None) -> tuple[Message, bool | None]:
+                     pred: Message | None, dry: bool = False) -> tuple[Message, bool | None]:
     """The clause of one value measured in the harvest ``v`` [mg kg⁻¹] of metal ``m`` (``inorganic``: inorganic As)
     against the limit ``lim`` [mg kg⁻¹] (NaN: none) of species ``sp`` of the food standard ``standard``, the
     column's typical max ``hi`` [mg kg⁻¹] and the plan's prediction clause ``pred`` (None: the prediction does not
-    cover the metal), and whether it counts as above the limit (None: not compared)."""
+    cover the metal), and whether it counts as above the limit (None: not compared). ``dry``: the value was read
+    on a dry-weight basis (a cereal's grain, compared as a conservative value), said after it
+    (``rec.crop_measured_dry``)."""
+    basis = Message.of("rec.crop_measured_dry") if dry else Message()
     if hi is not None and v > hi:
         code = "rec.crop_measured_ias_check" if inorganic else "rec.crop_measured_check"
-        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, hi=float(hi), standard=standard,
-                          prediction=pred or Message()), None
+        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, basis=basis, hi=float(hi),
+                          standard=standard, prediction=pred or Message()), None
     if np.isnan(lim) or (inorganic and sp != "inorganic"):
         code = "rec.crop_measured_ias_no_limit" if inorganic else "rec.crop_measured_no_limit"
-        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, standard=standard), None
+        return Message.of(code, **({} if inorganic else {"metal": m}), value=v, basis=basis, standard=standard), None
     pred = pred or Message.of("rec.crop_measured_unpredicted")
     above = v > lim
     if inorganic:
         code = "rec.crop_measured_ias_above" if above else "rec.crop_measured_ias_within"
-        return Message.of(code, value=v, standard=standard, limit=lim, prediction=pred), above
+        return Message.of(code, value=v, basis=basis, standard=standard, limit=lim, prediction=pred), above
     code = ("rec.crop_measured_within" if not above else
             "rec.crop_measured_above" if sp == "total" else "rec.crop_measured_inorganic")
-    return (Message.of(code, metal=m, value=v, standard=standard, limit=lim, prediction=pred),
+    return (Message.of(code, metal=m, value=v, basis=basis, standard=standard, limit=lim, prediction=pred),
             code == "rec.crop_measured_above")
 
 
 def _below_dl_clause(m: str, inorganic: bool, dl: float, lim: float, sp, standard,
-                     pred: Message | None) -> tuple[Message, bool | None]:
+                     pred: Message | None, dry: bool = False) -> tuple[Message, bool | None]:
     """The clause of a value measured in the harvest given below the detection limit ``dl`` [mg kg⁻¹] ('<0.02')
     of metal ``m`` (``inorganic``: inorganic As) against the limit ``lim`` [mg kg⁻¹] (NaN: none) of species ``sp``
     of the food standard ``standard``, and whether it counts as above the limit: a limit of detection at or
     below the food limit shows the harvest complies (False); above it the value is not comparable (None), nor
-    where the standard sets no limit of the species."""
+    where the standard sets no limit of the species. ``dry``: the value was read on a dry-weight basis (a
+    cereal's grain, the limit compared as a conservative value), said after the limit (``rec.crop_measured_dry``)."""
     what = {} if inorganic else {"metal": m}
+    basis = Message.of("rec.crop_measured_dry") if dry else Message()
     pre = "rec.crop_measured_ias_below_dl" if inorganic else "rec.crop_measured_below_dl"
     if np.isnan(lim) or (inorganic and sp != "inorganic"):  # a total below an inorganic limit complies too
-        return Message.of(pre + "_no_limit", **what, dl=dl, standard=standard), None
+        return Message.of(pre + "_no_limit", **what, dl=dl, basis=basis, standard=standard), None
     if dl > lim:
-        return Message.of(pre + "_undecided", **what, dl=dl, standard=standard, limit=lim), None
-    return Message.of(pre, **what, dl=dl, standard=standard, limit=lim,
+        return Message.of(pre + "_undecided", **what, dl=dl, basis=basis, standard=standard, limit=lim), None
+    return Message.of(pre, **what, dl=dl, basis=basis, standard=standard, limit=lim,
                       prediction=pred or Message.of("rec.crop_measured_unpredicted")), False
 
 
@@ -1243,13 +1260,41 @@ def _with_censored(s: dict, P: pd.DataFrame, order: list, read: bool) -> None:
         order.insert(order.index("metals_exceeding") + 1, "censored_metals")
 
 
+def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.ndarray):
+    """The plot clauses ``plot`` of the recommended plots (their rows ``sp`` of ``soil_plot``, their land
+    use ``land_use``), where the stricter screening values of paddy–upland rotation land
+    (``screening_basis`` rotation_stricter) give a stricter class than the plot's own land-use values,
+    followed by the basis: "Paddy–upland rotation land: classed with the stricter of the paddy and dry-land
+    screening values …; with the paddy values alone it would be …" (``rec.class_rotation``, or
+    ``rec.class_rotation_dry`` on land other than paddy)."""
+    if "screening_basis" not in soil_plot or "soil_class_without_rotation" not in soil_plot or not len(sp):
+        return plot
+    cls_col = "soil_class_computed" if "soil_class_computed" in soil_plot else "soil_class"
+    computed = _frames.take(_frames.obj(soil_plot[cls_col]), sp, None)
+    own = _frames.take(_frames.obj(soil_plot["soil_class_without_rotation"]), sp, None)
+    changed = ((_frames.take(_frames.obj(soil_plot["screening_basis"]), sp, None) == "rotation_stricter")
+               & np.array([isinstance(c, str) for c in computed], bool)
+               & np.array([isinstance(c, str) for c in own], bool) & (computed != own))
+    if not changed.any():
+        return plot
+    plot = np.asarray(plot, dtype=object).copy()
+    plot[changed] = [Message.of("rec.class_rotation" if lu == "paddy" else "rec.class_rotation_dry", plot=pl,
+                                soil_class=c, own=k)
+                     for pl, c, k, lu in zip(plot[changed], computed[changed], own[changed], land_use[changed],
+                                             strict=True)]
+    return plot
+
+
 def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
     """The field a row is one crop season of (``field_id``, where the input has season rows: a plot id
-    repeated with different crops), beside the row's plot id in the summary (``s`` and ``order``,
-    changed in place)."""
+    repeated with different crops) and the rice season of a rice row (``rice_season``: early, late, single),
+    beside the row's plot id in the summary (``s`` and ``order``, changed in place)."""
     if "field_id" in P:
         s["field_id"] = _frames.obj(P["field_id"])
         order.insert(order.index("plot_id") + 1, "field_id")
+    if "rice_season" in P:  # early, late or single rice (the early and the late rice of a field: two rows)
+        s["rice_season"] = _frames.obj(P["rice_season"])
+        order.insert(order.index("plot_id") + 1 + ("field_id" in P), "rice_season")
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
@@ -1394,6 +1439,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
             plot = np.asarray(plot, dtype=object).copy()
             plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
                             for pl, c in zip(plot[abroad], cls_ok[abroad], strict=True)]
+    plot = _rotation_basis(plot, soil_plot, sp[ok], _frames.obj(s["land_use"])[ok] if s["land_use"] is not None
+                           else np.full(int(ok.sum()), None, dtype=object))
     plot = _county_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok],
                          _frames.obj(P["soil_class_county"])[ok] if "soil_class_county" in P else None)
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."

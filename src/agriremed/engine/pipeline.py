@@ -225,7 +225,7 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     """Soil, uptake, options, biomass, crop compliance and clean-up removal."""
     scenario, tables = ctx.scenario, ctx.tables
     P = with_all_input_columns(r.v.plots)
-    screened = soil_mod.screen(P, tables, scenario.threshold_set)
+    screened = soil_mod.screen(P, tables, scenario.threshold_set, scenario.rotation_screening)
     # the county's class, where the input has it, governs the plan where it is stricter
     county = _frames.obj(P["soil_class_county"]) if "soil_class_county" in r.v.plots else None
     soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object), county)

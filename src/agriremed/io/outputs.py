@@ -361,7 +361,9 @@ def format_number(x, lang: str = "en", unit: str = "", *, digits: int = 3, area_
 #: Columns holding a category code, and the ``value.<domain>`` of :mod:`agriremed.core.i18n` that names it.
 VALUE_COLUMNS = {
     "soil_class": "soil_class", "soil_class_county": "soil_class", "soil_class_computed": "soil_class",
-    "soil_class_basis": "soil_class_basis", "land_use": "land_use", "policy_status": "policy_status",
+    "soil_class_basis": "soil_class_basis", "screening_basis": "screening_basis",
+    "soil_class_without_rotation": "soil_class", "paddy_upland_rotation": "paddy_upland_rotation",
+    "land_use": "land_use", "policy_status": "policy_status",
     "residue_disposal": "residue_disposal", "evidence": "evidence", "energy_pathway": "energy_pathway",
     "option_kind": "option_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
     "target_basis": "target_basis", "term": "term", "term_category": "term_category", "light": "light",

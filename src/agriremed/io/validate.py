@@ -30,7 +30,8 @@ from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
-                                  SINGLE_RICE_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
+                                  PADDY_UPLAND_ROTATION_WORDS,
+                                  SINGLE_RICE_WORDS, RICE_SEASON_SUFFIXES, RICE_SEASON_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
                                   CROP_GROUP_WORDS, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
@@ -566,7 +567,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
-    more_ids = _first_plot_id(mapping, header_notes)
+    more_ids = _first_plot_id(mapping, header_notes) + _dry_beside_as_sold(mapping, header_notes)
+    more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
     canon_cols = list(mapping.values())
     # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1 and not _is_crop_metal(c)})
@@ -588,11 +590,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
         _check_area_units_agree(col, raw, mapping, header_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
-    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables,
-                       _season_siblings(raw, mapping, dups, repeated, tables, read))
+    siblings = _season_siblings(raw, mapping, dups, repeated, tables, read)
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings)
     _check_marginal_cultivated(col, out, tables)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
+    _paddy_upland_rotation(out, mapping, dups, siblings, tables)
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
 
@@ -633,7 +636,7 @@ def _map_headers(raw: pd.DataFrame):
         canon, factor, note = h.canonical, h.factor, h.note_msg or h.note
         mapping[col] = canon
         factors[canon] = factor
-        if note and canon != col:
+        if note and (canon != col or h.derived):  # a derived value (超标倍数) is reported under its own name
             header_notes.append((canon, col, note))
     # a land-class layer (三调) with both DLMC (name) and DLBM (code): the name is the land use
     land = [c for c, v in mapping.items() if v == "land_use"]
@@ -643,6 +646,25 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
+
+
+def _dry_beside_as_sold(mapping: dict[str, str], header_notes: list) -> list[str]:
+    """A column of a metal measured in the harvest on a dry-weight basis (糙米镉（mg/kg，干重）) beside a column of
+    the same metal as sold (稻米镉含量(mg/kg)): the value as sold decides; the dry-weight column is passed through as
+    it is, reported. Returns the names it is passed through as."""
+    kept = []
+    for c, canon in list(mapping.items()):
+        if not (_is_crop_metal(canon) and read_header(c).dry):
+            continue
+        as_sold = [o for o, v in mapping.items() if v == canon and not read_header(o).dry]
+        if not as_sold:
+            continue
+        mapping[c] = str(c).strip().lower()
+        header_notes[:] = [t for t in header_notes if t[1] != c]
+        header_notes.append((canon, c, Message.of("val.crop_dry_beside_as_sold", header=repr(c), column=canon,
+                                                  as_sold=", ".join(map(repr, as_sold)))))
+        kept.append(mapping[c])
+    return kept
 
 
 def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
@@ -1099,6 +1121,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     out = {}  # canonical name → values; the table is built once at the end
     degrees: dict[str, np.ndarray] = {}  # lat and lon as read, before the range checks
     censored: dict[str, tuple] = {}  # total soil metals given below the detection limit: column → (cells, rows)
+    linked, other_row = rice_season_rows(elsewhere or {}, len(raw))  # early and late rice of one field
     for orig, canon in mapping.items():
         if canon in dups or _is_crop_metal(canon):  # measured crop metals: read below, once the crop is known
             continue
@@ -1124,7 +1147,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             continue
         text, blank = _cell_text(raw[orig], canon)
         check = _TEXT_CHECKS.get(canon)
-        if check is not None:
+        if canon == "crop":
+            out[canon] = _check_crop(col, canon, spec, text, blank, tables, linked)
+        elif check is not None:
             out[canon] = check(col, canon, spec, text, blank, tables)
         elif spec.dtype == "category":
             out[canon] = _check_category(col, canon, spec, text, blank)
@@ -1138,25 +1163,42 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     _read_other_metals(raw, mapping, out)
     _values_to_check(col, raw, attrs, mapping, out, tables)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
+    if crop_col is not None:
+        _read_rice_season(col, raw, mapping, dups, crop_col, out, linked, other_row)
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
-        _check_rice_seasons(col, raw, mapping, crop_col, out, tables)
+        _check_rice_seasons(col, raw, mapping, crop_col, out, tables, linked, other_row)
     if crop_col is not None and "crops_not_planned" not in mapping.values():
         _read_rotations(col, raw, mapping, crop_col, out, tables, elsewhere)
     if crop_col is not None and "rice_type" not in dups:
         _rice_type_from_crop(col, raw, crop_col, out)
-    crop_censored: dict[str, np.ndarray] = {}
-    for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
-        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
-                 for orig, c in mapping.items() if c == canon}
-        comma_used.update(canon for c in cells.values() if c.comma_read)
-        out[canon], crop_censored[canon] = _crop_metal_values(col, canon, cells, out.get("crop"), tables,
-                                                              comma_file=attrs.get("separator") == ",")
-    _crop_censored_column(out, crop_censored)
+    comma_used |= _read_crop_metals(col, raw, mapping, out, tables, comma_decimals, marks,
+                                    comma_file=attrs.get("separator") == ",")
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
         _check_swapped_lat_lon(col, degrees["lat"], degrees["lon"], out, tables)
     return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
+
+
+def _read_crop_metals(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], out: dict, tables: Tables,
+                      comma_decimals: bool, marks, comma_file: bool) -> set[str]:
+    """The metals measured in the harvest (``crop_<metal>_mg_kg`` [mg kg⁻¹], :func:`_crop_metal_values`), read
+    once the rows' crops are in ``out``, with the rows' values below a detection limit
+    (``crop_censored_metals``) and on a dry-weight basis (``crop_dry_weight_metals``), all added to ``out``;
+    returns the columns read with a decimal comma."""
+    comma_used: set[str] = set()
+    crop_censored: dict[str, np.ndarray] = {}
+    dry: dict[str, np.ndarray] = {}
+    for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
+        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
+                 for orig, c in mapping.items() if c == canon}
+        comma_used.update(canon for c in cells.values() if c.comma_read)
+        out[canon], dry[canon], crop_censored[canon] = _crop_metal_values(col, canon, cells, out.get("crop"),
+                                                                          tables, comma_file=comma_file)
+    _crop_censored_column(out, crop_censored)
+    if dry:
+        out[C.CROP_DRY_WEIGHT] = _dry_weight_metals(dry)
+    return comma_used
 
 
 def _is_crop_metal(canon: str) -> bool:
@@ -1165,8 +1207,33 @@ def _is_crop_metal(canon: str) -> bool:
     return spec is not None and spec.group == "crop_metal"
 
 
+def _dry_weight_metals(dry: dict[str, np.ndarray]) -> np.ndarray:
+    """Per row, the metals (``cd|pb``; ``as_inorganic`` for inorganic As) whose value measured in the harvest was
+    read on a dry-weight basis (``dry``: crop metal column → rows), None where none was."""
+    names = ["as_inorganic" if c == C.CROP_AS_INORGANIC else C.COLUMNS[c].extra["metal"] for c in dry]
+    flags = np.column_stack(list(dry.values()))
+    joined = ["|".join(m for m, f in zip(names, row, strict=True) if f) for row in flags.tolist()]
+    return np.array([j or None for j in joined], dtype=object)
+
+
+def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values: np.ndarray, row_crop,
+                  tables: Tables) -> np.ndarray:
+    """The rows of a dry-weight column ``head`` whose value is used: the rows of a cereal
+    (:meth:`Tables.cereal_crops`); on the rows of another crop (or none) a value is reported (warning, the row
+    planned) and set to NaN in ``values``."""
+    cereal = np.isin(np.asarray([c if isinstance(c, str) else "none" for c in row_crop], dtype=object),
+                     tables.cereal_crops())
+    other = ~np.isnan(values) & ~cereal
+    col.add(other, canon, cells.text, "warning",
+            lambda idx: [Message.of("val.crop_dry_not_cereal", header=repr(head),
+                                    row_crop=row_crop[i] if isinstance(row_crop[i], str) else "none") for i in idx],
+            Message.of("exp.crop_as_sold"))
+    values[other] = np.nan
+    return ~np.isnan(values)
+
+
 def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], crop, tables: Tables,
-                       comma_file: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                       comma_file: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The values of a metal measured in the harvest (``canon``, ``crop_<metal>_mg_kg``) [mg kg⁻¹], from one or
     several columns (``cells``: header as written → its cells), each read and checked in its own unit.
 
@@ -1174,10 +1241,13 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     the value of the rows of that crop; on a row of another crop (``crop``: the rows' crop codes) its value is
     reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. Several
     columns are combined row by row, reported once: a row takes the one value given, and two values that
-    differ (after unit conversion) reject the row, naming both columns and values. A result below the
-    detection limit that gives it ('<0.02') is read as the limit, an upper bound, reported (warning): the
-    summary compares it with the food limit (:func:`agriremed.engine.assemble.crop_measured`); returned
-    with the rows whose value is such a limit.
+    differ (after unit conversion) reject the row, naming both columns and values. A column on a dry-weight basis
+    (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only (:func:`_dry_not_used`).
+    A result below the detection limit that gives it ('<0.02', in a column as sold or on a dry-weight basis) is
+    read as the limit, an upper bound, reported (warning) where it is used: the summary compares it with the
+    food limit (:func:`agriremed.engine.assemble.crop_measured`).
+    Returns the values, per row whether the value used was read on a dry-weight basis, and per row whether it
+    is such a limit.
     """
     spec = C.COLUMNS[canon]
     lookup = crop_lookup(tables.crops)
@@ -1186,10 +1256,13 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     heads = list(cells)
     vals = np.full((n, len(heads)), np.nan)
     below = np.zeros((n, len(heads)), bool)
+    dry = np.zeros((n, len(heads)), bool)
     for j, h in enumerate(heads):
         factor = read_header(h).factor
         read, below[:, j] = _censored(cells[h], factor)
         vals[:, j] = _check_numbers(col, canon, spec, read, factor, comma_file=comma_file)
+        if read_header(h).dry:  # not used on the rows of a crop other than a cereal
+            dry[:, j] = _dry_not_used(col, canon, h, read, vals[:, j], row_crop, tables)
         below[:, j] &= ~np.isnan(vals[:, j])
         col.add(below[:, j], canon, read.text, "warning",
                 lambda idx, j=j: [Message.of("val.below_dl_crop", limit=float(vals[i, j])) for i in idx],
@@ -1217,7 +1290,8 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
             Message.of("exp.crop_columns_agree"))
     first[differ] = np.nan
     taken = given.argmax(axis=1)
-    return first, ~np.isnan(first) & below[np.arange(n), taken]
+    used = np.where(given.any(axis=1), dry[np.arange(n), taken], False) & ~differ
+    return first, used, ~np.isnan(first) & below[np.arange(n), taken]
 
 
 def _crop_censored_column(out: dict, censored: dict[str, np.ndarray]) -> None:
@@ -2130,11 +2204,14 @@ def rotation_planned(crops: list[str]) -> str:
     return next((c for c in ROTATION_PLANNED_FIRST if c in crops), crops[0])
 
 
-def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables,
+                linked: np.ndarray | None = None):
     """Crops read through their codes and aliases; crop groups, unknown and blank crops are errors.
     Double-cropped rice (双季稻) is read as rice with a note (its two seasons a year are set by
-    :func:`_check_rice_seasons`); a rotation in one cell (小麦-玉米) is read as its planned crop
-    (:func:`rotation_planned`) with a warning naming the crops not planned."""
+    :func:`_check_rice_seasons`), except on a row that is one rice season of a field whose other season
+    has a row of its own (``linked``: :func:`rice_season_rows`; 双季晚稻 beside an early-rice row); a
+    rotation in one cell (小麦-玉米) is read as its planned crop (:func:`rotation_planned`) with a warning
+    naming the crops not planned."""
     crops = tables.crops
     lookup = crop_lookup(crops)
     low = _crop_words(text)
@@ -2143,7 +2220,8 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     if double.any():  # early + late rice: rice, two seasons a year (rice_seasons_per_yr)
         mapped = mapped.copy()
         mapped[double] = "rice"
-        col.add(double, canon, text, "warning", Message.of("val.double_rice"), "")
+        col.add(double & ~linked if linked is not None else double, canon, text, "warning",
+                Message.of("val.double_rice"), "")
     unknown_crop = ~blank & mapped.isna().to_numpy()
     rotation = np.zeros(len(text), bool)
     if unknown_crop.any():  # 小麦-玉米: the planned crop, the others listed as not planned
@@ -2183,14 +2261,51 @@ def _vegetable_unspecified_message(tables) -> Message:
                       pb_groups=pb["crop_groups"] if pb is not None else "")
 
 
+def _read_rice_season(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], crop_col: str,
+                      out: dict, linked: np.ndarray, other_row: np.ndarray) -> None:
+    """The rice season of each rice row (``rice_season``: early, late or single): the early or late season its
+    crop cell names (早稻, 晚稻, 双季晚稻: :func:`crop_cell_seasons`), else the one its plot-id suffix names
+    (``LY-01-早``, ``A12-late``: :func:`id_rice_seasons`), else single where the crop cell says so (中稻, 一季稻).
+    A row that is one rice season of a double-cropped field whose other season has a row of its own
+    (``linked``, that row ``other_row``: :func:`rice_season_rows`) gets a note naming that row. The column is
+    added only where some row has a season; a ``rice_season`` column of the input is replaced, with a warning
+    (the season rows of a field are told apart by the crop cells and plot ids)."""
+    text, _ = _cell_text(raw[crop_col], "crop")
+    rice = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).eq("rice").to_numpy(bool)
+    given = "rice_season" in out
+    if given:
+        col.add_file("rice_season", "warning", Message.of("val.rice_season_column_replaced"))
+        out["rice_season"] = np.full(len(raw), None, dtype=object)
+    if not rice.any():
+        return
+    cell = crop_cell_seasons(text)
+    pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
+    by_id = (id_rice_seasons(np.where(rice, as_text(raw[pid_col]).to_numpy(object), None))
+             if pid_col is not None and "plot_id" not in dups else np.full(len(raw), None, dtype=object))
+    paired = np.array([c in RICE_SEASON_KEYS for c in cell], bool)
+    season = np.where(paired, cell, np.where(pd.notna(by_id), by_id, cell))
+    season[~rice] = None
+    if pd.isna(season).all():
+        return
+    out["rice_season"] = season
+    col.add(linked, "rice_season", season, "note",
+            lambda idx: [Message.of(f"val.rice_season_{season[i]}_row", row=int(other_row[i])) for i in idx], "")
+
+
 def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,
-                        out: dict, tables) -> None:
+                        out: dict, tables, linked: np.ndarray | None = None,
+                        other_row: np.ndarray | None = None) -> None:
     """Rice seasons a year of each plot (``rice_seasons_per_yr``, read by :func:`_check_numbers`):
     2 where the crop names double-cropped rice and the cell is blank; a 1 beside such a crop is an
     error (the two disagree); a value on a plot that grows no rice is reported and ignored (blank).
-    The column is added only when the input has it or a crop names double-cropped rice."""
+    A row that is one rice season of a field whose other season has a row of its own (``linked``, that
+    row ``other_row``: :func:`rice_season_rows`) is one season a year: its crop (双季晚稻) and cropping
+    system (双季稻) give no second season, and a 2 given for it is read as 1 with a warning (the field's
+    other season is its other row). The column is added only when the input has it or a crop names
+    double-cropped rice."""
     text, blank = _cell_text(raw[crop_col], "crop")
-    double = double_rice_rows(text, blank)
+    linked = linked if linked is not None else np.zeros(len(raw), bool)
+    double = double_rice_rows(text, blank) & ~linked
     have = "rice_seasons_per_yr" in out
     if not have and not double.any() and "cropping_system" not in out:
         return
@@ -2203,6 +2318,12 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
     col.add(one, "crop, rice_seasons_per_yr", both, "error", Message.of("val.double_rice_one_season"),
             Message.of("exp.rice_seasons"))
     seasons[double & ~given] = 2.0
+    two = linked & given & (seasons == 2)
+    if two.any():  # one season of a field whose other season is its other row
+        col.add(two, "rice_seasons_per_yr", shown.to_numpy(object), "warning",
+                lambda idx: [Message.of("val.rice_season_row_two", row=int(other_row[i])) for i in idx],
+                Message.of("exp.rice_season_row"))
+        seasons[two] = 1.0
     rice = pd.Series(out["crop"], dtype=object).eq("rice").to_numpy(bool) if "crop" in out \
         else np.zeros(len(raw), bool)
     not_rice = given & ~rice & ~blank
@@ -2214,7 +2335,8 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
         codes, rots = _rotations_of(out["cropping_system"], crop_lookup(tables.crops))
         rotation = np.array([r is not None for r in rots], bool)[codes] if len(codes) else np.zeros(0, bool)
-        _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation)
+        _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation,
+                                    linked)
     if have or double.any() or not np.isnan(seasons).all():
         out["rice_seasons_per_yr"] = seasons
 
@@ -2377,6 +2499,46 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
         out["crops_not_planned"] = np.where(others == "", None, others)
 
 
+def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: list[str], elsewhere: dict,
+                           tables) -> None:
+    """Paddy–upland rotation land (水旱轮作地, ``paddy_upland_rotation`` yes, the column added where some row
+    is): a paddy row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-油, rice-wheat:
+    a crop whose ``crops.csv`` land use is not paddy) or paddy–upland rotation
+    (:data:`~agriremed.core.names.PADDY_UPLAND_ROTATION_WORDS`), a season row whose field grows rice and a dry
+    crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`),
+    and every row of a ``field_id`` of the table holding such a row or both a rice row and a dry-crop row, so
+    that the rows of one field are classed alike. Rice only (双季稻, 稻-稻) and rice with fish (稻-鱼) are not.
+    A ``paddy_upland_rotation`` column of the input is read as given (yes or no)."""
+    if "paddy_upland_rotation" in mapping.values() or "crop" not in out.columns or "crop" in dups:
+        return
+    n = len(out)
+    crop = pd.Series(out["crop"], dtype=object).to_numpy(object)
+    c = tables.crops
+    dry = set(c.loc[c["land_use"].fillna("").ne("paddy") & c["crop"].ne("none"), "crop"])
+    land_use = (pd.Series(out["land_use"], dtype=object).to_numpy(object) if "land_use" in out.columns
+                else np.full(n, None, dtype=object))
+    rot = np.zeros(n, bool)
+    if "cropping_system" in out.columns and "cropping_system" not in dups:
+        system = pd.Series(out["cropping_system"], dtype=object).map(lambda t: t if isinstance(t, str) else "")
+        codes, rots = _rotations_of(system, crop_lookup(c))
+        named = np.array([r is not None and "rice" in r and any(k in dry for k in r) for r in rots], bool)
+        rot = (named[codes] if len(codes) else rot) | _crop_words(system).isin(PADDY_UPLAND_ROTATION_WORDS).to_numpy(bool)
+        rot &= land_use == "paddy"
+    for i, planned in elsewhere.items():  # a season row of a field growing rice and a dry crop
+        grown = {crop[i], *planned}
+        rot[i] |= "rice" in grown and bool(grown & dry)
+    if "field_id" in out.columns:  # every row of one field alike
+        field = pd.Series(out["field_id"], dtype=object).to_numpy(object)
+        known = ~pd.isna(field)
+        if known.any():
+            g = pd.DataFrame({"f": field[known], "rice": crop[known] == "rice",
+                              "dry": np.isin(crop[known], list(dry)), "rot": rot[known]}).groupby("f")
+            whole = (g["rice"].transform("any") & g["dry"].transform("any")) | g["rot"].transform("any")
+            rot[known] = whole.to_numpy(bool)
+    if rot.any():
+        out["paddy_upland_rotation"] = np.where(rot, "yes", None).astype(object)
+
+
 def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn: np.ndarray | None = None,
                        msgs: dict | None = None) -> None:
     """Leave out of each row's rotation crops not planned (``others``, changed in place) the crops planned
@@ -2385,7 +2547,10 @@ def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn
     a row with crops still not planned names only those (``msgs["rebuild"]``)."""
     note = np.zeros(len(others), bool)
     texts: dict[int, Message] = {}
-    for i, planned in elsewhere.items():
+    for i, keys in elsewhere.items():
+        planned: dict = {}
+        for k, r in sorted(keys.items(), key=lambda kv: kv[1]):  # early and late rice: rice, its first row
+            planned.setdefault(key_crop(k), r)
         crops = [c for c in str(others[i]).split("|") if c]
         moved = [c for c in crops if c in planned]
         if not moved:
@@ -2403,19 +2568,25 @@ def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn
 
 
 def _seasons_of_cropping_system(col: Collector, system, rice: np.ndarray, seasons: np.ndarray,
-                                header: str, rotation: np.ndarray | None = None) -> None:
+                                header: str, rotation: np.ndarray | None = None,
+                                linked: np.ndarray | None = None) -> None:
     """Rice seasons a year (``seasons``, changed in place) from the cropping-system column (种植制度,
     种植模式, 熟制): on a rice plot (``rice``) whose seasons are not given, 双季稻 / 早稻+晚稻 / 稻-稻 /
     稻-稻-油 (:data:`DOUBLE_RICE_WORDS`) give 2 with a warning and 一季稻 / 中稻 / 稻-油
     (:data:`SINGLE_RICE_WORDS`) give 1; a system that disagrees with seasons given by the crop or
     ``rice_seasons_per_yr`` is warned on and the given seasons are kept; other values (冬小麦-夏玉米 …)
     are ignored with a warning naming the input's ``header``, except the rotations of known crops
-    (``rotation``, read by :func:`_read_rotations`)."""
+    (``rotation``, read by :func:`_read_rotations`). On a row that is one rice season of a double-cropped
+    field written as two rows (``linked``: :func:`rice_season_rows`) double rice is what the rows say: read,
+    giving that row no second season."""
     text = pd.Series(system, dtype=object).map(lambda t: t if isinstance(t, str) else "")
     blank = (text.str.strip() == "").to_numpy(bool)
     words = _crop_words(text)
     n = np.where(words.isin(DOUBLE_RICE_WORDS), 2.0, np.where(words.isin(SINGLE_RICE_WORDS), 1.0, np.nan))
     n[blank] = np.nan
+    if linked is not None:  # the field's two seasons are its two rows: nothing to read or warn on
+        blank = blank | (linked & (n == 2))
+        n[linked & (n == 2)] = np.nan
     expected = Message.of("exp.cropping_system")
     other = ~blank & np.isnan(n) & (~rotation if rotation is not None else True)
     col.add(other, "cropping_system", text, "warning", Message.of("val.cropping_system_other", header=header),
@@ -2500,11 +2671,43 @@ def season_plot_id(field_id: str, crop: str) -> str:
     return f"{field_id}{SEASON_SEP}{crop}"
 
 
+#: Season key of a rice row of the early or the late season (``rice_season``): the early and the late rice of
+#: one field are two season rows of it (``LY-01~early_rice``, ``LY-01~late_rice``), not duplicates.
+RICE_SEASON_KEYS = {"early": "early_rice", "late": "late_rice"}
+
+
+def season_key(crop, season) -> object:
+    """The key of a row among the season rows of its field: its crop code, or for rice of the early or the
+    late season :data:`RICE_SEASON_KEYS` (``early_rice``, ``late_rice``).
+
+    >>> season_key("rice", "early"), season_key("rice", "single"), season_key("wheat", None)
+    ('early_rice', 'rice', 'wheat')
+    """
+    return RICE_SEASON_KEYS.get(season, crop) if crop == "rice" and isinstance(season, str) else crop
+
+
+def key_crop(key) -> object:
+    """The crop code of a season key (:func:`season_key`): ``early_rice`` and ``late_rice`` are rice.
+
+    >>> key_crop("late_rice"), key_crop("wheat")
+    ('rice', 'wheat')
+    """
+    return "rice" if key in RICE_SEASON_KEYS.values() else key
+
+
+def crop_cell_seasons(text: pd.Series) -> np.ndarray:
+    """The rice season each crop cell names (:data:`~agriremed.core.names.RICE_SEASON_WORDS`: 早稻 → early,
+    晚稻 and 双季晚稻 → late, 中稻 and 一季稻 → single), None where it names none."""
+    words = _crop_words(pd.Series(text, dtype=object).map(lambda t: t if isinstance(t, str) else ""))
+    return words.map(RICE_SEASON_WORDS).astype(object).where(lambda v: v.notna(), None).to_numpy(object)
+
+
 def row_crops(raw: pd.DataFrame, tables: Tables, crop_col=None) -> np.ndarray:
-    """The crop code of each row of a table of cells as :func:`validate_plots` reads it (its
-    ``crop``: aliases, double rice, the planned crop of a rotation), None where the crop is blank or
-    unknown or where the table has no crop column or several (``crop_col``: the crop column, found
-    by its header when not given)."""
+    """The season key (:func:`season_key`) of each row of a table of cells as :func:`validate_plots` reads
+    it: its ``crop`` code (aliases, double rice, the planned crop of a rotation), ``early_rice`` or
+    ``late_rice`` where a rice crop cell names the season (早稻, 晚稻: :func:`crop_cell_seasons`); None
+    where the crop is blank or unknown or where the table has no crop column or several (``crop_col``: the
+    crop column, found by its header when not given)."""
     cols = ([crop_col] if crop_col is not None else
             [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == "crop"])
     if len(cols) != 1:
@@ -2512,7 +2715,9 @@ def row_crops(raw: pd.DataFrame, tables: Tables, crop_col=None) -> np.ndarray:
     text, blank = _cell_text(raw[cols[0]], "crop")
     quiet = Collector(len(raw), np.full(len(raw), "", dtype=object))
     crops = _check_crop(quiet, "crop", C.COLUMNS["crop"], text, blank, tables)
-    return np.array([c if isinstance(c, str) else None for c in crops], dtype=object)
+    seasons = crop_cell_seasons(text)
+    return np.array([season_key(c, s) if isinstance(c, str) else None for c, s in zip(crops, seasons, strict=True)],
+                    dtype=object)
 
 
 #: Separators between a plot id and a season suffix (``TC-01-稻``, ``TC-01_稻``, ``TC-01·稻``); a Chinese
@@ -2567,13 +2772,78 @@ def season_suffix_pattern(tables: Tables) -> re.Pattern:
     return tables.memo("season_suffix_pattern", build)
 
 
+def rice_season_suffix_pattern() -> re.Pattern:
+    """Pattern of a plot id ending in a suffix naming the early or the late rice season
+    (:data:`~agriremed.core.names.RICE_SEASON_SUFFIXES`): the id before it (group ``base``) and the suffix
+    (group ``season``). A Chinese suffix of two characters or more (早稻, 晚稻) may follow the id directly,
+    after one of :data:`SUFFIX_SEPS` or in brackets; 早 and 晚 only after a separator or in brackets; an
+    English one (early, late, early_rice; any case) after ``-`` or ``_``. The base ends in no separator,
+    bracket or space; the shortest base wins. The suffix is in one of the groups ``season`` … ``season4``
+    (:func:`_suffix_season` gives its season code).
+
+    >>> p = rice_season_suffix_pattern()
+    >>> [(m["base"], _suffix_season(m)) if (m := p.match(i)) else None for i in (
+    ...     "LY-01-早", "LY-01晚稻", "LY-01（早稻）", "A12_late_rice", "A12-Early", "LY-01早", "LY-01")]
+    [('LY-01', 'early'), ('LY-01', 'late'), ('LY-01', 'early'), ('A12', 'late'), ('A12', 'early'), None, None]
+    """
+    zh = [w for w in RICE_SEASON_SUFFIXES if re.search(r"[\u4e00-\u9fff]", w)]
+    long = "|".join(map(re.escape, sorted((w for w in zh if len(w) > 1), key=lambda w: (-len(w), w))))
+    every = "|".join(map(re.escape, sorted(zh, key=lambda w: (-len(w), w))))
+    en = "|".join(map(re.escape, sorted((w for w in RICE_SEASON_SUFFIXES if w not in zh), key=lambda w: (-len(w), w))))
+    seps = re.escape(SUFFIX_SEPS)
+    return re.compile(rf"^(?!.*[（(][^)）]*$)(?P<base>.+?)(?<![{seps}（(\s])"
+                      rf"(?:(?P<season>{long})|[{seps}](?P<season2>{every})|[（(](?P<season3>{every})[)）]"
+                      rf"|[-_](?P<season4>(?i:{en})))$")
+
+
+_RICE_SEASON_SUFFIX = rice_season_suffix_pattern()
+#: What every id :data:`_RICE_SEASON_SUFFIX` matches ends in: a Chinese suffix's last character, a closing
+#: bracket, or ``-``/``_`` and the letters of an English suffix (a fast test of large sheets first).
+_RICE_SEASON_TAIL = (rf"(?:[{''.join(sorted({w[-1] for w in RICE_SEASON_SUFFIXES if not w.isascii()} | {')', '）'}))}]"
+                     rf"|[-_][A-Za-z_]{{{min(len(w) for w in RICE_SEASON_SUFFIXES if w.isascii())},}})$")
+
+
+def _suffix_season(m: re.Match) -> str:
+    """The season code (early, late) of a match of :func:`rice_season_suffix_pattern`."""
+    word = next(m[g] for g in ("season", "season2", "season3", "season4") if m[g] is not None)
+    return RICE_SEASON_SUFFIXES[word.lower()]
+
+
+def id_rice_seasons(ids) -> np.ndarray:
+    """The rice season (early, late) a suffix of each plot id names (:func:`rice_season_suffix_pattern`:
+    ``LY-01-早稻``, ``LY-01（晚稻）``, ``A12-early``), None where none.
+
+    >>> id_rice_seasons(["LY-01-早", "A12_late_rice", "TC-01-稻", None]).tolist()
+    ['early', 'late', None, None]
+    """
+    ids = pd.Series(np.asarray(ids, dtype=object), dtype=object)
+    out = np.full(len(ids), None, dtype=object)
+    # the pattern is tried only on ids ending as a suffix can (a large sheet's other ids are passed at once)
+    ends = ids.str.contains(_RICE_SEASON_TAIL, regex=True).fillna(False).to_numpy(bool)
+    out[ends] = [_suffix_season(m) if (m := _RICE_SEASON_SUFFIX.match(i)) else None for i in ids[ends]]
+    return out
+
+
+def with_id_seasons(ids, keys) -> np.ndarray:
+    """Season keys (:func:`row_crops`) with the season of a plot-id suffix (:func:`id_rice_seasons`) on rice
+    rows whose crop cell names none: ``LY-01-早`` growing rice → ``early_rice``."""
+    keys = np.asarray(keys, dtype=object)
+    rice = np.array([k == "rice" for k in keys], bool)
+    if not rice.any():
+        return keys
+    keys = keys.copy()
+    at = np.flatnonzero(rice)
+    keys[at] = [season_key("rice", s) for s in id_rice_seasons(np.asarray(ids, dtype=object)[at])]
+    return keys
+
+
 def season_suffix_tail(tables: Tables) -> str:
     """A regular expression every id :func:`season_suffix_pattern` matches also matches, and fast: the id
     ends in the last character of a Chinese suffix word, a closing bracket, or ``-``/``_`` and three or
     more letters (a test of large files before the full pattern)."""
     def build():
         c = tables.crops.loc[tables.crops["crop"] != "none"]
-        last = {")", "）"}
+        last = {")", "）"} | {w[-1] for w in RICE_SEASON_SUFFIXES if re.search(r"[\u4e00-\u9fff]", w)}
         for col in ("crop", "name_zh", "aliases", "id_suffixes"):
             for v in (c[col] if col in c else []):
                 last.update(w.strip()[-1] for w in str(v).split("|") if isinstance(v, str) and w.strip())
@@ -2599,13 +2869,15 @@ def row_keys(raw: pd.DataFrame) -> np.ndarray:
 
 
 def season_suffix_bases(ids: pd.Series, tables: Tables) -> pd.Series:
-    """Each id without its season suffix (:func:`season_suffix_pattern`; None where it has none): the
-    full pattern is tried only on the ids :func:`season_suffix_tail` finds."""
+    """Each id without its season suffix (a rice season, :func:`rice_season_suffix_pattern`, else a crop,
+    :func:`season_suffix_pattern`; None where it has none): the full patterns are tried only on the ids
+    :func:`season_suffix_tail` finds."""
     pattern = season_suffix_pattern(tables)
     ids = pd.Series(ids, dtype=object)
     out = pd.Series(None, index=ids.index, dtype=object)
     ends = ids.str.contains(season_suffix_tail(tables), regex=True).fillna(False).to_numpy(bool)
-    out[ends] = ids[ends].map(lambda i: (m["base"] if (m := pattern.match(i)) else None))
+    out[ends] = ids[ends].map(lambda i: (m["base"] if (m := _RICE_SEASON_SUFFIX.match(i) or pattern.match(i))
+                                         else None))
     return out
 
 
@@ -2622,15 +2894,25 @@ def _suffix_fields(s: pd.DataFrame, tables: Tables) -> dict:
     every = set(s["id"].tolist())
     out: dict = {}
     for b, g in cand.groupby("base", sort=False):
-        crop = g["crop"].tolist()
-        if (b in every or not all(isinstance(c, str) for c in crop) or len(set(crop)) < len(crop)
-                or not _keys_agree(g["keys"].tolist())):
+        if b in every or not _distinct_seasons(g["crop"].tolist()) or not _keys_agree(g["keys"].tolist()):
             continue
         g = g.sort_values("row")
         crop = g["crop"].tolist()
         field = SeasonField(dict(zip(crop, g["row"].tolist(), strict=True)), b, tuple(g["id"].tolist()))
         out.update(dict.fromkeys(g["id"].tolist(), field))
     return out
+
+
+def _distinct_seasons(keys: list) -> bool:
+    """Whether rows' season keys (:func:`season_key`) make the season rows of one field: every key read, all
+    different, and rice either of one row or of rows that each name the early or the late season (a rice row
+    naming no season beside an early- or late-rice row is no season of its own).
+
+    >>> _distinct_seasons(["early_rice", "late_rice", "rapeseed"]), _distinct_seasons(["rice", "late_rice"])
+    (True, False)
+    """
+    return (all(isinstance(k, str) for k in keys) and len(set(keys)) == len(keys)
+            and not ("rice" in keys and any(k in RICE_SEASON_KEYS.values() for k in keys)))
 
 
 def _keys_agree(keys: list) -> bool:
@@ -2649,8 +2931,10 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     rows : numpy.ndarray
         Their 1-based input rows.
     crops : numpy.ndarray, optional
-        Their crop codes as read (:func:`row_crops`; None where unread). Without them every
-        repeated id is a duplicate.
+        Their season keys as read (:func:`row_crops`: crop codes, ``early_rice`` / ``late_rice`` where the
+        crop cell names the rice season; None where unread); with ``tables``, a rice row's plot-id suffix
+        naming its season counts too (:func:`with_id_seasons`). Without them every repeated id is a
+        duplicate.
     keys : numpy.ndarray, optional
         Their region and area cells (:func:`row_keys`); without them these are taken to agree.
     tables : Tables, optional
@@ -2661,7 +2945,8 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     -------
     dict
         Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or ``{crop: row}`` (the
-        season rows of one field: every row of the id has a crop read, the crops all differ and no
+        season rows of one field: every row of the id has a crop read, the season keys all differ
+        (:func:`_distinct_seasons`: the early and the late rice of one field differ) and no
         :func:`season_plot_id` of them is the id of another row; each row is kept with its season
         plot id); and, with ``tables``, each id of a field written with season suffixes → its
         :class:`SeasonField` (ids that occur once, are the same id with a season suffix, grow crops
@@ -2680,6 +2965,8 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     >>> r["T-稻"], r["T-稻"].field
     ({'rice': 1, 'wheat': 2}, 'T')
     """
+    if tables is not None and crops is not None:
+        crops = with_id_seasons(ids, crops)
     s = pd.DataFrame({"id": pd.Series(ids, dtype=object), "row": np.asarray(rows, np.int64),
                       "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object)})
     out: dict = {}
@@ -2695,8 +2982,7 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     every = set(s["id"].tolist())
     for k, g in rep.groupby("id", sort=False):
         crop = g["crop"].tolist()
-        seasons = (all(isinstance(c, str) for c in crop) and len(set(crop)) == len(crop)
-                   and not any(season_plot_id(k, c) in every for c in crop))
+        seasons = _distinct_seasons(crop) and not any(season_plot_id(k, c) in every for c in crop)
         out[k] = (dict(zip(crop, g["row"].tolist(), strict=True)) if seasons
                   else ", ".join(map(str, g["row"].tolist())))
     return out
@@ -2704,7 +2990,7 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
 
 def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
                    tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each row's plot id (None where blank) and crop code (:func:`row_crops`) as
+    """Each row's plot id (None where blank) and season key (:func:`row_crops`, :func:`with_id_seasons`) as
     :func:`validate_plots` reads them; None without one plot-id column."""
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     if pid_col is None or "plot_id" in dups:
@@ -2712,7 +2998,7 @@ def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
     text, blank = _cell_text(raw[pid_col], "plot_id")
     ids = np.where(blank, None, text.to_numpy(object))
     crop_col = next((c for c, v in mapping.items() if v == "crop"), None)
-    crops = (row_crops(raw, tables, crop_col) if crop_col is not None and "crop" not in dups
+    crops = (with_id_seasons(ids, row_crops(raw, tables, crop_col)) if crop_col is not None and "crop" not in dups
              else np.full(len(raw), None, dtype=object))
     return ids, crops
 
@@ -2746,8 +3032,33 @@ def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str]
     for i, (pid, crop) in enumerate(zip(ids, crops, strict=True)):
         rows = repeated.get(pid) if isinstance(pid, str) else None
         if isinstance(rows, dict) and crop in rows:
-            out[i] = {c: r for c, r in rows.items() if c != crop}
+            out[i] = Siblings({c: r for c, r in rows.items() if c != crop}, crop)
     return out
+
+
+class Siblings(dict):
+    """{season key: input row} of the other season rows of a row's field (:func:`_season_siblings`); ``own``
+    is the row's own season key (:func:`season_key`)."""
+
+    def __init__(self, rows: dict, own: str):
+        super().__init__(rows)
+        self.own = own
+
+
+#: The other rice season of a double-cropped field: early → late, late → early.
+OTHER_RICE_SEASON = {"early": "late", "late": "early"}
+
+
+def rice_season_rows(elsewhere: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows (of ``n``) that are one rice season of a double-cropped field whose other season is planned
+    in another row (``elsewhere``: :func:`_season_siblings`), and that row (0 elsewhere)."""
+    linked, other = np.zeros(n, bool), np.zeros(n, np.int64)
+    for i, sib in elsewhere.items():
+        season = next((s for s, k in RICE_SEASON_KEYS.items() if getattr(sib, "own", None) == k), None)
+        row = sib.get(RICE_SEASON_KEYS[OTHER_RICE_SEASON[season]]) if season else None
+        if row is not None:
+            linked[i], other[i] = True, row
+    return linked, other
 
 
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
@@ -2762,6 +3073,9 @@ def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
     pid = pd.Series(out["plot_id"], dtype=object)
     crop = (pd.Series(out["crop"], dtype=object).to_numpy(object) if "crop" in out.columns and "crop" not in dups
             else np.full(len(pid), None, dtype=object))
+    rice = np.array([c == "rice" for c in crop], bool)
+    if "rice_season" in out.columns:  # the early and the late rice of a field: early_rice, late_rice
+        crop = np.array([season_key(c, s) for c, s in zip(crop, out["rice_season"], strict=True)], dtype=object)
     if duplicates is None:
         known = pid.notna().to_numpy()
         crops = np.array([c if isinstance(c, str) else None for c in crop], dtype=object)
@@ -2772,9 +3086,10 @@ def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
     mapped[:] = [duplicates.get(i) if isinstance(i, str) else None for i in pid.to_numpy(object)]
     dup = np.array([isinstance(m, str) for m in mapped], bool)
     if dup.any():
+        # a rice row: the early and the late rice of one field are told apart by 早稻/晚稻 in the id or crop
         col.add(dup, "plot_id", pid.to_numpy(object), "error",
-                lambda idx: [Message.of("val.duplicate_id", rows=r) for r in mapped[idx]],
-                Message.of("exp.unique"))
+                lambda idx: [Message.of("val.duplicate_rice_id" if rice[i] else "val.duplicate_id", rows=mapped[i])
+                             for i in idx], Message.of("exp.unique"))
     season = np.array([isinstance(m, dict) and crop[i] in m for i, m in enumerate(mapped)], bool)
     if any(isinstance(v, dict) for v in duplicates.values()):  # a file-level column: in every chunk alike
         _season_rows(col, out, pid, crop, season, duplicates)

@@ -22,7 +22,7 @@ import numpy as np
 
 from agriremed.core import frames as _frames
 
-__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS"]
+__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS", "BEHIND_TIER"]
 
 #: Traffic-light names by code: 0 green, 1 amber, 2 red, 3 not assessed (None).
 LIGHTS = ("green", "amber", "red", None)
@@ -108,6 +108,12 @@ group, in turn: the higher NPV (over the plan's years), then the lower first-yea
 option listed first in the option library (row order)."""
 
 
+BEHIND_TIER = 5
+"""``target_tier`` of an option that ranks after the other options of its policy tier, unchanged
+practice included (a measure that answers only a crop risk of a metal below its screening value, where
+another metal exceeds: :func:`agriremed.stages.ranking.rank_options`)."""
+
+
 def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,
                 untreated=None) -> tuple[np.ndarray, list[np.ndarray]]:
     """Plot codes and the ordering keys of :func:`rank_in_plot` before the score, most significant first."""
@@ -116,10 +122,11 @@ def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_t
     target_tier = np.zeros(n, np.int64) if target_tier is None else np.asarray(target_tier, np.int64)
     pc = _frames.codes(_frames.obj(plot_id))[0]
     tier = np.where((unpriced | np.isin(target_tier, (2, 4))) & (tier == 0), 1, tier)
+    behind = (target_tier == BEHIND_TIER) & (tier > 0)
     short = np.isin(target_tier, (1, 3)) & (tier == 0)
     later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
     gap = np.where(tier == 0, np.zeros(n, np.int64) if untreated is None else np.asarray(untreated, np.int64), 0)
-    return pc, [tier, gap, later, short, np.asarray(partial, bool)]
+    return pc, [tier, behind, gap, later, short, np.asarray(partial, bool)]
 
 
 def _tie_keys(score, cost, npv, n: int) -> list[np.ndarray]:
@@ -149,7 +156,9 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     passes a restrained one's tier. So does an expected option with ``target_tier`` 2
     (predicted to miss the target, less compliant than unchanged practice and costlier) or 4
     (a measure of no particular crop whose effect on the plot's crop is not predicted, costlier
-    than unchanged practice).
+    than unchanged practice). Rows with ``target_tier`` :data:`BEHIND_TIER` (5) rank after the
+    other rows of their policy tier, whatever their score (a measure the rule set allows for a crop
+    risk of a metal below its screening value ranks with unchanged practice, not ahead of it).
     Expected rows marked ``first`` (liming where the soil is too acid for every transfer
     function of the crop) rank before the other expected ones. Among the expected options (after
     the moves above), those that leave fewer metals untreated (``untreated``: the number of metals

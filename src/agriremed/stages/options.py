@@ -34,6 +34,28 @@ Rules, in order:
    there, answers every metal the package answers and its other components treat none of them
    (:func:`_drop_idle_package`; e.g. the Fe–Si As amendment + low-Cd rice on an As paddy whose
    rice is predicted within the Cd limit: the amendment alone applies);
+   4d. not an exclusion but a policy status: GB 15618-2018 defines the screening value as the level
+   at or below which the risk to produce quality, crop growth or soil ecology is low and can
+   generally be ignored, and takes safe-utilisation measures, in principle, above it, for the metal
+   that exceeds. So on land where some metal exceeds its screening value, a protective option that
+   answers only a *minor* crop risk of a metal below its screening value, or a package one of whose
+   protective components does (:func:`_package_minor_masks`: the low-Cd variety of the Fe–Si As
+   amendment + low-Cd rice on an As paddy whose soil Cd is a third of its screening value), is not
+   an expected safe-utilisation measure: the rule of :data:`OFF_CLASS_FAMILY`
+   (``cn_safe_measure_off_class``, ``allowed``) replaces its ``expected`` status, and the ranking
+   puts it with unchanged practice and after it (``target_tier`` 5), whose steps test each harvest.
+   A crop risk is minor unless (i) the plot's harvest was measured above the food limit for that
+   metal (``crop_<metal>_mg_kg``, :func:`_measured_over_masks`), the produce monitoring that GB 15618
+   asks for above the screening value having found the crop unsafe, or (ii) the plan rates it red
+   (predicted compliance below the food-safety amber threshold of ``traffic_lights.csv``, as in
+   rule 4b). (ii) keeps the measure expected because a red rating says the crop is predicted to
+   fail more often than not, which the "generally negligible" of the standard does not cover: the
+   default rice Cd function is calibrated on Hunan paddy pairs, where acid paddies below the Cd
+   screening value do give rice above the limit; the maize Cd function over-predicts out of sample
+   (docs/soil_and_uptake.md), but it rates a maize field below the upland Cd screening value
+   (0.3 mg/kg up to pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5,
+   0.31 at pH 5.0), so the over-prediction does not make an amber maize risk such as Shimen's
+   (As-only dry land, Cd 0.25 at pH 6.0: 79 % after foliar Zn, 69 % as now) an expected measure;
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As; flooding promotes Hg methylation and grain methylmercury);
@@ -62,7 +84,8 @@ An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists t
 ``data_gaps``. Every row also carries its policy status (``expected``, ``allowed``,
 ``restrained`` or ``forbidden``) and the deciding rule (``policy_rule``); the ranking puts the
 options the rule set expects before those it merely allows, and those before the ones it
-restrains (allowed, but only after every allowed option).
+restrains (allowed, but only after every allowed option); an option allowed by the rule of
+rule 4d ranks after the other allowed options, unchanged practice included.
 
 Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`` and
 ``source``):
@@ -127,7 +150,7 @@ from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, encode_column, printed, render, render_encode
 from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core.uncertainty import parameter_draws
-from agriremed.core.columns import METALS, metal_column
+from agriremed.core.columns import COLUMNS, CROP_AS_INORGANIC, METALS, crop_metal_column, metal_column
 
 __all__ = ["evaluate_options", "policy_status", "climate_for_full_yield", "rule_sets", "treated_metals",
            "treats_metals", "treats_masks",
@@ -594,6 +617,63 @@ def _crop_risk_sets(plot_ids, crop_risk, tables: Tables) -> list[set]:
     return [{m for m, b in bits.items() if mask & b} for mask in masks]
 
 
+def _measured_over_masks(plots: pd.DataFrame, crop_risk, bits) -> np.ndarray:
+    """Metals measured in the plot's harvest above the food limit of its crop, as a bit mask per plot.
+
+    A metal counts where ``crop_risk`` (:func:`agriremed.stages.uptake.food_safety`) holds its food
+    limit for the plot (``food_limit_mg_kg`` [mg kg⁻¹]) and the plot's ``crop_<metal>_mg_kg`` [mg kg⁻¹]
+    lies above it; against an inorganic-As limit (``limit_species`` inorganic) only
+    ``crop_as_inorganic_mg_kg`` is compared. A value above the typical maximum of its column (µg/kg
+    typed in a mg/kg column?) is not counted, as in the summary's ``crop_measured_exceeds``.
+    """
+    pid = _frames.obj(plots["plot_id"])
+    out = np.zeros(len(pid), np.int64)
+    if crop_risk is None or crop_risk.empty or "food_limit_mg_kg" not in crop_risk:
+        return out
+    at = _frames.positions(pid, crop_risk["plot_id"])
+    metal = _frames.obj(crop_risk["metal"])
+    limit = crop_risk["food_limit_mg_kg"].to_numpy(float)
+    species = (_frames.obj(crop_risk["limit_species"]) if "limit_species" in crop_risk
+               else np.full(len(metal), "", dtype=object))
+    for m in pd.unique(metal):
+        rows = (metal == m) & (at >= 0) & ~np.isnan(limit)
+        inorganic = rows & (species == "inorganic") if m == "as" else np.zeros(len(rows), bool)
+        for col, use in ((crop_metal_column(m), rows & ~inorganic), (CROP_AS_INORGANIC, inorganic)):
+            if col not in plots or not use.any():
+                continue
+            value = plots[col].to_numpy(float)[at[use]]
+            hi = COLUMNS[col].typical[1] if col in COLUMNS and COLUMNS[col].typical else None
+            over = (value > limit[use]) & (True if hi is None else value <= hi)
+            np.bitwise_or.at(out, at[use][over], bits.get(m, 0))
+    return out
+
+
+def _package_minor_masks(opts: pd.DataFrame, tables: Tables, exceed, risk, minor, land_use, bits) -> np.ndarray:
+    """Per option × plot: a package (``option_packages.csv``) one of whose protective components
+    answers, within the package, only metals of ``minor`` (a crop risk of a metal below its screening
+    value that the plan leaves to monitoring) while another metal exceeds (the Fe–Si As amendment +
+    low-Cd rice on an As paddy whose soil Cd is a third of its screening value: the low-Cd variety).
+    Components are read from the whole option library (a run restricted to some options still knows
+    what its packages hold)."""
+    out = np.zeros((len(opts), len(exceed)), bool)
+    packages = getattr(tables, "option_packages", None)
+    if packages is None or packages.empty or not len(exceed):
+        return out
+    lib = tables.options.set_index("option_id")
+    row = {oid: i for i, oid in enumerate(_frames.obj(opts["option_id"]).tolist())}
+    for pkg, comps in packages.groupby("package_id", sort=False)["component_option_id"]:
+        p = row.get(pkg)
+        if p is None or pkg not in lib.index:
+            continue
+        tp = treated_metals(lib.at[pkg, "kind"], exceed, risk, treats_masks(lib.at[pkg, "treats"], land_use, bits))
+        for c in comps:
+            if c not in lib.index or lib.at[c, "kind"] not in ("immobilisation", "safe_crop"):
+                continue
+            part = treats_masks(lib.at[c, "treats"], land_use, bits) & tp
+            out[p] |= (part != 0) & ((part & exceed) == 0) & ((part & ~minor) == 0)
+    return out & (np.asarray(exceed) != 0)[None, :]
+
+
 #: Policy statuses of ``land_rules.csv``, strongest first: when several rules match an
 #: option on a plot, ``forbidden`` beats ``expected`` beats ``restrained`` beats ``allowed``
 #: (ties: the first row of the table).
@@ -698,10 +778,11 @@ IDLE_FAMILY = "fallow"
 #: (``substitute_crop`` of ``crops.csv``: rapeseed): substitute planting already in place.
 KEPT_SUBSTITUTE_FAMILY = "kept_substitute_crop"
 #: Policy family (``land_rules.csv`` ``applies_to``) of a protective option (amendment, safe crop)
-#: on a plot where it treats none of the metals above their screening value (it answers only a
-#: predicted crop risk of a metal below it): the rule it names (status ``allowed`` or stronger)
-#: replaces an ``expected`` status, since the measure does not treat the metal that puts the land
-#: in its class.
+#: on a plot where it treats none of the metals above their screening value and answers only a minor
+#: predicted crop risk of a metal below it (not rated red, not measured above the food limit), or of a
+#: package one of whose protective components does (rule 4d): the rule it names (status ``allowed``
+#: or stronger) replaces an ``expected`` status, since the measure does not treat the metal that puts
+#: the land in its class; the ranking puts an option of this rule after unchanged practice.
 OFF_CLASS_FAMILY = "measure_not_for_class_metal"
 #: Policy family of an option that replaces a kept substitute crop (:data:`KEPT_SUBSTITUTE_FAMILY`)
 #: with another food crop (e.g. rice after rapeseed): the rule it names (``allowed`` or stronger)
@@ -978,6 +1059,10 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     kept_family = np.where(idle_strict, IDLE_FAMILY, kept_family).astype(object)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")
+    # a crop risk of a metal below its screening value (GB 15618: risk low, generally negligible) that
+    # the plan leaves to monitoring: not rated red and not measured above the food limit in the harvest
+    minor = risk & ~exceed & ~red_risk & ~_measured_over_masks(plots, crop_risk, bits)
+    minor_pkg = _package_minor_masks(opts, tables, exceed, risk, minor, lu, bits)
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)
@@ -1111,9 +1196,11 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         unchecked = unchecked.astype(np.int64) + 2 * (no_rain & ~np.isnan(rain_full[i]))
         applicable = todo
         untreated = exceed & ~tmask
-        # a protective option that treats none of the metals above their screening value is not the
-        # measure the land's class expects: the off-class rule's status (allowed) and text replace it
-        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & ((target & exceed) == 0)
+        # a protective option that answers only a minor crop risk of a metal below its screening value,
+        # or a package one of whose components does, is not the measure the land's class expects: the
+        # off-class rule's status (allowed) and text replace it
+        minor_only = ((target & exceed) == 0) & ((target & ~minor) == 0)
+        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & (minor_only | minor_pkg[i])
                & (off_rid != "") & (st_plot[i] == "expected") & (off_tier > POLICY_TIER["expected"]))
         st_plot[i] = np.where(off, off_st, st_plot[i])
         rid_plot[i] = np.where(off, off_rid, rid_plot[i])

@@ -100,12 +100,12 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
-from agriremed.models.ranking import SCORE_DECIMALS, TIE_BREAKS, tie_break_used
+from agriremed.models.ranking import BEHIND_TIER, SCORE_DECIMALS, TIE_BREAKS, tie_break_used
 from agriremed.core.messages import Message, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
-from agriremed.stages.options import POLICY_TIER
+from agriremed.stages.options import OFF_CLASS_FAMILY, POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
@@ -762,7 +762,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         NPV), ranked with the allowed options; 3: expected, but its
         food crop is predicted to be no safer than under unchanged practice (compliance gain below
         ``min_compliance_gain``) where another expected option makes it safer, ranked after the
-        expected options that do), ``lime_first`` (bool: an expected liming option ranked first
+        expected options that do; 5: allowed by the rule of the measures that answer only a crop
+        risk of a metal below its screening value, where another metal exceeds (``applies_to``
+        ``measure_not_for_class_metal`` of ``land_rules.csv``), ranked after the other options of its
+        policy tier, unchanged practice included), ``lime_first`` (bool: an expected liming option ranked first
         because the soil is too acid for every transfer function of the crop),
         ``untreated_limited`` (the metals above their screening value that a food standard limits
         and the option leaves untreated in its food, :func:`untreated_limited`; among the options
@@ -810,6 +813,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     np.logical_or.at(acid_plot, pc, np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
                                min_compliance_gain, partial, min_gain_share, acid_plot[pc])
+    # a measure allowed by the rule of the measures that answer only a crop risk of a metal below its
+    # screening value ranks with unchanged practice, not ahead of it
+    target_tier = np.where(ok & (tier > 0) & _below_screening_only(table, tables), BEHIND_TIER, target_tier)
     # an expected option leaving a food-limited metal above its screening value untreated ranks after
     # the expected options that leave fewer such metals untreated
     left = untreated_limited(table, tables)
@@ -1088,6 +1094,19 @@ def covers_every_metal(exceeding, covered) -> np.ndarray:
                                 _frames.obj(np.asarray(covered, dtype=object))).astype(bool)
 
 
+def _below_screening_only(table: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Rows whose deciding rule (``policy_rule``) is one of ``land_rules.csv`` for the measures that
+    answer only a crop risk of a metal below its screening value (``applies_to`` naming
+    :data:`agriremed.stages.options.OFF_CLASS_FAMILY`): GB 15618 rates that risk low, so the measure
+    ranks with unchanged practice, not ahead of it."""
+    if "policy_rule" not in table:
+        return np.zeros(len(table), bool)
+    r = tables.land_rules
+    ids = [rid for rid, to in zip(_frames.obj(r["rule_id"]), _frames.obj(r["applies_to"]), strict=True)
+           if OFF_CLASS_FAMILY in str(to).split("|")]
+    return np.isin(_frames.obj(table["policy_rule"]), ids)
+
+
 def _policy_tier(table: pd.DataFrame) -> np.ndarray:
     """Ranking tier of each row from its ``policy_status`` (0 expected, 1 allowed or no status,
     2 restrained: :data:`agriremed.stages.options.POLICY_TIER`)."""
@@ -1282,6 +1301,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_untreated`` ("…, which leaves Hg untreated, above its screening value and limited
         in food: …", when both rank as expected and the higher-scoring runner-up leaves more
         ``untreated_limited`` metals) or
+        ``rec.ahead_below_screening`` ("…, which answers only a crop risk of a metal below its screening
+        value …", when the higher-scoring runner-up of the same policy tier has ``target_tier`` 5) or
         ``rec.ahead_order`` (any other order that puts a lower score first) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
         ("ahead of <option> (same score, 0.176): equal scores go to …", where the scores tie
@@ -1365,6 +1386,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
         # … or because its benefit for a crop no transfer function predicts is unknown, at a lower NPV (13)
         by_policy = np.where((by_policy == 0) & (tt[sr] == 4), 13, by_policy)
+    # the higher-scoring runner-up answers only a crop risk of a metal below its screening value and
+    # ranks after the winner of the same tier (unchanged practice) for that (17)
+    by_policy = np.where((by_policy == 0) & (tier[fr] == tier[sr]) & (tt_all[sr] == BEHIND_TIER)
+                         & (tt_all[fr] != BEHIND_TIER) & (score_of(sr) > score_of(fr)), 17, by_policy)
     # any other order that puts a lower score first never reads "ahead of" (9)
     by_policy = np.where((by_policy == 0) & (score_of(sr) > score_of(fr)), 9, by_policy)
     # the policy tier or the unknown NPV decided, but the winner also scores higher: "ahead of" (10, 11)
@@ -1391,7 +1416,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
             11: "rec.ahead_unpriced_higher", 12: "rec.ahead_untreated", 13: "rec.ahead_unpredicted",
-            14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order"}
+            14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order",
+            17: "rec.ahead_below_screening"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
             Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],

@@ -44,6 +44,9 @@ __all__ = [
     "screen",
     "plot_classes",
     "CLASS_BASES",
+    "SCREENING_BASES",
+    "ROTATION_LAND_USES",
+    "ROTATION_SOURCE",
     "exceedance_table",
     "soil_mass_t_ha",
     "metal_stock_kg_ha",
@@ -64,6 +67,21 @@ CLASS_NAMES: dict[str, tuple[str, str]] = {
 #: Where the class a plot is planned with comes from: the plot's values under the threshold set
 #: (``computed``) or the county's 农用地土壤环境质量类别划分 where it is stricter (``county``).
 CLASS_BASES = ("computed", "county")
+
+
+#: Which screening values classed a plot × metal (``screening_basis``): the paddy values, those of other
+#: land (upland, orchard, vegetable, marginal), or on paddy–upland rotation land (``paddy_upland_rotation``
+#: yes) under the scenario's ``rotation_screening`` ``stricter`` the lower of the values of
+#: :data:`ROTATION_LAND_USES`.
+SCREENING_BASES = ("paddy", "other", "rotation_stricter")
+
+#: The land uses whose screening values rotation land takes the lower of, metal by metal: the paddy and
+#: the dry land (GB 15618-2018 Table 1's other land, ``upland`` in ``soil_thresholds.csv``).
+ROTATION_LAND_USES = ("paddy", "upland")
+
+#: Source (``sources.csv``) of the rule for rotation land: the GB 15618-2018 Table 1 note as quoted in
+#: county practice; the standard's text was not read for this project (unconfirmed).
+ROTATION_SOURCE = "gb15618_rotation_note"
 
 
 class ThresholdSetError(ValueError):
@@ -157,7 +175,7 @@ def _bands(tables: Tables, set_id: str, kind: str, metal: str) -> list[tuple]:
 
 
 def screen(plots: pd.DataFrame, tables: Tables | None = None,
-           set_id: str = "gb15618_2018") -> pd.DataFrame:
+           set_id: str = "gb15618_2018", rotation_screening: str = "stricter") -> pd.DataFrame:
     """Classify every measured plot × metal.
 
     Parameters
@@ -170,15 +188,31 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         Literature tables.
     set_id : str
         Threshold set.
+    rotation_screening : {"stricter", "paddy"}
+        Screening values of paddy–upland rotation land (plots with ``paddy_upland_rotation`` yes):
+        ``stricter`` takes, metal by metal, the lower of the set's values for the land uses
+        :data:`ROTATION_LAND_USES` (paddy and upland; the GB 15618-2018 Table 1 note on rotation land as
+        quoted in county practice, unconfirmed: :data:`ROTATION_SOURCE`); ``paddy`` keeps the plot's own
+        land-use values. Intervention values stay those of the plot's land use (GB 15618-2018 has one
+        set for every land use).
 
     Returns
     -------
     pandas.DataFrame
         One row per plot × measured metal with ``plot_id``, ``metal``,
-        ``conc_mg_kg``, ``screening_mg_kg``, ``intervention_mg_kg``,
-        ``exceedance_ratio`` [–], ``soil_class``, ``soil_stock_kg_ha`` [kg ha⁻¹] and
-        ``threshold_set``. Metals not measured (blank) have no row: not measured is not
-        zero; a metal the set has no value for has a blank class.
+        ``conc_mg_kg``, ``screening_mg_kg`` (the value used), ``intervention_mg_kg``,
+        ``exceedance_ratio`` [–], ``soil_class``, ``screening_basis`` (:data:`SCREENING_BASES`),
+        ``soil_class_without_rotation`` (the class with the plot's own land-use values: differs from
+        ``soil_class`` only on rotation land), ``soil_stock_kg_ha`` [kg ha⁻¹] and ``threshold_set``.
+        Metals not measured (blank) have no row: not measured is not zero; a metal the set has no
+        value for has a blank class.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"plot_id": ["a", "b"], "ph": [6.8, 6.8], "land_use": ["paddy", "paddy"],
+    ...                   "cd_mg_kg": [0.52, 0.52], "paddy_upland_rotation": ["yes", None]})
+    >>> screen(p)[["screening_mg_kg", "soil_class", "screening_basis", "soil_class_without_rotation"]].values.tolist()
+    [[0.3, 'safe_utilisation', 'rotation_stricter', 'priority_protection'], [0.6, 'priority_protection', 'paddy', 'priority_protection']]
 
     Raises
     ------
@@ -188,9 +222,10 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
     tables = tables or load_tables()
     _check_set(tables.soil_thresholds, set_id)
     cols: dict[str, list] = {k: [] for k in ("plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
-                                               "intervention_mg_kg", "cls", "depth", "bd")}
+                                               "intervention_mg_kg", "cls", "cls_own", "basis", "depth", "bd")}
     ids = _frames.obj(plots["plot_id"])
     ph, land_use = plots["ph"].to_numpy(float), _frames.obj(plots["land_use"])
+    rot, basis = _rotation_rows(plots, land_use, rotation_screening)
     depth = plots["depth_m"].to_numpy(float) if "depth_m" in plots else np.full(len(plots), np.nan)
     bd = (plots["bulk_density_g_cm3"].to_numpy(float) if "bulk_density_g_cm3" in plots
           else np.full(len(plots), np.nan))
@@ -200,17 +235,22 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         if not len(keep):
             continue
         c = conc[keep]
-        scr = threshold_values(ph[keep], land_use[keep], m, "screening", tables, set_id)
+        own = threshold_values(ph[keep], land_use[keep], m, "screening", tables, set_id)
         itv = threshold_values(ph[keep], land_use[keep], m, "intervention", tables, set_id)
-        cls = np.where(c <= scr, 0, np.where(np.isnan(itv) | (c <= itv), 1, 2))
+        scr = own.copy()
+        r = rot[keep]
+        if r.any():  # rotation land: the lower of the paddy and the dry-land value (fmin: either where one is blank)
+            scr[r] = np.fmin(*(threshold_values(ph[keep][r], np.full(int(r.sum()), u, dtype=object), m, "screening",
+                                                tables, set_id) for u in ROTATION_LAND_USES))
         for k, v in (("plot_id", ids[keep]), ("metal", np.full(len(keep), m, dtype=object)),
                      ("conc_mg_kg", c), ("screening_mg_kg", scr), ("intervention_mg_kg", itv),
-                     ("cls", np.where(np.isnan(scr), -1, cls)), ("depth", depth[keep]), ("bd", bd[keep])):
+                     ("cls", _class_codes(c, scr, itv)), ("cls_own", _class_codes(c, own, itv)),
+                     ("basis", basis[keep]), ("depth", depth[keep]), ("bd", bd[keep])):
             cols[k].append(v)
     if not cols["plot_id"]:
         return pd.DataFrame(columns=["plot_id", "metal", "conc_mg_kg", "screening_mg_kg",
-                                     "intervention_mg_kg", "exceedance_ratio", "soil_class",
-                                     "soil_stock_kg_ha", "threshold_set"])
+                                     "intervention_mg_kg", "exceedance_ratio", "soil_class", "screening_basis",
+                                     "soil_class_without_rotation", "soil_stock_kg_ha", "threshold_set"])
     a = {k: np.concatenate(v) for k, v in cols.items()}
     return _frames.frame({
         "plot_id": a["plot_id"],
@@ -220,9 +260,29 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         "intervention_mg_kg": a["intervention_mg_kg"],
         "exceedance_ratio": a["conc_mg_kg"] / a["screening_mg_kg"],
         "soil_class": np.array([None, *CLASSES], dtype=object)[a["cls"] + 1],
+        "screening_basis": a["basis"],
+        "soil_class_without_rotation": np.array([None, *CLASSES], dtype=object)[a["cls_own"] + 1],
         "soil_stock_kg_ha": metal_stock_kg_ha(a["conc_mg_kg"], a["depth"], a["bd"]),
         "threshold_set": set_id,
     })
+
+
+def _class_codes(conc: np.ndarray, scr: np.ndarray, itv: np.ndarray) -> np.ndarray:
+    """Class code of each plot × metal: 0 priority protection (C ≤ screening), 1 safe utilisation, 2 strict
+    control (C > intervention); −1 where the screening value is blank."""
+    cls = np.where(conc <= scr, 0, np.where(np.isnan(itv) | (conc <= itv), 1, 2))
+    return np.where(np.isnan(scr), -1, cls)
+
+
+def _rotation_rows(plots: pd.DataFrame, land_use: np.ndarray, rotation_screening: str):
+    """Rows screened as rotation land (``paddy_upland_rotation`` yes under ``rotation_screening``
+    ``stricter``) and the ``screening_basis`` of every row (:data:`SCREENING_BASES`)."""
+    if rotation_screening not in ("stricter", "paddy"):
+        raise ValueError(f"rotation_screening {rotation_screening!r}: expected stricter or paddy")
+    flag = _frames.obj(plots["paddy_upland_rotation"]) if "paddy_upland_rotation" in plots else None
+    rot = (flag == "yes") if flag is not None and rotation_screening == "stricter" else np.zeros(len(land_use), bool)
+    basis = np.where(rot, "rotation_stricter", np.where(land_use == "paddy", "paddy", "other")).astype(object)
+    return rot, basis
 
 
 def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataFrame:
@@ -254,7 +314,11 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
         ``max_exceedance_ratio`` (the controlling metal's exceedance ratio: concentration /
         screening value [–]), ``metals_exceeding`` (metals above screening,
         ``'+'``-joined, ``''`` if none) and ``metals_above_intervention`` (metals above their
-        intervention value, which make the plot strict-control, ``'+'``-joined, ``''`` if none); with ``county`` also ``soil_class_computed`` (the
+        intervention value, which make the plot strict-control, ``'+'``-joined, ``''`` if none); where
+        ``screened`` has them (:func:`screen`) ``screening_basis`` (the screening values that classed the
+        plot, :data:`SCREENING_BASES`) and ``soil_class_without_rotation`` (the worst metal with the plot's
+        own land-use values: differs from the computed class only where the rotation rule changes it);
+        with ``county`` also ``soil_class_computed`` (the
         class from the values alone) and ``soil_class_basis`` (:data:`CLASS_BASES`:
         ``county`` where the county's class governs, else ``computed``; blank without a class).
 
@@ -282,27 +346,43 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
     order = np.lexsort((np.arange(len(code)), -np.nan_to_num(key, nan=-np.inf), -tier, code))
     first = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
     ids = np.asarray(uniq, dtype=object)
-    out = _frames.frame({
+    cols = {
         "plot_id": ids,
         "soil_class": np.array(CLASSES, dtype=object)[worst],
         "controlling_metal": metal[first],
         "max_exceedance_ratio": ratio[first],
         "metals_exceeding": _joined_per_plot(code[ratio > 1], metal[ratio > 1], k),
         "metals_above_intervention": _joined_per_plot(code[rank == 2], metal[rank == 2], k),
-    }, k)
+    }
+    cols.update(_rotation_columns(s, have, code, k))
+    out = _frames.frame(cols, k)
     if plot_ids is not None:
         pos = _frames.index_of(ids, np.asarray(list(plot_ids), dtype=object))
-        out = _frames.frame({
-            "plot_id": np.asarray(list(plot_ids), dtype=object),
-            "soil_class": _frames.take(out["soil_class"].to_numpy(object), pos, np.nan),
-            "controlling_metal": _frames.take(out["controlling_metal"].to_numpy(object), pos, np.nan),
-            "max_exceedance_ratio": _frames.take(out["max_exceedance_ratio"].to_numpy(float), pos, np.nan),
-            "metals_exceeding": _frames.take(out["metals_exceeding"].to_numpy(object), pos, ""),
-            "metals_above_intervention": _frames.take(out["metals_above_intervention"].to_numpy(object), pos, ""),
-        }, len(pos))
+        blank = {"max_exceedance_ratio": np.nan, "metals_exceeding": "", "metals_above_intervention": ""}
+        out = _frames.frame({"plot_id": np.asarray(list(plot_ids), dtype=object), **{
+            c: _frames.take(out[c].to_numpy(float if c == "max_exceedance_ratio" else object), pos,
+                            blank.get(c, np.nan if c in ("soil_class", "controlling_metal") else None))
+            for c in out.columns if c != "plot_id"}}, len(pos))
     if county is not None:
         out = _county_governs(out, county)
     return out
+
+
+def _rotation_columns(s: pd.DataFrame, have: np.ndarray, code: np.ndarray, k: int) -> dict:
+    """``screening_basis`` and ``soil_class_without_rotation`` of each of ``k`` plots (rows ``s`` of
+    :func:`screen` with a class, ``have`` those of a plot, ``code`` its plot): the basis of the plot's rows
+    (one per plot) and the worst class with the plot's own land-use values; none without those columns."""
+    if "screening_basis" not in s or "soil_class_without_rotation" not in s:
+        return {}
+    basis = np.full(k, None, dtype=object)
+    basis[code] = _frames.obj(s["screening_basis"])[have]
+    own = _frames.obj(s["soil_class_without_rotation"])[have]
+    rank_own = np.array([_CLASS_RANK.get(c, -1) if isinstance(c, str) else -1 for c in own.tolist()], dtype=np.intp)
+    worst = np.full(k, -1, dtype=np.intp)
+    np.maximum.at(worst, code, rank_own)
+    return {"screening_basis": basis,
+            "soil_class_without_rotation": np.where(worst >= 0, np.array([None, *CLASSES], dtype=object)[worst + 1],
+                                                    None).astype(object)}
 
 
 def _controlling_keys(s: pd.DataFrame, rank: np.ndarray, ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -314,7 +314,8 @@ class PlotAssessment(Dashboard):
             self.soil, self.soil_plot, self.uptake = pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
             self.unassessed = pd.DataFrame()
         else:
-            screened = soil_mod.screen(v.plots, self.tables, self.scenario.threshold_set)
+            screened = soil_mod.screen(v.plots, self.tables, self.scenario.threshold_set,
+                                           self.scenario.rotation_screening)
             self.soil = screened
             self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object))
             pred, miss = uptake_mod.predict_and_unassessed(v.plots, tables=self.tables)

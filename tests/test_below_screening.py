@@ -1,0 +1,128 @@
+"""Measures for a metal below its GB 15618 screening value on land where another metal exceeds.
+
+GB 15618-2018: at or below the screening value the risk to produce quality, crop growth or soil
+ecology is low and can generally be ignored; above it, safe-utilisation measures are in principle
+taken for the metal that exceeds. A protective measure that answers only a crop risk the plan
+predicts for a metal below its screening value is allowed (``cn_safe_measure_off_class``) and ranks
+with unchanged practice, not ahead of it, unless the harvest was measured above the food limit or
+the plan rates that risk red.
+"""
+
+import numpy as np
+import pandas as pd
+
+import agriremed
+from agriremed.core.tables import load_tables
+from agriremed.stages import options
+
+BASE = {"area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm3": 1.2, "depth_m": 0.2,
+        "annual_rain_mm": 1300.0, "mean_temp_c": 17.0, "region": "Hunan/Changde/Shimen", "basic_farmland": "yes"}
+#: Shimen-like As-only dry land under maize: As 85 > 40 (pH ≤ 6.5), Cd 0.25 < 0.3
+MAIZE = {**BASE, "plot_id": "maize", "land_use": "upland", "crop": "maize", "ph": 5.5, "as_mg_kg": 85.0,
+         "cd_mg_kg": 0.25}
+#: As paddy whose Cd is a third of its screening value: As 40 > 30, Cd 0.1 (screening 0.3 at pH ≤ 5.5)
+AS_PADDY = {**BASE, "plot_id": "as_paddy", "land_use": "paddy", "crop": "rice", "ph": 5.0, "as_mg_kg": 40.0,
+            "cd_mg_kg": 0.1}
+#: Cd paddy above screening: Cd 0.5 > 0.4 (5.5 < pH ≤ 6.5), As 10
+CD_PADDY = {**BASE, "plot_id": "cd_paddy", "land_use": "paddy", "crop": "rice", "ph": 6.0, "as_mg_kg": 10.0,
+            "cd_mg_kg": 0.5}
+#: Cd and As both above screening: the package treats both
+CD_AS_PADDY = {**BASE, "plot_id": "cd_as_paddy", "land_use": "paddy", "crop": "rice", "ph": 6.0, "as_mg_kg": 45.0,
+               "cd_mg_kg": 0.5}
+
+
+def _plan(rows):
+    return agriremed.plan(pd.DataFrame(rows), agriremed.Scenario(mc_draws=0))
+
+
+def _table(p):
+    return p.table.set_index(["plot_id", "option_id"])
+
+
+def test_as_only_upland_maize_keeps_maize_with_harvest_tests_not_a_cd_measure():
+    p = _plan([MAIZE])
+    s = p.summary.set_index("plot_id").loc["maize"]
+    t = _table(p)
+    assert (s["soil_class"], s["metals_exceeding"]) == ("safe_utilisation", "as")
+    # the maize function puts Cd at risk (amber, not red) although Cd is below its screening value
+    assert round(s["current_crop_compliance_prob"], 3) == 0.651
+    assert (s["recommended_option"], s["policy_rule"]) == ("do_nothing", "cn_safe_baseline_needs_plan")
+    for oid in ("foliar_zn_maize", "lime_upland_maize"):
+        r = t.loc[("maize", oid)]
+        assert bool(r["applicable"]) and r["target_metals"] == "cd", oid
+        assert (r["policy_status"], r["policy_rule"]) == ("allowed", "cn_safe_measure_off_class"), oid
+        assert r["rank"] > t.loc[("maize", "do_nothing"), "rank"], oid
+    # foliar Zn scores above unchanged practice and still ranks after it
+    assert t.loc[("maize", "foliar_zn_maize"), "score"] > t.loc[("maize", "do_nothing"), "score"]
+    # unchanged practice keeps its steps: test each harvest (As in the crop is not assessed: measure it)
+    assert "Have each harvest tested before it is sold or eaten" in s["measures"]
+    assert s["recommendation"].startswith("As in the crop not assessed (no usable transfer function) — measure it "
+                                          "in the harvest. Continue current practice")
+    assert "which answers only a crop risk of a metal below its screening value" in s["recommendation"]
+
+
+def test_as_paddy_with_cd_a_third_of_screening_gets_no_low_cd_component_as_expected():
+    p = _plan([AS_PADDY])
+    s = p.summary.set_index("plot_id").loc["as_paddy"]
+    t = _table(p)
+    assert s["metals_exceeding"] == "as"
+    assert (s["recommended_option"], s["policy_rule"]) == ("as_fe_si_amendment", "cn_safe_keep_food")
+    pkg = t.loc[("as_paddy", "as_fe_si_low_cd_rice")]
+    assert bool(pkg["applicable"]) and pkg["target_metals"] == "as+cd"
+    assert (pkg["policy_status"], pkg["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
+    assert pkg["rank"] > t.loc[("as_paddy", "do_nothing"), "rank"]
+    # no option credited with Cd is expected on the plot
+    rows = t.loc["as_paddy"]
+    cd_expected = rows["applicable"].astype(bool) & rows["target_metals"].fillna("").str.contains("cd") \
+        & (rows["policy_status"] == "expected")
+    assert not cd_expected.any(), rows.index[cd_expected].tolist()
+
+
+def test_cd_paddies_above_screening_keep_their_cd_measures():
+    p = _plan([CD_PADDY, CD_AS_PADDY])
+    t = _table(p)
+    s = p.summary.set_index("plot_id")
+    for oid in ("low_cd_rice", "lime_rice", "flooded_rice"):
+        assert (t.loc[("cd_paddy", oid), "policy_status"], t.loc[("cd_paddy", oid), "policy_rule"]) \
+            == ("expected", "cn_safe_keep_food"), oid
+    assert s.loc["cd_paddy", "recommended_option"] == "flooded_rice"
+    pkg = t.loc[("cd_as_paddy", "as_fe_si_low_cd_rice")]
+    assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food")
+    assert s.loc["cd_as_paddy", "recommended_option"] == "as_fe_si_low_cd_rice"
+
+
+def test_a_harvest_measured_above_the_limit_keeps_the_measure_expected():
+    # maize grain Cd 0.15 > 0.1 (GB 2762) and rice Cd 0.3 > 0.2: the measured harvest exceeds; 150 typed in
+    # a mg/kg column (µg/kg?) lies above the column's typical range and is not counted
+    p = _plan([{**MAIZE, "crop_cd_mg_kg": 0.15}, {**AS_PADDY, "crop_cd_mg_kg": 0.3},
+               {**MAIZE, "plot_id": "maize_ug", "crop_cd_mg_kg": 150.0}])
+    t = _table(p)
+    s = p.summary.set_index("plot_id")
+    for oid in ("foliar_zn_maize", "lime_upland_maize"):
+        assert (t.loc[("maize", oid), "policy_status"], t.loc[("maize", oid), "policy_rule"]) \
+            == ("expected", "cn_safe_keep_food"), oid
+        assert t.loc[("maize_ug", oid), "policy_rule"] == "cn_safe_measure_off_class", oid
+    assert s.loc["maize", "recommended_option"] in ("foliar_zn_maize", "lime_upland_maize")
+    assert s.loc["maize_ug", "recommended_option"] == "do_nothing"
+    pkg = t.loc[("as_paddy", "as_fe_si_low_cd_rice")]
+    assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food")
+    assert s.loc["as_paddy", "recommended_option"] == "as_fe_si_low_cd_rice"
+
+
+def test_measured_over_masks_compare_the_harvest_with_the_limit_of_the_prediction():
+    bits = {m: 1 << i for i, m in enumerate(options.METALS)}
+    plots = pd.DataFrame({"plot_id": ["a", "b", "c", "d"], "crop_cd_mg_kg": [0.3, 0.1, 150.0, np.nan]})
+    risk = pd.DataFrame({"plot_id": ["a", "b", "c", "d"], "metal": ["cd"] * 4, "food_limit_mg_kg": [0.2] * 4,
+                         "limit_species": ["total"] * 4, "p_exceed_limit": [0.3] * 4})
+    got = options._measured_over_masks(plots, risk, bits)
+    assert got.tolist() == [bits["cd"], 0, 0, 0]
+    assert options._measured_over_masks(plots, None, bits).tolist() == [0, 0, 0, 0]
+
+
+def test_the_rule_names_the_screening_value_definition():
+    r = load_tables().land_rules.set_index("rule_id").loc["cn_safe_measure_off_class"]
+    assert r["status"] == "allowed" and r["applies_to"] == options.OFF_CLASS_FAMILY
+    assert "at or below which the risk to produce quality, crop growth or soil ecology is low and can generally " \
+           "be ignored" in r["reason_en"]
+    assert "一般情况下可以忽略" in r["reason_zh"]
+    assert "mee2018_gb15618" in r["source"].split(";")
