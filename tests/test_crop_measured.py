@@ -344,3 +344,32 @@ def test_inorganic_as_value_above_its_typical_range_is_to_be_checked(tmp_path):
     assert s.loc["A1", "recommendation"].endswith(
         "Measured inorganic As in the harvest 42 mg/kg is unusually high for a crop (usually ≤ 3.5 mg/kg) — a value "
         "in µg/kg? — check the value and its unit before acting on it; not compared with the GB2762 limit.")
+
+
+@pytest.mark.parametrize("header", ["糙米镉（mg/kg）", "糙米镉（mg/kg，干重）"])
+@pytest.mark.parametrize("at", [0, 2])
+def test_streamed_harvest_value_in_one_chunk_only(tmp_path, header, at):
+    """A harvest value in one row of three, planned in chunks of one row (the value in the first chunk, or in
+    the last): every chunk's summary has the measured-harvest columns, as the plan of the whole file."""
+    from agriremed.engine.stream import plan_stream
+
+    cells = ["", "", ""]
+    cells[at] = "0.35"
+    rows = [f"G{i},Hunan/Zhuzhou/Lukou,paddy,rice,0.3,5.2,3.0,0.6,{c}" for i, c in enumerate(cells)]
+    p = tmp_path / "g.csv"
+    p.write_text(f"{HEAD},{header}\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    sc = A.Scenario(mc_draws=0)
+    whole = A.plan(str(p), sc).summary
+    r = plan_stream(p, sc, out=tmp_path / "out", chunk_size=1, fmt="csv", progress=False)
+    assert r.summary.columns.tolist() == whole.columns.tolist()
+    exceeds = [None, None, None]
+    exceeds[at] = "cd"
+    assert r.summary["crop_measured_exceeds"].tolist() == whole["crop_measured_exceeds"].tolist() == exceeds
+    written = pd.read_csv(tmp_path / "out" / "summary.csv", keep_default_na=False)
+    assert written.columns.tolist() == whole.columns.tolist()
+    assert written["crop_measured_exceeds"].tolist() == [e or "" for e in exceeds]
+    basis = " (dry weight; conservative)" if "干重" in header else ""
+    said = [f"Measured Cd in the harvest 0.35 mg/kg{basis} is above the GB2762 limit 0.2 mg/kg" in t
+            for t in written["recommendation"]]
+    assert said == [i == at for i in range(3)]
+    assert [bool(m) for m in written["crop_measured_msg"]] == [i == at for i in range(3)]

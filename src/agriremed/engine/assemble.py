@@ -113,10 +113,12 @@ PLAN_COLUMNS += ["pv_note_msg"]
 PLAN_COLUMNS += ["residue_note_msg"]
 
 def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
-                        text_rows: str = "all", located=()):
+                        text_rows: str = "all", located=(), crop_in_input: bool = False):
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
     ``text_rows`` as in :func:`plan`; ``located``: the location columns of the input
-    (:func:`location_columns`), carried into the summary after ``region``."""
+    (:func:`location_columns`), carried into the summary after ``region``; ``crop_in_input``: the plots are a
+    chunk of an input some row of which gives a value measured in the harvest
+    (:attr:`agriremed.io.validate.Validation.crop_in_input`, :func:`crop_measured`)."""
     lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
@@ -166,7 +168,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
-                                           located))
+                                           located, crop_in_input))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
@@ -1078,10 +1080,12 @@ def _then(first: Message, second: Message) -> Message:
     return Message.of("rec.with_note", sentence=first, note=second) if first else second
 
 
-def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
+def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
+                  in_input: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """Each plot's metals measured in its harvest (:data:`C.CROP_METAL_COLUMNS`: ``crop_<metal>_mg_kg`` and
     ``crop_as_inorganic_mg_kg``) against the food limit of its crop, beside the plan's prediction; None where no
-    plot of ``P`` carries such a value.
+    plot of ``P`` carries such a value, unless ``in_input`` (a chunk of a streamed or dask run whose input holds
+    such a value in another chunk: blank results, so that every chunk's summary has the same columns).
 
     The measurement is compared, not used by the prediction (one sample is no calibration). Inorganic As is
     compared with the inorganic-As limit of the crop's standard (``species`` inorganic in ``food_limits.csv``:
@@ -1111,9 +1115,9 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
         ``rec.crop_measured_ias_above``, ``_within``, ``_no_limit`` or ``_check`` for inorganic As.
     """
     cols = [c for c in C.CROP_METAL_COLUMNS if c in P and P[c].notna().any()]
-    if not cols:
-        return None
     n = len(P)
+    if not cols:
+        return (np.full(n, None, dtype=object), np.full(n, Message(), dtype=object)) if in_input else None
     crop = s["crop"] if s["crop"] is not None else np.full(n, None, dtype=object)
     std = _frames.obj(s["food_standard"])
     prob = np.asarray(s["current_crop_compliance_prob"], dtype=float)
@@ -1298,12 +1302,14 @@ def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=()) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
     ``soil_class_computed`` and ``soil_class_basis`` (the plan uses the county's class where it is
-    stricter: :func:`agriremed.stages.soil.plot_classes`)."""
+    stricter: :func:`agriremed.stages.soil.plot_classes`). The measured-harvest columns
+    (``crop_measured_exceeds``, ``crop_measured_msg``) where a plot carries a value measured in the harvest,
+    or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -1473,7 +1479,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
-    measured = crop_measured(P, s, tables or load_tables())
+    measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     notes = (
         # the metals measured in the harvest against the food limit: first, the crop may already fail

@@ -138,6 +138,10 @@ class Validation:
     n_valid : int, optional
         Number of valid rows when ``plots`` holds only some of them (a validation streamed
         in chunks, :func:`agriremed.engine.stream.validate_stream`); else ``len(plots)``.
+    crop_in_input : bool
+        The rows are a chunk of a larger input some row of which gives a value measured in the harvest
+        (:func:`has_crop_values` on the first pass of a streamed or dask run): the summary of every chunk
+        carries ``crop_measured_exceeds`` and ``crop_measured_msg``, blank where the chunk has no such value.
     """
 
     plots: pd.DataFrame
@@ -146,6 +150,7 @@ class Validation:
     n_input: int
     notes: list[str] = field(default_factory=list)
     n_valid: int | None = None
+    crop_in_input: bool = False
 
     def __post_init__(self):
         if self.n_valid is None:
@@ -2406,6 +2411,20 @@ def has_detection_limits(raw: pd.DataFrame) -> bool:
     return False
 
 
+def has_crop_values(raw: pd.DataFrame) -> bool:
+    """Whether a column of a raw plot table read as a metal measured in the harvest (``crop_cd_mg_kg`` …,
+    ``crop_as_inorganic_mg_kg``; as sold or on a dry-weight basis) holds a filled cell: read on the first pass
+    over a streamed input, so that every chunk's summary carries the measured-harvest columns alike
+    (:attr:`Validation.crop_in_input`)."""
+    return any(as_text(raw[c]).ne("").any() for c in raw.columns if is_crop_metal_header(c))
+
+
+def is_crop_metal_header(header) -> bool:
+    """Whether a header is read as a metal measured in the harvest (糙米镉（mg/kg）, 籽粒镉(mg/kg DW), 无机砷 …)."""
+    h = read_header(str(header))
+    return h.error is None and _is_crop_metal(h.canonical)
+
+
 def metal_column_medians(values: dict[str, np.ndarray]) -> dict[str, float]:
     """The median [mg/kg] of each metal's values (:func:`metal_column_numbers`); metals without one left out."""
     return {m: float(np.median(v)) for m, v in values.items() if len(v)}
@@ -3199,7 +3218,7 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
                            zip(rejected["reasons_msg"], _reasons(problems, rejected), strict=True)]
     rejected = rejected[[c for c in rejected.columns if c != "reasons_msg"] + ["reasons_msg"]]
     return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
-                      n_input=n, notes=notes)
+                      n_input=n, notes=notes, crop_in_input=bool(attrs.get("crop_values_in_input")))
 
 
 def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):
