@@ -4,6 +4,7 @@ land-use words, full-width digits, and an area with a separate unit column."""
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import agriremed
@@ -42,14 +43,17 @@ def test_clean_plot_with_all_eight_metals_keeps_the_plain_sentence(tmp_path):
     assert "every GB 15618 screening value" in rec and "not measured" not in rec
 
 
-@pytest.mark.parametrize("word", ["ND", "nd", "N.D.", "未检出", "未检测出", "低于检出限", "<0.01"])
-def test_not_detected_spellings_are_one_rejection(tmp_path, word):
+@pytest.mark.parametrize("word", ["ND", "nd", "N.D.", "未检出", "未检测出", "低于检出限", "<DL"])
+def test_not_detected_without_a_limit_is_not_measured(tmp_path, word):
+    """'ND', '未检出' without the limit: the soil metal is read as not measured (as an empty cell), one warning."""
     p = _write(tmp_path, _HEAD + f"A,paddy,rice,0.5,6.8,{word},0.1,30\n")
     v = agriremed.validate_plots(p)
-    err = v.errors
-    assert err["input_row"].tolist() == [1] and err["column"].tolist() == ["cd_mg_kg"]
-    assert err["value"].tolist() == [word] and err["problem"].str.startswith("below the detection limit").all()
-    assert "line 2" in v.messages()[-1]
+    assert v.errors.empty and v.plots["plot_id"].tolist() == ["A"]
+    assert np.isnan(v.plots.loc[0, "cd_mg_kg"]) and "censored_metals" not in v.plots
+    w = v.warnings.loc[v.warnings["column"] == "cd_mg_kg"]
+    assert w["value"].tolist() == [word]
+    assert w["problem"].tolist() == ["not detected, no detection limit given: treated as not measured (blank), this "
+                                     "metal is not assessed for the plot; give the detection limit, e.g. <0.05"]
     assert len(v.plots) + len(v.rejected) == v.n_input == 1
 
 
@@ -195,13 +199,19 @@ def test_first_data_row_with_no_value_words_and_ones_is_data(tmp_path):
     assert len(agriremed.plan(p, agriremed.Scenario(mc_draws=0)).summary) == 2
 
 
-@pytest.mark.parametrize("word", ["0.01L", "未检出(<0.01)", "ND(0.01)", "nd 0.01"])
+@pytest.mark.parametrize("word", ["<0.01", "0.01L", "未检出(<0.01)", "ND(0.01)", "nd 0.01", "＜0.01", "< 0.01",
+                                  "<0.01mg/kg", "未检出（＜0.01）"])
 def test_lab_spellings_of_below_the_detection_limit(tmp_path, word):
+    """Each way a laboratory writes 'below the detection limit 0.01' is planned at 0.01, an upper bound."""
     p = _write(tmp_path, _HEAD + f"A,paddy,rice,1,5.5,{word},0.1,30\nB,paddy,rice,1,5.5,0.3,0.1,30\n")
     v = agriremed.validate_plots(p)
-    assert v.plots["plot_id"].tolist() == ["B"]
-    err = v.errors
-    assert err["column"].tolist() == ["cd_mg_kg"] and err["problem"].iloc[0].startswith("below the detection limit")
+    assert v.plots["plot_id"].tolist() == ["A", "B"] and v.errors.empty
+    assert v.plots["cd_mg_kg"].tolist() == pytest.approx([0.01, 0.3])
+    assert v.plots["censored_metals"].fillna("").tolist() == ["cd", ""]
+    w = v.warnings.loc[v.warnings["column"] == "cd_mg_kg"]
+    assert w["problem"].tolist() == ["below the detection limit 0.01 mg/kg: planned at 0.01, an upper bound (at or "
+                                     "below the lowest Cd screening value 0.3 mg/kg of the land use: the soil class "
+                                     "is decided)"]
 
 
 def test_unit_column_beside_a_metal_stops_the_file(tmp_path):

@@ -105,16 +105,20 @@ def test_soil_words_are_not_read_as_the_crop_and_dry_weight_is_marked():
     assert (h.canonical, h.error, h.dry) == ("crop_cd_mg_kg", None, True) and "dry-weight basis" in h.note
 
 
-def test_ug_kg_values_converted_and_bad_cells_ignored():
+def test_ug_kg_values_converted_and_below_detection_limit_read_as_the_limit():
     df = pd.DataFrame({"plot_id": ["G1", "G2", "G3"], "region": ["Hunan/Zhuzhou/Lukou"] * 3,
                        "land_use": ["paddy"] * 3, "crop": ["rice"] * 3, "area_ha": [0.3] * 3,
                        "ph": [5.2, 6.5, 6.0], "cd_mg_kg": [0.6, 0.5, 0.4], "大米镉（μg/kg）": ["350", "80", "<10"]})
     v = validate_plots(df)
     assert v.rejected.empty
     got = v.plots.set_index("plot_id")["crop_cd_mg_kg"]
-    assert got["G1"] == pytest.approx(0.35) and got["G2"] == pytest.approx(0.08) and pd.isna(got["G3"])
+    # '<10' µg/kg: below the detection limit 10 µg/kg, read as 0.01 mg/kg (an upper bound), reported
+    assert got["G1"] == pytest.approx(0.35) and got["G2"] == pytest.approx(0.08) and got["G3"] == pytest.approx(0.01)
+    assert v.plots["crop_censored_metals"].fillna("").tolist() == ["", "", "crop_cd_mg_kg"]
     w = v.warnings
-    assert ((w["column"] == "crop_cd_mg_kg") & w["problem"].str.contains("detection limit")).any()
+    assert w.loc[(w["column"] == "crop_cd_mg_kg") & (w["input_row"] == 3), "problem"].tolist() == [
+        "below the detection limit 0.01 mg/kg: compared with the food limit as an upper bound (at or below the "
+        "limit the harvest complies)"]
     assert v.plots.set_index("plot_id")["cd_mg_kg"].to_list() == [0.6, 0.5, 0.4]  # soil unchanged
 
 
@@ -340,3 +344,32 @@ def test_inorganic_as_value_above_its_typical_range_is_to_be_checked(tmp_path):
     assert s.loc["A1", "recommendation"].endswith(
         "Measured inorganic As in the harvest 42 mg/kg is unusually high for a crop (usually ≤ 3.5 mg/kg) — a value "
         "in µg/kg? — check the value and its unit before acting on it; not compared with the GB2762 limit.")
+
+
+@pytest.mark.parametrize("header", ["糙米镉（mg/kg）", "糙米镉（mg/kg，干重）"])
+@pytest.mark.parametrize("at", [0, 2])
+def test_streamed_harvest_value_in_one_chunk_only(tmp_path, header, at):
+    """A harvest value in one row of three, planned in chunks of one row (the value in the first chunk, or in
+    the last): every chunk's summary has the measured-harvest columns, as the plan of the whole file."""
+    from agriremed.engine.stream import plan_stream
+
+    cells = ["", "", ""]
+    cells[at] = "0.35"
+    rows = [f"G{i},Hunan/Zhuzhou/Lukou,paddy,rice,0.3,5.2,3.0,0.6,{c}" for i, c in enumerate(cells)]
+    p = tmp_path / "g.csv"
+    p.write_text(f"{HEAD},{header}\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    sc = A.Scenario(mc_draws=0)
+    whole = A.plan(str(p), sc).summary
+    r = plan_stream(p, sc, out=tmp_path / "out", chunk_size=1, fmt="csv", progress=False)
+    assert r.summary.columns.tolist() == whole.columns.tolist()
+    exceeds = [None, None, None]
+    exceeds[at] = "cd"
+    assert r.summary["crop_measured_exceeds"].tolist() == whole["crop_measured_exceeds"].tolist() == exceeds
+    written = pd.read_csv(tmp_path / "out" / "summary.csv", keep_default_na=False)
+    assert written.columns.tolist() == whole.columns.tolist()
+    assert written["crop_measured_exceeds"].tolist() == [e or "" for e in exceeds]
+    basis = " (dry weight; conservative)" if "干重" in header else ""
+    said = [f"Measured Cd in the harvest 0.35 mg/kg{basis} is above the GB2762 limit 0.2 mg/kg" in t
+            for t in written["recommendation"]]
+    assert said == [i == at for i in range(3)]
+    assert [bool(m) for m in written["crop_measured_msg"]] == [i == at for i in range(3)]

@@ -54,3 +54,20 @@ def test_dask_distributed_cluster_gives_the_same_summary(plots, pandas_plan):
     with distributed.Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None):
         got = out.summary.compute()
     pd.testing.assert_frame_equal(_norm(got), _norm(pandas_plan.summary))
+
+
+@pytest.mark.parametrize("at", [0, 2])
+def test_dask_harvest_value_in_one_partition_only(at):
+    """A harvest value in one row of three partitions of one row: every partition's summary has the
+    measured-harvest columns, as the pandas plan."""
+    rows = pd.DataFrame({"plot_id": ["G0", "G1", "G2"], "region": "Hunan/Zhuzhou/Lukou", "land_use": "paddy",
+                         "crop": "rice", "area_ha": 0.3, "ph": 5.2, "som_pct": 3.0, "cd_mg_kg": 0.6,
+                         "糙米镉（mg/kg）": [None] * 3})
+    rows.loc[at, "糙米镉（mg/kg）"] = 0.35
+    sc = agriremed.Scenario(mc_draws=0)
+    whole = agriremed.plan(rows, sc, progress=False).summary
+    got = plan_dask(dd.from_pandas(rows, npartitions=3, sort=False), sc).summary.compute()
+    assert got.columns.tolist() == whole.columns.tolist()
+    exceeds = [None, None, None]
+    exceeds[at] = "cd"
+    assert _norm(got)["crop_measured_exceeds"].tolist() == exceeds

@@ -650,19 +650,19 @@ def test_short_chinese_climate_headers_are_read(rain, temp):
 
 
 def test_a_value_below_a_named_detection_limit_says_which_number_to_write():
-    # '<0.05' names its limit: the officer is told to write a number (the limit as an upper bound),
-    # not asked for the limit the cell already gives; '未检出' names none
+    # '<0.05' in an extractable (CaCl2) metal, which no screening value decides: the officer is told to write a
+    # number (the limit as an upper bound), not asked for the limit the cell already gives; '未检出' names none
     from agriremed.core import messages
     from plotdata import make_plots
 
     df = make_plots(3)
-    df["cd_mg_kg"] = pd.Series([0.6, "<0.05", "未检出"], dtype=object)
+    df["cd_cacl2_mg_kg"] = pd.Series([0.06, "<0.05", "未检出"], dtype=object)
     v = validate_plots(df)
     assert v.rejected["input_row"].tolist() == [2, 3]
     r = v.rejected.set_index("input_row")["reasons"]
-    assert r[2] == ("cd_mg_kg '<0.05': below the detection limit 0.05: write a number in its place (the limit 0.05 "
-                    "as an upper bound, or the value your laboratory's rule gives), or leave blank if not measured "
-                    "(expected a number > 0 and ≤ 100000 mg kg⁻¹)")
-    assert r[3].startswith("cd_mg_kg '未检出': below the detection limit: enter the limit value")
+    assert r[2] == ("cd_cacl2_mg_kg '<0.05': below the detection limit 0.05: write a number in its place (the limit "
+                    "0.05 as an upper bound, or the value your laboratory's rule gives), or leave blank if not measured "
+                    "(expected a number ≥ 0 and ≤ 100000 mg kg⁻¹)")
+    assert r[3].startswith("cd_cacl2_mg_kg '未检出': below the detection limit: enter the limit value")
     zh = messages.render(v.rejected.set_index("input_row").loc[2, "reasons_msg"], "zh")
-    assert zh.startswith("土壤总镉：值'<0.05'——低于检出限0.05：请改填数值（以检出限0.05作为上限")
+    assert "值'<0.05'——低于检出限0.05：请改填数值（以检出限0.05作为上限" in zh

@@ -433,6 +433,18 @@ _inp("values_to_check", "", "Soil values to check", "待核对的土壤数值",
      "as a column in µg/kg under a mg/kg header is). The values are planned as given; the recommendation closes "
      "with a note to check each one (a value in µg/kg?), as the soil class depends on it. Carried through as text.",
      dtype="str")
+_inp("censored_metals", "", "Metals below the detection limit (planned at the limit)", "低于检出限的重金属（按检出限规划）",
+     "Total soil metals of the plot given below the laboratory's detection limit ('<0.05', '＜0.05', '<0.05mg/kg', "
+     "'0.05L', '未检出(<0.05)'; metal codes joined by +). Such a value is planned at the limit, an upper bound of the "
+     "concentration (conservative for every model), where the limit is at or below the metal's lowest screening "
+     "value for the plot's land use (any pH band, soil_thresholds.csv), so the soil class is decided; a limit above "
+     "it rejects the row (the class cannot be decided). 'ND', '未检出', '低于检出限' without a limit are read as not "
+     "measured. Each such cell is reported. Present when a plot of the input has such a value.", dtype="str")
+_inp("crop_censored_metals", "", "Harvest values below the detection limit", "农产品低于检出限的测定值",
+     "Columns of metals measured in the harvest (crop_cd_mg_kg …) whose value the plot gives below the detection "
+     "limit ('<0.02'), joined by +: the value is the limit, compared with the food limit as an upper bound (at or "
+     "below the limit the harvest complies; above it the value cannot be compared). Present when a plot of the "
+     "input has such a value.", dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
      "strict_control; 优先保护类/安全利用类/严格管控类, I/II/III 类 accepted). Optional: where it is stricter "

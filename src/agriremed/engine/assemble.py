@@ -116,10 +116,12 @@ PLAN_COLUMNS += ["pv_note_msg"]
 PLAN_COLUMNS += ["residue_note_msg"]
 
 def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money, grid, detail,
-                        text_rows: str = "all", located=()):
+                        text_rows: str = "all", located=(), crop_in_input: bool = False):
     """Plan table, summary, ranking and score table from the stage tables (all row-aligned with ``opts``);
     ``text_rows`` as in :func:`plan`; ``located``: the location columns of the input
-    (:func:`location_columns`), carried into the summary after ``region``."""
+    (:func:`location_columns`), carried into the summary after ``region``; ``crop_in_input``: the plots are a
+    chunk of an input some row of which gives a value measured in the harvest
+    (:attr:`agriremed.io.validate.Validation.crop_in_input`, :func:`crop_measured`)."""
     lib = tables.indexed("options", "option_id")
     H = scenario.horizon_yr
     # every stage table is row-aligned with ``opts`` (plot-major): join by position; the columns are
@@ -171,7 +173,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
-                                           located))
+                                           located, crop_in_input))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     return plan_table, summary, rank, scores
@@ -384,10 +386,11 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
 
 def location_columns(plots: pd.DataFrame) -> list[str]:
     """The input columns the summary carries as read: the location columns
-    (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon) and the county's soil
-    class (``soil_class_county``) of the valid plots as read, i.e. before the absent input columns
+    (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon), the county's soil
+    class (``soil_class_county``) and the soil metals planned at their detection limit
+    (``censored_metals``) of the valid plots as read, i.e. before the absent input columns
     are added blank."""
-    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county") if c in plots.columns]
+    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county", "censored_metals") if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -1123,10 +1126,12 @@ def _then(first: Message, second: Message) -> Message:
     return Message.of("rec.with_note", sentence=first, note=second) if first else second
 
 
-def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
+def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
+                  in_input: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """Each plot's metals measured in its harvest (:data:`C.CROP_METAL_COLUMNS`: ``crop_<metal>_mg_kg`` and
     ``crop_as_inorganic_mg_kg``) against the food limit of its crop, beside the plan's prediction; None where no
-    plot of ``P`` carries such a value.
+    plot of ``P`` carries such a value, unless ``in_input`` (a chunk of a streamed or dask run whose input holds
+    such a value in another chunk: blank results, so that every chunk's summary has the same columns).
 
     The measurement is compared, not used by the prediction (one sample is no calibration). Inorganic As is
     compared with the inorganic-As limit of the crop's standard (``species`` inorganic in ``food_limits.csv``:
@@ -1156,9 +1161,9 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
         ``rec.crop_measured_ias_above``, ``_within``, ``_no_limit`` or ``_check`` for inorganic As.
     """
     cols = [c for c in C.CROP_METAL_COLUMNS if c in P and P[c].notna().any()]
-    if not cols:
-        return None
     n = len(P)
+    if not cols:
+        return (np.full(n, None, dtype=object), np.full(n, Message(), dtype=object)) if in_input else None
     crop = s["crop"] if s["crop"] is not None else np.full(n, None, dtype=object)
     std = _frames.obj(s["food_standard"])
     prob = np.asarray(s["current_crop_compliance_prob"], dtype=float)
@@ -1166,6 +1171,8 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
     exceeds = np.full(n, None, dtype=object)
     notes = np.full(n, Message(), dtype=object)
     decided = _inorganic_as_decides(P, crop, std, tables)
+    below = (_frames.obj(P["crop_censored_metals"]) if "crop_censored_metals" in P
+             else np.full(n, None, dtype=object))
     dry = _dry_weight_sets(P)
     for c in cols:
         m, inorganic = C.COLUMNS[c].extra["metal"], c == C.CROP_AS_INORGANIC
@@ -1181,8 +1188,12 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables) -> tuple[np.ndarray,
         for i, lim, sp in zip(has, limit, species, strict=True):
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
-            clause, counted = _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred,
-                                               code in dry[i])
+            censored = isinstance(below[i], str) and c in below[i].split("+")
+            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred,
+                                                code in dry[i])
+                               if censored else
+                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred,
+                                                code in dry[i]))
             notes[i] = _then(notes[i], clause)
             if counted is not None:
                 over = [] if exceeds[i] is None else [x for x in exceeds[i].split("+") if x]
@@ -1242,6 +1253,25 @@ def _measured_clause(m: str, inorganic: bool, v: float, lim: float, sp, hi: floa
             code == "rec.crop_measured_above")
 
 
+def _below_dl_clause(m: str, inorganic: bool, dl: float, lim: float, sp, standard,
+                     pred: Message | None, dry: bool = False) -> tuple[Message, bool | None]:
+    """The clause of a value measured in the harvest given below the detection limit ``dl`` [mg kg⁻¹] ('<0.02')
+    of metal ``m`` (``inorganic``: inorganic As) against the limit ``lim`` [mg kg⁻¹] (NaN: none) of species ``sp``
+    of the food standard ``standard``, and whether it counts as above the limit: a limit of detection at or
+    below the food limit shows the harvest complies (False); above it the value is not comparable (None), nor
+    where the standard sets no limit of the species. ``dry``: the value was read on a dry-weight basis (a
+    cereal's grain, the limit compared as a conservative value), said after the limit (``rec.crop_measured_dry``)."""
+    what = {} if inorganic else {"metal": m}
+    basis = Message.of("rec.crop_measured_dry") if dry else Message()
+    pre = "rec.crop_measured_ias_below_dl" if inorganic else "rec.crop_measured_below_dl"
+    if np.isnan(lim) or (inorganic and sp != "inorganic"):  # a total below an inorganic limit complies too
+        return Message.of(pre + "_no_limit", **what, dl=dl, basis=basis, standard=standard), None
+    if dl > lim:
+        return Message.of(pre + "_undecided", **what, dl=dl, basis=basis, standard=standard, limit=lim), None
+    return Message.of(pre, **what, dl=dl, basis=basis, standard=standard, limit=lim,
+                      prediction=pred or Message.of("rec.crop_measured_unpredicted")), False
+
+
 def _given(values: np.ndarray) -> np.ndarray:
     """Cells holding a value (not None, NaN or '')."""
     return ~pd.isna(values) & (values != "")
@@ -1269,6 +1299,15 @@ def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.
     plot[looser] = [Message.of("rec.class_county_looser", plot=pl, soil_class=c, county=k) for pl, c, k in
                     zip(plot[looser], soil_class[looser], cty[looser], strict=True)]
     return plot
+
+
+def _with_censored(s: dict, P: pd.DataFrame, order: list, read: bool) -> None:
+    """The soil metals each plot gives below the detection limit, planned at the limit (``censored_metals``,
+    where the plots as read carry the column: ``read``), beside the metals exceeding in the summary (``s`` and
+    ``order``, changed in place)."""
+    if read and "censored_metals" in P:
+        s["censored_metals"] = _frames.obj(P["censored_metals"])
+        order.insert(order.index("metals_exceeding") + 1, "censored_metals")
 
 
 def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.ndarray):
@@ -1309,12 +1348,14 @@ def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=()) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
     ``soil_class_computed`` and ``soil_class_basis`` (the plan uses the county's class where it is
-    stricter: :func:`agriremed.stages.soil.plot_classes`)."""
+    stricter: :func:`agriremed.stages.soil.plot_classes`). The measured-harvest columns
+    (``crop_measured_exceeds``, ``crop_measured_msg``) where a plot carries a value measured in the harvest,
+    or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -1323,6 +1364,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
     county = "soil_class_county" in located and "soil_class_county" in P
+    censored = "censored_metals" in located
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
@@ -1485,7 +1527,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
-    measured = crop_measured(P, s, tables or load_tables())
+    measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     notes = (
         # the metals measured in the harvest against the food limit: first, the crop may already fail
@@ -1516,6 +1558,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s["crop_measured_msg"] = encode_column(grain)
         order.insert(order.index("metals_not_assessed") + 1, "crop_measured_exceeds")
         order.append("crop_measured_msg")
+    _with_censored(s, P, order, censored)
     _with_field(s, P, order)
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])

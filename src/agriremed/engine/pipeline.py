@@ -517,7 +517,8 @@ def _ranking(ctx: RunContext, r: StageResults, bar) -> dict:
     table, summary, rank, scores = assemble.rank_and_summarise(r.opts, frames, r.P, r.soil_plot, ctx.tables,
                                                                ctx.scenario, ctx.money, r.grid, ctx.detail,
                                                                ctx.text_rows,
-                                                               assemble.location_columns(r.v.plots))
+                                                               assemble.location_columns(r.v.plots),
+                                                               crop_in_input=r.v.crop_in_input)
     bar.update()
     return {"table": table, "summary": summary, "ranking": rank, "scores": scores}
 

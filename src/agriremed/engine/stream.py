@@ -66,7 +66,8 @@ from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (Validation, as_text, decimal_marks, metal_column_medians, metal_column_numbers,
+from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
+                                   metal_column_medians, metal_column_numbers,
                                    repeated_plot_ids, row_crops, row_keys, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -542,6 +543,8 @@ class _Scan:
     decimal_marks: tuple | None = None  # (decimal commas used, decimal points used), semicolon files
     region_filled: bool = False       # a region cell is filled somewhere (else the title may give the region)
     metal_medians: dict | None = None  # median [mg/kg] of each total soil-metal column (a column in µg/kg?)
+    censored: bool = False            # a total soil-metal cell gives a detection limit ('<0.05') somewhere
+    crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
 
 
 class _DelimitedFile:
@@ -736,10 +739,12 @@ class _Input:
         """The data rows in chunks (after :meth:`scan`: the column choice and decimal marks of a
         text file and whether a region cell is filled anywhere are file-level, ``region_filled``
         in each chunk's attrs)."""
-        filled, medians = self.scan().region_filled, self.scan().metal_medians
+        scan = self.scan()
         for chunk in self._chunks():
-            chunk.attrs["region_filled"] = filled
-            chunk.attrs["metal_medians"] = medians
+            chunk.attrs["region_filled"] = scan.region_filled
+            chunk.attrs["metal_medians"] = scan.metal_medians
+            chunk.attrs["censored_in_input"] = scan.censored
+            chunk.attrs["crop_values_in_input"] = scan.crop_values
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -764,9 +769,12 @@ class _Input:
         has_value = set()
         comma = point = False
         metals: dict[str, list] = {}
+        censored = crop_values = False
         for chunk in chunks:
             for m, v in metal_column_numbers(chunk).items():
                 metals.setdefault(m, []).append(v)
+            censored = censored or has_detection_limits(chunk)
+            crop_values = crop_values or has_crop_values(chunk)
             blank += chunk.attrs.get("blank_lines", [])
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
             if col is not None:
@@ -801,7 +809,8 @@ class _Input:
             marks = (comma, point) if text.sep == ";" else None
         medians = metal_column_medians({m: np.concatenate(v) for m, v in metals.items()})
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
-                           region_filled=region_filled, metal_medians=medians)
+                           region_filled=region_filled, metal_medians=medians, censored=censored,
+                           crop_values=crop_values)
         return self._scan
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +138,10 @@ class Validation:
     n_valid : int, optional
         Number of valid rows when ``plots`` holds only some of them (a validation streamed
         in chunks, :func:`agriremed.engine.stream.validate_stream`); else ``len(plots)``.
+    crop_in_input : bool
+        The rows are a chunk of a larger input some row of which gives a value measured in the harvest
+        (:func:`has_crop_values` on the first pass of a streamed or dask run): the summary of every chunk
+        carries ``crop_measured_exceeds`` and ``crop_measured_msg``, blank where the chunk has no such value.
     """
 
     plots: pd.DataFrame
@@ -146,6 +150,7 @@ class Validation:
     n_input: int
     notes: list[str] = field(default_factory=list)
     n_valid: int | None = None
+    crop_in_input: bool = False
 
     def __post_init__(self):
         if self.n_valid is None:
@@ -1120,6 +1125,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
               else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
     out = {}  # canonical name → values; the table is built once at the end
     degrees: dict[str, np.ndarray] = {}  # lat and lon as read, before the range checks
+    censored: dict[str, tuple] = {}  # total soil metals given below the detection limit: column → (cells, rows)
     linked, other_row = rice_season_rows(elsewhere or {}, len(raw))  # early and late rice of one field
     for orig, canon in mapping.items():
         if canon in dups or _is_crop_metal(canon):  # measured crop metals: read below, once the crop is known
@@ -1137,6 +1143,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                 degrees[canon] = cells.num.copy()
             if canon == "ph":
                 _read_ph_labels(col, canon, cells)
+            if _is_soil_total(spec):  # '<0.05': the limit, checked against screening below; 'ND': not measured
+                cells, rows = _censored(_soil_not_detected(col, canon, cells), factors.get(canon, 1.0))
+                censored[canon] = (cells, rows)
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field,
                                         comma_file=attrs.get("separator") == ",")
@@ -1155,6 +1164,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                         Message.of("exp.non_empty"))
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
+    _check_censored(col, out, censored, tables, bool(attrs.get("censored_in_input")))
     _read_other_metals(raw, mapping, out)
     _values_to_check(col, raw, attrs, mapping, out, tables)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
@@ -1166,20 +1176,34 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _read_rotations(col, raw, mapping, crop_col, out, tables, elsewhere)
     if crop_col is not None and "rice_type" not in dups:
         _rice_type_from_crop(col, raw, crop_col, out)
-    dry: dict[str, np.ndarray] = {}
-    for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
-        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
-                 for orig, c in mapping.items() if c == canon}
-        comma_used.update(canon for c in cells.values() if c.comma_read)
-        out[canon], dry[canon] = _crop_metal_values(col, canon, cells, out.get("crop"), tables,
-                                                    comma_file=attrs.get("separator") == ",")
-    if dry:
-        out[C.CROP_DRY_WEIGHT] = _dry_weight_metals(dry)
+    comma_used |= _read_crop_metals(col, raw, mapping, out, tables, comma_decimals, marks,
+                                    comma_file=attrs.get("separator") == ",")
     if comma_used:
         col.add_file(", ".join(sorted(comma_used)), "warning", Message.of("val.semicolon_file"))
     if "lat" in degrees and "lon" in degrees:
         _check_swapped_lat_lon(col, degrees["lat"], degrees["lon"], out, tables)
     return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
+
+
+def _read_crop_metals(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], out: dict, tables: Tables,
+                      comma_decimals: bool, marks, comma_file: bool) -> set[str]:
+    """The metals measured in the harvest (``crop_<metal>_mg_kg`` [mg kg⁻¹], :func:`_crop_metal_values`), read
+    once the rows' crops are in ``out``, with the rows' values below a detection limit
+    (``crop_censored_metals``) and on a dry-weight basis (``crop_dry_weight_metals``), all added to ``out``;
+    returns the columns read with a decimal comma."""
+    comma_used: set[str] = set()
+    crop_censored: dict[str, np.ndarray] = {}
+    dry: dict[str, np.ndarray] = {}
+    for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
+        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
+                 for orig, c in mapping.items() if c == canon}
+        comma_used.update(canon for c in cells.values() if c.comma_read)
+        out[canon], dry[canon], crop_censored[canon] = _crop_metal_values(col, canon, cells, out.get("crop"),
+                                                                          tables, comma_file=comma_file)
+    _crop_censored_column(out, crop_censored)
+    if dry:
+        out[C.CROP_DRY_WEIGHT] = _dry_weight_metals(dry)
+    return comma_used
 
 
 def _is_crop_metal(canon: str) -> bool:
@@ -1214,7 +1238,7 @@ def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values
 
 
 def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], crop, tables: Tables,
-                       comma_file: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                       comma_file: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The values of a metal measured in the harvest (``canon``, ``crop_<metal>_mg_kg``) [mg kg⁻¹], from one or
     several columns (``cells``: header as written → its cells), each read and checked in its own unit.
 
@@ -1224,7 +1248,11 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     columns are combined row by row, reported once: a row takes the one value given, and two values that
     differ (after unit conversion) reject the row, naming both columns and values. A column on a dry-weight basis
     (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only (:func:`_dry_not_used`).
-    Returns the values and, per row, whether the value used was read on a dry-weight basis.
+    A result below the detection limit that gives it ('<0.02', in a column as sold or on a dry-weight basis) is
+    read as the limit, an upper bound, reported (warning) where it is used: the summary compares it with the
+    food limit (:func:`agriremed.engine.assemble.crop_measured`).
+    Returns the values, per row whether the value used was read on a dry-weight basis, and per row whether it
+    is such a limit.
     """
     spec = C.COLUMNS[canon]
     lookup = crop_lookup(tables.crops)
@@ -1232,11 +1260,18 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     row_crop = np.asarray(crop, dtype=object) if crop is not None else np.full(n, None, dtype=object)
     heads = list(cells)
     vals = np.full((n, len(heads)), np.nan)
+    below = np.zeros((n, len(heads)), bool)
     dry = np.zeros((n, len(heads)), bool)
     for j, h in enumerate(heads):
-        vals[:, j] = _check_numbers(col, canon, spec, cells[h], read_header(h).factor, comma_file=comma_file)
-        if read_header(h).dry:
-            dry[:, j] = _dry_not_used(col, canon, h, cells[h], vals[:, j], row_crop, tables)
+        factor = read_header(h).factor
+        read, below[:, j] = _censored(cells[h], factor)
+        vals[:, j] = _check_numbers(col, canon, spec, read, factor, comma_file=comma_file)
+        if read_header(h).dry:  # not used on the rows of a crop other than a cereal
+            dry[:, j] = _dry_not_used(col, canon, h, read, vals[:, j], row_crop, tables)
+        below[:, j] &= ~np.isnan(vals[:, j])
+        col.add(below[:, j], canon, read.text, "warning",
+                lambda idx, j=j: [Message.of("val.below_dl_crop", limit=float(vals[i, j])) for i in idx],
+                Message.of("exp.detection_limit_crop"))
         word = crop_metal_header_crop(h)
         code = lookup.get(word.lower()) if word else None
         if code is None:
@@ -1259,8 +1294,20 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
                 f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], given[i], strict=True) if g)) for i in idx],
             Message.of("exp.crop_columns_agree"))
     first[differ] = np.nan
-    used = np.where(given.any(axis=1), dry[np.arange(n), given.argmax(axis=1)], False) & ~differ
-    return first, used
+    taken = given.argmax(axis=1)
+    used = np.where(given.any(axis=1), dry[np.arange(n), taken], False) & ~differ
+    return first, used, ~np.isnan(first) & below[np.arange(n), taken]
+
+
+def _crop_censored_column(out: dict, censored: dict[str, np.ndarray]) -> None:
+    """``crop_censored_metals``: each row's columns of metals measured in the harvest whose value is a
+    detection limit ('<0.02', :func:`_crop_metal_values`), '+'-joined; added where some row has one."""
+    cols = [(c, rows) for c, rows in censored.items() if rows.any()]
+    if not cols:
+        return
+    joined = np.array(["+".join(c for (c, _), r in zip(cols, row, strict=True) if r)
+                       for row in zip(*(rows for _, rows in cols), strict=True)], dtype=object)
+    out["crop_censored_metals"] = np.where(joined == "", None, joined)
 
 
 #: A coordinate in degrees, minutes and seconds: optional hemisphere (E/W/N/S, 东经/西经/北纬/南纬)
@@ -1438,12 +1485,56 @@ class _Numbers:
     na_word: np.ndarray | None = None
     #: cells with full-width characters read as numbers after NFKC normalisation
     wide_read: np.ndarray | None = None
+    #: concentration cells below the detection limit: the limit they give [column unit] (NaN: none given,
+    #: :func:`detection_limits`)
+    dl: np.ndarray | None = None
+    #: concentration cells below the detection limit that name the unit mg/kg ('<0.05mg/kg')
+    dl_unit: np.ndarray | None = None
+    #: concentration cells of a word for "not detected" without a limit ('ND', '未检出', '<DL': ND_STRINGS)
+    nd: np.ndarray | None = None
 
     def __post_init__(self):
+        n = len(self.blank)
         if self.na_word is None:
-            self.na_word = np.zeros(len(self.blank), bool)
+            self.na_word = np.zeros(n, bool)
         if self.wide_read is None:
-            self.wide_read = np.zeros(len(self.blank), bool)
+            self.wide_read = np.zeros(n, bool)
+        if self.dl is None:
+            self.dl = np.full(n, np.nan)
+        if self.dl_unit is None:
+            self.dl_unit = np.zeros(n, bool)
+        if self.nd is None:
+            self.nd = np.zeros(n, bool)
+
+
+#: A result below the detection limit that gives the limit: '<0.05', '< 0.05', '<=0.05', '<0.05mg/kg' (and the
+#: full-width '＜0.05', read after NFKC normalisation), a laboratory's '0.05L', '未检出(<0.05)', 'ND (0.05)', 'nd 0.05'.
+#: Groups: ``dl`` the limit as written, ``unit`` 'mg/kg' where the cell names it.
+_DL_CELL = re.compile(
+    r"^\s*(?:(?:<\s*=?\s*(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>mg\s*/\s*kg)?)"
+    r"|(?P<b>\d+(?:\.\d+)?)\s*L"
+    r"|(?:未检出|低于检出限|N\.?\s*D\.?)\s*\(?\s*(?:<\s*=?\s*)?(?P<c>\d+(?:\.\d+)?)\s*(?P<uc>mg\s*/\s*kg)?\s*\)?)\s*$",
+    re.IGNORECASE)
+
+
+def detection_limits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The detection limit each cell below it gives.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        Cells of a concentration column ('<0.05', '＜0.05', '<0.05mg/kg', '0.05L', '未检出(<0.05)').
+
+    Returns
+    -------
+    limit : numpy.ndarray of float
+        The limit as written [the column's unit]; NaN where the cell gives none ('ND', '未检出', '<DL', a text).
+    names_unit : numpy.ndarray of bool
+        Whether the cell names the unit mg/kg.
+    """
+    parts = text.astype(str).map(_nfkc).str.extract(_DL_CELL)
+    limit = pd.to_numeric(parts["a"].fillna(parts["b"]).fillna(parts["c"]), errors="coerce").to_numpy(float)
+    return limit, (parts["ua"].notna() | parts["uc"].notna()).to_numpy(bool)
 
 
 def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool]) -> _Numbers:
@@ -1505,11 +1596,92 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
         lab = r"|^\s*\d+(?:\.\d+)?\s*L\s*$|未检出|检出限|^\s*N\.?D\.?\b" if C.COLUMNS[canon].group in CONC_GROUPS else ""
         below_dl[bad_text] = text[bad_text].str.contains(r"^\s*<" + lab, case=False, regex=True).to_numpy(bool)
     below_dl |= nd
+    dl, dl_unit = np.full(n, np.nan), np.zeros(n, bool)
+    if below_dl.any():
+        dl[below_dl], dl_unit[below_dl] = detection_limits(text[below_dl])
     if wide.any():
         text = text.where(~wide, shown)
     return _Numbers(text=text, blank=blank, num=num, bad_text=bad_text, decimal_comma=decimal_comma,
                     below_dl=below_dl, th_amb=th_amb, th_read=th_read, comma_read=comma_read, na_word=na_word,
-                    wide_read=wide & ~np.isnan(num))
+                    wide_read=wide & ~np.isnan(num), dl=dl, dl_unit=dl_unit, nd=nd & np.isnan(dl))
+
+
+def _censored(cells: _Numbers, factor: float) -> tuple[_Numbers, np.ndarray]:
+    """The cells of a concentration column with each result below the detection limit that gives the limit
+    ('<0.05', '＜0.05', '<0.05mg/kg') read as that limit, an upper bound of the concentration, and which
+    cells they are. A cell naming mg/kg in a column of another unit (a header in µg/kg) is not read (it
+    stays a cell to correct, :func:`_check_numbers`); nothing is converted but the column's unit."""
+    censored = cells.below_dl & ~np.isnan(cells.dl) & ~(cells.dl_unit & (factor != 1.0))
+    if not censored.any():
+        return cells, censored
+    num = cells.num.copy()
+    num[censored] = cells.dl[censored]
+    return replace(cells, num=num, bad_text=cells.bad_text & ~censored, below_dl=cells.below_dl & ~censored,
+                   decimal_comma=cells.decimal_comma & ~censored), censored
+
+
+def _soil_not_detected(col: Collector, canon: str, cells: _Numbers) -> _Numbers:
+    """A total soil metal's cells of a word for "not detected" without the limit ('ND', '未检出', '低于检出限',
+    '<DL'): read as not measured (blank, as an empty cell), each reported (warning) asking for the limit."""
+    nd = cells.nd & cells.below_dl
+    if not nd.any():
+        return cells
+    col.add(nd, canon, cells.text, "warning", Message.of("val.nd_not_measured"), Message.of("exp.detection_limit"))
+    return replace(cells, blank=cells.blank | nd, bad_text=cells.bad_text & ~nd, below_dl=cells.below_dl & ~nd)
+
+
+def _is_soil_total(spec) -> bool:
+    """Whether a column is a total soil metal (``cd_mg_kg`` …, not an extraction such as ``cd_cacl2_mg_kg``)."""
+    return spec.group == "metal" and not spec.extra.get("extraction") and spec.role == "input"
+
+
+def lowest_screening(tables: Tables, metal: str, land_use) -> np.ndarray:
+    """The lowest screening value of ``metal`` for each plot's land use, over every pH band and every threshold
+    set of ``soil_thresholds.csv`` [mg kg⁻¹] (any land use where the land use is blank or unknown); NaN where
+    no set holds one: a concentration at or below it is below screening whatever the pH and set."""
+    th = tables.soil_thresholds
+    rows = th.loc[(th["kind"] == "screening") & (th["metal"] == metal)]
+    lu = np.asarray(land_use, dtype=object)
+    out = np.full(len(lu), np.nan)
+    for uses, value in zip(rows["land_uses"].astype(str), rows["value_mg_kg"].to_numpy(float), strict=True):
+        hit = np.ones(len(lu), bool) if uses == "*" else (np.isin(lu, uses.split("|")) | pd.isna(lu))
+        out[hit] = np.fmin(out[hit], value)
+    return out
+
+
+def _check_censored(col: Collector, out: dict, censored: dict, tables: Tables, in_input: bool = False) -> None:
+    """The total soil metals given below the detection limit (``censored``: column → (cells, rows) of
+    :func:`_censored`), read as the limit: where the limit is at or below the metal's lowest screening value
+    for the row's land use (:func:`lowest_screening`) the soil class is decided and the row is planned at
+    the limit, an upper bound (warning per cell; ``censored_metals`` lists the row's metals, '+'-joined);
+    above it the class cannot be decided from the cell: the row is rejected, naming the limit and the
+    screening value. ``censored_metals`` is added where some cell gives a detection limit, or ``in_input``
+    (a chunk of a larger input holding one elsewhere: the column is the same in every chunk)."""
+    n = col.error_rows.size
+    land_use = out.get("land_use", np.full(n, None, dtype=object))
+    parts = []
+    for canon, (cells, rows) in censored.items():
+        if not rows.any():
+            continue
+        m = C.COLUMNS[canon].extra["metal"]
+        value = np.asarray(out[canon], dtype=float)
+        screen = lowest_screening(tables, m, land_use)
+        with np.errstate(invalid="ignore"):
+            decided = rows & ~np.isnan(value) & (value <= screen)
+            undecided = rows & ~np.isnan(value) & (value > screen)
+        col.add(decided, canon, cells.text, "warning",
+                lambda idx, v=value, sc=screen, m=m: [Message.of("val.below_dl_planned", limit=float(v[i]), metal=m,
+                                                                 screening=float(sc[i])) for i in idx],
+                Message.of("exp.detection_limit"))
+        col.add(undecided, canon, cells.text, "error",
+                lambda idx, v=value, sc=screen, m=m: [Message.of("val.below_dl_undecided", limit=float(v[i]), metal=m,
+                                                                 screening=float(sc[i])) for i in idx],
+                Message.of("exp.detection_limit"))
+        parts.append(np.where(decided, m, ""))
+    if parts or in_input:
+        joined = np.array(["+".join(p for p in row if p) for row in zip(*parts, strict=True)], dtype=object) \
+            if parts else np.full(n, "", dtype=object)
+        out["censored_metals"] = np.where(joined == "", None, joined)
 
 
 def _full_width(text: pd.Series) -> np.ndarray:
@@ -1555,9 +1727,12 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
         shown = pd.Series(text(at) if callable(text) else np.asarray(text, dtype=object)[at], dtype=object)
         limit[at] = shown.astype(str).str.extract(r"^\s*[<＜]\s*=?\s*(\d+(?:\.\d+)?)", expand=False).to_numpy(object)
     with_limit = below_dl & ~pd.isna(limit)
-    col.add(with_limit, canon, text, sev,
-            lambda idx: [Message.of("val.below_dl_limit", limit=limit[i], tail=tail) for i in idx], expected)
-    col.add(below_dl & ~with_limit, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
+    if spec.group not in CONC_GROUPS:  # pH '<5': no detection limit, the measured value is needed
+        col.add(below_dl, canon, text, sev, Message.of("val.below_dl_not_value", tail=tail), expected)
+    else:
+        col.add(with_limit, canon, text, sev,
+                lambda idx: [Message.of("val.below_dl_limit", limit=limit[i], tail=tail) for i in idx], expected)
+        col.add(below_dl & ~with_limit, canon, text, sev, Message.of("val.below_dl", tail=tail), expected)
     col.add(th_amb, canon, text, sev, Message.of("val.thousands_ambiguous", tail=tail),
             Message.of("exp.thousands"))
     col.add(cells.th_read & ~th_amb, canon, text, "warning", Message.of("val.thousands_read"), expected)
@@ -2219,6 +2394,35 @@ def metal_column_numbers(raw: pd.DataFrame) -> dict[str, np.ndarray]:
         v = pd.to_numeric(as_text(raw[c]).map(_nfkc), errors="coerce").to_numpy(float) * factor
         out.setdefault(spec.extra["metal"], []).append(v[v > 0])
     return {m: np.concatenate(v) for m, v in out.items()}
+
+
+def has_detection_limits(raw: pd.DataFrame) -> bool:
+    """Whether a total soil-metal column of a raw plot table holds a result below the detection limit that
+    gives the limit ('<0.05', :func:`detection_limits`): read on the first pass over a streamed input, so that
+    every chunk's plots carry ``censored_metals`` alike (:func:`_check_censored`)."""
+    for c in raw.columns:
+        spec = C.COLUMNS.get(normalise_header(str(c))[0])
+        if spec is None or not _is_soil_total(spec):
+            continue
+        t = as_text(raw[c])
+        maybe = t.str.contains(r"[<＜(（]|\d\s*L\s*$", regex=True).to_numpy(bool)
+        if maybe.any() and (~np.isnan(detection_limits(t[maybe])[0])).any():
+            return True
+    return False
+
+
+def has_crop_values(raw: pd.DataFrame) -> bool:
+    """Whether a column of a raw plot table read as a metal measured in the harvest (``crop_cd_mg_kg`` …,
+    ``crop_as_inorganic_mg_kg``; as sold or on a dry-weight basis) holds a filled cell: read on the first pass
+    over a streamed input, so that every chunk's summary carries the measured-harvest columns alike
+    (:attr:`Validation.crop_in_input`)."""
+    return any(as_text(raw[c]).ne("").any() for c in raw.columns if is_crop_metal_header(c))
+
+
+def is_crop_metal_header(header) -> bool:
+    """Whether a header is read as a metal measured in the harvest (糙米镉（mg/kg）, 籽粒镉(mg/kg DW), 无机砷 …)."""
+    h = read_header(str(header))
+    return h.error is None and _is_crop_metal(h.canonical)
 
 
 def metal_column_medians(values: dict[str, np.ndarray]) -> dict[str, float]:
@@ -3014,7 +3218,7 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
                            zip(rejected["reasons_msg"], _reasons(problems, rejected), strict=True)]
     rejected = rejected[[c for c in rejected.columns if c != "reasons_msg"] + ["reasons_msg"]]
     return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
-                      n_input=n, notes=notes)
+                      n_input=n, notes=notes, crop_in_input=bool(attrs.get("crop_values_in_input")))
 
 
 def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):
