@@ -373,3 +373,23 @@ def test_streamed_harvest_value_in_one_chunk_only(tmp_path, header, at):
             for t in written["recommendation"]]
     assert said == [i == at for i in range(3)]
     assert [bool(m) for m in written["crop_measured_msg"]] == [i == at for i in range(3)]
+
+
+def test_harvest_above_the_limit_on_priority_land_asks_for_a_class_review(tmp_path):
+    # priority protection by the soil (pH 7.0, Cd 0.5 < 0.6) with rice measured at 0.35 > 0.2: the county's
+    # classification combines soil and harvest, so the sentence asks for a review (the class is kept); a
+    # priority plot within the limit and a safe-utilisation plot above it get no such note
+    f = tmp_path / "review.csv"
+    f.write_text(f"{HEAD},糙米镉（mg/kg）\n"
+                 "R1,Hunan/Zhuzhou/Lukou,paddy,rice,0.3,7.0,3.0,0.5,0.35\n"
+                 "R2,Hunan/Zhuzhou/Lukou,paddy,rice,0.3,7.0,3.0,0.5,0.10\n"
+                 f"{ROWS[0]},0.35\n", encoding="utf-8")
+    p = A.plan(str(f), seed=1)
+    s = p.summary.set_index("plot_id")
+    assert list(s["soil_class"]) == ["priority_protection", "priority_protection", "safe_utilisation"]
+    en = "on land whose soil is below every screening value (priority protection): report it to the county"
+    assert en in s.loc["R1", "recommendation"]
+    assert "(Cd) on land" in s.loc["R1", "recommendation"]
+    assert en not in s.loc["R2", "recommendation"] and en not in s.loc["G1", "recommendation"]
+    zh = render(Message.decode(s.loc["R1", "recommendation_msg"]), "zh")
+    assert "但农产品实测镉超过食品限量：请报告县级部门" in zh

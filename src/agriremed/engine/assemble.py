@@ -1126,6 +1126,18 @@ def _then(first: Message, second: Message) -> Message:
     return Message.of("rec.with_note", sentence=first, note=second) if first else second
 
 
+def _class_review(measured, soil_class) -> np.ndarray:
+    """Plots whose harvest was measured above its food limit (``measured``: :func:`crop_measured`) on land the
+    soil puts in priority protection: the county's classification of cultivated land combines the soil with
+    the co-monitored produce, so the class may need review (``rec.class_review_measured``). The plan keeps
+    the class computed from GB 15618-2018 (or the county's, where given): it is not changed on one sample."""
+    n = len(soil_class)
+    if measured is None:
+        return np.zeros(n, bool)
+    over = np.array([isinstance(x, str) and x != "" for x in measured[0]], bool)
+    return over & (_frames.obj(soil_class) == "priority_protection")
+
+
 def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
                   in_input: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """Each plot's metals measured in its harvest (:data:`C.CROP_METAL_COLUMNS`: ``crop_<metal>_mg_kg`` and
@@ -1529,9 +1541,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
+    review = _class_review(measured, s["soil_class"])
     notes = (
         # the metals measured in the harvest against the food limit: first, the crop may already fail
         (np.array([bool(x.parts) for x in grain], bool), lambda i: grain[i]),
+        # a harvest above its limit on priority-protection land: the county's class may need review
+        (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
         # the user's fitted function not used for the crop (an input beyond its data): which one is
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         (no_t & no_r, lambda i: Message.of("rec.climate_water_unchecked", min_c=float(min_c[i]),
