@@ -740,16 +740,16 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     zh = dict(zip(pl.summary["plot_id"], messages.column_texts(pl.summary, "recommendation", "zh")))
     assert s.loc["AS", "metals_exceeding"] == "as" and s.loc["AS", "metals_not_assessed"] == "as"
     lead = "As in the crop not assessed (no usable transfer function) — measure it in the harvest. "
-    # the rice is predicted within the Cd limit in 66 % of seasons now (amber), with soil Cd below its
-    # screening value: the Fe–Si As amendment is the measure; the amendment + low-Cd rice, whose low-Cd
-    # variety answers only that Cd risk, is only allowed and ranks after unchanged practice
+    # the rice is predicted within the Cd limit in 66 % of seasons now: the Fe–Si As amendment + low-Cd rice
+    # (88 %) is recommended over the amendment alone, which leaves that risk as it is (it treats As, the metal
+    # above its screening value, so its low-Cd variety does not rank it after unchanged practice)
     assert s.loc["AS", "current_crop_compliance_prob"] == pytest.approx(0.6578, abs=1e-4)
-    assert en["AS"].startswith(lead + "Fe–Si As-reducing amendment (wollastonite + zeolite + FeCl₃): ")
+    assert en["AS"].startswith(lead + "Fe–Si As amendment + low-Cd rice: ")
     assert en["AS"].index("measure it in the harvest") < en["AS"].index("probability")
-    assert "crop meets GB2762 for Cd (at or below the screening value) with 66 % probability a season;" in en["AS"]
+    assert "crop meets GB2762 for Cd (at or below the screening value) with 88 % probability a season;" in en["AS"]
     assert en["AS"].count("not assessed") == 1 and en["AS"].endswith("(Soil Pollution Law Arts. 53–54).")
-    assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物。降砷修复剂（硅灰石+沸石+氯化铁）")
-    assert "作物镉含量每季符合GB2762的概率为66 %（土壤镉不超过筛选值）；" in zh["AS"]
+    assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物。降砷修复剂+低镉水稻品种")
+    assert "作物镉含量每季符合GB2762的概率为88 %（土壤镉不超过筛选值）；" in zh["AS"]
     assert zh["AS"].count("未评估") == 1
     # Pb exceeds and no option treats it; the low-Cd variety answers only the Cd risk (Cd below its screening
     # value): unchanged practice, ranked before it

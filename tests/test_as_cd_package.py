@@ -1,6 +1,5 @@
 """The Fe–Si As amendment + low-Cd rice package (``as_fe_si_low_cd_rice``): its rows, its
-per-metal crediting and where the plan uses it (As paddies whose rice is also at risk for Cd: Cd above
-its screening value, a Cd risk rated red, or rice measured above the Cd limit)."""
+per-metal crediting and where the plan uses it (As paddies whose rice is also at risk for Cd)."""
 
 import numpy as np
 import pandas as pd
@@ -76,7 +75,7 @@ def test_each_metal_is_credited_its_component_effect_by_hand(tables):
         np.testing.assert_allclose(d_pkg, d_c, rtol=0, atol=1e-12)  # g = 0 in every draw: no interaction credited
 
 
-def test_as_paddy_with_an_amber_cd_risk_below_screening_gets_the_amendment_first(plan, tables):
+def test_as_paddy_with_a_cd_risk_gets_the_package_first(plan, tables):
     t = plan.table.set_index(["plot_id", "option_id"])
     s = plan.summary.set_index("plot_id")
     # rice Cd on A10 by hand: median 0.1498 mg/kg fresh weight, s.e. 0.468 log10, limit 0.2
@@ -89,18 +88,21 @@ def test_as_paddy_with_an_amber_cd_risk_below_screening_gets_the_amendment_first
     # the low-Cd cultivar's 56.65 % cut shifts the median: Φ(z − log10(1 − 0.5665) / 0.468)
     assert pk["crop_compliance_prob"] == pytest.approx(norm.cdf(z - np.log10(1 - 0.5665) / fs["se_log10"]))
     assert pk["crop_compliance_prob"] == pytest.approx(0.8518, abs=1e-4)
-    # Cd 0.25 is below its screening value (0.3) and the risk is amber (0.61 ≥ 0.5): GB 15618 rates it low, so
-    # the low-Cd variety makes the package only allowed, ranked after unchanged practice
-    assert (pk["applicable"], pk["rank"], pk["target_metals"], pk["untreated_metals"]) == (True, 3, "as+cd", "")
-    assert (pk["policy_status"], pk["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
-    assert t.loc[("A10", "do_nothing"), "rank"] == 2
+    # Cd 0.25 is below its screening value (0.3) and the risk is amber (0.61 ≥ 0.5): the package treats As,
+    # the metal above its screening value, so rule 4d does not demote it for what its low-Cd variety answers
+    assert (pk["applicable"], pk["rank"], pk["target_metals"], pk["untreated_metals"]) == (True, 1, "as+cd", "")
+    assert (pk["policy_status"], pk["policy_rule"]) == ("expected", "cn_safe_keep_food")
+    assert s.loc["A10", "recommended_option"] == PKG
     am = t.loc[("A10", "as_fe_si_amendment")]
-    assert am["rank"] == 1 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
-    assert s.loc["A10", "recommended_option"] == "as_fe_si_amendment"
+    assert am["rank"] == 2 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
     # rule 4b is unchanged: the Cd-only measures are still not the treatment of the As paddy
     for oid in ("low_cd_rice", "foliar_inhibitor", "vip_n_no_flood"):
         r = t.loc[("A10", oid)]
         assert not r["applicable"] and r["reason"].startswith("answers only a predicted crop risk of cd"), oid
+    assert "Fe–Si As amendment + low-Cd rice: treats As" in s.loc["A10", "recommendation"]
+    assert s.loc["A10", "measures"].startswith(
+        "This season: Spread the Fe–Si As-reducing conditioner and plough it in before transplanting: 200 kg per mu "
+        "(every year); Plant a low-Cd rice variety; Do not flood continuously")
 
 
 def test_as_paddy_whose_rice_was_measured_above_the_cd_limit_gets_the_package_first(plan):

@@ -5,7 +5,9 @@ ecology is low and can generally be ignored; above it, safe-utilisation measures
 taken for the metal that exceeds. A protective measure that answers only a crop risk the plan
 predicts for a metal below its screening value is allowed (``cn_safe_measure_off_class``) and ranks
 with unchanged practice, not ahead of it, unless the harvest was measured above the food limit or
-the plan rates that risk red.
+the plan rates that risk red. A measure that treats a metal above its screening value keeps its status
+whatever else it answers (the Fe–Si As amendment + low-Cd rice on an As paddy whose rice has an amber
+Cd risk).
 """
 
 import numpy as np
@@ -61,21 +63,51 @@ def test_as_only_upland_maize_keeps_maize_with_harvest_tests_not_a_cd_measure():
     assert "which answers only a crop risk of a metal below its screening value" in s["recommendation"]
 
 
-def test_as_paddy_with_cd_a_third_of_screening_gets_no_low_cd_component_as_expected():
+def test_as_paddy_with_cd_a_third_of_screening_gets_the_package_that_treats_as():
+    # Cd 0.1 is a third of its screening value, but the acid paddy's rice is predicted within the Cd limit
+    # in only 67 % of seasons (amber: below the green threshold, so rule 4c keeps the package; not red, so
+    # rule 4b still excludes the Cd-only measures). The package treats As, the metal above its screening
+    # value: rule 4d does not demote it for what its low-Cd variety answers, and it ranks first (89 %)
     p = _plan([AS_PADDY])
     s = p.summary.set_index("plot_id").loc["as_paddy"]
     t = _table(p)
     assert s["metals_exceeding"] == "as"
-    assert (s["recommended_option"], s["policy_rule"]) == ("as_fe_si_amendment", "cn_safe_keep_food")
+    assert round(s["current_crop_compliance_prob"], 3) == 0.669
+    assert (s["recommended_option"], s["policy_rule"]) == ("as_fe_si_low_cd_rice", "cn_safe_keep_food")
     pkg = t.loc[("as_paddy", "as_fe_si_low_cd_rice")]
     assert bool(pkg["applicable"]) and pkg["target_metals"] == "as+cd"
-    assert (pkg["policy_status"], pkg["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
-    assert pkg["rank"] > t.loc[("as_paddy", "do_nothing"), "rank"]
-    # no option credited with Cd is expected on the plot
+    assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food")
+    assert round(pkg["crop_compliance_prob"], 3) == 0.888
+    assert pkg["rank"] == 1
+    assert t.loc[("as_paddy", "as_fe_si_amendment"), "rank"] == 2
+    assert t.loc[("as_paddy", "do_nothing"), "rank"] == 3
+    # no option credited with Cd alone is expected on the plot (rule 4b: not the treatment of the As paddy)
     rows = t.loc["as_paddy"]
-    cd_expected = rows["applicable"].astype(bool) & rows["target_metals"].fillna("").str.contains("cd") \
+    cd_expected = rows["applicable"].astype(bool) & (rows["target_metals"].fillna("") == "cd") \
         & (rows["policy_status"] == "expected")
     assert not cd_expected.any(), rows.index[cd_expected].tolist()
+
+
+def test_chenzhou_as_paddy_with_an_amber_cd_risk_gets_the_package_first():
+    # Chenzhou-like As paddies: As 40 > 30 (pH <= 5.5), Cd 0.25 < 0.3, rice predicted within the Cd limit in
+    # 53 % (pH 5.0) and 62 % (pH 5.5) of seasons (amber). The package treats As and its low-Cd variety lifts
+    # that to 80 % and 86 % for 600 CNY/ha/yr of seed: it is expected and ranks before the amendment alone
+    # (which leaves the Cd risk as it is) and before unchanged practice
+    cz = {**AS_PADDY, "region": "Hunan/Chenzhou", "cd_mg_kg": 0.25}
+    p = _plan([{**cz, "plot_id": "cz50", "ph": 5.0}, {**cz, "plot_id": "cz55", "ph": 5.5}])
+    t = _table(p)
+    s = p.summary.set_index("plot_id")
+    for pid, now, pkg_prob in (("cz50", 0.529, 0.802), ("cz55", 0.625, 0.863)):
+        pkg = t.loc[(pid, "as_fe_si_low_cd_rice")]
+        am = t.loc[(pid, "as_fe_si_amendment")]
+        assert round(s.loc[pid, "current_crop_compliance_prob"], 3) == now, pid
+        assert (round(pkg["crop_compliance_prob"], 3), round(am["crop_compliance_prob"], 3)) == (pkg_prob, now), pid
+        assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food"), pid
+        assert (pkg["rank"], am["rank"], t.loc[(pid, "do_nothing"), "rank"]) == (1, 2, 3), pid
+        assert (s.loc[pid, "recommended_option"], s.loc[pid, "policy_rule"]) \
+            == ("as_fe_si_low_cd_rice", "cn_safe_keep_food"), pid
+        # more rice sold as compliant: a better NPV than the amendment alone
+        assert pkg["npv_vs_baseline_cny_ha"] > am["npv_vs_baseline_cny_ha"], pid
 
 
 def test_cd_paddies_above_screening_keep_their_cd_measures():

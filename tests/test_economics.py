@@ -262,9 +262,8 @@ def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
     # a farmer who loses without any subsidy: what keeping the farmer whole would cost the programme
     asp = agriremed.plan(plots_factory(1, ph=6.6, cd_mg_kg=0.25, as_mg_kg=85.0, region="Hunan/Changde/Shimen"),
                          agriremed.Scenario(mc_draws=0, economics_view="farmer")).summary.iloc[0]
-    # (soil Cd below its screening value, the rice predicted within the Cd limit in 80 % of seasons: the As
-    # amendment alone)
-    assert asp["recommended_option"] == "as_fe_si_amendment" and asp["npv_farmer_vs_baseline_cny_ha"] < 0
+    # (the rice is predicted within the Cd limit in 80 % of seasons: the As amendment + low-Cd rice)
+    assert asp["recommended_option"] == "as_fe_si_low_cd_rice" and asp["npv_farmer_vs_baseline_cny_ha"] < 0
     assert asp["programme_cost_cny_ha"] == pytest.approx(-asp["npv_farmer_vs_baseline_cny_ha"], abs=1)
     assert (f"; keeping the farmer no worse off than doing nothing costs the programme "
             f"{asp['programme_cost_cny_ha']:+,.0f} CNY/ha") in asp["recommendation"]
@@ -482,13 +481,12 @@ def test_as_amendment_is_costed_every_year_hand_computed(sample_plots_path):
     # no effect on Cd, so the crop is sold as under current practice
     assert r["cost_amendment_cny_ha"] == pytest.approx((3 * 1500 + 800) * ANNUITY)   # present value of the costs
     assert r["npv_vs_baseline_cny_ha"] == pytest.approx(-(3 * 1500 + 800) * ANNUITY)
-    # the rice is predicted within the Cd limit in 71 % of seasons with soil Cd below its screening value (an
-    # amber risk GB 15618 rates low), so the amendment alone is recommended; the amendment + low-Cd rice (only
-    # allowed) has the same amendment cost, the low-Cd seed premium of 600 CNY/ha/yr on top, and more of the
-    # rice sold as compliant (91 % of seasons)
-    assert r["recommended"]
+    # the rice is predicted within the Cd limit in 71 % of seasons, so the amendment + low-Cd rice is
+    # recommended (the amendment alone leaves that risk as it is): the same amendment cost, the low-Cd seed
+    # premium of 600 CNY/ha/yr on top, and more of the rice sold as compliant (91 % of seasons)
+    assert not r["recommended"]
     pk = t.loc[("HN-SM-13", "as_fe_si_low_cd_rice")]
-    assert not pk["recommended"]
+    assert pk["recommended"]
     assert pk["cost_amendment_cny_ha"] == pytest.approx((3 * 1500 + 800) * ANNUITY)
     assert pk["cost_management_cny_ha"] == pytest.approx(600 * ANNUITY)
     assert (r["compliant_season_fraction"], pk["compliant_season_fraction"]) == pytest.approx((0.7138, 0.9099), abs=1e-4)

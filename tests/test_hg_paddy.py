@@ -123,19 +123,19 @@ def test_an_idle_hg_paddy_goes_back_to_food_with_the_switch_and_says_it_treats_h
 
 
 def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so():
-    # As 45 > 40 (paddy, pH 5.5–6.5) with no usable As function: the Fe–Si amendment treats As, and its
-    # probability covers Cd only. The rice is predicted within the Cd limit in 74 % of seasons now (amber; soil
-    # Cd 0.2, below its screening value): the amendment alone is recommended; the package, whose low-Cd variety
-    # answers only that Cd risk, is only allowed
+    # As 45 > 40 (paddy, pH 5.5–6.5) with no usable As function: the Fe–Si amendment + low-Cd rice treats As,
+    # and its probability covers Cd only. The rice is predicted within the Cd limit in 74 % of seasons now, so
+    # the package (the amendment + a low-Cd variety) is recommended over the amendment alone (its Cd part
+    # answers that risk: 92 %)
     p = agriremed.plan(pd.DataFrame([dict(CD_PADDY, plot_id="AS", as_mg_kg=45.0, cd_mg_kg=0.2)]),
                        agriremed.Scenario(mc_draws=0))
     s = p.summary.set_index("plot_id")
     assert s.loc["AS", "current_crop_compliance_prob"] == pytest.approx(0.7428, abs=1e-4)
-    assert s.loc["AS", "recommended_option"] == "as_fe_si_amendment"
+    assert s.loc["AS", "recommended_option"] == "as_fe_si_low_cd_rice"
     assert s.loc["AS", "recommendation"].startswith(
-        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As-reducing "
-        "amendment (wollastonite + zeolite + FeCl₃): treats As (above the screening value; its effect on the crop is "
-        "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 74 % probability a season; ")
+        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As amendment "
+        "+ low-Cd rice: treats As (above the screening value; its effect on the crop is "
+        "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 92 % probability a season; ")
 
 
 def test_a_switch_chosen_for_hg_says_its_crop_is_less_often_within_the_cd_limit():

@@ -117,16 +117,16 @@ def test_reason_of_the_recommended_option_ends_with_its_rule(plan):
 
 def test_sample_recommendations_unchanged():
     # the 16 sample plots: the same recommendations as before the priority-protection rules, except the
-    # As paddy whose Cd also exceeds (GX-HC-05: As 36 and Cd 1.24 above their screening values): the Fe–Si
-    # As amendment + low-Cd rice, which treats both (before: low-Cd rice, leaving As untreated); HN-SM-13
-    # (As 68, Cd 0.36 below its screening value, rice within the Cd limit in 71 % of seasons, amber) keeps
-    # the As amendment alone: a low-Cd variety for a Cd risk GB 15618 rates low is no expected measure
+    # two As paddies whose rice is at risk for Cd (GX-HC-05: As 36 and Cd 1.24 above their screening
+    # values; HN-SM-13: As 68, rice within the Cd limit in 71 % of seasons): the Fe–Si As amendment + low-Cd
+    # rice, which treats As and answers Cd (before: low-Cd rice, leaving As untreated, and the As amendment
+    # alone, leaving the Cd risk as it is)
     p = agriremed.plan(str(ROOT / "data" / "samples" / "plots.csv"))
     s = p.summary.set_index("plot_id")
     assert s["recommended_option"].tolist() == [
         "flooded_rice", "sorghum", "flooded_rice", "maize_energy", "as_fe_si_low_cd_rice", "low_cd_rice",
         "biochar_amendment", "low_cd_rice", "do_nothing", "foliar_zn_maize", "foliar_zn_wheat", "pv_grass",
-        "as_fe_si_amendment", "do_nothing", "sorghum", "pv_grass"]
+        "as_fe_si_low_cd_rice", "do_nothing", "sorghum", "pv_grass"]
     priority = s["soil_class"] == "priority_protection"
     assert s.loc[priority, "policy_rule"].to_dict() == {"GX-NN-06": "cn_priority_keep_food",
                                                        "JS-WX-08": "cn_priority_keep_food",

@@ -38,12 +38,17 @@ Rules, in order:
    at or below which the risk to produce quality, crop growth or soil ecology is low and can
    generally be ignored, and takes safe-utilisation measures, in principle, above it, for the metal
    that exceeds. So on land where some metal exceeds its screening value, a protective option that
-   answers only a *minor* crop risk of a metal below its screening value, or a package one of whose
-   protective components does (:func:`_package_minor_masks`: the low-Cd variety of the Fe–Si As
-   amendment + low-Cd rice on an As paddy whose soil Cd is a third of its screening value), is not
-   an expected safe-utilisation measure: the rule of :data:`OFF_CLASS_FAMILY`
-   (``cn_safe_measure_off_class``, ``allowed``) replaces its ``expected`` status, and the ranking
-   puts it with unchanged practice and after it (``target_tier`` 5), whose steps test each harvest.
+   treats none of the metals above their screening value and answers only a *minor* crop risk of a
+   metal below its screening value (foliar Zn or lime against the Cd risk of maize on dry land where
+   only As exceeds; low-Cd rice on a Pb paddy) is not an expected safe-utilisation measure: the rule
+   of :data:`OFF_CLASS_FAMILY` (``cn_safe_measure_off_class``, ``allowed``) replaces its ``expected``
+   status, and the ranking puts it with unchanged practice and after it (``target_tier`` 5), whose
+   steps test each harvest. An option that treats a metal above its screening value is the measure
+   for that metal and keeps its status, whatever else it answers: a package that treats the exceeding
+   metal is never demoted by this rule (the Fe–Si As amendment + low-Cd rice on an As paddy whose rice
+   has an amber Cd risk treats As, and its low-Cd variety lifts the rice's Cd compliance at little
+   cost; it stays expected and ranks before the amendment alone, which leaves that risk as it is);
+   where its low-Cd variety answers nothing, rule 4c excludes it.
    A crop risk is minor unless (i) the plot's harvest was measured above the food limit for that
    metal (``crop_<metal>_mg_kg``, :func:`_measured_over_masks`), the produce monitoring that GB 15618
    asks for above the screening value having found the crop unsafe, or (ii) the plan rates it red
@@ -648,32 +653,6 @@ def _measured_over_masks(plots: pd.DataFrame, crop_risk, bits) -> np.ndarray:
     return out
 
 
-def _package_minor_masks(opts: pd.DataFrame, tables: Tables, exceed, risk, minor, land_use, bits) -> np.ndarray:
-    """Per option × plot: a package (``option_packages.csv``) one of whose protective components
-    answers, within the package, only metals of ``minor`` (a crop risk of a metal below its screening
-    value that the plan leaves to monitoring) while another metal exceeds (the Fe–Si As amendment +
-    low-Cd rice on an As paddy whose soil Cd is a third of its screening value: the low-Cd variety).
-    Components are read from the whole option library (a run restricted to some options still knows
-    what its packages hold)."""
-    out = np.zeros((len(opts), len(exceed)), bool)
-    packages = getattr(tables, "option_packages", None)
-    if packages is None or packages.empty or not len(exceed):
-        return out
-    lib = tables.options.set_index("option_id")
-    row = {oid: i for i, oid in enumerate(_frames.obj(opts["option_id"]).tolist())}
-    for pkg, comps in packages.groupby("package_id", sort=False)["component_option_id"]:
-        p = row.get(pkg)
-        if p is None or pkg not in lib.index:
-            continue
-        tp = treated_metals(lib.at[pkg, "kind"], exceed, risk, treats_masks(lib.at[pkg, "treats"], land_use, bits))
-        for c in comps:
-            if c not in lib.index or lib.at[c, "kind"] not in ("immobilisation", "safe_crop"):
-                continue
-            part = treats_masks(lib.at[c, "treats"], land_use, bits) & tp
-            out[p] |= (part != 0) & ((part & exceed) == 0) & ((part & ~minor) == 0)
-    return out & (np.asarray(exceed) != 0)[None, :]
-
-
 #: Policy statuses of ``land_rules.csv``, strongest first: when several rules match an
 #: option on a plot, ``forbidden`` beats ``expected`` beats ``restrained`` beats ``allowed``
 #: (ties: the first row of the table).
@@ -779,10 +758,11 @@ IDLE_FAMILY = "fallow"
 KEPT_SUBSTITUTE_FAMILY = "kept_substitute_crop"
 #: Policy family (``land_rules.csv`` ``applies_to``) of a protective option (amendment, safe crop)
 #: on a plot where it treats none of the metals above their screening value and answers only a minor
-#: predicted crop risk of a metal below it (not rated red, not measured above the food limit), or of a
-#: package one of whose protective components does (rule 4d): the rule it names (status ``allowed``
-#: or stronger) replaces an ``expected`` status, since the measure does not treat the metal that puts
-#: the land in its class; the ranking puts an option of this rule after unchanged practice.
+#: predicted crop risk of a metal below it (not rated red, not measured above the food limit; rule 4d;
+#: a package that treats a metal above its screening value is not of this family): the rule it names
+#: (status ``allowed`` or stronger) replaces an ``expected`` status, since the measure does not treat
+#: the metal that puts the land in its class; the ranking puts an option of this rule after unchanged
+#: practice.
 OFF_CLASS_FAMILY = "measure_not_for_class_metal"
 #: Policy family of an option that replaces a kept substitute crop (:data:`KEPT_SUBSTITUTE_FAMILY`)
 #: with another food crop (e.g. rice after rapeseed): the rule it names (``allowed`` or stronger)
@@ -1062,7 +1042,6 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     # a crop risk of a metal below its screening value (GB 15618: risk low, generally negligible) that
     # the plan leaves to monitoring: not rated red and not measured above the food limit in the harvest
     minor = risk & ~exceed & ~red_risk & ~_measured_over_masks(plots, crop_risk, bits)
-    minor_pkg = _package_minor_masks(opts, tables, exceed, risk, minor, lu, bits)
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)
@@ -1196,11 +1175,11 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         unchecked = unchecked.astype(np.int64) + 2 * (no_rain & ~np.isnan(rain_full[i]))
         applicable = todo
         untreated = exceed & ~tmask
-        # a protective option that answers only a minor crop risk of a metal below its screening value,
-        # or a package one of whose components does, is not the measure the land's class expects: the
-        # off-class rule's status (allowed) and text replace it
+        # a protective option that treats no metal above its screening value and answers only a minor
+        # crop risk of a metal below it is not the measure the land's class expects: the off-class rule's
+        # status (allowed) and text replace it (an option treating an exceeding metal keeps its status)
         minor_only = ((target & exceed) == 0) & ((target & ~minor) == 0)
-        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & (minor_only | minor_pkg[i])
+        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & minor_only
                & (off_rid != "") & (st_plot[i] == "expected") & (off_tier > POLICY_TIER["expected"]))
         st_plot[i] = np.where(off, off_st, st_plot[i])
         rid_plot[i] = np.where(off, off_rid, rid_plot[i])
