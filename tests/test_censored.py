@@ -65,8 +65,12 @@ def test_not_detected_without_a_limit_is_not_measured(tmp_path):
     assert w["input_row"].tolist() == [1]
     assert w["problem"].iloc[0].startswith("not detected, no detection limit given: treated as not measured")
     s = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).summary
-    assert s["recommendation"].iloc[0] == s["recommendation"].iloc[1].replace("plot B", "plot A")  # as an empty cell
+    # as an empty cell, with a note that the class does not consider the metal
+    assert s["recommendation"].iloc[0] == s["recommendation"].iloc[1].replace("plot B", "plot A") + (
+        " Cd in the soil given as not detected without a detection limit: treated as not measured, the soil class "
+        "does not consider Cd; give the laboratory's detection limit (e.g. <0.05) and plan again.")
     assert "censored_metals" not in s
+    assert s["not_detected_metals"].tolist() == ["cd", None]
 
 
 def _crop_sheet(tmp_path, cell):

@@ -439,7 +439,14 @@ _inp("censored_metals", "", "Metals below the detection limit (planned at the li
      "concentration (conservative for every model), where the limit is at or below the metal's lowest screening "
      "value for the plot's land use (any pH band, soil_thresholds.csv), so the soil class is decided; a limit above "
      "it rejects the row (the class cannot be decided). 'ND', '未检出', '低于检出限' without a limit are read as not "
-     "measured. Each such cell is reported. Present when a plot of the input has such a value.", dtype="str")
+     "measured (not_detected_metals). Each such cell is reported. Present when a plot of the input has such a value.",
+     dtype="str")
+_inp("not_detected_metals", "", "Metals not detected, no detection limit given (not measured)",
+     "未检出且未注明检出限的重金属（按未测定处理）",
+     "Total soil metals of the plot given as not detected without a detection limit ('ND', '未检出', '低于检出限', "
+     "'<DL'; metal codes joined by +). Such a metal is read as not measured, as an empty cell: the soil class does "
+     "not consider it, and the recommendation and the plot sheet say so and ask for the laboratory's detection limit. "
+     "Each such cell is reported. Present when a plot of the input has such a value.", dtype="str")
 _inp("crop_censored_metals", "", "Harvest values below the detection limit", "农产品低于检出限的测定值",
      "Columns of metals measured in the harvest (crop_cd_mg_kg …) whose value the plot gives below the detection "
      "limit ('<0.02'), joined by +: the value is the limit, compared with the food limit as an upper bound (at or "

@@ -387,10 +387,11 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
 def location_columns(plots: pd.DataFrame) -> list[str]:
     """The input columns the summary carries as read: the location columns
     (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon), the county's soil
-    class (``soil_class_county``) and the soil metals planned at their detection limit
-    (``censored_metals``) of the valid plots as read, i.e. before the absent input columns
-    are added blank."""
-    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county", "censored_metals") if c in plots.columns]
+    class (``soil_class_county``), the soil metals planned at their detection limit
+    (``censored_metals``) and those "not detected" without a limit (``not_detected_metals``) of the valid
+    plots as read, i.e. before the absent input columns are added blank."""
+    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county", "censored_metals", "not_detected_metals")
+            if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -1313,13 +1314,17 @@ def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.
     return plot
 
 
-def _with_censored(s: dict, P: pd.DataFrame, order: list, read: bool) -> None:
-    """The soil metals each plot gives below the detection limit, planned at the limit (``censored_metals``,
-    where the plots as read carry the column: ``read``), beside the metals exceeding in the summary (``s`` and
+def _with_censored(s: dict, P: pd.DataFrame, order: list, read: set) -> None:
+    """The soil metals each plot gives below the detection limit, planned at the limit (``censored_metals``),
+    and those given as "not detected" without a limit, not measured for the class (``not_detected_metals``),
+    where the plots as read carry the column (``read``), after the metals exceeding in the summary (``s`` and
     ``order``, changed in place)."""
-    if read and "censored_metals" in P:
-        s["censored_metals"] = _frames.obj(P["censored_metals"])
-        order.insert(order.index("metals_exceeding") + 1, "censored_metals")
+    at = order.index("metals_exceeding") + 1
+    for c in ("censored_metals", "not_detected_metals"):
+        if c in read and c in P:
+            s[c] = _frames.obj(P[c])
+            order.insert(at, c)
+            at += 1
 
 
 def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.ndarray):
@@ -1376,7 +1381,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
     county = "soil_class_county" in located and "soil_class_county" in P
-    censored = "censored_metals" in located
+    censored = {c for c in ("censored_metals", "not_detected_metals") if c in located}
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
         s[c] = P[c].to_numpy(float) if C.COLUMNS[c].dtype == "float" else _frames.obj(P[c])
@@ -1537,6 +1542,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
     check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
+    nd = _frames.obj(P["not_detected_metals"]) if "not_detected_metals" in P else np.full(n, None, dtype=object)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
@@ -1559,7 +1565,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
-        # a soil metal value to check (450 mg/kg Cd, a column in µg/kg): last, the class depends on it
+        # a soil metal 'ND' without a limit (not measured) and a soil metal value to check (450 mg/kg Cd, a column
+        # in µg/kg): last, the class depends on them
+        (_given(nd), lambda i: Message.of("rec.not_detected_soil", metals=nd[i])),
         (_given(check), lambda i: _check_values_note(check[i], P, i)),
     )
     for mask, note in notes:

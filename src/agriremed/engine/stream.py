@@ -67,7 +67,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
-                                   metal_column_medians, metal_column_numbers,
+                                   has_not_detected, metal_column_medians, metal_column_numbers,
                                    repeated_plot_ids, row_crops, row_keys, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -544,6 +544,7 @@ class _Scan:
     region_filled: bool = False       # a region cell is filled somewhere (else the title may give the region)
     metal_medians: dict | None = None  # median [mg/kg] of each total soil-metal column (a column in µg/kg?)
     censored: bool = False            # a total soil-metal cell gives a detection limit ('<0.05') somewhere
+    not_detected: bool = False        # a total soil-metal cell is 'ND' without a limit somewhere
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
 
 
@@ -744,6 +745,7 @@ class _Input:
             chunk.attrs["region_filled"] = scan.region_filled
             chunk.attrs["metal_medians"] = scan.metal_medians
             chunk.attrs["censored_in_input"] = scan.censored
+            chunk.attrs["not_detected_in_input"] = scan.not_detected
             chunk.attrs["crop_values_in_input"] = scan.crop_values
             yield chunk
 
@@ -769,11 +771,12 @@ class _Input:
         has_value = set()
         comma = point = False
         metals: dict[str, list] = {}
-        censored = crop_values = False
+        censored = not_detected = crop_values = False
         for chunk in chunks:
             for m, v in metal_column_numbers(chunk).items():
                 metals.setdefault(m, []).append(v)
             censored = censored or has_detection_limits(chunk)
+            not_detected = not_detected or has_not_detected(chunk)
             crop_values = crop_values or has_crop_values(chunk)
             blank += chunk.attrs.get("blank_lines", [])
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
@@ -810,6 +813,7 @@ class _Input:
         medians = metal_column_medians({m: np.concatenate(v) for m, v in metals.items()})
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
                            region_filled=region_filled, metal_medians=medians, censored=censored,
+                           not_detected=not_detected,
                            crop_values=crop_values)
         return self._scan
 

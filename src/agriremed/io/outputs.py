@@ -370,6 +370,7 @@ VALUE_COLUMNS = {
     "criterion": "criterion", "severity": "severity", "crop": "crop", "crops_not_planned": "crops",
     "controlling_metal": "metal",
     "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
+    "censored_metals": "metals", "not_detected_metals": "metals",
     "crop_measured_exceeds": "metals",
     "target_metals": "metals",
     "untreated_metals": "metals", "best_alternative": "option", "economics_view": "economics_view",

@@ -1126,6 +1126,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     out = {}  # canonical name → values; the table is built once at the end
     degrees: dict[str, np.ndarray] = {}  # lat and lon as read, before the range checks
     censored: dict[str, tuple] = {}  # total soil metals given below the detection limit: column → (cells, rows)
+    not_detected: dict[str, np.ndarray] = {}  # total soil metals 'ND' without a limit: column → rows
     linked, other_row = rice_season_rows(elsewhere or {}, len(raw))  # early and late rice of one field
     for orig, canon in mapping.items():
         if canon in dups or _is_crop_metal(canon):  # measured crop metals: read below, once the crop is known
@@ -1144,7 +1145,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             if canon == "ph":
                 _read_ph_labels(col, canon, cells)
             if _is_soil_total(spec):  # '<0.05': the limit, checked against screening below; 'ND': not measured
-                cells, rows = _censored(_soil_not_detected(col, canon, cells), factors.get(canon, 1.0))
+                cells, not_detected[canon] = _soil_not_detected(col, canon, cells)
+                cells, rows = _censored(cells, factors.get(canon, 1.0))
                 censored[canon] = (cells, rows)
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field,
@@ -1165,6 +1167,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
     _check_censored(col, out, censored, tables, bool(attrs.get("censored_in_input")))
+    _not_detected_column(out, not_detected, len(raw), bool(attrs.get("not_detected_in_input")))
     _read_other_metals(raw, mapping, out)
     _values_to_check(col, raw, attrs, mapping, out, tables)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
@@ -1620,14 +1623,31 @@ def _censored(cells: _Numbers, factor: float) -> tuple[_Numbers, np.ndarray]:
                    decimal_comma=cells.decimal_comma & ~censored), censored
 
 
-def _soil_not_detected(col: Collector, canon: str, cells: _Numbers) -> _Numbers:
+def _soil_not_detected(col: Collector, canon: str, cells: _Numbers) -> tuple[_Numbers, np.ndarray]:
     """A total soil metal's cells of a word for "not detected" without the limit ('ND', '未检出', '低于检出限',
-    '<DL'): read as not measured (blank, as an empty cell), each reported (warning) asking for the limit."""
+    '<DL'): read as not measured (blank, as an empty cell), each reported (warning) asking for the limit;
+    returns the cells and which they are."""
     nd = cells.nd & cells.below_dl
     if not nd.any():
-        return cells
+        return cells, nd
     col.add(nd, canon, cells.text, "warning", Message.of("val.nd_not_measured"), Message.of("exp.detection_limit"))
-    return replace(cells, blank=cells.blank | nd, bad_text=cells.bad_text & ~nd, below_dl=cells.below_dl & ~nd)
+    return replace(cells, blank=cells.blank | nd, bad_text=cells.bad_text & ~nd, below_dl=cells.below_dl & ~nd), nd
+
+
+def _not_detected_column(out: dict, rows: dict[str, np.ndarray], n: int, in_input: bool = False) -> None:
+    """``not_detected_metals``: each row's total soil metals given as "not detected" without a detection limit
+    ('ND', '未检出', '低于检出限', '<DL'; ``rows``: column → cells of :func:`_soil_not_detected`), '+'-joined
+    metal codes in the order of the columns. Such a metal is not measured for the soil class; the column is
+    added where some cell is one, or ``in_input`` (a chunk of a larger input holding one elsewhere: the column
+    is the same in every chunk)."""
+    parts = [np.where(r, C.COLUMNS[c].extra["metal"], "") for c, r in rows.items() if r.any()]
+    if not (parts or in_input):
+        return
+    order = {m: k for k, m in enumerate(C.METALS)}
+    parts.sort(key=lambda p: min(order.get(m, len(order)) for m in p if m))
+    joined = np.array(["+".join(p for p in row if p) for row in zip(*parts, strict=True)], dtype=object) \
+        if parts else np.full(n, "", dtype=object)
+    out["not_detected_metals"] = np.where(joined == "", None, joined)
 
 
 def _is_soil_total(spec) -> bool:
@@ -2407,6 +2427,22 @@ def has_detection_limits(raw: pd.DataFrame) -> bool:
         t = as_text(raw[c])
         maybe = t.str.contains(r"[<＜(（]|\d\s*L\s*$", regex=True).to_numpy(bool)
         if maybe.any() and (~np.isnan(detection_limits(t[maybe])[0])).any():
+            return True
+    return False
+
+
+def has_not_detected(raw: pd.DataFrame) -> bool:
+    """Whether a total soil-metal column of a raw plot table holds "not detected" without a detection limit
+    ('ND', '未检出', '低于检出限', '<DL', :func:`_soil_not_detected`): read on the first pass over a streamed
+    input, so that every chunk's plots carry ``not_detected_metals`` alike (:func:`_not_detected_column`)."""
+    for c in raw.columns:
+        canon = normalise_header(str(c))[0]
+        spec = C.COLUMNS.get(canon)
+        if spec is None or not _is_soil_total(spec):
+            continue
+        t = as_text(raw[c])
+        words = t[t.str.contains(r"[^\d\s.,+\-eE]", regex=True)].reset_index(drop=True)
+        if len(words) and _read_numbers(words, canon, False, (False, False)).nd.any():
             return True
     return False
 

@@ -1907,18 +1907,36 @@ _EXCEEDED = {"safe_utilisation": "ui.sheet.soil_above_screening",
              "strict_control": "ui.sheet.soil_above_intervention"}
 
 
-def _soil_metal_text(metal: str, conc: float, screening: float, intervention: float, cls, lang: str) -> str:
-    """One metal of :func:`soil_values_text`: ``'镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）'``."""
+def _soil_metal_text(metal: str, conc: float, screening: float, intervention: float, cls, lang: str,
+                     below_dl: bool = False) -> str:
+    """One metal of :func:`soil_values_text`: ``'镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）'``; a value given
+    below the detection limit (``below_dl``: ``conc`` is the limit) as ``'镉 <0.05 mg/kg（低于检出限，筛选值0.3，…）'``."""
+    parts = [i18n.t("ui.sheet.soil_below_dl", lang)] if below_dl else []
     if math.isnan(screening):
-        parts = [i18n.t("ui.sheet.soil_no_screening", lang)]
+        parts.append(i18n.t("ui.sheet.soil_no_screening", lang))
     else:
-        parts = [i18n.t("ui.sheet.soil_screening", lang, value=f"{screening:g}")]
+        parts.append(i18n.t("ui.sheet.soil_screening", lang, value=f"{screening:g}"))
         if not math.isnan(intervention):
             parts.append(i18n.t("ui.sheet.soil_intervention", lang, value=f"{intervention:g}"))
         if cls in _EXCEEDED:
             parts.append(i18n.t(_EXCEEDED[cls], lang))
-    return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang), value=f"{conc:g}",
-                  thresholds=("，" if lang == "zh" else ", ").join(parts))
+    return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang),
+                  value=f"<{conc:g}" if below_dl else f"{conc:g}", thresholds=("，" if lang == "zh" else ", ").join(parts))
+
+
+def _plot_metals(plots, plot_id: str, column: str) -> list[str]:
+    """The metal codes of a '+'-joined column of the validated plots (``censored_metals``,
+    ``not_detected_metals``) for ``plot_id``; [] where the plan has no such column or value."""
+    if plots is None or column not in plots or "plot_id" not in plots:
+        return []
+    v = plots.loc[plots["plot_id"] == plot_id, column]
+    return str(v.iloc[0]).split("+") if len(v) and isinstance(v.iloc[0], str) and v.iloc[0] else []
+
+
+def not_detected_metals(result, plot_id: str) -> list[str]:
+    """The soil metals of a plot given as "not detected" without a detection limit ('ND', '未检出', '低于检出限',
+    '<DL'; ``not_detected_metals`` of the validated plots): not measured for the soil class."""
+    return _plot_metals(getattr(result, "plots", None), plot_id, "not_detected_metals")
 
 
 def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
@@ -1941,7 +1959,9 @@ def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
         ``'土壤pH 4.6；镉 1.85 mg/kg（筛选值0.3，管制值1.5，超管制值）；…'``: the soil pH, then every
         measured metal in the order of :data:`agriremed.core.columns.METALS` with its screening
         value, its intervention value where the threshold set has one, and the value it exceeds;
-        "" when the plan has neither.
+        a metal given below the detection limit (``censored_metals``) as ``'镉 <0.05 mg/kg（低于检出限，…）'``
+        and one given as "not detected" without a limit (``not_detected_metals``, not measured for the
+        class) as ``'镉 未检出（未注明检出限）'``, in the same order; "" when the plan has none of them.
     """
     parts = []
     plots = getattr(result, "plots", None)
@@ -1949,15 +1969,19 @@ def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
         ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
         if len(ph):
             parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=f"{float(ph.iloc[0]):g}"))
+    order = {m: k for k, m in enumerate(METALS)}
+    below = set(_plot_metals(plots, plot_id, "censored_metals"))
+    metals = [(order.get(m, len(order)), i18n.t("ui.sheet.soil_not_detected", lang, metal=i18n.metal_name(m, lang)))
+              for m in not_detected_metals(result, plot_id)]
     soil = getattr(result, "soil", None)
     if soil is not None and len(soil):
         rows = soil.loc[soil["plot_id"] == plot_id]
-        order = {m: k for k, m in enumerate(METALS)}
-        rows = rows.iloc[np.argsort([order.get(m, len(order)) for m in rows["metal"]], kind="stable")]
         for m, c, scr, itv, cls in zip(rows["metal"], rows["conc_mg_kg"].to_numpy(float),
                                       rows["screening_mg_kg"].to_numpy(float),
                                       rows["intervention_mg_kg"].to_numpy(float), rows["soil_class"], strict=True):
-            parts.append(_soil_metal_text(str(m), float(c), float(scr), float(itv), cls, lang))
+            metals.append((order.get(m, len(order)),
+                           _soil_metal_text(str(m), float(c), float(scr), float(itv), cls, lang, m in below)))
+    parts += [text for _, text in sorted(metals, key=lambda x: x[0])]
     return ("；" if lang == "zh" else "; ").join(parts)
 
 
@@ -2024,6 +2048,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_text = i18n.t("ui.sheet.class_by_county", lang, soil_class=cls_text,
                           computed=i18n.value("soil_class", computed, lang))
         cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
+    nd = not_detected_metals(result, plot_id)
+    if nd and cls_text:  # a metal 'ND' without a limit: the class rests on the measured metals only
+        cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()}) \
