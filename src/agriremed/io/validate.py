@@ -572,7 +572,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
-    more_ids = _first_plot_id(mapping, header_notes) + _dry_beside_as_sold(mapping, header_notes)
+    more_ids = _first_plot_id(mapping, header_notes)
     more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
     canon_cols = list(mapping.values())
     # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
@@ -651,25 +651,6 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
-
-
-def _dry_beside_as_sold(mapping: dict[str, str], header_notes: list) -> list[str]:
-    """A column of a metal measured in the harvest on a dry-weight basis (糙米镉（mg/kg，干重）) beside a column of
-    the same metal as sold (稻米镉含量(mg/kg)): the value as sold decides; the dry-weight column is passed through as
-    it is, reported. Returns the names it is passed through as."""
-    kept = []
-    for c, canon in list(mapping.items()):
-        if not (_is_crop_metal(canon) and read_header(c).dry):
-            continue
-        as_sold = [o for o, v in mapping.items() if v == canon and not read_header(o).dry]
-        if not as_sold:
-            continue
-        mapping[c] = str(c).strip().lower()
-        header_notes[:] = [t for t in header_notes if t[1] != c]
-        header_notes.append((canon, c, Message.of("val.crop_dry_beside_as_sold", header=repr(c), column=canon,
-                                                  as_sold=", ".join(map(repr, as_sold)))))
-        kept.append(mapping[c])
-    return kept
 
 
 def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
@@ -1222,10 +1203,10 @@ def _dry_weight_metals(dry: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values: np.ndarray, row_crop,
-                  tables: Tables) -> np.ndarray:
-    """The rows of a dry-weight column ``head`` whose value is used: the rows of a cereal
-    (:meth:`Tables.cereal_crops`); on the rows of another crop (or none) a value is reported (warning, the row
-    planned) and set to NaN in ``values``."""
+                  tables: Tables) -> None:
+    """A dry-weight column ``head`` is used on the rows of a cereal (:meth:`Tables.cereal_crops`) only; on the
+    rows of another crop (or none) a value is reported (warning, the row planned) and set to NaN in ``values``
+    (in place)."""
     cereal = np.isin(np.asarray([c if isinstance(c, str) else "none" for c in row_crop], dtype=object),
                      tables.cereal_crops())
     other = ~np.isnan(values) & ~cereal
@@ -1234,7 +1215,6 @@ def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values
                                     row_crop=row_crop[i] if isinstance(row_crop[i], str) else "none") for i in idx],
             Message.of("exp.crop_as_sold"))
     values[other] = np.nan
-    return ~np.isnan(values)
 
 
 def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], crop, tables: Tables,
@@ -1244,13 +1224,15 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
 
     A column whose header names a crop (糙米镉 → rice, 小麦籽粒镉 → wheat, :func:`crop_metal_header_crop`) gives
     the value of the rows of that crop; on a row of another crop (``crop``: the rows' crop codes) its value is
-    reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. Several
-    columns are combined row by row, reported once: a row takes the one value given, and two values that
-    differ (after unit conversion) reject the row, naming both columns and values. A column on a dry-weight basis
-    (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only (:func:`_dry_not_used`).
-    A result below the detection limit that gives it ('<0.02', in a column as sold or on a dry-weight basis) is
-    read as the limit, an upper bound, reported (warning) where it is used: the summary compares it with the
-    food limit (:func:`agriremed.engine.assemble.crop_measured`).
+    reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. A column on a
+    dry-weight basis (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only
+    (:func:`_dry_not_used`). Several columns are combined row by row (:func:`_combine_crop_columns`), reported
+    once: a row takes the value as sold where one is given, else its dry-weight value; a row with both takes the
+    value as sold, its dry-weight value reported (note); two values of one basis that differ (after unit
+    conversion) reject the row, naming both columns and values. A result below the detection limit that gives
+    it ('<0.02', in a column as sold or on a dry-weight basis) is read as the limit, an upper bound, reported
+    (warning) on the rows where it is used: the summary compares it with the food limit
+    (:func:`agriremed.engine.assemble.crop_measured`).
     Returns the values, per row whether the value used was read on a dry-weight basis, and per row whether it
     is such a limit.
     """
@@ -1261,17 +1243,15 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     heads = list(cells)
     vals = np.full((n, len(heads)), np.nan)
     below = np.zeros((n, len(heads)), bool)
-    dry = np.zeros((n, len(heads)), bool)
+    dry_col = np.array([read_header(h).dry for h in heads], bool)
+    reads = []
     for j, h in enumerate(heads):
         factor = read_header(h).factor
         read, below[:, j] = _censored(cells[h], factor)
+        reads.append(read)
         vals[:, j] = _check_numbers(col, canon, spec, read, factor, comma_file=comma_file)
-        if read_header(h).dry:  # not used on the rows of a crop other than a cereal
-            dry[:, j] = _dry_not_used(col, canon, h, read, vals[:, j], row_crop, tables)
-        below[:, j] &= ~np.isnan(vals[:, j])
-        col.add(below[:, j], canon, read.text, "warning",
-                lambda idx, j=j: [Message.of("val.below_dl_crop", limit=float(vals[i, j])) for i in idx],
-                Message.of("exp.detection_limit_crop"))
+        if dry_col[j]:  # not used on the rows of a crop other than a cereal
+            _dry_not_used(col, canon, h, read, vals[:, j], row_crop, tables)
         word = crop_metal_header_crop(h)
         code = lookup.get(word.lower()) if word else None
         if code is None:
@@ -1285,18 +1265,49 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     if len(heads) > 1:
         col.add_file(canon, "note", Message.of("val.crop_columns_combined", column=canon,
                                                headers=", ".join(map(repr, heads))))
+    first, taken = _combine_crop_columns(col, canon, heads, vals, dry_col)
+    arange = np.arange(n)
+    found = ~np.isnan(first)
+    censored = found & below[arange, taken]
+    for j, read in enumerate(reads):  # reported on the rows whose value is that column's limit
+        col.add(censored & (taken == j), canon, read.text, "warning",
+                lambda idx: [Message.of("val.below_dl_crop", limit=float(first[i])) for i in idx],
+                Message.of("exp.detection_limit_crop"))
+    return first, found & dry_col[taken], censored
+
+
+def _combine_crop_columns(col: Collector, canon: str, heads: list[str], vals: np.ndarray,
+                          dry_col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The value of each row of a metal measured in the harvest from the columns ``heads`` (``vals``: rows ×
+    columns [mg kg⁻¹], NaN where not given or not used; ``dry_col``: which columns are on a dry-weight basis),
+    combined row by row: the columns as sold where the row has a value in one, else the dry-weight columns. A
+    row with both is reported (note: the value as sold is compared, the dry-weight value is not); values of the
+    columns used that differ reject the row (error). Returns the values (NaN where none, or rejected) and the
+    column each row's value is taken from."""
+    n = vals.shape[0]
     given = ~np.isnan(vals)
-    first = np.where(given.any(axis=1), vals[np.arange(n), given.argmax(axis=1)], np.nan)
+    as_sold = given & ~dry_col
+    dry = given & dry_col
+    has_sold = as_sold.any(axis=1)
+    use = np.where(has_sold[:, None], as_sold, dry)
+    taken = use.argmax(axis=1)
+    first = np.where(use.any(axis=1), vals[np.arange(n), taken], np.nan)
     with np.errstate(invalid="ignore"):
-        differ = (given & ~np.isclose(vals, first[:, None], rtol=1e-9, atol=0.0)).any(axis=1)
-    col.add(differ, canon, lambda idx: [" | ".join(f"{v:g}" for v in vals[i][given[i]]) for i in idx], "error",
+        differ = (use & ~np.isclose(vals, first[:, None], rtol=1e-9, atol=0.0)).any(axis=1)
+    col.add(differ, canon, lambda idx: [" | ".join(f"{v:g}" for v in vals[i][use[i]]) for i in idx], "error",
             lambda idx: [Message.of("val.crop_columns_disagree", column=canon, values=", ".join(
-                f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], given[i], strict=True) if g)) for i in idx],
+                f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], use[i], strict=True) if g)) for i in idx],
             Message.of("exp.crop_columns_agree"))
+
+    def _both(idx):
+        return [Message.of("val.crop_dry_beside_as_sold", column=canon, as_sold=repr(heads[taken[i]]),
+                           value=float(first[i]), header=repr(heads[int(dry[i].argmax())]),
+                           dry=float(vals[i, int(dry[i].argmax())])) for i in idx]
+
+    col.add(has_sold & dry.any(axis=1) & ~differ, canon,
+            lambda idx: [" | ".join(f"{v:g}" for v in vals[i][given[i]]) for i in idx], "note", _both)
     first[differ] = np.nan
-    taken = given.argmax(axis=1)
-    used = np.where(given.any(axis=1), dry[np.arange(n), taken], False) & ~differ
-    return first, used, ~np.isnan(first) & below[np.arange(n), taken]
+    return first, taken
 
 
 def _crop_censored_column(out: dict, censored: dict[str, np.ndarray]) -> None:
