@@ -2686,19 +2686,51 @@ def _check_long_numeric_ids(col: Collector, out: pd.DataFrame, dups: list[str]) 
             Message.of("exp.id_as_text"))
 
 
-#: Separator of a season row's plot id: the field's plot id, ``~``, the crop code (``TC-01~wheat``).
-#: Crop codes hold no ``~``, so the field's id is the text before the last ``~``
-#: (:func:`season_plot_id`).
+#: Separator of a season row's plot id: the field's plot id, ``~``, the row's crop cell as written
+#: (``TC-01~小麦``, :func:`season_suffix`) or its crop code (``TC-01~wheat``). Suffixes hold no ``~``, so the
+#: field's id is the text before the last ``~`` (:func:`season_plot_id`).
 SEASON_SEP = "~"
 
 
-def season_plot_id(field_id: str, crop: str) -> str:
-    """Plot id of a season row: the field's plot id, :data:`SEASON_SEP`, the crop code.
+def season_plot_id(field_id: str, suffix: str) -> str:
+    """Plot id of a season row: the field's plot id, :data:`SEASON_SEP`, the suffix (:func:`season_suffix`).
 
-    >>> season_plot_id("TC-01", "wheat"), season_plot_id("TC-01", "wheat").rsplit(SEASON_SEP, 1)[0]
-    ('TC-01~wheat', 'TC-01')
+    >>> season_plot_id("TC-01", "小麦"), season_plot_id("TC-01", "小麦").rsplit(SEASON_SEP, 1)[0]
+    ('TC-01~小麦', 'TC-01')
     """
-    return f"{field_id}{SEASON_SEP}{crop}"
+    return f"{field_id}{SEASON_SEP}{suffix}"
+
+
+#: Characters a season suffix does not keep (:func:`season_suffix`): path separators, :data:`SEASON_SEP`,
+#: characters file systems refuse and control characters (line breaks in a cell); each run of them becomes one
+#: ``-``.
+_SUFFIX_UNSAFE = r'[/\\~<>:"|?*\x00-\x1f\x7f]+'
+
+
+def season_suffix(cell) -> str | None:
+    """The suffix of a season row's plot id from its crop cell as written (:func:`season_plot_id`), usable in a
+    file name: trimmed, each run of spaces one space, each run of path separators, ``~``, characters file systems
+    refuse and control characters (:data:`_SUFFIX_UNSAFE`) one ``-``, no space, ``-`` or ``.`` at either end;
+    None where nothing is left.
+
+    >>> season_suffix(" 早稻 "), season_suffix("稻/麦"), season_suffix("early  rice"), season_suffix(" / ")
+    ('早稻', '稻-麦', 'early rice', None)
+    """
+    if not isinstance(cell, str):
+        return None
+    text = re.sub(_SUFFIX_UNSAFE, "-", re.sub(r"[^\S\n\r\t]+", " ", cell)).strip(" -.")
+    return text or None
+
+
+class SeasonRows(dict):
+    """{season key: input row} of the rows of one plot id read as the season rows of one field
+    (:func:`repeated_plot_ids`); ``suffix`` gives each season key the suffix of its row's plot id
+    (:func:`season_plot_id`): the row's crop cell as written (:func:`season_suffix`), or the season key where
+    a row's cell gives none or two rows' cells give the same suffix."""
+
+    def __init__(self, rows: dict, suffix: dict | None = None):
+        super().__init__(rows)
+        self.suffix = dict(suffix) if suffix is not None else {k: k for k in rows}
 
 
 #: Season key of a rice row of the early or the late season (``rice_season``): the early and the late rice of
@@ -2723,6 +2755,18 @@ def key_crop(key) -> object:
     ('rice', 'wheat')
     """
     return "rice" if key in RICE_SEASON_KEYS.values() else key
+
+
+def row_crop_cells(raw: pd.DataFrame, crop_col=None) -> np.ndarray:
+    """Each row's crop cell as written, stripped (None where blank, or where the table has no crop column or
+    several; ``crop_col``: the crop column, found by its header when not given), as :func:`row_crops` reads
+    it: the suffixes of season plot ids (:func:`season_suffix`)."""
+    cols = ([crop_col] if crop_col is not None else
+            [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == "crop"])
+    if len(cols) != 1:
+        return np.full(len(raw), None, dtype=object)
+    text, blank = _cell_text(raw[cols[0]], "crop")
+    return np.where(blank, None, text.to_numpy(object))
 
 
 def crop_cell_seasons(text: pd.Series) -> np.ndarray:
@@ -2951,7 +2995,8 @@ def _keys_agree(keys: list) -> bool:
 
 
 def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None,
-                      keys: np.ndarray | None = None, tables: Tables | None = None) -> dict:
+                      keys: np.ndarray | None = None, tables: Tables | None = None,
+                      labels: np.ndarray | None = None) -> dict:
     """Plot ids that occur more than once → their rows: duplicates, or the season rows of one field.
 
     Parameters
@@ -2970,15 +3015,19 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     tables : Tables, optional
         Literature tables: with them (and ``crops``), ids that differ only by a season suffix
         (:func:`season_suffix_pattern`) are read as the season rows of one field too.
+    labels : numpy.ndarray, optional
+        Their crop cells as written (:func:`row_crop_cells`): the suffixes of the season plot ids
+        (:func:`season_suffix`); without them the suffixes are the season keys.
 
     Returns
     -------
     dict
-        Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or ``{crop: row}`` (the
-        season rows of one field: every row of the id has a crop read, the season keys all differ
-        (:func:`_distinct_seasons`: the early and the late rice of one field differ) and no
+        Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or a :class:`SeasonRows`
+        ``{crop: row}`` (the season rows of one field: every row of the id has a crop read, the season keys
+        all differ (:func:`_distinct_seasons`: the early and the late rice of one field differ) and no
         :func:`season_plot_id` of them is the id of another row; each row is kept with its season
-        plot id); and, with ``tables``, each id of a field written with season suffixes → its
+        plot id, the id, ``~`` and its crop cell as written, or its season key where two rows' cells give
+        the same suffix: :func:`_season_suffixes`); and, with ``tables``, each id of a field written with season suffixes → its
         :class:`SeasonField` (ids that occur once, are the same id with a season suffix, grow crops
         read that all differ, agree in their region and area cells where filled, and whose id without
         the suffix is no row's id; each row keeps its id). The rule sees the whole input, so a chunked
@@ -2987,8 +3036,11 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     Examples
     --------
     >>> ids = np.array(["A", "A", "B", "B", "C"], dtype=object)
-    >>> repeated_plot_ids(ids, np.arange(1, 6), np.array(["rice", "wheat", "rice", "rice", "rice"], dtype=object))
+    >>> crops = np.array(["rice", "wheat", "rice", "rice", "rice"], dtype=object)
+    >>> repeated_plot_ids(ids, np.arange(1, 6), crops)
     {'A': {'rice': 1, 'wheat': 2}, 'B': '3, 4'}
+    >>> repeated_plot_ids(ids, np.arange(1, 6), crops, labels=np.array(["水稻", "小麦", "稻", "稻", "稻"]))["A"].suffix
+    {'rice': '水稻', 'wheat': '小麦'}
     >>> from agriremed.core.tables import load_tables
     >>> r = repeated_plot_ids(np.array(["T-稻", "T-麦"], dtype=object), np.array([1, 2]),
     ...                       np.array(["rice", "wheat"], dtype=object), tables=load_tables())
@@ -2998,7 +3050,8 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     if tables is not None and crops is not None:
         crops = with_id_seasons(ids, crops)
     s = pd.DataFrame({"id": pd.Series(ids, dtype=object), "row": np.asarray(rows, np.int64),
-                      "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object)})
+                      "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object),
+                      "label": pd.Series(labels if labels is not None else np.full(len(ids), None), dtype=object)})
     out: dict = {}
     if tables is not None and crops is not None:
         key = np.empty(len(s), dtype=object)
@@ -3012,25 +3065,46 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     every = set(s["id"].tolist())
     for k, g in rep.groupby("id", sort=False):
         crop = g["crop"].tolist()
-        seasons = _distinct_seasons(crop) and not any(season_plot_id(k, c) in every for c in crop)
-        out[k] = (dict(zip(crop, g["row"].tolist(), strict=True)) if seasons
+        suffix = _season_suffixes(crop, g["label"].tolist()) if _distinct_seasons(crop) else None
+        seasons = suffix is not None and not any(season_plot_id(k, suffix[c]) in every for c in crop)
+        out[k] = (SeasonRows(dict(zip(crop, g["row"].tolist(), strict=True)), suffix) if seasons
                   else ", ".join(map(str, g["row"].tolist())))
     return out
 
 
+def _season_suffixes(keys: list, labels: list) -> dict:
+    """Season key → the suffix of its row's season plot id (:func:`season_plot_id`) for the season rows of one
+    field (``keys``: their season keys, all different; ``labels``: their crop cells as written): each cell as
+    :func:`season_suffix` makes it, or every row's season key where a cell gives none or two give the same
+    suffix (cells that differ only in the characters :func:`season_suffix` replaces).
+
+    >>> _season_suffixes(["early_rice", "late_rice"], ["早稻", "晚稻"])
+    {'early_rice': '早稻', 'late_rice': '晚稻'}
+    >>> _season_suffixes(["rice", "wheat"], ["稻~麦", "稻/麦"])
+    {'rice': 'rice', 'wheat': 'wheat'}
+    """
+    suffixes = [season_suffix(t) for t in labels]
+    if None in suffixes or len(set(suffixes)) < len(suffixes):
+        return {k: k for k in keys}
+    return dict(zip(keys, suffixes, strict=True))
+
+
 def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
-                   tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each row's plot id (None where blank) and season key (:func:`row_crops`, :func:`with_id_seasons`) as
-    :func:`validate_plots` reads them; None without one plot-id column."""
+                   tables: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each row's plot id (None where blank), season key (:func:`row_crops`, :func:`with_id_seasons`) and crop
+    cell as written (:func:`row_crop_cells`) as :func:`validate_plots` reads them; None without one plot-id
+    column."""
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     if pid_col is None or "plot_id" in dups:
         return None
     text, blank = _cell_text(raw[pid_col], "plot_id")
     ids = np.where(blank, None, text.to_numpy(object))
     crop_col = next((c for c, v in mapping.items() if v == "crop"), None)
-    crops = (with_id_seasons(ids, row_crops(raw, tables, crop_col)) if crop_col is not None and "crop" not in dups
+    one = crop_col is not None and "crop" not in dups
+    crops = (with_id_seasons(ids, row_crops(raw, tables, crop_col)) if one
              else np.full(len(raw), None, dtype=object))
-    return ids, crops
+    labels = row_crop_cells(raw, crop_col) if one else np.full(len(raw), None, dtype=object)
+    return ids, crops, labels
 
 
 def _repeated_in(raw: pd.DataFrame, cells: pd.DataFrame, mapping: dict[str, str], dups: list[str],
@@ -3044,10 +3118,11 @@ def _repeated_in(raw: pd.DataFrame, cells: pd.DataFrame, mapping: dict[str, str]
     text = as_text(raw[pid_col])
     if not text.duplicated().any() and season_suffix_bases(text, tables).isna().all():
         return {}, None  # no id repeated nor with a season suffix: the crops are not read twice
-    ids, crops = _ids_and_crops(raw, mapping, dups, tables)
+    ids, crops, labels = _ids_and_crops(raw, mapping, dups, tables)
     known = np.array([isinstance(i, str) for i in ids], bool)
-    return (repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables),
-            (ids, crops))
+    return (repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables,
+                              labels[known]),
+            (ids, crops, labels))
 
 
 def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], repeated: dict,
@@ -3057,7 +3132,7 @@ def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str]
     the rows' ids and crops where :func:`_repeated_in` read them already)."""
     if not any(isinstance(v, dict) for v in repeated.values()):
         return {}
-    ids, crops = read if read is not None else _ids_and_crops(raw, mapping, dups, tables)
+    ids, crops, _ = read if read is not None else _ids_and_crops(raw, mapping, dups, tables)
     out = {}
     for i, (pid, crop) in enumerate(zip(ids, crops, strict=True)):
         rows = repeated.get(pid) if isinstance(pid, str) else None
@@ -3137,18 +3212,24 @@ def _season_rows(col: Collector, out: pd.DataFrame, pid: pd.Series, crop: np.nda
     suffixed = season & np.array([isinstance(repeated.get(i), SeasonField) for i in ids], bool)
     field_of = np.array([repeated[i].field if s else i for i, s in zip(ids, suffixed, strict=True)], dtype=object)
     out["field_id"] = np.where(season & blank_field, field_of, field.to_numpy(object))
-    out["plot_id"] = np.where(season & ~suffixed, [season_plot_id(i, c) if s else i
+    out["plot_id"] = np.where(season & ~suffixed, [season_plot_id(i, _suffix_of(repeated[i], c)) if s else i
                                                    for i, c, s in zip(ids, crop, season, strict=True)], ids)
     fields = {k: v for k, v in repeated.items() if isinstance(v, dict) and not isinstance(v, SeasonField)}
     if fields:
         first_id, first = min(fields.items(), key=lambda kv: min(kv[1].values()))
         first_crop = min(first, key=first.get)
         here = season & ~suffixed & (ids == first_id) & (crop == first_crop)
-        example = " / ".join(season_plot_id(first_id, c) for c in first)
+        example = " / ".join(season_plot_id(first_id, _suffix_of(first, c)) for c in first)
         col.add(here, "plot_id", ids, "warning",
                 Message.of("val.season_rows", n=len(fields), rows=sum(len(v) for v in fields.values()),
                            id=first_id, example=example, sep=SEASON_SEP), "")
     _suffix_note(col, ids, suffixed, {k: v for k, v in repeated.items() if isinstance(v, SeasonField)})
+
+
+def _suffix_of(field: dict, key) -> str:
+    """The suffix of the season plot id of the row of season key ``key`` of a field (:class:`SeasonRows`; the
+    key itself for a plain ``{crop: row}``)."""
+    return getattr(field, "suffix", {}).get(key, key)
 
 
 def _suffix_note(col: Collector, ids: np.ndarray, suffixed: np.ndarray, fields: dict) -> None:
