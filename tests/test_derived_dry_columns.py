@@ -119,7 +119,7 @@ def test_dry_weight_value_is_compared_as_a_conservative_value(dry_sheet):
     assert "Measured Cd in the harvest" not in s.loc["E3", "recommendation"]
 
 
-def test_as_sold_column_decides_and_the_dry_weight_column_is_a_note(tmp_path):
+def test_as_sold_value_decides_on_its_row_and_the_dry_weight_value_is_a_note(tmp_path):
     f = tmp_path / "both.csv"
     f.write_text(f"{HEAD},cd_mg_kg,稻米镉含量(mg/kg),糙米镉（mg/kg，干重）\n"
                  "B1,Hunan/Zhuzhou/Lukou,paddy,rice,0.3,5.2,3.0,0.6,0.18,0.21\n"
@@ -127,15 +127,66 @@ def test_as_sold_column_decides_and_the_dry_weight_column_is_a_note(tmp_path):
     v = validate_plots(str(f))
     assert v.rejected.empty and v.errors.empty
     p = v.plots.set_index("plot_id")
-    assert p.loc["B1", "crop_cd_mg_kg"] == 0.18 and pd.isna(p.loc["B2", "crop_cd_mg_kg"])
-    assert "crop_dry_weight_metals" not in p or p["crop_dry_weight_metals"].isna().all()
+    # B1: the value as sold; B2 (no value as sold): its dry-weight value, on a dry-weight basis
+    assert p["crop_cd_mg_kg"].tolist() == [0.18, 0.3]
+    assert pd.isna(p.loc["B1", "crop_dry_weight_metals"]) and p.loc["B2", "crop_dry_weight_metals"] == "cd"
     note = _problems(v, "val.crop_dry_beside_as_sold")
-    assert len(note) == 1 and note["severity"].tolist() == ["warning"]
-    assert "'稻米镉含量(mg/kg)'" in note["problem"].iloc[0] and "商品值" in _zh(note.iloc[0])
-    assert _problems(v, "val.header_crop_dry").empty and _problems(v, "val.unused_column").empty
+    assert note["plot_id"].tolist() == ["B1"] and note["severity"].tolist() == ["note"]
+    assert note["value"].tolist() == ["0.18 | 0.21"]
+    assert note["problem"].iloc[0] == ("this row gives crop_cd_mg_kg as sold in column '稻米镉含量(mg/kg)' (0.18 mg/kg) "
+                                       "and on a dry-weight basis in column '糙米镉（mg/kg，干重）' (0.21 mg/kg): the "
+                                       "value as sold is compared with the food limit; the dry-weight value is not used")
+    assert _zh(note.iloc[0]).startswith("本行crop_cd_mg_kg在列'稻米镉含量(mg/kg)'中为商品值（0.18 mg/kg），"
+                                        "在列'糙米镉（mg/kg，干重）'中为干重值（0.21 mg/kg）")
+    assert len(_problems(v, "val.header_crop_dry")) == 1 and _problems(v, "val.unused_column").empty
     s = A.plan(str(f), seed=1).summary.set_index("plot_id")
-    assert s["糙米镉（mg/kg，干重）"].tolist() == ["0.21", "0.3"]  # passed through unchanged
     assert s.loc["B1", "crop_measured_exceeds"] == "" and "dry weight" not in s.loc["B1", "recommendation"]
+    assert s.loc["B2", "crop_measured_exceeds"] == "cd"  # 0.3 > 0.2
+    assert "0.3 mg/kg (dry weight; conservative) is above the GB2762 limit 0.2 mg/kg" in s.loc["B2", "recommendation"]
+
+
+@pytest.fixture(scope="module")
+def co_monitoring_sheet(tmp_path_factory):
+    """A 协同监测 sheet: the rice rows fill a dry-weight rice column, the wheat rows an as-sold wheat column."""
+    f = tmp_path_factory.mktemp("co") / "co.csv"
+    f.write_text("地块编码,region,地类,作物,面积（亩）,土壤pH,镉（mg/kg）,糙米镉（mg/kg，干重）,小麦籽粒镉（mg/kg）\n"
+                 "R1-稻,Anhui/Chuzhou/Tianchang,水田,水稻,3,6.8,0.52,0.12,\n"
+                 "R1-麦,Anhui/Chuzhou/Tianchang,水田,小麦,3,6.8,0.52,,0.06\n"
+                 "R2-稻,Anhui/Chuzhou/Tianchang,水田,水稻,2,6.2,0.35,0.15,\n"
+                 "R2-麦,Anhui/Chuzhou/Tianchang,水田,小麦,2,6.2,0.35,,<0.02\n"
+                 "R3,Anhui/Chuzhou/Tianchang,水田,水稻,2,6.0,0.42,0.18,\n"
+                 "R4,Anhui/Chuzhou/Tianchang,水田,水稻,1,6.0,0.42,<0.02,\n"
+                 "R5,Anhui/Chuzhou/Tianchang,旱地,小麦,1,7.0,0.45,0.3,0.08\n"
+                 "R6,Anhui/Chuzhou/Tianchang,旱地,小麦,1,7.0,0.45,,0.12\n", encoding="utf-8")
+    return f
+
+
+def test_dry_weight_rice_column_beside_an_as_sold_wheat_column_is_used_row_by_row(co_monitoring_sheet):
+    v = validate_plots(str(co_monitoring_sheet))
+    assert v.rejected.empty and v.errors.empty
+    p = v.plots.set_index("plot_id")
+    assert p["crop_cd_mg_kg"].tolist() == [0.12, 0.06, 0.15, 0.02, 0.18, 0.02, 0.08, 0.12]
+    dry = p["crop_dry_weight_metals"]
+    assert dry[["R1-稻", "R2-稻", "R3", "R4"]].tolist() == ["cd"] * 4
+    assert dry[["R1-麦", "R2-麦", "R5", "R6"]].isna().all()
+    assert p["crop_censored_metals"][["R2-麦", "R4"]].tolist() == ["crop_cd_mg_kg"] * 2
+    assert p["crop_censored_metals"].drop(["R2-麦", "R4"]).isna().all()
+    # R5 (wheat): the rice column names another crop; its value is not used, the wheat value as sold is
+    other = _problems(v, "val.crop_col_other_crop")
+    assert other["plot_id"].tolist() == ["R5"] and other["value"].tolist() == ["0.3"]
+    assert _problems(v, "val.crop_dry_beside_as_sold").empty
+    below = _problems(v, "val.below_dl_crop")
+    assert below["plot_id"].tolist() == ["R2-麦", "R4"] and below["value"].tolist() == ["<0.02", "<0.02"]
+
+
+def test_dry_weight_rice_values_beside_a_wheat_column_are_compared(co_monitoring_sheet):
+    s = A.plan(str(co_monitoring_sheet), seed=1).summary.set_index("plot_id")
+    assert s.loc[["R1-稻", "R2-稻", "R3", "R4"], "crop_measured_exceeds"].tolist() == [""] * 4
+    assert s.loc[["R1-麦", "R2-麦", "R5", "R6"], "crop_measured_exceeds"].tolist() == ["", "", "", "cd"]  # 0.12 > 0.1
+    assert "0.18 mg/kg (dry weight; conservative) is within the GB2762 limit 0.2 mg/kg" in s.loc["R3", "recommendation"]
+    assert "below the detection limit 0.02 mg/kg" in s.loc["R4", "recommendation"]
+    zh = render(Message.decode(s.loc["R1-稻", "crop_measured_msg"]), "zh")
+    assert "0.12 mg/kg（干重；保守值）" in zh
 
 
 def test_sample_ids_dates_and_coordinates_do_not_stop_the_file(tmp_path):

@@ -71,7 +71,7 @@ def test_one_id_with_early_and_late_rice_crops_is_one_field(early, late):
     from agriremed.io.validate import validate_plots
     v = validate_plots(_cell_table(early, late))
     assert v.rejected.empty
-    assert v.plots["plot_id"].tolist() == ["LY-02~early_rice", "LY-05", "LY-02~late_rice"]
+    assert v.plots["plot_id"].tolist() == [f"LY-02~{early}", "LY-05", f"LY-02~{late}"]  # the crop cells as written
     assert v.plots["crop"].tolist() == ["rice"] * 3
     assert [f if isinstance(f, str) else None for f in v.plots["field_id"]] == ["LY-02", None, "LY-02"]
     assert [s if isinstance(s, str) else None for s in v.plots["rice_season"]] == ["early", None, "late"]
@@ -81,7 +81,7 @@ def test_one_id_with_early_and_late_rice_crops_is_one_field(early, late):
     assert not v.problems["problem"].str.startswith("read as rice, planned as TWO").any()
     note = v.problems.loc[v.problems["problem"].str.contains("read as the crop seasons of one field")]
     assert note["input_row"].tolist() == [1]
-    assert "(LY-02~early_rice / LY-02~late_rice)" in note["problem"].iloc[0]
+    assert f"(LY-02~{early} / LY-02~{late})" in note["problem"].iloc[0]
     assert v.problems.loc[v.problems["column"] == "rice_season", "input_row"].tolist() == [1, 3]
 
 
@@ -145,7 +145,7 @@ def test_early_and_late_rice_rows_give_the_same_ids_whole_and_chunked():
     df = pd.concat([_cell_table("早稻", "晚稻"), _id_table("A12-early", "A12-late")], ignore_index=True)
     df["plot_id"] = ["LY-02", "LY-05", "LY-02", "A12-early", "LY-07", "A12-late"]
     whole = _plan(df).summary
-    assert whole["plot_id"].tolist() == ["LY-02~early_rice", "LY-05", "LY-02~late_rice", "A12-early", "LY-07",
+    assert whole["plot_id"].tolist() == ["LY-02~早稻", "LY-05", "LY-02~晚稻", "A12-early", "LY-07",
                                          "A12-late"]
     assert whole["field_id"].fillna("").tolist() == ["LY-02", "", "LY-02", "A12", "", "A12"]
     for size in (1, 4):

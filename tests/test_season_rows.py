@@ -100,7 +100,7 @@ def _season_table():
 
 
 def _check_season_validation(v):
-    assert v.plots["plot_id"].tolist() == ["A~rice", "A~wheat", "C", "D~rapeseed", "D~rice"]
+    assert v.plots["plot_id"].tolist() == ["A~rice", "A~小麦", "C", "D~rapeseed", "D~rice"]  # the cells as written
     assert [f if isinstance(f, str) else None for f in v.plots["field_id"]] == ["A", "A", None, "D", "D"]
     assert v.plots["input_row"].tolist() == [1, 2, 4, 6, 8]
     assert v.rejected["input_row"].tolist() == [3, 5, 7, 9]
@@ -115,7 +115,7 @@ def _check_season_validation(v):
     assert note["input_row"].tolist() == [1]  # said once per file, on its first season row
     assert note["problem"].iloc[0].startswith("2 plot ids are repeated on rows growing different crops or rice "
                                               "seasons (4 rows)")
-    assert "(A~rice / A~wheat)" in note["problem"].iloc[0]
+    assert "(A~rice / A~小麦)" in note["problem"].iloc[0]
 
 
 def test_a_plot_id_repeated_with_different_crops_is_one_field_with_season_rows():
@@ -129,13 +129,67 @@ def test_season_rows_are_read_alike_in_chunks_and_whole():
     for size in (1, 2, 4):
         _check_season_validation(validate_stream(df, chunk_size=size, keep_plots=100))
     whole = _plan(df).summary
-    assert whole["plot_id"].tolist() == ["A~rice", "A~wheat", "C", "D~rapeseed", "D~rice"]
+    assert whole["plot_id"].tolist() == ["A~rice", "A~小麦", "C", "D~rapeseed", "D~rice"]
     assert [f if isinstance(f, str) else None for f in whole["field_id"]] == ["A", "A", None, "D", "D"]
     for size in (1, 3):
         r = plan_stream(df, agriremed.Scenario(mc_draws=0), chunk_size=size, progress=False)
         assert r.summary["plot_id"].tolist() == whole["plot_id"].tolist()
         assert r.summary["field_id"].fillna("").tolist() == whole["field_id"].fillna("").tolist()
         assert r.rejected["input_row"].tolist() == [3, 5, 7, 9]
+
+
+def _cell_id_table():
+    # one field per row pair, the crop cells as a county sheet writes them (Chinese, English, with spaces)
+    return make_plots(6, plot_id=["TC-QL-01", "A12", "TC-QL-01", "LY-ZT-02", "A12", "LY-ZT-02"],
+                      crop=["水稻", "rice", " 小麦 ", "早稻", "wheat", "晚稻"], land_use="paddy",
+                      ph=5.6, cd_mg_kg=0.55, region="Anhui/Chuzhou/Tianchang")
+
+
+CELL_IDS = ["TC-QL-01~水稻", "A12~rice", "TC-QL-01~小麦", "LY-ZT-02~早稻", "A12~wheat", "LY-ZT-02~晚稻"]
+
+
+def test_season_row_ids_end_in_the_crop_cell_as_written_whole_chunked_and_dask():
+    from agriremed.engine.stream import plan_stream, validate_stream
+    from agriremed.io.validate import validate_plots
+    df = _cell_id_table()
+    v = validate_plots(df)
+    assert v.rejected.empty and v.plots["plot_id"].tolist() == CELL_IDS
+    assert v.plots["field_id"].tolist() == ["TC-QL-01", "A12", "TC-QL-01", "LY-ZT-02", "A12", "LY-ZT-02"]
+    assert v.plots["crop"].tolist() == ["rice", "rice", "wheat", "rice", "wheat", "rice"]
+    note = v.problems.loc[v.problems["problem"].str.contains("read as the crop seasons of one field")]
+    assert "(TC-QL-01~水稻 / TC-QL-01~小麦)" in note["problem"].iloc[0]
+    for size in (1, 2):
+        assert validate_stream(df, chunk_size=size, keep_plots=10).plots["plot_id"].tolist() == CELL_IDS
+        r = plan_stream(df, agriremed.Scenario(mc_draws=0), chunk_size=size, progress=False)
+        assert r.summary["plot_id"].tolist() == CELL_IDS
+    assert _plan(df).summary["plot_id"].tolist() == CELL_IDS
+    dd = pytest.importorskip("dask.dataframe")
+    from agriremed.engine.dask_backend import plan_dask
+    # each field's rows in two partitions (the early and late rice left out: a partition without them has no
+    # rice_season column)
+    part = df.iloc[[0, 1, 2, 4]].reset_index(drop=True)
+    out = plan_dask(dd.from_pandas(part, npartitions=2), agriremed.Scenario(mc_draws=0))
+    assert out.summary.compute()["plot_id"].tolist() == ["TC-QL-01~水稻", "A12~rice", "TC-QL-01~小麦", "A12~wheat"]
+
+
+def test_season_suffix_is_safe_in_a_file_name_and_falls_back_to_the_crop_code():
+    import numpy as np
+
+    from agriremed.io.validate import repeated_plot_ids, season_suffix
+    assert [season_suffix(c) for c in (" 早稻 ", "稻/麦", "a\\b", "x~y", "early  rice", "小麦\n", " / ", None)] == [
+        "早稻", "稻-麦", "a-b", "x-y", "early rice", "小麦", None, None]
+    ids, rows = np.array(["F", "F", "G", "G"], dtype=object), np.arange(1, 5)
+    crops = np.array(["rice", "wheat", "rice", "wheat"], dtype=object)
+    # F: two cells of different crops giving the same suffix; G: a cell giving none
+    r = repeated_plot_ids(ids, rows, crops, labels=np.array(["x/y", "x\\y", "水稻", " / "], dtype=object))
+    assert r["F"].suffix == {"rice": "rice", "wheat": "wheat"} and r["G"].suffix == {"rice": "rice", "wheat": "wheat"}
+    r = repeated_plot_ids(ids, rows, crops, labels=np.array(["稻", "麦", "水稻", "小麦"], dtype=object))
+    assert r["F"].suffix == {"rice": "稻", "wheat": "麦"} and r["G"].suffix == {"rice": "水稻", "wheat": "小麦"}
+    # a season id that is another row's id: the rows are duplicates
+    r = repeated_plot_ids(np.array(["H", "H", "H~小麦"], dtype=object), np.arange(1, 4),
+                          np.array(["rice", "wheat", "wheat"], dtype=object),
+                          labels=np.array(["水稻", "小麦", "小麦"], dtype=object))
+    assert r == {"H": "1, 2"}
 
 
 def _rotation_table():

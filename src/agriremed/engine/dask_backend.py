@@ -35,7 +35,8 @@ from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import plan_chunk, repeated_ids
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (as_text, has_crop_values, has_detection_limits, has_not_detected,
-                                   is_crop_metal_header, metal_column_medians, metal_column_numbers, row_crops, row_keys)
+                                   is_crop_metal_header, metal_column_medians, metal_column_numbers, row_crop_cells,
+                                   row_crops, row_keys)
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -140,12 +141,13 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         ids = as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
         rows = np.flatnonzero(ids != "") + 1
         crop_cols = [c for c in plots.columns if normalise_header(str(c))[0] == "crop"]
-        crops = (row_crops(plots[crop_cols].compute().reset_index(drop=True), tables) if crop_cols
-                 else np.full(len(ids), None, dtype=object))
+        crop_cells = plots[crop_cols].compute().reset_index(drop=True) if crop_cols else None
+        crops = (row_crops(crop_cells, tables) if crop_cols else np.full(len(ids), None, dtype=object))
+        labels = row_crop_cells(crop_cells) if crop_cols else np.full(len(ids), None, dtype=object)
         key_cols = [c for c in plots.columns if normalise_header(str(c))[0] in ("region", "area_ha")]
         keys = row_keys(plots[key_cols].compute().reset_index(drop=True) if key_cols
                         else pd.DataFrame(index=range(len(ids))))
-        duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1], keys[rows - 1], tables)
+        duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1], keys[rows - 1], tables, labels[rows - 1])
     metal_cols = [c for c in plots.columns
                   if getattr(C.COLUMNS.get(normalise_header(str(c))[0]), "group", None) == "metal"]
     metal_df = plots[metal_cols].compute() if metal_cols else None

@@ -68,7 +68,8 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
                                    has_not_detected, metal_column_medians, metal_column_numbers,
-                                   repeated_plot_ids, row_crops, row_keys, validate_plots, with_note_rows)
+                                   repeated_plot_ids, row_crop_cells, row_crops, row_keys, validate_plots,
+                                   with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
 from agriremed.io.geo import feature_count
@@ -765,7 +766,7 @@ class _Input:
 
         text = self.text
         chunks = text.chunks(self.chunk_size) if text is not None else self._chunks()
-        ids, rows, crops, keys, start, blank = [], [], [], [], 0, []
+        ids, rows, crops, keys, labels, start, blank = [], [], [], [], [], 0, []
         tables = self.tables or load_tables()
         region_filled = False
         has_value = set()
@@ -786,6 +787,7 @@ class _Input:
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
                 crops.append(row_crops(chunk, tables)[keep])
+                labels.append(row_crop_cells(chunk)[keep])
                 keys.append(row_keys(chunk)[keep])
             region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
                                                  if normalise_header(c)[0] == "region")
@@ -801,7 +803,7 @@ class _Input:
                     comma, point = comma or c, point or pt
             start += len(chunk)
         dups = (repeated_ids(np.concatenate(ids), np.concatenate(rows), np.concatenate(crops), np.concatenate(keys),
-                             tables) if ids else {})
+                             tables, np.concatenate(labels)) if ids else {})
         notes = list(self.notes)
         keep = marks = None
         if text is not None:
@@ -876,7 +878,7 @@ def duplicate_ids(source, chunk_size: int = DEFAULT_CHUNK_SIZE,
 
 
 def repeated_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None,
-                 keys: np.ndarray | None = None, tables=None) -> dict:
+                 keys: np.ndarray | None = None, tables=None, labels: np.ndarray | None = None) -> dict:
     """Ids that occur more than once → their rows: ``"3, 17"`` (duplicates) or ``{crop: row}`` (the
     season rows of one field, the same id on rows growing different crops), and with ``tables`` ids
     that are one id with a season suffix (``TC-01-稻``, ``TC-01-麦``) on rows growing different crops →
@@ -885,9 +887,10 @@ def repeated_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = N
 
     ``rows`` are the 1-based input rows of ``ids``; ``crops`` their crop codes as read
     (:func:`agriremed.io.validate.row_crops`; without them every repeated id is a duplicate);
-    ``keys`` their region and area cells (:func:`agriremed.io.validate.row_keys`).
+    ``keys`` their region and area cells (:func:`agriremed.io.validate.row_keys`); ``labels`` their crop
+    cells as written (:func:`agriremed.io.validate.row_crop_cells`: the suffixes of season plot ids).
     """
-    return repeated_plot_ids(ids, rows, crops, keys, tables)
+    return repeated_plot_ids(ids, rows, crops, keys, tables, labels)
 
 
 # ---- planning one chunk -----------------------------------------------------------------

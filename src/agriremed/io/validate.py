@@ -572,7 +572,7 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
-    more_ids = _first_plot_id(mapping, header_notes) + _dry_beside_as_sold(mapping, header_notes)
+    more_ids = _first_plot_id(mapping, header_notes)
     more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
     canon_cols = list(mapping.values())
     # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
@@ -651,25 +651,6 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
-
-
-def _dry_beside_as_sold(mapping: dict[str, str], header_notes: list) -> list[str]:
-    """A column of a metal measured in the harvest on a dry-weight basis (糙米镉（mg/kg，干重）) beside a column of
-    the same metal as sold (稻米镉含量(mg/kg)): the value as sold decides; the dry-weight column is passed through as
-    it is, reported. Returns the names it is passed through as."""
-    kept = []
-    for c, canon in list(mapping.items()):
-        if not (_is_crop_metal(canon) and read_header(c).dry):
-            continue
-        as_sold = [o for o, v in mapping.items() if v == canon and not read_header(o).dry]
-        if not as_sold:
-            continue
-        mapping[c] = str(c).strip().lower()
-        header_notes[:] = [t for t in header_notes if t[1] != c]
-        header_notes.append((canon, c, Message.of("val.crop_dry_beside_as_sold", header=repr(c), column=canon,
-                                                  as_sold=", ".join(map(repr, as_sold)))))
-        kept.append(mapping[c])
-    return kept
 
 
 def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
@@ -1225,10 +1206,10 @@ def _dry_weight_metals(dry: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values: np.ndarray, row_crop,
-                  tables: Tables) -> np.ndarray:
-    """The rows of a dry-weight column ``head`` whose value is used: the rows of a cereal
-    (:meth:`Tables.cereal_crops`); on the rows of another crop (or none) a value is reported (warning, the row
-    planned) and set to NaN in ``values``."""
+                  tables: Tables) -> None:
+    """A dry-weight column ``head`` is used on the rows of a cereal (:meth:`Tables.cereal_crops`) only; on the
+    rows of another crop (or none) a value is reported (warning, the row planned) and set to NaN in ``values``
+    (in place)."""
     cereal = np.isin(np.asarray([c if isinstance(c, str) else "none" for c in row_crop], dtype=object),
                      tables.cereal_crops())
     other = ~np.isnan(values) & ~cereal
@@ -1237,7 +1218,6 @@ def _dry_not_used(col: Collector, canon: str, head: str, cells: _Numbers, values
                                     row_crop=row_crop[i] if isinstance(row_crop[i], str) else "none") for i in idx],
             Message.of("exp.crop_as_sold"))
     values[other] = np.nan
-    return ~np.isnan(values)
 
 
 def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], crop, tables: Tables,
@@ -1247,13 +1227,15 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
 
     A column whose header names a crop (糙米镉 → rice, 小麦籽粒镉 → wheat, :func:`crop_metal_header_crop`) gives
     the value of the rows of that crop; on a row of another crop (``crop``: the rows' crop codes) its value is
-    reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. Several
-    columns are combined row by row, reported once: a row takes the one value given, and two values that
-    differ (after unit conversion) reject the row, naming both columns and values. A column on a dry-weight basis
-    (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only (:func:`_dry_not_used`).
-    A result below the detection limit that gives it ('<0.02', in a column as sold or on a dry-weight basis) is
-    read as the limit, an upper bound, reported (warning) where it is used: the summary compares it with the
-    food limit (:func:`agriremed.engine.assemble.crop_measured`).
+    reported (warning) and not used. The other columns (籽粒镉, 农产品镉) give the value of any row. A column on a
+    dry-weight basis (糙米镉（mg/kg，干重）, :attr:`HeaderRead.dry`) is used on the rows of a cereal only
+    (:func:`_dry_not_used`). Several columns are combined row by row (:func:`_combine_crop_columns`), reported
+    once: a row takes the value as sold where one is given, else its dry-weight value; a row with both takes the
+    value as sold, its dry-weight value reported (note); two values of one basis that differ (after unit
+    conversion) reject the row, naming both columns and values. A result below the detection limit that gives
+    it ('<0.02', in a column as sold or on a dry-weight basis) is read as the limit, an upper bound, reported
+    (warning) on the rows where it is used: the summary compares it with the food limit
+    (:func:`agriremed.engine.assemble.crop_measured`).
     Returns the values, per row whether the value used was read on a dry-weight basis, and per row whether it
     is such a limit.
     """
@@ -1264,17 +1246,15 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     heads = list(cells)
     vals = np.full((n, len(heads)), np.nan)
     below = np.zeros((n, len(heads)), bool)
-    dry = np.zeros((n, len(heads)), bool)
+    dry_col = np.array([read_header(h).dry for h in heads], bool)
+    reads = []
     for j, h in enumerate(heads):
         factor = read_header(h).factor
         read, below[:, j] = _censored(cells[h], factor)
+        reads.append(read)
         vals[:, j] = _check_numbers(col, canon, spec, read, factor, comma_file=comma_file)
-        if read_header(h).dry:  # not used on the rows of a crop other than a cereal
-            dry[:, j] = _dry_not_used(col, canon, h, read, vals[:, j], row_crop, tables)
-        below[:, j] &= ~np.isnan(vals[:, j])
-        col.add(below[:, j], canon, read.text, "warning",
-                lambda idx, j=j: [Message.of("val.below_dl_crop", limit=float(vals[i, j])) for i in idx],
-                Message.of("exp.detection_limit_crop"))
+        if dry_col[j]:  # not used on the rows of a crop other than a cereal
+            _dry_not_used(col, canon, h, read, vals[:, j], row_crop, tables)
         word = crop_metal_header_crop(h)
         code = lookup.get(word.lower()) if word else None
         if code is None:
@@ -1288,18 +1268,49 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     if len(heads) > 1:
         col.add_file(canon, "note", Message.of("val.crop_columns_combined", column=canon,
                                                headers=", ".join(map(repr, heads))))
+    first, taken = _combine_crop_columns(col, canon, heads, vals, dry_col)
+    arange = np.arange(n)
+    found = ~np.isnan(first)
+    censored = found & below[arange, taken]
+    for j, read in enumerate(reads):  # reported on the rows whose value is that column's limit
+        col.add(censored & (taken == j), canon, read.text, "warning",
+                lambda idx: [Message.of("val.below_dl_crop", limit=float(first[i])) for i in idx],
+                Message.of("exp.detection_limit_crop"))
+    return first, found & dry_col[taken], censored
+
+
+def _combine_crop_columns(col: Collector, canon: str, heads: list[str], vals: np.ndarray,
+                          dry_col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The value of each row of a metal measured in the harvest from the columns ``heads`` (``vals``: rows ×
+    columns [mg kg⁻¹], NaN where not given or not used; ``dry_col``: which columns are on a dry-weight basis),
+    combined row by row: the columns as sold where the row has a value in one, else the dry-weight columns. A
+    row with both is reported (note: the value as sold is compared, the dry-weight value is not); values of the
+    columns used that differ reject the row (error). Returns the values (NaN where none, or rejected) and the
+    column each row's value is taken from."""
+    n = vals.shape[0]
     given = ~np.isnan(vals)
-    first = np.where(given.any(axis=1), vals[np.arange(n), given.argmax(axis=1)], np.nan)
+    as_sold = given & ~dry_col
+    dry = given & dry_col
+    has_sold = as_sold.any(axis=1)
+    use = np.where(has_sold[:, None], as_sold, dry)
+    taken = use.argmax(axis=1)
+    first = np.where(use.any(axis=1), vals[np.arange(n), taken], np.nan)
     with np.errstate(invalid="ignore"):
-        differ = (given & ~np.isclose(vals, first[:, None], rtol=1e-9, atol=0.0)).any(axis=1)
-    col.add(differ, canon, lambda idx: [" | ".join(f"{v:g}" for v in vals[i][given[i]]) for i in idx], "error",
+        differ = (use & ~np.isclose(vals, first[:, None], rtol=1e-9, atol=0.0)).any(axis=1)
+    col.add(differ, canon, lambda idx: [" | ".join(f"{v:g}" for v in vals[i][use[i]]) for i in idx], "error",
             lambda idx: [Message.of("val.crop_columns_disagree", column=canon, values=", ".join(
-                f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], given[i], strict=True) if g)) for i in idx],
+                f"{h!r} {v:g} mg/kg" for h, v, g in zip(heads, vals[i], use[i], strict=True) if g)) for i in idx],
             Message.of("exp.crop_columns_agree"))
+
+    def _both(idx):
+        return [Message.of("val.crop_dry_beside_as_sold", column=canon, as_sold=repr(heads[taken[i]]),
+                           value=float(first[i]), header=repr(heads[int(dry[i].argmax())]),
+                           dry=float(vals[i, int(dry[i].argmax())])) for i in idx]
+
+    col.add(has_sold & dry.any(axis=1) & ~differ, canon,
+            lambda idx: [" | ".join(f"{v:g}" for v in vals[i][given[i]]) for i in idx], "note", _both)
     first[differ] = np.nan
-    taken = given.argmax(axis=1)
-    used = np.where(given.any(axis=1), dry[np.arange(n), taken], False) & ~differ
-    return first, used, ~np.isnan(first) & below[np.arange(n), taken]
+    return first, taken
 
 
 def _crop_censored_column(out: dict, censored: dict[str, np.ndarray]) -> None:
@@ -2711,19 +2722,51 @@ def _check_long_numeric_ids(col: Collector, out: pd.DataFrame, dups: list[str]) 
             Message.of("exp.id_as_text"))
 
 
-#: Separator of a season row's plot id: the field's plot id, ``~``, the crop code (``TC-01~wheat``).
-#: Crop codes hold no ``~``, so the field's id is the text before the last ``~``
-#: (:func:`season_plot_id`).
+#: Separator of a season row's plot id: the field's plot id, ``~``, the row's crop cell as written
+#: (``TC-01~小麦``, :func:`season_suffix`) or its crop code (``TC-01~wheat``). Suffixes hold no ``~``, so the
+#: field's id is the text before the last ``~`` (:func:`season_plot_id`).
 SEASON_SEP = "~"
 
 
-def season_plot_id(field_id: str, crop: str) -> str:
-    """Plot id of a season row: the field's plot id, :data:`SEASON_SEP`, the crop code.
+def season_plot_id(field_id: str, suffix: str) -> str:
+    """Plot id of a season row: the field's plot id, :data:`SEASON_SEP`, the suffix (:func:`season_suffix`).
 
-    >>> season_plot_id("TC-01", "wheat"), season_plot_id("TC-01", "wheat").rsplit(SEASON_SEP, 1)[0]
-    ('TC-01~wheat', 'TC-01')
+    >>> season_plot_id("TC-01", "小麦"), season_plot_id("TC-01", "小麦").rsplit(SEASON_SEP, 1)[0]
+    ('TC-01~小麦', 'TC-01')
     """
-    return f"{field_id}{SEASON_SEP}{crop}"
+    return f"{field_id}{SEASON_SEP}{suffix}"
+
+
+#: Characters a season suffix does not keep (:func:`season_suffix`): path separators, :data:`SEASON_SEP`,
+#: characters file systems refuse and control characters (line breaks in a cell); each run of them becomes one
+#: ``-``.
+_SUFFIX_UNSAFE = r'[/\\~<>:"|?*\x00-\x1f\x7f]+'
+
+
+def season_suffix(cell) -> str | None:
+    """The suffix of a season row's plot id from its crop cell as written (:func:`season_plot_id`), usable in a
+    file name: trimmed, each run of spaces one space, each run of path separators, ``~``, characters file systems
+    refuse and control characters (:data:`_SUFFIX_UNSAFE`) one ``-``, no space, ``-`` or ``.`` at either end;
+    None where nothing is left.
+
+    >>> season_suffix(" 早稻 "), season_suffix("稻/麦"), season_suffix("early  rice"), season_suffix(" / ")
+    ('早稻', '稻-麦', 'early rice', None)
+    """
+    if not isinstance(cell, str):
+        return None
+    text = re.sub(_SUFFIX_UNSAFE, "-", re.sub(r"[^\S\n\r\t]+", " ", cell)).strip(" -.")
+    return text or None
+
+
+class SeasonRows(dict):
+    """{season key: input row} of the rows of one plot id read as the season rows of one field
+    (:func:`repeated_plot_ids`); ``suffix`` gives each season key the suffix of its row's plot id
+    (:func:`season_plot_id`): the row's crop cell as written (:func:`season_suffix`), or the season key where
+    a row's cell gives none or two rows' cells give the same suffix."""
+
+    def __init__(self, rows: dict, suffix: dict | None = None):
+        super().__init__(rows)
+        self.suffix = dict(suffix) if suffix is not None else {k: k for k in rows}
 
 
 #: Season key of a rice row of the early or the late season (``rice_season``): the early and the late rice of
@@ -2748,6 +2791,18 @@ def key_crop(key) -> object:
     ('rice', 'wheat')
     """
     return "rice" if key in RICE_SEASON_KEYS.values() else key
+
+
+def row_crop_cells(raw: pd.DataFrame, crop_col=None) -> np.ndarray:
+    """Each row's crop cell as written, stripped (None where blank, or where the table has no crop column or
+    several; ``crop_col``: the crop column, found by its header when not given), as :func:`row_crops` reads
+    it: the suffixes of season plot ids (:func:`season_suffix`)."""
+    cols = ([crop_col] if crop_col is not None else
+            [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == "crop"])
+    if len(cols) != 1:
+        return np.full(len(raw), None, dtype=object)
+    text, blank = _cell_text(raw[cols[0]], "crop")
+    return np.where(blank, None, text.to_numpy(object))
 
 
 def crop_cell_seasons(text: pd.Series) -> np.ndarray:
@@ -2976,7 +3031,8 @@ def _keys_agree(keys: list) -> bool:
 
 
 def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None,
-                      keys: np.ndarray | None = None, tables: Tables | None = None) -> dict:
+                      keys: np.ndarray | None = None, tables: Tables | None = None,
+                      labels: np.ndarray | None = None) -> dict:
     """Plot ids that occur more than once → their rows: duplicates, or the season rows of one field.
 
     Parameters
@@ -2995,15 +3051,19 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     tables : Tables, optional
         Literature tables: with them (and ``crops``), ids that differ only by a season suffix
         (:func:`season_suffix_pattern`) are read as the season rows of one field too.
+    labels : numpy.ndarray, optional
+        Their crop cells as written (:func:`row_crop_cells`): the suffixes of the season plot ids
+        (:func:`season_suffix`); without them the suffixes are the season keys.
 
     Returns
     -------
     dict
-        Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or ``{crop: row}`` (the
-        season rows of one field: every row of the id has a crop read, the season keys all differ
-        (:func:`_distinct_seasons`: the early and the late rice of one field differ) and no
+        Repeated id → ``"3, 17"`` (a duplicate: its rows are rejected) or a :class:`SeasonRows`
+        ``{crop: row}`` (the season rows of one field: every row of the id has a crop read, the season keys
+        all differ (:func:`_distinct_seasons`: the early and the late rice of one field differ) and no
         :func:`season_plot_id` of them is the id of another row; each row is kept with its season
-        plot id); and, with ``tables``, each id of a field written with season suffixes → its
+        plot id, the id, ``~`` and its crop cell as written, or its season key where two rows' cells give
+        the same suffix: :func:`_season_suffixes`); and, with ``tables``, each id of a field written with season suffixes → its
         :class:`SeasonField` (ids that occur once, are the same id with a season suffix, grow crops
         read that all differ, agree in their region and area cells where filled, and whose id without
         the suffix is no row's id; each row keeps its id). The rule sees the whole input, so a chunked
@@ -3012,8 +3072,11 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     Examples
     --------
     >>> ids = np.array(["A", "A", "B", "B", "C"], dtype=object)
-    >>> repeated_plot_ids(ids, np.arange(1, 6), np.array(["rice", "wheat", "rice", "rice", "rice"], dtype=object))
+    >>> crops = np.array(["rice", "wheat", "rice", "rice", "rice"], dtype=object)
+    >>> repeated_plot_ids(ids, np.arange(1, 6), crops)
     {'A': {'rice': 1, 'wheat': 2}, 'B': '3, 4'}
+    >>> repeated_plot_ids(ids, np.arange(1, 6), crops, labels=np.array(["水稻", "小麦", "稻", "稻", "稻"]))["A"].suffix
+    {'rice': '水稻', 'wheat': '小麦'}
     >>> from agriremed.core.tables import load_tables
     >>> r = repeated_plot_ids(np.array(["T-稻", "T-麦"], dtype=object), np.array([1, 2]),
     ...                       np.array(["rice", "wheat"], dtype=object), tables=load_tables())
@@ -3023,7 +3086,8 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     if tables is not None and crops is not None:
         crops = with_id_seasons(ids, crops)
     s = pd.DataFrame({"id": pd.Series(ids, dtype=object), "row": np.asarray(rows, np.int64),
-                      "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object)})
+                      "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object),
+                      "label": pd.Series(labels if labels is not None else np.full(len(ids), None), dtype=object)})
     out: dict = {}
     if tables is not None and crops is not None:
         key = np.empty(len(s), dtype=object)
@@ -3037,25 +3101,46 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     every = set(s["id"].tolist())
     for k, g in rep.groupby("id", sort=False):
         crop = g["crop"].tolist()
-        seasons = _distinct_seasons(crop) and not any(season_plot_id(k, c) in every for c in crop)
-        out[k] = (dict(zip(crop, g["row"].tolist(), strict=True)) if seasons
+        suffix = _season_suffixes(crop, g["label"].tolist()) if _distinct_seasons(crop) else None
+        seasons = suffix is not None and not any(season_plot_id(k, suffix[c]) in every for c in crop)
+        out[k] = (SeasonRows(dict(zip(crop, g["row"].tolist(), strict=True)), suffix) if seasons
                   else ", ".join(map(str, g["row"].tolist())))
     return out
 
 
+def _season_suffixes(keys: list, labels: list) -> dict:
+    """Season key → the suffix of its row's season plot id (:func:`season_plot_id`) for the season rows of one
+    field (``keys``: their season keys, all different; ``labels``: their crop cells as written): each cell as
+    :func:`season_suffix` makes it, or every row's season key where a cell gives none or two give the same
+    suffix (cells that differ only in the characters :func:`season_suffix` replaces).
+
+    >>> _season_suffixes(["early_rice", "late_rice"], ["早稻", "晚稻"])
+    {'early_rice': '早稻', 'late_rice': '晚稻'}
+    >>> _season_suffixes(["rice", "wheat"], ["稻~麦", "稻/麦"])
+    {'rice': 'rice', 'wheat': 'wheat'}
+    """
+    suffixes = [season_suffix(t) for t in labels]
+    if None in suffixes or len(set(suffixes)) < len(suffixes):
+        return {k: k for k in keys}
+    return dict(zip(keys, suffixes, strict=True))
+
+
 def _ids_and_crops(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
-                   tables: Tables) -> tuple[np.ndarray, np.ndarray] | None:
-    """Each row's plot id (None where blank) and season key (:func:`row_crops`, :func:`with_id_seasons`) as
-    :func:`validate_plots` reads them; None without one plot-id column."""
+                   tables: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each row's plot id (None where blank), season key (:func:`row_crops`, :func:`with_id_seasons`) and crop
+    cell as written (:func:`row_crop_cells`) as :func:`validate_plots` reads them; None without one plot-id
+    column."""
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     if pid_col is None or "plot_id" in dups:
         return None
     text, blank = _cell_text(raw[pid_col], "plot_id")
     ids = np.where(blank, None, text.to_numpy(object))
     crop_col = next((c for c, v in mapping.items() if v == "crop"), None)
-    crops = (with_id_seasons(ids, row_crops(raw, tables, crop_col)) if crop_col is not None and "crop" not in dups
+    one = crop_col is not None and "crop" not in dups
+    crops = (with_id_seasons(ids, row_crops(raw, tables, crop_col)) if one
              else np.full(len(raw), None, dtype=object))
-    return ids, crops
+    labels = row_crop_cells(raw, crop_col) if one else np.full(len(raw), None, dtype=object)
+    return ids, crops, labels
 
 
 def _repeated_in(raw: pd.DataFrame, cells: pd.DataFrame, mapping: dict[str, str], dups: list[str],
@@ -3069,10 +3154,11 @@ def _repeated_in(raw: pd.DataFrame, cells: pd.DataFrame, mapping: dict[str, str]
     text = as_text(raw[pid_col])
     if not text.duplicated().any() and season_suffix_bases(text, tables).isna().all():
         return {}, None  # no id repeated nor with a season suffix: the crops are not read twice
-    ids, crops = _ids_and_crops(raw, mapping, dups, tables)
+    ids, crops, labels = _ids_and_crops(raw, mapping, dups, tables)
     known = np.array([isinstance(i, str) for i in ids], bool)
-    return (repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables),
-            (ids, crops))
+    return (repeated_plot_ids(ids[known], np.flatnonzero(known) + 1, crops[known], row_keys(cells)[known], tables,
+                              labels[known]),
+            (ids, crops, labels))
 
 
 def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], repeated: dict,
@@ -3082,7 +3168,7 @@ def _season_siblings(raw: pd.DataFrame, mapping: dict[str, str], dups: list[str]
     the rows' ids and crops where :func:`_repeated_in` read them already)."""
     if not any(isinstance(v, dict) for v in repeated.values()):
         return {}
-    ids, crops = read if read is not None else _ids_and_crops(raw, mapping, dups, tables)
+    ids, crops, _ = read if read is not None else _ids_and_crops(raw, mapping, dups, tables)
     out = {}
     for i, (pid, crop) in enumerate(zip(ids, crops, strict=True)):
         rows = repeated.get(pid) if isinstance(pid, str) else None
@@ -3162,18 +3248,24 @@ def _season_rows(col: Collector, out: pd.DataFrame, pid: pd.Series, crop: np.nda
     suffixed = season & np.array([isinstance(repeated.get(i), SeasonField) for i in ids], bool)
     field_of = np.array([repeated[i].field if s else i for i, s in zip(ids, suffixed, strict=True)], dtype=object)
     out["field_id"] = np.where(season & blank_field, field_of, field.to_numpy(object))
-    out["plot_id"] = np.where(season & ~suffixed, [season_plot_id(i, c) if s else i
+    out["plot_id"] = np.where(season & ~suffixed, [season_plot_id(i, _suffix_of(repeated[i], c)) if s else i
                                                    for i, c, s in zip(ids, crop, season, strict=True)], ids)
     fields = {k: v for k, v in repeated.items() if isinstance(v, dict) and not isinstance(v, SeasonField)}
     if fields:
         first_id, first = min(fields.items(), key=lambda kv: min(kv[1].values()))
         first_crop = min(first, key=first.get)
         here = season & ~suffixed & (ids == first_id) & (crop == first_crop)
-        example = " / ".join(season_plot_id(first_id, c) for c in first)
+        example = " / ".join(season_plot_id(first_id, _suffix_of(first, c)) for c in first)
         col.add(here, "plot_id", ids, "warning",
                 Message.of("val.season_rows", n=len(fields), rows=sum(len(v) for v in fields.values()),
                            id=first_id, example=example, sep=SEASON_SEP), "")
     _suffix_note(col, ids, suffixed, {k: v for k, v in repeated.items() if isinstance(v, SeasonField)})
+
+
+def _suffix_of(field: dict, key) -> str:
+    """The suffix of the season plot id of the row of season key ``key`` of a field (:class:`SeasonRows`; the
+    key itself for a plain ``{crop: row}``)."""
+    return getattr(field, "suffix", {}).get(key, key)
 
 
 def _suffix_note(col: Collector, ids: np.ndarray, suffixed: np.ndarray, fields: dict) -> None:
