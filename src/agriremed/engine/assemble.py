@@ -76,7 +76,7 @@ PLAN_COLUMNS += [
 SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
     "soil_class", "screening_basis",
-    "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "metals_not_assessed",
+    "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
     "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
     "p_target_20yr",
@@ -1041,7 +1041,7 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     n = len(sp)
     out = {}
     for c in ("soil_class", "screening_basis", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
-              "metals_not_assessed", "uptake_functions"):
+              "near_class_boundary", "metals_not_assessed", "uptake_functions"):
         if c not in soil_plot:
             out[c] = np.full(n, "", dtype=object)
             continue
@@ -1543,6 +1543,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     has_rot = ~pd.isna(rotation) & (rotation != "")
     check = _frames.obj(P["values_to_check"]) if "values_to_check" in P else np.full(n, None, dtype=object)
     nd = _frames.obj(P["not_detected_metals"]) if "not_detected_metals" in P else np.full(n, None, dtype=object)
+    near = (_frames.take(_frames.obj(soil_plot["near_class_boundary_msg"]), sp, "")
+            if "near_class_boundary_msg" in soil_plot else np.full(n, "", dtype=object))
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
@@ -1565,6 +1567,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
+        # a soil value within the spread of duplicate analyses of a class boundary (As 120 at an
+        # intervention value of 120): a re-sample or re-analysis can change the class
+        (_given(near), lambda i: Message.decode(near[i])),
         # a soil metal 'ND' without a limit (not measured) and a soil metal value to check (450 mg/kg Cd, a column
         # in µg/kg): last, the class depends on them
         (_given(nd), lambda i: Message.of("rec.not_detected_soil", metals=nd[i])),

@@ -32,6 +32,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.core import columns as C
+from agriremed.core.messages import Message
 from agriremed.models.soil import metal_stock_kg_ha, soil_mass_t_ha
 from agriremed.core.tables import Tables, load_tables
 
@@ -43,6 +44,8 @@ __all__ = [
     "threshold_values",
     "screen",
     "plot_classes",
+    "boundary_margin_mg_kg",
+    "near_class_boundary",
     "CLASS_BASES",
     "SCREENING_BASES",
     "ROTATION_LAND_USES",
@@ -383,6 +386,136 @@ def _rotation_columns(s: pd.DataFrame, have: np.ndarray, code: np.ndarray, k: in
     return {"screening_basis": basis,
             "soil_class_without_rotation": np.where(worst >= 0, np.array([None, *CLASSES], dtype=object)[worst + 1],
                                                     None).astype(object)}
+
+
+#: Relative difference of two analyses of one sample from their relative deviation: RD = |a − b| / (a + b),
+#: so |a − b| / mean(a, b) = 2 RD (the definition of the relative deviation of duplicates).
+RD_TO_RELATIVE_DIFFERENCE = 2.0
+
+
+def boundary_margin_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -> np.ndarray:
+    """Margin around a class boundary within which a re-analysis of the soil can fall on its other side.
+
+    The margin is the largest difference of two analyses of one soil sample at the boundary:
+    ``RD_TO_RELATIVE_DIFFERENCE`` × ``within_lab_rd_max`` × boundary, where ``within_lab_rd_max`` is
+    the largest within-laboratory relative deviation of duplicate analyses of the metal in real soil
+    samples (``soil_method_precision.csv``, sourced). It is the observed counterpart of the 95 %
+    repeatability limit r = 2.8 σ_r of ISO 5725-6 (the largest difference of two results of one
+    laboratory): a re-analysis in another laboratory can differ more (reproducibility limit R > r).
+
+    Parameters
+    ----------
+    metal : str or array-like of str
+        Metal code(s) (``cd``, ``as`` …).
+    boundary_mg_kg : float or array-like of float
+        The class boundary [mg kg⁻¹] (a screening or intervention value).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The margin [mg kg⁻¹]; NaN for a metal without a row (Hg: its duplicates' spread is of the
+        order of the value itself) or a blank boundary.
+
+    Examples
+    --------
+    >>> boundary_margin_mg_kg(["as", "cd", "hg"], [120.0, 0.3, 0.5]).round(4).tolist()
+    [33.36, 0.12, nan]
+    """
+    tables = tables or load_tables()
+    prec = tables.soil_method_precision
+    metal = np.atleast_1d(np.asarray(metal, dtype=object))
+    rd = _frames.take(prec["within_lab_rd_max"].to_numpy(float),
+                      _frames.index_of(_frames.obj(prec["metal"]), metal), np.nan)
+    return RD_TO_RELATIVE_DIFFERENCE * rd * np.broadcast_to(np.asarray(boundary_mg_kg, float), metal.shape)
+
+
+def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None = None) -> pd.DataFrame:
+    """The plot × metal values near a class boundary, where a re-sample or re-analysis can change the class.
+
+    A metal's value is near a boundary (its screening or intervention value) when it lies within
+    :func:`boundary_margin_mg_kg` of it, on either side, and the metal's class on the other side
+    changes the plot's class (the worst of its metals): a Cd at 0.31 mg/kg against a screening
+    value of 0.3 on a plot whose As is above its intervention value changes nothing. The class
+    itself is not changed.
+
+    Parameters
+    ----------
+    screened : pandas.DataFrame
+        Rows of :func:`screen` (``plot_id``, ``metal``, ``conc_mg_kg``, ``screening_mg_kg``,
+        ``intervention_mg_kg``, ``soil_class``).
+    plot_ids : array-like
+        The plots, in the order of the result.
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plot: ``plot_id``; ``near_class_boundary`` (``metal:screening`` or
+        ``metal:intervention`` codes, ``|``-joined; '' none) and ``near_class_boundary_msg`` (the
+        encoded note ``rec.near_class_boundary`` per metal; '' none).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"plot_id": ["a", "b", "c"], "ph": [7.0, 5.0, 5.0], "land_use": "paddy",
+    ...                   "as_mg_kg": [120.0, 10.0, 10.0], "cd_mg_kg": [0.2, 0.31, 0.5]})
+    >>> near_class_boundary(screen(p), p["plot_id"])["near_class_boundary"].tolist()
+    ['as:intervention', 'cd:screening', '']
+    """
+    ids = np.asarray(list(plot_ids), dtype=object)
+    n = len(ids)
+    codes, notes = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    s = screened.dropna(subset=["soil_class"])
+    row_plot = _frames.index_of(ids, _frames.obj(s["plot_id"]))
+    keep = row_plot >= 0
+    s, row_plot = s[keep], row_plot[keep]
+    if not len(s):
+        return _frames.frame({"plot_id": ids, "near_class_boundary": codes, "near_class_boundary_msg": notes}, n)
+    rank = np.array([_CLASS_RANK[c] for c in _frames.obj(s["soil_class"]).tolist()], dtype=np.intp)
+    others = _others_worst(row_plot, rank, n)
+    worst = np.maximum(others, rank)
+    metal, conc = _frames.obj(s["metal"]), s["conc_mg_kg"].to_numpy(float)
+    hits: list[tuple[int, str, Message]] = []
+    for kind, lower, upper in (("screening", 0, 1), ("intervention", 1, 2)):
+        limit = s[f"{kind}_mg_kg"].to_numpy(float)
+        margin = boundary_margin_mg_kg(metal, limit, tables)
+        flipped = np.where(conc <= limit, upper, lower)
+        new = np.maximum(others, flipped)
+        with np.errstate(invalid="ignore"):
+            near = (np.abs(conc - limit) <= margin) & (new != worst)
+        for r in np.flatnonzero(near):
+            hits.append((int(r), f"{metal[r]}:{kind}", Message.of(
+                "rec.near_class_boundary", metal=metal[r], value=float(conc[r]), kind=kind,
+                limit=float(limit[r]), margin=float(margin[r]), other=CLASSES[new[r]])))
+    for r, code, msg in sorted(hits, key=lambda h: h[0]):
+        i = row_plot[r]
+        codes[i] = f"{codes[i]}|{code}" if codes[i] else code
+        notes[i] = (Message.decode(notes[i]) + msg).encode() if notes[i] else msg.encode()
+    return _frames.frame({"plot_id": ids, "near_class_boundary": codes, "near_class_boundary_msg": notes}, n)
+
+
+def _others_worst(plot: np.ndarray, rank: np.ndarray, n: int) -> np.ndarray:
+    """For each row, the worst class rank of the other rows of its plot (−1 where it is the plot's only row).
+
+    Parameters
+    ----------
+    plot : numpy.ndarray of int
+        Plot position of each row (0 … ``n`` − 1).
+    rank : numpy.ndarray of int
+        Class rank of each row.
+    n : int
+        Number of plots.
+    """
+    worst = np.full(n, -1, dtype=np.intp)
+    np.maximum.at(worst, plot, rank)
+    at_worst = rank == worst[plot]
+    count = np.zeros(n, dtype=np.intp)
+    np.add.at(count, plot, at_worst)
+    second = np.full(n, -1, dtype=np.intp)
+    np.maximum.at(second, plot[~at_worst], rank[~at_worst])
+    return np.where(~at_worst | (count[plot] > 1), worst[plot], second[plot])
 
 
 def _controlling_keys(s: pd.DataFrame, rank: np.ndarray, ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,79 @@
+"""A soil value within the spread of duplicate analyses of a GB 15618-2018 class boundary (screening or
+intervention value) is flagged: a re-sample or re-analysis can change the class (Shimen As paddies: As 120
+at the intervention value 120; Cd 0.31 against the screening value 0.3). The class itself is kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.core.tables import load_tables
+from agriremed.stages import soil
+from plotdata import make_plots
+
+
+def _near(plots: pd.DataFrame) -> pd.DataFrame:
+    return soil.near_class_boundary(soil.screen(plots), plots["plot_id"])
+
+
+def test_margin_is_twice_the_largest_duplicate_deviation_times_the_boundary():
+    prec = load_tables().soil_method_precision.set_index("metal")["within_lab_rd_max"].astype(float)
+    # the table: As 13.9 %, Cd 20.0 % (largest within-laboratory relative deviation of duplicates)
+    assert prec["as"] == 0.139 and prec["cd"] == 0.200 and "hg" not in prec.index
+    # hand-computed: As 2 × 0.139 × 120 = 33.36 mg/kg; Cd 2 × 0.200 × 0.3 = 0.12 mg/kg; Hg none
+    got = soil.boundary_margin_mg_kg(["as", "cd", "hg"], [120.0, 0.3, 0.5])
+    assert got[:2] == pytest.approx([33.36, 0.12]) and np.isnan(got[2])
+
+
+def test_as_at_the_intervention_value_is_near_it_and_the_class_is_kept():
+    # paddy pH 7.0: As intervention value 120 mg/kg (GB 15618-2018 Table 3), screening 25 (As 40: 15 mg/kg
+    # above it, beyond its margin 2 × 0.139 × 25 = 6.95 mg/kg)
+    p = make_plots(2, plot_id=["SM-1", "SM-2"], ph=7.0, cd_mg_kg=0.2, as_mg_kg=[120.0, 40.0])
+    s = soil.screen(p)
+    row = s[(s["plot_id"] == "SM-1") & (s["metal"] == "as")].iloc[0]
+    assert row["intervention_mg_kg"] == 120.0 and row["soil_class"] == "safe_utilisation"
+    out = _near(p)
+    assert out["near_class_boundary"].tolist() == ["as:intervention", ""]
+    msg = messages.Message.decode(out["near_class_boundary_msg"].iloc[0])
+    en, zh = messages.render(msg, "en"), messages.render(msg, "zh")
+    assert "As at 120 mg/kg is near its risk intervention value" in en and "120 mg/kg" in en
+    assert "within 33.4 mg/kg" in en and "strict control" in en and "re-sample / re-analyse" in en
+    assert "砷含量120 mg/kg接近风险管制值（120 mg/kg）" in zh and "33.4 mg/kg" in zh
+    assert "严格管控类" in zh and "建议复测" in zh
+    # the class is the one the values give
+    classes = soil.plot_classes(s, p["plot_id"])
+    assert classes["soil_class"].tolist() == ["safe_utilisation", "safe_utilisation"]
+
+
+def test_cd_just_above_the_screening_value_is_near_it_and_far_above_is_not():
+    # paddy pH 5.0: Cd screening 0.3, intervention 1.5; margin 0.12 mg/kg
+    p = make_plots(4, ph=5.0, cd_mg_kg=[0.31, 0.5, 0.42, 0.43])
+    out = _near(p)
+    assert out["near_class_boundary"].tolist() == ["cd:screening", "", "cd:screening", ""]
+    en = messages.render(messages.Message.decode(out["near_class_boundary_msg"].iloc[0]), "en")
+    assert "Cd at 0.31 mg/kg is near its risk screening value" in en and "0.3 mg/kg" in en
+    assert "within 0.12 mg/kg" in en and "priority protection" in en
+    zh = messages.render(messages.Message.decode(out["near_class_boundary_msg"].iloc[0]), "zh")
+    assert "镉含量0.31 mg/kg接近风险筛选值（0.3 mg/kg）" in zh and "优先保护类" in zh
+
+
+def test_a_boundary_that_does_not_change_the_plot_class_is_not_flagged():
+    # Cd 0.31 near its screening value, but As 300 is far above its intervention value (200 at pH 5.0; margin 55.6):
+    # the plot is strict control on either side of the Cd value; Hg has no sourced figure
+    p = make_plots(2, ph=5.0, cd_mg_kg=0.31, as_mg_kg=[300.0, 10.0], hg_mg_kg=[0.1, 0.5])
+    assert _near(p)["near_class_boundary"].tolist() == ["", "cd:screening"]
+
+
+def test_the_plan_closes_the_recommendation_with_the_note():
+    p = make_plots(2, plot_id=["SM-1", "SM-2"], ph=7.0, cd_mg_kg=0.2, as_mg_kg=[120.0, 60.0])
+    plan = agriremed.plan(p, agriremed.Scenario(mc_draws=50))
+    s = plan.summary.set_index("plot_id")
+    assert s.loc["SM-1", "near_class_boundary"] == "as:intervention"
+    assert s.loc["SM-2", "near_class_boundary"] in ("", None)
+    assert s.loc["SM-1", "recommendation"].endswith("re-sample / re-analyse before acting on the class.")
+    assert "near its risk intervention value" not in s.loc["SM-2", "recommendation"]
+    zh = messages.render(messages.Message.decode(s.loc["SM-1", "recommendation_msg"]), "zh")
+    assert "接近风险管制值" in zh and zh.endswith("建议复测（重新采样或重新分析）后再按此类别执行。")
