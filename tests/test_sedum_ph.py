@@ -113,3 +113,9 @@ def options_rows(tables, plots):
     risk = uptake.food_safety(uptake.predict_crop_concentration(plots, tables=tables), "GB2762", tables)
     rows = options.evaluate_options(plots, cls, tables, crop_risk=risk, rule_set="china")
     return rows.set_index(["plot_id", "option_id"])
+
+
+def test_a_ph_just_above_the_limit_never_prints_as_the_limit(tables, plots_factory):
+    # pH 5.614 with two decimals reads 5.61, the limit it exceeds: it is printed with three
+    rows = options_rows(tables, plots_factory(1, land_use="upland", crop="wheat", ph=5.614, cd_mg_kg=0.8))
+    assert rows.loc[("P1", "sedum_plumbizincicola"), "reason"].startswith("soil pH 5.614 is above 5.61")

@@ -1144,9 +1144,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):
             note = _text(o.ph_note)
-            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=ph_text(p), ph_max=float(o.ph_max),
+            fail(ph > o.ph_max, [Message.of("opt.ph_above_note", ph=ph_text(p, o.ph_max), ph_max=float(o.ph_max),
                                             note=note)
-                                 if note else Message.of("opt.ph_above", ph=ph_text(p), ph_max=float(o.ph_max))
+                                 if note else Message.of("opt.ph_above", ph=ph_text(p, o.ph_max), ph_max=float(o.ph_max))
                                  for p in ph_uniq], ph_codes)
         blockers = set(_split(o.blocked_by))
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
@@ -1266,17 +1266,19 @@ def _needs_failure(o, exceed, bits, measured=None):
     return (exceed & mask) == 0, texts, unmeasured.astype(np.intp)
 
 
-def ph_text(ph: float) -> str:
+def ph_text(ph: float, limit: float | None = None) -> str:
     """A plot's pH as a message prints it beside a limit: two decimals where the second one is given,
-    else one (7.0, 5.62), so that a pH just above a limit with two decimals never reads as the limit
-    itself ("soil pH 5.6 is above 5.61").
+    else one (7.0, 5.62), and more where two would read as the limit it exceeds (5.614 beside 5.61), so
+    that a pH just above a limit never reads as the limit itself ("soil pH 5.6 is above 5.61").
 
     Examples
     --------
-    >>> ph_text(7.0), ph_text(5.62), ph_text(7.454)
-    ('7.0', '5.62', '7.45')
+    >>> ph_text(7.0), ph_text(5.62), ph_text(7.454), ph_text(5.614, 5.61)
+    ('7.0', '5.62', '7.45', '5.614')
     """
     t = f"{float(ph):.2f}"
+    if limit is not None and float(t) <= float(limit) < float(ph):
+        return f"{float(ph):.4f}".rstrip("0")
     return t[:-1] if t.endswith("0") else t
 
 
