@@ -67,7 +67,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
-                                   metal_column_medians, metal_column_numbers,
+                                   has_rice_seasons, metal_column_medians, metal_column_numbers,
                                    repeated_plot_ids, row_crops, row_keys, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -545,6 +545,7 @@ class _Scan:
     metal_medians: dict | None = None  # median [mg/kg] of each total soil-metal column (a column in µg/kg?)
     censored: bool = False            # a total soil-metal cell gives a detection limit ('<0.05') somewhere
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
+    rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
 
 
 class _DelimitedFile:
@@ -745,6 +746,7 @@ class _Input:
             chunk.attrs["metal_medians"] = scan.metal_medians
             chunk.attrs["censored_in_input"] = scan.censored
             chunk.attrs["crop_values_in_input"] = scan.crop_values
+            chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -769,7 +771,7 @@ class _Input:
         has_value = set()
         comma = point = False
         metals: dict[str, list] = {}
-        censored = crop_values = False
+        censored = crop_values = seasons = False
         for chunk in chunks:
             for m, v in metal_column_numbers(chunk).items():
                 metals.setdefault(m, []).append(v)
@@ -777,12 +779,14 @@ class _Input:
             crop_values = crop_values or has_crop_values(chunk)
             blank += chunk.attrs.get("blank_lines", [])
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
+            keys_read = row_crops(chunk, tables)
+            seasons = seasons or has_rice_seasons(chunk, tables, keys_read)
             if col is not None:
                 t = as_text(chunk[col]).to_numpy(object)
                 keep = t != ""
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
-                crops.append(row_crops(chunk, tables)[keep])
+                crops.append(keys_read[keep])
                 keys.append(row_keys(chunk)[keep])
             region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
                                                  if normalise_header(c)[0] == "region")
@@ -810,7 +814,7 @@ class _Input:
         medians = metal_column_medians({m: np.concatenate(v) for m, v in metals.items()})
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
                            region_filled=region_filled, metal_medians=medians, censored=censored,
-                           crop_values=crop_values)
+                           crop_values=crop_values, rice_seasons=seasons)
         return self._scan
 
 
