@@ -90,8 +90,7 @@ def test_rice_season_values_whole_and_chunked(tmp_path, first):
 
 
 @pytest.mark.parametrize("first", [True, False], ids=["first_rows", "last_rows"])
-@pytest.mark.parametrize("feature", ["rice_season_crop", "rice_season_id", "early_late_rice", "field_id",
-                                     "rotation"])
+@pytest.mark.parametrize("feature", list(FEATURES))
 def test_dask_partitions_of_one_row_give_the_summary_of_the_whole_table(feature, first):
     dd = pytest.importorskip("dask.dataframe", reason="the dask backend is optional: pip install 'agriremed[dask]'")
     from agriremed.engine.dask_backend import plan_dask
@@ -108,3 +107,20 @@ def test_dask_partitions_of_one_row_give_the_summary_of_the_whole_table(feature,
     assert ADDED[feature] in whole.columns
     assert got.columns.tolist() == whole.columns.tolist()
     pd.testing.assert_frame_equal(norm(got), norm(whole))
+
+
+def test_a_chunk_with_a_column_more_or_less_than_the_first_is_an_error(tmp_path):
+    """The file keeps the first chunk's columns: a later chunk with another column stops the run naming it
+    instead of leaving it out of the file."""
+    from agriremed.engine.stream import TableSink
+
+    sink = TableSink(tmp_path / "summary.csv", "csv", [])
+    sink.write(pd.DataFrame({"plot_id": ["A"], "crop": ["rice"]}))
+    sink.write(pd.DataFrame({"crop": ["wheat"], "plot_id": ["B"]}))  # the same columns in another order
+    with pytest.raises(RuntimeError, match=r"summary.csv: .*more: rice_season; missing: none"):
+        sink.write(pd.DataFrame({"plot_id": ["C"], "crop": ["rice"], "rice_season": ["early"]}))
+    with pytest.raises(RuntimeError, match=r"more: none; missing: crop"):
+        sink.write(pd.DataFrame({"plot_id": ["D"]}))
+    sink.close()
+    assert (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines() == [
+        "plot_id,crop", "A,rice", "B,wheat"]

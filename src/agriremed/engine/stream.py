@@ -1159,7 +1159,9 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
 class TableSink:
     """One output table written chunk by chunk (CSV rows appended, or Parquet row groups);
     ``texts``: what each chunk's table becomes before it is written (its sentences in the run's
-    language, :func:`agriremed.io.outputs.texts_in`), default the table itself."""
+    language, :func:`agriremed.io.outputs.texts_in`), default the table itself. Every chunk has the
+    columns of the first, in its order; a chunk with a column more or less is an error (no column is
+    left out of the file)."""
 
     def __init__(self, path: Path, fmt: str, head: list[str], texts=None):
         self.path, self.fmt, self.head = path, fmt, head
@@ -1172,6 +1174,11 @@ class TableSink:
     def write(self, df: pd.DataFrame) -> None:
         if self.columns is None:
             self.columns = list(df.columns)
+        elif set(df.columns) != set(self.columns):
+            more, fewer = [c for c in df.columns if c not in self.columns], [c for c in self.columns if c not in df]
+            raise RuntimeError(f"{self.path.name}: a chunk's columns differ from the first chunk's (more: "
+                               f"{', '.join(map(str, more)) or 'none'}; missing: {', '.join(map(str, fewer)) or 'none'})"
+                               ": every chunk of a streamed run has the same columns")
         df = df[self.columns]
         if self.texts is not None:
             df = self.texts(df)
