@@ -47,8 +47,10 @@ def _has_pdf() -> bool:
 
 def test_summary_csv_carries_village_and_lat_lon_after_region(located):
     raw = (located / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert raw[0].startswith("plot_id,input_row,region,village,lat,lon,land_use,")
-    assert raw[1].startswith("YX-001,1,网岭镇,罗家村,27.0012,113.3451,paddy,")
+    # the crop cells 早稻 and 晚稻 name the rice season: rice_season after plot_id (blank for 水稻)
+    assert raw[0].startswith("plot_id,rice_season,input_row,region,village,lat,lon,land_use,")
+    assert raw[1].startswith("YX-001,early,1,网岭镇,罗家村,27.0012,113.3451,paddy,")
+    assert raw[3].startswith("YX-003,,3,皇图岭镇,")
     s = pd.read_csv(located / "summary.csv", encoding="utf-8-sig").set_index("plot_id")
     assert s.loc["YX-002", "village"] == "罗家村" and s.loc["YX-003", "region"] == "皇图岭镇"
     assert s["lat"].tolist() == [27.0012, 27.003, 27.1111]  # numbers, as read
@@ -62,13 +64,15 @@ def test_workbook_summary_and_options_sheets_carry_the_location(located):
     wb = openpyxl.load_workbook(located / "plan.xlsx")
     ws = wb["地块汇总"]
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0][:6]) == ["地块编号", "输入行号", "地区", "村", "纬度 [°]", "经度 [°]"]
-    assert list(rows[1][:6]) == ["plot_id", "input_row", "region", "village", "lat", "lon"]
-    assert list(rows[2][:6]) == ["YX-001", 1, "网岭镇", "罗家村", 27.0012, 113.3451]
-    assert rows[4][3] == "'" + EVIL
+    # the rice season the crop cells 早稻 and 晚稻 name (稻季) after the plot id
+    assert list(rows[0][:7]) == ["地块编号", "稻季", "输入行号", "地区", "村", "纬度 [°]", "经度 [°]"]
+    assert list(rows[1][:7]) == ["plot_id", "rice_season", "input_row", "region", "village", "lat", "lon"]
+    assert list(rows[2][:7]) == ["YX-001", "early", 1, "网岭镇", "罗家村", 27.0012, 113.3451]
+    assert [r[1] for r in rows[2:5]] == ["early", "late", None]
+    assert rows[4][4] == "'" + EVIL
     cells = {c.coordinate: c for row in ws.iter_rows(min_row=3) for c in row}
-    assert cells["E3"].data_type == "n" and cells["F3"].data_type == "n"  # lat/lon stay numbers
-    assert cells["D5"].data_type == "s"
+    assert cells["F3"].data_type == "n" and cells["G3"].data_type == "n"  # lat/lon stay numbers
+    assert cells["E5"].data_type == "s"
     opts = wb["方案"]
     orows = list(opts.iter_rows(values_only=True))
     assert list(orows[1][:5]) == ["plot_id", "village", "lat", "lon", "option_id"]
@@ -133,8 +137,10 @@ def test_streamed_summary_carries_the_same_location(located, tmp_path):
                  "--format", "csv", "--no-report", "--no-xlsx"]) == 0
     whole = pd.read_csv(located / "summary.csv", encoding="utf-8-sig")
     streamed = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
-    cols = ["plot_id", "region", "village", "lat", "lon"]
-    assert list(streamed.columns[:6]) == ["plot_id", "input_row", "region", "village", "lat", "lon"]
+    # rice_season in every chunk's summary (the chunk of YX-003 names no season: blank there)
+    cols = ["plot_id", "rice_season", "region", "village", "lat", "lon"]
+    assert list(streamed.columns[:7]) == ["plot_id", "rice_season", "input_row", "region", "village", "lat", "lon"]
+    assert streamed["rice_season"].fillna("").tolist() == ["early", "late", ""]
     pd.testing.assert_frame_equal(streamed[cols], whole[cols])
 
 

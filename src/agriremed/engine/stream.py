@@ -67,7 +67,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
-                                   has_not_detected, metal_column_medians, metal_column_numbers,
+                                   has_not_detected, has_rice_seasons, metal_column_medians, metal_column_numbers,
                                    repeated_plot_ids, row_crop_cells, row_crops, row_keys, validate_plots,
                                    with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
@@ -547,6 +547,7 @@ class _Scan:
     censored: bool = False            # a total soil-metal cell gives a detection limit ('<0.05') somewhere
     not_detected: bool = False        # a total soil-metal cell is 'ND' without a limit somewhere
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
+    rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
 
 
 class _DelimitedFile:
@@ -748,6 +749,7 @@ class _Input:
             chunk.attrs["censored_in_input"] = scan.censored
             chunk.attrs["not_detected_in_input"] = scan.not_detected
             chunk.attrs["crop_values_in_input"] = scan.crop_values
+            chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -772,7 +774,7 @@ class _Input:
         has_value = set()
         comma = point = False
         metals: dict[str, list] = {}
-        censored = not_detected = crop_values = False
+        censored = not_detected = crop_values = seasons = False
         for chunk in chunks:
             for m, v in metal_column_numbers(chunk).items():
                 metals.setdefault(m, []).append(v)
@@ -781,12 +783,14 @@ class _Input:
             crop_values = crop_values or has_crop_values(chunk)
             blank += chunk.attrs.get("blank_lines", [])
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
+            keys_read = row_crops(chunk, tables)
+            seasons = seasons or has_rice_seasons(chunk, tables, keys_read)
             if col is not None:
                 t = as_text(chunk[col]).to_numpy(object)
                 keep = t != ""
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
-                crops.append(row_crops(chunk, tables)[keep])
+                crops.append(keys_read[keep])
                 labels.append(row_crop_cells(chunk)[keep])
                 keys.append(row_keys(chunk)[keep])
             region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
@@ -816,7 +820,7 @@ class _Input:
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
                            region_filled=region_filled, metal_medians=medians, censored=censored,
                            not_detected=not_detected,
-                           crop_values=crop_values)
+                           crop_values=crop_values, rice_seasons=seasons)
         return self._scan
 
 
@@ -1162,7 +1166,9 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
 class TableSink:
     """One output table written chunk by chunk (CSV rows appended, or Parquet row groups);
     ``texts``: what each chunk's table becomes before it is written (its sentences in the run's
-    language, :func:`agriremed.io.outputs.texts_in`), default the table itself."""
+    language, :func:`agriremed.io.outputs.texts_in`), default the table itself. Every chunk has the
+    columns of the first, in its order; a chunk with a column more or less is an error (no column is
+    left out of the file)."""
 
     def __init__(self, path: Path, fmt: str, head: list[str], texts=None):
         self.path, self.fmt, self.head = path, fmt, head
@@ -1175,6 +1181,11 @@ class TableSink:
     def write(self, df: pd.DataFrame) -> None:
         if self.columns is None:
             self.columns = list(df.columns)
+        elif set(df.columns) != set(self.columns):
+            more, fewer = [c for c in df.columns if c not in self.columns], [c for c in self.columns if c not in df]
+            raise RuntimeError(f"{self.path.name}: a chunk's columns differ from the first chunk's (more: "
+                               f"{', '.join(map(str, more)) or 'none'}; missing: {', '.join(map(str, fewer)) or 'none'})"
+                               ": every chunk of a streamed run has the same columns")
         df = df[self.columns]
         if self.texts is not None:
             df = self.texts(df)

@@ -1153,7 +1153,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     _values_to_check(col, raw, attrs, mapping, out, tables)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
     if crop_col is not None:
-        _read_rice_season(col, raw, mapping, dups, crop_col, out, linked, other_row)
+        _read_rice_season(col, raw, mapping, dups, crop_col, out, linked, other_row,
+                          bool(attrs.get("rice_seasons_in_input")))
     if crop_col is not None and "rice_seasons_per_yr" not in dups:
         _check_rice_seasons(col, raw, mapping, crop_col, out, tables, linked, other_row)
     if crop_col is not None and "crops_not_planned" not in mapping.values():
@@ -2298,34 +2299,69 @@ def _vegetable_unspecified_message(tables) -> Message:
 
 
 def _read_rice_season(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str], crop_col: str,
-                      out: dict, linked: np.ndarray, other_row: np.ndarray) -> None:
-    """The rice season of each rice row (``rice_season``: early, late or single): the early or late season its
-    crop cell names (早稻, 晚稻, 双季晚稻: :func:`crop_cell_seasons`), else the one its plot-id suffix names
-    (``LY-01-早``, ``A12-late``: :func:`id_rice_seasons`), else single where the crop cell says so (中稻, 一季稻).
-    A row that is one rice season of a double-cropped field whose other season has a row of its own
-    (``linked``, that row ``other_row``: :func:`rice_season_rows`) gets a note naming that row. The column is
-    added only where some row has a season; a ``rice_season`` column of the input is replaced, with a warning
-    (the season rows of a field are told apart by the crop cells and plot ids)."""
+                      out: dict, linked: np.ndarray, other_row: np.ndarray, in_input: bool = False) -> None:
+    """The rice season of each rice row (``rice_season``: early, late or single: :func:`rice_seasons`). A row
+    that is one rice season of a double-cropped field whose other season has a row of its own (``linked``,
+    that row ``other_row``: :func:`rice_season_rows`) gets a note naming that row. The column is added only
+    where some row has a season, or ``in_input`` (the rows are a chunk of a streamed or dask run some row of
+    whose input names a season, :func:`has_rice_seasons` on its first pass: blank here, so that every chunk's
+    summary has the column); a ``rice_season`` column of the input is replaced, with a warning (the season
+    rows of a field are told apart by the crop cells and plot ids)."""
     text, _ = _cell_text(raw[crop_col], "crop")
     rice = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).eq("rice").to_numpy(bool)
     given = "rice_season" in out
     if given:
         col.add_file("rice_season", "warning", Message.of("val.rice_season_column_replaced"))
         out["rice_season"] = np.full(len(raw), None, dtype=object)
-    if not rice.any():
-        return
-    cell = crop_cell_seasons(text)
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
-    by_id = (id_rice_seasons(np.where(rice, as_text(raw[pid_col]).to_numpy(object), None))
-             if pid_col is not None and "plot_id" not in dups else np.full(len(raw), None, dtype=object))
-    paired = np.array([c in RICE_SEASON_KEYS for c in cell], bool)
-    season = np.where(paired, cell, np.where(pd.notna(by_id), by_id, cell))
-    season[~rice] = None
+    ids = as_text(raw[pid_col]).to_numpy(object) if pid_col is not None and "plot_id" not in dups else None
+    season = rice_seasons(rice, text, ids) if rice.any() else np.full(len(raw), None, dtype=object)
     if pd.isna(season).all():
+        if in_input:  # a chunk without a season of an input with one: the column, blank
+            out["rice_season"] = season
         return
     out["rice_season"] = season
     col.add(linked, "rice_season", season, "note",
             lambda idx: [Message.of(f"val.rice_season_{season[i]}_row", row=int(other_row[i])) for i in idx], "")
+
+
+def rice_seasons(rice: np.ndarray, text: pd.Series, ids: np.ndarray | None) -> np.ndarray:
+    """The rice season of each rice row (``rice``): the early or late season its crop cell (``text``) names
+    (早稻, 晚稻, 双季晚稻: :func:`crop_cell_seasons`), else the one the suffix of its plot id (``ids``; None:
+    none read) names (``LY-01-早``, ``A12-late``: :func:`id_rice_seasons`), else single where the crop cell
+    says so (中稻, 一季稻); None on other rows and where nothing names a season.
+
+    >>> rice_seasons(np.array([True, True, True, False]), pd.Series(["早稻", "水稻", "中稻", "早稻"]),
+    ...              np.array(["A", "B-晚", "C-晚", "D"], dtype=object)).tolist()
+    ['early', 'late', 'late', None]
+    """
+    cell = crop_cell_seasons(text)
+    by_id = (id_rice_seasons(np.where(rice, ids, None)) if ids is not None
+             else np.full(len(rice), None, dtype=object))
+    paired = np.array([c in RICE_SEASON_KEYS for c in cell], bool)
+    season = np.where(paired, cell, np.where(pd.notna(by_id), by_id, cell)).astype(object)
+    season[~rice] = None
+    return season
+
+
+def has_rice_seasons(raw: pd.DataFrame, tables: Tables, crops: np.ndarray | None = None) -> bool:
+    """Whether a rice row of a raw plot table names its season (:func:`rice_seasons`: 早稻, 晚稻, 中稻 in the
+    crop cell, ``LY-01-早`` as plot id), as :func:`validate_plots` reads the table: read on the first pass over
+    a streamed or dask input, so that every chunk's plots carry ``rice_season`` alike. ``crops``: the season
+    keys of its rows (:func:`row_crops`), when already read."""
+    def columns(canon):
+        return [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == canon]
+
+    crop_cols, pid_cols = columns("crop"), columns("plot_id")
+    if len(crop_cols) != 1:
+        return False
+    crops = row_crops(raw, tables, crop_cols[0]) if crops is None else crops
+    rice = np.array([key_crop(k) == "rice" for k in crops], bool)
+    if not rice.any():
+        return False
+    text, _ = _cell_text(raw[crop_cols[0]], "crop")
+    ids = as_text(raw[pid_cols[0]]).to_numpy(object) if len(pid_cols) == 1 else None
+    return bool(pd.notna(rice_seasons(rice, text, ids)).any())
 
 
 def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,
