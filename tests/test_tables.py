@@ -181,3 +181,27 @@ def test_factor_gives_the_first_row_of_each_factor_in_every_column(tables):
         t.factor("no_such_factor")
     with pytest.raises(KeyError):
         t.factor(first.index[0], "no_such_column")
+
+
+def test_known_bias_of_a_user_transfer_function_is_checked(tmp_path):
+    # known_bias takes over_predicts or a blank; a user table may leave the column out (a fitted function
+    # carries no documented bias); another value is refused naming the line, column and function
+    from agriremed.core.tables import TableError, load_tables
+
+    tf = load_tables().transfer_functions
+    row = tf.loc[tf["function_id"] == "mcgrath2002_wheat_cd"].assign(function_id="user_wheat_cd")
+    row.drop(columns=["known_bias", "known_bias_source", "known_bias_note"]).to_csv(
+        tmp_path / "transfer_functions.csv", index=False)
+    got = load_tables(tmp_path)
+    assert "user_wheat_cd" not in got.over_predicting_functions()
+    assert "synth_maize_cd_ph" in got.over_predicting_functions()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    row.assign(known_bias="overpredicts").to_csv(bad / "transfer_functions.csv", index=False)
+    with pytest.raises(TableError, match=r"line 2 \(function user_wheat_cd\), column known_bias: 'overpredicts'; "
+                                         r"expected blank \(no documented bias\) or over_predicts"):
+        load_tables(bad)
+    flagged = tmp_path / "flagged"
+    flagged.mkdir()
+    row.assign(known_bias="over_predicts").to_csv(flagged / "transfer_functions.csv", index=False)
+    assert "user_wheat_cd" in load_tables(flagged).over_predicting_functions()

@@ -206,6 +206,18 @@ class Tables:
             return tuple(sorted({c.strip() for cell in rows for c in cell.split("|") if c.strip()}))
         return self.memo("predicted_crops", build)
 
+    def over_predicting_functions(self) -> frozenset:
+        """Transfer functions (``function_id``) whose ``known_bias`` in ``transfer_functions.csv`` is
+        ``over_predicts``: independent checks find their predictions above what was observed (the maize Cd
+        synthesis, the pH-blind national BCFs); empty without the column. A user-fitted function has none."""
+        def build():
+            tf = self.transfer_functions
+            if "known_bias" not in tf:
+                return frozenset()
+            bias = tf["known_bias"].fillna("").astype(str).str.strip()
+            return frozenset(tf.loc[bias == OVER_PREDICTS, "function_id"].astype(str))
+        return self.memo("over_predicting_functions", build)
+
     def nonfood_grown_crops(self) -> tuple:
         """Codes of the non-food crops grown on a plot (``food`` false; ``none``, no crop, excluded)."""
         return self.memo("nonfood_grown_crops", lambda: tuple(
@@ -364,8 +376,14 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
-    "cereal", "cereal_source",
+    "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note",
 })
+
+#: Values of the ``known_bias`` column of ``transfer_functions.csv`` (blank: no documented bias).
+#: ``over_predicts``: independent checks (``known_bias_source``, ``known_bias_note``) find the
+#: function's predictions of the crop's metal above what was observed.
+OVER_PREDICTS = "over_predicts"
+KNOWN_BIAS_VALUES: tuple[str, ...] = (OVER_PREDICTS,)
 
 
 class TableError(ValueError):
@@ -479,6 +497,7 @@ def _merge_user_table(name: str, base: pd.DataFrame, user: pd.DataFrame, path: P
                          f"packaged {TABLE_FILES[name]} ({', '.join(base.columns)})")
     if name == "transfer_functions":
         _check_coef_cov(user, path)
+        _check_known_bias(user, path)
     key = list(MERGE_KEYS.get(name, ()))
     if not key:
         return user
@@ -634,6 +653,18 @@ def _check_coef_cov(tf: pd.DataFrame, path: Path) -> None:
             coef_cov_checked(terms, c, s, k)
         except ValueError as exc:
             raise TableError(f"{where}, {exc}") from None
+
+
+def _check_known_bias(tf: pd.DataFrame, path: Path) -> None:
+    """Raise :class:`TableError` naming the line, column and function of a user ``transfer_functions.csv``
+    whose ``known_bias`` is neither blank nor one of :data:`KNOWN_BIAS_VALUES`."""
+    if "known_bias" not in tf.columns:
+        return
+    for line, fid, v in zip(range(2, len(tf) + 2), tf["function_id"], tf["known_bias"], strict=True):
+        text = "" if pd.isna(v) else str(v).strip()
+        if text and text not in KNOWN_BIAS_VALUES:
+            raise TableError(f"{path}, line {line} (function {fid}), column known_bias: {text!r}; expected "
+                             f"blank (no documented bias) or {' or '.join(KNOWN_BIAS_VALUES)}")
 
 
 def load_tables(directory: str | Path | None = None) -> Tables:

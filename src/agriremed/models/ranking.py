@@ -111,7 +111,8 @@ option listed first in the option library (row order)."""
 BEHIND_TIER = 5
 """``target_tier`` of an option that ranks after the other options of its policy tier, unchanged
 practice included (a measure that answers only a crop risk of a metal below its screening value, where
-another metal exceeds: :func:`agriremed.stages.ranking.rank_options`)."""
+another metal exceeds, predicted by a transfer function documented to over-predict:
+:func:`agriremed.stages.ranking.rank_options`)."""
 
 
 def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,
@@ -158,7 +159,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     (a measure of no particular crop whose effect on the plot's crop is not predicted, costlier
     than unchanged practice). Rows with ``target_tier`` :data:`BEHIND_TIER` (5) rank after the
     other rows of their policy tier, whatever their score (a measure the rule set allows for a crop
-    risk of a metal below its screening value ranks with unchanged practice, not ahead of it).
+    risk of a metal below its screening value, predicted by a function documented to over-predict,
+    ranks with unchanged practice, not ahead of it).
     Expected rows marked ``first`` (liming where the soil is too acid for every transfer
     function of the crop) rank before the other expected ones. Among the expected options (after
     the moves above), those that leave fewer metals untreated (``untreated``: the number of metals

@@ -40,7 +40,7 @@ Rules, in order:
    that exceeds. So on land where some metal exceeds its screening value, a protective option that
    treats none of the metals above their screening value and answers only a *minor* crop risk of a
    metal below its screening value (foliar Zn or lime against the Cd risk of maize on dry land where
-   only As exceeds; low-Cd rice on a Pb paddy) is not an expected safe-utilisation measure: the rule
+   only As exceeds; biochar against it where only Ni exceeds) is not an expected safe-utilisation measure: the rule
    of :data:`OFF_CLASS_FAMILY` (``cn_safe_measure_off_class``, ``allowed``) replaces its ``expected``
    status, and the ranking puts it with unchanged practice and after it (``target_tier`` 5), whose
    steps test each harvest. An option that treats a metal above its screening value is the measure
@@ -49,18 +49,28 @@ Rules, in order:
    has an amber Cd risk treats As, and its low-Cd variety lifts the rice's Cd compliance at little
    cost; it stays expected and ranks before the amendment alone, which leaves that risk as it is);
    where its low-Cd variety answers nothing, rule 4c excludes it.
-   A crop risk is minor unless (i) the plot's harvest was measured above the food limit for that
-   metal (``crop_<metal>_mg_kg``, :func:`_measured_over_masks`), the produce monitoring that GB 15618
-   asks for above the screening value having found the crop unsafe, or (ii) the plan rates it red
-   (predicted compliance below the food-safety amber threshold of ``traffic_lights.csv``, as in
-   rule 4b). (ii) keeps the measure expected because a red rating says the crop is predicted to
-   fail more often than not, which the "generally negligible" of the standard does not cover: the
-   default rice Cd function is calibrated on Hunan paddy pairs, where acid paddies below the Cd
-   screening value do give rice above the limit; the maize Cd function over-predicts out of sample
-   (docs/soil_and_uptake.md), but it rates a maize field below the upland Cd screening value
-   (0.3 mg/kg up to pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5,
-   0.31 at pH 5.0), so the over-prediction does not make an amber maize risk such as Shimen's
-   (As-only dry land, Cd 0.25 at pH 6.0: 79 % after foliar Zn, 69 % as now) an expected measure;
+   A crop risk is minor only where it rests on a prediction the project itself documents as biased
+   high: the transfer function predicting that metal in the plot's crop is flagged ``over_predicts``
+   (``known_bias`` of ``transfer_functions.csv``, with ``known_bias_source`` and ``known_bias_note``
+   citing the checks; :meth:`~agriremed.core.tables.Tables.over_predicting_functions`): the maize Cd
+   synthesis (``synth_maize_cd_ph``, ``synth_maize_cd_ph_alkaline``: on the published Guizhou karst,
+   Chongqing and northern-China pH-class threshold checks it predicts 43–61 % of kernels above the limit
+   where the surveys put 5 %, docs/validation.md) and the pH-blind national BCFs. A below-screening risk
+   predicted by a calibrated function (the rice Cd synthesis, its intercept set on survey data; the
+   wheat default, the UK function with pH; a user's fit) is a real prediction that the crop fails the
+   food limit in some seasons, and the measure answering it stays expected and ranks ahead of unchanged
+   practice (low-Cd rice on a Pb paddy whose rice is within the Cd limit in 67 % of seasons: 89 % and
+   +11,702 CNY/ha); one predicted only by a function documented to over-predict is not by itself a
+   reason to rank a measure ahead of unchanged practice, whose steps test each harvest (Shimen's As-only
+   maize, Cd 0.25 at pH 6.0: 69 % as now, 79 % after foliar Zn). Even so the risk is not minor where
+   (i) the plot's harvest was measured above the food limit for that metal (``crop_<metal>_mg_kg``,
+   :func:`_measured_over_masks`), the produce monitoring that GB 15618 asks for above the screening
+   value having found the crop unsafe, or (ii) the plan rates it red (predicted compliance below the
+   food-safety amber threshold of ``traffic_lights.csv``, as in rule 4b): a red rating says the crop
+   is predicted to fail more often than not, which the "generally negligible" of the standard does not
+   cover; the maize synthesis rates a maize field below the upland Cd screening value (0.3 mg/kg up to
+   pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5, 0.31 at pH 5.0). A
+   ``crop_risk`` without ``function_id`` counts every risk as calibrated (none is minor);
 5. soil pH is within the option's ``ph_min``–``ph_max``;
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As; flooding promotes Hg methylation and grain methylmercury);
@@ -598,14 +608,23 @@ def _masks_of_texts(texts, bits) -> np.ndarray:
     return vals[codes] if len(vals) else np.zeros(len(codes), np.int64)
 
 
-def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits, light: str = "green") -> np.ndarray:
+def _crop_risk_masks(plot_ids, crop_risk, tables: Tables, bits, light: str = "green",
+                     calibrated_only: bool = False) -> np.ndarray:
     """Metals whose predicted crop compliance is below the food-safety ``light`` threshold
-    (``green``: any crop risk; ``amber``: a risk the plan rates red) as a bit mask per plot."""
+    (``green``: any crop risk; ``amber``: a risk the plan rates red) as a bit mask per plot.
+
+    With ``calibrated_only``, only risks predicted by a transfer function not documented to
+    over-predict (``known_bias`` of ``transfer_functions.csv``,
+    :meth:`~agriremed.core.tables.Tables.over_predicting_functions`); a ``crop_risk`` without
+    ``function_id`` counts every risk as calibrated."""
     out = np.zeros(len(plot_ids), np.int64)
     if crop_risk is None or crop_risk.empty:
         return out
     at_least = tables.light_thresholds()["food_safety"][f"{light}_at_least"]
-    risky = crop_risk.loc[(1.0 - crop_risk["p_exceed_limit"]) < at_least]
+    risky_rows = (1.0 - crop_risk["p_exceed_limit"]) < at_least
+    if calibrated_only and "function_id" in crop_risk:
+        risky_rows = risky_rows & ~crop_risk["function_id"].isin(tables.over_predicting_functions())
+    risky = crop_risk.loc[risky_rows]
     if risky.empty:
         return out
     pos = _frames.positions(plot_ids, risky["plot_id"]) if len(risky) else np.zeros(0, int)
@@ -758,7 +777,8 @@ IDLE_FAMILY = "fallow"
 KEPT_SUBSTITUTE_FAMILY = "kept_substitute_crop"
 #: Policy family (``land_rules.csv`` ``applies_to``) of a protective option (amendment, safe crop)
 #: on a plot where it treats none of the metals above their screening value and answers only a minor
-#: predicted crop risk of a metal below it (not rated red, not measured above the food limit; rule 4d;
+#: predicted crop risk of a metal below it (predicted only by a transfer function documented to
+#: over-predict, not rated red, not measured above the food limit; rule 4d;
 #: a package that treats a metal above its screening value is not of this family): the rule it names
 #: (status ``allowed`` or stronger) replaces an ``expected`` status, since the measure does not treat
 #: the metal that puts the land in its class; the ranking puts an option of this rule after unchanged
@@ -1039,9 +1059,11 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     kept_family = np.where(idle_strict, IDLE_FAMILY, kept_family).astype(object)
     risk = _crop_risk_masks(pid, crop_risk, tables, bits)
     red_risk = _crop_risk_masks(pid, crop_risk, tables, bits, "amber")
+    calibrated = _crop_risk_masks(pid, crop_risk, tables, bits, calibrated_only=True)
     # a crop risk of a metal below its screening value (GB 15618: risk low, generally negligible) that
-    # the plan leaves to monitoring: not rated red and not measured above the food limit in the harvest
-    minor = risk & ~exceed & ~red_risk & ~_measured_over_masks(plots, crop_risk, bits)
+    # the plan leaves to monitoring: predicted only by a function documented to over-predict, not rated
+    # red and not measured above the food limit in the harvest (rule 4d)
+    minor = risk & ~exceed & ~red_risk & ~calibrated & ~_measured_over_masks(plots, crop_risk, bits)
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)

@@ -1096,9 +1096,10 @@ def covers_every_metal(exceeding, covered) -> np.ndarray:
 
 def _below_screening_only(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     """Rows whose deciding rule (``policy_rule``) is one of ``land_rules.csv`` for the measures that
-    answer only a crop risk of a metal below its screening value (``applies_to`` naming
-    :data:`agriremed.stages.options.OFF_CLASS_FAMILY`): GB 15618 rates that risk low, so the measure
-    ranks with unchanged practice, not ahead of it."""
+    answer only a crop risk of a metal below its screening value, predicted by a transfer function
+    documented to over-predict (``applies_to`` naming :data:`agriremed.stages.options.OFF_CLASS_FAMILY`;
+    rule 4d of :mod:`agriremed.stages.options`): GB 15618 rates that risk low, so the measure ranks
+    with unchanged practice, not ahead of it."""
     if "policy_rule" not in table:
         return np.zeros(len(table), bool)
     r = tables.land_rules

@@ -310,7 +310,7 @@ class TransferFit:
             "r2": round(s["r2"], 4), "se_log10": round(self.predictive_se(), 4),
             "se_resid_log10": float(f"{s['se_log10']:.8g}"),
             "coef_cov": format_coef_cov(cov.index, cov.to_numpy()), "se_source": self.source_key,
-            "region": self.region, "provinces": self.provinces, "source": self.source_key,
+            "region": self.region, "provinces": self.provinces, "source": self.source_key, "known_bias": "",
             "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
                      f"n = {s['n']}, R² = {s['r2']:.3f}; se_log10 = residual SE {s['se_log10']:.4f} "
                      f"× √(1 + p/n) × t/z for new fields (in a plan, each plot's spread is "
