@@ -408,7 +408,9 @@ _inp("cropping_system", "", "Cropping system", "种植制度",
 _inp("paddy_upland_rotation", "", "Paddy–upland rotation land", "水旱轮作地",
      "Whether the plot is paddy–upland rotation land (水旱轮作地): yes or no. Optional: filled yes on a paddy "
      "row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-麦, 稻-油, 稻油轮作, "
-     "水稻-小麦, rice-wheat) or paddy–upland rotation (水旱轮作), and on every row of a field (field_id, "
+     "水稻-小麦, rice-wheat) or paddy–upland rotation (水旱轮作), on a paddy row growing a dry crop (wheat, "
+     "rapeseed on a paddy: its dry season) or whose crop cell names rice with one (稻-油, 稻麦, rice-wheat), "
+     "and on every row of a field (field_id, "
      "season rows) that has a rice row and a row of a dry crop (crops.csv land_use not paddy); rice only "
      "(双季稻, 稻-稻) and rice with fish (稻-鱼) are not rotation land. Under the scenario's rotation_screening "
      "stricter (default) such land is screened metal by metal with the lower of the paddy and the dry-land "

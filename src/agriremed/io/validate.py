@@ -2570,8 +2570,10 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
     """Paddy–upland rotation land (水旱轮作地, ``paddy_upland_rotation`` yes, the column added where some row
     is): a paddy row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-油, rice-wheat:
     a crop whose ``crops.csv`` land use is not paddy) or paddy–upland rotation
-    (:data:`~agriremed.core.names.PADDY_UPLAND_ROTATION_WORDS`), a season row whose field grows rice and a dry
-    crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`),
+    (:data:`~agriremed.core.names.PADDY_UPLAND_ROTATION_WORDS`); a paddy row growing a dry crop (wheat,
+    rapeseed on a paddy: its dry season) or whose crop cell names one among its crops not planned (稻-油,
+    稻麦, rice-wheat: ``crops_not_planned``); a season row whose field grows rice and a dry
+    crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`);
     and every row of a ``field_id`` of the table holding such a row or both a rice row and a dry-crop row, so
     that the rows of one field are classed alike. Rice only (双季稻, 稻-稻) and rice with fish (稻-鱼) are not.
     A ``paddy_upland_rotation`` column of the input is read as given (yes or no)."""
@@ -2589,7 +2591,8 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
         codes, rots = _rotations_of(system, crop_lookup(c))
         named = np.array([r is not None and "rice" in r and any(k in dry for k in r) for r in rots], bool)
         rot = (named[codes] if len(codes) else rot) | _crop_words(system).isin(PADDY_UPLAND_ROTATION_WORDS).to_numpy(bool)
-        rot &= land_use == "paddy"
+    rot |= _dry_crop_rows(out, crop, dry)
+    rot &= land_use == "paddy"
     for i, planned in elsewhere.items():  # a season row of a field growing rice and a dry crop
         grown = {crop[i], *planned}
         rot[i] |= "rice" in grown and bool(grown & dry)
@@ -2603,6 +2606,16 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
             rot[known] = whole.to_numpy(bool)
     if rot.any():
         out["paddy_upland_rotation"] = np.where(rot, "yes", None).astype(object)
+
+
+def _dry_crop_rows(out: pd.DataFrame, crop: np.ndarray, dry: set[str]) -> np.ndarray:
+    """Rows growing a dry crop (``dry``: crop codes whose ``crops.csv`` land use is not paddy) as their planned
+    ``crop`` or among their ``crops_not_planned`` (a rotation in the crop cell: 稻-油, 稻麦)."""
+    grows = np.isin(crop, list(dry))
+    if "crops_not_planned" in out.columns:
+        others = pd.Series(out["crops_not_planned"], dtype=object).to_numpy(object)
+        grows |= np.array([isinstance(t, str) and any(k in dry for k in t.split("|")) for t in others], bool)
+    return grows
 
 
 def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn: np.ndarray | None = None,
