@@ -438,8 +438,10 @@ _inp("values_to_check", "", "Soil values to check", "待核对的土壤数值",
 _inp("censored_metals", "", "Metals below the detection limit (planned at the limit)", "低于检出限的重金属（按检出限规划）",
      "Total soil metals of the plot given below the laboratory's detection limit ('<0.05', '＜0.05', '<0.05mg/kg', "
      "'0.05L', '未检出(<0.05)'; metal codes joined by +). Such a value is planned at the limit, an upper bound of the "
-     "concentration (conservative for every model), where the limit is at or below the metal's lowest screening "
-     "value for the plot's land use (any pH band, soil_thresholds.csv), so the soil class is decided; a limit above "
+     "concentration (conservative for every model), where the limit is at or below the metal's screening value for "
+     "the plot's land use at the plot's pH band (on paddy–upland rotation land the stricter of the paddy and "
+     "dry-land value; the lowest over every pH band where pH is blank or not valid; soil_thresholds.csv), so the "
+     "soil class is decided; a limit above "
      "it rejects the row (the class cannot be decided). 'ND', '未检出', '低于检出限' without a limit are read as not "
      "measured (not_detected_metals). Each such cell is reported. Present when a plot of the input has such a value.",
      dtype="str")
