@@ -30,10 +30,10 @@ def test_soil_cd_below_the_limit_is_planned_at_the_limit(tmp_path, cell):
     w = v.problems.loc[v.problems["column"] == "cd_mg_kg"]
     assert w["severity"].tolist() == ["warning"] and w["value"].tolist() == [cell] and w["line"].tolist() == [2]
     assert w["problem"].tolist() == ["below the detection limit 0.05 mg/kg: planned at 0.05, an upper bound (at or "
-                                     "below the lowest Cd screening value 0.3 mg/kg of the land use: the soil class "
-                                     "is decided)"]
+                                     "below the Cd screening value 0.3 mg/kg of the land use at the row's pH 5: the "
+                                     "soil class is decided)"]
     assert messages.render(w["problem_msg"].iloc[0], "zh") == (
-        "低于检出限0.05 mg/kg：按0.05（上限值）规划（不高于该用地类型镉最低筛选值0.3 mg/kg，土壤类别可以确定）")
+        "低于检出限0.05 mg/kg：按0.05（上限值）规划（不高于该用地类型在本行pH 5下的镉筛选值0.3 mg/kg，土壤类别可以确定）")
     s = agriremed.plan(p, agriremed.Scenario(mc_draws=0)).summary
     assert s["soil_class"].tolist() == ["priority_protection"]
     assert s["censored_metals"].tolist() == ["cd"]
@@ -48,10 +48,11 @@ def test_limit_above_the_screening_value_rejects_the_row(tmp_path):
     assert v.rejected["input_row"].tolist() == [1] and v.plots["plot_id"].tolist() == ["B"]
     e = v.errors
     assert e["column"].tolist() == ["cd_mg_kg"] and e["line"].tolist() == [2] and e["value"].tolist() == ["<0.5"]
-    assert e["problem"].tolist() == ["below the detection limit 0.5 mg/kg, which is above the lowest Cd screening "
-                                     "value 0.3 mg/kg of the land use: the soil class cannot be decided from this cell"]
+    assert e["problem"].tolist() == ["below the detection limit 0.5 mg/kg, which is above the Cd screening value "
+                                     "0.3 mg/kg of the land use at the row's pH 5: the soil class cannot be decided "
+                                     "from this cell"]
     assert messages.render(e["problem_msg"].iloc[0], "zh") == (
-        "低于检出限0.5 mg/kg，但检出限高于该用地类型镉最低筛选值0.3 mg/kg：无法据此确定土壤类别")
+        "低于检出限0.5 mg/kg，但检出限高于该用地类型在本行pH 5下的镉筛选值0.3 mg/kg：无法据此确定土壤类别")
     assert len(v.plots) + len(v.rejected) == v.n_input == 2
     # the column is there (the row with the limit was rejected): no plot is planned at a limit
     assert v.plots["censored_metals"].isna().all()
@@ -155,3 +156,60 @@ def test_streamed_in_chunks_as_read_whole(tmp_path):
     assert len(r.summary) + len(r.rejected) == 4
     got = r.problems.loc[r.problems["column"] == "cd_mg_kg", ["input_row", "severity"]]
     assert got.values.tolist() == [[2, "warning"], [3, "error"], [4, "warning"]]
+
+
+def test_the_limit_is_compared_with_the_screening_value_of_the_rows_own_ph(tmp_path):
+    """Paddy Cd screening values 0.3 / 0.4 / 0.6 / 0.8 (pH ≤ 5.5 / ≤ 6.5 / ≤ 7.5 / > 7.5), dry land 0.6 above 7.5:
+    '<0.5' at pH 7.8 decides the class (priority protection), at pH 5.0 it does not; on paddy–upland rotation
+    land (稻-油) at pH 7.8 '<0.7' is above the stricter value 0.6; without a pH the lowest value 0.3 is used."""
+    p = _write(tmp_path, "plot_id,region,land_use,crop,area_ha,ph,cd_mg_kg,pb_mg_kg\n"
+                         "ALK,江苏/徐州/邳州,paddy,rice,0.5,7.8,<0.5,30\n"
+                         "ACID,江苏/徐州/邳州,paddy,rice,0.5,5.0,<0.5,30\n"
+                         "ROT,江苏/徐州/邳州,paddy,稻-油,0.5,7.8,<0.7,30\n"
+                         "ROT5,江苏/徐州/邳州,paddy,稻-油,0.5,7.8,<0.5,30\n"
+                         "NOPH,江苏/徐州/邳州,paddy,rice,0.5,,<0.5,30\n")
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["ALK", "ROT5"]
+    assert v.plots["cd_mg_kg"].tolist() == [0.5, 0.5] and v.plots["censored_metals"].tolist() == ["cd", "cd"]
+    assert v.rejected["input_row"].tolist() == [2, 3, 5]
+    pr = v.problems.loc[v.problems["column"] == "cd_mg_kg"].set_index("plot_id")
+    assert pr.loc["ALK", "severity"] == "warning"
+    assert pr.loc["ALK", "problem"] == ("below the detection limit 0.5 mg/kg: planned at 0.5, an upper bound (at or "
+                                        "below the Cd screening value 0.8 mg/kg of the land use at the row's pH 7.8: "
+                                        "the soil class is decided)")
+    assert messages.render(pr.loc["ALK", "problem_msg"], "zh") == (
+        "低于检出限0.5 mg/kg：按0.5（上限值）规划（不高于该用地类型在本行pH 7.8下的镉筛选值0.8 mg/kg，土壤类别可以确定）")
+    assert pr.loc["ACID", "problem"] == ("below the detection limit 0.5 mg/kg, which is above the Cd screening value "
+                                         "0.3 mg/kg of the land use at the row's pH 5: the soil class cannot be "
+                                         "decided from this cell")
+    assert pr.loc["ROT", "problem"] == ("below the detection limit 0.7 mg/kg, which is above the Cd screening value "
+                                        "0.6 mg/kg of paddy–upland rotation land (the stricter of the paddy and "
+                                        "dry-land values) at the row's pH 7.8: the soil class cannot be decided from "
+                                        "this cell")
+    assert messages.render(pr.loc["ROT", "problem_msg"], "zh") == (
+        "低于检出限0.7 mg/kg，但检出限高于水旱轮作地（取水田与其他用地中较严格的筛选值）在本行pH 7.8下的镉筛选值0.6 mg/kg："
+        "无法据此确定土壤类别")
+    assert pr.loc["ROT5", "problem"].endswith("at or below the Cd screening value 0.6 mg/kg of paddy–upland rotation "
+                                              "land (the stricter of the paddy and dry-land values) at the row's pH "
+                                              "7.8: the soil class is decided)")
+    noph = pr.loc[["NOPH"]]
+    assert ("below the detection limit 0.5 mg/kg, which is above the lowest Cd screening value 0.3 mg/kg of the land "
+            "use: the soil class cannot be decided from this cell") in noph["problem"].tolist()
+    s = agriremed.plan(p, agriremed.Scenario(mc_draws=0), progress=False).summary.set_index("plot_id")
+    assert s.loc["ALK", "soil_class"] == "priority_protection" and s.loc["ALK", "censored_metals"] == "cd"
+    assert s.loc["ALK", "max_exceedance_ratio"] == pytest.approx(0.5 / 0.8)
+    assert s.loc["ROT5", "max_exceedance_ratio"] == pytest.approx(0.5 / 0.6)
+    streamed = plan_stream(p, agriremed.Scenario(mc_draws=0), chunk_size=2, progress=False)
+    assert streamed.summary["plot_id"].tolist() == ["ALK", "ROT5"]
+    assert streamed.rejected["input_row"].tolist() == [2, 3, 5]
+
+
+def test_band_screening_numbers():
+    from agriremed.io.validate import band_screening
+
+    t = load_tables()
+    got = band_screening(t, "cd", ["paddy", "paddy", "paddy", "upland", "paddy", None],
+                         [7.8, 5.5, 5.51, 7.8, np.nan, 7.0], [False, False, False, False, False, False])
+    np.testing.assert_allclose(got, [0.8, 0.3, 0.4, 0.6, np.nan, 0.3])
+    np.testing.assert_allclose(band_screening(t, "cd", ["paddy", "upland"], [7.0, 7.0], [True, True]), [0.3, 0.3])
+    np.testing.assert_allclose(band_screening(t, "pb", ["paddy"], [7.8], [True]), [170.0])

@@ -210,8 +210,8 @@ def test_lab_spellings_of_below_the_detection_limit(tmp_path, word):
     assert v.plots["censored_metals"].fillna("").tolist() == ["cd", ""]
     w = v.warnings.loc[v.warnings["column"] == "cd_mg_kg"]
     assert w["problem"].tolist() == ["below the detection limit 0.01 mg/kg: planned at 0.01, an upper bound (at or "
-                                     "below the lowest Cd screening value 0.3 mg/kg of the land use: the soil class "
-                                     "is decided)"]
+                                     "below the Cd screening value 0.3 mg/kg of the land use at the row's pH 5.5: the "
+                                     "soil class is decided)"]
 
 
 def test_unit_column_beside_a_metal_stops_the_file(tmp_path):

@@ -101,3 +101,62 @@ def test_the_plan_names_the_basis_and_notes_the_changed_class_in_both_languages(
     assert (old.loc[rows.index, "soil_class"] == "priority_protection").all()
     assert (old.loc[rows.index, "screening_basis"] == "paddy").all()
     assert "rotation land" not in old.loc[pid, "recommendation"]
+
+
+def _dry_season_plots() -> pd.DataFrame:
+    rows = [  # plot id, crop cell, pH, Cd [mg/kg]: a rotation in the crop cell, a dry crop on a paddy, rice alone
+        ("CELL-稻-油", "稻-油", 8.2, 0.70), ("CELL-稻麦", "稻麦", 8.2, 0.70), ("CELL-稻-麦", "稻-麦", 8.2, 0.70),
+        ("CELL-rice-wheat", "rice-wheat", 8.2, 0.70),
+        ("PADDY-WHEAT", "小麦", 5.8, 0.35), ("PADDY-RAPE", "油菜", 5.8, 0.35), ("PADDY-MAIZE", "maize", 5.8, 0.35),
+        ("DOUBLE", "双季稻", 8.2, 0.70), ("RICE", "水稻", 5.8, 0.35),
+    ]
+    pid, crop, ph, cd = (list(c) for c in zip(*rows, strict=True))
+    return make_plots(len(rows), plot_id=pid, crop=crop, ph=ph, cd_mg_kg=cd, land_use="paddy",
+                      region="Hunan/Zhuzhou/Lukou", basic_farmland="yes")
+
+
+def test_a_rotation_in_the_crop_cell_and_a_dry_crop_on_a_paddy_are_rotation_land():
+    v = validate_plots(_dry_season_plots())
+    assert len(v.rejected) == 0
+    rot = v.plots.set_index("plot_id")["paddy_upland_rotation"]
+    assert rot.drop(["DOUBLE", "RICE"]).eq("yes").all()
+    assert rot[["DOUBLE", "RICE"]].isna().all()
+    assert v.plots.set_index("plot_id").loc["CELL-稻-油", ["crop", "crops_not_planned"]].tolist() == ["rice", "rapeseed"]
+    scr = soil.screen(v.plots).set_index("plot_id")
+    cls = soil.plot_classes(soil.screen(v.plots), v.plots["plot_id"]).set_index("plot_id")
+    for pid in ("CELL-稻-油", "CELL-稻麦", "CELL-稻-麦", "CELL-rice-wheat"):  # pH 8.2: paddy 0.8, dry land 0.6
+        assert scr.loc[pid, "screening_mg_kg"] == pytest.approx(0.6), pid
+        assert cls.loc[pid, "soil_class"] == "safe_utilisation", pid
+    for pid in ("PADDY-WHEAT", "PADDY-RAPE", "PADDY-MAIZE"):  # pH 5.8: paddy 0.4, dry land 0.3
+        assert scr.loc[pid, "screening_mg_kg"] == pytest.approx(0.3), pid
+        assert scr.loc[pid, "exceedance_ratio"] == pytest.approx(0.35 / 0.3), pid
+        assert cls.loc[pid, "soil_class"] == "safe_utilisation", pid
+    assert scr.loc["DOUBLE", "screening_mg_kg"] == pytest.approx(0.8)
+    assert scr.loc["RICE", "screening_mg_kg"] == pytest.approx(0.4)
+    assert cls.loc[["DOUBLE", "RICE"], "soil_class"].eq("priority_protection").all()
+    assert cls.loc[["DOUBLE", "RICE"], "screening_basis"].eq("paddy").all()
+
+
+def test_dry_season_rotation_land_is_planned_alike_whole_chunked_and_in_dask():
+    from agriremed.engine.stream import plan_stream
+
+    df = _dry_season_plots().iloc[[0, 4, 7, 8]].reset_index(drop=True)
+    sc = agriremed.Scenario(mc_draws=0)
+    s = agriremed.plan(df, sc, progress=False).summary
+    by = s.set_index("plot_id")
+    assert by.loc[["CELL-稻-油", "PADDY-WHEAT"], "soil_class"].eq("safe_utilisation").all()
+    assert by.loc[["CELL-稻-油", "PADDY-WHEAT"], "screening_basis"].eq("rotation_stricter").all()
+    assert by.loc[["DOUBLE", "RICE"], "soil_class"].eq("priority_protection").all()
+    assert ("Paddy–upland rotation land: classed with the stricter of the paddy and dry-land screening values"
+            in by.loc["CELL-稻-油", "recommendation"])
+    assert "with the paddy values alone it would be priority protection" in by.loc["PADDY-WHEAT", "recommendation"]
+    assert "rotation land" not in by.loc["RICE", "recommendation"]
+    chunked = plan_stream(df, sc, chunk_size=1, progress=False).summary
+    pd.testing.assert_frame_equal(chunked.reset_index(drop=True), s.reset_index(drop=True))
+    dd = pytest.importorskip("dask.dataframe")
+    from agriremed.engine.dask_backend import plan_dask
+
+    got = plan_dask(dd.from_pandas(df, npartitions=2), sc).summary.compute().reset_index(drop=True)
+    assert got["soil_class"].tolist() == s["soil_class"].tolist()
+    assert got["screening_basis"].tolist() == s["screening_basis"].tolist()
+    assert got["recommendation"].tolist() == s["recommendation"].tolist()

@@ -408,7 +408,9 @@ _inp("cropping_system", "", "Cropping system", "种植制度",
 _inp("paddy_upland_rotation", "", "Paddy–upland rotation land", "水旱轮作地",
      "Whether the plot is paddy–upland rotation land (水旱轮作地): yes or no. Optional: filled yes on a paddy "
      "row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-麦, 稻-油, 稻油轮作, "
-     "水稻-小麦, rice-wheat) or paddy–upland rotation (水旱轮作), and on every row of a field (field_id, "
+     "水稻-小麦, rice-wheat) or paddy–upland rotation (水旱轮作), on a paddy row growing a dry crop (wheat, "
+     "rapeseed on a paddy: its dry season) or whose crop cell names rice with one (稻-油, 稻麦, rice-wheat), "
+     "and on every row of a field (field_id, "
      "season rows) that has a rice row and a row of a dry crop (crops.csv land_use not paddy); rice only "
      "(双季稻, 稻-稻) and rice with fish (稻-鱼) are not rotation land. Under the scenario's rotation_screening "
      "stricter (default) such land is screened metal by metal with the lower of the paddy and the dry-land "
@@ -436,8 +438,10 @@ _inp("values_to_check", "", "Soil values to check", "待核对的土壤数值",
 _inp("censored_metals", "", "Metals below the detection limit (planned at the limit)", "低于检出限的重金属（按检出限规划）",
      "Total soil metals of the plot given below the laboratory's detection limit ('<0.05', '＜0.05', '<0.05mg/kg', "
      "'0.05L', '未检出(<0.05)'; metal codes joined by +). Such a value is planned at the limit, an upper bound of the "
-     "concentration (conservative for every model), where the limit is at or below the metal's lowest screening "
-     "value for the plot's land use (any pH band, soil_thresholds.csv), so the soil class is decided; a limit above "
+     "concentration (conservative for every model), where the limit is at or below the metal's screening value for "
+     "the plot's land use at the plot's pH band (on paddy–upland rotation land the stricter of the paddy and "
+     "dry-land value; the lowest over every pH band where pH is blank or not valid; soil_thresholds.csv), so the "
+     "soil class is decided; a limit above "
      "it rejects the row (the class cannot be decided). 'ND', '未检出', '低于检出限' without a limit are read as not "
      "measured (not_detected_metals). Each such cell is reported. Present when a plot of the input has such a value.",
      dtype="str")

@@ -40,6 +40,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   crop_metal_header_crop)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
+from agriremed.stages.soil import ROTATION_LAND_USES
 from agriremed.stages.uptake.predict import strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
@@ -596,11 +597,13 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
     siblings = _season_siblings(raw, mapping, dups, repeated, tables, read)
-    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings)
+    censored: dict = {}  # soil metals below the detection limit, decided once rotation land is known
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings, censored)
     _check_marginal_cultivated(col, out, tables)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
     _paddy_upland_rotation(out, mapping, dups, siblings, tables)
+    _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
     return _validation(col, raw, out, attrs, notes)
 
@@ -1096,10 +1099,13 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
 
 def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str],
                  factors: dict[str, float], dups: list[str], tables: Tables,
-                 elsewhere: dict | None = None) -> pd.DataFrame:
+                 elsewhere: dict | None = None, pending: dict | None = None) -> pd.DataFrame:
     """Every cell checked and read, column by column: the table of values in canonical names
     and types (unknown columns passed through, duplicated ones left out); ``elsewhere``: the crops
-    planned in the other season rows of each row's field (:func:`_season_siblings`)."""
+    planned in the other season rows of each row's field (:func:`_season_siblings`). The total soil metals
+    given below the detection limit are read as the limit; ``pending`` (filled) gets their cells (``cells``)
+    and ``in_input`` for :func:`_check_censored`, which decides them once the rows' rotation land is known
+    (its ``censored_metals`` column is placed here, blank)."""
     comma_decimals = bool(attrs.get("decimal_comma", False))
     comma_used: set[str] = set()
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
@@ -1147,7 +1153,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                         Message.of("exp.non_empty"))
             out[canon] = text.where(~pd.Series(blank, index=text.index), None).to_numpy(object)
 
-    _check_censored(col, out, censored, tables, bool(attrs.get("censored_in_input")))
+    _pending_censored(col, out, censored, tables, bool(attrs.get("censored_in_input")), pending)
     _not_detected_column(out, not_detected, len(raw), bool(attrs.get("not_detected_in_input")))
     _read_other_metals(raw, mapping, out)
     _values_to_check(col, raw, attrs, mapping, out, tables)
@@ -1681,33 +1687,104 @@ def lowest_screening(tables: Tables, metal: str, land_use) -> np.ndarray:
     return out
 
 
-def _check_censored(col: Collector, out: dict, censored: dict, tables: Tables, in_input: bool = False) -> None:
+def _pending_censored(col: Collector, out: dict, censored: dict, tables: Tables, in_input: bool,
+                      pending: dict | None) -> None:
+    """The soil metals below the detection limit (``censored``) decided now (:func:`_check_censored`), or, with
+    ``pending``, kept there for :func:`validate_plots` to decide once the rows' rotation land is known, the
+    ``censored_metals`` column placed (blank) where it will be filled."""
+    if pending is None:
+        _check_censored(col, out, censored, tables, in_input)
+        return
+    pending.update(cells=censored, in_input=in_input)
+    if in_input or any(rows.any() for _, rows in censored.values()):
+        out["censored_metals"] = np.full(col.error_rows.size, None, dtype=object)
+
+
+def band_screening(tables: Tables, metal: str, land_use, ph, rotation=None) -> np.ndarray:
+    """The screening value of ``metal`` at each plot's own pH band (``ph_above < pH ≤ ph_up_to``) for its land
+    use [mg kg⁻¹], the lowest over every threshold set of ``soil_thresholds.csv`` (any land use where the land
+    use is blank or unknown); on paddy–upland rotation land (``rotation`` true) the lowest of its land use's,
+    the paddy and the dry-land value (:data:`~agriremed.stages.soil.ROTATION_LAND_USES`); NaN where pH [–] is
+    blank or no set holds one.
+
+    >>> t = load_tables()
+    >>> band_screening(t, "cd", ["paddy", "paddy", "paddy"], [7.8, 5.0, 7.8], [False, False, True]).tolist()
+    [0.8, 0.3, 0.6]
+    """
+    th = tables.soil_thresholds
+    rows = th.loc[(th["kind"] == "screening") & (th["metal"] == metal)]
+    lu = np.asarray(land_use, dtype=object)
+    ph = np.asarray(ph, dtype=float)
+    rot = np.zeros(len(lu), bool) if rotation is None else np.asarray(rotation, dtype=bool)
+    out = np.full(len(lu), np.nan)
+    for uses, above, up_to, value in zip(rows["land_uses"].astype(str), rows["ph_above"].to_numpy(float),
+                                         rows["ph_up_to"].to_numpy(float), rows["value_mg_kg"].to_numpy(float),
+                                         strict=True):
+        names = uses.split("|")
+        land = (np.ones(len(lu), bool) if uses == "*" else
+                np.isin(lu, names) | pd.isna(lu) | (rot & any(u in names for u in ROTATION_LAND_USES)))
+        with np.errstate(invalid="ignore"):
+            hit = land & (ph > above) & (ph <= up_to)
+        out[hit] = np.fmin(out[hit], value)
+    return out
+
+
+def _censored_screening(tables: Tables, metal: str, out, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The screening value a limit of ``metal`` is compared with on each row [mg kg⁻¹]: at the row's pH band
+    (:func:`band_screening`) where its pH is given and valid, else the lowest over every band
+    (:func:`lowest_screening`); whether the row's pH was used; whether the row is rotation land."""
+    land_use = out.get("land_use", np.full(n, None, dtype=object))
+    ph = np.asarray(out["ph"], dtype=float) if "ph" in out else np.full(n, np.nan)
+    rot = (pd.Series(out["paddy_upland_rotation"], dtype=object).eq("yes").to_numpy(bool)
+           if "paddy_upland_rotation" in out else np.zeros(n, bool))
+    band = band_screening(tables, metal, land_use, ph, rot)
+    own = ~np.isnan(ph) & ~np.isnan(band)
+    return np.where(own, band, lowest_screening(tables, metal, land_use)), own, rot
+
+
+def _censored_messages(code: str, value: np.ndarray, screen: np.ndarray, own: np.ndarray, rot: np.ndarray,
+                       ph, metal: str):
+    """The messages of the rows ``idx`` given below the detection limit (``code``: ``val.below_dl_planned`` or
+    ``val.below_dl_undecided``), naming the screening value compared with: at the row's pH (``own``; of its
+    land use, or of rotation land ``rot``) or the lowest of the land use."""
+    ph = np.asarray(ph, dtype=float)
+
+    def texts(idx):
+        return [Message.of(f"{code}_ph", limit=float(value[i]), metal=metal, screening=float(screen[i]),
+                           ph=float(ph[i]),
+                           basis=Message.of("val.below_dl_basis_rotation" if rot[i] else "val.below_dl_basis_land_use"))
+                if own[i] else Message.of(code, limit=float(value[i]), metal=metal, screening=float(screen[i]))
+                for i in idx]
+    return texts
+
+
+def _check_censored(col: Collector, out, censored: dict, tables: Tables, in_input: bool = False) -> None:
     """The total soil metals given below the detection limit (``censored``: column → (cells, rows) of
-    :func:`_censored`), read as the limit: where the limit is at or below the metal's lowest screening value
-    for the row's land use (:func:`lowest_screening`) the soil class is decided and the row is planned at
-    the limit, an upper bound (warning per cell; ``censored_metals`` lists the row's metals, '+'-joined);
+    :func:`_censored`), read as the limit: where the limit is at or below the metal's screening value for the
+    row's land use at the row's pH band (the stricter of paddy and dry land on paddy–upland rotation land,
+    ``paddy_upland_rotation`` yes; :func:`band_screening`), or at or below its lowest over every band where the
+    row's pH is blank or not valid (:func:`lowest_screening`), the soil class is decided and the row is planned
+    at the limit, an upper bound (warning per cell; ``censored_metals`` lists the row's metals, '+'-joined);
     above it the class cannot be decided from the cell: the row is rejected, naming the limit and the
     screening value. ``censored_metals`` is added where some cell gives a detection limit, or ``in_input``
     (a chunk of a larger input holding one elsewhere: the column is the same in every chunk)."""
     n = col.error_rows.size
-    land_use = out.get("land_use", np.full(n, None, dtype=object))
     parts = []
     for canon, (cells, rows) in censored.items():
         if not rows.any():
             continue
         m = C.COLUMNS[canon].extra["metal"]
         value = np.asarray(out[canon], dtype=float)
-        screen = lowest_screening(tables, m, land_use)
+        screen, own, rot = _censored_screening(tables, m, out, n)
         with np.errstate(invalid="ignore"):
             decided = rows & ~np.isnan(value) & (value <= screen)
             undecided = rows & ~np.isnan(value) & (value > screen)
+        ph = out["ph"] if "ph" in out else np.full(n, np.nan)
         col.add(decided, canon, cells.text, "warning",
-                lambda idx, v=value, sc=screen, m=m: [Message.of("val.below_dl_planned", limit=float(v[i]), metal=m,
-                                                                 screening=float(sc[i])) for i in idx],
+                _censored_messages("val.below_dl_planned", value, screen, own, rot, ph, m),
                 Message.of("exp.detection_limit"))
         col.add(undecided, canon, cells.text, "error",
-                lambda idx, v=value, sc=screen, m=m: [Message.of("val.below_dl_undecided", limit=float(v[i]), metal=m,
-                                                                 screening=float(sc[i])) for i in idx],
+                _censored_messages("val.below_dl_undecided", value, screen, own, rot, ph, m),
                 Message.of("exp.detection_limit"))
         parts.append(np.where(decided, m, ""))
     if parts or in_input:
@@ -2606,8 +2683,10 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
     """Paddy–upland rotation land (水旱轮作地, ``paddy_upland_rotation`` yes, the column added where some row
     is): a paddy row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-油, rice-wheat:
     a crop whose ``crops.csv`` land use is not paddy) or paddy–upland rotation
-    (:data:`~agriremed.core.names.PADDY_UPLAND_ROTATION_WORDS`), a season row whose field grows rice and a dry
-    crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`),
+    (:data:`~agriremed.core.names.PADDY_UPLAND_ROTATION_WORDS`); a paddy row growing a dry crop (wheat,
+    rapeseed on a paddy: its dry season) or whose crop cell names one among its crops not planned (稻-油,
+    稻麦, rice-wheat: ``crops_not_planned``); a season row whose field grows rice and a dry
+    crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`);
     and every row of a ``field_id`` of the table holding such a row or both a rice row and a dry-crop row, so
     that the rows of one field are classed alike. Rice only (双季稻, 稻-稻) and rice with fish (稻-鱼) are not.
     A ``paddy_upland_rotation`` column of the input is read as given (yes or no)."""
@@ -2625,7 +2704,8 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
         codes, rots = _rotations_of(system, crop_lookup(c))
         named = np.array([r is not None and "rice" in r and any(k in dry for k in r) for r in rots], bool)
         rot = (named[codes] if len(codes) else rot) | _crop_words(system).isin(PADDY_UPLAND_ROTATION_WORDS).to_numpy(bool)
-        rot &= land_use == "paddy"
+    rot |= _dry_crop_rows(out, crop, dry)
+    rot &= land_use == "paddy"
     for i, planned in elsewhere.items():  # a season row of a field growing rice and a dry crop
         grown = {crop[i], *planned}
         rot[i] |= "rice" in grown and bool(grown & dry)
@@ -2639,6 +2719,16 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
             rot[known] = whole.to_numpy(bool)
     if rot.any():
         out["paddy_upland_rotation"] = np.where(rot, "yes", None).astype(object)
+
+
+def _dry_crop_rows(out: pd.DataFrame, crop: np.ndarray, dry: set[str]) -> np.ndarray:
+    """Rows growing a dry crop (``dry``: crop codes whose ``crops.csv`` land use is not paddy) as their planned
+    ``crop`` or among their ``crops_not_planned`` (a rotation in the crop cell: 稻-油, 稻麦)."""
+    grows = np.isin(crop, list(dry))
+    if "crops_not_planned" in out.columns:
+        others = pd.Series(out["crops_not_planned"], dtype=object).to_numpy(object)
+        grows |= np.array([isinstance(t, str) and any(k in dry for k in t.split("|")) for t in others], bool)
+    return grows
 
 
 def _planned_elsewhere(col: Collector, others: np.ndarray, elsewhere: dict, warn: np.ndarray | None = None,
