@@ -754,17 +754,21 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     # Pb exceeds and no option treats it; the low-Cd variety answers the Cd risk (Cd below its screening
     # value, rice within the limit in 71 % of seasons). That risk is predicted by the Hunan rice function,
     # calibrated on survey pairs (no documented bias, known_bias of transfer_functions.csv), so it is a real
-    # prediction: low-Cd rice stays expected and is recommended (91 %, +9,717 CNY/ha), not ranked after
-    # unchanged practice (rule 4d demotes only risks of a function documented to over-predict)
+    # prediction: low-Cd rice, allowed by the off-class rule (it does not treat Pb), is recommended (91 %,
+    # +9,717 CNY/ha), not ranked after unchanged practice (rule 4d demotes only risks of a function documented
+    # to over-predict); its sentence says that no measure treats Pb
     assert s.loc["PB", "current_crop_compliance_prob"] == pytest.approx(0.7132, abs=1e-4)
-    assert (s.loc["PB", "recommended_option"], s.loc["PB", "policy_rule"]) == ("low_cd_rice", "cn_safe_keep_food")
+    assert (s.loc["PB", "recommended_option"], s.loc["PB", "policy_rule"]) \
+        == ("low_cd_rice", "cn_safe_measure_off_class")
     assert en["PB"].startswith("Pb in the crop not assessed (no usable transfer function) — measure it in the "
-                               "harvest. Low-Cd rice variety (VIP: V): crop meets GB2762 for Cd (at or below the "
+                               "harvest. Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the "
+                               "option library that treats Pb (above the screening value) fits this plot; this "
+                               "option only protects the crop from Cd: crop meets GB2762 for Cd (at or below the "
                                "screening value) with 91 % probability a season; +9,717 CNY/ha (+648 CNY/mu) vs "
                                "doing nothing over 20 yr")
-    assert "; does not treat Pb;" in en["PB"] and "ranked before" not in en["PB"]
-    assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物。低镉水稻品种（VIP：V）："
-                               "作物镉含量每季符合GB2762的概率为91 %（土壤镉不超过筛选值）；")
+    assert "ranked before" not in en["PB"]
+    assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物。低镉水稻品种（VIP：V）：")
+    assert "作物镉含量每季符合GB2762的概率为91 %（土壤镉不超过筛选值）；" in zh["PB"]
     # the class metal is assessed: the sentence is unchanged
     assert s.loc["CD", "metals_not_assessed"] == ""
     assert en["CD"].startswith("Continuous flooding of rice (VIP: I): crop meets GB2762 for Cd with 85 % probability a season; ")

@@ -3,13 +3,15 @@
 GB 15618-2018: at or below the screening value the risk to produce quality, crop growth or soil
 ecology is low and can generally be ignored; above it, safe-utilisation measures are in principle
 taken for the metal that exceeds. A protective measure that answers only a crop risk the plan
-predicts for a metal below its screening value is allowed (``cn_safe_measure_off_class``) and ranks
-with unchanged practice, not ahead of it, where that risk rests on a transfer function documented to
-over-predict (``known_bias`` of ``transfer_functions.csv``: the maize Cd synthesis), unless the harvest
-was measured above the food limit or the plan rates that risk red. A risk predicted by a function
-without a documented bias (the rice Cd synthesis, the wheat default) keeps the measure expected. A
-measure that treats a metal above its screening value keeps its status whatever else it answers (the
-Fe–Si As amendment + low-Cd rice on an As paddy whose rice has an amber Cd risk).
+predicts for a metal below its screening value is allowed (``cn_safe_measure_off_class``), ranks among
+the allowed options and its sentence says that no measure treats the class metal; where that risk
+rests on a transfer function documented to over-predict (``known_bias`` of ``transfer_functions.csv``:
+the maize Cd synthesis), unless the harvest was measured above the food limit or the plan rates that
+risk red, it is allowed by ``cn_safe_measure_minor_risk`` and ranks with unchanged practice, not ahead
+of it. A risk predicted by a function without a documented bias (the rice Cd synthesis, the wheat
+default) is not demoted behind unchanged practice. A measure that treats a metal above its screening
+value keeps its status whatever else it answers (the Fe–Si As amendment + low-Cd rice on an As paddy
+whose rice has an amber Cd risk).
 """
 
 import numpy as np
@@ -61,7 +63,7 @@ def test_as_only_upland_maize_keeps_maize_with_harvest_tests_not_a_cd_measure():
     for oid in ("foliar_zn_maize", "lime_upland_maize"):
         r = t.loc[("maize", oid)]
         assert bool(r["applicable"]) and r["target_metals"] == "cd", oid
-        assert (r["policy_status"], r["policy_rule"]) == ("allowed", "cn_safe_measure_off_class"), oid
+        assert (r["policy_status"], r["policy_rule"]) == ("allowed", "cn_safe_measure_minor_risk"), oid
         assert r["rank"] > t.loc[("maize", "do_nothing"), "rank"], oid
     # foliar Zn scores above unchanged practice and still ranks after it
     assert t.loc[("maize", "foliar_zn_maize"), "score"] > t.loc[("maize", "do_nothing"), "score"]
@@ -84,13 +86,14 @@ def test_maize_cd_risk_is_minor_because_its_function_is_documented_to_over_predi
         assert tf.loc[fid, "known_bias_source"] and tf.loc[fid, "known_bias_note"].startswith("docs/"), fid
     p = _plan([MAIZE])
     assert p.uptake.set_index("metal").loc["cd", "function_id"] == "synth_maize_cd_ph"
-    # the same amber risk (65 %) from a function without a documented bias keeps the measures expected
+    # the same amber risk (65 %) from a function without a documented bias: the measures are allowed by the
+    # off-class rule, not demoted behind unchanged practice
     plain = tables.replace(transfer_functions=tables.transfer_functions.assign(known_bias=""))
     q = agriremed.plan(pd.DataFrame([MAIZE]), agriremed.Scenario(mc_draws=0), tables=plain)
     s = q.summary.set_index("plot_id").loc["maize"]
     assert round(s["current_crop_compliance_prob"], 3) == 0.651
     assert s["recommended_option"] in ("foliar_zn_maize", "lime_upland_maize")
-    assert s["policy_rule"] == "cn_safe_keep_food"
+    assert s["policy_rule"] == "cn_safe_measure_off_class"
 
 
 def test_crop_risk_masks_keep_only_calibrated_risks_on_request():
@@ -111,42 +114,64 @@ def test_crop_risk_masks_keep_only_calibrated_risks_on_request():
 def test_pb_paddy_with_an_amber_cd_risk_of_the_rice_function_gets_low_cd_rice():
     # regression panel A28: Pb exceeds and no option treats it; the rice is predicted within the Cd limit in
     # 67 % of seasons by the Hunan rice function (calibrated on Hunan paddy pairs: no documented bias). Low-Cd
-    # rice lifts that to 89 % and gains 11,702 CNY/ha over 20 yr: it stays expected and is recommended ahead
-    # of unchanged practice
+    # rice lifts that to 89 % and gains 11,702 CNY/ha over 20 yr: allowed by the off-class rule (it does not
+    # treat Pb), it is recommended ahead of unchanged practice
     p = _plan([PB_PADDY])
     s = p.summary.set_index("plot_id").loc["pb_paddy"]
     t = _table(p)
     assert (s["soil_class"], s["metals_exceeding"]) == ("safe_utilisation", "pb")
     assert p.uptake.set_index("metal").loc["cd", "function_id"] == "synth_rice_cd_ph_hunan"
     assert round(s["current_crop_compliance_prob"], 3) == 0.666
-    assert (s["recommended_option"], s["policy_rule"]) == ("low_cd_rice", "cn_safe_keep_food")
+    assert (s["recommended_option"], s["policy_rule"]) == ("low_cd_rice", "cn_safe_measure_off_class")
     low = t.loc[("pb_paddy", "low_cd_rice")]
-    assert (low["policy_status"], low["rank"]) == ("expected", 1)
+    assert (low["policy_status"], low["rank"]) == ("allowed", 1)
     assert round(low["crop_compliance_prob"], 3) == 0.886
     assert round(low["npv_vs_baseline_cny_ha"]) == 11702
     for oid in ("lime_rice", "flooded_rice", "foliar_inhibitor"):
-        assert t.loc[("pb_paddy", oid), "policy_rule"] == "cn_safe_keep_food", oid
+        assert t.loc[("pb_paddy", oid), "policy_rule"] == "cn_safe_measure_off_class", oid
         assert t.loc[("pb_paddy", oid), "rank"] < t.loc[("pb_paddy", "do_nothing"), "rank"], oid
-    assert "ranked before" not in s["recommendation"] and "does not treat Pb" in s["recommendation"]
+    assert "ranked before" not in s["recommendation"]
+
+
+def test_pb_paddy_low_cd_rice_is_allowed_by_the_off_class_rule_and_says_no_measure_treats_pb():
+    # no option of the library treats Pb: low-Cd rice only protects the rice from Cd (a calibrated, not a
+    # minor, risk), so the off-class rule allows it, it is not put behind unchanged practice, and its
+    # sentence says that no measure treating Pb fits and to choose another measure for Pb locally
+    p = _plan([PB_PADDY])
+    s = p.summary.set_index("plot_id").loc["pb_paddy"]
+    assert (s["recommended_option"], s["policy_rule"]) == ("low_cd_rice", "cn_safe_measure_off_class")
+    low = p.table.set_index(["plot_id", "option_id"]).loc[("pb_paddy", "low_cd_rice")]
+    assert (low["policy_status"], low["rank"]) == ("allowed", 1)
+    assert "policy china, rule cn_safe_measure_off_class: a measure that treats none of the metals above " \
+           "their screening value" in low["reason"]
+    assert p.ranking.set_index("option_id").loc["low_cd_rice", "target_tier"] == 0
+    assert "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that " \
+           "treats Pb (above the screening value) fits this plot; this option only protects the crop from Cd: " \
+           in s["recommendation"]
+    assert "choose substitute planting or another measure for Pb locally and monitor the crop" in s["recommendation"]
 
 
 def test_wheat_with_an_amber_cd_risk_ranks_its_wheat_measure_ahead_of_unchanged_practice():
     # Pb-only wheat land (like the sweep plots Q111, Q206): Cd 0.1 below its screening value, the wheat
     # predicted within the Cd limit in 57 % of seasons by the wheat default (mcgrath2002_wheat_cd, the UK
-    # function with pH: no documented bias). Foliar Zn (80 %, +6,952 CNY/ha) is expected and recommended
+    # function with pH: no documented bias). Foliar Zn (80 %, +6,952 CNY/ha) does not treat Pb: allowed by the
+    # off-class rule, it ranks by its score among the allowed options and is recommended
     p = _plan([PB_WHEAT])
     s = p.summary.set_index("plot_id").loc["pb_wheat"]
     t = _table(p)
     assert p.uptake.set_index("metal").loc["cd", "function_id"] == "mcgrath2002_wheat_cd"
     assert round(s["current_crop_compliance_prob"], 3) == 0.574
-    assert (s["recommended_option"], s["policy_rule"]) == ("foliar_zn_wheat", "cn_safe_keep_food")
+    assert (s["recommended_option"], s["policy_rule"]) == ("foliar_zn_wheat", "cn_safe_measure_off_class")
     zn = t.loc[("pb_wheat", "foliar_zn_wheat")]
-    assert (zn["policy_status"], zn["rank"]) == ("expected", 1)
+    assert (zn["policy_status"], zn["rank"]) == ("allowed", 1)
     assert round(zn["crop_compliance_prob"], 3) == 0.795 and round(zn["npv_vs_baseline_cny_ha"]) == 6952
     for oid in ("low_cd_wheat", "lime_upland_wheat"):
-        assert t.loc[("pb_wheat", oid), "policy_rule"] == "cn_safe_keep_food", oid
-        assert t.loc[("pb_wheat", oid), "rank"] < t.loc[("pb_wheat", "do_nothing"), "rank"], oid
-    assert p.ranking.set_index("option_id").loc["foliar_zn_wheat", "target_tier"] == 0
+        assert t.loc[("pb_wheat", oid), "policy_rule"] == "cn_safe_measure_off_class", oid
+    # by score with unchanged practice (0.610): low-Cd wheat (0.648) before it, lime (0.596) after it
+    assert t.loc[("pb_wheat", "low_cd_wheat"), "rank"] < t.loc[("pb_wheat", "do_nothing"), "rank"]
+    assert t.loc[("pb_wheat", "lime_upland_wheat"), "rank"] > t.loc[("pb_wheat", "do_nothing"), "rank"]
+    tiers = p.ranking.set_index("option_id")["target_tier"]
+    assert tiers["foliar_zn_wheat"] == 0 and tiers["lime_upland_wheat"] == 0
 
 
 def test_as_paddy_with_cd_a_third_of_screening_gets_the_package_that_treats_as():
@@ -209,7 +234,7 @@ def test_cd_paddies_above_screening_keep_their_cd_measures():
     assert s.loc["cd_as_paddy", "recommended_option"] == "as_fe_si_low_cd_rice"
 
 
-def test_a_harvest_measured_above_the_limit_keeps_the_measure_expected():
+def test_a_harvest_measured_above_the_limit_keeps_the_measure_out_of_the_minor_risk_rule():
     # maize grain Cd 0.15 > 0.1 (GB 2762) and rice Cd 0.3 > 0.2: the measured harvest exceeds; 150 typed in
     # a mg/kg column (µg/kg?) lies above the column's typical range and is not counted
     p = _plan([{**MAIZE, "crop_cd_mg_kg": 0.15}, {**AS_PADDY, "crop_cd_mg_kg": 0.3},
@@ -218,8 +243,8 @@ def test_a_harvest_measured_above_the_limit_keeps_the_measure_expected():
     s = p.summary.set_index("plot_id")
     for oid in ("foliar_zn_maize", "lime_upland_maize"):
         assert (t.loc[("maize", oid), "policy_status"], t.loc[("maize", oid), "policy_rule"]) \
-            == ("expected", "cn_safe_keep_food"), oid
-        assert t.loc[("maize_ug", oid), "policy_rule"] == "cn_safe_measure_off_class", oid
+            == ("allowed", "cn_safe_measure_off_class"), oid
+        assert t.loc[("maize_ug", oid), "policy_rule"] == "cn_safe_measure_minor_risk", oid
     assert s.loc["maize", "recommended_option"] in ("foliar_zn_maize", "lime_upland_maize")
     assert s.loc["maize_ug", "recommended_option"] == "do_nothing"
     pkg = t.loc[("as_paddy", "as_fe_si_low_cd_rice")]
@@ -238,8 +263,11 @@ def test_measured_over_masks_compare_the_harvest_with_the_limit_of_the_predictio
 
 
 def test_the_rule_names_the_screening_value_definition():
-    r = load_tables().land_rules.set_index("rule_id").loc["cn_safe_measure_off_class"]
-    assert r["status"] == "allowed" and r["applies_to"] == options.OFF_CLASS_FAMILY
+    rules = load_tables().land_rules.set_index("rule_id")
+    off = rules.loc["cn_safe_measure_off_class"]
+    assert off["status"] == "allowed" and off["applies_to"] == options.OFF_CLASS_FAMILY
+    r = rules.loc["cn_safe_measure_minor_risk"]
+    assert r["status"] == "allowed" and r["applies_to"] == options.MINOR_RISK_FAMILY
     assert "at or below which the risk to produce quality, crop growth or soil ecology is low and can generally " \
            "be ignored" in r["reason_en"]
     assert "一般情况下可以忽略" in r["reason_zh"]

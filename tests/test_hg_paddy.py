@@ -84,12 +84,13 @@ def test_the_maize_switch_treats_hg_on_paddy_land_only(plan):
     assert r["target_metals"] == "cd" and r["untreated_metals"] == "hg"
     # it answers only the wheat's Cd risk (Cd 0.2, below its screening value; wheat within the limit in 75 % of
     # seasons). That risk is predicted by the wheat default (mcgrath2002_wheat_cd, the UK function with pH: no
-    # documented bias in transfer_functions.csv), a real prediction: the Cd measures stay expected (rule 4d
-    # demotes only risks of a function documented to over-predict) and foliar Zn (91 %) ranks first, ahead of
-    # unchanged practice
-    assert (r["policy_status"], r["policy_rule"]) == ("expected", "cn_safe_keep_food")
+    # documented bias in transfer_functions.csv), a real prediction: the Cd measures, allowed by the off-class
+    # rule (they do not treat Hg), are not put after unchanged practice (rule 4d demotes only risks of a
+    # function documented to over-predict) and foliar Zn (91 %) ranks first, ahead of unchanged practice
+    assert (r["policy_status"], r["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
     s = plan.summary.set_index("plot_id")
-    assert (s.loc["UP", "recommended_option"], s.loc["UP", "policy_rule"]) == ("foliar_zn_wheat", "cn_safe_keep_food")
+    assert (s.loc["UP", "recommended_option"], s.loc["UP", "policy_rule"]) \
+        == ("foliar_zn_wheat", "cn_safe_measure_off_class")
     assert s.loc["UP", "current_crop_compliance_prob"] == pytest.approx(0.7517, abs=1e-4)
     assert t.loc[("UP", "foliar_zn_wheat"), "crop_compliance_prob"] == pytest.approx(0.9062, abs=1e-4)
     assert t.loc[("UP", "foliar_zn_wheat"), "rank"] < t.loc[("UP", "do_nothing"), "rank"]

@@ -364,8 +364,9 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
 
 def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe_use_measure():
     # maize at pH 5.0 with Ni 65 (> 60, the screening value at pH ≤ 5.5) and Cd 0.2 (< 0.3): the land is
-    # safe utilisation because of Ni; biochar answers only the maize's Cd risk, so the rule set allows it
-    # (cn_safe_measure_off_class) instead of expecting it, and unchanged practice (higher score) is the
+    # safe utilisation because of Ni; biochar answers only the maize's Cd risk (minor: predicted by the maize
+    # synthesis, documented to over-predict), so the rule set allows it (cn_safe_measure_minor_risk) instead
+    # of expecting it, and unchanged practice (higher score) is the
     # plan with the words for "no measure of the plan fits"; at Cd 0.31 and pH 7.0 (> 0.3) biochar
     # treats the class metal and stays expected and recommended
     from agriremed.core import messages
@@ -381,8 +382,8 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     t = p.table.set_index(["plot_id", "option_id"])
     bio = t.loc[("ni", "biochar_amendment")]
     assert bool(bio["applicable"]) and bio["target_metals"] == "cd" and bio["untreated_metals"] == "ni"
-    assert (bio["policy_status"], bio["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
-    assert "rule cn_safe_measure_off_class: GB 15618 defines the screening value as the level at or below which" \
+    assert (bio["policy_status"], bio["policy_rule"]) == ("allowed", "cn_safe_measure_minor_risk")
+    assert "rule cn_safe_measure_minor_risk: GB 15618 defines the screening value as the level at or below which" \
         in bio["reason"]
     rec = _recommended(p)
     assert rec.loc["ni", "option_id"] == "do_nothing"
@@ -402,11 +403,12 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
     # other land at pH 6.0): no measure of the library treats the metal that puts the land in its class, and
     # soil Cd (0.2) is below its screening value on all three. The paddy's rice is predicted within the Cd
     # limit in 88 % of seasons (amber) by the rice synthesis, its intercept set on survey data: a real
-    # prediction, so low-Cd rice, which answers only that risk, stays expected and is recommended (98 %,
-    # +1,350 CNY/ha). The maize field's amber Cd risk (71 %) comes from the maize synthesis, documented to
-    # over-predict (known_bias over_predicts in transfer_functions.csv): biochar, which answers only that
-    # risk, is allowed (cn_safe_measure_off_class) and ranks after unchanged practice (target_tier 5). The acid
-    # wheat field's Cd risk is red (44 %): the maize switch stays expected and is recommended
+    # prediction, so low-Cd rice, which answers only that risk, is allowed by the off-class rule
+    # (cn_safe_measure_off_class), not put after unchanged practice, and is recommended (98 %, +1,350 CNY/ha).
+    # The maize field's amber Cd risk (71 %) comes from the maize synthesis, documented to over-predict
+    # (known_bias over_predicts in transfer_functions.csv): biochar, which answers only that risk, is allowed
+    # (cn_safe_measure_minor_risk) and ranks after unchanged practice (target_tier 5). The acid wheat field's
+    # Cd risk is red (44 %): the maize switch is allowed by the off-class rule and is recommended
     from agriremed.core import messages
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 5.0,
@@ -424,40 +426,45 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
     assert round(s.loc["maize_cr", "current_crop_compliance_prob"], 3) == 0.707
     assert s["recommended_option"].to_dict() == {"wheat_zn": "maize_grain", "rice_cr": "low_cd_rice",
                                                  "maize_cr": "do_nothing"}
-    assert s["policy_rule"].to_dict() == {"wheat_zn": "cn_safe_keep_food", "rice_cr": "cn_safe_keep_food",
+    assert s["policy_rule"].to_dict() == {"wheat_zn": "cn_safe_measure_off_class", "rice_cr": "cn_safe_measure_off_class",
                                           "maize_cr": "cn_safe_baseline_needs_plan"}
     up = p.uptake.set_index(["plot_id", "metal"])["function_id"]
     assert (up[("rice_cr", "cd")], up[("maize_cr", "cd")]) == ("synth_rice_cd_ph", "synth_maize_cd_ph")
     low = t.loc[("rice_cr", "low_cd_rice")]
-    assert (low["policy_status"], low["policy_rule"], low["rank"]) == ("expected", "cn_safe_keep_food", 1)
+    assert (low["policy_status"], low["policy_rule"], low["rank"]) == ("allowed", "cn_safe_measure_off_class", 1)
     assert low["crop_compliance_prob"] == pytest.approx(0.9752, abs=1e-4)
     assert low["npv_vs_baseline_cny_ha"] == pytest.approx(1349.65, abs=0.01)
     rk = p.ranking.set_index(["plot_id", "option_id"])["target_tier"]
     assert rk[("rice_cr", "low_cd_rice")] == 0
     bio = t.loc[("maize_cr", "biochar_amendment")]
-    assert (bio["policy_status"], bio["policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
+    assert (bio["policy_status"], bio["policy_rule"]) == ("allowed", "cn_safe_measure_minor_risk")
     assert rk[("maize_cr", "biochar_amendment")] == 5
-    assert "rule cn_safe_measure_off_class: GB 15618 defines the screening value as the level at or below which " \
+    assert "rule cn_safe_measure_minor_risk: GB 15618 defines the screening value as the level at or below which " \
         "the risk to produce quality, crop growth or soil ecology is low and can generally be ignored" in bio["reason"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert s.loc["rice_cr", "recommendation"].split(" First year")[0] == (
         "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest. "
-        "Low-Cd rice variety (VIP: V): crop meets GB2762 for Cd (at or below the screening value) with 98 % "
-        "probability a season; +1,350 CNY/ha (+90 CNY/mu) vs doing nothing over 20 yr, 0.0 t CO2e/ha/yr; metals "
-        "stay in the soil; does not treat Cr; ahead of Foliar Si/Zn/Se spray on rice (VIP+n) (score 0.712 vs "
-        "0.705), mostly on food-safety.")
+        "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Cr "
+        "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
+        "GB2762 for Cd (at or below the screening value) with 98 % probability a season; +1,350 CNY/ha "
+        "(+90 CNY/mu) vs doing nothing over 20 yr, 0.0 t CO2e/ha/yr; choose substitute planting or another "
+        "measure for Cr locally and monitor the crop; metals stay in the soil; ahead of Foliar Si/Zn/Se spray "
+        "on rice (VIP+n) (score 0.712 vs 0.705), mostly on food-safety.")
     assert zh["rice_cr"].split("地块（")[0] == (
-        "作物中的铬未评估（无可用的转移函数）——请检测收获物。低镉水稻品种（VIP：V）：作物镉含量每季符合GB2762的概率为98 %"
+        "作物中的铬未评估（无可用的转移函数）——请检测收获物。低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理铬"
+        "（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害：作物镉含量每季符合GB2762的概率为98 %"
         "（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），年净碳效益0.0吨CO₂当量/公顷（相对不治理）；"
-        "重金属仍留在土壤中；不处理铬；优于叶面阻控剂（硅/锌/硒，VIP+n）（得分0.712对0.705），主要优势在于食品安全。")
+        "请因地制宜确定针对铬的替代种植或其他措施，并监测农产品；重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）"
+        "（得分0.712对0.705），主要优势在于食品安全。")
     assert s.loc["maize_cr", "recommendation"].startswith(
         "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest. "
         "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot "
         "with a benefit for its crop that can be predicted (71 % chance the crop meets GB2762 for Cd, at or below "
         "the screening value)")
-    # the red Cd risk keeps the switch expected: it is the safe-utilisation plan's measure for the crop
+    # the red Cd risk keeps the switch out of the minor-risk rule: allowed by the off-class rule, it ranks first
     assert (t.loc[("wheat_zn", "maize_grain"), "policy_status"], t.loc[("wheat_zn", "maize_grain"), "rank"]) \
-        == ("expected", 1)
+        == ("allowed", 1)
+    assert rk[("wheat_zn", "maize_grain")] == 0
     # a measure that treats the class metal keeps the usual words
     cd = _plan(pd.DataFrame([{**DEFAULTS, "plot_id": "cd", "land_use": "paddy", "crop": "rice", "ph": 6.0,
                               "cd_mg_kg": 0.5, "basic_farmland": "yes", "region": "Hunan/Changde"}]))
@@ -467,15 +474,16 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
 
 def test_on_an_as_paddy_the_cd_measures_kept_for_a_red_crop_risk_rank_after_the_as_measure():
     # As 32 > 30 and soil Cd 0.2 < 0.3 at pH 4.5 (rule 4b keeps the Cd measures: the rice's Cd risk is red):
-    # they stay applicable and expected (a red risk is not one GB 15618 lets the plan leave to monitoring),
-    # but rank after the As amendment, which treats the class metal (fewer metals left untreated)
+    # they stay applicable, allowed by the off-class rule (they treat no metal above its screening value) and
+    # not by the minor-risk one (a red risk is not one GB 15618 lets the plan leave to monitoring); they rank
+    # after the As amendment, which treats the class metal
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "acid", "land_use": "paddy", "crop": "rice", "ph": 4.5,
                            "cd_mg_kg": 0.2, "as_mg_kg": 32.0, "region": "Hunan/Changde", "basic_farmland": "yes"}])
     p = _plan(plots)
     t = p.table.set_index("option_id")
     for oid in ("low_cd_rice", "lime_rice", "vip_n_no_flood"):
         assert bool(t.loc[oid, "applicable"]), (oid, t.loc[oid, "reason"])
-        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("expected", "cn_safe_keep_food")
+        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("allowed", "cn_safe_measure_off_class")
         assert t.loc[oid, "rank"] > t.loc["as_fe_si_amendment", "rank"], oid
     assert (t.loc["as_fe_si_amendment", "policy_status"], t.loc["as_fe_si_amendment", "policy_rule"]) \
         == ("expected", "cn_safe_keep_food")

@@ -1262,7 +1262,7 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "min_gain_share of the largest gain of a fully assessed expected food option of the plot) where such an "
      "option makes it safer (ranked after the expected options that do); 5 for an option the rule set allows by "
      "its rule for measures that answer only a crop risk of a metal below its screening value where another "
-     "metal exceeds (cn_safe_measure_off_class): ranked after the other options of its policy tier, unchanged "
+     "metal exceeds, predicted by a transfer function documented to over-predict (cn_safe_measure_minor_risk): ranked after the other options of its policy tier, unchanged "
      "practice included.",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",

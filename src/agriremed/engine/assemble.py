@@ -1431,8 +1431,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     std = s["food_standard"][ok]  # each recommended plot's standard, named in its sentence
     # the recommended option on safe-utilisation land treats none of the metals above their
     # screening value: the rule that decided it is one of the off-class family (cn_safe_measure_off_class)
+    # or of the minor-risk family (cn_safe_measure_minor_risk)
     lr = (tables or load_tables()).land_rules
-    off_rules = _frames.obj(lr["rule_id"])[_frames.obj(lr["applies_to"]) == options_mod.OFF_CLASS_FAMILY]
+    off_rules = _frames.obj(lr["rule_id"])[np.isin(_frames.obj(lr["applies_to"]),
+                                                   (options_mod.OFF_CLASS_FAMILY, options_mod.MINOR_RISK_FAMILY))]
     b["off_class"] = (np.isin(_frames.obj(s["policy_rule"]), off_rules)
                       & (_frames.obj(s["soil_class"]) == "safe_utilisation"))
     if "food_crop" in b:  # cotton, tobacco …: a grown crop that is no food

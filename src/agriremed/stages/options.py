@@ -38,13 +38,17 @@ Rules, in order:
    at or below which the risk to produce quality, crop growth or soil ecology is low and can
    generally be ignored, and takes safe-utilisation measures, in principle, above it, for the metal
    that exceeds. So on land where some metal exceeds its screening value, a protective option that
-   treats none of the metals above their screening value and answers only a *minor* crop risk of a
-   metal below its screening value (foliar Zn or lime against the Cd risk of maize on dry land where
-   only As exceeds; biochar against it where only Ni exceeds) is not an expected safe-utilisation measure: the rule
-   of :data:`OFF_CLASS_FAMILY` (``cn_safe_measure_off_class``, ``allowed``) replaces its ``expected``
-   status, and the ranking puts it with unchanged practice and after it (``target_tier`` 5), whose
-   steps test each harvest. An option that treats a metal above its screening value is the measure
-   for that metal and keeps its status, whatever else it answers: a package that treats the exceeding
+   treats none of the metals above their screening value is not the safe-utilisation measure for the
+   metal that puts the land in its class: the rule of :data:`OFF_CLASS_FAMILY`
+   (``cn_safe_measure_off_class``, ``allowed``) replaces its ``expected`` status, it ranks among the
+   allowed options, and its sentence says that no measure treats the class metal (low-Cd rice on a
+   paddy where only Pb exceeds). Where it answers only a *minor* crop risk of a metal below its
+   screening value (foliar Zn or lime against the Cd risk of maize on dry land where only As exceeds;
+   biochar against it where only Ni exceeds), the rule of :data:`MINOR_RISK_FAMILY`
+   (``cn_safe_measure_minor_risk``, ``allowed``) applies instead, and the ranking puts it with
+   unchanged practice and after it (``target_tier`` 5), whose steps test each harvest. An option that
+   treats a metal above its screening value is the measure for that metal and keeps its status,
+   whatever else it answers: a package that treats the exceeding
    metal is never demoted by this rule (the Fe–Si As amendment + low-Cd rice on an As paddy whose rice
    has an amber Cd risk treats As, and its low-Cd variety lifts the rice's Cd compliance at little
    cost; it stays expected and ranks before the amendment alone, which leaves that risk as it is);
@@ -58,8 +62,8 @@ Rules, in order:
    where the surveys put 5 %, docs/validation.md) and the pH-blind national BCFs. A below-screening risk
    predicted by a calibrated function (the rice Cd synthesis, its intercept set on survey data; the
    wheat default, the UK function with pH; a user's fit) is a real prediction that the crop fails the
-   food limit in some seasons, and the measure answering it stays expected and ranks ahead of unchanged
-   practice (low-Cd rice on a Pb paddy whose rice is within the Cd limit in 67 % of seasons: 89 % and
+   food limit in some seasons, and the measure answering it is not demoted behind unchanged practice
+   (low-Cd rice on a Pb paddy whose rice is within the Cd limit in 67 % of seasons: 89 % and
    +11,702 CNY/ha); one predicted only by a function documented to over-predict is not by itself a
    reason to rank a measure ahead of unchanged practice, whose steps test each harvest (Shimen's As-only
    maize, Cd 0.25 at pH 6.0: 69 % as now, 79 % after foliar Zn). Even so the risk is not minor where
@@ -99,8 +103,8 @@ An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists t
 ``data_gaps``. Every row also carries its policy status (``expected``, ``allowed``,
 ``restrained`` or ``forbidden``) and the deciding rule (``policy_rule``); the ranking puts the
 options the rule set expects before those it merely allows, and those before the ones it
-restrains (allowed, but only after every allowed option); an option allowed by the rule of
-rule 4d ranks after the other allowed options, unchanged practice included.
+restrains (allowed, but only after every allowed option); an option allowed by the minor-risk rule
+of rule 4d ranks after the other allowed options, unchanged practice included.
 
 Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`` and
 ``source``):
@@ -776,14 +780,20 @@ IDLE_FAMILY = "fallow"
 #: (``substitute_crop`` of ``crops.csv``: rapeseed): substitute planting already in place.
 KEPT_SUBSTITUTE_FAMILY = "kept_substitute_crop"
 #: Policy family (``land_rules.csv`` ``applies_to``) of a protective option (amendment, safe crop)
-#: on a plot where it treats none of the metals above their screening value and answers only a minor
-#: predicted crop risk of a metal below it (predicted only by a transfer function documented to
-#: over-predict, not rated red, not measured above the food limit; rule 4d;
-#: a package that treats a metal above its screening value is not of this family): the rule it names
-#: (status ``allowed`` or stronger) replaces an ``expected`` status, since the measure does not treat
-#: the metal that puts the land in its class; the ranking puts an option of this rule after unchanged
-#: practice.
+#: on a plot where some metal exceeds its screening value and the option treats none of them (it
+#: answers only a predicted crop risk of a metal below its screening value; rule 4d; a package that
+#: treats a metal above its screening value is not of this family): the rule it names (status
+#: ``allowed`` or stronger) replaces an ``expected`` status, since the measure does not treat the
+#: metal that puts the land in its class; the option ranks among the allowed options and its
+#: sentence says that no measure treats that metal. Where the crop risk it answers is minor, the
+#: rule of :data:`MINOR_RISK_FAMILY` applies instead.
 OFF_CLASS_FAMILY = "measure_not_for_class_metal"
+#: Policy family of a protective option of :data:`OFF_CLASS_FAMILY` whose every answered crop risk is
+#: minor (rule 4d: predicted only by a transfer function documented to over-predict, not rated red,
+#: not measured above the food limit): the rule it names (status ``allowed`` or stronger) replaces an
+#: ``expected`` status, and the ranking puts an option of this rule after unchanged practice
+#: (``target_tier`` 5); where the rule set has no rule of this family, the off-class rule applies.
+MINOR_RISK_FAMILY = "measure_for_minor_risk"
 #: Policy family of an option that replaces a kept substitute crop (:data:`KEPT_SUBSTITUTE_FAMILY`)
 #: with another food crop (e.g. rice after rapeseed): the rule it names (``allowed`` or stronger)
 #: replaces an ``expected`` status, so keeping the substitute planting in place comes first.
@@ -1089,6 +1099,13 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     off_suffix = list(off_txt[0])  # per kind of land, after the option's own suffixes
     off_st, off_rid = off_st[0][off_code], off_rid[0][off_code]
     off_tier = np.array([POLICY_TIER.get(s, 1) for s in off_st], np.int64)
+    # … and of one whose answered crop risks are all minor (rule 4d)
+    mr_code, mr_st, mr_rid, mr_txt = _policy_by_land(
+        pd.DataFrame({"option_id": [""], "policy_family": [MINOR_RISK_FAMILY]}), cls, lu,
+        _basic_farmland(plots), tables, rule_set, kept_family)
+    mr_suffix = list(mr_txt[0])
+    mr_st, mr_rid = mr_st[0][mr_code], mr_rid[0][mr_code]
+    mr_tier = np.array([POLICY_TIER.get(s, 1) for s in mr_st], np.int64)
     sw_code, sw_st, sw_rid, sw_txt = _policy_by_land(
         pd.DataFrame({"option_id": [""], "policy_family": [SWITCH_BACK_FAMILY]}), cls, lu,
         _basic_farmland(plots), tables, rule_set, kept_family)
@@ -1197,23 +1214,26 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         unchecked = unchecked.astype(np.int64) + 2 * (no_rain & ~np.isnan(rain_full[i]))
         applicable = todo
         untreated = exceed & ~tmask
-        # a protective option that treats no metal above its screening value and answers only a minor
-        # crop risk of a metal below it is not the measure the land's class expects: the off-class rule's
-        # status (allowed) and text replace it (an option treating an exceeding metal keeps its status)
-        minor_only = ((target & exceed) == 0) & ((target & ~minor) == 0)
-        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & minor_only
+        # a protective option that treats no metal above its screening value is not the measure the
+        # land's class expects: the off-class rule's status (allowed) and text replace it (an option
+        # treating an exceeding metal keeps its status); where it answers only a minor crop risk of a
+        # metal below its screening value, the minor-risk rule's (ranked after unchanged practice)
+        off = ((o.kind in ("immobilisation", "safe_crop")) & (exceed != 0) & ((target & exceed) == 0)
                & (off_rid != "") & (st_plot[i] == "expected") & (off_tier > POLICY_TIER["expected"]))
-        st_plot[i] = np.where(off, off_st, st_plot[i])
-        rid_plot[i] = np.where(off, off_rid, rid_plot[i])
+        minor_off = (off & ((target & ~minor) == 0) & (mr_rid != "")
+                     & (mr_tier > POLICY_TIER["expected"]))
+        st_plot[i] = np.where(minor_off, mr_st, np.where(off, off_st, st_plot[i]))
+        rid_plot[i] = np.where(minor_off, mr_rid, np.where(off, off_rid, rid_plot[i]))
         # an option growing another food crop where a substitute crop (rapeseed) is kept
         sw = (kept_substitute & (o.kind != "baseline") & (o.food_crop not in ("current", "none"))
               & (o.food_crop != crop) & (sw_rid != "") & (st_plot[i] == "expected") & ~off
               & (sw_tier > POLICY_TIER["expected"]))
         st_plot[i] = np.where(sw, sw_st, st_plot[i])
         rid_plot[i] = np.where(sw, sw_rid, rid_plot[i])
-        sfx_codes = np.where(off, len(pol_suffix[i]) + off_code,
-                             np.where(sw, len(pol_suffix[i]) + len(off_suffix) + sw_code, land_code))
-        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix
+        sfx_codes = np.where(minor_off, len(pol_suffix[i]) + len(off_suffix) + len(sw_suffix) + mr_code,
+                             np.where(off, len(pol_suffix[i]) + off_code,
+                                      np.where(sw, len(pol_suffix[i]) + len(off_suffix) + sw_code, land_code)))
+        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
             warn = (as_measured & bool(as_warn))[applicable]

@@ -105,7 +105,7 @@ from agriremed.core.messages import Message, render_column, render_encode, rende
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
-from agriremed.stages.options import OFF_CLASS_FAMILY, POLICY_TIER
+from agriremed.stages.options import MINOR_RISK_FAMILY, POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
@@ -764,7 +764,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         ``min_compliance_gain``) where another expected option makes it safer, ranked after the
         expected options that do; 5: allowed by the rule of the measures that answer only a crop
         risk of a metal below its screening value, where another metal exceeds (``applies_to``
-        ``measure_not_for_class_metal`` of ``land_rules.csv``), ranked after the other options of its
+        ``measure_for_minor_risk`` of ``land_rules.csv``), ranked after the other options of its
         policy tier, unchanged practice included), ``lime_first`` (bool: an expected liming option ranked first
         because the soil is too acid for every transfer function of the crop),
         ``untreated_limited`` (the metals above their screening value that a food standard limits
@@ -1097,14 +1097,14 @@ def covers_every_metal(exceeding, covered) -> np.ndarray:
 def _below_screening_only(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     """Rows whose deciding rule (``policy_rule``) is one of ``land_rules.csv`` for the measures that
     answer only a crop risk of a metal below its screening value, predicted by a transfer function
-    documented to over-predict (``applies_to`` naming :data:`agriremed.stages.options.OFF_CLASS_FAMILY`;
+    documented to over-predict (``applies_to`` naming :data:`agriremed.stages.options.MINOR_RISK_FAMILY`;
     rule 4d of :mod:`agriremed.stages.options`): GB 15618 rates that risk low, so the measure ranks
     with unchanged practice, not ahead of it."""
     if "policy_rule" not in table:
         return np.zeros(len(table), bool)
     r = tables.land_rules
     ids = [rid for rid, to in zip(_frames.obj(r["rule_id"]), _frames.obj(r["applies_to"]), strict=True)
-           if OFF_CLASS_FAMILY in str(to).split("|")]
+           if MINOR_RISK_FAMILY in str(to).split("|")]
     return np.isin(_frames.obj(table["policy_rule"]), ids)
 
 
