@@ -1127,6 +1127,13 @@ def _then(first: Message, second: Message) -> Message:
     return Message.of("rec.with_note", sentence=first, note=second) if first else second
 
 
+def _abroad(region, tables: Tables) -> np.ndarray:
+    """Plots whose region lies outside China (their GB 15618 class is for comparison only: no note on
+    re-sampling near one of its boundaries)."""
+    reg = np.asarray(region, dtype=object)
+    return np.array([advice_mod._region_in_china(r, tables) is False for r in reg.tolist()], bool)
+
+
 def _class_review(measured, soil_class) -> np.ndarray:
     """Plots whose harvest was measured above its food limit (``measured``: :func:`crop_measured`) on land the
     soil puts in priority protection: the county's classification of cultivated land combines the soil with
@@ -1571,7 +1578,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
         # a soil value within the spread of duplicate analyses of a class boundary (As 120 at an
         # intervention value of 120): a re-sample or re-analysis can change the class
-        (_given(near), lambda i: Message.decode(near[i])),
+        (_given(near) & ~_abroad(region, tables or load_tables()), lambda i: Message.decode(near[i])),
         # a soil metal 'ND' without a limit (not measured) and a soil metal value to check (450 mg/kg Cd, a column
         # in µg/kg): last, the class depends on them
         (_given(nd), lambda i: Message.of("rec.not_detected_soil", metals=nd[i])),

@@ -438,7 +438,12 @@ def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None 
     :func:`boundary_margin_mg_kg` of it, on either side, and the metal's class on the other side
     changes the plot's class (the worst of its metals): a Cd at 0.31 mg/kg against a screening
     value of 0.3 on a plot whose As is above its intervention value changes nothing. The class
-    itself is not changed.
+    itself is not changed. Both boundaries are listed (``near_class_boundary``); the note for the
+    recommendation (``near_class_boundary_msg``) is given near an intervention value only, where the
+    other side decides whether the land may grow food at all (strict control): near a screening value
+    the produce monitoring of safe utilisation answers the same doubt, and with the spread of
+    duplicate analyses at low Cd (a margin of 40 % of the value) the note would close most
+    recommendations.
 
     Parameters
     ----------
@@ -488,11 +493,13 @@ def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None 
         for r in np.flatnonzero(near):
             hits.append((int(r), f"{metal[r]}:{kind}", Message.of(
                 "rec.near_class_boundary", metal=metal[r], value=float(conc[r]), kind=kind,
-                limit=float(limit[r]), margin=float(margin[r]), other=CLASSES[new[r]])))
+                limit=float(limit[r]), margin=float(margin[r]), other=CLASSES[new[r]])
+                if kind == "intervention" else None))
     for r, code, msg in sorted(hits, key=lambda h: h[0]):
         i = row_plot[r]
         codes[i] = f"{codes[i]}|{code}" if codes[i] else code
-        notes[i] = (Message.decode(notes[i]) + msg).encode() if notes[i] else msg.encode()
+        if msg is not None:
+            notes[i] = (Message.decode(notes[i]) + msg).encode() if notes[i] else msg.encode()
     return _frames.frame({"plot_id": ids, "near_class_boundary": codes, "near_class_boundary_msg": notes}, n)
 
 
