@@ -74,13 +74,14 @@ def test_a_boundary_that_does_not_change_the_plot_class_is_not_flagged():
     assert _near(p)["near_class_boundary"].tolist() == ["", "cd:screening"]
 
 
-def test_the_plan_closes_the_recommendation_with_the_note():
+def test_the_plan_adds_the_note_to_the_recommendation():
     p = make_plots(2, plot_id=["SM-1", "SM-2"], ph=7.0, cd_mg_kg=0.2, as_mg_kg=[120.0, 60.0])
     plan = agriremed.plan(p, agriremed.Scenario(mc_draws=50))
     s = plan.summary.set_index("plot_id")
     assert s.loc["SM-1", "near_class_boundary"] == "as:intervention"
     assert s.loc["SM-2", "near_class_boundary"] in ("", None)
-    assert s.loc["SM-1", "recommendation"].endswith("re-sample / re-analyse before acting on the class.")
+    assert "is near its risk intervention value, 120 mg/kg" in s.loc["SM-1", "recommendation"]
+    assert "re-sample / re-analyse before acting on the class." in s.loc["SM-1", "recommendation"]
     assert "near its risk intervention value" not in s.loc["SM-2", "recommendation"]
     zh = messages.render(messages.Message.decode(s.loc["SM-1", "recommendation_msg"]), "zh")
-    assert "接近风险管制值" in zh and zh.endswith("建议复测（重新采样或重新分析）后再按此类别执行。")
+    assert "接近风险管制值" in zh and "建议复测（重新采样或重新分析）后再按此类别执行。" in zh

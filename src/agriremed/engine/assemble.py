@@ -1560,7 +1560,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
     notes = (
-        # the metals measured in the harvest against the food limit: first, the crop may already fail
+        # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an
+        # intervention value of 120): a re-sample or re-analysis can change the class; first, beside the class
+        (_given(near) & ~_abroad(region, tables or load_tables()), lambda i: Message.decode(near[i])),
+        # the metals measured in the harvest against the food limit: the crop may already fail
         (np.array([bool(x.parts) for x in grain], bool), lambda i: grain[i]),
         # a harvest above its limit on priority-protection land: the county's class may need review
         (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
@@ -1576,9 +1579,6 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
-        # a soil value within the spread of duplicate analyses of a class boundary (As 120 at an
-        # intervention value of 120): a re-sample or re-analysis can change the class
-        (_given(near) & ~_abroad(region, tables or load_tables()), lambda i: Message.decode(near[i])),
         # a soil metal 'ND' without a limit (not measured) and a soil metal value to check (450 mg/kg Cd, a column
         # in µg/kg): last, the class depends on them
         (_given(nd), lambda i: Message.of("rec.not_detected_soil", metals=nd[i])),
