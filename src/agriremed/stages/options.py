@@ -800,6 +800,17 @@ MINOR_RISK_FAMILY = "measure_for_minor_risk"
 SWITCH_BACK_FAMILY = "replaces_substitute_crop"
 
 
+def _family_rule(family, soil_class, land_use, basic_farmland, tables, rule_set, kept_family):
+    """The rule of a policy family that replaces an option's own on some plots (:data:`OFF_CLASS_FAMILY`,
+    :data:`MINOR_RISK_FAMILY`, :data:`SWITCH_BACK_FAMILY`): per plot its kind of land (``code``), the rule's
+    text per kind of land (``suffix``, after the option's own suffixes), and per plot its status, rule id
+    and ranking tier (:data:`POLICY_TIER`)."""
+    code, st, rid, txt = _policy_by_land(pd.DataFrame({"option_id": [""], "policy_family": [family]}),
+                                         soil_class, land_use, basic_farmland, tables, rule_set, kept_family)
+    st, rid = st[0][code], rid[0][code]
+    return code, list(txt[0]), st, rid, np.array([POLICY_TIER.get(x, 1) for x in st], np.int64)
+
+
 def _policy_by_land(opts, soil_class, land_use, basic_farmland, tables, rule_set, nonfood_kept=None):
     """:func:`policy_status` per distinct kind of land: ``codes`` (plot → kind) and
     (options × kinds) arrays of status, rule id and text.
@@ -1092,26 +1103,14 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     pol_suffix = [[(None if not r else Message.of("opt.policy_expected", rule_set=rule_set, rule=r)
                     if st == "expected" else t) for st, r, t in zip(srow, rrow, trow, strict=True)]
                   for srow, rrow, trow in zip(pol_st, pol_rid, pol_txt, strict=True)]
-    # the rule of a protective option that treats none of the metals putting the land in its class
-    off_code, off_st, off_rid, off_txt = _policy_by_land(
-        pd.DataFrame({"option_id": [""], "policy_family": [OFF_CLASS_FAMILY]}), cls, lu,
-        _basic_farmland(plots), tables, rule_set, kept_family)
-    off_suffix = list(off_txt[0])  # per kind of land, after the option's own suffixes
-    off_st, off_rid = off_st[0][off_code], off_rid[0][off_code]
-    off_tier = np.array([POLICY_TIER.get(s, 1) for s in off_st], np.int64)
-    # … and of one whose answered crop risks are all minor (rule 4d)
-    mr_code, mr_st, mr_rid, mr_txt = _policy_by_land(
-        pd.DataFrame({"option_id": [""], "policy_family": [MINOR_RISK_FAMILY]}), cls, lu,
-        _basic_farmland(plots), tables, rule_set, kept_family)
-    mr_suffix = list(mr_txt[0])
-    mr_st, mr_rid = mr_st[0][mr_code], mr_rid[0][mr_code]
-    mr_tier = np.array([POLICY_TIER.get(s, 1) for s in mr_st], np.int64)
-    sw_code, sw_st, sw_rid, sw_txt = _policy_by_land(
-        pd.DataFrame({"option_id": [""], "policy_family": [SWITCH_BACK_FAMILY]}), cls, lu,
-        _basic_farmland(plots), tables, rule_set, kept_family)
-    sw_suffix = list(sw_txt[0])
-    sw_st, sw_rid = sw_st[0][sw_code], sw_rid[0][sw_code]
-    sw_tier = np.array([POLICY_TIER.get(s, 1) for s in sw_st], np.int64)
+    # the rule of a protective option that treats none of the metals putting the land in its class, of
+    # one whose answered crop risks are all minor (rule 4d), and of a switch away from a kept substitute
+    def family_rule(family):
+        return _family_rule(family, cls, lu, _basic_farmland(plots), tables, rule_set, kept_family)
+
+    off_code, off_suffix, off_st, off_rid, off_tier = family_rule(OFF_CLASS_FAMILY)
+    mr_code, mr_suffix, mr_st, mr_rid, mr_tier = family_rule(MINOR_RISK_FAMILY)
+    sw_code, sw_suffix, sw_st, sw_rid, sw_tier = family_rule(SWITCH_BACK_FAMILY)
     kept_substitute = kept_family == KEPT_SUBSTITUTE_FAMILY
     # per option × plot: status and rule (the land's, unless the off-class rule replaces them)
     st_plot = pol_st[:, land_code] if n else np.zeros((len(opts), 0), object)
