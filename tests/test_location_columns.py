@@ -67,8 +67,9 @@ def test_workbook_summary_and_options_sheets_carry_the_location(located):
     # the rice season the crop cells 早稻 and 晚稻 name (稻季) after the plot id
     assert list(rows[0][:7]) == ["地块编号", "稻季", "输入行号", "地区", "村", "纬度 [°]", "经度 [°]"]
     assert list(rows[1][:7]) == ["plot_id", "rice_season", "input_row", "region", "village", "lat", "lon"]
-    assert list(rows[2][:7]) == ["YX-001", "early", 1, "网岭镇", "罗家村", 27.0012, 113.3451]
-    assert [r[1] for r in rows[2:5]] == ["early", "late", None]
+    # the season named in the workbook's language (the code stays in summary.csv)
+    assert list(rows[2][:7]) == ["YX-001", "早稻", 1, "网岭镇", "罗家村", 27.0012, 113.3451]
+    assert [r[1] for r in rows[2:5]] == ["早稻", "晚稻", None]
     assert rows[4][4] == "'" + EVIL
     cells = {c.coordinate: c for row in ws.iter_rows(min_row=3) for c in row}
     assert cells["F3"].data_type == "n" and cells["G3"].data_type == "n"  # lat/lon stay numbers

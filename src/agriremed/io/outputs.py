@@ -363,6 +363,7 @@ VALUE_COLUMNS = {
     "soil_class": "soil_class", "soil_class_county": "soil_class", "soil_class_computed": "soil_class",
     "soil_class_basis": "soil_class_basis", "screening_basis": "screening_basis",
     "soil_class_without_rotation": "soil_class", "paddy_upland_rotation": "paddy_upland_rotation",
+    "rice_season": "rice_season",
     "land_use": "land_use", "policy_status": "policy_status",
     "residue_disposal": "residue_disposal", "evidence": "evidence", "energy_pathway": "energy_pathway",
     "option_kind": "option_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
