@@ -1127,11 +1127,20 @@ def _then(first: Message, second: Message) -> Message:
     return Message.of("rec.with_note", sentence=first, note=second) if first else second
 
 
-def _abroad(region, tables: Tables) -> np.ndarray:
-    """Plots whose region lies outside China (their GB 15618 class is for comparison only: no note on
-    re-sampling near one of its boundaries)."""
+def _abroad(region, tables: Tables | None) -> np.ndarray:
+    """Plots whose region lies outside China (their GB 15618 class is for comparison only), looked up once
+    per distinct region."""
     reg = np.asarray(region, dtype=object)
-    return np.array([advice_mod._region_in_china(r, tables) is False for r in reg.tolist()], bool)
+    return _frames.per_distinct(lambda r: advice_mod._region_in_china(r, tables) is False, reg).astype(bool)
+
+
+def _near_boundary_here(near, region, tables: Tables | None) -> np.ndarray:
+    """Plots whose near-boundary note (``near``: encoded, '' none) is added to the recommendation: none on a
+    plot outside China, whose class is for comparison only."""
+    here = _given(near)
+    if here.any():
+        here[here] = ~_abroad(np.asarray(region, dtype=object)[here], tables)
+    return here
 
 
 def _class_review(measured, soil_class) -> np.ndarray:
@@ -1511,8 +1520,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # a plot outside China: its soil class is GB 15618-2018's, a Chinese standard applied for comparison
     if scenario.threshold_set == "gb15618_2018" and ok.any():
         cls_ok = _frames.obj(s["soil_class"])[ok]
-        abroad = np.array([advice_mod._region_in_china(r, tables) is False for r in region[ok].tolist()], bool) \
-            & ~pd.isna(cls_ok)
+        abroad = _abroad(region[ok], tables) & ~pd.isna(cls_ok)
         if abroad.any():
             plot = np.asarray(plot, dtype=object).copy()
             plot[abroad] = [Message.of("rec.class_foreign", plot=pl, soil_class=c)
@@ -1554,6 +1562,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     nd = _frames.obj(P["not_detected_metals"]) if "not_detected_metals" in P else np.full(n, None, dtype=object)
     near = (_frames.take(_frames.obj(soil_plot["near_class_boundary_msg"]), sp, "")
             if "near_class_boundary_msg" in soil_plot else np.full(n, "", dtype=object))
+    near_here = _near_boundary_here(near, region, tables)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
@@ -1562,7 +1571,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     notes = (
         # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an
         # intervention value of 120): a re-sample or re-analysis can change the class; first, beside the class
-        (_given(near) & ~_abroad(region, tables or load_tables()), lambda i: Message.decode(near[i])),
+        (near_here, lambda i: Message.decode(near[i])),
         # the metals measured in the harvest against the food limit: the crop may already fail
         (np.array([bool(x.parts) for x in grain], bool), lambda i: grain[i]),
         # a harvest above its limit on priority-protection land: the county's class may need review

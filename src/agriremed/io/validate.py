@@ -1676,15 +1676,9 @@ def _is_soil_total(spec) -> bool:
 def lowest_screening(tables: Tables, metal: str, land_use) -> np.ndarray:
     """The lowest screening value of ``metal`` for each plot's land use, over every pH band and every threshold
     set of ``soil_thresholds.csv`` [mg kg⁻¹] (any land use where the land use is blank or unknown); NaN where
-    no set holds one: a concentration at or below it is below screening whatever the pH and set."""
-    th = tables.soil_thresholds
-    rows = th.loc[(th["kind"] == "screening") & (th["metal"] == metal)]
-    lu = np.asarray(land_use, dtype=object)
-    out = np.full(len(lu), np.nan)
-    for uses, value in zip(rows["land_uses"].astype(str), rows["value_mg_kg"].to_numpy(float), strict=True):
-        hit = np.ones(len(lu), bool) if uses == "*" else (np.isin(lu, uses.split("|")) | pd.isna(lu))
-        out[hit] = np.fmin(out[hit], value)
-    return out
+    no set holds one: a concentration at or below it is below screening whatever the pH and set
+    (:func:`band_screening` over every band)."""
+    return band_screening(tables, metal, land_use, None)
 
 
 def _pending_censored(col: Collector, out: dict, censored: dict, tables: Tables, in_input: bool,
@@ -1705,7 +1699,7 @@ def band_screening(tables: Tables, metal: str, land_use, ph, rotation=None) -> n
     use [mg kg⁻¹], the lowest over every threshold set of ``soil_thresholds.csv`` (any land use where the land
     use is blank or unknown); on paddy–upland rotation land (``rotation`` true) the lowest of its land use's,
     the paddy and the dry-land value (:data:`~agriremed.stages.soil.ROTATION_LAND_USES`); NaN where pH [–] is
-    blank or no set holds one.
+    blank or no set holds one. ``ph`` None: the lowest over every pH band (:func:`lowest_screening`).
 
     >>> t = load_tables()
     >>> band_screening(t, "cd", ["paddy", "paddy", "paddy"], [7.8, 5.0, 7.8], [False, False, True]).tolist()
@@ -1714,7 +1708,7 @@ def band_screening(tables: Tables, metal: str, land_use, ph, rotation=None) -> n
     th = tables.soil_thresholds
     rows = th.loc[(th["kind"] == "screening") & (th["metal"] == metal)]
     lu = np.asarray(land_use, dtype=object)
-    ph = np.asarray(ph, dtype=float)
+    ph = None if ph is None else np.asarray(ph, dtype=float)
     rot = np.zeros(len(lu), bool) if rotation is None else np.asarray(rotation, dtype=bool)
     out = np.full(len(lu), np.nan)
     for uses, above, up_to, value in zip(rows["land_uses"].astype(str), rows["ph_above"].to_numpy(float),
@@ -1723,8 +1717,11 @@ def band_screening(tables: Tables, metal: str, land_use, ph, rotation=None) -> n
         names = uses.split("|")
         land = (np.ones(len(lu), bool) if uses == "*" else
                 np.isin(lu, names) | pd.isna(lu) | (rot & any(u in names for u in ROTATION_LAND_USES)))
-        with np.errstate(invalid="ignore"):
-            hit = land & (ph > above) & (ph <= up_to)
+        if ph is None:
+            hit = land
+        else:
+            with np.errstate(invalid="ignore"):
+                hit = land & (ph > above) & (ph <= up_to)
         out[hit] = np.fmin(out[hit], value)
     return out
 
@@ -2540,15 +2537,21 @@ def metal_column_numbers(raw: pd.DataFrame) -> dict[str, np.ndarray]:
     return {m: np.concatenate(v) for m, v in out.items()}
 
 
+def _soil_total_texts(raw: pd.DataFrame):
+    """(canonical name, cell texts) of each total soil-metal column of a raw plot table (the columns whose
+    cells :func:`has_detection_limits` and :func:`has_not_detected` look at)."""
+    for c in raw.columns:
+        canon = normalise_header(str(c))[0]
+        spec = C.COLUMNS.get(canon)
+        if spec is not None and _is_soil_total(spec):
+            yield canon, as_text(raw[c])
+
+
 def has_detection_limits(raw: pd.DataFrame) -> bool:
     """Whether a total soil-metal column of a raw plot table holds a result below the detection limit that
     gives the limit ('<0.05', :func:`detection_limits`): read on the first pass over a streamed input, so that
     every chunk's plots carry ``censored_metals`` alike (:func:`_check_censored`)."""
-    for c in raw.columns:
-        spec = C.COLUMNS.get(normalise_header(str(c))[0])
-        if spec is None or not _is_soil_total(spec):
-            continue
-        t = as_text(raw[c])
+    for _, t in _soil_total_texts(raw):
         maybe = t.str.contains(r"[<＜(（]|\d\s*L\s*$", regex=True).to_numpy(bool)
         if maybe.any() and (~np.isnan(detection_limits(t[maybe])[0])).any():
             return True
@@ -2559,12 +2562,7 @@ def has_not_detected(raw: pd.DataFrame) -> bool:
     """Whether a total soil-metal column of a raw plot table holds "not detected" without a detection limit
     ('ND', '未检出', '低于检出限', '<DL', :func:`_soil_not_detected`): read on the first pass over a streamed
     input, so that every chunk's plots carry ``not_detected_metals`` alike (:func:`_not_detected_column`)."""
-    for c in raw.columns:
-        canon = normalise_header(str(c))[0]
-        spec = C.COLUMNS.get(canon)
-        if spec is None or not _is_soil_total(spec):
-            continue
-        t = as_text(raw[c])
+    for canon, t in _soil_total_texts(raw):
         words = t[t.str.contains(r"[^\d\s.,+\-eE]", regex=True)].reset_index(drop=True)
         if len(words) and _read_numbers(words, canon, False, (False, False)).nd.any():
             return True
