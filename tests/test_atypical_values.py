@@ -49,6 +49,16 @@ def test_typical_message_of_an_open_range():
     assert isinstance(pd.__version__, str)
 
 
+def test_a_ph_outside_its_typical_range_says_the_range_without_a_unit():
+    # pH is a pure number: the range is written without the "–" a table shows for its unit
+    from plotdata import make_plots
+    v = validate_plots(make_plots(1, ph=10.5))
+    ph = v.problems[v.problems["column"] == "ph"]
+    assert ph["expected"].tolist() == ["typically 3.5–9.5"]
+    zh = [m for m in v.messages(group=False, lang="zh") if "'10.5'" in m]
+    assert len(zh) == 1 and zh[0].endswith("；通常为3.5–9.5"), zh
+
+
 # ------------------------------------------------------------------ the plan says to check the value
 import agriremed  # noqa: E402
 from agriremed.core import messages  # noqa: E402

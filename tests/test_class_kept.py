@@ -75,10 +75,19 @@ def test_sentence_and_duration_say_the_land_stays_strict_control():
         dur = messages.render(s["duration_text_msg"], lang)
         rec = messages.render(s["recommendation_msg"], lang)
         if lang == "en":
-            assert s["duration_text"] == dur == ("Cd: about 9 yr to the screening value; Pb above the intervention "
+            assert s["duration_text"] == dur == ("Cd to the screening value: about 9 yr; Pb above the intervention "
                                                  "value not treated: the land stays strict control")
             assert ("brings Cd to the screening value in about 9 yr; Pb above the intervention value not "
                     "treated: the land stays strict control") in rec
         else:
-            assert dur == "镉：约9年降至筛选值；铅（超过管制值）未处理：仍为严格管控类"
+            assert dur == "镉降至筛选值所需时间：约9年；铅（超过管制值）未处理：仍为严格管控类"
             assert "约9年可使镉降至筛选值；铅（超过管制值）未处理：土地仍为严格管控类" in rec
+
+
+def test_class_kept_duration_reads_when_the_years_are_not_known():
+    # "镉：未知降至筛选值" did not read; the time is said after what it is the time of
+    from agriremed.core.messages import Message, render
+    m = Message.of("dur.class_kept", treated="Cd", years=Message.of("dur.unknown"), goal="screening_value", metals="Pb")
+    assert render(m, "zh") == "镉降至筛选值所需时间：未知；铅（超过管制值）未处理：仍为严格管控类"
+    assert render(m, "en") == "Cd to the screening value: not known; Pb above the intervention value not treated: " \
+                              "the land stays strict control"

@@ -511,10 +511,17 @@ def _regions(v, lang, tables):
     return ("；" if lang == "zh" else "; ").join(paths)
 
 
-def _unit(v, lang, tables):
-    """A registry unit as shown in ``lang`` (English: as in the column registry's texts)."""
+#: Registry units of a pure number (pH): nothing is written after the number.
+DIMENSIONLESS_UNITS = frozenset({"", "1"})
 
-    return C.unit_display(v) if lang == "en" else i18n.unit(v, lang)
+
+def _unit(v, lang, tables):
+    """A registry unit after a number, as shown in ``lang`` (English: as in the column registry's
+    texts), with the space that separates it from the number; nothing for a pure number (pH),
+    whose unit a table shows as ``–``."""
+    if str(v) in DIMENSIONLESS_UNITS:
+        return ""
+    return " " + (C.unit_display(v) if lang == "en" else i18n.unit(v, lang))
 
 
 def _description(v, lang, tables):
