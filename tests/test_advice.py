@@ -934,3 +934,26 @@ def test_a_crop_no_food_standard_limits_is_not_told_to_sell_within_a_limit():
     assert i18n.t("ui.step.test_harvest", "en") not in s["measures"]
     assert advice.harvest_test_rows(["do_nothing"] * 2, ["rapeseed", "peanut"], ["as", "cd"],
                                     ["safe_utilisation"] * 2, ["china"] * 2, load_tables()).tolist() == [0, 2]
+
+
+def test_rice_step_follows_the_plots_current_crop(tables):
+    # a paddy growing rice keeps growing it; an idle paddy (crop none) is returned to rice this season
+    # and keeps growing it from the next; the plan's measures column says so in both languages
+    plots = pd.DataFrame({"plot_id": ["RICE", "IDLE"], "region": "Hunan/Zhuzhou/Lukou", "land_use": "paddy",
+                          "crop": ["rice", "none"], "area_ha": 0.3, "ph": 5.5, "cd_mg_kg": 0.6, "as_mg_kg": 12.0})
+    p = agriremed.plan(plots, Scenario(mc_draws=50), seed=1)
+    s = p.summary.set_index("plot_id")
+    assert s.loc["RICE", "recommended_option"] == s.loc["IDLE", "recommended_option"] == "flooded_rice"
+    flood = "Keep the field flooded from tillering to maturity (drain only shortly before harvest)"
+    assert s.loc["RICE", "measures"] == (f"This season: {flood}; Keep growing rice | Next season: {flood}; "
+                                         "Keep growing rice")
+    assert s.loc["IDLE", "measures"] == ("This season: Return the idle paddy to rice: plough it and transplant "
+                                         f"rice; {flood} | Next season: {flood}; Keep growing rice")
+    zh = advice.measures_in(["lime_rice", "lime_rice"], ["mu", "mu"], tables, "zh",
+                            **advice.step_flags_of(p.summary.assign(recommended_option="lime_rice"), tables))
+    lime = "移栽前撒施石灰石粉（碳酸钙）并翻耕入土：每亩500 公斤（每2年重复一次）"
+    assert zh.tolist() == [f"本季：{lime}；继续种植水稻 | 下一季：继续种植水稻",
+                           f"本季：闲置（撂荒）水田复耕，恢复种植水稻；{lime} | 下一季：继续种植水稻"]
+    steps = advice.plot_steps("lime_rice", 0.3, tables, idle=True)
+    assert steps.loc[steps["season"] == "this", "measure"].tolist() == ["return_rice", "lime"]
+    assert steps.loc[steps["season"] == "next", "measure"].tolist() == ["grow_rice"]

@@ -96,9 +96,12 @@ def test_as_paddy_with_a_cd_risk_gets_the_package_first(plan, tables):
     am = t.loc[("A10", "as_fe_si_amendment")]
     assert am["rank"] == 2 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
     # rule 4b is unchanged: the Cd-only measures are still not the treatment of the As paddy
-    for oid in ("low_cd_rice", "foliar_inhibitor", "vip_n_no_flood"):
+    for oid in ("low_cd_rice", "foliar_inhibitor"):
         r = t.loc[("A10", oid)]
         assert not r["applicable"] and r["reason"].startswith("answers only a predicted crop risk of cd"), oid
+    # the package without flooding says why: none of its components lowers As in rice
+    r = t.loc[("A10", "vip_n_no_flood")]
+    assert not r["applicable"] and r["reason"].startswith("no component of this package lowers As in rice")
     assert "Fe–Si As amendment + low-Cd rice: treats As" in s.loc["A10", "recommendation"]
     assert s.loc["A10", "measures"].startswith(
         "This season: Spread the Fe–Si As-reducing conditioner and plough it in before transplanting: 200 kg per mu "

@@ -77,6 +77,31 @@ def test_flooding_and_cd_only_measures_are_excluded_with_their_reason(plan):
                                "above its screening value, is left untreated: an option for hg applies"), oid
 
 
+def test_the_no_flood_package_says_no_component_lowers_hg():
+    # VIP+n without flooding is the Cd package for paddies where Hg rules flooding out: lime, the low-Cd
+    # variety and the foliar spray are Cd measures and leaving flooding out only keeps Hg from rising; on
+    # an Hg paddy (pH 6.5, within the package's pH range) whose Cd is below its screening value it is
+    # excluded, and the reason says why (EN, ZH)
+    hg = dict(WANSHAN, plot_id="T1", region="Guizhou/Tongren", ph=6.5, cd_mg_kg=0.2)
+    p = agriremed.plan(pd.DataFrame([hg]), agriremed.Scenario(mc_draws=0))
+    assert p.summary["recommended_option"].tolist() == ["maize_grain"]
+    r = p.table.set_index("option_id").loc["vip_n_no_flood"]
+    assert not r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "hg"
+    src = "hu2013_water; kawasaki2012_flooding; peng2012_hg_water; qiu2008_hg_rice; tang2020_hg_paddy"
+    assert r["reason"] == (
+        "no component of this package lowers Hg in rice: it is the Cd package for paddies where Hg rules "
+        "flooding out, and leaving flooding out only keeps flooding from raising Hg in the grain (flooding "
+        f"mobilises As and promotes Hg methylation, {src}); here it answers only a predicted crop risk of Cd "
+        "(below its screening value) while Hg, above its screening value, is left untreated: an option for Hg "
+        "applies")
+    zh = messages.render(messages.Message.decode(r["reason_msg"]), "zh")
+    assert zh.startswith("本方案没有任何一项措施能降低稻米中的汞：它是汞超标、不宜淹水的稻田所用的降镉方案，"
+                         "不淹水只是避免淹水使稻米汞升高（淹水会活化砷、促进汞甲基化，hu2013_water；")
+    assert zh.endswith("而超过筛选值的汞未得到处理：已有处理汞的措施可用")
+    # the flooding rule's sources are those of the options that flood
+    assert options._flood_sources(load_tables()) == src.replace("; ", ";")
+
+
 def test_the_maize_switch_treats_hg_on_paddy_land_only(plan):
     t = plan.table.set_index(["plot_id", "option_id"])
     r = t.loc[("UP", "maize_grain")]

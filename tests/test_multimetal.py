@@ -91,7 +91,7 @@ def test_a_cd_only_paddy_is_unchanged(plan):
     assert "ahead of Low-Cd rice variety (VIP: V) (score 0.821 vs 0.820), mostly on food-safety." in \
         s.loc["CD", "recommendation"]
     flood = "Keep the field flooded from tillering to maturity (drain only shortly before harvest)"
-    rice = "Keep growing rice (an idle paddy: back to rice)"
+    rice = "Keep growing rice"
     assert s.loc["CD", "measures"] == f"This season: {flood}; {rice} | Next season: {flood}; {rice}"
     rk = plan.ranking.set_index(["plot_id", "option_id"])
     assert rk.loc[("CD", "flooded_rice"), "untreated_limited"] == ""

@@ -74,7 +74,8 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of", "harvest_test_rows", "metal_title",
+           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
+           "idle_rows", "idle_of", "harvest_test_rows", "metal_title",
            "harvest_test_of", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
            "summary_columns", "plot_clause",
            "plot_advice",
@@ -593,7 +594,8 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
 
 
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
-               no_flood: bool = False, test_harvest: int = 0, forest_balance: bool = False) -> pd.DataFrame:
+               no_flood: bool = False, test_harvest: int = 0, forest_balance: bool = False,
+               idle: bool = False) -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
     ha) and per plot.
 
@@ -625,6 +627,10 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         The option turns cultivated land that is not permanent basic farmland into forest or grassland
         (:func:`forest_balance_rows`): the steps start, this season, with its condition
         (``forest_balance``: the county's approval and the in–out balance, 自然资发〔2021〕166号).
+    idle : bool
+        The plot is idle now (crop ``none``, :func:`idle_of`): this season the step of growing rice
+        returns the idle paddy to rice (``return_rice``, first of the season's steps); from the next
+        season on it keeps growing it (``grow_rice``, the step of a plot growing rice).
 
     Returns
     -------
@@ -658,6 +664,10 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         s = st.loc[st["timing"].isin(timings)].copy()
         if season == "next":  # applied this season and repeated every n > 1 years: not due next season
             s = s.loc[~((s["timing"] == "this_season") & (s["repeat_yr"] > 1))]
+        if idle and season == "this" and (s["measure"] == "grow_rice").any():
+            # an idle paddy is first brought back to rice; from the next season on it keeps growing it
+            back = (s["measure"] == "grow_rice").to_numpy()
+            s = pd.concat([s.loc[back].assign(measure="return_rice"), s.loc[~back]])
         s.insert(1, "season", season)
         parts.append(s)
     out = pd.concat(parts, ignore_index=True)
@@ -681,7 +691,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
 
 
 def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_harvest=None,
-                forest_balance=None) -> np.ndarray:
+                forest_balance=None, idle=None) -> np.ndarray:
     """:func:`measures_text` of each plot's recommended option in its area unit (one text per
     distinct option and unit; ``''`` where a plot has no option).
 
@@ -704,6 +714,9 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_ha
     forest_balance : array_like of bool, optional
         Plots whose option turns cultivated land that is not permanent basic farmland into forest
         (:func:`forest_balance_rows`): the measures start with its condition; default none.
+    idle : array_like of bool, optional
+        Plots idle now (crop ``none``, :func:`idle_of`): a rice option returns the idle paddy to rice;
+        default none.
 
     Returns
     -------
@@ -715,16 +728,19 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_ha
     dry = np.zeros(len(opts), bool) if no_flood is None else np.asarray(no_flood, bool)
     test = np.zeros(len(opts), np.int64) if test_harvest is None else np.asarray(test_harvest, np.int64)
     wood = np.zeros(len(opts), bool) if forest_balance is None else np.asarray(forest_balance, bool)
-    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), test.tolist(), wood.tolist(), strict=True))
+    none = np.zeros(len(opts), bool) if idle is None else np.asarray(idle, bool)
+    keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), test.tolist(), wood.tolist(), none.tolist(),
+                    strict=True))
     # an option's steps depend only on the tables: built once per tables object (chunks share it)
-    by = {(o, u, d, h, f): tables.memo(("advice.measures_text", o, lang, u, d, h, f),
-                                       lambda o=o, u=u, d=d, h=h, f=f: measures_text(o, tables, lang, u, d, h, f))
-          for o, u, d, h, f in set(keys) if isinstance(o, str) and o}
+    by = {(o, u, d, h, f, i): tables.memo(("advice.measures_text", o, lang, u, d, h, f, i),
+                                          lambda o=o, u=u, d=d, h=h, f=f, i=i:
+                                          measures_text(o, tables, lang, u, d, h, f, i))
+          for o, u, d, h, f, i in set(keys) if isinstance(o, str) and o}
     return np.array([by.get(k, "") for k in keys], dtype=object)
 
 
 def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no_flood: bool = False,
-                  test_harvest: int = 0, forest_balance: bool = False) -> str:
+                  test_harvest: int = 0, forest_balance: bool = False, idle: bool = False) -> str:
     """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 
     Parameters
@@ -743,6 +759,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
         Add the steps of testing the harvest, or keep idle land idle (see :func:`plot_steps`).
     forest_balance : bool
         Start with the condition of turning cultivated land into forest or grassland (see :func:`plot_steps`).
+    idle : bool
+        The plot is idle now: a rice option returns it to rice (see :func:`plot_steps`).
 
     Returns
     -------
@@ -758,7 +776,7 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
     True
     """
     s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood, test_harvest=test_harvest,
-                   forest_balance=forest_balance)
+                   forest_balance=forest_balance, idle=idle)
     sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
     parts = []
     for season in ("this", "next"):
@@ -1020,13 +1038,31 @@ def harvest_test_of(frame: pd.DataFrame, tables, option_column: str = "recommend
     return harvest_test_rows(*(frame[c].to_numpy(object) for c in need), tables, p, std)
 
 
+def idle_rows(crops) -> np.ndarray:
+    """Plots idle now (crop ``none``): a rice option's step of growing rice returns them to rice.
+
+    Examples
+    --------
+    >>> idle_rows(["rice", "none", None]).tolist()
+    [False, True, False]
+    """
+    return np.asarray([c == "none" for c in _frames.obj(np.asarray(crops, dtype=object))], bool)
+
+
+def idle_of(frame: pd.DataFrame) -> np.ndarray:
+    """:func:`idle_rows` of the plots of a summary-like frame (``crop``); all False without it."""
+    return idle_rows(frame["crop"].to_numpy(object)) if "crop" in frame else np.zeros(len(frame), bool)
+
+
 def step_flags_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> dict:
     """The plot-dependent steps of each plot's option in a summary-like frame, as the keyword arguments of
     :func:`measures_in` and :func:`plot_steps`: ``no_flood`` (:func:`no_flood_of`), ``test_harvest``
-    (:func:`harvest_test_of`) and ``forest_balance`` (:func:`forest_balance_of`)."""
+    (:func:`harvest_test_of`), ``forest_balance`` (:func:`forest_balance_of`) and ``idle``
+    (:func:`idle_of`)."""
     return {"no_flood": no_flood_of(frame, tables, option_column),
             "test_harvest": harvest_test_of(frame, tables, option_column),
-            "forest_balance": forest_balance_of(frame, tables, option_column)}
+            "forest_balance": forest_balance_of(frame, tables, option_column),
+            "idle": idle_of(frame)}
 
 
 def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
@@ -1584,7 +1620,7 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     bf = _frames.obj(summary["basic_farmland"]) if "basic_farmland" in summary else np.full(n, "unknown", dtype=object)
     wood = forest_balance_rows(land, bf, opts, tables)
     measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables), test,
-                           wood)
+                           wood, idle_rows(crops))
     # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
     # invests the capital cost and keeps the plant's cash flows minus the lease
     lease = col("pv_lease_cny_ha_yr")

@@ -1251,7 +1251,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         target_all[i] = target
         untreated_all[i] = untreated
 
-    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text, red_risk)
+    _drop_risk_only(opts, exceed, applicable_all, target_all, untreated_all, reasons, mask_text, red_risk,
+                    (bits, _flood_sources(tables)))
     _drop_idle_package(opts, tables, applicable_all, target_all, treats_all, reasons, mask_text)
 
     # plot-major order: all options of plot 1, then plot 2 ...
@@ -1335,7 +1336,30 @@ def _crop_not_listed(o, crop, crop_uniq, crop_codes):
                                     for c in crop_uniq], crop_codes)
 
 
-def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text, red_risk=None) -> None:
+def _flood_sources(tables: Tables) -> str:
+    """Sources of the rule that rules flooding out where As or Hg exceeds: the ``blocked_source`` of the
+    options whose steps flood the paddy (``flood`` in ``option_steps.csv``), ';'-joined, each once."""
+    steps = tables.option_steps
+    flooding = set(steps.loc[steps["measure"] == "flood", "option_id"])
+    o = tables.options
+    cells = o.loc[o["option_id"].isin(flooding), "blocked_source"].fillna("")
+    keys = [k.strip() for c in cells for k in str(c).split(";") if k.strip()]
+    return ";".join(dict.fromkeys(keys))
+
+
+def _no_flood_package_masks(opts, bits) -> np.ndarray:
+    """Per option, the metals of its ``needs_exceeding`` that it does not treat (the VIP+n package without
+    flooding: As and Hg, for which it is the Cd package of paddies where they rule flooding out); 0
+    elsewhere."""
+    out = []
+    for needs, treats in zip(opts["needs_exceeding"] if "needs_exceeding" in opts else [None] * len(opts),
+                             opts["treats"], strict=True):
+        out.append(_mask_of(set(_split(needs)) - treats_metals(treats), bits))
+    return np.asarray(out, np.int64)
+
+
+def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_text, red_risk=None,
+                    no_flood=None) -> None:
     """Rule 4b (in place): a protective measure for a minor crop risk alone does not stand in for
     the treatment of the metal that sets the land's class.
 
@@ -1348,6 +1372,12 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
     red (``red_risk``: the current crop's predicted compliance for that metal is below the
     food-safety amber threshold of ``traffic_lights.csv``): a crop more likely to fail than the
     amber threshold allows is not left unprotected for the sake of another metal.
+
+    ``no_flood`` is ``(bits, sources)``: the metal bits and the sources of the rule that rules flooding
+    out (:func:`_flood_sources`). A package made for paddies where a metal rules flooding out that it does
+    not treat itself (``needs_exceeding``, :func:`_no_flood_package_masks`: the VIP+n package without
+    flooding on an Hg paddy) is excluded with a reason that says so (``opt.risk_only_no_flood``): none of
+    its components lowers that metal in rice; leaving flooding out only keeps it from rising.
     """
     kinds = _frames.obj(opts["kind"])
     protective = np.isin(kinds, ["immobilisation", "safe_crop"])[:, None]
@@ -1361,12 +1391,18 @@ def _drop_risk_only(opts, exceed, applicable, target, untreated, reasons, mask_t
         return
     applicable &= ~drop
     m = len(mask_text)
-    key = (target[drop] * m + untreated[drop]) * m + other[drop]
+    # the metals a no-flooding package is made for but does not lower, left untreated here
+    pkg = np.zeros(len(kinds), np.int64) if no_flood is None else _no_flood_package_masks(opts, no_flood[0])
+    own = (pkg[:, None] & untreated)[drop]
+    key = ((own * m + target[drop]) * m + untreated[drop]) * m + other[drop]
     codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
     texts = []
     for kv in np.asarray(uniq).tolist():
-        t, u, c = mask_text[kv // (m * m)], mask_text[(kv // m) % m], mask_text[kv % m]
-        texts.append(Message.of("opt.risk_only", treated=t, untreated=u, covered=c))
+        t, u, c = mask_text[(kv // (m * m)) % m], mask_text[(kv // m) % m], mask_text[kv % m]
+        w = mask_text[kv // (m * m * m)]
+        texts.append(Message.of("opt.risk_only_no_flood", treated=t, untreated=u, covered=c, package=w,
+                                sources=no_flood[1]) if w
+                     else Message.of("opt.risk_only", treated=t, untreated=u, covered=c))
     reasons[drop] = _frames.texts_by_code(codes, texts)
 
 
