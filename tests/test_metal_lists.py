@@ -86,3 +86,12 @@ def test_no_metal_list_cell_starts_like_a_formula(tmp_path):
 @pytest.mark.parametrize("old", ["cd|pb", "cd+pb"])
 def test_a_list_written_by_an_earlier_version_is_read_alike(old):
     assert C.metal_codes(old) == ["cd", "pb"]
+
+
+def test_a_column_median_in_values_to_check_is_written_without_an_exponent(tmp_path):
+    # median of 0.5 and 2 000 000 mg/kg: 1 000 000; '{:g}' wrote 'cd@1e+06', whose '+' would split the item
+    f = _sheet(tmp_path, "hg_mg_kg", ["A,paddy,rice,0.5,5.4,0.5,40,10,0.1", "B,paddy,rice,0.5,5.4,2000000,40,10,0.1"])
+    p = agriremed.plan(f, agriremed.Scenario(mc_draws=0), progress=False)
+    assert p.plots.set_index("plot_id").loc["A", "values_to_check"] == "cd@1000000"
+    assert C.metal_codes("cd@1000000+pb") == ["cd@1000000", "pb"]
+    assert "(median 1e+06 mg/kg) — is the column in µg/kg?" in p.summary.set_index("plot_id").loc["A", "recommendation"]

@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -56,8 +55,8 @@ METALS: tuple[str, ...] = ("cd", "hg", "as", "pb", "cr", "cu", "ni", "zn")
 
 #: Separator of every per-row list of metals (``metals_exceeding``, ``censored_metals``, ``crop_censored_metals``,
 #: ``crop_dry_weight_metals``, ``values_to_check``, ``near_class_boundary`` …): metal codes of :data:`METALS`
-#: (``as_inorganic`` for inorganic As in the harvest; a code may carry a qualifier: ``cd@215``, ``cd:screening``)
-#: joined by ``+`` in a fixed order, ``cd+pb``. A list never starts with ``+`` (no empty item), so no cell is
+#: (``as_inorganic`` for inorganic As in the harvest; a code may carry a qualifier: ``cd@215``, ``cd:screening``,
+#: with no ``+`` in it: a number is written without an exponent) joined by ``+`` in a fixed order, ``cd+pb``. A list never starts with ``+`` (no empty item), so no cell is
 #: one a spreadsheet reads as a formula (:func:`agriremed.io.readers.write_csv` quotes such cells anyway).
 METAL_LIST_SEP = "+"
 
@@ -72,15 +71,15 @@ def metal_list(codes) -> str:
 
 
 def metal_codes(text) -> list[str]:
-    """The items of a per-row metal list (:func:`metal_list`); a list written with ``|`` (an output of
-    agriremed 0.x before the lists were unified) is read alike; ``[]`` for a blank or missing cell.
+    """The items of a per-row metal list (:func:`metal_list`); a list written with ``|`` (an output of an
+    earlier version, before the lists were unified) is split at ``|`` only; ``[]`` for a blank or missing cell.
 
-    >>> metal_codes("cd+pb"), metal_codes("cd@215|pb"), metal_codes(None)
-    (['cd', 'pb'], ['cd@215', 'pb'], [])
+    >>> metal_codes("cd+pb"), metal_codes("cd@215|pb"), metal_codes("cd@1e+06|pb"), metal_codes(None)
+    (['cd', 'pb'], ['cd@215', 'pb'], ['cd@1e+06', 'pb'], [])
     """
     if not isinstance(text, str):
         return []
-    return [c.strip() for c in re.split(r"[+|]", text) if c.strip()]
+    return [c.strip() for c in text.split("|" if "|" in text else METAL_LIST_SEP) if c.strip()]
 
 #: Elements a county sheet may measure beside :data:`METALS` (锑 Sb near antimony mines, 铊 Tl …), which
 #: have no screening value, food limit or transfer function here: Chinese name → symbol

@@ -2661,7 +2661,9 @@ def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: di
             col.add_file(canon, "warning",
                          Message.of("val.column_ug_kg", metal=m, median=med, times=times,
                                     screening=float(screen[m])), "")  # the message names the header route
-            parts.append(np.where(~np.isnan(num), f"{m}@{med:g}", ""))
+            # the median without an exponent ('1000000', not '1e+06'): no '+' inside an item of the list
+            median = np.format_float_positional(med, precision=6, unique=False, fractional=False, trim="-")
+            parts.append(np.where(~np.isnan(num), f"{m}@{median}", ""))
         else:
             parts.append(np.where(high, m, ""))
     if not parts:
