@@ -114,7 +114,7 @@ def test_ug_kg_values_converted_and_below_detection_limit_read_as_the_limit():
     got = v.plots.set_index("plot_id")["crop_cd_mg_kg"]
     # '<10' µg/kg: below the detection limit 10 µg/kg, read as 0.01 mg/kg (an upper bound), reported
     assert got["G1"] == pytest.approx(0.35) and got["G2"] == pytest.approx(0.08) and got["G3"] == pytest.approx(0.01)
-    assert v.plots["crop_censored_metals"].fillna("").tolist() == ["", "", "crop_cd_mg_kg"]
+    assert v.plots["crop_censored_metals"].fillna("").tolist() == ["", "", "cd"]
     w = v.warnings
     assert w.loc[(w["column"] == "crop_cd_mg_kg") & (w["input_row"] == 3), "problem"].tolist() == [
         "below the detection limit 0.01 mg/kg: compared with the food limit as an upper bound (at or below the "

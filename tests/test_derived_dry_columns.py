@@ -169,7 +169,7 @@ def test_dry_weight_rice_column_beside_an_as_sold_wheat_column_is_used_row_by_ro
     dry = p["crop_dry_weight_metals"]
     assert dry[["R1-稻", "R2-稻", "R3", "R4"]].tolist() == ["cd"] * 4
     assert dry[["R1-麦", "R2-麦", "R5", "R6"]].isna().all()
-    assert p["crop_censored_metals"][["R2-麦", "R4"]].tolist() == ["crop_cd_mg_kg"] * 2
+    assert p["crop_censored_metals"][["R2-麦", "R4"]].tolist() == ["cd"] * 2
     assert p["crop_censored_metals"].drop(["R2-麦", "R4"]).isna().all()
     # R5 (wheat): the rice column names another crop; its value is not used, the wheat value as sold is
     other = _problems(v, "val.crop_col_other_crop")

@@ -44,11 +44,42 @@ __all__ = [
     "CROP_DRY_WEIGHT",
     "CROP_METAL_COLUMNS",
     "crop_metal_column",
+    "METAL_LIST_SEP",
+    "metal_list",
+    "metal_codes",
     "register",
 ]
 
 #: Metals (and the metalloid As) handled by the planner, in the order of GB 15618-2018.
 METALS: tuple[str, ...] = ("cd", "hg", "as", "pb", "cr", "cu", "ni", "zn")
+
+#: Separator of every per-row list of metals (``metals_exceeding``, ``censored_metals``, ``crop_censored_metals``,
+#: ``crop_dry_weight_metals``, ``values_to_check``, ``near_class_boundary`` …): metal codes of :data:`METALS`
+#: (``as_inorganic`` for inorganic As in the harvest; a code may carry a qualifier: ``cd@215``, ``cd:screening``,
+#: with no ``+`` in it: a number is written without an exponent) joined by ``+`` in a fixed order, ``cd+pb``. A list never starts with ``+`` (no empty item), so no cell is
+#: one a spreadsheet reads as a formula (:func:`agriremed.io.readers.write_csv` quotes such cells anyway).
+METAL_LIST_SEP = "+"
+
+
+def metal_list(codes) -> str:
+    """Metal codes joined as every per-row metal list is (:data:`METAL_LIST_SEP`), blank items left out.
+
+    >>> metal_list(["cd", "", "as_inorganic"])
+    'cd+as_inorganic'
+    """
+    return METAL_LIST_SEP.join(c for c in codes if c)
+
+
+def metal_codes(text) -> list[str]:
+    """The items of a per-row metal list (:func:`metal_list`); a list written with ``|`` (an output of an
+    earlier version, before the lists were unified) is split at ``|`` only; ``[]`` for a blank or missing cell.
+
+    >>> metal_codes("cd+pb"), metal_codes("cd@215|pb"), metal_codes("cd@1e+06|pb"), metal_codes(None)
+    (['cd', 'pb'], ['cd@215', 'pb'], ['cd@1e+06', 'pb'], [])
+    """
+    if not isinstance(text, str):
+        return []
+    return [c.strip() for c in text.split("|" if "|" in text else METAL_LIST_SEP) if c.strip()]
 
 #: Elements a county sheet may measure beside :data:`METALS` (锑 Sb near antimony mines, 铊 Tl …), which
 #: have no screening value, food limit or transfer function here: Chinese name → symbol
@@ -428,7 +459,7 @@ _inp("other_metals_measured", "", "Other elements measured, not assessed", "另�
      "no screening value, food limit or transfer function for them: the recommendation names them as measured "
      "but not assessed. Carried through as text.", dtype="str")
 _inp("values_to_check", "", "Soil values to check", "待核对的土壤数值",
-     "Total soil metals of the plot whose value to check before acting on the plan (metal codes joined by |): "
+     "Total soil metals of the plot whose value to check before acting on the plan (metal codes joined by +): "
      "filled where a value is above the values usually measured in soil (cd: above 100 mg/kg, the typical range "
      "of its column) or where most values of its column are far above soil values (cd@215: the column's median "
      "[mg/kg] is more than unit_check_median_x_screening (factors.csv) times the metal's lowest screening value, "
@@ -452,9 +483,9 @@ _inp("not_detected_metals", "", "Metals not detected, no detection limit given (
      "not consider it, and the recommendation and the plot sheet say so and ask for the laboratory's detection limit. "
      "Each such cell is reported. Present when a plot of the input has such a value.", dtype="str")
 _inp("crop_censored_metals", "", "Harvest values below the detection limit", "农产品低于检出限的测定值",
-     "Columns of metals measured in the harvest (crop_cd_mg_kg …) whose value the plot gives below the detection "
-     "limit ('<0.02'), joined by +: the value is the limit, compared with the food limit as an upper bound (at or "
-     "below the limit the harvest complies; above it the value cannot be compared). Present when a plot of the "
+     "Metals measured in the harvest (crop_cd_mg_kg …) whose value the plot gives below the detection limit "
+     "('<0.02'; metal codes joined by +, as_inorganic for inorganic As: cd+as_inorganic): the value is the limit, "
+     "compared with the food limit as an upper bound (at or below the limit the harvest complies; above it the value cannot be compared). Present when a plot of the "
      "input has such a value.", dtype="str")
 _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类别",
      "The plot's class in the county's own 农用地土壤环境质量类别划分 (priority_protection, safe_utilisation or "
@@ -548,7 +579,7 @@ for _m in CROP_METALS:
 CROP_DRY_WEIGHT = "crop_dry_weight_metals"
 _inp(CROP_DRY_WEIGHT, "", "Harvest values on a dry-weight basis", "农产品实测值为干重的元素",
      "Metals measured in the harvest whose value on the row was read from a column marked dry weight (糙米镉（mg/kg，"
-     "干重）, 籽粒镉(mg/kg DW); metal codes joined by |, as_inorganic for inorganic As). GB 2762 limits apply to the "
+     "干重）, 籽粒镉(mg/kg DW); metal codes joined by +, as_inorganic for inorganic As: cd+as_inorganic). GB 2762 limits apply to the "
      "crop as sold: on the rows of a cereal (cereal in crops.csv: rice, wheat, maize, sold as grain nearly dry) the "
      "value is read without conversion and compared with the food limit as a conservative (upper) value, the "
      "recommendation saying so (dry weight; conservative); on the rows of other crops (limits on the fresh weight) "
@@ -649,7 +680,7 @@ _out("near_class_boundary", "", "Values near a class boundary", "接近类别界
      "Metals whose soil value lies within the largest difference of duplicate analyses "
      "(soil_method_precision.csv: 2 × the largest within-laboratory relative deviation × the boundary) of "
      "their screening or intervention value, where the class on the other side would change the plot's "
-     "class ('cd:screening|as:intervention'; '' none; Hg has no sourced figure and no entry). A re-sample "
+     "class ('cd:screening+as:intervention'; '' none; Hg has no sourced figure and no entry). A re-sample "
      "or re-analysis can change the class: the recommendation closes with a note (rec.near_class_boundary); "
      "the class itself is the one the values give.", dtype="str")
 _out("metals_above_intervention", "", "Metals above intervention value", "超管制值重金属",

@@ -1107,11 +1107,11 @@ def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables)
 
 def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
     """The note of the soil metal values to check of plot ``i`` of the plots ``P`` (``entry``: its
-    ``values_to_check``, e.g. ``cd`` or ``cd@215|pb``): per metal, its value [mg/kg] above the typical
+    ``values_to_check``, e.g. ``cd`` or ``cd@215+pb``, :func:`agriremed.core.columns.metal_codes`): per metal, its value [mg/kg] above the typical
     range of its column (``rec.check_value``) or in a column whose median is far above soil values
     (``rec.check_column_value``)."""
     note = Message()
-    for part in entry.split("|"):
+    for part in C.metal_codes(entry):
         m, _, median = part.partition("@")
         canon = C.metal_column(m)
         value = float(P[canon].iloc[i])
@@ -1217,7 +1217,7 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
         for i, lim, sp in zip(has, limit, species, strict=True):
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
-            censored = isinstance(below[i], str) and c in below[i].split("+")
+            censored = code in C.metal_codes(below[i])
             clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred,
                                                 code in dry[i])
                                if censored else
@@ -1232,10 +1232,11 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
 
 def _dry_weight_sets(P: pd.DataFrame) -> list[set[str]]:
     """Per plot, the metals whose value measured in the harvest was read on a dry-weight basis
-    (``crop_dry_weight_metals``, '|'-joined: ``cd``, ``as_inorganic``); empty sets without the column."""
+    (``crop_dry_weight_metals``, :func:`agriremed.core.columns.metal_codes`: ``cd``, ``as_inorganic``); empty sets
+    without the column."""
     if C.CROP_DRY_WEIGHT not in P:
         return [set()] * len(P)
-    return [set(v.split("|")) if isinstance(v, str) and v else set() for v in _frames.obj(P[C.CROP_DRY_WEIGHT])]
+    return [set(C.metal_codes(v)) for v in _frames.obj(P[C.CROP_DRY_WEIGHT])]
 
 
 def _inorganic_as_decides(P: pd.DataFrame, crop: np.ndarray, std: np.ndarray, tables: Tables) -> np.ndarray:

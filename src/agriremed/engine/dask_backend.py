@@ -32,11 +32,12 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
-from agriremed.engine.stream import plan_chunk, repeated_ids
+from agriremed.engine.stream import field_rows, plan_chunk, repeated_ids, split_fields
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (as_text, has_crop_values, has_detection_limits, has_not_detected,
+from agriremed.io.validate import (as_text, field_id_texts, has_crop_values, has_detection_limits, has_not_detected,
                                    has_rice_seasons, is_crop_metal_header, metal_column_medians,
-                                   metal_column_numbers, row_crop_cells, row_crops, row_keys)
+                                   metal_column_numbers, rotation_fields, row_crop_cells, row_crops, row_keys,
+                                   soil_total_texts)
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -66,14 +67,16 @@ class DaskPlan:
 
 def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
                duplicates: dict, medians: dict | None = None, censored: bool = False, crop_values: bool = False,
-               not_detected: bool = False, rice_seasons: bool = False, partition_info=None) -> pd.DataFrame:
+               not_detected: bool = False, rice_seasons: bool = False, rotation: frozenset = frozenset(),
+               partition_info=None) -> pd.DataFrame:
     """Plan one partition and return one of its outputs (dask passes ``partition_info``); ``medians``:
     the median [mg/kg] of each soil-metal column of the whole table (a column in µg/kg?); ``censored``: a
     soil-metal cell of the whole table gives a detection limit ('<0.05': every partition carries
     ``censored_metals``); ``crop_values``: a row of the whole table gives a value measured in the harvest
     (every partition's summary carries ``crop_measured_exceeds`` and ``crop_measured_msg``); ``not_detected``: a
     soil-metal cell of the whole table is 'ND' without a limit (every partition carries ``not_detected_metals``);
-    ``rice_seasons``: a rice row of the whole table names its season (every partition carries ``rice_season``)."""
+    ``rice_seasons``: a rice row of the whole table names its season (every partition carries ``rice_season``);
+    ``rotation``: the fields with rows in several partitions that are rotation land (:func:`_rotation_fields`)."""
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
     part.attrs["metal_medians"] = medians
@@ -81,6 +84,7 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     part.attrs["not_detected_in_input"] = not_detected
     part.attrs["crop_values_in_input"] = crop_values
     part.attrs["rice_seasons_in_input"] = rice_seasons
+    part.attrs["rotation_fields_in_input"] = rotation
     p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
     if what == "table":
         return p.table
@@ -92,6 +96,24 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     if number > 0:  # file-level problems (headers, missing columns) once, from the first partition
         problems = problems.loc[problems["input_row"].notna()]
     return problems
+
+
+def _rotation_fields(plots, lengths: np.ndarray, id_col, duplicates: dict, tables: Tables) -> frozenset:
+    """The fields (``field_id``, or a plot id read as season rows) with rows in several partitions that are
+    paddy–upland rotation land, their rows checked together (:func:`agriremed.io.validate.rotation_fields`), so
+    that every partition classes them as a whole-table plan does."""
+    field_cols = [c for c in plots.columns if normalise_header(str(c))[0] == "field_id"][:1]
+    if not field_cols and not any(isinstance(v, dict) for v in duplicates.values()):
+        return frozenset()
+    cells = plots[[c for c in (id_col, *field_cols) if c is not None]].compute().reset_index(drop=True)
+    ends = np.cumsum(lengths)
+    parts = [cells.iloc[a:b] for a, b in zip(ends - lengths, ends, strict=True)]
+    split = split_fields([(field_id_texts(p), as_text(p[id_col]).to_numpy(object) if id_col is not None
+                           else np.full(len(p), "", dtype=object)) for p in parts], duplicates)
+    if not split:
+        return frozenset()
+    rows = plots.map_partitions(field_rows, split, duplicates, meta=plots._meta).compute()
+    return rotation_fields(rows, tables, duplicates)
 
 
 def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None = None) -> DaskPlan:
@@ -151,12 +173,14 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         keys = row_keys(plots[key_cols].compute().reset_index(drop=True) if key_cols
                         else pd.DataFrame(index=range(len(ids))))
         duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1], keys[rows - 1], tables, labels[rows - 1])
+    rotation = _rotation_fields(plots, lengths, id_col, duplicates, tables)
     metal_cols = [c for c in plots.columns
                   if getattr(C.COLUMNS.get(normalise_header(str(c))[0]), "group", None) == "metal"]
     metal_df = plots[metal_cols].compute() if metal_cols else None
-    medians = metal_column_medians(metal_column_numbers(metal_df)) if metal_cols else {}
-    censored = has_detection_limits(metal_df) if metal_cols else False
-    not_detected = has_not_detected(metal_df) if metal_cols else False
+    texts = soil_total_texts(metal_df) if metal_cols else []  # each soil-metal column as text, once
+    medians = metal_column_medians(metal_column_numbers(metal_df, texts)) if metal_cols else {}
+    censored = has_detection_limits(metal_df, texts) if metal_cols else False
+    not_detected = has_not_detected(metal_df, texts) if metal_cols else False
     crop_cols = [c for c in plots.columns if is_crop_metal_header(c)]
     crop_values = has_crop_values(plots[crop_cols].compute()) if crop_cols else False
     season_cols = [c for c in plots.columns if normalise_header(str(c))[0] in ("crop", "plot_id")]
@@ -172,7 +196,8 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
              "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0]}
     out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates, medians, censored,
-                                      crop_values, not_detected, seasons, meta=metas[what], align_dataframes=False)
+                                      crop_values, not_detected, seasons, rotation, meta=metas[what],
+                                      align_dataframes=False)
            for what in metas}
     return DaskPlan(table=out["table"], summary=out["summary"], rejected=out["rejected"],
                     problems=out["problems"], n_input=int(lengths.sum()))

@@ -66,10 +66,10 @@ from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
-                                   has_not_detected, has_rice_seasons, metal_column_medians, metal_column_numbers,
-                                   repeated_plot_ids, row_crop_cells, row_crops, row_keys, validate_plots,
-                                   with_note_rows)
+from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, has_crop_values,
+                                   has_detection_limits, has_not_detected, has_rice_seasons, metal_column_medians,
+                                   metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
+                                   row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
 from agriremed.io.geo import feature_count
@@ -548,6 +548,7 @@ class _Scan:
     not_detected: bool = False        # a total soil-metal cell is 'ND' without a limit somewhere
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
     rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
+    rotation_fields: frozenset = frozenset()  # fields with rows in several chunks that are rotation land (水旱轮作)
 
 
 class _DelimitedFile:
@@ -750,6 +751,7 @@ class _Input:
             chunk.attrs["not_detected_in_input"] = scan.not_detected
             chunk.attrs["crop_values_in_input"] = scan.crop_values
             chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
+            chunk.attrs["rotation_fields_in_input"] = scan.rotation_fields
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -775,18 +777,21 @@ class _Input:
         comma = point = False
         metals: dict[str, list] = {}
         censored = not_detected = crop_values = seasons = False
+        fields: list[tuple[np.ndarray | None, np.ndarray]] = []  # each chunk's field_id and plot id cells
         for chunk in chunks:
-            for m, v in metal_column_numbers(chunk).items():
+            texts = soil_total_texts(chunk)  # the soil-metal cells as text, once for the medians and both flags
+            for m, v in metal_column_numbers(chunk, texts).items():
                 metals.setdefault(m, []).append(v)
-            censored = censored or has_detection_limits(chunk)
-            not_detected = not_detected or has_not_detected(chunk)
+            censored = censored or has_detection_limits(chunk, texts)
+            not_detected = not_detected or has_not_detected(chunk, texts)
             crop_values = crop_values or has_crop_values(chunk)
             blank += chunk.attrs.get("blank_lines", [])
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
             keys_read = row_crops(chunk, tables)
             seasons = seasons or has_rice_seasons(chunk, tables, keys_read)
+            t = as_text(chunk[col]).to_numpy(object) if col is not None else np.full(len(chunk), "", dtype=object)
+            fields.append((field_id_texts(chunk), t))
             if col is not None:
-                t = as_text(chunk[col]).to_numpy(object)
                 keep = t != ""
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
@@ -821,7 +826,48 @@ class _Input:
                            region_filled=region_filled, metal_medians=medians, censored=censored,
                            not_detected=not_detected,
                            crop_values=crop_values, rice_seasons=seasons)
+        split = split_fields(fields, dups)
+        if split:  # a second pass over the input: the rows of the fields read in several chunks, checked together
+            rows = [r for r in (field_rows(c, split, dups) for c in self._chunks()) if len(r)]
+            found = rotation_fields(pd.concat(rows, ignore_index=True), tables, dups) if rows else frozenset()
+            self._scan = dataclasses.replace(self._scan, rotation_fields=found)
         return self._scan
+
+
+def field_rows(chunk: pd.DataFrame, split: set, dups: dict) -> pd.DataFrame:
+    """The rows of ``chunk`` whose field (as :func:`_field_of_rows` reads it) is one of ``split``."""
+    col = next((c for c in chunk.columns if normalise_header(str(c))[0] == "plot_id"), None)
+    pid = as_text(chunk[col]).to_numpy(object) if col is not None else np.full(len(chunk), "", dtype=object)
+    return chunk.loc[np.isin(_field_of_rows(field_id_texts(chunk), pid, dups), list(split))]
+
+
+def _field_of_rows(field: np.ndarray | None, pid: np.ndarray, dups: dict) -> np.ndarray:
+    """Each row's field as the validation reads it: its ``field_id`` cell where filled, else, for a plot id
+    read as the season rows of one field (:func:`repeated_ids`), that field; ``''`` for the other rows."""
+    season = np.array([_season_field(dups.get(i), i) for i in pid.tolist()], dtype=object)
+    return season if field is None else np.where(field != "", field, season)
+
+
+def _season_field(rows, pid: str) -> str:
+    """The field of a plot id whose rows are the seasons of one field (``rows``, from :func:`repeated_ids`):
+    the id without its season suffix, or the id itself; ``''`` for any other id."""
+    if not isinstance(rows, dict):
+        return ""
+    return getattr(rows, "field", pid)
+
+
+def split_fields(fields: list, dups: dict) -> set:
+    """Fields (as :func:`_field_of_rows` reads them) with rows in more than one chunk (``fields``: each
+    chunk's ``field_id`` and plot id cells, :func:`agriremed.io.validate.field_id_texts` and
+    :func:`agriremed.io.validate.as_text`; ``dups``: the input's repeated plot ids, :func:`repeated_ids`): their
+    rows are checked together for rotation land (:func:`agriremed.io.validate.rotation_fields`)."""
+    first: dict = {}
+    split = set()
+    for k, (field, pid) in enumerate(fields):
+        for f in set(_field_of_rows(field, pid, dups).tolist()) - {""}:
+            if first.setdefault(f, k) != k:
+                split.add(f)
+    return split
 
 
 def iter_chunks(source, chunk_size: int = DEFAULT_CHUNK_SIZE,

@@ -564,6 +564,12 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     placed in a province.
     """
     tables = tables or load_tables()
+    return _validation(*_validated_rows(data, tables, duplicates, sheet, optional, region))
+
+
+def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, optional, region) -> tuple:
+    """The checks of :func:`validate_plots`: (the problem collector, the input cells, every row read
+    (rejected ones too), how the input was read, the reader's notes)."""
     raw, attrs, notes = _read_raw(data, sheet)
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
@@ -602,10 +608,34 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
     _check_marginal_cultivated(col, out, tables)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
-    _paddy_upland_rotation(out, mapping, dups, siblings, tables)
+    _paddy_upland_rotation(out, mapping, dups, siblings, tables, attrs.get("rotation_fields_in_input") or ())
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
-    return _validation(col, raw, out, attrs, notes)
+    return col, raw, out, attrs, notes
+
+
+def field_id_texts(raw: pd.DataFrame) -> np.ndarray | None:
+    """Each row's ``field_id`` cell of a raw plot table as text (:func:`as_text`, ``''`` where blank), or None
+    without a ``field_id`` column (the first one where several are headed so)."""
+    col = next((c for c in raw.columns if normalise_header(str(c))[0] == "field_id"), None)
+    return None if col is None else as_text(raw[col]).to_numpy(object)
+
+
+def rotation_fields(rows: pd.DataFrame, tables: Tables | None = None,
+                    duplicates: dict | None = None) -> frozenset[str]:
+    """The fields (``field_id`` as text, :func:`as_text`) that are paddy–upland rotation land among ``rows``:
+    every row of some fields of a larger input (the fields whose rows a streamed run reads in different chunks),
+    with the input's repeated plot ids (``duplicates``, :func:`repeated_plot_ids`). Each chunk holding a row of
+    such a field reads it as rotation land (the chunk's ``attrs["rotation_fields_in_input"]``), as a whole-file
+    run does (:func:`_paddy_upland_rotation`)."""
+    rows = rows.reset_index(drop=True)
+    rows.attrs = {}
+    out = _validated_rows(rows, tables or load_tables(), duplicates, None, (), None)[2]
+    if "field_id" not in out.columns or "paddy_upland_rotation" not in out.columns:
+        return frozenset()
+    yes = pd.Series(out["paddy_upland_rotation"], dtype=object).eq("yes").to_numpy(bool)
+    field = as_text(pd.Series(out["field_id"], dtype=object)).to_numpy(object)
+    return frozenset(f for f in field[yes] if f != "")
 
 
 def _read_raw(data, sheet) -> tuple[pd.DataFrame, dict, list[str]]:
@@ -1204,11 +1234,12 @@ def _is_crop_metal(canon: str) -> bool:
 
 
 def _dry_weight_metals(dry: dict[str, np.ndarray]) -> np.ndarray:
-    """Per row, the metals (``cd|pb``; ``as_inorganic`` for inorganic As) whose value measured in the harvest was
-    read on a dry-weight basis (``dry``: crop metal column → rows), None where none was."""
-    names = ["as_inorganic" if c == C.CROP_AS_INORGANIC else C.COLUMNS[c].extra["metal"] for c in dry]
+    """Per row, the metals (``cd+pb``; ``as_inorganic`` for inorganic As, :func:`crop_metal_code`) whose value
+    measured in the harvest was read on a dry-weight basis (``dry``: crop metal column → rows), None where none
+    was."""
+    names = [crop_metal_code(c) for c in dry]
     flags = np.column_stack(list(dry.values()))
-    joined = ["|".join(m for m, f in zip(names, row, strict=True) if f) for row in flags.tolist()]
+    joined = [C.metal_list(m for m, f in zip(names, row, strict=True) if f) for row in flags.tolist()]
     return np.array([j or None for j in joined], dtype=object)
 
 
@@ -1320,13 +1351,20 @@ def _combine_crop_columns(col: Collector, canon: str, heads: list[str], vals: np
     return first, taken
 
 
+def crop_metal_code(canon: str) -> str:
+    """The code a column of a metal measured in the harvest has in the per-row metal lists
+    (``crop_censored_metals``, ``crop_dry_weight_metals``): its metal (``cd``), ``as_inorganic`` for inorganic As."""
+    return "as_inorganic" if canon == C.CROP_AS_INORGANIC else C.COLUMNS[canon].extra["metal"]
+
+
 def _crop_censored_column(out: dict, censored: dict[str, np.ndarray]) -> None:
-    """``crop_censored_metals``: each row's columns of metals measured in the harvest whose value is a
-    detection limit ('<0.02', :func:`_crop_metal_values`), '+'-joined; added where some row has one."""
-    cols = [(c, rows) for c, rows in censored.items() if rows.any()]
+    """``crop_censored_metals``: each row's metals measured in the harvest whose value is a detection limit
+    ('<0.02', :func:`_crop_metal_values`), as codes (:func:`crop_metal_code`: ``cd+as_inorganic``,
+    :func:`agriremed.core.columns.metal_list`); added where some row has one."""
+    cols = [(crop_metal_code(c), rows) for c, rows in censored.items() if rows.any()]
     if not cols:
         return
-    joined = np.array(["+".join(c for (c, _), r in zip(cols, row, strict=True) if r)
+    joined = np.array([C.metal_list(c for (c, _), r in zip(cols, row, strict=True) if r)
                        for row in zip(*(rows for _, rows in cols), strict=True)], dtype=object)
     out["crop_censored_metals"] = np.where(joined == "", None, joined)
 
@@ -2522,47 +2560,49 @@ def _read_other_metals(raw: pd.DataFrame, mapping: dict[str, str], out: dict) ->
         out["other_metals_measured"] = np.array([j or None for j in joined], dtype=object)
 
 
-def metal_column_numbers(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+def metal_column_numbers(raw: pd.DataFrame, texts: list | None = None) -> dict[str, np.ndarray]:
     """The values of each total soil-metal column of a raw plot table [mg/kg], the unit of its header
     converted, as plain numbers above 0 (other cells left out): what a column-level check reads, the same
-    on a whole table and on the first pass over a streamed one."""
+    on a whole table and on the first pass over a streamed one. ``texts``: the columns' cells as
+    :func:`soil_total_texts` gives them, where read already."""
     out: dict[str, list] = {}
-    for c in raw.columns:
-        canon, factor, _ = normalise_header(str(c))
-        spec = C.COLUMNS.get(canon)
-        if spec is None or spec.group != "metal" or spec.extra.get("extraction") or spec.role != "input":
-            continue
-        v = pd.to_numeric(as_text(raw[c]).map(_nfkc), errors="coerce").to_numpy(float) * factor
-        out.setdefault(spec.extra["metal"], []).append(v[v > 0])
+    for canon, factor, t in soil_total_texts(raw) if texts is None else texts:
+        v = pd.to_numeric(t.map(_nfkc), errors="coerce").to_numpy(float) * factor
+        out.setdefault(C.COLUMNS[canon].extra["metal"], []).append(v[v > 0])
     return {m: np.concatenate(v) for m, v in out.items()}
 
 
-def _soil_total_texts(raw: pd.DataFrame):
-    """(canonical name, cell texts) of each total soil-metal column of a raw plot table (the columns whose
-    cells :func:`has_detection_limits` and :func:`has_not_detected` look at)."""
+def soil_total_texts(raw: pd.DataFrame) -> list[tuple[str, float, pd.Series]]:
+    """(canonical name, unit factor of the header, cell texts) of each total soil-metal column of a raw plot
+    table (the columns :func:`metal_column_numbers`, :func:`has_detection_limits` and :func:`has_not_detected`
+    read): each column converted to text once on the first pass over a streamed input and given to all three."""
+    out = []
     for c in raw.columns:
-        canon = normalise_header(str(c))[0]
+        canon, factor, _ = normalise_header(str(c))
         spec = C.COLUMNS.get(canon)
         if spec is not None and _is_soil_total(spec):
-            yield canon, as_text(raw[c])
+            out.append((canon, factor, as_text(raw[c])))
+    return out
 
 
-def has_detection_limits(raw: pd.DataFrame) -> bool:
+def has_detection_limits(raw: pd.DataFrame, texts: list | None = None) -> bool:
     """Whether a total soil-metal column of a raw plot table holds a result below the detection limit that
     gives the limit ('<0.05', :func:`detection_limits`): read on the first pass over a streamed input, so that
-    every chunk's plots carry ``censored_metals`` alike (:func:`_check_censored`)."""
-    for _, t in _soil_total_texts(raw):
+    every chunk's plots carry ``censored_metals`` alike (:func:`_check_censored`). ``texts``: the columns'
+    cells as :func:`soil_total_texts` gives them, where read already."""
+    for _, _, t in soil_total_texts(raw) if texts is None else texts:
         maybe = t.str.contains(r"[<＜(（]|\d\s*L\s*$", regex=True).to_numpy(bool)
         if maybe.any() and (~np.isnan(detection_limits(t[maybe])[0])).any():
             return True
     return False
 
 
-def has_not_detected(raw: pd.DataFrame) -> bool:
+def has_not_detected(raw: pd.DataFrame, texts: list | None = None) -> bool:
     """Whether a total soil-metal column of a raw plot table holds "not detected" without a detection limit
     ('ND', '未检出', '低于检出限', '<DL', :func:`_soil_not_detected`): read on the first pass over a streamed
-    input, so that every chunk's plots carry ``not_detected_metals`` alike (:func:`_not_detected_column`)."""
-    for canon, t in _soil_total_texts(raw):
+    input, so that every chunk's plots carry ``not_detected_metals`` alike (:func:`_not_detected_column`).
+    ``texts``: as :func:`has_detection_limits`."""
+    for canon, _, t in soil_total_texts(raw) if texts is None else texts:
         words = t[t.str.contains(r"[^\d\s.,+\-eE]", regex=True)].reset_index(drop=True)
         if len(words) and _read_numbers(words, canon, False, (False, False)).nd.any():
             return True
@@ -2590,7 +2630,8 @@ def metal_column_medians(values: dict[str, np.ndarray]) -> dict[str, float]:
 
 def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str], out: dict,
                      tables) -> None:
-    """The total soil metals of each plot whose value to check (``values_to_check``, ``|``-joined): a
+    """The total soil metals of each plot whose value to check (``values_to_check``, ``+``-joined,
+    :func:`agriremed.core.columns.metal_list`): a
     value above its column's typical range (``cd``), and every value of a column whose median is more
     than ``unit_check_median_x_screening`` (``factors.csv``) times the metal's lowest screening value
     (``cd@215``, the median [mg/kg] of the whole input: ``attrs['metal_medians']`` for a chunk), such a
@@ -2620,12 +2661,14 @@ def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: di
             col.add_file(canon, "warning",
                          Message.of("val.column_ug_kg", metal=m, median=med, times=times,
                                     screening=float(screen[m])), "")  # the message names the header route
-            parts.append(np.where(~np.isnan(num), f"{m}@{med:g}", ""))
+            # the median without an exponent ('1000000', not '1e+06'): no '+' inside an item of the list
+            median = np.format_float_positional(med, precision=6, unique=False, fractional=False, trim="-")
+            parts.append(np.where(~np.isnan(num), f"{m}@{median}", ""))
         else:
             parts.append(np.where(high, m, ""))
     if not parts:
         return
-    joined = np.array(["|".join(p for p in row if p) for row in zip(*parts, strict=True)], dtype=object)
+    joined = np.array([C.metal_list(row) for row in zip(*parts, strict=True)], dtype=object)
     if (joined != "").any():
         out["values_to_check"] = np.where(joined == "", None, joined)
 
@@ -2677,7 +2720,7 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
 
 
 def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: list[str], elsewhere: dict,
-                           tables) -> None:
+                           tables, in_input=()) -> None:
     """Paddy–upland rotation land (水旱轮作地, ``paddy_upland_rotation`` yes, the column added where some row
     is): a paddy row whose cropping system names a rotation of rice with a dry crop (稻麦轮作, 稻-油, rice-wheat:
     a crop whose ``crops.csv`` land use is not paddy) or paddy–upland rotation
@@ -2686,7 +2729,9 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
     稻麦, rice-wheat: ``crops_not_planned``); a season row whose field grows rice and a dry
     crop (``elsewhere``: the crops of its other season rows in the whole input, :func:`_season_siblings`);
     and every row of a ``field_id`` of the table holding such a row or both a rice row and a dry-crop row, so
-    that the rows of one field are classed alike. Rice only (双季稻, 稻-稻) and rice with fish (稻-鱼) are not.
+    that the rows of one field are classed alike (in a chunk of a larger input, also every row of a field of
+    ``in_input``: the fields with rows in other chunks found to be rotation land, :func:`rotation_fields`).
+    Rice only (双季稻, 稻-稻) and rice with fish (稻-鱼) are not.
     A ``paddy_upland_rotation`` column of the input is read as given (yes or no)."""
     if "paddy_upland_rotation" in mapping.values() or "crop" not in out.columns or "crop" in dups:
         return
@@ -2715,6 +2760,9 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
                               "dry": np.isin(crop[known], list(dry)), "rot": rot[known]}).groupby("f")
             whole = (g["rice"].transform("any") & g["dry"].transform("any")) | g["rot"].transform("any")
             rot[known] = whole.to_numpy(bool)
+            if in_input:  # a field whose other rows are in other chunks of the input
+                rot[known] |= np.isin(as_text(pd.Series(field[known], dtype=object)).to_numpy(object),
+                                      list(in_input))
     if rot.any():
         out["paddy_upland_rotation"] = np.where(rot, "yes", None).astype(object)
 

@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
-from agriremed.core.columns import METALS
+from agriremed.core.columns import METALS, metal_codes
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
@@ -1966,7 +1966,7 @@ def _plot_metals(plots, plot_id: str, column: str) -> list[str]:
     if plots is None or column not in plots or "plot_id" not in plots:
         return []
     v = plots.loc[plots["plot_id"] == plot_id, column]
-    return str(v.iloc[0]).split("+") if len(v) and isinstance(v.iloc[0], str) and v.iloc[0] else []
+    return metal_codes(v.iloc[0]) if len(v) else []
 
 
 def not_detected_metals(result, plot_id: str) -> list[str]:

@@ -459,7 +459,7 @@ def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None 
     -------
     pandas.DataFrame
         One row per plot: ``plot_id``; ``near_class_boundary`` (``metal:screening`` or
-        ``metal:intervention`` codes, ``|``-joined; '' none) and ``near_class_boundary_msg`` (the
+        ``metal:intervention`` codes, ``+``-joined (:func:`agriremed.core.columns.metal_list`); '' none) and ``near_class_boundary_msg`` (the
         encoded note ``rec.near_class_boundary`` per metal; '' none).
 
     Examples
@@ -497,7 +497,7 @@ def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None 
                 if kind == "intervention" else None))
     for r, code, msg in sorted(hits, key=lambda h: h[0]):
         i = row_plot[r]
-        codes[i] = f"{codes[i]}|{code}" if codes[i] else code
+        codes[i] = C.metal_list([codes[i], code])
         if msg is not None:
             notes[i] = (Message.decode(notes[i]) + msg).encode() if notes[i] else msg.encode()
     return _frames.frame({"plot_id": ids, "near_class_boundary": codes, "near_class_boundary_msg": notes}, n)
