@@ -453,8 +453,9 @@ def _above_target(screened: pd.DataFrame, targets: pd.DataFrame | None, plot_ids
     measured = ~np.isnan(conc)
     above = measured & (np.isnan(target) | (conc > target))
     by_plot = pd.Series(above, dtype=bool).groupby(s["plot_id"].to_numpy(object)).any()
-    known = set(s["plot_id"])
-    return np.array([bool(by_plot.get(p, True)) if p in known else True for p in plot_ids], dtype=bool)
+    # True for a plot with no screened row (or a missing id, which the groupby leaves out)
+    pos = _frames.index_of(by_plot.index, plot_ids)
+    return _frames.take(by_plot.to_numpy(bool), pos, True).astype(bool)
 
 
 def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0, seed=0, biomass_draws=None,
