@@ -663,3 +663,19 @@ def test_sedum_wheat_intercrop_removes_no_more_than_the_sedum_monoculture_and_ha
         assert inter["years_to_target"] >= mono["years_to_target"]
         assert inter["years_p90"] - inter["years_p10"] > 3.0                # no longer "5–5"
         assert inter["years_p10"] >= mono["years_p10"] - 1e-9
+
+
+def test_above_target_is_read_per_plot_with_or_without_targets():
+    """A plot is above its target where a measured metal exceeds its target (no target: above), a plot
+    with no screened row counts as above, an unmeasured metal does not; a (plot, metal) pair given twice
+    among the targets is joined with each of its rows."""
+    screened = pd.DataFrame({"plot_id": ["a", "a", "b", "c"], "metal": ["cd", "pb", "cd", "cd"],
+                             "conc_mg_kg": [1.0, 50.0, 0.2, np.nan], "screening_mg_kg": [0.3, 80.0, 0.3, 0.3]})
+    targets = pd.DataFrame({"plot_id": ["a", "b"], "metal": ["cd", "cd"], "target_mg_kg": [2.0, 0.1]})
+    ids = np.array(["a", "b", "c", "d", "a"], dtype=object)
+    assert duration._above_target(screened, targets, ids).tolist() == [True, True, False, True, True]
+    assert duration._above_target(screened, None, ids).tolist() == [True, False, False, True, True]
+    twice = pd.DataFrame({"plot_id": ["a", "a"], "metal": ["cd", "cd"], "target_mg_kg": [2.0, 0.5]})
+    only_a = screened.iloc[:1]
+    assert duration._above_target(only_a, twice, ids).tolist() == [True, True, True, True, True]
+    assert duration._above_target(only_a, twice.iloc[:1], ids).tolist() == [False, True, True, True, False]

@@ -328,9 +328,9 @@ def add_columns(cols: dict, f: pd.DataFrame, index: pd.RangeIndex,
     pos = _frames.row_index(f, rows)
     if (pos == np.arange(len(index))).all():
         same_index = f.index.equals(index)
-        for c in extra:
-            s = f[c]
-            cols[c] = s if same_index else s.set_axis(index)
+        for c, s in f.items():  # (items: no lookup of each name)
+            if c not in key:
+                cols[c] = s if same_index else s.set_axis(index)
         return
     sub = f[extra].iloc[np.maximum(pos, 0)].set_axis(index)
     miss = pos < 0
@@ -1381,6 +1381,14 @@ def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
         order.insert(order.index("plot_id") + 1 + ("field_id" in P), "rice_season")
 
 
+def _best_value(column: pd.Series, best: np.ndarray) -> np.ndarray:
+    """The value of ``column`` (of the plan table) on each plot's row ``best`` (−1: NaN, or None for
+    a column that is not float)."""
+    if pd.api.types.is_float_dtype(column):
+        return _frames.take(column.to_numpy(float), best, np.nan)
+    return _frames.take(_frames.obj(column), best, None)
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
@@ -1416,8 +1424,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["current_compliance_metals"] = _frames.take(_frames.obj(table["compliance_metals"]), base, "") \
         if "compliance_metals" in table else np.full(n, "", dtype=object)
     best = per_plot(table["recommended"].to_numpy(bool))
-    b = {c: _frames.take(table[c].to_numpy(float) if pd.api.types.is_float_dtype(table[c])
-                         else _frames.obj(table[c]), best, np.nan if pd.api.types.is_float_dtype(table[c]) else None)
+    b = {c: _best_value(table[c], best)
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
                                        "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",

@@ -1278,7 +1278,7 @@ def _crop_metal_values(col: Collector, canon: str, cells: dict[str, _Numbers], c
     is such a limit.
     """
     spec = C.COLUMNS[canon]
-    lookup = crop_lookup(tables.crops)
+    lookup = _crop_lookup_of(tables)
     n = col.error_rows.size
     row_crop = np.asarray(crop, dtype=object) if crop is not None else np.full(n, None, dtype=object)
     heads = list(cells)
@@ -2258,6 +2258,15 @@ def crop_lookup(crops: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
+def _crop_lookup_of(tables) -> dict[str, str]:
+    """:func:`crop_lookup` of ``tables.crops``, built once per Tables object (kept by
+    :meth:`~agriremed.core.tables.Tables.memo`, as the tables are read-only): callers read it and
+    never change it."""
+    memo = getattr(tables, "memo", None)
+    build = lambda: crop_lookup(tables.crops)  # noqa: E731
+    return memo("validate_crop_lookup", build) if memo is not None else build()
+
+
 def _crop_words(text: pd.Series) -> pd.Series:
     """Crop cells as compared with crop codes and aliases: lower case, spaces and hyphens as ``_``."""
     return text.str.lower().str.strip().str.replace(r"[\s\-]+", "_", regex=True)
@@ -2362,7 +2371,7 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     rotation in one cell (小麦-玉米) is read as its planned crop (:func:`rotation_planned`) with a warning
     naming the crops not planned."""
     crops = tables.crops
-    lookup = crop_lookup(crops)
+    lookup = _crop_lookup_of(tables)
     low = _crop_words(text)
     mapped = low.map(lookup)
     double = double_rice_rows(text, blank)
@@ -2517,7 +2526,7 @@ def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
         seasons[not_rice] = np.nan
     if "cropping_system" in out:
         header = next((o for o, c in mapping.items() if c == "cropping_system"), "cropping_system")
-        codes, rots = _rotations_of(out["cropping_system"], crop_lookup(tables.crops))
+        codes, rots = _rotations_of(out["cropping_system"], _crop_lookup_of(tables))
         rotation = np.array([r is not None for r in rots], bool)[codes] if len(codes) else np.zeros(0, bool)
         _seasons_of_cropping_system(col, out["cropping_system"], rice & ~blank, seasons, str(header), rotation,
                                     linked)
@@ -2681,7 +2690,7 @@ def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], 
     crop 小麦, warned on here). A crop planned in another row of the same field (``elsewhere``: row
     index → {crop: input row}, :func:`_season_siblings`) is left out, with a note naming its row. The
     column is added only where some plot has such crops."""
-    lookup = crop_lookup(tables.crops)
+    lookup = _crop_lookup_of(tables)
     text, blank = _cell_text(raw[crop_col], "crop")
     crop = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).to_numpy(object)
     others = np.full(len(raw), "", dtype=object)
@@ -2744,7 +2753,7 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
     rot = np.zeros(n, bool)
     if "cropping_system" in out.columns and "cropping_system" not in dups:
         system = pd.Series(out["cropping_system"], dtype=object).map(lambda t: t if isinstance(t, str) else "")
-        codes, rots = _rotations_of(system, crop_lookup(c))
+        codes, rots = _rotations_of(system, _crop_lookup_of(tables))
         named = np.array([r is not None and "rice" in r and any(k in dry for k in r) for r in rots], bool)
         rot = (named[codes] if len(codes) else rot) | _crop_words(system).isin(PADDY_UPLAND_ROTATION_WORDS).to_numpy(bool)
     rot |= _dry_crop_rows(out, crop, dry)

@@ -443,18 +443,24 @@ def _above_target(screened: pd.DataFrame, targets: pd.DataFrame | None, plot_ids
     the screening value of ``screened``); True where the soil or the target is not known."""
     if screened is None or not len(screened) or not {"plot_id", "metal", "conc_mg_kg"} <= set(screened.columns):
         return np.ones(len(plot_ids), bool)
-    s = screened[["plot_id", "metal", "conc_mg_kg", "screening_mg_kg"]]
+    s = screened
+    target = s["screening_mg_kg"].to_numpy(float)
     if targets is not None and {"plot_id", "metal", "target_mg_kg"} <= set(targets.columns):
-        s = s.merge(targets[["plot_id", "metal", "target_mg_kg"]], on=["plot_id", "metal"], how="left")
-        target = s["target_mg_kg"].to_numpy(float)
-    else:
-        target = s["screening_mg_kg"].to_numpy(float)
+        try:  # the target of each screened (plot, metal) row: a left join on unique pairs
+            at = _frames.pair_positions((targets["plot_id"], targets["metal"]), (s["plot_id"], s["metal"]))
+            target = _frames.take(targets["target_mg_kg"].to_numpy(float), at, np.nan)
+        except pd.errors.InvalidIndexError:  # a (plot, metal) pair twice among the targets: join every one
+            s = s[["plot_id", "metal", "conc_mg_kg"]].merge(targets[["plot_id", "metal", "target_mg_kg"]],
+                                                           on=["plot_id", "metal"], how="left")
+            target = s["target_mg_kg"].to_numpy(float)
     conc = s["conc_mg_kg"].to_numpy(float)
     measured = ~np.isnan(conc)
     above = measured & (np.isnan(target) | (conc > target))
-    by_plot = pd.Series(above, dtype=bool).groupby(s["plot_id"].to_numpy(object)).any()
-    known = set(s["plot_id"])
-    return np.array([bool(by_plot.get(p, True)) if p in known else True for p in plot_ids], dtype=bool)
+    # any row above, by plot (a missing id is no plot); True for a plot with no screened row
+    code, ids = pd.factorize(_frames.obj(s["plot_id"]), use_na_sentinel=True)
+    known = code >= 0
+    any_above = np.bincount(code[known], weights=above[known], minlength=len(ids)) > 0
+    return _frames.take(any_above, _frames.index_of(ids, plot_ids), True).astype(bool)
 
 
 def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0, seed=0, biomass_draws=None,

@@ -249,7 +249,7 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
     if soil_plot is None or sub.empty or not n:
         return share, per_area
     g = _frames.grid(option_rows, plots, tables, grid)
-    region = _frames.plot_column(plots, "region", g, "text")
+    region = _frames.obj(plots["region"]) if "region" in plots else np.full(len(plots), None, dtype=object)
     cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
     oid = _frames.obj(option_rows["option_id"])
     mu = tables.factor("mu_per_ha")
@@ -257,7 +257,7 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
         on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
         places = [p for p in str(r.regions).split("|") if p]
         if places:
-            on &= region_in(region, places, tables)
+            on &= g.per_plot(region_in(region, places, tables), False).astype(bool)  # read once per plot
         amount = float(r.typical)
         if r.item == "cost_share":
             share = np.where(on, np.minimum(share + amount, 1.0), share)
