@@ -8,6 +8,7 @@ import math
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -957,3 +958,23 @@ def test_rice_step_follows_the_plots_current_crop(tables):
     steps = advice.plot_steps("lime_rice", 0.3, tables, idle=True)
     assert steps.loc[steps["season"] == "this", "measure"].tolist() == ["return_rice", "lime"]
     assert steps.loc[steps["season"] == "next", "measure"].tolist() == ["grow_rice"]
+
+
+@pytest.mark.parametrize("option_id", ["low_cd_rice", "lime_low_cd_rice", "vip_n_no_flood", "as_fe_si_low_cd_rice"])
+def test_a_rice_measure_without_a_grow_rice_step_returns_an_idle_paddy_to_rice_first(tables, option_id):
+    # a low-Cd variety or a package has no step of growing rice: on an idle paddy the return to rice
+    # comes first this season, and only this season; a paddy growing rice gets the steps as they are
+    idle = advice.plot_steps(option_id, 0.3, tables, idle=True)
+    kept = advice.plot_steps(option_id, 0.3, tables)
+    this = idle.loc[idle["season"] == "this", "measure"].tolist()
+    assert this == ["return_rice"] + kept.loc[kept["season"] == "this", "measure"].tolist()
+    assert idle.loc[idle["season"] == "next", "measure"].tolist() == \
+        kept.loc[kept["season"] == "next", "measure"].tolist()
+    assert np.isnan(idle["amount_per_ha"].iloc[0])
+    zh = advice.measures_text(option_id, tables, "zh", idle=True)
+    assert zh.startswith("本季：闲置（撂荒）水田复耕，恢复种植水稻；") and zh.count("复耕") == 1
+
+
+def test_a_measure_of_the_current_crop_gets_no_return_to_rice(tables):
+    steps = advice.plot_steps("biochar_amendment", 0.3, tables, idle=True)
+    assert "return_rice" not in steps["measure"].tolist()

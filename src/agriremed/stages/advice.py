@@ -668,6 +668,11 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
             # an idle paddy is first brought back to rice; from the next season on it keeps growing it
             back = (s["measure"] == "grow_rice").to_numpy()
             s = pd.concat([s.loc[back].assign(measure="return_rice"), s.loc[~back]])
+        elif idle and season == "this" and len(s) and _grows_rice(option_id, tables):
+            # a rice measure without a step of growing rice (a low-Cd variety, a package): the idle
+            # paddy is brought back to rice before it
+            back = s.iloc[:1].assign(measure="return_rice", amount_per_ha=np.nan, repeat_yr=np.nan)
+            s = pd.concat([back, s])
         s.insert(1, "season", season)
         parts.append(s)
     out = pd.concat(parts, ignore_index=True)
@@ -688,6 +693,14 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         texts.append(t)
     out["text"] = np.asarray(texts, dtype=object)
     return out
+
+
+def _grows_rice(option_id: str, tables) -> bool:
+    """Whether ``option_id`` grows rice (``food_crop`` rice in ``options.csv``): its steps are
+    those of a rice crop, which an idle paddy needs brought back first."""
+    lib = tables.options
+    row = lib.loc[lib["option_id"] == option_id, "food_crop"]
+    return bool(len(row)) and str(row.iloc[0]) == "rice"
 
 
 def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_harvest=None,
