@@ -357,6 +357,7 @@ _NUMERIC_COLUMNS = {
     "farmer_price_frac", "value_low", "value_typical", "value_high",
     "ghi_low_kwh_m2_yr", "ghi_typical_kwh_m2_yr", "ghi_high_kwh_m2_yr", "screening_mg_kg", "intervention_mg_kg",
     "pv_area_share", "cover_area_share", "biomass_area_share", "habitat_area_share", "order", "score",
+    "median", "sd_log10",
 }
 
 
