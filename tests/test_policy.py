@@ -1017,13 +1017,19 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     wheat = _plan(plots.assign(crop="wheat"))
     assert wheat.summary["recommended_option"].iat[0] != "do_nothing"
     assert set(wheat.ranking["target_tier"]) <= {0, 1, 2, 3}
-    # pak choi has a function, but not without SOM: biochar's benefit is as unknown there
+    # pak choi has a function; without SOM the typical SOM of vegetable land is assumed (covariate_defaults.csv),
+    # so biochar's benefit is predicted; with the assumption turned off it is as unknown as for potato
     veg = {**plots.iloc[0].to_dict(), "land_use": "vegetable", "crop": "pak_choi"}
     with_som = _plan(pd.DataFrame([veg]))
-    no_som = _plan(pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}]))
+    no_som_plots = pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}])
+    no_som = _plan(no_som_plots)
     assert with_som.summary["recommended_option"].iat[0] == "biochar_amendment"
-    assert no_som.summary["recommended_option"].iat[0] == "do_nothing"
-    assert no_som.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 4
+    assert no_som.summary["recommended_option"].iat[0] == "biochar_amendment"
+    assert no_som.summary["uptake_assumed_inputs"].iat[0] == "cd: som_pct = 2.5 %"
+    off = agriremed.plan(no_som_plots, agriremed.Scenario(mc_draws=0, rule_set="china",
+                                                          assume_missing_covariates=False))
+    assert off.summary["recommended_option"].iat[0] == "do_nothing"
+    assert off.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 4
 
 
 def test_sedum_wheat_intercrop_only_replaces_wheat_maize_or_idle_land():

@@ -319,4 +319,8 @@ def test_a_zero_input_is_outside_the_domain_not_missing(tables):
                          "function's domain, which needs a value > 0)")
     assert r["CD0"] == ("no function could be used: devries2007_lettuce_cd_leafy (cd_mg_kg = 0: outside the "
                         "function's domain, which needs a value > 0)")
+    # a blank SOM is assumed (covariate_defaults.csv); a given zero is not replaced
+    assert "SOMNA" not in r.index
+    off = tables.replace(covariate_defaults=tables.covariate_defaults.iloc[0:0])  # the fallback turned off
+    r = uptake.unassessed_metals(p, tables=off).set_index("plot_id")["reason"]
     assert r["SOMNA"] == "no function could be used: devries2007_lettuce_cd_leafy (needs som_pct)"

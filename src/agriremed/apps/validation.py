@@ -483,6 +483,9 @@ def _vegetable_results(pairs: pd.DataFrame, tables) -> dict:
             "m_pak": leafy_cd_skill(pairs.loc[pairs["crop"] == "pak_choi"], tables=tables)[0],
             "m_let": leafy_cd_skill(pairs.loc[pairs["crop"] == "lettuce"], crop="lettuce", tables=tables)[0],
             "clay": {c: leafy_cd_skill(chk_pairs, clay_pct=c, tables=tables)[0] for c in (10.0, 40.0)},
+            # SOM and clay left blank, as on a county sheet: the plan's typical values (covariate_defaults.csv)
+            "assumed": {k: leafy_cd_skill(sub, clay_pct=np.nan, land_use="vegetable", som_given=False,
+                                          tables=tables) for k, sub in (("check", chk_pairs), ("all", pairs))},
             "gap": {k: float(v[1]["difference"].abs().max()) for k, v in runs.items()}}
 
 
@@ -574,6 +577,46 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
               f"smallest probability bin), so its reliability bins are noisy (largest gap {gap['calibration']:.2f}). "
               "The spread is wide because studies disagree: a county with its own paired samples should "
               "fit its own function (`agriremed fit-uptake`), whose spread is its own residual.", ""]
+    return lines + _assumed_covariates_markdown(v, tables or load_tables())
+
+
+def _assumed_covariates_markdown(v: dict, tables) -> list[str]:
+    """The leafy check with SOM and clay left blank, as on a county sheet: the plan assumes the typical
+    values of vegetable land (``covariate_defaults.csv``) and widens the spread by theirs."""
+    runs, asm, pairs = v["runs"], v["assumed"], v["pairs"]
+    cd = tables.covariate_defaults
+    veg = {c: cd.loc[(cd["covariate"] == c) & cd["land_use"].fillna("").isin(["vegetable", ""])].iloc[0]
+           for c in ("som_pct", "clay_pct")}
+    lines = ["### SOM and clay not given (the typical values of `covariate_defaults.csv`)", "",
+             "County sheets usually give only pH and soil metals. Where SOM or clay is blank the plan assumes "
+             "the typical value of the plot's land use (`covariate_defaults.csv`; vegetable land: SOM "
+             f"{veg['som_pct']['median']:g} %, sd {veg['som_pct']['sd_log10']:g} log10; clay "
+             f"{veg['clay_pct']['median']:g} %, sd {veg['clay_pct']['sd_log10']:g} log10) and adds "
+             "(coefficient × sd)² to the variance of the prediction. The same pairs, their measured SOM dropped, "
+             "are predicted at those values (nothing was fitted on them; the table's values come from national "
+             "summaries, not from these pairs):", "",
+             "| pairs | SOM | se (log10) | n | bias (log10) | RMSE (log10) | Spearman ρ | 90 % interval coverage | "
+             "mean predicted P | observed share > limit | Brier | AUC | largest reliability gap |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    se_asm = float(np.nanmedian(asm["all"][2]["se_log10"].to_numpy(float)))
+    for name, key in (("check half", "check"), ("all pairs", "all")):
+        for som, (x, rel), se in ((f"measured (clay {ASSUMED_CLAY_PCT:g} %)", runs[key], v["se"]),
+                                  ("assumed (table)", asm[key][:2], se_asm)):
+            lines.append(f"| {name} | {som} | {se:.3f} | {x['n']} | {x['bias_log10']:+.2f} | {x['rmse_log10']:.2f} | "
+                         f"{x['spearman']:.2f} | {x['coverage90']:.2f} | {x['mean_prob']:.2f} | "
+                         f"{x['observed_rate']:.2f} | {x['brier']:.3f} | {x['auc']:.2f} | "
+                         f"{float(rel['difference'].abs().max()):.2f} |")
+    a, m = asm["check"][0], runs["check"][0]
+    som = pairs["som_g_kg"].to_numpy(float) / 10.0
+    som = som[np.isfinite(som) & (som > 0)]
+    lines += ["", f"Reading: with SOM and clay assumed the check half keeps its skill (RMSE {a['rmse_log10']:.2f} "
+              f"against {m['rmse_log10']:.2f} with the measured SOM, AUC {a['auc']:.2f} against {m['auc']:.2f}, "
+              f"90 % coverage {a['coverage90']:.2f}): on these Chinese pairs the SOM term of the Dutch relation adds "
+              "no skill beyond pH and soil Cd, and the spread of the assumed values is small beside the function's "
+              f"own ({se_asm:.3f} against {v['se']:.3f} log10). The SOM of these pairs (median "
+              f"{np.median(som):.1f} %, log10 SD {np.std(np.log10(som), ddof=1):.2f}) is more variable than the "
+              "table assumes; a measured SOM on the plot gives a prediction for that plot rather than for a "
+              "typical one.", ""]
     return lines
 
 

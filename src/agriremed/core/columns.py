@@ -930,6 +930,12 @@ _out("uptake_functions", "", "Transfer functions of the current crop", "当前�
      "synth_rice_cd_ph'; where a user-fitted function was not used because the plot lies beyond its "
      "data, it is named with the reason: 'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside "
      "its fitted range 5–5.96)'); crop_uptake.csv has the full selection.")
+_out("uptake_assumed_inputs", "", "Soil inputs assumed for the crop prediction", "作物预测中采用的假定土壤指标",
+     "Soil covariates a transfer function of the current crop needs that the plot did not give, with the "
+     "typical value assumed for the plot's land use ('cd: som_pct = 2.5 %, clay_pct = 20 %', from "
+     "covariate_defaults.csv; '' where none). The prediction's spread includes the spread of the assumed "
+     "value; measuring the covariate narrows it. The scenario field assume_missing_covariates: false turns "
+     "the assumption off (the crop is then not assessed).")
 _out("current_compliance_metals", "", "Metals the current crop's compliance covers",
      "当前作物达标概率涵盖的重金属",
      "Metals ('+'-joined) whose food limit current_crop_compliance_prob checks.")

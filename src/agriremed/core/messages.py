@@ -401,6 +401,43 @@ def fields(template: str) -> set[str]:
 
 
 # --------------------------------------------------------------------------- domains
+def _covariate_pieces(v) -> list[tuple[str, str]]:
+    """``'som_pct=2.5|clay_pct=20'`` as ``[('som_pct', '2.5'), ('clay_pct', '20')]``."""
+    return [tuple(p.split("=", 1)) for p in str(v).split("|") if "=" in p]
+
+
+def _joined(items: list[str], lang: str) -> str:
+    """Items joined as a list is read: ``a, b and c`` / ``a、b和c``."""
+    if len(items) < 2:
+        return "".join(items)
+    if lang == "zh":
+        return "、".join(items[:-1]) + "和" + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _covariate_names(v, lang, tables):
+    """The assumed covariates (``'som_pct=2.5|clay_pct=20'``) by their labels: ``Soil organic matter and
+    clay content`` / ``土壤有机质和黏粒含量``."""
+    names = []
+    for i, (name, _) in enumerate(_covariate_pieces(v)):
+        col = C.COLUMNS.get(name)
+        label = (col.label_zh if lang == "zh" else col.label_en) if col is not None else name
+        names.append(label if lang == "zh" or i == 0 else label[:1].lower() + label[1:])
+    return _joined(names, lang)
+
+
+def _covariate_values(v, lang, tables):
+    """The assumed values with their labels and units (``soil organic matter 2.5 % and clay content 20 %`` /
+    ``土壤有机质2.5%和黏粒含量20%``)."""
+    out = []
+    for name, val in _covariate_pieces(v):
+        col = C.COLUMNS.get(name)
+        unit = col.unit if col is not None and col.unit not in ("", "1") else ""
+        label = (col.label_zh if lang == "zh" else col.label_en.lower()) if col is not None else name
+        out.append(label + ("" if lang == "zh" else " ") + val + ("" if not unit else (unit if lang == "zh" else " " + unit)))
+    return _joined(out, lang)
+
+
 def _metals(v, lang, tables):
     return i18n.metals(str(v).replace(", ", "+"), lang)
 
@@ -681,6 +718,8 @@ def _score(v, lang, tables):
 #: How a domain shows a parameter in a language: ``fn(value, lang, tables) → str``.
 DOMAINS = {
     "metals": _metals,
+    "covariate_names": _covariate_names,
+    "covariate_values": _covariate_values,
     "score": _score,
     "crop_codes": _crop_codes,
     "crop_names": _crop_names,

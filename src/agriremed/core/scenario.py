@@ -260,6 +260,13 @@ class Scenario:
     pv_tariff_cny_kwh : float, optional
         Price of the PV electricity [CNY kWh⁻¹]; None takes ``tariff_cny_kwh`` of
         ``pv_parameters.csv``.
+    assume_missing_covariates : bool
+        Where a transfer function needs a soil covariate the plot does not give (soil organic
+        matter, clay), use its typical value for the plot's land use from ``covariate_defaults.csv``
+        and widen the prediction by that value's spread (default true: the crop is assessed and the
+        plan says which inputs were assumed, ``uptake_assumed_inputs``); false (research runs) leaves
+        such a crop "not assessed", as a plot without the covariate had been before
+        (:mod:`agriremed.stages.uptake.covariates`).
     organisation : dict, optional
         Who the farmer contacts, printed on the plot sheets: ``{"name": ..., "phone": ...}``
         (``name`` required; ``phone``, ``address``, ``email`` optional one-line texts).
@@ -311,6 +318,7 @@ class Scenario:
     pv_tariff_cny_kwh: float | None = None
     organisation: dict | None = None
     sampling: str = "lhs"
+    assume_missing_covariates: bool = True
 
     def __post_init__(self):
         if isinstance(self.options, list):
@@ -471,6 +479,8 @@ def _check(s: Scenario) -> None:
                  "a price from 0 to 10 CNY per kWh (e.g. 0.35), or none for the table value")
     if s.organisation is not None:
         _check_organisation(c, s.organisation)
+    if not isinstance(s.assume_missing_covariates, (bool, np.bool_)):
+        c.bad("assume_missing_covariates", s.assume_missing_covariates, "true or false")
 
 
 #: Fields of the scenario's ``organisation`` (the contact printed on the plot sheets).

@@ -83,6 +83,7 @@ TABLE_FILES: dict[str, str] = {
     "monitoring_rules": "monitoring_rules.csv",
     "rice_seasons": "rice_seasons.csv",
     "soil_method_precision": "soil_method_precision.csv",
+    "covariate_defaults": "covariate_defaults.csv",
 }
 
 
@@ -147,6 +148,7 @@ class Tables:
     monitoring_rules: pd.DataFrame
     rice_seasons: pd.DataFrame
     soil_method_precision: pd.DataFrame
+    covariate_defaults: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently
@@ -355,6 +357,7 @@ _NUMERIC_COLUMNS = {
     "farmer_price_frac", "value_low", "value_typical", "value_high",
     "ghi_low_kwh_m2_yr", "ghi_typical_kwh_m2_yr", "ghi_high_kwh_m2_yr", "screening_mg_kg", "intervention_mg_kg",
     "pv_area_share", "cover_area_share", "biomass_area_share", "habitat_area_share", "order", "score",
+    "median", "sd_log10",
 }
 
 

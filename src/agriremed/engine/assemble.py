@@ -77,7 +77,7 @@ SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
     "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
-    "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions",
+    "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
     "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
@@ -1041,7 +1041,7 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     n = len(sp)
     out = {}
     for c in ("soil_class", "screening_basis", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
-              "near_class_boundary", "metals_not_assessed", "uptake_functions"):
+              "near_class_boundary", "metals_not_assessed", "uptake_functions", "uptake_assumed_inputs"):
         if c not in soil_plot:
             out[c] = np.full(n, "", dtype=object)
             continue
@@ -1563,6 +1563,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
           if "no_food_limit_msg" in soil_plot else np.full(n, "", dtype=object))
     uf = (_frames.take(_frames.obj(soil_plot["user_fit_msg"]), sp, "")
           if "user_fit_msg" in soil_plot else np.full(n, "", dtype=object))
+    am = (_frames.take(_frames.obj(soil_plot["assumed_msg"]), sp, "")
+          if "assumed_msg" in soil_plot else np.full(n, "", dtype=object))
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
@@ -1586,6 +1588,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
         # the user's fitted function not used for the crop (an input beyond its data): which one is
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
+        # soil covariates the crop's function needs, not given: the typical values assumed (never silently)
+        (_given(am) & ~no_food, lambda i: Message.decode(am[i])),
         (no_t & no_r, lambda i: Message.of("rec.climate_water_unchecked", min_c=float(min_c[i]),
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),

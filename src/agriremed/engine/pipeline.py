@@ -223,6 +223,33 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     return out
 
 
+def assumed_inputs_of(pred: pd.DataFrame, plot_ids) -> tuple[np.ndarray, np.ndarray]:
+    """Per plot, the soil covariates assumed for its current crop's transfer functions (blank on the
+    sheet; typical values of ``covariate_defaults.csv``): the text of ``uptake_assumed_inputs``
+    (``'cd: som_pct = 2.5 %, clay_pct = 20 %'``, '; '-joined by metal; ``''`` where none) and the
+    encoded note closing the recommendation (message ``rec.assumed_inputs``, one per metal)."""
+    pid = _frames.obj(plot_ids)
+    text = np.full(len(pid), "", dtype=object)
+    notes = np.full(len(pid), "", dtype=object)
+    if pred.empty or "assumed_inputs" not in pred:
+        return text, notes
+    took = _frames.obj(pred["assumed_inputs"])
+    rows = np.flatnonzero(np.array([isinstance(t, str) and t != "" for t in took], bool))
+    if not len(rows):
+        return text, notes
+    metal, rid = _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
+    items: dict = {}
+    msgs: dict = {}
+    for i in rows:
+        items.setdefault(rid[i], []).append(f"{metal[i]}: {uptake_mod.assumed_inputs_text(took[i])}")
+        msg = Message.of("rec.assumed_inputs", metal=metal[i], inputs=took[i])
+        msgs[rid[i]] = msg if rid[i] not in msgs else Message.of("rec.with_note", sentence=msgs[rid[i]], note=msg)
+    at = _frames.positions(np.array(list(items), dtype=object), pid)
+    text[at >= 0] = np.array(["; ".join(v) for v in items.values()], dtype=object)[at[at >= 0]]
+    notes[at >= 0] = np.array([m.encode() for m in msgs.values()], dtype=object)[at[at >= 0]]
+    return text, notes
+
+
 def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     """Per plot, the note that a function fitted to the user's pairs was not used for its crop
     (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge`` where the step at the end of the
@@ -271,6 +298,8 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
                                  near_class_boundary_msg=near["near_class_boundary_msg"].to_numpy(object),
                                  uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]),
                                  user_fit_msg=user_fit_notes(pred, soil_plot["plot_id"]))
+    assumed_text, assumed_msg = assumed_inputs_of(pred, soil_plot["plot_id"])
+    soil_plot = soil_plot.assign(uptake_assumed_inputs=assumed_text, assumed_msg=assumed_msg)
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,

@@ -586,6 +586,8 @@ def run_tables(scenario: Scenario, tables: Tables | None = None) -> tuple[Tables
     tables = apply_heat_user(apply_overrides(tables or load_tables(), scenario.overrides), scenario.heat_user,
                              scenario.heat_user_frac)
     _check_option_ids(scenario, tables)
+    if not scenario.assume_missing_covariates:  # no typical values: a function missing a covariate is not used
+        tables = tables.replace(covariate_defaults=tables.covariate_defaults.iloc[0:0])
     return apply_biochar_choice(tables, scenario.biochar_feedstock, scenario.biochar_temperature)
 
 

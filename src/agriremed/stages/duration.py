@@ -51,6 +51,8 @@ References
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
@@ -1013,16 +1015,58 @@ def _covered_metals(limits: tuple, codes: np.ndarray, n_plots: int) -> np.ndarra
     return text[inv.ravel()] if n_plots else np.zeros(0, dtype=object)
 
 
+#: Stream of the Monte Carlo draws of assumed soil covariates (one seed per plot id, with the scenario seed).
+COVARIATE_STREAM = 20261206
+
+
+def covariate_shifts(checked: pd.DataFrame, n_draws: int, seed: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Monte Carlo draws of the covariates assumed for each prediction row (``se_covariate_log10`` of
+    :func:`agriremed.stages.uptake.predict_crop_concentration`), as shifts of log10 C_plant.
+
+    A row whose function needed a covariate the plot did not give (soil organic matter, clay) was
+    predicted at the covariate's typical value, with se² = se_function² + se_covariate². In the Monte
+    Carlo the covariate is drawn instead: log10 C_plant is shifted by se_covariate·z, z ~ Normal(0, 1),
+    and the row keeps only the function's own spread, so the mean over draws equals the deterministic
+    probability. z is drawn once per plot and draw, from the scenario seed and the plot id (the same
+    soil for every option and crop of the plot, whatever the order or chunk of the plots).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray) or None
+        The shifts [log10 units, rows × draws] and the function's own spread of each row [log10
+        units]; None when no row assumed a covariate or the run draws nothing.
+    """
+    if not n_draws or "se_covariate_log10" not in checked:
+        return None
+    sc = np.nan_to_num(checked["se_covariate_log10"].to_numpy(float))
+    if not (sc > 0).any():
+        return None
+    pid = _frames.obj(checked["plot_id"])
+    codes, uniq = pd.factorize(pid)
+    z = np.zeros((len(uniq), int(n_draws)))
+    need = np.zeros(len(uniq), bool)
+    need[codes[sc > 0]] = True
+    for k in np.flatnonzero(need):
+        rng = np.random.default_rng([int(seed), COVARIATE_STREAM, zlib.crc32(str(uniq[k]).encode("utf-8"))])
+        z[k] = rng.standard_normal(int(n_draws))
+    se = checked["se_log10"].to_numpy(float)
+    own = np.sqrt(np.clip(se ** 2 - sc ** 2, 0.0, None))
+    return sc[:, None] * z[codes], own
+
+
 def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
-                         n_draws: int) -> np.ndarray:
+                         n_draws: int, shifts: tuple | None = None) -> np.ndarray:
     """P(crop meets every food limit) per plot, averaged over reduction draws.
 
     Metals are independent; within a draw the probability is the product over metals. The
     prediction rows are given as :func:`_limit_columns` arrays and the plot of each row as
     codes 0 … ``n_plots`` − 1 (in order of first appearance); one value per code (NaN for a
-    plot without any limit).
+    plot without any limit). ``shifts`` (:func:`covariate_shifts`): the draws of assumed soil
+    covariates, which shift each row's log10 median, and the rows' own spread.
     """
     lim, fw50, se, metal = limits
+    if shifts is not None:
+        se = shifts[1]
     nd = max(int(n_draws), 1)
     logp = np.zeros((len(lim), nd))
     for m in np.unique(metal):
@@ -1031,6 +1075,8 @@ def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reducti
         # a reduction without draws is the same in every draw: one column, spread to all draws
         r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, 1), typ)
         fw = fw50[sel, None] * (1.0 - r)
+        if shifts is not None:
+            fw = fw * 10.0 ** shifts[0][sel]
         with np.errstate(divide="ignore", invalid="ignore"):
             pe = 1.0 - ndtr((np.log10(lim[sel, None]) - np.log10(fw)) / se[sel, None])
         logp[sel] = np.where(np.isnan(pe), 0.0, np.log(np.clip(1.0 - pe, 1e-300, 1.0)))
@@ -1125,11 +1171,12 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
             chk = food_safety(pred, food_standard, tables)
             codes, pids = pd.factorize(chk["plot_id"].to_numpy(object))  # plots in order of first appearance
             lc = _limit_columns(chk)
-            checked[id(pred)] = lc, codes, pids, _covered_metals(lc, codes, len(pids))
-        limits, codes, pids, metals_of = checked[id(pred)]
+            checked[id(pred)] = (lc, codes, pids, _covered_metals(lc, codes, len(pids)),
+                                 covariate_shifts(chk, n_draws, seed))
+        limits, codes, pids, metals_of, shifts = checked[id(pred)]
         red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
                                  seed, rate_t_ha)
-        p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws)  # one value per plot of ``pids``
+        p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws, shifts)  # one value per plot of ``pids``
         if known:
             per_plot = np.full(len(plot_ids), np.nan)
             at = _frames.positions(plot_ids, pids)

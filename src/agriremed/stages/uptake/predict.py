@@ -60,6 +60,8 @@ from agriremed.models.uptake import (PH_KCL_CONVERSION_MAX, Z95, as_sold_factor,
                                      transfer_predictor, transfer_response)
 from agriremed.models.uptake import term_transform  # noqa: F401  (an ``agriremed.stages.uptake.predict`` name)
 from agriremed.core.tables import Tables, coef_cov_checked, load_tables
+from agriremed.stages.uptake.covariates import (assumed_covariate, assumed_text, covariate_rows,
+                                                covariate_variance)
 from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
 
 __all__ = [
@@ -85,6 +87,7 @@ __all__ = [
     "PH_DOMAIN",
     "rice_type_factors",
     "rice_type_factor_of",
+    "assumed_inputs_text",
 ]
 
 #: One model term of a ``terms`` cell: ``log10(<var>)`` (groups ``fn``, ``var``) or a plain ``<var>``
@@ -289,7 +292,7 @@ def function_inputs(tables: Tables | None = None) -> list[str]:
 def _function_inputs(tables: Tables) -> list[str]:
     tf = tables.transfer_functions
     tf = tf.loc[tf["usable"]]
-    cols = {"plot_id", "crop", "region", "ph", "ph_kcl"}
+    cols = {"plot_id", "crop", "region", "ph", "ph_kcl", "land_use"}  # land use: the typical covariates
     for fn in tf.itertuples(index=False):
         names = [v for v, t, _ in parse_terms(fn.terms) if t != "const"] + list(parse_ranges(fn.valid_ranges))
         for v in names:
@@ -524,7 +527,7 @@ def function_spreads(tables: Tables) -> dict:
 PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "user_function", "plant_basis", "se_log10",
                       "crop_dw_p05_mg_kg", "crop_dw_p50_mg_kg", "crop_dw_p95_mg_kg", "crop_fw_p05_mg_kg",
                       "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "user_fit_skipped",
-                      "user_fit_edge_ratio", "note", "note_msg"]
+                      "user_fit_edge_ratio", "note", "note_msg", "assumed_inputs", "se_covariate_log10"]
 
 #: Columns of :func:`unassessed_metals`.
 UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason", "reason_msg"]
@@ -884,6 +887,93 @@ def user_fitted_functions(tables: Tables) -> frozenset:
     return frozenset(tf.loc[tf["source"].isin(keys), "function_id"])
 
 
+class _Filled(Mapping):
+    """A plot's variables with some replaced by the typical values of ``covariate_defaults.csv``."""
+
+    def __init__(self, base, filled: dict):
+        self._base, self._filled = base, filled
+
+    def __getitem__(self, name):
+        return self._filled[name] if name in self._filled else self._base[name]
+
+    def __iter__(self):
+        return iter(self._base)
+
+    def __len__(self):
+        return len(self._base)
+
+
+#: Variables never assumed: the soil metal and pH are what a sheet must give.
+_NEVER_ASSUMED = frozenset({"soil", "ph", "ph_kcl"})
+
+
+def _plot_places(lu, region, reg_province, reg_codes, tables: Tables):
+    """``(land_use, region, province)`` of every plot as lower-case texts, to find the typical values
+    of the covariates a function needs (``covariate_defaults.csv``); None when the table is empty (the
+    scenario's ``assume_missing_covariates: false``)."""
+    if not covariate_rows(tables):
+        return None
+    lu_txt = np.array(["" if pd.isna(x) else str(x).strip().lower() for x in lu], dtype=object)
+    prov = np.array(["" if pd.isna(p) else str(p).lower() for p in reg_province], dtype=object)
+    return lu_txt, region, prov[reg_codes] if len(reg_codes) else np.zeros(0, dtype=object)
+
+
+def _with_assumed(sel: np.ndarray, fids, took: np.ndarray) -> np.ndarray:
+    """The function-choice reason with the covariates assumed for the chosen function (never silently)."""
+    if not (took != "").any():
+        return sel
+    used = np.array([f"{f} used with assumed {assumed_inputs_text(t)} (not given; typical values of "
+                     "covariate_defaults.csv)" if t else "" for f, t in zip(fids, took, strict=True)], dtype=object)
+    return np.where(used == "", sel, np.where(sel == "", used, sel + "; " + used)).astype(object)
+
+
+def _assume_covariates(fn, v, n: int, where: tuple | None, idx, tables: Tables):
+    """``v`` with the blank covariates of ``fn`` filled by their typical values for each plot.
+
+    ``where`` is ``(land_use, region, province)`` of all plots (lower-case texts; None: assume
+    nothing), ``idx`` the plots of ``v``. Returns the
+    variables, the variance the assumed values add to the predictor [log10 units² for a log-linear
+    function] and the text naming them (``'som_pct=2.5|clay_pct=20'``; ``''`` where none); ``v`` itself
+    where nothing is assumed.
+    """
+    filled, extra, names, vals, masks = {}, np.zeros(n), [], [], []
+    if where is None:
+        return v, extra, np.full(n, "", dtype=object)
+    where = tuple(w[idx] for w in where)
+    table = covariate_rows(tables)
+    for var, transform, coef in parse_terms(fn.terms):
+        if transform == "const" or var in _NEVER_ASSUMED or var not in table:
+            continue
+        x = v.get(var)
+        x = np.full(n, np.nan) if x is None else np.asarray(x, float)
+        miss = np.isnan(x)
+        if not miss.any():
+            continue
+        med, sd = assumed_covariate(tables, var, *where)
+        use = miss & np.isfinite(med) & np.isfinite(sd)
+        if not use.any():
+            continue
+        filled[var] = np.where(use, med, x)
+        extra = extra + np.where(use, covariate_variance(transform, coef, med, sd), 0.0)
+        names.append(var)
+        vals.append(med)
+        masks.append(use)
+    if not filled:
+        return v, extra, np.full(n, "", dtype=object)
+    return _Filled(v, filled), extra, assumed_text(names, vals, masks, n)
+
+
+def assumed_inputs_text(assumed) -> str:
+    """``'som_pct=2.5|clay_pct=20'`` as people read it: ``'som_pct = 2.5 %, clay_pct = 20 %'``."""
+    out = []
+    for piece in str(assumed or "").split("|"):
+        if "=" in piece:
+            name, val = piece.split("=", 1)
+            unit = C.COLUMNS[name].unit if name in C.COLUMNS else ""
+            out.append(f"{name} = {val}" + (f" {unit}" if unit and unit != "1" else ""))
+    return ", ".join(out)
+
+
 def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     tables = tables or load_tables()
     n = len(plots)
@@ -912,6 +1002,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     domain = ph_ok & ~aerobic
     variables = {}
     parts, missing_parts = [], []
+    where = _plot_places(lu, region, reg_province, reg_codes, tables)
 
     is_food = np.isin(crop_uniq, tables.food_crops())[crop_codes]
 
@@ -952,6 +1043,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         elsewhere = np.full(n, "", dtype=object)  # functions for the crop passed over: fitted in other provinces
         has_fn = np.zeros(n, bool)
         se_at = np.full(n, np.nan)  # the spread at the plot's leverage, for functions with coef_cov
+        cov_var = np.zeros(n)  # variance added by covariates assumed for the chosen function
+        assumed = np.full(n, "", dtype=object)  # which covariates were assumed ('som_pct=2.5|clay_pct=20')
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
         # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
         # name no province, by priority
@@ -977,7 +1070,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 key = (fn.metal, fn.soil_measure)
                 if key not in variables:
                     variables[key] = _Variables(plots, fn.metal, fn.soil_measure)
-                v = variables[key].subset(idx)
+                v, extra, took = _assume_covariates(fn, variables[key].subset(idx), len(idx), where, idx, tables)
                 p = _response(fn, predictor_sum(fn, v, len(idx)))
                 user_fit = fn.function_id in fitted
                 outside = _range_text(fn, v, len(idx), fitted=user_fit)
@@ -990,6 +1083,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     fit_reason[idx[only_range]] = fn.function_id + " (" + outside[only_range] + ")"
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
+                cov_var[idx[ok]] = extra[ok]
+                assumed[idx[ok]] = took[ok]
                 if fn.function_id in spreads:
                     x0 = transfer_design(parse_terms(fn.terms), v, len(idx))[ok]
                     se_at[idx[ok]] = prediction_spread(x0, *spreads[fn.function_id])
@@ -1024,6 +1119,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         own = ~np.isnan(se_at[have])  # a function with coef_cov: the spread of the plot
         if own.any():
             se = np.where(own, se_at[have], se)
+        # an assumed covariate adds its spread: se² = se_function² + Σ (coef · sd_log10)²
+        se_cov = np.sqrt(cov_var[have])
+        se = np.sqrt(se ** 2 + cov_var[have])
+        took = assumed[have]
         moist = moisture_of_crops(crops[have], tables)
         p50 = pred[have]
         factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
@@ -1045,6 +1144,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         sk, away = skipped[have], elsewhere[have]
         sk = np.where(away == "", sk, np.where(sk == "", away, sk + "; " + away)).astype(object)
         sel = np.where(sk == "", "", "skipped " + sk).astype(object)
+        sel = _with_assumed(sel, fns["function_id"], took)
         edge = _fitted_edge_ratios(rows, fit_skipped[have], chosen[have], plots.iloc[hidx], moist, factor)
         parts.append(_frames.frame({
             "plot_id": pid[have],
@@ -1066,6 +1166,8 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "user_fit_edge_ratio": edge,
             "note": notes.astype(object),
             "note_msg": note_msg,
+            "assumed_inputs": took.astype(object),
+            "se_covariate_log10": se_cov,
         }, len(hidx)))
     pred_df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PREDICTION_COLUMNS)
     miss_df = (pd.DataFrame({c: np.concatenate([part[i] for part in missing_parts])

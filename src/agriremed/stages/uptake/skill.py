@@ -171,7 +171,8 @@ ASSUMED_CLAY_PCT = 20.0
 
 
 def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop: str = "pak_choi",
-                   standard: str = "GB2762", tables=None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+                   standard: str = "GB2762", tables=None, land_use: str | None = None,
+                   som_given: bool = True) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """Skill of the default leafy-vegetable Cd function on paired soil–vegetable samples.
 
     Every pair is predicted by the function the plan would choose for ``crop`` (the
@@ -185,13 +186,18 @@ def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop
         ``soil_cd_mg_kg`` [mg kg⁻¹], ``veg_cd_mg_kg`` [mg kg⁻¹ fresh weight], ``ph`` [–, water],
         ``som_g_kg`` [g kg⁻¹], ``cec_cmol_kg`` [cmol kg⁻¹]; optional ``clay_pct`` [%].
     clay_pct : float
-        Clay content used where ``pairs`` has none [%].
+        Clay content used where ``pairs`` has none [%]; NaN: not given, so the plan's typical value
+        of ``covariate_defaults.csv`` is assumed (with its spread).
     crop : str
         Crop whose default function is checked.
     standard : str
         Food standard for the exceedance metrics.
     tables : Tables, optional
         Literature tables.
+    land_use : str, optional
+        Land use of the pairs' plots (``vegetable``), which picks the typical covariates.
+    som_given : bool
+        False: the pairs' SOM is left out, as on a county sheet, so the plan assumes its typical value.
 
     Returns
     -------
@@ -203,8 +209,9 @@ def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop
     tables = tables or load_tables()
     n = len(pairs)
     clay = pairs["clay_pct"].to_numpy(float) if "clay_pct" in pairs else np.full(n, float(clay_pct))
-    plots = pd.DataFrame({"plot_id": [f"pair{i}" for i in range(n)], "crop": crop,
-                          "ph": pairs["ph"].to_numpy(float), "som_pct": pairs["som_g_kg"].to_numpy(float) / 10.0,
+    som = pairs["som_g_kg"].to_numpy(float) / 10.0 if som_given else np.full(n, np.nan)
+    plots = pd.DataFrame({"plot_id": [f"pair{i}" for i in range(n)], "crop": crop, "land_use": land_use,
+                          "ph": pairs["ph"].to_numpy(float), "som_pct": som,
                           "clay_pct": clay, "cec_cmol_kg": pairs["cec_cmol_kg"].to_numpy(float),
                           "cd_mg_kg": pairs["soil_cd_mg_kg"].to_numpy(float)})
     pred = food_safety(predict_crop_concentration(plots, metals=["cd"], tables=tables), standard, tables)

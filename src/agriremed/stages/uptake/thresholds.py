@@ -434,7 +434,7 @@ def _numeric_inputs(plots: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     """``plots`` with the columns the transfer functions read as numbers; a ``ValueError`` naming
     the rows, the column and what was expected when a value is not a number (a blank is not
     measured)."""
-    names = set(function_inputs(tables)) - {"plot_id", "crop", "region"}
+    names = set(function_inputs(tables)) - {"plot_id", "crop", "region", "land_use"}
     names |= {C.metal_column(m) for m in C.present_metals(plots.columns)}
     fixed = {}
     for col in sorted(names & set(plots.columns)):
