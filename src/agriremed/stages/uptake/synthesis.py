@@ -430,34 +430,37 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     """The packaged maize grain Cd synthesis, recomputed from ``uptake_slopes.csv``.
 
     No maize grain function with readable coefficients and no maize survey that prints mean
-    soil Cd, mean pH and mean grain Cd together were found. The function keeps sourced slopes
-    and calibrates its intercept and spread on published summary statistics of two independent
-    surveys of contrasting soils (rows of kind ``maize_calibration``); a third survey, the
-    northern-China thresholds (Guan et al. 2021), is kept out of it as the check:
+    soil Cd, mean pH and mean grain Cd together were found. The function keeps sourced slopes and
+    calibrates its intercept and spread on published summary statistics (rows of kind
+    ``maize_calibration`` and ``reference_state``); the northern-China thresholds (Guan et al.
+    2021) are kept out of it as the check:
 
         log10 C = a + b·log10 S + c·min(pH, pH_cap)
 
     * c: median of the pH terms of the upland cereal field functions (kind ``field_function``,
       crop wheat; the paddy rice function is left out: flooding changes how pH acts) and of
-      the maize field estimates (kind ``maize_field``: Dutch fodder maize, the NW Guizhou and
-      northern-China pH-class thresholds); its sample SD is ``c_sd``; b: median soil exponent of
-      the cereal field functions (as for rice);
-    * NW Guizhou karst (Yang et al. 2022, 492 pairs): per pH class the soil Cd at which 5 % and
-      95 % of kernels exceed 0.1 mg/kg (HC5, HC95) are quantiles of the survey's distribution
-      of 1/BCF, so log10 BCF has median m_k = log10 0.1 − (log10 HC5 + log10 HC95)/2 and SD
-      τ_k = log10(HC95/HC5)/(2·1.645). With log10 BCF = a + (b − 1)·log10 S + c·pH + e over the
-      survey's soils (log-normal, median S_med, SD σ_S; ASSUMED from the printed range):
-      a_k = m_k − c·pH_k + (1 − b)·log10 S_med and the within-survey residual
-      s_k² = τ_k² − ((1 − b)·σ_S)²; a_G = mean of a_k, s_w = √(mean s_k²);
-    * Chongqing (499 pairs): a_C is the intercept at which the function with spread s_w predicts
-      the printed share of kernels above 0.1 mg/kg over the survey's soil distribution (log-normal
-      from the printed mean and CV) and an ASSUMED pH distribution (its mean pH is not printed);
-    * a = (a_G + a_C)/2; between-survey SD s_b = |a_G − a_C|/√2 (the SD of the two);
-      se = √(s_w² + s_b²): a plot is not known to be like either survey.
-
-    For comparison the former anchor (the national mean summer-maize BCF of Chen et al. 2021 at
-    an assumed reference state, rows of kind ``reference_state``) is recomputed as
-    ``anchor_intercept``; it is not used.
+      the maize field estimates (kind ``maize_field``); its sample SD is ``c_sd``; b: median soil
+      exponent of the cereal field functions (as for rice);
+    * within-survey spread s_w, from the NW Guizhou karst survey (Yang et al. 2022, 492 pairs):
+      per pH class the soil Cd at which 5 % and 95 % of kernels exceed 0.1 mg/kg (HC5, HC95) are
+      quantiles of the class's 1/BCF distribution pooled over its soils, so log10 BCF has median
+      m_k = log10 0.1 − (log10 HC5 + log10 HC95)/2 and SD τ_k = log10(HC95/HC5)/(2·1.645); with
+      log10 BCF = a + (b − 1)·log10 S + c·pH + e over the survey's soils (log-normal, median
+      S_med, SD σ_S; ASSUMED from the printed range) the residual is s_k² = τ_k² − ((1 − b)·σ_S)²
+      and s_w = √(mean s_k²). Its intercepts a_k = m_k − c·pH_k + (1 − b)·log10 S_med (mean a_G)
+      are not used: the survey's own abstract reports a low BCF of karst soils against non-karst
+      ones (Cd of geogenic origin), so a_G describes karst land, not the maize land of China;
+      ``karst_offset`` = a_G − a is reported;
+    * intercept from two non-karst summaries: Chongqing (499 pairs): a_C, at which the function
+      with spread s_w predicts the printed share of kernels above 0.1 mg/kg over the survey's soils
+      (log-normal from the printed mean and CV) and an ASSUMED pH distribution (mean pH not
+      printed); the national mean summer-maize BCF of Chen et al. 2021 (rows ``ref:…``): a_N =
+      log10(BCF_med·S_ref) − b·log10 S_ref − c·pH_ref, BCF_med = BCF·10^(−ln10·s_w²/2) (a mean of
+      per-field ratios lies above their median), S_ref and pH_ref ASSUMED;
+    * a = (a_C + a_N)/2; spread se = √(s_w² + s_b² + (c·ΔpH/√2)² + ((1 − b)·log10 f_S / 2)²):
+      within-survey, between-survey (s_b = |a_C − a_N|/√2, the SD of the two), the assumed mean
+      pH of both (± ``ref:ph_halfwidth`` each) and the national ratio's assumed reference soil
+      (within a factor ``ref:soil_factor``).
 
     Parameters
     ----------
@@ -469,17 +472,18 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     dict
         ``ph`` (c) [log10 per pH unit], ``ph_sd`` [log10 per pH unit], ``soil`` (b) [–],
         ``ph_cap`` [–], ``intercept`` (a) and ``intercept_capped`` (the constant above ``ph_cap``)
-        [log10 mg kg⁻¹], ``intercept_guizhou`` (a_G), ``intercept_chongqing`` (a_C),
-        ``classes`` (DataFrame: pH class, HC5, HC95, median and SD of log10 BCF, a_k, s_k),
-        ``within`` (s_w), ``between`` (s_b), ``se_log10`` [log10 units], ``calibration`` (the
-        survey statistics used), ``anchor_intercept`` [log10 mg kg⁻¹] and ``ph_values`` (the
-        estimates behind c).
+        [log10 mg kg⁻¹], ``intercept_chongqing`` (a_C), ``intercept_national`` (a_N),
+        ``intercept_guizhou`` (a_G, not used) and ``karst_offset`` [log10 units], ``bcf_median``
+        [–], ``classes`` (DataFrame: pH class, HC5, HC95, median and SD of log10 BCF, a_k, s_k),
+        ``within`` (s_w), ``between`` (s_b), ``se_components`` (dict) and ``se_log10`` [log10
+        units], ``calibration`` (the survey statistics used) and ``ph_values`` (the estimates
+        behind c).
 
     Examples
     --------
     >>> s = maize_cd_synthesis()
     >>> round(s["ph"], 3), round(s["soil"], 4), round(s["intercept"], 4), round(s["se_log10"], 3)
-    (-0.142, 0.4305, -0.8605, 0.737)
+    (-0.142, 0.4305, -0.3631, 0.469)
     """
     from scipy.optimize import brentq
 
@@ -491,7 +495,7 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
                     "value"].astype(float).to_numpy()
     soil = d.loc[(d["term"] == "log10(soil)") & (d["kind"] == "field_function"), "value"].astype(float)
     ref = d.loc[(d["crop"] == "maize") & (d["kind"] == "reference_state")].set_index("term")["value"].astype(float)
-    need = ["ref:bcf", "ref:soil", "ref:ph", "cap:ph"]
+    need = ["ref:bcf", "ref:soil", "ref:soil_factor", "ref:ph", "ref:ph_halfwidth", "cap:ph"]
     missing = [t for t in need if t not in ref.index]
     if missing:
         raise ValueError(f"uptake_slopes.csv has no maize cd reference_state row of term {missing}")
@@ -517,14 +521,21 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     med, sig = lognormal_from_mean_sd(q["soil_mean"], q["soil_mean"] * q["soil_cv"])
     q.update(soil_median=float(med), soil_sigma=float(sig))
     a_c = float(brentq(lambda a: _maize_share(a, s_w, q, b, c, ph_cap) - q["share_above"], -5.0, 3.0, xtol=1e-10))
-    intercept = (a_g + a_c) / 2
-    between = abs(a_g - a_c) / np.sqrt(2.0)
-    se = float(np.hypot(s_w, between))
-    sw_ref = float(ref["ref:bcf_within_sd"]) if "ref:bcf_within_sd" in ref.index else 0.0
+    # the national mean BCF at its assumed reference state, its mean converted to a median with s_w
+    sw_ref = s_w
     bcf_median = float(ref["ref:bcf"]) * 10 ** (-LN10 * sw_ref ** 2 / 2)
-    anchor = float(np.log10(bcf_median * ref["ref:soil"]) - b * np.log10(ref["ref:soil"]) - c * ref["ref:ph"])
+    a_n = float(np.log10(bcf_median * ref["ref:soil"]) - b * np.log10(ref["ref:soil"]) - c * ref["ref:ph"])
+    intercept = (a_c + a_n) / 2
+    between = abs(a_c - a_n) / np.sqrt(2.0)
+    comp = {"within": s_w, "between": float(between),
+            # both calibration intercepts rest on an assumed mean pH (± ref:ph_halfwidth each, independent)
+            "ph_assumed": abs(c) * float(ref["ref:ph_halfwidth"]) / np.sqrt(2.0),
+            # the national ratio's reference soil Cd within a factor ref:soil_factor (half weight in the mean)
+            "soil_ref": (1.0 - b) * np.log10(float(ref["ref:soil_factor"])) / 2}
+    se = float(np.sqrt(sum(v ** 2 for v in comp.values())))
     return {"ph": c, "ph_sd": c_sd, "soil": b, "ph_cap": ph_cap, "intercept": float(intercept),
             "intercept_capped": float(intercept + c * ph_cap), "intercept_guizhou": a_g,
-            "intercept_chongqing": a_c, "classes": cls, "within": s_w, "between": float(between),
+            "intercept_chongqing": a_c, "intercept_national": a_n, "bcf_median": float(bcf_median),
+            "classes": cls, "within": s_w, "between": float(between), "se_components": comp,
             "se_log10": se, "calibration": {pc: g, sh_id: q}, "class_survey": pc, "share_survey": sh_id,
-            "anchor_intercept": anchor, "ph_values": ph_vals.tolist()}
+            "karst_offset": float(a_g - intercept), "ph_values": ph_vals.tolist()}
