@@ -8,6 +8,7 @@ import agriremed
 from agriremed.core import messages
 from agriremed.core.tables import load_tables
 from agriremed.stages import options
+from maize_fit import stricter_maize_tables
 
 #: Hg 2.0 > 0.6 (paddy screening value at pH 6.5–7.5) and < 4.0 (intervention value): safe
 #: utilisation; Cd 0.35 is below its screening value 0.6.
@@ -23,7 +24,10 @@ HG_UPLAND = dict(plot_id="UP", region="Guizhou/Tongren", land_use="upland", crop
 
 @pytest.fixture(scope="module")
 def plan():
-    return agriremed.plan(pd.DataFrame([WANSHAN, CD_PADDY, HG_UPLAND]), agriremed.Scenario(mc_draws=0))
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the maize switch of these
+    # plots stays less Cd-safe than the rice, as the rules under test need
+    return agriremed.plan(pd.DataFrame([WANSHAN, CD_PADDY, HG_UPLAND]), agriremed.Scenario(mc_draws=0),
+                          tables=stricter_maize_tables())
 
 
 def test_the_wanshan_paddy_gets_a_measure_that_treats_hg(plan):

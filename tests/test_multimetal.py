@@ -12,6 +12,7 @@ from agriremed.core.tables import load_tables
 from agriremed.io.outputs import texts_in
 from agriremed.models.ranking import rank_in_plot
 from agriremed.stages import advice, ranking
+from maize_fit import stricter_maize_tables
 
 #: Wanshan WS-03: Cd 0.90 > 0.4 and Hg 1.5 > 0.5 (paddy screening values at pH 5.5–6.5), below
 #: the intervention values: safe utilisation, permanent basic farmland.
@@ -30,7 +31,10 @@ CD = dict(plot_id="CD", region="Hunan/Changde", land_use="paddy", crop="rice", p
 
 @pytest.fixture(scope="module")
 def plan():
-    return agriremed.plan(pd.DataFrame([WS03, SM03, WS02, CD]), agriremed.Scenario(mc_draws=0))
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the maize switch of these
+    # plots stays less Cd-safe than the rice, as the rules under test need
+    return agriremed.plan(pd.DataFrame([WS03, SM03, WS02, CD]), agriremed.Scenario(mc_draws=0),
+                          tables=stricter_maize_tables())
 
 
 def test_a_cd_hg_paddy_keeps_rice_when_the_switch_is_less_cd_safe(plan):

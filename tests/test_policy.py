@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import agriremed
 from agriremed.core.tables import load_tables
 from plotdata import make_plots
+from maize_fit import stricter_maize_tables
 
 PANEL = yaml.safe_load((Path(__file__).parent / "golden" / "policy_panel.yaml").read_text(encoding="utf-8"))
 CASES = PANEL["cases"]
@@ -25,8 +26,8 @@ DEFAULTS = {"area_ha": 1.0, "som_pct": 3.0, "clay_pct": 28.0, "bulk_density_g_cm
             "annual_rain_mm": 1300.0, "mean_temp_c": 17.0}
 
 
-def _plan(plots: pd.DataFrame, rule_set: str = "china"):
-    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set=rule_set))
+def _plan(plots: pd.DataFrame, rule_set: str = "china", tables=None):
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set=rule_set), tables=tables)
 
 
 #: the upland safe-utilisation measures (liming, foliar Zn, low-Cd wheat): tests of other mechanisms
@@ -35,9 +36,9 @@ def _plan(plots: pd.DataFrame, rule_set: str = "china"):
 UPLAND_MEASURES = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat")
 
 
-def _plan_without_upland_measures(plots: pd.DataFrame):
+def _plan_without_upland_measures(plots: pd.DataFrame, tables=None):
     ids = tuple(o for o in load_tables().options["option_id"] if o not in UPLAND_MEASURES)
-    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set="china", options=ids))
+    return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set="china", options=ids), tables=tables)
 
 
 def _recommended(p) -> pd.DataFrame:
@@ -298,6 +299,8 @@ def test_abandoned_cultivated_land_is_cultivated_land_never_wasteland():
 
 
 def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_after_compliant_ones():
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
+    # switch near the target
     # safe utilisation counts only with compliant produce: an expected food option whose crop is predicted
     # to meet GB 2762 with less than the scenario's target (0.5) ranks after the expected ones that meet it,
     # and where it is the plan the sentence says it is not expected to make the crop compliant
@@ -307,7 +310,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     plots = pd.DataFrame([{**base, "plot_id": "north", "ph": 6.0, "cd_mg_kg": 2.0, "region": "Jilin/Siping",
                            "mean_temp_c": 6.0, "annual_rain_mm": 600.0},
                           {**base, "plot_id": "acid", "ph": 5.0, "cd_mg_kg": 1.0, "region": "Hunan"}])
-    p = _plan(plots)
+    p = _plan(plots, tables=stricter_maize_tables())
     t = p.table.set_index(["plot_id", "option_id"])
     rk = p.ranking.set_index(["plot_id", "option_id"])
     rec = _recommended(p)
@@ -339,13 +342,16 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
 
 
 def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_is_not_forced_above_it():
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
+    # switch near the target
     # a wheat field at pH 9.0 (Cd 0.7, safe utilisation) whose only measure is the switch to maize grain:
     # maize meets the Cd limit with 73 % (its pH effect held at pH 8), wheat as now with 86 %, and maize loses 553
     # CNY/ha: the rule set does not put it ahead of unchanged practice, which wins on score
     base = {**DEFAULTS, "plot_id": "w", "land_use": "upland", "crop": "wheat", "ph": 9.0, "cd_mg_kg": 0.7,
             "region": "Hunan/Xiangtan", "basic_farmland": "no"}
     p = agriremed.plan(pd.DataFrame([base]),
-                       agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain")))
+                       agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain")),
+                       tables=stricter_maize_tables())
     t = p.table.set_index("option_id")
     assert (round(t.loc["maize_grain", "crop_compliance_prob"], 2), round(t.loc["do_nothing", "crop_compliance_prob"], 2)) \
         == (0.73, 0.86)
@@ -357,12 +363,15 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
     # the same switch at a 0.4 target meets the target, but it still leaves the crop less safe than wheat
     # at a loss: the rule set does not put it first (target_tier 2 whatever the target)
     p = agriremed.plan(pd.DataFrame([base]), agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain"),
-                                                                target_compliance_prob=0.4))
+                                                                target_compliance_prob=0.4),
+                       tables=stricter_maize_tables())
     assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
     assert _recommended(p).loc["w", "option_id"] == "do_nothing"
 
 
 def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe_use_measure():
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
+    # switch near the target
     # maize at pH 5.0 with Ni 65 (> 60, the screening value at pH ≤ 5.5) and Cd 0.2 (< 0.3): the land is
     # safe utilisation because of Ni; biochar answers only the maize's Cd risk (minor: predicted by the maize
     # synthesis, documented to over-predict), so the rule set allows it (cn_safe_measure_minor_risk) instead
@@ -376,7 +385,7 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
                            "region": "Guangxi/Baise"},
                           {**base, "plot_id": "cd", "ph": 7.0, "cd_mg_kg": 0.31, "region": "Hebei/Baoding",
                            "mean_temp_c": 12.5, "annual_rain_mm": 550.0}])
-    p = _plan_without_upland_measures(plots)
+    p = _plan_without_upland_measures(plots, tables=stricter_maize_tables())
     s = p.summary.set_index("plot_id")
     assert (s.loc["ni", "soil_class"], s.loc["ni", "metals_exceeding"]) == ("safe_utilisation", "ni")
     t = p.table.set_index(["plot_id", "option_id"])
@@ -399,6 +408,8 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
 
 
 def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_only_for_an_over_predicted_risk():
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
+    # switch near the target
     # wheat with Zn 262.5 only (> 200 at pH 5.0), a paddy and a maize field with Cr 260 only (> 250 paddy, > 150
     # other land at pH 6.0): no measure of the library treats the metal that puts the land in its class, and
     # soil Cd (0.2) is below its screening value on all three. The paddy's rice is predicted within the Cd
@@ -418,7 +429,7 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
                            "cd_mg_kg": 0.2, "cr_mg_kg": 260.0, "basic_farmland": "是", "region": "贵州/铜仁"},
                           {**DEFAULTS, "plot_id": "maize_cr", "land_use": "upland", "crop": "maize", "ph": 6.0,
                            "cd_mg_kg": 0.2, "cr_mg_kg": 260.0, "basic_farmland": "yes", "region": "Guizhou/Tongren"}])
-    p = _plan_without_upland_measures(plots)
+    p = _plan_without_upland_measures(plots, tables=stricter_maize_tables())
     s = p.summary.set_index("plot_id")
     t = p.table.set_index(["plot_id", "option_id"])
     assert round(s.loc["wheat_zn", "current_crop_compliance_prob"], 3) == 0.443
@@ -809,6 +820,8 @@ def test_strict_wasteland_is_revegetated_under_the_wasteland_rule_not_the_farmla
 
 
 def test_upland_safe_use_measures_are_expected_and_cheaper_than_biochar():
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
+    # switch near the target
     # Guizhou karst maize (pH 7.6, Cd 2.2) and Tianjin sewage-irrigated wheat (pH 8.0, Cd 0.9): a foliar
     # Zn spray (grain Cd −44.5 %, lu2024_foliar_zn_wheat) is an expected agronomic measure that keeps the
     # crop, makes it safer than 20 t/ha biochar and costs far less, so it is recommended; liming applies
@@ -824,7 +837,7 @@ def test_upland_safe_use_measures_are_expected_and_cheaper_than_biochar():
                            "region": "Tianjin/Xiqing"},
                           {**base, "plot_id": "gx", "crop": "maize", "ph": 5.3, "cd_mg_kg": 0.8,
                            "region": "Guangxi/Hechi/Huanjiang"}])
-    p = _plan(plots)
+    p = _plan(plots, tables=stricter_maize_tables())
     t = p.table.set_index(["plot_id", "option_id"])
     rec = _recommended(p)
     assert rec["option_id"].to_dict() == {"gz": "foliar_zn_maize", "tj": "foliar_zn_wheat", "gx": "foliar_zn_maize"}
@@ -884,6 +897,8 @@ def test_a_costly_measure_with_a_small_gain_says_so():
 
 
 def test_a_crop_switch_that_leaves_the_crop_less_safe_is_no_safe_use_measure_however_it_earns():
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
+    # switch near the target
     # calcareous Jiyuan wheat (pH 8.9, Cd 2.0, safe utilisation): switching to maize earns +2813 CNY/ha
     # against unchanged practice but its grain meets GB 2762 in 63 % of seasons (its pH effect held at pH 8)
     # against wheat's 71 %: it ranks with the allowed options (target_tier 2), after unchanged practice, not
@@ -891,7 +906,8 @@ def test_a_crop_switch_that_leaves_the_crop_less_safe_is_no_safe_use_measure_how
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "jy", "land_use": "upland", "crop": "wheat", "ph": 8.9,
                            "cd_mg_kg": 2.0, "region": "Henan/Jiyuan", "basic_farmland": "yes"}])
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain",
-                                                                      "biochar_amendment")))
+                                                                      "biochar_amendment")),
+                       tables=stricter_maize_tables())
     t = p.table.set_index("option_id")
     m, now = t.loc["maize_grain"], t.loc["do_nothing"]
     assert m["policy_status"] == "expected"

@@ -277,7 +277,11 @@ def test_runner_up_with_partial_evidence_is_explained_by_its_evidence():
     # the upland liming and foliar Zn measures are left out: the comparison is biochar vs the intercrop
     upland = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat")
     ids = tuple(o for o in agriremed.load_tables().options["option_id"] if o not in upland)
-    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, options=ids))
+    from maize_fit import stricter_maize_tables
+
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py), so the maize switch
+    # keeps the score and compliance the clause under test is about
+    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, options=ids), tables=stricter_maize_tables())
     t = p.table.set_index("rank")
     first, second = t.loc[1], t.loc[2]
     assert first["evidence"] == "complete" and second["evidence"] == "partial"
@@ -385,8 +389,12 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     from agriremed.core import messages
     from plotdata import make_plots
 
+    # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py), so the maize switch
+    # keeps the score and compliance the clause under test is about
+    from maize_fit import stricter_maize_tables
+
     p = agriremed.plan(make_plots(1, land_use="upland", crop="none", ph=8.4, cd_mg_kg=4.0, region="Yunnan/Gejiu"),
-                       agriremed.Scenario(mc_draws=0))
+                       agriremed.Scenario(mc_draws=0), tables=stricter_maize_tables())
     s = p.summary["recommendation"].iloc[0]
     r = p.table.set_index("option_id")
     assert r.loc[p.summary["recommended_option"].iloc[0], "score"] > r.loc["do_nothing", "score"]

@@ -57,9 +57,9 @@ Rules, in order:
    high: the transfer function predicting that metal in the plot's crop is flagged ``over_predicts``
    (``known_bias`` of ``transfer_functions.csv``, with ``known_bias_source`` and ``known_bias_note``
    citing the checks; :meth:`~agriremed.core.tables.Tables.over_predicting_functions`): the maize Cd
-   synthesis (``synth_maize_cd_ph``, ``synth_maize_cd_ph_alkaline``: on the published Guizhou karst,
-   Chongqing and northern-China pH-class threshold checks it predicts 43–61 % of kernels above the limit
-   where the surveys put 5 %, docs/validation.md) and the pH-blind national BCFs. A below-screening risk
+   synthesis (``synth_maize_cd_ph``, ``synth_maize_cd_ph_alkaline``: on the northern-China pH-class
+   thresholds kept out of its calibration it predicts 30–37 % of kernels above the limit where the
+   survey puts 5 %, and 39 % against 0.8 % on the Guizhou karst soils, docs/validation.md) and the pH-blind national BCFs. A below-screening risk
    predicted by a calibrated function (the rice Cd synthesis, its intercept set on survey data; the
    wheat default, the UK function with pH; a user's fit) is a real prediction that the crop fails the
    food limit in some seasons, and the measure answering it is not demoted behind unchanged practice

@@ -308,7 +308,11 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
     (independent; an SD of 0 is a point), on a grid of ``points`` × ``points`` equal-probability
     quantiles. The predicted share is the mean of P(C > L) = 1 − Φ((log10 L − log10 m)/se) over the
     grid. Soils outside the function's validity range are evaluated as extrapolated (a plan would
-    not assess them); the check rows say so. Nothing in a check is used to fit anything.
+    not assess them); the check rows say so. The column ``role`` says what each row is: ``check``
+    rows were used for no coefficient; the statistics behind ``calibration`` rows set the intercept
+    and those behind ``spread_only`` rows the within-survey spread of
+    :func:`agriremed.stages.uptake.synthesis.maize_cd_synthesis` (from ``uptake_slopes.csv``), so
+    those rows are in-sample.
 
     Kinds: ``share_above`` (a survey's share of kernels above the limit), ``share_above_bound``
     (a lower bound of the survey's predicted share: its soils lie above ``soil_mg_kg``) and
@@ -318,7 +322,7 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
     Parameters
     ----------
     checks : pandas.DataFrame
-        ``tests/validation/maize_cd_surveys.csv``: ``check_id``, ``kind``, ``n``, ``observed``
+        ``data/validation/maize_cd_surveys.csv``: ``check_id``, ``kind``, ``role``, ``n``, ``observed``
         [–], ``limit_mg_kg``, ``soil_mg_kg`` [mg kg⁻¹], ``soil_sigma_log10`` [log10 units],
         ``ph``, ``ph_sd`` [–] and the basis of each (``soil_basis``, ``ph_basis``).
     tables : Tables, optional

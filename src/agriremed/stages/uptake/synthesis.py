@@ -388,29 +388,79 @@ def leafy_spread_components(slopes: pd.DataFrame, metal: str = "cd") -> dict:
     return out
 
 
+def _maize_share(a: float, se: float, cal: dict, b: float, c: float, ph_cap: float, points: int = 200) -> float:
+    """Share of kernels above ``cal['limit']`` predicted for a survey's soil Cd and pH distribution.
+
+    log10 soil ~ Normal(log10 median, σ), pH ~ Normal(mean, SD) held at ``ph_cap``, residual
+    Normal(0, ``se``): the mean of 1 − Φ((log10 L − m)/se) over a ``points`` × ``points`` grid of
+    equal-probability quantiles (as :func:`agriremed.stages.uptake.skill.maize_share_checks`).
+    """
+    from scipy.special import ndtr
+
+    z = ndtri((np.arange(points) + 0.5) / points)
+    gs, gp = np.meshgrid(np.log10(cal["soil_median"]) + cal["soil_sigma"] * z,
+                         np.minimum(cal["ph_mean"] + cal["ph_sd"] * z, ph_cap))
+    m = a + b * gs + c * gp
+    return float(np.mean(1.0 - ndtr((np.log10(cal["limit"]) - m) / se)))
+
+
+def _maize_calibration_rows(d: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The maize calibration statistics of ``uptake_slopes.csv`` (kind ``maize_calibration``).
+
+    Terms ``hc5@ph<x>`` and ``hc95@ph<x>`` of the pH-class survey (survey id before the colon)
+    become one row per class; the other terms (``soil_median``, ``soil_sigma``, ``soil_mean``,
+    ``soil_cv``, ``share_above``, ``limit``, ``ph_mean``, ``ph_sd``) a dict per survey.
+    """
+    cal = d.loc[d["kind"] == "maize_calibration"]
+    if cal.empty:
+        raise ValueError("uptake_slopes.csv has no maize cd row of kind maize_calibration")
+    classes, stats = [], {}
+    for term, value in zip(cal["term"], cal["value"].astype(float)):
+        survey, stat = term.split(":", 1)
+        if stat.startswith(("hc5@ph", "hc95@ph")):
+            q, ph = stat.split("@ph")
+            classes.append({"survey": survey, "q": q, "ph": float(ph), "value": value})
+        else:
+            stats.setdefault(survey, {})[stat] = value
+    cls = pd.DataFrame(classes).pivot_table(index=["survey", "ph"], columns="q", values="value").reset_index()
+    return cls, stats
+
+
 def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     """The packaged maize grain Cd synthesis, recomputed from ``uptake_slopes.csv``.
 
-    No maize grain function with a readable pH coefficient and no maize survey that prints mean
-    soil Cd, mean pH and mean grain Cd together were found, so the function is anchored on the
-    national mean BCF of summer maize (Chen et al. 2021) at an assumed reference state:
+    No maize grain function with readable coefficients and no maize survey that prints mean
+    soil Cd, mean pH and mean grain Cd together were found. The function keeps sourced slopes and
+    calibrates its intercept and spread on published summary statistics (rows of kind
+    ``maize_calibration`` and ``reference_state``); the northern-China thresholds (Guan et al.
+    2021) are kept out of it as the check:
 
-        log10 C = log10(BCF_ref·S_ref) + b·log10(S / S_ref) + c·(min(pH, pH_cap) − pH_ref)
+        log10 C = a + b·log10 S + c·min(pH, pH_cap)
 
     * c: median of the pH terms of the upland cereal field functions (kind ``field_function``,
       crop wheat; the paddy rice function is left out: flooding changes how pH acts) and of
-      the maize field estimates (kind ``maize_field``: Dutch fodder maize, the NW Guizhou and
-      northern-China pH-class thresholds); its sample SD is ``c_sd``;
-    * b: median soil exponent of the cereal field functions (as for rice);
-    * BCF_ref, S_ref (geometric mid-range of the source's soil Cd), pH_ref (assumed) and the
-      pH cap: rows of term ``ref:…`` and ``cap:ph``; BCF_ref is a mean of per-field ratios, so
-      the function's central value (a median of the lognormal) is BCF_ref·10^(−ln10·σ_w²/2) with
-      σ_w the within-survey spread of log10 BCF (row ``ref:bcf_within_sd``);
-    * spread: se = √(se_BCF² + (c·ΔpH_ref)² + ((1 − b)·log10 f_S)² + (c_sd·(pH_ref − pH_low))²),
-      with se_BCF the spread of the pH-blind BCF it replaces (``chen2021_maize_cd_bcf``),
-      ΔpH_ref the half-width of the plausible reference pH, f_S the factor within which the
-      reference soil Cd is assumed to lie, and the last term the slope's SD at the most acid
-      pH of the validity range (pH_low = 4.0), the farthest from pH_ref.
+      the maize field estimates (kind ``maize_field``); its sample SD is ``c_sd``; b: median soil
+      exponent of the cereal field functions (as for rice);
+    * within-survey spread s_w, from the NW Guizhou karst survey (Yang et al. 2022, 492 pairs):
+      per pH class the soil Cd at which 5 % and 95 % of kernels exceed 0.1 mg/kg (HC5, HC95) are
+      quantiles of the class's 1/BCF distribution pooled over its soils, so log10 BCF has median
+      m_k = log10 0.1 − (log10 HC5 + log10 HC95)/2 and SD τ_k = log10(HC95/HC5)/(2·1.645); with
+      log10 BCF = a + (b − 1)·log10 S + c·pH + e over the survey's soils (log-normal, median
+      S_med, SD σ_S; ASSUMED from the printed range) the residual is s_k² = τ_k² − ((1 − b)·σ_S)²
+      and s_w = √(mean s_k²). Its intercepts a_k = m_k − c·pH_k + (1 − b)·log10 S_med (mean a_G)
+      are not used: the survey's own abstract reports a low BCF of karst soils against non-karst
+      ones (Cd of geogenic origin), so a_G describes karst land, not the maize land of China;
+      ``karst_offset`` = a_G − a is reported;
+    * intercept from two non-karst summaries: Chongqing (499 pairs): a_C, at which the function
+      with spread s_w predicts the printed share of kernels above 0.1 mg/kg over the survey's soils
+      (log-normal from the printed mean and CV) and an ASSUMED pH distribution (mean pH not
+      printed); the national mean summer-maize BCF of Chen et al. 2021 (rows ``ref:…``): a_N =
+      log10(BCF_med·S_ref) − b·log10 S_ref − c·pH_ref, BCF_med = BCF·10^(−ln10·s_w²/2) (a mean of
+      per-field ratios lies above their median), S_ref and pH_ref ASSUMED;
+    * a = (a_C + a_N)/2; spread se = √(s_w² + s_b² + (c·ΔpH/√2)² + ((1 − b)·log10 f_S / 2)²):
+      within-survey, between-survey (s_b = |a_C − a_N|/√2, the SD of the two), the assumed mean
+      pH of both (± ``ref:ph_halfwidth`` each) and the national ratio's assumed reference soil
+      (within a factor ``ref:soil_factor``).
 
     Parameters
     ----------
@@ -421,18 +471,22 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
     -------
     dict
         ``ph`` (c) [log10 per pH unit], ``ph_sd`` [log10 per pH unit], ``soil`` (b) [–],
-        ``bcf_ref`` (the source's mean) and ``bcf_median`` [–], ``bcf_within_sd`` [log10 units], ``soil_ref`` [mg kg⁻¹], ``ph_ref``, ``ph_halfwidth``, ``ph_cap``, ``ph_low``
-        [–], ``soil_factor`` [–], ``intercept`` (the constant of the pH form) and
-        ``intercept_capped`` (the constant above ``ph_cap``, where the pH term is held)
-        [log10 mg kg⁻¹], ``se_bcf``, ``se_components`` (dict) and ``se_log10`` [log10 units],
-        ``ph_values`` (the estimates behind c).
+        ``ph_cap`` [–], ``intercept`` (a) and ``intercept_capped`` (the constant above ``ph_cap``)
+        [log10 mg kg⁻¹], ``intercept_chongqing`` (a_C), ``intercept_national`` (a_N),
+        ``intercept_guizhou`` (a_G, not used) and ``karst_offset`` [log10 units], ``bcf_median``
+        [–], ``classes`` (DataFrame: pH class, HC5, HC95, median and SD of log10 BCF, a_k, s_k),
+        ``within`` (s_w), ``between`` (s_b), ``se_components`` (dict) and ``se_log10`` [log10
+        units], ``calibration`` (the survey statistics used) and ``ph_values`` (the estimates
+        behind c).
 
     Examples
     --------
     >>> s = maize_cd_synthesis()
-    >>> round(s["ph"], 3), round(s["soil"], 4), round(s["se_log10"], 3)
-    (-0.142, 0.4305, 0.722)
+    >>> round(s["ph"], 3), round(s["soil"], 4), round(s["intercept"], 4), round(s["se_log10"], 3)
+    (-0.142, 0.4305, -0.3631, 0.469)
     """
+    from scipy.optimize import brentq
+
     tables = tables or load_tables()
     sl = tables.uptake_slopes
     d = sl.loc[sl["metal"] == "cd"]
@@ -447,21 +501,41 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
         raise ValueError(f"uptake_slopes.csv has no maize cd reference_state row of term {missing}")
     c, b = float(np.median(ph_vals)), float(np.median(soil))
     c_sd = float(np.std(ph_vals, ddof=1))
-    bcf, s_ref, ph_ref = float(ref["ref:bcf"]), float(ref["ref:soil"]), float(ref["ref:ph"])
-    ph_cap, ph_low = float(ref["cap:ph"]), 4.0
-    sw = float(ref["ref:bcf_within_sd"]) if "ref:bcf_within_sd" in ref.index else 0.0
-    bcf_median = bcf * 10 ** (-LN10 * sw ** 2 / 2)  # the median of a lognormal with mean bcf
-    intercept = np.log10(bcf_median * s_ref) - b * np.log10(s_ref) - c * ph_ref
-    tf = tables.transfer_functions.set_index("function_id")
-    se_bcf = float(tf.loc["chen2021_maize_cd_bcf", "se_log10"])
-    comp = {"bcf": se_bcf, "ph_ref": abs(c) * float(ref["ref:ph_halfwidth"]),
-            "soil_ref": (1.0 - b) * np.log10(float(ref["ref:soil_factor"])),
-            "slope": c_sd * (ph_ref - ph_low)}
+    ph_cap = float(ref["cap:ph"])
+    cls, stats = _maize_calibration_rows(d.loc[d["crop"] == "maize"])
+    if len(cls["survey"].unique()) != 1 or len(stats) != 2:
+        raise ValueError("maize_calibration rows: need one pH-class survey and one share survey")
+    pc = str(cls["survey"].iloc[0])
+    sh_id = next(k for k in stats if k != pc)
+    g = stats[pc]
+    z95 = float(ndtri(0.95))
+    cls = cls.assign(bcf_median_log10=np.log10(0.1) - (np.log10(cls["hc5"]) + np.log10(cls["hc95"])) / 2,
+                     bcf_sd_log10=np.log10(cls["hc95"] / cls["hc5"]) / (2 * z95))
+    cls["intercept"] = cls["bcf_median_log10"] - c * cls["ph"] + (1 - b) * np.log10(g["soil_median"])
+    s2 = cls["bcf_sd_log10"] ** 2 - ((1 - b) * g["soil_sigma"]) ** 2
+    if (s2 <= 0).any():
+        raise ValueError("maize calibration: a pH class's HC95/HC5 is narrower than the soil spread explains")
+    cls["within"] = np.sqrt(s2)
+    a_g, s_w = float(cls["intercept"].mean()), float(np.sqrt(s2.mean()))
+    q = dict(stats[sh_id])
+    med, sig = lognormal_from_mean_sd(q["soil_mean"], q["soil_mean"] * q["soil_cv"])
+    q.update(soil_median=float(med), soil_sigma=float(sig))
+    a_c = float(brentq(lambda a: _maize_share(a, s_w, q, b, c, ph_cap) - q["share_above"], -5.0, 3.0, xtol=1e-10))
+    # the national mean BCF at its assumed reference state, its mean converted to a median with s_w
+    sw_ref = s_w
+    bcf_median = float(ref["ref:bcf"]) * 10 ** (-LN10 * sw_ref ** 2 / 2)
+    a_n = float(np.log10(bcf_median * ref["ref:soil"]) - b * np.log10(ref["ref:soil"]) - c * ref["ref:ph"])
+    intercept = (a_c + a_n) / 2
+    between = abs(a_c - a_n) / np.sqrt(2.0)
+    comp = {"within": s_w, "between": float(between),
+            # both calibration intercepts rest on an assumed mean pH (± ref:ph_halfwidth each, independent)
+            "ph_assumed": abs(c) * float(ref["ref:ph_halfwidth"]) / np.sqrt(2.0),
+            # the national ratio's reference soil Cd within a factor ref:soil_factor (half weight in the mean)
+            "soil_ref": (1.0 - b) * np.log10(float(ref["ref:soil_factor"])) / 2}
     se = float(np.sqrt(sum(v ** 2 for v in comp.values())))
-    return {"ph": c, "ph_sd": c_sd, "soil": b, "bcf_ref": bcf, "bcf_median": bcf_median, "bcf_within_sd": sw,
-            "soil_ref": s_ref, "ph_ref": ph_ref,
-            "ph_halfwidth": float(ref["ref:ph_halfwidth"]), "ph_cap": ph_cap, "ph_low": ph_low,
-            "soil_factor": float(ref["ref:soil_factor"]), "intercept": float(intercept),
-            "intercept_capped": float(intercept + c * ph_cap), "se_bcf": se_bcf,
-            "se_components": {k: float(v) for k, v in comp.items()}, "se_log10": se,
-            "ph_values": ph_vals.tolist()}
+    return {"ph": c, "ph_sd": c_sd, "soil": b, "ph_cap": ph_cap, "intercept": float(intercept),
+            "intercept_capped": float(intercept + c * ph_cap), "intercept_guizhou": a_g,
+            "intercept_chongqing": a_c, "intercept_national": a_n, "bcf_median": float(bcf_median),
+            "classes": cls, "within": s_w, "between": float(between), "se_components": comp,
+            "se_log10": se, "calibration": {pc: g, sh_id: q}, "class_survey": pc, "share_survey": sh_id,
+            "karst_offset": float(a_g - intercept), "ph_values": ph_vals.tolist()}
