@@ -1189,6 +1189,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         blockers = set(_split(o.blocked_by))
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
         as_block, as_warn = _biochar_as_texts(o, tables) if biochar else (None, None)
+        alk_from, alk_warn = _biochar_ph_caution(tables) if biochar else (np.nan, None)
         if blockers:
             # the text names the blocking metals that exceed on the plot (As, Hg or both)
             hit = exceed & _mask_of(blockers, bits)
@@ -1235,16 +1236,19 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
-            warn = (as_measured & bool(as_warn))[applicable]
+            # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit
+            warn_all = (as_measured & bool(as_warn)) + 2 * ((ph > alk_from) & bool(alk_warn))
+            warns = (as_warn, alk_warn)
+            warn = warn_all[applicable]
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
-                                           unchecked[applicable], mask_text, extra, warn, as_warn,
+                                           unchecked[applicable], mask_text, extra, warn, warns,
                                            sfx_codes[applicable], suffixes, rain_mm=rain_full[i])
             grain = applicable & back_to_grain & (target == 0)
             if grain.any():  # no metal to treat: the text says which crop the idle land is given
                 reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
                                           lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
-                                          (as_measured & bool(as_warn))[grain], as_warn, sfx_codes[grain],
+                                          warn_all[grain], warns, sfx_codes[grain],
                                           suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop),
                                           rain_mm=rain_full[i])
         applicable_all[i] = applicable
@@ -1451,6 +1455,19 @@ def _metal_column(metal: str) -> str:
     return metal_column(metal)
 
 
+def _biochar_ph_caution(tables: Tables) -> tuple[float, Message | None]:
+    """Soil pH above which a biochar option's reason carries the caution that its credited Cd cut
+    may be too high (``smaller_above_ph`` of ``biochar_feedstock_effects.csv``; NaN and ``None``
+    without that row). The credited cut itself is not scaled: no crop-Cd figure by soil pH."""
+    t = tables.biochar_feedstock_effects
+    row = t.loc[(t["metal"] == "cd") & (t["effect"] == "smaller_above_ph")]
+    if row.empty:
+        return np.nan, None
+    ph_from = float(row["typical"].iloc[0])
+    src = "; ".join(str(row["source"].iloc[0]).split(";"))
+    return ph_from, Message.of("opt.biochar_alkaline", ph_from=ph_from, sources=src)
+
+
 def _biochar_text(o, tables: Tables) -> Message | None:
     """Feedstock clause of a biochar option's reason (its Cd efficacy against the pooled mean)."""
     fs = _text(o.biochar_feedstock)
@@ -1463,25 +1480,28 @@ def _biochar_text(o, tables: Tables) -> Message | None:
 
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
-              extra: Message | None = None, warn=None, warn_text: Message | None = None, suffix_codes=None,
+              extra: Message | None = None, warn=None, warn_text=None, suffix_codes=None,
               suffixes=(None,), base: Message | None = None, rain_mm: float = np.nan):
     """What an applicable option does, per row, built once per distinct combination
     (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land; ``base`` opens
     the text of a row that treats no metal instead of the reference / out-of-food words;
     ``unchecked``: 1 the temperature, 2 the rain of the water-limited yield, ``rain_mm`` its rain
-    of full yield, not checked for want of the plot's value)."""
+    of full yield, not checked for want of the plot's value; ``warn``: bit k adds caution
+    ``warn_text[k]``, a single Message being bit 0)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
-    warn = np.zeros(len(target), bool) if warn is None else np.asarray(warn, bool)
+    warn_texts = (warn_text,) if warn_text is None or isinstance(warn_text, Message) else tuple(warn_text)
+    n_warn = 1 << len(warn_texts)
+    warn = np.zeros(len(target), np.int64) if warn is None else np.asarray(warn, np.int64)
     sfx = np.zeros(len(target), np.int64) if suffix_codes is None else np.asarray(suffix_codes, np.int64)
     n_sfx = max(len(suffixes), 1)
     key = ((target * len(mask_text) + untreated) * n_ph + (ph_codes if lime else 0)) * 4 + unchecked
-    key = (key * 2 + warn) * n_sfx + sfx
+    key = (key * n_warn + warn) * n_sfx + sfx
     codes, uniq = pd.factorize(key.astype(np.int64), use_na_sentinel=False)
     texts = []
     for kv in np.asarray(uniq).tolist():
         sc, kv = kv % n_sfx, kv // n_sfx
-        wrn, kv = kv % 2, kv // 2
+        wrn, kv = kv % n_warn, kv // n_warn
         unc, kv = kv % 4, kv // 4
         phc, kv = kv % n_ph, kv // n_ph
         t, u = kv // len(mask_text), kv % len(mask_text)
@@ -1499,8 +1519,9 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
             text += Message.of("opt.climate_unchecked")
         if unc & 2:
             text += Message.of("opt.water_unchecked", rain_mm=float(rain_mm))
-        if wrn:
-            text += warn_text
+        for k, w in enumerate(warn_texts):
+            if wrn >> k & 1:
+                text += w
         text += suffixes[sc] if len(suffixes) else None
         texts.append(text)
     return _frames.texts_by_code(codes, texts)
