@@ -33,7 +33,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   PADDY_UPLAND_ROTATION_WORDS,
                                   SINGLE_RICE_WORDS, RICE_SEASON_SUFFIXES, RICE_SEASON_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
-                                  CROP_GROUP_WORDS, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
+                                  CROP_GROUP_WORDS, UNLISTED_CROP, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
@@ -1143,6 +1143,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         check = _TEXT_CHECKS.get(canon)
         if canon == "crop":
             out[canon] = _check_crop(col, canon, spec, text, blank, tables, linked)
+            _keep_unlisted_crop(out, text)
         elif check is not None:
             out[canon] = check(col, canon, spec, text, blank, tables)
         elif spec.dtype == "category":
@@ -2349,8 +2350,14 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
             unknown_crop &= ~rotation
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
-    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
-            Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
+    # a crop the library does not know (黄精, 莲藕): planned as a crop not modelled (UNLISTED_CROP), its
+    # soil class from the soil alone, its harvest not assessed and its income a data gap; said row by row
+    unlisted = unknown_crop & ~group
+    if unlisted.any():
+        mapped = mapped.copy()
+        mapped[unlisted] = UNLISTED_CROP
+        col.add(unlisted, canon, text, "warning",
+                lambda idx: [Message.of("val.crop_not_modelled", crop=str(text.iloc[i]).strip()) for i in idx], "")
     unspecified = (mapped == VEGETABLE_UNSPECIFIED).to_numpy(bool)
     if unspecified.any():  # 蔬菜: judged against the strictest vegetable limits, said once per plot
         col.add(unspecified, canon, text, "warning", _vegetable_unspecified_message(tables), "")
@@ -2358,6 +2365,15 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     _add_respelled(col, respelled, canon, text, mapped, read_as, "", tables)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
+
+
+def _keep_unlisted_crop(out: dict, text: pd.Series) -> None:
+    """The crop cell as written (``crop_as_written``) on the rows planned as a crop not in the library
+    (:data:`~agriremed.core.names.UNLISTED_CROP`: 黄精, 莲藕), None elsewhere; the column is added only
+    where some row has such a crop."""
+    unlisted = pd.Series(out["crop"], dtype=object).eq(UNLISTED_CROP).to_numpy(bool)
+    if unlisted.any():
+        out["crop_as_written"] = np.where(unlisted, text.astype(str).str.strip().to_numpy(object), None)
 
 
 def _vegetable_unspecified_message(tables) -> Message:
