@@ -174,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     fu.add_argument("--provinces", default="", help="'|'-separated provinces the data come from")
     fu.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     fu.add_argument("--seed", type=int, default=20261123, help="seed of the folds and gradient boosting")
+    fu.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of the messages: en or zh (the fit report itself is in English)")
 
     ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
     ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -884,6 +886,7 @@ def _recommended_area(path, fmt: str, lang: str = "en", tables=None) -> pd.DataF
 
 
 def _cmd_fit_uptake(args) -> int:
+    lang = getattr(args, "lang", "en") or "en"
     terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
     try:
         fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
@@ -891,16 +894,16 @@ def _cmd_fit_uptake(args) -> int:
                                     plant_basis=args.basis, function_id=args.function_id,
                                     provinces=args.provinces, cv_folds=args.folds, seed=args.seed)
     except FitError as exc:  # the table was read but cannot be fitted: an input error
-        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 1
     fit.warnings.extend(folder_warnings(fit, args.out))  # before the summary is printed
     _say(fit.summary())
     if len(fit.validation.problems):
-        _say("problems in the pairs table (rows with an error were left out of the fit):")
-        _print_problems(fit.validation.messages())
+        _say(i18n.t("ui.cli.fit.problems", lang))
+        _print_problems(fit.validation.messages(), lang=lang)
     for path in write_fit(fit, args.out).values():
-        _say(f"wrote {path}")
-    _say(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
+        _say(i18n.t("ui.cli.wrote", lang, path=path))
+    _say("\n" + i18n.t("ui.cli.fit.use", lang, out=args.out))
     return 0
 
 
