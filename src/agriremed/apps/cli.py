@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     fu.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     fu.add_argument("--seed", type=int, default=20261123, help="seed of the folds and gradient boosting")
     fu.add_argument("--lang", choices=["en", "zh"], default="en",
-                    help="language of the messages: en or zh (the fit report itself is in English)")
+                    help="language of the report and messages: en or zh")
 
     ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
     ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -897,10 +897,10 @@ def _cmd_fit_uptake(args) -> int:
         _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 1
     fit.warnings.extend(folder_warnings(fit, args.out))  # before the summary is printed
-    _say(fit.summary())
+    _say(fit.summary(lang))
     if len(fit.validation.problems):
         _say(i18n.t("ui.cli.fit.problems", lang))
-        _print_problems(fit.validation.messages(), lang=lang)
+        _print_problems(fit.validation.messages(lang=lang), lang=lang)
     for path in write_fit(fit, args.out).values():
         _say(i18n.t("ui.cli.wrote", lang, path=path))
     _say("\n" + i18n.t("ui.cli.fit.use", lang, out=args.out))
