@@ -58,11 +58,13 @@ def test_harvest_not_assessed_and_money_a_data_gap(plan):
     s = plan.summary.set_index("plot_id")
     t = plan.table.set_index(["plot_id", "option_id"])
     rec = s.loc["HJ1", "recommendation"]
-    assert rec.startswith("Cd in the crop not assessed") and "— measure it in the harvest" in rec
+    assert rec.startswith("Cd in the crop not assessed (the crop is not in the library, which holds no transfer "
+                          "function or food limit for it) — measure it in the harvest.")
     assert "the yield, price or production cost of 黄精 is not in the library" in rec
     assert "tested for Cd" in rec and "Crop not in the library" not in rec
     zh = messages.render(s.loc["HJ1", "recommendation_msg"], "zh")
-    assert zh.startswith("作物中的镉未评估") and "请检测收获物" in zh and "库中没有黄精的产量" in zh
+    assert zh.startswith("作物中的镉未评估（该作物不在作物库中，库中没有它的转移函数和限量）——请检测收获物。")
+    assert "库中没有黄精的产量" in zh
     assert _zh_readable(zh), zh
     base = t.loc[("HJ1", "do_nothing")]
     assert np.isnan(base["npv_cny_ha"]) and base["data_gaps"].startswith("黄精: yield, price or production cost")
@@ -84,6 +86,11 @@ def test_no_nan_in_any_sentence_and_the_plot_sheet(plan):
         a = plot_advice(plan, pid, "zh")
         sheet = " ".join(str(v) for v in a.fields.values()) + " " + a.soil_class_text
         assert "nan" not in sheet.lower() and "unlisted" not in sheet
+    from agriremed.io.outputs import translate_frame
+    z = translate_frame(plan.summary, "zh", plan.tables).set_index("plot_id")
+    assert z.loc[["HJ1", "LO1", "R1"], "crop"].tolist() == ["黄精（作物库未收录）", "莲藕（作物库未收录）", "水稻"]
+    e = translate_frame(plan.summary, "en", plan.tables).set_index("plot_id")
+    assert e.loc["HJ1", "crop"] == "黄精 (not in the crop library)"
     assert plot_advice(plan, "HJ1", "zh").fields["crop"] == "黄精（作物库未收录：未评估农产品，收益未知）"
     assert plot_advice(plan, "LO1", "en").fields["crop"] == (
         "莲藕 (not in the crop library: harvest not assessed, income unknown)")

@@ -1414,6 +1414,14 @@ def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
         order.insert(order.index("plot_id") + 1 + ("field_id" in P), "rice_season")
 
 
+def _with_written_crop(s: dict, P, order: list) -> None:
+    """A crop not in the library as written (``crop_as_written``: 黄精) beside its code ``unlisted``, where
+    the plots carry the column (in place)."""
+    if "crop_as_written" in P:
+        s["crop_as_written"] = _frames.obj(P["crop_as_written"])
+        order.insert(order.index("crop") + 1, "crop_as_written")
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
@@ -1640,6 +1648,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         order.append("crop_measured_msg")
     _with_censored(s, P, order, censored)
     _with_field(s, P, order)
+    _with_written_crop(s, P, order)
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
         extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]

@@ -67,7 +67,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, has_crop_values, has_detection_limits,
-                                   has_not_detected, has_rice_seasons, metal_column_medians, metal_column_numbers,
+                                   has_not_detected, has_rice_seasons, has_unlisted_crops, metal_column_medians, metal_column_numbers,
                                    repeated_plot_ids, row_crop_cells, row_crops, row_keys, validate_plots,
                                    with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
@@ -548,6 +548,7 @@ class _Scan:
     not_detected: bool = False        # a total soil-metal cell is 'ND' without a limit somewhere
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
     rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
+    unlisted_crops: bool = False      # a row grows a crop not in the library (黄精) somewhere
 
 
 class _DelimitedFile:
@@ -750,6 +751,7 @@ class _Input:
             chunk.attrs["not_detected_in_input"] = scan.not_detected
             chunk.attrs["crop_values_in_input"] = scan.crop_values
             chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
+            chunk.attrs["unlisted_crops_in_input"] = scan.unlisted_crops
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -774,7 +776,7 @@ class _Input:
         has_value = set()
         comma = point = False
         metals: dict[str, list] = {}
-        censored = not_detected = crop_values = seasons = False
+        censored = not_detected = crop_values = seasons = unlisted = False
         for chunk in chunks:
             for m, v in metal_column_numbers(chunk).items():
                 metals.setdefault(m, []).append(v)
@@ -785,6 +787,7 @@ class _Input:
             col = next((c for c in chunk.columns if normalise_header(c)[0] == "plot_id"), None)
             keys_read = row_crops(chunk, tables)
             seasons = seasons or has_rice_seasons(chunk, tables, keys_read)
+            unlisted = unlisted or has_unlisted_crops(chunk, tables, keys_read)
             if col is not None:
                 t = as_text(chunk[col]).to_numpy(object)
                 keep = t != ""
@@ -820,7 +823,7 @@ class _Input:
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
                            region_filled=region_filled, metal_medians=medians, censored=censored,
                            not_detected=not_detected,
-                           crop_values=crop_values, rice_seasons=seasons)
+                           crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted)
         return self._scan
 
 

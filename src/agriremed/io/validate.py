@@ -1143,7 +1143,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         check = _TEXT_CHECKS.get(canon)
         if canon == "crop":
             out[canon] = _check_crop(col, canon, spec, text, blank, tables, linked)
-            _keep_unlisted_crop(out, text)
+            _keep_unlisted_crop(out, text, bool(attrs.get("unlisted_crops_in_input")))
         elif check is not None:
             out[canon] = check(col, canon, spec, text, blank, tables)
         elif spec.dtype == "category":
@@ -2367,12 +2367,13 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     return mapped.to_numpy(object)
 
 
-def _keep_unlisted_crop(out: dict, text: pd.Series) -> None:
+def _keep_unlisted_crop(out: dict, text: pd.Series, in_input: bool = False) -> None:
     """The crop cell as written (``crop_as_written``) on the rows planned as a crop not in the library
     (:data:`~agriremed.core.names.UNLISTED_CROP`: 黄精, 莲藕), None elsewhere; the column is added only
-    where some row has such a crop."""
+    where some row has such a crop, or ``in_input`` (a chunk of a streamed or dask run some row of whose input
+    has one, :func:`has_unlisted_crops` on its first pass: so that every chunk's summary has the column)."""
     unlisted = pd.Series(out["crop"], dtype=object).eq(UNLISTED_CROP).to_numpy(bool)
-    if unlisted.any():
+    if unlisted.any() or in_input:
         out["crop_as_written"] = np.where(unlisted, text.astype(str).str.strip().to_numpy(object), None)
 
 
@@ -2452,6 +2453,18 @@ def has_rice_seasons(raw: pd.DataFrame, tables: Tables, crops: np.ndarray | None
     text, _ = _cell_text(raw[crop_cols[0]], "crop")
     ids = as_text(raw[pid_cols[0]]).to_numpy(object) if len(pid_cols) == 1 else None
     return bool(pd.notna(rice_seasons(rice, text, ids)).any())
+
+
+def has_unlisted_crops(raw: pd.DataFrame, tables: Tables, crops: np.ndarray | None = None) -> bool:
+    """Whether a row of a raw plot table grows a crop not in the library (read as
+    :data:`~agriremed.core.names.UNLISTED_CROP`: 黄精), as :func:`validate_plots` reads the table: read on the
+    first pass over a streamed or dask input, so that every chunk's plots carry ``crop_as_written`` alike.
+    ``crops``: the season keys of its rows (:func:`row_crops`), when already read."""
+    crop_cols = [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == "crop"]
+    if len(crop_cols) != 1:
+        return False
+    crops = row_crops(raw, tables, crop_cols[0]) if crops is None else crops
+    return bool(np.any(np.asarray(crops, dtype=object) == UNLISTED_CROP))
 
 
 def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,
