@@ -2351,8 +2351,13 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
     # a crop the library does not know (黄精, 莲藕): planned as a crop not modelled (UNLISTED_CROP), its
-    # soil class from the soil alone, its harvest not assessed and its income a data gap; said row by row
+    # soil class from the soil alone, its harvest not assessed and its income a data gap; said row by row. A cell
+    # that names a known crop among other words (小麦-高粱, 小麦高粱, 香蕉树, 麦) stays an error: name the crop
     unlisted = unknown_crop & ~group
+    near = unlisted & _names_known_crop(text, lookup)
+    col.add(near, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
+            Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
+    unlisted &= ~near
     if unlisted.any():
         mapped = mapped.copy()
         mapped[unlisted] = UNLISTED_CROP
@@ -2365,6 +2370,26 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     _add_respelled(col, respelled, canon, text, mapped, read_as, "", tables)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
+
+
+def _names_known_crop(text: pd.Series, lookup: dict[str, str]) -> np.ndarray:
+    """Whether each crop cell names a known crop among other words, so that it is not read as a crop not in
+    the library: a rotation or list of crops (小麦-高粱, 小麦-: :data:`ROTATION_SEP`), a one-character short form
+    (麦: :data:`ROTATION_SHORT`) or a Chinese name of two or more characters of a crop of ``lookup``
+    (:func:`crop_lookup`) inside it (小麦高粱, 香蕉树).
+
+    >>> _names_known_crop(pd.Series(["小麦-高粱", "香蕉树", "麦", "黄精", "莲藕", "lotus root"]),
+    ...                   {"小麦": "wheat", "香蕉": "banana"}).tolist()
+    [True, True, True, False, False, False]
+    """
+    names = [k for k in lookup if len(k) >= 2 and re.search(r"[\u4e00-\u9fff]", k)]
+
+    def one(cell) -> bool:
+        t = str(cell).strip().lower()
+        return (bool(ROTATION_SEP.search(t)) or t in ROTATION_SHORT or any(k in t for k in names))
+
+    codes, uniq = pd.factorize(text.astype(object).fillna(""))
+    return np.array([one(u) for u in uniq], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
 
 
 def _keep_unlisted_crop(out: dict, text: pd.Series, in_input: bool = False) -> None:
