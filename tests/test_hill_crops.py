@@ -75,8 +75,9 @@ def planned():
 def test_aliases_are_read_and_rows_add_up(planned):
     s = planned.summary.set_index("plot_id")
     assert [s.loc[f"H{i}", "crop"] for i in range(len(ALIASES))] == list(ALIASES.values())
-    # planned + rejected = rows: only the crop the library does not know (黄精) is rejected
-    assert planned.rejected["plot_id"].tolist() == ["BAD"]
+    # planned + rejected = rows: the crop the library does not know (黄精) is planned as a crop not modelled
+    assert planned.rejected["plot_id"].tolist() == []
+    assert (s.loc["BAD", "crop"], s.loc["BAD", "crop_as_written"]) == ("unlisted", "黄精")
     assert len(planned.summary) + len(planned.rejected) == len(ALIASES) + 2
 
 

@@ -1,6 +1,6 @@
 """Soil screening needs land use, pH and metals, not a crop the planner knows: rows with an unknown
 crop (黄精, 香蕉树), a crop group (粮食) or no crop column are screened, their crop problems warned; a plan
-still rejects them."""
+rejects the crop group and plans the crops it does not know as crops not modelled."""
 
 import pandas as pd
 
@@ -22,9 +22,11 @@ def test_screen_classes_plots_whose_crop_is_not_planned(tmp_path, capsys):
     classes = pd.read_csv(tmp_path / "o" / "soil_classes.csv").set_index("plot_id")["soil_class"]
     assert classes.to_dict() == {"A": "safe_utilisation", "B": "strict_control", "C": "safe_utilisation",
                                  "D": "safe_utilisation"}
-    # the plan needs the crop: the same rows are rejected there, with their reason
+    # the plan needs the crop: a crop group (粮食) and a cell naming a known crop in another form (香蕉树: write
+    # 香蕉) are rejected there, with their reason; 黄精 is planned as a crop not modelled
     v = validate_plots(str(p))
-    assert v.rejected["地块编号"].tolist() == ["A", "B", "C"]
+    assert v.rejected["地块编号"].tolist() == ["B", "C"]
+    assert v.plots["crop_as_written"].tolist()[0] == "黄精" and pd.isna(v.plots["crop_as_written"].iloc[1])
     soft = validate_plots(str(p), optional=("crop", "area_ha"))
     assert soft.rejected.empty and len(soft.plots) == 4
     assert "error" not in set(soft.problems.loc[soft.problems["column"] == "crop", "severity"])
@@ -42,9 +44,9 @@ def test_validate_speaks_chinese_under_lang_zh(tmp_path, capsys):
     p.write_text(SHEET, encoding="utf-8")
     assert main(["validate", str(p), "--lang", "zh", "--out", str(tmp_path / "v")]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("读取4行：有效1行，拒绝3行；错误3条，警告")
-    assert any(x.startswith("  错误：第1条记录（文件第2行，地块A），列当前作物：值'黄精'——未知作物") for x in out)
+    assert out[0].startswith("读取4行：有效2行，拒绝2行；错误2条，警告")
+    assert any(x.startswith("  警告：第1条记录（文件第2行，地块A），列当前作物：值'黄精'——作物库中没有“黄精”") for x in out)
     probs = pd.read_csv(tmp_path / "v" / "problems.csv")
-    assert probs.loc[probs["plot_id"] == "A", "problem"].iloc[0].startswith("未知作物")
+    assert probs.loc[probs["plot_id"] == "A", "problem"].iloc[0].startswith("作物库中没有“黄精”：按“未建模作物”规划")
     # header only read under another name: a note, not a warning
     assert set(probs.loc[probs["problem_msg"].str.contains("val.header_read", regex=False), "severity"]) == {"note"}

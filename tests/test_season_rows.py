@@ -93,9 +93,9 @@ def test_the_maize_switch_on_a_paddy_is_the_switch_from_rice():
 
 def _season_table():
     # the same 地块编码 on the rice and the wheat row of one field (A, D split across chunks of 1 and 2 rows);
-    # B twice with rice (a duplicate), C once, E with a crop that cannot be read (a duplicate)
+    # B twice with rice (a duplicate), C once, E with a crop cell that cannot be read (小麦-高粱: a duplicate)
     return make_plots(9, plot_id=["A", "A", "B", "C", "B", "D", "E", "D", "E"],
-                      crop=["rice", "小麦", "rice", "rice", "水稻", "rapeseed", "rice", "rice", "xyz"],
+                      crop=["rice", "小麦", "rice", "rice", "水稻", "rapeseed", "rice", "rice", "小麦-高粱"],
                       ph=5.6, cd_mg_kg=0.55, region="Anhui/Chuzhou/Tianchang")
 
 

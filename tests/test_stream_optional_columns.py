@@ -28,6 +28,7 @@ FEATURES = {
     "censored": ([{"cd_mg_kg": "<0.05"}], {}),
     "crop_censored": ([{HARVEST: "<0.02"}], {HARVEST: ""}),
     "crop_dry_weight": ([{HARVEST_DW: "0.35"}], {HARVEST_DW: ""}),
+    "unlisted_crop": ([{"crop": "黄精", "land_use": "upland"}], {}),
 }
 
 #: feature → the summary column it fills on its rows (blank on the others); the rotation-land column
@@ -35,7 +36,7 @@ FEATURES = {
 ADDED = {"rice_season_crop": "rice_season", "rice_season_single": "rice_season", "rice_season_id": "rice_season",
          "rotation": "screening_basis", "field_id": "field_id", "field_id_suffix": "field_id",
          "early_late_rice": "rice_season", "censored": "censored_metals", "crop_censored": "crop_measured_msg",
-         "crop_dry_weight": "crop_measured_msg"}
+         "crop_dry_weight": "crop_measured_msg", "unlisted_crop": "crop_as_written"}
 
 
 def _table(feature: str, first: bool, n_plain: int = 3) -> pd.DataFrame:

@@ -139,18 +139,16 @@ def test_crop_alias_of_two_words_is_read():
     assert p.summary["crop"].tolist() == ["rice"]
 
 
-def test_unknown_crop_message_lists_the_crops():
+def test_unknown_crop_is_planned_as_not_modelled():
     plots = make_plots(2, plot_id=["A", "B"], crop=["durian", "paddy rice"], region="Hunan/Yiyang")
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
-    assert p.summary["crop"].tolist() == ["rice"]  # an alias of two words is read as its crop
-    r = p.rejected.iloc[0]
-    assert r["reasons"].startswith("crop 'durian': unknown crop: agriremed plans rice (水稻), wheat (小麦), maize (玉米), ")
-    for c in NEW + ["none"]:
-        assert f"{c} (" in r["reasons"]
-    assert r["reasons"].endswith("and none for land without a crop")  # the list is not repeated as 'expected'
-    zh = messages.render(r["reasons_msg"], "zh")
-    assert zh.startswith("当前作物：值'durian'——未知作物：agriremed可规划水稻（rice）、小麦（wheat）、")
-    assert "大豆（soybean）" in zh and "棉花（cotton）" in zh and "无作物的地块写none" in zh
+    assert p.summary["crop"].tolist() == ["unlisted", "rice"]  # an alias of two words is read as its crop
+    assert p.summary["crop_as_written"].tolist()[0] == "durian" and len(p.rejected) == 0
+    w = p.problems.loc[(p.problems["plot_id"] == "A") & (p.problems["column"] == "crop")].iloc[0]
+    assert w["severity"] == "warning"
+    assert w["problem"].startswith("durian is not in the library's crops: planned as a crop not modelled")
+    assert w["problem"].endswith("to src/agriremed/data/crops.csv (with its price and cost in prices.csv)")
+    assert messages.render(w["problem_msg"], "zh").startswith("作物库中没有“durian”：按“未建模作物”规划")
 
 
 def test_a_rapeseed_field_on_safe_utilisation_land_is_kept_as_substitute_planting():

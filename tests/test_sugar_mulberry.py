@@ -73,10 +73,13 @@ def test_sugarcane_is_food_and_not_kept_on_strict_control_land(cane):
 
 def test_chewing_cane_is_not_read_as_sugarcane(cane):
     # 果蔗 is eaten fresh: its stalk is the food, and the substitute-crop sources speak of cane milled
-    # for sugar (and a Guangxi survey found stalks above 0.2 mg/kg Cd): it stays an unknown crop
-    r = cane.rejected
-    assert r["plot_id"].tolist() == ["CHEW"]
-    assert "甘蔗（sugarcane）" in messages.render(r["reasons_msg"].iloc[0], "zh")
+    # for sugar (and a Guangxi survey found stalks above 0.2 mg/kg Cd): it stays a crop the library does not
+    # know, planned as a crop not modelled (its Cd not assessed: measure the harvest), not as sugarcane
+    assert cane.rejected.empty
+    s = cane.summary.set_index("plot_id")
+    assert (s.loc["CHEW", "crop"], s.loc["CHEW", "crop_as_written"]) == ("unlisted", "果蔗")
+    assert s.loc["CHEW", "metals_not_assessed"] == "cd"
+    assert messages.render(s.loc["CHEW", "recommendation_msg"], "zh").startswith("作物中的镉未评估")
 
 
 def test_mulberry_row_and_its_sources():

@@ -82,7 +82,10 @@ def test_land_use_and_crop_spellings_are_mapped_and_reported(plots_factory):
 
 def test_unknown_land_use_and_crop(plots_factory):
     v = validate_plots(plots_factory(2, land_use=["forest", "paddy"], crop=["rice", "durian"]))
-    assert v.errors[["input_row", "column"]].values.tolist() == [[1, "land_use"], [2, "crop"]]
+    assert v.errors[["input_row", "column"]].values.tolist() == [[1, "land_use"]]
+    # a crop the library does not know is planned as a crop not modelled, with a warning
+    assert v.plots["crop"].tolist() == ["unlisted"] and v.plots["crop_as_written"].tolist() == ["durian"]
+    assert v.warnings.loc[v.warnings["column"] == "crop", "input_row"].tolist() == [2]
     assert "one of paddy" in v.errors["expected"].iloc[0]
 
 
@@ -399,22 +402,23 @@ def test_problems_carry_message_codes():
     lu = p.loc[(p["column"] == "land_use") & (p["input_row"] == 1)].iloc[0]
     assert (lu["problem"], messages.render(lu["problem_msg"], "zh")) == ("read as paddy", "识别为水田")
     dup = p.loc[p["column"] == "plot_id"].iloc[0]
-    assert messages.render(dup["problem_msg"], "zh") == (  # row 1 grows rice: how to mark early and late rice
-        "地块编号重复（第1, 2行）：同一编号的多行水稻只有在各行注明季别时才按同一田块的早稻和晚稻读取：请在作物栏填写早稻/晚稻，"
-        "或在地块编号后加-早/-晚（-早稻/-晚稻、-early/-late）")
+    # rice and a crop the library does not know (zz) under one id: the season rows of one field
+    assert messages.render(dup["problem_msg"], "zh").startswith(
+        "1个地块编号在种植不同作物或不同稻季的行中重复出现（共2行）：按同一田块的各季作物读取，不作为重复编号。"
+        "这些行的地块编号为原编号加“~”和作物栏原文（a~rice / a~zz）")
     r = v.rejected.set_index("input_row")
     assert [messages.render(m, "en") for m in r["reasons_msg"]] == list(r["reasons"])
     zh = messages.render(r.loc[2, "reasons_msg"], "zh")
-    # the unknown-crop reason lists the crops that can be planned (from crops.csv)
-    # each column by its Chinese label (the English text and the problems' column field keep the code)
-    crops, rest = zh.split("；土地利用类型：", 1)
-    assert crops.startswith("当前作物：值'zz'——未知作物：agriremed可规划水稻（rice）、小麦（wheat）、") and "棉花（cotton）" in crops
-    assert "土地利用类型：" + rest == (
+    # a crop the library does not know is not a reason (planned as a crop not modelled); each column by its
+    # Chinese label (the English text and the problems' column field keep the code)
+    assert "当前作物" not in zh and "未知作物" not in zh
+    assert zh == (
         "土地利用类型：值'moon'——未知的土地利用类型：agriremed可规划水田（paddy）、旱地（upland）、果园（orchard）、"
-        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；土壤pH（水浸提）：值'15'——高于有效范围（应为数值≥ 2且≤ 11）；"
-        "地块编号：值'a'——地块编号重复（第1, 2行）（应为每个地块唯一的编号）")
-    assert r.loc[2, "reasons"].startswith("crop 'zz': unknown crop") and "; land_use 'moon': unknown" in r.loc[2, "reasons"]
-    assert sorted(p.loc[p["input_row"] == 2, "column"]) == ["crop", "land_use", "ph", "plot_id"]
+        "菜地（vegetable）和边际土地（marginal，含荒地、矿区、废弃地）；土壤pH（水浸提）：值'15'——高于有效范围（应为数值≥ 2且≤ 11）")
+    assert r.loc[2, "reasons"].startswith("land_use 'moon': unknown") and "crop 'zz'" not in r.loc[2, "reasons"]
+    assert sorted(p.loc[p["input_row"] == 2, "column"]) == ["crop", "land_use", "ph"]
+    crop = p.loc[(p["input_row"] == 2) & (p["column"] == "crop")].iloc[0]
+    assert crop["severity"] == "warning" and crop["problem"].startswith("zz is not in the library's crops")
 
 
 def test_cell_texts_of_object_columns_stripped_column_wise():

@@ -9,6 +9,7 @@ expected.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -173,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     fu.add_argument("--provinces", default="", help="'|'-separated provinces the data come from")
     fu.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     fu.add_argument("--seed", type=int, default=20261123, help="seed of the folds and gradient boosting")
+    fu.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of the report and messages: en or zh")
 
     ss = sub.add_parser("safe-soil", help="safe soil threshold and safe pH of every plot's crop and metal")
     ss.add_argument("plots", help="plot table (CSV, Excel or Parquet)")
@@ -333,15 +336,31 @@ def _cmd_screen(args) -> int:
     screened = soil.screen(v.plots, tables, set_id=args.set)
     classes = soil.plot_classes(screened, v.plots["plot_id"], _county_classes(v.plots))
     _say(_screen_text(screened, classes, args.set, tables, lang))
-    if len(v.rejected):
-        _say("\n" + i18n.t("ui.cli.screen.rejected", lang, n=len(v.rejected)))
-        _print_problems(v.messages(lang=lang), lang=lang)
+    _print_screen_problems(v, lang)
     if args.out:
         out = Path(args.out)
         _say(i18n.t("ui.cli.wrote", lang, path=write_csv(screened, out / "soil_screening.csv")))
         _say(i18n.t("ui.cli.wrote", lang, path=write_csv(classes, out / "soil_classes.csv")))
         _say(i18n.t("ui.cli.wrote", lang, path=write_csv(texts_in(v.rejected, lang, tables), out / "rejected.csv")))
     return 0
+
+
+def _print_screen_problems(v, lang: str = "en") -> None:
+    """What ``screen`` prints after the classes: the rejected rows with the errors that rejected them, then
+    the warnings on the rows screened (黄精 planned as a crop not modelled), each under its own heading; the
+    notes on how cells were read (水田 read as paddy) are counted, not listed (``agriremed validate`` lists
+    them)."""
+    pr = v.problems
+    sev = pr["severity"].to_numpy(object) if len(pr) else np.zeros(0, dtype=object)
+    for heading, mask, n in (("ui.cli.screen.rejected", sev == "error", len(v.rejected)),
+                             ("ui.cli.screen.warnings", sev == "warning", int((sev == "warning").sum()))):
+        if n and mask.any():
+            part = dataclasses.replace(v, problems=pr.loc[mask].reset_index(drop=True))
+            _say("\n" + i18n.t(heading, lang, n=n))
+            _print_problems(part.messages(lang=lang), lang=lang)
+    notes = int((sev == "note").sum())
+    if notes:
+        _say("\n" + i18n.t("ui.cli.screen.notes", lang, n=notes))
 
 
 def _county_classes(plots: pd.DataFrame):
@@ -389,9 +408,7 @@ def _screen_in_chunks(args) -> int:
     _say(text.rsplit("\n", 1)[0])
     _say(i18n.t("ui.cli.screen.more", lang, n=f"{v.n_valid - len(ids):,}") if v.n_valid > len(ids) else "")
     _say(_class_counts(counts, lang))
-    if len(v.rejected):
-        _say("\n" + i18n.t("ui.cli.screen.rejected", lang, n=len(v.rejected)))
-        _print_problems(v.messages(lang=lang), lang=lang)
+    _print_screen_problems(v, lang)
     if out is not None:
         for sink in sinks.values():
             _say(i18n.t("ui.cli.wrote", lang, path=sink.path))
@@ -869,6 +886,7 @@ def _recommended_area(path, fmt: str, lang: str = "en", tables=None) -> pd.DataF
 
 
 def _cmd_fit_uptake(args) -> int:
+    lang = getattr(args, "lang", "en") or "en"
     terms = [t.strip() for t in args.terms.split(",") if t.strip()] if args.terms else None
     try:
         fit = fit_transfer_function(args.pairs, metal=args.metal.lower(), crop=args.crop, terms=terms,
@@ -876,16 +894,16 @@ def _cmd_fit_uptake(args) -> int:
                                     plant_basis=args.basis, function_id=args.function_id,
                                     provinces=args.provinces, cv_folds=args.folds, seed=args.seed)
     except FitError as exc:  # the table was read but cannot be fitted: an input error
-        _say(f"error: {_one_line(exc)}", file=sys.stderr)
+        _say(i18n.t("ui.cli.error", lang, text=_one_line(exc, lang)), file=sys.stderr)
         return 1
     fit.warnings.extend(folder_warnings(fit, args.out))  # before the summary is printed
-    _say(fit.summary())
+    _say(fit.summary(lang))
     if len(fit.validation.problems):
-        _say("problems in the pairs table (rows with an error were left out of the fit):")
-        _print_problems(fit.validation.messages())
+        _say(i18n.t("ui.cli.fit.problems", lang))
+        _print_problems(fit.validation.messages(lang=lang), lang=lang)
     for path in write_fit(fit, args.out).values():
-        _say(f"wrote {path}")
-    _say(f"\nuse it in a plan: agriremed plan PLOTS --out DIR --tables {args.out}")
+        _say(i18n.t("ui.cli.wrote", lang, path=path))
+    _say("\n" + i18n.t("ui.cli.fit.use", lang, out=args.out))
     return 0
 
 

@@ -103,7 +103,11 @@ def _spellings_markdown() -> list[str]:
               + ". Abandoned or idle cultivated land without its class (rejected asking for 水田 or 旱地, "
               "e.g. 撂荒水田): " + ", ".join(names.LAND_USE_IDLE_CULTIVATED)
               + ". Crop values: the codes and aliases of `data/crops.csv` (水稻/稻谷 → rice, 小白菜/青菜 → "
-              "pak_choi …); a crop group (" + ", ".join(names.CROP_GROUP_WORDS) + ") is refused: name the crop."]
+              "pak_choi …); a crop group (" + ", ".join(names.CROP_GROUP_WORDS) + ") is refused: name the crop. "
+              "Any other crop (黄精, 莲藕, 茭白 …) is planned as a crop not modelled (code `" + names.UNLISTED_CROP
+              + "`, the cell kept in `crop_as_written`), with a warning: its soil class from the soil, every metal "
+              "above its screening value not assessed (measure the harvest), its income a data gap; add it, or its "
+              "name as an alias, to `data/crops.csv` to plan it with its own limits, uptake and income."]
     return lines
 
 

@@ -453,6 +453,14 @@ _inp("crops_not_planned", "", "Rotation crops not planned", "轮作中未规划�
      "the plot is planned with rice, else wheat, else maize, else the first crop written) or the cropping "
      "system does (种植制度 冬小麦-夏玉米 beside the crop 小麦); the recommendation then says that season is "
      "not planned (test its harvest, or plan it in a row of its own). Carried through as text.", dtype="str")
+_inp("crop_as_written", "", "Crop as written (not in the library)", "作物（原表填写，库中未收录）",
+     "The crop cell as written on a row whose crop is not a code, name or alias of crops.csv (黄精, 莲藕, 茭白): "
+     "such a row is planned with the crop code unlisted (a crop not modelled) instead of rejected, with a "
+     "warning naming the crop and how to add it to crops.csv. Its GB 15618 class comes from the soil alone, every "
+     "metal above its screening value is not assessed (measure it in the harvest), its yield, price and cost are "
+     "a data gap (never an income of 0) and no measure is credited with an effect on it; sentences, data gaps, "
+     "the plot sheet and the report name the crop as written. Filled by the reader (blank on other rows; the "
+     "column is added only where some row has such a crop). Carried through as text.", dtype="str")
 _inp("other_metals_measured", "", "Other elements measured, not assessed", "另测元素（未评估）",
      "Elements outside GB 15618 a sheet measures (锑 Sb, 铊 Tl, 钼 Mo, 钴 Co, 锰 Mn, 硒 Se …), as written "
      "(Sb 300; Tl 2): filled from columns naming one, which are passed through as they are. agriremed holds "

@@ -207,6 +207,15 @@ CROP_GROUP_WORDS: dict[str, str] = {
 #: strictest vegetable limits of its food standard, each plot warned.
 VEGETABLE_UNSPECIFIED = "vegetable_unspecified"
 
+#: Crop code of a crop the library does not know (黄精, 莲藕, 茭白 …: not a code, name or alias of
+#: ``crops.csv``): the row is planned, not rejected. Its GB 15618 class comes from the soil alone;
+#: every metal above its screening value is "not assessed — measure the harvest" (no transfer
+#: function, no food limit group); its yield, price and cost are not in the library, so its income is a
+#: data gap; only options that do not depend on the crop's own uptake or income are credited. The cell
+#: as written is kept in ``crop_as_written`` and a warning names the row. To plan the crop with its own
+#: limits, uptake and economics, add it (or its name as an alias) to ``crops.csv``.
+UNLISTED_CROP = "unlisted"
+
 #: Crop words for double-cropped rice (early and late rice on the same plot in one year,
 #: compared case-insensitively with spaces and hyphens as ``_``): read as rice with
 #: ``rice_seasons_per_yr`` = 2 (two rice seasons a year), with a note per row.

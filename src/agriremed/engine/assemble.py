@@ -16,6 +16,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
+from agriremed.core.names import UNLISTED_CROP
 from agriremed.core.messages import Message, encode_column, printed, render_column, render_encode
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages import advice as advice_mod
@@ -176,7 +177,40 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                                            located, crop_in_input))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
+    if "crop_as_written" in P:  # a crop not in the library named as written (黄精), not by its code
+        written = _frames.obj(P["crop_as_written"])
+        summary = name_written_crops(summary, written, tables)
+        plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
+                                        tables)
     return plan_table, summary, rank, scores
+
+
+def name_written_crops(table: pd.DataFrame, written: np.ndarray, tables: Tables) -> pd.DataFrame:
+    """``table`` with the crop of each row planned as a crop not in the library
+    (:data:`~agriremed.core.names.UNLISTED_CROP`) named in its messages as its cell was written
+    (``written``, one per row; None elsewhere: 黄精, not "crop not in the library"): every message column
+    (``*_msg``) and the English text column beside it. A copy where something changes."""
+    rows = np.flatnonzero(~pd.isna(written))
+    if not len(rows):
+        return table
+    code = Message.of("x", crop=UNLISTED_CROP).encode().split(":", 1)[1][:-3]  # the code as messages write it
+    table = table.copy()
+    for c in [c for c in table.columns if c.endswith("_msg")]:
+        old = _frames.obj(table[c])[rows]
+        new = np.array([m.replace(code, Message.of("x", crop=str(w)).encode().split(":", 1)[1][:-3])
+                        if isinstance(m, str) else m for m, w in zip(old, written[rows], strict=True)], dtype=object)
+        changed = new != old
+        if not changed.any():
+            continue
+        at = rows[changed]
+        col = _frames.obj(table[c]).copy()
+        col[at] = new[changed]
+        table[c] = col
+        if c[:-4] in table.columns:
+            text = _frames.obj(table[c[:-4]]).copy()
+            text[at] = render_column(new[changed], "en", tables)
+            table[c[:-4]] = text
+    return table
 
 
 def _add_money_gaps(cols: dict, tables: Tables, crops: np.ndarray) -> None:
@@ -1389,6 +1423,14 @@ def _best_value(column: pd.Series, best: np.ndarray) -> np.ndarray:
     return _frames.take(_frames.obj(column), best, None)
 
 
+def _with_written_crop(s: dict, P, order: list) -> None:
+    """A crop not in the library as written (``crop_as_written``: 黄精) beside its code ``unlisted``, where
+    the plots carry the column (in place)."""
+    if "crop_as_written" in P:
+        s["crop_as_written"] = _frames.obj(P["crop_as_written"])
+        order.insert(order.index("crop") + 1, "crop_as_written")
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
@@ -1618,6 +1660,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         order.append("crop_measured_msg")
     _with_censored(s, P, order, censored)
     _with_field(s, P, order)
+    _with_written_crop(s, P, order)
     if county:  # the county's class beside the class the plan uses, the computed one and which governs
         s["soil_class_county"] = _frames.obj(P["soil_class_county"])
         extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]

@@ -35,7 +35,7 @@ from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import field_rows, plan_chunk, repeated_ids, split_fields
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (as_text, field_id_texts, has_crop_values, has_detection_limits, has_not_detected,
-                                   has_rice_seasons, is_crop_metal_header, metal_column_medians,
+                                   has_rice_seasons, has_unlisted_crops, is_crop_metal_header, metal_column_medians,
                                    metal_column_numbers, rotation_fields, row_crop_cells, row_crops, row_keys,
                                    soil_total_texts)
 
@@ -68,6 +68,7 @@ class DaskPlan:
 def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
                duplicates: dict, medians: dict | None = None, censored: bool = False, crop_values: bool = False,
                not_detected: bool = False, rice_seasons: bool = False, rotation: frozenset = frozenset(),
+               unlisted_crops: bool = False,
                partition_info=None) -> pd.DataFrame:
     """Plan one partition and return one of its outputs (dask passes ``partition_info``); ``medians``:
     the median [mg/kg] of each soil-metal column of the whole table (a column in µg/kg?); ``censored``: a
@@ -76,7 +77,9 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     (every partition's summary carries ``crop_measured_exceeds`` and ``crop_measured_msg``); ``not_detected``: a
     soil-metal cell of the whole table is 'ND' without a limit (every partition carries ``not_detected_metals``);
     ``rice_seasons``: a rice row of the whole table names its season (every partition carries ``rice_season``);
-    ``rotation``: the fields with rows in several partitions that are rotation land (:func:`_rotation_fields`)."""
+    ``rotation``: the fields with rows in several partitions that are rotation land (:func:`_rotation_fields`);
+    ``unlisted_crops``: a row of the whole table grows a crop not in the library (every partition carries
+    ``crop_as_written``)."""
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
     part.attrs["metal_medians"] = medians
@@ -85,6 +88,7 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     part.attrs["crop_values_in_input"] = crop_values
     part.attrs["rice_seasons_in_input"] = rice_seasons
     part.attrs["rotation_fields_in_input"] = rotation
+    part.attrs["unlisted_crops_in_input"] = unlisted_crops
     p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
     if what == "table":
         return p.table
@@ -184,19 +188,21 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     crop_cols = [c for c in plots.columns if is_crop_metal_header(c)]
     crop_values = has_crop_values(plots[crop_cols].compute()) if crop_cols else False
     season_cols = [c for c in plots.columns if normalise_header(str(c))[0] in ("crop", "plot_id")]
-    seasons = (has_rice_seasons(plots[season_cols].compute().reset_index(drop=True), tables) if season_cols
-               else False)
+    season_frame = plots[season_cols].compute().reset_index(drop=True) if season_cols else None
+    seasons = has_rice_seasons(season_frame, tables) if season_cols else False
+    unlisted = has_unlisted_crops(season_frame, tables) if season_cols else False
     sample = plots.get_partition(0).head(min(50, int(lengths[0])) if len(lengths) else 0, compute=True)
     sample.attrs["censored_in_input"] = censored
     sample.attrs["not_detected_in_input"] = not_detected
     sample.attrs["crop_values_in_input"] = crop_values
     sample.attrs["rice_seasons_in_input"] = seasons
+    sample.attrs["unlisted_crops_in_input"] = unlisted
     with dask.config.set(scheduler="sync"):
         example = plan_chunk(sample.reset_index(drop=True), scenario, tables, 0, duplicates)
     metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
              "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0]}
     out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates, medians, censored,
-                                      crop_values, not_detected, seasons, rotation, meta=metas[what],
+                                      crop_values, not_detected, seasons, rotation, unlisted, meta=metas[what],
                                       align_dataframes=False)
            for what in metas}
     return DaskPlan(table=out["table"], summary=out["summary"], rejected=out["rejected"],

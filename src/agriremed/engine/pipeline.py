@@ -31,6 +31,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, render
+from agriremed.core.names import UNLISTED_CROP
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import draw_seed
@@ -415,8 +416,11 @@ def _sentence_reason(crop, enc) -> str:
     lists transfer functions that could not be used by their ids (``upt.no_function_used``),
     the sentence names them by the crop ("the rice transfer functions could not be used: ph
     outside 4–8.5"; ``upt.no_function_used_crop``) with their distinct reasons; any other
-    reason is returned as it is.
+    reason is returned as it is. A crop not in the library (:data:`~agriremed.core.names.UNLISTED_CROP`)
+    gives ``upt.crop_unlisted``.
     """
+    if crop == UNLISTED_CROP:  # 黄精: no transfer function and no food limit group, whatever the metal
+        return Message.of("upt.crop_unlisted").encode()
     m = Message.decode(enc) if isinstance(enc, str) else Message()
     if m.codes != ("upt.no_function_used",) or not isinstance(crop, str) or not crop:
         return enc

@@ -67,7 +67,7 @@ from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_data
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, has_crop_values,
-                                   has_detection_limits, has_not_detected, has_rice_seasons, metal_column_medians,
+                                   has_detection_limits, has_not_detected, has_rice_seasons, has_unlisted_crops, metal_column_medians,
                                    metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
                                    row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
@@ -549,6 +549,7 @@ class _Scan:
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
     rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
     rotation_fields: frozenset = frozenset()  # fields with rows in several chunks that are rotation land (水旱轮作)
+    unlisted_crops: bool = False      # a row grows a crop not in the library (黄精) somewhere
 
 
 class _DelimitedFile:
@@ -752,6 +753,7 @@ class _Input:
             chunk.attrs["crop_values_in_input"] = scan.crop_values
             chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
             chunk.attrs["rotation_fields_in_input"] = scan.rotation_fields
+            chunk.attrs["unlisted_crops_in_input"] = scan.unlisted_crops
             yield chunk
 
     def _chunks(self) -> Iterator[pd.DataFrame]:
@@ -776,7 +778,7 @@ class _Input:
         has_value = set()
         comma = point = False
         metals: dict[str, list] = {}
-        censored = not_detected = crop_values = seasons = False
+        censored = not_detected = crop_values = seasons = unlisted = False
         fields: list[tuple[np.ndarray | None, np.ndarray]] = []  # each chunk's field_id and plot id cells
         for chunk in chunks:
             texts = soil_total_texts(chunk)  # the soil-metal cells as text, once for the medians and both flags
@@ -791,6 +793,7 @@ class _Input:
             seasons = seasons or has_rice_seasons(chunk, tables, keys_read)
             t = as_text(chunk[col]).to_numpy(object) if col is not None else np.full(len(chunk), "", dtype=object)
             fields.append((field_id_texts(chunk), t))
+            unlisted = unlisted or has_unlisted_crops(chunk, tables, keys_read)
             if col is not None:
                 keep = t != ""
                 ids.append(t[keep])
@@ -825,7 +828,7 @@ class _Input:
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
                            region_filled=region_filled, metal_medians=medians, censored=censored,
                            not_detected=not_detected,
-                           crop_values=crop_values, rice_seasons=seasons)
+                           crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted)
         split = split_fields(fields, dups)
         if split:  # a second pass over the input: the rows of the fields read in several chunks, checked together
             rows = [r for r in (field_rows(c, split, dups) for c in self._chunks()) if len(r)]

@@ -56,6 +56,7 @@ import pandas as pd
 
 from agriremed.core import columns as C
 from agriremed.core import i18n, messages
+from agriremed.core.names import UNLISTED_CROP
 from agriremed.stages import advice
 
 __all__ = [
@@ -442,7 +443,21 @@ def translate_frame(df: pd.DataFrame, lang: str = "en", tables=None) -> pd.DataF
         codes, uniques = pd.factorize(src.to_numpy(object), use_na_sentinel=True)
         names = np.array([fn(u) for u in uniques] + [None], dtype=object)
         out[col] = pd.Series(names[codes], index=df.index, dtype=object)
+    if "crop" in df.columns and "crop_as_written" in df.columns:  # 黄精 (not in the crop library), as written
+        out["crop"] = _written_crops(df, out["crop"], lang)
     return out
+
+
+def _written_crops(df: pd.DataFrame, crop: pd.Series, lang: str) -> pd.Series:
+    """The crop column as people read it, a crop not in the library (``unlisted``) by its cell as written
+    (``crop_as_written``: 黄精 (not in the crop library)) rather than by the name of the code."""
+    written = df["crop_as_written"].to_numpy(object)
+    at = (df["crop"].to_numpy(object) == UNLISTED_CROP) & ~pd.isna(written)
+    if not at.any():
+        return crop
+    out = crop.to_numpy(object).copy()
+    out[at] = [i18n.t("ui.crop_written_unlisted", lang, crop=str(w)) for w in written[at]]
+    return pd.Series(out, index=df.index, dtype=object)
 
 
 def texts_in(df: pd.DataFrame, lang: str = "en", tables=None, scenario=None) -> pd.DataFrame:

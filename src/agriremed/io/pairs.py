@@ -47,11 +47,14 @@ __all__ = ["PairsValidation", "validate_pairs", "soil_column", "plant_column", "
 class PairsValidation(Validation):
     """Result of :func:`validate_pairs` (``pairs`` is the table of valid rows)."""
 
-    def messages(self, group: bool = True) -> list[str]:
-        """Every problem as one readable sentence (rows are pairs, named by ``pair_id``; ``group``:
-        as :meth:`Validation.messages`)."""
+    def messages(self, group: bool = True, lang: str = "en", tables=None) -> list[str]:
+        """Every problem as one readable sentence in ``lang`` (rows are pairs, named by ``pair_id``;
+        ``group``: as :meth:`Validation.messages`)."""
+        if lang == "zh":  # 第3条记录（文件第4行，样品对R003）
+            return [re.sub(r"^([^（]*第[\d–]+条记录（[^）]*?)地块", r"\1样品对", m, count=1)
+                    for m in super().messages(group, lang, tables)]
         return [re.sub(r"^(\S+ row \d+ \((?:line \d+, )?)plot ", r"\1pair ", m, count=1)
-                for m in super().messages(group)]
+                for m in super().messages(group, lang, tables)]
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -305,7 +308,7 @@ def validate_pairs(data, metal: str = "cd", crop: str | None = None, needed: tup
                                 plant=plant_column(metal)))
     dups = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     for d in dups:
-        col.add_file(d, "error", f"several columns map to {d}", Message.of("exp.each_once"))
+        col.add_file(d, "error", Message.of("val.pair_duplicate_column", column=d), Message.of("exp.each_once"))
     if n == 0:
         col.add_file("", "error", Message.of("val.no_rows"), "at least one pair")
     use = _crop_rows(col, raw, crop, dups, tables, notes)
@@ -476,9 +479,9 @@ def _crop_rows(col: Collector, raw: pd.DataFrame, crop: str | None, dups: list[s
             col.add_file("crop", "error", f"no row for crop {crop!r}",
                          "one of the crops in the file: " + (", ".join(present) or "(none)"))
         elif (~use).any():
-            notes.append(f"{int((~use).sum())} row(s) of other crops set aside (fitting {want})")
+            notes.append(Note(Message.of("fit.note_other_crops", n=int((~use).sum()), crop=str(want))))
     elif crop is not None:
-        notes.append(f"no crop column: every row is taken as {crop}")
+        notes.append(Note(Message.of("fit.note_no_crop_column", crop=str(crop))))
     return use
 
 
@@ -488,10 +491,9 @@ def _derive_som(col: Collector, raw: pd.DataFrame, needed, tables: Tables, notes
     factor = tables.factor("som_per_oc")
     if "som_pct" in needed and "som_pct" not in raw.columns and "oc_g_kg" in raw.columns:
         raw["som_pct"] = raw["oc_g_kg"]  # converted below, after the checks on oc_g_kg
-        notes.append(f"som_pct derived from oc_g_kg: SOM [%] = OC [g/kg] × {factor:g} / 10 "
-                     "(SOM/OC factor som_per_oc, source pribyl2010_som)")
+        notes.append(Note(Message.of("fit.note_som_from_oc", factor=float(factor))))
     elif "som_pct" in needed and "som_pct" in raw.columns and "oc_g_kg" in raw.columns:
-        col.add_file("oc_g_kg", "warning", "both som_pct and oc_g_kg given: som_pct is used", "")
+        col.add_file("oc_g_kg", "warning", Message.of("val.pair_som_and_oc"), "")
     return factor
 
 
@@ -518,12 +520,11 @@ def _check_pair_column(col: Collector, raw: pd.DataFrame, name: str, derived: bo
     expected = expected_message(spec) if spec is not None else Message.of("exp.number", unit=Message())
     col.add(use & comma, report, text, "error", Message.of("val.decimal_comma", example="0.25"), expected)
     col.add(use & bad_text & ~comma, report, text, "error", Message.of("val.not_number", tail=Message()), expected)
-    col.add(use & blank, report, text, "error", "blank: the model uses this column", expected)
+    col.add(use & blank, report, text, "error", Message.of("val.pair_blank"), expected)
     ok = ~np.isnan(num)
     if logged:
         col.add(use & ok & (num <= 0), name, text, "error",
-                "zero or negative: the model takes log10; enter the detection limit or leave out "
-                "the pair", expected)
+                Message.of("val.pair_not_positive"), expected)
         bad = ok & (num <= 0)
     else:
         bad = np.zeros(n, bool)
@@ -590,7 +591,7 @@ def _pairs_result(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, use: np.
     rejected["reasons"] = [by_row.get(r, file_reason) or file_reason for r in rejected["input_row"]]
     return PairsValidation(plots=pairs, rejected=rejected.reset_index(drop=True), problems=problems,
                            n_input=n,
-                           notes=notes + [f"{int(good.sum())} valid pair(s) of {int(use.sum())} used"])
+                           notes=notes + [Note(Message.of("fit.note_pairs_used", valid=int(good.sum()), n=int(use.sum())))])
 
 
 def fit_transfer_function(pairs, metal: str = "cd", crop: str | None = None, terms=None, method: str = "ols",

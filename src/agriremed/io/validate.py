@@ -33,7 +33,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   PADDY_UPLAND_ROTATION_WORDS,
                                   SINGLE_RICE_WORDS, RICE_SEASON_SUFFIXES, RICE_SEASON_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
-                                  CROP_GROUP_WORDS, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
+                                  CROP_GROUP_WORDS, UNLISTED_CROP, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
@@ -1173,6 +1173,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         check = _TEXT_CHECKS.get(canon)
         if canon == "crop":
             out[canon] = _check_crop(col, canon, spec, text, blank, tables, linked)
+            _keep_unlisted_crop(out, text, bool(attrs.get("unlisted_crops_in_input")))
         elif check is not None:
             out[canon] = check(col, canon, spec, text, blank, tables)
         elif spec.dtype == "category":
@@ -2396,8 +2397,19 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
             unknown_crop &= ~rotation
     group = unknown_crop & low.isin(list(CROP_GROUP_WORDS)).to_numpy(bool)
     col.add(group, canon, text, "error", Message.of("val.crop_group"), Message.of("exp.crop_grown"))
-    col.add(unknown_crop & ~group, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
+    # a crop the library does not know (黄精, 莲藕): planned as a crop not modelled (UNLISTED_CROP), its
+    # soil class from the soil alone, its harvest not assessed and its income a data gap; said row by row. A cell
+    # that names a known crop among other words (小麦-高粱, 小麦高粱, 香蕉树, 麦) stays an error: name the crop
+    unlisted = unknown_crop & ~group
+    near = unlisted & _names_known_crop(text, lookup)
+    col.add(near, canon, text, "error", Message.of("val.unknown_crop", crops="|".join(crops["crop"])),
             Message.of("exp.crop_code_or_alias", crops=", ".join(crops["crop"])))
+    unlisted &= ~near
+    if unlisted.any():
+        mapped = mapped.copy()
+        mapped[unlisted] = UNLISTED_CROP
+        col.add(unlisted, canon, text, "warning",
+                lambda idx: [Message.of("val.crop_not_modelled", crop=str(text.iloc[i]).strip()) for i in idx], "")
     unspecified = (mapped == VEGETABLE_UNSPECIFIED).to_numpy(bool)
     if unspecified.any():  # 蔬菜: judged against the strictest vegetable limits, said once per plot
         col.add(unspecified, canon, text, "warning", _vegetable_unspecified_message(tables), "")
@@ -2405,6 +2417,36 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     _add_respelled(col, respelled, canon, text, mapped, read_as, "", tables)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
+
+
+def _names_known_crop(text: pd.Series, lookup: dict[str, str]) -> np.ndarray:
+    """Whether each crop cell names a known crop among other words, so that it is not read as a crop not in
+    the library: a rotation or list of crops (小麦-高粱, 小麦-: :data:`ROTATION_SEP`), a one-character short form
+    (麦: :data:`ROTATION_SHORT`) or a Chinese name of two or more characters of a crop of ``lookup``
+    (:func:`crop_lookup`) inside it (小麦高粱, 香蕉树).
+
+    >>> _names_known_crop(pd.Series(["小麦-高粱", "香蕉树", "麦", "黄精", "莲藕", "lotus root"]),
+    ...                   {"小麦": "wheat", "香蕉": "banana"}).tolist()
+    [True, True, True, False, False, False]
+    """
+    names = [k for k in lookup if len(k) >= 2 and re.search(r"[\u4e00-\u9fff]", k)]
+
+    def one(cell) -> bool:
+        t = str(cell).strip().lower()
+        return (bool(ROTATION_SEP.search(t)) or t in ROTATION_SHORT or any(k in t for k in names))
+
+    codes, uniq = pd.factorize(text.astype(object).fillna(""))
+    return np.array([one(u) for u in uniq], bool)[codes] if len(uniq) else np.zeros(len(text), bool)
+
+
+def _keep_unlisted_crop(out: dict, text: pd.Series, in_input: bool = False) -> None:
+    """The crop cell as written (``crop_as_written``) on the rows planned as a crop not in the library
+    (:data:`~agriremed.core.names.UNLISTED_CROP`: 黄精, 莲藕), None elsewhere; the column is added only
+    where some row has such a crop, or ``in_input`` (a chunk of a streamed or dask run some row of whose input
+    has one, :func:`has_unlisted_crops` on its first pass: so that every chunk's summary has the column)."""
+    unlisted = pd.Series(out["crop"], dtype=object).eq(UNLISTED_CROP).to_numpy(bool)
+    if unlisted.any() or in_input:
+        out["crop_as_written"] = np.where(unlisted, text.astype(str).str.strip().to_numpy(object), None)
 
 
 def _vegetable_unspecified_message(tables) -> Message:
@@ -2483,6 +2525,18 @@ def has_rice_seasons(raw: pd.DataFrame, tables: Tables, crops: np.ndarray | None
     text, _ = _cell_text(raw[crop_cols[0]], "crop")
     ids = as_text(raw[pid_cols[0]]).to_numpy(object) if len(pid_cols) == 1 else None
     return bool(pd.notna(rice_seasons(rice, text, ids)).any())
+
+
+def has_unlisted_crops(raw: pd.DataFrame, tables: Tables, crops: np.ndarray | None = None) -> bool:
+    """Whether a row of a raw plot table grows a crop not in the library (read as
+    :data:`~agriremed.core.names.UNLISTED_CROP`: 黄精), as :func:`validate_plots` reads the table: read on the
+    first pass over a streamed or dask input, so that every chunk's plots carry ``crop_as_written`` alike.
+    ``crops``: the season keys of its rows (:func:`row_crops`), when already read."""
+    crop_cols = [c for c in raw.columns if read_header(c).error is None and read_header(c).canonical == "crop"]
+    if len(crop_cols) != 1:
+        return False
+    crops = row_crops(raw, tables, crop_cols[0]) if crops is None else crops
+    return bool(np.any(np.asarray(crops, dtype=object) == UNLISTED_CROP))
 
 
 def _check_rice_seasons(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str,

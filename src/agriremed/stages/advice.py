@@ -68,7 +68,7 @@ from agriremed.core.columns import METALS, metal_codes
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
-from agriremed.core.names import unit_factor, unit_table
+from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
@@ -1210,7 +1210,8 @@ def food_limit_gaps(crop, metals, standard, tables) -> np.ndarray:
     (``food_standards.csv``), the crop is a food crop, ``food_limits.csv`` has no row for the
     crop's group and the metal, but has one for the metal in another crop group (EU 2023/915:
     Pb in leaf vegetables but not in wheat). Such a metal is measured in the harvest rather
-    than dropped as "no limit".
+    than dropped as "no limit". On a crop not in the library (:data:`~agriremed.core.names.UNLISTED_CROP`)
+    every metal the standard limits in some crop group is such a gap, whatever the standard.
 
     Parameters
     ----------
@@ -1233,6 +1234,8 @@ def food_limit_gaps(crop, metals, standard, tables) -> np.ndarray:
     [True, False, False]
     >>> food_limit_gaps(["wheat"], ["zn"], "GB2762", load_tables()).tolist()
     [False]
+    >>> food_limit_gaps(["unlisted", "unlisted"], ["cd", "zn"], "GB2762", load_tables()).tolist()
+    [True, False]
     """
     c = np.atleast_1d(np.asarray(crop, dtype=object))
     m = np.atleast_1d(np.asarray(metals, dtype=object))
@@ -1244,8 +1247,9 @@ def food_limit_gaps(crop, metals, standard, tables) -> np.ndarray:
                                                 strict=True)))
     food = tables.memo("advice_food_crops",
                        lambda: frozenset(tables.crops.loc[tables.crops["food"].astype(bool), "crop"]))
-    maybe = np.fromiter(((s in partial and a in food and (s, b) in limited) for a, b, s in zip(c, m, std, strict=True)),
-                        bool, len(m))
+    # a crop not in the library (UNLISTED_CROP: 黄精) may have a limit for any metal the standard limits
+    maybe = np.fromiter((((s in partial and a in food) or a == UNLISTED_CROP) and (s, b) in limited
+                         for a, b, s in zip(c, m, std, strict=True)), bool, len(m))
     if not maybe.any():
         return maybe
     return maybe & ~food_limit_metals(c, m, std, tables)
@@ -1397,6 +1401,9 @@ def _tested_metals(crop: str, standard: str, soil: list[str], tables) -> tuple[l
     whose limits the library holds (``food_standards.csv`` ``rows_complete`` false) the messages
     say the library holds no such limit (``..._listed``). Without any metal to name: no metals
     and an empty message (``mon.any_metal``)."""
+    if crop == UNLISTED_CROP:  # a crop not in the library: its limits are not known here
+        return list(soil), (messages.Message.of("mon.metals_unlisted", metals="+".join(soil), standard=standard)
+                            if soil else messages.Message())
     listed = "_listed" if standard in tables.memo("food_limit_incomplete_standards", _incomplete_standards) else ""
     group = food_limit_group_metals(crop, standard, tables)
     if group:
@@ -2083,6 +2090,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             fields[c] = i18n.crop_name(v, lang, tables) if c == "crop" else i18n.value("land_use", v, lang)
     if fields.get("crop") and _plot_rice_seasons_of(result, plot_id) == 2:  # the money lines are for two crops a year
         fields["crop"] = i18n.t("ui.sheet.crop_double_rice", lang)
+    written = r.get("crop_as_written")
+    if r.get("crop") == UNLISTED_CROP and isinstance(written, str) and written:  # 黄精, as the sheet wrote it
+        fields["crop"] = i18n.t("ui.sheet.crop_unlisted", lang, crop=written)
     for c in FARMER_COLUMNS:
         v = r.get(c)
         if isinstance(v, str) and v.strip():

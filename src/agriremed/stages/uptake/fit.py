@@ -58,7 +58,7 @@ import pandas as pd
 
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
-from agriremed.core.messages import Message, render
+from agriremed.core.messages import Message, Note, render, text_of
 from agriremed.core.tables import Tables, format_coef_cov, load_tables
 from agriremed.models.uptake import prediction_widening, term_transform
 from agriremed.stages.uptake.predict import PH_DOMAIN, TERM_RE, plot_variables
@@ -373,32 +373,40 @@ class TransferFit:
         return pd.DataFrame({"plant_fit_mg_kg": 10 ** fit, "plant_pi_low_mg_kg": 10 ** lo,
                              "plant_pi_high_mg_kg": 10 ** hi}, index=frame.index)
 
-    def summary(self) -> str:
-        """Readable report: data, coefficients with CIs, fit, diagnostics, cross-validation."""
+    def summary(self, lang: str = "en") -> str:
+        """Readable report in ``lang`` (``fit.report_*`` messages): data, coefficients with CIs, fit,
+        diagnostics, cross-validation; the terms, numbers and the ``transfer_functions.csv`` row as they are."""
         s = self.stats
-        lines = [f"Transfer function {self.function_id}: log10 plant {C.METAL_NAMES[self.metal][0]} "
-                 f"[mg/kg, {self.plant_basis}] of {self.crop}, {self.method.upper()} fit",
-                 f"data: {self.source_name}; {self.validation.summary()}",
-                 *[f"note: {n}" for n in self.notes], "",
-                 "coefficients (95 % CI):"]
+
+        def t(code, **params):
+            return render(Message.of(code, **params), lang)
+
+        val = self.validation
+        data = val.summary() if lang == "en" else t(
+            "fit.report_validation", rows=val.n_input, valid=val.n_valid, rejected=len(val.rejected),
+            errors=len(val.errors), warnings=len(val.warnings))
+        lines = [t("fit.report_head", function_id=self.function_id, metal=self.metal, basis=self.plant_basis,
+                   crop=self.crop, method=self.method.upper()),
+                 t("fit.report_data", source=self.source_name, validation=data),
+                 *[t("fit.report_note", note=text_of(n, lang)) for n in self.notes], "",
+                 t("fit.report_coefficients")]
         for r in self.coefficients.itertuples(index=False):
             lines.append(f"  {r.model_term:<18} {r.coef:>9.4f}  [{r.coef_ci_low:.4f}, {r.coef_ci_high:.4f}]  "
                          f"SE {r.coef_se:.4f}  p = {r.coef_p_value:.3g}")
-        lines += ["", f"n = {s['n']}, R² = {s['r2']:.3f} (adjusted {s['r2_adj']:.3f}), residual SE = "
-                      f"{s['se_log10']:.3f} log10 units",
-                  f"residuals: Shapiro–Wilk p = {s['shapiro_p']:.3g}, "
-                  f"Jarque–Bera p = {s['jarque_bera_p']:.3g}, Breusch–Pagan p = {s['breusch_pagan_p']:.3g}",
-                  f"influential pairs (Cook's D > {s['cooks_threshold']:.3g}): {s['n_influential']}",
-                  f"BCF of the pairs: geometric mean {s['bcf_geometric_mean']:.3g}, arithmetic mean "
-                  f"{s['bcf_arithmetic_mean']:.3g}", "",
-                  "cross-validation (RMSE in log10 units, mean ± SD over folds):"]
+        lines += ["", t("fit.report_fit", n=s["n"], r2=f"{s['r2']:.3f}", r2_adj=f"{s['r2_adj']:.3f}",
+                        se=f"{s['se_log10']:.3f}"),
+                  t("fit.report_residuals", shapiro=f"{s['shapiro_p']:.3g}", jb=f"{s['jarque_bera_p']:.3g}",
+                    bp=f"{s['breusch_pagan_p']:.3g}"),
+                  t("fit.report_influential", threshold=f"{s['cooks_threshold']:.3g}", n=s["n_influential"]),
+                  t("fit.report_bcf", geo=f"{s['bcf_geometric_mean']:.3g}", arith=f"{s['bcf_arithmetic_mean']:.3g}"),
+                  "", t("fit.report_cv")]
         for r in self.cv.itertuples(index=False):
             lines.append(f"  {r.model:<8} {r.rmse_log10:.3f} ± {r.rmse_log10_sd:.3f}   R²cv = {r.r2_cv:.3f}")
         if self.warnings:
-            lines += ["", "warnings:", *[f"  WARNING {w}" for w in self.warning_texts()]]
-        lines += ["", "transfer_functions.csv row:", self.function_row().to_csv(index=False).strip()]
+            lines += ["", t("fit.report_warnings"),
+                      *[t("fit.report_warning", text=w) for w in self.warning_texts(lang)]]
+        lines += ["", t("fit.report_row"), self.function_row().to_csv(index=False).strip()]
         return "\n".join(lines) + "\n"
-
 
 def _prediction_interval(result, X: np.ndarray, scale: float, alpha: float):
     params = np.asarray(result.params, float)
@@ -605,8 +613,7 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
         "bcf_arithmetic_mean": float(np.mean(ratio)),
     }
     if method == "huber":
-        notes.append("R² of the robust fit is 1 − SSR/SST of its unweighted residuals; se_log10 is the "
-                     "robust (Huber) scale")
+        notes.append(Note(Message.of("fit.note_huber_r2")))
     folds = int(min(cv_folds, n))
     if folds >= 2:
         G = np.column_stack([log_soil] + [P[c].to_numpy(float) for c in needed if c in P.columns])
@@ -617,7 +624,7 @@ def fit_pairs(validation, metal: str = "cd", crop: str | None = None, terms=None
     else:
         cv = pd.DataFrame(columns=["model", "rmse_log10", "rmse_log10_sd", "r2_cv", "n_folds"])
         cv_pred = pd.DataFrame(columns=["input_row", "model", "fold", "log10_plant_obs", "log10_plant_pred"])
-        notes.append("cross-validation skipped: it needs at least 2 folds (and 2 pairs)")
+        notes.append(Note(Message.of("fit.note_no_cv")))
     ranges = {}
     for _, var, _ in parsed:
         col = soil_column(metal, soil_measure) if var == "soil" else ("ph" if var == "ph_kcl" else var)
