@@ -94,3 +94,14 @@ def test_no_nan_in_any_sentence_and_the_plot_sheet(plan):
     assert plot_advice(plan, "HJ1", "zh").fields["crop"] == "黄精（作物库未收录：未评估农产品，收益未知）"
     assert plot_advice(plan, "LO1", "en").fields["crop"] == (
         "莲藕 (not in the crop library: harvest not assessed, income unknown)")
+
+
+def test_ratoon_rice_is_rice():
+    # 再生稻 (the ratoon crop of a rice field, Hubei, Fujian, Sichuan) is rice grain, judged by the rice limit;
+    # it is not a crop outside the library
+    import pandas as pd
+    from agriremed.io.validate import validate_plots
+    df = pd.DataFrame({"地块编号": ["R1", "R2"], "土地利用类型": "水田", "作物": ["再生稻", "ratoon rice"],
+                       "面积（亩）": 2.0, "pH": 5.5, "镉（mg/kg）": 0.5, "区县": "湖北省荆州市"})
+    v = validate_plots(df)
+    assert v.plots["crop"].tolist() == ["rice", "rice"] and len(v.rejected) == 0
