@@ -347,8 +347,9 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
     # a wheat field at pH 9.0 (Cd 0.7, safe utilisation) whose only measure is the switch to maize grain:
     # maize meets the Cd limit with 73 % (its pH effect held at pH 8), wheat as now with 86 %, and maize loses 553
     # CNY/ha: the rule set does not put it ahead of unchanged practice, which wins on score
+    # (given as spring wheat: a winter wheat row of Hunan is not offered the switch to summer maize at all)
     base = {**DEFAULTS, "plot_id": "w", "land_use": "upland", "crop": "wheat", "ph": 9.0, "cd_mg_kg": 0.7,
-            "region": "Hunan/Xiangtan", "basic_farmland": "no"}
+            "region": "Hunan/Xiangtan", "basic_farmland": "no", "wheat_type": "spring"}
     p = agriremed.plan(pd.DataFrame([base]),
                        agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain")),
                        tables=stricter_maize_tables())
@@ -424,7 +425,7 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "wheat_zn", "land_use": "upland", "crop": "wheat", "ph": 5.0,
                            "cd_mg_kg": 0.2, "zn_mg_kg": 262.5, "basic_farmland": "yes",
-                           "region": "Shandong/Liaocheng"},
+                           "region": "Shandong/Liaocheng", "wheat_type": "spring"},
                           {**DEFAULTS, "plot_id": "rice_cr", "land_use": "水田", "crop": "水稻", "ph": 6.0,
                            "cd_mg_kg": 0.2, "cr_mg_kg": 260.0, "basic_farmland": "是", "region": "贵州/铜仁"},
                           {**DEFAULTS, "plot_id": "maize_cr", "land_use": "upland", "crop": "maize", "ph": 6.0,
@@ -903,8 +904,10 @@ def test_a_crop_switch_that_leaves_the_crop_less_safe_is_no_safe_use_measure_how
     # against unchanged practice but its grain meets GB 2762 in 63 % of seasons (its pH effect held at pH 8)
     # against wheat's 71 %: it ranks with the allowed options (target_tier 2), after unchanged practice, not
     # ahead of it by the rule set
+    # (written as a spring-wheat row: on winter wheat the switch to summer maize is no option at all)
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "jy", "land_use": "upland", "crop": "wheat", "ph": 8.9,
-                           "cd_mg_kg": 2.0, "region": "Henan/Jiyuan", "basic_farmland": "yes"}])
+                           "cd_mg_kg": 2.0, "region": "Henan/Jiyuan", "basic_farmland": "yes",
+                           "wheat_type": "spring"}])
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain",
                                                                       "biochar_amendment")),
                        tables=stricter_maize_tables())

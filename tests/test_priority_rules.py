@@ -120,14 +120,14 @@ def test_sample_recommendations_unchanged():
     # two As paddies whose rice is at risk for Cd (GX-HC-05: As 36 and Cd 1.24 above their screening
     # values; HN-SM-13: As 68, rice within the Cd limit in 71 % of seasons): the Fe–Si As amendment + low-Cd
     # rice, which treats As and answers Cd (before: low-Cd rice, leaving As untreated, and the As amendment
-    # alone, leaving the Cd risk as it is), and the calcareous Jiyuan wheat HE-JY-11, switched to grain maize
-    # since the maize Cd default was calibrated on survey statistics (maize within the limit in 76 % of seasons
-    # against 75 % for wheat with the foliar Zn spray, before: 62 %)
+    # alone, leaving the Cd risk as it is). The calcareous Jiyuan wheat HE-JY-11 keeps the foliar Zn spray on
+    # wheat: it is winter wheat (Henan, wheat_seasons.csv), and grain maize, a summer crop, cannot take the
+    # winter season (the switch was recommended there for a while, maize 76 % against 75 % for the spray)
     p = agriremed.plan(str(ROOT / "data" / "samples" / "plots.csv"))
     s = p.summary.set_index("plot_id")
     assert s["recommended_option"].tolist() == [
         "flooded_rice", "sorghum", "flooded_rice", "maize_energy", "as_fe_si_low_cd_rice", "low_cd_rice",
-        "biochar_amendment", "low_cd_rice", "do_nothing", "foliar_zn_maize", "maize_grain", "pv_grass",
+        "biochar_amendment", "low_cd_rice", "do_nothing", "foliar_zn_maize", "foliar_zn_wheat", "pv_grass",
         "as_fe_si_low_cd_rice", "do_nothing", "sorghum", "pv_grass"]
     priority = s["soil_class"] == "priority_protection"
     assert s.loc[priority, "policy_rule"].to_dict() == {"GX-NN-06": "cn_priority_keep_food",

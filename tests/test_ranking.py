@@ -346,8 +346,10 @@ def test_food_crop_of_unpredicted_safety_scores_as_the_least_safe_assessed_optio
 
 def test_recommendation_does_not_jump_to_a_crop_whose_safety_is_no_longer_predicted():
     # calcareous wheat plot (Jiyuan): the maize grain functions are valid up to pH 9;
-    # above it maize's compliance is not predicted and maize must not gain from that
+    # above it maize's compliance is not predicted and maize must not gain from that (written as a
+    # spring-wheat row: on winter wheat the switch to summer maize is no option at all)
     row = {"region": "Henan/Jiyuan/Chengliu", "lat": 35.1, "lon": 112.58, "land_use": "upland", "crop": "wheat",
+           "wheat_type": "spring",
            "area_ha": 0.9, "cd_mg_kg": 2.6, "som_pct": 1.8, "clay_pct": 22, "bulk_density_g_cm3": 1.36,
            "depth_m": 0.2, "pb_mg_kg": 30, "as_mg_kg": 10, "hg_mg_kg": 0.21, "cr_mg_kg": 69, "cu_mg_kg": 38,
            "ni_mg_kg": 28, "zn_mg_kg": 215, "annual_rain_mm": 600, "mean_temp_c": 14.4}

@@ -119,7 +119,9 @@ def test_a_rotation_is_not_switched_to_its_own_other_crop_and_strict_land_is_not
     t = p.table.set_index(["plot_id", "option_id"])
     assert not t.loc[("P1", "maize_grain"), "applicable"]
     assert t.loc[("P1", "maize_grain"), "reason"].startswith("the plot already grows Maize in its rotation")
-    assert t.loc[("P3", "maize_grain"), "applicable"]  # a wheat-only plot may still switch
+    # a wheat-only plot of Henan is winter wheat: maize, a summer crop, cannot take its season
+    assert not t.loc[("P3", "maize_grain"), "applicable"]
+    assert t.loc[("P3", "maize_grain"), "reason"].startswith("winter wheat row: Maize is a summer crop")
     s = p.summary.set_index("plot_id")
     assert s.loc["P2", "soil_class"] == "strict_control"
     assert s.loc["P2", "crops_not_planned"] == "maize" and "Rotation crop not planned" not in s.loc["P2", "recommendation"]
@@ -132,3 +134,25 @@ def test_the_crop_names_the_outputs_print_read_back():
                                            "Head cabbage"], land_use="upland"))
     assert v.rejected.empty
     assert v.plots["crop"].tolist() == ["chinese_cabbage", "rapeseed", "none", "cabbage"]
+
+
+def test_a_switch_to_summer_maize_is_not_an_option_on_a_winter_wheat_row():
+    # winter wheat (Henan, Shandong; or 冬小麦 in the cell) is the winter season of a wheat–maize field: maize is
+    # sown in summer and cannot replace it. Spring wheat (春小麦, a spring-wheat province) and a wheat row whose
+    # region is not known keep the switch.
+    from agriremed.core import messages
+
+    df = make_plots(6, crop=["wheat", "冬小麦", "春小麦", "wheat", "wheat", "春小麦"], land_use="upland",
+                    ph=6.2, cd_mg_kg=0.9,
+                    region=["Henan/Jiyuan", "甘肃省张掖市", "甘肃省张掖市", "Heilongjiang/Harbin", None, "宁夏银川"])
+    p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
+    t = p.table.set_index(["plot_id", "option_id"])
+    applicable = [bool(t.loc[(f"P{i}", "maize_grain"), "applicable"]) for i in range(1, 7)]
+    assert applicable == [False, False, True, True, True, True]
+    assert t.loc[("P1", "maize_grain"), "reason"] == (
+        "winter wheat row: Maize is a summer crop and cannot take the place of the winter wheat season; the summer "
+        "Maize of a wheat–Maize field is a season of its own (plan it in its own row) (jin1996_wheat_zones)")
+    zh = messages.render(t.loc[("P2", "maize_grain"), "reason_msg"], "zh")
+    assert zh.startswith("冬小麦茬口：玉米为夏播作物，不能替代冬小麦季；本田块的夏播玉米为另一季，请另起一行规划"), zh
+    wt = validate_plots(df).plots["wheat_type"]
+    assert wt.fillna("").tolist() == ["", "winter", "spring", "", "", "spring"]

@@ -85,10 +85,15 @@ def test_the_maize_switch_on_a_paddy_is_the_switch_from_rice():
     # the rice row and the idle paddy may still switch to maize
     assert t.loc[("RICE", "maize_grain"), "applicable"]
     assert "switch from rice" not in str(t.loc[("IDLE", "maize_grain"), "reason"])
-    # maize on upland wheat land stays a switch
-    up = _plan(make_plots(1, plot_id=["UP"], land_use="upland", crop="wheat", ph=5.2, cd_mg_kg=0.55,
-                          region="Anhui/Chuzhou/Tianchang")).table.set_index("option_id")
-    assert up.loc["maize_grain", "applicable"]
+    # on upland the rice rule does not apply: Tianchang's upland wheat is winter wheat, whose season a summer
+    # maize crop cannot take (wheat_seasons.csv); a spring-wheat row keeps the switch
+    up = _plan(make_plots(2, plot_id=["UP", "SPRING"], land_use="upland", crop="wheat", ph=5.2, cd_mg_kg=0.55,
+                          region="Anhui/Chuzhou/Tianchang", wheat_type=["", "spring"])).table
+    up = up.set_index(["plot_id", "option_id"])
+    assert not up.loc[("UP", "maize_grain"), "applicable"]
+    assert "switch from rice" not in up.loc[("UP", "maize_grain"), "reason"]
+    assert up.loc[("UP", "maize_grain"), "reason"].startswith("winter wheat row")
+    assert up.loc[("SPRING", "maize_grain"), "applicable"]
 
 
 def _season_table():

@@ -420,6 +420,13 @@ _inp("rice_type", "", "Rice type", "水稻类型",
      "grain Cd of the packaged rice functions (calibrated on indica and hybrid indica rice) is multiplied "
      "by a sourced factor for the type (japonica ≈ 0.61, uptake_slopes.csv); blank = no change.",
      dtype="category", categories=("indica", "japonica", "hybrid"))
+_inp("wheat_type", "", "Wheat type", "小麦类型",
+     "Wheat type grown (winter or spring; 冬小麦/春小麦 accepted). Optional: filled from a wheat crop cell that "
+     "names it (冬小麦, winter wheat, 春小麦, spring wheat); blank = the type of the region's province "
+     "(wheat_seasons.csv: a province growing both is taken as winter wheat). A winter wheat row is the winter "
+     "season of its field: a switch to a summer crop (maize grain) is not an option there. Spring wheat rows "
+     "and rows without a placed region keep it.",
+     dtype="category", categories=("winter", "spring"))
 _inp("rice_seasons_per_yr", "1/yr", "Rice seasons a year", "水稻季数",
      "Rice seasons the plot grows each year: 1 (one rice crop) or 2 (double-cropped rice, 双季稻: early + "
      "late rice on the same paddy); 水稻季数, 稻作季数 accepted as headers (not 复种指数 or 种植季数, which "

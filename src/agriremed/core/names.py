@@ -45,6 +45,7 @@ __all__ = [
     "land_classes",
     "read_land_class",
     "RICE_TYPE_ALIASES",
+    "WHEAT_TYPE_ALIASES",
     "SOIL_CLASS_ALIASES",
     "CROP_GROUP_WORDS",
     "VEGETABLE_UNSPECIFIED",
@@ -333,6 +334,13 @@ RICE_TYPE_ALIASES: dict[str, str] = {
 #: Spellings accepted for the county's soil class (compared case-insensitively after NFKC, so
 #: Ⅰ Ⅱ Ⅲ are I II III; spaces removed): the class names of the 农用地土壤环境质量类别划分 and
 #: GB 15618-2018 practice, with or without 类, the I/II/III 类 numbering and the English names.
+#: Spellings of the wheat type (``wheat_type``), also read from a wheat crop cell (冬小麦 → winter, 春小麦 →
+#: spring): a winter wheat row is the winter season of its field (maize cannot replace it).
+WHEAT_TYPE_ALIASES: dict[str, str] = {
+    "winter": "winter", "winter wheat": "winter", "冬小麦": "winter", "冬麦": "winter", "冬": "winter",
+    "spring": "spring", "spring wheat": "spring", "春小麦": "spring", "春麦": "spring", "春": "spring",
+}
+
 SOIL_CLASS_ALIASES: dict[str, str] = {
     "priority_protection": "priority_protection", "safe_utilisation": "safe_utilisation",
     "strict_control": "strict_control",

@@ -82,6 +82,7 @@ TABLE_FILES: dict[str, str] = {
     "option_steps": "option_steps.csv",
     "monitoring_rules": "monitoring_rules.csv",
     "rice_seasons": "rice_seasons.csv",
+    "wheat_seasons": "wheat_seasons.csv",
     "soil_method_precision": "soil_method_precision.csv",
     "covariate_defaults": "covariate_defaults.csv",
 }
@@ -147,6 +148,7 @@ class Tables:
     option_steps: pd.DataFrame
     monitoring_rules: pd.DataFrame
     rice_seasons: pd.DataFrame
+    wheat_seasons: pd.DataFrame
     soil_method_precision: pd.DataFrame
     covariate_defaults: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).

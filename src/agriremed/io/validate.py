@@ -35,7 +35,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   ROTATION_SHORT,
                                   CROP_GROUP_WORDS, UNLISTED_CROP, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
-                                  RICE_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
+                                  RICE_TYPE_ALIASES, WHEAT_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
                                   crop_metal_header_crop)
 from agriremed.core.tables import Tables, load_tables
@@ -1198,6 +1198,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _read_rotations(col, raw, mapping, crop_col, out, tables, elsewhere)
     if crop_col is not None and "rice_type" not in dups:
         _rice_type_from_crop(col, raw, crop_col, out)
+    if crop_col is not None and "wheat_type" not in dups:
+        _wheat_type_from_crop(raw, crop_col, out)
     comma_used |= _read_crop_metals(col, raw, mapping, out, tables, comma_decimals, marks,
                                     comma_file=attrs.get("separator") == ",")
     if comma_used:
@@ -2175,6 +2177,29 @@ def _rice_type_from_crop(col: Collector, raw: pd.DataFrame, crop_col: str, out: 
     out["rice_type"] = given
 
 
+def _check_wheat_type(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """Wheat types read through their spellings (冬小麦 → winter); unknown ones are ignored with a warning."""
+    return _read_spellings(col, canon, spec, text, blank, text.str.lower().str.strip(), WHEAT_TYPE_ALIASES)
+
+
+def _wheat_type_from_crop(raw: pd.DataFrame, crop_col: str, out: dict) -> None:
+    """The wheat type a wheat crop cell names (冬小麦, winter wheat → winter; 春小麦, spring wheat → spring:
+    :data:`~agriremed.core.names.WHEAT_TYPE_ALIASES`) as the plot's ``wheat_type`` where that column is
+    absent or blank (a type the column gives is kept). The column is added only when a crop cell names a
+    type. The crop itself is read as wheat either way."""
+    text, blank = _cell_text(raw[crop_col], "crop")
+    named = text.str.lower().str.strip().map(WHEAT_TYPE_ALIASES).to_numpy(object)
+    wheat = pd.Series(out.get("crop", np.full(len(raw), None)), dtype=object).eq("wheat").to_numpy(bool)
+    typed = wheat & ~blank & ~pd.isna(named)
+    if not typed.any():
+        return
+    given = (np.asarray(out["wheat_type"], dtype=object) if "wheat_type" in out
+             else np.full(len(raw), None, dtype=object)).copy()
+    unset = typed & pd.isna(given)
+    given[unset] = named[unset]
+    out["wheat_type"] = given
+
+
 def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """The county's soil classes read through their spellings (优先保护类, 安全利用, II类 …);
     unknown ones are ignored with a warning."""
@@ -2935,7 +2960,7 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
 
 #: columns read through a list of spellings: column → check returning the values read
 _TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
-                "rice_type": _check_rice_type, "soil_class_county": _check_county_class, "crop": _check_crop,
+                "rice_type": _check_rice_type, "wheat_type": _check_wheat_type, "soil_class_county": _check_county_class, "crop": _check_crop,
                 "region": _check_region}
 
 

@@ -166,6 +166,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
+from agriremed.core import i18n as _i18n
 from agriremed.core.messages import Message, encode_column, printed, render, render_encode
 from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core.uncertainty import parameter_draws
@@ -1008,15 +1009,56 @@ def _switch_failures(food_crop: str, crop: np.ndarray, rot_uniq: list, rot_codes
     return out
 
 
+def winter_wheat_rows(plots: pd.DataFrame, tables: Tables | None = None) -> np.ndarray:
+    """Rows that are the winter wheat season of their field: the crop is wheat and the row's ``wheat_type``
+    is winter (冬小麦, winter wheat in the crop cell, or the column), or, where it is blank, the province of
+    its ``region`` grows winter wheat (``wheat_seasons.csv`` season winter, or both: a province of winter
+    and spring wheat zones is taken as winter wheat). Spring wheat rows (春小麦, spring wheat) and wheat rows
+    whose region names no province (or that have no region) are not.
+
+    >>> winter_wheat_rows(pd.DataFrame({"crop": ["wheat", "wheat", "wheat", "wheat", "maize"],
+    ...     "region": ["Henan/Jiyuan", "甘肃省张掖市", "甘肃省张掖市", None, "Henan"],
+    ...     "wheat_type": [None, None, "spring", None, None]})).tolist()
+    [True, True, False, False, False]
+    """
+    tables = tables or load_tables()
+    n = len(plots)
+    wheat = _frames.obj(plots["crop"]) == "wheat" if "crop" in plots else np.zeros(n, bool)
+    if not wheat.any():
+        return np.zeros(n, bool)
+    given = (np.where(pd.isna(plots["wheat_type"].to_numpy(object)), "", plots["wheat_type"].to_numpy(object))
+             if "wheat_type" in plots else np.full(n, "", dtype=object))
+    region = (np.where(pd.isna(plots["region"].to_numpy(object)), "", plots["region"].to_numpy(object))
+              if "region" in plots else np.full(n, "", dtype=object))
+    w = tables.wheat_seasons
+    by_province = {str(k).lower(): v for k, v in zip(w.loc[w["scope"] == "province", "key"],
+                                                     w.loc[w["scope"] == "province", "season"], strict=True)}
+    codes, uniq = pd.factorize(pd.Series(region, dtype=object), use_na_sentinel=False)
+    winter_province = np.array([by_province.get(_i18n.region_province(str(r), tables) if r else "", "")
+                                in ("winter", "both") for r in uniq], bool)
+    winter_province = winter_province[codes] if len(uniq) else np.zeros(n, bool)
+    return wheat & ((given == "winter") | ((given == "") & winter_province))
+
+
+def summer_crops(tables: Tables) -> frozenset:
+    """Crops sown in summer after the winter wheat harvest (``wheat_seasons.csv`` rows of scope crop,
+    season summer: maize): a switch to one cannot take the winter wheat season."""
+    w = tables.wheat_seasons
+    return frozenset(w.loc[(w["scope"] == "crop") & (w["season"] == "summer"), "key"])
+
+
 def _crop_failures(o, switches: bool, has_food: np.ndarray, crop: np.ndarray, crops_coded: tuple,
-                   rotations_coded: tuple, paddy_other: np.ndarray) -> list[tuple]:
+                   rotations_coded: tuple, paddy_other: np.ndarray,
+                   winter_summer: tuple | None = None) -> list[tuple]:
     """(mask, text[, codes]) of :func:`_evaluate_one`'s ``fail`` for the crop the plot grows (rule 7):
     an option protecting the current crop needs a food crop; a measure for its own crop that is no
     crop switch (the rice measures) is not used on a plot growing another food crop (the wheat row of a
     rice–wheat paddy is no rice season), unless its ``crops`` column lists the crops it replaces; the
     option's ``crops`` column; a crop switch needs another crop than the one it switches to; a crop
     switch on paddy land is a switch from the paddy crop, not used on the paddy rows growing another
-    food crop (``paddy_other``: the winter wheat row of a rice–wheat paddy)."""
+    food crop (``paddy_other``: the winter wheat row of a rice–wheat paddy); a switch to a summer crop
+    (``winter_summer``: the winter wheat rows, :func:`winter_wheat_rows`, and :func:`summer_crops`) is not
+    used on a winter wheat row: the summer maize of a wheat–maize field is a season of its own."""
     crop_uniq, crop_codes = crops_coded
     out = []
     if switches and "paddy" in _split(o.land_uses):
@@ -1031,6 +1073,9 @@ def _crop_failures(o, switches: bool, has_food: np.ndarray, crop: np.ndarray, cr
     out.append(_crop_not_listed(o, crop, crop_uniq, crop_codes))
     if switches:
         out.extend(_switch_failures(o.food_crop, crop, *rotations_coded))
+    if switches and winter_summer is not None and o.food_crop in winter_summer[1]:
+        out.append((winter_summer[0] & ~paddy_other,
+                    Message.of("opt.winter_wheat_season", option_crop=o.food_crop, sources=winter_summer[2])))
     return out
 
 
@@ -1132,6 +1177,10 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     paddy_crops = tables.crops.loc[tables.crops["land_use"] == "paddy", "crop"].tolist() \
         if "land_use" in tables.crops else []
     paddy_other = (lu == "paddy") & has_food & ~np.isin(crop, paddy_crops)
+    # the winter wheat row of a wheat–maize field: a switch to summer maize would leave the winter season idle
+    ws = tables.wheat_seasons
+    winter_summer = (winter_wheat_rows(plots, tables), summer_crops(tables),
+                     ";".join(sorted(set(ws["source"].dropna()))))
     # idle dry land below every screening value (no crop: a cotton or tobacco field is in use, not
     # idle): a crop switch may return it to its grain
     idle_clean_dry = (crop == "none") & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
@@ -1201,7 +1250,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                                 for h in hit_uniq], hit_codes)
         fail(*_needs_failure(o, exceed, bits, measured_mask))
         for failure in _crop_failures(o, switches, has_food, crop, (crop_uniq, crop_codes), (rot_uniq, rot_codes),
-                                     paddy_other):
+                                     paddy_other, winter_summer):
             fail(*failure)
         unchecked = unmeasured_t & temp_ramp[i]  # a temperature-limited yield taken as unlimited
         if not np.isnan(o.min_mean_temp_c):
