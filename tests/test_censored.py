@@ -82,7 +82,7 @@ def _crop_sheet(tmp_path, cell):
 def test_harvest_below_a_limit_under_the_food_limit_complies(tmp_path):
     p = _crop_sheet(tmp_path, "<0.02")
     v = agriremed.validate_plots(p)
-    assert v.errors.empty and v.plots["cd"].tolist() == [0.02]
+    assert v.errors.empty and v.plots["crop_cd_mg_kg"].tolist() == [0.02]
     assert v.plots["crop_censored_metals"].tolist() == ["cd"]
     r = agriremed.plan(p, agriremed.Scenario(mc_draws=0))
     s = r.summary
@@ -109,7 +109,7 @@ def test_harvest_below_a_limit_in_a_dry_weight_column(tmp_path):
                          "B,湖南/株洲/渌口,paddy,rice,0.5,5.0,0.5,<0.5\n"
                          "C,湖南/株洲/渌口,upland,vegetables,0.5,5.0,0.5,<0.02\n")
     v = agriremed.validate_plots(p)
-    np.testing.assert_allclose(v.plots["cd"].to_numpy(float), [0.02, 0.5, np.nan])
+    np.testing.assert_allclose(v.plots["crop_cd_mg_kg"].to_numpy(float), [0.02, 0.5, np.nan])
     assert v.plots["crop_dry_weight_metals"].tolist()[:2] == ["cd", "cd"]
     assert v.plots["crop_censored_metals"].tolist()[:2] == ["cd", "cd"]
     assert pd.isna(v.plots["crop_dry_weight_metals"].iloc[2]) and pd.isna(v.plots["crop_censored_metals"].iloc[2])
