@@ -40,7 +40,7 @@ from agriremed.io.sheets import SheetError, write_sheets
 from agriremed.io.validate import Validation, validate_plots
 from agriremed.io.workbook import StreamWorkbook
 from agriremed.stages import soil
-from agriremed.stages.advice import area_units, food_standards, ha_per_mu, years_messages
+from agriremed.stages.advice import area_units, food_standards, ha_per_mu, pct_text, years_messages
 from agriremed.stages.uptake import safe_thresholds, unassessed_metals
 
 __all__ = ["main", "build_parser"]
@@ -187,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="probability of meeting the limit (default 0.95)")
     ss.add_argument("--crop", help="crop to assess on every plot (default: each plot's crop)")
     ss.add_argument("--tables", help="folder of user tables (e.g. written by fit-uptake)")
+    ss.add_argument("--lang", choices=["en", "zh"], default="en",
+                    help="language of the console output: en or zh")
 
     se = sub.add_parser("sensitivity", help="tornado (one value at a time) or Morris/Sobol global "
                                             "sensitivity of one output of one plot")
@@ -908,6 +910,7 @@ def _cmd_fit_uptake(args) -> int:
 
 
 def _cmd_safe_soil(args) -> int:
+    lang = getattr(args, "lang", "en") or "en"
     if not 0.5 <= args.prob < 1.0:
         _say(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
               file=sys.stderr)
@@ -919,41 +922,40 @@ def _cmd_safe_soil(args) -> int:
     t, used = _safe_thresholds(v.plots, args.crop, args.standard, args.prob, tables)
     why = _not_assessed(v.plots, t, args.crop, tables)
     full, t = t, t.loc[t["not_assessed_reason"] == ""].reset_index(drop=True)
+    yes, no = i18n.t("ui.cli.safe.yes", lang), i18n.t("ui.cli.safe.no", lang)
+    spread = _safe_spread(t)
     show = pd.DataFrame({
-        "plot": t["plot_id"], "crop": t["crop"], "metal": t["metal"], "function": t["function_id"],
-        "limit [mg/kg]": t["food_limit_mg_kg"].map(lambda x: f"{x:g}"),
-        "soil now": t["soil_input_mg_kg"].map(lambda x: f"{x:.3g}"),
-        "safe soil": t["safe_soil_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
+        "plot": t["plot_id"], "crop": t["crop"].map(lambda c: c if lang == "en" else i18n.value("crop", c, lang, tables)),
+        "metal": t["metal"].map(lambda m: m if lang == "en" else i18n.metal_name(m, lang)),
+        "function": t["function_id"], "limit": t["food_limit_mg_kg"].map(lambda x: f"{x:g}"),
+        "soil_now": t["soil_input_mg_kg"].map(lambda x: f"{x:.3g}"),
+        "safe": t["safe_soil_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
         "median": t["safe_soil_p50_mg_kg"].map(lambda x: "-" if pd.isna(x) else f"{x:.3g}"),
-        "< background": t["below_background"].map(lambda x: "" if pd.isna(x) else ("yes" if x else "no")),
+        "spread": [f"×{x:.2g}" if np.isfinite(x) else "-" for x in spread],
+        "background": t["below_background"].map(lambda x: "" if pd.isna(x) else (yes if x else no)),
         "extract": t["soil_measure"],
-        "safe pH": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
-        "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else ("yes" if x else "no")),
+        "safe_ph": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
+        "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else (yes if x else no)),
     })
-    _say(f"Safe soil threshold: soil metal at which the crop meets the {' / '.join(used)} limit with "
-          f"probability {args.prob:g} (median: with probability 0.5; safe pH: pH at which it does for the "
-          "plot's soil; the crop complies at that pH or above).")
+    show.columns = [i18n.t(f"ui.cli.safe.col_{c}", lang) for c in show.columns]
+    _say(i18n.t("ui.cli.safe.head", lang, standard=" / ".join(used),
+                prob=f"{args.prob:g}" if lang == "en" else pct_text(args.prob, lang)))
     if len(show):
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
             _say(_shown(show).to_string(index=False))
-    low = t.loc[t["below_background"].fillna(False).astype(bool)]
-    if len(low):
-        _say("")
-        for (metal, bg), g in low.groupby(["metal", "background_mg_kg"], sort=False):
-            msg = messages.Message.of("upt.below_background", background=float(bg), metal=metal.capitalize())
-            ids = list(map(str, g["plot_id"]))
-            more = f" … and {len(ids) - 20} more (below_background in safe_soil.csv)" if len(ids) > 20 else ""
-            _say(f"{metal.capitalize()} threshold {messages.render(msg, 'en', tables)}")
-            _say(f"  {len(ids)} plot(s): {', '.join(ids[:20])}{more}")
+    for line in _uninformative_lines(t, spread, args.prob, lang, tables):
+        _say(line)
     n_done = t["plot_id"].nunique()
-    _say(f"\n{v.n_input} row(s): {n_done} assessed, {len(v.rejected)} rejected, {len(why)} not assessed")
+    _say("\n" + i18n.t("ui.cli.safe.counts", lang, rows=v.n_input, done=n_done, rejected=len(v.rejected),
+                       not_assessed=len(why)))
     if len(v.problems):
-        _say("problems in the plot table (rows with an error were rejected):")
-        _print_problems(v.messages())
+        _say(i18n.t("ui.cli.safe.problems", lang))
+        _print_problems(v.messages(lang=lang), lang=lang)
     if len(why):
-        _say("not assessed (no safe soil threshold):")
-        _print_problems([f"row {r.input_row} (line {r.line}, plot {r.plot_id}) — {r.reason}"
-                         for r in why.itertuples(index=False)])
+        _say(i18n.t("ui.cli.safe.not_assessed", lang))
+        _print_problems([i18n.t("ui.cli.safe.not_assessed_row", lang, row=r.input_row, line=r.line,
+                                plot=r.plot_id, reason=_reason_text(r, lang, tables))
+                         for r in why.itertuples(index=False)], lang=lang)
     if args.out:
         out = Path(args.out)
         nothing = why.loc[~why["plot_id"].isin(full["plot_id"])]  # plots whose crop has no function at all
@@ -961,10 +963,61 @@ def _cmd_safe_soil(args) -> int:
             full = pd.concat([full, nothing.rename(columns={"reason": "not_assessed_reason",
                                                             "reason_msg": "not_assessed_reason_msg"})
                               .drop(columns=["input_row", "line"])], ignore_index=True)
-        _say(f"wrote {write_csv(full, out / 'safe_soil.csv')}")
-        _say(f"wrote {write_csv(v.problems, out / 'problems.csv')}")
-        _say(f"wrote {write_csv(v.rejected, out / 'rejected.csv')}")
+        for name, table in (("safe_soil.csv", full), ("problems.csv", v.problems), ("rejected.csv", v.rejected)):
+            _say(i18n.t("ui.cli.wrote", lang, path=write_csv(table, out / name)))
     return 0 if n_done else 1
+
+
+def _reason_text(r, lang: str, tables) -> str:
+    """The reason a plot has no safe soil threshold, in ``lang`` (its encoded message where it has one)."""
+    msg = getattr(r, "reason_msg", "")
+    if lang != "en" and isinstance(msg, str) and msg:
+        return messages.render(messages.Message.decode(msg), lang, tables)
+    return r.reason
+
+
+def _safe_spread(t: pd.DataFrame) -> np.ndarray:
+    """Per row of :func:`~agriremed.stages.uptake.safe_thresholds`, how many times lower the safe soil value
+    at the chosen probability lies than the one at the median (``safe_soil_p50_mg_kg`` ÷ ``safe_soil_mg_kg``):
+    the spread of the transfer function carried into the soil [–]; NaN where either is missing, 0 or infinite."""
+    safe = t["safe_soil_mg_kg"].to_numpy(float)
+    med = t["safe_soil_p50_mg_kg"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = med / safe
+    return np.where(np.isfinite(r) & (safe > 0), r, np.nan)
+
+
+def _span(values, digits: int = 3) -> str:
+    """'0.0278–0.0594' (``digits`` significant digits), or one value where they print alike."""
+    lo, hi = f"{np.nanmin(values):.{digits}g}", f"{np.nanmax(values):.{digits}g}"
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def _uninformative_lines(t: pd.DataFrame, spread: np.ndarray, prob: float, lang: str, tables) -> list[str]:
+    """Console lines for the rows whose safe soil value at ``prob`` is below the natural background
+    (``below_background``): at that probability no soil value is informative, because of the spread of the
+    transfer function (``se_log10``, as the factor between the crop's ``prob`` bound and its median, and
+    between the soil values at the median and at ``prob``); the value at the median is given beside it
+    (message ``upt.safe_soil_uninformative``, one per metal, function and background)."""
+    low = t["below_background"].fillna(False).astype(bool).to_numpy()
+    if not low.any():
+        return []
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf(prob)
+    sub = t.loc[low].assign(_spread=spread[low])
+    lines = [""]
+    for (metal, fid, bg, se), g in sub.groupby(["metal", "function_id", "background_mg_kg", "se_log10"],
+                                               sort=False):
+        ids = list(map(str, g["plot_id"]))
+        plots = ", ".join(ids[:20]) + (i18n.t("ui.cli.safe.more", lang, n=len(ids) - 20) if len(ids) > 20 else "")
+        fin = g["_spread"].to_numpy(float)
+        msg = messages.Message.of(
+            "upt.safe_soil_uninformative", metal=metal, prob=pct_text(prob, lang), function=fid, se=float(se),
+            crop_factor=float(10 ** (z * float(se))), soil_factor=_span(fin, 2) if np.isfinite(fin).any() else "-",
+            safe=_span(g["safe_soil_mg_kg"].to_numpy(float)), background=float(bg),
+            median=_span(g["safe_soil_p50_mg_kg"].to_numpy(float)), n=len(ids), plots=plots)
+        lines.append(messages.render(msg, lang, tables))
+    return lines
 
 
 def _safe_thresholds(plots: pd.DataFrame, crop, standard: str, prob: float, tables) -> tuple[pd.DataFrame, list]:

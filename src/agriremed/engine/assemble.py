@@ -1607,6 +1607,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
           if "user_fit_msg" in soil_plot else np.full(n, "", dtype=object))
     am = (_frames.take(_frames.obj(soil_plot["assumed_msg"]), sp, "")
           if "assumed_msg" in soil_plot else np.full(n, "", dtype=object))
+    # the crop's prediction of a metal from a function documented to over-predict: conservative
+    op = (_frames.take(_frames.obj(soil_plot["over_predicts_msg"]), sp, "")
+          if "over_predicts_msg" in soil_plot else np.full(n, "", dtype=object))
     om = _frames.obj(P["other_metals_measured"]) if "other_metals_measured" in P else np.full(n, None, dtype=object)
     rotation = _frames.obj(P["crops_not_planned"]) if "crops_not_planned" in P else np.full(n, None, dtype=object)
     has_rot = ~pd.isna(rotation) & (rotation != "")
@@ -1632,6 +1635,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         # soil covariates the crop's function needs, not given: the typical values assumed (never silently)
         (_given(am) & ~no_food, lambda i: Message.decode(am[i])),
+        # the prediction rests on a function documented to over-predict: it errs on the safe side
+        (_given(op) & ~no_food, lambda i: Message.decode(op[i])),
         (no_t & no_r, lambda i: Message.of("rec.climate_water_unchecked", min_c=float(min_c[i]),
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),

@@ -251,6 +251,39 @@ def assumed_inputs_of(pred: pd.DataFrame, plot_ids) -> tuple[np.ndarray, np.ndar
     return text, notes
 
 
+def over_predicted_notes(pred: pd.DataFrame, plot_ids, tables: Tables) -> np.ndarray:
+    """Per plot, the note that its current crop's prediction of a metal is conservative: the transfer
+    function giving it is documented to over-predict independent surveys (``known_bias`` over_predicts of
+    ``transfer_functions.csv``, :meth:`~agriremed.core.tables.Tables.over_predicting_functions`, the lookup
+    the minor-risk rule of :data:`agriremed.stages.options.MINOR_RISK_FAMILY` reads); message
+    ``rec.over_predicts``, one per crop and metal, joined by ``rec.with_note``, encoded; ``''`` where none.
+    No number changes: the note says which way the prediction errs."""
+    pid = _frames.obj(plot_ids)
+    out = np.full(len(pid), "", dtype=object)
+    if pred.empty or "function_id" not in pred:
+        return out
+    biased = np.isin(_frames.obj(pred["function_id"]), list(tables.over_predicting_functions()))
+    if "assessed" in pred:
+        biased &= pred["assessed"].fillna(False).astype(bool).to_numpy()
+    rows = np.flatnonzero(biased)
+    if not len(rows):
+        return out
+    crop, metal, rid = _frames.obj(pred["crop"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
+    notes: dict = {}
+    seen: set = set()
+    for i in rows:
+        if (rid[i], crop[i], metal[i]) in seen:
+            continue
+        seen.add((rid[i], crop[i], metal[i]))
+        msg = Message.of("rec.over_predicts", crop=crop[i], metal=metal[i])
+        notes[rid[i]] = msg if rid[i] not in notes else Message.of("rec.with_note", sentence=notes[rid[i]],
+                                                                    note=msg)
+    at = _frames.positions(np.array(list(notes), dtype=object), pid)
+    enc = np.array([m.encode() for m in notes.values()], dtype=object)
+    out[at >= 0] = enc[at[at >= 0]]
+    return out
+
+
 def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     """Per plot, the note that a function fitted to the user's pairs was not used for its crop
     (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge`` where the step at the end of the
@@ -300,7 +333,8 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
                                  uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]),
                                  user_fit_msg=user_fit_notes(pred, soil_plot["plot_id"]))
     assumed_text, assumed_msg = assumed_inputs_of(pred, soil_plot["plot_id"])
-    soil_plot = soil_plot.assign(uptake_assumed_inputs=assumed_text, assumed_msg=assumed_msg)
+    soil_plot = soil_plot.assign(uptake_assumed_inputs=assumed_text, assumed_msg=assumed_msg,
+                                 over_predicts_msg=over_predicted_notes(checked, soil_plot["plot_id"], tables))
     bar.update()
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,

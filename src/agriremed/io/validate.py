@@ -593,7 +593,8 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
-                                 used=[mapping[c] for c in (area_units, header_units) if c] + more_ids)
+                                 used=[mapping[c] for c in (area_units, header_units) if c] + more_ids,
+                                 assumed=assumed_covariates(tables))
     for severity, problem, expected in region_notes:
         col.add_file("region", severity, problem, expected)
     if area_units and "area_ha" not in dups:
@@ -1063,11 +1064,23 @@ def _as_message(item: dict, key: str):
     return Message.decode(enc) if enc else item[key]
 
 
+def assumed_covariates(tables: Tables) -> frozenset:
+    """Plot columns whose typical value the uptake stage assumes where a crop's transfer function needs
+    them and the plot leaves them blank: the covariates of ``covariate_defaults.csv`` (``som_pct``,
+    ``clay_pct``); empty when the table is empty, as a scenario with ``assume_missing_covariates: false``
+    leaves it (:func:`agriremed.engine.plan.run_tables`)."""
+    df = getattr(tables, "covariate_defaults", None)
+    if df is None or df.empty or "covariate" not in df:
+        return frozenset()
+    return frozenset(df["covariate"].dropna().astype(str).str.strip())
+
+
 def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_errors, dups: list[str],
-                n: int, used=()) -> list[str]:
+                n: int, used=(), assumed=frozenset()) -> list[str]:
     """File-level checks (headers, duplicate, required, recommended and unknown columns, rows,
     metal columns); every row is rejected when one of them is an error. Returns the metals
-    with a column."""
+    with a column. A missing recommended column in ``assumed`` (:func:`assumed_covariates`) is said to be
+    assumed at its typical value where a crop function needs it, not to leave results blank."""
     canon_cols = list(mapping.values())
     for h in header_errors:
         col.add_file(h.header, "error", h.error_msg or h.error, h.expected_msg or h.expected)
@@ -1087,7 +1100,8 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
                      Message.of("exp.at_least_one_of", columns=", ".join(C.metal_column(m) for m in C.METALS)))
     for r in [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "recommended"]:
         if r not in canon_cols:
-            col.add_file(r, "warning", Message.of("val.missing_recommended", column=r),
+            code = "val.missing_recommended_assumed" if r in assumed else "val.missing_recommended"
+            col.add_file(r, "warning", Message.of(code, column=r),
                          Message.of("exp.description", column=r))
     unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1 and c not in used]
     original = {c: o for o, c in mapping.items()}

@@ -1931,7 +1931,9 @@ def _is_pv_plant(table: pd.DataFrame, plot_id: str) -> bool:
 def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     """What the crop will contain under current practice, one line per metal, in ``lang``: the
     metals above their screening value not assessed in the crop first (as in the sentence), then
-    each assessed metal's median [mg/kg, as sold] against its food limit and chance of exceeding it, then the
+    each assessed metal's median [mg/kg, as sold] against its food limit and chance of exceeding it (said to be
+    conservative where its transfer function is flagged ``over_predicts``, ``known_bias`` of
+    ``transfer_functions.csv``), then the
     metals measured in the harvest against their limit (``crop_measured_msg`` of the summary)."""
     crop_lines = []
     # metals above their screening value not assessed in the crop come first, as in the sentence
@@ -1943,13 +1945,17 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
         uu = u.loc[(u["plot_id"] == plot_id)]
         if "assessed" in uu:
             uu = uu.loc[uu["assessed"].astype(bool)]
+        over = result.tables.over_predicting_functions()
         for row in uu.itertuples(index=False):
             lim = getattr(row, "food_limit_mg_kg", np.nan)
             med = getattr(row, "crop_fw_p50_mg_kg", np.nan)  # as sold: the basis of the food limit
             pex = getattr(row, "p_exceed_limit", np.nan)
             if pd.isna(lim) or pd.isna(med):
                 continue
-            crop_lines.append(i18n.t("ui.sheet.crop_line", lang, metal=i18n.metal_name(row.metal, lang),
+            # a function documented to over-predict (known_bias): the line says the prediction is conservative
+            key = ("ui.sheet.crop_line_over" if getattr(row, "function_id", None) in over
+                   else "ui.sheet.crop_line")
+            crop_lines.append(i18n.t(key, lang, metal=i18n.metal_name(row.metal, lang),
                                      median=f"{med:.3g}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else pct_text(float(pex), lang)))
     measured = r.get("crop_measured_msg")  # the metals measured in the harvest against their food limit
