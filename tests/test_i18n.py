@@ -356,7 +356,7 @@ def test_currency_and_biochar_messages_are_translated(tables, plots_factory):
         plan = agriremed.plan(p, agriremed.Scenario(mc_draws=0, currency="GBP", biochar_feedstock=fs,
                                                     biochar_temperature=tc), progress=False, detail=False)
         pairs.update(_planner_pairs(plan))
-    assert any("GBP/ha" in t for t in pairs) and any("caution: chars made above" in t for t in pairs)
+    assert any("GBP/ha" in t for t in pairs) and any("chars made above" in t for t in pairs)
     assert any("pooled paddy dose–response is used" in t for t in pairs)
     assert any("largest above 450 °C" in t for t in pairs)
     assert _bad(pairs) == {}

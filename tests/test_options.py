@@ -6,6 +6,7 @@ from plotdata import make_plots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agriremed.core import messages
 from agriremed.stages import duration, options, soil, uptake
 
 
@@ -299,15 +300,17 @@ def test_biochar_reason_names_feedstock_and_as_caution_by_temperature(tables, pl
     hot = _row(_rows(_with_biochar(tables, "wood", "high"), p), "P1", "biochar_amendment")
     assert hot["applicable"]
     assert "wood biochar: Cd effect × 0.66 of the pooled paddy dose–response" in hot["reason"]
-    assert "caution: chars made above 450 °C, as this one (> 600 °C)" in hot["reason"]
+    assert "chars made above 450 °C, as this one (> 600 °C)" in hot["reason"]
     assert "no As reduction is credited" in hot["reason"]
+    assert messages.Message.decode(hot["option_cautions_msg"]).codes == ("opt.biochar_as_caution",)
     cool = _row(_rows(_with_biochar(tables, "manure", "low"), p), "P1", "biochar_amendment")
-    assert cool["applicable"] and "caution" not in cool["reason"]
+    assert cool["applicable"] and "often raised As mobility" not in cool["reason"]
+    assert cool["option_cautions_msg"] == ""
     assert "manure biochar: no grain-Cd figure for this feedstock" in cool["reason"]
     # no As measurement: nothing to caution about
     q = plots_factory(1, ph=5.0, cd_mg_kg=0.8)
     r = _row(_rows(_with_biochar(tables, "wood", "high"), q), "P1", "biochar_amendment")
-    assert "caution" not in r["reason"]
+    assert "often raised As mobility" not in r["reason"] and r["option_cautions_msg"] == ""
 
 
 def test_arsenic_above_screening_excludes_biochar_with_the_temperature_named(tables, plots_factory):

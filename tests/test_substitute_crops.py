@@ -147,7 +147,7 @@ def test_unknown_crop_is_planned_as_not_modelled():
     w = p.problems.loc[(p.problems["plot_id"] == "A") & (p.problems["column"] == "crop")].iloc[0]
     assert w["severity"] == "warning"
     assert w["problem"].startswith("durian is not in the library's crops: planned as a crop not modelled")
-    assert w["problem"].endswith("to src/agriremed/data/crops.csv (with its price and cost in prices.csv)")
+    assert w["problem"].endswith("(with its price and cost in a copy of prices.csv), and plan with --tables FOLDER")
     assert messages.render(w["problem_msg"], "zh").startswith("作物库中没有“durian”：按“未建模作物”规划")
 
 

@@ -49,7 +49,8 @@ def test_each_unlisted_row_is_warned_with_what_to_do(plan):
                           & plan.problems["problem"].str.contains("is not in the library's crops")]
     assert w["input_row"].tolist() == [1, 2, 3]
     assert w.iloc[0]["problem"].startswith("黄精 is not in the library's crops: planned as a crop not modelled")
-    assert "add it, or its name as an alias of a listed crop, to src/agriremed/data/crops.csv" in w.iloc[0]["problem"]
+    assert "into a folder of your own tables, add the crop there" in w.iloc[0]["problem"]
+    assert "--tables FOLDER" in w.iloc[0]["problem"] and "src/agriremed" not in w.iloc[0]["problem"]
     zh = messages.render(w.iloc[1]["problem_msg"], "zh")
     assert zh.startswith("作物库中没有“莲藕”：按“未建模作物”规划——土壤类别（GB 15618）只按土壤判定") and _zh_readable(zh)
 
@@ -105,3 +106,14 @@ def test_ratoon_rice_is_rice():
                        "面积（亩）": 2.0, "pH": 5.5, "镉（mg/kg）": 0.5, "区县": "湖北省荆州市"})
     v = validate_plots(df)
     assert v.plots["crop"].tolist() == ["rice", "rice"] and len(v.rejected) == 0
+
+
+def test_an_unlisted_crop_on_a_paddy_keeps_the_paddy_values():
+    # 莲藕 and 茭白 are aquatic crops of paddy land (GB/T 21010 水田): a crop whose land use the library does
+    # not know is not taken for the dry season of a paddy–upland rotation; wheat on a paddy still is
+    import pandas as pd
+    df = pd.DataFrame({"plot_id": ["LO-1", "LO-2", "LO-3", "LO-4"], "region": "湖北/荆州", "land_use": "paddy",
+                       "crop": ["莲藕", "茭白", "rice", "wheat"], "area_ha": 0.3, "ph": 6.1, "cd_mg_kg": 0.35})
+    s = agriremed.plan(df, agriremed.Scenario(mc_draws=0)).summary.set_index("plot_id")
+    assert s["screening_basis"].tolist() == ["paddy", "paddy", "paddy", "rotation_stricter"]
+    assert s["soil_class"].tolist() == ["priority_protection"] * 3 + ["safe_utilisation"]

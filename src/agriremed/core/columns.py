@@ -895,6 +895,11 @@ _out("duration_text_msg", "", "How long (message code)", "所需年限（消息�
 _out("data_gaps_msg", "", "Evidence gaps (message code)", "证据缺口（消息代码）",
      "data_gaps as a message code with its parameters (JSON): the gap_note of options.csv, rendered in any "
      "language from its gap_note_<lang> column.", dtype="str")
+_out("option_cautions_msg", "", "Cautions of the option (message code)", "方案注意事项（消息代码）",
+     "The cautions the option's reason carries on the plot, as message codes with their parameters (JSON, "
+     "agriremed.core.messages): a biochar on soil above the pH its Cd credit was measured at "
+     "(opt.biochar_alkaline), a char hot enough to raise As mobility (opt.biochar_as_caution); blank without any. "
+     "The recommendation of the plot repeats those of the recommended option (rec.option_caution).", dtype="str")
 _out("monitoring_msg", "", "Monitoring (message code)", "监测（消息代码）",
      "monitoring as message codes with their parameters (JSON), rendered in any language.", dtype="str")
 _out("not_assessed_reason_msg", "", "Why not assessed (message code)", "未评估原因（消息代码）",

@@ -1130,9 +1130,9 @@ def untranslated(text: str) -> list[str]:
 @functools.lru_cache(maxsize=20_000)
 def _untranslated(text: str) -> tuple[str, ...]:
     allowed = _allowed_tokens()
-    # what the user typed (quoted), file names and paths are shown as they are
+    # what the user typed (quoted), file names, paths and command options (--tables) are shown as they are
     text = re.sub(
-        r"'[^']*'|\"[^\"]*\"|“[^”]*”"
+        r"'[^']*'|\"[^\"]*\"|“[^”]*”|(?<![\w-])--[a-z][a-z-]*"
         r"|[\w.-]+\.(?:csv|txt|xlsx|xlsm|xls|ods|parquet|pq|gpkg|shp|geojson|zip|dbf|cpg|prj)(?![A-Za-z0-9])|\S*/\S*",
         " ",
         str(text),

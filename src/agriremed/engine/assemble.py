@@ -111,6 +111,9 @@ PLAN_COLUMNS += ["reason_msg", "why_food_safety_msg", "why_food_production_msg",
                  "why_clean_up_msg", "why_carbon_msg", "why_economics_msg"]
 #: The evidence gaps as message codes (appended).
 PLAN_COLUMNS += ["data_gaps_msg"]
+#: The cautions of the option's reason as message codes (appended; blank without any): the recommendation
+#: repeats those of the recommended option.
+PLAN_COLUMNS += ["option_cautions_msg"]
 #: The PV note as message codes (appended): the sentence quotes the coordinates a yield was computed at.
 PLAN_COLUMNS += ["pv_note_msg"]
 #: The residue note as message codes (appended).
@@ -170,7 +173,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
-    ahead = ranking_mod.runner_up_message(rank, weights, tables)
+    ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]))
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
@@ -1470,7 +1473,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
                                        "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
-                                       "data_gaps_msg") if c in table}
+                                       "data_gaps_msg", "option_cautions_msg") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
@@ -1623,7 +1626,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
+    # the cautions of the recommended option (a biochar on alkaline soil, a char that can raise As mobility):
+    # first, right after the sentence that recommends it
+    cautions = (_frames.obj(b["option_cautions_msg"]) if "option_cautions_msg" in b
+                else np.full(n, "", dtype=object))
     notes = (
+        (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
+                                                      cautions=Message.decode(cautions[i]))),
         # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an
         # intervention value of 120): a re-sample or re-analysis can change the class; first, beside the class
         (near_here, lambda i: Message.decode(near[i])),

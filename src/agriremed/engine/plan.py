@@ -836,7 +836,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     table = result.table.copy()
     for c in ("score", "rank", "recommended"):
         table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
-    ahead = ranking_mod.runner_up_message(rank, w, tables)
+    ahead = ranking_mod.runner_up_message(rank, w, tables, rules=_frames.obj(table["policy_rule"])
+                                            if "policy_rule" in table else None)
     money = (scenario.currency, result.money()["cny_per_unit"])
     P = with_all_input_columns(result.plots)
     summary = assemble.text_as_object(assemble.summary_table(P, result.soil_plot, table, scenario, ahead,

@@ -2840,7 +2840,11 @@ def _paddy_upland_rotation(out: pd.DataFrame, mapping: dict[str, str], dups: lis
     n = len(out)
     crop = pd.Series(out["crop"], dtype=object).to_numpy(object)
     c = tables.crops
-    dry = set(c.loc[c["land_use"].fillna("").ne("paddy") & c["crop"].ne("none"), "crop"])
+    # a crop whose land use the library does not know (a crop not in the library, ``unlisted``: 莲藕, 茭白) is
+    # not taken for a dry crop: paddy land includes aquatic crops (GB/T 21010 水田), so its paddy row keeps
+    # the paddy values
+    lu = c["land_use"].fillna("")
+    dry = set(c.loc[lu.ne("paddy") & lu.ne("") & c["crop"].ne("none"), "crop"])
     land_use = (pd.Series(out["land_use"], dtype=object).to_numpy(object) if "land_use" in out.columns
                 else np.full(n, None, dtype=object))
     rot = np.zeros(n, bool)

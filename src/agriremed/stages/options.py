@@ -1187,6 +1187,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
 
     k = len(opts)
     reasons = np.empty((k, n), dtype=object)
+    cautions = np.full((k, n), "", dtype=object)  # encoded cautions of each applicable row ("" none)
     applicable_all = np.zeros((k, n), bool)
     target_all = np.zeros((k, n), np.int64)
     untreated_all = np.zeros((k, n), np.int64)
@@ -1289,6 +1290,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             warn_all = (as_measured & bool(as_warn)) + 2 * ((ph > alk_from) & bool(alk_warn))
             warns = (as_warn, alk_warn)
             warn = warn_all[applicable]
+            cautions[i][applicable] = _caution_codes(warn, warns)
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, warns,
@@ -1327,6 +1329,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         "data_gaps_msg": np.where(app, np.tile(gap_msgs, n), ""),
         "policy_status": st_plot.T.ravel() if n else np.zeros(0, object),
         "policy_rule": rid_plot.T.ravel() if n else np.zeros(0, object),
+        "option_cautions_msg": np.where(app, cautions.T.ravel(), "") if n else np.zeros(0, object),
     }, n * k)
 
 
@@ -1526,6 +1529,20 @@ def _biochar_text(o, tables: Tables) -> Message | None:
     if pooled[0]:
         return Message.of("opt.biochar_pooled", feedstock=fs, factor=printed(e[0], 2))
     return Message.of("opt.biochar_feedstock", feedstock=fs, factor=printed(e[0], 2))
+
+
+def _caution_codes(warn, warn_texts) -> np.ndarray:
+    """The cautions of each row as one encoded message (``""`` without any): bit k of ``warn`` adds
+    ``warn_texts[k]``, as :func:`_ok_texts` adds them to the reason."""
+    codes, uniq = pd.factorize(np.asarray(warn, np.int64), use_na_sentinel=False)
+    texts = []
+    for w in np.asarray(uniq).tolist():
+        m = Message()
+        for b, t in enumerate(warn_texts):
+            if w >> b & 1 and t:
+                m += t
+        texts.append(m.encode() if m else "")
+    return np.asarray(texts, dtype=object)[codes] if len(texts) else np.zeros(0, object)
 
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,

@@ -101,7 +101,7 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
 from agriremed.models.ranking import BEHIND_TIER, SCORE_DECIMALS, TIE_BREAKS, tie_break_used
-from agriremed.core.messages import Message, render_column, render_encode, render_encode_filled
+from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.economics import VIEW_COLUMNS
@@ -109,7 +109,7 @@ from agriremed.stages.options import MINOR_RISK_FAMILY, POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
-           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message",
+           "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message", "policy_reason",
            "untreated_limited", "less_often_compliant", "class_kept_metals"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
@@ -1264,8 +1264,26 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     return out
 
 
+#: Prefix of the message codes that give, per land rule, why the rule set ranks an option it only
+#: allows after the one it expects (``rec.policy_why.cn_safe_baseline_needs_plan``).
+POLICY_WHY = "rec.policy_why."
+
+
+def policy_reason(rule: str) -> Message:
+    """Why the rule ``rule`` (a ``rule_id`` of ``land_rules.csv``) ranks an option it only allows after
+    the one the rule set expects, as the clause closing ``rec.ahead_policy``: the rule's own short
+    reason (``rec.policy_why.<rule>``: "because safe-utilisation land needs a safe-utilisation
+    measure (Soil Pollution Law Art. 53)"), else its name (``rec.policy_why_rule``); without a rule
+    ``rec.policy_why_expected``."""
+    if not rule:
+        return Message.of("rec.policy_why_expected")
+    if POLICY_WHY + rule in catalogue("en"):
+        return Message.of(POLICY_WHY + rule)
+    return Message.of("rec.policy_why_rule", rule=rule)
+
+
 def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
-                      tables: Tables | None = None) -> pd.Series:
+                      tables: Tables | None = None, rules=None) -> pd.Series:
     """Why the recommended option beat the next one, as a clause for the recommendation.
 
     Parameters
@@ -1286,7 +1304,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         where an ordering rule rather than the score decided (the winner may score lower), a
         message that reads "ranked before <option> (score 0.52 vs its 0.54), …":
         ``rec.ahead_policy`` ("…, which the rule set only
-        allows on this land", when the policy tier decided), ``pol.ahead_restrained`` ("…,
+        allows on this land, because safe-utilisation land needs a safe-utilisation measure (Soil
+        Pollution Law Art. 53)", when the policy tier decided: the reason is that of the runner-up's
+        rule, ``policy_rule`` of ``ranked`` or ``rules`` (row-aligned with ``ranked``), by
+        :func:`policy_reason`), ``pol.ahead_restrained`` ("…,
         which the rule set restrains on this land", when the runner-up is restrained and the
         winner only allowed), ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
         runner-up scores higher but ranks after the fully assessed winner) or
@@ -1412,7 +1433,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
     # below the target (5): the runner-up's compliance, the target and the winner's, as printed
     shares = _below_target_shares(ranked, fr, sr, by_policy == 5)
-    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, *shares)
+    # the rule that ranks the runner-up after the winner (its reason closes rec.ahead_policy)
+    rule_all = (_frames.obj(ranked["policy_rule"]) if "policy_rule" in ranked else
+                np.asarray(rules, dtype=object) if rules is not None else np.full(len(ranked), "", dtype=object))
+    rule_sr = np.where(by_policy == 1, rule_all[sr], "").astype(object)
+    rule_sr[pd.isna(rule_sr)] = ""
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -1424,6 +1450,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],
                        target=shares[2][i], own=_own_share(shares[0][i]))
             if by_policy[i] == 5 else
+            Message.of(code[1], option=oid[sr][i], score=a[i], runner_score=b[i],
+                       because=policy_reason(rule_sr[i]))
+            if by_policy[i] == 1 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
             for i in first]
