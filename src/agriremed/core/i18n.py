@@ -444,8 +444,9 @@ def _region_name_zh(text: str, tables=None) -> str:
         parts[0] = _same_space(head, full)
         province = _province_english(tables).get(key, key)
     for i in range(2, len(parts), 2):
-        name = _places.PLACE_SUFFIX.sub("", parts[i].strip()).lower()
-        zh = places.get((province, tuple(chain), name))
+        # its English name as place_names.csv writes it (Harbin, Haerbin: Ha'erbin), or None
+        name = _places.place_key(province, tuple(chain), parts[i])
+        zh = None if name is None else places.get((province, tuple(chain), name))
         if zh is None:  # unknown: this part and the ones below it stay as written
             break
         parts[i] = _same_space(parts[i], zh)

@@ -15,7 +15,8 @@ import functools
 import re
 from importlib import resources
 
-__all__ = ["PLACE_SUFFIX", "ZH_PLACE_SUFFIX", "locate", "place_english", "place_names", "place_paths", "place_spellings"]
+__all__ = ["PLACE_SUFFIX", "ZH_PLACE_SUFFIX", "locate", "place_aliases", "place_english", "place_key", "place_names",
+           "place_paths", "place_spellings"]
 
 #: English words that may follow a city or county name (``Zhuzhou City``, ``Youxian County``).
 PLACE_SUFFIX = re.compile(r"\s+(?:city|county|district|prefecture|autonomous\s+(?:county|prefecture)|shi|xian|qu)$",
@@ -74,6 +75,54 @@ def place_english() -> dict[tuple[str, ...], str]:
     return out
 
 
+#: Characters an English place name may be written with or without (Ha'erbin, Haerbin; Xi’an, Xian).
+_SQUASHED = re.compile(r"[\s'’‘`-]+")
+
+
+def _squash(name: str) -> str:
+    """An English name in lower case without apostrophes, hyphens and spaces (``"Ha'erbin"`` → ``"haerbin"``)."""
+    return _SQUASHED.sub("", name.strip().lower())
+
+
+@functools.lru_cache(maxsize=1)
+def place_aliases() -> dict[tuple[str, tuple[str, ...], str], str]:
+    """Established English names of cities that differ from their pinyin in ``data/place_names.csv``
+    (Harbin for Ha'erbin, Urumqi for Wulumuqi), from ``data/place_aliases.csv``.
+
+    Returns
+    -------
+    dict
+        (province, parents below the province, alias), English and lower case → the English name of
+        ``place_names.csv`` in lower case: ``("heilongjiang", (), "harbin") → "ha'erbin"``.
+    """
+    text = resources.files("agriremed.data").joinpath("place_aliases.csv").read_text(encoding="utf-8")
+    out = {}
+    for row in csv.DictReader(text.splitlines()):
+        parent = [x.strip().lower() for x in row["parent"].split("/") if x.strip()]
+        out[(parent[0], tuple(parent[1:]), row["alias"].strip().lower())] = row["name"].strip().lower()
+    return out
+
+
+def place_key(province: str, parents: tuple[str, ...], text: str) -> str | None:
+    """The English name (lower case) of the city or county of ``place_names.csv`` under ``province``
+    and ``parents`` (lower case) that ``text`` spells: its English name, written with or without
+    apostrophes and spaces, or an established English name of ``place_aliases.csv``; *City*,
+    *County* … after it are read off. None when no division there is spelled so, or for Chinese text.
+
+    Examples
+    --------
+    >>> place_key("heilongjiang", (), "Harbin"), place_key("heilongjiang", ("ha'erbin",), "Shuangcheng")
+    ("ha'erbin", 'shuangcheng')
+    >>> place_key("shaanxi", (), "Xian City"), place_key("hunan", (), "Atlantis")
+    ("xi'an", None)
+    """
+    key = PLACE_SUFFIX.sub("", text.strip()).lower()
+    if not key.isascii():  # a Chinese name is shown as written (湖南/株洲 → 湖南省/株洲)
+        return None
+    names = place_spellings().get((province, tuple(parents)), {})
+    return names.get(key) or names.get(_squash(key))
+
+
 @functools.lru_cache(maxsize=1)
 def place_spellings() -> dict[tuple[str, tuple[str, ...]], dict[str, str]]:
     """Every spelling of the cities and counties of ``data/place_names.csv``, by parent.
@@ -99,6 +148,10 @@ def place_spellings() -> dict[tuple[str, tuple[str, ...]], dict[str, str]]:
             names.setdefault(short, name)
         for common in _common_names(zh):
             names.setdefault(common, name)
+        names.setdefault(_squash(name), name)
+    for (province, parents, alias), name in place_aliases().items():
+        out.setdefault((province, parents), {}).setdefault(alias, name)
+        out[(province, parents)].setdefault(_squash(alias), name)
     return out
 
 
@@ -134,7 +187,8 @@ def place_paths() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tup
     Returns
     -------
     tuple of two dict
-        Official Chinese name → paths, and other spelling (English name, Chinese name without
+        Official Chinese name → paths, and other spelling (English name, with or without its
+        apostrophes, an established English name of :func:`place_aliases`, Chinese name without
         its ending; lower case) → paths. A path is the division's English names in lower case
         from the province down (``("hunan", "zhuzhou", "lukou")``); a spelling shared by several
         divisions has several paths (``"suzhou"``: 苏州市 in Jiangsu and 宿州市 in Anhui).
@@ -144,8 +198,11 @@ def place_paths() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tup
     for (province, parents, name), zh in place_names().items():
         path = (province, *parents, name)
         full.setdefault(zh.lower(), []).append(path)
-        for spelling in dict.fromkeys(s for s in (name, _short(zh), *_common_names(zh)) if s):
+        for spelling in dict.fromkeys(s for s in (name, _squash(name), _short(zh), *_common_names(zh)) if s):
             other.setdefault(spelling, []).append(path)
+    for (province, parents, alias), name in place_aliases().items():
+        for spelling in dict.fromkeys((alias, _squash(alias))):
+            other.setdefault(spelling, []).append((province, *parents, name))
     return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in other.items()})
 
 
@@ -183,7 +240,7 @@ def locate(text: str) -> tuple[tuple[tuple[str, ...], ...], str]:
         if key in index:
             return index[key], ""
     if key.isascii():
-        return (), key
+        return other.get(_squash(key), ()), "" if _squash(key) in other else key
     spellings = place_spellings()
     for k in range(len(key) - 1, 1, -1):  # the longest name the text starts with
         head, rest = key[:k], key[k:].strip()

@@ -188,8 +188,14 @@ class Phase:
 
 # ---- the phases ------------------------------------------------------------------------------
 
+#: Input columns that validation adds only where the input needs them (``crop_as_written``: where a row grows a
+#: crop not in the library, or a chunk of such an input), so that the summary carries them only then.
+ONLY_WHERE_GIVEN = frozenset({"crop_as_written"})
+
+
 def with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
-    """Valid plots with every registered numeric and text input column present.
+    """Valid plots with every registered numeric and text input column present (but those of
+    :data:`ONLY_WHERE_GIVEN`).
 
     A column absent from the user's table is *not measured*: it becomes blank (NaN or
     None), so every stage can rely on the column and gives blank results where it needs
@@ -197,7 +203,8 @@ def with_all_input_columns(plots: pd.DataFrame) -> pd.DataFrame:
     """
     n = len(plots)
     missing = {name: (np.full(n, np.nan) if spec.dtype in ("float", "int") else np.full(n, None, dtype=object))
-               for name, spec in C.COLUMNS.items() if spec.role == "input" and name not in plots.columns}
+               for name, spec in C.COLUMNS.items()
+               if spec.role == "input" and name not in plots.columns and name not in ONLY_WHERE_GIVEN}
     if not missing:
         return plots.copy()
     return pd.concat([plots.reset_index(drop=True), pd.DataFrame(missing)], axis=1)

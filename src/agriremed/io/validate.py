@@ -3563,7 +3563,8 @@ def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables
 
     Both contradict ``marginal`` (permanent basic farmland and land farmed for food are
     cultivated land, under the cultivated-land rules), and paddy and other land have
-    different GB 15618 screening values, so the land class is asked for rather than guessed.
+    different GB 15618 screening values, so the land class is asked for rather than guessed. A crop
+    not in the library is named as written (``crop_as_written``: 黄精), not by its code.
     """
     if "land_use" not in out.columns:
         return
@@ -3571,13 +3572,17 @@ def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables
     if "basic_farmland" in out.columns:
         bf_yes = marginal & (pd.Series(out["basic_farmland"], dtype=object) == "yes").to_numpy(bool)
         col.add(bf_yes, "land_use, basic_farmland", np.full(len(out), "marginal, yes", dtype=object), "error",
-                Message.of("val.marginal_basic_farmland"), Message.of("exp.cultivated_land_use"))
+                Message.of("val.marginal_basic_farmland"), Message.of("exp.cultivated_land_use", column="basic_farmland"))
     if "crop" in out.columns:
         food = dict(zip(tables.crops["crop"], tables.crops["food"].astype(str).str.lower() == "true"))
         crop = pd.Series(out["crop"], dtype=object)
         grows_food = marginal & crop.map(food).fillna(False).to_numpy(bool)
-        col.add(grows_food, "land_use, crop", ("marginal, " + crop.fillna("").astype(str)).to_numpy(object),
-                "error", Message.of("val.marginal_food_crop"), Message.of("exp.cultivated_land_use"))
+        # a crop not in the library as the sheet wrote it (黄精), not its code
+        written = out.get("crop_as_written")
+        shown = crop.where(pd.Series(written, dtype=object).isna().to_numpy(bool), written) \
+            if written is not None else crop
+        col.add(grows_food, "land_use, crop", ("marginal, " + shown.fillna("").astype(str)).to_numpy(object),
+                "error", Message.of("val.marginal_food_crop"), Message.of("exp.cultivated_land_use", column="crop"))
 
 
 def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: list[str], n: int) -> None:

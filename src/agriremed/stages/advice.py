@@ -992,7 +992,9 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
         Per plot, its food standard (default GB 2762): under GB 2762 a metal counts only where the
         standard limits it in the crop's group (:func:`food_limit_group_metals`; it limits no metal in
         rapeseed, so a rapeseed field is not told to sell only within a limit); the other standards are
-        held only in part, so any metal some food standard limits counts under them.
+        held only in part, so any metal some food standard limits counts under them. On a crop not in
+        the library (:data:`~agriremed.core.names.UNLISTED_CROP`: 黄精, 莲藕), whose food category is not
+        known, any metal the standard limits in some crop counts (GB 2762: Cd, Hg, As, Pb, Cr; not Cu, Zn).
 
     Returns
     -------
@@ -1031,7 +1033,10 @@ def harvest_test_rows(options, crops, metals_exceeding, soil_class, rule_sets, t
         # GB 2762 is held whole (it sets no limit in rapeseed); other standards only in part: any metal a
         # food standard limits counts there
         sd = sd if isinstance(sd, str) else "GB2762"
-        limited = set(food_limit_group_metals(c, sd, tables)) if sd == "GB2762" else every_limited
+        if c == UNLISTED_CROP:  # 黄精: its food category is not known, any metal the standard limits counts
+            limited = set(_standard_metals(sd, tables)) or every_limited
+        else:
+            limited = set(food_limit_group_metals(c, sd, tables)) if sd == "GB2762" else every_limited
         above = isinstance(ex, str) and bool(limited.intersection(ex.split("+")))
         if not limited or not (above or at_risk):
             return 0
@@ -1193,6 +1198,27 @@ def food_limit_group_metals(crop: str, standard: str, tables) -> list[str]:
                                                                 strict=True)))
     by_group = tables.memo("food_limit_group_metals", build)
     return list(by_group.get((str(standard), str(groups.get(crop))), ()))
+
+
+def _standard_metals(standard: str, tables) -> tuple:
+    """The metals the food standard limits in some crop group (``food_limits.csv``), in the order of
+    :data:`agriremed.core.columns.METALS`: those a harvest of a crop not in the library may be held to.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> _standard_metals("GB2762", load_tables())
+    ('cd', 'hg', 'as', 'pb', 'cr')
+    """
+    def build() -> dict:
+        fl = tables.food_limits
+        order = {m: i for i, m in enumerate(METALS)}
+        out: dict = {}
+        for sd, m in zip(fl["standard"], fl["metal"], strict=True):
+            out.setdefault(str(sd), set()).add(str(m))
+        return {k: tuple(sorted(v, key=lambda m: (order.get(m, len(order)), m))) for k, v in out.items()}
+
+    return tables.memo("food_standard_metals", build).get(str(standard), ())
 
 
 def _incomplete_standards() -> frozenset:
@@ -1402,8 +1428,12 @@ def _tested_metals(crop: str, standard: str, soil: list[str], tables) -> tuple[l
     say the library holds no such limit (``..._listed``). Without any metal to name: no metals
     and an empty message (``mon.any_metal``)."""
     if crop == UNLISTED_CROP:  # a crop not in the library: its limits are not known here
-        return list(soil), (messages.Message.of("mon.metals_unlisted", metals="+".join(soil), standard=standard)
-                            if soil else messages.Message())
+        # the plot's metals the standard limits in some food (not Zn, Cu: GB 2762 limits neither), else all
+        # those it limits
+        every = _standard_metals(standard, tables)
+        named = [m for m in soil if m in every] or list(every)
+        return named, (messages.Message.of("mon.metals_unlisted", metals="+".join(named), standard=standard)
+                       if named else messages.Message())
     listed = "_listed" if standard in tables.memo("food_limit_incomplete_standards", _incomplete_standards) else ""
     group = food_limit_group_metals(crop, standard, tables)
     if group:
